@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Database } from './types.js'
+
+/** The folder of numbered SQL files, found from source (tests) and from dist (built). */
+export const MIGRATIONS_DIR = findMigrationsDir()
+
+/** Any number shared by every process of this product: the advisory lock that serializes migrating. */
+const MIGRATION_LOCK_KEY = 724_311_901
+
+/** One migration file on disk. */
+export interface MigrationFile {
+  version: number
+  name: string
+  sql: string
+  checksum: string
+}
+
+/** Reads migrations/NNNN_name.sql in order. */
+export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(join(dir, name), 'utf8')
+      return { version: Number(name.slice(0, 4)), name, sql, checksum: createHash('sha256').update(sql).digest('hex') }
+    })
+}
+
+/** Applies every pending migration, each in its own transaction; refuses when an applied file has changed. */
+export async function migrate(db: Database, files = readMigrations()): Promise<string[]> {
+  const applied: string[] = []
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
+    await tx.exec(`create table if not exists schema_migrations (
+      version int primary key, name text not null, checksum text not null,
+      applied_at timestamptz not null default now())`)
+  })
+  await assertUnchanged(db, files)
+  for (const file of files) {
+    await db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
+      const done = await tx.query('select 1 from schema_migrations where version = $1', [file.version])
+      if (done.rows.length) return
+      await tx.exec(file.sql)
+      await tx.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [file.version, file.name, file.checksum])
+      applied.push(file.name)
+    })
+  }
+  return applied
+}
+
+/** Names the migrations not yet applied (for /readyz). */
+export async function pendingMigrations(db: Database, files = readMigrations()): Promise<string[]> {
+  const rows = await appliedRows(db)
+  const have = new Set(rows.map((r) => r.version))
+  return files.filter((f) => !have.has(f.version)).map((f) => f.name)
+}
+
+async function assertUnchanged(db: Database, files: MigrationFile[]): Promise<void> {
+  const byVersion = new Map(files.map((f) => [f.version, f]))
+  for (const row of await appliedRows(db)) {
+    const file = byVersion.get(row.version)
+    if (file && file.checksum !== row.checksum) {
+      throw new Error(`Migration ${row.name} was changed after it was applied (checksum differs). ` +
+        'Applied migrations must never be edited: restore the file and add a new numbered migration instead.')
+    }
+  }
+}
+
+async function appliedRows(db: Database) {
+  const exists = await db.query<{ t: string | null }>(`select to_regclass('schema_migrations')::text as t`)
+  if (!exists.rows[0]?.t) return []
+  const r = await db.query<{ version: number; name: string; checksum: string }>('select version, name, checksum from schema_migrations order by version')
+  return r.rows
+}
+
+function findMigrationsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'migrations')
+    try {
+      if (readdirSync(candidate).some((f) => f.endsWith('.sql'))) return candidate
+    } catch { /* keep climbing */ }
+    dir = resolve(dir, '..')
+  }
+  throw new Error('migrations/ folder not found')
+}

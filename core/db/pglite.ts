@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import type { Database, Queryable, QueryResult } from './types.js'
+import { typeParsers } from './type-parsers.js'
+
+/** The embedded engine, which can also dump its data folder (tests copy a migrated template this way). */
+export interface PgliteDatabase extends Database {
+  dumpDataDir(): Promise<Blob>
+}
+
+/** Opens (creating if needed) an embedded PostgreSQL in dataDir, or in memory when dataDir is undefined. */
+export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<PgliteDatabase> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true })
+  // The options object must be the only argument: PGlite drops options passed after an undefined dataDir.
+  const pg = await PGlite.create({
+    dataDir,
+    loadDataDir,
+    extensions: { pg_trgm },
+    parsers: typeParsers,
+    relaxedDurability: false,
+  })
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    async query<T>(text: string, params?: unknown[]): Promise<QueryResult<T>> {
+      const r = await q.query<T>(text, params as unknown[])
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length }
+    },
+    async exec(text: string) {
+      await q.exec(text)
+    },
+  })
+  const root = wrap(pg)
+  return {
+    engine: 'pglite',
+    query: root.query,
+    exec: root.exec,
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    close: () => pg.close(),
+    dumpDataDir: () => pg.dumpDataDir('none'),
+  }
+}

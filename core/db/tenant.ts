@@ -1,0 +1,46 @@
+import type { Database, Queryable } from './types.js'
+import { translateDatabaseError } from './translate-error.js'
+
+/** The database role requests run as: not a superuser and owner of nothing, so row level security always applies. */
+export const APP_ROLE = 'crm_app'
+
+/** Who a transaction runs for; the database's policies and triggers read these settings. */
+export interface TenantScope {
+  tenantId: string
+  actorType: 'user' | 'agent' | 'system'
+  actorId?: string | null
+  requestId?: string
+}
+
+/** Runs fn in one transaction as the app role with the tenant set; nothing outlives the transaction. */
+export async function withTenant<T>(db: Database, scope: TenantScope, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return inAppRole(db, {
+    'app.tenant_id': scope.tenantId,
+    'app.actor_type': scope.actorType,
+    'app.actor_id': scope.actorId ?? '',
+    'app.request_id': scope.requestId ?? '',
+  }, fn)
+}
+
+/** Runs fn as the app role with no tenant, allowed to see only the rows matching one sign-in secret or email. */
+export async function withSignInLookup<T>(db: Database, lookup: { tokenHash?: string; tokenPrefix?: string; email?: string },
+  fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return inAppRole(db, {
+    'app.lookup_token_hash': lookup.tokenHash ?? '',
+    'app.lookup_token_prefix': lookup.tokenPrefix ?? '',
+    'app.lookup_email': lookup.email?.toLowerCase() ?? '',
+  }, fn)
+}
+
+async function inAppRole<T>(db: Database, settings: Record<string, string>, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const names = Object.keys(settings)
+  const calls = names.map((n, i) => `set_config('${n}', $${i + 1}, true)`).join(', ')
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.query(`select set_config('role', '${APP_ROLE}', true), ${calls}`, names.map((n) => settings[n]))
+      return fn(tx)
+    })
+  } catch (err) {
+    throw translateDatabaseError(err)
+  }
+}

@@ -1,0 +1,23 @@
+/** A row as returned by the database: column name to value. */
+export type Row = Record<string, unknown>
+
+/** What every query returns, on either engine. */
+export interface QueryResult<T = Row> {
+  rows: T[]
+  rowCount: number
+}
+
+/** Anything that can run a parameterized statement: the database or an open transaction. */
+export interface Queryable {
+  query<T = Row>(text: string, params?: unknown[]): Promise<QueryResult<T>>
+  /** Runs one or more statements without parameters (migration files). */
+  exec(text: string): Promise<void>
+}
+
+/** The one database interface all code uses, over PGlite or a PostgreSQL server. */
+export interface Database extends Queryable {
+  readonly engine: 'pglite' | 'postgres'
+  /** Runs fn inside BEGIN ... COMMIT on one connection; rolls back when fn throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import pg from 'pg'
+import { openPglite } from '../../core/db/pglite.js'
+import { openPostgres } from '../../core/db/postgres.js'
+import type { Database } from '../../core/db/types.js'
+import { pgliteTemplatePath, postgresTemplateName, withDatabase } from './template.js'
+
+/** The engines every database test runs on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export const engines: Array<'pglite' | 'postgres'> = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
+
+/** A migrated, empty database of its own, and how to throw it away. */
+export interface TestDatabase {
+  db: Database
+  /** The server URL of this database (postgres only): for a second process or client. */
+  url?: string
+  dispose(): Promise<void>
+}
+
+/** A fresh copy of the migrated template on the given engine. */
+export async function freshDatabase(engine: 'pglite' | 'postgres'): Promise<TestDatabase> {
+  if (engine === 'pglite') {
+    const db = await openPglite(undefined, new Blob([readFileSync(pgliteTemplatePath)]))
+    return { db, dispose: () => db.close() }
+  }
+  const server = process.env.TEST_DATABASE_URL as string
+  const name = `crm_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: server })
+  await admin.connect()
+  await admin.query(`create database ${name} template ${postgresTemplateName}`)
+  await admin.end()
+  const url = withDatabase(server, name)
+  const db = openPostgres(url, 40)
+  return {
+    db,
+    url,
+    async dispose() {
+      await db.close()
+      const c = new pg.Client({ connectionString: server })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`).catch(() => {})
+      await c.end()
+    },
+  }
+}

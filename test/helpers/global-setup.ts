@@ -1,0 +1,43 @@
+import { existsSync, writeFileSync } from 'node:fs'
+import pg from 'pg'
+import { migrate } from '../../core/db/migrate.js'
+import { openPglite } from '../../core/db/pglite.js'
+import { openPostgres } from '../../core/db/postgres.js'
+import { pgliteTemplatePath, postgresTemplateName, withDatabase } from './template.js'
+
+/** Builds the migrated templates once per run: a PGlite dump and, with TEST_DATABASE_URL, a server database. */
+export default async function setup() {
+  if (!existsSync(pgliteTemplatePath)) {
+    const db = await openPglite(undefined)
+    await migrate(db)
+    const dump = await db.dumpDataDir()
+    writeFileSync(pgliteTemplatePath, Buffer.from(await dump.arrayBuffer()))
+    await db.close()
+  }
+  const url = process.env.TEST_DATABASE_URL
+  if (!url) return
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  try {
+    const found = await admin.query('select 1 from pg_database where datname = $1', [postgresTemplateName])
+    if (!found.rows.length) {
+      const building = `${postgresTemplateName}_building_${process.pid}`
+      await admin.query(`create database ${building}`)
+      const db = openPostgres(withDatabase(url, building), 2)
+      await migrate(db)
+      await db.close()
+      await admin.query(`alter database ${building} rename to ${postgresTemplateName}`).catch(async () => {
+        await admin.query(`drop database if exists ${building}`)
+      })
+    }
+  } finally {
+    await admin.end()
+  }
+  return async () => {
+    const c = new pg.Client({ connectionString: url })
+    await c.connect()
+    const left = await c.query(`select datname from pg_database where datname like 'crm_test_%'`)
+    for (const r of left.rows) await c.query(`drop database if exists ${r.datname} with (force)`).catch(() => {})
+    await c.end()
+  }
+}

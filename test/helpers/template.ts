@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { readMigrations } from '../../core/db/migrate.js'
+
+/** A short fingerprint of the migration files, so a template is rebuilt whenever they change. */
+export const migrationsFingerprint = createHash('sha256')
+  .update(readMigrations().map((m) => m.checksum).join(','))
+  .digest('hex')
+  .slice(0, 12)
+
+/** Where the migrated PGlite data folder is dumped for test files to load. */
+export const pgliteTemplatePath = join(tmpdir(), `crm-pglite-template-${migrationsFingerprint}.tar`)
+
+/** The PostgreSQL database every test database is copied from. */
+export const postgresTemplateName = `crm_template_${migrationsFingerprint}`
+
+/** The server URL with another database name. */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return u.toString()
+}

@@ -174,3 +174,10 @@ alter table contacts enable row level security;
 alter table contacts force row level security;
 create policy tenant_rows on contacts using (tenant_id = app_tenant()) with check (tenant_id = app_tenant());
 grant select, insert, update, delete on contacts to crm_app;
+
+-- One row once the first business was created at first start; not tenant data, never read by the app role.
+create table installation (
+  singleton boolean primary key default true check (singleton),
+  first_tenant_id uuid not null,
+  created_at timestamptz not null default now()
+);

@@ -1,0 +1,76 @@
+import { Router, type Request } from 'express'
+import { z } from 'zod'
+import { consumeMagicLink, issueMagicLinks, MAGIC_LINK_TTL_MS } from '../../core/auth/magic-links.js'
+import { createSession, endSession } from '../../core/auth/sessions.js'
+import type { Services } from '../../core/context.js'
+import { AppError } from '../../core/errors.js'
+import { log } from '../../core/log.js'
+import { parseInput } from '../../core/validation.js'
+import { page, signInForm } from '../../web-review/html.js'
+import { sendData } from '../envelope.js'
+import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from '../middleware/cookies.js'
+import { createRateLimiter } from '../middleware/rate-limit.js'
+import { clientIp, stateOf } from '../request-context.js'
+
+const SAME_ANSWER = 'If this address belongs to an account, a sign-in link is on its way. It works once, for 15 minutes.'
+
+/** Magic-link sign-in, session check and sign-out. */
+export function authRoutes(services: Services): Router {
+  const router = Router()
+  const perAddress = createRateLimiter(5, 15 * 60 * 1000)
+  const perClient = createRateLimiter(20, 15 * 60 * 1000)
+  const secure = services.config.publicBaseUrl.startsWith('https:')
+  const isForm = (req: Request) => req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded'
+
+  router.post('/auth/magic-link', async (req, res) => {
+    const { email } = parseInput(z.object({ email: z.email() }), req.body ?? {}, '')
+    perClient.hit(clientIp(req), 'sign-in link requests')
+    perAddress.hit(email.toLowerCase(), 'sign-in link requests for this address')
+    const links = await issueMagicLinks(services.db, email)
+    for (const link of links) {
+      const url = `${services.config.publicBaseUrl}/auth/verify?token=${link.token}`
+      await services.email.send({
+        to: link.email,
+        subject: `Your sign-in link for ${link.businessName}`,
+        text: `Sign in to ${link.businessName}: ${url}\n\nThe link works once and expires in ${MAGIC_LINK_TTL_MS / 60000} minutes. ` +
+          'If you did not ask for it, ignore this email.',
+        idempotencyKey: `magic-link-${link.token.slice(0, 16)}`,
+      })
+    }
+    if (isForm(req)) {
+      res.type('html').send(page('Check your email', `<p>${SAME_ANSWER}</p>`))
+      return
+    }
+    sendData(res, { message: SAME_ANSWER })
+  })
+
+  router.get('/auth/verify', async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : ''
+    const used = token.length === 43 ? await consumeMagicLink(services.db, token) : null
+    if (!used) {
+      log('info', 'sign-in link refused', { request_id: stateOf(res).requestId })
+      res.status(400).type('html').send(page('Sign in', signInForm(), 'This sign-in link is invalid, already used or expired. Ask for a new one.'))
+      return
+    }
+    setSessionCookie(res, await createSession(services.db, used.tenantId, used.userId), secure)
+    res.redirect(303, '/')
+  })
+
+  router.get('/auth/session', (_req, res) => {
+    const session = stateOf(res).session
+    if (!session) throw new AppError('UNAUTHENTICATED', 'No session: sign in with a link from POST /auth/magic-link')
+    sendData(res, { tenant_id: session.tenantId, user: { ...session.actor, email: session.email }, csrf_token: session.csrfToken })
+  })
+
+  router.post('/auth/logout', async (req, res) => {
+    const token = readCookie(req, SESSION_COOKIE)
+    if (token) await endSession(services.db, token)
+    clearSessionCookie(res, secure)
+    if (isForm(req)) {
+      res.redirect(303, '/')
+      return
+    }
+    sendData(res, { signed_out: true })
+  })
+  return router
+}

@@ -1,0 +1,70 @@
+import type { Server } from 'node:http'
+import { issueMagicLinkFor } from '../core/auth/magic-links.js'
+import type { Config } from '../core/config.js'
+import type { Services } from '../core/context.js'
+import { bootstrapFirstTenant } from '../core/tenants.js'
+import { createApp } from './app.js'
+
+/** A running HTTP server and what first start created, if anything. */
+export interface RunningServer {
+  server: Server
+  url: string
+  firstStart: { tenantId: string; signInUrl: string; agentToken: string } | null
+  close(): Promise<void>
+}
+
+/** Creates the first business if there is none, then listens. */
+export async function startServer(services: Services): Promise<RunningServer> {
+  const { config, db } = services
+  const created = await bootstrapFirstTenant(db, {
+    name: process.env.CRM_BUSINESS_NAME ?? 'My Service Business',
+    owner_email: process.env.CRM_OWNER_EMAIL ?? 'owner@example.com',
+    timezone: process.env.CRM_TIMEZONE ?? 'America/Chicago',
+  })
+  const app = createApp(services)
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s))
+    s.once('error', reject)
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+  let firstStart: RunningServer['firstStart'] = null
+  if (created) {
+    const link = await issueMagicLinkFor(db, created.tenant_id, created.owner_user_id)
+    firstStart = { tenantId: created.tenant_id, signInUrl: `${baseUrl(config, url)}/auth/verify?token=${link.token}`, agentToken: created.agent_token }
+  }
+  return {
+    server,
+    url,
+    firstStart,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    }),
+  }
+}
+
+/** The address links point at: PUBLIC_BASE_URL when set, else where the server listens. */
+function baseUrl(config: Config, listening: string): string {
+  return process.env.PUBLIC_BASE_URL ? config.publicBaseUrl : listening
+}
+
+/** The start banner: where everything is, what is off, and on first start the secrets shown once. */
+export function banner(services: Services, running: RunningServer): string {
+  const base = baseUrl(services.config, running.url)
+  const lines = [
+    `Service CRM is running at ${running.url}`,
+    `  database: ${services.db.engine === 'pglite' ? `embedded PostgreSQL (PGlite) in ${services.config.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`,
+    `  API:      ${base}/api (capabilities: ${base}/api/capabilities)`,
+    `  MCP:      ${base}/mcp (Streamable HTTP, Authorization: Bearer <agent token>)`,
+    `  email:    ${services.email.describe()}`,
+  ]
+  if (running.firstStart) {
+    lines.push('', 'First start: a business was created. These are shown once:',
+      `  owner sign-in link (valid 15 minutes): ${running.firstStart.signInUrl}`,
+      `  agent token: ${running.firstStart.agentToken}`,
+      '  (later sign-ins: open the URL above and ask for a link; new tokens: npx crm token create)')
+  }
+  return lines.join('\n')
+}

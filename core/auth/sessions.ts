@@ -1,0 +1,54 @@
+import type { Principal } from '../context.js'
+import { withSignInLookup, withTenant } from '../db/tenant.js'
+import type { Database } from '../db/types.js'
+import { hashSecret, newSecret } from './secrets.js'
+
+/** A session lasts this long after its last use. */
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000
+
+/** A signed-in person, with the token their cookie-authenticated POSTs must echo. */
+export interface SessionPrincipal extends Principal {
+  csrfToken: string
+  email: string
+}
+
+/** Starts a session for a user; returns the cookie's secret. */
+export async function createSession(db: Database, tenantId: string, userId: string): Promise<string> {
+  const token = newSecret()
+  await withTenant(db, { tenantId, actorType: 'user', actorId: userId }, (tx) => tx.query(
+    `insert into sessions (tenant_id, user_id, token_hash, csrf_token, expires_at)
+     values ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
+    [tenantId, userId, hashSecret(token), newSecret(), SESSION_TTL_MS / 1000]))
+  return token
+}
+
+/** The person of a live session, extending its expiry (sliding); null when unknown, ended or expired. */
+export async function authenticateSession(db: Database, token: string): Promise<SessionPrincipal | null> {
+  if (!token || token.length > 200) return null
+  const tokenHash = hashSecret(token)
+  return withSignInLookup(db, { tokenHash }, async (tx) => {
+    const r = await tx.query<{ tenant_id: string; user_id: string; csrf_token: string }>(
+      `update sessions set last_seen_at = now(), expires_at = now() + make_interval(secs => $2)
+       where token_hash = $1 and ended_at is null and expires_at > now()
+       returning tenant_id, user_id, csrf_token`, [tokenHash, SESSION_TTL_MS / 1000])
+    const s = r.rows[0]
+    if (!s) return null
+    await tx.query(`select set_config('app.tenant_id', $1, true)`, [s.tenant_id])
+    const u = await tx.query<{ role: 'owner' | 'technician'; name: string; email: string }>(
+      'select role, name, email from users where id = $1', [s.user_id])
+    if (!u.rows[0]) return null
+    return {
+      tenantId: s.tenant_id,
+      actor: { type: 'user', id: s.user_id, role: u.rows[0].role, name: u.rows[0].name },
+      csrfToken: s.csrf_token,
+      email: u.rows[0].email,
+    }
+  })
+}
+
+/** Ends a session (logout); ending an unknown one changes nothing. */
+export async function endSession(db: Database, token: string): Promise<void> {
+  const tokenHash = hashSecret(token)
+  await withSignInLookup(db, { tokenHash }, (tx) =>
+    tx.query('update sessions set ended_at = now() where token_hash = $1 and ended_at is null', [tokenHash]))
+}

@@ -1,0 +1,47 @@
+import type { Config } from './config.js'
+import type { Database, Queryable } from './db/types.js'
+import type { EmailClient } from './clients/email.js'
+import type { Registry } from './registry.js'
+
+/** Who is acting: a person signed in, an agent holding a token, or the system itself. */
+export type Actor =
+  | { type: 'user'; id: string; role: 'owner' | 'technician'; name?: string }
+  | { type: 'agent'; id: string; name?: string }
+  | { type: 'system'; id: null }
+
+/** An actor inside one business. */
+export interface Principal {
+  tenantId: string
+  actor: Actor
+}
+
+/** The long-lived parts every operation may use. */
+export interface Services {
+  db: Database
+  config: Config
+  registry: Registry
+  email: EmailClient
+  /** The current time; tests may fix it. */
+  now: () => Date
+}
+
+/** One change as the audit records it. */
+export interface AuditEntry {
+  entityType: string
+  entityId: string
+  action: string
+  /** Snapshots before and after; the changed fields are derived from them. */
+  before?: Record<string, unknown> | null
+  after?: Record<string, unknown> | null
+}
+
+/** What an action or query runs with: the tenant's transaction, who acts, and why. */
+export interface OperationContext {
+  tenantId: string
+  actor: Actor
+  requestId: string
+  reasoning: string | null
+  db: Queryable
+  services: Services
+  audit(entry: AuditEntry): Promise<void>
+}

@@ -1,0 +1,26 @@
+import { validationError } from './errors.js'
+
+/** Items per page when the caller does not say, and the most one page may hold. */
+export const DEFAULT_LIMIT = 25
+export const MAX_LIMIT = 100
+
+/** An opaque cursor holding the sort key of the last item of a page. */
+export function encodeCursor(key: unknown[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url')
+}
+
+/** The sort key inside a cursor; a damaged cursor is the caller's mistake. */
+export function decodeCursor(cursor: string, arity: number): unknown[] {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    if (Array.isArray(key) && key.length === arity) return key
+  } catch { /* fall through */ }
+  throw validationError([{ field: 'cursor', message: 'is not a cursor returned by this data type; omit it to start from the first page' }])
+}
+
+/** Cuts one extra fetched row off and makes the next cursor from the last kept row. */
+export function pageOf<T extends Record<string, unknown>>(rows: T[], limit: number, keyOf: (row: T) => unknown[]) {
+  const items = rows.slice(0, limit)
+  const next = rows.length > limit ? encodeCursor(keyOf(items[items.length - 1])) : null
+  return { items, next_cursor: next }
+}

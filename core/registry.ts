@@ -1,0 +1,96 @@
+import { z } from 'zod'
+import type { OperationContext } from './context.js'
+
+/** How much consent an agent needs to run an action; people signed in are never queued. */
+export type Permission = 'unrestricted' | 'soft_limit' | 'requires_authorization'
+
+/** A state-changing operation, declared once in its domain file. */
+export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
+  readonly kind: 'action'
+  domain: string
+  name: string
+  /** Written for a model: what it does, units and formats, side effects. */
+  description: string
+  permission: Permission
+  input: S
+  /** Extra words the universal search matches this action by. */
+  keywords?: string[]
+  /** Removes or irreversibly changes data (an MCP hint). */
+  destructive?: boolean
+  /** Calling twice with the same input has no further effect (an MCP hint). */
+  idempotent?: boolean
+  /** How many records one call touches; more than five needs authorization for agents. */
+  targets?: (input: z.output<S>) => number
+  run(ctx: OperationContext, input: z.output<S>): Promise<R>
+}
+
+/** What a query receives: the type's own filters plus the standard id, include, limit and cursor. */
+export interface QueryRequest<P> {
+  id?: string
+  params: P
+  include: ReadonlySet<string>
+  limit: number
+  cursor?: string
+}
+
+/** One page of a list; a request by id returns the single record instead. */
+export interface Page<T = Record<string, unknown>> {
+  items: T[]
+  next_cursor: string | null
+}
+
+/** A read-only data type, declared once in its domain file. */
+export interface QueryDefinition<S extends z.ZodObject = z.ZodObject> {
+  readonly kind: 'query'
+  type: string
+  description: string
+  params: S
+  /** Names accepted by include=, each expanding the records. */
+  include?: readonly string[]
+  /** The audit entity_type of the records, which makes include=audit_trail work. */
+  entity?: string
+  keywords?: string[]
+  run(ctx: OperationContext, req: QueryRequest<z.output<S>>): Promise<Page>
+}
+
+/** Declares an action. */
+export function defineAction<S extends z.ZodType, R>(def: Omit<ActionDefinition<S, R>, 'kind'>): ActionDefinition<S, R> {
+  return { kind: 'action', ...def }
+}
+
+/** Declares a data type. */
+export function defineQuery<S extends z.ZodObject>(def: Omit<QueryDefinition<S>, 'kind'>): QueryDefinition<S> {
+  return { kind: 'query', ...def }
+}
+
+/** Every action and data type of the product, by name. */
+export interface Registry {
+  actions: ReadonlyMap<string, ActionDefinition>
+  queries: ReadonlyMap<string, QueryDefinition>
+}
+
+/** The key an action is known by: "domain.name". */
+export function actionKey(domain: string, name: string): string {
+  return `${domain}.${name}`
+}
+
+/** Collects every definition exported by the given modules; a duplicate name stops start-up. */
+export function createRegistry(modules: ReadonlyArray<Record<string, unknown>>): Registry {
+  const actions = new Map<string, ActionDefinition>()
+  const queries = new Map<string, QueryDefinition>()
+  for (const mod of modules) {
+    for (const value of Object.values(mod)) {
+      if (!value || typeof value !== 'object') continue
+      const def = value as ActionDefinition | QueryDefinition
+      if (def.kind === 'action') {
+        const key = actionKey(def.domain, def.name)
+        if (actions.has(key)) throw new Error(`Action ${key} is registered twice`)
+        actions.set(key, def as ActionDefinition)
+      } else if (def.kind === 'query') {
+        if (queries.has(def.type)) throw new Error(`Data type ${def.type} is registered twice`)
+        queries.set(def.type, def as QueryDefinition)
+      }
+    }
+  }
+  return { actions, queries }
+}

@@ -1,0 +1,34 @@
+import type { Config } from './config.js'
+import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js'
+import { migrate } from './db/migrate.js'
+import { openDatabase } from './db/open.js'
+import type { Database } from './db/types.js'
+
+/** An open, migrated database and how to let go of it. */
+export interface OpenedDatabase {
+  db: Database
+  close(): Promise<void>
+}
+
+/** Opens the configured database for one process (claiming the PGlite folder) and applies pending migrations. */
+export async function openMigratedDatabase(config: Config, purpose: string): Promise<OpenedDatabase> {
+  let lock: DataDirLock | undefined
+  if (!config.databaseUrl) lock = lockDataDir(config.dataDir, purpose)
+  try {
+    const db = await openDatabase(config)
+    await migrate(db).catch(async (err) => {
+      await db.close().catch(() => {})
+      throw err
+    })
+    return {
+      db,
+      async close() {
+        await db.close()
+        lock?.release()
+      },
+    }
+  } catch (err) {
+    lock?.release()
+    throw err
+  }
+}

@@ -1,0 +1,17 @@
+import { logEmailClient } from './clients/email.js'
+import type { Config } from './config.js'
+import type { Services } from './context.js'
+import type { Database } from './db/types.js'
+import { buildRegistry } from './domains/index.js'
+
+/** The product's long-lived parts for one database; tests may replace any of them. */
+export function createServices(config: Config, db: Database, overrides: Partial<Services> = {}): Services {
+  return {
+    db,
+    config,
+    registry: buildRegistry(),
+    email: logEmailClient(),
+    now: () => new Date(),
+    ...overrides,
+  }
+}

@@ -1,0 +1,23 @@
+/** Up to three known names closest to what was asked for, for "did you mean" in errors. */
+export function nearestNames(wanted: string, known: Iterable<string>, max = 3): string[] {
+  const w = wanted.toLowerCase()
+  return [...known]
+    .map((name) => ({ name, d: distance(w, name.toLowerCase()) - (name.toLowerCase().includes(w) || w.includes(name.toLowerCase()) ? 3 : 0) }))
+    .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
+    .slice(0, max)
+    .map((x) => x.name)
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+      prev = cur
+    }
+  }
+  return row[b.length]
+}

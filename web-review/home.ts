@@ -1,0 +1,16 @@
+import type { Request, Response } from 'express'
+import { stateOf } from '../api/request-context.js'
+import { esc, page, signInForm } from './html.js'
+
+/** GET /: who is signed in and a way out, or the sign-in form. */
+export function homePage(_req: Request, res: Response): void {
+  const session = stateOf(res).session
+  res.type('html')
+  if (!session) {
+    res.send(page('Sign in', signInForm()))
+    return
+  }
+  const who = session.actor.type === 'user' ? `${session.actor.name || session.email} (${session.actor.role})` : ''
+  res.send(page('Service CRM', `<p>Signed in as ${esc(who)}.</p>
+<form method="post" action="/auth/logout"><input type="hidden" name="_csrf" value="${esc(session.csrfToken)}"><button>Sign out</button></form>`))
+}

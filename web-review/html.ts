@@ -1,0 +1,21 @@
+/** Escapes text for HTML element content and attribute values. */
+export function esc(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+}
+
+const STYLE = `body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1d2327;background:#f6f7f7}
+main{max-width:34rem;margin:0 auto;padding:1rem}h1{font-size:1.3rem}
+input,button{font:inherit;padding:.6rem;border-radius:.4rem;border:1px solid #8c8f94;width:100%;box-sizing:border-box;margin:.3rem 0}
+button{background:#1d4ed8;color:#fff;border:0}.note{color:#50575e}.err{color:#b32d2e}`
+
+/** A complete, small page: inline CSS, no scripts, no external requests. */
+export function page(title: string, body: string, status?: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(title)}</title><style>${STYLE}</style></head><body><main><h1>${esc(title)}</h1>${status ? `<p class="err">${esc(status)}</p>` : ''}${body}</main></body></html>`
+}
+
+/** The sign-in form: an email address in, a link out by email. */
+export function signInForm(): string {
+  return `<form method="post" action="/auth/magic-link"><label>Email<input type="email" name="email" required autocomplete="email"></label>
+<button>Email me a sign-in link</button></form>`
+}

@@ -18,9 +18,14 @@ export function decodeCursor(cursor: string, arity: number): unknown[] {
   throw validationError([{ field: 'cursor', message: 'is not a cursor returned by this data type; omit it to start from the first page' }])
 }
 
-/** Cuts one extra fetched row off and makes the next cursor from the last kept row. */
+/**
+ * Cuts one extra fetched row off and makes the next cursor from the last kept row.
+ * Sort keys come from columns named with a leading underscore (e.g. created_at::text as _sort_at), exact to the
+ * microsecond, which a JavaScript Date is not; those columns are removed from the items.
+ */
 export function pageOf<T extends Record<string, unknown>>(rows: T[], limit: number, keyOf: (row: T) => unknown[]) {
-  const items = rows.slice(0, limit)
-  const next = rows.length > limit ? encodeCursor(keyOf(items[items.length - 1])) : null
+  const kept = rows.slice(0, limit)
+  const next = rows.length > limit ? encodeCursor(keyOf(kept[kept.length - 1])) : null
+  const items = kept.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('_'))))
   return { items, next_cursor: next }
 }

@@ -24,12 +24,12 @@ export const contactsQuery = defineQuery({
     }
     args.push(req.limit + 1)
     const r = await ctx.db.query(
-      `select ${CONTACT_COLUMNS} from contacts
+      `select ${CONTACT_COLUMNS}, created_at::text as _sort_at from contacts
        where ($1::uuid is null or id = $1)
          and (case when $2::text is null then ($1::uuid is not null or status <> 'archived') else status = $2 end)
-         and ($3::text is null or display_name ilike '%' || $3 || '%' or $3 <% display_name)
+         and ($3::text is null or display_name ilike '%' || $3 || '%' or display_name % $3 or $3 <% display_name)
          ${after}
        order by created_at, id limit $${args.length}`, args)
-    return pageOf(r.rows, req.limit, (row) => [(row.created_at as Date).toISOString(), row.id])
+    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

@@ -1,0 +1,78 @@
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { createApp } from '../../api/app.js'
+import type { Envelope } from '../../api/envelope.js'
+import { loadConfig } from '../../core/config.js'
+import type { Services } from '../../core/context.js'
+import { createServices } from '../../core/services.js'
+import { createTenant, type CreatedTenant } from '../../core/tenants.js'
+import { capturingEmail, type CapturingEmail } from './email.js'
+import { freshDatabase, type TestDatabase } from './databases.js'
+
+/** A real HTTP server on a loopback port over a fresh database, with one business and its agent token. */
+export interface TestApp {
+  url: string
+  t: TestDatabase
+  services: Services
+  email: CapturingEmail
+  tenant: CreatedTenant
+  /** Calls the API as the tenant's agent (or with the given headers); returns status, headers and envelope. */
+  call<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>
+  /** POST /api/actions as the agent. */
+  action<T = any>(domain: string, action: string, data?: unknown, extra?: { reasoning?: string; token?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>
+  /** GET /api/data as the agent. */
+  query<T = any>(params: Record<string, string | number>, token?: string): Promise<ApiResponse<T>>
+  /** Another business in the same database. */
+  createTenant(name?: string): Promise<CreatedTenant>
+  close(): Promise<void>
+}
+
+/** What one HTTP call returned. */
+export interface ApiResponse<T = any> {
+  status: number
+  headers: Headers
+  body: Envelope<T>
+}
+
+/** Starts the app on an ephemeral loopback port. */
+export async function startTestApp(engine: 'pglite' | 'postgres', overrides: Partial<Services> = {}): Promise<TestApp> {
+  const t = await freshDatabase(engine)
+  const email = capturingEmail()
+  const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
+  const services = createServices(config, t.db, { email, ...overrides })
+  const tenant = await createTenant(t.db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test', timezone: 'America/Chicago' })
+  const server: Server = await new Promise((resolve) => {
+    const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))
+  })
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${tenant.agent_token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      redirect: 'manual',
+    })
+    const text = await res.text()
+    let parsed: any
+    try { parsed = JSON.parse(text) } catch { parsed = { raw: text } }
+    return { status: res.status, headers: res.headers, body: parsed }
+  }
+  return {
+    url,
+    t,
+    services,
+    email,
+    tenant,
+    call,
+    action: (domain, action, data, extra = {}) => call('POST', '/api/actions', { domain, action, data, reasoning: extra.reasoning },
+      { ...(extra.token ? { authorization: `Bearer ${extra.token}` } : {}), ...extra.headers }),
+    query: (params, token) => call('GET', `/api/data?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`, undefined,
+      token ? { authorization: `Bearer ${token}` } : {}),
+    createTenant: (name = 'Other Business') => createTenant(t.db, { name, owner_email: `owner@${name.toLowerCase().replace(/\W+/g, '')}.test` }),
+    async close() {
+      server.closeAllConnections()
+      await new Promise((r) => server.close(r))
+      await t.dispose()
+    },
+  }
+}

@@ -4,6 +4,9 @@ import type { ActionDefinition } from '../core/registry.js'
 
 /** Decides whether a call may run now; agents need reasoning for soft_limit and consent for requires_authorization. */
 export function checkPolicy(def: ActionDefinition, actor: Actor, reasoning: string | null): void {
+  if (actor.type === 'user' && def.roles && !def.roles.includes(actor.role)) {
+    throw new AppError('FORBIDDEN', `${def.domain}.${def.name} is for ${def.roles.join(' or ')} users; you are signed in as ${actor.role}`)
+  }
   if (actor.type !== 'agent') return
   if (def.permission === 'soft_limit' && !reasoning?.trim()) {
     throw new AppError('REASONING_REQUIRED',

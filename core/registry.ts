@@ -12,6 +12,8 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> 
   /** Written for a model: what it does, units and formats, side effects. */
   description: string
   permission: Permission
+  /** The people roles allowed to call it; omitted means owners and technicians. Agents act for the owner. */
+  roles?: ReadonlyArray<'owner' | 'technician'>
   input: S
   /** Extra words the universal search matches this action by. */
   keywords?: string[]
@@ -74,7 +76,10 @@ export function actionKey(domain: string, name: string): string {
   return `${domain}.${name}`
 }
 
-/** Collects every definition exported by the given modules; a duplicate name stops start-up. */
+/** Names of domains, actions and data types: lower snake case, so "domain.name" keys can never be ambiguous. */
+const NAME_PATTERN = /^[a-z][a-z0-9_]*$/
+
+/** Collects every definition exported by the given modules; a duplicate or malformed name stops start-up. */
 export function createRegistry(modules: ReadonlyArray<Record<string, unknown>>): Registry {
   const actions = new Map<string, ActionDefinition>()
   const queries = new Map<string, QueryDefinition>()
@@ -82,6 +87,9 @@ export function createRegistry(modules: ReadonlyArray<Record<string, unknown>>):
     for (const value of Object.values(mod)) {
       if (!value || typeof value !== 'object') continue
       const def = value as ActionDefinition | QueryDefinition
+      for (const name of def.kind === 'action' ? [def.domain, def.name] : def.kind === 'query' ? [def.type] : []) {
+        if (!NAME_PATTERN.test(name)) throw new Error(`Operation name "${name}" must be lower snake case (a-z, 0-9, _)`)
+      }
       if (def.kind === 'action') {
         const key = actionKey(def.domain, def.name)
         if (actions.has(key)) throw new Error(`Action ${key} is registered twice`)

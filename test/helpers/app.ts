@@ -27,11 +27,11 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-/** What one HTTP call returned. */
+/** What one HTTP call returned; the body is loosely typed so tests can assert on any part of it. */
 export interface ApiResponse<T = any> {
   status: number
   headers: Headers
-  body: Envelope<T>
+  body: { success: boolean; data: T; error: any; meta: Envelope['meta'] }
 }
 
 /** Starts the app on an ephemeral loopback port. */
@@ -66,7 +66,7 @@ export async function startTestApp(engine: 'pglite' | 'postgres', overrides: Par
     call,
     action: (domain, action, data, extra = {}) => call('POST', '/api/actions', { domain, action, data, reasoning: extra.reasoning },
       { ...(extra.token ? { authorization: `Bearer ${extra.token}` } : {}), ...extra.headers }),
-    query: (params, token) => call('GET', `/api/data?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`, undefined,
+    query: (params, token) => call('GET', `/api/data?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]))}`, undefined,
       token ? { authorization: `Bearer ${token}` } : {}),
     createTenant: (name = 'Other Business') => createTenant(t.db, { name, owner_email: `owner@${name.toLowerCase().replace(/\W+/g, '')}.test` }),
     async close() {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
-import { CONTACT_COLUMNS, displayNameOf, lockContact } from './model.js'
+import { CONTACT_COLUMNS, displayNameOf, lockContact, withPrimary, type ContactChannel } from './model.js'
 
 const name = z.string().trim().min(1).max(200)
 const email = z.email().max(320)
@@ -28,9 +28,10 @@ export const createContact = defineAction({
     const display = displayNameOf(input)
     if (!display) throw validationError([{ field: 'data.display_name', message: 'is required unless first_name or last_name is given' }])
     const r = await ctx.db.query(
-      `insert into contacts (tenant_id, kind, display_name, first_name, last_name, email, phone)
+      `insert into contacts (tenant_id, kind, display_name, first_name, last_name, emails, phones)
        values ($1, $2, $3, $4, $5, $6, $7) returning ${CONTACT_COLUMNS}`,
-      [ctx.tenantId, input.kind, display, input.first_name ?? null, input.last_name ?? null, input.email ?? null, input.phone ?? null])
+      [ctx.tenantId, input.kind, display, input.first_name ?? null, input.last_name ?? null,
+        JSON.stringify(withPrimary([], input.email ?? null)), JSON.stringify(withPrimary([], input.phone ?? null))])
     const contact = r.rows[0]
     await ctx.audit({ entityType: 'contact', entityId: String(contact.id), action: 'create', before: null, after: contact })
     return contact
@@ -56,10 +57,13 @@ export const updateContact = defineAction({
   }),
   async run(ctx, input) {
     const before = await lockContact(ctx.db, input.contact_id)
-    const { contact_id, ...changes } = input
+    const { contact_id, email, phone, ...changes } = input
+    const columns: Record<string, unknown> = { ...changes }
+    if (email !== undefined) columns.emails = JSON.stringify(withPrimary(before.emails as ContactChannel[], email))
+    if (phone !== undefined) columns.phones = JSON.stringify(withPrimary(before.phones as ContactChannel[], phone))
     const sets: string[] = []
     const values: unknown[] = []
-    for (const [column, value] of Object.entries(changes)) {
+    for (const [column, value] of Object.entries(columns)) {
       if (value === undefined) continue
       values.push(value)
       sets.push(`${column} = $${values.length}`)

@@ -1,0 +1,65 @@
+/** Day names as stored in business hours and preferences. */
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
+/** A day name. */
+export type Weekday = (typeof WEEKDAYS)[number]
+
+/** The calendar date (YYYY-MM-DD) an instant falls on in a time zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  const p = parts(instant, timeZone)
+  return `${p.year}-${p.month}-${p.day}`
+}
+
+/** The wall-clock time (HH:MM) of an instant in a time zone. */
+export function localTime(instant: Date, timeZone: string): string {
+  const p = parts(instant, timeZone)
+  return `${p.hour}:${p.minute}`
+}
+
+/** The weekday of a calendar date (YYYY-MM-DD). */
+export function weekdayOf(date: string): Weekday {
+  return WEEKDAYS[new Date(`${date}T12:00:00Z`).getUTCDay()]
+}
+
+/** The UTC instant of a wall-clock date and time in a time zone (the earlier one when clocks fall back). */
+export function zonedInstant(date: string, time: string, timeZone: string): Date {
+  const guess = new Date(`${date}T${time}:00Z`)
+  // Two passes settle on the offset in force at that wall-clock time, across DST changes.
+  let t = guess.getTime() - offsetMs(guess, timeZone)
+  t = guess.getTime() - offsetMs(new Date(t), timeZone)
+  return new Date(t)
+}
+
+/** [start, end) in UTC of a calendar day in a time zone. */
+export function dayRange(date: string, timeZone: string): { start: Date; end: Date } {
+  return { start: zonedInstant(date, '00:00', timeZone), end: zonedInstant(addDays(date, 1), '00:00', timeZone) }
+}
+
+/** A calendar date plus n days. */
+export function addDays(date: string, n: number): string {
+  const d = new Date(`${date}T12:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + n)
+  return d.toISOString().slice(0, 10)
+}
+
+/** A calendar date plus n months, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number)
+  const first = new Date(Date.UTC(y, m - 1 + n, 1))
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate()
+  first.setUTCDate(Math.min(d, last))
+  return first.toISOString().slice(0, 10)
+}
+
+function offsetMs(instant: Date, timeZone: string): number {
+  const p = parts(instant, timeZone)
+  const asUtc = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute, +p.second)
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000
+}
+
+function parts(instant: Date, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+  const out: Record<string, string> = {}
+  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+  for (const p of fmt.formatToParts(instant)) if (p.type !== 'literal') out[p.type] = p.value
+  return out as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>
+}

@@ -1,0 +1,30 @@
+import type { Queryable } from '../../db/types.js'
+import type { Weekday } from '../../time.js'
+
+/** Opening hours per weekday: a list of [start, end] wall-clock pairs such as ["08:00", "17:00"]. */
+export type BusinessHours = Record<Weekday, Array<[string, string]>>
+
+/** A business's settings as the domains use them. */
+export interface TenantSettings {
+  id: string
+  name: string
+  timezone: string
+  business_hours: BusinessHours
+  default_tax_rate_bp: number
+  currency: string
+  invoice_prefix: string
+  invoice_terms_days: number
+  reply_to_email: string | null
+  payment_instructions: string
+}
+
+/** The columns of the tenants table that make up its settings. */
+export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax_rate_bp, currency, invoice_prefix,
+  invoice_terms_days, reply_to_email, payment_instructions`
+
+/** The settings of the transaction's tenant. */
+export async function loadTenantSettings(tx: Queryable): Promise<TenantSettings> {
+  const r = await tx.query<TenantSettings>(`select ${SETTINGS_COLUMNS} from tenants where id = app_tenant()`)
+  if (!r.rows[0]) throw new Error('No tenant is set for this transaction')
+  return r.rows[0]
+}

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express'
 import type { Services } from '../core/context.js'
 import { AppError } from '../core/errors.js'
+import { mcpRoutes } from '../mcp/http.js'
 import { homePage } from '../web-review/home.js'
 import { errorHandler } from './error-handler.js'
 import { authenticate } from './middleware/authenticate.js'
@@ -26,6 +27,7 @@ export function createApp(services: Services): Express {
   app.use(csrfProtection)
   app.use(authRoutes(services))
   app.use('/api', actionsRoutes(services), dataRoutes(services), capabilitiesRoutes(services))
+  app.use(mcpRoutes(services))
   app.get('/', homePage)
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`)

@@ -1,0 +1,54 @@
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import { Router, type Request } from 'express'
+import type { Services } from '../core/context.js'
+import { AppError } from '../core/errors.js'
+import { requirePrincipal } from '../api/request-context.js'
+import { createMcpServer } from './server.js'
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** /mcp over Streamable HTTP, stateless: a fresh server and transport for each POST, answered as JSON. */
+export function mcpRoutes(services: Services): Router {
+  const router = Router()
+  const allowedHosts = allowedHostNames(services)
+  router.post('/mcp', async (req, res) => {
+    refuseForeignHost(req, allowedHosts)
+    const principal = requirePrincipal(res)
+    const server = createMcpServer(services, principal)
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
+    res.on('close', () => {
+      void transport.close()
+      void server.close()
+    })
+    await server.connect(transport)
+    await transport.handleRequest(req, res, req.body)
+  })
+  router.all('/mcp', (req) => {
+    refuseForeignHost(req, allowedHosts)
+    throw new AppError('NOT_FOUND', `${req.method} /mcp is not served: this server is stateless, send JSON-RPC with POST`, undefined, 405)
+  })
+  return router
+}
+
+/** Host names the MCP endpoint answers to: loopback names, the public address and MCP_ALLOWED_HOSTS. */
+function allowedHostNames(services: Services): Set<string> {
+  const names = new Set(LOOPBACK_HOSTS)
+  names.add(new URL(services.config.publicBaseUrl).hostname.toLowerCase())
+  if (services.config.host !== '0.0.0.0' && services.config.host !== '::') names.add(services.config.host.toLowerCase())
+  for (const h of (process.env.MCP_ALLOWED_HOSTS ?? '').split(',')) if (h.trim()) names.add(h.trim().toLowerCase())
+  return names
+}
+
+/** DNS rebinding protection: a page on another site must not reach this endpoint through a name it controls. */
+function refuseForeignHost(req: Request, allowed: Set<string>): void {
+  const host = (req.get('host') ?? '').toLowerCase()
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]
+  if (!allowed.has(name)) {
+    throw new AppError('FORBIDDEN', `Host "${host}" is not allowed for MCP; add it to MCP_ALLOWED_HOSTS`)
+  }
+  const origin = req.get('origin')
+  if (origin) {
+    const originName = new URL(origin).hostname.toLowerCase()
+    if (!allowed.has(originName) && !allowed.has(`[${originName}]`)) throw new AppError('FORBIDDEN', `Origin "${origin}" is not allowed for MCP`)
+  }
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod'
+import { describeCapabilities } from '../core/capabilities.js'
+import { AppError } from '../core/errors.js'
+import { jsonSchemaOf } from '../core/json-schema.js'
+import { performAction, performQuery } from '../core/operations.js'
+import { actionKey } from '../core/registry.js'
+import { nearestNames } from '../core/suggest.js'
+import { defineTool } from './tool.js'
+
+/** Layer 1: the registry as three tools. No operation is named here; everything comes from the registry. */
+export const crmCapabilities = defineTool({
+  name: 'crm_capabilities',
+  title: 'List CRM operations',
+  description: 'Lists every CRM action (domain.name, permission, one line) and data type. ' +
+    'Pass action="domain.name" or type="name" to get the full input schema of just that one before calling it.',
+  input: {
+    action: z.string().optional().describe('e.g. "ticket.create": returns its input schema'),
+    type: z.string().optional().describe('e.g. "tickets": returns its filters and includes'),
+  },
+  readOnly: true,
+  idempotent: true,
+  async run({ services }, args) {
+    const { registry } = services
+    if (args.action) {
+      const def = registry.actions.get(args.action)
+      if (!def) throw unknownName('action', args.action, registry.actions.keys())
+      return { action: actionKey(def.domain, def.name), description: def.description, permission: def.permission, input: jsonSchemaOf(def.input) }
+    }
+    if (args.type) {
+      const full = describeCapabilities(registry).data_types.find((t) => t.type === args.type)
+      if (!full) throw unknownName('type', args.type, registry.queries.keys())
+      return full
+    }
+    return {
+      actions: [...registry.actions.values()].map((d) => `${actionKey(d.domain, d.name)} [${d.permission}] ${firstSentence(d.description)}`),
+      data_types: [...registry.queries.values()].map((q) => `${q.type}: ${firstSentence(q.description)}`),
+      next: 'crm_capabilities {action} or {type} for a schema; crm_action to run; crm_query to read',
+    }
+  },
+})
+
+/** Reads any data type. */
+export const crmQuery = defineTool({
+  name: 'crm_query',
+  title: 'Read CRM data',
+  description: 'Reads one data type: by id, or a filtered page. filters are the type\'s own params (see crm_capabilities type=...). ' +
+    'include expands (e.g. ["line_items","audit_trail"]); pass next_cursor as cursor for the next page.',
+  input: {
+    type: z.string().describe('data type, e.g. "contacts", "tickets"'),
+    id: z.string().optional().describe('UUID of one record'),
+    filters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    include: z.array(z.string()).optional(),
+    limit: z.number().int().min(1).max(100).optional().describe('default 25'),
+    cursor: z.string().optional(),
+  },
+  readOnly: true,
+  idempotent: true,
+  async run({ services, principal, requestId }, args) {
+    const filters = Object.fromEntries(Object.entries(args.filters ?? {}).map(([k, v]) => [k, String(v)]))
+    return performQuery(services, principal, { type: args.type, id: args.id, include: args.include, limit: args.limit, cursor: args.cursor, filters }, { requestId })
+  },
+})
+
+/** Runs any action. */
+export const crmAction = defineTool({
+  name: 'crm_action',
+  title: 'Run a CRM action',
+  description: 'Runs one action, e.g. domain="contact" action="create" data={...}. soft_limit actions need reasoning; ' +
+    'requires_authorization actions are queued for the owner and return a request_id to check with crm_authorization_status.',
+  input: {
+    domain: z.string(),
+    action: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    reasoning: z.string().optional().describe('why; required for soft_limit, shown to the owner for authorization'),
+  },
+  readOnly: false,
+  async run({ services, principal, requestId }, args) {
+    const outcome = await performAction(services, principal, args, { requestId })
+    return outcome.result
+  },
+})
+
+function unknownName(field: string, given: string, known: Iterable<string>): AppError {
+  const suggestions = nearestNames(given, known)
+  return new AppError('NOT_FOUND', `Unknown ${field} "${given}". Did you mean: ${suggestions.join(', ')}?`, { field, suggestions })
+}
+
+function firstSentence(text: string): string {
+  const end = text.search(/\.(\s|$)/)
+  return end === -1 ? text : text.slice(0, end)
+}

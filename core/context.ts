@@ -44,4 +44,6 @@ export interface OperationContext {
   db: Queryable
   services: Services
   audit(entry: AuditEntry): Promise<void>
+  /** Runs fn once the transaction has committed (emails and other effects outside the database). */
+  afterCommit(fn: () => Promise<void>): void
 }

@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { checkPolicy } from '../authorization-queue/policy.js'
-import { auditTrail, writeAudit } from './audit.js'
-import type { OperationContext, Principal, Services } from './context.js'
+import { evaluatePolicy } from '../authorization-queue/policy.js'
+import { enqueueAuthorization } from '../authorization-queue/queue.js'
+import { auditTrail } from './audit.js'
+import type { Principal, Services } from './context.js'
 import { withTenant } from './db/tenant.js'
+import { log } from './log.js'
+import { contextOf, scopeOf } from './operations-context.js'
 import type { Queryable } from './db/types.js'
 import { AppError, validationError } from './errors.js'
 import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js'
 import { actionKey, type Page } from './registry.js'
 import { nearestNames } from './suggest.js'
+import { parseRedacting, reportRedactions } from './sanitize.js'
 import { parseInput } from './validation.js'
 
 /** A call of one registered action. */
@@ -19,33 +23,49 @@ export interface ActionCall {
   reasoning?: string | null
 }
 
-/** What a call returned, and whether it was a stored answer to a repeated Idempotency-Key. */
+/** What a call returned, whether it was a stored answer to a repeated Idempotency-Key, and whether it now waits for the owner. */
 export interface ActionOutcome {
   result: unknown
   replayed: boolean
+  queued: boolean
 }
 
-/** Runs one action: look up, check policy, validate, run in the tenant's transaction with audit and idempotency. */
+/** Runs one action: look up, validate, check policy, run (or queue for the owner) in the tenant's transaction with audit and idempotency. */
 export async function performAction(services: Services, principal: Principal, call: ActionCall,
   opts: { requestId: string; idempotencyKey?: string }): Promise<ActionOutcome> {
   const def = services.registry.actions.get(actionKey(call.domain, call.action))
   if (!def) throw unknownAction(services, call)
   const reasoning = call.reasoning?.trim() || null
-  checkPolicy(def, principal.actor, reasoning)
-  const input = parseInput(def.input, call.data ?? {}, 'data')
-  return withTenant(services.db, scopeOf(principal, opts.requestId), async (tx) => {
+  const { value: input, redactions } = parseRedacting(() => parseInput(def.input, call.data ?? {}, 'data'), 'data')
+  const effects: Array<() => Promise<void>> = []
+  const outcome = await withTenant(services.db, scopeOf(principal, opts.requestId), async (tx) => {
     if (opts.idempotencyKey) {
       const stored = await claimIdempotencyKey(tx, principal, opts.idempotencyKey, call)
-      if (stored) return { result: stored.response, replayed: true }
+      if (stored) return { result: stored.response, replayed: true, queued: (stored.response as { status?: string })?.status === 'pending_authorization' }
     }
-    const result = await def.run(contextOf(services, principal, tx, opts.requestId, reasoning), input)
+    const ctx = contextOf(services, principal, tx, opts.requestId, reasoning, (fn) => effects.push(fn))
+    const verdict = await evaluatePolicy(tx, def, input, principal.actor, reasoning)
+    const result = await reportRedactions(tx, ctx, def, verdict === 'queue' ? await enqueueAuthorization(ctx, def, input) : await def.run(ctx, input), redactions)
     if (opts.idempotencyKey) {
       await tx.query(`update idempotency_keys set response = $4, status_code = 200
         where tenant_id = $1 and principal = $2 and key = $3`,
       [principal.tenantId, principalKey(principal), opts.idempotencyKey, JSON.stringify(result ?? null)])
     }
-    return { result, replayed: false }
+    return { result, replayed: false, queued: verdict === 'queue' }
   })
+  await runEffects(effects, opts.requestId)
+  return outcome
+}
+
+/** Runs what a committed transaction left to do; a failure is logged, never turned into a failed call. */
+export async function runEffects(effects: Array<() => Promise<void>>, requestId: string): Promise<void> {
+  for (const effect of effects) {
+    try {
+      await effect()
+    } catch (err) {
+      log('error', 'after-commit effect failed', { request_id: requestId, error: err instanceof Error ? err.message : String(err) })
+    }
+  }
 }
 
 /** A read of one data type: by id, or a page of a filtered list. */
@@ -84,7 +104,9 @@ export async function performQuery(services: Services, principal: Principal, cal
   }
   const params = parseInput(def.params, filters, '')
   return withTenant(services.db, scopeOf(principal, opts.requestId), async (tx) => {
-    const ctx = contextOf(services, principal, tx, opts.requestId, null)
+    const ctx = contextOf(services, principal, tx, opts.requestId, null, () => {
+      throw new Error('queries do not have effects')
+    })
     const page: Page = await def.run(ctx, { id: call.id, params, include, limit, cursor: call.cursor })
     if (include.has('audit_trail') && def.entity) {
       const trails = await auditTrail(tx, def.entity, page.items.map((i) => String(i.id)))
@@ -94,17 +116,6 @@ export async function performQuery(services: Services, principal: Principal, cal
     if (!page.items.length) throw new AppError('NOT_FOUND', `No ${call.type} record with id ${call.id}`, { type: call.type, id: call.id })
     return page.items[0]
   })
-}
-
-/** The transaction scope of a principal's request. */
-export function scopeOf(principal: Principal, requestId: string) {
-  return { tenantId: principal.tenantId, actorType: principal.actor.type, actorId: principal.actor.id, requestId }
-}
-
-/** The context handed to an action or query. */
-export function contextOf(services: Services, principal: Principal, tx: Queryable, requestId: string, reasoning: string | null): OperationContext {
-  const who = { tenantId: principal.tenantId, actor: principal.actor, requestId, reasoning }
-  return { ...who, db: tx, services, audit: (entry) => writeAudit(tx, who, entry) }
 }
 
 function parseLimit(raw: number | string | undefined): number {

@@ -23,6 +23,10 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> 
   idempotent?: boolean
   /** How many records one call touches; more than five needs authorization for agents. */
   targets?: (input: z.output<S>) => number
+  /** False for actions only people may call (e.g. deciding an authorization request); agents are refused. */
+  allowAgents?: boolean
+  /** The call in plain words for the owner, e.g. "Delete customer Jane Smith: 14 tickets, 3 invoices". */
+  describeCall?: (ctx: OperationContext, input: z.output<S>) => Promise<string>
   run(ctx: OperationContext, input: z.output<S>): Promise<R>
 }
 

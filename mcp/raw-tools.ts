@@ -89,3 +89,18 @@ function firstSentence(text: string): string {
   const end = text.search(/\.(\s|$)/)
   return end === -1 ? text : text.slice(0, end)
 }
+
+/** How a queued call is doing. */
+export const crmAuthorizationStatus = defineTool({
+  name: 'crm_authorization_status',
+  title: 'Check an authorization request',
+  description: 'Status of a call queued for the owner: pending, executed (with the result), denied (with the owner\'s note), failed (with the error) or expired.',
+  input: { request_id: z.string().describe('request_id returned when the call was queued') },
+  readOnly: true,
+  idempotent: true,
+  async run({ services, principal, requestId }, args) {
+    const r = await performQuery(services, principal, { type: 'authorization_requests', id: args.request_id }, { requestId }) as Record<string, unknown>
+    const { id, action_key, status, summary, result, error, decision, decision_note, expires_at } = r
+    return { request_id: id, action: action_key, summary, status, decision, note: decision_note, result, error, expires_at }
+  },
+})

@@ -5,11 +5,11 @@ import type { Principal, Services } from '../core/context.js'
 import { translateDatabaseError } from '../core/db/translate-error.js'
 import { AppError } from '../core/errors.js'
 import { log } from '../core/log.js'
-import { crmAction, crmCapabilities, crmQuery } from './raw-tools.js'
+import { crmAction, crmAuthorizationStatus, crmCapabilities, crmQuery } from './raw-tools.js'
 import type { ToolDefinition } from './tool.js'
 
 /** Every tool the agent sees, layer 1 first. */
-export const TOOLS: ReadonlyArray<ToolDefinition> = [crmCapabilities, crmQuery, crmAction] as unknown as ToolDefinition[]
+export const TOOLS: ReadonlyArray<ToolDefinition> = [crmCapabilities, crmQuery, crmAction, crmAuthorizationStatus] as unknown as ToolDefinition[]
 
 /** An MCP server for one principal, with every tool registered by one loop. */
 export function createMcpServer(services: Services, principal: Principal, tools = TOOLS): McpServer {

@@ -1,6 +1,7 @@
 import { Router } from 'express'
 import { z } from 'zod'
 import type { Services } from '../../core/context.js'
+import { validationError } from '../../core/errors.js'
 import { performAction } from '../../core/operations.js'
 import { parseInput } from '../../core/validation.js'
 import { sendData } from '../envelope.js'
@@ -13,16 +14,26 @@ const actionBody = z.object({
   reasoning: z.string().max(4000).nullable().optional(),
 })
 
+/** The Idempotency-Key header, if given: a client-chosen id such as a UUID, short enough to store and index. */
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  const key = header?.trim()
+  if (!key) return undefined
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw validationError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters, such as a UUID' }])
+  }
+  return key
+}
+
 /** POST /api/actions: runs one registered action. */
 export function actionsRoutes(services: Services): Router {
   const router = Router()
   router.post('/actions', async (req, res) => {
     const principal = requirePrincipal(res)
     const body = parseInput(actionBody, req.body ?? {}, '')
-    const key = req.get('idempotency-key')?.trim() || undefined
+    const key = idempotencyKeyOf(req.get('idempotency-key'))
     const outcome = await performAction(services, principal, body, { requestId: stateOf(res).requestId, idempotencyKey: key })
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true')
-    sendData(res, outcome.result)
+    sendData(res, outcome.result, outcome.queued ? 202 : 200)
   })
   return router
 }

@@ -1,0 +1,52 @@
+import { z } from 'zod'
+import { AppError } from '../core/errors.js'
+import { defineAction } from '../core/registry.js'
+import { decideAuthorization } from './queue.js'
+
+/** The owner's answer to a queued agent call. */
+export const decideAuthorizationRequest = defineAction({
+  domain: 'authorization',
+  name: 'decide',
+  description: 'Owner only: answer a pending authorization request. allow_once runs the call now; allow_always also makes the action unrestricted; deny stores the note for the agent.',
+  permission: 'unrestricted',
+  roles: ['owner'],
+  allowAgents: false,
+  input: z.strictObject({
+    request_id: z.uuid(),
+    decision: z.enum(['allow_once', 'allow_always', 'deny']),
+    note: z.string().trim().max(2000).optional().describe('read by the agent, especially with deny'),
+  }),
+  async run(ctx, input) {
+    return decideAuthorization(ctx, input.request_id, input.decision, input.note ?? null)
+  },
+})
+
+/** The owner sets an action's level for this business, or returns it to the registered default. */
+export const setPermission = defineAction({
+  domain: 'permission',
+  name: 'set',
+  description: 'Owner only: set the permission level of an action for agents (unrestricted, soft_limit, requires_authorization), or "default" to use its registered level.',
+  permission: 'unrestricted',
+  roles: ['owner'],
+  allowAgents: false,
+  input: z.strictObject({
+    action: z.string().describe('domain.name, e.g. "contact.delete"'),
+    permission: z.enum(['unrestricted', 'soft_limit', 'requires_authorization', 'default']),
+  }),
+  async run(ctx, input) {
+    if (!ctx.services.registry.actions.has(input.action)) throw new AppError('NOT_FOUND', `Unknown action ${input.action}`, { field: 'data.action' })
+    const before = await ctx.db.query<{ permission: string }>('select permission from permission_overrides where action_key = $1', [input.action])
+    if (input.permission === 'default') {
+      await ctx.db.query('delete from permission_overrides where action_key = $1', [input.action])
+    } else {
+      await ctx.db.query(`insert into permission_overrides (tenant_id, action_key, permission, set_by) values ($1, $2, $3, $4)
+        on conflict (tenant_id, action_key) do update set permission = $3, set_by = $4, set_at = now()`,
+      [ctx.tenantId, input.action, input.permission, ctx.actor.id])
+    }
+    const registered = ctx.services.registry.actions.get(input.action)!.permission
+    const effective = input.permission === 'default' ? registered : input.permission
+    await ctx.audit({ entityType: 'permission', entityId: ctx.tenantId, action: 'set',
+      before: { [input.action]: before.rows[0]?.permission ?? 'default' }, after: { [input.action]: input.permission } })
+    return { action: input.action, registered, override: input.permission === 'default' ? null : input.permission, effective }
+  },
+})

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import { decodeCursor, pageOf } from '../core/pagination.js'
+import { actionKey, defineQuery } from '../core/registry.js'
+import { REQUEST_COLUMNS } from './queue.js'
+
+/** Queued agent calls: pending ones for the owner, and their outcome for the agent. */
+export const authorizationRequestsQuery = defineQuery({
+  type: 'authorization_requests',
+  description: 'Agent calls waiting for (or decided by) the owner. Filter status: pending|executed|denied|failed|expired. By id: the outcome (result, error or the owner\'s note).',
+  entity: 'authorization_request',
+  keywords: ['approval', 'consent', 'queue', 'authorize', 'permission request'],
+  params: z.object({ status: z.enum(['pending', 'executed', 'denied', 'failed', 'expired']).optional() }),
+  async run(ctx, req) {
+    const args: unknown[] = [req.id ?? null, req.params.status ?? null]
+    let after = ''
+    if (req.cursor) {
+      const [at, id] = decodeCursor(req.cursor, 2)
+      args.push(at, id)
+      after = 'and (created_at, id) < ($3::timestamptz, $4::uuid)'
+    }
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(`select * from (select ${REQUEST_COLUMNS}, created_at::text as _sort_at from authorization_requests) q
+      where ($1::uuid is null or id = $1) and ($2::text is null or status = $2) ${after}
+      order by created_at desc, id desc limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+  },
+})
+
+/** Every action with its registered level and this business's override. */
+export const permissionsQuery = defineQuery({
+  type: 'permissions',
+  description: 'Every action with its registered permission level, the owner\'s override for this business, and the effective level for agents.',
+  keywords: ['allow always', 'trust', 'levels'],
+  params: z.object({}),
+  async run(ctx) {
+    const r = await ctx.db.query<{ action_key: string; permission: string; set_at: Date }>('select action_key, permission, set_at from permission_overrides')
+    const overrides = new Map(r.rows.map((o) => [o.action_key, o]))
+    const items = [...ctx.services.registry.actions.values()].map((def) => {
+      const key = actionKey(def.domain, def.name)
+      const o = overrides.get(key)
+      return { id: key, action: key, registered: def.permission, override: o?.permission ?? null, effective: o?.permission ?? def.permission,
+        set_at: o?.set_at ?? null, agents_allowed: def.allowAgents !== false }
+    })
+    return { items, next_cursor: null }
+  },
+})

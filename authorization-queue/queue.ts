@@ -1,0 +1,109 @@
+import type { OperationContext, Principal } from '../core/context.js'
+import { translateDatabaseError } from '../core/db/translate-error.js'
+import { AppError } from '../core/errors.js'
+import { log } from '../core/log.js'
+import { contextOf } from '../core/operations-context.js'
+import { actionKey, type ActionDefinition } from '../core/registry.js'
+import { parseInput } from '../core/validation.js'
+
+/** What an agent gets back when its call waits for the owner. */
+export interface PendingAuthorization {
+  status: 'pending_authorization'
+  request_id: string
+  expires_at: string
+  message: string
+}
+
+/** The columns of a request as the owner and the agent see them; a pending request past its expiry reads as expired. */
+export const REQUEST_COLUMNS = `id, action_key, data, reasoning, summary,
+  case when status = 'pending' and expires_at <= now() then 'expired' else status end as status,
+  decision, decision_note, decided_by, decided_at, result, error, agent_token_id, created_at, expires_at`
+
+/** Stores the call for the owner, emails the owners after commit, and tells the agent how to follow up. */
+export async function enqueueAuthorization(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<PendingAuthorization> {
+  const key = actionKey(def.domain, def.name)
+  const summary = def.describeCall ? await def.describeCall(ctx, input as never) : `${key}: ${firstSentence(def.description)}`
+  const r = await ctx.db.query<{ id: string; expires_at: Date }>(
+    `insert into authorization_requests (tenant_id, agent_token_id, action_key, data, reasoning, summary)
+     values ($1, $2, $3, $4, $5, $6) returning id, expires_at`,
+    [ctx.tenantId, ctx.actor.id, key, JSON.stringify(input ?? {}), ctx.reasoning, summary])
+  const request = r.rows[0]
+  await ctx.audit({ entityType: 'authorization_request', entityId: request.id, action: 'request', after: { action_key: key, summary } })
+  const owners = await ctx.db.query<{ email: string }>(`select email from users where role = 'owner'`)
+  const link = `${ctx.services.config.publicBaseUrl}/review`
+  ctx.afterCommit(async () => {
+    for (const owner of owners.rows) {
+      await ctx.services.email.send({
+        to: owner.email,
+        subject: `Your approval is needed: ${summary}`,
+        text: `Your office manager asks to: ${summary}\n\nWhy: ${ctx.reasoning ?? '(no reason given)'}\n\nAllow or deny it here: ${link}`,
+        idempotencyKey: `authorization-${request.id}-${owner.email}`,
+      })
+    }
+  })
+  return {
+    status: 'pending_authorization',
+    request_id: request.id,
+    expires_at: request.expires_at.toISOString(),
+    message: `Queued for the owner's authorization. Check it with crm_authorization_status {request_id: "${request.id}"} (or data type authorization_requests).`,
+  }
+}
+
+/** The owner's answer to one request. */
+export type Decision = 'allow_once' | 'allow_always' | 'deny'
+
+/**
+ * Decides a pending request once. Allow runs the stored call now, as the agent that asked, validated against the
+ * current schema and state; Allow Always also raises the action to unrestricted for the tenant; Deny keeps the note.
+ * The request row is locked first, so two decisions at the same moment cannot both run the call.
+ */
+export async function decideAuthorization(ctx: OperationContext, requestId: string, decision: Decision, note: string | null) {
+  const r = await ctx.db.query<{ status: string; action_key: string; data: unknown; reasoning: string | null; agent_token_id: string | null; expired: boolean }>(
+    `select status, action_key, data, reasoning, agent_token_id, expires_at <= now() as expired
+     from authorization_requests where id = $1 for update`, [requestId])
+  const request = r.rows[0]
+  if (!request) throw new AppError('NOT_FOUND', `No authorization request with id ${requestId}`)
+  if (request.status !== 'pending') throw new AppError('CONFLICT', `This request was already decided: it is ${request.status}`)
+  if (request.expired) throw new AppError('CONFLICT', 'This request expired before it was decided; the agent must ask again')
+  const decided = { decision, decision_note: note, decided_by: ctx.actor.id }
+  if (decision === 'deny') return finish(ctx, requestId, { status: 'denied', ...decided })
+  if (decision === 'allow_always') {
+    await ctx.db.query(`insert into permission_overrides (tenant_id, action_key, permission, set_by) values ($1, $2, 'unrestricted', $3)
+      on conflict (tenant_id, action_key) do update set permission = 'unrestricted', set_by = $3, set_at = now()`,
+    [ctx.tenantId, request.action_key, ctx.actor.id])
+    await ctx.audit({ entityType: 'authorization_request', entityId: requestId, action: 'raise_permission', after: { action_key: request.action_key, permission: 'unrestricted' } })
+  }
+  const def = ctx.services.registry.actions.get(request.action_key)
+  const agent: Principal = { tenantId: ctx.tenantId, actor: { type: 'agent', id: request.agent_token_id ?? '' } }
+  await ctx.db.query('savepoint authorized_call')
+  try {
+    if (!def) throw new AppError('NOT_FOUND', `The action ${request.action_key} no longer exists`)
+    const input = parseInput(def.input, request.data, 'data')
+    const agentCtx = contextOf(ctx.services, agent, ctx.db, ctx.requestId, request.reasoning, ctx.afterCommit)
+    const result = await def.run(agentCtx, input)
+    await ctx.db.query('release savepoint authorized_call')
+    return finish(ctx, requestId, { status: 'executed', ...decided, result: result ?? null })
+  } catch (err) {
+    await ctx.db.query('rollback to savepoint authorized_call')
+    const e = translateDatabaseError(err)
+    if (!(e instanceof AppError)) log('error', 'authorized call failed', { request_id: ctx.requestId, error: e instanceof Error ? e.stack : String(e) })
+    const error = e instanceof AppError ? { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } : { code: 'INTERNAL', message: 'The call failed unexpectedly' }
+    return finish(ctx, requestId, { status: 'failed', ...decided, error })
+  }
+}
+
+async function finish(ctx: OperationContext, requestId: string, fields: Record<string, unknown>) {
+  const names = Object.keys(fields)
+  const sets = names.map((n, i) => `${n} = $${i + 2}`).join(', ')
+  const values = names.map((n) => (n === 'result' || n === 'error' ? JSON.stringify(fields[n]) : fields[n]))
+  const decidedAt = 'decision' in fields ? ', decided_at = now()' : ''
+  const r = await ctx.db.query(`update authorization_requests set ${sets}${decidedAt} where id = $1 returning ${REQUEST_COLUMNS}`, [requestId, ...values])
+  await ctx.audit({ entityType: 'authorization_request', entityId: requestId, action: String(fields.status), after: { status: fields.status, decision: fields.decision ?? null, note: fields.decision_note ?? null } })
+  return r.rows[0]
+}
+
+function firstSentence(text: string): string {
+  const end = text.search(/\.(\s|$)/)
+  return end === -1 ? text : text.slice(0, end)
+}
+

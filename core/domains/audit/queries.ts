@@ -1,0 +1,56 @@
+import { z } from 'zod'
+import { AppError, validationError } from '../../errors.js'
+import { decodeCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+
+/** The business's change history, newest first, filtered by record, action, actor and time. */
+export const auditTrailQuery = defineQuery({
+  type: 'audit_trail',
+  description: 'Who changed what and why, newest first. Each entry: entity_type, entity_id, action, changes {field: {old, new}}, '
+    + 'actor_type (user|agent|system), actor_id, reasoning, request_id, created_at. Filters: entity_type (e.g. contact), entity_id, '
+    + 'action (e.g. update), actor_type, actor_id, since (inclusive) and until (exclusive) as ISO 8601 times. '
+    + 'Entries are numbered, not UUIDs: read a record\'s history with entity_id, not id.',
+  keywords: ['history', 'changes', 'log', 'who changed'],
+  params: z.object({
+    entity_type: z.string().trim().min(1).max(100).optional(),
+    entity_id: z.uuid().optional(),
+    action: z.string().trim().min(1).max(100).optional(),
+    actor_type: z.enum(['user', 'agent', 'system']).optional(),
+    actor_id: z.uuid().optional(),
+    since: z.iso.datetime({ offset: true }).optional().describe('Entries at or after this time'),
+    until: z.iso.datetime({ offset: true }).optional().describe('Entries before this time'),
+  }),
+  async run(ctx, req) {
+    if (req.id !== undefined) {
+      throw new AppError('NOT_FOUND', `No audit entry has id ${req.id}: entries are numbered; to read a record's history filter with entity_id=${req.id}`,
+        { type: 'audit_trail', id: req.id, field: 'id' })
+    }
+    const p = req.params
+    const args: unknown[] = [p.entity_type ?? null, p.entity_id ?? null, p.action ?? null, p.actor_type ?? null, p.actor_id ?? null,
+      p.since ?? null, p.until ?? null]
+    let before = ''
+    if (req.cursor) {
+      const [createdAt, id] = decodeCursor(req.cursor, 2)
+      if (typeof createdAt !== 'string' || typeof id !== 'string' || !/^\d+$/.test(id)) {
+        throw validationError([{ field: 'cursor', message: 'is not a cursor returned by audit_trail; omit it to start from the first page' }])
+      }
+      args.push(createdAt, id)
+      before = `and (created_at, id) < ($8::timestamptz, $9::bigint)`
+    }
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select id, entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, request_id, created_at,
+              created_at::text as _sort_at, id::text as _sort_id
+       from audit_log
+       where ($1::text is null or entity_type = $1)
+         and ($2::uuid is null or entity_id = $2)
+         and ($3::text is null or action = $3)
+         and ($4::text is null or actor_type = $4)
+         and ($5::uuid is null or actor_id = $5)
+         and ($6::timestamptz is null or created_at >= $6)
+         and ($7::timestamptz is null or created_at < $7)
+         ${before}
+       order by created_at desc, id desc limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row._sort_id])
+  },
+})

@@ -3,6 +3,7 @@ import type { Services } from '../core/context.js'
 import { AppError } from '../core/errors.js'
 import { mcpRoutes } from '../mcp/http.js'
 import { homePage } from '../web-review/home.js'
+import { reviewPages } from '../web-review/review-pages.js'
 import { errorHandler } from './error-handler.js'
 import { authenticate } from './middleware/authenticate.js'
 import { csrfProtection } from './middleware/csrf.js'
@@ -29,6 +30,7 @@ export function createApp(services: Services): Express {
   app.use('/api', actionsRoutes(services), dataRoutes(services), capabilitiesRoutes(services))
   app.use(mcpRoutes(services))
   app.get('/', homePage)
+  app.use(reviewPages(services))
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`)
   })

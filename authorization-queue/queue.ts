@@ -17,7 +17,8 @@ export interface PendingAuthorization {
 /** The columns of a request as the owner and the agent see them; a pending request past its expiry reads as expired. */
 export const REQUEST_COLUMNS = `id, action_key, data, reasoning, summary,
   case when status = 'pending' and expires_at <= now() then 'expired' else status end as status,
-  decision, decision_note, decided_by, decided_at, result, error, agent_token_id, created_at, expires_at`
+  decision, decision_note, decided_by, decided_at, result, error, agent_token_id,
+  (select t.name from agent_tokens t where t.id = agent_token_id) as agent_name, created_at, expires_at`
 
 /** Stores the call for the owner, emails the owners after commit, and tells the agent how to follow up. */
 export async function enqueueAuthorization(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<PendingAuthorization> {

@@ -6,7 +6,11 @@ export function esc(value: unknown): string {
 const STYLE = `body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1d2327;background:#f6f7f7}
 main{max-width:34rem;margin:0 auto;padding:1rem}h1{font-size:1.3rem}
 input,button{font:inherit;padding:.6rem;border-radius:.4rem;border:1px solid #8c8f94;width:100%;box-sizing:border-box;margin:.3rem 0}
-button{background:#1d4ed8;color:#fff;border:0}.note{color:#50575e}.err{color:#b32d2e}`
+button{background:#1d4ed8;color:#fff;border:0}.note{color:#50575e}.err{color:#b32d2e}.ok{color:#00702a}
+nav a{margin-right:1rem}.card{background:#fff;border:1px solid #dcdcde;border-radius:.5rem;padding:.8rem;margin:.8rem 0}
+.row{display:flex;gap:.5rem}.row>*{flex:1}button.alt{background:#50575e}button.deny{background:#b32d2e}
+pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f6f7f7;padding:.5rem}table{width:100%;border-collapse:collapse}
+td,th{text-align:left;padding:.3rem;border-bottom:1px solid #dcdcde;font-size:.9rem}select{font:inherit;padding:.3rem}`
 
 /** A complete, small page: inline CSS, no scripts, no external requests. */
 export function page(title: string, body: string, status?: string): string {
@@ -18,4 +22,9 @@ export function page(title: string, body: string, status?: string): string {
 export function signInForm(): string {
   return `<form method="post" action="/auth/magic-link"><label>Email<input type="email" name="email" required autocomplete="email"></label>
 <button>Email me a sign-in link</button></form>`
+}
+
+/** A POST form with the session's CSRF token. */
+export function form(action: string, csrf: string, inner: string, attrs = ''): string {
+  return `<form method="post" action="${esc(action)}"${attrs}><input type="hidden" name="_csrf" value="${esc(csrf)}">${inner}</form>`
 }

@@ -45,6 +45,8 @@ export async function startTestApp(engine: 'pglite' | 'postgres', overrides: Par
     const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  // Emailed links must point at the port the server actually got.
+  if (!overrides.config) services.config.publicBaseUrl = url
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(url + path, {
       method,

@@ -1,0 +1,18 @@
+import type { Response } from 'express'
+import { stateOf } from '../api/request-context.js'
+import type { SessionPrincipal } from '../core/auth/sessions.js'
+import { page } from './html.js'
+
+/** The signed-in person with one of the given roles; otherwise answers (sign-in redirect or 403 page) and returns null. */
+export function personWithRole(res: Response, roles: Array<'owner' | 'technician'>): SessionPrincipal | null {
+  const session = stateOf(res).session
+  if (!session) {
+    res.redirect(303, '/')
+    return null
+  }
+  if (session.actor.type !== 'user' || !roles.includes(session.actor.role)) {
+    res.status(403).type('html').send(page('Not allowed', '<p>This page is for the business owner.</p><p><a href="/">Home</a></p>'))
+    return null
+  }
+  return session
+}

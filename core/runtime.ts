@@ -7,6 +7,8 @@ import type { Database } from './db/types.js'
 /** An open, migrated database and how to let go of it. */
 export interface OpenedDatabase {
   db: Database
+  /** The migrations applied while opening (empty when none were pending). */
+  applied: string[]
   close(): Promise<void>
 }
 
@@ -16,12 +18,13 @@ export async function openMigratedDatabase(config: Config, purpose: string): Pro
   if (!config.databaseUrl) lock = lockDataDir(config.dataDir, purpose)
   try {
     const db = await openDatabase(config)
-    await migrate(db).catch(async (err) => {
+    const applied = await migrate(db).catch(async (err) => {
       await db.close().catch(() => {})
       throw err
     })
     return {
       db,
+      applied,
       async close() {
         await db.close()
         lock?.release()

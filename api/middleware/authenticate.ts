@@ -4,11 +4,12 @@ import { authenticateSession } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
 import { clientIp, stateOf } from '../request-context.js'
-import { readCookie, SESSION_COOKIE } from './cookies.js'
+import { readCookie, SESSION_COOKIE, setSessionCookie } from './cookies.js'
 import type { RateLimiter } from './rate-limit.js'
 
 /** Finds the principal from a bearer token or the session cookie; a wrong token counts against the client's address. */
 export function authenticate(services: Services, failedTokens: RateLimiter) {
+  const secure = services.config.publicBaseUrl.startsWith('https:')
   return async (req: Request, res: Response, next: NextFunction) => {
     const state = stateOf(res)
     const header = req.get('authorization')
@@ -32,6 +33,8 @@ export function authenticate(services: Services, failedTokens: RateLimiter) {
         state.principal = session
         state.session = session
         state.via = 'cookie'
+        // The session's expiry slid forward on use; the browser's copy of the cookie slides with it.
+        setSessionCookie(res, cookie, secure)
       }
     }
     next()

@@ -11,13 +11,15 @@ export function requestLog(req: Request, res: Response, next: NextFunction): voi
   const requestId = given && SAFE_ID.test(given) ? given : randomUUID()
   res.locals.requestId = requestId
   res.setHeader('X-Request-Id', requestId)
+  // Read before routing: inside a mounted router req.path loses its mount point (/api).
+  const path = req.path
   const started = process.hrtime.bigint()
   res.on('finish', () => {
     const s = stateOf(res)
     log(res.statusCode >= 500 ? 'error' : 'info', 'request', {
       request_id: requestId,
       method: req.method,
-      path: req.path,
+      path,
       status: res.statusCode,
       ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
       tenant_id: s.principal?.tenantId,

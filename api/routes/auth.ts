@@ -29,13 +29,15 @@ export function authRoutes(services: Services): Router {
     const links = await issueMagicLinks(services.db, email)
     for (const link of links) {
       const url = `${services.config.publicBaseUrl}/auth/verify?token=${link.token}`
-      await services.email.send({
+      // Not awaited: a slow or failing provider must not make the answer differ for addresses that have an account.
+      services.email.send({
         to: link.email,
         subject: `Your sign-in link for ${link.businessName}`,
         text: `Sign in to ${link.businessName}: ${url}\n\nThe link works once and expires in ${MAGIC_LINK_TTL_MS / 60000} minutes. ` +
           'If you did not ask for it, ignore this email.',
         idempotencyKey: `magic-link-${link.token.slice(0, 16)}`,
-      })
+      }).catch((err: unknown) => log('error', 'sign-in link email failed', {
+        request_id: stateOf(res).requestId, user_id: link.userId, error: err instanceof Error ? err.message : String(err) }))
     }
     if (isForm(req)) {
       res.type('html').send(page('Check your email', `<p>${SAME_ANSWER}</p>`))

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { writeAudit } from '../audit.js'
 import type { Principal } from '../context.js'
 import { withSignInLookup, withTenant } from '../db/tenant.js'
+import { translateDatabaseError } from '../db/translate-error.js'
 import type { Database, Queryable } from '../db/types.js'
 import { AppError } from '../errors.js'
 import { hashSecret, newSecret } from './secrets.js'
@@ -26,31 +28,35 @@ export async function createAgentToken(tx: Queryable, tenantId: string, name: st
   return { id: r.rows[0].id, name, prefix, token }
 }
 
-/** The principal of a valid, unrevoked token, or null; marks the token used. */
+/** The principal of a valid, unrevoked token, or null; marks the token used (at most once a minute), in one round trip. */
 export async function authenticateAgentToken(db: Database, token: string): Promise<Principal | null> {
   if (!TOKEN_PATTERN.test(token)) return null
-  const tokenHash = hashSecret(token)
-  return withSignInLookup(db, { tokenHash }, async (tx) => {
-    const r = await tx.query<{ tenant_id: string; id: string; name: string; last_used_at: Date | null }>(
-      `select tenant_id, id, name, last_used_at from agent_tokens where token_hash = $1 and revoked_at is null`, [tokenHash])
+  try {
+    const r = await db.query<{ tenant_id: string; id: string; name: string }>('select * from authenticate_agent_token($1)', [hashSecret(token)])
     const row = r.rows[0]
-    if (!row) return null
-    // Written at most once a minute: a busy agent must not turn every read into a write.
-    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
-      await tx.query(`update agent_tokens set last_used_at = now() where token_hash = $1`, [tokenHash])
-    }
-    return { tenantId: row.tenant_id, actor: { type: 'agent', id: row.id, name: row.name } }
-  })
+    return row ? { tenantId: row.tenant_id, actor: { type: 'agent', id: row.id, name: row.name } } : null
+  } catch (err) {
+    throw translateDatabaseError(err)
+  }
 }
 
-/** Revokes the token with this visible prefix (crm_<prefix> or just <prefix>); NOT_FOUND when there is none. */
+/** Revokes the token with this visible prefix (crm_<prefix> or just <prefix>), audited; NOT_FOUND when there is none. */
 export async function revokeAgentToken(db: Database, prefixOrToken: string): Promise<{ prefix: string; tenant_id: string; name: string }> {
   const prefix = prefixOrToken.replace(/^crm_/, '').slice(0, 8)
   return withSignInLookup(db, { tokenPrefix: prefix }, async (tx) => {
-    const r = await tx.query<{ prefix: string; tenant_id: string; name: string }>(
-      `update agent_tokens set revoked_at = coalesce(revoked_at, now()) where prefix = $1 returning prefix, tenant_id, name`, [prefix])
-    if (!r.rows[0]) throw new AppError('NOT_FOUND', `No agent token with prefix ${prefix}`)
-    return r.rows[0]
+    const r = await tx.query<{ prefix: string; tenant_id: string; id: string; name: string; was: Date | null; revoked_at: Date }>(
+      `update agent_tokens t set revoked_at = coalesce(t.revoked_at, now())
+       from (select tenant_id, id, revoked_at as was from agent_tokens where prefix = $1 for update) old
+       where t.tenant_id = old.tenant_id and t.id = old.id
+       returning t.prefix, t.tenant_id, t.id, t.name, old.was, t.revoked_at`, [prefix])
+    const row = r.rows[0]
+    if (!row) throw new AppError('NOT_FOUND', `No agent token with prefix ${prefix}`)
+    if (!row.was) {
+      await tx.query(`select set_config('app.tenant_id', $1, true)`, [row.tenant_id])
+      await writeAudit(tx, { tenantId: row.tenant_id, actor: { type: 'system', id: null }, requestId: 'token-revoke', reasoning: null },
+        { entityType: 'agent_token', entityId: row.id, action: 'revoke', before: { revoked_at: null }, after: { revoked_at: row.revoked_at } })
+    }
+    return { prefix: row.prefix, tenant_id: row.tenant_id, name: row.name }
   })
 }
 

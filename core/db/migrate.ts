@@ -18,15 +18,21 @@ export interface MigrationFile {
   checksum: string
 }
 
-/** Reads migrations/NNNN_name.sql in order. */
+/** Reads migrations/NNNN_name.sql in order; a misnamed SQL file or a number used twice would be skipped silently, so both stop here. */
 export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
-    .sort()
-    .map((name) => {
-      const sql = readFileSync(join(dir, name), 'utf8')
-      return { version: Number(name.slice(0, 4)), name, sql, checksum: createHash('sha256').update(sql).digest('hex') }
-    })
+  const sqlFiles = readdirSync(dir).filter((f) => /\.sql$/i.test(f)).sort()
+  const misnamed = sqlFiles.filter((f) => !/^\d{4}_[\w-]+\.sql$/.test(f))
+  if (misnamed.length) throw new Error(`Migration file(s) ${misnamed.join(', ')} in ${dir} must be named NNNN_name.sql (four digits, then a name)`)
+  const files = sqlFiles.map((name) => {
+    const sql = readFileSync(join(dir, name), 'utf8')
+    return { version: Number(name.slice(0, 4)), name, sql, checksum: createHash('sha256').update(sql).digest('hex') }
+  })
+  for (let i = 1; i < files.length; i++) {
+    if (files[i].version === files[i - 1].version) {
+      throw new Error(`Migrations ${files[i - 1].name} and ${files[i].name} share the number ${files[i].version}: give each file its own number`)
+    }
+  }
+  return files
 }
 
 /** Applies every pending migration, each in its own transaction; refuses when an applied file has changed. */
@@ -44,7 +50,12 @@ export async function migrate(db: Database, files = readMigrations()): Promise<s
       await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
       const done = await tx.query('select 1 from schema_migrations where version = $1', [file.version])
       if (done.rows.length) return
-      await tx.exec(file.sql)
+      try {
+        await tx.exec(file.sql)
+      } catch (err) {
+        // Say which file failed: the database's message alone does not tell the operator where to look.
+        throw new Error(`Migration ${file.name} failed and was rolled back: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+      }
       await tx.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [file.version, file.name, file.checksum])
       applied.push(file.name)
     })

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import type { Database, Queryable, QueryResult } from './types.js'
 import { typeParsers } from './type-parsers.js'
@@ -16,7 +17,8 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
   const pg = await PGlite.create({
     dataDir,
     loadDataDir,
-    extensions: { pg_trgm },
+    // btree_gin must load before pg_trgm: the other way round, the statement after a trigram `%` query never returns.
+    extensions: { btree_gin, pg_trgm },
     parsers: typeParsers,
     relaxedDurability: false,
   })
@@ -34,7 +36,10 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     engine: 'pglite',
     query: root.query,
     exec: root.exec,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn, setup) => pg.transaction(async (tx) => {
+      if (setup) await tx.exec(setup)
+      return fn(wrap(tx))
+    }),
     close: () => pg.close(),
     dumpDataDir: () => pg.dumpDataDir('none'),
   }

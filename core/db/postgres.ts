@@ -23,11 +23,11 @@ export function openPostgres(url: string, maxConnections = 20): Database {
     engine: 'postgres',
     query: root.query,
     exec: root.exec,
-    async transaction(fn) {
+    async transaction(fn, setup) {
       const client = await pool.connect()
       let broken: unknown
       try {
-        await client.query('begin')
+        await client.query(setup ? `begin; ${setup}` : 'begin')
         const result = await fn(wrap(client))
         await client.query('commit')
         return result

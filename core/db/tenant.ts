@@ -33,14 +33,17 @@ export async function withSignInLookup<T>(db: Database, lookup: { tokenHash?: st
 }
 
 async function inAppRole<T>(db: Database, settings: Record<string, string>, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  const names = Object.keys(settings)
-  const calls = names.map((n, i) => `set_config('${n}', $${i + 1}, true)`).join(', ')
+  // Sent as literals, not parameters, so the settings travel with BEGIN in one round trip.
+  const calls = Object.entries(settings).map(([name, value]) => `set_config('${name}', ${sqlLiteral(value)}, true)`).join(', ')
   try {
-    return await db.transaction(async (tx) => {
-      await tx.query(`select set_config('role', '${APP_ROLE}', true), ${calls}`, names.map((n) => settings[n]))
-      return fn(tx)
-    })
+    return await db.transaction(fn, `select set_config('role', '${APP_ROLE}', true), ${calls}`)
   } catch (err) {
     throw translateDatabaseError(err)
   }
+}
+
+/** A string as an escape-string SQL literal, the same whatever standard_conforming_strings says. */
+export function sqlLiteral(value: string): string {
+  if (value.includes('\0')) throw new Error('A setting may not contain a NUL character')
+  return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
 }

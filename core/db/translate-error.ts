@@ -13,7 +13,7 @@ export function translateDatabaseError(err: unknown): unknown {
   const e = err as Error & { code?: string; constraint?: string; column?: string; table?: string; detail?: string }
   const code = e.code ?? ''
   if (OUTAGE_NODE_CODES.has(code) || OUTAGE_SQLSTATE_CLASSES.some((c) => code.startsWith(c) && code.length === 5)
-      || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is closed/i.test(e.message)) {
+      || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed/i.test(e.message)) {
     return new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly', undefined)
   }
   switch (code) {
@@ -27,6 +27,9 @@ export function translateDatabaseError(err: unknown): unknown {
     case '23514':
     case '23P01':
       return new AppError('VALIDATION_ERROR', `The values break the rule ${e.constraint ?? ''}`.trim(), { constraint: e.constraint })
+    case '22021':
+    case '22P05':
+      return new AppError('VALIDATION_ERROR', 'A text value contains the NUL character (\\u0000), which cannot be stored; remove it')
     case '22P02':
     case '22007':
     case '22008':

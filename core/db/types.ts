@@ -17,7 +17,10 @@ export interface Queryable {
 /** The one database interface all code uses, over PGlite or a PostgreSQL server. */
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres'
-  /** Runs fn inside BEGIN ... COMMIT on one connection; rolls back when fn throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /**
+   * Runs fn inside BEGIN ... COMMIT on one connection; rolls back when fn throws. `setup` is SQL without parameters
+   * run first in the same transaction, sent together with BEGIN where the engine allows (one round trip fewer).
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, setup?: string): Promise<T>
   close(): Promise<void>
 }

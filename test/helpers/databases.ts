@@ -24,7 +24,7 @@ export async function freshDatabase(engine: 'pglite' | 'postgres'): Promise<Test
     return { db, dispose: () => db.close() }
   }
   const server = process.env.TEST_DATABASE_URL as string
-  const name = `crm_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  const name = `crm_test_${process.env.CRM_TEST_RUN ?? 'adhoc'}_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: server })
   await admin.connect()
   await admin.query(`create database ${name} template ${postgresTemplateName}`)

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync, writeFileSync } from 'node:fs'
 import pg from 'pg'
 import { migrate } from '../../core/db/migrate.js'
@@ -7,6 +8,9 @@ import { pgliteTemplatePath, postgresTemplateName, withDatabase } from './templa
 
 /** Builds the migrated templates once per run: a PGlite dump and, with TEST_DATABASE_URL, a server database. */
 export default async function setup() {
+  // Test databases are named after this run, so its teardown never drops another run's databases.
+  process.env.CRM_TEST_RUN ??= randomBytes(3).toString('hex')
+  const run = process.env.CRM_TEST_RUN
   if (!existsSync(pgliteTemplatePath)) {
     const db = await openPglite(undefined)
     await migrate(db)
@@ -36,7 +40,7 @@ export default async function setup() {
   return async () => {
     const c = new pg.Client({ connectionString: url })
     await c.connect()
-    const left = await c.query(`select datname from pg_database where datname like 'crm_test_%'`)
+    const left = await c.query(`select datname from pg_database where datname like $1`, [`crm_test_${run}_%`])
     for (const r of left.rows) await c.query(`drop database if exists ${r.datname} with (force)`).catch(() => {})
     await c.end()
   }

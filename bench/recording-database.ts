@@ -1,0 +1,64 @@
+import type { Database, Queryable } from '../core/db/types.js'
+
+/** One statement as the application sent it. */
+export interface RecordedStatement {
+  text: string
+  params: unknown[]
+}
+
+/** The statements of one transaction, or a single statement sent outside any transaction. */
+export interface RecordedUnit {
+  transaction: boolean
+  statements: RecordedStatement[]
+}
+
+/** A database that keeps every statement sent through it, so a benchmark can replay exactly what the app sends. */
+export function recordingDatabase(db: Database): { db: Database; units: RecordedUnit[] } {
+  const units: RecordedUnit[] = []
+  const recorder = (q: Queryable, unit: () => RecordedUnit): Queryable => ({
+    query(text, params) {
+      unit().statements.push({ text, params: params ?? [] })
+      return q.query(text, params)
+    },
+    exec(text) {
+      unit().statements.push({ text, params: [] })
+      return q.exec(text)
+    },
+  })
+  const single = () => {
+    const u: RecordedUnit = { transaction: false, statements: [] }
+    units.push(u)
+    return u
+  }
+  const root = recorder(db, single)
+  return {
+    units,
+    db: {
+      engine: db.engine,
+      query: root.query,
+      exec: root.exec,
+      transaction(fn) {
+        return db.transaction((tx) => {
+          const u: RecordedUnit = { transaction: true, statements: [] }
+          units.push(u)
+          return fn(recorder(tx, () => u))
+        })
+      },
+      close: () => db.close(),
+    },
+  }
+}
+
+/** Round trips to the server: each statement, plus begin and commit around each transaction. */
+export function roundTrips(units: RecordedUnit[]): number {
+  return units.reduce((n, u) => n + u.statements.length + (u.transaction ? 2 : 0), 0)
+}
+
+/** A short name of a statement, such as "insert into contacts" or "select set_config". */
+export function statementName(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  const from = /^select .*? from ([\w.]+)/i.exec(flat)
+  if (from && !/^select set_config/i.test(flat)) return `select from ${from[1]}`.toLowerCase()
+  const m = /^(insert into|update|delete from|select)\s+([\w.]+)/i.exec(flat)
+  return m ? `${m[1]} ${m[2]}`.toLowerCase() : flat.slice(0, 30)
+}

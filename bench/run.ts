@@ -1,0 +1,45 @@
+import { unreachableReason } from './postgres-server.js'
+import { loadBenchSettings, type BenchSettings, type Scenario } from './scenario.js'
+import { contactCreate } from './scenarios/contact-create.js'
+import { formatTable } from './table.js'
+
+/** Every scenario `npm run bench` runs, in order. */
+const scenarios: Scenario[] = [contactCreate]
+
+/** `npm run bench`: runs each scenario and prints one table; a scenario that cannot set up makes the exit code 1. */
+async function main(): Promise<number> {
+  let settings: BenchSettings
+  try {
+    settings = loadBenchSettings()
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}\n`)
+    return 1
+  }
+  const postgresDown = scenarios.some((s) => s.needs === 'postgres') ? await unreachableReason(settings.databaseUrl) : null
+  if (postgresDown) process.stdout.write(`${postgresDown}\nSKIPPING the PostgreSQL scenarios.\n\n`)
+  const rows: string[][] = []
+  let failed = false
+  for (const scenario of scenarios) {
+    if (scenario.needs === 'postgres' && postgresDown) {
+      rows.push([scenario.name, 'SKIPPED', '', '', '', postgresDown])
+      continue
+    }
+    process.stderr.write(`bench: running ${scenario.name} ...\n`)
+    try {
+      for (const r of await scenario.run(settings)) {
+        rows.push([scenario.name, r.measure, r.value, r.target ?? '', r.met === undefined ? '' : r.met ? 'pass' : 'miss', r.note ?? ''])
+      }
+    } catch (err) {
+      failed = true
+      rows.push([scenario.name, 'FAILED', '', '', '', err instanceof Error ? err.message : String(err)])
+    }
+  }
+  process.stdout.write(formatTable(['scenario', 'measure', 'value', 'target', 'result', 'note'], rows) + '\n')
+  if (failed) process.stderr.write('bench: a scenario could not be set up (FAILED above)\n')
+  return failed ? 1 : 0
+}
+
+main().then((code) => process.exit(code), (err) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`)
+  process.exit(1)
+})

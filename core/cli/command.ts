@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util'
+import type { z } from 'zod'
+import { loadConfig } from '../config.js'
+import type { Database } from '../db/types.js'
+import { AppError, validationError, type FieldIssue } from '../errors.js'
+import { openMigratedDatabase, type OpenedDatabase } from '../runtime.js'
+import { parseInput } from '../validation.js'
+
+/** One operator command: how it is called, what it does, and the text it prints on success. */
+export interface Command {
+  /** The words that select it, such as "token create". */
+  name: string
+  /** The arguments after the name, as shown in the usage text. */
+  args: string
+  summary: string
+  run(argv: string[]): Promise<string>
+}
+
+/** The command was called wrongly (unknown option, missing argument): usage is shown and the exit code is 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+/** Declares the options of a command: each long name and whether it takes a value. */
+export type OptionSpec = Record<string, { type: 'string' | 'boolean' }>
+
+/** What parsing found: option values by name and the positional arguments. */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>
+  positionals: string[]
+}
+
+/** Parses argv against the command's options; mistakes become a UsageError naming the option. */
+export function parseCommandArgs(argv: string[], options: OptionSpec,
+  shape: { required?: string[]; positionals?: string[] } = {}): ParsedArgs {
+  let parsed: ParsedArgs
+  try {
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true }) as ParsedArgs
+  } catch (err) {
+    // node's messages carry a long hint after the first sentence; the first sentence names the option.
+    const message = err instanceof Error ? err.message.split(/\.\s/)[0].replace(/\.$/, '') : String(err)
+    throw new UsageError(message)
+  }
+  const wanted = shape.positionals ?? []
+  if (parsed.positionals.length > wanted.length) {
+    throw new UsageError(`Unexpected argument '${parsed.positionals[wanted.length]}'`)
+  }
+  if (parsed.positionals.length < wanted.length) {
+    throw new UsageError(`${wanted[parsed.positionals.length]} is required`)
+  }
+  for (const name of shape.required ?? []) {
+    if (parsed.values[name] === undefined) throw new UsageError(`--${name} is required`)
+  }
+  return parsed
+}
+
+/** Validates input with a schema; failures name the command-line option of each field instead of the field. */
+export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, optionOf: Record<string, string>): z.output<S> {
+  try {
+    return parseInput(schema, input, '')
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'VALIDATION_ERROR') throw err
+    const issues = (err.details?.issues ?? []) as FieldIssue[]
+    throw validationError(issues.map((i) => ({ field: optionOf[i.field] ?? i.field, message: i.message })))
+  }
+}
+
+/** Runs fn over the configured database (CRM_DATA_DIR or DATABASE_URL), migrated, and always lets go of it. */
+export async function withDatabase<T>(purpose: string, fn: (db: Database, opened: OpenedDatabase) => Promise<T>): Promise<T> {
+  const opened = await openMigratedDatabase(loadConfig(), `cli ${purpose}`)
+  try {
+    return await fn(opened.db, opened)
+  } finally {
+    await opened.close()
+  }
+}
+
+/** Where the configured data lives, in words, without secrets from DATABASE_URL. */
+export function describeDatabase(): string {
+  const config = loadConfig()
+  if (!config.databaseUrl) return `the embedded database in ${config.dataDir}`
+  try {
+    const url = new URL(config.databaseUrl)
+    return `the PostgreSQL database ${url.pathname.replace(/^\//, '') || '(default)'} on ${url.hostname || 'localhost'}`
+  } catch {
+    return 'the PostgreSQL server of DATABASE_URL'
+  }
+}

@@ -1,0 +1,62 @@
+import { setLogLevel } from '../log.js'
+import { UsageError, type Command } from './command.js'
+import { migrateCommand } from './migrate.js'
+import { tenantCreate } from './tenant.js'
+import { tokenCreate, tokenList, tokenRevoke } from './token.js'
+
+/** Every operator command; the usage text and the dispatch both come from this list. */
+export const COMMANDS: Command[] = [tenantCreate, tokenCreate, tokenList, tokenRevoke, migrateCommand]
+
+/** The help text listing every command. */
+export function usage(): string {
+  const lines = COMMANDS.map((c) => `  crm ${c.name} ${c.args}\n      ${c.summary}`)
+  return [
+    'Usage: crm <command> [options]',
+    '',
+    'Operator commands for Service CRM. They use the same configuration as the server:',
+    'CRM_DATA_DIR (folder of the embedded database, default ./data) or DATABASE_URL (a PostgreSQL server).',
+    '',
+    'Commands:',
+    ...lines,
+    '  crm help',
+    '      Show this text (crm <command> --help shows one command)',
+    '',
+    'With --json a command prints one line of JSON on stdout and nothing else.',
+    'Exit codes: 0 done, 1 failed (the reason is on stderr), 2 wrong usage.',
+  ].join('\n')
+}
+
+/** What one run printed and how it ended. */
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs one command line (without "node crm"); never throws: every failure becomes a message and an exit code. */
+export async function runCli(argv: string[]): Promise<CliResult> {
+  if (!argv.length || ['help', '--help', '-h'].includes(argv[0])) return { code: 0, stdout: usage(), stderr: '' }
+  const command = COMMANDS.find((c) => c.name.split(' ').every((word, i) => argv[i] === word))
+  if (!command) {
+    const words = argv.slice(0, 2).filter((w) => !w.startsWith('-')).join(' ')
+    return { code: 2, stdout: '', stderr: `crm: unknown command '${words || argv[0]}'\n\n${usage()}` }
+  }
+  const rest = argv.slice(command.name.split(' ').length)
+  if (rest.includes('--help') || rest.includes('-h')) return { code: 0, stdout: `Usage: crm ${command.name} ${command.args}\n  ${command.summary}`, stderr: '' }
+  try {
+    return { code: 0, stdout: await command.run(rest), stderr: '' }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      return { code: 2, stdout: '', stderr: `crm ${command.name}: ${err.message}\nUsage: crm ${command.name} ${command.args}` }
+    }
+    const message = err instanceof Error ? err.message : String(err)
+    return { code: 1, stdout: '', stderr: `crm ${command.name}: ${message.replace(/\s*\n\s*/g, ' ')}` }
+  }
+}
+
+// The command's own output is the only thing on stdout, so --json can be piped; logs would get in the way.
+setLogLevel('silent')
+const result = await runCli(process.argv.slice(2))
+if (result.stdout) process.stdout.write(result.stdout + '\n')
+if (result.stderr) process.stderr.write(result.stderr + '\n')
+process.exitCode = result.code

@@ -1,0 +1,17 @@
+import { describeDatabase, parseCommandArgs, withDatabase, type Command } from './command.js'
+
+/** `crm migrate`: applies the pending numbered migrations and names them. */
+export const migrateCommand: Command = {
+  name: 'migrate',
+  args: '[--json]',
+  summary: 'Apply pending database migrations (the server also does this when it starts)',
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { json: { type: 'boolean' } })
+    // Opening the database is what migrates it; the opener reports what it applied.
+    const applied = await withDatabase('migrate', async (_db, opened) => opened.applied)
+    if (values.json) return JSON.stringify({ applied })
+    const where = describeDatabase()
+    if (!applied.length) return `No migrations were pending: ${where} is up to date.`
+    return [`Applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${where}:`, ...applied.map((name) => `  ${name}`)].join('\n')
+  },
+}

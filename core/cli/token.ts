@@ -1,0 +1,96 @@
+import { z } from 'zod'
+import { writeAudit } from '../audit.js'
+import { createAgentToken, listAgentTokens, revokeAgentToken } from '../auth/agent-tokens.js'
+import { withTenant } from '../db/tenant.js'
+import { notFound } from '../errors.js'
+import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
+
+const tenantId = z.uuid('expected a tenant id (a UUID, as printed by crm tenant create)')
+
+const newTokenInput = z.object({
+  tenant: tenantId,
+  name: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'),
+})
+
+/** `crm token create`: a new agent token for an existing business. */
+export const tokenCreate: Command = {
+  name: 'token create',
+  args: '--tenant ID --name NAME [--json]',
+  summary: 'Create an agent token for a business (the token is shown once)',
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, {
+      tenant: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' },
+    }, { required: ['tenant', 'name'] })
+    const input = parseOptions(newTokenInput, { tenant: values.tenant, name: values.name }, { tenant: '--tenant', name: '--name' })
+    const token = await withDatabase('token create', (db) =>
+      withTenant(db, { tenantId: input.tenant, actorType: 'system', requestId: 'cli' }, async (tx) => {
+        // The tenant's own row is the only one its policy shows, so this also proves the id exists.
+        const found = await tx.query('select 1 from tenants where id = $1', [input.tenant])
+        if (!found.rows.length) throw notFound('tenant', input.tenant)
+        const created = await createAgentToken(tx, input.tenant, input.name)
+        await writeAudit(tx, { tenantId: input.tenant, actor: { type: 'system', id: null }, requestId: 'cli', reasoning: null },
+          { entityType: 'agent_token', entityId: created.id, action: 'create', after: { name: created.name, prefix: created.prefix } })
+        return created
+      }))
+    if (values.json) return JSON.stringify({ agent_token: token.token })
+    return [
+      `Created agent token "${token.name}" (crm_${token.prefix}) for tenant ${input.tenant}:`,
+      `  ${token.token}`,
+      `It is shown only this once: store it now. Revoke it with: crm token revoke crm_${token.prefix}`,
+    ].join('\n')
+  },
+}
+
+/** `crm token revoke`: the token with this prefix stops working at once. */
+export const tokenRevoke: Command = {
+  name: 'token revoke',
+  args: 'PREFIX [--json]',
+  summary: 'Revoke an agent token by its visible prefix (crm_xxxxxxxx or xxxxxxxx)',
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } }, { positionals: ['PREFIX'] })
+    const prefix = parseOptions(z.string().regex(/^(crm_)?[a-z0-9]{8}(_[A-Za-z0-9_-]+)?$/,
+      'expected the token prefix shown by crm token list, such as crm_ab12cd34'), positionals[0], { '': 'PREFIX' })
+    const revoked = await withDatabase('token revoke', (db) => revokeAgentToken(db, prefix))
+    if (values.json) return JSON.stringify({ prefix: `crm_${revoked.prefix}`, tenant_id: revoked.tenant_id, name: revoked.name, revoked: true })
+    return `Revoked agent token crm_${revoked.prefix} ("${revoked.name}") of tenant ${revoked.tenant_id}.`
+  },
+}
+
+/** `crm token list`: a business's tokens, without their secrets. */
+export const tokenList: Command = {
+  name: 'token list',
+  args: '--tenant ID [--json]',
+  summary: "List a business's agent tokens (prefix, name, created, last used, revoked)",
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { tenant: { type: 'string' }, json: { type: 'boolean' } }, { required: ['tenant'] })
+    const id = parseOptions(tenantId, values.tenant, { '': '--tenant' })
+    const tokens = await withDatabase('token list', async (db) => {
+      const exists = await withTenant(db, { tenantId: id, actorType: 'system' }, (tx) => tx.query('select 1 from tenants where id = $1', [id]))
+      if (!exists.rows.length) throw notFound('tenant', id)
+      return listAgentTokens(db, id) as Promise<TokenRow[]>
+    })
+    if (values.json) return JSON.stringify(tokens)
+    if (!tokens.length) return `Tenant ${id} has no agent tokens.`
+    const rows = tokens.map((t) => [t.prefix, t.name, stamp(t.created_at), stamp(t.last_used_at) || 'never', t.revoked_at ? `revoked ${stamp(t.revoked_at)}` : 'active'])
+    return table([['PREFIX', 'NAME', 'CREATED', 'LAST USED', 'STATUS'], ...rows])
+  },
+}
+
+/** A listed token; a type alias so a plain database row converts to it. */
+type TokenRow = {
+  id: string
+  name: string
+  prefix: string
+  created_at: Date
+  last_used_at: Date | null
+  revoked_at: Date | null
+}
+
+function stamp(d: Date | null): string {
+  return d ? d.toISOString().slice(0, 16).replace('T', ' ') + 'Z' : ''
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n')
+}

@@ -1,0 +1,102 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { openPglite } from '../../core/db/pglite.js'
+import { openPostgres } from '../../core/db/postgres.js'
+import type { Database } from '../../core/db/types.js'
+import { withDatabase } from '../helpers/template.js'
+
+/** The repository root, where `crm` is run from. */
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const builtMain = join(root, 'dist/core/cli/main.js')
+
+/** Compiles the project when dist/ is missing or older than the sources the CLI runs (all under core/). */
+export function buildIfStale(): void {
+  const built = statSync(builtMain, { throwIfNoEntry: false })?.mtimeMs ?? 0
+  const newest = Math.max(...readdirSync(join(root, 'core'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => statSync(join(root, 'core', f)).mtimeMs))
+  if (built > newest) return
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' })
+  // tsc exits 2 when it reports type errors but still wrote the output; only 1 (or no exit) means nothing was built.
+  if (r.status !== 0 && r.status !== 2) throw new Error(`The build failed:\n${r.stdout}${r.stderr}`)
+}
+
+/** What one run of the CLI printed and its exit code. */
+export interface CrmRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Where the CLI keeps its data in a test: an embedded data folder or a PostgreSQL database, empty at first. */
+export interface CrmTarget {
+  env: Record<string, string>
+  /** Opens the same data from the test process (after the CLI exited: the embedded engine is single-process). */
+  open(): Promise<Database>
+  dataDir: string
+  dispose(): Promise<void>
+}
+
+/** An empty place for the CLI's data on the engine: a new folder, or a new database on TEST_DATABASE_URL's server. */
+export async function emptyTarget(engine: 'pglite' | 'postgres'): Promise<CrmTarget> {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'crm-cli-')), 'data')
+  const removeDir = () => rmSync(dirname(dataDir), { recursive: true, force: true })
+  if (engine === 'pglite') {
+    return { env: { CRM_DATA_DIR: dataDir }, dataDir, open: () => openPglite(dataDir), async dispose() { removeDir() } }
+  }
+  const server = process.env.TEST_DATABASE_URL as string
+  // Not crm_test_: the suite's teardown drops every crm_test_ database, also those of a run still going in parallel.
+  const name = `crm_cli_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  await adminQuery(server, `create database ${name}`)
+  const url = withDatabase(server, name)
+  return {
+    env: { CRM_DATA_DIR: dataDir, DATABASE_URL: url },
+    dataDir,
+    open: async () => openPostgres(url, 2),
+    async dispose() {
+      await adminQuery(server, `drop database if exists ${name} with (force)`)
+      removeDir()
+    },
+  }
+}
+
+/** Runs `node bin/crm.js ...args` from the repository root with the target's configuration. */
+export function crm(target: Pick<CrmTarget, 'env'>, ...args: string[]): Promise<CrmRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...target.env }
+  if (!target.env.DATABASE_URL) delete env.DATABASE_URL
+  delete env.LOG_LEVEL
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(root, 'bin/crm.js'), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }))
+  })
+}
+
+/** Opens the target's database, runs fn and closes it again, so the CLI can claim the data folder next. */
+export async function inDatabase<T>(target: CrmTarget, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await target.open()
+  try {
+    return await fn(db)
+  } finally {
+    await db.close()
+  }
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    await c.query(sql)
+  } finally {
+    await c.end()
+  }
+}

@@ -1,11 +1,12 @@
 import { setLogLevel } from '../log.js'
 import { UsageError, type Command } from './command.js'
+import { mcpCommand } from './mcp.js'
 import { migrateCommand } from './migrate.js'
 import { tenantCreate } from './tenant.js'
 import { tokenCreate, tokenList, tokenRevoke } from './token.js'
 
 /** Every operator command; the usage text and the dispatch both come from this list. */
-export const COMMANDS: Command[] = [tenantCreate, tokenCreate, tokenList, tokenRevoke, migrateCommand]
+export const COMMANDS: Command[] = [tenantCreate, tokenCreate, tokenList, tokenRevoke, migrateCommand, mcpCommand]
 
 /** The help text listing every command. */
 export function usage(): string {

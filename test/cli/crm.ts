@@ -14,12 +14,13 @@ import { withDatabase } from '../helpers/template.js'
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const builtMain = join(root, 'dist/core/cli/main.js')
 
-/** Compiles the project when dist/ is missing or older than the sources the CLI runs (all under core/). */
+/** Compiles the project when dist/ is missing or older than the sources the CLI runs. */
 export function buildIfStale(): void {
   const built = statSync(builtMain, { throwIfNoEntry: false })?.mtimeMs ?? 0
-  const newest = Math.max(...readdirSync(join(root, 'core'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => statSync(join(root, 'core', f)).mtimeMs))
+  const newest = Math.max(...['core', 'api', 'mcp', 'authorization-queue', 'web-review'].flatMap((dir) =>
+    readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => statSync(join(root, dir, f)).mtimeMs)))
   if (built > newest) return
   const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' })
   // tsc exits 2 when it reports type errors but still wrote the output; only 1 (or no exit) means nothing was built.

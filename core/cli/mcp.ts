@@ -1,0 +1,78 @@
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
+import { createMcpServer } from '../../mcp/server.js'
+import { authenticateAgentToken } from '../auth/agent-tokens.js'
+import { loadConfig, type Config } from '../config.js'
+import { AppError } from '../errors.js'
+import { setLogLevel, setLogStream } from '../log.js'
+import { openMigratedDatabase } from '../runtime.js'
+import { createServices } from '../services.js'
+import { parseCommandArgs, type Command } from './command.js'
+
+/** `crm mcp`: MCP over stdio, relayed to the running server when there is one, else served from the database here. */
+export const mcpCommand: Command = {
+  name: 'mcp',
+  args: '[--url URL]',
+  summary: 'Serve MCP over stdio (for clients that only speak stdio). Needs CRM_AGENT_TOKEN. Relays to the running server ' +
+    '(--url, CRM_SERVER_URL, or http://HOST:PORT); with no server answering, opens the database itself.',
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { url: { type: 'string' } })
+    const token = process.env.CRM_AGENT_TOKEN?.trim()
+    if (!token) throw new AppError('VALIDATION_ERROR', 'Set CRM_AGENT_TOKEN to an agent token (create one with: npx crm token create)')
+    const config = loadConfig()
+    // stdout carries the protocol: anything logged goes to stderr.
+    setLogStream(process.stderr)
+    setLogLevel('warn')
+    const url = (values.url as string | undefined) ?? process.env.CRM_SERVER_URL ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
+    if (await serverAnswers(url)) await relay(url, token)
+    else await serveHere(config, token)
+    return ''
+  },
+}
+
+async function serverAnswers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })
+    return res.ok
+  } catch {
+    return false
+  }
+}
+
+/** Passes every message between the stdio client and the server's /mcp, unchanged. */
+async function relay(url: string, token: string): Promise<void> {
+  const stdio = new StdioServerTransport()
+  const http = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } })
+  stdio.onmessage = (message: JSONRPCMessage) => {
+    http.send(message).catch((err) => process.stderr.write(`crm mcp: the server did not take a message: ${err instanceof Error ? err.message : err}\n`))
+  }
+  http.onmessage = (message: JSONRPCMessage) => void stdio.send(message)
+  http.onerror = (err) => process.stderr.write(`crm mcp: ${err.message}\n`)
+  await http.start()
+  await stdio.start()
+  await untilStdinEnds()
+  await http.close()
+}
+
+/** Opens the database in this process (claiming the embedded data folder) and serves MCP over stdio. */
+async function serveHere(config: Config, token: string): Promise<void> {
+  const opened = await openMigratedDatabase(config, 'crm mcp (stdio)')
+  try {
+    const principal = await authenticateAgentToken(opened.db, token)
+    if (!principal) throw new AppError('UNAUTHENTICATED', 'CRM_AGENT_TOKEN is not a valid agent token (unknown or revoked)')
+    const server = createMcpServer(createServices(config, opened.db), principal)
+    await server.connect(new StdioServerTransport())
+    await untilStdinEnds()
+    await server.close()
+  } finally {
+    await opened.close()
+  }
+}
+
+function untilStdinEnds(): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdin.once('end', resolve)
+    process.stdin.once('close', resolve)
+  })
+}

@@ -32,7 +32,7 @@ export const permissionsQuery = defineQuery({
   description: 'Every action with its registered permission level, the owner\'s override for this business, and the effective level for agents.',
   keywords: ['allow always', 'trust', 'levels'],
   params: z.object({}),
-  async run(ctx) {
+  async run(ctx, req) {
     const r = await ctx.db.query<{ action_key: string; permission: string; set_at: Date }>('select action_key, permission, set_at from permission_overrides')
     const overrides = new Map(r.rows.map((o) => [o.action_key, o]))
     const items = [...ctx.services.registry.actions.values()].map((def) => {
@@ -41,6 +41,7 @@ export const permissionsQuery = defineQuery({
       return { id: key, action: key, registered: def.permission, override: o?.permission ?? null, effective: o?.permission ?? def.permission,
         set_at: o?.set_at ?? null, agents_allowed: def.allowAgents !== false }
     })
-    return { items, next_cursor: null }
+    // Asked for one id, answer with that record or none (NOT_FOUND), never the first of the list.
+    return { items: req.id === undefined ? items : items.filter((item) => item.id === req.id), next_cursor: null }
   },
 })

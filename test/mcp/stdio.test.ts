@@ -52,7 +52,7 @@ describe('MCP over stdio (crm mcp)', () => {
       expect(created.isError).toBe(false)
       await client.close()
       const seen = await fetch(`http://127.0.0.1:${port}/api/data?type=contacts&q=Stdio`, { headers: { authorization: `Bearer ${token}` } })
-      const names = (await seen.json()).data.items.map((c: any) => c.display_name)
+      const names = ((await seen.json()) as any).data.items.map((c: any) => c.display_name)
       expect(names).toEqual(expect.arrayContaining(['Stdio Local', 'Stdio Relayed']))
     } finally {
       server.kill('SIGTERM')

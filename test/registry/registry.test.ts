@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { describeCapabilities } from '../../core/capabilities.js'
+import { buildRegistry } from '../../core/domains/index.js'
+import { jsonSchemaOf } from '../../core/json-schema.js'
+import { createRegistry, defineAction, defineQuery, type Permission } from '../../core/registry.js'
+
+const PERMISSIONS: Permission[] = ['unrestricted', 'soft_limit', 'requires_authorization']
+
+const action = (domain: string, name: string) => defineAction({
+  domain, name, description: `${domain} ${name}`, permission: 'unrestricted', input: z.object({ a: z.string() }), run: async () => null,
+})
+const query = (type: string) => defineQuery({ type, description: type, params: z.object({}), run: async () => ({ items: [], next_cursor: null }) })
+
+/** Whether a JSON Schema node says something about its value (an empty {} accepts anything and tells a model nothing). */
+function saysWhat(node: Record<string, unknown>): boolean {
+  return ['type', 'enum', 'const', 'anyOf', 'oneOf', 'allOf', '$ref', 'description'].some((k) => k in node)
+}
+
+describe('the registry', () => {
+  it('refuses an action or a data type registered twice, naming it', () => {
+    expect(() => createRegistry([{ one: action('contact', 'create') }, { two: action('contact', 'create') }])).toThrow(/contact\.create is registered twice/)
+    expect(() => createRegistry([{ one: query('contacts'), two: query('contacts') }])).toThrow(/contacts is registered twice/)
+    expect(createRegistry([{ one: action('contact', 'create'), two: action('contact', 'update'), three: query('contacts') }]).actions.size).toBe(2)
+  })
+
+  it('refuses names that would make "domain.name" ambiguous', () => {
+    expect(() => createRegistry([{ one: action('contact.note', 'add') }])).toThrow(/contact\.note/)
+    expect(() => createRegistry([{ one: action('contact', 'Add Note') }])).toThrow(/Add Note/)
+    expect(() => createRegistry([{ one: query('audit-trail') }])).toThrow(/audit-trail/)
+  })
+
+  const registry = buildRegistry()
+  const capabilities = describeCapabilities(registry)
+
+  it('has the product\'s operations, each action with a description, an allowed permission and a unique domain.name', () => {
+    expect(registry.actions.size).toBeGreaterThanOrEqual(3)
+    expect(registry.queries.size).toBeGreaterThanOrEqual(2)
+    for (const [key, def] of registry.actions) {
+      expect(key).toBe(`${def.domain}.${def.name}`)
+      expect(def.description.trim().length, `${key} description`).toBeGreaterThanOrEqual(20)
+      expect(PERMISSIONS, `${key} permission`).toContain(def.permission)
+    }
+    for (const [type, def] of registry.queries) {
+      expect(def.type).toBe(type)
+      expect(def.description.trim().length, `${type} description`).toBeGreaterThanOrEqual(20)
+    }
+    const published = Object.entries(capabilities.domains).flatMap(([domain, d]) => d.actions.map((a: any) => `${domain}.${a.name}`))
+    expect(published.sort()).toEqual([...registry.actions.keys()].sort())
+    expect(capabilities.data_types.map((d) => d.type).sort()).toEqual([...registry.queries.keys()].sort())
+  })
+
+  it('publishes for every action an input schema that names its properties, each saying what it takes', () => {
+    for (const [domain, { actions }] of Object.entries(capabilities.domains)) {
+      for (const a of actions as Array<{ name: string; input: Record<string, any> }>) {
+        const where = `${domain}.${a.name} input`
+        expect(a.input.type, where).toBe('object')
+        expect(Object.keys(a.input.properties ?? {}).length, where).toBeGreaterThan(0)
+        for (const [field, schema] of Object.entries<Record<string, unknown>>(a.input.properties)) {
+          expect(saysWhat(schema), `${where}.${field}: ${JSON.stringify(schema)}`).toBe(true)
+        }
+        expect(a.input).toEqual(jsonSchemaOf(registry.actions.get(`${domain}.${a.name}`)!.input))
+      }
+    }
+  })
+
+  it('publishes for every data type an object schema of its filters, each saying what it takes', () => {
+    for (const d of capabilities.data_types) {
+      const params = d.params as Record<string, any>
+      expect(params.type, `${d.type} params`).toBe('object')
+      expect(params.properties, `${d.type} params`).toBeTypeOf('object')
+      for (const [field, schema] of Object.entries<Record<string, unknown>>(params.properties)) {
+        expect(saysWhat(schema), `${d.type}.${field}: ${JSON.stringify(schema)}`).toBe(true)
+      }
+    }
+  })
+
+  it('turns a zod schema into JSON Schema that names its properties (an empty schema would hide them)', () => {
+    const schema = jsonSchemaOf(z.strictObject({ id: z.uuid(), when: z.iso.datetime(), count: z.number().int().min(1).default(1) }))
+    expect(schema).toMatchObject({
+      type: 'object',
+      properties: { id: { type: 'string', format: 'uuid' }, when: { type: 'string', format: 'date-time' }, count: { type: 'integer', minimum: 1, default: 1 } },
+      required: ['id', 'when'],
+    })
+    expect(JSON.stringify(schema)).not.toContain('pattern')
+  })
+})

@@ -1,0 +1,49 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
+import { loadConfig } from '../../core/config.js'
+import { migrate } from '../../core/db/migrate.js'
+import { openPglite } from '../../core/db/pglite.js'
+import { createServices } from '../../core/services.js'
+import { createMcpServer } from '../../mcp/server.js'
+import type { BenchRow, Scenario } from '../scenario.js'
+
+/** Tokens as models are billed for them, estimated the usual way: characters / 4. */
+const tokens = (text: string) => Math.ceil(text.length / 4)
+
+/** How much of the model's context the tools take: tools/list per tool and in all, and the largest crm_capabilities answer. */
+export const mcpSize: Scenario = {
+  name: 'mcp size',
+  needs: 'nothing',
+  async run(): Promise<BenchRow[]> {
+    const db = await openPglite(undefined)
+    try {
+      await migrate(db)
+      const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent' }), logLevel: 'silent' }, db)
+      const server = createMcpServer(services, { tenantId: '00000000-0000-4000-8000-000000000000', actor: { type: 'agent', id: '00000000-0000-4000-8000-000000000000' } })
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
+      await server.connect(serverSide)
+      const client = new Client({ name: 'bench', version: '1' })
+      await client.connect(clientSide)
+      const { tools } = await client.listTools()
+      const rows: BenchRow[] = []
+      const total = tokens(JSON.stringify(tools))
+      rows.push({ measure: `tools/list, all ${tools.length} tools (tokens)`, value: String(total), target: '<= 3000', met: total <= 3000 })
+      for (const t of tools) rows.push({ measure: `tools/list: ${t.name} (tokens)`, value: String(tokens(JSON.stringify(t))) })
+      const answers: Array<[string, string]> = [['(no argument)', await capabilities(client, {})]]
+      for (const key of services.registry.actions.keys()) answers.push([`action=${key}`, await capabilities(client, { action: key })])
+      for (const type of services.registry.queries.keys()) answers.push([`type=${type}`, await capabilities(client, { type })])
+      answers.sort((a, b) => b[1].length - a[1].length)
+      rows.push({ measure: 'crm_capabilities, largest answer (tokens)', value: String(tokens(answers[0][1])), note: answers[0][0] })
+      rows.push({ measure: 'crm_capabilities, list of everything (tokens)', value: String(tokens(answers.find((a) => a[0] === '(no argument)')![1])) })
+      await client.close()
+      return rows
+    } finally {
+      await db.close()
+    }
+  },
+}
+
+async function capabilities(client: Client, args: Record<string, string>): Promise<string> {
+  const r = await client.callTool({ name: 'crm_capabilities', arguments: args }) as { content: Array<{ text: string }> }
+  return r.content[0].text
+}

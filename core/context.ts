@@ -1,6 +1,7 @@
 import type { Config } from './config.js'
 import type { Database, Queryable } from './db/types.js'
 import type { EmailClient } from './clients/email.js'
+import type { LlmClient } from './clients/llm.js'
 import type { Registry } from './registry.js'
 
 /** Who is acting: a person signed in, an agent holding a token, or the system itself. */
@@ -21,6 +22,8 @@ export interface Services {
   config: Config
   registry: Registry
   email: EmailClient
+  /** Structured extraction; null when no model is configured. */
+  llm: LlmClient | null
   /** The current time; tests may fix it. */
   now: () => Date
 }

@@ -110,7 +110,8 @@ function redactRun(run: string, prefix: string, gluedStart: boolean, gluedEnd: b
   const touchesGlue = (i: number, j: number) => (i === 0 && gluedStart) || (j === n - 1 && gluedEnd)
 
   for (let i = 0; i < n; i++) {
-    for (let j = n - 1; j >= i; j--) {
+    // Every group holds a digit, so a card (at most 19 digits) spans at most 19 groups.
+    for (let j = Math.min(n - 1, i + 18); j >= i; j--) {
       if (touchesGlue(i, j) || !cardLayout(groups, seps, i, j)) continue
       const digits = groups.slice(i, j + 1).join('')
       if (digits.length < 13 || digits.length > 19 || digits[0] === '0' || !luhnValid(digits)) continue
@@ -176,12 +177,12 @@ function redactDeep(value: unknown): unknown {
 }
 
 /**
- * A free-text field (notes, message bodies, raw notes): trimmed, non-empty, at most max characters, with card
+ * A free-text field (notes, message bodies, raw notes): trimmed, non-empty unless allowed, at most max characters, with card
  * numbers and SSNs replaced by [REDACTED]. Every such field of every action uses this, so the caller is told and
  * security_events records each redaction; the database trigger on the same columns is the last defense.
  */
-export function noteText(max = 10_000) {
-  return z.string().trim().min(1, 'must not be empty').max(max).transform(redactCollected)
+export function noteText(max = 10_000, opts: { allowEmpty?: boolean } = {}) {
+  return z.string().trim().min(opts.allowEmpty ? 0 : 1, 'must not be empty').max(max).transform(redactCollected)
 }
 
 /** Any JSON value whose strings, at any depth, are redacted like noteText (e.g. an attribute's value). */

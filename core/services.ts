@@ -1,4 +1,5 @@
 import { logEmailClient } from './clients/email.js'
+import { llmClientFromEnv } from './clients/llm.js'
 import type { Config } from './config.js'
 import type { Services } from './context.js'
 import type { Database } from './db/types.js'
@@ -11,6 +12,7 @@ export function createServices(config: Config, db: Database, overrides: Partial<
     config,
     registry: buildRegistry(),
     email: logEmailClient(),
+    llm: llmClientFromEnv(process.env),
     now: () => new Date(),
     ...overrides,
   }

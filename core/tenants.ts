@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { writeAudit } from './audit.js'
 import { createAgentToken } from './auth/agent-tokens.js'
+import { insertDefaultTemplates } from './domains/messages/default-templates.js'
 import { APP_ROLE, withTenant } from './db/tenant.js'
 import { translateDatabaseError } from './db/translate-error.js'
 import type { Database, Queryable } from './db/types.js'
@@ -64,6 +65,7 @@ async function insertTenant(tx: Queryable, tenantId: string, input: z.output<typ
   const who = { tenantId, actor: { type: 'system' as const, id: null }, requestId: 'tenant-create', reasoning: null }
   await writeAudit(tx, who, { entityType: 'tenant', entityId: tenantId, action: 'create', after: { name: input.name, timezone: input.timezone } })
   await writeAudit(tx, who, { entityType: 'user', entityId: u.rows[0].id, action: 'create', after: { email: input.owner_email, role: 'owner' } })
+  await insertDefaultTemplates(tx, who)
   return { tenant_id: tenantId, owner_user_id: u.rows[0].id, agent_token: token.token }
 }
 

@@ -7,9 +7,18 @@ import { AppError } from '../core/errors.js'
 import { log } from '../core/log.js'
 import { crmAction, crmAuthorizationStatus, crmCapabilities, crmQuery } from './raw-tools.js'
 import type { ToolDefinition } from './tool.js'
+import { dailyBriefing } from './workflows/daily-briefing.js'
+import { findCustomer } from './workflows/find-customer.js'
+import { handleRescheduleRequest } from './workflows/handle-reschedule.js'
+import { processLead } from './workflows/process-lead.js'
+import { scheduleAppointment } from './workflows/schedule-appointment.js'
+import { sendInvoice } from './workflows/send-invoice.js'
 
 /** Every tool the agent sees, layer 1 first. */
-export const TOOLS: ReadonlyArray<ToolDefinition> = [crmCapabilities, crmQuery, crmAction, crmAuthorizationStatus] as unknown as ToolDefinition[]
+export const TOOLS: ReadonlyArray<ToolDefinition> = [
+  crmCapabilities, crmQuery, crmAction, crmAuthorizationStatus,
+  findCustomer, scheduleAppointment, handleRescheduleRequest, processLead, sendInvoice, dailyBriefing,
+] as unknown as ToolDefinition[]
 
 /** An MCP server for one principal, with every tool registered by one loop. */
 export function createMcpServer(services: Services, principal: Principal, tools = TOOLS): McpServer {

@@ -2,11 +2,45 @@ import * as authorizationActions from '../../authorization-queue/actions.js'
 import * as authorizationQueries from '../../authorization-queue/queries.js'
 import { createRegistry, type Registry } from '../registry.js'
 import * as auditQueries from './audit/queries.js'
+import * as addressActions from './addresses/actions.js'
+import * as addressQueries from './addresses/queries.js'
+import * as attributeActions from './attributes/actions.js'
+import * as attributeQueries from './attributes/queries.js'
 import * as contactActions from './contacts/actions.js'
+import * as contactLinkActions from './contacts/link-actions.js'
 import * as contactQueries from './contacts/queries.js'
+import * as invoiceActions from './invoices/actions.js'
+import * as invoiceQueries from './invoices/queries.js'
+import * as invoiceSendActions from './invoices/send-actions.js'
+import * as leadActions from './leads/actions.js'
+import * as leadQueries from './leads/queries.js'
+import * as messageActions from './messages/actions.js'
+import * as messageQueries from './messages/queries.js'
+import * as templateActions from './messages/template-actions.js'
+import * as noteActions from './notes/actions.js'
+import * as noteQueries from './notes/queries.js'
+import * as searchQueries from './search/queries.js'
+import * as serviceActions from './services/actions.js'
+import * as serviceQueries from './services/queries.js'
+import * as settingsActions from './settings/actions.js'
+import * as settingsQueries from './settings/queries.js'
+import * as ticketActions from './tickets/actions.js'
+import * as ticketAvailability from './tickets/availability.js'
+import * as ticketClockActions from './tickets/clock-actions.js'
+import * as ticketLineItemActions from './tickets/line-item-actions.js'
+import * as ticketQueries from './tickets/queries.js'
+import * as userActions from './users/actions.js'
+import * as userQueries from './users/queries.js'
+import * as waitlistActions from './waitlist/actions.js'
+import * as waitlistQueries from './waitlist/queries.js'
 
 /** Every domain module; each exports its definitions, and the registry collects them. */
-const DOMAIN_MODULES = [contactActions, contactQueries, auditQueries, authorizationActions, authorizationQueries]
+const DOMAIN_MODULES = [contactActions, contactLinkActions, contactQueries, addressActions, addressQueries,
+  attributeActions, attributeQueries, noteActions, noteQueries, auditQueries, authorizationActions, authorizationQueries,
+  leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions,
+  settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
+  ticketActions, ticketLineItemActions, ticketClockActions, ticketQueries, ticketAvailability,
+  templateActions, messageActions, messageQueries, searchQueries]
 
 /** The product's registry of actions and data types. */
 export function buildRegistry(): Registry {

@@ -1,37 +1,57 @@
 import { z } from 'zod'
-import { validationError } from '../../errors.js'
+import { diffRecords } from '../../audit.js'
+import type { Queryable } from '../../db/types.js'
+import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
-import { CONTACT_COLUMNS, displayNameOf, lockContact, withPrimary, type ContactChannel } from './model.js'
+import { noteText } from '../../sanitize.js'
+import {
+  CONTACT_COLUMNS, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences, phoneKey,
+  phoneSchema, phonesSchema, preferencesSchema, tagSchema, uniqueTags, withPrimary, type ContactChannel,
+} from './model.js'
 
 const name = z.string().trim().min(1).max(200)
-const email = z.email().max(320)
-const phone = z.string().trim().regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number such as (256) 555-0142')
-
-const contactFields = {
-  kind: z.enum(['person', 'organization']).default('person').describe('person or organization'),
-  display_name: name.optional().describe('How the contact is shown; defaults to first and last name'),
-  first_name: name.optional(),
-  last_name: name.optional(),
-  email: email.optional().describe('Primary email address'),
-  phone: phone.optional().describe('Primary phone number'),
-}
+const source = z.string().trim().min(1).max(100)
+const tags = z.array(tagSchema).max(50)
 
 /** Creates a customer record. */
 export const createContact = defineAction({
   domain: 'contact',
   name: 'create',
-  description: 'Create a contact (customer): a person or organization. Give display_name, or first_name and last_name.',
+  description: 'Create a contact (customer): a person or organization. Give display_name, or first_name and/or last_name '
+    + '(display_name is then derived). emails and phones list all addresses and numbers as [{value, label, primary}] (exactly '
+    + 'one primary; the first when none is marked); email and phone give the primary one (added to the lists). preferences: time_of_day '
+    + '(morning|afternoon), preferred_days (mon..sun), notes. about: standing free text about the contact (dated remarks go in '
+    + 'note.add). Card numbers and SSNs in free text are replaced by [REDACTED].',
   permission: 'unrestricted',
   keywords: ['customer', 'new customer', 'add client'],
-  input: z.strictObject(contactFields),
+  input: z.strictObject({
+    kind: z.enum(['person', 'organization']).default('person').describe('person or organization'),
+    display_name: name.optional().describe('How the contact is shown; defaults to first and last name'),
+    first_name: name.optional(),
+    last_name: name.optional(),
+    email: emailSchema.optional().describe('Primary email address'),
+    phone: phoneSchema.optional().describe('Primary phone number'),
+    emails: emailsSchema.optional().describe('All email addresses: [{value, label, primary}]'),
+    phones: phonesSchema.optional().describe('All phone numbers: [{value, label, primary}]'),
+    preferences: preferencesSchema.optional(),
+    tags: tags.optional().describe('Tags, stored in lower case, e.g. ["vip", "commercial"]'),
+    status: z.enum(['active', 'inactive']).default('active'),
+    source: source.optional().describe('Where the contact came from, e.g. referral, google, square_import'),
+    about: noteText().optional().describe('Standing free text about the contact, e.g. "gate code 4821, friendly dog"'),
+  }),
   async run(ctx, input) {
     const display = displayNameOf(input)
     if (!display) throw validationError([{ field: 'data.display_name', message: 'is required unless first_name or last_name is given' }])
+    let emails = checkedChannels(input.emails ?? [], 'data.emails', emailKey)
+    if (input.email) emails = withPrimary(emails, input.email, emailKey, false)
+    let phones = checkedChannels(input.phones ?? [], 'data.phones', phoneKey)
+    if (input.phone) phones = withPrimary(phones, input.phone, phoneKey, false)
     const r = await ctx.db.query(
-      `insert into contacts (tenant_id, kind, display_name, first_name, last_name, emails, phones)
-       values ($1, $2, $3, $4, $5, $6, $7) returning ${CONTACT_COLUMNS}`,
-      [ctx.tenantId, input.kind, display, input.first_name ?? null, input.last_name ?? null,
-        JSON.stringify(withPrimary([], input.email ?? null)), JSON.stringify(withPrimary([], input.phone ?? null))])
+      `insert into contacts (tenant_id, kind, display_name, first_name, last_name, emails, phones, preferences, tags, status, source, notes)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12) returning ${CONTACT_COLUMNS}`,
+      [ctx.tenantId, input.kind, display, input.first_name ?? null, input.last_name ?? null, JSON.stringify(emails), JSON.stringify(phones),
+        JSON.stringify(mergePreferences({}, input.preferences ?? {})), uniqueTags(input.tags ?? []), input.status, input.source ?? null,
+        input.about ?? null])
     const contact = r.rows[0]
     await ctx.audit({ entityType: 'contact', entityId: String(contact.id), action: 'create', before: null, after: contact })
     return contact
@@ -42,37 +62,77 @@ export const createContact = defineAction({
 export const updateContact = defineAction({
   domain: 'contact',
   name: 'update',
-  description: 'Update a contact. Only the fields given change; null clears first_name, last_name, email or phone.',
+  description: 'Update a contact. Only the fields given change; null clears first_name, last_name, email, phone, source or about. '
+    + 'email/phone replace the primary entry (a value already listed just becomes primary); emails/phones replace the whole list. '
+    + 'preferences change key by key (null clears a key). '
+    + 'tags replaces all tags; tags_add and tags_remove change some without resending the rest. '
+    + 'display_name follows first and last name unless it was set to something else.',
   permission: 'unrestricted',
   idempotent: true,
+  keywords: ['tag', 'untag', 'edit customer'],
   input: z.strictObject({
     contact_id: z.uuid(),
     kind: z.enum(['person', 'organization']).optional(),
     display_name: name.optional(),
     first_name: name.nullable().optional(),
     last_name: name.nullable().optional(),
-    email: email.nullable().optional(),
-    phone: phone.nullable().optional(),
+    email: emailSchema.nullable().optional().describe('New primary email; null removes the primary email'),
+    phone: phoneSchema.nullable().optional().describe('New primary phone; null removes the primary phone'),
+    emails: emailsSchema.optional(),
+    phones: phonesSchema.optional(),
+    preferences: preferencesSchema.optional(),
+    tags: tags.optional(),
+    tags_add: tags.optional().describe('Tags to add, keeping the others'),
+    tags_remove: tags.optional().describe('Tags to remove, keeping the others'),
     status: z.enum(['active', 'inactive']).optional().describe('active also restores an archived contact; archive with contact.archive'),
+    source: source.nullable().optional(),
+    about: noteText().nullable().optional(),
   }),
   async run(ctx, input) {
     const before = await lockContact(ctx.db, input.contact_id)
-    const { contact_id, email, phone, ...changes } = input
-    const columns: Record<string, unknown> = { ...changes }
-    if (email !== undefined) columns.emails = JSON.stringify(withPrimary(before.emails as ContactChannel[], email))
-    if (phone !== undefined) columns.phones = JSON.stringify(withPrimary(before.phones as ContactChannel[], phone))
+    const columns: Record<string, unknown> = {}
+    for (const key of ['kind', 'display_name', 'first_name', 'last_name', 'status', 'source'] as const) {
+      if (input[key] !== undefined) columns[key] = input[key]
+    }
+    if (input.about !== undefined) columns.notes = input.about
+    if (input.display_name === undefined && (input.first_name !== undefined || input.last_name !== undefined)
+        && before.display_name === displayNameOf({ first_name: before.first_name as string, last_name: before.last_name as string })) {
+      const derived = displayNameOf({
+        first_name: input.first_name !== undefined ? input.first_name : before.first_name as string | null,
+        last_name: input.last_name !== undefined ? input.last_name : before.last_name as string | null,
+      })
+      if (derived) columns.display_name = derived
+    }
+    if (input.emails !== undefined || input.email !== undefined) {
+      let emails = input.emails !== undefined ? checkedChannels(input.emails, 'data.emails', emailKey) : before.emails as ContactChannel[]
+      if (input.email !== undefined) emails = withPrimary(emails, input.email, emailKey, input.emails === undefined)
+      columns.emails = JSON.stringify(emails)
+    }
+    if (input.phones !== undefined || input.phone !== undefined) {
+      let phones = input.phones !== undefined ? checkedChannels(input.phones, 'data.phones', phoneKey) : before.phones as ContactChannel[]
+      if (input.phone !== undefined) phones = withPrimary(phones, input.phone, phoneKey, input.phones === undefined)
+      columns.phones = JSON.stringify(phones)
+    }
+    if (input.preferences !== undefined) {
+      columns.preferences = JSON.stringify(mergePreferences(before.preferences as Record<string, unknown>, input.preferences))
+    }
+    if (input.tags !== undefined || input.tags_add !== undefined || input.tags_remove !== undefined) {
+      const removed = new Set(input.tags_remove ?? [])
+      columns.tags = uniqueTags([...(input.tags ?? before.tags as string[]), ...(input.tags_add ?? [])]).filter((t) => !removed.has(t))
+    }
     const sets: string[] = []
     const values: unknown[] = []
     for (const [column, value] of Object.entries(columns)) {
-      if (value === undefined) continue
       values.push(value)
-      sets.push(`${column} = $${values.length}`)
+      sets.push(`${column} = $${values.length}${column === 'tags' ? '::text[]' : ''}`)
     }
     if (!sets.length) return before
-    values.push(contact_id)
+    values.push(input.contact_id)
     const r = await ctx.db.query(`update contacts set ${sets.join(', ')} where id = $${values.length} returning ${CONTACT_COLUMNS}`, values)
     const after = r.rows[0]
-    await ctx.audit({ entityType: 'contact', entityId: contact_id, action: 'update', before, after })
+    if (Object.keys(diffRecords(before, after)).length) {
+      await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'update', before, after })
+    }
     return after
   },
 })
@@ -81,7 +141,8 @@ export const updateContact = defineAction({
 export const archiveContact = defineAction({
   domain: 'contact',
   name: 'archive',
-  description: 'Archive a contact: hidden from default lists, history kept. Archiving twice changes nothing.',
+  description: 'Archive a contact: hidden from default lists, history kept. Archiving twice changes nothing. '
+    + 'Restore with contact.update status=active.',
   permission: 'unrestricted',
   idempotent: true,
   input: z.strictObject({ contact_id: z.uuid() }),
@@ -91,5 +152,64 @@ export const archiveContact = defineAction({
     const r = await ctx.db.query(`update contacts set status = 'archived' where id = $1 returning ${CONTACT_COLUMNS}`, [input.contact_id])
     await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'archive', before, after: r.rows[0] })
     return r.rows[0]
+  },
+})
+
+/** What a contact has done with the business; any of it means the contact is archived, never deleted. */
+async function historyOf(ctx: { db: Queryable }, contactId: string): Promise<Record<string, number>> {
+  const r = await ctx.db.query<Record<string, number>>(
+    `with own_addresses as (select id from addresses where contact_id = $1)
+     select (select count(*) from tickets where contact_id = $1 or address_id in (select id from own_addresses)) as tickets,
+            (select count(*) from invoices where contact_id = $1) as invoices,
+            (select count(*) from notes where contact_id = $1) as notes,
+            (select count(*) from leads where converted_contact_id = $1) as converted_leads,
+            (select count(*) from scheduled_messages where contact_id = $1) as scheduled_messages,
+            (select count(*) from waitlist_entries where contact_id = $1 or address_id in (select id from own_addresses)) as waitlist_entries`,
+    [contactId])
+  return Object.fromEntries(Object.entries(r.rows[0]).filter(([, n]) => Number(n) > 0).map(([k, n]) => [k, Number(n)]))
+}
+
+/** Deletes a contact that never did business; one with history is archived instead. */
+export const deleteContact = defineAction({
+  domain: 'contact',
+  name: 'delete',
+  description: 'Permanently delete a contact entered by mistake, with its addresses, attributes and links. A contact with history '
+    + '(tickets, invoices, notes, scheduled messages, waitlist entries, or a lead converted to it) is never deleted: the call '
+    + 'fails with CONFLICT; use contact.archive. Agents need the owner\'s authorization (the call is queued).',
+  permission: 'requires_authorization',
+  destructive: true,
+  keywords: ['remove customer', 'erase'],
+  input: z.strictObject({ contact_id: z.uuid() }),
+  async describeCall(ctx, input) {
+    const r = await ctx.db.query<{ display_name: string }>('select display_name from contacts where id = $1', [input.contact_id])
+    if (!r.rows[0]) return `Delete contact ${input.contact_id} (not found)`
+    const history = await historyOf(ctx, input.contact_id)
+    const parts = Object.entries(history).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
+    return `Delete customer ${r.rows[0].display_name}${parts.length ? `: has ${parts.join(', ')} (will be refused; archive instead)` : ': no history'}`
+  },
+  async run(ctx, input) {
+    const before = await lockContact(ctx.db, input.contact_id)
+    const history = await historyOf(ctx, input.contact_id)
+    if (Object.keys(history).length) {
+      const parts = Object.entries(history).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
+      throw new AppError('CONFLICT', `${before.display_name} has history (${parts.join(', ')}) and cannot be deleted; `
+        + `archive the contact instead with contact.archive {"contact_id": "${input.contact_id}"}`,
+      { field: 'data.contact_id', history, suggestion: 'contact.archive' })
+    }
+    const links = await ctx.db.query(
+      `delete from contact_links where from_contact_id = $1 or to_contact_id = $1
+       returning id, from_contact_id, to_contact_id, link_type, note`, [input.contact_id])
+    for (const link of links.rows) {
+      const other = link.from_contact_id === input.contact_id ? link.to_contact_id : link.from_contact_id
+      await ctx.audit({ entityType: 'contact', entityId: String(other), action: 'unlink', before: { link }, after: { link: null } })
+    }
+    const attributes = await ctx.db.query('delete from attributes where contact_id = $1 returning id, contact_id, key, value, source', [input.contact_id])
+    for (const a of attributes.rows) await ctx.audit({ entityType: 'attribute', entityId: String(a.id), action: 'delete', before: a, after: null })
+    const addresses = await ctx.db.query(
+      `delete from addresses where contact_id = $1 returning id, contact_id, label, line1, line2, city, state, postal_code, country`, [input.contact_id])
+    for (const a of addresses.rows) await ctx.audit({ entityType: 'address', entityId: String(a.id), action: 'delete', before: a, after: null })
+    await ctx.db.query('delete from contacts where id = $1', [input.contact_id])
+    await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'delete', before, after: null })
+    return { id: input.contact_id, deleted: true, addresses_deleted: addresses.rowCount, attributes_deleted: attributes.rowCount, links_deleted: links.rowCount }
   },
 })

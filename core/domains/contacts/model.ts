@@ -1,13 +1,35 @@
+import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { notFound } from '../../errors.js'
+import { AppError, notFound, validationError } from '../../errors.js'
+import { noteText } from '../../sanitize.js'
+import { WEEKDAYS } from '../../time.js'
 
-/** The columns of a contact as the API shows it. */
-export const CONTACT_COLUMNS = `id, kind, display_name, first_name, last_name, email, phone, emails, phones, status, created_at, updated_at`
+/**
+ * The columns of a contact as the API shows it. The column notes (standing free text) is shown as "about", because
+ * "notes" is the contact's list of notes (include=notes).
+ */
+export const CONTACT_COLUMNS = `id, kind, display_name, first_name, last_name, email, phone, emails, phones, preferences, tags, status,
+  source, notes as about, email_status, created_at, updated_at`
+
+/** The kinds of link between two contacts: "A works_at B", "A referred_by B", "A household B" (both ways), other. */
+export const LINK_TYPES = ['works_at', 'referred_by', 'household', 'other'] as const
 
 /** A contact row, locked for update, or NOT_FOUND. */
 export async function lockContact(tx: Queryable, id: string): Promise<Record<string, unknown>> {
   const r = await tx.query(`select ${CONTACT_COLUMNS} from contacts where id = $1 for update`, [id])
   if (!r.rows[0]) throw notFound('contact', id)
+  return r.rows[0]
+}
+
+/** Refuses a reference to a record that does not exist for this tenant, naming the field that held it. */
+export function missingReference(entity: string, id: string, field: string): AppError {
+  return new AppError('NOT_FOUND', `${field}: no ${entity} with id ${id}`, { entity, id, field })
+}
+
+/** The contact a field points at, or NOT_FOUND naming that field. */
+export async function assertContact(tx: Queryable, id: string, field = 'data.contact_id'): Promise<{ id: string; display_name: string }> {
+  const r = await tx.query<{ id: string; display_name: string }>('select id, display_name from contacts where id = $1', [id])
+  if (!r.rows[0]) throw missingReference('contact', id, field)
   return r.rows[0]
 }
 
@@ -23,8 +45,100 @@ export interface ContactChannel {
   primary?: boolean
 }
 
-/** The list with `value` as its primary entry (replacing the old primary), or without a primary when value is null. */
-export function withPrimary(list: ContactChannel[], value: string | null): ContactChannel[] {
-  const others = list.filter((c) => !c.primary && c.value !== value)
-  return value === null ? others : [{ value, label: list.find((c) => c.primary)?.label ?? null, primary: true }, ...others]
+/**
+ * The list with `value` as its primary entry. A value already listed (the same by keyOf) becomes the primary and the
+ * others stay; a new value replaces the old primary (keeping its label), or with replace false is added before the
+ * others; null removes the primary (the next one becomes primary).
+ */
+export function withPrimary(list: ContactChannel[], value: string | null, keyOf: (value: string) => string = (v) => v,
+  replace = true): ContactChannel[] {
+  const key = value === null ? null : keyOf(value)
+  const listed = list.find((c) => keyOf(c.value) === key)
+  if (listed && value !== null) {
+    return [{ ...listed, value, primary: true }, ...list.filter((c) => c !== listed).map((c) => ({ ...c, primary: false }))]
+  }
+  if (value !== null && !replace) return [{ value, label: null, primary: true }, ...list.map((c) => ({ ...c, primary: false }))]
+  const others = list.filter((c) => !c.primary).map((c) => ({ ...c, primary: false }))
+  if (value === null) return promoteFirst(others)
+  return [{ value, label: list.find((c) => c.primary)?.label ?? null, primary: true }, ...others]
+}
+
+/**
+ * A list as given by the caller, checked: no value twice, at most one primary; when none is marked, the first is.
+ * keyOf says when two values are the same (emails ignore case, phones compare digits).
+ */
+export function checkedChannels(list: ContactChannel[], field: string, keyOf: (value: string) => string): ContactChannel[] {
+  const primaries = list.filter((c) => c.primary).length
+  if (primaries > 1) throw validationError([{ field, message: `exactly one entry may be primary; ${primaries} are` }])
+  const seen = new Set<string>()
+  for (const [i, c] of list.entries()) {
+    const key = keyOf(c.value)
+    if (seen.has(key)) throw validationError([{ field: `${field}.${i}.value`, message: `${c.value} is listed twice` }])
+    seen.add(key)
+  }
+  return promoteFirst(list.map((c) => ({ value: c.value, label: c.label ?? null, primary: c.primary === true })))
+}
+
+function promoteFirst(list: ContactChannel[]): ContactChannel[] {
+  if (!list.length || list.some((c) => c.primary)) return list
+  return list.map((c, i) => ({ ...c, primary: i === 0 }))
+}
+
+/** Emails are the same address whatever their case; phones are the same number whatever their punctuation. */
+export const emailKey = (v: string) => v.toLowerCase()
+export const phoneKey = (v: string) => v.replace(/\D/g, '')
+
+const label = z.string().trim().min(1).max(50)
+
+/** An email address. */
+export const emailSchema = z.email().max(320)
+/** A phone number as people write it. */
+export const phoneSchema = z.string().trim().regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number such as (256) 555-0142')
+
+/** The emails input: [{value, label, primary}]. */
+export const emailsSchema = z.array(z.strictObject({ value: emailSchema, label: label.nullable().optional(), primary: z.boolean().optional() })).max(20)
+/** The phones input: [{value, label, primary}]. */
+export const phonesSchema = z.array(z.strictObject({ value: phoneSchema, label: label.nullable().optional(), primary: z.boolean().optional() })).max(20)
+
+/** Scheduling preferences; on update only the keys given change and null clears one. */
+export const preferencesSchema = z.strictObject({
+  time_of_day: z.enum(['morning', 'afternoon']).nullable().optional().describe('Preferred time of day; null for no preference'),
+  preferred_days: z.array(z.enum(WEEKDAYS)).max(7).nullable().optional().describe('Preferred weekdays, e.g. ["mon","thu"]'),
+  notes: noteText(2000).nullable().optional().describe('Free text, e.g. "call before arriving"'),
+})
+
+/** A tag: trimmed, lower case. */
+export const tagSchema = z.string().trim().toLowerCase().min(1).max(50)
+
+/** Preferences merged key by key; null removes a key; weekdays are kept once, in week order. */
+export function mergePreferences(before: Record<string, unknown>, given: z.output<typeof preferencesSchema>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...before, ...given }
+  for (const [k, v] of Object.entries(merged)) if (v === null || v === undefined) delete merged[k]
+  if (Array.isArray(merged.preferred_days)) {
+    merged.preferred_days = WEEKDAYS.filter((d) => (merged.preferred_days as string[]).includes(d))
+  }
+  return merged
+}
+
+/** Tags without repeats, in the order first given. */
+export function uniqueTags(tags: string[]): string[] {
+  return [...new Set(tags)]
+}
+
+/**
+ * The links of each of the given contacts, by contact id, seen from that contact: "outgoing" means this contact
+ * link_type the other ("works_at" the other), "incoming" the reverse.
+ */
+export async function linksOf(tx: Queryable, contactIds: string[]): Promise<Map<string, unknown[]>> {
+  const byContact = new Map<string, unknown[]>(contactIds.map((id) => [id, []]))
+  if (!contactIds.length) return byContact
+  const r = await tx.query<{ owner: string }>(
+    `select l.from_contact_id as owner, l.id, l.link_type, 'outgoing' as direction, l.to_contact_id as contact_id, o.display_name, l.note, l.created_at
+       from contact_links l join contacts o on o.id = l.to_contact_id where l.from_contact_id = any($1::uuid[])
+     union all
+     select l.to_contact_id, l.id, l.link_type, 'incoming', l.from_contact_id, o.display_name, l.note, l.created_at
+       from contact_links l join contacts o on o.id = l.from_contact_id where l.to_contact_id = any($1::uuid[])
+     order by created_at, id`, [contactIds])
+  for (const { owner, ...link } of r.rows) byContact.get(owner)?.push(link)
+  return byContact
 }

@@ -1,35 +1,104 @@
 import { z } from 'zod'
+import { validationError } from '../../errors.js'
 import { decodeCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { CONTACT_COLUMNS } from './model.js'
+import { dayRange } from '../../time.js'
+import { addressesOf } from '../addresses/model.js'
+import { attributesOf, attributeValueMatches, parseAttributeFilters } from '../attributes/model.js'
+import { notesOf } from '../notes/model.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { CONTACT_COLUMNS, linksOf } from './model.js'
 
-/** Customers by id, or a list filtered by name words and status. */
+const EXPANSIONS = {
+  addresses: addressesOf,
+  attributes: attributesOf,
+  notes: notesOf,
+  links: linksOf,
+} as const
+
+/** Customers by id, or a list filtered by name, status, tags, attributes, where they live and what they had done. */
 export const contactsQuery = defineQuery({
   type: 'contacts',
-  description: 'Contacts (customers). Filters: q (name, typo-tolerant), status (active|inactive|archived; default: all but archived).',
+  description: 'Contacts (customers). Filters: q (name, typo-tolerant; also email, or 4+ digits of a phone), status '
+    + '(active|inactive|archived; default: all but archived), tag (several comma-separated: all must be present), '
+    + 'attribute ("key" or "key:value", e.g. pet or customer_demographic:elderly; several comma-separated: all must match), '
+    + 'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to '
+    + '(YYYY-MM-DD in the business\'s time zone, inclusive: had a completed ticket, with that service, scheduled in those dates). '
+    + 'include: addresses (in use), attributes, notes (newest 20), links.',
   entity: 'contact',
+  include: Object.keys(EXPANSIONS),
   keywords: ['customers', 'clients', 'people'],
   params: z.object({
     q: z.string().trim().min(1).max(200).optional(),
     status: z.enum(['active', 'inactive', 'archived']).optional(),
+    tag: z.string().trim().min(1).max(500).optional(),
+    attribute: z.string().trim().min(1).max(500).optional(),
+    city: z.string().trim().min(1).max(100).optional(),
+    postal_code: z.string().trim().min(1).max(10).optional(),
+    service_id: z.uuid().optional(),
+    received_from: z.iso.date().optional(),
+    received_to: z.iso.date().optional(),
   }),
   async run(ctx, req) {
-    const { q, status } = req.params
-    const args: unknown[] = [req.id ?? null, status ?? null, q ?? null]
-    let after = ''
+    const p = req.params
+    const args: unknown[] = []
+    const arg = (value: unknown) => {
+      args.push(value)
+      return `$${args.length}`
+    }
+    const where: string[] = []
+    if (req.id) where.push(`c.id = ${arg(req.id)}`)
+    if (p.status) where.push(`c.status = ${arg(p.status)}`)
+    else if (!req.id) where.push(`c.status <> 'archived'`)
+    if (p.q) {
+      const q = arg(p.q)
+      const digits = p.q.replace(/\D/g, '')
+      where.push(`(c.display_name ilike '%' || ${q} || '%' or c.display_name % ${q} or ${q} <% c.display_name
+        or c.email = lower(${q})${digits.length >= 4 ? ` or c.phone_digits like '%' || ${arg(digits)} || '%'` : ''})`)
+    }
+    if (p.tag) {
+      const tags = p.tag.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)
+      where.push(`c.tags @> ${arg(tags)}::text[]`)
+    }
+    if (p.attribute) {
+      const filters = parseAttributeFilters(p.attribute)
+      if (!filters) throw validationError([{ field: 'attribute', message: 'expected "key" or "key:value" with a snake_case key, e.g. customer_demographic:elderly' }])
+      for (const f of filters) {
+        const value = f.value === null ? '' : ` and ${attributeValueMatches('a', arg(f.value))}`
+        where.push(`exists (select 1 from attributes a where a.contact_id = c.id and a.key = ${arg(f.key)}${value})`)
+      }
+    }
+    if (p.city || p.postal_code) {
+      where.push(`exists (select 1 from addresses ad where ad.contact_id = c.id and ad.archived_at is null`
+        + `${p.city ? ` and lower(ad.city) = lower(${arg(p.city)})` : ''}`
+        + `${p.postal_code ? ` and ad.postal_code like ${arg(p.postal_code.replace(/[%_\\]/g, ''))} || '%'` : ''})`)
+    }
+    if (p.service_id || p.received_from || p.received_to) {
+      if (p.received_from && p.received_to && p.received_from > p.received_to) {
+        throw validationError([{ field: 'received_to', message: 'must be on or after received_from' }])
+      }
+      const zone = p.received_from || p.received_to ? (await loadTenantSettings(ctx.db)).timezone : ''
+      where.push(`exists (select 1 from tickets t where t.contact_id = c.id and t.status = 'completed'`
+        + `${p.received_from ? ` and t.scheduled_start >= ${arg(dayRange(p.received_from, zone).start.toISOString())}::timestamptz` : ''}`
+        + `${p.received_to ? ` and t.scheduled_start < ${arg(dayRange(p.received_to, zone).end.toISOString())}::timestamptz` : ''}`
+        + `${p.service_id ? ` and exists (select 1 from ticket_line_items li where li.ticket_id = t.id and li.service_id = ${arg(p.service_id)})` : ''})`)
+    }
     if (req.cursor) {
       const [createdAt, id] = decodeCursor(req.cursor, 2)
-      args.push(createdAt, id)
-      after = `and (created_at, id) > ($4::timestamptz, $5::uuid)`
+      where.push(`(c.created_at, c.id) > (${arg(createdAt)}::timestamptz, ${arg(id)}::uuid)`)
     }
-    args.push(req.limit + 1)
+    const columns = CONTACT_COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')
     const r = await ctx.db.query(
-      `select ${CONTACT_COLUMNS}, created_at::text as _sort_at from contacts
-       where ($1::uuid is null or id = $1)
-         and (case when $2::text is null then ($1::uuid is not null or status <> 'archived') else status = $2 end)
-         and ($3::text is null or display_name ilike '%' || $3 || '%' or display_name % $3 or $3 <% display_name)
-         ${after}
-       order by created_at, id limit $${args.length}`, args)
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+      `select ${columns}, c.created_at::text as _sort_at from contacts c
+       ${where.length ? `where ${where.join('\n and ')}` : ''}
+       order by c.created_at, c.id limit ${arg(req.limit + 1)}`, args)
+    const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    const ids = page.items.map((c) => String(c.id))
+    for (const [name, load] of Object.entries(EXPANSIONS)) {
+      if (!req.include.has(name)) continue
+      const byContact = await load(ctx.db, ids)
+      for (const item of page.items) item[name] = byContact.get(String(item.id)) ?? []
+    }
+    return page
   },
 })

@@ -1,0 +1,107 @@
+import { z } from 'zod'
+import { diffRecords } from '../../audit.js'
+import { defineAction } from '../../registry.js'
+import { noteText } from '../../sanitize.js'
+import { assertContact } from '../contacts/model.js'
+import { ADDRESS_COLUMNS, lockAddress } from './model.js'
+
+const text = (max: number) => z.string().trim().min(1).max(max)
+
+const addressFields = {
+  label: text(100).describe('e.g. Home, Rental on Main St'),
+  line1: text(200).describe('Street address'),
+  line2: text(200).describe('Apartment, suite, unit'),
+  city: text(100),
+  state: text(50).describe('State or region, e.g. AL'),
+  postal_code: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, 'expected a postal code such as 35758 or 35758-1234'),
+  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as US'),
+  access_notes: noteText(2000).describe('Gate codes, dogs, where to park'),
+}
+
+/** Adds a service location to a contact. */
+export const addAddress = defineAction({
+  domain: 'address',
+  name: 'add',
+  description: 'Add a service location to a contact: line1, city, state, postal_code required; country is a two-letter code (default US). '
+    + 'Card numbers and SSNs in access_notes are replaced by [REDACTED].',
+  permission: 'unrestricted',
+  keywords: ['location', 'service address', 'property'],
+  input: z.strictObject({
+    contact_id: z.uuid(),
+    label: addressFields.label.optional(),
+    line1: addressFields.line1,
+    line2: addressFields.line2.optional(),
+    city: addressFields.city,
+    state: addressFields.state,
+    postal_code: addressFields.postal_code,
+    country: addressFields.country.default('US'),
+    access_notes: addressFields.access_notes.optional(),
+  }),
+  async run(ctx, input) {
+    await assertContact(ctx.db, input.contact_id)
+    const r = await ctx.db.query(
+      `insert into addresses (tenant_id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${ADDRESS_COLUMNS}`,
+      [ctx.tenantId, input.contact_id, input.label ?? null, input.line1, input.line2 ?? null, input.city, input.state,
+        input.postal_code, input.country, input.access_notes ?? null])
+    await ctx.audit({ entityType: 'address', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Corrects a service location; fields left out stay, null clears an optional one. */
+export const updateAddress = defineAction({
+  domain: 'address',
+  name: 'update',
+  description: 'Update an address. Only the fields given change; null clears label, line2 or access_notes. '
+    + 'Tickets already booked at it keep pointing at it.',
+  permission: 'unrestricted',
+  idempotent: true,
+  input: z.strictObject({
+    address_id: z.uuid(),
+    label: addressFields.label.nullable().optional(),
+    line1: addressFields.line1.optional(),
+    line2: addressFields.line2.nullable().optional(),
+    city: addressFields.city.optional(),
+    state: addressFields.state.optional(),
+    postal_code: addressFields.postal_code.optional(),
+    country: addressFields.country.optional(),
+    access_notes: addressFields.access_notes.nullable().optional(),
+  }),
+  async run(ctx, input) {
+    const before = await lockAddress(ctx.db, input.address_id)
+    const { address_id, ...fields } = input
+    const sets: string[] = []
+    const values: unknown[] = []
+    for (const [column, value] of Object.entries(fields)) {
+      if (value === undefined) continue
+      values.push(value)
+      sets.push(`${column} = $${values.length}`)
+    }
+    if (!sets.length) return before
+    values.push(address_id)
+    const r = await ctx.db.query(`update addresses set ${sets.join(', ')} where id = $${values.length} returning ${ADDRESS_COLUMNS}`, values)
+    if (Object.keys(diffRecords(before, r.rows[0])).length) {
+      await ctx.audit({ entityType: 'address', entityId: address_id, action: 'update', before, after: r.rows[0] })
+    }
+    return r.rows[0]
+  },
+})
+
+/** Retires a service location; it is kept, because tickets may point at it. */
+export const archiveAddress = defineAction({
+  domain: 'address',
+  name: 'archive',
+  description: 'Archive an address the contact no longer uses. It is kept (past tickets point at it, so addresses are never deleted) '
+    + 'and no longer listed by default. Archiving twice changes nothing.',
+  permission: 'unrestricted',
+  idempotent: true,
+  input: z.strictObject({ address_id: z.uuid() }),
+  async run(ctx, input) {
+    const before = await lockAddress(ctx.db, input.address_id)
+    if (before.archived_at) return before
+    const r = await ctx.db.query(`update addresses set archived_at = now() where id = $1 returning ${ADDRESS_COLUMNS}`, [input.address_id])
+    await ctx.audit({ entityType: 'address', entityId: input.address_id, action: 'archive', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})

@@ -1,0 +1,23 @@
+import type { Queryable } from '../../db/types.js'
+import { notFound } from '../../errors.js'
+
+/** The columns of an address as the API shows it. */
+export const ADDRESS_COLUMNS = `id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes, archived_at,
+  created_at, updated_at`
+
+/** An address row, locked for update, or NOT_FOUND. */
+export async function lockAddress(tx: Queryable, id: string): Promise<Record<string, unknown>> {
+  const r = await tx.query(`select ${ADDRESS_COLUMNS} from addresses where id = $1 for update`, [id])
+  if (!r.rows[0]) throw notFound('address', id)
+  return r.rows[0]
+}
+
+/** The addresses in use (not archived) of each of the given contacts, by contact id. */
+export async function addressesOf(tx: Queryable, contactIds: string[]): Promise<Map<string, unknown[]>> {
+  const byContact = new Map<string, unknown[]>(contactIds.map((id) => [id, []]))
+  if (!contactIds.length) return byContact
+  const r = await tx.query<{ contact_id: string }>(
+    `select ${ADDRESS_COLUMNS} from addresses where contact_id = any($1::uuid[]) and archived_at is null order by created_at, id`, [contactIds])
+  for (const row of r.rows) byContact.get(row.contact_id)?.push(row)
+  return byContact
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod'
+import { decodeCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { ADDRESS_COLUMNS } from './model.js'
+
+/** Service locations by id, or a list filtered by contact, city and postal code. */
+export const addressesQuery = defineQuery({
+  type: 'addresses',
+  description: 'Service locations of contacts. Filters: contact_id, city (exact, any case), postal_code (prefix: 35758 also finds '
+    + '35758-1234), status (active (default), archived, all).',
+  entity: 'address',
+  keywords: ['locations', 'properties', 'service addresses'],
+  params: z.object({
+    contact_id: z.uuid().optional(),
+    city: z.string().trim().min(1).max(100).optional(),
+    postal_code: z.string().trim().min(1).max(10).optional(),
+    status: z.enum(['active', 'archived', 'all']).optional(),
+  }),
+  async run(ctx, req) {
+    const p = req.params
+    const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.city ?? null, p.postal_code ?? null, p.status ?? null]
+    let after = ''
+    if (req.cursor) {
+      const [createdAt, id] = decodeCursor(req.cursor, 2)
+      args.push(createdAt, id)
+      after = `and (created_at, id) > ($6::timestamptz, $7::uuid)`
+    }
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select ${ADDRESS_COLUMNS}, created_at::text as _sort_at from addresses
+       where ($1::uuid is null or id = $1)
+         and ($2::uuid is null or contact_id = $2)
+         and ($3::text is null or lower(city) = lower($3))
+         and ($4::text is null or postal_code like replace(replace($4, '%', ''), '_', '') || '%')
+         and (case coalesce($5::text, case when $1::uuid is null then 'active' else 'all' end)
+                when 'active' then archived_at is null when 'archived' then archived_at is not null else true end)
+         ${after}
+       order by created_at, id limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+  },
+})

@@ -1,0 +1,44 @@
+import { z } from 'zod'
+import { decodeCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, attributeValueMatches } from './model.js'
+
+/** Facts about contacts, across contacts: who has which key or value. */
+export const attributesQuery = defineQuery({
+  type: 'attributes',
+  description: 'Attributes (facts) of contacts, across all contacts. Filters: key (exact), value (text, any case: equal to a string, '
+    + 'number or boolean value, or held by an array value), contact_id, source, confirmed (true|false). Each item carries the '
+    + 'contact\'s display_name.',
+  entity: 'attribute',
+  keywords: ['facts', 'properties', 'demographics', 'tags'],
+  params: z.object({
+    key: z.string().trim().toLowerCase().regex(ATTRIBUTE_KEY, 'expected a snake_case key such as customer_demographic').optional(),
+    value: z.string().trim().min(1).max(200).optional(),
+    contact_id: z.uuid().optional(),
+    source: z.enum(['note', 'ticket_closeout', 'manual', 'import']).optional(),
+    confirmed: z.enum(['true', 'false']).optional(),
+  }),
+  async run(ctx, req) {
+    const p = req.params
+    const args: unknown[] = [req.id ?? null, p.key ?? null, p.value ?? null, p.contact_id ?? null, p.source ?? null, p.confirmed ?? null]
+    let after = ''
+    if (req.cursor) {
+      const [key, id] = decodeCursor(req.cursor, 2)
+      args.push(key, id)
+      after = `and (a.key, a.id) > ($7::text, $8::uuid)`
+    }
+    args.push(req.limit + 1)
+    const columns = ATTRIBUTE_COLUMNS.split(',').map((c) => `a.${c.trim()}`).join(', ')
+    const r = await ctx.db.query(
+      `select ${columns}, c.display_name, a.key as _sort_key from attributes a join contacts c on c.id = a.contact_id
+       where ($1::uuid is null or a.id = $1)
+         and ($2::text is null or a.key = $2)
+         and ($3::text is null or ${attributeValueMatches('a', '$3')})
+         and ($4::uuid is null or a.contact_id = $4)
+         and ($5::text is null or a.source = $5)
+         and ($6::text is null or (a.confirmed_at is not null) = ($6 = 'true'))
+         ${after}
+       order by a.key, a.id limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._sort_key, row.id])
+  },
+})

@@ -1,0 +1,221 @@
+import { z } from 'zod'
+import { AppError, notFound, validationError } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { noteText } from '../../sanitize.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { auditView, insertInvoice, invoiceConflict, loadInvoice, resolveLines, todayOf, writeLines } from './model.js'
+
+const lineItem = z.strictObject({
+  service_id: z.uuid().optional().describe('A catalog service; description and unit price default to its name and price'),
+  description: z.string().trim().min(1).max(500).optional().describe('Required without service_id'),
+  quantity: z.number().int().min(1).max(100_000).default(1),
+  unit_price_cents: z.number().int().min(0).max(100_000_000).optional().describe('Price of one unit in cents; required without a priced service'),
+  taxable: z.boolean().optional().describe('Default: the service\'s taxable flag, else true'),
+  tax_rate_bp: z.number().int().min(0).max(10_000).optional().describe('Tax rate in basis points (825 = 8.25 %); default: the business\'s rate when taxable, else 0'),
+})
+const lineItems = z.array(lineItem).min(1).max(100)
+const date = z.iso.date()
+const text = (max: number) => z.string().trim().min(1).max(max)
+
+const TAX_RULE = 'Tax is computed per line: price (quantity * unit_price_cents) * tax_rate_bp / 10000, rounded half up to a cent; '
+  + 'subtotal = sum of prices, tax = sum of line taxes, total = subtotal + tax. '
+
+const headFields = {
+  issued_on: date.optional().describe('YYYY-MM-DD; default: today in the business time zone. Its year is the number\'s year'),
+  due_on: date.optional().describe('YYYY-MM-DD; default: issued_on plus the business\'s payment terms'),
+  terms: text(200).optional().describe('Default: "Net N" from the dates, or "Due on receipt"'),
+  notes: noteText(2000).optional().describe('Shown on the invoice'),
+}
+
+/** Invoices a ticket's work, once. */
+export const createInvoiceFromTicket = defineAction({
+  domain: 'invoice',
+  name: 'create_from_ticket',
+  description: 'Create a draft invoice for a ticket (appointment): its contact, and a copy of its line items; taxable lines get the business\'s '
+    + 'default tax rate. A ticket has at most one invoice, even a void one: a second is a CONFLICT naming the first. A cancelled ticket '
+    + 'or one without line items is refused. Numbered PREFIX-YYYY-NNNN. ' + TAX_RULE,
+  permission: 'unrestricted',
+  keywords: ['bill', 'bill a job', 'invoice appointment'],
+  input: z.strictObject({ ticket_id: z.uuid(), ...headFields }),
+  async run(ctx, input) {
+    const ticket = (await ctx.db.query<{ id: string; contact_id: string; status: string; number: number }>(
+      'select id, contact_id, status, number from tickets where id = $1 for update', [input.ticket_id])).rows[0]
+    if (!ticket) throw notFound('ticket', input.ticket_id)
+    const existing = (await ctx.db.query<{ id: string; number: string }>('select id, number from invoices where ticket_id = $1', [ticket.id])).rows[0]
+    if (existing) {
+      throw new AppError('CONFLICT', `Ticket ${ticket.number} already has invoice ${existing.number} (${existing.id}); a ticket has one invoice`,
+        { invoice_id: existing.id, number: existing.number })
+    }
+    if (ticket.status === 'cancelled') {
+      throw new AppError('CONFLICT', `Ticket ${ticket.number} is cancelled; for a cancellation fee create a standalone invoice with invoice.create`,
+        { ticket_id: ticket.id, status: ticket.status })
+    }
+    const r = await ctx.db.query<{ service_id: string | null; description: string; quantity: number; unit_price_cents: number; taxable: boolean }>(
+      `select service_id, description, quantity, unit_price_cents, taxable from ticket_line_items where ticket_id = $1 order by position, created_at, id`,
+      [ticket.id])
+    if (!r.rows.length) throw validationError([{ field: 'data.ticket_id', message: `ticket ${ticket.number} has no line items to invoice` }])
+    const settings = await loadTenantSettings(ctx.db)
+    const lines = r.rows.map((l) => ({ service_id: l.service_id, description: l.description, quantity: l.quantity,
+      unit_price_cents: l.unit_price_cents, tax_rate_bp: l.taxable ? settings.default_tax_rate_bp : 0 }))
+    const { ticket_id, ...head } = input
+    return insertInvoice(ctx, settings, { ...head, contact_id: ticket.contact_id, ticket_id }, lines)
+  },
+})
+
+/** Invoices work that has no ticket. */
+export const createInvoice = defineAction({
+  domain: 'invoice',
+  name: 'create',
+  description: 'Create a standalone draft invoice for a contact with line items (for a ticket use invoice.create_from_ticket). '
+    + 'Numbered PREFIX-YYYY-NNNN. ' + TAX_RULE,
+  permission: 'unrestricted',
+  keywords: ['bill', 'new invoice'],
+  input: z.strictObject({ contact_id: z.uuid(), line_items: lineItems, ...headFields }),
+  async run(ctx, input) {
+    if (!(await ctx.db.query('select 1 from contacts where id = $1', [input.contact_id])).rows.length) throw notFound('contact', input.contact_id)
+    const settings = await loadTenantSettings(ctx.db)
+    const lines = await resolveLines(ctx.db, input.line_items, settings.default_tax_rate_bp)
+    const { line_items, ...head } = input
+    return insertInvoice(ctx, settings, { ...head, ticket_id: null }, lines)
+  },
+})
+
+/** Edits a draft invoice. */
+export const updateInvoice = defineAction({
+  domain: 'invoice',
+  name: 'update',
+  description: 'Change a draft invoice: line_items (replaces all lines; totals recomputed), due_on, terms, notes (null clears terms or notes). '
+    + 'Only drafts change: once sent, paid or void an invoice is a record (CONFLICT).',
+  permission: 'unrestricted',
+  idempotent: true,
+  input: z.strictObject({
+    invoice_id: z.uuid(),
+    line_items: lineItems.optional(),
+    due_on: date.optional(),
+    terms: text(200).nullable().optional(),
+    notes: noteText(2000).nullable().optional(),
+  }),
+  async run(ctx, input) {
+    const settings = await loadTenantSettings(ctx.db)
+    const today = todayOf(ctx, settings)
+    const before = await loadInvoice(ctx.db, input.invoice_id, today, true)
+    if (before.status !== 'draft' || before.archived_at) throw invoiceConflict(before, 'only a draft invoice can be changed')
+    if (input.due_on !== undefined && input.due_on < String(before.issued_on)) {
+      throw validationError([{ field: 'data.due_on', message: `must be on or after issued_on ${before.issued_on}` }])
+    }
+    if (input.line_items) {
+      await writeLines(ctx.db, ctx.tenantId, input.invoice_id, await resolveLines(ctx.db, input.line_items, settings.default_tax_rate_bp))
+    }
+    const sets: string[] = []
+    const values: unknown[] = []
+    for (const column of ['due_on', 'terms', 'notes'] as const) {
+      if (input[column] === undefined) continue
+      values.push(input[column])
+      sets.push(`${column} = $${values.length}`)
+    }
+    if (sets.length) {
+      values.push(input.invoice_id)
+      await ctx.db.query(`update invoices set ${sets.join(', ')} where id = $${values.length}`, values)
+    }
+    const after = await loadInvoice(ctx.db, input.invoice_id, today)
+    await ctx.audit({ entityType: 'invoice', entityId: input.invoice_id, action: 'update', before: auditView(before), after: auditView(after) })
+    return after
+  },
+})
+
+/** Records money received outside the online checkout. */
+export const recordPayment = defineAction({
+  domain: 'invoice',
+  name: 'record_payment',
+  description: 'Record a payment received by hand (cash, check, other) on an invoice: amount_cents > 0 and at most the amount due. '
+    + 'The invoice becomes paid when nothing is left due, else partially_paid. reference: e.g. the check number. '
+    + 'A void invoice takes no payments (CONFLICT). Returns the invoice and the payment.',
+  permission: 'unrestricted',
+  keywords: ['paid', 'cash', 'check', 'payment received'],
+  input: z.strictObject({
+    invoice_id: z.uuid(),
+    amount_cents: z.number().int().min(1).max(2_147_483_647),
+    method: z.enum(['cash', 'check', 'other']),
+    reference: text(200).optional(),
+    received_at: z.iso.datetime({ offset: true }).optional().describe('When the money was received; default now'),
+  }),
+  async run(ctx, input) {
+    const settings = await loadTenantSettings(ctx.db)
+    const today = todayOf(ctx, settings)
+    const before = await loadInvoice(ctx.db, input.invoice_id, today, true)
+    if (before.status === 'void' || before.archived_at) throw invoiceConflict(before, 'it takes no payments')
+    const due = Number(before.amount_due_cents)
+    if (due === 0) throw invoiceConflict(before, 'nothing is due')
+    if (input.amount_cents > due) {
+      throw validationError([{ field: 'data.amount_cents', message: `must be at most the amount due, ${due} cents` }])
+    }
+    const p = await ctx.db.query(
+      `insert into payments (tenant_id, invoice_id, amount_cents, method, reference, received_at)
+       values ($1, $2, $3, $4, $5, $6) returning id, invoice_id, amount_cents, method, reference, received_at, created_at`,
+      [ctx.tenantId, input.invoice_id, input.amount_cents, input.method, input.reference ?? null, input.received_at ?? ctx.services.now().toISOString()])
+    const payment = p.rows[0]
+    await ctx.db.query(
+      `update invoices set amount_paid_cents = amount_paid_cents + $1,
+         status = case when amount_paid_cents + $1 = total_cents then 'paid' else 'partially_paid' end
+       where id = $2`, [input.amount_cents, input.invoice_id])
+    const after = await loadInvoice(ctx.db, input.invoice_id, today)
+    await ctx.audit({ entityType: 'payment', entityId: String(payment.id), action: 'create', before: null, after: payment })
+    await ctx.audit({ entityType: 'invoice', entityId: input.invoice_id, action: 'record_payment', before: auditView(before), after: auditView(after) })
+    return { invoice: after, payment }
+  },
+})
+
+/** Cancels an invoice for good, keeping it and its payments on record. */
+export const voidInvoice = defineAction({
+  domain: 'invoice',
+  name: 'void',
+  description: 'Void an invoice: it stays on record with its number and any payments, and nothing is due on it any more. Needs the '
+    + 'owner\'s authorization, because an invoice with payments is history that changes the books; give reason, which is required '
+    + 'when the invoice has payments (paid or partially paid). Voiding twice changes nothing.',
+  permission: 'requires_authorization',
+  roles: ['owner'],
+  destructive: true,
+  idempotent: true,
+  input: z.strictObject({
+    invoice_id: z.uuid(),
+    reason: text(500).optional(),
+  }),
+  async run(ctx, input) {
+    const settings = await loadTenantSettings(ctx.db)
+    const today = todayOf(ctx, settings)
+    const before = await loadInvoice(ctx.db, input.invoice_id, today, true)
+    if (before.status === 'void') return before
+    const reason = input.reason ?? ctx.reasoning
+    if (Number(before.amount_paid_cents) > 0 && !reason) {
+      throw validationError([{ field: 'data.reason', message: `is required to void invoice ${before.number}: it has payments of ${before.amount_paid_cents} cents` }])
+    }
+    await ctx.db.query(`update invoices set status = 'void', voided_at = now(), void_reason = $1 where id = $2`, [reason ?? null, input.invoice_id])
+    const after = await loadInvoice(ctx.db, input.invoice_id, today)
+    await ctx.audit({ entityType: 'invoice', entityId: input.invoice_id, action: 'void', before: auditView(before), after: auditView(after) })
+    return after
+  },
+})
+
+/** Hides a settled invoice from everyday lists; invoices are never deleted. */
+export const archiveInvoice = defineAction({
+  domain: 'invoice',
+  name: 'archive',
+  description: 'Archive an invoice (invoices are never deleted): hidden from default lists, read with archived=true. Only a draft, paid or '
+    + 'void invoice can be archived; one with money due is a CONFLICT (record the payment or void it first). Archiving twice changes nothing.',
+  permission: 'unrestricted',
+  idempotent: true,
+  input: z.strictObject({ invoice_id: z.uuid() }),
+  async run(ctx, input) {
+    const settings = await loadTenantSettings(ctx.db)
+    const today = todayOf(ctx, settings)
+    const before = await loadInvoice(ctx.db, input.invoice_id, today, true)
+    if (before.archived_at) return before
+    if (!['draft', 'paid', 'void'].includes(String(before.status))) {
+      throw invoiceConflict(before, `${before.amount_due_cents} cents are due; record the payment or void it before archiving`)
+    }
+    await ctx.db.query('update invoices set archived_at = now() where id = $1', [input.invoice_id])
+    const after = await loadInvoice(ctx.db, input.invoice_id, today)
+    await ctx.audit({ entityType: 'invoice', entityId: input.invoice_id, action: 'archive', before: auditView(before), after: auditView(after) })
+    return after
+  },
+})

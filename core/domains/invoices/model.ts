@@ -1,0 +1,163 @@
+import type { OperationContext } from '../../context.js'
+import { nextCounterValue } from '../../counters.js'
+import type { Queryable } from '../../db/types.js'
+import { AppError, notFound, validationError } from '../../errors.js'
+import { invoiceTotals } from '../../money.js'
+import { addDays, localDate } from '../../time.js'
+import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
+
+/**
+ * The columns of an invoice as the API shows it (table alias i). A void invoice owes nothing; is_overdue needs
+ * the business's today as parameter $today.
+ */
+export function invoiceColumns(today: string): string {
+  return `i.id, i.number, i.status, i.contact_id, i.ticket_id, i.currency, i.issued_on, i.due_on, i.terms, i.notes,
+    i.subtotal_cents, i.tax_cents, i.total_cents, i.amount_paid_cents,
+    case when i.status = 'void' then 0 else i.amount_due_cents end as amount_due_cents,
+    ${overdueSql(today)} as is_overdue,
+    i.sent_at, i.voided_at, i.void_reason, i.archived_at, i.created_at, i.updated_at`
+}
+
+/** True when an invoice (alias i) is past due: due before today, something still owed, and not void or paid. */
+export function overdueSql(today: string): string {
+  return `(i.due_on < ${today}::date and i.amount_due_cents > 0 and i.status not in ('void', 'paid'))`
+}
+
+/** The columns of a line item as the API shows it (alias l). */
+export const LINE_COLUMNS = `l.id, l.service_id, l.description, l.quantity, l.unit_price_cents, l.price_cents, l.tax_rate_bp, l.tax_cents, l.position`
+
+/** The columns of a payment as the API shows it (alias p). */
+export const PAYMENT_COLUMNS = `p.id, p.amount_cents, p.method, p.reference, p.received_at, p.created_at`
+
+/** The business's calendar date now. */
+export function todayOf(ctx: OperationContext, settings: TenantSettings): string {
+  return localDate(ctx.services.now(), settings.timezone)
+}
+
+/** An invoice with its line items and payments, optionally locked for update, or NOT_FOUND. */
+export async function loadInvoice(tx: Queryable, id: string, today: string, lock = false): Promise<Record<string, unknown>> {
+  const r = await tx.query(`select ${invoiceColumns('$2')} from invoices i where i.id = $1 ${lock ? 'for update' : ''}`, [id, today])
+  if (!r.rows[0]) throw notFound('invoice', id)
+  const invoice = r.rows[0]
+  invoice.line_items = (await tx.query(`select ${LINE_COLUMNS} from invoice_line_items l where l.invoice_id = $1 order by l.position, l.id`, [id])).rows
+  invoice.payments = (await tx.query(`select ${PAYMENT_COLUMNS} from payments p where p.invoice_id = $1 order by p.received_at, p.id`, [id])).rows
+  return invoice
+}
+
+/** A line as a caller gives it; description and unit price may come from the service. */
+export interface LineInput {
+  service_id?: string | null
+  description?: string
+  quantity: number
+  unit_price_cents?: number
+  taxable?: boolean
+  tax_rate_bp?: number
+}
+
+/** A line ready to store. */
+export interface InvoiceLine {
+  service_id: string | null
+  description: string
+  quantity: number
+  unit_price_cents: number
+  tax_rate_bp: number
+}
+
+/**
+ * Completes the lines: description and unit price default to the service's name and price; the tax rate is the
+ * line's tax_rate_bp, else the business's default rate when the line is taxable (taxable defaults to the service's
+ * flag, else true), else 0.
+ */
+export async function resolveLines(tx: Queryable, lines: LineInput[], defaultRateBp: number, field = 'data.line_items'): Promise<InvoiceLine[]> {
+  const ids = [...new Set(lines.map((l) => l.service_id).filter((id): id is string => !!id))]
+  const services = new Map<string, { name: string; price_cents: number | null; taxable: boolean }>()
+  if (ids.length) {
+    const r = await tx.query<{ id: string; name: string; price_cents: number | null; taxable: boolean }>(
+      'select id, name, price_cents, taxable from services where id = any($1::uuid[])', [ids])
+    for (const s of r.rows) services.set(s.id, s)
+  }
+  return lines.map((line, i) => {
+    const service = line.service_id ? services.get(line.service_id) : undefined
+    if (line.service_id && !service) throw notFound('service', line.service_id)
+    const description = line.description ?? service?.name
+    if (!description) throw validationError([{ field: `${field}.${i}.description`, message: 'is required when the line has no service_id' }])
+    const unitPrice = line.unit_price_cents ?? service?.price_cents
+    if (unitPrice === undefined || unitPrice === null) {
+      throw validationError([{ field: `${field}.${i}.unit_price_cents`, message: service ? `is required: ${service.name} has no set price` : 'is required when the line has no service_id' }])
+    }
+    const taxable = line.taxable ?? service?.taxable ?? true
+    if (!taxable && line.tax_rate_bp) {
+      throw validationError([{ field: `${field}.${i}.tax_rate_bp`, message: 'must be 0 or left out on a line with taxable false' }])
+    }
+    return { service_id: line.service_id ?? null, description, quantity: line.quantity, unit_price_cents: unitPrice,
+      tax_rate_bp: line.tax_rate_bp ?? (taxable ? defaultRateBp : 0) }
+  })
+}
+
+/** Sets a draft invoice's lines (replacing any) and the totals they add up to: the one path by which amounts are stored. */
+export async function writeLines(tx: Queryable, tenantId: string, invoiceId: string, lines: InvoiceLine[]): Promise<void> {
+  const totals = invoiceTotals(lines)
+  await tx.query('delete from invoice_line_items where invoice_id = $1', [invoiceId])
+  await tx.query(
+    `insert into invoice_line_items (tenant_id, invoice_id, service_id, description, quantity, unit_price_cents, tax_rate_bp, tax_cents, position)
+     select $1, $2, t.* from unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[]) as t`,
+    [tenantId, invoiceId, lines.map((l) => l.service_id), lines.map((l) => l.description), lines.map((l) => l.quantity),
+      lines.map((l) => l.unit_price_cents), lines.map((l) => l.tax_rate_bp), totals.lines.map((a) => a.tax_cents), lines.map((_, i) => i)])
+  await tx.query('update invoices set subtotal_cents = $1, tax_cents = $2, total_cents = $3 where id = $4',
+    [totals.subtotal_cents, totals.tax_cents, totals.total_cents, invoiceId])
+}
+
+/** The next invoice number of the business for the issue date's year: PREFIX-YYYY-NNNN, gapless. */
+export async function nextInvoiceNumber(tx: Queryable, tenantId: string, prefix: string, issuedOn: string): Promise<string> {
+  const year = issuedOn.slice(0, 4)
+  const n = await nextCounterValue(tx, tenantId, `invoice:${year}`)
+  return `${prefix}-${year}-${String(n).padStart(4, '0')}`
+}
+
+/** What a new invoice needs besides its lines. */
+export interface NewInvoice {
+  contact_id: string
+  ticket_id: string | null
+  issued_on?: string
+  due_on?: string
+  terms?: string
+  notes?: string
+}
+
+/** Creates a draft invoice with its lines, totals and number, audited; returns it with lines and payments. */
+export async function insertInvoice(ctx: OperationContext, settings: TenantSettings, head: NewInvoice, lines: InvoiceLine[]) {
+  const today = todayOf(ctx, settings)
+  const issuedOn = head.issued_on ?? today
+  const dueOn = head.due_on ?? addDays(issuedOn, settings.invoice_terms_days)
+  if (dueOn < issuedOn) throw validationError([{ field: 'data.due_on', message: `must be on or after issued_on ${issuedOn}` }])
+  const number = await nextInvoiceNumber(ctx.db, ctx.tenantId, settings.invoice_prefix, issuedOn)
+  const r = await ctx.db.query<{ id: string }>(
+    `insert into invoices (tenant_id, number, ticket_id, contact_id, currency, issued_on, due_on, terms, notes)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+    [ctx.tenantId, number, head.ticket_id, head.contact_id, settings.currency, issuedOn, dueOn, head.terms ?? termsText(issuedOn, dueOn),
+      head.notes ?? null])
+  const id = r.rows[0].id
+  await writeLines(ctx.db, ctx.tenantId, id, lines)
+  const invoice = await loadInvoice(ctx.db, id, today)
+  await ctx.audit({ entityType: 'invoice', entityId: id, action: 'create', before: null, after: auditView(invoice) })
+  return invoice
+}
+
+/** "Net 15", or "Due on receipt" when the invoice is due the day it is issued. */
+export function termsText(issuedOn: string, dueOn: string): string {
+  const days = Math.round((Date.parse(dueOn) - Date.parse(issuedOn)) / 86_400_000)
+  return days === 0 ? 'Due on receipt' : `Net ${days}`
+}
+
+/** An invoice as the audit records it: its fields and its lines, without what only reads derive. */
+export function auditView(invoice: Record<string, unknown>): Record<string, unknown> {
+  const { payments: _payments, is_overdue: _overdue, line_items, ...fields } = invoice
+  const lines = (line_items as Array<Record<string, unknown>> | undefined)?.map(({ id: _id, position: _position, ...line }) => line)
+  return { ...fields, line_items: lines }
+}
+
+/** Refuses a change to an invoice in the wrong state, naming its status. */
+export function invoiceConflict(invoice: Record<string, unknown>, message: string): AppError {
+  return new AppError('CONFLICT', `Invoice ${invoice.number} is ${invoice.archived_at ? 'archived' : invoice.status}: ${message}`,
+    { invoice_id: invoice.id, number: invoice.number, status: invoice.status })
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod'
+import { decodeCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS, todayOf } from './model.js'
+
+/** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
+export const invoicesQuery = defineQuery({
+  type: 'invoices',
+  description: 'Invoices, newest first. Amounts in cents: subtotal, tax, total, amount_paid, amount_due (0 when void); is_overdue. '
+    + 'Filters: status (draft|sent|paid|partially_paid|overdue|void), overdue=true (due before today in the business time zone, money '
+    + 'still due, not void or paid; false: the rest), contact_id, ticket_id, number (part of it, e.g. 2026-0042), from and to (issued_on '
+    + 'range, YYYY-MM-DD, inclusive), archived=true for archived invoices (default: not archived). '
+    + 'include: line_items, payments, contact (name, email, phone), ticket (number, scheduled_start, status).',
+  entity: 'invoice',
+  include: ['line_items', 'payments', 'contact', 'ticket'],
+  keywords: ['bills', 'unpaid', 'overdue', 'receivables', 'money owed'],
+  params: z.object({
+    status: z.enum(['draft', 'sent', 'paid', 'partially_paid', 'overdue', 'void']).optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+    contact_id: z.uuid().optional(),
+    ticket_id: z.uuid().optional(),
+    number: z.string().trim().min(1).max(50).optional(),
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional(),
+    archived: z.enum(['true', 'false']).optional(),
+  }),
+  async run(ctx, req) {
+    const p = req.params
+    const today = todayOf(ctx, await loadTenantSettings(ctx.db))
+    const args: unknown[] = [req.id ?? null, today, p.status ?? null, p.overdue ?? null, p.contact_id ?? null, p.ticket_id ?? null,
+      p.number ?? null, p.from ?? null, p.to ?? null, p.archived ?? null]
+    let after = ''
+    if (req.cursor) {
+      const [createdAt, id] = decodeCursor(req.cursor, 2)
+      args.push(createdAt, id)
+      after = `and (i.created_at, i.id) < ($11::timestamptz, $12::uuid)`
+    }
+    args.push(req.limit + 1)
+    const expansions = [
+      req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${LINE_COLUMNS}
+         from invoice_line_items l where l.invoice_id = i.id) x), '[]') as line_items`,
+      req.include.has('payments') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.received_at, x.id) from (select ${PAYMENT_COLUMNS}
+         from payments p where p.invoice_id = i.id) x), '[]') as payments`,
+      req.include.has('contact') && `(select jsonb_build_object('id', c.id, 'display_name', c.display_name, 'email', c.email, 'phone', c.phone)
+         from contacts c where c.id = i.contact_id) as contact`,
+      req.include.has('ticket') && `(select jsonb_build_object('id', t.id, 'number', t.number, 'scheduled_start', t.scheduled_start, 'status', t.status)
+         from tickets t where t.id = i.ticket_id) as ticket`,
+    ].filter(Boolean).map((e) => `, ${e}`).join('')
+    const r = await ctx.db.query(
+      `select ${invoiceColumns('$2')}${expansions}, i.created_at::text as _sort_at from invoices i
+       where ($1::uuid is null or i.id = $1)
+         and ($3::text is null or i.status = $3)
+         and ($4::text is null or ${overdueSql('$2')} = ($4 = 'true'))
+         and ($5::uuid is null or i.contact_id = $5)
+         and ($6::uuid is null or i.ticket_id = $6)
+         and ($7::text is null or i.number ilike '%' || $7 || '%')
+         and ($8::date is null or i.issued_on >= $8)
+         and ($9::date is null or i.issued_on <= $9)
+         and ($1::uuid is not null or (i.archived_at is not null) = coalesce($10 = 'true', false))
+         ${after}
+       order by i.created_at desc, i.id desc limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+  },
+})

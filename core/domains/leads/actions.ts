@@ -1,0 +1,241 @@
+import { z } from 'zod'
+import type { Queryable } from '../../db/types.js'
+import { AppError, notFound, validationError } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { noteText } from '../../sanitize.js'
+import { assertLeadTransition, LEAD_COLUMNS, lockLead, parseUsAddress, phoneKey, phoneKeySql, type LeadStatus, type ParsedAddress } from './model.js'
+
+const text = (max: number) => z.string().trim().min(1).max(max)
+const phone = z.string().trim().regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number such as (256) 555-0142')
+const urgency = z.enum(['low', 'normal', 'high'])
+const instant = z.iso.datetime({ offset: true })
+
+/** The fields extracted from raw_notes; optional on create, nullable (to clear) on update. */
+function extractedFields<T extends 'create' | 'update'>(mode: T) {
+  const f = <S extends z.ZodType>(s: S) => (mode === 'create' ? s.optional() : s.nullable().optional())
+  return {
+    name: f(text(200).describe('The person or business asking')),
+    phone: f(phone),
+    email: f(z.email().max(320)),
+    address: f(text(500).describe('Service address as said, ideally "line1, city, ST 12345"')),
+    service_interest: f(text(500).describe('What they want done, e.g. "exterior windows and gutters"')),
+    source: f(text(100).describe('Where the lead came from, e.g. phone, website, referral')),
+    urgency: f(urgency.describe('low, normal or high')),
+    property_details: f(noteText(2000).describe('e.g. "two-story, 24 windows, screens"')),
+    reminder_at: f(instant.describe('When to follow up, ISO 8601 with offset')),
+  }
+}
+
+/** Records an inquiry from a prospective customer. */
+export const createLead = defineAction({
+  domain: 'lead',
+  name: 'create',
+  description: 'Record a lead (a prospective customer\'s inquiry). raw_notes is required and is the source of truth: what was said or '
+    + 'written, verbatim. The other fields are what you extracted from it; give those you are sure of. Status starts as new.',
+  permission: 'unrestricted',
+  keywords: ['inquiry', 'prospect', 'new lead', 'quote request'],
+  input: z.strictObject({
+    raw_notes: noteText(20_000).describe('The inquiry as received, verbatim; card numbers and SSNs are replaced by [REDACTED]'),
+    ...extractedFields('create'),
+  }),
+  async run(ctx, input) {
+    const r = await ctx.db.query(
+      `insert into leads (tenant_id, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details, reminder_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning ${LEAD_COLUMNS}`,
+      [ctx.tenantId, input.raw_notes, input.name ?? null, input.phone ?? null, input.email ?? null, input.address ?? null,
+        input.service_interest ?? null, input.source ?? null, input.urgency ?? null, input.property_details ?? null, input.reminder_at ?? null])
+    const lead = r.rows[0]
+    await ctx.audit({ entityType: 'lead', entityId: String(lead.id), action: 'create', before: null, after: lead })
+    return lead
+  },
+})
+
+/** Changes what is known about a lead; fields left out stay, null clears one. */
+export const updateLead = defineAction({
+  domain: 'lead',
+  name: 'update',
+  description: 'Update a lead\'s fields. Only the fields given change; null clears an extracted field. raw_notes may be corrected or '
+    + 'extended but not cleared. Status changes go through lead.set_status, lead.archive and lead.convert.',
+  permission: 'unrestricted',
+  idempotent: true,
+  input: z.strictObject({
+    lead_id: z.uuid(),
+    raw_notes: noteText(20_000).optional(),
+    ...extractedFields('update'),
+  }),
+  async run(ctx, input) {
+    const before = await lockLead(ctx.db, input.lead_id)
+    const { lead_id, ...changes } = input
+    const sets: string[] = []
+    const values: unknown[] = []
+    for (const [column, value] of Object.entries(changes)) {
+      if (value === undefined) continue
+      values.push(value)
+      sets.push(`${column} = $${values.length}`)
+    }
+    if (!sets.length) return before
+    values.push(lead_id)
+    const r = await ctx.db.query(`update leads set ${sets.join(', ')} where id = $${values.length} returning ${LEAD_COLUMNS}`, values)
+    await ctx.audit({ entityType: 'lead', entityId: lead_id, action: 'update', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Moves a lead along its pipeline (or back one step, or out of the archive). */
+export const setLeadStatus = defineAction({
+  domain: 'lead',
+  name: 'set_status',
+  description: 'Move a lead to new, contacted or qualified. Forward moves may skip steps; backward moves go one step '
+    + '(qualified -> contacted -> new); an archived lead may be reopened to any of the three. A converted lead never changes status. '
+    + 'Archive with lead.archive, convert with lead.convert. An illegal move is a CONFLICT naming from and to.',
+  permission: 'unrestricted',
+  idempotent: true,
+  input: z.strictObject({
+    lead_id: z.uuid(),
+    status: z.enum(['new', 'contacted', 'qualified']),
+  }),
+  async run(ctx, input) {
+    const before = await lockLead(ctx.db, input.lead_id)
+    if (before.status === input.status) return before
+    assertLeadTransition(before.status as LeadStatus, input.status)
+    const r = await ctx.db.query(`update leads set status = $1, archive_reason = null where id = $2 returning ${LEAD_COLUMNS}`,
+      [input.status, input.lead_id])
+    await ctx.audit({ entityType: 'lead', entityId: input.lead_id, action: 'set_status', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Takes a lead out of the pipeline while keeping it. */
+export const archiveLead = defineAction({
+  domain: 'lead',
+  name: 'archive',
+  description: 'Archive a lead that will not become a customer (e.g. went elsewhere, out of area). Give reason. Kept, and reopened '
+    + 'with lead.set_status. A converted lead cannot be archived. Archiving twice changes nothing.',
+  permission: 'soft_limit',
+  idempotent: true,
+  input: z.strictObject({
+    lead_id: z.uuid(),
+    reason: text(500).optional().describe('Why the lead is archived'),
+  }),
+  async run(ctx, input) {
+    const before = await lockLead(ctx.db, input.lead_id)
+    if (before.status === 'archived') return before
+    assertLeadTransition(before.status as LeadStatus, 'archived')
+    const r = await ctx.db.query(`update leads set status = 'archived', archive_reason = $1 where id = $2 returning ${LEAD_COLUMNS}`,
+      [input.reason ?? null, input.lead_id])
+    await ctx.audit({ entityType: 'lead', entityId: input.lead_id, action: 'archive', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+const CONTACT_SUMMARY = 'id, display_name, email, phone, status'
+
+const addressInput = z.strictObject({
+  line1: text(200),
+  line2: text(200).optional(),
+  city: text(100),
+  state: text(50),
+  postal_code: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, 'expected a postal code such as 35758 or 35758-1234'),
+  country: z.string().trim().regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as US').default('US'),
+})
+
+/** Turns a lead into a customer: links a matching contact or creates one with the lead's address. */
+export const convertLead = defineAction({
+  domain: 'lead',
+  name: 'convert',
+  description: 'Convert a lead into a customer. With contact_id, links that contact. Otherwise links an existing contact whose email '
+    + '(any of theirs, case-insensitive) matches the lead\'s email, else whose phone digits match the lead\'s phone (a leading US 1 '
+    + 'ignored); an existing contact is linked as is. If none matches, creates a contact named display_name (default: the lead\'s name) '
+    + 'with the lead\'s email, phone and source, and an address: the address given, else the lead\'s address read as '
+    + '"line1[, line2], city, ST 12345"; if the lead\'s address cannot be read that way the call is refused: give address {line1, city, '
+    + 'state, postal_code}, or address null to create the contact without one. The lead becomes converted; converting again is a CONFLICT. '
+    + 'Returns the lead, the contact, contact_created, matched_by (contact_id|email|phone|null) and address_id.',
+  permission: 'unrestricted',
+  keywords: ['new customer from lead', 'won'],
+  input: z.strictObject({
+    lead_id: z.uuid(),
+    contact_id: z.uuid().optional().describe('Link this existing contact instead of matching'),
+    display_name: text(200).optional().describe('Name of the new contact; default: the lead\'s name'),
+    address: addressInput.nullable().optional().describe('Address of the new contact; null for none; default: read from the lead'),
+  }),
+  async run(ctx, input) {
+    const before = await lockLead(ctx.db, input.lead_id)
+    if (before.status === 'converted') {
+      throw new AppError('CONFLICT', `Lead ${input.lead_id} was already converted to contact ${before.converted_contact_id}`,
+        { from: 'converted', to: 'converted', contact_id: before.converted_contact_id })
+    }
+    assertLeadTransition(before.status as LeadStatus, 'converted')
+    let matchedBy: 'contact_id' | 'email' | 'phone' | null = null
+    let contact: Record<string, unknown> | undefined
+    if (input.contact_id) {
+      contact = (await ctx.db.query(`select ${CONTACT_SUMMARY} from contacts where id = $1`, [input.contact_id])).rows[0]
+      if (!contact) throw notFound('contact', input.contact_id)
+      matchedBy = 'contact_id'
+    } else {
+      const match = await matchContact(ctx.db, before.email as string | null, before.phone as string | null)
+      if (match) ({ contact, matchedBy } = match)
+    }
+    let addressId: string | null = null
+    const created = !contact
+    if (!contact) {
+      const name = input.display_name ?? (before.name as string | null)
+      if (!name) throw validationError([{ field: 'data.display_name', message: 'is required: the lead has no name to give the new contact' }])
+      const address: (Omit<ParsedAddress, 'line2'> & { line2?: string | null; country?: string }) | null =
+        input.address === undefined ? addressOfLead(before.address as string | null) : input.address
+      const r = await ctx.db.query(
+        `insert into contacts (tenant_id, display_name, emails, phones, source) values ($1, $2, $3, $4, $5) returning ${CONTACT_SUMMARY}`,
+        [ctx.tenantId, name, JSON.stringify(channel(before.email)), JSON.stringify(channel(before.phone)), before.source ?? 'lead'])
+      contact = r.rows[0]
+      await ctx.audit({ entityType: 'contact', entityId: String(contact.id), action: 'create', before: null,
+        after: { ...contact, source: before.source ?? 'lead', lead_id: input.lead_id } })
+      if (address) {
+        const a = await ctx.db.query(
+          `insert into addresses (tenant_id, contact_id, line1, line2, city, state, postal_code, country)
+           values ($1, $2, $3, $4, $5, $6, $7, $8) returning id, contact_id, line1, line2, city, state, postal_code, country`,
+          [ctx.tenantId, contact.id, address.line1, address.line2 ?? null, address.city, address.state, address.postal_code,
+            address.country ?? 'US'])
+        addressId = String(a.rows[0].id)
+        await ctx.audit({ entityType: 'address', entityId: addressId, action: 'create', before: null, after: a.rows[0] })
+      }
+    } else {
+      await ctx.audit({ entityType: 'contact', entityId: String(contact.id), action: 'link_lead', before: { lead_id: null },
+        after: { lead_id: input.lead_id } })
+    }
+    const r = await ctx.db.query(
+      `update leads set status = 'converted', converted_contact_id = $1, converted_at = now(), archive_reason = null
+       where id = $2 returning ${LEAD_COLUMNS}`, [contact.id, input.lead_id])
+    await ctx.audit({ entityType: 'lead', entityId: input.lead_id, action: 'convert', before, after: r.rows[0] })
+    return { lead: r.rows[0], contact, contact_created: created, matched_by: matchedBy, address_id: addressId }
+  },
+})
+
+/** The lead's address read into parts, or a VALIDATION_ERROR asking for them. */
+function addressOfLead(address: string | null): ParsedAddress | null {
+  if (!address) return null
+  const parsed = parseUsAddress(address)
+  if (parsed) return parsed
+  throw validationError([{ field: 'data.address', message: `the lead's address "${address}" is not in the form "line1, city, ST 12345": `
+    + 'give address {line1, city, state, postal_code}, or address null to create the contact without one' }])
+}
+
+/** An emails/phones list holding one primary value, or an empty list. */
+function channel(value: unknown): Array<{ value: string; label: null; primary: true }> {
+  return typeof value === 'string' && value ? [{ value, label: null, primary: true }] : []
+}
+
+/** The contact the lead already is: by email first, then by phone; active contacts and older ones first. */
+async function matchContact(tx: Queryable, email: string | null, phone: string | null) {
+  const order = `order by (status = 'archived'), created_at, id limit 1`
+  if (email) {
+    const r = await tx.query(`select ${CONTACT_SUMMARY} from contacts
+      where exists (select 1 from jsonb_array_elements(emails) e where lower(e->>'value') = lower($1)) ${order}`, [email])
+    if (r.rows[0]) return { contact: r.rows[0], matchedBy: 'email' as const }
+  }
+  const key = phone ? phoneKey(phone) : ''
+  if (key.length >= 7) {
+    const r = await tx.query(`select ${CONTACT_SUMMARY} from contacts
+      where exists (select 1 from jsonb_array_elements(phones) p where ${phoneKeySql(`p->>'value'`)} = $1) ${order}`, [key])
+    if (r.rows[0]) return { contact: r.rows[0], matchedBy: 'phone' as const }
+  }
+  return null
+}

@@ -1,0 +1,76 @@
+import type { Queryable } from '../../db/types.js'
+import { AppError, notFound } from '../../errors.js'
+
+/** The columns of a lead as the API shows it. */
+export const LEAD_COLUMNS = `id, status, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details,
+  reminder_at, converted_contact_id, converted_at, archive_reason, created_at, updated_at`
+
+/** Where a lead stands. */
+export type LeadStatus = 'new' | 'contacted' | 'qualified' | 'converted' | 'archived'
+
+/**
+ * The statuses a lead may move to from each status. Forward moves may skip steps (a caller who books on the
+ * first call converts from new); backward moves go one step at a time, to correct a mistake; an archived lead
+ * may be reopened to any open status; a converted lead is final, because a contact now stands for it.
+ */
+export const LEAD_TRANSITIONS: Record<LeadStatus, readonly LeadStatus[]> = {
+  new: ['contacted', 'qualified', 'converted', 'archived'],
+  contacted: ['new', 'qualified', 'converted', 'archived'],
+  qualified: ['contacted', 'converted', 'archived'],
+  archived: ['new', 'contacted', 'qualified'],
+  converted: [],
+}
+
+/** Refuses a move the table above does not allow, naming both statuses and what is allowed instead. */
+export function assertLeadTransition(from: LeadStatus, to: LeadStatus): void {
+  const allowed = LEAD_TRANSITIONS[from]
+  if (allowed.includes(to)) return
+  const next = allowed.length ? `from ${from} it may go to ${allowed.join(', ')}` : `${from} is final`
+  throw new AppError('CONFLICT', `A lead cannot go from ${from} to ${to}: ${next}`, { from, to, allowed })
+}
+
+/** A lead row, locked for update, or NOT_FOUND. */
+export async function lockLead(tx: Queryable, id: string): Promise<Record<string, unknown>> {
+  const r = await tx.query(`select ${LEAD_COLUMNS} from leads where id = $1 for update`, [id])
+  if (!r.rows[0]) throw notFound('lead', id)
+  return r.rows[0]
+}
+
+/** A postal address split into the parts a contact's address stores. */
+export interface ParsedAddress {
+  line1: string
+  line2: string | null
+  city: string
+  state: string
+  postal_code: string
+}
+
+/**
+ * Reads "line1[, line2], city, ST 12345" (or "line1, city ST 12345"), with an optional trailing ", USA"; the state is
+ * two letters, the postal code five digits with an optional +4. Anything else is null: the caller then asks for
+ * the parts rather than guessing them.
+ */
+export function parseUsAddress(text: string): ParsedAddress | null {
+  const parts = text.split(/[,\n]/).map((p) => p.trim().replace(/\s+/g, ' ')).filter(Boolean)
+  if (parts.length && /^(usa?|united states( of america)?)$/i.test(parts[parts.length - 1].replace(/\./g, ''))) parts.pop()
+  if (parts.length < 2) return null
+  const last = parts[parts.length - 1]
+  const stateZip = /^(?:(.+?) )?([A-Za-z]{2})\.? (\d{5}(?:-\d{4})?)$/.exec(last)
+  if (!stateZip) return null
+  const [, cityInLast, state, postal] = stateZip
+  const city = cityInLast ?? (parts.length >= 3 ? parts[parts.length - 2] : undefined)
+  const lines = parts.slice(0, cityInLast ? -1 : -2)
+  if (!city || !lines.length) return null
+  return { line1: lines[0], line2: lines.slice(1).join(', ') || null, city, state: state.toUpperCase(), postal_code: postal }
+}
+
+/** The digits that identify a phone number: North American numbers lose their leading country code 1. */
+export function phoneKey(phone: string): string {
+  const digits = phone.replace(/\D/g, '')
+  return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits
+}
+
+/** The same normalization as phoneKey, in SQL, for a column or expression holding a phone number. */
+export function phoneKeySql(expr: string): string {
+  return `regexp_replace(regexp_replace(${expr}, '\\D', '', 'g'), '^1(\\d{10})$', '\\1')`
+}

@@ -1,0 +1,160 @@
+import { z } from 'zod'
+import type { OperationContext } from '../../context.js'
+import { AppError, notFound, validationError, type FieldIssue } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { noteText } from '../../sanitize.js'
+import { assertTemplateTexts, lockMessage, MESSAGE_COLUMNS, MESSAGE_KINDS, type MessageKind } from './model.js'
+import { renderMessage } from './render.js'
+
+const subject = noteText(300)
+const body = noteText(20_000)
+const sendAt = z.iso.datetime({ offset: true }).describe('When to send: an ISO 8601 time in the future, e.g. 2026-03-02T15:00:00Z')
+
+/** Kinds that are about one appointment or one invoice, and so need it named. */
+const NEEDS_TICKET: MessageKind[] = ['confirmation', 'reminder']
+const NEEDS_INVOICE: MessageKind[] = ['invoice']
+
+/** Queues an email to a contact for a future time (delivery sends it then). */
+export const scheduleMessage = defineAction({
+  domain: 'message',
+  name: 'schedule',
+  description: `Schedule an email to a contact at send_at (future, ISO 8601). kind: ${MESSAGE_KINDS.join('|')}. `
+    + 'template_id is optional: without it the message uses the default template of its kind at the time it is sent. body is custom text, shown where '
+    + 'the template has {{custom_message}} (required for kind custom without a template); subject replaces the template\'s. '
+    + 'Both may use the template {{variables}}. confirmation and reminder need ticket_id, invoice needs invoice_id; a '
+    + 'ticket or invoice must belong to the contact. Returns the message with `rendered`, a preview of what will be sent.',
+  permission: 'unrestricted',
+  keywords: ['send email', 'email customer', 'remind customer', 'follow up', 'reach out', 'schedule email', 'queue message'],
+  input: z.strictObject({
+    contact_id: z.uuid(),
+    kind: z.enum(MESSAGE_KINDS),
+    template_id: z.uuid().optional().describe('A template of the same kind (or of kind custom); default: the kind\'s default template when sent'),
+    subject: subject.optional().describe('Replaces the template subject; may use {{variables}}'),
+    body: body.optional().describe('Custom text, inserted as {{custom_message}}; may use {{variables}}'),
+    send_at: sendAt,
+    ticket_id: z.uuid().optional().describe('The appointment the message is about; must belong to the contact'),
+    invoice_id: z.uuid().optional().describe('The invoice the message is about; must belong to the contact'),
+  }),
+  async run(ctx, input) {
+    assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
+    assertFuture(ctx, input.send_at, 'data.send_at')
+    const issues: FieldIssue[] = []
+    if (NEEDS_TICKET.includes(input.kind) && !input.ticket_id) issues.push({ field: 'data.ticket_id', message: `is required for kind ${input.kind}` })
+    if (NEEDS_INVOICE.includes(input.kind) && !input.invoice_id) issues.push({ field: 'data.invoice_id', message: `is required for kind ${input.kind}` })
+    if (input.kind === 'custom' && !input.template_id && !input.body) issues.push({ field: 'data.body', message: 'is required for kind custom unless template_id is given' })
+    if (issues.length) throw validationError(issues)
+    const contact = await ctx.db.query('select id from contacts where id = $1', [input.contact_id])
+    if (!contact.rows[0]) throw notFound('contact', input.contact_id)
+    await assertBelongsToContact(ctx, 'ticket', 'tickets', input.ticket_id, input.contact_id)
+    await assertBelongsToContact(ctx, 'invoice', 'invoices', input.invoice_id, input.contact_id)
+    const templateId = input.template_id ? await usableTemplate(ctx, input.template_id, input.kind) : null
+    const r = await ctx.db.query(`insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, ticket_id, invoice_id)
+      values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${MESSAGE_COLUMNS}`,
+    [ctx.tenantId, input.contact_id, input.kind, templateId, input.subject ?? null, input.body ?? null, input.send_at,
+      input.ticket_id ?? null, input.invoice_id ?? null])
+    const message = r.rows[0]
+    await ctx.audit({ entityType: 'scheduled_message', entityId: String(message.id), action: 'schedule', before: null, after: message })
+    return { ...message, rendered: await renderMessage(ctx.db, message) }
+  },
+})
+
+/** Stops a pending message from being sent. */
+export const cancelMessage = defineAction({
+  domain: 'message',
+  name: 'cancel',
+  description: 'Cancel a pending scheduled message so it is never sent. A message already sent, failed or cancelled is a CONFLICT.',
+  permission: 'soft_limit',
+  keywords: ['cancel email', 'stop message', 'unschedule'],
+  input: z.strictObject({ message_id: z.uuid().describe('The scheduled message') }),
+  async run(ctx, input) {
+    const before = await pendingMessage(ctx, input.message_id, 'cancelled')
+    const r = await ctx.db.query(`update scheduled_messages set status = 'cancelled' where id = $1 returning ${MESSAGE_COLUMNS}`, [input.message_id])
+    await ctx.audit({ entityType: 'scheduled_message', entityId: input.message_id, action: 'cancel', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Moves a pending message to another send time. */
+export const rescheduleMessage = defineAction({
+  domain: 'message',
+  name: 'reschedule',
+  description: 'Move a pending scheduled message to a new send_at (future, ISO 8601). Only pending messages can move.',
+  permission: 'unrestricted',
+  idempotent: true,
+  keywords: ['send later', 'change send time', 'delay email'],
+  input: z.strictObject({ message_id: z.uuid(), send_at: sendAt }),
+  async run(ctx, input) {
+    assertFuture(ctx, input.send_at, 'data.send_at')
+    const before = await pendingMessage(ctx, input.message_id, 'rescheduled')
+    const r = await ctx.db.query(`update scheduled_messages set send_at = $2 where id = $1 returning ${MESSAGE_COLUMNS}`, [input.message_id, input.send_at])
+    await ctx.audit({ entityType: 'scheduled_message', entityId: input.message_id, action: 'reschedule', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Rewrites the subject or custom text of a pending message. */
+export const updateMessage = defineAction({
+  domain: 'message',
+  name: 'update',
+  description: 'Change the subject or custom text (body) of a pending scheduled message; only the fields given change, '
+    + 'null clears one (the template\'s subject is used again, or no custom text). May use template {{variables}}. '
+    + 'Returns the message with `rendered`, a preview of what will be sent.',
+  permission: 'unrestricted',
+  idempotent: true,
+  keywords: ['edit email', 'change message text'],
+  input: z.strictObject({ message_id: z.uuid(), subject: subject.nullable().optional(), body: body.nullable().optional() }),
+  async run(ctx, input) {
+    if (input.subject === undefined && input.body === undefined) {
+      throw validationError([{ field: 'data', message: 'give subject or body to change' }])
+    }
+    assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
+    const before = await pendingMessage(ctx, input.message_id, 'changed')
+    const next = { subject: input.subject === undefined ? before.subject : input.subject, body: input.body === undefined ? before.body : input.body }
+    if (before.kind === 'custom' && !before.template_id && !next.body) {
+      throw validationError([{ field: 'data.body', message: 'cannot be cleared: a custom message without a template needs its text' }])
+    }
+    const r = await ctx.db.query(`update scheduled_messages set subject = $2, body = $3 where id = $1 returning ${MESSAGE_COLUMNS}`,
+      [input.message_id, next.subject, next.body])
+    const after = r.rows[0]
+    await ctx.audit({ entityType: 'scheduled_message', entityId: input.message_id, action: 'update', before, after })
+    return { ...after, rendered: await renderMessage(ctx.db, after) }
+  },
+})
+
+/** The message, locked, when it is still pending; a CONFLICT naming its status otherwise. */
+async function pendingMessage(ctx: OperationContext, id: string, verb: string): Promise<Record<string, unknown>> {
+  const message = await lockMessage(ctx.db, id)
+  if (message.status !== 'pending') {
+    throw new AppError('CONFLICT', `Message ${id} is ${message.status}; only a pending message can be ${verb}`, { field: 'data.message_id', status: message.status })
+  }
+  return message
+}
+
+function assertFuture(ctx: OperationContext, iso: string, field: string): void {
+  if (new Date(iso).getTime() <= ctx.services.now().getTime()) {
+    throw validationError([{ field, message: `must be in the future (now is ${ctx.services.now().toISOString()})` }])
+  }
+}
+
+/** Refuses a ticket or invoice that does not exist or belongs to another contact. */
+async function assertBelongsToContact(ctx: OperationContext, entity: 'ticket' | 'invoice', table: 'tickets' | 'invoices',
+  id: string | undefined, contactId: string): Promise<void> {
+  if (!id) return
+  const r = await ctx.db.query<{ contact_id: string }>(`select contact_id from ${table} where id = $1`, [id])
+  if (!r.rows[0]) throw notFound(entity, id)
+  if (r.rows[0].contact_id !== contactId) {
+    throw validationError([{ field: `data.${entity}_id`, message: `${entity} ${id} belongs to another contact, not ${contactId}` }])
+  }
+}
+
+/** The id of a template a message of this kind may use: active, and of the kind or of kind custom. */
+async function usableTemplate(ctx: OperationContext, id: string, kind: MessageKind): Promise<string> {
+  const r = await ctx.db.query<{ kind: string; archived_at: Date | null }>('select kind, archived_at from message_templates where id = $1', [id])
+  const template = r.rows[0]
+  if (!template) throw notFound('template', id)
+  if (template.archived_at) throw validationError([{ field: 'data.template_id', message: `template ${id} is archived` }])
+  if (template.kind !== kind && template.kind !== 'custom') {
+    throw validationError([{ field: 'data.template_id', message: `is a ${template.kind} template; a ${kind} message needs a ${kind} or custom template` }])
+  }
+  return id
+}

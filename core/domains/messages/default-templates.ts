@@ -1,0 +1,119 @@
+import { writeAudit } from '../../audit.js'
+import type { Actor } from '../../context.js'
+import type { Queryable } from '../../db/types.js'
+import { MESSAGE_KINDS, TEMPLATE_COLUMNS, type MessageKind, type MessageTemplate } from './model.js'
+
+/** The words of one template. */
+export interface TemplateText {
+  name: string
+  subject: string
+  body: string
+}
+
+/**
+ * The templates every business starts with, one per kind, worded for any service business that visits its customers.
+ * They are also the built-in text used for a kind that a business has no default template for.
+ */
+export const DEFAULT_TEMPLATES: Record<MessageKind, TemplateText> = {
+  confirmation: {
+    name: 'Default confirmation',
+    subject: 'Please confirm your appointment on {{appointment_date}}',
+    body: `Hi {{customer_first_name}},
+
+You are scheduled with {{business_name}} on {{appointment_date}} at {{appointment_time}}.
+Address: {{appointment_address}}
+Services: {{services}}
+
+{{custom_message}}
+
+Confirm this time: {{confirm_link}}
+Need a different time? {{change_link}}
+Cannot make it? {{decline_link}}
+
+Thank you,
+{{business_name}}`,
+  },
+  reminder: {
+    name: 'Default reminder',
+    subject: 'Reminder: {{business_name}} is coming on {{appointment_date}}',
+    body: `Hi {{customer_first_name}},
+
+This is a friendly reminder that {{business_name}} will be at {{appointment_address}} on {{appointment_date}} at {{appointment_time}}.
+Services: {{services}}
+
+{{custom_message}}
+
+Need a different time? {{change_link}}
+
+See you soon,
+{{business_name}}`,
+  },
+  follow_up: {
+    name: 'Default follow-up',
+    subject: 'Thank you from {{business_name}}',
+    body: `Hi {{customer_first_name}},
+
+Thank you for having us on {{appointment_date}}. We hope you are happy with the work ({{services}}).
+If anything is not right, just reply to this email and we will make it right.
+
+{{custom_message}}
+
+Thank you,
+{{business_name}}`,
+  },
+  reach_out: {
+    name: 'Default reach out',
+    subject: 'Time for your next visit from {{business_name}}?',
+    body: `Hi {{customer_first_name}},
+
+It has been about {{reach_out_months}} months since our last visit on {{last_service_date}}.
+Would you like us to schedule your next service? Reply to this email with a few days and times that suit you.
+
+{{custom_message}}
+
+Thank you,
+{{business_name}}`,
+  },
+  invoice: {
+    name: 'Default invoice',
+    subject: 'Invoice {{invoice_number}} from {{business_name}}',
+    body: `Hi {{customer_first_name}},
+
+Here is invoice {{invoice_number}} for {{amount_due}}, due {{invoice_due_date}}.
+Pay online: {{payment_link}}
+{{payment_instructions}}
+
+{{custom_message}}
+
+Thank you for your business,
+{{business_name}}`,
+  },
+  custom: {
+    name: 'Default custom message',
+    subject: 'A message from {{business_name}}',
+    body: `Hi {{customer_first_name}},
+
+{{custom_message}}
+
+{{business_name}}`,
+  },
+}
+
+/** Writes the default template of every kind for a new business, each one audited as created by the system. */
+export async function insertDefaultTemplates(tx: Queryable,
+  who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null }): Promise<void> {
+  for (const kind of MESSAGE_KINDS) {
+    const t = DEFAULT_TEMPLATES[kind]
+    const r = await tx.query(`insert into message_templates (tenant_id, kind, name, subject, body, is_default)
+      values ($1, $2, $3, $4, $5, true) returning ${TEMPLATE_COLUMNS}`, [who.tenantId, kind, t.name, t.subject, t.body])
+    await writeAudit(tx, who, { entityType: 'template', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
+  }
+}
+
+/** The business's default template of a kind; the built-in text when it has none (e.g. it archived its default). */
+export async function defaultTemplate(tx: Queryable, kind: MessageKind): Promise<MessageTemplate> {
+  const r = await tx.query<{ id: string; name: string; subject: string; body: string }>(
+    `select id, name, subject, body from message_templates where kind = $1 and is_default and archived_at is null`, [kind])
+  if (r.rows[0]) return { ...r.rows[0], kind, builtin: false }
+  return { id: null, kind, ...DEFAULT_TEMPLATES[kind], builtin: true }
+}

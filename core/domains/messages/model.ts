@@ -1,0 +1,50 @@
+import type { Queryable } from '../../db/types.js'
+import { notFound, validationError, type FieldIssue } from '../../errors.js'
+import { templateIssues } from '../../templating.js'
+
+/** What a message is for; each kind has one default template. */
+export const MESSAGE_KINDS = ['confirmation', 'reminder', 'follow_up', 'reach_out', 'invoice', 'custom'] as const
+/** A kind of message. */
+export type MessageKind = (typeof MESSAGE_KINDS)[number]
+
+/** Where a scheduled message is in its life; only delivery sets sent and failed. */
+export const MESSAGE_STATUSES = ['pending', 'sent', 'cancelled', 'failed'] as const
+
+/** The columns of a template as the API shows it. */
+export const TEMPLATE_COLUMNS = 'id, kind, name, subject, body, is_default, archived_at, created_at, updated_at'
+
+/** The columns of a scheduled message as the API shows it. */
+export const MESSAGE_COLUMNS = `id, contact_id, kind, template_id, subject, body, send_at, status, ticket_id, invoice_id,
+  attempts, last_error, sent_at, created_at, updated_at`
+
+/** A template row, locked for update, or NOT_FOUND. */
+export async function lockTemplate(tx: Queryable, id: string): Promise<Record<string, unknown>> {
+  const r = await tx.query(`select ${TEMPLATE_COLUMNS} from message_templates where id = $1 for update`, [id])
+  if (!r.rows[0]) throw notFound('template', id)
+  return r.rows[0]
+}
+
+/** A scheduled message row, locked for update, or NOT_FOUND. */
+export async function lockMessage(tx: Queryable, id: string): Promise<Record<string, unknown>> {
+  const r = await tx.query(`select ${MESSAGE_COLUMNS} from scheduled_messages where id = $1 for update`, [id])
+  if (!r.rows[0]) throw notFound('scheduled message', id)
+  return r.rows[0]
+}
+
+/** Refuses texts whose placeholders are unknown or malformed, naming each field. */
+export function assertTemplateTexts(fields: Record<string, string | null | undefined>): void {
+  const issues: FieldIssue[] = []
+  for (const [field, text] of Object.entries(fields)) if (text) issues.push(...templateIssues(field, text))
+  if (issues.length) throw validationError(issues)
+}
+
+/** The template a message uses: its own when it names one, else the business's default of the kind. */
+export interface MessageTemplate {
+  /** Null for the built-in text of a kind the business has no default template for. */
+  id: string | null
+  kind: MessageKind
+  name: string
+  subject: string
+  body: string
+  builtin: boolean
+}

@@ -1,0 +1,119 @@
+import type { Queryable } from '../../db/types.js'
+import { renderTemplate, variablesIn, type TemplateValues } from '../../templating.js'
+import { localDate } from '../../time.js'
+import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
+import { defaultTemplate } from './default-templates.js'
+import type { MessageKind, MessageTemplate } from './model.js'
+
+/** A message as it reads with what the system knows now; `missing` names the variables that rendered empty. */
+export interface RenderedMessage {
+  subject: string
+  body: string
+  missing: string[]
+}
+
+/** A scheduled message row as loaded (contact_id, kind, template_id, subject, body, send_at, ticket_id, invoice_id). */
+export type MessageFields = Record<string, unknown>
+
+/** The template a scheduled message renders with: its own when it names one, else the default of its kind. */
+export async function templateOfMessage(tx: Queryable, message: MessageFields): Promise<MessageTemplate> {
+  if (message.template_id) {
+    const r = await tx.query<{ id: string; kind: MessageKind; name: string; subject: string; body: string }>(
+      'select id, kind, name, subject, body from message_templates where id = $1', [message.template_id])
+    if (r.rows[0]) return { ...r.rows[0], builtin: false }
+  }
+  return defaultTemplate(tx, message.kind as MessageKind)
+}
+
+/**
+ * Renders a scheduled message: its subject (or the template's), and the template's body with the message's own text
+ * as {{custom_message}}. Links made at delivery (confirm, decline, change, payment) are not known yet and are listed
+ * in `missing`.
+ */
+export async function renderMessage(tx: Queryable, message: MessageFields, settings?: TenantSettings): Promise<RenderedMessage> {
+  const template = await templateOfMessage(tx, message)
+  const values = await messageValues(tx, message, settings ?? await loadTenantSettings(tx))
+  const custom = typeof message.body === 'string' ? renderTemplate(message.body, values) : ''
+  const all: TemplateValues = { ...values, custom_message: custom }
+  const subjectText = typeof message.subject === 'string' && message.subject.trim() ? message.subject : template.subject
+  const used = new Set([...variablesIn(subjectText), ...variablesIn(template.body), ...(typeof message.body === 'string' ? variablesIn(message.body) : [])])
+  return {
+    subject: renderTemplate(subjectText, all).replace(/\s+/g, ' ').trim(),
+    body: renderTemplate(template.body, all),
+    missing: [...used].filter((name) => name !== 'custom_message' && !String(all[name as keyof TemplateValues] ?? '').trim()),
+  }
+}
+
+/** The variable values the system knows for a message now: contact, business, appointment, invoice, last service. */
+export async function messageValues(tx: Queryable, message: MessageFields, settings: TenantSettings): Promise<TemplateValues> {
+  const tz = settings.timezone
+  const values: TemplateValues = {
+    business_name: settings.name,
+    business_email: settings.reply_to_email,
+    payment_instructions: settings.payment_instructions,
+  }
+  const contact = await tx.query<{ display_name: string; first_name: string | null }>(
+    'select display_name, first_name from contacts where id = $1', [message.contact_id])
+  if (contact.rows[0]) {
+    values.customer_name = contact.rows[0].display_name
+    values.customer_first_name = contact.rows[0].first_name?.trim() || contact.rows[0].display_name.split(/\s+/)[0]
+  }
+  if (message.ticket_id) {
+    const t = await tx.query<{ scheduled_start: Date; scheduled_end: Date; address: string | null; services: string | null }>(
+      `select t.scheduled_start, t.scheduled_end,
+              (select concat_ws(', ', a.line1, a.line2, a.city, concat_ws(' ', a.state, a.postal_code)) from addresses a where a.id = t.address_id) as address,
+              (select string_agg(li.description, ', ' order by li.position, li.created_at) from ticket_line_items li where li.ticket_id = t.id) as services
+       from tickets t where t.id = $1`, [message.ticket_id])
+    const ticket = t.rows[0]
+    if (ticket) {
+      values.appointment_date = longDate(ticket.scheduled_start, tz)
+      values.appointment_time = clockTime(ticket.scheduled_start, tz)
+      values.appointment_end_time = clockTime(ticket.scheduled_end, tz)
+      values.appointment_address = ticket.address
+      values.services = ticket.services
+    }
+  }
+  if (message.invoice_id) {
+    const i = await tx.query<{ number: string; amount_due_cents: number; currency: string; due_on: string }>(
+      'select number, amount_due_cents, currency, due_on from invoices where id = $1', [message.invoice_id])
+    const invoice = i.rows[0]
+    if (invoice) {
+      values.invoice_number = invoice.number
+      values.amount_due = money(invoice.amount_due_cents, invoice.currency)
+      values.invoice_due_date = longDate(new Date(`${invoice.due_on}T12:00:00Z`), 'UTC', false)
+    }
+  }
+  const last = await tx.query<{ scheduled_start: Date; services: string | null }>(
+    `select t.scheduled_start,
+            (select string_agg(li.description, ', ' order by li.position, li.created_at) from ticket_line_items li where li.ticket_id = t.id) as services
+     from tickets t where t.contact_id = $1 and t.status = 'completed' order by t.scheduled_start desc limit 1`, [message.contact_id])
+  if (last.rows[0]) {
+    const lastDate = localDate(last.rows[0].scheduled_start, tz)
+    values.last_service_date = longDate(last.rows[0].scheduled_start, tz, false)
+    values.reach_out_months = wholeMonths(lastDate, localDate(new Date(message.send_at as string | Date), tz))
+    values.services ??= last.rows[0].services
+  }
+  return values
+}
+
+/** "Tuesday, March 3, 2026" (or without the weekday) in a time zone. */
+function longDate(instant: Date, timeZone: string, weekday = true): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone, ...(weekday ? { weekday: 'long' } : {}), month: 'long', day: 'numeric', year: 'numeric' }).format(instant)
+}
+
+/** "9:00 AM" in a time zone. */
+function clockTime(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant)
+}
+
+/** "$125.00" from cents and a currency code. */
+function money(cents: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100)
+}
+
+/** Whole calendar months from one date (YYYY-MM-DD) to a later one. */
+function wholeMonths(from: string, to: string): number {
+  const [y1, m1, d1] = from.split('-').map(Number)
+  const [y2, m2, d2] = to.split('-').map(Number)
+  return Math.max(0, (y2 - y1) * 12 + (m2 - m1) - (d2 < d1 ? 1 : 0))
+}

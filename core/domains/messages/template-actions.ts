@@ -1,0 +1,112 @@
+import { z } from 'zod'
+import type { OperationContext } from '../../context.js'
+import { AppError } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { noteText } from '../../sanitize.js'
+import { TEMPLATE_VARIABLES } from '../../templating.js'
+import { assertTemplateTexts, lockTemplate, MESSAGE_KINDS, TEMPLATE_COLUMNS } from './model.js'
+
+const name = z.string().trim().min(1).max(200)
+const subject = noteText(300)
+const body = noteText(20_000)
+
+const VARIABLES_HELP = `Write plain text with {{variables}}; known variables: ${Object.keys(TEMPLATE_VARIABLES).join(', ')}. `
+  + 'An unknown variable is refused. A value the system does not know when the message is rendered is left empty.'
+
+/** Writes a message template, optionally as the default of its kind. */
+export const createTemplate = defineAction({
+  domain: 'template',
+  name: 'create',
+  description: `Create a message template: kind (${MESSAGE_KINDS.join('|')}), a unique name, subject and body. ${VARIABLES_HELP} `
+    + 'is_default true makes it the default of its kind (the one used when a scheduled message names no template).',
+  permission: 'unrestricted',
+  keywords: ['email template', 'message wording', 'new template'],
+  input: z.strictObject({
+    kind: z.enum(MESSAGE_KINDS),
+    name,
+    subject: subject.describe('Email subject, may use {{variables}}'),
+    body: body.describe('Plain text body with {{variables}}'),
+    is_default: z.boolean().default(false).describe('Make this the default template of its kind'),
+  }),
+  async run(ctx, input) {
+    assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
+    if (input.is_default) await clearDefault(ctx, input.kind)
+    const r = await ctx.db.query(`insert into message_templates (tenant_id, kind, name, subject, body, is_default)
+      values ($1, $2, $3, $4, $5, $6) returning ${TEMPLATE_COLUMNS}`,
+    [ctx.tenantId, input.kind, input.name, input.subject, input.body, input.is_default])
+    const template = r.rows[0]
+    await ctx.audit({ entityType: 'template', entityId: String(template.id), action: 'create', before: null, after: template })
+    return template
+  },
+})
+
+/** Changes the name, subject or body of a template. */
+export const updateTemplate = defineAction({
+  domain: 'template',
+  name: 'update',
+  description: `Update a template's name, subject or body; only the fields given change. ${VARIABLES_HELP} `
+    + 'Messages already scheduled with the template render with the new text. An archived template cannot change.',
+  permission: 'unrestricted',
+  idempotent: true,
+  input: z.strictObject({ template_id: z.uuid(), name: name.optional(), subject: subject.optional(), body: body.optional() }),
+  async run(ctx, input) {
+    assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
+    const before = await lockTemplate(ctx.db, input.template_id)
+    if (before.archived_at) throw new AppError('CONFLICT', `Template ${input.template_id} is archived and cannot change; create a new one`, { field: 'data.template_id' })
+    const r = await ctx.db.query(`update message_templates set name = coalesce($2, name), subject = coalesce($3, subject), body = coalesce($4, body)
+      where id = $1 returning ${TEMPLATE_COLUMNS}`, [input.template_id, input.name ?? null, input.subject ?? null, input.body ?? null])
+    const after = r.rows[0]
+    await ctx.audit({ entityType: 'template', entityId: input.template_id, action: 'update', before, after })
+    return after
+  },
+})
+
+/** Retires a template; when it was its kind's default, the built-in text becomes the default until another is set. */
+export const archiveTemplate = defineAction({
+  domain: 'template',
+  name: 'archive',
+  description: 'Archive a template: it can no longer be chosen for new messages. Archiving the default of a kind leaves '
+    + 'the built-in text as that default until template.set_default picks another. Archiving twice changes nothing.',
+  permission: 'unrestricted',
+  idempotent: true,
+  input: z.strictObject({ template_id: z.uuid() }),
+  async run(ctx, input) {
+    const before = await lockTemplate(ctx.db, input.template_id)
+    if (before.archived_at) return before
+    const r = await ctx.db.query(`update message_templates set archived_at = now(), is_default = false where id = $1 returning ${TEMPLATE_COLUMNS}`,
+      [input.template_id])
+    await ctx.audit({ entityType: 'template', entityId: input.template_id, action: 'archive', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Makes a template the default of its kind; the previous default stops being one. */
+export const setDefaultTemplate = defineAction({
+  domain: 'template',
+  name: 'set_default',
+  description: 'Make a template the default of its kind: the one a scheduled message of that kind uses when it names no '
+    + 'template. The previous default of the kind stays as an ordinary template. One default per kind.',
+  permission: 'unrestricted',
+  idempotent: true,
+  keywords: ['default template', 'standard message'],
+  input: z.strictObject({ template_id: z.uuid() }),
+  async run(ctx, input) {
+    const before = await lockTemplate(ctx.db, input.template_id)
+    if (before.archived_at) throw new AppError('CONFLICT', `Template ${input.template_id} is archived; it cannot be the default`, { field: 'data.template_id' })
+    if (before.is_default) return before
+    await clearDefault(ctx, String(before.kind))
+    const r = await ctx.db.query(`update message_templates set is_default = true where id = $1 returning ${TEMPLATE_COLUMNS}`, [input.template_id])
+    await ctx.audit({ entityType: 'template', entityId: input.template_id, action: 'set_default', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Unmarks the current default of a kind, auditing the change. */
+async function clearDefault(ctx: OperationContext, kind: string): Promise<void> {
+  const current = await ctx.db.query(`select ${TEMPLATE_COLUMNS} from message_templates
+    where kind = $1 and is_default and archived_at is null for update`, [kind])
+  for (const before of current.rows) {
+    const r = await ctx.db.query(`update message_templates set is_default = false where id = $1 returning ${TEMPLATE_COLUMNS}`, [before.id])
+    await ctx.audit({ entityType: 'template', entityId: String(before.id), action: 'update', before, after: r.rows[0] })
+  }
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod'
+import { validationError } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { noteText } from '../../sanitize.js'
+import { missingReference } from '../contacts/model.js'
+import { NOTE_COLUMNS } from './model.js'
+
+/** The record kinds a note can be written on: the input field and the table it points into. */
+const SUBJECTS = [
+  { field: 'contact_id', table: 'contacts', entity: 'contact' },
+  { field: 'ticket_id', table: 'tickets', entity: 'ticket' },
+  { field: 'lead_id', table: 'leads', entity: 'lead' },
+] as const
+
+/** Writes a note on a contact, a ticket or a lead. */
+export const addNote = defineAction({
+  domain: 'note',
+  name: 'add',
+  description: 'Add a note to exactly one of: a contact (contact_id), a ticket (ticket_id) or a lead (lead_id). '
+    + 'Card numbers and SSNs in content are replaced by [REDACTED] and the result lists the redactions.',
+  permission: 'unrestricted',
+  keywords: ['comment', 'memo', 'remark'],
+  input: z.strictObject({
+    contact_id: z.uuid().optional(),
+    ticket_id: z.uuid().optional(),
+    lead_id: z.uuid().optional(),
+    content: noteText().describe('The note, up to 10,000 characters'),
+  }),
+  async run(ctx, input) {
+    const given = SUBJECTS.filter((s) => input[s.field] !== undefined)
+    if (given.length !== 1) {
+      const fields = given.length ? given.map((s) => s.field) : SUBJECTS.map((s) => s.field)
+      throw validationError(fields.map((field) => ({
+        field: `data.${field}`,
+        message: given.length ? `give only one of contact_id, ticket_id, lead_id (got ${given.map((s) => s.field).join(', ')})`
+          : 'give exactly one of contact_id, ticket_id, lead_id',
+      })))
+    }
+    const subject = given[0]
+    const id = input[subject.field] as string
+    const found = await ctx.db.query(`select 1 from ${subject.table} where id = $1`, [id])
+    if (!found.rows[0]) throw missingReference(subject.entity, id, `data.${subject.field}`)
+    const r = await ctx.db.query(
+      `insert into notes (tenant_id, ${subject.field}, content, author_type, author_id) values ($1, $2, $3, $4, $5) returning ${NOTE_COLUMNS}`,
+      [ctx.tenantId, id, input.content, ctx.actor.type, ctx.actor.id])
+    await ctx.audit({ entityType: 'note', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
+    return r.rows[0]
+  },
+})

@@ -1,0 +1,40 @@
+import { z } from 'zod'
+import { decodeCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { NOTE_COLUMNS } from './model.js'
+
+/** Notes by id, or the notes of one subject (contact, ticket or lead), newest first. */
+export const notesQuery = defineQuery({
+  type: 'notes',
+  description: 'Notes, newest first. Filters: contact_id, ticket_id, lead_id (the record the note is on), q (words, stemmed: '
+    + '"dogs" finds "dog").',
+  entity: 'note',
+  keywords: ['comments', 'memos', 'history'],
+  params: z.object({
+    contact_id: z.uuid().optional(),
+    ticket_id: z.uuid().optional(),
+    lead_id: z.uuid().optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+  }),
+  async run(ctx, req) {
+    const p = req.params
+    const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.ticket_id ?? null, p.lead_id ?? null, p.q ?? null]
+    let before = ''
+    if (req.cursor) {
+      const [createdAt, id] = decodeCursor(req.cursor, 2)
+      args.push(createdAt, id)
+      before = `and (created_at, id) < ($6::timestamptz, $7::uuid)`
+    }
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select ${NOTE_COLUMNS}, created_at::text as _sort_at from notes
+       where ($1::uuid is null or id = $1)
+         and ($2::uuid is null or contact_id = $2)
+         and ($3::uuid is null or ticket_id = $3)
+         and ($4::uuid is null or lead_id = $4)
+         and ($5::text is null or search @@ websearch_to_tsquery('english', $5))
+         ${before}
+       order by created_at desc, id desc limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+  },
+})

@@ -1,0 +1,70 @@
+import { z } from 'zod'
+import { AppError, validationError } from '../../errors.js'
+import { defineQuery } from '../../registry.js'
+import { searchFunctionality } from './functionality.js'
+import { RECORD_KINDS, SEARCH_KINDS, searchRecords, type SearchHit } from './model.js'
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+
+const kindList = z.string().trim().min(1).transform((text, ctx) => {
+  const kinds = [...new Set(text.split(',').map((k) => k.trim()).filter(Boolean))]
+  const unknown = kinds.filter((k) => !(SEARCH_KINDS as readonly string[]).includes(k))
+  if (unknown.length || !kinds.length) {
+    ctx.addIssue({ code: 'custom', message: `${unknown.length ? `unknown kind ${unknown.join(', ')}` : 'names no kind'}; kinds: ${SEARCH_KINDS.join(', ')}` })
+    return z.NEVER
+  }
+  return kinds
+})
+
+const attribute = z.string().trim().regex(/^[a-z][a-z0-9_]{0,62}(:.+)?$/, 'expected key or key:value, e.g. elderly or pets:dog')
+
+/** One query across every kind of record and the product's own actions and data types, ranked like Spotlight. */
+export const searchQuery = defineQuery({
+  type: 'search',
+  description: 'Universal search: q finds contacts (name, email, phone by any 4+ digits, address, note text, attributes), '
+    + 'tickets (#number, customer name), invoices (number, e.g. INV-2026-0007 or 0007), leads (name, email, phone, notes) and '
+    + 'the product\'s own actions and data types (e.g. q=cancel appointment finds ticket.cancel). Typos are tolerated and words '
+    + 'stemmed. items: hits {kind, id, label, detail, score 0-1, matched}, grouped by kind (best group first), best first; '
+    + 'limit applies per kind. kinds: comma list of contact, ticket, invoice, lead, action, data_type. Contact hits can be '
+    + 'narrowed by attribute (key or key:value), city, postal_code, and service history: service_id and/or received_from, '
+    + 'received_to (dates, inclusive, in the business\'s time zone) for a completed ticket in that period.',
+  keywords: ['find', 'lookup', 'spotlight', 'search customers', 'where is'],
+  params: z.object({
+    q: z.string().trim().min(1).max(200).describe('What to look for'),
+    kinds: kindList.optional().describe(`Comma list of ${SEARCH_KINDS.join(', ')}; default all`),
+    attribute: attribute.optional().describe('Only contacts with this attribute: key, or key:value (e.g. has_screens:true)'),
+    city: z.string().trim().min(1).max(100).optional().describe('Only contacts with an address in this city'),
+    postal_code: z.string().trim().min(1).max(20).optional().describe('Only contacts with an address in this postal code'),
+    service_id: z.uuid().optional().describe('Only contacts with a completed ticket including this service'),
+    received_from: date.optional().describe('Only contacts with a completed ticket on or after this date'),
+    received_to: date.optional().describe('Only contacts with a completed ticket on or before this date'),
+  }),
+  async run(ctx, req) {
+    if (req.id !== undefined) {
+      throw new AppError('NOT_FOUND', `search has no records of its own: read a hit with its kind's data type, e.g. type=contacts&id=${req.id}`,
+        { type: 'search', id: req.id, field: 'id' })
+    }
+    const p = req.params
+    if (p.received_from && p.received_to && p.received_to < p.received_from) {
+      throw validationError([{ field: 'received_to', message: `must not be before received_from (${p.received_from})` }])
+    }
+    const kinds = new Set<string>(p.kinds ?? SEARCH_KINDS)
+    const [key, ...value] = p.attribute?.split(':') ?? []
+    const records = await searchRecords(ctx.db, p.q, RECORD_KINDS.filter((k) => kinds.has(k)), req.limit, {
+      city: p.city, postal_code: p.postal_code, attribute_key: key, attribute_value: value.length ? value.join(':') : undefined,
+      service_id: p.service_id, received_from: p.received_from, received_to: p.received_to,
+    })
+    const functionality = searchFunctionality(ctx.services.registry, p.q, req.limit, kinds)
+    return { items: groupByKind([...records, ...functionality]), next_cursor: null }
+  },
+})
+
+/** Hits grouped by kind, the group with the best hit first, each group best first. */
+function groupByKind(hits: SearchHit[]): SearchHit[] {
+  const groups = new Map<string, SearchHit[]>()
+  for (const hit of hits) groups.set(hit.kind, [...(groups.get(hit.kind) ?? []), hit])
+  return [...groups.values()]
+    .map((group) => group.sort((a, b) => b.score - a.score))
+    .sort((a, b) => b[0].score - a[0].score)
+    .flat()
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod'
+import { AppError } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { assertNameFree, checkPricing, lockService, SERVICE_COLUMNS, serviceUsage, type Service } from './model.js'
+
+const cents = z.number().int().min(0).max(100_000_000)
+
+const serviceFields = {
+  name: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(2000).nullable().optional(),
+  pricing: z.enum(['fixed', 'flexible', 'per_unit', 'product'])
+    .describe('fixed: one set price; flexible: priced per ticket (price_cents is an optional suggestion); per_unit: price_cents per unit_name; product: a sold item at price_cents'),
+  price_cents: cents.nullable().optional().describe('Integer cents. fixed/product: the price; flexible: suggested price (optional); per_unit: price of one unit'),
+  unit_name: z.string().trim().min(1).max(50).nullable().optional().describe('per_unit only: what one unit is, e.g. "screen"'),
+  default_duration_minutes: z.number().int().min(1).max(1440).nullable().optional()
+    .describe('Minutes one unit takes; a ticket line takes this times its quantity unless it gives its own duration'),
+  taxable: z.boolean().default(true).describe('Whether the default tax rate applies'),
+}
+
+/** Adds a service to the catalog. */
+export const createService = defineAction({
+  domain: 'service',
+  name: 'create',
+  description: 'Add a service or product to the catalog (owner only). Money in integer cents. '
+    + 'Examples: Gutter Cleaning fixed 15000; Window Cleaning flexible (price set per ticket); Screen Cleaning per_unit 500 unit_name "screen".',
+  permission: 'unrestricted',
+  roles: ['owner'],
+  keywords: ['catalog', 'price list', 'product', 'new service'],
+  input: z.strictObject(serviceFields),
+  async run(ctx, input) {
+    const row = { ...input, description: input.description ?? null, price_cents: input.price_cents ?? null,
+      unit_name: input.unit_name ?? null, default_duration_minutes: input.default_duration_minutes ?? null }
+    checkPricing(row)
+    await assertNameFree(ctx.db, row.name, null)
+    const r = await ctx.db.query(
+      `insert into services (tenant_id, name, description, pricing, price_cents, unit_name, default_duration_minutes, taxable)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${SERVICE_COLUMNS}`,
+      [ctx.tenantId, row.name, row.description, row.pricing, row.price_cents, row.unit_name, row.default_duration_minutes, row.taxable])
+    await ctx.audit({ entityType: 'service', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Changes a catalog service; tickets already booked keep the prices they were given. */
+export const updateService = defineAction({
+  domain: 'service',
+  name: 'update',
+  description: 'Update a catalog service (owner only). Only the fields given change; null clears description, unit_name, '
+    + 'default_duration_minutes or a flexible service\'s suggested price. Tickets already booked keep their prices.',
+  permission: 'unrestricted',
+  roles: ['owner'],
+  idempotent: true,
+  input: z.strictObject({
+    service_id: z.uuid(),
+    name: serviceFields.name.optional(),
+    description: serviceFields.description,
+    pricing: serviceFields.pricing.optional(),
+    price_cents: serviceFields.price_cents,
+    unit_name: serviceFields.unit_name,
+    default_duration_minutes: serviceFields.default_duration_minutes,
+    taxable: z.boolean().optional(),
+  }),
+  async run(ctx, input) {
+    const before = await lockService(ctx.db, input.service_id)
+    const { service_id, ...changes } = input
+    const merged = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as Service
+    checkPricing(merged)
+    if (changes.name !== undefined && before.status === 'active') await assertNameFree(ctx.db, changes.name, service_id)
+    const sets: string[] = []
+    const values: unknown[] = []
+    for (const [column, value] of Object.entries(changes)) {
+      if (value === undefined) continue
+      values.push(value)
+      sets.push(`${column} = $${values.length}`)
+    }
+    if (!sets.length) return before
+    values.push(service_id)
+    const r = await ctx.db.query(`update services set ${sets.join(', ')} where id = $${values.length} returning ${SERVICE_COLUMNS}`, values)
+    await ctx.audit({ entityType: 'service', entityId: service_id, action: 'update', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Retires a service: it stays on past tickets and invoices but can no longer be booked. */
+export const archiveService = defineAction({
+  domain: 'service',
+  name: 'archive',
+  description: 'Archive a catalog service (owner only): kept on past tickets and invoices, no longer offered for new line items. '
+    + 'Archiving twice changes nothing. Its name becomes free for a new service.',
+  permission: 'unrestricted',
+  roles: ['owner'],
+  idempotent: true,
+  input: z.strictObject({ service_id: z.uuid() }),
+  async run(ctx, input) {
+    const before = await lockService(ctx.db, input.service_id)
+    if (before.status === 'archived') return before
+    const r = await ctx.db.query(`update services set status = 'archived' where id = $1 returning ${SERVICE_COLUMNS}`, [input.service_id])
+    await ctx.audit({ entityType: 'service', entityId: input.service_id, action: 'archive', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Removes a service that nothing ever used (a typo, a test); a used one must be archived. */
+export const deleteService = defineAction({
+  domain: 'service',
+  name: 'delete',
+  description: 'Delete a catalog service that was never used on a ticket, invoice or waitlist entry (owner only). '
+    + 'A used service cannot be deleted: archive it with service.archive.',
+  permission: 'soft_limit',
+  roles: ['owner'],
+  destructive: true,
+  input: z.strictObject({ service_id: z.uuid() }),
+  async run(ctx, input) {
+    const before = await lockService(ctx.db, input.service_id)
+    const uses = await serviceUsage(ctx.db, input.service_id)
+    if (uses > 0) {
+      throw new AppError('CONFLICT', `${before.name} is used by ${uses} ticket line(s), invoice line(s) or waitlist entries and keeps that history: `
+        + 'archive it with service.archive instead', { service_id: input.service_id, uses })
+    }
+    await ctx.db.query('delete from services where id = $1', [input.service_id])
+    await ctx.audit({ entityType: 'service', entityId: input.service_id, action: 'delete', before, after: null })
+    return { id: input.service_id, deleted: true }
+  },
+})

@@ -1,0 +1,36 @@
+import { z } from 'zod'
+import { decodeCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { SERVICE_COLUMNS } from './model.js'
+
+/** The catalog of services and products, by name. */
+export const servicesQuery = defineQuery({
+  type: 'services',
+  description: 'The service catalog, sorted by name. Each: id, name, description, pricing (fixed|flexible|per_unit|product), '
+    + 'price_cents (integer cents; per_unit: per unit; flexible: suggested, may be null), unit_name, default_duration_minutes, taxable, status. '
+    + 'Filters: status (active|archived; default active), q (part of the name, typos tolerated).',
+  entity: 'service',
+  keywords: ['catalog', 'price list', 'prices', 'products'],
+  params: z.object({
+    status: z.enum(['active', 'archived']).optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+  }),
+  async run(ctx, req) {
+    const status = req.params.status ?? (req.id ? null : 'active')
+    const args: unknown[] = [req.id ?? null, status, req.params.q ?? null]
+    let after = ''
+    if (req.cursor) {
+      const [name, id] = decodeCursor(req.cursor, 2)
+      args.push(name, id)
+      after = 'and (lower(name), id) > ($4::text, $5::uuid)'
+    }
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select ${SERVICE_COLUMNS}, lower(name) as _sort_name from services
+       where ($1::uuid is null or id = $1) and ($2::text is null or status = $2)
+         and ($3::text is null or name ilike '%' || $3 || '%' or word_similarity($3, name) >= 0.45)
+         ${after}
+       order by lower(name), id limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
+  },
+})

@@ -1,0 +1,75 @@
+import { z } from 'zod'
+import { validationError, type FieldIssue } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { isTimeZone } from '../../tenants.js'
+import { SETTINGS_COLUMNS } from './model.js'
+
+/** A wall-clock time of day, 00:00 to 23:59. */
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59')
+const openingHours = z.array(z.tuple([clock, clock])).max(6)
+  .describe('Opening periods of the day as [start, end] pairs of HH:MM wall-clock times, e.g. [["08:00","12:00"],["13:00","17:00"]]; [] means closed')
+
+/** Changes the business's own settings: name, time zone, hours, tax, currency and invoicing defaults. */
+export const updateSettings = defineAction({
+  domain: 'settings',
+  name: 'update',
+  description: 'Update the business settings (owner only). Only the fields given change. business_hours: give only the weekdays '
+    + 'to change (sun..sat), each a list of [start, end] HH:MM wall-clock pairs in the business time zone. default_tax_rate_bp '
+    + 'is basis points (825 = 8.25 %). timezone is an IANA name such as America/Chicago.',
+  permission: 'unrestricted',
+  roles: ['owner'],
+  idempotent: true,
+  keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'invoice prefix', 'company name'],
+  input: z.strictObject({
+    name: z.string().trim().min(1).max(200).optional().describe('The business name shown to customers'),
+    timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as America/Chicago').optional(),
+    business_hours: z.strictObject({
+      sun: openingHours.optional(), mon: openingHours.optional(), tue: openingHours.optional(), wed: openingHours.optional(),
+      thu: openingHours.optional(), fri: openingHours.optional(), sat: openingHours.optional(),
+    }).optional(),
+    default_tax_rate_bp: z.number().int().min(0).max(10_000).optional().describe('Sales tax in basis points: 825 = 8.25 %'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'expected a three-letter ISO 4217 code such as USD').optional(),
+    invoice_prefix: z.string().regex(/^[A-Z0-9]{1,10}$/, 'expected 1 to 10 capital letters or digits, such as INV').optional(),
+    invoice_terms_days: z.number().int().min(0).max(365).optional().describe('Days until an invoice is due'),
+    reply_to_email: z.email().max(320).nullable().optional().describe('Where customer replies go; null clears it'),
+    payment_instructions: z.string().max(2000).optional().describe('Text printed on invoices, e.g. how to pay by check'),
+  }),
+  async run(ctx, input) {
+    const current = await ctx.db.query(`select ${SETTINGS_COLUMNS} from tenants where id = $1 for update`, [ctx.tenantId])
+    const before = current.rows[0]
+    const { business_hours: hours, ...rest } = input
+    const columns: Record<string, unknown> = { ...rest }
+    if (hours) {
+      checkHours(hours)
+      columns.business_hours = JSON.stringify({ ...(before.business_hours as object), ...hours })
+    }
+    const sets: string[] = []
+    const values: unknown[] = [ctx.tenantId]
+    for (const [column, value] of Object.entries(columns)) {
+      if (value === undefined) continue
+      values.push(value)
+      sets.push(`${column} = $${values.length}`)
+    }
+    if (!sets.length) return before
+    const r = await ctx.db.query(`update tenants set ${sets.join(', ')} where id = $1 returning ${SETTINGS_COLUMNS}`, values)
+    await ctx.audit({ entityType: 'tenant', entityId: ctx.tenantId, action: 'update', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Each day's periods must start before they end and must not overlap. */
+function checkHours(hours: Partial<Record<string, Array<[string, string]>>>): void {
+  const issues: FieldIssue[] = []
+  for (const [day, periods] of Object.entries(hours)) {
+    const sorted = [...(periods ?? [])].map((p, i) => ({ p, i })).sort((a, b) => a.p[0].localeCompare(b.p[0]))
+    for (const { p, i } of sorted) {
+      if (p[0] >= p[1]) issues.push({ field: `data.business_hours.${day}.${i}`, message: `starts at ${p[0]} but ends at ${p[1]}: the start must be before the end` })
+    }
+    for (let k = 1; k < sorted.length; k++) {
+      const prev = sorted[k - 1].p
+      const cur = sorted[k]
+      if (cur.p[0] < prev[1]) issues.push({ field: `data.business_hours.${day}.${cur.i}`, message: `${cur.p[0]}-${cur.p[1]} overlaps ${prev[0]}-${prev[1]}` })
+    }
+  }
+  if (issues.length) throw validationError(issues)
+}

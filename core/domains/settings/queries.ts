@@ -1,0 +1,19 @@
+import { z } from 'zod'
+import { defineQuery } from '../../registry.js'
+import { SETTINGS_COLUMNS } from './model.js'
+
+/** The business's settings, as one record whose id is the business's id. */
+export const settingsQuery = defineQuery({
+  type: 'settings',
+  description: 'The business settings, one record (id = the business id): name, timezone, business_hours per weekday '
+    + '(sun..sat: [start, end] HH:MM wall-clock pairs), default_tax_rate_bp (basis points), currency, invoice_prefix, '
+    + 'invoice_terms_days, reply_to_email, payment_instructions.',
+  entity: 'tenant',
+  keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'company', 'configuration'],
+  params: z.object({}),
+  async run(ctx, req) {
+    const r = await ctx.db.query(`select ${SETTINGS_COLUMNS}, updated_at from tenants where id = app_tenant() and ($1::uuid is null or id = $1)`,
+      [req.id ?? null])
+    return { items: r.rows, next_cursor: null }
+  },
+})

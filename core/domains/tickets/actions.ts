@@ -1,0 +1,256 @@
+import { z } from 'zod'
+import { nextCounterValue } from '../../counters.js'
+import { AppError, notFound, validationError } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { noteText } from '../../sanitize.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { assertNoDoubleBooking, lockTechnicianCalendars } from './booking.js'
+import {
+  assertActive, assertNotClosed, audited, auditSnapshot, checkAddress, instantInput, instantOf, loadTechnicians, lockTicket, ticketDetail, wallClock,
+  type TicketRow,
+} from './model.js'
+import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
+
+/** How long a visit is booked for when nothing says otherwise. */
+const DEFAULT_VISIT_MINUTES = 60
+
+const when = 'ISO 8601, e.g. 2026-11-05T15:00:00Z or 2026-11-05T09:00:00-06:00; without an offset (2026-11-05T09:00) it is wall-clock time in the business time zone'
+const minutes = z.number().int().min(5).max(1440)
+const technicianIds = z.array(z.uuid()).max(10).describe('Team members (user ids) doing the job; each is checked for double booking')
+
+/** Books an appointment: a ticket with its contact, place, time, technicians and line items, in one call. */
+export const createTicket = defineAction({
+  domain: 'ticket',
+  name: 'create',
+  description: 'Book an appointment (a ticket) in one call: contact, optional address (one of the contact\'s), start, end or duration, '
+    + 'technicians and line items. Line prices follow the catalog: fixed/product services use their price, per_unit services '
+    + 'their unit price x quantity, flexible services the unit_price_cents given (or their suggested price); lines without a '
+    + 'service need description and unit_price_cents. End: scheduled_end, else start + duration_minutes, else start + the line '
+    + 'items\' durations, else one hour. A technician already booked at an overlapping time is a CONFLICT naming that ticket. '
+    + 'Returns the ticket with number, line items, technicians and totals (integer cents).',
+  permission: 'unrestricted',
+  keywords: ['appointment', 'book', 'schedule', 'job', 'visit', 'new ticket'],
+  input: z.strictObject({
+    contact_id: z.uuid(),
+    address_id: z.uuid().optional().describe('Where the work is done: one of the contact\'s addresses'),
+    scheduled_start: instantInput.describe(when),
+    scheduled_end: instantInput.optional().describe(when),
+    duration_minutes: minutes.optional().describe('Length of the visit; used when scheduled_end is left out'),
+    technician_ids: technicianIds.default([]),
+    line_items: z.array(lineItemInput).max(50).default([]),
+    is_price_estimated: z.boolean().default(false).describe('True when the price is an estimate to be confirmed on site'),
+    notes: noteText(5000, { allowEmpty: true }).optional(),
+  }),
+  async run(ctx, input) {
+    const settings = await loadTenantSettings(ctx.db)
+    const contact = await ctx.db.query('select id from contacts where id = $1', [input.contact_id])
+    if (!contact.rows[0]) throw notFound('contact', input.contact_id)
+    if (input.address_id) await checkAddress(ctx.db, input.address_id, input.contact_id, 'data.address_id')
+    await loadTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')
+    const services = await loadServices(ctx.db, input.line_items.flatMap((l, i) => (l.service_id ? [{ id: l.service_id, field: `data.line_items.${i}.service_id` }] : [])))
+    const lines = input.line_items.map((l, i) => priceLine(l, l.service_id ? services.get(l.service_id) : undefined, `data.line_items.${i}`))
+    const start = instantOf(input.scheduled_start, settings.timezone)
+    const lineMinutes = lines.reduce((sum, l) => sum + (l.duration_minutes ?? 0), 0)
+    const end = endOf(start, input.scheduled_end ? instantOf(input.scheduled_end, settings.timezone) : undefined,
+      input.duration_minutes ?? (lineMinutes || DEFAULT_VISIT_MINUTES), input.duration_minutes !== undefined)
+    await lockTechnicianCalendars(ctx.db, ctx.tenantId, input.technician_ids)
+    await assertNoDoubleBooking(ctx.db, { technicianIds: input.technician_ids, start, end, timeZone: settings.timezone })
+    const number = await nextCounterValue(ctx.db, ctx.tenantId, 'ticket')
+    const t = await ctx.db.query<{ id: string }>(
+      `insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+      [ctx.tenantId, number, input.contact_id, input.address_id ?? null, start, end, input.is_price_estimated, input.notes ?? null])
+    const id = t.rows[0].id
+    await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`,
+      [ctx.tenantId, id, input.technician_ids])
+    await insertLines(ctx.db, ctx.tenantId, id, lines)
+    const detail = await ticketDetail(ctx.db, id, settings)
+    await ctx.audit({ entityType: 'ticket', entityId: id, action: 'create', before: null, after: auditSnapshot(detail) })
+    return detail
+  },
+})
+
+/** Changes a ticket's notes, price-estimate flag, address or progress; scheduling has its own actions. */
+export const updateTicket = defineAction({
+  domain: 'ticket',
+  name: 'update',
+  description: 'Update a ticket: notes (null clears), is_price_estimated, address_id (one of the contact\'s; null clears), '
+    + 'status confirmed (from scheduled) or in_progress (from scheduled or confirmed). Only the fields given change. '
+    + 'Move it with ticket.reschedule, cancel it with ticket.cancel; completing happens at close-out.',
+  permission: 'unrestricted',
+  idempotent: true,
+  input: z.strictObject({
+    ticket_id: z.uuid(),
+    notes: noteText(5000, { allowEmpty: true }).nullable().optional(),
+    is_price_estimated: z.boolean().optional(),
+    address_id: z.uuid().nullable().optional(),
+    status: z.enum(['confirmed', 'in_progress']).optional(),
+  }),
+  async run(ctx, input) {
+    const ticket = await lockTicket(ctx.db, input.ticket_id)
+    const settings = await loadTenantSettings(ctx.db)
+    assertNotClosed(ticket, 'be updated')
+    if (input.address_id !== undefined || input.status !== undefined || input.is_price_estimated !== undefined) {
+      assertActive(ticket, `change its ${input.status !== undefined ? 'status' : input.address_id !== undefined ? 'address' : 'price estimate'}`)
+    }
+    if (input.address_id) await checkAddress(ctx.db, input.address_id, ticket.contact_id, 'data.address_id')
+    if (input.status !== undefined && input.status !== ticket.status) assertTransition(ticket, input.status)
+    const before = await ticketDetail(ctx.db, ticket.id, settings)
+    const { ticket_id, ...changes } = input
+    const sets: string[] = []
+    const values: unknown[] = []
+    for (const [column, value] of Object.entries(changes)) {
+      if (value === undefined) continue
+      values.push(value)
+      sets.push(`${column} = $${values.length}`)
+    }
+    if (!sets.length) return before
+    values.push(ticket_id)
+    await ctx.db.query(`update tickets set ${sets.join(', ')} where id = $${values.length}`, values)
+    return audited(ctx, ticket_id, 'update', before)
+  },
+})
+
+/** Moves an appointment to a new time; the old times stay in the audit trail. */
+export const rescheduleTicket = defineAction({
+  domain: 'ticket',
+  name: 'reschedule',
+  description: 'Move a scheduled, confirmed or in-progress ticket to a new time. End: scheduled_end, else start + duration_minutes, '
+    + 'else the same length as before. The technicians must be free at the new time (else CONFLICT naming the clashing ticket). '
+    + 'The customer\'s confirmation resets to pending and a confirmed ticket goes back to scheduled. The audit trail keeps every earlier time.',
+  permission: 'unrestricted',
+  keywords: ['move appointment', 'change time', 'postpone'],
+  input: z.strictObject({
+    ticket_id: z.uuid(),
+    scheduled_start: instantInput.describe(when),
+    scheduled_end: instantInput.optional().describe(when),
+    duration_minutes: minutes.optional().describe('New length of the visit; used when scheduled_end is left out'),
+  }),
+  async run(ctx, input) {
+    const ticket = await lockTicket(ctx.db, input.ticket_id)
+    assertActive(ticket, 'be rescheduled')
+    const settings = await loadTenantSettings(ctx.db)
+    const start = instantOf(input.scheduled_start, settings.timezone)
+    const oldMinutes = (new Date(ticket.scheduled_end).getTime() - new Date(ticket.scheduled_start).getTime()) / 60_000
+    const end = endOf(start, input.scheduled_end ? instantOf(input.scheduled_end, settings.timezone) : undefined,
+      input.duration_minutes ?? oldMinutes, input.duration_minutes !== undefined)
+    if (start.getTime() === new Date(ticket.scheduled_start).getTime() && end.getTime() === new Date(ticket.scheduled_end).getTime()) {
+      return ticketDetail(ctx.db, ticket.id, settings)
+    }
+    const before = await ticketDetail(ctx.db, ticket.id, settings)
+    const techIds = (before.technicians as Array<{ user_id: string }>).map((t) => t.user_id)
+    await lockTechnicianCalendars(ctx.db, ctx.tenantId, techIds)
+    await assertNoDoubleBooking(ctx.db, { technicianIds: techIds, start, end, exceptTicketId: ticket.id, timeZone: settings.timezone })
+    await ctx.db.query(
+      `update tickets set scheduled_start = $2, scheduled_end = $3, confirmation_status = 'pending', confirmation_note = null,
+         status = case when status = 'confirmed' then 'scheduled' else status end
+       where id = $1`, [ticket.id, start, end])
+    return audited(ctx, ticket.id, 'reschedule', before)
+  },
+})
+
+/** Replaces the set of technicians on a ticket, checking the newcomers are free. */
+export const assignTechnicians = defineAction({
+  domain: 'ticket',
+  name: 'assign_technicians',
+  description: 'Set who does a ticket: technician_ids replaces the whole set ([] leaves it unassigned). Every technician must be free '
+    + 'for the ticket\'s time (else CONFLICT naming the clashing ticket). Someone who already clocked in cannot be removed.',
+  permission: 'unrestricted',
+  idempotent: true,
+  keywords: ['assign', 'dispatch', 'technician', 'crew'],
+  input: z.strictObject({ ticket_id: z.uuid(), technician_ids: technicianIds }),
+  async run(ctx, input) {
+    const ticket = await lockTicket(ctx.db, input.ticket_id)
+    assertActive(ticket, 'change its technicians')
+    const settings = await loadTenantSettings(ctx.db)
+    await loadTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')
+    const before = await ticketDetail(ctx.db, ticket.id, settings)
+    const current = before.technicians as Array<{ user_id: string; name: string; clock_in_at: Date | null }>
+    const removed = current.filter((t) => !input.technician_ids.includes(t.user_id))
+    const clockedIn = removed.find((t) => t.clock_in_at)
+    if (clockedIn) {
+      throw new AppError('CONFLICT', `${clockedIn.name || clockedIn.user_id} clocked in on ticket #${ticket.number} and cannot be removed: `
+        + 'their time on the job would be lost', { ticket_id: ticket.id, technician_id: clockedIn.user_id })
+    }
+    const added = input.technician_ids.filter((id) => !current.some((t) => t.user_id === id))
+    if (!removed.length && !added.length) return before
+    await lockTechnicianCalendars(ctx.db, ctx.tenantId, added)
+    await assertNoDoubleBooking(ctx.db, { technicianIds: added, start: ticket.scheduled_start, end: ticket.scheduled_end,
+      exceptTicketId: ticket.id, timeZone: settings.timezone })
+    if (removed.length) {
+      await ctx.db.query('delete from ticket_technicians where ticket_id = $1 and user_id = any($2::uuid[])', [ticket.id, removed.map((t) => t.user_id)])
+    }
+    await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`,
+      [ctx.tenantId, ticket.id, added])
+    return audited(ctx, ticket.id, 'assign_technicians', before)
+  },
+})
+
+/** Calls off an appointment, keeping it (and why) on record. */
+export const cancelTicket = defineAction({
+  domain: 'ticket',
+  name: 'cancel',
+  description: 'Cancel a scheduled, confirmed or in-progress ticket, with the reason. The ticket stays on record with status cancelled '
+    + 'and frees its technicians\' time. A cancelled ticket cannot be reopened: book a new one.',
+  permission: 'soft_limit',
+  keywords: ['call off', 'cancel appointment'],
+  input: z.strictObject({ ticket_id: z.uuid(), reason: z.string().trim().min(1).max(1000).describe('Why, e.g. "customer asked by phone"') }),
+  async run(ctx, input) {
+    const ticket = await lockTicket(ctx.db, input.ticket_id)
+    assertActive(ticket, 'be cancelled')
+    const settings = await loadTenantSettings(ctx.db)
+    const before = await ticketDetail(ctx.db, ticket.id, settings)
+    await ctx.db.query(`update tickets set status = 'cancelled', cancel_reason = $2, cancelled_at = $3 where id = $1`,
+      [ticket.id, input.reason, ctx.services.now()])
+    return audited(ctx, ticket.id, 'cancel', before)
+  },
+})
+
+/** Records that the customer was not there for the appointment. */
+export const markNoShow = defineAction({
+  domain: 'ticket',
+  name: 'no_show',
+  description: 'Record that the customer was not there: status no_show. Only once the appointment\'s start time has passed. '
+    + 'An optional note is added to the ticket\'s notes.',
+  permission: 'unrestricted',
+  keywords: ['no-show', 'missed appointment', 'nobody home'],
+  input: z.strictObject({ ticket_id: z.uuid(), note: z.string().trim().min(1).max(1000).optional() }),
+  async run(ctx, input) {
+    const ticket = await lockTicket(ctx.db, input.ticket_id)
+    assertActive(ticket, 'be marked as a no-show')
+    const settings = await loadTenantSettings(ctx.db)
+    if (new Date(ticket.scheduled_start) > ctx.services.now()) {
+      throw new AppError('CONFLICT', `Ticket #${ticket.number} starts ${wallClock(new Date(ticket.scheduled_start), settings.timezone)} `
+        + `(${settings.timezone}); a no-show can be recorded only after the start time`, { ticket_id: ticket.id })
+    }
+    const before = await ticketDetail(ctx.db, ticket.id, settings)
+    await ctx.db.query(`update tickets set status = 'no_show',
+        notes = case when $2::text is null then notes else concat_ws(E'\\n', notes, 'No-show: ' || $2) end
+      where id = $1`, [ticket.id, input.note ?? null])
+    return audited(ctx, ticket.id, 'no_show', before)
+  },
+})
+
+/** The end of a visit from what the caller gave; an end before the start, or an end that contradicts the duration, is refused. */
+function endOf(start: Date, end: Date | undefined, minutes: number, durationGiven: boolean): Date {
+  if (!end) return new Date(start.getTime() + minutes * 60_000)
+  if (end <= start) throw validationError([{ field: 'data.scheduled_end', message: `must be after scheduled_start (${start.toISOString()})` }])
+  if (durationGiven && end.getTime() - start.getTime() !== minutes * 60_000) {
+    throw validationError([{ field: 'data.duration_minutes', message: `is ${minutes} but scheduled_start to scheduled_end is `
+      + `${(end.getTime() - start.getTime()) / 60_000} minutes; give one of them` }])
+  }
+  return end
+}
+
+/** The moves between statuses that ticket.update allows. */
+const TRANSITIONS: Record<string, readonly string[]> = {
+  scheduled: ['confirmed', 'in_progress'],
+  confirmed: ['in_progress'],
+}
+
+function assertTransition(ticket: TicketRow, to: string): void {
+  if (!TRANSITIONS[ticket.status]?.includes(to)) {
+    throw new AppError('CONFLICT', `Ticket #${ticket.number} is ${ticket.status.replace('_', '-')} and cannot become ${to.replace('_', '-')}`,
+      { ticket_id: ticket.id, status: ticket.status, field: 'data.status' })
+  }
+}

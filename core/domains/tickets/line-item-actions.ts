@@ -1,0 +1,101 @@
+import { z } from 'zod'
+import type { Queryable } from '../../db/types.js'
+import { AppError, notFound, validationError } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { assertActive, audited, LINE_ITEM_COLUMNS, lockTicket, ticketDetail, type LineItemRow, type TicketRow } from './model.js'
+import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
+
+/** Adds one line of work or goods to a ticket, priced by its service's rule. */
+export const addLineItem = defineAction({
+  domain: 'ticket',
+  name: 'add_line_item',
+  description: 'Add a line item to a scheduled, confirmed or in-progress ticket. Priced like ticket.create lines: fixed/product '
+    + 'services use their price, per_unit services unit price x quantity, flexible services the unit_price_cents given (or '
+    + 'the suggested price); without service_id give description and unit_price_cents. Returns the ticket with new totals. '
+    + 'The booked time does not change (use ticket.reschedule).',
+  permission: 'unrestricted',
+  keywords: ['add service', 'add item', 'upsell'],
+  input: lineItemInput.extend({ ticket_id: z.uuid() }),
+  async run(ctx, input) {
+    const { ticket_id, ...line } = input
+    const ticket = await lockTicket(ctx.db, ticket_id)
+    assertActive(ticket, 'get new line items')
+    const settings = await loadTenantSettings(ctx.db)
+    const services = await loadServices(ctx.db, line.service_id ? [{ id: line.service_id, field: 'data.service_id' }] : [])
+    const priced = priceLine(line, line.service_id ? services.get(line.service_id) : undefined, 'data')
+    const before = await ticketDetail(ctx.db, ticket.id, settings)
+    await insertLines(ctx.db, ctx.tenantId, ticket.id, [priced])
+    return audited(ctx, ticket.id, 'add_line_item', before)
+  },
+})
+
+/** Changes one line item; a catalog-priced line keeps its unit price. */
+export const updateLineItem = defineAction({
+  domain: 'ticket',
+  name: 'update_line_item',
+  description: 'Change a line item of a scheduled, confirmed or in-progress ticket: description, quantity, duration_minutes, taxable, and '
+    + 'unit_price_cents (only for flexible services and lines without a service). Only the fields given change. Returns the ticket with new totals.',
+  permission: 'unrestricted',
+  idempotent: true,
+  input: z.strictObject({
+    line_item_id: z.uuid(),
+    description: z.string().trim().min(1).max(500).optional(),
+    quantity: z.number().int().min(1).max(10_000).optional(),
+    unit_price_cents: z.number().int().min(0).max(100_000_000).optional(),
+    duration_minutes: z.number().int().min(0).max(1440).nullable().optional().describe('null clears it'),
+    taxable: z.boolean().optional(),
+  }),
+  async run(ctx, input) {
+    const { line, ticket } = await lockLine(ctx.db, input.line_item_id)
+    assertActive(ticket, 'change its line items')
+    if (input.unit_price_cents !== undefined && input.unit_price_cents !== line.unit_price_cents && line.service_id) {
+      const service = (await loadServices(ctx.db, [{ id: line.service_id, field: 'data.line_item_id' }])).get(line.service_id)!
+      if (service.pricing !== 'flexible') {
+        throw validationError([{ field: 'data.unit_price_cents', message: `${line.description} is ${service.name}, a ${service.pricing.replace('_', '-')} `
+          + `service at ${line.unit_price_cents} cents; only flexible services and lines without a service take a new price` }])
+      }
+    }
+    const settings = await loadTenantSettings(ctx.db)
+    const before = await ticketDetail(ctx.db, ticket.id, settings)
+    const { line_item_id, ...changes } = input
+    const sets: string[] = []
+    const values: unknown[] = []
+    for (const [column, value] of Object.entries(changes)) {
+      if (value === undefined) continue
+      values.push(value)
+      sets.push(`${column} = $${values.length}`)
+    }
+    if (!sets.length) return before
+    values.push(line_item_id)
+    await ctx.db.query(`update ticket_line_items set ${sets.join(', ')} where id = $${values.length}`, values)
+    return audited(ctx, ticket.id, 'update_line_item', before)
+  },
+})
+
+/** Takes one line item off a ticket. */
+export const removeLineItem = defineAction({
+  domain: 'ticket',
+  name: 'remove_line_item',
+  description: 'Remove a line item from a scheduled, confirmed or in-progress ticket. Returns the ticket with new totals; the audit trail keeps the removed line.',
+  permission: 'unrestricted',
+  input: z.strictObject({ line_item_id: z.uuid() }),
+  async run(ctx, input) {
+    const { ticket } = await lockLine(ctx.db, input.line_item_id)
+    assertActive(ticket, 'lose line items')
+    const settings = await loadTenantSettings(ctx.db)
+    const before = await ticketDetail(ctx.db, ticket.id, settings)
+    await ctx.db.query('delete from ticket_line_items where id = $1', [input.line_item_id])
+    return audited(ctx, ticket.id, 'remove_line_item', before)
+  },
+})
+
+/** A line item and its ticket, the ticket locked first so line changes of one ticket take turns. */
+async function lockLine(tx: Queryable, id: string): Promise<{ line: LineItemRow; ticket: TicketRow }> {
+  const owner = await tx.query<{ ticket_id: string }>('select ticket_id from ticket_line_items where id = $1', [id])
+  if (!owner.rows[0]) throw notFound('line item', id)
+  const ticket = await lockTicket(tx, owner.rows[0].ticket_id)
+  const r = await tx.query<LineItemRow>(`select ${LINE_ITEM_COLUMNS} from ticket_line_items where id = $1`, [id])
+  if (!r.rows[0]) throw new AppError('CONFLICT', `Line item ${id} was removed by another request at the same time; reload the ticket`, { retryable: true })
+  return { line: r.rows[0], ticket }
+}

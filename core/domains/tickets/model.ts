@@ -1,0 +1,206 @@
+import { z } from 'zod'
+import type { OperationContext } from '../../context.js'
+import type { Queryable } from '../../db/types.js'
+import { AppError, notFound } from '../../errors.js'
+import { localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
+import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
+
+/** Statuses of a ticket that still holds its technicians' time. */
+export const ACTIVE_STATUSES = ['scheduled', 'confirmed', 'in_progress'] as const
+
+/** A ticket's own columns as the API shows them. */
+export const TICKET_COLUMNS = `id, number, contact_id, address_id, scheduled_start, scheduled_end, status, confirmation_status,
+  confirmation_note, is_price_estimated, notes, cancel_reason, cancelled_at, closed_at, previous_ticket_id, created_at, updated_at`
+
+/** A line item's columns as the API shows them. */
+export const LINE_ITEM_COLUMNS = `id, ticket_id, service_id, description, quantity, unit_price_cents, price_cents, duration_minutes, taxable, position`
+
+/** A ticket row as stored. */
+export interface TicketRow extends Record<string, unknown> {
+  id: string
+  number: number
+  contact_id: string
+  address_id: string | null
+  scheduled_start: Date
+  scheduled_end: Date
+  status: 'scheduled' | 'confirmed' | 'in_progress' | 'completed' | 'cancelled' | 'no_show'
+  confirmation_status: string
+  closed_at: Date | null
+}
+
+/** A line item as stored. */
+export interface LineItemRow extends Record<string, unknown> {
+  id: string
+  ticket_id: string
+  service_id: string | null
+  description: string
+  quantity: number
+  unit_price_cents: number
+  price_cents: number
+  duration_minutes: number | null
+  taxable: boolean
+  position: number
+}
+
+/** A ticket's money and time, derived from its line items. */
+export interface TicketTotals {
+  subtotal_cents: number
+  tax_cents: number
+  total_cents: number
+  currency: string
+  /** The work the line items take, in minutes (lines without a duration count as 0). */
+  duration_minutes: number
+}
+
+/**
+ * The one place a ticket's totals are derived. Tax is figured per taxable line at the business's default rate and
+ * rounded to the nearest cent, halves away from zero, then summed: the same per-line figures an invoice shows.
+ */
+export function ticketTotals(lines: ReadonlyArray<Pick<LineItemRow, 'price_cents' | 'taxable' | 'duration_minutes'>>,
+  settings: Pick<TenantSettings, 'default_tax_rate_bp' | 'currency'>): TicketTotals {
+  let subtotal = 0
+  let tax = 0
+  let minutes = 0
+  for (const line of lines) {
+    subtotal += line.price_cents
+    if (line.taxable) tax += lineTaxCents(line.price_cents, settings.default_tax_rate_bp)
+    minutes += line.duration_minutes ?? 0
+  }
+  return { subtotal_cents: subtotal, tax_cents: tax, total_cents: subtotal + tax, currency: settings.currency, duration_minutes: minutes }
+}
+
+/** Tax on one line in cents: price x rate (basis points) / 10000, rounded half away from zero. */
+export function lineTaxCents(priceCents: number, rateBp: number): number {
+  const sign = priceCents < 0 ? -1 : 1
+  return sign * Math.floor((Math.abs(priceCents) * rateBp + 5000) / 10_000)
+}
+
+/** A time as callers give it: ISO 8601 with an offset, or wall-clock time (no offset) in the business time zone. */
+export const instantInput = z.iso.datetime({ offset: true, local: true }).meta({ format: 'date-time' })
+
+/** The UTC instant of an instantInput value; a value without an offset is read in the given time zone. */
+export function instantOf(value: string, timeZone: string): Date {
+  const local = value.match(/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::(\d\d)(\.\d+)?)?$/)
+  if (!local) return new Date(value)
+  const ms = Number(local[3] ?? 0) * 1000 + Math.round(Number(local[4] ?? 0) * 1000)
+  return new Date(zonedInstant(local[1], local[2], timeZone).getTime() + ms)
+}
+
+/** An instant as people of the business read it, e.g. "Thu 2026-11-05 09:00". */
+export function wallClock(instant: Date, timeZone: string): string {
+  const date = localDate(instant, timeZone)
+  const day = weekdayOf(date)
+  return `${day[0].toUpperCase()}${day.slice(1)} ${date} ${localTime(instant, timeZone)}`
+}
+
+/** A ticket row, locked for update, or NOT_FOUND. */
+export async function lockTicket(tx: Queryable, id: string): Promise<TicketRow> {
+  const r = await tx.query<TicketRow>(`select ${TICKET_COLUMNS} from tickets where id = $1 for update`, [id])
+  if (!r.rows[0]) throw notFound('ticket', id)
+  return r.rows[0]
+}
+
+/** A completed ticket never changes; say so before the database refuses. */
+export function assertNotClosed(ticket: TicketRow, change: string): void {
+  if (ticket.closed_at || ticket.status === 'completed') {
+    throw new AppError('IMMUTABLE', `Ticket #${ticket.number} was completed${ticket.closed_at ? ` at ${new Date(ticket.closed_at).toISOString()}` : ''} `
+      + `and can no longer change, so it cannot ${change}; book a new ticket for more work`, { ticket_id: ticket.id, status: 'completed' })
+  }
+}
+
+/** Changes to the schedule, technicians and work need a ticket that is still going to happen. */
+export function assertActive(ticket: TicketRow, change: string): void {
+  assertNotClosed(ticket, change)
+  if (!(ACTIVE_STATUSES as readonly string[]).includes(ticket.status)) {
+    throw new AppError('CONFLICT', `Ticket #${ticket.number} is ${ticket.status.replace('_', '-')}, so it cannot ${change}; `
+      + 'book a new ticket with ticket.create instead', { ticket_id: ticket.id, status: ticket.status })
+  }
+}
+
+/** A contact's address the ticket may point at: it must exist, belong to the contact and not be archived. */
+export async function checkAddress(tx: Queryable, addressId: string, contactId: string, field: string): Promise<void> {
+  const r = await tx.query<{ contact_id: string; archived_at: Date | null }>('select contact_id, archived_at from addresses where id = $1', [addressId])
+  const address = r.rows[0]
+  if (!address) throw new AppError('NOT_FOUND', `${field}: no address with id ${addressId}`, { field, entity: 'address', id: addressId })
+  if (address.contact_id !== contactId) {
+    throw new AppError('VALIDATION_ERROR', `${field}: address ${addressId} belongs to another contact, not to contact ${contactId}`,
+      { issues: [{ field, message: 'belongs to another contact' }] })
+  }
+  if (address.archived_at) {
+    throw new AppError('VALIDATION_ERROR', `${field}: address ${addressId} is archived`, { issues: [{ field, message: 'is archived' }] })
+  }
+}
+
+/** Team members by id; any id that is not one is NOT_FOUND, naming the field. */
+export async function loadTechnicians(tx: Queryable, ids: readonly string[], field: string): Promise<Map<string, { id: string; name: string }>> {
+  const seen = new Set<string>()
+  ids.forEach((id, i) => {
+    if (seen.has(id)) {
+      throw new AppError('VALIDATION_ERROR', `${field}.${i}: ${id} is listed twice`, { issues: [{ field: `${field}.${i}`, message: 'is listed twice' }] })
+    }
+    seen.add(id)
+  })
+  const r = await tx.query<{ id: string; name: string }>('select id, name from users where id = any($1::uuid[])', [[...ids]])
+  const found = new Map(r.rows.map((u) => [u.id, u]))
+  ids.forEach((id, i) => {
+    if (!found.has(id)) throw new AppError('NOT_FOUND', `${field}.${i}: no team member with id ${id}`, { field: `${field}.${i}`, entity: 'user', id })
+  })
+  return found
+}
+
+/** A ticket with everything an action returns: its contact's name, line items, technicians and totals. */
+export async function ticketDetail(tx: Queryable, id: string, settings: TenantSettings): Promise<Record<string, unknown>> {
+  const t = await tx.query(`select ${prefixed(TICKET_COLUMNS, 't')}, c.display_name as contact_name
+    from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id where t.id = $1`, [id])
+  if (!t.rows[0]) throw notFound('ticket', id)
+  const lines = await lineItemsOf(tx, [id])
+  const techs = await techniciansOf(tx, [id])
+  const items = lines.get(id) ?? []
+  return { ...t.rows[0], line_items: items, technicians: techs.get(id) ?? [], totals: ticketTotals(items, settings) }
+}
+
+/** Line items of the given tickets, in order, grouped by ticket id. */
+export async function lineItemsOf(tx: Queryable, ticketIds: string[]): Promise<Map<string, LineItemRow[]>> {
+  const out = new Map<string, LineItemRow[]>(ticketIds.map((id) => [id, []]))
+  if (!ticketIds.length) return out
+  const r = await tx.query<LineItemRow>(`select ${LINE_ITEM_COLUMNS} from ticket_line_items where ticket_id = any($1::uuid[])
+    order by ticket_id, position, created_at, id`, [ticketIds])
+  for (const row of r.rows) out.get(row.ticket_id)?.push(row)
+  return out
+}
+
+/** Technicians of the given tickets with their clock-in and clock-out times, grouped by ticket id. */
+export async function techniciansOf(tx: Queryable, ticketIds: string[]): Promise<Map<string, Array<Record<string, unknown>>>> {
+  const out = new Map<string, Array<Record<string, unknown>>>(ticketIds.map((id) => [id, []]))
+  if (!ticketIds.length) return out
+  const r = await tx.query<{ ticket_id: string } & Record<string, unknown>>(
+    `select tt.ticket_id, tt.user_id, u.name, u.role, tt.clock_in_at, tt.clock_out_at
+     from ticket_technicians tt join users u on u.tenant_id = tt.tenant_id and u.id = tt.user_id
+     where tt.ticket_id = any($1::uuid[]) order by tt.ticket_id, lower(u.name), u.id`, [ticketIds])
+  for (const { ticket_id, ...row } of r.rows) out.get(ticket_id)?.push(row)
+  return out
+}
+
+/** What the audit keeps of a ticket: its fields plus its technicians (with clock times) and line items in short form. */
+export function auditSnapshot(detail: Record<string, unknown>): Record<string, unknown> {
+  const { line_items, technicians, totals, contact_name: _name, ...fields } = detail as Record<string, any>
+  return {
+    ...fields,
+    technicians: (technicians as Array<Record<string, unknown>>).map((t) => ({ user_id: t.user_id, clock_in_at: t.clock_in_at, clock_out_at: t.clock_out_at })),
+    line_items: (line_items as LineItemRow[]).map((l) => ({ id: l.id, service_id: l.service_id, description: l.description,
+      quantity: l.quantity, unit_price_cents: l.unit_price_cents, duration_minutes: l.duration_minutes, taxable: l.taxable })),
+    total_cents: totals.total_cents,
+  }
+}
+
+/** A column list with each column qualified by a table alias. */
+export function prefixed(columns: string, alias: string): string {
+  return columns.split(',').map((c) => `${alias}.${c.trim()}`).join(', ')
+}
+
+/** Reloads the ticket after a change, records the change in the audit, and returns the ticket. */
+export async function audited(ctx: OperationContext, ticketId: string, action: string, before: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const after = await ticketDetail(ctx.db, ticketId, await loadTenantSettings(ctx.db))
+  await ctx.audit({ entityType: 'ticket', entityId: ticketId, action, before: auditSnapshot(before), after: auditSnapshot(after) })
+  return after
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod'
+import type { Queryable } from '../../db/types.js'
+import { AppError, validationError } from '../../errors.js'
+import type { Service } from '../services/model.js'
+
+const cents = z.number().int().min(0).max(100_000_000)
+
+/** One line of work or goods on a ticket, as callers give it. */
+export const lineItemInput = z.strictObject({
+  service_id: z.uuid().optional().describe('A catalog service; its pricing rule sets the price'),
+  description: z.string().trim().min(1).max(500).optional().describe('Defaults to the service name; required without service_id'),
+  quantity: z.number().int().min(1).max(10_000).optional().describe('Default 1; per_unit services: the number of units'),
+  unit_price_cents: cents.optional()
+    .describe('Integer cents. Only for flexible services (default: the suggested price) and lines without a service (required); other services use their catalog price'),
+  duration_minutes: z.number().int().min(0).max(1440).optional().describe('Default: the service\'s default duration times the quantity'),
+  taxable: z.boolean().optional().describe('Default: the service\'s setting, or true without a service'),
+})
+
+/** A line item input. */
+export type LineItemInput = z.output<typeof lineItemInput>
+
+/** A line ready to store. */
+export interface PricedLine {
+  service_id: string | null
+  description: string
+  quantity: number
+  unit_price_cents: number
+  duration_minutes: number | null
+  taxable: boolean
+}
+
+/** The catalog services with the given ids (archived ones included); a missing one is NOT_FOUND naming its field. */
+export async function loadServices(tx: Queryable, refs: Array<{ id: string; field: string }>): Promise<Map<string, Service>> {
+  const ids = [...new Set(refs.map((r) => r.id))]
+  const out = new Map<string, Service>()
+  if (!ids.length) return out
+  const r = await tx.query<Service>(`select id, name, pricing, price_cents, unit_name, default_duration_minutes, taxable, status
+    from services where id = any($1::uuid[])`, [ids])
+  for (const s of r.rows) out.set(s.id, s)
+  for (const ref of refs) {
+    if (!out.has(ref.id)) throw new AppError('NOT_FOUND', `${ref.field}: no service with id ${ref.id}`, { field: ref.field, entity: 'service', id: ref.id })
+  }
+  return out
+}
+
+/**
+ * Prices a new line by its service's rule: fixed and product lines take the catalog price, per_unit lines the catalog
+ * unit price times the quantity, flexible lines the price given or else the suggested one. Only flexible services and
+ * lines without a service take a unit price from the caller; giving another price for a catalog-priced service is refused.
+ */
+export function priceLine(input: LineItemInput, service: Service | undefined, field: string): PricedLine {
+  const quantity = input.quantity ?? 1
+  if (!service) {
+    const issues = []
+    if (!input.description) issues.push({ field: `${field}.description`, message: 'is required for a line without service_id' })
+    if (input.unit_price_cents === undefined) issues.push({ field: `${field}.unit_price_cents`, message: 'is required for a line without service_id' })
+    if (issues.length) throw validationError(issues)
+    return { service_id: null, description: input.description!, quantity, unit_price_cents: input.unit_price_cents!,
+      duration_minutes: input.duration_minutes ?? null, taxable: input.taxable ?? true }
+  }
+  if (service.status !== 'active') {
+    throw validationError([{ field: `${field}.service_id`, message: `${service.name} is archived and can no longer be booked` }])
+  }
+  const unitPrice = unitPriceFor(service, input.unit_price_cents, `${field}.unit_price_cents`)
+  return {
+    service_id: service.id,
+    description: input.description ?? service.name,
+    quantity,
+    unit_price_cents: unitPrice,
+    duration_minutes: input.duration_minutes ?? (service.default_duration_minutes === null ? null : service.default_duration_minutes * quantity),
+    taxable: input.taxable ?? service.taxable,
+  }
+}
+
+/** The unit price a line of this service gets when the caller asks for `given` (undefined: the catalog's). */
+export function unitPriceFor(service: Pick<Service, 'name' | 'pricing' | 'price_cents' | 'unit_name'>, given: number | undefined, field: string): number {
+  if (service.pricing === 'flexible') {
+    const price = given ?? service.price_cents
+    if (price === null || price === undefined) {
+      throw validationError([{ field, message: `is required: ${service.name} is priced per ticket and has no suggested price` }])
+    }
+    return price
+  }
+  const catalog = service.price_cents as number
+  if (given !== undefined && given !== catalog) {
+    const per = service.pricing === 'per_unit' ? ` per ${service.unit_name}` : ''
+    throw validationError([{ field, message: `${service.name} has a ${service.pricing.replace('_', '-')} price of ${catalog} cents${per}; `
+      + 'leave unit_price_cents out (only flexible services and lines without a service take a price)' }])
+  }
+  return catalog
+}
+
+/** Inserts lines, in order, after the ticket's last one; returns their ids in that order. */
+export async function insertLines(tx: Queryable, tenantId: string, ticketId: string, lines: PricedLine[]): Promise<string[]> {
+  if (!lines.length) return []
+  const r = await tx.query<{ id: string; position: number }>(
+    `insert into ticket_line_items (tenant_id, ticket_id, service_id, description, quantity, unit_price_cents, duration_minutes, taxable, position)
+     select $1, $2, l.service_id, l.description, l.quantity, l.unit_price_cents, l.duration_minutes, l.taxable,
+            coalesce((select max(position) from ticket_line_items where ticket_id = $2), -1) + l.ord
+     from jsonb_to_recordset($3::jsonb) as l(service_id uuid, description text, quantity int, unit_price_cents int,
+       duration_minutes int, taxable boolean, ord int)
+     returning id, position`, [tenantId, ticketId, JSON.stringify(lines.map((l, i) => ({ ...l, ord: i + 1 })))])
+  return r.rows.sort((a, b) => a.position - b.position).map((row) => row.id)
+}

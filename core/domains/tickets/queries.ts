@@ -1,0 +1,119 @@
+import { z } from 'zod'
+import type { Queryable } from '../../db/types.js'
+import { validationError } from '../../errors.js'
+import { decodeCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { addDays, dayRange, localDate } from '../../time.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { ACTIVE_STATUSES, lineItemsOf, techniciansOf, ticketTotals } from './model.js'
+
+const day = z.iso.date()
+
+/** Appointments by id, or listed by day, date range, technician, status and contact. */
+export const ticketsQuery = defineQuery({
+  type: 'tickets',
+  description: 'Tickets (appointments), sorted by start time. Each: id, number, contact_id, contact_name, address_id, scheduled_start, '
+    + 'scheduled_end (UTC), status, confirmation_status, is_price_estimated, totals {subtotal_cents, tax_cents, total_cents, currency, '
+    + 'duration_minutes}. Filters: today=true, date (YYYY-MM-DD), or from/to (dates, inclusive), all days in the business time zone '
+    + '(a ticket matches when it overlaps the days); technician_id; status (scheduled|confirmed|in_progress|completed|cancelled|no_show, '
+    + 'or active = the first three); contact_id. include: line_items, technicians (with clock times), contact, address, invoice, '
+    + 'notes (notes: the ticket\'s own text; note_entries: notes attached to it, newest first), audit_trail (reschedules and every other change).',
+  entity: 'ticket',
+  include: ['line_items', 'technicians', 'contact', 'address', 'invoice', 'notes'],
+  keywords: ['appointments', 'jobs', 'schedule', 'calendar', 'agenda', 'today'],
+  params: z.object({
+    today: z.enum(['true', 'false']).optional().describe('true: tickets of today in the business time zone'),
+    date: day.optional().describe('One day, YYYY-MM-DD, in the business time zone'),
+    from: day.optional().describe('First day (inclusive), YYYY-MM-DD'),
+    to: day.optional().describe('Last day (inclusive), YYYY-MM-DD'),
+    technician_id: z.uuid().optional(),
+    status: z.enum(['active', 'scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show']).optional(),
+    contact_id: z.uuid().optional(),
+  }),
+  async run(ctx, req) {
+    const p = req.params
+    const settings = await loadTenantSettings(ctx.db)
+    const tz = settings.timezone
+    const ways = [p.today === 'true' && 'today', p.date && 'date', (p.from || p.to) && 'from/to'].filter(Boolean)
+    if (ways.length > 1) throw validationError([{ field: 'date', message: `give only one of today, date, or from/to (got ${ways.join(' and ')})` }])
+    if (p.from && p.to && p.to < p.from) throw validationError([{ field: 'to', message: `${p.to} is before from ${p.from}` }])
+    const first = p.today === 'true' ? localDate(ctx.services.now(), tz) : p.date ?? p.from
+    const last = p.today === 'true' ? first : p.date ?? p.to
+    const rangeStart = first ? dayRange(first, tz).start : null
+    const rangeEnd = last ? dayRange(addDays(last, 1), tz).start : null
+    const statuses = p.status === 'active' ? [...ACTIVE_STATUSES] : p.status ? [p.status] : null
+    const args: unknown[] = [req.id ?? null, rangeStart, rangeEnd, p.technician_id ?? null, statuses, p.contact_id ?? null]
+    let after = ''
+    if (req.cursor) {
+      const [at, id] = decodeCursor(req.cursor, 2)
+      args.push(at, id)
+      after = 'and (t.scheduled_start, t.id) > ($7::timestamptz, $8::uuid)'
+    }
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select t.id, t.number, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
+              t.status, t.confirmation_status, t.is_price_estimated, t.scheduled_start::text as _sort_at
+       from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id
+       where ($1::uuid is null or t.id = $1)
+         and ($2::timestamptz is null or t.scheduled_end > $2)
+         and ($3::timestamptz is null or t.scheduled_start < $3)
+         and ($4::uuid is null or exists (select 1 from ticket_technicians tt where tt.ticket_id = t.id and tt.user_id = $4))
+         and ($5::text[] is null or t.status = any($5))
+         and ($6::uuid is null or t.contact_id = $6)
+         ${after}
+       order by t.scheduled_start, t.id limit $${args.length}`, args)
+    const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    const ids = page.items.map((t) => String(t.id))
+    const lines = await lineItemsOf(ctx.db, ids)
+    const expansions = await expand(ctx.db, ids, req.include)
+    for (const item of page.items) {
+      const id = String(item.id)
+      item.totals = ticketTotals(lines.get(id) ?? [], settings)
+      if (req.include.has('line_items')) item.line_items = lines.get(id) ?? []
+      for (const [name, byId] of expansions) item[name] = byId.get(id) ?? (name === 'contact' || name === 'address' || name === 'invoice' ? null : [])
+    }
+    if (req.include.has('notes')) {
+      const own = await ctx.db.query<{ id: string; notes: string | null }>('select id, notes from tickets where id = any($1::uuid[])', [ids])
+      for (const row of own.rows) {
+        const item = page.items.find((t) => t.id === row.id)
+        if (item) item.notes = row.notes
+      }
+    }
+    return page
+  },
+})
+
+/** The include= expansions other than line items and notes text, each keyed by ticket id. */
+async function expand(tx: Queryable, ids: string[], include: ReadonlySet<string>): Promise<Map<string, Map<string, unknown>>> {
+  const out = new Map<string, Map<string, unknown>>()
+  if (!ids.length) return out
+  const one = async (name: string, sql: string) => {
+    const r = await tx.query<{ _ticket_id: string } & Record<string, unknown>>(sql, [ids])
+    const byId = new Map<string, unknown>()
+    for (const { _ticket_id, ...row } of r.rows) byId.set(_ticket_id, row)
+    out.set(name, byId)
+  }
+  if (include.has('technicians')) out.set('technicians', await techniciansOf(tx, ids))
+  if (include.has('contact')) {
+    await one('contact', `select t.id as _ticket_id, c.id, c.display_name, c.email, c.phone, c.status
+      from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id where t.id = any($1::uuid[])`)
+  }
+  if (include.has('address')) {
+    await one('address', `select t.id as _ticket_id, a.id, a.label, a.line1, a.line2, a.city, a.state, a.postal_code, a.country, a.access_notes
+      from tickets t join addresses a on a.tenant_id = t.tenant_id and a.id = t.address_id where t.id = any($1::uuid[])`)
+  }
+  if (include.has('invoice')) {
+    await one('invoice', `select i.ticket_id as _ticket_id, i.id, i.number, i.status, i.currency, i.total_cents, i.amount_paid_cents,
+        i.amount_due_cents, i.issued_on, i.due_on
+      from invoices i where i.ticket_id = any($1::uuid[])`)
+  }
+  if (include.has('notes')) {
+    const r = await tx.query<{ ticket_id: string } & Record<string, unknown>>(
+      `select ticket_id, id, content, author_type, author_id, created_at from notes where ticket_id = any($1::uuid[])
+       order by created_at desc, id`, [ids])
+    const byId = new Map<string, unknown[]>()
+    for (const { ticket_id, ...row } of r.rows) byId.set(ticket_id, [...(byId.get(ticket_id) ?? []), row])
+    out.set('note_entries', byId)
+  }
+  return out
+}

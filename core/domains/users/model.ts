@@ -1,0 +1,23 @@
+import type { Queryable } from '../../db/types.js'
+import { AppError, notFound } from '../../errors.js'
+
+/** The columns of a team member as the API shows them. */
+export const USER_COLUMNS = `id, name, email, role, created_at`
+
+/** A team member, locked for update, or NOT_FOUND. */
+export async function lockUser(tx: Queryable, id: string): Promise<Record<string, unknown>> {
+  const r = await tx.query(`select ${USER_COLUMNS} from users where id = $1 for update`, [id])
+  if (!r.rows[0]) throw notFound('user', id)
+  return r.rows[0]
+}
+
+/** Refuses an email address another team member of this business already signs in with. */
+export async function assertEmailFree(tx: Queryable, email: string, exceptId: string | null = null): Promise<void> {
+  const r = await tx.query<{ id: string; name: string }>(
+    'select id, name from users where lower(email) = lower($1) and ($2::uuid is null or id <> $2)', [email, exceptId])
+  const other = r.rows[0]
+  if (other) {
+    throw new AppError('CONFLICT', `${email} already belongs to team member ${other.name || '(no name)'} (user id ${other.id})`,
+      { field: 'data.email', user_id: other.id })
+  }
+}

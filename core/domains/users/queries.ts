@@ -1,0 +1,34 @@
+import { z } from 'zod'
+import { decodeCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { USER_COLUMNS } from './model.js'
+
+/** The team: owners and technicians, by name. */
+export const usersQuery = defineQuery({
+  type: 'users',
+  description: 'Team members (owners and technicians), sorted by name. Each: id, name, email, role, created_at. '
+    + 'Filters: role (owner|technician), q (part of the name or email). Use an id as technician_id on tickets.',
+  entity: 'user',
+  keywords: ['team', 'staff', 'technicians', 'employees'],
+  params: z.object({
+    role: z.enum(['owner', 'technician']).optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+  }),
+  async run(ctx, req) {
+    const args: unknown[] = [req.id ?? null, req.params.role ?? null, req.params.q ?? null]
+    let after = ''
+    if (req.cursor) {
+      const [name, id] = decodeCursor(req.cursor, 2)
+      args.push(name, id)
+      after = 'and (lower(name), id) > ($4::text, $5::uuid)'
+    }
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select ${USER_COLUMNS}, lower(name) as _sort_name from users
+       where ($1::uuid is null or id = $1) and ($2::text is null or role = $2)
+         and ($3::text is null or name ilike '%' || $3 || '%' or email ilike '%' || $3 || '%')
+         ${after}
+       order by lower(name), id limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
+  },
+})

@@ -1,0 +1,59 @@
+import type { Queryable } from '../../db/types.js'
+import { AppError, notFound, validationError } from '../../errors.js'
+
+/** The columns of a waitlist entry as the API shows it. */
+export const WAITLIST_COLUMNS = `id, contact_id, service_id, address_id, earliest_date, latest_date, preferred_days, time_of_day, status, notes,
+  ticket_id, created_at, updated_at`
+
+/** The hour (tenant's wall clock) that divides morning from afternoon: morning is before it, afternoon from it on. */
+export const NOON = '12:00'
+
+/** Statuses of an entry still waiting for a slot; only these change. */
+export const OPEN_STATUSES = ['waiting', 'offered']
+
+/** A waitlist entry, locked for update, or NOT_FOUND. */
+export async function lockEntry(tx: Queryable, id: string): Promise<Record<string, unknown>> {
+  const r = await tx.query(`select ${WAITLIST_COLUMNS} from waitlist_entries where id = $1 for update`, [id])
+  if (!r.rows[0]) throw notFound('waitlist entry', id)
+  return r.rows[0]
+}
+
+/** Refuses to change an entry that is no longer waiting, naming its status. */
+export function assertOpen(entry: Record<string, unknown>, wanted: string): void {
+  if (OPEN_STATUSES.includes(String(entry.status))) return
+  throw new AppError('CONFLICT', `Waitlist entry ${entry.id} is ${entry.status} and cannot be ${wanted}; add a new entry with waitlist.add`,
+    { from: entry.status, to: wanted })
+}
+
+/** Checks the references and dates of an entry as it would be stored (and, given today, that it is not over); problems name their field. */
+export async function checkEntry(tx: Queryable, e: { contact_id: string; service_id: string | null; address_id: string | null;
+  earliest_date: string; latest_date: string }, today: string | null): Promise<void> {
+  const contact = await tx.query('select 1 from contacts where id = $1', [e.contact_id])
+  if (!contact.rows.length) throw notFound('contact', e.contact_id)
+  if (e.service_id && !(await tx.query('select 1 from services where id = $1', [e.service_id])).rows.length) throw notFound('service', e.service_id)
+  if (e.address_id) {
+    const a = await tx.query<{ contact_id: string }>('select contact_id from addresses where id = $1', [e.address_id])
+    if (!a.rows.length) throw notFound('address', e.address_id)
+    if (a.rows[0].contact_id !== e.contact_id) {
+      throw validationError([{ field: 'data.address_id', message: `is an address of another contact, not of contact ${e.contact_id}` }])
+    }
+  }
+  if (e.latest_date < e.earliest_date) {
+    throw validationError([{ field: 'data.latest_date', message: `must be on or after earliest_date ${e.earliest_date}` }])
+  }
+  if (today && e.latest_date < today) throw validationError([{ field: 'data.latest_date', message: `is in the past (today is ${today})` }])
+}
+
+/** An open entry of the same contact for the same service (or for no service), other than the given one. */
+export async function findOpenDuplicate(tx: Queryable, contactId: string, serviceId: string | null, exceptId: string | null) {
+  const r = await tx.query<{ id: string }>(
+    `select id from waitlist_entries where contact_id = $1 and service_id is not distinct from $2 and status in ('waiting', 'offered')
+       and ($3::uuid is null or id <> $3) limit 1`, [contactId, serviceId, exceptId])
+  return r.rows[0]?.id ?? null
+}
+
+/** The CONFLICT for a second open entry, naming the first. */
+export function duplicateEntry(existingId: string): AppError {
+  return new AppError('CONFLICT', `This contact is already waiting for this service in entry ${existingId}; change it with waitlist.update`,
+    { waitlist_entry_id: existingId })
+}

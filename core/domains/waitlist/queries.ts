@@ -1,0 +1,149 @@
+import { z } from 'zod'
+import type { Queryable } from '../../db/types.js'
+import { notFound, validationError } from '../../errors.js'
+import { decodeCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { localDate, localTime, weekdayOf } from '../../time.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { NOON, WAITLIST_COLUMNS } from './model.js'
+
+/** The address an entry is matched by: its own, else the contact's first address still in use. */
+const ENTRY_ADDRESS = `left join lateral (
+    select a.id, a.line1, a.line2, a.city, a.state, a.postal_code from addresses a
+    where case when w.address_id is not null then a.id = w.address_id else a.contact_id = w.contact_id and a.archived_at is null end
+    order by a.created_at, a.id limit 1) a on true`
+
+/** Waitlist entries by id, or first come first served, filtered by status, contact and service. */
+export const waitlistQuery = defineQuery({
+  type: 'waitlist',
+  description: 'Waitlist entries, oldest first, each with contact_name. Filters: status (waiting|offered|scheduled|removed; default: all but '
+    + 'removed), contact_id, service_id. To fill a gap in the schedule use waitlist_candidates.',
+  entity: 'waitlist_entry',
+  keywords: ['wait list', 'waiting customers'],
+  params: z.object({
+    status: z.enum(['waiting', 'offered', 'scheduled', 'removed']).optional(),
+    contact_id: z.uuid().optional(),
+    service_id: z.uuid().optional(),
+  }),
+  async run(ctx, req) {
+    const { status, contact_id, service_id } = req.params
+    const args: unknown[] = [req.id ?? null, status ?? null, contact_id ?? null, service_id ?? null]
+    let after = ''
+    if (req.cursor) {
+      const [createdAt, id] = decodeCursor(req.cursor, 2)
+      args.push(createdAt, id)
+      after = `and (w.created_at, w.id) > ($5::timestamptz, $6::uuid)`
+    }
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select ${WAITLIST_COLUMNS}, (select c.display_name from contacts c where c.id = w.contact_id) as contact_name,
+              w.created_at::text as _sort_at
+       from waitlist_entries w
+       where ($1::uuid is null or w.id = $1)
+         and (case when $2::text is null then ($1::uuid is not null or w.status <> 'removed') else w.status = $2 end)
+         and ($3::uuid is null or w.contact_id = $3)
+         and ($4::uuid is null or w.service_id = $4)
+         ${after}
+       order by w.created_at, w.id limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+  },
+})
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM such as 13:30')
+const instant = z.iso.datetime({ offset: true })
+
+/** Waiting customers who could take a free slot, nearest first. */
+export const waitlistCandidatesQuery = defineQuery({
+  type: 'waitlist_candidates',
+  description: 'Who on the waitlist could take a free slot. The slot: date (YYYY-MM-DD, business time zone; default today) and a window, '
+    + 'either start_time/end_time (HH:MM business time) or start_at/end_at (ISO 8601 instants); without a window the whole day. Returns '
+    + 'waiting entries whose earliest_date..latest_date contains the date, whose preferred_days include its weekday (or are empty) and '
+    + 'whose time_of_day fits the window (morning: the window starts before 12:00; afternoon: it ends after 12:00). Near: '
+    + 'near_address_id, or postal_code and/or city; ranked same postal code first, then same city, then the rest (match says which), '
+    + 'oldest entry first within each. Each has the contact\'s name, phone, email and the address matched (the entry\'s, else the '
+    + 'contact\'s first). For one entry\'s details and history use the waitlist data type.',
+  keywords: ['fill a gap', 'cancellation', 'open slot', 'who can come'],
+  params: z.object({
+    date: z.iso.date().optional(),
+    start_time: hhmm.optional(),
+    end_time: hhmm.optional(),
+    start_at: instant.optional(),
+    end_at: instant.optional(),
+    near_address_id: z.uuid().optional(),
+    postal_code: z.string().trim().min(3).max(20).optional(),
+    city: z.string().trim().min(1).max(100).optional(),
+  }),
+  async run(ctx, req) {
+    const p = req.params
+    const settings = await loadTenantSettings(ctx.db)
+    const slot = slotOf(p, settings.timezone, localDate(ctx.services.now(), settings.timezone))
+    const near = await nearOf(ctx.db, p)
+    const args: unknown[] = [req.id ?? null, slot.date, weekdayOf(slot.date), slot.start < NOON, slot.end > NOON,
+      near.postal_code, near.city]
+    let after = ''
+    if (req.cursor) {
+      const [rank, createdAt, id] = decodeCursor(req.cursor, 3)
+      args.push(rank, createdAt, id)
+      after = `where (x._rank, x.created_at, x.id) > ($8::int, $9::timestamptz, $10::uuid)`
+    }
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select x.*, case x._rank when 0 then 'postal_code' when 1 then 'city' else 'other' end as match from (
+         select w.id, w.contact_id, c.display_name as contact_name, c.phone as contact_phone, c.email as contact_email,
+                w.service_id, s.name as service_name, w.earliest_date, w.latest_date, w.preferred_days, w.time_of_day, w.notes,
+                case when a.id is null then null else jsonb_build_object('id', a.id, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
+                  'state', a.state, 'postal_code', a.postal_code) end as address,
+                w.created_at,
+                case when $6::text is not null and left(a.postal_code, 5) = left($6, 5) then 0
+                     when $7::text is not null and lower(a.city) = lower($7) then 1 else 2 end as _rank,
+                w.created_at::text as _sort_at
+         from waitlist_entries w
+         join contacts c on c.id = w.contact_id
+         left join services s on s.id = w.service_id
+         ${ENTRY_ADDRESS}
+         where w.status = 'waiting' and ($1::uuid is null or w.id = $1)
+           and w.earliest_date <= $2::date and w.latest_date >= $2::date
+           and (cardinality(w.preferred_days) = 0 or $3::text = any(w.preferred_days))
+           and (w.time_of_day = 'any' or (w.time_of_day = 'morning' and $4::boolean) or (w.time_of_day = 'afternoon' and $5::boolean))
+       ) x ${after}
+       order by x._rank, x.created_at, x.id limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._rank, row._sort_at, row.id])
+  },
+})
+
+/** The slot asked about, in the business's wall-clock time: a date and a [start, end) window, "24:00" meaning midnight after. */
+function slotOf(p: { date?: string; start_time?: string; end_time?: string; start_at?: string; end_at?: string }, timeZone: string, today: string) {
+  if ((p.start_time || p.end_time) && (p.start_at || p.end_at)) {
+    throw validationError([{ field: p.start_at ? 'start_at' : 'end_at', message: 'give the window as start_time/end_time or as start_at/end_at, not both' }])
+  }
+  let date = p.date ?? today
+  let start = p.start_time ?? '00:00'
+  let end = p.end_time ?? '24:00'
+  if (p.start_at || p.end_at) {
+    const startAt = p.start_at ? new Date(p.start_at) : undefined
+    const endAt = p.end_at ? new Date(p.end_at) : undefined
+    const dated = localDate((startAt ?? endAt) as Date, timeZone)
+    if (p.date && p.date !== dated) {
+      throw validationError([{ field: 'date', message: `is ${p.date} but the window falls on ${dated} in the business time zone ${timeZone}` }])
+    }
+    date = dated
+    if (startAt) start = localDate(startAt, timeZone) === date ? localTime(startAt, timeZone) : '00:00'
+    if (endAt) {
+      if (startAt && endAt <= startAt) throw validationError([{ field: 'end_at', message: 'must be after start_at' }])
+      end = localDate(endAt, timeZone) === date ? localTime(endAt, timeZone) : '24:00'
+    }
+  }
+  if (end <= start) throw validationError([{ field: p.end_at ? 'end_at' : 'end_time', message: `must be after the start ${start}` }])
+  return { date, start, end }
+}
+
+/** Where the slot is: a stored address's postal code and city, or the ones given. */
+async function nearOf(tx: Queryable, p: { near_address_id?: string; postal_code?: string; city?: string }) {
+  if (!p.near_address_id) return { postal_code: p.postal_code ?? null, city: p.city ?? null }
+  if (p.postal_code || p.city) {
+    throw validationError([{ field: 'near_address_id', message: 'give near_address_id or postal_code/city, not both' }])
+  }
+  const r = await tx.query<{ postal_code: string; city: string }>('select postal_code, city from addresses where id = $1', [p.near_address_id])
+  if (!r.rows[0]) throw notFound('address', p.near_address_id)
+  return r.rows[0]
+}

@@ -1,0 +1,61 @@
+import { validationError } from './errors.js'
+
+/*
+ * Money: amounts are integer cents in the tenant's currency; tax rates are basis points (825 = 8.25 %).
+ *
+ * The tax rule, applied to every invoice (and only here):
+ *   line price = quantity * unit price
+ *   line tax   = line price * tax rate (bp) / 10000, rounded half up to a whole cent, per line:
+ *                exactly half a cent or more goes up (1050 cents at 5 % = 52.5 -> 53), less goes down (52.49 -> 52)
+ *   subtotal   = the sum of the line prices
+ *   tax        = the sum of the line taxes (never recomputed from the subtotal, so it can differ from
+ *                subtotal * rate by a cent or two when there are many lines)
+ *   total      = subtotal + tax
+ * Prices and rates are never negative, so "half up" and "half away from zero" agree. All arithmetic is on
+ * integers: nothing passes through a fraction of a cent that a float could misround.
+ */
+
+/** The largest amount a cents column holds (PostgreSQL int). */
+export const MAX_CENTS = 2_147_483_647
+
+/** A line as the tax rule sees it. */
+export interface TaxableLine {
+  quantity: number
+  unit_price_cents: number
+  tax_rate_bp: number
+}
+
+/** A line's price and tax, in cents. */
+export interface LineAmounts {
+  price_cents: number
+  tax_cents: number
+}
+
+/** An invoice's amounts: each line's, and the sums. */
+export interface InvoiceTotals {
+  lines: LineAmounts[]
+  subtotal_cents: number
+  tax_cents: number
+  total_cents: number
+}
+
+/** The tax on one line's price: price * rate_bp / 10000, rounded half up to a whole cent. */
+export function lineTaxCents(priceCents: number, taxRateBp: number): number {
+  if (!Number.isSafeInteger(priceCents) || priceCents < 0) throw new RangeError(`price must be whole, non-negative cents, not ${priceCents}`)
+  if (!Number.isInteger(taxRateBp) || taxRateBp < 0 || taxRateBp > 10_000) throw new RangeError(`tax rate must be 0 to 10000 bp, not ${taxRateBp}`)
+  const scaled = priceCents * taxRateBp + 5_000
+  return (scaled - (scaled % 10_000)) / 10_000
+}
+
+/** Every amount of an invoice from its lines: the one place totals are computed. Amounts too large to store are refused. */
+export function invoiceTotals(lines: readonly TaxableLine[], field = 'data.line_items'): InvoiceTotals {
+  const amounts = lines.map((line, i) => {
+    const price = line.quantity * line.unit_price_cents
+    if (price > MAX_CENTS) throw validationError([{ field: `${field}.${i}`, message: `quantity * unit_price_cents is more than ${MAX_CENTS} cents` }])
+    return { price_cents: price, tax_cents: lineTaxCents(price, line.tax_rate_bp) }
+  })
+  const subtotal = amounts.reduce((sum, a) => sum + a.price_cents, 0)
+  const tax = amounts.reduce((sum, a) => sum + a.tax_cents, 0)
+  if (subtotal + tax > MAX_CENTS) throw validationError([{ field, message: `the invoice total is more than ${MAX_CENTS} cents` }])
+  return { lines: amounts, subtotal_cents: subtotal, tax_cents: tax, total_cents: subtotal + tax }
+}

@@ -1,0 +1,89 @@
+import type { FieldIssue } from './errors.js'
+
+/**
+ * Every variable a message template may use, with what it holds when a message is rendered. A value the system does
+ * not know for a message (no appointment, no invoice, a link made only at delivery) renders as empty text.
+ */
+export const TEMPLATE_VARIABLES = {
+  customer_name: "The contact's display name, e.g. Jane Smith",
+  customer_first_name: "The contact's first name (the first word of the display name when none is stored)",
+  business_name: "The business's name from its settings",
+  business_email: "The business's reply-to email address from its settings",
+  appointment_date: "The appointment's date in the business's time zone, e.g. Tuesday, March 3, 2026",
+  appointment_time: "The appointment's start time in the business's time zone, e.g. 9:00 AM",
+  appointment_end_time: "The appointment's end time in the business's time zone, e.g. 11:00 AM",
+  appointment_address: "The service address of the appointment on one line, e.g. 123 Oak St, Huntsville, AL 35801",
+  services: "The appointment's line items as a comma-separated list, e.g. Exterior Window Cleaning, Screen Cleaning",
+  custom_message: 'The custom text written for this one message (empty when none was given)',
+  invoice_number: 'The related invoice number, e.g. INV-2026-0007',
+  amount_due: 'The amount still due on the related invoice with its currency, e.g. $125.00',
+  invoice_due_date: "The related invoice's due date, e.g. March 18, 2026",
+  payment_link: 'A link to pay the related invoice online (made when the message is sent)',
+  payment_instructions: "The business's payment instructions from its settings",
+  confirm_link: 'A link the customer clicks to confirm the appointment (made when the message is sent)',
+  decline_link: 'A link the customer clicks to decline the appointment (made when the message is sent)',
+  change_link: 'A link the customer clicks to ask for a different time (made when the message is sent)',
+  last_service_date: "The date of the contact's last completed appointment, e.g. September 2, 2025",
+  reach_out_months: 'Whole months from the last completed appointment to the send time, e.g. 6',
+} as const
+
+/** The name of a known template variable. */
+export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES
+
+/** Values for rendering; a variable left out renders as empty text. */
+export type TemplateValues = Partial<Record<TemplateVariable, string | number | null>>
+
+/** A placeholder: {{name}}, spaces inside the braces allowed. */
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/g
+
+/** The variable names a text uses, in order of first use. */
+export function variablesIn(text: string): string[] {
+  return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]))]
+}
+
+/** Problems with the placeholders of one field: unknown names (listing the known ones) and unbalanced braces. */
+export function templateIssues(field: string, text: string): FieldIssue[] {
+  const issues: FieldIssue[] = []
+  const unknown = variablesIn(text).filter((name) => !(name in TEMPLATE_VARIABLES))
+  if (unknown.length) {
+    issues.push({ field, message: `unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `{{${n}}}`).join(', ')}; `
+      + `known variables: ${Object.keys(TEMPLATE_VARIABLES).join(', ')}` })
+  }
+  const rest = text.replace(PLACEHOLDER, '')
+  if (rest.includes('{{') || rest.includes('}}')) {
+    issues.push({ field, message: 'has unbalanced braces: write a variable as {{name}}, e.g. {{customer_first_name}}' })
+  }
+  return issues
+}
+
+/**
+ * Fills the {{variables}} of a text with plain values, in one pass: a value is inserted as written and never read
+ * for placeholders again, and nothing in a template is evaluated. A line that held only placeholders which all
+ * rendered empty is dropped (with
+ * the blank line it would leave doubled), so an absent optional value leaves no gap.
+ *
+ * The output is plain text. Escaping it for HTML is the job of the email layer that puts it into HTML.
+ */
+export function renderTemplate(text: string, values: TemplateValues): string {
+  const out: string[] = []
+  let dropped = false
+  for (const line of text.split('\n')) {
+    const rendered = line.replace(PLACEHOLDER, (_, name: string) => valueOf(values, name))
+    const onlyPlaceholders = line.trim() !== '' && line.replace(PLACEHOLDER, '').trim() === ''
+    if (onlyPlaceholders && rendered.trim() === '') {
+      dropped = true
+      continue
+    }
+    // A dropped line between two blank lines would leave a double gap: keep one.
+    if (dropped && rendered.trim() === '' && out.length && out[out.length - 1].trim() === '') continue
+    dropped = false
+    out.push(rendered)
+  }
+  return out.join('\n')
+}
+
+function valueOf(values: TemplateValues, name: string): string {
+  if (!Object.prototype.hasOwnProperty.call(values, name)) return ''
+  const value = values[name as TemplateVariable]
+  return value === null || value === undefined ? '' : String(value)
+}

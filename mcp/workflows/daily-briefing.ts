@@ -1,0 +1,74 @@
+import { z } from 'zod'
+import { performQuery } from '../../core/operations.js'
+import { addDays, dayRange, localDate, localTime } from '../../core/time.js'
+import { defineTool } from '../tool.js'
+
+/** Attributes shown per customer; the rest stay behind crm_query. */
+const MAX_ATTRIBUTES = 4
+
+/** One day at a glance, as terse text lines: the route per technician and what needs attention. */
+export const dailyBriefing = defineTool({
+  name: 'daily_briefing',
+  title: 'Daily briefing',
+  description: 'The day at a glance as compact text lines (times HH:MM in the business time zone): each technician\'s appointments '
+    + '(ticket number, time, customer, address, key customer facts), unconfirmed appointments, leads with reminders due, overdue '
+    + 'invoices, waitlist candidates for the day, pending authorization requests. date: YYYY-MM-DD, default today.',
+  input: { date: z.iso.date().optional().describe('YYYY-MM-DD in the business time zone; default today') },
+  readOnly: true,
+  idempotent: true,
+  async run({ services, principal, requestId }, args) {
+    const q = (type: string, filters: Record<string, unknown> = {}, extra: { include?: string[]; limit?: number } = {}) =>
+      performQuery(services, principal, { type, filters, ...extra, limit: extra.limit ?? 100 }, { requestId }) as Promise<{ items: any[] }>
+    const tz = ((await q('settings')).items[0] as { timezone: string }).timezone
+    const date = args.date ?? localDate(services.now(), tz)
+    const tickets = (await q('tickets', { date }, { include: ['technicians', 'address'] })).items.filter((t) => t.status !== 'cancelled')
+    const facts = await attributesOf(q, [...new Set(tickets.map((t) => String(t.contact_id)))])
+    const lines = [`${date} (${tz})`]
+    const byTech = new Map<string, any[]>()
+    for (const t of tickets) {
+      const names = t.technicians.length ? t.technicians.map((x: any) => x.name) : ['Unassigned']
+      for (const n of names) byTech.set(n, [...(byTech.get(n) ?? []), t])
+    }
+    for (const [tech, list] of byTech) {
+      lines.push(`${tech}:`)
+      for (const t of list) {
+        const a = t.address ? `${t.address.line1}, ${t.address.city}` : 'no address'
+        const f = facts.get(String(t.contact_id))
+        lines.push(` ${localTime(new Date(t.scheduled_start), tz)}-${localTime(new Date(t.scheduled_end), tz)} #${t.number} ${t.contact_name}; ${a}`
+          + `${t.address?.access_notes ? `; ${t.address.access_notes}` : ''}${f ? `; ${f}` : ''}`)
+      }
+    }
+    if (!tickets.length) lines.push('No appointments.')
+    const unconfirmed = tickets.filter((t) => t.status === 'scheduled' && t.confirmation_status !== 'accepted')
+    if (unconfirmed.length) lines.push(`Unconfirmed: ${unconfirmed.map((t) => `#${t.number} (${t.confirmation_status})`).join(', ')}`)
+    const dueBefore = dayRange(addDays(date, 1), tz).start.toISOString()
+    const leads = (await q('leads', { status: 'open', reminder_due_before: dueBefore }, { limit: 20 })).items
+    if (leads.length) lines.push(`Leads due: ${leads.map((l) => `${l.name ?? 'unnamed'} (${l.service_interest ?? l.source ?? 'lead'}${l.urgency === 'high' ? ', urgent' : ''})`).join('; ')}`)
+    const overdue = (await q('invoices', { overdue: 'true' }, { include: ['contact'], limit: 20 })).items
+    if (overdue.length) lines.push(`Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${money(i.amount_due_cents)} due ${i.due_on}`).join('; ')}`)
+    const waiting = (await q('waitlist_candidates', { date }, { limit: 5 })).items
+    if (waiting.length) lines.push(`Waitlist for gaps: ${waiting.map((w) => `${w.contact_name} (${w.service_name ?? 'any'}, ${w.time_of_day})`).join('; ')}`)
+    const pending = (await q('authorization_requests', { status: 'pending' }, { limit: 20 })).items
+    if (pending.length) lines.push(`Pending authorizations: ${pending.length} (crm_query type=authorization_requests status=pending)`)
+    return { date, briefing: lines.join('\n') }
+  },
+})
+
+/** A few facts per contact as "key value" text. */
+async function attributesOf(q: (type: string, filters: Record<string, unknown>, extra?: { limit?: number }) => Promise<{ items: any[] }>,
+  contactIds: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  for (const id of contactIds) {
+    const items = (await q('attributes', { contact_id: id }, { limit: MAX_ATTRIBUTES })).items
+    if (items.length) out.set(id, items.map((a) => `${a.key.replace(/_/g, ' ')} ${valueText(a.value)}`).join(', '))
+  }
+  return out
+}
+
+function valueText(v: unknown): string {
+  return Array.isArray(v) ? v.join('/') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)
+}
+
+function money(cents: number): string {
+  return `$${(cents / 100).toFixed(2)}`
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import { wallClock } from '../../core/domains/tickets/model.js'
+import { AppError, validationError } from '../../core/errors.js'
+import { localDate, localTime, weekdayOf, zonedInstant } from '../../core/time.js'
+import { defineTool } from '../tool.js'
+import { businessZone, readAll, readData, registered, resolveCustomer, runAction } from './find-customer.js'
+import { nearestSlots, scheduleConfirmation } from './schedule-appointment.js'
+
+type Row = Record<string, any>
+
+const date = z.iso.date()
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM (24-hour)')
+
+/** Layer 2: move an appointment to a new time and renew its confirmation email. */
+export const handleRescheduleRequest = defineTool({
+  name: 'handle_reschedule_request',
+  title: 'Reschedule an appointment',
+  description: 'Moves an appointment: the ticket by ticket_id, or by customer words plus date (YYYY-MM-DD, its current day; without date: '
+    + 'the customer\'s upcoming appointments). Several fit: status "choose_ticket" with candidates, nothing moved. The new start new_date '
+    + '(YYYY-MM-DD) new_time (HH:MM), business time zone, keeps the length unless duration_minutes is given; it must be in business hours '
+    + 'and free for the same technicians, else status "unavailable" with the nearest free slots. On success (status "rescheduled") the '
+    + 'audit keeps the old time, pending confirmation/reminder emails of the ticket are cancelled and a new confirmation is scheduled.',
+  input: {
+    ticket_id: z.uuid().optional(),
+    customer: z.string().trim().min(1).max(200).optional().describe('Words to find the customer when ticket_id is unknown'),
+    date: date.optional().describe('Current day of the appointment, YYYY-MM-DD (with customer)'),
+    new_date: date.describe('New day, YYYY-MM-DD'),
+    new_time: hhmm.describe('New start, HH:MM'),
+    duration_minutes: z.number().int().min(5).max(720).optional().describe('New length; default: unchanged'),
+  },
+  readOnly: false,
+  async run(ctx, args) {
+    if (!args.ticket_id && !args.customer) throw validationError([{ field: 'ticket_id', message: 'give ticket_id, or customer (and date)' }])
+    const tz = await businessZone(ctx)
+    let ticket: Row
+    if (args.ticket_id) {
+      ticket = await readData(ctx, 'tickets', {}, { id: args.ticket_id, include: ['technicians'] })
+    } else {
+      const found = await resolveCustomer(ctx, args.customer ?? '')
+      if ('candidates' in found) {
+        return found.candidates.length
+          ? { status: 'choose_customer', candidates: found.candidates, next: 'call again with ticket_id (see find_customer next_ticket_id)' }
+          : { status: 'customer_not_found', next: 'find_customer with other words' }
+      }
+      const today = localDate(ctx.services.now(), tz)
+      const tickets = await readAll(ctx, 'tickets', { contact_id: found.contact.contact_id, status: 'active', ...(args.date ? { date: args.date } : { from: today }) }, ['technicians'])
+      if (tickets.length !== 1) {
+        return tickets.length
+          ? { status: 'choose_ticket', candidates: tickets.slice(0, 10).map((t) => ({ ticket_id: t.id, number: t.number, when: wallClock(new Date(t.scheduled_start), tz), status: t.status })), next: 'call again with ticket_id' }
+          : { status: 'ticket_not_found', customer: found.contact.name, next: `no active appointment ${args.date ? `on ${args.date}` : 'from today on'}; check find_customer` }
+      }
+      ticket = tickets[0]
+    }
+    const start = zonedInstant(args.new_date, args.new_time, tz)
+    const minutes = args.duration_minutes ?? (Date.parse(ticket.scheduled_end) - Date.parse(ticket.scheduled_start)) / 60_000
+    const technicianIds = (ticket.technicians as Row[]).map((t) => String(t.user_id))
+    if (start.getTime() < ctx.services.now().getTime()) throw validationError([{ field: 'new_date', message: `${args.new_date} ${args.new_time} is in the past` }])
+    const unavailable = async (why: string) => ({
+      status: 'unavailable', why, nearest: await nearestSlots(ctx, { date: args.new_date, wanted: start, minutes, technicianIds, tz }),
+      next: 'call again with one of these as new_date and new_time',
+    })
+    if (!(await withinHours(ctx, args.new_date, start, minutes, tz))) return unavailable(`${args.new_date} ${args.new_time} for ${minutes} minutes is outside business hours`)
+    let moved: Row
+    try {
+      const outcome = await runAction(ctx, 'ticket', 'reschedule', { ticket_id: ticket.id, scheduled_start: start.toISOString(), duration_minutes: minutes })
+      if (outcome.queued) return { status: 'pending_authorization', ...(outcome.result as Row) }
+      moved = outcome.result as Row
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'CONFLICT') return unavailable(err.message)
+      throw err
+    }
+    const cancelled: string[] = []
+    if (registered(ctx, { type: 'scheduled_messages' }) && registered(ctx, { action: 'message.cancel' })) {
+      const pending = await readAll(ctx, 'scheduled_messages', { ticket_id: String(ticket.id), status: 'pending' })
+      for (const m of pending.filter((m) => m.kind === 'confirmation' || m.kind === 'reminder')) {
+        const outcome = await runAction(ctx, 'message', 'cancel', { message_id: m.id },
+          `${m.kind} of ticket #${moved.number} names the old time ${wallClock(new Date(ticket.scheduled_start), tz)}; the appointment moved`)
+        if (!outcome.queued) cancelled.push(String(m.id))
+      }
+    }
+    return {
+      status: 'rescheduled',
+      ticket: { id: moved.id, number: moved.number, from: wallClock(new Date(ticket.scheduled_start), tz), to: wallClock(new Date(moved.scheduled_start), tz),
+        until: localTime(new Date(moved.scheduled_end), tz), status: moved.status, confirmation_status: moved.confirmation_status },
+      cancelled_message_ids: cancelled,
+      confirmation: await scheduleConfirmation(ctx, String(ticket.contact_id), String(ticket.id)),
+    }
+  },
+})
+
+/** Whether a visit from start for the given minutes lies inside one opening period of that day. */
+async function withinHours(ctx: Parameters<typeof readData>[0], day: string, start: Date, minutes: number, tz: string): Promise<boolean> {
+  const settings = (await readData(ctx, 'settings')).items[0] as Row
+  const end = new Date(start.getTime() + minutes * 60_000)
+  const periods = (settings.business_hours?.[weekdayOf(day)] ?? []) as Array<[string, string]>
+  return periods.some(([open, close]) => zonedInstant(day, open, tz).getTime() <= start.getTime() && end.getTime() <= zonedInstant(day, close, tz).getTime())
+}

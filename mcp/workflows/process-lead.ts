@@ -1,0 +1,98 @@
+import { z } from 'zod'
+import type { Principal, Services } from '../../core/context.js'
+import { performAction, performQuery } from '../../core/operations.js'
+import { addDays, localDate, weekdayOf, zonedInstant } from '../../core/time.js'
+import type { BusinessHours } from '../../core/domains/settings/model.js'
+import { defineTool } from '../tool.js'
+
+/** What the model is asked to pull out of an inquiry; null where the notes do not say. */
+const leadExtraction = z.strictObject({
+  name: z.string().min(1).max(200).nullable(),
+  phone: z.string().regex(/^[+()\d\s.-]{7,25}$/).nullable(),
+  email: z.email().max(320).nullable(),
+  address: z.string().min(1).max(500).nullable(),
+  service_interest: z.string().min(1).max(500).nullable(),
+  urgency: z.enum(['low', 'normal', 'high']).nullable(),
+  property_details: z.string().min(1).max(2000).nullable(),
+})
+type LeadExtraction = z.infer<typeof leadExtraction>
+
+const SYSTEM = 'You extract a service business\'s sales lead from an inquiry (call notes, email or web form). Return only what the text '
+  + 'states: the person or business name, phone, email, service address ("line1, city, ST 12345" when given), the service wanted, '
+  + 'urgency (high: wants it today or has an emergency; low: no hurry or months away; else normal) and property details (size, '
+  + 'floors, counts, access). Use null for anything not stated; never invent values.'
+
+/** Turns raw inquiry notes into a lead: extracted fields, a matching contact if one exists, and a follow-up reminder. */
+export const processLead = defineTool({
+  name: 'process_lead',
+  title: 'Process a new lead',
+  description: 'Record an inquiry as a lead in one call: extracts name, phone, email, address, service_interest, urgency and '
+    + 'property_details from raw_notes with the configured model, looks for an existing contact with the same email or phone, '
+    + 'creates the lead (raw_notes kept verbatim) and sets reminder_at (high urgency: in 1 hour; low: 2 business days; else next '
+    + 'business day 09:00, business time zone). Returns lead, extraction (ok|failed|off, with why), matched_contacts.',
+  input: {
+    raw_notes: z.string().min(1).max(20_000).describe('The inquiry as received, verbatim'),
+    source: z.string().trim().min(1).max(100).describe('Where it came from, e.g. phone, website, referral'),
+  },
+  readOnly: false,
+  async run({ services, principal, requestId }, args) {
+    const extraction = await extract(services, principal, args.raw_notes)
+    const fields = extraction.status === 'ok' ? extraction.fields : null
+    const settings = await tenantSettings(services, principal, requestId)
+    const reminderAt = followUpAt(services.now(), settings.timezone, settings.business_hours, fields?.urgency ?? null)
+    const data: Record<string, unknown> = { raw_notes: args.raw_notes, source: args.source, reminder_at: reminderAt.toISOString() }
+    for (const [key, value] of Object.entries(fields ?? {})) if (value !== null) data[key] = value
+    const matched = fields ? await matchContacts(services, principal, requestId, fields) : []
+    const outcome = await performAction(services, principal, { domain: 'lead', action: 'create', data }, { requestId })
+    return {
+      lead: outcome.result,
+      extraction: extraction.status === 'ok' ? { status: 'ok' } : extraction,
+      matched_contacts: matched,
+    }
+  },
+})
+
+type Extraction = { status: 'ok'; fields: LeadExtraction } | { status: 'off' | 'failed'; message: string }
+
+async function extract(services: Services, principal: Principal, notes: string): Promise<Extraction> {
+  if (!services.llm) return { status: 'off', message: 'extraction is off (no model configured): the lead has the raw notes only' }
+  const r = await services.llm.extract({ name: 'lead', schema: leadExtraction, system: SYSTEM, text: notes, tenantId: principal.tenantId })
+  if (r.ok) return { status: 'ok', fields: r.value }
+  return { status: 'failed', message: `extraction failed (${r.reason}): ${r.message}; the lead has the raw notes only` }
+}
+
+async function tenantSettings(services: Services, principal: Principal, requestId: string): Promise<{ timezone: string; business_hours: BusinessHours }> {
+  const page = await performQuery(services, principal, { type: 'settings' }, { requestId }) as { items: Array<{ timezone: string; business_hours: BusinessHours }> }
+  return page.items[0]
+}
+
+/** Contacts with the extracted email or phone, each once. */
+async function matchContacts(services: Services, principal: Principal, requestId: string, fields: LeadExtraction) {
+  const found = new Map<string, { id: string; display_name: string; email: string | null; phone: string | null }>()
+  const digits = fields.phone?.replace(/\D/g, '') ?? ''
+  for (const q of [fields.email, digits.length >= 7 ? digits.slice(-10) : null]) {
+    if (!q) continue
+    const page = await performQuery(services, principal, { type: 'contacts', filters: { q }, limit: 5 }, { requestId }) as { items: any[] }
+    for (const c of page.items) {
+      const sameEmail = fields.email && c.email?.toLowerCase() === fields.email.toLowerCase()
+      const samePhone = digits && String(c.phone ?? '').replace(/\D/g, '').endsWith(digits.slice(-10))
+      if (sameEmail || samePhone) found.set(c.id, { id: c.id, display_name: c.display_name, email: c.email, phone: c.phone })
+    }
+  }
+  return [...found.values()]
+}
+
+/** When to call back: soon for urgent leads, else 09:00 on a coming business day in the business's zone. */
+export function followUpAt(now: Date, timeZone: string, hours: BusinessHours, urgency: 'low' | 'normal' | 'high' | null): Date {
+  if (urgency === 'high') return new Date(now.getTime() + 60 * 60 * 1000)
+  let wanted = urgency === 'low' ? 2 : 1
+  let date = localDate(now, timeZone)
+  const open = Object.values(hours ?? {}).some((h) => h.length)
+  for (let i = 0; i < 14; i++) {
+    date = addDays(date, 1)
+    const day = weekdayOf(date)
+    const isBusinessDay = open ? (hours[day]?.length ?? 0) > 0 : day !== 'sat' && day !== 'sun'
+    if (isBusinessDay && --wanted === 0) break
+  }
+  return zonedInstant(date, '09:00', timeZone)
+}

@@ -1,0 +1,178 @@
+import { z } from 'zod'
+import { AppError, validationError } from '../../core/errors.js'
+import { addDays, localDate, localTime, zonedInstant } from '../../core/time.js'
+import { defineTool, type ToolContext } from '../tool.js'
+import { businessZone, readAll, readData, registered, resolveCustomer, runAction } from './find-customer.js'
+
+type Row = Record<string, any>
+
+const date = z.iso.date()
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM (24-hour)')
+
+/** A free start for one technician, as the availability data type lists it. */
+export interface FreeSlot {
+  technician_id: string
+  technician: string
+  start: string
+  date: string
+  time: string
+}
+
+/** Free starts for a job of the given length from one date to another (business zone), each technician's in order, earliest first. */
+export async function freeSlotsOf(ctx: ToolContext, p: { from: string; to: string; minutes: number; technicianId?: string }): Promise<FreeSlot[]> {
+  const team = await readAll(ctx, 'availability', { from: p.from, to: p.to, duration_minutes: p.minutes, technician_id: p.technicianId, step_minutes: 15 })
+  const slots: FreeSlot[] = []
+  for (const t of team) {
+    for (const s of t.slots as Row[]) {
+      slots.push({ technician_id: t.technician_id, technician: t.name, start: s.start, date: s.local_start.slice(0, 10), time: s.local_start.slice(11, 16) })
+    }
+  }
+  return slots.sort((a, b) => a.start.localeCompare(b.start))
+}
+
+/** The free starts nearest to a wanted instant within three days either side (never before today), one per start time. */
+export async function nearestSlots(ctx: ToolContext, p: { date: string; wanted: Date; minutes: number; technicianIds: string[]; tz: string }): Promise<Row[]> {
+  const today = localDate(ctx.services.now(), p.tz)
+  const from = addDays(p.date, -3) < today ? today : addDays(p.date, -3)
+  const to = addDays(p.date, 3) < from ? from : addDays(p.date, 3)
+  let slots: FreeSlot[]
+  if (p.technicianIds.length) {
+    // A job with several technicians needs a start free for all of them.
+    const each = await Promise.all(p.technicianIds.map((id) => freeSlotsOf(ctx, { from, to, minutes: p.minutes, technicianId: id })))
+    slots = each[0].filter((s) => each.every((list) => list.some((o) => o.start === s.start)))
+  } else {
+    slots = await freeSlotsOf(ctx, { from, to, minutes: p.minutes })
+  }
+  const seen = new Set<string>()
+  return slots
+    .sort((a, b) => Math.abs(Date.parse(a.start) - p.wanted.getTime()) - Math.abs(Date.parse(b.start) - p.wanted.getTime()) || a.start.localeCompare(b.start))
+    .filter((s) => !seen.has(s.start) && seen.add(s.start))
+    .slice(0, 5)
+    .sort((a, b) => a.start.localeCompare(b.start))
+    .map((s) => (p.technicianIds.length ? { date: s.date, time: s.time } : { date: s.date, time: s.time, technician_id: s.technician_id, technician: s.technician }))
+}
+
+/** A catalog service from its id or its name; ambiguous names come back as candidates. */
+async function resolveService(ctx: ToolContext, wanted: { service_id?: string; name?: string }, index: number): Promise<Row | { candidates: Row[]; field: string }> {
+  if (wanted.service_id) return readData(ctx, 'services', {}, { id: wanted.service_id })
+  const name = wanted.name ?? ''
+  const page = await readData(ctx, 'services', { q: name }, { limit: 10 })
+  const items = page.items as Row[]
+  const exact = items.filter((s) => s.name.toLowerCase() === name.trim().toLowerCase())
+  if (exact.length === 1) return exact[0]
+  if (items.length === 1) return items[0]
+  if (!items.length) {
+    throw new AppError('NOT_FOUND', `services.${index}.name: no service named like "${name}"; read the catalog with crm_query type=services`,
+      { field: `services.${index}.name`, entity: 'service' })
+  }
+  return { field: `services.${index}.name`, candidates: items.map((s) => ({ service_id: s.id, name: s.name, price_cents: s.price_cents })) }
+}
+
+/** Layer 2: book a customer for services at a free time, and queue the confirmation email. */
+export const scheduleAppointment = defineTool({
+  name: 'schedule_appointment',
+  title: 'Schedule an appointment',
+  description: 'Books a job: customer (contact_id, or customer words; several matches return status "choose_customer" with candidates and '
+    + 'book nothing), services (service_id or name, quantity), a date (YYYY-MM-DD, business time zone) or a window date..to, an exact time '
+    + '(HH:MM) or a range after/before (HH:MM). Address: address_id, else the customer\'s first address. Technician: technician_id, else the '
+    + 'first one free. Length: the services\' default durations (or duration_minutes). Books the earliest free start that fits, creates the '
+    + 'ticket with its line items and schedules a confirmation email. status "booked" returns ticket and confirmation; "unavailable" returns '
+    + 'the nearest free slots (date, time) to choose from.',
+  input: {
+    contact_id: z.uuid().optional().describe('The customer; or give customer'),
+    customer: z.string().trim().min(1).max(200).optional().describe('Words to find the customer: name, phone, email, street'),
+    services: z.array(z.strictObject({
+      service_id: z.uuid().optional(),
+      name: z.string().trim().min(1).max(200).optional().describe('Service name, typos tolerated'),
+      quantity: z.number().int().min(1).max(10_000).optional().describe('Default 1; per_unit services: number of units'),
+    })).min(1).max(20),
+    date: date.describe('Preferred day, YYYY-MM-DD, business time zone'),
+    to: date.optional().describe('Last acceptable day (inclusive) for a window; default: date only'),
+    time: hhmm.optional().describe('Exact start HH:MM; without it the earliest free start is taken'),
+    after: hhmm.optional().describe('Earliest acceptable start HH:MM'),
+    before: hhmm.optional().describe('Latest acceptable end HH:MM'),
+    duration_minutes: z.number().int().min(5).max(720).optional().describe('Length of the visit; default: the services\' durations, else 60'),
+    address_id: z.uuid().optional(),
+    technician_id: z.uuid().optional(),
+    notes: z.string().trim().min(1).max(5000).optional().describe('Job notes for the technician'),
+  },
+  readOnly: false,
+  async run(ctx, args) {
+    if (!args.contact_id && !args.customer) throw validationError([{ field: 'contact_id', message: 'give contact_id or customer' }])
+    for (const [i, s] of args.services.entries()) {
+      if (!s.service_id && !s.name) throw validationError([{ field: `services.${i}`, message: 'give service_id or name' }])
+    }
+    let contactId = args.contact_id
+    let contactName: string
+    if (contactId) {
+      contactName = (await readData(ctx, 'contacts', {}, { id: contactId })).display_name
+    } else {
+      const found = await resolveCustomer(ctx, args.customer ?? '')
+      if ('candidates' in found) {
+        return found.candidates.length
+          ? { status: 'choose_customer', candidates: found.candidates, next: 'call again with contact_id' }
+          : { status: 'customer_not_found', next: 'find_customer with other words, or create the contact first' }
+      }
+      contactId = found.contact.contact_id
+      contactName = found.contact.name
+    }
+    const services: Row[] = []
+    for (const [i, s] of args.services.entries()) {
+      const found = await resolveService(ctx, s, i)
+      if ('candidates' in found) return { status: 'choose_service', field: found.field, candidates: found.candidates, next: 'call again with service_id' }
+      services.push(found)
+    }
+    const lineMinutes = args.services.reduce((sum, s, i) => sum + Number(services[i].default_duration_minutes ?? 0) * (s.quantity ?? 1), 0)
+    const minutes = args.duration_minutes ?? (lineMinutes || 60)
+    const addressId = args.address_id ?? (await readData(ctx, 'addresses', { contact_id: contactId }, { limit: 1 })).items[0]?.id
+    const tz = await businessZone(ctx)
+    const last = args.to ?? args.date
+    if (last < args.date) throw validationError([{ field: 'to', message: `is before date ${args.date}` }])
+    const wanted = args.time ? zonedInstant(args.date, args.time, tz) : null
+    const fits = (s: FreeSlot) => (wanted ? Date.parse(s.start) === wanted.getTime()
+      : (!args.after || s.time >= args.after) && (!args.before || endTime(s, minutes, tz) <= args.before))
+    const slot = (await freeSlotsOf(ctx, { from: args.date, to: last, minutes, technicianId: args.technician_id })).find(fits)
+    if (!slot) {
+      const around = wanted ?? zonedInstant(args.date, args.after ?? '00:00', tz)
+      return { status: 'unavailable', wanted: `${args.date}${args.to ? `..${args.to}` : ''} ${args.time ?? `${args.after ?? ''}-${args.before ?? ''}`}`.trim(),
+        nearest: await nearestSlots(ctx, { date: args.date, wanted: around, minutes, technicianIds: args.technician_id ? [args.technician_id] : [], tz }),
+        next: 'call again with one of these date and time values' }
+    }
+    const created = await runAction(ctx, 'ticket', 'create', {
+      contact_id: contactId, ...(addressId ? { address_id: addressId } : {}), scheduled_start: slot.start, duration_minutes: minutes,
+      technician_ids: [slot.technician_id], line_items: args.services.map((s, i) => ({ service_id: services[i].id, ...(s.quantity ? { quantity: s.quantity } : {}) })),
+      ...(args.notes ? { notes: args.notes } : {}),
+    })
+    if (created.queued) return { status: 'pending_authorization', ...(created.result as Row) }
+    const ticket = created.result as Row
+    return {
+      status: 'booked',
+      ticket: {
+        id: ticket.id, number: ticket.number, customer: contactName, date: slot.date, time: slot.time, duration_minutes: minutes,
+        technician: slot.technician, address_id: ticket.address_id, total_cents: ticket.totals?.total_cents,
+        line_items: (ticket.line_items as Row[]).map((l) => `${l.quantity} x ${l.description} ${l.unit_price_cents}`),
+      },
+      confirmation: await scheduleConfirmation(ctx, contactId, String(ticket.id)),
+    }
+  },
+})
+
+/** Queues the confirmation email of a ticket five minutes from now (time to correct a mistake); says why when it could not. */
+export async function scheduleConfirmation(ctx: ToolContext, contactId: string, ticketId: string): Promise<Row> {
+  if (!registered(ctx, { action: 'message.schedule' })) return { scheduled: false, reason: 'messages are not available' }
+  const sendAt = new Date(ctx.services.now().getTime() + 5 * 60_000).toISOString()
+  try {
+    const outcome = await runAction(ctx, 'message', 'schedule', { contact_id: contactId, kind: 'confirmation', ticket_id: ticketId, send_at: sendAt })
+    const message = outcome.result as Row
+    return outcome.queued ? { scheduled: false, ...message } : { scheduled: true, message_id: message.id, send_at: message.send_at }
+  } catch (err) {
+    // The ticket is already booked; the model can retry the email alone.
+    return { scheduled: false, reason: err instanceof Error ? err.message : String(err) }
+  }
+}
+
+/** The wall-clock end of a slot, HH:MM. */
+function endTime(s: FreeSlot, minutes: number, tz: string): string {
+  const end = new Date(Date.parse(s.start) + minutes * 60_000)
+  return localDate(end, tz) === s.date ? localTime(end, tz) : '24:00'
+}

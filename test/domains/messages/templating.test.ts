@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
+import { MESSAGE_KINDS } from '../../../core/domains/messages/model.js'
+import { renderTemplate, TEMPLATE_VARIABLES, templateIssues, variablesIn } from '../../../core/templating.js'
+
+describe('template rendering', () => {
+  it('fills known variables, with spaces inside the braces allowed', () => {
+    expect(renderTemplate('Hi {{customer_first_name}}, see you {{ appointment_date }}.', { customer_first_name: 'Jane', appointment_date: 'Tuesday' }))
+      .toBe('Hi Jane, see you Tuesday.')
+  })
+
+  it('renders a missing or null value as empty text', () => {
+    expect(renderTemplate('Due: {{amount_due}}!', {})).toBe('Due: !')
+    expect(renderTemplate('Due: {{amount_due}}!', { amount_due: null })).toBe('Due: !')
+  })
+
+  it('drops a line that held only placeholders which all rendered empty, without leaving a double gap', () => {
+    const text = 'Hi {{customer_first_name}},\n\n{{custom_message}}\n\nThanks\nLink: {{confirm_link}}'
+    expect(renderTemplate(text, { customer_first_name: 'Al' })).toBe('Hi Al,\n\nThanks\nLink: ')
+    expect(renderTemplate(text, { customer_first_name: 'Al', custom_message: 'Bring ladders' })).toBe('Hi Al,\n\nBring ladders\n\nThanks\nLink: ')
+  })
+
+  it('never evaluates anything: a value that looks like a placeholder or code is inserted as written', () => {
+    const values = { customer_name: '{{business_name}} ${process.exit()} <b>&', business_name: 'Sparkle' }
+    expect(renderTemplate('{{customer_name}} / {{business_name}}', values)).toBe('{{business_name}} ${process.exit()} <b>& / Sparkle')
+  })
+
+  it('lists the variables a text uses, once each', () => {
+    expect(variablesIn('{{a}} {{ b }} {{a}}')).toEqual(['a', 'b'])
+  })
+
+  it('names unknown variables and lists the known ones', () => {
+    const issues = templateIssues('data.body', 'Hi {{customer_nme}} {{price}} {{customer_name}}')
+    expect(issues).toHaveLength(1)
+    expect(issues[0].field).toBe('data.body')
+    expect(issues[0].message).toContain('{{customer_nme}}, {{price}}')
+    expect(issues[0].message).toContain('customer_first_name')
+    expect(issues[0].message).not.toContain('{{customer_name}}')
+  })
+
+  it('refuses unbalanced braces', () => {
+    expect(templateIssues('data.subject', 'Hi {{customer_name')).toEqual([expect.objectContaining({ field: 'data.subject' })])
+    expect(templateIssues('data.subject', 'Hi customer_name}}')).toHaveLength(1)
+    expect(templateIssues('data.subject', 'Hi {{customer_name}}')).toEqual([])
+  })
+
+  it('has a default template for every kind that uses only known variables', () => {
+    for (const kind of MESSAGE_KINDS) {
+      const t = DEFAULT_TEMPLATES[kind]
+      expect(templateIssues('subject', t.subject), kind).toEqual([])
+      expect(templateIssues('body', t.body), kind).toEqual([])
+      for (const name of variablesIn(t.subject + t.body)) expect(Object.keys(TEMPLATE_VARIABLES)).toContain(name)
+    }
+    expect(variablesIn(DEFAULT_TEMPLATES.confirmation.body)).toEqual(expect.arrayContaining(['confirm_link', 'decline_link', 'change_link']))
+    expect(variablesIn(DEFAULT_TEMPLATES.invoice.body)).toEqual(expect.arrayContaining(['invoice_number', 'amount_due', 'payment_link']))
+  })
+})

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { startTestApp, type TestApp } from '../../helpers/app.js'
+import { engines } from '../../helpers/databases.js'
+import { auditActions, countRows, expectFields, insertUser, signedIn } from '../tickets/fixtures.js'
+
+const why = 'The owner hired a new technician and asked me to add her'
+
+describe.each(engines)('the team (%s)', (engine) => {
+  let app: TestApp
+  beforeAll(async () => { app = await startTestApp(engine) })
+  afterAll(() => app.close())
+
+  it('adds a technician who can then sign in, lists and renames them, and audits both with the reasoning', async () => {
+    const added = expectData(await app.action('user', 'add', { email: 'dana@sparkle.test', name: 'Dana Diaz' }, { reasoning: why }))
+    expect(added).toMatchObject({ email: 'dana@sparkle.test', name: 'Dana Diaz', role: 'technician' })
+    const list = expectData(await app.query({ type: 'users', role: 'technician' }))
+    expect(list.items.map((u: any) => u.email)).toEqual(['dana@sparkle.test'])
+    const renamed = expectData(await app.action('user', 'update', { user_id: added.id, name: 'Dana Diaz-Reyes', role: 'owner' }))
+    expect(renamed).toMatchObject({ name: 'Dana Diaz-Reyes', role: 'owner' })
+    expect(await auditActions(app, 'users', added.id)).toEqual(['create', 'update'])
+    const trail = expectData(await app.query({ type: 'users', id: added.id, include: 'audit_trail' })).audit_trail
+    expect(trail[0].reasoning).toBe(why)
+    expect(trail[1].changes.role).toEqual({ old: 'technician', new: 'owner' })
+    const asked = await fetch(`${app.url}/auth/magic-link`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'dana@sparkle.test' }) })
+    expect(asked.status).toBe(200)
+    expect(app.email.sent.map((m) => m.to)).toContain('dana@sparkle.test')
+  })
+
+  it('an agent must say why it adds someone', async () => {
+    const before = await countRows(app, 'users')
+    const res = await app.action('user', 'add', { email: 'eve@sparkle.test', name: 'Eve' })
+    expectError(res, 422, 'REASONING_REQUIRED')
+    expect(await countRows(app, 'users')).toBe(before)
+  })
+
+  it('refuses bad input and a second person with the same address, naming the field', async () => {
+    const before = await countRows(app, 'users')
+    expectFields(await app.action('user', 'add', { email: 'not-an-address', name: '', role: 'boss' }, { reasoning: why }),
+      ['data.email', 'data.name', 'data.role'])
+    const dup = await app.action('user', 'add', { email: 'OWNER@sparkle.test', name: 'Copy' }, { reasoning: why })
+    expectError(dup, 409, 'CONFLICT')
+    expect(dup.body.error.message).toContain(app.tenant.owner_user_id)
+    expect(await countRows(app, 'users')).toBe(before)
+    expectError(await app.action('user', 'update', { user_id: '00000000-0000-4000-8000-000000000000', name: 'X' }), 404, 'NOT_FOUND')
+  })
+
+  it('keeps at least one owner', async () => {
+    const owners = expectData(await app.query({ type: 'users', role: 'owner' })).items
+    for (const o of owners.filter((u: any) => u.id !== app.tenant.owner_user_id)) {
+      expectData(await app.action('user', 'update', { user_id: o.id, role: 'technician' }))
+    }
+    const last = await app.action('user', 'update', { user_id: app.tenant.owner_user_id, role: 'technician' })
+    expectError(last, 409, 'CONFLICT')
+    expect(last.body.error.message).toMatch(/only owner/)
+    expect(expectData(await app.query({ type: 'users', id: app.tenant.owner_user_id })).role).toBe('owner')
+  })
+
+  it('is for owners: a technician cannot add or promote people', async () => {
+    const techId = await insertUser(app, 'tom@sparkle.test', 'technician', 'Tom')
+    const tech = await signedIn(app, techId)
+    expectError(await tech.action('user', 'add', { email: 'friend@sparkle.test', name: 'Friend' }), 403, 'FORBIDDEN')
+    expectError(await tech.action('user', 'update', { user_id: techId, role: 'owner' }), 403, 'FORBIDDEN')
+    expect(expectData(await tech.query({ type: 'users', id: techId })).role).toBe('technician')
+  })
+})

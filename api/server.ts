@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import { issueMagicLinkFor } from '../core/auth/magic-links.js'
 import type { Config } from '../core/config.js'
 import type { Services } from '../core/context.js'
+import { loadDemo, type DemoCounts } from '../core/demo/load-demo.js'
 import { bootstrapFirstTenant } from '../core/tenants.js'
 import { createApp } from './app.js'
 
@@ -9,7 +10,7 @@ import { createApp } from './app.js'
 export interface RunningServer {
   server: Server
   url: string
-  firstStart: { tenantId: string; signInUrl: string; agentToken: string } | null
+  firstStart: { tenantId: string; signInUrl: string; agentToken: string; demo: DemoCounts | null } | null
   close(): Promise<void>
 }
 
@@ -21,6 +22,8 @@ export async function startServer(services: Services): Promise<RunningServer> {
     owner_email: process.env.CRM_OWNER_EMAIL ?? 'owner@example.com',
     timezone: process.env.CRM_TIMEZONE ?? 'America/Chicago',
   })
+  // CRM_DEMO=1 fills the first business with the demo window-cleaning company, so there is something to open on day one.
+  const demo = created && process.env.CRM_DEMO === '1' ? await loadDemo(services, created.tenant_id) : null
   const app = createApp(services)
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s))
@@ -32,7 +35,7 @@ export async function startServer(services: Services): Promise<RunningServer> {
   let firstStart: RunningServer['firstStart'] = null
   if (created) {
     const link = await issueMagicLinkFor(db, created.tenant_id, created.owner_user_id)
-    firstStart = { tenantId: created.tenant_id, signInUrl: `${baseUrl(config, url)}/auth/verify?token=${link.token}`, agentToken: created.agent_token }
+    firstStart = { tenantId: created.tenant_id, signInUrl: `${baseUrl(config, url)}/auth/verify?token=${link.token}`, agentToken: created.agent_token, demo }
   }
   return {
     server,
@@ -64,6 +67,7 @@ export function banner(services: Services, running: RunningServer): string {
     lines.push('', 'First start: a business was created. These are shown once:',
       `  owner sign-in link (valid 15 minutes): ${running.firstStart.signInUrl}`,
       `  agent token: ${running.firstStart.agentToken}`,
+      ...(running.firstStart.demo ? [`  demo data loaded: ${running.firstStart.demo.customers} customers, ${running.firstStart.demo.tickets} tickets`] : []),
       '  (later sign-ins: open the URL above and ask for a link; new tokens: npx crm token create)')
   }
   return lines.join('\n')

@@ -2,10 +2,11 @@ import { unreachableReason } from './postgres-server.js'
 import { loadBenchSettings, type BenchSettings, type Scenario } from './scenario.js'
 import { contactCreate } from './scenarios/contact-create.js'
 import { mcpSize } from './scenarios/mcp-size.js'
+import { briefingSize } from './scenarios/briefing-size.js'
 import { formatTable } from './table.js'
 
 /** Every scenario `npm run bench` runs, in order. */
-const scenarios: Scenario[] = [mcpSize, contactCreate]
+const scenarios: Scenario[] = [mcpSize, briefingSize, contactCreate]
 
 /** `npm run bench`: runs each scenario and prints one table; a scenario that cannot set up makes the exit code 1. */
 async function main(): Promise<number> {

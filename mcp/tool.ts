@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { Principal, Services } from '../core/context.js'
 
 /** What a tool call knows: the product's services, who is calling, and the request id for the audit. */
@@ -28,3 +28,19 @@ export interface ToolDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
 export function defineTool<S extends z.ZodRawShape>(def: ToolDefinition<S>): ToolDefinition<S> {
   return def
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/
+
+// Tool arguments are checked with refinements and published with a named format only: zod would otherwise put a
+// regex of up to 250 characters beside every id and date, and models read every byte of tools/list.
+
+/** A UUID argument. */
+export const uuidArg = () => z.string().refine((v) => UUID.test(v), 'expected a UUID').meta({ format: 'uuid' })
+
+/** A calendar date argument, YYYY-MM-DD. */
+export const dateArg = () => z.string().refine((v) => DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'expected a date YYYY-MM-DD').meta({ format: 'date' })
+
+/** A wall-clock time argument, HH:MM (24-hour). */
+export const timeArg = () => z.string().refine((v) => TIME.test(v), 'expected a time HH:MM (24-hour)').meta({ format: 'HH:MM' })

@@ -1,12 +1,13 @@
 import { setLogLevel } from '../log.js'
 import { UsageError, type Command } from './command.js'
+import { demoCommand } from './demo.js'
 import { mcpCommand } from './mcp.js'
 import { migrateCommand } from './migrate.js'
 import { tenantCreate } from './tenant.js'
 import { tokenCreate, tokenList, tokenRevoke } from './token.js'
 
 /** Every operator command; the usage text and the dispatch both come from this list. */
-export const COMMANDS: Command[] = [tenantCreate, tokenCreate, tokenList, tokenRevoke, migrateCommand, mcpCommand]
+export const COMMANDS: Command[] = [tenantCreate, tokenCreate, tokenList, tokenRevoke, migrateCommand, mcpCommand, demoCommand]
 
 /** The help text listing every command. */
 export function usage(): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { performQuery } from '../../core/operations.js'
 import { addDays, dayRange, localDate, localTime } from '../../core/time.js'
-import { defineTool } from '../tool.js'
+import { dateArg, defineTool } from '../tool.js'
 
 /** Attributes shown per customer; the rest stay behind crm_query. */
 const MAX_ATTRIBUTES = 4
@@ -13,7 +13,7 @@ export const dailyBriefing = defineTool({
   description: 'The day at a glance as compact text lines (times HH:MM in the business time zone): each technician\'s appointments '
     + '(ticket number, time, customer, address, key customer facts), unconfirmed appointments, leads with reminders due, overdue '
     + 'invoices, waitlist candidates for the day, pending authorization requests. date: YYYY-MM-DD, default today.',
-  input: { date: z.iso.date().optional().describe('YYYY-MM-DD in the business time zone; default today') },
+  input: { date: dateArg().optional().describe('YYYY-MM-DD in the business time zone; default today') },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {

@@ -2,14 +2,14 @@ import { z } from 'zod'
 import { wallClock } from '../../core/domains/tickets/model.js'
 import { AppError, validationError } from '../../core/errors.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../core/time.js'
-import { defineTool } from '../tool.js'
+import { dateArg, defineTool, timeArg, uuidArg } from '../tool.js'
 import { businessZone, readAll, readData, registered, resolveCustomer, runAction } from './find-customer.js'
 import { nearestSlots, scheduleConfirmation } from './schedule-appointment.js'
 
 type Row = Record<string, any>
 
-const date = z.iso.date()
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM (24-hour)')
+const date = dateArg()
+const hhmm = timeArg()
 
 /** Layer 2: move an appointment to a new time and renew its confirmation email. */
 export const handleRescheduleRequest = defineTool({
@@ -21,7 +21,7 @@ export const handleRescheduleRequest = defineTool({
     + 'and free for the same technicians, else status "unavailable" with the nearest free slots. On success (status "rescheduled") the '
     + 'audit keeps the old time, pending confirmation/reminder emails of the ticket are cancelled and a new confirmation is scheduled.',
   input: {
-    ticket_id: z.uuid().optional(),
+    ticket_id: uuidArg().optional(),
     customer: z.string().trim().min(1).max(200).optional().describe('Words to find the customer when ticket_id is unknown'),
     date: date.optional().describe('Current day of the appointment, YYYY-MM-DD (with customer)'),
     new_date: date.describe('New day, YYYY-MM-DD'),

@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import { AppError, validationError } from '../../core/errors.js'
 import { addDays, localDate, localTime, zonedInstant } from '../../core/time.js'
-import { defineTool, type ToolContext } from '../tool.js'
+import { dateArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
 import { businessZone, readAll, readData, registered, resolveCustomer, runAction } from './find-customer.js'
 
 type Row = Record<string, any>
 
-const date = z.iso.date()
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM (24-hour)')
+const date = dateArg()
+const hhmm = timeArg()
 
 /** A free start for one technician, as the availability data type lists it. */
 export interface FreeSlot {
@@ -79,10 +79,10 @@ export const scheduleAppointment = defineTool({
     + 'ticket with its line items and schedules a confirmation email. status "booked" returns ticket and confirmation; "unavailable" returns '
     + 'the nearest free slots (date, time) to choose from.',
   input: {
-    contact_id: z.uuid().optional().describe('The customer; or give customer'),
+    contact_id: uuidArg().optional().describe('The customer; or give customer'),
     customer: z.string().trim().min(1).max(200).optional().describe('Words to find the customer: name, phone, email, street'),
     services: z.array(z.strictObject({
-      service_id: z.uuid().optional(),
+      service_id: uuidArg().optional(),
       name: z.string().trim().min(1).max(200).optional().describe('Service name, typos tolerated'),
       quantity: z.number().int().min(1).max(10_000).optional().describe('Default 1; per_unit services: number of units'),
     })).min(1).max(20),
@@ -92,8 +92,8 @@ export const scheduleAppointment = defineTool({
     after: hhmm.optional().describe('Earliest acceptable start HH:MM'),
     before: hhmm.optional().describe('Latest acceptable end HH:MM'),
     duration_minutes: z.number().int().min(5).max(720).optional().describe('Length of the visit; default: the services\' durations, else 60'),
-    address_id: z.uuid().optional(),
-    technician_id: z.uuid().optional(),
+    address_id: uuidArg().optional(),
+    technician_id: uuidArg().optional(),
     notes: z.string().trim().min(1).max(5000).optional().describe('Job notes for the technician'),
   },
   readOnly: false,

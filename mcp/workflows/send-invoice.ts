@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AppError, validationError } from '../../core/errors.js'
 import { performAction, performQuery } from '../../core/operations.js'
-import { defineTool } from '../tool.js'
+import { defineTool, uuidArg } from '../tool.js'
 
 /** Lead time of the invoice email; the message must be scheduled in the future, so "now" is a few seconds ahead. */
 const SEND_DELAY_MS = 5_000
@@ -14,8 +14,8 @@ export const sendInvoice = defineTool({
     + 'none yet) or invoice_id, not both. soft_limit: reasoning is required and recorded in the audit. A void or paid invoice is '
     + 'refused. Returns invoice (number, total_cents, amount_due_cents, due_on), created (true when made now), message (id, send_at).',
   input: {
-    ticket_id: z.uuid().optional().describe('The appointment to bill'),
-    invoice_id: z.uuid().optional().describe('An existing invoice'),
+    ticket_id: uuidArg().optional().describe('The appointment to bill'),
+    invoice_id: uuidArg().optional().describe('An existing invoice'),
     reasoning: z.string().trim().min(1).max(2000).describe('Why this invoice is being sent now; required'),
   },
   readOnly: false,

@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { demoCommand } from '../../core/cli/demo.js'
+import { tenantCreate } from '../../core/cli/tenant.js'
+
+describe('crm demo (embedded database)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-demo-'))
+  const saved = { dataDir: process.env.CRM_DATA_DIR, url: process.env.DATABASE_URL }
+  process.env.CRM_DATA_DIR = dir
+  delete process.env.DATABASE_URL
+  afterAll(() => {
+    if (saved.dataDir === undefined) delete process.env.CRM_DATA_DIR
+    else process.env.CRM_DATA_DIR = saved.dataDir
+    if (saved.url !== undefined) process.env.DATABASE_URL = saved.url
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('loads a new business, prints the counts, and refuses a second load', async () => {
+    const created = JSON.parse(await tenantCreate.run(['--name', 'Demo Windows', '--owner-email', 'owner@demo.test', '--json']))
+    const counts = JSON.parse(await demoCommand.run(['--tenant', created.tenant_id, '--json']))
+    expect(counts).toMatchObject({ customers: 200, services: 4, technicians: 2 })
+    await expect(demoCommand.run(['--tenant', created.tenant_id])).rejects.toThrow(/already has contacts/)
+  }, 600_000)
+
+  it('names the option when the tenant id is not a UUID', async () => {
+    await expect(demoCommand.run(['--tenant', 'abc'])).rejects.toMatchObject({ details: { issues: [{ field: '--tenant' }] } })
+  })
+})

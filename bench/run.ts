@@ -3,10 +3,12 @@ import { loadBenchSettings, type BenchSettings, type Scenario } from './scenario
 import { contactCreate } from './scenarios/contact-create.js'
 import { mcpSize } from './scenarios/mcp-size.js'
 import { briefingSize } from './scenarios/briefing-size.js'
+import { searchPglite, searchPostgres } from './scenarios/search.js'
+import { ticketCreate } from './scenarios/ticket-create.js'
 import { formatTable } from './table.js'
 
 /** Every scenario `npm run bench` runs, in order. */
-const scenarios: Scenario[] = [mcpSize, briefingSize, contactCreate]
+const scenarios: Scenario[] = [mcpSize, briefingSize, contactCreate, ticketCreate, searchPostgres, searchPglite]
 
 /** `npm run bench`: runs each scenario and prints one table; a scenario that cannot set up makes the exit code 1. */
 async function main(): Promise<number> {

@@ -58,7 +58,7 @@ function createBody(unique: string) {
 const ESSENTIAL = ['select set_config', 'insert into contacts', 'insert into audit_log']
 
 /** What the app sent to the database for one contact.create, and the essential statements of its action transaction. */
-interface RecordedRequest {
+export interface RecordedRequest {
   units: RecordedUnit[]
   essential: RecordedStatement[]
 }
@@ -91,7 +91,7 @@ async function recordOneRequest(config: Config, db: Database, token: string): Pr
 }
 
 /** A load that can run in several slices, and how to let go of what it holds. */
-interface Load {
+export interface Load {
   op(label: string): (n: number) => Promise<void>
   close(): Promise<void>
 }
@@ -100,7 +100,7 @@ interface Load {
  * Runs both loads in slices app, baseline, baseline, app (each half of the seconds) after a warm-up of each:
  * on a shared machine the background load drifts, and interleaving gives both sides the same conditions.
  */
-async function measureBoth(app: Load, baseline: Load, settings: BenchSettings): Promise<{ app: LoadResult; baseline: LoadResult }> {
+export async function measureBoth(app: Load, baseline: Load, settings: BenchSettings): Promise<{ app: LoadResult; baseline: LoadResult }> {
   try {
     await closedLoop(settings.concurrency, WARM_UP_SECONDS, app.op('warmup'))
     await closedLoop(settings.concurrency, WARM_UP_SECONDS, baseline.op('warmup'))
@@ -154,7 +154,8 @@ function baselineLoad(scratch: ScratchDatabase, statements: RecordedStatement[])
   }
 }
 
-function report(app: LoadResult, baseline: LoadResult, recorded: RecordedRequest, settings: BenchSettings): BenchRow[] {
+/** The table rows of an app-versus-baseline comparison, with the targets beside the figures. */
+export function report(app: LoadResult, baseline: LoadResult, recorded: RecordedRequest, settings: BenchSettings): BenchRow[] {
   const appRps = throughput(app)
   const baseRps = throughput(baseline)
   const ratio = baseRps > 0 ? appRps / baseRps : NaN
@@ -180,7 +181,8 @@ function report(app: LoadResult, baseline: LoadResult, recorded: RecordedRequest
   return rows
 }
 
-function describeUnits(units: RecordedUnit[]): string {
+/** The statements of recorded transactions in short words, for the note column. */
+export function describeUnits(units: RecordedUnit[]): string {
   return units.map((u) => {
     const names = u.statements.map((s) => statementName(s.text))
     return u.transaction ? ['begin', ...names, 'commit'].join(', ') : names.join(', ')
@@ -191,27 +193,31 @@ function ms(v: number): string {
   return Number.isNaN(v) ? 'n/a' : v.toFixed(2)
 }
 
-async function expectOk(r: { status: number; json: unknown }): Promise<void> {
+/** Stops setup when a request did not succeed, quoting the answer. */
+export async function expectOk(r: { status: number; json: unknown }): Promise<void> {
   if (r.status === 200) return
   const error = (r.json as { error?: { code?: string; message?: string } } | null)?.error
   throw new Error(`HTTP ${r.status} ${error?.code ?? ''} ${error?.message ?? ''}`.trim())
 }
 
-function listen(app: ReturnType<typeof createApp>): Promise<Server> {
+/** Serves the app on an ephemeral loopback port. */
+export function listen(app: ReturnType<typeof createApp>): Promise<Server> {
   return new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
     s.once('error', reject)
   })
 }
 
-function closeServer(server: Server): Promise<void> {
+/** Stops the server and its open connections. */
+export function closeServer(server: Server): Promise<void> {
   return new Promise<void>((resolve) => {
     server.close(() => resolve())
     server.closeAllConnections()
   })
 }
 
-async function cleanUp(server: Server | undefined, db: Database | undefined, scratch: ScratchDatabase): Promise<void> {
+/** Releases what a scenario set up: server, database pool and scratch database. */
+export async function cleanUp(server: Server | undefined, db: Database | undefined, scratch: ScratchDatabase): Promise<void> {
   if (server) await closeServer(server)
   await db?.close().catch(() => {})
   await scratch.drop().catch((err: Error) => process.stderr.write(`warning: could not drop the scratch database: ${err.message}\n`))

@@ -4,6 +4,7 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { assertContact } from '../contacts/model.js'
 import { ADDRESS_COLUMNS, lockAddress } from './model.js'
+import { setClause } from '../../sql.js'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 
@@ -71,13 +72,7 @@ export const updateAddress = defineAction({
   async run(ctx, input) {
     const before = await lockAddress(ctx.db, input.address_id)
     const { address_id, ...fields } = input
-    const sets: string[] = []
-    const values: unknown[] = []
-    for (const [column, value] of Object.entries(fields)) {
-      if (value === undefined) continue
-      values.push(value)
-      sets.push(`${column} = $${values.length}`)
-    }
+    const { sets, values } = setClause(fields)
     if (!sets.length) return before
     values.push(address_id)
     const r = await ctx.db.query(`update addresses set ${sets.join(', ')} where id = $${values.length} returning ${ADDRESS_COLUMNS}`, values)

@@ -4,6 +4,7 @@ import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { assertLeadTransition, LEAD_COLUMNS, lockLead, parseUsAddress, phoneKey, phoneKeySql, type LeadStatus, type ParsedAddress } from './model.js'
+import { setClause } from '../../sql.js'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 const phone = z.string().trim().regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number such as (256) 555-0142')
@@ -66,13 +67,7 @@ export const updateLead = defineAction({
   async run(ctx, input) {
     const before = await lockLead(ctx.db, input.lead_id)
     const { lead_id, ...changes } = input
-    const sets: string[] = []
-    const values: unknown[] = []
-    for (const [column, value] of Object.entries(changes)) {
-      if (value === undefined) continue
-      values.push(value)
-      sets.push(`${column} = $${values.length}`)
-    }
+    const { sets, values } = setClause(changes)
     if (!sets.length) return before
     values.push(lead_id)
     const r = await ctx.db.query(`update leads set ${sets.join(', ')} where id = $${values.length} returning ${LEAD_COLUMNS}`, values)

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { assertNameFree, checkPricing, lockService, SERVICE_COLUMNS, serviceUsage, type Service } from './model.js'
+import { setClause } from '../../sql.js'
 
 const cents = z.number().int().min(0).max(100_000_000)
 
@@ -66,13 +67,7 @@ export const updateService = defineAction({
     const merged = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as Service
     checkPricing(merged)
     if (changes.name !== undefined && before.status === 'active') await assertNameFree(ctx.db, changes.name, service_id)
-    const sets: string[] = []
-    const values: unknown[] = []
-    for (const [column, value] of Object.entries(changes)) {
-      if (value === undefined) continue
-      values.push(value)
-      sets.push(`${column} = $${values.length}`)
-    }
+    const { sets, values } = setClause(changes)
     if (!sets.length) return before
     values.push(service_id)
     const r = await ctx.db.query(`update services set ${sets.join(', ')} where id = $${values.length} returning ${SERVICE_COLUMNS}`, values)

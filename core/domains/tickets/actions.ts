@@ -10,6 +10,7 @@ import {
   type TicketRow,
 } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
+import { setClause } from '../../sql.js'
 
 /** How long a visit is booked for when nothing says otherwise. */
 const DEFAULT_VISIT_MINUTES = 60
@@ -97,13 +98,7 @@ export const updateTicket = defineAction({
     if (input.status !== undefined && input.status !== ticket.status) assertTransition(ticket, input.status)
     const before = await ticketDetail(ctx.db, ticket.id, settings)
     const { ticket_id, ...changes } = input
-    const sets: string[] = []
-    const values: unknown[] = []
-    for (const [column, value] of Object.entries(changes)) {
-      if (value === undefined) continue
-      values.push(value)
-      sets.push(`${column} = $${values.length}`)
-    }
+    const { sets, values } = setClause(changes)
     if (!sets.length) return before
     values.push(ticket_id)
     await ctx.db.query(`update tickets set ${sets.join(', ')} where id = $${values.length}`, values)

@@ -5,6 +5,7 @@ import { defineAction } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertActive, audited, LINE_ITEM_COLUMNS, lockTicket, ticketDetail, type LineItemRow, type TicketRow } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
+import { setClause } from '../../sql.js'
 
 /** Adds one line of work or goods to a ticket, priced by its service's rule. */
 export const addLineItem = defineAction({
@@ -59,13 +60,7 @@ export const updateLineItem = defineAction({
     const settings = await loadTenantSettings(ctx.db)
     const before = await ticketDetail(ctx.db, ticket.id, settings)
     const { line_item_id, ...changes } = input
-    const sets: string[] = []
-    const values: unknown[] = []
-    for (const [column, value] of Object.entries(changes)) {
-      if (value === undefined) continue
-      values.push(value)
-      sets.push(`${column} = $${values.length}`)
-    }
+    const { sets, values } = setClause(changes)
     if (!sets.length) return before
     values.push(line_item_id)
     await ctx.db.query(`update ticket_line_items set ${sets.join(', ')} where id = $${values.length}`, values)

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { assertEmailFree, lockUser, USER_COLUMNS } from './model.js'
+import { setClause } from '../../sql.js'
 
 const role = z.enum(['technician', 'owner'])
 
@@ -54,13 +55,7 @@ export const updateUser = defineAction({
       }
     }
     const changes = { name: input.name, role: input.role }
-    const sets: string[] = []
-    const values: unknown[] = []
-    for (const [column, value] of Object.entries(changes)) {
-      if (value === undefined) continue
-      values.push(value)
-      sets.push(`${column} = $${values.length}`)
-    }
+    const { sets, values } = setClause(changes)
     if (!sets.length) return before
     values.push(input.user_id)
     const r = await ctx.db.query(`update users set ${sets.join(', ')} where id = $${values.length} returning ${USER_COLUMNS}`, values)

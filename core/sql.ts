@@ -1,0 +1,18 @@
+/** A column name as written in the code (snake_case), never text from a caller. */
+const COLUMN = /^[a-z_][a-z0-9_]*$/
+
+/**
+ * The `column = $n` parts of an UPDATE for every field that is not undefined, numbered from $1, and their values.
+ * Keys come from strict zod schemas, so they are known column names; anything else is refused loudly.
+ */
+export function setClause(fields: Record<string, unknown>): { sets: string[]; values: unknown[] } {
+  const sets: string[] = []
+  const values: unknown[] = []
+  for (const [column, value] of Object.entries(fields)) {
+    if (value === undefined) continue
+    if (!COLUMN.test(column)) throw new Error(`Not a column name: ${column}`)
+    values.push(value)
+    sets.push(`${column} = $${values.length}`)
+  }
+  return { sets, values }
+}

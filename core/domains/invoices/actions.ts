@@ -4,6 +4,7 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { auditView, insertInvoice, invoiceConflict, loadInvoice, resolveLines, todayOf, writeLines } from './model.js'
+import { setClause } from '../../sql.js'
 
 const lineItem = z.strictObject({
   service_id: z.uuid().optional().describe('A catalog service; description and unit price default to its name and price'),
@@ -106,13 +107,7 @@ export const updateInvoice = defineAction({
     if (input.line_items) {
       await writeLines(ctx.db, ctx.tenantId, input.invoice_id, await resolveLines(ctx.db, input.line_items, settings.default_tax_rate_bp))
     }
-    const sets: string[] = []
-    const values: unknown[] = []
-    for (const column of ['due_on', 'terms', 'notes'] as const) {
-      if (input[column] === undefined) continue
-      values.push(input[column])
-      sets.push(`${column} = $${values.length}`)
-    }
+    const { sets, values } = setClause({ due_on: input.due_on, terms: input.terms, notes: input.notes })
     if (sets.length) {
       values.push(input.invoice_id)
       await ctx.db.query(`update invoices set ${sets.join(', ')} where id = $${values.length}`, values)

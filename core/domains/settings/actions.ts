@@ -3,6 +3,7 @@ import { validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { isTimeZone } from '../../tenants.js'
 import { SETTINGS_COLUMNS } from './model.js'
+import { setClause } from '../../sql.js'
 
 /** A wall-clock time of day, 00:00 to 23:59. */
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59')
@@ -43,15 +44,10 @@ export const updateSettings = defineAction({
       checkHours(hours)
       columns.business_hours = JSON.stringify({ ...(before.business_hours as object), ...hours })
     }
-    const sets: string[] = []
-    const values: unknown[] = [ctx.tenantId]
-    for (const [column, value] of Object.entries(columns)) {
-      if (value === undefined) continue
-      values.push(value)
-      sets.push(`${column} = $${values.length}`)
-    }
+    const { sets, values } = setClause(columns)
     if (!sets.length) return before
-    const r = await ctx.db.query(`update tenants set ${sets.join(', ')} where id = $1 returning ${SETTINGS_COLUMNS}`, values)
+    values.push(ctx.tenantId)
+    const r = await ctx.db.query(`update tenants set ${sets.join(', ')} where id = $${values.length} returning ${SETTINGS_COLUMNS}`, values)
     await ctx.audit({ entityType: 'tenant', entityId: ctx.tenantId, action: 'update', before, after: r.rows[0] })
     return r.rows[0]
   },

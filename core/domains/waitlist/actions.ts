@@ -5,6 +5,7 @@ import { noteText } from '../../sanitize.js'
 import { localDate, WEEKDAYS } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertOpen, checkEntry, duplicateEntry, findOpenDuplicate, lockEntry, WAITLIST_COLUMNS } from './model.js'
+import { setClause } from '../../sql.js'
 
 const date = z.iso.date()
 const days = z.array(z.enum(WEEKDAYS)).max(7)
@@ -87,13 +88,7 @@ export const updateWaitlistEntry = defineAction({
       const existing = await findOpenDuplicate(ctx.db, String(before.contact_id), changes.service_id, waitlist_entry_id)
       if (existing) throw duplicateEntry(existing)
     }
-    const sets: string[] = []
-    const values: unknown[] = []
-    for (const [column, value] of Object.entries(changes)) {
-      if (value === undefined) continue
-      values.push(column === 'preferred_days' ? [...new Set(value as string[])] : value)
-      sets.push(`${column} = $${values.length}`)
-    }
+    const { sets, values } = setClause({ ...changes, preferred_days: changes.preferred_days && [...new Set(changes.preferred_days)] })
     if (!sets.length) return before
     values.push(waitlist_entry_id)
     const r = await ctx.db.query(`update waitlist_entries set ${sets.join(', ')} where id = $${values.length} returning ${WAITLIST_COLUMNS}`, values)

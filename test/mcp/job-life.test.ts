@@ -39,8 +39,8 @@ describe.each(engines)('a typical job through MCP, as far as the product goes (%
     await act('attribute', 'set', { contact_id: jane.id, key: 'pet', value: 'dog Biscuit, keep gate closed', source: 'manual' })
 
     const day = nextWednesday()
-    const booked = await call('schedule_appointment', { customer: 'Jane Smith', services: [{ name: 'Window Cleaning' }], date: day, time: '09:00' })
-    expect(booked.ticket).toBeTruthy()
+    const booked = await call('schedule_appointment', { contact_id: jane.id, services: [{ name: 'Window Cleaning' }], date: day, time: '09:00' })
+    expect(booked.ticket, JSON.stringify(booked)).toBeTruthy()
     const ticketId = booked.ticket.id ?? booked.ticket.ticket_id
     expect(booked.confirmation).toBeTruthy()
 

@@ -2,6 +2,8 @@ import * as authorizationActions from '../../authorization-queue/actions.js'
 import * as authorizationQueries from '../../authorization-queue/queries.js'
 import { createRegistry, type Registry } from '../registry.js'
 import * as auditQueries from './audit/queries.js'
+import * as closeoutActions from './closeouts/actions.js'
+import * as closeoutQueries from './closeouts/queries.js'
 import * as addressActions from './addresses/actions.js'
 import * as addressQueries from './addresses/queries.js'
 import * as attributeActions from './attributes/actions.js'
@@ -27,6 +29,7 @@ import * as settingsQueries from './settings/queries.js'
 import * as ticketActions from './tickets/actions.js'
 import * as ticketAvailability from './tickets/availability.js'
 import * as ticketClockActions from './tickets/clock-actions.js'
+import * as ticketCloseActions from './tickets/close.js'
 import * as ticketLineItemActions from './tickets/line-item-actions.js'
 import * as ticketQueries from './tickets/queries.js'
 import * as userActions from './users/actions.js'
@@ -39,7 +42,8 @@ const DOMAIN_MODULES = [contactActions, contactLinkActions, contactQueries, addr
   attributeActions, attributeQueries, noteActions, noteQueries, auditQueries, authorizationActions, authorizationQueries,
   leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
-  ticketActions, ticketLineItemActions, ticketClockActions, ticketQueries, ticketAvailability,
+  ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability,
+  closeoutActions, closeoutQueries,
   templateActions, messageActions, messageQueries, searchQueries]
 
 /** The product's registry of actions and data types. */

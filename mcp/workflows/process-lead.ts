@@ -4,6 +4,7 @@ import { performAction, performQuery } from '../../core/operations.js'
 import { addDays, localDate, weekdayOf, zonedInstant } from '../../core/time.js'
 import type { BusinessHours } from '../../core/domains/settings/model.js'
 import { defineTool } from '../tool.js'
+import { recordLlmUsage } from '../../core/clients/llm-usage.js'
 
 /** What the model is asked to pull out of an inquiry; null where the notes do not say. */
 const leadExtraction = z.strictObject({
@@ -57,6 +58,7 @@ type Extraction = { status: 'ok'; fields: LeadExtraction } | { status: 'off' | '
 async function extract(services: Services, principal: Principal, notes: string): Promise<Extraction> {
   if (!services.llm) return { status: 'off', message: 'extraction is off (no model configured): the lead has the raw notes only' }
   const r = await services.llm.extract({ name: 'lead', schema: leadExtraction, system: SYSTEM, text: notes, tenantId: principal.tenantId })
+  await recordLlmUsage(services.db, principal.tenantId, 'lead_extraction', services.llm.model, r)
   if (r.ok) return { status: 'ok', fields: r.value }
   return { status: 'failed', message: `extraction failed (${r.reason}): ${r.message}; the lead has the raw notes only` }
 }

@@ -1,0 +1,157 @@
+import type { OperationContext } from '../../context.js'
+import type { Queryable } from '../../db/types.js'
+import { AppError, notFound } from '../../errors.js'
+import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
+import type { ConfirmedLine } from '../tickets/close-lines.js'
+import type { CloseTicketInput } from '../tickets/close.js'
+import { ticketTotals } from '../tickets/model.js'
+
+/** The close-out's steps, in the order the technician must take them. */
+export const STEPS = ['work', 'notes', 'next', 'confirm', 'complete', 'payment'] as const
+/** One step of the close-out. */
+export type Step = (typeof STEPS)[number]
+
+/** How the model's reading of the notes went; never an empty success. */
+export type ExtractionStatus = 'pending' | 'ok' | 'failed' | 'off' | 'empty'
+
+/** A fact the model read from the notes. */
+export interface ExtractedAttribute {
+  key: string
+  value: string
+  confidence: number
+}
+
+/** What the technician decided about one fact: keep as read, keep with an edit, drop. */
+export interface AttributeDecision {
+  key: string
+  value: string
+  origin: 'extracted' | 'manual'
+  decision: 'keep' | 'edit' | 'drop'
+  confidence?: number
+}
+
+/** The technician's answers so far, as stored in closeouts.state. */
+export interface CloseoutState {
+  work: { duration_minutes: number; line_items: ConfirmedLine[]; final_price_confirmed: boolean; is_price_estimated: boolean }
+  notes?: string
+  no_notes?: boolean
+  next_service?: CloseTicketInput['next_service']
+  extraction?: { status: ExtractionStatus; message: string; for_notes: string; attributes: ExtractedAttribute[] }
+  attributes?: AttributeDecision[]
+}
+
+/** A closeouts row. */
+export interface CloseoutRow {
+  ticket_id: string
+  started_by: string | null
+  state: CloseoutState
+  steps_done: Step[]
+  completed_at: Date | null
+  result: Record<string, unknown> | null
+  payment_choice: string | null
+  skip_reason: string | null
+  payment_note: string | null
+  invoice_id: string | null
+  finished_at: Date | null
+  created_at: Date
+  updated_at: Date
+}
+
+const COLUMNS = `ticket_id, started_by, state, steps_done, completed_at, result, payment_choice, skip_reason, payment_note, invoice_id,
+  finished_at, created_at, updated_at`
+
+/** The close-out of a ticket, locked for update when asked; NOT_FOUND when none was started. */
+export async function loadCloseout(tx: Queryable, ticketId: string, lock = false): Promise<CloseoutRow> {
+  const r = await tx.query<CloseoutRow>(`select ${COLUMNS} from closeouts where ticket_id = $1 ${lock ? 'for update' : ''}`, [ticketId])
+  if (!r.rows[0]) {
+    throw new AppError('NOT_FOUND', `Ticket ${ticketId} has no close-out in progress; start one with closeout.start`,
+      { entity: 'closeout', id: ticketId })
+  }
+  return r.rows[0]
+}
+
+/** Stores the answers and the steps done. */
+export async function saveCloseout(tx: Queryable, ticketId: string, state: CloseoutState, stepsDone: readonly Step[]): Promise<void> {
+  await tx.query('update closeouts set state = $2, steps_done = $3 where ticket_id = $1', [ticketId, JSON.stringify(state), [...stepsDone]])
+}
+
+/** The first step not yet done, or 'done'. */
+export function nextStep(stepsDone: readonly string[]): Step | 'done' {
+  return STEPS.find((s) => !stepsDone.includes(s)) ?? 'done'
+}
+
+/** Refuses a step whose earlier steps are missing, and any change to the answers once the ticket is completed. */
+export function assertStepOpen(row: CloseoutRow, step: Step): void {
+  if (row.completed_at && STEPS.indexOf(step) <= STEPS.indexOf('complete')) {
+    throw new AppError('IMMUTABLE', `This ticket was completed at ${new Date(row.completed_at).toISOString()}; its close-out can no longer change`,
+      { ticket_id: row.ticket_id, next_step: nextStep(row.steps_done) })
+  }
+  const missing = STEPS.slice(0, STEPS.indexOf(step)).find((s) => !row.steps_done.includes(s))
+  if (missing) {
+    throw new AppError('CONFLICT', `Step "${missing}" of the close-out comes first; it is not done yet`,
+      { ticket_id: row.ticket_id, step, missing_step: missing })
+  }
+}
+
+/**
+ * The steps done after answering one: the step itself (when done), and the confirmation is to be seen again
+ * whenever an earlier answer changed, since the summary it froze is no longer true.
+ */
+export function stepsAfterSaving(stepsDone: readonly Step[], step: Step, done = true): Step[] {
+  const kept = stepsDone.filter((s) => s !== step && s !== 'confirm')
+  return done ? [...kept, step] : kept
+}
+
+/** Who may work on a ticket's close-out: the technicians on it, and owners. */
+export async function assertMayWorkOn(ctx: OperationContext, ticketId: string): Promise<void> {
+  if (ctx.actor.type !== 'user' || ctx.actor.role !== 'technician') return
+  const r = await ctx.db.query('select 1 from ticket_technicians where ticket_id = $1 and user_id = $2', [ticketId, ctx.actor.id])
+  if (!r.rows[0]) {
+    const t = await ctx.db.query<{ number: number }>('select number from tickets where id = $1', [ticketId])
+    if (!t.rows[0]) throw notFound('ticket', ticketId)
+    throw new AppError('FORBIDDEN', `Ticket #${t.rows[0].number} is not assigned to you`, { ticket_id: ticketId })
+  }
+}
+
+/** The close-out as the pages and the API show it: answers, steps, and the ticket it is about. */
+export async function closeoutView(tx: Queryable, row: CloseoutRow, settings?: TenantSettings): Promise<Record<string, unknown>> {
+  const s = settings ?? await loadTenantSettings(tx)
+  const t = await tx.query<Record<string, unknown>>(
+    `select t.id, t.number, t.status, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
+            t.is_price_estimated, t.closed_at,
+            (select extract(epoch from (max(coalesce(tt.clock_out_at, now())) - min(tt.clock_in_at))) / 60
+               from ticket_technicians tt where tt.ticket_id = t.id and tt.clock_in_at is not null) as clocked_minutes
+     from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id where t.id = $1`, [row.ticket_id])
+  const ticket = t.rows[0]
+  const { clocked_minutes, ...ticketFields } = ticket
+  const invoice = row.invoice_id
+    ? (await tx.query('select id, number, status, total_cents, amount_due_cents, currency from invoices where id = $1', [row.invoice_id])).rows[0] ?? null
+    : null
+  const state = row.state
+  return {
+    // A close-out is known by its ticket's id.
+    id: row.ticket_id,
+    ticket_id: row.ticket_id,
+    ticket: ticketFields,
+    steps_done: STEPS.filter((step) => row.steps_done.includes(step)),
+    next_step: nextStep(row.steps_done),
+    work: {
+      ...state.work,
+      clocked_minutes: clocked_minutes === null ? null : Math.round(Number(clocked_minutes)),
+      totals: ticketTotals(state.work.line_items, s),
+    },
+    notes: state.notes ?? null,
+    no_notes: state.no_notes ?? false,
+    next_service: state.next_service ?? null,
+    extraction: state.extraction ? { status: state.extraction.status, message: state.extraction.message, attributes: state.extraction.attributes } : null,
+    attributes: state.attributes ?? null,
+    completed_at: row.completed_at,
+    result: row.result,
+    payment: row.finished_at
+      ? { choice: row.payment_choice, skip_reason: row.skip_reason, note: row.payment_note, invoice, decided_at: row.finished_at }
+      : null,
+    started_by: row.started_by,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }
+}

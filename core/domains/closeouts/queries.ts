@@ -1,0 +1,18 @@
+import { z } from 'zod'
+import { defineQuery } from '../../registry.js'
+import { assertMayWorkOn, closeoutView, loadCloseout } from './model.js'
+
+/** A ticket's close-out: the technician's answers so far and the step they are on. */
+export const closeoutsQuery = defineQuery({
+  type: 'closeouts',
+  description: 'The close-out of one ticket, by id = the ticket id: steps_done, next_step (work | notes | next | confirm | complete | '
+    + 'payment | done), the work (duration, line items, totals), notes, next_service, what was read from the notes (extraction: '
+    + 'status ok | pending | failed | off | empty, message, attributes), the attribute decisions, and after completion its result '
+    + '(next ticket, reach-out message, attributes) and payment decision.',
+  params: z.object({}),
+  async run(ctx, req) {
+    if (!req.id) return { items: [], next_cursor: null }
+    await assertMayWorkOn(ctx, req.id)
+    return { items: [await closeoutView(ctx.db, await loadCloseout(ctx.db, req.id))], next_cursor: null }
+  },
+})

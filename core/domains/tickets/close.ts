@@ -1,0 +1,174 @@
+import { z } from 'zod'
+import type { OperationContext } from '../../context.js'
+import { AppError, validationError } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { noteJson, noteText } from '../../sanitize.js'
+import { addMonths, localDate, zonedInstant } from '../../time.js'
+import { ATTRIBUTE_KEY } from '../attributes/model.js'
+import { setAttribute } from '../attributes/actions.js'
+import { scheduleMessage } from '../messages/actions.js'
+import { addNote } from '../notes/actions.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { createTicket } from './actions.js'
+import { closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
+import { assertActive, auditSnapshot, instantInput, instantOf, lockTicket, ticketDetail, type TicketRow } from './model.js'
+
+/** Local time of day a "reach out in X months" message goes out. */
+const REACH_OUT_TIME = '10:00'
+
+/** What happens after this visit: the next one booked now, nothing, or a message in some months. */
+export const nextServiceInput = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('schedule'),
+    scheduled_start: instantInput.describe('Start of the next visit, ISO 8601; without an offset: business time zone'),
+    duration_minutes: z.number().int().min(5).max(1440).optional().describe('Default: as long as this visit was booked for'),
+  }),
+  z.strictObject({ kind: z.literal('none') }),
+  z.strictObject({ kind: z.literal('reach_out'), months: z.number().int().min(1).max(36).describe('Whole months from today') }),
+]).describe('schedule: book the next visit now (same customer, address, technicians and services); none: no follow-up; '
+  + 'reach_out: email the customer in that many months (a reach_out message)')
+
+/** A fact about the customer confirmed at close-out. */
+export const closeAttributeInput = z.strictObject({
+  key: z.string().trim().regex(ATTRIBUTE_KEY, 'expected snake_case starting with a letter, e.g. pet_name'),
+  value: noteJson().describe('Any JSON value except null'),
+  confidence: z.number().min(0).max(1).optional().describe('How sure the extraction was, 0 to 1'),
+})
+
+/** The whole close-out of a ticket as one payload. */
+export const closeTicketInput = z.strictObject({
+  ticket_id: z.uuid(),
+  duration_minutes: z.number().int().min(0).max(1440).describe('Time actually spent on site, in minutes'),
+  line_items: z.array(closeLineInput).min(1).max(50)
+    .describe('The work as done: every line the ticket keeps (existing ones by line_item_id, new ones without); lines left out are removed'),
+  final_price_confirmed: z.boolean().optional().describe('Required true when the ticket\'s price was an estimate'),
+  notes: noteText(5000, { allowEmpty: true }).describe('What the technician saw; "" for none'),
+  next_service: nextServiceInput,
+  attributes: z.array(closeAttributeInput).max(40).default([]).describe('Facts to keep on the customer, e.g. {key: "pet_name", value: "Biscuit"}'),
+})
+
+/** The close-out payload after validation. */
+export type CloseTicketInput = z.output<typeof closeTicketInput>
+
+/** What closing a ticket made. */
+export interface CloseResult {
+  ticket: Record<string, unknown>
+  note_id: string | null
+  next_ticket: { id: string; number: number; scheduled_start: Date; scheduled_end: Date } | null
+  reach_out: { message_id: string; send_at: Date } | null
+  attributes: Array<{ id: string; key: string; value: unknown }>
+}
+
+/** Closes a ticket with the technician's confirmed work, notes, next step and customer facts. */
+export const closeTicket = defineAction({
+  domain: 'ticket',
+  name: 'close',
+  description: 'Complete a ticket in one call; afterwards it never changes again. Gives the time spent, the work as done (line_items '
+    + 'replace the ticket\'s lines: existing ones by line_item_id, new ones priced like ticket.add_line_item), final_price_confirmed '
+    + '(required true for an estimated ticket), notes ("" for none; kept as a note on the ticket), next_service (schedule | none | '
+    + 'reach_out in N months) and customer facts (attributes, stored on the contact with source ticket_closeout). Technicians still '
+    + 'clocked in are clocked out. Returns the closed ticket, the next ticket or reach-out message, and the attributes.',
+  permission: 'requires_authorization',
+  keywords: ['complete ticket', 'finish job', 'close out', 'job done'],
+  input: closeTicketInput,
+  describeCall: async (ctx, input) => {
+    const t = await ctx.db.query<{ number: number; display_name: string }>(
+      'select t.number, c.display_name from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id where t.id = $1',
+      [input.ticket_id])
+    const next = input.next_service.kind === 'schedule' ? `next visit ${input.next_service.scheduled_start}`
+      : input.next_service.kind === 'reach_out' ? `reach out in ${input.next_service.months} months` : 'no follow-up'
+    return `Complete ticket #${t.rows[0]?.number ?? '?'} for ${t.rows[0]?.display_name ?? 'unknown customer'}: `
+      + `${input.line_items.length} line item(s), ${input.duration_minutes} min, ${next}`
+  },
+  async run(ctx, input) {
+    return closeTicketWith(ctx, input)
+  },
+})
+
+/** The close itself, shared by ticket.close and the technician's close-out: one transaction, everything or nothing. */
+export async function closeTicketWith(ctx: OperationContext, input: CloseTicketInput): Promise<CloseResult> {
+  const ticket = await lockTicket(ctx.db, input.ticket_id)
+  assertActive(ticket, 'be completed')
+  const settings = await loadTenantSettings(ctx.db)
+  const before = await ticketDetail(ctx.db, ticket.id, settings)
+  assertMayClose(ctx, ticket, before)
+  const estimated = Boolean(before.is_price_estimated)
+  if (estimated && input.final_price_confirmed !== true) {
+    throw validationError([{ field: 'data.final_price_confirmed', message: `must be true: ticket #${ticket.number} was booked with an estimated price, `
+      + 'so the final price has to be confirmed' }])
+  }
+  const lines = await confirmLines(ctx.db, ticket.id, input.line_items, 'data.line_items')
+  if (input.next_service.kind === 'schedule') {
+    // Checked before anything is written, so a bad time is a clear error and not a half-closed ticket.
+    if (instantOf(input.next_service.scheduled_start, settings.timezone) <= ctx.services.now()) {
+      throw validationError([{ field: 'data.next_service.scheduled_start', message: `must be in the future (now is ${ctx.services.now().toISOString()})` }])
+    }
+  }
+  const now = ctx.services.now()
+  await ctx.db.query(`update ticket_technicians set clock_out_at = greatest($2::timestamptz, clock_in_at)
+    where ticket_id = $1 and clock_in_at is not null and clock_out_at is null`, [ticket.id, now])
+  await writeConfirmedLines(ctx.db, ctx.tenantId, ticket.id, lines)
+  const note = input.notes.trim() ? await addNote.run(ctx, addNote.input.parse({ ticket_id: ticket.id, content: input.notes })) : null
+  const attributes = []
+  for (const a of input.attributes) {
+    if (a.value === null) throw validationError([{ field: 'data.attributes', message: `${a.key}: value must not be null` }])
+    const saved = await setAttribute.run(ctx, setAttribute.input.parse({ contact_id: ticket.contact_id, key: a.key, value: a.value,
+      source: 'ticket_closeout', confidence: a.confidence, confirmed: ctx.actor.type === 'user', ticket_id: ticket.id }))
+    attributes.push({ id: String(saved.id), key: a.key, value: saved.value })
+  }
+  await ctx.db.query(`update tickets set status = 'completed', closed_at = $2, duration_minutes = $3, is_price_estimated = false
+    where id = $1`, [ticket.id, now, input.duration_minutes])
+  const after = await ticketDetail(ctx.db, ticket.id, settings)
+  await ctx.audit({ entityType: 'ticket', entityId: ticket.id, action: 'close',
+    before: auditSnapshot(before), after: { ...auditSnapshot(after), final_price_confirmed: estimated ? true : undefined } })
+  const next = input.next_service.kind === 'schedule' ? await bookNext(ctx, ticket, before, lines, input.next_service) : null
+  const reachOut = input.next_service.kind === 'reach_out'
+    ? await scheduleReachOut(ctx, ticket, zonedInstant(addMonths(localDate(now, settings.timezone), input.next_service.months), REACH_OUT_TIME, settings.timezone))
+    : null
+  return { ticket: after, note_id: note ? String(note.id) : null, next_ticket: next, reach_out: reachOut, attributes }
+}
+
+/** A technician closes only a ticket they work on; owners and agents (through the owner's consent) close any. */
+function assertMayClose(ctx: OperationContext, ticket: TicketRow, detail: Record<string, unknown>): void {
+  if (ctx.actor.type !== 'user' || ctx.actor.role !== 'technician') return
+  const techs = detail.technicians as Array<{ user_id: string }>
+  if (!techs.some((t) => t.user_id === ctx.actor.id)) {
+    throw new AppError('FORBIDDEN', `Ticket #${ticket.number} is not assigned to you; ask the owner to assign it or to close it`, { ticket_id: ticket.id })
+  }
+}
+
+/** Books the next visit like this one: same customer, address, technicians and work, at the chosen time. */
+async function bookNext(ctx: OperationContext, ticket: TicketRow, before: Record<string, unknown>, lines: ConfirmedLine[],
+  next: Extract<CloseTicketInput['next_service'], { kind: 'schedule' }>): Promise<CloseResult['next_ticket']> {
+  const booked = (new Date(ticket.scheduled_end).getTime() - new Date(ticket.scheduled_start).getTime()) / 60_000
+  const address = ticket.address_id
+    ? (await ctx.db.query('select 1 from addresses where id = $1 and archived_at is null', [ticket.address_id])).rows[0] : undefined
+  const active = await ctx.db.query<{ id: string }>(`select id from services where id = any($1::uuid[]) and status = 'active'`,
+    [lines.flatMap((l) => (l.service_id ? [l.service_id] : []))])
+  const bookable = new Set(active.rows.map((r) => r.id))
+  const created = await createTicket.run(ctx, createTicket.input.parse({
+    contact_id: ticket.contact_id,
+    address_id: address ? ticket.address_id : undefined,
+    scheduled_start: next.scheduled_start,
+    duration_minutes: next.duration_minutes ?? Math.min(1440, Math.max(5, booked)),
+    technician_ids: (before.technicians as Array<{ user_id: string }>).map((t) => t.user_id),
+    line_items: lines.filter((l) => !l.service_id || bookable.has(l.service_id)).map((l) => ({
+      ...(l.service_id ? { service_id: l.service_id } : { description: l.description }),
+      quantity: l.quantity,
+      ...(l.price_editable ? { unit_price_cents: l.unit_price_cents } : {}),
+      taxable: l.taxable,
+    })),
+  }))
+  const t = created as Record<string, unknown>
+  await ctx.db.query('update tickets set previous_ticket_id = $2 where id = $1', [t.id, ticket.id])
+  return { id: String(t.id), number: Number(t.number), scheduled_start: t.scheduled_start as Date, scheduled_end: t.scheduled_end as Date }
+}
+
+/** Schedules the "time for your next visit" email. */
+async function scheduleReachOut(ctx: OperationContext, ticket: TicketRow, sendAt: Date): Promise<CloseResult['reach_out']> {
+  const m = await scheduleMessage.run(ctx, scheduleMessage.input.parse({
+    contact_id: ticket.contact_id, kind: 'reach_out', send_at: sendAt.toISOString(), ticket_id: ticket.id,
+  })) as Record<string, unknown>
+  return { message_id: String(m.id), send_at: m.send_at as Date }
+}
+

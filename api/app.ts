@@ -3,7 +3,9 @@ import type { Services } from '../core/context.js'
 import { AppError } from '../core/errors.js'
 import { mcpRoutes } from '../mcp/http.js'
 import { homePage } from '../web-review/home.js'
+import { messagesPage } from '../web-review/messages-page.js'
 import { reviewPages } from '../web-review/review-pages.js'
+import { technicianPages } from '../web-review/technician/index.js'
 import { errorHandler } from './error-handler.js'
 import { authenticate } from './middleware/authenticate.js'
 import { csrfProtection } from './middleware/csrf.js'
@@ -14,6 +16,11 @@ import { authRoutes } from './routes/auth.js'
 import { capabilitiesRoutes } from './routes/capabilities.js'
 import { dataRoutes } from './routes/data.js'
 import { healthRoutes } from './routes/health.js'
+import { respondRoutes } from './routes/respond.js'
+import { paymentPages } from './routes/payment-pages.js'
+import { stripeWebhookRoutes } from './routes/webhooks-stripe.js'
+import { resendWebhookRoutes } from './routes/webhooks-resend.js'
+import { outboxPage } from '../web-review/outbox-page.js'
 
 /** The whole HTTP application: API, sign-in, pages and health checks. */
 export function createApp(services: Services): Express {
@@ -22,8 +29,14 @@ export function createApp(services: Services): Express {
   app.set('trust proxy', 'loopback')
   app.use(requestLog)
   app.use(healthRoutes(services))
+  // Before the JSON parser: the signature is checked over the raw body. Public, like the pages Stripe sends customers back to.
+  app.use(stripeWebhookRoutes(services))
+  app.use(resendWebhookRoutes(services))
+  app.use(paymentPages())
   app.use(express.json({ limit: services.config.bodyLimitBytes }))
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
+  // Customers answer appointment emails without signing in: the link's secret is the credential, so no session or CSRF applies.
+  app.use(respondRoutes(services))
   app.use(authenticate(services, createRateLimiter(20, 15 * 60 * 1000)))
   app.use(csrfProtection)
   app.use(authRoutes(services))
@@ -31,6 +44,10 @@ export function createApp(services: Services): Express {
   app.use(mcpRoutes(services))
   app.get('/', homePage)
   app.use(reviewPages(services))
+  // Before the scheduled-messages pages, whose /messages/:id would otherwise take /messages/outbox.
+  app.use(outboxPage(services))
+  app.use(messagesPage(services))
+  app.use(technicianPages(services))
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`)
   })

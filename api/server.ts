@@ -1,8 +1,10 @@
 import type { Server } from 'node:http'
 import { issueMagicLinkFor } from '../core/auth/magic-links.js'
+import { describePayments } from '../core/clients/payments.js'
 import type { Config } from '../core/config.js'
 import type { Services } from '../core/context.js'
 import { loadDemo, type DemoCounts } from '../core/demo/load-demo.js'
+import { startWorker, type RunningWorker } from '../core/jobs/worker.js'
 import { bootstrapFirstTenant } from '../core/tenants.js'
 import { createApp } from './app.js'
 
@@ -11,6 +13,8 @@ export interface RunningServer {
   server: Server
   url: string
   firstStart: { tenantId: string; signInUrl: string; agentToken: string; demo: DemoCounts | null } | null
+  /** The delivery worker running inside the server; null with CRM_WORKER=off. */
+  worker: RunningWorker | null
   close(): Promise<void>
 }
 
@@ -37,14 +41,20 @@ export async function startServer(services: Services): Promise<RunningServer> {
     const link = await issueMagicLinkFor(db, created.tenant_id, created.owner_user_id)
     firstStart = { tenantId: created.tenant_id, signInUrl: `${baseUrl(config, url)}/auth/verify?token=${link.token}`, agentToken: created.agent_token, demo }
   }
+  // Started with the server, not in createApp: tests of the HTTP app decide themselves when messages go out.
+  const worker = config.workerInServer ? startWorker(services) : null
   return {
     server,
     url,
     firstStart,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    }),
+    worker,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      await worker?.stop()
+    },
   }
 }
 
@@ -62,6 +72,8 @@ export function banner(services: Services, running: RunningServer): string {
     `  API:      ${base}/api (capabilities: ${base}/api/capabilities)`,
     `  MCP:      ${base}/mcp (Streamable HTTP, Authorization: Bearer <agent token>)`,
     `  email:    ${services.email.describe()}`,
+    `  delivery: ${running.worker ? 'due emails are sent by this server every few seconds (CRM_WORKER=off leaves it to npx crm worker)' : 'off in this server (CRM_WORKER=off): run npx crm worker to send due emails'}`,
+    `  payments: ${describePayments(services.payments)}`,
   ]
   if (running.firstStart) {
     lines.push('', 'First start: a business was created. These are shown once:',

@@ -39,6 +39,7 @@ export async function enqueueAuthorization(ctx: OperationContext, def: ActionDef
         subject: `Your approval is needed: ${summary}`,
         text: `Your office manager asks to: ${summary}\n\nWhy: ${ctx.reasoning ?? '(no reason given)'}\n\nAllow or deny it here: ${link}`,
         idempotencyKey: `authorization-${request.id}-${owner.email}`,
+        tenantId: ctx.tenantId,
       })
     }
   })

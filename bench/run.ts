@@ -1,6 +1,8 @@
 import { unreachableReason } from './postgres-server.js'
 import { loadBenchSettings, type BenchSettings, type Scenario } from './scenario.js'
+import { closeoutPages } from './scenarios/closeout-pages.js'
 import { contactCreate } from './scenarios/contact-create.js'
+import { delivery } from './scenarios/delivery.js'
 import { mcpSize } from './scenarios/mcp-size.js'
 import { briefingSize } from './scenarios/briefing-size.js'
 import { searchPglite, searchPostgres } from './scenarios/search.js'
@@ -8,7 +10,11 @@ import { ticketCreate } from './scenarios/ticket-create.js'
 import { formatTable } from './table.js'
 
 /** Every scenario `npm run bench` runs, in order. */
-const scenarios: Scenario[] = [mcpSize, briefingSize, contactCreate, ticketCreate, searchPostgres, searchPglite]
+const ALL: Scenario[] = [mcpSize, briefingSize, contactCreate, ticketCreate, searchPostgres, searchPglite, delivery, closeoutPages]
+
+/** BENCH_ONLY (comma-separated words) runs only the scenarios whose names contain one of them, e.g. "delivery,close-out". */
+const only = (process.env.BENCH_ONLY ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean)
+const scenarios = only.length ? ALL.filter((s) => only.some((w) => s.name.toLowerCase().includes(w))) : ALL
 
 /** `npm run bench`: runs each scenario and prints one table; a scenario that cannot set up makes the exit code 1. */
 async function main(): Promise<number> {

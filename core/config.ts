@@ -14,6 +14,14 @@ export interface Config {
   bodyLimitBytes: number
   /** Sender address of emails (sign-in links, messages). */
   emailFrom: string
+  /** Resend API key; without one emails are kept in the outbox instead of sent. */
+  resendApiKey?: string
+  /** Another address for Resend's API (a local fake in tests). */
+  resendBaseUrl?: string
+  /** The signing secret ("whsec_...") of Resend's webhooks; without one POST /api/webhooks/resend is off. */
+  resendWebhookSecret?: string
+  /** Whether the server runs the delivery worker itself (CRM_WORKER=off when it runs as its own process). */
+  workerInServer: boolean
 }
 
 /** Reads the configuration from environment variables, with defaults that run on a new machine. */
@@ -32,5 +40,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: level,
     bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 256 * 1024),
     emailFrom: env.EMAIL_FROM ?? 'Service CRM <no-reply@localhost>',
+    resendApiKey: env.RESEND_API_KEY || undefined,
+    resendBaseUrl: env.RESEND_BASE_URL || undefined,
+    resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || undefined,
+    workerInServer: onOff(env.CRM_WORKER, 'CRM_WORKER', true),
   }
+}
+
+function onOff(value: string | undefined, name: string, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback
+  if (['on', '1', 'true'].includes(value)) return true
+  if (['off', '0', 'false'].includes(value)) return false
+  throw new Error(`${name} must be on or off, got ${value}`)
 }

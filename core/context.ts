@@ -2,6 +2,7 @@ import type { Config } from './config.js'
 import type { Database, Queryable } from './db/types.js'
 import type { EmailClient } from './clients/email.js'
 import type { LlmClient } from './clients/llm.js'
+import type { PaymentsClient } from './clients/payments.js'
 import type { Registry } from './registry.js'
 
 /** Who is acting: a person signed in, an agent holding a token, or the system itself. */
@@ -24,6 +25,8 @@ export interface Services {
   email: EmailClient
   /** Structured extraction; null when no model is configured. */
   llm: LlmClient | null
+  /** Online payments (Stripe Checkout); null when no STRIPE_SECRET_KEY is set. */
+  payments: PaymentsClient | null
   /** The current time; tests may fix it. */
   now: () => Date
 }

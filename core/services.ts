@@ -1,5 +1,6 @@
-import { logEmailClient } from './clients/email.js'
+import { emailClientFromConfig } from './clients/email.js'
 import { llmClientFromEnv } from './clients/llm.js'
+import { paymentsClientFromEnv } from './clients/payments.js'
 import type { Config } from './config.js'
 import type { Services } from './context.js'
 import type { Database } from './db/types.js'
@@ -11,8 +12,9 @@ export function createServices(config: Config, db: Database, overrides: Partial<
     db,
     config,
     registry: buildRegistry(),
-    email: logEmailClient(),
+    email: emailClientFromConfig(config, db),
     llm: llmClientFromEnv(process.env),
+    payments: paymentsClientFromEnv(process.env),
     now: () => new Date(),
     ...overrides,
   }

@@ -33,6 +33,9 @@ export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES
 /** Values for rendering; a variable left out renders as empty text. */
 export type TemplateValues = Partial<Record<TemplateVariable, string | number | null>>
 
+/** A line's text around its placeholders that is only a label, e.g. "Pay online:" or "Address:". */
+const LABEL = /^[^:.!?]{1,40}:$/
+
 /** A placeholder: {{name}}, spaces inside the braces allowed. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/g
 
@@ -60,7 +63,8 @@ export function templateIssues(field: string, text: string): FieldIssue[] {
  * Fills the {{variables}} of a text with plain values, in one pass: a value is inserted as written and never read
  * for placeholders again, and nothing in a template is evaluated. A line that held only placeholders which all
  * rendered empty is dropped (with
- * the blank line it would leave doubled), so an absent optional value leaves no gap.
+ * the blank line it would leave doubled), so an absent optional value leaves no gap; so is a line of a short label and
+ * placeholders that all rendered empty ("Pay online: {{payment_link}}" when there is no link).
  *
  * The output is plain text. Escaping it for HTML is the job of the email layer that puts it into HTML.
  */
@@ -69,8 +73,11 @@ export function renderTemplate(text: string, values: TemplateValues): string {
   let dropped = false
   for (const line of text.split('\n')) {
     const rendered = line.replace(PLACEHOLDER, (_, name: string) => valueOf(values, name))
-    const onlyPlaceholders = line.trim() !== '' && line.replace(PLACEHOLDER, '').trim() === ''
-    if (onlyPlaceholders && rendered.trim() === '') {
+    const rest = line.replace(PLACEHOLDER, '').trim()
+    const usesPlaceholders = rest !== line.trim()
+    const allEmpty = [...line.matchAll(PLACEHOLDER)].every((m) => valueOf(values, m[1]).trim() === '')
+    // "Pay online: {{payment_link}}" with no link says nothing: a short label before empty values goes with them.
+    if (usesPlaceholders && allEmpty && (rest === '' || LABEL.test(rest))) {
       dropped = true
       continue
     }

@@ -5,9 +5,10 @@ import { mcpCommand } from './mcp.js'
 import { migrateCommand } from './migrate.js'
 import { tenantCreate } from './tenant.js'
 import { tokenCreate, tokenList, tokenRevoke } from './token.js'
+import { workerCommand } from './worker.js'
 
 /** Every operator command; the usage text and the dispatch both come from this list. */
-export const COMMANDS: Command[] = [tenantCreate, tokenCreate, tokenList, tokenRevoke, migrateCommand, mcpCommand, demoCommand]
+export const COMMANDS: Command[] = [tenantCreate, tokenCreate, tokenList, tokenRevoke, migrateCommand, mcpCommand, demoCommand, workerCommand]
 
 /** The help text listing every command. */
 export function usage(): string {

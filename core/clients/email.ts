@@ -1,3 +1,8 @@
+import { Resend } from 'resend'
+import type { Config } from '../config.js'
+import { withTenant } from '../db/tenant.js'
+import type { Database } from '../db/types.js'
+import { AppError } from '../errors.js'
 import { log } from '../log.js'
 
 /** One email to send. */
@@ -8,27 +13,119 @@ export interface EmailMessage {
   html?: string
   /** The same key never sends twice at the provider. */
   idempotencyKey?: string
+  /** The business the email is from; without one it is system mail (sign-in links), which the outbox never stores. */
+  tenantId?: string
+  /** Shown as the sender's name instead of the one in EMAIL_FROM (the business name). */
+  fromName?: string
+  /** Where the customer's replies go (the business's reply-to address). */
+  replyTo?: string | null
 }
 
 /** Sends email; the product uses only this interface. */
 export interface EmailClient {
-  /** False when no provider is configured and messages only reach the log. */
+  /** False when no provider is configured and messages only reach the outbox and the log. */
   readonly delivers: boolean
   /** One line for the start banner. */
   describe(): string
   send(message: EmailMessage): Promise<{ id: string }>
 }
 
-/** With no provider configured: every email is written to the server log, so nothing is silently lost. */
-export function logEmailClient(): EmailClient {
+/** A send the provider refused or could not take; `retryable` says whether trying again later can help. */
+export class EmailSendError extends AppError {
+  readonly retryable: boolean
+  /** The provider's HTTP status; null when it was not reached (network, timeout). */
+  readonly providerStatus: number | null
+  /** Seconds the provider asked us to wait (429 Retry-After), when it said. */
+  readonly retryAfterSeconds: number | null
+
+  constructor(message: string, opts: { retryable: boolean; providerStatus: number | null; providerCode?: string; retryAfterSeconds?: number | null }) {
+    super('UNAVAILABLE', message, { retryable: opts.retryable, provider_status: opts.providerStatus, provider_code: opts.providerCode ?? null })
+    this.name = 'EmailSendError'
+    this.retryable = opts.retryable
+    this.providerStatus = opts.providerStatus
+    this.retryAfterSeconds = opts.retryAfterSeconds ?? null
+  }
+}
+
+/** How long one call to the provider may take before it counts as a network failure. */
+export const EMAIL_TIMEOUT_MS = 20_000
+
+/** The email client the configuration asks for: Resend with RESEND_API_KEY, else the outbox. */
+export function emailClientFromConfig(config: Config, db: Database): EmailClient {
+  if (config.resendApiKey) return resendEmailClient({ apiKey: config.resendApiKey, from: config.emailFrom, baseUrl: config.resendBaseUrl })
+  return outboxEmailClient(db, config)
+}
+
+/** Sends through Resend, with the message's idempotency key; failures become EmailSendError. */
+export function resendEmailClient(opts: { apiKey: string; from: string; baseUrl?: string; timeoutMs?: number }): EmailClient {
+  const resend = new Resend(opts.apiKey, opts.baseUrl ? { baseUrl: opts.baseUrl.replace(/\/$/, '') } : undefined)
+  const timeoutMs = opts.timeoutMs ?? EMAIL_TIMEOUT_MS
+  return {
+    delivers: true,
+    describe: () => `sent through Resend${opts.baseUrl ? ` at ${opts.baseUrl}` : ''} from ${opts.from}`,
+    async send(message) {
+      const { data, error, headers } = await resend.emails.send({
+        from: opts.from && message.fromName ? withSenderName(opts.from, message.fromName) : opts.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        ...(message.html ? { html: message.html } : {}),
+        ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+      }, { ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}), signal: AbortSignal.timeout(timeoutMs) })
+      if (error || !data?.id) throw sendErrorOf(error, headers)
+      return { id: data.id }
+    },
+  }
+}
+
+/**
+ * With no provider configured: an email of a business is kept in its outbox (and logged), an email with no business
+ * (a sign-in link) is written to the server log only, so nothing is silently lost and no sign-in secret is stored.
+ */
+export function outboxEmailClient(db: Database, config: Pick<Config, 'emailFrom' | 'publicBaseUrl'>): EmailClient {
   let n = 0
   return {
     delivers: false,
-    describe: () => 'email is off (no provider configured): emails, including sign-in links, are written to the server log',
+    describe: () => `email is off (no RESEND_API_KEY): customers' emails are kept in the outbox (${config.publicBaseUrl}/messages/outbox); `
+      + 'sign-in links are written to the server log',
     async send(message) {
-      n += 1
-      log('info', 'email not delivered (no provider configured)', { to: message.to, subject: message.subject, text: message.text })
-      return { id: `log-${Date.now()}-${n}` }
+      if (!message.tenantId) {
+        n += 1
+        log('info', 'email not delivered (no provider configured)', { to: message.to, subject: message.subject, text: message.text })
+        return { id: `log-${Date.now()}-${n}` }
+      }
+      const from = message.fromName ? withSenderName(config.emailFrom, message.fromName) : config.emailFrom
+      const id = await withTenant(db, { tenantId: message.tenantId, actorType: 'system' }, async (tx) => {
+        const inserted = await tx.query<{ id: string }>(
+          `insert into email_outbox (tenant_id, to_address, from_address, reply_to, subject, text_body, html_body, idempotency_key)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)
+           on conflict (tenant_id, idempotency_key) where idempotency_key is not null do nothing returning id`,
+          [message.tenantId, message.to, from, message.replyTo ?? null, message.subject, message.text, message.html ?? null, message.idempotencyKey ?? null])
+        if (inserted.rows[0]) return inserted.rows[0].id
+        const kept = await tx.query<{ id: string }>('select id from email_outbox where idempotency_key = $1', [message.idempotencyKey])
+        return kept.rows[0].id
+      })
+      log('info', 'email kept in the outbox (no provider configured)', { tenant_id: message.tenantId, outbox_id: id, to: message.to, subject: message.subject })
+      return { id: `outbox-${id}` }
     },
   }
+}
+
+/** "Name <address>" with the given display name, keeping the address of EMAIL_FROM. */
+export function withSenderName(from: string, name: string): string {
+  const address = from.match(/<([^>]+)>\s*$/)?.[1] ?? from.trim()
+  const clean = name.replace(/["<>\\]/g, '').replace(/\s+/g, ' ').trim()
+  return clean ? `"${clean}" <${address}>` : from
+}
+
+/** Resend's error as a typed failure: network, rate limit, server and account problems are worth retrying; the rest are not. */
+function sendErrorOf(error: { name?: string; message?: string; statusCode?: number | null } | null, headers: Record<string, string> | null): EmailSendError {
+  const status = typeof error?.statusCode === 'number' ? error.statusCode : null
+  const code = error?.name ?? 'unknown_error'
+  // A wrong or missing API key is the operator's to fix; the message itself is fine, so it waits rather than fails.
+  const retryable = status === null || status === 429 || status >= 500 || status === 401 || status === 403
+    || code === 'concurrent_idempotent_requests'
+  const retryAfter = Number(headers?.['retry-after'])
+  return new EmailSendError(`Resend ${status === null ? 'could not be reached' : `answered ${status}`} (${code}): ${error?.message ?? 'no id returned'}`,
+    { retryable, providerStatus: status, providerCode: code, retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null })
 }

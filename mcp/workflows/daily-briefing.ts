@@ -5,14 +5,17 @@ import { dateArg, defineTool } from '../tool.js'
 
 /** Attributes shown per customer; the rest stay behind crm_query. */
 const MAX_ATTRIBUTES = 4
+/** Characters of a customer's note or a delivery error shown in a line; the rest stays behind crm_query. */
+const MAX_NOTE = 80
 
 /** One day at a glance, as terse text lines: the route per technician and what needs attention. */
 export const dailyBriefing = defineTool({
   name: 'daily_briefing',
   title: 'Daily briefing',
   description: 'The day at a glance as compact text lines (times HH:MM in the business time zone): each technician\'s appointments '
-    + '(ticket number, time, customer, address, key customer facts), unconfirmed appointments, leads with reminders due, overdue '
-    + 'invoices, waitlist candidates for the day, pending authorization requests. date: YYYY-MM-DD, default today.',
+    + '(ticket number, time, customer, address, key customer facts), unconfirmed appointments, appointments customers declined or '
+    + 'asked to move (with their note), customers email cannot reach (bounced, spam complaint, failed emails in the last 7 days), '
+    + 'leads with reminders due, overdue invoices, waitlist candidates for the day, pending authorization requests. date: YYYY-MM-DD, default today.',
   input: { date: dateArg().optional().describe('YYYY-MM-DD in the business time zone; default today') },
   readOnly: true,
   idempotent: true,
@@ -41,6 +44,20 @@ export const dailyBriefing = defineTool({
     if (!tickets.length) lines.push('No appointments.')
     const unconfirmed = tickets.filter((t) => t.status === 'scheduled' && t.confirmation_status !== 'accepted')
     if (unconfirmed.length) lines.push(`Unconfirmed: ${unconfirmed.map((t) => `#${t.number} (${t.confirmation_status})`).join(', ')}`)
+    const answers = (await q('appointment_responses', { open: 'true' }, { limit: 20 })).items
+    for (const [answer, label] of [['decline', 'Declined'], ['change', 'Asked to move']] as const) {
+      const these = answers.filter((a) => a.answer === answer)
+      if (these.length) {
+        lines.push(`${label}: ${these.map((a) => `#${a.ticket_number} ${a.contact_name} ${localDate(new Date(a.scheduled_start), tz)} `
+          + `${localTime(new Date(a.scheduled_start), tz)}${a.confirmation_note ? ` "${short(a.confirmation_note)}"` : ''}`).join('; ')} (reschedule or cancel)`)
+      }
+    }
+    const unreachable = (await q('delivery_problems', { since: addDays(date, -7) }, { limit: 10 })).items
+    if (unreachable.length) {
+      lines.push(`Email problems: ${unreachable.map((c) => `${c.display_name} <${c.email ?? 'no email'}> `
+        + `${c.email_status !== 'ok' ? c.email_status : `${c.failed_count} failed`}${c.last_error ? ` (${short(c.last_error)})` : ''}`
+        + `${c.pending_count ? `, ${c.pending_count} queued` : ''}`).join('; ')}`)
+    }
     const dueBefore = dayRange(addDays(date, 1), tz).start.toISOString()
     const leads = (await q('leads', { status: 'open', reminder_due_before: dueBefore }, { limit: 20 })).items
     if (leads.length) lines.push(`Leads due: ${leads.map((l) => `${l.name ?? 'unnamed'} (${l.service_interest ?? l.source ?? 'lead'}${l.urgency === 'high' ? ', urgent' : ''})`).join('; ')}`)
@@ -67,6 +84,11 @@ async function attributesOf(q: (type: string, filters: Record<string, unknown>, 
 
 function valueText(v: unknown): string {
   return Array.isArray(v) ? v.join('/') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)
+}
+
+function short(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > MAX_NOTE ? `${flat.slice(0, MAX_NOTE - 1)}…` : flat
 }
 
 function money(cents: number): string {

@@ -4,7 +4,7 @@ import { AppError, validationError } from '../../core/errors.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../core/time.js'
 import { dateArg, defineTool, timeArg, uuidArg } from '../tool.js'
 import { businessZone, readAll, readData, registered, resolveCustomer, runAction } from './find-customer.js'
-import { nearestSlots, scheduleConfirmation } from './schedule-appointment.js'
+import { nearestSlots, queuedConfirmation } from './schedule-appointment.js'
 
 type Row = Record<string, any>
 
@@ -60,6 +60,9 @@ export const handleRescheduleRequest = defineTool({
       next: 'call again with one of these as new_date and new_time',
     })
     if (!(await withinHours(ctx, args.new_date, start, minutes, tz))) return unavailable(`${args.new_date} ${args.new_time} for ${minutes} minutes is outside business hours`)
+    // ticket.reschedule replaces the appointment's pending emails; the ones it cancelled are reported back.
+    const pendingBefore = registered(ctx, { type: 'scheduled_messages' })
+      ? (await readAll(ctx, 'scheduled_messages', { ticket_id: String(ticket.id), status: 'pending' })).map((m) => String(m.id)) : []
     let moved: Row
     try {
       const outcome = await runAction(ctx, 'ticket', 'reschedule', { ticket_id: ticket.id, scheduled_start: start.toISOString(), duration_minutes: minutes })
@@ -69,21 +72,15 @@ export const handleRescheduleRequest = defineTool({
       if (err instanceof AppError && err.code === 'CONFLICT') return unavailable(err.message)
       throw err
     }
-    const cancelled: string[] = []
-    if (registered(ctx, { type: 'scheduled_messages' }) && registered(ctx, { action: 'message.cancel' })) {
-      const pending = await readAll(ctx, 'scheduled_messages', { ticket_id: String(ticket.id), status: 'pending' })
-      for (const m of pending.filter((m) => m.kind === 'confirmation' || m.kind === 'reminder')) {
-        const outcome = await runAction(ctx, 'message', 'cancel', { message_id: m.id },
-          `${m.kind} of ticket #${moved.number} names the old time ${wallClock(new Date(ticket.scheduled_start), tz)}; the appointment moved`)
-        if (!outcome.queued) cancelled.push(String(m.id))
-      }
-    }
+    const stillPending = pendingBefore.length
+      ? new Set((await readAll(ctx, 'scheduled_messages', { ticket_id: String(ticket.id), status: 'pending' })).map((m) => String(m.id))) : new Set<string>()
+    const cancelled = pendingBefore.filter((id) => !stillPending.has(id))
     return {
       status: 'rescheduled',
       ticket: { id: moved.id, number: moved.number, from: wallClock(new Date(ticket.scheduled_start), tz), to: wallClock(new Date(moved.scheduled_start), tz),
         until: localTime(new Date(moved.scheduled_end), tz), status: moved.status, confirmation_status: moved.confirmation_status },
       cancelled_message_ids: cancelled,
-      confirmation: await scheduleConfirmation(ctx, String(ticket.contact_id), String(ticket.id)),
+      confirmation: await queuedConfirmation(ctx, String(ticket.id)),
     }
   },
 })

@@ -152,23 +152,21 @@ export const scheduleAppointment = defineTool({
         technician: slot.technician, address_id: ticket.address_id, total_cents: ticket.totals?.total_cents,
         line_items: (ticket.line_items as Row[]).map((l) => `${l.quantity} x ${l.description} ${l.unit_price_cents}`),
       },
-      confirmation: await scheduleConfirmation(ctx, contactId, String(ticket.id)),
+      confirmation: await queuedConfirmation(ctx, String(ticket.id)),
     }
   },
 })
 
-/** Queues the confirmation email of a ticket five minutes from now (time to correct a mistake); says why when it could not. */
-export async function scheduleConfirmation(ctx: ToolContext, contactId: string, ticketId: string): Promise<Row> {
-  if (!registered(ctx, { action: 'message.schedule' })) return { scheduled: false, reason: 'messages are not available' }
-  const sendAt = new Date(ctx.services.now().getTime() + 5 * 60_000).toISOString()
-  try {
-    const outcome = await runAction(ctx, 'message', 'schedule', { contact_id: contactId, kind: 'confirmation', ticket_id: ticketId, send_at: sendAt })
-    const message = outcome.result as Row
-    return outcome.queued ? { scheduled: false, ...message } : { scheduled: true, message_id: message.id, send_at: message.send_at }
-  } catch (err) {
-    // The ticket is already booked; the model can retry the email alone.
-    return { scheduled: false, reason: err instanceof Error ? err.message : String(err) }
+/** The confirmation email booking queued for a ticket (ticket.create queues it per the business's settings), or why there is none. */
+export async function queuedConfirmation(ctx: ToolContext, ticketId: string): Promise<Row> {
+  if (!registered(ctx, { type: 'scheduled_messages' })) return { scheduled: false, reason: 'messages are not available' }
+  const pending = await readAll(ctx, 'scheduled_messages', { ticket_id: ticketId, kind: 'confirmation', status: 'pending' })
+  const message = pending[0]
+  if (!message) {
+    return { scheduled: false, reason: 'no confirmation email is queued: confirmations are off in the settings (send_confirmations), '
+      + 'or the customer has no usable email address' }
   }
+  return { scheduled: true, message_id: message.id, send_at: message.send_at }
 }
 
 /** The wall-clock end of a slot, HH:MM. */

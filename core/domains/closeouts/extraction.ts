@@ -6,7 +6,7 @@ import { ATTRIBUTE_KEY } from '../attributes/model.js'
 import type { ExtractedAttribute, ExtractionStatus } from './model.js'
 
 /** How long a technician waits for the model per attempt (there is one retry). */
-const EXTRACTION_TIMEOUT_MS = 8_000
+const EXTRACTION_TIMEOUT_MS = 5_000
 
 /** The answer the model must give: facts about the customer and the property, each a snake_case key and a short value. */
 const customerFacts = z.strictObject({

@@ -3,7 +3,7 @@ import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { auditView, insertInvoice, invoiceConflict, loadInvoice, resolveLines, todayOf, writeLines } from './model.js'
+import { applyPayment, auditView, insertInvoice, invoiceConflict, loadInvoice, resolveLines, todayOf, writeLines } from './model.js'
 import { setClause } from '../../sql.js'
 
 const lineItem = z.strictObject({
@@ -144,19 +144,8 @@ export const recordPayment = defineAction({
     if (input.amount_cents > due) {
       throw validationError([{ field: 'data.amount_cents', message: `must be at most the amount due, ${due} cents` }])
     }
-    const p = await ctx.db.query(
-      `insert into payments (tenant_id, invoice_id, amount_cents, method, reference, received_at)
-       values ($1, $2, $3, $4, $5, $6) returning id, invoice_id, amount_cents, method, reference, received_at, created_at`,
-      [ctx.tenantId, input.invoice_id, input.amount_cents, input.method, input.reference ?? null, input.received_at ?? ctx.services.now().toISOString()])
-    const payment = p.rows[0]
-    await ctx.db.query(
-      `update invoices set amount_paid_cents = amount_paid_cents + $1,
-         status = case when amount_paid_cents + $1 = total_cents then 'paid' else 'partially_paid' end
-       where id = $2`, [input.amount_cents, input.invoice_id])
-    const after = await loadInvoice(ctx.db, input.invoice_id, today)
-    await ctx.audit({ entityType: 'payment', entityId: String(payment.id), action: 'create', before: null, after: payment })
-    await ctx.audit({ entityType: 'invoice', entityId: input.invoice_id, action: 'record_payment', before: auditView(before), after: auditView(after) })
-    return { invoice: after, payment }
+    return applyPayment(ctx, before, { amount_cents: input.amount_cents, method: input.method, reference: input.reference ?? null,
+      received_at: input.received_at ?? ctx.services.now().toISOString() }, today)
   },
 })
 

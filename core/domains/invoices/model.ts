@@ -44,6 +44,38 @@ export async function loadInvoice(tx: Queryable, id: string, today: string, lock
   return invoice
 }
 
+/** Money received on an invoice, by hand or online. */
+export interface ReceivedPayment {
+  amount_cents: number
+  method: 'cash' | 'check' | 'card' | 'stripe' | 'other'
+  reference: string | null
+  received_at: string
+  /** The provider's event id (Stripe): a second payment with the same id is refused by the database. */
+  external_event_id?: string | null
+}
+
+/**
+ * Stores a payment on a loaded, locked invoice and audits it: the one path by which payments are recorded. The amount
+ * paid grows by the payment; the invoice becomes paid once nothing is left due, else partially_paid, and a void invoice
+ * stays void (money that reached it anyway is still on record). Callers check what they accept before calling.
+ */
+export async function applyPayment(ctx: OperationContext, before: Record<string, unknown>, payment: ReceivedPayment, today: string) {
+  const invoiceId = String(before.id)
+  const p = await ctx.db.query(
+    `insert into payments (tenant_id, invoice_id, amount_cents, method, reference, received_at, external_event_id)
+     values ($1, $2, $3, $4, $5, $6, $7) returning id, invoice_id, amount_cents, method, reference, received_at, created_at`,
+    [ctx.tenantId, invoiceId, payment.amount_cents, payment.method, payment.reference, payment.received_at, payment.external_event_id ?? null])
+  const row = p.rows[0]
+  await ctx.db.query(
+    `update invoices set amount_paid_cents = amount_paid_cents + $1,
+       status = case when status = 'void' then status when amount_paid_cents + $1 >= total_cents then 'paid' else 'partially_paid' end
+     where id = $2`, [payment.amount_cents, invoiceId])
+  const after = await loadInvoice(ctx.db, invoiceId, today)
+  await ctx.audit({ entityType: 'payment', entityId: String(row.id), action: 'create', before: null, after: row })
+  await ctx.audit({ entityType: 'invoice', entityId: invoiceId, action: 'record_payment', before: auditView(before), after: auditView(after) })
+  return { invoice: after, payment: row }
+}
+
 /** A line as a caller gives it; description and unit price may come from the service. */
 export interface LineInput {
   service_id?: string | null

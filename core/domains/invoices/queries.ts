@@ -8,7 +8,7 @@ import { invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS, todayOf } fr
 export const invoicesQuery = defineQuery({
   type: 'invoices',
   description: 'Invoices, newest first. Amounts in cents: subtotal, tax, total, amount_paid, amount_due (0 when void); is_overdue. '
-    + 'Filters: status (draft|sent|paid|partially_paid|overdue|void), overdue=true (due before today in the business time zone, money '
+    + 'Filters: status (draft|sent|paid|partially_paid|overdue|void; the system sets overdue on a sent or partially paid invoice once it is past due), overdue=true (due before today in the business time zone, money '
     + 'still due, not void or paid; false: the rest), contact_id, ticket_id, number (part of it, e.g. 2026-0042), from and to (issued_on '
     + 'range, YYYY-MM-DD, inclusive), archived=true for archived invoices (default: not archived). '
     + 'include: line_items, payments, contact (name, email, phone), ticket (number, scheduled_start, status).',

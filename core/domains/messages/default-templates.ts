@@ -50,13 +50,18 @@ See you soon,
   },
   follow_up: {
     name: 'Default follow-up',
-    subject: 'Thank you from {{business_name}}',
+    subject: 'Reminder: please confirm your appointment on {{appointment_date}}',
     body: `Hi {{customer_first_name}},
 
-Thank you for having us on {{appointment_date}}. We hope you are happy with the work ({{services}}).
-If anything is not right, just reply to this email and we will make it right.
+We have not heard back about your appointment with {{business_name}} on {{appointment_date}} at {{appointment_time}}.
+Address: {{appointment_address}}
+Services: {{services}}
 
 {{custom_message}}
+
+Confirm this time: {{confirm_link}}
+Need a different time? {{change_link}}
+Cannot make it? {{decline_link}}
 
 Thank you,
 {{business_name}}`,

@@ -4,7 +4,7 @@ import { validationError } from '../../errors.js'
 import { decodeCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { variablesIn } from '../../templating.js'
-import { dayRange } from '../../time.js'
+import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { MESSAGE_COLUMNS, MESSAGE_KINDS, MESSAGE_STATUSES, TEMPLATE_COLUMNS } from './model.js'
 import { renderMessage, templateOfMessage } from './render.js'
@@ -49,9 +49,9 @@ export const templatesQuery = defineQuery({
 export const scheduledMessagesQuery = defineQuery({
   type: 'scheduled_messages',
   description: 'Scheduled emails, soonest send_at first. Each: contact_id, kind, template_id (null: the kind\'s default), subject and body (custom text), '
-    + 'send_at, status (pending|sent|cancelled|failed), ticket_id, invoice_id. Filters: from and to (dates YYYY-MM-DD in the '
-    + 'business\'s time zone, both inclusive, on send_at), contact_id, kind, status, ticket_id, invoice_id. include: contact '
-    + '(id, display_name, email), template (the one it renders with: its own, else the kind\'s default; builtin true for the '
+    + 'send_at, status (pending|sent|cancelled|failed), ticket_id, invoice_id, last_error. Filters: from and to (dates YYYY-MM-DD in the '
+    + 'business\'s time zone, both inclusive, on send_at), contact_id, customer (words of the customer\'s name or email), kind, '
+    + 'status, ticket_id, invoice_id. include: contact (id, display_name, email, email_status), template (the one it renders with: its own, else the kind\'s default; builtin true for the '
     + 'built-in text), rendered (subject and body as they would be sent now, and the '
     + 'variables still missing).',
   entity: 'scheduled_message',
@@ -61,6 +61,7 @@ export const scheduledMessagesQuery = defineQuery({
     from: date.optional().describe('First send date, inclusive'),
     to: date.optional().describe('Last send date, inclusive'),
     contact_id: z.uuid().optional(),
+    customer: z.string().trim().min(1).max(200).optional().describe('Words of the customer\'s name or email, e.g. "jane smith"'),
     kind: z.enum(MESSAGE_KINDS).optional(),
     status: z.enum(MESSAGE_STATUSES).optional(),
     ticket_id: z.uuid().optional(),
@@ -72,12 +73,12 @@ export const scheduledMessagesQuery = defineQuery({
     const settings = await loadTenantSettings(ctx.db)
     const args: unknown[] = [req.id ?? null, p.from ? dayRange(p.from, settings.timezone).start : null,
       p.to ? dayRange(p.to, settings.timezone).end : null, p.contact_id ?? null, p.kind ?? null, p.status ?? null,
-      p.ticket_id ?? null, p.invoice_id ?? null]
+      p.ticket_id ?? null, p.invoice_id ?? null, p.customer ? wordPatterns(p.customer) : null]
     let after = ''
     if (req.cursor) {
       const [sendAt, id] = decodeCursor(req.cursor, 2)
       args.push(sendAt, id)
-      after = 'and (send_at, id) > ($9::timestamptz, $10::uuid)'
+      after = 'and (send_at, id) > ($10::timestamptz, $11::uuid)'
     }
     args.push(req.limit + 1)
     const r = await ctx.db.query(
@@ -86,11 +87,13 @@ export const scheduledMessagesQuery = defineQuery({
          and ($2::timestamptz is null or send_at >= $2) and ($3::timestamptz is null or send_at < $3)
          and ($4::uuid is null or contact_id = $4) and ($5::text is null or kind = $5) and ($6::text is null or status = $6)
          and ($7::uuid is null or ticket_id = $7) and ($8::uuid is null or invoice_id = $8)
+         and ($9::text[] is null or contact_id in (select c.id from contacts c
+           where (select bool_and(concat_ws(' ', c.display_name, c.email) ilike w) from unnest($9::text[]) w)))
          ${after}
        order by send_at, id limit $${args.length}`, args)
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
     if (req.include.has('contact')) {
-      const contacts = await byId(ctx.db, 'select id, display_name, email from contacts where id = any($1::uuid[])', page.items.map((m) => m.contact_id))
+      const contacts = await byId(ctx.db, 'select id, display_name, email, email_status from contacts where id = any($1::uuid[])', page.items.map((m) => m.contact_id))
       for (const item of page.items) item.contact = contacts.get(String(item.contact_id)) ?? null
     }
     if (req.include.has('template')) {
@@ -110,3 +113,92 @@ async function byId(tx: Queryable, sql: string, ids: unknown[]): Promise<Map<str
   const r = await tx.query(sql, [ids])
   return new Map(r.rows.map((row) => [String(row.id), row]))
 }
+
+/** Each word of a search as an ILIKE pattern matching it anywhere, with the pattern characters taken literally. */
+function wordPatterns(words: string): string[] {
+  return words.split(/\s+/).filter(Boolean).map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+}
+
+/** Customers' answers through the links in appointment emails, newest first; open ones still wait for the business. */
+export const appointmentResponsesQuery = defineQuery({
+  type: 'appointment_responses',
+  description: 'What customers answered through the links in appointment emails, newest first. Each: ticket_id, ticket_number, '
+    + 'contact_id, contact_name, answer (confirm|decline|change), answered_at, and the appointment now: scheduled_start, '
+    + 'ticket_status, confirmation_status, confirmation_note (the customer\'s words). Filters: open=true keeps only the latest '
+    + 'answer of appointments still ahead that the customer declined or asked to change and that were not moved since '
+    + '(reschedule or cancel the ticket to settle one); answer; ticket_id; from and to (dates YYYY-MM-DD on answered_at, business time zone).',
+  entity: 'response_link',
+  keywords: ['declined appointments', 'reschedule requests', 'customer answers', 'confirmations'],
+  params: z.object({
+    open: z.enum(['true', 'false']).optional().describe('true: declined or change-requested appointments that still need the business'),
+    answer: z.enum(['confirm', 'decline', 'change']).optional(),
+    ticket_id: z.uuid().optional(),
+    from: date.optional().describe('First answer date, inclusive'),
+    to: date.optional().describe('Last answer date, inclusive'),
+  }),
+  async run(ctx, req) {
+    const p = req.params
+    if (p.from && p.to && p.to < p.from) throw validationError([{ field: 'to', message: `must not be before from (${p.from})` }])
+    const settings = await loadTenantSettings(ctx.db)
+    const args: unknown[] = [req.id ?? null, p.answer ?? null, p.ticket_id ?? null, p.from ? dayRange(p.from, settings.timezone).start : null,
+      p.to ? dayRange(p.to, settings.timezone).end : null, p.open === 'true']
+    let after = ''
+    if (req.cursor) {
+      const [usedAt, id] = decodeCursor(req.cursor, 2)
+      args.push(usedAt, id)
+      after = 'and (l.used_at, l.id) < ($7::timestamptz, $8::uuid)'
+    }
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select l.id, l.ticket_id, t.number as ticket_number, t.contact_id, c.display_name as contact_name, l.purpose as answer,
+              l.used_at as answered_at, t.scheduled_start, t.status as ticket_status, t.confirmation_status, t.confirmation_note,
+              l.used_at::text as _sort_at
+       from response_links l join tickets t on t.id = l.ticket_id join contacts c on c.id = t.contact_id
+       where l.used_at is not null
+         and ($1::uuid is null or l.id = $1) and ($2::text is null or l.purpose = $2) and ($3::uuid is null or l.ticket_id = $3)
+         and ($4::timestamptz is null or l.used_at >= $4) and ($5::timestamptz is null or l.used_at < $5)
+         and (not $6 or (t.status in ('scheduled', 'confirmed') and l.appointment_start = t.scheduled_start
+           and t.confirmation_status = case l.purpose when 'decline' then 'declined' when 'change' then 'change_requested' end
+           and not exists (select 1 from response_links n where n.ticket_id = l.ticket_id and n.used_at > l.used_at)))
+         ${after}
+       order by l.used_at desc, l.id desc limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+  },
+})
+
+/** Customers whose email address bounces or complained, or whose emails failed lately: delivery needs the business. */
+export const deliveryProblemsQuery = defineQuery({
+  type: 'delivery_problems',
+  description: 'Customers email cannot reach: their address bounced or they marked an email as spam (email_status bounced|complained), '
+    + 'or emails to them failed since a date. Each: id (the contact), display_name, email, email_status, failed_count, '
+    + 'last_failed_at (when the latest failed email was sent or due), last_error, last_failed_kind, pending_count (emails still '
+    + 'queued to them). Fix the address with '
+    + 'contact.update, or cancel what is queued. Filter: since (YYYY-MM-DD, business time zone; default 7 days ago) for failed emails.',
+  keywords: ['bounced emails', 'failed emails', 'undeliverable', 'spam complaints', 'email problems'],
+  params: z.object({ since: date.optional().describe('Count failed emails from this date on; default 7 days ago') }),
+  async run(ctx, req) {
+    const settings = await loadTenantSettings(ctx.db)
+    const since = dayRange(req.params.since ?? addDays(localDate(ctx.services.now(), settings.timezone), -7), settings.timezone).start
+    const args: unknown[] = [req.id ?? null, since]
+    let after = ''
+    if (req.cursor) {
+      const [name, id] = decodeCursor(req.cursor, 2)
+      args.push(name, id)
+      after = 'and (c.display_name, c.id) > ($3::text, $4::uuid)'
+    }
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select c.id, c.display_name, c.email, c.email_status, f.failed_count, f.last_failed_at, f.last_error, f.last_failed_kind,
+              (select count(*)::int from scheduled_messages q where q.contact_id = c.id and q.status = 'pending') as pending_count
+       from contacts c
+       left join lateral (
+         select count(*)::int as failed_count, max(coalesce(m.sent_at, m.send_at)) as last_failed_at,
+                (array_agg(m.last_error order by coalesce(m.sent_at, m.send_at) desc))[1] as last_error,
+                (array_agg(m.kind order by coalesce(m.sent_at, m.send_at) desc))[1] as last_failed_kind
+         from scheduled_messages m where m.contact_id = c.id and m.status = 'failed' and coalesce(m.sent_at, m.send_at) >= $2) f on true
+       where ($1::uuid is null or c.id = $1) and (c.email_status <> 'ok' or f.failed_count > 0)
+         ${after}
+       order by c.display_name, c.id limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row.display_name, row.id])
+  },
+})

@@ -27,12 +27,13 @@ export async function templateOfMessage(tx: Queryable, message: MessageFields): 
 
 /**
  * Renders a scheduled message: its subject (or the template's), and the template's body with the message's own text
- * as {{custom_message}}. Links made at delivery (confirm, decline, change, payment) are not known yet and are listed
- * in `missing`.
+ * as {{custom_message}}. Links made at delivery (confirm, decline, change, payment) are passed in `delivery` by the
+ * worker; before that they are not known and are listed in `missing`.
  */
-export async function renderMessage(tx: Queryable, message: MessageFields, settings?: TenantSettings): Promise<RenderedMessage> {
+export async function renderMessage(tx: Queryable, message: MessageFields, settings?: TenantSettings,
+  delivery: TemplateValues = {}): Promise<RenderedMessage> {
   const template = await templateOfMessage(tx, message)
-  const values = await messageValues(tx, message, settings ?? await loadTenantSettings(tx))
+  const values = { ...await messageValues(tx, message, settings ?? await loadTenantSettings(tx)), ...delivery }
   const custom = typeof message.body === 'string' ? renderTemplate(message.body, values) : ''
   const all: TemplateValues = { ...values, custom_message: custom }
   const subjectText = typeof message.subject === 'string' && message.subject.trim() ? message.subject : template.subject

@@ -16,11 +16,15 @@ export const updateSettings = defineAction({
   name: 'update',
   description: 'Update the business settings (owner only). Only the fields given change. business_hours: give only the weekdays '
     + 'to change (sun..sat), each a list of [start, end] HH:MM wall-clock pairs in the business time zone. default_tax_rate_bp '
-    + 'is basis points (825 = 8.25 %). timezone is an IANA name such as America/Chicago.',
+    + 'is basis points (825 = 8.25 %). timezone is an IANA name such as America/Chicago. Appointment emails: send_confirmations '
+    + '(a confirmation with confirm/decline/change links when a ticket is booked or moved), follow_up_after_hours and '
+    + 'follow_up_max (follow-ups of an unanswered confirmation, every N hours, at most M; 0 = none), send_reminders and '
+    + 'reminder_time (HH:MM, business time zone, the day before). They apply to appointments booked or moved afterwards.',
   permission: 'unrestricted',
   roles: ['owner'],
   idempotent: true,
-  keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'invoice prefix', 'company name'],
+  keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'invoice prefix', 'company name', 'confirmation emails',
+    'appointment reminders', 'follow-ups'],
   input: z.strictObject({
     name: z.string().trim().min(1).max(200).optional().describe('The business name shown to customers'),
     timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as America/Chicago').optional(),
@@ -34,6 +38,12 @@ export const updateSettings = defineAction({
     invoice_terms_days: z.number().int().min(0).max(365).optional().describe('Days until an invoice is due'),
     reply_to_email: z.email().max(320).nullable().optional().describe('Where customer replies go; null clears it'),
     payment_instructions: z.string().max(2000).optional().describe('Text printed on invoices, e.g. how to pay by check'),
+    send_confirmations: z.boolean().optional().describe('Email a confirmation when an appointment is booked or moved'),
+    follow_up_after_hours: z.number().int().min(1).max(336).optional()
+      .describe('Hours after an unanswered confirmation (and between follow-ups) until the next follow-up, 1 to 336'),
+    follow_up_max: z.number().int().min(0).max(10).optional().describe('Most follow-ups per unanswered confirmation, 0 to 10; 0 sends none'),
+    send_reminders: z.boolean().optional().describe('Email a reminder the day before each appointment'),
+    reminder_time: clock.optional().describe('When the day-before reminder goes out, HH:MM in the business time zone, e.g. 09:00'),
   }),
   async run(ctx, input) {
     const current = await ctx.db.query(`select ${SETTINGS_COLUMNS} from tenants where id = $1 for update`, [ctx.tenantId])

@@ -16,11 +16,22 @@ export interface TenantSettings {
   invoice_terms_days: number
   reply_to_email: string | null
   payment_instructions: string
+  /** Email a confirmation (with confirm, decline and change links) when an appointment is booked or moved. */
+  send_confirmations: boolean
+  /** Hours between an unanswered confirmation and each follow-up. */
+  follow_up_after_hours: number
+  /** At most this many follow-ups per unanswered confirmation (0: none). */
+  follow_up_max: number
+  /** Email a reminder the day before each appointment. */
+  send_reminders: boolean
+  /** The wall-clock time (HH:MM, business time zone) the day-before reminder goes out. */
+  reminder_time: string
 }
 
 /** The columns of the tenants table that make up its settings. */
 export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax_rate_bp, currency, invoice_prefix,
-  invoice_terms_days, reply_to_email, payment_instructions`
+  invoice_terms_days, reply_to_email, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
+  send_reminders, reminder_time`
 
 /** The settings of the transaction's tenant. */
 export async function loadTenantSettings(tx: Queryable): Promise<TenantSettings> {

@@ -7,9 +7,10 @@ export const settingsQuery = defineQuery({
   type: 'settings',
   description: 'The business settings, one record (id = the business id): name, timezone, business_hours per weekday '
     + '(sun..sat: [start, end] HH:MM wall-clock pairs), default_tax_rate_bp (basis points), currency, invoice_prefix, '
-    + 'invoice_terms_days, reply_to_email, payment_instructions.',
+    + 'invoice_terms_days, reply_to_email, payment_instructions; appointment emails: send_confirmations, follow_up_after_hours, '
+    + 'follow_up_max (0 = no follow-ups), send_reminders, reminder_time (HH:MM the day before, business time zone).',
   entity: 'tenant',
-  keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'company', 'configuration'],
+  keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'company', 'configuration', 'reminders', 'confirmations'],
   params: z.object({}),
   async run(ctx, req) {
     const r = await ctx.db.query(`select ${SETTINGS_COLUMNS}, updated_at from tenants where id = app_tenant() and ($1::uuid is null or id = $1)`,

@@ -3,6 +3,7 @@ import { nextCounterValue } from '../../counters.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
+import { cancelAppointmentMessages, replaceAppointmentMessages, scheduleAppointmentMessages, settleAppointmentMessages } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertNoDoubleBooking, lockTechnicianCalendars } from './booking.js'
 import {
@@ -28,6 +29,7 @@ export const createTicket = defineAction({
     + 'their unit price x quantity, flexible services the unit_price_cents given (or their suggested price); lines without a '
     + 'service need description and unit_price_cents. End: scheduled_end, else start + duration_minutes, else start + the line '
     + 'items\' durations, else one hour. A technician already booked at an overlapping time is a CONFLICT naming that ticket. '
+    + 'Per the business\'s settings the customer\'s confirmation email, its follow-ups and the day-before reminder are queued. '
     + 'Returns the ticket with number, line items, technicians and totals (integer cents).',
   permission: 'unrestricted',
   keywords: ['appointment', 'book', 'schedule', 'job', 'visit', 'new ticket'],
@@ -67,6 +69,7 @@ export const createTicket = defineAction({
     await insertLines(ctx.db, ctx.tenantId, id, lines)
     const detail = await ticketDetail(ctx.db, id, settings)
     await ctx.audit({ entityType: 'ticket', entityId: id, action: 'create', before: null, after: auditSnapshot(detail) })
+    await scheduleAppointmentMessages(ctx, id)
     return detail
   },
 })
@@ -102,6 +105,8 @@ export const updateTicket = defineAction({
     if (!sets.length) return before
     values.push(ticket_id)
     await ctx.db.query(`update tickets set ${sets.join(', ')} where id = $${values.length}`, values)
+    // Confirmed another way (by phone): stop asking the customer to confirm.
+    if (input.status === 'confirmed' && ticket.status !== 'confirmed') await settleAppointmentMessages(ctx, ticket_id, 'confirm')
     return audited(ctx, ticket_id, 'update', before)
   },
 })
@@ -112,7 +117,8 @@ export const rescheduleTicket = defineAction({
   name: 'reschedule',
   description: 'Move a scheduled, confirmed or in-progress ticket to a new time. End: scheduled_end, else start + duration_minutes, '
     + 'else the same length as before. The technicians must be free at the new time (else CONFLICT naming the clashing ticket). '
-    + 'The customer\'s confirmation resets to pending and a confirmed ticket goes back to scheduled. The audit trail keeps every earlier time.',
+    + 'The customer\'s confirmation resets to pending and a confirmed ticket goes back to scheduled; pending appointment emails are '
+    + 'cancelled and queued anew for the new time. The audit trail keeps every earlier time.',
   permission: 'unrestricted',
   keywords: ['move appointment', 'change time', 'postpone'],
   input: z.strictObject({
@@ -140,6 +146,7 @@ export const rescheduleTicket = defineAction({
       `update tickets set scheduled_start = $2, scheduled_end = $3, confirmation_status = 'pending', confirmation_note = null,
          status = case when status = 'confirmed' then 'scheduled' else status end
        where id = $1`, [ticket.id, start, end])
+    await replaceAppointmentMessages(ctx, ticket.id)
     return audited(ctx, ticket.id, 'reschedule', before)
   },
 })
@@ -186,7 +193,7 @@ export const cancelTicket = defineAction({
   domain: 'ticket',
   name: 'cancel',
   description: 'Cancel a scheduled, confirmed or in-progress ticket, with the reason. The ticket stays on record with status cancelled '
-    + 'and frees its technicians\' time. A cancelled ticket cannot be reopened: book a new one.',
+    + 'and frees its technicians\' time; its pending appointment emails are cancelled. A cancelled ticket cannot be reopened: book a new one.',
   permission: 'soft_limit',
   keywords: ['call off', 'cancel appointment'],
   input: z.strictObject({ ticket_id: z.uuid(), reason: z.string().trim().min(1).max(1000).describe('Why, e.g. "customer asked by phone"') }),
@@ -197,6 +204,7 @@ export const cancelTicket = defineAction({
     const before = await ticketDetail(ctx.db, ticket.id, settings)
     await ctx.db.query(`update tickets set status = 'cancelled', cancel_reason = $2, cancelled_at = $3 where id = $1`,
       [ticket.id, input.reason, ctx.services.now()])
+    await cancelAppointmentMessages(ctx, ticket.id)
     return audited(ctx, ticket.id, 'cancel', before)
   },
 })
@@ -222,6 +230,7 @@ export const markNoShow = defineAction({
     await ctx.db.query(`update tickets set status = 'no_show',
         notes = case when $2::text is null then notes else concat_ws(E'\\n', notes, 'No-show: ' || $2) end
       where id = $1`, [ticket.id, input.note ?? null])
+    await cancelAppointmentMessages(ctx, ticket.id)
     return audited(ctx, ticket.id, 'no_show', before)
   },
 })

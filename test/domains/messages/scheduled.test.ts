@@ -141,7 +141,7 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
 
     const page1 = expectData(await app.query({ type: 'scheduled_messages', contact_id: ann, limit: 2, include: 'contact,template,rendered' }))
     expect(page1.items.map((m: any) => m.id)).toEqual([early.id, followUp.id])
-    expect(page1.items[0].contact).toEqual({ id: ann, display_name: 'Ann Lee', email: 'ann@example.com' })
+    expect(page1.items[0].contact).toEqual({ id: ann, display_name: 'Ann Lee', email: 'ann@example.com', email_status: 'ok' })
     const defaultFollowUp = expectData(await app.query({ type: 'templates', kind: 'follow_up' })).items.find((t: any) => t.is_default)
     expect(page1.items[1].template).toEqual({ id: defaultFollowUp.id, name: defaultFollowUp.name, kind: 'follow_up', builtin: false })
     expect(page1.items[0].rendered.body).toBe('Hi Ann,\n\nEarly\n\nSparkle Windows')

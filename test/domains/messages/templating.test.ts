@@ -16,8 +16,16 @@ describe('template rendering', () => {
 
   it('drops a line that held only placeholders which all rendered empty, without leaving a double gap', () => {
     const text = 'Hi {{customer_first_name}},\n\n{{custom_message}}\n\nThanks\nLink: {{confirm_link}}'
-    expect(renderTemplate(text, { customer_first_name: 'Al' })).toBe('Hi Al,\n\nThanks\nLink: ')
-    expect(renderTemplate(text, { customer_first_name: 'Al', custom_message: 'Bring ladders' })).toBe('Hi Al,\n\nBring ladders\n\nThanks\nLink: ')
+    expect(renderTemplate(text, { customer_first_name: 'Al' })).toBe('Hi Al,\n\nThanks')
+    expect(renderTemplate(text, { customer_first_name: 'Al', custom_message: 'Bring ladders' })).toBe('Hi Al,\n\nBring ladders\n\nThanks')
+  })
+
+  it('drops a short label whose placeholders all rendered empty, and keeps it when one has a value', () => {
+    const text = 'Invoice {{invoice_number}}\nPay online: {{payment_link}}\n{{payment_instructions}}\nNote: see you {{appointment_date}}.'
+    expect(renderTemplate(text, { invoice_number: 'INV-1', payment_instructions: 'Pay by check' }))
+      .toBe('Invoice INV-1\nPay by check\nNote: see you .')
+    expect(renderTemplate(text, { invoice_number: 'INV-1', payment_link: 'https://pay.example/x' }))
+      .toBe('Invoice INV-1\nPay online: https://pay.example/x\nNote: see you .')
   })
 
   it('never evaluates anything: a value that looks like a placeholder or code is inserted as written', () => {

@@ -73,7 +73,7 @@ describe.each(engines)('tickets (%s)', (engine) => {
     expect(read.audit_trail.map((a: any) => a.action)).toEqual(['create'])
     expect(read.audit_trail[0].changes.line_items.new).toHaveLength(4)
     const small = expectData(await app.query({ type: 'tickets', id: created.id }))
-    expect(Object.keys(small).sort()).toEqual(['address_id', 'confirmation_status', 'contact_id', 'contact_name', 'id', 'is_price_estimated',
+    expect(Object.keys(small).sort()).toEqual(['address_id', 'confirmation_note', 'confirmation_status', 'contact_id', 'contact_name', 'id', 'is_price_estimated',
       'number', 'scheduled_end', 'scheduled_start', 'status', 'totals'])
   })
 

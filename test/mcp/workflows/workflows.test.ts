@@ -93,7 +93,10 @@ describe.each(engines)('workflow tools (%s)', (engine) => {
     expect(ticket.totals.subtotal_cents).toBe(27000)
     expect(out.confirmation).toMatchObject({ scheduled: true })
     const messages = await as(owner).read('scheduled_messages', { ticket_id: out.ticket.id })
-    expect(messages.items.map((m: any) => [m.kind, m.status])).toEqual([['confirmation', 'pending']])
+    // Booking queued the confirmation (the one the answer names), its follow-ups and the day-before reminder.
+    const confirmations = messages.items.filter((m: any) => m.kind === 'confirmation')
+    expect(confirmations.map((m: any) => [m.id, m.status])).toEqual([[out.confirmation.message_id, 'pending']])
+    expect(new Set(messages.items.map((m: any) => m.kind))).toEqual(new Set(['confirmation', 'follow_up', 'reminder']))
     // Alice is now busy at 09:00, so the same request goes to Bob.
     const second = await call(scheduleAppointment, { contact_id: jane, services: [{ service_id: gutter }], date: '2026-11-04', time: '09:00' })
     expect(second.ticket.technician).toBe('Bob Tech')
@@ -115,12 +118,16 @@ describe.each(engines)('workflow tools (%s)', (engine) => {
     const booked = await call(scheduleAppointment, { contact_id: jane, services: [{ service_id: window }], date: '2026-11-05', time: '13:00', technician_id: bob })
     const ticketId = booked.ticket.id
     const old = (await as(owner).read('scheduled_messages', { ticket_id: ticketId, status: 'pending' })).items
-    expect(old).toHaveLength(1)
+    expect(old.map((m: any) => m.kind)).toContain('confirmation')
     const out = await call(handleRescheduleRequest, { customer: 'Jane Smith', date: '2026-11-05', new_date: '2026-11-06', new_time: '08:30' })
-    expect(out).toMatchObject({ status: 'rescheduled', ticket: { from: 'Thu 2026-11-05 13:00', to: 'Fri 2026-11-06 08:30', until: '10:00' }, cancelled_message_ids: [old[0].id] })
+    expect(out).toMatchObject({ status: 'rescheduled', ticket: { from: 'Thu 2026-11-05 13:00', to: 'Fri 2026-11-06 08:30', until: '10:00' } })
+    // Every email naming the old time was cancelled, and a new confirmation names the new one.
+    expect([...out.cancelled_message_ids].sort()).toEqual(old.map((m: any) => m.id).sort())
     expect(out.confirmation.scheduled).toBe(true)
     const messages = (await as(owner).read('scheduled_messages', { ticket_id: ticketId })).items
-    expect(messages.map((m: any) => m.status).sort()).toEqual(['cancelled', 'pending'])
+    const renewed = messages.find((m: any) => m.id === out.confirmation.message_id)
+    expect(renewed).toMatchObject({ kind: 'confirmation', status: 'pending' })
+    expect(messages.filter((m: any) => old.some((o: any) => o.id === m.id)).map((m: any) => m.status)).toEqual(old.map(() => 'cancelled'))
     const trail = (await performQuery(app.services, owner, { type: 'tickets', id: ticketId, include: ['audit_trail'] }, { requestId: randomUUID() }) as any).audit_trail
     const move = trail.find((a: any) => a.action === 'reschedule')
     expect(move).toBeTruthy()

@@ -1,0 +1,32 @@
+import express, { Router } from 'express'
+import type { Services } from '../../core/context.js'
+import { applyStripeEvent } from '../../core/domains/invoices/stripe-events.js'
+import { AppError } from '../../core/errors.js'
+import { log } from '../../core/log.js'
+import { sendData } from '../envelope.js'
+
+/** Largest webhook body accepted; Stripe's events are a few kilobytes. */
+const WEBHOOK_BODY_LIMIT = '512kb'
+
+/**
+ * POST /api/webhooks/stripe: Stripe's Checkout events, verified against STRIPE_WEBHOOK_SECRET over the raw body (so
+ * this router is mounted before the JSON parser). 200 once the event is applied, ignored or known already; 400 for a
+ * signature that does not verify; 503 while payments are not configured, so Stripe keeps retrying until they are.
+ */
+export function stripeWebhookRoutes(services: Services): Router {
+  const router = Router()
+  router.post('/api/webhooks/stripe', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
+    const payments = services.payments
+    if (!payments || !payments.verifiesWebhooks) {
+      throw new AppError('UNAVAILABLE', `Stripe payments are not configured on this server: set ${payments ? 'STRIPE_WEBHOOK_SECRET' : 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET'}`)
+    }
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
+    const event = payments.verifyEvent(body, req.get('stripe-signature'))
+    const requestId = String(res.locals.requestId ?? event.id)
+    const result = await applyStripeEvent(services, event, requestId)
+    log(result.outcome === 'unknown_invoice' || result.outcome === 'refused' ? 'warn' : 'info', 'stripe webhook',
+      { request_id: requestId, event_id: event.id, type: event.type, ...result })
+    sendData(res, { received: true, event_id: event.id, ...result })
+  })
+  return router
+}

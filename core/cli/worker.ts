@@ -1,0 +1,49 @@
+import { loadConfig } from '../config.js'
+import { runJobsOnce, startWorker, type DeliveryCounts, type WorkerOptions } from '../jobs/worker.js'
+import { log, setLogLevel } from '../log.js'
+import { createServices } from '../services.js'
+import { parseCommandArgs, UsageError, withDatabase, type Command } from './command.js'
+
+/** `crm worker`: sends due messages and runs the periodic jobs, as a process of its own (any number of them on one PostgreSQL). */
+export const workerCommand: Command = {
+  name: 'worker',
+  args: '[--drain] [--batch-size N] [--lease-seconds N] [--json]',
+  summary: 'Send due scheduled emails and mark overdue invoices until stopped (Ctrl-C); --drain sends what is due now and exits. '
+    + 'Run the server with CRM_WORKER=off to leave delivery to these processes',
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, {
+      drain: { type: 'boolean' }, 'batch-size': { type: 'string' }, 'lease-seconds': { type: 'string' }, json: { type: 'boolean' },
+    })
+    const options: Partial<WorkerOptions> = {}
+    if (values['batch-size'] !== undefined) options.batchSize = wholeNumber('batch-size', values['batch-size'])
+    if (values['lease-seconds'] !== undefined) options.leaseSeconds = wholeNumber('lease-seconds', values['lease-seconds'])
+    const config = loadConfig()
+    const counts = await withDatabase('worker', async (db) => {
+      const services = createServices(config, db)
+      if (values.drain) return runJobsOnce(services, options)
+      // A long-running process: its log lines are how the operator sees it work.
+      if (!values.json) setLogLevel(config.logLevel)
+      log('info', 'worker started: sending due emails until stopped (Ctrl-C)', { email: services.email.describe() })
+      const worker = startWorker(services, options)
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve)
+        process.once('SIGTERM', resolve)
+      })
+      await worker.stop()
+      return worker.counts
+    })
+    if (values.json) return JSON.stringify(counts)
+    return summary(counts, values.drain ? 'Delivered what was due' : 'Stopped')
+  },
+}
+
+function wholeNumber(option: string, value: unknown): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${option} must be a whole number of at least 1, got ${String(value)}`)
+  return n
+}
+
+function summary(c: DeliveryCounts, lead: string): string {
+  return `${lead}: ${c.sent} sent, ${c.retrying} to retry later, ${c.failed} failed, ${c.cancelled} cancelled`
+    + (c.lost ? `, ${c.lost} taken over by another worker` : '') + '.'
+}

@@ -1,0 +1,115 @@
+import type { OperationContext } from '../../context.js'
+import { addDays, localDate, zonedInstant } from '../../time.js'
+import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
+import { MESSAGE_COLUMNS } from './model.js'
+
+/*
+ * The emails that follow an appointment's time: a confirmation when it is booked or moved, follow-ups while the
+ * customer has not answered, and a reminder the day before. All of them are queued up front, as pending rows of
+ * scheduled_messages, in the same transaction as the booking; an answer, a move or a cancellation cancels the rows
+ * that no longer apply. Delivery therefore needs no knowledge of appointments, and the owner sees every email that
+ * will go out (and can cancel or move one) before it does.
+ */
+
+/** The kinds of message that are about one appointment and follow its time. */
+export const APPOINTMENT_KINDS = ['confirmation', 'follow_up', 'reminder'] as const
+/** One of the appointment kinds. */
+export type AppointmentKind = (typeof APPOINTMENT_KINDS)[number]
+
+/** A customer's answer through a response link. */
+export type CustomerAnswer = 'confirm' | 'decline' | 'change'
+
+/** A reminder this soon after the confirmation just sent adds nothing, so it is left out. */
+export const REMINDER_MIN_GAP_HOURS = 12
+/** Without a reminder, the last follow-up goes out at least this long before the appointment. */
+export const FOLLOW_UP_LEAD_HOURS = 12
+
+const HOUR = 3_600_000
+
+/** One email of the plan. */
+export interface PlannedMessage {
+  kind: AppointmentKind
+  send_at: Date
+}
+
+/** The settings the plan depends on. */
+export type AppointmentEmailSettings = Pick<TenantSettings, 'timezone' | 'send_confirmations' | 'follow_up_after_hours' | 'follow_up_max'
+  | 'send_reminders' | 'reminder_time'>
+
+/**
+ * The emails of an appointment starting at `start`, booked or moved at `now`, in send order. The confirmation goes now.
+ * The reminder goes the day before at reminder_time (business time zone) unless that is already past, not before the
+ * start, or within REMINDER_MIN_GAP_HOURS of the confirmation. Follow-ups go every follow_up_after_hours after the
+ * confirmation, at most follow_up_max, and only before the reminder (or, without one, FOLLOW_UP_LEAD_HOURS before the start).
+ */
+export function planAppointmentMessages(now: Date, start: Date, settings: AppointmentEmailSettings): PlannedMessage[] {
+  if (start.getTime() <= now.getTime()) return []
+  const confirming = settings.send_confirmations
+  let reminder: Date | null = null
+  if (settings.send_reminders) {
+    const tz = settings.timezone
+    const at = zonedInstant(addDays(localDate(start, tz), -1), settings.reminder_time, tz)
+    const earliest = now.getTime() + (confirming ? REMINDER_MIN_GAP_HOURS * HOUR : 0)
+    if (at.getTime() > now.getTime() && at.getTime() >= earliest && at.getTime() < start.getTime()) reminder = at
+  }
+  const plan: PlannedMessage[] = []
+  if (confirming) {
+    plan.push({ kind: 'confirmation', send_at: now })
+    const cutoff = reminder ? reminder.getTime() : start.getTime() - FOLLOW_UP_LEAD_HOURS * HOUR
+    for (let k = 1; k <= settings.follow_up_max; k++) {
+      const at = now.getTime() + k * settings.follow_up_after_hours * HOUR
+      if (at >= cutoff) break
+      plan.push({ kind: 'follow_up', send_at: new Date(at) })
+    }
+  }
+  if (reminder) plan.push({ kind: 'reminder', send_at: reminder })
+  return plan
+}
+
+/**
+ * Queues the confirmation, follow-ups and reminder of a ticket as the business's settings say, each audited. Nothing is
+ * queued for an appointment that is not scheduled or confirmed, has started, or whose customer has no email address.
+ */
+export async function scheduleAppointmentMessages(ctx: OperationContext, ticketId: string): Promise<Array<Record<string, unknown>>> {
+  const r = await ctx.db.query<{ contact_id: string; scheduled_start: Date; status: string; email: string | null }>(
+    `select t.contact_id, t.scheduled_start, t.status, c.email from tickets t join contacts c on c.id = t.contact_id where t.id = $1`, [ticketId])
+  const ticket = r.rows[0]
+  if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || !ticket.email) return []
+  const settings = await loadTenantSettings(ctx.db)
+  const scheduled: Array<Record<string, unknown>> = []
+  for (const planned of planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings)) {
+    const m = await ctx.db.query(`insert into scheduled_messages (tenant_id, contact_id, kind, send_at, ticket_id)
+      values ($1, $2, $3, $4, $5) returning ${MESSAGE_COLUMNS}`, [ctx.tenantId, ticket.contact_id, planned.kind, planned.send_at, ticketId])
+    await ctx.audit({ entityType: 'scheduled_message', entityId: String(m.rows[0].id), action: 'schedule', before: null, after: m.rows[0] })
+    scheduled.push(m.rows[0])
+  }
+  return scheduled
+}
+
+/** Cancels a ticket's pending messages of the given kinds (default: all appointment kinds), each audited; returns their ids. */
+export async function cancelAppointmentMessages(ctx: OperationContext, ticketId: string,
+  kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS): Promise<string[]> {
+  const pending = await ctx.db.query(`select ${MESSAGE_COLUMNS} from scheduled_messages
+    where ticket_id = $1 and status = 'pending' and kind = any($2::text[]) order by send_at, id for update`, [ticketId, [...kinds]])
+  const ids: string[] = []
+  for (const before of pending.rows) {
+    const r = await ctx.db.query(`update scheduled_messages set status = 'cancelled' where id = $1 returning ${MESSAGE_COLUMNS}`, [before.id])
+    await ctx.audit({ entityType: 'scheduled_message', entityId: String(before.id), action: 'cancel', before, after: r.rows[0] })
+    ids.push(String(before.id))
+  }
+  return ids
+}
+
+/** After a move: the pending appointment emails of the old time are cancelled and those of the new time queued. */
+export async function replaceAppointmentMessages(ctx: OperationContext, ticketId: string): Promise<void> {
+  await cancelAppointmentMessages(ctx, ticketId)
+  await scheduleAppointmentMessages(ctx, ticketId)
+}
+
+/**
+ * What a customer's answer leaves to send. Any answer ends the chasing (the confirmation if still queued, and its
+ * follow-ups); a decline also cancels the reminder, since the visit will not happen at that time.
+ */
+export async function settleAppointmentMessages(ctx: OperationContext, ticketId: string, answer: CustomerAnswer): Promise<string[]> {
+  return cancelAppointmentMessages(ctx, ticketId, answer === 'decline' ? APPOINTMENT_KINDS : ['confirmation', 'follow_up'])
+}

@@ -1,0 +1,199 @@
+import { hashSecret, newSecret } from '../../auth/secrets.js'
+import type { Services } from '../../context.js'
+import { withSignInLookup, withTenant } from '../../db/tenant.js'
+import type { Queryable } from '../../db/types.js'
+import { contextOf } from '../../operations-context.js'
+import { redactSensitive } from '../../sanitize.js'
+import type { TemplateValues } from '../../templating.js'
+import { settleAppointmentMessages, type CustomerAnswer } from './appointment-messages.js'
+
+/*
+ * A customer answers an appointment email with one click, without signing in. Each link carries its own random secret
+ * (32 bytes) and does one thing: confirm, decline or ask for a change. The database keeps only the secret's SHA-256, so
+ * a copy of the table answers for nobody; a link works once, until the appointment starts, and only while the
+ * appointment is still at the time the email named.
+ */
+
+/** The message fields response links depend on. */
+export interface LinkedMessage {
+  id: string
+  kind: string
+  ticket_id: string | null
+}
+
+/** What each link does, in the order the emails offer them. */
+export const RESPONSE_PURPOSES = ['confirm', 'decline', 'change'] as const satisfies readonly CustomerAnswer[]
+
+/** The kinds of message that carry response links. */
+const LINKED_KINDS = ['confirmation', 'follow_up', 'reminder']
+
+/** The longest note a customer may leave with an answer. */
+export const ANSWER_NOTE_MAX = 1000
+
+/** Where the customer's browser is sent for one link. */
+export function responseLinkUrl(baseUrl: string, token: string): string {
+  return `${baseUrl}/respond/${token}`
+}
+
+/**
+ * The customer's one-click answers to an appointment message (confirm_link, decline_link, change_link), made at delivery
+ * inside the worker's tenant transaction. Messages that are not about an appointment that is still ahead get none.
+ */
+export async function issueResponseLinks(tx: Queryable, services: Services, tenantId: string, message: LinkedMessage): Promise<TemplateValues> {
+  if (!message.ticket_id || !LINKED_KINDS.includes(message.kind)) return {}
+  const t = await tx.query<{ scheduled_start: Date; status: string }>('select scheduled_start, status from tickets where id = $1', [message.ticket_id])
+  const ticket = t.rows[0]
+  if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || new Date(ticket.scheduled_start) <= services.now()) return {}
+  const values: TemplateValues = {}
+  for (const purpose of RESPONSE_PURPOSES) {
+    const token = newSecret()
+    await tx.query(`insert into response_links (tenant_id, message_id, ticket_id, purpose, token_hash, appointment_start, expires_at)
+      values ($1, $2, $3, $4, $5, $6, $6)`, [tenantId, message.id, message.ticket_id, purpose, hashSecret(token), ticket.scheduled_start])
+    values[`${purpose}_link`] = responseLinkUrl(services.config.publicBaseUrl, token)
+  }
+  return values
+}
+
+/** Why a link cannot be used now. */
+export type LinkProblem = 'unknown' | 'used' | 'expired' | 'moved' | 'wrong_purpose' | 'cancelled' | 'closed'
+
+/** What the customer's page shows about a link and its appointment. */
+export interface ResponseLinkView {
+  problem: LinkProblem | null
+  purpose?: CustomerAnswer
+  businessName?: string
+  /** "Tuesday, March 4, 2031 at 9:00 AM" in the business's time zone. */
+  when?: string
+  /** The appointment's confirmation status now: pending, accepted, declined, change_requested. */
+  confirmationStatus?: string
+}
+
+interface LinkRow {
+  id: string
+  tenant_id: string
+  message_id: string
+  ticket_id: string
+  purpose: CustomerAnswer
+  appointment_start: Date
+  expires_at: Date
+  used_at: Date | null
+  scheduled_start: Date
+  status: string
+  confirmation_status: string
+  business_name: string
+  timezone: string
+  message_kind: string
+}
+
+/** A token's shape; anything else is refused before the database is asked. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/
+
+/** What a link is for and whether it can be used, changing nothing (a link scanner's GET must not answer for the customer). */
+export async function viewResponseLink(services: Services, token: string): Promise<ResponseLinkView> {
+  const tokenHash = TOKEN.test(token) ? hashSecret(token) : null
+  const tenantId = tokenHash ? await tenantOfLink(services, tokenHash) : null
+  if (!tokenHash || !tenantId) return { problem: 'unknown' }
+  return withTenant(services.db, { tenantId, actorType: 'system' }, async (tx) => {
+    const link = await loadLink(tx, tokenHash, false)
+    return link ? viewOf(link, problemOf(link, services.now())) : { problem: 'unknown' }
+  })
+}
+
+/**
+ * Records the customer's answer through a link, once: the ticket's confirmation status (and note), the link used, the
+ * appointment emails that no longer apply cancelled, all audited as the system acting on the customer's click. A link
+ * that cannot be used changes nothing and says why.
+ */
+export async function answerResponseLink(services: Services, token: string, answer: string, note: string, requestId: string): Promise<ResponseLinkView> {
+  const tokenHash = TOKEN.test(token) ? hashSecret(token) : null
+  const tenantId = tokenHash ? await tenantOfLink(services, tokenHash) : null
+  if (!tokenHash || !tenantId) return { problem: 'unknown' }
+  return withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) => {
+    const link = await loadLink(tx, tokenHash, true)
+    if (!link) return { problem: 'unknown' }
+    const now = services.now()
+    const problem = problemOf(link, now) ?? (answer !== link.purpose ? 'wrong_purpose' : null)
+    if (problem) return viewOf(link, problem)
+    const reasoning = `The customer answered "${link.purpose}" through the link in the ${link.message_kind.replace('_', '-')} email ${link.message_id}`
+    const ctx = contextOf(services, { tenantId, actor: { type: 'system', id: null } }, tx, requestId, reasoning, () => {
+      throw new Error('answering a link has no effects after commit')
+    })
+    const text = link.purpose === 'confirm' ? null : await cleanNote(tx, tenantId, link.ticket_id, requestId, note)
+    const before = await ticketState(tx, link.ticket_id)
+    await tx.query(`update tickets set confirmation_status = $2, confirmation_note = $3,
+        status = case when $2 = 'accepted' and status = 'scheduled' then 'confirmed'
+                      when $2 <> 'accepted' and status = 'confirmed' then 'scheduled' else status end
+      where id = $1`, [link.ticket_id, CONFIRMATION_STATUS[link.purpose], text])
+    await ctx.audit({ entityType: 'ticket', entityId: link.ticket_id, action: AUDIT_ACTION[link.purpose], before, after: await ticketState(tx, link.ticket_id) })
+    const used = await tx.query<{ used_at: Date }>('update response_links set used_at = $2 where id = $1 returning used_at', [link.id, now])
+    await ctx.audit({ entityType: 'response_link', entityId: link.id, action: 'use', before: { used_at: null }, after: { used_at: used.rows[0].used_at } })
+    await settleAppointmentMessages(ctx, link.ticket_id, link.purpose)
+    return { ...viewOf(link, null), confirmationStatus: CONFIRMATION_STATUS[link.purpose] }
+  })
+}
+
+const CONFIRMATION_STATUS: Record<CustomerAnswer, string> = { confirm: 'accepted', decline: 'declined', change: 'change_requested' }
+const AUDIT_ACTION: Record<CustomerAnswer, string> = { confirm: 'customer_confirm', decline: 'customer_decline', change: 'customer_request_change' }
+
+/** The business a link belongs to, found by its hash alone (the only rows visible in this lookup are the matching ones). */
+async function tenantOfLink(services: Services, tokenHash: string): Promise<string | null> {
+  return withSignInLookup(services.db, { tokenHash }, async (tx) =>
+    (await tx.query<{ tenant_id: string }>('select tenant_id from response_links where token_hash = $1', [tokenHash])).rows[0]?.tenant_id ?? null)
+}
+
+async function loadLink(tx: Queryable, tokenHash: string, lock: boolean): Promise<LinkRow | null> {
+  const r = await tx.query<LinkRow>(
+    `select l.id, l.tenant_id, l.message_id, l.ticket_id, l.purpose, l.appointment_start, l.expires_at, l.used_at,
+            t.scheduled_start, t.status, t.confirmation_status, b.name as business_name, b.timezone, m.kind as message_kind
+     from response_links l
+     join tickets t on t.id = l.ticket_id
+     join scheduled_messages m on m.id = l.message_id
+     join tenants b on b.id = l.tenant_id
+     where l.token_hash = $1 ${lock ? 'for update of l, t' : ''}`, [tokenHash])
+  return r.rows[0] ?? null
+}
+
+/** The first reason a link cannot be used now, the appointment's own state first; null when it can. */
+function problemOf(link: LinkRow, now: Date): LinkProblem | null {
+  if (link.status === 'cancelled') return 'cancelled'
+  if (!['scheduled', 'confirmed'].includes(link.status)) return 'closed'
+  if (new Date(link.scheduled_start).getTime() !== new Date(link.appointment_start).getTime()) return 'moved'
+  if (link.used_at) return 'used'
+  if (new Date(link.expires_at) <= now) return 'expired'
+  return null
+}
+
+function viewOf(link: LinkRow, problem: LinkProblem | null): ResponseLinkView {
+  return {
+    problem,
+    purpose: link.purpose,
+    businessName: link.business_name,
+    when: whenText(new Date(link.scheduled_start), link.timezone),
+    confirmationStatus: link.confirmation_status,
+  }
+}
+
+/** The ticket fields an answer changes, for the audit. */
+async function ticketState(tx: Queryable, ticketId: string): Promise<Record<string, unknown>> {
+  return (await tx.query('select status, confirmation_status, confirmation_note from tickets where id = $1', [ticketId])).rows[0]
+}
+
+/** The customer's note: trimmed, shortened, with card numbers and SSNs redacted (each redaction recorded); null when empty. */
+async function cleanNote(tx: Queryable, tenantId: string, ticketId: string, requestId: string, note: string): Promise<string | null> {
+  const trimmed = note.trim().slice(0, ANSWER_NOTE_MAX)
+  if (!trimmed) return null
+  const { text, findings } = redactSensitive(trimmed)
+  for (const f of findings) {
+    await tx.query(`insert into security_events (tenant_id, kind, layer, entity_type, entity_id, field, detail, actor_type, request_id)
+      values ($1, $2, 'page', 'ticket', $3, 'confirmation_note', $4, 'system', $5)`,
+    [tenantId, f.kind, ticketId, JSON.stringify({ count: f.count, page: 'respond' }), requestId])
+  }
+  return text
+}
+
+/** "Tuesday, March 4, 2031 at 9:00 AM" in a time zone. */
+function whenText(instant: Date, timeZone: string): string {
+  const date = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' }).format(instant)
+  const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant)
+  return `${date} at ${time}`
+}

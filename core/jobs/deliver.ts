@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto'
+import { writeAudit } from '../audit.js'
+import { emailHtml } from '../clients/email-html.js'
+import { EmailSendError, type EmailMessage } from '../clients/email.js'
+import { paymentLinkFor } from '../clients/payments.js'
+import type { Actor, Services } from '../context.js'
+import { withTenant } from '../db/tenant.js'
+import type { Queryable } from '../db/types.js'
+import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
+import { renderMessage } from '../domains/messages/render.js'
+import { issueResponseLinks } from '../domains/messages/response-links.js'
+import { loadTenantSettings } from '../domains/settings/model.js'
+import { log } from '../log.js'
+import type { ClaimedMessage } from './claim.js'
+
+/** What became of one claimed message. `lost`: another worker holds it now (our lease ran out), so it is theirs to finish. */
+export type DeliveryOutcome = 'sent' | 'retrying' | 'failed' | 'cancelled' | 'lost'
+
+/** How delivery retries. */
+export interface RetryPolicy {
+  /** Attempts after which a message that keeps failing is marked failed. */
+  maxAttempts: number
+  /** Waits before the 2nd, 3rd, ... attempt, in seconds; the last one repeats. */
+  backoffSeconds: number[]
+}
+
+/** Five attempts over about two and a half hours. */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, backoffSeconds: [60, 300, 1800, 7200] }
+
+/** The key the provider deduplicates on: one per message, so a re-send after a crash is never a second email. */
+export function idempotencyKeyOf(messageId: string): string {
+  return `scheduled-message-${messageId}`
+}
+
+const SYSTEM: Actor = { type: 'system', id: null }
+const SNAPSHOT = `${MESSAGE_COLUMNS}, provider_message_id`
+
+/** Kinds about one appointment that make no sense once it is cancelled, done or under way. */
+const BEFORE_APPOINTMENT = ['confirmation', 'reminder', 'follow_up']
+
+/** A message row as delivery reads it, with what decides whether it may go. */
+interface Loaded {
+  row: Record<string, unknown>
+  email: string | null
+  email_status: string
+  ticket_number: number | null
+  ticket_status: string | null
+  ticket_start: Date | null
+  invoice_number: string | null
+  invoice_status: string | null
+  /** The email as an earlier attempt handed it to the provider, if one did. */
+  outgoing: Outgoing | null
+}
+
+/** What an attempt handed to the provider, kept so a later attempt sends the very same email under the same key. */
+interface Outgoing {
+  /** What the email was made from; when it changes (the message was edited), the email is made again under a new key. */
+  fingerprint: string
+  key: string
+  email: Pick<EmailMessage, 'to' | 'subject' | 'text' | 'html' | 'fromName' | 'replyTo'>
+}
+
+/** A step's verdict: stop with this outcome, or go on. */
+type Stop = { stop: DeliveryOutcome }
+
+/**
+ * Delivers one claimed message: checks it may still go, renders it with its delivery-time links, sends it with its
+ * idempotency key and marks it; a failure is retried with backoff and, after the last attempt, marked failed with the
+ * reason. Every change is made in the message's tenant transaction, audited as the system, and only while our lease
+ * holds. Never throws: whatever happens ends in an outcome.
+ */
+export async function deliverMessage(services: Services, claim: ClaimedMessage, retry: RetryPolicy = DEFAULT_RETRY): Promise<DeliveryOutcome> {
+  const scope = { tenantId: claim.tenant_id, actorType: 'system' as const, requestId: `delivery-${claim.lease_token}` }
+  try {
+    const first = await withTenant(services.db, scope, async (tx) => {
+      const loaded = await load(tx, claim)
+      if (!loaded) return { stop: 'lost' } as Stop
+      const stop = await refuse(tx, services, claim, loaded)
+      if (stop) return stop
+      const again = resend(claim, loaded)
+      if (again) return again
+      return loaded.row.invoice_id ? loaded : compose(tx, services, claim, loaded, {})
+    })
+    if ('stop' in first) return first.stop
+    let email: EmailMessage
+    if ('row' in first) {
+      // Stripe is called outside any transaction; a link made there is then rendered into the message.
+      const link = await paymentLinkFor(services, claim.tenant_id, String(first.row.invoice_id))
+      const second = await withTenant(services.db, scope, async (tx) => {
+        const loaded = await load(tx, claim)
+        if (!loaded) return { stop: 'lost' } as Stop
+        return compose(tx, services, claim, loaded, { payment_link: link })
+      })
+      if ('stop' in second) return second.stop
+      email = second
+    } else {
+      email = first
+    }
+    const sent = await services.email.send(email)
+    return await markSent(services, claim, scope, sent.id)
+  } catch (err) {
+    return recordFailure(services, claim, scope, err, retry).catch((again: unknown) => {
+      // The database itself failed: the lease runs out and another pass tries the message again.
+      log('error', 'could not record a delivery failure', { message_id: claim.id, error: messageOf(again), cause: messageOf(err) })
+      return 'lost' as const
+    })
+  }
+}
+
+/** The message with its contact, ticket and invoice, locked, while our lease still holds it; null when it does not. */
+async function load(tx: Queryable, claim: ClaimedMessage): Promise<Loaded | null> {
+  const r = await tx.query(
+    `select m.*, c.email as _email, c.email_status as _email_status, t.number as _ticket_number, t.status as _ticket_status,
+            t.scheduled_start as _ticket_start, i.number as _invoice_number, i.status as _invoice_status
+     from (select ${SNAPSHOT}, outgoing as _outgoing from scheduled_messages where id = $1 and lease_token = $2 and status = 'pending' for update) m
+     join contacts c on c.id = m.contact_id
+     left join tickets t on t.id = m.ticket_id
+     left join invoices i on i.id = m.invoice_id`, [claim.id, claim.lease_token])
+  const found = r.rows[0]
+  if (!found) return null
+  const row: Record<string, unknown> = {}
+  const extra: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(found)) {
+    if (key.startsWith('_')) extra[key.slice(1)] = value
+    else row[key] = value
+  }
+  return { row, ...extra } as Loaded
+}
+
+/** Cancels or fails a message that must not go, with the reason; null when it may go. */
+async function refuse(tx: Queryable, services: Services, claim: ClaimedMessage, m: Loaded): Promise<Stop | null> {
+  const kind = String(m.row.kind)
+  const now = services.now()
+  let cancel: string | null = null
+  if (m.ticket_status === 'cancelled') cancel = `appointment #${m.ticket_number} was cancelled`
+  else if (BEFORE_APPOINTMENT.includes(kind) && m.ticket_status && ['completed', 'no_show', 'in_progress'].includes(m.ticket_status)) {
+    cancel = `appointment #${m.ticket_number} is already ${m.ticket_status.replace('_', ' ')}`
+  } else if (BEFORE_APPOINTMENT.includes(kind) && m.ticket_start && new Date(m.ticket_start).getTime() <= now.getTime()) {
+    cancel = `appointment #${m.ticket_number} has already started`
+  } else if (m.invoice_status === 'void') cancel = `invoice ${m.invoice_number} was voided`
+  else if (kind === 'invoice' && m.invoice_status === 'paid') cancel = `invoice ${m.invoice_number} is already paid`
+  if (cancel) {
+    await finish(tx, claim, m.row, 'cancel', `status = 'cancelled', last_error = $3`, [`Not sent: ${cancel}`])
+    return { stop: 'cancelled' }
+  }
+  let fail: string | null = null
+  if (!m.email?.trim()) fail = 'the contact has no email address'
+  else if (m.email_status === 'bounced') fail = `email to ${m.email} bounced before; give the contact a working email address`
+  else if (m.email_status === 'complained') fail = `${m.email} marked an earlier email as spam (complaint); we do not email it again`
+  if (fail) {
+    await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`, [`Not sent: ${fail}`])
+    return { stop: 'failed' }
+  }
+  return null
+}
+
+/** The email of a message that may go: rendered with its links, wrapped in our HTML, from the business. */
+async function compose(tx: Queryable, services: Services, claim: ClaimedMessage, m: Loaded,
+  links: { payment_link?: string | null }): Promise<EmailMessage | Stop> {
+  const settings = await loadTenantSettings(tx)
+  const responses = await issueResponseLinks(tx, services, claim.tenant_id,
+    { id: claim.id, kind: String(m.row.kind), ticket_id: (m.row.ticket_id as string | null) ?? null })
+  const rendered = await renderMessage(tx, m.row, settings, { ...responses, ...links })
+  if (!rendered.subject.trim() || !rendered.body.trim()) {
+    await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`,
+      [`Not sent: the message renders with an empty ${rendered.subject.trim() ? 'body' : 'subject'}`])
+    return { stop: 'failed' }
+  }
+  const fingerprint = fingerprintOf(m)
+  const outgoing: Outgoing = {
+    fingerprint,
+    // An edited message is a new email: a new key, so the provider does not refuse it as a changed repeat.
+    key: m.outgoing ? `${idempotencyKeyOf(claim.id)}-${fingerprint.slice(0, 12)}` : idempotencyKeyOf(claim.id),
+    email: {
+      to: String(m.email).trim(),
+      subject: rendered.subject,
+      text: rendered.body,
+      html: emailHtml(rendered.body, settings.name),
+      fromName: settings.name,
+      replyTo: settings.reply_to_email,
+    },
+  }
+  await tx.query('update scheduled_messages set outgoing = $3 where id = $1 and lease_token = $2', [claim.id, claim.lease_token, JSON.stringify(outgoing)])
+  return { ...outgoing.email, idempotencyKey: outgoing.key, tenantId: claim.tenant_id }
+}
+
+/** The email an earlier attempt handed to the provider, to send again unchanged; null when there is none or the message changed since. */
+function resend(claim: ClaimedMessage, m: Loaded): EmailMessage | null {
+  if (!m.outgoing || m.outgoing.fingerprint !== fingerprintOf(m)) return null
+  return { ...m.outgoing.email, idempotencyKey: m.outgoing.key, tenantId: claim.tenant_id }
+}
+
+/** What a message's email is made from, as the message itself says it: its words, template, subjects of it, and address. */
+function fingerprintOf(m: Loaded): string {
+  const { kind, template_id, subject, body, ticket_id, invoice_id } = m.row
+  return createHash('sha256').update(JSON.stringify([kind, template_id, subject, body, ticket_id, invoice_id, m.email])).digest('hex')
+}
+
+/** Marks the message sent with the provider's id, if our lease still holds it. */
+async function markSent(services: Services, claim: ClaimedMessage, scope: Parameters<typeof withTenant>[1], providerId: string): Promise<DeliveryOutcome> {
+  return withTenant(services.db, scope, async (tx) => {
+    const before = await tx.query(`select ${SNAPSHOT} from scheduled_messages where id = $1 and lease_token = $2 for update`, [claim.id, claim.lease_token])
+    if (!before.rows[0]) {
+      log('warn', 'message sent, but another worker took it over meanwhile; it marks it (the provider sends it once)', { message_id: claim.id })
+      return 'lost'
+    }
+    // Marked sent even if it was cancelled while in flight: it did go out, and the record says so.
+    await finish(tx, claim, before.rows[0], 'send', `status = 'sent', sent_at = $3, provider_message_id = $4, last_error = null`,
+      [services.now().toISOString(), providerId])
+    return 'sent'
+  })
+}
+
+/** Counts a failed attempt: tried again after a wait, or failed for good after the last attempt or a permanent refusal. */
+async function recordFailure(services: Services, claim: ClaimedMessage, scope: Parameters<typeof withTenant>[1], err: unknown,
+  retry: RetryPolicy): Promise<DeliveryOutcome> {
+  const reason = messageOf(err)
+  const permanent = err instanceof EmailSendError && !err.retryable
+  return withTenant(services.db, scope, async (tx) => {
+    const r = await tx.query<{ attempts: number }>(`select ${SNAPSHOT} from scheduled_messages where id = $1 and lease_token = $2 for update`,
+      [claim.id, claim.lease_token])
+    const before = r.rows[0]
+    if (!before) return 'lost'
+    const attempts = before.attempts + 1
+    if (permanent || attempts >= retry.maxAttempts) {
+      const why = permanent ? reason : `gave up after ${attempts} attempts; last error: ${reason}`
+      log('warn', 'message failed', { tenant_id: claim.tenant_id, message_id: claim.id, reason: why })
+      await finish(tx, claim, before, 'fail', `status = 'failed', attempts = $3, last_error = $4`, [attempts, why])
+      return 'failed'
+    }
+    const wait = Math.max(retry.backoffSeconds[Math.min(attempts - 1, retry.backoffSeconds.length - 1)],
+      err instanceof EmailSendError ? err.retryAfterSeconds ?? 0 : 0)
+    const next = new Date(services.now().getTime() + wait * 1000)
+    log('warn', 'message not sent; trying again later', { tenant_id: claim.tenant_id, message_id: claim.id, attempts, next_attempt_at: next.toISOString(), reason })
+    await finish(tx, claim, before, 'retry', 'attempts = $3, last_error = $4, send_at = $5', [attempts, reason, next.toISOString()])
+    return 'retrying'
+  })
+}
+
+/** Applies one change to the leased message, releases the lease and audits it as the system. */
+async function finish(tx: Queryable, claim: ClaimedMessage, before: Record<string, unknown>, action: string,
+  set: string, args: unknown[]): Promise<void> {
+  const r = await tx.query(`update scheduled_messages set ${set}, lease_until = null, lease_token = null
+    where id = $1 and lease_token = $2 returning ${SNAPSHOT}`, [claim.id, claim.lease_token, ...args])
+  await writeAudit(tx, { tenantId: claim.tenant_id, actor: SYSTEM, requestId: `delivery-${claim.lease_token}`, reasoning: null },
+    { entityType: 'scheduled_message', entityId: claim.id, action, before, after: r.rows[0] })
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

@@ -1,0 +1,45 @@
+import { writeAudit } from '../audit.js'
+import type { Services } from '../context.js'
+import { withTenant } from '../db/tenant.js'
+import { loadTenantSettings } from '../domains/settings/model.js'
+import { log } from '../log.js'
+import { localDate } from '../time.js'
+
+/**
+ * Marks sent and partially paid invoices whose due date has passed (in each business's time zone) as overdue; returns how many.
+ * The worker has no tenant: a SECURITY DEFINER function (migration 0012) names the businesses that have such invoices,
+ * and each business's invoices are then marked in its own transaction as the system, audited there. The condition is
+ * the one is_overdue reads with (invoices/model.ts overdueSql), limited to invoices the customer has been sent.
+ */
+export async function markOverdueInvoices(services: Services): Promise<number> {
+  const now = services.now()
+  const tenants = await services.db.query<{ tenant_id: string }>('select tenant_id from tenants_with_overdue_invoices($1)', [now.toISOString()])
+  let marked = 0
+  for (const { tenant_id: tenantId } of tenants.rows) {
+    try {
+      marked += await markTenant(services, tenantId, now)
+    } catch (err) {
+      // One business's failure must not stop the others; the next tick tries it again.
+      log('error', 'marking overdue invoices failed', { tenant_id: tenantId, error: err instanceof Error ? err.message : String(err) })
+    }
+  }
+  return marked
+}
+
+async function markTenant(services: Services, tenantId: string, now: Date): Promise<number> {
+  const requestId = `overdue-${now.toISOString()}`
+  return withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) => {
+    const today = localDate(now, (await loadTenantSettings(tx)).timezone)
+    const r = await tx.query<{ id: string; old_status: string }>(
+      `with due as (
+         select id, status from invoices
+         where status in ('sent', 'partially_paid') and amount_due_cents > 0 and due_on < $1::date
+         for update skip locked)
+       update invoices i set status = 'overdue' from due where i.id = due.id returning i.id, due.status as old_status`, [today])
+    const who = { tenantId, actor: { type: 'system' as const, id: null }, requestId, reasoning: null }
+    for (const row of r.rows) {
+      await writeAudit(tx, who, { entityType: 'invoice', entityId: row.id, action: 'mark_overdue', before: { status: row.old_status }, after: { status: 'overdue' } })
+    }
+    return r.rows.length
+  })
+}

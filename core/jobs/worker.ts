@@ -1,0 +1,87 @@
+import type { Services } from '../context.js'
+import { log } from '../log.js'
+import { claimDueMessages } from './claim.js'
+import { DEFAULT_RETRY, deliverMessage, type DeliveryOutcome, type RetryPolicy } from './deliver.js'
+import { markOverdueInvoices } from './overdue.js'
+
+/** How a worker paces itself. */
+export interface WorkerOptions {
+  /** Messages claimed (and sent side by side) at a time. */
+  batchSize: number
+  /** How long a claim holds a message; a worker killed mid-way leaves it to others after this. */
+  leaseSeconds: number
+  /** The wait between passes once nothing is due. */
+  pollMs: number
+  retry: RetryPolicy
+}
+
+/** Eight at a time, a two-minute lease, a pass every five seconds. */
+export const DEFAULT_WORKER: WorkerOptions = { batchSize: 8, leaseSeconds: 120, pollMs: 5000, retry: DEFAULT_RETRY }
+
+/** How many messages ended which way. */
+export type DeliveryCounts = Record<DeliveryOutcome, number>
+
+/** Counts at zero. */
+export function noDeliveries(): DeliveryCounts {
+  return { sent: 0, retrying: 0, failed: 0, cancelled: 0, lost: 0 }
+}
+
+/** Delivers every message due now, batch after batch, until none is left; returns what became of them. */
+export async function deliverDue(services: Services, options: Partial<WorkerOptions> = {}): Promise<DeliveryCounts> {
+  const opts = { ...DEFAULT_WORKER, ...options }
+  const counts = noDeliveries()
+  for (;;) {
+    const batch = await claimDueMessages(services.db, { limit: opts.batchSize, leaseSeconds: opts.leaseSeconds, now: services.now() })
+    if (!batch.length) return counts
+    for (const outcome of await Promise.all(batch.map((claim) => deliverMessage(services, claim, opts.retry)))) counts[outcome] += 1
+  }
+}
+
+/** One pass of the periodic jobs: overdue invoices, then due messages. A failing job is logged; the next pass tries again. */
+export async function runJobsOnce(services: Services, options: Partial<WorkerOptions> = {}): Promise<DeliveryCounts> {
+  try {
+    const overdue = await markOverdueInvoices(services)
+    if (overdue) log('info', 'invoices marked overdue', { count: overdue })
+  } catch (err) {
+    log('error', 'marking overdue invoices failed', { error: err instanceof Error ? err.message : String(err) })
+  }
+  try {
+    return await deliverDue(services, options)
+  } catch (err) {
+    log('error', 'delivering due messages failed', { error: err instanceof Error ? err.message : String(err) })
+    return noDeliveries()
+  }
+}
+
+/** A worker running in the background, and how to stop it after its current pass. */
+export interface RunningWorker {
+  /** Totals since it started. */
+  readonly counts: DeliveryCounts
+  stop(): Promise<void>
+}
+
+/** Runs the jobs now and then every pollMs until stopped; passes never overlap. */
+export function startWorker(services: Services, options: Partial<WorkerOptions> = {}): RunningWorker {
+  const opts = { ...DEFAULT_WORKER, ...options }
+  const counts = noDeliveries()
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  let current: Promise<void> = Promise.resolve()
+  const pass = () => {
+    current = runJobsOnce(services, opts).then((done) => {
+      for (const [outcome, n] of Object.entries(done)) counts[outcome as DeliveryOutcome] += n
+      if (done.sent || done.failed || done.retrying || done.cancelled) log('info', 'delivery pass', done)
+    }).finally(() => {
+      if (!stopped) timer = setTimeout(pass, opts.pollMs)
+    })
+  }
+  pass()
+  return {
+    counts,
+    async stop() {
+      stopped = true
+      clearTimeout(timer)
+      await current
+    },
+  }
+}

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { banner, startServer } from '../../api/server.js'
+import { loadConfig } from '../../core/config.js'
+import { withTenant } from '../../core/db/tenant.js'
+import { createServices } from '../../core/services.js'
+import { createTenant } from '../../core/tenants.js'
+import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
+import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
+
+describe.each(engines)('the worker inside the server on %s', (engine) => {
+  let fake: FakeResend
+  let t: TestDatabase
+  let tenantId: string
+  const made: string[] = []
+  beforeAll(async () => {
+    fake = await startFakeResend()
+    t = await freshDatabase(engine)
+    tenantId = (await createTenant(t.db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test' })).tenant_id
+  })
+  afterAll(async () => {
+    await t?.dispose()
+    await fake?.close()
+  })
+
+  const dueMessage = () => withTenant(t.db, { tenantId, actorType: 'system' }, async (tx) => {
+    const c = await tx.query<{ id: string }>(`insert into contacts (tenant_id, display_name, emails) values ($1, 'Jane', '[{"value": "jane@example.com", "primary": true}]') returning id`, [tenantId])
+    const id = (await tx.query<{ id: string }>(`insert into scheduled_messages (tenant_id, contact_id, kind, body, send_at)
+      values ($1, $2, 'custom', 'Hello from the server', now() - interval '1 minute') returning id`, [tenantId, c.rows[0].id])).rows[0].id
+    made.push(id)
+    return id
+  })
+  const statusOf = (id: string) => withTenant(t.db, { tenantId, actorType: 'system' },
+    async (tx) => (await tx.query<{ status: string }>('select status from scheduled_messages where id = $1', [id])).rows[0].status)
+  const servicesWith = (env: Record<string, string>) => createServices(
+    loadConfig({ PORT: '0', LOG_LEVEL: 'silent', RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url, ...env }), t.db)
+
+  it('CRM_WORKER=off: the server sends nothing and its banner says how to run the worker', async () => {
+    const id = await dueMessage()
+    const services = servicesWith({ CRM_WORKER: 'off' })
+    const running = await startServer(services)
+    try {
+      expect(running.worker).toBeNull()
+      expect(banner(services, running)).toContain('delivery: off in this server (CRM_WORKER=off): run npx crm worker')
+      await new Promise((r) => setTimeout(r, 300))
+      expect(await statusOf(id)).toBe('pending')
+    } finally {
+      await running.close()
+    }
+  })
+
+  it('by default the server sends due messages as it starts and stops its worker on close', async () => {
+    const id = await dueMessage()
+    const services = servicesWith({})
+    const running = await startServer(services)
+    try {
+      expect(banner(services, running)).toContain('delivery: due emails are sent by this server')
+      await expect.poll(() => statusOf(id), { timeout: 10_000 }).toBe('sent')
+    } finally {
+      await running.close()
+    }
+    // It also sent the message the server without a worker had left behind, and each only once.
+    for (const each of made) expect(await statusOf(each)).toBe('sent')
+    expect(running.worker!.counts.sent).toBe(made.length)
+    expect(fake.emails.filter((e) => e.text?.includes('Hello from the server'))).toHaveLength(made.length)
+  })
+})

@@ -1,0 +1,120 @@
+import { Router, type Request, type Response } from 'express'
+import { stateOf } from '../api/request-context.js'
+import type { SessionPrincipal } from '../core/auth/sessions.js'
+import type { Services } from '../core/context.js'
+import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../core/domains/messages/model.js'
+import { AppError } from '../core/errors.js'
+import { performAction, performQuery } from '../core/operations.js'
+import { localDate, localTime, zonedInstant } from '../core/time.js'
+import { esc, form, page } from './html.js'
+import { personWithRole } from './session.js'
+
+type Row = Record<string, any>
+
+/** Messages shown per page. */
+const PAGE_SIZE = 25
+/** The list's filters, as the query string carries them. */
+const FILTERS = ['from', 'to', 'customer', 'kind', 'status'] as const
+const WIDE = '<style>main{max-width:60rem}td form{display:inline}td input,td button{width:auto;margin:.1rem 0;padding:.3rem}</style>'
+
+/** The owner's page of scheduled emails: filter by send date, customer, kind and status; cancel or move a pending one. */
+export function messagesPage(services: Services): Router {
+  const router = Router()
+
+  router.get('/messages', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    const requestId = stateOf(res).requestId
+    const tz = await timeZoneOf(services, session, requestId)
+    const given = Object.fromEntries(FILTERS.map((f) => [f, typeof req.query[f] === 'string' ? String(req.query[f]).trim() : '']))
+    // A first visit shows what is still to come; once the form is used, it says what to show.
+    if (!FILTERS.some((f) => f in req.query)) given.from = localDate(services.now(), tz)
+    const filters = Object.fromEntries(Object.entries(given).filter(([, v]) => v))
+    const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
+    let list: { items: Row[]; next_cursor: string | null }
+    try {
+      list = await performQuery(services, session, { type: 'scheduled_messages', filters, include: ['contact', 'rendered'], limit: PAGE_SIZE, cursor },
+        { requestId }) as typeof list
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      return send(res, err.status, `${filterForm(given)}<p class="err">${esc(err.message)}</p>`)
+    }
+    const flash = typeof req.query.done === 'string' ? `<p class="ok">${esc(req.query.done)}</p>` : ''
+    const rows = list.items.map((m) => messageRow(m, tz, session.csrfToken, req.originalUrl)).join('')
+    const more = list.next_cursor
+      ? `<p><a href="/messages?${new URLSearchParams({ ...given, cursor: list.next_cursor })}">Next ${PAGE_SIZE}</a></p>` : ''
+    send(res, 200, `${flash}${filterForm(given)}<p class="note">Times are in ${esc(tz)}.</p>${rows
+      ? `<table><tr><th>Send at</th><th>Customer</th><th>Email</th><th>Status</th><th></th></tr>${rows}</table>${more}`
+      : '<p class="note">No scheduled emails match.</p>'}`)
+  })
+
+  router.post('/messages/:id/cancel', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    await act(services, session, req, res, 'cancel', { message_id: req.params.id }, 'The email was cancelled.')
+  })
+
+  router.post('/messages/:id/reschedule', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    const tz = await timeZoneOf(services, session, stateOf(res).requestId)
+    const local = String(req.body?.send_at ?? '').trim()
+    const m = local.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/)
+    // The browser sends wall-clock time in the business's zone; anything else goes on as typed, for the action to refuse.
+    const sendAt = m ? zonedInstant(m[1], m[2], tz).toISOString() : local
+    await act(services, session, req, res, 'reschedule', { message_id: req.params.id, send_at: sendAt },
+      m ? `The email will go out ${m[1]} at ${m[2]}.` : 'The email was moved.')
+  })
+
+  return router
+}
+
+/** Runs message.cancel or message.reschedule as the owner, then returns to the list (or shows why not). */
+async function act(services: Services, session: SessionPrincipal, req: Request, res: Response, action: string, data: Record<string, unknown>,
+  done: string): Promise<void> {
+  const back = safeBack(req.body?.back)
+  try {
+    await performAction(services, session, { domain: 'message', action, data }, { requestId: stateOf(res).requestId })
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err
+    return send(res, err.status, `<p class="err">${esc(err.message)}</p><p><a href="${esc(back)}">Back to the messages</a></p>`)
+  }
+  res.redirect(303, `${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(done)}`)
+}
+
+/** Only a path of this page may be returned to. */
+function safeBack(value: unknown): string {
+  const back = typeof value === 'string' ? value.replace(/[?&]done=[^&]*/g, '') : ''
+  return /^\/messages(\?|$)/.test(back) ? back : '/messages'
+}
+
+async function timeZoneOf(services: Services, session: SessionPrincipal, requestId: string): Promise<string> {
+  const settings = await performQuery(services, session, { type: 'settings' }, { requestId }) as { items: Array<{ timezone: string }> }
+  return settings.items[0].timezone
+}
+
+function filterForm(given: Record<string, string>): string {
+  const select = (name: string, options: readonly string[]) => `<select name="${name}" aria-label="${name}"><option value="">any ${name}</option>${options.map((o) =>
+    `<option value="${o}"${given[name] === o ? ' selected' : ''}>${o.replace('_', ' ')}</option>`).join('')}</select>`
+  return `<form method="get" action="/messages" class="card"><div class="row"><label>From<input type="date" name="from" value="${esc(given.from)}"></label>
+<label>To<input type="date" name="to" value="${esc(given.to)}"></label></div>
+<label>Customer<input name="customer" value="${esc(given.customer)}" placeholder="name or email"></label>
+<div class="row">${select('kind', MESSAGE_KINDS)} ${select('status', MESSAGE_STATUSES)}</div><button>Show</button></form>`
+}
+
+function messageRow(m: Row, tz: string, csrf: string, back: string): string {
+  const at = new Date(m.send_at)
+  const when = `${localDate(at, tz)} ${localTime(at, tz)}`
+  const contact = m.contact ? `${esc(m.contact.display_name)}<br><span class="note">${esc(m.contact.email ?? 'no email')}</span>${
+    m.contact.email_status && m.contact.email_status !== 'ok' ? ` <span class="err">${esc(m.contact.email_status)}</span>` : ''}` : ''
+  const status = `${esc(m.status)}${m.last_error ? `<br><span class="err">${esc(m.last_error)}</span>` : ''}`
+  const hidden = `<input type="hidden" name="back" value="${esc(back)}">`
+  const controls = m.status === 'pending'
+    ? `${form(`/messages/${m.id}/reschedule`, csrf, `${hidden}<input type="datetime-local" name="send_at" aria-label="New send time" value="${localDate(at, tz)}T${localTime(at, tz)}" required> <button class="alt">Move</button>`)}
+${form(`/messages/${m.id}/cancel`, csrf, `${hidden}<button class="deny">Cancel</button>`)}` : ''
+  return `<tr><td>${esc(when)}</td><td>${contact}</td><td><strong>${esc(m.kind.replace('_', ' '))}</strong> ${esc(m.rendered?.subject ?? '')}</td><td>${status}</td><td>${controls}</td></tr>`
+}
+
+function send(res: Response, status: number, body: string): void {
+  res.status(status).type('html').send(page('Scheduled emails', `${WIDE}<nav><a href="/">Home</a><a href="/review">Waiting</a></nav>${body}`))
+}

@@ -1,0 +1,17 @@
+import { esc } from '../../html.js'
+import { stepBar, stepForm, summary, type StepPage, type StepRender, type View } from './shared.js'
+
+/** Step 5: a short summary and the one button that closes the ticket for good. */
+export const completeStep: StepPage = {
+  step: 'complete',
+  title: 'Complete ticket',
+  action: 'complete',
+  render({ call, view }: StepRender) {
+    const kept = ((view.attributes ?? []) as View[]).filter((a) => a.decision !== 'drop')
+    return stepBar(view, 'complete') + summary(view, false)
+      + `<p>${kept.length ? `${kept.length} fact${kept.length === 1 ? '' : 's'} go${kept.length === 1 ? 'es' : ''} onto ${esc(view.ticket.contact_name)}: ${esc(kept.map((a) => a.key.replace(/_/g, ' ')).join(', '))}.` : 'No new facts about the customer.'}</p>
+<p class="muted">After this the ticket cannot change.</p>`
+      + stepForm(call.session, view.ticket_id, 'complete', '<button>Complete ticket</button>')
+  },
+  data: () => ({}),
+}

@@ -1,0 +1,120 @@
+import type { Request, Router } from 'express'
+import type { Services } from '../../../core/context.js'
+import { runCloseoutExtraction } from '../../../core/domains/closeouts/extraction.js'
+import { AppError } from '../../../core/errors.js'
+import { performAction } from '../../../core/operations.js'
+import { sendHtml } from '../../compress.js'
+import { esc } from '../../html.js'
+import { businessOf, onceOf, pageRoute, ticketFor, type PageCall } from '../context.js'
+import { mainContent, techPage } from '../layout.js'
+import { showToday } from '../today.js'
+import { completeStep } from './complete.js'
+import { confirmStep } from './confirm.js'
+import { nextStep } from './next.js'
+import { notesStep } from './notes.js'
+import { paymentStep } from './payment.js'
+import { CLOSEOUT_SCRIPT } from './script.js'
+import { STEP_NAMES, stepPath, type Posted, type StepName, type StepPage, type View } from './shared.js'
+import { reachable, stepToShow, viewOrStart, whereNext } from './state.js'
+import { workStep } from './work.js'
+
+const PAGES: Record<StepName, StepPage> = { work: workStep, notes: notesStep, next: nextStep, confirm: confirmStep, complete: completeStep, payment: paymentStep }
+
+/**
+ * The close-out: GET /tickets/:id/closeout leads to the step to take; each step is GET/POST /tickets/:id/closeout/<step>.
+ * Without JavaScript a saved step answers with a redirect to the next one. The page's script asks with the
+ * X-Closeout-Fetch header and gets the next step's <main> at once, saving a round trip on a slow connection.
+ */
+export function mountCloseout(router: Router, services: Services): void {
+  router.get('/tickets/:id/closeout', pageRoute(services, async (call) => {
+    const id = String(call.req.params.id)
+    await ticketFor(call, id)
+    call.res.redirect(303, whereNext(await viewOrStart(call, id)))
+  }))
+
+  router.get('/tickets/:id/closeout/:step', pageRoute(services, async (call) => {
+    const { id, page } = routeOf(call)
+    await ticketFor(call, id)
+    await openStep(call, id, page.step)
+  }))
+
+  router.post('/tickets/:id/closeout/:step', pageRoute(services, async (call) => {
+    const { id, page } = routeOf(call)
+    await ticketFor(call, id)
+    const view = await viewOrStart(call, id)
+    const posted = postedOf(call.req.body)
+    let saved: View
+    try {
+      const data = page.data(posted, view)
+      saved = (await performAction(services, call.session, { domain: 'closeout', action: page.action, data: { ticket_id: id, ...data } },
+        { requestId: call.requestId, idempotencyKey: onceOf(call.req) })).result as View
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      const fresh = await viewOrStart(call, id)
+      // The same one-time token with other answers: an old copy of the form (the back button) was sent again.
+      if (err.details?.field === 'Idempotency-Key') {
+        const stale = new AppError('CONFLICT', 'This form was already sent from an older copy of the page; here is the close-out as it is now. Check it and send again.')
+        return showStep(call, PAGES[reachable(fresh, page.step) ? page.step : stepToShow(fresh)], fresh, { error: stale, status: 409 })
+      }
+      const missing = err.details?.missing_step as StepName | undefined
+      // Out of order: show the step that is missing, with the reason; otherwise this step again with what was typed.
+      if (missing && PAGES[missing]) return showStep(call, PAGES[missing], fresh, { error: err, status: err.status })
+      if (!reachable(fresh, page.step)) return showStep(call, PAGES[stepToShow(fresh)], fresh, { error: err, status: err.status })
+      return showStep(call, page, fresh, { error: err, status: err.status, posted })
+    }
+    if (page.step === 'notes') saved = await runCloseoutExtraction(services, call.session, id, call.requestId)
+    const target = page.after?.(posted, saved) ?? whereNext(saved)
+    const step = target.match(/\/closeout\/(\w+)$/)?.[1] as StepName | undefined
+    if (isFetch(call.req) && step && PAGES[step]) return openStep(call, id, step)
+    if (isFetch(call.req) && target.startsWith('/today?closed=')) {
+      call.res.set('x-page-url', target)
+      return showToday(call, false, Number(saved.ticket.number))
+    }
+    call.res.redirect(303, target)
+  }))
+}
+
+function routeOf(call: PageCall): { id: string; page: StepPage } {
+  const step = String(call.req.params.step) as StepName
+  if (!STEP_NAMES.includes(step)) throw new AppError('NOT_FOUND', `The close-out has no step "${step}"; its steps are ${STEP_NAMES.join(', ')}`)
+  return { id: String(call.req.params.id), page: PAGES[step] }
+}
+
+function isFetch(req: Request): boolean {
+  return req.get('x-closeout-fetch') === '1'
+}
+
+/** Shows a step; one whose earlier steps are missing (or that closed with the ticket) leads to the step to take now. */
+async function openStep(call: PageCall, id: string, wanted: StepName): Promise<void> {
+  let view = await viewOrStart(call, id)
+  let step = wanted
+  if (!reachable(view, step)) {
+    if (!isFetch(call.req)) return call.res.redirect(303, whereNext(view))
+    step = stepToShow(view)
+  }
+  if (step === 'confirm' && view.extraction?.status === 'pending') view = await runCloseoutExtraction(call.services, call.session, id, call.requestId)
+  await showStep(call, PAGES[step], view)
+}
+
+async function showStep(call: PageCall, page: StepPage, view: View, opts: { error?: AppError; status?: number; posted?: Posted } = {}): Promise<void> {
+  const { timezone } = await businessOf(call)
+  const body = await page.render({ call, view, timezone, posted: opts.posted })
+  const title = `${page.title} · #${view.ticket.number}`
+  const error = opts.error?.message.replace(/\bdata\./g, '')
+  if (isFetch(call.req)) {
+    call.res.set('x-page-url', stepPath(view.ticket_id, page.step))
+    sendHtml(call.req, call.res, `<title>${esc(title)}</title><main>${mainContent(title, body, { error })}</main>`, opts.status ?? 200)
+    return
+  }
+  sendHtml(call.req, call.res, techPage(title, body, { error, script: CLOSEOUT_SCRIPT }), opts.status ?? 200)
+}
+
+/** The form's fields, one string each (a repeated name keeps its last value). */
+function postedOf(body: unknown): Posted {
+  const out: Posted = {}
+  for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    const value = Array.isArray(v) ? v.at(-1) : v
+    if (typeof value === 'string') out[k] = value
+  }
+  return out
+}

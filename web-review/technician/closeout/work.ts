@@ -1,0 +1,69 @@
+import { performQuery } from '../../../core/operations.js'
+import { esc } from '../../html.js'
+import { money } from '../context.js'
+import { cents, dollars, fieldValue, stepBar, stepPath, stepForm, wholeNumber, type Posted, type StepPage, type StepRender, type View } from './shared.js'
+
+/** Step 1: time on site, the services done (quantities, flexible prices, removed, added) and, if estimated, the final price. */
+export const workStep: StepPage = {
+  step: 'work',
+  title: 'Work done',
+  action: 'save_work',
+  async render({ call, view, posted }: StepRender) {
+    const w = view.work
+    const cur = w.totals.currency
+    const catalog = (await performQuery(call.services, call.session, { type: 'services', limit: 100 }, { requestId: call.requestId }) as { items: View[] }).items
+    const lines = (w.line_items as View[]).map((l, i) => lineRow(l, i, cur, posted)).join('')
+    const options = catalog.map((s) => `<option value="${esc(s.id)}">${esc(s.name)}${s.price_cents !== null ? ` (${esc(money(s.price_cents, cur))}${s.pricing === 'per_unit' ? ` per ${esc(s.unit_name ?? 'unit')}` : ''})` : ''}</option>`).join('')
+    const estimated = w.is_price_estimated
+      ? `<label class="c warn"><input type="checkbox" name="final_price_confirmed" value="1"${(posted ? posted.final_price_confirmed : w.final_price_confirmed) ? ' checked' : ''} required> I confirm the final price of ${esc(money(w.totals.total_cents, cur))}</label>`
+      : ''
+    return stepBar(view, 'work') + stepForm(call.session, view.ticket_id, 'work', `
+<label>Time on site (minutes)<input type="number" name="duration_minutes" min="0" max="1440" inputmode="numeric" value="${esc(fieldValue(posted, 'duration_minutes', w.duration_minutes))}"></label>
+${w.clocked_minutes !== null ? `<p class="muted">Clocked: ${esc(w.clocked_minutes)} min</p>` : ''}
+<h2>Services</h2>${lines || '<p class="muted">No services yet: add one below.</p>'}
+<input type="hidden" name="line_count" value="${(w.line_items as View[]).length}">
+<div class="card"><label>Add a service<select name="add_service"><option value="">Choose…</option>${options}</select></label>
+<label>Quantity<input class="n" type="number" name="add_quantity" min="1" max="10000" inputmode="numeric" value="1"></label></div>
+<p><strong>Total ${esc(money(w.totals.total_cents, cur))}</strong> <span class="muted">(tax ${esc(money(w.totals.tax_cents, cur))})</span></p>
+${estimated}
+<button name="op" value="update" class="alt" formnovalidate>Update</button>
+<button name="op" value="confirm">Confirm and continue</button>`)
+  },
+  data(posted, view) {
+    const count = Math.min(50, Number(posted.line_count ?? (view.work.line_items as View[]).length) || 0)
+    const lines: Array<Record<string, unknown>> = []
+    for (let i = 0; i < count; i++) {
+      if (posted[`remove_${i}`]) continue
+      const label = posted[`description_${i}`] || `line ${i + 1}`
+      const line: Record<string, unknown> = { quantity: wholeNumber(posted, `quantity_${i}`, `Quantity of ${label}`, 1, 10_000) }
+      if (posted[`line_id_${i}`]) line.line_item_id = posted[`line_id_${i}`]
+      else if (posted[`service_id_${i}`]) line.service_id = posted[`service_id_${i}`]
+      if (posted[`description_${i}`]) line.description = posted[`description_${i}`]
+      if (`price_${i}` in posted) line.unit_price_cents = cents(posted, `price_${i}`, `Price of ${label}`)
+      lines.push(line)
+    }
+    if (posted.add_service) lines.push({ service_id: posted.add_service, quantity: wholeNumber(posted, 'add_quantity', 'Quantity of the added service', 1, 10_000) })
+    const confirm = posted.op !== 'update' && !posted.add_service
+    return {
+      duration_minutes: wholeNumber(posted, 'duration_minutes', 'Time on site', 0, 1440),
+      line_items: lines,
+      final_price_confirmed: Boolean(posted.final_price_confirmed),
+      confirm,
+    }
+  },
+  // "Update", or confirming with a service still chosen to add, shows the list again instead of moving on.
+  after: (posted, saved) => (posted.op === 'update' || posted.add_service ? stepPath(saved.ticket_id, 'work') : null),
+}
+
+function lineRow(l: View, i: number, currency: string, posted: Posted | undefined): string {
+  const price = l.price_editable
+    ? `<label>Price each ($)<input type="text" inputmode="decimal" name="price_${i}" value="${esc(fieldValue(posted, `price_${i}`, dollars(l.unit_price_cents)))}"></label>`
+    : `<div class="muted">${esc(money(l.unit_price_cents, currency))} each</div>`
+  const description = l.service_id
+    ? `<strong>${esc(l.description)}</strong><input type="hidden" name="description_${i}" value="${esc(l.description)}">`
+    : `<label>Description<input type="text" name="description_${i}" value="${esc(fieldValue(posted, `description_${i}`, l.description))}"></label>`
+  return `<div class="card">${description}
+<input type="hidden" name="line_id_${i}" value="${esc(l.line_item_id ?? '')}"><input type="hidden" name="service_id_${i}" value="${esc(l.service_id ?? '')}">
+<div class="row"><label>Quantity<input type="number" name="quantity_${i}" min="1" max="10000" inputmode="numeric" value="${esc(fieldValue(posted, `quantity_${i}`, l.quantity))}"></label>${price}</div>
+<div class="row"><span>${esc(money(l.price_cents, currency))}</span><label class="c"><input type="checkbox" name="remove_${i}" value="1"${posted?.[`remove_${i}`] ? ' checked' : ''}> Remove</label></div></div>`
+}

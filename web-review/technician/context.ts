@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto'
+import type { Request, RequestHandler, Response } from 'express'
+import { stateOf } from '../../api/request-context.js'
+import type { SessionPrincipal } from '../../core/auth/sessions.js'
+import type { Services } from '../../core/context.js'
+import { translateDatabaseError } from '../../core/db/translate-error.js'
+import { AppError } from '../../core/errors.js'
+import { performQuery } from '../../core/operations.js'
+import { sendHtml } from '../compress.js'
+import { esc } from '../html.js'
+import { personWithRole } from '../session.js'
+import { techPage } from './layout.js'
+
+/** What every technician page handler works with. */
+export interface PageCall {
+  services: Services
+  session: SessionPrincipal
+  requestId: string
+  req: Request
+  res: Response
+}
+
+/** A page handler for owners and technicians; a typed error becomes a page with the message and the right status. */
+export function pageRoute(services: Services, handler: (call: PageCall) => Promise<void>): RequestHandler {
+  return async (req, res) => {
+    const session = personWithRole(res, ['owner', 'technician'])
+    if (!session) return
+    try {
+      await handler({ services, session, requestId: stateOf(res).requestId, req, res })
+    } catch (err) {
+      const e = translateDatabaseError(err)
+      if (!(e instanceof AppError)) throw err
+      sendHtml(req, res, techPage(e.status === 403 ? 'Not allowed' : e.status === 404 ? 'Not found' : 'Something is wrong',
+        '<p><a class="btn" href="/today">Back to Today</a></p>', { error: e.message }), e.status)
+    }
+  }
+}
+
+/** A fresh one-time token for one rendered form: a repeated submit of the same form replays instead of running twice. */
+export function onceToken(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+/** A POST form carrying the session's CSRF token and a one-time token. */
+export function postForm(action: string, session: SessionPrincipal, inner: string, attrs = ''): string {
+  return `<form method="post" action="${esc(action)}"${attrs}><input type="hidden" name="_csrf" value="${esc(session.csrfToken)}">`
+    + `<input type="hidden" name="_once" value="${onceToken()}">${inner}</form>`
+}
+
+/** The one-time token a form was submitted with, used as the action's idempotency key; a form without one gets none. */
+export function onceOf(req: Request): string | undefined {
+  const v = req.body?._once
+  return typeof v === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(v) ? `page:${v}` : undefined
+}
+
+/** The business's time zone and currency. */
+export async function businessOf(call: PageCall): Promise<{ timezone: string; currency: string; name: string }> {
+  return await performQuery(call.services, call.session, { type: 'settings', id: call.session.tenantId }, { requestId: call.requestId }) as
+    { timezone: string; currency: string; name: string }
+}
+
+/** A ticket with the given expansions; a technician may open only tickets they are assigned to. */
+export async function ticketFor(call: PageCall, id: string, include: string[] = []): Promise<Record<string, any>> {
+  const ticket = await performQuery(call.services, call.session, { type: 'tickets', id, include: [...new Set([...include, 'technicians'])] },
+    { requestId: call.requestId }) as Record<string, any>
+  const actor = call.session.actor
+  if (actor.type === 'user' && actor.role === 'technician' && !(ticket.technicians as Array<{ user_id: string }>).some((t) => t.user_id === actor.id)) {
+    throw new AppError('FORBIDDEN', `Ticket #${ticket.number} is not assigned to you; ask the owner if you should work on it`)
+  }
+  return ticket
+}
+
+/** Cents as money, e.g. "$1,250.00". */
+export function money(cents: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100)
+}

@@ -74,6 +74,7 @@ export function banner(services: Services, running: RunningServer): string {
     `  email:    ${services.email.describe()}`,
     `  delivery: ${running.worker ? 'due emails are sent by this server every few seconds (CRM_WORKER=off leaves it to npx crm worker)' : 'off in this server (CRM_WORKER=off): run npx crm worker to send due emails'}`,
     `  payments: ${describePayments(services.payments)}`,
+    `  notes:    ${services.llm ? `read by ${services.llm.model} (LLM_BASE_URL) for customer facts and leads` : 'reading notes is off (no LLM_BASE_URL and LLM_MODEL): technicians enter customer facts by hand'}`,
   ]
   if (running.firstStart) {
     lines.push('', 'First start: a business was created. These are shown once:',

@@ -9,6 +9,7 @@ import type { Services } from '../../core/context.js'
 import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
 import { performAction } from '../../core/operations.js'
+import { setLogLevel } from '../../core/log.js'
 import { createServices } from '../../core/services.js'
 import { createTenant } from '../../core/tenants.js'
 import type { BenchRow, Scenario } from '../scenario.js'
@@ -78,6 +79,8 @@ export const closeoutPages: Scenario = {
   name: 'close-out pages',
   needs: 'nothing',
   async run(): Promise<BenchRow[]> {
+    // One log line per page request would bury the table.
+    setLogLevel('silent')
     const db = await openPglite(undefined)
     let server: Server | undefined
     let browser: Browser | undefined

@@ -6,6 +6,7 @@ import { createServices } from '../../core/services.js'
 import { createTenant } from '../../core/tenants.js'
 import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
+import { createLlmClient } from '../../core/clients/llm.js'
 
 describe.each(engines)('the worker inside the server on %s', (engine) => {
   let fake: FakeResend
@@ -41,6 +42,10 @@ describe.each(engines)('the worker inside the server on %s', (engine) => {
     try {
       expect(running.worker).toBeNull()
       expect(banner(services, running)).toContain('delivery: off in this server (CRM_WORKER=off): run npx crm worker')
+      // What else is off is said too: here no model is configured.
+      expect(banner(services, running)).toMatch(/notes: +reading notes is off \(no LLM_BASE_URL and LLM_MODEL\)/)
+      const withModel = { ...services, llm: createLlmClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'x', model: 'qwen-small' }) }
+      expect(banner(withModel, running)).toMatch(/notes: +read by qwen-small/)
       await new Promise((r) => setTimeout(r, 300))
       expect(await statusOf(id)).toBe('pending')
     } finally {

@@ -6,6 +6,7 @@ import { paymentLinkFor } from '../clients/payments.js'
 import type { Actor, Services } from '../context.js'
 import { withTenant } from '../db/tenant.js'
 import type { Queryable } from '../db/types.js'
+import { issuePayLink } from '../domains/invoices/pay-links.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
 import { renderMessage } from '../domains/messages/render.js'
 import { issueResponseLinks } from '../domains/messages/response-links.js'
@@ -89,7 +90,8 @@ export async function deliverMessage(services: Services, claim: ClaimedMessage, 
       const second = await withTenant(services.db, scope, async (tx) => {
         const loaded = await load(tx, claim)
         if (!loaded) return { stop: 'lost' } as Stop
-        return compose(tx, services, claim, loaded, { payment_link: link })
+        // The email carries the lasting /pay/ address: Stripe's page expires within a day, an invoice is often paid later.
+        return compose(tx, services, claim, loaded, { payment_link: link ? await issuePayLink(tx, services, claim.tenant_id, String(loaded.row.invoice_id)) : null })
       })
       if ('stop' in second) return second.stop
       email = second

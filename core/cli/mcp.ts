@@ -5,6 +5,7 @@ import { createMcpServer } from '../../mcp/server.js'
 import { authenticateAgentToken } from '../auth/agent-tokens.js'
 import { loadConfig, type Config } from '../config.js'
 import { AppError } from '../errors.js'
+import { startWorker } from '../jobs/worker.js'
 import { setLogLevel, setLogStream } from '../log.js'
 import { openMigratedDatabase } from '../runtime.js'
 import { createServices } from '../services.js'
@@ -15,7 +16,7 @@ export const mcpCommand: Command = {
   name: 'mcp',
   args: '[--url URL]',
   summary: 'Serve MCP over stdio (for clients that only speak stdio). Needs CRM_AGENT_TOKEN. Relays to the running server ' +
-    '(--url, CRM_SERVER_URL, or http://HOST:PORT); with no server answering, opens the database itself.',
+    '(--url, CRM_SERVER_URL, or http://HOST:PORT); with no server answering, opens the database itself and sends due emails (unless CRM_WORKER=off).',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { url: { type: 'string' } })
     const token = process.env.CRM_AGENT_TOKEN?.trim()
@@ -61,10 +62,17 @@ async function serveHere(config: Config, token: string): Promise<void> {
   try {
     const principal = await authenticateAgentToken(opened.db, token)
     if (!principal) throw new AppError('UNAUTHENTICATED', 'CRM_AGENT_TOKEN is not a valid agent token (unknown or revoked)')
-    const server = createMcpServer(createServices(config, opened.db), principal)
-    await server.connect(new StdioServerTransport())
-    await untilStdinEnds()
-    await server.close()
+    const services = createServices(config, opened.db)
+    // No server runs, so this process is the one that sends due emails (on the embedded engine it alone holds the data).
+    const worker = config.workerInServer ? startWorker(services) : null
+    const server = createMcpServer(services, principal)
+    try {
+      await server.connect(new StdioServerTransport())
+      await untilStdinEnds()
+      await server.close()
+    } finally {
+      await worker?.stop()
+    }
   } finally {
     await opened.close()
   }

@@ -32,8 +32,15 @@ describe('MCP over stdio (crm mcp)', () => {
     const client = await stdioClient({ CRM_DATA_DIR: target.dataDir, CRM_AGENT_TOKEN: token, PORT: '1' })
     const { tools } = await client.listTools()
     expect(tools.map((t) => t.name)).toContain('crm_action')
-    const created = toolJson(await client.callTool({ name: 'crm_action', arguments: { domain: 'contact', action: 'create', data: { display_name: 'Stdio Local' } } }))
+    const created = toolJson(await client.callTool({ name: 'crm_action', arguments: { domain: 'contact', action: 'create',
+      data: { display_name: 'Stdio Local', email: 'local@stdio.test' } } }))
     expect(created.isError).toBe(false)
+    // With no server running, this process also sends what falls due (to the outbox here: no email provider is set).
+    const scheduled = toolJson(await client.callTool({ name: 'crm_action', arguments: { domain: 'message', action: 'schedule',
+      data: { contact_id: created.json.id, kind: 'custom', body: 'Your gutters are next week', send_at: new Date(Date.now() + 1500).toISOString() } } }))
+    expect(scheduled.isError).toBe(false)
+    await expect.poll(async () => toolJson(await client.callTool({ name: 'crm_query', arguments: { type: 'scheduled_messages', id: scheduled.json.id } })).json.status,
+      { timeout: 30_000, interval: 500 }).toBe('sent')
     await client.close()
   }, 240_000)
 

@@ -4,6 +4,7 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
+import { scheduleForNewAddress } from '../messages/appointment-messages.js'
 import {
   CONTACT_COLUMNS, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences, phoneKey,
   phoneSchema, phonesSchema, preferencesSchema, tagSchema, uniqueTags, withPrimary, type ContactChannel,
@@ -133,6 +134,7 @@ export const updateContact = defineAction({
     if (Object.keys(diffRecords(before, after)).length) {
       await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'update', before, after })
     }
+    if (!before.email && after.email) await scheduleForNewAddress(ctx, input.contact_id)
     return after
   },
 })

@@ -70,20 +70,33 @@ export function planAppointmentMessages(now: Date, start: Date, settings: Appoin
  * Queues the confirmation, follow-ups and reminder of a ticket as the business's settings say, each audited. Nothing is
  * queued for an appointment that is not scheduled or confirmed, has started, or whose customer has no email address.
  */
-export async function scheduleAppointmentMessages(ctx: OperationContext, ticketId: string): Promise<Array<Record<string, unknown>>> {
+export async function scheduleAppointmentMessages(ctx: OperationContext, ticketId: string,
+  kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS): Promise<Array<Record<string, unknown>>> {
   const r = await ctx.db.query<{ contact_id: string; scheduled_start: Date; status: string; email: string | null }>(
     `select t.contact_id, t.scheduled_start, t.status, c.email from tickets t join contacts c on c.id = t.contact_id where t.id = $1`, [ticketId])
   const ticket = r.rows[0]
   if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || !ticket.email) return []
   const settings = await loadTenantSettings(ctx.db)
   const scheduled: Array<Record<string, unknown>> = []
-  for (const planned of planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings)) {
+  for (const planned of planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings).filter((p) => kinds.includes(p.kind))) {
     const m = await ctx.db.query(`insert into scheduled_messages (tenant_id, contact_id, kind, send_at, ticket_id)
       values ($1, $2, $3, $4, $5) returning ${MESSAGE_COLUMNS}`, [ctx.tenantId, ticket.contact_id, planned.kind, planned.send_at, ticketId])
     await ctx.audit({ entityType: 'scheduled_message', entityId: String(m.rows[0].id), action: 'schedule', before: null, after: m.rows[0] })
     scheduled.push(m.rows[0])
   }
   return scheduled
+}
+
+/**
+ * A customer who just got an email address: their upcoming appointments that never had appointment emails get them now
+ * (a confirmed one only its reminder, since there is nothing left to confirm).
+ */
+export async function scheduleForNewAddress(ctx: OperationContext, contactId: string): Promise<void> {
+  const r = await ctx.db.query<{ id: string; status: string }>(
+    `select t.id, t.status from tickets t where t.contact_id = $1 and t.status in ('scheduled', 'confirmed') and t.scheduled_start > $2
+       and not exists (select 1 from scheduled_messages m where m.ticket_id = t.id and m.kind = any($3::text[]))
+     order by t.scheduled_start`, [contactId, ctx.services.now(), [...APPOINTMENT_KINDS]])
+  for (const t of r.rows) await scheduleAppointmentMessages(ctx, t.id, t.status === 'confirmed' ? ['reminder'] : APPOINTMENT_KINDS)
 }
 
 /** Cancels a ticket's pending messages of the given kinds (default: all appointment kinds), each audited; returns their ids. */

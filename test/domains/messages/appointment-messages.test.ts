@@ -71,6 +71,21 @@ describe.each(engines)('appointment emails queued by ticket actions (%s)', (engi
     expect(await messagesOf(t.id)).toEqual([])
   })
 
+  it('queues them once the customer gets an email address: all for a scheduled visit, the reminder for a confirmed one', async () => {
+    clock.now = new Date('2031-03-03T16:00:00Z')
+    const carl = await newContact(app, { display_name: 'Carl Later', phones: [{ value: '256-555-0102' }] })
+    const open = await newTicket(app, carl, { scheduled_start: '2031-03-08T09:00' })
+    const confirmed = await newTicket(app, carl, { scheduled_start: '2031-03-09T09:00' })
+    expectData(await app.action('ticket', 'update', { ticket_id: confirmed.id, status: 'confirmed' }))
+    expect(await messagesOf(open.id)).toEqual([])
+    expectData(await app.action('contact', 'update', { contact_id: carl, email: 'carl@example.com' }))
+    expect((await messagesOf(open.id)).map(([kind]) => kind)).toEqual(['confirmation', 'follow_up', 'follow_up', 'reminder'])
+    expect((await messagesOf(confirmed.id)).map(([kind]) => kind)).toEqual(['reminder'])
+    // A second change of address queues nothing more.
+    expectData(await app.action('contact', 'update', { contact_id: carl, email: 'carl@work.example' }))
+    expect(await messagesOf(open.id)).toHaveLength(4)
+  })
+
   it('shows and validates the settings, naming the field', async () => {
     const s = expectData(await app.query({ type: 'settings' })).items[0]
     expect(s).toMatchObject({ send_confirmations: true, follow_up_after_hours: 24, follow_up_max: 2, send_reminders: true, reminder_time: '09:00' })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { decodeCursor, pageOf } from '../core/pagination.js'
+import { afterCursor, pageOf } from '../core/pagination.js'
 import { actionKey, defineQuery } from '../core/registry.js'
 import { REQUEST_COLUMNS } from './queue.js'
 
@@ -12,12 +12,7 @@ export const authorizationRequestsQuery = defineQuery({
   params: z.object({ status: z.enum(['pending', 'executed', 'denied', 'failed', 'expired']).optional() }),
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null, req.params.status ?? null]
-    let after = ''
-    if (req.cursor) {
-      const [at, id] = decodeCursor(req.cursor, 2)
-      args.push(at, id)
-      after = 'and (created_at, id) < ($3::timestamptz, $4::uuid)'
-    }
+    const after = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(`select * from (select ${REQUEST_COLUMNS}, created_at::text as _sort_at from authorization_requests) q
       where ($1::uuid is null or id = $1) and ($2::text is null or status = $2) ${after}

@@ -29,3 +29,15 @@ export function pageOf<T extends Record<string, unknown>>(rows: T[], limit: numb
   const items = kept.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('_'))))
   return { items, next_cursor: next }
 }
+
+/**
+ * The condition that starts a page after the cursor's sort key, with the key's values appended to the query's args;
+ * '' on the first page. afterCursor(args, cursor, 'and (t.scheduled_start, t.id) >', ['timestamptz', 'uuid']) gives
+ * "and (t.scheduled_start, t.id) > ($7::timestamptz, $8::uuid)" when args held six values.
+ */
+export function afterCursor(args: unknown[], cursor: string | undefined, comparison: string, types: readonly string[]): string {
+  if (!cursor) return ''
+  const first = args.length + 1
+  args.push(...decodeCursor(cursor, types.length))
+  return `${comparison} (${types.map((t, i) => `$${first + i}::${t}`).join(', ')})`
+}

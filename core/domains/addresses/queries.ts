@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { decodeCursor, pageOf } from '../../pagination.js'
+import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { ADDRESS_COLUMNS } from './model.js'
 
@@ -19,12 +19,7 @@ export const addressesQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.city ?? null, p.postal_code ?? null, p.status ?? null]
-    let after = ''
-    if (req.cursor) {
-      const [createdAt, id] = decodeCursor(req.cursor, 2)
-      args.push(createdAt, id)
-      after = `and (created_at, id) > ($6::timestamptz, $7::uuid)`
-    }
+    const after = afterCursor(args, req.cursor, 'and (created_at, id) >', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select ${ADDRESS_COLUMNS}, created_at::text as _sort_at from addresses

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { decodeCursor, pageOf } from '../../pagination.js'
+import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, attributeValueMatches } from './model.js'
 
@@ -21,12 +21,7 @@ export const attributesQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.key ?? null, p.value ?? null, p.contact_id ?? null, p.source ?? null, p.confirmed ?? null]
-    let after = ''
-    if (req.cursor) {
-      const [key, id] = decodeCursor(req.cursor, 2)
-      args.push(key, id)
-      after = `and (a.key, a.id) > ($7::text, $8::uuid)`
-    }
+    const after = afterCursor(args, req.cursor, 'and (a.key, a.id) >', ['text', 'uuid'])
     args.push(req.limit + 1)
     const columns = ATTRIBUTE_COLUMNS.split(',').map((c) => `a.${c.trim()}`).join(', ')
     const r = await ctx.db.query(

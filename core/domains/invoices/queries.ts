@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { decodeCursor, pageOf } from '../../pagination.js'
+import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS, todayOf } from './model.js'
@@ -30,12 +30,7 @@ export const invoicesQuery = defineQuery({
     const today = todayOf(ctx, await loadTenantSettings(ctx.db))
     const args: unknown[] = [req.id ?? null, today, p.status ?? null, p.overdue ?? null, p.contact_id ?? null, p.ticket_id ?? null,
       p.number ?? null, p.from ?? null, p.to ?? null, p.archived ?? null]
-    let after = ''
-    if (req.cursor) {
-      const [createdAt, id] = decodeCursor(req.cursor, 2)
-      args.push(createdAt, id)
-      after = `and (i.created_at, i.id) < ($11::timestamptz, $12::uuid)`
-    }
+    const after = afterCursor(args, req.cursor, 'and (i.created_at, i.id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const expansions = [
       req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${LINE_COLUMNS}

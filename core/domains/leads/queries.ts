@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { decodeCursor, pageOf } from '../../pagination.js'
+import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { LEAD_COLUMNS } from './model.js'
 
@@ -23,12 +23,7 @@ export const leadsQuery = defineQuery({
     const { status, urgency, reminder_due_before, q } = req.params
     const digits = q?.replace(/\D/g, '') ?? ''
     const args: unknown[] = [req.id ?? null, status ?? null, urgency ?? null, reminder_due_before ?? null, q ?? null, digits.length >= 4 ? digits : null]
-    let after = ''
-    if (req.cursor) {
-      const [createdAt, id] = decodeCursor(req.cursor, 2)
-      args.push(createdAt, id)
-      after = `and (l.created_at, l.id) < ($7::timestamptz, $8::uuid)`
-    }
+    const after = afterCursor(args, req.cursor, 'and (l.created_at, l.id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const contact = req.include.has('contact')
       ? `, (select jsonb_build_object('id', c.id, 'display_name', c.display_name, 'email', c.email, 'phone', c.phone)

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { validationError } from '../../errors.js'
-import { decodeCursor, pageOf } from '../../pagination.js'
+import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { variablesIn } from '../../templating.js'
 import { addDays, dayRange, localDate } from '../../time.js'
@@ -25,12 +25,7 @@ export const templatesQuery = defineQuery({
   async run(ctx, req) {
     const { kind, status } = req.params
     const args: unknown[] = [req.id ?? null, kind ?? null, status ?? 'active']
-    let after = ''
-    if (req.cursor) {
-      const [createdAt, id] = decodeCursor(req.cursor, 2)
-      args.push(createdAt, id)
-      after = 'and (created_at, id) > ($4::timestamptz, $5::uuid)'
-    }
+    const after = afterCursor(args, req.cursor, 'and (created_at, id) >', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select ${TEMPLATE_COLUMNS}, created_at::text as _sort_at from message_templates
@@ -74,12 +69,7 @@ export const scheduledMessagesQuery = defineQuery({
     const args: unknown[] = [req.id ?? null, p.from ? dayRange(p.from, settings.timezone).start : null,
       p.to ? dayRange(p.to, settings.timezone).end : null, p.contact_id ?? null, p.kind ?? null, p.status ?? null,
       p.ticket_id ?? null, p.invoice_id ?? null, p.customer ? wordPatterns(p.customer) : null]
-    let after = ''
-    if (req.cursor) {
-      const [sendAt, id] = decodeCursor(req.cursor, 2)
-      args.push(sendAt, id)
-      after = 'and (send_at, id) > ($10::timestamptz, $11::uuid)'
-    }
+    const after = afterCursor(args, req.cursor, 'and (send_at, id) >', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select ${MESSAGE_COLUMNS}, send_at::text as _sort_at from scheduled_messages
@@ -142,12 +132,7 @@ export const appointmentResponsesQuery = defineQuery({
     const settings = await loadTenantSettings(ctx.db)
     const args: unknown[] = [req.id ?? null, p.answer ?? null, p.ticket_id ?? null, p.from ? dayRange(p.from, settings.timezone).start : null,
       p.to ? dayRange(p.to, settings.timezone).end : null, p.open === 'true']
-    let after = ''
-    if (req.cursor) {
-      const [usedAt, id] = decodeCursor(req.cursor, 2)
-      args.push(usedAt, id)
-      after = 'and (l.used_at, l.id) < ($7::timestamptz, $8::uuid)'
-    }
+    const after = afterCursor(args, req.cursor, 'and (l.used_at, l.id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select l.id, l.ticket_id, t.number as ticket_number, t.contact_id, c.display_name as contact_name, l.purpose as answer,
@@ -180,12 +165,7 @@ export const deliveryProblemsQuery = defineQuery({
     const settings = await loadTenantSettings(ctx.db)
     const since = dayRange(req.params.since ?? addDays(localDate(ctx.services.now(), settings.timezone), -7), settings.timezone).start
     const args: unknown[] = [req.id ?? null, since]
-    let after = ''
-    if (req.cursor) {
-      const [name, id] = decodeCursor(req.cursor, 2)
-      args.push(name, id)
-      after = 'and (c.display_name, c.id) > ($3::text, $4::uuid)'
-    }
+    const after = afterCursor(args, req.cursor, 'and (c.display_name, c.id) >', ['text', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select c.id, c.display_name, c.email, c.email_status, f.failed_count, f.last_failed_at, f.last_error, f.last_failed_kind,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { decodeCursor, pageOf } from '../../pagination.js'
+import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { NOTE_COLUMNS } from './model.js'
 
@@ -19,12 +19,7 @@ export const notesQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.ticket_id ?? null, p.lead_id ?? null, p.q ?? null]
-    let before = ''
-    if (req.cursor) {
-      const [createdAt, id] = decodeCursor(req.cursor, 2)
-      args.push(createdAt, id)
-      before = `and (created_at, id) < ($6::timestamptz, $7::uuid)`
-    }
+    const before = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select ${NOTE_COLUMNS}, created_at::text as _sort_at from notes

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AppError, validationError } from '../../errors.js'
-import { decodeCursor, pageOf } from '../../pagination.js'
+import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { addDays, localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type BusinessHours } from '../settings/model.js'
@@ -90,12 +90,7 @@ export const availabilityQuery = defineQuery({
     }
     const one = req.id ?? p.technician_id ?? null
     const args: unknown[] = [one]
-    let after = ''
-    if (req.cursor) {
-      const [name, id] = decodeCursor(req.cursor, 2)
-      args.push(name, id)
-      after = 'and (lower(name), id) > ($2::text, $3::uuid)'
-    }
+    const after = afterCursor(args, req.cursor, 'and (lower(name), id) >', ['text', 'uuid'])
     args.push(req.limit + 1)
     const team = await ctx.db.query<{ id: string; name: string; role: string; _sort_name: string }>(
       `select id, name, role, lower(name) as _sort_name from users

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { validationError } from '../../errors.js'
-import { decodeCursor, pageOf } from '../../pagination.js'
+import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -43,12 +43,7 @@ export const ticketsQuery = defineQuery({
     const rangeEnd = last ? dayRange(addDays(last, 1), tz).start : null
     const statuses = p.status === 'active' ? [...ACTIVE_STATUSES] : p.status ? [p.status] : null
     const args: unknown[] = [req.id ?? null, rangeStart, rangeEnd, p.technician_id ?? null, statuses, p.contact_id ?? null]
-    let after = ''
-    if (req.cursor) {
-      const [at, id] = decodeCursor(req.cursor, 2)
-      args.push(at, id)
-      after = 'and (t.scheduled_start, t.id) > ($7::timestamptz, $8::uuid)'
-    }
+    const after = afterCursor(args, req.cursor, 'and (t.scheduled_start, t.id) >', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select t.id, t.number, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { decodeCursor, pageOf } from '../../pagination.js'
+import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { USER_COLUMNS } from './model.js'
 
@@ -16,12 +16,7 @@ export const usersQuery = defineQuery({
   }),
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null, req.params.role ?? null, req.params.q ?? null]
-    let after = ''
-    if (req.cursor) {
-      const [name, id] = decodeCursor(req.cursor, 2)
-      args.push(name, id)
-      after = 'and (lower(name), id) > ($4::text, $5::uuid)'
-    }
+    const after = afterCursor(args, req.cursor, 'and (lower(name), id) >', ['text', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select ${USER_COLUMNS}, lower(name) as _sort_name from users

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { notFound, validationError } from '../../errors.js'
-import { decodeCursor, pageOf } from '../../pagination.js'
+import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { localDate, localTime, weekdayOf } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -28,12 +28,7 @@ export const waitlistQuery = defineQuery({
   async run(ctx, req) {
     const { status, contact_id, service_id } = req.params
     const args: unknown[] = [req.id ?? null, status ?? null, contact_id ?? null, service_id ?? null]
-    let after = ''
-    if (req.cursor) {
-      const [createdAt, id] = decodeCursor(req.cursor, 2)
-      args.push(createdAt, id)
-      after = `and (w.created_at, w.id) > ($5::timestamptz, $6::uuid)`
-    }
+    const after = afterCursor(args, req.cursor, 'and (w.created_at, w.id) >', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select ${WAITLIST_COLUMNS}, (select c.display_name from contacts c where c.id = w.contact_id) as contact_name,
@@ -80,12 +75,7 @@ export const waitlistCandidatesQuery = defineQuery({
     const near = await nearOf(ctx.db, p)
     const args: unknown[] = [req.id ?? null, slot.date, weekdayOf(slot.date), slot.start < NOON, slot.end > NOON,
       near.postal_code, near.city]
-    let after = ''
-    if (req.cursor) {
-      const [rank, createdAt, id] = decodeCursor(req.cursor, 3)
-      args.push(rank, createdAt, id)
-      after = `where (x._rank, x.created_at, x.id) > ($8::int, $9::timestamptz, $10::uuid)`
-    }
+    const after = afterCursor(args, req.cursor, 'where (x._rank, x.created_at, x.id) >', ['int', 'timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select x.*, case x._rank when 0 then 'postal_code' when 1 then 'city' else 'other' end as match from (

@@ -4,9 +4,7 @@ import { AppError, validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { ATTRIBUTE_KEY } from '../attributes/model.js'
-import { createInvoiceFromTicket } from '../invoices/actions.js'
-import { markInvoiceSent } from '../invoices/send-actions.js'
-import { scheduleMessage } from '../messages/actions.js'
+import { issueInvoice } from '../invoices/send-actions.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertNoDoubleBooking } from '../tickets/booking.js'
 import { closeTicketInput, closeTicketWith, nextServiceInput } from '../tickets/close.js'
@@ -15,9 +13,6 @@ import { assertActive, instantOf, lockTicket, techniciansOf } from '../tickets/m
 import {
   assertMayWorkOn, assertStepOpen, closeoutView, loadCloseout, saveCloseout, stepsAfterSaving, type CloseoutRow, type CloseoutState,
 } from './model.js'
-
-/** Lead time of the invoice email sent from the close-out; a scheduled message must lie in the future. */
-const INVOICE_EMAIL_DELAY_MS = 5_000
 
 /** What every close-out action shares: people only, never agents (an agent closes with ticket.close). */
 const PEOPLE_ONLY = { domain: 'closeout', permission: 'unrestricted', allowAgents: false, roles: ['owner', 'technician'] } as const
@@ -267,7 +262,8 @@ export const finishCloseout = defineAction({
     if (input.payment === 'skip' && input.skip_reason === 'other' && !input.note) {
       throw validationError([{ field: 'data.note', message: 'is required when the reason is other: say how the customer pays' }])
     }
-    const invoiceId = input.payment === 'skip' ? null : await invoiceFor(ctx, input.ticket_id, input.payment === 'send_invoice')
+    const invoiceId = input.payment === 'skip' ? null
+      : String((await issueInvoice(ctx, { ticket_id: input.ticket_id }, { email: input.payment === 'send_invoice' })).invoice.id)
     await ctx.db.query(`update closeouts set payment_choice = $2, skip_reason = $3, payment_note = $4, invoice_id = $5, finished_at = $6,
         steps_done = array_append(steps_done, 'payment') where ticket_id = $1`,
     [input.ticket_id, input.payment, input.payment === 'skip' ? input.skip_reason : null, input.note ?? null, invoiceId, ctx.services.now()])
@@ -276,21 +272,6 @@ export const finishCloseout = defineAction({
     return closeoutView(ctx.db, await loadCloseout(ctx.db, input.ticket_id))
   },
 })
-
-/** The ticket's invoice (made now when it has none), marked sent; emailed to the customer when asked. */
-async function invoiceFor(ctx: OperationContext, ticketId: string, email: boolean): Promise<string> {
-  const found = await ctx.db.query<{ id: string; status: string; number: string }>('select id, status, number from invoices where ticket_id = $1', [ticketId])
-  let invoice = found.rows[0]
-  if (invoice?.status === 'void') throw new AppError('CONFLICT', `The ticket's invoice ${invoice.number} is void; ask the owner`, { invoice_id: invoice.id })
-  if (!invoice) invoice = await createInvoiceFromTicket.run(ctx, createInvoiceFromTicket.input.parse({ ticket_id: ticketId })) as typeof invoice
-  if (email) {
-    const contact = await ctx.db.query<{ contact_id: string }>('select contact_id from invoices where id = $1', [invoice.id])
-    await scheduleMessage.run(ctx, scheduleMessage.input.parse({ contact_id: contact.rows[0].contact_id, kind: 'invoice', invoice_id: invoice.id,
-      send_at: new Date(ctx.services.now().getTime() + INVOICE_EMAIL_DELAY_MS).toISOString() }))
-  }
-  await markInvoiceSent.run(ctx, markInvoiceSent.input.parse({ invoice_id: invoice.id }))
-  return invoice.id
-}
 
 /** The close-out locked, with the step checked: allowed for this person, in order, and not after completion. */
 async function openStep(ctx: OperationContext, ticketId: string, step: Parameters<typeof assertStepOpen>[1]): Promise<CloseoutRow> {

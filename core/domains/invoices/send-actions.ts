@@ -1,15 +1,21 @@
 import { z } from 'zod'
-import { AppError } from '../../errors.js'
+import type { OperationContext } from '../../context.js'
+import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
+import { scheduleMessage } from '../messages/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { createInvoiceFromTicket } from './actions.js'
 import { auditView, loadInvoice, todayOf } from './model.js'
+
+/** Lead time of an invoice email sent "now": a scheduled message must lie in the future. */
+const SEND_DELAY_MS = 5_000
 
 /** Records that an invoice went to the customer: a draft becomes sent (its email is scheduled by the caller). */
 export const markInvoiceSent = defineAction({
   domain: 'invoice',
   name: 'mark_sent',
   description: 'Record that an invoice was sent to the customer: draft becomes sent and sent_at is set (the first time only). '
-    + 'A paid, partially paid or overdue invoice keeps its status; a void one is refused. The send_invoice workflow calls this.',
+    + 'A paid, partially paid or overdue invoice keeps its status; a void one is refused. invoice.send calls this.',
   permission: 'unrestricted',
   idempotent: true,
   input: z.strictObject({ invoice_id: z.uuid() }),
@@ -24,3 +30,64 @@ export const markInvoiceSent = defineAction({
     return after
   },
 })
+
+/** Bills a ticket (creating its invoice when it has none) or an existing invoice, and emails it to the customer. */
+export const sendInvoice = defineAction({
+  domain: 'invoice',
+  name: 'send',
+  description: 'Email an invoice to its customer now. Give ticket_id (its invoice is created from the ticket\'s line items if it has '
+    + 'none yet) or invoice_id, not both. A void or paid invoice is refused. The invoice becomes sent; the email carries the payment '
+    + 'link when online payments are on, else the business\'s payment instructions. Returns invoice, created (true when made now) '
+    + 'and message (id, send_at, status).',
+  permission: 'soft_limit',
+  keywords: ['bill customer', 'email invoice', 'send bill', 'payment link'],
+  input: z.strictObject({
+    ticket_id: z.uuid().optional().describe('The appointment to bill'),
+    invoice_id: z.uuid().optional().describe('An existing invoice'),
+  }),
+  async run(ctx, input) {
+    return issueInvoice(ctx, input, { email: true })
+  },
+})
+
+/** What issuing an invoice did: the invoice as sent, whether it was made now, and its email when one was queued. */
+export interface IssuedInvoice {
+  invoice: Record<string, unknown>
+  created: boolean
+  message: { id: string; send_at: Date; status: string } | null
+}
+
+/**
+ * The invoice of a ticket (made now when it has none) or an invoice by id, marked sent, with its email queued when
+ * asked: invoice.send, and the technician's close-out (which may hand the customer a payment link instead of an email).
+ */
+export async function issueInvoice(ctx: OperationContext, ref: { ticket_id?: string; invoice_id?: string },
+  opts: { email: boolean }): Promise<IssuedInvoice> {
+  if (Boolean(ref.ticket_id) === Boolean(ref.invoice_id)) {
+    throw validationError([{ field: 'data.ticket_id', message: 'give exactly one of ticket_id or invoice_id' }])
+  }
+  let invoiceId = ref.invoice_id
+  let created = false
+  if (ref.ticket_id) {
+    invoiceId = (await ctx.db.query<{ id: string }>('select id from invoices where ticket_id = $1', [ref.ticket_id])).rows[0]?.id
+    if (!invoiceId) {
+      invoiceId = String((await createInvoiceFromTicket.run(ctx, createInvoiceFromTicket.input.parse({ ticket_id: ref.ticket_id })) as { id: string }).id)
+      created = true
+    }
+  }
+  const today = todayOf(ctx, await loadTenantSettings(ctx.db))
+  const invoice = await loadInvoice(ctx.db, invoiceId as string, today, true)
+  if (invoice.status === 'void' || invoice.status === 'paid') {
+    throw new AppError('CONFLICT', `Invoice ${invoice.number} is ${invoice.status}; there is nothing to send`, { invoice_id: invoice.id, status: invoice.status })
+  }
+  const message = opts.email
+    ? await scheduleMessage.run(ctx, scheduleMessage.input.parse({ contact_id: invoice.contact_id, kind: 'invoice', invoice_id: invoice.id,
+      send_at: new Date(ctx.services.now().getTime() + SEND_DELAY_MS).toISOString() })) as Record<string, unknown>
+    : null
+  const sent = await markInvoiceSent.run(ctx, markInvoiceSent.input.parse({ invoice_id: invoice.id }))
+  return {
+    invoice: sent,
+    created,
+    message: message ? { id: String(message.id), send_at: message.send_at as Date, status: String(message.status) } : null,
+  }
+}

@@ -46,6 +46,16 @@ describe.each(engines)('send_invoice (%s)', (engine) => {
     expect(byInvoice.invoice.id).toBe(first.invoice.id)
   })
 
+  it('is the registered invoice.send action, which an agent calls only with reasoning', async () => {
+    const t = await ticket()
+    const bare = await app.action('invoice', 'send', { ticket_id: t.id })
+    expect(bare.status).toBe(422)
+    expect(bare.body.error.code).toBe('REASONING_REQUIRED')
+    const sent = await app.action('invoice', 'send', { ticket_id: t.id }, { reasoning: 'the customer asked for the bill' })
+    expect(sent.status).toBe(200)
+    expect(sent.body.data).toMatchObject({ created: true, invoice: { status: 'sent' }, message: { status: 'pending' } })
+  })
+
   it('refuses both or neither of ticket_id and invoice_id, and an unknown invoice', async () => {
     await expect(send({ reasoning: 'x' })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
     const t = await ticket()

@@ -9,9 +9,9 @@ import { loadTenantSettings } from '../settings/model.js'
 import { assertNoDoubleBooking } from '../tickets/booking.js'
 import { closeTicketInput, closeTicketWith, nextServiceInput } from '../tickets/close.js'
 import { closeLineInput, confirmLines } from '../tickets/close-lines.js'
-import { assertActive, instantOf, lockTicket, techniciansOf } from '../tickets/model.js'
+import { assertActive, assertWorksOn, clockedMinutes, instantOf, lockTicket, techniciansOf } from '../tickets/model.js'
 import {
-  assertMayWorkOn, assertStepOpen, closeoutView, loadCloseout, saveCloseout, stepsAfterSaving, type CloseoutRow, type CloseoutState,
+  assertStepOpen, closeoutView, loadCloseout, saveCloseout, stepsAfterSaving, type CloseoutRow, type CloseoutState,
 } from './model.js'
 
 /** What every close-out action shares: people only, never agents (an agent closes with ticket.close). */
@@ -28,23 +28,23 @@ export const startCloseout = defineAction({
   idempotent: true,
   input: z.strictObject({ ticket_id: ticketId }),
   async run(ctx, input) {
-    await assertMayWorkOn(ctx, input.ticket_id)
+    await assertWorksOn(ctx, input.ticket_id)
     const existing = await ctx.db.query('select 1 from closeouts where ticket_id = $1', [input.ticket_id])
     if (!existing.rows[0]) {
       const ticket = await lockTicket(ctx.db, input.ticket_id)
       assertActive(ticket, 'be closed out')
       const lineRows = await ctx.db.query<{ id: string }>('select id from ticket_line_items where ticket_id = $1 order by position, created_at, id', [ticket.id])
       const lines = await confirmLines(ctx.db, ticket.id, lineRows.rows.map((l) => ({ line_item_id: l.id })), 'data.line_items')
-      const techs = (await techniciansOf(ctx.db, [ticket.id])).get(ticket.id) ?? []
+      const booked = Math.round((new Date(ticket.scheduled_end).getTime() - new Date(ticket.scheduled_start).getTime()) / 60_000)
       const state: CloseoutState = {
-        work: { duration_minutes: workedMinutes(techs, ticket.scheduled_start, ticket.scheduled_end, ctx.services.now()), line_items: lines,
+        work: { duration_minutes: await clockedMinutes(ctx.db, ticket.id, ctx.services.now()) ?? booked, line_items: lines,
           final_price_confirmed: false, is_price_estimated: Boolean(ticket.is_price_estimated) },
       }
       await ctx.db.query(`insert into closeouts (tenant_id, ticket_id, started_by, state) values ($1, $2, $3, $4)
         on conflict (tenant_id, ticket_id) do nothing`, [ctx.tenantId, ticket.id, ctx.actor.type === 'user' ? ctx.actor.id : null, JSON.stringify(state)])
       await ctx.audit({ entityType: 'ticket', entityId: ticket.id, action: 'closeout_start', before: null, after: { steps_done: [] } })
     }
-    return closeoutView(ctx.db, await loadCloseout(ctx.db, input.ticket_id))
+    return closeoutView(ctx, await loadCloseout(ctx.db, input.ticket_id))
   },
 })
 
@@ -126,8 +126,8 @@ export const recordCloseoutExtraction = defineAction({
   }),
   async run(ctx, input) {
     const row = await loadCloseout(ctx.db, input.ticket_id, true)
-    await assertMayWorkOn(ctx, input.ticket_id)
-    if (row.completed_at || row.state.extraction?.for_notes !== input.for_notes) return closeoutView(ctx.db, row)
+    await assertWorksOn(ctx, input.ticket_id)
+    if (row.completed_at || row.state.extraction?.for_notes !== input.for_notes) return closeoutView(ctx, row)
     const state: CloseoutState = { ...row.state, extraction: { status: input.status, message: input.message, for_notes: input.for_notes, attributes: input.attributes } }
     return save(ctx, row, state, row.steps_done)
   },
@@ -209,8 +209,8 @@ export const completeCloseout = defineAction({
   input: z.strictObject({ ticket_id: ticketId }),
   async run(ctx, input) {
     const row = await loadCloseout(ctx.db, input.ticket_id, true)
-    await assertMayWorkOn(ctx, input.ticket_id)
-    if (row.completed_at) return closeoutView(ctx.db, row)
+    await assertWorksOn(ctx, input.ticket_id)
+    if (row.completed_at) return closeoutView(ctx, row)
     assertStepOpen(row, 'complete')
     const s = row.state
     const payload = closeTicketInput.parse({
@@ -234,7 +234,7 @@ export const completeCloseout = defineAction({
     const summary = { note_id: result.note_id, next_ticket: result.next_ticket, reach_out: result.reach_out, attributes: result.attributes }
     await ctx.db.query('update closeouts set completed_at = $2, result = $3, steps_done = $4 where ticket_id = $1',
       [input.ticket_id, ctx.services.now(), JSON.stringify(summary), [...row.steps_done, 'complete']])
-    return closeoutView(ctx.db, await loadCloseout(ctx.db, input.ticket_id))
+    return closeoutView(ctx, await loadCloseout(ctx.db, input.ticket_id))
   },
 })
 
@@ -253,8 +253,8 @@ export const finishCloseout = defineAction({
   }),
   async run(ctx, input) {
     const row = await loadCloseout(ctx.db, input.ticket_id, true)
-    await assertMayWorkOn(ctx, input.ticket_id)
-    if (row.finished_at) return closeoutView(ctx.db, row)
+    await assertWorksOn(ctx, input.ticket_id)
+    if (row.finished_at) return closeoutView(ctx, row)
     assertStepOpen(row, 'payment')
     if (input.payment === 'skip' && !input.skip_reason) {
       throw validationError([{ field: 'data.skip_reason', message: 'is required to skip payment: paid_already, handled_separately or other' }])
@@ -269,13 +269,13 @@ export const finishCloseout = defineAction({
     [input.ticket_id, input.payment, input.payment === 'skip' ? input.skip_reason : null, input.note ?? null, invoiceId, ctx.services.now()])
     await ctx.audit({ entityType: 'ticket', entityId: input.ticket_id, action: 'closeout_payment', before: null,
       after: { payment: input.payment, skip_reason: input.skip_reason ?? null, note: input.note ?? null, invoice_id: invoiceId } })
-    return closeoutView(ctx.db, await loadCloseout(ctx.db, input.ticket_id))
+    return closeoutView(ctx, await loadCloseout(ctx.db, input.ticket_id))
   },
 })
 
 /** The close-out locked, with the step checked: allowed for this person, in order, and not after completion. */
 async function openStep(ctx: OperationContext, ticketId: string, step: Parameters<typeof assertStepOpen>[1]): Promise<CloseoutRow> {
-  await assertMayWorkOn(ctx, ticketId)
+  await assertWorksOn(ctx, ticketId)
   const row = await loadCloseout(ctx.db, ticketId, true)
   assertStepOpen(row, step)
   return row
@@ -283,13 +283,5 @@ async function openStep(ctx: OperationContext, ticketId: string, step: Parameter
 
 async function save(ctx: OperationContext, row: CloseoutRow, state: CloseoutState, steps: CloseoutRow['steps_done']): Promise<Record<string, unknown>> {
   await saveCloseout(ctx.db, row.ticket_id, state, steps)
-  return closeoutView(ctx.db, await loadCloseout(ctx.db, row.ticket_id))
-}
-
-/** Minutes between the first clock-in and the last clock-out (now for anyone still in); the booked length without clock data. */
-function workedMinutes(techs: Array<Record<string, unknown>>, start: Date, end: Date, now: Date): number {
-  const ins = techs.flatMap((t) => (t.clock_in_at ? [new Date(t.clock_in_at as Date).getTime()] : []))
-  if (!ins.length) return Math.round((new Date(end).getTime() - new Date(start).getTime()) / 60_000)
-  const outs = techs.flatMap((t) => (t.clock_in_at ? [t.clock_out_at ? new Date(t.clock_out_at as Date).getTime() : now.getTime()] : []))
-  return Math.min(1440, Math.max(0, Math.round((Math.max(...outs) - Math.min(...ins)) / 60_000)))
+  return closeoutView(ctx, await loadCloseout(ctx.db, row.ticket_id))
 }

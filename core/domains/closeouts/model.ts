@@ -1,10 +1,10 @@
 import type { OperationContext } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError, notFound } from '../../errors.js'
-import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
+import { AppError } from '../../errors.js'
+import { loadTenantSettings } from '../settings/model.js'
 import type { ConfirmedLine } from '../tickets/close-lines.js'
 import type { CloseTicketInput } from '../tickets/close.js'
-import { ticketTotals } from '../tickets/model.js'
+import { clockedMinutes, ticketTotals } from '../tickets/model.js'
 
 /** The close-out's steps, in the order the technician must take them. */
 export const STEPS = ['work', 'notes', 'next', 'confirm', 'complete', 'payment'] as const
@@ -102,28 +102,15 @@ export function stepsAfterSaving(stepsDone: readonly Step[], step: Step, done = 
   return done ? [...kept, step] : kept
 }
 
-/** Who may work on a ticket's close-out: the technicians on it, and owners. */
-export async function assertMayWorkOn(ctx: OperationContext, ticketId: string): Promise<void> {
-  if (ctx.actor.type !== 'user' || ctx.actor.role !== 'technician') return
-  const r = await ctx.db.query('select 1 from ticket_technicians where ticket_id = $1 and user_id = $2', [ticketId, ctx.actor.id])
-  if (!r.rows[0]) {
-    const t = await ctx.db.query<{ number: number }>('select number from tickets where id = $1', [ticketId])
-    if (!t.rows[0]) throw notFound('ticket', ticketId)
-    throw new AppError('FORBIDDEN', `Ticket #${t.rows[0].number} is not assigned to you`, { ticket_id: ticketId })
-  }
-}
-
 /** The close-out as the pages and the API show it: answers, steps, and the ticket it is about. */
-export async function closeoutView(tx: Queryable, row: CloseoutRow, settings?: TenantSettings): Promise<Record<string, unknown>> {
-  const s = settings ?? await loadTenantSettings(tx)
+export async function closeoutView(ctx: OperationContext, row: CloseoutRow): Promise<Record<string, unknown>> {
+  const tx = ctx.db
+  const s = await loadTenantSettings(tx)
   const t = await tx.query<Record<string, unknown>>(
     `select t.id, t.number, t.status, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
-            t.is_price_estimated, t.closed_at,
-            (select extract(epoch from (max(coalesce(tt.clock_out_at, now())) - min(tt.clock_in_at))) / 60
-               from ticket_technicians tt where tt.ticket_id = t.id and tt.clock_in_at is not null) as clocked_minutes
+            t.is_price_estimated, t.closed_at
      from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id where t.id = $1`, [row.ticket_id])
-  const ticket = t.rows[0]
-  const { clocked_minutes, ...ticketFields } = ticket
+  const ticketFields = t.rows[0]
   const invoice = row.invoice_id
     ? (await tx.query('select id, number, status, total_cents, amount_due_cents, currency from invoices where id = $1', [row.invoice_id])).rows[0] ?? null
     : null
@@ -137,7 +124,7 @@ export async function closeoutView(tx: Queryable, row: CloseoutRow, settings?: T
     next_step: nextStep(row.steps_done),
     work: {
       ...state.work,
-      clocked_minutes: clocked_minutes === null ? null : Math.round(Number(clocked_minutes)),
+      clocked_minutes: await clockedMinutes(tx, row.ticket_id, ctx.services.now()),
       totals: ticketTotals(state.work.line_items, s),
     },
     notes: state.notes ?? null,

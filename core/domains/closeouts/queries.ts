@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineQuery } from '../../registry.js'
-import { assertMayWorkOn, closeoutView, loadCloseout } from './model.js'
+import { assertWorksOn } from '../tickets/model.js'
+import { closeoutView, loadCloseout } from './model.js'
 
 /** A ticket's close-out: the technician's answers so far and the step they are on. */
 export const closeoutsQuery = defineQuery({
@@ -12,7 +13,7 @@ export const closeoutsQuery = defineQuery({
   params: z.object({}),
   async run(ctx, req) {
     if (!req.id) return { items: [], next_cursor: null }
-    await assertMayWorkOn(ctx, req.id)
-    return { items: [await closeoutView(ctx.db, await loadCloseout(ctx.db, req.id))], next_cursor: null }
+    await assertWorksOn(ctx, req.id)
+    return { items: [await closeoutView(ctx, await loadCloseout(ctx.db, req.id))], next_cursor: null }
   },
 })

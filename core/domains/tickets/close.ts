@@ -11,7 +11,7 @@ import { addNote } from '../notes/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { createTicket } from './actions.js'
 import { closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
-import { assertActive, auditSnapshot, instantInput, instantOf, lockTicket, ticketDetail, type TicketRow } from './model.js'
+import { assertActive, assertWorksOn, auditSnapshot, instantInput, instantOf, lockTicket, ticketDetail, type TicketRow } from './model.js'
 
 /** Local time of day a "reach out in X months" message goes out. */
 const REACH_OUT_TIME = '10:00'
@@ -91,7 +91,7 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
   assertActive(ticket, 'be completed')
   const settings = await loadTenantSettings(ctx.db)
   const before = await ticketDetail(ctx.db, ticket.id, settings)
-  assertMayClose(ctx, ticket, before)
+  await assertWorksOn(ctx, ticket.id)
   const estimated = Boolean(before.is_price_estimated)
   if (estimated && input.final_price_confirmed !== true) {
     throw validationError([{ field: 'data.final_price_confirmed', message: `must be true: ticket #${ticket.number} was booked with an estimated price, `
@@ -126,15 +126,6 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
     ? await scheduleReachOut(ctx, ticket, zonedInstant(addMonths(localDate(now, settings.timezone), input.next_service.months), REACH_OUT_TIME, settings.timezone))
     : null
   return { ticket: after, note_id: note ? String(note.id) : null, next_ticket: next, reach_out: reachOut, attributes }
-}
-
-/** A technician closes only a ticket they work on; owners and agents (through the owner's consent) close any. */
-function assertMayClose(ctx: OperationContext, ticket: TicketRow, detail: Record<string, unknown>): void {
-  if (ctx.actor.type !== 'user' || ctx.actor.role !== 'technician') return
-  const techs = detail.technicians as Array<{ user_id: string }>
-  if (!techs.some((t) => t.user_id === ctx.actor.id)) {
-    throw new AppError('FORBIDDEN', `Ticket #${ticket.number} is not assigned to you; ask the owner to assign it or to close it`, { ticket_id: ticket.id })
-  }
 }
 
 /** Books the next visit like this one: same customer, address, technicians and work, at the chosen time. */

@@ -117,6 +117,25 @@ export function assertActive(ticket: TicketRow, change: string): void {
   }
 }
 
+/** Technicians act only on tickets they are assigned to; owners (and agents, who act for the owner) on any. */
+export async function assertWorksOn(ctx: OperationContext, ticketId: string): Promise<void> {
+  if (ctx.actor.type !== 'user' || ctx.actor.role !== 'technician') return
+  const r = await ctx.db.query('select 1 from ticket_technicians where ticket_id = $1 and user_id = $2', [ticketId, ctx.actor.id])
+  if (r.rows[0]) return
+  const t = await ctx.db.query<{ number: number }>('select number from tickets where id = $1', [ticketId])
+  if (!t.rows[0]) throw notFound('ticket', ticketId)
+  throw new AppError('FORBIDDEN', `Ticket #${t.rows[0].number} is not assigned to you; ask the owner to assign it or to close it`, { ticket_id: ticketId })
+}
+
+/** Minutes from the first clock-in to the last clock-out on a ticket (now for anyone still in); null when nobody clocked in. */
+export async function clockedMinutes(tx: Queryable, ticketId: string, now: Date): Promise<number | null> {
+  const r = await tx.query<{ minutes: string | null }>(
+    `select extract(epoch from (max(coalesce(clock_out_at, $2)) - min(clock_in_at))) / 60 as minutes
+     from ticket_technicians where ticket_id = $1 and clock_in_at is not null`, [ticketId, now])
+  const minutes = r.rows[0]?.minutes
+  return minutes === null || minutes === undefined ? null : Math.min(1440, Math.max(0, Math.round(Number(minutes))))
+}
+
 /** A contact's address the ticket may point at: it must exist, belong to the contact and not be archived. */
 export async function checkAddress(tx: Queryable, addressId: string, contactId: string, field: string): Promise<void> {
   const r = await tx.query<{ contact_id: string; archived_at: Date | null }>('select contact_id, archived_at from addresses where id = $1', [addressId])

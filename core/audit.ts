@@ -25,6 +25,11 @@ export async function writeAudit(tx: Queryable, who: { tenantId: string; actor: 
   )
 }
 
+/** Who the audit names for work the system does by itself (the worker, webhooks, tenant set-up): no person, no reasoning. */
+export function systemAuditor(tenantId: string, requestId: string): { tenantId: string; actor: Actor; requestId: string; reasoning: null } {
+  return { tenantId, actor: { type: 'system', id: null }, requestId, reasoning: null }
+}
+
 /** Audit rows of the given records, oldest first, grouped by entity id. */
 export async function auditTrail(tx: Queryable, entityType: string, ids: string[]): Promise<Map<string, unknown[]>> {
   const byId = new Map<string, unknown[]>(ids.map((id) => [id, []]))

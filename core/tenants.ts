@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { writeAudit } from './audit.js'
+import { systemAuditor, writeAudit } from './audit.js'
 import { createAgentToken } from './auth/agent-tokens.js'
 import { insertDefaultTemplates } from './domains/messages/default-templates.js'
 import { APP_ROLE, withTenant } from './db/tenant.js'
@@ -62,7 +62,7 @@ async function insertTenant(tx: Queryable, tenantId: string, input: z.output<typ
     `insert into users (tenant_id, email, name, role) values ($1, $2, $3, 'owner') returning id`,
     [tenantId, input.owner_email, input.owner_name])
   const token = await createAgentToken(tx, tenantId, 'office manager')
-  const who = { tenantId, actor: { type: 'system' as const, id: null }, requestId: 'tenant-create', reasoning: null }
+  const who = systemAuditor(tenantId, 'tenant-create')
   await writeAudit(tx, who, { entityType: 'tenant', entityId: tenantId, action: 'create', after: { name: input.name, timezone: input.timezone } })
   await writeAudit(tx, who, { entityType: 'user', entityId: u.rows[0].id, action: 'create', after: { email: input.owner_email, role: 'owner' } })
   await insertDefaultTemplates(tx, who)

@@ -4,7 +4,7 @@ import { withTenant } from '../db/tenant.js'
 import type { Queryable } from '../db/types.js'
 import { AppError, notFound } from '../errors.js'
 import { log } from '../log.js'
-import { writeAudit } from '../audit.js'
+import { systemAuditor, writeAudit } from '../audit.js'
 
 /** Where Stripe is and how to reach it. */
 export interface PaymentsConfig {
@@ -182,16 +182,11 @@ export async function paymentLinkFor(services: Services, tenantId: string, invoi
   await withTenant(services.db, scope, async (tx) => {
     await tx.query(`update invoices set stripe_checkout_session_id = $1, stripe_checkout_url = $2, stripe_checkout_amount_cents = $3,
       stripe_checkout_expires_at = $4 where id = $5`, [session.id, session.url, due, session.expiresAt.toISOString(), invoice.id])
-    await writeAudit(tx, systemWho(tenantId, scope.requestId), { entityType: 'invoice', entityId: invoice.id, action: 'payment_link',
+    await writeAudit(tx, systemAuditor(tenantId, scope.requestId), { entityType: 'invoice', entityId: invoice.id, action: 'payment_link',
       before: { stripe_checkout_session_id: invoice.stripe_checkout_session_id },
       after: { stripe_checkout_session_id: session.id, stripe_checkout_amount_cents: due } })
   })
   return session.url
-}
-
-/** The system as the audit records it. */
-function systemWho(tenantId: string, requestId: string) {
-  return { tenantId, actor: { type: 'system' as const, id: null }, requestId, reasoning: null }
 }
 
 async function loadCheckoutInvoice(tx: Queryable, invoiceId: string): Promise<CheckoutInvoice> {
@@ -220,7 +215,7 @@ async function linkStripeCustomer(services: Services, tenantId: string, invoice:
       const current = await tx.query<{ stripe_customer_id: string | null }>('select stripe_customer_id from contacts where id = $1', [invoice.contact_id])
       return current.rows[0]?.stripe_customer_id ?? customer.id
     }
-    await writeAudit(tx, systemWho(tenantId, requestId), { entityType: 'contact', entityId: invoice.contact_id, action: 'link_stripe_customer',
+    await writeAudit(tx, systemAuditor(tenantId, requestId), { entityType: 'contact', entityId: invoice.contact_id, action: 'link_stripe_customer',
       before: { stripe_customer_id: null }, after: { stripe_customer_id: customer.id } })
     return customer.id
   })

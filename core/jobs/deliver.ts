@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import { writeAudit } from '../audit.js'
+import { systemAuditor, writeAudit } from '../audit.js'
 import { emailHtml } from '../clients/email-html.js'
 import { EmailSendError, type EmailMessage } from '../clients/email.js'
 import { paymentLinkFor } from '../clients/payments.js'
-import type { Actor, Services } from '../context.js'
+import type { Services } from '../context.js'
 import { withTenant } from '../db/tenant.js'
 import type { Queryable } from '../db/types.js'
 import { issuePayLink } from '../domains/invoices/pay-links.js'
@@ -33,7 +33,6 @@ export function idempotencyKeyOf(messageId: string): string {
   return `scheduled-message-${messageId}`
 }
 
-const SYSTEM: Actor = { type: 'system', id: null }
 const SNAPSHOT = `${MESSAGE_COLUMNS}, provider_message_id`
 
 /** Kinds about one appointment that make no sense once it is cancelled, done or under way. */
@@ -244,7 +243,7 @@ async function finish(tx: Queryable, claim: ClaimedMessage, before: Record<strin
   set: string, args: unknown[]): Promise<void> {
   const r = await tx.query(`update scheduled_messages set ${set}, lease_until = null, lease_token = null
     where id = $1 and lease_token = $2 returning ${SNAPSHOT}`, [claim.id, claim.lease_token, ...args])
-  await writeAudit(tx, { tenantId: claim.tenant_id, actor: SYSTEM, requestId: `delivery-${claim.lease_token}`, reasoning: null },
+  await writeAudit(tx, systemAuditor(claim.tenant_id, `delivery-${claim.lease_token}`),
     { entityType: 'scheduled_message', entityId: claim.id, action, before, after: r.rows[0] })
 }
 

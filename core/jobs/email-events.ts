@@ -1,5 +1,5 @@
-import { writeAudit } from '../audit.js'
-import type { Actor, Services } from '../context.js'
+import { systemAuditor, writeAudit } from '../audit.js'
+import type { Services } from '../context.js'
 import { APP_ROLE, withTenant } from '../db/tenant.js'
 import type { Queryable } from '../db/types.js'
 import { log } from '../log.js'
@@ -25,7 +25,6 @@ export interface EmailEvent {
 /** What an event changed: nothing for an event type we do not act on, an email we did not send as a message, or a replay. */
 export type EmailEventOutcome = 'applied' | 'ignored' | 'unknown_message' | 'replayed'
 
-const SYSTEM: Actor = { type: 'system', id: null }
 const ACTED_ON = ['email.bounced', 'email.complained', 'email.failed']
 
 /**
@@ -44,7 +43,7 @@ export async function applyEmailEvent(services: Services, event: EmailEvent): Pr
   }
   const requestId = `resend-${event.eventId}`
   return withTenant(services.db, { tenantId: found.tenant_id, actorType: 'system', requestId }, async (tx) => {
-    const who = { tenantId: found.tenant_id, actor: SYSTEM, requestId, reasoning: null }
+    const who = systemAuditor(found.tenant_id, requestId)
     const message = (await tx.query(`select ${MESSAGE_COLUMNS}, provider_message_id from scheduled_messages where id = $1 for update`, [found.id])).rows[0]
     const recorded = await tx.query(`insert into email_events (tenant_id, provider_event_id, type, scheduled_message_id, contact_id, detail)
       values ($1, $2, $3, $4, $5, $6) on conflict (tenant_id, provider_event_id) do nothing returning id`,

@@ -1,4 +1,4 @@
-import { writeAudit } from '../audit.js'
+import { systemAuditor, writeAudit } from '../audit.js'
 import type { Services } from '../context.js'
 import { withTenant } from '../db/tenant.js'
 import { loadTenantSettings } from '../domains/settings/model.js'
@@ -36,7 +36,7 @@ async function markTenant(services: Services, tenantId: string, now: Date): Prom
          where status in ('sent', 'partially_paid') and amount_due_cents > 0 and due_on < $1::date
          for update skip locked)
        update invoices i set status = 'overdue' from due where i.id = due.id returning i.id, due.status as old_status`, [today])
-    const who = { tenantId, actor: { type: 'system' as const, id: null }, requestId, reasoning: null }
+    const who = systemAuditor(tenantId, requestId)
     for (const row of r.rows) {
       await writeAudit(tx, who, { entityType: 'invoice', entityId: row.id, action: 'mark_overdue', before: { status: row.old_status }, after: { status: 'overdue' } })
     }

@@ -7,7 +7,7 @@ import { translateDatabaseError } from '../../core/db/translate-error.js'
 import { AppError } from '../../core/errors.js'
 import { performQuery } from '../../core/operations.js'
 import { sendHtml } from '../compress.js'
-import { esc } from '../html.js'
+import { form } from '../html.js'
 import { personWithRole } from '../session.js'
 import { techPage } from './layout.js'
 
@@ -43,8 +43,7 @@ export function onceToken(): string {
 
 /** A POST form carrying the session's CSRF token and a one-time token. */
 export function postForm(action: string, session: SessionPrincipal, inner: string, attrs = ''): string {
-  return `<form method="post" action="${esc(action)}"${attrs}><input type="hidden" name="_csrf" value="${esc(session.csrfToken)}">`
-    + `<input type="hidden" name="_once" value="${onceToken()}">${inner}</form>`
+  return form(action, session.csrfToken, `<input type="hidden" name="_once" value="${onceToken()}">${inner}`, attrs)
 }
 
 /** The one-time token a form was submitted with, used as the action's idempotency key; a form without one gets none. */

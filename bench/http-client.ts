@@ -1,5 +1,8 @@
 import http from 'node:http'
 
+/** A keep-alive JSON poster for one server. */
+export type JsonPoster = ReturnType<typeof jsonPoster>
+
 /** A keep-alive JSON poster for one server, with at most `sockets` connections open. */
 export function jsonPoster(baseUrl: string, sockets: number, headers: Record<string, string>) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: sockets })

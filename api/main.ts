@@ -1,7 +1,7 @@
 import { loadConfig } from '../core/config.js'
 import { setLogLevel } from '../core/log.js'
 import { openMigratedDatabase } from '../core/runtime.js'
-import { createServices } from '../core/services.js'
+import { createServices } from './product.js'
 import { banner, startServer } from './server.js'
 
 /** `npm start`: migrate, create the first business if needed, serve. */

@@ -8,9 +8,7 @@ export const decideAuthorizationRequest = defineAction({
   domain: 'authorization',
   name: 'decide',
   description: 'Owner only: answer a pending authorization request. allow_once runs the call now; allow_always also makes the action unrestricted; deny stores the note for the agent.',
-  permission: 'unrestricted',
-  roles: ['owner'],
-  allowAgents: false,
+  access: { agent: 'never', technician: 'none' },
   input: z.strictObject({
     request_id: z.uuid(),
     decision: z.enum(['allow_once', 'allow_always', 'deny']),
@@ -26,15 +24,17 @@ export const setPermission = defineAction({
   domain: 'permission',
   name: 'set',
   description: 'Owner only: set the permission level of an action for agents (unrestricted, soft_limit, requires_authorization), or "default" to use its registered level.',
-  permission: 'unrestricted',
-  roles: ['owner'],
-  allowAgents: false,
+  access: { agent: 'never', technician: 'none' },
   input: z.strictObject({
     action: z.string().describe('domain.name, e.g. "contact.delete"'),
     permission: z.enum(['unrestricted', 'soft_limit', 'requires_authorization', 'default']),
   }),
   async run(ctx, input) {
-    if (!ctx.services.registry.actions.has(input.action)) throw new AppError('NOT_FOUND', `Unknown action ${input.action}`, { field: 'data.action' })
+    const def = ctx.services.registry.actions.get(input.action)
+    if (!def) throw new AppError('NOT_FOUND', `Unknown action ${input.action}`, { field: 'data.action' })
+    if (def.access.agent === 'never') {
+      throw new AppError('FORBIDDEN', `${input.action} is for people only and can never be given to an agent`, { field: 'data.action' })
+    }
     const before = await ctx.db.query<{ permission: string }>('select permission from permission_overrides where action_key = $1', [input.action])
     if (input.permission === 'default') {
       await ctx.db.query('delete from permission_overrides where action_key = $1', [input.action])
@@ -43,7 +43,7 @@ export const setPermission = defineAction({
         on conflict (tenant_id, action_key) do update set permission = $3, set_by = $4, set_at = now()`,
       [ctx.tenantId, input.action, input.permission, ctx.actor.id])
     }
-    const registered = ctx.services.registry.actions.get(input.action)!.permission
+    const registered = def.access.agent
     const effective = input.permission === 'default' ? registered : input.permission
     await ctx.audit({ entityType: 'permission', entityId: ctx.tenantId, action: 'set',
       before: { [input.action]: before.rows[0]?.permission ?? 'default' }, after: { [input.action]: input.permission } })

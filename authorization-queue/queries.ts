@@ -9,6 +9,7 @@ export const authorizationRequestsQuery = defineQuery({
   description: 'Agent calls waiting for (or decided by) the owner. Filter status: pending|executed|denied|failed|expired. By id: the outcome (result, error or the owner\'s note).',
   entity: 'authorization_request',
   keywords: ['approval', 'consent', 'queue', 'authorize', 'permission request'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ status: z.enum(['pending', 'executed', 'denied', 'failed', 'expired']).optional() }),
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null, req.params.status ?? null]
@@ -26,6 +27,7 @@ export const permissionsQuery = defineQuery({
   type: 'permissions',
   description: 'Every action with its registered permission level, the owner\'s override for this business, and the effective level for agents.',
   keywords: ['allow always', 'trust', 'levels'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   async run(ctx, req) {
     const r = await ctx.db.query<{ action_key: string; permission: string; set_at: Date }>('select action_key, permission, set_at from permission_overrides')
@@ -33,8 +35,9 @@ export const permissionsQuery = defineQuery({
     const items = [...ctx.services.registry.actions.values()].map((def) => {
       const key = actionKey(def.domain, def.name)
       const o = overrides.get(key)
-      return { id: key, action: key, registered: def.permission, override: o?.permission ?? null, effective: o?.permission ?? def.permission,
-        set_at: o?.set_at ?? null, agents_allowed: def.allowAgents !== false }
+      const agentsAllowed = def.access.agent !== 'never'
+      return { id: key, action: key, registered: def.access.agent, override: agentsAllowed ? o?.permission ?? null : null,
+        effective: agentsAllowed ? o?.permission ?? def.access.agent : 'never', set_at: o?.set_at ?? null, agents_allowed: agentsAllowed }
     })
     // Asked for one id, answer with that record or none (NOT_FOUND), never the first of the list.
     return { items: req.id === undefined ? items : items.filter((item) => item.id === req.id), next_cursor: null }

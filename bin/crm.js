@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const main = join(root, 'dist', 'core', 'cli', 'main.js')
+const main = join(root, 'dist', 'cli', 'main.js')
 
 if (!existsSync(main)) {
   process.stderr.write('crm: first run, building the project (npm run build)...\n')

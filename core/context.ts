@@ -1,3 +1,4 @@
+import type { ConsentGate } from './authorize.js'
 import type { Config } from './config.js'
 import type { Database, Queryable } from './db/types.js'
 import type { EmailClient } from './clients/email.js'
@@ -22,6 +23,8 @@ export interface Services {
   db: Database
   config: Config
   registry: Registry
+  /** The owner's consent: their levels for actions, and the queue of calls waiting for them. */
+  consent: ConsentGate
   email: EmailClient
   /** Structured extraction; null when no model is configured. */
   llm: LlmClient | null

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { evaluatePolicy } from '../authorization-queue/policy.js'
-import { enqueueAuthorization } from '../authorization-queue/queue.js'
 import { auditTrail } from './audit.js'
+import { authorizeAction, authorizeQuery, keepReached, refuseQueryCaller } from './authorize.js'
 import type { Principal, Services } from './context.js'
 import { withTenant } from './db/tenant.js'
 import { log } from './log.js'
@@ -44,8 +43,8 @@ export async function performAction(services: Services, principal: Principal, ca
       if (stored) return { result: stored.response, replayed: true, queued: (stored.response as { status?: string })?.status === 'pending_authorization' }
     }
     const ctx = contextOf(services, principal, tx, opts.requestId, reasoning, (fn) => effects.push(fn))
-    const verdict = await evaluatePolicy(tx, def, input, principal.actor, reasoning)
-    const result = await reportRedactions(tx, ctx, def, verdict === 'queue' ? await enqueueAuthorization(ctx, def, input) : await def.run(ctx, input), redactions)
+    const verdict = await authorizeAction(ctx, def, input)
+    const result = await reportRedactions(tx, ctx, def, verdict === 'queue' ? await services.consent.enqueue(ctx, def, input) : await def.run(ctx, input), redactions)
     if (opts.idempotencyKey) {
       await tx.query(`update idempotency_keys set response = $4, status_code = 200
         where tenant_id = $1 and principal = $2 and key = $3`,
@@ -86,6 +85,7 @@ export async function performQuery(services: Services, principal: Principal, cal
     throw new AppError('NOT_FOUND', `Unknown data type "${call.type}". Did you mean: ${nearestNames(call.type, services.registry.queries.keys()).join(', ')}?`,
       { field: 'type', suggestions: nearestNames(call.type, services.registry.queries.keys()) })
   }
+  refuseQueryCaller(principal.actor, def)
   const allowed = [...(def.include ?? []), ...(def.entity ? ['audit_trail'] : [])]
   const include = new Set(call.include ?? [])
   const unknownIncludes = [...include].filter((i) => !allowed.includes(i))
@@ -107,7 +107,10 @@ export async function performQuery(services: Services, principal: Principal, cal
     const ctx = contextOf(services, principal, tx, opts.requestId, null, () => {
       throw new Error('queries do not have effects')
     })
+    const scope = await authorizeQuery(tx, principal.actor, def, { id: call.id, params, include })
+    if (scope.technicianId && def.access.assignedFilter) (params as Record<string, unknown>)[def.access.assignedFilter] = scope.technicianId
     const page: Page = await def.run(ctx, { id: call.id, params, include, limit, cursor: call.cursor })
+    page.items = await keepReached(tx, def, scope, page.items)
     if (include.has('audit_trail') && def.entity) {
       const trails = await auditTrail(tx, def.entity, page.items.map((i) => String(i.id)))
       for (const item of page.items) item.audit_trail = trails.get(String(item.id)) ?? []

@@ -1,8 +1,7 @@
 import { z } from 'zod'
+import { entityOfField, referenceFields, type ActionAccess, type QueryAccess } from './access.js'
 import type { OperationContext } from './context.js'
-
-/** How much consent an agent needs to run an action; people signed in are never queued. */
-export type Permission = 'unrestricted' | 'soft_limit' | 'requires_authorization'
+import { technicianCanReach } from './reach.js'
 
 /** A state-changing operation, declared once in its domain file. */
 export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
@@ -11,9 +10,8 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> 
   name: string
   /** Written for a model: what it does, units and formats, side effects. */
   description: string
-  permission: Permission
-  /** The people roles allowed to call it; omitted means owners and technicians. Agents act for the owner. */
-  roles?: ReadonlyArray<'owner' | 'technician'>
+  /** Who may call it: agents, owners and technicians, and how far a technician reaches. */
+  access: ActionAccess<z.output<S>>
   input: S
   /** Extra words the universal search matches this action by. */
   keywords?: string[]
@@ -21,10 +19,6 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> 
   destructive?: boolean
   /** Calling twice with the same input has no further effect (an MCP hint). */
   idempotent?: boolean
-  /** How many records one call touches; more than five needs authorization for agents. */
-  targets?: (input: z.output<S>) => number
-  /** False for actions only people may call (e.g. deciding an authorization request); agents are refused. */
-  allowAgents?: boolean
   /** The call in plain words for the owner, e.g. "Delete customer Jane Smith: 14 tickets, 3 invoices". */
   describeCall?: (ctx: OperationContext, input: z.output<S>) => Promise<string>
   run(ctx: OperationContext, input: z.output<S>): Promise<R>
@@ -50,6 +44,8 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject> {
   readonly kind: 'query'
   type: string
   description: string
+  /** Who may read it: agents, owners and technicians, and how far a technician reaches. */
+  access: QueryAccess
   params: S
   /** Names accepted by include=, each expanding the records. */
   include?: readonly string[]
@@ -97,12 +93,32 @@ export function createRegistry(modules: ReadonlyArray<Record<string, unknown>>):
       if (def.kind === 'action') {
         const key = actionKey(def.domain, def.name)
         if (actions.has(key)) throw new Error(`Action ${key} is registered twice`)
+        checkActionAccess(key, def as ActionDefinition)
         actions.set(key, def as ActionDefinition)
       } else if (def.kind === 'query') {
         if (queries.has(def.type)) throw new Error(`Data type ${def.type} is registered twice`)
+        checkQueryAccess(def as QueryDefinition)
         queries.set(def.type, def as QueryDefinition)
       }
     }
   }
   return { actions, queries }
 }
+
+/** An action open to technicians on their assigned records must name a record core can check. */
+function checkActionAccess(key: string, def: ActionDefinition): void {
+  if (!def.access) throw new Error(`Action ${key} declares no access`)
+  const refs = referenceFields(def.input)
+  if (def.access.technician === 'assigned' && !refs.some((f) => technicianCanReach(entityOfField(f) as string))) {
+    throw new Error(`Action ${key} is open to technicians on their assigned records but names no record a technician can reach`)
+  }
+}
+
+/** A data type a technician reads in part must say which records its ids are. */
+function checkQueryAccess(def: QueryDefinition): void {
+  if (!def.access) throw new Error(`Data type ${def.type} declares no access`)
+  if (def.access.technician === 'assigned' && !(def.access.idEntity ?? def.entity)) {
+    throw new Error(`Data type ${def.type} is open to technicians on their assigned records but says neither entity nor access.idEntity`)
+  }
+}
+

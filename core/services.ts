@@ -1,17 +1,31 @@
+import type { ConsentGate } from './authorize.js'
 import { emailClientFromConfig } from './clients/email.js'
 import { llmClientFromEnv } from './clients/llm.js'
 import { paymentsClientFromEnv } from './clients/payments.js'
 import type { Config } from './config.js'
 import type { Services } from './context.js'
 import type { Database } from './db/types.js'
-import { buildRegistry } from './domains/index.js'
+import { DOMAIN_MODULES } from './domains/index.js'
+import { createRegistry, type Registry } from './registry.js'
 
-/** The product's long-lived parts for one database; tests may replace any of them. */
-export function createServices(config: Config, db: Database, overrides: Partial<Services> = {}): Services {
+/** What plugs into core from outside it: more operations to register, and the owner's consent for agents' calls. */
+export interface Plugins {
+  modules: ReadonlyArray<Record<string, unknown>>
+  consent: ConsentGate
+}
+
+/** Core's operations and the plugged-in ones in one registry. */
+export function registryWith(plugins: Pick<Plugins, 'modules'>): Registry {
+  return createRegistry([...DOMAIN_MODULES, ...plugins.modules])
+}
+
+/** The long-lived parts for one database, with the plugins in place; tests may replace any of them. */
+export function assembleServices(config: Config, db: Database, plugins: Plugins, overrides: Partial<Services> = {}): Services {
   return {
     db,
     config,
-    registry: buildRegistry(),
+    registry: registryWith(plugins),
+    consent: plugins.consent,
     email: emailClientFromConfig(config, db),
     llm: llmClientFromEnv(process.env),
     payments: paymentsClientFromEnv(process.env),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { BULK_TARGET_LIMIT } from '../core/access.js'
 import { describeCapabilities } from '../core/capabilities.js'
 import { AppError } from '../core/errors.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
@@ -24,7 +25,10 @@ export const crmCapabilities = defineTool({
     if (args.action) {
       const def = registry.actions.get(args.action)
       if (!def) throw unknownName('action', args.action, registry.actions.keys())
-      return { action: actionKey(def.domain, def.name), description: def.description, permission: def.permission, input: jsonSchemaOf(def.input) }
+      return { action: actionKey(def.domain, def.name), description: def.description, permission: def.access.agent,
+        ...(def.access.agent === 'never' ? { note: 'for people signed in only; an agent is always refused' } : {}),
+        ...(def.access.bulk ? { bulk: `more than ${BULK_TARGET_LIMIT} records in one call waits for the owner` } : {}),
+        input: jsonSchemaOf(def.input) }
     }
     if (args.type) {
       const full = describeCapabilities(registry).data_types.find((t) => t.type === args.type)
@@ -32,8 +36,10 @@ export const crmCapabilities = defineTool({
       return full
     }
     return {
-      actions: [...registry.actions.values()].map((d) => `${actionKey(d.domain, d.name)} [${d.permission}] ${firstSentence(d.description)}`),
-      data_types: [...registry.queries.values()].map((q) => `${q.type}: ${firstSentence(q.description)}`),
+      // Agents call this tool, so operations no agent may use are left out.
+      actions: [...registry.actions.values()].filter((d) => d.access.agent !== 'never')
+        .map((d) => `${actionKey(d.domain, d.name)} [${d.access.agent}${d.access.bulk ? ', bulk' : ''}] ${firstSentence(d.description)}`),
+      data_types: [...registry.queries.values()].filter((q) => q.access.agent !== 'never').map((q) => `${q.type}: ${firstSentence(q.description)}`),
       next: 'crm_capabilities {action} or {type} for a schema; crm_action to run; crm_query to read',
     }
   },

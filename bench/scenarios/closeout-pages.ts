@@ -10,7 +10,7 @@ import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
 import { performAction } from '../../core/operations.js'
 import { setLogLevel } from '../../core/log.js'
-import { createServices } from '../../core/services.js'
+import { createServices } from '../../api/product.js'
 import { createTenant } from '../../core/tenants.js'
 import type { BenchRow, Scenario } from '../scenario.js'
 

@@ -12,7 +12,7 @@ import { createScratchDatabase } from '../postgres-server.js'
 import type { Scenario } from '../scenario.js'
 
 /** The built CLI, next to this file in dist/. */
-const CLI = fileURLToPath(new URL('../../core/cli/main.js', import.meta.url))
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url))
 const WORKERS = 3
 
 /**

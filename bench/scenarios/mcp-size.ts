@@ -3,7 +3,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import { loadConfig } from '../../core/config.js'
 import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
-import { createServices } from '../../core/services.js'
+import { createServices } from '../../api/product.js'
 import { createMcpServer } from '../../mcp/server.js'
 import type { BenchRow, Scenario } from '../scenario.js'
 

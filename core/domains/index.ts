@@ -1,6 +1,3 @@
-import * as authorizationActions from '../../authorization-queue/actions.js'
-import * as authorizationQueries from '../../authorization-queue/queries.js'
-import { createRegistry, type Registry } from '../registry.js'
 import * as auditQueries from './audit/queries.js'
 import * as closeoutActions from './closeouts/actions.js'
 import * as closeoutQueries from './closeouts/queries.js'
@@ -10,6 +7,7 @@ import * as attributeActions from './attributes/actions.js'
 import * as attributeQueries from './attributes/queries.js'
 import * as contactActions from './contacts/actions.js'
 import * as contactLinkActions from './contacts/link-actions.js'
+import * as contactTagActions from './contacts/tag-actions.js'
 import * as contactQueries from './contacts/queries.js'
 import * as invoiceActions from './invoices/actions.js'
 import * as invoiceQueries from './invoices/queries.js'
@@ -38,15 +36,11 @@ import * as waitlistActions from './waitlist/actions.js'
 import * as waitlistQueries from './waitlist/queries.js'
 
 /** Every domain module; each exports its definitions, and the registry collects them. */
-const DOMAIN_MODULES = [contactActions, contactLinkActions, contactQueries, addressActions, addressQueries,
-  attributeActions, attributeQueries, noteActions, noteQueries, auditQueries, authorizationActions, authorizationQueries,
+export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactTagActions, contactQueries, addressActions, addressQueries,
+  attributeActions, attributeQueries, noteActions, noteQueries, auditQueries,
   leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability,
   closeoutActions, closeoutQueries,
   templateActions, messageActions, messageQueries, searchQueries]
 
-/** The product's registry of actions and data types. */
-export function buildRegistry(): Registry {
-  return createRegistry(DOMAIN_MODULES)
-}

@@ -14,7 +14,7 @@ const renameAll = defineAction({
   domain: 'probe',
   name: 'soft_write',
   description: 'Creates a contact; soft_limit so agents must give reasoning.',
-  permission: 'soft_limit',
+  access: { agent: 'soft_limit', technician: 'none' },
   input: z.strictObject({ display_name: z.string().min(1) }),
   async run(ctx, input) {
     const r = await ctx.db.query<{ id: string }>(
@@ -29,7 +29,7 @@ const explode = defineAction({
   domain: 'probe',
   name: 'explode',
   description: 'Fails with an unexpected error.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   input: z.object({}),
   async run() {
     throw new Error('secret-internal-detail: pool state corrupted')

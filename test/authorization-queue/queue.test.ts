@@ -17,12 +17,13 @@ const addContact = (name: string) => async (ctx: any) => {
   return { id: r.rows[0].id, name }
 }
 const testModule = {
-  risky: defineAction({ domain: 'test', name: 'risky', description: 'A risky test action.', permission: 'requires_authorization',
+  risky: defineAction({ domain: 'test', name: 'risky', description: 'A risky test action.', access: { agent: 'requires_authorization', technician: 'none' },
     input: z.strictObject({ name: z.string() }), run: (ctx, input) => addContact(input.name)(ctx) }),
-  gentle: defineAction({ domain: 'test', name: 'gentle', description: 'A soft limit test action.', permission: 'soft_limit',
+  gentle: defineAction({ domain: 'test', name: 'gentle', description: 'A soft limit test action.', access: { agent: 'soft_limit', technician: 'none' },
     input: z.strictObject({ name: z.string() }), run: (ctx, input) => addContact(input.name)(ctx) }),
-  bulk: defineAction({ domain: 'test', name: 'bulk', description: 'A bulk test action.', permission: 'unrestricted',
-    input: z.strictObject({ names: z.array(z.string()) }), targets: (input) => input.names.length,
+  bulk: defineAction({ domain: 'test', name: 'bulk', description: 'A bulk test action.',
+    access: { agent: 'unrestricted', technician: 'none', bulk: (input) => input.names.length },
+    input: z.strictObject({ names: z.array(z.string()) }),
     async run(ctx, input) {
       for (const n of input.names) await addContact(n)(ctx)
       return { created: input.names.length }

@@ -12,7 +12,7 @@ import { withDatabase } from '../helpers/template.js'
 
 /** The repository root, where `crm` is run from. */
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const builtMain = join(root, 'dist/core/cli/main.js')
+const builtMain = join(root, 'dist/cli/main.js')
 
 /** Compiles the project when dist/ is missing or older than the sources the CLI runs. */
 export function buildIfStale(): void {

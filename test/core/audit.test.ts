@@ -95,7 +95,7 @@ describe.each(engines)('the audit trail of changes (%s)', (engine) => {
       domain: 'probe',
       name: 'write_then_fail',
       description: 'Creates a contact, records it, then fails.',
-      permission: 'unrestricted',
+      access: { agent: 'unrestricted', technician: 'none' },
       input: z.object({ display_name: z.string() }),
       async run(ctx, input) {
         const r = await ctx.db.query<{ id: string }>(`insert into contacts (tenant_id, display_name) values ($1, $2) returning id`, [ctx.tenantId, input.display_name])

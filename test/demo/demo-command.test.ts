@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { demoCommand } from '../../core/cli/demo.js'
-import { tenantCreate } from '../../core/cli/tenant.js'
+import { demoCommand } from '../../cli/demo.js'
+import { tenantCreate } from '../../cli/tenant.js'
 
 describe('crm demo (embedded database)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'crm-demo-'))

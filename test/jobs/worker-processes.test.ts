@@ -13,7 +13,7 @@ import { compileForNode } from '../helpers/node-process.js'
 
 let compiled: string | undefined
 /** The CLI compiled once for this file's processes. */
-const cliScript = () => (compiled ??= compileForNode('core/cli/main.ts'))
+const cliScript = () => (compiled ??= compileForNode('cli/main.ts'))
 
 /** Runs `crm worker ...args` to its end with exactly this environment (plus PATH). */
 async function runWorker(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

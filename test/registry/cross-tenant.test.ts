@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../core/config.js'
 import type { Principal, Services } from '../../core/context.js'
-import { buildRegistry } from '../../core/domains/index.js'
+import { buildRegistry } from '../../api/product.js'
 import { AppError } from '../../core/errors.js'
 import { jsonSchemaOf } from '../../core/json-schema.js'
 import { performAction, performQuery } from '../../core/operations.js'
 import { MAX_LIMIT } from '../../core/pagination.js'
 import type { ActionDefinition, QueryDefinition, Registry } from '../../core/registry.js'
-import { createServices } from '../../core/services.js'
+import { createServices } from '../../api/product.js'
 import { createTenant } from '../../core/tenants.js'
 import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { capturingEmail } from '../helpers/email.js'
@@ -165,7 +165,7 @@ describe.each(engines)('no operation crosses from one business into another (%s)
       const variants = Math.max(1, ...[...uuidFields].map((f) => candidates(f).length))
       // The agent calls, with reasoning; when policy stops it before the action runs (an action that needs the owner's consent or
       // a person), the owner calls too, who acts directly, so the action's own code is tried either way.
-      const principals = def.permission === 'requires_authorization' ? [alpha.owner] : [alpha.agent, alpha.owner]
+      const principals = ['requires_authorization', 'never'].includes(def.access.agent) ? [alpha.owner] : [alpha.agent, alpha.owner]
       for (let i = 0; i < variants; i++) {
         const built = inputFor(def, alpha.tag, seed++, (field) => pick(candidates(field), i))
         if ('reason' in built) {

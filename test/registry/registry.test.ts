@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { describeCapabilities } from '../../core/capabilities.js'
-import { buildRegistry } from '../../core/domains/index.js'
+import { buildRegistry } from '../../api/product.js'
 import { jsonSchemaOf } from '../../core/json-schema.js'
-import { createRegistry, defineAction, defineQuery, type Permission } from '../../core/registry.js'
+import type { AgentLevel } from '../../core/access.js'
+import { createRegistry, defineAction, defineQuery } from '../../core/registry.js'
 
-const PERMISSIONS: Permission[] = ['unrestricted', 'soft_limit', 'requires_authorization']
+const PERMISSIONS: AgentLevel[] = ['unrestricted', 'soft_limit', 'requires_authorization', 'never']
 
 const action = (domain: string, name: string) => defineAction({
-  domain, name, description: `${domain} ${name}`, permission: 'unrestricted', input: z.object({ a: z.string() }), run: async () => null,
+  domain, name, description: `${domain} ${name}`, access: { agent: 'unrestricted', technician: 'none' }, input: z.object({ a: z.string() }), run: async () => null,
 })
-const query = (type: string) => defineQuery({ type, description: type, params: z.object({}), run: async () => ({ items: [], next_cursor: null }) })
+const query = (type: string) => defineQuery({ type, access: { agent: 'unrestricted', technician: 'none' }, description: type, params: z.object({}), run: async () => ({ items: [], next_cursor: null }) })
 
 /** Whether a JSON Schema node says something about its value (an empty {} accepts anything and tells a model nothing). */
 function saysWhat(node: Record<string, unknown>): boolean {
@@ -39,7 +40,7 @@ describe('the registry', () => {
     for (const [key, def] of registry.actions) {
       expect(key).toBe(`${def.domain}.${def.name}`)
       expect(def.description.trim().length, `${key} description`).toBeGreaterThanOrEqual(20)
-      expect(PERMISSIONS, `${key} permission`).toContain(def.permission)
+      expect(PERMISSIONS, `${key} permission`).toContain(def.access.agent)
     }
     for (const [type, def] of registry.queries) {
       expect(def.type).toBe(type)

@@ -9,7 +9,7 @@ import { createRegistry, defineAction } from '../../core/registry.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 
-const risky = defineAction({ domain: 'contact', name: 'purge', description: 'Remove a contact for good.', permission: 'requires_authorization',
+const risky = defineAction({ domain: 'contact', name: 'purge', description: 'Remove a contact for good.', access: { agent: 'requires_authorization', technician: 'none' },
   input: z.strictObject({ display_name: z.string() }),
   describeCall: async (_ctx, input) => `Delete customer ${input.display_name}`,
   async run(ctx, input) {

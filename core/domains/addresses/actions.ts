@@ -25,7 +25,7 @@ export const addAddress = defineAction({
   name: 'add',
   description: 'Add a service location to a contact: line1, city, state, postal_code required; country is a two-letter code (default US). '
     + 'Card numbers and SSNs in access_notes are replaced by [REDACTED].',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['location', 'service address', 'property'],
   input: z.strictObject({
     contact_id: z.uuid(),
@@ -56,7 +56,7 @@ export const updateAddress = defineAction({
   name: 'update',
   description: 'Update an address. Only the fields given change; null clears label, line2 or access_notes. '
     + 'Tickets already booked at it keep pointing at it.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
     address_id: z.uuid(),
@@ -89,7 +89,7 @@ export const archiveAddress = defineAction({
   name: 'archive',
   description: 'Archive an address the contact no longer uses. It is kept (past tickets point at it, so addresses are never deleted) '
     + 'and no longer listed by default. Archiving twice changes nothing.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ address_id: z.uuid() }),
   async run(ctx, input) {

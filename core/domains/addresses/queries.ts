@@ -10,6 +10,7 @@ export const addressesQuery = defineQuery({
     + '35758-1234), status (active (default), archived, all).',
   entity: 'address',
   keywords: ['locations', 'properties', 'service addresses'],
+  access: { agent: 'unrestricted', technician: 'assigned' },
   params: z.object({
     contact_id: z.uuid().optional(),
     city: z.string().trim().min(1).max(100).optional(),

@@ -22,7 +22,7 @@ export const setAttribute = defineAction({
     + 'value is any JSON except null (remove with attribute.remove). Setting an existing key replaces its value. '
     + 'source: note | ticket_closeout | manual | import; confidence 0..1; confirmed true records who confirmed it (a person; null for agents). '
     + 'When the value changes and confirmed is not given, an earlier confirmation is cleared. Card numbers and SSNs in text values are redacted.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'assigned' },
   idempotent: true,
   keywords: ['tag', 'fact', 'property', 'customer detail'],
   input: z.strictObject({
@@ -69,7 +69,7 @@ export const removeAttribute = defineAction({
   domain: 'attribute',
   name: 'remove',
   description: 'Remove the attribute with this key from a contact (the audit trail keeps its last value).',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   destructive: true,
   input: z.strictObject({ contact_id: z.uuid(), key }),
   async run(ctx, input) {

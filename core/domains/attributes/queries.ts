@@ -11,6 +11,7 @@ export const attributesQuery = defineQuery({
     + 'contact\'s display_name.',
   entity: 'attribute',
   keywords: ['facts', 'properties', 'demographics', 'tags'],
+  access: { agent: 'unrestricted', technician: 'assigned' },
   params: z.object({
     key: z.string().trim().toLowerCase().regex(ATTRIBUTE_KEY, 'expected a snake_case key such as customer_demographic').optional(),
     value: z.string().trim().min(1).max(200).optional(),

@@ -11,6 +11,7 @@ export const auditTrailQuery = defineQuery({
     + 'action (e.g. update), actor_type, actor_id, since (inclusive) and until (exclusive) as ISO 8601 times. '
     + 'Entries are numbered, not UUIDs: read a record\'s history with entity_id, not id.',
   keywords: ['history', 'changes', 'log', 'who changed'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     entity_type: z.string().trim().min(1).max(100).optional(),
     entity_id: z.uuid().optional(),

@@ -9,13 +9,13 @@ import { loadTenantSettings } from '../settings/model.js'
 import { assertNoDoubleBooking } from '../tickets/booking.js'
 import { closeTicketInput, closeTicketWith, nextServiceInput } from '../tickets/close.js'
 import { closeLineInput, confirmLines } from '../tickets/close-lines.js'
-import { assertActive, assertWorksOn, clockedMinutes, instantOf, lockTicket, techniciansOf } from '../tickets/model.js'
+import { assertActive, clockedMinutes, instantOf, lockTicket, techniciansOf } from '../tickets/model.js'
 import {
   assertStepOpen, closeoutView, loadCloseout, saveCloseout, stepsAfterSaving, type CloseoutRow, type CloseoutState,
 } from './model.js'
 
 /** What every close-out action shares: people only, never agents (an agent closes with ticket.close). */
-const PEOPLE_ONLY = { domain: 'closeout', permission: 'unrestricted', allowAgents: false, roles: ['owner', 'technician'] } as const
+const PEOPLE_ONLY = { domain: 'closeout', access: { agent: 'never', technician: 'assigned' } } as const
 
 const ticketId = z.uuid().describe('The ticket being closed out')
 
@@ -28,7 +28,6 @@ export const startCloseout = defineAction({
   idempotent: true,
   input: z.strictObject({ ticket_id: ticketId }),
   async run(ctx, input) {
-    await assertWorksOn(ctx, input.ticket_id)
     const existing = await ctx.db.query('select 1 from closeouts where ticket_id = $1', [input.ticket_id])
     if (!existing.rows[0]) {
       const ticket = await lockTicket(ctx.db, input.ticket_id)
@@ -126,7 +125,6 @@ export const recordCloseoutExtraction = defineAction({
   }),
   async run(ctx, input) {
     const row = await loadCloseout(ctx.db, input.ticket_id, true)
-    await assertWorksOn(ctx, input.ticket_id)
     if (row.completed_at || row.state.extraction?.for_notes !== input.for_notes) return closeoutView(ctx, row)
     const state: CloseoutState = { ...row.state, extraction: { status: input.status, message: input.message, for_notes: input.for_notes, attributes: input.attributes } }
     return save(ctx, row, state, row.steps_done)
@@ -209,7 +207,6 @@ export const completeCloseout = defineAction({
   input: z.strictObject({ ticket_id: ticketId }),
   async run(ctx, input) {
     const row = await loadCloseout(ctx.db, input.ticket_id, true)
-    await assertWorksOn(ctx, input.ticket_id)
     if (row.completed_at) return closeoutView(ctx, row)
     assertStepOpen(row, 'complete')
     const s = row.state
@@ -253,7 +250,6 @@ export const finishCloseout = defineAction({
   }),
   async run(ctx, input) {
     const row = await loadCloseout(ctx.db, input.ticket_id, true)
-    await assertWorksOn(ctx, input.ticket_id)
     if (row.finished_at) return closeoutView(ctx, row)
     assertStepOpen(row, 'payment')
     if (input.payment === 'skip' && !input.skip_reason) {
@@ -273,9 +269,8 @@ export const finishCloseout = defineAction({
   },
 })
 
-/** The close-out locked, with the step checked: allowed for this person, in order, and not after completion. */
+/** The close-out locked, with the step checked: in order, and not after completion. */
 async function openStep(ctx: OperationContext, ticketId: string, step: Parameters<typeof assertStepOpen>[1]): Promise<CloseoutRow> {
-  await assertWorksOn(ctx, ticketId)
   const row = await loadCloseout(ctx.db, ticketId, true)
   assertStepOpen(row, step)
   return row

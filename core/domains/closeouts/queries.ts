@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { defineQuery } from '../../registry.js'
-import { assertWorksOn } from '../tickets/model.js'
 import { closeoutView, loadCloseout } from './model.js'
 
 /** A ticket's close-out: the technician's answers so far and the step they are on. */
@@ -10,10 +9,10 @@ export const closeoutsQuery = defineQuery({
     + 'payment | done), the work (duration, line items, totals), notes, next_service, what was read from the notes (extraction: '
     + 'status ok | pending | failed | off | empty, message, attributes), the attribute decisions, and after completion its result '
     + '(next ticket, reach-out message, attributes) and payment decision.',
+  access: { agent: 'unrestricted', technician: 'assigned', idEntity: 'ticket' },
   params: z.object({}),
   async run(ctx, req) {
     if (!req.id) return { items: [], next_cursor: null }
-    await assertWorksOn(ctx, req.id)
     return { items: [await closeoutView(ctx, await loadCloseout(ctx.db, req.id))], next_cursor: null }
   },
 })

@@ -23,7 +23,7 @@ export const createContact = defineAction({
     + 'one primary; the first when none is marked); email and phone give the primary one (added to the lists). preferences: time_of_day '
     + '(morning|afternoon), preferred_days (mon..sun), notes. about: standing free text about the contact (dated remarks go in '
     + 'note.add). Card numbers and SSNs in free text are replaced by [REDACTED].',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['customer', 'new customer', 'add client'],
   input: z.strictObject({
     kind: z.enum(['person', 'organization']).default('person').describe('person or organization'),
@@ -68,7 +68,7 @@ export const updateContact = defineAction({
     + 'preferences change key by key (null clears a key). '
     + 'tags replaces all tags; tags_add and tags_remove change some without resending the rest. '
     + 'display_name follows first and last name unless it was set to something else.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['tag', 'untag', 'edit customer'],
   input: z.strictObject({
@@ -145,7 +145,7 @@ export const archiveContact = defineAction({
   name: 'archive',
   description: 'Archive a contact: hidden from default lists, history kept. Archiving twice changes nothing. '
     + 'Restore with contact.update status=active.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ contact_id: z.uuid() }),
   async run(ctx, input) {
@@ -178,7 +178,7 @@ export const deleteContact = defineAction({
   description: 'Permanently delete a contact entered by mistake, with its addresses, attributes and links. A contact with history '
     + '(tickets, invoices, notes, scheduled messages, waitlist entries, or a lead converted to it) is never deleted: the call '
     + 'fails with CONFLICT; use contact.archive. Agents need the owner\'s authorization (the call is queued).',
-  permission: 'requires_authorization',
+  access: { agent: 'requires_authorization', technician: 'none' },
   destructive: true,
   keywords: ['remove customer', 'erase'],
   input: z.strictObject({ contact_id: z.uuid() }),

@@ -36,7 +36,7 @@ export const linkContacts = defineAction({
   name: 'link',
   description: 'Link two contacts: contact_id works_at | referred_by | household | other to_contact_id. Linking the same pair and '
     + 'type again changes nothing. Links show in contacts with include=links.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['relationship', 'referral', 'employer', 'family'],
   input: z.strictObject({ ...linkInput, note: noteText(500).optional().describe('e.g. "property manager for the building"') }),
@@ -64,7 +64,7 @@ export const unlinkContacts = defineAction({
   domain: 'contact',
   name: 'unlink',
   description: 'Remove the link of link_type between contact_id and to_contact_id (a household link either way round).',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   input: z.strictObject(linkInput),
   async run(ctx, input) {
     const link = await findLink(ctx, input)

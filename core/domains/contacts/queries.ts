@@ -28,6 +28,7 @@ export const contactsQuery = defineQuery({
   entity: 'contact',
   include: Object.keys(EXPANSIONS),
   keywords: ['customers', 'clients', 'people'],
+  access: { agent: 'unrestricted', technician: 'assigned', technicianIncludes: ['addresses', 'attributes', 'notes'] },
   params: z.object({
     q: z.string().trim().min(1).max(200).optional(),
     status: z.enum(['active', 'inactive', 'archived']).optional(),

@@ -35,7 +35,7 @@ export const createInvoiceFromTicket = defineAction({
   description: 'Create a draft invoice for a ticket (appointment): its contact, and a copy of its line items; taxable lines get the business\'s '
     + 'default tax rate. A ticket has at most one invoice, even a void one: a second is a CONFLICT naming the first. A cancelled ticket '
     + 'or one without line items is refused. Numbered PREFIX-YYYY-NNNN. ' + TAX_RULE,
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['bill', 'bill a job', 'invoice appointment'],
   input: z.strictObject({ ticket_id: z.uuid(), ...headFields }),
   async run(ctx, input) {
@@ -69,7 +69,7 @@ export const createInvoice = defineAction({
   name: 'create',
   description: 'Create a standalone draft invoice for a contact with line items (for a ticket use invoice.create_from_ticket). '
     + 'Numbered PREFIX-YYYY-NNNN. ' + TAX_RULE,
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['bill', 'new invoice'],
   input: z.strictObject({ contact_id: z.uuid(), line_items: lineItems, ...headFields }),
   async run(ctx, input) {
@@ -87,7 +87,7 @@ export const updateInvoice = defineAction({
   name: 'update',
   description: 'Change a draft invoice: line_items (replaces all lines; totals recomputed), due_on, terms, notes (null clears terms or notes). '
     + 'Only drafts change: once sent, paid or void an invoice is a record (CONFLICT).',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
     invoice_id: z.uuid(),
@@ -125,7 +125,7 @@ export const recordPayment = defineAction({
   description: 'Record a payment received by hand (cash, check, other) on an invoice: amount_cents > 0 and at most the amount due. '
     + 'The invoice becomes paid when nothing is left due, else partially_paid. reference: e.g. the check number. '
     + 'A void invoice takes no payments (CONFLICT). Returns the invoice and the payment.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['paid', 'cash', 'check', 'payment received'],
   input: z.strictObject({
     invoice_id: z.uuid(),
@@ -156,8 +156,7 @@ export const voidInvoice = defineAction({
   description: 'Void an invoice: it stays on record with its number and any payments, and nothing is due on it any more. Needs the '
     + 'owner\'s authorization, because an invoice with payments is history that changes the books; give reason, which is required '
     + 'when the invoice has payments (paid or partially paid). Voiding twice changes nothing.',
-  permission: 'requires_authorization',
-  roles: ['owner'],
+  access: { agent: 'requires_authorization', technician: 'none' },
   destructive: true,
   idempotent: true,
   input: z.strictObject({
@@ -186,7 +185,7 @@ export const archiveInvoice = defineAction({
   name: 'archive',
   description: 'Archive an invoice (invoices are never deleted): hidden from default lists, read with archived=true. Only a draft, paid or '
     + 'void invoice can be archived; one with money due is a CONFLICT (record the payment or void it first). Archiving twice changes nothing.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ invoice_id: z.uuid() }),
   async run(ctx, input) {

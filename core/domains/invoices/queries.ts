@@ -15,6 +15,7 @@ export const invoicesQuery = defineQuery({
   entity: 'invoice',
   include: ['line_items', 'payments', 'contact', 'ticket'],
   keywords: ['bills', 'unpaid', 'overdue', 'receivables', 'money owed'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     status: z.enum(['draft', 'sent', 'paid', 'partially_paid', 'overdue', 'void']).optional(),
     overdue: z.enum(['true', 'false']).optional(),

@@ -16,7 +16,7 @@ export const markInvoiceSent = defineAction({
   name: 'mark_sent',
   description: 'Record that an invoice was sent to the customer: draft becomes sent and sent_at is set (the first time only). '
     + 'A paid, partially paid or overdue invoice keeps its status; a void one is refused. invoice.send calls this.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ invoice_id: z.uuid() }),
   async run(ctx, input) {
@@ -39,7 +39,7 @@ export const sendInvoice = defineAction({
     + 'none yet) or invoice_id, not both. A void or paid invoice is refused. The invoice becomes sent; the email carries the payment '
     + 'link when online payments are on, else the business\'s payment instructions. Returns invoice, created (true when made now) '
     + 'and message (id, send_at, status).',
-  permission: 'soft_limit',
+  access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['bill customer', 'email invoice', 'send bill', 'payment link'],
   input: z.strictObject({
     ticket_id: z.uuid().optional().describe('The appointment to bill'),

@@ -33,7 +33,7 @@ export const createLead = defineAction({
   name: 'create',
   description: 'Record a lead (a prospective customer\'s inquiry). raw_notes is required and is the source of truth: what was said or '
     + 'written, verbatim. The other fields are what you extracted from it; give those you are sure of. Status starts as new.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['inquiry', 'prospect', 'new lead', 'quote request'],
   input: z.strictObject({
     raw_notes: noteText(20_000).describe('The inquiry as received, verbatim; card numbers and SSNs are replaced by [REDACTED]'),
@@ -57,7 +57,7 @@ export const updateLead = defineAction({
   name: 'update',
   description: 'Update a lead\'s fields. Only the fields given change; null clears an extracted field. raw_notes may be corrected or '
     + 'extended but not cleared. Status changes go through lead.set_status, lead.archive and lead.convert.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
     lead_id: z.uuid(),
@@ -83,7 +83,7 @@ export const setLeadStatus = defineAction({
   description: 'Move a lead to new, contacted or qualified. Forward moves may skip steps; backward moves go one step '
     + '(qualified -> contacted -> new); an archived lead may be reopened to any of the three. A converted lead never changes status. '
     + 'Archive with lead.archive, convert with lead.convert. An illegal move is a CONFLICT naming from and to.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
     lead_id: z.uuid(),
@@ -106,7 +106,7 @@ export const archiveLead = defineAction({
   name: 'archive',
   description: 'Archive a lead that will not become a customer (e.g. went elsewhere, out of area). Give reason. Kept, and reopened '
     + 'with lead.set_status. A converted lead cannot be archived. Archiving twice changes nothing.',
-  permission: 'soft_limit',
+  access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
     lead_id: z.uuid(),
@@ -145,7 +145,7 @@ export const convertLead = defineAction({
     + '"line1[, line2], city, ST 12345"; if the lead\'s address cannot be read that way the call is refused: give address {line1, city, '
     + 'state, postal_code}, or address null to create the contact without one. The lead becomes converted; converting again is a CONFLICT. '
     + 'Returns the lead, the contact, contact_created, matched_by (contact_id|email|phone|null) and address_id.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['new customer from lead', 'won'],
   input: z.strictObject({
     lead_id: z.uuid(),

@@ -13,6 +13,7 @@ export const leadsQuery = defineQuery({
   entity: 'lead',
   include: ['contact'],
   keywords: ['prospects', 'inquiries', 'follow up', 'pipeline'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     status: z.enum(['new', 'contacted', 'qualified', 'converted', 'archived', 'open']).optional(),
     urgency: z.enum(['low', 'normal', 'high']).optional(),

@@ -23,7 +23,7 @@ export const scheduleMessage = defineAction({
     + 'the template has {{custom_message}} (required for kind custom without a template); subject replaces the template\'s. '
     + 'Both may use the template {{variables}}. confirmation and reminder need ticket_id, invoice needs invoice_id; a '
     + 'ticket or invoice must belong to the contact. Returns the message with `rendered`, a preview of what will be sent.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['send email', 'email customer', 'remind customer', 'follow up', 'reach out', 'schedule email', 'queue message'],
   input: z.strictObject({
     contact_id: z.uuid(),
@@ -63,7 +63,7 @@ export const cancelMessage = defineAction({
   domain: 'message',
   name: 'cancel',
   description: 'Cancel a pending scheduled message so it is never sent. A message already sent, failed or cancelled is a CONFLICT.',
-  permission: 'soft_limit',
+  access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['cancel email', 'stop message', 'unschedule'],
   input: z.strictObject({ message_id: z.uuid().describe('The scheduled message') }),
   async run(ctx, input) {
@@ -79,7 +79,7 @@ export const rescheduleMessage = defineAction({
   domain: 'message',
   name: 'reschedule',
   description: 'Move a pending scheduled message to a new send_at (future, ISO 8601). Only pending messages can move.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['send later', 'change send time', 'delay email'],
   input: z.strictObject({ message_id: z.uuid(), send_at: sendAt }),
@@ -99,7 +99,7 @@ export const updateMessage = defineAction({
   description: 'Change the subject or custom text (body) of a pending scheduled message; only the fields given change, '
     + 'null clears one (the template\'s subject is used again, or no custom text). May use template {{variables}}. '
     + 'Returns the message with `rendered`, a preview of what will be sent.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['edit email', 'change message text'],
   input: z.strictObject({ message_id: z.uuid(), subject: subject.nullable().optional(), body: body.nullable().optional() }),

@@ -18,6 +18,7 @@ export const templatesQuery = defineQuery({
     + 'no template), archived_at, variables (the {{variables}} it uses). Filters: kind, status (active|archived|all; default active).',
   entity: 'template',
   keywords: ['email templates', 'message wording', 'default messages'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     kind: z.enum(MESSAGE_KINDS).optional(),
     status: z.enum(['active', 'archived', 'all']).optional(),
@@ -52,6 +53,7 @@ export const scheduledMessagesQuery = defineQuery({
   entity: 'scheduled_message',
   include: ['contact', 'template', 'rendered'],
   keywords: ['outbox', 'queued emails', 'upcoming messages', 'reminders'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     from: date.optional().describe('First send date, inclusive'),
     to: date.optional().describe('Last send date, inclusive'),
@@ -119,6 +121,7 @@ export const appointmentResponsesQuery = defineQuery({
     + '(reschedule or cancel the ticket to settle one); answer; ticket_id; from and to (dates YYYY-MM-DD on answered_at, business time zone).',
   entity: 'response_link',
   keywords: ['declined appointments', 'reschedule requests', 'customer answers', 'confirmations'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     open: z.enum(['true', 'false']).optional().describe('true: declined or change-requested appointments that still need the business'),
     answer: z.enum(['confirm', 'decline', 'change']).optional(),
@@ -160,6 +163,7 @@ export const deliveryProblemsQuery = defineQuery({
     + 'queued to them). Fix the address with '
     + 'contact.update, or cancel what is queued. Filter: since (YYYY-MM-DD, business time zone; default 7 days ago) for failed emails.',
   keywords: ['bounced emails', 'failed emails', 'undeliverable', 'spam complaints', 'email problems'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ since: date.optional().describe('Count failed emails from this date on; default 7 days ago') }),
   async run(ctx, req) {
     const settings = await loadTenantSettings(ctx.db)

@@ -19,7 +19,7 @@ export const createTemplate = defineAction({
   name: 'create',
   description: `Create a message template: kind (${MESSAGE_KINDS.join('|')}), a unique name, subject and body. ${VARIABLES_HELP} `
     + 'is_default true makes it the default of its kind (the one used when a scheduled message names no template).',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['email template', 'message wording', 'new template'],
   input: z.strictObject({
     kind: z.enum(MESSAGE_KINDS),
@@ -46,7 +46,7 @@ export const updateTemplate = defineAction({
   name: 'update',
   description: `Update a template's name, subject or body; only the fields given change. ${VARIABLES_HELP} `
     + 'Messages already scheduled with the template render with the new text. An archived template cannot change.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ template_id: z.uuid(), name: name.optional(), subject: subject.optional(), body: body.optional() }),
   async run(ctx, input) {
@@ -67,7 +67,7 @@ export const archiveTemplate = defineAction({
   name: 'archive',
   description: 'Archive a template: it can no longer be chosen for new messages. Archiving the default of a kind leaves '
     + 'the built-in text as that default until template.set_default picks another. Archiving twice changes nothing.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ template_id: z.uuid() }),
   async run(ctx, input) {
@@ -86,7 +86,7 @@ export const setDefaultTemplate = defineAction({
   name: 'set_default',
   description: 'Make a template the default of its kind: the one a scheduled message of that kind uses when it names no '
     + 'template. The previous default of the kind stays as an ordinary template. One default per kind.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['default template', 'standard message'],
   input: z.strictObject({ template_id: z.uuid() }),

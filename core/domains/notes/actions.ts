@@ -18,7 +18,7 @@ export const addNote = defineAction({
   name: 'add',
   description: 'Add a note to exactly one of: a contact (contact_id), a ticket (ticket_id) or a lead (lead_id). '
     + 'Card numbers and SSNs in content are replaced by [REDACTED] and the result lists the redactions.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'assigned' },
   keywords: ['comment', 'memo', 'remark'],
   input: z.strictObject({
     contact_id: z.uuid().optional(),

@@ -10,6 +10,7 @@ export const notesQuery = defineQuery({
     + '"dogs" finds "dog").',
   entity: 'note',
   keywords: ['comments', 'memos', 'history'],
+  access: { agent: 'unrestricted', technician: 'assigned' },
   params: z.object({
     contact_id: z.uuid().optional(),
     ticket_id: z.uuid().optional(),

@@ -29,6 +29,7 @@ export const searchQuery = defineQuery({
     + 'narrowed by attribute (key or key:value), city, postal_code, and service history: service_id and/or received_from, '
     + 'received_to (dates, inclusive, in the business\'s time zone) for a completed ticket in that period.',
   keywords: ['find', 'lookup', 'spotlight', 'search customers', 'where is'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     q: z.string().trim().min(1).max(200).describe('What to look for'),
     kinds: kindList.optional().describe(`Comma list of ${SEARCH_KINDS.join(', ')}; default all`),

@@ -24,8 +24,7 @@ export const createService = defineAction({
   name: 'create',
   description: 'Add a service or product to the catalog (owner only). Money in integer cents. '
     + 'Examples: Gutter Cleaning fixed 15000; Window Cleaning flexible (price set per ticket); Screen Cleaning per_unit 500 unit_name "screen".',
-  permission: 'unrestricted',
-  roles: ['owner'],
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['catalog', 'price list', 'product', 'new service'],
   input: z.strictObject(serviceFields),
   async run(ctx, input) {
@@ -48,8 +47,7 @@ export const updateService = defineAction({
   name: 'update',
   description: 'Update a catalog service (owner only). Only the fields given change; null clears description, unit_name, '
     + 'default_duration_minutes or a flexible service\'s suggested price. Tickets already booked keep their prices.',
-  permission: 'unrestricted',
-  roles: ['owner'],
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
     service_id: z.uuid(),
@@ -82,8 +80,7 @@ export const archiveService = defineAction({
   name: 'archive',
   description: 'Archive a catalog service (owner only): kept on past tickets and invoices, no longer offered for new line items. '
     + 'Archiving twice changes nothing. Its name becomes free for a new service.',
-  permission: 'unrestricted',
-  roles: ['owner'],
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ service_id: z.uuid() }),
   async run(ctx, input) {
@@ -101,8 +98,7 @@ export const deleteService = defineAction({
   name: 'delete',
   description: 'Delete a catalog service that was never used on a ticket, invoice or waitlist entry (owner only). '
     + 'A used service cannot be deleted: archive it with service.archive.',
-  permission: 'soft_limit',
-  roles: ['owner'],
+  access: { agent: 'soft_limit', technician: 'none' },
   destructive: true,
   input: z.strictObject({ service_id: z.uuid() }),
   async run(ctx, input) {

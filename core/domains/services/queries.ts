@@ -11,6 +11,7 @@ export const servicesQuery = defineQuery({
     + 'Filters: status (active|archived; default active), q (part of the name, typos tolerated).',
   entity: 'service',
   keywords: ['catalog', 'price list', 'prices', 'products'],
+  access: { agent: 'unrestricted', technician: 'all' },
   params: z.object({
     status: z.enum(['active', 'archived']).optional(),
     q: z.string().trim().min(1).max(200).optional(),

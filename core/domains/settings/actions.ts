@@ -20,8 +20,7 @@ export const updateSettings = defineAction({
     + '(a confirmation with confirm/decline/change links when a ticket is booked or moved), follow_up_after_hours and '
     + 'follow_up_max (follow-ups of an unanswered confirmation, every N hours, at most M; 0 = none), send_reminders and '
     + 'reminder_time (HH:MM, business time zone, the day before). They apply to appointments booked or moved afterwards.',
-  permission: 'unrestricted',
-  roles: ['owner'],
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'invoice prefix', 'company name', 'confirmation emails',
     'appointment reminders', 'follow-ups'],

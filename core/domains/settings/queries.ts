@@ -11,10 +11,23 @@ export const settingsQuery = defineQuery({
     + 'follow_up_max (0 = no follow-ups), send_reminders, reminder_time (HH:MM the day before, business time zone).',
   entity: 'tenant',
   keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'company', 'configuration', 'reminders', 'confirmations'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   async run(ctx, req) {
     const r = await ctx.db.query(`select ${SETTINGS_COLUMNS}, updated_at from tenants where id = app_tenant() and ($1::uuid is null or id = $1)`,
       [req.id ?? null])
+    return { items: r.rows, next_cursor: null }
+  },
+})
+
+/** What everyone in the business needs to show its pages: its name, time zone and currency. */
+export const businessQuery = defineQuery({
+  type: 'business',
+  description: 'The business as its pages show it, one record (id = the business id): name, timezone, currency. The full settings are data type settings.',
+  access: { agent: 'unrestricted', technician: 'all' },
+  params: z.object({}),
+  async run(ctx, req) {
+    const r = await ctx.db.query('select id, name, timezone, currency from tenants where id = app_tenant() and ($1::uuid is null or id = $1)', [req.id ?? null])
     return { items: r.rows, next_cursor: null }
   },
 })

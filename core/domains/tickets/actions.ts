@@ -31,7 +31,7 @@ export const createTicket = defineAction({
     + 'items\' durations, else one hour. A technician already booked at an overlapping time is a CONFLICT naming that ticket. '
     + 'Per the business\'s settings the customer\'s confirmation email, its follow-ups and the day-before reminder are queued. '
     + 'Returns the ticket with number, line items, technicians and totals (integer cents).',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['appointment', 'book', 'schedule', 'job', 'visit', 'new ticket'],
   input: z.strictObject({
     contact_id: z.uuid(),
@@ -81,7 +81,7 @@ export const updateTicket = defineAction({
   description: 'Update a ticket: notes (null clears), is_price_estimated, address_id (one of the contact\'s; null clears), '
     + 'status confirmed (from scheduled) or in_progress (from scheduled or confirmed). Only the fields given change. '
     + 'Move it with ticket.reschedule, cancel it with ticket.cancel; completing happens at close-out.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
     ticket_id: z.uuid(),
@@ -119,7 +119,7 @@ export const rescheduleTicket = defineAction({
     + 'else the same length as before. The technicians must be free at the new time (else CONFLICT naming the clashing ticket). '
     + 'The customer\'s confirmation resets to pending and a confirmed ticket goes back to scheduled; pending appointment emails are '
     + 'cancelled and queued anew for the new time. The audit trail keeps every earlier time.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['move appointment', 'change time', 'postpone'],
   input: z.strictObject({
     ticket_id: z.uuid(),
@@ -157,7 +157,7 @@ export const assignTechnicians = defineAction({
   name: 'assign_technicians',
   description: 'Set who does a ticket: technician_ids replaces the whole set ([] leaves it unassigned). Every technician must be free '
     + 'for the ticket\'s time (else CONFLICT naming the clashing ticket). Someone who already clocked in cannot be removed.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['assign', 'dispatch', 'technician', 'crew'],
   input: z.strictObject({ ticket_id: z.uuid(), technician_ids: technicianIds }),
@@ -194,7 +194,7 @@ export const cancelTicket = defineAction({
   name: 'cancel',
   description: 'Cancel a scheduled, confirmed or in-progress ticket, with the reason. The ticket stays on record with status cancelled '
     + 'and frees its technicians\' time; its pending appointment emails are cancelled. A cancelled ticket cannot be reopened: book a new one.',
-  permission: 'soft_limit',
+  access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['call off', 'cancel appointment'],
   input: z.strictObject({ ticket_id: z.uuid(), reason: z.string().trim().min(1).max(1000).describe('Why, e.g. "customer asked by phone"') }),
   async run(ctx, input) {
@@ -215,7 +215,7 @@ export const markNoShow = defineAction({
   name: 'no_show',
   description: 'Record that the customer was not there: status no_show. Only once the appointment\'s start time has passed. '
     + 'An optional note is added to the ticket\'s notes.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['no-show', 'missed appointment', 'nobody home'],
   input: z.strictObject({ ticket_id: z.uuid(), note: z.string().trim().min(1).max(1000).optional() }),
   async run(ctx, input) {

@@ -68,6 +68,7 @@ export const availabilityQuery = defineQuery({
     + 'technician_id (or id) narrows to one team member; otherwise every technician (a business without technicians lists its owners). '
     + `Each item: technician_id, name, slots [{start, end (UTC ISO), local_start, local_end (wall clock with offset)}], truncated (over ${MAX_SLOTS_PER_TECHNICIAN} slots).`,
   keywords: ['free time', 'open slots', 'when can', 'calendar', 'schedule'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     duration_minutes: z.coerce.number().int().min(5).max(720).optional().describe('Length of the job in minutes (default 60)'),
     from: z.iso.date().optional().describe('First day, YYYY-MM-DD (default today)'),

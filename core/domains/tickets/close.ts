@@ -11,7 +11,7 @@ import { addNote } from '../notes/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { createTicket } from './actions.js'
 import { closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
-import { assertActive, assertWorksOn, auditSnapshot, instantInput, instantOf, lockTicket, ticketDetail, type TicketRow } from './model.js'
+import { assertActive, auditSnapshot, instantInput, instantOf, lockTicket, ticketDetail, type TicketRow } from './model.js'
 
 /** Local time of day a "reach out in X months" message goes out. */
 const REACH_OUT_TIME = '10:00'
@@ -68,7 +68,7 @@ export const closeTicket = defineAction({
     + '(required true for an estimated ticket), notes ("" for none; kept as a note on the ticket), next_service (schedule | none | '
     + 'reach_out in N months) and customer facts (attributes, stored on the contact with source ticket_closeout). Technicians still '
     + 'clocked in are clocked out. Returns the closed ticket, the next ticket or reach-out message, and the attributes.',
-  permission: 'requires_authorization',
+  access: { agent: 'requires_authorization', technician: 'assigned' },
   keywords: ['complete ticket', 'finish job', 'close out', 'job done'],
   input: closeTicketInput,
   describeCall: async (ctx, input) => {
@@ -91,7 +91,6 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
   assertActive(ticket, 'be completed')
   const settings = await loadTenantSettings(ctx.db)
   const before = await ticketDetail(ctx.db, ticket.id, settings)
-  await assertWorksOn(ctx, ticket.id)
   const estimated = Boolean(before.is_price_estimated)
   if (estimated && input.final_price_confirmed !== true) {
     throw validationError([{ field: 'data.final_price_confirmed', message: `must be true: ticket #${ticket.number} was booked with an estimated price, `

@@ -15,7 +15,7 @@ export const addLineItem = defineAction({
     + 'services use their price, per_unit services unit price x quantity, flexible services the unit_price_cents given (or '
     + 'the suggested price); without service_id give description and unit_price_cents. Returns the ticket with new totals. '
     + 'The booked time does not change (use ticket.reschedule).',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'assigned' },
   keywords: ['add service', 'add item', 'upsell'],
   input: lineItemInput.extend({ ticket_id: z.uuid() }),
   async run(ctx, input) {
@@ -37,7 +37,7 @@ export const updateLineItem = defineAction({
   name: 'update_line_item',
   description: 'Change a line item of a scheduled, confirmed or in-progress ticket: description, quantity, duration_minutes, taxable, and '
     + 'unit_price_cents (only for flexible services and lines without a service). Only the fields given change. Returns the ticket with new totals.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'assigned' },
   idempotent: true,
   input: z.strictObject({
     line_item_id: z.uuid(),
@@ -73,7 +73,7 @@ export const removeLineItem = defineAction({
   domain: 'ticket',
   name: 'remove_line_item',
   description: 'Remove a line item from a scheduled, confirmed or in-progress ticket. Returns the ticket with new totals; the audit trail keeps the removed line.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'assigned' },
   input: z.strictObject({ line_item_id: z.uuid() }),
   async run(ctx, input) {
     const { ticket } = await lockLine(ctx.db, input.line_item_id)

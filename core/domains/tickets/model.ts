@@ -117,16 +117,6 @@ export function assertActive(ticket: TicketRow, change: string): void {
   }
 }
 
-/** Technicians act only on tickets they are assigned to; owners (and agents, who act for the owner) on any. */
-export async function assertWorksOn(ctx: OperationContext, ticketId: string): Promise<void> {
-  if (ctx.actor.type !== 'user' || ctx.actor.role !== 'technician') return
-  const r = await ctx.db.query('select 1 from ticket_technicians where ticket_id = $1 and user_id = $2', [ticketId, ctx.actor.id])
-  if (r.rows[0]) return
-  const t = await ctx.db.query<{ number: number }>('select number from tickets where id = $1', [ticketId])
-  if (!t.rows[0]) throw notFound('ticket', ticketId)
-  throw new AppError('FORBIDDEN', `Ticket #${t.rows[0].number} is not assigned to you; ask the owner to assign it or to close it`, { ticket_id: ticketId })
-}
-
 /** Minutes from the first clock-in to the last clock-out on a ticket (now for anyone still in); null when nobody clocked in. */
 export async function clockedMinutes(tx: Queryable, ticketId: string, now: Date): Promise<number | null> {
   const r = await tx.query<{ minutes: string | null }>(

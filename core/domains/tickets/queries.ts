@@ -21,6 +21,7 @@ export const ticketsQuery = defineQuery({
   entity: 'ticket',
   include: ['line_items', 'technicians', 'contact', 'address', 'invoice', 'notes'],
   keywords: ['appointments', 'jobs', 'schedule', 'calendar', 'agenda', 'today'],
+  access: { agent: 'unrestricted', technician: 'assigned', assignedFilter: 'technician_id', technicianIncludes: ['line_items', 'technicians', 'contact', 'address', 'notes'] },
   params: z.object({
     today: z.enum(['true', 'false']).optional().describe('true: tickets of today in the business time zone'),
     date: day.optional().describe('One day, YYYY-MM-DD, in the business time zone'),

@@ -12,10 +12,13 @@ export const addUser = defineAction({
   name: 'add',
   description: 'Add a team member (owner only). They can then sign in with a link emailed to this address. '
     + 'role: technician (does the jobs, closes tickets) or owner (everything, including settings and the team).',
-  // A new member can sign in and read the business's customers, so an agent must say why; adding staff is everyday
-  // office work and the reasoning stays in the audit, so it does not wait for the owner's approval.
-  permission: 'soft_limit',
-  roles: ['owner'],
+  // A new technician can sign in and read their tickets' customers, so an agent must say why; adding staff is everyday
+  // office work and the reasoning stays in the audit. An owner can approve the agent's own requests, so never an agent's.
+  access: {
+    agent: 'soft_limit',
+    technician: 'none',
+    refuseAgent: (input) => (input.role === 'owner' ? 'an agent may never add an owner; ask an owner to add one' : null),
+  },
   keywords: ['team', 'staff', 'employee', 'technician', 'invite', 'new user'],
   input: z.strictObject({
     email: z.email().max(320).describe('The address they sign in with'),
@@ -37,8 +40,7 @@ export const updateUser = defineAction({
   domain: 'user',
   name: 'update',
   description: 'Update a team member (owner only): name and/or role (technician|owner). The last owner cannot become a technician.',
-  permission: 'unrestricted',
-  roles: ['owner'],
+  access: { agent: 'never', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
     user_id: z.uuid(),

@@ -10,6 +10,7 @@ export const usersQuery = defineQuery({
     + 'Filters: role (owner|technician), q (part of the name or email). Use an id as technician_id on tickets.',
   entity: 'user',
   keywords: ['team', 'staff', 'technicians', 'employees'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     role: z.enum(['owner', 'technician']).optional(),
     q: z.string().trim().min(1).max(200).optional(),

@@ -20,7 +20,7 @@ export const addToWaitlist = defineAction({
   description: 'Put a contact on the waitlist for a slot between earliest_date and latest_date (YYYY-MM-DD, business time zone; '
     + 'earliest_date defaults to today), optionally for a service and at one of their addresses, on preferred days and time of day. '
     + 'A contact has at most one open entry per service: a second is a CONFLICT naming the first. Status starts as waiting.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['wait list', 'cancellation list', 'earlier appointment'],
   input: z.strictObject({
     contact_id: z.uuid(),
@@ -56,7 +56,7 @@ export const updateWaitlistEntry = defineAction({
   name: 'update',
   description: 'Change an open (waiting or offered) waitlist entry. Only the fields given change; null clears service_id, address_id '
     + 'or notes. status: offered once a slot was offered and an answer is awaited, waiting to put it back.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
     waitlist_entry_id: z.uuid(),
@@ -103,7 +103,7 @@ export const removeFromWaitlist = defineAction({
   name: 'remove',
   description: 'Take an entry off the waitlist (status removed; kept for history). Removing twice changes nothing; a scheduled entry '
     + 'cannot be removed.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ waitlist_entry_id: z.uuid() }),
   async run(ctx, input) {
@@ -122,7 +122,7 @@ export const markWaitlistScheduled = defineAction({
   name: 'mark_scheduled',
   description: 'Mark a waiting or offered entry as scheduled, optionally with the ticket (appointment) it was booked into, which must '
     + 'belong to the same contact. Marking again with the same ticket changes nothing.',
-  permission: 'unrestricted',
+  access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
     waitlist_entry_id: z.uuid(),

@@ -20,6 +20,7 @@ export const waitlistQuery = defineQuery({
     + 'removed), contact_id, service_id. To fill a gap in the schedule use waitlist_candidates.',
   entity: 'waitlist_entry',
   keywords: ['wait list', 'waiting customers'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     status: z.enum(['waiting', 'offered', 'scheduled', 'removed']).optional(),
     contact_id: z.uuid().optional(),
@@ -58,6 +59,7 @@ export const waitlistCandidatesQuery = defineQuery({
     + 'oldest entry first within each. Each has the contact\'s name, phone, email and the address matched (the entry\'s, else the '
     + 'contact\'s first). For one entry\'s details and history use the waitlist data type.',
   keywords: ['fill a gap', 'cancellation', 'open slot', 'who can come'],
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     date: z.iso.date().optional(),
     start_time: hhmm.optional(),

@@ -29,7 +29,9 @@ describe.each(engines)('attributes (%s)', (engine) => {
   })
 
   it('records who confirmed a fact: the person, or nobody for an agent; a changed value needs confirming again', async () => {
-    const tech = await person(app, 'tech@sparkle.test', 'technician')
+    const outsider = await person(app, 'tech@sparkle.test', 'technician')
+    expectError(await outsider.action('attribute', 'set', { contact_id: c.id, key: 'customer_demographic', value: 'elderly' }), 403, 'FORBIDDEN')
+    const tech = await person(app, 'office@sparkle.test', 'owner')
     const byPerson = expectData(await tech.action('attribute', 'set', { contact_id: c.id, key: 'customer_demographic', value: 'elderly', confirmed: true }))
     expect(byPerson.confirmed_by).toBe(tech.userId)
     expect(byPerson.confirmed_at).not.toBeNull()

@@ -16,7 +16,8 @@ describe.each(engines)('the team (%s)', (engine) => {
     expect(added).toMatchObject({ email: 'dana@sparkle.test', name: 'Dana Diaz', role: 'technician' })
     const list = expectData(await app.query({ type: 'users', role: 'technician' }))
     expect(list.items.map((u: any) => u.email)).toEqual(['dana@sparkle.test'])
-    const renamed = expectData(await app.action('user', 'update', { user_id: added.id, name: 'Dana Diaz-Reyes', role: 'owner' }))
+    const owner = await signedIn(app, app.tenant.owner_user_id)
+    const renamed = expectData(await owner.action('user', 'update', { user_id: added.id, name: 'Dana Diaz-Reyes', role: 'owner' }))
     expect(renamed).toMatchObject({ name: 'Dana Diaz-Reyes', role: 'owner' })
     expect(await auditActions(app, 'users', added.id)).toEqual(['create', 'update'])
     const trail = expectData(await app.query({ type: 'users', id: added.id, include: 'audit_trail' })).audit_trail
@@ -43,15 +44,17 @@ describe.each(engines)('the team (%s)', (engine) => {
     expectError(dup, 409, 'CONFLICT')
     expect(dup.body.error.message).toContain(app.tenant.owner_user_id)
     expect(await countRows(app, 'users')).toBe(before)
-    expectError(await app.action('user', 'update', { user_id: '00000000-0000-4000-8000-000000000000', name: 'X' }), 404, 'NOT_FOUND')
+    const owner = await signedIn(app, app.tenant.owner_user_id)
+    expectError(await owner.action('user', 'update', { user_id: '00000000-0000-4000-8000-000000000000', name: 'X' }), 404, 'NOT_FOUND')
   })
 
   it('keeps at least one owner', async () => {
+    const owner = await signedIn(app, app.tenant.owner_user_id)
     const owners = expectData(await app.query({ type: 'users', role: 'owner' })).items
     for (const o of owners.filter((u: any) => u.id !== app.tenant.owner_user_id)) {
-      expectData(await app.action('user', 'update', { user_id: o.id, role: 'technician' }))
+      expectData(await owner.action('user', 'update', { user_id: o.id, role: 'technician' }))
     }
-    const last = await app.action('user', 'update', { user_id: app.tenant.owner_user_id, role: 'technician' })
+    const last = await owner.action('user', 'update', { user_id: app.tenant.owner_user_id, role: 'technician' })
     expectError(last, 409, 'CONFLICT')
     expect(last.body.error.message).toMatch(/only owner/)
     expect(expectData(await app.query({ type: 'users', id: app.tenant.owner_user_id })).role).toBe('owner')
@@ -62,6 +65,18 @@ describe.each(engines)('the team (%s)', (engine) => {
     const tech = await signedIn(app, techId)
     expectError(await tech.action('user', 'add', { email: 'friend@sparkle.test', name: 'Friend' }), 403, 'FORBIDDEN')
     expectError(await tech.action('user', 'update', { user_id: techId, role: 'owner' }), 403, 'FORBIDDEN')
-    expect(expectData(await tech.query({ type: 'users', id: techId })).role).toBe('technician')
+    expectError(await tech.query({ type: 'users', id: techId }), 403, 'FORBIDDEN')
+    expect(expectData(await app.query({ type: 'users', id: techId })).role).toBe('technician')
+  })
+
+  it('never lets an agent make or promote an owner, rename the team, or give itself a level', async () => {
+    const before = await countRows(app, 'users')
+    const made = await app.action('user', 'add', { email: 'boss@sparkle.test', name: 'Boss', role: 'owner' }, { reasoning: why })
+    expectError(made, 403, 'FORBIDDEN')
+    expect(made.body.error.message).toMatch(/never add an owner/)
+    expect(await countRows(app, 'users')).toBe(before)
+    const techId = await insertUser(app, 'tina@sparkle.test', 'technician', 'Tina')
+    expectError(await app.action('user', 'update', { user_id: techId, role: 'owner' }, { reasoning: why }), 403, 'FORBIDDEN')
+    expect(expectData(await app.query({ type: 'users', id: techId })).role).toBe('technician')
   })
 })

@@ -1,5 +1,5 @@
-import { loadConfig } from '../config.js'
-import { createTenant, newTenantInput } from '../tenants.js'
+import { loadConfig } from '../core/config.js'
+import { createTenant, newTenantInput } from '../core/tenants.js'
 import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
 
 /** `crm tenant create`: a new business with its owner and a first agent token. */

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util'
 import type { z } from 'zod'
-import { loadConfig } from '../config.js'
-import type { Database } from '../db/types.js'
-import { AppError, validationError, type FieldIssue } from '../errors.js'
-import { openMigratedDatabase, type OpenedDatabase } from '../runtime.js'
-import { parseInput } from '../validation.js'
+import { loadConfig } from '../core/config.js'
+import type { Database } from '../core/db/types.js'
+import { AppError, validationError, type FieldIssue } from '../core/errors.js'
+import { openMigratedDatabase, type OpenedDatabase } from '../core/runtime.js'
+import { parseInput } from '../core/validation.js'
 
 /** One operator command: how it is called, what it does, and the text it prints on success. */
 export interface Command {

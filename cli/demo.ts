@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { loadConfig } from '../config.js'
-import { loadDemo } from '../demo/load-demo.js'
-import { createServices } from '../services.js'
+import { loadConfig } from '../core/config.js'
+import { loadDemo } from '../core/demo/load-demo.js'
+import { createServices } from '../api/product.js'
 import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
 
 /** `crm demo`: fills an empty business with a realistic window-cleaning customer base and schedule. */

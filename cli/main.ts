@@ -1,4 +1,4 @@
-import { setLogLevel } from '../log.js'
+import { setLogLevel } from '../core/log.js'
 import { UsageError, type Command } from './command.js'
 import { demoCommand } from './demo.js'
 import { mcpCommand } from './mcp.js'

@@ -1,7 +1,7 @@
-import { loadConfig } from '../config.js'
-import { runJobsOnce, startWorker, type DeliveryCounts, type WorkerOptions } from '../jobs/worker.js'
-import { log, setLogLevel } from '../log.js'
-import { createServices } from '../services.js'
+import { loadConfig } from '../core/config.js'
+import { runJobsOnce, startWorker, type DeliveryCounts, type WorkerOptions } from '../core/jobs/worker.js'
+import { log, setLogLevel } from '../core/log.js'
+import { createServices } from '../api/product.js'
 import { parseCommandArgs, UsageError, withDatabase, type Command } from './command.js'
 
 /** `crm worker`: sends due messages and runs the periodic jobs, as a process of its own (any number of them on one PostgreSQL). */

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { writeAudit } from '../audit.js'
-import { createAgentToken, listAgentTokens, revokeAgentToken } from '../auth/agent-tokens.js'
-import { withTenant } from '../db/tenant.js'
-import { notFound } from '../errors.js'
+import { writeAudit } from '../core/audit.js'
+import { createAgentToken, listAgentTokens, revokeAgentToken } from '../core/auth/agent-tokens.js'
+import { withTenant } from '../core/db/tenant.js'
+import { notFound } from '../core/errors.js'
 import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
 
 const tenantId = z.uuid('expected a tenant id (a UUID, as printed by crm tenant create)')

@@ -1,0 +1,18 @@
+import type { GrantableLevel } from '../core/access.js'
+import type { ConsentGate } from '../core/authorize.js'
+import type { Queryable } from '../core/db/types.js'
+import * as authorizationActions from './actions.js'
+import * as authorizationQueries from './queries.js'
+import { enqueueAuthorization } from './queue.js'
+
+/** The tenant's override of an action's level for agents, if the owner set one (Allow Always sets unrestricted). */
+export async function permissionOverride(tx: Queryable, key: string): Promise<GrantableLevel | null> {
+  const r = await tx.query<{ permission: GrantableLevel }>('select permission from permission_overrides where action_key = $1', [key])
+  return r.rows[0]?.permission ?? null
+}
+
+/** The queue as core sees it: the owner's levels and the queue of calls waiting for them. */
+export const authorizationGate: ConsentGate = { override: permissionOverride, enqueue: enqueueAuthorization }
+
+/** The queue's own operations: deciding requests, setting levels, and reading both. */
+export const AUTHORIZATION_MODULES = [authorizationActions, authorizationQueries]

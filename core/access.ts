@@ -1,0 +1,67 @@
+import type { z } from 'zod'
+
+/** What an agent may do with an action: run it, run it with reasoning, run it only with the owner's approval, or never. */
+export type AgentLevel = 'unrestricted' | 'soft_limit' | 'requires_authorization' | 'never'
+
+/** The levels an owner can give an action for agents; `never` is the declaration's alone and no override lifts it. */
+export type GrantableLevel = Exclude<AgentLevel, 'never'>
+
+/** How far a role of people reaches with an operation: every record, only the records of their assigned tickets, or nothing. */
+export type Reach = 'all' | 'assigned' | 'none'
+
+/** The roles people sign in with. */
+export type Role = 'owner' | 'technician'
+
+/** Who may call an action, declared once on it and enforced in core for every caller. */
+export interface ActionAccess<I = unknown> {
+  agent: AgentLevel
+  technician: Reach
+  /** Owners reach every record unless this says otherwise. */
+  owner?: Reach
+  /** How many records one call touches, for actions that take a list; more than five from an agent waits for the owner. */
+  bulk?: (input: I) => number
+  /** Why this particular call is never an agent's to make (it would grant power), or null when it may go ahead. */
+  refuseAgent?: (input: I) => string | null
+}
+
+/** Who may read a data type, declared once on it and enforced in core for every caller. */
+export interface QueryAccess {
+  agent: 'unrestricted' | 'never'
+  technician: Reach
+  owner?: Reach
+  /** For a technician's list: the filter core sets to their own user id, so a page holds only their records. */
+  assignedFilter?: string
+  /** The entity an id of this type names when it is not the type's own (a close-out is read by its ticket's id). */
+  idEntity?: string
+  /** The include= expansions open to a technician who reaches only their assigned records. */
+  technicianIncludes?: readonly string[]
+}
+
+/** More targets than this in one agent call need the owner's authorization. */
+export const BULK_TARGET_LIMIT = 5
+
+/** The reach of a role with an operation. */
+export function reachOf(access: { owner?: Reach; technician: Reach }, role: Role): Reach {
+  return role === 'owner' ? access.owner ?? 'all' : access.technician
+}
+
+/** The number of records a call touches: one unless the action declares a list. */
+export function targetCount<I>(access: ActionAccess<I>, input: I): number {
+  return access.bulk ? access.bulk(input) : 1
+}
+
+/** Input fields whose name says which record they point at without naming it (`to_contact_id` is a contact). */
+const FIELD_ENTITIES: Record<string, string> = { to_contact: 'contact', technician: 'user', source_ticket: 'ticket' }
+
+/** The record kind a field points at (`ticket_id` and `ticket_ids` point at tickets), or null for other fields. */
+export function entityOfField(field: string): string | null {
+  const m = /^(.+?)_ids?$/.exec(field)
+  if (!m) return null
+  return FIELD_ENTITIES[m[1]] ?? m[1]
+}
+
+/** The fields of an object schema that point at records. */
+export function referenceFields(schema: z.ZodType): string[] {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape
+  return shape ? Object.keys(shape).filter((k) => entityOfField(k) !== null) : []
+}

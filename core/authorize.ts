@@ -1,0 +1,120 @@
+import { BULK_TARGET_LIMIT, entityOfField, reachOf, targetCount, type GrantableLevel, type Reach } from './access.js'
+import type { Actor, OperationContext } from './context.js'
+import type { Queryable } from './db/types.js'
+import { AppError } from './errors.js'
+import { existingRecords, reachedByTechnician, technicianCanReach } from './reach.js'
+import { actionKey, type ActionDefinition, type QueryDefinition } from './registry.js'
+
+/** What the authorization queue offers core: the owner's level for an action, and storing a call for the owner's decision. */
+export interface ConsentGate {
+  /** The level the owner set for this action in this business, or null for the declared one. */
+  override(tx: Queryable, actionKey: string): Promise<GrantableLevel | null>
+  /** Stores the call for the owner and returns what the agent is told. */
+  enqueue(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<unknown>
+}
+
+/** What happens to a call: it runs now, or it waits for the owner. */
+export type Verdict = 'run' | 'queue'
+
+/**
+ * Decides whether a call may run now, from the action's declared access: people by their role's reach (a technician only
+ * on the records of their assigned tickets); agents by their level, the owner's override, and the bulk rule.
+ */
+export async function authorizeAction(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<Verdict> {
+  const key = actionKey(def.domain, def.name)
+  const actor = ctx.actor
+  if (actor.type === 'user') {
+    await checkReach(ctx.db, actor, key, reachOf(def.access, actor.role), referencesIn(input))
+    return 'run'
+  }
+  if (actor.type !== 'agent') return 'run'
+  if (def.access.agent === 'never') {
+    throw new AppError('FORBIDDEN', `${key} can only be done by a person signed in, never by an agent: ask the owner to do it`)
+  }
+  const refusal = def.access.refuseAgent?.(input as never)
+  if (refusal) throw new AppError('FORBIDDEN', `${key}: ${refusal}`)
+  const override = await ctx.services.consent.override(ctx.db, key)
+  let level = override ?? def.access.agent
+  const targets = targetCount(def.access, input as never)
+  if (targets > BULK_TARGET_LIMIT && override !== 'unrestricted') level = 'requires_authorization'
+  if (level === 'soft_limit' && !ctx.reasoning) {
+    throw new AppError('REASONING_REQUIRED', `${key} is a soft_limit action: call it again with "reasoning" saying why it is needed`,
+      { permission: level })
+  }
+  if (level === 'requires_authorization' && !ctx.reasoning) {
+    throw new AppError('REASONING_REQUIRED', `${key} needs the owner's authorization: call it again with "reasoning" the owner will read`,
+      { permission: level, ...(targets > BULK_TARGET_LIMIT ? { targets, bulk_limit: BULK_TARGET_LIMIT } : {}) })
+  }
+  return level === 'requires_authorization' ? 'queue' : 'run'
+}
+
+/** A read a caller may make, with what core must do for a technician who reaches only their assigned records. */
+export interface QueryScope {
+  /** Set for a technician limited to their assigned tickets' records. */
+  technicianId: string | null
+}
+
+/** Refuses a caller the data type is closed to, before anything about the call is looked at. */
+export function refuseQueryCaller(actor: Actor, def: QueryDefinition): void {
+  if (actor.type === 'agent' && def.access.agent === 'never') {
+    throw new AppError('FORBIDDEN', `${def.type} can only be read by a person signed in, not by an agent`)
+  }
+  if (actor.type === 'user' && reachOf(def.access, actor.role) === 'none') throw closedTo(actor, def.type)
+}
+
+/** Checks a read against the data type's declared access before it runs: who may read, by id, with which filters and includes. */
+export async function authorizeQuery(tx: Queryable, actor: Actor, def: QueryDefinition,
+  call: { id?: string; params: Record<string, unknown>; include: ReadonlySet<string> }): Promise<QueryScope> {
+  refuseQueryCaller(actor, def)
+  if (actor.type !== 'user' || reachOf(def.access, actor.role) !== 'assigned') return { technicianId: null }
+  const allowed = def.access.technicianIncludes ?? []
+  const refused = [...call.include].filter((i) => !allowed.includes(i))
+  if (refused.length) {
+    throw new AppError('FORBIDDEN', `include=${refused.join(',')} is not open to technicians on ${def.type}; they may include: ${allowed.join(', ') || 'nothing'}`,
+      { field: 'include' })
+  }
+  const refs = referencesIn(call.params)
+  if (call.id !== undefined) refs[`${def.access.idEntity ?? def.entity}_id`] = call.id
+  await checkReach(tx, actor, def.type, 'assigned', refs)
+  return { technicianId: actor.id }
+}
+
+/** Keeps only the records a technician reaches; a list never carries another technician's records, whatever a query did. */
+export async function keepReached<T extends Record<string, unknown>>(tx: Queryable, def: QueryDefinition, scope: QueryScope, items: T[]): Promise<T[]> {
+  if (!scope.technicianId || !items.length) return items
+  const entity = def.access.idEntity ?? (def.entity as string)
+  const reached = await reachedByTechnician(tx, scope.technicianId, entity, items.map((i) => String(i.id)))
+  return items.filter((i) => reached.has(String(i.id)))
+}
+
+/** The record references among top-level fields: `ticket_id: "..."`, `technician_ids: [...]`. */
+function referencesIn(values: unknown): Record<string, unknown> {
+  if (!values || typeof values !== 'object' || Array.isArray(values)) return {}
+  return Object.fromEntries(Object.entries(values).filter(([k, v]) => entityOfField(k) !== null && v !== undefined && v !== null))
+}
+
+/** Refuses a person whose role does not reach the operation, or a technician naming a record outside their tickets. */
+async function checkReach(tx: Queryable, actor: Extract<Actor, { type: 'user' }>, name: string, reach: Reach, refs: Record<string, unknown>) {
+  if (reach === 'all') return
+  if (reach === 'none') throw closedTo(actor, name)
+  for (const [field, value] of Object.entries(refs)) {
+    const entity = entityOfField(field) as string
+    const ids = (Array.isArray(value) ? value : [value]).map(String)
+    if (!technicianCanReach(entity)) {
+      throw new AppError('FORBIDDEN', `A technician cannot name a ${entity.replace(/_/g, ' ')} (${field}); ask the owner`, { field })
+    }
+    const reached = await reachedByTechnician(tx, actor.id, entity, ids)
+    const outside = ids.filter((id) => !reached.has(id))
+    if (!outside.length) continue
+    const existing = await existingRecords(tx, entity, outside)
+    const missing = outside.find((id) => !existing.has(id))
+    if (missing !== undefined) throw new AppError('NOT_FOUND', `${field}: no ${entity.replace(/_/g, ' ')} with id ${missing}`, { field, id: missing })
+    const what = entity === 'ticket' ? `Ticket ${outside[0]} is not assigned to you`
+      : entity === 'user' ? 'You may act only for yourself here' : `This ${entity.replace(/_/g, ' ')} (${field}) is not on a ticket assigned to you`
+    throw new AppError('FORBIDDEN', `${what}; ask the owner if you should work on it`, { field, id: outside[0] })
+  }
+}
+
+function closedTo(actor: Extract<Actor, { type: 'user' }>, name: string): AppError {
+  return new AppError('FORBIDDEN', `${name} is not open to ${actor.role}s; ask ${actor.role === 'owner' ? 'support' : 'the owner'}`)
+}

@@ -6,11 +6,12 @@ import { delivery } from './scenarios/delivery.js'
 import { mcpSize } from './scenarios/mcp-size.js'
 import { briefingSize } from './scenarios/briefing-size.js'
 import { searchPglite, searchPostgres } from './scenarios/search.js'
+import { squareImportPglite, squareImportPostgres } from './scenarios/square-import.js'
 import { ticketCreate } from './scenarios/ticket-create.js'
 import { formatTable } from './table.js'
 
 /** Every scenario `npm run bench` runs, in order. */
-const ALL: Scenario[] = [mcpSize, briefingSize, contactCreate, ticketCreate, searchPostgres, searchPglite, delivery, closeoutPages]
+const ALL: Scenario[] = [mcpSize, briefingSize, contactCreate, ticketCreate, searchPostgres, searchPglite, delivery, closeoutPages, squareImportPostgres, squareImportPglite]
 
 /** BENCH_ONLY (comma-separated words) runs only the scenarios whose names contain one of them, e.g. "delivery,close-out". */
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean)

@@ -17,7 +17,7 @@ const builtMain = join(root, 'dist/cli/main.js')
 /** Compiles the project when dist/ is missing or older than the sources the CLI runs. */
 export function buildIfStale(): void {
   const built = statSync(builtMain, { throwIfNoEntry: false })?.mtimeMs ?? 0
-  const newest = Math.max(...['core', 'api', 'mcp', 'authorization-queue', 'web-review'].flatMap((dir) =>
+  const newest = Math.max(...['core', 'cli', 'api', 'mcp', 'authorization-queue', 'web-review'].flatMap((dir) =>
     readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts'))
       .map((f) => statSync(join(root, dir, f)).mtimeMs)))

@@ -1,0 +1,56 @@
+import type { OperationContext, Principal, Services } from '../../context.js'
+import { withTenant } from '../../db/tenant.js'
+import { contextOf, scopeOf } from '../../operations-context.js'
+import type { PlannedRow } from './square-customers.js'
+import { knownCustomers, writeCustomerRow, type KnownCustomers, type RowOutcome } from './write-customers.js'
+
+/** What an import did, or would do on a dry run: counts and every row's outcome with its line number. */
+export interface ImportReport {
+  dry_run: boolean
+  total: number
+  created: number
+  matched: number
+  refused: number
+  rows: RowOutcome[]
+}
+
+/** Imports the rows in the caller's transaction; a dry run is rolled back to where it began, so it writes nothing. */
+export async function importRowsIn(ctx: OperationContext, rows: PlannedRow[], dryRun: boolean,
+  onProgress: (done: number, total: number) => void = () => {}, known?: KnownCustomers): Promise<ImportReport> {
+  // Effects after commit (emails to a customer who gained an address) belong to a real run only.
+  const runCtx = dryRun ? { ...ctx, afterCommit: () => {} } : ctx
+  if (dryRun) await ctx.db.query('savepoint import_dry_run')
+  const outcomes: RowOutcome[] = []
+  try {
+    const customers = known ?? await knownCustomers(ctx.db)
+    for (const row of rows) {
+      outcomes.push(await writeCustomerRow(runCtx, customers, row))
+      if (outcomes.length % 100 === 0) onProgress(outcomes.length, rows.length)
+    }
+  } finally {
+    if (dryRun) await ctx.db.query('rollback to savepoint import_dry_run')
+  }
+  return reportOf(outcomes, dryRun)
+}
+
+/** Imports in batches of its own transaction each, reporting progress; a dry run is one transaction, rolled back. */
+export async function importInBatches(services: Services, principal: Principal, rows: PlannedRow[],
+  opts: { dryRun: boolean; batchSize: number; requestId: string; onProgress?: (done: number, total: number) => void }): Promise<ImportReport> {
+  const progress = opts.onProgress ?? (() => {})
+  const inTransaction = <T>(fn: (ctx: OperationContext) => Promise<T>) => withTenant(services.db, scopeOf(principal, opts.requestId),
+    (tx) => fn(contextOf(services, principal, tx, opts.requestId, null, () => {})))
+  if (opts.dryRun) return inTransaction((ctx) => importRowsIn(ctx, rows, true, progress))
+  const known = await inTransaction((ctx) => knownCustomers(ctx.db))
+  const outcomes: RowOutcome[] = []
+  for (let start = 0; start < rows.length; start += opts.batchSize) {
+    const batch = await inTransaction((ctx) => importRowsIn(ctx, rows.slice(start, start + opts.batchSize), false, () => {}, known))
+    outcomes.push(...batch.rows)
+    progress(outcomes.length, rows.length)
+  }
+  return reportOf(outcomes, false)
+}
+
+function reportOf(rows: RowOutcome[], dryRun: boolean): ImportReport {
+  const count = (o: RowOutcome['outcome']) => rows.filter((r) => r.outcome === o).length
+  return { dry_run: dryRun, total: rows.length, created: count('created'), matched: count('matched'), refused: count('refused'), rows }
+}

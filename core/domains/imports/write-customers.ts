@@ -1,0 +1,126 @@
+import type { OperationContext } from '../../context.js'
+import type { Queryable } from '../../db/types.js'
+import { AppError } from '../../errors.js'
+import { parseInput } from '../../validation.js'
+import { addAddress } from '../addresses/actions.js'
+import { setAttribute } from '../attributes/actions.js'
+import { createContact, updateContact } from '../contacts/actions.js'
+import { emailKey, phoneKey } from '../contacts/model.js'
+import { addNote } from '../notes/actions.js'
+import type { CustomerCandidate, PlannedRow } from './square-customers.js'
+
+/** Where the external keys of an import come from. */
+const SOURCE = 'square'
+
+/** The business's customers by Square id, email and phone digits, kept current as rows are written. */
+export interface KnownCustomers {
+  bySquareId: Map<string, string>
+  byEmail: Map<string, string>
+  byPhone: Map<string, string>
+}
+
+/** What happened to one row. */
+export interface RowOutcome {
+  line: number
+  name: string
+  outcome: 'created' | 'matched' | 'refused'
+  contact_id?: string
+  matched_by?: 'square_customer_id' | 'email' | 'phone'
+  reason?: string
+  warnings?: string[]
+}
+
+/** Every customer of the business as the import matches them, read once. */
+export async function knownCustomers(tx: Queryable): Promise<KnownCustomers> {
+  const known: KnownCustomers = { bySquareId: new Map(), byEmail: new Map(), byPhone: new Map() }
+  const ext = await tx.query<{ external_id: string; contact_id: string }>(
+    'select external_id, contact_id from contact_external_ids where source = $1', [SOURCE])
+  for (const r of ext.rows) known.bySquareId.set(r.external_id, String(r.contact_id))
+  const contacts = await tx.query<{ id: string; emails: Array<{ value: string }>; phones: Array<{ value: string }> }>(
+    'select id, emails, phones from contacts order by created_at, id')
+  for (const c of contacts.rows) remember(known, String(c.id), c.emails.map((e) => e.value), c.phones.map((p) => p.value))
+  return known
+}
+
+/** Writes one planned row in the caller's transaction behind a savepoint: a refused row leaves nothing behind. */
+export async function writeCustomerRow(ctx: OperationContext, known: KnownCustomers, row: PlannedRow): Promise<RowOutcome> {
+  if ('refused' in row) return { line: row.line, name: row.name, outcome: 'refused', reason: row.refused }
+  const c = row.candidate
+  await ctx.db.query('savepoint import_row')
+  try {
+    const match = matchOf(known, c)
+    const contactId = match ? await fillIn(ctx, match.contactId, c) : await create(ctx, c)
+    if (c.squareId) {
+      await ctx.db.query(`insert into contact_external_ids (tenant_id, source, external_id, contact_id) values ($1, $2, $3, $4)
+        on conflict (tenant_id, source, external_id) do nothing`, [ctx.tenantId, SOURCE, c.squareId, contactId])
+    }
+    await ctx.db.query('release savepoint import_row')
+    remember(known, contactId, c.contact.email ? [c.contact.email] : [], c.contact.phone ? [c.contact.phone] : [], c.squareId)
+    return { line: row.line, name: row.name, outcome: match ? 'matched' : 'created', contact_id: contactId,
+      ...(match ? { matched_by: match.by } : {}), ...(c.warnings.length ? { warnings: c.warnings } : {}) }
+  } catch (err) {
+    await ctx.db.query('rollback to savepoint import_row')
+    if (!(err instanceof AppError)) throw err
+    return { line: row.line, name: row.name, outcome: 'refused', reason: err.message }
+  }
+}
+
+function matchOf(known: KnownCustomers, c: CustomerCandidate) {
+  const bySquare = c.squareId ? known.bySquareId.get(c.squareId) : undefined
+  if (bySquare) return { contactId: bySquare, by: 'square_customer_id' as const }
+  const byEmail = c.contact.email ? known.byEmail.get(emailKey(c.contact.email)) : undefined
+  if (byEmail) return { contactId: byEmail, by: 'email' as const }
+  const digits = c.contact.phone ? phoneKey(c.contact.phone) : ''
+  const byPhone = digits.length >= 7 ? known.byPhone.get(lastTen(digits)) : undefined
+  return byPhone ? { contactId: byPhone, by: 'phone' as const } : null
+}
+
+async function create(ctx: OperationContext, c: CustomerCandidate): Promise<string> {
+  const contact = await createContact.run(ctx, parseInput(createContact.input, { ...c.contact, source: 'square_import' }, 'data'))
+  const id = String(contact.id)
+  if (c.address) await addAddress.run(ctx, parseInput(addAddress.input, { contact_id: id, ...c.address }, 'data'))
+  for (const [key, value] of Object.entries(c.attributes)) {
+    await setAttribute.run(ctx, parseInput(setAttribute.input, { contact_id: id, key, value, source: 'import' }, 'data'))
+  }
+  if (c.memo) await addNote.run(ctx, parseInput(addNote.input, { contact_id: id, content: c.memo }, 'data'))
+  return id
+}
+
+/** A customer found again: fills what the record lacks, never overwrites what a person entered, and adds nothing twice. */
+async function fillIn(ctx: OperationContext, contactId: string, c: CustomerCandidate): Promise<string> {
+  const r = await ctx.db.query<{ email: string | null; phone: string | null }>('select email, phone from contacts where id = $1', [contactId])
+  const current = r.rows[0]
+  const blanks = { ...(!current.email && c.contact.email ? { email: c.contact.email } : {}), ...(!current.phone && c.contact.phone ? { phone: c.contact.phone } : {}) }
+  if (Object.keys(blanks).length) await updateContact.run(ctx, parseInput(updateContact.input, { contact_id: contactId, ...blanks }, 'data'))
+  if (c.address) {
+    const same = await ctx.db.query(`select 1 from addresses where contact_id = $1 and lower(line1) = lower($2) and postal_code = $3`,
+      [contactId, c.address.line1, c.address.postal_code])
+    if (!same.rows[0]) await addAddress.run(ctx, parseInput(addAddress.input, { contact_id: contactId, ...c.address }, 'data'))
+  }
+  const facts = await ctx.db.query<{ key: string; value: unknown }>('select key, value from attributes where contact_id = $1', [contactId])
+  const have = new Map(facts.rows.map((f) => [f.key, JSON.stringify(f.value)]))
+  for (const [key, value] of Object.entries(c.attributes)) {
+    if (have.has(key)) continue
+    await setAttribute.run(ctx, parseInput(setAttribute.input, { contact_id: contactId, key, value, source: 'import' }, 'data'))
+  }
+  if (c.memo) {
+    const note = parseInput(addNote.input, { contact_id: contactId, content: c.memo }, 'data')
+    const again = await ctx.db.query('select 1 from notes where contact_id = $1 and content = $2', [contactId, note.content])
+    if (!again.rows[0]) await addNote.run(ctx, note)
+  }
+  return contactId
+}
+
+function remember(known: KnownCustomers, id: string, emails: string[], phones: string[], squareId?: string | null): void {
+  if (squareId && !known.bySquareId.has(squareId)) known.bySquareId.set(squareId, id)
+  for (const e of emails) if (!known.byEmail.has(emailKey(e))) known.byEmail.set(emailKey(e), id)
+  for (const p of phones) {
+    const digits = phoneKey(p)
+    if (digits.length >= 7 && !known.byPhone.has(lastTen(digits))) known.byPhone.set(lastTen(digits), id)
+  }
+}
+
+/** The last ten digits, so +1 (256) 555-0142 and 256-555-0142 are one number. */
+function lastTen(digits: string): string {
+  return digits.slice(-10)
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { engines } from '../helpers/databases.js'
+import { squareCsv, squareCustomers } from '../../core/demo/square-export.js'
+import { buildIfStale, crm, emptyTarget, inDatabase, type CrmTarget } from './crm.js'
+
+const CLI_TIMEOUT = 240_000
+
+beforeAll(() => buildIfStale())
+
+describe.each(engines)('crm import square-customers (%s)', (engine) => {
+  let target: CrmTarget
+  let tenant: string
+  let file: string
+  beforeAll(async () => {
+    target = await emptyTarget(engine)
+    const created = await crm(target, 'tenant', 'create', '--name', 'Sparkle Windows', '--owner-email', 'owner@sparkle.test', '--json')
+    tenant = JSON.parse(created.stdout).tenant_id
+    const rows = squareCustomers(120, 3)
+    rows.push({ 'First Name': 'Broken', 'Email Address': 'nope', 'Square Customer ID': 'SQ-BROKEN' })
+    file = join(mkdtempSync(join(tmpdir(), 'crm-import-')), 'customers.csv')
+    writeFileSync(file, squareCsv(rows))
+  }, CLI_TIMEOUT)
+  afterAll(() => target?.dispose())
+
+  const customers = () => inDatabase(target, async (db) => Number((await db.query<{ n: string }>(
+    'select count(*) as n from contacts where tenant_id = $1', [tenant])).rows[0].n))
+
+  it('dry-runs, imports in batches with progress, and a second run creates nothing', async () => {
+    const dry = await crm(target, 'import', 'square-customers', file, '--tenant', tenant, '--dry-run')
+    expect(dry.stderr).toContain('checked 100 of 121 rows')
+    expect(dry.code).toBe(0)
+    expect(dry.stdout).toMatch(/121 customers; 120 would be created, 0 would be matched to existing customers, 1 would be refused/)
+    expect(dry.stdout).toMatch(/line 122 refused: Broken: Email Address "nope" is not an email address/)
+    expect(await customers()).toBe(0)
+
+    const run = await crm(target, 'import', 'square-customers', file, '--tenant', tenant, '--batch-size', '50')
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain('imported 50 of 121 rows')
+    expect(run.stdout).toMatch(/120 were created, 0 were matched to existing customers, 1 were refused/)
+    expect(await customers()).toBe(120)
+
+    const again = await crm(target, 'import', 'square-customers', file, '--tenant', tenant, '--json')
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, matched: 120, refused: 1 })
+    expect(await customers()).toBe(120)
+  }, CLI_TIMEOUT)
+
+  it('says what is wrong with a missing file or business, in one line', async () => {
+    const missing = await crm(target, 'import', 'square-customers', '/nonexistent.csv', '--tenant', tenant)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/nonexistent\.csv/)
+    const usage = await crm(target, 'import', 'square-customers', file)
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toMatch(/--tenant is required/)
+  }, CLI_TIMEOUT)
+})

@@ -2,6 +2,7 @@ import { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { validationError } from '../../core/errors.js'
 import { performQuery } from '../../core/operations.js'
+import { csvOfQuery } from '../../core/export-csv.js'
 import { sendData } from '../envelope.js'
 import { requirePrincipal, stateOf } from '../request-context.js'
 
@@ -18,12 +19,31 @@ export function dataRoutes(services: Services): Router {
     const result = await performQuery(services, principal, {
       type: type as string,
       id: id as string | undefined,
-      include: include ? String(include).split(',').map((s) => s.trim()).filter(Boolean) : [],
+      include: listOf(include),
       limit: limit as string | undefined,
       cursor: cursor as string | undefined,
       filters,
     }, { requestId: stateOf(res).requestId })
     sendData(res, result)
   })
+  router.get('/export', async (req, res) => {
+    const principal = requirePrincipal(res)
+    const { type, include, ...filters } = req.query as Record<string, unknown>
+    for (const [name, value] of Object.entries({ type, include })) {
+      if (value !== undefined && typeof value !== 'string') throw validationError([{ field: name, message: 'must be given once' }])
+    }
+    if (!type) throw validationError([{ field: 'type', message: 'is required: the data type to export (see GET /api/capabilities)' }])
+    const pieces = csvOfQuery(services, principal, { type: type as string, include: listOf(include), filters }, stateOf(res).requestId)
+    // The first piece is read before answering, so a refused or malformed export is still an envelope with its status.
+    const first = await pieces.next()
+    res.type('text/csv; charset=utf-8').attachment(`${String(type).replace(/[^a-z0-9_]/g, '')}.csv`)
+    res.write(first.value ?? '')
+    for await (const piece of pieces) res.write(piece)
+    res.end()
+  })
   return router
+}
+
+function listOf(value: unknown): string[] {
+  return value ? String(value).split(',').map((s) => s.trim()).filter(Boolean) : []
 }

@@ -5,6 +5,7 @@ import { log } from '../core/log.js'
 import { contextOf } from '../core/operations-context.js'
 import { actionKey, type ActionDefinition } from '../core/registry.js'
 import { parseInput } from '../core/validation.js'
+import { dryRun } from './dry-run.js'
 
 /** What an agent gets back when its call waits for the owner. */
 export interface PendingAuthorization {
@@ -24,6 +25,7 @@ export const REQUEST_COLUMNS = `id, action_key, data, reasoning, summary,
 export async function enqueueAuthorization(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<PendingAuthorization> {
   const key = actionKey(def.domain, def.name)
   const summary = def.describeCall ? await def.describeCall(ctx, input as never) : `${key}: ${firstSentence(def.description)}`
+  await dryRun(ctx, def, input)
   const r = await ctx.db.query<{ id: string; expires_at: Date }>(
     `insert into authorization_requests (tenant_id, agent_token_id, action_key, data, reasoning, summary)
      values ($1, $2, $3, $4, $5, $6) returning id, expires_at`,

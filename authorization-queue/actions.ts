@@ -1,13 +1,14 @@
 import { z } from 'zod'
 import { AppError } from '../core/errors.js'
 import { defineAction } from '../core/registry.js'
+import { DENIAL_REASONS, type DenialReason } from './denial-reasons.js'
 import { decideAuthorization } from './queue.js'
 
 /** The owner's answer to a queued agent call. */
 export const decideAuthorizationRequest = defineAction({
   domain: 'authorization',
   name: 'decide',
-  description: 'Owner only: answer a pending authorization request. allow_once runs the call now; allow_always also makes the action unrestricted; deny stores the note for the agent.',
+  description: 'Owner only: answer a pending authorization request. allow_once runs the call now; allow_always also makes the action unrestricted; deny stores the reason and note for the agent.',
   permission: 'unrestricted',
   roles: ['owner'],
   allowAgents: false,
@@ -15,9 +16,11 @@ export const decideAuthorizationRequest = defineAction({
     request_id: z.uuid(),
     decision: z.enum(['allow_once', 'allow_always', 'deny']),
     note: z.string().trim().max(2000).optional().describe('read by the agent, especially with deny'),
-  }),
+    reason: z.enum(Object.keys(DENIAL_REASONS) as [DenialReason, ...DenialReason[]]).optional()
+      .describe('with deny: wrong_customer, wrong_amount, not_now, ask_me_first or other'),
+  }).refine((i) => !i.reason || i.decision === 'deny', { path: ['reason'], message: 'is only given with decision deny' }),
   async run(ctx, input) {
-    return decideAuthorization(ctx, input.request_id, input.decision, input.note ?? null)
+    return decideAuthorization(ctx, input.request_id, input.decision, input.note ?? null, input.reason ?? null)
   },
 })
 

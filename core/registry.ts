@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { CallPreview, FactDeclaration } from './call-preview.js'
 import type { OperationContext } from './context.js'
 
 /** How much consent an agent needs to run an action; people signed in are never queued. */
@@ -25,8 +26,10 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> 
   targets?: (input: z.output<S>) => number
   /** False for actions only people may call (e.g. deciding an authorization request); agents are refused. */
   allowAgents?: boolean
-  /** The call in plain words for the owner, e.g. "Delete customer Jane Smith: 14 tickets, 3 invoices". */
-  describeCall?: (ctx: OperationContext, input: z.output<S>) => Promise<string>
+  /** What the call will do, read from the current data, for the owner's review card and the standing rules' facts. */
+  preview?: (ctx: OperationContext, input: z.output<S>) => Promise<CallPreview>
+  /** The facts its preview gives that standing rules may test, e.g. {amount_cents: {label: 'the invoice total', unit: 'money'}}. */
+  facts?: Record<string, FactDeclaration>
   run(ctx: OperationContext, input: z.output<S>): Promise<R>
 }
 

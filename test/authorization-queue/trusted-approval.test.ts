@@ -3,6 +3,7 @@ import type { Principal } from '../../core/context.js'
 import { performAction } from '../../core/operations.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { connectMcp, toolJson } from '../helpers/mcp-client.js'
 import { contact, ticket } from '../domains/invoices/fixtures.js'
 
 describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
@@ -30,4 +31,30 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     expect(await requestCount()).toBe(before)
     expect(app.email.sent.filter((m) => m.subject.startsWith('Your approval is needed'))).toHaveLength(0)
   })
+
+  it('stores what the call will do for the owner and the agent: customer, lines, total in the business currency', async () => {
+    const lena = await contact(app, { display_name: 'Lena Void' })
+    const inv = (await app.action('invoice', 'create', { contact_id: lena, line_items: [{ description: 'Windows', unit_price_cents: 12000, taxable: false }] })).body.data
+    const queued = await app.action('invoice', 'void', { invoice_id: inv.id }, { reasoning: 'Duplicate' })
+    expect(queued.status).toBe(202)
+    const stored = (await app.query({ type: 'authorization_requests', id: queued.body.data.request_id })).body.data
+    expect(stored.summary).toBe(`Void invoice ${inv.number} for Lena Void ($120.00): nothing will be due on it any more`)
+    expect(stored.preview).toMatchObject({ customer: { id: lena, name: 'Lena Void' }, lines: [{ description: 'Windows', quantity: 1, amount_cents: 12000 }],
+      total: { label: 'Invoice total', amount_cents: 12000 }, currency: 'USD', timezone: 'America/Chicago', facts: { amount_cents: 12000, amount_paid_cents: 0 } })
+  })
+
+  it('a denial carries a reason from the list and a note, which the agent reads with crm_authorization_status', async () => {
+    const kim = await contact(app, { display_name: 'Kim Keep' })
+    const queued = await app.action('contact', 'delete', { contact_id: kim }, { reasoning: 'Looks like a duplicate' })
+    const id = queued.body.data.request_id
+    await expect(asOwner('authorization', 'decide', { request_id: id, decision: 'allow_once', reason: 'not_now' })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
+    await expect(asOwner('authorization', 'decide', { request_id: id, decision: 'deny', reason: 'sometime' })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
+    await asOwner('authorization', 'decide', { request_id: id, decision: 'deny', reason: 'wrong_customer', note: 'That is Kim Senior, not Junior.' })
+    const client = await connectMcp(app.url, app.tenant.agent_token)
+    const status = toolJson(await client.callTool({ name: 'crm_authorization_status', arguments: { request_id: id } }))
+    await client.close()
+    expect(status.json).toMatchObject({ status: 'denied', reason: 'wrong_customer', note: 'That is Kim Senior, not Junior.' })
+    expect((await app.query({ type: 'contacts', id: kim })).status).toBe(200)
+  })
 })
+

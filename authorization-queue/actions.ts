@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { AppError } from '../core/errors.js'
 import { defineAction } from '../core/registry.js'
 import { DENIAL_REASONS, type DenialReason } from './denial-reasons.js'
+import { editAuthorization } from './edit.js'
 import { decideAuthorization } from './queue.js'
 
 /** The owner's answer to a queued agent call. */
@@ -51,5 +52,23 @@ export const setPermission = defineAction({
     await ctx.audit({ entityType: 'permission', entityId: ctx.tenantId, action: 'set',
       before: { [input.action]: before.rows[0]?.permission ?? 'default' }, after: { [input.action]: input.permission } })
     return { action: input.action, registered, override: input.permission === 'default' ? null : input.permission, effective }
+  },
+})
+
+/** The owner changes a queued call before allowing it; the agent reads what was changed. */
+export const editAuthorizationRequest = defineAction({
+  domain: 'authorization',
+  name: 'edit',
+  description: 'Owner only: replace the call of a pending authorization request with an edited one (data: the whole call, checked '
+    + 'against the action\'s input schema and the current data). The request stays pending; the agent reads the changed fields in edits.',
+  permission: 'unrestricted',
+  roles: ['owner'],
+  allowAgents: false,
+  input: z.strictObject({
+    request_id: z.uuid(),
+    data: z.record(z.string(), z.unknown()).describe('the whole call as it should run'),
+  }),
+  async run(ctx, input) {
+    return editAuthorization(ctx, input.request_id, input.data)
   },
 })

@@ -7,15 +7,18 @@ import { performAction, performQuery } from '../core/operations.js'
 import { DENIAL_REASONS, type DenialReason } from '../authorization-queue/denial-reasons.js'
 import { formatInstant } from '../core/call-preview.js'
 import { phraseOf } from './action-words.js'
+import { editPage } from './edit-page.js'
 import { esc, form, page } from './html.js'
+import { REVIEW_NAV } from './review-nav.js'
 import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
 import { personWithRole } from './session.js'
 
-const NAV = '<nav><a href="/review">Waiting</a><a href="/review/history">Decided</a><a href="/review/permissions">Permissions</a></nav>'
+const NAV = REVIEW_NAV
 
 /** The owner's pages: the queue of agent calls, the decided history, and the permission levels. */
 export function reviewPages(services: Services): Router {
   const router = Router()
+  router.use(editPage(services))
   const list = async (session: SessionPrincipal, res: Response, status?: string) =>
     (await performQuery(services, session, { type: 'authorization_requests', limit: 50, filters: status ? { status } : {} },
       { requestId: stateOf(res).requestId }) as { items: Array<Record<string, any>> }).items

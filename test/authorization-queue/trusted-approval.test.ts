@@ -56,5 +56,37 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     expect(status.json).toMatchObject({ status: 'denied', reason: 'wrong_customer', note: 'That is Kim Senior, not Junior.' })
     expect((await app.query({ type: 'contacts', id: kim })).status).toBe(200)
   })
+
+  it('the owner edits a queued call: checked against the schema and the data, run as edited, and the agent reads the changes', async () => {
+    const vic = await contact(app, { display_name: 'Vic Edit' })
+    const inv = (await app.action('invoice', 'create', { contact_id: vic, line_items: [{ description: 'Windows', unit_price_cents: 9000, taxable: false }] })).body.data
+    const queued = await app.action('invoice', 'void', { invoice_id: inv.id, reason: 'duplicate' }, { reasoning: 'Entered twice' })
+    const id = queued.body.data.request_id
+    await expect(asOwner('authorization', 'edit', { request_id: id, data: { invoice_id: inv.id, reason: 'x'.repeat(501) } }))
+      .rejects.toMatchObject({ code: 'VALIDATION_ERROR', message: expect.stringContaining('data.reason') })
+    await expect(asOwner('authorization', 'edit', { request_id: id, data: { invoice_id: inv.id, surprise: 1 } })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
+    expect((await app.query({ type: 'authorization_requests', id })).body.data).toMatchObject({ data: { reason: 'duplicate' }, edits: null })
+    expect((await app.action('authorization', 'edit', { request_id: id, data: { invoice_id: inv.id, reason: 'mine' } }, { reasoning: 'x' })).status).toBe(403)
+
+    await asOwner('authorization', 'edit', { request_id: id, data: { invoice_id: inv.id, reason: 'Customer cancelled the job' } })
+    await asOwner('authorization', 'decide', { request_id: id, decision: 'allow_once' })
+    expect((await app.query({ type: 'invoices', id: inv.id })).body.data).toMatchObject({ status: 'void', void_reason: 'Customer cancelled the job' })
+    const client = await connectMcp(app.url, app.tenant.agent_token)
+    const status = toolJson(await client.callTool({ name: 'crm_authorization_status', arguments: { request_id: id } }))
+    await client.close()
+    expect(status.json).toMatchObject({ status: 'executed', edits: { reason: { before: 'duplicate', after: 'Customer cancelled the job' } } })
+  })
+
+  it('shows an update as each field before and after', async () => {
+    await asOwner('permission', 'set', { action: 'ticket.update', permission: 'requires_authorization' })
+    const una = await contact(app, { display_name: 'Una Update' })
+    const t = (await app.action('ticket', 'create', { contact_id: una, scheduled_start: '2026-12-01T15:00:00Z', duration_minutes: 60, notes: 'Side gate',
+      line_items: [{ description: 'Windows', unit_price_cents: 5000 }] })).body.data
+    const queued = await app.action('ticket', 'update', { ticket_id: t.id, notes: 'Front gate, dog in yard' }, { reasoning: 'Customer called' })
+    const stored = (await app.query({ type: 'authorization_requests', id: queued.body.data.request_id })).body.data
+    expect(stored.preview.changes).toEqual([{ field: 'notes', before: 'Side gate', after: 'Front gate, dog in yard' }])
+    expect(stored.summary).toBe(`Change notes on ticket #${t.number} for Una Update`)
+    await asOwner('permission', 'set', { action: 'ticket.update', permission: 'default' })
+  })
 })
 

@@ -137,4 +137,40 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     expect((await statusOf(gina.requestId)).status).toBe('pending')
     await context.close()
   })
+
+  it('the owner edits the amount and the date before allowing; a bad edit says why and changes nothing', async () => {
+    await app.t.db.query(`insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'invoice.record_payment', 'requires_authorization')`, [app.tenant.tenant_id])
+    const rosa = await contact(app, { display_name: 'Rosa Diaz' })
+    const inv = (await app.action('invoice', 'create', { contact_id: rosa, line_items: [{ description: 'Windows', unit_price_cents: 10000, taxable: false }] })).body.data
+    await app.action('invoice', 'mark_sent', { invoice_id: inv.id })
+    const queued = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 8000, method: 'cash', received_at: '2026-11-20T16:00:00Z' },
+      { reasoning: 'Technician says she paid cash' })
+    expect(queued.status).toBe(202)
+    const id = queued.body.data.request_id
+    await page.goto(app.url + '/review')
+    await cardOf('Rosa Diaz').locator('a', { hasText: 'Edit first' }).click()
+    await expect(page.inputValue('input[name=f_amount_cents]')).resolves.toBe('80.00')
+    await expect(page.inputValue('input[name=f_received_at]')).resolves.toBe('2026-11-20T10:00')
+
+    await page.fill('input[name=f_amount_cents]', 'eighty')
+    await page.click('button:has-text("Save changes")')
+    await expect(page.textContent('.err')).resolves.toContain('amount: enter dollars and cents')
+    await page.fill('input[name=f_amount_cents]', '150')
+    await page.click('button:has-text("Save changes")')
+    await expect(page.textContent('.err')).resolves.toContain('at most the amount due')
+    expect((await statusOf(id)).data.amount_cents).toBe(8000)
+
+    await page.fill('input[name=f_amount_cents]', '50')
+    await page.fill('input[name=f_received_at]', '2026-11-19T09:30')
+    await page.click('button:has-text("Save changes")')
+    const card = cardOf('Rosa Diaz')
+    const text = (await card.innerText()).replace(/\s+/g, ' ')
+    expect(text).toContain('Record a cash payment of $50.00 from Rosa Diaz')
+    expect(text).toMatch(/You changed: .*amount from \$80.00 to \$50.00/)
+    expect(text).toContain('Received: Thu, Nov 19, 2026, 9:30 AM CST')
+    await card.locator('button[value=allow_once]').click()
+    expect((await app.query({ type: 'invoices', id: inv.id })).body.data).toMatchObject({ amount_paid_cents: 5000, status: 'partially_paid' })
+    expect((await statusOf(id)).edits).toEqual({ amount_cents: { before: 8000, after: 5000 }, received_at: { before: '2026-11-20T16:00:00Z', after: '2026-11-19T15:30:00.000Z' } })
+  })
 })
+

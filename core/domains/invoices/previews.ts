@@ -33,3 +33,28 @@ export async function previewVoid(ctx: OperationContext, input: { invoice_id: st
     timezone: settings.timezone,
   }
 }
+
+/** The facts a recorded payment offers standing rules. */
+export const PAYMENT_FACTS: Record<string, FactDeclaration> = {
+  amount_cents: { label: 'the payment', unit: 'money' },
+}
+
+/** What recording a payment does: whose invoice, how much, and what is left due. */
+export async function previewPayment(ctx: OperationContext, input: { invoice_id: string; amount_cents: number; method: string; received_at?: string }): Promise<CallPreview> {
+  const settings = await loadTenantSettings(ctx.db)
+  const invoice = await loadInvoice(ctx.db, input.invoice_id, todayOf(ctx, settings)) as Record<string, any>
+  const customer = await ctx.db.query<{ display_name: string }>('select display_name from contacts where id = $1', [invoice.contact_id])
+  const name = customer.rows[0]?.display_name ?? 'unknown customer'
+  const currency = String(invoice.currency ?? settings.currency)
+  const due = Number(invoice.amount_due_cents)
+  return {
+    summary: `Record a ${input.method} payment of ${formatMoney(input.amount_cents, currency)} from ${name} on invoice ${invoice.number}`,
+    customer: { id: String(invoice.contact_id), name },
+    total: { label: 'Payment', amount_cents: input.amount_cents },
+    when: [{ label: 'Received', at: input.received_at ?? ctx.services.now().toISOString() }],
+    warnings: [`Due now: ${formatMoney(due, currency)}; due after: ${formatMoney(Math.max(due - input.amount_cents, 0), currency)}.`],
+    facts: { amount_cents: input.amount_cents },
+    currency,
+    timezone: settings.timezone,
+  }
+}

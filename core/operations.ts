@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { evaluatePolicy } from '../authorization-queue/policy.js'
 import { enqueueAuthorization } from '../authorization-queue/queue.js'
+import { applyStandingRules } from '../authorization-queue/standing-rules.js'
 import { auditTrail } from './audit.js'
 import type { Principal, Services } from './context.js'
 import { withTenant } from './db/tenant.js'
@@ -44,7 +45,7 @@ export async function performAction(services: Services, principal: Principal, ca
       if (stored) return { result: stored.response, replayed: true, queued: (stored.response as { status?: string })?.status === 'pending_authorization' }
     }
     const ctx = contextOf(services, principal, tx, opts.requestId, reasoning, (fn) => effects.push(fn))
-    const verdict = await evaluatePolicy(tx, def, input, principal.actor, reasoning)
+    const verdict = await applyStandingRules(ctx, def, input, await evaluatePolicy(tx, def, input, principal.actor, reasoning))
     const result = await reportRedactions(tx, ctx, def, verdict === 'queue' ? await enqueueAuthorization(ctx, def, input) : await def.run(ctx, input), redactions)
     if (opts.idempotencyKey) {
       await tx.query(`update idempotency_keys set response = $4, status_code = 200

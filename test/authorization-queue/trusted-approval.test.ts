@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Principal } from '../../core/context.js'
-import { performAction } from '../../core/operations.js'
+import { performAction, performQuery } from '../../core/operations.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { connectMcp, toolJson } from '../helpers/mcp-client.js'
@@ -87,6 +87,53 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     expect(stored.preview.changes).toEqual([{ field: 'notes', before: 'Side gate', after: 'Front gate, dog in yard' }])
     expect(stored.summary).toBe(`Change notes on ticket #${t.number} for Una Update`)
     await asOwner('permission', 'set', { action: 'ticket.update', permission: 'default' })
+  })
+
+  it('a standing rule lets the agent void small invoices without asking, records which rule allowed it, and stops when revoked or expired', async () => {
+    const ann = await contact(app, { display_name: 'Ann Rule' })
+    const invoice = async (cents: number) => (await app.action('invoice', 'create', { contact_id: ann, line_items: [{ description: 'Windows', unit_price_cents: cents, taxable: false }] })).body.data
+    expect((await app.action('standing_rule', 'create', { action: 'invoice.void', conditions: [{ fact: 'amount_cents', op: 'at_most', value: 5000 }] }, { reasoning: 'x' })).status).toBe(403)
+    await expect(asOwner('standing_rule', 'create', { action: 'invoice.void', conditions: [{ fact: 'hours_notice', op: 'at_least', value: 1 }] }))
+      .rejects.toMatchObject({ code: 'VALIDATION_ERROR', message: expect.stringContaining('amount_cents') })
+    const rule = (await asOwner('standing_rule', 'create', { action: 'invoice.void', conditions: [{ fact: 'amount_cents', op: 'at_most', value: 5000 }] })).result as any
+
+    const small = await invoice(4000)
+    const ran = await app.action('invoice', 'void', { invoice_id: small.id }, { reasoning: 'Duplicate' })
+    expect(ran.status).toBe(200)
+    expect(ran.body.data.status).toBe('void')
+    const allowedBy = await app.t.db.query<{ entity_id: string; request_id: string }>(
+      `select entity_id, request_id from audit_log where tenant_id = $1 and entity_type = 'standing_rule' and action = 'allow'`, [app.tenant.tenant_id])
+    expect(allowedBy.rows.map((r) => r.entity_id)).toEqual([rule.id])
+    const voidAudit = await app.t.db.query<{ request_id: string }>(`select request_id from audit_log where tenant_id = $1 and entity_type = 'invoice' and entity_id = $2 and action = 'void'`,
+      [app.tenant.tenant_id, small.id])
+    expect(voidAudit.rows[0].request_id).toBe(allowedBy.rows[0].request_id)
+
+    const big = await invoice(12000)
+    expect((await app.action('invoice', 'void', { invoice_id: big.id }, { reasoning: 'Duplicate' })).status).toBe(202)
+
+    const listed = (await performQuery(app.services, owner, { type: 'standing_rules' }, { requestId: 'x' }) as any).items
+    expect(listed).toEqual([expect.objectContaining({ id: rule.id, action: 'invoice.void', status: 'active', conditions_text: ['the invoice total is at most $50.00'] })])
+    await asOwner('standing_rule', 'revoke', { rule_id: rule.id })
+    expect((await app.action('invoice', 'void', { invoice_id: (await invoice(3000)).id }, { reasoning: 'Duplicate' })).status).toBe(202)
+
+    const expiring = (await asOwner('standing_rule', 'create', { action: 'invoice.void', expires_at: new Date(Date.now() + 3_600_000).toISOString() })).result as any
+    expect((await app.action('invoice', 'void', { invoice_id: (await invoice(90000)).id }, { reasoning: 'Duplicate' })).status).toBe(200)
+    await app.t.db.query(`update standing_rules set expires_at = now() - interval '1 minute' where id = $1`, [expiring.id])
+    expect((await app.action('invoice', 'void', { invoice_id: (await invoice(3000)).id }, { reasoning: 'Duplicate' })).status).toBe(202)
+  })
+
+  it('a standing rule on hours of notice: a cancellation 48 hours ahead or more runs, a later one waits for the owner', async () => {
+    await asOwner('permission', 'set', { action: 'ticket.cancel', permission: 'requires_authorization' })
+    await asOwner('standing_rule', 'create', { action: 'ticket.cancel', conditions: [{ fact: 'hours_notice', op: 'at_least', value: 48 }] })
+    const cal = await contact(app, { display_name: 'Cal Cancel' })
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10) + 'T15:00:00Z'
+    const book = async (n: number) => (await app.action('ticket', 'create', { contact_id: cal, scheduled_start: day(n), duration_minutes: 60,
+      line_items: [{ description: 'Windows', unit_price_cents: 5000 }] })).body.data
+    const far = await book(3)
+    const near = await book(1)
+    expect((await app.action('ticket', 'cancel', { ticket_id: far.id, reason: 'Customer asked' }, { reasoning: 'Phone call' })).status).toBe(200)
+    expect((await app.action('ticket', 'cancel', { ticket_id: near.id, reason: 'Customer asked' }, { reasoning: 'Phone call' })).status).toBe(202)
+    await asOwner('permission', 'set', { action: 'ticket.cancel', permission: 'default' })
   })
 })
 

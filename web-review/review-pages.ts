@@ -8,17 +8,18 @@ import { DENIAL_REASONS, type DenialReason } from '../authorization-queue/denial
 import { formatInstant } from '../core/call-preview.js'
 import { phraseOf } from './action-words.js'
 import { editPage } from './edit-page.js'
+import { permissionsPage } from './permissions-page.js'
 import { esc, form, page } from './html.js'
 import { REVIEW_NAV } from './review-nav.js'
 import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
 import { personWithRole } from './session.js'
 
-const NAV = REVIEW_NAV
 
 /** The owner's pages: the queue of agent calls, the decided history, and the permission levels. */
 export function reviewPages(services: Services): Router {
   const router = Router()
   router.use(editPage(services))
+  router.use(permissionsPage(services))
   const list = async (session: SessionPrincipal, res: Response, status?: string) =>
     (await performQuery(services, session, { type: 'authorization_requests', limit: 50, filters: status ? { status } : {} },
       { requestId: stateOf(res).requestId }) as { items: Array<Record<string, any>> }).items
@@ -29,7 +30,7 @@ export function reviewPages(services: Services): Router {
     const pending = await list(session, res, 'pending')
     const flash = typeof req.query.done === 'string' ? `<p class="ok">${esc(req.query.done)}</p>` : ''
     const cards = pending.map((r) => reviewCard(r, session.csrfToken)).join('')
-    res.type('html').send(page('Waiting for you', NAV + flash + (cards || '<p class="note">Nothing is waiting for your decision.</p>')))
+    res.type('html').send(page('Waiting for you', REVIEW_NAV + flash + (cards || '<p class="note">Nothing is waiting for your decision.</p>')))
   })
 
   router.get('/review/history', async (_req, res) => {
@@ -39,35 +40,9 @@ export function reviewPages(services: Services): Router {
     const rows = all.map((r) => `<div class="card">${previewHtml(r)}
 <p>${esc(r.status)}${r.decision ? ` (${esc(r.decision.replace('_', ' '))})` : ''}${r.decided_at ? ` · ${esc(formatInstant(r.decided_at, r.preview?.timezone ?? 'UTC'))}` : ''}</p>
 ${editsHtml(r)}${r.decision_reason ? `<p class="note">Reason: ${esc(DENIAL_REASONS[r.decision_reason as DenialReason] ?? r.decision_reason)}</p>` : ''}${r.decision_note ? `<p class="note">Note: ${esc(r.decision_note)}</p>` : ''}${r.error ? `<p class="err">${esc(r.error.message)}</p>` : ''}</div>`).join('')
-    res.type('html').send(page('Decided', NAV + (rows || '<p class="note">No decisions yet.</p>')))
+    res.type('html').send(page('Decided', REVIEW_NAV + (rows || '<p class="note">No decisions yet.</p>')))
   })
 
-  router.get('/review/permissions', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const perms = (await performQuery(services, session, { type: 'permissions', limit: 100 }, { requestId: stateOf(res).requestId }) as { items: Array<Record<string, any>> }).items
-    const levels = ['default', 'unrestricted', 'soft_limit', 'requires_authorization']
-    const rows = perms.filter((p) => p.agents_allowed).map((p) => `<tr><td>${esc(p.action)}</td><td>${esc(p.effective)}${p.override ? ' <span class="note">(your choice)</span>' : ''}</td>
-<td>${form('/review/permissions', session.csrfToken, `<input type="hidden" name="action" value="${esc(p.action)}"><select name="permission" aria-label="Level for ${esc(p.action)}">${levels.map((l) =>
-      `<option value="${l}"${(p.override ?? 'default') === l ? ' selected' : ''}>${l === 'default' ? `default (${esc(p.registered)})` : l}</option>`).join('')}</select> <button style="width:auto">Set</button>`)}</td></tr>`).join('')
-    const flash = typeof req.query.done === 'string' ? `<p class="ok">${esc(req.query.done)}</p>` : ''
-    res.type('html').send(page('Permissions', `${NAV}${flash}<p class="note">What your office manager may do without asking. Allow Always raises an action to unrestricted; set it back here.</p>
-<table><tr><th>Action</th><th>Level</th><th>Change</th></tr>${rows}</table>`))
-  })
-
-  router.post('/review/permissions', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    try {
-      const out = await performAction(services, session, { domain: 'permission', action: 'set', data: { action: String(req.body?.action ?? ''), permission: String(req.body?.permission ?? '') } },
-        { requestId: stateOf(res).requestId })
-      const r = out.result as Record<string, string>
-      res.redirect(303, `/review/permissions?done=${encodeURIComponent(`${r.action} is now ${r.effective}.`)}`)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      res.status(err.status).type('html').send(page('Permissions', `${NAV}<p class="err">${esc(err.message)}</p><p><a href="/review/permissions">Back</a></p>`))
-    }
-  })
   // After /review/permissions, which this pattern would otherwise also match.
   router.post('/review/:id', async (req, res) => {
     const session = personWithRole(res, ['owner'])
@@ -88,7 +63,7 @@ ${editsHtml(r)}${r.decision_reason ? `<p class="note">Reason: ${esc(DENIAL_REASO
       res.redirect(303, `/review?done=${encodeURIComponent(said)}`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      res.status(err.status).type('html').send(page('Waiting for you', `${NAV}<p class="err">${esc(err.message)}</p><p><a href="/review">Back</a></p>`))
+      res.status(err.status).type('html').send(page('Waiting for you', `${REVIEW_NAV}<p class="err">${esc(err.message)}</p><p><a href="/review">Back</a></p>`))
     }
   })
 
@@ -99,7 +74,7 @@ ${editsHtml(r)}${r.decision_reason ? `<p class="note">Reason: ${esc(DENIAL_REASO
 function allowAlwaysStep(services: Services, r: RequestRecord, csrf: string): string {
   const def = services.registry.actions.get(String(r.action_key))
   const what = def ? phraseOf(def) : String(r.action_key)
-  return `${NAV}<div class="card">${previewHtml(r)}</div>
+  return `${REVIEW_NAV}<div class="card">${previewHtml(r)}</div>
 <p>Allow Always runs this now <b>and from now on the agent may ${esc(what)} without asking you</b>, for any customer and any amount.</p>
 <p class="note">You can take it back on the Permissions page. To allow only some of these calls (e.g. up to an amount), add a rule there instead.</p>
 ${form(`/review/${r.id}`, csrf, `<input type="hidden" name="decision" value="allow_always"><input type="hidden" name="confirm" value="yes">

@@ -63,7 +63,7 @@ export async function previewCancel(ctx: OperationContext, input: { ticket_id: s
     lines: linesOf(t.line_items),
     total: { label: 'Appointment total', amount_cents: Number(t.totals.total_cents) },
     when: [{ label: 'Appointment', at: new Date(t.scheduled_start).toISOString() }],
-    warnings: [`Notice: ${hours} hours before the appointment.`, `Reason: ${input.reason}`],
+    warnings: [`Notice: ${hours} hours${hours >= 48 ? ` (${Math.floor(hours / 24)} days)` : ''} before the appointment.`, `Reason: ${input.reason}`],
     facts: { hours_notice: hours, amount_cents: Number(t.totals.total_cents) },
     ...units(settings),
   }

@@ -27,6 +27,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     const r = await app.action('ticket', 'close', { ticket_id: done.id, duration_minutes: 30, line_items: [{ description: 'Windows', unit_price_cents: 9000 }],
       notes: '', next_service: { kind: 'none' } }, { reasoning: 'The technician says the job is done' })
     expect(r.status).toBe(409)
+    expect(r.body.error.code).toBe('IMMUTABLE')
     expect(r.body.error.message).toMatch(/completed/)
     expect(await requestCount()).toBe(before)
     expect(app.email.sent.filter((m) => m.subject.startsWith('Your approval is needed'))).toHaveLength(0)
@@ -134,6 +135,27 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     expect((await app.action('ticket', 'cancel', { ticket_id: far.id, reason: 'Customer asked' }, { reasoning: 'Phone call' })).status).toBe(200)
     expect((await app.action('ticket', 'cancel', { ticket_id: near.id, reason: 'Customer asked' }, { reasoning: 'Phone call' })).status).toBe(202)
     await asOwner('permission', 'set', { action: 'ticket.cancel', permission: 'default' })
+  })
+
+  it('the dry run leaves no gap in invoice numbers and no scheduled emails behind', async () => {
+    const nia = await contact(app, { display_name: 'Nia Numbers', email: 'nia@example.com' })
+    const line = [{ description: 'Windows', unit_price_cents: 5000, taxable: false }]
+    const first = (await app.action('invoice', 'create', { contact_id: nia, line_items: line })).body.data
+    await asOwner('permission', 'set', { action: 'invoice.create', permission: 'requires_authorization' })
+    await asOwner('permission', 'set', { action: 'ticket.create', permission: 'requires_authorization' })
+    expect((await app.action('invoice', 'create', { contact_id: nia, line_items: line }, { reasoning: 'Extra work' })).status).toBe(202)
+    const booked = await app.action('ticket', 'create', { contact_id: nia, scheduled_start: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10) + 'T15:00:00Z',
+      duration_minutes: 60, line_items: line }, { reasoning: 'Customer asked' })
+    expect(booked.status).toBe(202)
+    await asOwner('permission', 'set', { action: 'invoice.create', permission: 'default' })
+    await asOwner('permission', 'set', { action: 'ticket.create', permission: 'default' })
+    const next = (await app.action('invoice', 'create', { contact_id: nia, line_items: line })).body.data
+    const seq = (n: string) => Number(n.split('-').pop())
+    expect(seq(next.number)).toBe(seq(first.number) + 1)
+    const messages = await app.t.db.query('select 1 from scheduled_messages where tenant_id = $1 and contact_id = $2', [app.tenant.tenant_id, nia])
+    expect(messages.rows).toHaveLength(0)
+    const tickets = await app.t.db.query('select 1 from tickets where tenant_id = $1 and contact_id = $2', [app.tenant.tenant_id, nia])
+    expect(tickets.rows).toHaveLength(0)
   })
 })
 

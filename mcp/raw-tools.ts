@@ -66,7 +66,8 @@ export const crmAction = defineTool({
   name: 'crm_action',
   title: 'Run a CRM action',
   description: 'Runs one action, e.g. domain="contact" action="create" data={...}. soft_limit actions need reasoning; ' +
-    'requires_authorization actions are queued for the owner and return a request_id to check with crm_authorization_status.',
+    'requires_authorization actions are tried against the current data first (a call that would fail is refused now), then queued '
+    + 'for the owner and return a request_id to check with crm_authorization_status; an owner\'s standing rule may let them run at once.',
   input: {
     domain: z.string(),
     action: z.string(),

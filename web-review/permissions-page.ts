@@ -105,7 +105,8 @@ function actionRow(p: Row, def: ActionDefinition, rules: Row[], csrf: string, tz
   const ruleItems = rules.map((r) => `<li>Goes ahead without asking when ${esc(r.conditions_text.length ? r.conditions_text.join(' and ') : 'any call')}${r.expires_at ? `, until ${esc(formatInstant(r.expires_at, tz))}` : ''}
 ${form(`/review/rules/${r.id}/revoke`, csrf, '<button class="second small">Revoke</button>')}</li>`).join('')
   const facts = Object.entries(def.facts ?? {})
-  const ruleForm = facts.length && p.effective !== 'unrestricted' ? `<details><summary>Let it go ahead without asking when…</summary>
+  // Rules only matter for calls that would otherwise wait for the owner.
+  const ruleForm = facts.length && p.effective === 'requires_authorization' ? `<details><summary>Let it go ahead without asking when…</summary>
 ${form('/review/rules', csrf, `<input type="hidden" name="action" value="${esc(p.action)}">
 <label>When<select name="fact">${facts.map(([k, f]) => `<option value="${esc(k)}">${esc(f.label)}${f.unit === 'money' ? ' ($)' : ' (hours)'}</option>`).join('')}</select></label>
 <div class="row"><label>is<select name="op"><option value="at_most">at most</option><option value="at_least">at least</option></select></label>

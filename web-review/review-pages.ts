@@ -14,8 +14,7 @@ import { REVIEW_NAV } from './review-nav.js'
 import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
 import { personWithRole } from './session.js'
 
-
-/** The owner's pages: the queue of agent calls, the decided history, and the permission levels. */
+/** The owner's pages: the queue of agent calls and the decided history, with the edit and permissions pages mounted first. */
 export function reviewPages(services: Services): Router {
   const router = Router()
   router.use(editPage(services))
@@ -43,7 +42,7 @@ ${editsHtml(r)}${r.decision_reason ? `<p class="note">Reason: ${esc(DENIAL_REASO
     res.type('html').send(page('Decided', REVIEW_NAV + (rows || '<p class="note">No decisions yet.</p>')))
   })
 
-  // After /review/permissions, which this pattern would otherwise also match.
+  // After the permissions and rules routes mounted above, which this pattern would otherwise also match.
   router.post('/review/:id', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return

@@ -8,7 +8,8 @@ import { conditionWords, type RuleCondition } from './standing-rules.js'
 /** Queued agent calls: pending ones for the owner, and their outcome for the agent. */
 export const authorizationRequestsQuery = defineQuery({
   type: 'authorization_requests',
-  description: 'Agent calls waiting for (or decided by) the owner. Filter status: pending|executed|denied|failed|expired. By id: the outcome (result, error or the owner\'s note).',
+  description: 'Agent calls waiting for (or decided by) the owner. Filter status: pending|executed|denied|failed|expired. By id: the outcome '
+    + '(result, error, or the owner\'s decision_reason and note), preview (what the owner was shown), and edits (fields the owner changed: {before, after}).',
   entity: 'authorization_request',
   keywords: ['approval', 'consent', 'queue', 'authorize', 'permission request'],
   params: z.object({ status: z.enum(['pending', 'executed', 'denied', 'failed', 'expired']).optional() }),

@@ -1,21 +1,26 @@
 import { z } from 'zod'
-import { AppError } from '../core/errors.js'
+import { AppError, validationError } from '../core/errors.js'
 import { defineAction } from '../core/registry.js'
+import { DENIAL_REASONS, type DenialReason } from './denial-reasons.js'
+import { editAuthorization } from './edit.js'
 import { decideAuthorization } from './queue.js'
+import { ruleCondition } from './standing-rules.js'
 
 /** The owner's answer to a queued agent call. */
 export const decideAuthorizationRequest = defineAction({
   domain: 'authorization',
   name: 'decide',
-  description: 'Owner only: answer a pending authorization request. allow_once runs the call now; allow_always also makes the action unrestricted; deny stores the note for the agent.',
+  description: 'Owner only: answer a pending authorization request. allow_once runs the call now; allow_always also makes the action unrestricted; deny stores the reason and note for the agent.',
   access: { agent: 'never', technician: 'none' },
   input: z.strictObject({
     request_id: z.uuid(),
     decision: z.enum(['allow_once', 'allow_always', 'deny']),
     note: z.string().trim().max(2000).optional().describe('read by the agent, especially with deny'),
-  }),
+    reason: z.enum(Object.keys(DENIAL_REASONS) as [DenialReason, ...DenialReason[]]).optional()
+      .describe('with deny: wrong_customer, wrong_amount, not_now, ask_me_first or other'),
+  }).refine((i) => !i.reason || i.decision === 'deny', { path: ['reason'], message: 'is only given with decision deny' }),
   async run(ctx, input) {
-    return decideAuthorization(ctx, input.request_id, input.decision, input.note ?? null)
+    return decideAuthorization(ctx, input.request_id, input.decision, input.note ?? null, input.reason ?? null)
   },
 })
 
@@ -48,5 +53,74 @@ export const setPermission = defineAction({
     await ctx.audit({ entityType: 'permission', entityId: ctx.tenantId, action: 'set',
       before: { [input.action]: before.rows[0]?.permission ?? 'default' }, after: { [input.action]: input.permission } })
     return { action: input.action, registered, override: input.permission === 'default' ? null : input.permission, effective }
+  },
+})
+
+/** The owner changes a queued call before allowing it; the agent reads what was changed. */
+export const editAuthorizationRequest = defineAction({
+  domain: 'authorization',
+  name: 'edit',
+  description: 'Owner only: replace the call of a pending authorization request with an edited one (data: the whole call, checked '
+    + 'against the action\'s input schema and the current data). The request stays pending; the agent reads the changed fields in edits.',
+  access: { agent: 'never', technician: 'none' },
+  input: z.strictObject({
+    request_id: z.uuid(),
+    data: z.record(z.string(), z.unknown()).describe('the whole call as it should run'),
+  }),
+  async run(ctx, input) {
+    return editAuthorization(ctx, input.request_id, input.data)
+  },
+})
+
+/** The owner lets the agent run an action without asking when the call meets conditions, optionally until a date. */
+export const createStandingRule = defineAction({
+  domain: 'standing_rule',
+  name: 'create',
+  description: 'Owner only: let agents run an action that needs authorization without asking, when every condition holds for the call '
+    + '(e.g. invoice.void with amount_cents at_most 5000; ticket.cancel with hours_notice at_least 48). No conditions: every call. '
+    + 'expires_at: when the rule stops (ISO 8601); omitted: until revoked.',
+  access: { agent: 'never', technician: 'none' },
+  input: z.strictObject({
+    action: z.string().describe('domain.name, e.g. "invoice.void"'),
+    conditions: z.array(ruleCondition).max(5).default([]),
+    expires_at: z.iso.datetime({ offset: true }).optional(),
+  }),
+  async run(ctx, input) {
+    const def = ctx.services.registry.actions.get(input.action)
+    if (!def) throw new AppError('NOT_FOUND', `Unknown action ${input.action}`, { field: 'data.action' })
+    if (def.access.agent === 'never') throw validationError([{ field: 'data.action', message: `${input.action} is never done by an agent` }])
+    const offered = Object.keys(def.facts ?? {})
+    input.conditions.forEach((c, i) => {
+      if (!offered.includes(c.fact)) {
+        throw validationError([{ field: `data.conditions.${i}.fact`, message: `${input.action} offers ${offered.length ? `the facts ${offered.join(', ')}` : 'no facts to test'}, not ${c.fact}` }])
+      }
+    })
+    if (input.expires_at && new Date(input.expires_at) <= ctx.services.now()) {
+      throw validationError([{ field: 'data.expires_at', message: 'must be in the future' }])
+    }
+    const r = await ctx.db.query<{ id: string }>(`insert into standing_rules (tenant_id, action_key, conditions, expires_at, created_by) values ($1, $2, $3, $4, $5)
+      returning id, action_key as action, conditions, expires_at, created_at`,
+    [ctx.tenantId, input.action, JSON.stringify(input.conditions), input.expires_at ?? null, ctx.actor.id])
+    await ctx.audit({ entityType: 'standing_rule', entityId: r.rows[0].id, action: 'create', after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** The owner ends a standing rule; the agent asks again from the next call. */
+export const revokeStandingRule = defineAction({
+  domain: 'standing_rule',
+  name: 'revoke',
+  description: 'Owner only: end a standing rule now. Revoking twice changes nothing.',
+  access: { agent: 'never', technician: 'none' },
+  idempotent: true,
+  input: z.strictObject({ rule_id: z.uuid() }),
+  async run(ctx, input) {
+    const before = await ctx.db.query('select id, action_key as action, revoked_at from standing_rules where id = $1 for update', [input.rule_id])
+    if (!before.rows[0]) throw new AppError('NOT_FOUND', `No standing rule with id ${input.rule_id}`, { field: 'data.rule_id' })
+    if (before.rows[0].revoked_at) return before.rows[0]
+    const r = await ctx.db.query('update standing_rules set revoked_at = now(), revoked_by = $2 where id = $1 returning id, action_key as action, revoked_at',
+      [input.rule_id, ctx.actor.id])
+    await ctx.audit({ entityType: 'standing_rule', entityId: input.rule_id, action: 'revoke', before: before.rows[0], after: r.rows[0] })
+    return r.rows[0]
   },
 })

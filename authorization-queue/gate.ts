@@ -4,6 +4,7 @@ import type { Queryable } from '../core/db/types.js'
 import * as authorizationActions from './actions.js'
 import * as authorizationQueries from './queries.js'
 import { enqueueAuthorization } from './queue.js'
+import { standingRuleAllows } from './standing-rules.js'
 
 /** The tenant's override of an action's level for agents, if the owner set one (Allow Always sets unrestricted). */
 export async function permissionOverride(tx: Queryable, key: string): Promise<GrantableLevel | null> {
@@ -11,8 +12,8 @@ export async function permissionOverride(tx: Queryable, key: string): Promise<Gr
   return r.rows[0]?.permission ?? null
 }
 
-/** The queue as core sees it: the owner's levels and the queue of calls waiting for them. */
-export const authorizationGate: ConsentGate = { override: permissionOverride, enqueue: enqueueAuthorization }
+/** The queue as core sees it: the owner's levels, standing rules, and the queue of calls waiting for them. */
+export const authorizationGate: ConsentGate = { override: permissionOverride, allowedByRule: standingRuleAllows, enqueue: enqueueAuthorization }
 
 /** The queue's own operations: deciding requests, setting levels, and reading both. */
 export const AUTHORIZATION_MODULES = [authorizationActions, authorizationQueries]

@@ -1,12 +1,15 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../core/pagination.js'
 import { actionKey, defineQuery } from '../core/registry.js'
+import { loadTenantSettings } from '../core/domains/settings/model.js'
 import { REQUEST_COLUMNS } from './queue.js'
+import { conditionWords, type RuleCondition } from './standing-rules.js'
 
 /** Queued agent calls: pending ones for the owner, and their outcome for the agent. */
 export const authorizationRequestsQuery = defineQuery({
   type: 'authorization_requests',
-  description: 'Agent calls waiting for (or decided by) the owner. Filter status: pending|executed|denied|failed|expired. By id: the outcome (result, error or the owner\'s note).',
+  description: 'Agent calls waiting for (or decided by) the owner. Filter status: pending|executed|denied|failed|expired. By id: the outcome '
+    + '(result, error, or the owner\'s decision_reason and note), preview (what the owner was shown), and edits (fields the owner changed: {before, after}).',
   entity: 'authorization_request',
   keywords: ['approval', 'consent', 'queue', 'authorize', 'permission request'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -41,5 +44,29 @@ export const permissionsQuery = defineQuery({
     })
     // Asked for one id, answer with that record or none (NOT_FOUND), never the first of the list.
     return { items: req.id === undefined ? items : items.filter((item) => item.id === req.id), next_cursor: null }
+  },
+})
+
+/** The owner's standing rules, with each one in plain words. */
+export const standingRulesQuery = defineQuery({
+  type: 'standing_rules',
+  description: 'Rules that let agents run an action without asking when the call meets conditions. Filter status: active (default) | all.',
+  entity: 'standing_rule',
+  keywords: ['allow up to', 'conditions', 'auto approve'],
+  access: { agent: 'unrestricted', technician: 'none' },
+  params: z.object({ status: z.enum(['active', 'all']).default('active') }),
+  async run(ctx, req) {
+    const { currency } = await loadTenantSettings(ctx.db)
+    const args: unknown[] = [req.id ?? null, req.params.status]
+    const after = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
+    args.push(req.limit + 1)
+    const r = await ctx.db.query<{ id: string; action: string; conditions: RuleCondition[] } & Record<string, unknown>>(
+      `select * from (select id, action_key as action, conditions, expires_at, created_at, created_at::text as _sort_at, revoked_at,
+        case when revoked_at is not null then 'revoked' when expires_at <= now() then 'expired' else 'active' end as status
+       from standing_rules) q where ($1::uuid is null or id = $1) and ($2 = 'all' or $1::uuid is not null or status = 'active') ${after}
+       order by created_at desc, id desc limit $${args.length}`, args)
+    const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    for (const rule of page.items) rule.conditions_text = (rule.conditions as RuleCondition[]).map((c) => conditionWords(c, ctx.services.registry.actions.get(String(rule.action)), currency))
+    return page
   },
 })

@@ -5,6 +5,8 @@ import { log } from '../core/log.js'
 import { contextOf } from '../core/operations-context.js'
 import { actionKey, type ActionDefinition } from '../core/registry.js'
 import { parseInput } from '../core/validation.js'
+import { dryRun } from './dry-run.js'
+import { previewCall } from './preview.js'
 
 /** What an agent gets back when its call waits for the owner. */
 export interface PendingAuthorization {
@@ -15,19 +17,21 @@ export interface PendingAuthorization {
 }
 
 /** The columns of a request as the owner and the agent see them; a pending request past its expiry reads as expired. */
-export const REQUEST_COLUMNS = `id, action_key, data, reasoning, summary,
+export const REQUEST_COLUMNS = `id, action_key, data, reasoning, summary, preview, edits, edited_at,
   case when status = 'pending' and expires_at <= now() then 'expired' else status end as status,
-  decision, decision_note, decided_by, decided_at, result, error, agent_token_id,
+  decision, decision_reason, decision_note, decided_by, decided_at, result, error, agent_token_id,
   (select t.name from agent_tokens t where t.id = agent_token_id) as agent_name, created_at, expires_at`
 
 /** Stores the call for the owner, emails the owners after commit, and tells the agent how to follow up. */
 export async function enqueueAuthorization(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<PendingAuthorization> {
   const key = actionKey(def.domain, def.name)
-  const summary = def.describeCall ? await def.describeCall(ctx, input as never) : `${key}: ${firstSentence(def.description)}`
+  await dryRun(ctx, def, input)
+  const preview = await previewCall(ctx, def, input)
+  const summary = preview.summary
   const r = await ctx.db.query<{ id: string; expires_at: Date }>(
-    `insert into authorization_requests (tenant_id, agent_token_id, action_key, data, reasoning, summary)
-     values ($1, $2, $3, $4, $5, $6) returning id, expires_at`,
-    [ctx.tenantId, ctx.actor.id, key, JSON.stringify(input ?? {}), ctx.reasoning, summary])
+    `insert into authorization_requests (tenant_id, agent_token_id, action_key, data, reasoning, summary, preview)
+     values ($1, $2, $3, $4, $5, $6, $7) returning id, expires_at`,
+    [ctx.tenantId, ctx.actor.id, key, JSON.stringify(input ?? {}), ctx.reasoning, summary, JSON.stringify(preview)])
   const request = r.rows[0]
   await ctx.audit({ entityType: 'authorization_request', entityId: request.id, action: 'request', after: { action_key: key, summary } })
   const owners = await ctx.db.query<{ email: string }>(`select email from users where role = 'owner'`)
@@ -59,7 +63,7 @@ export type Decision = 'allow_once' | 'allow_always' | 'deny'
  * current schema and state; Allow Always also raises the action to unrestricted for the tenant; Deny keeps the note.
  * The request row is locked first, so two decisions at the same moment cannot both run the call.
  */
-export async function decideAuthorization(ctx: OperationContext, requestId: string, decision: Decision, note: string | null) {
+export async function decideAuthorization(ctx: OperationContext, requestId: string, decision: Decision, note: string | null, reason: string | null = null) {
   const r = await ctx.db.query<{ status: string; action_key: string; data: unknown; reasoning: string | null; agent_token_id: string | null; expired: boolean }>(
     `select status, action_key, data, reasoning, agent_token_id, expires_at <= now() as expired
      from authorization_requests where id = $1 for update`, [requestId])
@@ -67,7 +71,7 @@ export async function decideAuthorization(ctx: OperationContext, requestId: stri
   if (!request) throw new AppError('NOT_FOUND', `No authorization request with id ${requestId}`)
   if (request.status !== 'pending') throw new AppError('CONFLICT', `This request was already decided: it is ${request.status}`)
   if (request.expired) throw new AppError('CONFLICT', 'This request expired before it was decided; the agent must ask again')
-  const decided = { decision, decision_note: note, decided_by: ctx.actor.id }
+  const decided = { decision, decision_reason: reason, decision_note: note, decided_by: ctx.actor.id }
   if (decision === 'deny') return finish(ctx, requestId, { status: 'denied', ...decided })
   if (decision === 'allow_always') {
     await ctx.db.query(`insert into permission_overrides (tenant_id, action_key, permission, set_by) values ($1, $2, 'unrestricted', $3)
@@ -100,12 +104,7 @@ async function finish(ctx: OperationContext, requestId: string, fields: Record<s
   const values = names.map((n) => (n === 'result' || n === 'error' ? JSON.stringify(fields[n]) : fields[n]))
   const decidedAt = 'decision' in fields ? ', decided_at = now()' : ''
   const r = await ctx.db.query(`update authorization_requests set ${sets}${decidedAt} where id = $1 returning ${REQUEST_COLUMNS}`, [requestId, ...values])
-  await ctx.audit({ entityType: 'authorization_request', entityId: requestId, action: String(fields.status), after: { status: fields.status, decision: fields.decision ?? null, note: fields.decision_note ?? null } })
+  await ctx.audit({ entityType: 'authorization_request', entityId: requestId, action: String(fields.status), after: { status: fields.status, decision: fields.decision ?? null, reason: fields.decision_reason ?? null, note: fields.decision_note ?? null } })
   return r.rows[0]
-}
-
-function firstSentence(text: string): string {
-  const end = text.search(/\.(\s|$)/)
-  return end === -1 ? text : text.slice(0, end)
 }
 

@@ -5,10 +5,12 @@ import { AppError } from './errors.js'
 import { existingRecords, reachedByTechnician, technicianCanReach } from './reach.js'
 import { actionKey, type ActionDefinition, type QueryDefinition } from './registry.js'
 
-/** What the authorization queue offers core: the owner's level for an action, and storing a call for the owner's decision. */
+/** What the authorization queue offers core: the owner's level for an action, their standing rules, and storing a call for their decision. */
 export interface ConsentGate {
   /** The level the owner set for this action in this business, or null for the declared one. */
   override(tx: Queryable, actionKey: string): Promise<GrantableLevel | null>
+  /** Whether a standing rule of the owner's lets this call run without asking (recorded in the audit when it does). */
+  allowedByRule(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<boolean>
   /** Stores the call for the owner and returns what the agent is told. */
   enqueue(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<unknown>
 }
@@ -45,7 +47,8 @@ export async function authorizeAction(ctx: OperationContext, def: ActionDefiniti
     throw new AppError('REASONING_REQUIRED', `${key} needs the owner's authorization: call it again with "reasoning" the owner will read`,
       { permission: level, ...(targets > BULK_TARGET_LIMIT ? { targets, bulk_limit: BULK_TARGET_LIMIT } : {}) })
   }
-  return level === 'requires_authorization' ? 'queue' : 'run'
+  if (level !== 'requires_authorization') return 'run'
+  return (await ctx.services.consent.allowedByRule(ctx, def, input)) ? 'run' : 'queue'
 }
 
 /** A read a caller may make, with what core must do for a technician who reaches only their assigned records. */

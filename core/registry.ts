@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { entityOfField, referenceFields, type ActionAccess, type QueryAccess } from './access.js'
+import type { CallPreview, FactDeclaration } from './call-preview.js'
 import type { OperationContext } from './context.js'
 import { technicianCanReach } from './reach.js'
 
@@ -19,8 +20,10 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> 
   destructive?: boolean
   /** Calling twice with the same input has no further effect (an MCP hint). */
   idempotent?: boolean
-  /** The call in plain words for the owner, e.g. "Delete customer Jane Smith: 14 tickets, 3 invoices". */
-  describeCall?: (ctx: OperationContext, input: z.output<S>) => Promise<string>
+  /** What the call will do, read from the current data, for the owner's review card and the standing rules' facts. */
+  preview?: (ctx: OperationContext, input: z.output<S>) => Promise<CallPreview>
+  /** The facts its preview gives that standing rules may test, e.g. {amount_cents: {label: 'the invoice total', unit: 'money'}}. */
+  facts?: Record<string, FactDeclaration>
   run(ctx: OperationContext, input: z.output<S>): Promise<R>
 }
 

@@ -72,7 +72,8 @@ export const crmAction = defineTool({
   name: 'crm_action',
   title: 'Run a CRM action',
   description: 'Runs one action, e.g. domain="contact" action="create" data={...}. soft_limit actions need reasoning; ' +
-    'requires_authorization actions are queued for the owner and return a request_id to check with crm_authorization_status.',
+    'requires_authorization actions are tried against the current data first (a call that would fail is refused now), then queued '
+    + 'for the owner and return a request_id to check with crm_authorization_status; an owner\'s standing rule may let them run at once.',
   input: {
     domain: z.string(),
     action: z.string(),
@@ -100,13 +101,14 @@ function firstSentence(text: string): string {
 export const crmAuthorizationStatus = defineTool({
   name: 'crm_authorization_status',
   title: 'Check an authorization request',
-  description: 'Status of a call queued for the owner: pending, executed (with the result), denied (with the owner\'s note), failed (with the error) or expired.',
+  description: 'Status of a call queued for the owner: pending, executed (with the result), denied (with the owner\'s reason and note), failed (with the error) or expired. '
+    + 'edits lists the fields the owner changed before allowing (field: {before, after}); the call ran with the edited values.',
   input: { request_id: z.string().describe('request_id returned when the call was queued') },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {
     const r = await performQuery(services, principal, { type: 'authorization_requests', id: args.request_id }, { requestId }) as Record<string, unknown>
-    const { id, action_key, status, summary, result, error, decision, decision_note, expires_at } = r
-    return { request_id: id, action: action_key, summary, status, decision, note: decision_note, result, error, expires_at }
+    const { id, action_key, status, summary, result, error, decision, decision_reason, decision_note, edits, data, expires_at } = r
+    return { request_id: id, action: action_key, summary, status, decision, reason: decision_reason, note: decision_note, edits, data, result, error, expires_at }
   },
 })

@@ -10,7 +10,11 @@ button{background:#1d4ed8;color:#fff;border:0}.note{color:#50575e}.err{color:#b3
 nav a{margin-right:1rem}.card{background:#fff;border:1px solid #dcdcde;border-radius:.5rem;padding:.8rem;margin:.8rem 0}
 .row{display:flex;gap:.5rem}.row>*{flex:1}button.alt{background:#50575e}button.deny{background:#b32d2e}
 pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f6f7f7;padding:.5rem}table{width:100%;border-collapse:collapse}
-td,th{text-align:left;padding:.3rem;border-bottom:1px solid #dcdcde;font-size:.9rem}select{font:inherit;padding:.3rem}`
+td,th{text-align:left;padding:.3rem;border-bottom:1px solid #dcdcde;font-size:.9rem}select{font:inherit;padding:.3rem}
+button.second,a.button.second{background:#fff;color:#1d4ed8;border:1px solid #1d4ed8}a.button{display:block;text-align:center;padding:.6rem;border-radius:.4rem;margin:.3rem 0;text-decoration:none}
+td.num{text-align:right;white-space:nowrap}.total{font-size:1.1rem}ul.warn{color:#8a4b00;padding-left:1.2rem}label{display:block;margin:.4rem 0}
+label select,label textarea,label input{display:block;width:100%;box-sizing:border-box;font:inherit}
+h2{font-size:1.05rem;margin:1.2rem 0 .2rem}button.small{width:auto;padding:.4rem .8rem}.row select{min-width:0;flex:1 1 auto}.row>button.small{flex:0 0 auto;margin-left:auto}.perm{padding:.6rem;margin:.5rem 0}.perm p{margin:.2rem 0}ul.rules{padding-left:1.1rem}.perm form{margin:.2rem 0}`
 
 /** A complete, small page: inline CSS, no scripts, no external requests. */
 export function page(title: string, body: string, status?: string): string {

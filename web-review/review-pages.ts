@@ -4,14 +4,21 @@ import type { SessionPrincipal } from '../core/auth/sessions.js'
 import type { Services } from '../core/context.js'
 import { AppError } from '../core/errors.js'
 import { performAction, performQuery } from '../core/operations.js'
+import { DENIAL_REASONS, type DenialReason } from '../authorization-queue/denial-reasons.js'
+import { formatInstant } from '../core/call-preview.js'
+import { phraseOf } from './action-words.js'
+import { editPage } from './edit-page.js'
+import { permissionsPage } from './permissions-page.js'
 import { esc, form, page } from './html.js'
+import { REVIEW_NAV } from './review-nav.js'
+import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
 import { personWithRole } from './session.js'
 
-const NAV = '<nav><a href="/review">Waiting</a><a href="/review/history">Decided</a><a href="/review/permissions">Permissions</a></nav>'
-
-/** The owner's pages: the queue of agent calls, the decided history, and the permission levels. */
+/** The owner's pages: the queue of agent calls and the decided history, with the edit and permissions pages mounted first. */
 export function reviewPages(services: Services): Router {
   const router = Router()
+  router.use(editPage(services))
+  router.use(permissionsPage(services))
   const list = async (session: SessionPrincipal, res: Response, status?: string) =>
     (await performQuery(services, session, { type: 'authorization_requests', limit: 50, filters: status ? { status } : {} },
       { requestId: stateOf(res).requestId }) as { items: Array<Record<string, any>> }).items
@@ -21,70 +28,56 @@ export function reviewPages(services: Services): Router {
     if (!session) return
     const pending = await list(session, res, 'pending')
     const flash = typeof req.query.done === 'string' ? `<p class="ok">${esc(req.query.done)}</p>` : ''
-    const cards = pending.map((r) => `<div class="card"><strong>${esc(r.summary)}</strong>
-<p class="note">Asked by ${esc(r.agent_name ?? 'an agent')} · ${esc(new Date(r.created_at).toLocaleString('en-US'))} · expires ${esc(new Date(r.expires_at).toLocaleDateString('en-US'))}</p>
-<p>Why: ${esc(r.reasoning ?? '(no reason given)')}</p>
-<details><summary>Exact call: ${esc(r.action_key)}</summary><pre>${esc(JSON.stringify(r.data, null, 2))}</pre></details>
-${form(`/review/${r.id}`, session.csrfToken, `<div class="row"><button name="decision" value="allow_once">Allow Once</button>
-<button name="decision" value="allow_always" class="alt">Allow Always</button></div>
-<label>Note for the agent<textarea name="note" rows="2" style="width:100%;box-sizing:border-box"></textarea></label>
-<button name="decision" value="deny" class="deny">Deny</button>`)}</div>`).join('')
-    res.type('html').send(page('Waiting for you', NAV + flash + (cards || '<p class="note">Nothing is waiting for your decision.</p>')))
+    const cards = pending.map((r) => reviewCard(r, session.csrfToken)).join('')
+    res.type('html').send(page('Waiting for you', REVIEW_NAV + flash + (cards || '<p class="note">Nothing is waiting for your decision.</p>')))
   })
 
   router.get('/review/history', async (_req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const all = (await list(session, res)).filter((r) => r.status !== 'pending')
-    const rows = all.map((r) => `<div class="card"><strong>${esc(r.summary)}</strong>
-<p>${esc(r.status)}${r.decision ? ` (${esc(r.decision.replace('_', ' '))})` : ''}${r.decided_at ? ` · ${esc(new Date(r.decided_at).toLocaleString('en-US'))}` : ''}</p>
-${r.decision_note ? `<p class="note">Note: ${esc(r.decision_note)}</p>` : ''}${r.error ? `<p class="err">${esc(r.error.message)}</p>` : ''}</div>`).join('')
-    res.type('html').send(page('Decided', NAV + (rows || '<p class="note">No decisions yet.</p>')))
+    const rows = all.map((r) => `<div class="card">${previewHtml(r)}
+<p>${esc(r.status)}${r.decision ? ` (${esc(r.decision.replace('_', ' '))})` : ''}${r.decided_at ? ` · ${esc(formatInstant(r.decided_at, r.preview?.timezone ?? 'UTC'))}` : ''}</p>
+${editsHtml(r)}${r.decision_reason ? `<p class="note">Reason: ${esc(DENIAL_REASONS[r.decision_reason as DenialReason] ?? r.decision_reason)}</p>` : ''}${r.decision_note ? `<p class="note">Note: ${esc(r.decision_note)}</p>` : ''}${r.error ? `<p class="err">${esc(r.error.message)}</p>` : ''}</div>`).join('')
+    res.type('html').send(page('Decided', REVIEW_NAV + (rows || '<p class="note">No decisions yet.</p>')))
   })
 
-  router.get('/review/permissions', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const perms = (await performQuery(services, session, { type: 'permissions', limit: 100 }, { requestId: stateOf(res).requestId }) as { items: Array<Record<string, any>> }).items
-    const levels = ['default', 'unrestricted', 'soft_limit', 'requires_authorization']
-    const rows = perms.filter((p) => p.agents_allowed).map((p) => `<tr><td>${esc(p.action)}</td><td>${esc(p.effective)}${p.override ? ' <span class="note">(your choice)</span>' : ''}</td>
-<td>${form('/review/permissions', session.csrfToken, `<input type="hidden" name="action" value="${esc(p.action)}"><select name="permission" aria-label="Level for ${esc(p.action)}">${levels.map((l) =>
-      `<option value="${l}"${(p.override ?? 'default') === l ? ' selected' : ''}>${l === 'default' ? `default (${esc(p.registered)})` : l}</option>`).join('')}</select> <button style="width:auto">Set</button>`)}</td></tr>`).join('')
-    const flash = typeof req.query.done === 'string' ? `<p class="ok">${esc(req.query.done)}</p>` : ''
-    res.type('html').send(page('Permissions', `${NAV}${flash}<p class="note">What your office manager may do without asking. Allow Always raises an action to unrestricted; set it back here.</p>
-<table><tr><th>Action</th><th>Level</th><th>Change</th></tr>${rows}</table>`))
-  })
-
-  router.post('/review/permissions', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    try {
-      const out = await performAction(services, session, { domain: 'permission', action: 'set', data: { action: String(req.body?.action ?? ''), permission: String(req.body?.permission ?? '') } },
-        { requestId: stateOf(res).requestId })
-      const r = out.result as Record<string, string>
-      res.redirect(303, `/review/permissions?done=${encodeURIComponent(`${r.action} is now ${r.effective}.`)}`)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      res.status(err.status).type('html').send(page('Permissions', `${NAV}<p class="err">${esc(err.message)}</p><p><a href="/review/permissions">Back</a></p>`))
-    }
-  })
-  // After /review/permissions, which this pattern would otherwise also match.
+  // After the permissions and rules routes mounted above, which this pattern would otherwise also match.
   router.post('/review/:id', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const decision = String(req.body?.decision ?? '')
     const note = String(req.body?.note ?? '').trim() || undefined
+    const reason = decision === 'deny' ? String(req.body?.reason ?? '') || undefined : undefined
     try {
-      const out = await performAction(services, session, { domain: 'authorization', action: 'decide', data: { request_id: req.params.id, decision, note } },
+      // Allow Always changes what the agent may do from now on, so it takes a second, explicit step.
+      if (decision === 'allow_always' && req.body?.confirm !== 'yes') {
+        const r = await performQuery(services, session, { type: 'authorization_requests', id: req.params.id }, { requestId: stateOf(res).requestId }) as RequestRecord
+        return res.type('html').send(page('Allow always?', allowAlwaysStep(services, r, session.csrfToken)))
+      }
+      const out = await performAction(services, session, { domain: 'authorization', action: 'decide', data: { request_id: req.params.id, decision, note, reason } },
         { requestId: stateOf(res).requestId })
       const r = out.result as Record<string, any>
-      const said = r.status === 'executed' ? 'Done: the call ran.' : r.status === 'denied' ? 'Denied; the agent will read your note.' : `The call failed: ${r.error?.message ?? ''}`
+      const said = r.status === 'executed' ? 'Done: the call ran.' : r.status === 'denied' ? 'Denied; the agent will read your reason and note.' : `The call failed: ${r.error?.message ?? ''}`
       res.redirect(303, `/review?done=${encodeURIComponent(said)}`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      res.status(err.status).type('html').send(page('Waiting for you', `${NAV}<p class="err">${esc(err.message)}</p><p><a href="/review">Back</a></p>`))
+      res.status(err.status).type('html').send(page('Waiting for you', `${REVIEW_NAV}<p class="err">${esc(err.message)}</p><p><a href="/review">Back</a></p>`))
     }
   })
 
   return router
+}
+
+/** The second step of Allow Always: what it grants from now on, in plain words, with Allow Once still at hand. */
+function allowAlwaysStep(services: Services, r: RequestRecord, csrf: string): string {
+  const def = services.registry.actions.get(String(r.action_key))
+  const what = def ? phraseOf(def) : String(r.action_key)
+  return `${REVIEW_NAV}<div class="card">${previewHtml(r)}</div>
+<p>Allow Always runs this now <b>and from now on the agent may ${esc(what)} without asking you</b>, for any customer and any amount.</p>
+<p class="note">You can take it back on the Permissions page. To allow only some of these calls (e.g. up to an amount), add a rule there instead.</p>
+${form(`/review/${r.id}`, csrf, `<input type="hidden" name="decision" value="allow_always"><input type="hidden" name="confirm" value="yes">
+<button>Yes, from now on the agent may ${esc(what)}</button>`)}
+${form(`/review/${r.id}`, csrf, '<button name="decision" value="allow_once" class="second">Just this once (Allow Once)</button>')}
+<p><a href="/review">Back, decide later</a></p>`
 }

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import * as authorizationActions from '../../authorization-queue/actions.js'
 import * as authorizationQueries from '../../authorization-queue/queries.js'
 import type { Principal } from '../../core/context.js'
+import { AppError } from '../../core/errors.js'
 import * as contactActions from '../../core/domains/contacts/actions.js'
 import * as contactQueries from '../../core/domains/contacts/queries.js'
 import { performAction, performQuery } from '../../core/operations.js'
@@ -28,6 +29,17 @@ const testModule = {
       for (const n of input.names) await addContact(n)(ctx)
       return { created: input.names.length }
     } }),
+  unique: defineAction({ domain: 'test', name: 'unique', description: 'Adds a contact whose name is new, then emails about it.', access: { agent: 'requires_authorization', technician: 'none' },
+    input: z.strictObject({ name: z.string() }),
+    async run(ctx, input) {
+      const taken = await ctx.db.query('select 1 from contacts where display_name = $1', [input.name])
+      if (taken.rows.length) throw new AppError('CONFLICT', `${input.name} already exists`, { field: 'data.name' })
+      const made = await addContact(input.name)(ctx)
+      ctx.afterCommit(async () => {
+        await ctx.services.email.send({ to: 'team@sparkle.test', subject: `Welcome ${input.name}`, text: 'hi', tenantId: ctx.tenantId })
+      })
+      return made
+    } }),
 }
 
 describe.each(engines)('Model Authorization Queue (%s)', (engine) => {
@@ -37,6 +49,9 @@ describe.each(engines)('Model Authorization Queue (%s)', (engine) => {
     performAction(app.services, owner, { domain: 'authorization', action: 'decide', data: { request_id, decision, note } }, { requestId: 'owner-test' })
   const countNamed = async (name: string) => (await app.query({ type: 'contacts', q: name, limit: 100 })).body.data.items
     .filter((c: any) => c.display_name === name).length
+
+  const addContactAsOwner = (display_name: string) =>
+    performAction(app.services, owner, { domain: 'contact', action: 'create', data: { display_name } }, { requestId: 'owner-adds' })
 
   beforeAll(async () => {
     const registry = createRegistry([contactActions, contactQueries, authorizationActions, authorizationQueries, testModule])
@@ -134,5 +149,28 @@ describe.each(engines)('Model Authorization Queue (%s)', (engine) => {
     await app.t.db.query(`update authorization_requests set data = '{"name": 42}' where id = $1`, [queued.body.data.request_id])
     const decided = await decide(queued.body.data.request_id, 'allow_once')
     expect(decided.result).toMatchObject({ status: 'failed', error: { code: 'VALIDATION_ERROR' } })
+  })
+
+  it('checks the call against the current data before queueing: a call that fails now is refused now, and the check leaves nothing behind', async () => {
+    const requestsBefore = (await app.query({ type: 'authorization_requests', limit: 100 })).body.data.items.length
+    const queued = await app.action('test', 'unique', { name: 'Dry Run Dana' }, { reasoning: 'new customer' })
+    expect(queued.status).toBe(202)
+    // The check ran the call (a contact, its audit row, an email after commit) and undid all of it.
+    expect(await countNamed('Dry Run Dana')).toBe(0)
+    expect(app.email.sent.filter((m) => m.subject === 'Welcome Dry Run Dana')).toHaveLength(0)
+    const audit = await app.t.db.query(`select 1 from audit_log where tenant_id = $1 and entity_type = 'contact' and changes::text like '%Dry Run Dana%'`, [app.tenant.tenant_id])
+    expect(audit.rowCount).toBe(0)
+
+    await addContactAsOwner('Taken Tom')
+    const refused = await app.action('test', 'unique', { name: 'Taken Tom' }, { reasoning: 'new customer' })
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.code).toBe('CONFLICT')
+    expect(refused.body.error.message).toContain('Taken Tom already exists')
+    expect((await app.query({ type: 'authorization_requests', limit: 100 })).body.data.items.length).toBe(requestsBefore + 1)
+
+    const decided = await decide(queued.body.data.request_id, 'allow_once')
+    expect(decided.result).toMatchObject({ status: 'executed' })
+    expect(await countNamed('Dry Run Dana')).toBe(1)
+    expect(app.email.sent.filter((m) => m.subject === 'Welcome Dry Run Dana')).toHaveLength(1)
   })
 })

@@ -1,21 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { z } from 'zod'
 import type { Browser, Page } from 'playwright-core'
-import * as authorizationActions from '../../authorization-queue/actions.js'
-import * as authorizationQueries from '../../authorization-queue/queries.js'
-import * as contactActions from '../../core/domains/contacts/actions.js'
-import * as contactQueries from '../../core/domains/contacts/queries.js'
-import { createRegistry, defineAction } from '../../core/registry.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-
-const risky = defineAction({ domain: 'contact', name: 'purge', description: 'Remove a contact for good.', access: { agent: 'requires_authorization', technician: 'none' },
-  input: z.strictObject({ display_name: z.string() }),
-  describeCall: async (_ctx, input) => `Delete customer ${input.display_name}`,
-  async run(ctx, input) {
-    const r = await ctx.db.query(`insert into contacts (tenant_id, display_name) values ($1, $2) returning id`, [ctx.tenantId, `purged ${input.display_name}`])
-    return { id: r.rows[0].id }
-  } })
+import { contact, service } from '../domains/invoices/fixtures.js'
 
 describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   let app: TestApp
@@ -23,7 +10,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   let page: Page
 
   beforeAll(async () => {
-    app = await startTestApp('pglite', { registry: createRegistry([contactActions, contactQueries, authorizationActions, authorizationQueries, { risky }]) })
+    app = await startTestApp('pglite')
     browser = await launchBrowser()
     page = await browser.newPage()
     await page.goto(app.url + '/')
@@ -39,58 +26,203 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await app?.close()
   })
 
-  const queue = async (name: string) => (await app.action('contact', 'purge', { display_name: name }, { reasoning: `duplicate of ${name}` })).body.data.request_id as string
+  /** An agent asks to delete a new customer of that name (queued for the owner). */
+  const queueDelete = async (name: string) => {
+    const id = await contact(app, { display_name: name })
+    const r = await app.action('contact', 'delete', { contact_id: id }, { reasoning: `duplicate of ${name}` })
+    expect(r.status).toBe(202)
+    return { contactId: id, requestId: r.body.data.request_id as string }
+  }
   const statusOf = async (id: string) => (await app.query({ type: 'authorization_requests', id })).body.data
+  const contactExists = async (id: string) => (await app.query({ type: 'contacts', id })).status === 200
+  const cardOf = (text: string) => page.locator('.card', { hasText: text })
 
   it('Allow Once runs the call, in plain words with the reasoning shown', async () => {
-    const id = await queue('Jane Smith')
+    const { contactId, requestId } = await queueDelete('Jane Smith')
     await page.goto(app.url + '/review')
-    const card = page.locator('.card', { hasText: 'Delete customer Jane Smith' })
+    const card = cardOf('Delete customer Jane Smith')
     await expect(card.textContent()).resolves.toContain('duplicate of Jane Smith')
     await card.locator('button[value=allow_once]').click()
     await expect(page.textContent('body')).resolves.toContain('Done: the call ran.')
-    expect((await statusOf(id)).status).toBe('executed')
+    expect((await statusOf(requestId)).status).toBe('executed')
+    expect(await contactExists(contactId)).toBe(false)
   })
 
-  it('Allow Always runs it and the next call goes through directly; the owner can set it back', async () => {
-    const id = await queue('Bob Jones')
+  it('shows a void with the customer, the service names and the total in dollars; the raw call stays folded', async () => {
+    const lena = await contact(app, { display_name: 'Lena Ortiz' })
+    await service(app, { name: 'Gutter cleaning', price_cents: 4550 })
+    const inv = (await app.action('invoice', 'create', { contact_id: lena, line_items: [
+      { description: 'Window cleaning, 2 storeys', unit_price_cents: 12000, taxable: false },
+      { description: 'Gutter cleaning', quantity: 2, unit_price_cents: 4550, taxable: false }] })).body.data
+    const queued = await app.action('invoice', 'void', { invoice_id: inv.id, reason: 'Entered twice' }, { reasoning: 'Duplicate of last week\'s invoice' })
+    expect(queued.status).toBe(202)
     await page.goto(app.url + '/review')
-    await page.locator('.card', { hasText: 'Bob Jones' }).locator('button[value=allow_always]').click()
-    expect((await statusOf(id)).status).toBe('executed')
-    const direct = await app.action('contact', 'purge', { display_name: 'Carl' }, { reasoning: 'again' })
-    expect(direct.status).toBe(200)
-    await page.goto(app.url + '/review/permissions')
-    const row = page.locator('tr', { hasText: 'contact.purge' })
-    await row.locator('select').selectOption('default')
-    await row.locator('button').click()
-    await expect(page.textContent('body')).resolves.toContain('contact.purge is now requires_authorization')
-    expect((await app.action('contact', 'purge', { display_name: 'Dora' }, { reasoning: 'again' })).status).toBe(202)
+    const card = cardOf(`Void invoice ${inv.number}`)
+    const text = (await card.innerText()).replace(/\s+/g, ' ')
+    expect(text).toContain('Customer: Lena Ortiz')
+    expect(text).toContain('Window cleaning, 2 storeys $120.00')
+    expect(text).toContain('Gutter cleaning × 2 $91.00')
+    expect(text).toContain('Invoice total: $211.00')
+    expect(text).not.toContain('21100')
+    await expect(card.locator('details pre').isVisible()).resolves.toBe(false)
+    await card.locator('details summary').click()
+    await expect(card.locator('details pre').textContent()).resolves.toContain('"invoice_id"')
   })
 
-  it('Deny with a note: nothing runs and the agent reads the note', async () => {
-    const id = await queue('Eve Adams')
+  it('shows an appointment time on the business\'s clock (Chicago), not in UTC', async () => {
+    await app.t.db.query(`insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'ticket.cancel', 'requires_authorization')`, [app.tenant.tenant_id])
+    const max = await contact(app, { display_name: 'Max Weber' })
+    const t = (await app.action('ticket', 'create', { contact_id: max, scheduled_start: '2026-12-15T15:00:00Z', duration_minutes: 60,
+      line_items: [{ description: 'Window cleaning', unit_price_cents: 9900 }] })).body.data
+    const queued = await app.action('ticket', 'cancel', { ticket_id: t.id, reason: 'Customer moved away' }, { reasoning: 'Customer phoned' })
+    expect(queued.status).toBe(202)
     await page.goto(app.url + '/review')
-    const card = page.locator('.card', { hasText: 'Eve Adams' })
+    const text = (await cardOf('Max Weber').innerText()).replace(/\s+/g, ' ')
+    expect(text).toContain('Appointment: Tue, Dec 15, 2026, 9:00 AM CST')
+    expect(text).toContain('Window cleaning $99.00')
+  })
+
+  it('Allow Always says what it grants and needs a second confirmation', async () => {
+    const first = await queueDelete('Bob Jones')
+    await page.goto(app.url + '/review')
+    await cardOf('Bob Jones').locator('button[value=allow_always]').click()
+    await expect(page.textContent('body')).resolves.toContain('from now on the agent may delete a customer entered by mistake without asking you')
+    expect((await statusOf(first.requestId)).status).toBe('pending')
+    await page.locator('button', { hasText: 'Yes, from now on' }).click()
+    expect((await statusOf(first.requestId)).status).toBe('executed')
+    const carl = await contact(app, { display_name: 'Carl' })
+    expect((await app.action('contact', 'delete', { contact_id: carl }, { reasoning: 'again' })).status).toBe(200)
+    await app.t.db.query(`delete from permission_overrides where tenant_id = $1 and action_key = 'contact.delete'`, [app.tenant.tenant_id])
+  })
+
+  it('the Allow Always step still offers Allow Once, which grants nothing', async () => {
+    const { requestId } = await queueDelete('Olga Once')
+    await page.goto(app.url + '/review')
+    await cardOf('Olga Once').locator('button[value=allow_always]').click()
+    await page.locator('button', { hasText: 'Just this once' }).click()
+    expect((await statusOf(requestId)).decision).toBe('allow_once')
+    expect((await app.action('contact', 'delete', { contact_id: await contact(app, { display_name: 'Pia' }) }, { reasoning: 'x' })).status).toBe(202)
+  })
+
+  it('Deny with a reason and a note: nothing runs and the agent reads both', async () => {
+    const { contactId, requestId } = await queueDelete('Eve Adams')
+    await page.goto(app.url + '/review')
+    const card = cardOf('Eve Adams')
+    await card.locator('select[name=reason]').selectOption('wrong_customer')
     await card.locator('textarea[name=note]').fill('Keep her, she pays on time.')
     await card.locator('button[value=deny]').click()
-    const s = await statusOf(id)
-    expect(s.status).toBe('denied')
-    expect(s.decision_note).toBe('Keep her, she pays on time.')
+    const s = await statusOf(requestId)
+    expect(s).toMatchObject({ status: 'denied', decision_reason: 'wrong_customer', decision_note: 'Keep her, she pays on time.' })
+    expect(await contactExists(contactId)).toBe(true)
     await page.goto(app.url + '/review/history')
-    await expect(page.textContent('body')).resolves.toContain('Keep her, she pays on time.')
+    const text = await page.textContent('body')
+    expect(text).toContain('Keep her, she pays on time.')
+    expect(text).toContain('Reason: Wrong customer')
   })
 
   it('works without JavaScript and refuses a decision without the CSRF token', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false })
     await context.addCookies(await page.context().cookies())
     const noJs = await context.newPage()
-    const id = await queue('Frank')
+    const frank = await queueDelete('Frank')
     await noJs.goto(app.url + '/review')
-    await noJs.locator('.card', { hasText: 'Frank' }).locator('button[value=allow_once]').click()
-    expect((await statusOf(id)).status).toBe('executed')
+    await noJs.locator('.card', { hasText: 'Frank' }).locator('button[value=allow_always]').click()
+    await noJs.locator('button', { hasText: 'Yes, from now on' }).click()
+    expect((await statusOf(frank.requestId)).status).toBe('executed')
+    await app.t.db.query(`delete from permission_overrides where tenant_id = $1 and action_key = 'contact.delete'`, [app.tenant.tenant_id])
     const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
-    const forged = await fetch(`${app.url}/review/${await queue('Gina')}`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=allow_once' })
+    const gina = await queueDelete('Gina')
+    const forged = await fetch(`${app.url}/review/${gina.requestId}`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=allow_once' })
     expect(forged.status).toBe(403)
+    expect((await statusOf(gina.requestId)).status).toBe('pending')
     await context.close()
   })
+
+  it('the owner edits the amount and the date before allowing; a bad edit says why and changes nothing', async () => {
+    await app.t.db.query(`insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'invoice.record_payment', 'requires_authorization')`, [app.tenant.tenant_id])
+    const rosa = await contact(app, { display_name: 'Rosa Diaz' })
+    const inv = (await app.action('invoice', 'create', { contact_id: rosa, line_items: [{ description: 'Windows', unit_price_cents: 10000, taxable: false }] })).body.data
+    await app.action('invoice', 'mark_sent', { invoice_id: inv.id })
+    const queued = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 8000, method: 'cash', received_at: '2026-11-20T16:00:00Z' },
+      { reasoning: 'Technician says she paid cash' })
+    expect(queued.status).toBe(202)
+    const id = queued.body.data.request_id
+    await page.goto(app.url + '/review')
+    await cardOf('Rosa Diaz').locator('a', { hasText: 'Edit first' }).click()
+    await expect(page.inputValue('input[name=f_amount_cents]')).resolves.toBe('80.00')
+    await expect(page.inputValue('input[name=f_received_at]')).resolves.toBe('2026-11-20T10:00')
+
+    await page.fill('input[name=f_amount_cents]', 'eighty')
+    await page.click('button:has-text("Save changes")')
+    await expect(page.textContent('.err')).resolves.toContain('amount: enter dollars and cents')
+    await page.fill('input[name=f_amount_cents]', '150')
+    await page.click('button:has-text("Save changes")')
+    await expect(page.textContent('.err')).resolves.toContain('at most the amount due')
+    expect((await statusOf(id)).data.amount_cents).toBe(8000)
+
+    await page.fill('input[name=f_amount_cents]', '50')
+    await page.fill('input[name=f_received_at]', '2026-11-19T09:30')
+    await page.click('button:has-text("Save changes")')
+    const card = cardOf('Rosa Diaz')
+    const text = (await card.innerText()).replace(/\s+/g, ' ')
+    expect(text).toContain('Record a cash payment of $50.00 from Rosa Diaz')
+    expect(text).toMatch(/You changed: .*amount from \$80.00 to \$50.00/)
+    expect(text).toContain('Received: Thu, Nov 19, 2026, 9:30 AM CST')
+    await card.locator('button[value=allow_once]').click()
+    expect((await app.query({ type: 'invoices', id: inv.id })).body.data).toMatchObject({ amount_paid_cents: 5000, status: 'partially_paid' })
+    expect((await statusOf(id)).edits).toEqual({ amount_cents: { before: 8000, after: 5000 }, received_at: { before: '2026-11-20T16:00:00Z', after: '2026-11-19T15:30:00.000Z' } })
+  })
+
+  it('the permissions page reads in plain words, grouped by area, and fits a 390 px phone without sideways scrolling', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    await phone.context().addCookies(await page.context().cookies())
+    await phone.goto(app.url + '/review/permissions')
+    const text = await phone.innerText('main')
+    for (const area of ['Customers', 'Appointments', 'Invoices', 'Emails to customers']) expect(text).toContain(area)
+    expect(text).toContain('Void any invoice')
+    expect(text).toContain('Asks you first')
+    expect(text).not.toMatch(/requires_authorization|soft_limit|unrestricted|contact\.archive|invoice\.void/)
+    expect(await phone.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await phone.screenshot({ path: '/tmp/permissions-390.png' })
+    await phone.goto(app.url + '/review')
+    expect(await phone.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await phone.close()
+  })
+
+  it('after Allow Always the owner sets the action back to asking first on the permissions page', async () => {
+    await app.t.db.query(`insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'contact.delete', 'unrestricted')`, [app.tenant.tenant_id])
+    await page.goto(app.url + '/review/permissions')
+    const row = page.locator('.perm', { hasText: 'Delete a customer entered by mistake' })
+    await expect(row.innerText()).resolves.toContain('Now: Goes ahead (your choice)')
+    await row.locator('select[name=permission]').selectOption('default')
+    await row.locator('button', { hasText: 'Set' }).click()
+    await expect(page.textContent('.ok')).resolves.toContain('Delete a customer entered by mistake: asks you first.')
+    await queueDelete('Dora')
+  })
+
+  it('the owner adds a rule "void up to $50 until a date", the agent voids a $40 invoice without asking, and revoking stops it', async () => {
+    const ivy = await contact(app, { display_name: 'Ivy Rule' })
+    const invoice = async (cents: number) => (await app.action('invoice', 'create', { contact_id: ivy, line_items: [{ description: 'Windows', unit_price_cents: cents, taxable: false }] })).body.data.id
+    await page.goto(app.url + '/review/permissions')
+    const row = page.locator('.perm', { hasText: 'Void any invoice' })
+    await row.locator('summary').click()
+    await row.locator('select[name=fact]').selectOption('amount_cents')
+    await row.locator('select[name=op]').selectOption('at_most')
+    await row.locator('input[name=value]').fill('fifty')
+    await row.locator('button', { hasText: 'Add rule' }).click()
+    await expect(page.textContent('.err')).resolves.toContain('Nothing was changed')
+    await page.goto(app.url + '/review/permissions')
+    await row.locator('summary').click()
+    await row.locator('input[name=value]').fill('50')
+    await row.locator('input[name=until]').fill('2099-12-31')
+    await row.locator('button', { hasText: 'Add rule' }).click()
+    await expect(page.textContent('.ok')).resolves.toContain('Rule added')
+    await expect(row.innerText()).resolves.toContain('Goes ahead without asking when the invoice total is at most $50.00, until Fri, Jan 1, 2100, 12:00 AM CST')
+    expect((await app.action('invoice', 'void', { invoice_id: await invoice(4000) }, { reasoning: 'Duplicate' })).status).toBe(200)
+    expect((await app.action('invoice', 'void', { invoice_id: await invoice(6000) }, { reasoning: 'Duplicate' })).status).toBe(202)
+    await row.locator('button', { hasText: 'Revoke' }).click()
+    await expect(page.textContent('.ok')).resolves.toContain('Rule revoked')
+    expect((await app.action('invoice', 'void', { invoice_id: await invoice(4000) }, { reasoning: 'Duplicate' })).status).toBe(202)
+  })
 })
+

@@ -5,6 +5,7 @@ import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { scheduleForNewAddress } from '../messages/appointment-messages.js'
+import { loadTenantSettings } from '../settings/model.js'
 import {
   CONTACT_COLUMNS, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences, phoneKey,
   phoneSchema, phonesSchema, preferencesSchema, tagSchema, uniqueTags, withPrimary, type ContactChannel,
@@ -182,12 +183,15 @@ export const deleteContact = defineAction({
   destructive: true,
   keywords: ['remove customer', 'erase'],
   input: z.strictObject({ contact_id: z.uuid() }),
-  async describeCall(ctx, input) {
+  async preview(ctx, input) {
+    const { currency, timezone } = await loadTenantSettings(ctx.db)
     const r = await ctx.db.query<{ display_name: string }>('select display_name from contacts where id = $1', [input.contact_id])
-    if (!r.rows[0]) return `Delete contact ${input.contact_id} (not found)`
-    const history = await historyOf(ctx, input.contact_id)
+    const name = r.rows[0]?.display_name ?? `unknown contact ${input.contact_id}`
+    const history = r.rows[0] ? await historyOf(ctx, input.contact_id) : {}
     const parts = Object.entries(history).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
-    return `Delete customer ${r.rows[0].display_name}${parts.length ? `: has ${parts.join(', ')} (will be refused; archive instead)` : ': no history'}`
+    return { summary: `Delete customer ${name} for good, with their addresses, facts and links`, customer: r.rows[0] ? { id: input.contact_id, name } : null,
+      warnings: parts.length ? [`Has ${parts.join(', ')}: the delete will be refused; archive instead.`] : ['No tickets, invoices or notes: nothing else is lost.'],
+      currency, timezone }
   },
   async run(ctx, input) {
     const before = await lockContact(ctx.db, input.contact_id)

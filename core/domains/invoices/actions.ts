@@ -5,6 +5,7 @@ import { noteText } from '../../sanitize.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { applyPayment, auditView, insertInvoice, invoiceConflict, loadInvoice, resolveLines, todayOf, writeLines } from './model.js'
 import { setClause } from '../../sql.js'
+import { PAYMENT_FACTS, previewPayment, previewVoid, VOID_FACTS } from './previews.js'
 
 const lineItem = z.strictObject({
   service_id: z.uuid().optional().describe('A catalog service; description and unit price default to its name and price'),
@@ -134,6 +135,8 @@ export const recordPayment = defineAction({
     reference: text(200).optional(),
     received_at: z.iso.datetime({ offset: true }).optional().describe('When the money was received; default now'),
   }),
+  preview: previewPayment,
+  facts: PAYMENT_FACTS,
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const today = todayOf(ctx, settings)
@@ -163,6 +166,8 @@ export const voidInvoice = defineAction({
     invoice_id: z.uuid(),
     reason: text(500).optional(),
   }),
+  preview: previewVoid,
+  facts: VOID_FACTS,
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const today = todayOf(ctx, settings)

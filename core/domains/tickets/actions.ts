@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { CANCEL_FACTS, previewCancel, previewUpdate } from './previews.js'
 import { nextCounterValue } from '../../counters.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
@@ -90,6 +91,7 @@ export const updateTicket = defineAction({
     address_id: z.uuid().nullable().optional(),
     status: z.enum(['confirmed', 'in_progress']).optional(),
   }),
+  preview: previewUpdate,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     const settings = await loadTenantSettings(ctx.db)
@@ -197,6 +199,8 @@ export const cancelTicket = defineAction({
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['call off', 'cancel appointment'],
   input: z.strictObject({ ticket_id: z.uuid(), reason: z.string().trim().min(1).max(1000).describe('Why, e.g. "customer asked by phone"') }),
+  preview: previewCancel,
+  facts: CANCEL_FACTS,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'be cancelled')

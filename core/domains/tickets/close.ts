@@ -10,6 +10,7 @@ import { scheduleMessage } from '../messages/actions.js'
 import { addNote } from '../notes/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { createTicket } from './actions.js'
+import { CLOSE_FACTS, previewClose } from './previews.js'
 import { closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
 import { assertActive, auditSnapshot, instantInput, instantOf, lockTicket, ticketDetail, type TicketRow } from './model.js'
 
@@ -71,15 +72,8 @@ export const closeTicket = defineAction({
   access: { agent: 'requires_authorization', technician: 'assigned' },
   keywords: ['complete ticket', 'finish job', 'close out', 'job done'],
   input: closeTicketInput,
-  describeCall: async (ctx, input) => {
-    const t = await ctx.db.query<{ number: number; display_name: string }>(
-      'select t.number, c.display_name from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id where t.id = $1',
-      [input.ticket_id])
-    const next = input.next_service.kind === 'schedule' ? `next visit ${input.next_service.scheduled_start}`
-      : input.next_service.kind === 'reach_out' ? `reach out in ${input.next_service.months} months` : 'no follow-up'
-    return `Complete ticket #${t.rows[0]?.number ?? '?'} for ${t.rows[0]?.display_name ?? 'unknown customer'}: `
-      + `${input.line_items.length} line item(s), ${input.duration_minutes} min, ${next}`
-  },
+  preview: previewClose,
+  facts: CLOSE_FACTS,
   async run(ctx, input) {
     return closeTicketWith(ctx, input)
   },

@@ -1,0 +1,39 @@
+/** What an action call will do, in the words and numbers an owner checks before allowing it. */
+export interface CallPreview {
+  /** One sentence, e.g. "Void invoice INV-2026-0004 for Jane Smith". */
+  summary: string
+  customer?: { id: string; name: string } | null
+  /** The work or the invoice lines, each with its amount in cents. */
+  lines?: Array<{ description: string; quantity: number; amount_cents: number }>
+  /** The amount that matters, in cents of the business's currency, e.g. {label: "Invoice total", amount_cents: 12000}. */
+  total?: { label: string; amount_cents: number } | null
+  /** Moments that matter, as ISO instants; shown in the business's time zone. */
+  when?: Array<{ label: string; at: string }>
+  /** For an update: each field given, as it is now and as it will be. */
+  changes?: Array<{ field: string; before: unknown; after: unknown }>
+  /** What the owner should know, e.g. "This invoice has $50.00 of payments". */
+  warnings?: string[]
+  /** Numbers about the call that standing rules test, named as the action's `facts` declare them. */
+  facts?: Record<string, number>
+  currency: string
+  timezone: string
+}
+
+/** A number an action offers about its calls, for the owner's standing rules (e.g. "allow up to $50"). */
+export interface FactDeclaration {
+  /** Plain words for a rule sentence, e.g. "the invoice total". */
+  label: string
+  /** money: cents of the business's currency; hours: a duration in hours. */
+  unit: 'money' | 'hours'
+}
+
+/** An amount in cents as the business writes it, e.g. "$1,250.00". */
+export function formatMoney(cents: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100)
+}
+
+/** A moment as the business reads it on its own clock, e.g. "Mon, Mar 2, 2026, 9:00 AM CST". */
+export function formatInstant(at: Date | string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', month: 'short', day: 'numeric', year: 'numeric',
+    hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(new Date(at))
+}

@@ -1,0 +1,66 @@
+import { Router, type Response } from 'express'
+import { stateOf } from '../api/request-context.js'
+import type { SessionPrincipal } from '../core/auth/sessions.js'
+import type { Services } from '../core/context.js'
+import { AppError } from '../core/errors.js'
+import { performAction, performQuery } from '../core/operations.js'
+import { editableFields, editedCall, fieldInputs } from './edit-fields.js'
+import { esc, form, page } from './html.js'
+import { previewHtml, type RequestRecord } from './review-card.js'
+import { REVIEW_NAV } from './review-nav.js'
+import { personWithRole } from './session.js'
+
+/** The owner's edit of a queued call before allowing it: GET shows the form, POST stores the edited call. */
+export function editPage(services: Services): Router {
+  const router = Router()
+  const load = async (session: SessionPrincipal, res: Response, id: string) =>
+    await performQuery(services, session, { type: 'authorization_requests', id }, { requestId: stateOf(res).requestId }) as RequestRecord
+  const render = (res: Response, r: RequestRecord, csrf: string, values: Record<string, unknown>, problem?: string, status = 200) => {
+    const def = services.registry.actions.get(String(r.action_key))
+    const fields = def ? editableFields(def) : []
+    const tz = r.preview?.timezone ?? 'UTC'
+    const body = fields.length
+      ? form(`/review/${r.id}/edit`, csrf, `${fieldInputs(fields, values, tz)}<button>Save changes</button>`)
+        + '<p class="note">Saving checks the call again against your data; nothing runs until you allow it.</p>'
+      : '<p class="note">This call has nothing you can change here. Allow it, or deny it with a note saying what the agent should do instead.</p>'
+    res.status(status).type('html').send(page('Change before allowing', `${REVIEW_NAV}<div class="card">${previewHtml(r)}</div>
+${problem ? `<p class="err">${esc(problem)}</p>` : ''}${body}<p><a href="/review">Back</a></p>`))
+  }
+
+  router.get('/review/:id/edit', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    try {
+      const r = await load(session, res, req.params.id)
+      render(res, r, session.csrfToken, r.data)
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      res.status(err.status).type('html').send(page('Change before allowing', `${REVIEW_NAV}<p class="err">${esc(err.message)}</p>`))
+    }
+  })
+
+  router.post('/review/:id/edit', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    let r: RequestRecord
+    try {
+      r = await load(session, res, req.params.id)
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      return res.status(err.status).type('html').send(page('Change before allowing', `${REVIEW_NAV}<p class="err">${esc(err.message)}</p>`))
+    }
+    const def = services.registry.actions.get(String(r.action_key))
+    const fields = def ? editableFields(def) : []
+    const typed = Object.fromEntries(fields.map((f) => [f.name, req.body?.[`f_${f.name}`]]))
+    const { data, problems } = editedCall(fields, r.data, req.body ?? {}, r.preview?.timezone ?? 'UTC')
+    if (problems.length) return render(res, r, session.csrfToken, typed, `Nothing was changed. ${problems.join('; ')}`, 400)
+    try {
+      await performAction(services, session, { domain: 'authorization', action: 'edit', data: { request_id: r.id, data } }, { requestId: stateOf(res).requestId })
+      res.redirect(303, `/review?done=${encodeURIComponent('Changed. Check the card, then allow or deny it.')}`)
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      render(res, r, session.csrfToken, typed, `Nothing was changed. ${err.message}`, err.status)
+    }
+  })
+  return router
+}

@@ -1,0 +1,119 @@
+import { Router, type Response } from 'express'
+import { stateOf } from '../api/request-context.js'
+import type { SessionPrincipal } from '../core/auth/sessions.js'
+import { formatInstant } from '../core/call-preview.js'
+import type { Services } from '../core/context.js'
+import { AppError, validationError } from '../core/errors.js'
+import { performAction, performQuery } from '../core/operations.js'
+import type { ActionDefinition } from '../core/registry.js'
+import { addDays, zonedInstant } from '../core/time.js'
+import { areaOf, AREAS, capitalized, phraseOf } from './action-words.js'
+import { esc, form, page } from './html.js'
+import { REVIEW_NAV } from './review-nav.js'
+import { personWithRole } from './session.js'
+
+/** Each level as the owner reads it. */
+const LEVEL_WORDS: Record<string, string> = {
+  unrestricted: 'Goes ahead',
+  soft_limit: 'Goes ahead, says why',
+  requires_authorization: 'Asks you first',
+}
+
+type Row = Record<string, any>
+
+/** The owner's permissions page: what the agent may do, by area, in plain words, with the standing rules. */
+export function permissionsPage(services: Services): Router {
+  const router = Router()
+  const read = async (session: SessionPrincipal, res: Response, type: string, filters: Record<string, unknown> = {}) =>
+    (await performQuery(services, session, { type, limit: 100, filters }, { requestId: stateOf(res).requestId }) as { items: Row[] }).items
+  const answer = async (res: Response, call: () => Promise<string>) => {
+    try {
+      res.redirect(303, `/review/permissions?done=${encodeURIComponent(await call())}`)
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      res.status(err.status).type('html').send(page('Permissions', `${REVIEW_NAV}<p class="err">Nothing was changed. ${esc(err.message)}</p><p><a href="/review/permissions">Back</a></p>`))
+    }
+  }
+  const act = (session: SessionPrincipal, res: Response, domain: string, action: string, data: Record<string, unknown>) =>
+    performAction(services, session, { domain, action, data }, { requestId: stateOf(res).requestId })
+
+  router.get('/review/permissions', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    const [perms, rules, [settings]] = [await read(session, res, 'permissions'), await read(session, res, 'standing_rules'), await read(session, res, 'settings')]
+    const tz = String(settings?.timezone ?? 'UTC')
+    const flash = typeof req.query.done === 'string' ? `<p class="ok">${esc(req.query.done)}</p>` : ''
+    const sections = AREAS.map((area) => {
+      const rows = perms.filter((p) => p.agents_allowed).map((p) => ({ p, def: services.registry.actions.get(p.action)! }))
+        .filter(({ def }) => def && areaOf(def) === area)
+      if (!rows.length) return ''
+      return `<h2>${esc(area)}</h2>${rows.map(({ p, def }) => actionRow(p, def, rules.filter((r) => r.action === p.action), session.csrfToken, tz)).join('')}`
+    }).join('')
+    res.type('html').send(page('Permissions', `${REVIEW_NAV}${flash}<p class="note">What your office manager may do on its own. "Asks you first" puts the request on your Waiting page;
+"says why" means it must give a reason, which the history keeps. A rule lets it go ahead when a call meets your conditions.</p>${sections}`))
+  })
+
+  router.post('/review/permissions', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    await answer(res, async () => {
+      const out = await act(session, res, 'permission', 'set', { action: String(req.body?.action ?? ''), permission: String(req.body?.permission ?? '') })
+      const r = out.result as Row
+      const def = services.registry.actions.get(r.action)
+      return `${capitalized(def ? phraseOf(def) : r.action)}: ${(LEVEL_WORDS[r.effective] ?? r.effective).toLowerCase()}.`
+    })
+  })
+
+  router.post('/review/rules', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    await answer(res, async () => {
+      const key = String(req.body?.action ?? '')
+      const def = services.registry.actions.get(key)
+      const [settings] = await read(session, res, 'settings')
+      const fact = String(req.body?.fact ?? '')
+      const raw = String(req.body?.value ?? '').replace(/[$,\s]/g, '')
+      const unit = def?.facts?.[fact]?.unit
+      if (!/^\d+(\.\d{1,2})?$/.test(raw) || (unit === 'hours' && !/^\d+$/.test(raw))) {
+        throw validationError([{ field: 'value', message: unit === 'hours' ? 'enter whole hours, e.g. 48' : 'enter an amount, e.g. 50 or 49.99' }])
+      }
+      const value = unit === 'money' ? Math.round(Number(raw) * 100) : Number(raw)
+      const until = String(req.body?.until ?? '')
+      if (until && !/^\d{4}-\d\d-\d\d$/.test(until)) throw validationError([{ field: 'until', message: 'enter a date' }])
+      const expires = until ? zonedInstant(addDays(until, 1), '00:00', String(settings?.timezone ?? 'UTC')).toISOString() : undefined
+      await act(session, res, 'standing_rule', 'create', { action: key, conditions: [{ fact, op: String(req.body?.op ?? ''), value }], ...(expires ? { expires_at: expires } : {}) })
+      return `Rule added: the agent may ${def ? phraseOf(def) : key} without asking when the call meets it.`
+    })
+  })
+
+  router.post('/review/rules/:id/revoke', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    await answer(res, async () => {
+      await act(session, res, 'standing_rule', 'revoke', { rule_id: req.params.id })
+      return 'Rule revoked: the agent asks you again.'
+    })
+  })
+  return router
+}
+
+/** One action: what the agent may do, its level with a way to change it, its rules, and a form to add one. */
+function actionRow(p: Row, def: ActionDefinition, rules: Row[], csrf: string, tz: string): string {
+  const levels = ['default', 'unrestricted', 'soft_limit', 'requires_authorization']
+  const select = `<select name="permission" aria-label="Level for ${esc(phraseOf(def))}">${levels.map((l) =>
+    `<option value="${l}"${(p.override ?? 'default') === l ? ' selected' : ''}>${esc(l === 'default' ? `${LEVEL_WORDS[p.registered]} (standard)` : LEVEL_WORDS[l])}</option>`).join('')}</select>`
+  const ruleItems = rules.map((r) => `<li>Goes ahead without asking when ${esc(r.conditions_text.length ? r.conditions_text.join(' and ') : 'any call')}${r.expires_at ? `, until ${esc(formatInstant(r.expires_at, tz))}` : ''}
+${form(`/review/rules/${r.id}/revoke`, csrf, '<button class="second small">Revoke</button>')}</li>`).join('')
+  const facts = Object.entries(def.facts ?? {})
+  // Rules only matter for calls that would otherwise wait for the owner.
+  const ruleForm = facts.length && p.effective === 'requires_authorization' ? `<details><summary>Let it go ahead without asking when…</summary>
+${form('/review/rules', csrf, `<input type="hidden" name="action" value="${esc(p.action)}">
+<label>When<select name="fact">${facts.map(([k, f]) => `<option value="${esc(k)}">${esc(f.label)}${f.unit === 'money' ? ' ($)' : ' (hours)'}</option>`).join('')}</select></label>
+<div class="row"><label>is<select name="op"><option value="at_most">at most</option><option value="at_least">at least</option></select></label>
+<label>this much<input name="value" inputmode="decimal" required></label></div>
+<label>Until (optional)<input type="date" name="until"></label><button>Add rule</button>`)}</details>` : ''
+  return `<div class="card perm"><b>${esc(capitalized(phraseOf(def)))}</b>
+${p.override ? `<p class="note">Now: ${esc(LEVEL_WORDS[p.effective] ?? p.effective)} (your choice)</p>` : ''}
+${ruleItems ? `<ul class="rules">${ruleItems}</ul>` : ''}
+${form('/review/permissions', csrf, `<input type="hidden" name="action" value="${esc(p.action)}"><div class="row">${select}<button class="small">Set</button></div>`)}${ruleForm}</div>`
+}

@@ -30,7 +30,7 @@ describe.each(engines)('crm import square-customers (%s)', (engine) => {
 
   it('dry-runs, imports in batches with progress, and a second run creates nothing', async () => {
     const dry = await crm(target, 'import', 'square-customers', file, '--tenant', tenant, '--dry-run')
-    expect(dry.stderr).toContain('checked 100 of 121 rows')
+    expect(dry.stderr).toContain('checked 121 of 121 rows')
     expect(dry.code).toBe(0)
     expect(dry.stdout).toMatch(/121 customers; 120 would be created, 0 would be matched to existing customers, 1 would be refused/)
     expect(dry.stdout).toMatch(/line 122 refused: Broken: Email Address "nope" is not an email address/)

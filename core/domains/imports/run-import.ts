@@ -2,7 +2,10 @@ import type { OperationContext, Principal, Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import { contextOf, scopeOf } from '../../operations-context.js'
 import type { PlannedRow } from './square-customers.js'
-import { knownCustomers, writeCustomerRow, type KnownCustomers, type RowOutcome } from './write-customers.js'
+import { copyKnown, knownCustomers, RowRefused, writeCustomerRow, type KnownCustomers, type RowOutcome } from './write-customers.js'
+
+/** Rows written behind one savepoint. A savepoint per row would cost a subtransaction each, which PostgreSQL slows down on past 64. */
+const CHUNK = 500
 
 /** What an import did, or would do on a dry run: counts and every row's outcome with its line number. */
 export interface ImportReport {
@@ -23,14 +26,41 @@ export async function importRowsIn(ctx: OperationContext, rows: PlannedRow[], dr
   const outcomes: RowOutcome[] = []
   try {
     const customers = known ?? await knownCustomers(ctx.db)
-    for (const row of rows) {
-      outcomes.push(await writeCustomerRow(runCtx, customers, row))
-      if (outcomes.length % 100 === 0) onProgress(outcomes.length, rows.length)
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      outcomes.push(...await writeChunk(runCtx, customers, rows.slice(start, start + CHUNK)))
+      onProgress(outcomes.length, rows.length)
     }
   } finally {
     if (dryRun) await ctx.db.query('rollback to savepoint import_dry_run')
   }
   return reportOf(outcomes, dryRun)
+}
+
+/** Writes a chunk of rows behind one savepoint; when the database refuses a row, the chunk is undone and written again without it. */
+async function writeChunk(ctx: OperationContext, known: KnownCustomers, rows: PlannedRow[]): Promise<RowOutcome[]> {
+  const refused = new Map<PlannedRow, RowOutcome>()
+  for (;;) {
+    const before = copyKnown(known)
+    await ctx.db.query('savepoint import_chunk')
+    try {
+      const written = new Map<PlannedRow, RowOutcome>()
+      for (const row of rows) {
+        if (refused.has(row)) continue
+        try {
+          written.set(row, await writeCustomerRow(ctx, known, row))
+        } catch (err) {
+          if (err instanceof RowRefused) refused.set(row, err.outcome)
+          throw err
+        }
+      }
+      await ctx.db.query('release savepoint import_chunk')
+      return rows.map((row) => (refused.get(row) ?? written.get(row)) as RowOutcome)
+    } catch (err) {
+      await ctx.db.query('rollback to savepoint import_chunk')
+      Object.assign(known, before)
+      if (!(err instanceof RowRefused)) throw err
+    }
+  }
 }
 
 /** Imports in batches of its own transaction each, reporting progress; a dry run is one transaction, rolled back. */
@@ -43,6 +73,7 @@ export async function importInBatches(services: Services, principal: Principal, 
   const known = await inTransaction((ctx) => knownCustomers(ctx.db))
   const outcomes: RowOutcome[] = []
   for (let start = 0; start < rows.length; start += opts.batchSize) {
+    // A batch is a transaction of its own, so what was imported stays imported if a later batch fails.
     const batch = await inTransaction((ctx) => importRowsIn(ctx, rows.slice(start, start + opts.batchSize), false, () => {}, known))
     outcomes.push(...batch.rows)
     progress(outcomes.length, rows.length)

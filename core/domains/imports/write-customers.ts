@@ -42,11 +42,18 @@ export async function knownCustomers(tx: Queryable): Promise<KnownCustomers> {
   return known
 }
 
-/** Writes one planned row in the caller's transaction behind a savepoint: a refused row leaves nothing behind. */
+/** A row the database refused while it was written; the caller rolls back what the row began and goes on without it. */
+export class RowRefused extends Error {
+  constructor(readonly outcome: RowOutcome) {
+    super(outcome.reason)
+    this.name = 'RowRefused'
+  }
+}
+
+/** Writes one planned row in the caller's transaction; a refusal is thrown as RowRefused, half-written, for the caller to undo. */
 export async function writeCustomerRow(ctx: OperationContext, known: KnownCustomers, row: PlannedRow): Promise<RowOutcome> {
   if ('refused' in row) return { line: row.line, name: row.name, outcome: 'refused', reason: row.refused }
   const c = row.candidate
-  await ctx.db.query('savepoint import_row')
   try {
     const match = matchOf(known, c)
     const contactId = match ? await fillIn(ctx, match.contactId, c) : await create(ctx, c)
@@ -54,15 +61,18 @@ export async function writeCustomerRow(ctx: OperationContext, known: KnownCustom
       await ctx.db.query(`insert into contact_external_ids (tenant_id, source, external_id, contact_id) values ($1, $2, $3, $4)
         on conflict (tenant_id, source, external_id) do nothing`, [ctx.tenantId, SOURCE, c.squareId, contactId])
     }
-    await ctx.db.query('release savepoint import_row')
     remember(known, contactId, c.contact.email ? [c.contact.email] : [], c.contact.phone ? [c.contact.phone] : [], c.squareId)
     return { line: row.line, name: row.name, outcome: match ? 'matched' : 'created', contact_id: contactId,
       ...(match ? { matched_by: match.by } : {}), ...(c.warnings.length ? { warnings: c.warnings } : {}) }
   } catch (err) {
-    await ctx.db.query('rollback to savepoint import_row')
     if (!(err instanceof AppError)) throw err
-    return { line: row.line, name: row.name, outcome: 'refused', reason: err.message }
+    throw new RowRefused({ line: row.line, name: row.name, outcome: 'refused', reason: err.message })
   }
+}
+
+/** A copy of what is known, to return to when a chunk of rows is rolled back. */
+export function copyKnown(known: KnownCustomers): KnownCustomers {
+  return { bySquareId: new Map(known.bySquareId), byEmail: new Map(known.byEmail), byPhone: new Map(known.byPhone) }
 }
 
 function matchOf(known: KnownCustomers, c: CustomerCandidate) {

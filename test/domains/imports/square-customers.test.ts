@@ -25,6 +25,9 @@ describe.each(engines)('moving customers in from Square (%s)', (engine) => {
     { 'First Name': 'Nobody', 'Email Address': 'not-an-address', 'Square Customer ID': 'SQ-BAD' },
     { 'Square Customer ID': 'SQ-EMPTY' },
     { 'First Name': 'Janet', 'Last Name': 'Holloway', 'Email Address': 'JANE@holloway.test', 'Square Customer ID': 'SQ-JANET' },
+    { 'First Name': 'Long', 'Last Name': 'Street', 'Street Address 1': 'x'.repeat(250), City: 'Madison', State: 'AL', 'Postal Code': '35758',
+      'Square Customer ID': 'SQ-LONG' },
+    { 'First Name': 'After', 'Last Name': 'Long', 'Square Customer ID': 'SQ-AFTER' },
   ]
   const file = squareCsv(rows, ['Gate Code']).replace('\r\n', '\r\n\r\n')
 
@@ -32,8 +35,10 @@ describe.each(engines)('moving customers in from Square (%s)', (engine) => {
     const before = await countRows(app, 'contacts')
     const audit = await countRows(app, 'audit_log')
     const report = expectData(await app.action('import', 'square_customers', { csv: file }))
-    expect(report).toMatchObject({ dry_run: true, total: 5, created: 2, matched: 1, refused: 2 })
-    expect(report.rows.map((r: any) => [r.line, r.outcome])).toEqual([[3, 'created'], [5, 'created'], [6, 'refused'], [7, 'refused'], [8, 'matched']])
+    expect(report).toMatchObject({ dry_run: true, total: 7, created: 3, matched: 1, refused: 3 })
+    expect(report.rows.map((r: any) => [r.line, r.outcome])).toEqual([[3, 'created'], [5, 'created'], [6, 'refused'], [7, 'refused'], [8, 'matched'],
+      [9, 'refused'], [10, 'created']])
+    expect(report.rows[5].reason).toMatch(/line1/)
     expect(report.rows[2].reason).toMatch(/Email Address "not-an-address"/)
     expect(report.rows[3].reason).toMatch(/no name, company, email or phone/)
     expect(report.rows[4]).toMatchObject({ name: 'Janet Holloway', matched_by: 'email', contact_id: report.rows[0].contact_id })
@@ -43,7 +48,9 @@ describe.each(engines)('moving customers in from Square (%s)', (engine) => {
 
   it('imports customers with addresses, facts and memos (card numbers redacted); the same file again creates nothing', async () => {
     const report = expectData(await owner.action('import', 'square_customers', { csv: file, dry_run: false }))
-    expect(report).toMatchObject({ dry_run: false, created: 2, matched: 1, refused: 2 })
+    expect(report).toMatchObject({ dry_run: false, created: 3, matched: 1, refused: 3 })
+    const named = async (name: string) => (await app.t.db.query('select id from contacts where display_name = $1', [name])).rows.length
+    expect([await named('Long Street'), await named('After Long')]).toEqual([0, 1])
     const jane = expectData(await app.query({ type: 'contacts', id: report.rows[0].contact_id, include: 'addresses,attributes,notes' }))
     expect(jane).toMatchObject({ display_name: 'Jane Holloway', email: 'jane@holloway.test', source: 'square_import' })
     expect(jane.addresses[0]).toMatchObject({ line1: '12 Oak Ridge Dr', city: 'Madison', postal_code: '35758' })
@@ -58,7 +65,7 @@ describe.each(engines)('moving customers in from Square (%s)', (engine) => {
 
     const counts = { contacts: await countRows(app, 'contacts'), notes: await countRows(app, 'notes'), addresses: await countRows(app, 'addresses') }
     const again = expectData(await owner.action('import', 'square_customers', { csv: file, dry_run: false }))
-    expect(again).toMatchObject({ created: 0, matched: 3, refused: 2 })
+    expect(again).toMatchObject({ created: 0, matched: 4, refused: 3 })
     expect(again.rows[0]).toMatchObject({ matched_by: 'square_customer_id', contact_id: report.rows[0].contact_id })
     expect({ contacts: await countRows(app, 'contacts'), notes: await countRows(app, 'notes'), addresses: await countRows(app, 'addresses') }).toEqual(counts)
   })

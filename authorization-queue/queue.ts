@@ -73,6 +73,8 @@ export async function decideAuthorization(ctx: OperationContext, requestId: stri
   if (request.expired) throw new AppError('CONFLICT', 'This request expired before it was decided; the agent must ask again')
   const decided = { decision, decision_reason: reason, decision_note: note, decided_by: ctx.actor.id }
   if (decision === 'deny') return finish(ctx, requestId, { status: 'denied', ...decided })
+  const refusal = await agentNoLongerAllowed(ctx, request.agent_token_id, request.action_key)
+  if (refusal) return finish(ctx, requestId, { status: 'failed', ...decided, error: { code: 'FORBIDDEN', message: refusal } })
   if (decision === 'allow_always') {
     await ctx.db.query(`insert into permission_overrides (tenant_id, action_key, permission, set_by) values ($1, $2, 'unrestricted', $3)
       on conflict (tenant_id, action_key) do update set permission = 'unrestricted', set_by = $3, set_at = now()`,
@@ -96,6 +98,17 @@ export async function decideAuthorization(ctx: OperationContext, requestId: stri
     const error = e instanceof AppError ? { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } : { code: 'INTERNAL', message: 'The call failed unexpectedly' }
     return finish(ctx, requestId, { status: 'failed', ...decided, error })
   }
+}
+
+/** Why the agent that asked may no longer have its call run (its token revoked, the action closed to agents), or null. */
+async function agentNoLongerAllowed(ctx: OperationContext, tokenId: string | null, key: string): Promise<string | null> {
+  const def = ctx.services.registry.actions.get(key)
+  if (def?.access.agent === 'never') return `${key} is no longer open to agents, so nothing ran`
+  const r = await ctx.db.query<{ name: string; revoked_at: Date | null }>('select name, revoked_at from agent_tokens where id = $1', [tokenId])
+  const token = r.rows[0]
+  if (!token) return 'The agent that asked no longer exists, so nothing ran'
+  if (token.revoked_at) return `The agent that asked (${token.name}) was revoked before you decided, so nothing ran; it must ask again with a new token`
+  return null
 }
 
 async function finish(ctx: OperationContext, requestId: string, fields: Record<string, unknown>) {

@@ -15,3 +15,7 @@ alter table contact_external_ids enable row level security;
 alter table contact_external_ids force row level security;
 create policy tenant_rows on contact_external_ids using (tenant_id = app_tenant()) with check (tenant_id = app_tenant());
 grant select, insert, delete on contact_external_ids to crm_app;
+
+-- A new customer is checked against the others' email and phone (last ten digits) before it is created.
+create index contacts_email_lower on contacts (tenant_id, lower(email));
+create index contacts_phone_digits on contacts (tenant_id, right(regexp_replace(phone, '[^0-9]', '', 'g'), 10));

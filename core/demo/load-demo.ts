@@ -89,12 +89,16 @@ export async function loadDemo(services: Services, tenantId: string, opts: { see
   // Customers, each with a service address and, for some, what the crew needs to know.
   const customers: Array<{ id: string; addressId: string; town: DemoTown; screens: number | null }> = []
   const townWeights = TOWNS.flatMap((t) => Array<DemoTown>(t.weight).fill(t))
+  const usedEmails = new Set<string>()
   for (let i = 0; i < CUSTOMERS; i++) {
     const first = pick(FIRST_NAMES)
     const last = pick(LAST_NAMES)
     const town = pick(townWeights)
     const phone = `(256) ${int(200, 989)}-${String(1000 + i * 41 % 9000).padStart(4, '0')}`
-    const mail = `${first}.${last}${i > 0 && chance(0.5) ? int(1, 99) : ''}@${pick(['example.com', 'example.net', 'example.org'])}`.toLowerCase()
+    let mail = `${first}.${last}${i > 0 && chance(0.5) ? int(1, 99) : ''}@${pick(['example.com', 'example.net', 'example.org'])}`.toLowerCase()
+    // Two customers never share an address: contact.create would take the second for the first.
+    if (usedEmails.has(mail)) mail = mail.replace('@', `.${i}@`)
+    usedEmails.add(mail)
     const elderly = chance(0.15)
     const dog = chance(0.2) ? pick(PET_NAMES) : null
     const gate = chance(0.12) ? String(int(1000, 9999)) : null

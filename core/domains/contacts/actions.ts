@@ -40,6 +40,8 @@ export const createContact = defineAction({
     status: z.enum(['active', 'inactive']).default('active'),
     source: source.optional().describe('Where the contact came from, e.g. referral, google, square_import'),
     about: noteText().optional().describe('Standing free text about the contact, e.g. "gate code 4821, friendly dog"'),
+    allow_duplicate: z.boolean().default(false)
+      .describe('true: create even though a customer with the same email or phone exists (otherwise CONFLICT naming that customer)'),
   }),
   async run(ctx, input) {
     const display = displayNameOf(input)
@@ -48,6 +50,7 @@ export const createContact = defineAction({
     if (input.email) emails = withPrimary(emails, input.email, emailKey, false)
     let phones = checkedChannels(input.phones ?? [], 'data.phones', phoneKey)
     if (input.phone) phones = withPrimary(phones, input.phone, phoneKey, false)
+    if (!input.allow_duplicate) await refuseDuplicate(ctx.db, emails.map((e) => e.value), phones.map((p) => p.value))
     const r = await ctx.db.query(
       `insert into contacts (tenant_id, kind, display_name, first_name, last_name, emails, phones, preferences, tags, status, source, notes)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12) returning ${CONTACT_COLUMNS}`,
@@ -59,6 +62,21 @@ export const createContact = defineAction({
     return contact
   },
 })
+
+/** Refuses a new customer whose email or phone another customer already has, naming that customer. */
+async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[]): Promise<void> {
+  const digits = phones.map((p) => phoneKey(p).slice(-10)).filter((d) => d.length >= 7)
+  if (!emails.length && !digits.length) return
+  const r = await tx.query<{ id: string; display_name: string; email: string | null; phone: string | null; by: 'email' | 'phone' }>(
+    `select id, display_name, email, phone, case when lower(email) = any($1::text[]) then 'email' else 'phone' end as by from contacts
+     where lower(email) = any($1::text[]) or right(regexp_replace(phone, '[^0-9]', '', 'g'), 10) = any($2::text[])
+     order by created_at, id limit 1`, [emails.map(emailKey), digits])
+  const found = r.rows[0]
+  if (!found) return
+  throw new AppError('CONFLICT', `${found.display_name} (contact_id ${found.id}) already has this ${found.by} (${found.by === 'email' ? found.email : found.phone}); `
+    + 'use that customer, or call again with allow_duplicate: true if this is really someone else',
+  { field: `data.${found.by}`, existing: { id: found.id, display_name: found.display_name, email: found.email, phone: found.phone } })
+}
 
 /** Changes fields of a customer record; fields left out stay as they are, null clears an optional one. */
 export const updateContact = defineAction({

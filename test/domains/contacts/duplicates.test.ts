@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { startTestApp, type TestApp } from '../../helpers/app.js'
+import { engines } from '../../helpers/databases.js'
+import { countRows } from '../tickets/fixtures.js'
+
+describe.each(engines)('a second customer with the same email or phone (%s)', (engine) => {
+  let app: TestApp
+  let ruth: any
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+    ruth = expectData(await app.action('contact', 'create', { display_name: 'Ruth Bell', email: 'Ruth@Home.test', phone: '(256) 555-0102' }))
+  })
+  afterAll(() => app.close())
+
+  it('is refused with the customer who has it, by email in any case and by phone in any layout', async () => {
+    const before = await countRows(app, 'contacts')
+    const byEmail = await app.action('contact', 'create', { display_name: 'R. Bell', email: 'ruth@home.TEST' })
+    expectError(byEmail, 409, 'CONFLICT')
+    expect(byEmail.body.error.details).toMatchObject({ field: 'data.email', existing: { id: ruth.id, display_name: 'Ruth Bell' } })
+    const byPhone = await app.action('contact', 'create', { display_name: 'Someone', phone: '+1 256.555.0102' })
+    expectError(byPhone, 409, 'CONFLICT')
+    expect(byPhone.body.error.message).toContain(ruth.id)
+    expect(await countRows(app, 'contacts')).toBe(before)
+  })
+
+  it('goes ahead when the caller says it is really someone else', async () => {
+    const twin = expectData(await app.action('contact', 'create', { display_name: 'Ruth Bell Jr', phone: '256-555-0102', allow_duplicate: true }))
+    expect(twin.id).not.toBe(ruth.id)
+  })
+})

@@ -25,11 +25,11 @@ export class UsageError extends Error {
 }
 
 /** Declares the options of a command: each long name and whether it takes a value. */
-export type OptionSpec = Record<string, { type: 'string' | 'boolean' }>
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>
 
 /** What parsing found: option values by name and the positional arguments. */
 export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>
+  values: Record<string, string | boolean | string[] | undefined>
   positionals: string[]
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../helpers/databases.js'
 import { squareCsv, squareCustomers } from '../../core/demo/square-export.js'
@@ -45,6 +46,17 @@ describe.each(engines)('crm import square-customers (%s)', (engine) => {
     const again = await crm(target, 'import', 'square-customers', file, '--tenant', tenant, '--json')
     expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, matched: 120, refused: 1 })
     expect(await customers()).toBe(120)
+  }, CLI_TIMEOUT)
+
+  it('exports the imported customers as CSV, with filters', async () => {
+    const all = await crm(target, 'export', 'contacts', '--tenant', tenant, '--include', 'addresses')
+    expect(all.code).toBe(0)
+    const rows = parse(all.stdout, { columns: true }) as Array<Record<string, string>>
+    expect(rows).toHaveLength(120)
+    expect(rows[0].source).toBe('square_import')
+    expect(JSON.parse(rows[0].addresses)[0].city).toBeTruthy()
+    const bad = await crm(target, 'export', 'contacts', '--tenant', tenant, '--filter', 'colour')
+    expect(bad.code).toBe(2)
   }, CLI_TIMEOUT)
 
   it('says what is wrong with a missing file or business, in one line', async () => {

@@ -3,19 +3,21 @@ export function esc(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 }
 
-const STYLE = `body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1d2327;background:#f6f7f7}
+/** The owner's and customers' pages' one stylesheet, inline; the Content-Security-Policy allows it by its hash. */
+export const PAGE_STYLE = `body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1d2327;background:#f6f7f7}
 main{max-width:34rem;margin:0 auto;padding:1rem}h1{font-size:1.3rem}
 input,button{font:inherit;padding:.6rem;border-radius:.4rem;border:1px solid #8c8f94;width:100%;box-sizing:border-box;margin:.3rem 0}
 button{background:#1d4ed8;color:#fff;border:0}.note{color:#50575e}.err{color:#b32d2e}.ok{color:#00702a}
 nav a{margin-right:1rem}.card{background:#fff;border:1px solid #dcdcde;border-radius:.5rem;padding:.8rem;margin:.8rem 0}
 .row{display:flex;gap:.5rem}.row>*{flex:1}button.alt{background:#50575e}button.deny{background:#b32d2e}
 pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f6f7f7;padding:.5rem}table{width:100%;border-collapse:collapse}
-td,th{text-align:left;padding:.3rem;border-bottom:1px solid #dcdcde;font-size:.9rem}select{font:inherit;padding:.3rem}`
+td,th{text-align:left;padding:.3rem;border-bottom:1px solid #dcdcde;font-size:.9rem}select{font:inherit;padding:.3rem}
+textarea{width:100%;box-sizing:border-box;font:inherit}button.inline{width:auto}`
 
 /** A complete, small page: inline CSS, no scripts, no external requests. */
 export function page(title: string, body: string, status?: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>${STYLE}</style></head><body><main><h1>${esc(title)}</h1>${status ? `<p class="err">${esc(status)}</p>` : ''}${body}</main></body></html>`
+<title>${esc(title)}</title><style>${PAGE_STYLE}</style></head><body><main><h1>${esc(title)}</h1>${status ? `<p class="err">${esc(status)}</p>` : ''}${body}</main></body></html>`
 }
 
 /** The sign-in form: an email address in, a link out by email. */

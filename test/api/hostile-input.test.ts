@@ -10,6 +10,7 @@ import {
   BROKEN_ESCAPES, forgedCursors, HOSTILE_DATA_TEXTS, HOSTILE_STRINGS, hostileValuesFor, HUGE_TEXT, LEAK, rotate,
 } from '../helpers/hostile-values.js'
 import { rawRequest, type RawResponse } from '../helpers/raw-http.js'
+import { routesOf } from '../helpers/routes.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { tenantTables } from '../helpers/tenant-data.js'
 
@@ -227,21 +228,4 @@ function queryText(value: string): string {
   } catch {
     return [...Buffer.from(short, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('')
   }
-}
-
-/** Every method and path the app routes, read from its router (parameters left as :name). */
-function routesOf(app: ReturnType<typeof createApp>): Array<{ method: string; path: string }> {
-  const out: Array<{ method: string; path: string }> = []
-  const walk = (stack: any[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all')) out.push({ method: method.toUpperCase(), path: prefix + layer.route.path })
-        if (layer.route.methods._all) out.push({ method: 'POST', path: prefix + layer.route.path })
-      } else if (Array.isArray(layer.handle?.stack)) {
-        walk(layer.handle.stack, prefix + (typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''))
-      }
-    }
-  }
-  walk((app as any).router.stack, '')
-  return out.filter((r, i) => out.findIndex((o) => o.method === r.method && o.path === r.path) === i)
 }

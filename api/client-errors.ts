@@ -1,7 +1,7 @@
 import { AppError, validationError } from '../core/errors.js'
 
-/** zlib's codes for compressed data that does not decompress. */
-const ZLIB_CODES = new Set(['Z_DATA_ERROR', 'Z_BUF_ERROR', 'Z_NEED_DICT', 'ERR_BROTLI_DECOMPRESSION_FAILED', 'ERR_ZSTD_DECOMPRESSION_FAILED'])
+/** Codes of zlib's errors for data that does not decompress: Z_DATA_ERROR (gzip, deflate), ERR__ERROR_FORMAT_* (brotli) and the like. */
+const DECOMPRESSION_CODE = /^(Z_|ERR__ERROR_)|BROTLI|ZSTD/
 
 /**
  * The caller's mistakes that express, its body parsers and Node report as plain errors (a body that is not JSON or
@@ -22,7 +22,7 @@ export function clientError(err: unknown): AppError | undefined {
   if (e.type === 'request.aborted' || e.type === 'request.size.invalid') {
     return validationError([{ field: 'body', message: 'ended before the length the Content-Length header announced' }])
   }
-  if (ZLIB_CODES.has(e.code ?? '') || (typeof e.errno === 'number' && /^unexpected end of file$|header check|invalid (block|stored|distance|code)/i.test(e.message))) {
+  if (typeof e.errno === 'number' && DECOMPRESSION_CODE.test(e.code ?? '')) {
     return validationError([{ field: 'body', message: 'does not decompress with the Content-Encoding it names: send it uncompressed or compressed correctly' }])
   }
   if (e instanceof URIError) {

@@ -73,7 +73,7 @@ const DATA_KINDS: Array<[RegExp, string]> = [
 const DATA_EXCEPTIONS: Record<string, string> = {
   '22001': 'A text is longer than its field allows',
   '22003': 'A number is too large or too small to be stored',
-  '22008': 'A date or time is out of range (years 1 to 9999)',
+  '22008': 'A date or time is out of range',
   '22007': 'A date or time is not valid',
   '22012': 'A number leads to a division by zero',
   '22023': 'A value is not one the operation accepts',

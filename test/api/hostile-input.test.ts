@@ -16,10 +16,11 @@ import { tenantTables } from '../helpers/tenant-data.js'
 
 // Generated from the registry and the app's own routes: an operation or page added later is attacked with no code of its own.
 
-/** Hostile values tried per input field, and per filter of a data type: enough to cover every kind across the registry. */
-const PER_FIELD = 4
+/** Hostile values tried per input field and per filter of a data type, aimed at its type and otherwise: enough to cover every kind across the registry. */
+const AIMED_PER_FIELD = 2
+const OTHER_PER_FIELD = 1
 /** Forged cursors tried per data type. */
-const PER_CURSOR = 8
+const PER_CURSOR = 6
 /** Thousands of calls: room for a busy machine (a limit against hanging, not a speed check). */
 const SLOW = 300_000
 
@@ -101,10 +102,10 @@ describe.each(engines)('hostile input is refused with a 4xx that names the probl
       const base = validInput(schema, offset)
       const send = (label: string, data: string) => attack({ label: `${def.domain}.${def.name} ${label}`, method: 'POST', path: '/api/actions', headers: json,
         body: `{"domain":${JSON.stringify(def.domain)},"action":${JSON.stringify(def.name)},"reasoning":"checking hostile input","data":${data}}` }, true)
-      for (const text of HOSTILE_DATA_TEXTS) await send('whole data', text)
+      for (const text of rotate(HOSTILE_DATA_TEXTS, offset, 2)) await send('whole data', text)
       for (const [field, prop] of Object.entries<JsonSchema>(schema.properties ?? {})) {
         const { aimed, other } = hostileValuesFor(prop)
-        for (const value of [...rotate(aimed, offset, PER_FIELD / 2), ...rotate(other, offset++, PER_FIELD / 2)]) {
+        for (const value of [...rotate(aimed, offset, AIMED_PER_FIELD), ...rotate(other, offset++, OTHER_PER_FIELD)]) {
           await send(field, JSON.stringify({ ...base, [field]: value }))
         }
         // One level down: the first item of a list of objects, or a nested object, gets hostile values field by field.
@@ -112,7 +113,8 @@ describe.each(engines)('hostile input is refused with a 4xx that names the probl
         for (const [sub, subProp] of Object.entries<JsonSchema>(inner?.properties ?? {})) {
           const baseInner = (prop.type === 'array' ? (base[field] as unknown[] | undefined)?.[0] : base[field]) ?? {}
           const { aimed, other } = hostileValuesFor(subProp)
-          for (const value of [...rotate(aimed, offset, 1), ...rotate(other, offset++, 1)]) {
+          // One value per nested field, aimed and otherwise in turn.
+          for (const value of rotate(offset % 2 ? aimed : other, offset++, 1)) {
             const nested = { ...(baseInner as object), [sub]: value }
             await send(`${field}.${sub}`, JSON.stringify({ ...base, [field]: prop.type === 'array' ? [nested] : nested }))
           }
@@ -134,16 +136,16 @@ describe.each(engines)('hostile input is refused with a 4xx that names the probl
       const get = (label: string, query: string) => attack({ label: `${type} ${label}`, method: 'GET', path: `/api/data?type=${encodeURIComponent(type)}&${query}`,
         headers: as('agent') }, false)
       const q = (name: string, value: string) => `${name}=${queryText(value)}`
-      for (const id of rotate(HOSTILE_STRINGS, offset, PER_FIELD)) await get('id', q('id', id))
-      for (const limit of ['0', '-1', '1.5', '1e3', '101', 'abc', '9'.repeat(30)]) await get('limit', q('limit', limit))
-      for (const include of ['__proto__', 'constructor,toString', 'x'.repeat(5000)]) await get('include', q('include', include))
+      for (const id of rotate(HOSTILE_STRINGS, offset, 3)) await get('id', q('id', id))
+      for (const limit of rotate(['0', '-1', '1.5', '1e3', '101', 'abc', '9'.repeat(30)], offset, 3)) await get('limit', q('limit', limit))
+      for (const include of rotate(['__proto__', 'constructor,toString', 'x'.repeat(5000)], offset, 2)) await get('include', q('include', include))
       for (const cursor of rotate(forgedCursors(), offset, PER_CURSOR)) await get('cursor', q('cursor', cursor))
-      for (const escape of BROKEN_ESCAPES) await get('escape', `cursor=${escape}&id=${escape}`)
+      for (const escape of rotate(BROKEN_ESCAPES, offset, 2)) await get('escape', `cursor=${escape}&id=${escape}`)
       await get('repeated', 'limit=1&limit=2&id=a&id=b')
       const filters = jsonSchemaOf(def.params) as JsonSchema
       for (const name of Object.keys(filters.properties ?? {})) {
         const { aimed } = hostileValuesFor(filters.properties[name])
-        const texts = [...rotate(aimed, offset, PER_FIELD / 2), ...rotate(HOSTILE_STRINGS, offset++, PER_FIELD / 2)].map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))
+        const texts = [...rotate(aimed, offset, AIMED_PER_FIELD), ...rotate(HOSTILE_STRINGS, offset++, OTHER_PER_FIELD)].map((v) => (typeof v === 'string' ? v : JSON.stringify(v)))
         for (const value of texts) await get(`filter ${name}`, q(name, value))
         await get(`filter ${name}`, `${name}=${BROKEN_ESCAPES[offset % BROKEN_ESCAPES.length]}&${name}=twice`)
       }

@@ -14,7 +14,7 @@ import { actionKey, type Page } from './registry.js'
 import { nearestNames } from './suggest.js'
 import { parseRedacting, reportRedactions } from './sanitize.js'
 import { parseInput } from './validation.js'
-import { boundedIncludes, boundedName } from './input-bounds.js'
+import { boundedIncludes, boundedName, boundedReasoning } from './input-bounds.js'
 
 /** A call of one registered action. */
 export interface ActionCall {
@@ -38,7 +38,7 @@ export async function performAction(services: Services, principal: Principal, ca
   boundedName('action', call.action)
   const def = services.registry.actions.get(actionKey(call.domain, call.action))
   if (!def) throw unknownAction(services, call)
-  const reasoning = call.reasoning?.trim() || null
+  const reasoning = boundedReasoning(call.reasoning)
   const { value: input, redactions } = parseRedacting(() => parseInput(def.input, call.data ?? {}, 'data'), 'data')
   const effects: Array<() => Promise<void>> = []
   const outcome = await withTenant(services.db, scopeOf(principal, opts.requestId), async (tx) => {

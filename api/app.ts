@@ -9,6 +9,8 @@ import { technicianPages } from '../web-review/technician/index.js'
 import { errorHandler } from './error-handler.js'
 import { authenticate } from './middleware/authenticate.js'
 import { csrfProtection } from './middleware/csrf.js'
+import { allowedMethods } from './middleware/methods.js'
+import { securityHeaders } from './middleware/security-headers.js'
 import { createRateLimiter } from './middleware/rate-limit.js'
 import { requestLog } from './middleware/request-log.js'
 import { actionsRoutes } from './routes/actions.js'
@@ -29,6 +31,8 @@ export function createApp(services: Services): Express {
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
   app.use(requestLog)
+  app.use(securityHeaders)
+  app.use(allowedMethods)
   app.use(healthRoutes(services))
   // Before the JSON parser: the signature is checked over the raw body. Public, like the pages Stripe sends customers back to.
   app.use(stripeWebhookRoutes(services))

@@ -13,6 +13,7 @@ import { actionKey, type Page } from './registry.js'
 import { nearestNames } from './suggest.js'
 import { parseRedacting, reportRedactions } from './sanitize.js'
 import { parseInput } from './validation.js'
+import { boundedIncludes, boundedName, boundedReasoning } from './input-bounds.js'
 
 /** A call of one registered action. */
 export interface ActionCall {
@@ -32,9 +33,11 @@ export interface ActionOutcome {
 /** Runs one action: look up, validate, check policy, run (or queue for the owner) in the tenant's transaction with audit and idempotency. */
 export async function performAction(services: Services, principal: Principal, call: ActionCall,
   opts: { requestId: string; idempotencyKey?: string }): Promise<ActionOutcome> {
+  boundedName('domain', call.domain)
+  boundedName('action', call.action)
   const def = services.registry.actions.get(actionKey(call.domain, call.action))
   if (!def) throw unknownAction(services, call)
-  const reasoning = call.reasoning?.trim() || null
+  const reasoning = boundedReasoning(call.reasoning)
   const { value: input, redactions } = parseRedacting(() => parseInput(def.input, call.data ?? {}, 'data'), 'data')
   const effects: Array<() => Promise<void>> = []
   const outcome = await withTenant(services.db, scopeOf(principal, opts.requestId), async (tx) => {
@@ -80,6 +83,7 @@ export interface QueryCall {
 
 /** Runs one query in the tenant's transaction; a missing id is NOT_FOUND, never an empty answer. */
 export async function performQuery(services: Services, principal: Principal, call: QueryCall, opts: { requestId: string }): Promise<unknown> {
+  boundedName('type', call.type)
   const def = services.registry.queries.get(call.type)
   if (!def) {
     throw new AppError('NOT_FOUND', `Unknown data type "${call.type}". Did you mean: ${nearestNames(call.type, services.registry.queries.keys()).join(', ')}?`,
@@ -87,7 +91,7 @@ export async function performQuery(services: Services, principal: Principal, cal
   }
   refuseQueryCaller(principal.actor, def)
   const allowed = [...(def.include ?? []), ...(def.entity ? ['audit_trail'] : [])]
-  const include = new Set(call.include ?? [])
+  const include = new Set(boundedIncludes(call.include ?? []))
   const unknownIncludes = [...include].filter((i) => !allowed.includes(i))
   if (unknownIncludes.length) {
     throw validationError([{ field: 'include', message: `unknown expansion ${unknownIncludes.join(', ')}; ${call.type} accepts: ${allowed.join(', ') || 'none'}` }])

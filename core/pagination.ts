@@ -9,11 +9,28 @@ export function encodeCursor(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url')
 }
 
-/** The sort key inside a cursor; a damaged cursor is the caller's mistake. */
-export function decodeCursor(cursor: string, arity: number): unknown[] {
+/** The SQL types a sort key is made of. */
+export type CursorType = 'timestamptz' | 'uuid' | 'text' | 'int' | 'bigint'
+
+/** Longest cursor accepted: ours hold a timestamp, an id and at most a name, well under this. */
+const MAX_CURSOR_LENGTH = 2048
+
+/** What each sort-key value must look like before it is handed to the database, so a forged one never reaches it. */
+const CURSOR_VALUE: Record<CursorType, (v: unknown) => boolean> = {
+  // As PostgreSQL writes timestamptz as text (2026-01-15 09:00:00.123456+00), or ISO 8601.
+  timestamptz: (v) => typeof v === 'string'
+    && /^(?!0000)\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[ T]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/.test(v),
+  uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  text: (v) => typeof v === 'string' && !v.includes('\u0000'),
+  int: (v) => Number.isInteger(v) && Math.abs(v as number) <= 2_147_483_647,
+  bigint: (v) => (typeof v === 'string' && /^-?\d{1,18}$/.test(v)) || Number.isSafeInteger(v),
+}
+
+/** The sort key inside a cursor, each value checked against its type; a damaged or forged cursor is the caller's mistake. */
+export function decodeCursor(cursor: string, types: readonly CursorType[]): unknown[] {
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (Array.isArray(key) && key.length === arity) return key
+    const key = cursor.length <= MAX_CURSOR_LENGTH ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined
+    if (Array.isArray(key) && key.length === types.length && key.every((v, i) => CURSOR_VALUE[types[i]](v))) return key
   } catch { /* fall through */ }
   throw validationError([{ field: 'cursor', message: 'is not a cursor returned by this data type; omit it to start from the first page' }])
 }
@@ -35,9 +52,9 @@ export function pageOf<T extends Record<string, unknown>>(rows: T[], limit: numb
  * '' on the first page. afterCursor(args, cursor, 'and (t.scheduled_start, t.id) >', ['timestamptz', 'uuid']) gives
  * "and (t.scheduled_start, t.id) > ($7::timestamptz, $8::uuid)" when args held six values.
  */
-export function afterCursor(args: unknown[], cursor: string | undefined, comparison: string, types: readonly string[]): string {
+export function afterCursor(args: unknown[], cursor: string | undefined, comparison: string, types: readonly CursorType[]): string {
   if (!cursor) return ''
   const first = args.length + 1
-  args.push(...decodeCursor(cursor, types.length))
+  args.push(...decodeCursor(cursor, types))
   return `${comparison} (${types.map((t, i) => `$${first + i}::${t}`).join(', ')})`
 }

@@ -1,6 +1,9 @@
+/** Only this much of what was asked for is compared: the distance costs its length times each name's. */
+const COMPARED_LENGTH = 64
+
 /** Up to three known names closest to what was asked for, for "did you mean" in errors. */
 export function nearestNames(wanted: string, known: Iterable<string>, max = 3): string[] {
-  const w = wanted.toLowerCase()
+  const w = String(wanted).slice(0, COMPARED_LENGTH).toLowerCase()
   return [...known]
     .map((name) => ({ name, d: distance(w, name.toLowerCase()) - (name.toLowerCase().includes(w) || w.includes(name.toLowerCase()) ? 3 : 0) }))
     .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))

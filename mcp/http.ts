@@ -48,7 +48,16 @@ function refuseForeignHost(req: Request, allowed: Set<string>): void {
   }
   const origin = req.get('origin')
   if (origin) {
-    const originName = new URL(origin).hostname.toLowerCase()
-    if (!allowed.has(originName) && !allowed.has(`[${originName}]`)) throw new AppError('FORBIDDEN', `Origin "${origin}" is not allowed for MCP`)
+    const originName = hostnameOf(origin)
+    if (!originName || !allowed.has(originName) && !allowed.has(`[${originName}]`)) throw new AppError('FORBIDDEN', `Origin "${origin}" is not allowed for MCP`)
+  }
+}
+
+/** The host name of an Origin header, or '' when it is not a URL (which no browser sends). */
+function hostnameOf(origin: string): string {
+  try {
+    return new URL(origin).hostname.toLowerCase()
+  } catch {
+    return ''
   }
 }

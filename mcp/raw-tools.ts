@@ -6,6 +6,7 @@ import { jsonSchemaOf } from '../core/json-schema.js'
 import { performAction, performQuery } from '../core/operations.js'
 import { actionKey } from '../core/registry.js'
 import { nearestNames } from '../core/suggest.js'
+import { boundedName } from '../core/input-bounds.js'
 import { defineTool } from './tool.js'
 
 /** Layer 1: the registry as three tools. No operation is named here; everything comes from the registry. */
@@ -88,6 +89,7 @@ export const crmAction = defineTool({
 })
 
 function unknownName(field: string, given: string, known: Iterable<string>): AppError {
+  boundedName(field, given)
   const suggestions = nearestNames(given, known)
   return new AppError('NOT_FOUND', `Unknown ${field} "${given}". Did you mean: ${suggestions.join(', ')}?`, { field, suggestions })
 }

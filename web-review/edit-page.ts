@@ -56,7 +56,7 @@ ${problem ? `<p class="err">${esc(problem)}</p>` : ''}${body}<p><a href="/review
     if (problems.length) return render(res, r, session.csrfToken, typed, `Nothing was changed. ${problems.join('; ')}`, 400)
     try {
       await performAction(services, session, { domain: 'authorization', action: 'edit', data: { request_id: r.id, data } }, { requestId: stateOf(res).requestId })
-      res.redirect(303, `/review?done=${encodeURIComponent('Changed. Check the card, then allow or deny it.')}`)
+      res.redirect(303, '/review?done=edited')
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       render(res, r, session.csrfToken, typed, `Nothing was changed. ${err.message}`, err.status)

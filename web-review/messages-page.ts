@@ -13,9 +13,15 @@ type Row = Record<string, any>
 
 /** Messages shown per page. */
 const PAGE_SIZE = 25
+/** What the list may say after a change: ?done= carries one of these keys, never text of its own. */
+const DONE: Record<string, string> = {
+  cancelled: 'The email was cancelled.',
+  moved: 'The email was moved to its new time.',
+}
 /** The list's filters, as the query string carries them. */
 const FILTERS = ['from', 'to', 'customer', 'kind', 'status'] as const
-const WIDE = '<style>main{max-width:60rem}td form{display:inline}td input,td button{width:auto;margin:.1rem 0;padding:.3rem}</style>'
+/** The wide table's extra rules, inline; the Content-Security-Policy allows them by their hash. */
+export const WIDE_STYLE = 'main{max-width:60rem}td form{display:inline}td input,td button{width:auto;margin:.1rem 0;padding:.3rem}'
 
 /** The owner's page of scheduled emails: filter by send date, customer, kind and status; cancel or move a pending one. */
 export function messagesPage(services: Services): Router {
@@ -39,7 +45,8 @@ export function messagesPage(services: Services): Router {
       if (!(err instanceof AppError)) throw err
       return send(res, err.status, `${filterForm(given)}<p class="err">${esc(err.message)}</p>`)
     }
-    const flash = typeof req.query.done === 'string' ? `<p class="ok">${esc(req.query.done)}</p>` : ''
+    const done = typeof req.query.done === 'string' && Object.hasOwn(DONE, req.query.done) ? DONE[req.query.done] : ''
+    const flash = done ? `<p class="ok">${esc(done)}</p>` : ''
     const rows = list.items.map((m) => messageRow(m, tz, session.csrfToken, req.originalUrl)).join('')
     const more = list.next_cursor
       ? `<p><a href="/messages?${new URLSearchParams({ ...given, cursor: list.next_cursor })}">Next ${PAGE_SIZE}</a></p>` : ''
@@ -51,7 +58,7 @@ export function messagesPage(services: Services): Router {
   router.post('/messages/:id/cancel', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    await act(services, session, req, res, 'cancel', { message_id: req.params.id }, 'The email was cancelled.')
+    await act(services, session, req, res, 'cancel', { message_id: req.params.id }, 'cancelled')
   })
 
   router.post('/messages/:id/reschedule', async (req, res) => {
@@ -62,8 +69,7 @@ export function messagesPage(services: Services): Router {
     const m = local.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/)
     // The browser sends wall-clock time in the business's zone; anything else goes on as typed, for the action to refuse.
     const sendAt = m ? zonedInstant(m[1], m[2], tz).toISOString() : local
-    await act(services, session, req, res, 'reschedule', { message_id: req.params.id, send_at: sendAt },
-      m ? `The email will go out ${m[1]} at ${m[2]}.` : 'The email was moved.')
+    await act(services, session, req, res, 'reschedule', { message_id: req.params.id, send_at: sendAt }, 'moved')
   })
 
   return router
@@ -71,7 +77,7 @@ export function messagesPage(services: Services): Router {
 
 /** Runs message.cancel or message.reschedule as the owner, then returns to the list (or shows why not). */
 async function act(services: Services, session: SessionPrincipal, req: Request, res: Response, action: string, data: Record<string, unknown>,
-  done: string): Promise<void> {
+  done: keyof typeof DONE): Promise<void> {
   const back = safeBack(req.body?.back)
   try {
     await performAction(services, session, { domain: 'message', action, data }, { requestId: stateOf(res).requestId })
@@ -79,7 +85,7 @@ async function act(services: Services, session: SessionPrincipal, req: Request, 
     if (!(err instanceof AppError)) throw err
     return send(res, err.status, `<p class="err">${esc(err.message)}</p><p><a href="${esc(back)}">Back to the messages</a></p>`)
   }
-  res.redirect(303, `${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(done)}`)
+  res.redirect(303, `${back}${back.includes('?') ? '&' : '?'}done=${done}`)
 }
 
 /** Only a path of this page may be returned to. */
@@ -116,5 +122,5 @@ ${form(`/messages/${m.id}/cancel`, csrf, `${hidden}<button class="deny">Cancel</
 }
 
 function send(res: Response, status: number, body: string): void {
-  res.status(status).type('html').send(page('Scheduled emails', `${WIDE}<nav><a href="/">Home</a><a href="/review">Waiting</a></nav>${body}`))
+  res.status(status).type('html').send(page('Scheduled emails', `<style>${WIDE_STYLE}</style><nav><a href="/">Home</a><a href="/review">Waiting</a></nav>${body}`))
 }

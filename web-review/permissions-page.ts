@@ -21,6 +21,17 @@ const LEVEL_WORDS: Record<string, string> = {
 
 type Row = Record<string, any>
 
+/** What the page says after a change: ?done= names what changed (an action key), never text of its own; the words come from the server. */
+function doneWords(done: string, perms: Row[], services: Services): string {
+  if (done === 'revoked') return 'Rule revoked: the agent asks you again.'
+  const [kind, key] = done.split(':')
+  const def = key ? services.registry.actions.get(key) : undefined
+  if (!def) return ''
+  if (kind === 'rule') return `Rule added: the agent may ${phraseOf(def)} without asking when the call meets it.`
+  const p = perms.find((x) => x.action === key)
+  return kind === 'level' && p ? `${capitalized(phraseOf(def))}: ${(LEVEL_WORDS[p.effective] ?? p.effective).toLowerCase()}.` : ''
+}
+
 /** The owner's permissions page: what the agent may do, by area, in plain words, with the standing rules. */
 export function permissionsPage(services: Services): Router {
   const router = Router()
@@ -42,7 +53,8 @@ export function permissionsPage(services: Services): Router {
     if (!session) return
     const [perms, rules, [settings]] = [await read(session, res, 'permissions'), await read(session, res, 'standing_rules'), await read(session, res, 'settings')]
     const tz = String(settings?.timezone ?? 'UTC')
-    const flash = typeof req.query.done === 'string' ? `<p class="ok">${esc(req.query.done)}</p>` : ''
+    const said = doneWords(typeof req.query.done === 'string' ? req.query.done : '', perms, services)
+    const flash = said ? `<p class="ok">${esc(said)}</p>` : ''
     const sections = AREAS.map((area) => {
       const rows = perms.filter((p) => p.agents_allowed).map((p) => ({ p, def: services.registry.actions.get(p.action)! }))
         .filter(({ def }) => def && areaOf(def) === area)
@@ -60,7 +72,7 @@ export function permissionsPage(services: Services): Router {
       const out = await act(session, res, 'permission', 'set', { action: String(req.body?.action ?? ''), permission: String(req.body?.permission ?? '') })
       const r = out.result as Row
       const def = services.registry.actions.get(r.action)
-      return `${capitalized(def ? phraseOf(def) : r.action)}: ${(LEVEL_WORDS[r.effective] ?? r.effective).toLowerCase()}.`
+      return def ? `level:${r.action}` : ''
     })
   })
 
@@ -82,7 +94,7 @@ export function permissionsPage(services: Services): Router {
       if (until && !/^\d{4}-\d\d-\d\d$/.test(until)) throw validationError([{ field: 'until', message: 'enter a date' }])
       const expires = until ? zonedInstant(addDays(until, 1), '00:00', String(settings?.timezone ?? 'UTC')).toISOString() : undefined
       await act(session, res, 'standing_rule', 'create', { action: key, conditions: [{ fact, op: String(req.body?.op ?? ''), value }], ...(expires ? { expires_at: expires } : {}) })
-      return `Rule added: the agent may ${def ? phraseOf(def) : key} without asking when the call meets it.`
+      return def ? `rule:${key}` : ''
     })
   })
 
@@ -91,7 +103,7 @@ export function permissionsPage(services: Services): Router {
     if (!session) return
     await answer(res, async () => {
       await act(session, res, 'standing_rule', 'revoke', { rule_id: req.params.id })
-      return 'Rule revoked: the agent asks you again.'
+      return 'revoked'
     })
   })
   return router

@@ -14,6 +14,14 @@ import { REVIEW_NAV } from './review-nav.js'
 import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
 import { personWithRole } from './session.js'
 
+/** What the queue page may say after a decision: ?done= carries one of these keys, never text of its own. */
+const DECIDED: Record<string, string> = {
+  executed: 'Done: the call ran.',
+  denied: 'Denied; the agent will read your reason and note.',
+  failed: 'The call failed; the reason is under Decided.',
+  edited: 'Changed. Check the card, then allow or deny it.',
+}
+
 /** The owner's pages: the queue of agent calls and the decided history, with the edit and permissions pages mounted first. */
 export function reviewPages(services: Services): Router {
   const router = Router()
@@ -27,7 +35,8 @@ export function reviewPages(services: Services): Router {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const pending = await list(session, res, 'pending')
-    const flash = typeof req.query.done === 'string' ? `<p class="ok">${esc(req.query.done)}</p>` : ''
+    const said = typeof req.query.done === 'string' && Object.hasOwn(DECIDED, req.query.done) ? DECIDED[req.query.done] : ''
+    const flash = said ? `<p class="ok">${esc(said)}</p>` : ''
     const cards = pending.map((r) => reviewCard(r, session.csrfToken)).join('')
     res.type('html').send(page('Waiting for you', REVIEW_NAV + flash + (cards || '<p class="note">Nothing is waiting for your decision.</p>')))
   })
@@ -58,8 +67,7 @@ ${editsHtml(r)}${r.decision_reason ? `<p class="note">Reason: ${esc(DENIAL_REASO
       const out = await performAction(services, session, { domain: 'authorization', action: 'decide', data: { request_id: req.params.id, decision, note, reason } },
         { requestId: stateOf(res).requestId })
       const r = out.result as Record<string, any>
-      const said = r.status === 'executed' ? 'Done: the call ran.' : r.status === 'denied' ? 'Denied; the agent will read your reason and note.' : `The call failed: ${r.error?.message ?? ''}`
-      res.redirect(303, `/review?done=${encodeURIComponent(said)}`)
+      res.redirect(303, `/review?done=${Object.hasOwn(DECIDED, r.status) ? r.status : 'failed'}`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       res.status(err.status).type('html').send(page('Waiting for you', `${REVIEW_NAV}<p class="err">${esc(err.message)}</p><p><a href="/review">Back</a></p>`))

@@ -4,11 +4,17 @@ import { SESSION_TTL_MS } from '../../core/auth/sessions.js'
 /** The name of the session cookie. */
 export const SESSION_COOKIE = 'crm_session'
 
-/** One cookie's value from the request, or undefined. */
+/** One cookie's value from the request, or undefined (also when the value is not validly percent-encoded: no cookie we set is). */
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const i = part.indexOf('=')
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim())
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim())
+      } catch {
+        return undefined
+      }
+    }
   }
   return undefined
 }

@@ -2,6 +2,7 @@ import { Router } from 'express'
 import { z } from 'zod'
 import type { Services } from '../../core/context.js'
 import { validationError } from '../../core/errors.js'
+import { MAX_REASONING_LENGTH } from '../../core/input-bounds.js'
 import { performAction } from '../../core/operations.js'
 import { parseInput } from '../../core/validation.js'
 import { sendData } from '../envelope.js'
@@ -11,7 +12,7 @@ const actionBody = z.object({
   domain: z.string().min(1),
   action: z.string().min(1),
   data: z.record(z.string(), z.unknown()).optional(),
-  reasoning: z.string().max(4000).nullable().optional(),
+  reasoning: z.string().max(MAX_REASONING_LENGTH).nullable().optional(),
 })
 
 /** The Idempotency-Key header, if given: a client-chosen id such as a UUID, short enough to store and index. */

@@ -44,7 +44,7 @@ export function respondRoutes(services: Services): Router {
     const view = await viewResponseLink(services, req.params.token)
     if (view.problem) return problemPage(res, view.problem, view)
     const ask = ASK[view.purpose as CustomerAnswer]
-    const note = ask.note ? `<label>${esc(ask.note)}<textarea name="note" rows="3" maxlength="${ANSWER_NOTE_MAX}" style="width:100%;box-sizing:border-box"></textarea></label>` : ''
+    const note = ask.note ? `<label>${esc(ask.note)}<textarea name="note" rows="3" maxlength="${ANSWER_NOTE_MAX}"></textarea></label>` : ''
     send(res, 200, ask.title, `${appointment(view)}
 <form method="post" action="/respond/${esc(req.params.token)}"><input type="hidden" name="answer" value="${esc(view.purpose)}">${note}<button>${esc(ask.button)}</button></form>`)
   })

@@ -100,7 +100,7 @@ describe.each(engines)('the owner\'s scheduled emails page (%s)', (engine) => {
 
     const done = await owner.post(`/messages/${reminder.id}/cancel`, { back: '/messages?kind=reminder' })
     expect(done.status).toBe(303)
-    expect(done.location).toBe(`/messages?kind=reminder&done=${encodeURIComponent('The email was cancelled.')}`)
+    expect(done.location).toBe('/messages?kind=reminder&done=cancelled')
     const after = await messageOf(reminder.id)
     expect(after.status).toBe('cancelled')
     expect(after.audit_trail.at(-1)).toMatchObject({ action: 'cancel', actor_type: 'user' })
@@ -173,7 +173,8 @@ describe.skipIf(!browserAvailable)('scheduled emails and a customer\'s answer in
     const row = owner.locator('tr', { hasText: 'reminder' })
     await row.locator('input[name=send_at]').fill('2031-03-05T11:15')
     await row.locator('button', { hasText: 'Move' }).click()
-    await expect(owner.textContent('body')).resolves.toContain('The email will go out 2031-03-05 at 11:15.')
+    await expect(owner.textContent('body')).resolves.toContain('The email was moved to its new time.')
+    await expect(owner.textContent('body')).resolves.toContain('2031-03-05 11:15')
     const reminder = expectData(await app.query({ type: 'scheduled_messages', ticket_id: ticket.id, kind: 'reminder' })).items[0]
     expect(new Date(reminder.send_at).toISOString()).toBe('2031-03-05T17:15:00.000Z')
     await owner.locator('tr', { hasText: 'reminder' }).locator('button', { hasText: 'Cancel' }).click()

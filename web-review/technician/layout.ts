@@ -1,7 +1,8 @@
 import { esc } from '../html.js'
 
 // Phone first: one column, big tap targets, system fonts, nothing fetched beyond the page itself.
-const STYLE = `*{box-sizing:border-box}body{font:17px/1.45 system-ui,sans-serif;margin:0;color:#1d2327;background:#f4f5f6}
+/** The technician pages' one stylesheet, inline; the Content-Security-Policy allows it by its hash. */
+export const TECH_STYLE = `*{box-sizing:border-box}body{font:17px/1.45 system-ui,sans-serif;margin:0;color:#1d2327;background:#f4f5f6}
 main{max-width:34rem;margin:0 auto;padding:.8rem}h1{font-size:1.3rem;margin:.4rem 0}h2{font-size:1.05rem;margin:1rem 0 .3rem}
 a{color:#1d4ed8}nav{display:flex;gap:1rem;font-size:.95rem}
 input,select,textarea,button,.btn{font:inherit;padding:.6rem;border-radius:.45rem;border:1px solid #8c8f94;width:100%;margin:.25rem 0;background:#fff}
@@ -28,7 +29,7 @@ export interface TechPageOptions {
 /** A complete technician page: inline CSS, one optional inline script, no external requests. */
 export function techPage(title: string, body: string, opts: TechPageOptions = {}): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>${STYLE}</style></head><body><main>${mainContent(title, body, opts)}</main>${opts.script ? `<script>${opts.script}</script>` : ''}</body></html>`
+<title>${esc(title)}</title><style>${TECH_STYLE}</style></head><body><main>${mainContent(title, body, opts)}</main>${opts.script ? `<script>${opts.script}</script>` : ''}</body></html>`
 }
 
 /** What goes inside <main>: also what the close-out script swaps in when it switches steps without a reload. */

@@ -1,7 +1,8 @@
 import { z } from 'zod'
-import { AppError, validationError } from '../../errors.js'
+import { AppError } from '../../errors.js'
 import { decodeCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
+import { isoInstant } from '../../schema-types.js'
 
 /** The business's change history, newest first, filtered by record, action, actor and time. */
 export const auditTrailQuery = defineQuery({
@@ -18,8 +19,8 @@ export const auditTrailQuery = defineQuery({
     action: z.string().trim().min(1).max(100).optional(),
     actor_type: z.enum(['user', 'agent', 'system']).optional(),
     actor_id: z.uuid().optional(),
-    since: z.iso.datetime({ offset: true }).optional().describe('Entries at or after this time'),
-    until: z.iso.datetime({ offset: true }).optional().describe('Entries before this time'),
+    since: isoInstant().optional().describe('Entries at or after this time'),
+    until: isoInstant().optional().describe('Entries before this time'),
   }),
   async run(ctx, req) {
     if (req.id !== undefined) {
@@ -31,10 +32,7 @@ export const auditTrailQuery = defineQuery({
       p.since ?? null, p.until ?? null]
     let before = ''
     if (req.cursor) {
-      const [createdAt, id] = decodeCursor(req.cursor, 2)
-      if (typeof createdAt !== 'string' || typeof id !== 'string' || !/^\d+$/.test(id)) {
-        throw validationError([{ field: 'cursor', message: 'is not a cursor returned by audit_trail; omit it to start from the first page' }])
-      }
+      const [createdAt, id] = decodeCursor(req.cursor, ['timestamptz', 'bigint'])
       args.push(createdAt, id)
       before = `and (created_at, id) < ($8::timestamptz, $9::bigint)`
     }

@@ -8,6 +8,7 @@ import { attributesOf, attributeValueMatches, parseAttributeFilters } from '../a
 import { notesOf } from '../notes/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { CONTACT_COLUMNS, linksOf } from './model.js'
+import { isoDate } from '../../schema-types.js'
 
 const EXPANSIONS = {
   addresses: addressesOf,
@@ -37,8 +38,8 @@ export const contactsQuery = defineQuery({
     city: z.string().trim().min(1).max(100).optional(),
     postal_code: z.string().trim().min(1).max(10).optional(),
     service_id: z.uuid().optional(),
-    received_from: z.iso.date().optional(),
-    received_to: z.iso.date().optional(),
+    received_from: isoDate().optional(),
+    received_to: isoDate().optional(),
   }),
   async run(ctx, req) {
     const p = req.params
@@ -85,7 +86,7 @@ export const contactsQuery = defineQuery({
         + `${p.service_id ? ` and exists (select 1 from ticket_line_items li where li.ticket_id = t.id and li.service_id = ${arg(p.service_id)})` : ''})`)
     }
     if (req.cursor) {
-      const [createdAt, id] = decodeCursor(req.cursor, 2)
+      const [createdAt, id] = decodeCursor(req.cursor, ['timestamptz', 'uuid'])
       where.push(`(c.created_at, c.id) > (${arg(createdAt)}::timestamptz, ${arg(id)}::uuid)`)
     }
     const columns = CONTACT_COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')

@@ -6,6 +6,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { applyPayment, auditView, insertInvoice, invoiceConflict, loadInvoice, resolveLines, todayOf, writeLines } from './model.js'
 import { setClause } from '../../sql.js'
 import { PAYMENT_FACTS, previewPayment, previewVoid, VOID_FACTS } from './previews.js'
+import { isoDate, isoInstant } from '../../schema-types.js'
 
 const lineItem = z.strictObject({
   service_id: z.uuid().optional().describe('A catalog service; description and unit price default to its name and price'),
@@ -16,7 +17,7 @@ const lineItem = z.strictObject({
   tax_rate_bp: z.number().int().min(0).max(10_000).optional().describe('Tax rate in basis points (825 = 8.25 %); default: the business\'s rate when taxable, else 0'),
 })
 const lineItems = z.array(lineItem).min(1).max(100)
-const date = z.iso.date()
+const date = isoDate()
 const text = (max: number) => z.string().trim().min(1).max(max)
 
 const TAX_RULE = 'Tax is computed per line: price (quantity * unit_price_cents) * tax_rate_bp / 10000, rounded half up to a cent; '
@@ -133,7 +134,7 @@ export const recordPayment = defineAction({
     amount_cents: z.number().int().min(1).max(2_147_483_647),
     method: z.enum(['cash', 'check', 'other']),
     reference: text(200).optional(),
-    received_at: z.iso.datetime({ offset: true }).optional().describe('When the money was received; default now'),
+    received_at: isoInstant().optional().describe('When the money was received; default now'),
   }),
   preview: previewPayment,
   facts: PAYMENT_FACTS,

@@ -3,6 +3,7 @@ import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS, todayOf } from './model.js'
+import { isoDate } from '../../schema-types.js'
 
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
 export const invoicesQuery = defineQuery({
@@ -22,8 +23,8 @@ export const invoicesQuery = defineQuery({
     contact_id: z.uuid().optional(),
     ticket_id: z.uuid().optional(),
     number: z.string().trim().min(1).max(50).optional(),
-    from: z.iso.date().optional(),
-    to: z.iso.date().optional(),
+    from: isoDate().optional(),
+    to: isoDate().optional(),
     archived: z.enum(['true', 'false']).optional(),
   }),
   async run(ctx, req) {

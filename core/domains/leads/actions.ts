@@ -5,11 +5,12 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { assertLeadTransition, LEAD_COLUMNS, lockLead, parseUsAddress, phoneKey, phoneKeySql, type LeadStatus, type ParsedAddress } from './model.js'
 import { setClause } from '../../sql.js'
+import { isoInstant } from '../../schema-types.js'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 const phone = z.string().trim().regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number such as (256) 555-0142')
 const urgency = z.enum(['low', 'normal', 'high'])
-const instant = z.iso.datetime({ offset: true })
+const instant = isoInstant()
 
 /** The fields extracted from raw_notes; optional on create, nullable (to clear) on update. */
 function extractedFields<T extends 'create' | 'update'>(mode: T) {

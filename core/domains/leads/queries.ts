@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { LEAD_COLUMNS } from './model.js'
+import { isoInstant } from '../../schema-types.js'
 
 /** Leads by id, or newest first, filtered by status, due reminders and words. */
 export const leadsQuery = defineQuery({
@@ -17,7 +18,7 @@ export const leadsQuery = defineQuery({
   params: z.object({
     status: z.enum(['new', 'contacted', 'qualified', 'converted', 'archived', 'open']).optional(),
     urgency: z.enum(['low', 'normal', 'high']).optional(),
-    reminder_due_before: z.iso.datetime({ offset: true }).optional(),
+    reminder_due_before: isoInstant().optional(),
     q: z.string().trim().min(1).max(200).optional(),
   }),
   async run(ctx, req) {

@@ -5,10 +5,11 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { assertTemplateTexts, lockMessage, MESSAGE_COLUMNS, MESSAGE_KINDS, type MessageKind } from './model.js'
 import { renderMessage } from './render.js'
+import { isoInstant } from '../../schema-types.js'
 
 const subject = noteText(300)
 const body = noteText(20_000)
-const sendAt = z.iso.datetime({ offset: true }).describe('When to send: an ISO 8601 time in the future, e.g. 2026-03-02T15:00:00Z')
+const sendAt = isoInstant().describe('When to send: an ISO 8601 time in the future, e.g. 2026-03-02T15:00:00Z')
 
 /** Kinds that are about one appointment or one invoice, and so need it named. */
 const NEEDS_TICKET: MessageKind[] = ['confirmation', 'reminder']

@@ -8,8 +8,9 @@ import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { MESSAGE_COLUMNS, MESSAGE_KINDS, MESSAGE_STATUSES, TEMPLATE_COLUMNS } from './model.js'
 import { renderMessage, templateOfMessage } from './render.js'
+import { isoDate } from '../../schema-types.js'
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+const date = isoDate()
 
 /** Message templates by id, or listed by kind and status. */
 export const templatesQuery = defineQuery({

@@ -3,8 +3,9 @@ import { AppError, validationError } from '../../errors.js'
 import { defineQuery } from '../../registry.js'
 import { searchFunctionality } from './functionality.js'
 import { RECORD_KINDS, SEARCH_KINDS, searchRecords, type SearchHit } from './model.js'
+import { isoDate } from '../../schema-types.js'
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+const date = isoDate()
 
 const kindList = z.string().trim().min(1).transform((text, ctx) => {
   const kinds = [...new Set(text.split(',').map((k) => k.trim()).filter(Boolean))]

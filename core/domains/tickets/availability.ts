@@ -5,6 +5,7 @@ import { defineQuery } from '../../registry.js'
 import { addDays, localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type BusinessHours } from '../settings/model.js'
 import { ACTIVE_STATUSES } from './model.js'
+import { isoDate } from '../../schema-types.js'
 
 /** The longest range one availability request may cover, in days. */
 export const MAX_AVAILABILITY_DAYS = 31
@@ -71,8 +72,8 @@ export const availabilityQuery = defineQuery({
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     duration_minutes: z.coerce.number().int().min(5).max(720).optional().describe('Length of the job in minutes (default 60)'),
-    from: z.iso.date().optional().describe('First day, YYYY-MM-DD (default today)'),
-    to: z.iso.date().optional().describe('Last day, inclusive, YYYY-MM-DD (default from + 6 days)'),
+    from: isoDate().optional().describe('First day, YYYY-MM-DD (default today)'),
+    to: isoDate().optional().describe('Last day, inclusive, YYYY-MM-DD (default from + 6 days)'),
     technician_id: z.uuid().optional(),
     step_minutes: z.coerce.number().int().min(5).max(240).optional().describe('Minutes between possible starts (default 30)'),
   }),

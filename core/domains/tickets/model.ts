@@ -4,6 +4,7 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, notFound } from '../../errors.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
+import { isoInstant } from '../../schema-types.js'
 
 /** Statuses of a ticket that still holds its technicians' time. */
 export const ACTIVE_STATUSES = ['scheduled', 'confirmed', 'in_progress'] as const
@@ -76,7 +77,7 @@ export function lineTaxCents(priceCents: number, rateBp: number): number {
 }
 
 /** A time as callers give it: ISO 8601 with an offset, or wall-clock time (no offset) in the business time zone. */
-export const instantInput = z.iso.datetime({ offset: true, local: true }).meta({ format: 'date-time' })
+export const instantInput = isoInstant({ local: true }).meta({ format: 'date-time' })
 
 /** The UTC instant of an instantInput value; a value without an offset is read in the given time zone. */
 export function instantOf(value: string, timeZone: string): Date {

@@ -6,8 +6,9 @@ import { defineQuery } from '../../registry.js'
 import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { ACTIVE_STATUSES, lineItemsOf, techniciansOf, ticketTotals } from './model.js'
+import { isoDate } from '../../schema-types.js'
 
-const day = z.iso.date()
+const day = isoDate()
 
 /** Appointments by id, or listed by day, date range, technician, status and contact. */
 export const ticketsQuery = defineQuery({

@@ -6,8 +6,9 @@ import { localDate, WEEKDAYS } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertOpen, checkEntry, duplicateEntry, findOpenDuplicate, lockEntry, WAITLIST_COLUMNS } from './model.js'
 import { setClause } from '../../sql.js'
+import { isoDate } from '../../schema-types.js'
 
-const date = z.iso.date()
+const date = isoDate()
 const days = z.array(z.enum(WEEKDAYS)).max(7)
   .describe('Weekdays that suit them (mon..sun); empty means any day')
 const timeOfDay = z.enum(['any', 'morning', 'afternoon']).describe('morning = starting before 12:00, afternoon = from 12:00 (business time)')

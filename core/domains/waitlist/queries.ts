@@ -6,6 +6,7 @@ import { defineQuery } from '../../registry.js'
 import { localDate, localTime, weekdayOf } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { NOON, WAITLIST_COLUMNS } from './model.js'
+import { isoDate, isoInstant } from '../../schema-types.js'
 
 /** The address an entry is matched by: its own, else the contact's first address still in use. */
 const ENTRY_ADDRESS = `left join lateral (
@@ -46,7 +47,7 @@ export const waitlistQuery = defineQuery({
 })
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM such as 13:30')
-const instant = z.iso.datetime({ offset: true })
+const instant = isoInstant()
 
 /** Waiting customers who could take a free slot, nearest first. */
 export const waitlistCandidatesQuery = defineQuery({
@@ -61,7 +62,7 @@ export const waitlistCandidatesQuery = defineQuery({
   keywords: ['fill a gap', 'cancellation', 'open slot', 'who can come'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
-    date: z.iso.date().optional(),
+    date: isoDate().optional(),
     start_time: hhmm.optional(),
     end_time: hhmm.optional(),
     start_at: instant.optional(),

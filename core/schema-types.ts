@@ -1,0 +1,27 @@
+import { z } from 'zod'
+
+/** The years a date or time may fall in: any real booking, payment or filter, and nothing the database or Date cannot hold. */
+const FIRST_YEAR = 1900
+const LAST_YEAR = 2999
+
+/** Whether YYYY-MM-DD at the start of a text names a day that exists within the years above. */
+function realDay(text: string): boolean {
+  const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(text)?.[0]
+  if (!ymd) return false
+  const day = new Date(`${ymd}T00:00:00Z`)
+  if (Number.isNaN(day.getTime())) return false
+  return day.toISOString().slice(0, 10) === ymd && day.getUTCFullYear() >= FIRST_YEAR && day.getUTCFullYear() <= LAST_YEAR
+}
+
+/** A calendar date, YYYY-MM-DD, that exists (no February 30) and falls between 1900 and 2999. */
+export function isoDate() {
+  const expected = `expected a real date YYYY-MM-DD between ${FIRST_YEAR} and ${LAST_YEAR}`
+  return z.iso.date({ abort: true, error: expected }).refine(realDay, expected)
+}
+
+/** An ISO 8601 date and time (with an offset, or also without one when `local`), real and between 1900 and 2999. */
+export function isoInstant(opts: { local?: boolean } = {}) {
+  const expected = `expected a real date and time in ISO 8601 (such as 2026-03-02T15:00:00Z) between ${FIRST_YEAR} and ${LAST_YEAR}`
+  return z.iso.datetime({ offset: true, local: opts.local ?? false, abort: true, error: expected })
+    .refine((v) => realDay(v) && !Number.isNaN(Date.parse(v)), expected)
+}

@@ -6,7 +6,7 @@ import { paymentLinkFor } from '../clients/payments.js'
 import type { Services } from '../context.js'
 import { isDatabaseOutage } from '../db/outage.js'
 import { withTenant } from '../db/tenant.js'
-import { DatabaseUnavailableError } from '../errors.js'
+import { AppError, DatabaseUnavailableError } from '../errors.js'
 import type { Queryable } from '../db/types.js'
 import { issuePayLink } from '../domains/invoices/pay-links.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
@@ -220,8 +220,11 @@ async function markSent(services: Services, claim: ClaimedMessage, scope: Parame
  */
 async function recordFailure(services: Services, claim: ClaimedMessage, scope: Parameters<typeof withTenant>[1], err: unknown,
   retry: RetryPolicy): Promise<DeliveryOutcome> {
-  if (err instanceof DatabaseUnavailableError || isDatabaseOutage(err)) return shortenLease(services, claim, scope, DATABASE_PAUSE_SECONDS)
   if (err instanceof EmailSendError && err.throttled) return waitTurn(services, claim, scope, err)
+  // Only the database's own failures: a provider's (email, Stripe) is an AppError of its own and uses an attempt.
+  if (err instanceof DatabaseUnavailableError || (!(err instanceof AppError) && isDatabaseOutage(err))) {
+    return shortenLease(services, claim, scope, DATABASE_PAUSE_SECONDS)
+  }
   const reason = messageOf(err)
   const permanent = err instanceof EmailSendError && !err.retryable
   return withTenant(services.db, scope, async (tx) => {

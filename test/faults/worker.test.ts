@@ -58,8 +58,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
     `insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at)
      select $1, ($2::uuid[])[1 + i % cardinality($2::uuid[])], 'custom', $3 || ' ' || i, 'Message ' || i, now() - interval '1 minute'
      from generate_series(1, $4) i returning id`, [tenantId, contactIds, label, n])).rows.map((r) => r.id)
-  const rows = async (ids: string[]) => (await t.db.query<{ id: string; status: string; lease_token: string | null; provider_message_id: string | null }>(
-    'select id, status, lease_token, provider_message_id from scheduled_messages where id = any($1::uuid[])', [ids])).rows
+  const rows = async (ids: string[]) => (await t.db.query<{ id: string; status: string; attempts: number; lease_token: string | null; provider_message_id: string | null }>(
+    'select id, status, attempts, lease_token, provider_message_id from scheduled_messages where id = any($1::uuid[])', [ids])).rows
   const emailsOf = (ids: string[]) => {
     const keys = new Set(ids.map(idempotencyKeyOf))
     return fake.emails.filter((e) => e.idempotencyKey && keys.has(e.idempotencyKey))
@@ -140,6 +140,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
         resentDeduplicated: fake.repeats - repeats, drainS, exit: `${w.exit!.code ?? w.exit!.signal}` })
       expect(w.exit).toEqual({ code: 0, signal: null })
       await expectEachSentOnce(ids)
+      // The database's faults were not the messages': none used up one of its attempts.
+      expect((await rows(ids)).filter((r) => r.attempts > 0)).toEqual([])
     } finally {
       if (!w.exit) w.child.kill('SIGKILL')
     }

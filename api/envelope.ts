@@ -1,5 +1,5 @@
 import type { Response } from 'express'
-import type { AppError } from '../core/errors.js'
+import { DATABASE_RETRY_AFTER_SECONDS, type AppError } from '../core/errors.js'
 
 /** The one response shape of every /api answer. */
 export interface Envelope<T = unknown> {
@@ -18,6 +18,11 @@ export function sendData(res: Response, data: unknown, status = 200): void {
 export function sendError(res: Response, err: AppError): void {
   if (err.code === 'RATE_LIMITED' && typeof err.details?.retry_after_seconds === 'number') {
     res.setHeader('Retry-After', String(err.details.retry_after_seconds))
+  }
+  // Whatever made it unavailable, a client (or a proxy) is told when trying again makes sense.
+  if (err.status === 503) {
+    const after = err.details?.retry_after_seconds
+    res.setHeader('Retry-After', String(typeof after === 'number' ? after : DATABASE_RETRY_AFTER_SECONDS))
   }
   res.status(err.status).json(envelope(res, null, { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }))
 }

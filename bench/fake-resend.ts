@@ -31,6 +31,10 @@ export interface FakeResend {
   latencyMs: number
   /** Accept (and record) emails but never answer, as if the connection died after the provider took the email. */
   hang: boolean
+  /** Answers 429 with Retry-After to requests beyond this many per second, as Resend's rate limit does; 0: no limit. */
+  maxPerSecond: number
+  /** Requests refused by that rate limit. */
+  limited: number
   /** Answers the next `times` requests with this error status (429, 500, 422, ...) and sends nothing. */
   failNext(status: number, times?: number): void
   close(): Promise<void>
@@ -47,11 +51,23 @@ const ERRORS: Record<number, { name: string; message: string }> = {
 }
 
 /** Starts the fake on a loopback port. */
-export async function startFakeResend(opts: { apiKey?: string; latencyMs?: number } = {}): Promise<FakeResend> {
+export async function startFakeResend(opts: { apiKey?: string; latencyMs?: number; maxPerSecond?: number } = {}): Promise<FakeResend> {
   const apiKey = opts.apiKey ?? 're_test_fake_key'
   const byKey = new Map<string, { id: string; body: string }>()
   const failures: number[] = []
   const held = new Set<ServerResponse>()
+  // A token bucket holding one second's worth of requests, refilled continuously: a steady rate passes, a burst does not.
+  let tokens = opts.maxPerSecond ?? 0
+  let filledAt = Date.now()
+  const withinRate = () => {
+    if (!fake.maxPerSecond) return true
+    const now = Date.now()
+    tokens = Math.min(fake.maxPerSecond, tokens + ((now - filledAt) / 1000) * fake.maxPerSecond)
+    filledAt = now
+    if (tokens < 1) return false
+    tokens -= 1
+    return true
+  }
   const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers })
     res.end(JSON.stringify(body))
@@ -69,6 +85,10 @@ export async function startFakeResend(opts: { apiKey?: string; latencyMs?: numbe
       if (req.method !== 'POST' || req.url !== '/emails') return refuse(res, 404, `No route ${req.method} ${req.url}`)
       fake.requests += 1
       if (req.headers.authorization !== `Bearer ${apiKey}`) return refuse(res, req.headers.authorization ? 403 : 401)
+      if (!withinRate()) {
+        fake.limited += 1
+        return refuse(res, 429)
+      }
       const status = failures.shift()
       if (status) return refuse(res, status)
       let body: Record<string, unknown>
@@ -110,6 +130,8 @@ export async function startFakeResend(opts: { apiKey?: string; latencyMs?: numbe
     repeats: 0,
     latencyMs: opts.latencyMs ?? 0,
     hang: false,
+    maxPerSecond: opts.maxPerSecond ?? 0,
+    limited: 0,
     failNext(status, times = 1) {
       for (let i = 0; i < times; i++) failures.push(status)
     },

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { DEFAULT_DATABASE_LIMITS, type DatabaseLimits } from './db/limits.js'
 
 /** Everything the product reads from the environment, in one place (the README's table mirrors it). */
 export interface Config {
@@ -22,6 +23,12 @@ export interface Config {
   resendWebhookSecret?: string
   /** Whether the server runs the delivery worker itself (CRM_WORKER=off when it runs as its own process). */
   workerInServer: boolean
+  /** Time limits on a PostgreSQL server's connections and statements. */
+  databaseLimits: DatabaseLimits
+  /** How long GET /readyz waits for the database before answering that it is unavailable. */
+  readyTimeoutMs: number
+  /** Emails handed to Resend per second by this process (Resend's default limit is 2 per second). */
+  resendMaxPerSecond: number
 }
 
 /** Reads the configuration from environment variables, with defaults that run on a new machine. */
@@ -31,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = env.HOST ?? '127.0.0.1'
   const level = (env.LOG_LEVEL ?? 'info') as Config['logLevel']
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) throw new Error(`LOG_LEVEL must be debug, info, warn, error or silent, got ${level}`)
+  const statementTimeoutMs = millis(env, 'CRM_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_LIMITS.statementTimeoutMs)
   return {
     port,
     host,
@@ -44,6 +52,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resendBaseUrl: env.RESEND_BASE_URL || undefined,
     resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || undefined,
     workerInServer: onOff(env.CRM_WORKER, 'CRM_WORKER', true),
+    databaseLimits: {
+      connectTimeoutMs: millis(env, 'CRM_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_LIMITS.connectTimeoutMs),
+      statementTimeoutMs: millis(env, 'CRM_DB_STATEMENT_TIMEOUT_MS', statementTimeoutMs),
+      // The client waits a little longer than the server, so a slow statement is cancelled by the server and reported as such.
+      queryTimeoutMs: millis(env, 'CRM_DB_QUERY_TIMEOUT_MS', statementTimeoutMs ? statementTimeoutMs + 5_000 : 0),
+      idleInTransactionTimeoutMs: millis(env, 'CRM_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_DATABASE_LIMITS.idleInTransactionTimeoutMs),
+    },
+    readyTimeoutMs: millis(env, 'CRM_READY_TIMEOUT_MS', 2_000),
+    resendMaxPerSecond: positive(env, 'RESEND_MAX_PER_SECOND', 2),
   }
 }
 
@@ -52,4 +69,20 @@ function onOff(value: string | undefined, name: string, fallback: boolean): bool
   if (['on', '1', 'true'].includes(value)) return true
   if (['off', '0', 'false'].includes(value)) return false
   throw new Error(`${name} must be on or off, got ${value}`)
+}
+
+function millis(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name]
+  if (value === undefined || value === '') return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds (0 for no limit), got ${value}`)
+  return n
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name]
+  if (value === undefined || value === '') return fallback
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a number above 0, got ${value}`)
+  return n
 }

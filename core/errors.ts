@@ -46,3 +46,19 @@ export function validationError(issues: FieldIssue[], status?: number): AppError
 export function notFound(entity: string, id: string): AppError {
   return new AppError('NOT_FOUND', `No ${entity} with id ${id}`, { entity, id })
 }
+
+/** Seconds a client is asked to wait (Retry-After) before trying again when the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2
+
+/** The database cannot be reached or did not answer in time: nothing about the request was wrong. */
+export class DatabaseUnavailableError extends AppError {
+  constructor(message: string) {
+    super('UNAVAILABLE', message, { retry_after_seconds: DATABASE_RETRY_AFTER_SECONDS })
+    this.name = 'DatabaseUnavailableError'
+  }
+}
+
+/** The database cannot be reached or did not answer in time; the answer carries when to try again. */
+export function databaseUnavailable(message = 'The database is unavailable; try again shortly'): DatabaseUnavailableError {
+  return new DatabaseUnavailableError(message)
+}

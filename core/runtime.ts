@@ -18,7 +18,7 @@ export async function openMigratedDatabase(config: Config, purpose: string): Pro
   if (!config.databaseUrl) lock = lockDataDir(config.dataDir, purpose)
   try {
     const db = await openDatabase(config)
-    const applied = await migrate(db).catch(async (err) => {
+    const applied = await migrateUnhurried(config, db).catch(async (err) => {
       await db.close().catch(() => {})
       throw err
     })
@@ -33,5 +33,16 @@ export async function openMigratedDatabase(config: Config, purpose: string): Pro
   } catch (err) {
     lock?.release()
     throw err
+  }
+}
+
+/** Migrates without the statement limits of serving: building an index on a large business may rightly take minutes. */
+async function migrateUnhurried(config: Config, db: Database): Promise<string[]> {
+  if (!config.databaseUrl) return migrate(db)
+  const unlimited = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  try {
+    return await migrate(unlimited)
+  } finally {
+    await unlimited.close()
   }
 }

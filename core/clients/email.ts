@@ -4,6 +4,7 @@ import { withTenant } from '../db/tenant.js'
 import type { Database } from '../db/types.js'
 import { AppError } from '../errors.js'
 import { log } from '../log.js'
+import { createSendPacer } from './send-pacer.js'
 
 /** One email to send. */
 export interface EmailMessage {
@@ -37,6 +38,8 @@ export class EmailSendError extends AppError {
   readonly providerStatus: number | null
   /** Seconds the provider asked us to wait (429 Retry-After), when it said. */
   readonly retryAfterSeconds: number | null
+  /** The provider asked us to slow down (429): nothing is wrong with the message, it only has to wait its turn. */
+  readonly throttled: boolean
 
   constructor(message: string, opts: { retryable: boolean; providerStatus: number | null; providerCode?: string; retryAfterSeconds?: number | null }) {
     super('UNAVAILABLE', message, { retryable: opts.retryable, provider_status: opts.providerStatus, provider_code: opts.providerCode ?? null })
@@ -44,6 +47,7 @@ export class EmailSendError extends AppError {
     this.retryable = opts.retryable
     this.providerStatus = opts.providerStatus
     this.retryAfterSeconds = opts.retryAfterSeconds ?? null
+    this.throttled = opts.providerStatus === 429
   }
 }
 
@@ -52,18 +56,26 @@ export const EMAIL_TIMEOUT_MS = 20_000
 
 /** The email client the configuration asks for: Resend with RESEND_API_KEY, else the outbox. */
 export function emailClientFromConfig(config: Config, db: Database): EmailClient {
-  if (config.resendApiKey) return resendEmailClient({ apiKey: config.resendApiKey, from: config.emailFrom, baseUrl: config.resendBaseUrl })
+  if (config.resendApiKey) {
+    return resendEmailClient({ apiKey: config.resendApiKey, from: config.emailFrom, baseUrl: config.resendBaseUrl, maxPerSecond: config.resendMaxPerSecond })
+  }
   return outboxEmailClient(db, config)
 }
 
-/** Sends through Resend, with the message's idempotency key; failures become EmailSendError. */
-export function resendEmailClient(opts: { apiKey: string; from: string; baseUrl?: string; timeoutMs?: number }): EmailClient {
+/**
+ * Sends through Resend, with the message's idempotency key; failures become EmailSendError. At most `maxPerSecond`
+ * sends start per second (unlimited when unset), and a 429 holds every send of this client for its Retry-After.
+ */
+export function resendEmailClient(opts: { apiKey: string; from: string; baseUrl?: string; timeoutMs?: number; maxPerSecond?: number }): EmailClient {
   const resend = new Resend(opts.apiKey, opts.baseUrl ? { baseUrl: opts.baseUrl.replace(/\/$/, '') } : undefined)
   const timeoutMs = opts.timeoutMs ?? EMAIL_TIMEOUT_MS
+  const pacer = createSendPacer(opts.maxPerSecond ?? Infinity)
   return {
     delivers: true,
-    describe: () => `sent through Resend${opts.baseUrl ? ` at ${opts.baseUrl}` : ''} from ${opts.from}`,
+    describe: () => `sent through Resend${opts.baseUrl ? ` at ${opts.baseUrl}` : ''} from ${opts.from}`
+      + (opts.maxPerSecond ? `, at most ${opts.maxPerSecond} per second` : ''),
     async send(message) {
+      await pacer.turn()
       const { data, error, headers } = await resend.emails.send({
         from: opts.from && message.fromName ? withSenderName(opts.from, message.fromName) : opts.from,
         to: message.to,
@@ -72,7 +84,11 @@ export function resendEmailClient(opts: { apiKey: string; from: string; baseUrl?
         ...(message.html ? { html: message.html } : {}),
         ...(message.replyTo ? { replyTo: message.replyTo } : {}),
       }, { ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}), signal: AbortSignal.timeout(timeoutMs) })
-      if (error || !data?.id) throw sendErrorOf(error, headers)
+      if (error || !data?.id) {
+        const failure = sendErrorOf(error, headers)
+        if (failure.throttled) pacer.holdFor(failure.retryAfterSeconds ?? 1)
+        throw failure
+      }
       return { id: data.id }
     },
   }

@@ -1,15 +1,40 @@
 import pg from 'pg'
+import { log } from '../log.js'
+import { KEEPALIVE_DELAY_MS, type DatabaseLimits } from './limits.js'
+import { DatabaseUnreachableError, isDatabaseOutage } from './outage.js'
 import type { Database, Queryable, QueryResult } from './types.js'
 import { typeParsers } from './type-parsers.js'
 
 for (const [oid, parse] of Object.entries(typeParsers)) pg.types.setTypeParser(Number(oid), parse)
 
-/** Opens a pool of connections to a PostgreSQL server. */
-export function openPostgres(url: string, maxConnections = 20): Database {
-  const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 5000 })
-  // An idle client losing its server must not crash the process; the next query reports the outage.
+/**
+ * Opens a pool of connections to a PostgreSQL server. With `limits`, statements, connections and idle transactions are
+ * bounded in time (the server and CLI pass the configured ones); without, only connecting is, as tools and tests need.
+ */
+export function openPostgres(url: string, maxConnections = 20, limits?: DatabaseLimits): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: maxConnections,
+    connectionTimeoutMillis: limits?.connectTimeoutMs ?? 5000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+    ...(limits ? {
+      statement_timeout: limits.statementTimeoutMs,
+      query_timeout: limits.queryTimeoutMs,
+      idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+    } : {}),
+  })
+  // Every connection, idle or checked out, gets a listener: an 'error' event without one (a server restart, a terminated
+  // backend between two statements) would end the process. The statement in flight, if any, reports the error itself.
+  pool.on('connect', (client) => {
+    client.on('error', (err: Error & { code?: string }) => log('warn', 'database connection lost', { error: err.message, code: err.code }))
+  })
+  // The pool repeats the error of an idle connection it drops; the connection's own listener has logged it.
   pool.on('error', () => {})
-  const wrap = (q: pg.Pool | pg.PoolClient): Queryable => ({
+  const acquire = () => pool.connect().catch((err: unknown) => {
+    throw new DatabaseUnreachableError(err)
+  })
+  const wrap = (q: pg.PoolClient): Queryable => ({
     async query<T>(text: string, params?: unknown[]): Promise<QueryResult<T>> {
       const r = await q.query(text, params as unknown[])
       return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length }
@@ -18,24 +43,38 @@ export function openPostgres(url: string, maxConnections = 20): Database {
       await q.query(text)
     },
   })
-  const root = wrap(pool)
+  /** Runs fn on a connection of its own; a connection that failed with an outage is dropped, never handed out again. */
+  const withClient = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await acquire()
+    let broken: Error | undefined
+    try {
+      return await fn(client)
+    } catch (err) {
+      if (isDatabaseOutage(err)) broken = err as Error
+      throw err
+    } finally {
+      client.release(broken)
+    }
+  }
   return {
     engine: 'postgres',
-    query: root.query,
-    exec: root.exec,
+    query: (text, params) => withClient((client) => wrap(client).query(text, params)),
+    exec: (text) => withClient((client) => wrap(client).exec(text)),
     async transaction(fn, setup) {
-      const client = await pool.connect()
-      let broken: unknown
+      const client = await acquire()
+      let broken: Error | undefined
       try {
         await client.query(setup ? `begin; ${setup}` : 'begin')
         const result = await fn(wrap(client))
         await client.query('commit')
         return result
       } catch (err) {
-        await client.query('rollback').catch((e) => (broken = e))
+        // After an outage the connection is gone or stuck: it is dropped instead of rolled back, which rolls back on the server.
+        if (isDatabaseOutage(err)) broken = err as Error
+        else await client.query('rollback').catch((e: Error) => (broken = e))
         throw err
       } finally {
-        client.release(broken as Error | undefined)
+        client.release(broken)
       }
     },
     close: () => pool.end(),

@@ -1,21 +1,16 @@
-import { AppError } from '../errors.js'
+import { AppError, databaseUnavailable } from '../errors.js'
+import { isDatabaseOutage } from './outage.js'
 
 /** SQLSTATE raised by our triggers when something immutable (a closed ticket, the audit log) is changed. */
 export const IMMUTABLE_SQLSTATE = 'CR001'
-
-/** Error codes of a connection or server that is down or going away. */
-const OUTAGE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'])
-const OUTAGE_SQLSTATE_CLASSES = ['08', '53', '57']
 
 /** Turns a PostgreSQL (or connection) error into the typed error the API reports; other errors pass through. */
 export function translateDatabaseError(err: unknown): unknown {
   if (err instanceof AppError || !(err instanceof Error)) return err
   const e = err as Error & { code?: string; constraint?: string; column?: string; table?: string; detail?: string }
   const code = e.code ?? ''
-  if (OUTAGE_NODE_CODES.has(code) || OUTAGE_SQLSTATE_CLASSES.some((c) => code.startsWith(c) && code.length === 5)
-      || /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|PGlite is closed/i.test(e.message)) {
-    return new AppError('UNAVAILABLE', 'The database is unavailable; try again shortly', undefined)
-  }
+  // Connection faults (refused, terminated, starting up, stalled) are the database's, never the request's: see outage.ts.
+  if (isDatabaseOutage(e)) return databaseUnavailable()
   switch (code) {
     case '23505':
       return new AppError('CONFLICT', `A record with the same ${fieldsOf(e.detail) ?? e.constraint ?? 'key'} already exists`, { constraint: e.constraint })

@@ -4,7 +4,9 @@ import { emailHtml } from '../clients/email-html.js'
 import { EmailSendError, type EmailMessage } from '../clients/email.js'
 import { paymentLinkFor } from '../clients/payments.js'
 import type { Services } from '../context.js'
+import { isDatabaseOutage } from '../db/outage.js'
 import { withTenant } from '../db/tenant.js'
+import { AppError, DatabaseUnavailableError } from '../errors.js'
 import type { Queryable } from '../db/types.js'
 import { issuePayLink } from '../domains/invoices/pay-links.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
@@ -212,9 +214,17 @@ async function markSent(services: Services, claim: ClaimedMessage, scope: Parame
   })
 }
 
-/** Counts a failed attempt: tried again after a wait, or failed for good after the last attempt or a permanent refusal. */
+/**
+ * Counts a failed attempt: tried again after a wait, or failed for good after the last attempt or a permanent refusal.
+ * A database outage or a provider asking us to slow down is not the message's failure: it waits without using an attempt.
+ */
 async function recordFailure(services: Services, claim: ClaimedMessage, scope: Parameters<typeof withTenant>[1], err: unknown,
   retry: RetryPolicy): Promise<DeliveryOutcome> {
+  if (err instanceof EmailSendError && err.throttled) return waitTurn(services, claim, scope, err)
+  // Only the database's own failures: a provider's (email, Stripe) is an AppError of its own and uses an attempt.
+  if (err instanceof DatabaseUnavailableError || (!(err instanceof AppError) && isDatabaseOutage(err))) {
+    return shortenLease(services, claim, scope, DATABASE_PAUSE_SECONDS)
+  }
   const reason = messageOf(err)
   const permanent = err instanceof EmailSendError && !err.retryable
   return withTenant(services.db, scope, async (tx) => {
@@ -245,6 +255,30 @@ async function finish(tx: Queryable, claim: ClaimedMessage, before: Record<strin
     where id = $1 and lease_token = $2 returning ${SNAPSHOT}`, [claim.id, claim.lease_token, ...args])
   await writeAudit(tx, systemAuditor(claim.tenant_id, `delivery-${claim.lease_token}`),
     { entityType: 'scheduled_message', entityId: claim.id, action, before, after: r.rows[0] })
+}
+
+/** Seconds a message waits after the database failed under it: the lease then lets any pass take it again. */
+const DATABASE_PAUSE_SECONDS = 5
+
+/** Lets the message go to the next pass (of any worker) after `seconds`, leaving everything else as it was. */
+async function shortenLease(services: Services, claim: ClaimedMessage, scope: Parameters<typeof withTenant>[1], seconds: number): Promise<DeliveryOutcome> {
+  const until = new Date(services.now().getTime() + seconds * 1000)
+  log('warn', 'message not sent: the database failed; trying again shortly', { tenant_id: claim.tenant_id, message_id: claim.id })
+  const r = await withTenant(services.db, scope, (tx) => tx.query(
+    'update scheduled_messages set lease_until = $3 where id = $1 and lease_token = $2 and status = $4', [claim.id, claim.lease_token, until.toISOString(), 'pending']))
+  return r.rowCount ? 'retrying' : 'lost'
+}
+
+/** A throttled send waits the provider's Retry-After (or a second) and goes again, without using one of its attempts. */
+async function waitTurn(services: Services, claim: ClaimedMessage, scope: Parameters<typeof withTenant>[1], err: EmailSendError): Promise<DeliveryOutcome> {
+  const next = new Date(services.now().getTime() + Math.max(err.retryAfterSeconds ?? 1, 1) * 1000)
+  return withTenant(services.db, scope, async (tx) => {
+    const r = await tx.query(`select ${SNAPSHOT} from scheduled_messages where id = $1 and lease_token = $2 for update`, [claim.id, claim.lease_token])
+    if (!r.rows[0]) return 'lost'
+    log('warn', 'message held back: the provider asked us to slow down', { tenant_id: claim.tenant_id, message_id: claim.id, next_attempt_at: next.toISOString() })
+    await finish(tx, claim, r.rows[0], 'retry', 'last_error = $3, send_at = $4', [messageOf(err), next.toISOString()])
+    return 'retrying'
+  })
 }
 
 function messageOf(err: unknown): string {

@@ -27,6 +27,8 @@ describe.each(engines)('a database outage under a running server (%s)', (engine)
     const res = await app.query({ type: 'contacts' })
     expectError(res, 503, 'UNAVAILABLE')
     expect(res.body.error!.message).toMatch(/database/i)
+    // Clients and proxies are told when trying again makes sense.
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
   })
 
   it('POST /api/actions answers 503 UNAVAILABLE', async () => {

@@ -1,6 +1,6 @@
 import { systemAuditor, writeAudit } from '../audit.js'
 import type { Services } from '../context.js'
-import { withTenant } from '../db/tenant.js'
+import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { loadTenantSettings } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import { localDate } from '../time.js'
@@ -13,7 +13,8 @@ import { localDate } from '../time.js'
  */
 export async function markOverdueInvoices(services: Services): Promise<number> {
   const now = services.now()
-  const tenants = await services.db.query<{ tenant_id: string }>('select tenant_id from tenants_with_overdue_invoices($1)', [now.toISOString()])
+  const tenants = await withWorkerRole(services.db, (tx) =>
+    tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_overdue_invoices($1)', [now.toISOString()]))
   let marked = 0
   for (const { tenant_id: tenantId } of tenants.rows) {
     try {

@@ -9,7 +9,6 @@ import { technicianPages } from '../web-review/technician/index.js'
 import { errorHandler } from './error-handler.js'
 import { authenticate } from './middleware/authenticate.js'
 import { csrfProtection } from './middleware/csrf.js'
-import { createRateLimiter } from './middleware/rate-limit.js'
 import { requestLog } from './middleware/request-log.js'
 import { actionsRoutes } from './routes/actions.js'
 import { authRoutes } from './routes/auth.js'
@@ -27,7 +26,8 @@ import { outboxPage } from '../web-review/outbox-page.js'
 export function createApp(services: Services): Express {
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', 'loopback')
+  // Rate limits key on the client's address: X-Forwarded-For counts only from proxies the operator named.
+  app.set('trust proxy', services.config.trustProxy)
   app.use(requestLog)
   app.use(healthRoutes(services))
   // Before the JSON parser: the signature is checked over the raw body. Public, like the pages Stripe sends customers back to.
@@ -39,7 +39,7 @@ export function createApp(services: Services): Express {
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
   // Customers answer appointment emails without signing in: the link's secret is the credential, so no session or CSRF applies.
   app.use(respondRoutes(services))
-  app.use(authenticate(services, createRateLimiter(20, 15 * 60 * 1000)))
+  app.use(authenticate(services))
   app.use(csrfProtection)
   app.use(authRoutes(services))
   app.use('/api', actionsRoutes(services), dataRoutes(services), capabilitiesRoutes(services))

@@ -22,6 +22,11 @@ export interface Config {
   resendWebhookSecret?: string
   /** Whether the server runs the delivery worker itself (CRM_WORKER=off when it runs as its own process). */
   workerInServer: boolean
+  /**
+   * Which proxies in front of the server are believed about the client's address (X-Forwarded-For), as express's
+   * `trust proxy` setting: false (none: the default), true (any), a hop count, or addresses and subnets.
+   */
+  trustProxy: boolean | number | string
 }
 
 /** Reads the configuration from environment variables, with defaults that run on a new machine. */
@@ -44,7 +49,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resendBaseUrl: env.RESEND_BASE_URL || undefined,
     resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || undefined,
     workerInServer: onOff(env.CRM_WORKER, 'CRM_WORKER', true),
+    trustProxy: trustProxy(env.TRUST_PROXY),
   }
+}
+
+/** TRUST_PROXY as express takes it: unset trusts no proxy, so a client cannot name its own address. */
+function trustProxy(value: string | undefined): boolean | number | string {
+  const v = value?.trim() ?? ''
+  if (v === '' || v === 'false') return false
+  if (v === 'true') return true
+  if (/^\d+$/.test(v)) return Number(v)
+  return v
 }
 
 function onOff(value: string | undefined, name: string, fallback: boolean): boolean {

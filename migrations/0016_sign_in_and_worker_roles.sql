@@ -47,3 +47,17 @@ revoke execute on function search_refresh_tickets(uuid, uuid[]) from public;
 revoke execute on function search_refresh_invoices(uuid, uuid[]) from public;
 revoke execute on function search_refresh_leads(uuid, uuid[]) from public;
 revoke execute on function search_refresh_notes(uuid, uuid[]) from public;
+
+-- One business's time zone must not stop the overdue scan of the others: a name PostgreSQL does not know made the one
+-- cross-business query fail for all. The scan now names every business with an open invoice due before today in UTC
+-- (no place on earth is a day ahead of that), and the worker decides each business's own "today" in that business's
+-- transaction, where a failure stays that business's. Same signature: the grants above still apply.
+create or replace function tenants_with_overdue_invoices(p_now timestamptz) returns table (tenant_id uuid)
+language plpgsql security definer set search_path = public, pg_temp as $$
+begin
+  perform set_config('app.lookup_overdue_scan', 'on', true);
+  return query
+    select distinct i.tenant_id from invoices i
+    where i.status in ('sent', 'partially_paid') and i.amount_due_cents > 0 and i.due_on <= (p_now at time zone 'UTC')::date;
+  perform set_config('app.lookup_overdue_scan', '', true);
+end $$;

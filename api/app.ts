@@ -11,7 +11,6 @@ import { authenticate } from './middleware/authenticate.js'
 import { csrfProtection } from './middleware/csrf.js'
 import { allowedMethods } from './middleware/methods.js'
 import { securityHeaders } from './middleware/security-headers.js'
-import { createRateLimiter } from './middleware/rate-limit.js'
 import { requestLog } from './middleware/request-log.js'
 import { actionsRoutes } from './routes/actions.js'
 import { authRoutes } from './routes/auth.js'
@@ -29,7 +28,8 @@ import { outboxPage } from '../web-review/outbox-page.js'
 export function createApp(services: Services): Express {
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', 'loopback')
+  // Rate limits key on the client's address: X-Forwarded-For counts only from proxies the operator named.
+  app.set('trust proxy', services.config.trustProxy)
   app.use(requestLog)
   app.use(securityHeaders)
   app.use(allowedMethods)
@@ -43,7 +43,7 @@ export function createApp(services: Services): Express {
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
   // Customers answer appointment emails without signing in: the link's secret is the credential, so no session or CSRF applies.
   app.use(respondRoutes(services))
-  app.use(authenticate(services, createRateLimiter(20, 15 * 60 * 1000)))
+  app.use(authenticate(services))
   app.use(csrfProtection)
   app.use(authRoutes(services))
   app.use('/api', actionsRoutes(services), dataRoutes(services), capabilitiesRoutes(services))

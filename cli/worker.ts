@@ -1,5 +1,5 @@
 import { loadConfig } from '../core/config.js'
-import { runJobsOnce, startWorker, type DeliveryCounts, type WorkerOptions } from '../core/jobs/worker.js'
+import { runJobsOnce, startWorker, type DeliveryCounts, type PassResult, type WorkerOptions } from '../core/jobs/worker.js'
 import { log, setLogLevel } from '../core/log.js'
 import { createServices } from '../api/product.js'
 import { parseCommandArgs, UsageError, withDatabase, type Command } from './command.js'
@@ -43,7 +43,9 @@ function wholeNumber(option: string, value: unknown): number {
   return n
 }
 
-function summary(c: DeliveryCounts, lead: string): string {
+function summary(c: DeliveryCounts & Partial<PassResult>, lead: string): string {
+  const failed = (c.failures ?? []).map((f) => `\n${f.job} failed${f.tenant_id ? ` for business ${f.tenant_id}` : ''}: ${f.error}`).join('')
   return `${lead}: ${c.sent} sent, ${c.retrying} to retry later, ${c.failed} failed, ${c.cancelled} cancelled`
     + (c.lost ? `, ${c.lost} taken over by another worker` : '') + '.'
+    + (c.overdue_marked ? ` ${c.overdue_marked} invoice(s) marked overdue.` : '') + failed
 }

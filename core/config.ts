@@ -29,6 +29,11 @@ export interface Config {
   readyTimeoutMs: number
   /** Emails handed to Resend per second by this process (Resend's default limit is 2 per second). */
   resendMaxPerSecond: number
+  /**
+   * Which proxies in front of the server are believed about the client's address (X-Forwarded-For), as express's
+   * `trust proxy` setting: false (none: the default), true (any), a hop count, or addresses and subnets.
+   */
+  trustProxy: boolean | number | string
 }
 
 /** Reads the configuration from environment variables, with defaults that run on a new machine. */
@@ -61,7 +66,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     readyTimeoutMs: millis(env, 'CRM_READY_TIMEOUT_MS', 2_000),
     resendMaxPerSecond: positive(env, 'RESEND_MAX_PER_SECOND', 2),
+    trustProxy: trustProxy(env.TRUST_PROXY),
   }
+}
+
+/** TRUST_PROXY as express takes it: unset trusts no proxy, so a client cannot name its own address. */
+function trustProxy(value: string | undefined): boolean | number | string {
+  const v = value?.trim() ?? ''
+  if (v === '' || v === 'false') return false
+  if (v === 'true') return true
+  if (/^\d+$/.test(v)) return Number(v)
+  return v
 }
 
 function onOff(value: string | undefined, name: string, fallback: boolean): boolean {

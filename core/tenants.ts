@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { systemAuditor, writeAudit } from './audit.js'
 import { createAgentToken } from './auth/agent-tokens.js'
 import { insertDefaultTemplates } from './domains/messages/default-templates.js'
+import { assertDatabaseTimeZone } from './domains/settings/time-zone.js'
 import { APP_ROLE, withTenant } from './db/tenant.js'
 import { translateDatabaseError } from './db/translate-error.js'
 import type { Database, Queryable } from './db/types.js'
@@ -57,6 +58,7 @@ export async function firstTenantId(db: Database): Promise<string | null> {
 }
 
 async function insertTenant(tx: Queryable, tenantId: string, input: z.output<typeof newTenantInput>): Promise<CreatedTenant> {
+  await assertDatabaseTimeZone(tx, input.timezone, 'timezone')
   await tx.query('insert into tenants (id, name, timezone) values ($1, $2, $3)', [tenantId, input.name, input.timezone])
   const u = await tx.query<{ id: string }>(
     `insert into users (tenant_id, email, name, role) values ($1, $2, $3, 'owner') returning id`,

@@ -1,25 +1,41 @@
 import type { NextFunction, Request, Response } from 'express'
-import { authenticateAgentToken } from '../../core/auth/agent-tokens.js'
+import { authenticateAgentToken, tokenPrefix } from '../../core/auth/agent-tokens.js'
 import { authenticateSession } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
 import { clientIp, stateOf } from '../request-context.js'
 import { readCookie, SESSION_COOKIE, setSessionCookie } from './cookies.js'
-import type { RateLimiter } from './rate-limit.js'
+import { createRateLimiter, type RateLimiter } from './rate-limit.js'
 
-/** Finds the principal from a bearer token or the session cookie; a wrong token counts against the client's address. */
-export function authenticate(services: Services, failedTokens: RateLimiter) {
+/** Failed bearer attempts allowed per key in each window. */
+const FAILURES = { max: 20, windowMs: 15 * 60 * 1000 }
+
+/** Where failed bearer attempts are counted: per client address and per token prefix. */
+export interface TokenFailureLimits {
+  perAddress: RateLimiter
+  perPrefix: RateLimiter
+}
+
+/** Twenty failures per address and per prefix in fifteen minutes. */
+export function tokenFailureLimits(): TokenFailureLimits {
+  return { perAddress: createRateLimiter(FAILURES.max, FAILURES.windowMs), perPrefix: createRateLimiter(FAILURES.max, FAILURES.windowMs) }
+}
+
+/**
+ * Finds the principal from a bearer token or the session cookie. A wrong token counts against the client's address and
+ * against its prefix, and past the limit is answered RATE_LIMITED; a valid token is always let in, so failures of
+ * others behind the same address never lock out an agent that holds a good token.
+ */
+export function authenticate(services: Services, limits: TokenFailureLimits = tokenFailureLimits()) {
   const secure = services.config.publicBaseUrl.startsWith('https:')
   return async (req: Request, res: Response, next: NextFunction) => {
     const state = stateOf(res)
     const header = req.get('authorization')
     if (header) {
-      const ip = clientIp(req)
-      if (failedTokens.exhausted(ip)) failedTokens.hit(ip, 'failed sign-in attempts')
-      const m = header.match(/^Bearer\s+(\S+)\s*$/i)
-      const principal = m ? await authenticateAgentToken(services.db, m[1]) : null
+      const token = header.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
+      const principal = token ? await authenticateAgentToken(services.db, token) : null
       if (!principal) {
-        failedTokens.hit(ip, 'failed sign-in attempts')
+        countFailure(limits, clientIp(req), token ? tokenPrefix(token) : null)
         throw new AppError('UNAUTHENTICATED', 'The bearer token is not valid: it is unknown, revoked or malformed (expected "Authorization: Bearer crm_...")')
       }
       state.principal = principal
@@ -39,4 +55,19 @@ export function authenticate(services: Services, failedTokens: RateLimiter) {
     }
     next()
   }
+}
+
+/** Counts one failure on every key it belongs to, then refuses when any of them is over its limit. */
+function countFailure(limits: TokenFailureLimits, address: string, prefix: string | null): void {
+  let refused: unknown = null
+  const counts: Array<[RateLimiter, string, string]> = [[limits.perAddress, address, 'failed sign-in attempts from this address']]
+  if (prefix) counts.push([limits.perPrefix, prefix, 'failed attempts with this token prefix'])
+  for (const [limiter, key, what] of counts) {
+    try {
+      limiter.hit(key, what)
+    } catch (err) {
+      refused ??= err
+    }
+  }
+  if (refused) throw refused
 }

@@ -4,8 +4,6 @@ import { AppError } from '../../core/errors.js'
 export interface RateLimiter {
   /** Counts one hit; RATE_LIMITED once the key is over its limit in this window. */
   hit(key: string, what: string): void
-  /** True when the key already used up its window, without counting. */
-  exhausted(key: string): boolean
 }
 
 /** Allows max hits per key in each window of windowMs. */
@@ -30,9 +28,6 @@ export function createRateLimiter(max: number, windowMs: number): RateLimiter {
       const w = current(key)
       w.count += 1
       if (w.count > max) throw refuse(w, what)
-    },
-    exhausted(key) {
-      return current(key).count >= max
     },
   }
 }

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express'
+import { Router, type Request, type Response } from 'express'
 import { z } from 'zod'
 import { consumeMagicLink, issueMagicLinks, MAGIC_LINK_TTL_MS } from '../../core/auth/magic-links.js'
 import { createSession, endSession } from '../../core/auth/sessions.js'
@@ -7,10 +7,14 @@ import { AppError } from '../../core/errors.js'
 import { log } from '../../core/log.js'
 import { parseInput } from '../../core/validation.js'
 import { page, signInForm } from '../../web-review/html.js'
+import { signInLinkForm } from '../../web-review/sign-in-link-page.js'
 import { sendData } from '../envelope.js'
 import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from '../middleware/cookies.js'
 import { createRateLimiter } from '../middleware/rate-limit.js'
 import { clientIp, stateOf } from '../request-context.js'
+
+/** A sign-in link's secret: 32 random bytes, base64url. */
+const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/
 
 const SAME_ANSWER = 'If this address belongs to an account, a sign-in link is on its way. It works once, for 15 minutes.'
 
@@ -33,7 +37,7 @@ export function authRoutes(services: Services): Router {
       services.email.send({
         to: link.email,
         subject: `Your sign-in link for ${link.businessName}`,
-        text: `Sign in to ${link.businessName}: ${url}\n\nThe link works once and expires in ${MAGIC_LINK_TTL_MS / 60000} minutes. ` +
+        text: `Sign in to ${link.businessName}: open ${url} and press "Sign in".\n\nThe link works once and expires in ${MAGIC_LINK_TTL_MS / 60000} minutes. ` +
           'If you did not ask for it, ignore this email.',
         idempotencyKey: `magic-link-${link.token.slice(0, 16)}`,
       }).catch((err: unknown) => log('error', 'sign-in link email failed', {
@@ -46,14 +50,17 @@ export function authRoutes(services: Services): Router {
     sendData(res, { message: SAME_ANSWER })
   })
 
-  router.get('/auth/verify', async (req, res) => {
+  // Opening the link only shows a button (mail scanners and HEAD requests open links too); the press posts the secret.
+  router.get('/auth/verify', (req, res) => {
     const token = typeof req.query.token === 'string' ? req.query.token : ''
-    const used = token.length === 43 ? await consumeMagicLink(services.db, token) : null
-    if (!used) {
-      log('info', 'sign-in link refused', { request_id: stateOf(res).requestId })
-      res.status(400).type('html').send(page('Sign in', signInForm(), 'This sign-in link is invalid, already used or expired. Ask for a new one.'))
-      return
-    }
+    if (!LINK_TOKEN.test(token)) return refuseLink(res)
+    linkPage(res, 200, page('Sign in', signInLinkForm(token, stateOf(res).session?.csrfToken)))
+  })
+
+  router.post('/auth/verify', async (req, res) => {
+    const token = typeof req.body?.token === 'string' ? req.body.token : ''
+    const used = LINK_TOKEN.test(token) ? await consumeMagicLink(services.db, token) : null
+    if (!used) return refuseLink(res)
     setSessionCookie(res, await createSession(services.db, used.tenantId, used.userId), secure)
     res.redirect(303, '/')
   })
@@ -75,4 +82,15 @@ export function authRoutes(services: Services): Router {
     sendData(res, { signed_out: true })
   })
   return router
+}
+
+/** The answer to a link that is malformed, unknown, used or expired: the sign-in form again. */
+function refuseLink(res: Response): void {
+  log('info', 'sign-in link refused', { request_id: stateOf(res).requestId })
+  linkPage(res, 400, page('Sign in', signInForm(), 'This sign-in link is invalid, already used or expired. Ask for a new one.'))
+}
+
+function linkPage(res: Response, status: number, html: string): void {
+  // The address holds the secret: keep it out of caches, referrers and search engines.
+  res.status(status).set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' }).type('html').send(html)
 }

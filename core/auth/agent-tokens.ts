@@ -10,6 +10,11 @@ import { hashSecret, newSecret } from './secrets.js'
 /** Agent tokens look like crm_<prefix>_<secret>; the prefix is shown in lists and used to revoke. */
 const TOKEN_PATTERN = /^crm_([a-z0-9]{8})_([A-Za-z0-9_-]{43})$/
 
+/** The visible prefix of a token of the right shape (crm_<prefix>_<secret>), or null. */
+export function tokenPrefix(token: string): string | null {
+  return TOKEN_PATTERN.exec(token)?.[1] ?? null
+}
+
 /** A token as created: the secret is shown this once and never stored. */
 export interface NewAgentToken {
   id: string

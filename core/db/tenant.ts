@@ -4,6 +4,12 @@ import { translateDatabaseError } from './translate-error.js'
 /** The database role requests run as: not a superuser and owner of nothing, so row level security always applies. */
 export const APP_ROLE = 'crm_app'
 
+/** The role of sign-in lookups (migration 0016): the only role the lookup policies admit rows to. */
+export const SIGN_IN_ROLE = 'crm_sign_in'
+
+/** The role of the worker's and webhooks' cross-business functions (migration 0016): it can call those and read nothing. */
+export const WORKER_ROLE = 'crm_worker'
+
 /** Who a transaction runs for; the database's policies and triggers read these settings. */
 export interface TenantScope {
   tenantId: string
@@ -14,7 +20,7 @@ export interface TenantScope {
 
 /** Runs fn in one transaction as the app role with the tenant set; nothing outlives the transaction. */
 export async function withTenant<T>(db: Database, scope: TenantScope, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return inAppRole(db, {
+  return inRole(db, APP_ROLE, {
     'app.tenant_id': scope.tenantId,
     'app.actor_type': scope.actorType,
     'app.actor_id': scope.actorId ?? '',
@@ -22,21 +28,26 @@ export async function withTenant<T>(db: Database, scope: TenantScope, fn: (tx: Q
   }, fn)
 }
 
-/** Runs fn as the app role with no tenant, allowed to see only the rows matching one sign-in secret or email. */
+/** Runs fn as the sign-in role with no tenant, allowed to see only the rows matching one sign-in secret or email. */
 export async function withSignInLookup<T>(db: Database, lookup: { tokenHash?: string; tokenPrefix?: string; email?: string },
   fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return inAppRole(db, {
+  return inRole(db, SIGN_IN_ROLE, {
     'app.lookup_token_hash': lookup.tokenHash ?? '',
     'app.lookup_token_prefix': lookup.tokenPrefix ?? '',
     'app.lookup_email': lookup.email?.toLowerCase() ?? '',
   }, fn)
 }
 
-async function inAppRole<T>(db: Database, settings: Record<string, string>, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+/** Runs fn as the worker role: it may call the cross-business functions of the worker and webhooks, and read no table. */
+export async function withWorkerRole<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return inRole(db, WORKER_ROLE, {}, fn)
+}
+
+async function inRole<T>(db: Database, role: string, settings: Record<string, string>, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   // Sent as literals, not parameters, so the settings travel with BEGIN in one round trip.
-  const calls = Object.entries(settings).map(([name, value]) => `set_config('${name}', ${sqlLiteral(value)}, true)`).join(', ')
+  const calls = Object.entries(settings).map(([name, value]) => `, set_config('${name}', ${sqlLiteral(value)}, true)`).join('')
   try {
-    return await db.transaction(fn, `select set_config('role', '${APP_ROLE}', true), ${calls}`)
+    return await db.transaction(fn, `select set_config('role', '${role}', true)${calls}`)
   } catch (err) {
     throw translateDatabaseError(err)
   }

@@ -1,6 +1,6 @@
 import { systemAuditor, writeAudit } from '../audit.js'
 import type { Services } from '../context.js'
-import { APP_ROLE, withTenant } from '../db/tenant.js'
+import { withTenant, withWorkerRole } from '../db/tenant.js'
 import type { Queryable } from '../db/types.js'
 import { log } from '../log.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
@@ -34,9 +34,8 @@ const ACTED_ON = ['email.bounced', 'email.complained', 'email.failed']
  */
 export async function applyEmailEvent(services: Services, event: EmailEvent): Promise<EmailEventOutcome> {
   if (!ACTED_ON.includes(event.type)) return 'ignored'
-  const found = await services.db.transaction(async (tx) =>
-    (await tx.query<{ tenant_id: string; id: string }>('select tenant_id, id from message_by_provider_id($1)', [event.emailId])).rows[0],
-  `select set_config('role', '${APP_ROLE}', true)`)
+  const found = await withWorkerRole(services.db, async (tx) =>
+    (await tx.query<{ tenant_id: string; id: string }>('select tenant_id, id from message_by_provider_id($1)', [event.emailId])).rows[0])
   if (!found) {
     log('info', 'email event for an email that is not a scheduled message; acknowledged', { event_id: event.eventId, type: event.type, email_id: event.emailId })
     return 'unknown_message'

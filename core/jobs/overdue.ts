@@ -1,29 +1,47 @@
 import { systemAuditor, writeAudit } from '../audit.js'
 import type { Services } from '../context.js'
-import { withTenant } from '../db/tenant.js'
+import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { loadTenantSettings } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import { localDate } from '../time.js'
 
+/** One business whose part of a job failed; the job went on with the others. tenant_id is null when the job failed as a whole. */
+export interface BusinessFailure {
+  tenant_id: string | null
+  job: 'overdue' | 'delivery'
+  error: string
+}
+
+/** What one overdue scan did: invoices marked, and the businesses it could not mark. */
+export interface OverdueResult {
+  marked: number
+  failures: BusinessFailure[]
+}
+
 /**
- * Marks sent and partially paid invoices whose due date has passed (in each business's time zone) as overdue; returns how many.
- * The worker has no tenant: a SECURITY DEFINER function (migration 0012) names the businesses that have such invoices,
- * and each business's invoices are then marked in its own transaction as the system, audited there. The condition is
- * the one is_overdue reads with (invoices/model.ts overdueSql), limited to invoices the customer has been sent.
+ * Marks sent and partially paid invoices whose due date has passed (in each business's time zone) as overdue.
+ * The worker has no tenant: a SECURITY DEFINER function (migrations 0012, 0016) names the businesses that may have such
+ * invoices, and each business's invoices are then marked in its own transaction as the system, audited there, with
+ * "today" taken in that business's time zone. The condition is the one is_overdue reads with (invoices/model.ts
+ * overdueSql), limited to invoices the customer has been sent. One business's failure is logged and returned, and the
+ * others are marked all the same.
  */
-export async function markOverdueInvoices(services: Services): Promise<number> {
+export async function markOverdueInvoices(services: Services): Promise<OverdueResult> {
   const now = services.now()
-  const tenants = await services.db.query<{ tenant_id: string }>('select tenant_id from tenants_with_overdue_invoices($1)', [now.toISOString()])
-  let marked = 0
+  const tenants = await withWorkerRole(services.db, (tx) =>
+    tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_overdue_invoices($1)', [now.toISOString()]))
+  const result: OverdueResult = { marked: 0, failures: [] }
   for (const { tenant_id: tenantId } of tenants.rows) {
     try {
-      marked += await markTenant(services, tenantId, now)
+      result.marked += await markTenant(services, tenantId, now)
     } catch (err) {
-      // One business's failure must not stop the others; the next tick tries it again.
-      log('error', 'marking overdue invoices failed', { tenant_id: tenantId, error: err instanceof Error ? err.message : String(err) })
+      // The next tick tries this business again.
+      const error = err instanceof Error ? err.message : String(err)
+      log('error', 'marking overdue invoices failed for one business', { tenant_id: tenantId, error })
+      result.failures.push({ tenant_id: tenantId, job: 'overdue', error })
     }
   }
-  return marked
+  return result
 }
 
 async function markTenant(services: Services, tenantId: string, now: Date): Promise<number> {

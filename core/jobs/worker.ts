@@ -2,7 +2,7 @@ import type { Services } from '../context.js'
 import { log } from '../log.js'
 import { claimDueMessages } from './claim.js'
 import { DEFAULT_RETRY, deliverMessage, type DeliveryOutcome, type RetryPolicy } from './deliver.js'
-import { markOverdueInvoices } from './overdue.js'
+import { markOverdueInvoices, type BusinessFailure } from './overdue.js'
 
 /** How a worker paces itself. */
 export interface WorkerOptions {
@@ -21,6 +21,12 @@ export const DEFAULT_WORKER: WorkerOptions = { batchSize: 8, leaseSeconds: 120, 
 /** How many messages ended which way. */
 export type DeliveryCounts = Record<DeliveryOutcome, number>
 
+/** What one pass of the periodic jobs did: deliveries by outcome, invoices marked overdue, and what failed for which business. */
+export interface PassResult extends DeliveryCounts {
+  overdue_marked: number
+  failures: BusinessFailure[]
+}
+
 /** Counts at zero. */
 export function noDeliveries(): DeliveryCounts {
   return { sent: 0, retrying: 0, failed: 0, cancelled: 0, lost: 0 }
@@ -37,20 +43,30 @@ export async function deliverDue(services: Services, options: Partial<WorkerOpti
   }
 }
 
-/** One pass of the periodic jobs: overdue invoices, then due messages. A failing job is logged; the next pass tries again. */
-export async function runJobsOnce(services: Services, options: Partial<WorkerOptions> = {}): Promise<DeliveryCounts> {
+/**
+ * One pass of the periodic jobs: overdue invoices, then due messages. A business whose part fails is logged and named in
+ * the result, and the others go on; a job that fails as a whole is logged too, and the next pass tries again.
+ */
+export async function runJobsOnce(services: Services, options: Partial<WorkerOptions> = {}): Promise<PassResult> {
+  const result: PassResult = { ...noDeliveries(), overdue_marked: 0, failures: [] }
   try {
     const overdue = await markOverdueInvoices(services)
-    if (overdue) log('info', 'invoices marked overdue', { count: overdue })
+    result.overdue_marked = overdue.marked
+    result.failures.push(...overdue.failures)
+    if (overdue.marked) log('info', 'invoices marked overdue', { count: overdue.marked })
   } catch (err) {
-    log('error', 'marking overdue invoices failed', { error: err instanceof Error ? err.message : String(err) })
+    const error = err instanceof Error ? err.message : String(err)
+    log('error', 'marking overdue invoices failed', { error })
+    result.failures.push({ tenant_id: null, job: 'overdue', error })
   }
   try {
-    return await deliverDue(services, options)
+    Object.assign(result, await deliverDue(services, options))
   } catch (err) {
-    log('error', 'delivering due messages failed', { error: err instanceof Error ? err.message : String(err) })
-    return noDeliveries()
+    const error = err instanceof Error ? err.message : String(err)
+    log('error', 'delivering due messages failed', { error })
+    result.failures.push({ tenant_id: null, job: 'delivery', error })
   }
+  return result
 }
 
 /** A worker running in the background, and how to stop it after its current pass. */
@@ -69,8 +85,8 @@ export function startWorker(services: Services, options: Partial<WorkerOptions> 
   let current: Promise<void> = Promise.resolve()
   const pass = () => {
     current = runJobsOnce(services, opts).then((done) => {
-      for (const [outcome, n] of Object.entries(done)) counts[outcome as DeliveryOutcome] += n
-      if (done.sent || done.failed || done.retrying || done.cancelled) log('info', 'delivery pass', done)
+      for (const outcome of Object.keys(counts) as DeliveryOutcome[]) counts[outcome] += done[outcome]
+      if (done.sent || done.failed || done.retrying || done.cancelled) log('info', 'delivery pass', { ...done })
     }).finally(() => {
       if (!stopped) timer = setTimeout(pass, opts.pollMs)
     })

@@ -5,6 +5,7 @@ import { revokeAgentToken } from '../../core/auth/agent-tokens.js'
 import * as contactActions from '../../core/domains/contacts/actions.js'
 import * as contactQueries from '../../core/domains/contacts/queries.js'
 import { createRegistry, defineAction } from '../../core/registry.js'
+import { loadConfig } from '../../core/config.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectData, expectError } from './envelope-assertions.js'
@@ -39,7 +40,9 @@ const explode = defineAction({
 describe.each(engines)('API errors: envelope and status for each code (%s)', (engine) => {
   let app: TestApp
   beforeAll(async () => {
-    app = await startTestApp(engine, { registry: createRegistry([contactActions, contactQueries, { renameAll, explode }]) })
+    // The rate limit tests below come from several addresses through a proxy on this machine.
+    const config = { ...loadConfig({ PORT: '0', TRUST_PROXY: 'loopback' }), logLevel: 'silent' as const }
+    app = await startTestApp(engine, { config, registry: createRegistry([contactActions, contactQueries, { renameAll, explode }]) })
   })
   afterAll(() => app.close())
 

@@ -1,5 +1,6 @@
 import { expect } from 'vitest'
 import type { ApiResponse, TestApp } from '../helpers/app.js'
+import { followSignInLink } from './sign-in-link.js'
 
 /** A client that holds cookies the way a browser does and sends no bearer token. */
 export interface Browser {
@@ -51,12 +52,12 @@ export function lastLinkTokenFor(app: TestApp, email: string): string {
   return m![1]
 }
 
-/** Asks for a link by email and opens it: a browser holding a live session. */
+/** Asks for a link by email, opens it and presses Sign in: a browser holding a live session. */
 export async function signIn(app: TestApp, email: string): Promise<Browser> {
   const b = browser(app)
   const asked = await b.call('POST', '/auth/magic-link', { email })
   expect(asked.status).toBe(200)
-  const opened = await b.call('GET', `/auth/verify?token=${lastLinkTokenFor(app, email)}`)
+  const opened = await followSignInLink(app, b, lastLinkTokenFor(app, email))
   expect(opened.status).toBe(303)
   expect(b.cookie).toBeTruthy()
   return b

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectData, expectError } from '../api/envelope-assertions.js'
 import { addUser, browser, lastLinkTokenFor, signIn } from './browser.js'
+import { followSignInLink, signInFormOf, submitForm } from './sign-in-link.js'
 
 const OWNER = 'owner@sparkle.test'
 
@@ -42,11 +43,11 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
     expect(res.body.error!.details!.issues).toEqual([expect.objectContaining({ field: 'email' })])
   })
 
-  it('the link signs in once: 303 and an HttpOnly, SameSite=Lax session cookie (not Secure over http)', async () => {
+  it('the link\'s button signs in once: 303 and an HttpOnly, SameSite=Lax session cookie (not Secure over http)', async () => {
     const b = browser(app)
     expectData(await b.call('POST', '/auth/magic-link', { email: OWNER }))
     const token = lastLinkTokenFor(app, OWNER)
-    const opened = await b.call('GET', `/auth/verify?token=${token}`)
+    const opened = await followSignInLink(app, b, token)
     expect(opened.status).toBe(303)
     expect(opened.headers.get('location')).toBe('/')
     const attrs = sessionCookieAttributes(opened.headers)
@@ -57,10 +58,51 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
     expect(session.user).toMatchObject({ type: 'user', id: app.tenant.owner_user_id, role: 'owner', email: OWNER })
     expect(session.csrf_token).toMatch(/^[A-Za-z0-9_-]{20,}$/)
 
-    const reused = await browser(app).call('GET', `/auth/verify?token=${token}`)
+    const reused = await submitForm(app, browser(app), '/auth/verify', { token })
     expect(reused.status).toBe(400)
     expect(reused.headers.getSetCookie().filter((c) => c.startsWith('crm_session='))).toEqual([])
     expect((reused.body as unknown as { raw: string }).raw).toMatch(/invalid, already used or expired/)
+  })
+
+  it('opening the link, by HEAD or GET as often as a mail scanner likes, uses nothing up: the person\'s press signs in', async () => {
+    const email = 'scanned@sparkle.test'
+    await addUser(app, email)
+    expectData(await browser(app).call('POST', '/auth/magic-link', { email }))
+    const token = lastLinkTokenFor(app, email)
+    const scanner = browser(app)
+    const head = await fetch(`${app.url}/auth/verify?token=${token}`, { method: 'HEAD', redirect: 'manual' })
+    expect(head.status).toBe(200)
+    expect(head.headers.getSetCookie()).toEqual([])
+    for (let i = 0; i < 2; i++) {
+      const scanned = await scanner.call('GET', `/auth/verify?token=${token}`)
+      expect(scanned.status).toBe(200)
+      expect(scanned.headers.get('cache-control')).toBe('no-store')
+      expect(scanned.headers.get('referrer-policy')).toBe('no-referrer')
+      const html = (scanned.body as unknown as { raw: string }).raw
+      expect(html).toContain('<button>Sign in</button>')
+      expect(html).not.toContain('<script')
+      expect(signInFormOf(html)).toEqual({ action: '/auth/verify', fields: { token } })
+    }
+    expect(scanner.cookie).toBeUndefined()
+    const unused = await app.t.db.query('select used_at from magic_links where user_id = (select id from users where email = $1)', [email])
+    expect(unused.rows).toEqual([{ used_at: null }])
+
+    const person = browser(app)
+    expect((await followSignInLink(app, person, token)).status).toBe(303)
+    expect(expectData(await person.call('GET', '/auth/session')).user.email).toBe(email)
+  })
+
+  it('a browser already signed in sends its CSRF token with the press, and signs in as the link\'s person', async () => {
+    const b = await signIn(app, OWNER)
+    const other = 'second@sparkle.test'
+    await addUser(app, other)
+    expectData(await browser(app).call('POST', '/auth/magic-link', { email: other }))
+    const opened = await b.call('GET', `/auth/verify?token=${lastLinkTokenFor(app, other)}`)
+    const { fields } = signInFormOf((opened.body as unknown as { raw: string }).raw)
+    expect(fields._csrf).toBe(expectData(await b.call('GET', '/auth/session')).csrf_token)
+    expect((await submitForm(app, b, '/auth/verify', { token: fields.token })).status).toBe(403)
+    expect((await submitForm(app, b, '/auth/verify', fields)).status).toBe(303)
+    expect(expectData(await b.call('GET', '/auth/session')).user.email).toBe(other)
   })
 
   it('refuses an expired link', async () => {
@@ -70,17 +112,19 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
     const token = lastLinkTokenFor(app, email)
     await app.t.db.query(`update magic_links set expires_at = now() - interval '1 minute' where used_at is null`)
     const b = browser(app)
-    const res = await b.call('GET', `/auth/verify?token=${token}`)
+    const res = await followSignInLink(app, b, token)
     expect(res.status).toBe(400)
     expect(b.cookie).toBeUndefined()
   })
 
   it('refuses a made-up or damaged token', async () => {
-    for (const token of ['A'.repeat(43), 'short', '']) {
-      const b = browser(app)
-      expect((await b.call('GET', `/auth/verify?token=${token}`)).status).toBe(400)
-      expect(b.cookie).toBeUndefined()
+    const b = browser(app)
+    expect((await followSignInLink(app, b, 'A'.repeat(43))).status).toBe(400)
+    for (const token of ['short', '', `${'A'.repeat(42)}"`]) {
+      expect((await b.call('GET', `/auth/verify?token=${encodeURIComponent(token)}`)).status).toBe(400)
+      expect((await submitForm(app, b, '/auth/verify', { token })).status).toBe(400)
     }
+    expect(b.cookie).toBeUndefined()
   })
 
   it('a link expires in 15 minutes', async () => {
@@ -96,7 +140,7 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
     const b = browser(app)
     expectData(await b.call('POST', '/auth/magic-link', { email: 'hash@sparkle.test' }))
     const link = lastLinkTokenFor(app, 'hash@sparkle.test')
-    expect((await b.call('GET', `/auth/verify?token=${link}`)).status).toBe(303)
+    expect((await followSignInLink(app, b, link)).status).toBe(303)
     const secrets = [link, b.cookie!, app.tenant.agent_token, app.tenant.agent_token.split('_').at(-1)!]
     for (const table of ['magic_links', 'sessions', 'agent_tokens']) {
       const rows = await app.t.db.query<{ j: string }>(`select row_to_json(t)::text as j from ${table} t`)
@@ -138,7 +182,7 @@ describe.each(engines)('sign-in behind HTTPS (%s)', (engine) => {
     const b = browser(app)
     expectData(await b.call('POST', '/auth/magic-link', { email: OWNER }))
     expect(app.email.sent.at(-1)!.text).toContain('https://crm.sparkle.test/auth/verify?token=')
-    const opened = await b.call('GET', `/auth/verify?token=${lastLinkTokenFor(app, OWNER)}`)
+    const opened = await followSignInLink(app, b, lastLinkTokenFor(app, OWNER))
     expect(opened.status).toBe(303)
     expect(sessionCookieAttributes(opened.headers)).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite=lax']))
   })

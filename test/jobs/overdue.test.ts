@@ -48,7 +48,7 @@ describe.each(engines)('marking overdue invoices (%s)', (engine) => {
     const kiwiPaid = await invoice(kiwi, '2026-03-09', 'paid')
     const kiwiFuture = await invoice(kiwi, '2026-03-10', 'sent')
 
-    expect(await markOverdueInvoices(app.services)).toBe(3)
+    expect(await markOverdueInvoices(app.services)).toEqual({ marked: 3, failures: [] })
     expect((await read(home, chicagoSent)).status).toBe('sent')
     expect((await read(home, chicagoOld)).status).toBe('overdue')
     for (const id of [kiwiSent, kiwiPartial]) {
@@ -63,12 +63,12 @@ describe.each(engines)('marking overdue invoices (%s)', (engine) => {
     expect((await read(kiwi, kiwiFuture)).status).toBe('sent')
 
     // Nothing new: a second tick marks nothing and writes no audit.
-    expect(await markOverdueInvoices(app.services)).toBe(0)
+    expect(await markOverdueInvoices(app.services)).toEqual({ marked: 0, failures: [] })
     expect((await read(kiwi, kiwiSent)).audit_trail.filter((a: any) => a.action === 'mark_overdue')).toHaveLength(1)
 
     // 14 hours later it is the 10th in Chicago, and already the 11th in Auckland.
     clock = new Date('2026-03-10T17:00:00Z')
-    expect(await markOverdueInvoices(app.services)).toBe(2)
+    expect(await markOverdueInvoices(app.services)).toEqual({ marked: 2, failures: [] })
     expect(await read(home, chicagoSent)).toMatchObject({ status: 'overdue', is_overdue: true })
     expect(await read(kiwi, kiwiFuture)).toMatchObject({ status: 'overdue', is_overdue: true })
 

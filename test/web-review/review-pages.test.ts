@@ -19,6 +19,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await expect(page.textContent('body')).resolves.toContain('sign-in link is on its way')
     const link = app.email.sent.at(-1)!.text.match(/http\S+verify\?token=\S+/)![0]
     await page.goto(link)
+    await page.click('button:has-text("Sign in")')
     await expect(page.textContent('body')).resolves.toContain('Signed in as')
   })
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { isTimeZone } from '../../tenants.js'
 import { SETTINGS_COLUMNS } from './model.js'
+import { assertDatabaseTimeZone } from './time-zone.js'
 import { setClause } from '../../sql.js'
 
 /** A wall-clock time of day, 00:00 to 23:59. */
@@ -45,6 +46,7 @@ export const updateSettings = defineAction({
     reminder_time: clock.optional().describe('When the day-before reminder goes out, HH:MM in the business time zone, e.g. 09:00'),
   }),
   async run(ctx, input) {
+    if (input.timezone !== undefined) await assertDatabaseTimeZone(ctx.db, input.timezone, 'data.timezone')
     const current = await ctx.db.query(`select ${SETTINGS_COLUMNS} from tenants where id = $1 for update`, [ctx.tenantId])
     const before = current.rows[0]
     const { business_hours: hours, ...rest } = input

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAgentToken } from '../../../core/auth/agent-tokens.js'
+import { issueMagicLinkFor } from '../../../core/auth/magic-links.js'
+import { hashSecret } from '../../../core/auth/secrets.js'
+import { createSession } from '../../../core/auth/sessions.js'
+import { APP_ROLE, withTenant } from '../../../core/db/tenant.js'
+import type { Queryable } from '../../../core/db/types.js'
+import { createTenant, type CreatedTenant } from '../../../core/tenants.js'
+import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+
+/** What business B holds that business A's requests must never reach: its secrets' hashes and its account's email. */
+interface Victim {
+  tenant: CreatedTenant
+  email: string
+  prefix: string
+  hashes: Record<'agent_tokens' | 'magic_links' | 'sessions' | 'response_links' | 'pay_links', string>
+  messageId: string
+}
+
+/** Business B with an owner, a token, a sign-in link, a session, a due message, an overdue invoice and its links. */
+async function victim(t: TestDatabase): Promise<Victim> {
+  const email = 'owner@victim.test'
+  const tenant = await createTenant(t.db, { name: 'Victim Windows', owner_email: email })
+  const token = await withTenant(t.db, { tenantId: tenant.tenant_id, actorType: 'system' }, (tx) => createAgentToken(tx, tenant.tenant_id, 'spare'))
+  const link = await issueMagicLinkFor(t.db, tenant.tenant_id, tenant.owner_user_id)
+  const session = await createSession(t.db, tenant.tenant_id, tenant.owner_user_id)
+  const b = tenant.tenant_id
+  const ids = await t.db.query<{ message_id: string }>(
+    `with c as (insert into contacts (tenant_id, display_name, emails) values ($1, 'Vic', '[{"value":"vic@victim.test"}]') returning id),
+     tk as (insert into tickets (tenant_id, number, contact_id, scheduled_start, scheduled_end)
+            select $1, 1, c.id, now() + interval '2 days', now() + interval '2 days 1 hour' from c returning id, contact_id),
+     m as (insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at, ticket_id, provider_message_id)
+           select $1, tk.contact_id, 'custom', 's', 'b', now() - interval '1 hour', tk.id, 'provider-victim' from tk returning id, ticket_id),
+     i as (insert into invoices (tenant_id, number, contact_id, status, currency, issued_on, due_on, subtotal_cents, total_cents)
+           select $1, 'INV-1', c.id, 'sent', 'USD', current_date - 30, current_date - 10, 5000, 5000 from c returning id),
+     r as (insert into response_links (tenant_id, message_id, ticket_id, purpose, token_hash, appointment_start, expires_at)
+           select $1, m.id, m.ticket_id, 'confirm', $2, now() + interval '2 days', now() + interval '2 days' from m),
+     p as (insert into pay_links (tenant_id, invoice_id, token_hash) select $1, i.id, $3 from i)
+     select m.id as message_id from m`, [b, hashSecret('response-secret'), hashSecret('pay-secret')])
+  return {
+    tenant, email, prefix: token.prefix, messageId: ids.rows[0].message_id,
+    hashes: {
+      agent_tokens: hashSecret(token.token),
+      magic_links: hashSecret(link.token),
+      sessions: hashSecret(session),
+      response_links: hashSecret('response-secret'),
+      pay_links: hashSecret('pay-secret'),
+    },
+  }
+}
+
+describe.each(engines)('no door from a request to another business (%s)', (engine) => {
+  let t: TestDatabase
+  let own: CreatedTenant
+  let v: Victim
+  beforeAll(async () => {
+    t = await freshDatabase(engine)
+    own = await createTenant(t.db, { name: 'Attacker Windows', owner_email: 'owner@attacker.test' })
+    v = await victim(t)
+  })
+  afterAll(() => t.dispose())
+
+  /** Raw SQL as the app role inside a request transaction of the attacking business. */
+  const asAttacker = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(t.db, { tenantId: own.tenant_id, actorType: 'agent' }, fn)
+  const setLookup = (tx: Queryable, name: string, value: string) => tx.query(`select set_config($1, $2, true)`, [`app.lookup_${name}`, value])
+
+  it('setting the sign-in email itself shows and changes none of the other business\'s users', async () => {
+    const seen = await asAttacker(async (tx) => {
+      await setLookup(tx, 'email', v.email)
+      const read = await tx.query('select id from users where lower(email) = $1', [v.email])
+      const changed = await tx.query(`update users set name = 'taken' where lower(email) = $1`, [v.email])
+      return [read.rows.length, changed.rowCount]
+    })
+    expect(seen).toEqual([0, 0])
+    const after = await t.db.query('select name from users where tenant_id = $1', [v.tenant.tenant_id])
+    expect(after.rows).toEqual([{ name: '' }])
+  })
+
+  it('setting a token prefix or a secret hash itself shows and changes nothing of the other business', async () => {
+    const seen = await asAttacker(async (tx) => {
+      await setLookup(tx, 'token_prefix', v.prefix)
+      const out: Record<string, [number, number]> = {}
+      for (const [table, hash] of Object.entries(v.hashes)) {
+        await setLookup(tx, 'token_hash', hash)
+        const read = await tx.query(`select * from ${table} where token_hash = $1`, [hash])
+        const changed = table === 'agent_tokens'
+          ? await tx.query('update agent_tokens set revoked_at = now() where token_hash = $1 or prefix = $2', [hash, v.prefix])
+          : await tx.query(`update ${table} set created_at = created_at where token_hash = $1`, [hash])
+        out[table] = [read.rows.length, changed.rowCount]
+      }
+      return out
+    })
+    expect(seen).toEqual({ agent_tokens: [0, 0], magic_links: [0, 0], sessions: [0, 0], response_links: [0, 0], pay_links: [0, 0] })
+    const token = await t.db.query('select revoked_at from agent_tokens where prefix = $1', [v.prefix])
+    expect(token.rows).toEqual([{ revoked_at: null }])
+  })
+
+  it('cannot call the worker\'s or the webhooks\' cross-business functions', async () => {
+    const calls = [
+      'select * from claim_due_messages(100, 600, now())',
+      `select * from tenants_with_overdue_invoices(now() + interval '1 year')`,
+      `select * from message_by_provider_id('provider-victim')`,
+      `select * from authenticate_agent_token('${v.hashes.agent_tokens}')`,
+      `select search_refresh_contacts('${v.tenant.tenant_id}', array[]::uuid[])`,
+    ]
+    for (const call of calls) {
+      await expect(asAttacker((tx) => tx.query(call)), call).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    }
+    const message = await t.db.query('select lease_token from scheduled_messages where id = $1', [v.messageId])
+    expect(message.rows).toEqual([{ lease_token: null }])
+  })
+
+  it('can call no function that runs as its owner except the search that filters on the request\'s own business', async () => {
+    // Trigger functions cannot be called, only fired by a statement on their own table.
+    const r = await t.db.query<{ name: string }>(
+      `select p.proname as name from pg_proc p
+       where p.pronamespace = 'public'::regnamespace and p.prosecdef and p.prorettype <> 'trigger'::regtype
+         and has_function_privilege($1, p.oid, 'execute') order by 1`, [APP_ROLE])
+    expect(r.rows.map((row) => row.name)).toEqual(['search_hits'])
+  })
+})

@@ -37,8 +37,8 @@ function redactDeep(value: unknown): unknown {
 
 /**
  * A free-text field (notes, message bodies, raw notes): trimmed, non-empty unless allowed, at most max characters, with card
- * numbers and SSNs replaced by [REDACTED]. Every such field of every action uses this, so the caller is told and
- * security_events records each redaction; the database trigger on the same columns is the last defense.
+ * numbers and SSNs replaced by [REDACTED]. A call through performAction is redacted whole before parsing; this keeps
+ * the field redacted when an action's schema parses input that comes from elsewhere (a workflow, a stored call).
  */
 export function noteText(max = 10_000, opts: { allowEmpty?: boolean } = {}) {
   return z.string().trim().min(opts.allowEmpty ? 0 : 1, 'must not be empty').max(max).transform(redactCollected)

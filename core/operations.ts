@@ -11,7 +11,7 @@ import { AppError, validationError } from './errors.js'
 import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js'
 import { actionKey, type Page } from './registry.js'
 import { nearestNames } from './suggest.js'
-import { parseRedacting, reportRedactions } from './sanitize.js'
+import { parseCallRedacting, reportRedactions } from './sanitize.js'
 import { parseInput } from './validation.js'
 import { boundedIncludes, boundedName, boundedReasoning } from './input-bounds.js'
 
@@ -37,8 +37,7 @@ export async function performAction(services: Services, principal: Principal, ca
   boundedName('action', call.action)
   const def = services.registry.actions.get(actionKey(call.domain, call.action))
   if (!def) throw unknownAction(services, call)
-  const reasoning = boundedReasoning(call.reasoning)
-  const { value: input, redactions } = parseRedacting(() => parseInput(def.input, call.data ?? {}, 'data'), 'data')
+  const { value: input, reasoning, redactions } = parseCallRedacting(def.input, { data: call.data, reasoning: boundedReasoning(call.reasoning) })
   const effects: Array<() => Promise<void>> = []
   const outcome = await withTenant(services.db, scopeOf(principal, opts.requestId), async (tx) => {
     if (opts.idempotencyKey) {

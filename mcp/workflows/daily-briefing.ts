@@ -15,7 +15,7 @@ export const dailyBriefing = defineTool({
   description: 'The day at a glance as compact text lines (times HH:MM in the business time zone): each technician\'s appointments '
     + '(ticket number, time, customer, address, key customer facts), unconfirmed appointments, appointments customers declined or '
     + 'asked to move (with their note), customers email cannot reach (bounced, spam complaint, failed emails in the last 7 days), '
-    + 'leads with reminders due, overdue invoices, waitlist candidates for the day, pending authorization requests. date: YYYY-MM-DD, default today.',
+    + 'leads with reminders due, overdue invoices, invoices holding a credit to refund (paid twice or beyond the total), waitlist candidates for the day, pending authorization requests. date: YYYY-MM-DD, default today.',
   input: { date: dateArg().optional().describe('YYYY-MM-DD in the business time zone; default today') },
   readOnly: true,
   idempotent: true,
@@ -63,6 +63,9 @@ export const dailyBriefing = defineTool({
     if (leads.length) lines.push(`Leads due: ${leads.map((l) => `${l.name ?? 'unnamed'} (${l.service_interest ?? l.source ?? 'lead'}${l.urgency === 'high' ? ', urgent' : ''})`).join('; ')}`)
     const overdue = (await q('invoices', { overdue: 'true' }, { include: ['contact'], limit: 20 })).items
     if (overdue.length) lines.push(`Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${money(i.amount_due_cents)} due ${i.due_on}`).join('; ')}`)
+    const credits = (await q('invoices', { credit: 'true' }, { include: ['contact'], limit: 20 })).items
+    if (credits.length) lines.push(`Credits to refund: ${credits.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${money(i.credit_cents)} `
+      + `(paid ${money(i.amount_paid_cents)} of ${money(i.status === 'void' ? 0 : i.total_cents)}${i.status === 'void' ? ', void' : ''})`).join('; ')}`)
     const waiting = (await q('waitlist_candidates', { date }, { limit: 5 })).items
     if (waiting.length) lines.push(`Waitlist for gaps: ${waiting.map((w) => `${w.contact_name} (${w.service_name ?? 'any'}, ${w.time_of_day})`).join('; ')}`)
     const pending = (await q('authorization_requests', { status: 'pending' }, { limit: 20 })).items

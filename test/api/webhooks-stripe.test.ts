@@ -7,6 +7,8 @@ import { engines } from '../helpers/databases.js'
 import { signedDelivery, startFakeStripe, stripeEvent, type FakeStripe } from '../helpers/fake-stripe.js'
 import { snapshotTenant } from '../helpers/tenant-data.js'
 import { asTenant, contact } from '../domains/invoices/fixtures.js'
+import { authenticateAgentToken } from '../../core/auth/agent-tokens.js'
+import { dailyBriefing } from '../../mcp/workflows/daily-briefing.js'
 
 const SECRET = 'whsec_test_webhook_secret_0123456789'
 
@@ -48,7 +50,7 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
       ...(signature === '' ? {} : { 'stripe-signature': signature ?? signed.signature }) }, body: signed.body })
   }
   const invoiceRow = (id: string) => asTenant(app, async (tx) => (await tx.query<any>(
-    `select status, amount_paid_cents, amount_due_cents, stripe_payment_intent_id, stripe_checkout_session_id, stripe_checkout_url from invoices where id = $1`,
+    `select status, amount_paid_cents, amount_due_cents, credit_cents, stripe_payment_intent_id, stripe_checkout_session_id, stripe_checkout_url from invoices where id = $1`,
     [id])).rows[0])
   const paymentsOf = (id: string) => asTenant(app, async (tx) => (await tx.query<any>(
     'select amount_cents, method, reference, external_event_id from payments where invoice_id = $1 order by created_at', [id])).rows)
@@ -94,6 +96,62 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
     // The next link charges the balance, on a new session.
     const url = await paymentLinkFor(app.services, app.tenant.tenant_id, invoice.id)
     expect(stripe.sessions.get(url!.split('/').pop()!)!.amount_total).toBe(9000)
+  })
+
+  it('records money beyond the amount due and a second payment of a paid invoice: the invoice shows the credit, the briefing lists it', async () => {
+    const { invoice, sessionId } = await invoiceWithSession()
+    const over = await deliver(stripeEvent('checkout.session.completed', stripe.completed(sessionId, { amount_total: 17_500 })))
+    expect(over.status, JSON.stringify(await over.clone().json())).toBe(200)
+    expect((await json(over)).data.outcome).toBe('recorded')
+    expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'paid', amount_paid_cents: 17_500, amount_due_cents: 0, credit_cents: 2500 })
+    expect(logged.some((l) => l.level === 'warn' && /beyond its amount due/.test(l.msg))).toBe(true)
+
+    // The customer pays the same invoice again on another session (a second, genuine payment intent).
+    const second = stripe.completed(sessionId, { id: 'cs_fake_second_payment', payment_intent: 'pi_fake_second_payment', amount_total: 15_000 })
+    const again = await deliver(stripeEvent('checkout.session.completed', second))
+    expect(again.status).toBe(200)
+    expect((await json(again)).data.outcome).toBe('recorded')
+    expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'paid', amount_paid_cents: 32_500, amount_due_cents: 0, credit_cents: 17_500 })
+    expect((await paymentsOf(invoice.id)).map((p: any) => [p.amount_cents, p.reference])).toEqual([
+      [17_500, `pi_fake_${sessionId.slice(-6)}`], [15_000, 'pi_fake_second_payment']])
+
+    const read = (await app.query({ type: 'invoices', id: invoice.id })).body.data
+    expect(read).toMatchObject({ credit_cents: 17_500, amount_due_cents: 0, total_cents: 15_000 })
+    const withCredit = (await app.query({ type: 'invoices', credit: 'true' })).body.data.items.map((i: any) => i.id)
+    expect(withCredit).toContain(invoice.id)
+    expect((await app.query({ type: 'invoices', credit: 'false' })).body.data.items.map((i: any) => i.id)).not.toContain(invoice.id)
+    expect(await paymentLinkFor(app.services, app.tenant.tenant_id, invoice.id)).toBeNull()
+
+    const principal = (await authenticateAgentToken(app.t.db, app.tenant.agent_token))!
+    const { briefing } = await dailyBriefing.run({ services: app.services, principal, requestId: 'briefing-credit' }, {}) as { briefing: string }
+    expect(briefing).toMatch(new RegExp(`Credits to refund: .*${invoice.number} Jane Webhook \\$175\\.00 \\(paid \\$325\\.00 of \\$150\\.00\\)`))
+  })
+
+  it('acknowledges signed events it cannot read with 200, logs them, and changes nothing', async () => {
+    const { sessionId } = await invoiceWithSession()
+    const before = await snapshot()
+    const good = stripeEvent('checkout.session.completed', stripe.completed(sessionId))
+    const shapes: unknown[] = [
+      { ...good, data: undefined },
+      { ...good, data: {} },
+      { ...good, data: { object: 'cs_just_a_string' } },
+      { ...good, data: { object: { ...stripe.completed(sessionId), id: 42 } } },
+      { ...good, data: { object: { ...stripe.completed(sessionId), amount_total: 'lots' } } },
+      { ...good, data: { object: { ...stripe.completed(sessionId), metadata: 'tenant' } } },
+      { ...good, created: 'yesterday' },
+      { ...good, type: 42 },
+      [],
+      null,
+      'checkout.session.completed',
+    ]
+    for (const shape of shapes) {
+      const res = await deliver(shape)
+      const body = await json(res)
+      expect(res.status, JSON.stringify(shape)).toBe(200)
+      expect(body.data, JSON.stringify(shape)).toMatchObject({ received: true, outcome: 'malformed' })
+    }
+    expect(logged.filter((l) => l.level === 'warn' && /stripe event malformed/.test(l.msg))).toHaveLength(shapes.length)
+    expect(await snapshot()).toEqual(before)
   })
 
   it('refuses a forged, missing or stale signature with 400 and changes nothing', async () => {

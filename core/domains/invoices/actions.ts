@@ -124,9 +124,10 @@ export const updateInvoice = defineAction({
 export const recordPayment = defineAction({
   domain: 'invoice',
   name: 'record_payment',
-  description: 'Record a payment received by hand (cash, check, other) on an invoice: amount_cents > 0 and at most the amount due. '
-    + 'The invoice becomes paid when nothing is left due, else partially_paid. reference: e.g. the check number. '
-    + 'A void invoice takes no payments (CONFLICT). Returns the invoice and the payment.',
+  description: 'Record a payment received by hand (cash, check, other) on an invoice: amount_cents > 0 and at most the amount due, '
+    + 'unless accept_credit is true: then money received beyond the amount due (even on a paid invoice) is recorded too and shows as '
+    + 'credit_cents, to be refunded. The invoice becomes paid when nothing is left due, else partially_paid. reference: e.g. the '
+    + 'check number. A void invoice takes no payments (CONFLICT). Returns the invoice and the payment.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['paid', 'cash', 'check', 'payment received'],
   input: z.strictObject({
@@ -135,6 +136,8 @@ export const recordPayment = defineAction({
     method: z.enum(['cash', 'check', 'other']),
     reference: text(200).optional(),
     received_at: isoInstant().optional().describe('When the money was received; default now'),
+    accept_credit: z.boolean().default(false)
+      .describe('true: the customer really paid more than is due; the excess is recorded as a credit to refund'),
   }),
   preview: previewPayment,
   facts: PAYMENT_FACTS,
@@ -144,9 +147,11 @@ export const recordPayment = defineAction({
     const before = await loadInvoice(ctx.db, input.invoice_id, today, true)
     if (before.status === 'void' || before.archived_at) throw invoiceConflict(before, 'it takes no payments')
     const due = Number(before.amount_due_cents)
-    if (due === 0) throw invoiceConflict(before, 'nothing is due')
-    if (input.amount_cents > due) {
-      throw validationError([{ field: 'data.amount_cents', message: `must be at most the amount due, ${due} cents` }])
+    // A typed amount beyond what is due is more often a slip than money received, so it takes a deliberate accept_credit.
+    if (!input.accept_credit && due === 0) throw invoiceConflict(before, 'nothing is due; if the customer paid again, record it with accept_credit true')
+    if (!input.accept_credit && input.amount_cents > due) {
+      throw validationError([{ field: 'data.amount_cents', message: `is more than the amount due on invoice ${before.number}, ${due} cents; `
+        + `record at most ${due}, or set accept_credit true to record all ${input.amount_cents} and keep ${input.amount_cents - due} as credit to refund` }])
     }
     return applyPayment(ctx, before, { amount_cents: input.amount_cents, method: input.method, reference: input.reference ?? null,
       received_at: input.received_at ?? ctx.services.now().toISOString() }, today)

@@ -7,16 +7,20 @@ import { addDays, localDate } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 
 /**
- * The columns of an invoice as the API shows it (table alias i). A void invoice owes nothing; is_overdue needs
- * the business's today as parameter $today.
+ * The columns of an invoice as the API shows it (table alias i). A void invoice owes nothing, and whatever was paid on
+ * it is credit to give back; is_overdue needs the business's today as parameter $today.
  */
 export function invoiceColumns(today: string): string {
   return `i.id, i.number, i.status, i.contact_id, i.ticket_id, i.currency, i.issued_on, i.due_on, i.terms, i.notes,
     i.subtotal_cents, i.tax_cents, i.total_cents, i.amount_paid_cents,
     case when i.status = 'void' then 0 else i.amount_due_cents end as amount_due_cents,
+    ${CREDIT_SQL} as credit_cents,
     ${overdueSql(today)} as is_overdue,
     i.sent_at, i.voided_at, i.void_reason, i.archived_at, i.created_at, i.updated_at`
 }
+
+/** Money received on an invoice (alias i) beyond what it asks, to be refunded: all of it once the invoice is void. */
+export const CREDIT_SQL = `(case when i.status = 'void' then i.amount_paid_cents else i.credit_cents end)`
 
 /** True when an invoice (alias i) is past due: due before today, something still owed, and not void or paid. */
 export function overdueSql(today: string): string {

@@ -2,16 +2,17 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS, todayOf } from './model.js'
+import { CREDIT_SQL, invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS, todayOf } from './model.js'
 import { isoDate } from '../../schema-types.js'
 
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
 export const invoicesQuery = defineQuery({
   type: 'invoices',
-  description: 'Invoices, newest first. Amounts in cents: subtotal, tax, total, amount_paid, amount_due (0 when void); is_overdue. '
+  description: 'Invoices, newest first. Amounts in cents: subtotal, tax, total, amount_paid, amount_due (never negative; 0 when void), '
+    + 'credit (received beyond the total, or everything received on a void invoice: money to refund); is_overdue. '
     + 'Filters: status (draft|sent|paid|partially_paid|overdue|void; the system sets overdue on a sent or partially paid invoice once it is past due), overdue=true (due before today in the business time zone, money '
     + 'still due, not void or paid; false: the rest), contact_id, ticket_id, number (part of it, e.g. 2026-0042), from and to (issued_on '
-    + 'range, YYYY-MM-DD, inclusive), archived=true for archived invoices (default: not archived). '
+    + 'range, YYYY-MM-DD, inclusive), credit=true for invoices holding a credit to refund, archived=true for archived invoices (default: not archived). '
     + 'include: line_items, payments, contact (name, email, phone), ticket (number, scheduled_start, status).',
   entity: 'invoice',
   include: ['line_items', 'payments', 'contact', 'ticket'],
@@ -26,12 +27,13 @@ export const invoicesQuery = defineQuery({
     from: isoDate().optional(),
     to: isoDate().optional(),
     archived: z.enum(['true', 'false']).optional(),
+    credit: z.enum(['true', 'false']).optional(),
   }),
   async run(ctx, req) {
     const p = req.params
     const today = todayOf(ctx, await loadTenantSettings(ctx.db))
     const args: unknown[] = [req.id ?? null, today, p.status ?? null, p.overdue ?? null, p.contact_id ?? null, p.ticket_id ?? null,
-      p.number ?? null, p.from ?? null, p.to ?? null, p.archived ?? null]
+      p.number ?? null, p.from ?? null, p.to ?? null, p.archived ?? null, p.credit ?? null]
     const after = afterCursor(args, req.cursor, 'and (i.created_at, i.id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const expansions = [
@@ -55,6 +57,7 @@ export const invoicesQuery = defineQuery({
          and ($8::date is null or i.issued_on >= $8)
          and ($9::date is null or i.issued_on <= $9)
          and ($1::uuid is not null or (i.archived_at is not null) = coalesce($10 = 'true', false))
+         and ($11::text is null or (${CREDIT_SQL} > 0) = ($11 = 'true'))
          ${after}
        order by i.created_at desc, i.id desc limit $${args.length}`, args)
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])

@@ -1,4 +1,4 @@
-import type Stripe from 'stripe'
+import { z } from 'zod'
 import type { Principal, Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
@@ -10,7 +10,7 @@ import { applyPayment, loadInvoice, todayOf } from './model.js'
 
 /** What applying one Stripe event did. */
 export type StripeEventOutcome =
-  | 'recorded' | 'replayed' | 'ignored' | 'unknown_invoice' | 'refused' | 'payment_failed' | 'awaiting_payment'
+  | 'recorded' | 'replayed' | 'ignored' | 'unknown_invoice' | 'refused' | 'payment_failed' | 'awaiting_payment' | 'malformed'
 
 /** The outcome and, when the event named one of our invoices, which. */
 export interface StripeEventResult {
@@ -25,16 +25,48 @@ const HANDLED = new Set(['checkout.session.completed', 'checkout.session.async_p
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/** The parts of a Checkout Session this server reads; anything else in it is left alone. */
+const checkoutSession = z.looseObject({
+  id: z.string().min(1),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+  client_reference_id: z.string().nullish(),
+  payment_status: z.string().nullish(),
+  amount_total: z.number().int().nullish(),
+  currency: z.string().nullish(),
+  payment_intent: z.union([z.string(), z.looseObject({ id: z.string() })]).nullish(),
+})
+
+/** A handled event as this server needs it: its id, when it happened, and the session it carries. */
+const checkoutEvent = z.looseObject({
+  id: z.string().min(1),
+  type: z.string(),
+  created: z.number().int().nonnegative(),
+  data: z.looseObject({ object: checkoutSession }),
+})
+
 /**
  * Applies a verified Stripe event to the invoice its Checkout Session names (metadata tenant_id and invoice_id, set
  * when the session was made), in that business's transaction as the system: a paid session records the payment, a
- * failed one is noted. Each event applies once per business; a redelivery changes nothing.
+ * failed one is noted. Each event applies once per business; a redelivery changes nothing. A signed event of a
+ * handled type whose shape is not a Checkout Session's is logged and answered as malformed: retrying cannot fix it.
  */
-export async function applyStripeEvent(services: Services, event: Stripe.Event, requestId: string): Promise<StripeEventResult> {
-  if (!HANDLED.has(event.type)) return { outcome: 'ignored' }
-  const session = event.data.object as Stripe.Checkout.Session
-  const tenantId = session.metadata?.tenant_id ?? ''
-  const invoiceId = session.metadata?.invoice_id ?? ''
+export async function applyStripeEvent(services: Services, raw: unknown, requestId: string): Promise<StripeEventResult> {
+  const type = raw && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined
+  if (typeof type !== 'string' || !HANDLED.has(type)) {
+    if (typeof type !== 'string') log('warn', 'stripe event malformed: it has no type', { request_id: requestId })
+    return { outcome: typeof type === 'string' ? 'ignored' : 'malformed' }
+  }
+  const parsed = checkoutEvent.safeParse(raw)
+  if (!parsed.success) {
+    log('warn', 'stripe event malformed: not a checkout session event', { request_id: requestId, type,
+      event_id: typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null,
+      issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`) })
+    return { outcome: 'malformed' }
+  }
+  const event = parsed.data
+  const session = event.data.object
+  const tenantId = typeof session.metadata?.tenant_id === 'string' ? session.metadata.tenant_id : ''
+  const invoiceId = typeof session.metadata?.invoice_id === 'string' ? session.metadata.invoice_id : ''
   const about = { event_id: event.id, type: event.type, session_id: session.id, tenant_id: tenantId, invoice_id: invoiceId }
   if (!UUID.test(tenantId) || !UUID.test(invoiceId)) {
     log('warn', 'stripe event names no invoice of ours', about)

@@ -177,6 +177,7 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     const over = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 5826, method: 'cash' })
     expect(over.status).toBe(400)
     expect(over.body.error.details.issues[0]).toEqual({ field: 'data.amount_cents', message: expect.stringContaining('5825') })
+    expect(over.body.error.details.issues[0].message).toContain('accept_credit')
     const zero = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 0, method: 'cash' })
     expect(zero.body.error.details.issues[0].field).toBe('data.amount_cents')
     const card = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 1, method: 'stripe' })
@@ -186,11 +187,26 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     expect(rest.body.data.invoice).toMatchObject({ status: 'paid', amount_paid_cents: 10_825, amount_due_cents: 0 })
     const paid = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 1, method: 'cash' })
     expect(paid.status).toBe(409)
+    expect(paid.body.error.message).toContain('accept_credit')
     const read = await app.query({ type: 'invoices', id: inv.id, include: 'payments,audit_trail' })
+    expect(read.body.data).toMatchObject({ credit_cents: 0, amount_due_cents: 0 })
     expect(read.body.data.payments.map((p: any) => p.amount_cents)).toEqual([5825, 5000])
     expect(read.body.data.audit_trail.map((a: any) => a.action)).toEqual(['create', 'record_payment', 'record_payment'])
     expect(read.body.data.audit_trail[2].changes.status).toEqual({ old: 'partially_paid', new: 'paid' })
     expect(await auditActions(app, 'payment', first.body.data.payment.id)).toEqual(['create'])
+  })
+
+  it('records money beyond the amount due when the caller says it was received (accept_credit): the excess is a credit', async () => {
+    const inv = await create()
+    nextNumber++
+    const over = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 12_000, method: 'cash', accept_credit: true })
+    expect(over.status, JSON.stringify(over.body.error)).toBe(200)
+    expect(over.body.data.invoice).toMatchObject({ status: 'paid', amount_paid_cents: 12_000, amount_due_cents: 0, credit_cents: 12_000 - 10_825 })
+    const twice = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 500, method: 'check', accept_credit: true })
+    expect(twice.status, JSON.stringify(twice.body.error)).toBe(200)
+    expect(twice.body.data.invoice).toMatchObject({ status: 'paid', amount_paid_cents: 12_500, amount_due_cents: 0, credit_cents: 12_500 - 10_825 })
+    const trail = await app.query({ type: 'audit_trail', entity_id: inv.id, action: 'record_payment' })
+    expect(trail.body.data.items.map((a: any) => a.changes.credit_cents)).toEqual(expect.arrayContaining([{ old: 0, new: 1175 }, { old: 1175, new: 1675 }]))
   })
 
   it('voids only with the owner: an agent waits for authorization; with payments a reason is required', async () => {
@@ -206,7 +222,8 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     expect(noReason.body.error.details.issues[0].field).toBe('data.reason')
     const voided = await ownerAction('void', { invoice_id: inv.id, reason: 'Billed the wrong customer' })
     expect(voided.status, JSON.stringify(voided.body.error)).toBe(200)
-    expect(voided.body.data).toMatchObject({ status: 'void', void_reason: 'Billed the wrong customer', amount_paid_cents: 2000, amount_due_cents: 0 })
+    expect(voided.body.data).toMatchObject({ status: 'void', void_reason: 'Billed the wrong customer', amount_paid_cents: 2000, amount_due_cents: 0,
+      credit_cents: 2000 })
     expect(voided.body.data.payments).toHaveLength(1)
     expect((await ownerAction('void', { invoice_id: inv.id })).body.data.status).toBe('void')
     const pay = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 1, method: 'cash' })

@@ -1,3 +1,5 @@
+import { LAYOUT_CORPUS } from './layouts.js'
+
 /** One text as typed into a note, and what must be stored: the same text when nothing in it is sensitive. */
 export interface Sample {
   text: string
@@ -162,10 +164,11 @@ const BENIGN: string[] = [
   '',
 ]
 
-/** Every sample, sensitive ones first. */
+/** Every sample, sensitive ones first, then the layouts of layouts.ts (no-break spaces, dots, full-width digits...). */
 export const CORPUS: Sample[] = [
   ...SENSITIVE.map(([text, expected, cards, ssns]) => ({ text, expected, cards, ssns })),
   ...BENIGN.map((text) => ({ text, expected: text, cards: 0, ssns: 0 })),
+  ...LAYOUT_CORPUS,
 ]
 
 /** An independent Luhn check, so the corpus's own claims about its numbers are verified too. */

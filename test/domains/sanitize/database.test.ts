@@ -99,6 +99,44 @@ describe.each(engines)('the database trigger redacts like the API (%s)', (engine
     ].sort())
   })
 
+  it('guards the reasoning, reasons, names, invoice terms and line descriptions as well, in the new layouts', async () => {
+    const ids = await asApp(async (tx) => {
+      const named = await tx.query<{ id: string; display_name: string }>(
+        `insert into contacts (tenant_id, display_name) values ($1, 'Jane cc#4111111111111111') returning id, display_name`, [tenantId])
+      expect(named.rows[0].display_name).toBe('Jane cc#[REDACTED]')
+      const audit = await tx.query<{ reasoning: string }>(`insert into audit_log (tenant_id, entity_type, entity_id, action, actor_type, reasoning)
+        values ($1, 'contact', $2, 'update', 'agent', $3) returning reasoning`, [tenantId, contactId, 'She said 5555\u00a05555\u00a05555\u00a04444'])
+      expect(audit.rows[0].reasoning).toBe('She said [REDACTED]')
+      const invoice = await tx.query<{ id: string; notes: string; terms: string; void_reason: string }>(
+        `insert into invoices (tenant_id, number, contact_id, currency, issued_on, due_on, notes, terms, void_reason)
+         values ($1, 'T-1', $2, 'USD', '2026-01-01', '2026-01-15', $3, $4, $5) returning id, notes, terms, void_reason`,
+        [tenantId, contactId, 'paid 4111.1111.1111.1111', 'Net 15 (INV-2026-0001, 256-555-0142)', 'SSN １２３-４５-６７８９'])
+      expect(invoice.rows[0]).toMatchObject({ notes: 'paid [REDACTED]', terms: 'Net 15 (INV-2026-0001, 256-555-0142)', void_reason: 'SSN [REDACTED]' })
+      const line = await tx.query<{ description: string }>(`insert into invoice_line_items (tenant_id, invoice_id, description, unit_price_cents)
+        values ($1, $2, $3, 100) returning description`, [tenantId, invoice.rows[0].id, 'Windows 6011-1111\n1111-1117'])
+      expect(line.rows[0].description).toBe('Windows [REDACTED]')
+      const request = await tx.query<{ id: string; reasoning: string }>(`insert into authorization_requests (tenant_id, action_key, data, reasoning, summary)
+        values ($1, 'invoice.void', '{}', $2, 'Void') returning id, reasoning`, [tenantId, 'because 378282246310005'])
+      expect(request.rows[0].reasoning).toBe('because [REDACTED]')
+      const decided = await tx.query<{ decision_note: string }>(`update authorization_requests set status = 'denied', decision = 'deny',
+        decision_note = 'not with 123.45.6789' where id = $1 returning decision_note`, [request.rows[0].id])
+      expect(decided.rows[0].decision_note).toBe('not with [REDACTED]')
+      const cancelled = await tx.query<{ cancel_reason: string }>(`insert into tickets (tenant_id, number, contact_id, scheduled_start, scheduled_end,
+        status, cancel_reason) values ($1, 9003, $2, now(), now() + interval '1 hour', 'cancelled', 'card 4111 - 1111 - 1111 - 1111') returning cancel_reason`,
+      [tenantId, contactId])
+      expect(cancelled.rows[0].cancel_reason).toBe('card [REDACTED]')
+      return { contact: named.rows[0].id, invoice: invoice.rows[0].id, request: request.rows[0].id }
+    }, 'new-columns-run')
+    const logged = await events(`request_id = 'new-columns-run'`)
+    expect(logged.map((e: any) => [e.entity_type, e.field, e.kind, e.entity_id]).sort()).toEqual([
+      ['contact', 'display_name', 'card', ids.contact], ['audit', 'reasoning', 'card', contactId],
+      ['invoice', 'notes', 'card', ids.invoice], ['invoice', 'void_reason', 'ssn', ids.invoice],
+      ['invoice_line_item', 'description', 'card', expect.any(String)],
+      ['authorization_request', 'reasoning', 'card', ids.request], ['authorization_request', 'decision_note', 'ssn', ids.request],
+      ['ticket', 'cancel_reason', 'card', expect.any(String)],
+    ].sort())
+  })
+
   it('lets a ticket close with its notes redacted, and still refuses any change to a closed ticket', async () => {
     const ticketId = await asApp(async (tx) => {
       const r = await tx.query<{ id: string }>(`insert into tickets (tenant_id, number, contact_id, scheduled_start, scheduled_end)

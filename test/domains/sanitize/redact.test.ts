@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { noteJson, noteText, parseRedacting, redactSensitive } from '../../../core/sanitize.js'
+import { noteJson, noteText, parseCallRedacting, parseRedacting, redactSensitive } from '../../../core/sanitize.js'
 import { z } from 'zod'
 import { CORPUS, luhn } from './corpus.js'
+import { LAYOUT_CORPUS } from './layouts.js'
+import { NORMALIZE_FROM, NORMALIZE_TO, normalizeForRedaction } from '../../../core/redact.js'
 
 describe('redactSensitive', () => {
   it('has a corpus of at least 100 texts, sensitive and benign, whose card numbers are what they claim', () => {
@@ -21,6 +23,19 @@ describe('redactSensitive', () => {
     expect(r.findings).toEqual(findings)
     // Redacting again finds nothing more.
     expect(redactSensitive(r.text)).toEqual({ text: r.text, findings: [] })
+  })
+
+  it('has layout samples (no-break spaces, dots, dashes, full-width digits, mixed separators, wrapped lines, cc#) caught and kept', () => {
+    expect(LAYOUT_CORPUS.filter((s) => s.cards || s.ssns).length).toBeGreaterThanOrEqual(150)
+    expect(LAYOUT_CORPUS.filter((s) => !s.cards && !s.ssns).length).toBeGreaterThanOrEqual(50)
+    for (const s of LAYOUT_CORPUS.filter((x) => x.cards && x.expected === '[REDACTED]')) {
+      expect(luhn(normalizeForRedaction(s.text).replace(/\D/g, '')), s.text).toBe(true)
+    }
+  })
+
+  it('reads each special character as one plain one, as the database\'s translate() does', () => {
+    expect([...NORMALIZE_FROM]).toHaveLength([...NORMALIZE_TO].length)
+    expect(normalizeForRedaction('４１１１\u00a0٠١\u2013x\r\n')).toBe('4111 01-x\n\n')
   })
 
   it('noteText and noteJson redact inside a schema and report each field by its path', () => {
@@ -45,6 +60,20 @@ describe('redactSensitive', () => {
       { field: 'data.value.list.1', kind: 'card', count: 2 },
     ])
     expect(parseRedacting(() => schema.parse({ content: 'all fine', value: 1, plain: 'x' }), 'data').redactions).toEqual([])
+  })
+
+  it('parseCallRedacting redacts every string of a call, at any depth, and the reasoning, before the schema sees them', () => {
+    const schema = z.strictObject({ name: z.string(), lines: z.array(z.strictObject({ description: z.string() })), extra: z.record(z.string(), z.string()) })
+    const r = parseCallRedacting(schema, {
+      data: { name: 'Jane cc#4111111111111111', lines: [{ description: 'ok' }, { description: 'SSN 123.45.6789' }], extra: { '5555555555554444': 'x' } },
+      reasoning: '  she read out 6011\u00a01111\u00a01111\u00a01117  ',
+    })
+    expect(r.value).toEqual({ name: 'Jane cc#[REDACTED]', lines: [{ description: 'ok' }, { description: 'SSN [REDACTED]' }], extra: { '[REDACTED]': 'x' } })
+    expect(r.reasoning).toBe('she read out [REDACTED]')
+    expect(r.redactions).toEqual([{ field: 'data.name', kind: 'card', count: 1 }, { field: 'data.lines.1.description', kind: 'ssn', count: 1 },
+      { field: 'data.extra', kind: 'card', count: 1 }, { field: 'reasoning', kind: 'card', count: 1 }])
+    expect(parseCallRedacting(schema, { data: { name: 'Bob 256-555-0142', lines: [], extra: {} }, reasoning: '   ' }))
+      .toEqual({ value: { name: 'Bob 256-555-0142', lines: [], extra: {} }, reasoning: null, redactions: [] })
   })
 
   it('noteText refuses empty and over-long text', () => {

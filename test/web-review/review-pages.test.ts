@@ -158,7 +158,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await expect(page.textContent('.err')).resolves.toContain('amount: enter dollars and cents')
     await page.fill('input[name=f_amount_cents]', '150')
     await page.click('button:has-text("Save changes")')
-    await expect(page.textContent('.err')).resolves.toContain('at most the amount due')
+    await expect(page.textContent('.err')).resolves.toContain('is more than the amount due')
     expect((await statusOf(id)).data.amount_cents).toBe(8000)
 
     await page.fill('input[name=f_amount_cents]', '50')

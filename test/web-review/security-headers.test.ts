@@ -84,9 +84,10 @@ describe.each(engines)('the web\'s defaults: security headers, no caching, no te
       expect(res.text, path).not.toContain('class="ok"')
     }
     // The keys the server itself sends show the server's own words.
-    expect((await asOwner('/review?done=denied')).text).toContain('Denied; the agent will read your note.')
+    expect((await asOwner('/review?done=denied')).text).toContain('Denied; the agent will read your reason and note.')
     expect((await asOwner('/messages?done=cancelled')).text).toContain('The email was cancelled.')
-    expect((await asOwner('/review/permissions?done=contact.create')).text).toMatch(/contact\.create is now \w+\./)
+    expect((await asOwner('/review/permissions?done=level:contact.create')).text).toMatch(/class="ok">[^<]*customer[^<]*: [a-z]/i)
+    expect((await asOwner('/review/permissions?done=level:no.such')).text).not.toContain('class="ok"')
     expect((await asOwner('/review?done=__proto__')).text).not.toContain('class="ok"')
   })
 

@@ -10,7 +10,7 @@ describe.each(engines)('waitlist candidates for a free slot (%s)', (engine) => {
 
   /** A contact with one address and one waitlist entry; returns the entry's id. */
   async function waiting(name: string, where: { city: string; postal_code: string }, entry: Record<string, unknown> = {}) {
-    const c = await contact(app, { display_name: name, phone: '(256) 555-0100' })
+    const c = await contact(app, { display_name: name, phone: `(256) 555-01${String(Object.keys(names).length).padStart(2, '0')}` })
     await address(app, c, { line1: `${name.split(' ')[0]} Lane`, ...where })
     const r = await app.action('waitlist', 'add', { contact_id: c, earliest_date: '2026-03-10', latest_date: '2026-03-31', ...entry })
     expect(r.status, JSON.stringify(r.body.error)).toBe(200)
@@ -69,7 +69,7 @@ describe.each(engines)('waitlist candidates for a free slot (%s)', (engine) => {
   it('defaults to today and gives each candidate the contact and the address matched', async () => {
     const r = await app.query({ type: 'waitlist_candidates', city: 'Madison', limit: 100 })
     const hal = r.body.data.items.find((c: any) => names[c.id] === 'Hal Afternoons')
-    expect(hal).toMatchObject({ contact_name: 'Hal Afternoons', contact_phone: '(256) 555-0100', match: 'city', time_of_day: 'afternoon',
+    expect(hal).toMatchObject({ contact_name: 'Hal Afternoons', contact_phone: expect.stringMatching(/^\(256\) 555-01\d\d$/), match: 'city', time_of_day: 'afternoon',
       address: { line1: '2 Lake Rd', city: 'Madison', postal_code: '35756' } })
     expect(r.body.data.items.map((c: any) => c.match).slice(0, 2)).toEqual(['city', 'city'])
   })

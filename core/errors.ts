@@ -52,13 +52,17 @@ export const DATABASE_RETRY_AFTER_SECONDS = 2
 
 /** The database cannot be reached or did not answer in time: nothing about the request was wrong. */
 export class DatabaseUnavailableError extends AppError {
-  constructor(message: string) {
+  /** What the connection said, for the operator's log; never sent to callers. */
+  readonly reason: string | null
+
+  constructor(message: string, reason: string | null = null) {
     super('UNAVAILABLE', message, { retry_after_seconds: DATABASE_RETRY_AFTER_SECONDS })
     this.name = 'DatabaseUnavailableError'
+    this.reason = reason
   }
 }
 
 /** The database cannot be reached or did not answer in time; the answer carries when to try again. */
-export function databaseUnavailable(message = 'The database is unavailable; try again shortly'): DatabaseUnavailableError {
-  return new DatabaseUnavailableError(message)
+export function databaseUnavailable(message = 'The database is unavailable; try again shortly', reason: string | null = null): DatabaseUnavailableError {
+  return new DatabaseUnavailableError(message, reason)
 }

@@ -10,7 +10,7 @@ export function translateDatabaseError(err: unknown): unknown {
   const e = err as Error & { code?: string; constraint?: string; column?: string; table?: string; detail?: string }
   const code = e.code ?? ''
   // Connection faults (refused, terminated, starting up, stalled) are the database's, never the request's: see outage.ts.
-  if (isDatabaseOutage(e)) return databaseUnavailable()
+  if (isDatabaseOutage(e)) return databaseUnavailable(undefined, e.message)
   switch (code) {
     case '23505':
       return new AppError('CONFLICT', `A record with the same ${fieldsOf(e.detail) ?? e.constraint ?? 'key'} already exists`, { constraint: e.constraint })

@@ -1,4 +1,5 @@
 import type { Services } from '../context.js'
+import { DatabaseUnavailableError } from '../errors.js'
 import { log } from '../log.js'
 import { claimDueMessages } from './claim.js'
 import { DEFAULT_RETRY, deliverMessage, type DeliveryOutcome, type RetryPolicy } from './deliver.js'
@@ -55,14 +56,14 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
     result.failures.push(...overdue.failures)
     if (overdue.marked) log('info', 'invoices marked overdue', { count: overdue.marked })
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err)
+    const error = errorText(err)
     log('error', 'marking overdue invoices failed', { error })
     result.failures.push({ tenant_id: null, job: 'overdue', error })
   }
   try {
     Object.assign(result, await deliverDue(services, options))
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err)
+    const error = errorText(err)
     log('error', 'delivering due messages failed', { error })
     result.failures.push({ tenant_id: null, job: 'delivery', error })
   }
@@ -100,4 +101,10 @@ export function startWorker(services: Services, options: Partial<WorkerOptions> 
       await current
     },
   }
+}
+
+/** An error as the operator's log says it: with what the connection said when the database was out of reach. */
+function errorText(err: unknown): string {
+  if (err instanceof DatabaseUnavailableError && err.reason) return `${err.message} (${err.reason})`
+  return err instanceof Error ? err.message : String(err)
 }

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import type { Database, Queryable, QueryResult } from './types.js'
 import { typeParsers } from './type-parsers.js'
@@ -17,8 +16,10 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
   const pg = await PGlite.create({
     dataDir,
     loadDataDir,
-    // btree_gin must load before pg_trgm: the other way round, the statement after a trigram `%` query never returns.
-    extensions: { btree_gin, pg_trgm },
+    // pg_trgm alone: with a second extension bundle, PGlite may instantiate pg_trgm twice, and the `%` operator then calls
+    // the similarity() of the stale copy (shared through the module table), returning nothing and hanging the next statement.
+    // The schema uses no other extension.
+    extensions: { pg_trgm },
     parsers: typeParsers,
     relaxedDurability: false,
   })

@@ -4,10 +4,12 @@ import pg from 'pg'
 import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
+import { buildIfStale } from './build.js'
 import { pgliteTemplatePath, postgresTemplateName, withDatabase } from './template.js'
 
-/** Builds the migrated templates once per run: a PGlite dump and, with TEST_DATABASE_URL, a server database. */
+/** Once per run: builds dist/ (tests run the CLI and server from it) and the migrated templates, a PGlite dump and, with TEST_DATABASE_URL, a server database. */
 export default async function setup() {
+  buildIfStale()
   // Test databases are named after this run, so its teardown never drops another run's databases.
   process.env.CRM_TEST_RUN ??= randomBytes(3).toString('hex')
   const run = process.env.CRM_TEST_RUN

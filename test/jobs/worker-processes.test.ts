@@ -9,11 +9,10 @@ import { idempotencyKeyOf } from '../../core/jobs/deliver.js'
 import { createTenant } from '../../core/tenants.js'
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
-import { compileForNode } from '../helpers/node-process.js'
+import { builtCli } from '../helpers/build.js'
 
-let compiled: string | undefined
-/** The CLI compiled once for this file's processes. */
-const cliScript = () => (compiled ??= compileForNode('core/cli/main.ts'))
+/** The CLI as built once for the run by the global setup. */
+const cliScript = () => builtCli
 
 /** Runs `crm worker ...args` to its end with exactly this environment (plus PATH). */
 async function runWorker(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -184,7 +183,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
     // While the lease holds, another worker leaves it alone.
     const early = await worker('--drain', '--json').done
     expect(JSON.parse(early.stdout).sent).toBe(0)
-    await new Promise((r) => setTimeout(r, 3500))
+    const leaseOver = async () => (await t.db.query<{ over: boolean }>('select lease_until <= now() as over from scheduled_messages where id = $1', [id])).rows[0].over
+    await expect.poll(leaseOver, { timeout: 30_000, interval: 100 }).toBe(true)
     const late = await worker('--drain', '--json').done
     expect(JSON.parse(late.stdout).sent).toBe(1)
     expect(fake.emails.filter((e) => e.idempotencyKey === key)).toHaveLength(1)

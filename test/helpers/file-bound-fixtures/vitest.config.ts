@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config'
 
-// A run of the two fixture files with the per-file bound, as the suite runs its own files.
+// A run of the fixture files with the per-file bound, as the suite runs its own files.
 export default defineConfig({
   test: {
     root: import.meta.dirname,
@@ -8,6 +8,6 @@ export default defineConfig({
     setupFiles: ['../file-bound-worker.ts'],
     reporters: ['default', '../file-bound.ts'],
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 3,
   },
 })

@@ -1,16 +1,19 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
-    reporters: ['default', './test/helpers/summary-reporter.ts'],
+    // Each worker notes which file it runs, so the file bound (a reporter in the main process) can end a blocked one.
+    setupFiles: ['test/helpers/file-bound-worker.ts'],
+    reporters: ['default', './test/helpers/summary-reporter.ts', './test/helpers/file-bound.ts'],
     // One JSON line per request would drown the test output; tests that check logging turn it on themselves.
     env: { LOG_LEVEL: 'silent' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: true,
-    maxWorkers: 2,
+    maxWorkers: availableParallelism(),
   },
 })

@@ -1,31 +1,17 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
 import pg from 'pg'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
+import { root } from '../helpers/build.js'
 import { withDatabase } from '../helpers/template.js'
 
-/** The repository root, where `crm` is run from. */
-export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const builtMain = join(root, 'dist/cli/main.js')
-
-/** Compiles the project when dist/ is missing or older than the sources the CLI runs. */
-export function buildIfStale(): void {
-  const built = statSync(builtMain, { throwIfNoEntry: false })?.mtimeMs ?? 0
-  const newest = Math.max(...['core', 'cli', 'api', 'mcp', 'authorization-queue', 'web-review'].flatMap((dir) =>
-    readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => statSync(join(root, dir, f)).mtimeMs)))
-  if (built > newest) return
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' })
-  // tsc exits 2 when it reports type errors but still wrote the output; only 1 (or no exit) means nothing was built.
-  if (r.status !== 0 && r.status !== 2) throw new Error(`The build failed:\n${r.stdout}${r.stderr}`)
-}
+/** The build helpers, where the CLI's tests have always imported them from. */
+export { buildIfStale, root } from '../helpers/build.js'
 
 /** What one run of the CLI printed and its exit code. */
 export interface CrmRun {

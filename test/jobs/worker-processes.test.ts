@@ -9,11 +9,10 @@ import { idempotencyKeyOf } from '../../core/jobs/deliver.js'
 import { createTenant } from '../../core/tenants.js'
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
-import { compileForNode } from '../helpers/node-process.js'
+import { builtCli } from '../helpers/build.js'
 
-let compiled: string | undefined
-/** The CLI compiled once for this file's processes. */
-const cliScript = () => (compiled ??= compileForNode('cli/main.ts'))
+/** The CLI as built once for the run by the global setup. */
+const cliScript = () => builtCli
 
 /** Runs `crm worker ...args` to its end with exactly this environment (plus PATH). */
 async function runWorker(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -175,7 +174,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
     const [id] = await dueMessages(1)
     const key = idempotencyKeyOf(id)
     fake.hang = true
-    const doomed = worker('--drain', '--lease-seconds', '3')
+    const doomed = worker('--drain', '--lease-seconds', '600')
     await expect.poll(() => fake.emails.filter((e) => e.idempotencyKey === key).length, { timeout: 30_000 }).toBe(1)
     doomed.child.kill('SIGKILL')
     expect((await doomed.done).signal).toBe('SIGKILL')
@@ -186,7 +185,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
     // While the lease holds, another worker leaves it alone.
     const early = await worker('--drain', '--json').done
     expect(JSON.parse(early.stdout).sent).toBe(0)
-    await new Promise((r) => setTimeout(r, 3500))
+    // The lease runs out: moved to now rather than waited for, so a slow machine can neither outwait it early nor stall here.
+    await t.db.query(`update scheduled_messages set lease_until = now() where id = $1`, [id])
     const late = await worker('--drain', '--json').done
     expect(JSON.parse(late.stdout).sent).toBe(1)
     expect(fake.emails.filter((e) => e.idempotencyKey === key)).toHaveLength(1)

@@ -12,11 +12,12 @@ import { createTenant } from '../../core/tenants.js'
 import { createScratchDatabase } from '../postgres-server.js'
 import type { BenchRow, BenchSettings, Scenario } from '../scenario.js'
 
-/** Customers in the generated Square export (BENCH_IMPORT_CUSTOMERS). */
-const COUNT = Number(process.env.BENCH_IMPORT_CUSTOMERS ?? 10_000)
+/** Customers in the generated Square export: BENCH_IMPORT_CUSTOMERS on PostgreSQL, BENCH_IMPORT_CUSTOMERS_PGLITE on PGlite. */
+const COUNTS = { PostgreSQL: Number(process.env.BENCH_IMPORT_CUSTOMERS ?? 10_000), PGlite: Number(process.env.BENCH_IMPORT_CUSTOMERS_PGLITE ?? 2_000) }
 
 /** A Square customer export imported into a new business: the dry run, the import in batches of 500, and the same file again. */
-async function measure(db: Database, engine: string): Promise<BenchRow[]> {
+async function measure(db: Database, engine: keyof typeof COUNTS): Promise<BenchRow[]> {
+  const COUNT = COUNTS[engine]
   await migrate(db)
   const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent' }), logLevel: 'silent' }, db)
   const tenant = await createTenant(db, { name: 'Moving Windows', owner_email: 'owner@moving.example' })

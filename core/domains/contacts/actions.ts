@@ -68,8 +68,8 @@ async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[]
   const digits = phones.map((p) => phoneKey(p).slice(-10)).filter((d) => d.length >= 7)
   if (!emails.length && !digits.length) return
   const r = await tx.query<{ id: string; display_name: string; email: string | null; phone: string | null; by: 'email' | 'phone' }>(
-    `select id, display_name, email, phone, case when lower(email) = any($1::text[]) then 'email' else 'phone' end as by from contacts
-     where lower(email) = any($1::text[]) or right(regexp_replace(phone, '[^0-9]', '', 'g'), 10) = any($2::text[])
+    `select id, display_name, email, phone, case when email = any($1::text[]) then 'email' else 'phone' end as by from contacts
+     where email = any($1::text[]) or phone_key = any($2::text[])
      order by created_at, id limit 1`, [emails.map(emailKey), digits])
   const found = r.rows[0]
   if (!found) return

@@ -19,10 +19,11 @@ export const unbilledWorkQuery = defineQuery({
     + 'a payment skip with its reason (paid already, handled separately), are not listed. Each: id (the ticket), number, contact_id, '
     + 'contact_name, status, scheduled_start, scheduled_end, closed_at, reason, since (scheduled end, or close time when completed), '
     + 'age_days (whole days since then), totals, actual_minutes, time_on_site, technicians [{user_id, name}], invoice_id and '
-    + 'invoice_number (a draft). Filters: reason, technician_id, contact_id.',
-  entity: 'ticket',
+    + 'invoice_number (a draft). Filters: reason, technician_id, contact_id. Read by a ticket\'s id: NOT_FOUND when that visit is not unbilled.',
   keywords: ['unbilled', 'not invoiced', 'not closed', 'open tickets', 'missed billing', 'attention'],
-  access: { agent: 'unrestricted', technician: 'assigned', assignedFilter: 'technician_id' },
+  // Billing is the office's concern; a technician sees their visits through tickets. Not an entity of its own: reading a
+  // ticket by id here answers whether it is unbilled, so a billed ticket is NOT_FOUND.
+  access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     reason: z.enum(UNBILLED_REASONS).optional(),
     technician_id: z.uuid().optional(),

@@ -89,8 +89,8 @@ describe.each(engines)('the history an agent needs (%s)', (engine) => {
     const done = await close(await book(uma, '2026-11-01T09:00'))
     const free = await close(await book(uma, '2026-11-01T13:00', tessId, { description: 'Goodwill touch-up', quantity: 1, unit_price_cents: 0 }))
     await book(uma, '2026-11-09T09:00')
-    const list = async (filters: Record<string, string> = {}, who = owner) =>
-      expectData(await who.query({ type: 'unbilled_work', contact_id: uma, ...filters })).items as any[]
+    const list = async (filters: Record<string, string> = {}) =>
+      expectData(await owner.query({ type: 'unbilled_work', contact_id: uma, ...filters })).items as any[]
 
     const items = await list()
     expect(items.map((i) => [i.number, i.reason, i.age_days])).toEqual([
@@ -108,9 +108,13 @@ describe.each(engines)('the history an agent needs (%s)', (engine) => {
     expectData(await owner.action('invoice', 'void', { invoice_id: invoice.id, reason: 'wrong amount' }))
     expect((await list({ reason: 'not_invoiced' })).map((i) => i.id)).toEqual([done.ticket.id])
 
-    // A technician sees only the visits assigned to them.
-    expect((await list({}, tess)).map((i) => i.id)).toEqual([done.ticket.id])
-    expect((await list({}, await signedIn(app, timId))).map((i) => i.id)).toEqual([forgotten.id])
+    // The filters narrow to one technician's visits; technicians themselves are not shown billing.
+    expect((await list({ technician_id: tessId })).map((i) => i.id)).toEqual([done.ticket.id])
+    expect((await list({ technician_id: timId })).map((i) => i.id)).toEqual([forgotten.id])
+    expectError(await tess.query({ type: 'unbilled_work' }), 403, 'FORBIDDEN')
+    // By a ticket's id: the record when that visit is unbilled, NOT_FOUND once it is billed or was never past.
+    expect(expectData(await owner.query({ type: 'unbilled_work', id: forgotten.id })).reason).toBe('not_closed')
+    expectError(await owner.query({ type: 'unbilled_work', id: free.ticket.id }), 404, 'NOT_FOUND')
 
     const bad = await owner.query({ type: 'unbilled_work', reason: 'lost' })
     expectError(bad, 400, 'VALIDATION_ERROR')

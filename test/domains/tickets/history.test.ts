@@ -82,6 +82,16 @@ describe.each(engines)('the history an agent needs (%s)', (engine) => {
     expect(await messagesOf({ contact_id: rita, kind: 'reach_out', status: 'pending' })).toHaveLength(2)
   })
 
+  it('queues one reach-out when two visits of one customer are closed at the same moment', async () => {
+    const cy = await customer('Cy Concurrent')
+    const a = await book(cy, '2026-11-01T09:00')
+    const b = await book(cy, '2026-11-01T11:00')
+    const both = await Promise.all([a, b].map((t) => close(t, { next_service: { kind: 'reach_out', months: 6 } })))
+    expect(both.map((r) => r.reach_out.already_queued).sort()).toEqual([false, true])
+    expect(new Set(both.map((r) => r.reach_out.message_id)).size).toBe(1)
+    expect(await messagesOf({ contact_id: cy, kind: 'reach_out', status: 'pending' })).toHaveLength(1)
+  })
+
   it('lists past visits never closed and completed visits never billed, with their age, as unbilled_work', async () => {
     const uma = await customer('Uma Unbilled')
     // Ended 2026-10-30 10:00 CDT, exactly three days before now.

@@ -31,6 +31,7 @@ import * as ticketClockActions from './tickets/clock-actions.js'
 import * as ticketCloseActions from './tickets/close.js'
 import * as ticketLineItemActions from './tickets/line-item-actions.js'
 import * as ticketQueries from './tickets/queries.js'
+import * as ticketUnbilled from './tickets/unbilled.js'
 import * as userActions from './users/actions.js'
 import * as userQueries from './users/queries.js'
 import * as waitlistActions from './waitlist/actions.js'
@@ -41,7 +42,7 @@ export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactTagAct
   attributeActions, attributeQueries, noteActions, noteQueries, auditQueries,
   importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
-  ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability,
+  ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,
   closeoutActions, closeoutQueries,
   templateActions, messageActions, messageQueries, searchQueries]
 

@@ -15,6 +15,7 @@ export const dailyBriefing = defineTool({
   description: 'The day at a glance as compact text lines (times HH:MM in the business time zone): each technician\'s appointments '
     + '(ticket number, time, customer, address, key customer facts), unconfirmed appointments, appointments customers declined or '
     + 'asked to move (with their note), customers email cannot reach (bounced, spam complaint, failed emails in the last 7 days), '
+    + 'visits done (with time on site), work not billed yet (past visits never closed, completed ones never invoiced: counts and the oldest), '
     + 'leads with reminders due, overdue invoices, invoices holding a credit to refund (paid twice or beyond the total), waitlist candidates for the day, pending authorization requests. date: YYYY-MM-DD, default today.',
   input: { date: dateArg().optional().describe('YYYY-MM-DD in the business time zone; default today') },
   readOnly: true,
@@ -24,7 +25,9 @@ export const dailyBriefing = defineTool({
       performQuery(services, principal, { type, filters, ...extra, limit: extra.limit ?? 100 }, { requestId }) as Promise<{ items: any[] }>
     const tz = ((await q('settings')).items[0] as { timezone: string }).timezone
     const date = args.date ?? localDate(services.now(), tz)
-    const tickets = (await q('tickets', { date }, { include: ['technicians', 'address'] })).items.filter((t) => t.status !== 'cancelled')
+    const day = (await q('tickets', { date }, { include: ['technicians', 'address'] })).items
+    // A visit already completed (even ahead of its time) is no longer on anyone's route.
+    const tickets = day.filter((t) => t.status !== 'cancelled' && t.status !== 'completed')
     const facts = await attributesOf(q, [...new Set(tickets.map((t) => String(t.contact_id)))])
     const lines = [`${date} (${tz})`]
     const byTech = new Map<string, any[]>()
@@ -42,6 +45,8 @@ export const dailyBriefing = defineTool({
       }
     }
     if (!tickets.length) lines.push('No appointments.')
+    const done = day.filter((t) => t.status === 'completed')
+    if (done.length) lines.push(`Done: ${done.map((t) => `#${t.number} ${t.contact_name}${doneNote(t)}`).join('; ')}`)
     const unconfirmed = tickets.filter((t) => t.status === 'scheduled' && t.confirmation_status !== 'accepted')
     if (unconfirmed.length) lines.push(`Unconfirmed: ${unconfirmed.map((t) => `#${t.number} (${t.confirmation_status})`).join(', ')}`)
     const answers = (await q('appointment_responses', { open: 'true' }, { limit: 20 })).items
@@ -68,11 +73,39 @@ export const dailyBriefing = defineTool({
       + `(paid ${money(i.amount_paid_cents)} of ${money(i.status === 'void' ? 0 : i.total_cents)}${i.status === 'void' ? ', void' : ''})`).join('; ')}`)
     const waiting = (await q('waitlist_candidates', { date }, { limit: 5 })).items
     if (waiting.length) lines.push(`Waitlist for gaps: ${waiting.map((w) => `${w.contact_name} (${w.service_name ?? 'any'}, ${w.time_of_day})`).join('; ')}`)
+    const unbilled = unbilledLine(await q('unbilled_work', {}, { limit: 100 }) as UnbilledPage)
+    if (unbilled) lines.push(unbilled)
     const pending = (await q('authorization_requests', { status: 'pending' }, { limit: 20 })).items
     if (pending.length) lines.push(`Pending authorizations: ${pending.length} (crm_query type=authorization_requests status=pending)`)
     return { date, briefing: lines.join('\n') }
   },
 })
+
+/** Unbilled items shown by name per reason; the rest are counted. */
+const MAX_UNBILLED = 3
+
+/** A page of the unbilled_work data type. */
+type UnbilledPage = { items: any[]; next_cursor: string | null }
+
+/** The time a completed visit took, and whether it was done ahead of its scheduled time. */
+function doneNote(t: any): string {
+  const notes = [t.time_on_site, t.closed_at && new Date(t.closed_at) < new Date(t.scheduled_start) ? 'completed early' : null].filter(Boolean)
+  return notes.length ? ` (${notes.join(', ')})` : ''
+}
+
+/** Work not billed yet, per reason: how many, and the oldest few with their age. */
+function unbilledLine(page: UnbilledPage): string | null {
+  const parts: string[] = []
+  for (const [reason, label] of [['not_closed', 'past, never closed'], ['not_invoiced', 'completed, never invoiced'],
+    ['invoice_not_sent', 'completed, invoice still a draft']] as const) {
+    const these = page.items.filter((i) => i.reason === reason)
+    if (!these.length) continue
+    const shown = these.slice(0, MAX_UNBILLED).map((i) => `#${i.number} ${i.contact_name}${reason === 'not_closed' ? '' : ` ${money(i.totals.total_cents)}`} ${i.age_days}d`)
+    const count = `${these.length}${page.next_cursor ? '+' : ''}`
+    parts.push(`${count} ${label} (${shown.join(', ')}${these.length > MAX_UNBILLED ? ', …' : ''})`)
+  }
+  return parts.length ? `Unbilled work: ${parts.join('; ')} (crm_query type=unbilled_work)` : null
+}
 
 /** A few facts per contact as "key value" text. */
 async function attributesOf(q: (type: string, filters: Record<string, unknown>, extra?: { limit?: number }) => Promise<{ items: any[] }>,

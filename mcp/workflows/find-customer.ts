@@ -3,6 +3,7 @@ import { performAction, performQuery, type ActionOutcome } from '../../core/oper
 import { wallClock } from '../../core/domains/tickets/model.js'
 import { localDate } from '../../core/time.js'
 import { defineTool, type ToolContext } from '../tool.js'
+import { lastVisitOf, lastVisitText } from './last-visit.js'
 
 type Row = Record<string, any>
 
@@ -74,16 +75,14 @@ export async function resolveCustomer(ctx: ToolContext, words: string): Promise<
 export async function customerLine(ctx: ToolContext, contactId: string, tz: string): Promise<Row> {
   const now = ctx.services.now()
   const today = localDate(now, tz)
-  const done = await readAll(ctx, 'tickets', { contact_id: contactId, status: 'completed', to: today }, ['line_items'])
-  const last = done.at(-1)
+  const last = await lastVisitOf(ctx, contactId, tz)
   const upcoming = await readData(ctx, 'tickets', { contact_id: contactId, status: 'active', from: today }, { limit: 10 })
   const next = (upcoming.items as Row[]).find((t) => new Date(t.scheduled_end).getTime() > now.getTime())
   const invoices = await readAll(ctx, 'invoices', { contact_id: contactId })
   const open = invoices.filter((i) => !['draft', 'void', 'paid'].includes(i.status))
   return {
-    last_service: last
-      ? `${localDate(new Date(last.scheduled_start), tz)} ${(last.line_items as Row[]).map((l) => l.description).join(', ') || 'no line items'}`
-      : null,
+    last_service: last ? lastVisitText(last) : null,
+    last_visit: last,
     next_ticket: next ? `#${next.number} ${wallClock(new Date(next.scheduled_start), tz)} (${next.status})` : null,
     next_ticket_id: next?.id ?? null,
     open_balance_cents: open.reduce((sum, i) => sum + Number(i.amount_due_cents ?? 0), 0),
@@ -95,7 +94,9 @@ export const findCustomer = defineTool({
   name: 'find_customer',
   title: 'Find a customer',
   description: 'Finds customers by any words: name, phone (any 4+ digits), email, address, note text or attribute; typos tolerated. '
-    + 'Each match: contact_id, name, found (what matched), last_service ("YYYY-MM-DD services" of the latest completed ticket), '
+    + 'Each match: contact_id, name, found (what matched), last_service ("YYYY-MM-DD services; 3h22m on site; $662.00; facts learned '
+    + 'on that visit" of the latest completed ticket) with last_visit (the same as fields: actual_minutes, time_on_site, booked_minutes, '
+    + 'total_cents, note, facts), '
     + 'next_ticket ("#number Day YYYY-MM-DD HH:MM (status)", business time zone) with next_ticket_id, open_balance_cents '
     + '(integer cents due on sent, partially paid and overdue invoices). Best match first.',
   input: {

@@ -2,7 +2,10 @@ import { z } from 'zod'
 import { AppError, validationError } from '../../core/errors.js'
 import { addDays, localDate, localTime, zonedInstant } from '../../core/time.js'
 import { dateArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
+import { schedulingPreferences } from '../../core/domains/contacts/scheduling-preferences.js'
+import { lastVisitNote, preferenceNote } from './booking-notes.js'
 import { businessZone, readAll, readData, registered, resolveCustomer, runAction } from './find-customer.js'
+import { lastVisitOf } from './last-visit.js'
 
 type Row = Record<string, any>
 
@@ -16,40 +19,50 @@ export interface FreeSlot {
   start: string
   date: string
   time: string
+  /** On the customer's preferred days and time of day; absent when no customer with preferences was named. */
+  preferred?: boolean
 }
 
 /** Free starts for a job of the given length from one date to another (business zone), each technician's in order, earliest first. */
-export async function freeSlotsOf(ctx: ToolContext, p: { from: string; to: string; minutes: number; technicianId?: string }): Promise<FreeSlot[]> {
-  const team = await readAll(ctx, 'availability', { from: p.from, to: p.to, duration_minutes: p.minutes, technician_id: p.technicianId, step_minutes: 15 })
+export async function freeSlotsOf(ctx: ToolContext, p: { from: string; to: string; minutes: number; technicianId?: string; contactId?: string }): Promise<FreeSlot[]> {
+  const team = await readAll(ctx, 'availability', { from: p.from, to: p.to, duration_minutes: p.minutes, technician_id: p.technicianId, step_minutes: 15,
+    contact_id: p.contactId })
   const slots: FreeSlot[] = []
   for (const t of team) {
     for (const s of t.slots as Row[]) {
-      slots.push({ technician_id: t.technician_id, technician: t.name, start: s.start, date: s.local_start.slice(0, 10), time: s.local_start.slice(11, 16) })
+      slots.push({ technician_id: t.technician_id, technician: t.name, start: s.start, date: s.local_start.slice(0, 10), time: s.local_start.slice(11, 16),
+        ...(s.preferred === undefined ? {} : { preferred: s.preferred }) })
     }
   }
   return slots.sort((a, b) => a.start.localeCompare(b.start))
 }
 
-/** The free starts nearest to a wanted instant within three days either side (never before today), one per start time. */
-export async function nearestSlots(ctx: ToolContext, p: { date: string; wanted: Date; minutes: number; technicianIds: string[]; tz: string }): Promise<Row[]> {
+/**
+ * The free starts nearest to a wanted instant within three days either side (never before today), one per start time;
+ * with a customer named, those on their preferred days and time of day come first.
+ */
+export async function nearestSlots(ctx: ToolContext, p: { date: string; wanted: Date; minutes: number; technicianIds: string[]; tz: string;
+  contactId?: string }): Promise<Row[]> {
   const today = localDate(ctx.services.now(), p.tz)
   const from = addDays(p.date, -3) < today ? today : addDays(p.date, -3)
   const to = addDays(p.date, 3) < from ? from : addDays(p.date, 3)
   let slots: FreeSlot[]
   if (p.technicianIds.length) {
     // A job with several technicians needs a start free for all of them.
-    const each = await Promise.all(p.technicianIds.map((id) => freeSlotsOf(ctx, { from, to, minutes: p.minutes, technicianId: id })))
+    const each = await Promise.all(p.technicianIds.map((id) => freeSlotsOf(ctx, { from, to, minutes: p.minutes, technicianId: id, contactId: p.contactId })))
     slots = each[0].filter((s) => each.every((list) => list.some((o) => o.start === s.start)))
   } else {
-    slots = await freeSlotsOf(ctx, { from, to, minutes: p.minutes })
+    slots = await freeSlotsOf(ctx, { from, to, minutes: p.minutes, contactId: p.contactId })
   }
   const seen = new Set<string>()
   return slots
-    .sort((a, b) => Math.abs(Date.parse(a.start) - p.wanted.getTime()) - Math.abs(Date.parse(b.start) - p.wanted.getTime()) || a.start.localeCompare(b.start))
+    .sort((a, b) => Number(b.preferred !== false) - Number(a.preferred !== false)
+      || Math.abs(Date.parse(a.start) - p.wanted.getTime()) - Math.abs(Date.parse(b.start) - p.wanted.getTime()) || a.start.localeCompare(b.start))
     .filter((s) => !seen.has(s.start) && seen.add(s.start))
     .slice(0, 5)
     .sort((a, b) => a.start.localeCompare(b.start))
-    .map((s) => (p.technicianIds.length ? { date: s.date, time: s.time } : { date: s.date, time: s.time, technician_id: s.technician_id, technician: s.technician }))
+    .map((s) => ({ ...(p.technicianIds.length ? { date: s.date, time: s.time } : { date: s.date, time: s.time, technician_id: s.technician_id, technician: s.technician }),
+      ...(s.preferred === undefined ? {} : { preferred: s.preferred }) }))
 }
 
 /** A catalog service from its id or its name; ambiguous names come back as candidates. */
@@ -75,9 +88,11 @@ export const scheduleAppointment = defineTool({
   description: 'Books a job: customer (contact_id, or customer words; several matches return status "choose_customer" with candidates and '
     + 'book nothing), services (service_id or name, quantity), a date (YYYY-MM-DD, business time zone) or a window date..to, an exact time '
     + '(HH:MM) or a range after/before (HH:MM). Address: address_id, else the customer\'s first address. Technician: technician_id, else the '
-    + 'first one free. Length: the services\' default durations (or duration_minutes). Books the earliest free start that fits, creates the '
-    + 'ticket with its line items and schedules a confirmation email. status "booked" returns ticket and confirmation; "unavailable" returns '
-    + 'the nearest free slots (date, time) to choose from.',
+    + 'first one free. Length: the services\' default durations (or duration_minutes). Books the earliest free start that fits, on the '
+    + 'customer\'s preferred days and time of day (contact preferences) when one in the window is free (preferences says whether it was), creates the '
+    + 'ticket with its line items and schedules a confirmation email. status "booked" returns ticket and confirmation, and last_visit '
+    + '(time on site of the customer\'s latest completed visit against this booking\'s length); "unavailable" returns the nearest free slots '
+    + '(date, time; preferred ones first) to choose from.',
   input: {
     contact_id: uuidArg().optional().describe('The customer; or give customer'),
     customer: z.string().trim().min(1).max(200).optional().describe('Words to find the customer: name, phone, email, street'),
@@ -131,11 +146,15 @@ export const scheduleAppointment = defineTool({
     const wanted = args.time ? zonedInstant(args.date, args.time, tz) : null
     const fits = (s: FreeSlot) => (wanted ? Date.parse(s.start) === wanted.getTime()
       : (!args.after || s.time >= args.after) && (!args.before || endTime(s, minutes, tz) <= args.before))
-    const slot = (await freeSlotsOf(ctx, { from: args.date, to: last, minutes, technicianId: args.technician_id })).find(fits)
+    const prefs = schedulingPreferences((await readData(ctx, 'contacts', {}, { id: contactId })).preferences)
+    const fitting = (await freeSlotsOf(ctx, { from: args.date, to: last, minutes, technicianId: args.technician_id, contactId })).filter(fits)
+    // The customer's preferred days and times win within the window; outside them only when nothing preferred is free.
+    const slot = fitting.find((s) => s.preferred !== false) ?? fitting[0]
+    const around = wanted ?? zonedInstant(args.date, args.after ?? '00:00', tz)
+    const nearest = () => nearestSlots(ctx, { date: args.date, wanted: around, minutes, technicianIds: args.technician_id ? [args.technician_id] : [], tz, contactId })
     if (!slot) {
-      const around = wanted ?? zonedInstant(args.date, args.after ?? '00:00', tz)
       return { status: 'unavailable', wanted: `${args.date}${args.to ? `..${args.to}` : ''} ${args.time ?? `${args.after ?? ''}-${args.before ?? ''}`}`.trim(),
-        nearest: await nearestSlots(ctx, { date: args.date, wanted: around, minutes, technicianIds: args.technician_id ? [args.technician_id] : [], tz }),
+        nearest: await nearest(),
         next: 'call again with one of these date and time values' }
     }
     const created = await runAction(ctx, 'ticket', 'create', {
@@ -145,6 +164,7 @@ export const scheduleAppointment = defineTool({
     })
     if (created.queued) return { status: 'pending_authorization', ...(created.result as Row) }
     const ticket = created.result as Row
+    const lastVisit = await lastVisitOf(ctx, String(contactId), tz)
     return {
       status: 'booked',
       ticket: {
@@ -153,6 +173,9 @@ export const scheduleAppointment = defineTool({
         line_items: (ticket.line_items as Row[]).map((l) => `${l.quantity} x ${l.description} ${l.unit_price_cents}`),
       },
       confirmation: await queuedConfirmation(ctx, String(ticket.id)),
+      ...(prefs ? { preferences: { ...preferenceNote(prefs, slot.preferred !== false, Boolean(wanted)),
+        ...(slot.preferred === false ? { preferred_nearby: (await nearest()).filter((s) => s.preferred) } : {}) } } : {}),
+      ...(lastVisit ? { last_visit: lastVisitNote(lastVisit, minutes) } : {}),
     }
   },
 })

@@ -99,14 +99,18 @@ export async function scheduleForNewAddress(ctx: OperationContext, contactId: st
   for (const t of r.rows) await scheduleAppointmentMessages(ctx, t.id, t.status === 'confirmed' ? ['reminder'] : APPOINTMENT_KINDS)
 }
 
-/** Cancels a ticket's pending messages of the given kinds (default: all appointment kinds), each audited; returns their ids. */
+/**
+ * Cancels a ticket's pending messages of the given kinds (default: all appointment kinds), each audited; returns their ids.
+ * A reason, when given, is kept on each message (as delivery keeps why it did not send one).
+ */
 export async function cancelAppointmentMessages(ctx: OperationContext, ticketId: string,
-  kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS): Promise<string[]> {
+  kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS, reason?: string): Promise<string[]> {
   const pending = await ctx.db.query(`select ${MESSAGE_COLUMNS} from scheduled_messages
     where ticket_id = $1 and status = 'pending' and kind = any($2::text[]) order by send_at, id for update`, [ticketId, [...kinds]])
   const ids: string[] = []
   for (const before of pending.rows) {
-    const r = await ctx.db.query(`update scheduled_messages set status = 'cancelled' where id = $1 returning ${MESSAGE_COLUMNS}`, [before.id])
+    const r = await ctx.db.query(`update scheduled_messages set status = 'cancelled', last_error = coalesce($2, last_error) where id = $1
+      returning ${MESSAGE_COLUMNS}`, [before.id, reason ?? null])
     await ctx.audit({ entityType: 'scheduled_message', entityId: String(before.id), action: 'cancel', before, after: r.rows[0] })
     ids.push(String(before.id))
   }

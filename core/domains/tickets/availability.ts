@@ -6,6 +6,8 @@ import { addDays, localDate, localTime, weekdayOf, zonedInstant } from '../../ti
 import { loadTenantSettings, type BusinessHours } from '../settings/model.js'
 import { ACTIVE_STATUSES } from './model.js'
 import { isoDate } from '../../schema-types.js'
+import type { Queryable } from '../../db/types.js'
+import { fitsPreferences, schedulingPreferences, type SchedulingPreferences } from '../contacts/scheduling-preferences.js'
 
 /** The longest range one availability request may cover, in days. */
 export const MAX_AVAILABILITY_DAYS = 31
@@ -60,6 +62,13 @@ export function localStamp(instant: Date, timeZone: string): string {
   return `${date}T${time}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
 }
 
+/** A customer's scheduling preferences, or null when they have none; NOT_FOUND naming contact_id when there is no such customer. */
+async function customerPreferences(tx: Queryable, contactId: string): Promise<SchedulingPreferences | null> {
+  const r = await tx.query<{ preferences: unknown }>('select preferences from contacts where id = $1', [contactId])
+  if (!r.rows[0]) throw new AppError('NOT_FOUND', `contact_id: no contact with id ${contactId}`, { field: 'contact_id', entity: 'contact', id: contactId })
+  return schedulingPreferences(r.rows[0].preferences)
+}
+
 /** Free time per technician for a job of a given length, inside business hours, in the business time zone. */
 export const availabilityQuery = defineQuery({
   type: 'availability',
@@ -67,7 +76,9 @@ export const availabilityQuery = defineQuery({
     + `business time zone; default today to 6 days later; at most ${MAX_AVAILABILITY_DAYS} days), inside business hours and clear of `
     + 'their scheduled, confirmed and in-progress tickets, never in the past. Starts are step_minutes apart (default 30). '
     + 'technician_id (or id) narrows to one team member; otherwise every technician (a business without technicians lists its owners). '
-    + `Each item: technician_id, name, slots [{start, end (UTC ISO), local_start, local_end (wall clock with offset)}], truncated (over ${MAX_SLOTS_PER_TECHNICIAN} slots).`,
+    + `Each item: technician_id, name, slots [{start, end (UTC ISO), local_start, local_end (wall clock with offset)}], truncated (over ${MAX_SLOTS_PER_TECHNICIAN} slots). `
+    + 'contact_id: the customer the job is for; when their preferences name days or a time of day (morning: start before 12:00, '
+    + 'afternoon: from 12:00), each slot also says preferred true|false and each item repeats the preferences.',
   keywords: ['free time', 'open slots', 'when can', 'calendar', 'schedule'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -76,6 +87,7 @@ export const availabilityQuery = defineQuery({
     to: isoDate().optional().describe('Last day, inclusive, YYYY-MM-DD (default from + 6 days)'),
     technician_id: z.uuid().optional(),
     step_minutes: z.coerce.number().int().min(5).max(240).optional().describe('Minutes between possible starts (default 30)'),
+    contact_id: z.uuid().optional().describe('The customer: marks the slots on their preferred days and time of day'),
   }),
   async run(ctx, req) {
     const p = req.params
@@ -90,6 +102,7 @@ export const availabilityQuery = defineQuery({
     if (dates.length > MAX_AVAILABILITY_DAYS) {
       throw validationError([{ field: 'to', message: `covers more than ${MAX_AVAILABILITY_DAYS} days from ${from}; ask for at most ${MAX_AVAILABILITY_DAYS} days at a time (to <= ${addDays(from, MAX_AVAILABILITY_DAYS - 1)})` }])
     }
+    const prefs = p.contact_id ? await customerPreferences(ctx.db, p.contact_id) : null
     const one = req.id ?? p.technician_id ?? null
     const args: unknown[] = [one]
     const after = afterCursor(args, req.cursor, 'and (lower(name), id) >', ['text', 'uuid'])
@@ -118,8 +131,10 @@ export const availabilityQuery = defineQuery({
         stepMinutes: p.step_minutes ?? 30, busy: own, notBefore: now, max: MAX_SLOTS_PER_TECHNICIAN })
       item.technician_id = item.id
       delete item.id
-      item.slots = slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), local_start: localStamp(s.start, tz), local_end: localStamp(s.end, tz) }))
+      item.slots = slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), local_start: localStamp(s.start, tz), local_end: localStamp(s.end, tz),
+        ...(prefs ? { preferred: fitsPreferences(localDate(s.start, tz), localTime(s.start, tz), prefs) } : {}) }))
       item.truncated = truncated
+      if (prefs) item.preferences = prefs
     }
     return page
   },

@@ -7,6 +7,7 @@ import { addMonths, localDate, zonedInstant } from '../../time.js'
 import { ATTRIBUTE_KEY } from '../attributes/model.js'
 import { setAttribute } from '../attributes/actions.js'
 import { scheduleMessage } from '../messages/actions.js'
+import { APPOINTMENT_KINDS, cancelAppointmentMessages } from '../messages/appointment-messages.js'
 import { addNote } from '../notes/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { createTicket } from './actions.js'
@@ -16,6 +17,8 @@ import { assertActive, auditSnapshot, instantInput, instantOf, lockTicket, ticke
 
 /** Local time of day a "reach out in X months" message goes out. */
 const REACH_OUT_TIME = '10:00'
+/** Two reach-outs to one customer this many days apart or less would say the same thing: only one is queued. */
+export const REACH_OUT_SAME_DAYS = 31
 
 /** What happens after this visit: the next one booked now, nothing, or a message in some months. */
 export const nextServiceInput = z.discriminatedUnion('kind', [
@@ -56,8 +59,11 @@ export interface CloseResult {
   ticket: Record<string, unknown>
   note_id: string | null
   next_ticket: { id: string; number: number; scheduled_start: Date; scheduled_end: Date } | null
-  reach_out: { message_id: string; send_at: Date } | null
+  /** The reach-out this close asked for; already_queued when the customer had one pending for about that time, which stands for both. */
+  reach_out: { message_id: string; send_at: Date; already_queued: boolean } | null
   attributes: Array<{ id: string; key: string; value: unknown }>
+  /** The confirmation, follow-ups and reminder of this visit that were still queued, now cancelled: the visit is done. */
+  cancelled_message_ids: string[]
 }
 
 /** Closes a ticket with the technician's confirmed work, notes, next step and customer facts. */
@@ -68,7 +74,9 @@ export const closeTicket = defineAction({
     + 'replace the ticket\'s lines: existing ones by line_item_id, new ones priced like ticket.add_line_item), final_price_confirmed '
     + '(required true for an estimated ticket), notes ("" for none; kept as a note on the ticket), next_service (schedule | none | '
     + 'reach_out in N months) and customer facts (attributes, stored on the contact with source ticket_closeout). Technicians still '
-    + 'clocked in are clocked out. Returns the closed ticket, the next ticket or reach-out message, and the attributes.',
+    + 'clocked in are clocked out. The visit\'s still-queued confirmation, follow-ups and reminder are cancelled (also when it is completed '
+    + 'early). A reach-out is queued once per customer: one already pending within a month of it stands for both (already_queued true). '
+    + 'Returns the closed ticket (with actual_minutes and time_on_site), the next ticket or reach-out message, the attributes and cancelled_message_ids.',
   access: { agent: 'requires_authorization', technician: 'assigned' },
   keywords: ['complete ticket', 'finish job', 'close out', 'job done'],
   input: closeTicketInput,
@@ -111,6 +119,9 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
   }
   await ctx.db.query(`update tickets set status = 'completed', closed_at = $2, duration_minutes = $3, is_price_estimated = false
     where id = $1`, [ticket.id, now, input.duration_minutes])
+  const early = now < new Date(ticket.scheduled_start)
+  const cancelled = await cancelAppointmentMessages(ctx, ticket.id, APPOINTMENT_KINDS,
+    `Not sent: appointment #${ticket.number} was completed${early ? ' before its scheduled time' : ''} at ${now.toISOString()}`)
   const after = await ticketDetail(ctx.db, ticket.id, settings)
   await ctx.audit({ entityType: 'ticket', entityId: ticket.id, action: 'close',
     before: auditSnapshot(before), after: { ...auditSnapshot(after), final_price_confirmed: estimated ? true : undefined } })
@@ -118,7 +129,7 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
   const reachOut = input.next_service.kind === 'reach_out'
     ? await scheduleReachOut(ctx, ticket, zonedInstant(addMonths(localDate(now, settings.timezone), input.next_service.months), REACH_OUT_TIME, settings.timezone))
     : null
-  return { ticket: after, note_id: note ? String(note.id) : null, next_ticket: next, reach_out: reachOut, attributes }
+  return { ticket: after, note_id: note ? String(note.id) : null, next_ticket: next, reach_out: reachOut, attributes, cancelled_message_ids: cancelled }
 }
 
 /** Books the next visit like this one: same customer, address, technicians and work, at the chosen time. */
@@ -148,11 +159,21 @@ async function bookNext(ctx: OperationContext, ticket: TicketRow, before: Record
   return { id: String(t.id), number: Number(t.number), scheduled_start: t.scheduled_start as Date, scheduled_end: t.scheduled_end as Date }
 }
 
-/** Schedules the "time for your next visit" email. */
+/**
+ * Schedules the "time for your next visit" email, once per customer: when a reach-out to them is already pending within
+ * REACH_OUT_SAME_DAYS of this one (two visits closed together, each asking for one), that one stands for both. A lock
+ * per customer makes two closes at the same moment take turns, so neither misses the other's.
+ */
 async function scheduleReachOut(ctx: OperationContext, ticket: TicketRow, sendAt: Date): Promise<CloseResult['reach_out']> {
+  await ctx.db.query(`select pg_advisory_xact_lock(hashtextextended($1 || ':reach_out:' || $2, 0))`, [ctx.tenantId, ticket.contact_id])
+  const window = REACH_OUT_SAME_DAYS * 86_400_000
+  const pending = await ctx.db.query<{ id: string; send_at: Date }>(`select id, send_at from scheduled_messages
+    where contact_id = $1 and kind = 'reach_out' and status = 'pending' and send_at between $2 and $3
+    order by abs(extract(epoch from send_at - $4::timestamptz)), id limit 1`,
+  [ticket.contact_id, new Date(sendAt.getTime() - window), new Date(sendAt.getTime() + window), sendAt])
+  if (pending.rows[0]) return { message_id: String(pending.rows[0].id), send_at: pending.rows[0].send_at, already_queued: true }
   const m = await scheduleMessage.run(ctx, scheduleMessage.input.parse({
     contact_id: ticket.contact_id, kind: 'reach_out', send_at: sendAt.toISOString(), ticket_id: ticket.id,
   })) as Record<string, unknown>
-  return { message_id: String(m.id), send_at: m.send_at as Date }
+  return { message_id: String(m.id), send_at: m.send_at as Date, already_queued: false }
 }
-

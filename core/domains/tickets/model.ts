@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../errors.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { isoInstant } from '../../schema-types.js'
+import { actualTime } from './time-on-site.js'
 
 /** Statuses of a ticket that still holds its technicians' time. */
 export const ACTIVE_STATUSES = ['scheduled', 'confirmed', 'in_progress'] as const
@@ -160,13 +161,14 @@ export async function loadTechnicians(tx: Queryable, ids: readonly string[], fie
 
 /** A ticket with everything an action returns: its contact's name, line items, technicians and totals. */
 export async function ticketDetail(tx: Queryable, id: string, settings: TenantSettings): Promise<Record<string, unknown>> {
-  const t = await tx.query(`select ${prefixed(TICKET_COLUMNS, 't')}, c.display_name as contact_name
+  const t = await tx.query(`select ${prefixed(TICKET_COLUMNS, 't')}, t.duration_minutes as _actual_minutes, c.display_name as contact_name
     from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id where t.id = $1`, [id])
   if (!t.rows[0]) throw notFound('ticket', id)
+  const { _actual_minutes: actual, ...row } = t.rows[0]
   const lines = await lineItemsOf(tx, [id])
   const techs = await techniciansOf(tx, [id])
   const items = lines.get(id) ?? []
-  return { ...t.rows[0], line_items: items, technicians: techs.get(id) ?? [], totals: ticketTotals(items, settings) }
+  return { ...row, ...actualTime(actual as number | null), line_items: items, technicians: techs.get(id) ?? [], totals: ticketTotals(items, settings) }
 }
 
 /** Line items of the given tickets, in order, grouped by ticket id. */
@@ -193,7 +195,7 @@ export async function techniciansOf(tx: Queryable, ticketIds: string[]): Promise
 
 /** What the audit keeps of a ticket: its fields plus its technicians (with clock times) and line items in short form. */
 export function auditSnapshot(detail: Record<string, unknown>): Record<string, unknown> {
-  const { line_items, technicians, totals, contact_name: _name, ...fields } = detail as Record<string, any>
+  const { line_items, technicians, totals, contact_name: _name, time_on_site: _shown, ...fields } = detail as Record<string, any>
   return {
     ...fields,
     technicians: (technicians as Array<Record<string, unknown>>).map((t) => ({ user_id: t.user_id, clock_in_at: t.clock_in_at, clock_out_at: t.clock_out_at })),

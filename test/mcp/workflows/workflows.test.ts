@@ -65,7 +65,8 @@ describe.each(engines)('workflow tools (%s)', (engine) => {
     expect(out.matches).toHaveLength(1)
     expect(out.matches[0]).toMatchObject({
       contact_id: jane, name: 'Jane Smith',
-      last_service: '2026-10-01 Gutter Cleaning',
+      // Written directly without a close, so no time on site was recorded.
+      last_service: `2026-10-01 Gutter Cleaning; $${(invoice.total_cents / 100).toFixed(2)}`,
       next_ticket: `#${next.number} Tue 2026-11-10 10:00 (scheduled)`, next_ticket_id: next.id,
       open_balance_cents: invoice.total_cents - 5000,
     })

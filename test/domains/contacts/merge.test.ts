@@ -6,6 +6,7 @@ import { performAction } from '../../../core/operations.js'
 import { expectData, expectError } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
+import { squareCsv } from '../../../core/demo/square-export.js'
 import { address, asTenant, contact, service, ticket } from '../invoices/fixtures.js'
 
 describe.each(engines)('merging two records of one customer (%s)', (engine) => {
@@ -227,6 +228,27 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
     expect(decided.result).toMatchObject({ status: 'executed' })
     expect(await sql('select merged_into from contacts where id = $1', [b])).toEqual([{ merged_into: a }])
     expect(await sql('select count(*)::int as n from tickets where contact_id = $1', [a])).toEqual([{ n: 1 }])
+  })
+
+  it('an import run again finds the survivor by the merged contact\'s Square id, email and phone, and doubles nothing', async () => {
+    const file = squareCsv([
+      { 'First Name': 'Gus', 'Last Name': 'Marsh', 'Email Address': 'gus@marsh.test', 'Square Customer ID': 'SQ-GUS' },
+      { 'First Name': 'Gustav', 'Last Name': 'Marsh', 'Phone Number': '(256) 555-0177', 'Square Customer ID': 'SQ-GUSTAV' },
+    ], [])
+    const importFile = async (csv: string) => (await performAction(app.services, owner, { domain: 'import', action: 'square_customers',
+      data: { csv, dry_run: false } }, { requestId: randomUUID() })).result as any
+    const first = await importFile(file)
+    const [gus, gustav] = first.rows.map((r: any) => r.contact_id)
+    await merge({ survivor_id: gus, merged_id: gustav })
+    const contacts = async () => (await sql('select count(*)::int as n from contacts')).at(0).n
+    const before = await contacts()
+    const again = await importFile(file)
+    expect(again.rows.map((r: any) => [r.outcome, r.contact_id])).toEqual([['matched', gus], ['matched', gus]])
+    const byContact = await importFile(squareCsv([
+      { 'First Name': 'G.', 'Last Name': 'Marsh', 'Phone Number': '256-555-0177' },
+    ], []))
+    expect(byContact.rows[0]).toMatchObject({ outcome: 'matched', matched_by: 'phone', contact_id: gus })
+    expect(await contacts()).toBe(before)
   })
 
   it('is closed to technicians', async () => {

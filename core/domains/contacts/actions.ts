@@ -191,7 +191,8 @@ async function historyOf(ctx: { db: Queryable }, contactId: string): Promise<Rec
             (select count(*) from notes where contact_id = $1) as notes,
             (select count(*) from leads where converted_contact_id = $1) as converted_leads,
             (select count(*) from scheduled_messages where contact_id = $1) as scheduled_messages,
-            (select count(*) from waitlist_entries where contact_id = $1 or address_id in (select id from own_addresses)) as waitlist_entries`,
+            (select count(*) from waitlist_entries where contact_id = $1 or address_id in (select id from own_addresses)) as waitlist_entries,
+            (select count(*) from contacts where merged_into = $1) as merged_contacts`,
     [contactId])
   return Object.fromEntries(Object.entries(r.rows[0]).filter(([, n]) => Number(n) > 0).map(([k, n]) => [k, Number(n)]))
 }
@@ -201,7 +202,7 @@ export const deleteContact = defineAction({
   domain: 'contact',
   name: 'delete',
   description: 'Permanently delete a contact entered by mistake, with its addresses, attributes and links. A contact with history '
-    + '(tickets, invoices, notes, scheduled messages, waitlist entries, or a lead converted to it) is never deleted: the call '
+    + '(tickets, invoices, notes, scheduled messages, waitlist entries, a lead converted to it, or contacts merged into it) is never deleted: the call '
     + 'fails with CONFLICT; use contact.archive. Agents need the owner\'s authorization (the call is queued).',
   access: { agent: 'requires_authorization', technician: 'none' },
   destructive: true,

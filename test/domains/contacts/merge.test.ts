@@ -175,6 +175,15 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
       .toEqual([{ id: a, merged_into: c }, { id: b, merged_into: c }, { id: c, merged_into: null }])
   })
 
+  it('keeps a survivor from being deleted, even with nothing else of its own, so no pointer leads nowhere', async () => {
+    const a = await contact(app, { display_name: 'Hal Pine' })
+    const b = await contact(app, { display_name: 'Harold Pine' })
+    await merge({ survivor_id: a, merged_id: b })
+    const err = await refusal(performAction(app.services, owner, { domain: 'contact', action: 'delete', data: { contact_id: a } }, { requestId: randomUUID() }))
+    expect(err).toMatchObject({ code: 'CONFLICT', details: { history: { merged_contacts: 1 } } })
+    expect(await sql('select count(*)::int as n from contacts where id = any($1::uuid[])', [[a, b]])).toEqual([{ n: 2 }])
+  })
+
   it('with prefer merged keeps the merged contact\'s values where both have one, and notes the survivor\'s', async () => {
     const a = await contact(app, { display_name: 'Cy Young', email: 'cy@old.test' })
     const b = await contact(app, { display_name: 'Cyrus Young', email: 'cyrus@new.test' })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { CallPreview } from '../../call-preview.js'
 import type { OperationContext } from '../../context.js'
 import { defineAction } from '../../registry.js'
+import { scheduleForNewAddress } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { attributeConflicts, loadMergePair, mergedFields, movingCounts, type ContactRow, type MergePreference } from './merge-plan.js'
 import { moveRecords } from './merge-records.js'
@@ -55,6 +56,8 @@ export const mergeContacts = defineAction({
     if (after.email && after.email === merged.email && after.email !== survivor.email && after.email_status !== merged.email_status) {
       after = (await ctx.db.query(`update contacts set email_status = $2 where id = $1 returning ${CONTACT_COLUMNS}`, [survivor.id, merged.email_status])).rows[0]
     }
+    // As when an email is added by hand: the survivor's upcoming appointments that could not be confirmed by email now can.
+    if (!survivor.email && after.email) await scheduleForNewAddress(ctx, survivor.id)
     await ctx.audit({ entityType: 'contact', entityId: survivor.id, action: 'merge',
       before: { ...shown(survivor), merged_contact_id: null }, after: { ...shown(after), merged_contact_id: merged.id } })
     return { survivor: after, merged: { id: merged.id, display_name: merged.display_name, merged_into: survivor.id, merged_at: pointer.rows[0].merged_at },

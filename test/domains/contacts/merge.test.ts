@@ -260,6 +260,17 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
     expect(await contacts()).toBe(before)
   })
 
+  it('gives a survivor without an email the merged contact\'s, and its upcoming appointments their confirmation emails', async () => {
+    const a = await contact(app, { display_name: 'Ike Lowe', phone: '(256) 555-0190' })
+    const b = await contact(app, { display_name: 'Isaac Lowe', email: 'isaac@lowe.test' })
+    const upcoming = expectData(await app.action('ticket', 'create', { contact_id: a, scheduled_start: '2027-04-05T15:00:00Z', duration_minutes: 60 }))
+    expect(await sql('select kind from scheduled_messages where ticket_id = $1', [upcoming.id])).toEqual([])
+    const result = await merge({ survivor_id: a, merged_id: b })
+    expect(result.survivor).toMatchObject({ email: 'isaac@lowe.test', phone: '(256) 555-0190' })
+    const kinds = (await sql(`select kind from scheduled_messages where ticket_id = $1 and status = 'pending'`, [upcoming.id])).map((m: any) => m.kind)
+    expect(kinds).toContain('confirmation')
+  })
+
   it('is closed to technicians', async () => {
     const a = await contact(app, { display_name: 'Finn Hale' })
     const b = await contact(app, { display_name: 'Finn Hale Jr' })

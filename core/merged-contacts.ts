@@ -29,8 +29,11 @@ export async function mergedContacts(tx: Queryable, ids: readonly string[]): Pro
   return new Map(r.rows.map((row) => [String(row.id), row]))
 }
 
-/** Refuses an action call whose input names a merged contact (contact_id, to_contact_id, contact_ids), naming the survivor. */
-export async function refuseMergedContacts(tx: Queryable, input: unknown): Promise<void> {
+/**
+ * Refuses a call whose input (an action's data, or a read's filters with prefix '') names a merged contact (contact_id,
+ * to_contact_id, contact_ids), naming the survivor.
+ */
+export async function refuseMergedContacts(tx: Queryable, input: unknown, prefix = 'data.'): Promise<void> {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return
   const named = Object.entries(input).filter(([field, value]) => entityOfField(field) === 'contact' && value !== undefined && value !== null)
   if (!named.length) return
@@ -38,7 +41,7 @@ export async function refuseMergedContacts(tx: Queryable, input: unknown): Promi
   if (!merged.size) return
   for (const [field, value] of named) {
     const hit = (Array.isArray(value) ? value : [value]).map(String).find((id) => merged.has(id))
-    if (hit) throw mergedContactError(`data.${field}`, merged.get(hit) as MergedContact)
+    if (hit) throw mergedContactError(`${prefix}${field}`, merged.get(hit) as MergedContact)
   }
 }
 

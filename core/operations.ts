@@ -113,6 +113,7 @@ export async function performQuery(services: Services, principal: Principal, cal
       throw new Error('queries do not have effects')
     })
     const scope = await authorizeQuery(tx, principal.actor, def, { id: call.id, params, include })
+    await refuseMergedContacts(tx, params, '')
     if (scope.technicianId && def.access.assignedFilter) (params as Record<string, unknown>)[def.access.assignedFilter] = scope.technicianId
     const page: Page = await def.run(ctx, { id: call.id, params, include, limit, cursor: call.cursor })
     page.items = await keepReached(tx, def, scope, page.items)

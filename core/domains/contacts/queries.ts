@@ -27,7 +27,8 @@ export const contactsQuery = defineQuery({
     + 'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to '
     + '(YYYY-MM-DD in the business\'s time zone, inclusive: had a completed ticket, with that service, scheduled in those dates). '
     + 'include: addresses (in use), attributes, notes (newest 20), links. Lists leave out contacts merged into another; '
-    + 'reading a merged one by id shows merged: {into: {id, display_name}, at}.',
+    + 'reading a merged one by id shows merged: {into: {id, display_name}, at}; other data types filtered by its contact_id '
+    + 'answer CONFLICT naming the survivor.',
   entity: 'contact',
   include: Object.keys(EXPANSIONS),
   keywords: ['customers', 'clients', 'people'],

@@ -132,6 +132,12 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
       expect(refused.body.error.details.merged_into).toEqual({ id: p.ruth, display_name: 'Ruth Lane' })
     }
 
+    const read = await app.query({ type: 'tickets', contact_id: p.dup })
+    expectError(read, 409, 'CONFLICT')
+    expect(read.body.error.details).toMatchObject({ field: 'contact_id', merged_into: { id: p.ruth } })
+    expect(expectData(await app.query({ type: 'tickets', contact_id: p.ruth })).items).toHaveLength(2)
+    expect(expectData(await app.query({ type: 'audit_trail', entity_id: p.dup })).items.map((a: any) => a.action)).toContain('merge')
+
     // A new customer with the merged contact's email is reported as the survivor, saying what matched.
     const again = await app.action('contact', 'create', { display_name: 'R. Lane', email: 'RB.Lane@work.test' })
     expectError(again, 409, 'CONFLICT')

@@ -2,6 +2,7 @@ import type { OperationContext, Principal } from '../core/context.js'
 import { translateDatabaseError } from '../core/db/translate-error.js'
 import { AppError } from '../core/errors.js'
 import { log } from '../core/log.js'
+import { refuseMergedContacts } from '../core/merged-contacts.js'
 import { contextOf } from '../core/operations-context.js'
 import { actionKey, type ActionDefinition } from '../core/registry.js'
 import { parseInput } from '../core/validation.js'
@@ -87,6 +88,7 @@ export async function decideAuthorization(ctx: OperationContext, requestId: stri
   try {
     if (!def) throw new AppError('NOT_FOUND', `The action ${request.action_key} no longer exists`)
     const input = parseInput(def.input, request.data, 'data')
+    await refuseMergedContacts(ctx.db, input)
     const agentCtx = contextOf(ctx.services, agent, ctx.db, ctx.requestId, request.reasoning, ctx.afterCommit)
     const result = await def.run(agentCtx, input)
     await ctx.db.query('release savepoint authorized_call')

@@ -5,6 +5,7 @@ import { authorizeAction, authorizeQuery, keepReached, refuseQueryCaller } from 
 import type { Principal, Services } from './context.js'
 import { withTenant } from './db/tenant.js'
 import { log } from './log.js'
+import { refuseMergedContacts } from './merged-contacts.js'
 import { contextOf, scopeOf } from './operations-context.js'
 import type { Queryable } from './db/types.js'
 import { AppError, validationError } from './errors.js'
@@ -46,6 +47,7 @@ export async function performAction(services: Services, principal: Principal, ca
     }
     const ctx = contextOf(services, principal, tx, opts.requestId, reasoning, (fn) => effects.push(fn))
     const verdict = await authorizeAction(ctx, def, input)
+    await refuseMergedContacts(tx, input)
     const result = await reportRedactions(tx, ctx, def, verdict === 'queue' ? await services.consent.enqueue(ctx, def, input) : await def.run(ctx, input), redactions)
     if (opts.idempotencyKey) {
       await tx.query(`update idempotency_keys set response = $4, status_code = 200
@@ -111,6 +113,7 @@ export async function performQuery(services: Services, principal: Principal, cal
       throw new Error('queries do not have effects')
     })
     const scope = await authorizeQuery(tx, principal.actor, def, { id: call.id, params, include })
+    await refuseMergedContacts(tx, params, '')
     if (scope.technicianId && def.access.assignedFilter) (params as Record<string, unknown>)[def.access.assignedFilter] = scope.technicianId
     const page: Page = await def.run(ctx, { id: call.id, params, include, limit, cursor: call.cursor })
     page.items = await keepReached(tx, def, scope, page.items)

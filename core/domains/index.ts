@@ -7,6 +7,7 @@ import * as attributeActions from './attributes/actions.js'
 import * as attributeQueries from './attributes/queries.js'
 import * as contactActions from './contacts/actions.js'
 import * as contactLinkActions from './contacts/link-actions.js'
+import * as contactMergeActions from './contacts/merge-actions.js'
 import * as contactTagActions from './contacts/tag-actions.js'
 import * as contactQueries from './contacts/queries.js'
 import * as invoiceActions from './invoices/actions.js'
@@ -38,7 +39,7 @@ import * as waitlistActions from './waitlist/actions.js'
 import * as waitlistQueries from './waitlist/queries.js'
 
 /** Every domain module; each exports its definitions, and the registry collects them. */
-export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactTagActions, contactQueries, addressActions, addressQueries,
+export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, addressActions, addressQueries,
   attributeActions, attributeQueries, noteActions, noteQueries, auditQueries,
   importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,

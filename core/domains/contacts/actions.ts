@@ -63,19 +63,25 @@ export const createContact = defineAction({
   },
 })
 
-/** Refuses a new customer whose email or phone another customer already has, naming that customer. */
+/**
+ * Refuses a new customer whose email or phone another customer already has, naming that customer and what matched.
+ * A match on a merged customer names the customer it was merged into, which holds its emails and phones now.
+ */
 async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[]): Promise<void> {
   const digits = phones.map((p) => phoneKey(p).slice(-10)).filter((d) => d.length >= 7)
   if (!emails.length && !digits.length) return
-  const r = await tx.query<{ id: string; display_name: string; email: string | null; phone: string | null; by: 'email' | 'phone' }>(
-    `select id, display_name, email, phone, case when email = any($1::text[]) then 'email' else 'phone' end as by from contacts
-     where email = any($1::text[]) or phone_key = any($2::text[])
-     order by created_at, id limit 1`, [emails.map(emailKey), digits])
+  const r = await tx.query<{ id: string; display_name: string; email: string | null; phone: string | null; by: 'email' | 'phone'; value: string }>(
+    `select s.id, s.display_name, s.email, s.phone, case when c.email = any($1::text[]) then 'email' else 'phone' end as by,
+       case when c.email = any($1::text[]) then c.email else c.phone end as value
+     from contacts c join contacts s on s.tenant_id = c.tenant_id and s.id = coalesce(c.merged_into, c.id)
+     where c.email = any($1::text[]) or c.phone_key = any($2::text[])
+     order by c.merged_into is not null, c.created_at, c.id limit 1`, [emails.map(emailKey), digits])
   const found = r.rows[0]
   if (!found) return
-  throw new AppError('CONFLICT', `${found.display_name} (contact_id ${found.id}) already has this ${found.by} (${found.by === 'email' ? found.email : found.phone}); `
+  throw new AppError('CONFLICT', `${found.display_name} (contact_id ${found.id}) already has this ${found.by} (${found.value}); `
     + 'use that customer, or call again with allow_duplicate: true if this is really someone else',
-  { field: `data.${found.by}`, existing: { id: found.id, display_name: found.display_name, email: found.email, phone: found.phone } })
+  { field: `data.${found.by}`, matched: { field: found.by, value: found.value },
+    existing: { id: found.id, display_name: found.display_name, email: found.email, phone: found.phone } })
 }
 
 /** Changes fields of a customer record; fields left out stay as they are, null clears an optional one. */
@@ -185,7 +191,8 @@ async function historyOf(ctx: { db: Queryable }, contactId: string): Promise<Rec
             (select count(*) from notes where contact_id = $1) as notes,
             (select count(*) from leads where converted_contact_id = $1) as converted_leads,
             (select count(*) from scheduled_messages where contact_id = $1) as scheduled_messages,
-            (select count(*) from waitlist_entries where contact_id = $1 or address_id in (select id from own_addresses)) as waitlist_entries`,
+            (select count(*) from waitlist_entries where contact_id = $1 or address_id in (select id from own_addresses)) as waitlist_entries,
+            (select count(*) from contacts where merged_into = $1) as merged_contacts`,
     [contactId])
   return Object.fromEntries(Object.entries(r.rows[0]).filter(([, n]) => Number(n) > 0).map(([k, n]) => [k, Number(n)]))
 }
@@ -195,7 +202,7 @@ export const deleteContact = defineAction({
   domain: 'contact',
   name: 'delete',
   description: 'Permanently delete a contact entered by mistake, with its addresses, attributes and links. A contact with history '
-    + '(tickets, invoices, notes, scheduled messages, waitlist entries, or a lead converted to it) is never deleted: the call '
+    + '(tickets, invoices, notes, scheduled messages, waitlist entries, a lead converted to it, or contacts merged into it) is never deleted: the call '
     + 'fails with CONFLICT; use contact.archive. Agents need the owner\'s authorization (the call is queued).',
   access: { agent: 'requires_authorization', technician: 'none' },
   destructive: true,

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
+import { mergedContactError, mergedContacts, type MergedContact } from '../../merged-contacts.js'
 import { noteText } from '../../sanitize.js'
 import { WEEKDAYS } from '../../time.js'
 
@@ -9,15 +10,16 @@ import { WEEKDAYS } from '../../time.js'
  * "notes" is the contact's list of notes (include=notes).
  */
 export const CONTACT_COLUMNS = `id, kind, display_name, first_name, last_name, email, phone, emails, phones, preferences, tags, status,
-  source, notes as about, email_status, created_at, updated_at`
+  source, notes as about, email_status, merged_into, merged_at, created_at, updated_at`
 
 /** The kinds of link between two contacts: "A works_at B", "A referred_by B", "A household B" (both ways), other. */
 export const LINK_TYPES = ['works_at', 'referred_by', 'household', 'other'] as const
 
-/** A contact row, locked for update, or NOT_FOUND. */
-export async function lockContact(tx: Queryable, id: string): Promise<Record<string, unknown>> {
+/** A contact row, locked for update, or NOT_FOUND; a merged contact is refused, naming the survivor. */
+export async function lockContact(tx: Queryable, id: string, field = 'data.contact_id'): Promise<Record<string, unknown>> {
   const r = await tx.query(`select ${CONTACT_COLUMNS} from contacts where id = $1 for update`, [id])
   if (!r.rows[0]) throw notFound('contact', id)
+  if (r.rows[0].merged_into) throw mergedContactError(field, (await mergedContacts(tx, [id])).get(id) as MergedContact)
   return r.rows[0]
 }
 
@@ -26,11 +28,13 @@ export function missingReference(entity: string, id: string, field: string): App
   return new AppError('NOT_FOUND', `${field}: no ${entity} with id ${id}`, { entity, id, field })
 }
 
-/** The contact a field points at, or NOT_FOUND naming that field. */
+/** The contact a field points at, or NOT_FOUND naming that field; a merged contact is refused, naming the survivor. */
 export async function assertContact(tx: Queryable, id: string, field = 'data.contact_id'): Promise<{ id: string; display_name: string }> {
-  const r = await tx.query<{ id: string; display_name: string }>('select id, display_name from contacts where id = $1', [id])
+  const r = await tx.query<{ id: string; display_name: string; merged_into: string | null }>(
+    'select id, display_name, merged_into from contacts where id = $1', [id])
   if (!r.rows[0]) throw missingReference('contact', id, field)
-  return r.rows[0]
+  if (r.rows[0].merged_into) throw mergedContactError(field, (await mergedContacts(tx, [id])).get(id) as MergedContact)
+  return { id: r.rows[0].id, display_name: r.rows[0].display_name }
 }
 
 /** The display name a person or organization is shown by when none is given. */

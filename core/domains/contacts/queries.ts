@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { validationError } from '../../errors.js'
+import { mergedContacts } from '../../merged-contacts.js'
 import { decodeCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { dayRange } from '../../time.js'
@@ -25,7 +26,9 @@ export const contactsQuery = defineQuery({
     + 'attribute ("key" or "key:value", e.g. pet or customer_demographic:elderly; several comma-separated: all must match), '
     + 'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to '
     + '(YYYY-MM-DD in the business\'s time zone, inclusive: had a completed ticket, with that service, scheduled in those dates). '
-    + 'include: addresses (in use), attributes, notes (newest 20), links.',
+    + 'include: addresses (in use), attributes, notes (newest 20), links. Lists leave out contacts merged into another; '
+    + 'reading a merged one by id shows merged: {into: {id, display_name}, at}; other data types filtered by its contact_id '
+    + 'answer CONFLICT naming the survivor.',
   entity: 'contact',
   include: Object.keys(EXPANSIONS),
   keywords: ['customers', 'clients', 'people'],
@@ -50,6 +53,7 @@ export const contactsQuery = defineQuery({
     }
     const where: string[] = []
     if (req.id) where.push(`c.id = ${arg(req.id)}`)
+    else where.push('c.merged_into is null')
     if (p.status) where.push(`c.status = ${arg(p.status)}`)
     else if (!req.id) where.push(`c.status <> 'archived'`)
     if (p.q) {
@@ -95,6 +99,12 @@ export const contactsQuery = defineQuery({
        ${where.length ? `where ${where.join('\n and ')}` : ''}
        order by c.created_at, c.id limit ${arg(req.limit + 1)}`, args)
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    const merged = await mergedContacts(ctx.db, page.items.filter((c) => c.merged_into).map((c) => String(c.id)))
+    for (const item of page.items) {
+      const m = merged.get(String(item.id))
+      if (m) item.merged = { into: { id: m.merged_into, display_name: m.survivor_name }, at: m.merged_at,
+        message: `Merged into ${m.survivor_name} (contact_id ${m.merged_into}); read and act on that contact instead` }
+    }
     const ids = page.items.map((c) => String(c.id))
     for (const [name, load] of Object.entries(EXPANSIONS)) {
       if (!req.include.has(name)) continue

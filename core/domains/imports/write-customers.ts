@@ -30,14 +30,14 @@ export interface RowOutcome {
   warnings?: string[]
 }
 
-/** Every customer of the business as the import matches them, read once. */
+/** Every customer of the business as the import matches them, read once; a merged customer's emails and phones find the survivor. */
 export async function knownCustomers(tx: Queryable): Promise<KnownCustomers> {
   const known: KnownCustomers = { bySquareId: new Map(), byEmail: new Map(), byPhone: new Map() }
   const ext = await tx.query<{ external_id: string; contact_id: string }>(
     'select external_id, contact_id from contact_external_ids where source = $1', [SOURCE])
   for (const r of ext.rows) known.bySquareId.set(r.external_id, String(r.contact_id))
   const contacts = await tx.query<{ id: string; emails: Array<{ value: string }>; phones: Array<{ value: string }> }>(
-    'select id, emails, phones from contacts order by created_at, id')
+    'select coalesce(merged_into, id) as id, emails, phones from contacts order by merged_into is not null, created_at, id')
   for (const c of contacts.rows) remember(known, String(c.id), c.emails.map((e) => e.value), c.phones.map((p) => p.value))
   return known
 }

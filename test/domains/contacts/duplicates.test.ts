@@ -17,10 +17,13 @@ describe.each(engines)('a second customer with the same email or phone (%s)', (e
     const before = await countRows(app, 'contacts')
     const byEmail = await app.action('contact', 'create', { display_name: 'R. Bell', email: 'ruth@home.TEST' })
     expectError(byEmail, 409, 'CONFLICT')
-    expect(byEmail.body.error.details).toMatchObject({ field: 'data.email', existing: { id: ruth.id, display_name: 'Ruth Bell' } })
+    expect(byEmail.body.error.details).toMatchObject({ field: 'data.email', matched: { field: 'email', value: 'ruth@home.test' },
+      existing: { id: ruth.id, display_name: 'Ruth Bell', email: 'ruth@home.test', phone: '(256) 555-0102' } })
     const byPhone = await app.action('contact', 'create', { display_name: 'Someone', phone: '+1 256.555.0102' })
     expectError(byPhone, 409, 'CONFLICT')
     expect(byPhone.body.error.message).toContain(ruth.id)
+    expect(byPhone.body.error.details).toMatchObject({ field: 'data.phone', matched: { field: 'phone', value: '(256) 555-0102' },
+      existing: { id: ruth.id, display_name: 'Ruth Bell' } })
     expect(await countRows(app, 'contacts')).toBe(before)
   })
 

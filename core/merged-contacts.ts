@@ -1,0 +1,48 @@
+import { entityOfField } from './access.js'
+import type { Queryable } from './db/types.js'
+import { AppError } from './errors.js'
+
+/** A contact that was merged into another: its id and name, and the survivor's. */
+export interface MergedContact {
+  id: string
+  display_name: string
+  merged_into: string
+  survivor_name: string
+  merged_at: Date | string
+}
+
+/** The refusal of a call that names a merged contact: it says which contact survived and how to call again. */
+export function mergedContactError(field: string, m: MergedContact): AppError {
+  return new AppError('CONFLICT', `${field}: ${m.display_name} (contact_id ${m.id}) was merged into ${m.survivor_name} `
+    + `(contact_id ${m.merged_into}); call again with contact_id ${m.merged_into}`,
+  { field, id: m.id, merged_into: { id: m.merged_into, display_name: m.survivor_name }, merged_at: m.merged_at })
+}
+
+/** The merged contacts among the given ids, by id. */
+export async function mergedContacts(tx: Queryable, ids: readonly string[]): Promise<Map<string, MergedContact>> {
+  const wanted = [...new Set(ids)].filter((id) => UUID.test(id))
+  if (!wanted.length) return new Map()
+  const r = await tx.query<MergedContact>(
+    `select c.id, c.display_name, c.merged_into, s.display_name as survivor_name, c.merged_at
+     from contacts c join contacts s on s.tenant_id = c.tenant_id and s.id = c.merged_into
+     where c.id = any($1::uuid[]) and c.merged_into is not null`, [wanted])
+  return new Map(r.rows.map((row) => [String(row.id), row]))
+}
+
+/**
+ * Refuses a call whose input (an action's data, or a read's filters with prefix '') names a merged contact (contact_id,
+ * to_contact_id, contact_ids), naming the survivor.
+ */
+export async function refuseMergedContacts(tx: Queryable, input: unknown, prefix = 'data.'): Promise<void> {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return
+  const named = Object.entries(input).filter(([field, value]) => entityOfField(field) === 'contact' && value !== undefined && value !== null)
+  if (!named.length) return
+  const merged = await mergedContacts(tx, named.flatMap(([, value]) => (Array.isArray(value) ? value : [value]).map(String)))
+  if (!merged.size) return
+  for (const [field, value] of named) {
+    const hit = (Array.isArray(value) ? value : [value]).map(String).find((id) => merged.has(id))
+    if (hit) throw mergedContactError(`${prefix}${field}`, merged.get(hit) as MergedContact)
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

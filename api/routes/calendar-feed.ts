@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { openCalendarFeed } from '../../core/domains/calendars/feed.js'
@@ -29,13 +30,14 @@ export function calendarFeedRoutes(services: Services, limits: CalendarFeedLimit
   const router = Router()
   router.get('/calendar/:file', async (req, res) => {
     const secret = /^(.+)\.ics$/.exec(String(req.params.file))?.[1] ?? ''
+    // Counted before the work of building the feed, by a digest so no secret is kept in memory.
+    limits.fetchesPerFeed.hit(createHash('sha256').update(secret).digest('base64url'), 'fetches of this calendar')
     const feed = await openCalendarFeed(services, secret)
     if (!feed) {
       limits.failuresPerAddress.hit(clientIp(req), 'unknown calendar addresses from this address')
       res.status(404).type('text/plain').send('Not found\n')
       return
     }
-    limits.fetchesPerFeed.hit(secret, 'fetches of this calendar')
     res.set({ 'cache-control': 'private, no-cache', etag: feed.etag, 'last-modified': feed.lastModified.toUTCString() })
     // Only the content's own validator decides, never If-Modified-Since: a ticket taken off a technician changes their
     // feed without any newer change time. (res.send would also answer If-Modified-Since, so the body goes out by res.end.)

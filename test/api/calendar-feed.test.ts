@@ -200,6 +200,17 @@ describe.each(engines)('calendar feeds (%s)', (engine) => {
     expect((await fetchFeed(ours.https_url)).status).toBe(200)
   })
 
+  it('one feed fetched more than 60 times in 15 minutes is refused with 429 and Retry-After', async () => {
+    const made = await act(owner, 'create', { user_id: f.otherTechId })
+    const statuses: number[] = []
+    for (let i = 0; i < 61; i++) statuses.push((await fetch(made.https_url, { method: 'HEAD' })).status)
+    expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true)
+    expect(statuses[60]).toBe(429)
+    const refused = await fetch(made.https_url)
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
+  })
+
   it('guessing addresses is rate limited per client', async () => {
     let status = 0
     for (let i = 0; i < 30 && status !== 429; i++) status = (await fetchFeed(`${f.app.url}/calendar/${randomUUID()}.ics`)).status

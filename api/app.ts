@@ -19,6 +19,7 @@ import { dataRoutes } from './routes/data.js'
 import { healthRoutes } from './routes/health.js'
 import { respondRoutes } from './routes/respond.js'
 import { payLinkRoutes } from './routes/pay-link.js'
+import { calendarFeedRoutes } from './routes/calendar-feed.js'
 import { paymentPages } from './routes/payment-pages.js'
 import { stripeWebhookRoutes } from './routes/webhooks-stripe.js'
 import { resendWebhookRoutes } from './routes/webhooks-resend.js'
@@ -39,6 +40,7 @@ export function createApp(services: Services): Express {
   app.use(resendWebhookRoutes(services))
   app.use(paymentPages())
   app.use(payLinkRoutes(services))
+  app.use(calendarFeedRoutes(services))
   app.use(express.json({ limit: services.config.bodyLimitBytes }))
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
   // Customers answer appointment emails without signing in: the link's secret is the credential, so no session or CSRF applies.

@@ -1,4 +1,6 @@
 import * as auditQueries from './audit/queries.js'
+import * as calendarFeedActions from './calendars/actions.js'
+import * as calendarFeedQueries from './calendars/queries.js'
 import * as closeoutActions from './closeouts/actions.js'
 import * as closeoutQueries from './closeouts/queries.js'
 import * as addressActions from './addresses/actions.js'
@@ -45,5 +47,6 @@ export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeA
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,
   closeoutActions, closeoutQueries,
-  templateActions, messageActions, messageQueries, searchQueries]
+  templateActions, messageActions, messageQueries, searchQueries,
+  calendarFeedActions, calendarFeedQueries]
 

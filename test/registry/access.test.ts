@@ -55,7 +55,7 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
     return (await performAction(services, who, { domain, action, data, reasoning: why }, request())).result
   }
 
-  /** A technician with a ticket of their own: its customer, address, line item, notes and an attribute. */
+  /** A technician with a ticket of their own: its customer, address, line item, notes and an attribute; and their calendar feed. */
   async function patch(name: string, serviceId: string, day: number): Promise<Patch> {
     const user = await act(owner, 'user', 'add', { email: `${name.toLowerCase()}@access.test`, name, role: 'technician' }) as { id: string }
     const contact = await act(owner, 'contact', 'create', { display_name: `${name}'s customer` }) as { id: string }
@@ -67,10 +67,11 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
     const note = await act(owner, 'note', 'add', { contact_id: contact.id, content: `${name}'s customer has a dog` }) as { id: string }
     const ticketNote = await act(owner, 'note', 'add', { ticket_id: ticket.id, content: 'Gate code 1234' }) as { id: string }
     const attribute = await act(owner, 'attribute', 'set', { contact_id: contact.id, key: 'pets', value: 'dog' }) as { id: string }
+    const feed = await act(owner, 'calendar_feed', 'create', { user_id: user.id }) as { id: string }
     return {
       technician: { tenantId, actor: { type: 'user', id: user.id, role: 'technician' } },
       ids: { user: user.id, contact: contact.id, address: address.id, ticket: ticket.id, line_item: ticket.line_items[0].id,
-        note: note.id, ticket_note: ticketNote.id, attribute: attribute.id, service: serviceId },
+        note: note.id, ticket_note: ticketNote.id, attribute: attribute.id, service: serviceId, calendar_feed: feed.id },
     }
   }
 

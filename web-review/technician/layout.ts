@@ -14,7 +14,9 @@ input[type=checkbox],input[type=radio]{width:auto;margin:0 .4rem 0 0;transform:s
 .row{display:flex;gap:.5rem;align-items:center}.row>*{flex:1}.n{max-width:5.5rem}table{width:100%;border-collapse:collapse}
 td,th{text-align:left;padding:.35rem .2rem;border-bottom:1px solid #dcdcde;vertical-align:top}.r{text-align:right}
 .steps{display:flex;gap:.25rem;font-size:.8rem;margin:.3rem 0}.steps span{flex:1;text-align:center;padding:.2rem;border-radius:.3rem;background:#dcdcde}
-.steps .d{background:#b8e6c4}.steps .a{background:#1d4ed8;color:#fff}#offline{display:none}`
+.steps .d{background:#b8e6c4}.steps .a{background:#1d4ed8;color:#fff}#offline{display:none}
+.pager{justify-content:space-between;margin:.3rem 0}.month th,.month td{text-align:center;padding:.3rem 0;width:14.28%}
+.month td a{display:block;font-weight:600}.month small{display:block;font-size:.8rem;color:#50575e}.month .today{outline:2px solid #1d4ed8}`
 
 /** Options of a technician page: extra head-of-body message and an inline script. */
 export interface TechPageOptions {
@@ -34,6 +36,6 @@ export function techPage(title: string, body: string, opts: TechPageOptions = {}
 
 /** What goes inside <main>: also what the close-out script swaps in when it switches steps without a reload. */
 export function mainContent(title: string, body: string, opts: TechPageOptions = {}): string {
-  return `<nav><a href="/today">Today</a><a href="/today?view=week">Week</a><a href="/">Account</a></nav><h1>${esc(title)}</h1>
+  return `<nav><a href="/today">Today</a><a href="/today?view=week">Week</a><a href="/today?view=month">Month</a><a href="/">Account</a></nav><h1>${esc(title)}</h1>
 ${opts.flash ? `<p class="ok" role="status">${esc(opts.flash)}</p>` : ''}${opts.error ? `<p class="err" role="alert">${esc(opts.error)}</p>` : ''}${body}`
 }

@@ -1,7 +1,9 @@
 import type { Router } from 'express'
 import type { Services } from '../../core/context.js'
+import { validationError } from '../../core/errors.js'
 import { performQuery } from '../../core/operations.js'
-import { addDays, localDate, localTime, weekdayOf } from '../../core/time.js'
+import { isoDate } from '../../core/schema-types.js'
+import { addDays, addMonths, localDate, localTime, weekdayOf } from '../../core/time.js'
 import { sendHtml } from '../compress.js'
 import { esc } from '../html.js'
 import { businessOf, pageRoute, postForm, type PageCall } from './context.js'
@@ -11,29 +13,93 @@ import { techPage } from './layout.js'
 type Ticket = Record<string, any>
 const ACTIVE = ['scheduled', 'confirmed', 'in_progress']
 
-/** GET /today: the day's tickets with the current one on top as a one-tap action; ?view=week shows the next 7 days. */
+/** The three ways to look at the schedule. */
+export type ScheduleView = 'day' | 'week' | 'month'
+
+/** What a schedule page shows: a view around a date (today when none is given), and a just-closed ticket's number. */
+export interface ScheduleRequest {
+  view: ScheduleView
+  date?: string
+  closed?: number
+}
+
+const dateParam = isoDate()
+
+/**
+ * GET /today: a day's tickets (today unless ?date=YYYY-MM-DD), with the current one on top as a one-tap action on today;
+ * ?view=week shows the Monday-to-Sunday week holding the date, ?view=month the month as a grid of days with their counts.
+ */
 export function mountToday(router: Router, services: Services): void {
   router.get('/today', pageRoute(services, async (call) => {
     const closed = typeof call.req.query.closed === 'string' && /^\d{1,9}$/.test(call.req.query.closed) ? Number(call.req.query.closed) : undefined
-    await showToday(call, call.req.query.view === 'week', closed)
+    await showSchedule(call, { ...scheduleRequestOf(call.req.query), closed })
   }))
+}
+
+/** The view and date asked for in a query string; a bad one is a VALIDATION_ERROR naming the parameter (a 400 page). */
+export function scheduleRequestOf(query: Record<string, unknown>): ScheduleRequest {
+  const view = query.view ?? 'day'
+  if (view !== 'day' && view !== 'week' && view !== 'month') {
+    throw validationError([{ field: 'view', message: 'expected day, week or month' }])
+  }
+  if (query.date === undefined || query.date === '') return { view }
+  const date = dateParam.safeParse(query.date)
+  if (!date.success) throw validationError([{ field: 'date', message: `${date.error.issues[0].message}, such as 2026-11-05` }])
+  return { view, date: date.data }
 }
 
 /** Sends the Today (or week) page; `closed` is the number of a ticket whose close-out just finished. */
 export async function showToday(call: PageCall, week: boolean, closed?: number): Promise<void> {
+  await showSchedule(call, { view: week ? 'week' : 'day', closed })
+}
+
+/** Sends the schedule page for a view around a date. */
+export async function showSchedule(call: PageCall, ask: ScheduleRequest): Promise<void> {
   const { timezone } = await businessOf(call)
   const now = call.services.now()
   const today = localDate(now, timezone)
-  const tickets = await ticketsOf(call, week ? { from: today, to: addDays(today, 6) } : { today: 'true' })
-  const current = week ? undefined : currentTicket(tickets, now)
-  const flash = closed === undefined ? undefined : `Ticket #${closed} is closed out.`
-  const body = (current ? await quickAction(call, current, timezone) : '')
-    + (week ? weekList(tickets, today, timezone) : dayList(tickets, timezone, current))
-  sendHtml(call.req, call.res, techPage(week ? 'Next 7 days' : `Today, ${weekdayName(today)} ${today}`, body, { flash }))
+  const date = ask.date ?? today
+  const flash = ask.closed === undefined ? undefined : `Ticket #${ask.closed} is closed out.`
+  const feedLink = '<p class="muted"><a href="/calendar">Put my jobs in my phone\'s calendar</a></p>'
+  if (ask.view === 'month') {
+    const first = `${date.slice(0, 7)}-01`
+    const last = addDays(addMonths(first, 1), -1)
+    const tickets = await ticketsOf(call, { from: first, to: last }, 3000)
+    const title = new Date(`${first}T12:00:00Z`).toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+    const pager = pagerLinks([`/today?view=month&date=${addMonths(first, -1)}`, '← Previous month'], ['/today?view=month', 'This month'],
+      [`/today?view=month&date=${addMonths(first, 1)}`, 'Next month →'])
+    sendHtml(call.req, call.res, techPage(title, pager + monthGrid(tickets, first, today, timezone) + feedLink, { flash }))
+    return
+  }
+  if (ask.view === 'week') {
+    const monday = addDays(date, -weekIndex(date))
+    const tickets = await ticketsOf(call, { from: monday, to: addDays(monday, 6) })
+    const pager = pagerLinks([`/today?view=week&date=${addDays(monday, -7)}`, '← Previous week'], ['/today?view=week', 'This week'],
+      [`/today?view=week&date=${addDays(monday, 7)}`, 'Next week →'])
+    const title = `Week of ${dayName(monday)} ${monday}`
+    sendHtml(call.req, call.res, techPage(title, pager + weekList(tickets, monday, today, timezone) + monthLink(date) + feedLink, { flash }))
+    return
+  }
+  const tickets = await ticketsOf(call, date === today ? { today: 'true' } : { date })
+  const current = date === today ? currentTicket(tickets, now) : undefined
+  const pager = pagerLinks([`/today?date=${addDays(date, -1)}`, `← ${dayName(addDays(date, -1))}`], ['/today', 'Today'],
+    [`/today?date=${addDays(date, 1)}`, `${dayName(addDays(date, 1))} →`])
+  const body = pager + (current ? await quickAction(call, current, timezone) : '') + dayList(tickets, timezone, current, date === today)
+    + `<p class="muted"><a href="/today?view=week&amp;date=${esc(date)}">This week</a> · <a href="/today?view=month&amp;date=${esc(date)}">This month</a></p>`
+    + feedLink
+  sendHtml(call.req, call.res, techPage(date === today ? `Today, ${dayName(today)} ${today}` : `${dayName(date)} ${date}`, body, { flash }))
+}
+
+/** Weekdays from Monday, the first day of a week here. */
+const WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
+
+/** A date's place in its week: 0 for Monday to 6 for Sunday. */
+function weekIndex(date: string): number {
+  return WEEK.indexOf(weekdayOf(date))
 }
 
 /** The signed-in technician's tickets (an owner's: everyone's) for today or a range of days. */
-async function ticketsOf(call: PageCall, range: Record<string, string>): Promise<Ticket[]> {
+async function ticketsOf(call: PageCall, range: Record<string, string>, most = 500): Promise<Ticket[]> {
   const actor = call.session.actor
   const mine = actor.type === 'user' && actor.role === 'technician' ? { technician_id: actor.id } : {}
   const out: Ticket[] = []
@@ -43,7 +109,7 @@ async function ticketsOf(call: PageCall, range: Record<string, string>): Promise
       filters: { ...range, ...mine } }, { requestId: call.requestId }) as { items: Ticket[]; next_cursor: string | null }
     out.push(...page.items)
     cursor = page.next_cursor ?? undefined
-  } while (cursor && out.length < 500)
+  } while (cursor && out.length < most)
   return out
 }
 
@@ -66,6 +132,15 @@ async function quickAction(call: PageCall, t: Ticket, tz: string): Promise<strin
   return `<div class="card now">${head}${action}<a href="/tickets/${esc(t.id)}">Details</a></div>`
 }
 
+/** Previous, back-to-now and next links above a schedule: [href, label] each. */
+function pagerLinks(...links: Array<[string, string]>): string {
+  return `<nav class="pager">${links.map(([href, label]) => `<a href="${esc(href)}">${esc(label)}</a>`).join('')}</nav>`
+}
+
+function monthLink(date: string): string {
+  return `<p class="muted"><a href="/today?view=month&amp;date=${esc(date)}">This month</a></p>`
+}
+
 function row(t: Ticket, tz: string): string {
   const closed = !ACTIVE.includes(t.status)
   return `<tr${closed ? ' class="muted"' : ''}><td>${esc(localTime(new Date(t.scheduled_start), tz))}</td>
@@ -78,25 +153,54 @@ function techNames(t: Ticket): string {
   return names.length ? `<div class="muted">${esc(names.join(', '))}</div>` : ''
 }
 
-function dayList(tickets: Ticket[], tz: string, current: Ticket | undefined): string {
-  if (!tickets.length) return '<p class="muted">No tickets today.</p>'
+function dayList(tickets: Ticket[], tz: string, current: Ticket | undefined, isToday: boolean): string {
+  if (!tickets.length) return `<p class="muted">No tickets ${isToday ? 'today' : 'on this day'}.</p>`
   const rest = tickets.filter((t) => t !== current)
   if (!rest.length) return ''
   return `<h2>${current ? 'Also today' : 'Tickets'}</h2><table>${rest.map((t) => row(t, tz)).join('')}</table>`
 }
 
-function weekList(tickets: Ticket[], today: string, tz: string): string {
-  if (!tickets.length) return '<p class="muted">Nothing booked in the next 7 days.</p>'
+function weekList(tickets: Ticket[], monday: string, today: string, tz: string): string {
   let html = ''
   for (let i = 0; i < 7; i++) {
-    const day = addDays(today, i)
+    const day = addDays(monday, i)
     const onDay = tickets.filter((t) => localDate(new Date(t.scheduled_start), tz) === day)
-    if (onDay.length) html += `<h2>${esc(weekdayName(day))} ${esc(day)}</h2><table>${onDay.map((t) => row(t, tz)).join('')}</table>`
+    const head = `<h2><a href="/today?date=${esc(day)}">${esc(dayName(day))} ${esc(day)}</a>${day === today ? ' · today' : ''}</h2>`
+    html += head + (onDay.length ? `<table>${onDay.map((t) => row(t, tz)).join('')}</table>` : '<p class="muted">Nothing booked.</p>')
   }
   return html
 }
 
-function weekdayName(date: string): string {
+/** The month as a grid from Monday: each day links to its page and shows how many tickets (not cancelled) it holds. */
+function monthGrid(tickets: Ticket[], first: string, today: string, tz: string): string {
+  const counts = new Map<string, number>()
+  for (const t of tickets) {
+    if (t.status === 'cancelled') continue
+    const day = localDate(new Date(t.scheduled_start), tz)
+    counts.set(day, (counts.get(day) ?? 0) + 1)
+  }
+  const month = first.slice(0, 7)
+  let day = addDays(first, -weekIndex(first))
+  let rows = ''
+  while (day.slice(0, 7) <= month || weekIndex(day) !== 0) {
+    if (weekIndex(day) === 0) rows += '<tr>'
+    if (day.slice(0, 7) !== month) {
+      rows += '<td></td>'
+    } else {
+      const n = counts.get(day) ?? 0
+      const label = `${dayName(day)} ${day}: ${n ? `${n} ticket${n === 1 ? '' : 's'}` : 'nothing booked'}`
+      rows += `<td${day === today ? ' class="today"' : ''}><a href="/today?date=${day}" aria-label="${esc(label)}">${Number(day.slice(8))}</a>`
+        + `<small>${n ? n : '&nbsp;'}</small></td>`
+    }
+    if (weekIndex(day) === 6) rows += '</tr>'
+    day = addDays(day, 1)
+  }
+  const head = WEEK.map((d) => `<th>${d[0].toUpperCase()}${d.slice(1, 2)}</th>`).join('')
+  const total = [...counts.values()].reduce((a, b) => a + b, 0)
+  return `<table class="month"><tr>${head}</tr>${rows}</table><p class="muted">${total} ticket${total === 1 ? '' : 's'} this month; the number under a day is its tickets.</p>`
+}
+
+function dayName(date: string): string {
   const d = weekdayOf(date)
   return d[0].toUpperCase() + d.slice(1)
 }

@@ -13,11 +13,11 @@ interface Victim {
   tenant: CreatedTenant
   email: string
   prefix: string
-  hashes: Record<'agent_tokens' | 'magic_links' | 'sessions' | 'response_links' | 'pay_links', string>
+  hashes: Record<'agent_tokens' | 'magic_links' | 'sessions' | 'response_links' | 'pay_links' | 'calendar_feeds', string>
   messageId: string
 }
 
-/** Business B with an owner, a token, a sign-in link, a session, a due message, an overdue invoice and its links. */
+/** Business B with an owner, a token, a sign-in link, a session, a due message, an overdue invoice and its links, and a calendar feed. */
 async function victim(t: TestDatabase): Promise<Victim> {
   const email = 'owner@victim.test'
   const tenant = await createTenant(t.db, { name: 'Victim Windows', owner_email: email })
@@ -35,8 +35,9 @@ async function victim(t: TestDatabase): Promise<Victim> {
            select $1, 'INV-1', c.id, 'sent', 'USD', current_date - 30, current_date - 10, 5000, 5000 from c returning id),
      r as (insert into response_links (tenant_id, message_id, ticket_id, purpose, token_hash, appointment_start, expires_at)
            select $1, m.id, m.ticket_id, 'confirm', $2, now() + interval '2 days', now() + interval '2 days' from m),
-     p as (insert into pay_links (tenant_id, invoice_id, token_hash) select $1, i.id, $3 from i)
-     select m.id as message_id from m`, [b, hashSecret('response-secret'), hashSecret('pay-secret')])
+     p as (insert into pay_links (tenant_id, invoice_id, token_hash) select $1, i.id, $3 from i),
+     f as (insert into calendar_feeds (tenant_id, scope, token_hash) values ($1, 'business', $4))
+     select m.id as message_id from m`, [b, hashSecret('response-secret'), hashSecret('pay-secret'), hashSecret('calendar-secret')])
   return {
     tenant, email, prefix: token.prefix, messageId: ids.rows[0].message_id,
     hashes: {
@@ -45,6 +46,7 @@ async function victim(t: TestDatabase): Promise<Victim> {
       sessions: hashSecret(session),
       response_links: hashSecret('response-secret'),
       pay_links: hashSecret('pay-secret'),
+      calendar_feeds: hashSecret('calendar-secret'),
     },
   }
 }
@@ -90,7 +92,8 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
       }
       return out
     })
-    expect(seen).toEqual({ agent_tokens: [0, 0], magic_links: [0, 0], sessions: [0, 0], response_links: [0, 0], pay_links: [0, 0] })
+    expect(seen).toEqual({ agent_tokens: [0, 0], magic_links: [0, 0], sessions: [0, 0], response_links: [0, 0], pay_links: [0, 0],
+      calendar_feeds: [0, 0] })
     const token = await t.db.query('select revoked_at from agent_tokens where prefix = $1', [v.prefix])
     expect(token.rows).toEqual([{ revoked_at: null }])
   })

@@ -1,0 +1,63 @@
+import { z } from 'zod'
+import { hashSecret, newSecret } from '../../auth/secrets.js'
+import { AppError, notFound } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { missingReference } from '../contacts/model.js'
+import { FEED_COLUMNS, feedUrls } from './model.js'
+
+/** Makes a calendar subscription address for one team member's tickets or for the whole business, shown once. */
+export const createCalendarFeed = defineAction({
+  domain: 'calendar_feed',
+  name: 'create',
+  description: 'Make an iCal (RFC 5545) subscription address that a phone or desktop calendar fetches without signing in. '
+    + 'user_id: a team member, whose assigned tickets the feed shows; null: the business feed with every ticket. '
+    + 'Returns https_url and webcal_url ONCE: only a hash is kept, so a lost address is revoked and made again. '
+    + 'Events carry the customer, address, services, phone and gate/access notes; cancelled tickets stay in as cancelled events.',
+  // The address is a lasting credential to customers' addresses and gate codes for whoever holds it, and the result of
+  // an approved request would hand it to the agent anyway: only a person makes one. A technician makes only their own.
+  access: { agent: 'never', technician: 'assigned' },
+  keywords: ['ical', 'ics', 'webcal', 'subscribe', 'phone calendar', 'google calendar', 'apple calendar', 'outlook'],
+  input: z.strictObject({
+    user_id: z.uuid().nullable().describe('The team member whose tickets the feed shows, or null for the whole business'),
+  }),
+  async run(ctx, input) {
+    if (input.user_id === null && ctx.actor.type === 'user' && ctx.actor.role === 'technician') {
+      throw new AppError('FORBIDDEN', 'A technician may make only their own calendar feed: give user_id as your own id', { field: 'user_id' })
+    }
+    if (input.user_id !== null) {
+      const user = await ctx.db.query('select 1 from users where id = $1', [input.user_id])
+      if (!user.rows[0]) throw missingReference('user', input.user_id, 'data.user_id')
+    }
+    const secret = newSecret()
+    const r = await ctx.db.query(
+      `insert into calendar_feeds (tenant_id, scope, user_id, token_hash) values ($1, $2, $3, $4) returning ${FEED_COLUMNS}`,
+      [ctx.tenantId, input.user_id === null ? 'business' : 'technician', input.user_id, hashSecret(secret)])
+    await ctx.audit({ entityType: 'calendar_feed', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
+    return { ...r.rows[0], ...feedUrls(ctx.services.config, secret) }
+  },
+})
+
+/** Stops a calendar subscription address for good: every later fetch is a 404. */
+export const revokeCalendarFeed = defineAction({
+  domain: 'calendar_feed',
+  name: 'revoke',
+  description: 'Revoke a calendar feed (calendar_feed_id from calendar_feeds): its address stops working at once and for good. '
+    + 'Revoking one already revoked changes nothing.',
+  // Revoking only takes access away (e.g. a lost phone); the calendar of the person it belongs to goes empty, so say why.
+  access: { agent: 'soft_limit', technician: 'assigned' },
+  idempotent: true,
+  destructive: true,
+  keywords: ['ical', 'calendar link', 'lost phone', 'disable'],
+  input: z.strictObject({
+    calendar_feed_id: z.uuid(),
+  }),
+  async run(ctx, input) {
+    const before = (await ctx.db.query(`select ${FEED_COLUMNS} from calendar_feeds where id = $1 for update`, [input.calendar_feed_id])).rows[0]
+    if (!before) throw notFound('calendar feed', input.calendar_feed_id)
+    if (before.revoked_at) return before
+    const after = (await ctx.db.query(`update calendar_feeds set revoked_at = now() where id = $1 returning ${FEED_COLUMNS}`,
+      [input.calendar_feed_id])).rows[0]
+    await ctx.audit({ entityType: 'calendar_feed', entityId: input.calendar_feed_id, action: 'revoke', before, after })
+    return after
+  },
+})

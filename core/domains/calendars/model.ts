@@ -1,0 +1,13 @@
+import type { Config } from '../../config.js'
+
+/** The columns of a calendar feed anyone may see: never its secret nor the secret's hash. */
+export const FEED_COLUMNS = 'id, scope, user_id, created_at, revoked_at, last_fetched_at'
+
+/** The form of a feed's secret in its address: 32 random bytes, base64url. */
+export const FEED_SECRET = /^[A-Za-z0-9_-]{43}$/
+
+/** The two forms of a feed's address: https for any calendar app, webcal to open the phone's subscribe prompt in one tap. */
+export function feedUrls(config: Pick<Config, 'publicBaseUrl'>, secret: string): { https_url: string; webcal_url: string } {
+  const https = `${config.publicBaseUrl}/calendar/${secret}.ics`
+  return { https_url: https, webcal_url: https.replace(/^https?:\/\//, 'webcal://') }
+}

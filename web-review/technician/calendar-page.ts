@@ -1,0 +1,74 @@
+import type { Router } from 'express'
+import type { Services } from '../../core/context.js'
+import { AppError } from '../../core/errors.js'
+import { performAction, performQuery } from '../../core/operations.js'
+import { localDate, localTime } from '../../core/time.js'
+import { sendHtml } from '../compress.js'
+import { esc } from '../html.js'
+import { businessOf, pageRoute, postForm, type PageCall } from './context.js'
+import { techPage } from './layout.js'
+
+type Feed = { id: string; scope: 'business' | 'technician'; user_id: string | null; created_at: string; last_fetched_at: string | null }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * GET /calendar: the signed-in person's calendar subscription addresses (an owner's: the business's and the team's too),
+ * with a button to make one and one to revoke each. POST /calendar makes one and shows its address this once;
+ * POST /calendar/<id>/revoke stops one.
+ */
+export function mountCalendarPage(router: Router, services: Services): void {
+  router.get('/calendar', pageRoute(services, async (call) => {
+    await showCalendarPage(call)
+  }))
+  router.post('/calendar', pageRoute(services, async (call) => {
+    const me = call.session.actor.id as string
+    const forBusiness = call.req.body?.for === 'business'
+    // No idempotency key: its stored answer would keep the address, which is never stored anywhere.
+    const made = (await performAction(services, call.session, { domain: 'calendar_feed', action: 'create', data: { user_id: forBusiness ? null : me } },
+      { requestId: call.requestId })).result as { webcal_url: string; https_url: string }
+    await showCalendarPage(call, made)
+  }))
+  router.post('/calendar/:id/revoke', pageRoute(services, async (call) => {
+    const id = String(call.req.params.id)
+    if (!UUID.test(id)) throw new AppError('NOT_FOUND', 'No such calendar link')
+    await performAction(services, call.session, { domain: 'calendar_feed', action: 'revoke', data: { calendar_feed_id: id } },
+      { requestId: call.requestId })
+    call.res.redirect(303, '/calendar')
+  }))
+}
+
+/** The page, with a just-made address shown once on top. */
+async function showCalendarPage(call: PageCall, made?: { webcal_url: string; https_url: string }): Promise<void> {
+  const { timezone } = await businessOf(call)
+  const me = call.session.actor.id as string
+  const owner = call.session.actor.type === 'user' && call.session.actor.role === 'owner'
+  const feeds = (await performQuery(call.services, call.session, { type: 'calendar_feeds', filters: { status: 'active' }, limit: 100 },
+    { requestId: call.requestId }) as { items: Feed[] }).items
+  const names = owner ? await teamNames(call) : new Map<string, string>()
+  const when = (at: string | null) => (at ? `${localDate(new Date(at), timezone)} ${localTime(new Date(at), timezone)}` : 'not yet')
+  const list = (rows: Feed[], none: string) => (rows.length
+    ? `<table>${rows.map((f) => `<tr><td>${f.user_id && f.user_id !== me ? `${esc(names.get(f.user_id) ?? 'Team member')}<br>` : ''}Made ${esc(when(f.created_at))}
+<div class="muted">Last fetched ${esc(when(f.last_fetched_at))}</div></td><td>${postForm(`/calendar/${f.id}/revoke`, call.session, '<button class="alt">Revoke</button>')}</td></tr>`).join('')}</table>`
+    : `<p class="muted">${none}</p>`)
+  const shown = made ? `<div class="card now"><p class="ok">Your calendar link is ready. It is shown only this once.</p>
+<a class="btn" href="${esc(made.webcal_url)}">Subscribe on this phone</a>
+<label>Or copy this address into your calendar app (Google Calendar: Other calendars, From URL)<input readonly value="${esc(made.https_url)}"></label>
+<p class="muted">Anyone holding it sees the jobs with addresses and gate codes: keep it in your own calendar. Lost it? Revoke it below and make a new one.</p></div>` : ''
+  let body = `${shown}<p>Your jobs in your phone's calendar, kept up to date by the phone itself (about every hour). Cancelled jobs show as cancelled.</p>
+<h2>My calendar</h2>${list(feeds.filter((f) => f.user_id === me), 'No calendar link yet.')}
+${postForm('/calendar', call.session, '<input type="hidden" name="for" value="me"><button>Make a link for my jobs</button>')}`
+  if (owner) {
+    body += `<h2>Business calendar (every ticket)</h2>${list(feeds.filter((f) => f.scope === 'business'), 'No business calendar link.')}
+${postForm('/calendar', call.session, '<input type="hidden" name="for" value="business"><button class="alt">Make a business calendar link</button>')}
+<h2>Team members' calendars</h2>${list(feeds.filter((f) => f.user_id && f.user_id !== me), 'None.')}`
+  }
+  sendHtml(call.req, call.res, techPage('Calendar on my phone', body))
+}
+
+/** Team members' names by id, for an owner's list. */
+async function teamNames(call: PageCall): Promise<Map<string, string>> {
+  const users = await performQuery(call.services, call.session, { type: 'users', limit: 100 }, { requestId: call.requestId }) as
+    { items: Array<{ id: string; name: string; email: string }> }
+  return new Map(users.items.map((u) => [u.id, u.name || u.email]))
+}

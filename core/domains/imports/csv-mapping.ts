@@ -30,7 +30,7 @@ const WELL_KNOWN: Record<(typeof MAPPED_FIELDS)[number], string[]> = {
   state: ['state', 'province', 'region', 'stateprovince'],
   postal_code: ['zip', 'zipcode', 'postalcode', 'postcode'],
   notes: ['notes', 'note', 'memo', 'comments', 'comment'],
-  tags: ['tags', 'tag', 'labels', 'groups'],
+  tags: ['tags', 'tag', 'labels', 'groups', 'group'],
   external_id: ['id', 'externalid', 'customerid', 'contactid', 'recordid', 'squarecustomerid'],
 }
 

@@ -12,6 +12,7 @@ import * as contactQueries from './contacts/queries.js'
 import * as invoiceActions from './invoices/actions.js'
 import * as invoiceQueries from './invoices/queries.js'
 import * as invoiceSendActions from './invoices/send-actions.js'
+import * as paymentQueries from './invoices/payment-queries.js'
 import * as importActions from './imports/actions.js'
 import * as leadActions from './leads/actions.js'
 import * as leadQueries from './leads/queries.js'
@@ -39,7 +40,7 @@ import * as waitlistQueries from './waitlist/queries.js'
 /** Every domain module; each exports its definitions, and the registry collects them. */
 export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactTagActions, contactQueries, addressActions, addressQueries,
   attributeActions, attributeQueries, noteActions, noteQueries, auditQueries,
-  importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions,
+  importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability,
   closeoutActions, closeoutQueries,

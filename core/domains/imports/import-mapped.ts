@@ -9,6 +9,9 @@ import { importRowsIn, type ImportReport } from './run-import.js'
 import type { PlannedRow } from './square-customers.js'
 import { knownCustomers, type KnownCustomers, type RowOutcome } from './write-customers.js'
 
+/** The pause between two batches in which waiting requests are answered. */
+const BREATHER_MS = 20
+
 /** One row of a mapped import: matched by the source's external id, email or phone. */
 export type MappedRowOutcome = Omit<RowOutcome, 'matched_by'> & { matched_by?: 'external_id' | 'email' | 'phone' }
 
@@ -30,32 +33,50 @@ export async function importMappedIn(ctx: OperationContext, plan: MappedPlan, so
 }
 
 /** Imports in batches of a transaction each, reporting progress after each; a dry run is one transaction, rolled back. */
-export async function importMappedInBatches(services: Services, principal: Principal, plan: MappedPlan, opts: { source: string; dryRun: boolean;
-  batchSize: number; requestId: string; onProgress?: (done: number, total: number) => void }): Promise<MappedImportReport> {
-  const progress = opts.onProgress ?? (() => {})
-  const inTransaction = <T>(fn: (ctx: OperationContext) => Promise<T>) => withTenant(services.db, scopeOf(principal, opts.requestId),
-    (tx) => fn(contextOf(services, principal, tx, opts.requestId, null, () => {})))
+export async function importMappedInBatches(services: Services, principal: Principal, plan: MappedPlan, opts: BatchOptions): Promise<MappedImportReport> {
   if (opts.dryRun) {
-    const report = await inTransaction((ctx) => importMappedIn(ctx, plan, opts.source, true))
-    progress(report.total, report.total)
+    const report = await inTransaction(services, principal, opts.requestId, (ctx) => importMappedIn(ctx, plan, opts.source, true))
+    opts.onProgress?.(report.total, report.total)
     return report
   }
-  const known: KnownCustomers = await inTransaction((ctx) => knownCustomers(ctx.db, opts.source))
+  return reportOf(plan, opts.source, await importPlannedInBatches(services, principal, plan.rows, opts))
+}
+
+/** How a file is imported in batches: the source of its external ids, rows per batch, and who hears of the progress. */
+export interface BatchOptions {
+  source: string
+  dryRun: boolean
+  batchSize: number
+  requestId: string
+  onProgress?: (done: number, total: number) => void
+}
+
+/**
+ * Writes planned rows (of any planner) in batches of a transaction each, so what was imported stays imported if a later batch fails.
+ * Between batches the server gets a short breather: the embedded engine runs in this process and, without it, would keep every
+ * request (the progress page too) waiting to the end.
+ */
+export async function importPlannedInBatches(services: Services, principal: Principal, rows: PlannedRow[],
+  opts: Omit<BatchOptions, 'dryRun'>): Promise<ImportReport> {
+  const known: KnownCustomers = await inTransaction(services, principal, opts.requestId, (ctx) => knownCustomers(ctx.db, opts.source))
   const outcomes: RowOutcome[] = []
-  for (let start = 0; start < plan.rows.length; start += opts.batchSize) {
-    const rows = plan.rows.slice(start, start + opts.batchSize)
-    // A batch is a transaction of its own, so what was imported stays imported if a later batch fails.
-    const batch = await inTransaction(async (ctx) => {
-      const written = await importRowsIn(ctx, rows, false, () => {}, known)
-      await tagMatched(ctx, rows, written.rows)
-      return written
+  for (let start = 0; start < rows.length; start += opts.batchSize) {
+    const batch = rows.slice(start, start + opts.batchSize)
+    const written = await inTransaction(services, principal, opts.requestId, async (ctx) => {
+      const report = await importRowsIn(ctx, batch, false, () => {}, known)
+      await tagMatched(ctx, batch, report.rows)
+      return report
     })
-    outcomes.push(...batch.rows)
-    progress(outcomes.length, plan.rows.length)
+    outcomes.push(...written.rows)
+    opts.onProgress?.(outcomes.length, rows.length)
+    await new Promise((resolve) => setTimeout(resolve, BREATHER_MS))
   }
   const count = (o: RowOutcome['outcome']) => outcomes.filter((r) => r.outcome === o).length
-  return reportOf(plan, opts.source, { dry_run: false, total: outcomes.length, created: count('created'), matched: count('matched'),
-    refused: count('refused'), rows: outcomes })
+  return { dry_run: false, total: outcomes.length, created: count('created'), matched: count('matched'), refused: count('refused'), rows: outcomes }
+}
+
+function inTransaction<T>(services: Services, principal: Principal, requestId: string, fn: (ctx: OperationContext) => Promise<T>): Promise<T> {
+  return withTenant(services.db, scopeOf(principal, requestId), (tx) => fn(contextOf(services, principal, tx, requestId, null, () => {})))
 }
 
 /** A customer found again keeps its tags and gains the row's (a created one got them when it was created). */

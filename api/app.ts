@@ -3,6 +3,8 @@ import type { Services } from '../core/context.js'
 import { AppError } from '../core/errors.js'
 import { mcpRoutes } from '../mcp/http.js'
 import { homePage } from '../web-review/home.js'
+import { IMPORT_FILE_LIMIT_BYTES, importPages } from '../web-review/import-page.js'
+import { multipartBody } from '../web-review/multipart.js'
 import { messagesPage } from '../web-review/messages-page.js'
 import { reviewPages } from '../web-review/review-pages.js'
 import { technicianPages } from '../web-review/technician/index.js'
@@ -46,6 +48,8 @@ export function createApp(services: Services): Express {
   // Customers answer appointment emails without signing in: the link's secret is the credential, so no session or CSRF applies.
   app.use(respondRoutes(services))
   app.use(authenticate(services))
+  // The import page posts its file as a plain form; the form's _csrf field is read from that body.
+  app.use('/import', multipartBody(IMPORT_FILE_LIMIT_BYTES))
   app.use(csrfProtection)
   app.use(authRoutes(services))
   app.use('/api', actionsRoutes(services), dataRoutes(services), capabilitiesRoutes(services))
@@ -55,6 +59,7 @@ export function createApp(services: Services): Express {
   // Before the scheduled-messages pages, whose /messages/:id would otherwise take /messages/outbox.
   app.use(outboxPage(services))
   app.use(messagesPage(services))
+  app.use(importPages(services))
   app.use(technicianPages(services))
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`)

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
 import type { Principal, Services } from './context.js'
+import { EXPORT_COLUMNS } from './export-columns.js'
 import { performQuery, type QueryCall } from './operations.js'
 import { MAX_LIMIT } from './pagination.js'
 import type { Page } from './registry.js'
@@ -12,7 +13,8 @@ export async function* csvOfQuery(services: Services, principal: Principal, call
   do {
     const page = await performQuery(services, principal, { ...call, limit: MAX_LIMIT, cursor }, { requestId }) as Page
     if (!columns) {
-      columns = [...new Set(page.items.flatMap((item) => Object.keys(item)))]
+      // Known columns first, so an empty list still has its header; a column the declaration lacks still comes out when there are records.
+      columns = [...new Set([...(EXPORT_COLUMNS[call.type] ?? []), ...(call.include ?? []), ...page.items.flatMap((item) => Object.keys(item))])]
       yield stringify([columns])
     }
     const header = columns

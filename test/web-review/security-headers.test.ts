@@ -52,7 +52,7 @@ describe.each(engines)('the web\'s defaults: security headers, no caching, no te
   })
 
   it('every inline style and script a page carries is allowed by its hash, and pages carry no inline style or event attributes', async () => {
-    const pages = ['/', '/review', '/review/history', '/review/permissions', '/messages', '/messages/outbox', '/today', '/today?view=week']
+    const pages = ['/', '/review', '/review/history', '/review/permissions', '/messages', '/messages/outbox', '/today', '/today?view=week', '/import']
     const anonymous = ['/', '/payments/thank-you', '/auth/verify?token=wrong']
     const seen = new Set<string>()
     for (const [path, res] of [...await Promise.all(pages.map(async (p) => [p, await asOwner(p)] as const)),
@@ -69,7 +69,7 @@ describe.each(engines)('the web\'s defaults: security headers, no caching, no te
   })
 
   it('owner pages, which hold customer data and CSRF tokens, are never stored by a cache', async () => {
-    for (const path of ['/review', '/review/permissions', '/messages', '/messages/outbox', '/today', '/auth/session']) {
+    for (const path of ['/review', '/review/permissions', '/messages', '/messages/outbox', '/today', '/import', '/auth/session']) {
       const res = await asOwner(path)
       expect(res.status, path).toBe(200)
       expect(res.headers['cache-control'], path).toBe('no-store')

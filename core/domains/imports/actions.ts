@@ -1,5 +1,8 @@
 import { z } from 'zod'
 import { defineAction } from '../../registry.js'
+import { MAPPED_FIELDS } from './csv-mapping.js'
+import { planMappedCustomers } from './csv-customers.js'
+import { importMappedIn } from './import-mapped.js'
 import { importRowsIn } from './run-import.js'
 import { planSquareCustomers } from './square-customers.js'
 
@@ -22,5 +25,31 @@ export const importSquareCustomers = defineAction({
   }),
   async run(ctx, input) {
     return importRowsIn(ctx, planSquareCustomers(input.csv), input.dry_run)
+  },
+})
+
+/** Brings in customers from any CSV (a spreadsheet, another system's export) through a column mapping: a dry run by default, then the real run. */
+export const importCsvCustomers = defineAction({
+  domain: 'import',
+  name: 'csv_customers',
+  description: 'Import customers from any CSV file (a spreadsheet, another CRM\'s export). mapping: {column header: field}, field one of '
+    + `${MAPPED_FIELDS.join(', ')} or attribute:<key>; without mapping one is proposed from well-known header names and shown in the `
+    + 'report (check it in the dry run). source names where the file comes from (e.g. hubspot): external_id values are kept under it, so '
+    + 'a later file from the same source matches them. dry_run (default true) reports row by row what would be created, matched (by '
+    + 'external id, email or phone) and refused (with the line number and reason) and writes nothing; dry_run false imports. Matched '
+    + 'customers only get what they lack (and the row\'s tags). Running the same file again creates nothing new. Needs the owner\'s approval for agents.',
+  access: { agent: 'requires_authorization', technician: 'none',
+    bulk: (input) => (input.dry_run ? 1 : planMappedCustomers(input.csv, input.mapping, input.source).rows.length) },
+  keywords: ['import', 'csv', 'spreadsheet', 'hubspot', 'other crm', 'column mapping', 'move in'],
+  input: z.strictObject({
+    csv: z.string().min(1).max(5_000_000).describe('The whole CSV file as text, header row first'),
+    mapping: z.record(z.string().min(1).max(200), z.string().max(100)).optional()
+      .describe('Column header -> field, e.g. {"E-mail": "email", "Gate": "attribute:gate_code"}; omitted: proposed from the headers'),
+    source: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected lower case letters, digits and _, e.g. hubspot').default('csv')
+      .describe('Where the file comes from, e.g. hubspot or spreadsheet: the namespace of its external ids'),
+    dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
+  }),
+  async run(ctx, input) {
+    return importMappedIn(ctx, planMappedCustomers(input.csv, input.mapping, input.source), input.source, input.dry_run)
   },
 })

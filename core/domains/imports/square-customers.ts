@@ -11,7 +11,9 @@ export const SQUARE_CUSTOMER_COLUMNS = ['Reference ID', 'First Name', 'Last Name
 /** One customer as the import will write it: the contact, its address, its facts and its memo. */
 export interface CustomerCandidate {
   squareId: string | null
-  contact: { kind: 'person' | 'organization'; display_name: string; first_name?: string; last_name?: string; email?: string; phone?: string }
+  contact: { kind: 'person' | 'organization'; display_name: string; first_name?: string; last_name?: string; email?: string; phone?: string
+    /** Where a created customer came from; square_import unless said. */
+    source?: string; tags?: string[] }
   address: { line1: string; line2?: string; city: string; state: string; postal_code: string } | null
   /** Facts kept as attributes (source import): birthday, nickname, the Square profile, custom fields. */
   attributes: Record<string, unknown>

@@ -9,11 +9,12 @@ import { emailKey, phoneKey } from '../contacts/model.js'
 import { addNote } from '../notes/actions.js'
 import type { CustomerCandidate, PlannedRow } from './square-customers.js'
 
-/** Where the external keys of an import come from. */
+/** Where the external keys of an import come from unless the caller names another source. */
 const SOURCE = 'square'
 
-/** The business's customers by Square id, email and phone digits, kept current as rows are written. */
+/** The business's customers by external id (of one source: Square's unless named), email and phone digits, kept current as rows are written. */
 export interface KnownCustomers {
+  source: string
   bySquareId: Map<string, string>
   byEmail: Map<string, string>
   byPhone: Map<string, string>
@@ -31,10 +32,10 @@ export interface RowOutcome {
 }
 
 /** Every customer of the business as the import matches them, read once; a merged customer's emails and phones find the survivor. */
-export async function knownCustomers(tx: Queryable): Promise<KnownCustomers> {
-  const known: KnownCustomers = { bySquareId: new Map(), byEmail: new Map(), byPhone: new Map() }
+export async function knownCustomers(tx: Queryable, source = SOURCE): Promise<KnownCustomers> {
+  const known: KnownCustomers = { source, bySquareId: new Map(), byEmail: new Map(), byPhone: new Map() }
   const ext = await tx.query<{ external_id: string; contact_id: string }>(
-    'select external_id, contact_id from contact_external_ids where source = $1', [SOURCE])
+    'select external_id, contact_id from contact_external_ids where source = $1', [source])
   for (const r of ext.rows) known.bySquareId.set(r.external_id, String(r.contact_id))
   const contacts = await tx.query<{ id: string; emails: Array<{ value: string }>; phones: Array<{ value: string }> }>(
     'select coalesce(merged_into, id) as id, emails, phones from contacts order by merged_into is not null, created_at, id')
@@ -59,7 +60,7 @@ export async function writeCustomerRow(ctx: OperationContext, known: KnownCustom
     const contactId = match ? await fillIn(ctx, match.contactId, c) : await create(ctx, c)
     if (c.squareId) {
       await ctx.db.query(`insert into contact_external_ids (tenant_id, source, external_id, contact_id) values ($1, $2, $3, $4)
-        on conflict (tenant_id, source, external_id) do nothing`, [ctx.tenantId, SOURCE, c.squareId, contactId])
+        on conflict (tenant_id, source, external_id) do nothing`, [ctx.tenantId, known.source, c.squareId, contactId])
     }
     remember(known, contactId, c.contact.email ? [c.contact.email] : [], c.contact.phone ? [c.contact.phone] : [], c.squareId)
     return { line: row.line, name: row.name, outcome: match ? 'matched' : 'created', contact_id: contactId,
@@ -72,7 +73,7 @@ export async function writeCustomerRow(ctx: OperationContext, known: KnownCustom
 
 /** A copy of what is known, to return to when a chunk of rows is rolled back. */
 export function copyKnown(known: KnownCustomers): KnownCustomers {
-  return { bySquareId: new Map(known.bySquareId), byEmail: new Map(known.byEmail), byPhone: new Map(known.byPhone) }
+  return { source: known.source, bySquareId: new Map(known.bySquareId), byEmail: new Map(known.byEmail), byPhone: new Map(known.byPhone) }
 }
 
 function matchOf(known: KnownCustomers, c: CustomerCandidate) {
@@ -86,7 +87,7 @@ function matchOf(known: KnownCustomers, c: CustomerCandidate) {
 }
 
 async function create(ctx: OperationContext, c: CustomerCandidate): Promise<string> {
-  const contact = await createContact.run(ctx, parseInput(createContact.input, { ...c.contact, source: 'square_import' }, 'data'))
+  const contact = await createContact.run(ctx, parseInput(createContact.input, { source: 'square_import', ...c.contact }, 'data'))
   const id = String(contact.id)
   if (c.address) await addAddress.run(ctx, parseInput(addAddress.input, { contact_id: id, ...c.address }, 'data'))
   for (const [key, value] of Object.entries(c.attributes)) {

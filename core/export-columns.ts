@@ -1,0 +1,19 @@
+/**
+ * The columns of each exported list, as its data type returns them, so an empty export still has its header row.
+ * Each include= expansion adds one column of its own name after these.
+ */
+export const EXPORT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  contacts: ['id', 'kind', 'display_name', 'first_name', 'last_name', 'email', 'phone', 'emails', 'phones', 'preferences', 'tags', 'status',
+    'source', 'about', 'email_status', 'created_at', 'updated_at'],
+  tickets: ['id', 'number', 'contact_id', 'contact_name', 'address_id', 'scheduled_start', 'scheduled_end', 'status', 'confirmation_status',
+    'confirmation_note', 'is_price_estimated', 'totals'],
+  invoices: ['id', 'number', 'status', 'contact_id', 'ticket_id', 'currency', 'issued_on', 'due_on', 'terms', 'notes', 'subtotal_cents',
+    'tax_cents', 'total_cents', 'amount_paid_cents', 'amount_due_cents', 'credit_cents', 'is_overdue', 'sent_at', 'voided_at', 'void_reason',
+    'archived_at', 'created_at', 'updated_at'],
+  payments: ['id', 'invoice_id', 'invoice_number', 'contact_id', 'contact_name', 'amount_cents', 'currency', 'method', 'reference',
+    'received_at', 'created_at'],
+  leads: ['id', 'status', 'raw_notes', 'name', 'phone', 'email', 'address', 'service_interest', 'source', 'urgency', 'property_details',
+    'reminder_at', 'converted_contact_id', 'converted_at', 'archive_reason', 'created_at', 'updated_at'],
+  scheduled_messages: ['id', 'contact_id', 'kind', 'template_id', 'subject', 'body', 'send_at', 'status', 'ticket_id', 'invoice_id',
+    'attempts', 'last_error', 'sent_at', 'created_at', 'updated_at'],
+}

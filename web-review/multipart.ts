@@ -1,0 +1,74 @@
+import type { NextFunction, Request, Response } from 'express'
+import { page } from './html.js'
+
+/** An uploaded file: its name as the browser sent it and its content as text. */
+export interface UploadedFile {
+  filename: string
+  text: string
+}
+
+/** Past this much more than the limit, an upload is cut off instead of read to its end. */
+const DRAIN_LIMIT_BYTES = 50 * 1024 * 1024
+
+/**
+ * Reads a multipart/form-data body (a plain form posting a file, no JavaScript) into req.body: text fields as strings, files under
+ * req.body._files. Runs before the CSRF check, which reads the form's _csrf field. A body over the limit is answered with a page that
+ * says the limit, and nothing else runs.
+ */
+export function multipartBody(limitBytes: number) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const type = req.get('content-type') ?? ''
+    const boundary = /^multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type)
+    if (req.method !== 'POST' || !boundary) return next()
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limitBytes) chunks.push(chunk)
+      else if (size > limitBytes + DRAIN_LIMIT_BYTES) req.destroy()
+    })
+    req.on('error', next)
+    req.on('end', () => {
+      if (size > limitBytes) {
+        res.status(413).type('html').send(page('File too large', `<p class="err">The file is larger than ${Math.floor(limitBytes / 1_000_000)} MB, `
+          + 'the most one import takes. Split it into smaller files and import them one after the other.</p><p><a href="/import">Back to the import</a></p>'))
+        return
+      }
+      try {
+        req.body = partsOf(Buffer.concat(chunks), boundary[1] ?? boundary[2])
+      } catch {
+        res.status(400).type('html').send(page('Upload not understood', '<p class="err">The form could not be read. Choose the file again and send it.</p>'
+          + '<p><a href="/import">Back to the import</a></p>'))
+        return
+      }
+      next()
+    })
+  }
+}
+
+/** The parts of a multipart body: fields as text, files under _files by field name. */
+function partsOf(body: Buffer, boundary: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = {}
+  const files: Record<string, UploadedFile> = {}
+  const delimiter = Buffer.from(`--${boundary}`)
+  let at = body.indexOf(delimiter)
+  if (at < 0) throw new Error('no boundary')
+  for (;;) {
+    const start = at + delimiter.length
+    if (body.subarray(start, start + 2).toString() === '--') break
+    const next = body.indexOf(delimiter, start)
+    if (next < 0) throw new Error('unterminated part')
+    // A part is CRLF, its headers, a blank line, then its content up to the CRLF before the next delimiter.
+    const part = body.subarray(start + 2, next - 2)
+    const split = part.indexOf('\r\n\r\n')
+    if (split < 0) throw new Error('part without headers')
+    const headers = part.subarray(0, split).toString('utf8')
+    const content = part.subarray(split + 4).toString('utf8')
+    const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(headers)?.[1]
+    const filename = /content-disposition:[^\r\n]*\bfilename="([^"]*)"/i.exec(headers)?.[1]
+    if (name !== undefined && filename !== undefined) files[name] = { filename, text: content }
+    else if (name !== undefined) fields[name] = content
+    at = next
+  }
+  return { ...fields, _files: files }
+}

@@ -52,12 +52,21 @@ export async function performAction(services: Services, principal: Principal, ca
     if (opts.idempotencyKey) {
       await tx.query(`update idempotency_keys set response = $4, status_code = 200
         where tenant_id = $1 and principal = $2 and key = $3`,
-      [principal.tenantId, principalKey(principal), opts.idempotencyKey, JSON.stringify(result ?? null)])
+      [principal.tenantId, principalKey(principal), opts.idempotencyKey, JSON.stringify(withoutSecrets(result, def.secretFields) ?? null)])
     }
     return { result, replayed: false, queued: verdict === 'queue' }
   })
   await runEffects(effects, opts.requestId)
   return outcome
+}
+
+/** The answer as it may be stored for a repeated Idempotency-Key: each secret field says it was shown once instead. */
+function withoutSecrets(result: unknown, fields: string[] | undefined): unknown {
+  if (!fields?.length || !result || typeof result !== 'object' || Array.isArray(result)) return result
+  const kept: Record<string, unknown> = { ...(result as Record<string, unknown>) }
+  for (const field of fields) if (field in kept) kept[field] = null
+  kept.secrets_shown_once = `${fields.join(' and ')} were shown only in the first answer and are not kept`
+  return kept
 }
 
 /** Runs what a committed transaction left to do; a failure is logged, never turned into a failed call. */

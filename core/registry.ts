@@ -20,6 +20,8 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> 
   destructive?: boolean
   /** Calling twice with the same input has no further effect (an MCP hint). */
   idempotent?: boolean
+  /** Result fields shown once and never stored (a link or a secret): a repeated Idempotency-Key gets the answer without them. */
+  secretFields?: string[]
   /** What the call will do, read from the current data, for the owner's review card and the standing rules' facts. */
   preview?: (ctx: OperationContext, input: z.output<S>) => Promise<CallPreview>
   /** The facts its preview gives that standing rules may test, e.g. {amount_cents: {label: 'the invoice total', unit: 'money'}}. */

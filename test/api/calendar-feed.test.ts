@@ -185,6 +185,23 @@ describe.each(engines)('calendar feeds (%s)', (engine) => {
     expect(audit.body.data.items.map((a: any) => a.action)).toEqual(['revoke', 'create'])
   })
 
+  it('a repeated Idempotency-Key answers without the address, and no stored answer holds it', async () => {
+    const key = `feed-${randomUUID()}`
+    const call = { domain: 'calendar_feed', action: 'create', data: { user_id: f.techId } }
+    const first = await performAction(f.app.services, tom, call, { requestId: randomUUID(), idempotencyKey: key })
+    const made = first.result as any
+    expect(made.https_url).toMatch(/\/calendar\/.+\.ics$/)
+    const again = await performAction(f.app.services, tom, call, { requestId: randomUUID(), idempotencyKey: key })
+    expect(again.replayed).toBe(true)
+    expect(again.result).toMatchObject({ id: made.id, https_url: null, webcal_url: null })
+    expect((again.result as any).secrets_shown_once).toMatch(/https_url and webcal_url/)
+    const secret = made.https_url.split('/calendar/')[1].replace('.ics', '')
+    const stored = await f.app.services.db.query('select response::text as response from idempotency_keys where key = $1', [key])
+    expect(stored.rows).toHaveLength(1)
+    expect(String(stored.rows[0].response)).not.toContain(secret)
+    expect((await fetchFeed(made.https_url)).status).toBe(200)
+  })
+
   it('another business neither sees nor revokes these feeds, and its feed holds none of these tickets', async () => {
     const other = await f.app.createTenant('Rival Windows')
     const rival: Principal = { tenantId: other.tenant_id, actor: { type: 'user', id: other.owner_user_id, role: 'owner' } }

@@ -16,6 +16,7 @@ export const createCalendarFeed = defineAction({
   // The address is a lasting credential to customers' addresses and gate codes for whoever holds it, and the result of
   // an approved request would hand it to the agent anyway: only a person makes one. A technician makes only their own.
   access: { agent: 'never', technician: 'assigned' },
+  secretFields: ['https_url', 'webcal_url'],
   keywords: ['ical', 'ics', 'webcal', 'subscribe', 'phone calendar', 'google calendar', 'apple calendar', 'outlook'],
   input: z.strictObject({
     user_id: z.uuid().nullable().describe('The team member whose tickets the feed shows, or null for the whole business'),

@@ -21,6 +21,8 @@ import * as templateActions from './messages/template-actions.js'
 import * as noteActions from './notes/actions.js'
 import * as noteQueries from './notes/queries.js'
 import * as searchQueries from './search/queries.js'
+import * as seriesActions from './series/actions.js'
+import * as seriesQueries from './series/queries.js'
 import * as serviceActions from './services/actions.js'
 import * as serviceQueries from './services/queries.js'
 import * as settingsActions from './settings/actions.js'
@@ -42,6 +44,6 @@ export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactTagAct
   importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability,
-  closeoutActions, closeoutQueries,
+  closeoutActions, closeoutQueries, seriesActions, seriesQueries,
   templateActions, messageActions, messageQueries, searchQueries]
 

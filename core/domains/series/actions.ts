@@ -30,8 +30,9 @@ async function checkWork(ctx: OperationContext, lines: LineItemInput[], field: s
 export const createSeries = defineAction({
   domain: 'series',
   name: 'create',
-  description: 'Start recurring appointments (a series) for a customer: rule is ' + RULE_HELP + '. start_date (YYYY-MM-DD) and '
-    + 'start_time (HH:MM) are the first visit in the business time zone; every visit starts at that local time of day, also across '
+  description: 'Start recurring appointments (a series) for a customer: rule is ' + RULE_HELP + '. start_date (YYYY-MM-DD, business '
+    + 'time zone) is where the rule starts: the first visit is the first day from it the rule gives (start_date itself when the rule '
+    + 'names no days; FREQ=WEEKLY then keeps its weekday). Every visit starts at start_time (HH:MM local), also across '
     + 'daylight-saving changes. duration_minutes (default: the line items\' durations, else 60), technician_ids, line_items (as for '
     + 'ticket.create) and notes are the template of each visit; ends_on (YYYY-MM-DD) is the first day with no more visits. Visits are '
     + 'real tickets booked 60 days ahead (confirmation and reminder emails as for any booking) and each names its series_id; a '

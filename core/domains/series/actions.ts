@@ -114,6 +114,10 @@ export const updateSeries = defineAction({
     if (input.scope === 'this' && input.notes !== undefined) {
       throw validationError([{ field: 'data.notes', message: 'changes the series template: use scope this_and_future or all (ticket.update changes one visit\'s notes)' }])
     }
+    const changes = ['start_date', 'start_time', 'duration_minutes', 'technician_ids', 'line_items', 'notes'] as const
+    if (changes.every((k) => input[k] === undefined)) {
+      throw validationError([{ field: 'data', message: `give at least one change: ${changes.join(', ')}` }])
+    }
     if (input.technician_ids) await loadTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')
     if (input.line_items) await checkWork(ctx, input.line_items, 'data.line_items')
     const visit = input.scope === 'all' ? null : await visitOf(ctx, series, input.ticket_id)

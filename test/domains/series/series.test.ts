@@ -148,6 +148,8 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
       line_items: [{ service_id: gutters.id, unit_price_cents: 9000 }] })
     const list = await visits(s.id)
     const moved = list[2]
+    expectFields(await app.action('series', 'update', { series_id: s.id, scope: 'all' }, why), ['data'])
+    expectFields(await app.action('series', 'update', { series_id: s.id, scope: 'this', start_time: '15:00' }, why), ['data.ticket_id'])
     const one = expectData(await app.action('series', 'update', { series_id: s.id, scope: 'this', ticket_id: moved.id, start_time: '15:00' }, why))
     expect(one.changed_ticket_ids).toEqual([moved.id])
     let now = await visits(s.id)
@@ -254,6 +256,19 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
       clock = new Date('2026-02-20T15:00:00Z')
     }
     expectError(await app.action('series', 'skip', { series_id: s.id, date: '2026-05-15' }, why), 409, 'CONFLICT')
+  })
+
+  it('books a visit whose technician is already busy then without them, and says so', async () => {
+    const c = await customer()
+    const busy = expectData(await app.action('ticket', 'create', { contact_id: c.contactId, scheduled_start: '2026-03-17T14:30', duration_minutes: 60,
+      technician_ids: [otherTechId], line_items: [{ service_id: windows.id }] }))
+    const s = await createSeries({ rule: 'FREQ=WEEKLY;BYDAY=TU', start_date: '2026-03-03', start_time: '14:00', technician_ids: [otherTechId] })
+    const clash = (await visits(s.id)).find((v) => v.series_occurrence === '2026-03-17')
+    expect(s.unassigned).toEqual([{ ticket_id: clash.id, occurrence: '2026-03-17', reason: expect.stringContaining(`#${busy.number}`) }])
+    const read = expectData(await app.query({ type: 'tickets', id: clash.id, include: 'technicians' }))
+    expect(read.technicians).toEqual([])
+    const other = expectData(await app.query({ type: 'tickets', id: (await visits(s.id))[0].id, include: 'technicians' }))
+    expect(other.technicians.map((t: any) => t.user_id)).toEqual([otherTechId])
   })
 
   it('keeps 09:00 when clocks fall back in November', async () => {

@@ -74,7 +74,7 @@ describe.each(engines)('tickets (%s)', (engine) => {
     expect(read.audit_trail[0].changes.line_items.new).toHaveLength(4)
     const small = expectData(await app.query({ type: 'tickets', id: created.id }))
     expect(Object.keys(small).sort()).toEqual(['address_id', 'confirmation_note', 'confirmation_status', 'contact_id', 'contact_name', 'id', 'is_price_estimated',
-      'number', 'scheduled_end', 'scheduled_start', 'status', 'totals'])
+      'number', 'scheduled_end', 'scheduled_start', 'series_id', 'status', 'totals'])
   })
 
   it('reads a time without an offset in the business time zone and ends it by duration, line durations or one hour', async () => {

@@ -248,6 +248,7 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
     expect(ended.status).toBe('ended')
     expect(ended.ends_on).toBe('2026-04-01')
     expect((await visits(s.id)).map((v) => v.status)).toEqual(['scheduled', 'cancelled'])
+    expectError(await app.action('series', 'skip', { series_id: s.id, date: '2026-05-15' }, why), 409, 'CONFLICT')
     clock = new Date('2026-04-20T15:00:00Z')
     try {
       await generateSeriesVisits(app.services)
@@ -255,7 +256,6 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
     } finally {
       clock = new Date('2026-02-20T15:00:00Z')
     }
-    expectError(await app.action('series', 'skip', { series_id: s.id, date: '2026-05-15' }, why), 409, 'CONFLICT')
   })
 
   it('books a visit whose technician is already busy then without them, and says so', async () => {

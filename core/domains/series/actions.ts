@@ -4,6 +4,7 @@ import { notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { isoDate } from '../../schema-types.js'
+import { setClause } from '../../sql.js'
 import { addDays, localDate, localTime, zonedInstant } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { checkAddress, loadTechnicians } from '../tickets/model.js'
@@ -123,15 +124,11 @@ export const updateSeries = defineAction({
     const visit = input.scope === 'all' ? null : await visitOf(ctx, series, input.ticket_id)
     if (input.scope === 'this') return changeOneVisit(ctx, series, visit!, input)
     const target = input.scope === 'all' ? series : await splitAt(ctx, series, visit!.series_occurrence)
-    const template = {
+    const { sets, values } = setClause({
       start_time: input.start_time, duration_minutes: input.duration_minutes, technician_ids: input.technician_ids,
       line_items: input.line_items === undefined ? undefined : JSON.stringify(input.line_items), notes: input.notes,
-    }
-    const sets = Object.entries(template).filter(([, v]) => v !== undefined)
-    if (sets.length) {
-      await ctx.db.query(`update series set ${sets.map(([k], i) => `${k} = $${i + 2}`).join(', ')} where id = $1`,
-        [target.id, ...sets.map(([, v]) => v)])
-    }
+    })
+    if (sets.length) await ctx.db.query(`update series set ${sets.join(', ')} where id = $${values.length + 1}`, [...values, target.id])
     const changed = await rewriteFuture(ctx, target, input)
     await generateVisits(ctx, target.id)
     return auditedSeries(ctx, target.id, input.scope === 'all' ? 'update' : 'update_from', target, { changed_ticket_ids: changed })

@@ -47,5 +47,6 @@ function summary(c: DeliveryCounts & Partial<PassResult>, lead: string): string 
   const failed = (c.failures ?? []).map((f) => `\n${f.job} failed${f.tenant_id ? ` for business ${f.tenant_id}` : ''}: ${f.error}`).join('')
   return `${lead}: ${c.sent} sent, ${c.retrying} to retry later, ${c.failed} failed, ${c.cancelled} cancelled`
     + (c.lost ? `, ${c.lost} taken over by another worker` : '') + '.'
-    + (c.overdue_marked ? ` ${c.overdue_marked} invoice(s) marked overdue.` : '') + failed
+    + (c.overdue_marked ? ` ${c.overdue_marked} invoice(s) marked overdue.` : '')
+    + (c.series_booked ? ` ${c.series_booked} recurring visit(s) booked.` : '') + failed
 }

@@ -25,6 +25,8 @@ import * as templateActions from './messages/template-actions.js'
 import * as noteActions from './notes/actions.js'
 import * as noteQueries from './notes/queries.js'
 import * as searchQueries from './search/queries.js'
+import * as seriesActions from './series/actions.js'
+import * as seriesQueries from './series/queries.js'
 import * as serviceActions from './services/actions.js'
 import * as serviceQueries from './services/queries.js'
 import * as settingsActions from './settings/actions.js'
@@ -47,7 +49,7 @@ export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeA
   importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,
-  closeoutActions, closeoutQueries,
+  closeoutActions, closeoutQueries, seriesActions, seriesQueries,
   templateActions, messageActions, messageQueries, searchQueries,
   calendarFeedActions, calendarFeedQueries]
 

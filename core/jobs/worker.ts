@@ -4,6 +4,7 @@ import { log } from '../log.js'
 import { claimDueMessages } from './claim.js'
 import { DEFAULT_RETRY, deliverMessage, type DeliveryOutcome, type RetryPolicy } from './deliver.js'
 import { markOverdueInvoices, type BusinessFailure } from './overdue.js'
+import { generateSeriesVisits } from './series.js'
 
 /** How a worker paces itself. */
 export interface WorkerOptions {
@@ -22,9 +23,10 @@ export const DEFAULT_WORKER: WorkerOptions = { batchSize: 8, leaseSeconds: 120, 
 /** How many messages ended which way. */
 export type DeliveryCounts = Record<DeliveryOutcome, number>
 
-/** What one pass of the periodic jobs did: deliveries by outcome, invoices marked overdue, and what failed for which business. */
+/** What one pass of the periodic jobs did: deliveries by outcome, invoices marked overdue, series visits booked, and what failed for which business. */
 export interface PassResult extends DeliveryCounts {
   overdue_marked: number
+  series_booked: number
   failures: BusinessFailure[]
 }
 
@@ -45,11 +47,12 @@ export async function deliverDue(services: Services, options: Partial<WorkerOpti
 }
 
 /**
- * One pass of the periodic jobs: overdue invoices, then due messages. A business whose part fails is logged and named in
+ * One pass of the periodic jobs: overdue invoices, recurring visits up to their horizon, then due messages (the new
+ * visits' confirmations among them). A business whose part fails is logged and named in
  * the result, and the others go on; a job that fails as a whole is logged too, and the next pass tries again.
  */
 export async function runJobsOnce(services: Services, options: Partial<WorkerOptions> = {}): Promise<PassResult> {
-  const result: PassResult = { ...noDeliveries(), overdue_marked: 0, failures: [] }
+  const result: PassResult = { ...noDeliveries(), overdue_marked: 0, series_booked: 0, failures: [] }
   try {
     const overdue = await markOverdueInvoices(services)
     result.overdue_marked = overdue.marked
@@ -59,6 +62,16 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
     const error = errorText(err)
     log('error', 'marking overdue invoices failed', { error })
     result.failures.push({ tenant_id: null, job: 'overdue', error })
+  }
+  try {
+    const series = await generateSeriesVisits(services)
+    result.series_booked = series.booked
+    result.failures.push(...series.failures)
+    if (series.booked) log('info', 'series visits booked', { count: series.booked })
+  } catch (err) {
+    const error = errorText(err)
+    log('error', 'booking series visits failed', { error })
+    result.failures.push({ tenant_id: null, job: 'series', error })
   }
   try {
     Object.assign(result, await deliverDue(services, options))

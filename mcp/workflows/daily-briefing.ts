@@ -13,7 +13,7 @@ export const dailyBriefing = defineTool({
   name: 'daily_briefing',
   title: 'Daily briefing',
   description: 'The day at a glance as compact text lines (times HH:MM in the business time zone): each technician\'s appointments '
-    + '(ticket number, time, customer, address, key customer facts), unconfirmed appointments, appointments customers declined or '
+    + '(ticket number, "(series)" for a visit of a recurring series, time, customer, address, key customer facts), unconfirmed appointments, appointments customers declined or '
     + 'asked to move (with their note), customers email cannot reach (bounced, spam complaint, failed emails in the last 7 days), '
     + 'visits done (with time on site), work not billed yet (past visits never closed, completed ones never invoiced: counts and the oldest), '
     + 'leads with reminders due, overdue invoices, invoices holding a credit to refund (paid twice or beyond the total), waitlist candidates for the day, pending authorization requests. date: YYYY-MM-DD, default today.',
@@ -40,7 +40,7 @@ export const dailyBriefing = defineTool({
       for (const t of list) {
         const a = t.address ? `${t.address.line1}, ${t.address.city}` : 'no address'
         const f = facts.get(String(t.contact_id))
-        lines.push(` ${localTime(new Date(t.scheduled_start), tz)}-${localTime(new Date(t.scheduled_end), tz)} #${t.number} ${t.contact_name}; ${a}`
+        lines.push(` ${localTime(new Date(t.scheduled_start), tz)}-${localTime(new Date(t.scheduled_end), tz)} #${t.number}${t.series_id ? ' (series)' : ''} ${t.contact_name}; ${a}`
           + `${t.address?.access_notes ? `; ${t.address.access_notes}` : ''}${f ? `; ${f}` : ''}`)
       }
     }

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { wallClock } from '../../core/domains/tickets/model.js'
 import { AppError, validationError } from '../../core/errors.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../core/time.js'
-import { dateArg, defineTool, timeArg, uuidArg } from '../tool.js'
+import { dateArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
 import { businessZone, readAll, readData, registered, resolveCustomer, runAction } from './find-customer.js'
 import { nearestSlots, queuedConfirmation } from './schedule-appointment.js'
 
@@ -19,7 +19,9 @@ export const handleRescheduleRequest = defineTool({
     + 'the customer\'s upcoming appointments). Several fit: status "choose_ticket" with candidates, nothing moved. The new start new_date '
     + '(YYYY-MM-DD) new_time (HH:MM), business time zone, keeps the length unless duration_minutes is given; it must be in business hours '
     + 'and free for the same technicians, else status "unavailable" with the nearest free slots. On success (status "rescheduled") the '
-    + 'audit keeps the old time, pending confirmation/reminder emails of the ticket are cancelled and a new confirmation is scheduled.',
+    + 'audit keeps the old time, pending confirmation/reminder emails of the ticket are cancelled and a new confirmation is scheduled. '
+    + 'For a visit of a recurring series (series_id), scope this_and_future or all moves the series\' time of day to new_time from this '
+    + 'visit on, or for every visit to come (new_date stays the visit\'s day; reasoning required): status "series_rescheduled".',
   input: {
     ticket_id: uuidArg().optional(),
     customer: z.string().trim().min(1).max(200).optional().describe('Words to find the customer when ticket_id is unknown'),
@@ -27,6 +29,8 @@ export const handleRescheduleRequest = defineTool({
     new_date: date.describe('New day, YYYY-MM-DD'),
     new_time: hhmm.describe('New start, HH:MM'),
     duration_minutes: z.number().int().min(5).max(720).optional().describe('New length; default: unchanged'),
+    scope: z.enum(['this', 'this_and_future', 'all']).optional().describe('For a visit of a series: this visit (default), this and future ones, or all'),
+    reasoning: z.string().trim().min(1).max(2000).optional().describe('Why; required for scope this_and_future and all'),
   },
   readOnly: false,
   async run(ctx, args) {
@@ -51,6 +55,7 @@ export const handleRescheduleRequest = defineTool({
       }
       ticket = tickets[0]
     }
+    if (args.scope && args.scope !== 'this') return moveSeries(ctx, ticket, { ...args, scope: args.scope }, tz)
     const start = zonedInstant(args.new_date, args.new_time, tz)
     const minutes = args.duration_minutes ?? (Date.parse(ticket.scheduled_end) - Date.parse(ticket.scheduled_start)) / 60_000
     const technicianIds = (ticket.technicians as Row[]).map((t) => String(t.user_id))
@@ -84,6 +89,22 @@ export const handleRescheduleRequest = defineTool({
     }
   },
 })
+
+/** Moves the time of day of a series' visits from this one on, or of all of them, through series.update. */
+async function moveSeries(ctx: ToolContext, ticket: Row, args: { scope: 'this_and_future' | 'all'; new_date: string; new_time: string;
+  duration_minutes?: number; reasoning?: string }, tz: string): Promise<Row> {
+  if (!ticket.series_id) throw validationError([{ field: 'scope', message: `ticket #${ticket.number} is not part of a series; leave scope out to move this visit` }])
+  const day = localDate(new Date(ticket.scheduled_start), tz)
+  if (args.new_date !== day) {
+    throw validationError([{ field: 'new_date', message: `a series keeps its days: give the visit's own day ${day} and the new time, or scope this to move only this visit` }])
+  }
+  const outcome = await runAction(ctx, 'series', 'update', { series_id: ticket.series_id, scope: args.scope, ticket_id: ticket.id,
+    start_time: args.new_time, ...(args.duration_minutes ? { duration_minutes: args.duration_minutes } : {}) }, args.reasoning)
+  if (outcome.queued) return { status: 'pending_authorization', ...(outcome.result as Row) }
+  const series = outcome.result as Row
+  return { status: 'series_rescheduled', scope: args.scope, series_id: series.id, time: series.start_time,
+    changed_ticket_ids: series.changed_ticket_ids, next_visits: (series.next_visits as Row[]).map((v) => `#${v.number} ${wallClock(new Date(v.scheduled_start), tz)}`) }
+}
 
 /** Whether a visit from start for the given minutes lies inside one opening period of that day. */
 async function withinHours(ctx: Parameters<typeof readData>[0], day: string, start: Date, minutes: number, tz: string): Promise<boolean> {

@@ -92,7 +92,9 @@ export const scheduleAppointment = defineTool({
     + 'customer\'s preferred days and time of day (contact preferences) when one in the window is free (preferences says whether it was), creates the '
     + 'ticket with its line items and schedules a confirmation email. status "booked" returns ticket and confirmation, and last_visit '
     + '(time on site of the customer\'s latest completed visit against this booking\'s length); "unavailable" returns the nearest free slots '
-    + '(date, time; preferred ones first) to choose from.',
+    + '(date, time; preferred ones first) to choose from. repeat {rule, ends_on} books recurring visits instead: a series whose first '
+    + 'visit is the slot found (its local time of day kept for every visit, the technician kept where free) and whose later visits '
+    + 'are booked 60 days ahead; the answer adds series {id, rule, visits_booked, unassigned}.',
   input: {
     contact_id: uuidArg().optional().describe('The customer; or give customer'),
     customer: z.string().trim().min(1).max(200).optional().describe('Words to find the customer: name, phone, email, street'),
@@ -110,6 +112,11 @@ export const scheduleAppointment = defineTool({
     address_id: uuidArg().optional(),
     technician_id: uuidArg().optional(),
     notes: z.string().trim().min(1).max(5000).optional().describe('Job notes for the technician'),
+    repeat: z.strictObject({
+      rule: z.string().trim().min(6).max(500).describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2 (every 2 weeks from the day booked), '
+        + 'FREQ=MONTHLY;BYDAY=2TU (2nd Tuesday), FREQ=WEEKLY;INTERVAL=4;BYMONTH=3,4,5,6,7,8,9,10 (a season)'),
+      ends_on: date.optional().describe('First day without visits, YYYY-MM-DD; default: until ended'),
+    }).optional().describe('Make it recurring: a series (see series.create)'),
   },
   readOnly: false,
   async run(ctx, args) {
@@ -157,6 +164,7 @@ export const scheduleAppointment = defineTool({
         nearest: await nearest(),
         next: 'call again with one of these date and time values' }
     }
+    if (args.repeat) return bookSeries(ctx, args.repeat, { contactId: contactId!, contactName, addressId, slot, minutes, services, quantities: args.services, notes: args.notes })
     const created = await runAction(ctx, 'ticket', 'create', {
       contact_id: contactId, ...(addressId ? { address_id: addressId } : {}), scheduled_start: slot.start, duration_minutes: minutes,
       technician_ids: [slot.technician_id], line_items: args.services.map((s, i) => ({ service_id: services[i].id, ...(s.quantity ? { quantity: s.quantity } : {}) })),
@@ -190,6 +198,34 @@ export async function queuedConfirmation(ctx: ToolContext, ticketId: string): Pr
       + 'or the customer has no usable email address' }
   }
   return { scheduled: true, message_id: message.id, send_at: message.send_at }
+}
+
+/** Books a series whose first visit is the slot found, and answers like a booking with the series added. */
+async function bookSeries(ctx: ToolContext, repeat: { rule: string; ends_on?: string }, p: { contactId: string; contactName: string;
+  addressId?: string; slot: FreeSlot; minutes: number; services: Row[]; quantities: Array<{ quantity?: number }>; notes?: string }): Promise<Row> {
+  const created = await runAction(ctx, 'series', 'create', {
+    contact_id: p.contactId, ...(p.addressId ? { address_id: p.addressId } : {}), rule: repeat.rule, start_date: p.slot.date, start_time: p.slot.time,
+    duration_minutes: p.minutes, technician_ids: [p.slot.technician_id],
+    line_items: p.quantities.map((s, i) => ({ service_id: p.services[i].id, ...(s.quantity ? { quantity: s.quantity } : {}) })),
+    ...(repeat.ends_on ? { ends_on: repeat.ends_on } : {}), ...(p.notes ? { notes: p.notes } : {}),
+  })
+  if (created.queued) return { status: 'pending_authorization', ...(created.result as Row) }
+  const series = created.result as Row
+  const first = (series.booked as Row[])[0]
+  const ticket = first ? await readData(ctx, 'tickets', {}, { id: first.ticket_id, include: ['line_items'] }) : null
+  const tz = await businessZone(ctx)
+  return {
+    status: 'booked',
+    ticket: ticket && {
+      id: ticket.id, number: ticket.number, customer: p.contactName, date: localDate(new Date(ticket.scheduled_start), tz),
+      time: localTime(new Date(ticket.scheduled_start), tz), duration_minutes: p.minutes, technician: p.slot.technician,
+      address_id: ticket.address_id, total_cents: ticket.totals?.total_cents,
+      line_items: (ticket.line_items as Row[]).map((l) => `${l.quantity} x ${l.description} ${l.unit_price_cents}`),
+    },
+    series: { id: series.id, rule: series.rule, visits_booked: (series.booked as Row[]).length, booked_through: series.generated_through,
+      unassigned: series.unassigned },
+    confirmation: ticket ? await queuedConfirmation(ctx, String(ticket.id)) : { scheduled: false, reason: 'no visit falls within the next 60 days' },
+  }
 }
 
 /** The wall-clock end of a slot, HH:MM. */

@@ -157,6 +157,8 @@ function byFieldName(field: string, n: number): string | undefined {
   if (/time_?zone/.test(field)) return 'America/Chicago'
   if (/currency/.test(field)) return 'USD'
   if (/postal|zip/.test(field)) return '35801'
+  // A recurrence rule (RFC 5545 RRULE) of a series.
+  if (field === 'rule') return 'FREQ=WEEKLY;INTERVAL=2'
   // An action key names a registered action (permission.set, standing_rule.create); invoice.void offers facts to test.
   if (field === 'action') return 'invoice.void'
   return undefined

@@ -5,6 +5,7 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { ATTRIBUTE_KEY } from '../attributes/model.js'
 import { issueInvoice } from '../invoices/send-actions.js'
+import { continuingSeriesOf } from '../series/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertNoDoubleBooking } from '../tickets/booking.js'
 import { closeTicketInput, closeTicketWith, nextServiceInput } from '../tickets/close.js'
@@ -135,12 +136,14 @@ export const recordCloseoutExtraction = defineAction({
 export const saveCloseoutNext = defineAction({
   ...PEOPLE_ONLY,
   name: 'save_next',
-  description: 'Close-out step 3: next_service, one of schedule (a time; the technicians must be free), none, or reach_out in N months. '
+  description: 'Close-out step 3: next_service, one of schedule (a time; the technicians must be free), none, reach_out in N months, '
+    + 'or keep_series (a ticket of a recurring series: its next visit is already booked, nothing more is). '
     + 'Nothing is booked or scheduled until completion.',
   input: z.strictObject({ ticket_id: ticketId, next_service: nextServiceInput }),
   async run(ctx, input) {
     const row = await openStep(ctx, input.ticket_id, 'next')
     const next = input.next_service
+    if (next.kind === 'keep_series') await continuingSeriesOf(ctx.db, input.ticket_id, 'data.next_service.kind')
     if (next.kind === 'schedule') {
       const settings = await loadTenantSettings(ctx.db)
       const start = instantOf(next.scheduled_start, settings.timezone)

@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
+import { seriesOfTicket } from '../series/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import type { ConfirmedLine } from '../tickets/close-lines.js'
 import type { CloseTicketInput } from '../tickets/close.js'
@@ -130,6 +131,8 @@ export async function closeoutView(ctx: OperationContext, row: CloseoutRow): Pro
     notes: state.notes ?? null,
     no_notes: state.no_notes ?? false,
     next_service: state.next_service ?? null,
+    // The recurring series the ticket belongs to, with its next visit: the close-out offers to keep it.
+    series: await seriesOfTicket(tx, row.ticket_id),
     extraction: state.extraction ? { status: state.extraction.status, message: state.extraction.message, attributes: state.extraction.attributes } : null,
     attributes: state.attributes ?? null,
     completed_at: row.completed_at,

@@ -6,6 +6,7 @@ import { noteJson, noteText } from '../../sanitize.js'
 import { addMonths, localDate, zonedInstant } from '../../time.js'
 import { ATTRIBUTE_KEY } from '../attributes/model.js'
 import { setAttribute } from '../attributes/actions.js'
+import { continuingSeriesOf } from '../series/model.js'
 import { scheduleMessage } from '../messages/actions.js'
 import { APPOINTMENT_KINDS, cancelAppointmentMessages } from '../messages/appointment-messages.js'
 import { addNote } from '../notes/actions.js'
@@ -29,8 +30,10 @@ export const nextServiceInput = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('none') }),
   z.strictObject({ kind: z.literal('reach_out'), months: z.number().int().min(1).max(36).describe('Whole months from today') }),
+  z.strictObject({ kind: z.literal('keep_series') }),
 ]).describe('schedule: book the next visit now (same customer, address, technicians and services); none: no follow-up; '
-  + 'reach_out: email the customer in that many months (a reach_out message)')
+  + 'reach_out: email the customer in that many months (a reach_out message); keep_series: the ticket belongs to a recurring series '
+  + 'whose next visit is already booked, so nothing new is booked (its next visit is returned as next_ticket)')
 
 /** A fact about the customer confirmed at close-out. */
 export const closeAttributeInput = z.strictObject({
@@ -99,6 +102,7 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
       + 'so the final price has to be confirmed' }])
   }
   const lines = await confirmLines(ctx.db, ticket.id, input.line_items, 'data.line_items')
+  if (input.next_service.kind === 'keep_series') await continuingSeriesOf(ctx.db, ticket.id, 'data.next_service.kind')
   if (input.next_service.kind === 'schedule') {
     // Checked before anything is written, so a bad time is a clear error and not a half-closed ticket.
     if (instantOf(input.next_service.scheduled_start, settings.timezone) <= ctx.services.now()) {
@@ -125,7 +129,8 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
   const after = await ticketDetail(ctx.db, ticket.id, settings)
   await ctx.audit({ entityType: 'ticket', entityId: ticket.id, action: 'close',
     before: auditSnapshot(before), after: { ...auditSnapshot(after), final_price_confirmed: estimated ? true : undefined } })
-  const next = input.next_service.kind === 'schedule' ? await bookNext(ctx, ticket, before, lines, input.next_service) : null
+  const next = input.next_service.kind === 'schedule' ? await bookNext(ctx, ticket, before, lines, input.next_service)
+    : input.next_service.kind === 'keep_series' ? (await continuingSeriesOf(ctx.db, ticket.id, 'data.next_service.kind')).next_visit : null
   const reachOut = input.next_service.kind === 'reach_out'
     ? await scheduleReachOut(ctx, ticket, zonedInstant(addMonths(localDate(now, settings.timezone), input.next_service.months), REACH_OUT_TIME, settings.timezone))
     : null

@@ -12,7 +12,7 @@ export const ACTIVE_STATUSES = ['scheduled', 'confirmed', 'in_progress'] as cons
 
 /** A ticket's own columns as the API shows them. */
 export const TICKET_COLUMNS = `id, number, contact_id, address_id, scheduled_start, scheduled_end, status, confirmation_status,
-  confirmation_note, is_price_estimated, notes, cancel_reason, cancelled_at, closed_at, previous_ticket_id, created_at, updated_at`
+  confirmation_note, is_price_estimated, notes, cancel_reason, cancelled_at, closed_at, previous_ticket_id, series_id, series_occurrence, created_at, updated_at`
 
 /** A line item's columns as the API shows them. */
 export const LINE_ITEM_COLUMNS = `id, ticket_id, service_id, description, quantity, unit_price_cents, price_cents, duration_minutes, taxable, position`

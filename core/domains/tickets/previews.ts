@@ -39,7 +39,8 @@ export async function previewClose(ctx: OperationContext, input: CloseTicketInpu
   const next = input.next_service
   if (next.kind === 'schedule') when.push({ label: 'Next visit booked for', at: instantOf(next.scheduled_start, settings.timezone).toISOString() })
   const warnings = [`Time on site: ${input.duration_minutes} minutes.`,
-    next.kind === 'reach_out' ? `The customer is emailed in ${next.months} months.` : next.kind === 'none' ? 'No follow-up.' : 'The next visit is booked now.',
+    next.kind === 'reach_out' ? `The customer is emailed in ${next.months} months.` : next.kind === 'none' ? 'No follow-up.'
+      : next.kind === 'keep_series' ? 'The recurring series goes on; its next visit is already booked.' : 'The next visit is booked now.',
     'A completed ticket can never be changed again.']
   return {
     summary: `Complete ticket #${t.number} for ${customer.name} (${formatInstant(t.scheduled_start, settings.timezone)})`,

@@ -15,7 +15,7 @@ const day = isoDate()
 export const ticketsQuery = defineQuery({
   type: 'tickets',
   description: 'Tickets (appointments), sorted by start time. Each: id, number, contact_id, contact_name, address_id, scheduled_start, '
-    + 'scheduled_end (UTC), status, confirmation_status (pending|accepted|declined|change_requested) with the customer\'s confirmation_note, is_price_estimated, totals {subtotal_cents, tax_cents, total_cents, currency, '
+    + 'scheduled_end (UTC), status, confirmation_status (pending|accepted|declined|change_requested) with the customer\'s confirmation_note, is_price_estimated, series_id (the recurring series it was booked by, else null), totals {subtotal_cents, tax_cents, total_cents, currency, '
     + 'duration_minutes (booked work)}, closed_at, actual_minutes and time_on_site (e.g. "3h22m": the time actually spent on site, recorded at close; null before). Filters: today=true, date (YYYY-MM-DD), or from/to (dates, inclusive), all days in the business time zone '
     + '(a ticket matches when it overlaps the days); technician_id; status (scheduled|confirmed|in_progress|completed|cancelled|no_show, '
     + 'or active = the first three); contact_id. include: line_items, technicians (with clock times), contact, address, invoice, '
@@ -50,7 +50,7 @@ export const ticketsQuery = defineQuery({
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select t.id, t.number, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
-              t.status, t.confirmation_status, t.confirmation_note, t.is_price_estimated, t.closed_at, t.duration_minutes as actual_minutes,
+              t.status, t.confirmation_status, t.confirmation_note, t.is_price_estimated, t.series_id, t.closed_at, t.duration_minutes as actual_minutes,
               t.scheduled_start::text as _sort_at
        from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id
        where ($1::uuid is null or t.id = $1)

@@ -1,19 +1,27 @@
 import { addDays, localDate } from '../../../core/time.js'
+import { wallClock } from '../../../core/domains/tickets/model.js'
 import { esc } from '../../html.js'
 import { fieldError, fieldValue, stepBar, stepForm, wholeNumber, type StepPage, type StepRender } from './shared.js'
 
-/** Step 3: schedule the next visit now, no follow-up, or reach out in some months; nothing is preselected. */
+/**
+ * Step 3: schedule the next visit now, no follow-up, or reach out in some months. Nothing is preselected, except for a
+ * ticket of a recurring series: keeping the series (its next visit is already booked) is offered first and chosen.
+ */
 export const nextStep: StepPage = {
   step: 'next',
   title: 'Next service',
   action: 'save_next',
   render({ call, view, timezone, posted }: StepRender) {
     const stored = view.next_service as Record<string, any> | null
-    const kind = posted ? posted.kind : stored?.kind
+    const series = view.series as { status: string; next_visit: { scheduled_start: string | Date } | null } | null
+    const keeps = series !== null && series.status !== 'ended'
+    const kind = posted ? posted.kind : stored?.kind ?? (keeps ? 'keep_series' : undefined)
     const [date, time] = stored?.kind === 'schedule' ? String(stored.scheduled_start).split('T') : ['', '']
     const tomorrow = addDays(localDate(call.services.now(), timezone), 1)
     const choice = (value: string, label: string, extra = '') => `<div class="card"><label class="c"><input type="radio" name="kind" value="${value}" required${kind === value ? ' checked' : ''}> ${label}</label>${extra}</div>`
+    const nextVisit = series?.next_visit ? `next visit ${wallClock(new Date(series.next_visit.scheduled_start), timezone)}` : 'its next visit comes with the series'
     return stepBar(view, 'next') + stepForm(call.session, view.ticket_id, 'next', `
+${keeps ? choice('keep_series', `Keep the series <small>(${esc(nextVisit)})</small>`) : ''}
 ${choice('schedule', 'Schedule the next visit now', `<div class="row"><label>Date<input type="date" name="date" min="${tomorrow}" value="${esc(fieldValue(posted, 'date', date))}"></label>
 <label>Time<input type="time" name="time" step="900" value="${esc(fieldValue(posted, 'time', (time ?? '').slice(0, 5)))}"></label></div>`)}
 ${choice('none', 'No follow-up')}
@@ -22,6 +30,7 @@ ${choice('reach_out', 'Reach out later', `<label>In how many months?<input class
   },
   data(posted) {
     if (posted.kind === 'none') return { next_service: { kind: 'none' } }
+    if (posted.kind === 'keep_series') return { next_service: { kind: 'keep_series' } }
     if (posted.kind === 'reach_out') return { next_service: { kind: 'reach_out', months: wholeNumber(posted, 'months', 'Months until reaching out', 1, 36) } }
     if (posted.kind === 'schedule') {
       const date = (posted.date ?? '').trim()

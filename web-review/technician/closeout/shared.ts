@@ -101,5 +101,6 @@ export function nextText(next: View | null): string {
   if (!next) return 'not chosen yet'
   if (next.kind === 'schedule') return `next visit booked for ${String(next.scheduled_start).replace('T', ' ').slice(0, 16)}`
   if (next.kind === 'reach_out') return `reach out in ${next.months} month${next.months === 1 ? '' : 's'}`
+  if (next.kind === 'keep_series') return 'keep the series (the next visit is already booked)'
   return 'no follow-up'
 }

@@ -53,7 +53,8 @@ function randomOf(seed: number): (n: number) => number {
   let state = seed
   return (n: number) => {
     state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
-    return state % n
+    // The high bits: the low bits of this generator repeat with a short period (every other value is odd).
+    return Math.floor((state / 2_147_483_648) * n)
   }
 }
 

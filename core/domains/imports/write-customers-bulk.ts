@@ -11,7 +11,7 @@ import { CONTACT_COLUMNS, displayNameOf, emailKey, phoneKey, withPrimary } from 
 import { addNote } from '../notes/actions.js'
 import { NOTE_COLUMNS } from '../notes/model.js'
 import type { CustomerCandidate, PlannedRow } from './square-customers.js'
-import { matchOf, refusalOf, remember, SOURCE, type KnownCustomers, type RowOutcome } from './write-customers.js'
+import { matchOf, planForCurrentSizes, refusalOf, remember, SOURCE, type KnownCustomers, type RowOutcome } from './write-customers.js'
 
 /** Stands in for the contact id while a row's address, facts and memo are checked, before the contact has an id. */
 const CHECKING_ID = '00000000-0000-4000-8000-000000000000'
@@ -105,6 +105,7 @@ export async function writeCustomersInBulk(ctx: OperationContext, known: KnownCu
 
   // The contacts' search entries are rebuilt once at the end, not after each table's statement (see migration 0019).
   await ctx.db.query(`select set_config('app.defer_contact_search', 'on', true)`)
+  await planForCurrentSizes(ctx)
   const audit: AuditEntry[] = []
   audit.push(...await insertContacts(ctx, created))
   for (const update of updates) await updateContact.run(ctx, parseInput(updateContact.input, update, 'data'))

@@ -147,3 +147,12 @@ export function remember(known: KnownCustomers, id: string, emails: string[], ph
 function lastTen(digits: string): string {
   return digits.slice(-10)
 }
+
+/**
+ * Has the rest of the transaction plan each statement for the tables as they are now. The checks that run for every
+ * row written (foreign keys, the closed-ticket guard) keep the plan made when a table was nearly empty, a scan of
+ * the business's rows; as an import fills the table, each row's check then reads all rows before it.
+ */
+export async function planForCurrentSizes(ctx: { db: Queryable }): Promise<void> {
+  await ctx.db.query(`select set_config('plan_cache_mode', 'force_custom_plan', true)`)
+}

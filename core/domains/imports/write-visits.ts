@@ -7,7 +7,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { LINE_ITEM_COLUMNS, TICKET_COLUMNS } from '../tickets/model.js'
 import type { PlannedSale, SaleCandidate } from './square-sales.js'
 import type { ImportedRow, UnitWriter } from './write-in-chunks.js'
-import { SOURCE } from './write-customers.js'
+import { planForCurrentSizes, SOURCE } from './write-customers.js'
 
 /** What happened to one row of the sales export: the visit (ticket) its transaction is. */
 export interface SaleRow extends ImportedRow {
@@ -86,6 +86,7 @@ export async function visitWriter(ctx: OperationContext): Promise<UnitWriter<Pla
 /** The tickets open, their lines, then the tickets closed (a closed ticket takes no new line), with one statement each. */
 async function insertVisits(ctx: OperationContext, visits: Array<{ c: SaleCandidate; contactId: string; start: Date; ticketId: string }>,
   serviceOf: (item: SaleCandidate['items'][number]) => string | null, minutes: Map<string, number | null>): Promise<void> {
+  await planForCurrentSizes(ctx)
   const first = await reserveCounterValues(ctx.db, ctx.tenantId, 'ticket', visits.length)
   const lines = visits.flatMap((v) => v.c.items.map((item, position) => {
     const serviceId = serviceOf(item)

@@ -1,4 +1,5 @@
 import { AppError } from '../../errors.js'
+import { redactSensitive } from '../../redact.js'
 import { parseInput } from '../../validation.js'
 import { createService } from '../services/actions.js'
 import { amountInCents, readCsvRows } from './csv-rows.js'
@@ -41,7 +42,8 @@ export function planSquareItems(text: string): PlannedItem[] {
     try {
       const service = parseInput(createService.input, {
         name,
-        ...(f.Description ? { description: f.Description } : {}),
+        // Card numbers and SSNs are redacted here as in every free text: a file read by the command line is no call to redact.
+        ...(f.Description ? { description: redactSensitive(f.Description).text } : {}),
         pricing: variable ? 'flexible' : /physical|good/i.test(f['Item Type'] ?? '') ? 'product' : 'fixed',
         price_cents: cents,
         ...(taxColumns.length ? { taxable: taxColumns.some((c) => /^(y|yes|true)$/i.test(f[c])) } : {}),

@@ -15,7 +15,7 @@ describe.each(engines)('moving the item library in from Square (%s)', (engine) =
   afterAll(() => app.close())
 
   const file = squareItemsCsv([
-    ...squareItems(),
+    ...squareItems().map((i) => (i.Token === 'SQVAR-SCR' ? { ...i, Description: 'Card on file 4111 1111 1111 1111' } : i)),
     { Token: 'SQVAR-BAD', 'Item Name': 'Skylight Cleaning', 'Variation Name': 'Regular', Price: 'ten dollars' },
     { Token: 'SQVAR-OLD', 'Item Name': 'Storm Window Install', 'Variation Name': 'Regular', Price: '90.00', Archived: 'Y' },
     { Token: 'SQVAR-NONAME', 'Item Name': '', 'Variation Name': 'Large', Price: '10.00' },
@@ -45,6 +45,8 @@ describe.each(engines)('moving the item library in from Square (%s)', (engine) =
     expect(all['Window Cleaning (Two Story)']).toMatchObject({ pricing: 'fixed', price_cents: 26500 })
     expect(all['gutter cleaning']).toMatchObject({ price_cents: 14000 })
     expect(all['Pressure Washing']).toMatchObject({ pricing: 'flexible', price_cents: null })
+    const repair = await app.t.db.query<{ description: string }>('select description from services where name = $1', ['Screen Repair'])
+    expect(repair.rows[0].description).toBe('Card on file [REDACTED]')
     expect(all['Squeegee Kit']).toMatchObject({ pricing: 'product', price_cents: 2499, taxable: true })
     expect(Object.keys(all)).not.toContain('Skylight Cleaning')
 

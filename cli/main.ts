@@ -2,7 +2,7 @@ import { setLogLevel } from '../core/log.js'
 import { UsageError, type Command } from './command.js'
 import { demoCommand } from './demo.js'
 import { exportCommand } from './export.js'
-import { importSquareCustomersCommand } from './import.js'
+import { importSquareCustomersCommand, importSquareItemsCommand, importSquareSalesCommand } from './import.js'
 import { importCsvCommand } from './import-csv.js'
 import { mcpCommand } from './mcp.js'
 import { migrateCommand } from './migrate.js'
@@ -11,7 +11,8 @@ import { tokenCreate, tokenList, tokenRevoke } from './token.js'
 import { workerCommand } from './worker.js'
 
 /** Every operator command; the usage text and the dispatch both come from this list. */
-export const COMMANDS: Command[] = [tenantCreate, tokenCreate, tokenList, tokenRevoke, migrateCommand, mcpCommand, demoCommand, importSquareCustomersCommand, importCsvCommand, exportCommand, workerCommand]
+export const COMMANDS: Command[] = [tenantCreate, tokenCreate, tokenList, tokenRevoke, migrateCommand, mcpCommand, demoCommand, importSquareCustomersCommand,
+  importSquareItemsCommand, importSquareSalesCommand, importCsvCommand, exportCommand, workerCommand]
 
 /** The help text listing every command. */
 export function usage(): string {

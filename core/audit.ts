@@ -25,6 +25,19 @@ export async function writeAudit(tx: Queryable, who: { tenantId: string; actor: 
   )
 }
 
+/** Appends many audit rows with one statement, for bulk writes (an import's chunk); the same rows writeAudit would write one by one. */
+export async function writeAuditMany(tx: Queryable, who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null },
+  entries: AuditEntry[]): Promise<void> {
+  if (!entries.length) return
+  const rows = entries.map((e) => ({ entity_type: e.entityType, entity_id: e.entityId, action: e.action, changes: diffRecords(e.before, e.after) }))
+  await tx.query(
+    `insert into audit_log (tenant_id, entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, request_id)
+     select $1, x.entity_type, x.entity_id, x.action, x.changes, $3, $4, $5, $6
+     from jsonb_to_recordset($2::jsonb) as x(entity_type text, entity_id uuid, action text, changes jsonb)`,
+    [who.tenantId, JSON.stringify(rows), who.actor.type, who.actor.id, who.reasoning, who.requestId],
+  )
+}
+
 /** Who the audit names for work the system does by itself (the worker, webhooks, tenant set-up): no person, no reasoning. */
 export function systemAuditor(tenantId: string, requestId: string): { tenantId: string; actor: Actor; requestId: string; reasoning: null } {
   return { tenantId, actor: { type: 'system', id: null }, requestId, reasoning: null }

@@ -5,6 +5,11 @@ import { planMappedCustomers } from './csv-customers.js'
 import { importMappedIn } from './import-mapped.js'
 import { importRowsIn } from './run-import.js'
 import { planSquareCustomers } from './square-customers.js'
+import { planSquareItems } from './square-items.js'
+import { planSquareSales } from './square-sales.js'
+import { writeUnitsIn } from './write-in-chunks.js'
+import { serviceWriter } from './write-services.js'
+import { visitWriter } from './write-visits.js'
 
 /** Brings in Square's customer directory export: a dry run by default, then the real run; the same file twice creates nothing new. */
 export const importSquareCustomers = defineAction({
@@ -37,8 +42,9 @@ export const importCsvCustomers = defineAction({
     + 'report (check it in the dry run). source names where the file comes from (e.g. hubspot): external_id values are kept under it, so '
     + 'a later file from the same source matches them. dry_run (default true) reports row by row what would be created, matched (by '
     + 'external id, email or phone) and refused (with the line number and reason) and writes nothing; dry_run false imports. Matched '
-    + 'customers only get what they lack (and the row\'s tags). Running the same file again creates nothing new. Needs the owner\'s approval for agents.',
-  access: { agent: 'requires_authorization', technician: 'none',
+    + 'customers only get what they lack (and the row\'s tags). Running the same file again creates nothing new. A bulk action: an agent\'s '
+    + 'real run of more than 5 rows waits for the owner\'s approval; a dry run never does.',
+  access: { agent: 'unrestricted', technician: 'none',
     bulk: (input) => (input.dry_run ? 1 : planMappedCustomers(input.csv, input.mapping, input.source).rows.length) },
   keywords: ['import', 'csv', 'spreadsheet', 'hubspot', 'other crm', 'column mapping', 'move in'],
   input: z.strictObject({
@@ -51,5 +57,50 @@ export const importCsvCustomers = defineAction({
   }),
   async run(ctx, input) {
     return importMappedIn(ctx, planMappedCustomers(input.csv, input.mapping, input.source), input.source, input.dry_run)
+  },
+})
+
+/** Brings in Square's item library export as services: a dry run by default; the same file twice creates nothing new. */
+export const importSquareItems = defineAction({
+  domain: 'import',
+  name: 'square_items',
+  description: 'Import Square\'s item library export (the CSV text, header row as Square writes it: Token, Item Name, Variation Name, '
+    + 'SKU, Description, Category, Price, ...) as services. Each item variation is a service named "Item (Variation)", or just '
+    + '"Item" for Square\'s default variation "Regular"; Price in dollars becomes price_cents (empty or "variable": flexible '
+    + 'pricing); Tax columns set taxable. dry_run (default true) reports row by row what would be created, matched (by the '
+    + 'variation\'s Token, or an active service of the same name) and refused (with the line number and reason) and writes '
+    + 'nothing; dry_run false imports. Matched services are never changed. Running the same file again creates nothing new. '
+    + 'A bulk action: an agent\'s real run of more than 5 rows waits for the owner\'s approval; a dry run never does.',
+  access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : planSquareItems(input.csv).length) },
+  keywords: ['square', 'import services', 'item library', 'price list', 'catalog', 'csv'],
+  input: z.strictObject({
+    csv: z.string().min(1).max(5_000_000).describe('The whole CSV file as text'),
+    dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
+  }),
+  async run(ctx, input) {
+    return writeUnitsIn(ctx, planSquareItems(input.csv), serviceWriter, input.dry_run)
+  },
+})
+
+/** Brings in Square's item sales export as past visits: closed tickets with their lines, amounts and dates. */
+export const importSquareSales = defineAction({
+  domain: 'import',
+  name: 'square_sales',
+  description: 'Import Square\'s item sales export (Items detail CSV: Date, Time, Time Zone, Item, Qty, Price Point Name, Net Sales, '
+    + 'Tax, Transaction ID, Customer ID, ...) as past visits. The rows of one Transaction ID become one completed ticket of the '
+    + 'customer with that Square Customer ID (import the customer export first), dated when it was paid, with a line a row '
+    + '(the Net Sales amount; linked to the service imported from the item library by Token, or of the same name). Refunds and '
+    + 'rows of unknown customers are refused; a transaction with a bad row is refused whole. dry_run (default true) reports row '
+    + 'by row what would be created, matched (a transaction imported before) and refused (with the line number and reason) and '
+    + 'writes nothing; dry_run false imports. Running the same file again creates nothing new. A bulk action: an agent\'s real '
+    + 'run of more than 5 transactions waits for the owner\'s approval; a dry run never does.',
+  access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : planSquareSales(input.csv).length) },
+  keywords: ['square', 'import history', 'past visits', 'transactions', 'item sales', 'csv'],
+  input: z.strictObject({
+    csv: z.string().min(1).max(5_000_000).describe('The whole CSV file as text'),
+    dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
+  }),
+  async run(ctx, input) {
+    return writeUnitsIn(ctx, planSquareSales(input.csv), await visitWriter(ctx), input.dry_run)
   },
 })

@@ -2,7 +2,8 @@ import type { OperationContext, Principal, Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import { contextOf, scopeOf } from '../../operations-context.js'
 import type { PlannedRow } from './square-customers.js'
-import { copyKnown, knownCustomers, RowRefused, writeCustomerRow, type KnownCustomers, type RowOutcome } from './write-customers.js'
+import { writeCustomersInBulk } from './write-customers-bulk.js'
+import { copyKnown, knownCustomers, refusalOf, RowRefused, writeCustomerRow, type KnownCustomers, type RowOutcome } from './write-customers.js'
 
 /** Rows written behind one savepoint. A savepoint per row would cost a subtransaction each, which PostgreSQL slows down on past 64. */
 const CHUNK = 500
@@ -36,8 +37,27 @@ export async function importRowsIn(ctx: OperationContext, rows: PlannedRow[], dr
   return reportOf(outcomes, dryRun)
 }
 
-/** Writes a chunk of rows behind one savepoint; when the database refuses a row, the chunk is undone and written again without it. */
+/**
+ * Writes a chunk of rows behind one savepoint, with one statement per table. When the database refuses the chunk, it is
+ * undone and written again row by row, which tells the row at fault.
+ */
 async function writeChunk(ctx: OperationContext, known: KnownCustomers, rows: PlannedRow[]): Promise<RowOutcome[]> {
+  const before = copyKnown(known)
+  await ctx.db.query('savepoint import_bulk')
+  try {
+    const outcomes = await writeCustomersInBulk(ctx, known, rows)
+    await ctx.db.query('release savepoint import_bulk')
+    return outcomes
+  } catch (err) {
+    await ctx.db.query('rollback to savepoint import_bulk')
+    Object.assign(known, before)
+    if (refusalOf(err) === null) throw err
+  }
+  return writeChunkRowByRow(ctx, known, rows)
+}
+
+/** Writes a chunk of rows behind one savepoint; when the database refuses a row, the chunk is undone and written again without it. */
+async function writeChunkRowByRow(ctx: OperationContext, known: KnownCustomers, rows: PlannedRow[]): Promise<RowOutcome[]> {
   const refused = new Map<PlannedRow, RowOutcome>()
   for (;;) {
     const before = copyKnown(known)

@@ -1,4 +1,5 @@
 import type { OperationContext } from '../../context.js'
+import { translateDatabaseError } from '../../db/translate-error.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
 import { parseInput } from '../../validation.js'
@@ -10,7 +11,7 @@ import { addNote } from '../notes/actions.js'
 import type { CustomerCandidate, PlannedRow } from './square-customers.js'
 
 /** Where the external keys of an import come from unless the caller names another source. */
-const SOURCE = 'square'
+export const SOURCE = 'square'
 
 /** The business's customers by external id (of one source: Square's unless named), email and phone digits, kept current as rows are written. */
 export interface KnownCustomers {
@@ -66,17 +67,28 @@ export async function writeCustomerRow(ctx: OperationContext, known: KnownCustom
     return { line: row.line, name: row.name, outcome: match ? 'matched' : 'created', contact_id: contactId,
       ...(match ? { matched_by: match.by } : {}), ...(c.warnings.length ? { warnings: c.warnings } : {}) }
   } catch (err) {
-    if (!(err instanceof AppError)) throw err
-    throw new RowRefused({ line: row.line, name: row.name, outcome: 'refused', reason: err.message })
+    const reason = refusalOf(err)
+    if (reason === null) throw err
+    throw new RowRefused({ line: row.line, name: row.name, outcome: 'refused', reason })
   }
 }
+
+/** Why the row is refused when err is about the row's values (the schema's or the database's rules); null for any other fault. */
+export function refusalOf(err: unknown): string | null {
+  const e = translateDatabaseError(err)
+  return e instanceof AppError && ROW_FAULTS.has(e.code) && !e.details?.retryable ? e.message : null
+}
+
+/** The error codes that say what is wrong with a row, never with the database or the caller. */
+const ROW_FAULTS = new Set<string>(['VALIDATION_ERROR', 'CONFLICT', 'NOT_FOUND', 'IMMUTABLE'])
 
 /** A copy of what is known, to return to when a chunk of rows is rolled back. */
 export function copyKnown(known: KnownCustomers): KnownCustomers {
   return { source: known.source, bySquareId: new Map(known.bySquareId), byEmail: new Map(known.byEmail), byPhone: new Map(known.byPhone) }
 }
 
-function matchOf(known: KnownCustomers, c: CustomerCandidate) {
+/** The customer a candidate is, by Square id, then email, then phone; null when none is known. */
+export function matchOf(known: KnownCustomers, c: CustomerCandidate) {
   const bySquare = c.squareId ? known.bySquareId.get(c.squareId) : undefined
   if (bySquare) return { contactId: bySquare, by: 'square_customer_id' as const }
   const byEmail = c.contact.email ? known.byEmail.get(emailKey(c.contact.email)) : undefined
@@ -122,7 +134,8 @@ async function fillIn(ctx: OperationContext, contactId: string, c: CustomerCandi
   return contactId
 }
 
-function remember(known: KnownCustomers, id: string, emails: string[], phones: string[], squareId?: string | null): void {
+/** Adds a customer's keys to what is known; a key already known keeps its first customer. */
+export function remember(known: KnownCustomers, id: string, emails: string[], phones: string[], squareId?: string | null): void {
   if (squareId && !known.bySquareId.has(squareId)) known.bySquareId.set(squareId, id)
   for (const e of emails) if (!known.byEmail.has(emailKey(e))) known.byEmail.set(emailKey(e), id)
   for (const p of phones) {
@@ -134,4 +147,13 @@ function remember(known: KnownCustomers, id: string, emails: string[], phones: s
 /** The last ten digits, so +1 (256) 555-0142 and 256-555-0142 are one number. */
 function lastTen(digits: string): string {
   return digits.slice(-10)
+}
+
+/**
+ * Has the rest of the transaction plan each statement for the tables as they are now. The checks that run for every
+ * row written (foreign keys, the closed-ticket guard) keep the plan made when a table was nearly empty, a scan of
+ * the business's rows; as an import fills the table, each row's check then reads all rows before it.
+ */
+export async function planForCurrentSizes(ctx: { db: Queryable }): Promise<void> {
+  await ctx.db.query(`select set_config('plan_cache_mode', 'force_custom_plan', true)`)
 }

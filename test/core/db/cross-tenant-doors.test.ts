@@ -113,12 +113,22 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
     expect(message.rows).toEqual([{ lease_token: null }])
   })
 
-  it('can call no function that runs as its owner except the search that filters on the request\'s own business', async () => {
+  it('rebuilding search entries with the other business\'s contact ids leaves its entries alone', async () => {
+    const before = await t.db.query('select kind, id, terms from search_entries where tenant_id = $1 order by kind, id', [v.tenant.tenant_id])
+    const ids = await t.db.query<{ id: string }>('select id from contacts where tenant_id = $1', [v.tenant.tenant_id])
+    await t.db.query(`update search_entries set terms = 'untouched' where tenant_id = $1 and kind = 'contact'`, [v.tenant.tenant_id])
+    await asAttacker((tx) => tx.query('select search_refresh_own_contacts($1::uuid[])', [ids.rows.map((r) => r.id)]))
+    const after = await t.db.query<{ terms: string }>(`select terms from search_entries where tenant_id = $1 and kind = 'contact'`, [v.tenant.tenant_id])
+    expect(ids.rows.length).toBeGreaterThan(0)
+    expect(after.rows.map((r) => r.terms)).toEqual(before.rows.filter((r: any) => r.kind === 'contact').map(() => 'untouched'))
+  })
+
+  it('can call no function that runs as its owner except the search and the search-entry rebuild, which act on the request\'s own business only', async () => {
     // Trigger functions cannot be called, only fired by a statement on their own table.
     const r = await t.db.query<{ name: string }>(
       `select p.proname as name from pg_proc p
        where p.pronamespace = 'public'::regnamespace and p.prosecdef and p.prorettype <> 'trigger'::regtype
          and has_function_privilege($1, p.oid, 'execute') order by 1`, [APP_ROLE])
-    expect(r.rows.map((row) => row.name)).toEqual(['search_hits'])
+    expect(r.rows.map((row) => row.name)).toEqual(['search_hits', 'search_refresh_own_contacts'])
   })
 })

@@ -102,7 +102,10 @@ describe.each(engines)('importing customers from any CSV with a column mapping (
     expect(await countRows(app, 'contacts')).toBe(before)
   })
 
-  it('waits for the owner when an agent asks, and is not a technician\'s', async () => {
+  it('waits for the owner when an agent runs it, answers an agent\'s dry run at once, and is not a technician\'s', async () => {
+    const dry = await app.action('import', 'csv_customers', { csv: file, mapping }, { reasoning: 'What would the HubSpot file bring in?' })
+    expect(dry.status).toBe(200)
+    expect(dry.body.data.dry_run).toBe(true)
     const queued = await app.action('import', 'csv_customers', { csv: file, mapping, dry_run: false },
       { reasoning: 'The owner asked me to bring in the HubSpot customers' })
     expect(queued.status).toBe(202)

@@ -60,6 +60,11 @@ describe.each(engines)('moving customers in from Square (%s)', (engine) => {
     expect(jane.notes[0].content).toContain('[REDACTED]')
     expect(jane.notes[0].content).not.toContain('4111')
     expect(jane.notes[0].content).toContain('"please" close it')
+    // Search entries are rebuilt once per chunk, after the addresses and facts: the name, the street and a fact all find her.
+    for (const q of ['Holloway', 'Oak Ridge', 'gate code 4821']) {
+      const found = expectData(await app.query({ type: 'search', q, kinds: 'contact' }))
+      expect(found.items.map((c: any) => c.id), q).toContain(report.rows[0].contact_id)
+    }
     const dental = expectData(await app.query({ type: 'contacts', id: report.rows[1].contact_id }))
     expect(dental).toMatchObject({ kind: 'organization', display_name: 'Hillside Dental' })
 

@@ -1,0 +1,48 @@
+import { parse } from 'csv-parse/sync'
+import { validationError } from '../../errors.js'
+
+/** One data row of an export: its fields by column name and the line of the file it starts on. */
+export interface CsvRow {
+  line: number
+  fields: Record<string, string>
+  /** Why the row cannot be read as the header says (more fields than columns); null when it can. */
+  malformed: string | null
+}
+
+/**
+ * Reads an export as Square writes it (byte-order mark, CRLF, quoted fields, blank lines): the header row, checked for
+ * the columns the import needs, then each data row with its line number.
+ */
+export function readCsvRows(text: string, what: string, required: string[]): { header: string[]; rows: CsvRow[] } {
+  let records: Array<{ record: string[]; info: { lines: number } }>
+  try {
+    records = parse(text, { bom: true, relax_column_count: true, info: true, trim: true }) as unknown as typeof records
+  } catch (err) {
+    throw validationError([{ field: 'file', message: `is not a readable CSV file: ${err instanceof Error ? err.message : String(err)}` }])
+  }
+  // Blank lines are kept by the parser so that each row's first line is the line after the previous row's last one.
+  const all = records.map((r, i) => ({ record: r.record, line: i ? records[i - 1].info.lines + 1 : 1 })).filter((r) => r.record.some((v) => v !== ''))
+  if (!all.length) throw validationError([{ field: 'file', message: `is empty: expected Square's ${what} with its header row` }])
+  const header = all[0].record
+  const missing = required.filter((c) => !header.includes(c))
+  if (missing.length) throw validationError([{ field: 'file', message: `is not Square's ${what}: the header row lacks ${missing.join(', ')}` }])
+  return {
+    header,
+    rows: all.slice(1).map(({ record, line }) => ({
+      line,
+      fields: Object.fromEntries(header.map((h, i) => [h, (record[i] ?? '').trim()])),
+      malformed: record.length > header.length && record.slice(header.length).some((v) => v.trim())
+        ? `has ${record.length} fields, the header ${header.length}` : null,
+    })),
+  }
+}
+
+/** An amount as Square writes it ("$1,234.50", "-$12.00", "($5.00)", "45") in cents; null when it is not an amount. */
+export function amountInCents(value: string): number | null {
+  const text = value.replace(/[\s,]/g, '')
+  const m = /^(\()?(-)?\$?(-)?(\d+)(?:\.(\d{1,2}))?(\))?$/.exec(text)
+  if (!m || Boolean(m[1]) !== Boolean(m[6])) return null
+  const cents = Number(m[4]) * 100 + Number((m[5] ?? '').padEnd(2, '0'))
+  if (!Number.isSafeInteger(cents)) return null
+  return m[1] || m[2] || m[3] ? -cents : cents
+}

@@ -106,7 +106,12 @@ describe.each(engines)('importing customers from any CSV with a column mapping (
     const dry = await app.action('import', 'csv_customers', { csv: file, mapping }, { reasoning: 'What would the HubSpot file bring in?' })
     expect(dry.status).toBe(200)
     expect(dry.body.data.dry_run).toBe(true)
-    const queued = await app.action('import', 'csv_customers', { csv: file, mapping, dry_run: false },
+    const six = csvOf(header, Array.from({ length: 6 }, (_, i) => [`HS-A${i}`, `Agent${i}`, 'Row', `agent${i}@rows.test`, '', '', '', '', '', '', '', '', '']))
+    const few = await app.action('import', 'csv_customers', { csv: csvOf(header, [['HS-A9', 'Few', 'Rows', 'few@rows.test', '', '', '', '', '', '', '', '', '']]), mapping, dry_run: false },
+      { reasoning: 'One customer the owner gave me' })
+    expect(few.status).toBe(200)
+    expect(few.body.data.created).toBe(1)
+    const queued = await app.action('import', 'csv_customers', { csv: six, mapping, dry_run: false },
       { reasoning: 'The owner asked me to bring in the HubSpot customers' })
     expect(queued.status).toBe(202)
     expect(queued.body.data.status).toBe('pending_authorization')

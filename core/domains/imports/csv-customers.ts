@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { parse } from 'csv-parse/sync'
 import { validationError } from '../../errors.js'
 import { emailSchema, phoneSchema, tagSchema } from '../contacts/model.js'
+import { readCsvRecords } from './csv-rows.js'
 import { checkMapping, NAMING_FIELDS, proposeMapping, type ColumnMapping, type MappedField } from './csv-mapping.js'
 import type { CustomerCandidate, PlannedRow } from './square-customers.js'
 
@@ -54,16 +54,7 @@ export function planMappedCustomers(text: string, given: Record<string, string> 
 
 /** The file's rows with the line each starts on, blank lines left out; VALIDATION_ERROR when it is not CSV or has no header row. */
 function readRows(text: string): Array<{ record: string[]; line: number }> {
-  let records: Array<{ record: string[]; info: { lines: number } }>
-  try {
-    records = parse(text, { bom: true, relax_column_count: true, info: true, trim: true }) as unknown as typeof records
-  } catch (err) {
-    throw validationError([{ field: 'file', message: `is not a readable CSV file: ${err instanceof Error ? err.message : String(err)}` }])
-  }
-  // Blank lines are kept by the parser so that each row's first line is the line after the previous row's last one.
-  const rows = records.map((r, i) => ({ record: r.record, line: i ? records[i - 1].info.lines + 1 : 1 })).filter((r) => r.record.some((v) => v !== ''))
-  if (!rows.length) throw validationError([{ field: 'file', message: 'is empty: expected a header row naming the columns, then one customer a row' }])
-  return rows
+  return readCsvRecords(text, 'is empty: expected a header row naming the columns, then one customer a row')
 }
 
 function planRow(v: Map<MappedField, { column: string; value: string }>, line: number, source: string): PlannedRow {

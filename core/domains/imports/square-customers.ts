@@ -1,6 +1,6 @@
-import { parse } from 'csv-parse/sync'
 import { validationError } from '../../errors.js'
 import { emailSchema, phoneSchema } from '../contacts/model.js'
+import { readCsvRecords } from './csv-rows.js'
 
 /** The columns of Square's customer directory export, as Square writes the header row. */
 export const SQUARE_CUSTOMER_COLUMNS = ['Reference ID', 'First Name', 'Last Name', 'Email Address', 'Phone Number', 'Nickname',
@@ -27,15 +27,7 @@ export type PlannedRow = { line: number; name: string } & ({ candidate: Customer
 
 /** Reads a Square customer export: a header row as Square writes it, then one customer a row (quoted commas, CRLF, BOM, blank lines). */
 export function planSquareCustomers(text: string): PlannedRow[] {
-  let records: Array<{ record: string[]; info: { lines: number } }>
-  try {
-    records = parse(text, { bom: true, relax_column_count: true, info: true, trim: true }) as unknown as typeof records
-  } catch (err) {
-    throw validationError([{ field: 'file', message: `is not a readable CSV file: ${err instanceof Error ? err.message : String(err)}` }])
-  }
-  // Blank lines are kept by the parser so that each row's first line is the line after the previous row's last one.
-  const rows = records.map((r, i) => ({ record: r.record, line: i ? records[i - 1].info.lines + 1 : 1 })).filter((r) => r.record.some((v) => v !== ''))
-  if (!rows.length) throw validationError([{ field: 'file', message: 'is empty: expected Square\'s customer export with its header row' }])
+  const rows = readCsvRecords(text, 'is empty: expected Square\'s customer export with its header row')
   const header = rows[0].record
   const missing = ['Square Customer ID', 'First Name', 'Last Name'].filter((c) => !header.includes(c))
   if (missing.length) {

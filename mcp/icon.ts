@@ -15,8 +15,8 @@ export const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64
 export function iconRoutes(): Router {
   const router = Router()
   router.get(ICON_PATH, (_req, res) => {
-    // The one answer that may be cached, and shown by a client on another origin.
-    res.set({ 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400', 'Cross-Origin-Resource-Policy': 'cross-origin' })
+    // An MCP client's page on another origin shows it in an <img>, which same-origin would block.
+    res.set({ 'Content-Type': 'image/svg+xml', 'Cross-Origin-Resource-Policy': 'cross-origin' })
     res.send(ICON_SVG)
   })
   return router

@@ -75,6 +75,7 @@ describe.each(engines)('MCP protocol hygiene (%s)', (engine) => {
     expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/)
     expect(res.headers['x-content-type-options']).toBe('nosniff')
     expect(res.headers['content-security-policy']).toContain("default-src 'none'")
+    expect(res.headers['cache-control']).toBe('no-store')
     expect(res.text).toMatch(/^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/)
     expect(res.text).not.toMatch(/<script|on\w+=/i)
   })

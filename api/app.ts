@@ -1,7 +1,9 @@
 import express, { type Express } from 'express'
 import type { Services } from '../core/context.js'
 import { AppError } from '../core/errors.js'
+import { mcpBodyErrors } from '../mcp/body-errors.js'
 import { mcpRoutes } from '../mcp/http.js'
+import { iconRoutes } from '../mcp/icon.js'
 import { homePage } from '../web-review/home.js'
 import { IMPORT_FILE_LIMIT_BYTES, importPages } from '../web-review/import-page.js'
 import { multipartBody } from '../web-review/multipart.js'
@@ -37,6 +39,7 @@ export function createApp(services: Services): Express {
   app.use(securityHeaders)
   app.use(allowedMethods)
   app.use(healthRoutes(services))
+  app.use(iconRoutes())
   // Before the JSON parser: the signature is checked over the raw body. Public, like the pages Stripe sends customers back to.
   app.use(stripeWebhookRoutes(services))
   app.use(resendWebhookRoutes(services))
@@ -64,6 +67,7 @@ export function createApp(services: Services): Express {
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`)
   })
+  app.use(mcpBodyErrors)
   app.use(errorHandler)
   return app
 }

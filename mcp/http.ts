@@ -3,6 +3,7 @@ import { Router, type Request } from 'express'
 import type { Services } from '../core/context.js'
 import { AppError } from '../core/errors.js'
 import { requirePrincipal } from '../api/request-context.js'
+import { isJsonRpcBody, refuseInvalidRequest } from './body-errors.js'
 import { createMcpServer } from './server.js'
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
@@ -14,6 +15,8 @@ export function mcpRoutes(services: Services): Router {
   router.post('/mcp', async (req, res) => {
     refuseForeignHost(req, allowedHosts)
     const principal = requirePrincipal(res)
+    // Only a JSON body reaches here parsed; the transport itself answers other content types.
+    if (req.is('application/json') && !isJsonRpcBody(req.body)) return refuseInvalidRequest(res)
     const server = createMcpServer(services, principal)
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
     res.on('close', () => {

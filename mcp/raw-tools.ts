@@ -7,7 +7,7 @@ import { performAction, performQuery } from '../core/operations.js'
 import { actionKey } from '../core/registry.js'
 import { nearestNames } from '../core/suggest.js'
 import { boundedName } from '../core/input-bounds.js'
-import { defineTool } from './tool.js'
+import { defineTool, uuidArg } from './tool.js'
 
 /** Layer 1: the registry as three tools. No operation is named here; everything comes from the registry. */
 export const crmCapabilities = defineTool({
@@ -82,6 +82,14 @@ export const crmAction = defineTool({
     reasoning: z.string().optional().describe('why; required for soft_limit, shown to the owner for authorization'),
   },
   readOnly: false,
+  argumentHint(args) {
+    const [domain, ...rest] = typeof args.action === 'string' ? args.action.split('.') : []
+    if (args.domain === undefined && domain && rest.length) {
+      return `domain is required: call with ${JSON.stringify({ domain, action: rest.join('.') })}, the action's name without its domain`
+    }
+    if (args.domain === undefined || args.action === undefined) return 'domain and action are both required, e.g. {"domain":"contact","action":"create","data":{...}}'
+    return undefined
+  },
   async run({ services, principal, requestId }, args) {
     const outcome = await performAction(services, principal, args, { requestId })
     return outcome.result
@@ -105,7 +113,7 @@ export const crmAuthorizationStatus = defineTool({
   title: 'Check an authorization request',
   description: 'Status of a call queued for the owner: pending, executed (with the result), denied (with the owner\'s reason and note), failed (with the error) or expired. '
     + 'edits lists the fields the owner changed before allowing (field: {before, after}); the call ran with the edited values.',
-  input: { request_id: z.string().describe('request_id returned when the call was queued') },
+  input: { request_id: uuidArg().describe('request_id returned when the call was queued') },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {

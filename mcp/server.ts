@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { CallToolRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { z } from 'zod'
 import type { Principal, Services } from '../core/context.js'
 import { translateDatabaseError } from '../core/db/translate-error.js'
 import { AppError } from '../core/errors.js'
 import { log } from '../core/log.js'
+import { nearestNames } from '../core/suggest.js'
+import { parseInput } from '../core/validation.js'
+import { ICON_PATH } from './icon.js'
 import { crmAction, crmAuthorizationStatus, crmCapabilities, crmQuery } from './raw-tools.js'
-import type { ToolDefinition } from './tool.js'
+import type { ToolContext, ToolDefinition } from './tool.js'
 import { dailyBriefing } from './workflows/daily-briefing.js'
 import { findCustomer } from './workflows/find-customer.js'
 import { handleRescheduleRequest } from './workflows/handle-reschedule.js'
@@ -20,12 +24,21 @@ export const TOOLS: ReadonlyArray<ToolDefinition> = [
   findCustomer, scheduleAppointment, handleRescheduleRequest, processLead, sendInvoice, dailyBriefing,
 ] as unknown as ToolDefinition[]
 
+/** What the model is told once, at initialize: how the tools fit together and the units they speak. */
+export const SERVER_INSTRUCTIONS = [
+  'This server runs a service business\'s CRM and appointment book; you act as its office manager.',
+  'Two layers of tools: workflow tools (find_customer, schedule_appointment, send_invoice, daily_briefing, ...) do a whole task in one call; '
+    + 'the raw tools crm_capabilities, crm_query and crm_action reach every operation. Start with a workflow tool, or with crm_capabilities to see what exists.',
+  'Risky calls are not run at once: they return status "pending_authorization" with a request_id while the owner decides; '
+    + 'check them with crm_authorization_status {"request_id": ...} and do not repeat the call.',
+  'Money is integer cents (12500 = $125.00). Times are ISO 8601 in UTC; dates are YYYY-MM-DD in the business\'s time zone.',
+  'An error answer says what to fix: correct the named field and call again.',
+].join('\n')
+
 /** An MCP server for one principal, with every tool registered by one loop. */
 export function createMcpServer(services: Services, principal: Principal, tools = TOOLS): McpServer {
-  const server = new McpServer({ name: 'service-crm', version: '0.1.0' }, {
-    instructions: 'You are the office manager of a service business. Start with crm_capabilities or a workflow tool. ' +
-      'Money is integer cents; times are ISO 8601 UTC; dates are YYYY-MM-DD in the business time zone.',
-  })
+  const icon = { src: new URL(ICON_PATH, services.config.publicBaseUrl).href, mimeType: 'image/svg+xml', sizes: ['any'] }
+  const server = new McpServer({ name: 'service-crm', title: 'Service CRM', version: '0.1.0', icons: [icon] }, { instructions: SERVER_INSTRUCTIONS })
   for (const tool of tools) {
     server.registerTool(tool.name, {
       title: tool.title,
@@ -38,17 +51,41 @@ export function createMcpServer(services: Services, principal: Principal, tools 
         idempotentHint: tool.idempotent ?? tool.readOnly,
         openWorldHint: false,
       },
-    }, async (args: Record<string, unknown>): Promise<CallToolResult> => {
-      const requestId = randomUUID()
-      try {
-        const result = await tool.run({ services, principal, requestId }, args as never)
-        return { content: [{ type: 'text', text: JSON.stringify(result) }] }
-      } catch (err) {
-        return toolError(err, requestId)
-      }
-    })
+    }, () => { throw new Error('tools/call is answered by callTool') })
   }
+  // A fresh server per request never sends notifications, so it must not promise tools/list_changed.
+  server.server.registerCapabilities({ tools: { listChanged: undefined } })
+  // The SDK's own tools/call would answer bad arguments in its own words; this one names the field and how to fix it.
+  server.server.setRequestHandler(CallToolRequestSchema, (request) => callTool(tools, { services, principal, requestId: randomUUID() },
+    request.params.name, request.params.arguments ?? {}))
   return server
+}
+
+/** Runs one tool: arguments checked against its input, then its run; every failure is a tool error the model can act on. */
+async function callTool(tools: ReadonlyArray<ToolDefinition>, ctx: ToolContext, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  try {
+    const tool = tools.find((t) => t.name === name)
+    if (!tool) {
+      const suggestions = nearestNames(name, tools.map((t) => t.name))
+      throw new AppError('NOT_FOUND', `Unknown tool "${name}". Did you mean: ${suggestions.join(', ')}?`, { field: 'name', suggestions })
+    }
+    const parsed = parseToolArguments(tool, args)
+    const result = await tool.run(ctx, parsed as never)
+    return { content: [{ type: 'text', text: JSON.stringify(result) }] }
+  } catch (err) {
+    return toolError(err, ctx.requestId)
+  }
+}
+
+/** The arguments as the tool's input reads them; refused naming each field, led by the tool's own hint when it has one. */
+function parseToolArguments(tool: ToolDefinition, args: Record<string, unknown>): unknown {
+  try {
+    return parseInput(z.object(tool.input), args, '')
+  } catch (err) {
+    const hint = err instanceof AppError ? tool.argumentHint?.(args) : undefined
+    if (!hint || !(err instanceof AppError)) throw err
+    throw new AppError(err.code, `${hint}. ${err.message}`, { ...err.details, hint }, err.status)
+  }
 }
 
 /** An error as the model sees it: the code, what to fix, and the details; never a stack. */

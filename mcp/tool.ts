@@ -21,6 +21,8 @@ export interface ToolDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
   destructive?: boolean
   /** Repeating the same call has no further effect (idempotentHint). */
   idempotent?: boolean
+  /** How to fix arguments that do not match input, when a common mistake can be recognised (e.g. "contact.create" as action). */
+  argumentHint?(args: Record<string, unknown>): string | undefined
   run(ctx: ToolContext, args: z.output<z.ZodObject<S>>): Promise<unknown>
 }
 

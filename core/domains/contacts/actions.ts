@@ -26,7 +26,8 @@ export const createContact = defineAction({
     + '(display_name is then derived). emails and phones list all addresses and numbers as [{value, label, primary}] (exactly '
     + 'one primary; the first when none is marked); email and phone give the primary one (added to the lists). preferences: time_of_day '
     + '(morning|afternoon), preferred_days (mon..sun), notes. about: standing free text about the contact (dated remarks go in '
-    + 'note.add). addresses: the service locations, created with the contact (same fields as address.add, at most 5). Card numbers and SSNs in free text are replaced by [REDACTED].',
+    + `note.add). addresses: the service locations, created with the contact (same fields as address.add, at most ${MAX_INLINE_ADDRESSES}). `
+    + 'Card numbers and SSNs in free text are replaced by [REDACTED].',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['customer', 'new customer', 'add client'],
   input: z.strictObject({

@@ -1,22 +1,50 @@
 import { BULK_TARGET_LIMIT, reachOf } from './access.js'
+import type { Actor } from './context.js'
 import { jsonSchemaOf } from './json-schema.js'
 import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js'
-import type { Registry } from './registry.js'
+import type { ActionDefinition, Registry } from './registry.js'
 
-/** The registry as callers see it: every domain's actions and every data type, with their schemas. */
-export function describeCapabilities(registry: Registry) {
+/** What the action hints mean, said once beside the list. */
+export const HINTS_LEGEND = 'hints: destructive (removes or irreversibly changes data), idempotent (safe to repeat), reasoning (agents must give reasoning), '
+  + `approval (waits for the owner), approval>${BULK_TARGET_LIMIT} (more than ${BULK_TARGET_LIMIT} records in one call waits for the owner and needs reasoning), soft_limit (allowed with reasoning)`
+
+/** Short words telling a caller what to expect of an action before calling it, from its declaration. */
+export function actionHints(def: ActionDefinition): string[] {
+  const level = def.access.agent
+  const hints: string[] = []
+  if (def.destructive) hints.push('destructive')
+  if (def.idempotent) hints.push('idempotent')
+  if (level === 'soft_limit' || level === 'requires_authorization') hints.push('reasoning')
+  if (level === 'requires_authorization') hints.push('approval')
+  else if (def.access.bulk) hints.push(`approval>${BULK_TARGET_LIMIT}`)
+  if (level === 'soft_limit') hints.push('soft_limit')
+  return hints
+}
+
+/** Whether an operation is listed to this caller: an agent is not shown what only people may do. */
+export function listedTo(actor: Actor, access: { agent: string }): boolean {
+  return actor.type !== 'agent' || access.agent !== 'never'
+}
+
+/**
+ * The registry as a caller sees it: every domain's actions and every data type, with their schemas and hints.
+ * An agent does not see the operations that are for people only.
+ */
+export function describeCapabilities(registry: Registry, actor: Actor) {
   const domains: Record<string, { actions: unknown[] }> = {}
   for (const def of registry.actions.values()) {
+    if (!listedTo(actor, def.access)) continue
     ;(domains[def.domain] ??= { actions: [] }).actions.push({
       name: def.name,
       description: def.description,
       permission: def.access.agent,
+      hints: actionHints(def),
       people: { owner: reachOf(def.access, 'owner'), technician: reachOf(def.access, 'technician') },
       ...(def.access.bulk ? { bulk: `touches a list of records; more than ${BULK_TARGET_LIMIT} in one agent call waits for the owner` } : {}),
       input: jsonSchemaOf(def.input),
     })
   }
-  const data_types = [...registry.queries.values()].map((def) => ({
+  const data_types = [...registry.queries.values()].filter((def) => listedTo(actor, def.access)).map((def) => ({
     type: def.type,
     description: def.description,
     people: { owner: reachOf(def.access, 'owner'), technician: reachOf(def.access, 'technician') },
@@ -28,9 +56,15 @@ export function describeCapabilities(registry: Registry) {
     data_types,
     conventions: {
       actions: 'POST /api/actions {domain, action, data, reasoning?}; soft_limit actions need reasoning from agents; requires_authorization waits for the owner; never is for people only. people: all records, assigned (a technician\'s own tickets and their customers) or none',
+      hints: HINTS_LEGEND,
       data: `GET /api/data?type=T&id=UUID | filters, include=a,b, limit (default ${DEFAULT_LIMIT}, max ${MAX_LIMIT}), cursor (next_cursor of the previous page)`,
       money: 'integer cents with a currency code',
       time: 'ISO 8601 UTC timestamps',
     },
   }
+}
+
+/** The description of one data type as describeCapabilities gives it, whoever asks. */
+export function describeDataType(registry: Registry, type: string) {
+  return describeCapabilities(registry, { type: 'system', id: null }).data_types.find((t) => t.type === type)
 }

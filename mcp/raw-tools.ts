@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { BULK_TARGET_LIMIT } from '../core/access.js'
-import { describeCapabilities } from '../core/capabilities.js'
+import { actionHints, describeDataType, HINTS_LEGEND, listedTo } from '../core/capabilities.js'
 import { AppError } from '../core/errors.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
 import { performAction, performQuery } from '../core/operations.js'
@@ -13,7 +13,7 @@ import { defineTool, uuidArg } from './tool.js'
 export const crmCapabilities = defineTool({
   name: 'crm_capabilities',
   title: 'List CRM operations',
-  description: 'Lists every CRM action (domain.name, permission, one line) and data type. ' +
+  description: 'Lists every CRM action (domain.name, hints, one line) and data type. ' +
     'Pass action="domain.name" or type="name" to get the full input schema of just that one before calling it.',
   input: {
     action: z.string().optional().describe('e.g. "ticket.create": returns its input schema'),
@@ -21,26 +21,29 @@ export const crmCapabilities = defineTool({
   },
   readOnly: true,
   idempotent: true,
-  async run({ services }, args) {
+  async run({ services, principal }, args) {
     const { registry } = services
     if (args.action) {
       const def = registry.actions.get(args.action)
       if (!def) throw unknownName('action', args.action, registry.actions.keys())
-      return { action: actionKey(def.domain, def.name), description: def.description, permission: def.access.agent,
+      return { action: actionKey(def.domain, def.name), description: def.description, permission: def.access.agent, hints: actionHints(def),
         ...(def.access.agent === 'never' ? { note: 'for people signed in only; an agent is always refused' } : {}),
         ...(def.access.bulk ? { bulk: `more than ${BULK_TARGET_LIMIT} records in one call waits for the owner` } : {}),
         input: jsonSchemaOf(def.input) }
     }
     if (args.type) {
-      const full = describeCapabilities(registry).data_types.find((t) => t.type === args.type)
+      const full = describeDataType(registry, args.type)
       if (!full) throw unknownName('type', args.type, registry.queries.keys())
       return full
     }
+    const actor = principal.actor
     return {
-      // Agents call this tool, so operations no agent may use are left out.
-      actions: [...registry.actions.values()].filter((d) => d.access.agent !== 'never')
-        .map((d) => `${actionKey(d.domain, d.name)} [${d.access.agent}${d.access.bulk ? ', bulk' : ''}] ${firstSentence(d.description)}`),
-      data_types: [...registry.queries.values()].filter((q) => q.access.agent !== 'never').map((q) => `${q.type}: ${firstSentence(q.description)}`),
+      actions: [...registry.actions.values()].filter((d) => listedTo(actor, d.access)).map((d) => {
+        const hints = actionHints(d)
+        return `${actionKey(d.domain, d.name)}${hints.length ? ` [${hints.join(', ')}]` : ''} ${firstSentence(d.description)}`
+      }),
+      data_types: [...registry.queries.values()].filter((q) => listedTo(actor, q.access)).map((q) => `${q.type}: ${firstSentence(q.description)}`),
+      hints: HINTS_LEGEND,
       next: 'crm_capabilities {action} or {type} for a schema; crm_action to run; crm_query to read',
     }
   },

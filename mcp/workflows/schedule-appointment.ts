@@ -6,6 +6,7 @@ import { schedulingPreferences } from '../../core/domains/contacts/scheduling-pr
 import { lastVisitNote, preferenceNote } from './booking-notes.js'
 import { businessZone, readAll, readData, registered, resolveCustomer, runAction } from './find-customer.js'
 import { lastVisitOf } from './last-visit.js'
+import { unavailableReason } from './unavailable-reason.js'
 
 type Row = Record<string, any>
 
@@ -90,8 +91,9 @@ export const scheduleAppointment = defineTool({
     + '(HH:MM) or a range after/before (HH:MM). Address: address_id, else the customer\'s first address. Technician: technician_id, else the '
     + 'first one free. Length: the services\' default durations (or duration_minutes). Books the earliest free start that fits, on the '
     + 'customer\'s preferred days and time of day (contact preferences) when one in the window is free (preferences says whether it was), creates the '
-    + 'ticket with its line items and schedules a confirmation email. status "booked" returns ticket and confirmation, and last_visit '
-    + '(time on site of the customer\'s latest completed visit against this booking\'s length); "unavailable" returns the nearest free slots '
+    + 'ticket with its line items and schedules a confirmation email. status "booked" returns ticket (line items with line_item_id), close_with '
+    + '(what ticket.close needs), confirmation and last_visit (time on site of the customer\'s latest completed visit against this booking\'s '
+    + 'length); "unavailable" returns why (reason past|outside_hours|no_technician_free|fully_booked) and the nearest free slots '
     + '(date, time; preferred ones first) to choose from. repeat {rule, ends_on} books recurring visits instead: a series whose first '
     + 'visit is the slot found (its local time of day kept for every visit, the technician kept where free) and whose later visits '
     + 'are booked 60 days ahead; the answer adds series {id, rule, visits_booked, unassigned}.',
@@ -160,9 +162,16 @@ export const scheduleAppointment = defineTool({
     const around = wanted ?? zonedInstant(args.date, args.after ?? '00:00', tz)
     const nearest = () => nearestSlots(ctx, { date: args.date, wanted: around, minutes, technicianIds: args.technician_id ? [args.technician_id] : [], tz, contactId })
     if (!slot) {
-      return { status: 'unavailable', wanted: `${args.date}${args.to ? `..${args.to}` : ''} ${args.time ?? `${args.after ?? ''}-${args.before ?? ''}`}`.trim(),
-        nearest: await nearest(),
-        next: 'call again with one of these date and time values' }
+      const settings = await readData(ctx, 'settings')
+      const now = ctx.services.now()
+      const { reason, why } = unavailableReason({ date: args.date, last, time: args.time, after: args.after, before: args.before, minutes,
+        technicianId: args.technician_id, today: localDate(now, tz), nowTime: localTime(now, tz) }, (settings.items?.[0] ?? settings).business_hours)
+      const offered = await nearest()
+      return { status: 'unavailable', reason, why,
+        wanted: `${args.date}${args.to ? `..${args.to}` : ''} ${args.time ?? `${args.after ?? ''}-${args.before ?? ''}`}`.trim(),
+        nearest: offered,
+        next: offered.length ? 'call again with one of these date and time values'
+          : 'no free start within three days of that date: ask the customer for another day, or read availability for a later week' }
     }
     if (args.repeat) return bookSeries(ctx, args.repeat, { contactId: contactId!, contactName, addressId, slot, minutes, services, quantities: args.services, notes: args.notes })
     const created = await runAction(ctx, 'ticket', 'create', {
@@ -178,8 +187,9 @@ export const scheduleAppointment = defineTool({
       ticket: {
         id: ticket.id, number: ticket.number, customer: contactName, date: slot.date, time: slot.time, duration_minutes: minutes,
         technician: slot.technician, address_id: ticket.address_id, total_cents: ticket.totals?.total_cents,
-        line_items: (ticket.line_items as Row[]).map((l) => `${l.quantity} x ${l.description} ${l.unit_price_cents}`),
+        is_price_estimated: ticket.is_price_estimated, line_items: (ticket.line_items as Row[]).map(bookedLine),
       },
+      close_with: closeWith(ticket),
       confirmation: await queuedConfirmation(ctx, String(ticket.id)),
       ...(prefs ? { preferences: { ...preferenceNote(prefs, slot.preferred !== false, Boolean(wanted)),
         ...(slot.preferred === false ? { preferred_nearby: (await nearest()).filter((s) => s.preferred) } : {}) } } : {}),
@@ -220,11 +230,32 @@ async function bookSeries(ctx: ToolContext, repeat: { rule: string; ends_on?: st
       id: ticket.id, number: ticket.number, customer: p.contactName, date: localDate(new Date(ticket.scheduled_start), tz),
       time: localTime(new Date(ticket.scheduled_start), tz), duration_minutes: p.minutes, technician: p.slot.technician,
       address_id: ticket.address_id, total_cents: ticket.totals?.total_cents,
-      line_items: (ticket.line_items as Row[]).map((l) => `${l.quantity} x ${l.description} ${l.unit_price_cents}`),
+      is_price_estimated: ticket.is_price_estimated, line_items: (ticket.line_items as Row[]).map(bookedLine),
     },
+    ...(ticket ? { close_with: closeWith(ticket) } : {}),
     series: { id: series.id, rule: series.rule, visits_booked: (series.booked as Row[]).length, booked_through: series.generated_through,
       unassigned: series.unassigned },
     confirmation: ticket ? await queuedConfirmation(ctx, String(ticket.id)) : { scheduled: false, reason: 'no visit falls within the next 60 days' },
+  }
+}
+
+/** A booked line as ticket.close takes it back: its id, the service, quantity and prices. */
+function bookedLine(l: Row): Row {
+  return { line_item_id: l.id, service_id: l.service_id, description: l.description, quantity: l.quantity, unit_price_cents: l.unit_price_cents,
+    price_cents: l.price_cents }
+}
+
+/** What ticket.close needs for this ticket, so the close-out is one call. */
+function closeWith(ticket: Row): Row {
+  return {
+    action: 'ticket.close',
+    data: {
+      ticket_id: ticket.id,
+      line_items: (ticket.line_items as Row[]).map((l) => ({ line_item_id: l.id, quantity: l.quantity })),
+    },
+    also: 'duration_minutes (time on site), notes ("" for none), next_service {kind: none | schedule | reach_out | keep_series}; '
+      + 'every line the ticket keeps goes in line_items (lines left out are removed)'
+      + (ticket.is_price_estimated ? '; the price is an estimate: final_price_confirmed true once the customer has the final price' : ''),
   }
 }
 

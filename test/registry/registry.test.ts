@@ -32,7 +32,7 @@ describe('the registry', () => {
   })
 
   const registry = buildRegistry()
-  const capabilities = describeCapabilities(registry)
+  const capabilities = describeCapabilities(registry, { type: 'user', id: 'owner', role: 'owner' })
 
   it('has the product\'s operations, each action with a description, an allowed permission and a unique domain.name', () => {
     expect(registry.actions.size).toBeGreaterThanOrEqual(3)

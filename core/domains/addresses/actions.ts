@@ -1,23 +1,10 @@
 import { z } from 'zod'
 import { diffRecords } from '../../audit.js'
 import { defineAction } from '../../registry.js'
-import { noteText } from '../../sanitize.js'
 import { assertContact } from '../contacts/model.js'
 import { ADDRESS_COLUMNS, lockAddress } from './model.js'
 import { setClause } from '../../sql.js'
-
-const text = (max: number) => z.string().trim().min(1).max(max)
-
-const addressFields = {
-  label: text(100).describe('e.g. Home, Rental on Main St'),
-  line1: text(200).describe('Street address'),
-  line2: text(200).describe('Apartment, suite, unit'),
-  city: text(100),
-  state: text(50).describe('State or region, e.g. AL'),
-  postal_code: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, 'expected a postal code such as 35758 or 35758-1234'),
-  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as US'),
-  access_notes: noteText(2000).describe('Gate codes, dogs, where to park'),
-}
+import { addressFields, insertAddress, newAddressShape } from './new-address.js'
 
 /** Adds a service location to a contact. */
 export const addAddress = defineAction({
@@ -27,26 +14,11 @@ export const addAddress = defineAction({
     + 'Card numbers and SSNs in access_notes are replaced by [REDACTED].',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['location', 'service address', 'property'],
-  input: z.strictObject({
-    contact_id: z.uuid(),
-    label: addressFields.label.optional(),
-    line1: addressFields.line1,
-    line2: addressFields.line2.optional(),
-    city: addressFields.city,
-    state: addressFields.state,
-    postal_code: addressFields.postal_code,
-    country: addressFields.country.default('US'),
-    access_notes: addressFields.access_notes.optional(),
-  }),
+  input: z.strictObject({ contact_id: z.uuid(), ...newAddressShape }),
   async run(ctx, input) {
     await assertContact(ctx.db, input.contact_id)
-    const r = await ctx.db.query(
-      `insert into addresses (tenant_id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${ADDRESS_COLUMNS}`,
-      [ctx.tenantId, input.contact_id, input.label ?? null, input.line1, input.line2 ?? null, input.city, input.state,
-        input.postal_code, input.country, input.access_notes ?? null])
-    await ctx.audit({ entityType: 'address', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
-    return r.rows[0]
+    const { contact_id, ...address } = input
+    return insertAddress(ctx, contact_id, address)
   },
 })
 

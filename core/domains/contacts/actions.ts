@@ -4,6 +4,7 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
+import { insertAddress, newAddressShape } from '../addresses/new-address.js'
 import { scheduleForNewAddress } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
 import {
@@ -14,6 +15,8 @@ import {
 const name = z.string().trim().min(1).max(200)
 const source = z.string().trim().min(1).max(100)
 const tags = z.array(tagSchema).max(50)
+/** How many service locations one contact.create may add; more go through address.add. */
+const MAX_INLINE_ADDRESSES = 5
 
 /** Creates a customer record. */
 export const createContact = defineAction({
@@ -23,7 +26,8 @@ export const createContact = defineAction({
     + '(display_name is then derived). emails and phones list all addresses and numbers as [{value, label, primary}] (exactly '
     + 'one primary; the first when none is marked); email and phone give the primary one (added to the lists). preferences: time_of_day '
     + '(morning|afternoon), preferred_days (mon..sun), notes. about: standing free text about the contact (dated remarks go in '
-    + 'note.add). Card numbers and SSNs in free text are replaced by [REDACTED].',
+    + `note.add). addresses: the service locations, created with the contact (same fields as address.add, at most ${MAX_INLINE_ADDRESSES}). `
+    + 'Card numbers and SSNs in free text are replaced by [REDACTED].',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['customer', 'new customer', 'add client'],
   input: z.strictObject({
@@ -40,6 +44,8 @@ export const createContact = defineAction({
     status: z.enum(['active', 'inactive']).default('active'),
     source: source.optional().describe('Where the contact came from, e.g. referral, google, square_import'),
     about: noteText().optional().describe('Standing free text about the contact, e.g. "gate code 4821, friendly dog"'),
+    addresses: z.array(z.strictObject(newAddressShape)).max(MAX_INLINE_ADDRESSES).optional()
+      .describe('Service locations: [{label?, line1, line2?, city, state, postal_code, country? (default US), access_notes?}]'),
     allow_duplicate: z.boolean().default(false)
       .describe('true: create even though a customer with the same email or phone exists (otherwise CONFLICT naming that customer)'),
   }),
@@ -59,7 +65,10 @@ export const createContact = defineAction({
         input.about ?? null])
     const contact = r.rows[0]
     await ctx.audit({ entityType: 'contact', entityId: String(contact.id), action: 'create', before: null, after: contact })
-    return contact
+    if (!input.addresses) return contact
+    const addresses = []
+    for (const a of input.addresses) addresses.push(await insertAddress(ctx, String(contact.id), a))
+    return { ...contact, addresses }
   },
 })
 

@@ -112,14 +112,16 @@ async function attributesOf(q: (type: string, filters: Record<string, unknown>, 
   contactIds: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>()
   for (const id of contactIds) {
+    // A structured record (an imported profile, say) is not a fact to read at a glance on the route.
     const items = (await q('attributes', { contact_id: id }, { limit: MAX_ATTRIBUTES })).items
+      .filter((a) => a.value === null || typeof a.value !== 'object' || Array.isArray(a.value))
     if (items.length) out.set(id, items.map((a) => `${a.key.replace(/_/g, ' ')} ${valueText(a.value)}`).join(', '))
   }
   return out
 }
 
 function valueText(v: unknown): string {
-  return Array.isArray(v) ? v.join('/') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)
+  return Array.isArray(v) ? v.join('/') : String(v)
 }
 
 function short(text: string): string {

@@ -171,7 +171,8 @@ export const scheduleAppointment = defineTool({
         wanted: `${args.date}${args.to ? `..${args.to}` : ''} ${args.time ?? `${args.after ?? ''}-${args.before ?? ''}`}`.trim(),
         nearest: offered,
         next: offered.length ? 'call again with one of these date and time values'
-          : 'no free start within three days of that date: ask the customer for another day, or read availability for a later week' }
+          : reason === 'past' ? 'ask the customer for a day from today, then call again with it'
+            : 'no free start within three days of that date: ask the customer for another day, or read availability for a later week' }
     }
     if (args.repeat) return bookSeries(ctx, args.repeat, { contactId: contactId!, contactName, addressId, slot, minutes, services, quantities: args.services, notes: args.notes })
     const created = await runAction(ctx, 'ticket', 'create', {

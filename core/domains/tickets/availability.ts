@@ -108,7 +108,8 @@ export const availabilityQuery = defineQuery({
     const after = afterCursor(args, req.cursor, 'and (lower(name), id) >', ['text', 'uuid'])
     args.push(req.limit + 1)
     const team = await ctx.db.query<{ id: string; name: string; role: string; _sort_name: string }>(
-      `select id, name, role, lower(name) as _sort_name from users
+      // A person added by email alone (the first owner, say) has no name yet: their email stands in for it.
+      `select id, coalesce(nullif(name, ''), email) as name, role, lower(name) as _sort_name from users
        where case when $1::uuid is not null then id = $1
                   when exists (select 1 from users where role = 'technician') then role = 'technician'
                   else role = 'owner' end

@@ -186,7 +186,7 @@ export async function techniciansOf(tx: Queryable, ticketIds: string[]): Promise
   const out = new Map<string, Array<Record<string, unknown>>>(ticketIds.map((id) => [id, []]))
   if (!ticketIds.length) return out
   const r = await tx.query<{ ticket_id: string } & Record<string, unknown>>(
-    `select tt.ticket_id, tt.user_id, u.name, u.role, tt.clock_in_at, tt.clock_out_at
+    `select tt.ticket_id, tt.user_id, coalesce(nullif(u.name, ''), u.email) as name, u.role, tt.clock_in_at, tt.clock_out_at
      from ticket_technicians tt join users u on u.tenant_id = tt.tenant_id and u.id = tt.user_id
      where tt.ticket_id = any($1::uuid[]) order by tt.ticket_id, lower(u.name), u.id`, [ticketIds])
   for (const { ticket_id, ...row } of r.rows) out.get(ticket_id)?.push(row)

@@ -73,8 +73,20 @@ describe.each(engines)('schedule_appointment answers (%s)', (engine) => {
     const earlierToday = await book({ contact_id: jane, services: [{ service_id: gutter }], date: '2026-11-02', time: '05:00' })
     expect(earlierToday.reason).toBe('past')
     for (const answer of [out, earlierToday]) {
-      if (!answer.nearest.length) expect(answer.next).not.toMatch(/one of these/)
+      if (!answer.nearest.length) expect(answer.next).toBe('ask the customer for a day from today, then call again with it')
     }
+  })
+
+  it('the first owner, who has an email and no name yet, is named by that email in the booking and the briefing, and an imported profile stays off the route', async () => {
+    const nameless = app.tenant.owner_user_id
+    await act(owner, 'attribute', 'set', { contact_id: jane, key: 'square_profile', value: { reference_id: 'REF-9', transaction_count: 4 } })
+    await act(owner, 'attribute', 'set', { contact_id: jane, key: 'gate_code', value: '4821' })
+    const out = await book({ contact_id: jane, services: [{ service_id: gutter }], date: '2026-11-06', time: '13:00', technician_id: nameless })
+    expect(out.ticket.technician).toBe('owner@sparkle.test')
+    const briefing = toolJson(await client.callTool({ name: 'daily_briefing', arguments: { date: '2026-11-06' } })).json.briefing as string
+    expect(briefing).toContain('owner@sparkle.test:')
+    expect(briefing).toContain('gate code 4821')
+    expect(briefing).not.toContain('REF-9')
   })
 
   it('"unavailable" says when the time is outside working hours, when no technician is free, and when the window is fully booked', async () => {

@@ -26,6 +26,8 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> 
   preview?: (ctx: OperationContext, input: z.output<S>) => Promise<CallPreview>
   /** The facts its preview gives that standing rules may test, e.g. {amount_cents: {label: 'the invoice total', unit: 'money'}}. */
   facts?: Record<string, FactDeclaration>
+  /** What run returns, as JSON reads it (times as ISO strings): published as the tool's output schema and checked by the tests. */
+  output?: z.ZodType
   run(ctx: OperationContext, input: z.output<S>): Promise<R>
 }
 
@@ -57,6 +59,8 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject> {
   /** The audit entity_type of the records, which makes include=audit_trail work. */
   entity?: string
   keywords?: string[]
+  /** One record as JSON reads it (times as ISO strings), with every include= expansion optional: a page's items and a read by id. */
+  record?: z.ZodType
   run(ctx: OperationContext, req: QueryRequest<z.output<S>>): Promise<Page>
 }
 

@@ -71,10 +71,15 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('email delivery against a provid
     const clock = new Date(Math.floor(Date.now() / 1000) * 1000)
     setClock(app, clock)
     const [id] = await due(1, 'Throttled')
+    // The paced run before this one left the provider's limit spent: let it refill, so the one 429 here is the forced one
+    // (a 429 from the limit would leave the forced one queued for the next pass).
+    await new Promise((r) => setTimeout(r, 1_000))
+    const limited = fake.limited
     fake.failNext(429)
     const firstPass = Date.now()
     const counts = await deliverDue(app.services)
     expect(counts.retrying).toBe(1)
+    expect(fake.limited).toBe(limited)
     const row = await asTenant(app, async (tx) => (await tx.query<{ status: string; attempts: number; send_at: Date; last_error: string }>(
       'select status, attempts, send_at, last_error from scheduled_messages where id = $1', [id])).rows[0])
     expect(row).toMatchObject({ status: 'pending', attempts: 0 })

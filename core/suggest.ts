@@ -11,6 +11,16 @@ export function nearestNames(wanted: string, known: Iterable<string>, max = 3): 
     .map((x) => x.name)
 }
 
+/** Known names close enough to what was asked for to be a slip: a few letters off, or one inside the other. */
+export function closeNames(wanted: string, known: Iterable<string>, max = 2): string[] {
+  const w = String(wanted).slice(0, COMPARED_LENGTH).toLowerCase()
+  const slip = Math.max(1, Math.floor(w.length / 3))
+  return nearestNames(wanted, known, max).filter((name) => {
+    const n = name.toLowerCase()
+    return distance(w, n) <= slip || (w.length >= 3 && (n.includes(w) || w.includes(n)))
+  })
+}
+
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i)
   for (let i = 1; i <= a.length; i++) {

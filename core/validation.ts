@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { validationError, type FieldIssue } from './errors.js'
+import { closeNames } from './suggest.js'
 
 /** Parses input with a schema; failures name each field (under prefix) and what was expected. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix: string): z.output<S> {
@@ -7,18 +8,60 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
   if (unstorable) throw validationError([unstorable])
   const result = schema.safeParse(input)
   if (result.success) return result.data
-  throw validationError(result.error.issues.map((issue) => toFieldIssue(issue, prefix)))
+  throw validationError(result.error.issues.map((issue) => toFieldIssue(schema, issue, prefix)))
 }
 
-function toFieldIssue(issue: z.core.$ZodIssue, prefix: string): FieldIssue {
+function toFieldIssue(schema: z.ZodType, issue: z.core.$ZodIssue, prefix: string): FieldIssue {
   const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.')
   if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) {
     return { field, message: `is required (expected ${issue.expected})` }
   }
   if (issue.code === 'unrecognized_keys') {
-    return { field, message: `has unknown field(s) ${issue.keys.join(', ')}` }
+    return { field, message: unknownFieldsMessage(issue.keys, fieldNamesAt(schema, issue.path)) }
   }
   return { field, message: issue.message }
+}
+
+/** Most field names listed after an unknown one; an object with more is left to its description. */
+const MAX_LISTED_FIELDS = 30
+
+/** "has unknown field(s) address (did you mean addresses?)", or the known names when none is close. */
+function unknownFieldsMessage(keys: string[], known: string[]): string {
+  const named = keys.map((k) => {
+    const near = closeNames(k, known)
+    return near.length ? `${k} (did you mean ${near.join(' or ')}?)` : k
+  })
+  const anyNear = named.some((n, i) => n !== keys[i])
+  const list = !anyNear && known.length && known.length <= MAX_LISTED_FIELDS ? `; the fields are ${known.join(', ')}` : ''
+  return `has unknown field(s) ${named.join(', ')}${list}`
+}
+
+/** The field names of the object the schema holds at this path (through optional, default, array and the like). */
+function fieldNamesAt(schema: z.ZodType, path: PropertyKey[]): string[] {
+  let at: unknown = schema
+  const steps = [...path]
+  for (let guard = 0; guard < 64 && at; guard++) {
+    const def = (at as { _zod?: { def?: Record<string, unknown> } })._zod?.def
+    if (!def) return []
+    if (def.type === 'object') {
+      const shape = def.shape as Record<string, unknown>
+      if (!steps.length) return Object.keys(shape)
+      at = shape[String(steps.shift())]
+    } else if (def.type === 'array') {
+      if (steps.length) steps.shift()
+      at = def.element
+    } else if (def.type === 'record') {
+      if (steps.length) steps.shift()
+      at = def.valueType
+    } else if (def.type === 'pipe') {
+      at = def.in
+    } else if ('innerType' in def) {
+      at = def.innerType
+    } else {
+      return []
+    }
+  }
+  return []
 }
 
 /** A NUL character, or half of a UTF-16 surrogate pair: text that PostgreSQL cannot store and UTF-8 cannot carry. */

@@ -90,6 +90,12 @@ describe.each(engines)('contacts (%s)', (engine) => {
     const unknown = await app.action('contact', 'update', { contact_id: '00000000-0000-4000-8000-000000000000', tag: 'vip' })
     expect(fieldsOf(unknown)).toEqual(['data'])
     expect(unknown.body.error.message).toContain('tag')
+    expect(unknown.body.error.message).toContain('tag (did you mean tags or tags_add?)')
+    const address = await app.action('contact', 'create', { display_name: 'Ada Lane', address: { line1: '1 Main St' } })
+    expect(address.body.error.message).toBe('data: has unknown field(s) address (did you mean addresses?)')
+    const far = await app.action('contact', 'create', { display_name: 'Ada Lane', addresses: [{ line1: '1 Main St', city: 'Owens Cross Roads', state: 'AL', postal_code: '35763', zipcode: '35763' }] })
+    expect(fieldsOf(far)).toEqual(['data.addresses.0'])
+    expect(far.body.error.message).toContain('has unknown field(s) zipcode; the fields are label, line1, line2, city, state, postal_code, country, access_notes')
   })
 
   it('archives a contact and restores it', async () => {

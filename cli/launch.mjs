@@ -1,0 +1,63 @@
+// `npm start`, `npm run crm` and `npm run bench`: compile only when a source changed since the last build, then run the
+// compiled entry point in this same process, so a service manager's SIGTERM reaches the server and nothing is left behind.
+// Plain JavaScript because it runs before anything is compiled.
+import { spawnSync } from 'node:child_process'
+import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const SOURCE_DIRS = ['core', 'cli', 'api', 'mcp', 'authorization-queue', 'web-review', 'bench']
+const BUILD_FILES = ['tsconfig.json', 'tsconfig.build.json']
+
+/** When the newest source, folder (a file removed or renamed) or build setting changed, in ms since the epoch. */
+function newestSourceChange() {
+  let newest = Math.max(...BUILD_FILES.map((f) => statSync(join(root, f)).mtimeMs))
+  for (const dir of SOURCE_DIRS) {
+    newest = Math.max(newest, statSync(join(root, dir)).mtimeMs)
+    for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (entry.isDirectory() || entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs)
+    }
+  }
+  return newest
+}
+
+/** Written after every clean build; tsc itself does not touch its output when a source was saved unchanged. */
+const STAMP = join(root, 'dist/.built')
+
+/** When dist/ was last built cleanly, or 0. */
+function lastBuild() {
+  return statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0
+}
+
+/** Compiles into dist/ when stale; returns tsc's exit status (0 when nothing needed building, 2 when it wrote output with type errors). */
+function buildIfStale() {
+  const started = Date.now()
+  if (lastBuild() > newestSourceChange()) return 0
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: ['ignore', process.stderr, process.stderr] })
+  // Its output goes to stderr so that stdout stays the command's own (crm --json is piped).
+  // Stamped with the time the build started, so a source saved during it makes the next start build again.
+  if (r.status === 0) {
+    writeFileSync(STAMP, `${new Date(started).toISOString()}\n`)
+    utimesSync(STAMP, started / 1000, started / 1000)
+  }
+  return r.status ?? 1
+}
+
+const [entry, ...rest] = process.argv.slice(2)
+if (entry && entry !== '--build-only' && lastBuild() <= newestSourceChange()) process.stderr.write('Building (sources changed since the last build)...\n')
+if (entry === '--build-only') {
+  process.exit(buildIfStale())
+} else if (!entry) {
+  process.stderr.write('Usage: node cli/launch.mjs <entry, e.g. api/main> [arguments]\n')
+  process.exit(2)
+} else {
+  const status = buildIfStale()
+  if (status !== 0) {
+    process.stderr.write(`The build failed (tsc exit ${status}); nothing was started.\n`)
+    process.exit(1)
+  }
+  // The entry point reads its own arguments from process.argv, as when it is run directly.
+  process.argv = [process.argv[0], join(root, 'dist', `${entry}.js`), ...rest]
+  await import(pathToFileURL(join(root, 'dist', `${entry}.js`)).href)
+}

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { root } from '../helpers/build.js'
+
+const folders: string[] = []
+afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })))
+
+/** True while any process of the group (npm and whatever it started) is alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('npm start, as a service manager runs it', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s sent to npm stops the server: nothing keeps running or holds the port', async (signal) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'crm-start-'))
+    folders.push(dataDir)
+    // Its own process group, so the test can see whether anything npm started outlives it.
+    const npm = spawn('npm', ['start', '--silent'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' } })
+    let out = ''
+    npm.stdout!.on('data', (d) => (out += d))
+    npm.stderr!.on('data', (d) => (out += d))
+    // 'exit', not 'close': a server left behind would keep npm's output pipes open.
+    const exited = new Promise((resolve) => npm.once('exit', resolve))
+    let url = ''
+    for (const deadline = Date.now() + 90_000; !url && Date.now() < deadline;) {
+      url = out.match(/is running at (http:\/\/\S+)/)?.[1] ?? ''
+      if (!url) await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(url, out).not.toBe('')
+    expect((await fetch(`${url}/healthz`)).status).toBe(200)
+
+    try {
+      process.kill(npm.pid!, signal)
+      await exited
+      for (const deadline = Date.now() + 10_000; groupAlive(npm.pid!) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50))
+      expect(groupAlive(npm.pid!), `still running after ${signal} to npm:\n${out}`).toBe(false)
+      await expect(fetch(`${url}/healthz`)).rejects.toThrow()
+    } finally {
+      if (groupAlive(npm.pid!)) process.kill(-npm.pid!, 'SIGKILL')
+    }
+  }, 120_000)
+})

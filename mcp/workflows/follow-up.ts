@@ -4,10 +4,14 @@ import { businessZone, readData } from './find-customer.js'
 
 type Row = Record<string, any>
 
-/** What a customer has planned after a visit: their next booked visit, a pending reach-out, and how to queue one when neither exists. */
-export async function followUpOf(ctx: ToolContext, contactId: string): Promise<Row> {
+/**
+ * What a customer has planned after a visit: their next booked visit (other than that one), a pending reach-out, and
+ * how to queue one when neither exists.
+ */
+export async function followUpOf(ctx: ToolContext, contactId: string, visitId: string | null): Promise<Row> {
   const today = localDate(ctx.services.now(), await businessZone(ctx))
-  const next = (await readData(ctx, 'tickets', { contact_id: contactId, status: 'active', from: today }, { limit: 1 })).items[0] as Row | undefined
+  const upcoming = (await readData(ctx, 'tickets', { contact_id: contactId, status: 'active', from: today }, { limit: 2 })).items as Row[]
+  const next = upcoming.find((t) => t.id !== visitId)
   const reachOut = (await readData(ctx, 'scheduled_messages', { contact_id: contactId, kind: 'reach_out', status: 'pending' }, { limit: 1 })).items[0] as Row | undefined
   return {
     contact_id: contactId,

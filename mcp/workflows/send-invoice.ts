@@ -37,7 +37,7 @@ export const sendInvoice = defineTool({
         amount_due_cents: invoice.amount_due_cents, due_on: invoice.due_on },
       created,
       message,
-      follow_up: await followUpOf(ctx, String(invoice.contact_id)),
+      follow_up: await followUpOf(ctx, String(invoice.contact_id), (invoice.ticket_id as string | null) ?? null),
     }
   },
 })

@@ -87,10 +87,12 @@ describe.each(engines)('send_invoice (%s)', (engine) => {
     expect(again.follow_up.reach_out_with).toBeUndefined()
   })
 
-  it('names the customer\'s next booked visit instead of offering a reach-out', async () => {
-    const past = await ticket()
-    const next = await ticket(past.contact_id, inDays(30))
-    const r = await send({ ticket_id: past.id, reasoning: 'job done' })
+  it('names the customer\'s next booked visit instead of offering a reach-out, never the visit being billed', async () => {
+    const soon = await ticket(undefined, inDays(2))
+    const billedAhead = await send({ ticket_id: soon.id, reasoning: 'the customer pays ahead' })
+    expect(billedAhead.follow_up).toMatchObject({ next_ticket: null, reach_out: null })
+    const next = await ticket(soon.contact_id, inDays(30))
+    const r = await send({ ticket_id: soon.id, reasoning: 'resend' })
     expect(r.follow_up).toMatchObject({ next_ticket: { id: next.id, number: next.number }, reach_out: null })
     expect(r.follow_up.reach_out_with).toBeUndefined()
   })

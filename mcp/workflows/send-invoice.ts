@@ -1,28 +1,35 @@
 import { z } from 'zod'
 import type { IssuedInvoice } from '../../core/domains/invoices/send-actions.js'
-import { validationError } from '../../core/errors.js'
+import { AppError, validationError } from '../../core/errors.js'
 import { performAction } from '../../core/operations.js'
-import { defineTool, uuidArg } from '../tool.js'
+import { defineTool, type ToolContext, uuidArg } from '../tool.js'
+import { readAll } from './find-customer.js'
+import { followUpOf } from './follow-up.js'
 
-/** Bills a ticket (creating its invoice when it has none) or an existing invoice, and emails it to the customer, through invoice.send. */
+type Row = Record<string, any>
+
+/** Bills a ticket (creating its invoice when it has none), an existing invoice, or a customer's closed visit, through invoice.send. */
 export const sendInvoice = defineTool({
   name: 'send_invoice',
   title: 'Send an invoice',
-  description: 'Email an invoice to its customer now. Give ticket_id (its invoice is created from the ticket\'s line items if it has '
-    + 'none yet) or invoice_id, not both. soft_limit: reasoning is required and recorded in the audit. A void or paid invoice is '
-    + 'refused. Returns invoice (number, total_cents, amount_due_cents, due_on), created (true when made now), message (id, send_at).',
+  description: 'Emails an invoice to its customer now. Give one of ticket_id (an invoice is made from its line items if it has none), '
+    + 'invoice_id, or contact_id (their one completed visit not billed yet). A void or paid invoice is refused. Returns invoice, created '
+    + '(made now), message (id, send_at) and follow_up: the customer\'s next_ticket and pending reach_out, else reach_out_with (the call '
+    + 'that queues a reach-out email; add send_at).',
   input: {
     ticket_id: uuidArg().optional().describe('The appointment to bill'),
     invoice_id: uuidArg().optional().describe('An existing invoice'),
+    contact_id: uuidArg().optional().describe('A customer: bills their completed visit'),
     reasoning: z.string().trim().min(1).max(2000).describe('Why this invoice is being sent now; required'),
   },
   readOnly: false,
-  async run({ services, principal, requestId }, args) {
-    if (Boolean(args.ticket_id) === Boolean(args.invoice_id)) {
-      throw validationError([{ field: 'ticket_id', message: 'give exactly one of ticket_id or invoice_id' }])
+  async run(ctx, args) {
+    if ([args.ticket_id, args.invoice_id, args.contact_id].filter(Boolean).length !== 1) {
+      throw validationError([{ field: 'ticket_id', message: 'give exactly one of ticket_id, invoice_id or contact_id' }])
     }
-    const outcome = await performAction(services, principal, { domain: 'invoice', action: 'send', reasoning: args.reasoning,
-      data: { ticket_id: args.ticket_id, invoice_id: args.invoice_id } }, { requestId })
+    const ticketId = args.contact_id ? await visitToBill(ctx, args.contact_id) : args.ticket_id
+    const outcome = await performAction(ctx.services, ctx.principal, { domain: 'invoice', action: 'send', reasoning: args.reasoning,
+      data: { ticket_id: ticketId, invoice_id: args.invoice_id } }, { requestId: ctx.requestId })
     if (outcome.queued) return outcome.result
     const { invoice, created, message } = outcome.result as IssuedInvoice & { invoice: Record<string, any> }
     return {
@@ -30,6 +37,22 @@ export const sendInvoice = defineTool({
         amount_due_cents: invoice.amount_due_cents, due_on: invoice.due_on },
       created,
       message,
+      follow_up: await followUpOf(ctx, String(invoice.contact_id), (invoice.ticket_id as string | null) ?? null),
     }
   },
 })
+
+/** The customer's one completed visit whose invoice is missing or still a draft; several or none is an error that says what to do. */
+async function visitToBill(ctx: ToolContext, contactId: string): Promise<string> {
+  const unbilled = await readAll(ctx, 'unbilled_work', { contact_id: contactId })
+  const billable = unbilled.filter((t) => t.reason !== 'not_closed')
+  if (billable.length === 1) return String(billable[0].id)
+  if (billable.length > 1) {
+    throw validationError([{ field: 'contact_id', message: `has ${billable.length} completed visits not billed yet; give ticket_id, one of: `
+      + billable.map((t: Row) => `${t.id} (#${t.number}, ${new Date(t.scheduled_start).toISOString().slice(0, 10)})`).join(', ') }])
+  }
+  const open = unbilled.filter((t) => t.reason === 'not_closed')
+  throw new AppError('NOT_FOUND', 'This customer has no completed visit waiting for an invoice'
+    + (open.length ? `; visit #${open[0].number} (ticket_id ${open[0].id}) is past but not closed yet: it is billed once closed, or give its ticket_id` : '')
+    + '; an invoice already sent is resent with invoice_id', { field: 'contact_id' })
+}

@@ -5,22 +5,30 @@ import type { Principal } from '../../../core/context.js'
 import { sendInvoice } from '../../../mcp/workflows/send-invoice.js'
 import { engines } from '../../helpers/databases.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
+import { expectData } from '../../api/envelope-assertions.js'
+import { signedIn, type SignedIn } from '../../domains/tickets/fixtures.js'
 
 describe.each(engines)('send_invoice (%s)', (engine) => {
   let app: TestApp
   let principal: Principal
-  const send = (args: { ticket_id?: string; invoice_id?: string; reasoning: string }) =>
+  let owner: SignedIn
+  const send = (args: { ticket_id?: string; invoice_id?: string; contact_id?: string; reasoning: string }) =>
     sendInvoice.run({ services: app.services, principal, requestId: randomUUID() }, args) as Promise<any>
-  const ticket = async () => {
-    const c = await app.action('contact', 'create', { first_name: 'Jane', last_name: 'Smith', email: `jane-${randomUUID()}@example.com` })
-    const t = await app.action('ticket', 'create', { contact_id: c.body.data.id, scheduled_start: '2026-03-10T15:00:00Z',
+  const ticket = async (contactId?: string, start = '2026-03-10T15:00:00Z') => {
+    const c = contactId ?? (await app.action('contact', 'create', { first_name: 'Jane', last_name: 'Smith', email: `jane-${randomUUID()}@example.com` })).body.data.id
+    const t = await app.action('ticket', 'create', { contact_id: c, scheduled_start: start,
       line_items: [{ description: 'Window cleaning', quantity: 1, unit_price_cents: 25_000 }] })
     expect(t.status).toBe(200)
     return t.body.data
   }
+  /** The owner closes the visit as done, with nothing planned after it. */
+  const close = async (t: any) => expectData(await owner.action('ticket', 'close', { ticket_id: t.id, duration_minutes: 60,
+    line_items: t.line_items.map((l: any) => ({ line_item_id: l.id })), notes: '', next_service: { kind: 'none' } }))
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
   beforeAll(async () => {
     app = await startTestApp(engine)
     principal = (await authenticateAgentToken(app.t.db, app.tenant.agent_token))!
+    owner = await signedIn(app, app.tenant.owner_user_id)
   })
   afterAll(() => app.close())
 
@@ -56,11 +64,59 @@ describe.each(engines)('send_invoice (%s)', (engine) => {
     expect(sent.body.data).toMatchObject({ created: true, invoice: { status: 'sent' }, message: { status: 'pending' } })
   })
 
-  it('refuses both or neither of ticket_id and invoice_id, and an unknown invoice', async () => {
+  it('refuses two or none of ticket_id, invoice_id and contact_id, and an unknown invoice', async () => {
     await expect(send({ reasoning: 'x' })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
     const t = await ticket()
     const r = await send({ ticket_id: t.id, reasoning: 'x' })
     await expect(send({ ticket_id: t.id, invoice_id: r.invoice.id, reasoning: 'x' })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
+    await expect(send({ ticket_id: t.id, contact_id: t.contact_id, reasoning: 'x' })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
     await expect(send({ invoice_id: randomUUID(), reasoning: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+  })
+
+  it('answers with the call that queues a reach-out when nothing is planned for the customer, and with what is planned once it is', async () => {
+    const t = await ticket()
+    const first = await send({ ticket_id: t.id, reasoning: 'job done' })
+    expect(first.follow_up).toMatchObject({ contact_id: t.contact_id, next_ticket: null, reach_out: null })
+    const given = first.follow_up.reach_out_with
+    expect(given.tool).toBe('crm_action')
+    const queued = expectData(await app.action(given.arguments.domain, given.arguments.action, { ...given.arguments.data, send_at: inDays(180) }))
+    expect(queued).toMatchObject({ contact_id: t.contact_id, kind: 'reach_out', status: 'pending' })
+
+    const again = await send({ invoice_id: first.invoice.id, reasoning: 'resend' })
+    expect(again.follow_up).toMatchObject({ next_ticket: null, reach_out: { message_id: queued.id } })
+    expect(again.follow_up.reach_out_with).toBeUndefined()
+  })
+
+  it('names the customer\'s next booked visit instead of offering a reach-out, never the visit being billed', async () => {
+    const soon = await ticket(undefined, inDays(2))
+    const billedAhead = await send({ ticket_id: soon.id, reasoning: 'the customer pays ahead' })
+    expect(billedAhead.follow_up).toMatchObject({ next_ticket: null, reach_out: null })
+    const next = await ticket(soon.contact_id, inDays(30))
+    const r = await send({ ticket_id: soon.id, reasoning: 'resend' })
+    expect(r.follow_up).toMatchObject({ next_ticket: { id: next.id, number: next.number }, reach_out: null })
+    expect(r.follow_up.reach_out_with).toBeUndefined()
+  })
+
+  it('bills the customer\'s one completed visit from contact_id, and says what to give when there is none or several', async () => {
+    const visit = await ticket()
+    await expect(send({ contact_id: visit.contact_id, reasoning: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND',
+      message: expect.stringContaining(`not closed yet`) })
+    await expect(send({ contact_id: visit.contact_id, reasoning: 'x' })).rejects.toMatchObject({ message: expect.stringContaining(visit.id) })
+    await close(visit)
+    const billed = await send({ contact_id: visit.contact_id, reasoning: 'visit closed' })
+    expect(billed.created).toBe(true)
+    expect(expectData(await app.query({ type: 'invoices', id: billed.invoice.id })).ticket_id).toBe(visit.id)
+    await expect(send({ contact_id: visit.contact_id, reasoning: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND',
+      message: expect.stringContaining('no completed visit waiting for an invoice') })
+
+    const one = await ticket(visit.contact_id, '2026-04-10T15:00:00Z')
+    const two = await ticket(visit.contact_id, '2026-05-10T15:00:00Z')
+    await close(one)
+    await close(two)
+    const several = send({ contact_id: visit.contact_id, reasoning: 'x' })
+    await expect(several).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
+    const err = await several.catch((e) => e)
+    expect(err.details.issues[0]).toMatchObject({ field: 'contact_id', message: expect.stringContaining(one.id) })
+    expect(err.details.issues[0].message).toContain(two.id)
   })
 })

@@ -1,0 +1,21 @@
+import type { PersonApi } from './person-api.js'
+
+/** The customer the lifecycle is about, as the business has her on file. */
+export const JANE = { name: 'Jane Smith', email: 'jane@example.com' }
+
+/** The technician who does the job. */
+export const TECHNICIAN = { email: 'sam@sparkle.test', name: 'Sam Tech' }
+
+/**
+ * What the business has before the lifecycle starts, entered by the owner through the API: a catalog, a technician, and
+ * Jane Smith with her address. Returns the technician's user id (for signing them in), never given to the agent.
+ */
+export async function setUpBusiness(owner: PersonApi): Promise<{ technicianId: string }> {
+  const technician = await owner.action('user', 'add', { ...TECHNICIAN, role: 'technician' })
+  await owner.action('service', 'create', { name: 'Interior and Exterior Window Cleaning', pricing: 'flexible', price_cents: 45_000, default_duration_minutes: 180 })
+  await owner.action('service', 'create', { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen' })
+  await owner.action('service', 'create', { name: 'Gutter Cleaning', pricing: 'fixed', price_cents: 18_000, default_duration_minutes: 120 })
+  await owner.action('contact', 'create', { first_name: 'Jane', last_name: 'Smith', email: JANE.email, phone: '(256) 555-0142',
+    addresses: [{ line1: '123 Main Street', city: 'Madison', state: 'AL', postal_code: '35758' }] })
+  return { technicianId: String(technician.id) }
+}

@@ -1,0 +1,25 @@
+import { localDate } from '../../core/time.js'
+import type { ToolContext } from '../tool.js'
+import { businessZone, readData } from './find-customer.js'
+
+type Row = Record<string, any>
+
+/**
+ * What a customer has planned after a visit: their next booked visit (other than that one), a pending reach-out, and
+ * how to queue one when neither exists.
+ */
+export async function followUpOf(ctx: ToolContext, contactId: string, visitId: string | null): Promise<Row> {
+  const today = localDate(ctx.services.now(), await businessZone(ctx))
+  const upcoming = (await readData(ctx, 'tickets', { contact_id: contactId, status: 'active', from: today }, { limit: 2 })).items as Row[]
+  const next = upcoming.find((t) => t.id !== visitId)
+  const reachOut = (await readData(ctx, 'scheduled_messages', { contact_id: contactId, kind: 'reach_out', status: 'pending' }, { limit: 1 })).items[0] as Row | undefined
+  return {
+    contact_id: contactId,
+    next_ticket: next ? { id: next.id, number: next.number, scheduled_start: next.scheduled_start } : null,
+    reach_out: reachOut ? { message_id: reachOut.id, send_at: reachOut.send_at } : null,
+    ...(next || reachOut ? {} : {
+      reach_out_with: { tool: 'crm_action', arguments: { domain: 'message', action: 'schedule', data: { contact_id: contactId, kind: 'reach_out' } },
+        add: 'data.send_at: when to email the customer about their next visit, ISO 8601 in the future' },
+    }),
+  }
+}

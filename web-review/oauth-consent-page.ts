@@ -37,7 +37,7 @@ export function oauthConsentPages(services: Services): Router {
 <div class="card"><p><b>What it will be able to do</b></p>
 <p>Act as the office manager of ${esc(business)}: the same tools as an agent token, to look up and change customers, appointments, invoices and messages.</p>
 <p>Anything that asks you first waits on your <a href="/review">Waiting</a> page for your answer, and the history records everything it does as "${esc(checked.request.client.clientName)} (OAuth)".</p>
-<p class="note">It appears among your agent tokens under that name; revoking the token disconnects it.</p></div>
+<p class="note">It then appears under <a href="/review/connections">Connected apps</a>, where you can disconnect it at any time.</p></div>
 ${form('/oauth/authorize', session.csrfToken, `${fields}<div class="row"><button name="decision" value="deny" class="deny">Deny</button><button name="decision" value="approve">Allow</button></div>`)}`))
   })
 

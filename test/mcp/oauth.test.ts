@@ -192,13 +192,20 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     expect(noCsrf.status).toBe(403)
   })
 
-  it('ends the connection when the owner revokes its agent token: /mcp answers 401 and refresh is refused', async () => {
+  it('ends the connection when the owner disconnects it on the Connected apps page: /mcp answers 401 and refresh is refused', async () => {
     const { clientId, code } = await approvedCode('Revoked Client')
     const issued = await exchange(clientId, code)
     expect(await mcpStatus(issued.json.access_token)).toBe(200)
+    const listed = await owner.call('GET', '/review/connections')
+    expect(rawOf(listed)).toContain('Revoked Client (OAuth)')
+    expect(rawOf(listed)).toContain('Connected by you with OAuth')
     const grant = (await listAgentTokens(app.t.db, app.tenant.tenant_id)).find((t: any) => t.name === 'Revoked Client (OAuth)') as any
-    await revokeAgentToken(app.t.db, grant.prefix)
+    const csrf = (await owner.call('GET', '/auth/session')).body.data.csrf_token
+    const revoked = await owner.call('POST', `/review/connections/${grant.id}/revoke`, { _csrf: csrf })
+    expect(revoked.status).toBe(303)
     expect(await mcpStatus(issued.json.access_token)).toBe(401)
+    const audit = await app.t.db.query(`select actor_type from audit_log where entity_type = 'agent_token' and action = 'revoke' and entity_id = $1`, [grant.id])
+    expect(audit.rows).toEqual([{ actor_type: 'user' }])
     const refreshed = await token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: issued.json.refresh_token })
     expect(refreshed).toMatchObject({ status: 400, json: { error: 'invalid_grant' } })
   })
@@ -232,5 +239,35 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
       docs.closeAllConnections()
       await new Promise((r) => docs.close(r))
     }
+  })
+})
+
+describe.each(engines)('an app connected by OAuth and the operator\'s revocation (%s)', (engine) => {
+  let app: TestApp
+  beforeAll(async () => { app = await startTestApp(engine) })
+  afterAll(() => app.close())
+
+  it('revoking its agent token with crm token revoke cuts the app off, while other agent tokens keep working', async () => {
+    const provider = new MemoryOAuthProvider(REDIRECT, 'VS Code')
+    const first = await connectWithOAuth(app, provider)
+    const { b, html } = await signInFromConsentPage(app, pathOf(provider.authorizationUrl!), 'owner@sparkle.test')
+    const answer = await answerConsent(app, b, html, 'approve')
+    await first.transport.finishAuth(answer.location!.searchParams.get('code')!)
+    const grant = (await listAgentTokens(app.t.db, app.tenant.tenant_id)).find((t: any) => t.name === 'VS Code (OAuth)') as any
+    await revokeAgentToken(app.t.db, grant.prefix)
+    const status = (await fetch(`${app.url}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${provider.saved!.access_token}`,
+      'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }) })).status
+    expect(status).toBe(401)
+    expect((await app.query({ type: 'contacts', limit: 1 })).status).toBe(200)
+  })
+
+  it('lets an agent list the connections but never revoke one', async () => {
+    const listed = await app.query({ type: 'agent_tokens' })
+    expect(listed.status).toBe(200)
+    expect(JSON.stringify(listed.body.data.items)).not.toContain('token_hash')
+    const own = listed.body.data.items.find((t: any) => t.name === 'office manager')
+    const refused = await app.action('agent_token', 'revoke', { agent_token_id: own.id })
+    expect(refused.status).toBe(403)
   })
 })

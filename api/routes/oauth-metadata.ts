@@ -38,7 +38,7 @@ export function oauthMetadataRoutes(services: Services): Router {
   const router = Router()
   const resource = (_req: Request, res: Response) => { res.json(protectedResourceMetadata(services.config)) }
   const server = (_req: Request, res: Response) => { res.json(authorizationServerMetadata(services.config)) }
-  router.get(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp'], resource)
-  router.get(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'], server)
+  for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) router.get(path, resource)
+  for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) router.get(path, server)
   return router
 }

@@ -130,6 +130,20 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     expect(otherClient).toMatchObject({ status: 400, json: { error: 'invalid_grant' } })
   })
 
+  it('lets codes and access tokens expire', async () => {
+    const { clientId, code } = await approvedCode('Slow Client')
+    await app.t.db.query(`update oauth_codes set expires_at = now() - interval '1 second' where client_id = $1`, [clientId])
+    expect(await exchange(clientId, code)).toMatchObject({ status: 400, json: { error: 'invalid_grant', error_description: expect.stringContaining('expired') } })
+    const fresh = await approvedCode('Expiring Client')
+    const issued = await exchange(fresh.clientId, fresh.code)
+    expect(await mcpStatus(issued.json.access_token)).toBe(200)
+    await app.t.db.query(`update oauth_tokens set expires_at = now() - interval '1 second' where client_id = $1 and kind = 'access'`, [fresh.clientId])
+    expect(await mcpStatus(issued.json.access_token)).toBe(401)
+    // The refresh token still gets a new access token.
+    const refreshed = await token({ grant_type: 'refresh_token', client_id: fresh.clientId, refresh_token: issued.json.refresh_token })
+    expect(await mcpStatus(refreshed.json.access_token)).toBe(200)
+  })
+
   it('refuses a wrong PKCE verifier, a used code, another resource and another redirect URI', async () => {
     const { clientId, code } = await approvedCode('Careful Client')
     const wrongVerifier = await exchange(clientId, code, { code_verifier: `${VERIFIER}x` })

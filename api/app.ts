@@ -3,11 +3,13 @@ import type { Services } from '../core/context.js'
 import { AppError } from '../core/errors.js'
 import { mcpBodyErrors } from '../mcp/body-errors.js'
 import { mcpRoutes } from '../mcp/http.js'
+import { mcpWwwAuthenticate } from '../mcp/www-authenticate.js'
 import { iconRoutes } from '../mcp/icon.js'
 import { homePage } from '../web-review/home.js'
 import { IMPORT_FILE_LIMIT_BYTES, importPages } from '../web-review/import-page.js'
 import { multipartBody } from '../web-review/multipart.js'
 import { messagesPage } from '../web-review/messages-page.js'
+import { oauthConsentPages } from '../web-review/oauth-consent-page.js'
 import { reviewPages } from '../web-review/review-pages.js'
 import { technicianPages } from '../web-review/technician/index.js'
 import { errorHandler } from './error-handler.js'
@@ -21,6 +23,8 @@ import { authRoutes } from './routes/auth.js'
 import { capabilitiesRoutes } from './routes/capabilities.js'
 import { dataRoutes } from './routes/data.js'
 import { healthRoutes } from './routes/health.js'
+import { oauthMetadataRoutes } from './routes/oauth-metadata.js'
+import { oauthTokenRoutes } from './routes/oauth-token.js'
 import { respondRoutes } from './routes/respond.js'
 import { payLinkRoutes } from './routes/pay-link.js'
 import { calendarFeedRoutes } from './routes/calendar-feed.js'
@@ -40,6 +44,7 @@ export function createApp(services: Services): Express {
   app.use(allowedMethods)
   app.use(healthRoutes(services))
   app.use(iconRoutes())
+  app.use(oauthMetadataRoutes(services))
   // Before the JSON parser: the signature is checked over the raw body. Public, like the pages Stripe sends customers back to.
   app.use(stripeWebhookRoutes(services))
   app.use(resendWebhookRoutes(services))
@@ -50,6 +55,8 @@ export function createApp(services: Services): Express {
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
   // Customers answer appointment emails without signing in: the link's secret is the credential, so no session or CSRF applies.
   app.use(respondRoutes(services))
+  // OAuth clients call these without a session or bearer token (a Basic header is theirs, not ours to refuse).
+  app.use(oauthTokenRoutes(services))
   app.use(authenticate(services))
   // The import page posts its file as a plain form; the form's _csrf field is read from that body.
   app.use('/import', multipartBody(IMPORT_FILE_LIMIT_BYTES))
@@ -57,6 +64,7 @@ export function createApp(services: Services): Express {
   app.use(authRoutes(services))
   app.use('/api', actionsRoutes(services), dataRoutes(services), capabilitiesRoutes(services))
   app.use(mcpRoutes(services))
+  app.use(oauthConsentPages(services))
   app.get('/', homePage)
   app.use(reviewPages(services))
   // Before the scheduled-messages pages, whose /messages/:id would otherwise take /messages/outbox.
@@ -68,6 +76,7 @@ export function createApp(services: Services): Express {
     throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`)
   })
   app.use(mcpBodyErrors)
+  app.use(mcpWwwAuthenticate(services))
   app.use(errorHandler)
   return app
 }

@@ -24,9 +24,9 @@ export function page(title: string, body: string, status?: string): string {
 <title>${esc(title)}</title><style>${PAGE_STYLE}</style></head><body><main><h1>${esc(title)}</h1>${status ? `<p class="err">${esc(status)}</p>` : ''}${body}</main></body></html>`
 }
 
-/** The sign-in form: an email address in, a link out by email. */
-export function signInForm(): string {
-  return `<form method="post" action="/auth/magic-link"><label>Email<input type="email" name="email" required autocomplete="email"></label>
+/** The sign-in form: an email address in, a link out by email; `next` is the page the link leads back to. */
+export function signInForm(next?: string): string {
+  return `<form method="post" action="/auth/magic-link">${next ? `<input type="hidden" name="next" value="${esc(next)}">` : ''}<label>Email<input type="email" name="email" required autocomplete="email"></label>
 <button>Email me a sign-in link</button></form>`
 }
 

@@ -9,6 +9,7 @@ import { formatInstant } from '../core/call-preview.js'
 import { phraseOf } from './action-words.js'
 import { editPage } from './edit-page.js'
 import { permissionsPage } from './permissions-page.js'
+import { connectionsPage } from './connections-page.js'
 import { esc, form, page } from './html.js'
 import { REVIEW_NAV } from './review-nav.js'
 import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
@@ -27,6 +28,7 @@ export function reviewPages(services: Services): Router {
   const router = Router()
   router.use(editPage(services))
   router.use(permissionsPage(services))
+  router.use(connectionsPage(services))
   const list = async (session: SessionPrincipal, res: Response, status?: string) =>
     (await performQuery(services, session, { type: 'authorization_requests', limit: 50, filters: status ? { status } : {} },
       { requestId: stateOf(res).requestId }) as { items: Array<Record<string, any>> }).items

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express'
 import { authenticateAgentToken, tokenPrefix } from '../../core/auth/agent-tokens.js'
+import { authenticateOAuthAccessToken, isOAuthAccessToken } from '../../core/auth/oauth/tokens.js'
 import { authenticateSession } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
@@ -22,7 +23,7 @@ export function tokenFailureLimits(): TokenFailureLimits {
 }
 
 /**
- * Finds the principal from a bearer token or the session cookie. A wrong token counts against the client's address and
+ * Finds the principal from a bearer token (an agent token or an OAuth access token) or the session cookie. A wrong token counts against the client's address and
  * against its prefix, and past the limit is answered RATE_LIMITED; a valid token is always let in, so failures of
  * others behind the same address never lock out an agent that holds a good token.
  */
@@ -33,10 +34,11 @@ export function authenticate(services: Services, limits: TokenFailureLimits = to
     const header = req.get('authorization')
     if (header) {
       const token = header.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
-      const principal = token ? await authenticateAgentToken(services.db, token) : null
+      const principal = !token ? null
+        : isOAuthAccessToken(token) ? await authenticateOAuthAccessToken(services.db, token) : await authenticateAgentToken(services.db, token)
       if (!principal) {
         countFailure(limits, clientIp(req), token ? tokenPrefix(token) : null)
-        throw new AppError('UNAUTHENTICATED', 'The bearer token is not valid: it is unknown, revoked or malformed (expected "Authorization: Bearer crm_...")')
+        throw new AppError('UNAUTHENTICATED', 'The bearer token is not valid: it is unknown, revoked or malformed (expected "Authorization: Bearer crm_...", or an OAuth access token)')
       }
       state.principal = principal
       state.via = 'bearer'

@@ -7,7 +7,7 @@ import { AppError } from '../../core/errors.js'
 import { log } from '../../core/log.js'
 import { parseInput } from '../../core/validation.js'
 import { page, signInForm } from '../../web-review/html.js'
-import { signInLinkForm } from '../../web-review/sign-in-link-page.js'
+import { returnPathAfterSignIn, signInLinkForm } from '../../web-review/sign-in-link-page.js'
 import { sendData } from '../envelope.js'
 import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from '../middleware/cookies.js'
 import { createRateLimiter } from '../middleware/rate-limit.js'
@@ -28,11 +28,13 @@ export function authRoutes(services: Services): Router {
 
   router.post('/auth/magic-link', async (req, res) => {
     const { email } = parseInput(z.object({ email: z.email() }), req.body ?? {}, '')
+    // Asked for from an app's consent page: the link leads back there once signed in.
+    const next = returnPathAfterSignIn(req.body?.next)
     perClient.hit(clientIp(req), 'sign-in link requests')
     perAddress.hit(email.toLowerCase(), 'sign-in link requests for this address')
     const links = await issueMagicLinks(services.db, email)
     for (const link of links) {
-      const url = `${services.config.publicBaseUrl}/auth/verify?token=${link.token}`
+      const url = `${services.config.publicBaseUrl}/auth/verify?token=${link.token}${next ? `&next=${encodeURIComponent(next)}` : ''}`
       // Not awaited: a slow or failing provider must not make the answer differ for addresses that have an account.
       services.email.send({
         to: link.email,
@@ -54,7 +56,7 @@ export function authRoutes(services: Services): Router {
   router.get('/auth/verify', (req, res) => {
     const token = typeof req.query.token === 'string' ? req.query.token : ''
     if (!LINK_TOKEN.test(token)) return refuseLink(res)
-    linkPage(res, 200, page('Sign in', signInLinkForm(token, stateOf(res).session?.csrfToken)))
+    linkPage(res, 200, page('Sign in', signInLinkForm(token, stateOf(res).session?.csrfToken, returnPathAfterSignIn(req.query.next))))
   })
 
   router.post('/auth/verify', async (req, res) => {
@@ -62,7 +64,7 @@ export function authRoutes(services: Services): Router {
     const used = LINK_TOKEN.test(token) ? await consumeMagicLink(services.db, token) : null
     if (!used) return refuseLink(res)
     setSessionCookie(res, await createSession(services.db, used.tenantId, used.userId), secure)
-    res.redirect(303, '/')
+    res.redirect(303, returnPathAfterSignIn(req.body?.next) ?? '/')
   })
 
   router.get('/auth/session', (_req, res) => {

@@ -1,3 +1,5 @@
+import * as agentTokenActions from './agent-tokens/actions.js'
+import * as agentTokenQueries from './agent-tokens/queries.js'
 import * as auditQueries from './audit/queries.js'
 import * as calendarFeedActions from './calendars/actions.js'
 import * as calendarFeedQueries from './calendars/queries.js'
@@ -51,5 +53,5 @@ export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeA
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,
   closeoutActions, closeoutQueries, seriesActions, seriesQueries,
   templateActions, messageActions, messageQueries, searchQueries,
-  calendarFeedActions, calendarFeedQueries]
+  calendarFeedActions, calendarFeedQueries, agentTokenActions, agentTokenQueries]
 

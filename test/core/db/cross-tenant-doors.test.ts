@@ -13,11 +13,11 @@ interface Victim {
   tenant: CreatedTenant
   email: string
   prefix: string
-  hashes: Record<'agent_tokens' | 'magic_links' | 'sessions' | 'response_links' | 'pay_links' | 'calendar_feeds', string>
+  hashes: Record<'agent_tokens' | 'magic_links' | 'sessions' | 'response_links' | 'pay_links' | 'calendar_feeds' | 'oauth_codes' | 'oauth_tokens', string>
   messageId: string
 }
 
-/** Business B with an owner, a token, a sign-in link, a session, a due message, an overdue invoice and its links, and a calendar feed. */
+/** Business B with an owner, a token, a sign-in link, a session, a due message, an overdue invoice and its links, a calendar feed and an OAuth grant. */
 async function victim(t: TestDatabase): Promise<Victim> {
   const email = 'owner@victim.test'
   const tenant = await createTenant(t.db, { name: 'Victim Windows', owner_email: email })
@@ -36,8 +36,14 @@ async function victim(t: TestDatabase): Promise<Victim> {
      r as (insert into response_links (tenant_id, message_id, ticket_id, purpose, token_hash, appointment_start, expires_at)
            select $1, m.id, m.ticket_id, 'confirm', $2, now() + interval '2 days', now() + interval '2 days' from m),
      p as (insert into pay_links (tenant_id, invoice_id, token_hash) select $1, i.id, $3 from i),
-     f as (insert into calendar_feeds (tenant_id, scope, token_hash) values ($1, 'business', $4))
-     select m.id as message_id from m`, [b, hashSecret('response-secret'), hashSecret('pay-secret'), hashSecret('calendar-secret')])
+     f as (insert into calendar_feeds (tenant_id, scope, token_hash) values ($1, 'business', $4)),
+     oc as (insert into oauth_clients (client_id, source, client_name, redirect_uris) values ('crmc_victim', 'registered', 'Victim app', '{https://app.test/cb}')),
+     od as (insert into oauth_codes (tenant_id, token_hash, client_id, agent_token_id, user_id, redirect_uri, code_challenge, resource, expires_at)
+            values ($1, $5, 'crmc_victim', $7, $8, 'https://app.test/cb', 'c', 'http://x/mcp', now() + interval '1 minute')),
+     ot as (insert into oauth_tokens (tenant_id, agent_token_id, client_id, kind, token_hash, resource, expires_at)
+            values ($1, $7, 'crmc_victim', 'access', $6, 'http://x/mcp', now() + interval '1 hour'))
+     select m.id as message_id from m`, [b, hashSecret('response-secret'), hashSecret('pay-secret'), hashSecret('calendar-secret'),
+    hashSecret('oauth-code'), hashSecret('oauth-access'), token.id, tenant.owner_user_id])
   return {
     tenant, email, prefix: token.prefix, messageId: ids.rows[0].message_id,
     hashes: {
@@ -47,6 +53,8 @@ async function victim(t: TestDatabase): Promise<Victim> {
       response_links: hashSecret('response-secret'),
       pay_links: hashSecret('pay-secret'),
       calendar_feeds: hashSecret('calendar-secret'),
+      oauth_codes: hashSecret('oauth-code'),
+      oauth_tokens: hashSecret('oauth-access'),
     },
   }
 }
@@ -93,7 +101,7 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
       return out
     })
     expect(seen).toEqual({ agent_tokens: [0, 0], magic_links: [0, 0], sessions: [0, 0], response_links: [0, 0], pay_links: [0, 0],
-      calendar_feeds: [0, 0] })
+      calendar_feeds: [0, 0], oauth_codes: [0, 0], oauth_tokens: [0, 0] })
     const token = await t.db.query('select revoked_at from agent_tokens where prefix = $1', [v.prefix])
     expect(token.rows).toEqual([{ revoked_at: null }])
   })
@@ -104,6 +112,8 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
       `select * from tenants_with_overdue_invoices(now() + interval '1 year')`,
       `select * from message_by_provider_id('provider-victim')`,
       `select * from authenticate_agent_token('${v.hashes.agent_tokens}')`,
+      `select * from authenticate_oauth_access_token('${v.hashes.oauth_tokens}')`,
+      'select * from oauth_clients',
       `select search_refresh_contacts('${v.tenant.tenant_id}', array[]::uuid[])`,
     ]
     for (const call of calls) {

@@ -1,0 +1,18 @@
+import { isLoopbackHttpUrl } from './urls.js'
+
+/** Schemes a redirect may never use: they run code, read local files or go nowhere. */
+const REFUSED_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:', 'about:', 'ftp:', 'ws:', 'wss:'])
+
+/**
+ * Why a redirect URI may not be registered, or null when it may: https anywhere; http only to this machine (a desktop
+ * client's loopback listener, RFC 8252); an app's own scheme (cursor://, vscode://); never a fragment.
+ */
+export function redirectUriProblem(uri: string): string | null {
+  if (!URL.canParse(uri)) return `"${uri}" is not an absolute URL`
+  const url = new URL(uri)
+  if (url.hash) return `"${uri}" must not have a fragment (#...)`
+  if (url.protocol === 'https:') return null
+  if (url.protocol === 'http:') return isLoopbackHttpUrl(uri) ? null : `"${uri}" must use https (plain http is only for localhost or 127.0.0.1)`
+  if (REFUSED_SCHEMES.has(url.protocol)) return `"${uri}" uses the ${url.protocol} scheme, which cannot receive a code`
+  return null
+}

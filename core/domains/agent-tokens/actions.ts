@@ -1,0 +1,29 @@
+import { z } from 'zod'
+import { notFound } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { TOKEN_COLUMNS } from './model.js'
+
+/** Revokes an agent token: the agent, or the app connected by OAuth, is shut out at once. */
+export const revokeAgentTokenAction = defineAction({
+  domain: 'agent_token',
+  name: 'revoke',
+  description: 'Revoke an agent token (agent_token_id from agent_tokens): it stops working at once and for good; for an app '
+    + 'connected by OAuth its access and refresh tokens stop too. Revoking one already revoked changes nothing.',
+  // Tokens are power over the business: which ones work is decided by people.
+  access: { agent: 'never', technician: 'none' },
+  idempotent: true,
+  destructive: true,
+  keywords: ['disconnect app', 'oauth', 'api token'],
+  input: z.strictObject({
+    agent_token_id: z.uuid(),
+  }),
+  async run(ctx, input) {
+    const before = (await ctx.db.query(`select ${TOKEN_COLUMNS} from agent_tokens t where t.id = $1 for update`, [input.agent_token_id])).rows[0]
+    if (!before) throw notFound('agent token', input.agent_token_id)
+    if (before.revoked_at) return before
+    const after = (await ctx.db.query(`update agent_tokens t set revoked_at = now() where t.id = $1 returning ${TOKEN_COLUMNS}`,
+      [input.agent_token_id])).rows[0]
+    await ctx.audit({ entityType: 'agent_token', entityId: input.agent_token_id, action: 'revoke', before: { revoked_at: null }, after: { revoked_at: after.revoked_at } })
+    return after
+  },
+})

@@ -60,8 +60,11 @@ export function joinHtml(parts: readonly HtmlValue[], separator: SafeHtml): Safe
   return html`${parts.flatMap((p, i) => (i ? [separator, p] : [p]))}`
 }
 
+/** Markup for a page's body or a form's inside: made by the tag, never a plain string (which would show its tags as text). */
+export type HtmlContent = SafeHtml | readonly SafeHtml[]
+
 /** A POST form with the session's CSRF token; `attrs` adds attributes to the form tag, e.g. html` data-closeout`. */
-export function form(action: string, csrf: string, inner: HtmlValue, attrs: SafeHtml = html``): SafeHtml {
+export function form(action: string, csrf: string, inner: HtmlContent, attrs: SafeHtml = html``): SafeHtml {
   return html`<form method="post" action="${action}"${attrs}><input type="hidden" name="_csrf" value="${csrf}">${inner}</form>`
 }
 

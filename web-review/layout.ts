@@ -1,5 +1,5 @@
 import type { SessionPrincipal } from '../core/auth/sessions.js'
-import { html, trustedHtml, type HtmlValue, type SafeHtml } from './html.js'
+import { html, trustedHtml, type HtmlContent, type SafeHtml } from './html.js'
 import { PAGE_STYLE } from './style.js'
 
 /** Whose links the page's nav shows: the owner's, a technician's, or none (a customer, someone not signed in). */
@@ -8,7 +8,7 @@ export type Viewer = 'owner' | 'technician' | null
 /** What a page is made of; the layout adds the head, the stylesheet and the nav. */
 export interface Page {
   title: string
-  body: HtmlValue
+  body: HtmlContent
   /** Whose links to show at the top; viewerOf(session) for a signed-in page. */
   viewer?: Viewer
   /** A line in green above the content, e.g. after a change went through. */

@@ -35,7 +35,7 @@ ${problem ? html`<p class="err">${problem}</p>` : ''}${body}<p><a href="/review"
       render(res, r, session.csrfToken, r.data)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      sendOwnerPage(res, 'Change before allowing', '', { error: err.message, status: err.status })
+      sendOwnerPage(res, 'Change before allowing', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
     }
   })
 
@@ -47,7 +47,7 @@ ${problem ? html`<p class="err">${problem}</p>` : ''}${body}<p><a href="/review"
       r = await load(session, res, req.params.id)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Change before allowing', '', { error: err.message, status: err.status })
+      return sendOwnerPage(res, 'Change before allowing', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
     }
     const def = services.registry.actions.get(String(r.action_key))
     const fields = def ? editableFields(def) : []

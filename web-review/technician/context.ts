@@ -6,7 +6,7 @@ import type { Services } from '../../core/context.js'
 import { translateDatabaseError } from '../../core/db/translate-error.js'
 import { AppError } from '../../core/errors.js'
 import { performQuery } from '../../core/operations.js'
-import { form, html, type HtmlValue, type SafeHtml } from '../html.js'
+import { form, html, type HtmlContent, type SafeHtml } from '../html.js'
 import { layout, viewerOf, type Page } from '../layout.js'
 import { sendPage } from '../send-page.js'
 import { personWithRole } from '../session.js'
@@ -47,7 +47,7 @@ export function sendWorkPage(call: PageCall, page: Omit<Page, 'viewer'>, status?
 }
 
 /** A POST form carrying the session's CSRF token and a one-time token. */
-export function postForm(action: string, session: SessionPrincipal, inner: HtmlValue, attrs?: SafeHtml): SafeHtml {
+export function postForm(action: string, session: SessionPrincipal, inner: HtmlContent, attrs?: SafeHtml): SafeHtml {
   return form(action, session.csrfToken, html`<input type="hidden" name="_once" value="${onceToken()}">${inner}`, attrs)
 }
 

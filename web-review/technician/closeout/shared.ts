@@ -1,6 +1,6 @@
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
 import { AppError } from '../../../core/errors.js'
-import { html, type HtmlValue, type SafeHtml } from '../../html.js'
+import { html, type HtmlContent, type SafeHtml } from '../../html.js'
 import { money, postForm, type PageCall } from '../context.js'
 
 /** The steps of the close-out, in order, as the server names them. */
@@ -49,7 +49,7 @@ export function stepBar(view: View, current: StepName): SafeHtml {
 }
 
 /** The step's form: CSRF and one-time tokens, and the offline notice the script shows. */
-export function stepForm(session: SessionPrincipal, ticketId: string, step: StepName, inner: HtmlValue): SafeHtml {
+export function stepForm(session: SessionPrincipal, ticketId: string, step: StepName, inner: HtmlContent): SafeHtml {
   return html`${postForm(stepPath(ticketId, step), session, inner, html` data-closeout`)}<p id="offline" class="warn" role="status">No connection: your answer is kept on this phone and will be sent when you are back online.</p>`
 }
 

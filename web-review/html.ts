@@ -45,7 +45,7 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   for (let i = 0; i < values.length; i++) {
     const before = strings[i]
     if (/\s[a-zA-Z_:][-\w:.]*=\s*$/.test(before)) throw new Error(`html: quote the attribute value inserted after "${before.slice(-40)}"`)
-    out += markupOf(values[i], /\b(?:href|src|action|formaction)="$/i.test(before)) + strings[i + 1]
+    out += markupOf(values[i], /\b(?:href|src|action|formaction)=["']$/i.test(before)) + strings[i + 1]
   }
   return new SafeHtml(MINT, out)
 }

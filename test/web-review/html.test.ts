@@ -36,6 +36,7 @@ describe('the html tag', () => {
     expect(String(html`<a href="${'javascript:alert(1)'}">`)).toBe('<a href="#">')
     expect(String(html`<a href="${' JavaScript:alert(1)'}">`)).toBe('<a href="#">')
     expect(String(html`<form action="${'data:text/html,<b>'}">`)).toBe('<form action="#">')
+    expect(String(html`<img src='${'javascript:alert(1)'}'>`)).toBe('<img src=\'#\'>')
     for (const url of ['https://checkout.stripe.com/c/pay/x?a=1&b=2', 'webcal://crm.test/cal.ics', 'tel:+12565550142', '/tickets/1', '?cursor=abc']) {
       expect(String(html`<a href="${url}">`)).toBe(`<a href="${url.replace(/&/g, '&amp;')}">`)
     }

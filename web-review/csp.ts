@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto'
-import { PAGE_STYLE } from './html.js'
-import { WIDE_STYLE } from './messages-page.js'
+import { PAGE_STYLE } from './style.js'
 import { CLOSEOUT_SCRIPT } from './technician/closeout/script.js'
-import { TECH_STYLE } from './technician/layout.js'
 
 /** The hash a Content-Security-Policy names an inline <style> or <script> by. */
 export function cspHash(text: string): string {
@@ -10,12 +8,12 @@ export function cspHash(text: string): string {
 }
 
 /**
- * The pages' Content-Security-Policy: nothing from anywhere but this site, only our own inline styles and script (by
+ * The pages' Content-Security-Policy: nothing from anywhere but this site, only our own inline stylesheet and script (by
  * hash, so an injected one would not run), no plugins, no <base>, forms only to this site, never inside a frame.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  `style-src ${[PAGE_STYLE, TECH_STYLE, WIDE_STYLE].map(cspHash).join(' ')}`,
+  `style-src ${cspHash(PAGE_STYLE)}`,
   `script-src ${cspHash(CLOSEOUT_SCRIPT)}`,
   "connect-src 'self'",
   "img-src 'self' data:",

@@ -1,36 +1,75 @@
-/** Escapes text for HTML element content and attribute values. */
-export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+/** Proof that a SafeHtml was made here: by the html tag or trustedHtml, never by a page's own string. */
+const MINT = Symbol('safe-html')
+
+/** Markup that may go into a page as it is: made only by the `html` tag (which escapes what it inserts) or by trustedHtml. */
+export class SafeHtml {
+  readonly #markup: string
+
+  constructor(mint: symbol, markup: string) {
+    if (mint !== MINT) throw new Error('SafeHtml is made by the html tag or trustedHtml only')
+    this.#markup = markup
+  }
+
+  /** The markup, to send. */
+  toString(): string {
+    return this.#markup
+  }
 }
 
-/** The owner's and customers' pages' one stylesheet, inline; the Content-Security-Policy allows it by its hash. */
-export const PAGE_STYLE = `body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1d2327;background:#f6f7f7}
-main{max-width:34rem;margin:0 auto;padding:1rem}h1{font-size:1.3rem}
-input,button{font:inherit;padding:.6rem;border-radius:.4rem;border:1px solid #8c8f94;width:100%;box-sizing:border-box;margin:.3rem 0}
-button{background:#1d4ed8;color:#fff;border:0}.note{color:#50575e}.err{color:#b32d2e}.ok{color:#00702a}
-nav a{margin-right:1rem}.card{background:#fff;border:1px solid #dcdcde;border-radius:.5rem;padding:.8rem;margin:.8rem 0}
-.row{display:flex;gap:.5rem}.row>*{flex:1}button.alt{background:#50575e}button.deny{background:#b32d2e}
-pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f6f7f7;padding:.5rem}table{width:100%;border-collapse:collapse}
-td,th{text-align:left;padding:.3rem;border-bottom:1px solid #dcdcde;font-size:.9rem}select{font:inherit;padding:.3rem}
-button.second,a.button.second{background:#fff;color:#1d4ed8;border:1px solid #1d4ed8}a.button{display:block;text-align:center;padding:.6rem;border-radius:.4rem;margin:.3rem 0;text-decoration:none}
-td.num{text-align:right;white-space:nowrap}.total{font-size:1.1rem}ul.warn{color:#8a4b00;padding-left:1.2rem}label{display:block;margin:.4rem 0}
-label select,label textarea,label input{display:block;width:100%;box-sizing:border-box;font:inherit}
-h2{font-size:1.05rem;margin:1.2rem 0 .2rem}button.small{width:auto;padding:.4rem .8rem}.row select{min-width:0;flex:1 1 auto}.row>button.small{flex:0 0 auto;margin-left:auto}.perm{padding:.6rem;margin:.5rem 0}.perm p{margin:.2rem 0}ul.rules{padding-left:1.1rem}.perm form{margin:.2rem 0}
-textarea{width:100%;box-sizing:border-box;font:inherit}button.inline{width:auto}`
+/** What a page may insert into the html tag: text (escaped), numbers, markup made by the tag, lists of these; false, null and undefined insert nothing. */
+export type HtmlValue = SafeHtml | string | number | false | null | undefined | readonly HtmlValue[]
 
-/** A complete, small page: inline CSS, no scripts, no external requests. */
-export function page(title: string, body: string, status?: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>${PAGE_STYLE}</style></head><body><main><h1>${esc(title)}</h1>${status ? `<p class="err">${esc(status)}</p>` : ''}${body}</main></body></html>`
+/** Schemes a link, a form or an image may point at; anything else (javascript:, data:) is replaced by "#". */
+const SAFE_URL = /^(?:[/?#.]|https?:|webcal:|tel:|mailto:|[^:]*$)/i
+
+/** Text as element content or an attribute value: & < > " ' become entities, so it can close neither a tag nor a quote. */
+function escapeText(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+}
+
+function markupOf(value: HtmlValue, inUrl: boolean): string {
+  if (value instanceof SafeHtml) return value.toString()
+  if (Array.isArray(value)) return value.map((v) => markupOf(v, inUrl)).join('')
+  if (value === null || value === undefined || value === false) return ''
+  const text = String(value)
+  return escapeText(inUrl && !SAFE_URL.test(text.trim()) ? '#' : text)
+}
+
+/**
+ * The page template tag: html`<p>${name}</p>`. Every inserted text is escaped (also inside attribute values, which must
+ * be quoted: an unquoted one throws); SafeHtml and lists of it go in as they are; an href, src or action that is not a
+ * web, tel, mailto or relative address becomes "#".
+ */
+export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
+  let out = strings[0]
+  for (let i = 0; i < values.length; i++) {
+    const before = strings[i]
+    if (/\s[a-zA-Z_:][-\w:.]*=\s*$/.test(before)) throw new Error(`html: quote the attribute value inserted after "${before.slice(-40)}"`)
+    out += markupOf(values[i], /\b(?:href|src|action|formaction)=["']$/i.test(before)) + strings[i + 1]
+  }
+  return new SafeHtml(MINT, out)
+}
+
+/** Markup written by us and taken as it is, never text from a record or a request: the inline stylesheet and script. */
+export function trustedHtml(markup: string): SafeHtml {
+  return new SafeHtml(MINT, markup)
+}
+
+/** Parts joined by a separator, e.g. lines joined by <br>. */
+export function joinHtml(parts: readonly HtmlValue[], separator: SafeHtml): SafeHtml {
+  return html`${parts.flatMap((p, i) => (i ? [separator, p] : [p]))}`
+}
+
+/** Markup for a page's body or a form's inside: made by the tag, never a plain string (which would show its tags as text). */
+export type HtmlContent = SafeHtml | readonly SafeHtml[]
+
+/** A POST form with the session's CSRF token; `attrs` adds attributes to the form tag, e.g. html` data-closeout`. */
+export function form(action: string, csrf: string, inner: HtmlContent, attrs: SafeHtml = html``): SafeHtml {
+  return html`<form method="post" action="${action}"${attrs}><input type="hidden" name="_csrf" value="${csrf}">${inner}</form>`
 }
 
 /** The sign-in form: an email address in, a link out by email; `next` is the page the link leads back to. */
-export function signInForm(next?: string): string {
-  return `<form method="post" action="/auth/magic-link">${next ? `<input type="hidden" name="next" value="${esc(next)}">` : ''}<label>Email<input type="email" name="email" required autocomplete="email"></label>
+export function signInForm(next?: string): SafeHtml {
+  return html`<form method="post" action="/auth/magic-link">${next ? html`<input type="hidden" name="next" value="${next}">` : ''}<label>Email<input type="email" name="email" required autocomplete="email"></label>
 <button>Email me a sign-in link</button></form>`
-}
-
-/** A POST form with the session's CSRF token. */
-export function form(action: string, csrf: string, inner: string, attrs = ''): string {
-  return `<form method="post" action="${esc(action)}"${attrs}><input type="hidden" name="_csrf" value="${esc(csrf)}">${inner}</form>`
 }

@@ -1,7 +1,9 @@
 import type { Response } from 'express'
 import { stateOf } from '../api/request-context.js'
 import type { SessionPrincipal } from '../core/auth/sessions.js'
-import { page } from './html.js'
+import { html } from './html.js'
+import { layout, viewerOf } from './layout.js'
+import { sendPage } from './send-page.js'
 
 /** The signed-in person with one of the given roles; otherwise answers (sign-in redirect or 403 page) and returns null. */
 export function personWithRole(res: Response, roles: Array<'owner' | 'technician'>): SessionPrincipal | null {
@@ -11,7 +13,8 @@ export function personWithRole(res: Response, roles: Array<'owner' | 'technician
     return null
   }
   if (session.actor.type !== 'user' || !roles.includes(session.actor.role)) {
-    res.status(403).type('html').send(page('Not allowed', '<p>This page is for the business owner.</p><p><a href="/">Home</a></p>'))
+    sendPage(res, layout({ title: 'Not allowed', viewer: viewerOf(session), body: html`<p>This page is for the business owner.</p><p><a href="/">Home</a></p>` }),
+      { status: 403 })
     return null
   }
   return session

@@ -1,4 +1,4 @@
-import { esc } from './html.js'
+import { html, type SafeHtml } from './html.js'
 
 /** The only pages a sign-in may lead back to: the consent page of an app asking to connect. */
 const RETURN_PATH = /^\/oauth\/authorize\?[^\s\\]*$/
@@ -13,9 +13,9 @@ export function returnPathAfterSignIn(value: unknown): string | null {
  * GET, a HEAD) uses nothing up; only the person's press does. A browser already signed in sends its CSRF token along.
  * A link asked for from a consent page carries that page along, to return to it.
  */
-export function signInLinkForm(token: string, csrf?: string, next?: string | null): string {
-  return `<p>Press the button to sign in on this device. The link works once.</p>
-<form method="post" action="/auth/verify"><input type="hidden" name="token" value="${esc(token)}">${
-  csrf ? `<input type="hidden" name="_csrf" value="${esc(csrf)}">` : ''}${
-  next ? `<input type="hidden" name="next" value="${esc(next)}">` : ''}<button>Sign in</button></form>`
+export function signInLinkForm(token: string, csrf?: string, next?: string | null): SafeHtml {
+  return html`<p>Press the button to sign in on this device. The link works once.</p>
+<form method="post" action="/auth/verify"><input type="hidden" name="token" value="${token}">${
+  csrf ? html`<input type="hidden" name="_csrf" value="${csrf}">` : ''}${
+  next ? html`<input type="hidden" name="next" value="${next}">` : ''}<button>Sign in</button></form>`
 }

@@ -6,7 +6,9 @@ import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
 import { log } from '../../core/log.js'
 import { parseInput } from '../../core/validation.js'
-import { page, signInForm } from '../../web-review/html.js'
+import { html, signInForm } from '../../web-review/html.js'
+import { layout } from '../../web-review/layout.js'
+import { sendPage } from '../../web-review/send-page.js'
 import { returnPathAfterSignIn, signInLinkForm } from '../../web-review/sign-in-link-page.js'
 import { sendData } from '../envelope.js'
 import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from '../middleware/cookies.js'
@@ -46,7 +48,7 @@ export function authRoutes(services: Services): Router {
         request_id: stateOf(res).requestId, user_id: link.userId, error: err instanceof Error ? err.message : String(err) }))
     }
     if (isForm(req)) {
-      res.type('html').send(page('Check your email', `<p>${SAME_ANSWER}</p>`))
+      sendPage(res, layout({ title: 'Check your email', body: html`<p>${SAME_ANSWER}</p>` }))
       return
     }
     sendData(res, { message: SAME_ANSWER })
@@ -56,7 +58,7 @@ export function authRoutes(services: Services): Router {
   router.get('/auth/verify', (req, res) => {
     const token = typeof req.query.token === 'string' ? req.query.token : ''
     if (!LINK_TOKEN.test(token)) return refuseLink(res)
-    linkPage(res, 200, page('Sign in', signInLinkForm(token, stateOf(res).session?.csrfToken, returnPathAfterSignIn(req.query.next))))
+    sendPage(res, layout({ title: 'Sign in', body: signInLinkForm(token, stateOf(res).session?.csrfToken, returnPathAfterSignIn(req.query.next)) }), { secretUrl: true })
   })
 
   router.post('/auth/verify', async (req, res) => {
@@ -89,10 +91,6 @@ export function authRoutes(services: Services): Router {
 /** The answer to a link that is malformed, unknown, used or expired: the sign-in form again. */
 function refuseLink(res: Response): void {
   log('info', 'sign-in link refused', { request_id: stateOf(res).requestId })
-  linkPage(res, 400, page('Sign in', signInForm(), 'This sign-in link is invalid, already used or expired. Ask for a new one.'))
-}
-
-function linkPage(res: Response, status: number, html: string): void {
-  // The address holds the secret: keep it out of caches, referrers and search engines.
-  res.status(status).set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' }).type('html').send(html)
+  sendPage(res, layout({ title: 'Sign in', body: signInForm(), error: 'This sign-in link is invalid, already used or expired. Ask for a new one.' }),
+    { status: 400, secretUrl: true })
 }

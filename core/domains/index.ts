@@ -23,6 +23,7 @@ import * as leadActions from './leads/actions.js'
 import * as leadQueries from './leads/queries.js'
 import * as messageActions from './messages/actions.js'
 import * as messageQueries from './messages/queries.js'
+import * as outboxQueries from './messages/outbox-queries.js'
 import * as templateActions from './messages/template-actions.js'
 import * as noteActions from './notes/actions.js'
 import * as noteQueries from './notes/queries.js'
@@ -52,6 +53,6 @@ export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeA
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,
   closeoutActions, closeoutQueries, seriesActions, seriesQueries,
-  templateActions, messageActions, messageQueries, searchQueries,
+  templateActions, messageActions, messageQueries, outboxQueries, searchQueries,
   calendarFeedActions, calendarFeedQueries, agentTokenActions, agentTokenQueries]
 

@@ -3,10 +3,8 @@ import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
 import { performAction, performQuery } from '../../core/operations.js'
 import { localDate, localTime } from '../../core/time.js'
-import { sendHtml } from '../compress.js'
-import { esc } from '../html.js'
-import { businessOf, pageRoute, postForm, type PageCall } from './context.js'
-import { techPage } from './layout.js'
+import { html, type SafeHtml } from '../html.js'
+import { businessOf, pageRoute, postForm, sendWorkPage, type PageCall } from './context.js'
 
 type Feed = { id: string; scope: 'business' | 'technician'; user_id: string | null; created_at: string; last_fetched_at: string | null }
 
@@ -47,23 +45,21 @@ async function showCalendarPage(call: PageCall, made?: { webcal_url: string; htt
     { requestId: call.requestId }) as { items: Feed[] }).items
   const names = owner ? await teamNames(call) : new Map<string, string>()
   const when = (at: string | null) => (at ? `${localDate(new Date(at), timezone)} ${localTime(new Date(at), timezone)}` : 'not yet')
-  const list = (rows: Feed[], none: string) => (rows.length
-    ? `<table>${rows.map((f) => `<tr><td>${f.user_id && f.user_id !== me ? `${esc(names.get(f.user_id) ?? 'Team member')}<br>` : ''}Made ${esc(when(f.created_at))}
-<div class="muted">Last fetched ${esc(when(f.last_fetched_at))}</div></td><td>${postForm(`/calendar/${f.id}/revoke`, call.session, '<button class="alt">Revoke</button>')}</td></tr>`).join('')}</table>`
-    : `<p class="muted">${none}</p>`)
-  const shown = made ? `<div class="card now"><p class="ok">Your calendar link is ready. It is shown only this once.</p>
-<a class="btn" href="${esc(made.webcal_url)}">Subscribe on this phone</a>
-<label>Or copy this address into your calendar app (Google Calendar: Other calendars, From URL)<input readonly value="${esc(made.https_url)}"></label>
+  const list = (rows: Feed[], none: string): SafeHtml => (rows.length
+    ? html`<table>${rows.map((f) => html`<tr><td>${f.user_id && f.user_id !== me ? html`${names.get(f.user_id) ?? 'Team member'}<br>` : ''}Made ${when(f.created_at)}
+<div class="muted">Last fetched ${when(f.last_fetched_at)}</div></td><td>${postForm(`/calendar/${f.id}/revoke`, call.session, html`<button class="alt">Revoke</button>`)}</td></tr>`)}</table>`
+    : html`<p class="muted">${none}</p>`)
+  const shown = made ? html`<div class="card now"><p class="ok">Your calendar link is ready. It is shown only this once.</p>
+<a class="btn" href="${made.webcal_url}">Subscribe on this phone</a>
+<label>Or copy this address into your calendar app (Google Calendar: Other calendars, From URL)<input readonly value="${made.https_url}"></label>
 <p class="muted">Anyone holding it sees the jobs with addresses and gate codes: keep it in your own calendar. Lost it? Revoke it below and make a new one.</p></div>` : ''
-  let body = `${shown}<p>Your jobs in your phone's calendar, kept up to date by the phone itself (about every hour). Cancelled jobs show as cancelled.</p>
+  const mine = html`${shown}<p>Your jobs in your phone's calendar, kept up to date by the phone itself (about every hour). Cancelled jobs show as cancelled.</p>
 <h2>My calendar</h2>${list(feeds.filter((f) => f.user_id === me), 'No calendar link yet.')}
-${postForm('/calendar', call.session, '<input type="hidden" name="for" value="me"><button>Make a link for my jobs</button>')}`
-  if (owner) {
-    body += `<h2>Business calendar (every ticket)</h2>${list(feeds.filter((f) => f.scope === 'business'), 'No business calendar link.')}
-${postForm('/calendar', call.session, '<input type="hidden" name="for" value="business"><button class="alt">Make a business calendar link</button>')}
-<h2>Team members' calendars</h2>${list(feeds.filter((f) => f.user_id && f.user_id !== me), 'None.')}`
-  }
-  sendHtml(call.req, call.res, techPage('Calendar on my phone', body))
+${postForm('/calendar', call.session, html`<input type="hidden" name="for" value="me"><button>Make a link for my jobs</button>`)}`
+  const business = owner ? html`<h2>Business calendar (every ticket)</h2>${list(feeds.filter((f) => f.scope === 'business'), 'No business calendar link.')}
+${postForm('/calendar', call.session, html`<input type="hidden" name="for" value="business"><button class="alt">Make a business calendar link</button>`)}
+<h2>Team members' calendars</h2>${list(feeds.filter((f) => f.user_id && f.user_id !== me), 'None.')}` : ''
+  sendWorkPage(call, { title: 'Calendar on my phone', body: html`${mine}${business}` })
 }
 
 /** Team members' names by id, for an owner's list. */

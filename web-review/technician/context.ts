@@ -6,10 +6,10 @@ import type { Services } from '../../core/context.js'
 import { translateDatabaseError } from '../../core/db/translate-error.js'
 import { AppError } from '../../core/errors.js'
 import { performQuery } from '../../core/operations.js'
-import { sendHtml } from '../compress.js'
-import { form } from '../html.js'
+import { form, html, type HtmlContent, type SafeHtml } from '../html.js'
+import { layout, viewerOf, type Page } from '../layout.js'
+import { sendPage } from '../send-page.js'
 import { personWithRole } from '../session.js'
-import { techPage } from './layout.js'
 
 /** What every technician page handler works with. */
 export interface PageCall {
@@ -30,8 +30,8 @@ export function pageRoute(services: Services, handler: (call: PageCall) => Promi
     } catch (err) {
       const e = translateDatabaseError(err)
       if (!(e instanceof AppError)) throw err
-      sendHtml(req, res, techPage(e.status === 403 ? 'Not allowed' : e.status === 404 ? 'Not found' : 'Something is wrong',
-        '<p><a class="btn" href="/today">Back to Today</a></p>', { error: e.message }), e.status)
+      sendPage(res, layout({ title: e.status === 403 ? 'Not allowed' : e.status === 404 ? 'Not found' : 'Something is wrong',
+        viewer: viewerOf(session), body: html`<p><a class="btn" href="/today">Back to Today</a></p>`, error: e.message }), { status: e.status })
     }
   }
 }
@@ -41,9 +41,14 @@ export function onceToken(): string {
   return randomBytes(16).toString('base64url')
 }
 
+/** Sends a page of the day's work, with the nav of whoever is signed in (an owner sees the owner's). */
+export function sendWorkPage(call: PageCall, page: Omit<Page, 'viewer'>, status?: number): void {
+  sendPage(call.res, layout({ ...page, viewer: viewerOf(call.session) }), { status })
+}
+
 /** A POST form carrying the session's CSRF token and a one-time token. */
-export function postForm(action: string, session: SessionPrincipal, inner: string, attrs = ''): string {
-  return form(action, session.csrfToken, `<input type="hidden" name="_once" value="${onceToken()}">${inner}`, attrs)
+export function postForm(action: string, session: SessionPrincipal, inner: HtmlContent, attrs?: SafeHtml): SafeHtml {
+  return form(action, session.csrfToken, html`<input type="hidden" name="_once" value="${onceToken()}">${inner}`, attrs)
 }
 
 /** The one-time token a form was submitted with, used as the action's idempotency key; a form without one gets none. */

@@ -3,11 +3,10 @@ import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
 import { performAction, performQuery } from '../../core/operations.js'
 import { localDate, localTime } from '../../core/time.js'
-import { sendHtml } from '../compress.js'
-import { esc } from '../html.js'
-import { businessOf, money, onceOf, pageRoute, postForm, ticketFor, type PageCall } from './context.js'
+import { html, type SafeHtml } from '../html.js'
+import type { Page } from '../layout.js'
+import { businessOf, money, onceOf, pageRoute, postForm, sendWorkPage, ticketFor, type PageCall } from './context.js'
 import { closeoutHref } from './closeout/state.js'
-import { techPage } from './layout.js'
 
 type Row = Record<string, any>
 const OPEN = ['scheduled', 'confirmed', 'in_progress']
@@ -15,7 +14,7 @@ const OPEN = ['scheduled', 'confirmed', 'in_progress']
 /** GET /tickets/:id (what a technician needs at the door) and POST /tickets/:id/clock_in|clock_out. */
 export function mountTicket(router: Router, services: Services): void {
   router.get('/tickets/:id', pageRoute(services, async (call) => {
-    sendHtml(call.req, call.res, await ticketPage(call, String(call.req.params.id)))
+    sendWorkPage(call, await ticketPage(call, String(call.req.params.id)))
   }))
   for (const which of ['clock_in', 'clock_out'] as const) {
     router.post(`/tickets/:id/${which}`, pageRoute(services, async (call) => {
@@ -26,7 +25,7 @@ export function mountTicket(router: Router, services: Services): void {
           { requestId: call.requestId, idempotencyKey: onceOf(call.req) })
       } catch (err) {
         if (!(err instanceof AppError)) throw err
-        sendHtml(call.req, call.res, await ticketPage(call, id, err.message), err.status)
+        sendWorkPage(call, await ticketPage(call, id, err.message), err.status)
         return
       }
       call.res.redirect(303, `/tickets/${id}`)
@@ -35,31 +34,31 @@ export function mountTicket(router: Router, services: Services): void {
 }
 
 /** The ticket page: customer, place, what to know, the work, the clock and the way to close out. */
-async function ticketPage(call: PageCall, id: string, error?: string): Promise<string> {
+async function ticketPage(call: PageCall, id: string, error?: string): Promise<Omit<Page, 'viewer'>> {
   const t = await ticketFor(call, id, ['contact', 'address', 'line_items', 'notes'])
   const { timezone: tz } = await businessOf(call)
   const contact = await performQuery(call.services, call.session, { type: 'contacts', id: t.contact_id, include: ['attributes'] },
     { requestId: call.requestId }) as Row
   const when = `${localDate(new Date(t.scheduled_start), tz)} ${localTime(new Date(t.scheduled_start), tz)}–${localTime(new Date(t.scheduled_end), tz)}`
-  const body = `<p class="muted">${esc(when)} · ${esc(String(t.status).replace('_', ' '))}${t.is_price_estimated ? ' · price estimated' : ''}</p>
-<div class="card"><strong>${esc(contact.display_name)}</strong>${contact.phone ? `<div><a href="tel:${esc(String(contact.phone).replace(/[^+\d]/g, ''))}">${esc(contact.phone)}</a></div>` : ''}
+  const body = html`<p class="muted">${when} · ${String(t.status).replace('_', ' ')}${t.is_price_estimated ? ' · price estimated' : ''}</p>
+<div class="card"><strong>${contact.display_name}</strong>${contact.phone ? html`<div><a href="tel:${String(contact.phone).replace(/[^+\d]/g, '')}">${contact.phone}</a></div>` : ''}
 ${addressBlock(t.address)}</div>
 ${attributesBlock(contact.attributes as Row[])}${notesBlock(t)}${workBlock(t)}${clockBlock(call, t, tz)}
 ${await closeoutButton(call, t)}`
-  return techPage(`#${t.number} ${contact.display_name}`, body, { error })
+  return { title: `#${t.number} ${contact.display_name}`, body, error }
 }
 
-function addressBlock(a: Row | null): string {
-  if (!a) return '<div class="muted">No address on this ticket.</div>'
+function addressBlock(a: Row | null): SafeHtml {
+  if (!a) return html`<div class="muted">No address on this ticket.</div>`
   const text = [a.line1, a.line2, [a.city, a.state].filter(Boolean).join(', '), a.postal_code].filter(Boolean).join(', ')
   const maps = `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(text)}`
-  return `<div>${esc(text)} · <a href="${esc(maps)}" rel="noreferrer">Map</a></div>${a.access_notes ? `<div class="warn">${esc(a.access_notes)}</div>` : ''}`
+  return html`<div>${text} · <a href="${maps}" rel="noreferrer">Map</a></div>${a.access_notes ? html`<div class="warn">${a.access_notes}</div>` : ''}`
 }
 
-function attributesBlock(attrs: Row[]): string {
+function attributesBlock(attrs: Row[]): SafeHtml | '' {
   if (!attrs?.length) return ''
-  const shown = attrs.map((a) => `<tr><td>${esc(String(a.key).replace(/_/g, ' '))}</td><td>${esc(valueText(a.value))}</td></tr>`).join('')
-  return `<h2>Good to know</h2><table>${shown}</table>`
+  const shown = attrs.map((a) => html`<tr><td>${String(a.key).replace(/_/g, ' ')}</td><td>${valueText(a.value)}</td></tr>`)
+  return html`<h2>Good to know</h2><table>${shown}</table>`
 }
 
 /** An attribute value as one line of text. */
@@ -69,32 +68,32 @@ export function valueText(v: unknown): string {
   return String(v ?? '')
 }
 
-function notesBlock(t: Row): string {
+function notesBlock(t: Row): SafeHtml | '' {
   const entries = (t.note_entries as Row[] | undefined) ?? []
   if (!t.notes && !entries.length) return ''
-  return `<h2>Notes</h2>${t.notes ? `<p>${esc(t.notes)}</p>` : ''}${entries.slice(0, 5).map((n) => `<p class="muted">${esc(n.content)}</p>`).join('')}`
+  return html`<h2>Notes</h2>${t.notes ? html`<p>${t.notes}</p>` : ''}${entries.slice(0, 5).map((n) => html`<p class="muted">${n.content}</p>`)}`
 }
 
-function workBlock(t: Row): string {
+function workBlock(t: Row): SafeHtml {
   const lines = (t.line_items as Row[]) ?? []
-  const rows = lines.map((l) => `<tr><td>${esc(l.description)}${l.quantity > 1 ? ` × ${esc(l.quantity)}` : ''}</td><td class="r">${esc(money(l.price_cents, t.totals.currency))}</td></tr>`).join('')
-  return `<h2>Work</h2><table>${rows || '<tr><td class="muted">No line items yet.</td></tr>'}<tr><th>Total</th><th class="r">${esc(money(t.totals.total_cents, t.totals.currency))}</th></tr></table>`
+  const rows = lines.map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${money(l.price_cents, t.totals.currency)}</td></tr>`)
+  return html`<h2>Work</h2><table>${rows.length ? rows : html`<tr><td class="muted">No line items yet.</td></tr>`}<tr><th>Total</th><th class="r">${money(t.totals.total_cents, t.totals.currency)}</th></tr></table>`
 }
 
-function clockBlock(call: PageCall, t: Row, tz: string): string {
+function clockBlock(call: PageCall, t: Row, tz: string): SafeHtml {
   const actor = call.session.actor
   const at = (d: string | null) => (d ? localTime(new Date(d), tz) : '–')
-  const rows = (t.technicians as Row[]).map((x) => `<tr><td>${esc(x.name || 'Technician')}</td><td>in ${esc(at(x.clock_in_at))}</td><td>out ${esc(at(x.clock_out_at))}</td></tr>`).join('')
+  const rows = (t.technicians as Row[]).map((x) => html`<tr><td>${x.name || 'Technician'}</td><td>in ${at(x.clock_in_at)}</td><td>out ${at(x.clock_out_at)}</td></tr>`)
   const me = (t.technicians as Row[]).find((x) => actor.type === 'user' && x.user_id === actor.id)
-  let button = ''
-  if (me && OPEN.includes(t.status) && !me.clock_in_at) button = postForm(`/tickets/${t.id}/clock_in`, call.session, '<button>Clock in</button>')
-  else if (me && t.status !== 'completed' && me.clock_in_at && !me.clock_out_at) button = postForm(`/tickets/${t.id}/clock_out`, call.session, '<button class="alt">Clock out</button>')
-  return `<h2>Time</h2>${rows ? `<table>${rows}</table>` : '<p class="muted">No technician assigned.</p>'}${button}`
+  let button: SafeHtml | '' = ''
+  if (me && OPEN.includes(t.status) && !me.clock_in_at) button = postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`)
+  else if (me && t.status !== 'completed' && me.clock_in_at && !me.clock_out_at) button = postForm(`/tickets/${t.id}/clock_out`, call.session, html`<button class="alt">Clock out</button>`)
+  return html`<h2>Time</h2>${rows.length ? html`<table>${rows}</table>` : html`<p class="muted">No technician assigned.</p>`}${button}`
 }
 
 /** Close out (an open ticket), or the finished close-out (a completed one). */
-async function closeoutButton(call: PageCall, t: Row): Promise<string> {
+async function closeoutButton(call: PageCall, t: Row): Promise<SafeHtml | ''> {
   if (!OPEN.includes(t.status) && t.status !== 'completed') return ''
   const href = await closeoutHref(call, t.id, t.status === 'completed')
-  return href ? `<a class="btn" href="${esc(href)}">${t.status === 'completed' ? 'Close-out and payment' : 'Close out'}</a>` : ''
+  return href ? html`<a class="btn" href="${href}">${t.status === 'completed' ? 'Close-out and payment' : 'Close out'}</a>` : ''
 }

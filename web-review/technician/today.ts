@@ -4,11 +4,9 @@ import { validationError } from '../../core/errors.js'
 import { performQuery } from '../../core/operations.js'
 import { isoDate } from '../../core/schema-types.js'
 import { addDays, addMonths, localDate, localTime, weekdayOf } from '../../core/time.js'
-import { sendHtml } from '../compress.js'
-import { esc } from '../html.js'
-import { businessOf, pageRoute, postForm, type PageCall } from './context.js'
+import { html, type SafeHtml } from '../html.js'
+import { businessOf, pageRoute, postForm, sendWorkPage, type PageCall } from './context.js'
 import { closeoutHref } from './closeout/state.js'
-import { techPage } from './layout.js'
 
 type Ticket = Record<string, any>
 const ACTIVE = ['scheduled', 'confirmed', 'in_progress']
@@ -60,7 +58,7 @@ export async function showSchedule(call: PageCall, ask: ScheduleRequest): Promis
   const today = localDate(now, timezone)
   const date = ask.date ?? today
   const flash = ask.closed === undefined ? undefined : `Ticket #${ask.closed} is closed out.`
-  const feedLink = '<p class="muted"><a href="/calendar">Put my jobs in my phone\'s calendar</a></p>'
+  const feedLink = html`<p class="muted"><a href="/calendar">Put my jobs in my phone's calendar</a></p>`
   if (ask.view === 'month') {
     const first = `${date.slice(0, 7)}-01`
     const last = addDays(addMonths(first, 1), -1)
@@ -68,7 +66,7 @@ export async function showSchedule(call: PageCall, ask: ScheduleRequest): Promis
     const title = new Date(`${first}T12:00:00Z`).toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' })
     const pager = pagerLinks([`/today?view=month&date=${addMonths(first, -1)}`, '← Previous month'], ['/today?view=month', 'This month'],
       [`/today?view=month&date=${addMonths(first, 1)}`, 'Next month →'])
-    sendHtml(call.req, call.res, techPage(title, pager + monthGrid(tickets, first, today, timezone) + feedLink, { flash }))
+    sendWorkPage(call, { title, body: html`${pager}${monthGrid(tickets, first, today, timezone)}${feedLink}`, ok: flash })
     return
   }
   if (ask.view === 'week') {
@@ -77,17 +75,16 @@ export async function showSchedule(call: PageCall, ask: ScheduleRequest): Promis
     const pager = pagerLinks([`/today?view=week&date=${addDays(monday, -7)}`, '← Previous week'], ['/today?view=week', 'This week'],
       [`/today?view=week&date=${addDays(monday, 7)}`, 'Next week →'])
     const title = `Week of ${dayName(monday)} ${monday}`
-    sendHtml(call.req, call.res, techPage(title, pager + weekList(tickets, monday, today, timezone) + monthLink(date) + feedLink, { flash }))
+    sendWorkPage(call, { title, body: html`${pager}${weekList(tickets, monday, today, timezone)}${monthLink(date)}${feedLink}`, ok: flash })
     return
   }
   const tickets = await ticketsOf(call, date === today ? { today: 'true' } : { date })
   const current = date === today ? currentTicket(tickets, now) : undefined
   const pager = pagerLinks([`/today?date=${addDays(date, -1)}`, `← ${dayName(addDays(date, -1))}`], ['/today', 'Today'],
     [`/today?date=${addDays(date, 1)}`, `${dayName(addDays(date, 1))} →`])
-  const body = pager + (current ? await quickAction(call, current, timezone) : '') + dayList(tickets, timezone, current, date === today)
-    + `<p class="muted"><a href="/today?view=week&amp;date=${esc(date)}">This week</a> · <a href="/today?view=month&amp;date=${esc(date)}">This month</a></p>`
-    + feedLink
-  sendHtml(call.req, call.res, techPage(date === today ? `Today, ${dayName(today)} ${today}` : `${dayName(date)} ${date}`, body, { flash }))
+  const body = html`${pager}${current ? await quickAction(call, current, timezone) : ''}${dayList(tickets, timezone, current, date === today)}
+<p class="muted"><a href="/today?view=week&amp;date=${date}">This week</a> · <a href="/today?view=month&amp;date=${date}">This month</a></p>${feedLink}`
+  sendWorkPage(call, { title: date === today ? `Today, ${dayName(today)} ${today}` : `${dayName(date)} ${date}`, body, ok: flash })
 }
 
 /** Weekdays from Monday, the first day of a week here. */
@@ -122,57 +119,56 @@ export function currentTicket(tickets: Ticket[], now: Date): Ticket | undefined 
 }
 
 /** The big button for the current ticket: clock in when not yet started, else close out. */
-async function quickAction(call: PageCall, t: Ticket, tz: string): Promise<string> {
+async function quickAction(call: PageCall, t: Ticket, tz: string): Promise<SafeHtml> {
   const actor = call.session.actor
   const me = (t.technicians as Ticket[]).find((x) => actor.type === 'user' && x.user_id === actor.id)
-  const head = `<strong>Now: #${esc(t.number)} ${esc(t.contact_name)}</strong><div class="muted">${esc(localTime(new Date(t.scheduled_start), tz))}–${esc(localTime(new Date(t.scheduled_end), tz))}${t.address ? ` · ${esc(t.address.line1)}` : ''}</div>`
+  const head = html`<strong>Now: #${t.number} ${t.contact_name}</strong><div class="muted">${localTime(new Date(t.scheduled_start), tz)}–${
+    localTime(new Date(t.scheduled_end), tz)}${t.address ? ` · ${t.address.line1}` : ''}</div>`
   const action = me && !me.clock_in_at
-    ? postForm(`/tickets/${t.id}/clock_in`, call.session, '<button>Clock in</button>')
-    : `<a class="btn" href="${esc(await closeoutHref(call, t.id) ?? '')}">Close out #${esc(t.number)}</a>`
-  return `<div class="card now">${head}${action}<a href="/tickets/${esc(t.id)}">Details</a></div>`
+    ? postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`)
+    : html`<a class="btn" href="${await closeoutHref(call, t.id) ?? ''}">Close out #${t.number}</a>`
+  return html`<div class="card now">${head}${action}<a href="/tickets/${t.id}">Details</a></div>`
 }
 
 /** Previous, back-to-now and next links above a schedule: [href, label] each. */
-function pagerLinks(...links: Array<[string, string]>): string {
-  return `<nav class="pager">${links.map(([href, label]) => `<a href="${esc(href)}">${esc(label)}</a>`).join('')}</nav>`
+function pagerLinks(...links: Array<[string, string]>): SafeHtml {
+  return html`<nav class="pager">${links.map(([href, label]) => html`<a href="${href}">${label}</a>`)}</nav>`
 }
 
-function monthLink(date: string): string {
-  return `<p class="muted"><a href="/today?view=month&amp;date=${esc(date)}">This month</a></p>`
+function monthLink(date: string): SafeHtml {
+  return html`<p class="muted"><a href="/today?view=month&amp;date=${date}">This month</a></p>`
 }
 
-function row(t: Ticket, tz: string): string {
+function row(t: Ticket, tz: string): SafeHtml {
   const closed = !ACTIVE.includes(t.status)
-  return `<tr${closed ? ' class="muted"' : ''}><td>${esc(localTime(new Date(t.scheduled_start), tz))}</td>
-<td><a href="/tickets/${esc(t.id)}">#${esc(t.number)} ${esc(t.contact_name)}</a>${t.address ? `<div class="muted">${esc(t.address.line1)}${t.address.city ? `, ${esc(t.address.city)}` : ''}</div>` : ''}</td>
-<td>${esc(String(t.status).replace('_', ' '))}${techNames(t)}</td></tr>`
+  return html`<tr${closed ? html` class="muted"` : ''}><td>${localTime(new Date(t.scheduled_start), tz)}</td>
+<td><a href="/tickets/${t.id}">#${t.number} ${t.contact_name}</a>${t.address ? html`<div class="muted">${t.address.line1}${t.address.city ? `, ${t.address.city}` : ''}</div>` : ''}</td>
+<td>${String(t.status).replace('_', ' ')}${techNames(t)}</td></tr>`
 }
 
-function techNames(t: Ticket): string {
+function techNames(t: Ticket): SafeHtml | '' {
   const names = (t.technicians as Ticket[]).map((x) => x.name).filter(Boolean)
-  return names.length ? `<div class="muted">${esc(names.join(', '))}</div>` : ''
+  return names.length ? html`<div class="muted">${names.join(', ')}</div>` : ''
 }
 
-function dayList(tickets: Ticket[], tz: string, current: Ticket | undefined, isToday: boolean): string {
-  if (!tickets.length) return `<p class="muted">No tickets ${isToday ? 'today' : 'on this day'}.</p>`
+function dayList(tickets: Ticket[], tz: string, current: Ticket | undefined, isToday: boolean): SafeHtml | '' {
+  if (!tickets.length) return html`<p class="muted">No tickets ${isToday ? 'today' : 'on this day'}.</p>`
   const rest = tickets.filter((t) => t !== current)
   if (!rest.length) return ''
-  return `<h2>${current ? 'Also today' : 'Tickets'}</h2><table>${rest.map((t) => row(t, tz)).join('')}</table>`
+  return html`<h2>${current ? 'Also today' : 'Tickets'}</h2><table>${rest.map((t) => row(t, tz))}</table>`
 }
 
-function weekList(tickets: Ticket[], monday: string, today: string, tz: string): string {
-  let html = ''
-  for (let i = 0; i < 7; i++) {
+function weekList(tickets: Ticket[], monday: string, today: string, tz: string): SafeHtml[] {
+  return Array.from({ length: 7 }, (_, i) => {
     const day = addDays(monday, i)
     const onDay = tickets.filter((t) => localDate(new Date(t.scheduled_start), tz) === day)
-    const head = `<h2><a href="/today?date=${esc(day)}">${esc(dayName(day))} ${esc(day)}</a>${day === today ? ' · today' : ''}</h2>`
-    html += head + (onDay.length ? `<table>${onDay.map((t) => row(t, tz)).join('')}</table>` : '<p class="muted">Nothing booked.</p>')
-  }
-  return html
+    return html`<h2><a href="/today?date=${day}">${dayName(day)} ${day}</a>${day === today ? ' · today' : ''}</h2>${
+      onDay.length ? html`<table>${onDay.map((t) => row(t, tz))}</table>` : html`<p class="muted">Nothing booked.</p>`}`
+  })
 }
 
 /** The month as a grid from Monday: each day links to its page and shows how many tickets (not cancelled) it holds. */
-function monthGrid(tickets: Ticket[], first: string, today: string, tz: string): string {
+function monthGrid(tickets: Ticket[], first: string, today: string, tz: string): SafeHtml {
   const counts = new Map<string, number>()
   for (const t of tickets) {
     if (t.status === 'cancelled') continue
@@ -181,23 +177,18 @@ function monthGrid(tickets: Ticket[], first: string, today: string, tz: string):
   }
   const month = first.slice(0, 7)
   let day = addDays(first, -weekIndex(first))
-  let rows = ''
+  const weeks: SafeHtml[][] = []
   while (day.slice(0, 7) <= month || weekIndex(day) !== 0) {
-    if (weekIndex(day) === 0) rows += '<tr>'
-    if (day.slice(0, 7) !== month) {
-      rows += '<td></td>'
-    } else {
-      const n = counts.get(day) ?? 0
-      const label = `${dayName(day)} ${day}: ${n ? `${n} ticket${n === 1 ? '' : 's'}` : 'nothing booked'}`
-      rows += `<td${day === today ? ' class="today"' : ''}><a href="/today?date=${day}" aria-label="${esc(label)}">${Number(day.slice(8))}</a>`
-        + `<small>${n ? n : '&nbsp;'}</small></td>`
-    }
-    if (weekIndex(day) === 6) rows += '</tr>'
+    if (weekIndex(day) === 0) weeks.push([])
+    const n = counts.get(day) ?? 0
+    const label = `${dayName(day)} ${day}: ${n ? `${n} ticket${n === 1 ? '' : 's'}` : 'nothing booked'}`
+    weeks[weeks.length - 1].push(day.slice(0, 7) !== month ? html`<td></td>`
+      : html`<td${day === today ? html` class="today"` : ''}><a href="/today?date=${day}" aria-label="${label}">${Number(day.slice(8))}</a><small>${n ? n : html`&nbsp;`}</small></td>`)
     day = addDays(day, 1)
   }
-  const head = WEEK.map((d) => `<th>${d[0].toUpperCase()}${d.slice(1, 2)}</th>`).join('')
+  const head = WEEK.map((d) => html`<th>${d[0].toUpperCase()}${d.slice(1, 2)}</th>`)
   const total = [...counts.values()].reduce((a, b) => a + b, 0)
-  return `<table class="month"><tr>${head}</tr>${rows}</table><p class="muted">${total} ticket${total === 1 ? '' : 's'} this month; the number under a day is its tickets.</p>`
+  return html`<table class="month"><tr>${head}</tr>${weeks.map((w) => html`<tr>${w}</tr>`)}</table><p class="muted">${total} ticket${total === 1 ? '' : 's'} this month; the number under a day is its tickets.</p>`
 }
 
 function dayName(date: string): string {

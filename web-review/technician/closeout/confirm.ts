@@ -1,4 +1,4 @@
-import { esc } from '../../html.js'
+import { html } from '../../html.js'
 import { fieldError, fieldValue, stepBar, stepForm, summary, type Posted, type StepPage, type StepRender, type View } from './shared.js'
 
 /** Blank rows offered for facts added by hand (more can be added after saving). */
@@ -17,20 +17,20 @@ export const confirmStep: StepPage = {
     const found = (ex.attributes as View[]).map((a, i) => {
       const prior = saved.find((d) => d.origin === 'extracted' && d.key === a.key)
       const decision = posted ? posted[`ex_decision_${i}`] : prior?.decision
-      const radio = (d: string, label: string) => `<label class="c"><input type="radio" name="ex_decision_${i}" value="${d}" required${decision === d ? ' checked' : ''}> ${label}</label>`
-      return `<div class="card"><strong>${esc(a.key.replace(/_/g, ' '))}</strong><input type="hidden" name="ex_key_${i}" value="${esc(a.key)}">
-<input type="text" name="ex_value_${i}" aria-label="${esc(a.key)}" data-redact value="${esc(fieldValue(posted, `ex_value_${i}`, prior?.value ?? a.value))}">
+      const radio = (d: string, label: string) => html`<label class="c"><input type="radio" name="ex_decision_${i}" value="${d}" required${decision === d ? html` checked` : ''}> ${label}</label>`
+      return html`<div class="card"><strong>${a.key.replace(/_/g, ' ')}</strong><input type="hidden" name="ex_key_${i}" value="${a.key}">
+<input type="text" name="ex_value_${i}" aria-label="${a.key}" data-redact value="${fieldValue(posted, `ex_value_${i}`, prior?.value ?? a.value)}">
 <div class="row">${radio('keep', 'Keep')}${radio('edit', 'Edit')}${radio('drop', 'Drop')}</div></div>`
-    }).join('')
+    })
     const manual = saved.filter((d) => d.origin === 'manual')
     const rows = manual.length + BLANK_ROWS
-    const manualRows = Array.from({ length: rows }, (_, j) => `<div class="row"><input type="text" name="man_key_${j}" placeholder="Fact, e.g. gate code" aria-label="Fact ${j + 1}" value="${esc(fieldValue(posted, `man_key_${j}`, manual[j]?.key?.replace(/_/g, ' ')))}">
-<input type="text" name="man_value_${j}" placeholder="Value" aria-label="Value ${j + 1}" data-redact value="${esc(fieldValue(posted, `man_value_${j}`, manual[j]?.value))}"></div>`).join('')
-    return stepBar(view, 'confirm') + summary(view, true) + stepForm(call.session, view.ticket_id, 'confirm', `
-<h2>What we learned</h2><p class="${STATUS_CLASS[ex.status] ?? 'muted'}" id="extraction">${esc(statusText(ex))}</p>${found}
+    const manualRows = Array.from({ length: rows }, (_, j) => html`<div class="row"><input type="text" name="man_key_${j}" placeholder="Fact, e.g. gate code" aria-label="Fact ${j + 1}" value="${fieldValue(posted, `man_key_${j}`, manual[j]?.key?.replace(/_/g, ' '))}">
+<input type="text" name="man_value_${j}" placeholder="Value" aria-label="Value ${j + 1}" data-redact value="${fieldValue(posted, `man_value_${j}`, manual[j]?.value)}"></div>`)
+    return html`${stepBar(view, 'confirm')}${summary(view, true)}${stepForm(call.session, view.ticket_id, 'confirm', html`
+<h2>What we learned</h2><p class="${STATUS_CLASS[ex.status] ?? 'muted'}" id="extraction">${statusText(ex)}</p>${found}
 <input type="hidden" name="ex_count" value="${(ex.attributes as View[]).length}"><input type="hidden" name="man_count" value="${rows}">
 <h2>Add facts by hand</h2>${manualRows}
-<button>Confirm</button>`)
+<button>Confirm</button>`)}`
   },
   data(posted, view) {
     const extracted = ((view.extraction?.attributes ?? []) as View[])

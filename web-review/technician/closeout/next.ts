@@ -1,6 +1,6 @@
 import { addDays, localDate } from '../../../core/time.js'
 import { wallClock } from '../../../core/domains/tickets/model.js'
-import { esc } from '../../html.js'
+import { html, type HtmlValue } from '../../html.js'
 import { fieldError, fieldValue, stepBar, stepForm, wholeNumber, type StepPage, type StepRender } from './shared.js'
 
 /**
@@ -18,15 +18,16 @@ export const nextStep: StepPage = {
     const kind = posted ? posted.kind : stored?.kind ?? (keeps ? 'keep_series' : undefined)
     const [date, time] = stored?.kind === 'schedule' ? String(stored.scheduled_start).split('T') : ['', '']
     const tomorrow = addDays(localDate(call.services.now(), timezone), 1)
-    const choice = (value: string, label: string, extra = '') => `<div class="card"><label class="c"><input type="radio" name="kind" value="${value}" required${kind === value ? ' checked' : ''}> ${label}</label>${extra}</div>`
+    const choice = (value: string, label: HtmlValue, extra: HtmlValue = '') =>
+      html`<div class="card"><label class="c"><input type="radio" name="kind" value="${value}" required${kind === value ? html` checked` : ''}> ${label}</label>${extra}</div>`
     const nextVisit = series?.next_visit ? `next visit ${wallClock(new Date(series.next_visit.scheduled_start), timezone)}` : 'its next visit comes with the series'
-    return stepBar(view, 'next') + stepForm(call.session, view.ticket_id, 'next', `
-${keeps ? choice('keep_series', `Keep the series <small>(${esc(nextVisit)})</small>`) : ''}
-${choice('schedule', 'Schedule the next visit now', `<div class="row"><label>Date<input type="date" name="date" min="${tomorrow}" value="${esc(fieldValue(posted, 'date', date))}"></label>
-<label>Time<input type="time" name="time" step="900" value="${esc(fieldValue(posted, 'time', (time ?? '').slice(0, 5)))}"></label></div>`)}
+    return html`${stepBar(view, 'next')}${stepForm(call.session, view.ticket_id, 'next', html`
+${keeps ? choice('keep_series', html`Keep the series <small>(${nextVisit})</small>`) : ''}
+${choice('schedule', 'Schedule the next visit now', html`<div class="row"><label>Date<input type="date" name="date" min="${tomorrow}" value="${fieldValue(posted, 'date', date)}"></label>
+<label>Time<input type="time" name="time" step="900" value="${fieldValue(posted, 'time', (time ?? '').slice(0, 5))}"></label></div>`)}
 ${choice('none', 'No follow-up')}
-${choice('reach_out', 'Reach out later', `<label>In how many months?<input class="n" type="number" name="months" min="1" max="36" inputmode="numeric" value="${esc(fieldValue(posted, 'months', stored?.kind === 'reach_out' ? stored.months : ''))}"></label>`)}
-<button>Save and continue</button>`)
+${choice('reach_out', 'Reach out later', html`<label>In how many months?<input class="n" type="number" name="months" min="1" max="36" inputmode="numeric" value="${fieldValue(posted, 'months', stored?.kind === 'reach_out' ? stored.months : '')}"></label>`)}
+<button>Save and continue</button>`)}`
   },
   data(posted) {
     if (posted.kind === 'none') return { next_service: { kind: 'none' } }

@@ -1,5 +1,5 @@
 import { paymentLinkFor } from '../../../core/clients/payments.js'
-import { esc } from '../../html.js'
+import { html, type SafeHtml } from '../../html.js'
 import { money } from '../context.js'
 import { stepBar, stepForm, stepPath, type StepPage, type StepRender, type View } from './shared.js'
 
@@ -12,15 +12,15 @@ export const paymentStep: StepPage = {
   action: 'finish',
   async render({ call, view }: StepRender) {
     const total = money(view.work.totals.total_cents, view.work.totals.currency)
-    const closed = `<p class="ok">Ticket #${esc(view.ticket.number)} is complete.</p>${resultText(view)}`
-    if (view.payment) return stepBar(view, 'payment') + closed + await decided(call, view)
-    return stepBar(view, 'payment') + closed + stepForm(call.session, view.ticket_id, 'payment', `
-<p>Amount: <strong>${esc(total)}</strong></p>
+    const closed = html`${stepBar(view, 'payment')}<p class="ok">Ticket #${view.ticket.number} is complete.</p>${resultText(view)}`
+    if (view.payment) return html`${closed}${await decided(call, view)}`
+    return html`${closed}${stepForm(call.session, view.ticket_id, 'payment', html`
+<p>Amount: <strong>${total}</strong></p>
 <button name="payment" value="send_invoice">Send invoice by email</button>
 <button name="payment" value="pay_now" class="alt">Take payment now</button>
-<div class="card"><label>Skip payment because<select name="skip_reason"><option value="">Choose a reason…</option>${Object.entries(SKIP_REASONS).map(([v, l]) => `<option value="${v}">${l}</option>`).join('')}</select></label>
+<div class="card"><label>Skip payment because<select name="skip_reason"><option value="">Choose a reason…</option>${Object.entries(SKIP_REASONS).map(([v, l]) => html`<option value="${v}">${l}</option>`)}</select></label>
 <label>Note<input type="text" name="note" maxlength="500" data-redact></label>
-<button name="payment" value="skip" class="alt">Skip payment</button></div>`)
+<button name="payment" value="skip" class="alt">Skip payment</button></div>`)}`
   },
   data(posted) {
     const note = (posted.note ?? '').trim()
@@ -34,31 +34,31 @@ export const paymentStep: StepPage = {
   after: (_posted, saved) => (saved.payment?.choice === 'pay_now' ? stepPath(saved.ticket_id, 'payment') : `/today?closed=${saved.ticket.number}`),
 }
 
-function resultText(view: View): string {
+function resultText(view: View): SafeHtml | '' {
   const r = view.result ?? {}
-  if (r.next_ticket) return `<p>Next visit booked: ticket #${esc(r.next_ticket.number)}.</p>`
-  if (r.reach_out) return `<p>We will reach out to ${esc(view.ticket.contact_name)} on ${esc(String(r.reach_out.send_at).slice(0, 10))}.</p>`
+  if (r.next_ticket) return html`<p>Next visit booked: ticket #${r.next_ticket.number}.</p>`
+  if (r.reach_out) return html`<p>We will reach out to ${view.ticket.contact_name} on ${String(r.reach_out.send_at).slice(0, 10)}.</p>`
   return ''
 }
 
-async function decided(call: StepRender['call'], view: View): Promise<string> {
+async function decided(call: StepRender['call'], view: View): Promise<SafeHtml> {
   const p = view.payment
-  const back = `<a class="btn" href="/today?closed=${esc(view.ticket.number)}">Back to Today</a>`
+  const back = html`<a class="btn" href="/today?closed=${view.ticket.number}">Back to Today</a>`
   if (p.choice === 'pay_now' && p.invoice) {
-    const due = `<p>Invoice ${esc(p.invoice.number)}: ${esc(money(p.invoice.amount_due_cents, p.invoice.currency))} due.</p>`
-    if (!call.services.payments) return `${due}<p class="warn">Online payments are off for this business: take payment the usual way; the invoice stays open.</p>${back}`
+    const due = html`<p>Invoice ${p.invoice.number}: ${money(p.invoice.amount_due_cents, p.invoice.currency)} due.</p>`
+    if (!call.services.payments) return html`${due}<p class="warn">Online payments are off for this business: take payment the usual way; the invoice stays open.</p>${back}`
     let link: string | null
     try {
       link = await paymentLinkFor(call.services, call.session.tenantId, p.invoice.id)
     } catch (err) {
       // The payment provider is away; the decision is saved, so reloading this page tries again.
-      return `${due}<p class="err">The payment page could not be made right now (${esc(err instanceof Error ? err.message : String(err))}).</p>
-<a class="btn alt" href="${esc(stepPath(view.ticket_id, 'payment'))}">Try again</a>${back}`
+      return html`${due}<p class="err">The payment page could not be made right now (${err instanceof Error ? err.message : String(err)}).</p>
+<a class="btn alt" href="${stepPath(view.ticket_id, 'payment')}">Try again</a>${back}`
     }
-    return `${due}${link
-      ? `<p><a class="btn" href="${esc(link)}" rel="noreferrer">Open the payment page</a></p><p class="muted">Hand the phone to the customer, or read out: ${esc(link)}</p>`
-      : '<p class="muted">Nothing is left to pay on this invoice.</p>'}${back}`
+    return html`${due}${link
+      ? html`<p><a class="btn" href="${link}" rel="noreferrer">Open the payment page</a></p><p class="muted">Hand the phone to the customer, or read out: ${link}</p>`
+      : html`<p class="muted">Nothing is left to pay on this invoice.</p>`}${back}`
   }
-  if (p.choice === 'send_invoice') return `<p>Invoice ${esc(p.invoice?.number ?? '')} will be emailed to the customer.</p>${back}`
-  return `<p>Payment skipped: ${esc(SKIP_REASONS[p.skip_reason] ?? p.skip_reason)}${p.note ? ` (${esc(p.note)})` : ''}.</p>${back}`
+  if (p.choice === 'send_invoice') return html`<p>Invoice ${p.invoice?.number ?? ''} will be emailed to the customer.</p>${back}`
+  return html`<p>Payment skipped: ${SKIP_REASONS[p.skip_reason] ?? p.skip_reason}${p.note ? ` (${p.note})` : ''}.</p>${back}`
 }

@@ -3,10 +3,10 @@ import type { Services } from '../../../core/context.js'
 import { runCloseoutExtraction } from '../../../core/domains/closeouts/extraction.js'
 import { AppError } from '../../../core/errors.js'
 import { performAction } from '../../../core/operations.js'
-import { sendHtml } from '../../compress.js'
-import { esc } from '../../html.js'
-import { businessOf, onceOf, pageRoute, ticketFor, type PageCall } from '../context.js'
-import { mainContent, techPage } from '../layout.js'
+import { html, trustedHtml } from '../../html.js'
+import { mainContent, viewerOf } from '../../layout.js'
+import { sendPage } from '../../send-page.js'
+import { businessOf, onceOf, pageRoute, sendWorkPage, ticketFor, type PageCall } from '../context.js'
 import { showToday } from '../today.js'
 import { completeStep } from './complete.js'
 import { confirmStep } from './confirm.js'
@@ -17,6 +17,9 @@ import { CLOSEOUT_SCRIPT } from './script.js'
 import { STEP_NAMES, stepPath, type Posted, type StepName, type StepPage, type View } from './shared.js'
 import { reachable, stepToShow, viewOrStart, whereNext } from './state.js'
 import { workStep } from './work.js'
+
+/** The close-out's script, ours, allowed by the Content-Security-Policy's hash. */
+const STEP_SCRIPT = trustedHtml(CLOSEOUT_SCRIPT)
 
 const PAGES: Record<StepName, StepPage> = { work: workStep, notes: notesStep, next: nextStep, confirm: confirmStep, complete: completeStep, payment: paymentStep }
 
@@ -103,10 +106,10 @@ async function showStep(call: PageCall, page: StepPage, view: View, opts: { erro
   const error = opts.error?.message.replace(/\bdata\./g, '')
   if (isFetch(call.req)) {
     call.res.set('x-page-url', stepPath(view.ticket_id, page.step))
-    sendHtml(call.req, call.res, `<title>${esc(title)}</title><main>${mainContent(title, body, { error })}</main>`, opts.status ?? 200)
+    sendPage(call.res, html`<title>${title}</title><main>${mainContent({ title, body, error, viewer: viewerOf(call.session) })}</main>`, { status: opts.status })
     return
   }
-  sendHtml(call.req, call.res, techPage(title, body, { error, script: CLOSEOUT_SCRIPT }), opts.status ?? 200)
+  sendWorkPage(call, { title, body, error, script: STEP_SCRIPT }, opts.status)
 }
 
 /** The form's fields, one string each (a repeated name keeps its last value). */

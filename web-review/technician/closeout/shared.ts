@@ -1,6 +1,6 @@
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
 import { AppError } from '../../../core/errors.js'
-import { esc } from '../../html.js'
+import { html, type HtmlContent, type SafeHtml } from '../../html.js'
 import { money, postForm, type PageCall } from '../context.js'
 
 /** The steps of the close-out, in order, as the server names them. */
@@ -31,7 +31,7 @@ export interface StepPage {
   title: string
   /** The closeout action the form runs. */
   action: string
-  render(s: StepRender): Promise<string> | string
+  render(s: StepRender): Promise<SafeHtml> | SafeHtml
   /** The action's data (ticket_id is added), from the form; bad input is a VALIDATION_ERROR naming the field. */
   data(posted: Posted, view: View): Record<string, unknown>
   /** Where to go after saving (given the close-out as saved), when not simply the next step (e.g. "Update" stays on the step). */
@@ -44,14 +44,13 @@ export function stepPath(ticketId: string, step: StepName): string {
 }
 
 /** The progress bar: steps done, the one shown, the ones ahead. */
-export function stepBar(view: View, current: StepName): string {
-  return `<div class="steps">${STEP_NAMES.map((s) => `<span class="${s === current ? 'a' : view.steps_done.includes(s) ? 'd' : ''}">${LABELS[s]}</span>`).join('')}</div>`
+export function stepBar(view: View, current: StepName): SafeHtml {
+  return html`<div class="steps">${STEP_NAMES.map((s) => html`<span class="${s === current ? 'a' : view.steps_done.includes(s) ? 'd' : ''}">${LABELS[s]}</span>`)}</div>`
 }
 
 /** The step's form: CSRF and one-time tokens, and the offline notice the script shows. */
-export function stepForm(session: SessionPrincipal, ticketId: string, step: StepName, inner: string): string {
-  return postForm(stepPath(ticketId, step), session, inner, ' data-closeout')
-    + '<p id="offline" class="warn" role="status">No connection: your answer is kept on this phone and will be sent when you are back online.</p>'
+export function stepForm(session: SessionPrincipal, ticketId: string, step: StepName, inner: HtmlContent): SafeHtml {
+  return html`${postForm(stepPath(ticketId, step), session, inner, html` data-closeout`)}<p id="offline" class="warn" role="status">No connection: your answer is kept on this phone and will be sent when you are back online.</p>`
 }
 
 /** A field's value: what was just submitted, else the stored answer. */
@@ -85,15 +84,15 @@ export function dollars(c: number): string {
 }
 
 /** The frozen summary of the work, notes and next service (confirmation and completion steps). */
-export function summary(view: View, full: boolean): string {
+export function summary(view: View, full: boolean): SafeHtml {
   const w = view.work
   const cur = w.totals.currency
-  const lines = (w.line_items as View[]).map((l) => `<tr><td>${esc(l.description)}${l.quantity > 1 ? ` × ${esc(l.quantity)}` : ''}</td><td class="r">${esc(money(l.price_cents, cur))}</td></tr>`).join('')
-  const tax = w.totals.tax_cents ? `<tr><td>Tax</td><td class="r">${esc(money(w.totals.tax_cents, cur))}</td></tr>` : ''
-  return `<div class="card"><div class="muted">#${esc(view.ticket.number)} ${esc(view.ticket.contact_name)} · ${esc(w.duration_minutes)} min</div>
-<table>${full ? lines + tax : ''}<tr><th>Total</th><th class="r">${esc(money(w.totals.total_cents, cur))}</th></tr></table>
-${full ? `<p><strong>Notes:</strong> ${view.notes ? esc(view.notes) : '<span class="muted">none</span>'}</p>` : ''}
-<p><strong>Next:</strong> ${esc(nextText(view.next_service))}</p></div>`
+  const lines = (w.line_items as View[]).map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${money(l.price_cents, cur)}</td></tr>`)
+  const tax = w.totals.tax_cents ? html`<tr><td>Tax</td><td class="r">${money(w.totals.tax_cents, cur)}</td></tr>` : ''
+  return html`<div class="card"><div class="muted">#${view.ticket.number} ${view.ticket.contact_name} · ${w.duration_minutes} min</div>
+<table>${full ? [lines, tax] : ''}<tr><th>Total</th><th class="r">${money(w.totals.total_cents, cur)}</th></tr></table>
+${full ? html`<p><strong>Notes:</strong> ${view.notes ? view.notes : html`<span class="muted">none</span>`}</p>` : ''}
+<p><strong>Next:</strong> ${nextText(view.next_service)}</p></div>`
 }
 
 /** The next service in words. */

@@ -1,5 +1,5 @@
 import { performQuery } from '../../../core/operations.js'
-import { esc } from '../../html.js'
+import { html, type SafeHtml } from '../../html.js'
 import { money } from '../context.js'
 import { cents, dollars, fieldValue, stepBar, stepPath, stepForm, wholeNumber, type Posted, type StepPage, type StepRender, type View } from './shared.js'
 
@@ -12,22 +12,22 @@ export const workStep: StepPage = {
     const w = view.work
     const cur = w.totals.currency
     const catalog = (await performQuery(call.services, call.session, { type: 'services', limit: 100 }, { requestId: call.requestId }) as { items: View[] }).items
-    const lines = (w.line_items as View[]).map((l, i) => lineRow(l, i, cur, posted)).join('')
-    const options = catalog.map((s) => `<option value="${esc(s.id)}">${esc(s.name)}${s.price_cents !== null ? ` (${esc(money(s.price_cents, cur))}${s.pricing === 'per_unit' ? ` per ${esc(s.unit_name ?? 'unit')}` : ''})` : ''}</option>`).join('')
+    const lines = (w.line_items as View[]).map((l, i) => lineRow(l, i, cur, posted))
+    const options = catalog.map((s) => html`<option value="${s.id}">${s.name}${s.price_cents !== null ? ` (${money(s.price_cents, cur)}${s.pricing === 'per_unit' ? ` per ${s.unit_name ?? 'unit'}` : ''})` : ''}</option>`)
     const estimated = w.is_price_estimated
-      ? `<label class="c warn"><input type="checkbox" name="final_price_confirmed" value="1"${(posted ? posted.final_price_confirmed : w.final_price_confirmed) ? ' checked' : ''} required> I confirm the final price of ${esc(money(w.totals.total_cents, cur))}</label>`
+      ? html`<label class="c warn"><input type="checkbox" name="final_price_confirmed" value="1"${(posted ? posted.final_price_confirmed : w.final_price_confirmed) ? html` checked` : ''} required> I confirm the final price of ${money(w.totals.total_cents, cur)}</label>`
       : ''
-    return stepBar(view, 'work') + stepForm(call.session, view.ticket_id, 'work', `
-<label>Time on site (minutes)<input type="number" name="duration_minutes" min="0" max="1440" inputmode="numeric" value="${esc(fieldValue(posted, 'duration_minutes', w.duration_minutes))}"></label>
-${w.clocked_minutes !== null ? `<p class="muted">Clocked: ${esc(w.clocked_minutes)} min</p>` : ''}
-<h2>Services</h2>${lines || '<p class="muted">No services yet: add one below.</p>'}
+    return html`${stepBar(view, 'work')}${stepForm(call.session, view.ticket_id, 'work', html`
+<label>Time on site (minutes)<input type="number" name="duration_minutes" min="0" max="1440" inputmode="numeric" value="${fieldValue(posted, 'duration_minutes', w.duration_minutes)}"></label>
+${w.clocked_minutes !== null ? html`<p class="muted">Clocked: ${w.clocked_minutes} min</p>` : ''}
+<h2>Services</h2>${lines.length ? lines : html`<p class="muted">No services yet: add one below.</p>`}
 <input type="hidden" name="line_count" value="${(w.line_items as View[]).length}">
 <div class="card"><label>Add a service<select name="add_service"><option value="">Choose…</option>${options}</select></label>
 <label>Quantity<input class="n" type="number" name="add_quantity" min="1" max="10000" inputmode="numeric" value="1"></label></div>
-<p><strong>Total ${esc(money(w.totals.total_cents, cur))}</strong> <span class="muted">(tax ${esc(money(w.totals.tax_cents, cur))})</span></p>
+<p><strong>Total ${money(w.totals.total_cents, cur)}</strong> <span class="muted">(tax ${money(w.totals.tax_cents, cur)})</span></p>
 ${estimated}
 <button name="op" value="update" class="alt" formnovalidate>Update</button>
-<button name="op" value="confirm">Confirm and continue</button>`)
+<button name="op" value="confirm">Confirm and continue</button>`)}`
   },
   data(posted, view) {
     const count = Math.min(50, Number(posted.line_count ?? (view.work.line_items as View[]).length) || 0)
@@ -55,15 +55,15 @@ ${estimated}
   after: (posted, saved) => (posted.op === 'update' || posted.add_service ? stepPath(saved.ticket_id, 'work') : null),
 }
 
-function lineRow(l: View, i: number, currency: string, posted: Posted | undefined): string {
+function lineRow(l: View, i: number, currency: string, posted: Posted | undefined): SafeHtml {
   const price = l.price_editable
-    ? `<label>Price each ($)<input type="text" inputmode="decimal" name="price_${i}" value="${esc(fieldValue(posted, `price_${i}`, dollars(l.unit_price_cents)))}"></label>`
-    : `<div class="muted">${esc(money(l.unit_price_cents, currency))} each</div>`
+    ? html`<label>Price each ($)<input type="text" inputmode="decimal" name="price_${i}" value="${fieldValue(posted, `price_${i}`, dollars(l.unit_price_cents))}"></label>`
+    : html`<div class="muted">${money(l.unit_price_cents, currency)} each</div>`
   const description = l.service_id
-    ? `<strong>${esc(l.description)}</strong><input type="hidden" name="description_${i}" value="${esc(l.description)}">`
-    : `<label>Description<input type="text" name="description_${i}" value="${esc(fieldValue(posted, `description_${i}`, l.description))}"></label>`
-  return `<div class="card">${description}
-<input type="hidden" name="line_id_${i}" value="${esc(l.line_item_id ?? '')}"><input type="hidden" name="service_id_${i}" value="${esc(l.service_id ?? '')}">
-<div class="row"><label>Quantity<input type="number" name="quantity_${i}" min="1" max="10000" inputmode="numeric" value="${esc(fieldValue(posted, `quantity_${i}`, l.quantity))}"></label>${price}</div>
-<div class="row"><span>${esc(money(l.price_cents, currency))}</span><label class="c"><input type="checkbox" name="remove_${i}" value="1"${posted?.[`remove_${i}`] ? ' checked' : ''}> Remove</label></div></div>`
+    ? html`<strong>${l.description}</strong><input type="hidden" name="description_${i}" value="${l.description}">`
+    : html`<label>Description<input type="text" name="description_${i}" value="${fieldValue(posted, `description_${i}`, l.description)}"></label>`
+  return html`<div class="card">${description}
+<input type="hidden" name="line_id_${i}" value="${l.line_item_id ?? ''}"><input type="hidden" name="service_id_${i}" value="${l.service_id ?? ''}">
+<div class="row"><label>Quantity<input type="number" name="quantity_${i}" min="1" max="10000" inputmode="numeric" value="${fieldValue(posted, `quantity_${i}`, l.quantity)}"></label>${price}</div>
+<div class="row"><span>${money(l.price_cents, currency)}</span><label class="c"><input type="checkbox" name="remove_${i}" value="1"${posted?.[`remove_${i}`] ? html` checked` : ''}> Remove</label></div></div>`
 }

@@ -1,13 +1,15 @@
 import { Router, type Response } from 'express'
-import { stateOf } from '../api/request-context.js'
-import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest } from '../core/auth/oauth/authorization-request.js'
-import { approveClient } from '../core/auth/oauth/grants.js'
-import { issuerUrl } from '../core/auth/oauth/urls.js'
-import type { SessionPrincipal } from '../core/auth/sessions.js'
-import type { Services } from '../core/context.js'
-import { withTenant } from '../core/db/tenant.js'
-import { CONTENT_SECURITY_POLICY } from './csp.js'
-import { esc, form, page, signInForm } from './html.js'
+import { stateOf } from '../../api/request-context.js'
+import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest } from '../../core/auth/oauth/authorization-request.js'
+import { approveClient } from '../../core/auth/oauth/grants.js'
+import { issuerUrl } from '../../core/auth/oauth/urls.js'
+import type { SessionPrincipal } from '../../core/auth/sessions.js'
+import type { Services } from '../../core/context.js'
+import { withTenant } from '../../core/db/tenant.js'
+import { CONTENT_SECURITY_POLICY } from '../csp.js'
+import { form, html, signInForm, type SafeHtml } from '../html.js'
+import { layout, viewerOf } from '../layout.js'
+import { sendPage } from '../send-page.js'
 
 /** The request's fields the consent form carries to its POST. */
 const CARRIED = ['response_type', 'client_id', 'redirect_uri', 'code_challenge', 'code_challenge_method', 'state', 'resource', 'scope']
@@ -25,20 +27,20 @@ export function oauthConsentPages(services: Services): Router {
     if (checked.kind === 'redirect_error') return sendBack(res, services, checked.redirectUri, { error: checked.error, error_description: checked.description, state: checked.state })
     const session = stateOf(res).session
     if (!session) {
-      return res.type('html').send(page(`Connect ${checked.request.client.clientName}`, `${whoAsks(checked.request)}
-<p>Sign in as the owner of the business to continue. We will email you a sign-in link that brings you back here.</p>${signInForm(req.originalUrl)}`))
+      return sendPage(res, layout({ title: `Connect ${checked.request.client.clientName}`, body: html`${whoAsks(checked.request)}
+<p>Sign in as the owner of the business to continue. We will email you a sign-in link that brings you back here.</p>${signInForm(req.originalUrl)}` }))
     }
     if (!isOwner(session)) return notOwnerPage(res)
     const business = await businessName(services, session)
     const fields = CARRIED.map((k) => typeof req.query[k] === 'string'
-      ? `<input type="hidden" name="${k}" value="${esc(req.query[k])}">` : '').join('')
-    res.set('Content-Security-Policy', policyAllowingRedirectTo(checked.request.redirectUri)).type('html').send(page(`Connect ${checked.request.client.clientName}?`,
-      `${whoAsks(checked.request)}
+      ? html`<input type="hidden" name="${k}" value="${req.query[k] as string}">` : html``)
+    sendPage(res, layout({ title: `Connect ${checked.request.client.clientName}?`, viewer: viewerOf(session), body: html`${whoAsks(checked.request)}
 <div class="card"><p><b>What it will be able to do</b></p>
-<p>Act as the office manager of ${esc(business)}: the same tools as an agent token, to look up and change customers, appointments, invoices and messages.</p>
-<p>Anything that asks you first waits on your <a href="/review">Waiting</a> page for your answer, and the history records everything it does as "${esc(checked.request.client.clientName)} (OAuth)".</p>
+<p>Act as the office manager of ${business}: the same tools as an agent token, to look up and change customers, appointments, invoices and messages.</p>
+<p>Anything that asks you first waits on your <a href="/review">Waiting</a> page for your answer, and the history records everything it does as "${checked.request.client.clientName} (OAuth)".</p>
 <p class="note">It then appears under <a href="/review/connections">Connected apps</a>, where you can disconnect it at any time.</p></div>
-${form('/oauth/authorize', session.csrfToken, `${fields}<div class="row"><button name="decision" value="deny" class="deny">Deny</button><button name="decision" value="approve">Allow</button></div>`)}`))
+${form('/oauth/authorize', session.csrfToken, html`${fields}<div class="row"><button name="decision" value="deny" class="deny">Deny</button><button name="decision" value="approve">Allow</button></div>`)}` }),
+    { contentSecurityPolicy: policyAllowingRedirectTo(checked.request.redirectUri) })
   })
 
   router.post('/oauth/authorize', async (req, res) => {
@@ -59,13 +61,13 @@ ${form('/oauth/authorize', session.csrfToken, `${fields}<div class="row"><button
 }
 
 /** Who asks: the app's name, where it sends the answer, and how it identified itself. */
-function whoAsks(request: AuthorizationRequest): string {
+function whoAsks(request: AuthorizationRequest): SafeHtml {
   const c = request.client
   const how = c.source === 'metadata_document'
-    ? `It identified itself with the document it publishes at ${esc(c.clientId)}.`
+    ? `It identified itself with the document it publishes at ${c.clientId}.`
     : 'It registered itself with this server just now (dynamic registration): its name is what it says it is.'
-  return `<div class="card"><p><b>${esc(c.clientName)}</b> asks to connect to your business.</p>
-<p>It will be sent back to <b>${esc(hostOf(request.redirectUri))}</b>.</p><p class="note">${how}</p></div>`
+  return html`<div class="card"><p><b>${c.clientName}</b> asks to connect to your business.</p>
+<p>It will be sent back to <b>${hostOf(request.redirectUri)}</b>.</p><p class="note">${how}</p></div>`
 }
 
 /** The 303 back to the client with the answer, naming this server as the issuer (RFC 9207). */
@@ -74,11 +76,11 @@ function sendBack(res: Response, services: Services, redirectUri: string, params
 }
 
 function refusePage(res: Response, message: string, status = 400): void {
-  res.status(status).type('html').send(page('Cannot connect this app', `<p class="err">${esc(message)}</p><p><a href="/">Home</a></p>`))
+  sendPage(res, layout({ title: 'Cannot connect this app', error: message, body: html`<p><a href="/">Home</a></p>` }), { status })
 }
 
 function notOwnerPage(res: Response): void {
-  res.status(403).type('html').send(page('Not allowed', '<p>Only the owner of the business can connect an app. Ask the owner to connect it.</p><p><a href="/">Home</a></p>'))
+  sendPage(res, layout({ title: 'Not allowed', body: html`<p>Only the owner of the business can connect an app. Ask the owner to connect it.</p><p><a href="/">Home</a></p>` }), { status: 403 })
 }
 
 function isOwner(session: SessionPrincipal): boolean {

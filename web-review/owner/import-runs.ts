@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ColumnMapping } from '../core/domains/imports/csv-mapping.js'
+import type { ColumnMapping } from '../../core/domains/imports/csv-mapping.js'
 
 /** What the owner is importing: Square's customer export, or any CSV through a column mapping. */
 export type ImportKind = 'square_customers' | 'csv_customers'

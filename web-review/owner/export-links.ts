@@ -1,4 +1,4 @@
-import { esc } from './html.js'
+import { html, joinHtml, type SafeHtml } from '../html.js'
 
 /** The lists the owner's pages offer to download, each with the expansions that make it whole, and how the page names it. */
 export const OWNER_EXPORTS: ReadonlyArray<{ type: string; include: string[]; label: string }> = [
@@ -18,6 +18,6 @@ export function exportHref(type: string): string {
 }
 
 /** A line of download links, one for each list the owner can export. */
-export function exportLinks(): string {
-  return `<p class="note">Download as CSV: ${OWNER_EXPORTS.map((e) => `<a href="${esc(exportHref(e.type))}" download>${esc(e.label)}</a>`).join(' · ')}</p>`
+export function exportLinks(): SafeHtml {
+  return html`<p class="note">Download as CSV: ${joinHtml(OWNER_EXPORTS.map((e) => html`<a href="${exportHref(e.type)}" download>${e.label}</a>`), html` · `)}</p>`
 }

@@ -1,7 +1,7 @@
-import { localDate, localTime, zonedInstant } from '../core/time.js'
-import { jsonSchemaOf } from '../core/json-schema.js'
-import type { ActionDefinition } from '../core/registry.js'
-import { esc } from './html.js'
+import { localDate, localTime, zonedInstant } from '../../core/time.js'
+import { jsonSchemaOf } from '../../core/json-schema.js'
+import type { ActionDefinition } from '../../core/registry.js'
+import { html, joinHtml, type SafeHtml } from '../html.js'
 import { fieldWords } from './review-card.js'
 
 /** A top-level field of a call the owner may change on the edit form, and how it is typed in. */
@@ -32,23 +32,23 @@ export function editableFields(def: ActionDefinition): EditableField[] {
 }
 
 /** The form inputs of the editable fields, filled with the call's values (or what the owner typed). */
-export function fieldInputs(fields: EditableField[], values: Record<string, unknown>, timeZone: string): string {
-  return fields.map((f) => {
+export function fieldInputs(fields: EditableField[], values: Record<string, unknown>, timeZone: string): SafeHtml {
+  return joinHtml(fields.map((f) => {
     const v = values[f.name]
     const id = `f_${f.name}`
     const label = `${fieldWords(f.name)}${f.kind === 'money' ? ' ($)' : ''}${f.required ? '' : ' (optional)'}`
     const shown = typeof v === 'string' && !(v as string).length ? '' : v === undefined || v === null ? '' : String(v)
     if (f.kind === 'choice' || f.kind === 'yes_no') {
       const options = f.kind === 'yes_no' ? [['true', 'yes'], ['false', 'no']] : f.choices!.map((c) => [c, c.replace(/_/g, ' ')])
-      return `<label>${esc(label)}<select name="${id}">${f.required ? '' : '<option value="">(not given)</option>'}${options.map(([val, words]) =>
-        `<option value="${esc(val)}"${shown === val ? ' selected' : ''}>${esc(words)}</option>`).join('')}</select></label>`
+      return html`<label>${label}<select name="${id}">${f.required ? '' : html`<option value="">(not given)</option>`}${options.map(([val, words]) =>
+        html`<option value="${val}"${shown === val ? html` selected` : ''}>${words}</option>`)}</select></label>`
     }
-    if (f.kind === 'text' && f.long) return `<label>${esc(label)}<textarea name="${id}" rows="3">${esc(shown)}</textarea></label>`
+    if (f.kind === 'text' && f.long) return html`<label>${label}<textarea name="${id}" rows="3">${shown}</textarea></label>`
     const value = f.kind === 'money' && typeof v === 'number' ? (v / 100).toFixed(2)
       : f.kind === 'moment' && /(Z|[+-]\d\d:?\d\d)$/.test(shown) ? `${localDate(new Date(shown), timeZone)}T${localTime(new Date(shown), timeZone)}` : shown
     const type = f.kind === 'moment' ? 'datetime-local' : f.kind === 'date' ? 'date' : f.kind === 'number' ? 'number' : 'text'
-    return `<label>${esc(label)}<input type="${type}" name="${id}" value="${esc(value)}"${f.kind === 'money' ? ' inputmode="decimal"' : ''}></label>`
-  }).join('\n')
+    return html`<label>${label}<input type="${type}" name="${id}" value="${value}"${f.kind === 'money' ? html` inputmode="decimal"` : ''}></label>`
+  }), html`\n`)
 }
 
 /** The edited call: the agent's call with each editable field as the owner typed it; a blank optional field is left out. */

@@ -2,8 +2,10 @@ import { Router, type Response } from 'express'
 import type { Services } from '../../core/context.js'
 import type { CustomerAnswer } from '../../core/domains/messages/appointment-messages.js'
 import { ANSWER_NOTE_MAX, answerResponseLink, viewResponseLink, type LinkProblem, type ResponseLinkView } from '../../core/domains/messages/response-links.js'
-import { esc, page } from '../../web-review/html.js'
-import { stateOf } from '../request-context.js'
+import { stateOf } from '../../api/request-context.js'
+import { html, type SafeHtml } from '../html.js'
+import { layout } from '../layout.js'
+import { sendPage } from '../send-page.js'
 
 /** What each link asks and the button that answers. */
 const ASK: Record<CustomerAnswer, { title: string; button: string; note?: string }> = {
@@ -44,31 +46,31 @@ export function respondRoutes(services: Services): Router {
     const view = await viewResponseLink(services, req.params.token)
     if (view.problem) return problemPage(res, view.problem, view)
     const ask = ASK[view.purpose as CustomerAnswer]
-    const note = ask.note ? `<label>${esc(ask.note)}<textarea name="note" rows="3" maxlength="${ANSWER_NOTE_MAX}"></textarea></label>` : ''
-    send(res, 200, ask.title, `${appointment(view)}
-<form method="post" action="/respond/${esc(req.params.token)}"><input type="hidden" name="answer" value="${esc(view.purpose)}">${note}<button>${esc(ask.button)}</button></form>`)
+    const note = ask.note ? html`<label>${ask.note}<textarea name="note" rows="3" maxlength="${ANSWER_NOTE_MAX}"></textarea></label>` : ''
+    send(res, 200, ask.title, html`${appointment(view)}
+<form method="post" action="/respond/${req.params.token}"><input type="hidden" name="answer" value="${view.purpose}">${note}<button>${ask.button}</button></form>`)
   })
   router.post('/respond/:token', async (req, res) => {
     const answer = typeof req.body?.answer === 'string' ? req.body.answer : ''
     const note = typeof req.body?.note === 'string' ? req.body.note : ''
     const view = await answerResponseLink(services, req.params.token, answer, note, stateOf(res).requestId)
     if (view.problem) return problemPage(res, view.problem, view)
-    send(res, 200, 'Thank you', `${appointment(view)}<p class="ok">${esc(DONE[view.purpose as CustomerAnswer])}</p>`)
+    send(res, 200, 'Thank you', html`${appointment(view)}`, { ok: DONE[view.purpose as CustomerAnswer] })
   })
   return router
 }
 
 function problemPage(res: Response, problem: LinkProblem, view: ResponseLinkView): void {
   const p = PROBLEM[problem]
-  const now = view.confirmationStatus && problem === 'used' ? `<p>Your appointment is ${esc(STATUS_WORDS[view.confirmationStatus] ?? view.confirmationStatus)}.</p>` : ''
-  send(res, p.status, 'Appointment', `${view.when ? appointment(view) : ''}<p class="err">${esc(p.text)}</p>${now}`)
+  const now = view.confirmationStatus && problem === 'used' ? html`<p>Your appointment is ${STATUS_WORDS[view.confirmationStatus] ?? view.confirmationStatus}.</p>` : ''
+  send(res, p.status, 'Appointment', html`${view.when ? appointment(view) : ''}${now}`, { error: p.text })
 }
 
-function appointment(view: ResponseLinkView): string {
-  return `<div class="card"><strong>${esc(view.businessName)}</strong><p>${esc(view.when)}</p></div>`
+function appointment(view: ResponseLinkView): SafeHtml {
+  return html`<div class="card"><strong>${view.businessName}</strong><p>${view.when}</p></div>`
 }
 
-function send(res: Response, status: number, title: string, body: string): void {
+function send(res: Response, status: number, title: string, body: SafeHtml, line: { ok?: string; error?: string } = {}): void {
   // The address holds the secret: keep it out of caches, referrers and search engines.
-  res.status(status).set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' }).type('html').send(page(title, body))
+  sendPage(res, layout({ title, body, ...line }), { status, secretUrl: true })
 }

@@ -1,19 +1,19 @@
 import { Router, type Response } from 'express'
-import { stateOf } from '../api/request-context.js'
-import type { SessionPrincipal } from '../core/auth/sessions.js'
-import type { Services } from '../core/context.js'
-import { AppError } from '../core/errors.js'
-import { performAction, performQuery } from '../core/operations.js'
-import { DENIAL_REASONS, type DenialReason } from '../authorization-queue/denial-reasons.js'
-import { formatInstant } from '../core/call-preview.js'
+import { stateOf } from '../../api/request-context.js'
+import type { SessionPrincipal } from '../../core/auth/sessions.js'
+import type { Services } from '../../core/context.js'
+import { AppError } from '../../core/errors.js'
+import { performAction, performQuery } from '../../core/operations.js'
+import { DENIAL_REASONS, type DenialReason } from '../../authorization-queue/denial-reasons.js'
+import { formatInstant } from '../../core/call-preview.js'
 import { phraseOf } from './action-words.js'
 import { editPage } from './edit-page.js'
 import { permissionsPage } from './permissions-page.js'
 import { connectionsPage } from './connections-page.js'
-import { esc, form, page } from './html.js'
-import { REVIEW_NAV } from './review-nav.js'
+import { form, html, type SafeHtml } from '../html.js'
+import { sendOwnerPage } from './owner-page.js'
 import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
-import { personWithRole } from './session.js'
+import { personWithRole } from '../session.js'
 
 /** What the queue page may say after a decision: ?done= carries one of these keys, never text of its own. */
 const DECIDED: Record<string, string> = {
@@ -38,19 +38,19 @@ export function reviewPages(services: Services): Router {
     if (!session) return
     const pending = await list(session, res, 'pending')
     const said = typeof req.query.done === 'string' && Object.hasOwn(DECIDED, req.query.done) ? DECIDED[req.query.done] : ''
-    const flash = said ? `<p class="ok">${esc(said)}</p>` : ''
-    const cards = pending.map((r) => reviewCard(r, session.csrfToken)).join('')
-    res.type('html').send(page('Waiting for you', REVIEW_NAV + flash + (cards || '<p class="note">Nothing is waiting for your decision.</p>')))
+    const cards = pending.map((r) => reviewCard(r, session.csrfToken))
+    sendOwnerPage(res, 'Waiting for you', cards.length ? cards : html`<p class="note">Nothing is waiting for your decision.</p>`, { ok: said })
   })
 
   router.get('/review/history', async (_req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const all = (await list(session, res)).filter((r) => r.status !== 'pending')
-    const rows = all.map((r) => `<div class="card">${previewHtml(r)}
-<p>${esc(r.status)}${r.decision ? ` (${esc(r.decision.replace('_', ' '))})` : ''}${r.decided_at ? ` · ${esc(formatInstant(r.decided_at, r.preview?.timezone ?? 'UTC'))}` : ''}</p>
-${editsHtml(r)}${r.decision_reason ? `<p class="note">Reason: ${esc(DENIAL_REASONS[r.decision_reason as DenialReason] ?? r.decision_reason)}</p>` : ''}${r.decision_note ? `<p class="note">Note: ${esc(r.decision_note)}</p>` : ''}${r.error ? `<p class="err">${esc(r.error.message)}</p>` : ''}</div>`).join('')
-    res.type('html').send(page('Decided', REVIEW_NAV + (rows || '<p class="note">No decisions yet.</p>')))
+    const rows = all.map((r) => html`<div class="card">${previewHtml(r)}
+<p>${r.status}${r.decision ? ` (${r.decision.replace('_', ' ')})` : ''}${r.decided_at ? ` · ${formatInstant(r.decided_at, r.preview?.timezone ?? 'UTC')}` : ''}</p>
+${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASONS[r.decision_reason as DenialReason] ?? r.decision_reason}</p>` : ''}${
+  r.decision_note ? html`<p class="note">Note: ${r.decision_note}</p>` : ''}${r.error ? html`<p class="err">${r.error.message}</p>` : ''}</div>`)
+    sendOwnerPage(res, 'Decided', rows.length ? rows : html`<p class="note">No decisions yet.</p>`)
   })
 
   // After the permissions and rules routes mounted above, which this pattern would otherwise also match.
@@ -64,7 +64,7 @@ ${editsHtml(r)}${r.decision_reason ? `<p class="note">Reason: ${esc(DENIAL_REASO
       // Allow Always changes what the agent may do from now on, so it takes a second, explicit step.
       if (decision === 'allow_always' && req.body?.confirm !== 'yes') {
         const r = await performQuery(services, session, { type: 'authorization_requests', id: req.params.id }, { requestId: stateOf(res).requestId }) as RequestRecord
-        return res.type('html').send(page('Allow always?', allowAlwaysStep(services, r, session.csrfToken)))
+        return sendOwnerPage(res, 'Allow always?', allowAlwaysStep(services, r, session.csrfToken))
       }
       const out = await performAction(services, session, { domain: 'authorization', action: 'decide', data: { request_id: req.params.id, decision, note, reason } },
         { requestId: stateOf(res).requestId })
@@ -72,7 +72,7 @@ ${editsHtml(r)}${r.decision_reason ? `<p class="note">Reason: ${esc(DENIAL_REASO
       res.redirect(303, `/review?done=${Object.hasOwn(DECIDED, r.status) ? r.status : 'failed'}`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      res.status(err.status).type('html').send(page('Waiting for you', `${REVIEW_NAV}<p class="err">${esc(err.message)}</p><p><a href="/review">Back</a></p>`))
+      sendOwnerPage(res, 'Waiting for you', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
     }
   })
 
@@ -80,14 +80,14 @@ ${editsHtml(r)}${r.decision_reason ? `<p class="note">Reason: ${esc(DENIAL_REASO
 }
 
 /** The second step of Allow Always: what it grants from now on, in plain words, with Allow Once still at hand. */
-function allowAlwaysStep(services: Services, r: RequestRecord, csrf: string): string {
+function allowAlwaysStep(services: Services, r: RequestRecord, csrf: string): SafeHtml {
   const def = services.registry.actions.get(String(r.action_key))
   const what = def ? phraseOf(def) : String(r.action_key)
-  return `${REVIEW_NAV}<div class="card">${previewHtml(r)}</div>
-<p>Allow Always runs this now <b>and from now on the agent may ${esc(what)} without asking you</b>, for any customer and any amount.</p>
+  return html`<div class="card">${previewHtml(r)}</div>
+<p>Allow Always runs this now <b>and from now on the agent may ${what} without asking you</b>, for any customer and any amount.</p>
 <p class="note">You can take it back on the Permissions page. To allow only some of these calls (e.g. up to an amount), add a rule there instead.</p>
-${form(`/review/${r.id}`, csrf, `<input type="hidden" name="decision" value="allow_always"><input type="hidden" name="confirm" value="yes">
-<button>Yes, from now on the agent may ${esc(what)}</button>`)}
-${form(`/review/${r.id}`, csrf, '<button name="decision" value="allow_once" class="second">Just this once (Allow Once)</button>')}
+${form(`/review/${r.id}`, csrf, html`<input type="hidden" name="decision" value="allow_always"><input type="hidden" name="confirm" value="yes">
+<button>Yes, from now on the agent may ${what}</button>`)}
+${form(`/review/${r.id}`, csrf, html`<button name="decision" value="allow_once" class="second">Just this once (Allow Once)</button>`)}
 <p><a href="/review">Back, decide later</a></p>`
 }

@@ -1,13 +1,14 @@
 import { Router, type Request, type Response } from 'express'
-import { stateOf } from '../api/request-context.js'
-import type { SessionPrincipal } from '../core/auth/sessions.js'
-import type { Services } from '../core/context.js'
-import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../core/domains/messages/model.js'
-import { AppError } from '../core/errors.js'
-import { performAction, performQuery } from '../core/operations.js'
-import { localDate, localTime, zonedInstant } from '../core/time.js'
-import { esc, form, page } from './html.js'
-import { personWithRole } from './session.js'
+import { stateOf } from '../../api/request-context.js'
+import type { SessionPrincipal } from '../../core/auth/sessions.js'
+import type { Services } from '../../core/context.js'
+import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../../core/domains/messages/model.js'
+import { AppError } from '../../core/errors.js'
+import { performAction, performQuery } from '../../core/operations.js'
+import { localDate, localTime, zonedInstant } from '../../core/time.js'
+import { form, html, type SafeHtml } from '../html.js'
+import { sendOwnerPage } from './owner-page.js'
+import { personWithRole } from '../session.js'
 
 type Row = Record<string, any>
 
@@ -20,8 +21,6 @@ const DONE: Record<string, string> = {
 }
 /** The list's filters, as the query string carries them. */
 const FILTERS = ['from', 'to', 'customer', 'kind', 'status'] as const
-/** The wide table's extra rules, inline; the Content-Security-Policy allows them by their hash. */
-export const WIDE_STYLE = 'main{max-width:60rem}td form{display:inline}td input,td button{width:auto;margin:.1rem 0;padding:.3rem}'
 
 /** The owner's page of scheduled emails: filter by send date, customer, kind and status; cancel or move a pending one. */
 export function messagesPage(services: Services): Router {
@@ -43,16 +42,15 @@ export function messagesPage(services: Services): Router {
         { requestId }) as typeof list
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return send(res, err.status, `${filterForm(given)}<p class="err">${esc(err.message)}</p>`)
+      return send(res, err.status, filterForm(given), { error: err.message })
     }
     const done = typeof req.query.done === 'string' && Object.hasOwn(DONE, req.query.done) ? DONE[req.query.done] : ''
-    const flash = done ? `<p class="ok">${esc(done)}</p>` : ''
-    const rows = list.items.map((m) => messageRow(m, tz, session.csrfToken, req.originalUrl)).join('')
+    const rows = list.items.map((m) => messageRow(m, tz, session.csrfToken, req.originalUrl))
     const more = list.next_cursor
-      ? `<p><a href="/messages?${new URLSearchParams({ ...given, cursor: list.next_cursor })}">Next ${PAGE_SIZE}</a></p>` : ''
-    send(res, 200, `${flash}${filterForm(given)}<p class="note">Times are in ${esc(tz)}.</p>${rows
-      ? `<table><tr><th>Send at</th><th>Customer</th><th>Email</th><th>Status</th><th></th></tr>${rows}</table>${more}`
-      : '<p class="note">No scheduled emails match.</p>'}`)
+      ? html`<p><a href="/messages?${new URLSearchParams({ ...given, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>` : ''
+    send(res, 200, html`${filterForm(given)}<p class="note">Times are in ${tz}.</p>${rows.length
+      ? html`<table><tr><th>Send at</th><th>Customer</th><th>Email</th><th>Status</th><th></th></tr>${rows}</table>${more}`
+      : html`<p class="note">No scheduled emails match.</p>`}`, { ok: done })
   })
 
   router.post('/messages/:id/cancel', async (req, res) => {
@@ -83,7 +81,7 @@ async function act(services: Services, session: SessionPrincipal, req: Request, 
     await performAction(services, session, { domain: 'message', action, data }, { requestId: stateOf(res).requestId })
   } catch (err) {
     if (!(err instanceof AppError)) throw err
-    return send(res, err.status, `<p class="err">${esc(err.message)}</p><p><a href="${esc(back)}">Back to the messages</a></p>`)
+    return send(res, err.status, html`<p><a href="${back}">Back to the messages</a></p>`, { error: err.message })
   }
   res.redirect(303, `${back}${back.includes('?') ? '&' : '?'}done=${done}`)
 }
@@ -99,28 +97,28 @@ async function timeZoneOf(services: Services, session: SessionPrincipal, request
   return settings.items[0].timezone
 }
 
-function filterForm(given: Record<string, string>): string {
-  const select = (name: string, options: readonly string[]) => `<select name="${name}" aria-label="${name}"><option value="">any ${name}</option>${options.map((o) =>
-    `<option value="${o}"${given[name] === o ? ' selected' : ''}>${o.replace('_', ' ')}</option>`).join('')}</select>`
-  return `<form method="get" action="/messages" class="card"><div class="row"><label>From<input type="date" name="from" value="${esc(given.from)}"></label>
-<label>To<input type="date" name="to" value="${esc(given.to)}"></label></div>
-<label>Customer<input name="customer" value="${esc(given.customer)}" placeholder="name or email"></label>
+function filterForm(given: Record<string, string>): SafeHtml {
+  const select = (name: string, options: readonly string[]) => html`<select name="${name}" aria-label="${name}"><option value="">any ${name}</option>${options.map((o) =>
+    html`<option value="${o}"${given[name] === o ? html` selected` : ''}>${o.replace('_', ' ')}</option>`)}</select>`
+  return html`<form method="get" action="/messages" class="card"><div class="row"><label>From<input type="date" name="from" value="${given.from}"></label>
+<label>To<input type="date" name="to" value="${given.to}"></label></div>
+<label>Customer<input name="customer" value="${given.customer}" placeholder="name or email"></label>
 <div class="row">${select('kind', MESSAGE_KINDS)} ${select('status', MESSAGE_STATUSES)}</div><button>Show</button></form>`
 }
 
-function messageRow(m: Row, tz: string, csrf: string, back: string): string {
+function messageRow(m: Row, tz: string, csrf: string, back: string): SafeHtml {
   const at = new Date(m.send_at)
   const when = `${localDate(at, tz)} ${localTime(at, tz)}`
-  const contact = m.contact ? `${esc(m.contact.display_name)}<br><span class="note">${esc(m.contact.email ?? 'no email')}</span>${
-    m.contact.email_status && m.contact.email_status !== 'ok' ? ` <span class="err">${esc(m.contact.email_status)}</span>` : ''}` : ''
-  const status = `${esc(m.status)}${m.last_error ? `<br><span class="err">${esc(m.last_error)}</span>` : ''}`
-  const hidden = `<input type="hidden" name="back" value="${esc(back)}">`
+  const contact = m.contact ? html`${m.contact.display_name}<br><span class="note">${m.contact.email ?? 'no email'}</span>${
+    m.contact.email_status && m.contact.email_status !== 'ok' ? html` <span class="err">${m.contact.email_status}</span>` : ''}` : ''
+  const status = html`${m.status}${m.last_error ? html`<br><span class="err">${m.last_error}</span>` : ''}`
+  const hidden = html`<input type="hidden" name="back" value="${back}">`
   const controls = m.status === 'pending'
-    ? `${form(`/messages/${m.id}/reschedule`, csrf, `${hidden}<input type="datetime-local" name="send_at" aria-label="New send time" value="${localDate(at, tz)}T${localTime(at, tz)}" required> <button class="alt">Move</button>`)}
-${form(`/messages/${m.id}/cancel`, csrf, `${hidden}<button class="deny">Cancel</button>`)}` : ''
-  return `<tr><td>${esc(when)}</td><td>${contact}</td><td><strong>${esc(m.kind.replace('_', ' '))}</strong> ${esc(m.rendered?.subject ?? '')}</td><td>${status}</td><td>${controls}</td></tr>`
+    ? html`${form(`/messages/${m.id}/reschedule`, csrf, html`${hidden}<input type="datetime-local" name="send_at" aria-label="New send time" value="${localDate(at, tz)}T${localTime(at, tz)}" required> <button class="alt">Move</button>`)}
+${form(`/messages/${m.id}/cancel`, csrf, html`${hidden}<button class="deny">Cancel</button>`)}` : ''
+  return html`<tr><td>${when}</td><td>${contact}</td><td><strong>${m.kind.replace('_', ' ')}</strong> ${m.rendered?.subject ?? ''}</td><td>${status}</td><td>${controls}</td></tr>`
 }
 
-function send(res: Response, status: number, body: string): void {
-  res.status(status).type('html').send(page('Scheduled emails', `<style>${WIDE_STYLE}</style><nav><a href="/">Home</a><a href="/review">Waiting</a></nav>${body}`))
+function send(res: Response, status: number, body: SafeHtml, line: { ok?: string; error?: string } = {}): void {
+  sendOwnerPage(res, 'Scheduled emails', body, { status, wide: true, ...line })
 }

@@ -1,19 +1,19 @@
 import { Router, type Response } from 'express'
-import { stateOf } from '../api/request-context.js'
-import type { SessionPrincipal } from '../core/auth/sessions.js'
-import type { Principal, Services } from '../core/context.js'
-import { MAPPED_FIELDS, type ColumnMapping } from '../core/domains/imports/csv-mapping.js'
-import { headersOf, planMappedCustomers } from '../core/domains/imports/csv-customers.js'
-import { importMappedInBatches, importPlannedInBatches } from '../core/domains/imports/import-mapped.js'
-import { planSquareCustomers } from '../core/domains/imports/square-customers.js'
-import { AppError } from '../core/errors.js'
-import { log } from '../core/log.js'
-import { performAction } from '../core/operations.js'
+import { stateOf } from '../../api/request-context.js'
+import type { SessionPrincipal } from '../../core/auth/sessions.js'
+import type { Principal, Services } from '../../core/context.js'
+import { MAPPED_FIELDS, type ColumnMapping } from '../../core/domains/imports/csv-mapping.js'
+import { headersOf, planMappedCustomers } from '../../core/domains/imports/csv-customers.js'
+import { importMappedInBatches, importPlannedInBatches } from '../../core/domains/imports/import-mapped.js'
+import { planSquareCustomers } from '../../core/domains/imports/square-customers.js'
+import { AppError } from '../../core/errors.js'
+import { log } from '../../core/log.js'
+import { performAction } from '../../core/operations.js'
 import { exportLinks } from './export-links.js'
-import { esc, form, page } from './html.js'
+import { form, html, joinHtml, type SafeHtml } from '../html.js'
 import { ImportUploads, type ImportKind, type ImportUpload } from './import-runs.js'
-import { WIDE_STYLE } from './messages-page.js'
-import { personWithRole } from './session.js'
+import { sendOwnerPage } from './owner-page.js'
+import { personWithRole } from '../session.js'
 
 /** The largest file one import takes, as the import actions accept it. */
 export const IMPORT_FILE_LIMIT_BYTES = 5_000_000
@@ -49,9 +49,9 @@ export function importPages(services: Services, uploads = new ImportUploads()): 
     const csv = file?.text.trim() ? file.text : String(body.csv ?? '')
     const kind: ImportKind = body.kind === 'square_customers' ? 'square_customers' : 'csv_customers'
     const source = String(body.source ?? '').trim() || 'csv'
-    if (!csv.trim()) return send(res, 400, `<p class="err">Choose a CSV file (or paste its text) to import.</p>${uploadForm(session.csrfToken)}`)
+    if (!csv.trim()) return send(res, 400, uploadForm(session.csrfToken), 'Choose a CSV file (or paste its text) to import.')
     if (csv.length > IMPORT_FILE_LIMIT_BYTES) {
-      return send(res, 413, `<p class="err">The file is larger than ${IMPORT_FILE_LIMIT_BYTES / 1_000_000} MB, the most one import takes.</p>${uploadForm(session.csrfToken)}`)
+      return send(res, 413, uploadForm(session.csrfToken), `The file is larger than ${IMPORT_FILE_LIMIT_BYTES / 1_000_000} MB, the most one import takes.`)
     }
     const upload = uploads.add({ tenantId: session.tenantId, userId: String(session.actor.id), kind, filename: file?.filename || 'pasted text', csv, source })
     await dryRun(services, session, upload, undefined, stateOf(res).requestId)
@@ -62,7 +62,7 @@ export function importPages(services: Services, uploads = new ImportUploads()): 
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const upload = uploads.find(req.params.id, session.tenantId, String(session.actor.id))
-    if (!upload) return send(res, 404, gone())
+    if (!upload) return send(res, 404, gone(), GONE)
     if (upload.run) return res.redirect(303, `/import/${upload.id}`)
     const body = (req.body ?? {}) as Record<string, unknown>
     const source = String(body.source ?? '').trim()
@@ -81,7 +81,7 @@ export function importPages(services: Services, uploads = new ImportUploads()): 
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const upload = uploads.find(req.params.id, session.tenantId, String(session.actor.id))
-    if (!upload) return send(res, 404, gone())
+    if (!upload) return send(res, 404, gone(), GONE)
     if (upload.dryRun && !upload.problem && uploads.start(upload, upload.dryRun.total)) {
       runInBackground(services, { tenantId: session.tenantId, actor: session.actor }, upload, stateOf(res).requestId)
     }
@@ -92,19 +92,18 @@ export function importPages(services: Services, uploads = new ImportUploads()): 
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const upload = uploads.find(req.params.id, session.tenantId, String(session.actor.id))
-    if (!upload) return send(res, 404, gone())
+    if (!upload) return send(res, 404, gone(), GONE)
     if (!upload.run) return send(res, upload.problem ? 400 : 200, dryRunPage(upload, session.csrfToken))
     const run = upload.run
     if (run.status === 'running') {
-      return send(res, 200, `<meta http-equiv="refresh" content="${REFRESH_SECONDS}"><p><strong>Importing ${esc(upload.filename)}</strong></p>
+      return send(res, 200, html`<meta http-equiv="refresh" content="${REFRESH_SECONDS}"><p><strong>Importing ${upload.filename}</strong></p>
 <p role="status">Imported ${run.done} of ${run.total} rows.</p><progress max="${run.total}" value="${run.done}">${run.done} of ${run.total}</progress>
 <p class="note">Each batch of ${BATCH_ROWS} rows is saved as it finishes; this page looks again every ${REFRESH_SECONDS} s.</p>`)
     }
     if (run.status === 'failed') {
-      return send(res, 500, `<p class="err">The import stopped after ${run.done} of ${run.total} rows: ${esc(run.error)}</p>
-<p class="note">The rows before that were imported. Upload the same file again: rows already imported are matched, not doubled.</p><p><a href="/import">New import</a></p>`)
+      return send(res, 500, html`<p class="note">The rows before that were imported. Upload the same file again: rows already imported are matched, not doubled.</p><p><a href="/import">New import</a></p>`, `The import stopped after ${run.done} of ${run.total} rows: ${run.error}`)
     }
-    return send(res, 200, `<p class="ok">Import finished: ${esc(upload.filename)}.</p>${summary(run.report as Record<string, any>, false)}
+    return send(res, 200, html`<p class="ok">Import finished: ${upload.filename}.</p>${summary(run.report as Record<string, any>, false)}
 ${rowsTable(run.report as Record<string, any>, (r) => r.outcome !== 'created' || Boolean(r.warnings?.length))}
 <p><a href="/import">New import</a> · <a href="/">Home</a></p>`)
   })
@@ -144,30 +143,30 @@ function runInBackground(services: Services, principal: Principal, upload: Impor
   })
 }
 
-function uploadForm(csrf: string): string {
-  return `${form('/import', csrf, `<fieldset class="card"><legend>What the file is</legend>
+function uploadForm(csrf: string): SafeHtml {
+  return html`${form('/import', csrf, html`<fieldset class="card"><legend>What the file is</legend>
 <label>The file is<select name="kind"><option value="square_customers">Square's customer export (Customers → Export)</option>
 <option value="csv_customers">Another CSV of customers (a spreadsheet, another system's export): you choose which column is what</option></select></label>
 <label>Where it comes from (for another CSV; e.g. hubspot, spreadsheet)<input name="source" value="csv" pattern="[a-z][a-z0-9_]{0,39}"></label></fieldset>
 <label>CSV file (up to ${IMPORT_FILE_LIMIT_BYTES / 1_000_000} MB)<input type="file" name="file" accept=".csv,text/csv"></label>
 <label>or paste the CSV text<textarea name="csv" rows="4"></textarea></label>
-<button>Check the file (nothing is imported yet)</button>`, ' enctype="multipart/form-data"')}
+<button>Check the file (nothing is imported yet)</button>`, html` enctype="multipart/form-data"`)}
 <p class="note">The check lists every row: what would be created, matched to a customer you already have (by ID, email or phone) and refused, with the line and the reason. Nothing is written until you confirm. Importing the same file again creates nothing new.</p>`
 }
 
-function dryRunPage(upload: ImportUpload, csrf: string): string {
-  const top = `<p><strong>${esc(upload.filename)}</strong> · ${upload.kind === 'square_customers' ? 'Square customer export' : `CSV from ${esc(upload.source)}`}</p>`
-  const problem = upload.problem ? `<p class="err">${esc(upload.problem)}</p>` : ''
+function dryRunPage(upload: ImportUpload, csrf: string): SafeHtml {
+  const top = html`<p><strong>${upload.filename}</strong> · ${upload.kind === 'square_customers' ? 'Square customer export' : `CSV from ${upload.source}`}</p>`
+  const problem = upload.problem ? html`<p class="err">${upload.problem}</p>` : ''
   const mapping = upload.kind === 'csv_customers' ? mappingForm(upload, csrf) : ''
-  if (!upload.dryRun) return `${top}${problem}${mapping}<p><a href="/import">Upload another file</a></p>`
+  if (!upload.dryRun) return html`${top}${problem}${mapping}<p><a href="/import">Upload another file</a></p>`
   const report = upload.dryRun
-  const confirm = report.total ? form(`/import/${upload.id}/run`, csrf, `<button>Import ${report.created + report.matched} customers now</button>`) : ''
-  return `${top}${mapping}<h2>What the import would do</h2>${summary(report, true)}${confirm}${rowsTable(report, () => true)}
+  const confirm = report.total ? form(`/import/${upload.id}/run`, csrf, html`<button>Import ${report.created + report.matched} customers now</button>`) : ''
+  return html`${top}${mapping}<h2>What the import would do</h2>${summary(report, true)}${confirm}${rowsTable(report, () => true)}
 <p><a href="/import">Upload another file</a></p>`
 }
 
 /** One select per column of the file, set to the mapping of the last dry run (proposed from the headers the first time). */
-function mappingForm(upload: ImportUpload, csrf: string): string {
+function mappingForm(upload: ImportUpload, csrf: string): SafeHtml | '' {
   let headers: string[]
   try {
     headers = headersOf(upload.csv)
@@ -181,37 +180,40 @@ function mappingForm(upload: ImportUpload, csrf: string): string {
     const options: Array<[string, string]> = [['', 'Not imported'], ...MAPPED_FIELDS.map((f) => [f, FIELD_LABELS[f]] as [string, string])]
     if (/^[a-z][a-z0-9_]*$/.test(key)) options.push([`attribute:${key}`, `Keep as a fact: ${key}`])
     if (chosen.startsWith('attribute:') && !options.some(([v]) => v === chosen)) options.push([chosen, `Keep as a fact: ${chosen.slice(10)}`])
-    return `<tr><td>${esc(header)}</td><td><select name="col_${i}" aria-label="${esc(header)}">${options.map(([v, label]) =>
-      `<option value="${esc(v)}"${v === chosen ? ' selected' : ''}>${esc(label)}</option>`).join('')}</select></td></tr>`
-  }).join('')
-  const proposed = upload.dryRun?.mapping_proposed ? '<p class="note">Proposed from the column names: check it, change what is wrong, and check again.</p>' : ''
-  return form(`/import/${upload.id}/check`, csrf, `<h2>Columns</h2>${proposed}<table><tr><th>Column in the file</th><th>Imported as</th></tr>${selects}</table>
-<label>Where it comes from<input name="source" value="${esc(upload.source)}"></label><button class="alt">Check again with these columns</button>`)
+    return html`<tr><td>${header}</td><td><select name="col_${i}" aria-label="${header}">${options.map(([v, label]) =>
+      html`<option value="${v}"${v === chosen ? html` selected` : ''}>${label}</option>`)}</select></td></tr>`
+  })
+  const proposed = upload.dryRun?.mapping_proposed ? html`<p class="note">Proposed from the column names: check it, change what is wrong, and check again.</p>` : ''
+  return form(`/import/${upload.id}/check`, csrf, html`<h2>Columns</h2>${proposed}<table><tr><th>Column in the file</th><th>Imported as</th></tr>${selects}</table>
+<label>Where it comes from<input name="source" value="${upload.source}"></label><button class="alt">Check again with these columns</button>`)
 }
 
-function summary(report: Record<string, any>, dry: boolean): string {
+function summary(report: Record<string, any>, dry: boolean): SafeHtml {
   const verb = dry ? 'would be' : 'were'
-  return `<p class="total" role="status">${report.total} rows: ${report.created} ${verb} created, ${report.matched} ${verb} matched to customers you have, `
-    + `${report.refused} ${verb} refused.</p>${dry ? '<p class="note">Nothing has been written yet.</p>' : ''}`
+  return html`<p class="total" role="status">${report.total} rows: ${report.created} ${verb} created, ${report.matched} ${verb} matched to customers you have, ${
+    report.refused} ${verb} refused.</p>${dry ? html`<p class="note">Nothing has been written yet.</p>` : ''}`
 }
 
 /** The rows as a table: line, name, what happens and why; long files list the first rows and every refused or matched one. */
-function rowsTable(report: Record<string, any>, shown: (row: Record<string, any>) => boolean): string {
+function rowsTable(report: Record<string, any>, shown: (row: Record<string, any>) => boolean): SafeHtml | '' {
   const rows = (report.rows as Array<Record<string, any>>).filter(shown)
   const listed = rows.filter((r, i) => i < LISTED_ROWS || r.outcome !== 'created')
   if (!listed.length) return ''
-  const more = rows.length > listed.length ? `<p class="note">And ${rows.length - listed.length} more rows to be created, not listed.</p>` : ''
-  const detail = (r: Record<string, any>) => [r.reason, r.matched_by ? `matched by ${String(r.matched_by).replace(/_/g, ' ')}` : '', ...(r.warnings ?? [])]
-    .filter(Boolean).map(esc).join('<br>')
-  return `<table><tr><th>Line</th><th>Name</th><th>Outcome</th><th>Why</th></tr>${listed.map((r) => `<tr><td class="num">${r.line}</td><td>${esc(r.name)}</td>
-<td class="${r.outcome === 'refused' ? 'err' : ''}">${esc(r.outcome)}</td><td>${detail(r)}</td></tr>`).join('')}</table>${more}`
+  const more = rows.length > listed.length ? html`<p class="note">And ${rows.length - listed.length} more rows to be created, not listed.</p>` : ''
+  const detail = (r: Record<string, any>) => joinHtml([r.reason, r.matched_by ? `matched by ${String(r.matched_by).replace(/_/g, ' ')}` : '', ...(r.warnings ?? [])]
+    .filter(Boolean), html`<br>`)
+  return html`<table><tr><th>Line</th><th>Name</th><th>Outcome</th><th>Why</th></tr>${listed.map((r) => html`<tr><td class="num">${r.line}</td><td>${r.name}</td>
+<td class="${r.outcome === 'refused' ? 'err' : ''}">${r.outcome}</td><td>${detail(r)}</td></tr>`)}</table>${more}`
 }
 
-function gone(): string {
-  return '<p class="err">This upload is not here any more (uploads are kept for a few hours, and by the server that took them).</p><p><a href="/import">Upload the file again</a></p>'
+function gone(): SafeHtml {
+  return html`<p><a href="/import">Upload the file again</a></p>`
 }
 
-function send(res: Response, status: number, body: string): void {
-  res.status(status).type('html').send(page('Import customers', `<style>${WIDE_STYLE}</style><nav><a href="/">Home</a><a href="/import">Import</a></nav>${body}
-${exportLinks()}`))
+/** Why an upload cannot be shown. */
+const GONE = 'This upload is not here any more (uploads are kept for a few hours, and by the server that took them).'
+
+function send(res: Response, status: number, body: SafeHtml, error?: string): void {
+  sendOwnerPage(res, 'Import customers', html`${body}
+${exportLinks()}`, { status, wide: true, error })
 }

@@ -1,16 +1,16 @@
 import { Router, type Response } from 'express'
-import { stateOf } from '../api/request-context.js'
-import type { SessionPrincipal } from '../core/auth/sessions.js'
-import { formatInstant } from '../core/call-preview.js'
-import type { Services } from '../core/context.js'
-import { AppError, validationError } from '../core/errors.js'
-import { performAction, performQuery } from '../core/operations.js'
-import type { ActionDefinition } from '../core/registry.js'
-import { addDays, zonedInstant } from '../core/time.js'
+import { stateOf } from '../../api/request-context.js'
+import type { SessionPrincipal } from '../../core/auth/sessions.js'
+import { formatInstant } from '../../core/call-preview.js'
+import type { Services } from '../../core/context.js'
+import { AppError, validationError } from '../../core/errors.js'
+import { performAction, performQuery } from '../../core/operations.js'
+import type { ActionDefinition } from '../../core/registry.js'
+import { addDays, zonedInstant } from '../../core/time.js'
 import { areaOf, AREAS, capitalized, phraseOf } from './action-words.js'
-import { esc, form, page } from './html.js'
-import { REVIEW_NAV } from './review-nav.js'
-import { personWithRole } from './session.js'
+import { form, html, type SafeHtml } from '../html.js'
+import { sendOwnerPage } from './owner-page.js'
+import { personWithRole } from '../session.js'
 
 /** Each level as the owner reads it. */
 const LEVEL_WORDS: Record<string, string> = {
@@ -42,7 +42,7 @@ export function permissionsPage(services: Services): Router {
       res.redirect(303, `/review/permissions?done=${encodeURIComponent(await call())}`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      res.status(err.status).type('html').send(page('Permissions', `${REVIEW_NAV}<p class="err">Nothing was changed. ${esc(err.message)}</p><p><a href="/review/permissions">Back</a></p>`))
+      sendOwnerPage(res, 'Permissions', html`<p><a href="/review/permissions">Back</a></p>`, { error: `Nothing was changed. ${err.message}`, status: err.status })
     }
   }
   const act = (session: SessionPrincipal, res: Response, domain: string, action: string, data: Record<string, unknown>) =>
@@ -54,15 +54,14 @@ export function permissionsPage(services: Services): Router {
     const [perms, rules, [settings]] = [await read(session, res, 'permissions'), await read(session, res, 'standing_rules'), await read(session, res, 'settings')]
     const tz = String(settings?.timezone ?? 'UTC')
     const said = doneWords(typeof req.query.done === 'string' ? req.query.done : '', perms, services)
-    const flash = said ? `<p class="ok">${esc(said)}</p>` : ''
     const sections = AREAS.map((area) => {
       const rows = perms.filter((p) => p.agents_allowed).map((p) => ({ p, def: services.registry.actions.get(p.action)! }))
         .filter(({ def }) => def && areaOf(def) === area)
       if (!rows.length) return ''
-      return `<h2>${esc(area)}</h2>${rows.map(({ p, def }) => actionRow(p, def, rules.filter((r) => r.action === p.action), session.csrfToken, tz)).join('')}`
-    }).join('')
-    res.type('html').send(page('Permissions', `${REVIEW_NAV}${flash}<p class="note">What your office manager may do on its own. "Asks you first" puts the request on your Waiting page;
-"says why" means it must give a reason, which the history keeps. A rule lets it go ahead when a call meets your conditions.</p>${sections}`))
+      return html`<h2>${area}</h2>${rows.map(({ p, def }) => actionRow(p, def, rules.filter((r) => r.action === p.action), session.csrfToken, tz))}`
+    })
+    sendOwnerPage(res, 'Permissions', html`<p class="note">What your office manager may do on its own. "Asks you first" puts the request on your Waiting page;
+"says why" means it must give a reason, which the history keeps. A rule lets it go ahead when a call meets your conditions.</p>${sections}`, { ok: said })
   })
 
   router.post('/review/permissions', async (req, res) => {
@@ -110,22 +109,23 @@ export function permissionsPage(services: Services): Router {
 }
 
 /** One action: what the agent may do, its level with a way to change it, its rules, and a form to add one. */
-function actionRow(p: Row, def: ActionDefinition, rules: Row[], csrf: string, tz: string): string {
+function actionRow(p: Row, def: ActionDefinition, rules: Row[], csrf: string, tz: string): SafeHtml {
   const levels = ['default', 'unrestricted', 'soft_limit', 'requires_authorization']
-  const select = `<select name="permission" aria-label="Level for ${esc(phraseOf(def))}">${levels.map((l) =>
-    `<option value="${l}"${(p.override ?? 'default') === l ? ' selected' : ''}>${esc(l === 'default' ? `${LEVEL_WORDS[p.registered]} (standard)` : LEVEL_WORDS[l])}</option>`).join('')}</select>`
-  const ruleItems = rules.map((r) => `<li>Goes ahead without asking when ${esc(r.conditions_text.length ? r.conditions_text.join(' and ') : 'any call')}${r.expires_at ? `, until ${esc(formatInstant(r.expires_at, tz))}` : ''}
-${form(`/review/rules/${r.id}/revoke`, csrf, '<button class="second small">Revoke</button>')}</li>`).join('')
+  const select = html`<select name="permission" aria-label="Level for ${phraseOf(def)}">${levels.map((l) =>
+    html`<option value="${l}"${(p.override ?? 'default') === l ? html` selected` : ''}>${l === 'default' ? `${LEVEL_WORDS[p.registered]} (standard)` : LEVEL_WORDS[l]}</option>`)}</select>`
+  const ruleItems = rules.map((r) => html`<li>Goes ahead without asking when ${r.conditions_text.length ? r.conditions_text.join(' and ') : 'any call'}${
+    r.expires_at ? `, until ${formatInstant(r.expires_at, tz)}` : ''}
+${form(`/review/rules/${r.id}/revoke`, csrf, html`<button class="second small">Revoke</button>`)}</li>`)
   const facts = Object.entries(def.facts ?? {})
   // Rules only matter for calls that would otherwise wait for the owner.
-  const ruleForm = facts.length && p.effective === 'requires_authorization' ? `<details><summary>Let it go ahead without asking when…</summary>
-${form('/review/rules', csrf, `<input type="hidden" name="action" value="${esc(p.action)}">
-<label>When<select name="fact">${facts.map(([k, f]) => `<option value="${esc(k)}">${esc(f.label)}${f.unit === 'money' ? ' ($)' : ' (hours)'}</option>`).join('')}</select></label>
+  const ruleForm = facts.length && p.effective === 'requires_authorization' ? html`<details><summary>Let it go ahead without asking when…</summary>
+${form('/review/rules', csrf, html`<input type="hidden" name="action" value="${p.action}">
+<label>When<select name="fact">${facts.map(([k, f]) => html`<option value="${k}">${f.label}${f.unit === 'money' ? ' ($)' : ' (hours)'}</option>`)}</select></label>
 <div class="row"><label>is<select name="op"><option value="at_most">at most</option><option value="at_least">at least</option></select></label>
 <label>this much<input name="value" inputmode="decimal" required></label></div>
 <label>Until (optional)<input type="date" name="until"></label><button>Add rule</button>`)}</details>` : ''
-  return `<div class="card perm"><b>${esc(capitalized(phraseOf(def)))}</b>
-${p.override ? `<p class="note">Now: ${esc(LEVEL_WORDS[p.effective] ?? p.effective)} (your choice)</p>` : ''}
-${ruleItems ? `<ul class="rules">${ruleItems}</ul>` : ''}
-${form('/review/permissions', csrf, `<input type="hidden" name="action" value="${esc(p.action)}"><div class="row">${select}<button class="small">Set</button></div>`)}${ruleForm}</div>`
+  return html`<div class="card perm"><b>${capitalized(phraseOf(def))}</b>
+${p.override ? html`<p class="note">Now: ${LEVEL_WORDS[p.effective] ?? p.effective} (your choice)</p>` : ''}
+${ruleItems.length ? html`<ul class="rules">${ruleItems}</ul>` : ''}
+${form('/review/permissions', csrf, html`<input type="hidden" name="action" value="${p.action}"><div class="row">${select}<button class="small">Set</button></div>`)}${ruleForm}</div>`
 }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express'
-import { page } from './html.js'
+import { html } from '../html.js'
+import { sendOwnerPage } from './owner-page.js'
 
 /** An uploaded file: its name as the browser sent it and its content as text. */
 export interface UploadedFile {
@@ -30,15 +31,15 @@ export function multipartBody(limitBytes: number) {
     req.on('error', next)
     req.on('end', () => {
       if (size > limitBytes) {
-        res.status(413).type('html').send(page('File too large', `<p class="err">The file is larger than ${Math.floor(limitBytes / 1_000_000)} MB, `
-          + 'the most one import takes. Split it into smaller files and import them one after the other.</p><p><a href="/import">Back to the import</a></p>'))
+        sendOwnerPage(res, 'File too large', html`<p><a href="/import">Back to the import</a></p>`, { status: 413, error: `The file is larger than ${
+          Math.floor(limitBytes / 1_000_000)} MB, the most one import takes. Split it into smaller files and import them one after the other.` })
         return
       }
       try {
         req.body = partsOf(Buffer.concat(chunks), boundary[1] ?? boundary[2])
       } catch {
-        res.status(400).type('html').send(page('Upload not understood', '<p class="err">The form could not be read. Choose the file again and send it.</p>'
-          + '<p><a href="/import">Back to the import</a></p>'))
+        sendOwnerPage(res, 'Upload not understood', html`<p><a href="/import">Back to the import</a></p>`,
+          { status: 400, error: 'The form could not be read. Choose the file again and send it.' })
         return
       }
       next()

@@ -1,14 +1,14 @@
 import { Router, type Response } from 'express'
-import { stateOf } from '../api/request-context.js'
-import type { SessionPrincipal } from '../core/auth/sessions.js'
-import type { Services } from '../core/context.js'
-import { AppError } from '../core/errors.js'
-import { performAction, performQuery } from '../core/operations.js'
+import { stateOf } from '../../api/request-context.js'
+import type { SessionPrincipal } from '../../core/auth/sessions.js'
+import type { Services } from '../../core/context.js'
+import { AppError } from '../../core/errors.js'
+import { performAction, performQuery } from '../../core/operations.js'
 import { editableFields, editedCall, fieldInputs } from './edit-fields.js'
-import { esc, form, page } from './html.js'
+import { form, html } from '../html.js'
 import { previewHtml, type RequestRecord } from './review-card.js'
-import { REVIEW_NAV } from './review-nav.js'
-import { personWithRole } from './session.js'
+import { sendOwnerPage } from './owner-page.js'
+import { personWithRole } from '../session.js'
 
 /** The owner's edit of a queued call before allowing it: GET shows the form, POST stores the edited call. */
 export function editPage(services: Services): Router {
@@ -20,11 +20,11 @@ export function editPage(services: Services): Router {
     const fields = def ? editableFields(def) : []
     const tz = r.preview?.timezone ?? 'UTC'
     const body = fields.length
-      ? form(`/review/${r.id}/edit`, csrf, `${fieldInputs(fields, values, tz)}<button>Save changes</button>`)
-        + '<p class="note">Saving checks the call again against your data; nothing runs until you allow it.</p>'
-      : '<p class="note">This call has nothing you can change here. Allow it, or deny it with a note saying what the agent should do instead.</p>'
-    res.status(status).type('html').send(page('Change before allowing', `${REVIEW_NAV}<div class="card">${previewHtml(r)}</div>
-${problem ? `<p class="err">${esc(problem)}</p>` : ''}${body}<p><a href="/review">Back</a></p>`))
+      ? html`${form(`/review/${r.id}/edit`, csrf, html`${fieldInputs(fields, values, tz)}<button>Save changes</button>`)}
+<p class="note">Saving checks the call again against your data; nothing runs until you allow it.</p>`
+      : html`<p class="note">This call has nothing you can change here. Allow it, or deny it with a note saying what the agent should do instead.</p>`
+    sendOwnerPage(res, 'Change before allowing', html`<div class="card">${previewHtml(r)}</div>
+${problem ? html`<p class="err">${problem}</p>` : ''}${body}<p><a href="/review">Back</a></p>`, { status })
   }
 
   router.get('/review/:id/edit', async (req, res) => {
@@ -35,7 +35,7 @@ ${problem ? `<p class="err">${esc(problem)}</p>` : ''}${body}<p><a href="/review
       render(res, r, session.csrfToken, r.data)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      res.status(err.status).type('html').send(page('Change before allowing', `${REVIEW_NAV}<p class="err">${esc(err.message)}</p>`))
+      sendOwnerPage(res, 'Change before allowing', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
     }
   })
 
@@ -47,7 +47,7 @@ ${problem ? `<p class="err">${esc(problem)}</p>` : ''}${body}<p><a href="/review
       r = await load(session, res, req.params.id)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return res.status(err.status).type('html').send(page('Change before allowing', `${REVIEW_NAV}<p class="err">${esc(err.message)}</p>`))
+      return sendOwnerPage(res, 'Change before allowing', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
     }
     const def = services.registry.actions.get(String(r.action_key))
     const fields = def ? editableFields(def) : []

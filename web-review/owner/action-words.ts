@@ -1,4 +1,4 @@
-import type { ActionDefinition } from '../core/registry.js'
+import type { ActionDefinition } from '../../core/registry.js'
 
 /** The owner's areas of the business, in the order the permissions page shows them. */
 export const AREAS = ['Customers', 'Appointments', 'Invoices', 'Leads and waiting list', 'Emails to customers', 'Your business', 'Other'] as const

@@ -3,8 +3,10 @@ import type { Services } from '../../core/context.js'
 import { openPayLink } from '../../core/domains/invoices/pay-links.js'
 import { AppError } from '../../core/errors.js'
 import { log } from '../../core/log.js'
-import { esc, page } from '../../web-review/html.js'
-import { stateOf } from '../request-context.js'
+import { stateOf } from '../../api/request-context.js'
+import { html } from '../html.js'
+import { layout } from '../layout.js'
+import { sendPage } from '../send-page.js'
 
 /**
  * GET /pay/<secret>, the address an invoice email gives: straight on to Stripe's checkout page (the open one, or a new
@@ -19,8 +21,9 @@ export function payLinkRoutes(services: Services): Router {
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'UNAVAILABLE') throw err
       log('warn', 'pay link could not open a checkout', { request_id: stateOf(res).requestId, error: err.message })
-      res.status(503).set('retry-after', '60').type('html')
-        .send(page('Payment', '<p>Online payment is not available this minute. Please try the link again in a few minutes.</p>'))
+      res.set('retry-after', '60')
+      sendPage(res, layout({ title: 'Payment', body: html`<p>Online payment is not available this minute. Please try the link again in a few minutes.</p>` }),
+        { status: 503, secretUrl: true })
       return
     }
     res.set('cache-control', 'no-store')
@@ -29,16 +32,17 @@ export function payLinkRoutes(services: Services): Router {
       return
     }
     if (outcome.kind === 'unknown') {
-      res.status(404).type('html').send(page('Payment', '<p>This payment link is not valid. Please use the link in your invoice email, or reply to it.</p>'))
+      sendPage(res, layout({ title: 'Payment', body: html`<p>This payment link is not valid. Please use the link in your invoice email, or reply to it.</p>` }),
+        { status: 404, secretUrl: true })
       return
     }
     if (outcome.kind === 'payments_off') {
-      res.status(503).type('html').send(page(`Invoice ${outcome.number}`, `<p>${esc(outcome.business)} does not take payments online right now.</p>`
-        + (outcome.instructions ? `<p>${esc(outcome.instructions)}</p>` : '')))
+      sendPage(res, layout({ title: `Invoice ${outcome.number}`, body: html`<p>${outcome.business} does not take payments online right now.</p>${
+        outcome.instructions ? html`<p>${outcome.instructions}</p>` : ''}` }), { status: 503, secretUrl: true })
       return
     }
     const said = outcome.status === 'paid' ? 'is paid. Thank you!' : outcome.status === 'void' ? 'was cancelled: there is nothing to pay.' : 'has nothing left to pay.'
-    res.type('html').send(page(`Invoice ${outcome.number}`, `<p>Invoice ${esc(outcome.number)} from ${esc(outcome.business)} ${said}</p>`))
+    sendPage(res, layout({ title: `Invoice ${outcome.number}`, body: html`<p>Invoice ${outcome.number} from ${outcome.business} ${said}</p>` }), { secretUrl: true })
   })
   return router
 }

@@ -1,0 +1,48 @@
+import { Router } from 'express'
+import { stateOf } from '../../api/request-context.js'
+import { formatInstant } from '../../core/call-preview.js'
+import type { Services } from '../../core/context.js'
+import { AppError } from '../../core/errors.js'
+import { performAction, performQuery } from '../../core/operations.js'
+import { form, html } from '../html.js'
+import { personWithRole } from '../session.js'
+import { sendOwnerPage } from './owner-page.js'
+
+type Row = Record<string, any>
+
+/** The owner's connected apps and agent tokens: what reaches the business as its agent, and a way to cut each off. */
+export function connectionsPage(services: Services): Router {
+  const router = Router()
+
+  router.get('/review/connections', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    const requestId = stateOf(res).requestId
+    const tokens = (await performQuery(services, session, { type: 'agent_tokens', limit: 100, filters: {} }, { requestId }) as { items: Row[] }).items
+    const [settings] = (await performQuery(services, session, { type: 'settings', limit: 1, filters: {} }, { requestId }) as { items: Row[] }).items
+    const tz = String(settings?.timezone ?? 'UTC')
+    const rows = tokens.map((t) => html`<div class="card"><b>${t.name}</b> <span class="note">${t.prefix}</span>
+<p class="note">${t.oauth_client_id ? 'Connected by you with OAuth' : 'Agent token made by the operator'} · added ${formatInstant(t.created_at, tz)}
+· ${t.last_used_at ? `last used ${formatInstant(t.last_used_at, tz)}` : 'never used'}</p>
+${t.revoked_at ? html`<p class="note">Disconnected ${formatInstant(t.revoked_at, tz)}</p>`
+    : form(`/review/connections/${encodeURIComponent(t.id)}/revoke`, session.csrfToken, html`<button class="deny small">Disconnect</button>`)}</div>`)
+    sendOwnerPage(res, 'Connected apps', html`<p class="note">Apps and tokens that act as your office manager.
+Disconnecting one stops it at once; what it asked you first stays in your history.</p>${rows.length ? rows : html`<p class="note">Nothing is connected.</p>`}`,
+    { ok: req.query.done === 'revoked' ? 'Disconnected: it can no longer act for your business.' : undefined })
+  })
+
+  router.post('/review/connections/:id/revoke', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    try {
+      await performAction(services, session, { domain: 'agent_token', action: 'revoke', data: { agent_token_id: req.params.id } },
+        { requestId: stateOf(res).requestId })
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      return sendOwnerPage(res, 'Connected apps', html`<p><a href="/review/connections">Back</a></p>`,
+        { status: err.status, error: `Nothing was changed. ${err.message}` })
+    }
+    res.redirect(303, '/review/connections?done=revoked')
+  })
+  return router
+}

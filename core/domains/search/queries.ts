@@ -4,6 +4,9 @@ import { defineQuery } from '../../registry.js'
 import { searchFunctionality } from './functionality.js'
 import { RECORD_KINDS, SEARCH_KINDS, searchRecords, type SearchHit } from './model.js'
 import { isoDate } from '../../schema-types.js'
+import { readQuestion, readingShown } from './question-reader.js'
+import { answerReading } from './question-answer.js'
+import { isQuestion, isLookup } from './question.js'
 
 const date = isoDate()
 
@@ -51,13 +54,23 @@ export const searchQuery = defineQuery({
       throw validationError([{ field: 'received_to', message: `must not be before received_from (${p.received_from})` }])
     }
     const kinds = new Set<string>(p.kinds ?? SEARCH_KINDS)
+    const filtered = [p.attribute, p.city, p.postal_code, p.service_id, p.received_from, p.received_to].some((f) => f !== undefined)
+    // A question is read only when the caller gave no filters of their own: theirs say exactly what they want.
+    const read = !filtered && kinds.has('contact') && !isLookup(p.q) ? await readQuestion(ctx, p.q) : null
+    const about = read ? { read_as: readingShown(read.reading), read_by: read.by, ...(read.model_note ? { model_note: read.model_note } : {}) } : {}
+    if (read && isQuestion(read.reading)) {
+      const answer = await answerReading(ctx.db, p.q, read.reading, req.limit)
+      const page = { items: answer.hits, next_cursor: null, ...about, reading: answer.sentence }
+      return page
+    }
     const [key, ...value] = p.attribute?.split(':') ?? []
     const records = await searchRecords(ctx.db, p.q, RECORD_KINDS.filter((k) => kinds.has(k)), req.limit, {
       city: p.city, postal_code: p.postal_code, attribute_key: key, attribute_value: value.length ? value.join(':') : undefined,
       service_id: p.service_id, received_from: p.received_from, received_to: p.received_to,
     })
     const functionality = searchFunctionality(ctx.services.registry, p.q, req.limit, kinds)
-    return { items: groupByKind([...records, ...functionality]), next_cursor: null }
+    const page = { items: groupByKind([...records, ...functionality]), next_cursor: null, ...about }
+    return page
   },
 })
 

@@ -68,8 +68,11 @@ export const searchQuery = defineQuery({
       city: p.city, postal_code: p.postal_code, attribute_key: key, attribute_value: value.length ? value.join(':') : undefined,
       service_id: p.service_id, received_from: p.received_from, received_to: p.received_to,
     })
+    // Words read as one attribute ("dog", "extension ladder") are looked for in attributes and notes, not in names.
+    const traitOnly = read && read.reading.attributes.length === 1 && !read.reading.names.length
+    const kept = traitOnly ? records.filter((h) => h.kind !== 'contact' || h.matched === 'words' || h.matched === 'note') : records
     const functionality = searchFunctionality(ctx.services.registry, p.q, req.limit, kinds)
-    const page = { items: groupByKind([...records, ...functionality]), next_cursor: null, ...about }
+    const page = { items: groupByKind([...kept, ...functionality]), next_cursor: null, ...about }
     return page
   },
 })

@@ -30,7 +30,7 @@ export interface CatalogService {
 const STOP_WORDS = new Set(['a', 'an', 'the', 'customer', 'customers', 'client', 'clients', 'people', 'person', 'who', 'whom', 'whose',
   'that', 'which', 'had', 'has', 'have', 'having', 'got', 'get', 'did', 'done', 'do', 'with', 'in', 'on', 'at', 'of', 'for', 'from', 'and',
   'or', 'any', 'all', 'every', 'our', 'my', 'me', 'show', 'find', 'list', 'give', 'is', 'are', 'was', 'were', 'be', 'there', 'someone',
-  'anyone', 'living', 'lives', 'live', 'near', 'around', 'by', 'to', 'named', 'called', 'their', 'her', 'his', 'she', 'he', 'they', 'some'])
+  'anyone', 'owner', 'owners', 'living', 'lives', 'live', 'out', 'near', 'around', 'by', 'to', 'named', 'called', 'their', 'her', 'his', 'she', 'he', 'they', 'some'])
 
 /** People words: read only as attribute or note words, never guessed from names. */
 const PEOPLE_WORDS = new Set(['woman', 'women', 'man', 'men', 'lady', 'ladies', 'gentleman', 'elderly', 'senior', 'seniors', 'old',
@@ -112,7 +112,8 @@ export async function readByRules(tx: Queryable, q: string, today: string, catal
     const w = words[i]
     if (STOP_WORDS.has(w)) continue
     const pair = i + 1 < words.length ? `${w} ${words[i + 1]}` : ''
-    if (pair && traits.has(pair)) {
+    // People words stand alone: "elderly woman" is two things to find, not one phrase.
+    if (pair && traits.has(pair) && !PEOPLE_WORDS.has(w) && !PEOPLE_WORDS.has(words[i + 1])) {
       reading.attributes.push(pair)
       i += 1
     } else if (PEOPLE_WORDS.has(w) || traits.has(w)) reading.attributes.push(w)

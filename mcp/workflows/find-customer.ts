@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { performAction, performQuery, type ActionOutcome } from '../../core/operations.js'
 import { wallClock } from '../../core/domains/tickets/model.js'
 import { localDate } from '../../core/time.js'
-import { CLOSE, rankCustomer } from '../../core/domains/search/customer-rank.js'
+import { CLOSE, questionWhy, rankCustomer } from '../../core/domains/search/customer-rank.js'
 import { defineTool, type ToolContext } from '../tool.js'
 import { lastVisitOf, lastVisitText } from './last-visit.js'
 
@@ -75,7 +75,8 @@ export async function findCustomers(ctx: ToolContext, q: string, limit: number):
     found = (page.items as Row[]).map((c) => ({ contact_id: c.id, name: c.display_name, matched: 'words',
       detail: [c.email, c.phone].filter(Boolean).join(' · '), score: 0.6 }))
   }
-  const hits = found.map((h) => ({ contact_id: h.contact_id, name: h.name, found: `${h.matched}: ${h.detail}`, ...rankCustomer(q, h) }))
+  const question = read ? questionWhy(read.read_as as Record<string, unknown>) : undefined
+  const hits = found.map((h) => ({ contact_id: h.contact_id, name: h.name, found: `${h.matched}: ${h.detail}`, ...rankCustomer(q, h, question) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, limit)
   return { hits, ...(read ? { read } : {}) }

@@ -24,10 +24,10 @@ export const CLOSE = 0.85
  * whole phone number 0.97 and its last digits 0.9; the email 0.97; the street 0.88; a part of the name 0.4 to 0.7; and
  * anything else found (a note, an attribute, a fuzzy match) at most 0.7.
  */
-export function rankCustomer(q: string, hit: ContactHit): CustomerRank {
+export function rankCustomer(q: string, hit: ContactHit, question?: string): CustomerRank {
   const wanted = q.trim().toLowerCase()
   const digits = wanted.replace(/\D/g, '')
-  if (hit.matched === 'question') return { score: round(Math.min(hit.score, 0.9)), why: 'satisfies every part of the question' }
+  if (hit.matched === 'question') return { score: round(Math.min(hit.score, 0.9)), why: question ?? 'every part of the question' }
   if (hit.matched === 'phone' && digits.length >= 4) {
     const phone = (hit.detail.match(/^phone ([^·]+)/)?.[1] ?? '').replace(/\D/g, '')
     if (phone.endsWith(digits)) {
@@ -47,8 +47,30 @@ export function rankCustomer(q: string, hit: ContactHit): CustomerRank {
     return { score: all ? 0.88 : 0.6, why: all ? 'street' : 'street like it' }
   }
   if (name) return name
-  const how = hit.matched === 'note' ? 'note' : hit.matched === 'fuzzy' ? 'something like it' : hit.detail.split(':')[0] || hit.matched
-  return { score: round(Math.min(hit.score, 0.7)), why: how }
+  return { score: round(Math.min(hit.score, hit.matched === 'name' ? 0.6 : 0.7)), why: otherWhy(hit) }
+}
+
+/** Why a hit found neither by name, phone, email nor street matched: a note, an attribute, a tag, a name like it. */
+function otherWhy(hit: ContactHit): string {
+  if (hit.matched === 'name') return 'name like it'
+  if (hit.matched === 'note') return 'note'
+  if (hit.matched === 'fuzzy') return 'something like it'
+  if (hit.detail.startsWith('email ')) return 'email'
+  if (hit.detail.startsWith('tag ')) return 'tag'
+  const attribute = hit.detail.match(/^([a-z0-9 ]+): /)
+  return attribute ? `attribute: ${attribute[1]}` : 'words'
+}
+
+/** What a question's hit satisfies, in a few words, from how the question was read (a search's read_as). */
+export function questionWhy(readAs: Record<string, any>): string {
+  const parts: string[] = []
+  if (readAs.place) parts.push(`in ${readAs.place}`)
+  if (readAs.postal_code) parts.push(`in ${readAs.postal_code}`)
+  if (readAs.street) parts.push('street')
+  for (const a of readAs.attributes ?? []) parts.push(String(a))
+  if (readAs.service || readAs.between) parts.push(`had ${readAs.service ?? 'a visit'}${readAs.between ? ` ${readAs.between[0]} to ${readAs.between[1]}` : ''}`)
+  for (const n of readAs.names ?? []) parts.push(`name or words: ${n}`)
+  return parts.join('; ')
 }
 
 /** The name's rank when the words meet it, else null. */

@@ -31,7 +31,12 @@ export const searchQuery = defineQuery({
     + 'stemmed. items: hits {kind, id, label, detail, score 0-1, matched}, grouped by kind (best group first), best first; '
     + 'limit applies per kind. kinds: comma list of contact, ticket, invoice, lead, action, data_type. Contact hits can be '
     + 'narrowed by attribute (key or key:value), city, postal_code, and service history: service_id and/or received_from, '
-    + 'received_to (dates, inclusive, in the business\'s time zone) for a completed ticket in that period.',
+    + 'received_to (dates, inclusive, in the business\'s time zone) for a completed ticket in that period. Without those filters q '
+    + 'is also read as a plain question about customers: a place (town, ZIP, street), attribute or note words ("dog", "elderly '
+    + 'woman"), a catalog service and a period ("screen cleaning last spring"), names; contacts must satisfy every part. '
+    + 'The page then also has read_as (the parts read: names, place, postal_code, street, attributes, service, between), '
+    + 'read_by (rules or model), model_note (why a model reading was not used) and, for a question, reading (a sentence '
+    + 'with the count, or which part left none); question hits have matched=question.',
   keywords: ['find', 'lookup', 'spotlight', 'search customers', 'where is'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({

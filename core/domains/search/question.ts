@@ -123,12 +123,12 @@ export async function readByRules(tx: Queryable, q: string, today: string, catal
   return reading
 }
 
-/** The catalog service whose every word is in the question (stemmed, one typo allowed in long words); the longest wins. */
+/** The catalog service whose every word (outside parentheses) is in the question (stemmed, one typo in long words); the longest wins. */
 function serviceIn(words: string[], catalog: CatalogService[]): { service: CatalogService; positions: Set<number> } | null {
   const stems = words.map(stem)
   let best: { service: CatalogService; positions: Set<number> } | null = null
   for (const service of catalog) {
-    const own = service.name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w && !STOP_WORDS.has(w)).map(stem)
+    const own = service.name.toLowerCase().replace(/\([^)]*\)/g, ' ').split(/[^a-z0-9]+/).filter((w) => w && !STOP_WORDS.has(w)).map(stem)
     if (!own.length) continue
     const positions = new Set<number>()
     for (const w of own) {

@@ -45,10 +45,15 @@ export function emptyReading(): Reading {
   return { names: [], place: null, postal_code: null, street: null, attributes: [], service: null, service_id: null, between: null }
 }
 
-/** Whether a reading asks more than a name or one word: a place, a street, a period, a service, or several attributes. */
+/**
+ * Whether a reading is a question: a service or a period, or two parts or more (a place, a ZIP code, a street, each
+ * attribute word, names). One part alone ("Madison", "oak st", "dog", "jane smith") is looked up as words, which also
+ * finds a customer named like it.
+ */
 export function isQuestion(r: Reading): boolean {
-  return !!(r.place || r.postal_code || r.street || r.service_id || r.between || r.attributes.length > 1
-    || (r.attributes.length === 1 && r.names.length > 0))
+  if (r.service_id || r.between) return true
+  const parts = [r.place, r.postal_code, r.street].filter(Boolean).length + r.attributes.length + (r.names.length ? 1 : 0)
+  return parts >= 2
 }
 
 /** Whether the words are a phone number, an email, a ticket or invoice number: looked up as they are, never read. */

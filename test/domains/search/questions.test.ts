@@ -75,6 +75,7 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
     await visit(await person('Lou Park', 'Huntsville', '35801'), windows, '2026-04-20T15:00:00Z', 'completed')
     await visit(await person('Bo Fry', 'Huntsville', '35801'), screens, '2026-05-02T15:00:00Z', 'cancelled')
     await visit(await person('Pat Moss', 'Huntsville', '35801'), screens, '2025-04-02T15:00:00Z', 'completed')
+    await person('Madison Avery', 'Huntsville', '35801')
   })
   afterAll(async () => { await fake.close(); await app.close() })
 
@@ -119,6 +120,11 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
     expect(page.read_as).toEqual({ names: ['jane smith'] })
     expect(page.items.find((h: Hit) => h.kind === 'contact')).toMatchObject({ label: 'Jane Smith', matched: 'name' })
     expect((await search('555-0142')).read_as).toBeUndefined()
+    // A town alone is looked up as words: the customer named like it is found too.
+    const madison = await search('Madison')
+    expect(madison.read_as).toEqual({ place: 'Madison' })
+    expect(madison.reading).toBeUndefined()
+    expect(contacts(madison)).toContain('Madison Avery')
   })
 
   describe('with a model', () => {

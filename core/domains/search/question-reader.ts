@@ -1,7 +1,7 @@
 import type { OperationContext } from '../../context.js'
 import { localDate } from '../../time.js'
 import { readByModel } from './question-model.js'
-import { readByRules, type CatalogService, type Reading } from './question.js'
+import { isQuestion, readByRules, type CatalogService, type Reading } from './question.js'
 
 /** A reading and what made it: the configured model, or the rules (with why the model's was not used, if it was asked). */
 export interface ReadQuestion {
@@ -24,8 +24,9 @@ export function readingShown(r: Reading): Record<string, unknown> {
 }
 
 /**
- * Reads the words of a search: by the model when one is configured and there are two or more words (its reading when
- * it is valid), otherwise, or when the model fails, is slow or answers nonsense, by the rules.
+ * Reads the words of a search by the rules and, when a model is configured and the search has three words or more or
+ * reads as a question, by the model: its reading when it is valid, else (the model failed, was slow or answered
+ * nonsense) the rules', saying why.
  */
 export async function readQuestion(ctx: OperationContext, q: string): Promise<ReadQuestion> {
   const r = await ctx.db.query<{ timezone: string; catalog: CatalogService[] }>(
@@ -34,12 +35,11 @@ export async function readQuestion(ctx: OperationContext, q: string): Promise<Re
      from tenants t where t.id = app_tenant()`)
   const { timezone, catalog } = r.rows[0]
   const today = localDate(ctx.services.now(), timezone)
+  const rules = await readByRules(ctx.db, q, today, catalog)
   const llm = ctx.services.llm
-  let model_note: string | undefined
-  if (llm && q.trim().split(/\s+/).length >= 2) {
-    const model = await readByModel(llm, ctx.db, ctx.tenantId, q, today, timezone, catalog)
-    if (model.ok) return { reading: model.reading, by: 'model' }
-    model_note = `the model's reading was not used: ${model.why}`
-  }
-  return { reading: await readByRules(ctx.db, q, today, catalog), by: 'rules', ...(model_note ? { model_note } : {}) }
+  // A name or two words ("Jane Smith") is not worth the model's time; a longer search or a question is.
+  if (!llm || (q.trim().split(/\s+/).length < 3 && !isQuestion(rules))) return { reading: rules, by: 'rules' }
+  const model = await readByModel(llm, ctx.db, ctx.tenantId, q, today, timezone, catalog)
+  if (model.ok) return { reading: model.reading, by: 'model' }
+  return { reading: rules, by: 'rules', model_note: `the model's reading was not used: ${model.why}` }
 }

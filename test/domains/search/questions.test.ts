@@ -148,6 +148,10 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
       expect(contacts(await search('who got their screens done in the spring'))).toEqual(['Ann Cole', 'Sam Lee'])
       const usage = await asTenant(app, (tx) => tx.query(`select outcome from llm_usage where purpose = 'search_reading'`))
       expect(usage.rows.map((r: any) => r.outcome)).toEqual(['ok', 'ok'])
+      // A name is not sent to the model.
+      const asked = fake.requests.length
+      expect((await search('Jane Smith')).read_by).toBe('rules')
+      expect(fake.requests.length).toBe(asked)
     })
 
     it('falls back to the rules when the model answers garbage or a service not in the catalog', async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { performAction, performQuery, type ActionOutcome } from '../../core/operations.js'
 import { wallClock } from '../../core/domains/tickets/model.js'
 import { localDate } from '../../core/time.js'
+import { CLOSE, questionWhy, rankCustomer } from '../../core/domains/search/customer-rank.js'
 import { defineTool, type ToolContext } from '../tool.js'
 import { lastVisitOf, lastVisitText } from './last-visit.js'
 
@@ -43,32 +44,63 @@ export async function businessZone(ctx: ToolContext): Promise<string> {
   return String((settings.items?.[0] ?? settings).timezone)
 }
 
-/** A contact found by words, with how it matched. */
+/** A contact found by words, with how it matched and how well (0 to 1) and why, in a few words. */
 export interface CustomerHit {
   contact_id: string
   name: string
   found: string
-  score: number | null
+  score: number
+  why: string
 }
 
-/** Contacts matching free words: the universal search when registered, else the contacts list's q filter. */
-export async function searchCustomers(ctx: ToolContext, q: string, limit: number): Promise<CustomerHit[]> {
+/** Customers found by words, best first, and how the words were read when they were read as a question. */
+export interface CustomerSearch {
+  hits: CustomerHit[]
+  read?: { read_as: unknown; read_by: unknown; reading?: string; model_note?: string }
+}
+
+/** Contacts matching free words, ranked by how well they match: the universal search when registered, else the contacts list's q filter. */
+export async function findCustomers(ctx: ToolContext, q: string, limit: number): Promise<CustomerSearch> {
+  // More candidates than shown, so ranking by name can bring an exact name up from below near ones.
+  const wanted = Math.max(limit * 2, 10)
+  let found: Array<{ contact_id: string; name: string; matched: string; detail: string; score: number }>
+  let read: CustomerSearch['read']
   if (registered(ctx, { type: 'search' })) {
-    const page = await readData(ctx, 'search', { q, kinds: 'contact' }, { limit })
-    return (page.items as Row[]).filter((h) => h.kind === 'contact').slice(0, limit)
-      .map((h) => ({ contact_id: h.id, name: h.label, found: `${h.matched}: ${h.detail}`, score: h.score }))
+    const page = await readData(ctx, 'search', { q, kinds: 'contact' }, { limit: wanted })
+    found = (page.items as Row[]).filter((h) => h.kind === 'contact')
+      .map((h) => ({ contact_id: h.id, name: h.label, matched: h.matched, detail: h.detail, score: h.score }))
+    if (page.reading) read = { read_as: page.read_as, read_by: page.read_by, reading: page.reading, ...(page.model_note ? { model_note: page.model_note } : {}) }
+  } else {
+    const page = await readData(ctx, 'contacts', { q }, { limit: wanted })
+    found = (page.items as Row[]).map((c) => ({ contact_id: c.id, name: c.display_name, matched: 'words',
+      detail: [c.email, c.phone].filter(Boolean).join(' · '), score: 0.6 }))
   }
-  const page = await readData(ctx, 'contacts', { q }, { limit })
-  return (page.items as Row[]).map((c) => ({ contact_id: c.id, name: c.display_name, found: [c.email, c.phone].filter(Boolean).join(', '), score: null }))
+  const question = read ? questionWhy(read.read_as as Record<string, unknown>) : undefined
+  const hits = found.map((h) => ({ contact_id: h.contact_id, name: h.name, found: `${h.matched}: ${h.detail}`, ...rankCustomer(q, h, question) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+  return { hits, ...(read ? { read } : {}) }
 }
 
-/** One contact from words: the only hit, or the one whose name is exactly the words; otherwise the candidates to choose from. */
+/** Contacts matching free words, best first (see findCustomers). */
+export async function searchCustomers(ctx: ToolContext, q: string, limit: number): Promise<CustomerHit[]> {
+  return (await findCustomers(ctx, q, limit)).hits
+}
+
+/** The one close match to act on, "none close", or "several close" when two or more are about as good. */
+export function bestOf(hits: CustomerHit[]): string {
+  const close = hits.filter((h) => h.score >= CLOSE)
+  if (!close.length) return 'none close'
+  if (close.length === 1 || close[0].score - close[1].score >= 0.08) return close[0].contact_id
+  return 'several close'
+}
+
+/** One contact from words: the one close match (see bestOf); otherwise the candidates to choose from. */
 export async function resolveCustomer(ctx: ToolContext, words: string): Promise<{ contact: CustomerHit } | { candidates: CustomerHit[] }> {
   const hits = await searchCustomers(ctx, words, 5)
-  if (hits.length === 1) return { contact: hits[0] }
-  const exact = hits.filter((h) => h.name.trim().toLowerCase() === words.trim().toLowerCase())
-  if (exact.length === 1) return { contact: exact[0] }
-  return { candidates: hits }
+  const best = bestOf(hits)
+  const one = hits.find((h) => h.contact_id === best)
+  return one ? { contact: one } : { candidates: hits }
 }
 
 /** What a caller needs to decide about one customer: last service, next ticket, open balance. */
@@ -94,22 +126,53 @@ export const findCustomer = defineTool({
   name: 'find_customer',
   title: 'Find a customer',
   description: 'Finds customers by any words: name, phone (any 4+ digits), email, address, note text or attribute; typos tolerated. '
-    + 'Each match: contact_id, name, found (what matched), last_service ("YYYY-MM-DD services; 3h22m on site; $662.00; facts learned '
+    + 'Also reads plain questions: "elderly woman in Owens Cross Roads", "customers who had screen cleaning last spring" '
+    + '(places, attribute and note words, a catalog service, a period), each part a customer must satisfy. '
+    + 'Answer: best (the contact_id of the one close match, or "none close", or "several close"), answer (one sentence), '
+    + 'and matches, best first, each: contact_id, name, score (0-1), why ("exact name", "name: 1 letter off", "phone ends 4821", '
+    + '"email", "street", "partial name: smith"), match ("exact", "close" or "near": a near match is not the customer asked for '
+    + 'until confirmed), found (what the search matched), last_service ("YYYY-MM-DD services; 3h22m on site; $662.00; facts learned '
     + 'on that visit" of the latest completed ticket) with last_visit (the same as fields: actual_minutes, time_on_site, booked_minutes, '
     + 'total_cents, note, facts), '
     + 'next_ticket ("#number Day YYYY-MM-DD HH:MM (status)", business time zone) with next_ticket_id, open_balance_cents '
-    + '(integer cents due on sent, partially paid and overdue invoices). Best match first.',
+    + '(integer cents due on sent, partially paid and overdue invoices). A question also answers read_as (how it was read), '
+    + 'read_by ("model" or "rules") and reading (a sentence, saying which part left none when nothing matched).',
   input: {
-    q: z.string().trim().min(1).max(200).describe('Words to look for, e.g. "jane smith", "5550142", "oak street"'),
+    q: z.string().trim().min(1).max(200).describe('Words to look for, e.g. "jane smith", "5550142", "oak street", "dog owners in Madison"'),
     limit: z.number().int().min(1).max(10).optional().describe('Most matches returned (default 5)'),
   },
   readOnly: true,
   idempotent: true,
   async run(ctx, args) {
-    const hits = await searchCustomers(ctx, args.q, args.limit ?? 5)
+    const { hits, read } = await findCustomers(ctx, args.q, args.limit ?? 5)
     const tz = await businessZone(ctx)
     const matches = []
-    for (const hit of hits) matches.push({ contact_id: hit.contact_id, name: hit.name, found: hit.found, ...(await customerLine(ctx, hit.contact_id, tz)) })
-    return matches.length ? { matches } : { matches, hint: 'No customer matches; try fewer or other words (a phone number, street or email).' }
+    for (const hit of hits) {
+      const match = hit.score >= 1 ? 'exact' : hit.score >= CLOSE ? 'close' : 'near'
+      matches.push({ contact_id: hit.contact_id, name: hit.name, score: hit.score, why: hit.why, match, found: hit.found,
+        ...(await customerLine(ctx, hit.contact_id, tz)) })
+    }
+    const best = bestOf(hits)
+    const answer = answerOf(args.q, hits, best)
+    if (!matches.length) {
+      return { best, answer, matches, ...read, hint: 'No customer matches; try fewer or other words (a phone number, street or email).' }
+    }
+    return { best, answer, matches, ...read }
   },
 })
+
+/** One sentence an agent can act on: who the one is, that none is close, or that several are. */
+function answerOf(q: string, hits: CustomerHit[], best: string): string {
+  if (!hits.length) return `No customer matches "${q}".`
+  const one = hits.find((h) => h.contact_id === best)
+  if (one) {
+    const rest = hits.length > 1 ? `; the other${hits.length > 2 ? 's are' : ' is'} ${hits.some((h) => h !== one && h.score >= CLOSE) ? 'less close' : 'only near'}` : ''
+    return `${one.name} (${one.why}) is the match${rest}.`
+  }
+  if (best === 'none close') {
+    return `No customer matches "${q}" closely; the nearest ${hits.length === 1 ? 'is' : 'are'} listed as near: confirm before using one, `
+      + 'or ask for a phone number or street.'
+  }
+  const close = hits.filter((h) => h.score >= CLOSE)
+  return `${close.length} customers match "${q}" about as well (${close.map((h) => `${h.name}: ${h.why}`).join('; ')}): ask which one.`
+}

@@ -175,7 +175,7 @@ function similarity(a: string, b: string, ta = trigrams(a), tb = trigrams(b)): n
 }
 
 /** Edits (insert, delete, replace, swap two neighbours) from one word to the other. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let before = new Array<number>(b.length + 1).fill(0)
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {

@@ -29,7 +29,8 @@ export interface ContactFilters {
   received_to?: string
 }
 
-interface RawHit {
+/** A record hit before it is labelled: what it is, how well and how it matched, and the matching note (ref_id) if any. */
+export interface RawHit {
   kind: (typeof RECORD_KINDS)[number]
   id: string
   score: number
@@ -44,10 +45,15 @@ export async function searchRecords(tx: Queryable, q: string, kinds: string[], l
     'select kind, id, score, matched, ref_id from search_hits($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
     [q, kinds, limit, filters.city ?? null, filters.postal_code ?? null, filters.attribute_key ?? null, filters.attribute_value ?? null,
       filters.service_id ?? null, filters.received_from ?? null, filters.received_to ?? null])
-  if (!raw.rows.length) return []
-  const facts = await factsOf(tx, q, raw.rows)
+  return describeHits(tx, q, raw.rows)
+}
+
+/** Record hits labelled and described from their records, read in one statement; hits no longer readable are left out. */
+export async function describeHits(tx: Queryable, q: string, hits: RawHit[]): Promise<SearchHit[]> {
+  if (!hits.length) return []
+  const facts = await factsOf(tx, q, hits)
   const out: SearchHit[] = []
-  for (const hit of raw.rows) {
+  for (const hit of hits) {
     const f = facts.get(`${hit.kind}:${hit.id}`)
     if (!f) continue
     const note = hit.ref_id ? facts.get(`note:${hit.ref_id}`)?.content : undefined

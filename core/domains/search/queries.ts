@@ -4,6 +4,9 @@ import { defineQuery } from '../../registry.js'
 import { searchFunctionality } from './functionality.js'
 import { RECORD_KINDS, SEARCH_KINDS, searchRecords, type SearchHit } from './model.js'
 import { isoDate } from '../../schema-types.js'
+import { readQuestion, readingShown } from './question-reader.js'
+import { answerReading } from './question-answer.js'
+import { isQuestion, isLookup } from './question.js'
 
 const date = isoDate()
 
@@ -28,7 +31,12 @@ export const searchQuery = defineQuery({
     + 'stemmed. items: hits {kind, id, label, detail, score 0-1, matched}, grouped by kind (best group first), best first; '
     + 'limit applies per kind. kinds: comma list of contact, ticket, invoice, lead, action, data_type. Contact hits can be '
     + 'narrowed by attribute (key or key:value), city, postal_code, and service history: service_id and/or received_from, '
-    + 'received_to (dates, inclusive, in the business\'s time zone) for a completed ticket in that period.',
+    + 'received_to (dates, inclusive, in the business\'s time zone) for a completed ticket in that period. Without those filters q '
+    + 'is also read as a plain question about customers: a place (town, ZIP, street), attribute or note words ("dog", "elderly '
+    + 'woman"), a catalog service and a period ("screen cleaning last spring"), names; contacts must satisfy every part. '
+    + 'The page then also has read_as (the parts read: names, place, postal_code, street, attributes, service, between), '
+    + 'read_by (rules or model), model_note (why a model reading was not used) and, for a question, reading (a sentence '
+    + 'with the count, or which part left none); question hits have matched=question.',
   keywords: ['find', 'lookup', 'spotlight', 'search customers', 'where is'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -51,13 +59,26 @@ export const searchQuery = defineQuery({
       throw validationError([{ field: 'received_to', message: `must not be before received_from (${p.received_from})` }])
     }
     const kinds = new Set<string>(p.kinds ?? SEARCH_KINDS)
+    const filtered = [p.attribute, p.city, p.postal_code, p.service_id, p.received_from, p.received_to].some((f) => f !== undefined)
+    // A question is read only when the caller gave no filters of their own: theirs say exactly what they want.
+    const read = !filtered && kinds.has('contact') && !isLookup(p.q) ? await readQuestion(ctx, p.q) : null
+    const about = read ? { read_as: readingShown(read.reading), read_by: read.by, ...(read.model_note ? { model_note: read.model_note } : {}) } : {}
+    if (read && isQuestion(read.reading)) {
+      const answer = await answerReading(ctx.db, p.q, read.reading, req.limit)
+      const page = { items: answer.hits, next_cursor: null, ...about, reading: answer.sentence }
+      return page
+    }
     const [key, ...value] = p.attribute?.split(':') ?? []
     const records = await searchRecords(ctx.db, p.q, RECORD_KINDS.filter((k) => kinds.has(k)), req.limit, {
       city: p.city, postal_code: p.postal_code, attribute_key: key, attribute_value: value.length ? value.join(':') : undefined,
       service_id: p.service_id, received_from: p.received_from, received_to: p.received_to,
     })
+    // Words read as one attribute ("dog", "extension ladder") are looked for in attributes and notes, not in names.
+    const traitOnly = read && read.reading.attributes.length === 1 && !read.reading.names.length
+    const kept = traitOnly ? records.filter((h) => h.kind !== 'contact' || h.matched === 'words' || h.matched === 'note') : records
     const functionality = searchFunctionality(ctx.services.registry, p.q, req.limit, kinds)
-    return { items: groupByKind([...records, ...functionality]), next_cursor: null }
+    const page = { items: groupByKind([...kept, ...functionality]), next_cursor: null, ...about }
+    return page
   },
 })
 

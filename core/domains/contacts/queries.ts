@@ -10,6 +10,11 @@ import { notesOf } from '../notes/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { CONTACT_COLUMNS, linksOf } from './model.js'
 import { isoDate } from '../../schema-types.js'
+import { CONTACT_LINK_VIEW, CONTACT_RECORD } from './model.js'
+import { ADDRESS_RECORD } from '../addresses/model.js'
+import { ATTRIBUTE_RECORD } from '../attributes/model.js'
+import { NOTE_RECORD } from '../notes/model.js'
+import { auditTrailExpansion, timestamp } from '../../output-types.js'
 
 const EXPANSIONS = {
   addresses: addressesOf,
@@ -43,6 +48,14 @@ export const contactsQuery = defineQuery({
     service_id: z.uuid().optional(),
     received_from: isoDate().optional(),
     received_to: isoDate().optional(),
+  }),
+  record: CONTACT_RECORD.extend({
+    merged: z.object({ into: z.object({ id: z.uuid(), display_name: z.string() }), at: timestamp, message: z.string() }).optional(),
+    addresses: z.array(ADDRESS_RECORD).optional(),
+    attributes: z.array(ATTRIBUTE_RECORD).optional(),
+    notes: z.array(NOTE_RECORD).optional(),
+    links: z.array(CONTACT_LINK_VIEW).optional(),
+    audit_trail: auditTrailExpansion,
   }),
   async run(ctx, req) {
     const p = req.params

@@ -5,6 +5,7 @@ import { isTimeZone } from '../../tenants.js'
 import { SETTINGS_COLUMNS } from './model.js'
 import { assertDatabaseTimeZone } from './time-zone.js'
 import { setClause } from '../../sql.js'
+import { SETTINGS_RECORD } from './model.js'
 
 /** A wall-clock time of day, 00:00 to 23:59. */
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59')
@@ -45,6 +46,7 @@ export const updateSettings = defineAction({
     send_reminders: z.boolean().optional().describe('Email a reminder the day before each appointment'),
     reminder_time: clock.optional().describe('When the day-before reminder goes out, HH:MM in the business time zone, e.g. 09:00'),
   }),
+  output: SETTINGS_RECORD,
   async run(ctx, input) {
     if (input.timezone !== undefined) await assertDatabaseTimeZone(ctx.db, input.timezone, 'data.timezone')
     const current = await ctx.db.query(`select ${SETTINGS_COLUMNS} from tenants where id = $1 for update`, [ctx.tenantId])

@@ -6,7 +6,7 @@ import { z } from 'zod'
 export const timestamp = z.iso.datetime({ offset: true })
 
 /** A calendar date, YYYY-MM-DD. */
-export const day = z.iso.date()
+export const calendarDay = z.iso.date()
 
 /** Data whose keys the caller or the record chose (preferences, an audit entry's changes, a stored call). */
 export const freeForm = z.record(z.string(), z.unknown())

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
-import { day, timestamp } from '../../output-types.js'
+import { calendarDay, timestamp } from '../../output-types.js'
 import { nextCounterValue } from '../../counters.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
@@ -72,8 +72,8 @@ export const INVOICE_HEAD = z.object({
   contact_id: z.uuid(),
   ticket_id: z.uuid().nullable(),
   currency: z.string(),
-  issued_on: day,
-  due_on: day,
+  issued_on: calendarDay,
+  due_on: calendarDay,
   terms: z.string().nullable(),
   notes: z.string().nullable(),
   subtotal_cents: z.number().int(),

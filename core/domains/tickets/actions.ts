@@ -13,6 +13,7 @@ import {
 } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
+import { TICKET_RECORD } from './model.js'
 
 /** How long a visit is booked for when nothing says otherwise. */
 const DEFAULT_VISIT_MINUTES = 60
@@ -45,6 +46,7 @@ export const createTicket = defineAction({
     is_price_estimated: z.boolean().default(false).describe('True when the price is an estimate to be confirmed on site'),
     notes: noteText(5000, { allowEmpty: true }).optional(),
   }),
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const contact = await ctx.db.query('select id from contacts where id = $1', [input.contact_id])
@@ -92,6 +94,7 @@ export const updateTicket = defineAction({
     status: z.enum(['confirmed', 'in_progress']).optional(),
   }),
   preview: previewUpdate,
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     const settings = await loadTenantSettings(ctx.db)
@@ -129,6 +132,7 @@ export const rescheduleTicket = defineAction({
     scheduled_end: instantInput.optional().describe(when),
     duration_minutes: minutes.optional().describe('New length of the visit; used when scheduled_end is left out'),
   }),
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'be rescheduled')
@@ -163,6 +167,7 @@ export const assignTechnicians = defineAction({
   idempotent: true,
   keywords: ['assign', 'dispatch', 'technician', 'crew'],
   input: z.strictObject({ ticket_id: z.uuid(), technician_ids: technicianIds }),
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'change its technicians')
@@ -201,6 +206,7 @@ export const cancelTicket = defineAction({
   input: z.strictObject({ ticket_id: z.uuid(), reason: z.string().trim().min(1).max(1000).describe('Why, e.g. "customer asked by phone"') }),
   preview: previewCancel,
   facts: CANCEL_FACTS,
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'be cancelled')
@@ -222,6 +228,7 @@ export const markNoShow = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['no-show', 'missed appointment', 'nobody home'],
   input: z.strictObject({ ticket_id: z.uuid(), note: z.string().trim().min(1).max(1000).optional() }),
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'be marked as a no-show')

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { day, timestamp } from '../../output-types.js'
+import { calendarDay, timestamp } from '../../output-types.js'
 import { WEEKDAYS } from '../../time.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 
@@ -67,8 +67,8 @@ export const WAITLIST_RECORD = z.object({
   contact_id: z.uuid(),
   service_id: z.uuid().nullable(),
   address_id: z.uuid().nullable(),
-  earliest_date: day,
-  latest_date: day,
+  earliest_date: calendarDay,
+  latest_date: calendarDay,
   preferred_days: z.array(z.enum(WEEKDAYS)),
   time_of_day: z.enum(['any', 'morning', 'afternoon']),
   status: z.enum(['waiting', 'offered', 'scheduled', 'removed']),

@@ -8,7 +8,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { NOON, WAITLIST_COLUMNS } from './model.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
 import { WAITLIST_RECORD } from './model.js'
-import { auditTrailExpansion, day, timestamp } from '../../output-types.js'
+import { auditTrailExpansion, calendarDay, timestamp } from '../../output-types.js'
 import { WEEKDAYS } from '../../time.js'
 
 /** The address an entry is matched by: its own, else the contact's first address still in use. */
@@ -83,8 +83,8 @@ export const waitlistCandidatesQuery = defineQuery({
     contact_email: z.string().nullable(),
     service_id: z.uuid().nullable(),
     service_name: z.string().nullable(),
-    earliest_date: day,
-    latest_date: day,
+    earliest_date: calendarDay,
+    latest_date: calendarDay,
     preferred_days: z.array(z.enum(WEEKDAYS)),
     time_of_day: z.enum(['any', 'morning', 'afternoon']),
     notes: z.string().nullable(),

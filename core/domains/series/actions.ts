@@ -288,7 +288,8 @@ export const resumeSeries = defineAction({
   idempotent: true,
   keywords: ['resume recurring', 'unpause', 'season starts'],
   input: z.strictObject({ series_id: seriesId }),
-  output: SERIES_RECORD.extend(SERIES_GENERATED),
+  // A series that was not paused is answered as it is, with nothing booked.
+  output: SERIES_RECORD.extend({ booked: SERIES_GENERATED.booked.optional(), unassigned: SERIES_GENERATED.unassigned.optional() }),
   async run(ctx, input) {
     const series = await loadSeries(ctx.db, input.series_id, true)
     assertNotEnded(series, 'be resumed')

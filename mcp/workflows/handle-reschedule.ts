@@ -32,6 +32,8 @@ export const handleRescheduleRequest = defineTool({
     scope: z.enum(['this', 'this_and_future', 'all']).optional().describe('For a visit of a series: this visit (default), this and future ones, or all'),
     reasoning: z.string().trim().min(1).max(2000).optional().describe('Why; required for scope this_and_future and all'),
   },
+  // status says which answer this is (see the description); a queued call also has request_id.
+  output: { status: z.string(), ticket: z.object({ id: z.string() }).optional(), request_id: z.string().optional() },
   readOnly: false,
   async run(ctx, args) {
     if (!args.ticket_id && !args.customer) throw validationError([{ field: 'ticket_id', message: 'give ticket_id, or customer (and date)' }])

@@ -35,6 +35,7 @@ export const processLead = defineTool({
     raw_notes: z.string().min(1).max(20_000).describe('The inquiry as received, verbatim'),
     source: z.string().trim().min(1).max(100).describe('Where it came from, e.g. phone, website, referral'),
   },
+  output: { lead: z.object({ id: z.string() }), matched_contacts: z.array(z.object({})) },
   readOnly: false,
   async run({ services, principal, requestId }, args) {
     const extraction = await extract(services, principal, args.raw_notes)

@@ -120,6 +120,8 @@ export const scheduleAppointment = defineTool({
       ends_on: date.optional().describe('First day without visits, YYYY-MM-DD; default: until ended'),
     }).optional().describe('Make it recurring: a series (see series.create)'),
   },
+  // status says which answer this is (see the description); a queued call also has request_id.
+  output: { status: z.string(), ticket: z.object({ id: z.string() }).nullable().optional(), request_id: z.string().optional() },
   readOnly: false,
   async run(ctx, args) {
     if (!args.contact_id && !args.customer) throw validationError([{ field: 'contact_id', message: 'give contact_id or customer' }])

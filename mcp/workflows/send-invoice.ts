@@ -16,6 +16,7 @@ export const sendInvoice = defineTool({
     invoice_id: uuidArg().optional().describe('An existing invoice'),
     reasoning: z.string().trim().min(1).max(2000).describe('Why this invoice is being sent now; required'),
   },
+  output: { invoice: z.object({ id: z.string(), status: z.string() }).optional(), request_id: z.string().optional() },
   readOnly: false,
   async run({ services, principal, requestId }, args) {
     if (Boolean(args.ticket_id) === Boolean(args.invoice_id)) {

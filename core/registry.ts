@@ -5,7 +5,7 @@ import type { OperationContext } from './context.js'
 import { technicianCanReach } from './reach.js'
 
 /** A state-changing operation, declared once in its domain file. */
-export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
+export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown, O extends z.ZodType = z.ZodType> {
   readonly kind: 'action'
   domain: string
   name: string
@@ -27,7 +27,7 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> 
   /** The facts its preview gives that standing rules may test, e.g. {amount_cents: {label: 'the invoice total', unit: 'money'}}. */
   facts?: Record<string, FactDeclaration>
   /** What run returns, as JSON reads it (times as ISO strings): published as the tool's output schema and checked by the tests. */
-  output: z.ZodType
+  output: O
   run(ctx: OperationContext, input: z.output<S>): Promise<R>
 }
 
@@ -65,7 +65,7 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject> {
 }
 
 /** Declares an action. */
-export function defineAction<S extends z.ZodType, R>(def: Omit<ActionDefinition<S, R>, 'kind'>): ActionDefinition<S, R> {
+export function defineAction<S extends z.ZodType, R, O extends z.ZodType>(def: Omit<ActionDefinition<S, R, O>, 'kind'>): ActionDefinition<S, R, O> {
   return { kind: 'action', ...def }
 }
 

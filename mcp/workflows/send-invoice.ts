@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import type { IssuedInvoice } from '../../core/domains/invoices/send-actions.js'
 import { validationError } from '../../core/errors.js'
-import { performAction } from '../../core/operations.js'
 import { defineTool, uuidArg } from '../tool.js'
+import { callAction } from '../../core/call-action.js'
+import { sendInvoice as sendInvoiceAction } from '../../core/domains/invoices/send-actions.js'
 
 /** Bills a ticket (creating its invoice when it has none) or an existing invoice, and emails it to the customer, through invoice.send. */
 export const sendInvoice = defineTool({
@@ -18,14 +18,13 @@ export const sendInvoice = defineTool({
   },
   output: { invoice: z.object({ id: z.string(), status: z.string() }).optional(), request_id: z.string().optional() },
   readOnly: false,
-  async run({ services, principal, requestId }, args) {
+  async run(ctx, args) {
     if (Boolean(args.ticket_id) === Boolean(args.invoice_id)) {
       throw validationError([{ field: 'ticket_id', message: 'give exactly one of ticket_id or invoice_id' }])
     }
-    const outcome = await performAction(services, principal, { domain: 'invoice', action: 'send', reasoning: args.reasoning,
-      data: { ticket_id: args.ticket_id, invoice_id: args.invoice_id } }, { requestId })
+    const outcome = await callAction(ctx, sendInvoiceAction, { ticket_id: args.ticket_id, invoice_id: args.invoice_id }, { reasoning: args.reasoning })
     if (outcome.queued) return outcome.result
-    const { invoice, created, message } = outcome.result as IssuedInvoice & { invoice: Record<string, any> }
+    const { invoice, created, message } = outcome.result
     return {
       invoice: { id: invoice.id, number: invoice.number, status: invoice.status, total_cents: invoice.total_cents,
         amount_due_cents: invoice.amount_due_cents, due_on: invoice.due_on },

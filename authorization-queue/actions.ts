@@ -3,10 +3,8 @@ import { AppError, validationError } from '../core/errors.js'
 import { defineAction } from '../core/registry.js'
 import { DENIAL_REASONS, type DenialReason } from './denial-reasons.js'
 import { editAuthorization } from './edit.js'
-import { decideAuthorization } from './queue.js'
-import { ruleCondition } from './standing-rules.js'
-import { AUTHORIZATION_REQUEST_RECORD } from './queue.js'
-import { STANDING_RULE_RECORD } from './standing-rules.js'
+import { AUTHORIZATION_REQUEST_RECORD, decideAuthorization } from './queue.js'
+import { ruleCondition, STANDING_RULE_RECORD } from './standing-rules.js'
 import { timestamp } from '../core/output-types.js'
 
 /** The owner's answer to a queued agent call. */

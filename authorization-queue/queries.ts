@@ -2,10 +2,8 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../core/pagination.js'
 import { actionKey, defineQuery } from '../core/registry.js'
 import { loadTenantSettings } from '../core/domains/settings/model.js'
-import { REQUEST_COLUMNS } from './queue.js'
-import { conditionWords, type RuleCondition } from './standing-rules.js'
-import { AUTHORIZATION_REQUEST_RECORD } from './queue.js'
-import { STANDING_RULE_RECORD } from './standing-rules.js'
+import { AUTHORIZATION_REQUEST_RECORD, REQUEST_COLUMNS } from './queue.js'
+import { conditionWords, type RuleCondition, STANDING_RULE_RECORD } from './standing-rules.js'
 import { auditTrailExpansion, timestamp } from '../core/output-types.js'
 
 /** Queued agent calls: pending ones for the owner, and their outcome for the agent. */

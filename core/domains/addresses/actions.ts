@@ -2,10 +2,9 @@ import { z } from 'zod'
 import { diffRecords } from '../../audit.js'
 import { defineAction } from '../../registry.js'
 import { assertContact } from '../contacts/model.js'
-import { ADDRESS_COLUMNS, lockAddress } from './model.js'
+import { ADDRESS_COLUMNS, ADDRESS_RECORD, lockAddress } from './model.js'
 import { setClause } from '../../sql.js'
 import { addressFields, insertAddress, newAddressShape } from './new-address.js'
-import { ADDRESS_RECORD } from './model.js'
 
 /** Adds a service location to a contact. */
 export const addAddress = defineAction({

@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { ADDRESS_COLUMNS } from './model.js'
-import { ADDRESS_RECORD } from './model.js'
+import { ADDRESS_COLUMNS, ADDRESS_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
 /** Service locations by id, or a list filtered by contact, city and postal code. */

@@ -4,8 +4,7 @@ import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteJson } from '../../sanitize.js'
 import { missingReference } from '../contacts/model.js'
-import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY } from './model.js'
-import { ATTRIBUTE_RECORD } from './model.js'
+import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, ATTRIBUTE_RECORD } from './model.js'
 
 const key = z.string().trim().regex(ATTRIBUTE_KEY, 'expected snake_case starting with a letter, e.g. has_pets or customer_demographic')
 

@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, attributeValueMatches } from './model.js'
-import { ATTRIBUTE_RECORD } from './model.js'
+import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, ATTRIBUTE_RECORD, attributeValueMatches } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
 /** Facts about contacts, across contacts: who has which key or value. */

@@ -3,8 +3,7 @@ import { hashSecret, newSecret } from '../../auth/secrets.js'
 import { AppError, notFound } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { missingReference } from '../contacts/model.js'
-import { FEED_COLUMNS, feedUrls } from './model.js'
-import { FEED_RECORD } from './model.js'
+import { FEED_COLUMNS, FEED_RECORD, feedUrls } from './model.js'
 
 /** Makes a calendar subscription address for one team member's tickets or for the whole business, shown once. */
 export const createCalendarFeed = defineAction({

@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { FEED_COLUMNS } from './model.js'
-import { FEED_RECORD } from './model.js'
+import { FEED_COLUMNS, FEED_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
 /** The business's calendar subscription addresses, without their secrets. */

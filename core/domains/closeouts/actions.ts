@@ -12,9 +12,8 @@ import { closeTicketInput, closeTicketWith, nextServiceInput } from '../tickets/
 import { closeLineInput, confirmLines } from '../tickets/close-lines.js'
 import { assertActive, clockedMinutes, instantOf, lockTicket, techniciansOf } from '../tickets/model.js'
 import {
-  assertStepOpen, closeoutView, loadCloseout, saveCloseout, stepsAfterSaving, type CloseoutRow, type CloseoutState,
+  assertStepOpen, CLOSEOUT_RECORD, type CloseoutRow, type CloseoutState, closeoutView, loadCloseout, saveCloseout, stepsAfterSaving,
 } from './model.js'
-import { CLOSEOUT_RECORD } from './model.js'
 
 /** What every close-out action shares: people only, never agents (an agent closes with ticket.close). */
 const PEOPLE_ONLY = { domain: 'closeout', access: { agent: 'never', technician: 'assigned' } } as const

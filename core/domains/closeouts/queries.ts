@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { defineQuery } from '../../registry.js'
-import { closeoutView, loadCloseout } from './model.js'
-import { CLOSEOUT_RECORD } from './model.js'
+import { CLOSEOUT_RECORD, closeoutView, loadCloseout } from './model.js'
 
 /** A ticket's close-out: the technician's answers so far and the step they are on. */
 export const closeoutsQuery = defineQuery({

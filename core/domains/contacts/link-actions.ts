@@ -3,8 +3,7 @@ import type { OperationContext } from '../../context.js'
 import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { LINK_TYPES, assertContact } from './model.js'
-import { CONTACT_LINK_RECORD } from './model.js'
+import { assertContact, CONTACT_LINK_RECORD, LINK_TYPES } from './model.js'
 
 const LINK_COLUMNS = 'id, from_contact_id as contact_id, to_contact_id, link_type, note, created_at'
 

@@ -6,8 +6,7 @@ import { scheduleForNewAddress } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { attributeConflicts, loadMergePair, mergedFields, movingCounts, type ContactRow, type MergePreference } from './merge-plan.js'
 import { moveRecords } from './merge-records.js'
-import { CONTACT_COLUMNS } from './model.js'
-import { CONTACT_RECORD } from './model.js'
+import { CONTACT_COLUMNS, CONTACT_RECORD } from './model.js'
 import { timestamp } from '../../output-types.js'
 
 /** The fields of a contact a merge may fill or change on the survivor, as the owner reads them. */

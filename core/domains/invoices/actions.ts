@@ -3,11 +3,13 @@ import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { applyPayment, auditView, insertInvoice, invoiceConflict, loadInvoice, resolveLines, todayOf, writeLines } from './model.js'
+import {
+  applyPayment, auditView, insertInvoice, INVOICE_PAYMENT_RECORD, INVOICE_RECORD, invoiceConflict, loadInvoice, resolveLines, todayOf,
+  writeLines,
+} from './model.js'
 import { setClause } from '../../sql.js'
 import { PAYMENT_FACTS, previewPayment, previewVoid, VOID_FACTS } from './previews.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
-import { INVOICE_PAYMENT_RECORD, INVOICE_RECORD } from './model.js'
 
 const lineItem = z.strictObject({
   service_id: z.uuid().optional().describe('A catalog service; description and unit price default to its name and price'),

@@ -2,9 +2,11 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { CREDIT_SQL, invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS, todayOf } from './model.js'
+import {
+  CREDIT_SQL, INVOICE_HEAD, INVOICE_LINE_RECORD, INVOICE_PAYMENT_RECORD, invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS,
+  todayOf,
+} from './model.js'
 import { isoDate } from '../../schema-types.js'
-import { INVOICE_HEAD, INVOICE_LINE_RECORD, INVOICE_PAYMENT_RECORD } from './model.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
 
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */

@@ -5,8 +5,7 @@ import { defineAction } from '../../registry.js'
 import { scheduleMessage } from '../messages/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { createInvoiceFromTicket } from './actions.js'
-import { auditView, loadInvoice, todayOf } from './model.js'
-import { INVOICE_RECORD } from './model.js'
+import { auditView, INVOICE_RECORD, loadInvoice, todayOf } from './model.js'
 import { timestamp } from '../../output-types.js'
 
 /** Lead time of an invoice email sent "now": a scheduled message must lie in the future. */

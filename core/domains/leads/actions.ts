@@ -3,10 +3,11 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { assertLeadTransition, LEAD_COLUMNS, lockLead, parseUsAddress, phoneKey, phoneKeySql, type LeadStatus, type ParsedAddress } from './model.js'
+import {
+  assertLeadTransition, LEAD_COLUMNS, LEAD_RECORD, type LeadStatus, lockLead, type ParsedAddress, parseUsAddress, phoneKey, phoneKeySql,
+} from './model.js'
 import { setClause } from '../../sql.js'
 import { isoInstant } from '../../schema-types.js'
-import { LEAD_RECORD } from './model.js'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 const phone = z.string().trim().regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number such as (256) 555-0142')

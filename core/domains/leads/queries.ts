@@ -1,9 +1,8 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { LEAD_COLUMNS } from './model.js'
+import { LEAD_COLUMNS, LEAD_RECORD } from './model.js'
 import { isoInstant } from '../../schema-types.js'
-import { LEAD_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
 /** Leads by id, or newest first, filtered by status, due reminders and words. */

@@ -3,10 +3,9 @@ import type { OperationContext } from '../../context.js'
 import { AppError, notFound, validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { assertTemplateTexts, lockMessage, MESSAGE_COLUMNS, MESSAGE_KINDS, type MessageKind } from './model.js'
+import { assertTemplateTexts, lockMessage, MESSAGE_COLUMNS, MESSAGE_KINDS, MESSAGE_RECORD, type MessageKind, RENDERED_MESSAGE } from './model.js'
 import { renderMessage } from './render.js'
 import { isoInstant } from '../../schema-types.js'
-import { MESSAGE_RECORD, RENDERED_MESSAGE } from './model.js'
 
 const subject = noteText(300)
 const body = noteText(20_000)

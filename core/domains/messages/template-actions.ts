@@ -4,8 +4,7 @@ import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { TEMPLATE_VARIABLES } from '../../templating.js'
-import { assertTemplateTexts, lockTemplate, MESSAGE_KINDS, TEMPLATE_COLUMNS } from './model.js'
-import { TEMPLATE_RECORD } from './model.js'
+import { assertTemplateTexts, lockTemplate, MESSAGE_KINDS, TEMPLATE_COLUMNS, TEMPLATE_RECORD } from './model.js'
 
 const name = z.string().trim().min(1).max(200)
 const subject = noteText(300)

@@ -3,8 +3,7 @@ import { validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { missingReference } from '../contacts/model.js'
-import { NOTE_COLUMNS } from './model.js'
-import { NOTE_RECORD } from './model.js'
+import { NOTE_COLUMNS, NOTE_RECORD } from './model.js'
 
 /** The record kinds a note can be written on: the input field and the table it points into. */
 const SUBJECTS = [

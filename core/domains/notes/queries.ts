@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { NOTE_COLUMNS } from './model.js'
-import { NOTE_RECORD } from './model.js'
+import { NOTE_COLUMNS, NOTE_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
 /** Notes by id, or the notes of one subject (contact, ticket or lead), newest first. */

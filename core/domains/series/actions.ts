@@ -10,10 +10,11 @@ import { loadTenantSettings } from '../settings/model.js'
 import { checkAddress, loadTechnicians } from '../tickets/model.js'
 import { loadServices, priceLine, type LineItemInput } from '../tickets/pricing.js'
 import { generateVisits } from './generate.js'
-import { assertNotEnded, auditedSeries, loadSeries, seriesLineItems, seriesView, upcomingVisits, type SeriesRow } from './model.js'
+import {
+  assertNotEnded, auditedSeries, loadSeries, SERIES_GENERATED, SERIES_RECORD, seriesLineItems, type SeriesRow, seriesView, upcomingVisits,
+} from './model.js'
 import { normalizeRule, occurrenceDates, RULE_HELP } from './recurrence.js'
 import { cancelVisit, rewriteVisit, type VisitChange } from './visits.js'
-import { SERIES_GENERATED, SERIES_RECORD } from './model.js'
 import { calendarDay } from '../../output-types.js'
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/

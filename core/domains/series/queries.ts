@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { seriesView, SERIES_COLUMNS, type SeriesRow } from './model.js'
-import { SERIES_RECORD } from './model.js'
+import { SERIES_COLUMNS, SERIES_RECORD, type SeriesRow, seriesView } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
 /** Recurring appointments by id, or listed by customer and status, each with its next visits. */

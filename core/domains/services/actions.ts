@@ -1,9 +1,8 @@
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
-import { assertNameFree, checkPricing, lockService, SERVICE_COLUMNS, serviceUsage, type Service } from './model.js'
+import { assertNameFree, checkPricing, lockService, type Service, SERVICE_COLUMNS, SERVICE_RECORD, serviceUsage } from './model.js'
 import { setClause } from '../../sql.js'
-import { SERVICE_RECORD } from './model.js'
 
 const cents = z.number().int().min(0).max(100_000_000)
 

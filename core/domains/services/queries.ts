@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { SERVICE_COLUMNS } from './model.js'
-import { SERVICE_RECORD } from './model.js'
+import { SERVICE_COLUMNS, SERVICE_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
 /** The catalog of services and products, by name. */

@@ -2,10 +2,9 @@ import { z } from 'zod'
 import { validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { isTimeZone } from '../../tenants.js'
-import { SETTINGS_COLUMNS } from './model.js'
+import { SETTINGS_COLUMNS, SETTINGS_RECORD } from './model.js'
 import { assertDatabaseTimeZone } from './time-zone.js'
 import { setClause } from '../../sql.js'
-import { SETTINGS_RECORD } from './model.js'
 
 /** A wall-clock time of day, 00:00 to 23:59. */
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59')

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { defineQuery } from '../../registry.js'
-import { SETTINGS_COLUMNS } from './model.js'
-import { SETTINGS_RECORD } from './model.js'
+import { SETTINGS_COLUMNS, SETTINGS_RECORD } from './model.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
 
 /** The business's settings, as one record whose id is the business's id. */

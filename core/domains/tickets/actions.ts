@@ -8,12 +8,11 @@ import { cancelAppointmentMessages, replaceAppointmentMessages, scheduleAppointm
 import { loadTenantSettings } from '../settings/model.js'
 import { assertNoDoubleBooking, lockTechnicianCalendars } from './booking.js'
 import {
-  assertActive, assertNotClosed, audited, auditSnapshot, checkAddress, instantInput, instantOf, loadTechnicians, lockTicket, ticketDetail, wallClock,
-  type TicketRow,
+  assertActive, assertNotClosed, audited, auditSnapshot, checkAddress, instantInput, instantOf, loadTechnicians, lockTicket, TICKET_RECORD,
+  ticketDetail, type TicketRow, wallClock,
 } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
-import { TICKET_RECORD } from './model.js'
 
 /** How long a visit is booked for when nothing says otherwise. */
 const DEFAULT_VISIT_MINUTES = 60

@@ -3,8 +3,7 @@ import type { OperationContext } from '../../context.js'
 import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { assertActive, assertNotClosed, audited, instantInput, instantOf, lockTicket, ticketDetail, type TicketRow } from './model.js'
-import { TICKET_RECORD } from './model.js'
+import { assertActive, assertNotClosed, audited, instantInput, instantOf, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow } from './model.js'
 
 /** How far ahead of the server's clock a given time may be (phones' clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000

@@ -14,8 +14,9 @@ import { loadTenantSettings } from '../settings/model.js'
 import { createTicket } from './actions.js'
 import { CLOSE_FACTS, previewClose } from './previews.js'
 import { closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
-import { assertActive, auditSnapshot, instantInput, instantOf, lockTicket, ticketDetail, type TicketRow } from './model.js'
-import { BOOKED_VISIT, TICKET_RECORD } from './model.js'
+import {
+  assertActive, auditSnapshot, BOOKED_VISIT, instantInput, instantOf, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow,
+} from './model.js'
 import { timestamp } from '../../output-types.js'
 
 /** Local time of day a "reach out in X months" message goes out. */

@@ -3,10 +3,9 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { assertActive, audited, LINE_ITEM_COLUMNS, lockTicket, ticketDetail, type LineItemRow, type TicketRow } from './model.js'
+import { assertActive, audited, LINE_ITEM_COLUMNS, type LineItemRow, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
-import { TICKET_RECORD } from './model.js'
 
 /** Adds one line of work or goods to a ticket, priced by its service's rule. */
 export const addLineItem = defineAction({

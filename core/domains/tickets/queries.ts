@@ -5,10 +5,12 @@ import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { ACTIVE_STATUSES, lineItemsOf, techniciansOf, ticketTotals } from './model.js'
+import {
+  ACTIVE_STATUSES, CONFIRMATION_STATUSES, LINE_ITEM_RECORD, lineItemsOf, techniciansOf, TICKET_STATUSES, TICKET_TECHNICIAN, TICKET_TOTALS,
+  ticketTotals,
+} from './model.js'
 import { isoDate } from '../../schema-types.js'
 import { actualTime } from './time-on-site.js'
-import { CONFIRMATION_STATUSES, LINE_ITEM_RECORD, TICKET_STATUSES, TICKET_TECHNICIAN, TICKET_TOTALS } from './model.js'
 import { INVOICE_STATUSES } from '../invoices/model.js'
 import { auditTrailExpansion, calendarDay, timestamp } from '../../output-types.js'
 

@@ -2,9 +2,8 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { lineItemsOf, techniciansOf, ticketTotals } from './model.js'
+import { lineItemsOf, techniciansOf, TICKET_STATUSES, TICKET_TOTALS, ticketTotals } from './model.js'
 import { actualTime } from './time-on-site.js'
-import { TICKET_STATUSES, TICKET_TOTALS } from './model.js'
 import { timestamp } from '../../output-types.js'
 
 /** Why a visit is listed as work not yet billed. */

@@ -1,9 +1,8 @@
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
-import { assertEmailFree, lockUser, USER_COLUMNS } from './model.js'
+import { assertEmailFree, lockUser, USER_COLUMNS, USER_RECORD } from './model.js'
 import { setClause } from '../../sql.js'
-import { USER_RECORD } from './model.js'
 
 const role = z.enum(['technician', 'owner'])
 

@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { USER_COLUMNS } from './model.js'
-import { USER_RECORD } from './model.js'
+import { USER_COLUMNS, USER_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
 /** The team: owners and technicians, by name. */

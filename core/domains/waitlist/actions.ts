@@ -4,10 +4,9 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { localDate, WEEKDAYS } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { assertOpen, checkEntry, duplicateEntry, findOpenDuplicate, lockEntry, WAITLIST_COLUMNS } from './model.js'
+import { assertOpen, checkEntry, duplicateEntry, findOpenDuplicate, lockEntry, WAITLIST_COLUMNS, WAITLIST_RECORD } from './model.js'
 import { setClause } from '../../sql.js'
 import { isoDate } from '../../schema-types.js'
-import { WAITLIST_RECORD } from './model.js'
 
 const date = isoDate()
 const days = z.array(z.enum(WEEKDAYS)).max(7)

@@ -3,13 +3,11 @@ import type { Queryable } from '../../db/types.js'
 import { notFound, validationError } from '../../errors.js'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { localDate, localTime, weekdayOf } from '../../time.js'
+import { localDate, localTime, weekdayOf, WEEKDAYS } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { NOON, WAITLIST_COLUMNS } from './model.js'
+import { NOON, WAITLIST_COLUMNS, WAITLIST_RECORD } from './model.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
-import { WAITLIST_RECORD } from './model.js'
 import { auditTrailExpansion, calendarDay, timestamp } from '../../output-types.js'
-import { WEEKDAYS } from '../../time.js'
 
 /** The address an entry is matched by: its own, else the contact's first address still in use. */
 const ENTRY_ADDRESS = `left join lateral (

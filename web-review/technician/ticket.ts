@@ -1,7 +1,9 @@
 import type { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
-import { performAction, performQuery } from '../../core/operations.js'
+import { performQuery } from '../../core/operations.js'
+import { callAction } from '../../core/call-action.js'
+import { clockIn, clockOut } from '../../core/domains/tickets/clock-actions.js'
 import { localDate, localTime } from '../../core/time.js'
 import { sendHtml } from '../compress.js'
 import { esc } from '../html.js'
@@ -22,8 +24,8 @@ export function mountTicket(router: Router, services: Services): void {
       const id = String(call.req.params.id)
       await ticketFor(call, id)
       try {
-        await performAction(services, call.session, { domain: 'ticket', action: which, data: { ticket_id: id } },
-          { requestId: call.requestId, idempotencyKey: onceOf(call.req) })
+        const caller = { services, principal: call.session, requestId: call.requestId }
+        await callAction(caller, which === 'clock_in' ? clockIn : clockOut, { ticket_id: id }, { idempotencyKey: onceOf(call.req) })
       } catch (err) {
         if (!(err instanceof AppError)) throw err
         sendHtml(call.req, call.res, await ticketPage(call, id, err.message), err.status)

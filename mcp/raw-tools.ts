@@ -17,7 +17,7 @@ export const crmCapabilities = defineTool({
   name: 'crm_capabilities',
   title: 'List CRM operations',
   description: 'Lists every CRM action (domain.name, hints, one line) and data type. ' +
-    'Pass action="domain.name" or type="name" to get the full input schema of just that one before calling it.',
+    'Pass action="domain.name" or type="name" to get its input and output schemas (or filters and record) before calling it.',
   input: {
     action: z.string().optional().describe('e.g. "ticket.create": returns its input schema'),
     type: z.string().optional().describe('e.g. "tickets": returns its filters and includes'),

@@ -39,6 +39,15 @@ describe('the registry', () => {
   })
 
   const registry = buildRegistry()
+
+  it('declares every action\'s answer and every data type\'s record as an object naming its fields (MCP structuredContent must be one)', () => {
+    const shapes = [...[...registry.actions].map(([key, def]) => [key, def.output] as const), ...[...registry.queries].map(([type, def]) => [type, def.record] as const)]
+    for (const [name, schema] of shapes) {
+      const json = jsonSchemaOf(schema) as { type?: string; properties?: Record<string, unknown> }
+      expect(json.type, name).toBe('object')
+      expect(Object.keys(json.properties ?? {}).length, name).toBeGreaterThan(0)
+    }
+  })
   const capabilities = describeCapabilities(registry, { type: 'user', id: 'owner', role: 'owner' })
 
   it('has the product\'s operations, each action with a description, an allowed permission and a unique domain.name', () => {

@@ -3,8 +3,9 @@ import { AppError, validationError } from '../core/errors.js'
 import { defineAction } from '../core/registry.js'
 import { DENIAL_REASONS, type DenialReason } from './denial-reasons.js'
 import { editAuthorization } from './edit.js'
-import { decideAuthorization } from './queue.js'
-import { ruleCondition } from './standing-rules.js'
+import { AUTHORIZATION_REQUEST_RECORD, decideAuthorization } from './queue.js'
+import { ruleCondition, STANDING_RULE_RECORD } from './standing-rules.js'
+import { timestamp } from '../core/output-types.js'
 
 /** The owner's answer to a queued agent call. */
 export const decideAuthorizationRequest = defineAction({
@@ -19,6 +20,7 @@ export const decideAuthorizationRequest = defineAction({
     reason: z.enum(Object.keys(DENIAL_REASONS) as [DenialReason, ...DenialReason[]]).optional()
       .describe('with deny: wrong_customer, wrong_amount, not_now, ask_me_first or other'),
   }).refine((i) => !i.reason || i.decision === 'deny', { path: ['reason'], message: 'is only given with decision deny' }),
+  output: AUTHORIZATION_REQUEST_RECORD,
   async run(ctx, input) {
     return decideAuthorization(ctx, input.request_id, input.decision, input.note ?? null, input.reason ?? null)
   },
@@ -33,6 +35,12 @@ export const setPermission = defineAction({
   input: z.strictObject({
     action: z.string().describe('domain.name, e.g. "contact.delete"'),
     permission: z.enum(['unrestricted', 'soft_limit', 'requires_authorization', 'default']),
+  }),
+  output: z.object({
+    action: z.string(),
+    registered: z.enum(['unrestricted', 'soft_limit', 'requires_authorization']),
+    override: z.enum(['unrestricted', 'soft_limit', 'requires_authorization']).nullable(),
+    effective: z.enum(['unrestricted', 'soft_limit', 'requires_authorization']),
   }),
   async run(ctx, input) {
     const def = ctx.services.registry.actions.get(input.action)
@@ -67,6 +75,7 @@ export const editAuthorizationRequest = defineAction({
     request_id: z.uuid(),
     data: z.record(z.string(), z.unknown()).describe('the whole call as it should run'),
   }),
+  output: AUTHORIZATION_REQUEST_RECORD,
   async run(ctx, input) {
     return editAuthorization(ctx, input.request_id, input.data)
   },
@@ -85,6 +94,7 @@ export const createStandingRule = defineAction({
     conditions: z.array(ruleCondition).max(5).default([]),
     expires_at: z.iso.datetime({ offset: true }).optional(),
   }),
+  output: STANDING_RULE_RECORD,
   async run(ctx, input) {
     const def = ctx.services.registry.actions.get(input.action)
     if (!def) throw new AppError('NOT_FOUND', `Unknown action ${input.action}`, { field: 'data.action' })
@@ -114,6 +124,7 @@ export const revokeStandingRule = defineAction({
   access: { agent: 'never', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ rule_id: z.uuid() }),
+  output: z.object({ id: z.uuid(), action: z.string(), revoked_at: timestamp }),
   async run(ctx, input) {
     const before = await ctx.db.query('select id, action_key as action, revoked_at from standing_rules where id = $1 for update', [input.rule_id])
     if (!before.rows[0]) throw new AppError('NOT_FOUND', `No standing rule with id ${input.rule_id}`, { field: 'data.rule_id' })

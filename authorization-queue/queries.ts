@@ -2,8 +2,9 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../core/pagination.js'
 import { actionKey, defineQuery } from '../core/registry.js'
 import { loadTenantSettings } from '../core/domains/settings/model.js'
-import { REQUEST_COLUMNS } from './queue.js'
-import { conditionWords, type RuleCondition } from './standing-rules.js'
+import { AUTHORIZATION_REQUEST_RECORD, REQUEST_COLUMNS } from './queue.js'
+import { conditionWords, type RuleCondition, STANDING_RULE_RECORD } from './standing-rules.js'
+import { auditTrailExpansion, timestamp } from '../core/output-types.js'
 
 /** Queued agent calls: pending ones for the owner, and their outcome for the agent. */
 export const authorizationRequestsQuery = defineQuery({
@@ -14,6 +15,7 @@ export const authorizationRequestsQuery = defineQuery({
   keywords: ['approval', 'consent', 'queue', 'authorize', 'permission request'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ status: z.enum(['pending', 'executed', 'denied', 'failed', 'expired']).optional() }),
+  record: AUTHORIZATION_REQUEST_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null, req.params.status ?? null]
     const after = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
@@ -32,6 +34,15 @@ export const permissionsQuery = defineQuery({
   keywords: ['allow always', 'trust', 'levels'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
+  record: z.object({
+    id: z.string(),
+    action: z.string(),
+    registered: z.enum(['unrestricted', 'soft_limit', 'requires_authorization', 'never']),
+    override: z.enum(['unrestricted', 'soft_limit', 'requires_authorization']).nullable(),
+    effective: z.enum(['unrestricted', 'soft_limit', 'requires_authorization', 'never']),
+    set_at: timestamp.nullable(),
+    agents_allowed: z.boolean(),
+  }),
   async run(ctx, req) {
     const r = await ctx.db.query<{ action_key: string; permission: string; set_at: Date }>('select action_key, permission, set_at from permission_overrides')
     const overrides = new Map(r.rows.map((o) => [o.action_key, o]))
@@ -55,6 +66,12 @@ export const standingRulesQuery = defineQuery({
   keywords: ['allow up to', 'conditions', 'auto approve'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ status: z.enum(['active', 'all']).default('active') }),
+  record: STANDING_RULE_RECORD.extend({
+    revoked_at: timestamp.nullable(),
+    status: z.enum(['active', 'expired', 'revoked']),
+    conditions_text: z.array(z.string()),
+    audit_trail: auditTrailExpansion,
+  }),
   async run(ctx, req) {
     const { currency } = await loadTenantSettings(ctx.db)
     const args: unknown[] = [req.id ?? null, req.params.status]

@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { OperationContext, Principal } from '../core/context.js'
+import { freeForm, timestamp } from '../core/output-types.js'
 import { translateDatabaseError } from '../core/db/translate-error.js'
 import { AppError } from '../core/errors.js'
 import { log } from '../core/log.js'
@@ -8,6 +10,7 @@ import { actionKey, type ActionDefinition } from '../core/registry.js'
 import { parseInput } from '../core/validation.js'
 import { dryRun } from './dry-run.js'
 import { previewCall } from './preview.js'
+import { DENIAL_REASONS } from './denial-reasons.js'
 
 /** What an agent gets back when its call waits for the owner. */
 export interface PendingAuthorization {
@@ -22,6 +25,38 @@ export const REQUEST_COLUMNS = `id, action_key, data, reasoning, summary, previe
   case when status = 'pending' and expires_at <= now() then 'expired' else status end as status,
   decision, decision_reason, decision_note, decided_by, decided_at, result, error, agent_token_id,
   (select t.name from agent_tokens t where t.id = agent_token_id) as agent_name, created_at, expires_at`
+
+/** A request as the owner and the agent see it (REQUEST_COLUMNS). */
+export const AUTHORIZATION_REQUEST_RECORD = z.object({
+  id: z.uuid(),
+  action_key: z.string(),
+  data: freeForm,
+  reasoning: z.string().nullable(),
+  summary: z.string(),
+  preview: freeForm.nullable(),
+  edits: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).nullable(),
+  edited_at: timestamp.nullable(),
+  status: z.enum(['pending', 'executed', 'denied', 'failed', 'expired']),
+  decision: z.enum(['allow_once', 'allow_always', 'deny']).nullable(),
+  decision_reason: z.enum(Object.keys(DENIAL_REASONS) as [string, ...string[]]).nullable(),
+  decision_note: z.string().nullable(),
+  decided_by: z.uuid().nullable(),
+  decided_at: timestamp.nullable(),
+  result: z.unknown(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).nullable(),
+  agent_token_id: z.uuid().nullable(),
+  agent_name: z.string().nullable(),
+  created_at: timestamp,
+  expires_at: timestamp,
+})
+
+/** What an agent's call answers when it waits for the owner. */
+export const PENDING_AUTHORIZATION = z.object({
+  status: z.literal('pending_authorization'),
+  request_id: z.uuid(),
+  expires_at: timestamp,
+  message: z.string(),
+})
 
 /** Stores the call for the owner, emails the owners after commit, and tells the agent how to follow up. */
 export async function enqueueAuthorization(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<PendingAuthorization> {

@@ -4,12 +4,22 @@ import type { OperationContext } from '../core/context.js'
 import type { Queryable } from '../core/db/types.js'
 import { actionKey, type ActionDefinition } from '../core/registry.js'
 import { previewCall } from './preview.js'
+import { timestamp } from '../core/output-types.js'
 
 /** One test of a fact about a call, e.g. {fact: "amount_cents", op: "at_most", value: 5000}. */
 export const ruleCondition = z.strictObject({
   fact: z.string().describe('a fact the action offers, e.g. amount_cents (invoice.void) or hours_notice (ticket.cancel)'),
   op: z.enum(['at_most', 'at_least']),
   value: z.number().int().min(0).max(2_147_483_647).describe('in the fact\'s unit: cents for money, hours for hours'),
+})
+
+/** A standing rule as standing_rule.create answers it. */
+export const STANDING_RULE_RECORD = z.object({
+  id: z.uuid(),
+  action: z.string(),
+  conditions: z.array(ruleCondition),
+  expires_at: timestamp.nullable(),
+  created_at: timestamp,
 })
 
 /** A condition of a standing rule. */

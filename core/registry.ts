@@ -5,7 +5,7 @@ import type { OperationContext } from './context.js'
 import { technicianCanReach } from './reach.js'
 
 /** A state-changing operation, declared once in its domain file. */
-export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> {
+export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown, O extends z.ZodType = z.ZodType> {
   readonly kind: 'action'
   domain: string
   name: string
@@ -27,7 +27,7 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown> 
   /** The facts its preview gives that standing rules may test, e.g. {amount_cents: {label: 'the invoice total', unit: 'money'}}. */
   facts?: Record<string, FactDeclaration>
   /** What run returns, as JSON reads it (times as ISO strings): published as the tool's output schema and checked by the tests. */
-  output?: z.ZodType
+  output: O
   run(ctx: OperationContext, input: z.output<S>): Promise<R>
 }
 
@@ -60,12 +60,12 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject> {
   entity?: string
   keywords?: string[]
   /** One record as JSON reads it (times as ISO strings), with every include= expansion optional: a page's items and a read by id. */
-  record?: z.ZodType
+  record: z.ZodType
   run(ctx: OperationContext, req: QueryRequest<z.output<S>>): Promise<Page>
 }
 
 /** Declares an action. */
-export function defineAction<S extends z.ZodType, R>(def: Omit<ActionDefinition<S, R>, 'kind'>): ActionDefinition<S, R> {
+export function defineAction<S extends z.ZodType, R, O extends z.ZodType>(def: Omit<ActionDefinition<S, R, O>, 'kind'>): ActionDefinition<S, R, O> {
   return { kind: 'action', ...def }
 }
 
@@ -117,6 +117,7 @@ export function createRegistry(modules: ReadonlyArray<Record<string, unknown>>):
 /** An action open to technicians on their assigned records must name a record core can check. */
 function checkActionAccess(key: string, def: ActionDefinition): void {
   if (!def.access) throw new Error(`Action ${key} declares no access`)
+  if (!def.output) throw new Error(`Action ${key} declares no output schema`)
   const refs = referenceFields(def.input)
   if (def.access.technician === 'assigned' && !refs.some((f) => technicianCanReach(entityOfField(f) as string))) {
     throw new Error(`Action ${key} is open to technicians on their assigned records but names no record a technician can reach`)
@@ -126,6 +127,7 @@ function checkActionAccess(key: string, def: ActionDefinition): void {
 /** A data type a technician reads in part must say which records its ids are. */
 function checkQueryAccess(def: QueryDefinition): void {
   if (!def.access) throw new Error(`Data type ${def.type} declares no access`)
+  if (!def.record) throw new Error(`Data type ${def.type} declares no record schema`)
   if (def.access.technician === 'assigned' && !(def.access.idEntity ?? def.entity)) {
     throw new Error(`Data type ${def.type} is open to technicians on their assigned records but says neither entity nor access.idEntity`)
   }

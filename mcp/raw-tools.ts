@@ -4,21 +4,26 @@ import { actionHints, describeDataType, HINTS_LEGEND, listedTo } from '../core/c
 import { AppError } from '../core/errors.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
 import { performAction, performQuery } from '../core/operations.js'
-import { actionKey } from '../core/registry.js'
+import { actionKey, type QueryDefinition } from '../core/registry.js'
 import { nearestNames } from '../core/suggest.js'
 import { boundedName } from '../core/input-bounds.js'
 import { defineTool, uuidArg } from './tool.js'
+
+/** An object whose fields the answer itself describes (a JSON Schema). */
+const obj = z.object({}).optional()
 
 /** Layer 1: the registry as three tools. No operation is named here; everything comes from the registry. */
 export const crmCapabilities = defineTool({
   name: 'crm_capabilities',
   title: 'List CRM operations',
   description: 'Lists every CRM action (domain.name, hints, one line) and data type. ' +
-    'Pass action="domain.name" or type="name" to get the full input schema of just that one before calling it.',
+    'Pass action="domain.name" or type="name" to get its input and output schemas (or filters and record) before calling it.',
   input: {
     action: z.string().optional().describe('e.g. "ticket.create": returns its input schema'),
     type: z.string().optional().describe('e.g. "tickets": returns its filters and includes'),
   },
+  // The list of everything, or one action (input and output schemas) or one data type (params and record schema).
+  output: { actions: z.array(z.string()).optional(), data_types: z.array(z.string()).optional(), input: obj, output: obj, record: obj },
   readOnly: true,
   idempotent: true,
   async run({ services, principal }, args) {
@@ -29,12 +34,12 @@ export const crmCapabilities = defineTool({
       return { action: actionKey(def.domain, def.name), description: def.description, permission: def.access.agent, hints: actionHints(def),
         ...(def.access.agent === 'never' ? { note: 'for people signed in only; an agent is always refused' } : {}),
         ...(def.access.bulk ? { bulk: `more than ${BULK_TARGET_LIMIT} records in one call waits for the owner` } : {}),
-        input: jsonSchemaOf(def.input) }
+        input: jsonSchemaOf(def.input), output: jsonSchemaOf(def.output) }
     }
     if (args.type) {
       const full = describeDataType(registry, args.type)
       if (!full) throw unknownName('type', args.type, registry.queries.keys())
-      return full
+      return { ...full, record: jsonSchemaOf((registry.queries.get(args.type) as QueryDefinition).record) }
     }
     const actor = principal.actor
     return {
@@ -63,6 +68,8 @@ export const crmQuery = defineTool({
     limit: z.number().int().min(1).max(100).optional().describe('default 25'),
     cursor: z.string().optional(),
   },
+  // One record by id, or a page of them; each type's record schema is in crm_capabilities type=...
+  output: { items: z.array(z.object({})).optional(), next_cursor: z.string().nullable().optional() },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {
@@ -84,6 +91,8 @@ export const crmAction = defineTool({
     data: z.record(z.string(), z.unknown()).optional(),
     reasoning: z.string().optional().describe('why; required for soft_limit, shown to the owner for authorization'),
   },
+  // The action's own answer (crm_capabilities action=... gives its schema), or a queued call's status and request_id.
+  output: { status: z.string().optional(), request_id: z.string().optional() },
   readOnly: false,
   argumentHint(args) {
     const [domain, ...rest] = typeof args.action === 'string' ? args.action.split('.') : []
@@ -117,6 +126,7 @@ export const crmAuthorizationStatus = defineTool({
   description: 'Status of a call queued for the owner: pending, executed (with the result), denied (with the owner\'s reason and note), failed (with the error) or expired. '
     + 'edits lists the fields the owner changed before allowing (field: {before, after}); the call ran with the edited values.',
   input: { request_id: uuidArg().describe('request_id returned when the call was queued') },
+  output: { request_id: z.string(), status: z.string(), result: z.unknown(), error: z.object({}).nullable() },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {

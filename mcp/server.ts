@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { CallToolRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js'
 import { z } from 'zod'
 import type { Principal, Services } from '../core/context.js'
 import { translateDatabaseError } from '../core/db/translate-error.js'
 import { AppError } from '../core/errors.js'
+import { jsonSchemaOf } from '../core/json-schema.js'
 import { log } from '../core/log.js'
 import { nearestNames } from '../core/suggest.js'
 import { parseInput } from '../core/validation.js'
@@ -40,25 +41,40 @@ export function createMcpServer(services: Services, principal: Principal, tools 
   const icon = { src: new URL(ICON_PATH, services.config.publicBaseUrl).href, mimeType: 'image/svg+xml', sizes: ['any'] }
   const server = new McpServer({ name: 'service-crm', title: 'Service CRM', version: '0.1.0', icons: [icon] }, { instructions: SERVER_INSTRUCTIONS })
   for (const tool of tools) {
-    server.registerTool(tool.name, {
-      title: tool.title,
-      description: tool.description,
-      inputSchema: tool.input,
-      annotations: {
-        title: tool.title,
-        readOnlyHint: tool.readOnly,
-        destructiveHint: !tool.readOnly && (tool.destructive ?? false),
-        idempotentHint: tool.idempotent ?? tool.readOnly,
-        openWorldHint: false,
-      },
-    }, () => { throw new Error('tools/call is answered by callTool') })
+    server.registerTool(tool.name, { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: annotationsOf(tool) },
+      () => { throw new Error('tools/call is answered by callTool') })
   }
+  // The SDK's tools/list would put a $schema line in every schema and close every output object to new fields; models read each byte.
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(listedTool) }))
   // A fresh server per request never sends notifications, so it must not promise tools/list_changed.
   server.server.registerCapabilities({ tools: { listChanged: undefined } })
   // The SDK's own tools/call would answer bad arguments in its own words; this one names the field and how to fix it.
   server.server.setRequestHandler(CallToolRequestSchema, (request) => callTool(tools, { services, principal, requestId: randomUUID() },
     request.params.name, request.params.arguments ?? {}))
   return server
+}
+
+/** What MCP clients are told about a tool's behaviour. */
+function annotationsOf(tool: ToolDefinition) {
+  return {
+    title: tool.title,
+    readOnlyHint: tool.readOnly,
+    destructiveHint: !tool.readOnly && (tool.destructive ?? false),
+    idempotentHint: tool.idempotent ?? tool.readOnly,
+    openWorldHint: false,
+  }
+}
+
+/** One tool as tools/list gives it: input and output as JSON Schema, the output open to fields added later. */
+function listedTool(tool: ToolDefinition): Tool {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: jsonSchemaOf(z.object(tool.input)) as Tool['inputSchema'],
+    outputSchema: jsonSchemaOf(z.object(tool.output)) as Tool['outputSchema'],
+    annotations: annotationsOf(tool),
+  }
 }
 
 /** Runs one tool: arguments checked against its input, then its run; every failure is a tool error the model can act on. */
@@ -71,7 +87,9 @@ async function callTool(tools: ReadonlyArray<ToolDefinition>, ctx: ToolContext, 
     }
     const parsed = parseToolArguments(tool, args)
     const result = await tool.run(ctx, parsed as never)
-    return { content: [{ type: 'text', text: JSON.stringify(result) }] }
+    // Older clients read the text; newer ones the object, which MCP requires to be a JSON object.
+    const structured = result && typeof result === 'object' && !Array.isArray(result) ? result as Record<string, unknown> : { result }
+    return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: structured }
   } catch (err) {
     return toolError(err, ctx.requestId)
   }

@@ -9,12 +9,14 @@ export interface ToolContext {
 }
 
 /** One MCP tool as a plain object; mcp/server.ts registers every one the same way. */
-export interface ToolDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
+export interface ToolDefinition<S extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
   name: string
   title: string
   /** Written for a model: what it does, when to use it, units and formats. */
   description: string
   input: S
+  /** What run answers, published as outputSchema; keys it does not name are allowed, so a new field never breaks a client. */
+  output: O
   /** Reads only (readOnlyHint); otherwise it may change data. */
   readOnly: boolean
   /** May remove or irreversibly change data (destructiveHint). */
@@ -27,7 +29,7 @@ export interface ToolDefinition<S extends z.ZodRawShape = z.ZodRawShape> {
 }
 
 /** Declares a tool. */
-export function defineTool<S extends z.ZodRawShape>(def: ToolDefinition<S>): ToolDefinition<S> {
+export function defineTool<S extends z.ZodRawShape, O extends z.ZodRawShape>(def: ToolDefinition<S, O>): ToolDefinition<S, O> {
   return def
 }
 

@@ -18,6 +18,7 @@ export const dailyBriefing = defineTool({
     + 'visits done (with time on site), work not billed yet (past visits never closed, completed ones never invoiced: counts and the oldest), '
     + 'leads with reminders due, overdue invoices, invoices holding a credit to refund (paid twice or beyond the total), waitlist candidates for the day, pending authorization requests. date: YYYY-MM-DD, default today.',
   input: { date: dateArg().optional().describe('YYYY-MM-DD in the business time zone; default today') },
+  output: { date: z.string(), briefing: z.string() },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {

@@ -141,6 +141,7 @@ export const findCustomer = defineTool({
     q: z.string().trim().min(1).max(200).describe('Words to look for, e.g. "jane smith", "5550142", "oak street", "dog owners in Madison"'),
     limit: z.number().int().min(1).max(10).optional().describe('Most matches returned (default 5)'),
   },
+  output: { matches: z.array(z.object({ contact_id: z.string(), name: z.string() })) },
   readOnly: true,
   idempotent: true,
   async run(ctx, args) {

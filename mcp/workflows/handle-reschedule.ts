@@ -3,8 +3,11 @@ import { wallClock } from '../../core/domains/tickets/model.js'
 import { AppError, validationError } from '../../core/errors.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../core/time.js'
 import { dateArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
-import { businessZone, readAll, readData, registered, resolveCustomer, runAction } from './find-customer.js'
+import { businessZone, readAll, readData, registered, resolveCustomer } from './find-customer.js'
 import { nearestSlots, queuedConfirmation } from './schedule-appointment.js'
+import { callAction } from '../../core/call-action.js'
+import { rescheduleTicket } from '../../core/domains/tickets/actions.js'
+import { updateSeries } from '../../core/domains/series/actions.js'
 
 type Row = Record<string, any>
 
@@ -32,6 +35,8 @@ export const handleRescheduleRequest = defineTool({
     scope: z.enum(['this', 'this_and_future', 'all']).optional().describe('For a visit of a series: this visit (default), this and future ones, or all'),
     reasoning: z.string().trim().min(1).max(2000).optional().describe('Why; required for scope this_and_future and all'),
   },
+  // status says which answer this is (see the description); a queued call also has request_id.
+  output: { status: z.string(), ticket: z.object({ id: z.string() }).optional(), request_id: z.string().optional() },
   readOnly: false,
   async run(ctx, args) {
     if (!args.ticket_id && !args.customer) throw validationError([{ field: 'ticket_id', message: 'give ticket_id, or customer (and date)' }])
@@ -70,9 +75,9 @@ export const handleRescheduleRequest = defineTool({
       ? (await readAll(ctx, 'scheduled_messages', { ticket_id: String(ticket.id), status: 'pending' })).map((m) => String(m.id)) : []
     let moved: Row
     try {
-      const outcome = await runAction(ctx, 'ticket', 'reschedule', { ticket_id: ticket.id, scheduled_start: start.toISOString(), duration_minutes: minutes })
-      if (outcome.queued) return { status: 'pending_authorization', ...(outcome.result as Row) }
-      moved = outcome.result as Row
+      const outcome = await callAction(ctx, rescheduleTicket, { ticket_id: ticket.id, scheduled_start: start.toISOString(), duration_minutes: minutes })
+      if (outcome.queued) return { ...outcome.result }
+      moved = outcome.result
     } catch (err) {
       if (err instanceof AppError && err.code === 'CONFLICT') return unavailable(err.message)
       throw err
@@ -98,12 +103,12 @@ async function moveSeries(ctx: ToolContext, ticket: Row, args: { scope: 'this_an
   if (args.new_date !== day) {
     throw validationError([{ field: 'new_date', message: `a series keeps its days: give the visit's own day ${day} and the new time, or scope this to move only this visit` }])
   }
-  const outcome = await runAction(ctx, 'series', 'update', { series_id: ticket.series_id, scope: args.scope, ticket_id: ticket.id,
-    start_time: args.new_time, ...(args.duration_minutes ? { duration_minutes: args.duration_minutes } : {}) }, args.reasoning)
-  if (outcome.queued) return { status: 'pending_authorization', ...(outcome.result as Row) }
-  const series = outcome.result as Row
+  const outcome = await callAction(ctx, updateSeries, { series_id: ticket.series_id, scope: args.scope, ticket_id: ticket.id,
+    start_time: args.new_time, ...(args.duration_minutes ? { duration_minutes: args.duration_minutes } : {}) }, { reasoning: args.reasoning })
+  if (outcome.queued) return { ...outcome.result }
+  const series = outcome.result
   return { status: 'series_rescheduled', scope: args.scope, series_id: series.id, time: series.start_time,
-    changed_ticket_ids: series.changed_ticket_ids, next_visits: (series.next_visits as Row[]).map((v) => `#${v.number} ${wallClock(new Date(v.scheduled_start), tz)}`) }
+    changed_ticket_ids: series.changed_ticket_ids, next_visits: series.next_visits.map((v) => `#${v.number} ${wallClock(new Date(v.scheduled_start), tz)}`) }
 }
 
 /** Whether a visit from start for the given minutes lies inside one opening period of that day. */

@@ -1,10 +1,12 @@
 import { z } from 'zod'
 import type { Principal, Services } from '../../core/context.js'
-import { performAction, performQuery } from '../../core/operations.js'
+import { performQuery } from '../../core/operations.js'
 import { addDays, localDate, weekdayOf, zonedInstant } from '../../core/time.js'
 import type { BusinessHours } from '../../core/domains/settings/model.js'
 import { defineTool } from '../tool.js'
 import { recordLlmUsage } from '../../core/clients/llm-usage.js'
+import { callAction } from '../../core/call-action.js'
+import { createLead } from '../../core/domains/leads/actions.js'
 
 /** What the model is asked to pull out of an inquiry; null where the notes do not say. */
 const leadExtraction = z.strictObject({
@@ -35,6 +37,7 @@ export const processLead = defineTool({
     raw_notes: z.string().min(1).max(20_000).describe('The inquiry as received, verbatim'),
     source: z.string().trim().min(1).max(100).describe('Where it came from, e.g. phone, website, referral'),
   },
+  output: { lead: z.object({ id: z.string() }), matched_contacts: z.array(z.object({})) },
   readOnly: false,
   async run({ services, principal, requestId }, args) {
     const extraction = await extract(services, principal, args.raw_notes)
@@ -44,7 +47,8 @@ export const processLead = defineTool({
     const data: Record<string, unknown> = { raw_notes: args.raw_notes, source: args.source, reminder_at: reminderAt.toISOString() }
     for (const [key, value] of Object.entries(fields ?? {})) if (value !== null) data[key] = value
     const matched = fields ? await matchContacts(services, principal, requestId, fields) : []
-    const outcome = await performAction(services, principal, { domain: 'lead', action: 'create', data }, { requestId })
+    // The fields the model read are added by name, so the input is assembled as a plain record.
+    const outcome = await callAction({ services, principal, requestId }, createLead, data as z.input<typeof createLead.input>)
     return {
       lead: outcome.result,
       extraction: extraction.status === 'ok' ? { status: 'ok' } : extraction,

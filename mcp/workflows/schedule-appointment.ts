@@ -4,9 +4,12 @@ import { addDays, localDate, localTime, zonedInstant } from '../../core/time.js'
 import { dateArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
 import { schedulingPreferences } from '../../core/domains/contacts/scheduling-preferences.js'
 import { lastVisitNote, preferenceNote } from './booking-notes.js'
-import { businessZone, readAll, readData, registered, resolveCustomer, runAction } from './find-customer.js'
+import { businessZone, readAll, readData, registered, resolveCustomer } from './find-customer.js'
 import { lastVisitOf } from './last-visit.js'
 import { unavailableReason } from './unavailable-reason.js'
+import { callAction } from '../../core/call-action.js'
+import { createTicket } from '../../core/domains/tickets/actions.js'
+import { createSeries } from '../../core/domains/series/actions.js'
 
 type Row = Record<string, any>
 
@@ -120,6 +123,8 @@ export const scheduleAppointment = defineTool({
       ends_on: date.optional().describe('First day without visits, YYYY-MM-DD; default: until ended'),
     }).optional().describe('Make it recurring: a series (see series.create)'),
   },
+  // status says which answer this is (see the description); a queued call also has request_id.
+  output: { status: z.string(), ticket: z.object({ id: z.string() }).nullable().optional(), request_id: z.string().optional() },
   readOnly: false,
   async run(ctx, args) {
     if (!args.contact_id && !args.customer) throw validationError([{ field: 'contact_id', message: 'give contact_id or customer' }])
@@ -175,13 +180,13 @@ export const scheduleAppointment = defineTool({
             : 'no free start within three days of that date: ask the customer for another day, or read availability for a later week' }
     }
     if (args.repeat) return bookSeries(ctx, args.repeat, { contactId: contactId!, contactName, addressId, slot, minutes, services, quantities: args.services, notes: args.notes })
-    const created = await runAction(ctx, 'ticket', 'create', {
-      contact_id: contactId, ...(addressId ? { address_id: addressId } : {}), scheduled_start: slot.start, duration_minutes: minutes,
+    const created = await callAction(ctx, createTicket, {
+      contact_id: contactId as string, ...(addressId ? { address_id: addressId } : {}), scheduled_start: slot.start, duration_minutes: minutes,
       technician_ids: [slot.technician_id], line_items: args.services.map((s, i) => ({ service_id: services[i].id, ...(s.quantity ? { quantity: s.quantity } : {}) })),
       ...(args.notes ? { notes: args.notes } : {}),
     })
-    if (created.queued) return { status: 'pending_authorization', ...(created.result as Row) }
-    const ticket = created.result as Row
+    if (created.queued) return { ...created.result }
+    const ticket = created.result
     const lastVisit = await lastVisitOf(ctx, String(contactId), tz)
     return {
       status: 'booked',
@@ -214,15 +219,15 @@ export async function queuedConfirmation(ctx: ToolContext, ticketId: string): Pr
 /** Books a series whose first visit is the slot found, and answers like a booking with the series added. */
 async function bookSeries(ctx: ToolContext, repeat: { rule: string; ends_on?: string }, p: { contactId: string; contactName: string;
   addressId?: string; slot: FreeSlot; minutes: number; services: Row[]; quantities: Array<{ quantity?: number }>; notes?: string }): Promise<Row> {
-  const created = await runAction(ctx, 'series', 'create', {
+  const created = await callAction(ctx, createSeries, {
     contact_id: p.contactId, ...(p.addressId ? { address_id: p.addressId } : {}), rule: repeat.rule, start_date: p.slot.date, start_time: p.slot.time,
     duration_minutes: p.minutes, technician_ids: [p.slot.technician_id],
     line_items: p.quantities.map((s, i) => ({ service_id: p.services[i].id, ...(s.quantity ? { quantity: s.quantity } : {}) })),
     ...(repeat.ends_on ? { ends_on: repeat.ends_on } : {}), ...(p.notes ? { notes: p.notes } : {}),
   })
-  if (created.queued) return { status: 'pending_authorization', ...(created.result as Row) }
-  const series = created.result as Row
-  const first = (series.booked as Row[])[0]
+  if (created.queued) return { ...created.result }
+  const series = created.result
+  const first = series.booked[0]
   const ticket = first ? await readData(ctx, 'tickets', {}, { id: first.ticket_id, include: ['line_items'] }) : null
   const tz = await businessZone(ctx)
   return {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import type { IssuedInvoice } from '../../core/domains/invoices/send-actions.js'
 import { AppError, validationError } from '../../core/errors.js'
-import { performAction } from '../../core/operations.js'
+import { callAction } from '../../core/call-action.js'
+import { sendInvoice as sendInvoiceAction } from '../../core/domains/invoices/send-actions.js'
 import { defineTool, type ToolContext, uuidArg } from '../tool.js'
 import { readAll } from './find-customer.js'
 import { followUpOf } from './follow-up.js'
@@ -22,16 +22,16 @@ export const sendInvoice = defineTool({
     contact_id: uuidArg().optional().describe('A customer: bills their completed visit'),
     reasoning: z.string().trim().min(1).max(2000).describe('Why this invoice is being sent now; required'),
   },
+  output: { invoice: z.object({ id: z.string(), status: z.string() }).optional(), request_id: z.string().optional() },
   readOnly: false,
   async run(ctx, args) {
     if ([args.ticket_id, args.invoice_id, args.contact_id].filter(Boolean).length !== 1) {
       throw validationError([{ field: 'ticket_id', message: 'give exactly one of ticket_id, invoice_id or contact_id' }])
     }
     const ticketId = args.contact_id ? await visitToBill(ctx, args.contact_id) : args.ticket_id
-    const outcome = await performAction(ctx.services, ctx.principal, { domain: 'invoice', action: 'send', reasoning: args.reasoning,
-      data: { ticket_id: ticketId, invoice_id: args.invoice_id } }, { requestId: ctx.requestId })
+    const outcome = await callAction(ctx, sendInvoiceAction, { ticket_id: ticketId, invoice_id: args.invoice_id }, { reasoning: args.reasoning })
     if (outcome.queued) return outcome.result
-    const { invoice, created, message } = outcome.result as IssuedInvoice & { invoice: Record<string, any> }
+    const { invoice, created, message } = outcome.result
     return {
       invoice: { id: invoice.id, number: invoice.number, status: invoice.status, total_cents: invoice.total_cents,
         amount_due_cents: invoice.amount_due_cents, due_on: invoice.due_on },

@@ -17,6 +17,7 @@ const renameAll = defineAction({
   description: 'Creates a contact; soft_limit so agents must give reasoning.',
   access: { agent: 'soft_limit', technician: 'none' },
   input: z.strictObject({ display_name: z.string().min(1) }),
+  output: z.object({ id: z.uuid(), display_name: z.string() }),
   async run(ctx, input) {
     const r = await ctx.db.query<{ id: string }>(
       `insert into contacts (tenant_id, display_name) values ($1, $2) returning id, display_name`, [ctx.tenantId, input.display_name])
@@ -32,6 +33,7 @@ const explode = defineAction({
   description: 'Fails with an unexpected error.',
   access: { agent: 'unrestricted', technician: 'none' },
   input: z.object({}),
+  output: z.object({}),
   async run() {
     throw new Error('secret-internal-detail: pool state corrupted')
   },

@@ -17,20 +17,23 @@ const addContact = (name: string) => async (ctx: any) => {
   await ctx.audit({ entityType: 'contact', entityId: r.rows[0].id, action: 'create', after: { display_name: name } })
   return { id: r.rows[0].id, name }
 }
+const added = z.object({ id: z.uuid(), name: z.string() })
 const testModule = {
   risky: defineAction({ domain: 'test', name: 'risky', description: 'A risky test action.', access: { agent: 'requires_authorization', technician: 'none' },
-    input: z.strictObject({ name: z.string() }), run: (ctx, input) => addContact(input.name)(ctx) }),
+    input: z.strictObject({ name: z.string() }), output: added, run: (ctx, input) => addContact(input.name)(ctx) }),
   gentle: defineAction({ domain: 'test', name: 'gentle', description: 'A soft limit test action.', access: { agent: 'soft_limit', technician: 'none' },
-    input: z.strictObject({ name: z.string() }), run: (ctx, input) => addContact(input.name)(ctx) }),
+    input: z.strictObject({ name: z.string() }), output: added, run: (ctx, input) => addContact(input.name)(ctx) }),
   bulk: defineAction({ domain: 'test', name: 'bulk', description: 'A bulk test action.',
     access: { agent: 'unrestricted', technician: 'none', bulk: (input) => input.names.length },
     input: z.strictObject({ names: z.array(z.string()) }),
+    output: z.object({ created: z.number().int() }),
     async run(ctx, input) {
       for (const n of input.names) await addContact(n)(ctx)
       return { created: input.names.length }
     } }),
   unique: defineAction({ domain: 'test', name: 'unique', description: 'Adds a contact whose name is new, then emails about it.', access: { agent: 'requires_authorization', technician: 'none' },
     input: z.strictObject({ name: z.string() }),
+    output: added,
     async run(ctx, input) {
       const taken = await ctx.db.query('select 1 from contacts where display_name = $1', [input.name])
       if (taken.rows.length) throw new AppError('CONFLICT', `${input.name} already exists`, { field: 'data.name' })

@@ -97,6 +97,7 @@ describe.each(engines)('the audit trail of changes (%s)', (engine) => {
       description: 'Creates a contact, records it, then fails.',
       access: { agent: 'unrestricted', technician: 'none' },
       input: z.object({ display_name: z.string() }),
+      output: z.object({}),
       async run(ctx, input) {
         const r = await ctx.db.query<{ id: string }>(`insert into contacts (tenant_id, display_name) values ($1, $2) returning id`, [ctx.tenantId, input.display_name])
         await ctx.audit({ entityType: 'contact', entityId: r.rows[0].id, action: 'create', after: { display_name: input.display_name } })

@@ -14,6 +14,8 @@ import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.
 import { capturingEmail } from '../helpers/email.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { snapshotTenant } from '../helpers/tenant-data.js'
+import { outputProblems } from '../helpers/output-check.js'
+import { PENDING_AUTHORIZATION } from '../../authorization-queue/queue.js'
 
 // Generated from the registry: every action and data type, including ones added later, is held to its declared access.
 
@@ -35,6 +37,8 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
   let mine: Patch
   let theirs: Patch
   const request = () => ({ requestId: randomUUID() })
+  /** Answers that did not match the declared output (or, when queued, the pending-authorization answer), by caller and action. */
+  const misshapen: string[] = []
 
   beforeAll(async () => {
     t = await freshDatabase(engine)
@@ -95,6 +99,7 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
   async function outcomeOf(who: Principal, def: ActionDefinition, data: unknown, reasoning: string | null = why) {
     try {
       const r = await performAction(services, who, { domain: def.domain, action: def.name, data, reasoning }, request())
+      for (const p of outputProblems(r.queued ? PENDING_AUTHORIZATION : def.output, r.result)) misshapen.push(`${who.actor.type} ${def.domain}.${def.name} ${p}`)
       return { code: null, queued: r.queued, message: '' }
     } catch (err) {
       if (!(err instanceof AppError)) return { code: `THREW ${err instanceof Error ? err.message : String(err)}`, queued: false, message: '' }
@@ -226,4 +231,8 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
     const tokens = await t.db.query('select id from agent_tokens where tenant_id = $1', [tenantId])
     expect(tokens.rows).toHaveLength(1)
   }, SLOW)
+
+  it('every call above that went through answered in its declared output', () => {
+    expect([...new Set(misshapen)]).toEqual([])
+  })
 })

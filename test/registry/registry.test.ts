@@ -9,9 +9,9 @@ import { createRegistry, defineAction, defineQuery } from '../../core/registry.j
 const PERMISSIONS: AgentLevel[] = ['unrestricted', 'soft_limit', 'requires_authorization', 'never']
 
 const action = (domain: string, name: string) => defineAction({
-  domain, name, description: `${domain} ${name}`, access: { agent: 'unrestricted', technician: 'none' }, input: z.object({ a: z.string() }), run: async () => null,
+  domain, name, description: `${domain} ${name}`, access: { agent: 'unrestricted', technician: 'none' }, input: z.object({ a: z.string() }), output: z.null(), run: async () => null,
 })
-const query = (type: string) => defineQuery({ type, access: { agent: 'unrestricted', technician: 'none' }, description: type, params: z.object({}), run: async () => ({ items: [], next_cursor: null }) })
+const query = (type: string) => defineQuery({ type, access: { agent: 'unrestricted', technician: 'none' }, description: type, params: z.object({}), record: z.object({}), run: async () => ({ items: [], next_cursor: null }) })
 
 /** Whether a JSON Schema node says something about its value (an empty {} accepts anything and tells a model nothing). */
 function saysWhat(node: Record<string, unknown>): boolean {
@@ -31,7 +31,23 @@ describe('the registry', () => {
     expect(() => createRegistry([{ one: query('audit-trail') }])).toThrow(/audit-trail/)
   })
 
+  it('refuses at start-up an action without an output schema or a data type without a record schema', () => {
+    const { output: _o, ...untyped } = action('contact', 'create')
+    const { record: _r, ...unshaped } = query('contacts')
+    expect(() => createRegistry([{ one: untyped }])).toThrow(/contact\.create declares no output schema/)
+    expect(() => createRegistry([{ one: unshaped }])).toThrow(/contacts declares no record schema/)
+  })
+
   const registry = buildRegistry()
+
+  it('declares every action\'s answer and every data type\'s record as an object naming its fields (MCP structuredContent must be one)', () => {
+    const shapes = [...[...registry.actions].map(([key, def]) => [key, def.output] as const), ...[...registry.queries].map(([type, def]) => [type, def.record] as const)]
+    for (const [name, schema] of shapes) {
+      const json = jsonSchemaOf(schema) as { type?: string; properties?: Record<string, unknown> }
+      expect(json.type, name).toBe('object')
+      expect(Object.keys(json.properties ?? {}).length, name).toBeGreaterThan(0)
+    }
+  })
   const capabilities = describeCapabilities(registry, { type: 'user', id: 'owner', role: 'owner' })
 
   it('has the product\'s operations, each action with a description, an allowed permission and a unique domain.name', () => {

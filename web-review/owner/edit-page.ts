@@ -3,7 +3,9 @@ import { stateOf } from '../../api/request-context.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
-import { performAction, performQuery } from '../../core/operations.js'
+import { performQuery } from '../../core/operations.js'
+import { callAction } from '../../core/call-action.js'
+import { editAuthorizationRequest } from '../../authorization-queue/actions.js'
 import { editableFields, editedCall, fieldInputs } from './edit-fields.js'
 import { form, html } from '../html.js'
 import { previewHtml, type RequestRecord } from './review-card.js'
@@ -55,7 +57,7 @@ ${problem ? html`<p class="err">${problem}</p>` : ''}${body}<p><a href="/review"
     const { data, problems } = editedCall(fields, r.data, req.body ?? {}, r.preview?.timezone ?? 'UTC')
     if (problems.length) return render(res, r, session.csrfToken, typed, `Nothing was changed. ${problems.join('; ')}`, 400)
     try {
-      await performAction(services, session, { domain: 'authorization', action: 'edit', data: { request_id: r.id, data } }, { requestId: stateOf(res).requestId })
+      await callAction({ services, principal: session, requestId: stateOf(res).requestId }, editAuthorizationRequest, { request_id: r.id, data })
       res.redirect(303, '/review?done=edited')
     } catch (err) {
       if (!(err instanceof AppError)) throw err

@@ -8,7 +8,8 @@ import { importMappedInBatches, importPlannedInBatches } from '../../core/domain
 import { planSquareCustomers } from '../../core/domains/imports/square-customers.js'
 import { AppError } from '../../core/errors.js'
 import { log } from '../../core/log.js'
-import { performAction } from '../../core/operations.js'
+import { callAction } from '../../core/call-action.js'
+import { importCsvCustomers, importSquareCustomers } from '../../core/domains/imports/actions.js'
 import { exportLinks } from './export-links.js'
 import { form, html, joinHtml, type SafeHtml } from '../html.js'
 import { ImportUploads, type ImportKind, type ImportUpload } from './import-runs.js'
@@ -114,11 +115,12 @@ ${rowsTable(run.report as Record<string, any>, (r) => r.outcome !== 'created' ||
 /** Runs the dry run through the registered action, as the owner, and keeps its report (or why it could not run) on the upload. */
 async function dryRun(services: Services, session: SessionPrincipal, upload: ImportUpload, mapping: Record<string, string> | undefined,
   requestId: string): Promise<void> {
-  const data = upload.kind === 'square_customers' ? { csv: upload.csv, dry_run: true }
-    : { csv: upload.csv, dry_run: true, source: upload.source, ...(mapping ? { mapping } : {}) }
+  const caller = { services, principal: session, requestId }
   try {
-    const outcome = await performAction(services, session, { domain: 'import', action: upload.kind, data }, { requestId })
-    upload.dryRun = outcome.result as Record<string, any>
+    const outcome = upload.kind === 'square_customers' ? await callAction(caller, importSquareCustomers, { csv: upload.csv, dry_run: true })
+      : await callAction(caller, importCsvCustomers, { csv: upload.csv, dry_run: true, source: upload.source, ...(mapping ? { mapping } : {}) })
+    if (outcome.queued) throw new AppError('FORBIDDEN', 'An import is the owner\'s to run')
+    upload.dryRun = outcome.result
     upload.mapping = upload.dryRun.mapping ?? null
     upload.problem = null
   } catch (err) {

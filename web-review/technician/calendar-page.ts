@@ -1,7 +1,9 @@
 import type { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
-import { performAction, performQuery } from '../../core/operations.js'
+import { performQuery } from '../../core/operations.js'
+import { callAction } from '../../core/call-action.js'
+import { createCalendarFeed, revokeCalendarFeed } from '../../core/domains/calendars/actions.js'
 import { localDate, localTime } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { businessOf, pageRoute, postForm, sendWorkPage, type PageCall } from './context.js'
@@ -23,15 +25,15 @@ export function mountCalendarPage(router: Router, services: Services): void {
     const me = call.session.actor.id as string
     const forBusiness = call.req.body?.for === 'business'
     // No idempotency key: its stored answer would keep the address, which is never stored anywhere.
-    const made = (await performAction(services, call.session, { domain: 'calendar_feed', action: 'create', data: { user_id: forBusiness ? null : me } },
-      { requestId: call.requestId })).result as { webcal_url: string; https_url: string }
-    await showCalendarPage(call, made)
+    const made = await callAction({ services, principal: call.session, requestId: call.requestId }, createCalendarFeed, { user_id: forBusiness ? null : me })
+    // Only an agent's call waits for the owner; this page is a person's.
+    if (made.queued) throw new AppError('FORBIDDEN', 'A calendar link is made by the person who uses it')
+    await showCalendarPage(call, made.result)
   }))
   router.post('/calendar/:id/revoke', pageRoute(services, async (call) => {
     const id = String(call.req.params.id)
     if (!UUID.test(id)) throw new AppError('NOT_FOUND', 'No such calendar link')
-    await performAction(services, call.session, { domain: 'calendar_feed', action: 'revoke', data: { calendar_feed_id: id } },
-      { requestId: call.requestId })
+    await callAction({ services, principal: call.session, requestId: call.requestId }, revokeCalendarFeed, { calendar_feed_id: id })
     call.res.redirect(303, '/calendar')
   }))
 }

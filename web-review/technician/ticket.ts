@@ -1,7 +1,9 @@
 import type { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
-import { performAction, performQuery } from '../../core/operations.js'
+import { performQuery } from '../../core/operations.js'
+import { callAction } from '../../core/call-action.js'
+import { clockIn, clockOut } from '../../core/domains/tickets/clock-actions.js'
 import { localDate, localTime } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import type { Page } from '../layout.js'
@@ -21,8 +23,8 @@ export function mountTicket(router: Router, services: Services): void {
       const id = String(call.req.params.id)
       await ticketFor(call, id)
       try {
-        await performAction(services, call.session, { domain: 'ticket', action: which, data: { ticket_id: id } },
-          { requestId: call.requestId, idempotencyKey: onceOf(call.req) })
+        const caller = { services, principal: call.session, requestId: call.requestId }
+        await callAction(caller, which === 'clock_in' ? clockIn : clockOut, { ticket_id: id }, { idempotencyKey: onceOf(call.req) })
       } catch (err) {
         if (!(err instanceof AppError)) throw err
         sendWorkPage(call, await ticketPage(call, id, err.message), err.status)

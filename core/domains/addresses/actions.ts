@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { diffRecords } from '../../audit.js'
 import { defineAction } from '../../registry.js'
 import { assertContact } from '../contacts/model.js'
-import { ADDRESS_COLUMNS, lockAddress } from './model.js'
+import { ADDRESS_COLUMNS, ADDRESS_RECORD, lockAddress } from './model.js'
 import { setClause } from '../../sql.js'
 import { addressFields, insertAddress, newAddressShape } from './new-address.js'
 
@@ -15,6 +15,7 @@ export const addAddress = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['location', 'service address', 'property'],
   input: z.strictObject({ contact_id: z.uuid(), ...newAddressShape }),
+  output: ADDRESS_RECORD,
   async run(ctx, input) {
     await assertContact(ctx.db, input.contact_id)
     const { contact_id, ...address } = input
@@ -41,6 +42,7 @@ export const updateAddress = defineAction({
     country: addressFields.country.optional(),
     access_notes: addressFields.access_notes.nullable().optional(),
   }),
+  output: ADDRESS_RECORD,
   async run(ctx, input) {
     const before = await lockAddress(ctx.db, input.address_id)
     const { address_id, ...fields } = input
@@ -64,6 +66,7 @@ export const archiveAddress = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ address_id: z.uuid() }),
+  output: ADDRESS_RECORD,
   async run(ctx, input) {
     const before = await lockAddress(ctx.db, input.address_id)
     if (before.archived_at) return before

@@ -1,5 +1,7 @@
 import type { Queryable } from '../../db/types.js'
 import { notFound } from '../../errors.js'
+import { z } from 'zod'
+import { timestamp } from '../../output-types.js'
 
 /** The columns of an address as the API shows it. */
 export const ADDRESS_COLUMNS = `id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes, archived_at,
@@ -21,3 +23,20 @@ export async function addressesOf(tx: Queryable, contactIds: string[]): Promise<
   for (const row of r.rows) byContact.get(row.contact_id)?.push(row)
   return byContact
 }
+
+/** An address as the API shows it (ADDRESS_COLUMNS). */
+export const ADDRESS_RECORD = z.object({
+  id: z.uuid(),
+  contact_id: z.uuid(),
+  label: z.string().nullable(),
+  line1: z.string(),
+  line2: z.string().nullable(),
+  city: z.string(),
+  state: z.string(),
+  postal_code: z.string(),
+  country: z.string(),
+  access_notes: z.string().nullable(),
+  archived_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})

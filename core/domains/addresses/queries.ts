@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { ADDRESS_COLUMNS } from './model.js'
+import { ADDRESS_COLUMNS, ADDRESS_RECORD } from './model.js'
+import { auditTrailExpansion } from '../../output-types.js'
 
 /** Service locations by id, or a list filtered by contact, city and postal code. */
 export const addressesQuery = defineQuery({
@@ -17,6 +18,7 @@ export const addressesQuery = defineQuery({
     postal_code: z.string().trim().min(1).max(10).optional(),
     status: z.enum(['active', 'archived', 'all']).optional(),
   }),
+  record: ADDRESS_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.city ?? null, p.postal_code ?? null, p.status ?? null]

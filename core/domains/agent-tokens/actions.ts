@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { notFound } from '../../errors.js'
 import { defineAction } from '../../registry.js'
-import { TOKEN_COLUMNS } from './model.js'
+import { TOKEN_COLUMNS, TOKEN_RECORD } from './model.js'
 
 /** Revokes an agent token: the agent, or the app connected by OAuth, is shut out at once. */
 export const revokeAgentTokenAction = defineAction({
@@ -17,6 +17,7 @@ export const revokeAgentTokenAction = defineAction({
   input: z.strictObject({
     agent_token_id: z.uuid(),
   }),
+  output: TOKEN_RECORD,
   async run(ctx, input) {
     const before = (await ctx.db.query(`select ${TOKEN_COLUMNS} from agent_tokens t where t.id = $1 for update`, [input.agent_token_id])).rows[0]
     if (!before) throw notFound('agent token', input.agent_token_id)

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { TOKEN_COLUMNS } from './model.js'
+import { TOKEN_COLUMNS, TOKEN_RECORD } from './model.js'
 
 /** The business's agent tokens, including apps connected by OAuth, without their secrets. */
 export const agentTokensQuery = defineQuery({
@@ -16,6 +16,7 @@ export const agentTokensQuery = defineQuery({
   params: z.object({
     status: z.enum(['active', 'revoked']).optional(),
   }),
+  record: TOKEN_RECORD,
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null, req.params.status ?? null]
     const after = afterCursor(args, req.cursor, 'and (t.created_at, t.id) <', ['timestamptz', 'uuid'])

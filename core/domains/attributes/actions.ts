@@ -4,7 +4,7 @@ import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteJson } from '../../sanitize.js'
 import { missingReference } from '../contacts/model.js'
-import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY } from './model.js'
+import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, ATTRIBUTE_RECORD } from './model.js'
 
 const key = z.string().trim().regex(ATTRIBUTE_KEY, 'expected snake_case starting with a letter, e.g. has_pets or customer_demographic')
 
@@ -34,6 +34,7 @@ export const setAttribute = defineAction({
     confirmed: z.boolean().optional().describe('true: a person checked it; false: clears a confirmation'),
     ticket_id: z.uuid().optional().describe('The ticket the fact was learned from'),
   }),
+  output: ATTRIBUTE_RECORD,
   async run(ctx, input) {
     if (input.value === null) throw validationError([{ field: 'data.value', message: 'must not be null; remove the attribute with attribute.remove' }])
     await lockContactRow(ctx.db, input.contact_id)
@@ -72,6 +73,7 @@ export const removeAttribute = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   destructive: true,
   input: z.strictObject({ contact_id: z.uuid(), key }),
+  output: ATTRIBUTE_RECORD.extend({ removed: z.literal(true) }),
   async run(ctx, input) {
     const r = await ctx.db.query(`delete from attributes where contact_id = $1 and key = $2 returning ${ATTRIBUTE_COLUMNS}`, [input.contact_id, input.key])
     if (!r.rows[0]) {

@@ -1,4 +1,6 @@
 import type { Queryable } from '../../db/types.js'
+import { z } from 'zod'
+import { timestamp } from '../../output-types.js'
 
 /** The columns of an attribute as the API shows it. */
 export const ATTRIBUTE_COLUMNS = `id, contact_id, key, value, source, confidence, confirmed_by, confirmed_at, source_ticket_id,
@@ -43,3 +45,21 @@ export async function attributesOf(tx: Queryable, contactIds: string[]): Promise
   for (const row of r.rows) byContact.get(row.contact_id)?.push(row)
   return byContact
 }
+
+/** Where an attribute came from. */
+export const ATTRIBUTE_SOURCES = ['note', 'ticket_closeout', 'manual', 'import'] as const
+
+/** An attribute as the API shows it (ATTRIBUTE_COLUMNS); its value is any JSON. */
+export const ATTRIBUTE_RECORD = z.object({
+  id: z.uuid(),
+  contact_id: z.uuid(),
+  key: z.string(),
+  value: z.unknown(),
+  source: z.enum(ATTRIBUTE_SOURCES),
+  confidence: z.number().nullable(),
+  confirmed_by: z.uuid().nullable(),
+  confirmed_at: timestamp.nullable(),
+  source_ticket_id: z.uuid().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, attributeValueMatches } from './model.js'
+import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, ATTRIBUTE_RECORD, attributeValueMatches } from './model.js'
+import { auditTrailExpansion } from '../../output-types.js'
 
 /** Facts about contacts, across contacts: who has which key or value. */
 export const attributesQuery = defineQuery({
@@ -19,6 +20,7 @@ export const attributesQuery = defineQuery({
     source: z.enum(['note', 'ticket_closeout', 'manual', 'import']).optional(),
     confirmed: z.enum(['true', 'false']).optional(),
   }),
+  record: ATTRIBUTE_RECORD.extend({ display_name: z.string(), audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.key ?? null, p.value ?? null, p.contact_id ?? null, p.source ?? null, p.confirmed ?? null]

@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js'
 import { decodeCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { isoInstant } from '../../schema-types.js'
+import { AUDIT_ENTRY } from '../../output-types.js'
 
 /** The business's change history, newest first, filtered by record, action, actor and time. */
 export const auditTrailQuery = defineQuery({
@@ -22,6 +23,7 @@ export const auditTrailQuery = defineQuery({
     since: isoInstant().optional().describe('Entries at or after this time'),
     until: isoInstant().optional().describe('Entries before this time'),
   }),
+  record: AUDIT_ENTRY.extend({ id: z.number().int(), entity_type: z.string() }),
   async run(ctx, req) {
     if (req.id !== undefined) {
       throw new AppError('NOT_FOUND', `No audit entry has id ${req.id}: entries are numbered; to read a record's history filter with entity_id=${req.id}`,

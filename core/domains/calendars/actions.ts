@@ -3,7 +3,7 @@ import { hashSecret, newSecret } from '../../auth/secrets.js'
 import { AppError, notFound } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { missingReference } from '../contacts/model.js'
-import { FEED_COLUMNS, feedUrls } from './model.js'
+import { FEED_COLUMNS, FEED_RECORD, feedUrls } from './model.js'
 
 /** Makes a calendar subscription address for one team member's tickets or for the whole business, shown once. */
 export const createCalendarFeed = defineAction({
@@ -21,6 +21,7 @@ export const createCalendarFeed = defineAction({
   input: z.strictObject({
     user_id: z.uuid().nullable().describe('The team member whose tickets the feed shows, or null for the whole business'),
   }),
+  output: FEED_RECORD.extend({ https_url: z.string(), webcal_url: z.string() }),
   async run(ctx, input) {
     if (input.user_id === null && ctx.actor.type === 'user' && ctx.actor.role === 'technician') {
       throw new AppError('FORBIDDEN', 'A technician may make only their own calendar feed: give user_id as your own id', { field: 'user_id' })
@@ -52,6 +53,7 @@ export const revokeCalendarFeed = defineAction({
   input: z.strictObject({
     calendar_feed_id: z.uuid(),
   }),
+  output: FEED_RECORD,
   async run(ctx, input) {
     const before = (await ctx.db.query(`select ${FEED_COLUMNS} from calendar_feeds where id = $1 for update`, [input.calendar_feed_id])).rows[0]
     if (!before) throw notFound('calendar feed', input.calendar_feed_id)

@@ -1,7 +1,19 @@
+import { z } from 'zod'
 import type { Config } from '../../config.js'
+import { timestamp } from '../../output-types.js'
 
 /** The columns of a calendar feed anyone may see: never its secret nor the secret's hash. */
 export const FEED_COLUMNS = 'id, scope, user_id, created_at, revoked_at, last_fetched_at'
+
+/** A calendar feed as anyone may see it (FEED_COLUMNS). */
+export const FEED_RECORD = z.object({
+  id: z.uuid(),
+  scope: z.enum(['business', 'technician']),
+  user_id: z.uuid().nullable(),
+  created_at: timestamp,
+  revoked_at: timestamp.nullable(),
+  last_fetched_at: timestamp.nullable(),
+})
 
 /** The form of a feed's secret in its address: 32 random bytes, base64url. */
 export const FEED_SECRET = /^[A-Za-z0-9_-]{43}$/

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { FEED_COLUMNS } from './model.js'
+import { FEED_COLUMNS, FEED_RECORD } from './model.js'
+import { auditTrailExpansion } from '../../output-types.js'
 
 /** The business's calendar subscription addresses, without their secrets. */
 export const calendarFeedsQuery = defineQuery({
@@ -16,6 +17,7 @@ export const calendarFeedsQuery = defineQuery({
     user_id: z.uuid().optional(),
     status: z.enum(['active', 'revoked']).optional(),
   }),
+  record: FEED_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.user_id ?? null, p.status ?? null]

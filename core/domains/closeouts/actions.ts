@@ -12,7 +12,7 @@ import { closeTicketInput, closeTicketWith, nextServiceInput } from '../tickets/
 import { closeLineInput, confirmLines } from '../tickets/close-lines.js'
 import { assertActive, clockedMinutes, instantOf, lockTicket, techniciansOf } from '../tickets/model.js'
 import {
-  assertStepOpen, closeoutView, loadCloseout, saveCloseout, stepsAfterSaving, type CloseoutRow, type CloseoutState,
+  assertStepOpen, CLOSEOUT_RECORD, type CloseoutRow, type CloseoutState, closeoutView, loadCloseout, saveCloseout, stepsAfterSaving,
 } from './model.js'
 
 /** What every close-out action shares: people only, never agents (an agent closes with ticket.close). */
@@ -28,6 +28,7 @@ export const startCloseout = defineAction({
     + 'time between the first clock-in and the last clock-out (else the booked length).',
   idempotent: true,
   input: z.strictObject({ ticket_id: ticketId }),
+  output: CLOSEOUT_RECORD,
   async run(ctx, input) {
     const existing = await ctx.db.query('select 1 from closeouts where ticket_id = $1', [input.ticket_id])
     if (!existing.rows[0]) {
@@ -62,6 +63,7 @@ export const saveCloseoutWork = defineAction({
     final_price_confirmed: z.boolean().default(false),
     confirm: z.boolean().default(true),
   }),
+  output: CLOSEOUT_RECORD,
   async run(ctx, input) {
     const row = await openStep(ctx, input.ticket_id, 'work')
     const lines = await confirmLines(ctx.db, input.ticket_id, input.line_items, 'data.line_items')
@@ -90,6 +92,7 @@ export const saveCloseoutNotes = defineAction({
     no_notes: z.boolean().default(false),
     page_redactions: z.strictObject({ card: z.number().int().min(0).max(100).default(0), ssn: z.number().int().min(0).max(100).default(0) }).optional(),
   }),
+  output: CLOSEOUT_RECORD,
   async run(ctx, input) {
     const row = await openStep(ctx, input.ticket_id, 'notes')
     if (!input.notes && !input.no_notes) {
@@ -124,6 +127,7 @@ export const recordCloseoutExtraction = defineAction({
       key: z.string().regex(ATTRIBUTE_KEY), value: noteText(500), confidence: z.number().min(0).max(1),
     })).max(40).default([]),
   }),
+  output: CLOSEOUT_RECORD,
   async run(ctx, input) {
     const row = await loadCloseout(ctx.db, input.ticket_id, true)
     if (row.completed_at || row.state.extraction?.for_notes !== input.for_notes) return closeoutView(ctx, row)
@@ -140,6 +144,7 @@ export const saveCloseoutNext = defineAction({
     + 'or keep_series (a ticket of a recurring series: its next visit is already booked, nothing more is). '
     + 'Nothing is booked or scheduled until completion.',
   input: z.strictObject({ ticket_id: ticketId, next_service: nextServiceInput }),
+  output: CLOSEOUT_RECORD,
   async run(ctx, input) {
     const row = await openStep(ctx, input.ticket_id, 'next')
     const next = input.next_service
@@ -175,6 +180,7 @@ export const saveCloseoutAttributes = defineAction({
       decision: z.enum(['keep', 'edit', 'drop']),
     })).max(40),
   }),
+  output: CLOSEOUT_RECORD,
   async run(ctx, input) {
     const row = await openStep(ctx, input.ticket_id, 'confirm')
     const extraction = row.state.extraction
@@ -208,6 +214,7 @@ export const completeCloseout = defineAction({
   description: 'Close-out step 5: complete the ticket with the confirmed answers (as ticket.close). The ticket never changes again. '
     + 'Calling it again returns the same result.',
   input: z.strictObject({ ticket_id: ticketId }),
+  output: CLOSEOUT_RECORD,
   async run(ctx, input) {
     const row = await loadCloseout(ctx.db, input.ticket_id, true)
     if (row.completed_at) return closeoutView(ctx, row)
@@ -251,6 +258,7 @@ export const finishCloseout = defineAction({
     skip_reason: z.enum(['paid_already', 'handled_separately', 'other']).optional(),
     note: noteText(500).optional(),
   }),
+  output: CLOSEOUT_RECORD,
   async run(ctx, input) {
     const row = await loadCloseout(ctx.db, input.ticket_id, true)
     if (row.finished_at) return closeoutView(ctx, row)

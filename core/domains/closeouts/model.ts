@@ -1,11 +1,14 @@
+import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
+import { timestamp } from '../../output-types.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
 import { seriesOfTicket } from '../series/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import type { ConfirmedLine } from '../tickets/close-lines.js'
 import type { CloseTicketInput } from '../tickets/close.js'
-import { clockedMinutes, ticketTotals } from '../tickets/model.js'
+import { BOOKED_VISIT, clockedMinutes, TICKET_STATUSES, TICKET_TOTALS, ticketTotals } from '../tickets/model.js'
+import { INVOICE_STATUSES } from '../invoices/model.js'
 
 /** The close-out's steps, in the order the technician must take them. */
 export const STEPS = ['work', 'notes', 'next', 'confirm', 'complete', 'payment'] as const
@@ -145,3 +148,82 @@ export async function closeoutView(ctx: OperationContext, row: CloseoutRow): Pro
     updated_at: row.updated_at,
   }
 }
+
+/** The close-out as every close-out action answers it (closeoutView). */
+export const CLOSEOUT_RECORD = z.object({
+  id: z.uuid(),
+  ticket_id: z.uuid(),
+  ticket: z.object({
+    id: z.uuid(),
+    number: z.number().int(),
+    status: z.enum(TICKET_STATUSES),
+    contact_id: z.uuid(),
+    contact_name: z.string(),
+    address_id: z.uuid().nullable(),
+    scheduled_start: timestamp,
+    scheduled_end: timestamp,
+    is_price_estimated: z.boolean(),
+    closed_at: timestamp.nullable(),
+  }),
+  steps_done: z.array(z.enum(STEPS)),
+  next_step: z.enum([...STEPS, 'done']),
+  work: z.object({
+    duration_minutes: z.number().int(),
+    line_items: z.array(z.object({
+      line_item_id: z.uuid().nullable(),
+      service_id: z.uuid().nullable(),
+      service_name: z.string().nullable(),
+      pricing: z.enum(['fixed', 'flexible', 'per_unit', 'product']).nullable(),
+      description: z.string(),
+      quantity: z.number().int(),
+      unit_price_cents: z.number().int(),
+      price_cents: z.number().int(),
+      price_editable: z.boolean(),
+      duration_minutes: z.number().int().nullable(),
+      taxable: z.boolean(),
+    })),
+    final_price_confirmed: z.boolean(),
+    is_price_estimated: z.boolean(),
+    clocked_minutes: z.number().int().nullable(),
+    totals: TICKET_TOTALS,
+  }),
+  notes: z.string().nullable(),
+  no_notes: z.boolean(),
+  next_service: z.object({
+    kind: z.enum(['schedule', 'none', 'reach_out', 'keep_series']),
+    scheduled_start: z.string().optional(),
+    duration_minutes: z.number().int().optional(),
+    months: z.number().int().optional(),
+  }).nullable(),
+  series: z.object({ id: z.uuid(), status: z.enum(['active', 'paused', 'ended']), next_visit: BOOKED_VISIT.nullable() }).nullable(),
+  extraction: z.object({
+    status: z.enum(['pending', 'ok', 'failed', 'off', 'empty']),
+    message: z.string(),
+    attributes: z.array(z.object({ key: z.string(), value: z.string(), confidence: z.number() })),
+  }).nullable(),
+  attributes: z.array(z.object({
+    key: z.string(),
+    value: z.string(),
+    origin: z.enum(['extracted', 'manual']),
+    decision: z.enum(['keep', 'edit', 'drop']),
+    confidence: z.number().optional(),
+  })).nullable(),
+  completed_at: timestamp.nullable(),
+  result: z.object({
+    note_id: z.uuid().nullable(),
+    next_ticket: BOOKED_VISIT.nullable(),
+    reach_out: z.object({ message_id: z.uuid(), send_at: timestamp, already_queued: z.boolean() }).nullable(),
+    attributes: z.array(z.object({ id: z.uuid(), key: z.string(), value: z.unknown() })),
+  }).nullable(),
+  payment: z.object({
+    choice: z.enum(['send_invoice', 'pay_now', 'skip']),
+    skip_reason: z.enum(['paid_already', 'handled_separately', 'other']).nullable(),
+    note: z.string().nullable(),
+    invoice: z.object({ id: z.uuid(), number: z.string(), status: z.enum(INVOICE_STATUSES), total_cents: z.number().int(),
+      amount_due_cents: z.number().int(), currency: z.string() }).nullable(),
+    decided_at: timestamp,
+  }).nullable(),
+  started_by: z.uuid().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineQuery } from '../../registry.js'
-import { closeoutView, loadCloseout } from './model.js'
+import { CLOSEOUT_RECORD, closeoutView, loadCloseout } from './model.js'
 
 /** A ticket's close-out: the technician's answers so far and the step they are on. */
 export const closeoutsQuery = defineQuery({
@@ -11,6 +11,7 @@ export const closeoutsQuery = defineQuery({
     + '(next ticket, reach-out message, attributes) and payment decision.',
   access: { agent: 'unrestricted', technician: 'assigned', idEntity: 'ticket' },
   params: z.object({}),
+  record: CLOSEOUT_RECORD,
   async run(ctx, req) {
     if (!req.id) return { items: [], next_cursor: null }
     return { items: [await closeoutView(ctx, await loadCloseout(ctx.db, req.id))], next_cursor: null }

@@ -7,8 +7,9 @@ import { noteText } from '../../sanitize.js'
 import { insertAddress, newAddressShape } from '../addresses/new-address.js'
 import { scheduleForNewAddress } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { ADDRESS_RECORD } from '../addresses/model.js'
 import {
-  CONTACT_COLUMNS, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences, phoneKey,
+  CONTACT_COLUMNS, CONTACT_RECORD, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences, phoneKey,
   phoneSchema, phonesSchema, preferencesSchema, tagSchema, uniqueTags, withPrimary, type ContactChannel,
 } from './model.js'
 
@@ -49,6 +50,7 @@ export const createContact = defineAction({
     allow_duplicate: z.boolean().default(false)
       .describe('true: create even though a customer with the same email or phone exists (otherwise CONFLICT naming that customer)'),
   }),
+  output: CONTACT_RECORD.extend({ addresses: z.array(ADDRESS_RECORD).optional() }),
   async run(ctx, input) {
     const display = displayNameOf(input)
     if (!display) throw validationError([{ field: 'data.display_name', message: 'is required unless first_name or last_name is given' }])
@@ -123,6 +125,7 @@ export const updateContact = defineAction({
     source: source.nullable().optional(),
     about: noteText().nullable().optional(),
   }),
+  output: CONTACT_RECORD,
   async run(ctx, input) {
     const before = await lockContact(ctx.db, input.contact_id)
     const columns: Record<string, unknown> = {}
@@ -182,6 +185,7 @@ export const archiveContact = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ contact_id: z.uuid() }),
+  output: CONTACT_RECORD,
   async run(ctx, input) {
     const before = await lockContact(ctx.db, input.contact_id)
     if (before.status === 'archived') return before
@@ -227,6 +231,7 @@ export const deleteContact = defineAction({
       warnings: parts.length ? [`Has ${parts.join(', ')}: the delete will be refused; archive instead.`] : ['No tickets, invoices or notes: nothing else is lost.'],
       currency, timezone }
   },
+  output: z.object({ id: z.uuid(), deleted: z.literal(true), addresses_deleted: z.number().int(), attributes_deleted: z.number().int(), links_deleted: z.number().int() }),
   async run(ctx, input) {
     const before = await lockContact(ctx.db, input.contact_id)
     const history = await historyOf(ctx, input.contact_id)

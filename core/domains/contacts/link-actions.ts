@@ -3,7 +3,7 @@ import type { OperationContext } from '../../context.js'
 import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { LINK_TYPES, assertContact } from './model.js'
+import { assertContact, CONTACT_LINK_RECORD, LINK_TYPES } from './model.js'
 
 const LINK_COLUMNS = 'id, from_contact_id as contact_id, to_contact_id, link_type, note, created_at'
 
@@ -40,6 +40,7 @@ export const linkContacts = defineAction({
   idempotent: true,
   keywords: ['relationship', 'referral', 'employer', 'family'],
   input: z.strictObject({ ...linkInput, note: noteText(500).optional().describe('e.g. "property manager for the building"') }),
+  output: CONTACT_LINK_RECORD,
   async run(ctx, input) {
     if (input.contact_id === input.to_contact_id) {
       throw validationError([{ field: 'data.to_contact_id', message: 'must be another contact than contact_id' }])
@@ -66,6 +67,7 @@ export const unlinkContacts = defineAction({
   description: 'Remove the link of link_type between contact_id and to_contact_id (a household link either way round).',
   access: { agent: 'unrestricted', technician: 'none' },
   input: z.strictObject(linkInput),
+  output: CONTACT_LINK_RECORD.extend({ unlinked: z.literal(true) }),
   async run(ctx, input) {
     const link = await findLink(ctx, input)
     if (!link) {

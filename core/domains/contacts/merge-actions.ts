@@ -6,7 +6,8 @@ import { scheduleForNewAddress } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { attributeConflicts, loadMergePair, mergedFields, movingCounts, type ContactRow, type MergePreference } from './merge-plan.js'
 import { moveRecords } from './merge-records.js'
-import { CONTACT_COLUMNS } from './model.js'
+import { CONTACT_COLUMNS, CONTACT_RECORD } from './model.js'
+import { timestamp } from '../../output-types.js'
 
 /** The fields of a contact a merge may fill or change on the survivor, as the owner reads them. */
 const SHOWN_FIELDS = ['kind', 'display_name', 'first_name', 'last_name', 'emails', 'phones', 'preferences', 'tags', 'source', 'about', 'status'] as const
@@ -32,6 +33,15 @@ export const mergeContacts = defineAction({
       .describe('Whose value wins where both contacts have one (names, primary email and phone, attributes...)'),
   }),
   preview: previewMerge,
+  output: z.object({
+    survivor: CONTACT_RECORD,
+    merged: z.object({ id: z.uuid(), display_name: z.string(), merged_into: z.uuid(), merged_at: timestamp }),
+    moved: z.record(z.string(), z.number().int()),
+    attribute_conflicts: z.array(z.object({ key: z.string(), survivor_value: z.unknown(), merged_value: z.unknown(), kept: z.enum(['survivor', 'merged']) })),
+    waitlist_entries_removed: z.number().int(),
+    links_removed: z.number().int(),
+    conflict_note_id: z.uuid().nullable(),
+  }),
   async run(ctx, input) {
     const { survivor, merged } = await loadMergePair(ctx.db, input.survivor_id, input.merged_id, true)
     const conflicts = await attributeConflicts(ctx.db, survivor.id, merged.id, input.prefer)

@@ -4,6 +4,7 @@ import { AppError, notFound, validationError } from '../../errors.js'
 import { mergedContactError, mergedContacts, type MergedContact } from '../../merged-contacts.js'
 import { noteText } from '../../sanitize.js'
 import { WEEKDAYS } from '../../time.js'
+import { timestamp } from '../../output-types.js'
 
 /**
  * The columns of a contact as the API shows it. The column notes (standing free text) is shown as "about", because
@@ -146,3 +147,54 @@ export async function linksOf(tx: Queryable, contactIds: string[]): Promise<Map<
   for (const { owner, ...link } of r.rows) byContact.get(owner)?.push(link)
   return byContact
 }
+
+/** One email address or phone number as a contact record lists it. */
+const CHANNEL = z.object({ value: z.string(), label: z.string().nullable(), primary: z.boolean() })
+
+/** A contact as the API shows it (CONTACT_COLUMNS). */
+export const CONTACT_RECORD = z.object({
+  id: z.uuid(),
+  kind: z.enum(['person', 'organization']),
+  display_name: z.string(),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  emails: z.array(CHANNEL),
+  phones: z.array(CHANNEL),
+  preferences: z.object({
+    time_of_day: z.enum(['morning', 'afternoon']).optional(),
+    preferred_days: z.array(z.enum(WEEKDAYS)).optional(),
+    notes: z.string().optional(),
+  }),
+  tags: z.array(z.string()),
+  status: z.enum(['active', 'inactive', 'archived']),
+  source: z.string().nullable(),
+  about: z.string().nullable(),
+  email_status: z.enum(['ok', 'bounced', 'complained']),
+  merged_into: z.uuid().nullable(),
+  merged_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})
+
+/** A link between two contacts as contact.link gives it: contact_id link_type to_contact_id. */
+export const CONTACT_LINK_RECORD = z.object({
+  id: z.uuid(),
+  contact_id: z.uuid(),
+  to_contact_id: z.uuid(),
+  link_type: z.enum(LINK_TYPES),
+  note: z.string().nullable(),
+  created_at: timestamp,
+})
+
+/** A link as include=links shows it, seen from the contact read. */
+export const CONTACT_LINK_VIEW = z.object({
+  id: z.uuid(),
+  link_type: z.enum(LINK_TYPES),
+  direction: z.enum(['outgoing', 'incoming']),
+  contact_id: z.uuid(),
+  display_name: z.string(),
+  note: z.string().nullable(),
+  created_at: timestamp,
+})

@@ -4,12 +4,13 @@ import { mergedContacts } from '../../merged-contacts.js'
 import { decodeCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { dayRange } from '../../time.js'
-import { addressesOf } from '../addresses/model.js'
-import { attributesOf, attributeValueMatches, parseAttributeFilters } from '../attributes/model.js'
-import { notesOf } from '../notes/model.js'
+import { ADDRESS_RECORD, addressesOf } from '../addresses/model.js'
+import { ATTRIBUTE_RECORD, attributesOf, attributeValueMatches, parseAttributeFilters } from '../attributes/model.js'
+import { NOTE_RECORD, notesOf } from '../notes/model.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { CONTACT_COLUMNS, linksOf } from './model.js'
+import { CONTACT_COLUMNS, CONTACT_LINK_VIEW, CONTACT_RECORD, linksOf } from './model.js'
 import { isoDate } from '../../schema-types.js'
+import { auditTrailExpansion, timestamp } from '../../output-types.js'
 
 const EXPANSIONS = {
   addresses: addressesOf,
@@ -43,6 +44,14 @@ export const contactsQuery = defineQuery({
     service_id: z.uuid().optional(),
     received_from: isoDate().optional(),
     received_to: isoDate().optional(),
+  }),
+  record: CONTACT_RECORD.extend({
+    merged: z.object({ into: z.object({ id: z.uuid(), display_name: z.string() }), at: timestamp, message: z.string() }).optional(),
+    addresses: z.array(ADDRESS_RECORD).optional(),
+    attributes: z.array(ATTRIBUTE_RECORD).optional(),
+    notes: z.array(NOTE_RECORD).optional(),
+    links: z.array(CONTACT_LINK_VIEW).optional(),
+    audit_trail: auditTrailExpansion,
   }),
   async run(ctx, req) {
     const p = req.params

@@ -20,6 +20,7 @@ export const tagContacts = defineAction({
     tags_add: tags.optional().describe('Tags to add to each contact'),
     tags_remove: tags.optional().describe('Tags to remove from each contact'),
   }),
+  output: z.object({ changed: z.number().int(), contact_ids: z.array(z.uuid()), tags_add: z.array(z.string()), tags_remove: z.array(z.string()) }),
   async run(ctx, input) {
     if (!input.tags_add?.length && !input.tags_remove?.length) {
       throw validationError([{ field: 'data.tags_add', message: 'give tags_add or tags_remove (or both) with at least one tag' }])

@@ -10,6 +10,7 @@ import { planSquareSales } from './square-sales.js'
 import { writeUnitsIn } from './write-in-chunks.js'
 import { serviceWriter } from './write-services.js'
 import { visitWriter } from './write-visits.js'
+import { IMPORT_REPORT, MAPPED_IMPORT_REPORT } from './model.js'
 
 /** Brings in Square's customer directory export: a dry run by default, then the real run; the same file twice creates nothing new. */
 export const importSquareCustomers = defineAction({
@@ -28,6 +29,7 @@ export const importSquareCustomers = defineAction({
     csv: z.string().min(1).max(5_000_000).describe('The whole CSV file as text'),
     dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
   }),
+  output: IMPORT_REPORT,
   async run(ctx, input) {
     return importRowsIn(ctx, planSquareCustomers(input.csv), input.dry_run)
   },
@@ -55,6 +57,7 @@ export const importCsvCustomers = defineAction({
       .describe('Where the file comes from, e.g. hubspot or spreadsheet: the namespace of its external ids'),
     dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
   }),
+  output: MAPPED_IMPORT_REPORT,
   async run(ctx, input) {
     return importMappedIn(ctx, planMappedCustomers(input.csv, input.mapping, input.source), input.source, input.dry_run)
   },
@@ -77,6 +80,7 @@ export const importSquareItems = defineAction({
     csv: z.string().min(1).max(5_000_000).describe('The whole CSV file as text'),
     dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
   }),
+  output: IMPORT_REPORT,
   async run(ctx, input) {
     return writeUnitsIn(ctx, planSquareItems(input.csv), serviceWriter, input.dry_run)
   },
@@ -100,6 +104,7 @@ export const importSquareSales = defineAction({
     csv: z.string().min(1).max(5_000_000).describe('The whole CSV file as text'),
     dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
   }),
+  output: IMPORT_REPORT,
   async run(ctx, input) {
     return writeUnitsIn(ctx, planSquareSales(input.csv), await visitWriter(ctx), input.dry_run)
   },

@@ -3,7 +3,10 @@ import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { applyPayment, auditView, insertInvoice, invoiceConflict, loadInvoice, resolveLines, todayOf, writeLines } from './model.js'
+import {
+  applyPayment, auditView, insertInvoice, INVOICE_PAYMENT_RECORD, INVOICE_RECORD, invoiceConflict, loadInvoice, resolveLines, todayOf,
+  writeLines,
+} from './model.js'
 import { setClause } from '../../sql.js'
 import { PAYMENT_FACTS, previewPayment, previewVoid, VOID_FACTS } from './previews.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
@@ -40,6 +43,7 @@ export const createInvoiceFromTicket = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['bill', 'bill a job', 'invoice appointment'],
   input: z.strictObject({ ticket_id: z.uuid(), ...headFields }),
+  output: INVOICE_RECORD,
   async run(ctx, input) {
     const ticket = (await ctx.db.query<{ id: string; contact_id: string; status: string; number: number }>(
       'select id, contact_id, status, number from tickets where id = $1 for update', [input.ticket_id])).rows[0]
@@ -74,6 +78,7 @@ export const createInvoice = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['bill', 'new invoice'],
   input: z.strictObject({ contact_id: z.uuid(), line_items: lineItems, ...headFields }),
+  output: INVOICE_RECORD,
   async run(ctx, input) {
     if (!(await ctx.db.query('select 1 from contacts where id = $1', [input.contact_id])).rows.length) throw notFound('contact', input.contact_id)
     const settings = await loadTenantSettings(ctx.db)
@@ -98,6 +103,7 @@ export const updateInvoice = defineAction({
     terms: text(200).nullable().optional(),
     notes: noteText(2000).nullable().optional(),
   }),
+  output: INVOICE_RECORD,
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const today = todayOf(ctx, settings)
@@ -141,6 +147,7 @@ export const recordPayment = defineAction({
   }),
   preview: previewPayment,
   facts: PAYMENT_FACTS,
+  output: z.object({ invoice: INVOICE_RECORD, payment: INVOICE_PAYMENT_RECORD.extend({ invoice_id: z.uuid() }) }),
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const today = todayOf(ctx, settings)
@@ -174,6 +181,7 @@ export const voidInvoice = defineAction({
   }),
   preview: previewVoid,
   facts: VOID_FACTS,
+  output: INVOICE_RECORD,
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const today = todayOf(ctx, settings)
@@ -199,6 +207,7 @@ export const archiveInvoice = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ invoice_id: z.uuid() }),
+  output: INVOICE_RECORD,
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const today = todayOf(ctx, settings)

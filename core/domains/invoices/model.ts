@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
+import { calendarDay, timestamp } from '../../output-types.js'
 import { nextCounterValue } from '../../counters.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
@@ -32,6 +34,65 @@ export const LINE_COLUMNS = `l.id, l.service_id, l.description, l.quantity, l.un
 
 /** The columns of a payment as the API shows it (alias p). */
 export const PAYMENT_COLUMNS = `p.id, p.amount_cents, p.method, p.reference, p.received_at, p.created_at`
+
+/** The statuses of an invoice. */
+export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'partially_paid', 'overdue', 'void'] as const
+
+/** How money was received. */
+export const PAYMENT_METHODS = ['cash', 'check', 'card', 'stripe', 'other'] as const
+
+/** An invoice line as the API shows it (LINE_COLUMNS). */
+export const INVOICE_LINE_RECORD = z.object({
+  id: z.uuid(),
+  service_id: z.uuid().nullable(),
+  description: z.string(),
+  quantity: z.number().int(),
+  unit_price_cents: z.number().int(),
+  price_cents: z.number().int(),
+  tax_rate_bp: z.number().int(),
+  tax_cents: z.number().int(),
+  position: z.number().int(),
+})
+
+/** A payment as an invoice lists it (PAYMENT_COLUMNS). */
+export const INVOICE_PAYMENT_RECORD = z.object({
+  id: z.uuid(),
+  amount_cents: z.number().int(),
+  method: z.enum(PAYMENT_METHODS),
+  reference: z.string().nullable(),
+  received_at: timestamp,
+  created_at: timestamp,
+})
+
+/** An invoice head as the API shows it (invoiceColumns). */
+export const INVOICE_HEAD = z.object({
+  id: z.uuid(),
+  number: z.string(),
+  status: z.enum(INVOICE_STATUSES),
+  contact_id: z.uuid(),
+  ticket_id: z.uuid().nullable(),
+  currency: z.string(),
+  issued_on: calendarDay,
+  due_on: calendarDay,
+  terms: z.string().nullable(),
+  notes: z.string().nullable(),
+  subtotal_cents: z.number().int(),
+  tax_cents: z.number().int(),
+  total_cents: z.number().int(),
+  amount_paid_cents: z.number().int(),
+  amount_due_cents: z.number().int(),
+  credit_cents: z.number().int(),
+  is_overdue: z.boolean(),
+  sent_at: timestamp.nullable(),
+  voided_at: timestamp.nullable(),
+  void_reason: z.string().nullable(),
+  archived_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})
+
+/** An invoice with its line items and payments, as the invoice actions answer (loadInvoice). */
+export const INVOICE_RECORD = INVOICE_HEAD.extend({ line_items: z.array(INVOICE_LINE_RECORD), payments: z.array(INVOICE_PAYMENT_RECORD) })
 
 /** The business's calendar date now. */
 export function todayOf(ctx: OperationContext, settings: TenantSettings): string {

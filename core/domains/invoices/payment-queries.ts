@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { isoDate } from '../../schema-types.js'
+import { PAYMENT_METHODS } from './model.js'
+import { timestamp } from '../../output-types.js'
 
 /** Payments received, newest first, with the invoice and customer they belong to. */
 export const paymentsQuery = defineQuery({
@@ -17,6 +19,19 @@ export const paymentsQuery = defineQuery({
     method: z.enum(['cash', 'check', 'card', 'stripe', 'other']).optional(),
     from: isoDate().optional(),
     to: isoDate().optional(),
+  }),
+  record: z.object({
+    id: z.uuid(),
+    invoice_id: z.uuid(),
+    invoice_number: z.string(),
+    contact_id: z.uuid(),
+    contact_name: z.string(),
+    amount_cents: z.number().int(),
+    currency: z.string(),
+    method: z.enum(PAYMENT_METHODS),
+    reference: z.string().nullable(),
+    received_at: timestamp,
+    created_at: timestamp,
   }),
   async run(ctx, req) {
     const p = req.params

@@ -2,8 +2,12 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { CREDIT_SQL, invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS, todayOf } from './model.js'
+import {
+  CREDIT_SQL, INVOICE_HEAD, INVOICE_LINE_RECORD, INVOICE_PAYMENT_RECORD, invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS,
+  todayOf,
+} from './model.js'
 import { isoDate } from '../../schema-types.js'
+import { auditTrailExpansion, timestamp } from '../../output-types.js'
 
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
 export const invoicesQuery = defineQuery({
@@ -28,6 +32,13 @@ export const invoicesQuery = defineQuery({
     to: isoDate().optional(),
     archived: z.enum(['true', 'false']).optional(),
     credit: z.enum(['true', 'false']).optional(),
+  }),
+  record: INVOICE_HEAD.extend({
+    line_items: z.array(INVOICE_LINE_RECORD).optional(),
+    payments: z.array(INVOICE_PAYMENT_RECORD).optional(),
+    contact: z.object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }).optional(),
+    ticket: z.object({ id: z.uuid(), number: z.number().int(), scheduled_start: timestamp, status: z.string() }).nullable().optional(),
+    audit_trail: auditTrailExpansion,
   }),
   async run(ctx, req) {
     const p = req.params

@@ -5,7 +5,8 @@ import { defineAction } from '../../registry.js'
 import { scheduleMessage } from '../messages/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { createInvoiceFromTicket } from './actions.js'
-import { auditView, loadInvoice, todayOf } from './model.js'
+import { auditView, INVOICE_RECORD, loadInvoice, todayOf } from './model.js'
+import { timestamp } from '../../output-types.js'
 
 /** Lead time of an invoice email sent "now": a scheduled message must lie in the future. */
 const SEND_DELAY_MS = 5_000
@@ -19,6 +20,7 @@ export const markInvoiceSent = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ invoice_id: z.uuid() }),
+  output: INVOICE_RECORD,
   async run(ctx, input) {
     const today = todayOf(ctx, await loadTenantSettings(ctx.db))
     const before = await loadInvoice(ctx.db, input.invoice_id, today, true)
@@ -44,6 +46,11 @@ export const sendInvoice = defineAction({
   input: z.strictObject({
     ticket_id: z.uuid().optional().describe('The appointment to bill'),
     invoice_id: z.uuid().optional().describe('An existing invoice'),
+  }),
+  output: z.object({
+    invoice: INVOICE_RECORD,
+    created: z.boolean(),
+    message: z.object({ id: z.uuid(), send_at: timestamp, status: z.enum(['pending', 'sent', 'cancelled', 'failed']) }).nullable(),
   }),
   async run(ctx, input) {
     return issueInvoice(ctx, input, { email: true })

@@ -3,7 +3,9 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { assertLeadTransition, LEAD_COLUMNS, lockLead, parseUsAddress, phoneKey, phoneKeySql, type LeadStatus, type ParsedAddress } from './model.js'
+import {
+  assertLeadTransition, LEAD_COLUMNS, LEAD_RECORD, type LeadStatus, lockLead, type ParsedAddress, parseUsAddress, phoneKey, phoneKeySql,
+} from './model.js'
 import { setClause } from '../../sql.js'
 import { isoInstant } from '../../schema-types.js'
 
@@ -40,6 +42,7 @@ export const createLead = defineAction({
     raw_notes: noteText(20_000).describe('The inquiry as received, verbatim; card numbers and SSNs are replaced by [REDACTED]'),
     ...extractedFields('create'),
   }),
+  output: LEAD_RECORD,
   async run(ctx, input) {
     const r = await ctx.db.query(
       `insert into leads (tenant_id, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details, reminder_at)
@@ -65,6 +68,7 @@ export const updateLead = defineAction({
     raw_notes: noteText(20_000).optional(),
     ...extractedFields('update'),
   }),
+  output: LEAD_RECORD,
   async run(ctx, input) {
     const before = await lockLead(ctx.db, input.lead_id)
     const { lead_id, ...changes } = input
@@ -90,6 +94,7 @@ export const setLeadStatus = defineAction({
     lead_id: z.uuid(),
     status: z.enum(['new', 'contacted', 'qualified']),
   }),
+  output: LEAD_RECORD,
   async run(ctx, input) {
     const before = await lockLead(ctx.db, input.lead_id)
     if (before.status === input.status) return before
@@ -113,6 +118,7 @@ export const archiveLead = defineAction({
     lead_id: z.uuid(),
     reason: text(500).optional().describe('Why the lead is archived'),
   }),
+  output: LEAD_RECORD,
   async run(ctx, input) {
     const before = await lockLead(ctx.db, input.lead_id)
     if (before.status === 'archived') return before
@@ -153,6 +159,13 @@ export const convertLead = defineAction({
     contact_id: z.uuid().optional().describe('Link this existing contact instead of matching'),
     display_name: text(200).optional().describe('Name of the new contact; default: the lead\'s name'),
     address: addressInput.nullable().optional().describe('Address of the new contact; null for none; default: read from the lead'),
+  }),
+  output: z.object({
+    lead: LEAD_RECORD,
+    contact: z.object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), status: z.enum(['active', 'inactive', 'archived']) }),
+    contact_created: z.boolean(),
+    matched_by: z.enum(['contact_id', 'email', 'phone']).nullable(),
+    address_id: z.uuid().nullable(),
   }),
   async run(ctx, input) {
     const before = await lockLead(ctx.db, input.lead_id)

@@ -1,9 +1,32 @@
+import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
+import { timestamp } from '../../output-types.js'
 import { AppError, notFound } from '../../errors.js'
 
 /** The columns of a lead as the API shows it. */
 export const LEAD_COLUMNS = `id, status, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details,
   reminder_at, converted_contact_id, converted_at, archive_reason, created_at, updated_at`
+
+/** A lead as the API shows it (LEAD_COLUMNS). */
+export const LEAD_RECORD = z.object({
+  id: z.uuid(),
+  status: z.enum(['new', 'contacted', 'qualified', 'converted', 'archived']),
+  raw_notes: z.string(),
+  name: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  address: z.string().nullable(),
+  service_interest: z.string().nullable(),
+  source: z.string().nullable(),
+  urgency: z.enum(['low', 'normal', 'high']).nullable(),
+  property_details: z.string().nullable(),
+  reminder_at: timestamp.nullable(),
+  converted_contact_id: z.uuid().nullable(),
+  converted_at: timestamp.nullable(),
+  archive_reason: z.string().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})
 
 /** Where a lead stands. */
 export type LeadStatus = 'new' | 'contacted' | 'qualified' | 'converted' | 'archived'

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { LEAD_COLUMNS } from './model.js'
+import { LEAD_COLUMNS, LEAD_RECORD } from './model.js'
 import { isoInstant } from '../../schema-types.js'
+import { auditTrailExpansion } from '../../output-types.js'
 
 /** Leads by id, or newest first, filtered by status, due reminders and words. */
 export const leadsQuery = defineQuery({
@@ -20,6 +21,10 @@ export const leadsQuery = defineQuery({
     urgency: z.enum(['low', 'normal', 'high']).optional(),
     reminder_due_before: isoInstant().optional(),
     q: z.string().trim().min(1).max(200).optional(),
+  }),
+  record: LEAD_RECORD.extend({
+    contact: z.object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }).nullable().optional(),
+    audit_trail: auditTrailExpansion,
   }),
   async run(ctx, req) {
     const { status, urgency, reminder_due_before, q } = req.params

@@ -3,7 +3,7 @@ import type { OperationContext } from '../../context.js'
 import { AppError, notFound, validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { assertTemplateTexts, lockMessage, MESSAGE_COLUMNS, MESSAGE_KINDS, type MessageKind } from './model.js'
+import { assertTemplateTexts, lockMessage, MESSAGE_COLUMNS, MESSAGE_KINDS, MESSAGE_RECORD, type MessageKind, RENDERED_MESSAGE } from './model.js'
 import { renderMessage } from './render.js'
 import { isoInstant } from '../../schema-types.js'
 
@@ -36,6 +36,7 @@ export const scheduleMessage = defineAction({
     ticket_id: z.uuid().optional().describe('The appointment the message is about; must belong to the contact'),
     invoice_id: z.uuid().optional().describe('The invoice the message is about; must belong to the contact'),
   }),
+  output: MESSAGE_RECORD.extend({ rendered: RENDERED_MESSAGE }),
   async run(ctx, input) {
     assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
     assertFuture(ctx, input.send_at, 'data.send_at')
@@ -67,6 +68,7 @@ export const cancelMessage = defineAction({
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['cancel email', 'stop message', 'unschedule'],
   input: z.strictObject({ message_id: z.uuid().describe('The scheduled message') }),
+  output: MESSAGE_RECORD,
   async run(ctx, input) {
     const before = await pendingMessage(ctx, input.message_id, 'cancelled')
     const r = await ctx.db.query(`update scheduled_messages set status = 'cancelled' where id = $1 returning ${MESSAGE_COLUMNS}`, [input.message_id])
@@ -84,6 +86,7 @@ export const rescheduleMessage = defineAction({
   idempotent: true,
   keywords: ['send later', 'change send time', 'delay email'],
   input: z.strictObject({ message_id: z.uuid(), send_at: sendAt }),
+  output: MESSAGE_RECORD,
   async run(ctx, input) {
     assertFuture(ctx, input.send_at, 'data.send_at')
     const before = await pendingMessage(ctx, input.message_id, 'rescheduled')
@@ -104,6 +107,7 @@ export const updateMessage = defineAction({
   idempotent: true,
   keywords: ['edit email', 'change message text'],
   input: z.strictObject({ message_id: z.uuid(), subject: subject.nullable().optional(), body: body.nullable().optional() }),
+  output: MESSAGE_RECORD.extend({ rendered: RENDERED_MESSAGE }),
   async run(ctx, input) {
     if (input.subject === undefined && input.body === undefined) {
       throw validationError([{ field: 'data', message: 'give subject or body to change' }])

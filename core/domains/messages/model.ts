@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
+import { timestamp } from '../../output-types.js'
 import { notFound, validationError, type FieldIssue } from '../../errors.js'
 import { templateIssues } from '../../templating.js'
 
@@ -16,6 +18,41 @@ export const TEMPLATE_COLUMNS = 'id, kind, name, subject, body, is_default, arch
 /** The columns of a scheduled message as the API shows it. */
 export const MESSAGE_COLUMNS = `id, contact_id, kind, template_id, subject, body, send_at, status, ticket_id, invoice_id,
   attempts, last_error, sent_at, created_at, updated_at`
+
+/** A template as the API shows it (TEMPLATE_COLUMNS). */
+export const TEMPLATE_RECORD = z.object({
+  id: z.uuid(),
+  kind: z.enum(MESSAGE_KINDS),
+  name: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  is_default: z.boolean(),
+  archived_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})
+
+/** A scheduled message as the API shows it (MESSAGE_COLUMNS). */
+export const MESSAGE_RECORD = z.object({
+  id: z.uuid(),
+  contact_id: z.uuid(),
+  kind: z.enum(MESSAGE_KINDS),
+  template_id: z.uuid().nullable(),
+  subject: z.string().nullable(),
+  body: z.string().nullable(),
+  send_at: timestamp,
+  status: z.enum(MESSAGE_STATUSES),
+  ticket_id: z.uuid().nullable(),
+  invoice_id: z.uuid().nullable(),
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  sent_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})
+
+/** A message as it would be sent now, and the variables still without a value. */
+export const RENDERED_MESSAGE = z.object({ subject: z.string(), body: z.string(), missing: z.array(z.string()) })
 
 /** A template row, locked for update, or NOT_FOUND. */
 export async function lockTemplate(tx: Queryable, id: string): Promise<Record<string, unknown>> {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
+import { timestamp } from '../../output-types.js'
 import { defineQuery } from '../../registry.js'
 
 /** The emails kept instead of sent while no email provider is configured, newest first. */
@@ -11,6 +12,15 @@ export const emailOutboxQuery = defineQuery({
   // The bodies hold customers' one-time links (answer an appointment, pay an invoice): credentials an agent must not hold.
   access: { agent: 'never', technician: 'none' },
   params: z.object({}),
+  record: z.object({
+    id: z.uuid(),
+    to_address: z.string(),
+    from_address: z.string(),
+    reply_to: z.string().nullable(),
+    subject: z.string(),
+    text_body: z.string(),
+    created_at: timestamp,
+  }),
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null]
     const after = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])

@@ -6,9 +6,11 @@ import { defineQuery } from '../../registry.js'
 import { variablesIn } from '../../templating.js'
 import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { MESSAGE_COLUMNS, MESSAGE_KINDS, MESSAGE_STATUSES, TEMPLATE_COLUMNS } from './model.js'
+import { MESSAGE_COLUMNS, MESSAGE_KINDS, MESSAGE_RECORD, MESSAGE_STATUSES, RENDERED_MESSAGE, TEMPLATE_COLUMNS, TEMPLATE_RECORD } from './model.js'
 import { renderMessage, templateOfMessage } from './render.js'
 import { isoDate } from '../../schema-types.js'
+import { CONFIRMATION_STATUSES, TICKET_STATUSES } from '../tickets/model.js'
+import { auditTrailExpansion, timestamp } from '../../output-types.js'
 
 const date = isoDate()
 
@@ -24,6 +26,7 @@ export const templatesQuery = defineQuery({
     kind: z.enum(MESSAGE_KINDS).optional(),
     status: z.enum(['active', 'archived', 'all']).optional(),
   }),
+  record: TEMPLATE_RECORD.extend({ variables: z.array(z.string()), audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const { kind, status } = req.params
     const args: unknown[] = [req.id ?? null, kind ?? null, status ?? 'active']
@@ -64,6 +67,12 @@ export const scheduledMessagesQuery = defineQuery({
     status: z.enum(MESSAGE_STATUSES).optional(),
     ticket_id: z.uuid().optional(),
     invoice_id: z.uuid().optional(),
+  }),
+  record: MESSAGE_RECORD.extend({
+    contact: z.object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable(), email_status: z.enum(['ok', 'bounced', 'complained']) }).nullable().optional(),
+    template: z.object({ id: z.uuid().nullable(), name: z.string(), kind: z.enum(MESSAGE_KINDS), builtin: z.boolean() }).optional(),
+    rendered: RENDERED_MESSAGE.optional(),
+    audit_trail: auditTrailExpansion,
   }),
   async run(ctx, req) {
     const p = req.params
@@ -130,6 +139,20 @@ export const appointmentResponsesQuery = defineQuery({
     from: date.optional().describe('First answer date, inclusive'),
     to: date.optional().describe('Last answer date, inclusive'),
   }),
+  record: z.object({
+    id: z.uuid(),
+    ticket_id: z.uuid(),
+    ticket_number: z.number().int(),
+    contact_id: z.uuid(),
+    contact_name: z.string(),
+    answer: z.enum(['confirm', 'decline', 'change']),
+    answered_at: timestamp,
+    scheduled_start: timestamp,
+    ticket_status: z.enum(TICKET_STATUSES),
+    confirmation_status: z.enum(CONFIRMATION_STATUSES),
+    confirmation_note: z.string().nullable(),
+    audit_trail: auditTrailExpansion,
+  }),
   async run(ctx, req) {
     const p = req.params
     if (p.from && p.to && p.to < p.from) throw validationError([{ field: 'to', message: `must not be before from (${p.from})` }])
@@ -166,6 +189,17 @@ export const deliveryProblemsQuery = defineQuery({
   keywords: ['bounced emails', 'failed emails', 'undeliverable', 'spam complaints', 'email problems'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ since: date.optional().describe('Count failed emails from this date on; default 7 days ago') }),
+  record: z.object({
+    id: z.uuid(),
+    display_name: z.string(),
+    email: z.string().nullable(),
+    email_status: z.enum(['ok', 'bounced', 'complained']),
+    failed_count: z.number().int().nullable(),
+    last_failed_at: timestamp.nullable(),
+    last_error: z.string().nullable(),
+    last_failed_kind: z.enum(MESSAGE_KINDS).nullable(),
+    pending_count: z.number().int(),
+  }),
   async run(ctx, req) {
     const settings = await loadTenantSettings(ctx.db)
     const since = dayRange(req.params.since ?? addDays(localDate(ctx.services.now(), settings.timezone), -7), settings.timezone).start

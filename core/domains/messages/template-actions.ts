@@ -4,7 +4,7 @@ import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { TEMPLATE_VARIABLES } from '../../templating.js'
-import { assertTemplateTexts, lockTemplate, MESSAGE_KINDS, TEMPLATE_COLUMNS } from './model.js'
+import { assertTemplateTexts, lockTemplate, MESSAGE_KINDS, TEMPLATE_COLUMNS, TEMPLATE_RECORD } from './model.js'
 
 const name = z.string().trim().min(1).max(200)
 const subject = noteText(300)
@@ -28,6 +28,7 @@ export const createTemplate = defineAction({
     body: body.describe('Plain text body with {{variables}}'),
     is_default: z.boolean().default(false).describe('Make this the default template of its kind'),
   }),
+  output: TEMPLATE_RECORD,
   async run(ctx, input) {
     assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
     if (input.is_default) await clearDefault(ctx, input.kind)
@@ -49,6 +50,7 @@ export const updateTemplate = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ template_id: z.uuid(), name: name.optional(), subject: subject.optional(), body: body.optional() }),
+  output: TEMPLATE_RECORD,
   async run(ctx, input) {
     assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
     const before = await lockTemplate(ctx.db, input.template_id)
@@ -70,6 +72,7 @@ export const archiveTemplate = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ template_id: z.uuid() }),
+  output: TEMPLATE_RECORD,
   async run(ctx, input) {
     const before = await lockTemplate(ctx.db, input.template_id)
     if (before.archived_at) return before
@@ -90,6 +93,7 @@ export const setDefaultTemplate = defineAction({
   idempotent: true,
   keywords: ['default template', 'standard message'],
   input: z.strictObject({ template_id: z.uuid() }),
+  output: TEMPLATE_RECORD,
   async run(ctx, input) {
     const before = await lockTemplate(ctx.db, input.template_id)
     if (before.archived_at) throw new AppError('CONFLICT', `Template ${input.template_id} is archived; it cannot be the default`, { field: 'data.template_id' })

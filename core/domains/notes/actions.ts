@@ -3,7 +3,7 @@ import { validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { missingReference } from '../contacts/model.js'
-import { NOTE_COLUMNS } from './model.js'
+import { NOTE_COLUMNS, NOTE_RECORD } from './model.js'
 
 /** The record kinds a note can be written on: the input field and the table it points into. */
 const SUBJECTS = [
@@ -26,6 +26,7 @@ export const addNote = defineAction({
     lead_id: z.uuid().optional(),
     content: noteText().describe('The note, up to 10,000 characters'),
   }),
+  output: NOTE_RECORD,
   async run(ctx, input) {
     const given = SUBJECTS.filter((s) => input[s.field] !== undefined)
     if (given.length !== 1) {

@@ -1,4 +1,6 @@
 import type { Queryable } from '../../db/types.js'
+import { z } from 'zod'
+import { timestamp } from '../../output-types.js'
 
 /** The columns of a note as the API shows it. */
 export const NOTE_COLUMNS = 'id, contact_id, ticket_id, lead_id, content, author_type, author_id, created_at'
@@ -17,3 +19,15 @@ export async function notesOf(tx: Queryable, contactIds: string[]): Promise<Map<
   for (const row of r.rows) byContact.get(row.contact_id)?.push(row)
   return byContact
 }
+
+/** A note as the API shows it (NOTE_COLUMNS): it belongs to exactly one of a contact, a ticket or a lead. */
+export const NOTE_RECORD = z.object({
+  id: z.uuid(),
+  contact_id: z.uuid().nullable(),
+  ticket_id: z.uuid().nullable(),
+  lead_id: z.uuid().nullable(),
+  content: z.string(),
+  author_type: z.enum(['user', 'agent', 'system']),
+  author_id: z.uuid().nullable(),
+  created_at: timestamp,
+})

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { NOTE_COLUMNS } from './model.js'
+import { NOTE_COLUMNS, NOTE_RECORD } from './model.js'
+import { auditTrailExpansion } from '../../output-types.js'
 
 /** Notes by id, or the notes of one subject (contact, ticket or lead), newest first. */
 export const notesQuery = defineQuery({
@@ -17,6 +18,7 @@ export const notesQuery = defineQuery({
     lead_id: z.uuid().optional(),
     q: z.string().trim().min(1).max(200).optional(),
   }),
+  record: NOTE_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.ticket_id ?? null, p.lead_id ?? null, p.q ?? null]

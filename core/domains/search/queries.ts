@@ -49,6 +49,7 @@ export const searchQuery = defineQuery({
     received_from: date.optional().describe('Only contacts with a completed ticket on or after this date'),
     received_to: date.optional().describe('Only contacts with a completed ticket on or before this date'),
   }),
+  record: z.object({ kind: z.enum(SEARCH_KINDS), id: z.string(), label: z.string(), detail: z.string(), score: z.number(), matched: z.string() }),
   async run(ctx, req) {
     if (req.id !== undefined) {
       throw new AppError('NOT_FOUND', `search has no records of its own: read a hit with its kind's data type, e.g. type=contacts&id=${req.id}`,

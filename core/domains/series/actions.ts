@@ -10,9 +10,12 @@ import { loadTenantSettings } from '../settings/model.js'
 import { checkAddress, loadTechnicians } from '../tickets/model.js'
 import { loadServices, priceLine, type LineItemInput } from '../tickets/pricing.js'
 import { generateVisits } from './generate.js'
-import { assertNotEnded, auditedSeries, loadSeries, seriesLineItems, seriesView, upcomingVisits, type SeriesRow } from './model.js'
+import {
+  assertNotEnded, auditedSeries, loadSeries, SERIES_GENERATED, SERIES_RECORD, seriesLineItems, type SeriesRow, seriesView, upcomingVisits,
+} from './model.js'
 import { normalizeRule, occurrenceDates, RULE_HELP } from './recurrence.js'
 import { cancelVisit, rewriteVisit, type VisitChange } from './visits.js'
+import { calendarDay } from '../../output-types.js'
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
 const timeOfDay = z.string().regex(HHMM, 'expected a time HH:MM (24-hour)')
@@ -54,6 +57,7 @@ export const createSeries = defineAction({
     notes: noteText(5000, { allowEmpty: true }).optional(),
     ends_on: isoDate().optional().describe('First day without visits, YYYY-MM-DD; default: runs until ended'),
   }),
+  output: SERIES_RECORD.extend(SERIES_GENERATED),
   async run(ctx, input) {
     const rule = normalizeRule(input.rule, 'data.rule')
     const settings = await loadTenantSettings(ctx.db)
@@ -106,6 +110,7 @@ export const updateSeries = defineAction({
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['change recurring', 'change all future', 'change this one', 'move series', 'price change'],
   input: updateSeriesInput,
+  output: SERIES_RECORD.extend({ changed_ticket_ids: z.array(z.uuid()) }),
   async run(ctx, input): Promise<Record<string, unknown>> {
     const series = await loadSeries(ctx.db, input.series_id, true)
     assertNotEnded(series, 'change')
@@ -213,6 +218,7 @@ export const skipSeriesVisit = defineAction({
     date: isoDate().optional().describe('Or the local date of an occurrence not booked yet'),
     reason: z.string().trim().min(1).max(1000).optional().describe('Why, e.g. "customer away"'),
   }),
+  output: SERIES_RECORD.extend({ skipped: z.object({ ticket_id: z.uuid().nullable(), date: calendarDay }) }),
   async run(ctx, input) {
     const series = await loadSeries(ctx.db, input.series_id, true)
     assertNotEnded(series, 'skip a visit')
@@ -250,6 +256,7 @@ export const pauseSeries = defineAction({
     until: isoDate().optional().describe('First day of visits again, YYYY-MM-DD'),
     reason: z.string().trim().min(1).max(1000).optional(),
   }),
+  output: SERIES_RECORD.extend({ cancelled_ticket_ids: z.array(z.uuid()), kept_confirmed: z.array(z.uuid()) }),
   async run(ctx, input) {
     const series = await loadSeries(ctx.db, input.series_id, true)
     assertNotEnded(series, 'be paused')
@@ -282,6 +289,8 @@ export const resumeSeries = defineAction({
   idempotent: true,
   keywords: ['resume recurring', 'unpause', 'season starts'],
   input: z.strictObject({ series_id: seriesId }),
+  // A series that was not paused is answered as it is, with nothing booked.
+  output: SERIES_RECORD.extend({ booked: SERIES_GENERATED.booked.optional(), unassigned: SERIES_GENERATED.unassigned.optional() }),
   async run(ctx, input) {
     const series = await loadSeries(ctx.db, input.series_id, true)
     assertNotEnded(series, 'be resumed')
@@ -307,6 +316,7 @@ export const endSeries = defineAction({
     last_date: isoDate().optional().describe('Last day with a visit, YYYY-MM-DD; default today'),
     reason: z.string().trim().min(1).max(1000).describe('Why, e.g. "customer moved away"'),
   }),
+  output: SERIES_RECORD.extend({ cancelled_ticket_ids: z.array(z.uuid()) }),
   async run(ctx, input) {
     const series = await loadSeries(ctx.db, input.series_id, true)
     assertNotEnded(series, 'be ended again')

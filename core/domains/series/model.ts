@@ -3,13 +3,61 @@ import type { OperationContext } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { lineItemInput } from '../tickets/pricing.js'
-import { ACTIVE_STATUSES } from '../tickets/model.js'
+import { ACTIVE_STATUSES, CONFIRMATION_STATUSES, TICKET_STATUSES } from '../tickets/model.js'
+import { calendarDay, timestamp } from '../../output-types.js'
 
 /** How many days ahead a series' visits exist as tickets. */
 export const SERIES_HORIZON_DAYS = 60
 
 /** The work of each visit, as ticket.create takes it. */
 export const seriesLineItems = z.array(lineItemInput).max(50)
+
+/** A series as every series action answers (seriesView): its columns and its next visits. */
+export const SERIES_RECORD = z.object({
+  id: z.uuid(),
+  contact_id: z.uuid(),
+  address_id: z.uuid().nullable(),
+  rule: z.string(),
+  start_date: calendarDay,
+  start_time: z.string(),
+  time_zone: z.string(),
+  duration_minutes: z.number().int(),
+  technician_ids: z.array(z.uuid()),
+  line_items: z.array(z.object({
+    service_id: z.uuid().optional(),
+    description: z.string().optional(),
+    quantity: z.number().int().optional(),
+    unit_price_cents: z.number().int().optional(),
+    duration_minutes: z.number().int().optional(),
+    taxable: z.boolean().optional(),
+  })),
+  is_price_estimated: z.boolean(),
+  notes: z.string().nullable(),
+  status: z.enum(['active', 'paused', 'ended']),
+  paused_until: calendarDay.nullable(),
+  ends_on: calendarDay.nullable(),
+  skipped_dates: z.array(calendarDay),
+  generated_through: calendarDay.nullable(),
+  previous_series_id: z.uuid().nullable(),
+  ended_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  next_visits: z.array(z.object({
+    id: z.uuid(),
+    number: z.number().int(),
+    scheduled_start: timestamp,
+    scheduled_end: timestamp,
+    status: z.enum(TICKET_STATUSES),
+    confirmation_status: z.enum(CONFIRMATION_STATUSES),
+    series_occurrence: calendarDay,
+  })),
+})
+
+/** The visits a series booked, and those booked without a technician who was busy then. */
+export const SERIES_GENERATED = {
+  booked: z.array(z.object({ ticket_id: z.uuid(), number: z.number().int(), occurrence: calendarDay })),
+  unassigned: z.array(z.object({ ticket_id: z.uuid(), occurrence: calendarDay, reason: z.string() })),
+}
 
 /** A series row as stored. */
 export interface SeriesRow extends Record<string, unknown> {

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { seriesView, SERIES_COLUMNS, type SeriesRow } from './model.js'
+import { SERIES_COLUMNS, SERIES_RECORD, type SeriesRow, seriesView } from './model.js'
+import { auditTrailExpansion } from '../../output-types.js'
 
 /** Recurring appointments by id, or listed by customer and status, each with its next visits. */
 export const seriesQuery = defineQuery({
@@ -20,6 +21,7 @@ export const seriesQuery = defineQuery({
     contact_id: z.uuid().optional(),
     status: z.enum(['active', 'paused', 'ended']).optional(),
   }),
+  record: SERIES_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.status ?? null]

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
-import { assertNameFree, checkPricing, lockService, SERVICE_COLUMNS, serviceUsage, type Service } from './model.js'
+import { assertNameFree, checkPricing, lockService, type Service, SERVICE_COLUMNS, SERVICE_RECORD, serviceUsage } from './model.js'
 import { setClause } from '../../sql.js'
 
 const cents = z.number().int().min(0).max(100_000_000)
@@ -27,6 +27,7 @@ export const createService = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['catalog', 'price list', 'product', 'new service'],
   input: z.strictObject(serviceFields),
+  output: SERVICE_RECORD,
   async run(ctx, input) {
     const row = { ...input, description: input.description ?? null, price_cents: input.price_cents ?? null,
       unit_name: input.unit_name ?? null, default_duration_minutes: input.default_duration_minutes ?? null }
@@ -59,6 +60,7 @@ export const updateService = defineAction({
     default_duration_minutes: serviceFields.default_duration_minutes,
     taxable: z.boolean().optional(),
   }),
+  output: SERVICE_RECORD,
   async run(ctx, input) {
     const before = await lockService(ctx.db, input.service_id)
     const { service_id, ...changes } = input
@@ -83,6 +85,7 @@ export const archiveService = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ service_id: z.uuid() }),
+  output: SERVICE_RECORD,
   async run(ctx, input) {
     const before = await lockService(ctx.db, input.service_id)
     if (before.status === 'archived') return before
@@ -101,6 +104,7 @@ export const deleteService = defineAction({
   access: { agent: 'soft_limit', technician: 'none' },
   destructive: true,
   input: z.strictObject({ service_id: z.uuid() }),
+  output: z.object({ id: z.uuid(), deleted: z.literal(true) }),
   async run(ctx, input) {
     const before = await lockService(ctx.db, input.service_id)
     const uses = await serviceUsage(ctx.db, input.service_id)

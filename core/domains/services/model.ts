@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
+import { timestamp } from '../../output-types.js'
 import { AppError, notFound, validationError, type FieldIssue } from '../../errors.js'
 
 /** How a service is priced on a ticket. */
@@ -62,3 +64,18 @@ export async function assertNameFree(tx: Queryable, name: string, exceptId: stri
       { field: 'data.name', service_id: r.rows[0].id })
   }
 }
+
+/** A catalog service as the API shows it (SERVICE_COLUMNS). */
+export const SERVICE_RECORD = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  pricing: z.enum(['fixed', 'flexible', 'per_unit', 'product']),
+  price_cents: z.number().int().nullable(),
+  unit_name: z.string().nullable(),
+  default_duration_minutes: z.number().int().nullable(),
+  taxable: z.boolean(),
+  status: z.enum(['active', 'archived']),
+  created_at: timestamp,
+  updated_at: timestamp,
+})

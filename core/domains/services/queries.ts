@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { SERVICE_COLUMNS } from './model.js'
+import { SERVICE_COLUMNS, SERVICE_RECORD } from './model.js'
+import { auditTrailExpansion } from '../../output-types.js'
 
 /** The catalog of services and products, by name. */
 export const servicesQuery = defineQuery({
@@ -16,6 +17,7 @@ export const servicesQuery = defineQuery({
     status: z.enum(['active', 'archived']).optional(),
     q: z.string().trim().min(1).max(200).optional(),
   }),
+  record: SERVICE_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const status = req.params.status ?? (req.id ? null : 'active')
     const args: unknown[] = [req.id ?? null, status, req.params.q ?? null]

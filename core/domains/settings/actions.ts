@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { isTimeZone } from '../../tenants.js'
-import { SETTINGS_COLUMNS } from './model.js'
+import { SETTINGS_COLUMNS, SETTINGS_RECORD } from './model.js'
 import { assertDatabaseTimeZone } from './time-zone.js'
 import { setClause } from '../../sql.js'
 
@@ -45,6 +45,7 @@ export const updateSettings = defineAction({
     send_reminders: z.boolean().optional().describe('Email a reminder the day before each appointment'),
     reminder_time: clock.optional().describe('When the day-before reminder goes out, HH:MM in the business time zone, e.g. 09:00'),
   }),
+  output: SETTINGS_RECORD,
   async run(ctx, input) {
     if (input.timezone !== undefined) await assertDatabaseTimeZone(ctx.db, input.timezone, 'data.timezone')
     const current = await ctx.db.query(`select ${SETTINGS_COLUMNS} from tenants where id = $1 for update`, [ctx.tenantId])

@@ -1,5 +1,6 @@
+import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import type { Weekday } from '../../time.js'
+import { WEEKDAYS, type Weekday } from '../../time.js'
 
 /** Opening hours per weekday: a list of [start, end] wall-clock pairs such as ["08:00", "17:00"]. */
 export type BusinessHours = Record<Weekday, Array<[string, string]>>
@@ -39,3 +40,22 @@ export async function loadTenantSettings(tx: Queryable): Promise<TenantSettings>
   if (!r.rows[0]) throw new Error('No tenant is set for this transaction')
   return r.rows[0]
 }
+
+/** The settings as the API shows them (SETTINGS_COLUMNS). */
+export const SETTINGS_RECORD = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  timezone: z.string(),
+  business_hours: z.partialRecord(z.enum(WEEKDAYS), z.array(z.tuple([z.string(), z.string()]))),
+  default_tax_rate_bp: z.number().int(),
+  currency: z.string(),
+  invoice_prefix: z.string(),
+  invoice_terms_days: z.number().int(),
+  reply_to_email: z.string().nullable(),
+  payment_instructions: z.string(),
+  send_confirmations: z.boolean(),
+  follow_up_after_hours: z.number().int(),
+  follow_up_max: z.number().int(),
+  send_reminders: z.boolean(),
+  reminder_time: z.string(),
+})

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineQuery } from '../../registry.js'
-import { SETTINGS_COLUMNS } from './model.js'
+import { SETTINGS_COLUMNS, SETTINGS_RECORD } from './model.js'
+import { auditTrailExpansion, timestamp } from '../../output-types.js'
 
 /** The business's settings, as one record whose id is the business's id. */
 export const settingsQuery = defineQuery({
@@ -13,6 +14,7 @@ export const settingsQuery = defineQuery({
   keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'company', 'configuration', 'reminders', 'confirmations'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
+  record: SETTINGS_RECORD.extend({ updated_at: timestamp, audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const r = await ctx.db.query(`select ${SETTINGS_COLUMNS}, updated_at from tenants where id = app_tenant() and ($1::uuid is null or id = $1)`,
       [req.id ?? null])
@@ -26,6 +28,7 @@ export const businessQuery = defineQuery({
   description: 'The business as its pages show it, one record (id = the business id): name, timezone, currency. The full settings are data type settings.',
   access: { agent: 'unrestricted', technician: 'all' },
   params: z.object({}),
+  record: z.object({ id: z.uuid(), name: z.string(), timezone: z.string(), currency: z.string() }),
   async run(ctx, req) {
     const r = await ctx.db.query('select id, name, timezone, currency from tenants where id = app_tenant() and ($1::uuid is null or id = $1)', [req.id ?? null])
     return { items: r.rows, next_cursor: null }

@@ -8,8 +8,8 @@ import { cancelAppointmentMessages, replaceAppointmentMessages, scheduleAppointm
 import { loadTenantSettings } from '../settings/model.js'
 import { assertNoDoubleBooking, lockTechnicianCalendars } from './booking.js'
 import {
-  assertActive, assertNotClosed, audited, auditSnapshot, checkAddress, instantInput, instantOf, loadTechnicians, lockTicket, ticketDetail, wallClock,
-  type TicketRow,
+  assertActive, assertNotClosed, audited, auditSnapshot, checkAddress, instantInput, instantOf, loadTechnicians, lockTicket, TICKET_RECORD,
+  ticketDetail, type TicketRow, wallClock,
 } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
@@ -45,6 +45,7 @@ export const createTicket = defineAction({
     is_price_estimated: z.boolean().default(false).describe('True when the price is an estimate to be confirmed on site'),
     notes: noteText(5000, { allowEmpty: true }).optional(),
   }),
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const contact = await ctx.db.query('select id from contacts where id = $1', [input.contact_id])
@@ -92,6 +93,7 @@ export const updateTicket = defineAction({
     status: z.enum(['confirmed', 'in_progress']).optional(),
   }),
   preview: previewUpdate,
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     const settings = await loadTenantSettings(ctx.db)
@@ -129,6 +131,7 @@ export const rescheduleTicket = defineAction({
     scheduled_end: instantInput.optional().describe(when),
     duration_minutes: minutes.optional().describe('New length of the visit; used when scheduled_end is left out'),
   }),
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'be rescheduled')
@@ -163,6 +166,7 @@ export const assignTechnicians = defineAction({
   idempotent: true,
   keywords: ['assign', 'dispatch', 'technician', 'crew'],
   input: z.strictObject({ ticket_id: z.uuid(), technician_ids: technicianIds }),
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'change its technicians')
@@ -201,6 +205,7 @@ export const cancelTicket = defineAction({
   input: z.strictObject({ ticket_id: z.uuid(), reason: z.string().trim().min(1).max(1000).describe('Why, e.g. "customer asked by phone"') }),
   preview: previewCancel,
   facts: CANCEL_FACTS,
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'be cancelled')
@@ -222,6 +227,7 @@ export const markNoShow = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['no-show', 'missed appointment', 'nobody home'],
   input: z.strictObject({ ticket_id: z.uuid(), note: z.string().trim().min(1).max(1000).optional() }),
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'be marked as a no-show')

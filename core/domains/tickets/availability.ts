@@ -2,12 +2,13 @@ import { z } from 'zod'
 import { AppError, validationError } from '../../errors.js'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { addDays, localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
+import { addDays, localDate, localTime, WEEKDAYS, weekdayOf, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type BusinessHours } from '../settings/model.js'
 import { ACTIVE_STATUSES } from './model.js'
 import { isoDate } from '../../schema-types.js'
 import type { Queryable } from '../../db/types.js'
 import { fitsPreferences, schedulingPreferences, type SchedulingPreferences } from '../contacts/scheduling-preferences.js'
+import { timestamp } from '../../output-types.js'
 
 /** The longest range one availability request may cover, in days. */
 export const MAX_AVAILABILITY_DAYS = 31
@@ -88,6 +89,14 @@ export const availabilityQuery = defineQuery({
     technician_id: z.uuid().optional(),
     step_minutes: z.coerce.number().int().min(5).max(240).optional().describe('Minutes between possible starts (default 30)'),
     contact_id: z.uuid().optional().describe('The customer: marks the slots on their preferred days and time of day'),
+  }),
+  record: z.object({
+    technician_id: z.uuid(),
+    name: z.string(),
+    role: z.enum(['owner', 'technician']),
+    slots: z.array(z.object({ start: timestamp, end: timestamp, local_start: z.string(), local_end: z.string(), preferred: z.boolean().optional() })),
+    truncated: z.boolean(),
+    preferences: z.object({ preferred_days: z.array(z.enum(WEEKDAYS)), time_of_day: z.enum(['morning', 'afternoon']).nullable() }).optional(),
   }),
   async run(ctx, req) {
     const p = req.params

@@ -3,7 +3,7 @@ import type { OperationContext } from '../../context.js'
 import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { assertActive, assertNotClosed, audited, instantInput, instantOf, lockTicket, ticketDetail, type TicketRow } from './model.js'
+import { assertActive, assertNotClosed, audited, instantInput, instantOf, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow } from './model.js'
 
 /** How far ahead of the server's clock a given time may be (phones' clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000
@@ -23,6 +23,7 @@ export const clockIn = defineAction({
   access: { agent: 'unrestricted', technician: 'assigned' },
   keywords: ['start job', 'arrived', 'time tracking'],
   input: clockInput,
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'be clocked in on')
@@ -49,6 +50,7 @@ export const clockOut = defineAction({
   access: { agent: 'unrestricted', technician: 'assigned' },
   keywords: ['finish job', 'left', 'time tracking'],
   input: clockInput,
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertNotClosed(ticket, 'be clocked out of')

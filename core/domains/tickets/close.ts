@@ -14,7 +14,10 @@ import { loadTenantSettings } from '../settings/model.js'
 import { createTicket } from './actions.js'
 import { CLOSE_FACTS, previewClose } from './previews.js'
 import { closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
-import { assertActive, auditSnapshot, instantInput, instantOf, lockTicket, ticketDetail, type TicketRow } from './model.js'
+import {
+  assertActive, auditSnapshot, BOOKED_VISIT, instantInput, instantOf, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow,
+} from './model.js'
+import { timestamp } from '../../output-types.js'
 
 /** Local time of day a "reach out in X months" message goes out. */
 const REACH_OUT_TIME = '10:00'
@@ -69,6 +72,16 @@ export interface CloseResult {
   cancelled_message_ids: string[]
 }
 
+/** What a close answers (CloseResult). */
+export const CLOSE_RESULT = z.object({
+  ticket: TICKET_RECORD,
+  note_id: z.uuid().nullable(),
+  next_ticket: BOOKED_VISIT.nullable(),
+  reach_out: z.object({ message_id: z.uuid(), send_at: timestamp, already_queued: z.boolean() }).nullable(),
+  attributes: z.array(z.object({ id: z.uuid(), key: z.string(), value: z.unknown() })),
+  cancelled_message_ids: z.array(z.uuid()),
+})
+
 /** Closes a ticket with the technician's confirmed work, notes, next step and customer facts. */
 export const closeTicket = defineAction({
   domain: 'ticket',
@@ -85,6 +98,7 @@ export const closeTicket = defineAction({
   input: closeTicketInput,
   preview: previewClose,
   facts: CLOSE_FACTS,
+  output: CLOSE_RESULT,
   async run(ctx, input) {
     return closeTicketWith(ctx, input)
   },

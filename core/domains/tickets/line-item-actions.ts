@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { assertActive, audited, LINE_ITEM_COLUMNS, lockTicket, ticketDetail, type LineItemRow, type TicketRow } from './model.js'
+import { assertActive, audited, LINE_ITEM_COLUMNS, type LineItemRow, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
 
@@ -18,6 +18,7 @@ export const addLineItem = defineAction({
   access: { agent: 'unrestricted', technician: 'assigned' },
   keywords: ['add service', 'add item', 'upsell'],
   input: lineItemInput.extend({ ticket_id: z.uuid() }),
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const { ticket_id, ...line } = input
     const ticket = await lockTicket(ctx.db, ticket_id)
@@ -47,6 +48,7 @@ export const updateLineItem = defineAction({
     duration_minutes: z.number().int().min(0).max(1440).nullable().optional().describe('null clears it'),
     taxable: z.boolean().optional(),
   }),
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const { line, ticket } = await lockLine(ctx.db, input.line_item_id)
     assertActive(ticket, 'change its line items')
@@ -75,6 +77,7 @@ export const removeLineItem = defineAction({
   description: 'Remove a line item from a scheduled, confirmed or in-progress ticket. Returns the ticket with new totals; the audit trail keeps the removed line.',
   access: { agent: 'unrestricted', technician: 'assigned' },
   input: z.strictObject({ line_item_id: z.uuid() }),
+  output: TICKET_RECORD,
   async run(ctx, input) {
     const { ticket } = await lockLine(ctx.db, input.line_item_id)
     assertActive(ticket, 'lose line items')

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../errors.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { isoInstant } from '../../schema-types.js'
+import { calendarDay, timestamp } from '../../output-types.js'
 import { actualTime } from './time-on-site.js'
 
 /** Statuses of a ticket that still holds its technicians' time. */
@@ -16,6 +17,76 @@ export const TICKET_COLUMNS = `id, number, contact_id, address_id, scheduled_sta
 
 /** A line item's columns as the API shows them. */
 export const LINE_ITEM_COLUMNS = `id, ticket_id, service_id, description, quantity, unit_price_cents, price_cents, duration_minutes, taxable, position`
+
+/** The statuses of a ticket. */
+export const TICKET_STATUSES = ['scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show'] as const
+
+/** Where the customer's answer to an appointment stands. */
+export const CONFIRMATION_STATUSES = ['pending', 'accepted', 'declined', 'change_requested'] as const
+
+/** A line item as the API shows it (LINE_ITEM_COLUMNS). */
+export const LINE_ITEM_RECORD = z.object({
+  id: z.uuid(),
+  ticket_id: z.uuid(),
+  service_id: z.uuid().nullable(),
+  description: z.string(),
+  quantity: z.number().int(),
+  unit_price_cents: z.number().int(),
+  price_cents: z.number().int(),
+  duration_minutes: z.number().int().nullable(),
+  taxable: z.boolean(),
+  position: z.number().int(),
+})
+
+/** A technician on a ticket, with their clock times. */
+export const TICKET_TECHNICIAN = z.object({
+  user_id: z.uuid(),
+  name: z.string(),
+  role: z.enum(['owner', 'technician']),
+  clock_in_at: timestamp.nullable(),
+  clock_out_at: timestamp.nullable(),
+})
+
+/** A ticket's money and time (ticketTotals). */
+export const TICKET_TOTALS = z.object({
+  subtotal_cents: z.number().int(),
+  tax_cents: z.number().int(),
+  total_cents: z.number().int(),
+  currency: z.string(),
+  duration_minutes: z.number().int(),
+})
+
+/** A ticket as every ticket action answers (ticketDetail): its columns, contact name, time on site, line items, technicians, totals. */
+export const TICKET_RECORD = z.object({
+  id: z.uuid(),
+  number: z.number().int(),
+  contact_id: z.uuid(),
+  address_id: z.uuid().nullable(),
+  scheduled_start: timestamp,
+  scheduled_end: timestamp,
+  status: z.enum(TICKET_STATUSES),
+  confirmation_status: z.enum(CONFIRMATION_STATUSES),
+  confirmation_note: z.string().nullable(),
+  is_price_estimated: z.boolean(),
+  notes: z.string().nullable(),
+  cancel_reason: z.string().nullable(),
+  cancelled_at: timestamp.nullable(),
+  closed_at: timestamp.nullable(),
+  previous_ticket_id: z.uuid().nullable(),
+  series_id: z.uuid().nullable(),
+  series_occurrence: calendarDay.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  contact_name: z.string(),
+  actual_minutes: z.number().int().nullable(),
+  time_on_site: z.string().nullable(),
+  line_items: z.array(LINE_ITEM_RECORD),
+  technicians: z.array(TICKET_TECHNICIAN),
+  totals: TICKET_TOTALS,
+})
+
+/** A visit booked by a close or a series: enough to name it and its time. */
+export const BOOKED_VISIT = z.object({ id: z.uuid(), number: z.number().int(), scheduled_start: timestamp, scheduled_end: timestamp })
 
 /** A ticket row as stored. */
 export interface TicketRow extends Record<string, unknown> {

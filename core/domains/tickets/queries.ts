@@ -5,9 +5,14 @@ import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { ACTIVE_STATUSES, lineItemsOf, techniciansOf, ticketTotals } from './model.js'
+import {
+  ACTIVE_STATUSES, CONFIRMATION_STATUSES, LINE_ITEM_RECORD, lineItemsOf, techniciansOf, TICKET_STATUSES, TICKET_TECHNICIAN, TICKET_TOTALS,
+  ticketTotals,
+} from './model.js'
 import { isoDate } from '../../schema-types.js'
 import { actualTime } from './time-on-site.js'
+import { INVOICE_STATUSES } from '../invoices/model.js'
+import { auditTrailExpansion, calendarDay, timestamp } from '../../output-types.js'
 
 const day = isoDate()
 
@@ -32,6 +37,34 @@ export const ticketsQuery = defineQuery({
     technician_id: z.uuid().optional(),
     status: z.enum(['active', 'scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show']).optional(),
     contact_id: z.uuid().optional(),
+  }),
+  record: z.object({
+    id: z.uuid(),
+    number: z.number().int(),
+    contact_id: z.uuid(),
+    contact_name: z.string(),
+    address_id: z.uuid().nullable(),
+    scheduled_start: timestamp,
+    scheduled_end: timestamp,
+    status: z.enum(TICKET_STATUSES),
+    confirmation_status: z.enum(CONFIRMATION_STATUSES),
+    confirmation_note: z.string().nullable(),
+    is_price_estimated: z.boolean(),
+    series_id: z.uuid().nullable(),
+    closed_at: timestamp.nullable(),
+    actual_minutes: z.number().int().nullable(),
+    time_on_site: z.string().nullable(),
+    totals: TICKET_TOTALS,
+    line_items: z.array(LINE_ITEM_RECORD).optional(),
+    technicians: z.array(TICKET_TECHNICIAN).optional(),
+    contact: z.object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), status: z.string() }).nullable().optional(),
+    address: z.object({ id: z.uuid(), label: z.string().nullable(), line1: z.string(), line2: z.string().nullable(), city: z.string(), state: z.string(),
+      postal_code: z.string(), country: z.string(), access_notes: z.string().nullable() }).nullable().optional(),
+    invoice: z.object({ id: z.uuid(), number: z.string(), status: z.enum(INVOICE_STATUSES), currency: z.string(), total_cents: z.number().int(),
+      amount_paid_cents: z.number().int(), amount_due_cents: z.number().int(), issued_on: calendarDay, due_on: calendarDay }).nullable().optional(),
+    notes: z.string().nullable().optional(),
+    note_entries: z.array(z.object({ id: z.uuid(), content: z.string(), author_type: z.enum(['user', 'agent', 'system']), author_id: z.uuid().nullable(), created_at: timestamp })).optional(),
+    audit_trail: auditTrailExpansion,
   }),
   async run(ctx, req) {
     const p = req.params

@@ -2,8 +2,9 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { lineItemsOf, techniciansOf, ticketTotals } from './model.js'
+import { lineItemsOf, techniciansOf, TICKET_STATUSES, TICKET_TOTALS, ticketTotals } from './model.js'
 import { actualTime } from './time-on-site.js'
+import { timestamp } from '../../output-types.js'
 
 /** Why a visit is listed as work not yet billed. */
 export const UNBILLED_REASONS = ['not_closed', 'not_invoiced', 'invoice_not_sent'] as const
@@ -28,6 +29,25 @@ export const unbilledWorkQuery = defineQuery({
     reason: z.enum(UNBILLED_REASONS).optional(),
     technician_id: z.uuid().optional(),
     contact_id: z.uuid().optional(),
+  }),
+  record: z.object({
+    id: z.uuid(),
+    number: z.number().int(),
+    contact_id: z.uuid(),
+    contact_name: z.string(),
+    status: z.enum(TICKET_STATUSES),
+    scheduled_start: timestamp,
+    scheduled_end: timestamp,
+    closed_at: timestamp.nullable(),
+    reason: z.enum(UNBILLED_REASONS),
+    since: timestamp,
+    actual_minutes: z.number().int().nullable(),
+    invoice_id: z.uuid().nullable(),
+    invoice_number: z.string().nullable(),
+    age_days: z.number().int(),
+    totals: TICKET_TOTALS,
+    time_on_site: z.string().nullable(),
+    technicians: z.array(z.object({ user_id: z.uuid(), name: z.string() })),
   }),
   async run(ctx, req) {
     const p = req.params

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
-import { assertEmailFree, lockUser, USER_COLUMNS } from './model.js'
+import { assertEmailFree, lockUser, USER_COLUMNS, USER_RECORD } from './model.js'
 import { setClause } from '../../sql.js'
 
 const role = z.enum(['technician', 'owner'])
@@ -25,6 +25,7 @@ export const addUser = defineAction({
     name: z.string().trim().min(1).max(200),
     role: role.default('technician'),
   }),
+  output: USER_RECORD,
   async run(ctx, input) {
     await assertEmailFree(ctx.db, input.email)
     const r = await ctx.db.query(`insert into users (tenant_id, email, name, role) values ($1, $2, $3, $4) returning ${USER_COLUMNS}`,
@@ -47,6 +48,7 @@ export const updateUser = defineAction({
     name: z.string().trim().min(1).max(200).optional(),
     role: role.optional(),
   }),
+  output: USER_RECORD,
   async run(ctx, input) {
     const before = await lockUser(ctx.db, input.user_id)
     if (input.role === 'technician' && before.role === 'owner') {

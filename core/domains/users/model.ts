@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
+import { timestamp } from '../../output-types.js'
 import { AppError, notFound } from '../../errors.js'
 
 /** The columns of a team member as the API shows them. */
@@ -21,3 +23,12 @@ export async function assertEmailFree(tx: Queryable, email: string, exceptId: st
       { field: 'data.email', user_id: other.id })
   }
 }
+
+/** A team member as the API shows them (USER_COLUMNS); name is empty until they give one. */
+export const USER_RECORD = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  email: z.string(),
+  role: z.enum(['owner', 'technician']),
+  created_at: timestamp,
+})

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { USER_COLUMNS } from './model.js'
+import { USER_COLUMNS, USER_RECORD } from './model.js'
+import { auditTrailExpansion } from '../../output-types.js'
 
 /** The team: owners and technicians, by name. */
 export const usersQuery = defineQuery({
@@ -15,6 +16,7 @@ export const usersQuery = defineQuery({
     role: z.enum(['owner', 'technician']).optional(),
     q: z.string().trim().min(1).max(200).optional(),
   }),
+  record: USER_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null, req.params.role ?? null, req.params.q ?? null]
     const after = afterCursor(args, req.cursor, 'and (lower(name), id) >', ['text', 'uuid'])

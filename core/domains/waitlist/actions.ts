@@ -4,7 +4,7 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { localDate, WEEKDAYS } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { assertOpen, checkEntry, duplicateEntry, findOpenDuplicate, lockEntry, WAITLIST_COLUMNS } from './model.js'
+import { assertOpen, checkEntry, duplicateEntry, findOpenDuplicate, lockEntry, WAITLIST_COLUMNS, WAITLIST_RECORD } from './model.js'
 import { setClause } from '../../sql.js'
 import { isoDate } from '../../schema-types.js'
 
@@ -33,6 +33,7 @@ export const addToWaitlist = defineAction({
     time_of_day: timeOfDay.default('any'),
     notes: notes.optional(),
   }),
+  output: WAITLIST_RECORD,
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const today = localDate(ctx.services.now(), settings.timezone)
@@ -70,6 +71,7 @@ export const updateWaitlistEntry = defineAction({
     notes: notes.nullable().optional(),
     status: z.enum(['waiting', 'offered']).optional(),
   }),
+  output: WAITLIST_RECORD,
   async run(ctx, input) {
     const before = await lockEntry(ctx.db, input.waitlist_entry_id)
     assertOpen(before, 'updated')
@@ -107,6 +109,7 @@ export const removeFromWaitlist = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ waitlist_entry_id: z.uuid() }),
+  output: WAITLIST_RECORD,
   async run(ctx, input) {
     const before = await lockEntry(ctx.db, input.waitlist_entry_id)
     if (before.status === 'removed') return before
@@ -129,6 +132,7 @@ export const markWaitlistScheduled = defineAction({
     waitlist_entry_id: z.uuid(),
     ticket_id: z.uuid().optional(),
   }),
+  output: WAITLIST_RECORD,
   async run(ctx, input) {
     const before = await lockEntry(ctx.db, input.waitlist_entry_id)
     if (before.status === 'scheduled' && (input.ticket_id ?? null) === (before.ticket_id ?? null)) return before

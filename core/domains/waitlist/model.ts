@@ -1,4 +1,7 @@
+import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
+import { calendarDay, timestamp } from '../../output-types.js'
+import { WEEKDAYS } from '../../time.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 
 /** The columns of a waitlist entry as the API shows it. */
@@ -57,3 +60,20 @@ export function duplicateEntry(existingId: string): AppError {
   return new AppError('CONFLICT', `This contact is already waiting for this service in entry ${existingId}; change it with waitlist.update`,
     { waitlist_entry_id: existingId })
 }
+
+/** A waitlist entry as the API shows it (WAITLIST_COLUMNS). */
+export const WAITLIST_RECORD = z.object({
+  id: z.uuid(),
+  contact_id: z.uuid(),
+  service_id: z.uuid().nullable(),
+  address_id: z.uuid().nullable(),
+  earliest_date: calendarDay,
+  latest_date: calendarDay,
+  preferred_days: z.array(z.enum(WEEKDAYS)),
+  time_of_day: z.enum(['any', 'morning', 'afternoon']),
+  status: z.enum(['waiting', 'offered', 'scheduled', 'removed']),
+  notes: z.string().nullable(),
+  ticket_id: z.uuid().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})

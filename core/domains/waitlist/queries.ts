@@ -3,10 +3,11 @@ import type { Queryable } from '../../db/types.js'
 import { notFound, validationError } from '../../errors.js'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { localDate, localTime, weekdayOf } from '../../time.js'
+import { localDate, localTime, weekdayOf, WEEKDAYS } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { NOON, WAITLIST_COLUMNS } from './model.js'
+import { NOON, WAITLIST_COLUMNS, WAITLIST_RECORD } from './model.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
+import { auditTrailExpansion, calendarDay, timestamp } from '../../output-types.js'
 
 /** The address an entry is matched by: its own, else the contact's first address still in use. */
 const ENTRY_ADDRESS = `left join lateral (
@@ -27,6 +28,7 @@ export const waitlistQuery = defineQuery({
     contact_id: z.uuid().optional(),
     service_id: z.uuid().optional(),
   }),
+  record: WAITLIST_RECORD.extend({ contact_name: z.string(), audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const { status, contact_id, service_id } = req.params
     const args: unknown[] = [req.id ?? null, status ?? null, contact_id ?? null, service_id ?? null]
@@ -70,6 +72,23 @@ export const waitlistCandidatesQuery = defineQuery({
     near_address_id: z.uuid().optional(),
     postal_code: z.string().trim().min(3).max(20).optional(),
     city: z.string().trim().min(1).max(100).optional(),
+  }),
+  record: z.object({
+    id: z.uuid(),
+    contact_id: z.uuid(),
+    contact_name: z.string(),
+    contact_phone: z.string().nullable(),
+    contact_email: z.string().nullable(),
+    service_id: z.uuid().nullable(),
+    service_name: z.string().nullable(),
+    earliest_date: calendarDay,
+    latest_date: calendarDay,
+    preferred_days: z.array(z.enum(WEEKDAYS)),
+    time_of_day: z.enum(['any', 'morning', 'afternoon']),
+    notes: z.string().nullable(),
+    address: z.object({ id: z.uuid(), line1: z.string(), line2: z.string().nullable(), city: z.string(), state: z.string(), postal_code: z.string() }).nullable(),
+    created_at: timestamp,
+    match: z.enum(['postal_code', 'city', 'other']),
   }),
   async run(ctx, req) {
     const p = req.params

@@ -39,8 +39,8 @@ describe('finding the product\'s own functionality', () => {
   it('says which words matched: the name, the keywords or the description', () => {
     const only = createRegistry([{
       a: defineAction({ domain: 'gadget', name: 'polish', description: 'Makes a gadget shine like new.', access: { agent: 'unrestricted', technician: 'none' },
-        keywords: ['buff'], input: z.object({}), run: async () => null }),
-      q: defineQuery({ type: 'gadgets', access: { agent: 'unrestricted', technician: 'none' }, description: 'Every gadget in the shed.', params: z.object({}), run: async () => ({ items: [], next_cursor: null }) }),
+        keywords: ['buff'], input: z.object({}), output: z.null(), run: async () => null }),
+      q: defineQuery({ type: 'gadgets', access: { agent: 'unrestricted', technician: 'none' }, description: 'Every gadget in the shed.', params: z.object({}), record: z.object({}), run: async () => ({ items: [], next_cursor: null }) }),
     }])
     expect(searchFunctionality(only, 'polish gadget', 5, ALL)[0]).toMatchObject({ id: 'gadget.polish', matched: 'name', score: 1 })
     expect(searchFunctionality(only, 'buff', 5, ALL)[0]).toMatchObject({ id: 'gadget.polish', matched: 'keywords' })

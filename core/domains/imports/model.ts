@@ -1,0 +1,33 @@
+import { z } from 'zod'
+
+/** What happened to one row of an import file, with its line number and the record it made or matched. */
+export const IMPORT_ROW = z.object({
+  line: z.number().int(),
+  name: z.string(),
+  outcome: z.enum(['created', 'matched', 'refused']),
+  reason: z.string().optional(),
+  warnings: z.array(z.string()).optional(),
+  matched_by: z.enum(['square_customer_id', 'external_id', 'email', 'phone', 'square_token', 'name']).optional(),
+  contact_id: z.uuid().optional(),
+  service_id: z.uuid().optional(),
+  transaction_id: z.string().optional(),
+  ticket_id: z.uuid().optional(),
+})
+
+/** What an import did, or would do on a dry run: counts and every row's outcome. */
+export const IMPORT_REPORT = z.object({
+  dry_run: z.boolean(),
+  total: z.number().int(),
+  created: z.number().int(),
+  matched: z.number().int(),
+  refused: z.number().int(),
+  rows: z.array(IMPORT_ROW),
+})
+
+/** A report of an import by a column mapping: also the mapping used, whether it was proposed, and the columns left out. */
+export const MAPPED_IMPORT_REPORT = IMPORT_REPORT.extend({
+  source: z.string(),
+  mapping: z.record(z.string(), z.string()),
+  mapping_proposed: z.boolean(),
+  ignored_columns: z.array(z.string()),
+})

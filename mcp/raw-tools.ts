@@ -19,8 +19,8 @@ export const crmCapabilities = defineTool({
   description: 'Lists every CRM action (domain.name, hints, one line) and data type. ' +
     'Pass action="domain.name" or type="name" to get its input and output schemas (or filters and record) before calling it.',
   input: {
-    action: z.string().optional().describe('e.g. "ticket.create": returns its input schema'),
-    type: z.string().optional().describe('e.g. "tickets": returns its filters and includes'),
+    action: z.string().optional().describe('e.g. "ticket.create"'),
+    type: z.string().optional().describe('e.g. "tickets"'),
   },
   // The list of everything, or one action (input and output schemas) or one data type (params and record schema).
   output: { actions: z.array(z.string()).optional(), data_types: z.array(z.string()).optional(), input: obj, output: obj, record: obj },
@@ -59,7 +59,7 @@ export const crmQuery = defineTool({
   name: 'crm_query',
   title: 'Read CRM data',
   description: 'Reads one data type: by id, or a filtered page. filters are the type\'s own params (see crm_capabilities type=...). ' +
-    'include expands (e.g. ["line_items","audit_trail"]); pass next_cursor as cursor for the next page.',
+    'include expands (e.g. ["audit_trail"]); next_cursor is the cursor of the next page.',
   input: {
     type: z.string().describe('data type, e.g. "contacts", "tickets"'),
     id: z.string().optional().describe('UUID of one record'),
@@ -82,14 +82,14 @@ export const crmQuery = defineTool({
 export const crmAction = defineTool({
   name: 'crm_action',
   title: 'Run a CRM action',
-  description: 'Runs one action, e.g. domain="contact" action="create" data={...}. soft_limit actions need reasoning; ' +
-    'requires_authorization actions are tried against the current data first (a call that would fail is refused now), then queued '
-    + 'for the owner and return a request_id to check with crm_authorization_status; an owner\'s standing rule may let them run at once.',
+  description: 'Runs one action, e.g. domain="contact" action="create" data={...}. soft_limit actions need reasoning; '
+    + 'requires_authorization ones are checked against the data now, then wait for the owner: status "pending_authorization" '
+    + 'with a request_id for crm_authorization_status.',
   input: {
     domain: z.string(),
     action: z.string(),
     data: z.record(z.string(), z.unknown()).optional(),
-    reasoning: z.string().optional().describe('why; required for soft_limit, shown to the owner for authorization'),
+    reasoning: z.string().optional().describe('why; shown to the owner'),
   },
   // The action's own answer (crm_capabilities action=... gives its schema), or a queued call's status and request_id.
   output: { status: z.string().optional(), request_id: z.string().optional() },
@@ -123,8 +123,8 @@ function firstSentence(text: string): string {
 export const crmAuthorizationStatus = defineTool({
   name: 'crm_authorization_status',
   title: 'Check an authorization request',
-  description: 'Status of a call queued for the owner: pending, executed (with the result), denied (with the owner\'s reason and note), failed (with the error) or expired. '
-    + 'edits lists the fields the owner changed before allowing (field: {before, after}); the call ran with the edited values.',
+  description: 'Status of a call queued for the owner: pending, executed (with result), denied (with the owner\'s reason and note), '
+    + 'failed (with error) or expired. edits: fields the owner changed before allowing ({before, after}); the call ran with them.',
   input: { request_id: uuidArg().describe('request_id returned when the call was queued') },
   output: { request_id: z.string(), status: z.string(), result: z.unknown(), error: z.object({}).nullable() },
   readOnly: true,

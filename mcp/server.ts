@@ -54,10 +54,9 @@ export function createMcpServer(services: Services, principal: Principal, tools 
   return server
 }
 
-/** What MCP clients are told about a tool's behaviour. */
+/** What MCP clients are told about a tool's behaviour (its title is the tool's own, given once beside its name). */
 function annotationsOf(tool: ToolDefinition) {
   return {
-    title: tool.title,
     readOnlyHint: tool.readOnly,
     destructiveHint: !tool.readOnly && (tool.destructive ?? false),
     idempotentHint: tool.idempotent ?? tool.readOnly,
@@ -71,10 +70,21 @@ function listedTool(tool: ToolDefinition): Tool {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: jsonSchemaOf(z.object(tool.input)) as Tool['inputSchema'],
+    inputSchema: withoutTextLengths(jsonSchemaOf(z.object(tool.input))) as Tool['inputSchema'],
     outputSchema: jsonSchemaOf(z.object(tool.output)) as Tool['outputSchema'],
     annotations: annotationsOf(tool),
   }
+}
+
+/**
+ * The schema without the length bounds of its texts: tools/list is the scarcest context a model has, and a text out of
+ * bounds is still refused by the tool with the field and its limit named.
+ */
+function withoutTextLengths(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutTextLengths)
+  if (!schema || typeof schema !== 'object') return schema
+  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'minLength' && k !== 'maxLength')
+    .map(([k, v]) => [k, withoutTextLengths(v)]))
 }
 
 /** Runs one tool: arguments checked against its input, then its run; every failure is a tool error the model can act on. */

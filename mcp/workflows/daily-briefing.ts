@@ -12,12 +12,10 @@ const MAX_NOTE = 80
 export const dailyBriefing = defineTool({
   name: 'daily_briefing',
   title: 'Daily briefing',
-  description: 'The day at a glance as compact text lines (times HH:MM in the business time zone): each technician\'s appointments '
-    + '(ticket number, "(series)" for a visit of a recurring series, time, customer, address, key customer facts), unconfirmed appointments, appointments customers declined or '
-    + 'asked to move (with their note), customers email cannot reach (bounced, spam complaint, failed emails in the last 7 days), '
-    + 'visits done (with time on site), work not billed yet (past visits never closed, completed ones never invoiced: counts and the oldest), '
-    + 'leads with reminders due, overdue invoices, invoices holding a credit to refund (paid twice or beyond the total), waitlist candidates for the day, pending authorization requests. date: YYYY-MM-DD, default today.',
-  input: { date: dateArg().optional().describe('YYYY-MM-DD in the business time zone; default today') },
+  description: 'The day at a glance as compact text (times HH:MM, business time zone): each technician\'s route with key customer '
+    + 'facts ("(series)": a recurring visit), unconfirmed, declined and change-requested visits, unreachable emails, visits done, '
+    + 'unbilled work, leads due, overdue invoices, credits to refund, waitlist candidates, pending authorizations.',
+  input: { date: dateArg().optional().describe('Default today') },
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,
   idempotent: true,

@@ -125,21 +125,14 @@ export async function customerLine(ctx: ToolContext, contactId: string, tz: stri
 export const findCustomer = defineTool({
   name: 'find_customer',
   title: 'Find a customer',
-  description: 'Finds customers by any words: name, phone (any 4+ digits), email, address, note text or attribute; typos tolerated. '
-    + 'Also reads plain questions: "elderly woman in Owens Cross Roads", "customers who had screen cleaning last spring" '
-    + '(places, attribute and note words, a catalog service, a period), each part a customer must satisfy. '
-    + 'Answer: best (the contact_id of the one close match, or "none close", or "several close"), answer (one sentence), '
-    + 'and matches, best first, each: contact_id, name, score (0-1), why ("exact name", "name: 1 letter off", "phone ends 4821", '
-    + '"email", "street", "partial name: smith"), match ("exact", "close" or "near": a near match is not the customer asked for '
-    + 'until confirmed), found (what the search matched), last_service ("YYYY-MM-DD services; 3h22m on site; $662.00; facts learned '
-    + 'on that visit" of the latest completed ticket) with last_visit (the same as fields: actual_minutes, time_on_site, booked_minutes, '
-    + 'total_cents, note, facts), '
-    + 'next_ticket ("#number Day YYYY-MM-DD HH:MM (status)", business time zone) with next_ticket_id, open_balance_cents '
-    + '(integer cents due on sent, partially paid and overdue invoices). A question also answers read_as (how it was read), '
-    + 'read_by ("model" or "rules") and reading (a sentence, saying which part left none when nothing matched).',
+  description: 'Finds customers by any words (name, 4+ digits of a phone, email, street, note or attribute words; typos tolerated) or by a plain '
+    + 'question ("elderly woman in Owens Cross Roads", "had screen cleaning last spring"), every part of which must hold. best: the contact_id '
+    + 'of the one close match, or "none close" or "several close". matches, best first: contact_id, name, score 0-1, why, match (exact|close|near: '
+    + 'confirm a near one first), last_service, last_visit, next_ticket_id, open_balance_cents. '
+    + 'A question adds read_as and reading.',
   input: {
-    q: z.string().trim().min(1).max(200).describe('Words to look for, e.g. "jane smith", "5550142", "oak street", "dog owners in Madison"'),
-    limit: z.number().int().min(1).max(10).optional().describe('Most matches returned (default 5)'),
+    q: z.string().trim().min(1).max(200).describe('e.g. "jane smith", "5550142", "oak street"'),
+    limit: z.number().int().min(1).max(10).optional().describe('Default 5'),
   },
   output: { matches: z.array(z.object({ contact_id: z.string(), name: z.string() })) },
   readOnly: true,

@@ -18,22 +18,20 @@ const hhmm = timeArg()
 export const handleRescheduleRequest = defineTool({
   name: 'handle_reschedule_request',
   title: 'Reschedule an appointment',
-  description: 'Moves an appointment: the ticket by ticket_id, or by customer words plus date (YYYY-MM-DD, its current day; without date: '
-    + 'the customer\'s upcoming appointments). Several fit: status "choose_ticket" with candidates, nothing moved. The new start new_date '
-    + '(YYYY-MM-DD) new_time (HH:MM), business time zone, keeps the length unless duration_minutes is given; it must be in business hours '
-    + 'and free for the same technicians, else status "unavailable" with the nearest free slots. On success (status "rescheduled") the '
-    + 'audit keeps the old time, pending confirmation/reminder emails of the ticket are cancelled and a new confirmation is scheduled. '
-    + 'For a visit of a recurring series (series_id), scope this_and_future or all moves the series\' time of day to new_time from this '
-    + 'visit on, or for every visit to come (new_date stays the visit\'s day; reasoning required): status "series_rescheduled".',
+  description: 'Moves an appointment to new_date (YYYY-MM-DD) new_time (HH:MM), business time zone, keeping its length unless duration_minutes is '
+    + 'given. The appointment: ticket_id, or customer words plus date (its current day; without it their upcoming ones; several fit: status '
+    + '"choose_ticket"). It must be free for the same technicians in business hours, else "unavailable" with the nearest free slots. '
+    + '"rescheduled": its pending confirmation and reminder emails give way to a new confirmation. Series visit: scope '
+    + 'this_and_future or all moves the series\' time of day (reasoning required): "series_rescheduled".',
   input: {
     ticket_id: uuidArg().optional(),
-    customer: z.string().trim().min(1).max(200).optional().describe('Words to find the customer when ticket_id is unknown'),
-    date: date.optional().describe('Current day of the appointment, YYYY-MM-DD (with customer)'),
-    new_date: date.describe('New day, YYYY-MM-DD'),
-    new_time: hhmm.describe('New start, HH:MM'),
-    duration_minutes: z.number().int().min(5).max(720).optional().describe('New length; default: unchanged'),
-    scope: z.enum(['this', 'this_and_future', 'all']).optional().describe('For a visit of a series: this visit (default), this and future ones, or all'),
-    reasoning: z.string().trim().min(1).max(2000).optional().describe('Why; required for scope this_and_future and all'),
+    customer: z.string().trim().min(1).max(200).optional().describe('Customer words, when ticket_id is unknown'),
+    date: date.optional().describe('Its current day (with customer)'),
+    new_date: date,
+    new_time: hhmm,
+    duration_minutes: z.number().int().min(5).max(720).optional(),
+    scope: z.enum(['this', 'this_and_future', 'all']).optional().describe('A series visit: default this'),
+    reasoning: z.string().trim().min(1).max(2000).optional().describe('Why; required beyond scope this'),
   },
   // status says which answer this is (see the description); a queued call also has request_id.
   output: { status: z.string(), ticket: z.object({ id: z.string() }).optional(), request_id: z.string().optional() },

@@ -29,10 +29,9 @@ const SYSTEM = 'You extract a service business\'s sales lead from an inquiry (ca
 export const processLead = defineTool({
   name: 'process_lead',
   title: 'Process a new lead',
-  description: 'Record an inquiry as a lead in one call: extracts name, phone, email, address, service_interest, urgency and '
-    + 'property_details from raw_notes with the configured model, looks for an existing contact with the same email or phone, '
-    + 'creates the lead (raw_notes kept verbatim) and sets reminder_at (high urgency: in 1 hour; low: 2 business days; else next '
-    + 'business day 09:00, business time zone). Returns lead, extraction (ok|failed|off, with why), matched_contacts.',
+  description: 'Records an inquiry as a lead in one call: the configured model reads name, phone, email, address, service_interest, urgency and '
+    + 'property_details from raw_notes (kept verbatim); an existing contact with the same email or phone is matched; reminder_at follows '
+    + 'urgency (high: in 1 hour; low: 2 business days; else next business day 09:00).',
   input: {
     raw_notes: z.string().min(1).max(20_000).describe('The inquiry as received, verbatim'),
     source: z.string().trim().min(1).max(100).describe('Where it came from, e.g. phone, website, referral'),

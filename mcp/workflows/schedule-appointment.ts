@@ -89,39 +89,33 @@ async function resolveService(ctx: ToolContext, wanted: { service_id?: string; n
 export const scheduleAppointment = defineTool({
   name: 'schedule_appointment',
   title: 'Schedule an appointment',
-  description: 'Books a job: customer (contact_id, or customer words; several matches return status "choose_customer" with candidates and '
-    + 'book nothing), services (service_id or name, quantity), a date (YYYY-MM-DD, business time zone) or a window date..to, an exact time '
-    + '(HH:MM) or a range after/before (HH:MM). Address: address_id, else the customer\'s first address. Technician: technician_id, else the '
-    + 'first one free. Length: the services\' default durations (or duration_minutes). Books the earliest free start that fits, on the '
-    + 'customer\'s preferred days and time of day (contact preferences) when one in the window is free (preferences says whether it was), creates the '
-    + 'ticket with its line items and schedules a confirmation email. status "booked" returns ticket (line items with line_item_id), close_with '
-    + '(what ticket.close needs), confirmation and last_visit (time on site of the customer\'s latest completed visit against this booking\'s '
-    + 'length); "unavailable" returns why (reason past|outside_hours|no_technician_free|fully_booked) and the nearest free slots '
-    + '(date, time; preferred ones first) to choose from. repeat {rule, ends_on} books recurring visits instead: a series whose first '
-    + 'visit is the slot found (its local time of day kept for every visit, the technician kept where free) and whose later visits '
-    + 'are booked 60 days ahead; the answer adds series {id, rule, visits_booked, unassigned}.',
+  description: 'Books a job. Customer: contact_id, or customer words (several match: status "choose_customer", nothing booked). Services by service_id '
+    + 'or name. When: date (YYYY-MM-DD, business time zone) or date..to, and time (HH:MM) or after/before. Defaults: the customer\'s first '
+    + 'address, the first free technician, the services\' durations, the earliest free start on the customer\'s preferred days and time of day '
+    + 'when one is free. Creates the ticket and schedules its confirmation email. "booked": ticket (line items with line_item_id), close_with '
+    + '(the ticket.close call), last_visit. "unavailable": reason (past|outside_hours|no_technician_free|fully_booked) and the '
+    + 'nearest free slots. repeat {rule, ends_on}: a recurring series from the slot found, visits booked 60 days ahead; adds series.',
   input: {
-    contact_id: uuidArg().optional().describe('The customer; or give customer'),
-    customer: z.string().trim().min(1).max(200).optional().describe('Words to find the customer: name, phone, email, street'),
+    contact_id: uuidArg().optional(),
+    customer: z.string().trim().min(1).max(200).optional().describe('Name, phone, email or street'),
     services: z.array(z.strictObject({
       service_id: uuidArg().optional(),
-      name: z.string().trim().min(1).max(200).optional().describe('Service name, typos tolerated'),
-      quantity: z.number().int().min(1).max(10_000).optional().describe('Default 1; per_unit services: number of units'),
+      name: z.string().trim().min(1).max(200).optional().describe('Typos tolerated'),
+      quantity: z.number().int().min(1).max(10_000).optional().describe('Units; default 1'),
     })).min(1).max(20),
-    date: date.describe('Preferred day, YYYY-MM-DD, business time zone'),
-    to: date.optional().describe('Last acceptable day (inclusive) for a window; default: date only'),
-    time: hhmm.optional().describe('Exact start HH:MM; without it the earliest free start is taken'),
-    after: hhmm.optional().describe('Earliest acceptable start HH:MM'),
-    before: hhmm.optional().describe('Latest acceptable end HH:MM'),
-    duration_minutes: z.number().int().min(5).max(720).optional().describe('Length of the visit; default: the services\' durations, else 60'),
+    date: date.describe('Day wanted'),
+    to: date.optional().describe('Last acceptable day, inclusive'),
+    time: hhmm.optional().describe('Exact start'),
+    after: hhmm.optional().describe('Earliest start'),
+    before: hhmm.optional().describe('Latest end'),
+    duration_minutes: z.number().int().min(5).max(720).optional().describe('Default: the services\' durations'),
     address_id: uuidArg().optional(),
     technician_id: uuidArg().optional(),
-    notes: z.string().trim().min(1).max(5000).optional().describe('Job notes for the technician'),
+    notes: z.string().trim().min(1).max(5000).optional().describe('For the technician'),
     repeat: z.strictObject({
-      rule: z.string().trim().min(6).max(500).describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2 (every 2 weeks from the day booked), '
-        + 'FREQ=MONTHLY;BYDAY=2TU (2nd Tuesday), FREQ=WEEKLY;INTERVAL=4;BYMONTH=3,4,5,6,7,8,9,10 (a season)'),
-      ends_on: date.optional().describe('First day without visits, YYYY-MM-DD; default: until ended'),
-    }).optional().describe('Make it recurring: a series (see series.create)'),
+      rule: z.string().trim().min(6).max(500).describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2, FREQ=MONTHLY;BYDAY=2TU'),
+      ends_on: date.optional().describe('First day without visits; default: until ended'),
+    }).optional().describe('Make it recurring'),
   },
   // status says which answer this is (see the description); a queued call also has request_id.
   output: { status: z.string(), ticket: z.object({ id: z.string() }).nullable().optional(), request_id: z.string().optional() },

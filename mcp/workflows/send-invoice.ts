@@ -12,15 +12,14 @@ type Row = Record<string, any>
 export const sendInvoice = defineTool({
   name: 'send_invoice',
   title: 'Send an invoice',
-  description: 'Emails an invoice to its customer now. Give one of ticket_id (an invoice is made from its line items if it has none), '
-    + 'invoice_id, or contact_id (their one completed visit not billed yet). A void or paid invoice is refused. Returns invoice, created '
-    + '(made now), message (id, send_at) and follow_up: the customer\'s next_ticket and pending reach_out, else reach_out_with (the call '
-    + 'that queues a reach-out email; add send_at).',
+  description: 'Emails an invoice to its customer now. One of ticket_id (invoiced from its line items when it has none), invoice_id, or contact_id '
+    + '(their one completed visit not billed yet). Answers invoice, message and follow_up: next_ticket and '
+    + 'pending reach_out, else reach_out_with (the call that queues a reach-out email; add send_at).',
   input: {
     ticket_id: uuidArg().optional().describe('The appointment to bill'),
     invoice_id: uuidArg().optional().describe('An existing invoice'),
     contact_id: uuidArg().optional().describe('A customer: bills their completed visit'),
-    reasoning: z.string().trim().min(1).max(2000).describe('Why this invoice is being sent now; required'),
+    reasoning: z.string().trim().min(1).max(2000).describe('Why it is sent now'),
   },
   output: { invoice: z.object({ id: z.string(), status: z.string() }).optional(), request_id: z.string().optional() },
   readOnly: false,

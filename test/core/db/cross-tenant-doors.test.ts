@@ -133,12 +133,22 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
     expect(after.rows.map((r) => r.terms)).toEqual(before.rows.filter((r: any) => r.kind === 'contact').map(() => 'untouched'))
   })
 
-  it('can call no function that runs as its owner except the search and the search-entry rebuild, which act on the request\'s own business only', async () => {
+  it('reading a question finds nothing of the other business: its names, words and places stay out of reach', async () => {
+    const asVictim = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(t.db, { tenantId: v.tenant.tenant_id, actorType: 'agent' }, fn)
+    const ask = (tx: Queryable) => tx.query<{ ids: string[] | null }>(`select ids from search_question('[{"name": "vic"}]'::jsonb, 10)`)
+    const vocabulary = (tx: Queryable) => tx.query(`select * from search_question_vocabulary(array['vic'], array['zip:35999'])`)
+    // The same calls from the victim's own requests find its contact: what the attacker gets is not an empty database.
+    expect((await asVictim(ask)).rows[0].ids).toHaveLength(1)
+    expect((await asAttacker(ask)).rows.flatMap((r) => r.ids ?? [])).toEqual([])
+    expect((await asAttacker(vocabulary)).rows).toEqual([])
+  })
+
+  it('can call no function that runs as its owner except the search, the question reading and the search-entry rebuild, which act on the request\'s own business only', async () => {
     // Trigger functions cannot be called, only fired by a statement on their own table.
     const r = await t.db.query<{ name: string }>(
       `select p.proname as name from pg_proc p
        where p.pronamespace = 'public'::regnamespace and p.prosecdef and p.prorettype <> 'trigger'::regtype
          and has_function_privilege($1, p.oid, 'execute') order by 1`, [APP_ROLE])
-    expect(r.rows.map((row) => row.name)).toEqual(['search_hits', 'search_refresh_own_contacts'])
+    expect(r.rows.map((row) => row.name)).toEqual(['search_hits', 'search_question', 'search_question_vocabulary', 'search_refresh_own_contacts'])
   })
 })

@@ -1,6 +1,7 @@
 import { localDate } from '../../core/time.js'
 import type { ToolContext } from '../tool.js'
 import { callQuery } from '../../core/call-query.js'
+import { scheduleMessage } from '../../core/domains/messages/actions.js'
 import { scheduledMessagesQuery } from '../../core/domains/messages/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { businessZone } from './find-customer.js'
@@ -21,7 +22,7 @@ export async function followUpOf(ctx: ToolContext, contactId: string, visitId: s
     next_ticket: next ? { id: next.id, number: next.number, scheduled_start: next.scheduled_start } : null,
     reach_out: reachOut ? { message_id: reachOut.id, send_at: reachOut.send_at } : null,
     ...(next || reachOut ? {} : {
-      reach_out_with: { tool: 'crm_action', arguments: { domain: 'message', action: 'schedule', data: { contact_id: contactId, kind: 'reach_out' } },
+      reach_out_with: { tool: 'crm_action', arguments: { domain: scheduleMessage.domain, action: scheduleMessage.name, data: { contact_id: contactId, kind: 'reach_out' } },
         add: 'data.send_at: when to email the customer about their next visit, ISO 8601 in the future' },
     }),
   }

@@ -4,8 +4,6 @@ import { callQuery, callQueryAll } from '../../core/call-query.js'
 import { attributesQuery } from '../../core/domains/attributes/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 
-type Row = Record<string, any>
-
 /** Characters of the visit's close note shown; the rest stays behind crm_query. */
 const MAX_NOTE = 100
 /** Facts learned on the visit shown; the rest stay behind crm_query. */

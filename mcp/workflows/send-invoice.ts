@@ -7,8 +7,6 @@ import { callQueryAll } from '../../core/call-query.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { followUpOf } from './follow-up.js'
 
-type Row = Record<string, any>
-
 /** Bills a ticket (creating its invoice when it has none), an existing invoice, or a customer's closed visit, through invoice.send. */
 export const sendInvoice = defineTool({
   name: 'send_invoice',

@@ -47,7 +47,7 @@ export interface Page<T = Record<string, unknown>> {
 }
 
 /** A read-only data type, declared once in its domain file. */
-export interface QueryDefinition<S extends z.ZodObject = z.ZodObject> {
+export interface QueryDefinition<S extends z.ZodObject = z.ZodObject, R extends z.ZodType = z.ZodType> {
   readonly kind: 'query'
   type: string
   description: string
@@ -60,7 +60,7 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject> {
   entity?: string
   keywords?: string[]
   /** One record as JSON reads it (times as ISO strings), with every include= expansion optional: a page's items and a read by id. */
-  record: z.ZodType
+  record: R
   run(ctx: OperationContext, req: QueryRequest<z.output<S>>): Promise<Page>
 }
 
@@ -70,7 +70,7 @@ export function defineAction<S extends z.ZodType, R, O extends z.ZodType>(def: O
 }
 
 /** Declares a data type. */
-export function defineQuery<S extends z.ZodObject>(def: Omit<QueryDefinition<S>, 'kind'>): QueryDefinition<S> {
+export function defineQuery<S extends z.ZodObject, R extends z.ZodType>(def: Omit<QueryDefinition<S, R>, 'kind'>): QueryDefinition<S, R> {
   return { kind: 'query', ...def }
 }
 

@@ -1,5 +1,16 @@
 import { z } from 'zod'
-import { performQuery } from '../../core/operations.js'
+import { callQuery, type TypedPage } from '../../core/call-query.js'
+import type { Caller } from '../../core/call-action.js'
+import type { QueryDefinition } from '../../core/registry.js'
+import { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
+import { attributesQuery } from '../../core/domains/attributes/queries.js'
+import { invoicesQuery } from '../../core/domains/invoices/queries.js'
+import { leadsQuery } from '../../core/domains/leads/queries.js'
+import { appointmentResponsesQuery, deliveryProblemsQuery } from '../../core/domains/messages/queries.js'
+import { settingsQuery } from '../../core/domains/settings/queries.js'
+import { ticketsQuery } from '../../core/domains/tickets/queries.js'
+import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
+import { waitlistCandidatesQuery } from '../../core/domains/waitlist/queries.js'
 import { addDays, dayRange, localDate, localTime } from '../../core/time.js'
 import { dateArg, defineTool } from '../tool.js'
 
@@ -19,19 +30,18 @@ export const dailyBriefing = defineTool({
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,
   idempotent: true,
-  async run({ services, principal, requestId }, args) {
-    const q = (type: string, filters: Record<string, unknown> = {}, extra: { include?: string[]; limit?: number } = {}) =>
-      performQuery(services, principal, { type, filters, ...extra, limit: extra.limit ?? 100 }, { requestId }) as Promise<{ items: any[] }>
-    const tz = ((await q('settings')).items[0] as { timezone: string }).timezone
-    const date = args.date ?? localDate(services.now(), tz)
-    const day = (await q('tickets', { date }, { include: ['technicians', 'address'] })).items
+  async run(caller, args) {
+    const q = briefingRead(caller)
+    const tz = (await q(settingsQuery)).items[0].timezone
+    const date = args.date ?? localDate(caller.services.now(), tz)
+    const day = (await q(ticketsQuery, { date }, { include: ['technicians', 'address'] })).items
     // A visit already completed (even ahead of its time) is no longer on anyone's route.
     const tickets = day.filter((t) => t.status !== 'cancelled' && t.status !== 'completed')
     const facts = await attributesOf(q, [...new Set(tickets.map((t) => String(t.contact_id)))])
     const lines = [`${date} (${tz})`]
-    const byTech = new Map<string, any[]>()
+    const byTech = new Map<string, typeof tickets>()
     for (const t of tickets) {
-      const names = t.technicians.length ? t.technicians.map((x: any) => x.name) : ['Unassigned']
+      const names = t.technicians?.length ? t.technicians.map((x) => x.name) : ['Unassigned']
       for (const n of names) byTech.set(n, [...(byTech.get(n) ?? []), t])
     }
     for (const [tech, list] of byTech) {
@@ -48,7 +58,7 @@ export const dailyBriefing = defineTool({
     if (done.length) lines.push(`Done: ${done.map((t) => `#${t.number} ${t.contact_name}${doneNote(t)}`).join('; ')}`)
     const unconfirmed = tickets.filter((t) => t.status === 'scheduled' && t.confirmation_status !== 'accepted')
     if (unconfirmed.length) lines.push(`Unconfirmed: ${unconfirmed.map((t) => `#${t.number} (${t.confirmation_status})`).join(', ')}`)
-    const answers = (await q('appointment_responses', { open: 'true' }, { limit: 20 })).items
+    const answers = (await q(appointmentResponsesQuery, { open: 'true' }, { limit: 20 })).items
     for (const [answer, label] of [['decline', 'Declined'], ['change', 'Asked to move']] as const) {
       const these = answers.filter((a) => a.answer === answer)
       if (these.length) {
@@ -56,25 +66,25 @@ export const dailyBriefing = defineTool({
           + `${localTime(new Date(a.scheduled_start), tz)}${a.confirmation_note ? ` "${short(a.confirmation_note)}"` : ''}`).join('; ')} (reschedule or cancel)`)
       }
     }
-    const unreachable = (await q('delivery_problems', { since: addDays(date, -7) }, { limit: 10 })).items
+    const unreachable = (await q(deliveryProblemsQuery, { since: addDays(date, -7) }, { limit: 10 })).items
     if (unreachable.length) {
       lines.push(`Email problems: ${unreachable.map((c) => `${c.display_name} <${c.email ?? 'no email'}> `
         + `${c.email_status !== 'ok' ? c.email_status : `${c.failed_count} failed`}${c.last_error ? ` (${short(c.last_error)})` : ''}`
         + `${c.pending_count ? `, ${c.pending_count} queued` : ''}`).join('; ')}`)
     }
     const dueBefore = dayRange(addDays(date, 1), tz).start.toISOString()
-    const leads = (await q('leads', { status: 'open', reminder_due_before: dueBefore }, { limit: 20 })).items
+    const leads = (await q(leadsQuery, { status: 'open', reminder_due_before: dueBefore }, { limit: 20 })).items
     if (leads.length) lines.push(`Leads due: ${leads.map((l) => `${l.name ?? 'unnamed'} (${l.service_interest ?? l.source ?? 'lead'}${l.urgency === 'high' ? ', urgent' : ''})`).join('; ')}`)
-    const overdue = (await q('invoices', { overdue: 'true' }, { include: ['contact'], limit: 20 })).items
+    const overdue = (await q(invoicesQuery, { overdue: 'true' }, { include: ['contact'], limit: 20 })).items
     if (overdue.length) lines.push(`Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${money(i.amount_due_cents)} due ${i.due_on}`).join('; ')}`)
-    const credits = (await q('invoices', { credit: 'true' }, { include: ['contact'], limit: 20 })).items
+    const credits = (await q(invoicesQuery, { credit: 'true' }, { include: ['contact'], limit: 20 })).items
     if (credits.length) lines.push(`Credits to refund: ${credits.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${money(i.credit_cents)} `
       + `(paid ${money(i.amount_paid_cents)} of ${money(i.status === 'void' ? 0 : i.total_cents)}${i.status === 'void' ? ', void' : ''})`).join('; ')}`)
-    const waiting = (await q('waitlist_candidates', { date }, { limit: 5 })).items
+    const waiting = (await q(waitlistCandidatesQuery, { date }, { limit: 5 })).items
     if (waiting.length) lines.push(`Waitlist for gaps: ${waiting.map((w) => `${w.contact_name} (${w.service_name ?? 'any'}, ${w.time_of_day})`).join('; ')}`)
-    const unbilled = unbilledLine(await q('unbilled_work', {}, { limit: 100 }) as UnbilledPage)
+    const unbilled = unbilledLine(await q(unbilledWorkQuery, {}, { limit: 100 }))
     if (unbilled) lines.push(unbilled)
-    const pending = (await q('authorization_requests', { status: 'pending' }, { limit: 20 })).items
+    const pending = (await q(authorizationRequestsQuery, { status: 'pending' }, { limit: 20 })).items
     if (pending.length) lines.push(`Pending authorizations: ${pending.length} (crm_query type=authorization_requests status=pending)`)
     return { date, briefing: lines.join('\n') }
   },
@@ -84,10 +94,18 @@ export const dailyBriefing = defineTool({
 const MAX_UNBILLED = 3
 
 /** A page of the unbilled_work data type. */
-type UnbilledPage = { items: any[]; next_cursor: string | null }
+type UnbilledPage = TypedPage<typeof unbilledWorkQuery.record>
+
+/** A briefing's read of one data type: its filters, 100 records unless told, as the caller. */
+type BriefingRead = <P extends z.ZodObject, R extends z.ZodType>(def: QueryDefinition<P, R>, params?: z.input<P>,
+  extra?: { include?: string[]; limit?: number }) => Promise<TypedPage<R>>
+
+function briefingRead(caller: Caller): BriefingRead {
+  return (def, params, extra = {}) => callQuery(caller, def, { params, ...extra, limit: extra.limit ?? 100 })
+}
 
 /** The time a completed visit took, and whether it was done ahead of its scheduled time. */
-function doneNote(t: any): string {
+function doneNote(t: z.output<typeof ticketsQuery.record>): string {
   const notes = [t.time_on_site, t.closed_at && new Date(t.closed_at) < new Date(t.scheduled_start) ? 'completed early' : null].filter(Boolean)
   return notes.length ? ` (${notes.join(', ')})` : ''
 }
@@ -107,12 +125,11 @@ function unbilledLine(page: UnbilledPage): string | null {
 }
 
 /** A few facts per contact as "key value" text. */
-async function attributesOf(q: (type: string, filters: Record<string, unknown>, extra?: { limit?: number }) => Promise<{ items: any[] }>,
-  contactIds: string[]): Promise<Map<string, string>> {
+async function attributesOf(q: BriefingRead, contactIds: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>()
   for (const id of contactIds) {
     // A structured record (an imported profile, say) is not a fact to read at a glance on the route.
-    const items = (await q('attributes', { contact_id: id }, { limit: MAX_ATTRIBUTES })).items
+    const items = (await q(attributesQuery, { contact_id: id }, { limit: MAX_ATTRIBUTES })).items
       .filter((a) => a.value === null || typeof a.value !== 'object' || Array.isArray(a.value))
     if (items.length) out.set(id, items.map((a) => `${a.key.replace(/_/g, ' ')} ${valueText(a.value)}`).join(', '))
   }

@@ -1,5 +1,10 @@
 import { z } from 'zod'
-import { performAction, performQuery, type ActionOutcome } from '../../core/operations.js'
+import { callQuery, callQueryAll, type TypedPage } from '../../core/call-query.js'
+import { contactsQuery } from '../../core/domains/contacts/queries.js'
+import { invoicesQuery } from '../../core/domains/invoices/queries.js'
+import { searchQuery } from '../../core/domains/search/queries.js'
+import { settingsQuery } from '../../core/domains/settings/queries.js'
+import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { wallClock } from '../../core/domains/tickets/model.js'
 import { localDate } from '../../core/time.js'
 import { CLOSE, questionWhy, rankCustomer } from '../../core/domains/search/customer-rank.js'
@@ -8,31 +13,6 @@ import { lastVisitOf, lastVisitText } from './last-visit.js'
 
 type Row = Record<string, any>
 
-/** Reads one data type through the registered query path (policy, tenant, audit); filters are sent as strings. */
-export async function readData(ctx: ToolContext, type: string, filters: Record<string, string | number | undefined> = {},
-  opts: { id?: string; include?: string[]; limit?: number; cursor?: string } = {}): Promise<any> {
-  const given = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))
-  return performQuery(ctx.services, ctx.principal, { type, id: opts.id, include: opts.include, limit: opts.limit, cursor: opts.cursor, filters: given },
-    { requestId: ctx.requestId })
-}
-
-/** Every item of a filtered list, page by page. */
-export async function readAll(ctx: ToolContext, type: string, filters: Record<string, string | number | undefined>, include?: string[]): Promise<Row[]> {
-  const out: Row[] = []
-  let cursor: string | undefined
-  do {
-    const page = await readData(ctx, type, filters, { include, limit: 100, cursor })
-    out.push(...page.items)
-    cursor = page.next_cursor ?? undefined
-  } while (cursor)
-  return out
-}
-
-/** Runs one registered action as the caller. */
-export async function runAction(ctx: ToolContext, domain: string, action: string, data: Record<string, unknown>, reasoning?: string): Promise<ActionOutcome> {
-  return performAction(ctx.services, ctx.principal, { domain, action, data, reasoning }, { requestId: ctx.requestId })
-}
-
 /** Whether an action (domain.name) or data type is registered. */
 export function registered(ctx: ToolContext, what: { action?: string; type?: string }): boolean {
   return what.action ? ctx.services.registry.actions.has(what.action) : ctx.services.registry.queries.has(what.type ?? '')
@@ -40,8 +20,13 @@ export function registered(ctx: ToolContext, what: { action?: string; type?: str
 
 /** The business's time zone. */
 export async function businessZone(ctx: ToolContext): Promise<string> {
-  const settings = await readData(ctx, 'settings')
-  return String((settings.items?.[0] ?? settings).timezone)
+  const [settings] = (await callQuery(ctx, settingsQuery)).items
+  return settings.timezone
+}
+
+/** A page of the universal search, which also says how a question was read (see searchQuery's description). */
+type SearchPage = TypedPage<typeof searchQuery.record> & {
+  read_as?: unknown; read_by?: unknown; reading?: string; model_note?: string
 }
 
 /** A contact found by words, with how it matched and how well (0 to 1) and why, in a few words. */
@@ -66,13 +51,13 @@ export async function findCustomers(ctx: ToolContext, q: string, limit: number):
   let found: Array<{ contact_id: string; name: string; matched: string; detail: string; score: number }>
   let read: CustomerSearch['read']
   if (registered(ctx, { type: 'search' })) {
-    const page = await readData(ctx, 'search', { q, kinds: 'contact' }, { limit: wanted })
-    found = (page.items as Row[]).filter((h) => h.kind === 'contact')
+    const page: SearchPage = await callQuery(ctx, searchQuery, { params: { q, kinds: 'contact' }, limit: wanted })
+    found = page.items.filter((h) => h.kind === 'contact')
       .map((h) => ({ contact_id: h.id, name: h.label, matched: h.matched, detail: h.detail, score: h.score }))
     if (page.reading) read = { read_as: page.read_as, read_by: page.read_by, reading: page.reading, ...(page.model_note ? { model_note: page.model_note } : {}) }
   } else {
-    const page = await readData(ctx, 'contacts', { q }, { limit: wanted })
-    found = (page.items as Row[]).map((c) => ({ contact_id: c.id, name: c.display_name, matched: 'words',
+    const page = await callQuery(ctx, contactsQuery, { params: { q }, limit: wanted })
+    found = page.items.map((c) => ({ contact_id: c.id, name: c.display_name, matched: 'words',
       detail: [c.email, c.phone].filter(Boolean).join(' · '), score: 0.6 }))
   }
   const question = read ? questionWhy(read.read_as as Record<string, unknown>) : undefined
@@ -108,9 +93,9 @@ export async function customerLine(ctx: ToolContext, contactId: string, tz: stri
   const now = ctx.services.now()
   const today = localDate(now, tz)
   const last = await lastVisitOf(ctx, contactId, tz)
-  const upcoming = await readData(ctx, 'tickets', { contact_id: contactId, status: 'active', from: today }, { limit: 10 })
-  const next = (upcoming.items as Row[]).find((t) => new Date(t.scheduled_end).getTime() > now.getTime())
-  const invoices = await readAll(ctx, 'invoices', { contact_id: contactId })
+  const upcoming = await callQuery(ctx, ticketsQuery, { params: { contact_id: contactId, status: 'active', from: today }, limit: 10 })
+  const next = upcoming.items.find((t) => new Date(t.scheduled_end).getTime() > now.getTime())
+  const invoices = await callQueryAll(ctx, invoicesQuery, { params: { contact_id: contactId } })
   const open = invoices.filter((i) => !['draft', 'void', 'paid'].includes(i.status))
   return {
     last_service: last ? lastVisitText(last) : null,

@@ -3,13 +3,19 @@ import { wallClock } from '../../core/domains/tickets/model.js'
 import { AppError, validationError } from '../../core/errors.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../core/time.js'
 import { dateArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
-import { businessZone, readAll, readData, registered, resolveCustomer } from './find-customer.js'
+import { businessZone, registered, resolveCustomer } from './find-customer.js'
 import { nearestSlots, queuedConfirmation } from './schedule-appointment.js'
 import { callAction } from '../../core/call-action.js'
+import { callQuery, callQueryAll } from '../../core/call-query.js'
+import { scheduledMessagesQuery } from '../../core/domains/messages/queries.js'
+import { settingsQuery } from '../../core/domains/settings/queries.js'
+import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { rescheduleTicket } from '../../core/domains/tickets/actions.js'
 import { updateSeries } from '../../core/domains/series/actions.js'
 
 type Row = Record<string, any>
+/** A ticket as read with its technicians. */
+type Ticket = z.output<typeof ticketsQuery.record>
 
 const date = dateArg()
 const hhmm = timeArg()
@@ -39,9 +45,9 @@ export const handleRescheduleRequest = defineTool({
   async run(ctx, args) {
     if (!args.ticket_id && !args.customer) throw validationError([{ field: 'ticket_id', message: 'give ticket_id, or customer (and date)' }])
     const tz = await businessZone(ctx)
-    let ticket: Row
+    let ticket: Ticket
     if (args.ticket_id) {
-      ticket = await readData(ctx, 'tickets', {}, { id: args.ticket_id, include: ['technicians'] })
+      ticket = await callQuery(ctx, ticketsQuery, { id: args.ticket_id, include: ['technicians'] })
     } else {
       const found = await resolveCustomer(ctx, args.customer ?? '')
       if ('candidates' in found) {
@@ -50,7 +56,7 @@ export const handleRescheduleRequest = defineTool({
           : { status: 'customer_not_found', next: 'find_customer with other words' }
       }
       const today = localDate(ctx.services.now(), tz)
-      const tickets = await readAll(ctx, 'tickets', { contact_id: found.contact.contact_id, status: 'active', ...(args.date ? { date: args.date } : { from: today }) }, ['technicians'])
+      const tickets = await callQueryAll(ctx, ticketsQuery, { params: { contact_id: found.contact.contact_id, status: 'active', ...(args.date ? { date: args.date } : { from: today }) }, include: ['technicians'] })
       if (tickets.length !== 1) {
         return tickets.length
           ? { status: 'choose_ticket', candidates: tickets.slice(0, 10).map((t) => ({ ticket_id: t.id, number: t.number, when: wallClock(new Date(t.scheduled_start), tz), status: t.status })), next: 'call again with ticket_id' }
@@ -61,7 +67,7 @@ export const handleRescheduleRequest = defineTool({
     if (args.scope && args.scope !== 'this') return moveSeries(ctx, ticket, { ...args, scope: args.scope }, tz)
     const start = zonedInstant(args.new_date, args.new_time, tz)
     const minutes = args.duration_minutes ?? (Date.parse(ticket.scheduled_end) - Date.parse(ticket.scheduled_start)) / 60_000
-    const technicianIds = (ticket.technicians as Row[]).map((t) => String(t.user_id))
+    const technicianIds = (ticket.technicians ?? []).map((t) => t.user_id)
     if (start.getTime() < ctx.services.now().getTime()) throw validationError([{ field: 'new_date', message: `${args.new_date} ${args.new_time} is in the past` }])
     const unavailable = async (why: string) => ({
       status: 'unavailable', why, nearest: await nearestSlots(ctx, { date: args.new_date, wanted: start, minutes, technicianIds, tz }),
@@ -70,7 +76,7 @@ export const handleRescheduleRequest = defineTool({
     if (!(await withinHours(ctx, args.new_date, start, minutes, tz))) return unavailable(`${args.new_date} ${args.new_time} for ${minutes} minutes is outside business hours`)
     // ticket.reschedule replaces the appointment's pending emails; the ones it cancelled are reported back.
     const pendingBefore = registered(ctx, { type: 'scheduled_messages' })
-      ? (await readAll(ctx, 'scheduled_messages', { ticket_id: String(ticket.id), status: 'pending' })).map((m) => String(m.id)) : []
+      ? (await callQueryAll(ctx, scheduledMessagesQuery, { params: { ticket_id: ticket.id, status: 'pending' } })).map((m) => m.id) : []
     let moved: Row
     try {
       const outcome = await callAction(ctx, rescheduleTicket, { ticket_id: ticket.id, scheduled_start: start.toISOString(), duration_minutes: minutes })
@@ -81,7 +87,7 @@ export const handleRescheduleRequest = defineTool({
       throw err
     }
     const stillPending = pendingBefore.length
-      ? new Set((await readAll(ctx, 'scheduled_messages', { ticket_id: String(ticket.id), status: 'pending' })).map((m) => String(m.id))) : new Set<string>()
+      ? new Set((await callQueryAll(ctx, scheduledMessagesQuery, { params: { ticket_id: ticket.id, status: 'pending' } })).map((m) => m.id)) : new Set<string>()
     const cancelled = pendingBefore.filter((id) => !stillPending.has(id))
     return {
       status: 'rescheduled',
@@ -94,7 +100,7 @@ export const handleRescheduleRequest = defineTool({
 })
 
 /** Moves the time of day of a series' visits from this one on, or of all of them, through series.update. */
-async function moveSeries(ctx: ToolContext, ticket: Row, args: { scope: 'this_and_future' | 'all'; new_date: string; new_time: string;
+async function moveSeries(ctx: ToolContext, ticket: Ticket, args: { scope: 'this_and_future' | 'all'; new_date: string; new_time: string;
   duration_minutes?: number; reasoning?: string }, tz: string): Promise<Row> {
   if (!ticket.series_id) throw validationError([{ field: 'scope', message: `ticket #${ticket.number} is not part of a series; leave scope out to move this visit` }])
   const day = localDate(new Date(ticket.scheduled_start), tz)
@@ -110,9 +116,9 @@ async function moveSeries(ctx: ToolContext, ticket: Row, args: { scope: 'this_an
 }
 
 /** Whether a visit from start for the given minutes lies inside one opening period of that day. */
-async function withinHours(ctx: Parameters<typeof readData>[0], day: string, start: Date, minutes: number, tz: string): Promise<boolean> {
-  const settings = (await readData(ctx, 'settings')).items[0] as Row
+async function withinHours(ctx: ToolContext, day: string, start: Date, minutes: number, tz: string): Promise<boolean> {
+  const [settings] = (await callQuery(ctx, settingsQuery)).items
   const end = new Date(start.getTime() + minutes * 60_000)
-  const periods = (settings.business_hours?.[weekdayOf(day)] ?? []) as Array<[string, string]>
+  const periods = settings.business_hours[weekdayOf(day)] ?? []
   return periods.some(([open, close]) => zonedInstant(day, open, tz).getTime() <= start.getTime() && end.getTime() <= zonedInstant(day, close, tz).getTime())
 }

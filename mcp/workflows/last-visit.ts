@@ -1,8 +1,8 @@
 import { localDate } from '../../core/time.js'
 import type { ToolContext } from '../tool.js'
-import { readAll, readData } from './find-customer.js'
-
-type Row = Record<string, any>
+import { callQuery, callQueryAll } from '../../core/call-query.js'
+import { attributesQuery } from '../../core/domains/attributes/queries.js'
+import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 
 /** Characters of the visit's close note shown; the rest stays behind crm_query. */
 const MAX_NOTE = 100
@@ -29,17 +29,17 @@ export interface LastVisit {
 
 /** The customer's latest completed visit, or null when they have none. */
 export async function lastVisitOf(ctx: ToolContext, contactId: string, tz: string): Promise<LastVisit | null> {
-  const done = await readAll(ctx, 'tickets', { contact_id: contactId, status: 'completed' })
+  const done = await callQueryAll(ctx, ticketsQuery, { params: { contact_id: contactId, status: 'completed' } })
   const latest = done.at(-1)
   if (!latest) return null
-  const t = await readData(ctx, 'tickets', {}, { id: latest.id, include: ['line_items', 'notes'] }) as Row
-  const facts = (await readAll(ctx, 'attributes', { contact_id: contactId })).filter((a) => a.source_ticket_id === t.id)
-  const note = (t.note_entries as Row[])[0]?.content as string | undefined
+  const t = await callQuery(ctx, ticketsQuery, { id: latest.id, include: ['line_items', 'notes'] })
+  const facts = (await callQueryAll(ctx, attributesQuery, { params: { contact_id: contactId } })).filter((a) => a.source_ticket_id === t.id)
+  const note = t.note_entries?.[0]?.content
   return {
     ticket_id: t.id,
     number: t.number,
     date: localDate(new Date(t.scheduled_start), tz),
-    services: (t.line_items as Row[]).map((l) => l.description).join(', '),
+    services: (t.line_items ?? []).map((l) => l.description).join(', '),
     actual_minutes: t.actual_minutes,
     time_on_site: t.time_on_site,
     booked_minutes: Math.round((Date.parse(t.scheduled_end) - Date.parse(t.scheduled_start)) / 60_000),

@@ -1,11 +1,13 @@
 import { z } from 'zod'
 import type { Principal, Services } from '../../core/context.js'
-import { performQuery } from '../../core/operations.js'
 import { addDays, localDate, weekdayOf, zonedInstant } from '../../core/time.js'
 import type { BusinessHours } from '../../core/domains/settings/model.js'
 import { defineTool } from '../tool.js'
 import { recordLlmUsage } from '../../core/clients/llm-usage.js'
 import { callAction } from '../../core/call-action.js'
+import { callQuery } from '../../core/call-query.js'
+import { contactsQuery } from '../../core/domains/contacts/queries.js'
+import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { createLead } from '../../core/domains/leads/actions.js'
 
 /** What the model is asked to pull out of an inquiry; null where the notes do not say. */
@@ -66,9 +68,8 @@ async function extract(services: Services, principal: Principal, notes: string):
   return { status: 'failed', message: `extraction failed (${r.reason}): ${r.message}; the lead has the raw notes only` }
 }
 
-async function tenantSettings(services: Services, principal: Principal, requestId: string): Promise<{ timezone: string; business_hours: BusinessHours }> {
-  const page = await performQuery(services, principal, { type: 'settings' }, { requestId }) as { items: Array<{ timezone: string; business_hours: BusinessHours }> }
-  return page.items[0]
+async function tenantSettings(services: Services, principal: Principal, requestId: string): Promise<{ timezone: string; business_hours: Partial<BusinessHours> }> {
+  return (await callQuery({ services, principal, requestId }, settingsQuery)).items[0]
 }
 
 /** Contacts with the extracted email or phone, each once. */
@@ -77,7 +78,7 @@ async function matchContacts(services: Services, principal: Principal, requestId
   const digits = fields.phone?.replace(/\D/g, '') ?? ''
   for (const q of [fields.email, digits.length >= 7 ? digits.slice(-10) : null]) {
     if (!q) continue
-    const page = await performQuery(services, principal, { type: 'contacts', filters: { q }, limit: 5 }, { requestId }) as { items: any[] }
+    const page = await callQuery({ services, principal, requestId }, contactsQuery, { params: { q }, limit: 5 })
     for (const c of page.items) {
       const sameEmail = fields.email && c.email?.toLowerCase() === fields.email.toLowerCase()
       const samePhone = digits && String(c.phone ?? '').replace(/\D/g, '').endsWith(digits.slice(-10))
@@ -88,7 +89,7 @@ async function matchContacts(services: Services, principal: Principal, requestId
 }
 
 /** When to call back: soon for urgent leads, else 09:00 on a coming business day in the business's zone. */
-export function followUpAt(now: Date, timeZone: string, hours: BusinessHours, urgency: 'low' | 'normal' | 'high' | null): Date {
+export function followUpAt(now: Date, timeZone: string, hours: Partial<BusinessHours>, urgency: 'low' | 'normal' | 'high' | null): Date {
   if (urgency === 'high') return new Date(now.getTime() + 60 * 60 * 1000)
   let wanted = urgency === 'low' ? 2 : 1
   let date = localDate(now, timeZone)

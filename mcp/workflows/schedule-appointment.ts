@@ -4,10 +4,18 @@ import { addDays, localDate, localTime, zonedInstant } from '../../core/time.js'
 import { dateArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
 import { schedulingPreferences } from '../../core/domains/contacts/scheduling-preferences.js'
 import { lastVisitNote, preferenceNote } from './booking-notes.js'
-import { businessZone, readAll, readData, registered, resolveCustomer } from './find-customer.js'
+import { businessZone, registered, resolveCustomer } from './find-customer.js'
 import { lastVisitOf } from './last-visit.js'
 import { unavailableReason } from './unavailable-reason.js'
 import { callAction } from '../../core/call-action.js'
+import { callQuery, callQueryAll } from '../../core/call-query.js'
+import { addressesQuery } from '../../core/domains/addresses/queries.js'
+import { contactsQuery } from '../../core/domains/contacts/queries.js'
+import { scheduledMessagesQuery } from '../../core/domains/messages/queries.js'
+import { servicesQuery } from '../../core/domains/services/queries.js'
+import { settingsQuery } from '../../core/domains/settings/queries.js'
+import { availabilityQuery } from '../../core/domains/tickets/availability.js'
+import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { createTicket } from '../../core/domains/tickets/actions.js'
 import { createSeries } from '../../core/domains/series/actions.js'
 
@@ -29,11 +37,11 @@ export interface FreeSlot {
 
 /** Free starts for a job of the given length from one date to another (business zone), each technician's in order, earliest first. */
 export async function freeSlotsOf(ctx: ToolContext, p: { from: string; to: string; minutes: number; technicianId?: string; contactId?: string }): Promise<FreeSlot[]> {
-  const team = await readAll(ctx, 'availability', { from: p.from, to: p.to, duration_minutes: p.minutes, technician_id: p.technicianId, step_minutes: 15,
-    contact_id: p.contactId })
+  const team = await callQueryAll(ctx, availabilityQuery, { params: { from: p.from, to: p.to, duration_minutes: p.minutes, technician_id: p.technicianId,
+    step_minutes: 15, contact_id: p.contactId } })
   const slots: FreeSlot[] = []
   for (const t of team) {
-    for (const s of t.slots as Row[]) {
+    for (const s of t.slots) {
       slots.push({ technician_id: t.technician_id, technician: t.name, start: s.start, date: s.local_start.slice(0, 10), time: s.local_start.slice(11, 16),
         ...(s.preferred === undefined ? {} : { preferred: s.preferred }) })
     }
@@ -71,10 +79,9 @@ export async function nearestSlots(ctx: ToolContext, p: { date: string; wanted: 
 
 /** A catalog service from its id or its name; ambiguous names come back as candidates. */
 async function resolveService(ctx: ToolContext, wanted: { service_id?: string; name?: string }, index: number): Promise<Row | { candidates: Row[]; field: string }> {
-  if (wanted.service_id) return readData(ctx, 'services', {}, { id: wanted.service_id })
+  if (wanted.service_id) return callQuery(ctx, servicesQuery, { id: wanted.service_id })
   const name = wanted.name ?? ''
-  const page = await readData(ctx, 'services', { q: name }, { limit: 10 })
-  const items = page.items as Row[]
+  const { items } = await callQuery(ctx, servicesQuery, { params: { q: name }, limit: 10 })
   const exact = items.filter((s) => s.name.toLowerCase() === name.trim().toLowerCase())
   if (exact.length === 1) return exact[0]
   if (items.length === 1) return items[0]
@@ -128,7 +135,7 @@ export const scheduleAppointment = defineTool({
     let contactId = args.contact_id
     let contactName: string
     if (contactId) {
-      contactName = (await readData(ctx, 'contacts', {}, { id: contactId })).display_name
+      contactName = (await callQuery(ctx, contactsQuery, { id: contactId })).display_name
     } else {
       const found = await resolveCustomer(ctx, args.customer ?? '')
       if ('candidates' in found) {
@@ -147,24 +154,24 @@ export const scheduleAppointment = defineTool({
     }
     const lineMinutes = args.services.reduce((sum, s, i) => sum + Number(services[i].default_duration_minutes ?? 0) * (s.quantity ?? 1), 0)
     const minutes = args.duration_minutes ?? (lineMinutes || 60)
-    const addressId = args.address_id ?? (await readData(ctx, 'addresses', { contact_id: contactId }, { limit: 1 })).items[0]?.id
+    const addressId = args.address_id ?? (await callQuery(ctx, addressesQuery, { params: { contact_id: contactId }, limit: 1 })).items.at(0)?.id
     const tz = await businessZone(ctx)
     const last = args.to ?? args.date
     if (last < args.date) throw validationError([{ field: 'to', message: `is before date ${args.date}` }])
     const wanted = args.time ? zonedInstant(args.date, args.time, tz) : null
     const fits = (s: FreeSlot) => (wanted ? Date.parse(s.start) === wanted.getTime()
       : (!args.after || s.time >= args.after) && (!args.before || endTime(s, minutes, tz) <= args.before))
-    const prefs = schedulingPreferences((await readData(ctx, 'contacts', {}, { id: contactId })).preferences)
+    const prefs = schedulingPreferences((await callQuery(ctx, contactsQuery, { id: contactId })).preferences)
     const fitting = (await freeSlotsOf(ctx, { from: args.date, to: last, minutes, technicianId: args.technician_id, contactId })).filter(fits)
     // The customer's preferred days and times win within the window; outside them only when nothing preferred is free.
     const slot = fitting.find((s) => s.preferred !== false) ?? fitting[0]
     const around = wanted ?? zonedInstant(args.date, args.after ?? '00:00', tz)
     const nearest = () => nearestSlots(ctx, { date: args.date, wanted: around, minutes, technicianIds: args.technician_id ? [args.technician_id] : [], tz, contactId })
     if (!slot) {
-      const settings = await readData(ctx, 'settings')
+      const [settings] = (await callQuery(ctx, settingsQuery)).items
       const now = ctx.services.now()
       const { reason, why } = unavailableReason({ date: args.date, last, time: args.time, after: args.after, before: args.before, minutes,
-        technicianId: args.technician_id, today: localDate(now, tz), nowTime: localTime(now, tz) }, (settings.items?.[0] ?? settings).business_hours)
+        technicianId: args.technician_id, today: localDate(now, tz), nowTime: localTime(now, tz) }, settings.business_hours)
       const offered = await nearest()
       return { status: 'unavailable', reason, why,
         wanted: `${args.date}${args.to ? `..${args.to}` : ''} ${args.time ?? `${args.after ?? ''}-${args.before ?? ''}`}`.trim(),
@@ -201,7 +208,7 @@ export const scheduleAppointment = defineTool({
 /** The confirmation email booking queued for a ticket (ticket.create queues it per the business's settings), or why there is none. */
 export async function queuedConfirmation(ctx: ToolContext, ticketId: string): Promise<Row> {
   if (!registered(ctx, { type: 'scheduled_messages' })) return { scheduled: false, reason: 'messages are not available' }
-  const pending = await readAll(ctx, 'scheduled_messages', { ticket_id: ticketId, kind: 'confirmation', status: 'pending' })
+  const pending = await callQueryAll(ctx, scheduledMessagesQuery, { params: { ticket_id: ticketId, kind: 'confirmation', status: 'pending' } })
   const message = pending[0]
   if (!message) {
     return { scheduled: false, reason: 'no confirmation email is queued: confirmations are off in the settings (send_confirmations), '
@@ -222,7 +229,7 @@ async function bookSeries(ctx: ToolContext, repeat: { rule: string; ends_on?: st
   if (created.queued) return { ...created.result }
   const series = created.result
   const first = series.booked[0]
-  const ticket = first ? await readData(ctx, 'tickets', {}, { id: first.ticket_id, include: ['line_items'] }) : null
+  const ticket = first ? await callQuery(ctx, ticketsQuery, { id: first.ticket_id, include: ['line_items'] }) : null
   const tz = await businessZone(ctx)
   return {
     status: 'booked',

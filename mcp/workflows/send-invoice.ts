@@ -3,10 +3,9 @@ import { AppError, validationError } from '../../core/errors.js'
 import { callAction } from '../../core/call-action.js'
 import { sendInvoice as sendInvoiceAction } from '../../core/domains/invoices/send-actions.js'
 import { defineTool, type ToolContext, uuidArg } from '../tool.js'
-import { readAll } from './find-customer.js'
+import { callQueryAll } from '../../core/call-query.js'
+import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { followUpOf } from './follow-up.js'
-
-type Row = Record<string, any>
 
 /** Bills a ticket (creating its invoice when it has none), an existing invoice, or a customer's closed visit, through invoice.send. */
 export const sendInvoice = defineTool({
@@ -43,12 +42,12 @@ export const sendInvoice = defineTool({
 
 /** The customer's one completed visit whose invoice is missing or still a draft; several or none is an error that says what to do. */
 async function visitToBill(ctx: ToolContext, contactId: string): Promise<string> {
-  const unbilled = await readAll(ctx, 'unbilled_work', { contact_id: contactId })
+  const unbilled = await callQueryAll(ctx, unbilledWorkQuery, { params: { contact_id: contactId } })
   const billable = unbilled.filter((t) => t.reason !== 'not_closed')
   if (billable.length === 1) return String(billable[0].id)
   if (billable.length > 1) {
     throw validationError([{ field: 'contact_id', message: `has ${billable.length} completed visits not billed yet; give ticket_id, one of: `
-      + billable.map((t: Row) => `${t.id} (#${t.number}, ${new Date(t.scheduled_start).toISOString().slice(0, 10)})`).join(', ') }])
+      + billable.map((t) => `${t.id} (#${t.number}, ${new Date(t.scheduled_start).toISOString().slice(0, 10)})`).join(', ') }])
   }
   const open = unbilled.filter((t) => t.reason === 'not_closed')
   throw new AppError('NOT_FOUND', 'This customer has no completed visit waiting for an invoice'

@@ -16,7 +16,7 @@ export interface WantedWindow {
 }
 
 /** Why no start was free: the past, outside working hours, the technicians busy at that time, or the whole window booked. */
-export function unavailableReason(w: WantedWindow, hours: BusinessHours): { reason: 'past' | 'outside_hours' | 'no_technician_free' | 'fully_booked'; why: string } {
+export function unavailableReason(w: WantedWindow, hours: Partial<BusinessHours>): { reason: 'past' | 'outside_hours' | 'no_technician_free' | 'fully_booked'; why: string } {
   if (w.last < w.today || (w.time && w.date === w.today && w.last === w.today && w.time < w.nowTime)) {
     return { reason: 'past', why: 'the date is in the past in the business time zone: ask for a day from today' }
   }
@@ -30,7 +30,7 @@ export function unavailableReason(w: WantedWindow, hours: BusinessHours): { reas
 }
 
 /** Whether a visit of the wanted length fits inside the business hours on some day of the window (from today on). */
-function withinHours(w: WantedWindow, hours: BusinessHours): boolean {
+function withinHours(w: WantedWindow, hours: Partial<BusinessHours>): boolean {
   const from = w.date < w.today ? w.today : w.date
   for (let d = from; d <= w.last; d = addDays(d, 1)) {
     for (const [open, close] of hours[weekdayOf(d)] ?? []) {
@@ -43,7 +43,7 @@ function withinHours(w: WantedWindow, hours: BusinessHours): boolean {
 }
 
 /** The business hours in a line, e.g. "mon 08:00-17:00, tue 08:00-17:00". */
-function hoursText(hours: BusinessHours): string {
+function hoursText(hours: Partial<BusinessHours>): string {
   const days = Object.entries(hours).filter(([, spans]) => spans.length)
   return days.length ? days.map(([day, spans]) => `${day} ${spans.map(([a, b]) => `${a}-${b}`).join(' ')}`).join(', ') : 'no working hours are set'
 }

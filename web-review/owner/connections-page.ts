@@ -3,12 +3,14 @@ import { stateOf } from '../../api/request-context.js'
 import { formatInstant } from '../../core/call-preview.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
-import { performAction, performQuery } from '../../core/operations.js'
+import { callAction } from '../../core/call-action.js'
+import { callQuery } from '../../core/call-query.js'
+import { revokeAgentTokenAction } from '../../core/domains/agent-tokens/actions.js'
+import { agentTokensQuery } from '../../core/domains/agent-tokens/queries.js'
+import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { form, html } from '../html.js'
 import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
-
-type Row = Record<string, any>
 
 /** The owner's connected apps and agent tokens: what reaches the business as its agent, and a way to cut each off. */
 export function connectionsPage(services: Services): Router {
@@ -18,8 +20,9 @@ export function connectionsPage(services: Services): Router {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const requestId = stateOf(res).requestId
-    const tokens = (await performQuery(services, session, { type: 'agent_tokens', limit: 100, filters: {} }, { requestId }) as { items: Row[] }).items
-    const [settings] = (await performQuery(services, session, { type: 'settings', limit: 1, filters: {} }, { requestId }) as { items: Row[] }).items
+    const caller = { services, principal: session, requestId }
+    const tokens = (await callQuery(caller, agentTokensQuery, { limit: 100 })).items
+    const [settings] = (await callQuery(caller, settingsQuery, { limit: 1 })).items
     const tz = String(settings?.timezone ?? 'UTC')
     const rows = tokens.map((t) => html`<div class="card"><b>${t.name}</b> <span class="note">${t.prefix}</span>
 <p class="note">${t.oauth_client_id ? 'Connected by you with OAuth' : 'Agent token made by the operator'} · added ${formatInstant(t.created_at, tz)}
@@ -35,8 +38,7 @@ Disconnecting one stops it at once; what it asked you first stays in your histor
     const session = personWithRole(res, ['owner'])
     if (!session) return
     try {
-      await performAction(services, session, { domain: 'agent_token', action: 'revoke', data: { agent_token_id: req.params.id } },
-        { requestId: stateOf(res).requestId })
+      await callAction({ services, principal: session, requestId: stateOf(res).requestId }, revokeAgentTokenAction, { agent_token_id: req.params.id })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       return sendOwnerPage(res, 'Connected apps', html`<p><a href="/review/connections">Back</a></p>`,

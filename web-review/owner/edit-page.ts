@@ -3,8 +3,9 @@ import { stateOf } from '../../api/request-context.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
-import { performQuery } from '../../core/operations.js'
 import { callAction } from '../../core/call-action.js'
+import { callQuery } from '../../core/call-query.js'
+import { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
 import { editAuthorizationRequest } from '../../authorization-queue/actions.js'
 import { editableFields, editedCall, fieldInputs } from './edit-fields.js'
 import { form, html } from '../html.js'
@@ -16,7 +17,7 @@ import { personWithRole } from '../session.js'
 export function editPage(services: Services): Router {
   const router = Router()
   const load = async (session: SessionPrincipal, res: Response, id: string) =>
-    await performQuery(services, session, { type: 'authorization_requests', id }, { requestId: stateOf(res).requestId }) as RequestRecord
+    await callQuery({ services, principal: session, requestId: stateOf(res).requestId }, authorizationRequestsQuery, { id })
   const render = (res: Response, r: RequestRecord, csrf: string, values: Record<string, unknown>, problem?: string, status = 200) => {
     const def = services.registry.actions.get(String(r.action_key))
     const fields = def ? editableFields(def) : []

@@ -4,13 +4,19 @@ import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../../core/domains/messages/model.js'
 import { AppError } from '../../core/errors.js'
-import { performAction, performQuery } from '../../core/operations.js'
+import type { z } from 'zod'
+import { callAction, type Caller } from '../../core/call-action.js'
+import { callQuery } from '../../core/call-query.js'
+import { cancelMessage, rescheduleMessage } from '../../core/domains/messages/actions.js'
+import { scheduledMessagesQuery } from '../../core/domains/messages/queries.js'
+import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { localDate, localTime, zonedInstant } from '../../core/time.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
 import { personWithRole } from '../session.js'
 
-type Row = Record<string, any>
+/** One scheduled email as the list reads it, with its contact and rendered text. */
+type Message = z.output<typeof scheduledMessagesQuery.record>
 
 /** Messages shown per page. */
 const PAGE_SIZE = 25
@@ -36,10 +42,11 @@ export function messagesPage(services: Services): Router {
     if (!FILTERS.some((f) => f in req.query)) given.from = localDate(services.now(), tz)
     const filters = Object.fromEntries(Object.entries(given).filter(([, v]) => v))
     const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
-    let list: { items: Row[]; next_cursor: string | null }
+    let list: { items: Message[]; next_cursor: string | null }
     try {
-      list = await performQuery(services, session, { type: 'scheduled_messages', filters, include: ['contact', 'rendered'], limit: PAGE_SIZE, cursor },
-        { requestId }) as typeof list
+      // The query string's words as typed: the data type's own filters check them and name a wrong one.
+      const params = filters as z.input<typeof scheduledMessagesQuery.params>
+      list = await callQuery({ services, principal: session, requestId }, scheduledMessagesQuery, { params, include: ['contact', 'rendered'], limit: PAGE_SIZE, cursor })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       return send(res, err.status, filterForm(given), { error: err.message })
@@ -56,7 +63,7 @@ export function messagesPage(services: Services): Router {
   router.post('/messages/:id/cancel', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    await act(services, session, req, res, 'cancel', { message_id: req.params.id }, 'cancelled')
+    await act(req, res, () => callAction(ownerCaller(services, session, res), cancelMessage, { message_id: req.params.id }), 'cancelled')
   })
 
   router.post('/messages/:id/reschedule', async (req, res) => {
@@ -67,18 +74,22 @@ export function messagesPage(services: Services): Router {
     const m = local.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/)
     // The browser sends wall-clock time in the business's zone; anything else goes on as typed, for the action to refuse.
     const sendAt = m ? zonedInstant(m[1], m[2], tz).toISOString() : local
-    await act(services, session, req, res, 'reschedule', { message_id: req.params.id, send_at: sendAt }, 'moved')
+    await act(req, res, () => callAction(ownerCaller(services, session, res), rescheduleMessage, { message_id: req.params.id, send_at: sendAt }), 'moved')
   })
 
   return router
 }
 
+/** The signed-in owner as the caller of typed operations. */
+function ownerCaller(services: Services, session: SessionPrincipal, res: Response): Caller {
+  return { services, principal: session, requestId: stateOf(res).requestId }
+}
+
 /** Runs message.cancel or message.reschedule as the owner, then returns to the list (or shows why not). */
-async function act(services: Services, session: SessionPrincipal, req: Request, res: Response, action: string, data: Record<string, unknown>,
-  done: keyof typeof DONE): Promise<void> {
+async function act(req: Request, res: Response, run: () => Promise<unknown>, done: keyof typeof DONE): Promise<void> {
   const back = safeBack(req.body?.back)
   try {
-    await performAction(services, session, { domain: 'message', action, data }, { requestId: stateOf(res).requestId })
+    await run()
   } catch (err) {
     if (!(err instanceof AppError)) throw err
     return send(res, err.status, html`<p><a href="${back}">Back to the messages</a></p>`, { error: err.message })
@@ -93,8 +104,7 @@ function safeBack(value: unknown): string {
 }
 
 async function timeZoneOf(services: Services, session: SessionPrincipal, requestId: string): Promise<string> {
-  const settings = await performQuery(services, session, { type: 'settings' }, { requestId }) as { items: Array<{ timezone: string }> }
-  return settings.items[0].timezone
+  return (await callQuery({ services, principal: session, requestId }, settingsQuery)).items[0].timezone
 }
 
 function filterForm(given: Record<string, string>): SafeHtml {
@@ -106,7 +116,7 @@ function filterForm(given: Record<string, string>): SafeHtml {
 <div class="row">${select('kind', MESSAGE_KINDS)} ${select('status', MESSAGE_STATUSES)}</div><button>Show</button></form>`
 }
 
-function messageRow(m: Row, tz: string, csrf: string, back: string): SafeHtml {
+function messageRow(m: Message, tz: string, csrf: string, back: string): SafeHtml {
   const at = new Date(m.send_at)
   const when = `${localDate(at, tz)} ${localTime(at, tz)}`
   const contact = m.contact ? html`${m.contact.display_name}<br><span class="note">${m.contact.email ?? 'no email'}</span>${

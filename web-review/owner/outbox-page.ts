@@ -1,15 +1,15 @@
 import { Router } from 'express'
 import { stateOf } from '../../api/request-context.js'
 import type { Services } from '../../core/context.js'
-import { performQuery } from '../../core/operations.js'
+import { callQuery } from '../../core/call-query.js'
+import { emailOutboxQuery } from '../../core/domains/messages/outbox-queries.js'
+import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { html } from '../html.js'
 import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
 
 /** Emails shown on one page, newest first. */
 const SHOWN = 100
-
-type KeptEmail = { to_address: string; reply_to: string | null; subject: string; text_body: string; created_at: string }
 
 /** GET /messages/outbox: for the owner, the emails kept instead of sent while no email provider is configured. */
 export function outboxPage(services: Services): Router {
@@ -19,9 +19,9 @@ export function outboxPage(services: Services): Router {
     if (!session) return
     const requestId = stateOf(res).requestId
     const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
-    const [settings] = (await performQuery(services, session, { type: 'settings' }, { requestId }) as { items: Array<{ timezone: string }> }).items
-    const kept = await performQuery(services, session, { type: 'email_outbox', limit: SHOWN, cursor }, { requestId }) as
-      { items: KeptEmail[]; next_cursor: string | null }
+    const caller = { services, principal: session, requestId }
+    const [settings] = (await callQuery(caller, settingsQuery)).items
+    const kept = await callQuery(caller, emailOutboxQuery, { limit: SHOWN, cursor })
     const when = new Intl.DateTimeFormat('en-US', { timeZone: settings.timezone, dateStyle: 'medium', timeStyle: 'short' })
     const status = services.email.delivers
       ? html`<p class="ok">Email is on: messages are sent to your customers. Below are the emails kept while it was off.</p>`

@@ -4,7 +4,12 @@ import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import { formatInstant } from '../../core/call-preview.js'
 import type { Services } from '../../core/context.js'
 import { AppError, validationError } from '../../core/errors.js'
-import { performAction, performQuery } from '../../core/operations.js'
+import type { z } from 'zod'
+import { callAction, type Caller } from '../../core/call-action.js'
+import { callQuery } from '../../core/call-query.js'
+import { settingsQuery } from '../../core/domains/settings/queries.js'
+import { createStandingRule, revokeStandingRule, setPermission } from '../../authorization-queue/actions.js'
+import { permissionsQuery, standingRulesQuery } from '../../authorization-queue/queries.js'
 import type { ActionDefinition } from '../../core/registry.js'
 import { addDays, zonedInstant } from '../../core/time.js'
 import { areaOf, AREAS, capitalized, phraseOf } from './action-words.js'
@@ -19,10 +24,13 @@ const LEVEL_WORDS: Record<string, string> = {
   requires_authorization: 'Asks you first',
 }
 
-type Row = Record<string, any>
+/** One action's level as the permissions data type reads it. */
+type Permission = z.output<typeof permissionsQuery.record>
+/** One standing rule as its data type reads it. */
+type StandingRule = z.output<typeof standingRulesQuery.record>
 
 /** What the page says after a change: ?done= names what changed (an action key), never text of its own; the words come from the server. */
-function doneWords(done: string, perms: Row[], services: Services): string {
+function doneWords(done: string, perms: Permission[], services: Services): string {
   if (done === 'revoked') return 'Rule revoked: the agent asks you again.'
   const [kind, key] = done.split(':')
   const def = key ? services.registry.actions.get(key) : undefined
@@ -35,8 +43,7 @@ function doneWords(done: string, perms: Row[], services: Services): string {
 /** The owner's permissions page: what the agent may do, by area, in plain words, with the standing rules. */
 export function permissionsPage(services: Services): Router {
   const router = Router()
-  const read = async (session: SessionPrincipal, res: Response, type: string, filters: Record<string, unknown> = {}) =>
-    (await performQuery(services, session, { type, limit: 100, filters }, { requestId: stateOf(res).requestId }) as { items: Row[] }).items
+  const caller = (session: SessionPrincipal, res: Response): Caller => ({ services, principal: session, requestId: stateOf(res).requestId })
   const answer = async (res: Response, call: () => Promise<string>) => {
     try {
       res.redirect(303, `/review/permissions?done=${encodeURIComponent(await call())}`)
@@ -45,13 +52,13 @@ export function permissionsPage(services: Services): Router {
       sendOwnerPage(res, 'Permissions', html`<p><a href="/review/permissions">Back</a></p>`, { error: `Nothing was changed. ${err.message}`, status: err.status })
     }
   }
-  const act = (session: SessionPrincipal, res: Response, domain: string, action: string, data: Record<string, unknown>) =>
-    performAction(services, session, { domain, action, data }, { requestId: stateOf(res).requestId })
 
   router.get('/review/permissions', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    const [perms, rules, [settings]] = [await read(session, res, 'permissions'), await read(session, res, 'standing_rules'), await read(session, res, 'settings')]
+    const perms = (await callQuery(caller(session, res), permissionsQuery, { limit: 100 })).items
+    const rules = (await callQuery(caller(session, res), standingRulesQuery, { limit: 100 })).items
+    const [settings] = (await callQuery(caller(session, res), settingsQuery, { limit: 100 })).items
     const tz = String(settings?.timezone ?? 'UTC')
     const said = doneWords(typeof req.query.done === 'string' ? req.query.done : '', perms, services)
     const sections = AREAS.map((area) => {
@@ -68,8 +75,10 @@ export function permissionsPage(services: Services): Router {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     await answer(res, async () => {
-      const out = await act(session, res, 'permission', 'set', { action: String(req.body?.action ?? ''), permission: String(req.body?.permission ?? '') })
-      const r = out.result as Row
+      // The form's words as they came: the action's own input schema checks them and names a wrong field.
+      const data = { action: String(req.body?.action ?? ''), permission: String(req.body?.permission ?? '') } as z.input<typeof setPermission.input>
+      const out = await callAction(caller(session, res), setPermission, data)
+      const r = out.result as { action: string }
       const def = services.registry.actions.get(r.action)
       return def ? `level:${r.action}` : ''
     })
@@ -81,7 +90,7 @@ export function permissionsPage(services: Services): Router {
     await answer(res, async () => {
       const key = String(req.body?.action ?? '')
       const def = services.registry.actions.get(key)
-      const [settings] = await read(session, res, 'settings')
+      const [settings] = (await callQuery(caller(session, res), settingsQuery, { limit: 100 })).items
       const fact = String(req.body?.fact ?? '')
       const raw = String(req.body?.value ?? '').replace(/[$,\s]/g, '')
       const unit = def?.facts?.[fact]?.unit
@@ -92,7 +101,8 @@ export function permissionsPage(services: Services): Router {
       const until = String(req.body?.until ?? '')
       if (until && !/^\d{4}-\d\d-\d\d$/.test(until)) throw validationError([{ field: 'until', message: 'enter a date' }])
       const expires = until ? zonedInstant(addDays(until, 1), '00:00', String(settings?.timezone ?? 'UTC')).toISOString() : undefined
-      await act(session, res, 'standing_rule', 'create', { action: key, conditions: [{ fact, op: String(req.body?.op ?? ''), value }], ...(expires ? { expires_at: expires } : {}) })
+      const rule = { action: key, conditions: [{ fact, op: String(req.body?.op ?? ''), value }], ...(expires ? { expires_at: expires } : {}) }
+      await callAction(caller(session, res), createStandingRule, rule as z.input<typeof createStandingRule.input>)
       return def ? `rule:${key}` : ''
     })
   })
@@ -101,7 +111,7 @@ export function permissionsPage(services: Services): Router {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     await answer(res, async () => {
-      await act(session, res, 'standing_rule', 'revoke', { rule_id: req.params.id })
+      await callAction(caller(session, res), revokeStandingRule, { rule_id: req.params.id })
       return 'revoked'
     })
   })
@@ -109,7 +119,7 @@ export function permissionsPage(services: Services): Router {
 }
 
 /** One action: what the agent may do, its level with a way to change it, its rules, and a form to add one. */
-function actionRow(p: Row, def: ActionDefinition, rules: Row[], csrf: string, tz: string): SafeHtml {
+function actionRow(p: Permission, def: ActionDefinition, rules: StandingRule[], csrf: string, tz: string): SafeHtml {
   const levels = ['default', 'unrestricted', 'soft_limit', 'requires_authorization']
   const select = html`<select name="permission" aria-label="Level for ${phraseOf(def)}">${levels.map((l) =>
     html`<option value="${l}"${(p.override ?? 'default') === l ? html` selected` : ''}>${l === 'default' ? `${LEVEL_WORDS[p.registered]} (standard)` : LEVEL_WORDS[l]}</option>`)}</select>`

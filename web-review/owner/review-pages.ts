@@ -3,7 +3,11 @@ import { stateOf } from '../../api/request-context.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
-import { performAction, performQuery } from '../../core/operations.js'
+import type { z } from 'zod'
+import { callAction, type Caller } from '../../core/call-action.js'
+import { callQuery } from '../../core/call-query.js'
+import { decideAuthorizationRequest } from '../../authorization-queue/actions.js'
+import { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
 import { DENIAL_REASONS, type DenialReason } from '../../authorization-queue/denial-reasons.js'
 import { formatInstant } from '../../core/call-preview.js'
 import { phraseOf } from './action-words.js'
@@ -29,9 +33,9 @@ export function reviewPages(services: Services): Router {
   router.use(editPage(services))
   router.use(permissionsPage(services))
   router.use(connectionsPage(services))
-  const list = async (session: SessionPrincipal, res: Response, status?: string) =>
-    (await performQuery(services, session, { type: 'authorization_requests', limit: 50, filters: status ? { status } : {} },
-      { requestId: stateOf(res).requestId }) as { items: Array<Record<string, any>> }).items
+  const caller = (session: SessionPrincipal, res: Response): Caller => ({ services, principal: session, requestId: stateOf(res).requestId })
+  const list = async (session: SessionPrincipal, res: Response, status?: 'pending') =>
+    (await callQuery(caller(session, res), authorizationRequestsQuery, { params: status ? { status } : {}, limit: 50 })).items
 
   router.get('/review', async (req, res) => {
     const session = personWithRole(res, ['owner'])
@@ -47,7 +51,7 @@ export function reviewPages(services: Services): Router {
     if (!session) return
     const all = (await list(session, res)).filter((r) => r.status !== 'pending')
     const rows = all.map((r) => html`<div class="card">${previewHtml(r)}
-<p>${r.status}${r.decision ? ` (${r.decision.replace('_', ' ')})` : ''}${r.decided_at ? ` · ${formatInstant(r.decided_at, r.preview?.timezone ?? 'UTC')}` : ''}</p>
+<p>${r.status}${r.decision ? ` (${r.decision.replace('_', ' ')})` : ''}${r.decided_at ? ` · ${formatInstant(r.decided_at, String(r.preview?.timezone ?? 'UTC'))}` : ''}</p>
 ${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASONS[r.decision_reason as DenialReason] ?? r.decision_reason}</p>` : ''}${
   r.decision_note ? html`<p class="note">Note: ${r.decision_note}</p>` : ''}${r.error ? html`<p class="err">${r.error.message}</p>` : ''}</div>`)
     sendOwnerPage(res, 'Decided', rows.length ? rows : html`<p class="note">No decisions yet.</p>`)
@@ -63,12 +67,13 @@ ${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASO
     try {
       // Allow Always changes what the agent may do from now on, so it takes a second, explicit step.
       if (decision === 'allow_always' && req.body?.confirm !== 'yes') {
-        const r = await performQuery(services, session, { type: 'authorization_requests', id: req.params.id }, { requestId: stateOf(res).requestId }) as RequestRecord
+        const r = await callQuery(caller(session, res), authorizationRequestsQuery, { id: req.params.id })
         return sendOwnerPage(res, 'Allow always?', allowAlwaysStep(services, r, session.csrfToken))
       }
-      const out = await performAction(services, session, { domain: 'authorization', action: 'decide', data: { request_id: req.params.id, decision, note, reason } },
-        { requestId: stateOf(res).requestId })
-      const r = out.result as Record<string, any>
+      // The form's strings as they came: the action's own input schema checks them and names a wrong field.
+      const data = { request_id: req.params.id, decision, note, reason } as z.input<typeof decideAuthorizationRequest.input>
+      const out = await callAction(caller(session, res), decideAuthorizationRequest, data)
+      const r = out.result
       res.redirect(303, `/review?done=${Object.hasOwn(DECIDED, r.status) ? r.status : 'failed'}`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err

@@ -1,14 +1,17 @@
+import type { z } from 'zod'
 import type { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
-import { performQuery } from '../../core/operations.js'
 import { callAction } from '../../core/call-action.js'
+import { callQuery } from '../../core/call-query.js'
+import { calendarFeedsQuery } from '../../core/domains/calendars/queries.js'
+import { usersQuery } from '../../core/domains/users/queries.js'
 import { createCalendarFeed, revokeCalendarFeed } from '../../core/domains/calendars/actions.js'
 import { localDate, localTime } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
-import { businessOf, pageRoute, postForm, sendWorkPage, type PageCall } from './context.js'
+import { businessOf, callerOf, pageRoute, postForm, sendWorkPage, type PageCall } from './context.js'
 
-type Feed = { id: string; scope: 'business' | 'technician'; user_id: string | null; created_at: string; last_fetched_at: string | null }
+type Feed = z.output<typeof calendarFeedsQuery.record>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -25,7 +28,7 @@ export function mountCalendarPage(router: Router, services: Services): void {
     const me = call.session.actor.id as string
     const forBusiness = call.req.body?.for === 'business'
     // No idempotency key: its stored answer would keep the address, which is never stored anywhere.
-    const made = await callAction({ services, principal: call.session, requestId: call.requestId }, createCalendarFeed, { user_id: forBusiness ? null : me })
+    const made = await callAction(callerOf(call), createCalendarFeed, { user_id: forBusiness ? null : me })
     // Only an agent's call waits for the owner; this page is a person's.
     if (made.queued) throw new AppError('FORBIDDEN', 'A calendar link is made by the person who uses it')
     await showCalendarPage(call, made.result)
@@ -33,7 +36,7 @@ export function mountCalendarPage(router: Router, services: Services): void {
   router.post('/calendar/:id/revoke', pageRoute(services, async (call) => {
     const id = String(call.req.params.id)
     if (!UUID.test(id)) throw new AppError('NOT_FOUND', 'No such calendar link')
-    await callAction({ services, principal: call.session, requestId: call.requestId }, revokeCalendarFeed, { calendar_feed_id: id })
+    await callAction(callerOf(call), revokeCalendarFeed, { calendar_feed_id: id })
     call.res.redirect(303, '/calendar')
   }))
 }
@@ -43,8 +46,7 @@ async function showCalendarPage(call: PageCall, made?: { webcal_url: string; htt
   const { timezone } = await businessOf(call)
   const me = call.session.actor.id as string
   const owner = call.session.actor.type === 'user' && call.session.actor.role === 'owner'
-  const feeds = (await performQuery(call.services, call.session, { type: 'calendar_feeds', filters: { status: 'active' }, limit: 100 },
-    { requestId: call.requestId }) as { items: Feed[] }).items
+  const feeds = (await callQuery(callerOf(call), calendarFeedsQuery, { params: { status: 'active' }, limit: 100 })).items
   const names = owner ? await teamNames(call) : new Map<string, string>()
   const when = (at: string | null) => (at ? `${localDate(new Date(at), timezone)} ${localTime(new Date(at), timezone)}` : 'not yet')
   const list = (rows: Feed[], none: string): SafeHtml => (rows.length
@@ -66,7 +68,6 @@ ${postForm('/calendar', call.session, html`<input type="hidden" name="for" value
 
 /** Team members' names by id, for an owner's list. */
 async function teamNames(call: PageCall): Promise<Map<string, string>> {
-  const users = await performQuery(call.services, call.session, { type: 'users', limit: 100 }, { requestId: call.requestId }) as
-    { items: Array<{ id: string; name: string; email: string }> }
+  const users = await callQuery(callerOf(call), usersQuery, { limit: 100 })
   return new Map(users.items.map((u) => [u.id, u.name || u.email]))
 }

@@ -1,3 +1,4 @@
+import type { z } from 'zod'
 import { randomBytes } from 'node:crypto'
 import type { Request, RequestHandler, Response } from 'express'
 import { stateOf } from '../../api/request-context.js'
@@ -5,7 +6,10 @@ import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { translateDatabaseError } from '../../core/db/translate-error.js'
 import { AppError } from '../../core/errors.js'
-import { performQuery } from '../../core/operations.js'
+import type { Caller } from '../../core/call-action.js'
+import { callQuery } from '../../core/call-query.js'
+import { businessQuery } from '../../core/domains/settings/queries.js'
+import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { form, html, type HtmlContent, type SafeHtml } from '../html.js'
 import { layout, viewerOf, type Page } from '../layout.js'
 import { sendPage } from '../send-page.js'
@@ -57,16 +61,22 @@ export function onceOf(req: Request): string | undefined {
   return typeof v === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(v) ? `page:${v}` : undefined
 }
 
-/** The business's time zone and currency. */
-export async function businessOf(call: PageCall): Promise<{ timezone: string; currency: string; name: string }> {
-  return await performQuery(call.services, call.session, { type: 'business', id: call.session.tenantId }, { requestId: call.requestId }) as
-    { timezone: string; currency: string; name: string }
+/** The signed-in person as the caller of typed operations. */
+export function callerOf(call: PageCall): Caller {
+  return { services: call.services, principal: call.session, requestId: call.requestId }
 }
 
+/** The business's time zone and currency. */
+export async function businessOf(call: PageCall): Promise<{ timezone: string; currency: string; name: string }> {
+  return await callQuery(callerOf(call), businessQuery, { id: call.session.tenantId })
+}
+
+/** A ticket as read by id, with the expansions asked for. */
+export type TicketView = z.output<typeof ticketsQuery.record>
+
 /** A ticket with the given expansions; core lets a technician open only tickets they are assigned to. */
-export async function ticketFor(call: PageCall, id: string, include: string[] = []): Promise<Record<string, any>> {
-  return await performQuery(call.services, call.session, { type: 'tickets', id, include: [...new Set([...include, 'technicians'])] },
-    { requestId: call.requestId }) as Record<string, any>
+export async function ticketFor(call: PageCall, id: string, include: string[] = []): Promise<TicketView> {
+  return await callQuery(callerOf(call), ticketsQuery, { id, include: [...new Set([...include, 'technicians'])] })
 }
 
 /** Cents as money, e.g. "$1,250.00". */

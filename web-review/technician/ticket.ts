@@ -1,16 +1,16 @@
 import type { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
-import { performQuery } from '../../core/operations.js'
 import { callAction } from '../../core/call-action.js'
+import { callQuery } from '../../core/call-query.js'
+import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { clockIn, clockOut } from '../../core/domains/tickets/clock-actions.js'
 import { localDate, localTime } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import type { Page } from '../layout.js'
-import { businessOf, money, onceOf, pageRoute, postForm, sendWorkPage, ticketFor, type PageCall } from './context.js'
+import { businessOf, callerOf, money, onceOf, pageRoute, postForm, sendWorkPage, ticketFor, type PageCall, type TicketView } from './context.js'
 import { closeoutHref } from './closeout/state.js'
 
-type Row = Record<string, any>
 const OPEN = ['scheduled', 'confirmed', 'in_progress']
 
 /** GET /tickets/:id (what a technician needs at the door) and POST /tickets/:id/clock_in|clock_out. */
@@ -23,8 +23,7 @@ export function mountTicket(router: Router, services: Services): void {
       const id = String(call.req.params.id)
       await ticketFor(call, id)
       try {
-        const caller = { services, principal: call.session, requestId: call.requestId }
-        await callAction(caller, which === 'clock_in' ? clockIn : clockOut, { ticket_id: id }, { idempotencyKey: onceOf(call.req) })
+        await callAction(callerOf(call), which === 'clock_in' ? clockIn : clockOut, { ticket_id: id }, { idempotencyKey: onceOf(call.req) })
       } catch (err) {
         if (!(err instanceof AppError)) throw err
         sendWorkPage(call, await ticketPage(call, id, err.message), err.status)
@@ -39,25 +38,24 @@ export function mountTicket(router: Router, services: Services): void {
 async function ticketPage(call: PageCall, id: string, error?: string): Promise<Omit<Page, 'viewer'>> {
   const t = await ticketFor(call, id, ['contact', 'address', 'line_items', 'notes'])
   const { timezone: tz } = await businessOf(call)
-  const contact = await performQuery(call.services, call.session, { type: 'contacts', id: t.contact_id, include: ['attributes'] },
-    { requestId: call.requestId }) as Row
+  const contact = await callQuery(callerOf(call), contactsQuery, { id: t.contact_id, include: ['attributes'] })
   const when = `${localDate(new Date(t.scheduled_start), tz)} ${localTime(new Date(t.scheduled_start), tz)}–${localTime(new Date(t.scheduled_end), tz)}`
   const body = html`<p class="muted">${when} · ${String(t.status).replace('_', ' ')}${t.is_price_estimated ? ' · price estimated' : ''}</p>
 <div class="card"><strong>${contact.display_name}</strong>${contact.phone ? html`<div><a href="tel:${String(contact.phone).replace(/[^+\d]/g, '')}">${contact.phone}</a></div>` : ''}
 ${addressBlock(t.address)}</div>
-${attributesBlock(contact.attributes as Row[])}${notesBlock(t)}${workBlock(t)}${clockBlock(call, t, tz)}
+${attributesBlock(contact.attributes)}${notesBlock(t)}${workBlock(t)}${clockBlock(call, t, tz)}
 ${await closeoutButton(call, t)}`
   return { title: `#${t.number} ${contact.display_name}`, body, error }
 }
 
-function addressBlock(a: Row | null): SafeHtml {
+function addressBlock(a: TicketView['address']): SafeHtml {
   if (!a) return html`<div class="muted">No address on this ticket.</div>`
   const text = [a.line1, a.line2, [a.city, a.state].filter(Boolean).join(', '), a.postal_code].filter(Boolean).join(', ')
   const maps = `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(text)}`
   return html`<div>${text} · <a href="${maps}" rel="noreferrer">Map</a></div>${a.access_notes ? html`<div class="warn">${a.access_notes}</div>` : ''}`
 }
 
-function attributesBlock(attrs: Row[]): SafeHtml | '' {
+function attributesBlock(attrs: Array<{ key: string; value: unknown }> | undefined): SafeHtml | '' {
   if (!attrs?.length) return ''
   const shown = attrs.map((a) => html`<tr><td>${String(a.key).replace(/_/g, ' ')}</td><td>${valueText(a.value)}</td></tr>`)
   return html`<h2>Good to know</h2><table>${shown}</table>`
@@ -70,23 +68,23 @@ export function valueText(v: unknown): string {
   return String(v ?? '')
 }
 
-function notesBlock(t: Row): SafeHtml | '' {
-  const entries = (t.note_entries as Row[] | undefined) ?? []
+function notesBlock(t: TicketView): SafeHtml | '' {
+  const entries = t.note_entries ?? []
   if (!t.notes && !entries.length) return ''
   return html`<h2>Notes</h2>${t.notes ? html`<p>${t.notes}</p>` : ''}${entries.slice(0, 5).map((n) => html`<p class="muted">${n.content}</p>`)}`
 }
 
-function workBlock(t: Row): SafeHtml {
-  const lines = (t.line_items as Row[]) ?? []
+function workBlock(t: TicketView): SafeHtml {
+  const lines = t.line_items ?? []
   const rows = lines.map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${money(l.price_cents, t.totals.currency)}</td></tr>`)
   return html`<h2>Work</h2><table>${rows.length ? rows : html`<tr><td class="muted">No line items yet.</td></tr>`}<tr><th>Total</th><th class="r">${money(t.totals.total_cents, t.totals.currency)}</th></tr></table>`
 }
 
-function clockBlock(call: PageCall, t: Row, tz: string): SafeHtml {
+function clockBlock(call: PageCall, t: TicketView, tz: string): SafeHtml {
   const actor = call.session.actor
   const at = (d: string | null) => (d ? localTime(new Date(d), tz) : '–')
-  const rows = (t.technicians as Row[]).map((x) => html`<tr><td>${x.name || 'Technician'}</td><td>in ${at(x.clock_in_at)}</td><td>out ${at(x.clock_out_at)}</td></tr>`)
-  const me = (t.technicians as Row[]).find((x) => actor.type === 'user' && x.user_id === actor.id)
+  const rows = (t.technicians ?? []).map((x) => html`<tr><td>${x.name || 'Technician'}</td><td>in ${at(x.clock_in_at)}</td><td>out ${at(x.clock_out_at)}</td></tr>`)
+  const me = t.technicians?.find((x) => actor.type === 'user' && x.user_id === actor.id)
   let button: SafeHtml | '' = ''
   if (me && OPEN.includes(t.status) && !me.clock_in_at) button = postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`)
   else if (me && t.status !== 'completed' && me.clock_in_at && !me.clock_out_at) button = postForm(`/tickets/${t.id}/clock_out`, call.session, html`<button class="alt">Clock out</button>`)
@@ -94,7 +92,7 @@ function clockBlock(call: PageCall, t: Row, tz: string): SafeHtml {
 }
 
 /** Close out (an open ticket), or the finished close-out (a completed one). */
-async function closeoutButton(call: PageCall, t: Row): Promise<SafeHtml | ''> {
+async function closeoutButton(call: PageCall, t: TicketView): Promise<SafeHtml | ''> {
   if (!OPEN.includes(t.status) && t.status !== 'completed') return ''
   const href = await closeoutHref(call, t.id, t.status === 'completed')
   return href ? html`<a class="btn" href="${href}">${t.status === 'completed' ? 'Close-out and payment' : 'Close out'}</a>` : ''

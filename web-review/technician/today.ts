@@ -1,14 +1,15 @@
 import type { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { validationError } from '../../core/errors.js'
-import { performQuery } from '../../core/operations.js'
+import { callQuery } from '../../core/call-query.js'
+import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { isoDate } from '../../core/schema-types.js'
 import { addDays, addMonths, localDate, localTime, weekdayOf } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
-import { businessOf, pageRoute, postForm, sendWorkPage, type PageCall } from './context.js'
+import { businessOf, callerOf, pageRoute, postForm, sendWorkPage, type PageCall, type TicketView } from './context.js'
 import { closeoutHref } from './closeout/state.js'
 
-type Ticket = Record<string, any>
+type Ticket = TicketView
 const ACTIVE = ['scheduled', 'confirmed', 'in_progress']
 
 /** The three ways to look at the schedule. */
@@ -96,14 +97,13 @@ function weekIndex(date: string): number {
 }
 
 /** The signed-in technician's tickets (an owner's: everyone's) for today or a range of days. */
-async function ticketsOf(call: PageCall, range: Record<string, string>, most = 500): Promise<Ticket[]> {
+async function ticketsOf(call: PageCall, range: { today?: 'true'; date?: string; from?: string; to?: string }, most = 500): Promise<Ticket[]> {
   const actor = call.session.actor
   const mine = actor.type === 'user' && actor.role === 'technician' ? { technician_id: actor.id } : {}
   const out: Ticket[] = []
   let cursor: string | undefined
   do {
-    const page = await performQuery(call.services, call.session, { type: 'tickets', include: ['technicians', 'address'], limit: 100, cursor,
-      filters: { ...range, ...mine } }, { requestId: call.requestId }) as { items: Ticket[]; next_cursor: string | null }
+    const page = await callQuery(callerOf(call), ticketsQuery, { params: { ...range, ...mine }, include: ['technicians', 'address'], limit: 100, cursor })
     out.push(...page.items)
     cursor = page.next_cursor ?? undefined
   } while (cursor && out.length < most)
@@ -121,7 +121,7 @@ export function currentTicket(tickets: Ticket[], now: Date): Ticket | undefined 
 /** The big button for the current ticket: clock in when not yet started, else close out. */
 async function quickAction(call: PageCall, t: Ticket, tz: string): Promise<SafeHtml> {
   const actor = call.session.actor
-  const me = (t.technicians as Ticket[]).find((x) => actor.type === 'user' && x.user_id === actor.id)
+  const me = t.technicians?.find((x) => actor.type === 'user' && x.user_id === actor.id)
   const head = html`<strong>Now: #${t.number} ${t.contact_name}</strong><div class="muted">${localTime(new Date(t.scheduled_start), tz)}–${
     localTime(new Date(t.scheduled_end), tz)}${t.address ? ` · ${t.address.line1}` : ''}</div>`
   const action = me && !me.clock_in_at
@@ -147,7 +147,7 @@ function row(t: Ticket, tz: string): SafeHtml {
 }
 
 function techNames(t: Ticket): SafeHtml | '' {
-  const names = (t.technicians as Ticket[]).map((x) => x.name).filter(Boolean)
+  const names = (t.technicians ?? []).map((x) => x.name).filter(Boolean)
   return names.length ? html`<div class="muted">${names.join(', ')}</div>` : ''
 }
 

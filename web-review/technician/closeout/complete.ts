@@ -1,3 +1,4 @@
+import { completeCloseout } from '../../../core/domains/closeouts/actions.js'
 import { html } from '../../html.js'
 import { stepBar, stepForm, summary, type StepPage, type StepRender, type View } from './shared.js'
 
@@ -5,7 +6,7 @@ import { stepBar, stepForm, summary, type StepPage, type StepRender, type View }
 export const completeStep: StepPage = {
   step: 'complete',
   title: 'Complete ticket',
-  action: 'complete',
+  action: completeCloseout,
   render({ call, view }: StepRender) {
     const kept = ((view.attributes ?? []) as View[]).filter((a) => a.decision !== 'drop')
     const facts = kept.length ? `${kept.length} fact${kept.length === 1 ? '' : 's'} go${kept.length === 1 ? 'es' : ''} onto ${view.ticket.contact_name}: ${

@@ -1,3 +1,4 @@
+import { saveCloseoutAttributes } from '../../../core/domains/closeouts/actions.js'
 import { html } from '../../html.js'
 import { fieldError, fieldValue, stepBar, stepForm, summary, type Posted, type StepPage, type StepRender, type View } from './shared.js'
 
@@ -10,7 +11,7 @@ const STATUS_CLASS: Record<string, string> = { ok: 'ok', failed: 'err', off: 'wa
 export const confirmStep: StepPage = {
   step: 'confirm',
   title: 'Check and confirm',
-  action: 'save_attributes',
+  action: saveCloseoutAttributes,
   render({ call, view, posted }: StepRender) {
     const ex = view.extraction ?? { status: 'empty', message: 'No notes to read; add facts by hand if there are any.', attributes: [] }
     const saved = (view.attributes ?? []) as View[]

@@ -1,3 +1,4 @@
+import { saveCloseoutNext } from '../../../core/domains/closeouts/actions.js'
 import { addDays, localDate } from '../../../core/time.js'
 import { wallClock } from '../../../core/domains/tickets/model.js'
 import { html, type HtmlValue } from '../../html.js'
@@ -10,7 +11,7 @@ import { fieldError, fieldValue, stepBar, stepForm, wholeNumber, type StepPage, 
 export const nextStep: StepPage = {
   step: 'next',
   title: 'Next service',
-  action: 'save_next',
+  action: saveCloseoutNext,
   render({ call, view, timezone, posted }: StepRender) {
     const stored = view.next_service as Record<string, any> | null
     const series = view.series as { status: string; next_visit: { scheduled_start: string | Date } | null } | null

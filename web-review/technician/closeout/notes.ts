@@ -1,3 +1,4 @@
+import { saveCloseoutNotes } from '../../../core/domains/closeouts/actions.js'
 import { html } from '../../html.js'
 import { fieldValue, stepBar, stepForm, type StepPage, type StepRender } from './shared.js'
 
@@ -5,7 +6,7 @@ import { fieldValue, stepBar, stepForm, type StepPage, type StepRender } from '.
 export const notesStep: StepPage = {
   step: 'notes',
   title: 'Notes',
-  action: 'save_notes',
+  action: saveCloseoutNotes,
   render({ call, view, posted }: StepRender) {
     const noNotes = posted ? Boolean(posted.no_notes) : view.no_notes && view.steps_done.includes('notes')
     return html`${stepBar(view, 'notes')}${stepForm(call.session, view.ticket_id, 'notes', html`

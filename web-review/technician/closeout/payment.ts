@@ -1,3 +1,4 @@
+import { finishCloseout } from '../../../core/domains/closeouts/actions.js'
 import { paymentLinkFor } from '../../../core/clients/payments.js'
 import { html, type SafeHtml } from '../../html.js'
 import { money } from '../context.js'
@@ -9,7 +10,7 @@ const SKIP_REASONS: Record<string, string> = { paid_already: 'Paid already', han
 export const paymentStep: StepPage = {
   step: 'payment',
   title: 'Payment',
-  action: 'finish',
+  action: finishCloseout,
   async render({ call, view }: StepRender) {
     const total = money(view.work.totals.total_cents, view.work.totals.currency)
     const closed = html`${stepBar(view, 'payment')}<p class="ok">Ticket #${view.ticket.number} is complete.</p>${resultText(view)}`

@@ -2,11 +2,11 @@ import type { Request, Router } from 'express'
 import type { Services } from '../../../core/context.js'
 import { runCloseoutExtraction } from '../../../core/domains/closeouts/extraction.js'
 import { AppError } from '../../../core/errors.js'
-import { performAction } from '../../../core/operations.js'
+import { callAction } from '../../../core/call-action.js'
 import { html, trustedHtml } from '../../html.js'
 import { mainContent, viewerOf } from '../../layout.js'
 import { sendPage } from '../../send-page.js'
-import { businessOf, onceOf, pageRoute, sendWorkPage, ticketFor, type PageCall } from '../context.js'
+import { businessOf, callerOf, onceOf, pageRoute, sendWorkPage, ticketFor, type PageCall } from '../context.js'
 import { showToday } from '../today.js'
 import { completeStep } from './complete.js'
 import { confirmStep } from './confirm.js'
@@ -49,8 +49,7 @@ export function mountCloseout(router: Router, services: Services): void {
     let saved: View
     try {
       const data = page.data(posted, view)
-      saved = (await performAction(services, call.session, { domain: 'closeout', action: page.action, data: { ticket_id: id, ...data } },
-        { requestId: call.requestId, idempotencyKey: onceOf(call.req) })).result as View
+      saved = (await callAction(callerOf(call), page.action, { ticket_id: id, ...data }, { idempotencyKey: onceOf(call.req) })).result as View
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       const fresh = await viewOrStart(call, id)

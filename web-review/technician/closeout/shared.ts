@@ -1,3 +1,4 @@
+import type { ActionDefinition } from '../../../core/registry.js'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
 import { AppError } from '../../../core/errors.js'
 import { html, type HtmlContent, type SafeHtml } from '../../html.js'
@@ -30,7 +31,7 @@ export interface StepPage {
   step: StepName
   title: string
   /** The closeout action the form runs. */
-  action: string
+  action: ActionDefinition
   render(s: StepRender): Promise<SafeHtml> | SafeHtml
   /** The action's data (ticket_id is added), from the form; bad input is a VALIDATION_ERROR naming the field. */
   data(posted: Posted, view: View): Record<string, unknown>

@@ -1,12 +1,15 @@
 import { AppError } from '../../../core/errors.js'
-import { performAction, performQuery } from '../../../core/operations.js'
-import type { PageCall } from '../context.js'
+import { callAction } from '../../../core/call-action.js'
+import { callQuery } from '../../../core/call-query.js'
+import { startCloseout } from '../../../core/domains/closeouts/actions.js'
+import { closeoutsQuery } from '../../../core/domains/closeouts/queries.js'
+import { callerOf, type PageCall } from '../context.js'
 import { STEP_NAMES, stepPath, type StepName, type View } from './shared.js'
 
 /** The close-out of the ticket, or null when none was started. */
 export async function viewOf(call: PageCall, id: string): Promise<View | null> {
   try {
-    return await performQuery(call.services, call.session, { type: 'closeouts', id }, { requestId: call.requestId }) as View
+    return await callQuery(callerOf(call), closeoutsQuery, { id })
   } catch (err) {
     if (err instanceof AppError && err.code === 'NOT_FOUND') return null
     throw err
@@ -15,8 +18,7 @@ export async function viewOf(call: PageCall, id: string): Promise<View | null> {
 
 /** The close-out of the ticket, started from the ticket as booked when there is none yet (starting is idempotent). */
 export async function viewOrStart(call: PageCall, id: string): Promise<View> {
-  return await viewOf(call, id) ?? (await performAction(call.services, call.session, { domain: 'closeout', action: 'start', data: { ticket_id: id } },
-    { requestId: call.requestId })).result as View
+  return await viewOf(call, id) ?? (await callAction(callerOf(call), startCloseout, { ticket_id: id })).result as View
 }
 
 /** Whether a step may be shown: every earlier step done, and nothing before payment once the ticket is complete. */

@@ -1,17 +1,19 @@
-import { performQuery } from '../../../core/operations.js'
+import { saveCloseoutWork } from '../../../core/domains/closeouts/actions.js'
+import { callQuery } from '../../../core/call-query.js'
+import { servicesQuery } from '../../../core/domains/services/queries.js'
 import { html, type SafeHtml } from '../../html.js'
-import { money } from '../context.js'
+import { callerOf, money } from '../context.js'
 import { cents, dollars, fieldValue, stepBar, stepPath, stepForm, wholeNumber, type Posted, type StepPage, type StepRender, type View } from './shared.js'
 
 /** Step 1: time on site, the services done (quantities, flexible prices, removed, added) and, if estimated, the final price. */
 export const workStep: StepPage = {
   step: 'work',
   title: 'Work done',
-  action: 'save_work',
+  action: saveCloseoutWork,
   async render({ call, view, posted }: StepRender) {
     const w = view.work
     const cur = w.totals.currency
-    const catalog = (await performQuery(call.services, call.session, { type: 'services', limit: 100 }, { requestId: call.requestId }) as { items: View[] }).items
+    const catalog = (await callQuery(callerOf(call), servicesQuery, { limit: 100 })).items
     const lines = (w.line_items as View[]).map((l, i) => lineRow(l, i, cur, posted))
     const options = catalog.map((s) => html`<option value="${s.id}">${s.name}${s.price_cents !== null ? ` (${money(s.price_cents, cur)}${s.pricing === 'per_unit' ? ` per ${s.unit_name ?? 'unit'}` : ''})` : ''}</option>`)
     const estimated = w.is_price_estimated

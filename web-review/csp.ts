@@ -9,15 +9,21 @@ export function cspHash(text: string): string {
 
 /**
  * The pages' Content-Security-Policy: nothing from anywhere but this site, only our own inline stylesheet and script (by
- * hash, so an injected one would not run), no plugins, no <base>, forms only to this site, never inside a frame.
+ * hash, so an injected one would not run), no plugins, no <base>, forms only to this site (and the given other origins,
+ * e.g. where the consent page's answer redirects), never inside a frame.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  `style-src ${cspHash(PAGE_STYLE)}`,
-  `script-src ${cspHash(CLOSEOUT_SCRIPT)}`,
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+export function contentSecurityPolicy(formTargets: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    `style-src ${cspHash(PAGE_STYLE)}`,
+    `script-src ${cspHash(CLOSEOUT_SCRIPT)}`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    ["form-action 'self'", ...formTargets].join(' '),
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+}
+
+/** The policy of every page whose forms post to this site only. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy()

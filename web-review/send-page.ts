@@ -1,6 +1,6 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import type { Response } from 'express'
-import { CONTENT_SECURITY_POLICY } from './csp.js'
+import { CONTENT_SECURITY_POLICY, contentSecurityPolicy } from './csp.js'
 import type { SafeHtml } from './html.js'
 
 /** How a page is sent besides its markup. */
@@ -8,8 +8,8 @@ export interface SendOptions {
   status?: number
   /** The address carries a secret (a customer's link, a sign-in link): keep it out of search engines too. */
   secretUrl?: boolean
-  /** A page that must widen the pages' policy (the consent page's form leads to the app's own address). */
-  contentSecurityPolicy?: string
+  /** Other origins the page's forms may lead to (the consent page's answer redirects to the app). */
+  formTargets?: readonly string[]
 }
 
 /**
@@ -23,7 +23,7 @@ export function sendPage(res: Response, page: SafeHtml, opts: SendOptions = {}):
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
     Vary: 'Accept-Encoding',
-    'Content-Security-Policy': opts.contentSecurityPolicy ?? CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': opts.formTargets?.length ? contentSecurityPolicy(opts.formTargets) : CONTENT_SECURITY_POLICY,
     ...(opts.secretUrl ? { 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' } : {}),
   })
   const encoding = encodingFor(res.req.get('accept-encoding') ?? '')

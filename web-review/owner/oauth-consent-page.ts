@@ -6,7 +6,6 @@ import { issuerUrl } from '../../core/auth/oauth/urls.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { withTenant } from '../../core/db/tenant.js'
-import { CONTENT_SECURITY_POLICY } from '../csp.js'
 import { form, html, signInForm, type SafeHtml } from '../html.js'
 import { layout, viewerOf } from '../layout.js'
 import { sendPage } from '../send-page.js'
@@ -40,7 +39,7 @@ export function oauthConsentPages(services: Services): Router {
 <p>Anything that asks you first waits on your <a href="/review">Waiting</a> page for your answer, and the history records everything it does as "${checked.request.client.clientName} (OAuth)".</p>
 <p class="note">It then appears under <a href="/review/connections">Connected apps</a>, where you can disconnect it at any time.</p></div>
 ${form('/oauth/authorize', session.csrfToken, html`${fields}<div class="row"><button name="decision" value="deny" class="deny">Deny</button><button name="decision" value="approve">Allow</button></div>`)}` }),
-    { contentSecurityPolicy: policyAllowingRedirectTo(checked.request.redirectUri) })
+    { formTargets: [formTargetOf(checked.request.redirectUri)] })
   })
 
   router.post('/oauth/authorize', async (req, res) => {
@@ -98,9 +97,8 @@ function hostOf(uri: string): string {
   return url.host || url.protocol
 }
 
-/** The pages' policy, with the form also allowed to lead to the app's redirect URI (browsers check the redirect after a POST). */
-function policyAllowingRedirectTo(redirectUri: string): string {
+/** Where the form's answer leads, for the policy (browsers check the redirect after a POST): the app's origin, or its own scheme. */
+function formTargetOf(redirectUri: string): string {
   const url = new URL(redirectUri)
-  const target = url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol
-  return CONTENT_SECURITY_POLICY.replace("form-action 'self'", `form-action 'self' ${target}`)
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol
 }

@@ -14,6 +14,7 @@ import { outboxPage } from '../web-review/owner/outbox-page.js'
 import { payLinkRoutes } from '../web-review/customer/pay-link-page.js'
 import { paymentPages } from '../web-review/customer/payment-pages.js'
 import { respondRoutes } from '../web-review/customer/respond-page.js'
+import { ownerConsolePages } from '../web-review/owner/index.js'
 import { oauthConsentPages } from '../web-review/owner/oauth-consent-page.js'
 import { technicianPages } from '../web-review/technician/index.js'
 import { errorHandler } from './error-handler.js'
@@ -67,6 +68,7 @@ export function createApp(services: Services): Express {
   app.use(oauthConsentPages(services))
   app.get('/', homePage)
   app.use(reviewPages(services))
+  app.use(ownerConsolePages(services))
   // Before the scheduled-messages pages, whose /messages/:id would otherwise take /messages/outbox.
   app.use(outboxPage(services))
   app.use(messagesPage(services))

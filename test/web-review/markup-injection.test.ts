@@ -7,24 +7,8 @@ import { addUser } from '../auth/browser.js'
 import { asTenant, made } from '../domains/messages/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { BREAKOUT, ESCAPED, expectEscaped, PAYLOAD, QUOTE, SCRIPT } from '../helpers/hostile-markup.js'
 import { NOW, pageClient, type PageClient, type PageResponse } from './technician-fixture.js'
-
-/** Markup that would run or break out of an attribute if a page inserted it as it is, with a quote and an ampersand. */
-const SCRIPT = '<script>alert(1)</script>'
-const BREAKOUT = '"><img src=x onerror=alert(1)>'
-const QUOTE = "O'Neil & Co"
-const PAYLOAD = `${SCRIPT} ${BREAKOUT} ${QUOTE}`
-
-/** How each part must look on a page that shows it. */
-const ESCAPED = ['&lt;script&gt;alert(1)&lt;/script&gt;', '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;', 'O&#39;Neil &amp; Co']
-
-/** The page shows the payload's text, escaped, and never its markup (nor its quote or ampersand as they are). */
-function expectEscaped(page: { status: number; html: string }, what: string, shown = true): void {
-  expect(page.status, what).not.toBe(500)
-  expect(page.html.startsWith('<!doctype html>'), `${what} is a page`).toBe(true)
-  for (const raw of [SCRIPT, BREAKOUT, '<img src=x', QUOTE]) expect(page.html, `${what}: ${raw}`).not.toContain(raw)
-  if (shown) for (const escaped of ESCAPED) expect(page.html, `${what} shows ${escaped}`).toContain(escaped)
-}
 
 describe.each(engines)('every page escapes what records and requests put into it (%s)', (engine) => {
   let app: TestApp

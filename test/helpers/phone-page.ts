@@ -1,0 +1,51 @@
+import AxeBuilder from '@axe-core/playwright'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { expect } from 'vitest'
+import { createSession } from '../../core/auth/sessions.js'
+import type { TestApp } from './app.js'
+
+/** A phone's screen: the width every page must fit without sideways scrolling. */
+export const PHONE = { width: 390, height: 844 }
+
+/** A Chromium tab at phone size holding a session of the given person (the business's owner by default). */
+export interface PhoneTab {
+  context: BrowserContext
+  page: Page
+  /** Content-Security-Policy complaints and page errors seen so far: a page must cause none. */
+  problems: string[]
+  close(): Promise<void>
+}
+
+/** Opens a phone-sized tab signed in as the user (the owner when omitted), with or without JavaScript. */
+export async function phoneTab(browser: Browser, app: TestApp, opts: { userId?: string; javaScript?: boolean } = {}): Promise<PhoneTab> {
+  const cookie = await createSession(app.t.db, app.tenant.tenant_id, opts.userId ?? app.tenant.owner_user_id)
+  const context = await browser.newContext({ javaScriptEnabled: opts.javaScript ?? true, viewport: PHONE })
+  await context.addCookies([{ name: 'crm_session', value: cookie, url: app.url }])
+  const page = await context.newPage()
+  const problems: string[] = []
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text()) })
+  page.on('pageerror', (e) => problems.push(e.message))
+  return { context, page, problems, close: () => context.close() }
+}
+
+/** The page fits a 390 px screen: nothing scrolls sideways. */
+export async function expectFitsPhone(page: Page, what: string): Promise<void> {
+  const width = await page.evaluate('document.documentElement.scrollWidth') as number
+  expect(width, `${what} scrolls sideways at ${PHONE.width} px`).toBeLessThanOrEqual(PHONE.width)
+}
+
+/** axe-core finds no accessibility violation on the page (WCAG 2.1 A and AA rules). */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const found = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')})`)
+  expect(found, `${what}: accessibility violations`).toEqual([])
+}
+
+/** Opens the path, checks it answered, fits the phone and passes axe; returns the page for the test's own steps. */
+export async function openOnPhone(tab: PhoneTab, app: TestApp, path: string): Promise<Page> {
+  const answer = await tab.page.goto(app.url + path)
+  expect(answer?.status(), `${path} answered`).toBeLessThan(400)
+  await expectFitsPhone(tab.page, path)
+  await expectAccessible(tab.page, path)
+  return tab.page
+}

@@ -1,0 +1,13 @@
+import { Router } from 'express'
+import type { Services } from '../../core/context.js'
+
+/** The owner's console pages (home, calendar, customers, money, leads, settings, numbers, search), one router per page file. */
+const CONSOLE_PAGES: Array<(services: Services) => Router> = [
+]
+
+/** Every console page's routes; the app mounts them after the API. */
+export function ownerConsolePages(services: Services): Router {
+  const router = Router()
+  for (const pages of CONSOLE_PAGES) router.use(pages(services))
+  return router
+}

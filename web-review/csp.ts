@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { PAGE_STYLE } from './style.js'
-import { CLOSEOUT_SCRIPT } from './technician/closeout/script.js'
+import { PAGE_SCRIPTS } from './page-scripts.js'
 
 /** The hash a Content-Security-Policy names an inline <style> or <script> by. */
 export function cspHash(text: string): string {
@@ -16,7 +16,7 @@ export function contentSecurityPolicy(formTargets: readonly string[] = []): stri
   return [
     "default-src 'none'",
     `style-src ${cspHash(PAGE_STYLE)}`,
-    `script-src ${cspHash(CLOSEOUT_SCRIPT)}`,
+    `script-src ${PAGE_SCRIPTS.map(cspHash).join(' ')}`,
     "connect-src 'self'",
     "img-src 'self' data:",
     ["form-action 'self'", ...formTargets].join(' '),

@@ -1,0 +1,6 @@
+import { CLOSEOUT_SCRIPT } from './technician/closeout/script.js'
+
+/** Every inline script a page may carry (each page file exports its own); the Content-Security-Policy allows each by its hash. */
+export const PAGE_SCRIPTS: readonly string[] = [
+  CLOSEOUT_SCRIPT,
+]

@@ -11,7 +11,7 @@ label{display:block;margin:.4rem 0}input[type=checkbox],input[type=radio]{width:
 .card{background:#fff;border:1px solid #dcdcde;border-radius:.55rem;padding:.75rem;margin:.7rem 0}.now{border:2px solid #1d4ed8}
 .muted,.note{color:#50575e}.muted{font-size:.92rem}.err{color:#b32d2e;font-weight:600}.ok{color:#00702a;font-weight:600}
 .warn{background:#fff4d6;padding:.5rem;border-radius:.4rem}ul.warn{color:#8a4b00;padding-left:1.5rem}
-.row{display:flex;gap:.5rem;align-items:center}.row>*{flex:1}.row select{min-width:0;flex:1 1 auto}.row>button.small{flex:0 0 auto;margin-left:auto}.n{max-width:5.5rem}
+.row{display:flex;gap:.5rem;align-items:center}.row>*{flex:1;min-width:0}.row select{min-width:0;flex:1 1 auto}.row>button.small{flex:0 0 auto;margin-left:auto}.n{max-width:5.5rem}
 table{width:100%;border-collapse:collapse}td,th{text-align:left;padding:.35rem .2rem;border-bottom:1px solid #dcdcde;vertical-align:top}.r,td.num{text-align:right}td.num{white-space:nowrap}
 pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f5f6f7;padding:.5rem}.total{font-size:1.1rem}
 .perm{padding:.6rem;margin:.5rem 0}.perm p,.perm form{margin:.2rem 0}ul.rules{padding-left:1.1rem}

@@ -1,0 +1,78 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { browserAvailable, launchBrowser } from '../helpers/browser.js'
+import { expectAccessible, expectFitsPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
+import { techFixture, type TechFixture } from './technician-fixture.js'
+
+/** Addresses a crawl must not open: leaving, downloads and calendar files are not pages. */
+const NOT_PAGES = /^\/(?:auth\/|api\/|calendar\/[^?]|mcp|\.well-known)|\.(?:ics|csv)(?:\?|$)|[?&](?:format=csv|download=)/
+
+/**
+ * Every page a person can reach by links from Home and the "More" page, opened in Chromium at 390 px: each answers,
+ * fits the phone and passes axe. Pages added later are covered as soon as something links to them.
+ */
+describe.skipIf(!browserAvailable)('every page a person reaches by links fits a phone and passes axe', () => {
+  let fx: TechFixture
+  let browser: Browser
+  beforeAll(async () => {
+    fx = await techFixture('pglite')
+    const app = fx.app
+    await app.action('invoice', 'create', { contact_id: fx.contactId, line_items: [{ description: 'Gutters', unit_price_cents: 5000 }] })
+    await app.action('lead', 'create', { name: 'Pat Prospect', email: 'pat@example.com', source: 'website' })
+    await app.action('message', 'schedule', { contact_id: fx.contactId, kind: 'custom', subject: 'Hello', body: 'See you soon', send_at: '2026-12-01T15:00:00Z' })
+    browser = await launchBrowser()
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    await fx?.app.close()
+  })
+
+  /** Opens each page reachable by links (two clicks deep) and checks it; answers the paths visited. */
+  async function crawl(tab: PhoneTab, starts: string[]): Promise<string[]> {
+    const seen = new Set<string>()
+    // One of each kind of page is enough: /customers/<id> stands for every customer, /today?date=<day> for every day.
+    const kindOf = (path: string) => path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, ':id').replace(/\d+/g, 'N')
+    const kinds = new Set(starts.map(kindOf))
+    let frontier = starts
+    for (let depth = 0; depth < 3 && frontier.length; depth++) {
+      const next: string[] = []
+      for (const path of frontier) {
+        seen.add(path)
+        const answer = await tab.page.goto(fx.app.url + path)
+        expect(answer?.status(), `${path} answered`).toBeLessThan(400)
+        await expectFitsPhone(tab.page, path)
+        await expectAccessible(tab.page, path)
+        const hrefs = await tab.page.evaluate(`[...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href'))`) as string[]
+        for (const href of hrefs) {
+          if (!href.startsWith('/') || href.startsWith('//') || NOT_PAGES.test(href)) continue
+          if (kinds.has(kindOf(href))) continue
+          kinds.add(kindOf(href))
+          next.push(href)
+        }
+      }
+      frontier = next
+    }
+    expect(tab.problems, 'Content-Security-Policy complaints or page errors').toEqual([])
+    return [...seen]
+  }
+
+  it('the owner\'s pages', async () => {
+    const tab = await phoneTab(browser, fx.app)
+    try {
+      const seen = await crawl(tab, ['/', '/settings'])
+      expect(seen.length).toBeGreaterThan(8)
+    } finally {
+      await tab.close()
+    }
+  }, 600_000)
+
+  it('a technician\'s pages', async () => {
+    const tab = await phoneTab(browser, fx.app, { userId: fx.techId })
+    try {
+      const seen = await crawl(tab, ['/', '/today', `/tickets/${fx.tickets.now}`])
+      expect(seen.length).toBeGreaterThan(3)
+    } finally {
+      await tab.close()
+    }
+  }, 600_000)
+})

@@ -1,4 +1,3 @@
-import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js'
 import type { NextFunction, Request, Response } from 'express'
 
 /** JSON-RPC's codes for a body that is not JSON (-32700) and for JSON that is not a request (-32600). */
@@ -14,12 +13,6 @@ export function mcpBodyErrors(err: unknown, req: Request, res: Response, next: N
   if (req.path !== '/mcp' || e?.type !== 'entity.parse.failed') return next(err)
   if (typeof e.body === 'string' && parses(e.body)) return refuseInvalidRequest(res)
   res.status(400).json({ jsonrpc: '2.0', error: { code: PARSE_ERROR, message: 'Parse error: the body is not valid JSON' }, id: null })
-}
-
-/** Whether a parsed body is one JSON-RPC message or a non-empty batch of them. */
-export function isJsonRpcBody(body: unknown): boolean {
-  const messages = Array.isArray(body) ? body : [body]
-  return messages.length > 0 && messages.every((m) => JSONRPCMessageSchema.safeParse(m).success)
 }
 
 /** 400 with JSON-RPC's Invalid Request: JSON, but not a message. */

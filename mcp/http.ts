@@ -1,10 +1,12 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import { Router, type Request } from 'express'
 import type { Services } from '../core/context.js'
 import { AppError } from '../core/errors.js'
 import { requirePrincipal } from '../api/request-context.js'
-import { isJsonRpcBody, refuseInvalidRequest } from './body-errors.js'
-import { createMcpServer } from './server.js'
+import { refuseInvalidRequest } from './body-errors.js'
+
+/** The MCP SDK and our server over it, loaded at the first MCP request: most starts and many servers never need them. */
+let mcpParts: Promise<[typeof import('./server.js'), typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js'), typeof import('./json-rpc.js')]> | undefined
+const loadMcp = () => (mcpParts ??= Promise.all([import('./server.js'), import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./json-rpc.js')]))
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -15,6 +17,7 @@ export function mcpRoutes(services: Services): Router {
   router.post('/mcp', async (req, res) => {
     refuseForeignHost(req, allowedHosts)
     const principal = requirePrincipal(res)
+    const [{ createMcpServer }, { StreamableHTTPServerTransport }, { isJsonRpcBody }] = await loadMcp()
     // Only a JSON body reaches here parsed; the transport itself answers other content types.
     if (req.is('application/json') && !isJsonRpcBody(req.body)) return refuseInvalidRequest(res)
     const server = createMcpServer(services, principal)

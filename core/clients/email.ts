@@ -1,10 +1,13 @@
-import { Resend } from 'resend'
 import type { Config } from '../config.js'
 import { withTenant } from '../db/tenant.js'
 import type { Database } from '../db/types.js'
 import { AppError } from '../errors.js'
 import { log } from '../log.js'
+import { lazyPackage } from './lazy-package.js'
 import { createSendPacer } from './send-pacer.js'
+
+/** The resend package, loaded when sending through Resend. */
+const resendPackage = lazyPackage<typeof import('resend')>('resend')
 
 /** One email to send. */
 export interface EmailMessage {
@@ -67,7 +70,7 @@ export function emailClientFromConfig(config: Config, db: Database): EmailClient
  * sends start per second (unlimited when unset), and a 429 holds every send of this client for its Retry-After.
  */
 export function resendEmailClient(opts: { apiKey: string; from: string; baseUrl?: string; timeoutMs?: number; maxPerSecond?: number }): EmailClient {
-  const resend = new Resend(opts.apiKey, opts.baseUrl ? { baseUrl: opts.baseUrl.replace(/\/$/, '') } : undefined)
+  const resend = new (resendPackage().Resend)(opts.apiKey, opts.baseUrl ? { baseUrl: opts.baseUrl.replace(/\/$/, '') } : undefined)
   const timeoutMs = opts.timeoutMs ?? EMAIL_TIMEOUT_MS
   const pacer = createSendPacer(opts.maxPerSecond ?? Infinity)
   return {

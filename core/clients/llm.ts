@@ -1,6 +1,10 @@
-import OpenAI from 'openai'
+import type OpenAI from 'openai'
 import { z } from 'zod'
 import { log } from '../log.js'
+import { lazyPackage } from './lazy-package.js'
+
+/** The openai package, loaded when a model is configured. */
+const openaiPackage = lazyPackage<typeof import('openai')>('openai')
 
 /** How long one attempt may take unless the configuration says otherwise. */
 const DEFAULT_TIMEOUT_MS = 20_000
@@ -55,7 +59,7 @@ export function llmClientFromEnv(env: NodeJS.ProcessEnv): LlmClient | null {
 
 /** An LLM client over the openai SDK: one retry, a per-attempt timeout, token usage logged per tenant. */
 export function createLlmClient(config: LlmConfig): LlmClient {
-  const openai = new OpenAI({ baseURL: config.baseUrl, apiKey: config.apiKey, timeout: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxRetries: 0 })
+  const openai = new (openaiPackage().OpenAI)({ baseURL: config.baseUrl, apiKey: config.apiKey, timeout: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxRetries: 0 })
   return {
     model: config.model,
     async extract<T>(req: ExtractionRequest<T>): Promise<ExtractionResult<T>> {
@@ -79,7 +83,7 @@ async function attempt<T>(openai: OpenAI, model: string, timeoutMs: number, req:
       response_format: { type: 'json_schema', json_schema: { name: req.name, strict: true, schema: z.toJSONSchema(req.schema) as Record<string, unknown> } },
     }, { timeout: Math.min(req.timeoutMs ?? timeoutMs, timeoutMs) })
   } catch (err) {
-    if (err instanceof OpenAI.APIConnectionTimeoutError) return { ok: false, reason: 'timeout', message: 'the model did not answer in time' }
+    if (err instanceof openaiPackage().APIConnectionTimeoutError) return { ok: false, reason: 'timeout', message: 'the model did not answer in time' }
     return { ok: false, reason: 'unavailable', message: err instanceof Error ? err.message : String(err) }
   }
   const usage = { prompt_tokens: completion.usage?.prompt_tokens ?? 0, completion_tokens: completion.usage?.completion_tokens ?? 0 }

@@ -1,4 +1,5 @@
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
+import { lazyPackage } from './lazy-package.js'
 import type { Services } from '../context.js'
 import { withTenant } from '../db/tenant.js'
 import type { Queryable } from '../db/types.js'
@@ -52,6 +53,9 @@ export function describePayments(client: PaymentsClient | null): string {
   return client ? client.describe() : PAYMENTS_OFF
 }
 
+/** The stripe package, loaded when payments are on. */
+const stripePackage = lazyPackage<typeof Stripe>('stripe')
+
 /** The client from STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_API_BASE, or null when no key is set. */
 export function paymentsClientFromEnv(env: NodeJS.ProcessEnv): PaymentsClient | null {
   if (!env.STRIPE_SECRET_KEY) return null
@@ -60,7 +64,7 @@ export function paymentsClientFromEnv(env: NodeJS.ProcessEnv): PaymentsClient | 
 
 /** A payments client over the stripe package; every Stripe failure becomes a typed UNAVAILABLE error. */
 export function createPaymentsClient(config: PaymentsConfig): PaymentsClient {
-  const stripe = new Stripe(config.secretKey, {
+  const stripe = new (stripePackage())(config.secretKey, {
     ...addressOf(config.apiBase),
     // Every write carries an idempotency key, so the retry can never charge or create twice.
     maxNetworkRetries: 1,
@@ -110,9 +114,10 @@ async function stripeCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn()
   } catch (err) {
-    if (!(err instanceof Stripe.errors.StripeError)) throw err
+    const { errors } = stripePackage()
+    if (!(err instanceof errors.StripeError)) throw err
     const status = err.statusCode ?? 0
-    const retryable = err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeRateLimitError || status >= 500 || status === 0
+    const retryable = err instanceof errors.StripeConnectionError || err instanceof errors.StripeRateLimitError || status >= 500 || status === 0
     log('warn', 'stripe call failed', { type: err.type, code: err.code, status, message: err.message })
     throw new AppError('UNAVAILABLE', `Online payment is unavailable right now: Stripe said "${err.message}"${retryable ? ' (try again shortly)' : ''}`,
       { provider: 'stripe', retryable, stripe_type: err.type, ...(err.code ? { stripe_code: err.code } : {}) })

@@ -65,12 +65,8 @@ export const contactsQuery = defineQuery({
     else where.push('c.merged_into is null')
     if (p.status) where.push(`c.status = ${arg(p.status)}`)
     else if (!req.id) where.push(`c.status <> 'archived'`)
-    if (p.q) {
-      const q = arg(p.q)
-      const digits = p.q.replace(/\D/g, '')
-      where.push(`(c.display_name ilike '%' || ${q} || '%' or c.display_name % ${q} or ${q} <% c.display_name
-        or c.email = lower(${q})${digits.length >= 4 ? ` or c.phone_digits like '%' || ${arg(digits)} || '%'` : ''})`)
-    }
+    // Through the function, which finds the matches by index (see migration 0033).
+    if (p.q) where.push(`c.id in (select contact_ids_matching(${arg(p.q)}))`)
     if (p.tag) {
       const tags = p.tag.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)
       where.push(`c.tags @> ${arg(tags)}::text[]`)

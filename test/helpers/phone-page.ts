@@ -16,10 +16,14 @@ export interface PhoneTab {
   close(): Promise<void>
 }
 
+/** Tabs opened without JavaScript: axe cannot run in them. */
+const withoutScripts = new WeakSet<BrowserContext>()
+
 /** Opens a phone-sized tab signed in as the user (the owner when omitted), with or without JavaScript. */
 export async function phoneTab(browser: Browser, app: TestApp, opts: { userId?: string; javaScript?: boolean } = {}): Promise<PhoneTab> {
   const cookie = await createSession(app.t.db, app.tenant.tenant_id, opts.userId ?? app.tenant.owner_user_id)
   const context = await browser.newContext({ javaScriptEnabled: opts.javaScript ?? true, viewport: PHONE })
+  if (opts.javaScript === false) withoutScripts.add(context)
   await context.addCookies([{ name: 'crm_session', value: cookie, url: app.url }])
   const page = await context.newPage()
   const problems: string[] = []
@@ -34,8 +38,24 @@ export async function expectFitsPhone(page: Page, what: string): Promise<void> {
   expect(width, `${what} scrolls sideways at ${PHONE.width} px`).toBeLessThanOrEqual(PHONE.width)
 }
 
-/** axe-core finds no accessibility violation on the page (WCAG 2.1 A and AA rules). */
+/**
+ * axe-core finds no accessibility violation on the page (WCAG 2.1 A and AA rules). axe runs as a script in the page, so a
+ * tab without JavaScript is checked by opening its address again in a tab with JavaScript and the same cookies.
+ */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const context = page.context()
+  if (withoutScripts.has(context)) {
+    const browser = context.browser()!
+    const copy = await browser.newContext({ viewport: page.viewportSize() ?? PHONE })
+    try {
+      await copy.addCookies(await context.cookies())
+      const twin = await copy.newPage()
+      await twin.goto(page.url())
+      return await expectAccessible(twin, what)
+    } finally {
+      await copy.close()
+    }
+  }
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
   const found = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')})`)
   expect(found, `${what}: accessibility violations`).toEqual([])

@@ -6,7 +6,7 @@ import type { Services } from '../../core/context.js'
 import { businessQuery } from '../../core/domains/settings/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { usersQuery } from '../../core/domains/users/queries.js'
-import { AppError, validationError } from '../../core/errors.js'
+import { AppError, notFound, validationError } from '../../core/errors.js'
 import { addDays, addMonths, localDate } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { dayName, mondayOf, monthGrid, monthTitle, pagerLinks, ticketRow, weekList, type ScheduledTicket } from '../schedule-views.js'
@@ -42,6 +42,7 @@ export function schedulePages(services: Services): Router {
       const asked = scheduleRequestOf(req.query)
       const ask: CalendarAsk = { view: asked.view, date: asked.date ?? today, whose: whoseOf(req.query.technician) }
       const team = (await callQuery(caller, usersQuery, { limit: 100 })).items
+      if (UUID.test(ask.whose) && !team.some((u) => u.id === ask.whose)) throw notFound('team member', ask.whose)
       const body = html`${filterForm(ask, team)}${viewLinks(ask)}${await viewOf(caller, ask, today, timezone)}`
       sendOwnerPage(res, titleOf(ask, today), body)
     } catch (err) {

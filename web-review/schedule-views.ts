@@ -78,7 +78,8 @@ export function monthGrid(tickets: ScheduledTicket[], first: string, today: stri
   while (day.slice(0, 7) <= month || weekIndex(day) !== 0) {
     if (weekIndex(day) === 0) weeks.push([])
     const n = counts.get(day) ?? 0
-    const label = `${dayName(day)} ${day}: ${n ? `${n} ticket${n === 1 ? '' : 's'}` : 'nothing booked'}`
+    // The label starts with the day's number, the link's visible text, so speech input can name it.
+    const label = `${Number(day.slice(8))}, ${dayName(day)} ${day}: ${n ? `${n} ticket${n === 1 ? '' : 's'}` : 'nothing booked'}`
     weeks[weeks.length - 1].push(day.slice(0, 7) !== month ? html`<td></td>`
       : html`<td${day === today ? html` class="today"` : ''}><a href="${dayHref(day)}" aria-label="${label}">${Number(day.slice(8))}</a><small>${n ? n : html`&nbsp;`}</small></td>`)
     day = addDays(day, 1)

@@ -128,11 +128,11 @@ describe.each(engines)('the owner\'s Home and Calendar (%s)', (engine) => {
     expect(next.html).toContain('<h2><a href="/schedule?date=2026-11-02">Mon 2026-11-02</a>')
     const month = await owner.get('/schedule?view=month&date=2026-11-20')
     expect(month.html).toContain('<h1>November 2026</h1>')
-    expect(month.html).toContain('aria-label="Mon 2026-11-02: 1 ticket"')
-    expect(month.html).toContain('aria-label="Thu 2026-11-05: 3 tickets"')
+    expect(month.html).toContain('aria-label="2, Mon 2026-11-02: 1 ticket"')
+    expect(month.html).toContain('aria-label="5, Thu 2026-11-05: 3 tickets"')
     expect(month.html).toContain('href="/schedule?view=month&amp;date=2026-10-01"')
     const october = await owner.get('/schedule?view=month&date=2026-10-01')
-    expect(october.html).toContain('aria-label="Sat 2026-10-31: 1 ticket"')
+    expect(october.html).toContain('aria-label="31, Sat 2026-10-31: 1 ticket"')
   })
 
   it('a bad view, date or technician is a 400 page naming the field; another business\'s person is not found', async () => {

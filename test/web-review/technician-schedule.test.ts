@@ -66,9 +66,9 @@ describe.each(engines)('technician schedule by date, week and month, and the cal
     const r = await tom.get('/today?view=month&date=2026-11-20')
     expect(r.status).toBe(200)
     expect(r.html).toContain('<h1>November 2026</h1>')
-    expect(r.html).toContain('aria-label="Thu 2026-11-05: 2 tickets"')
-    expect(r.html).toContain('aria-label="Sat 2026-11-07: 1 ticket"')
-    expect(r.html).toContain('aria-label="Fri 2026-11-06: nothing booked"')
+    expect(r.html).toContain('aria-label="5, Thu 2026-11-05: 2 tickets"')
+    expect(r.html).toContain('aria-label="7, Sat 2026-11-07: 1 ticket"')
+    expect(r.html).toContain('aria-label="6, Fri 2026-11-06: nothing booked"')
     expect(r.html).toContain('href="/today?date=2026-11-30"')
     expect(r.html).not.toContain('href="/today?date=2026-12-01"')
     expect(r.html).toContain('href="/today?view=month&amp;date=2026-10-01"')
@@ -79,17 +79,17 @@ describe.each(engines)('technician schedule by date, week and month, and the cal
     expect(grid.match(/<tr>/g)).toHaveLength(7)
     expect(grid.match(/<td/g)).toHaveLength(42)
     const all = await owner.get('/today?view=month')
-    expect(all.html).toContain('aria-label="Thu 2026-11-05: 3 tickets"')
+    expect(all.html).toContain('aria-label="5, Thu 2026-11-05: 3 tickets"')
     expect(gzipSync((await tom.get('/today?view=month')).html).length).toBeLessThanOrEqual(14 * 1024)
   })
 
   it('a cancelled ticket is not counted in the month', async () => {
     const extra = await f.book('2026-11-20T10:00', [f.techId])
     const before = (await tom.get('/today?view=month')).html
-    expect(before).toContain('aria-label="Fri 2026-11-20: 1 ticket"')
+    expect(before).toContain('aria-label="20, Fri 2026-11-20: 1 ticket"')
     const r = await f.app.action('ticket', 'cancel', { ticket_id: extra.id, reason: 'Rain' }, { reasoning: 'Customer called' })
     expect(r.status).toBe(200)
-    expect((await tom.get('/today?view=month')).html).toContain('aria-label="Fri 2026-11-20: nothing booked"')
+    expect((await tom.get('/today?view=month')).html).toContain('aria-label="20, Fri 2026-11-20: nothing booked"')
   })
 
   it('from Today a technician makes their calendar link, sees it once, subscribes, and revokes it', async () => {
@@ -164,7 +164,7 @@ describe.skipIf(!browserAvailable)('technician month and day pages in Chromium a
     const page = await context.newPage()
     await page.goto(`${f.app.url}/today?view=month&date=2026-11-01`)
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390)
-    await page.click('a[aria-label="Sat 2026-11-07: 1 ticket"]')
+    await page.click('a[aria-label="7, Sat 2026-11-07: 1 ticket"]')
     expect(page.url()).toBe(`${f.app.url}/today?date=2026-11-07`)
     expect(await page.textContent('h1')).toBe('Sat 2026-11-07')
     await page.click('a[href="/today?date=2026-11-08"]')

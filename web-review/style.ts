@@ -20,4 +20,6 @@ pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f5f6
 .steps .d{background:#b8e6c4}.steps .a{background:#1d4ed8;color:#fff}#offline{display:none}
 .pager{justify-content:space-between;margin:.3rem 0}.month th,.month td{text-align:center;padding:.3rem 0;width:14.28%}
 .month td a{display:block;font-weight:600}.month small{display:block;font-size:.8rem;color:#50575e}.month .today{outline:2px solid #1d4ed8}
-form.find{margin:.3rem 0 .2rem}form.find input{margin:0}`
+form.find{margin:.3rem 0 .2rem}form.find input{margin:0}
+.cal{display:flex;flex-wrap:wrap;gap:0 .5rem;align-items:flex-end}.cal label{flex:1 1 7rem;margin:0}.cal button{flex:1 1 100%}
+ul.home{padding-left:1.2rem;margin:.3rem 0}ul.home li{margin:.3rem 0}`

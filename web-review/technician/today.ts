@@ -4,8 +4,9 @@ import { validationError } from '../../core/errors.js'
 import { callQuery } from '../../core/call-query.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { isoDate } from '../../core/schema-types.js'
-import { addDays, addMonths, localDate, localTime, weekdayOf } from '../../core/time.js'
+import { addDays, addMonths, localDate, localTime } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
+import { dayName, mondayOf, monthGrid, monthTitle, pagerLinks, ticketRow, weekList } from '../schedule-views.js'
 import { businessOf, callerOf, pageRoute, postForm, sendWorkPage, type PageCall, type TicketView } from './context.js'
 import { closeoutHref } from './closeout/state.js'
 
@@ -23,6 +24,9 @@ export interface ScheduleRequest {
 }
 
 const dateParam = isoDate()
+
+/** A technician's day page. */
+const dayPage = (date: string): string => `/today?date=${date}`
 
 /**
  * GET /today: a day's tickets (today unless ?date=YYYY-MM-DD), with the current one on top as a one-tap action on today;
@@ -64,19 +68,19 @@ export async function showSchedule(call: PageCall, ask: ScheduleRequest): Promis
     const first = `${date.slice(0, 7)}-01`
     const last = addDays(addMonths(first, 1), -1)
     const tickets = await ticketsOf(call, { from: first, to: last }, 3000)
-    const title = new Date(`${first}T12:00:00Z`).toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+    const title = monthTitle(first)
     const pager = pagerLinks([`/today?view=month&date=${addMonths(first, -1)}`, '← Previous month'], ['/today?view=month', 'This month'],
       [`/today?view=month&date=${addMonths(first, 1)}`, 'Next month →'])
-    sendWorkPage(call, { title, body: html`${pager}${monthGrid(tickets, first, today, timezone)}${feedLink}`, ok: flash })
+    sendWorkPage(call, { title, body: html`${pager}${monthGrid(tickets, first, today, timezone, dayPage)}${feedLink}`, ok: flash })
     return
   }
   if (ask.view === 'week') {
-    const monday = addDays(date, -weekIndex(date))
+    const monday = mondayOf(date)
     const tickets = await ticketsOf(call, { from: monday, to: addDays(monday, 6) })
     const pager = pagerLinks([`/today?view=week&date=${addDays(monday, -7)}`, '← Previous week'], ['/today?view=week', 'This week'],
       [`/today?view=week&date=${addDays(monday, 7)}`, 'Next week →'])
     const title = `Week of ${dayName(monday)} ${monday}`
-    sendWorkPage(call, { title, body: html`${pager}${weekList(tickets, monday, today, timezone)}${monthLink(date)}${feedLink}`, ok: flash })
+    sendWorkPage(call, { title, body: html`${pager}${weekList(tickets, monday, today, timezone, dayPage)}${monthLink(date)}${feedLink}`, ok: flash })
     return
   }
   const tickets = await ticketsOf(call, date === today ? { today: 'true' } : { date })
@@ -86,14 +90,6 @@ export async function showSchedule(call: PageCall, ask: ScheduleRequest): Promis
   const body = html`${pager}${current ? await quickAction(call, current, timezone) : ''}${dayList(tickets, timezone, current, date === today)}
 <p class="muted"><a href="/today?view=week&amp;date=${date}">This week</a> · <a href="/today?view=month&amp;date=${date}">This month</a></p>${feedLink}`
   sendWorkPage(call, { title: date === today ? `Today, ${dayName(today)} ${today}` : `${dayName(date)} ${date}`, body, ok: flash })
-}
-
-/** Weekdays from Monday, the first day of a week here. */
-const WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
-
-/** A date's place in its week: 0 for Monday to 6 for Sunday. */
-function weekIndex(date: string): number {
-  return WEEK.indexOf(weekdayOf(date))
 }
 
 /** The signed-in technician's tickets (an owner's: everyone's) for today or a range of days. */
@@ -130,68 +126,13 @@ async function quickAction(call: PageCall, t: Ticket, tz: string): Promise<SafeH
   return html`<div class="card now">${head}${action}<a href="/tickets/${t.id}">Details</a></div>`
 }
 
-/** Previous, back-to-now and next links above a schedule: [href, label] each. */
-function pagerLinks(...links: Array<[string, string]>): SafeHtml {
-  return html`<nav class="pager">${links.map(([href, label]) => html`<a href="${href}">${label}</a>`)}</nav>`
-}
-
 function monthLink(date: string): SafeHtml {
   return html`<p class="muted"><a href="/today?view=month&amp;date=${date}">This month</a></p>`
-}
-
-function row(t: Ticket, tz: string): SafeHtml {
-  const closed = !ACTIVE.includes(t.status)
-  return html`<tr${closed ? html` class="muted"` : ''}><td>${localTime(new Date(t.scheduled_start), tz)}</td>
-<td><a href="/tickets/${t.id}">#${t.number} ${t.contact_name}</a>${t.address ? html`<div class="muted">${t.address.line1}${t.address.city ? `, ${t.address.city}` : ''}</div>` : ''}</td>
-<td>${String(t.status).replace('_', ' ')}${techNames(t)}</td></tr>`
-}
-
-function techNames(t: Ticket): SafeHtml | '' {
-  const names = (t.technicians ?? []).map((x) => x.name).filter(Boolean)
-  return names.length ? html`<div class="muted">${names.join(', ')}</div>` : ''
 }
 
 function dayList(tickets: Ticket[], tz: string, current: Ticket | undefined, isToday: boolean): SafeHtml | '' {
   if (!tickets.length) return html`<p class="muted">No tickets ${isToday ? 'today' : 'on this day'}.</p>`
   const rest = tickets.filter((t) => t !== current)
   if (!rest.length) return ''
-  return html`<h2>${current ? 'Also today' : 'Tickets'}</h2><table>${rest.map((t) => row(t, tz))}</table>`
-}
-
-function weekList(tickets: Ticket[], monday: string, today: string, tz: string): SafeHtml[] {
-  return Array.from({ length: 7 }, (_, i) => {
-    const day = addDays(monday, i)
-    const onDay = tickets.filter((t) => localDate(new Date(t.scheduled_start), tz) === day)
-    return html`<h2><a href="/today?date=${day}">${dayName(day)} ${day}</a>${day === today ? ' · today' : ''}</h2>${
-      onDay.length ? html`<table>${onDay.map((t) => row(t, tz))}</table>` : html`<p class="muted">Nothing booked.</p>`}`
-  })
-}
-
-/** The month as a grid from Monday: each day links to its page and shows how many tickets (not cancelled) it holds. */
-function monthGrid(tickets: Ticket[], first: string, today: string, tz: string): SafeHtml {
-  const counts = new Map<string, number>()
-  for (const t of tickets) {
-    if (t.status === 'cancelled') continue
-    const day = localDate(new Date(t.scheduled_start), tz)
-    counts.set(day, (counts.get(day) ?? 0) + 1)
-  }
-  const month = first.slice(0, 7)
-  let day = addDays(first, -weekIndex(first))
-  const weeks: SafeHtml[][] = []
-  while (day.slice(0, 7) <= month || weekIndex(day) !== 0) {
-    if (weekIndex(day) === 0) weeks.push([])
-    const n = counts.get(day) ?? 0
-    const label = `${Number(day.slice(8))}, ${dayName(day)} ${day}: ${n ? `${n} ticket${n === 1 ? '' : 's'}` : 'nothing booked'}`
-    weeks[weeks.length - 1].push(day.slice(0, 7) !== month ? html`<td></td>`
-      : html`<td${day === today ? html` class="today"` : ''}><a href="/today?date=${day}" aria-label="${label}">${Number(day.slice(8))}</a><small>${n ? n : html`&nbsp;`}</small></td>`)
-    day = addDays(day, 1)
-  }
-  const head = WEEK.map((d) => html`<th>${d[0].toUpperCase()}${d.slice(1, 2)}</th>`)
-  const total = [...counts.values()].reduce((a, b) => a + b, 0)
-  return html`<table class="month"><tr>${head}</tr>${weeks.map((w) => html`<tr>${w}</tr>`)}</table><p class="muted">${total} ticket${total === 1 ? '' : 's'} this month; the number under a day is its tickets.</p>`
-}
-
-function dayName(date: string): string {
-  const d = weekdayOf(date)
-  return d[0].toUpperCase() + d.slice(1)
+  return html`<h2>${current ? 'Also today' : 'Tickets'}</h2><table>${rest.map((t) => ticketRow(t, tz))}</table>`
 }

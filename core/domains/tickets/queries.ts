@@ -23,7 +23,8 @@ export const ticketsQuery = defineQuery({
     + 'scheduled_end (UTC), status, confirmation_status (pending|accepted|declined|change_requested) with the customer\'s confirmation_note, is_price_estimated, series_id (the recurring series it was booked by, else null), totals {subtotal_cents, tax_cents, total_cents, currency, '
     + 'duration_minutes (booked work)}, closed_at, actual_minutes and time_on_site (e.g. "3h22m": the time actually spent on site, recorded at close; null before). Filters: today=true, date (YYYY-MM-DD), or from/to (dates, inclusive), all days in the business time zone '
     + '(a ticket matches when it overlaps the days); technician_id; status (scheduled|confirmed|in_progress|completed|cancelled|no_show, '
-    + 'or active = the first three); contact_id. include: line_items, technicians (with clock times), contact, address, invoice, '
+    + 'or active = the first three); contact_id; unassigned=true (no technician yet); unanswered=true (appointments still ahead, '
+    + 'not confirmed, whose confirmation email went out for their current time and the customer has not answered yet). include: line_items, technicians (with clock times), contact, address, invoice, '
     + 'notes (notes: the ticket\'s own text; note_entries: notes attached to it, newest first), audit_trail (reschedules and every other change).',
   entity: 'ticket',
   include: ['line_items', 'technicians', 'contact', 'address', 'invoice', 'notes'],
@@ -37,6 +38,8 @@ export const ticketsQuery = defineQuery({
     technician_id: z.uuid().optional(),
     status: z.enum(['active', 'scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show']).optional(),
     contact_id: z.uuid().optional(),
+    unassigned: z.enum(['true', 'false']).optional().describe('true: tickets no technician is assigned to'),
+    unanswered: z.enum(['true', 'false']).optional().describe('true: upcoming tickets whose confirmation email is not answered yet'),
   }),
   record: z.object({
     id: z.uuid(),
@@ -78,7 +81,8 @@ export const ticketsQuery = defineQuery({
     const rangeStart = first ? dayRange(first, tz).start : null
     const rangeEnd = last ? dayRange(addDays(last, 1), tz).start : null
     const statuses = p.status === 'active' ? [...ACTIVE_STATUSES] : p.status ? [p.status] : null
-    const args: unknown[] = [req.id ?? null, rangeStart, rangeEnd, p.technician_id ?? null, statuses, p.contact_id ?? null]
+    const args: unknown[] = [req.id ?? null, rangeStart, rangeEnd, p.technician_id ?? null, statuses, p.contact_id ?? null,
+      p.unassigned === 'true', p.unanswered === 'true' ? ctx.services.now() : null]
     const after = afterCursor(args, req.cursor, 'and (t.scheduled_start, t.id) >', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
@@ -92,6 +96,9 @@ export const ticketsQuery = defineQuery({
          and ($4::uuid is null or exists (select 1 from ticket_technicians tt where tt.ticket_id = t.id and tt.user_id = $4))
          and ($5::text[] is null or t.status = any($5))
          and ($6::uuid is null or t.contact_id = $6)
+         and (not $7::boolean or not exists (select 1 from ticket_technicians tt where tt.ticket_id = t.id))
+         and ($8::timestamptz is null or (t.status = 'scheduled' and t.confirmation_status = 'pending' and t.scheduled_start > $8
+           and exists (select 1 from response_links l where l.ticket_id = t.id and l.appointment_start = t.scheduled_start)))
          ${after}
        order by t.scheduled_start, t.id limit $${args.length}`, args)
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])

@@ -21,4 +21,4 @@ pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f5f6
 .pager{justify-content:space-between;margin:.3rem 0}.month th,.month td{text-align:center;padding:.3rem 0;width:14.28%}
 .month td a{display:block;font-weight:600}.month small{display:block;font-size:.8rem;color:#50575e}.month .today{outline:2px solid #1d4ed8}
 form.find{margin:.3rem 0 .2rem}form.find input{margin:0}
-.chart{display:block;width:100%;height:auto;margin:.6rem 0}.chart text{font-size:13px;fill:#1d2327}.chart .b{fill:#1d4ed8}.chart .c{stroke:#50575e}.sales small{display:block;color:#50575e}`
+.chart{display:block;width:100%;height:auto;margin:.6rem 0}.chart text{font-size:13px;fill:#1d2327}.chart .b{fill:#1d4ed8}.chart .c{stroke:#50575e}.sales small{display:block;color:#50575e}.sales th{overflow-wrap:anywhere}`

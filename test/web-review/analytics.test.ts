@@ -1,3 +1,4 @@
+import { brotliCompressSync } from 'node:zlib'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addUser } from '../auth/browser.js'
@@ -111,6 +112,8 @@ describe.each(engines)('the owner\'s numbers (%s)', (engine) => {
     expect(page.html).toContain('$310.00')
     expect(page.html).toContain('$260.00')
     expect(page.html.match(/<svg class="chart"/g)).toHaveLength(4)
+    // One round trip on a weak connection: the page as the server sends it compressed.
+    expect(brotliCompressSync(page.html).length).toBeLessThan(14 * 1024)
     expect(page.html).toContain('<h2 id="to-date">Month to date</h2>')
     const month = await csvAt(owner, page.html, 'Download the month&#39;s figures \\(CSV\\)')
     expect(month.find((r) => r.metric === 'paid_cents')).toMatchObject({ this_period: '22000', compare_period: '14000' })

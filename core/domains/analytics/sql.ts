@@ -1,7 +1,5 @@
-/**
- * The two periods as rows (which, first day, day after, and their instants in the business time zone), from the
- * parameters $1..$4 (periodBounds) and $5 (the time zone): a visit or payment at 23:30 local on the 31st counts in that month.
- */
+// Instants come from local days in the business time zone: a visit or payment at 23:30 local on the 31st counts in that month.
+/** The two periods as rows p (which, first day d0, day after d1, their instants s and e) from $1..$4 (periodBounds) and $5 (the time zone). */
 export const PERIODS_CTE = `p as (
   select x.which, x.d0, x.d1, (x.d0::timestamp at time zone $5::text) as s, (x.d1::timestamp at time zone $5::text) as e
   from (values ('this', $1::date, $2::date), ('compare', $3::date, $4::date)) as x (which, d0, d1))`

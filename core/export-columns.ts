@@ -16,4 +16,7 @@ export const EXPORT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     'reminder_at', 'converted_contact_id', 'converted_at', 'archive_reason', 'created_at', 'updated_at'],
   scheduled_messages: ['id', 'contact_id', 'kind', 'template_id', 'subject', 'body', 'send_at', 'status', 'ticket_id', 'invoice_id',
     'attempts', 'last_error', 'sent_at', 'created_at', 'updated_at'],
+  analytics_summary: ['metric', 'label', 'unit', 'this_period', 'compare_period', 'from', 'to', 'compare_from', 'compare_to'],
+  analytics_by_service: ['service_id', 'service', 'visits', 'sales_cents', 'compare_visits', 'compare_sales_cents', 'from', 'to', 'compare_from', 'compare_to'],
+  analytics_by_place: ['place', 'group_by', 'visits', 'sales_cents', 'compare_visits', 'compare_sales_cents', 'from', 'to', 'compare_from', 'compare_to'],
 }

@@ -1,5 +1,6 @@
 import * as agentTokenActions from './agent-tokens/actions.js'
 import * as agentTokenQueries from './agent-tokens/queries.js'
+import * as analyticsQueries from './analytics/queries.js'
 import * as auditQueries from './audit/queries.js'
 import * as calendarFeedActions from './calendars/actions.js'
 import * as calendarFeedQueries from './calendars/queries.js'
@@ -55,5 +56,6 @@ export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeA
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,
   closeoutActions, closeoutQueries, seriesActions, seriesQueries,
   templateActions, messageActions, messageQueries, outboxQueries, searchQueries,
-  calendarFeedActions, calendarFeedQueries, agentTokenActions, agentTokenQueries]
+  calendarFeedActions, calendarFeedQueries, agentTokenActions, agentTokenQueries,
+  analyticsQueries]
 

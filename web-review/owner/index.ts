@@ -1,5 +1,6 @@
 import { Router } from 'express'
 import type { Services } from '../../core/context.js'
+import { analyticsPages } from './analytics-page.js'
 import { homePages } from './home-page.js'
 import { schedulePages } from './schedule-page.js'
 
@@ -7,6 +8,7 @@ import { schedulePages } from './schedule-page.js'
 const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   homePages,
   schedulePages,
+  analyticsPages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

@@ -18,6 +18,7 @@ import * as invoiceActions from './invoices/actions.js'
 import * as invoiceQueries from './invoices/queries.js'
 import * as invoiceSendActions from './invoices/send-actions.js'
 import * as paymentQueries from './invoices/payment-queries.js'
+import * as receivablesQueries from './invoices/receivables-query.js'
 import * as importActions from './imports/actions.js'
 import * as leadActions from './leads/actions.js'
 import * as leadQueries from './leads/queries.js'
@@ -49,7 +50,7 @@ import * as waitlistQueries from './waitlist/queries.js'
 /** Every domain module; each exports its definitions, and the registry collects them. */
 export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, addressActions, addressQueries,
   attributeActions, attributeQueries, noteActions, noteQueries, auditQueries,
-  importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries,
+  importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,
   closeoutActions, closeoutQueries, seriesActions, seriesQueries,

@@ -1,8 +1,20 @@
 import { Router } from 'express'
 import type { Services } from '../../core/context.js'
+import { invoicePages } from './invoice-page.js'
+import { invoicesPages } from './invoices-page.js'
+import { leadPages } from './lead-page.js'
+import { leadsPages } from './leads-page.js'
+import { servicesPages } from './services-page.js'
+import { waitlistPages } from './waitlist-page.js'
 
 /** The owner's console pages (home, calendar, customers, money, leads, settings, numbers, search), one router per page file. */
 const CONSOLE_PAGES: Array<(services: Services) => Router> = [
+  invoicesPages,
+  invoicePages,
+  leadsPages,
+  leadPages,
+  waitlistPages,
+  servicesPages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

@@ -182,7 +182,7 @@ function paymentForm(invoice: Invoice, typed: PaymentTyped, problems: Map<string
 
 /** The confirm step of voiding: what voiding does, the reason, and the button. */
 function voidForm(invoice: Invoice, format: BusinessFormat, csrf: string, reason: string, problems = new Map<string, string>()): SafeHtml {
-  return html`<p>${invoice.number} · total ${money(invoice.total_cents, format)}, paid ${money(invoice.amount_paid_cents, format)}.</p>
+  return html`<p>${invoice.number} for ${invoice.contact?.display_name ?? 'the customer'} · total ${money(invoice.total_cents, format)}, paid ${money(invoice.amount_paid_cents, format)}.</p>
 <p class="note">A void invoice stays on record with its number and payments; nothing is due on it any more. This cannot be undone.</p>
 ${form(`/invoices/${invoice.id}/void`, csrf, html`<label>Reason${invoice.amount_paid_cents > 0 ? '' : ' (optional)'}<textarea name="reason" maxlength="500">${reason}</textarea>${
   problemAt(problems, 'reason')}</label><button class="deny">Void invoice</button>`)}

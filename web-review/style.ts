@@ -22,4 +22,4 @@ pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f5f6
 .month td a{display:block;font-weight:600}.month small{display:block;font-size:.8rem;color:#50575e}.month .today{outline:2px solid #1d4ed8}
 form.find{margin:.3rem 0 .2rem}form.find input{margin:0}
 .tabs{margin:.5rem 0}.tabs a[aria-current]{font-weight:700;color:#1d2327;text-decoration:none}.fe{display:block;font-weight:400}.pre{white-space:pre-wrap;overflow-wrap:anywhere}
-.facts dt{font-weight:600}.facts dd{margin:0 0 .3rem}.days{display:flex;flex-wrap:wrap;gap:0 1rem}.card{overflow-wrap:anywhere}`
+.facts dt{font-weight:600}.facts dd{margin:0 0 .3rem}.days{display:flex;flex-wrap:wrap;gap:0 1rem}.card,.wrap,.lines td,.facts dd{overflow-wrap:anywhere}`

@@ -141,11 +141,11 @@ async function showInvoice(services: Services, session: SessionPrincipal, res: R
   const problems = opts.payment?.problems ?? new Map<string, string>()
   const lines = invoice.line_items ?? []
   const payments = invoice.payments ?? []
-  const body = html`<p>${invoice.contact ? html`<a href="/customers/${invoice.contact_id}">${invoice.contact.display_name}</a>` : ''} · <b>${
+  const body = html`<p class="wrap">${invoice.contact ? html`<a href="/customers/${invoice.contact_id}">${invoice.contact.display_name}</a>` : ''} · <b>${
     invoice.is_overdue ? 'overdue' : invoice.status.replace('_', ' ')}</b>${invoice.ticket ? html` · job #${invoice.ticket.number}` : ''}</p>
 <p class="note">Issued ${invoice.issued_on} · due ${invoice.due_on}${invoice.terms ? ` · ${invoice.terms}` : ''}${
   invoice.voided_at ? ` · voided ${formatInstant(invoice.voided_at, format.timezone)}${invoice.void_reason ? `: ${invoice.void_reason}` : ''}` : ''}</p>
-${invoice.notes ? html`<p>${invoice.notes}</p>` : ''}
+${invoice.notes ? html`<p class="pre">${invoice.notes}</p>` : ''}
 <h2>Items</h2><table class="lines"><tr><th>Item</th><th class="r">Qty</th><th class="r">Amount</th></tr>${lines.map((l) => html`<tr><td>${l.description}${
   l.quantity > 1 ? html`<br><span class="muted">${money(l.unit_price_cents, format)} each</span>` : ''}</td><td class="num">${l.quantity}</td><td class="num">${
   money(l.price_cents, format)}</td></tr>`)}
@@ -182,7 +182,7 @@ function paymentForm(invoice: Invoice, typed: PaymentTyped, problems: Map<string
 
 /** The confirm step of voiding: what voiding does, the reason, and the button. */
 function voidForm(invoice: Invoice, format: BusinessFormat, csrf: string, reason: string, problems = new Map<string, string>()): SafeHtml {
-  return html`<p>${invoice.number} for ${invoice.contact?.display_name ?? 'the customer'} · total ${money(invoice.total_cents, format)}, paid ${money(invoice.amount_paid_cents, format)}.</p>
+  return html`<p class="wrap">${invoice.number} for ${invoice.contact?.display_name ?? 'the customer'} · total ${money(invoice.total_cents, format)}, paid ${money(invoice.amount_paid_cents, format)}.</p>
 <p class="note">A void invoice stays on record with its number and payments; nothing is due on it any more. This cannot be undone.</p>
 ${form(`/invoices/${invoice.id}/void`, csrf, html`<label>Reason${invoice.amount_paid_cents > 0 ? '' : ' (optional)'}<textarea name="reason" maxlength="500">${reason}</textarea>${
   problemAt(problems, 'reason')}</label><button class="deny">Void invoice</button>`)}

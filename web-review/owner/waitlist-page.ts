@@ -123,7 +123,7 @@ async function showAddForm(services: Services, session: SessionPrincipal, res: R
     }
   }
   const offered = (await callQueryAll(caller, servicesQuery, { params: { status: 'active' } }))
-  const body = html`<form method="get" action="/waitlist/add" role="search"><label>Find the customer<input type="search" name="q" value="${typed.q}" autocomplete="off"></label>
+  const body = html`<form method="get" action="/waitlist/add" role="search" aria-label="Find a customer"><label>Find the customer<input type="search" name="q" value="${typed.q}" autocomplete="off"></label>
 <button class="second">Search</button></form>${searchError ? html`<p class="err">${searchError}</p>` : ''}
 ${typed.q && !matches.length && !searchError ? html`<p class="note">No customer matches; try part of the name, the email or 4 digits of the phone.</p>` : ''}
 ${matches.length ? form('/waitlist', session.csrfToken, html`<input type="hidden" name="q" value="${typed.q}">

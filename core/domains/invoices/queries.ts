@@ -66,7 +66,7 @@ export const invoicesQuery = defineQuery({
     const r = await ctx.db.query(
       `select ${invoiceColumns('$2')}${expansions}, i.created_at::text as _sort_at from invoices i
        where ($1::uuid is null or i.id = $1)
-         and ($3::text is null or i.status = $3 or ($3 = 'open' and i.status in ('sent', 'partially_paid', 'overdue')))
+         and ($3::text is null or i.status = any(case when $3 = 'open' then array['sent', 'partially_paid', 'overdue'] else array[$3] end))
          and ($4::text is null or ${overdueSql('$2')} = ($4 = 'true'))
          and ($5::uuid is null or i.contact_id = $5)
          and ($6::uuid is null or i.ticket_id = $6)

@@ -23,4 +23,6 @@ pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f5f6
 form.find{margin:.3rem 0 .2rem}form.find input{margin:0}
 .cal{display:flex;flex-wrap:wrap;gap:0 .5rem;align-items:flex-end}.cal label{flex:1 1 7rem;margin:0}.cal button{flex:1 1 100%}
 ul.home{padding-left:1.2rem;margin:.3rem 0}ul.home li{margin:.3rem 0}
-.chart{display:block;width:100%;height:auto;margin:.6rem 0}.chart text{font-size:13px;fill:#1d2327}.chart .b{fill:#1d4ed8}.chart .c{stroke:#50575e}.sales small{display:block;color:#50575e}.sales th{overflow-wrap:anywhere}`
+.chart{display:block;width:100%;height:auto;margin:.6rem 0}.chart text{font-size:13px;fill:#1d2327}.chart .b{fill:#1d4ed8}.chart .c{stroke:#50575e}.sales small{display:block;color:#50575e}.sales th{overflow-wrap:anywhere}
+.tabs{margin:.5rem 0}.tabs a[aria-current]{font-weight:700;color:#1d2327;text-decoration:none}.fe{display:block;font-weight:400}.pre{white-space:pre-wrap;overflow-wrap:anywhere}
+.facts dt{font-weight:600}.facts dd{margin:0 0 .3rem}.days{display:flex;flex-wrap:wrap;gap:0 1rem}.card,.wrap,.lines td,.facts dd{overflow-wrap:anywhere}`

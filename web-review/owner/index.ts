@@ -2,12 +2,24 @@ import { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { analyticsPages } from './analytics-page.js'
 import { homePages } from './home-page.js'
+import { invoicePages } from './invoice-page.js'
+import { invoicesPages } from './invoices-page.js'
+import { leadPages } from './lead-page.js'
+import { leadsPages } from './leads-page.js'
 import { schedulePages } from './schedule-page.js'
+import { servicesPages } from './services-page.js'
+import { waitlistPages } from './waitlist-page.js'
 
 /** The owner's console pages (home, calendar, customers, money, leads, settings, numbers, search), one router per page file. */
 const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   homePages,
   schedulePages,
+  invoicesPages,
+  invoicePages,
+  leadsPages,
+  leadPages,
+  waitlistPages,
+  servicesPages,
   analyticsPages,
 ]
 

@@ -23,7 +23,7 @@ export const ticketsQuery = defineQuery({
     + 'scheduled_end (UTC), status, confirmation_status (pending|accepted|declined|change_requested) with the customer\'s confirmation_note, is_price_estimated, series_id (the recurring series it was booked by, else null), totals {subtotal_cents, tax_cents, total_cents, currency, '
     + 'duration_minutes (booked work)}, closed_at, actual_minutes and time_on_site (e.g. "3h22m": the time actually spent on site, recorded at close; null before). Filters: today=true, date (YYYY-MM-DD), or from/to (dates, inclusive), all days in the business time zone '
     + '(a ticket matches when it overlaps the days); technician_id; status (scheduled|confirmed|in_progress|completed|cancelled|no_show, '
-    + 'or active = the first three); contact_id. include: line_items, technicians (with clock times), contact, address, invoice, '
+    + 'or active = the first three); contact_id; newest_first=true sorts the latest start first. include: line_items, technicians (with clock times), contact, address, invoice, '
     + 'notes (notes: the ticket\'s own text; note_entries: notes attached to it, newest first), audit_trail (reschedules and every other change).',
   entity: 'ticket',
   include: ['line_items', 'technicians', 'contact', 'address', 'invoice', 'notes'],
@@ -37,6 +37,7 @@ export const ticketsQuery = defineQuery({
     technician_id: z.uuid().optional(),
     status: z.enum(['active', 'scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show']).optional(),
     contact_id: z.uuid().optional(),
+    newest_first: z.enum(['true', 'false']).optional().describe('true: the latest start first'),
   }),
   record: z.object({
     id: z.uuid(),
@@ -79,7 +80,8 @@ export const ticketsQuery = defineQuery({
     const rangeEnd = last ? dayRange(addDays(last, 1), tz).start : null
     const statuses = p.status === 'active' ? [...ACTIVE_STATUSES] : p.status ? [p.status] : null
     const args: unknown[] = [req.id ?? null, rangeStart, rangeEnd, p.technician_id ?? null, statuses, p.contact_id ?? null]
-    const after = afterCursor(args, req.cursor, 'and (t.scheduled_start, t.id) >', ['timestamptz', 'uuid'])
+    const newest = p.newest_first === 'true'
+    const after = afterCursor(args, req.cursor, `and (t.scheduled_start, t.id) ${newest ? '<' : '>'}`, ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select t.id, t.number, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
@@ -93,7 +95,7 @@ export const ticketsQuery = defineQuery({
          and ($5::text[] is null or t.status = any($5))
          and ($6::uuid is null or t.contact_id = $6)
          ${after}
-       order by t.scheduled_start, t.id limit $${args.length}`, args)
+       order by t.scheduled_start ${newest ? 'desc' : 'asc'}, t.id ${newest ? 'desc' : 'asc'} limit $${args.length}`, args)
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
     const ids = page.items.map((t) => String(t.id))
     const lines = await lineItemsOf(ctx.db, ids)

@@ -21,5 +21,5 @@ pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f5f6
 .pager{justify-content:space-between;margin:.3rem 0}.month th,.month td{text-align:center;padding:.3rem 0;width:14.28%}
 .month td a{display:block;font-weight:600}.month small{display:block;font-size:.8rem;color:#50575e}.month .today{outline:2px solid #1d4ed8}
 form.find{margin:.3rem 0 .2rem}form.find input{margin:0}
-ul.customers,ul.history{list-style:none;padding:0}ul.history li{margin:.35rem 0}.filters .row{flex-wrap:wrap}.filters .row>label{min-width:6.5rem}
+ul.customers,ul.history{list-style:none;padding:0}ul.customers,.cust{overflow-wrap:anywhere}ul.history li{margin:.35rem 0}.filters .row{flex-wrap:wrap}.filters .row>label{min-width:6.5rem}
 a.slot{display:inline-block;padding:.35rem .6rem;margin:.15rem 0;border:1px solid #1d4ed8;border-radius:.4rem;text-decoration:none}`

@@ -64,6 +64,16 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
     const saved = await owner.submit(refused.html, '/customers/new', [...fields, ['allow_duplicate', 'yes']])
     expect(saved.status).toBe(303)
     expect((await app.query({ type: 'contacts', q: 'Danny D' })).body.data.items.map((c: any) => c.display_name)).toContain('Danny D')
+
+    const moving = await ok('contact', 'create', { display_name: 'Mo Moving', phone: '256-555-0188' })
+    const edit = await page(`/customers/${moving.id}/edit`)
+    const taken: Array<[string, string]> = [['display_name', 'Mo Moving'], ['kind', 'person'], ['email', ''], ['phone', '+1 256 555 0177'], ['tags', '']]
+    const warned = await owner.submit(edit, `/customers/${moving.id}/edit`, taken)
+    expect(warned.status).toBe(409)
+    expect(warned.html).toContain(`href="/customers/${first.id}"`)
+    expect((await app.query({ type: 'contacts', id: moving.id })).body.data.phone).toBe('256-555-0188')
+    expect((await owner.submit(warned.html, `/customers/${moving.id}/edit`, [...taken, ['allow_duplicate', 'yes']])).status).toBe(303)
+    expect((await app.query({ type: 'contacts', id: moving.id })).body.data.phone).toBe('+1 256 555 0177')
   })
 
   it('edits the phone, shows a wrong email at its field, and the history names who changed what', async () => {

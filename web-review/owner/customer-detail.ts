@@ -83,7 +83,7 @@ export function customerBody(data: CustomerData, opts: { timeZone: string; csrf:
       a.confirmed_by ? `, confirmed by ${names.get(a.confirmed_by) ?? 'a team member'}` : ''})</span></li>`)]
   const owed = data.invoices.items.filter((i) => i.status !== 'void' && i.status !== 'draft').reduce((sum, i) => sum + i.amount_due_cents, 0)
   const currency = data.invoices.items[0]?.currency ?? 'USD'
-  return html`<p class="muted">${kindWords(c.kind)}${c.status !== 'active' ? ` · ${c.status}` : ''}${c.tags.length ? ' · Tags: ' : ''}${c.tags.join(', ')}</p>
+  return html`<div class="cust"><p class="muted">${kindWords(c.kind)}${c.status !== 'active' ? ` · ${c.status}` : ''}${c.tags.length ? ' · Tags: ' : ''}${c.tags.join(', ')}</p>
 <p class="row"><a class="button" href="${`${base}/book`}">Book a visit</a><a class="button second" href="${`${base}/edit`}">Edit</a></p>
 ${section('Contact', channels.length ? html`<p>${joinHtml(channels, html`<br>`)}</p>` : [], 'No phone or email.')}
 ${c.about ? html`<p>${c.about}</p>` : ''}
@@ -107,5 +107,5 @@ ${section('History', data.history.items.length ? html`<ul class="history">${data
 ${data.history.next_cursor || opts.historyCursor ? html`<p class="row pager">${opts.historyCursor ? html`<a href="${`${base}#history`}">Latest changes</a>` : ''}${
     data.history.next_cursor ? html`<a href="${`${base}?history=${encodeURIComponent(data.history.next_cursor)}#history`}">Older changes</a>` : ''}</p>` : ''}
 ${c.status === 'archived' ? form(`${base}/restore`, opts.csrf, html`<button class="second">Restore this customer</button>`)
-    : form(`${base}/archive`, opts.csrf, html`<button class="deny">Archive this customer</button>`)}`
+    : form(`${base}/archive`, opts.csrf, html`<button class="deny">Archive this customer</button>`)}</div>`
 }

@@ -41,6 +41,20 @@ async function readContact(caller: Caller, id: string) {
   return callQuery(caller, contactsQuery, { id, include: ['addresses'] })
 }
 
+/** Another customer with the email or phone the edit form gives this one (contact.update does not refuse duplicates; the form warns). */
+async function sameEmailOrPhone(caller: Caller, contact: Contact, v: CustomerFormValues): Promise<{ id: string; display_name: string; by: string } | undefined> {
+  const digits = (p: string | null | undefined) => (p ?? '').replace(/\D/g, '').slice(-10)
+  const checks = [
+    v.email && v.email.toLowerCase() !== (contact.email ?? '').toLowerCase() && { by: 'email', q: v.email, same: (c: Contact) => c.emails.some((e) => e.value.toLowerCase() === v.email.toLowerCase()) },
+    digits(v.phone).length >= 7 && digits(v.phone) !== digits(contact.phone) && { by: 'phone', q: digits(v.phone), same: (c: Contact) => c.phones.some((p) => digits(p.value) === digits(v.phone)) },
+  ].filter((x) => !!x)
+  for (const check of checks) {
+    const found = (await callQuery(caller, contactsQuery, { params: { q: check.q }, limit: 100 })).items.find((c) => c.id !== contact.id && check.same(c as Contact))
+    if (found) return { id: found.id, display_name: found.display_name, by: check.by }
+  }
+  return undefined
+}
+
 /** The owner's customers: the list with filters, a customer's page, new and edit forms, booking a visit, notes and archiving. */
 export function customersPages(services: Services): Router {
   const router = Router()
@@ -118,19 +132,22 @@ ${cursor || page.next_cursor ? html`<p class="row pager">${cursor ? html`<a href
     const caller = callerOf(res, session)
     const contact = await contactOr404(res, caller, req.params.id)
     if (!contact) return
+    // A customer merged into another lives on as that one.
+    if (contact.merged) return res.redirect(303, `/customers/${contact.merged.into.id}`)
     const tz = (await settingsOf(caller)).timezone
     const historyCursor = typeof req.query.history === 'string' && req.query.history ? req.query.history : undefined
     let data
     try {
       data = await loadCustomer(caller, contact.id, tz, historyCursor)
     } catch (err) {
-      return failed(res, contact.display_name, err, `/customers/${contact.id}`)
+      if (!(err instanceof AppError)) throw err
+      return sendOwnerPage(res, contact.display_name, html`<p><a href="${`/customers/${contact.id}`}">Start again</a></p>`, { status: err.status, error: err.message })
     }
     sendOwnerPage(res, contact.display_name, customerBody(data, { timeZone: tz, csrf: session.csrfToken, historyCursor }), { ok: DONE[String(req.query.done)] })
   })
 
   function sendEdit(res: Response, session: SessionPrincipal, contact: Contact, opts: { values?: CustomerFormValues; errors?: FieldErrors;
-    addressId?: string; addressValues?: CustomerFormValues; addressErrors?: FieldErrors; status?: number; error?: string; ok?: string } = {}) {
+    addressId?: string; addressValues?: CustomerFormValues; addressErrors?: FieldErrors; status?: number; error?: string; ok?: string; duplicate?: SafeHtml } = {}) {
     const base = `/customers/${contact.id}`
     const none: FieldErrors = new Map()
     const addressForms = (contact.addresses ?? []).map((a) => addressForm({ action: `${base}/addresses/${a.id}`, csrf: session.csrfToken,
@@ -139,7 +156,7 @@ ${cursor || page.next_cursor ? html`<p class="row pager">${cursor ? html`<a href
     const adding = opts.addressId === 'new'
     sendOwnerPage(res, `Edit ${contact.display_name}`, html`<p><a href="${base}">Back to ${contact.display_name}</a></p>
 ${customerForm({ action: `${base}/edit`, csrf: session.csrfToken, values: opts.values ?? valuesOfContact(contact), errors: opts.errors ?? none, withAddress: false,
-    submit: 'Save changes' })}
+    duplicate: opts.duplicate, submit: 'Save changes' })}
 <h2>Addresses</h2>${addressForms}
 ${addressForm({ action: `${base}/addresses`, csrf: session.csrfToken, values: adding ? opts.addressValues ?? {} : {}, errors: adding ? opts.addressErrors ?? none : none,
     submit: 'Add this address', legend: 'Another address' })}`, { status: opts.status, error: opts.error, ok: opts.ok })
@@ -159,6 +176,11 @@ ${addressForm({ action: `${base}/addresses`, csrf: session.csrfToken, values: ad
     const contact = await contactOr404(res, caller, req.params.id)
     if (!contact) return
     const values = valuesOfBody(req.body ?? {})
+    const other = values.allow_duplicate === 'yes' ? undefined : await sameEmailOrPhone(caller, contact, values)
+    if (other) {
+      return sendEdit(res, session, contact, { values, status: 409, error: 'Nothing was saved. Another customer has this email or phone.',
+        duplicate: html`<p>${other.display_name} already has this ${other.by}. <a href="${`/customers/${other.id}`}">Open ${other.display_name}</a></p>` })
+    }
     try {
       await callAction(caller, updateContact, updateInput(contact.id, values) as never)
     } catch (err) {

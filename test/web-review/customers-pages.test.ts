@@ -194,6 +194,38 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
     expect(bad.status).toBe(400)
   })
 
+  it('reads the customer page in the same number of statements however much the customer has', async () => {
+    const statements = async (path: string) => {
+      const db = app.t.db
+      const original = db.transaction.bind(db)
+      let count = 0
+      db.transaction = (fn, setup) => original((tx) => fn({ query: (text, params) => { count++; return tx.query(text, params) } } as typeof tx), setup)
+      try {
+        await page(path)
+      } finally {
+        db.transaction = original
+      }
+      return count
+    }
+    const small = await ok('contact', 'create', { display_name: 'Sam Small', addresses: [{ line1: '1 A St', city: 'Athens', state: 'AL', postal_code: '35611' }] })
+    const big = await ok('contact', 'create', { display_name: 'Bill Big', addresses: [{ line1: '2 B St', city: 'Athens', state: 'AL', postal_code: '35611' },
+      { line1: '3 C St', city: 'Athens', state: 'AL', postal_code: '35611' }] })
+    // One of each for the small customer (an empty list may skip a statement), five of each for the big one.
+    await ok('ticket', 'create', { contact_id: small.id, scheduled_start: '2026-11-10T09:00', technician_ids: [techId] })
+    await ok('ticket', 'create', { contact_id: small.id, scheduled_start: '2026-10-10T09:00' })
+    await ok('note', 'add', { contact_id: small.id, content: 'one note' })
+    await ok('attribute', 'set', { contact_id: small.id, key: 'fact', value: 1 })
+    for (let i = 0; i < 5; i++) {
+      await ok('ticket', 'create', { contact_id: big.id, scheduled_start: `2026-11-${11 + i}T09:00`, technician_ids: [techId] })
+      await ok('ticket', 'create', { contact_id: big.id, scheduled_start: `2026-10-${11 + i}T09:00` })
+      await ok('note', 'add', { contact_id: big.id, content: `note ${i}` })
+      await ok('attribute', 'set', { contact_id: big.id, key: `fact_${i}`, value: i })
+    }
+    const forSmall = await statements(`/customers/${small.id}`)
+    expect(forSmall).toBeGreaterThan(0)
+    expect(await statements(`/customers/${big.id}`)).toBe(forSmall)
+  })
+
   it('lets a technician see none of it, sends a signed-out visitor to sign in, and finds no other business\'s customer', async () => {
     const c = await ok('contact', 'create', { display_name: 'Private Pat' })
     const tech = await pageClient(app, 'tom@sparkle.test')

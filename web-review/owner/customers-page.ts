@@ -115,6 +115,7 @@ ${cursor || page.next_cursor ? html`<p class="row pager">${cursor ? html`<a href
     if (!session) return
     const values = valuesOfBody(req.body ?? {})
     try {
+      // The form's words go to the action as typed (`as never`): its own schema checks them and names each wrong field.
       const created = await callAction(callerOf(res, session), createContact, createInput(values) as never)
       res.redirect(303, `/customers/${(created.result as { id: string }).id}?done=created`)
     } catch (err) {

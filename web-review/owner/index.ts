@@ -1,6 +1,7 @@
 import { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { analyticsPages } from './analytics-page.js'
+import { customersPages } from './customers-page.js'
 import { homePages } from './home-page.js'
 import { invoicePages } from './invoice-page.js'
 import { invoicesPages } from './invoices-page.js'
@@ -14,6 +15,7 @@ import { waitlistPages } from './waitlist-page.js'
 const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   homePages,
   schedulePages,
+  customersPages,
   invoicesPages,
   invoicePages,
   leadsPages,

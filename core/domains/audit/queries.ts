@@ -5,12 +5,17 @@ import { defineQuery } from '../../registry.js'
 import { isoInstant } from '../../schema-types.js'
 import { AUDIT_ENTRY } from '../../output-types.js'
 
+/** The ids of the records belonging to the customer $8, whose history is part of the customer's. */
+const CONTACT_RECORDS = ['addresses', 'attributes', 'notes', 'tickets', 'invoices', 'series', 'scheduled_messages']
+  .map((table) => `select id from ${table} where contact_id = $8`).join(' union all ')
+
 /** The business's change history, newest first, filtered by record, action, actor and time. */
 export const auditTrailQuery = defineQuery({
   type: 'audit_trail',
   description: 'Who changed what and why, newest first. Each entry: entity_type, entity_id, action, changes {field: {old, new}}, '
     + 'actor_type (user|agent|system), actor_id, reasoning, request_id, created_at. Filters: entity_type (e.g. contact), entity_id, '
-    + 'action (e.g. update), actor_type, actor_id, since (inclusive) and until (exclusive) as ISO 8601 times. '
+    + 'action (e.g. update), actor_type, actor_id, contact_id (the customer and everything of theirs: addresses, attributes, notes, '
+    + 'tickets, invoices, series, scheduled messages), since (inclusive) and until (exclusive) as ISO 8601 times. '
     + 'Entries are numbered, not UUIDs: read a record\'s history with entity_id, not id.',
   keywords: ['history', 'changes', 'log', 'who changed'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -20,6 +25,7 @@ export const auditTrailQuery = defineQuery({
     action: z.string().trim().min(1).max(100).optional(),
     actor_type: z.enum(['user', 'agent', 'system']).optional(),
     actor_id: z.uuid().optional(),
+    contact_id: z.uuid().optional().describe('The customer\'s own entries and those of their addresses, attributes, notes, tickets, invoices, series and messages'),
     since: isoInstant().optional().describe('Entries at or after this time'),
     until: isoInstant().optional().describe('Entries before this time'),
   }),
@@ -31,12 +37,12 @@ export const auditTrailQuery = defineQuery({
     }
     const p = req.params
     const args: unknown[] = [p.entity_type ?? null, p.entity_id ?? null, p.action ?? null, p.actor_type ?? null, p.actor_id ?? null,
-      p.since ?? null, p.until ?? null]
+      p.since ?? null, p.until ?? null, p.contact_id ?? null]
     let before = ''
     if (req.cursor) {
       const [createdAt, id] = decodeCursor(req.cursor, ['timestamptz', 'bigint'])
       args.push(createdAt, id)
-      before = `and (created_at, id) < ($8::timestamptz, $9::bigint)`
+      before = `and (created_at, id) < ($9::timestamptz, $10::bigint)`
     }
     args.push(req.limit + 1)
     const r = await ctx.db.query(
@@ -50,6 +56,7 @@ export const auditTrailQuery = defineQuery({
          and ($5::uuid is null or actor_id = $5)
          and ($6::timestamptz is null or created_at >= $6)
          and ($7::timestamptz is null or created_at < $7)
+         and ($8::uuid is null or entity_id = $8 or entity_id in (${CONTACT_RECORDS}))
          ${before}
        order by created_at desc, id desc limit $${args.length}`, args)
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row._sort_id])

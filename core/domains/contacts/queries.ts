@@ -9,6 +9,7 @@ import { ATTRIBUTE_RECORD, attributesOf, attributeValueMatches, parseAttributeFi
 import { NOTE_RECORD, notesOf } from '../notes/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { CONTACT_COLUMNS, CONTACT_LINK_VIEW, CONTACT_RECORD, linksOf } from './model.js'
+import { CONTACT_ORDERS, CONTACT_VISITS, visitsOf } from './visits.js'
 import { isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
 
@@ -27,15 +28,20 @@ export const contactsQuery = defineQuery({
     + 'attribute ("key" or "key:value", e.g. pet or customer_demographic:elderly; several comma-separated: all must match), '
     + 'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to '
     + '(YYYY-MM-DD in the business\'s time zone, inclusive: had a completed ticket, with that service, scheduled in those dates). '
-    + 'include: addresses (in use), attributes, notes (newest 20), links. Lists leave out contacts merged into another; '
+    + 'words (name, email, phone, address, notes, attributes, through the universal search\'s index: its best 100 contacts), '
+    + 'kind (person|organization), sort (created, the default; name; last_visit: the latest completed visit first, never-visited last). '
+    + 'include: addresses (in use), attributes, notes (newest 20), links, visits (next_visit and last_visit: ticket id, number, start). Lists leave out contacts merged into another; '
     + 'reading a merged one by id shows merged: {into: {id, display_name}, at}; other data types filtered by its contact_id '
     + 'answer CONFLICT naming the survivor.',
   entity: 'contact',
-  include: Object.keys(EXPANSIONS),
+  include: [...Object.keys(EXPANSIONS), 'visits'],
   keywords: ['customers', 'clients', 'people'],
   access: { agent: 'unrestricted', technician: 'assigned', technicianIncludes: ['addresses', 'attributes', 'notes'] },
   params: z.object({
     q: z.string().trim().min(1).max(200).optional(),
+    words: z.string().trim().min(1).max(200).optional(),
+    kind: z.enum(['person', 'organization']).optional(),
+    sort: z.enum(['created', 'name', 'last_visit']).optional(),
     status: z.enum(['active', 'inactive', 'archived']).optional(),
     tag: z.string().trim().min(1).max(500).optional(),
     attribute: z.string().trim().min(1).max(500).optional(),
@@ -51,6 +57,7 @@ export const contactsQuery = defineQuery({
     attributes: z.array(ATTRIBUTE_RECORD).optional(),
     notes: z.array(NOTE_RECORD).optional(),
     links: z.array(CONTACT_LINK_VIEW).optional(),
+    visits: CONTACT_VISITS.optional(),
     audit_trail: auditTrailExpansion,
   }),
   async run(ctx, req) {
@@ -67,6 +74,8 @@ export const contactsQuery = defineQuery({
     else if (!req.id) where.push(`c.status <> 'archived'`)
     // Through the function, which finds the matches by index (see migration 0033).
     if (p.q) where.push(`c.id in (select contact_ids_matching(${arg(p.q)}))`)
+    if (p.words) where.push(`c.id in (select h.id from search_hits(${arg(p.words)}, array['contact'], 100) h)`)
+    if (p.kind) where.push(`c.kind = ${arg(p.kind)}`)
     if (p.tag) {
       const tags = p.tag.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)
       where.push(`c.tags @> ${arg(tags)}::text[]`)
@@ -94,16 +103,17 @@ export const contactsQuery = defineQuery({
         + `${p.received_to ? ` and t.scheduled_start < ${arg(dayRange(p.received_to, zone).end.toISOString())}::timestamptz` : ''}`
         + `${p.service_id ? ` and exists (select 1 from ticket_line_items li where li.ticket_id = t.id and li.service_id = ${arg(p.service_id)})` : ''})`)
     }
+    const order = CONTACT_ORDERS[p.sort ?? 'created']
     if (req.cursor) {
-      const [createdAt, id] = decodeCursor(req.cursor, ['timestamptz', 'uuid'])
-      where.push(`(c.created_at, c.id) > (${arg(createdAt)}::timestamptz, ${arg(id)}::uuid)`)
+      const [key, id] = decodeCursor(req.cursor, [order.type, 'uuid'])
+      where.push(`(${order.key}, c.id) ${order.after} (${arg(key)}::${order.type}, ${arg(id)}::uuid)`)
     }
     const columns = CONTACT_COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')
     const r = await ctx.db.query(
-      `select ${columns}, c.created_at::text as _sort_at from contacts c
+      `select ${columns}, (${order.key})::text as _sort_key from contacts c
        ${where.length ? `where ${where.join('\n and ')}` : ''}
-       order by c.created_at, c.id limit ${arg(req.limit + 1)}`, args)
-    const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+       order by ${order.key} ${order.direction}, c.id ${order.direction} limit ${arg(req.limit + 1)}`, args)
+    const page = pageOf(r.rows, req.limit, (row) => [row._sort_key, row.id])
     const merged = await mergedContacts(ctx.db, page.items.filter((c) => c.merged_into).map((c) => String(c.id)))
     for (const item of page.items) {
       const m = merged.get(String(item.id))
@@ -115,6 +125,10 @@ export const contactsQuery = defineQuery({
       if (!req.include.has(name)) continue
       const byContact = await load(ctx.db, ids)
       for (const item of page.items) item[name] = byContact.get(String(item.id)) ?? []
+    }
+    if (req.include.has('visits')) {
+      const byContact = await visitsOf(ctx.db, ids, ctx.services.now())
+      for (const item of page.items) item.visits = byContact.get(String(item.id))
     }
     return page
   },

@@ -24,7 +24,7 @@ export const ticketsQuery = defineQuery({
     + 'duration_minutes (booked work)}, closed_at, actual_minutes and time_on_site (e.g. "3h22m": the time actually spent on site, recorded at close; null before). Filters: today=true, date (YYYY-MM-DD), or from/to (dates, inclusive), all days in the business time zone '
     + '(a ticket matches when it overlaps the days); technician_id; status (scheduled|confirmed|in_progress|completed|cancelled|no_show, '
     + 'or active = the first three); contact_id; unassigned=true (no technician yet); unanswered=true (appointments still ahead, '
-    + 'not confirmed, whose confirmation email went out for their current time and the customer has not answered yet). include: line_items, technicians (with clock times), contact, address, invoice, '
+    + 'not confirmed, whose confirmation email went out for their current time and the customer has not answered yet); newest_first=true sorts the latest start first. include: line_items, technicians (with clock times), contact, address, invoice, '
     + 'notes (notes: the ticket\'s own text; note_entries: notes attached to it, newest first), audit_trail (reschedules and every other change).',
   entity: 'ticket',
   include: ['line_items', 'technicians', 'contact', 'address', 'invoice', 'notes'],
@@ -40,6 +40,7 @@ export const ticketsQuery = defineQuery({
     contact_id: z.uuid().optional(),
     unassigned: z.enum(['true', 'false']).optional().describe('true: tickets no technician is assigned to'),
     unanswered: z.enum(['true', 'false']).optional().describe('true: upcoming tickets whose confirmation email is not answered yet'),
+    newest_first: z.enum(['true', 'false']).optional().describe('true: the latest start first'),
   }),
   record: z.object({
     id: z.uuid(),
@@ -83,7 +84,8 @@ export const ticketsQuery = defineQuery({
     const statuses = p.status === 'active' ? [...ACTIVE_STATUSES] : p.status ? [p.status] : null
     const args: unknown[] = [req.id ?? null, rangeStart, rangeEnd, p.technician_id ?? null, statuses, p.contact_id ?? null,
       p.unassigned === 'true', p.unanswered === 'true' ? ctx.services.now() : null]
-    const after = afterCursor(args, req.cursor, 'and (t.scheduled_start, t.id) >', ['timestamptz', 'uuid'])
+    const newest = p.newest_first === 'true'
+    const after = afterCursor(args, req.cursor, `and (t.scheduled_start, t.id) ${newest ? '<' : '>'}`, ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select t.id, t.number, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
@@ -100,7 +102,7 @@ export const ticketsQuery = defineQuery({
          and ($8::timestamptz is null or (t.status = 'scheduled' and t.confirmation_status = 'pending' and t.scheduled_start > $8
            and exists (select 1 from response_links l where l.ticket_id = t.id and l.appointment_start = t.scheduled_start)))
          ${after}
-       order by t.scheduled_start, t.id limit $${args.length}`, args)
+       order by t.scheduled_start ${newest ? 'desc' : 'asc'}, t.id ${newest ? 'desc' : 'asc'} limit $${args.length}`, args)
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
     const ids = page.items.map((t) => String(t.id))
     const lines = await lineItemsOf(ctx.db, ids)

@@ -114,6 +114,6 @@ describe.each(engines)('the audit_trail data type (%s)', (engine) => {
   it('is described in the capabilities with its filters', async () => {
     const caps = await app.call('GET', '/api/capabilities')
     const type = caps.body.data.data_types.find((d: any) => d.type === 'audit_trail')
-    expect(Object.keys(type.params.properties)).toEqual(['entity_type', 'entity_id', 'action', 'actor_type', 'actor_id', 'since', 'until'])
+    expect(Object.keys(type.params.properties)).toEqual(['entity_type', 'entity_id', 'action', 'actor_type', 'actor_id', 'contact_id', 'since', 'until'])
   })
 })

@@ -1,0 +1,24 @@
+/** A moment as the business reads it, short: "Thu, Nov 5, 9:00 AM" (the year only when it is not this year's). */
+export function shortMoment(at: string | Date, timeZone: string, now = new Date()): string {
+  const when = new Date(at)
+  const sameYear = yearIn(when, timeZone) === yearIn(now, timeZone)
+  return new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', month: 'short', day: 'numeric', year: sameYear ? undefined : 'numeric',
+    hour: 'numeric', minute: '2-digit' }).format(when)
+}
+
+function yearIn(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(at)
+}
+
+/** How a contact's kind is called on the pages: a person or a company. */
+export function kindWords(kind: string): string {
+  return kind === 'organization' ? 'Company' : 'Person'
+}
+
+/** Who set a preference or fact, in words. */
+export const ATTRIBUTE_SOURCE_WORDS: Record<string, string> = {
+  note: 'read from a note',
+  ticket_closeout: 'from a visit close-out',
+  manual: 'set by hand',
+  import: 'imported',
+}

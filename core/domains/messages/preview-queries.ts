@@ -13,15 +13,14 @@ import { clockTime, longDate, messageValues, money, renderTexts } from './render
 /** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */
 export const templatePreviewQuery = defineQuery({
   type: 'template_preview',
-  description: 'A message template rendered as the customer would read it, without sending anything. Give template_id (a saved '
-    + 'template) or kind (its default); subject and body, when given, replace the saved texts (to try an edit before saving). '
+  description: 'A message template rendered as the customer would read it, without sending anything. Read it by id (a saved '
+    + 'template\'s id from templates) or give kind (that kind\'s default); subject and body, when given, replace the saved texts (to try an edit before saving). '
     + 'contact_id renders with that customer, their next (else last) appointment and latest invoice; without it a sample customer '
     + 'and visit are used. Answers one record: subject, body, missing (known variables that rendered empty), unknown '
     + '(variables no message can fill; saving refuses them), sample (true when sample data was used).',
   keywords: ['email preview', 'template preview', 'how the email reads'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
-    template_id: z.uuid().optional(),
     kind: z.enum(MESSAGE_KINDS).optional(),
     subject: noteText(300).optional(),
     body: noteText(20_000).optional(),
@@ -30,7 +29,7 @@ export const templatePreviewQuery = defineQuery({
   record: RENDERED_MESSAGE.extend({ kind: z.enum(MESSAGE_KINDS), unknown: z.array(z.string()), sample: z.boolean() }),
   async run(ctx, req) {
     const p = req.params
-    const saved = p.template_id ? await savedTemplate(ctx.db, p.template_id) : await defaultTemplate(ctx.db, p.kind ?? 'confirmation')
+    const saved = req.id ? await savedTemplate(ctx.db, req.id) : await defaultTemplate(ctx.db, p.kind ?? 'confirmation')
     const subject = p.subject ?? saved.subject
     const body = p.body ?? saved.body
     const settings = await loadTenantSettings(ctx.db)

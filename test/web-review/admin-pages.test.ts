@@ -131,7 +131,7 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     void contact
   })
 
-  it('another business\'s template is not found, and a malformed id is a 400, never a 500', async () => {
+  it('another business\'s template, team member and token are not found, and a malformed id is a 400, never a 500', async () => {
     const other = await app.createTenant('Other Windows')
     const theirs = await app.t.db.query<{ id: string }>('select id from message_templates where tenant_id = $1 limit 1', [other.tenant_id])
     const page = await owner.get(`/settings/templates/${theirs.rows[0].id}`)
@@ -144,6 +144,11 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     expect((await owner.get('/settings/templates/not-an-id')).status).toBe(400)
     const theirUser = await owner.post(`/team/${other.owner_user_id}/active`, [...hiddenFields((await owner.get('/team')).html, '/team'), ['active', 'false']])
     expect(theirUser.status).toBe(404)
+    const theirToken = await app.t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [other.tenant_id])
+    const revoke = await owner.post(`/review/connections/${theirToken.rows[0].id}/revoke`, hiddenFields((await owner.get('/review/connections')).html,
+      '/review/connections/new'))
+    expect(revoke.status).toBe(404)
+    expect((await app.t.db.query('select revoked_at from agent_tokens where id = $1', [theirToken.rows[0].id])).rows[0].revoked_at).toBeNull()
   })
 
   it('adds a technician, renames them, deactivates them (no more sign-in) and reactivates them', async () => {

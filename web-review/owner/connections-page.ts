@@ -34,7 +34,7 @@ export function connectionsPage(services: Services): Router {
     const [settings] = (await callQuery(caller, settingsQuery, { limit: 1 })).items
     const tz = String(settings?.timezone ?? 'UTC')
     const rows = tokens.map((t) => html`<div class="card"><b>${t.name}</b> <span class="note">${t.prefix}</span>
-<p class="note">${t.oauth_client_id ? 'Connected by you with OAuth' : 'Agent token made by the operator'} · added ${formatInstant(t.created_at, tz)}
+<p class="note">${t.oauth_client_id ? 'Connected by you with OAuth' : 'Agent token'} · added ${formatInstant(t.created_at, tz)}
 · ${t.last_used_at ? `last used ${formatInstant(t.last_used_at, tz)}` : 'never used'}</p>
 ${t.revoked_at ? html`<p class="note">Disconnected ${formatInstant(t.revoked_at, tz)}</p>`
     : form(`/review/connections/${encodeURIComponent(t.id)}/revoke`, session.csrfToken, html`<button class="deny small">Disconnect</button>`)}</div>`)

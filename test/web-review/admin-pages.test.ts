@@ -177,10 +177,10 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     const me = app.tenant.owner_user_id
     const off = await form('/team', `/team/${me}/active`, [])
     expect(off.status).toBe(409)
-    expect(off.html).toContain('is the only active owner and cannot be deactivated')
+    expect(off.html).toContain('is the only owner still active and cannot be deactivated')
     const demoted = await form('/team', `/team/${me}`, [['name', 'Owner'], ['role', 'technician']])
     expect(demoted.status).toBe(409)
-    expect(demoted.html).toMatch(/id="e_role">.*only active owner and cannot be made a technician/)
+    expect(demoted.html).toMatch(/id="e_role">.*only owner still active and cannot be made a technician/)
     expect((await app.query({ type: 'users', id: me })).body.data).toMatchObject({ role: 'owner', deactivated_at: null })
   })
 

@@ -60,7 +60,7 @@ export const updateUser = defineAction({
       const owners = await ctx.db.query(`select id from users where role = 'owner' and deactivated_at is null order by id for update`)
       if (owners.rows.length <= 1) {
         const what = input.active === false ? 'deactivated' : 'made a technician'
-        throw new AppError('CONFLICT', `${before.name || before.email} is the only active owner and cannot be ${what}; make someone else an owner first`,
+        throw new AppError('CONFLICT', `${before.name || before.email} is the only owner still active and cannot be ${what}; make someone else an owner first`,
           { field: input.active === false ? 'data.active' : 'data.role' })
       }
     }

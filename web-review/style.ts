@@ -27,4 +27,5 @@ ul.home{padding-left:1.2rem;margin:.3rem 0}ul.home li{margin:.3rem 0}
 .tabs{margin:.5rem 0}.tabs a[aria-current]{font-weight:700;color:#1d2327;text-decoration:none}.fe{display:block;font-weight:400}.pre{white-space:pre-wrap;overflow-wrap:anywhere}
 .facts dt{font-weight:600}.facts dd{margin:0 0 .3rem}.days{display:flex;flex-wrap:wrap;gap:0 1rem}.card,.wrap,.lines td,.facts dd{overflow-wrap:anywhere}
 ul.customers,ul.history{list-style:none;padding:0}ul.customers,.cust{overflow-wrap:anywhere}ul.history li{margin:.35rem 0}.filters .row{flex-wrap:wrap}.filters .row>label{min-width:6.5rem}
-a.slot{display:inline-block;padding:.35rem .6rem;margin:.15rem 0;border:1px solid #1d4ed8;border-radius:.4rem;text-decoration:none}`
+a.slot{display:inline-block;padding:.35rem .6rem;margin:.15rem 0;border:1px solid #1d4ed8;border-radius:.4rem;text-decoration:none}
+ul.more,ul.vars{padding-left:1.1rem}ul.more li{margin:.45rem 0}ul.vars{font-size:.9rem}ul.vars code{word-break:break-all}`

@@ -14,11 +14,11 @@ export interface IssuedLink {
   businessName: string
 }
 
-/** Issues one single-use link per account with this email (one per business the person belongs to). */
+/** Issues one single-use link per active account with this email (one per business the person belongs to). */
 export async function issueMagicLinks(db: Database, email: string): Promise<IssuedLink[]> {
   const users = await withSignInLookup(db, { email }, async (tx) =>
     (await tx.query<{ tenant_id: string; id: string; email: string }>(
-      `select tenant_id, id, email from users where lower(email) = lower($1)`, [email])).rows)
+      `select tenant_id, id, email from users where lower(email) = lower($1) and deactivated_at is null`, [email])).rows)
   const links: IssuedLink[] = []
   for (const u of users) {
     links.push(await issueMagicLinkFor(db, u.tenant_id, u.id))

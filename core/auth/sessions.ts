@@ -22,7 +22,7 @@ export async function createSession(db: Database, tenantId: string, userId: stri
   return token
 }
 
-/** The person of a live session, extending its expiry (sliding); null when unknown, ended or expired. */
+/** The person of a live session, extending its expiry (sliding); null when unknown, ended or expired, or the person was deactivated. */
 export async function authenticateSession(db: Database, token: string): Promise<SessionPrincipal | null> {
   if (!token || token.length > 200) return null
   const tokenHash = hashSecret(token)
@@ -35,7 +35,7 @@ export async function authenticateSession(db: Database, token: string): Promise<
     if (!s) return null
     await tx.query(`select set_config('app.tenant_id', $1, true)`, [s.tenant_id])
     const u = await tx.query<{ role: 'owner' | 'technician'; name: string; email: string }>(
-      'select role, name, email from users where id = $1', [s.user_id])
+      'select role, name, email from users where id = $1 and deactivated_at is null', [s.user_id])
     if (!u.rows[0]) return null
     return {
       tenantId: s.tenant_id,

@@ -26,6 +26,7 @@ import * as leadQueries from './leads/queries.js'
 import * as messageActions from './messages/actions.js'
 import * as messageQueries from './messages/queries.js'
 import * as outboxQueries from './messages/outbox-queries.js'
+import * as templatePreviewQueries from './messages/preview-queries.js'
 import * as templateActions from './messages/template-actions.js'
 import * as noteActions from './notes/actions.js'
 import * as noteQueries from './notes/queries.js'
@@ -55,7 +56,7 @@ export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeA
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,
   closeoutActions, closeoutQueries, seriesActions, seriesQueries,
-  templateActions, messageActions, messageQueries, outboxQueries, searchQueries,
+  templateActions, templatePreviewQueries, messageActions, messageQueries, outboxQueries, searchQueries,
   calendarFeedActions, calendarFeedQueries, agentTokenActions, agentTokenQueries,
   analyticsQueries]
 

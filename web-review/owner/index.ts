@@ -9,6 +9,10 @@ import { leadPages } from './lead-page.js'
 import { leadsPages } from './leads-page.js'
 import { schedulePages } from './schedule-page.js'
 import { servicesPages } from './services-page.js'
+import { settingsPages } from './settings-page.js'
+import { teamPages } from './team-page.js'
+import { templatePages } from './template-page.js'
+import { templatesPages } from './templates-page.js'
 import { waitlistPages } from './waitlist-page.js'
 
 /** The owner's console pages (home, calendar, customers, money, leads, settings, numbers, search), one router per page file. */
@@ -22,6 +26,10 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   leadPages,
   waitlistPages,
   servicesPages,
+  settingsPages,
+  templatesPages,
+  templatePages,
+  teamPages,
   analyticsPages,
 ]
 

@@ -1,7 +1,30 @@
 import { z } from 'zod'
+import { createAgentToken } from '../../auth/agent-tokens.js'
 import { notFound } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { TOKEN_COLUMNS, TOKEN_RECORD } from './model.js'
+
+/** Makes a named agent token; its secret is in this one answer only (a hash is kept), never in the audit or a replay. */
+export const createAgentTokenAction = defineAction({
+  domain: 'agent_token',
+  name: 'create',
+  description: 'Make an agent token (owner only): a named credential an agent sends as "Authorization: Bearer <token>" to act '
+    + 'for the business. The token is returned ONCE, in token: only a hash is kept, so a lost token is revoked and made again.',
+  // A token is power over the business: only a person makes one, and its secret must never reach an agent's answer.
+  access: { agent: 'never', technician: 'none' },
+  secretFields: ['token'],
+  keywords: ['api token', 'api key', 'connect agent', 'new token'],
+  input: z.strictObject({
+    name: z.string().trim().min(1).max(200).describe('What the token is for, e.g. "office manager on the laptop"'),
+  }),
+  output: TOKEN_RECORD.extend({ token: z.string().nullable(), secrets_shown_once: z.string().optional() }),
+  async run(ctx, input) {
+    const created = await createAgentToken(ctx.db, ctx.tenantId, input.name)
+    const record = (await ctx.db.query(`select ${TOKEN_COLUMNS} from agent_tokens t where t.id = $1`, [created.id])).rows[0]
+    await ctx.audit({ entityType: 'agent_token', entityId: created.id, action: 'create', before: null, after: record })
+    return { ...record, token: created.token }
+  },
+})
 
 /** Revokes an agent token: the agent, or the app connected by OAuth, is shut out at once. */
 export const revokeAgentTokenAction = defineAction({

@@ -6,7 +6,7 @@ import { TOKEN_COLUMNS, TOKEN_RECORD } from './model.js'
 /** The business's agent tokens, including apps connected by OAuth, without their secrets. */
 export const agentTokensQuery = defineQuery({
   type: 'agent_tokens',
-  description: 'Agent tokens, newest first: those the operator made (crm token create) and apps the owner connected by OAuth '
+  description: 'Agent tokens, newest first: those made by the operator (crm token create) or an owner (agent_token.create), and apps the owner connected by OAuth '
     + '(oauth_client_id set). Each: id, name, prefix, created_at, last_used_at, revoked_at (null while it works), oauth_client_id. '
     + 'Filters: status (active|revoked).',
   entity: 'agent_token',

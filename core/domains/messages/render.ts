@@ -34,13 +34,21 @@ export async function renderMessage(tx: Queryable, message: MessageFields, setti
   delivery: TemplateValues = {}): Promise<RenderedMessage> {
   const template = await templateOfMessage(tx, message)
   const values = { ...await messageValues(tx, message, settings ?? await loadTenantSettings(tx)), ...delivery }
-  const custom = typeof message.body === 'string' ? renderTemplate(message.body, values) : ''
-  const all: TemplateValues = { ...values, custom_message: custom }
   const subjectText = typeof message.subject === 'string' && message.subject.trim() ? message.subject : template.subject
-  const used = new Set([...variablesIn(subjectText), ...variablesIn(template.body), ...(typeof message.body === 'string' ? variablesIn(message.body) : [])])
+  return renderTexts({ subject: subjectText, body: template.body, custom: typeof message.body === 'string' ? message.body : null }, values)
+}
+
+/**
+ * Renders a subject and a body with values, the custom text (itself rendered) as {{custom_message}}: what every
+ * message, and every preview of a template, reads as. `missing` names the known variables that rendered empty.
+ */
+export function renderTexts(texts: { subject: string; body: string; custom: string | null }, values: TemplateValues): RenderedMessage {
+  const custom = texts.custom !== null ? renderTemplate(texts.custom, values) : ''
+  const all: TemplateValues = { ...values, custom_message: custom }
+  const used = new Set([...variablesIn(texts.subject), ...variablesIn(texts.body), ...(texts.custom !== null ? variablesIn(texts.custom) : [])])
   return {
-    subject: renderTemplate(subjectText, all).replace(/\s+/g, ' ').trim(),
-    body: renderTemplate(template.body, all),
+    subject: renderTemplate(texts.subject, all).replace(/\s+/g, ' ').trim(),
+    body: renderTemplate(texts.body, all),
     missing: [...used].filter((name) => name !== 'custom_message' && !String(all[name as keyof TemplateValues] ?? '').trim()),
   }
 }
@@ -98,17 +106,17 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
 }
 
 /** "Tuesday, March 3, 2026" (or without the weekday) in a time zone. */
-function longDate(instant: Date, timeZone: string, weekday = true): string {
+export function longDate(instant: Date, timeZone: string, weekday = true): string {
   return new Intl.DateTimeFormat('en-US', { timeZone, ...(weekday ? { weekday: 'long' } : {}), month: 'long', day: 'numeric', year: 'numeric' }).format(instant)
 }
 
 /** "9:00 AM" in a time zone. */
-function clockTime(instant: Date, timeZone: string): string {
+export function clockTime(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant)
 }
 
 /** "$125.00" from cents and a currency code. */
-function money(cents: number, currency: string): string {
+export function money(cents: number, currency: string): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100)
 }
 

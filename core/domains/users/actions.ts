@@ -36,34 +36,43 @@ export const addUser = defineAction({
   },
 })
 
-/** Renames a team member or changes their role; the business always keeps at least one owner. */
+/** Renames a team member, changes their role or (de)activates them; the business always keeps at least one active owner. */
 export const updateUser = defineAction({
   domain: 'user',
   name: 'update',
-  description: 'Update a team member (owner only): name and/or role (technician|owner). The last owner cannot become a technician.',
+  description: 'Update a team member (owner only): name, role (technician|owner) and/or active. active false deactivates them: '
+    + 'they can no longer sign in and their sessions stop, while their tickets and history stay; active true lets them back. '
+    + 'The last active owner can neither become a technician nor be deactivated.',
   access: { agent: 'never', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
     user_id: z.uuid(),
     name: z.string().trim().min(1).max(200).optional(),
     role: role.optional(),
+    active: z.boolean().optional().describe('false: cannot sign in any more; true: can again'),
   }),
   output: USER_RECORD,
   async run(ctx, input) {
     const before = await lockUser(ctx.db, input.user_id)
-    if (input.role === 'technician' && before.role === 'owner') {
+    const losesOwner = before.role === 'owner' && !before.deactivated_at && (input.role === 'technician' || input.active === false)
+    if (losesOwner) {
       // Lock every owner row so two demotions at once cannot both see the other owner still in place.
-      const owners = await ctx.db.query(`select id from users where role = 'owner' order by id for update`)
+      const owners = await ctx.db.query(`select id from users where role = 'owner' and deactivated_at is null order by id for update`)
       if (owners.rows.length <= 1) {
-        throw new AppError('CONFLICT', `${before.name || before.email} is the only owner; make someone else an owner first`, { field: 'data.role' })
+        const what = input.active === false ? 'deactivated' : 'made a technician'
+        throw new AppError('CONFLICT', `${before.name || before.email} is the only owner still active and cannot be ${what}; make someone else an owner first`,
+          { field: input.active === false ? 'data.active' : 'data.role' })
       }
     }
-    const changes = { name: input.name, role: input.role }
+    const changes: Record<string, unknown> = { name: input.name, role: input.role }
+    if (input.active !== undefined && input.active === Boolean(before.deactivated_at)) changes.deactivated_at = input.active ? null : new Date()
     const { sets, values } = setClause(changes)
     if (!sets.length) return before
     values.push(input.user_id)
     const r = await ctx.db.query(`update users set ${sets.join(', ')} where id = $${values.length} returning ${USER_COLUMNS}`, values)
-    await ctx.audit({ entityType: 'user', entityId: input.user_id, action: 'update', before, after: r.rows[0] })
+    if (input.active === false) await ctx.db.query('update sessions set ended_at = now() where user_id = $1 and ended_at is null', [input.user_id])
+    await ctx.audit({ entityType: 'user', entityId: input.user_id, action: input.active === false && !before.deactivated_at ? 'deactivate' : 'update',
+      before, after: r.rows[0] })
     return r.rows[0]
   },
 })

@@ -4,7 +4,7 @@ import { timestamp } from '../../output-types.js'
 import { AppError, notFound } from '../../errors.js'
 
 /** The columns of a team member as the API shows them. */
-export const USER_COLUMNS = `id, name, email, role, created_at`
+export const USER_COLUMNS = `id, name, email, role, created_at, deactivated_at`
 
 /** A team member, locked for update, or NOT_FOUND. */
 export async function lockUser(tx: Queryable, id: string): Promise<Record<string, unknown>> {
@@ -24,11 +24,12 @@ export async function assertEmailFree(tx: Queryable, email: string, exceptId: st
   }
 }
 
-/** A team member as the API shows them (USER_COLUMNS); name is empty until they give one. */
+/** A team member as the API shows them (USER_COLUMNS); name is empty until they give one; deactivated_at set once they can no longer sign in. */
 export const USER_RECORD = z.object({
   id: z.uuid(),
   name: z.string(),
   email: z.string(),
   role: z.enum(['owner', 'technician']),
   created_at: timestamp,
+  deactivated_at: timestamp.nullable(),
 })

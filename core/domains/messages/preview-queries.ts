@@ -1,0 +1,88 @@
+import { z } from 'zod'
+import type { Queryable } from '../../db/types.js'
+import { notFound } from '../../errors.js'
+import { defineQuery } from '../../registry.js'
+import { noteText } from '../../sanitize.js'
+import { TEMPLATE_VARIABLES, variablesIn, type TemplateValues } from '../../templating.js'
+import { addDays, localDate, zonedInstant } from '../../time.js'
+import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
+import { defaultTemplate } from './default-templates.js'
+import { MESSAGE_KINDS, RENDERED_MESSAGE, type MessageKind } from './model.js'
+import { clockTime, longDate, messageValues, money, renderTexts } from './render.js'
+
+/** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */
+export const templatePreviewQuery = defineQuery({
+  type: 'template_preview',
+  description: 'A message template rendered as the customer would read it, without sending anything. Read it by id (a saved '
+    + 'template\'s id from templates) or give kind (that kind\'s default); subject and body, when given, replace the saved texts (to try an edit before saving). '
+    + 'contact_id renders with that customer, their next (else last) appointment and latest invoice; without it a sample customer '
+    + 'and visit are used. Answers one record: subject, body, missing (known variables that rendered empty), unknown '
+    + '(variables no message can fill; saving refuses them), sample (true when sample data was used).',
+  keywords: ['email preview', 'template preview', 'how the email reads'],
+  access: { agent: 'unrestricted', technician: 'none' },
+  params: z.object({
+    kind: z.enum(MESSAGE_KINDS).optional(),
+    subject: noteText(300).optional(),
+    body: noteText(20_000).optional(),
+    contact_id: z.uuid().optional(),
+  }),
+  record: RENDERED_MESSAGE.extend({ kind: z.enum(MESSAGE_KINDS), unknown: z.array(z.string()), sample: z.boolean() }),
+  async run(ctx, req) {
+    const p = req.params
+    const saved = req.id ? await savedTemplate(ctx.db, req.id) : await defaultTemplate(ctx.db, p.kind ?? 'confirmation')
+    const subject = p.subject ?? saved.subject
+    const body = p.body ?? saved.body
+    const settings = await loadTenantSettings(ctx.db)
+    const values = p.contact_id ? await customerValues(ctx.db, p.contact_id, settings) : sampleValues(settings)
+    const rendered = renderTexts({ subject, body, custom: 'A note written for this one message appears here.' }, values)
+    const unknown = variablesIn(`${subject}\n${body}`).filter((name) => !(name in TEMPLATE_VARIABLES))
+    return { items: [{ ...rendered, kind: saved.kind, unknown, sample: !p.contact_id }], next_cursor: null }
+  },
+})
+
+/** A saved template's kind and texts, archived or not, or NOT_FOUND. */
+async function savedTemplate(tx: Queryable, id: string): Promise<{ kind: MessageKind; subject: string; body: string }> {
+  const r = await tx.query<{ kind: MessageKind; subject: string; body: string }>('select kind, subject, body from message_templates where id = $1', [id])
+  if (!r.rows[0]) throw notFound('template', id)
+  return r.rows[0]
+}
+
+/** What a message to this customer would know: their next appointment (else their last) and their latest invoice. */
+async function customerValues(tx: Queryable, contactId: string, settings: TenantSettings): Promise<TemplateValues> {
+  const c = await tx.query<{ ticket_id: string | null; invoice_id: string | null }>(
+    `select (select t.id from tickets t where t.contact_id = c.id
+               order by (t.scheduled_start >= now()) desc, case when t.scheduled_start >= now() then t.scheduled_start end, t.scheduled_start desc limit 1) as ticket_id,
+            (select i.id from invoices i where i.contact_id = c.id order by i.created_at desc limit 1) as invoice_id
+     from contacts c where c.id = $1`, [contactId])
+  if (!c.rows[0]) throw notFound('contact', contactId)
+  return messageValues(tx, { contact_id: contactId, ticket_id: c.rows[0].ticket_id, invoice_id: c.rows[0].invoice_id, send_at: new Date() }, settings)
+}
+
+/** A made-up customer, a visit next week at 9:00 and an invoice, in the business's own time zone and currency. */
+function sampleValues(settings: TenantSettings): TemplateValues {
+  const tz = settings.timezone
+  const day = addDays(localDate(new Date(), tz), 7)
+  const start = zonedInstant(day, '09:00', tz)
+  const lastVisit = zonedInstant(addDays(day, -190), '09:00', tz)
+  return {
+    business_name: settings.name,
+    business_email: settings.reply_to_email,
+    payment_instructions: settings.payment_instructions,
+    customer_name: 'Jane Sample',
+    customer_first_name: 'Jane',
+    appointment_date: longDate(start, tz),
+    appointment_time: clockTime(start, tz),
+    appointment_end_time: clockTime(zonedInstant(day, '11:00', tz), tz),
+    appointment_address: '123 Oak St, Springfield, IL 62701',
+    services: 'Exterior Window Cleaning, Screen Cleaning',
+    invoice_number: `${settings.invoice_prefix}-0007`,
+    amount_due: money(12_500, settings.currency),
+    invoice_due_date: longDate(start, tz, false),
+    payment_link: '[payment link]',
+    confirm_link: '[confirm link]',
+    decline_link: '[decline link]',
+    change_link: '[change link]',
+    last_service_date: longDate(lastVisit, tz, false),
+    reach_out_months: 6,
+  }
+}

@@ -29,17 +29,15 @@ describe.skipIf(!browserAvailable)('technician pages without signal, in Chromium
     return r.body.data
   }
   /** The paths the phone keeps copies of now. */
-  const savedPaths = (page: Page) => page.evaluate(async () => {
-    const out: string[] = []
-    for (const name of await caches.keys()) {
-      for (const req of await (await caches.open(name)).keys()) out.push(new URL(req.url).pathname + new URL(req.url).search)
-    }
-    return out.sort()
-  })
+  const savedPaths = async (page: Page): Promise<string[]> => (await page.evaluate(`(async () => {
+    const out = []
+    for (const name of await caches.keys()) for (const req of await (await caches.open(name)).keys()) out.push(new URL(req.url).pathname + new URL(req.url).search)
+    return out
+  })()`) as string[]).sort()
   /** Opens Today online with the service worker in charge, and waits until the phone has saved the two days and their tickets. */
   const saveForOffline = async (tab: PhoneTab, expected: string[]) => {
     await openOnPhone(tab, app, '/today')
-    await tab.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
+    await tab.page.evaluate('navigator.serviceWorker.ready.then(() => true)')
     // The first load registered the worker; from this load on it sees the pages and keeps them.
     await tab.page.reload()
     await expect.poll(() => savedPaths(tab.page), { timeout: 20_000 }).toEqual(expect.arrayContaining(expected))
@@ -168,7 +166,7 @@ describe.skipIf(!browserAvailable)('technician pages without signal, in Chromium
       expect(clocks.map((a: any) => a.changes.time_given.new.at)).toEqual([t.technicians[0].clock_in_at, t.technicians[0].clock_out_at])
       // Once everything is sent the page shows the server's answer: both times, no button, nothing waiting.
       await expect.poll(() => tab.page.textContent('main'), { timeout: 10_000 }).not.toContain('when back online')
-      expect(await tab.page.evaluate(() => localStorage.getItem('closeout-queue'))).toBeNull()
+      expect(await tab.page.evaluate(`localStorage.getItem('closeout-queue')`)).toBeNull()
       expect(tab.problems).toEqual([])
     } finally {
       await tab.close()

@@ -88,7 +88,7 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
     const sw = await fetch(`${f.app.url}/sw.js`)
     expect(sw.status).toBe(200)
     expect(sw.headers.get('content-type')).toMatch(/^text\/javascript/)
-    expect(sw.headers.get('content-security-policy')).toBe("default-src 'none'; connect-src 'self'")
+    expect(sw.headers.get('content-security-policy')).toBe("default-src 'none'; connect-src 'self'; frame-ancestors 'none'")
     const text = await sw.text()
     expect(text).toContain("addEventListener('fetch'")
     expect(text).toContain('Not saved on this phone')

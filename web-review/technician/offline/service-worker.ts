@@ -51,10 +51,13 @@ return hit.res.text().then(function(body){var line='<p class="warn" role="status
 return new Response(body.replace('</h1>','</h1>'+line),{headers:{'content-type':'text/html; charset=utf-8','content-security-policy':hit.res.headers.get('content-security-policy')}})})})}
 function esc(s){return String(s).replace(/[&<>"']/g,function(c){return'&#'+c.charCodeAt(0)+';'})}`
 
+/** The worker's own policy: it fetches this site's pages and nothing else. */
+const SW_POLICY = "default-src 'none'; connect-src 'self'; frame-ancestors 'none'"
+
 /** Serves the service worker from the site's root, so its scope is every page; it reads no data itself. */
 export function mountServiceWorker(router: Router): void {
   router.get('/sw.js', (_req, res) => {
-    res.set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; connect-src 'self'" })
+    res.set({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': SW_POLICY })
     res.send(SERVICE_WORKER)
   })
 }

@@ -20,6 +20,7 @@ describe.skipIf(!browserAvailable)('technician pages without signal, in Chromium
   let techId: string
   let otherTechId: string
   const tickets = { today: '', tomorrow: '', later: '' }
+  let book: (start: string, techs: string[]) => Promise<string>
   const today = localDate(new Date(), TZ)
   const tomorrow = addDays(today, 1)
 
@@ -62,7 +63,7 @@ describe.skipIf(!browserAvailable)('technician pages without signal, in Chromium
     const service = (await ok('service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })).id
     const contact = (await ok('contact', 'create', { display_name: 'Jane Smith', phone: '(256) 555-0142' })).id
     const address = (await ok('address', 'add', { contact_id: contact, line1: '12 Oak Street', city: 'Huntsville', state: 'AL', postal_code: '35801', access_notes: 'Gate code 4821' })).id
-    const book = async (start: string, techs: string[]) => (await ok('ticket', 'create', { contact_id: contact, address_id: address, scheduled_start: start,
+    book = async (start: string, techs: string[]) => (await ok('ticket', 'create', { contact_id: contact, address_id: address, scheduled_start: start,
       duration_minutes: 60, technician_ids: techs, line_items: [{ service_id: service }] })).id
     tickets.today = await book(`${today}T00:30`, [techId])
     tickets.tomorrow = await book(`${tomorrow}T10:00`, [techId])
@@ -89,6 +90,13 @@ describe.skipIf(!browserAvailable)('technician pages without signal, in Chromium
       const saved = [`/today?date=${today}`, `/today?date=${tomorrow}`, `/tickets/${tickets.today}`, `/tickets/${tickets.tomorrow}`]
       await saveForOffline(tab, saved)
       expect(await savedPaths(tab.page)).toEqual(saved.sort())
+      // A ticket given to someone else leaves the phone with the next Today.
+      const handedOver = await book(`${today}T01:30`, [techId])
+      await tab.page.goto(`${app.url}/today`)
+      await expect.poll(() => savedPaths(tab.page), { timeout: 20_000 }).toContain(`/tickets/${handedOver}`)
+      await ok('ticket', 'assign_technicians', { ticket_id: handedOver, technician_ids: [otherTechId] })
+      await tab.page.goto(`${app.url}/today`)
+      await expect.poll(() => savedPaths(tab.page), { timeout: 20_000 }).toEqual(saved)
       await openOnPhone(tab, app, `/tickets/${tickets.today}`)
       expect(await tab.page.textContent('main')).not.toContain('no connection')
 

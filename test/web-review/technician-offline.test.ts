@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONTENT_SECURITY_POLICY } from '../../web-review/csp.js'
+import { CLOSEOUT_SCRIPT } from '../../web-review/technician/closeout/script.js'
+import { OFFLINE_PAGE_SCRIPT } from '../../web-review/technician/offline/page-script.js'
 import { engines } from '../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
 import { hiddenFields, NOW, pageClient, techFixture, type PageClient, type TechFixture } from './technician-fixture.js'
@@ -32,7 +34,7 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
   it('Today is kept until the day ends, with tomorrow and my own tickets to save along, and a saved-at line in business time', async () => {
     const r = await tom.get('/today')
     const copy = copyOf(r)
-    expect(copy).toMatchObject({ url: '/today?date=2026-11-05', day: '2026-11-05', from: '2026-11-05T06:00:00.000Z', until: '2026-11-06T06:00:00.000Z',
+    expect(copy).toMatchObject({ url: '/today?date=2026-11-05', date: '2026-11-05', day: '2026-11-05', from: '2026-11-05T06:00:00.000Z', until: '2026-11-06T06:00:00.000Z',
       saved: 'Saved at 09:30 on Thu 2026-11-05' })
     expect(copy.fetch).toEqual(['/today?date=2026-11-06', `/tickets/${f.tickets.now}`, `/tickets/${f.tickets.later}`])
     expect(copy.person).toMatch(/^[0-9a-f]{24}$/)
@@ -56,7 +58,7 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
 
   it('a ticket of today or tomorrow is kept until its day ends; its clock buttons go through the page script', async () => {
     const r = await tom.get(`/tickets/${tomorrow}`)
-    expect(copyOf(r)).toMatchObject({ url: `/tickets/${tomorrow}`, until: '2026-11-07T06:00:00.000Z', fetch: [] })
+    expect(copyOf(r)).toMatchObject({ url: `/tickets/${tomorrow}`, date: '2026-11-06', until: '2026-11-07T06:00:00.000Z', fetch: [] })
     expect(copyOf(r).day).toBeUndefined()
     expect(r.html).toContain(`<form method="post" action="/tickets/${tomorrow}/clock_in" data-clock="America/Chicago">`)
     expect(r.html).toMatch(/<script>\(function\(\)\{/)
@@ -92,6 +94,9 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
     const text = await sw.text()
     expect(text).toContain("addEventListener('fetch'")
     expect(text).toContain('Not saved on this phone')
+    for (const [name, source] of [['service worker', text], ['Today and ticket script', OFFLINE_PAGE_SCRIPT], ['close-out script', CLOSEOUT_SCRIPT]]) {
+      expect(() => new Function(source), name).not.toThrow()
+    }
     expect(CONTENT_SECURITY_POLICY).toContain("worker-src 'self'")
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'")
   })

@@ -33,6 +33,7 @@ export function keepOffline(call: PageCall, timeZone: string, page: KeptPage): v
   const copy = {
     person: createHash('sha256').update(`${call.session.tenantId}:${actor.id}`).digest('hex').slice(0, 24),
     url: page.url,
+    date: page.date,
     until: end.toISOString(),
     ...(page.dayPage ? { day: page.date, from: start.toISOString() } : {}),
     saved: `Saved at ${localTime(now, timeZone)} on ${weekdayOf(day).replace(/^./, (c) => c.toUpperCase())} ${day}`,

@@ -15,9 +15,9 @@ const NOT_SAVED_POLICY = `default-src 'none'; style-src ${cspHash(PAGE_STYLE)}; 
  * The service worker (GET /sw.js, scope /). It keeps, for the signed-in technician only, the copies of the pages the
  * server marks with X-Offline-Copy (today's and tomorrow's day pages and those days' tickets, see offline/copy.ts):
  * network first, the copy only when the network fails, shown with a "Saved at … — no connection" line. Copies end with
- * their day, and are all deleted on sign-out, at any sign-in page, when the pages answer "signed out", or when another
- * person's page is kept. A technician page it has no copy of answers "Not saved on this phone". Everything else
- * passes by untouched.
+ * their day; a day page drops the copies of its day's tickets it no longer lists (one given to someone else); all are
+ * deleted on sign-out, at any sign-in page, when a page answers "signed out", or when another person's page is kept.
+ * A technician page it has no copy of answers "Not saved on this phone". Everything else passes by untouched.
  */
 export const SERVICE_WORKER = `'use strict';
 var C='offline-copies:',NOT_SAVED=${JSON.stringify(NOT_SAVED_PAGE)},NOT_SAVED_POLICY=${JSON.stringify(NOT_SAVED_POLICY)};
@@ -39,8 +39,8 @@ if(!h)return res.status<500?each(function(c,q,r,m){if(m&&m.asked.indexOf(u.pathn
 var m=JSON.parse(h);m.asked=[u.pathname+u.search,m.url];
 return res.text().then(function(body){return ours().then(function(ks){return Promise.all(ks.filter(function(k){return k!==C+m.person}).map(function(k){return caches.delete(k)}))})
 .then(function(){return caches.open(C+m.person)}).then(function(c){return c.put(m.url,new Response(body,{headers:{'content-type':'text/html; charset=utf-8',
-'content-security-policy':res.headers.get('content-security-policy')||"default-src 'none'",'x-offline':JSON.stringify({url:m.url,asked:m.asked,until:m.until,from:m.from,day:m.day,saved:m.saved})}}))})})
-.then(prune).then(function(){return (m.fetch||[]).reduce(function(p,url){return p.then(function(){return fetch(url,{credentials:'same-origin',redirect:'manual'})
+'content-security-policy':res.headers.get('content-security-policy')||"default-src 'none'",'x-offline':JSON.stringify({url:m.url,asked:m.asked,date:m.date,until:m.until,from:m.from,day:m.day,saved:m.saved})}}))})})
+.then(function(){return m.day?each(function(c,q,r,x){if(x&&x.date===m.day&&/^\\/tickets\\//.test(x.url)&&(m.fetch||[]).indexOf(x.url)<0)return c.delete(q)}):null}).then(prune).then(function(){return (m.fetch||[]).reduce(function(p,url){return p.then(function(){return fetch(url,{credentials:'same-origin',redirect:'manual'})
 .then(function(r){return keep(new URL(url,location.origin),r)},function(){})})},Promise.resolve())})}
 function copyOf(u){var now=Date.now(),want=u.pathname+u.search,date=u.searchParams.get('date'),hit=null;
 return each(function(c,q,res,m){if(!m||Date.parse(m.until)<=now)return;

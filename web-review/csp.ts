@@ -9,8 +9,8 @@ export function cspHash(text: string): string {
 
 /**
  * The pages' Content-Security-Policy: nothing from anywhere but this site, only our own inline stylesheet and script (by
- * hash, so an injected one would not run), no plugins, no <base>, forms only to this site (and the given other origins,
- * e.g. where the consent page's answer redirects), never inside a frame.
+ * hash, so an injected one would not run), a service worker from this site only, no plugins, no <base>, forms only to
+ * this site (and the given other origins, e.g. where the consent page's answer redirects), never inside a frame.
  */
 export function contentSecurityPolicy(formTargets: readonly string[] = []): string {
   return [
@@ -18,6 +18,7 @@ export function contentSecurityPolicy(formTargets: readonly string[] = []): stri
     `style-src ${cspHash(PAGE_STYLE)}`,
     `script-src ${PAGE_SCRIPTS.map(cspHash).join(' ')}`,
     "connect-src 'self'",
+    "worker-src 'self'",
     "img-src 'self' data:",
     ["form-action 'self'", ...formTargets].join(' '),
     "base-uri 'none'",

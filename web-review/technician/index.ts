@@ -4,13 +4,15 @@ import { mountCalendarPage } from './calendar-page.js'
 import { mountCloseout } from './closeout/routes.js'
 import { mountToday } from './today.js'
 import { mountTicket } from './ticket.js'
+import { mountServiceWorker } from './offline/service-worker.js'
 
-/** The technician's pages: Today (a day, week or month), a ticket, the close-out steps, and their calendar link. */
+/** The technician's pages: Today (a day, week or month), a ticket, the close-out steps, their calendar link, and the service worker keeping copies for offline. */
 export function technicianPages(services: Services): Router {
   const router = Router()
   mountToday(router, services)
   mountTicket(router, services)
   mountCloseout(router, services)
   mountCalendarPage(router, services)
+  mountServiceWorker(router)
   return router
 }

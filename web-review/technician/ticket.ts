@@ -6,14 +6,20 @@ import { callQuery } from '../../core/call-query.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { clockIn, clockOut } from '../../core/domains/tickets/clock-actions.js'
 import { localDate, localTime } from '../../core/time.js'
-import { html, type SafeHtml } from '../html.js'
+import { html, trustedHtml, type SafeHtml } from '../html.js'
 import type { Page } from '../layout.js'
 import { businessOf, callerOf, money, onceOf, pageRoute, postForm, sendWorkPage, ticketFor, type PageCall, type TicketView } from './context.js'
 import { closeoutHref } from './closeout/state.js'
+import { keepOffline } from './offline/copy.js'
+import { OFFLINE_PAGE_SCRIPT } from './offline/page-script.js'
 
 const OPEN = ['scheduled', 'confirmed', 'in_progress']
+const PAGE_SCRIPT = trustedHtml(OFFLINE_PAGE_SCRIPT)
 
-/** GET /tickets/:id (what a technician needs at the door) and POST /tickets/:id/clock_in|clock_out. */
+/**
+ * GET /tickets/:id (what a technician needs at the door) and POST /tickets/:id/clock_in|clock_out; a clock press may say
+ * when it was pressed (`at`, sent by the page's script for a press kept on the phone without signal).
+ */
 export function mountTicket(router: Router, services: Services): void {
   router.get('/tickets/:id', pageRoute(services, async (call) => {
     sendWorkPage(call, await ticketPage(call, String(call.req.params.id)))
@@ -23,11 +29,15 @@ export function mountTicket(router: Router, services: Services): void {
       const id = String(call.req.params.id)
       await ticketFor(call, id)
       try {
-        await callAction(callerOf(call), which === 'clock_in' ? clockIn : clockOut, { ticket_id: id }, { idempotencyKey: onceOf(call.req) })
+        const at = typeof call.req.body?.at === 'string' && call.req.body.at ? call.req.body.at : undefined
+        await callAction(callerOf(call), which === 'clock_in' ? clockIn : clockOut, { ticket_id: id, at }, { idempotencyKey: onceOf(call.req) })
       } catch (err) {
         if (!(err instanceof AppError)) throw err
-        sendWorkPage(call, await ticketPage(call, id, err.message), err.status)
-        return
+        // A press kept on the phone is sent again with the time it was pressed: its first try ran already.
+        if (err.details?.field !== 'Idempotency-Key') {
+          sendWorkPage(call, await ticketPage(call, id, err.message), err.status)
+          return
+        }
       }
       call.res.redirect(303, `/tickets/${id}`)
     }))
@@ -40,12 +50,13 @@ async function ticketPage(call: PageCall, id: string, error?: string): Promise<O
   const { timezone: tz } = await businessOf(call)
   const contact = await callQuery(callerOf(call), contactsQuery, { id: t.contact_id, include: ['attributes'] })
   const when = `${localDate(new Date(t.scheduled_start), tz)} ${localTime(new Date(t.scheduled_start), tz)}–${localTime(new Date(t.scheduled_end), tz)}`
+  keepOffline(call, tz, { url: `/tickets/${t.id}`, date: localDate(new Date(t.scheduled_start), tz) })
   const body = html`<p class="muted">${when} · ${String(t.status).replace('_', ' ')}${t.is_price_estimated ? ' · price estimated' : ''}</p>
 <div class="card"><strong>${contact.display_name}</strong>${contact.phone ? html`<div><a href="tel:${String(contact.phone).replace(/[^+\d]/g, '')}">${contact.phone}</a></div>` : ''}
 ${addressBlock(t.address)}</div>
 ${attributesBlock(contact.attributes)}${notesBlock(t)}${workBlock(t)}${clockBlock(call, t, tz)}
 ${await closeoutButton(call, t)}`
-  return { title: `#${t.number} ${contact.display_name}`, body, error }
+  return { title: `#${t.number} ${contact.display_name}`, body, error, script: PAGE_SCRIPT }
 }
 
 function addressBlock(a: TicketView['address']): SafeHtml {
@@ -86,8 +97,8 @@ function clockBlock(call: PageCall, t: TicketView, tz: string): SafeHtml {
   const rows = (t.technicians ?? []).map((x) => html`<tr><td>${x.name || 'Technician'}</td><td>in ${at(x.clock_in_at)}</td><td>out ${at(x.clock_out_at)}</td></tr>`)
   const me = t.technicians?.find((x) => actor.type === 'user' && x.user_id === actor.id)
   let button: SafeHtml | '' = ''
-  if (me && OPEN.includes(t.status) && !me.clock_in_at) button = postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`)
-  else if (me && t.status !== 'completed' && me.clock_in_at && !me.clock_out_at) button = postForm(`/tickets/${t.id}/clock_out`, call.session, html`<button class="alt">Clock out</button>`)
+  if (me && OPEN.includes(t.status) && !me.clock_in_at) button = postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`, html` data-clock="${tz}"`)
+  else if (me && t.status !== 'completed' && me.clock_in_at && !me.clock_out_at) button = postForm(`/tickets/${t.id}/clock_out`, call.session, html`<button class="alt">Clock out</button>`, html` data-clock="${tz}"`)
   return html`<h2>Time</h2>${rows.length ? html`<table>${rows}</table>` : html`<p class="muted">No technician assigned.</p>`}${button}`
 }
 

@@ -5,13 +5,16 @@ import { callQuery } from '../../core/call-query.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { isoDate } from '../../core/schema-types.js'
 import { addDays, addMonths, localDate, localTime } from '../../core/time.js'
-import { html, type SafeHtml } from '../html.js'
+import { html, trustedHtml, type SafeHtml } from '../html.js'
 import { dayName, mondayOf, monthGrid, monthTitle, pagerLinks, ticketRow, weekList } from '../schedule-views.js'
 import { businessOf, callerOf, pageRoute, postForm, sendWorkPage, type PageCall, type TicketView } from './context.js'
 import { closeoutHref } from './closeout/state.js'
+import { keepOffline } from './offline/copy.js'
+import { OFFLINE_PAGE_SCRIPT } from './offline/page-script.js'
 
 type Ticket = TicketView
 const ACTIVE = ['scheduled', 'confirmed', 'in_progress']
+const PAGE_SCRIPT = trustedHtml(OFFLINE_PAGE_SCRIPT)
 
 /** The three ways to look at the schedule. */
 export type ScheduleView = 'day' | 'week' | 'month'
@@ -89,7 +92,9 @@ export async function showSchedule(call: PageCall, ask: ScheduleRequest): Promis
     [`/today?date=${addDays(date, 1)}`, `${dayName(addDays(date, 1))} →`])
   const body = html`${pager}${current ? await quickAction(call, current, timezone) : ''}${dayList(tickets, timezone, current, date === today)}
 <p class="muted"><a href="/today?view=week&amp;date=${date}">This week</a> · <a href="/today?view=month&amp;date=${date}">This month</a></p>${feedLink}`
-  sendWorkPage(call, { title: date === today ? `Today, ${dayName(today)} ${today}` : `${dayName(date)} ${date}`, body, ok: flash })
+  keepOffline(call, timezone, { url: `/today?date=${date}`, date, dayPage: true, along: [...(date === today ? [`/today?date=${addDays(today, 1)}`] : []),
+    ...tickets.filter((t) => ACTIVE.includes(t.status)).map((t) => `/tickets/${t.id}`)] })
+  sendWorkPage(call, { title: date === today ? `Today, ${dayName(today)} ${today}` : `${dayName(date)} ${date}`, body, ok: flash, script: PAGE_SCRIPT })
 }
 
 /** The signed-in technician's tickets (an owner's: everyone's) for today or a range of days. */
@@ -121,7 +126,7 @@ async function quickAction(call: PageCall, t: Ticket, tz: string): Promise<SafeH
   const head = html`<strong>Now: #${t.number} ${t.contact_name}</strong><div class="muted">${localTime(new Date(t.scheduled_start), tz)}–${
     localTime(new Date(t.scheduled_end), tz)}${t.address ? ` · ${t.address.line1}` : ''}</div>`
   const action = me && !me.clock_in_at
-    ? postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`)
+    ? postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`, html` data-clock="${tz}"`)
     : html`<a class="btn" href="${await closeoutHref(call, t.id) ?? ''}">Close out #${t.number}</a>`
   return html`<div class="card now">${head}${action}<a href="/tickets/${t.id}">Details</a></div>`
 }

@@ -7,11 +7,13 @@ import { assertActive, assertNotClosed, audited, instantInput, instantOf, lockTi
 
 /** How far ahead of the server's clock a given time may be (phones' clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000
+/** How far back a given time may be: a press kept on a phone without signal is sent within a day; nothing older is accepted. */
+const LATEST_BACK_MS = 24 * 3600_000
 
 const clockInput = z.strictObject({
   ticket_id: z.uuid(),
   user_id: z.uuid().optional().describe('The technician; default: the person signed in if assigned, else the ticket\'s only technician'),
-  at: instantInput.optional().describe('When, if not now (ISO 8601; without an offset: business time zone)'),
+  at: instantInput.optional().describe('When, if not now: at most 24 hours back, not in the future (ISO 8601; without an offset: business time zone)'),
 })
 
 /** Starts a technician's time on a job; the ticket becomes in progress. */
@@ -37,7 +39,7 @@ export const clockIn = defineAction({
     const at = timeOf(ctx, input.at, settings.timezone)
     await ctx.db.query('update ticket_technicians set clock_in_at = $3 where ticket_id = $1 and user_id = $2', [ticket.id, tech.user_id, at])
     await ctx.db.query(`update tickets set status = 'in_progress' where id = $1 and status <> 'in_progress'`, [ticket.id])
-    return audited(ctx, ticket.id, 'clock_in', before)
+    return audited(ctx, ticket.id, 'clock_in', before, givenTime(input.at, at))
   },
 })
 
@@ -68,7 +70,7 @@ export const clockOut = defineAction({
       throw validationError([{ field: 'data.at', message: `is before ${who}'s clock-in at ${new Date(tech.clock_in_at).toISOString()}` }])
     }
     await ctx.db.query('update ticket_technicians set clock_out_at = $3 where ticket_id = $1 and user_id = $2', [ticket.id, tech.user_id, at])
-    return audited(ctx, ticket.id, 'clock_out', before)
+    return audited(ctx, ticket.id, 'clock_out', before, givenTime(input.at, at))
   },
 })
 
@@ -100,11 +102,19 @@ function technicianFor(ctx: OperationContext, ticket: TicketRow, detail: Record<
   return tech
 }
 
-/** The moment given (or now); a time in the future is refused. */
+/** The moment given (or now); a time in the future or more than a day back is refused. */
 function timeOf(ctx: OperationContext, at: string | undefined, timeZone: string): Date {
   const now = ctx.services.now()
   if (at === undefined) return now
   const t = instantOf(at, timeZone)
   if (t.getTime() > now.getTime() + CLOCK_SKEW_MS) throw validationError([{ field: 'data.at', message: `is in the future (now is ${now.toISOString()})` }])
+  if (t.getTime() < now.getTime() - LATEST_BACK_MS) {
+    throw validationError([{ field: 'data.at', message: `is more than 24 hours ago (now is ${now.toISOString()})` }])
+  }
   return t
+}
+
+/** What the audit notes about a time given instead of now: the time asked for and when it was recorded. */
+function givenTime(asked: string | undefined, at: Date): Record<string, unknown> {
+  return asked === undefined ? {} : { time_given: { at: at.toISOString(), asked } }
 }

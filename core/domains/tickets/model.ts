@@ -281,9 +281,10 @@ export function prefixed(columns: string, alias: string): string {
   return columns.split(',').map((c) => `${alias}.${c.trim()}`).join(', ')
 }
 
-/** Reloads the ticket after a change, records the change in the audit, and returns the ticket. */
-export async function audited(ctx: OperationContext, ticketId: string, action: string, before: Record<string, unknown>): Promise<Record<string, unknown>> {
+/** Reloads the ticket after a change, records the change in the audit (with `noted` facts beside the fields), and returns the ticket. */
+export async function audited(ctx: OperationContext, ticketId: string, action: string, before: Record<string, unknown>,
+  noted: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const after = await ticketDetail(ctx.db, ticketId, await loadTenantSettings(ctx.db))
-  await ctx.audit({ entityType: 'ticket', entityId: ticketId, action, before: auditSnapshot(before), after: auditSnapshot(after) })
+  await ctx.audit({ entityType: 'ticket', entityId: ticketId, action, before: auditSnapshot(before), after: { ...auditSnapshot(after), ...noted } })
   return after
 }

@@ -1,15 +1,18 @@
+import { QUEUE_SCRIPT } from '../offline/queue-script.js'
+
 /**
  * The close-out pages' one inline script; everything works without it. It switches steps without reloads (the form
  * is POSTed with fetch and the answer's <main> swapped in), keeps a half-filled form in localStorage, queues a submit
  * that could not reach the server and sends it again (same one-time token, so it runs once) when the connection
- * returns, and replaces a card number or SSN typed into a text field with [REDACTED] when the field loses focus.
+ * returns (one queue with the clock buttons, offline/queue-script.ts), and replaces a card number or SSN typed into a
+ * text field with [REDACTED] when the field loses focus.
  * The redaction is a simplified copy of core/sanitize.ts (the server's rule is the authoritative one).
  */
 export const CLOSEOUT_SCRIPT = `(function(){
-var Q='closeout-queue',D='closeout-draft:',R='[REDACTED]',busy=false;
+${QUEUE_SCRIPT}
+var R='[REDACTED]';
 function $m(){return document.querySelector('main')}
 function form(){return $m().querySelector('form[data-closeout]')}
-function ls(k,v){try{if(v===undefined)return localStorage.getItem(k);if(v===null)localStorage.removeItem(k);else localStorage.setItem(k,v)}catch(e){}}
 function kept(e){return e.name&&e.name!=='_csrf'&&e.name!=='_once'&&e.tagName!=='BUTTON'&&(e.type!=='hidden'||/^page_redactions/.test(e.name))}
 function save(){var f=form();if(!f)return;var d=[];[].forEach.call(f.elements,function(e){if(kept(e))d.push([e.name,e.value,e.type==='checkbox'||e.type==='radio'?e.checked:null])});ls(D+location.pathname,JSON.stringify(d))}
 function restore(){var f=form(),raw=ls(D+location.pathname);if(!f||!raw)return;try{JSON.parse(raw).forEach(function(r){[].forEach.call(f.elements,function(e){if(e.name!==r[0]||!kept(e))return;if(r[2]===null)e.value=r[1];else if(e.value===r[1])e.checked=r[2]})})}catch(x){}}
@@ -26,12 +29,7 @@ function show(html,url){var doc=new DOMParser().parseFromString(html,'text/html'
 $m().innerHTML=m.innerHTML;document.title=doc.title;if(url&&url!==location.href)history.pushState({},'',url);restore();scrollTo(0,0)}
 function at(r){var u=r.headers.get('x-page-url');return u?new URL(u,location.href).href:r.url}
 function offline(on){var n=document.getElementById('offline');if(n)n.style.display=on?'block':'none'}
-function queue(){try{return JSON.parse(ls(Q)||'[]')}catch(x){return[]}}
-function put(q){ls(Q,q.length?JSON.stringify(q):null)}
-function send(item){return fetch(item.url,{method:'POST',body:item.body,credentials:'same-origin',headers:{'content-type':'application/x-www-form-urlencoded','x-closeout-fetch':'1'}}).then(function(r){
-return r.text().then(function(t){put(queue().filter(function(i){return i.body!==item.body}));ls(D+item.path,null);show(t,at(r))})},function(){
-var q=queue().filter(function(i){return i.body!==item.body});q.push(item);put(q);offline(true)})}
-function flush(){var q=queue();if(busy||!q.length)return;busy=true;offline(true);send(q[0]).then(function(){busy=false;if(queue().length<q.length)flush()})}
+function answered(item,t,r){if(/\\/closeout\\//.test(item.url))show(t,at(r))}
 document.addEventListener('submit',function(ev){var f=ev.target;if(!f.hasAttribute('data-closeout'))return;ev.preventDefault();
 [].forEach.call(f.querySelectorAll('[data-redact]'),check);var fd=new FormData(f),b=ev.submitter;if(b&&b.name)fd.append(b.name,b.value);
 [].forEach.call(f.querySelectorAll('button'),function(x){x.disabled=true});busy=true;
@@ -39,4 +37,4 @@ send({url:f.action,body:new URLSearchParams(fd).toString(),path:location.pathnam
 document.addEventListener('focusout',function(e){check(e.target)});
 document.addEventListener('input',save);document.addEventListener('change',save);
 addEventListener('popstate',function(){fetch(location.href,{credentials:'same-origin',headers:{'x-closeout-fetch':'1'}}).then(function(r){return r.text().then(function(t){show(t)})},function(){location.reload()})});
-addEventListener('online',flush);setInterval(flush,3000);restore();flush()})()`
+restore();flush()})()`

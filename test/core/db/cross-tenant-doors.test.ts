@@ -143,12 +143,21 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
     expect((await asAttacker(vocabulary)).rows).toEqual([])
   })
 
-  it('can call no function that runs as its owner except the search, the question reading and the search-entry rebuild, which act on the request\'s own business only', async () => {
+  it('the contacts\' word filter finds nothing of the other business by name or email', async () => {
+    const asVictim = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(t.db, { tenantId: v.tenant.tenant_id, actorType: 'agent' }, fn)
+    for (const q of ['Vic', 'vic@victim.test']) {
+      const match = (tx: Queryable) => tx.query<{ id: string }>('select contact_ids_matching($1) as id', [q])
+      expect((await asVictim(match)).rows, `the victim finds ${q}`).toHaveLength(1)
+      expect((await asAttacker(match)).rows, `the attacker finds ${q}`).toEqual([])
+    }
+  })
+
+  it('can call no function that runs as its owner except the search, the contacts\' word filter, the question reading and the search-entry rebuild, which act on the request\'s own business only', async () => {
     // Trigger functions cannot be called, only fired by a statement on their own table.
     const r = await t.db.query<{ name: string }>(
       `select p.proname as name from pg_proc p
        where p.pronamespace = 'public'::regnamespace and p.prosecdef and p.prorettype <> 'trigger'::regtype
          and has_function_privilege($1, p.oid, 'execute') order by 1`, [APP_ROLE])
-    expect(r.rows.map((row) => row.name)).toEqual(['search_hits', 'search_question', 'search_question_vocabulary', 'search_refresh_own_contacts'])
+    expect(r.rows.map((row) => row.name)).toEqual(['contact_ids_matching', 'search_hits', 'search_question', 'search_question_vocabulary', 'search_refresh_own_contacts'])
   })
 })

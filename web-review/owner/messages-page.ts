@@ -56,7 +56,7 @@ export function messagesPage(services: Services): Router {
     const more = list.next_cursor
       ? html`<p><a href="/messages?${new URLSearchParams({ ...given, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>` : ''
     send(res, 200, html`${filterForm(given)}<p class="note">Times are in ${tz}.</p>${rows.length
-      ? html`<table><tr><th>Send at</th><th>Customer</th><th>Email</th><th>Status</th><th></th></tr>${rows}</table>${more}`
+      ? html`<table class="stack"><tr><th>Send at</th><th>Customer</th><th>Email</th><th>Status</th><th></th></tr>${rows}</table>${more}`
       : html`<p class="note">No scheduled emails match.</p>`}`, { ok: done })
   })
 

@@ -1,6 +1,8 @@
 import { CLOSEOUT_SCRIPT } from './technician/closeout/script.js'
+import { SEARCH_SCRIPT } from './owner/search-script.js'
 
 /** Every inline script a page may carry (each page file exports its own); the Content-Security-Policy allows each by its hash. */
 export const PAGE_SCRIPTS: readonly string[] = [
   CLOSEOUT_SCRIPT,
+  SEARCH_SCRIPT,
 ]

@@ -20,4 +20,5 @@ pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f5f6
 .steps .d{background:#b8e6c4}.steps .a{background:#1d4ed8;color:#fff}#offline{display:none}
 .pager{justify-content:space-between;margin:.3rem 0}.month th,.month td{text-align:center;padding:.3rem 0;width:14.28%}
 .month td a{display:block;font-weight:600}.month small{display:block;font-size:.8rem;color:#50575e}.month .today{outline:2px solid #1d4ed8}
-form.find{margin:.3rem 0 .2rem}form.find input{margin:0}`
+form.find{margin:.3rem 0 .2rem}form.find input{margin:0}
+.hits{list-style:none;padding:0;margin:.4rem 0}.hits li{padding:.45rem 0;border-bottom:1px solid #dcdcde;overflow-wrap:anywhere}.hits a,.hits b{font-weight:600}.hits small{display:block;color:#50575e}.hits a:focus{outline:3px solid #1d4ed8}`

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { reachOf } from '../../core/access.js'
 import { buildRegistry } from '../../api/product.js'
-import { ACTION_PLACES, BY_AGENT_OR_API, placeOf } from '../../web-review/owner/action-places.js'
+import { ACTION_PLACES, ACTION_TITLES, BY_AGENT_OR_API, placeOf } from '../../web-review/owner/action-places.js'
 import { PAGE_PLACES } from '../../web-review/owner/page-places.js'
 
 describe('where the search sends a person for each action', () => {
@@ -14,8 +14,10 @@ describe('where the search sends a person for each action', () => {
     expect(runnable.filter((key) => !(key in ACTION_PLACES))).toEqual([])
   })
 
-  it('names no action the registry does not have', () => {
+  it('names no action the registry does not have, and calls each placed one something a person says', () => {
     expect(Object.keys(ACTION_PLACES).filter((key) => !registry.actions.has(key))).toEqual([])
+    expect(Object.keys(ACTION_TITLES).filter((key) => !registry.actions.has(key))).toEqual([])
+    expect(runnable.filter((key) => !ACTION_TITLES[key] || /_/.test(ACTION_TITLES[key]))).toEqual([])
   })
 
   it('sends each role to a page of its own', () => {

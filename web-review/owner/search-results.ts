@@ -4,7 +4,7 @@ import { callQuery } from '../../core/call-query.js'
 import { searchFunctionality } from '../../core/domains/search/functionality.js'
 import { searchQuery } from '../../core/domains/search/queries.js'
 import { recentContactsQuery } from '../../core/domains/search/recent-queries.js'
-import { ACTION_PLACES, BY_AGENT_OR_API, placeOf } from './action-places.js'
+import { ACTION_PLACES, ACTION_TITLES, BY_AGENT_OR_API, placeOf } from './action-places.js'
 import { PAGE_PLACES, pageScore } from './page-places.js'
 
 /** One line of the search's answer: what it is, where it leads (null: no page does it), one line of detail, and its rank. */
@@ -87,7 +87,7 @@ function mayRun(caller: Caller, role: Role, key: string): boolean {
 function actionResult(caller: Caller, role: Role, key: string, score: number): SearchResult {
   const def = caller.services.registry.actions.get(key)
   const place = placeOf(key, role)
-  const title = shortTitle(def?.description ?? key)
+  const title = ACTION_TITLES[key] ?? shortTitle(def?.description ?? key)
   if (place) return { kind: 'Action', title, href: place.path, detail: place.how, score }
   const why = ACTION_PLACES[key] === BY_AGENT_OR_API ? 'your office manager does this; no page offers it' : 'no page offers this yet'
   return { kind: 'Action', title, href: null, detail: why, score }

@@ -5,6 +5,7 @@ import { contactCreate } from './scenarios/contact-create.js'
 import { delivery } from './scenarios/delivery.js'
 import { lifecycle } from './scenarios/lifecycle.js'
 import { mcpSize } from './scenarios/mcp-size.js'
+import { ownerPagesPglite, ownerPagesPostgres } from './scenarios/owner-pages.js'
 import { briefingSize } from './scenarios/briefing-size.js'
 import { searchPglite, searchPostgres } from './scenarios/search.js'
 import { startScenario } from './scenarios/start.js'
@@ -13,7 +14,7 @@ import { ticketCreate } from './scenarios/ticket-create.js'
 import { formatTable } from './table.js'
 
 /** Every scenario `npm run bench` runs, in order. */
-const ALL: Scenario[] = [startScenario, mcpSize, lifecycle, briefingSize, contactCreate, ticketCreate, searchPostgres, searchPglite, delivery, closeoutPages, squareImportPostgres, squareImportPglite]
+const ALL: Scenario[] = [startScenario, mcpSize, lifecycle, briefingSize, contactCreate, ticketCreate, searchPostgres, searchPglite, delivery, closeoutPages, squareImportPostgres, squareImportPglite, ownerPagesPostgres, ownerPagesPglite]
 
 /** BENCH_ONLY (comma-separated words) runs only the scenarios whose names contain one of them, e.g. "delivery,close-out". */
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean)

@@ -29,4 +29,5 @@ ul.home{padding-left:1.2rem;margin:.3rem 0}ul.home li{margin:.3rem 0}
 ul.customers,ul.history{list-style:none;padding:0}ul.customers,.cust{overflow-wrap:anywhere}ul.history li{margin:.35rem 0}.filters .row{flex-wrap:wrap}.filters .row>label{min-width:6.5rem}
 a.slot{display:inline-block;padding:.35rem .6rem;margin:.15rem 0;border:1px solid #1d4ed8;border-radius:.4rem;text-decoration:none}
 ul.more,ul.vars{padding-left:1.1rem}ul.more li{margin:.45rem 0}ul.vars{font-size:.9rem}ul.vars code{word-break:break-all}
-@media (max-width:40rem){table.stack tr:first-child{display:none}table.stack tr{display:block;border-bottom:1px solid #dcdcde;padding:.3rem 0}table.stack td{display:block;border:0;padding:.1rem 0}.wide table.stack td form{display:block}}`
+@media (max-width:40rem){table.stack tr:first-child{display:none}table.stack tr{display:block;border-bottom:1px solid #dcdcde;padding:.3rem 0}table.stack td{display:block;border:0;padding:.1rem 0}.wide table.stack td form{display:block}}
+.hits{list-style:none;padding:0;margin:.4rem 0}.hits li{padding:.45rem 0;border-bottom:1px solid #dcdcde;overflow-wrap:anywhere}.hits a,.hits b{font-weight:600}.hits small{display:block;color:#50575e}.hits a:focus{outline:3px solid #1d4ed8}`

@@ -31,6 +31,7 @@ import * as templateActions from './messages/template-actions.js'
 import * as noteActions from './notes/actions.js'
 import * as noteQueries from './notes/queries.js'
 import * as searchQueries from './search/queries.js'
+import * as recentContactQueries from './search/recent-queries.js'
 import * as seriesActions from './series/actions.js'
 import * as seriesQueries from './series/queries.js'
 import * as serviceActions from './services/actions.js'
@@ -56,7 +57,7 @@ export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeA
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,
   closeoutActions, closeoutQueries, seriesActions, seriesQueries,
-  templateActions, templatePreviewQueries, messageActions, messageQueries, outboxQueries, searchQueries,
+  templateActions, templatePreviewQueries, messageActions, messageQueries, outboxQueries, searchQueries, recentContactQueries,
   calendarFeedActions, calendarFeedQueries, agentTokenActions, agentTokenQueries,
   analyticsQueries]
 

@@ -8,6 +8,7 @@ import { invoicesPages } from './invoices-page.js'
 import { leadPages } from './lead-page.js'
 import { leadsPages } from './leads-page.js'
 import { schedulePages } from './schedule-page.js'
+import { searchPages } from './search-page.js'
 import { servicesPages } from './services-page.js'
 import { settingsPages } from './settings-page.js'
 import { teamPages } from './team-page.js'
@@ -31,6 +32,7 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   templatePages,
   teamPages,
   analyticsPages,
+  searchPages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

@@ -173,6 +173,7 @@ export const voidInvoice = defineAction({
     + 'owner\'s authorization, because an invoice with payments is history that changes the books; give reason, which is required '
     + 'when the invoice has payments (paid or partially paid). Voiding twice changes nothing.',
   access: { agent: 'requires_authorization', technician: 'none' },
+  keywords: ['cancel invoice', 'refund', 'write off', 'credit'],
   destructive: true,
   idempotent: true,
   input: z.strictObject({

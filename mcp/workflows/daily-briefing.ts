@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { callQuery, type TypedPage } from '../../core/call-query.js'
+import { callQuery, callQueryAll, type TypedPage } from '../../core/call-query.js'
 import type { Caller } from '../../core/call-action.js'
 import type { QueryDefinition } from '../../core/registry.js'
 import { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
@@ -37,7 +37,7 @@ export const dailyBriefing = defineTool({
     const day = (await q(ticketsQuery, { date }, { include: ['technicians', 'address'] })).items
     // A visit already completed (even ahead of its time) is no longer on anyone's route.
     const tickets = day.filter((t) => t.status !== 'cancelled' && t.status !== 'completed')
-    const facts = await attributesOf(q, [...new Set(tickets.map((t) => String(t.contact_id)))])
+    const facts = await attributesOf(caller, [...new Set(tickets.map((t) => String(t.contact_id)))])
     const lines = [`${date} (${tz})`]
     const byTech = new Map<string, typeof tickets>()
     for (const t of tickets) {
@@ -124,16 +124,19 @@ function unbilledLine(page: UnbilledPage): string | null {
   return parts.length ? `Unbilled work: ${parts.join('; ')} (crm_query type=unbilled_work)` : null
 }
 
-/** A few facts per contact as "key value" text. */
-async function attributesOf(q: BriefingRead, contactIds: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>()
-  for (const id of contactIds) {
-    // A structured record (an imported profile, say) is not a fact to read at a glance on the route.
-    const items = (await q(attributesQuery, { contact_id: id }, { limit: MAX_ATTRIBUTES })).items
-      .filter((a) => a.value === null || typeof a.value !== 'object' || Array.isArray(a.value))
-    if (items.length) out.set(id, items.map((a) => `${a.key.replace(/_/g, ' ')} ${valueText(a.value)}`).join(', '))
+/** A few facts per contact as "key value" text, read in one go for the whole day (a page per 100 facts). */
+async function attributesOf(caller: Caller, contactIds: string[]): Promise<Map<string, string>> {
+  const byContact = new Map<string, string[]>()
+  for (let i = 0; i < contactIds.length; i += 100) {
+    const facts = await callQueryAll(caller, attributesQuery, { params: { contact_ids: contactIds.slice(i, i + 100).join(',') } })
+    for (const a of facts) {
+      // A structured record (an imported profile, say) is not a fact to read at a glance on the route.
+      if (a.value !== null && typeof a.value === 'object' && !Array.isArray(a.value)) continue
+      const list = byContact.get(a.contact_id) ?? []
+      if (list.length < MAX_ATTRIBUTES) byContact.set(a.contact_id, [...list, `${a.key.replace(/_/g, ' ')} ${valueText(a.value)}`])
+    }
   }
-  return out
+  return new Map([...byContact].map(([id, list]) => [id, list.join(', ')]))
 }
 
 function valueText(v: unknown): string {

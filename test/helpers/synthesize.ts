@@ -37,7 +37,7 @@ interface At {
 
 /** Sample texts tried against a `pattern` that comes without a named format. */
 const PATTERN_SAMPLES = ['(256) 555-0142', '+12565550142', '256-555-0142', 'America/Chicago', 'USD', 'ABC', 'abc', 'abc_def', 'a1',
-  'A1B2', '12345', '35801', '08:00', '17:30', '2031-05-01', '2031-05', '#336699', 'x']
+  'A1B2', '12345', '35801', '08:00', '17:30', '2031-05-01', '2031-05', '#336699', '8c5b3a52-2f7e-4d7e-9a51-7b0c5d1e2f30', 'x']
 
 function valueOf(schema: JsonSchema, opts: SynthesizeOptions, at: At): unknown {
   if (schema.$ref) return valueOf(resolveRef(schema.$ref, at), opts, at)

@@ -330,6 +330,8 @@ function filterValues(name: string, raw: JsonSchema, tag: string, idsFor: (field
   let values: unknown[]
   if (Array.isArray(prop.enum)) values = prop.enum
   else if (prop.format === 'uuid') values = idsFor(name)
+  // A list of ids (contact_ids) gets the other business's, all at once.
+  else if (name.endsWith('_ids') && prop.type === 'string') values = [idsFor(name.slice(0, -1)).join(',')]
   else if (prop.type === 'string' && !prop.format && !prop.pattern && (prop.minLength ?? 0) <= tag.length) values = [tag]
   else values = [synthesize(prop, { uuidFor: (field) => idsFor(field)[0], tag, seed: 0 })]
   return values.map((value) => (Array.isArray(value) ? value.join(',') : String(value)))

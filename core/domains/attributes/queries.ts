@@ -4,11 +4,14 @@ import { defineQuery } from '../../registry.js'
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, ATTRIBUTE_RECORD, attributeValueMatches } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
+/** Up to 100 uuids separated by commas. */
+const CONTACT_ID_LIST = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\s*,\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}){0,99}$/i
+
 /** Facts about contacts, across contacts: who has which key or value. */
 export const attributesQuery = defineQuery({
   type: 'attributes',
   description: 'Attributes (facts) of contacts, across all contacts. Filters: key (exact), value (text, any case: equal to a string, '
-    + 'number or boolean value, or held by an array value), contact_id, source, confirmed (true|false). Each item carries the '
+    + 'number or boolean value, or held by an array value), contact_id, contact_ids (up to 100, comma-separated), source, confirmed (true|false). Each item carries the '
     + 'contact\'s display_name.',
   entity: 'attribute',
   keywords: ['facts', 'properties', 'demographics', 'tags'],
@@ -17,13 +20,16 @@ export const attributesQuery = defineQuery({
     key: z.string().trim().toLowerCase().regex(ATTRIBUTE_KEY, 'expected a snake_case key such as customer_demographic').optional(),
     value: z.string().trim().min(1).max(200).optional(),
     contact_id: z.uuid().optional(),
+    contact_ids: z.string().trim().regex(CONTACT_ID_LIST, 'expected up to 100 contact ids separated by commas').optional()
+      .describe('the facts of several contacts in one read, e.g. everyone on a day\'s route'),
     source: z.enum(['note', 'ticket_closeout', 'manual', 'import']).optional(),
     confirmed: z.enum(['true', 'false']).optional(),
   }),
   record: ATTRIBUTE_RECORD.extend({ display_name: z.string(), audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const p = req.params
-    const args: unknown[] = [req.id ?? null, p.key ?? null, p.value ?? null, p.contact_id ?? null, p.source ?? null, p.confirmed ?? null]
+    const contactIds = p.contact_ids ? p.contact_ids.split(',').map((id) => id.trim()) : null
+    const args: unknown[] = [req.id ?? null, p.key ?? null, p.value ?? null, p.contact_id ?? null, p.source ?? null, p.confirmed ?? null, contactIds]
     const after = afterCursor(args, req.cursor, 'and (a.key, a.id) >', ['text', 'uuid'])
     args.push(req.limit + 1)
     const columns = ATTRIBUTE_COLUMNS.split(',').map((c) => `a.${c.trim()}`).join(', ')
@@ -35,6 +41,7 @@ export const attributesQuery = defineQuery({
          and ($4::uuid is null or a.contact_id = $4)
          and ($5::text is null or a.source = $5)
          and ($6::text is null or (a.confirmed_at is not null) = ($6 = 'true'))
+         and ($7::uuid[] is null or a.contact_id = any($7))
          ${after}
        order by a.key, a.id limit $${args.length}`, args)
     return pageOf(r.rows, req.limit, (row) => [row._sort_key, row.id])

@@ -16,6 +16,10 @@ import { dateArg, defineTool } from '../tool.js'
 
 /** Attributes shown per customer; the rest stay behind crm_query. */
 const MAX_ATTRIBUTES = 4
+/** Visits on a day up to which each route line carries the address, gate notes and facts. */
+const DETAILED_ROUTE_MAX = 25
+/** Unconfirmed visits named one by one; past this they are counted. */
+const UNCONFIRMED_LISTED = 12
 /** Characters of a customer's note or a delivery error shown in a line; the rest stays behind crm_query. */
 const MAX_NOTE = 80
 
@@ -37,8 +41,11 @@ export const dailyBriefing = defineTool({
     const day = (await q(ticketsQuery, { date }, { include: ['technicians', 'address'] })).items
     // A visit already completed (even ahead of its time) is no longer on anyone's route.
     const tickets = day.filter((t) => t.status !== 'cancelled' && t.status !== 'completed')
-    const facts = await attributesOf(caller, [...new Set(tickets.map((t) => String(t.contact_id)))])
-    const lines = [`${date} (${tz})`]
+    // A full day of routes in detail would crowd out everything else: past a point each visit is one short line.
+    const detailed = tickets.length <= DETAILED_ROUTE_MAX
+    const facts = detailed ? await attributesOf(caller, [...new Set(tickets.map((t) => String(t.contact_id)))]) : new Map<string, string>()
+    const lines = [detailed ? `${date} (${tz})` : `${date} (${tz}); ${tickets.length} visits in short (gate notes and facts: `
+      + `crm_query type=tickets date=${date} include=address, type=attributes contact_ids=...)`]
     const byTech = new Map<string, typeof tickets>()
     for (const t of tickets) {
       const names = t.technicians?.length ? t.technicians.map((x) => x.name) : ['Unassigned']
@@ -47,6 +54,10 @@ export const dailyBriefing = defineTool({
     for (const [tech, list] of byTech) {
       lines.push(`${tech}:`)
       for (const t of list) {
+        if (!detailed) {
+          lines.push(` ${localTime(new Date(t.scheduled_start), tz)} #${t.number}${t.series_id ? ' (series)' : ''} ${t.contact_name}, ${t.address?.city ?? 'no address'}`)
+          continue
+        }
         const a = t.address ? `${t.address.line1}, ${t.address.city}` : 'no address'
         const f = facts.get(String(t.contact_id))
         lines.push(` ${localTime(new Date(t.scheduled_start), tz)}-${localTime(new Date(t.scheduled_end), tz)} #${t.number}${t.series_id ? ' (series)' : ''} ${t.contact_name}; ${a}`
@@ -57,7 +68,14 @@ export const dailyBriefing = defineTool({
     const done = day.filter((t) => t.status === 'completed')
     if (done.length) lines.push(`Done: ${done.map((t) => `#${t.number} ${t.contact_name}${doneNote(t)}`).join('; ')}`)
     const unconfirmed = tickets.filter((t) => t.status === 'scheduled' && t.confirmation_status !== 'accepted')
-    if (unconfirmed.length) lines.push(`Unconfirmed: ${unconfirmed.map((t) => `#${t.number} (${t.confirmation_status})`).join(', ')}`)
+    if (unconfirmed.length > UNCONFIRMED_LISTED) {
+      const byStatus = new Map<string, number>()
+      for (const t of unconfirmed) byStatus.set(t.confirmation_status, (byStatus.get(t.confirmation_status) ?? 0) + 1)
+      const counts = [...byStatus].map(([status, n]) => `${n} ${status}`)
+      lines.push(`Unconfirmed: ${unconfirmed.length} (${counts.join(', ')}; crm_query type=tickets date=${date} status=scheduled)`)
+    } else if (unconfirmed.length) {
+      lines.push(`Unconfirmed: ${unconfirmed.map((t) => `#${t.number} (${t.confirmation_status})`).join(', ')}`)
+    }
     const answers = (await q(appointmentResponsesQuery, { open: 'true' }, { limit: 20 })).items
     for (const [answer, label] of [['decline', 'Declined'], ['change', 'Asked to move']] as const) {
       const these = answers.filter((a) => a.answer === answer)

@@ -68,6 +68,28 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
     expect(JSON.stringify(r).length / 4).toBeLessThanOrEqual(1_500)
   })
 
+  it('on a day of more than 25 visits gives each one short line and counts the unconfirmed, within 1,500 tokens', async () => {
+    const techs = await app.query({ type: 'users', role: 'technician' })
+    const techIds = (techs.body.data.items as Array<{ id: string }>).map((u) => u.id)
+    for (let i = 0; i < 27; i++) {
+      const c = await app.action('contact', 'create', { display_name: `Busy ${i} Whitaker-Jones`, email: `busy${i}@example.com` })
+      const a = await app.action('address', 'add', { contact_id: c.body.data.id, line1: `${i} Elm Street`, city: 'Madison', state: 'AL', postal_code: '35758', access_notes: 'code 9911' })
+      // Nine visits per technician, 50 minutes apart from 08:00 on 2026-03-12 (CDT).
+      const start = new Date(Date.UTC(2026, 2, 12, 13) + Math.floor(i / 3) * 50 * 60_000).toISOString()
+      const t = await app.action('ticket', 'create', { contact_id: c.body.data.id, address_id: a.body.data.id, technician_ids: [techIds[i % 3]],
+        scheduled_start: start, duration_minutes: 45, line_items: [{ description: 'Windows', quantity: 1, unit_price_cents: 10_000 }] })
+      expect(t.status, JSON.stringify(t.body.error)).toBe(200)
+    }
+    const r = await brief('2026-03-12')
+    const route = r.briefing.split('\n').filter((l) => /^ \d\d:\d\d/.test(l))
+    expect(route).toHaveLength(27)
+    expect(route[0]).toMatch(/^ 08:00 #\d+ Busy [012] Whitaker-Jones, Madison$/)
+    expect(r.briefing).not.toContain('code 9911')
+    expect(r.briefing).toContain('27 visits in short')
+    expect(r.briefing).toContain('Unconfirmed: 27 (27 pending; crm_query type=tickets date=2026-03-12 status=scheduled)')
+    expect(JSON.stringify(r).length / 4).toBeLessThanOrEqual(1_500)
+  })
+
   it('defaults to today in the business time zone and says when the day is empty', async () => {
     expect((await brief()).date).toBe('2026-03-10')
     expect((await brief('2026-03-11')).briefing).toContain('No appointments.')

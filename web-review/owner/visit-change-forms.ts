@@ -40,7 +40,7 @@ export function visitChangeSection(opts: { ticket: TicketView; timeZone: string;
   const base = `/tickets/${t.id}`
   const assigned = v.technician ?? (t.technicians ?? []).map((x) => x.user_id)
   const started = start <= opts.now
-  return html`<section class="visit"><h2>Change this visit</h2>
+  return html`<section><h2>Change this visit</h2>
 ${postForm(`${base}/move`, session, html`<h3>Move</h3><div class="row">${textField('move_date', 'Date', v.move_date ?? localDate(start, tz), problems, html` type="date" required`)}
 ${textField('move_time', 'Time', v.move_time ?? localTime(start, tz), problems, html` type="time" required`)}</div>
 ${textField('move_minutes', 'Length in minutes', v.move_minutes ?? String(minutes), problems, html` type="number" min="5" max="1440" step="5" inputmode="numeric" required`)}

@@ -12,6 +12,8 @@ import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { usersQuery } from '../../core/domains/users/queries.js'
 import { addDays, localDate } from '../../core/time.js'
 import { form, html, joinHtml, type SafeHtml } from '../html.js'
+import type { SessionPrincipal } from '../../core/auth/sessions.js'
+import { customerEmailForm, type EmailFormState } from './customer-email-form.js'
 import { timelineLine, type AuditEntry } from './customer-timeline.js'
 import { ATTRIBUTE_SOURCE_WORDS, kindWords, shortMoment } from './customer-words.js'
 
@@ -66,7 +68,7 @@ function attributeValue(value: unknown): string {
 }
 
 /** The customer page's content: details, places, facts, visits, money, notes, emails and history. */
-export function customerBody(data: CustomerData, opts: { timeZone: string; csrf: string; historyCursor?: string }): SafeHtml {
+export function customerBody(data: CustomerData, opts: { timeZone: string; csrf: string; historyCursor?: string; session?: SessionPrincipal; email?: EmailFormState }): SafeHtml {
   const c = data.contact
   const tz = opts.timeZone
   const names = new Map(data.users.items.map((u) => [u.id, u.name || u.email]))
@@ -101,6 +103,7 @@ ${data.payments.items.length ? html`<ul>${data.payments.items.map((p) => html`<l
 <h2>Notes</h2>${form(`${base}/notes`, opts.csrf, html`<label>New note<textarea name="content" rows="3" required></textarea></label><button>Add note</button>`)}
 ${(c.notes ?? []).length ? html`<ul>${(c.notes ?? []).map((n) => html`<li>${n.content} <span class="muted">— ${
     n.author_type === 'agent' ? 'Agent' : n.author_type === 'system' ? 'System' : names.get(n.author_id ?? '') ?? 'A team member'}, ${shortMoment(n.created_at, tz)}</span></li>`)}</ul>` : html`<p class="muted">No notes yet.</p>`}
+${opts.session ? customerEmailForm(c.id, opts.session, opts.email) : ''}
 ${section('Emails', data.messages.items.length ? html`<ul>${data.messages.items.map((m) => html`<li>${m.subject ?? m.kind.replace(/_/g, ' ')} <span class="muted">${
     m.status === 'sent' && m.sent_at ? `sent ${shortMoment(m.sent_at, tz)}` : `${m.status.replace(/_/g, ' ')} · ${shortMoment(m.send_at, tz)}`}</span></li>`)}</ul>` : [], 'No emails.')}
 ${section('History', data.history.items.length ? html`<ul class="history">${data.history.items.map((e) => timelineLine(e as AuditEntry, names, ticketNumbers, tz))}</ul>` : [], 'No changes yet.')}

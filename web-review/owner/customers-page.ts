@@ -30,7 +30,7 @@ import { sendOwnerPage } from './owner-page.js'
 /** The status lines shown after a change; the query string only picks one, never supplies its text. */
 const DONE: Record<string, string> = {
   created: 'Customer added.', saved: 'Changes saved.', address: 'Address saved.', note: 'Note added.', archived: 'Customer archived.',
-  restored: 'Customer restored.',
+  restored: 'Customer restored.', email: 'Email scheduled; it shows under Emails below and on the Emails page.',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -144,7 +144,7 @@ ${cursor || page.next_cursor ? html`<p class="row pager">${cursor ? html`<a href
       if (!(err instanceof AppError)) throw err
       return sendOwnerPage(res, contact.display_name, html`<p><a href="${`/customers/${contact.id}`}">Start again</a></p>`, { status: err.status, error: err.message })
     }
-    sendOwnerPage(res, contact.display_name, customerBody(data, { timeZone: tz, csrf: session.csrfToken, historyCursor }), { ok: DONE[String(req.query.done)] })
+    sendOwnerPage(res, contact.display_name, customerBody(data, { timeZone: tz, csrf: session.csrfToken, historyCursor, session }), { ok: DONE[String(req.query.done)] })
   })
 
   function sendEdit(res: Response, session: SessionPrincipal, contact: Contact, opts: { values?: CustomerFormValues; errors?: FieldErrors;

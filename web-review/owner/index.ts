@@ -1,6 +1,7 @@
 import { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { analyticsPages } from './analytics-page.js'
+import { customerEmailPages } from './customer-email-page.js'
 import { customersPages } from './customers-page.js'
 import { homePages } from './home-page.js'
 import { invoicePages } from './invoice-page.js'
@@ -14,6 +15,7 @@ import { settingsPages } from './settings-page.js'
 import { teamPages } from './team-page.js'
 import { templatePages } from './template-page.js'
 import { templatesPages } from './templates-page.js'
+import { visitActionsPages } from './visit-actions-page.js'
 import { waitlistPages } from './waitlist-page.js'
 
 /** The owner's console pages (home, calendar, customers, money, leads, settings, numbers, search), one router per page file. */
@@ -33,6 +35,8 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   teamPages,
   analyticsPages,
   searchPages,
+  visitActionsPages,
+  customerEmailPages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

@@ -4,6 +4,7 @@ import { AppError } from '../../core/errors.js'
 import { callAction } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
+import { usersQuery } from '../../core/domains/users/queries.js'
 import { clockIn, clockOut } from '../../core/domains/tickets/clock-actions.js'
 import { localDate, localTime } from '../../core/time.js'
 import { html, trustedHtml, type SafeHtml } from '../html.js'
@@ -12,9 +13,15 @@ import { businessOf, callerOf, money, onceOf, pageRoute, postForm, sendWorkPage,
 import { closeoutHref } from './closeout/state.js'
 import { keepOffline } from './offline/copy.js'
 import { OFFLINE_PAGE_SCRIPT } from './offline/page-script.js'
+import { CHANGEABLE, visitChangeSection, type VisitChangeState } from '../owner/visit-change-forms.js'
 
 const OPEN = ['scheduled', 'confirmed', 'in_progress']
 const PAGE_SCRIPT = trustedHtml(OFFLINE_PAGE_SCRIPT)
+
+/** The status lines after a change to the visit; the query string only picks one. */
+const DONE: Record<string, string> = {
+  booked: 'Visit booked.', moved: 'Visit moved.', technicians: 'Technicians saved.', cancelled: 'Visit cancelled.', no_show: 'Recorded as a no-show.',
+}
 
 /**
  * GET /tickets/:id (what a technician needs at the door) and POST /tickets/:id/clock_in|clock_out; a clock press may say
@@ -44,8 +51,8 @@ export function mountTicket(router: Router, services: Services): void {
   }
 }
 
-/** The ticket page: customer, place, what to know, the work, the clock and the way to close out. */
-async function ticketPage(call: PageCall, id: string, error?: string): Promise<Omit<Page, 'viewer'>> {
+/** The ticket page: customer, place, what to know, the work, the clock, the way to close out and, for the owner, the change forms. */
+export async function ticketPage(call: PageCall, id: string, error?: string, change?: VisitChangeState): Promise<Omit<Page, 'viewer'>> {
   const t = await ticketFor(call, id, ['contact', 'address', 'line_items', 'notes'])
   const { timezone: tz } = await businessOf(call)
   const contact = await callQuery(callerOf(call), contactsQuery, { id: t.contact_id, include: ['attributes'] })
@@ -55,8 +62,9 @@ async function ticketPage(call: PageCall, id: string, error?: string): Promise<O
 <div class="card"><strong>${contact.display_name}</strong>${contact.phone ? html`<div><a href="tel:${String(contact.phone).replace(/[^+\d]/g, '')}">${contact.phone}</a></div>` : ''}
 ${addressBlock(t.address)}</div>
 ${attributesBlock(contact.attributes)}${notesBlock(t)}${workBlock(t)}${clockBlock(call, t, tz)}
-${await closeoutButton(call, t)}`
-  return { title: `#${t.number} ${contact.display_name}`, body, error, script: PAGE_SCRIPT }
+${await closeoutButton(call, t)}${await changeBlock(call, t, tz, change)}`
+  const done = String(call.req.query?.done ?? '')
+  return { title: `#${t.number} ${contact.display_name}`, body, error, ok: Object.hasOwn(DONE, done) ? DONE[done] : undefined, script: PAGE_SCRIPT }
 }
 
 function addressBlock(a: TicketView['address']): SafeHtml {
@@ -107,4 +115,13 @@ async function closeoutButton(call: PageCall, t: TicketView): Promise<SafeHtml |
   if (!OPEN.includes(t.status) && t.status !== 'completed') return ''
   const href = await closeoutHref(call, t.id, t.status === 'completed')
   return href ? html`<a class="btn" href="${href}">${t.status === 'completed' ? 'Close-out and payment' : 'Close out'}</a>` : ''
+}
+
+/** The owner's forms to move, reassign, cancel or mark a no-show, for a visit still open; technicians see none. */
+async function changeBlock(call: PageCall, t: TicketView, tz: string, change?: VisitChangeState): Promise<SafeHtml | ''> {
+  const actor = call.session.actor
+  if (actor.type !== 'user' || actor.role !== 'owner' || !CHANGEABLE.includes(t.status)) return ''
+  const users = await callQuery(callerOf(call), usersQuery, { limit: 100 })
+  const team = users.items.filter((u) => !u.deactivated_at).map((u) => ({ id: u.id, name: u.name || u.email }))
+  return visitChangeSection({ ticket: t, timeZone: tz, now: call.services.now(), session: call.session, team, state: change })
 }

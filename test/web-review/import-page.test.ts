@@ -184,7 +184,8 @@ describe.skipIf(!browserAvailable)('the import page in Chromium without JavaScri
     await page.click('button:has-text("Check again")')
     await expect(page.locator('select[aria-label="Who"]').inputValue()).resolves.toBe('name')
     await page.click('button:has-text("Import 300 customers now")')
-    await expect(page.textContent('body')).resolves.toMatch(/Imported \d+ of 300 rows\./)
+    // The page follows the import while it runs; a fast machine may finish it before the first page is drawn.
+    await expect(page.textContent('body')).resolves.toMatch(/Imported \d+ of 300 rows\.|Import finished/)
     await page.waitForSelector('text=Import finished', { timeout: 120_000 })
     await expect(page.textContent('body')).resolves.toContain('300 were created')
     const names = expectData(await app.query({ type: 'contacts', q: 'Lee' })).items.map((c: any) => c.display_name)

@@ -39,9 +39,6 @@ export const contactsQuery = defineQuery({
   access: { agent: 'unrestricted', technician: 'assigned', technicianIncludes: ['addresses', 'attributes', 'notes'] },
   params: z.object({
     q: z.string().trim().min(1).max(200).optional(),
-    words: z.string().trim().min(1).max(200).optional(),
-    kind: z.enum(['person', 'organization']).optional(),
-    sort: z.enum(['created', 'name', 'last_visit']).optional(),
     status: z.enum(['active', 'inactive', 'archived']).optional(),
     tag: z.string().trim().min(1).max(500).optional(),
     attribute: z.string().trim().min(1).max(500).optional(),
@@ -50,6 +47,9 @@ export const contactsQuery = defineQuery({
     service_id: z.uuid().optional(),
     received_from: isoDate().optional(),
     received_to: isoDate().optional(),
+    words: z.string().trim().min(1).max(200).optional(),
+    kind: z.enum(['person', 'organization']).optional(),
+    sort: z.enum(['created', 'name', 'last_visit']).optional(),
   }),
   record: CONTACT_RECORD.extend({
     merged: z.object({ into: z.object({ id: z.uuid(), display_name: z.string() }), at: timestamp, message: z.string() }).optional(),

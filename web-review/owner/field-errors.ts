@@ -1,5 +1,12 @@
-import { AppError } from '../../core/errors.js'
+import type { AppError, FieldIssue } from '../../core/errors.js'
 import { html, type SafeHtml } from '../html.js'
+
+/** The fields a refused call names: its validation issues, and the one field a refusal such as a conflict names; none when it names no field. */
+export function issuesOf(err: AppError): FieldIssue[] {
+  const issues = Array.isArray(err.details?.issues) ? err.details.issues as Array<{ field?: string; message: string }> : []
+  const named = typeof err.details?.field === 'string' ? [{ field: err.details.field, message: err.message }] : []
+  return [...issues, ...named].map((i) => ({ field: String(i.field ?? ''), message: i.message }))
+}
 
 /** What was wrong with each form field, by the field's name on the form. */
 export type FieldErrors = Map<string, string>
@@ -10,10 +17,8 @@ export type FieldErrors = Map<string, string>
  */
 export function fieldErrorsOf(err: AppError, rename: Record<string, string> = {}): FieldErrors {
   const out: FieldErrors = new Map()
-  const issues = (err.details?.issues as Array<{ field?: string; message: string }> | undefined)
-    ?? (typeof err.details?.field === 'string' ? [{ field: err.details.field, message: err.message }] : [])
-  for (const issue of issues) {
-    const path = (issue.field ?? '').replace(/^data\./, '').replace(/^addresses\.\d+\./, 'address.').replace(/^(emails|phones)\.\d+\.value$/, '$1')
+  for (const issue of issuesOf(err)) {
+    const path = issue.field.replace(/^data\./, '').replace(/^addresses\.\d+\./, 'address.').replace(/^(emails|phones)\.\d+\.value$/, '$1')
     const name = rename[path] ?? rename[path.split('.')[0]] ?? path
     if (name && !out.has(name)) out.set(name, issue.message)
   }

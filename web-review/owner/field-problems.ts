@@ -1,5 +1,6 @@
 import type { AppError } from '../../core/errors.js'
 import { html, type SafeHtml } from '../html.js'
+import { issuesOf } from './field-errors.js'
 
 /** What went wrong, by form field: the field's name on the form and the sentence shown next to it. */
 export type FieldProblems = Record<string, string>
@@ -9,11 +10,10 @@ export type FieldProblems = Record<string, string>
  * "business_hours.mon.0", without the leading "data.") into the form's field name; a problem naming no field is under "".
  */
 export function problemsOf(err: AppError, formField: (path: string) => string = (path) => path.split('.')[0]): FieldProblems {
-  const issues = Array.isArray(err.details?.issues) ? err.details.issues as Array<{ field?: string; message: string }>
-    : [{ field: typeof err.details?.field === 'string' ? err.details.field : '', message: err.message }]
+  const named = issuesOf(err)
   const out: FieldProblems = {}
-  for (const issue of issues) {
-    const path = String(issue.field ?? '').replace(/^data\.?/, '')
+  for (const issue of named.length ? named : [{ field: '', message: err.message }]) {
+    const path = issue.field.replace(/^data\.?/, '')
     const key = path ? formField(path) : ''
     out[key] = out[key] ? `${out[key]}; ${issue.message}` : issue.message
   }

@@ -6,8 +6,9 @@ import { callQuery } from '../../core/call-query.js'
 import { formatMoney } from '../../core/call-preview.js'
 import type { Services } from '../../core/context.js'
 import { businessQuery } from '../../core/domains/settings/queries.js'
-import { AppError, validationError, type FieldIssue } from '../../core/errors.js'
+import { AppError, validationError } from '../../core/errors.js'
 import { html, type SafeHtml } from '../html.js'
+import { issuesOf } from './field-errors.js'
 
 /** The signed-in person's caller for registered queries and actions, within this request. */
 export function callerOf(services: Services, session: SessionPrincipal, res: Response): Caller {
@@ -52,9 +53,7 @@ export function amountRefused(fieldName: string, raw: string): AppError {
 
 /** Each refused field's message, by the field's name without the "data." prefix; a refusal without fields gives none. */
 export function fieldProblems(err: AppError): Map<string, string> {
-  const issues = (err.details?.issues as FieldIssue[] | undefined) ?? []
-  const named = err.details?.field ? [{ field: String(err.details.field), message: err.message }] : []
-  return new Map([...issues, ...named].map((i) => [i.field.replace(/^data\./, '').split('.')[0], i.message]))
+  return new Map(issuesOf(err).map((i) => [i.field.replace(/^data\./, '').split('.')[0], i.message]))
 }
 
 /** The message next to a field the action refused, or nothing. */

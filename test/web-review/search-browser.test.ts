@@ -4,7 +4,7 @@ import { addUser } from '../auth/browser.js'
 import { made } from '../domains/messages/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { expectAccessible, expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
+import { expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
 
 describe.skipIf(!browserAvailable)('the search everywhere in Chromium at phone size', () => {
   let app: TestApp

@@ -6,7 +6,7 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { invoiceTotals } from '../../money.js'
 import { addDays, localDate } from '../../time.js'
-import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
+import type { TenantSettings } from '../settings/model.js'
 
 /**
  * The columns of an invoice as the API shows it (table alias i). A void invoice owes nothing, and whatever was paid on

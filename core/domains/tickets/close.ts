@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
-import { AppError, validationError } from '../../errors.js'
+import { validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteJson, noteText } from '../../sanitize.js'
 import { addMonths, localDate, zonedInstant } from '../../time.js'

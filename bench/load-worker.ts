@@ -1,0 +1,61 @@
+import http from 'node:http'
+import { closedLoop } from './load.js'
+import type { LoadRequest, LoadSpec, ProcessLoadResult } from './load-process.js'
+
+/** Sends one request; resolves with its status and body text, rejects on a network failure or timeout. */
+function send(agent: http.Agent, base: URL, headers: Record<string, string>, r: LoadRequest): Promise<{ status: number; text: string }> {
+  const payload = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body))
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      agent, host: base.hostname, port: base.port, path: r.path, method: r.method ?? 'GET', timeout: 30_000,
+      headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}) },
+    }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error('no answer within 30 s')))
+    req.on('error', reject)
+    req.end(payload)
+  })
+}
+
+/** Runs the spec read from stdin and writes a ProcessLoadResult as JSON to stdout. */
+async function main(): Promise<void> {
+  const chunks: Buffer[] = []
+  for await (const c of process.stdin) chunks.push(c as Buffer)
+  const spec = JSON.parse(Buffer.concat(chunks).toString('utf8')) as LoadSpec
+  const base = new URL(spec.baseUrl)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency })
+  const byLabel: Record<string, number[]> = {}
+  let wrong = 0
+  const wrongSamples: string[] = []
+  const op = async (n: number) => {
+    const r = spec.requests[n % spec.requests.length]
+    const t0 = performance.now()
+    const { status, text } = await send(agent, base, spec.headers ?? {}, r)
+    const ms = performance.now() - t0
+    if (status !== (r.status ?? 200)) throw new Error(`${r.method ?? 'GET'} ${r.label ?? r.path} answered ${status}: ${text.slice(0, 160)}`)
+    if (r.expect !== undefined && !text.includes(r.expect)) {
+      wrong += 1
+      const sample = `${r.label ?? r.path}: "${r.expect}" not in the answer`
+      if (wrongSamples.length < 5 && !wrongSamples.includes(sample)) wrongSamples.push(sample)
+    }
+    ;(byLabel[r.label ?? ''] ??= []).push(ms)
+  }
+  if (spec.warmupSeconds) await closedLoop(spec.concurrency, spec.warmupSeconds, op)
+  wrong = 0
+  wrongSamples.length = 0
+  for (const k of Object.keys(byLabel)) delete byLabel[k]
+  const result = await closedLoop(spec.concurrency, spec.seconds, op)
+  for (const v of Object.values(byLabel)) v.sort((a, b) => a - b)
+  agent.destroy()
+  const answer: ProcessLoadResult = { ...result, byLabel, wrong, wrongSamples }
+  process.stdout.write(JSON.stringify(answer))
+}
+
+main().then(() => process.exit(0), (err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`)
+  process.exit(1)
+})

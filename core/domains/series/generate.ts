@@ -8,7 +8,7 @@ import { occurrenceDates } from './recurrence.js'
 /** What one generation pass did for a series. */
 export interface GenerationResult {
   created: Array<{ ticket_id: string; number: number; occurrence: string }>
-  /** Visits booked without their technicians because those were already booked then; someone must be assigned. */
+  /** Visits booked without some or all of their technicians (already booked then, or deactivated); someone must be assigned. */
   unassigned: Array<{ ticket_id: string; occurrence: string; reason: string }>
 }
 
@@ -54,18 +54,32 @@ async function bookVisit(ctx: OperationContext, series: SeriesRow, date: string,
     is_price_estimated: series.is_price_estimated,
     ...(series.notes ? { notes: series.notes } : {}),
   })
+  const team = await activeTechnicians(ctx, series.technician_ids)
   let ticket: Record<string, unknown>
   try {
-    ticket = await createTicket.run(ctx, input(series.technician_ids))
+    ticket = await createTicket.run(ctx, input(team.active))
   } catch (err) {
     // The double-booking check refuses before anything is written, so the visit can still be booked, unassigned.
     if (!(err instanceof AppError && err.details?.reason === 'double_booking')) throw err
     ticket = await createTicket.run(ctx, input([]))
     result.unassigned.push({ ticket_id: String(ticket.id), occurrence: date, reason: err.message })
   }
+  if (team.gone.length && !result.unassigned.some((u) => u.ticket_id === String(ticket.id))) {
+    result.unassigned.push({ ticket_id: String(ticket.id), occurrence: date,
+      reason: `${team.gone.join(', ')} ${team.gone.length > 1 ? 'were' : 'was'} deactivated and left off this visit` })
+  }
   await ctx.db.query('update tickets set series_id = $2, series_occurrence = $3 where id = $1', [ticket.id, series.id, date])
   await ctx.audit({ entityType: 'ticket', entityId: String(ticket.id), action: 'series_link', before: null, after: { series_id: series.id, series_occurrence: date } })
   return { ticket_id: String(ticket.id), number: Number(ticket.number), occurrence: date }
+}
+
+/** The series' technicians still on the team, in the series' order, and the names of those deactivated since. */
+async function activeTechnicians(ctx: OperationContext, ids: string[]): Promise<{ active: string[]; gone: string[] }> {
+  if (!ids.length) return { active: [], gone: [] }
+  const r = await ctx.db.query<{ id: string; name: string; deactivated: boolean }>(
+    `select id, coalesce(nullif(name, ''), email) as name, deactivated_at is not null as deactivated from users where id = any($1::uuid[])`, [ids])
+  const gone = new Set(r.rows.filter((u) => u.deactivated).map((u) => u.id))
+  return { active: ids.filter((id) => !gone.has(id)), gone: r.rows.filter((u) => u.deactivated).map((u) => u.name) }
 }
 
 /** A pause whose date has come: the series runs again, audited as the change it is. */

@@ -119,8 +119,9 @@ export const availabilityQuery = defineQuery({
     const team = await ctx.db.query<{ id: string; name: string; role: string; _sort_name: string }>(
       // A person added by email alone (the first owner, say) has no name yet: their email stands in for it.
       `select id, coalesce(nullif(name, ''), email) as name, role, lower(name) as _sort_name from users
-       where case when $1::uuid is not null then id = $1
-                  when exists (select 1 from users where role = 'technician') then role = 'technician'
+       where deactivated_at is null
+         and case when $1::uuid is not null then id = $1
+                  when exists (select 1 from users where role = 'technician' and deactivated_at is null) then role = 'technician'
                   else role = 'owner' end
          ${after}
        order by lower(name), id limit $${args.length}`, args)

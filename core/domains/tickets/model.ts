@@ -213,7 +213,7 @@ export async function checkAddress(tx: Queryable, addressId: string, contactId: 
   }
 }
 
-/** Team members by id; any id that is not one is NOT_FOUND, naming the field. */
+/** Active team members by id; an id that is not one is NOT_FOUND and a deactivated one is refused, naming the field. */
 export async function loadTechnicians(tx: Queryable, ids: readonly string[], field: string): Promise<Map<string, { id: string; name: string }>> {
   const seen = new Set<string>()
   ids.forEach((id, i) => {
@@ -222,10 +222,16 @@ export async function loadTechnicians(tx: Queryable, ids: readonly string[], fie
     }
     seen.add(id)
   })
-  const r = await tx.query<{ id: string; name: string }>('select id, name from users where id = any($1::uuid[])', [[...ids]])
-  const found = new Map(r.rows.map((u) => [u.id, u]))
+  const r = await tx.query<{ id: string; name: string; deactivated: boolean }>(
+    'select id, name, deactivated_at is not null as deactivated from users where id = any($1::uuid[])', [[...ids]])
+  const found = new Map(r.rows.map((u) => [u.id, { id: u.id, name: u.name }]))
+  const gone = new Set(r.rows.filter((u) => u.deactivated).map((u) => u.id))
   ids.forEach((id, i) => {
     if (!found.has(id)) throw new AppError('NOT_FOUND', `${field}.${i}: no team member with id ${id}`, { field: `${field}.${i}`, entity: 'user', id })
+    if (gone.has(id)) {
+      throw new AppError('VALIDATION_ERROR', `${field}.${i}: ${found.get(id)!.name || id} was deactivated and can no longer be given work`,
+        { issues: [{ field: `${field}.${i}`, message: 'was deactivated and can no longer be given work' }] })
+    }
   })
   return found
 }

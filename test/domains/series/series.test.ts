@@ -280,6 +280,29 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
     expect(other.technicians.map((t: any) => t.user_id)).toEqual([otherTechId])
   })
 
+  it('leaves a technician deactivated since off the visits it books next and keeps the others', async () => {
+    const dee = await insertUser(app, 'dee@sparkle.test', 'technician', 'Dee Dunn')
+    const eli = await insertUser(app, 'eli@sparkle.test', 'technician', 'Eli Eng')
+    const s = await createSeries({ rule: 'FREQ=WEEKLY;BYDAY=WE', start_date: '2026-02-25', start_time: '07:00', technician_ids: [dee, eli] })
+    const before = await visits(s.id)
+    expectData(await owner.action('user', 'update', { user_id: dee, active: false }))
+    clock = new Date('2026-03-20T15:00:00Z')
+    try {
+      const result = await pass()
+      expect(result.failures).toEqual([])
+      const added = (await visits(s.id)).filter((v) => !before.some((b) => b.id === v.id))
+      expect(added.length).toBeGreaterThan(0)
+      for (const v of added) {
+        const read = expectData(await app.query({ type: 'tickets', id: v.id, include: 'technicians' }))
+        expect(read.technicians.map((t: any) => t.user_id)).toEqual([eli])
+      }
+      const kept = expectData(await app.query({ type: 'tickets', id: before[0].id, include: 'technicians' }))
+      expect(kept.technicians.map((t: any) => t.user_id).sort()).toEqual([dee, eli].sort())
+    } finally {
+      clock = new Date('2026-02-20T15:00:00Z')
+    }
+  })
+
   it('keeps 09:00 when clocks fall back in November', async () => {
     clock = new Date('2026-10-20T15:00:00Z')
     try {

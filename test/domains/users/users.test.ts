@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData, expectError } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, insertUser, signedIn } from '../tickets/fixtures.js'
+import { auditActions, countRows, expectFields, insertUser, newContact, signedIn } from '../tickets/fixtures.js'
 
 const why = 'The owner hired a new technician and asked me to add her'
 
@@ -78,5 +78,33 @@ describe.each(engines)('the team (%s)', (engine) => {
     const techId = await insertUser(app, 'tina@sparkle.test', 'technician', 'Tina')
     expectError(await app.action('user', 'update', { user_id: techId, role: 'owner' }, { reasoning: why }), 403, 'FORBIDDEN')
     expect(expectData(await app.query({ type: 'users', id: techId })).role).toBe('technician')
+  })
+
+  it('gives no work to a deactivated person: refused on a ticket, gone from the free times, listed apart', async () => {
+    const owner = await signedIn(app, app.tenant.owner_user_id)
+    const kim = await insertUser(app, 'kim@sparkle.test', 'technician', 'Kim Kane')
+    const lee = await insertUser(app, 'lee@sparkle.test', 'technician', 'Lee Lowe')
+    expectData(await owner.action('user', 'update', { user_id: kim, active: false }))
+    const contact = await newContact(app, 'Nora North')
+    const tickets = await countRows(app, 'tickets')
+    const refused = await app.action('ticket', 'create', { contact_id: contact, scheduled_start: '2031-03-04T09:00', duration_minutes: 60,
+      technician_ids: [lee, kim] })
+    expectError(refused, 400, 'VALIDATION_ERROR')
+    expect(refused.body.error.message).toContain('Kim Kane was deactivated')
+    expect(refused.body.error.details.issues).toEqual([{ field: 'data.technician_ids.1', message: 'was deactivated and can no longer be given work' }])
+    expect(await countRows(app, 'tickets')).toBe(tickets)
+    const ticket = expectData(await app.action('ticket', 'create', { contact_id: contact, scheduled_start: '2031-03-04T09:00', duration_minutes: 60,
+      technician_ids: [lee] }))
+    expectFields(await app.action('ticket', 'assign_technicians', { ticket_id: ticket.id, technician_ids: [kim] }, { reasoning: why }),
+      ['data.technician_ids.0'])
+    const free = expectData(await app.query({ type: 'availability', from: '2031-03-04', to: '2031-03-04' })).items.map((i: any) => i.technician_id)
+    expect(free).toContain(lee)
+    expect(free).not.toContain(kim)
+    const active = expectData(await app.query({ type: 'users', active: 'true' })).items.map((u: any) => u.id)
+    const gone = expectData(await app.query({ type: 'users', active: 'false' })).items.map((u: any) => u.id)
+    expect(active).toContain(lee)
+    expect(active).not.toContain(kim)
+    expect(gone).toEqual([kim])
+    expectFields(await app.query({ type: 'users', active: 'maybe' }), ['active'])
   })
 })

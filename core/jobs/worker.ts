@@ -4,6 +4,7 @@ import { log } from '../log.js'
 import { claimDueMessages } from './claim.js'
 import { DEFAULT_RETRY, deliverMessage, type DeliveryOutcome, type RetryPolicy } from './deliver.js'
 import { markOverdueInvoices, type BusinessFailure } from './overdue.js'
+import { purgeDue, purgeExpiredCredentials } from './purge.js'
 import { generateSeriesVisits } from './series.js'
 
 /** How a worker paces itself. */
@@ -47,7 +48,7 @@ export async function deliverDue(services: Services, options: Partial<WorkerOpti
 }
 
 /**
- * One pass of the periodic jobs: overdue invoices, recurring visits up to their horizon, then due messages (the new
+ * One pass of the periodic jobs: overdue invoices, recurring visits up to their horizon, dead credentials (hourly), then due messages (the new
  * visits' confirmations among them). A business whose part fails is logged and named in
  * the result, and the others go on; a job that fails as a whole is logged too, and the next pass tries again.
  */
@@ -72,6 +73,14 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
     const error = errorText(err)
     log('error', 'booking series visits failed', { error })
     result.failures.push({ tenant_id: null, job: 'series', error })
+  }
+  if (purgeDue(services)) {
+    try {
+      await purgeExpiredCredentials(services)
+    } catch (err) {
+      // Dead credentials do no harm; the next hour tries again.
+      log('error', 'removing expired credentials failed', { error: errorText(err) })
+    }
   }
   try {
     Object.assign(result, await deliverDue(services, options))

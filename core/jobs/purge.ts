@@ -1,0 +1,28 @@
+import type { Services } from '../context.js'
+import { withWorkerRole } from '../db/tenant.js'
+import { log } from '../log.js'
+
+/** How often a worker removes dead credentials: they do no harm for an hour, and the pass is cheap but not free. */
+export const PURGE_EVERY_MS = 60 * 60 * 1000
+
+/** When each set of services last purged, so several workers in one process do not repeat it every pass. */
+const lastPurge = new WeakMap<Services, number>()
+
+/** Rows removed per kind (sign-in links, sessions, oauth codes, oauth tokens, idempotency keys). */
+export type PurgeCounts = Record<string, number>
+
+/** Removes credentials and replay records past use (migration 0040); returns how many of each went. */
+export async function purgeExpiredCredentials(services: Services): Promise<PurgeCounts> {
+  const r = await withWorkerRole(services.db, (tx) =>
+    tx.query<{ what: string; removed: string | number }>('select what, removed from purge_expired_credentials($1)', [services.now().toISOString()]))
+  lastPurge.set(services, services.now().getTime())
+  const counts = Object.fromEntries(r.rows.map((row) => [row.what, Number(row.removed)]))
+  if (Object.values(counts).some((n) => n > 0)) log('info', 'expired credentials removed', counts)
+  return counts
+}
+
+/** Whether an hour has passed since these services last purged (or they never did). */
+export function purgeDue(services: Services): boolean {
+  const last = lastPurge.get(services)
+  return last === undefined || services.now().getTime() - last >= PURGE_EVERY_MS
+}

@@ -15,9 +15,6 @@ import { sent } from './form-fields.js'
 import { businessFormat, callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 
-/** "Send now" is queued this far ahead: message.schedule takes only future times, and the worker sends it when due. */
-const NOW_LEEWAY_MS = 60_000
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The owner writes to a customer from the customer page: POST /customers/:id/email queues a custom email (message.schedule). */
@@ -41,8 +38,9 @@ export function customerEmailPages(services: Services): Router {
     const values: EmailValues = { subject: sent(req.body, 'subject'), body: sent(req.body, 'body'), when: sent(req.body, 'when') === 'later' ? 'later' : 'now',
       send_date: sent(req.body, 'send_date'), send_time: sent(req.body, 'send_time') }
     try {
-      const sendAt = sendAtOf(values, timezone, services.now())
-      await callAction(caller, scheduleMessage, { contact_id: contact.id, kind: 'custom', subject: values.subject, body: values.body, send_at: sendAt.toISOString() })
+      const sendAt = sendAtOf(values, timezone)
+      await callAction(caller, scheduleMessage, { contact_id: contact.id, kind: 'custom', subject: values.subject, body: values.body,
+        ...(sendAt ? { send_at: sendAt.toISOString() } : {}) })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       const problems = problemsOf(err)
@@ -57,8 +55,8 @@ export function customerEmailPages(services: Services): Router {
   return router
 }
 
-/** When the email goes out: shortly for "now", else the local date and time read in the business's time zone. */
-function sendAtOf(v: EmailValues, timeZone: string, now: Date): Date {
+/** When a later email goes out, read in the business's time zone; undefined for "now", which the next delivery pass sends. */
+function sendAtOf(v: EmailValues, timeZone: string): Date | undefined {
   const issues: FieldIssue[] = []
   if (!v.subject) issues.push({ field: 'data.subject', message: 'expected a subject line' })
   if (!v.body) issues.push({ field: 'data.body', message: 'expected the text of the email' })
@@ -67,5 +65,5 @@ function sendAtOf(v: EmailValues, timeZone: string, now: Date): Date {
     if (!/^\d\d:\d\d$/.test(v.send_time)) issues.push({ field: 'data.send_time', message: 'expected a time such as 09:30 for a later email' })
   }
   if (issues.length) throw validationError(issues)
-  return v.when === 'later' ? zonedInstant(v.send_date, v.send_time, timeZone) : new Date(now.getTime() + NOW_LEEWAY_MS)
+  return v.when === 'later' ? zonedInstant(v.send_date, v.send_time, timeZone) : undefined
 }

@@ -19,7 +19,7 @@ const NEEDS_INVOICE: MessageKind[] = ['invoice']
 export const scheduleMessage = defineAction({
   domain: 'message',
   name: 'schedule',
-  description: `Schedule an email to a contact at send_at (future, ISO 8601). kind: ${MESSAGE_KINDS.join('|')}. `
+  description: `Schedule an email to a contact at send_at (future, ISO 8601; left out: as soon as possible). kind: ${MESSAGE_KINDS.join('|')}. `
     + 'template_id is optional: without it the message uses the default template of its kind at the time it is sent. body is custom text, shown where '
     + 'the template has {{custom_message}} (required for kind custom without a template); subject replaces the template\'s. '
     + 'Both may use the template {{variables}}. confirmation and reminder need ticket_id, invoice needs invoice_id; a '
@@ -32,14 +32,15 @@ export const scheduleMessage = defineAction({
     template_id: z.uuid().optional().describe('A template of the same kind (or of kind custom); default: the kind\'s default template when sent'),
     subject: subject.optional().describe('Replaces the template subject; may use {{variables}}'),
     body: body.optional().describe('Custom text, inserted as {{custom_message}}; may use {{variables}}'),
-    send_at: sendAt,
+    send_at: sendAt.optional().describe('When to send, in the future; left out: now (the next delivery pass, within seconds)'),
     ticket_id: z.uuid().optional().describe('The appointment the message is about; must belong to the contact'),
     invoice_id: z.uuid().optional().describe('The invoice the message is about; must belong to the contact'),
   }),
   output: MESSAGE_RECORD.extend({ rendered: RENDERED_MESSAGE }),
   async run(ctx, input) {
     assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
-    assertFuture(ctx, input.send_at, 'data.send_at')
+    if (input.send_at) assertFuture(ctx, input.send_at, 'data.send_at')
+    const sendAtTime = input.send_at ?? ctx.services.now().toISOString()
     const issues: FieldIssue[] = []
     if (NEEDS_TICKET.includes(input.kind) && !input.ticket_id) issues.push({ field: 'data.ticket_id', message: `is required for kind ${input.kind}` })
     if (NEEDS_INVOICE.includes(input.kind) && !input.invoice_id) issues.push({ field: 'data.invoice_id', message: `is required for kind ${input.kind}` })
@@ -52,7 +53,7 @@ export const scheduleMessage = defineAction({
     const templateId = input.template_id ? await usableTemplate(ctx, input.template_id, input.kind) : null
     const r = await ctx.db.query(`insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, ticket_id, invoice_id)
       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${MESSAGE_COLUMNS}`,
-    [ctx.tenantId, input.contact_id, input.kind, templateId, input.subject ?? null, input.body ?? null, input.send_at,
+    [ctx.tenantId, input.contact_id, input.kind, templateId, input.subject ?? null, input.body ?? null, sendAtTime,
       input.ticket_id ?? null, input.invoice_id ?? null])
     const message = r.rows[0]
     await ctx.audit({ entityType: 'scheduled_message', entityId: String(message.id), action: 'schedule', before: null, after: message })

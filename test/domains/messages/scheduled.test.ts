@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData, expectError } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
+import { deliverDue } from '../../../core/jobs/worker.js'
 import { asTenant, auditActions, count, fieldsOf, made, newContact, newTicket } from './fixtures.js'
 
 describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
@@ -38,6 +39,15 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
     const m = await schedule({ contact_id: jane, kind: 'reminder', template_id: t.id, ticket_id: ticket.id, send_at: '2031-03-03T15:00:00Z',
       subject: 'See you at {{appointment_time}}', body: 'We bring {{services}}.' })
     expect(m.rendered).toMatchObject({ subject: 'See you at 9:00 AM', body: 'Hi Jane Smith. We bring Exterior Window Cleaning.', missing: [] })
+  })
+
+  it('sends as soon as possible when no send time is given', async () => {
+    const m = expectData(await app.action('message', 'schedule', { contact_id: jane, kind: 'custom', subject: 'Right away', body: 'Hi' }))
+    expect(m.status).toBe('pending')
+    expect(Math.abs(new Date(m.send_at).getTime() - app.services.now().getTime())).toBeLessThan(1000)
+    await deliverDue(app.services)
+    expect(expectData(await app.query({ type: 'scheduled_messages', id: m.id })).status).toBe('sent')
+    expect(app.email.sent.some((e) => e.subject === 'Right away')).toBe(true)
   })
 
   it('refuses unknown variables, a past send time, and missing links between kinds and records, naming each field', async () => {

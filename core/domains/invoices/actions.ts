@@ -33,12 +33,12 @@ const headFields = {
   notes: noteText(2000).optional().describe('Shown on the invoice'),
 }
 
-/** Invoices a ticket's work, once. */
+/** Invoices a ticket's work: once, or again after its invoice was voided. */
 export const createInvoiceFromTicket = defineAction({
   domain: 'invoice',
   name: 'create_from_ticket',
   description: 'Create a draft invoice for a ticket (appointment): its contact, and a copy of its line items; taxable lines get the business\'s '
-    + 'default tax rate. A ticket has at most one invoice, even a void one: a second is a CONFLICT naming the first. A cancelled ticket '
+    + 'default tax rate. A ticket has one invoice at a time: a second is a CONFLICT naming the first, unless that one is void. A cancelled ticket '
     + 'or one without line items is refused. Numbered PREFIX-YYYY-NNNN. ' + TAX_RULE,
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['bill', 'bill a job', 'invoice appointment'],
@@ -48,7 +48,7 @@ export const createInvoiceFromTicket = defineAction({
     const ticket = (await ctx.db.query<{ id: string; contact_id: string; status: string; number: number }>(
       'select id, contact_id, status, number from tickets where id = $1 for update', [input.ticket_id])).rows[0]
     if (!ticket) throw notFound('ticket', input.ticket_id)
-    const existing = (await ctx.db.query<{ id: string; number: string }>('select id, number from invoices where ticket_id = $1', [ticket.id])).rows[0]
+    const existing = (await ctx.db.query<{ id: string; number: string }>("select id, number from invoices where ticket_id = $1 and status <> 'void'", [ticket.id])).rows[0]
     if (existing) {
       throw new AppError('CONFLICT', `Ticket ${ticket.number} already has invoice ${existing.number} (${existing.id}); a ticket has one invoice`,
         { invoice_id: existing.id, number: existing.number })

@@ -76,7 +76,7 @@ export async function issueInvoice(ctx: OperationContext, ref: { ticket_id?: str
   let invoiceId = ref.invoice_id
   let created = false
   if (ref.ticket_id) {
-    invoiceId = (await ctx.db.query<{ id: string }>('select id from invoices where ticket_id = $1', [ref.ticket_id])).rows[0]?.id
+    invoiceId = (await ctx.db.query<{ id: string }>("select id from invoices where ticket_id = $1 and status <> 'void'", [ref.ticket_id])).rows[0]?.id
     if (!invoiceId) {
       invoiceId = String((await createInvoiceFromTicket.run(ctx, createInvoiceFromTicket.input.parse({ ticket_id: ref.ticket_id })) as { id: string }).id)
       created = true

@@ -145,9 +145,10 @@ async function expand(tx: Queryable, ids: string[], include: ReadonlySet<string>
       from tickets t join addresses a on a.tenant_id = t.tenant_id and a.id = t.address_id where t.id = any($1::uuid[])`)
   }
   if (include.has('invoice')) {
-    await one('invoice', `select i.ticket_id as _ticket_id, i.id, i.number, i.status, i.currency, i.total_cents, i.amount_paid_cents,
-        i.amount_due_cents, i.issued_on, i.due_on
-      from invoices i where i.ticket_id = any($1::uuid[])`)
+    // The live invoice; a void one only when there is no other (a ticket may be invoiced again after voiding).
+    await one('invoice', `select distinct on (i.ticket_id) i.ticket_id as _ticket_id, i.id, i.number, i.status, i.currency, i.total_cents,
+        i.amount_paid_cents, i.amount_due_cents, i.issued_on, i.due_on
+      from invoices i where i.ticket_id = any($1::uuid[]) order by i.ticket_id, i.status = 'void', i.created_at desc, i.id`)
   }
   if (include.has('notes')) {
     const r = await tx.query<{ ticket_id: string } & Record<string, unknown>>(

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectData } from '../../api/envelope-assertions.js'
 import { signIn, type Browser } from '../../auth/browser.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
@@ -296,5 +297,27 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
       app.services.now = realNow
       await settings(app, { invoice_prefix: 'INV' })
     }
+  })
+
+  it('invoices a ticket again once its invoice is void, and only then; the ticket and the unbilled list show the live one', async () => {
+    const ria = await contact(app, { display_name: 'Ria Redo' })
+    const t = await ticket(app, ria, [{ description: 'Windows', unit_price_cents: 9000 }], 'completed')
+    const first = expectData(await app.action('invoice', 'create_from_ticket', { ticket_id: t.id }))
+    nextNumber++
+    expect((await app.action('invoice', 'create_from_ticket', { ticket_id: t.id })).status).toBe(409)
+    expectData(await ownerAction('void', { invoice_id: first.id, reason: 'Wrong price' }))
+    const listed = expectData(await app.query({ type: 'unbilled_work', reason: 'not_invoiced' })).items.map((i: any) => i.id)
+    expect(listed).toContain(t.id)
+    const second = expectData(await app.action('invoice', 'create_from_ticket', { ticket_id: t.id }))
+    nextNumber++
+    expect(second.id).not.toBe(first.id)
+    const again = await app.action('invoice', 'create_from_ticket', { ticket_id: t.id })
+    expect(again.status).toBe(409)
+    expect(again.body.error.details).toEqual({ invoice_id: second.id, number: second.number })
+    const read = expectData(await app.query({ type: 'tickets', id: t.id, include: 'invoice' }))
+    expect(read.invoice).toMatchObject({ id: second.id, status: 'draft' })
+    expect(expectData(await app.query({ type: 'unbilled_work', reason: 'not_invoiced' })).items.map((i: any) => i.id)).not.toContain(t.id)
+    expect(expectData(await app.query({ type: 'invoices', ticket_id: t.id })).items.map((i: any) => i.id).sort())
+      .toEqual([first.id, second.id].sort())
   })
 })

@@ -6,6 +6,7 @@ import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 import { expectAccessible, expectFitsPhone, openOnPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
 import { addUser } from '../auth/browser.js'
+import { SLOW_MS } from '../../web-review/technician/offline/service-worker.js'
 
 // The phone and the server share the machine's real clock here: copies end with their day, and a press's time is checked against now.
 const TZ = 'America/Chicago'
@@ -128,6 +129,35 @@ describe.skipIf(!browserAvailable)('technician pages without signal, in Chromium
       await tab.page.goto(`${app.url}/today?view=week`)
       expect(await tab.page.textContent('main')).toContain('Not saved on this phone')
       expect(tab.problems).toEqual([])
+    } finally {
+      await tab.close()
+    }
+  })
+
+  it('one bar of signal: a kept page that has not arrived within a few seconds shows the copy, saying the connection is slow', async () => {
+    const tab = await phoneTab(browser, app, { userId: techId })
+    try {
+      await saveForOffline(tab, [`/tickets/${tickets.today}`])
+      proxy.pause()
+      try {
+        const started = Date.now()
+        await tab.page.goto(`${app.url}/tickets/${tickets.today}`)
+        const main = await tab.page.textContent('main')
+        expect(main).toMatch(/Saved at \d\d:\d\d on \w{3} \d{4}-\d\d-\d\d — slow connection\. This is a copy kept on this phone; reload for the latest\./)
+        expect(main).toContain('Gate code 4821')
+        // The copy waits its turn: the network had SLOW_MS to answer first.
+        expect(Date.now() - started).toBeGreaterThanOrEqual(SLOW_MS - 500)
+        // A page never kept has no copy to fall back on: it keeps waiting for the network.
+        const never = tab.page.goto(`${app.url}/tickets/${tickets.later}`, { timeout: 30_000 })
+        await new Promise((resolve) => setTimeout(resolve, SLOW_MS + 1500))
+        proxy.resume()
+        await never
+        expect(await tab.page.textContent('main')).not.toContain('Saved at')
+      } finally {
+        proxy.resume()
+      }
+      await tab.page.goto(`${app.url}/tickets/${tickets.today}`)
+      expect(await tab.page.textContent('main')).not.toContain('slow connection')
     } finally {
       await tab.close()
     }

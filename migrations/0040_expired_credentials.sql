@@ -14,6 +14,7 @@ language plpgsql security definer set search_path = public, pg_temp as $$
 declare
   n bigint;
 begin
+  perform set_config('app.lookup_purge_expired', 'on', true);
   delete from magic_links where expires_at < p_now - interval '1 day';
   get diagnostics n = row_count; what := 'sign-in links'; removed := n; return next;
   delete from sessions where expires_at < p_now - interval '7 days' or ended_at < p_now - interval '7 days';
@@ -24,6 +25,18 @@ begin
   get diagnostics n = row_count; what := 'oauth tokens'; removed := n; return next;
   delete from idempotency_keys where created_at < p_now - interval '2 days';
   get diagnostics n = row_count; what := 'idempotency keys'; removed := n; return next;
+  perform set_config('app.lookup_purge_expired', '', true);
 end $$;
 revoke all on function purge_expired_credentials(timestamptz) from public;
 grant execute on function purge_expired_credentials(timestamptz) to crm_worker;
+
+-- As for the worker's other scans (0022): the policies admit rows only to the function's owner while its lookup flag is
+-- set, so the purge works whether or not that owner is a superuser.
+do $$
+declare
+  t text;
+begin
+  foreach t in array array['magic_links', 'sessions', 'oauth_codes', 'oauth_tokens', 'idempotency_keys'] loop
+    execute format('create policy purge_expired on %I for all to %I using (app_lookup(''purge_expired'') = ''on'')', t, current_user);
+  end loop;
+end $$;

@@ -21,6 +21,9 @@ import * as invoiceSendActions from './invoices/send-actions.js'
 import * as paymentQueries from './invoices/payment-queries.js'
 import * as receivablesQueries from './invoices/receivables.js'
 import * as importActions from './imports/actions.js'
+import * as interactionActions from './interactions/actions.js'
+import * as interactionQueries from './interactions/queries.js'
+import * as timelineQueries from './interactions/timeline.js'
 import * as leadActions from './leads/actions.js'
 import * as leadQueries from './leads/queries.js'
 import * as messageActions from './messages/actions.js'
@@ -52,7 +55,7 @@ import * as waitlistQueries from './waitlist/queries.js'
 
 /** Every domain module; each exports its definitions, and the registry collects them. */
 export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, addressActions, addressQueries,
-  attributeActions, attributeQueries, noteActions, noteQueries, auditQueries,
+  attributeActions, attributeQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, auditQueries,
   importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,

@@ -1,0 +1,149 @@
+import { z } from 'zod'
+import type { OperationContext } from '../../context.js'
+import { AppError, validationError, type FieldIssue } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { noteText } from '../../sanitize.js'
+import { isoDate, isoInstant } from '../../schema-types.js'
+import { missingReference } from '../contacts/model.js'
+import { DIRECTED_KINDS, DIRECTIONS, INTERACTION_COLUMNS, INTERACTION_KINDS, INTERACTION_RECORD, loadInteraction } from './model.js'
+
+/** How far ahead of the server's clock an occurred_at may be: a phone's clock a little fast is not a planned meeting. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000
+
+const details = {
+  direction: z.enum(DIRECTIONS).optional().describe('inbound: they reached us; outbound: we reached them. Required for call, email and text'),
+  duration_minutes: z.number().int().min(0).max(1440).optional().describe('How long it took'),
+  subject: noteText(300).optional().describe('A few words, e.g. "Quote for gutters"'),
+  outcome: noteText(300).optional().describe('What came of it, e.g. "left a voicemail", "booked for Friday", "not interested"'),
+  follow_up_on: isoDate().optional().describe('A local date to follow up on (YYYY-MM-DD); listed by interactions?follow_up=due from that day'),
+}
+
+/** Records a call, email, text, meeting or note with a customer or a lead. */
+export const logInteraction = defineAction({
+  domain: 'interaction',
+  name: 'log',
+  description: `Record a conversation with exactly one of a contact (contact_id) or a lead (lead_id): kind ${INTERACTION_KINDS.join('|')}, `
+    + 'direction (inbound|outbound; required for call, email, text), occurred_at (ISO 8601, not in the future; default now), summary, '
+    + 'and optionally subject, outcome, duration_minutes, follow_up_on (local date). Card numbers and SSNs in the texts are redacted. '
+    + 'Email the system sends itself is already recorded as scheduled messages; log the rest (calls, meetings, your own emails).',
+  access: { agent: 'unrestricted', technician: 'none' },
+  keywords: ['log call', 'called', 'phone call', 'voicemail', 'meeting', 'spoke with', 'follow up', 'contact history', 'activity'],
+  input: z.strictObject({
+    contact_id: z.uuid().optional(),
+    lead_id: z.uuid().optional(),
+    kind: z.enum(INTERACTION_KINDS),
+    occurred_at: isoInstant().optional().describe('When it happened; default now'),
+    summary: noteText().describe('What was said or done, up to 10,000 characters'),
+    ...details,
+  }),
+  output: INTERACTION_RECORD,
+  async run(ctx, input) {
+    const subject = await subjectOf(ctx, input)
+    const occurredAt = input.occurred_at ?? ctx.services.now().toISOString()
+    checkFacts(ctx, { kind: input.kind, direction: input.direction ?? null, occurred_at: input.occurred_at })
+    const r = await ctx.db.query(
+      `insert into interactions (tenant_id, ${subject.field}, kind, direction, occurred_at, duration_minutes, subject, summary, outcome, follow_up_on,
+         author_type, author_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning ${INTERACTION_COLUMNS}`,
+      [ctx.tenantId, subject.id, input.kind, input.direction ?? null, occurredAt, input.duration_minutes ?? null, input.subject ?? null,
+        input.summary, input.outcome ?? null, input.follow_up_on ?? null, ctx.actor.type, ctx.actor.id])
+    await ctx.audit({ entityType: 'interaction', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Corrects an interaction, or marks its follow-up done. */
+export const updateInteraction = defineAction({
+  domain: 'interaction',
+  name: 'update',
+  description: 'Change an interaction: kind, direction, occurred_at, summary, subject, outcome, duration_minutes, follow_up_on (null clears it), '
+    + 'follow_up_done (true when the follow-up was made; false reopens it). Only the fields given change. An archived one is a CONFLICT.',
+  access: { agent: 'unrestricted', technician: 'none' },
+  keywords: ['follow up done', 'correct call', 'edit interaction'],
+  input: z.strictObject({
+    interaction_id: z.uuid(),
+    kind: z.enum(INTERACTION_KINDS).optional(),
+    occurred_at: isoInstant().optional(),
+    summary: noteText().optional(),
+    ...details,
+    direction: z.enum(DIRECTIONS).nullable().optional().describe('inbound|outbound; null only for a meeting or a note'),
+    follow_up_on: isoDate().nullable().optional().describe('A local date to follow up on; null: no follow-up'),
+    follow_up_done: z.boolean().optional().describe('true: the follow-up was made; false: not yet'),
+  }),
+  output: INTERACTION_RECORD,
+  async run(ctx, input) {
+    const before = await loadInteraction(ctx.db, input.interaction_id, true)
+    if (before.archived_at) throw new AppError('CONFLICT', `Interaction ${before.id} is archived; it can no longer change`, { interaction_id: before.id })
+    const after = {
+      kind: input.kind ?? before.kind,
+      direction: input.direction === undefined ? before.direction : input.direction,
+      occurred_at: input.occurred_at ?? new Date(before.occurred_at).toISOString(),
+      duration_minutes: input.duration_minutes ?? before.duration_minutes,
+      subject: input.subject ?? before.subject,
+      summary: input.summary ?? before.summary,
+      outcome: input.outcome ?? before.outcome,
+      follow_up_on: input.follow_up_on === undefined ? before.follow_up_on : input.follow_up_on,
+    }
+    checkFacts(ctx, { kind: after.kind, direction: after.direction, occurred_at: input.occurred_at })
+    let doneAt = before.follow_up_done_at
+    if (input.follow_up_done === true && !doneAt) doneAt = ctx.services.now().toISOString()
+    if (input.follow_up_done === false) doneAt = null
+    if (doneAt && !after.follow_up_on) {
+      throw validationError([{ field: 'data.follow_up_done', message: 'there is no follow-up to mark done: give follow_up_on' }])
+    }
+    const r = await ctx.db.query(
+      `update interactions set kind = $2, direction = $3, occurred_at = $4, duration_minutes = $5, subject = $6, summary = $7, outcome = $8,
+         follow_up_on = $9, follow_up_done_at = $10 where id = $1 returning ${INTERACTION_COLUMNS}`,
+      [before.id, after.kind, after.direction, after.occurred_at, after.duration_minutes, after.subject, after.summary, after.outcome,
+        after.follow_up_on, doneAt])
+    await ctx.audit({ entityType: 'interaction', entityId: before.id, action: 'update', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Hides an interaction logged by mistake; it stays readable by id and in the audit trail. */
+export const archiveInteraction = defineAction({
+  domain: 'interaction',
+  name: 'archive',
+  description: 'Archive an interaction logged by mistake: it leaves lists and the timeline but stays readable by id. Archiving twice changes nothing.',
+  access: { agent: 'soft_limit', technician: 'none' },
+  keywords: ['delete call', 'remove interaction'],
+  input: z.strictObject({ interaction_id: z.uuid() }),
+  output: INTERACTION_RECORD,
+  async run(ctx, input) {
+    const before = await loadInteraction(ctx.db, input.interaction_id, true)
+    if (before.archived_at) return before
+    const r = await ctx.db.query(`update interactions set archived_at = $2 where id = $1 returning ${INTERACTION_COLUMNS}`,
+      [before.id, ctx.services.now()])
+    await ctx.audit({ entityType: 'interaction', entityId: before.id, action: 'archive', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** The one contact or lead an interaction is with, checked to exist; a refusal names the fields. */
+async function subjectOf(ctx: OperationContext, input: { contact_id?: string; lead_id?: string }) {
+  const given = (['contact_id', 'lead_id'] as const).filter((f) => input[f] !== undefined)
+  if (given.length !== 1) {
+    throw validationError((given.length ? given : ['contact_id', 'lead_id']).map((f) => ({ field: `data.${f}`,
+      message: given.length ? 'give only one of contact_id or lead_id' : 'give exactly one of contact_id or lead_id' })))
+  }
+  const field = given[0]
+  const id = input[field] as string
+  const table = field === 'contact_id' ? 'contacts' : 'leads'
+  if (!(await ctx.db.query(`select 1 from ${table} where id = $1`, [id])).rows[0]) {
+    throw missingReference(field === 'contact_id' ? 'contact' : 'lead', id, `data.${field}`)
+  }
+  return { field, id }
+}
+
+/** Refuses a call, email or text without a direction, and a time still to come. */
+function checkFacts(ctx: OperationContext, v: { kind: string; direction: string | null; occurred_at?: string }): void {
+  const issues: FieldIssue[] = []
+  if (DIRECTED_KINDS.includes(v.kind as never) && !v.direction) {
+    issues.push({ field: 'data.direction', message: `is required for a ${v.kind}: inbound or outbound` })
+  }
+  if (v.occurred_at && new Date(v.occurred_at).getTime() > ctx.services.now().getTime() + CLOCK_SKEW_MS) {
+    issues.push({ field: 'data.occurred_at', message: 'is in the future: log what happened; for what is planned, set follow_up_on or book a visit' })
+  }
+  if (issues.length) throw validationError(issues)
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod'
+import type { Queryable } from '../../db/types.js'
+import { notFound } from '../../errors.js'
+import { calendarDay, timestamp } from '../../output-types.js'
+
+/** What kind of exchange it was. */
+export const INTERACTION_KINDS = ['call', 'email', 'text', 'meeting', 'note'] as const
+
+/** Which way it went: the customer reached us, or we reached them. */
+export const DIRECTIONS = ['inbound', 'outbound'] as const
+
+/** Kinds that always went one way or the other, so direction is required. */
+export const DIRECTED_KINDS: ReadonlyArray<(typeof INTERACTION_KINDS)[number]> = ['call', 'email', 'text']
+
+/** The columns of an interaction as the API shows it. */
+export const INTERACTION_COLUMNS = `id, contact_id, lead_id, kind, direction, occurred_at, duration_minutes, subject, summary, outcome,
+  follow_up_on, follow_up_done_at, author_type, author_id, archived_at, created_at, updated_at`
+
+/** An interaction as the API shows it (INTERACTION_COLUMNS): with exactly one of a contact or a lead. */
+export const INTERACTION_RECORD = z.object({
+  id: z.uuid(),
+  contact_id: z.uuid().nullable(),
+  lead_id: z.uuid().nullable(),
+  kind: z.enum(INTERACTION_KINDS),
+  direction: z.enum(DIRECTIONS).nullable(),
+  occurred_at: timestamp,
+  duration_minutes: z.number().int().nullable(),
+  subject: z.string().nullable(),
+  summary: z.string(),
+  outcome: z.string().nullable(),
+  follow_up_on: calendarDay.nullable(),
+  follow_up_done_at: timestamp.nullable(),
+  author_type: z.enum(['user', 'agent', 'system']),
+  author_id: z.uuid().nullable(),
+  archived_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+})
+
+/** One interaction as stored, locked for a change when asked; NOT_FOUND when there is none. */
+export async function loadInteraction(tx: Queryable, id: string, lock = false): Promise<z.output<typeof INTERACTION_RECORD>> {
+  const r = await tx.query(`select ${INTERACTION_COLUMNS} from interactions where id = $1 ${lock ? 'for update' : ''}`, [id])
+  if (!r.rows[0]) throw notFound('interaction', id)
+  return r.rows[0] as z.output<typeof INTERACTION_RECORD>
+}

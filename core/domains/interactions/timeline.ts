@@ -1,0 +1,88 @@
+import { z } from 'zod'
+import { afterCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { timestamp } from '../../output-types.js'
+import { money } from '../messages/render.js'
+
+/** What a line of the timeline is about. */
+export const TIMELINE_KINDS = ['interaction', 'visit', 'invoice', 'payment', 'email', 'note'] as const
+
+type Row = { at: string; _sort_at: string; kind: (typeof TIMELINE_KINDS)[number]; id: string; a: string | null; b: string | null; c: string | null;
+  d: string | null; n: number | null }
+
+/** Everything that happened with one customer, newest first, in one list. */
+export const timelineQuery = defineQuery({
+  type: 'timeline',
+  description: 'One customer\'s (contact_id) history, newest first: interactions (calls, emails, texts, meetings, notes '
+    + 'logged), visits (tickets), invoices, payments, emails the system sent or will send, and notes. Each: at, kind '
+    + `(${TIMELINE_KINDS.join('|')}), id (of that record), title (one line), detail (the text, when there is one), status. `
+    + 'Filter kinds (comma-separated) to narrow it. A lead\'s history: interactions?lead_id= and notes?lead_id=.',
+  keywords: ['history', 'activity', 'timeline', 'what happened', 'past contact'],
+  access: { agent: 'unrestricted', technician: 'none' },
+  params: z.object({
+    contact_id: z.uuid(),
+    kinds: z.string().trim().max(100).optional()
+      .refine((v) => !v || v.split(',').every((k) => (TIMELINE_KINDS as readonly string[]).includes(k.trim())), `expected kinds from ${TIMELINE_KINDS.join(', ')}, comma-separated`),
+  }),
+  record: z.object({
+    at: timestamp,
+    kind: z.enum(TIMELINE_KINDS),
+    id: z.uuid(),
+    title: z.string(),
+    detail: z.string().nullable(),
+    status: z.string().nullable(),
+  }),
+  async run(ctx, req) {
+    const p = req.params
+    const wanted = new Set(p.kinds ? p.kinds.split(',').map((k) => k.trim()) : TIMELINE_KINDS)
+    const args: unknown[] = [p.contact_id, req.limit + 1]
+    const before = afterCursor(args, req.cursor, 'and (at, id) <', ['timestamptz', 'uuid'])
+    const parts: string[] = []
+    const part = (kind: string, sql: string) => {
+      if (wanted.has(kind)) parts.push(`(select * from (${sql}) s where true ${before} order by at desc, id desc limit $2)`)
+    }
+    part('interaction', `select occurred_at as at, 'interaction' as kind, id, kind as a, direction as b, subject as c,
+      concat_ws(' — ', summary, outcome) as d, null::bigint as n from interactions where contact_id = $1 and archived_at is null`)
+    part('note', `select created_at as at, 'note', id, null::text, null::text, null::text, content, null::bigint from notes where contact_id = $1`)
+    part('visit', `select scheduled_start as at, 'visit', id, status, null::text, null::text, notes, number::bigint from tickets where contact_id = $1`)
+    part('invoice', `select created_at as at, 'invoice', id, status, number, currency, issued_on::text, total_cents::bigint from invoices
+        where contact_id = $1 and archived_at is null`)
+    part('payment', `select p.received_at as at, 'payment', p.id, p.method, i.number, i.currency, p.reference, p.amount_cents::bigint
+        from payments p join invoices i on i.tenant_id = p.tenant_id and i.id = p.invoice_id where i.contact_id = $1`)
+    part('email', `select coalesce(sent_at, send_at) as at, 'email', id, status, kind, null::text, subject, null::bigint from scheduled_messages
+        where contact_id = $1`)
+    if (!parts.length) return { items: [], next_cursor: null }
+    const r = await ctx.db.query<Row>(
+      `select at, at::text as _sort_at, kind, id, a, b, c, d, n from (${parts.join(' union all ')}) t
+       order by at desc, id desc limit $2`, args)
+    const page = pageOf(r.rows.map((row) => ({ ...lineOf(row), _sort_at: row._sort_at })), req.limit, (row) => [row._sort_at, row.id])
+    return page
+  },
+})
+
+/** One row of the union as a line a person or an agent reads. */
+function lineOf(r: Row) {
+  const base = { at: r.at, kind: r.kind, id: r.id }
+  switch (r.kind) {
+    case 'interaction': {
+      const how = r.a === 'meeting' || r.a === 'note' ? cap(r.a) : `${cap(r.a ?? '')} ${r.b === 'inbound' ? 'from them' : 'to them'}`
+      return { ...base, title: r.c ? `${how}: ${r.c}` : how, detail: r.d, status: null }
+    }
+    case 'note':
+      return { ...base, title: 'Note', detail: r.d, status: null }
+    case 'visit':
+      return { ...base, title: `Visit #${r.n} (${(r.a ?? '').replace('_', ' ')})`, detail: r.d, status: r.a }
+    case 'invoice':
+      return { ...base, title: `Invoice ${r.b} for ${money(Number(r.n), r.c ?? 'USD')}${r.d ? `, issued ${r.d}` : ''} (${(r.a ?? '').replace('_', ' ')})`,
+        detail: null, status: r.a }
+    case 'payment':
+      return { ...base, title: `Payment of ${money(Number(r.n), r.c ?? 'USD')} by ${(r.a ?? '').replace('_', ' ')} on invoice ${r.b}`, detail: r.d, status: null }
+    case 'email':
+      return { ...base, title: `Email ${r.a === 'sent' ? 'sent' : r.a === 'pending' ? 'scheduled' : r.a}: ${r.d ?? (r.b ?? '').replace('_', ' ')}`,
+        detail: null, status: r.a }
+  }
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1)
+}

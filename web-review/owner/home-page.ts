@@ -5,6 +5,7 @@ import { callQuery } from '../../core/call-query.js'
 import type { Services } from '../../core/context.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { receivablesQuery } from '../../core/domains/invoices/receivables.js'
+import { interactionsQuery } from '../../core/domains/interactions/queries.js'
 import { leadsQuery } from '../../core/domains/leads/queries.js'
 import { appointmentResponsesQuery } from '../../core/domains/messages/queries.js'
 import { businessQuery } from '../../core/domains/settings/queries.js'
@@ -14,7 +15,7 @@ import { addDays, dayRange, localDate } from '../../core/time.js'
 import { html } from '../html.js'
 import { personWithRole } from '../session.js'
 import { exportLinks } from './export-links.js'
-import { answersSection, daySection, leadsSection, moneySection, requestsSection, startSection, unbilledSection } from './home-sections.js'
+import { answersSection, daySection, followUpsSection, leadsSection, moneySection, requestsSection, startSection, unbilledSection } from './home-sections.js'
 import { sendOwnerPage } from './owner-page.js'
 
 /** How many records each part of Home reads: enough to count a normal day, and "+" beyond. */
@@ -30,7 +31,7 @@ export function homePages(services: Services): Router {
     const { timezone: tz, name } = await callQuery(caller, businessQuery, { id: session.tenantId })
     const today = localDate(services.now(), tz)
     const tomorrow = addDays(today, 1)
-    const [tickets, requests, receivables, answers, unanswered, unbilled, leads] = await Promise.all([
+    const [tickets, requests, receivables, answers, unanswered, unbilled, leads, followUps] = await Promise.all([
       callQuery(caller, ticketsQuery, { params: { from: today, to: tomorrow }, include: ['technicians', 'address'], limit: 100 }),
       callQuery(caller, authorizationRequestsQuery, { params: { status: 'pending' }, limit: READ }),
       callQuery(caller, receivablesQuery, { limit: 10 }),
@@ -38,6 +39,7 @@ export function homePages(services: Services): Router {
       callQuery(caller, ticketsQuery, { params: { unanswered: 'true' }, limit: READ }),
       callQuery(caller, unbilledWorkQuery, { limit: READ }),
       callQuery(caller, leadsQuery, { params: { status: 'open', reminder_due_before: dayRange(tomorrow, tz).start.toISOString() }, limit: READ }),
+      callQuery(caller, interactionsQuery, { params: { follow_up: 'due' }, limit: READ }),
     ])
     const quiet = !tickets.items.length && !receivables.items.length && !unbilled.items.length && !leads.items.length
     const empty = quiet && !(await callQuery(caller, contactsQuery, { limit: 1 })).items.length
@@ -45,7 +47,7 @@ export function homePages(services: Services): Router {
     const body = html`${empty ? startSection() : ''}
 ${daySection('Today', today, onDay(today), tz)}${daySection('Tomorrow', tomorrow, onDay(tomorrow), tz)}
 ${requestsSection(requests)}${answersSection(unanswered, answers, tz)}${moneySection(receivables.items)}
-${unbilledSection(unbilled, tz)}${leadsSection(leads, tz)}
+${unbilledSection(unbilled, tz)}${leadsSection(leads, tz)}${followUpsSection(followUps)}
 <h2>More</h2><p><a href="/review/permissions">Permissions</a> · <a href="/review/connections">Connected apps</a> · <a href="/messages">Scheduled emails</a> · <a href="/import">Import customers</a></p>
 ${exportLinks()}
 <p class="muted">Signed in as ${session.actor.type === 'user' ? session.actor.name || session.email : ''} (owner).</p>

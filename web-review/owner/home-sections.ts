@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
 import type { receivablesQuery } from '../../core/domains/invoices/receivables.js'
+import type { interactionsQuery } from '../../core/domains/interactions/queries.js'
 import type { leadsQuery } from '../../core/domains/leads/queries.js'
 import type { appointmentResponsesQuery } from '../../core/domains/messages/queries.js'
 import type { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
@@ -8,6 +9,7 @@ import { localDate, localTime } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { dayName, ticketRow, type ScheduledTicket } from '../schedule-views.js'
 import { money } from '../technician/context.js'
+import { interactionTitle } from './interaction-views.js'
 
 /** One page of a list as the Home page reads it: the first items, and whether there are more. */
 export interface FirstOf<T> {
@@ -88,6 +90,15 @@ export function leadsSection(leads: FirstOf<z.output<typeof leadsQuery.record>>,
     html`<li>${l.name ?? l.email ?? l.phone ?? 'Unnamed lead'}${l.service_interest ? ` · ${l.service_interest}` : ''}${
       l.reminder_at ? html` <span class="muted">due ${localDate(new Date(l.reminder_at), tz)}</span>` : ''}</li>`)}</ul>
 <p><a href="/leads">All leads</a></p>`
+}
+
+/** Calls, emails and meetings whose follow-up date has come, soonest first, each linking to its customer or lead. */
+export function followUpsSection(due: FirstOf<z.output<typeof interactionsQuery.record>>): SafeHtml {
+  if (!due.items.length) return html`<h2>Follow-ups due</h2><p class="muted">No call or email to follow up today.</p>`
+  return html`<h2>Follow-ups due: ${countOf(due)}</h2><ul class="home">${due.items.slice(0, FIRST_FEW).map((i) => {
+    const href = i.contact_id ? `/customers/${i.contact_id}#calls` : `/leads/${i.lead_id}#calls`
+    return html`<li><a href="${href}">${interactionTitle(i)}${i.subject ? `: ${i.subject}` : ''}</a> <span class="muted">due ${i.follow_up_on}</span></li>`
+  })}</ul>`
 }
 
 /** The first steps of a business with no customers yet. */

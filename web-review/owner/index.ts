@@ -5,6 +5,7 @@ import { customerEmailPages } from './customer-email-page.js'
 import { customersPages } from './customers-page.js'
 import { homePages } from './home-page.js'
 import { invoicePages } from './invoice-page.js'
+import { interactionsPages } from './interactions-page.js'
 import { invoicesPages } from './invoices-page.js'
 import { leadPages } from './lead-page.js'
 import { leadsPages } from './leads-page.js'
@@ -37,6 +38,7 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   searchPages,
   visitActionsPages,
   customerEmailPages,
+  interactionsPages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

@@ -10,10 +10,13 @@ import { LEAD_TRANSITIONS, type LeadStatus } from '../../core/domains/leads/mode
 import { leadsQuery } from '../../core/domains/leads/queries.js'
 import { addNote } from '../../core/domains/notes/actions.js'
 import { notesQuery } from '../../core/domains/notes/queries.js'
+import { interactionsQuery } from '../../core/domains/interactions/queries.js'
+import { localDate } from '../../core/time.js'
 import { AppError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
+import { interactionForm, interactionList } from './interaction-views.js'
 import { businessFormat, callerOf, doneLine, field, fieldProblems, problemAt } from './owner-forms.js'
 import { leadFields, leadInput, typedFromBody, typedFromLead, type Lead, type LeadTyped } from './lead-fields.js'
 
@@ -23,6 +26,8 @@ const DONE: Record<string, string> = {
   status: 'Status changed.',
   saved: 'Changes saved.',
   noted: 'Note added.',
+  logged: 'Logged.',
+  followed_up: 'Follow-up marked done.',
 }
 
 /** The statuses set_status may move a lead to. */
@@ -138,6 +143,8 @@ async function showLead(services: Services, session: SessionPrincipal, res: Resp
   if (!lead) return
   const { timezone } = await businessFormat(caller)
   const notes = await callQueryAll(caller, notesQuery, { params: { lead_id: lead.id } })
+  const interactions = await callQuery(caller, interactionsQuery, { params: { lead_id: lead.id }, limit: 20 })
+  const today = localDate(services.now(), timezone)
   const csrf = session.csrfToken
   const moves = SETTABLE.filter((s) => LEAD_TRANSITIONS[lead.status as LeadStatus].includes(s))
   const facts: Array<[string, string | null]> = [['Status', lead.status], ['Phone', lead.phone], ['Email', lead.email], ['Address', lead.address],
@@ -155,6 +162,8 @@ ${LEAD_TRANSITIONS[lead.status as LeadStatus].includes('converted') ? html`<h2>C
 <h2>Notes</h2>${notes.length ? notes.map((n) => html`<div class="card"><p class="pre">${n.content}</p><p class="note">${formatInstant(n.created_at, timezone)}</p></div>`)
   : html`<p class="note">No notes yet.</p>`}
 ${form(`/leads/${lead.id}/note`, csrf, html`<label>New note<textarea name="content" required maxlength="10000"></textarea></label><button class="second">Add note</button>`)}
+<h2 id="calls">Calls, emails and meetings</h2>${interactionList(interactions.items, { csrf, back: `/leads/${lead.id}#calls`, timeZone: timezone, today, names: new Map() })}
+<details><summary>Log a call, email or meeting</summary>${interactionForm(`/leads/${lead.id}/interactions`, csrf)}</details>
 <h2>History</h2><ul>${(lead.audit_trail ?? []).map((a) => html`<li>${formatInstant(a.created_at, timezone)} · ${a.action.replace(/_/g, ' ')} by ${a.actor_type === 'agent' ? 'the office manager' : a.actor_type === 'user' ? 'a person' : 'the system'}</li>`)}</ul>
 ${LEAD_TRANSITIONS[lead.status as LeadStatus].includes('archived') ? form(`/leads/${lead.id}/archive`, csrf, html`<h2>Archive</h2>
 <label>Why (optional)<input name="reason" maxlength="500"></label><button class="deny small">Archive lead</button>`) : ''}

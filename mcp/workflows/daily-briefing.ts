@@ -5,6 +5,7 @@ import type { QueryDefinition } from '../../core/registry.js'
 import { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
 import { attributesQuery } from '../../core/domains/attributes/queries.js'
 import { invoicesQuery } from '../../core/domains/invoices/queries.js'
+import { interactionsQuery } from '../../core/domains/interactions/queries.js'
 import { leadsQuery } from '../../core/domains/leads/queries.js'
 import { appointmentResponsesQuery, deliveryProblemsQuery } from '../../core/domains/messages/queries.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
@@ -29,7 +30,7 @@ export const dailyBriefing = defineTool({
   title: 'Daily briefing',
   description: 'The day at a glance as compact text (times HH:MM, business time zone): each technician\'s route with key customer '
     + 'facts ("(series)": a recurring visit), unconfirmed, declined and change-requested visits, unreachable emails, visits done, '
-    + 'unbilled work, leads due, overdue invoices, credits to refund, waitlist candidates, pending authorizations.',
+    + 'unbilled work, leads and follow-ups due, overdue invoices, credits to refund, waitlist candidates, pending authorizations.',
   input: { date: dateArg().optional().describe('Default today') },
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,
@@ -93,6 +94,10 @@ export const dailyBriefing = defineTool({
     const dueBefore = dayRange(addDays(date, 1), tz).start.toISOString()
     const leads = (await q(leadsQuery, { status: 'open', reminder_due_before: dueBefore }, { limit: 20 })).items
     if (leads.length) lines.push(`Leads due: ${leads.map((l) => `${l.name ?? 'unnamed'} (${l.service_interest ?? l.source ?? 'lead'}${l.urgency === 'high' ? ', urgent' : ''})`).join('; ')}`)
+    const followUps = await q(interactionsQuery, { follow_up: 'due' }, { limit: 20 })
+    if (followUps.items.length) {
+      lines.push(`Follow-ups due: ${followUps.items.length}${followUps.next_cursor ? '+' : ''} (crm_query type=interactions follow_up=due)`)
+    }
     const overdue = (await q(invoicesQuery, { overdue: 'true' }, { include: ['contact'], limit: 20 })).items
     if (overdue.length) lines.push(`Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${money(i.amount_due_cents)} due ${i.due_on}`).join('; ')}`)
     const credits = (await q(invoicesQuery, { credit: 'true' }, { include: ['contact'], limit: 20 })).items

@@ -46,6 +46,9 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
     }
     await app.action('lead', 'create', { raw_notes: 'wants gutters', name: 'Pat Rivera', service_interest: 'gutter cleaning',
       reminder_at: '2026-03-10T15:00:00Z' })
+    const lead = await app.action('lead', 'create', { raw_notes: 'wants a quote', name: 'Quinn Quote' })
+    await app.action('interaction', 'log', { lead_id: lead.body.data.id, kind: 'call', direction: 'outbound', summary: 'Sent prices',
+      follow_up_on: '2026-03-09', occurred_at: '2026-03-06T15:00:00Z' })
   })
   afterAll(() => app.close())
 
@@ -60,6 +63,7 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
     expect(maria[0]).toContain('keep gate closed')
     expect(r.briefing).toMatch(/Unconfirmed: #\d+ \(pending\)/)
     expect(r.briefing).toContain('Leads due: Pat Rivera (gutter cleaning)')
+    expect(r.briefing).toContain('Follow-ups due: 1 (crm_query type=interactions follow_up=due)')
   })
 
   it('stays within 1,500 tokens (characters / 4) for a 12-ticket day', async () => {

@@ -1,17 +1,32 @@
--- One pacing row per email account: every process sending through this database (servers, `crm worker`s) takes its
--- turn here, so the provider's limit (Resend: 2 requests per second per team) holds for all of them together, and a
--- 429's Retry-After holds them all. Not tenant data: the app role has no access; the worker role calls the functions.
+-- Pacing shared by every process sending through this database (servers, `crm worker`s), per email account, so the
+-- provider's limit (Resend: 2 requests per second per team) holds for all of them together, and a 429's Retry-After
+-- holds them all. Not tenant data: the app role has no access; the worker role calls the functions.
+--
+-- Two parts. Slots put the senders in a queue, spaced at the configured rate, so they do not all wake at once. Permits
+-- make the limit exact: N permits, a send takes one when its slot comes, and the permit is free again only a window
+-- after the provider answered that send. The provider counts a request between its start and its answer, so no window
+-- of its count can hold more than N of ours, however late a request travelled.
 create table send_pacing (
   sender text primary key,
-  -- The earliest moment the next send may start.
+  -- The next free slot.
   next_at timestamptz not null default now(),
   -- No send starts before this (the provider's Retry-After).
   hold_until timestamptz not null default now()
 );
 
--- Takes the next send slot of the sender, `p_gap_ms` after the one before it and not during a hold, unless that slot
--- is more than `p_max_wait_ms` away: then nothing is taken and `claimed` is false. `wait_ms` is how long until the
--- slot, by the database's clock, so processes with different clocks agree.
+create table send_permits (
+  sender text not null references send_pacing (sender),
+  permit int not null,
+  -- When it may carry a send again: a window after the provider answered its last one.
+  free_at timestamptz not null default now(),
+  -- Set while a send holds it; a sender that died holding it frees it a window after this.
+  lease_until timestamptz,
+  primary key (sender, permit)
+);
+
+-- Takes the sender's next slot, `p_gap_ms` after the one before and not during a hold, unless it is more than
+-- `p_max_wait_ms` away: then nothing is taken and `claimed` is false. `wait_ms` is how long until the slot by the
+-- database's clock, so processes whose clocks differ still agree.
 create function claim_send_slot(p_sender text, p_gap_ms double precision, p_max_wait_ms double precision)
 returns table (slot timestamptz, wait_ms double precision, claimed boolean)
 language plpgsql security definer set search_path = public, pg_temp as $$
@@ -33,6 +48,48 @@ begin
   return query select v_slot, extract(epoch from v_slot - v_now)::double precision * 1000, true;
 end $$;
 
+-- Takes a free permit of the sender's first `p_permits`, held for at most `p_lease_ms`: outcome `go` with the permit;
+-- `wait` when none is free yet (`wait_ms`: until the first is, or a short while when all are out on sends); `held`
+-- when a hold began since the slot was taken (take a new slot, after it).
+create function take_send_permit(p_sender text, p_permits int, p_window_ms double precision, p_lease_ms double precision)
+returns table (outcome text, permit int, wait_ms double precision)
+language plpgsql security definer set search_path = public, pg_temp as $$
+declare
+  v_hold timestamptz;
+  v_now timestamptz;
+  v_permit int;
+  v_free timestamptz;
+begin
+  select p.hold_until into v_hold from send_pacing p where p.sender = p_sender for update;
+  v_now := clock_timestamp();
+  if v_hold > v_now then
+    return query select 'held'::text, null::int, extract(epoch from v_hold - v_now)::double precision * 1000;
+    return;
+  end if;
+  if not exists (select 1 from send_permits s where s.sender = p_sender and s.permit = p_permits - 1) then
+    insert into send_permits (sender, permit) select p_sender, g from generate_series(0, p_permits - 1) g on conflict do nothing;
+  end if;
+  select s.permit, coalesce(s.lease_until + p_window_ms * interval '1 millisecond', s.free_at) into v_permit, v_free
+  from send_permits s
+  where s.sender = p_sender and s.permit < p_permits and (s.lease_until is null or s.lease_until <= v_now)
+  order by 2, 1 limit 1;
+  if v_permit is null then
+    return query select 'wait'::text, null::int, 20::double precision;
+  elsif v_free > v_now then
+    return query select 'wait'::text, null::int, extract(epoch from v_free - v_now)::double precision * 1000;
+  else
+    update send_permits s set lease_until = v_now + p_lease_ms * interval '1 millisecond' where s.sender = p_sender and s.permit = v_permit;
+    return query select 'go'::text, v_permit, 0::double precision;
+  end if;
+end $$;
+
+-- Gives a permit back once the provider answered its send (or the send failed): free again a window from now.
+create function release_send_permit(p_sender text, p_permit int, p_window_ms double precision) returns void
+language sql security definer set search_path = public, pg_temp as $$
+  update send_permits set free_at = clock_timestamp() + p_window_ms * interval '1 millisecond', lease_until = null
+  where sender = p_sender and permit = p_permit
+$$;
+
 -- Holds every send of the sender for `p_seconds` from now (a 429's Retry-After); a longer hold already set stays.
 create function hold_sends(p_sender text, p_seconds double precision) returns timestamptz
 language plpgsql security definer set search_path = public, pg_temp as $$
@@ -44,16 +101,11 @@ begin
   return v_until;
 end $$;
 
--- Until when the sender's sends are held (null when it never sent): a turn taken before a hold began and falling inside
--- it must not go.
-create function send_hold_until(p_sender text) returns timestamptz
-language sql stable security definer set search_path = public, pg_temp as $$
-  select p.hold_until from send_pacing p where p.sender = p_sender
-$$;
-
 revoke all on function claim_send_slot(text, double precision, double precision) from public;
+revoke all on function take_send_permit(text, int, double precision, double precision) from public;
+revoke all on function release_send_permit(text, int, double precision) from public;
 revoke all on function hold_sends(text, double precision) from public;
-revoke all on function send_hold_until(text) from public;
 grant execute on function claim_send_slot(text, double precision, double precision) to crm_worker;
+grant execute on function take_send_permit(text, int, double precision, double precision) to crm_worker;
+grant execute on function release_send_permit(text, int, double precision) to crm_worker;
 grant execute on function hold_sends(text, double precision) to crm_worker;
-grant execute on function send_hold_until(text) to crm_worker;

@@ -5,7 +5,7 @@ import { AppError } from '../errors.js'
 import { log } from '../log.js'
 import { createHash } from 'node:crypto'
 import { lazyPackage } from './lazy-package.js'
-import { createSendPacer, SendTurnTooFarError, type SendPacer } from './send-pacer.js'
+import { createSendPacer, SendTurnTooFarError, type SendPacer, type SendTurn } from './send-pacer.js'
 import { createSharedSendPacer } from './shared-send-pacer.js'
 
 /** The resend package, loaded when sending through Resend. */
@@ -96,31 +96,37 @@ export function resendEmailClient(opts: { apiKey: string; from: string; baseUrl?
     describe: () => `sent through Resend${opts.baseUrl ? ` at ${opts.baseUrl}` : ''} from ${opts.from}`
       + (opts.maxPerSecond ? `, at most ${opts.maxPerSecond} per second${opts.pacerScope ? ` for ${opts.pacerScope}` : ''}` : ''),
     async send(message) {
+      let turn: SendTurn
       try {
-        await pacer.turn()
+        turn = await pacer.turn()
       } catch (err) {
         if (!(err instanceof SendTurnTooFarError)) throw err
         throw new EmailSendError(`Not sent yet: ${err.message}`,
           { retryable: true, providerStatus: null, providerCode: 'send_turn_too_far', retryAfterSeconds: Math.ceil(err.waitMs / 1000), throttled: true })
       }
-      const { data, error, headers } = await resend.emails.send({
-        from: opts.from && message.fromName ? withSenderName(opts.from, message.fromName) : opts.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        ...(message.html ? { html: message.html } : {}),
-        ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-      }, { ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}), signal: AbortSignal.timeout(timeoutMs) })
-      if (error || !data?.id) {
-        const failure = sendErrorOf(error, headers)
-        if (failure.throttled) {
-          const seconds = failure.retryAfterSeconds ?? 1
-          log('warn', 'Resend answered 429: every send waits out its Retry-After', { retry_after_seconds: seconds, provider_code: failure.providerCode })
-          // The message is put back either way; a hold that could not be stored only means other senders may meet a 429 too.
+      let answer: Awaited<ReturnType<typeof resend.emails.send>>
+      try {
+        answer = await resend.emails.send({
+          from: opts.from && message.fromName ? withSenderName(opts.from, message.fromName) : opts.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          ...(message.html ? { html: message.html } : {}),
+          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+        }, { ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}), signal: AbortSignal.timeout(timeoutMs) })
+        if (answer.error?.statusCode === 429) {
+          const seconds = retryAfterOf(answer.headers) ?? 1
+          log('warn', 'Resend answered 429: every send waits out its Retry-After', { retry_after_seconds: seconds, provider_code: answer.error.name })
+          // Set before the turn ends, so no send takes its place first. The message is put back either way; a hold that
+          // could not be stored only means other senders may meet a 429 too.
           await pacer.holdFor(seconds).catch((err: unknown) => log('error', 'could not hold sends after a 429', { error: err instanceof Error ? err.message : String(err) }))
         }
-        throw failure
+      } finally {
+        // A turn that cannot be given back frees itself when its lease ends.
+        await turn.done().catch((err: unknown) => log('error', 'could not end a send turn', { error: err instanceof Error ? err.message : String(err) }))
       }
+      const { data, error, headers } = answer
+      if (error || !data?.id) throw sendErrorOf(error, headers)
       return { id: data.id }
     },
   }
@@ -173,7 +179,12 @@ function sendErrorOf(error: { name?: string; message?: string; statusCode?: numb
   // A wrong or missing API key is the operator's to fix; the message itself is fine, so it waits rather than fails.
   const retryable = status === null || status === 429 || status >= 500 || status === 401 || status === 403
     || code === 'concurrent_idempotent_requests'
-  const retryAfter = Number(headers?.['retry-after'])
   return new EmailSendError(`Resend ${status === null ? 'could not be reached' : `answered ${status}`} (${code}): ${error?.message ?? 'no id returned'}`,
-    { retryable, providerStatus: status, providerCode: code, retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null })
+    { retryable, providerStatus: status, providerCode: code, retryAfterSeconds: retryAfterOf(headers) })
+}
+
+/** The seconds of a Retry-After header, when it gives a positive number. */
+function retryAfterOf(headers: Record<string, string> | null): number | null {
+  const seconds = Number(headers?.['retry-after'])
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : null
 }

@@ -8,43 +8,49 @@ export const LONGEST_TURN_WAIT_MS = 30_000
 /** How long a permit is held at most: the longest a send may take (EMAIL_TIMEOUT_MS) and some. */
 const PERMIT_LEASE_MS = 30_000
 
-/** How the shared pacer sleeps; tests may pass one that only records. */
-type Sleep = (ms: number) => Promise<void>
+/** What the pacing functions of migration 0037 answer. */
+interface Step {
+  outcome: 'go' | 'slot' | 'wait' | 'held' | 'too_far'
+  permit: number | null
+  wait_ms: number
+}
 
-const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * A pacer shared by every process sending through this database as `sender` (migration 0037): a send takes the next
  * slot of the sender's queue, then one of its permits, and gives the permit back once the provider answered, so
  * `perSecond` holds for all processes together. A hold (a 429's Retry-After) set by any process delays them all, even
- * sends already waiting for their slot. A slot more than `maxWaitMs` away is not taken: `turn()` throws SendTurnTooFarError.
+ * sends already waiting for their slot. A turn more than `maxWaitMs` away is not taken: `turn()` throws SendTurnTooFarError.
  */
-export function createSharedSendPacer(db: Database, opts: { sender: string; perSecond: number; maxWaitMs?: number; sleep?: Sleep }): SendPacer {
+export function createSharedSendPacer(db: Database, opts: { sender: string; perSecond: number; maxWaitMs?: number }): SendPacer {
   const pace = paceOf(opts.perSecond)
-  const permits = Number.isFinite(pace.permits) ? pace.permits : 1
-  const windowMs = Number.isFinite(pace.permits) ? pace.windowMs : 0
+  if (!Number.isFinite(pace.permits)) throw new Error(`a shared pace needs a rate, got ${opts.perSecond} per second`)
   const maxWaitMs = opts.maxWaitMs ?? LONGEST_TURN_WAIT_MS
-  const sleep = opts.sleep ?? realSleep
-  const call = <T>(sql: string, params: unknown[]) => withWorkerRole(db, async (tx) => (await tx.query<T & Record<string, unknown>>(sql, params)).rows[0])
+  const call = async <T extends object>(sql: string, params: unknown[]) =>
+    withWorkerRole(db, async (tx) => (await tx.query<T & Record<string, unknown>>(sql, params)).rows[0])
+  const takeTurn = (waited: number) => call<Step>('select outcome, permit, wait_ms from take_send_turn($1, $2, $3, $4, $5, $6)',
+    [opts.sender, pace.gapMs, pace.permits, pace.windowMs, PERMIT_LEASE_MS, maxWaitMs - waited])
+  const takePermit = () => call<Step>('select outcome, permit, wait_ms from take_send_permit($1, $2, $3, $4)',
+    [opts.sender, pace.permits, pace.windowMs, PERMIT_LEASE_MS])
   return {
     async turn() {
       const begun = Date.now()
+      let step = await takeTurn(0)
       for (;;) {
-        const slot = await call<{ slot: Date; wait_ms: number; claimed: boolean }>('select slot, wait_ms, claimed from claim_send_slot($1, $2, $3)',
-          [opts.sender, pace.gapMs, maxWaitMs - (Date.now() - begun)])
-        if (!slot.claimed) throw new SendTurnTooFarError(slot.wait_ms)
-        if (slot.wait_ms > 0) await sleep(slot.wait_ms)
-        for (;;) {
-          const taken = await call<{ outcome: 'go' | 'wait' | 'held'; permit: number | null; wait_ms: number }>(
-            'select outcome, permit, wait_ms from take_send_permit($1, $2, $3, $4)', [opts.sender, permits, windowMs, PERMIT_LEASE_MS])
-          if (taken.outcome === 'held') break
-          if (taken.outcome === 'go') {
-            const permit = taken.permit
-            return { startedAt: new Date(), done: () => call('select release_send_permit($1, $2, $3)', [opts.sender, permit, windowMs]).then(() => undefined) }
-          }
-          if (Date.now() - begun + taken.wait_ms > maxWaitMs) throw new SendTurnTooFarError(taken.wait_ms)
-          await sleep(taken.wait_ms)
+        if (step.outcome === 'go') {
+          const permit = step.permit
+          return { startedAt: new Date(), done: async () => void await call('select release_send_permit($1, $2, $3)', [opts.sender, permit, pace.windowMs]) }
         }
+        const waited = Date.now() - begun
+        if (step.outcome === 'too_far' || (step.outcome === 'wait' && waited + step.wait_ms > maxWaitMs)) throw new SendTurnTooFarError(step.wait_ms)
+        if (step.outcome === 'held') {
+          // A hold began while this send waited for its slot: it takes a new turn, which comes after the hold.
+          step = await takeTurn(waited)
+          continue
+        }
+        await sleep(step.wait_ms)
+        step = await takePermit()
       }
     },
     async holdFor(seconds) {

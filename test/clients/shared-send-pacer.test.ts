@@ -97,11 +97,29 @@ describe.each(engines)('send pacing shared through the database on %s', (engine)
     expect(await pacingOf(sender)).toEqual(before)
   })
 
+  it('a permit left out by a process that died on its send is free again a window after its lease ended', async () => {
+    const sender = 'resend:died'
+    // Both permits of 2 a second out on sends whose process is gone: the next send waits.
+    await pacerOf(processes[0], sender, 2).turn()
+    await pacerOf(processes[0], sender, 2).turn()
+    let started = false
+    const next = pacerOf(processes[1], sender, 2).turn().then((turn) => {
+      started = true
+      return turn
+    })
+    await new Promise((r) => setTimeout(r, 1200))
+    expect(started).toBe(false)
+    // One lease ran out more than a second ago (as if its 30 s had passed).
+    await t.db.query(`update send_permits set lease_until = clock_timestamp() - interval '1.5 seconds' where sender = $1 and permit = 0`, [sender])
+    await (await next).done()
+    expect(started).toBe(true)
+  })
+
   it('the pacing is not the app\'s: a request\'s role can neither read it nor take a turn', async () => {
     const asApp = (sql: string) => t.db.transaction((tx) => tx.query(sql), `select set_config('role', 'crm_app', true)`)
     await expect(asApp('select * from send_pacing')).rejects.toThrow(/permission denied/)
     await expect(asApp('select * from send_permits')).rejects.toThrow(/permission denied/)
-    await expect(asApp(`select * from claim_send_slot('resend:x', 500, 1000)`)).rejects.toThrow(/permission denied/)
+    await expect(asApp(`select * from take_send_turn('resend:x', 500, 2, 1000, 1000, 1000)`)).rejects.toThrow(/permission denied/)
     await expect(asApp(`select * from take_send_permit('resend:x', 2, 1000, 1000)`)).rejects.toThrow(/permission denied/)
   })
 })

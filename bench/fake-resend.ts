@@ -31,10 +31,19 @@ export interface FakeResend {
   latencyMs: number
   /** Accept (and record) emails but never answer, as if the connection died after the provider took the email. */
   hang: boolean
-  /** Answers 429 with Retry-After to requests beyond this many per second, as Resend's rate limit does; 0: no limit. */
+  /**
+   * Answers 429 with Retry-After to a request when this many were let through in the second before it (a sliding window
+   * of 1,000 ms: one exactly a second after the N-th before it passes), as Resend's rate limit does; 0: no limit.
+   */
   maxPerSecond: number
   /** Requests refused by that rate limit. */
   limited: number
+  /** The share (0 to 1) of requests answered 429 at random, whatever the rate, as a provider under load may. */
+  randomLimitShare: number
+  /** Requests refused by the random 429s. */
+  limitedAtRandom: number
+  /** Every POST /emails in order of arrival: when it was answered (ms since the epoch) and with which status. */
+  log: Array<{ at: number; status: number }>
   /** Answers the next `times` requests with this error status (429, 500, 422, ...) and sends nothing. */
   failNext(status: number, times?: number): void
   close(): Promise<void>
@@ -46,35 +55,36 @@ const ERRORS: Record<number, { name: string; message: string }> = {
   403: { name: 'invalid_api_key', message: 'API key is invalid.' },
   409: { name: 'invalid_idempotent_request', message: 'Same idempotency key used with a different request payload.' },
   422: { name: 'validation_error', message: 'Invalid `to` field. The email address needs to follow the `email@example.com` format.' },
-  429: { name: 'rate_limit_exceeded', message: 'Too many requests. You can only make 2 requests per second.' },
+  429: { name: 'rate_limit_exceeded', message: 'Too many requests. You can only make 2 requests per second. See rate limit response headers for more information.' },
   500: { name: 'internal_server_error', message: 'An unexpected error occurred.' },
 }
 
 /** Starts the fake on a loopback port. */
-export async function startFakeResend(opts: { apiKey?: string; latencyMs?: number; maxPerSecond?: number } = {}): Promise<FakeResend> {
+export async function startFakeResend(opts: { apiKey?: string; latencyMs?: number; maxPerSecond?: number; randomLimitShare?: number; seed?: number } = {}): Promise<FakeResend> {
   const apiKey = opts.apiKey ?? 're_test_fake_key'
   const byKey = new Map<string, { id: string; body: string }>()
   const failures: number[] = []
   const held = new Set<ServerResponse>()
-  // A token bucket holding one second's worth of requests, refilled continuously: a steady rate passes, a burst does not.
-  let tokens = opts.maxPerSecond ?? 0
-  let filledAt = Date.now()
-  const withinRate = () => {
-    if (!fake.maxPerSecond) return true
-    const now = Date.now()
-    tokens = Math.min(fake.maxPerSecond, tokens + ((now - filledAt) / 1000) * fake.maxPerSecond)
-    filledAt = now
-    if (tokens < 1) return false
-    tokens -= 1
-    return true
+  const random = seededRandom(opts.seed ?? 1)
+  // When each request the limit let through in the last second arrived, oldest first.
+  const window: number[] = []
+  /** Seconds to wait when over the limit (Resend says whole seconds), or 0 when this request may go, which it then counts. */
+  const overLimit = (now: number) => {
+    if (!fake.maxPerSecond) return 0
+    while (window.length && window[0] <= now - 1000) window.shift()
+    if (window.length >= fake.maxPerSecond) return Math.max(1, Math.ceil((window[window.length - fake.maxPerSecond] + 1000 - now) / 1000))
+    window.push(now)
+    return 0
   }
   const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    if (res.req.url === '/emails' && res.req.method === 'POST') fake.log.push({ at: Date.now(), status })
     res.writeHead(status, { 'content-type': 'application/json', ...headers })
     res.end(JSON.stringify(body))
   }
-  const refuse = (res: ServerResponse, status: number, message?: string) =>
+  const refuse = (res: ServerResponse, status: number, message?: string, retryAfter = 1) =>
     answer(res, status, { statusCode: status, name: ERRORS[status]?.name ?? 'application_error', message: message ?? ERRORS[status]?.message ?? 'Error' },
-      status === 429 ? { 'retry-after': '1' } : {})
+      status === 429 ? { 'retry-after': String(retryAfter), 'ratelimit-limit': String(fake.maxPerSecond || 2), 'ratelimit-remaining': '0',
+        'ratelimit-reset': String(retryAfter) } : {})
 
   const server = createServer((req, res) => {
     let raw = ''
@@ -85,8 +95,13 @@ export async function startFakeResend(opts: { apiKey?: string; latencyMs?: numbe
       if (req.method !== 'POST' || req.url !== '/emails') return refuse(res, 404, `No route ${req.method} ${req.url}`)
       fake.requests += 1
       if (req.headers.authorization !== `Bearer ${apiKey}`) return refuse(res, req.headers.authorization ? 403 : 401)
-      if (!withinRate()) {
+      const wait = overLimit(Date.now())
+      if (wait) {
         fake.limited += 1
+        return refuse(res, 429, `Too many requests. You can only make ${fake.maxPerSecond} requests per second. See rate limit response headers for more information.`, wait)
+      }
+      if (fake.randomLimitShare && random() < fake.randomLimitShare) {
+        fake.limitedAtRandom += 1
         return refuse(res, 429)
       }
       const status = failures.shift()
@@ -132,6 +147,9 @@ export async function startFakeResend(opts: { apiKey?: string; latencyMs?: numbe
     hang: false,
     maxPerSecond: opts.maxPerSecond ?? 0,
     limited: 0,
+    randomLimitShare: opts.randomLimitShare ?? 0,
+    limitedAtRandom: 0,
+    log: [],
     failNext(status, times = 1) {
       for (let i = 0; i < times; i++) failures.push(status)
     },
@@ -142,4 +160,16 @@ export async function startFakeResend(opts: { apiKey?: string; latencyMs?: numbe
     },
   }
   return fake
+}
+
+/** The same numbers in [0, 1) from the same seed (mulberry32): a run with random 429s can be repeated. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
 }

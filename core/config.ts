@@ -27,7 +27,7 @@ export interface Config {
   databaseLimits: DatabaseLimits
   /** How long GET /readyz waits for the database before answering that it is unavailable. */
   readyTimeoutMs: number
-  /** Emails handed to Resend per second by this process (Resend's default limit is 2 per second). */
+  /** Emails handed to Resend per second by every process on this database together (Resend's default limit is 2 per second). */
   resendMaxPerSecond: number
   /**
    * Which proxies in front of the server are believed about the client's address (X-Forwarded-For), as express's

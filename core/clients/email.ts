@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto'
 import type { Config } from '../config.js'
 import { withTenant } from '../db/tenant.js'
 import type { Database } from '../db/types.js'
 import { AppError } from '../errors.js'
 import { log } from '../log.js'
 import { lazyPackage } from './lazy-package.js'
-import { createSendPacer } from './send-pacer.js'
+import { createSendPacer, SendTurnTooFarError, type SendPacer, type SendTurn } from './send-pacer.js'
+import { createSharedSendPacer } from './shared-send-pacer.js'
 
 /** The resend package, loaded when sending through Resend. */
 const resendPackage = lazyPackage<typeof import('resend')>('resend')
@@ -39,59 +41,92 @@ export class EmailSendError extends AppError {
   readonly retryable: boolean
   /** The provider's HTTP status; null when it was not reached (network, timeout). */
   readonly providerStatus: number | null
+  /** The provider's error name (rate_limit_exceeded, ...), or ours when it was not called (send_turn_too_far). */
+  readonly providerCode: string | null
   /** Seconds the provider asked us to wait (429 Retry-After), when it said. */
   readonly retryAfterSeconds: number | null
-  /** The provider asked us to slow down (429): nothing is wrong with the message, it only has to wait its turn. */
+  /** The provider asked us to slow down (429), or our pacing put the send off: nothing is wrong with the message, it only has to wait its turn. */
   readonly throttled: boolean
 
-  constructor(message: string, opts: { retryable: boolean; providerStatus: number | null; providerCode?: string; retryAfterSeconds?: number | null }) {
+  constructor(message: string, opts: { retryable: boolean; providerStatus: number | null; providerCode?: string; retryAfterSeconds?: number | null;
+    throttled?: boolean }) {
     super('UNAVAILABLE', message, { retryable: opts.retryable, provider_status: opts.providerStatus, provider_code: opts.providerCode ?? null })
     this.name = 'EmailSendError'
     this.retryable = opts.retryable
     this.providerStatus = opts.providerStatus
+    this.providerCode = opts.providerCode ?? null
     this.retryAfterSeconds = opts.retryAfterSeconds ?? null
-    this.throttled = opts.providerStatus === 429
+    this.throttled = opts.throttled ?? opts.providerStatus === 429
   }
 }
 
 /** How long one call to the provider may take before it counts as a network failure. */
 export const EMAIL_TIMEOUT_MS = 20_000
 
-/** The email client the configuration asks for: Resend with RESEND_API_KEY, else the outbox. */
+/**
+ * The email client the configuration asks for: Resend with RESEND_API_KEY, paced to RESEND_MAX_PER_SECOND for every
+ * process on this database together; else the outbox.
+ */
 export function emailClientFromConfig(config: Config, db: Database): EmailClient {
   if (config.resendApiKey) {
-    return resendEmailClient({ apiKey: config.resendApiKey, from: config.emailFrom, baseUrl: config.resendBaseUrl, maxPerSecond: config.resendMaxPerSecond })
+    const pacer = createSharedSendPacer(db, { sender: resendSenderOf(config.resendApiKey), perSecond: config.resendMaxPerSecond })
+    return resendEmailClient({ apiKey: config.resendApiKey, from: config.emailFrom, baseUrl: config.resendBaseUrl, maxPerSecond: config.resendMaxPerSecond,
+      pacer, pacerScope: 'every process on this database together' })
   }
   return outboxEmailClient(db, config)
 }
 
+/** The pacing row of a Resend account: its API key's digest, never the key (the limit is the account's, whichever process sends). */
+export function resendSenderOf(apiKey: string): string {
+  return `resend:${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`
+}
+
 /**
- * Sends through Resend, with the message's idempotency key; failures become EmailSendError. At most `maxPerSecond`
- * sends start per second (unlimited when unset), and a 429 holds every send of this client for its Retry-After.
+ * Sends through Resend, with the message's idempotency key; failures become EmailSendError. Sends take turns from
+ * `pacer` (by default this client's own, `maxPerSecond` a second, unlimited when unset), and a 429 holds every send of
+ * that pacer for its Retry-After. A turn the pacer will not wait for fails the send as throttled, without calling Resend.
  */
-export function resendEmailClient(opts: { apiKey: string; from: string; baseUrl?: string; timeoutMs?: number; maxPerSecond?: number }): EmailClient {
+export function resendEmailClient(opts: { apiKey: string; from: string; baseUrl?: string; timeoutMs?: number; maxPerSecond?: number;
+  pacer?: SendPacer; pacerScope?: string }): EmailClient {
   const resend = new (resendPackage().Resend)(opts.apiKey, opts.baseUrl ? { baseUrl: opts.baseUrl.replace(/\/$/, '') } : undefined)
   const timeoutMs = opts.timeoutMs ?? EMAIL_TIMEOUT_MS
-  const pacer = createSendPacer(opts.maxPerSecond ?? Infinity)
+  const pacer = opts.pacer ?? createSendPacer(opts.maxPerSecond ?? Infinity)
   return {
     delivers: true,
     describe: () => `sent through Resend${opts.baseUrl ? ` at ${opts.baseUrl}` : ''} from ${opts.from}`
-      + (opts.maxPerSecond ? `, at most ${opts.maxPerSecond} per second` : ''),
+      + (opts.maxPerSecond ? `, at most ${opts.maxPerSecond} per second${opts.pacerScope ? ` for ${opts.pacerScope}` : ''}` : ''),
     async send(message) {
-      await pacer.turn()
-      const { data, error, headers } = await resend.emails.send({
-        from: opts.from && message.fromName ? withSenderName(opts.from, message.fromName) : opts.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        ...(message.html ? { html: message.html } : {}),
-        ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-      }, { ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}), signal: AbortSignal.timeout(timeoutMs) })
-      if (error || !data?.id) {
-        const failure = sendErrorOf(error, headers)
-        if (failure.throttled) pacer.holdFor(failure.retryAfterSeconds ?? 1)
-        throw failure
+      let turn: SendTurn
+      try {
+        turn = await pacer.turn()
+      } catch (err) {
+        if (!(err instanceof SendTurnTooFarError)) throw err
+        throw new EmailSendError(`Not sent yet: ${err.message}`,
+          { retryable: true, providerStatus: null, providerCode: 'send_turn_too_far', retryAfterSeconds: Math.ceil(err.waitMs / 1000), throttled: true })
       }
+      let answer: Awaited<ReturnType<typeof resend.emails.send>>
+      try {
+        answer = await resend.emails.send({
+          from: opts.from && message.fromName ? withSenderName(opts.from, message.fromName) : opts.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          ...(message.html ? { html: message.html } : {}),
+          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+        }, { ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}), signal: AbortSignal.timeout(timeoutMs) })
+        if (answer.error?.statusCode === 429) {
+          const seconds = retryAfterOf(answer.headers) ?? 1
+          log('warn', 'Resend answered 429: every send waits out its Retry-After', { retry_after_seconds: seconds, provider_code: answer.error.name })
+          // Set before the turn ends, so no send takes its place first. The message is put back either way; a hold that
+          // could not be stored only means other senders may meet a 429 too.
+          await pacer.holdFor(seconds).catch((err: unknown) => log('error', 'could not hold sends after a 429', { error: err instanceof Error ? err.message : String(err) }))
+        }
+      } finally {
+        // A turn that cannot be given back frees itself when its lease ends.
+        await turn.done().catch((err: unknown) => log('error', 'could not end a send turn', { error: err instanceof Error ? err.message : String(err) }))
+      }
+      const { data, error, headers } = answer
+      if (error || !data?.id) throw sendErrorOf(error, headers)
       return { id: data.id }
     },
   }
@@ -144,7 +179,12 @@ function sendErrorOf(error: { name?: string; message?: string; statusCode?: numb
   // A wrong or missing API key is the operator's to fix; the message itself is fine, so it waits rather than fails.
   const retryable = status === null || status === 429 || status >= 500 || status === 401 || status === 403
     || code === 'concurrent_idempotent_requests'
-  const retryAfter = Number(headers?.['retry-after'])
   return new EmailSendError(`Resend ${status === null ? 'could not be reached' : `answered ${status}`} (${code}): ${error?.message ?? 'no id returned'}`,
-    { retryable, providerStatus: status, providerCode: code, retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null })
+    { retryable, providerStatus: status, providerCode: code, retryAfterSeconds: retryAfterOf(headers) })
+}
+
+/** The seconds of a Retry-After header, when it gives a positive number. */
+function retryAfterOf(headers: Record<string, string> | null): number | null {
+  const seconds = Number(headers?.['retry-after'])
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : null
 }

@@ -269,13 +269,14 @@ async function shortenLease(services: Services, claim: ClaimedMessage, scope: Pa
   return r.rowCount ? 'retrying' : 'lost'
 }
 
-/** A throttled send waits the provider's Retry-After (or a second) and goes again, without using one of its attempts. */
+/** A throttled send waits the provider's Retry-After (or its pacer's wait, or a second) and goes again, without using one of its attempts. */
 async function waitTurn(services: Services, claim: ClaimedMessage, scope: Parameters<typeof withTenant>[1], err: EmailSendError): Promise<DeliveryOutcome> {
   const next = new Date(services.now().getTime() + Math.max(err.retryAfterSeconds ?? 1, 1) * 1000)
   return withTenant(services.db, scope, async (tx) => {
     const r = await tx.query(`select ${SNAPSHOT} from scheduled_messages where id = $1 and lease_token = $2 for update`, [claim.id, claim.lease_token])
     if (!r.rows[0]) return 'lost'
-    log('warn', 'message held back: the provider asked us to slow down', { tenant_id: claim.tenant_id, message_id: claim.id, next_attempt_at: next.toISOString() })
+    log('warn', err.providerStatus === 429 ? 'message held back: the provider asked us to slow down' : 'message held back: no send turn free soon enough',
+      { tenant_id: claim.tenant_id, message_id: claim.id, next_attempt_at: next.toISOString(), reason: messageOf(err) })
     await finish(tx, claim, r.rows[0], 'retry', 'last_error = $3, send_at = $4', [messageOf(err), next.toISOString()])
     return 'retrying'
   })

@@ -6,7 +6,7 @@ import { isoInstant } from '../../schema-types.js'
 import { AUDIT_ENTRY } from '../../output-types.js'
 
 /** The ids of the records belonging to the customer $8, whose history is part of the customer's. */
-const CONTACT_RECORDS = ['addresses', 'attributes', 'notes', 'tickets', 'invoices', 'series', 'scheduled_messages']
+const CONTACT_RECORDS = ['addresses', 'attributes', 'notes', 'tickets', 'invoices', 'series', 'scheduled_messages', 'interactions']
   .map((table) => `select id from ${table} where contact_id = $8`).join(' union all ')
 
 /** The business's change history, newest first, filtered by record, action, actor and time. */
@@ -15,7 +15,7 @@ export const auditTrailQuery = defineQuery({
   description: 'Who changed what and why, newest first. Each entry: entity_type, entity_id, action, changes {field: {old, new}}, '
     + 'actor_type (user|agent|system), actor_id, reasoning, request_id, created_at. Filters: entity_type (e.g. contact), entity_id, '
     + 'action (e.g. update), actor_type, actor_id, contact_id (the customer and everything of theirs: addresses, attributes, notes, '
-    + 'tickets, invoices, series, scheduled messages), since (inclusive) and until (exclusive) as ISO 8601 times. '
+    + 'tickets, invoices, series, scheduled messages, interactions), since (inclusive) and until (exclusive) as ISO 8601 times. '
     + 'Entries are numbered, not UUIDs: read a record\'s history with entity_id, not id.',
   keywords: ['history', 'changes', 'log', 'who changed'],
   access: { agent: 'unrestricted', technician: 'none' },

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { callQuery, callQueryAll, type TypedPage } from '../../core/call-query.js'
+import { callQuery, callQueryAll, readTogether, type TypedPage } from '../../core/call-query.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { invoicesQuery } from '../../core/domains/invoices/queries.js'
 import { searchQuery } from '../../core/domains/search/queries.js'
@@ -94,28 +94,32 @@ export interface CustomerLine {
   open_balance_cents: number
 }
 
-/** Each customer's line (see CustomerLine), for up to 100 customers in the same four reads whatever their number, run side by side. */
-export async function customerLines(ctx: ToolContext, contactIds: string[], tz: string): Promise<Map<string, CustomerLine>> {
+/**
+ * Each customer's line (see CustomerLine), for up to 100 customers: the time zone and four reads (last visits, their
+ * facts, next tickets, open invoices) in one transaction, the same whatever the number of customers.
+ */
+export async function customerLines(ctx: ToolContext, contactIds: string[]): Promise<Map<string, CustomerLine>> {
   const out = new Map<string, CustomerLine>()
   if (!contactIds.length) return out
   const ids = contactIds.join(',')
-  const [last, next, open] = await Promise.all([
-    lastVisitsOf(ctx, contactIds, tz),
-    callQuery(ctx, ticketsQuery, { params: { contact_ids: ids, status: 'active', per_contact: 'next' }, limit: contactIds.length }),
-    callQueryAll(ctx, invoicesQuery, { params: { contact_ids: ids, status: 'open' } }),
-  ])
-  for (const id of contactIds) {
-    const visit = last.get(id) ?? null
-    const ticket = next.items.find((t) => t.contact_id === id)
-    out.set(id, {
-      last_service: visit ? lastVisitText(visit) : null,
-      last_visit: visit,
-      next_ticket: ticket ? `#${ticket.number} ${wallClock(new Date(ticket.scheduled_start), tz)} (${ticket.status})` : null,
-      next_ticket_id: ticket?.id ?? null,
-      open_balance_cents: open.filter((i) => i.contact_id === id).reduce((sum, i) => sum + Number(i.amount_due_cents ?? 0), 0),
-    })
-  }
-  return out
+  return readTogether(ctx, async (together) => {
+    const tz = await businessZone(together)
+    const last = await lastVisitsOf(together, contactIds, tz)
+    const next = await callQuery(together, ticketsQuery, { params: { contact_ids: ids, status: 'active', per_contact: 'next' }, limit: contactIds.length })
+    const open = await callQueryAll(together, invoicesQuery, { params: { contact_ids: ids, status: 'open' } })
+    for (const id of contactIds) {
+      const visit = last.get(id) ?? null
+      const ticket = next.items.find((t) => t.contact_id === id)
+      out.set(id, {
+        last_service: visit ? lastVisitText(visit) : null,
+        last_visit: visit,
+        next_ticket: ticket ? `#${ticket.number} ${wallClock(new Date(ticket.scheduled_start), tz)} (${ticket.status})` : null,
+        next_ticket_id: ticket?.id ?? null,
+        open_balance_cents: open.filter((i) => i.contact_id === id).reduce((sum, i) => sum + Number(i.amount_due_cents ?? 0), 0),
+      })
+    }
+    return out
+  })
 }
 
 /** Layer 2: find a customer by any words and see, per match, what matters for the next step. */
@@ -135,9 +139,8 @@ export const findCustomer = defineTool({
   readOnly: true,
   idempotent: true,
   async run(ctx, args) {
-    // The search and the time zone do not depend on each other; the matches' lines are then read together.
-    const [{ hits, read }, tz] = await Promise.all([findCustomers(ctx, args.q, args.limit ?? 5), businessZone(ctx)])
-    const lines = await customerLines(ctx, hits.map((h) => h.contact_id), tz)
+    const { hits, read } = await findCustomers(ctx, args.q, args.limit ?? 5)
+    const lines = await customerLines(ctx, hits.map((h) => h.contact_id))
     const matches = hits.map((hit) => ({ contact_id: hit.contact_id, name: hit.name, score: hit.score, why: hit.why,
       match: hit.score >= 1 ? 'exact' : hit.score >= CLOSE ? 'close' : 'near', found: hit.found, ...lines.get(hit.contact_id) }))
     const best = bestOf(hits)

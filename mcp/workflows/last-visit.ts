@@ -1,6 +1,6 @@
 import { localDate } from '../../core/time.js'
 import type { ToolContext } from '../tool.js'
-import { callQuery, callQueryAll } from '../../core/call-query.js'
+import { callQuery, callQueryAll, readTogether } from '../../core/call-query.js'
 import { attributesQuery } from '../../core/domains/attributes/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 
@@ -32,15 +32,16 @@ export async function lastVisitOf(ctx: ToolContext, contactId: string, tz: strin
   return (await lastVisitsOf(ctx, [contactId], tz)).get(contactId) ?? null
 }
 
-/** Each customer's latest completed visit (up to 100 customers), in two reads whatever their number; one never visited is absent. */
+/** Each customer's latest completed visit (up to 100 customers), in two reads of one transaction whatever their number; one never visited is absent. */
 export async function lastVisitsOf(ctx: ToolContext, contactIds: string[], tz: string): Promise<Map<string, LastVisit>> {
   const out = new Map<string, LastVisit>()
   if (!contactIds.length) return out
   const ids = contactIds.join(',')
-  const [visits, facts] = await Promise.all([
-    callQuery(ctx, ticketsQuery, { params: { contact_ids: ids, status: 'completed', per_contact: 'last' }, include: ['line_items', 'notes'], limit: contactIds.length }),
-    callQueryAll(ctx, attributesQuery, { params: { contact_ids: ids } }),
-  ])
+  const [visits, facts] = await readTogether(ctx, async (together) => [
+    await callQuery(together, ticketsQuery, { params: { contact_ids: ids, status: 'completed', per_contact: 'last' }, include: ['line_items', 'notes'],
+      limit: contactIds.length }),
+    await callQueryAll(together, attributesQuery, { params: { contact_ids: ids } }),
+  ] as const)
   for (const t of visits.items) {
     const learned = facts.filter((a) => a.source_ticket_id === t.id)
     const note = t.note_entries?.[0]?.content

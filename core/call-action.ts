@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Principal, Services } from './context.js'
+import type { Queryable } from './db/types.js'
 import { performAction } from './operations.js'
 import type { ActionDefinition } from './registry.js'
 
@@ -8,6 +9,8 @@ export interface Caller {
   services: Services
   principal: Principal
   requestId: string
+  /** Reads (callQuery) go into this transaction instead of one each: see readTogether. */
+  transaction?: Queryable
 }
 
 /** What an agent is told when its call waits for the owner. */
@@ -30,6 +33,8 @@ export type TypedOutcome<O extends z.ZodType> =
  */
 export async function callAction<S extends z.ZodType, O extends z.ZodType>(caller: Caller, def: ActionDefinition<S, unknown, O>, input: z.input<S>,
   opts: { reasoning?: string | null; idempotencyKey?: string } = {}): Promise<TypedOutcome<O>> {
+  // An action runs in a transaction of its own; inside a shared read one it would wait on it (PGlite runs one at a time).
+  if (caller.transaction) throw new Error(`callAction(${def.domain}.${def.name}) inside readTogether: reads only there`)
   const outcome = await performAction(caller.services, caller.principal, { domain: def.domain, action: def.name, data: input, reasoning: opts.reasoning },
     { requestId: caller.requestId, idempotencyKey: opts.idempotencyKey })
   // Times become ISO strings and absent values drop out, as the output schema describes them.

@@ -1,6 +1,8 @@
 import type { z } from 'zod'
 import type { Caller } from './call-action.js'
+import { withTenant } from './db/tenant.js'
 import { performQuery } from './operations.js'
+import { scopeOf } from './operations-context.js'
 import type { QueryDefinition } from './registry.js'
 
 /** A read of a list by definition: the type's own filters, and the standard include, limit and cursor. */
@@ -38,7 +40,7 @@ export async function callQuery<P extends z.ZodObject, R extends z.ZodType>(call
   // Absent filters are left out, as a query string would leave them.
   const filters = Object.fromEntries(Object.entries(read.params ?? {}).filter(([, v]) => v !== undefined))
   const result = await performQuery(caller.services, caller.principal, { type: def.type, id: read.id, include: read.include, limit, cursor, filters },
-    { requestId: caller.requestId })
+    { requestId: caller.requestId, transaction: caller.transaction })
   // Times become ISO strings and absent values drop out, as the record schema describes them.
   return JSON.parse(JSON.stringify(result))
 }
@@ -54,4 +56,13 @@ export async function callQueryAll<P extends z.ZodObject, R extends z.ZodType>(c
     cursor = page.next_cursor ?? undefined
   } while (cursor)
   return all
+}
+
+/**
+ * Runs fn with a caller whose reads (callQuery, callQueryAll) all go into one tenant transaction: one snapshot and one
+ * BEGIN and COMMIT for several reads, each still checked as its own call. Reads only; the reads inside run one after another.
+ */
+export async function readTogether<T>(caller: Caller, fn: (together: Caller) => Promise<T>): Promise<T> {
+  if (caller.transaction) return fn(caller)
+  return withTenant(caller.services.db, scopeOf(caller.principal, caller.requestId), (tx) => fn({ ...caller, transaction: tx }))
 }

@@ -91,8 +91,12 @@ export interface QueryCall {
   filters?: Record<string, unknown>
 }
 
-/** Runs one query in the tenant's transaction; a missing id is NOT_FOUND, never an empty answer. */
-export async function performQuery(services: Services, principal: Principal, call: QueryCall, opts: { requestId: string }): Promise<unknown> {
+/**
+ * Runs one query in the tenant's transaction, or in `opts.transaction` when the caller reads several things in one
+ * (see readTogether); a missing id is NOT_FOUND, never an empty answer.
+ */
+export async function performQuery(services: Services, principal: Principal, call: QueryCall,
+  opts: { requestId: string; transaction?: Queryable }): Promise<unknown> {
   boundedName('type', call.type)
   const def = services.registry.queries.get(call.type)
   if (!def) {
@@ -117,7 +121,9 @@ export async function performQuery(services: Services, principal: Principal, cal
     throw validationError(unknownFilters.map((f) => ({ field: f, message: `is not a filter of ${call.type}; filters: ${known.join(', ') || 'none'}` })))
   }
   const params = parseInput(def.params, filters, '')
-  return withTenant(services.db, scopeOf(principal, opts.requestId), async (tx) => {
+  const inTransaction = <T>(fn: (tx: Queryable) => Promise<T>) =>
+    opts.transaction ? fn(opts.transaction) : withTenant(services.db, scopeOf(principal, opts.requestId), fn)
+  return inTransaction(async (tx) => {
     const ctx = contextOf(services, principal, tx, opts.requestId, null, () => {
       throw new Error('queries do not have effects')
     })

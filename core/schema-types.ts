@@ -25,3 +25,17 @@ export function isoInstant(opts: { local?: boolean } = {}) {
   return z.iso.datetime({ offset: true, local: opts.local ?? false, abort: true, error: expected })
     .refine((v) => realDay(v) && !Number.isNaN(Date.parse(v)), expected)
 }
+
+const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+/** Most ids one list filter takes: a page of records, read in one statement. */
+export const MAX_LIST_IDS = 100
+
+/**
+ * A filter naming up to 100 records of one kind, as a query string carries it: ids separated by commas. It parses to
+ * the list, so access checks and merged-contact checks see each id.
+ */
+export function idList(kind: string) {
+  const list = new RegExp(`^${UUID_TEXT}(?:\\s*,\\s*${UUID_TEXT}){0,${MAX_LIST_IDS - 1}}$`, 'i')
+  return z.string().trim().regex(list, `expected up to ${MAX_LIST_IDS} ${kind} ids separated by commas`)
+    .transform((text) => [...new Set(text.split(',').map((id) => id.trim().toLowerCase()))])
+}

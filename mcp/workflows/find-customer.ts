@@ -1,17 +1,14 @@
 import { z } from 'zod'
-import { callQuery, callQueryAll, type TypedPage } from '../../core/call-query.js'
+import { callQuery, callQueryAll, readTogether, type TypedPage } from '../../core/call-query.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { invoicesQuery } from '../../core/domains/invoices/queries.js'
 import { searchQuery } from '../../core/domains/search/queries.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { wallClock } from '../../core/domains/tickets/model.js'
-import { localDate } from '../../core/time.js'
 import { CLOSE, questionWhy, rankCustomer } from '../../core/domains/search/customer-rank.js'
 import { defineTool, type ToolContext } from '../tool.js'
-import { lastVisitOf, lastVisitText } from './last-visit.js'
-
-type Row = Record<string, any>
+import { lastVisitsOf, lastVisitText, type LastVisit } from './last-visit.js'
 
 /** Whether an action (domain.name) or data type is registered. */
 export function registered(ctx: ToolContext, what: { action?: string; type?: string }): boolean {
@@ -88,22 +85,41 @@ export async function resolveCustomer(ctx: ToolContext, words: string): Promise<
   return one ? { contact: one } : { candidates: hits }
 }
 
-/** What a caller needs to decide about one customer: last service, next ticket, open balance. */
-export async function customerLine(ctx: ToolContext, contactId: string, tz: string): Promise<Row> {
-  const now = ctx.services.now()
-  const today = localDate(now, tz)
-  const last = await lastVisitOf(ctx, contactId, tz)
-  const upcoming = await callQuery(ctx, ticketsQuery, { params: { contact_id: contactId, status: 'active', from: today }, limit: 10 })
-  const next = upcoming.items.find((t) => new Date(t.scheduled_end).getTime() > now.getTime())
-  const invoices = await callQueryAll(ctx, invoicesQuery, { params: { contact_id: contactId } })
-  const open = invoices.filter((i) => !['draft', 'void', 'paid'].includes(i.status))
-  return {
-    last_service: last ? lastVisitText(last) : null,
-    last_visit: last,
-    next_ticket: next ? `#${next.number} ${wallClock(new Date(next.scheduled_start), tz)} (${next.status})` : null,
-    next_ticket_id: next?.id ?? null,
-    open_balance_cents: open.reduce((sum, i) => sum + Number(i.amount_due_cents ?? 0), 0),
-  }
+/** What a caller needs to decide about a customer: last service, next ticket, open balance. */
+export interface CustomerLine {
+  last_service: string | null
+  last_visit: LastVisit | null
+  next_ticket: string | null
+  next_ticket_id: string | null
+  open_balance_cents: number
+}
+
+/**
+ * Each customer's line (see CustomerLine), for up to 100 customers: the time zone and four reads (last visits, their
+ * facts, next tickets, open invoices) in one transaction, the same whatever the number of customers.
+ */
+export async function customerLines(ctx: ToolContext, contactIds: string[]): Promise<Map<string, CustomerLine>> {
+  const out = new Map<string, CustomerLine>()
+  if (!contactIds.length) return out
+  const ids = contactIds.join(',')
+  return readTogether(ctx, async (together) => {
+    const tz = await businessZone(together)
+    const last = await lastVisitsOf(together, contactIds, tz)
+    const next = await callQuery(together, ticketsQuery, { params: { contact_ids: ids, status: 'active', per_contact: 'next' }, limit: contactIds.length })
+    const open = await callQueryAll(together, invoicesQuery, { params: { contact_ids: ids, status: 'open' } })
+    for (const id of contactIds) {
+      const visit = last.get(id) ?? null
+      const ticket = next.items.find((t) => t.contact_id === id)
+      out.set(id, {
+        last_service: visit ? lastVisitText(visit) : null,
+        last_visit: visit,
+        next_ticket: ticket ? `#${ticket.number} ${wallClock(new Date(ticket.scheduled_start), tz)} (${ticket.status})` : null,
+        next_ticket_id: ticket?.id ?? null,
+        open_balance_cents: open.filter((i) => i.contact_id === id).reduce((sum, i) => sum + Number(i.amount_due_cents ?? 0), 0),
+      })
+    }
+    return out
+  })
 }
 
 /** Layer 2: find a customer by any words and see, per match, what matters for the next step. */
@@ -124,13 +140,9 @@ export const findCustomer = defineTool({
   idempotent: true,
   async run(ctx, args) {
     const { hits, read } = await findCustomers(ctx, args.q, args.limit ?? 5)
-    const tz = await businessZone(ctx)
-    const matches = []
-    for (const hit of hits) {
-      const match = hit.score >= 1 ? 'exact' : hit.score >= CLOSE ? 'close' : 'near'
-      matches.push({ contact_id: hit.contact_id, name: hit.name, score: hit.score, why: hit.why, match, found: hit.found,
-        ...(await customerLine(ctx, hit.contact_id, tz)) })
-    }
+    const lines = await customerLines(ctx, hits.map((h) => h.contact_id))
+    const matches = hits.map((hit) => ({ contact_id: hit.contact_id, name: hit.name, score: hit.score, why: hit.why,
+      match: hit.score >= 1 ? 'exact' : hit.score >= CLOSE ? 'close' : 'near', found: hit.found, ...lines.get(hit.contact_id) }))
     const best = bestOf(hits)
     const answer = answerOf(args.q, hits, best)
     if (!matches.length) {

@@ -1,6 +1,6 @@
 import { localDate } from '../../core/time.js'
 import type { ToolContext } from '../tool.js'
-import { callQuery, callQueryAll } from '../../core/call-query.js'
+import { callQuery, callQueryAll, readTogether } from '../../core/call-query.js'
 import { attributesQuery } from '../../core/domains/attributes/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 
@@ -29,25 +29,37 @@ export interface LastVisit {
 
 /** The customer's latest completed visit, or null when they have none. */
 export async function lastVisitOf(ctx: ToolContext, contactId: string, tz: string): Promise<LastVisit | null> {
-  const done = await callQueryAll(ctx, ticketsQuery, { params: { contact_id: contactId, status: 'completed' } })
-  const latest = done.at(-1)
-  if (!latest) return null
-  const t = await callQuery(ctx, ticketsQuery, { id: latest.id, include: ['line_items', 'notes'] })
-  const facts = (await callQueryAll(ctx, attributesQuery, { params: { contact_id: contactId } })).filter((a) => a.source_ticket_id === t.id)
-  const note = t.note_entries?.[0]?.content
-  return {
-    ticket_id: t.id,
-    number: t.number,
-    date: localDate(new Date(t.scheduled_start), tz),
-    services: (t.line_items ?? []).map((l) => l.description).join(', '),
-    actual_minutes: t.actual_minutes,
-    time_on_site: t.time_on_site,
-    booked_minutes: Math.round((Date.parse(t.scheduled_end) - Date.parse(t.scheduled_start)) / 60_000),
-    total_cents: t.totals.total_cents,
-    currency: t.totals.currency,
-    note: note ? short(note) : null,
-    facts: facts.slice(0, MAX_FACTS).map((a) => `${a.key.replace(/_/g, ' ')}: ${valueText(a.value)}`),
+  return (await lastVisitsOf(ctx, [contactId], tz)).get(contactId) ?? null
+}
+
+/** Each customer's latest completed visit (up to 100 customers), in two reads of one transaction whatever their number; one never visited is absent. */
+export async function lastVisitsOf(ctx: ToolContext, contactIds: string[], tz: string): Promise<Map<string, LastVisit>> {
+  const out = new Map<string, LastVisit>()
+  if (!contactIds.length) return out
+  const ids = contactIds.join(',')
+  const [visits, facts] = await readTogether(ctx, async (together) => [
+    await callQuery(together, ticketsQuery, { params: { contact_ids: ids, status: 'completed', per_contact: 'last' }, include: ['line_items', 'notes'],
+      limit: contactIds.length }),
+    await callQueryAll(together, attributesQuery, { params: { contact_ids: ids } }),
+  ] as const)
+  for (const t of visits.items) {
+    const learned = facts.filter((a) => a.source_ticket_id === t.id)
+    const note = t.note_entries?.[0]?.content
+    out.set(t.contact_id, {
+      ticket_id: t.id,
+      number: t.number,
+      date: localDate(new Date(t.scheduled_start), tz),
+      services: (t.line_items ?? []).map((l) => l.description).join(', '),
+      actual_minutes: t.actual_minutes,
+      time_on_site: t.time_on_site,
+      booked_minutes: Math.round((Date.parse(t.scheduled_end) - Date.parse(t.scheduled_start)) / 60_000),
+      total_cents: t.totals.total_cents,
+      currency: t.totals.currency,
+      note: note ? short(note) : null,
+      facts: learned.slice(0, MAX_FACTS).map((a) => `${a.key.replace(/_/g, ' ')}: ${valueText(a.value)}`),
+    })
   }
+  return out
 }
 
 /** The visit in one line: "2026-10-01 Gutter Cleaning; 3h22m on site; $662.00; equipment: extension ladder". */

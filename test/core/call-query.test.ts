@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { callAction, type Caller } from '../../core/call-action.js'
-import { callQuery, callQueryAll } from '../../core/call-query.js'
+import { callQuery, callQueryAll, readTogether } from '../../core/call-query.js'
 import { createContact } from '../../core/domains/contacts/actions.js'
 import { createTicket } from '../../core/domains/tickets/actions.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
@@ -70,5 +70,27 @@ describe.each(engines)('callQuery (%s)', (engine) => {
     const team = await callQuery(technician, usersQuery).catch((err) => err)
     expect(team).toBeInstanceOf(AppError)
     expect((team as AppError).code).toBe('FORBIDDEN')
+  })
+  it('readTogether runs several reads in one transaction, each with its own access, and refuses an action inside', async () => {
+    const db = app.t.db
+    const { transaction } = db
+    let transactions = 0
+    db.transaction = ((fn, setup) => { transactions++; return transaction.call(db, fn, setup) }) as typeof transaction
+    try {
+      const [one, all] = await readTogether(technician, async (together) => [
+        await callQuery(together, ticketsQuery, { id: theirs }),
+        await callQueryAll(together, ticketsQuery, { params: { from: '2030-03-04', to: '2030-03-04' } }),
+      ] as const)
+      expect(transactions).toBe(1)
+      expect(one.id).toBe(theirs)
+      expect(all.map((t) => t.id)).toEqual([theirs])
+      const refused = await readTogether(technician, (together) => callQuery(together, usersQuery)).catch((err) => err)
+      expect((refused as AppError).code).toBe('FORBIDDEN')
+      const action = await readTogether(owner, (together) => callAction(together, createContact, { display_name: 'Never Made' })).catch((err) => err)
+      expect(String(action)).toMatch(/inside readTogether/)
+    } finally {
+      db.transaction = transaction
+    }
+    expect(await callQueryAll(owner, ticketsQuery, { params: { from: '2030-03-04', to: '2030-03-04' } })).toHaveLength(2)
   })
 })

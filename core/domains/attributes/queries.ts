@@ -3,9 +3,7 @@ import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, ATTRIBUTE_RECORD, attributeValueMatches } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
-
-/** Up to 100 uuids separated by commas. */
-const CONTACT_ID_LIST = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\s*,\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}){0,99}$/i
+import { idList } from '../../schema-types.js'
 
 /** Facts about contacts, across contacts: who has which key or value. */
 export const attributesQuery = defineQuery({
@@ -20,7 +18,7 @@ export const attributesQuery = defineQuery({
     key: z.string().trim().toLowerCase().regex(ATTRIBUTE_KEY, 'expected a snake_case key such as customer_demographic').optional(),
     value: z.string().trim().min(1).max(200).optional(),
     contact_id: z.uuid().optional(),
-    contact_ids: z.string().trim().regex(CONTACT_ID_LIST, 'expected up to 100 contact ids separated by commas').optional()
+    contact_ids: idList('contact').optional()
       .describe('the facts of several contacts in one read, e.g. everyone on a day\'s route'),
     source: z.enum(['note', 'ticket_closeout', 'manual', 'import']).optional(),
     confirmed: z.enum(['true', 'false']).optional(),
@@ -28,8 +26,7 @@ export const attributesQuery = defineQuery({
   record: ATTRIBUTE_RECORD.extend({ display_name: z.string(), audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const p = req.params
-    const contactIds = p.contact_ids ? p.contact_ids.split(',').map((id) => id.trim()) : null
-    const args: unknown[] = [req.id ?? null, p.key ?? null, p.value ?? null, p.contact_id ?? null, p.source ?? null, p.confirmed ?? null, contactIds]
+    const args: unknown[] = [req.id ?? null, p.key ?? null, p.value ?? null, p.contact_id ?? null, p.source ?? null, p.confirmed ?? null, p.contact_ids ?? null]
     const after = afterCursor(args, req.cursor, 'and (a.key, a.id) >', ['text', 'uuid'])
     args.push(req.limit + 1)
     const columns = ATTRIBUTE_COLUMNS.split(',').map((c) => `a.${c.trim()}`).join(', ')

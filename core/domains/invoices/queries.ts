@@ -6,7 +6,7 @@ import {
   CREDIT_SQL, INVOICE_HEAD, INVOICE_LINE_RECORD, INVOICE_PAYMENT_RECORD, invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS,
   todayOf,
 } from './model.js'
-import { isoDate } from '../../schema-types.js'
+import { idList, isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
 import { wordPatterns } from '../../sql.js'
 
@@ -16,7 +16,7 @@ export const invoicesQuery = defineQuery({
   description: 'Invoices, newest first. Amounts in cents: subtotal, tax, total, amount_paid, amount_due (never negative; 0 when void), '
     + 'credit (received beyond the total, or everything received on a void invoice: money to refund); is_overdue. '
     + 'Filters: status (draft|sent|paid|partially_paid|overdue|void, or open = sent, partially_paid and overdue; the system sets overdue on a sent or partially paid invoice once it is past due), overdue=true (due before today in the business time zone, money '
-    + 'still due, not void or paid; false: the rest), contact_id, customer (words of the customer\'s name or email, e.g. "jane smith"), ticket_id, number (part of it, e.g. 2026-0042), from and to (issued_on '
+    + 'still due, not void or paid; false: the rest), contact_id, contact_ids (up to 100, comma-separated), customer (words of the customer\'s name or email, e.g. "jane smith"), ticket_id, number (part of it, e.g. 2026-0042), from and to (issued_on '
     + 'range, YYYY-MM-DD, inclusive), credit=true for invoices holding a credit to refund, archived=true for archived invoices (default: not archived). '
     + 'include: line_items, payments, contact (name, email, phone), ticket (number, scheduled_start, status), '
     + 'pay_link (the online payment address emailed with it: links made, first made, last opened by the customer; null when none).',
@@ -28,6 +28,7 @@ export const invoicesQuery = defineQuery({
     status: z.enum(['draft', 'sent', 'paid', 'partially_paid', 'overdue', 'void', 'open']).optional(),
     overdue: z.enum(['true', 'false']).optional(),
     contact_id: z.uuid().optional(),
+    contact_ids: idList('contact').optional().describe('the invoices of several customers in one read, e.g. with status=open for their balances'),
     customer: z.string().trim().min(1).max(200).optional(),
     ticket_id: z.uuid().optional(),
     number: z.string().trim().min(1).max(50).optional(),
@@ -48,7 +49,8 @@ export const invoicesQuery = defineQuery({
     const p = req.params
     const today = todayOf(ctx, await loadTenantSettings(ctx.db))
     const args: unknown[] = [req.id ?? null, today, p.status ?? null, p.overdue ?? null, p.contact_id ?? null, p.ticket_id ?? null,
-      p.number ?? null, p.from ?? null, p.to ?? null, p.archived ?? null, p.credit ?? null, p.customer ? wordPatterns(p.customer) : null]
+      p.number ?? null, p.from ?? null, p.to ?? null, p.archived ?? null, p.credit ?? null, p.customer ? wordPatterns(p.customer) : null,
+      p.contact_ids ?? null]
     const after = afterCursor(args, req.cursor, 'and (i.created_at, i.id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const expansions = [
@@ -77,6 +79,7 @@ export const invoicesQuery = defineQuery({
          and ($11::text is null or (${CREDIT_SQL} > 0) = ($11 = 'true'))
          and ($12::text[] is null or i.contact_id in (select c.id from contacts c
            where (select bool_and(concat_ws(' ', c.display_name, c.email) ilike w) from unnest($12::text[]) w)))
+         and ($13::uuid[] is null or i.contact_id = any($13))
          ${after}
        order by i.created_at desc, i.id desc limit $${args.length}`, args)
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])

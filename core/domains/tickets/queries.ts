@@ -9,7 +9,7 @@ import {
   ACTIVE_STATUSES, CONFIRMATION_STATUSES, LINE_ITEM_RECORD, lineItemsOf, techniciansOf, TICKET_STATUSES, TICKET_TECHNICIAN, TICKET_TOTALS,
   ticketTotals,
 } from './model.js'
-import { isoDate } from '../../schema-types.js'
+import { idList, isoDate } from '../../schema-types.js'
 import { actualTime } from './time-on-site.js'
 import { INVOICE_STATUSES } from '../invoices/model.js'
 import { auditTrailExpansion, calendarDay, timestamp } from '../../output-types.js'
@@ -23,7 +23,8 @@ export const ticketsQuery = defineQuery({
     + 'scheduled_end (UTC), status, confirmation_status (pending|accepted|declined|change_requested) with the customer\'s confirmation_note, is_price_estimated, series_id (the recurring series it was booked by, else null), totals {subtotal_cents, tax_cents, total_cents, currency, '
     + 'duration_minutes (booked work)}, closed_at, actual_minutes and time_on_site (e.g. "3h22m": the time actually spent on site, recorded at close; null before). Filters: today=true, date (YYYY-MM-DD), or from/to (dates, inclusive), all days in the business time zone '
     + '(a ticket matches when it overlaps the days); technician_id; status (scheduled|confirmed|in_progress|completed|cancelled|no_show, '
-    + 'or active = the first three); contact_id; unassigned=true (no technician yet); unanswered=true (appointments still ahead, '
+    + 'or active = the first three); contact_id, or contact_ids (up to 100, comma-separated); per_contact (with contact_id or contact_ids): next = only each '
+    + 'customer\'s earliest ticket not yet over, last = only each customer\'s latest (with status=completed: the last visit); unassigned=true (no technician yet); unanswered=true (appointments still ahead, '
     + 'not confirmed, whose confirmation email went out for their current time and the customer has not answered yet); newest_first=true sorts the latest start first. include: line_items, technicians (with clock times), contact, address, invoice, '
     + 'notes (notes: the ticket\'s own text; note_entries: notes attached to it, newest first), audit_trail (reschedules and every other change).',
   entity: 'ticket',
@@ -38,6 +39,9 @@ export const ticketsQuery = defineQuery({
     technician_id: z.uuid().optional(),
     status: z.enum(['active', 'scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show']).optional(),
     contact_id: z.uuid().optional(),
+    contact_ids: idList('contact').optional().describe('the tickets of several customers in one read'),
+    per_contact: z.enum(['next', 'last']).optional()
+      .describe('next: each customer\'s earliest ticket not yet over; last: each customer\'s latest. Needs contact_id or contact_ids'),
     unassigned: z.enum(['true', 'false']).optional().describe('true: tickets no technician is assigned to'),
     unanswered: z.enum(['true', 'false']).optional().describe('true: upcoming tickets whose confirmation email is not answered yet'),
     newest_first: z.enum(['true', 'false']).optional().describe('true: the latest start first'),
@@ -77,18 +81,23 @@ export const ticketsQuery = defineQuery({
     const ways = [p.today === 'true' && 'today', p.date && 'date', (p.from || p.to) && 'from/to'].filter(Boolean)
     if (ways.length > 1) throw validationError([{ field: 'date', message: `give only one of today, date, or from/to (got ${ways.join(' and ')})` }])
     if (p.from && p.to && p.to < p.from) throw validationError([{ field: 'to', message: `${p.to} is before from ${p.from}` }])
+    if (p.per_contact && !p.contact_id && !p.contact_ids) {
+      throw validationError([{ field: 'per_contact', message: 'needs contact_id or contact_ids (up to 100 customers)' }])
+    }
     const first = p.today === 'true' ? localDate(ctx.services.now(), tz) : p.date ?? p.from
     const last = p.today === 'true' ? first : p.date ?? p.to
     const rangeStart = first ? dayRange(first, tz).start : null
     const rangeEnd = last ? dayRange(addDays(last, 1), tz).start : null
     const statuses = p.status === 'active' ? [...ACTIVE_STATUSES] : p.status ? [p.status] : null
     const args: unknown[] = [req.id ?? null, rangeStart, rangeEnd, p.technician_id ?? null, statuses, p.contact_id ?? null,
-      p.unassigned === 'true', p.unanswered === 'true' ? ctx.services.now() : null]
+      p.unassigned === 'true', p.unanswered === 'true' ? ctx.services.now() : null, p.contact_ids ?? null,
+      p.per_contact === 'next' ? ctx.services.now() : null]
     const newest = p.newest_first === 'true'
     const after = afterCursor(args, req.cursor, `and (t.scheduled_start, t.id) ${newest ? '<' : '>'}`, ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select t.id, t.number, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
+    // per_contact keeps one ticket a customer (distinct on), then pages and sorts those like any list.
+    const perContact = p.per_contact ? `distinct on (t.contact_id)` : ''
+    const matching = `select ${perContact} t.id, t.number, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
               t.status, t.confirmation_status, t.confirmation_note, t.is_price_estimated, t.series_id, t.closed_at, t.duration_minutes as actual_minutes,
               t.scheduled_start::text as _sort_at
        from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id
@@ -101,8 +110,13 @@ export const ticketsQuery = defineQuery({
          and (not $7::boolean or not exists (select 1 from ticket_technicians tt where tt.ticket_id = t.id))
          and ($8::timestamptz is null or (t.status = 'scheduled' and t.confirmation_status = 'pending' and t.scheduled_start > $8
            and exists (select 1 from response_links l where l.ticket_id = t.id and l.appointment_start = t.scheduled_start)))
-         ${after}
-       order by t.scheduled_start ${newest ? 'desc' : 'asc'}, t.id ${newest ? 'desc' : 'asc'} limit $${args.length}`, args)
+         and ($9::uuid[] is null or t.contact_id = any($9))
+         and ($10::timestamptz is null or t.scheduled_end > $10)`
+    const order = `order by t.scheduled_start ${newest ? 'desc' : 'asc'}, t.id ${newest ? 'desc' : 'asc'} limit $${args.length}`
+    const pick = p.per_contact === 'last' ? 'desc' : 'asc'
+    const r = await ctx.db.query(p.per_contact
+      ? `select * from (${matching} order by t.contact_id, t.scheduled_start ${pick}, t.id ${pick}) t where true ${after} ${order}`
+      : `${matching} ${after} ${order}`, args)
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
     const ids = page.items.map((t) => String(t.id))
     const lines = await lineItemsOf(ctx.db, ids)

@@ -66,7 +66,7 @@ function handle(child: ChildProcess, url: string, reportFile: string, exited: Pr
           return JSON.parse(readFileSync(reportFile, 'utf8')) as MemoryReport
         } catch { /* not written yet, or half written */ }
       }
-      throw new Error(`process ${child.pid} wrote no memory report (exit ${child.exitCode ?? child.signalCode ?? 'not yet'}): ${tail().slice(-400)}`)
+      throw new Error(`process ${child.pid} wrote no memory report within 30 s (exit ${child.exitCode ?? child.signalCode ?? 'not yet'}): ${tail().slice(-400)}`)
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')

@@ -13,6 +13,7 @@ import { runLoadProcess, type LoadRequest, type ProcessLoadResult } from '../loa
 import { seedLoadBusinesses } from '../load-businesses.js'
 import type { MemoryReport } from '../memory-report.js'
 import { createScratchDatabase } from '../postgres-server.js'
+import { processCpuMs } from '../process-cpu.js'
 import { megabytes, processMemory, sampleResidentPeak } from '../process-memory.js'
 import type { BenchRow, BenchSettings, Scenario } from '../scenario.js'
 import { startServerProcess, type ServerProcess } from '../server-process.js'
@@ -102,8 +103,7 @@ async function measureFloor(engine: string, what: string, mode: string, env: Nod
     const idle = processMemory(server.pid).rss
     const rows: BenchRow[] = []
     for (const clients of STEPS) {
-      const { result, peak } = await loadWithPeak(server, [{ path: '/', label: what }], clients, settings.seconds, 1)
-      rows.push(stepRow(`${engine}: limit, ${what}, ${clients} clients, req/s`, result, peak))
+      rows.push(stepRow(`${engine}: limit, ${what}, ${clients} clients, req/s`, await loadWithPeak(server, [{ path: '/', label: what }], clients, settings.seconds, 1)))
     }
     rows.push({ measure: `${engine}: limit, ${what}, server RSS idle (MB)`, value: megabytes(idle) })
     return rows
@@ -117,32 +117,50 @@ async function measureProduct(engine: string, env: NodeJS.ProcessEnv, mix: LoadR
   const server = await startServerProcess(SERVER, [], env, /is running at (http\S+)/, scratchDir)
   try {
     await new Promise((r) => setTimeout(r, 1000))
-    const idle = await server.memoryReport()
-    const rows: BenchRow[] = [{ measure: `${engine}: app server RSS idle after start (MB)`, value: megabytes(idle.rss),
-      note: `highest since start (VmHWM) ${megabytes(idle.peak)} MB; ${breakdown(idle)}` }]
+    const rows: BenchRow[] = [await memoryRow(`${engine}: app server RSS idle after start (MB)`, server)]
     const cold = await loadWithPeak(server, mix, COLD_CLIENTS, settings.seconds, 0)
-    rows.push(stepRow(`${engine}: app cold, ${COLD_CLIENTS} clients, first ${settings.seconds} s after start, req/s`, cold.result, cold.peak))
+    rows.push(stepRow(`${engine}: app cold, ${COLD_CLIENTS} clients, first ${settings.seconds} s after start, req/s`, cold))
     await runLoadProcess({ baseUrl: server.url, requests: mix, concurrency: COLD_CLIENTS, seconds: settings.seconds })
     for (const clients of STEPS) {
-      const { result, peak } = await loadWithPeak(server, mix, clients, settings.seconds, 1)
-      rows.push(stepRow(`${engine}: app warm, ${clients} clients, req/s`, result, peak))
-      if (clients === COLD_CLIENTS) rows.push(byKindRow(`${engine}: app warm, ${clients} clients, p50 / p95 ms by request`, result))
+      const step = await loadWithPeak(server, mix, clients, settings.seconds, 1)
+      rows.push(stepRow(`${engine}: app warm, ${clients} clients, req/s`, step))
+      if (clients === COLD_CLIENTS) rows.push(byKindRow(`${engine}: app warm, ${clients} clients, p50 / p95 ms by request`, step.result))
     }
-    const after = await server.memoryReport()
-    rows.push({ measure: `${engine}: app server RSS after the load (MB)`, value: megabytes(after.rss),
-      note: `highest since start (VmHWM) ${megabytes(after.peak)} MB; ${breakdown(after)}` })
+    rows.push(await memoryRow(`${engine}: app server RSS after the load (MB)`, server))
     return rows
   } finally {
     await server.stop()
   }
 }
 
-/** Runs the load from its own process while sampling the server's resident size. */
-async function loadWithPeak(server: ServerProcess, requests: LoadRequest[], clients: number, seconds: number, warmupSeconds: number): Promise<{ result: ProcessLoadResult; peak: number }> {
-  const sampler = sampleResidentPeak(server.pid)
+/** A step measured: the load's figures, the server's peak resident size and the CPU time it spent. */
+interface StepResult {
+  result: ProcessLoadResult
+  peak: number
+  serverCpuMs: number
+}
+
+/** The server's memory now, broken down when it answers the report in time, else as the kernel counts it. */
+async function memoryRow(measure: string, server: ServerProcess): Promise<BenchRow> {
   try {
-    const result = await runLoadProcess({ baseUrl: server.url, requests, concurrency: clients, seconds, warmupSeconds })
-    return { result, peak: sampler.stop() }
+    const m = await server.memoryReport()
+    return { measure, value: megabytes(m.rss), note: `highest since start (VmHWM) ${megabytes(m.peak)} MB; ${breakdown(m)}` }
+  } catch (err) {
+    const m = processMemory(server.pid)
+    return { measure, value: megabytes(m.rss), note: `highest since start (VmHWM) ${megabytes(m.peak)} MB; no breakdown: ${(err as Error).message.slice(0, 120)}` }
+  }
+}
+
+/** Runs the load from its own process (after a warm-up not counted) while sampling the server's resident size and CPU time. */
+async function loadWithPeak(server: ServerProcess, requests: LoadRequest[], clients: number, seconds: number, warmupSeconds: number): Promise<StepResult> {
+  let sampler = sampleResidentPeak(server.pid)
+  try {
+    if (warmupSeconds) await runLoadProcess({ baseUrl: server.url, requests, concurrency: clients, seconds: warmupSeconds })
+    sampler.stop()
+    sampler = sampleResidentPeak(server.pid)
+    const cpuBefore = processCpuMs(server.pid)
+    const result = await runLoadProcess({ baseUrl: server.url, requests, concurrency: clients, seconds })
+    return { result, peak: sampler.stop(), serverCpuMs: processCpuMs(server.pid) - cpuBefore }
   } catch (err) {
     sampler.stop()
     throw err
@@ -150,11 +168,11 @@ async function loadWithPeak(server: ServerProcess, requests: LoadRequest[], clie
 }
 
 /** A step's row: requests per second, with latencies, errors and the server's peak memory in the note. */
-function stepRow(measure: string, r: ProcessLoadResult, peakRss: number): BenchRow {
+function stepRow(measure: string, { result: r, peak: peakRss, serverCpuMs }: StepResult): BenchRow {
   const p = (q: number) => percentile(r.latenciesMs, q).toFixed(1)
   const problems = [...r.errorSamples, ...r.wrongSamples].slice(0, 2).join(' | ')
   return { measure, value: throughput(r).toFixed(0),
-    note: `p50 ${p(0.5)} / p95 ${p(0.95)} / p99 ${p(0.99)} ms; errors ${r.errors}, wrong answers ${r.wrong}; server RSS peak ${megabytes(peakRss)} MB${problems ? `; ${problems}` : ''}` }
+    note: `p50 ${p(0.5)} / p95 ${p(0.95)} / p99 ${p(0.99)} ms; errors ${r.errors}, wrong answers ${r.wrong}; server CPU ${r.ok ? (serverCpuMs / r.ok).toFixed(1) : 'n/a'} ms a request; server RSS peak ${megabytes(peakRss)} MB${problems ? `; ${problems}` : ''}` }
 }
 
 /** p50 and p95 of each kind of request. */

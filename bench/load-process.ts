@@ -8,6 +8,9 @@ export interface LoadRequest {
   label?: string
   method?: 'GET' | 'POST'
   path: string
+  /** Sent with this request on top of the spec's headers (one business's token, say). */
+  headers?: Record<string, string>
+  /** The JSON body; each `{{n}}` in it is replaced by a text unique to this send (a new customer's email, say). */
   body?: unknown
   /** The expected status (200 when left out); any other counts as an error. */
   status?: number

@@ -2,13 +2,17 @@ import http from 'node:http'
 import { closedLoop } from './load.js'
 import type { LoadRequest, LoadSpec, ProcessLoadResult } from './load-process.js'
 
+/** Sends so far by this process: with its pid, what makes each `{{n}}` unique. */
+let sends = 0
+
 /** Sends one request; resolves with its status and body text, rejects on a network failure or timeout. */
 function send(agent: http.Agent, base: URL, headers: Record<string, string>, r: LoadRequest): Promise<{ status: number; text: string }> {
-  const payload = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body))
+  const unique = `${process.pid}x${sends++}`
+  const payload = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body).replaceAll('{{n}}', unique))
   return new Promise((resolve, reject) => {
     const req = http.request({
       agent, host: base.hostname, port: base.port, path: r.path, method: r.method ?? 'GET', timeout: 30_000,
-      headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}) },
+      headers: { ...headers, ...r.headers, ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}) },
     }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
@@ -52,7 +56,8 @@ async function main(): Promise<void> {
   for (const v of Object.values(byLabel)) v.sort((a, b) => a - b)
   agent.destroy()
   const answer: ProcessLoadResult = { ...result, byLabel, wrong, wrongSamples }
-  process.stdout.write(JSON.stringify(answer))
+  // Exiting before a large write to a pipe has drained would cut the answer short.
+  await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(answer), () => resolve()))
 }
 
 main().then(() => process.exit(0), (err) => {

@@ -1,0 +1,189 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { migrate } from '../../core/db/migrate.js'
+import { openPglite } from '../../core/db/pglite.js'
+import { openPostgres } from '../../core/db/postgres.js'
+import type { Database } from '../../core/db/types.js'
+import { setLogLevel } from '../../core/log.js'
+import { percentile, throughput } from '../load.js'
+import { buildMix, type MixBusiness } from '../load-mix.js'
+import { runLoadProcess, type LoadRequest, type ProcessLoadResult } from '../load-process.js'
+import { seedLoadBusinesses } from '../load-businesses.js'
+import type { MemoryReport } from '../memory-report.js'
+import { createScratchDatabase } from '../postgres-server.js'
+import { processCpuMs } from '../process-cpu.js'
+import { megabytes, processMemory, sampleResidentPeak } from '../process-memory.js'
+import type { BenchRow, BenchSettings, Scenario } from '../scenario.js'
+import { startServerProcess, type ServerProcess } from '../server-process.js'
+
+/** Businesses served at once, and generated customers in each (BENCH_LOAD_BUSINESSES, BENCH_LOAD_CONTACTS). */
+const BUSINESSES = Number(process.env.BENCH_LOAD_BUSINESSES ?? 5)
+const CONTACTS = Number(process.env.BENCH_LOAD_CONTACTS ?? 3000)
+/** Which engines to measure (BENCH_LOAD_ENGINES, comma-separated: pglite, postgresql); both by default. */
+const ENGINES = (process.env.BENCH_LOAD_ENGINES || 'pglite,postgresql').toLowerCase().split(',').map((w) => w.trim())
+/** Concurrent clients of each step. */
+const STEPS = [1, 8, 32]
+/** Clients of the cold step and of the warm-up. */
+const COLD_CLIENTS = 8
+/** Rounds of the mix in the list the load cycles through (each round: ten requests per business). */
+const ROUNDS = 20
+
+const SERVER = fileURLToPath(new URL('../../api/main.js', import.meta.url))
+const FLOOR = fileURLToPath(new URL('../floor-server.js', import.meta.url))
+
+/** Where one engine's data is, as the server's environment says it. */
+interface EngineUnderTest {
+  name: string
+  env: NodeJS.ProcessEnv
+  open(): Promise<Database>
+}
+
+/**
+ * The product as a server process on each engine (PGlite in a data folder, PostgreSQL), loaded from another process
+ * with the office manager's mix over several businesses at 1, 8 and 32 clients: throughput, latency, errors and the
+ * server's resident memory, cold (right after start) and warm, beside the limits: an empty HTTP handler and `select 1`
+ * on the same engine, each a server process of its own under the same load.
+ */
+export const enginesUnderLoad: Scenario = {
+  name: 'engines under load',
+  needs: 'postgres',
+  async run(settings: BenchSettings) {
+    setLogLevel('silent')
+    const scratchDir = mkdtempSync(join(tmpdir(), 'crm-bench-engines-'))
+    const scratch = await createScratchDatabase(settings.databaseUrl, 'engines')
+    const dataDir = join(scratchDir, 'data')
+    const engines: EngineUnderTest[] = [
+      { name: 'PGlite', env: { CRM_DATA_DIR: dataDir, DATABASE_URL: '' }, open: () => openPglite(dataDir) },
+      { name: 'PostgreSQL', env: { DATABASE_URL: scratch.url }, open: async () => openPostgres(scratch.url, 4) },
+    ]
+    try {
+      const rows: BenchRow[] = []
+      for (const engine of engines.filter((e) => ENGINES.includes(e.name.toLowerCase()))) rows.push(...await measureEngine(engine, settings, scratchDir))
+      return rows
+    } finally {
+      await scratch.drop().catch((err: Error) => process.stderr.write(`warning: could not drop the scratch database: ${err.message}\n`))
+      rmSync(scratchDir, { recursive: true, force: true })
+    }
+  },
+}
+
+/** Seeds the engine, then measures the limits and the product on it. */
+async function measureEngine(engine: EngineUnderTest, settings: BenchSettings, scratchDir: string): Promise<BenchRow[]> {
+  const started = Date.now()
+  const db = await engine.open()
+  let businesses: MixBusiness[]
+  try {
+    await migrate(db)
+    businesses = await seedLoadBusinesses(db, BUSINESSES, CONTACTS)
+  } finally {
+    await db.close()
+  }
+  const rows: BenchRow[] = [{ measure: `${engine.name}: data`, value: `${BUSINESSES} x ${CONTACTS} customers`,
+    note: `about 3 notes, 2 facts and a past visit each, 6 visits on each of the next 10 days; generated in ${((Date.now() - started) / 1000).toFixed(0)} s` }]
+  const env = serverEnv(engine.env)
+  rows.push(...await measureFloor(engine.name, 'empty HTTP handler', 'empty', env, settings, scratchDir))
+  rows.push(...await measureFloor(engine.name, 'select 1 over HTTP', 'select1', env, settings, scratchDir))
+  rows.push(...await measureProduct(engine.name, env, buildMix(businesses, ROUNDS), settings, scratchDir))
+  return rows
+}
+
+/** The environment of a server under test: the engine's location, quiet logs, nothing sent anywhere. */
+function serverEnv(engine: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...engine }
+  for (const name of ['RESEND_API_KEY', 'STRIPE_SECRET_KEY', 'LLM_BASE_URL', 'LLM_MODEL', 'CRM_DEMO']) delete env[name]
+  return env
+}
+
+/** One of the limits, as its own server process under the same steps of load. */
+async function measureFloor(engine: string, what: string, mode: string, env: NodeJS.ProcessEnv, settings: BenchSettings, scratchDir: string): Promise<BenchRow[]> {
+  const server = await startServerProcess(FLOOR, [mode], env, /listening at (http\S+)/, scratchDir)
+  try {
+    const idle = processMemory(server.pid).rss
+    const rows: BenchRow[] = []
+    for (const clients of STEPS) {
+      rows.push(stepRow(`${engine}: limit, ${what}, ${clients} clients, req/s`, await loadWithPeak(server, [{ path: '/', label: what }], clients, settings.seconds, 1)))
+    }
+    rows.push({ measure: `${engine}: limit, ${what}, server RSS idle (MB)`, value: megabytes(idle) })
+    return rows
+  } finally {
+    await server.stop()
+  }
+}
+
+/** The product's server: idle memory, a cold step right after start, a warm-up, then each step warm, and the memory breakdown. */
+async function measureProduct(engine: string, env: NodeJS.ProcessEnv, mix: LoadRequest[], settings: BenchSettings, scratchDir: string): Promise<BenchRow[]> {
+  const server = await startServerProcess(SERVER, [], env, /is running at (http\S+)/, scratchDir)
+  try {
+    await new Promise((r) => setTimeout(r, 1000))
+    const rows: BenchRow[] = [await memoryRow(`${engine}: app server RSS idle after start (MB)`, server)]
+    const cold = await loadWithPeak(server, mix, COLD_CLIENTS, settings.seconds, 0)
+    rows.push(stepRow(`${engine}: app cold, ${COLD_CLIENTS} clients, first ${settings.seconds} s after start, req/s`, cold))
+    await runLoadProcess({ baseUrl: server.url, requests: mix, concurrency: COLD_CLIENTS, seconds: settings.seconds })
+    for (const clients of STEPS) {
+      const step = await loadWithPeak(server, mix, clients, settings.seconds, 1)
+      rows.push(stepRow(`${engine}: app warm, ${clients} clients, req/s`, step))
+      if (clients === COLD_CLIENTS) rows.push(byKindRow(`${engine}: app warm, ${clients} clients, p50 / p95 ms by request`, step.result))
+    }
+    rows.push(await memoryRow(`${engine}: app server RSS after the load (MB)`, server))
+    return rows
+  } finally {
+    await server.stop()
+  }
+}
+
+/** A step measured: the load's figures, the server's peak resident size and the CPU time it spent. */
+interface StepResult {
+  result: ProcessLoadResult
+  peak: number
+  serverCpuMs: number
+}
+
+/** The server's memory now, broken down when it answers the report in time, else as the kernel counts it. */
+async function memoryRow(measure: string, server: ServerProcess): Promise<BenchRow> {
+  try {
+    const m = await server.memoryReport()
+    return { measure, value: megabytes(m.rss), note: `highest since start (VmHWM) ${megabytes(m.peak)} MB; ${breakdown(m)}` }
+  } catch (err) {
+    const m = processMemory(server.pid)
+    return { measure, value: megabytes(m.rss), note: `highest since start (VmHWM) ${megabytes(m.peak)} MB; no breakdown: ${(err as Error).message.slice(0, 120)}` }
+  }
+}
+
+/** Runs the load from its own process (after a warm-up not counted) while sampling the server's resident size and CPU time. */
+async function loadWithPeak(server: ServerProcess, requests: LoadRequest[], clients: number, seconds: number, warmupSeconds: number): Promise<StepResult> {
+  let sampler = sampleResidentPeak(server.pid)
+  try {
+    if (warmupSeconds) await runLoadProcess({ baseUrl: server.url, requests, concurrency: clients, seconds: warmupSeconds })
+    sampler.stop()
+    sampler = sampleResidentPeak(server.pid)
+    const cpuBefore = processCpuMs(server.pid)
+    const result = await runLoadProcess({ baseUrl: server.url, requests, concurrency: clients, seconds })
+    return { result, peak: sampler.stop(), serverCpuMs: processCpuMs(server.pid) - cpuBefore }
+  } catch (err) {
+    sampler.stop()
+    throw err
+  }
+}
+
+/** A step's row: requests per second, with latencies, errors and the server's peak memory in the note. */
+function stepRow(measure: string, { result: r, peak: peakRss, serverCpuMs }: StepResult): BenchRow {
+  const p = (q: number) => percentile(r.latenciesMs, q).toFixed(1)
+  const problems = [...r.errorSamples, ...r.wrongSamples].slice(0, 2).join(' | ')
+  return { measure, value: throughput(r).toFixed(0),
+    note: `p50 ${p(0.5)} / p95 ${p(0.95)} / p99 ${p(0.99)} ms; errors ${r.errors}, wrong answers ${r.wrong}; server CPU ${r.ok ? (serverCpuMs / r.ok).toFixed(1) : 'n/a'} ms a request; server RSS peak ${megabytes(peakRss)} MB${problems ? `; ${problems}` : ''}` }
+}
+
+/** p50 and p95 of each kind of request. */
+function byKindRow(measure: string, r: ProcessLoadResult): BenchRow {
+  const parts = Object.entries(r.byLabel).map(([label, ms]) => `${label} ${percentile(ms, 0.5).toFixed(1)} / ${percentile(ms, 0.95).toFixed(1)}`)
+  return { measure, value: '', note: parts.join('; ') }
+}
+
+/** Where the server's resident memory is, in words. */
+export function breakdown(m: MemoryReport): string {
+  const wasm = m.wasm.map((w) => `WASM heap ${w.resident === null ? '?' : megabytes(w.resident)} resident of ${megabytes(w.size)}`)
+  return [...wasm, `JS heap ${megabytes(m.heapUsed)} used of ${megabytes(m.heapTotal)}`, `external ${megabytes(m.external)} (array buffers ${megabytes(m.arrayBuffers)})`,
+    `mapped files ${megabytes(m.file)}`, `anonymous ${megabytes(m.anon)}`].join(', ')
+}

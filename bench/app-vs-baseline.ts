@@ -12,7 +12,7 @@ import { createTenant } from '../core/tenants.js'
 import { jsonPoster, type JsonPoster } from './http-client.js'
 import { closedLoop, cpuPerOperation, mergeResults, percentile, throughput, type LoadResult } from './load.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
-import { recordingDatabase, roundTrips, statementName, type RecordedStatement, type RecordedUnit } from './recording-database.js'
+import { describeUnits, recordingDatabase, roundTrips, statementName, type RecordedStatement, type RecordedUnit } from './recording-database.js'
 import type { BenchRow, BenchSettings } from './scenario.js'
 
 /** Connections in each pool: openPostgres's default, used for the app and the baseline alike. */
@@ -173,14 +173,6 @@ function report(app: LoadResult, baseline: LoadResult, recorded: RecordedRequest
   for (const e of app.errorSamples) rows.push({ measure: 'app: an error', value: '', note: e })
   for (const e of baseline.errorSamples) rows.push({ measure: 'pg baseline: an error', value: '', note: e })
   return rows
-}
-
-/** The statements of recorded transactions in short words, for the note column. */
-function describeUnits(units: RecordedUnit[]): string {
-  return units.map((u) => {
-    const names = u.statements.map((s) => statementName(s.text))
-    return u.transaction ? ['begin', ...names, 'commit'].join(', ') : names.join(', ')
-  }).join(' | ')
 }
 
 function ms(v: number): string {

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     if (why) {
       wrong += 1
       wrongByLabel[r.label ?? ''] = (wrongByLabel[r.label ?? ''] ?? 0) + 1
-      const sample = `${r.label ?? r.path} (${decodeURIComponent(r.path)}): ${why}`
+      const sample = `${r.label ?? r.path} (${decodeURIComponent(r.path.replace(/^[^?]*\?/, ''))}): ${why}`
       if (wrongSamples.length < 10 && !wrongSamples.includes(sample)) wrongSamples.push(sample)
     }
     ;(byLabel[r.label ?? ''] ??= []).push(ms)

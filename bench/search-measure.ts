@@ -8,6 +8,7 @@ import { emptyHttpServer, replayLoad, selectOneLoad, type RecordedSearch, type S
 import { buildSearchMix, searchRequest, CONTACT_HIT } from './search-mix.js'
 import { searchRows, type Business, type SearchFigures } from './search-rows.js'
 import { recordSearches, serveApp } from './search-serving.js'
+import { describeUnits, roundTrips } from './recording-database.js'
 
 /** The database engine measured: how to open it afresh and how to reach it without the app. */
 export interface SearchEngine {
@@ -60,7 +61,7 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
 
   const figures: SearchFigures = { clients, seconds, floorName: engine.floorName, p95TargetMs: engine.p95TargetMs, businesses,
     cold: new Map(), warm: new Map(), coldSql: new Map(), warmSql: new Map(), selectOne: new Map(), emptyHttp: new Map(),
-    questions: undefined as unknown as ProcessLoadResult, phases }
+    questions: undefined as unknown as ProcessLoadResult, phases, sqlPerSearch: new Map() }
   const key = (b: Business, c: number) => `${b.name}:${c}`
 
   await timed('cold', async () => {
@@ -76,7 +77,12 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
     const db = await engine.open()
     try {
       const out = new Map<Business, RecordedSearch[]>()
-      for (const b of businesses) out.set(b, await recordSearches(db, b.token, b.mix))
+      for (const b of businesses) {
+        const searches = await recordSearches(db, b.token, b.mix)
+        out.set(b, searches)
+        figures.sqlPerSearch.set(b.name, { roundTrips: searches.reduce((n, r) => n + roundTrips(r.units), 0) / searches.length,
+          example: `"${searches[0].q}": ${describeUnits(searches[0].units)}` })
+      }
       return out
     } finally {
       await db.close()

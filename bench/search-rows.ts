@@ -32,6 +32,8 @@ export interface SearchFigures {
   emptyHttp: Map<number, ProcessLoadResult>
   questions: ProcessLoadResult
   phases: Record<string, number>
+  /** What one search sent to the database, per business: round trips on average and the statements of one. */
+  sqlPerSearch: Map<string, { roundTrips: number; example: string }>
 }
 
 /** The printed rows: data, then per business cold and warm figures with their floors, found-right, per kind, questions. */
@@ -44,6 +46,10 @@ export function searchRows(f: SearchFigures): BenchRow[] {
   }
   for (const b of f.businesses) {
     rows.push({ measure: `query mix: ${b.name}`, value: `${b.mix.length} queries`, note: kindCounts(b.mix) })
+  }
+  for (const b of f.businesses) {
+    const sql = f.sqlPerSearch.get(b.name)
+    if (sql) rows.push({ measure: `${b.name}: SQL per search (recorded)`, value: `${sql.roundTrips.toFixed(1)} round trips`, note: sql.example })
   }
   for (const b of f.businesses) rows.push(...businessRows(f, b))
   rows.push(...kindRows(f, f.businesses[0]))
@@ -82,7 +88,7 @@ function businessRows(f: SearchFigures, b: Business): BenchRow[] {
   const share = right / b.mix.length
   rows.push({ measure: `${b.name}: found right`, value: `${right} of ${b.mix.length}`, target: `>= ${FOUND_RIGHT_TARGET * 100}%`, met: share >= FOUND_RIGHT_TARGET,
     note: [`${(share * 100).toFixed(0)}%`, ...missedKinds(b.mix, once), ...(warmWrong.wrong ? [`warm: ${warmWrong.wrong} of ${warmWrong.ok} answers wrong`] : []),
-      ...once.wrongSamples.slice(0, 4)].join('; ') })
+      ...once.wrongSamples].join('; ') })
   return rows
 }
 

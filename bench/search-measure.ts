@@ -2,7 +2,7 @@ import { migrate } from '../core/db/migrate.js'
 import type { Database } from '../core/db/types.js'
 import { createTenant } from '../core/tenants.js'
 import { generateSearchData } from './generate-search-data.js'
-import { runLoadProcess, type LoadRequest, type ProcessLoadResult } from './load-process.js'
+import { runLoadProcess, type LoadRequest } from './load-process.js'
 import type { BenchRow, BenchSettings } from './scenario.js'
 import { emptyHttpServer, replayLoad, selectOneLoad, type RecordedSearch, type SqlFloor } from './search-floors.js'
 import { buildSearchMix, searchRequest, CONTACT_HIT } from './search-mix.js'
@@ -14,6 +14,8 @@ import { describeUnits, roundTrips } from './recording-database.js'
 export interface SearchEngine {
   /** How the floor's SQL is sent, for the notes: "pg" or "PGlite". */
   floorName: string
+  /** What opening afresh means for this engine, for the cold figures' note. */
+  afresh: string
   /** The goal for the warm p95 in milliseconds, or null when the engine has none. */
   p95TargetMs: number | null
   /** Opens the database afresh: a new pool, or the data folder reopened. */
@@ -61,7 +63,7 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
 
   const figures: SearchFigures = { clients, seconds, floorName: engine.floorName, p95TargetMs: engine.p95TargetMs, businesses,
     cold: new Map(), warm: new Map(), coldSql: new Map(), warmSql: new Map(), selectOne: new Map(), emptyHttp: new Map(),
-    questions: undefined as unknown as ProcessLoadResult, phases, sqlPerSearch: new Map() }
+    phases, sqlPerSearch: new Map(), afresh: engine.afresh }
   const key = (b: Business, c: number) => `${b.name}:${c}`
 
   await timed('cold', async () => {

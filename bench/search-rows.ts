@@ -30,7 +30,10 @@ export interface SearchFigures {
   warmSql: Map<string, FloorResult>
   selectOne: Map<number, LoadResult>
   emptyHttp: Map<number, ProcessLoadResult>
-  questions: ProcessLoadResult
+  /** The plain questions, warm, one client; missing when the run stopped before them. */
+  questions?: ProcessLoadResult
+  /** What opening afresh meant for the cold figures. */
+  afresh: string
   phases: Record<string, number>
   /** What one search sent to the database, per business: round trips on average and the statements of one. */
   sqlPerSearch: Map<string, { roundTrips: number; example: string }>
@@ -53,8 +56,8 @@ export function searchRows(f: SearchFigures): BenchRow[] {
   }
   for (const b of f.businesses) rows.push(...businessRows(f, b))
   rows.push(...kindRows(f, f.businesses[0]))
-  rows.push(questionRow(f))
-  const runs = [...f.cold.values(), ...f.warm.values(), f.questions]
+  if (f.questions) rows.push(questionRow(f.businesses[0], f.questions))
+  const runs = [...f.cold.values(), ...f.warm.values(), ...(f.questions ? [f.questions] : [])]
   const errors = runs.reduce((n, r) => n + r.errors, 0)
   rows.push({ measure: 'errors (non-200 answers, failures)', value: String(errors), target: '0', met: errors === 0,
     note: [...new Set(runs.flatMap((r) => r.errorSamples))].slice(0, 3).join(' | ') })
@@ -70,7 +73,7 @@ function businessRows(f: SearchFigures, b: Business): BenchRow[] {
   for (const c of f.clients) {
     const r = must(f.cold.get(`${b.name}:${c}`))
     rows.push({ measure: `${b.name}: cold, ${clientsWord(c)}, p50 / p95 ms`, value: pair(r.latenciesMs),
-      note: `each query once after opening afresh; floor: the same SQL on a fresh ${f.floorName} connection ${coldSql ? pair(coldSql.all.latenciesMs) : 'n/a'} (1 client)` })
+      note: `each query once after opening afresh (${f.afresh}); floor: the same SQL on a fresh ${f.floorName} connection ${coldSql ? pair(coldSql.all.latenciesMs) : 'n/a'} (1 client)` })
   }
   for (const c of f.clients) {
     const r = must(f.warm.get(`${b.name}:${c}`))
@@ -108,11 +111,10 @@ function kindRows(f: SearchFigures, b: Business): BenchRow[] {
 }
 
 /** The plain questions' p50/p95 and how many found someone. */
-function questionRow(f: SearchFigures): BenchRow {
-  const q = f.questions
+function questionRow(b: Business, q: ProcessLoadResult): BenchRow {
   const labels = Object.keys(q.byLabel)
   const answered = labels.filter((l) => !q.wrongByLabel[l]).length
-  return { measure: `${f.businesses[0].name}: plain questions, warm, 1 client, p50 / p95 ms`, value: pair(q.latenciesMs),
+  return { measure: `${b.name}: plain questions, warm, 1 client, p50 / p95 ms`, value: pair(q.latenciesMs),
     note: `${answered} of ${labels.length} found someone: ${labels.join(' | ')}` }
 }
 

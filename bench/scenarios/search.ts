@@ -25,6 +25,7 @@ export const searchPostgres: Scenario = {
     const scratch = await createScratchDatabase(settings.databaseUrl, 'search')
     const engine: SearchEngine = {
       floorName: 'pg',
+      afresh: 'a new pool and app; the shared server is not restarted, its buffers stay warm',
       p95TargetMs: P95_TARGET_MS,
       open: async () => openPostgres(scratch.url, 20),
       openFloor: async (connections) => pgFloor(scratch.url, connections),
@@ -47,6 +48,7 @@ export const searchPglite: Scenario = {
     const dataDir = join(folder, 'data')
     const engine: SearchEngine = {
       floorName: 'PGlite',
+      afresh: 'the data folder reopened and a new app',
       p95TargetMs: null,
       open: () => openPglite(dataDir),
       openFloor: async () => pgliteFloor(await openPglite(dataDir)),

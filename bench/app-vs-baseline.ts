@@ -13,7 +13,7 @@ import { jsonPoster, type JsonPoster } from './http-client.js'
 import { closedLoop, cpuPerOperation, mergeResults, percentile, throughput, type LoadResult } from './load.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
-import { recordingDatabase, roundTrips, statementName, type RecordedStatement, type RecordedUnit } from './recording-database.js'
+import { describeUnits, recordingDatabase, roundTrips, statementName, type RecordedStatement, type RecordedUnit } from './recording-database.js'
 import type { BenchRow, BenchSettings } from './scenario.js'
 
 /** Connections in each pool: openPostgres's default, used for the app and the baseline alike. */
@@ -209,14 +209,6 @@ function report(label: string, app: LoadResult, baseline: LoadResult, targets: b
   for (const e of app.errorSamples) rows.push({ measure: `${label}: app: an error`, value: '', note: e })
   for (const e of baseline.errorSamples) rows.push({ measure: `${label}: pg baseline: an error`, value: '', note: e })
   return rows
-}
-
-/** The statements of recorded transactions in short words, for the note column. */
-function describeUnits(units: RecordedUnit[]): string {
-  return units.map((u) => {
-    const names = u.statements.map((s) => statementName(s.text))
-    return u.transaction ? ['begin', ...names, 'commit'].join(', ') : names.join(', ')
-  }).join(' | ')
 }
 
 function ms(v: number): string {

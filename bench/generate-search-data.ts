@@ -45,6 +45,22 @@ export interface GeneratedSearchData {
     /** Words that occur in notes (stemmed search finds their other forms). */
     noteWords: string[]
   }
+  /** Records with their ids, so a search for each can be checked for finding the right one. */
+  known: KnownRecords
+}
+
+/** Generated records with their ids: what a search for them must find. */
+export interface KnownRecords {
+  /** Sampled contacts (about one in twenty, at most 200): name, primary phone as written, email and first street line. */
+  people: Array<{ id: string; name: string; phone: string; email: string; street: string }>
+  /** Each outlying town with a few customers, and one of them. */
+  towns: Array<{ town: string; id: string }>
+  /** Each rare attribute (as words, e.g. "koi pond") held by a few customers, and one of them. */
+  traits: Array<{ words: string; id: string }>
+  tickets: Array<{ number: number; id: string }>
+  invoices: Array<{ number: string; id: string }>
+  /** Leads (people who are not customers), at most 100. */
+  leads: Array<{ name: string; id: string }>
 }
 
 const FIRST = ['James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William',
@@ -90,6 +106,16 @@ const STREETS = ['Oak', 'Maple', 'Cedar', 'Pine', 'Elm', 'Magnolia', 'Dogwood', 
   'Whitesburg', 'Governors', 'Bailey Cove', 'Hughes', 'Wall Triana', 'Balch', 'Slaughter', 'Old Madison Pike', 'Jeff',
   'Hobbs', 'Sutton', 'Cecil Ashburn', 'Big Cove', 'Taylor', 'Winchester', 'Pulaski Pike', 'Mastin Lake', 'Monte Sano',
   'Drake', 'Airport', 'Carl T Jones', 'Four Mile Post', 'Green Cove', 'Weatherly', 'Haysland', 'Hampton Cove', 'Providence Main']
+/** Outlying towns: about four customers each, whatever the size of the business, so searching one has a known answer. */
+const RARE_TOWNS: Array<[string, string]> = [['Toney', '35773'], ['New Hope', '35760'], ['New Market', '35761'], ['Ardmore', '35739'],
+  ['Elkmont', '35620'], ['Hartselle', '35640'], ['Falkville', '35622'], ['Tanner', '35671'], ['Union Grove', '35175'],
+  ['Paint Rock', '35764'], ['Woodville', '35776'], ['Priceville', '35603'], ['Laceys Spring', '35754'], ['Scottsboro', '35768'],
+  ['Guntersville', '35976'], ['Arab', '35016']]
+/** Rare features of a house (true attributes): about four customers each, like the outlying towns. */
+const RARE_TRAITS = ['koi_pond', 'greenhouse', 'stained_glass', 'wheelchair_ramp', 'pool_enclosure', 'transom_windows', 'cupola',
+  'atrium', 'solarium', 'conservatory', 'clerestory', 'gazebo', 'lanai']
+/** Customers per outlying town and per rare feature. */
+const RARE_EACH = 4
 const STREET_TYPES = ['St', 'Dr', 'Rd', 'Ln', 'Way', 'Ct', 'Blvd', 'Cir', 'Pl', 'Trl']
 const MAIL = ['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'comcast.net', 'att.net', 'hotmail.com']
 const NOTE_PHRASES = [
@@ -142,7 +168,11 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
   const attributesMean = opts.attributesPerContact ?? 2
   const ticketsEach = opts.ticketsPerContact ?? 0
   const out: GeneratedSearchData = { contacts: 0, addresses: 0, notes: 0, attributes: 0, tickets: 0, invoices: 0, leads: 0,
-    samples: { names: [], phoneDigits: [], emails: [], invoiceNumbers: [], ticketNumbers: [], serviceIds: [], cities: PLACES.map((p) => p[0]), noteWords: NOTE_WORDS } }
+    samples: { names: [], phoneDigits: [], emails: [], invoiceNumbers: [], ticketNumbers: [], serviceIds: [], cities: PLACES.map((p) => p[0]), noteWords: NOTE_WORDS },
+    known: { people: [], towns: [], traits: [], tickets: [], invoices: [], leads: [] } }
+  // Every townEvery-th contact lives in an outlying town and every traitEvery-th has a rare feature, taken in turn.
+  const townEvery = Math.max(1, Math.floor(opts.contacts / (RARE_TOWNS.length * RARE_EACH)))
+  const traitEvery = Math.max(1, Math.floor(opts.contacts / (RARE_TRAITS.length * RARE_EACH)))
   const scope = { tenantId, actorType: 'system' as const, requestId: 'generate-search-data' }
   const now = Date.now()
   const services = ticketsEach > 0 ? await withTenant(db, scope, (tx) => insertServices(tx, tenantId)) : []
@@ -171,21 +201,34 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
       if (rnd.next() < 0.2) phones.push({ value: `(256) ${rnd.int(200, 989)}-${String(rnd.int(0, 9999)).padStart(4, '0')}`, label: 'home', primary: false })
       contacts.push({ id, display_name: `${first} ${last}`, first_name: first, last_name: last,
         emails: [{ value: email, label: 'home', primary: true }], phones, created_at: created.toISOString() })
-      if (out.samples.names.length < 200 && rnd.next() < 0.05) {
+      const sampled = out.samples.names.length < 200 && rnd.next() < 0.05
+      if (sampled) {
         out.samples.names.push(`${first} ${last}`)
         out.samples.phoneDigits.push(phone.slice(-4))
         out.samples.emails.push(email)
       }
       const addressCount = rnd.next() < 0.15 ? 2 : 1
+      const rareTown = n % townEvery === 0 ? RARE_TOWNS[(n / townEvery) % RARE_TOWNS.length] : null
       let firstAddress = ''
+      let firstLine = ''
       for (let a = 0; a < addressCount; a++) {
-        const [city, zips] = rnd.pick(PLACES)
+        const [city, zips] = a === 0 && rareTown ? [rareTown[0], [rareTown[1]]] : rnd.pick(PLACES)
+        const zip = rnd.pick(zips)
         const addressId = randomUUID()
+        const line1 = `${rnd.int(100, 9999)} ${rnd.pick(STREETS)} ${rnd.pick(STREET_TYPES)}`
         firstAddress ||= addressId
-        addresses.push({ id: addressId, contact_id: id, label: a === 0 ? 'home' : 'rental', line1: `${rnd.int(100, 9999)} ${rnd.pick(STREETS)} ${rnd.pick(STREET_TYPES)}`,
-          city, state: 'AL', postal_code: rnd.pick(zips) })
+        firstLine ||= line1
+        addresses.push({ id: addressId, contact_id: id, label: a === 0 ? 'home' : 'rental', line1, city, state: 'AL', postal_code: zip })
       }
+      if (sampled) out.known.people.push({ id, name: `${first} ${last}`, phone, email, street: firstLine })
+      if (rareTown && !out.known.towns.some((t) => t.town === rareTown[0])) out.known.towns.push({ town: rareTown[0], id })
       const keys = new Set<string>()
+      if (n % traitEvery === Math.floor(traitEvery / 2)) {
+        const trait = RARE_TRAITS[Math.floor(n / traitEvery) % RARE_TRAITS.length]
+        keys.add(trait)
+        attributes.push({ contact_id: id, key: trait, value: true, source: 'manual', confidence: 1 })
+        if (!out.known.traits.some((t) => t.words === trait.replace(/_/g, ' '))) out.known.traits.push({ words: trait.replace(/_/g, ' '), id })
+      }
       for (let a = rnd.around(attributesMean); a > 0; a--) {
         const [key, value] = attributeOf(rnd)
         if (keys.has(key)) continue
@@ -206,7 +249,10 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
           scheduled_end: new Date(startAt.getTime() + 2 * 3_600_000).toISOString() })
         const price = rnd.int(80, 450) * 100
         lineItems.push({ ticket_id: ticketId, service_id: rnd.pick(services), description: 'Window cleaning', quantity: 1, unit_price_cents: price })
-        if (out.samples.ticketNumbers.length < 100 && rnd.next() < 0.05) out.samples.ticketNumbers.push(ticketNumber)
+        if (out.samples.ticketNumbers.length < 100 && rnd.next() < 0.05) {
+          out.samples.ticketNumbers.push(ticketNumber)
+          out.known.tickets.push({ number: ticketNumber, id: ticketId })
+        }
         if (rnd.next() < 0.5) {
           const year = startAt.getUTCFullYear()
           invoices.push({ ticket_id: ticketId, contact_id: id, year, issued_on: startAt.toISOString().slice(0, 10), total_cents: price })
@@ -224,7 +270,7 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
         // Completing after the line items are in: a closed ticket refuses new ones.
         await tx.query(`update tickets set status = 'completed', closed_at = scheduled_end
           where tenant_id = $1 and id = any($2::uuid[])`, [tenantId, tickets.map((t) => (t as { id: string }).id)])
-        out.invoices += await insertInvoices(tx, tenantId, invoices as InvoiceSeed[], out.samples.invoiceNumbers)
+        out.invoices += await insertInvoices(tx, tenantId, invoices as InvoiceSeed[], out.samples.invoiceNumbers, out.known.invoices)
       }
     })
     out.contacts += count
@@ -238,7 +284,7 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
     await withTenant(db, scope, (tx) => tx.query(`insert into tenant_counters (tenant_id, name, value) values ($1, 'ticket', $2)
       on conflict (tenant_id, name) do update set value = greatest(tenant_counters.value, excluded.value)`, [tenantId, ticketNumber]))
   }
-  if (opts.leads) out.leads = await insertLeads(db, scope, tenantId, opts.leads, rnd)
+  if (opts.leads) out.leads = await insertLeads(db, scope, tenantId, opts.leads, rnd, out.known.leads)
   // Each contact's search entry was rewritten per statement (contact, addresses, attributes): without a vacuum the
   // indexes still point at every old version, and without statistics the planner guesses.
   if (opts.vacuum ?? true) {
@@ -283,7 +329,7 @@ async function insertServices(tx: Queryable, tenantId: string): Promise<string[]
 interface InvoiceSeed { ticket_id: string; contact_id: string; year: number; issued_on: string; total_cents: number }
 
 /** Invoices numbered PREFIX-YYYY-NNNN from the tenant's per-year counters, so numbers the app gives later follow on. */
-async function insertInvoices(tx: Queryable, tenantId: string, seeds: InvoiceSeed[], samples: string[]): Promise<number> {
+async function insertInvoices(tx: Queryable, tenantId: string, seeds: InvoiceSeed[], samples: string[], known: KnownRecords['invoices']): Promise<number> {
   if (!seeds.length) return 0
   const prefix = (await tx.query<{ p: string }>('select invoice_prefix as p from tenants where id = $1', [tenantId])).rows[0].p
   const byYear = new Map<number, InvoiceSeed[]>()
@@ -296,30 +342,37 @@ async function insertInvoices(tx: Queryable, tenantId: string, seeds: InvoiceSee
     for (const s of list) {
       next += 1
       const number = `${prefix}-${year}-${String(next).padStart(4, '0')}`
-      if (samples.length < 100 && (samples.length === 0 || next % 37 === 0)) samples.push(number)
+      const id = randomUUID()
+      if (samples.length < 100 && (samples.length === 0 || next % 37 === 0)) {
+        samples.push(number)
+        known.push({ number, id })
+      }
       const due = new Date(`${s.issued_on}T12:00:00Z`)
       due.setUTCDate(due.getUTCDate() + 15)
-      rows.push({ number, ticket_id: s.ticket_id, contact_id: s.contact_id, currency: 'USD', issued_on: s.issued_on, due_on: due.toISOString().slice(0, 10), status: 'paid',
+      rows.push({ id, number, ticket_id: s.ticket_id, contact_id: s.contact_id, currency: 'USD', issued_on: s.issued_on, due_on: due.toISOString().slice(0, 10), status: 'paid',
         subtotal_cents: s.total_cents, total_cents: s.total_cents, amount_paid_cents: s.total_cents })
     }
   }
   await insertRows(tx, tenantId, 'invoices', rows,
-    'number text, ticket_id uuid, contact_id uuid, currency text, issued_on date, due_on date, status text, subtotal_cents int, total_cents int, amount_paid_cents int')
+    'id uuid, number text, ticket_id uuid, contact_id uuid, currency text, issued_on date, due_on date, status text, subtotal_cents int, total_cents int, amount_paid_cents int')
   return rows.length
 }
 
-async function insertLeads(db: Database, scope: { tenantId: string; actorType: 'system'; requestId: string }, tenantId: string, count: number, rnd: Random): Promise<number> {
+async function insertLeads(db: Database, scope: { tenantId: string; actorType: 'system'; requestId: string }, tenantId: string, count: number, rnd: Random,
+  known: KnownRecords['leads']): Promise<number> {
   const rows: object[] = []
   for (let i = 0; i < count; i++) {
     const first = rnd.pick(FIRST)
     const last = rnd.pick(LAST)
-    rows.push({ raw_notes: rnd.pick(LEAD_NOTES).replace('{n}', String(rnd.int(8, 40))), name: `${first} ${last}`,
+    const id = randomUUID()
+    if (known.length < 100) known.push({ name: `${first} ${last}`, id })
+    rows.push({ id, raw_notes: rnd.pick(LEAD_NOTES).replace('{n}', String(rnd.int(8, 40))), name: `${first} ${last}`,
       phone: `256-${rnd.int(200, 989)}-${String(rnd.int(0, 9999)).padStart(4, '0')}`, email: `${first}${i}@example.com`.toLowerCase(),
       status: rnd.pick(['new', 'contacted', 'qualified']), source: rnd.pick(['google', 'referral', 'facebook', 'phone']) })
   }
   for (let i = 0; i < rows.length; i += 2000) {
     await withTenant(db, scope, (tx) => insertRows(tx, tenantId, 'leads', rows.slice(i, i + 2000),
-      'raw_notes text, name text, phone text, email text, status text, source text'))
+      'id uuid, raw_notes text, name text, phone text, email text, status text, source text'))
   }
   return rows.length
 }

@@ -16,6 +16,8 @@ export interface LoadRequest {
   status?: number
   /** Text the answer must contain (a record's id, say); an answer without it counts as wrong, not as an error. */
   expect?: string
+  /** Text the answer must not contain (a kind of hit that must not be there); an answer with it counts as wrong. */
+  refuse?: string
 }
 
 /** What a load process is told to do. */
@@ -27,12 +29,18 @@ export interface LoadSpec {
   seconds: number
   /** Load sent first and not counted, to warm caches and connections. */
   warmupSeconds?: number
+  /** Send each request exactly once instead (seconds ignored), the clients taking them in turn: a cold pass. */
+  once?: boolean
+  /** Go on past `seconds` until every request was sent this many times (and once during the warm-up), so each is measured. */
+  eachAtLeast?: number
 }
 
 /** A closed-loop run measured in its own process, with latencies per label and answers that missed their expected text. */
 export interface ProcessLoadResult extends LoadResult {
   byLabel: Record<string, number[]>
   wrong: number
+  /** Wrong answers per label. */
+  wrongByLabel: Record<string, number>
   wrongSamples: string[]
 }
 

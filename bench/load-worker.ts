@@ -1,5 +1,6 @@
 import http from 'node:http'
-import { closedLoop } from './load.js'
+import { wrongAnswer } from './answer-check.js'
+import { closedLoop, eachOnce } from './load.js'
 import type { LoadRequest, LoadSpec, ProcessLoadResult } from './load-process.js'
 
 /** Sends so far by this process: with its pid, what makes each `{{n}}` unique. */
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency })
   const byLabel: Record<string, number[]> = {}
   let wrong = 0
+  const wrongByLabel: Record<string, number> = {}
   const wrongSamples: string[] = []
   const op = async (n: number) => {
     const r = spec.requests[n % spec.requests.length]
@@ -41,23 +43,26 @@ async function main(): Promise<void> {
     const { status, text } = await send(agent, base, spec.headers ?? {}, r)
     const ms = performance.now() - t0
     if (status !== (r.status ?? 200)) throw new Error(`${r.method ?? 'GET'} ${r.label ?? r.path} answered ${status}: ${text.slice(0, 160)}`)
-    if (r.expect !== undefined && !text.includes(r.expect)) {
+    const why = wrongAnswer(r, text)
+    if (why) {
       wrong += 1
-      const sample = `${r.label ?? r.path}: "${r.expect}" not in the answer`
-      if (wrongSamples.length < 5 && !wrongSamples.includes(sample)) wrongSamples.push(sample)
+      wrongByLabel[r.label ?? ''] = (wrongByLabel[r.label ?? ''] ?? 0) + 1
+      const sample = `${r.label ?? r.path} (${decodeURIComponent(r.path.replace(/^[^?]*\?/, ''))}): ${why}`
+      if (wrongSamples.length < 10 && !wrongSamples.includes(sample)) wrongSamples.push(sample)
     }
     ;(byLabel[r.label ?? ''] ??= []).push(ms)
   }
-  if (spec.warmupSeconds) await closedLoop(spec.concurrency, spec.warmupSeconds, op)
+  const each = spec.requests.length * (spec.eachAtLeast ?? 0)
+  if (spec.warmupSeconds && !spec.once) await closedLoop(spec.concurrency, spec.warmupSeconds, op, each ? spec.requests.length : 0)
   wrong = 0
   wrongSamples.length = 0
-  for (const k of Object.keys(byLabel)) delete byLabel[k]
-  const result = await closedLoop(spec.concurrency, spec.seconds, op)
+  for (const record of [byLabel, wrongByLabel]) for (const k of Object.keys(record)) delete record[k]
+  const result = spec.once ? await eachOnce(spec.concurrency, spec.requests.length, op) : await closedLoop(spec.concurrency, spec.seconds, op, each)
   for (const v of Object.values(byLabel)) v.sort((a, b) => a - b)
   agent.destroy()
-  const answer: ProcessLoadResult = { ...result, byLabel, wrong, wrongSamples }
-  // Exiting before a large write to a pipe has drained would cut the answer short.
-  await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(answer), () => resolve()))
+  const answer: ProcessLoadResult = { ...result, byLabel, wrong, wrongByLabel, wrongSamples }
+  // A pipe is written asynchronously: exiting before the write is done would cut the result short.
+  await new Promise<void>((resolve, reject) => process.stdout.write(JSON.stringify(answer), (err) => (err ? reject(err) : resolve())))
 }
 
 main().then(() => process.exit(0), (err) => {

@@ -15,20 +15,28 @@ export interface LoadResult {
   cpuMs: number
 }
 
-/** Runs `concurrency` clients, each calling op back to back until `seconds` have passed; errors are counted, not thrown. */
-export async function closedLoop(concurrency: number, seconds: number, op: (n: number) => Promise<void>): Promise<LoadResult> {
+/**
+ * Runs `concurrency` clients, each calling op back to back until `seconds` have passed and at least minimumOps calls
+ * were started; errors are counted, not thrown.
+ */
+export async function closedLoop(concurrency: number, seconds: number, op: (n: number) => Promise<void>, minimumOps = 0): Promise<LoadResult> {
+  const deadline = performance.now() + seconds * 1000
+  let n = 0
+  return closedLoopUntil(concurrency, () => performance.now() < deadline || n < minimumOps, () => op(n++))
+}
+
+/** The loop of closedLoop and eachOnce: each client calls op back to back while `more()` says so. */
+async function closedLoopUntil(concurrency: number, more: () => boolean, op: () => Promise<void>): Promise<LoadResult> {
   const latencies: number[] = []
   const errorSamples = new Set<string>()
   let errors = 0
-  let n = 0
   const cpuBefore = process.cpuUsage()
   const started = performance.now()
-  const deadline = started + seconds * 1000
   const client = async () => {
-    while (performance.now() < deadline) {
+    while (more()) {
       const t0 = performance.now()
       try {
-        await op(n++)
+        await op()
         latencies.push(performance.now() - t0)
       } catch (err) {
         errors += 1
@@ -43,6 +51,12 @@ export async function closedLoop(concurrency: number, seconds: number, op: (n: n
     ok: latencies.length, errors, seconds: elapsed, latenciesMs: latencies.sort((a, b) => a - b), errorSamples: [...errorSamples],
     cpuMs: (cpu.user + cpu.system) / 1000,
   }
+}
+
+/** Runs op once for each n below count, `concurrency` clients taking the next n in turn; errors are counted, not thrown. */
+export async function eachOnce(concurrency: number, count: number, op: (n: number) => Promise<void>): Promise<LoadResult> {
+  let next = 0
+  return closedLoopUntil(concurrency, () => next < count, () => op(next++))
 }
 
 /** Ids in messages would make every sample distinct. */

@@ -64,3 +64,11 @@ export function statementName(text: string): string {
   const m = /^(insert into|update|delete from|select)\s+([\w.]+)/i.exec(flat)
   return m ? `${m[1]} ${m[2]}`.toLowerCase() : flat.slice(0, 30)
 }
+
+/** The statements of recorded units in short words, for a note: "begin, select set_config, select from x, commit | ...". */
+export function describeUnits(units: RecordedUnit[]): string {
+  return units.map((u) => {
+    const names = u.statements.map((s) => statementName(s.text))
+    return u.transaction ? ['begin', ...names, 'commit'].join(', ') : names.join(', ')
+  }).join(' | ')
+}

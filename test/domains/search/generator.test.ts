@@ -3,7 +3,7 @@ import { generateSearchData, type GeneratedSearchData } from '../../../bench/gen
 import { expectData } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { count, made, newContact } from '../messages/fixtures.js'
+import { asTenant, count, made, newContact } from '../messages/fixtures.js'
 
 describe.each(engines)('the search data generator (%s)', (engine) => {
   let app: TestApp
@@ -37,6 +37,30 @@ describe.each(engines)('the search data generator (%s)', (engine) => {
     expect(await hits(data.samples.invoiceNumbers[0], 'invoice')).toContain(data.samples.invoiceNumbers[0])
     expect((await hits(`#${data.samples.ticketNumbers[0]}`, 'ticket'))[0]).toMatch(new RegExp(`^#${data.samples.ticketNumbers[0]} `))
     expect((await hits('chandelier', 'contact')).length).toBeGreaterThan(0)
+  })
+
+  it('knows the ids of what it sampled: people, outlying towns, rare features, tickets, invoices and leads', async () => {
+    const k = data.known
+    const one = (text: string, params: unknown[]) => asTenant(app, async (tx) => (await tx.query<{ n: number }>(text, params)).rows[0].n)
+    expect(k.people.length).toBeGreaterThan(0)
+    for (const p of k.people.slice(0, 5)) {
+      expect(await one(`select count(*)::int as n from contacts c where c.id = $1 and c.display_name = $2 and c.phone = $3 and c.email = $4
+        and exists (select 1 from addresses a where a.contact_id = c.id and a.line1 = $5)`, [p.id, p.name, p.phone, p.email, p.street]), p.name).toBe(1)
+    }
+    expect(k.towns.length).toBeGreaterThan(1)
+    for (const t of k.towns) {
+      expect(await one('select count(*)::int as n from addresses where contact_id = $1 and city = $2', [t.id, t.town]), t.town).toBe(1)
+      // A few customers each, so a search for the town has a known answer.
+      expect(await one('select count(distinct contact_id)::int as n from addresses where city = $1', [t.town])).toBeLessThanOrEqual(8)
+    }
+    expect(k.traits.length).toBeGreaterThan(1)
+    for (const t of k.traits) {
+      expect(await one(`select count(*)::int as n from attributes where contact_id = $1 and key = $2 and value = 'true'`, [t.id, t.words.replace(/ /g, '_')])).toBe(1)
+    }
+    for (const t of k.tickets) expect(await one('select count(*)::int as n from tickets where id = $1 and number = $2', [t.id, t.number])).toBe(1)
+    for (const i of k.invoices) expect(await one('select count(*)::int as n from invoices where id = $1 and number = $2', [i.id, i.number])).toBe(1)
+    expect(k.leads.length).toBe(30)
+    for (const l of k.leads.slice(0, 5)) expect(await one('select count(*)::int as n from leads where id = $1 and name = $2', [l.id, l.name])).toBe(1)
   })
 
   it('leaves the counters where the app continues numbering without a clash', async () => {

@@ -191,6 +191,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     let seed = 0
     const shared = await records(1)
     listFilters.timeline = { contact_id: shared.contact }
+    listFilters.customer_export = { contact_id: shared.contact }
     for (const def of services.registry.actions.values()) {
       const key = actionKey(def.domain, def.name)
       if (checked.has(key)) continue

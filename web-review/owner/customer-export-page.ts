@@ -48,12 +48,13 @@ ${HEADINGS.map(([key, heading]) => {
 
 async function exportOr404(services: Services, session: SessionPrincipal, res: Response, id: string) {
   try {
-    return (await callQuery(callerOf(services, session, res), customerExportQuery, { params: { contact_id: id } })).items[0]
+    const [found] = (await callQuery(callerOf(services, session, res), customerExportQuery, { params: { contact_id: id } })).items
+    if (found) return found
   } catch (err) {
-    if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    sendOwnerPage(res, 'Customer not found', html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`, { status: 404 })
-    return null
+    if (!(err instanceof AppError) || err.code !== 'VALIDATION_ERROR') throw err
   }
+  sendOwnerPage(res, 'Customer not found', html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`, { status: 404 })
+  return null
 }
 
 /** A stored row as "field: value" lines, leaving out what is empty. */

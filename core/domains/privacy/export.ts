@@ -2,7 +2,6 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { freeForm, timestamp } from '../../output-types.js'
 import { defineQuery } from '../../registry.js'
-import { missingReference } from '../contacts/model.js'
 
 /** Each part of a customer's export: its name, and the statement reading it for the customer $1 (rows as stored). */
 const PARTS = {
@@ -35,7 +34,8 @@ type Part = keyof typeof PARTS
 /** Everything held about one customer, as stored: for a request to see one's data (machine-readable; the owner's page shows it to read). */
 export const customerExportQuery = defineQuery({
   type: 'customer_export',
-  description: 'Everything the business holds about one customer (contact_id, required), for their request to see it: the contact, '
+  description: 'Everything the business holds about one customer (contact_id, required), for their request to see it, as one item (none when '
+    + 'there is no such customer): the contact, '
     + `${Object.keys(PARTS).join(', ')}, and audit (every change to any of these, with who made it). Rows as stored. Owner only.`,
   keywords: ['export customer data', 'data request', 'subject access', 'gdpr', 'privacy', 'download customer'],
   access: { agent: 'never', technician: 'none' },
@@ -49,7 +49,8 @@ export const customerExportQuery = defineQuery({
   async run(ctx, req) {
     const contactId = req.params.contact_id
     const contact = (await ctx.db.query('select * from contacts where id = $1', [contactId])).rows[0]
-    if (!contact) throw missingReference('contact', contactId, 'contact_id')
+    // As any list: a customer this business does not have is no record, not an error (another business's id included).
+    if (!contact) return { items: [], next_cursor: null }
     const parts: Record<string, unknown[]> = {}
     for (const [name, sql] of Object.entries(PARTS)) parts[name] = cleaned((await ctx.db.query(sql, [contactId])).rows)
     const audit = await auditOf(ctx.db, contactId)

@@ -1,22 +1,37 @@
 import { loadConfig } from '../core/config.js'
-import { setLogLevel } from '../core/log.js'
+import { log, setLogLevel } from '../core/log.js'
 import { openMigratedDatabase } from '../core/runtime.js'
-import { createServices } from './product.js'
-import { banner, startServer } from './server.js'
+
+/** How long a stop may wait for the delivery worker's pass before the database is closed under it. */
+const WORKER_STOP_MS = 2_000
+
+/** The longest a stop may take in all; past it the process exits anyway (the embedded database recovers on its next open). */
+const STOP_DEADLINE_MS = 8_000
 
 /** `npm start`: migrate, create the first business if needed, serve. */
 async function main(): Promise<void> {
   const config = loadConfig()
   setLogLevel(config.logLevel)
-  const opened = await openMigratedDatabase(config, 'server')
+  // The database opens (in its own thread on the embedded engine) while the modules of the server load.
+  const opening = openMigratedDatabase(config, 'server')
+  opening.catch(() => {}) // awaited below; this keeps a failure from counting as unhandled meanwhile
+  const [{ createServices }, { banner, startServer }] = await Promise.all([import('./product.js'), import('./server.js')])
+  const opened = await opening
   const services = createServices(config, opened.db)
-  const running = await startServer(services)
+  const running = await startServer(services).catch(async (err) => {
+    await opened.close()
+    throw err
+  })
   process.stdout.write(banner(services, running) + '\n')
   let stopping = false
-  const stop = async () => {
-    if (stopping) return
+  const stop = async (signal: NodeJS.Signals) => {
+    // A second signal while stopping means: now.
+    if (stopping) process.exit(1)
     stopping = true
-    await running.close()
+    log('info', 'stopping', { signal })
+    setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref()
+    // The worker's pass may wait on a long statement; closing the database ends that wait too.
+    await Promise.race([running.close(), new Promise((resolve) => setTimeout(resolve, WORKER_STOP_MS).unref())])
     await opened.close()
     process.exit(0)
   }

@@ -23,7 +23,21 @@ export interface ThreadOptions {
   dataDir?: string
   /** A dumped data folder to start from (tests load a migrated template this way). */
   loadDataDir?: ArrayBuffer
+  /** When the thread checkpoints; DEFAULT_CHECKPOINTS when unset. */
+  checkpoints?: CheckpointPolicy
 }
+
+/** How often the thread looks at the write-ahead log written since the last checkpoint, and how much makes it checkpoint. */
+export interface CheckpointPolicy {
+  everyMs: number
+  afterBytes: number
+}
+
+/**
+ * PGlite runs PostgreSQL without its checkpointer process, so nothing else ever checkpoints: the log would grow by gigabytes
+ * at 100k customers, and after a crash the next start would replay all of it (minutes) before answering anything.
+ */
+export const DEFAULT_CHECKPOINTS: CheckpointPolicy = { everyMs: 30_000, afterBytes: 64 * 1024 * 1024 }
 
 /** Copies an error's message, name and every plain field (code, constraint, detail, column, ...) into a cloneable object. */
 export function errorToFields(err: unknown): ThreadError {

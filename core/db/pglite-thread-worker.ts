@@ -2,7 +2,7 @@
 // database, never the answers that do not need it (/healthz, pages already queued, signals).
 import { parentPort, workerData } from 'node:worker_threads'
 import { openPglite } from './pglite.js'
-import { errorToFields, type ThreadOptions, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol.js'
+import { DEFAULT_CHECKPOINTS, errorToFields, type ThreadOptions, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol.js'
 import type { Queryable } from './types.js'
 
 const port = parentPort
@@ -73,6 +73,7 @@ async function handle(msg: ThreadRequest): Promise<void> {
         return reply({ id: msg.id, ok: true, value: buffer }, [buffer])
       }
       case 'close':
+        clearInterval(checkpointTimer)
         await db.close()
         reply({ id: msg.id, ok: true })
         port!.close()
@@ -82,6 +83,23 @@ async function handle(msg: ThreadRequest): Promise<void> {
     reply({ id: msg.id, ok: false, error: errorToFields(err) })
   }
 }
+
+/** Checkpoints once enough log was written since the last one; it waits its turn behind requests like any statement. */
+async function checkpointIfDue(afterBytes: number): Promise<void> {
+  const r = await db.query<{ written: number }>(
+    'select pg_wal_lsn_diff(pg_current_wal_lsn(), (pg_control_checkpoint()).redo_lsn)::float8 as written')
+  if (r.rows[0].written >= afterBytes) await db.exec('checkpoint')
+}
+
+const checkpoints = options.checkpoints ?? DEFAULT_CHECKPOINTS
+let checkpointing = false
+const checkpointTimer = setInterval(() => {
+  if (checkpointing) return
+  checkpointing = true
+  // A failed check (the database closing) is retried at the next tick; nothing waits on it.
+  checkpointIfDue(checkpoints.afterBytes).catch(() => {}).finally(() => (checkpointing = false))
+}, checkpoints.everyMs)
+checkpointTimer.unref()
 
 port.on('message', (msg: ThreadRequest) => void handle(msg))
 reply({ id: 0, ok: true, value: 'ready' })

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { PgliteDatabase } from './pglite.js'
-import { errorFromFields, type ThreadCall, type ThreadOptions, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol.js'
+import { errorFromFields, type CheckpointPolicy, type ThreadCall, type ThreadOptions, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol.js'
 import type { Queryable, QueryResult } from './types.js'
 
 /** The embedded engine in a thread of its own; close() may end a statement that would not finish (see closeDeadlineMs). */
@@ -21,9 +21,9 @@ const CLOSED_MESSAGE = 'PGlite is closed'
  * Opens the embedded database in a worker thread: the same Database as openPglite, but a long statement no longer blocks
  * this thread's event loop. Statements still run one at a time, in the order sent.
  */
-export async function openPgliteThread(dataDir: string | undefined, loadDataDir?: Blob): Promise<PgliteThreadDatabase> {
+export async function openPgliteThread(dataDir: string | undefined, loadDataDir?: Blob, checkpoints?: CheckpointPolicy): Promise<PgliteThreadDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true })
-  const workerData: ThreadOptions = { dataDir, loadDataDir: loadDataDir ? await loadDataDir.arrayBuffer() : undefined }
+  const workerData: ThreadOptions = { dataDir, loadDataDir: loadDataDir ? await loadDataDir.arrayBuffer() : undefined, checkpoints }
   const worker = new Worker(workerEntry(), { workerData, execArgv: [], transferList: workerData.loadDataDir ? [workerData.loadDataDir] : [] })
   const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>()
   let nextId = 1

@@ -78,6 +78,27 @@ describe('PGlite in a worker thread', () => {
   })
 })
 
+describe('checkpoints of PGlite in a worker thread', () => {
+  it('checkpoints once the log written since the last checkpoint passes the limit, so a crash never leaves much to replay', async () => {
+    const db = await openPgliteThread(undefined, undefined, { everyMs: 100, afterBytes: 1024 * 1024 })
+    try {
+      const redo = async () => (await db.query<{ redo: string }>('select (pg_control_checkpoint()).redo_lsn::text as redo')).rows[0].redo
+      const before = await redo()
+      await db.exec(`create table filler as select g as id, repeat('x', 500) as body from generate_series(1, 5000) as g`)
+      const written = await db.query<{ bytes: number }>(`select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8 as bytes`, [before])
+      expect(written.rows[0].bytes).toBeGreaterThan(1024 * 1024)
+      let after = before
+      for (const deadline = Date.now() + 30_000; after === before && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 100))
+        after = await redo()
+      }
+      expect(after).not.toBe(before)
+    } finally {
+      await db.close()
+    }
+  }, 60_000)
+})
+
 describe('closing PGlite in a worker thread', () => {
   const folders: string[] = []
   afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })))

@@ -30,9 +30,11 @@ async function main(): Promise<void> {
     stopping = true
     log('info', 'stopping', { signal })
     setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref()
-    // The worker's pass may wait on a long statement; closing the database ends that wait too.
-    await Promise.race([running.close(), new Promise((resolve) => setTimeout(resolve, WORKER_STOP_MS).unref())])
-    await opened.close()
+    // Side by side: the worker's pass may be waiting on a long statement, which closing the database ends.
+    await Promise.all([
+      Promise.race([running.close(), new Promise((resolve) => setTimeout(resolve, WORKER_STOP_MS).unref())]),
+      opened.close(),
+    ])
     process.exit(0)
   }
   process.on('SIGINT', stop)

@@ -1,27 +1,50 @@
 import { loadConfig } from '../core/config.js'
-import { setLogLevel } from '../core/log.js'
+import { log, setLogLevel } from '../core/log.js'
 import { openMigratedDatabase } from '../core/runtime.js'
-import { createServices } from './product.js'
-import { banner, startServer } from './server.js'
+
+/** How long a stop may wait for the delivery worker's pass before the database is closed under it. */
+const WORKER_STOP_MS = 1_000
+
+/** The longest a stop may take in all; past it the process exits anyway (the embedded database recovers on its next open). */
+const STOP_DEADLINE_MS = 8_000
 
 /** `npm start`: migrate, create the first business if needed, serve. */
 async function main(): Promise<void> {
   const config = loadConfig()
   setLogLevel(config.logLevel)
-  const opened = await openMigratedDatabase(config, 'server')
-  const services = createServices(config, opened.db)
-  const running = await startServer(services)
-  process.stdout.write(banner(services, running) + '\n')
+  // Listening for signals comes first, so a stop asked for while starting (a long recovery of the data folder) is clean too.
+  let letGo: () => Promise<void> = async () => {}
   let stopping = false
-  const stop = async () => {
-    if (stopping) return
+  const stop = (signal: NodeJS.Signals) => {
+    // A second signal while stopping means: now.
+    if (stopping) process.exit(1)
     stopping = true
-    await running.close()
-    await opened.close()
-    process.exit(0)
+    log('info', 'stopping', { signal })
+    setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref()
+    void letGo().finally(() => process.exit(0))
   }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+
+  // The database opens (in its own thread on the embedded engine) while the modules of the server load.
+  const opening = openMigratedDatabase(config, 'server')
+  letGo = async () => (await opening.catch(() => null))?.close()
+  opening.catch(() => {}) // awaited below; this keeps a failure from counting as unhandled meanwhile
+  const [{ createServices }, { banner, startServer }] = await Promise.all([import('./product.js'), import('./server.js')])
+  const opened = await opening
+  if (stopping) return
+  const services = createServices(config, opened.db)
+  const running = await startServer(services).catch(async (err) => {
+    await opened.close()
+    throw err
+  })
+  // The worker's pass gets a moment to finish; if it waits on a long statement, closing the database ends that wait.
+  letGo = async () => {
+    await Promise.race([running.close(), new Promise((resolve) => setTimeout(resolve, WORKER_STOP_MS).unref())])
+    await opened.close()
+  }
+  if (stopping) return
+  process.stdout.write(banner(services, running) + '\n')
 }
 
 main().catch((err) => {

@@ -36,6 +36,8 @@ const BOOTSTRAP_LOCK_KEY = 724_311_902
 
 /** Creates the first business unless one was already created (by this or another process); null then. */
 export async function bootstrapFirstTenant(db: Database, raw: z.input<typeof newTenantInput>): Promise<CreatedTenant | null> {
+  // Every start after the first ends here: checking the time zone loads ICU's zone data, which a restart need not wait for.
+  if (await firstTenantId(db)) return null
   const input = parseInput(newTenantInput, raw, '')
   try {
     return await db.transaction(async (tx) => {

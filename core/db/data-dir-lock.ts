@@ -6,27 +6,51 @@ export interface DataDirLock {
   release(): void
 }
 
-/** Claims the data folder for this process, or explains clearly who holds it. */
+/** What the lock file says about its holder. */
+interface Holder {
+  pid: number
+  purpose: string
+  since: string
+}
+
+/**
+ * Claims the data folder for this process, or explains clearly who holds it. The claim is the exclusive creation of the lock
+ * file, so of two processes starting at once only one opens the folder: two PostgreSQL instances writing the same files
+ * would corrupt them.
+ */
 export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true })
   const file = join(dataDir, 'crm.lock')
-  try {
-    const held = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; purpose: string; since: string }
-    if (held.pid !== process.pid && isAlive(held.pid)) {
+  const claim = JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() })
+  // A second try only after removing a claim left by a process that is gone (or a file that is not one).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(file, claim, { flag: 'wx' })
+      break
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    }
+    const held = readHolder(file)
+    if (held && held.pid !== process.pid && isAlive(held.pid)) {
       throw new Error(`The data folder ${dataDir} is in use by process ${held.pid} (${held.purpose}, since ${held.since}). ` +
         'The embedded database serves one process at a time: stop that process first, or run both against a PostgreSQL server with DATABASE_URL.')
     }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw err
+    if (attempt > 0) throw new Error(`The data folder ${dataDir} could not be claimed: another process is claiming it at this moment (${file})`)
+    rmSync(file, { force: true })
   }
-  writeFileSync(file, JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }))
   return {
     release() {
-      try {
-        const held = JSON.parse(readFileSync(file, 'utf8')) as { pid: number }
-        if (held.pid === process.pid) rmSync(file)
-      } catch { /* already gone */ }
+      if (readHolder(file)?.pid === process.pid) rmSync(file, { force: true })
     },
+  }
+}
+
+/** The lock file's holder, or null when there is no file or it does not say (a claim cut short by a crash). */
+function readHolder(file: string): Holder | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Holder
+  } catch {
+    return null
   }
 }
 

@@ -1,7 +1,6 @@
 import type { DatabaseLimits } from './limits.js'
 import type { Database } from './types.js'
-import { openPglite } from './pglite.js'
-import { openPostgres } from './postgres.js'
+import { openPgliteThread } from './pglite-thread.js'
 
 /** Where the data lives: a PostgreSQL server URL, or a folder for the embedded engine. */
 export interface DatabaseLocation {
@@ -11,8 +10,15 @@ export interface DatabaseLocation {
   databaseLimits?: DatabaseLimits
 }
 
-/** Opens the configured database: the server when a URL is given, else embedded PGlite in the data folder. */
+/**
+ * Opens the configured database: the server when a URL is given, else embedded PGlite in the data folder, run in a thread
+ * of its own so that a long statement never blocks this process's event loop (health checks, pages, signals).
+ */
 export async function openDatabase(loc: DatabaseLocation): Promise<Database> {
-  if (loc.databaseUrl) return openPostgres(loc.databaseUrl, 20, loc.databaseLimits)
-  return openPglite(loc.dataDir)
+  if (loc.databaseUrl) {
+    // Loaded only when used: the embedded engine's start does without pg.
+    const { openPostgres } = await import('./postgres.js')
+    return openPostgres(loc.databaseUrl, 20, loc.databaseLimits)
+  }
+  return openPgliteThread(loc.dataDir)
 }

@@ -32,3 +32,26 @@ describe.each(engines)('health checks (%s)', (engine) => {
     expectData(await app.call('GET', '/readyz', undefined, { authorization: '' }))
   })
 })
+
+describe('health checks while a slow statement runs (PGlite in its thread, as the server runs it)', () => {
+  let app: TestApp
+  beforeAll(async () => { app = await startTestApp('pglite-thread') })
+  afterAll(() => app.close())
+
+  it('GET /healthz answers before the slow statement ends; a request that needs the database is answered after it, correctly', async () => {
+    const order: string[] = []
+    const slow = app.t.db.query('select pg_sleep(3)').then(() => order.push('slow statement'))
+    const health = app.call('GET', '/healthz', undefined, { authorization: '' }).then((res) => {
+      order.push('healthz')
+      return res
+    })
+    const contacts = app.query({ type: 'contacts' }).then((res) => {
+      order.push('contacts')
+      return res
+    })
+    const [, healthRes, contactsRes] = await Promise.all([slow, health, contacts])
+    expect(expectData(healthRes)).toEqual({ status: 'ok' })
+    expect(contactsRes.status).toBe(200)
+    expect(order).toEqual(['healthz', 'slow statement', 'contacts'])
+  })
+})

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -18,12 +18,19 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
+/** The two ways a service manager starts the server: through npm, and the compiled entry point itself. */
+const starts = [
+  { name: 'npm', command: 'npm', args: ['start', '--silent'] },
+  { name: 'node dist/api/main.js', command: process.execPath, args: ['dist/api/main.js'] },
+]
+const cases = starts.flatMap((start) => (['SIGTERM', 'SIGINT'] as const).map((signal) => ({ ...start, signal })))
+
 describe('npm start, as a service manager runs it', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s sent to npm stops the server: nothing keeps running or holds the port', async (signal) => {
+  it.each(cases)('$signal sent to $name stops the server: nothing keeps running or holds the port or the data folder', async ({ command, args, signal }) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'crm-start-'))
     folders.push(dataDir)
     // Its own process group, so the test can see whether anything npm started outlives it.
-    const npm = spawn('npm', ['start', '--silent'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    const npm = spawn(command, args, { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' } })
     let out = ''
     npm.stdout!.on('data', (d) => (out += d))
@@ -42,8 +49,9 @@ describe('npm start, as a service manager runs it', () => {
       process.kill(npm.pid!, signal)
       await exited
       for (const deadline = Date.now() + 10_000; groupAlive(npm.pid!) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50))
-      expect(groupAlive(npm.pid!), `still running after ${signal} to npm:\n${out}`).toBe(false)
+      expect(groupAlive(npm.pid!), `still running after ${signal}:\n${out}`).toBe(false)
       await expect(fetch(`${url}/healthz`)).rejects.toThrow()
+      expect(existsSync(join(dataDir, 'crm.lock')), 'the data folder is still claimed').toBe(false)
     } finally {
       if (groupAlive(npm.pid!)) process.kill(-npm.pid!, 'SIGKILL')
     }

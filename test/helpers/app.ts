@@ -7,7 +7,7 @@ import type { Services } from '../../core/context.js'
 import { createServices } from '../../api/product.js'
 import { createTenant, type CreatedTenant } from '../../core/tenants.js'
 import { capturingEmail, type CapturingEmail } from './email.js'
-import { freshDatabase, type TestDatabase } from './databases.js'
+import { freshDatabase, type TestDatabase, type TestEngine } from './databases.js'
 
 /** A real HTTP server on a loopback port over a fresh database, with one business and its agent token. */
 export interface TestApp {
@@ -35,7 +35,7 @@ export interface ApiResponse<T = any> {
 }
 
 /** Starts the app on an ephemeral loopback port. */
-export async function startTestApp(engine: 'pglite' | 'postgres', overrides: Partial<Services> = {}): Promise<TestApp> {
+export async function startTestApp(engine: TestEngine, overrides: Partial<Services> = {}): Promise<TestApp> {
   const t = await freshDatabase(engine)
   const email = capturingEmail()
   const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }

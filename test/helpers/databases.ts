@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { openPglite } from '../../core/db/pglite.js'
+import { openPgliteThread } from '../../core/db/pglite-thread.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
 import { pgliteTemplatePath, postgresTemplateName, withDatabase } from './template.js'
@@ -18,8 +19,18 @@ export interface TestDatabase {
   dispose(): Promise<void>
 }
 
+/**
+ * The engines a test can ask for: 'pglite-thread' is PGlite in a worker thread, as the server and the CLI run it.
+ * CRM_TEST_PGLITE_THREAD=1 runs every 'pglite' test there too.
+ */
+export type TestEngine = 'pglite' | 'pglite-thread' | 'postgres'
+
 /** A fresh copy of the migrated template on the given engine. */
-export async function freshDatabase(engine: 'pglite' | 'postgres'): Promise<TestDatabase> {
+export async function freshDatabase(engine: TestEngine): Promise<TestDatabase> {
+  if (engine === 'pglite-thread' || (engine === 'pglite' && process.env.CRM_TEST_PGLITE_THREAD === '1')) {
+    const db = await openPgliteThread(undefined, new Blob([readFileSync(pgliteTemplatePath)]))
+    return { db, dispose: () => db.close() }
+  }
   if (engine === 'pglite') {
     const db = await openPglite(undefined, new Blob([readFileSync(pgliteTemplatePath)]))
     return { db, dispose: () => db.close() }

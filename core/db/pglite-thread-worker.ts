@@ -1,0 +1,105 @@
+// The PGlite thread: runs the embedded database off the server's event loop, so a long statement blocks only the
+// database, never the answers that do not need it (/healthz, pages already queued, signals).
+import { parentPort, workerData } from 'node:worker_threads'
+import { openPglite } from './pglite.js'
+import { DEFAULT_CHECKPOINTS, errorToFields, type ThreadOptions, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol.js'
+import type { Queryable } from './types.js'
+
+const port = parentPort
+if (!port) throw new Error('pglite-thread-worker runs only as a worker thread')
+const options = workerData as ThreadOptions
+const db = await openPglite(options.dataDir, options.loadDataDir ? new Blob([options.loadDataDir]) : undefined)
+
+/** Open transactions by the id of their `begin`: the transaction's queryable and how to end it. */
+const open = new Map<number, { tx: Queryable; end(commit: boolean): void; settled: Promise<unknown> }>()
+
+/** The reason handed to PGlite's transaction to make it roll back; never reported as an error. */
+const ROLLBACK = Symbol('rollback')
+
+function reply(message: ThreadReply, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer)
+}
+
+/** The transaction a request belongs to, or the database itself. */
+function target(tx: number | undefined): Queryable {
+  if (tx === undefined) return db
+  const found = open.get(tx)
+  if (!found) throw new Error(`No open transaction ${tx}`)
+  return found.tx
+}
+
+function begin(id: number, setup: string | undefined): void {
+  let begun = false
+  const settled = db.transaction((tx) => new Promise<void>((resolve, reject) => {
+    begun = true
+    open.set(id, { tx, end: (commit) => (commit ? resolve() : reject(ROLLBACK)), settled })
+    reply({ id, ok: true, value: id })
+  }), setup)
+  // The outcome of the transaction goes to whoever ends it; a setup that fails is the answer to `begin` itself.
+  settled.then(() => open.delete(id), (err) => {
+    open.delete(id)
+    if (!begun) reply({ id, ok: false, error: errorToFields(err) })
+  })
+}
+
+async function end(tx: number, commit: boolean): Promise<void> {
+  const found = open.get(tx)
+  if (!found) throw new Error(`No open transaction ${tx}`)
+  found.end(commit)
+  try {
+    await found.settled
+  } catch (err) {
+    if (err !== ROLLBACK) throw err
+  }
+}
+
+async function handle(msg: ThreadRequest): Promise<void> {
+  try {
+    switch (msg.kind) {
+      case 'query': {
+        const r = await target(msg.tx).query(msg.text, msg.params)
+        return reply({ id: msg.id, ok: true, value: r })
+      }
+      case 'exec':
+        await target(msg.tx).exec(msg.text)
+        return reply({ id: msg.id, ok: true })
+      case 'begin':
+        return begin(msg.id, msg.setup)
+      case 'end':
+        await end(msg.tx, msg.commit)
+        return reply({ id: msg.id, ok: true })
+      case 'dump': {
+        const buffer = await (await db.dumpDataDir()).arrayBuffer()
+        return reply({ id: msg.id, ok: true, value: buffer }, [buffer])
+      }
+      case 'close':
+        clearInterval(checkpointTimer)
+        await db.close()
+        reply({ id: msg.id, ok: true })
+        port!.close()
+        return
+    }
+  } catch (err) {
+    reply({ id: msg.id, ok: false, error: errorToFields(err) })
+  }
+}
+
+/** Checkpoints once enough log was written since the last one; it waits its turn behind requests like any statement. */
+async function checkpointIfDue(afterBytes: number): Promise<void> {
+  const r = await db.query<{ written: number }>(
+    'select pg_wal_lsn_diff(pg_current_wal_lsn(), (pg_control_checkpoint()).redo_lsn)::float8 as written')
+  if (r.rows[0].written >= afterBytes) await db.exec('checkpoint')
+}
+
+const checkpoints = options.checkpoints ?? DEFAULT_CHECKPOINTS
+let checkpointing = false
+const checkpointTimer = setInterval(() => {
+  if (checkpointing) return
+  checkpointing = true
+  // A failed check (the database closing) is retried at the next tick; nothing waits on it.
+  checkpointIfDue(checkpoints.afterBytes).catch(() => {}).finally(() => (checkpointing = false))
+}, checkpoints.everyMs)
+checkpointTimer.unref()
+
+port.on('message', (msg: ThreadRequest) => void handle(msg))
+reply({ id: 0, ok: true, value: 'ready' })

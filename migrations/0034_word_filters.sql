@@ -3,7 +3,9 @@
 -- filter tests every row of the business. Each function below runs as the migrations' owner, finds the matching ids
 -- through a trigram index, and keeps to the caller's business by naming app_tenant() itself.
 --
--- The trigram indexes lead with the business, so a small business is not slowed by a big one sharing the database.
+-- The trigram indexes lead with the business, so a small business is not slowed by a big one sharing the database. The
+-- lookups name the business only as array[tenant_id]: named as tenant_id too, a plan could read the business by another
+-- index of the table and test every row.
 -- A GIN index cannot take a uuid column without btree_gin, which the embedded engine cannot load beside pg_trgm (the
 -- second extension bundle can leave the `%` operator answering nothing and the next statement hanging), so the business
 -- goes in as a one-element array (array[tenant_id]), which GIN indexes with its built-in array operators.
@@ -49,16 +51,16 @@ begin
   if v_tenant is null or v_q = '' then return; end if;
   return query
     select c.id from contacts c
-    where array[c.tenant_id] = array[v_tenant] and c.tenant_id = v_tenant and c.display_name ilike '%' || v_q || '%'
+    where array[c.tenant_id] = array[v_tenant] and c.display_name ilike '%' || v_q || '%'
     union
-    select c.id from contacts c where array[c.tenant_id] = array[v_tenant] and c.tenant_id = v_tenant and c.display_name % v_q
+    select c.id from contacts c where array[c.tenant_id] = array[v_tenant] and c.display_name % v_q
     union
-    select c.id from contacts c where array[c.tenant_id] = array[v_tenant] and c.tenant_id = v_tenant and v_q <% c.display_name
+    select c.id from contacts c where array[c.tenant_id] = array[v_tenant] and v_q <% c.display_name
     union
     select c.id from contacts c where c.tenant_id = v_tenant and c.email = lower(v_q)
     union
     select c.id from contacts c
-    where length(v_digits) >= 4 and array[c.tenant_id] = array[v_tenant] and c.tenant_id = v_tenant and c.phone_digits <> ''
+    where length(v_digits) >= 4 and array[c.tenant_id] = array[v_tenant] and c.phone_digits <> ''
       and c.phone_digits like '%' || v_digits || '%';
 end $$;
 
@@ -74,7 +76,7 @@ begin
   if v_tenant is null or v_key is null then return; end if;
   return query
     select c.id from contacts c
-    where array[c.tenant_id] = array[v_tenant] and c.tenant_id = v_tenant
+    where array[c.tenant_id] = array[v_tenant]
       and contact_filter_words(c.display_name, c.email) ilike v_key
       and contact_filter_words(c.display_name, c.email) ilike all (p_patterns);
 end $$;
@@ -89,11 +91,11 @@ begin
   if v_tenant is null then return; end if;
   return query
     select l.id from leads l
-    where array[l.tenant_id] = array[v_tenant] and l.tenant_id = v_tenant
+    where array[l.tenant_id] = array[v_tenant]
       and lead_filter_words(l.name, l.email, l.phone, l.address, l.service_interest, l.raw_notes) ilike '%' || p_q || '%'
     union
     select l.id from leads l
-    where p_digits is not null and array[l.tenant_id] = array[v_tenant] and l.tenant_id = v_tenant
+    where p_digits is not null and array[l.tenant_id] = array[v_tenant]
       and regexp_replace(coalesce(l.phone, ''), '\D', '', 'g') like '%' || p_digits || '%';
 end $$;
 
@@ -107,9 +109,9 @@ begin
   if v_tenant is null then return; end if;
   return query
     select s.id from services s
-    where array[s.tenant_id] = array[v_tenant] and s.tenant_id = v_tenant and s.name ilike '%' || p_q || '%'
+    where array[s.tenant_id] = array[v_tenant] and s.name ilike '%' || p_q || '%'
     union
-    select s.id from services s where array[s.tenant_id] = array[v_tenant] and s.tenant_id = v_tenant and p_q <% s.name;
+    select s.id from services s where array[s.tenant_id] = array[v_tenant] and p_q <% s.name;
 end $$;
 
 -- Team members whose name or email holds q.
@@ -121,9 +123,9 @@ declare
 begin
   if v_tenant is null then return; end if;
   return query
-    select u.id from users u where array[u.tenant_id] = array[v_tenant] and u.tenant_id = v_tenant and u.name ilike '%' || p_q || '%'
+    select u.id from users u where array[u.tenant_id] = array[v_tenant] and u.name ilike '%' || p_q || '%'
     union
-    select u.id from users u where array[u.tenant_id] = array[v_tenant] and u.tenant_id = v_tenant and u.email ilike '%' || p_q || '%';
+    select u.id from users u where array[u.tenant_id] = array[v_tenant] and u.email ilike '%' || p_q || '%';
 end $$;
 
 -- Invoices whose number holds q.
@@ -136,7 +138,7 @@ begin
   if v_tenant is null then return; end if;
   return query
     select i.id from invoices i
-    where array[i.tenant_id] = array[v_tenant] and i.tenant_id = v_tenant and i.number ilike '%' || p_q || '%';
+    where array[i.tenant_id] = array[v_tenant] and i.number ilike '%' || p_q || '%';
 end $$;
 
 revoke all on function contact_ids_with_words(text[]), lead_ids_matching(text, text), service_ids_matching(text),

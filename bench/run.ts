@@ -6,6 +6,7 @@ import { delivery } from './scenarios/delivery.js'
 import { enginesUnderLoad } from './scenarios/engines-under-load.js'
 import { findCustomerPglite, findCustomerPostgres } from './scenarios/find-customer.js'
 import { lifecycle } from './scenarios/lifecycle.js'
+import { listFiltersPglite, listFiltersPostgres } from './scenarios/list-filters.js'
 import { mcpSize } from './scenarios/mcp-size.js'
 import { ownerPagesPglite, ownerPagesPostgres } from './scenarios/owner-pages.js'
 import { briefingSize } from './scenarios/briefing-size.js'
@@ -16,7 +17,7 @@ import { ticketCreate } from './scenarios/ticket-create.js'
 import { formatTable } from './table.js'
 
 /** Every scenario `npm run bench` runs, in order. */
-const ALL: Scenario[] = [startScenario, mcpSize, lifecycle, briefingSize, contactCreate, ticketCreate, enginesUnderLoad, searchPostgres, searchPglite, delivery, closeoutPages, squareImportPostgres, squareImportPglite, ownerPagesPostgres, ownerPagesPglite, findCustomerPostgres, findCustomerPglite]
+const ALL: Scenario[] = [startScenario, mcpSize, lifecycle, briefingSize, contactCreate, ticketCreate, enginesUnderLoad, searchPostgres, searchPglite, delivery, closeoutPages, squareImportPostgres, squareImportPglite, ownerPagesPostgres, ownerPagesPglite, findCustomerPostgres, findCustomerPglite, listFiltersPostgres, listFiltersPglite]
 
 /** BENCH_ONLY (comma-separated words) runs only the scenarios whose names contain one of them, e.g. "delivery,close-out". */
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean)

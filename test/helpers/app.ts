@@ -8,6 +8,7 @@ import { createServices } from '../../api/product.js'
 import { createTenant, type CreatedTenant } from '../../core/tenants.js'
 import { capturingEmail, type CapturingEmail } from './email.js'
 import { freshDatabase, type TestDatabase, type TestEngine } from './databases.js'
+import type { Database } from '../../core/db/types.js'
 
 /** A real HTTP server on a loopback port over a fresh database, with one business and its agent token. */
 export interface TestApp {
@@ -34,12 +35,13 @@ export interface ApiResponse<T = any> {
   body: { success: boolean; data: T; error: any; meta: Envelope['meta'] }
 }
 
-/** Starts the app on an ephemeral loopback port. */
-export async function startTestApp(engine: TestEngine, overrides: Partial<Services> = {}): Promise<TestApp> {
+/** Starts the app on an ephemeral loopback port; wrapDatabase lets a test watch what the app sends. */
+export async function startTestApp(engine: TestEngine, overrides: Partial<Services> = {},
+  wrapDatabase: (db: Database) => Database = (db) => db): Promise<TestApp> {
   const t = await freshDatabase(engine)
   const email = capturingEmail()
   const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
-  const services = createServices(config, t.db, { email, ...overrides })
+  const services = createServices(config, wrapDatabase(t.db), { email, ...overrides })
   const tenant = await createTenant(t.db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test', timezone: 'America/Chicago' })
   const server: Server = await new Promise((resolve) => {
     const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))

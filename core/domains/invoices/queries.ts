@@ -72,13 +72,12 @@ export const invoicesQuery = defineQuery({
          and ($4::text is null or ${overdueSql('$2')} = ($4 = 'true'))
          and ($5::uuid is null or i.contact_id = $5)
          and ($6::uuid is null or i.ticket_id = $6)
-         and ($7::text is null or i.number ilike '%' || $7 || '%')
+         and ($7::text is null or i.id in (select invoice_ids_numbered($7)))
          and ($8::date is null or i.issued_on >= $8)
          and ($9::date is null or i.issued_on <= $9)
          and ($1::uuid is not null or (i.archived_at is not null) = coalesce($10 = 'true', false))
          and ($11::text is null or (${CREDIT_SQL} > 0) = ($11 = 'true'))
-         and ($12::text[] is null or i.contact_id in (select c.id from contacts c
-           where (select bool_and(concat_ws(' ', c.display_name, c.email) ilike w) from unnest($12::text[]) w)))
+         and ($12::text[] is null or i.contact_id in (select contact_ids_with_words($12)))
          and ($13::uuid[] is null or i.contact_id = any($13))
          ${after}
        order by i.created_at desc, i.id desc limit $${args.length}`, args)

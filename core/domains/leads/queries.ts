@@ -44,9 +44,7 @@ export const leadsQuery = defineQuery({
                    else l.status = $2 end)
          and ($3::text is null or l.urgency = $3)
          and ($4::timestamptz is null or l.reminder_at < $4)
-         and ($5::text is null
-              or concat_ws(' ', l.name, l.email, l.phone, l.address, l.service_interest, l.raw_notes) ilike '%' || $5 || '%'
-              or ($6::text is not null and regexp_replace(coalesce(l.phone, ''), '\\D', '', 'g') like '%' || $6 || '%'))
+         and ($5::text is null or l.id in (select lead_ids_matching($5, $6)))
          ${after}
        order by l.created_at desc, l.id desc limit $${args.length}`, args)
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])

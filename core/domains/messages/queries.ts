@@ -89,8 +89,7 @@ export const scheduledMessagesQuery = defineQuery({
          and ($2::timestamptz is null or send_at >= $2) and ($3::timestamptz is null or send_at < $3)
          and ($4::uuid is null or contact_id = $4) and ($5::text is null or kind = $5) and ($6::text is null or status = $6)
          and ($7::uuid is null or ticket_id = $7) and ($8::uuid is null or invoice_id = $8)
-         and ($9::text[] is null or contact_id in (select c.id from contacts c
-           where (select bool_and(concat_ws(' ', c.display_name, c.email) ilike w) from unnest($9::text[]) w)))
+         and ($9::text[] is null or contact_id in (select contact_ids_with_words($9)))
          ${after}
        order by send_at, id limit $${args.length}`, args)
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])

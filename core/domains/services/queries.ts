@@ -26,7 +26,7 @@ export const servicesQuery = defineQuery({
     const r = await ctx.db.query(
       `select ${SERVICE_COLUMNS}, lower(name) as _sort_name from services
        where ($1::uuid is null or id = $1) and ($2::text is null or status = $2)
-         and ($3::text is null or name ilike '%' || $3 || '%' or word_similarity($3, name) >= 0.45)
+         and ($3::text is null or id in (select service_ids_matching($3)))
          ${after}
        order by lower(name), id limit $${args.length}`, args)
     return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])

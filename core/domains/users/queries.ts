@@ -27,7 +27,7 @@ export const usersQuery = defineQuery({
     const r = await ctx.db.query(
       `select ${USER_COLUMNS}, lower(name) as _sort_name from users
        where ($1::uuid is null or id = $1) and ($2::text is null or role = $2)
-         and ($3::text is null or name ilike '%' || $3 || '%' or email ilike '%' || $3 || '%')
+         and ($3::text is null or id in (select user_ids_matching($3)))
          and ($4::boolean is null or (deactivated_at is null) = $4)
          ${after}
        order by lower(name), id limit $${args.length}`, args)

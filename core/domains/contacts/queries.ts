@@ -12,6 +12,7 @@ import { CONTACT_COLUMNS, CONTACT_LINK_VIEW, CONTACT_RECORD, linksOf } from './m
 import { CONTACT_ORDERS, CONTACT_VISITS, visitsOf } from './visits.js'
 import { isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
+import { withoutCountryCode } from '../search/phone-query.js'
 
 const EXPANSIONS = {
   addresses: addressesOf,
@@ -73,7 +74,7 @@ export const contactsQuery = defineQuery({
     if (p.status) where.push(`c.status = ${arg(p.status)}`)
     else if (!req.id) where.push(`c.status <> 'archived'`)
     // Through the function, which finds the matches by index (see migrations 0033 and 0034).
-    if (p.q) where.push(`c.id in (select contact_ids_matching(${arg(p.q)}))`)
+    if (p.q) where.push(`c.id in (select contact_ids_matching(${arg(withoutCountryCode(p.q))}))`)
     if (p.words) where.push(`c.id in (select h.id from search_hits(${arg(p.words)}, array['contact'], 100) h)`)
     if (p.kind) where.push(`c.kind = ${arg(p.kind)}`)
     if (p.tag) {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/types.js'
+import { withoutCountryCode } from './phone-query.js'
 
 /** The kinds of records the search finds in the database. */
 export const RECORD_KINDS = ['contact', 'ticket', 'invoice', 'lead'] as const
@@ -41,11 +42,12 @@ export interface RawHit {
 /** The best record hits per kind (search_hits in migrations/0004_search.sql), labelled and described from the records. */
 export async function searchRecords(tx: Queryable, q: string, kinds: string[], limit: number, filters: ContactFilters): Promise<SearchHit[]> {
   if (!kinds.length) return []
+  const asked = withoutCountryCode(q)
   const raw = await tx.query<RawHit>(
     'select kind, id, score, matched, ref_id from search_hits($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-    [q, kinds, limit, filters.city ?? null, filters.postal_code ?? null, filters.attribute_key ?? null, filters.attribute_value ?? null,
+    [asked, kinds, limit, filters.city ?? null, filters.postal_code ?? null, filters.attribute_key ?? null, filters.attribute_value ?? null,
       filters.service_id ?? null, filters.received_from ?? null, filters.received_to ?? null])
-  return describeHits(tx, q, raw.rows)
+  return describeHits(tx, asked, raw.rows)
 }
 
 /** Record hits labelled and described from their records, read in one statement; hits no longer readable are left out. */

@@ -67,12 +67,15 @@ describe.each(engines)('universal search (%s)', (engine) => {
   })
 
   it('finds a contact by any 4 or more digits of a phone, by email, by street and by city with a typo', async () => {
-    for (const q of ['0142', '555-0142', '(256) 555-0142', '2565550142']) {
+    for (const q of ['0142', '555-0142', '(256) 555-0142', '2565550142', '+1 256 555 0142', '1-256-555-0142']) {
       const [hit] = ofKind(await search({ q }), 'contact')
       expect(hit, q).toMatchObject({ id: ids.margaret, matched: 'phone' })
       expect(hit.detail).toContain('phone (256) 555-0142')
     }
     expect(ofKind(await search({ q: '014' }), 'contact').map((h) => h.id)).not.toContain(ids.margaret)
+    for (const q of ['+1 (256) 555-0142', '2565550142']) {
+      expect((await app.query({ type: 'contacts', q })).body.data.items.map((c: any) => c.id), `contacts?q=${q}`).toContain(ids.margaret)
+    }
     expect(ofKind(await search({ q: 'jane@example.com' }), 'contact')[0].id).toBe(ids.jane)
     const street = ofKind(await search({ q: 'whitesburg' }), 'contact')[0]
     expect(street).toMatchObject({ id: ids.margaret, detail: 'address 4210 Whitesburg Dr, Huntsville, AL 35802' })

@@ -152,12 +152,32 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
     }
   })
 
-  it('can call no function that runs as its owner except the search, the contacts\' word filter, the question reading and the search-entry rebuild, which act on the request\'s own business only', async () => {
+  it('the other word filters (customers by words, invoice numbers, leads, services, team) find nothing of the other business', async () => {
+    const asVictim = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(t.db, { tenantId: v.tenant.tenant_id, actorType: 'agent' }, fn)
+    await t.db.query(`insert into leads (tenant_id, raw_notes, name, phone) values ($1, 'Wants gutters', 'Vicky Lead', '256-555-0199')`, [v.tenant.tenant_id])
+    await t.db.query(`insert into services (tenant_id, name, pricing, price_cents) values ($1, 'Victim Polish', 'fixed', 100)`, [v.tenant.tenant_id])
+    const lookups: Array<[string, string, unknown[]]> = [
+      ['contact_ids_with_words', 'select contact_ids_with_words($1) as id', [['%vic%']]],
+      ['invoice_ids_numbered', 'select invoice_ids_numbered($1) as id', ['INV-1']],
+      ['lead_ids_matching', 'select lead_ids_matching($1, $2) as id', ['Vicky', null]],
+      ['lead_ids_matching by phone', 'select lead_ids_matching($1, $2) as id', ['0199', '0199']],
+      ['service_ids_matching', 'select service_ids_matching($1) as id', ['Victim Polish']],
+      ['user_ids_matching', 'select user_ids_matching($1) as id', ['owner@victim']],
+    ]
+    for (const [what, sql, args] of lookups) {
+      const look = (tx: Queryable) => tx.query<{ id: string }>(sql, args)
+      expect((await asVictim(look)).rows.length, `the victim finds with ${what}`).toBeGreaterThan(0)
+      expect((await asAttacker(look)).rows, `the attacker finds with ${what}`).toEqual([])
+    }
+  })
+
+  it('can call no function that runs as its owner except the search, the word filters, the question reading and the search-entry rebuild, which act on the request\'s own business only', async () => {
     // Trigger functions cannot be called, only fired by a statement on their own table.
     const r = await t.db.query<{ name: string }>(
       `select p.proname as name from pg_proc p
        where p.pronamespace = 'public'::regnamespace and p.prosecdef and p.prorettype <> 'trigger'::regtype
          and has_function_privilege($1, p.oid, 'execute') order by 1`, [APP_ROLE])
-    expect(r.rows.map((row) => row.name)).toEqual(['contact_ids_matching', 'search_hits', 'search_question', 'search_question_vocabulary', 'search_refresh_own_contacts'])
+    expect(r.rows.map((row) => row.name)).toEqual(['contact_ids_matching', 'contact_ids_with_words', 'invoice_ids_numbered', 'lead_ids_matching',
+      'search_hits', 'search_question', 'search_question_vocabulary', 'search_refresh_own_contacts', 'service_ids_matching', 'user_ids_matching'])
   })
 })

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -23,7 +23,12 @@ export function compileForNode(entry: string): string {
     const target = join(out, relative(ROOT, file)).replace(/\.ts$/, '.js')
     mkdirSync(dirname(target), { recursive: true })
     writeFileSync(target, js)
-    for (const m of source.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) visit(resolve(dirname(file), `${m[1]}.ts`))
+    // Static imports, modules loaded when first needed (import('./x.js')) and worker entry points (new URL('./x.js', ...)).
+    for (const m of source.matchAll(/(?:from |import\(|new URL\()'(\.{1,2}\/[^']+)\.js'/g)) {
+      const imported = resolve(dirname(file), `${m[1]}.ts`)
+      // A URL into the built output (dist/) names no source of its own.
+      if (existsSync(imported)) visit(imported)
+    }
   }
   visit(resolve(entry))
   return join(out, relative(ROOT, resolve(entry))).replace(/\.ts$/, '.js')

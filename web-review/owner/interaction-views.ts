@@ -17,7 +17,7 @@ export function interactionForm(action: string, csrf: string): SafeHtml {
 <option value="text">Text message</option><option value="meeting">Meeting</option><option value="note">Note</option></select></label>
 <label>Who started it<select name="direction"><option value="outbound">We did</option><option value="inbound">They did</option>
 <option value="">Neither (meeting or note)</option></select></label></div>
-<label>Subject (optional)<input name="subject" maxlength="300"></label>
+<label>Topic (optional)<input name="subject" maxlength="300"></label>
 <label>What was said<textarea name="summary" rows="3" required maxlength="10000"></textarea></label>
 <label>Outcome (optional)<input name="outcome" maxlength="300" placeholder="left a voicemail, booked, not interested"></label>
 <div class="row"><label>Follow up on (optional)<input type="date" name="follow_up_on"></label>

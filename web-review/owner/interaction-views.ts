@@ -14,7 +14,7 @@ export function interactionTitle(i: Pick<Interaction, 'kind' | 'direction'>): st
 /** The form that logs a call, email, text, meeting or note; the time is the moment it is sent unless the owner gives one. */
 export function interactionForm(action: string, csrf: string): SafeHtml {
   return form(action, csrf, html`<div class="row"><label>What<select name="kind"><option value="call">Call</option><option value="email">Email</option>
-<option value="text">Text message</option><option value="meeting">Meeting</option><option value="note">Note</option></select></label>
+<option value="text">Text (SMS)</option><option value="meeting">Meeting</option><option value="note">Note</option></select></label>
 <label>Who started it<select name="direction"><option value="outbound">We did</option><option value="inbound">They did</option>
 <option value="">Neither (meeting or note)</option></select></label></div>
 <label>Topic (optional)<input name="subject" maxlength="300"></label>

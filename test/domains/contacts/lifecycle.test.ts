@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { callAction, type Caller } from '../../../core/call-action.js'
+import { mergeContacts } from '../../../core/domains/contacts/merge-actions.js'
 import { closeTicket } from '../../../core/domains/tickets/close.js'
+import { withTenant } from '../../../core/db/tenant.js'
 import { refreshLapsedCustomers } from '../../../core/jobs/lifecycle.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
@@ -118,5 +120,22 @@ describe.each(engines)('customer lifecycle (%s)', (engine) => {
     expect(await listed('customer')).toEqual(['Ann Lifecycle', 'Bob Payer', 'Cy Booked'])
     await ok(app.action('settings', 'update', { lapsed_after_months: 18 }))
     expect(await listed('past_customer')).toEqual(['Ann Lifecycle', 'Bob Payer'])
+  })
+
+  it('recomputes the survivor of a merge from the history it receives', async () => {
+    const dee = (await ok(app.query({ type: 'contacts', lifecycle: 'prospect' }))).items.find((c: any) => c.display_name === 'Dee Prospect')
+    const cy = (await ok(app.query({ type: 'contacts', lifecycle: 'customer' }))).items.find((c: any) => c.display_name === 'Cy Booked')
+    const r = await callAction(owner, mergeContacts, { survivor_id: dee.id, merged_id: cy.id })
+    expect(r.queued).toBe(false)
+    const survivor = await read(dee.id)
+    expect(survivor.lifecycle).toBe('customer')
+    expect(lifecycleAudit(survivor)).toEqual([expect.objectContaining({ actor_type: 'system', changes: { lifecycle: { old: 'prospect', new: 'customer' } } })])
+    expect(await listed('customer')).toEqual(['Dee Prospect'])
+  })
+
+  it('lets only the worker name the businesses with lapsing customers', async () => {
+    const asApp = withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system', requestId: 'probe' },
+      (tx) => tx.query('select * from tenants_with_lapsing_customers(now())'))
+    await expect(asApp).rejects.toThrow(/Not allowed/)
   })
 })

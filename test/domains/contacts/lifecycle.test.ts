@@ -3,7 +3,7 @@ import { callAction, type Caller } from '../../../core/call-action.js'
 import { mergeContacts } from '../../../core/domains/contacts/merge-actions.js'
 import { closeTicket } from '../../../core/domains/tickets/close.js'
 import { withTenant } from '../../../core/db/tenant.js'
-import { refreshLapsedCustomers } from '../../../core/jobs/lifecycle.js'
+import { lifecyclePassDue, refreshLapsedCustomers } from '../../../core/jobs/lifecycle.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 
@@ -131,6 +131,15 @@ describe.each(engines)('customer lifecycle (%s)', (engine) => {
     expect(survivor.lifecycle).toBe('customer')
     expect(lifecycleAudit(survivor)).toEqual([expect.objectContaining({ actor_type: 'system', changes: { lifecycle: { old: 'prospect', new: 'customer' } } })])
     expect(await listed('customer')).toEqual(['Dee Prospect'])
+  })
+
+  it('runs the worker\'s pass once a day, not at every tick', async () => {
+    await refreshLapsedCustomers(app.services)
+    expect(lifecyclePassDue(app.services)).toBe(false)
+    clock = new Date(clock.getTime() + 23 * 3_600_000)
+    expect(lifecyclePassDue(app.services)).toBe(false)
+    clock = new Date(clock.getTime() + 3_600_000)
+    expect(lifecyclePassDue(app.services)).toBe(true)
   })
 
   it('lets only the worker name the businesses with lapsing customers', async () => {

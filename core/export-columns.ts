@@ -4,7 +4,7 @@
  */
 export const EXPORT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   contacts: ['id', 'kind', 'display_name', 'first_name', 'last_name', 'email', 'phone', 'emails', 'phones', 'preferences', 'tags', 'status',
-    'source', 'about', 'email_status', 'created_at', 'updated_at', 'merged_into', 'merged_at'],
+    'source', 'about', 'email_status', 'lifecycle', 'lifecycle_since', 'created_at', 'updated_at', 'merged_into', 'merged_at'],
   tickets: ['id', 'number', 'contact_id', 'contact_name', 'address_id', 'scheduled_start', 'scheduled_end', 'status', 'confirmation_status',
     'confirmation_note', 'is_price_estimated', 'series_id', 'closed_at', 'actual_minutes', 'totals', 'time_on_site'],
   invoices: ['id', 'number', 'status', 'contact_id', 'ticket_id', 'currency', 'issued_on', 'due_on', 'terms', 'notes', 'subtotal_cents',

@@ -3,6 +3,7 @@ import { DatabaseUnavailableError } from '../errors.js'
 import { log } from '../log.js'
 import { claimDueMessages } from './claim.js'
 import { DEFAULT_RETRY, deliverMessage, type DeliveryOutcome, type RetryPolicy } from './deliver.js'
+import { lifecyclePassDue, refreshLapsedCustomers } from './lifecycle.js'
 import { markOverdueInvoices, type BusinessFailure } from './overdue.js'
 import { purgeDue, purgeExpiredCredentials } from './purge.js'
 import { generateSeriesVisits } from './series.js'
@@ -48,7 +49,7 @@ export async function deliverDue(services: Services, options: Partial<WorkerOpti
 }
 
 /**
- * One pass of the periodic jobs: overdue invoices, recurring visits up to their horizon, dead credentials (hourly), then due messages (the new
+ * One pass of the periodic jobs: overdue invoices, recurring visits up to their horizon, lapsed customers (daily), dead credentials (hourly), then due messages (the new
  * visits' confirmations among them). A business whose part fails is logged and named in
  * the result, and the others go on; a job that fails as a whole is logged too, and the next pass tries again.
  */
@@ -73,6 +74,17 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
     const error = errorText(err)
     log('error', 'booking series visits failed', { error })
     result.failures.push({ tenant_id: null, job: 'series', error })
+  }
+  if (lifecyclePassDue(services)) {
+    try {
+      const lifecycle = await refreshLapsedCustomers(services)
+      result.failures.push(...lifecycle.failures)
+      if (lifecycle.lapsed) log('info', 'customers now past customers', { count: lifecycle.lapsed })
+    } catch (err) {
+      const error = errorText(err)
+      log('error', 'updating customer lifecycles failed', { error })
+      result.failures.push({ tenant_id: null, job: 'lifecycle', error })
+    }
   }
   if (purgeDue(services)) {
     try {

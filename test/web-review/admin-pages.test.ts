@@ -53,7 +53,8 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     for (const href of ['/settings/templates', '/team', '/services', '/waitlist', '/review/connections', '/review/permissions', '/review/history',
       '/messages', '/messages/outbox', '/import', '/calendar', '/api/export?type=contacts']) expect(page.html, href).toContain(`href="${href}`)
     const fields = settingsFields(page.html).map(([k, v]): [string, string] =>
-      (k === 'timezone' ? [k, 'America/Denver'] : k === 'hours_mon' ? [k, '7:30-12:00, 13:00-16:00'] : k === 'hours_sun' ? [k, ''] : [k, v]))
+      (k === 'timezone' ? [k, 'America/Denver'] : k === 'hours_mon' ? [k, '7:30-12:00, 13:00-16:00'] : k === 'hours_sun' ? [k, '']
+        : k === 'lapsed_after_months' ? [k, '24'] : [k, v]))
     const saved = await owner.post('/settings', [...hiddenFields(page.html, '/settings'), ...fields])
     expect(saved.status, saved.html.slice(0, 500)).toBe(303)
     expect(saved.location).toBe('/settings?done=saved')
@@ -61,6 +62,7 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     expect(settings.timezone).toBe('America/Denver')
     expect(settings.business_hours.mon).toEqual([['07:30', '12:00'], ['13:00', '16:00']])
     expect(settings.business_hours.sun).toEqual([])
+    expect(settings.lapsed_after_months).toBe(24)
     expect((await owner.get('/settings?done=saved')).html).toContain('Settings saved.')
   })
 
@@ -80,6 +82,12 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     const hours = await bad({ hours_wed: '17:00-09:00', name: 'Renamed' })
     expect(hours.status).toBe(400)
     expect(hours.html).toMatch(/id="e_hours_wed">starts at 17:00 but ends at 09:00/)
+    const months = await bad({ lapsed_after_months: '121', name: 'Renamed' })
+    expect(months.status).toBe(400)
+    expect(months.html).toMatch(/id="e_lapsed_after_months">[^<]*120/)
+    const word = await bad({ lapsed_after_months: 'many', name: 'Renamed' })
+    expect(word.status).toBe(400)
+    expect(word.html).toMatch(/id="e_lapsed_after_months">expected a whole number/)
     expect((await app.query({ type: 'settings' })).body.data.items[0]).toEqual(before)
   })
 

@@ -194,6 +194,26 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
     expect(bad.status).toBe(400)
   })
 
+  it('filters the list by lifecycle and shows where each customer stands, and since when, on their page', async () => {
+    const paying = await ok('contact', 'create', { display_name: 'Lena Lifecycle', tags: ['staged'] })
+    await ok('contact', 'create', { display_name: 'Pete Prospect', tags: ['staged'] })
+    const inv = await ok('invoice', 'create', { contact_id: paying.id, line_items: [{ description: 'Windows', unit_price_cents: 8000, taxable: false }] })
+    await ok('invoice', 'mark_sent', { invoice_id: inv.id })
+    await ok('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 8000, method: 'check' })
+    const names = (html: string) => [...html.matchAll(/<a href="\/customers\/[0-9a-f-]{36}"><b>([^<]+)<\/b>/g)].map((m) => m[1])
+    const customers = await page('/customers?tag=staged&lifecycle=customer')
+    expect(names(customers)).toEqual(['Lena Lifecycle'])
+    expect(customers).toContain('<option value="customer" selected>Customer</option>')
+    expect(customers).toContain('· Customer</span>')
+    expect(names(await page('/customers?tag=staged&lifecycle=prospect'))).toEqual(['Pete Prospect'])
+    expect(names(await page('/customers?tag=staged&lifecycle=past_customer'))).toEqual([])
+    // An unknown stage is ignored, as the other choices are: the whole list.
+    expect(names(await page('/customers?tag=staged&lifecycle=former'))).toEqual(['Lena Lifecycle', 'Pete Prospect'])
+    const shown = await page(`/customers/${paying.id}`)
+    expect(shown).toContain('Customer since Thu, Nov 5')
+    expect(shown).toMatch(/System moved the customer: lifecycle from prospect to customer/)
+  })
+
   it('reads the customer page in the same number of statements however much the customer has', async () => {
     const statements = async (path: string) => {
       const db = app.t.db

@@ -18,6 +18,7 @@ import { customerEmailForm, type EmailFormState } from './customer-email-form.js
 import { interactionForm, interactionList } from './interaction-views.js'
 import { timelineLine, type AuditEntry } from './customer-timeline.js'
 import { ATTRIBUTE_SOURCE_WORDS, kindWords, shortMoment } from './customer-words.js'
+import { LIFECYCLE_WORDS } from './customer-list.js'
 
 /** How many of each list the customer page shows; the history pages on. */
 const SHOWN = 10
@@ -88,7 +89,7 @@ export function customerBody(data: CustomerData, opts: { timeZone: string; csrf:
       a.confirmed_by ? `, confirmed by ${names.get(a.confirmed_by) ?? 'a team member'}` : ''})</span></li>`)]
   const owed = data.invoices.items.filter((i) => i.status !== 'void' && i.status !== 'draft').reduce((sum, i) => sum + i.amount_due_cents, 0)
   const currency = data.invoices.items[0]?.currency ?? 'USD'
-  return html`<div class="cust"><p class="muted">${kindWords(c.kind)}${c.status !== 'active' ? ` · ${c.status}` : ''}${c.tags.length ? ' · Tags: ' : ''}${c.tags.join(', ')}</p>
+  return html`<div class="cust"><p class="muted">${kindWords(c.kind)} · ${LIFECYCLE_WORDS[c.lifecycle]} since ${shortMoment(c.lifecycle_since, tz)}${c.status !== 'active' ? ` · ${c.status}` : ''}${c.tags.length ? ' · Tags: ' : ''}${c.tags.join(', ')}</p>
 <p class="row"><a class="button" href="${`${base}/book`}">Book a visit</a><a class="button second" href="${`${base}/edit`}">Edit</a></p>
 ${section('Contact', channels.length ? html`<p>${joinHtml(channels, html`<br>`)}</p>` : [], 'No phone or email.')}
 ${c.about ? html`<p>${c.about}</p>` : ''}

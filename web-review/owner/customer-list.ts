@@ -10,6 +10,7 @@ export interface CustomerFilters {
   place: string
   kind: string
   status: string
+  lifecycle: string
   sort: string
 }
 
@@ -18,7 +19,7 @@ export function filtersOf(query: Record<string, unknown>): CustomerFilters {
   const text = (k: string) => (typeof query[k] === 'string' ? (query[k] as string).trim() : '')
   const choice = (k: string, allowed: string[]) => (allowed.includes(text(k)) ? text(k) : '')
   return { q: text('q'), tag: text('tag'), place: text('place'), kind: choice('kind', ['person', 'organization']),
-    status: choice('status', ['archived']), sort: choice('sort', ['last_visit']) }
+    status: choice('status', ['archived']), lifecycle: choice('lifecycle', ['prospect', 'customer', 'past_customer']), sort: choice('sort', ['last_visit']) }
 }
 
 /** The contacts query's filters for the list's: a place of digits is a postal code, other words a town. */
@@ -26,6 +27,7 @@ export function contactParams(f: CustomerFilters): Record<string, string | undef
   const postal = /^\d[\d -]*$/.test(f.place)
   return { words: f.q || undefined, tag: f.tag || undefined, city: f.place && !postal ? f.place : undefined,
     postal_code: f.place && postal ? f.place : undefined, kind: f.kind || undefined, status: f.status || undefined,
+    lifecycle: f.lifecycle || undefined,
     sort: f.sort || 'name' }
 }
 
@@ -45,11 +47,15 @@ export function filterForm(f: CustomerFilters): SafeHtml {
 <div class="row"><label>Tag<input name="tag" value="${f.tag}"></label><label>Town or postal code<input name="place" value="${f.place}"></label></div>
 <div class="row"><label>Kind<select name="kind">${option('', 'Any', f.kind)}${option('person', 'Person', f.kind)}${option('organization', 'Company', f.kind)}</select></label>
 <label>Status<select name="status">${option('', 'Active', f.status)}${option('archived', 'Archived', f.status)}</select></label>
+<label>Stage<select name="lifecycle">${option('', 'Any', f.lifecycle)}${option('prospect', 'Prospect', f.lifecycle)}${option('customer', 'Customer', f.lifecycle)}${option('past_customer', 'Past customer', f.lifecycle)}</select></label>
 <label>Sort<select name="sort">${option('', 'Name', f.sort)}${option('last_visit', 'Last visit', f.sort)}</select></label></div>
 <button>Show customers</button></form>`
 }
 
 type Contact = z.output<typeof contactsQuery.record>
+
+/** A contact's lifecycle as the owner's pages say it. */
+export const LIFECYCLE_WORDS: Record<Contact['lifecycle'], string> = { prospect: 'Prospect', customer: 'Customer', past_customer: 'Past customer' }
 
 /** One customer in the list: name (linked), town, phone, and the next visit or else the last one. */
 export function customerRow(c: Contact, timeZone: string): SafeHtml {
@@ -57,6 +63,6 @@ export function customerRow(c: Contact, timeZone: string): SafeHtml {
   const next = c.visits?.next_visit
   const last = c.visits?.last_visit
   const visit = next ? `Next visit ${shortMoment(next.scheduled_start, timeZone)}` : last ? `Last visit ${shortMoment(last.scheduled_start, timeZone)}` : 'No visits yet'
-  return html`<li class="card"><a href="${`/customers/${c.id}`}"><b>${c.display_name}</b></a>${c.status === 'archived' ? html` <span class="muted">(archived)</span>` : ''}
+  return html`<li class="card"><a href="${`/customers/${c.id}`}"><b>${c.display_name}</b></a>${c.status === 'archived' ? html` <span class="muted">(archived)</span>` : ''} <span class="muted">· ${LIFECYCLE_WORDS[c.lifecycle]}</span>
 <br><span class="muted">${[town, c.phone].filter(Boolean).join(' · ') || 'No town or phone'}</span><br><span class="muted">${visit}</span></li>`
 }

@@ -17,6 +17,7 @@ const VERBS: Record<string, string> = {
   create: 'added', add: 'added', update: 'changed', archive: 'archived', delete: 'deleted', remove: 'removed', cancel: 'cancelled',
   close: 'closed', reschedule: 'rescheduled', void: 'voided', record_payment: 'recorded a payment on', merge: 'merged', schedule: 'scheduled',
   link: 'linked', unlink: 'unlinked', resume: 'resumed', mark_sent: 'marked as sent', set_status: 'changed the status of',
+  lifecycle: 'moved',
 }
 
 /** Fields whose change says nothing to the owner. */
@@ -71,6 +72,6 @@ function changedFields(entry: AuditEntry): string {
 /** One readable line of the customer's history: "Thu, Nov 5, 2:02 PM — Agent changed the customer: phone from … to …". */
 export function timelineLine(entry: AuditEntry, names: Map<string, string>, ticketNumbers: Map<string, number>, timeZone: string): SafeHtml {
   const verb = VERBS[entry.action] ?? entry.action.replace(/_/g, ' ')
-  const details = entry.action === 'update' || entry.action === 'set_status' ? changedFields(entry) : ''
+  const details = entry.action === 'update' || entry.action === 'set_status' || entry.action === 'lifecycle' ? changedFields(entry) : ''
   return html`<li><span class="muted">${shortMoment(entry.created_at, timeZone)}</span> — ${actorName(entry, names)} ${verb} ${thing(entry, ticketNumbers)}${details}</li>`
 }

@@ -11,7 +11,7 @@ const DAYS: ReadonlyArray<readonly [Weekday, string]> = [['mon', 'Monday'], ['tu
   ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']]
 
 const TEXT_FIELDS = ['name', 'timezone', 'currency', 'default_tax_rate', 'invoice_prefix', 'invoice_terms_days', 'reply_to_email',
-  'payment_instructions', 'follow_up_after_hours', 'follow_up_max', 'reminder_time', ...DAYS.map(([d]) => `hours_${d}`)] as const
+  'payment_instructions', 'follow_up_after_hours', 'follow_up_max', 'reminder_time', 'lapsed_after_months', ...DAYS.map(([d]) => `hours_${d}`)] as const
 
 /** Every field the settings form shows, by its name on the form. */
 export const SETTINGS_FORM_FIELDS: readonly string[] = [...TEXT_FIELDS, 'send_confirmations', 'send_reminders']
@@ -29,6 +29,7 @@ export function formValuesOf(s: z.output<typeof SETTINGS_RECORD>): SettingsFormV
     invoice_prefix: s.invoice_prefix, invoice_terms_days: String(s.invoice_terms_days), reply_to_email: s.reply_to_email ?? '',
     payment_instructions: s.payment_instructions, follow_up_after_hours: String(s.follow_up_after_hours), follow_up_max: String(s.follow_up_max),
     reminder_time: s.reminder_time.slice(0, 5), send_confirmations: s.send_confirmations ? 'on' : '', send_reminders: s.send_reminders ? 'on' : '',
+    lapsed_after_months: String(s.lapsed_after_months),
   }
   for (const [day] of DAYS) values[`hours_${day}`] = (s.business_hours[day] ?? []).map(([from, to]) => `${from}-${to}`).join(', ')
   return values
@@ -70,6 +71,7 @@ export function settingsChange(v: SettingsFormValues): { change: SettingsChange;
     reply_to_email: v.reply_to_email || null, payment_instructions: v.payment_instructions,
     send_confirmations: v.send_confirmations !== '', follow_up_after_hours: whole('follow_up_after_hours'), follow_up_max: whole('follow_up_max'),
     send_reminders: v.send_reminders !== '', reminder_time: v.reminder_time, business_hours: hours,
+    lapsed_after_months: whole('lapsed_after_months'),
   }
   return { change, problems }
 }
@@ -106,5 +108,7 @@ ${checkField('send_confirmations', 'Email a confirmation when an appointment is 
 <div class="row">${textField('follow_up_after_hours', 'Follow up after (hours)', v.follow_up_after_hours, problems, html` inputmode="numeric"`)}
 ${textField('follow_up_max', 'Most follow-ups', v.follow_up_max, problems, html` inputmode="numeric"`)}</div>
 ${checkField('send_reminders', 'Email a reminder the day before', v.send_reminders !== '')}
-${textField('reminder_time', 'Reminder time', v.reminder_time, problems, html` type="time"`)}${problemLine(problems, 'send_reminders')}`
+${textField('reminder_time', 'Reminder time', v.reminder_time, problems, html` type="time"`)}${problemLine(problems, 'send_reminders')}
+<h2>Customers</h2>
+${textField('lapsed_after_months', 'Past customer after (months without a visit or payment)', v.lapsed_after_months, problems, html` inputmode="numeric"`)}`
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { refreshContactLifecycles } from './lifecycle.js'
 import type { CallPreview } from '../../call-preview.js'
 import type { OperationContext } from '../../context.js'
 import { defineAction } from '../../registry.js'
@@ -54,6 +55,8 @@ export const mergeContacts = defineAction({
       await ctx.audit({ entityType: 'contact', entityId: String(row.id), action: 'merge', before: { merged_into: merged.id }, after: { merged_into: survivor.id } })
     }
     const records = await moveRecords(ctx, survivor, merged, input.prefer, conflicts)
+    // The survivor's stage follows from the history it now holds; the pointer keeps the stage it had.
+    await refreshContactLifecycles(ctx, [survivor.id])
     const fields = mergedFields(survivor, merged, input.prefer)
     const r = await ctx.db.query(`update contacts set kind = $2, display_name = $3, first_name = $4, last_name = $5, source = $6, notes = $7,
         emails = $8, phones = $9, preferences = $10, tags = $11::text[], stripe_customer_id = $12, status = $13

@@ -5,13 +5,14 @@ import { mergedContactError, mergedContacts, type MergedContact } from '../../me
 import { noteText } from '../../sanitize.js'
 import { WEEKDAYS } from '../../time.js'
 import { timestamp } from '../../output-types.js'
+import { LIFECYCLES } from './lifecycle.js'
 
 /**
  * The columns of a contact as the API shows it. The column notes (standing free text) is shown as "about", because
  * "notes" is the contact's list of notes (include=notes).
  */
 export const CONTACT_COLUMNS = `id, kind, display_name, first_name, last_name, email, phone, emails, phones, preferences, tags, status,
-  source, notes as about, email_status, merged_into, merged_at, created_at, updated_at`
+  source, notes as about, email_status, lifecycle, lifecycle_since, merged_into, merged_at, created_at, updated_at`
 
 /** The kinds of link between two contacts: "A works_at B", "A referred_by B", "A household B" (both ways), other. */
 export const LINK_TYPES = ['works_at', 'referred_by', 'household', 'other'] as const
@@ -172,6 +173,9 @@ export const CONTACT_RECORD = z.object({
   source: z.string().nullable(),
   about: z.string().nullable(),
   email_status: z.enum(['ok', 'bounced', 'complained']),
+  lifecycle: z.enum(LIFECYCLES).describe('prospect: no completed visit or payment yet; customer: one within the business\'s lapsed_after_months '
+    + 'window, or a visit booked ahead; past_customer: history, but nothing recent and nothing booked'),
+  lifecycle_since: timestamp.describe('When lifecycle last changed'),
   merged_into: z.uuid().nullable(),
   merged_at: timestamp.nullable(),
   created_at: timestamp,

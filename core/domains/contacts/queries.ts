@@ -8,6 +8,7 @@ import { ADDRESS_RECORD, addressesOf } from '../addresses/model.js'
 import { ATTRIBUTE_RECORD, attributesOf, attributeValueMatches, parseAttributeFilters } from '../attributes/model.js'
 import { NOTE_RECORD, notesOf } from '../notes/model.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { LIFECYCLES } from './lifecycle.js'
 import { CONTACT_COLUMNS, CONTACT_LINK_VIEW, CONTACT_RECORD, linksOf } from './model.js'
 import { CONTACT_ORDERS, CONTACT_VISITS, visitsOf } from './visits.js'
 import { isoDate } from '../../schema-types.js'
@@ -30,7 +31,8 @@ export const contactsQuery = defineQuery({
     + 'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to '
     + '(YYYY-MM-DD in the business\'s time zone, inclusive: had a completed ticket, with that service, scheduled in those dates). '
     + 'words (name, email, phone, address, notes, attributes, through the universal search\'s index: its best 100 contacts), '
-    + 'kind (person|organization), sort (created, the default; name; last_visit: the latest completed visit first, never-visited last). '
+    + 'kind (person|organization), lifecycle (prospect: no completed visit or payment yet; customer: one within the business\'s '
+    + 'lapsed_after_months, or a visit booked ahead; past_customer: history but nothing recent or booked), sort (created, the default; name; last_visit: the latest completed visit first, never-visited last). '
     + 'include: addresses (in use), attributes, notes (newest 20), links, visits (next_visit and last_visit: ticket id, number, start). Lists leave out contacts merged into another; '
     + 'reading a merged one by id shows merged: {into: {id, display_name}, at}; other data types filtered by its contact_id '
     + 'answer CONFLICT naming the survivor.',
@@ -50,6 +52,7 @@ export const contactsQuery = defineQuery({
     received_to: isoDate().optional(),
     words: z.string().trim().min(1).max(200).optional(),
     kind: z.enum(['person', 'organization']).optional(),
+    lifecycle: z.enum(LIFECYCLES).optional(),
     sort: z.enum(['created', 'name', 'last_visit']).optional(),
   }),
   record: CONTACT_RECORD.extend({
@@ -77,6 +80,7 @@ export const contactsQuery = defineQuery({
     if (p.q) where.push(`c.id in (select contact_ids_matching(${arg(withoutCountryCode(p.q))}))`)
     if (p.words) where.push(`c.id in (select h.id from search_hits(${arg(p.words)}, array['contact'], 100) h)`)
     if (p.kind) where.push(`c.kind = ${arg(p.kind)}`)
+    if (p.lifecycle) where.push(`c.lifecycle = ${arg(p.lifecycle)}`)
     if (p.tag) {
       const tags = p.tag.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)
       where.push(`c.tags @> ${arg(tags)}::text[]`)

@@ -3,6 +3,7 @@ import { writeAuditMany } from '../../audit.js'
 import type { AuditEntry, OperationContext } from '../../context.js'
 import { reserveCounterValues } from '../../counters.js'
 import { zonedInstant } from '../../time.js'
+import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { LINE_ITEM_COLUMNS, TICKET_COLUMNS } from '../tickets/model.js'
 import type { PlannedSale, SaleCandidate } from './square-sales.js'
@@ -121,6 +122,7 @@ async function insertVisits(ctx: OperationContext, visits: Array<{ c: SaleCandid
     ...items.rows.map((after) => ({ entityType: 'ticket_line_item', entityId: String(after.id), action: 'create', before: null, after })),
   ]
   await writeAuditMany(ctx.db, ctx, audit)
+  await refreshContactLifecycles(ctx, visits.map((v) => v.contactId))
 }
 
 /** A two-column query (key, value) as a map. */

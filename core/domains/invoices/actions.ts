@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
@@ -195,6 +196,7 @@ export const voidInvoice = defineAction({
     await ctx.db.query(`update invoices set status = 'void', voided_at = now(), void_reason = $1 where id = $2`, [reason ?? null, input.invoice_id])
     const after = await loadInvoice(ctx.db, input.invoice_id, today)
     await ctx.audit({ entityType: 'invoice', entityId: input.invoice_id, action: 'void', before: auditView(before), after: auditView(after) })
+    await refreshContactLifecycles(ctx, [String(before.contact_id)])
     return after
   },
 })

@@ -7,6 +7,7 @@ import { AppError, notFound, validationError } from '../../errors.js'
 import { invoiceTotals } from '../../money.js'
 import { addDays, localDate } from '../../time.js'
 import type { TenantSettings } from '../settings/model.js'
+import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 
 /**
  * The columns of an invoice as the API shows it (table alias i). A void invoice owes nothing, and whatever was paid on
@@ -138,6 +139,7 @@ export async function applyPayment(ctx: OperationContext, before: Record<string,
   const after = await loadInvoice(ctx.db, invoiceId, today)
   await ctx.audit({ entityType: 'payment', entityId: String(row.id), action: 'create', before: null, after: row })
   await ctx.audit({ entityType: 'invoice', entityId: invoiceId, action: 'record_payment', before: auditView(before), after: auditView(after) })
+  await refreshContactLifecycles(ctx, [String(before.contact_id)])
   return { invoice: after, payment: row }
 }
 

@@ -5,6 +5,7 @@ import { isTimeZone } from '../../tenants.js'
 import { SETTINGS_COLUMNS, SETTINGS_RECORD } from './model.js'
 import { assertDatabaseTimeZone } from './time-zone.js'
 import { setClause } from '../../sql.js'
+import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 
 /** A wall-clock time of day, 00:00 to 23:59. */
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59')
@@ -20,11 +21,13 @@ export const updateSettings = defineAction({
     + 'is basis points (825 = 8.25 %). timezone is an IANA name such as America/Chicago. Appointment emails: send_confirmations '
     + '(a confirmation with confirm/decline/change links when a ticket is booked or moved), follow_up_after_hours and '
     + 'follow_up_max (follow-ups of an unanswered confirmation, every N hours, at most M; 0 = none), send_reminders and '
-    + 'reminder_time (HH:MM, business time zone, the day before). They apply to appointments booked or moved afterwards.',
+    + 'reminder_time (HH:MM, business time zone, the day before). They apply to appointments booked or moved afterwards. '
+    + 'lapsed_after_months: months without a completed visit or payment before a customer becomes a past customer; every '
+    + 'customer and past customer is recomputed at once.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'invoice prefix', 'company name', 'confirmation emails',
-    'appointment reminders', 'follow-ups'],
+    'appointment reminders', 'follow-ups', 'lapsed customers', 'past customers'],
   input: z.strictObject({
     name: z.string().trim().min(1).max(200).optional().describe('The business name shown to customers'),
     timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as America/Chicago').optional(),
@@ -44,6 +47,8 @@ export const updateSettings = defineAction({
     follow_up_max: z.number().int().min(0).max(10).optional().describe('Most follow-ups per unanswered confirmation, 0 to 10; 0 sends none'),
     send_reminders: z.boolean().optional().describe('Email a reminder the day before each appointment'),
     reminder_time: clock.optional().describe('When the day-before reminder goes out, HH:MM in the business time zone, e.g. 09:00'),
+    lapsed_after_months: z.number().int().min(1).max(120).optional()
+      .describe('Months without a completed visit or payment after which a customer becomes a past customer, 1 to 120 (default 18)'),
   }),
   output: SETTINGS_RECORD,
   async run(ctx, input) {
@@ -61,6 +66,10 @@ export const updateSettings = defineAction({
     values.push(ctx.tenantId)
     const r = await ctx.db.query(`update tenants set ${sets.join(', ')} where id = $${values.length} returning ${SETTINGS_COLUMNS}`, values)
     await ctx.audit({ entityType: 'tenant', entityId: ctx.tenantId, action: 'update', before, after: r.rows[0] })
+    if (input.lapsed_after_months !== undefined && input.lapsed_after_months !== before.lapsed_after_months) {
+      const held = await ctx.db.query<{ id: string }>(`select id from contacts where lifecycle in ('customer', 'past_customer') and merged_into is null`)
+      await refreshContactLifecycles(ctx, held.rows.map((c) => c.id))
+    }
     return r.rows[0]
   },
 })

@@ -9,7 +9,8 @@ export const settingsQuery = defineQuery({
   description: 'The business settings, one record (id = the business id): name, timezone, business_hours per weekday '
     + '(sun..sat: [start, end] HH:MM wall-clock pairs), default_tax_rate_bp (basis points), currency, invoice_prefix, '
     + 'invoice_terms_days, reply_to_email, payment_instructions; appointment emails: send_confirmations, follow_up_after_hours, '
-    + 'follow_up_max (0 = no follow-ups), send_reminders, reminder_time (HH:MM the day before, business time zone).',
+    + 'follow_up_max (0 = no follow-ups), send_reminders, reminder_time (HH:MM the day before, business time zone); '
+    + 'lapsed_after_months (a customer with no completed visit or payment for that long becomes a past customer).',
   entity: 'tenant',
   keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'company', 'configuration', 'reminders', 'confirmations'],
   access: { agent: 'unrestricted', technician: 'none' },

@@ -13,6 +13,7 @@ import {
 } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
+import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 
 /** How long a visit is booked for when nothing says otherwise. */
 const DEFAULT_VISIT_MINUTES = 60
@@ -71,6 +72,7 @@ export const createTicket = defineAction({
     await insertLines(ctx.db, ctx.tenantId, id, lines)
     const detail = await ticketDetail(ctx.db, id, settings)
     await ctx.audit({ entityType: 'ticket', entityId: id, action: 'create', before: null, after: auditSnapshot(detail) })
+    await refreshContactLifecycles(ctx, [input.contact_id])
     await scheduleAppointmentMessages(ctx, id)
     return detail
   },
@@ -152,7 +154,9 @@ export const rescheduleTicket = defineAction({
          status = case when status = 'confirmed' then 'scheduled' else status end
        where id = $1`, [ticket.id, start, end])
     await replaceAppointmentMessages(ctx, ticket.id)
-    return audited(ctx, ticket.id, 'reschedule', before)
+    const after = await audited(ctx, ticket.id, 'reschedule', before)
+    await refreshContactLifecycles(ctx, [ticket.contact_id])
+    return after
   },
 })
 
@@ -214,7 +218,9 @@ export const cancelTicket = defineAction({
     await ctx.db.query(`update tickets set status = 'cancelled', cancel_reason = $2, cancelled_at = $3 where id = $1`,
       [ticket.id, input.reason, ctx.services.now()])
     await cancelAppointmentMessages(ctx, ticket.id)
-    return audited(ctx, ticket.id, 'cancel', before)
+    const after = await audited(ctx, ticket.id, 'cancel', before)
+    await refreshContactLifecycles(ctx, [ticket.contact_id])
+    return after
   },
 })
 
@@ -241,7 +247,9 @@ export const markNoShow = defineAction({
         notes = case when $2::text is null then notes else concat_ws(E'\\n', notes, 'No-show: ' || $2) end
       where id = $1`, [ticket.id, input.note ?? null])
     await cancelAppointmentMessages(ctx, ticket.id)
-    return audited(ctx, ticket.id, 'no_show', before)
+    const after = await audited(ctx, ticket.id, 'no_show', before)
+    await refreshContactLifecycles(ctx, [ticket.contact_id])
+    return after
   },
 })
 

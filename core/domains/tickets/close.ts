@@ -11,6 +11,7 @@ import { scheduleMessage } from '../messages/actions.js'
 import { APPOINTMENT_KINDS, cancelAppointmentMessages } from '../messages/appointment-messages.js'
 import { addNote } from '../notes/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { createTicket } from './actions.js'
 import { CLOSE_FACTS, previewClose } from './previews.js'
 import { closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
@@ -143,6 +144,7 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
   const after = await ticketDetail(ctx.db, ticket.id, settings)
   await ctx.audit({ entityType: 'ticket', entityId: ticket.id, action: 'close',
     before: auditSnapshot(before), after: { ...auditSnapshot(after), final_price_confirmed: estimated ? true : undefined } })
+  await refreshContactLifecycles(ctx, [ticket.contact_id])
   const next = input.next_service.kind === 'schedule' ? await bookNext(ctx, ticket, before, lines, input.next_service)
     : input.next_service.kind === 'keep_series' ? (await continuingSeriesOf(ctx.db, ticket.id, 'data.next_service.kind')).next_visit : null
   const reachOut = input.next_service.kind === 'reach_out'

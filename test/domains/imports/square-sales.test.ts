@@ -74,6 +74,13 @@ describe.each(engines)('moving past visits in from Square (%s)', (engine) => {
     // The customer's history shows the imported visits, and a closed visit stays as it was.
     const history = expectData(await app.query({ type: 'tickets', contact_id: visit.contact_id, status: 'completed', from: '2024-01-01', to: '2025-12-31' }))
     expect(history.items.map((t: any) => t.id)).toContain(visit.ticket_id)
+    // Past visits move an imported prospect on, audited as the system: a customer while her latest visit (3 April 2025,
+    // 11:00 in Chicago) is within 18 months of today, a past customer after.
+    const stage = Date.now() < Date.parse('2026-10-03T16:00:00Z') ? 'customer' : 'past_customer'
+    const customer = expectData(await app.query({ type: 'contacts', id: visit.contact_id, include: 'audit_trail' }))
+    expect(customer.lifecycle).toBe(stage)
+    expect(customer.audit_trail.filter((a: any) => a.action === 'lifecycle')).toEqual([expect.objectContaining({ actor_type: 'system',
+      changes: { lifecycle: { old: 'prospect', new: stage } } })])
     expectError(await owner.action('ticket', 'cancel', { ticket_id: visit.ticket_id, reason: 'double booked' }), 409, 'IMMUTABLE')
     const changed = app.t.db.query('update tickets set notes = $1 where id = $2', ['changed', visit.ticket_id])
     await expect(changed).rejects.toThrow(/closed/)

@@ -10,6 +10,7 @@ import { AppError } from '../../core/errors.js'
 import { html } from '../html.js'
 import { personWithRole } from '../session.js'
 import { shortMoment } from './customer-words.js'
+import { fieldErrorsOf } from './field-errors.js'
 import { businessFormat, callerOf, field } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 
@@ -68,8 +69,8 @@ function inputOf(body: unknown): Record<string, unknown> {
 /** A refusal as a page: what was wrong, field by field, and the way back; nothing was written. */
 function refused(res: Response, err: unknown, back: string): void {
   if (!(err instanceof AppError)) throw err
-  const issues = (err.details?.issues as Array<{ field: string; message: string }> | undefined) ?? []
-  const lines = issues.length ? issues.map((i) => `${i.field.replace(/^data\./, '').replace(/_/g, ' ')}: ${i.message}`).join('; ') : err.message
+  const problems = [...fieldErrorsOf(err)]
+  const lines = problems.length ? problems.map(([field, message]) => `${field.replace(/_/g, ' ')}: ${message}`).join('; ') : err.message
   sendOwnerPage(res, 'Not logged', html`<p><a href="${back}">Back</a></p>`, { status: err.status, error: `Nothing was changed. ${lines}` })
 }
 

@@ -4,7 +4,7 @@ import { AppError, validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
-import { missingReference } from '../contacts/model.js'
+import { oneSubjectOf } from '../record-subject.js'
 import { DIRECTED_KINDS, DIRECTIONS, INTERACTION_COLUMNS, INTERACTION_KINDS, INTERACTION_RECORD, loadInteraction } from './model.js'
 
 /** How far ahead of the server's clock an occurred_at may be: a phone's clock a little fast is not a planned meeting. */
@@ -38,14 +38,14 @@ export const logInteraction = defineAction({
   }),
   output: INTERACTION_RECORD,
   async run(ctx, input) {
-    const subject = await subjectOf(ctx, input)
+    const { kind: subject, id: subjectId } = await oneSubjectOf(ctx.db, input, SUBJECTS)
     const occurredAt = input.occurred_at ?? ctx.services.now().toISOString()
     checkFacts(ctx, { kind: input.kind, direction: input.direction ?? null, occurred_at: input.occurred_at })
     const r = await ctx.db.query(
       `insert into interactions (tenant_id, ${subject.field}, kind, direction, occurred_at, duration_minutes, subject, summary, outcome, follow_up_on,
          author_type, author_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning ${INTERACTION_COLUMNS}`,
-      [ctx.tenantId, subject.id, input.kind, input.direction ?? null, occurredAt, input.duration_minutes ?? null, input.subject ?? null,
+      [ctx.tenantId, subjectId, input.kind, input.direction ?? null, occurredAt, input.duration_minutes ?? null, input.subject ?? null,
         input.summary, input.outcome ?? null, input.follow_up_on ?? null, ctx.actor.type, ctx.actor.id])
     await ctx.audit({ entityType: 'interaction', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
     return r.rows[0]
@@ -120,21 +120,11 @@ export const archiveInteraction = defineAction({
   },
 })
 
-/** The one contact or lead an interaction is with, checked to exist; a refusal names the fields. */
-async function subjectOf(ctx: OperationContext, input: { contact_id?: string; lead_id?: string }) {
-  const given = (['contact_id', 'lead_id'] as const).filter((f) => input[f] !== undefined)
-  if (given.length !== 1) {
-    throw validationError((given.length ? given : ['contact_id', 'lead_id']).map((f) => ({ field: `data.${f}`,
-      message: given.length ? 'give only one of contact_id or lead_id' : 'give exactly one of contact_id or lead_id' })))
-  }
-  const field = given[0]
-  const id = input[field] as string
-  const table = field === 'contact_id' ? 'contacts' : 'leads'
-  if (!(await ctx.db.query(`select 1 from ${table} where id = $1`, [id])).rows[0]) {
-    throw missingReference(field === 'contact_id' ? 'contact' : 'lead', id, `data.${field}`)
-  }
-  return { field, id }
-}
+/** The records an interaction may be with. */
+const SUBJECTS = [
+  { field: 'contact_id', table: 'contacts', entity: 'contact' },
+  { field: 'lead_id', table: 'leads', entity: 'lead' },
+] as const
 
 /** Refuses a call, email or text without a direction, and a time still to come. */
 function checkFacts(ctx: OperationContext, v: { kind: string; direction: string | null; occurred_at?: string }): void {

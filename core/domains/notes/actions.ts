@@ -1,8 +1,7 @@
 import { z } from 'zod'
-import { validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { missingReference } from '../contacts/model.js'
+import { oneSubjectOf } from '../record-subject.js'
 import { NOTE_COLUMNS, NOTE_RECORD } from './model.js'
 
 /** The record kinds a note can be written on: the input field and the table it points into. */
@@ -28,19 +27,7 @@ export const addNote = defineAction({
   }),
   output: NOTE_RECORD,
   async run(ctx, input) {
-    const given = SUBJECTS.filter((s) => input[s.field] !== undefined)
-    if (given.length !== 1) {
-      const fields = given.length ? given.map((s) => s.field) : SUBJECTS.map((s) => s.field)
-      throw validationError(fields.map((field) => ({
-        field: `data.${field}`,
-        message: given.length ? `give only one of contact_id, ticket_id, lead_id (got ${given.map((s) => s.field).join(', ')})`
-          : 'give exactly one of contact_id, ticket_id, lead_id',
-      })))
-    }
-    const subject = given[0]
-    const id = input[subject.field] as string
-    const found = await ctx.db.query(`select 1 from ${subject.table} where id = $1`, [id])
-    if (!found.rows[0]) throw missingReference(subject.entity, id, `data.${subject.field}`)
+    const { kind: subject, id } = await oneSubjectOf(ctx.db, input, SUBJECTS)
     const r = await ctx.db.query(
       `insert into notes (tenant_id, ${subject.field}, content, author_type, author_id) values ($1, $2, $3, $4, $5) returning ${NOTE_COLUMNS}`,
       [ctx.tenantId, id, input.content, ctx.actor.type, ctx.actor.id])

@@ -1,0 +1,29 @@
+import type { Queryable } from '../db/types.js'
+import { validationError } from '../errors.js'
+import { missingReference } from './contacts/model.js'
+
+/** A kind of record something may be written on: its input field, its table and its entity name. */
+export interface SubjectKind {
+  field: string
+  table: string
+  entity: string
+}
+
+/**
+ * The one record among `kinds` that the input names (a note on a contact, a ticket or a lead), checked to exist:
+ * naming none or several is a VALIDATION_ERROR on each field concerned, a missing record NOT_FOUND naming its field.
+ */
+export async function oneSubjectOf<K extends SubjectKind>(db: Queryable, input: Record<string, unknown>, kinds: readonly K[]): Promise<{ kind: K; id: string }> {
+  const given = kinds.filter((k) => input[k.field] !== undefined)
+  const names = kinds.map((k) => k.field).join(', ')
+  if (given.length !== 1) {
+    throw validationError((given.length ? given : kinds).map((k) => ({
+      field: `data.${k.field}`,
+      message: given.length ? `give only one of ${names} (got ${given.map((g) => g.field).join(', ')})` : `give exactly one of ${names}`,
+    })))
+  }
+  const kind = given[0]
+  const id = input[kind.field] as string
+  if (!(await db.query(`select 1 from ${kind.table} where id = $1`, [id])).rows[0]) throw missingReference(kind.entity, id, `data.${kind.field}`)
+  return { kind, id }
+}

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Caller } from './call-action.js'
+import { rememberReads } from './db/read-memo.js'
 import { withTenant } from './db/tenant.js'
 import { performQuery } from './operations.js'
 import { scopeOf } from './operations-context.js'
@@ -60,9 +61,13 @@ export async function callQueryAll<P extends z.ZodObject, R extends z.ZodType>(c
 
 /**
  * Runs fn with a caller whose reads (callQuery, callQueryAll) all go into one tenant transaction: one snapshot and one
- * BEGIN and COMMIT for several reads, each still checked as its own call. Reads only; the reads inside run one after another.
+ * BEGIN and COMMIT for several reads, each still checked as its own call. Reads only (the transaction is read-only), and
+ * the reads inside run one after another; what they all ask first (the settings, whether a contact was merged) is sent once.
  */
 export async function readTogether<T>(caller: Caller, fn: (together: Caller) => Promise<T>): Promise<T> {
   if (caller.transaction) return fn(caller)
-  return withTenant(caller.services.db, scopeOf(caller.principal, caller.requestId), (tx) => fn({ ...caller, transaction: tx }))
+  return withTenant(caller.services.db, scopeOf(caller.principal, caller.requestId), (tx) => {
+    rememberReads(tx)
+    return fn({ ...caller, transaction: tx })
+  }, { readOnly: true })
 }

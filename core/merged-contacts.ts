@@ -1,5 +1,6 @@
 import { entityOfField } from './access.js'
 import type { Queryable } from './db/types.js'
+import { remembered } from './db/read-memo.js'
 import { AppError } from './errors.js'
 
 /** A contact that was merged into another: its id and name, and the survivor's. */
@@ -20,12 +21,12 @@ export function mergedContactError(field: string, m: MergedContact): AppError {
 
 /** The merged contacts among the given ids, by id. */
 export async function mergedContacts(tx: Queryable, ids: readonly string[]): Promise<Map<string, MergedContact>> {
-  const wanted = [...new Set(ids)].filter((id) => UUID.test(id))
+  const wanted = [...new Set(ids)].filter((id) => UUID.test(id)).sort()
   if (!wanted.length) return new Map()
-  const r = await tx.query<MergedContact>(
+  const r = await remembered(tx, `merged contacts ${wanted.join(',')}`, () => tx.query<MergedContact>(
     `select c.id, c.display_name, c.merged_into, s.display_name as survivor_name, c.merged_at
      from contacts c join contacts s on s.tenant_id = c.tenant_id and s.id = c.merged_into
-     where c.id = any($1::uuid[]) and c.merged_into is not null`, [wanted])
+     where c.id = any($1::uuid[]) and c.merged_into is not null`, [wanted]))
   return new Map(r.rows.map((row) => [String(row.id), row]))
 }
 

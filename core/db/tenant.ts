@@ -19,12 +19,14 @@ export interface TenantScope {
 }
 
 /** Runs fn in one transaction as the app role with the tenant set; nothing outlives the transaction. */
-export async function withTenant<T>(db: Database, scope: TenantScope, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+export async function withTenant<T>(db: Database, scope: TenantScope, fn: (tx: Queryable) => Promise<T>,
+  opts: { readOnly?: boolean } = {}): Promise<T> {
   return inRole(db, APP_ROLE, {
     'app.tenant_id': scope.tenantId,
     'app.actor_type': scope.actorType,
     'app.actor_id': scope.actorId ?? '',
     'app.request_id': scope.requestId ?? '',
+    ...(opts.readOnly ? { transaction_read_only: 'on' } : {}),
   }, fn)
 }
 

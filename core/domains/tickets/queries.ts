@@ -99,7 +99,7 @@ export const ticketsQuery = defineQuery({
     const perContact = p.per_contact ? `distinct on (t.contact_id)` : ''
     const matching = `select ${perContact} t.id, t.number, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
               t.status, t.confirmation_status, t.confirmation_note, t.is_price_estimated, t.series_id, t.closed_at, t.duration_minutes as actual_minutes,
-              t.scheduled_start::text as _sort_at
+              t.scheduled_start::text as _sort_at${req.include.has('notes') ? ', t.notes' : ''}
        from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id
        where ($1::uuid is null or t.id = $1)
          and ($2::timestamptz is null or t.scheduled_end > $2)
@@ -127,13 +127,6 @@ export const ticketsQuery = defineQuery({
       Object.assign(item, actualTime(item.actual_minutes as number | null))
       if (req.include.has('line_items')) item.line_items = lines.get(id) ?? []
       for (const [name, byId] of expansions) item[name] = byId.get(id) ?? (name === 'contact' || name === 'address' || name === 'invoice' ? null : [])
-    }
-    if (req.include.has('notes')) {
-      const own = await ctx.db.query<{ id: string; notes: string | null }>('select id, notes from tickets where id = any($1::uuid[])', [ids])
-      for (const row of own.rows) {
-        const item = page.items.find((t) => t.id === row.id)
-        if (item) item.notes = row.notes
-      }
     }
     return page
   },

@@ -84,5 +84,7 @@ describe.each(engines)('find_customer reads the same whatever the number of matc
     // The search, then one transaction for the time zone and the matches' last visits, their facts, next tickets and open invoices.
     expect(forOne.transactions).toBe(2)
     expect(forOne.outside).toBe(0)
+    // Four for the search; in the second, the settings and the merged-contact check once each, not once a read.
+    expect(forOne.statements).toBeLessThanOrEqual(14)
   })
 })

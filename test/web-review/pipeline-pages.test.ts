@@ -83,6 +83,10 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
       ['summary', 'Talked through the price']])
     expect(logged.location).toBe(`/opportunities/${o.id}?done=logged#calls`)
     expect(await page(`/opportunities/${o.id}?done=logged`)).toContain('Talked through the price')
+    const timeline = await page(`/customers/${rita}/timeline`)
+    expect(timeline).toContain(`<a href="/opportunities/${o.id}">Opportunity won: Spring clean ($400.00)</a>`)
+    expect(timeline).toContain(`<a href="/opportunities/${o.id}">Opportunity moved to negotiating: Spring clean ($400.00)</a>`)
+    expect(timeline).toContain('Talked through the price')
     const edited = await owner.submit(after, `/opportunities/${o.id}/edit`, [['title', 'Spring clean, all windows'], ['amount', '450'],
       ['probability', '60'], ['expected_close_on', '']])
     expect(edited.status).toBe(303)

@@ -93,7 +93,8 @@ async function timelinePage(services: Services, session: SessionPrincipal, res: 
     return sendOwnerPage(res, 'Timeline', html`<p><a href="${`/customers/${contact.id}/timeline`}">Start again</a></p>`, { status: err.status, error: err.message })
   }
   const base = `/customers/${contact.id}`
-  const link = (kind: string, id: string) => kind === 'visit' ? `/tickets/${id}` : kind === 'invoice' ? `/invoices/${id}` : null
+  const link = (kind: string, id: string) => kind === 'visit' ? `/tickets/${id}` : kind === 'invoice' ? `/invoices/${id}`
+    : kind === 'opportunity' ? `/opportunities/${id}` : null
   const body = html`<p><a href="${base}">Back to ${contact.display_name}</a></p>
 ${page.items.length ? html`<ul class="history">${page.items.map((i) => {
     const href = link(i.kind, i.id)

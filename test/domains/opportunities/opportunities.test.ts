@@ -137,9 +137,11 @@ describe.each(engines)('opportunities and the pipeline (%s)', (engine) => {
     expect(expectData(await app.query({ type: 'interactions', opportunity_id: o.id })).items.map((i: any) => i.id)).toEqual([call.id])
     expectFields(await app.action('interaction', 'log', { opportunity_id: o.id, contact_id: ray, kind: 'note', summary: 'x' }),
       ['data.contact_id', 'data.opportunity_id'])
-    await app.action('opportunity', 'move', { opportunity_id: o.id, stage: 'won', reason: 'Signed' })
+    expectData(await app.action('opportunity', 'move', { opportunity_id: o.id, stage: 'proposal_sent' }))
+    expectData(await app.action('opportunity', 'move', { opportunity_id: o.id, stage: 'won', reason: 'Signed' }))
     const lines = expectData(await app.query({ type: 'timeline', contact_id: ray })).items
-    expect(lines.map((l: any) => l.title)).toEqual(expect.arrayContaining(['Opportunity opened: Skylights ($120.00)', 'Opportunity won: Skylights ($120.00)']))
+    expect(lines.filter((l: any) => l.kind === 'opportunity').map((l: any) => l.title).sort()).toEqual(['Opportunity moved to proposal sent: Skylights ($120.00)',
+      'Opportunity opened: Skylights ($120.00)', 'Opportunity won: Skylights ($120.00)'])
     expect(lines.find((l: any) => l.title.startsWith('Opportunity won'))).toMatchObject({ id: o.id, detail: 'Signed', status: 'won' })
     expect(lines.find((l: any) => l.kind === 'interaction')).toMatchObject({ id: call.id })
   })

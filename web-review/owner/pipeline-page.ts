@@ -39,17 +39,23 @@ export function pipelinePages(services: Services): Router {
 <label>to<input type="date" name="to" value="${range.close_to ?? ''}"></label></div><button class="second small">Show</button></form>
 ${totals.items.length ? totals.items.map((t) => html`<div class="card"><p><b>Weighted forecast ${formatMoney(t.weighted_forecast_cents, t.currency)}</b></p>
 <p class="muted">${t.open_count} open worth ${formatMoney(t.open_amount_cents, t.currency)}</p>
-<table><tr><th>Stage</th><th class="r">Count</th><th class="r">Amount</th></tr>${t.stages.map((s) => html`<tr><td>${stageLabel(s.stage)}</td><td class="num">${s.count}</td><td class="num">${
+<table><tr><th>Stage</th><th class="r">Count</th><th class="r">Amount</th></tr>${t.stages.map((s) => html`<tr><td>${heading(s.stage)}</td><td class="num">${s.count}</td><td class="num">${
     formatMoney(s.amount_cents, t.currency)}</td></tr>`)}</table></div>`) : html`<p class="muted">No opportunities yet. Open one from a lead or a customer.</p>`}
 ${OPEN_STAGES.map((stage) => {
     const items = open.filter((o) => o.stage === stage)
-    return html`<h2>${stageLabel(stage)} <span class="muted">(${items.length})</span></h2>${opportunityList(items, 'None.', { showWho: true })}`
+    return html`<h2>${heading(stage)} <span class="muted">(${items.length})</span></h2>${opportunityList(items, 'None.', { showWho: true })}`
   })}
 <h2>Latest won and lost</h2>${opportunityList(closed.items, 'None closed yet.', { showWho: true })}`
     sendOwnerPage(res, 'Pipeline', body)
   })
 
   return router
+}
+
+/** A stage as a heading: "Proposal sent". */
+function heading(stage: string): string {
+  const label = stageLabel(stage)
+  return label.charAt(0).toUpperCase() + label.slice(1)
 }
 
 /** A date from the query string, passed on for the query to check; nothing when empty. */

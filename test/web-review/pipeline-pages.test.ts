@@ -87,10 +87,17 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
     expect(timeline).toContain(`<a href="/opportunities/${o.id}">Opportunity won: Spring clean ($400.00)</a>`)
     expect(timeline).toContain(`<a href="/opportunities/${o.id}">Opportunity moved to negotiating: Spring clean ($400.00)</a>`)
     expect(timeline).toContain('Talked through the price')
+    const tomId = (await app.query({ type: 'users', q: 'tom@' })).body.data.items[0].id
+    expect(after).toContain(`<option value="${tomId}">Tom Tech</option>`)
     const edited = await owner.submit(after, `/opportunities/${o.id}/edit`, [['title', 'Spring clean, all windows'], ['amount', '450'],
-      ['probability', '60'], ['expected_close_on', '']])
+      ['probability', '60'], ['expected_close_on', ''], ['assignee_id', tomId]])
     expect(edited.status).toBe(303)
-    expect((await opportunities({ contact_id: rita }))[0]).toMatchObject({ title: 'Spring clean, all windows', amount_cents: 45_000, probability: 60 })
+    expect((await opportunities({ contact_id: rita }))[0]).toMatchObject({ title: 'Spring clean, all windows', amount_cents: 45_000, probability: 60,
+      assignee_id: tomId, assignee_name: 'Tom Tech' })
+    const refusedEdit = await owner.submit(after, `/opportunities/${o.id}/edit`, [['title', 'Spring clean'], ['amount', '450'], ['probability', '150']])
+    expect(refusedEdit.status).toBe(400)
+    expect(refusedEdit.html).toContain('probability:')
+    expect((await opportunities({ contact_id: rita }))[0].probability).toBe(60)
   })
 
   it('shows the pipeline: the weighted forecast on top, each stage with its opportunities linked, narrowed by expected close', async () => {

@@ -5,6 +5,7 @@ import { callQuery } from '../../core/call-query.js'
 import { formatInstant, formatMoney } from '../../core/call-preview.js'
 import type { Services } from '../../core/context.js'
 import { interactionsQuery } from '../../core/domains/interactions/queries.js'
+import { usersQuery } from '../../core/domains/users/queries.js'
 import { archiveOpportunity, createOpportunity, moveOpportunity, updateOpportunity } from '../../core/domains/opportunities/actions.js'
 import { CLOSED_STAGES, STAGES, stageLabel } from '../../core/domains/opportunities/model.js'
 import { opportunitiesQuery } from '../../core/domains/opportunities/queries.js'
@@ -84,6 +85,7 @@ export function opportunityPages(services: Services): Router {
       return callAction(caller, updateOpportunity, {
         opportunity_id: req.params.id, title: field(req.body, 'title'), amount_cents: cents,
         probability: (/^\d+$/.test(chance) ? Number(chance) : chance) as number, expected_close_on: field(req.body, 'expected_close_on') || null,
+        assignee_id: field(req.body, 'assignee_id') || null,
       })
     })
   })
@@ -126,7 +128,10 @@ async function showOpportunity(services: Services, session: SessionPrincipal, re
     return sendOwnerPage(res, 'Opportunity not found', html`<p>There is no such opportunity in your business.</p><p><a href="/pipeline">Pipeline</a></p>`, { status: 404 })
   }
   const { timezone } = await businessFormat(caller)
-  const interactions = await callQuery(caller, interactionsQuery, { params: { opportunity_id: o.id }, limit: 20 })
+  const [interactions, team] = await Promise.all([
+    callQuery(caller, interactionsQuery, { params: { opportunity_id: o.id }, limit: 20 }),
+    callQuery(caller, usersQuery, { params: { active: 'true' }, limit: 100 }),
+  ])
   const csrf = session.csrfToken
   const base = `/opportunities/${o.id}`
   const closed = CLOSED_STAGES.includes(o.stage)
@@ -145,7 +150,9 @@ ${closed ? html`<label class="c"><input type="checkbox" name="reopen" value="1">
 ${editable ? html`<details><summary>Change the details</summary>${form(`${base}/edit`, csrf, html`<label>What for<input name="title" required maxlength="200" value="${o.title}"></label>
 <div class="row"><label>Amount<input name="amount" inputmode="decimal" value="${(o.amount_cents / 100).toFixed(2)}"></label>
 <label>Chance (%)<input type="number" name="probability" min="0" max="100" value="${String(o.probability)}"></label></div>
-<label>Expected to close<input type="date" name="expected_close_on" value="${o.expected_close_on ?? ''}"></label><button class="second">Save changes</button>`)}</details>` : ''}
+<label>Expected to close<input type="date" name="expected_close_on" value="${o.expected_close_on ?? ''}"></label>
+<label>Worked by<select name="assignee_id"><option value="">Nobody in particular</option>${team.items.map((u) => html`<option value="${u.id}"${
+    u.id === o.assignee_id ? html` selected` : ''}>${u.name || u.email}</option>`)}</select></label><button class="second">Save changes</button>`)}</details>` : ''}
 <h2 id="calls">Calls, emails and meetings</h2>${interactionList(interactions.items, { csrf, back: `${base}#calls`, timeZone: timezone,
     today: localDate(services.now(), timezone), names: new Map() })}
 ${editable ? html`<details><summary>Log a call, email or meeting</summary>${interactionForm(`${base}/interactions`, csrf)}</details>` : ''}

@@ -30,6 +30,9 @@ describe.each(engines)('opportunities and the pipeline (%s)', (engine) => {
       probability: 10, amount_cents: 45_000, currency: 'USD', expected_close_on: '2026-11-15', assignee_id: tia, assignee_name: 'Tia Tech',
       closed_at: null, close_reason: null, archived_at: null })
     expect(await auditActions(app, 'opportunities', o.id)).toEqual(['create'])
+    const typed = await open({ title: 'Card 4111 1111 1111 1111 for the deposit', contact_id: jane })
+    expect(typed.title).not.toContain('4111')
+    expect(typed.title).toContain('[REDACTED]')
     const fromLead = await open({ title: 'Gutters', lead_id: leadId, stage: 'proposal_sent', probability: 65 })
     expect(fromLead).toMatchObject({ lead_id: leadId, lead_name: 'Lou Lead', contact_id: null, stage: 'proposal_sent', probability: 65, amount_cents: 0 })
   })

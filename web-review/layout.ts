@@ -29,7 +29,7 @@ export function viewerOf(session: SessionPrincipal | null | undefined): Viewer {
 
 // The owner's nav: the everyday pages, then "More" (settings, team, catalog, templates, apps, the rest); the search box on every page.
 const OWNER_NAV = html`<nav aria-label="Main"><a href="/">Home</a><a href="/schedule">Calendar</a><a href="/customers">Customers</a><a href="/invoices">Invoices</a>
-<a href="/leads">Leads</a><a href="/review">Requests</a><a href="/analytics">Numbers</a><a href="/settings">More</a></nav>
+<a href="/leads">Leads</a><a href="/pipeline">Pipeline</a><a href="/review">Requests</a><a href="/analytics">Numbers</a><a href="/settings">More</a></nav>
 <form role="search" method="get" action="/search" class="find"><input type="search" name="q" aria-label="Search everything" placeholder="Search customers, tickets, actions…" autocomplete="off"></form>`
 const TECHNICIAN_NAV = html`<nav><a href="/today">Today</a><a href="/today?view=week">Week</a><a href="/today?view=month">Month</a><a href="/">Account</a></nav>`
 const STYLE = trustedHtml(`<style>${PAGE_STYLE}</style>`)

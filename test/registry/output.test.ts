@@ -118,6 +118,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const feed = await run('calendar_feed.create', { user_id: user.id })
     const invoice = await run('invoice.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
     const lead = await run('lead.create', { raw_notes: 'Called about a quote for 20 windows', name: `Lee ${n}` })
+    const opportunity = await run('opportunity.create', { title: `Windows for Lee ${n}`, lead_id: lead.id, contact_id: contact.id, amount_cents: 30000 })
     const entry = await run('waitlist.add', { contact_id: contact.id, latest_date: day(40) })
     const series = await run('series.create', { contact_id: contact.id, address_id: address.id, rule: 'FREQ=WEEKLY;INTERVAL=2', start_date: day(30),
       start_time: '09:00', technician_ids: [user.id], line_items: [{ service_id: service.id }] })
@@ -131,7 +132,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       values ($1, $2, 'Sparkle <mail@output.test>', 'Kept', 'Kept while email is off')`, [owner.tenantId, `customer${n}@output.test`]))
     return { agent_token: token.id, service: service.id, user: user.id, contact: contact.id, to_contact: other.id, merged: other.id, survivor: contact.id, address: address.id,
       ticket: ticket.id, line_item: ticket.line_items[0].id, note: note.id, interaction: interaction.id, attribute: attribute.id, calendar_feed: feed.id, invoice: invoice.id,
-      lead: lead.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id }
+      lead: lead.id, opportunity: opportunity.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id }
   }
 
   /** The calls a synthesized input cannot make: files in a vendor's format, a close-out walked step by step, an agent's queued call. */

@@ -15,6 +15,7 @@ const visit = (how: string): ActionPlace => ({ path: '/schedule', how: `open the
 const ownVisit = (how: string): ActionPlace => ({ path: '/today', how: `open the visit, then ${how}` })
 const visitFor = (ownerHow: string, technicianHow = ownerHow) => ({ owner: visit(ownerHow), technician: ownVisit(technicianHow) })
 const lead = (how: string): ActionPlace => ({ path: '/leads', how: `open the lead, then ${how}` })
+const opportunity = (how: string): ActionPlace => ({ path: '/pipeline', how: `open the opportunity, then ${how}` })
 const invoice = (path: string, how: string): ActionPlace => ({ path, how: `pick the invoice, then ${how}` })
 const page = (path: string, how: string): ActionPlace => ({ path, how })
 
@@ -49,6 +50,10 @@ export const ACTION_PLACES: Readonly<Record<string, ActionDestination>> = {
   'lead.set_status': lead('Status'),
   'lead.archive': lead('Archive'),
   'lead.convert': lead('Convert to customer'),
+  'opportunity.create': lead('Open an opportunity (or on a customer\'s page)'),
+  'opportunity.update': opportunity('Change the details'),
+  'opportunity.move': opportunity('Move to a stage'),
+  'opportunity.archive': opportunity('Archive'),
   'waitlist.add': BY_AGENT_OR_API,
   'waitlist.update': BY_AGENT_OR_API,
   'waitlist.remove': BY_AGENT_OR_API,
@@ -141,6 +146,10 @@ export const ACTION_TITLES: Readonly<Record<string, string>> = {
   'lead.set_status': 'Change a lead\'s status',
   'lead.archive': 'Archive a lead',
   'lead.convert': 'Turn a lead into a customer',
+  'opportunity.create': 'Open an opportunity',
+  'opportunity.update': 'Change an opportunity',
+  'opportunity.move': 'Move an opportunity to won, lost or another stage',
+  'opportunity.archive': 'Archive an opportunity',
   'waitlist.add': 'Put a customer on the waitlist',
   'waitlist.update': 'Change a waitlist entry',
   'waitlist.remove': 'Take a customer off the waitlist',

@@ -5,6 +5,7 @@ import { callQuery } from '../../core/call-query.js'
 import { auditTrailQuery } from '../../core/domains/audit/queries.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { interactionsQuery } from '../../core/domains/interactions/queries.js'
+import { opportunitiesQuery } from '../../core/domains/opportunities/queries.js'
 import { paymentsQuery } from '../../core/domains/invoices/payment-queries.js'
 import { invoicesQuery } from '../../core/domains/invoices/queries.js'
 import { scheduledMessagesQuery } from '../../core/domains/messages/queries.js'
@@ -16,6 +17,7 @@ import { form, html, joinHtml, type SafeHtml } from '../html.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import { customerEmailForm, type EmailFormState } from './customer-email-form.js'
 import { interactionForm, interactionList } from './interaction-views.js'
+import { openOpportunityForm, opportunityList } from './opportunity-views.js'
 import { timelineLine, type AuditEntry } from './customer-timeline.js'
 import { ATTRIBUTE_SOURCE_WORDS, kindWords, shortMoment } from './customer-words.js'
 import { LIFECYCLE_WORDS } from './customer-list.js'
@@ -30,7 +32,7 @@ type Ticket = z.output<typeof ticketsQuery.record>
 export async function loadCustomer(caller: Caller, id: string, timeZone: string, historyCursor?: string) {
   const today = localDate(caller.services.now(), timeZone)
   const contact = await callQuery(caller, contactsQuery, { id, include: ['addresses', 'attributes', 'notes', 'links'] })
-  const [upcoming, past, series, invoices, payments, messages, history, users, interactions] = await Promise.all([
+  const [upcoming, past, series, invoices, payments, messages, history, users, interactions, opportunities] = await Promise.all([
     callQuery(caller, ticketsQuery, { params: { contact_id: id, from: today }, include: ['technicians', 'notes'], limit: SHOWN }),
     callQuery(caller, ticketsQuery, { params: { contact_id: id, to: addDays(today, -1), newest_first: 'true' }, include: ['technicians', 'notes'], limit: SHOWN }),
     callQuery(caller, seriesQuery, { params: { contact_id: id }, limit: SHOWN }),
@@ -40,8 +42,9 @@ export async function loadCustomer(caller: Caller, id: string, timeZone: string,
     callQuery(caller, auditTrailQuery, { params: { contact_id: id }, limit: HISTORY_PAGE, cursor: historyCursor }),
     callQuery(caller, usersQuery, { limit: 100 }),
     callQuery(caller, interactionsQuery, { params: { contact_id: id }, limit: SHOWN }),
+    callQuery(caller, opportunitiesQuery, { params: { contact_id: id }, limit: SHOWN }),
   ])
-  return { contact, upcoming, past, series, invoices, payments, messages, history, users, interactions, today }
+  return { contact, upcoming, past, series, invoices, payments, messages, history, users, interactions, opportunities, today }
 }
 
 /** What loadCustomer reads. */
@@ -100,6 +103,8 @@ ${section('Upcoming visits', data.upcoming.items.length ? html`<ul>${data.upcomi
 ${section('Past visits', data.past.items.length ? html`<ul>${data.past.items.map((t) => ticketLine(t, tz))}</ul>` : [], 'No visits yet.')}
 ${section('Recurring visits', data.series.items.length ? html`<ul>${data.series.items.map((s) => html`<li>${ruleWords(s.rule)} at ${s.start_time} · ${s.status}${
     s.next_visits[0] ? html` · next <a href="${`/tickets/${s.next_visits[0].id}`}">#${s.next_visits[0].number} ${shortMoment(s.next_visits[0].scheduled_start, tz)}</a>` : ''}</li>`)}</ul>` : [], 'No recurring visits.')}
+<h2 id="opportunities">Opportunities</h2>${opportunityList(data.opportunities.items, 'No opportunities.')}
+${openOpportunityForm(opts.csrf, { field: 'contact_id', id: c.id })}
 <h2>Invoices and payments</h2><p><b>${owed > 0 ? `Owes ${formatMoney(owed, currency)}` : 'Owes nothing'}</b>${data.invoices.next_cursor ? html` <span class="muted">(on the ${SHOWN} latest invoices)</span>` : ''}</p>
 ${data.invoices.items.length ? html`<ul>${data.invoices.items.map((i) => html`<li><a href="${`/invoices/${i.id}`}">${i.number}</a> <span class="muted">${i.status.replace(/_/g, ' ')} · ${
     formatMoney(i.total_cents, i.currency)}${i.amount_due_cents ? ` · ${formatMoney(i.amount_due_cents, i.currency)} due ${i.due_on}` : ''}</span></li>`)}</ul>` : html`<p class="muted">No invoices.</p>`}

@@ -10,6 +10,8 @@ import { interactionsPages } from './interactions-page.js'
 import { invoicesPages } from './invoices-page.js'
 import { leadPages } from './lead-page.js'
 import { leadsPages } from './leads-page.js'
+import { opportunityPages } from './opportunity-page.js'
+import { pipelinePages } from './pipeline-page.js'
 import { schedulePages } from './schedule-page.js'
 import { searchPages } from './search-page.js'
 import { servicesPages } from './services-page.js'
@@ -20,7 +22,7 @@ import { templatesPages } from './templates-page.js'
 import { visitActionsPages } from './visit-actions-page.js'
 import { waitlistPages } from './waitlist-page.js'
 
-/** The owner's console pages (home, calendar, customers, money, leads, settings, numbers, search), one router per page file. */
+/** The owner's console pages (home, calendar, customers, money, leads, pipeline, settings, numbers, search), one router per page file. */
 const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   homePages,
   schedulePages,
@@ -29,6 +31,8 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   invoicePages,
   leadsPages,
   leadPages,
+  pipelinePages,
+  opportunityPages,
   waitlistPages,
   servicesPages,
   settingsPages,

@@ -14,14 +14,14 @@ import { fieldErrorsOf } from './field-errors.js'
 import { businessFormat, callerOf, field } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 
-/** Where "Follow-up done" may return to: a customer's or a lead's page, or Home. */
-const BACK = /^\/(customers|leads)\/[0-9a-f-]{36}(#[a-z]+)?$|^\/$/
+/** Where "Follow-up done" may return to: a customer's, a lead's or an opportunity's page, or Home. */
+const BACK = /^\/(customers|leads|opportunities)\/[0-9a-f-]{36}(#[a-z]+)?$|^\/$/
 
-/** Logging calls, emails and meetings on customers and leads, marking follow-ups done, and a customer's whole timeline. */
+/** Logging calls, emails and meetings on customers, leads and opportunities, marking follow-ups done, and a customer's whole timeline. */
 export function interactionsPages(services: Services): Router {
   const router = Router()
 
-  for (const [path, subject] of [['customers', 'contact_id'], ['leads', 'lead_id']] as const) {
+  for (const [path, subject] of [['customers', 'contact_id'], ['leads', 'lead_id'], ['opportunities', 'opportunity_id']] as const) {
     router.post(`/${path}/:id/interactions`, async (req, res) => {
       const session = personWithRole(res, ['owner'])
       if (!session) return
@@ -93,7 +93,8 @@ async function timelinePage(services: Services, session: SessionPrincipal, res: 
     return sendOwnerPage(res, 'Timeline', html`<p><a href="${`/customers/${contact.id}/timeline`}">Start again</a></p>`, { status: err.status, error: err.message })
   }
   const base = `/customers/${contact.id}`
-  const link = (kind: string, id: string) => kind === 'visit' ? `/tickets/${id}` : kind === 'invoice' ? `/invoices/${id}` : null
+  const link = (kind: string, id: string) => kind === 'visit' ? `/tickets/${id}` : kind === 'invoice' ? `/invoices/${id}`
+    : kind === 'opportunity' ? `/opportunities/${id}` : null
   const body = html`<p><a href="${base}">Back to ${contact.display_name}</a></p>
 ${page.items.length ? html`<ul class="history">${page.items.map((i) => {
     const href = link(i.kind, i.id)

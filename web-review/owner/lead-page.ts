@@ -11,12 +11,14 @@ import { leadsQuery } from '../../core/domains/leads/queries.js'
 import { addNote } from '../../core/domains/notes/actions.js'
 import { notesQuery } from '../../core/domains/notes/queries.js'
 import { interactionsQuery } from '../../core/domains/interactions/queries.js'
+import { opportunitiesQuery } from '../../core/domains/opportunities/queries.js'
 import { localDate } from '../../core/time.js'
 import { AppError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
 import { interactionForm, interactionList } from './interaction-views.js'
+import { openOpportunityForm, opportunityList } from './opportunity-views.js'
 import { businessFormat, callerOf, doneLine, field, fieldProblems, problemAt } from './owner-forms.js'
 import { leadFields, leadInput, typedFromBody, typedFromLead, type Lead, type LeadTyped } from './lead-fields.js'
 
@@ -144,6 +146,7 @@ async function showLead(services: Services, session: SessionPrincipal, res: Resp
   const { timezone } = await businessFormat(caller)
   const notes = await callQueryAll(caller, notesQuery, { params: { lead_id: lead.id } })
   const interactions = await callQuery(caller, interactionsQuery, { params: { lead_id: lead.id }, limit: 20 })
+  const opportunities = await callQuery(caller, opportunitiesQuery, { params: { lead_id: lead.id }, limit: 20 })
   const today = localDate(services.now(), timezone)
   const csrf = session.csrfToken
   const moves = SETTABLE.filter((s) => LEAD_TRANSITIONS[lead.status as LeadStatus].includes(s))
@@ -159,6 +162,8 @@ ${moves.length ? form(`/leads/${lead.id}/status`, csrf, html`<div class="row"><l
 ${LEAD_TRANSITIONS[lead.status as LeadStatus].includes('converted') ? html`<h2>Convert to a customer</h2>${form(`/leads/${lead.id}/convert`, csrf, html`
 <p class="note">Links the customer with the same email or phone, or makes a new one with the lead's details.</p>
 <label class="c"><input type="checkbox" name="without_address" value="1">Make the customer without an address</label><button>Convert to customer</button>`)}` : ''}
+<h2 id="opportunities">Opportunities</h2>${opportunityList(opportunities.items, 'No opportunities.')}
+${openOpportunityForm(csrf, { field: 'lead_id', id: lead.id })}
 <h2>Notes</h2>${notes.length ? notes.map((n) => html`<div class="card"><p class="pre">${n.content}</p><p class="note">${formatInstant(n.created_at, timezone)}</p></div>`)
   : html`<p class="note">No notes yet.</p>`}
 ${form(`/leads/${lead.id}/note`, csrf, html`<label>New note<textarea name="content" required maxlength="10000"></textarea></label><button class="second">Add note</button>`)}

@@ -18,6 +18,7 @@ export const PAGE_PLACES: readonly PagePlace[] = [
   { title: 'New customer', path: '/customers/new', about: 'Add a customer by hand', words: ['new customer', 'add customer', 'create contact'], roles: owner },
   { title: 'Invoices', path: '/invoices', about: 'Bills, payments and what is due', words: ['invoices', 'bills', 'billing', 'payments', 'money', 'due', 'refund'], roles: owner },
   { title: 'Leads', path: '/leads', about: 'Inquiries that may become customers', words: ['leads', 'inquiries', 'prospects', 'quotes'], roles: owner },
+  { title: 'Pipeline', path: '/pipeline', about: 'Opportunities by stage, with the weighted forecast', words: ['pipeline', 'opportunities', 'deals', 'forecast', 'won', 'lost'], roles: owner },
   { title: 'Requests', path: '/review', about: 'What your office manager asks you to allow', words: ['requests', 'review', 'approve', 'allow', 'deny', 'queue'], roles: owner },
   { title: 'Request history', path: '/review/history', about: 'Requests you answered', words: ['history', 'decisions', 'answered requests'], roles: owner },
   { title: 'Numbers', path: '/analytics', about: 'How the business is doing', words: ['numbers', 'analytics', 'reports', 'revenue', 'stats'], roles: owner },

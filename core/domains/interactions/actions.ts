@@ -18,11 +18,11 @@ const details = {
   follow_up_on: isoDate().optional().describe('A local date to follow up on (YYYY-MM-DD); listed by interactions?follow_up=due from that day'),
 }
 
-/** Records a call, email, text, meeting or note with a customer or a lead. */
+/** Records a call, email, text, meeting or note with a customer or a lead, or about an opportunity. */
 export const logInteraction = defineAction({
   domain: 'interaction',
   name: 'log',
-  description: `Record a conversation with exactly one of a contact (contact_id) or a lead (lead_id): kind ${INTERACTION_KINDS.join('|')}, `
+  description: `Record a conversation with exactly one of a contact (contact_id), a lead (lead_id) or an opportunity (opportunity_id): kind ${INTERACTION_KINDS.join('|')}, `
     + 'direction (inbound|outbound; required for call, email, text), occurred_at (ISO 8601, not in the future; default now), summary, '
     + 'and optionally subject, outcome, duration_minutes, follow_up_on (local date). Card numbers and SSNs in the texts are redacted. '
     + 'Email the system sends itself is already recorded as scheduled messages; log the rest (calls, meetings, your own emails).',
@@ -31,6 +31,7 @@ export const logInteraction = defineAction({
   input: z.strictObject({
     contact_id: z.uuid().optional(),
     lead_id: z.uuid().optional(),
+    opportunity_id: z.uuid().optional(),
     kind: z.enum(INTERACTION_KINDS),
     occurred_at: isoInstant().optional().describe('When it happened; default now'),
     summary: noteText().describe('What was said or done, up to 10,000 characters'),
@@ -124,6 +125,7 @@ export const archiveInteraction = defineAction({
 const SUBJECTS = [
   { field: 'contact_id', table: 'contacts', entity: 'contact' },
   { field: 'lead_id', table: 'leads', entity: 'lead' },
+  { field: 'opportunity_id', table: 'opportunities', entity: 'opportunity' },
 ] as const
 
 /** Refuses a call, email or text without a direction, and a time still to come. */

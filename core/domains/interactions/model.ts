@@ -13,14 +13,15 @@ export const DIRECTIONS = ['inbound', 'outbound'] as const
 export const DIRECTED_KINDS: ReadonlyArray<(typeof INTERACTION_KINDS)[number]> = ['call', 'email', 'text']
 
 /** The columns of an interaction as the API shows it. */
-export const INTERACTION_COLUMNS = `id, contact_id, lead_id, kind, direction, occurred_at, duration_minutes, subject, summary, outcome,
+export const INTERACTION_COLUMNS = `id, contact_id, lead_id, opportunity_id, kind, direction, occurred_at, duration_minutes, subject, summary, outcome,
   follow_up_on, follow_up_done_at, author_type, author_id, archived_at, created_at, updated_at`
 
-/** An interaction as the API shows it (INTERACTION_COLUMNS): with exactly one of a contact or a lead. */
+/** An interaction as the API shows it (INTERACTION_COLUMNS): with exactly one of a contact, a lead or an opportunity. */
 export const INTERACTION_RECORD = z.object({
   id: z.uuid(),
   contact_id: z.uuid().nullable(),
   lead_id: z.uuid().nullable(),
+  opportunity_id: z.uuid().nullable(),
   kind: z.enum(INTERACTION_KINDS),
   direction: z.enum(DIRECTIONS).nullable(),
   occurred_at: timestamp,

@@ -5,7 +5,7 @@ import { timestamp } from '../../output-types.js'
 import { money } from '../messages/render.js'
 
 /** What a line of the timeline is about. */
-export const TIMELINE_KINDS = ['interaction', 'visit', 'invoice', 'payment', 'email', 'note'] as const
+export const TIMELINE_KINDS = ['interaction', 'visit', 'invoice', 'payment', 'email', 'note', 'opportunity'] as const
 
 type Row = { at: string; _sort_at: string; kind: (typeof TIMELINE_KINDS)[number]; id: string; a: string | null; b: string | null; c: string | null;
   d: string | null; n: number | null }
@@ -14,7 +14,8 @@ type Row = { at: string; _sort_at: string; kind: (typeof TIMELINE_KINDS)[number]
 export const timelineQuery = defineQuery({
   type: 'timeline',
   description: 'One customer\'s (contact_id) history, newest first: interactions (calls, emails, texts, meetings, notes '
-    + 'logged), visits (tickets), invoices, payments, emails the system sent or will send, and notes. Each: at, kind '
+    + 'logged, also those on their opportunities), visits (tickets), invoices, payments, emails the system sent or will send, notes, and '
+    + 'opportunities opened and moved (won, lost, other stages). Each: at, kind '
     + `(${TIMELINE_KINDS.join('|')}), id (of that record), title (one line), detail (the text, when there is one), status. `
     + 'Filter kinds (comma-separated) to narrow it. A lead\'s history: interactions?lead_id= and notes?lead_id=.',
   keywords: ['history', 'activity', 'timeline', 'what happened', 'past contact'],
@@ -42,7 +43,8 @@ export const timelineQuery = defineQuery({
       if (wanted.has(kind)) parts.push(`(select * from (${sql}) s where true ${before} order by at desc, id desc limit $2)`)
     }
     part('interaction', `select occurred_at as at, 'interaction' as kind, id, kind as a, direction as b, subject as c,
-      concat_ws(' — ', summary, outcome) as d, null::bigint as n from interactions where contact_id = $1 and archived_at is null`)
+      concat_ws(' — ', summary, outcome) as d, null::bigint as n from interactions
+      where (contact_id = $1 or opportunity_id in (select id from opportunities where contact_id = $1)) and archived_at is null`)
     part('note', `select created_at as at, 'note', id, null::text, null::text, null::text, content, null::bigint from notes where contact_id = $1`)
     part('visit', `select scheduled_start as at, 'visit', id, status, null::text, null::text, notes, number::bigint from tickets where contact_id = $1`)
     part('invoice', `select created_at as at, 'invoice', id, status, number, currency, issued_on::text, total_cents::bigint from invoices
@@ -51,6 +53,13 @@ export const timelineQuery = defineQuery({
         from payments p join invoices i on i.tenant_id = p.tenant_id and i.id = p.invoice_id where i.contact_id = $1`)
     part('email', `select coalesce(sent_at, send_at) as at, 'email', id, status, kind, null::text, subject, null::bigint from scheduled_messages
         where contact_id = $1`)
+    // Opened from the record; each stage change (won, lost, reopened) from its audit entry, which keeps the reason given then.
+    part('opportunity', `select created_at as at, 'opportunity', id, 'opened', null::text, currency, title, amount_cents::bigint from opportunities
+        where contact_id = $1 and archived_at is null
+      union all select a.created_at, 'opportunity', o.id, a.changes -> 'stage' ->> 'new', a.changes -> 'close_reason' ->> 'new', o.currency, o.title,
+        o.amount_cents::bigint
+        from opportunities o join audit_log a on a.tenant_id = o.tenant_id and a.entity_type = 'opportunity' and a.entity_id = o.id
+        where o.contact_id = $1 and o.archived_at is null and a.action in ('move', 'reopen') and a.changes -> 'stage' is not null`)
     if (!parts.length) return { items: [], next_cursor: null }
     const r = await ctx.db.query<Row>(
       `select at, at::text as _sort_at, kind, id, a, b, c, d, n from (${parts.join(' union all ')}) t
@@ -77,6 +86,9 @@ function lineOf(r: Row) {
         detail: null, status: r.a }
     case 'payment':
       return { ...base, title: `Payment of ${money(Number(r.n), r.c ?? 'USD')} by ${(r.a ?? '').replace('_', ' ')} on invoice ${r.b}`, detail: r.d, status: null }
+    case 'opportunity':
+      const what = r.a === 'opened' || r.a === 'won' || r.a === 'lost' ? r.a : `moved to ${(r.a ?? '').replace(/_/g, ' ')}`
+      return { ...base, title: `Opportunity ${what}: ${r.d} (${money(Number(r.n), r.c ?? 'USD')})`, detail: r.b, status: r.a }
     case 'email':
       return { ...base, title: `Email ${r.a === 'sent' ? 'sent' : r.a === 'pending' ? 'scheduled' : r.a}: ${r.d ?? (r.b ?? '').replace('_', ' ')}`,
         detail: null, status: r.a }

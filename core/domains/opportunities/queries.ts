@@ -1,0 +1,50 @@
+import { z } from 'zod'
+import { auditTrailExpansion } from '../../output-types.js'
+import { afterCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { isoDate } from '../../schema-types.js'
+import { OPPORTUNITY_COLUMNS, OPPORTUNITY_RECORD, STAGES } from './model.js'
+
+/** Opportunities by id, or newest first, filtered by stage, customer, lead, open or closed and expected close. */
+export const opportunitiesQuery = defineQuery({
+  type: 'opportunities',
+  description: 'Sales opportunities, newest first. Each: id, title, contact_id and contact_name, lead_id and lead_name, stage, amount_cents, '
+    + 'currency, probability (percent), expected_close_on, assignee_id and assignee_name, close_reason, closed_at, archived_at. Filters: stage, '
+    + 'status (open|closed: won or lost), contact_id, lead_id, assignee_id, close_from and close_to (expected_close_on, local dates), '
+    + 'archived=true (only archived; default: not archived). Totals per stage: pipeline_totals.',
+  entity: 'opportunity',
+  keywords: ['deals', 'pipeline', 'sales', 'quotes in progress', 'won', 'lost'],
+  access: { agent: 'unrestricted', technician: 'none' },
+  params: z.object({
+    stage: z.enum(STAGES).optional(),
+    status: z.enum(['open', 'closed']).optional(),
+    contact_id: z.uuid().optional(),
+    lead_id: z.uuid().optional(),
+    assignee_id: z.uuid().optional(),
+    close_from: isoDate().optional(),
+    close_to: isoDate().optional(),
+    archived: z.enum(['true', 'false']).optional(),
+  }),
+  record: OPPORTUNITY_RECORD.extend({ audit_trail: auditTrailExpansion }),
+  async run(ctx, req) {
+    const p = req.params
+    const args: unknown[] = [req.id ?? null, p.stage ?? null, p.status ?? null, p.contact_id ?? null, p.lead_id ?? null, p.assignee_id ?? null,
+      p.close_from ?? null, p.close_to ?? null, req.id ? null : p.archived === 'true']
+    const after = afterCursor(args, req.cursor, 'and (o.created_at, o.id) <', ['timestamptz', 'uuid'])
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select ${OPPORTUNITY_COLUMNS}, o.created_at::text as _sort_at from opportunities o
+       where ($1::uuid is null or o.id = $1)
+         and ($2::text is null or o.stage = $2)
+         and ($3::text is null or (o.closed_at is null) = ($3 = 'open'))
+         and ($4::uuid is null or o.contact_id = $4)
+         and ($5::uuid is null or o.lead_id = $5)
+         and ($6::uuid is null or o.assignee_id = $6)
+         and ($7::date is null or o.expected_close_on >= $7)
+         and ($8::date is null or o.expected_close_on <= $8)
+         and ($9::boolean is null or (o.archived_at is not null) = $9)
+         ${after}
+       order by o.created_at desc, o.id desc limit $${args.length}`, args)
+    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+  },
+})

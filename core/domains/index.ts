@@ -33,6 +33,7 @@ import * as templatePreviewQueries from './messages/preview-queries.js'
 import * as templateActions from './messages/template-actions.js'
 import * as noteActions from './notes/actions.js'
 import * as noteQueries from './notes/queries.js'
+import * as customerErasureActions from './privacy/erase.js'
 import * as customerExportQueries from './privacy/export.js'
 import * as searchQueries from './search/queries.js'
 import * as recentContactQueries from './search/recent-queries.js'
@@ -56,7 +57,7 @@ import * as waitlistQueries from './waitlist/queries.js'
 
 /** Every domain module; each exports its definitions, and the registry collects them. */
 export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, addressActions, addressQueries,
-  attributeActions, attributeQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, customerExportQueries, auditQueries,
+  attributeActions, attributeQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, customerExportQueries, customerErasureActions, auditQueries,
   importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,

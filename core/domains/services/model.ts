@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { timestamp } from '../../output-types.js'
-import { AppError, notFound, validationError, type FieldIssue } from '../../errors.js'
+import { lockRecord, type RecordKind } from '../../records.js'
+import { AppError, validationError, type FieldIssue } from '../../errors.js'
 
 /** How a service is priced on a ticket. */
 export type Pricing = 'fixed' | 'flexible' | 'per_unit' | 'product'
@@ -23,11 +24,12 @@ export interface Service {
 export const SERVICE_COLUMNS = `id, name, description, pricing, price_cents, unit_name, default_duration_minutes, taxable, status,
   created_at, updated_at`
 
+/** Where services live, for the records helper. */
+export const SERVICE_TABLE: RecordKind = { table: 'services', columns: SERVICE_COLUMNS, entity: 'service' }
+
 /** A service, locked for update, or NOT_FOUND. */
 export async function lockService(tx: Queryable, id: string): Promise<Service & Record<string, unknown>> {
-  const r = await tx.query<Service & Record<string, unknown>>(`select ${SERVICE_COLUMNS} from services where id = $1 for update`, [id])
-  if (!r.rows[0]) throw notFound('service', id)
-  return r.rows[0]
+  return lockRecord<Service & Record<string, unknown>>(tx, SERVICE_TABLE, id)
 }
 
 /** The pricing rules a service must satisfy, checked with field names before the database's own checks. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
-import { auditedUpdate } from '../../records.js'
+import { auditedArchive, auditedUpdate } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { assertNameFree, checkPricing, lockService, type Service, SERVICE_COLUMNS, SERVICE_RECORD, SERVICE_TABLE, serviceUsage } from './model.js'
 
@@ -83,8 +83,7 @@ export const archiveService = defineAction({
   output: SERVICE_RECORD,
   async run(ctx, input) {
     const before = await lockService(ctx.db, input.service_id)
-    if (before.status === 'archived') return before
-    return auditedUpdate(ctx, SERVICE_TABLE, before, { status: 'archived' }, 'archive')
+    return auditedArchive(ctx, SERVICE_TABLE, before)
   },
 })
 

@@ -7,7 +7,7 @@ import { lockRecord, type RecordKind } from '../../records.js'
 export const ADDRESS_COLUMNS = `id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes, archived_at,
   created_at, updated_at`
 
-/** Where addresses live, for the records helper. */
+/** Where addresses live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
 export const ADDRESS_TABLE: RecordKind = { table: 'addresses', columns: ADDRESS_COLUMNS, entity: 'address' }
 
 /** An address row, locked for update, or NOT_FOUND. */

@@ -36,7 +36,7 @@ export const INTERACTION_RECORD = z.object({
   updated_at: timestamp,
 })
 
-/** Where interactions live, for the records helper. */
+/** Where interactions live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
 export const INTERACTION_TABLE: RecordKind = { table: 'interactions', columns: INTERACTION_COLUMNS, entity: 'interaction' }
 
 /** An interaction as the API shows it. */

@@ -25,7 +25,7 @@ export interface Service {
 export const SERVICE_COLUMNS = `id, name, description, pricing, price_cents, unit_name, default_duration_minutes, taxable, status,
   archived_at, created_at, updated_at`
 
-/** Where services live, for the records helper. */
+/** Where services live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
 export const SERVICE_TABLE: RecordKind = { table: 'services', columns: SERVICE_COLUMNS, entity: 'service' }
 
 /** A service, locked for update, or NOT_FOUND. */

@@ -15,7 +15,7 @@ export const NOON = '12:00'
 /** Statuses of an entry still waiting for a slot; only these change. */
 export const OPEN_STATUSES = ['waiting', 'offered']
 
-/** Where waitlist entries live, for the records helper. */
+/** Where waitlist entries live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
 export const WAITLIST_TABLE: RecordKind = { table: 'waitlist_entries', columns: WAITLIST_COLUMNS, entity: 'waitlist_entry', noun: 'waitlist entry' }
 
 /** A waitlist entry, locked for update, or NOT_FOUND. */

@@ -36,6 +36,7 @@ import * as opportunityActions from './opportunities/actions.js'
 import * as opportunityQueries from './opportunities/queries.js'
 import * as pipelineTotalsQueries from './opportunities/totals.js'
 import * as noteQueries from './notes/queries.js'
+import * as customerErasureActions from './privacy/erase.js'
 import * as customerExportQueries from './privacy/export.js'
 import * as searchQueries from './search/queries.js'
 import * as recentContactQueries from './search/recent-queries.js'
@@ -59,7 +60,7 @@ import * as waitlistQueries from './waitlist/queries.js'
 
 /** Every domain module; each exports its definitions, and the registry collects them. */
 export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, addressActions, addressQueries,
-  attributeActions, attributeQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, customerExportQueries, auditQueries,
+  attributeActions, attributeQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, customerExportQueries, customerErasureActions, auditQueries,
   importActions, leadActions, leadQueries, opportunityActions, opportunityQueries, pipelineTotalsQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,

@@ -141,6 +141,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
     const loner = await run('contact.create', { display_name: 'Nobody Yet' })
     await run('contact.delete', { contact_id: loner.id })
+    const leaving = await run('contact.create', { display_name: 'Erin Leaving', email: 'erin@output.test' })
+    await run('contact.erase', { contact_id: leaving.id })
     await run('contact.link', { contact_id: ids.contact, to_contact_id: ids.to_contact, link_type: 'referred_by' })
     await run('contact.unlink', { contact_id: ids.contact, to_contact_id: ids.to_contact, link_type: 'referred_by' })
     await run('attribute.remove', { contact_id: ids.contact, key: 'pets' })

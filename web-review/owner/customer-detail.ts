@@ -122,6 +122,7 @@ ${section('History', data.history.items.length ? html`<ul class="history">${data
 ${data.history.next_cursor || opts.historyCursor ? html`<p class="row pager">${opts.historyCursor ? html`<a href="${`${base}#history`}">Latest changes</a>` : ''}${
     data.history.next_cursor ? html`<a href="${`${base}?history=${encodeURIComponent(data.history.next_cursor)}#history`}">Older changes</a>` : ''}</p>` : ''}
 <p><a href="${`${base}/export`}">Everything held about this customer</a> <span class="muted">(to read or download, for their request)</span></p>
+<p><a href="${`${base}/erase`}">Erase this customer</a> <span class="muted">(on their request: removes their personal data for good)</span></p>
 ${c.status === 'archived' ? form(`${base}/restore`, opts.csrf, html`<button class="second">Restore this customer</button>`)
     : form(`${base}/archive`, opts.csrf, html`<button class="deny">Archive this customer</button>`)}</div>`
 }

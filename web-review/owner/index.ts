@@ -2,6 +2,7 @@ import { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { analyticsPages } from './analytics-page.js'
 import { customerEmailPages } from './customer-email-page.js'
+import { customerErasePages } from './customer-erase-page.js'
 import { customerExportPages } from './customer-export-page.js'
 import { customersPages } from './customers-page.js'
 import { homePages } from './home-page.js'
@@ -45,6 +46,7 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   customerEmailPages,
   interactionsPages,
   customerExportPages,
+  customerErasePages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

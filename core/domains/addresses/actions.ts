@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { diffRecords } from '../../audit.js'
+import { auditedArchive } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { assertContact } from '../contacts/model.js'
-import { ADDRESS_COLUMNS, ADDRESS_RECORD, lockAddress } from './model.js'
+import { ADDRESS_COLUMNS, ADDRESS_RECORD, ADDRESS_TABLE, lockAddress } from './model.js'
 import { setClause } from '../../sql.js'
 import { addressFields, insertAddress, newAddressShape } from './new-address.js'
 
@@ -69,9 +70,6 @@ export const archiveAddress = defineAction({
   output: ADDRESS_RECORD,
   async run(ctx, input) {
     const before = await lockAddress(ctx.db, input.address_id)
-    if (before.archived_at) return before
-    const r = await ctx.db.query(`update addresses set archived_at = now() where id = $1 returning ${ADDRESS_COLUMNS}`, [input.address_id])
-    await ctx.audit({ entityType: 'address', entityId: input.address_id, action: 'archive', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedArchive(ctx, ADDRESS_TABLE, before)
   },
 })

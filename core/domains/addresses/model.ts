@@ -1,17 +1,18 @@
 import type { Queryable } from '../../db/types.js'
-import { notFound } from '../../errors.js'
 import { z } from 'zod'
 import { timestamp } from '../../output-types.js'
+import { lockRecord, type RecordKind } from '../../records.js'
 
 /** The columns of an address as the API shows it. */
 export const ADDRESS_COLUMNS = `id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes, archived_at,
   created_at, updated_at`
 
+/** Where addresses live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
+export const ADDRESS_TABLE: RecordKind = { table: 'addresses', columns: ADDRESS_COLUMNS, entity: 'address' }
+
 /** An address row, locked for update, or NOT_FOUND. */
 export async function lockAddress(tx: Queryable, id: string): Promise<Record<string, unknown>> {
-  const r = await tx.query(`select ${ADDRESS_COLUMNS} from addresses where id = $1 for update`, [id])
-  if (!r.rows[0]) throw notFound('address', id)
-  return r.rows[0]
+  return lockRecord(tx, ADDRESS_TABLE, id)
 }
 
 /** The addresses in use (not archived) of each of the given contacts, by contact id. */

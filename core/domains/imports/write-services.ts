@@ -33,7 +33,7 @@ async function writeItem(ctx: OperationContext, item: PlannedItem): Promise<Item
       'select service_id from service_external_ids where source = $1 and external_id = $2', [SOURCE, token])
     if (known.rows[0]) return { ...base, outcome: 'matched', matched_by: 'square_token', service_id: String(known.rows[0].service_id) }
   }
-  const named = await ctx.db.query<{ id: string }>(`select id from services where lower(name) = lower($1) and status = 'active'`, [service.name])
+  const named = await ctx.db.query<{ id: string }>(`select id from services where lower(name) = lower($1) and archived_at is null`, [service.name])
   const serviceId = named.rows[0] ? String(named.rows[0].id)
     : String((await createService.run(ctx, parseInput(createService.input, service, 'data'))).id)
   if (token) {

@@ -29,7 +29,7 @@ export async function visitWriter(ctx: OperationContext): Promise<UnitWriter<Pla
   const customers = await mapOf(ctx, 'select external_id as key, contact_id as value from contact_external_ids where source = $1', [SOURCE])
   const tokens = await mapOf(ctx, 'select external_id as key, service_id as value from service_external_ids where source = $1', [SOURCE])
   const services = await ctx.db.query<{ id: string; name: string; minutes: number | null }>(
-    `select id, lower(name) as name, default_duration_minutes as minutes from services where status = 'active'`)
+    `select id, lower(name) as name, default_duration_minutes as minutes from services where archived_at is null`)
   const byName = new Map(services.rows.map((s) => [s.name, String(s.id)]))
   const minutes = new Map(services.rows.map((s) => [String(s.id), s.minutes]))
   const imported = await mapOf(ctx, 'select external_id as key, ticket_id as value from ticket_external_ids where source = $1', [SOURCE])

@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
 import { AppError, validationError, type FieldIssue } from '../../errors.js'
+import { auditedArchive, auditedUpdate, lockRecord } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
 import { oneSubjectOf } from '../record-subject.js'
-import { DIRECTED_KINDS, DIRECTIONS, INTERACTION_COLUMNS, INTERACTION_KINDS, INTERACTION_RECORD, loadInteraction } from './model.js'
+import { DIRECTED_KINDS, DIRECTIONS, INTERACTION_COLUMNS, INTERACTION_KINDS, INTERACTION_RECORD, INTERACTION_TABLE, type Interaction } from './model.js'
 
 /** How far ahead of the server's clock an occurred_at may be: a phone's clock a little fast is not a planned meeting. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000
@@ -73,7 +74,7 @@ export const updateInteraction = defineAction({
   }),
   output: INTERACTION_RECORD,
   async run(ctx, input) {
-    const before = await loadInteraction(ctx.db, input.interaction_id, true)
+    const before = await lockRecord<Interaction>(ctx.db, INTERACTION_TABLE, input.interaction_id)
     if (before.archived_at) throw new AppError('CONFLICT', `Interaction ${before.id} is archived; it can no longer change`, { interaction_id: before.id })
     const after = {
       kind: input.kind ?? before.kind,
@@ -92,13 +93,7 @@ export const updateInteraction = defineAction({
     if (doneAt && !after.follow_up_on) {
       throw validationError([{ field: 'data.follow_up_done', message: 'there is no follow-up to mark done: give follow_up_on' }])
     }
-    const r = await ctx.db.query(
-      `update interactions set kind = $2, direction = $3, occurred_at = $4, duration_minutes = $5, subject = $6, summary = $7, outcome = $8,
-         follow_up_on = $9, follow_up_done_at = $10 where id = $1 returning ${INTERACTION_COLUMNS}`,
-      [before.id, after.kind, after.direction, after.occurred_at, after.duration_minutes, after.subject, after.summary, after.outcome,
-        after.follow_up_on, doneAt])
-    await ctx.audit({ entityType: 'interaction', entityId: before.id, action: 'update', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, INTERACTION_TABLE, before, { ...after, follow_up_done_at: doneAt })
   },
 })
 
@@ -112,12 +107,8 @@ export const archiveInteraction = defineAction({
   input: z.strictObject({ interaction_id: z.uuid() }),
   output: INTERACTION_RECORD,
   async run(ctx, input) {
-    const before = await loadInteraction(ctx.db, input.interaction_id, true)
-    if (before.archived_at) return before
-    const r = await ctx.db.query(`update interactions set archived_at = $2 where id = $1 returning ${INTERACTION_COLUMNS}`,
-      [before.id, ctx.services.now()])
-    await ctx.audit({ entityType: 'interaction', entityId: before.id, action: 'archive', before, after: r.rows[0] })
-    return r.rows[0]
+    const before = await lockRecord<Interaction>(ctx.db, INTERACTION_TABLE, input.interaction_id)
+    return auditedArchive(ctx, INTERACTION_TABLE, before)
   },
 })
 

@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import type { Queryable } from '../../db/types.js'
-import { notFound } from '../../errors.js'
 import { calendarDay, timestamp } from '../../output-types.js'
+import type { RecordKind } from '../../records.js'
 
 /** What kind of exchange it was. */
 export const INTERACTION_KINDS = ['call', 'email', 'text', 'meeting', 'note'] as const
@@ -38,9 +37,8 @@ export const INTERACTION_RECORD = z.object({
   updated_at: timestamp,
 })
 
-/** One interaction as stored, locked for a change when asked; NOT_FOUND when there is none. */
-export async function loadInteraction(tx: Queryable, id: string, lock = false): Promise<z.output<typeof INTERACTION_RECORD>> {
-  const r = await tx.query(`select ${INTERACTION_COLUMNS} from interactions where id = $1 ${lock ? 'for update' : ''}`, [id])
-  if (!r.rows[0]) throw notFound('interaction', id)
-  return r.rows[0] as z.output<typeof INTERACTION_RECORD>
-}
+/** Where interactions live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
+export const INTERACTION_TABLE: RecordKind = { table: 'interactions', columns: INTERACTION_COLUMNS, entity: 'interaction' }
+
+/** An interaction as the API shows it. */
+export type Interaction = z.output<typeof INTERACTION_RECORD>

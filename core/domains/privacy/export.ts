@@ -36,12 +36,15 @@ export const customerExportQuery = defineQuery({
   type: 'customer_export',
   description: 'Everything the business holds about one customer (contact_id, required), for their request to see it, as one item (none when '
     + 'there is no such customer): the contact, '
-    + `${Object.keys(PARTS).join(', ')}, and audit (every change to any of these, with who made it). Rows as stored. Owner only.`,
+    + `${Object.keys(PARTS).join(', ')}, and audit (every change to any of these, with who made it). Rows as stored. erased is true (with `
+    + 'erased_at) when the customer was erased on request: what remains is only what the books keep. Owner only.',
   keywords: ['export customer data', 'data request', 'subject access', 'gdpr', 'privacy', 'download customer'],
   access: { agent: 'never', technician: 'none' },
   params: z.object({ contact_id: z.uuid() }),
   record: z.object({
     exported_at: timestamp,
+    erased: z.boolean(),
+    erased_at: timestamp.nullable(),
     contact: freeForm,
     ...Object.fromEntries(Object.keys(PARTS).map((k) => [k, z.array(freeForm)])) as Record<Part, z.ZodArray<typeof freeForm>>,
     audit: z.array(freeForm),
@@ -54,7 +57,8 @@ export const customerExportQuery = defineQuery({
     const parts: Record<string, unknown[]> = {}
     for (const [name, sql] of Object.entries(PARTS)) parts[name] = cleaned((await ctx.db.query(sql, [contactId])).rows)
     const audit = await auditOf(ctx.db, contactId)
-    const item = { exported_at: ctx.services.now().toISOString(), contact: cleaned([contact])[0], ...parts, audit }
+    const erasedAt = contact.erased_at ? new Date(contact.erased_at as string).toISOString() : null
+    const item = { exported_at: ctx.services.now().toISOString(), erased: erasedAt !== null, erased_at: erasedAt, contact: cleaned([contact])[0], ...parts, audit }
     return { items: [item], next_cursor: null }
   },
 })

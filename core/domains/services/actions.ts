@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
+import { auditedArchive, auditedUpdate } from '../../records.js'
 import { defineAction } from '../../registry.js'
-import { assertNameFree, checkPricing, lockService, type Service, SERVICE_COLUMNS, SERVICE_RECORD, serviceUsage } from './model.js'
-import { setClause } from '../../sql.js'
+import { assertNameFree, checkPricing, lockService, type Service, SERVICE_COLUMNS, SERVICE_RECORD, SERVICE_TABLE, serviceUsage } from './model.js'
 
 const cents = z.number().int().min(0).max(100_000_000)
 
@@ -67,12 +67,7 @@ export const updateService = defineAction({
     const merged = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as Service
     checkPricing(merged)
     if (changes.name !== undefined && before.status === 'active') await assertNameFree(ctx.db, changes.name, service_id)
-    const { sets, values } = setClause(changes)
-    if (!sets.length) return before
-    values.push(service_id)
-    const r = await ctx.db.query(`update services set ${sets.join(', ')} where id = $${values.length} returning ${SERVICE_COLUMNS}`, values)
-    await ctx.audit({ entityType: 'service', entityId: service_id, action: 'update', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, SERVICE_TABLE, before, changes)
   },
 })
 
@@ -88,10 +83,7 @@ export const archiveService = defineAction({
   output: SERVICE_RECORD,
   async run(ctx, input) {
     const before = await lockService(ctx.db, input.service_id)
-    if (before.status === 'archived') return before
-    const r = await ctx.db.query(`update services set status = 'archived' where id = $1 returning ${SERVICE_COLUMNS}`, [input.service_id])
-    await ctx.audit({ entityType: 'service', entityId: input.service_id, action: 'archive', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedArchive(ctx, SERVICE_TABLE, before)
   },
 })
 

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { timestamp } from '../../output-types.js'
-import { AppError, notFound, validationError, type FieldIssue } from '../../errors.js'
+import { lockRecord, type RecordKind } from '../../records.js'
+import { AppError, validationError, type FieldIssue } from '../../errors.js'
 
 /** How a service is priced on a ticket. */
 export type Pricing = 'fixed' | 'flexible' | 'per_unit' | 'product'
@@ -17,17 +18,19 @@ export interface Service {
   default_duration_minutes: number | null
   taxable: boolean
   status: 'active' | 'archived'
+  archived_at: Date | string | null
 }
 
 /** The columns of a service as the API shows it. */
 export const SERVICE_COLUMNS = `id, name, description, pricing, price_cents, unit_name, default_duration_minutes, taxable, status,
-  created_at, updated_at`
+  archived_at, created_at, updated_at`
+
+/** Where services live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
+export const SERVICE_TABLE: RecordKind = { table: 'services', columns: SERVICE_COLUMNS, entity: 'service' }
 
 /** A service, locked for update, or NOT_FOUND. */
 export async function lockService(tx: Queryable, id: string): Promise<Service & Record<string, unknown>> {
-  const r = await tx.query<Service & Record<string, unknown>>(`select ${SERVICE_COLUMNS} from services where id = $1 for update`, [id])
-  if (!r.rows[0]) throw notFound('service', id)
-  return r.rows[0]
+  return lockRecord<Service & Record<string, unknown>>(tx, SERVICE_TABLE, id)
 }
 
 /** The pricing rules a service must satisfy, checked with field names before the database's own checks. */
@@ -58,7 +61,7 @@ export async function serviceUsage(tx: Queryable, id: string): Promise<number> {
 /** Two active services cannot share a name (case-insensitive); say which one holds it. */
 export async function assertNameFree(tx: Queryable, name: string, exceptId: string | null): Promise<void> {
   const r = await tx.query<{ id: string }>(
-    `select id from services where status = 'active' and lower(name) = lower($1) and ($2::uuid is null or id <> $2)`, [name, exceptId])
+    `select id from services where archived_at is null and lower(name) = lower($1) and ($2::uuid is null or id <> $2)`, [name, exceptId])
   if (r.rows[0]) {
     throw new AppError('CONFLICT', `An active service is already named "${name}" (service id ${r.rows[0].id}); choose another name or update that one`,
       { field: 'data.name', service_id: r.rows[0].id })
@@ -76,6 +79,7 @@ export const SERVICE_RECORD = z.object({
   default_duration_minutes: z.number().int().nullable(),
   taxable: z.boolean(),
   status: z.enum(['active', 'archived']),
+  archived_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,
 })

@@ -8,7 +8,7 @@ import { auditTrailExpansion } from '../../output-types.js'
 export const servicesQuery = defineQuery({
   type: 'services',
   description: 'The service catalog, sorted by name. Each: id, name, description, pricing (fixed|flexible|per_unit|product), '
-    + 'price_cents (integer cents; per_unit: per unit; flexible: suggested, may be null), unit_name, default_duration_minutes, taxable, status. '
+    + 'price_cents (integer cents; per_unit: per unit; flexible: suggested, may be null), unit_name, default_duration_minutes, taxable, status, archived_at (when archived). '
     + 'Filters: status (active|archived; default active), q (part of the name, typos tolerated).',
   entity: 'service',
   keywords: ['catalog', 'price list', 'prices', 'products'],
@@ -25,7 +25,7 @@ export const servicesQuery = defineQuery({
     args.push(req.limit + 1)
     const r = await ctx.db.query(
       `select ${SERVICE_COLUMNS}, lower(name) as _sort_name from services
-       where ($1::uuid is null or id = $1) and ($2::text is null or status = $2)
+       where ($1::uuid is null or id = $1) and ($2::text is null or (archived_at is null) = ($2 = 'active'))
          and ($3::text is null or id in (select service_ids_matching($3)))
          ${after}
        order by lower(name), id limit $${args.length}`, args)

@@ -159,7 +159,7 @@ async function bookNext(ctx: OperationContext, ticket: TicketRow, before: Record
   const booked = (new Date(ticket.scheduled_end).getTime() - new Date(ticket.scheduled_start).getTime()) / 60_000
   const address = ticket.address_id
     ? (await ctx.db.query('select 1 from addresses where id = $1 and archived_at is null', [ticket.address_id])).rows[0] : undefined
-  const active = await ctx.db.query<{ id: string }>(`select id from services where id = any($1::uuid[]) and status = 'active'`,
+  const active = await ctx.db.query<{ id: string }>(`select id from services where id = any($1::uuid[]) and archived_at is null`,
     [lines.flatMap((l) => (l.service_id ? [l.service_id] : []))])
   const bookable = new Set(active.rows.map((r) => r.id))
   const created = await createTicket.run(ctx, createTicket.input.parse({

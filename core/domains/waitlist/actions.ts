@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import { notFound, validationError } from '../../errors.js'
+import { auditedUpdate } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { localDate, WEEKDAYS } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { assertOpen, checkEntry, duplicateEntry, findOpenDuplicate, lockEntry, WAITLIST_COLUMNS, WAITLIST_RECORD } from './model.js'
-import { setClause } from '../../sql.js'
+import { assertOpen, checkEntry, duplicateEntry, findOpenDuplicate, lockEntry, WAITLIST_COLUMNS, WAITLIST_RECORD, WAITLIST_TABLE } from './model.js'
 import { isoDate } from '../../schema-types.js'
 
 const date = isoDate()
@@ -91,12 +91,7 @@ export const updateWaitlistEntry = defineAction({
       const existing = await findOpenDuplicate(ctx.db, String(before.contact_id), changes.service_id, waitlist_entry_id)
       if (existing) throw duplicateEntry(existing)
     }
-    const { sets, values } = setClause({ ...changes, preferred_days: changes.preferred_days && [...new Set(changes.preferred_days)] })
-    if (!sets.length) return before
-    values.push(waitlist_entry_id)
-    const r = await ctx.db.query(`update waitlist_entries set ${sets.join(', ')} where id = $${values.length} returning ${WAITLIST_COLUMNS}`, values)
-    await ctx.audit({ entityType: 'waitlist_entry', entityId: waitlist_entry_id, action: 'update', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, WAITLIST_TABLE, before, { ...changes, preferred_days: changes.preferred_days && [...new Set(changes.preferred_days)] })
   },
 })
 
@@ -114,9 +109,7 @@ export const removeFromWaitlist = defineAction({
     const before = await lockEntry(ctx.db, input.waitlist_entry_id)
     if (before.status === 'removed') return before
     assertOpen(before, 'removed')
-    const r = await ctx.db.query(`update waitlist_entries set status = 'removed' where id = $1 returning ${WAITLIST_COLUMNS}`, [input.waitlist_entry_id])
-    await ctx.audit({ entityType: 'waitlist_entry', entityId: input.waitlist_entry_id, action: 'remove', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, WAITLIST_TABLE, before, { status: 'removed' }, 'remove')
   },
 })
 
@@ -144,9 +137,6 @@ export const markWaitlistScheduled = defineAction({
         throw validationError([{ field: 'data.ticket_id', message: `is a ticket of another contact, not of contact ${before.contact_id}` }])
       }
     }
-    const r = await ctx.db.query(`update waitlist_entries set status = 'scheduled', ticket_id = $1 where id = $2 returning ${WAITLIST_COLUMNS}`,
-      [input.ticket_id ?? null, input.waitlist_entry_id])
-    await ctx.audit({ entityType: 'waitlist_entry', entityId: input.waitlist_entry_id, action: 'mark_scheduled', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, WAITLIST_TABLE, before, { status: 'scheduled', ticket_id: input.ticket_id ?? null }, 'mark_scheduled')
   },
 })

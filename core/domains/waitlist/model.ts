@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { calendarDay, timestamp } from '../../output-types.js'
+import { lockRecord, type RecordKind } from '../../records.js'
 import { WEEKDAYS } from '../../time.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 
@@ -14,11 +15,12 @@ export const NOON = '12:00'
 /** Statuses of an entry still waiting for a slot; only these change. */
 export const OPEN_STATUSES = ['waiting', 'offered']
 
+/** Where waitlist entries live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
+export const WAITLIST_TABLE: RecordKind = { table: 'waitlist_entries', columns: WAITLIST_COLUMNS, entity: 'waitlist_entry', noun: 'waitlist entry' }
+
 /** A waitlist entry, locked for update, or NOT_FOUND. */
 export async function lockEntry(tx: Queryable, id: string): Promise<Record<string, unknown>> {
-  const r = await tx.query(`select ${WAITLIST_COLUMNS} from waitlist_entries where id = $1 for update`, [id])
-  if (!r.rows[0]) throw notFound('waitlist entry', id)
-  return r.rows[0]
+  return lockRecord(tx, WAITLIST_TABLE, id)
 }
 
 /** Refuses to change an entry that is no longer waiting, naming its status. */

@@ -171,13 +171,24 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
     }
   })
 
-  it('can call no function that runs as its owner except the search, the word filters, the question reading and the search-entry rebuild, which act on the request\'s own business only', async () => {
+  it('erasing with the other business\'s erasure finds no erasure and changes none of its rows', async () => {
+    const vic = await t.db.query<{ id: string }>('select id from contacts where tenant_id = $1', [v.tenant.tenant_id])
+    const erasure = await t.db.query<{ id: string }>('insert into erasures (tenant_id, contact_id) values ($1, $2) returning id',
+      [v.tenant.tenant_id, vic.rows[0].id])
+    const before = await t.db.query('select to_jsonb(c)::text as row from contacts c where tenant_id = $1', [v.tenant.tenant_id])
+    await expect(asAttacker((tx) => tx.query('select erase_customer($1, now())', [erasure.rows[0].id]))).rejects.toThrow(/no erasure/)
+    const after = await t.db.query('select to_jsonb(c)::text as row from contacts c where tenant_id = $1', [v.tenant.tenant_id])
+    expect(after.rows).toEqual(before.rows)
+    await t.db.query('delete from erasures where id = $1', [erasure.rows[0].id])
+  })
+
+  it('can call no function that runs as its owner except the search, the word filters, the question reading, the search-entry rebuild and the erasure, which act on the request\'s own business only', async () => {
     // Trigger functions cannot be called, only fired by a statement on their own table.
     const r = await t.db.query<{ name: string }>(
       `select p.proname as name from pg_proc p
        where p.pronamespace = 'public'::regnamespace and p.prosecdef and p.prorettype <> 'trigger'::regtype
          and has_function_privilege($1, p.oid, 'execute') order by 1`, [APP_ROLE])
-    expect(r.rows.map((row) => row.name)).toEqual(['contact_ids_matching', 'contact_ids_with_words', 'invoice_ids_numbered', 'lead_ids_matching',
+    expect(r.rows.map((row) => row.name)).toEqual(['contact_ids_matching', 'contact_ids_with_words', 'erase_customer', 'invoice_ids_numbered', 'lead_ids_matching',
       'search_hits', 'search_question', 'search_question_vocabulary', 'search_refresh_own_contacts', 'service_ids_matching', 'user_ids_matching'])
   })
 })

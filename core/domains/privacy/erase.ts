@@ -1,0 +1,75 @@
+import { z } from 'zod'
+import type { Queryable } from '../../db/types.js'
+import { AppError } from '../../errors.js'
+import { timestamp } from '../../output-types.js'
+import { defineAction } from '../../registry.js'
+import { lockContact } from '../contacts/model.js'
+
+/** What an erasure did: which customer, when, and how many rows of each table changed (never the values). */
+export const ERASURE_RECORD = z.object({
+  contact_id: z.uuid(),
+  erasure_id: z.uuid(),
+  erased_at: timestamp,
+  rows_changed: z.record(z.string(), z.number().int()),
+})
+
+/** Erases a customer's personal data everywhere it is held, on their request; the books keep amounts and numbers. */
+export const eraseCustomer = defineAction({
+  domain: 'contact',
+  name: 'erase',
+  description: 'Erase a customer on their request (contact_id): names, emails, phones, addresses, preferences, tags, notes, facts, calls, '
+    + 'email texts and recipient, visit notes, leads that became them, merged contacts, and every personal value in the audit trail are '
+    + 'removed or replaced; invoice amounts and numbers stay for the books. Visits still to come are cancelled and pending emails stopped. '
+    + 'With an unpaid invoice or a visit still to come the call is refused (CONFLICT) unless confirm is true. Cannot be undone. '
+    + 'The contact stays as "Erased customer". Erasing twice changes nothing. Owner only.',
+  access: { agent: 'never', technician: 'none' },
+  destructive: true,
+  idempotent: true,
+  keywords: ['erase customer', 'forget customer', 'right to be forgotten', 'gdpr', 'delete personal data', 'privacy'],
+  input: z.strictObject({
+    contact_id: z.uuid(),
+    confirm: z.boolean().default(false).describe('true: erase even with an unpaid invoice or a visit still to come'),
+  }),
+  output: ERASURE_RECORD,
+  async run(ctx, input) {
+    const done = await erasureOf(ctx.db, input.contact_id)
+    if (done) return done
+    const contact = await lockContact(ctx.db, input.contact_id)
+    const open = await openBusiness(ctx.db, input.contact_id, ctx.services.now())
+    if ((open.unpaid_invoices.length || open.upcoming_visits.length) && !input.confirm) {
+      const parts = [
+        open.unpaid_invoices.length ? `${open.unpaid_invoices.length} unpaid invoice(s) (${open.unpaid_invoices.join(', ')}), whose amounts stay for the books` : '',
+        open.upcoming_visits.length ? `${open.upcoming_visits.length} visit(s) still to come (#${open.upcoming_visits.join(', #')}), which will be cancelled` : '',
+      ].filter(Boolean)
+      throw new AppError('CONFLICT', `${String(contact.display_name)} has ${parts.join(' and ')}. Nothing was erased; `
+        + 'to erase anyway, the owner confirms: call again with confirm=true', { field: 'data.confirm', ...open })
+    }
+    const erasure = await ctx.db.query<{ id: string }>('insert into erasures (tenant_id, contact_id, erased_by) values ($1, $2, $3) returning id',
+      [ctx.tenantId, input.contact_id, ctx.actor.type === 'user' ? ctx.actor.id : null])
+    const erasureId = erasure.rows[0].id
+    const counts = await ctx.db.query<{ rows: Record<string, number> }>('select erase_customer($1, $2) as rows', [erasureId, ctx.services.now()])
+    const rows = Object.fromEntries(Object.entries(counts.rows[0].rows).filter(([, n]) => n > 0))
+    await ctx.db.query('update erasures set rows_changed = $2 where id = $1', [erasureId, JSON.stringify(rows)])
+    await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'erase', before: null, after: { erasure_id: erasureId, rows_changed: rows } })
+    return { contact_id: input.contact_id, erasure_id: erasureId, erased_at: ctx.services.now().toISOString(), rows_changed: rows }
+  },
+})
+
+/** The erasure of a customer already erased, or null. */
+async function erasureOf(db: Queryable, contactId: string): Promise<z.output<typeof ERASURE_RECORD> | null> {
+  const r = await db.query<{ id: string; rows_changed: Record<string, number>; erased_at: Date }>(
+    `select e.id, e.rows_changed, c.erased_at from erasures e join contacts c on c.tenant_id = e.tenant_id and c.id = e.contact_id
+     where e.contact_id = $1`, [contactId])
+  const row = r.rows[0]
+  return row ? { contact_id: contactId, erasure_id: row.id, erased_at: new Date(row.erased_at).toISOString(), rows_changed: row.rows_changed } : null
+}
+
+/** Invoices the customer still owes on (their numbers) and visits still to come (their numbers): what the owner must confirm. */
+async function openBusiness(db: Queryable, contactId: string, now: Date): Promise<{ unpaid_invoices: string[]; upcoming_visits: number[] }> {
+  const r = await db.query<{ unpaid_invoices: string[]; upcoming_visits: number[] }>(
+    `select array(select number from invoices where contact_id = $1 and status in ('sent', 'partially_paid', 'overdue') and amount_due_cents > 0
+                  and archived_at is null order by number) as unpaid_invoices,
+            array(select number from tickets where contact_id = $1 and status in ('scheduled', 'confirmed') and scheduled_start > $2
+                  order by scheduled_start) as upcoming_visits`, [contactId, now])
+  return r.rows[0]
+}

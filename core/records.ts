@@ -1,0 +1,43 @@
+import type { OperationContext } from './context.js'
+import type { Queryable } from './db/types.js'
+import { notFound } from './errors.js'
+import { setClause } from './sql.js'
+
+/** Where one kind of record lives: its table, the columns the API shows of it, and its names in the audit and in errors. */
+export interface RecordKind {
+  table: string
+  /** The columns an update returns and the audit compares, as the API shows them. */
+  columns: string
+  /** The audit's entity_type, e.g. 'waitlist_entry'. */
+  entity: string
+  /** How NOT_FOUND names a missing one, e.g. 'waitlist entry'; the entity when not given. */
+  noun?: string
+}
+
+type Row = Record<string, unknown>
+
+/** One record as the API shows it, locked for a change in this transaction; NOT_FOUND when the business has none with that id. */
+export async function lockRecord<R extends Row = Row>(db: Queryable, kind: RecordKind, id: string): Promise<R> {
+  const r = await db.query<R>(`select ${kind.columns} from ${kind.table} where id = $1 for update`, [id])
+  if (!r.rows[0]) throw notFound(kind.noun ?? kind.entity, id)
+  return r.rows[0]
+}
+
+/**
+ * Writes the given fields (those not undefined) of a record locked with lockRecord and audits it under `action` with
+ * before and after; with no field to write, answers the record as it was and audits nothing.
+ */
+export async function auditedUpdate<R extends Row>(ctx: OperationContext, kind: RecordKind, before: R, fields: Row, action = 'update'): Promise<R> {
+  const { sets, values } = setClause(fields)
+  if (!sets.length) return before
+  values.push(before.id)
+  const r = await ctx.db.query<R>(`update ${kind.table} set ${sets.join(', ')} where id = $${values.length} returning ${kind.columns}`, values)
+  await ctx.audit({ entityType: kind.entity, entityId: String(before.id), action, before, after: r.rows[0] })
+  return r.rows[0]
+}
+
+/** Archives a record locked with lockRecord (archived_at set to now), audited as 'archive'; one already archived is answered as it is. */
+export async function auditedArchive<R extends Row>(ctx: OperationContext, kind: RecordKind, before: R): Promise<R> {
+  if (before.archived_at) return before
+  return auditedUpdate(ctx, kind, before, { archived_at: ctx.services.now() }, 'archive')
+}

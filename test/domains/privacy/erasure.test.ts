@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { withTenant } from '../../../core/db/tenant.js'
+import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { startTestApp, type TestApp } from '../../helpers/app.js'
+import { engines } from '../../helpers/databases.js'
+import { snapshotTenant } from '../../helpers/tenant-data.js'
+import { insertUser, signedIn, type SignedIn } from '../tickets/fixtures.js'
+
+/** The server's clock: Tuesday 2026-10-27, 10:15 in Chicago. */
+const NOW = new Date('2026-10-27T15:15:00Z')
+
+/** Every value typed about the customer holds one of these, so any trace of them left anywhere is found. */
+const TRACES = /quix|zebulon|5550143|555-0143/i
+
+/** Every row of the business but the sign-in sessions, whose last-seen time moves with each request. */
+async function rows(app: TestApp): Promise<Record<string, string[]>> {
+  const { sessions: _, ...rest } = await snapshotTenant(app.t.db, app.tenant.tenant_id)
+  return rest
+}
+
+/** Rows of a snapshot that still hold a trace of the customer, as "table: row". */
+function traces(snapshot: Record<string, string[]>): string[] {
+  return Object.entries(snapshot).flatMap(([table, rows]) => rows.filter((r) => TRACES.test(r)).map((r) => `${table}: ${r}`))
+}
+
+describe.each(engines)('erasing a customer on request (%s)', (engine) => {
+  let app: TestApp
+  let owner: SignedIn
+  let zeb: string
+  let closedTicket: string
+  let futureTicket: string
+  let invoice: { id: string; number: string; total_cents: number }
+  let message: string
+  let bystander: string
+
+  beforeAll(async () => {
+    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    owner = await signedIn(app, app.tenant.owner_user_id)
+    const act = async (domain: string, action: string, data: unknown) => expectData(await owner.action(domain, action, data))
+    zeb = (await act('contact', 'create', { first_name: 'Zebulon', last_name: 'Quixotic', email: 'zeb.quixotic@erasure.test', phone: '256-555-0143',
+      tags: ['quixfan'], source: 'quixreferral', about: 'Quixgate code 4471', preferences: { notes: 'Ring the Quixbell' },
+      addresses: [{ line1: '77 Quixwombat Hollow', line2: 'Quixunit 9', city: 'Huntsville', state: 'AL', postal_code: '35801', access_notes: 'Quixdog in yard' }] })).id
+    const duplicate = (await act('contact', 'create', { display_name: 'Zeb Quixotic Old', email: 'zq.old@erasure.test' })).id
+    await act('contact', 'merge', { survivor_id: zeb, merged_id: duplicate })
+    await act('attribute', 'set', { contact_id: zeb, key: 'dog_name', value: 'Quixbiscuit' })
+    await act('note', 'add', { contact_id: zeb, content: 'Zebulon asked about Quixgutters' })
+    await act('interaction', 'log', { contact_id: zeb, kind: 'call', direction: 'inbound', occurred_at: '2026-10-26T15:00:00Z',
+      subject: 'Quixsubject', summary: 'Quixcall about screens', outcome: 'Quixoutcome' })
+    closedTicket = (await act('ticket', 'create', { contact_id: zeb, scheduled_start: '2026-10-20T14:00:00Z', duration_minutes: 60,
+      notes: 'Quixladder needed', line_items: [{ description: 'Windows', unit_price_cents: 12_000 }] })).id
+    await act('ticket', 'close', { ticket_id: closedTicket, duration_minutes: 60, line_items: [{ description: 'Windows', unit_price_cents: 12_000 }],
+      notes: 'Zebulon wants the Quixskylight next time', next_service: { kind: 'none' } })
+    invoice = await act('invoice', 'create_from_ticket', { ticket_id: closedTicket })
+    await act('invoice', 'mark_sent', { invoice_id: invoice.id })
+    await act('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 2_000, method: 'check', reference: 'Quixcheque 101' })
+    futureTicket = (await act('ticket', 'create', { contact_id: zeb, scheduled_start: '2026-11-05T15:00:00Z', duration_minutes: 60,
+      notes: 'Quixfuture visit', line_items: [{ description: 'Windows', unit_price_cents: 12_000 }] })).id
+    message = (await act('message', 'schedule', { contact_id: zeb, kind: 'custom', subject: 'Quixhello', body: 'Dear Zebulon, Quixmessage',
+      send_at: '2026-11-01T15:00:00Z' })).id
+    await act('waitlist', 'add', { contact_id: zeb, latest_date: '2026-12-01', notes: 'Quixwaitlist' })
+    const lead = (await act('lead', 'create', { raw_notes: 'Quixlead wants gutters', name: 'Zebulon Quixotic', email: 'zeb.quixotic@erasure.test' })).id
+    await act('lead', 'convert', { lead_id: lead, contact_id: zeb })
+    // An email kept in the outbox while no provider was configured (the delivery pass writes these).
+    await app.t.db.query(`insert into email_outbox (tenant_id, to_address, from_address, subject, text_body) values ($1, $2, 'shop@sparkle.test', $3, $4)`,
+      [app.tenant.tenant_id, 'zeb.quixotic@erasure.test', 'Quixinvoice', 'Hello Zebulon'])
+    // The agent asks to merge in another record of them (queued for the owner), and corrects them with an Idempotency-Key (its answer is stored).
+    const third = (await act('contact', 'create', { display_name: 'Another Record' })).id
+    expect((await app.action('contact', 'merge', { survivor_id: zeb, merged_id: third }, { reasoning: 'Zebulon Quixotic is the same person' })).status)
+      .toBe(202)
+    expectData(await app.action('contact', 'update', { contact_id: zeb, about: 'Quixgate code 4472' }, { headers: { 'idempotency-key': 'correction-1' } }))
+    bystander = (await act('contact', 'create', { display_name: 'Olive Bystander', addresses: [{ line1: '9 Elm St', city: 'Huntsville', state: 'AL',
+      postal_code: '35801' }] })).id
+    await act('note', 'add', { contact_id: bystander, content: 'Olive likes Huntsville in spring' })
+  })
+  afterAll(() => app.close())
+
+  it('is the owner\'s alone: an agent and a technician are refused and nothing changes', async () => {
+    const before = await rows(app)
+    expectError(await app.action('contact', 'erase', { contact_id: zeb, confirm: true }), 403, 'FORBIDDEN')
+    const tech = await signedIn(app, await insertUser(app, 'tech@sparkle.test', 'technician', 'Terry Tech'))
+    expectError(await tech.action('contact', 'erase', { contact_id: zeb, confirm: true }), 403, 'FORBIDDEN')
+    const after = await rows(app)
+    expect(after.contacts).toEqual(before.contacts)
+    expect(after.audit_log).toEqual(before.audit_log)
+    expect(after.erasures).toEqual([])
+  })
+
+  it('with an unpaid invoice and a visit still to come, asks the owner to confirm, naming them, and erases nothing', async () => {
+    const before = await rows(app)
+    const refused = await owner.action('contact', 'erase', { contact_id: zeb })
+    expectError(refused, 409, 'CONFLICT')
+    expect(refused.body.error.message).toContain(invoice.number)
+    expect(refused.body.error.message).toMatch(/visit/)
+    expect(refused.body.error.message).toContain('confirm=true')
+    expect(await rows(app)).toEqual(before)
+  })
+
+  it('once confirmed, leaves no trace of the customer in any row of any table, and leaves other customers alone', async () => {
+    expect(traces(await rows(app)).length).toBeGreaterThan(20)
+    const erased = expectData(await owner.action('contact', 'erase', { contact_id: zeb, confirm: true }))
+    expect(erased).toMatchObject({ contact_id: zeb, erased_at: NOW.toISOString() })
+    expect(erased.rows_changed).toMatchObject({ contacts: 2, addresses: 1, attributes: 1, interactions: 1, email_outbox: 1 })
+    expect(erased.rows_changed.scheduled_messages).toBeGreaterThan(0)
+    expect(erased.rows_changed.audit_log).toBeGreaterThan(10)
+
+    const after = await rows(app)
+    expect(traces(after)).toEqual([])
+    expect(after.notes.some((r) => r.includes('Olive likes Huntsville in spring'))).toBe(true)
+    expect(after.addresses.some((r) => r.includes('9 Elm St'))).toBe(true)
+  })
+
+  it('reads show "Erased customer" and none of the removed values: the contact, search, timeline, audit trail and export', async () => {
+    const contact = expectData(await owner.query({ type: 'contacts', id: zeb }))
+    expect(contact).toMatchObject({ display_name: 'Erased customer', first_name: null, email: null, phone: null, emails: [], phones: [], tags: [], about: null })
+    const reads = [
+      await owner.query({ type: 'contacts', id: zeb, include: 'addresses,attributes,notes,links,audit_trail' }),
+      await owner.query({ type: 'search', q: 'Quixotic' }),
+      await owner.query({ type: 'search', q: 'zeb.quixotic@erasure.test' }),
+      await owner.query({ type: 'timeline', contact_id: zeb }),
+      await owner.query({ type: 'audit_trail', contact_id: zeb, limit: 100 }),
+      await owner.query({ type: 'customer_export', contact_id: zeb }),
+      await owner.query({ type: 'interactions', contact_id: zeb }),
+      await owner.query({ type: 'scheduled_messages', contact_id: zeb }),
+    ]
+    for (const read of reads) {
+      expect(read.status, JSON.stringify(read.body)).toBe(200)
+      // A search answer repeats the question it read (read_as); what it found is in items.
+      expect(JSON.stringify(read.body.data.items ?? read.body.data)).not.toMatch(TRACES)
+    }
+    expect(reads[1].body.data.items).toEqual([])
+    const exported = reads[5].body.data.items[0]
+    expect(exported).toMatchObject({ erased: true, erased_at: NOW.toISOString(), contact: { display_name: 'Erased customer' } })
+  })
+
+  it('keeps the books: invoice number and amounts stay; the visit to come is cancelled and the pending email stopped', async () => {
+    const inv = expectData(await owner.query({ type: 'invoices', id: invoice.id }))
+    expect(inv).toMatchObject({ number: invoice.number, total_cents: invoice.total_cents, amount_paid_cents: 2_000 })
+    expect(expectData(await owner.query({ type: 'tickets', id: futureTicket })).status).toBe('cancelled')
+    expect(expectData(await owner.query({ type: 'tickets', id: closedTicket })).status).toBe('completed')
+    expect(expectData(await owner.query({ type: 'scheduled_messages', id: message })).status).toBe('cancelled')
+  })
+
+  it('is audited as one entry without the erased data; erasing again changes nothing', async () => {
+    const entries = expectData(await owner.query({ type: 'audit_trail', entity_id: zeb, action: 'erase' })).items
+    expect(entries).toHaveLength(1)
+    expect(entries[0]).toMatchObject({ actor_type: 'user', actor_id: app.tenant.owner_user_id })
+    expect(Object.keys(entries[0].changes).sort()).toEqual(['erasure_id', 'rows_changed'])
+    const before = await rows(app)
+    const again = expectData(await owner.action('contact', 'erase', { contact_id: zeb }))
+    expect(again.erasure_id).toBe(entries[0].changes.erasure_id.new)
+    expect(await rows(app)).toEqual(before)
+  })
+
+  it('leaves the audit log append-only and closed tickets unchangeable outside an erasure, even with an erasure id set', async () => {
+    const erasure = (await app.t.db.query<{ id: string }>('select id from erasures where contact_id = $1', [zeb])).rows[0].id
+    const asApp = <T>(fn: (tx: any) => Promise<T>) => withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'agent' }, fn)
+    await expect(asApp(async (tx) => {
+      await tx.query(`select set_config('app.erasure_id', $1, true)`, [erasure])
+      await tx.query(`update audit_log set changes = '{}' where entity_id = $1`, [bystander])
+    })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(asApp(async (tx) => {
+      await tx.query(`select set_config('app.erasure_id', $1, true)`, [erasure])
+      await tx.query(`update tickets set notes = 'changed' where id = $1`, [closedTicket])
+    })).rejects.toMatchObject({ code: 'IMMUTABLE' })
+    // The rewrite runs once per erasure, and only for an erasure of the caller's own business.
+    await expect(asApp((tx) => tx.query('select erase_customer($1, now())', [erasure]))).rejects.toMatchObject({ code: 'IMMUTABLE' })
+    const other = await app.createTenant('Other Windows')
+    await expect(withTenant(app.t.db, { tenantId: other.tenant_id, actorType: 'agent' }, (tx) => tx.query('select erase_customer($1, now())', [erasure])))
+      .rejects.toThrow(/no erasure/)
+  })
+})

@@ -18,7 +18,7 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
     fx = await techFixture('pglite')
     const app = fx.app
     await app.action('invoice', 'create', { contact_id: fx.contactId, line_items: [{ description: 'Gutters', unit_price_cents: 5000 }] })
-    await app.action('lead', 'create', { name: 'Pat Prospect', email: 'pat@example.com', source: 'website' })
+    expect((await app.action('lead', 'create', { raw_notes: 'Pat Prospect asked for a window quote', name: 'Pat Prospect', email: 'pat@example.com', source: 'website' })).status).toBe(200)
     const opened = await app.action('opportunity', 'create', { title: 'Gutters and windows', contact_id: fx.contactId, amount_cents: 45000 })
     expect(opened.status).toBe(200)
     await app.action('message', 'schedule', { contact_id: fx.contactId, kind: 'custom', subject: 'Hello', body: 'See you soon', send_at: '2026-12-01T15:00:00Z' })

@@ -32,6 +32,12 @@ import * as outboxQueries from './messages/outbox-queries.js'
 import * as templatePreviewQueries from './messages/preview-queries.js'
 import * as templateActions from './messages/template-actions.js'
 import * as noteActions from './notes/actions.js'
+import * as orderActions from './orders/actions.js'
+import * as orderQueries from './orders/queries.js'
+import * as quoteActions from './quotes/actions.js'
+import * as quoteAnswerActions from './quotes/answer-actions.js'
+import * as quoteQueries from './quotes/queries.js'
+import * as quoteSendActions from './quotes/send-actions.js'
 import * as noteQueries from './notes/queries.js'
 import * as customerExportQueries from './privacy/export.js'
 import * as searchQueries from './search/queries.js'
@@ -58,6 +64,7 @@ import * as waitlistQueries from './waitlist/queries.js'
 export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, addressActions, addressQueries,
   attributeActions, attributeQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, customerExportQueries, auditQueries,
   importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
+  quoteActions, quoteSendActions, quoteAnswerActions, quoteQueries, orderActions, orderQueries,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,
   closeoutActions, closeoutQueries, seriesActions, seriesQueries,

@@ -1,6 +1,8 @@
 import { Router, type Response } from 'express'
 import type { Services } from '../../core/context.js'
+import { AppError } from '../../core/errors.js'
 import { money } from '../../core/domains/messages/render.js'
+import { depositLinkFor } from '../../core/domains/orders/deposits.js'
 import { QUOTE_NOTE_MAX, type QuoteAnswer } from '../../core/domains/quotes/acceptance.js'
 import { answerQuoteLink, viewQuoteLink, type QuoteLinkProblem, type QuoteLinkView } from '../../core/domains/quotes/quote-links.js'
 import { stateOf } from '../../api/request-context.js'
@@ -38,7 +40,7 @@ export function quoteRoutes(services: Services): Router {
   const router = Router()
   router.get('/quote/:token', async (req, res) => {
     const view = await viewQuoteLink(services, req.params.token)
-    if (view.problem) return problemPage(res, view.problem, view)
+    if (view.problem) return problemPage(res, view.problem, view, await depositPart(services, view))
     const ask = ASK[view.purpose as QuoteAnswer]
     send(res, 200, ask.title, html`${quoteCard(view)}
 <form method="post" action="/quote/${req.params.token}"><input type="hidden" name="answer" value="${view.purpose}">
@@ -49,14 +51,35 @@ export function quoteRoutes(services: Services): Router {
     const note = typeof req.body?.note === 'string' ? req.body.note : ''
     const view = await answerQuoteLink(services, req.params.token, answer, note, stateOf(res).requestId)
     if (view.problem) return problemPage(res, view.problem, view)
-    send(res, 200, 'Thank you', quoteCard(view), { ok: DONE[view.purpose as QuoteAnswer] })
+    send(res, 200, 'Thank you', html`${quoteCard(view)}${await depositPart(services, view)}`, { ok: DONE[view.purpose as QuoteAnswer] })
   })
   return router
 }
 
-function problemPage(res: Response, problem: QuoteLinkProblem, view: QuoteLinkView): void {
+function problemPage(res: Response, problem: QuoteLinkProblem, view: QuoteLinkView, deposit: SafeHtml = html``): void {
   const p = PROBLEM[problem]
-  send(res, p.status, 'Quote', view.number ? quoteCard(view) : html``, { error: p.text })
+  send(res, p.status, 'Quote', view.number ? html`${quoteCard(view)}${deposit}` : html``, { error: p.text })
+}
+
+/**
+ * After acceptance: the deposit the order asks, with the button to Stripe's page while it is unpaid, or a word that it
+ * was received; when payments were off, that no deposit is taken. Nothing for a quote without a deposit.
+ */
+async function depositPart(services: Services, view: QuoteLinkView): Promise<SafeHtml> {
+  if (view.depositWaived) return html`<p class="note">No deposit is taken online: we will tell you how to pay when we book the work.</p>`
+  const d = view.deposit
+  if (!d) return html``
+  const amount = money(d.cents, view.currency ?? 'USD')
+  if (d.paidCents > 0) return html`<p>Your deposit of ${amount} was received. Thank you.</p>`
+  let url: string | null = null
+  try {
+    url = await depositLinkFor(services, d.tenantId, d.orderId)
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err
+  }
+  return url
+    ? html`<p>A deposit of ${amount} is due to book the work.</p><p><a class="button" href="${url}">Pay the ${amount} deposit</a></p>`
+    : html`<p class="note">A deposit of ${amount} is due. The payment page cannot be opened right now: please use this link again shortly.</p>`
 }
 
 /** The quote as the customer reads it: each line with its price, then subtotal, tax and total. */

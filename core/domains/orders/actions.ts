@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { insertInvoice, INVOICE_RECORD } from '../invoices/model.js'
+import { applyPayment, insertInvoice, INVOICE_RECORD } from '../invoices/model.js'
+import { localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { instantInput } from '../tickets/model.js'
 import { bookOrderVisits } from './booking.js'
@@ -60,8 +61,8 @@ export const fulfilOrder = defineAction({
 export const invoiceOrder = defineAction({
   domain: 'order',
   name: 'invoice',
-  description: 'Create the draft invoice of a fulfilled order, with the accepted quote\'s lines, prices and tax rates; the order becomes '
-    + 'invoiced (once). Nothing flows back: changing or voiding the invoice changes neither the order nor the quote. Send it with '
+  description: 'Create the draft invoice of a fulfilled order, with the accepted quote\'s lines, prices and tax rates, and any deposit paid '
+    + 'online credited as a payment on it; the order becomes invoiced (once). Nothing flows back: changing or voiding the invoice changes neither the order nor the quote. Send it with '
     + 'invoice.send. An order not yet fulfilled, already invoiced or cancelled is a CONFLICT. Returns order and invoice.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['bill order', 'invoice job', 'bill accepted quote'],
@@ -75,7 +76,13 @@ export const invoiceOrder = defineAction({
     const settings = await loadTenantSettings(ctx.db)
     const lines = before.line_items.map((l) => ({ service_id: l.service_id, description: l.description, quantity: l.quantity,
       unit_price_cents: l.unit_price_cents, tax_rate_bp: l.tax_rate_bp }))
-    const invoice = await insertInvoice(ctx, settings, { contact_id: before.contact_id, ticket_id: null, notes: `Order ${before.number}` }, lines)
+    let invoice = await insertInvoice(ctx, settings, { contact_id: before.contact_id, ticket_id: null, notes: `Order ${before.number}` }, lines)
+    if (before.deposit_paid_cents > 0) {
+      // The deposit paid on accepting is money already received on this work.
+      invoice = (await applyPayment(ctx, invoice, { amount_cents: Math.min(before.deposit_paid_cents, Number(invoice.total_cents)), method: 'stripe',
+        reference: `Deposit for order ${before.number}`, received_at: new Date(before.deposit_paid_at as unknown as string).toISOString() },
+      localDate(ctx.services.now(), settings.timezone))).invoice
+    }
     const order = await moveOrder(ctx, before, 'invoice', `status = 'invoiced', invoice_id = $2, invoiced_at = $3`, [invoice.id, ctx.services.now()])
     return { order, invoice }
   },

@@ -4,14 +4,14 @@ import { nextCounterValue } from '../../counters.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
-import { QUOTE_LINE_COLUMNS, QUOTE_LINE_RECORD, type QuoteRow } from '../quotes/model.js'
+import { depositOf, QUOTE_LINE_COLUMNS, QUOTE_LINE_RECORD, type QuoteRow } from '../quotes/model.js'
 
 /** Where an order is: waiting to be booked, booked and under way, done, billed, or called off. */
 export const ORDER_STATUSES = ['pending_fulfilment', 'in_progress', 'fulfilled', 'invoiced', 'cancelled'] as const
 
 /** The columns of an order as the API shows it (alias o). */
 export const ORDER_COLUMNS = `o.id, o.number, o.quote_id, o.contact_id, o.status, o.currency, o.subtotal_cents, o.tax_cents, o.total_cents,
-  o.invoice_id, o.fulfilled_at, o.invoiced_at, o.cancelled_at, o.cancel_reason, o.created_at, o.updated_at`
+  o.deposit_cents, o.deposit_paid_cents, o.deposit_paid_at, o.invoice_id, o.fulfilled_at, o.invoiced_at, o.cancelled_at, o.cancel_reason, o.created_at, o.updated_at`
 
 /** A visit an order was booked as. */
 export const ORDER_TICKET = z.object({ id: z.uuid(), number: z.number().int(), scheduled_start: timestamp, status: z.string() })
@@ -27,6 +27,9 @@ export const ORDER_HEAD = z.object({
   subtotal_cents: z.number().int(),
   tax_cents: z.number().int(),
   total_cents: z.number().int(),
+  deposit_cents: z.number().int(),
+  deposit_paid_cents: z.number().int(),
+  deposit_paid_at: timestamp.nullable(),
   invoice_id: z.uuid().nullable(),
   fulfilled_at: timestamp.nullable(),
   invoiced_at: timestamp.nullable(),
@@ -61,14 +64,15 @@ export function orderAuditView(order: OrderRow): Record<string, unknown> {
   return fields
 }
 
-/** Makes the order of a quote the customer just accepted, carrying its lines and totals, audited. */
+/** Makes the order of a quote the customer just accepted, carrying its lines and totals, audited; a deposit is asked only while payments are on. */
 export async function createOrderFromQuote(ctx: OperationContext, quote: QuoteRow, today: string): Promise<OrderRow> {
+  const deposit = ctx.services.payments ? depositOf(quote) : 0
   const year = today.slice(0, 4)
   const number = `O-${year}-${String(await nextCounterValue(ctx.db, ctx.tenantId, `order:${year}`)).padStart(4, '0')}`
   const r = await ctx.db.query<{ id: string }>(
-    `insert into orders (tenant_id, number, quote_id, contact_id, currency, subtotal_cents, tax_cents, total_cents)
-     values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
-    [ctx.tenantId, number, quote.id, quote.contact_id, quote.currency, quote.subtotal_cents, quote.tax_cents, quote.total_cents])
+    `insert into orders (tenant_id, number, quote_id, contact_id, currency, subtotal_cents, tax_cents, total_cents, deposit_cents)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+    [ctx.tenantId, number, quote.id, quote.contact_id, quote.currency, quote.subtotal_cents, quote.tax_cents, quote.total_cents, deposit])
   const order = await loadOrder(ctx.db, r.rows[0].id)
   await ctx.audit({ entityType: 'order', entityId: order.id, action: 'create', before: null, after: orderAuditView(order) })
   return order

@@ -26,6 +26,9 @@ const lineItems = z.array(lineItem).min(1).max(100)
 const quoteRate = z.number().int().min(0).max(10_000)
   .describe('The quote\'s tax rate in basis points (825 = 8.25 %) for taxable lines without their own; default: the business\'s rate')
 
+const depositCents = z.number().int().min(1).max(100_000_000).describe('A deposit the customer pays online on accepting, in cents (payments must be on)')
+const depositPercent = z.number().int().min(1).max(100).describe('A deposit as a percent of the total, instead of deposit_cents (payments must be on)')
+
 const TAX_RULE = 'Totals are computed as for invoices: per line price = quantity * unit_price_cents, line tax = price * rate / 10000 rounded '
   + 'half up; subtotal, tax and total in integer cents. '
 
@@ -35,7 +38,8 @@ export const createQuote = defineAction({
   name: 'create',
   description: 'Create a draft quote for a contact with line items from the service catalog (a line may override description, quantity and '
     + 'unit_price_cents), an optional quote-wide tax_rate_bp, valid_until (YYYY-MM-DD, default 30 days from today) and notes. '
-    + 'Numbered Q-YYYY-NNNN. ' + TAX_RULE + 'Send it with quote.send.',
+    + 'Numbered Q-YYYY-NNNN. ' + TAX_RULE + 'With online payments on, deposit_cents or deposit_percent asks a deposit the customer pays '
+    + 'on accepting (credited on the final invoice); with payments off a deposit is refused. Send it with quote.send.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['estimate', 'quote', 'proposal', 'price offer', 'bid'],
   input: z.strictObject({
@@ -44,9 +48,12 @@ export const createQuote = defineAction({
     tax_rate_bp: quoteRate.optional(),
     valid_until: isoDate().optional().describe('The last day the customer may accept, YYYY-MM-DD; today or later'),
     notes: noteText(2000).optional().describe('Shown to the customer with the quote'),
+    deposit_cents: depositCents.optional(),
+    deposit_percent: depositPercent.optional(),
   }),
   output: QUOTE_RECORD,
   async run(ctx, input) {
+    checkDeposit(ctx, input.deposit_cents, input.deposit_percent)
     if (!(await ctx.db.query('select 1 from contacts where id = $1', [input.contact_id])).rows.length) throw notFound('contact', input.contact_id)
     const settings = await loadTenantSettings(ctx.db)
     const today = localDate(ctx.services.now(), settings.timezone)
@@ -55,12 +62,14 @@ export const createQuote = defineAction({
     const lines = await resolveLines(ctx.db, input.line_items, input.tax_rate_bp ?? settings.default_tax_rate_bp)
     const number = await nextQuoteNumber(ctx.db, ctx.tenantId, today)
     const r = await ctx.db.query<{ id: string }>(
-      `insert into quotes (tenant_id, number, contact_id, currency, valid_until, tax_rate_bp, notes)
-       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
-      [ctx.tenantId, number, input.contact_id, settings.currency, validUntil, input.tax_rate_bp ?? null, input.notes ?? null])
+      `insert into quotes (tenant_id, number, contact_id, currency, valid_until, tax_rate_bp, notes, deposit_cents, deposit_percent)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+      [ctx.tenantId, number, input.contact_id, settings.currency, validUntil, input.tax_rate_bp ?? null, input.notes ?? null,
+        input.deposit_cents ?? null, input.deposit_percent ?? null])
     const id = r.rows[0].id
     await writeQuoteLines(ctx.db, ctx.tenantId, id, lines)
     const quote = await loadQuote(ctx.db, id)
+    checkDepositWithin(quote)
     await ctx.audit({ entityType: 'quote', entityId: id, action: 'create', before: null, after: quoteAuditView(quote) })
     return quote
   },
@@ -71,7 +80,7 @@ export const updateQuote = defineAction({
   domain: 'quote',
   name: 'update',
   description: 'Change a draft quote: line_items (replaces all lines; totals recomputed), tax_rate_bp (null: the business\'s rate; given '
-    + 'without line_items it re-rates every taxed line), valid_until, notes (null clears). Only a draft changes; a sent, answered, expired '
+    + 'without line_items it re-rates every taxed line), valid_until, notes, deposit_cents or deposit_percent (null clears). Only a draft changes; a sent, answered, expired '
     + 'or cancelled quote is a CONFLICT (cancel it and create a new one).',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -81,9 +90,12 @@ export const updateQuote = defineAction({
     tax_rate_bp: quoteRate.nullable().optional(),
     valid_until: isoDate().optional().describe('YYYY-MM-DD; today or later'),
     notes: noteText(2000).nullable().optional(),
+    deposit_cents: depositCents.nullable().optional(),
+    deposit_percent: depositPercent.nullable().optional(),
   }),
   output: QUOTE_RECORD,
   async run(ctx, input) {
+    checkDeposit(ctx, input.deposit_cents ?? undefined, input.deposit_percent ?? undefined)
     const settings = await loadTenantSettings(ctx.db)
     const before = await loadQuote(ctx.db, input.quote_id, true)
     if (before.status !== 'draft') throw quoteConflict(before, 'only a draft quote can be changed')
@@ -96,12 +108,17 @@ export const updateQuote = defineAction({
       await writeQuoteLines(ctx.db, ctx.tenantId, before.id, before.line_items.map((l) => ({ service_id: l.service_id, description: l.description,
         quantity: l.quantity, unit_price_cents: l.unit_price_cents, tax_rate_bp: l.tax_rate_bp > 0 ? rateOf(rate) : 0 })))
     }
-    const { sets, values } = setClause({ valid_until: input.valid_until, tax_rate_bp: input.tax_rate_bp, notes: input.notes })
+    // One kind of deposit at a time: giving one clears the other.
+    const deposit = input.deposit_cents ? { deposit_cents: input.deposit_cents, deposit_percent: null }
+      : input.deposit_percent ? { deposit_cents: null, deposit_percent: input.deposit_percent }
+        : { deposit_cents: input.deposit_cents, deposit_percent: input.deposit_percent }
+    const { sets, values } = setClause({ valid_until: input.valid_until, tax_rate_bp: input.tax_rate_bp, notes: input.notes, ...deposit })
     if (sets.length) {
       values.push(before.id)
       await ctx.db.query(`update quotes set ${sets.join(', ')} where id = $${values.length}`, values)
     }
     const after = await loadQuote(ctx.db, before.id)
+    checkDepositWithin(after)
     await ctx.audit({ entityType: 'quote', entityId: before.id, action: 'update', before: quoteAuditView(before), after: quoteAuditView(after) })
     return after
   },
@@ -130,6 +147,22 @@ export const cancelQuote = defineAction({
     return after
   },
 })
+
+/** Refuses a deposit given two ways, or any deposit while online payments are off (there would be no way to pay it). */
+function checkDeposit(ctx: OperationContext, cents: number | undefined, percent: number | undefined): void {
+  if (cents && percent) throw validationError([{ field: 'data.deposit_percent', message: 'give deposit_cents or deposit_percent, not both' }])
+  if ((cents || percent) && !ctx.services.payments) {
+    throw validationError([{ field: cents ? 'data.deposit_cents' : 'data.deposit_percent', message: 'cannot be asked: online payments are off '
+      + '(no Stripe key is configured), so the customer could not pay it; leave the deposit out and the quote is accepted without one' }])
+  }
+}
+
+/** Refuses a deposit larger than the quote's total. */
+function checkDepositWithin(quote: { deposit_cents: number | null; total_cents: number }): void {
+  if (quote.deposit_cents && quote.deposit_cents > quote.total_cents) {
+    throw validationError([{ field: 'data.deposit_cents', message: `must be at most the quote's total, ${quote.total_cents} cents` }])
+  }
+}
 
 /** Refuses a valid_until before today. */
 function assertNotPast(validUntil: string, today: string): void {

@@ -11,7 +11,7 @@ export const QUOTE_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'expired
 
 /** The columns of a quote as the API shows it (alias q). */
 export const QUOTE_COLUMNS = `q.id, q.number, q.contact_id, q.status, q.currency, q.valid_until, q.tax_rate_bp, q.notes,
-  q.subtotal_cents, q.tax_cents, q.total_cents, q.sent_at, q.answered_at, q.customer_note, q.expired_at, q.cancelled_at, q.cancel_reason,
+  q.subtotal_cents, q.tax_cents, q.total_cents, q.deposit_cents, q.deposit_percent, q.sent_at, q.answered_at, q.customer_note, q.expired_at, q.cancelled_at, q.cancel_reason,
   q.follow_up_interaction_id, q.created_at, q.updated_at`
 
 /** The columns of a quote line as the API shows it (alias l). */
@@ -43,6 +43,8 @@ export const QUOTE_HEAD = z.object({
   subtotal_cents: z.number().int(),
   tax_cents: z.number().int(),
   total_cents: z.number().int(),
+  deposit_cents: z.number().int().nullable(),
+  deposit_percent: z.number().int().nullable(),
   sent_at: timestamp.nullable(),
   answered_at: timestamp.nullable(),
   customer_note: z.string().nullable(),
@@ -92,6 +94,13 @@ export async function nextQuoteNumber(tx: Queryable, tenantId: string, today: st
 export function quoteAuditView(quote: QuoteRow): Record<string, unknown> {
   const { line_items, ...fields } = quote
   return { ...fields, line_items: line_items.map(({ id: _id, position: _position, ...line }) => line) }
+}
+
+/** The deposit a quote asks on acceptance, in cents: its amount, or its share of the total rounded half up; 0 when none. */
+export function depositOf(quote: Pick<QuoteRow, 'deposit_cents' | 'deposit_percent' | 'total_cents'>): number {
+  if (quote.deposit_cents) return Math.min(quote.deposit_cents, quote.total_cents)
+  if (quote.deposit_percent) return Math.floor((quote.total_cents * quote.deposit_percent + 50) / 100)
+  return 0
 }
 
 /** Refuses a change to a quote in the wrong state, naming its status. */

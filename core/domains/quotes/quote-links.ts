@@ -69,10 +69,19 @@ export interface QuoteLinkView {
   totalCents?: number
   /** The order made when the customer accepted through this link. */
   orderNumber?: string
+  /** The deposit of the accepted quote's order, when it asks one. */
+  deposit?: { tenantId: string; orderId: string; cents: number; paidCents: number }
+  /** The quote asked a deposit, but online payments were off when it was accepted, so none is taken. */
+  depositWaived?: boolean
 }
 
 interface LinkRow {
   id: string
+  tenant_id: string
+  order_id: string | null
+  order_deposit_cents: number | null
+  order_deposit_paid_cents: number | null
+  deposit_asked: boolean
   quote_id: string
   message_id: string
   purpose: QuoteAnswer
@@ -128,11 +137,13 @@ export async function answerQuoteLink(services: Services, token: string, answer:
 
 async function loadLink(tx: Queryable, tokenHash: string, lock: boolean): Promise<LinkRow | null> {
   const r = await tx.query<LinkRow>(
-    `select l.id, l.quote_id, l.message_id, l.purpose, l.used_at, q.number, q.status, q.valid_until::text as valid_until, q.currency, q.notes,
+    `select l.id, l.tenant_id, o.id as order_id, o.deposit_cents as order_deposit_cents, o.deposit_paid_cents as order_deposit_paid_cents,
+            (q.deposit_cents is not null or q.deposit_percent is not null) as deposit_asked, l.quote_id, l.message_id, l.purpose, l.used_at, q.number, q.status, q.valid_until::text as valid_until, q.currency, q.notes,
             q.subtotal_cents, q.tax_cents, q.total_cents, b.name as business_name, b.timezone
      from response_links l
      join quotes q on q.id = l.quote_id
      join tenants b on b.id = l.tenant_id
+     left join orders o on o.quote_id = q.id
      where l.token_hash = $1 ${lock ? 'for update of l, q' : ''}`, [tokenHash])
   return r.rows[0] ?? null
 }
@@ -164,5 +175,9 @@ async function viewOf(tx: Queryable, link: LinkRow, problem: QuoteLinkProblem | 
     subtotalCents: link.subtotal_cents,
     taxCents: link.tax_cents,
     totalCents: link.total_cents,
+    deposit: link.order_id && Number(link.order_deposit_cents) > 0
+      ? { tenantId: link.tenant_id, orderId: link.order_id, cents: Number(link.order_deposit_cents), paidCents: Number(link.order_deposit_paid_cents) }
+      : undefined,
+    depositWaived: Boolean(link.order_id && link.deposit_asked && Number(link.order_deposit_cents) === 0),
   }
 }

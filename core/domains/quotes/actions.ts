@@ -7,7 +7,7 @@ import { isoDate } from '../../schema-types.js'
 import { setClause } from '../../sql.js'
 import { addDays, localDate } from '../../time.js'
 import { resolveLines } from '../invoices/model.js'
-import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
+import { loadTenantSettings } from '../settings/model.js'
 import { cancelQuoteMessages } from './messages.js'
 import { loadQuote, nextQuoteNumber, QUOTE_RECORD, quoteAuditView, quoteConflict, writeQuoteLines } from './model.js'
 
@@ -167,9 +167,4 @@ function checkDepositWithin(quote: { deposit_cents: number | null; total_cents: 
 /** Refuses a valid_until before today. */
 function assertNotPast(validUntil: string, today: string): void {
   if (validUntil < today) throw validationError([{ field: 'data.valid_until', message: `must be today (${today}) or later` }])
-}
-
-/** The business's calendar date now. */
-export function quoteToday(ctx: OperationContext, settings: TenantSettings): string {
-  return localDate(ctx.services.now(), settings.timezone)
 }

@@ -14,6 +14,7 @@ import { outboxPage } from '../web-review/owner/outbox-page.js'
 import { payLinkRoutes } from '../web-review/customer/pay-link-page.js'
 import { paymentPages } from '../web-review/customer/payment-pages.js'
 import { respondRoutes } from '../web-review/customer/respond-page.js'
+import { quoteRoutes } from '../web-review/customer/quote-page.js'
 import { ownerConsolePages } from '../web-review/owner/index.js'
 import { oauthConsentPages } from '../web-review/owner/oauth-consent-page.js'
 import { technicianPages } from '../web-review/technician/index.js'
@@ -54,8 +55,9 @@ export function createApp(services: Services): Express {
   app.use(calendarFeedRoutes(services))
   app.use(express.json({ limit: services.config.bodyLimitBytes }))
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
-  // Customers answer appointment emails without signing in: the link's secret is the credential, so no session or CSRF applies.
+  // Customers answer appointment and quote emails without signing in: the link's secret is the credential, so no session or CSRF applies.
   app.use(respondRoutes(services))
+  app.use(quoteRoutes(services))
   // OAuth clients call these without a session or bearer token (a Basic header is theirs, not ours to refuse).
   app.use(oauthTokenRoutes(services))
   app.use(authenticate(services))

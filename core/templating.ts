@@ -23,6 +23,11 @@ export const TEMPLATE_VARIABLES = {
   confirm_link: 'A link the customer clicks to confirm the appointment (made when the message is sent)',
   decline_link: 'A link the customer clicks to decline the appointment (made when the message is sent)',
   change_link: 'A link the customer clicks to ask for a different time (made when the message is sent)',
+  quote_number: 'The related quote number, e.g. Q-2026-0003',
+  quote_total: 'The related quote\'s total with its currency, e.g. $432.00',
+  quote_valid_until: 'The last day the related quote may be accepted, e.g. March 18, 2026',
+  quote_accept_link: 'A link the customer clicks to see the quote and accept it (made when the message is sent)',
+  quote_decline_link: 'A link the customer clicks to see the quote and decline it (made when the message is sent)',
   last_service_date: "The date of the contact's last completed appointment, e.g. September 2, 2025",
   reach_out_months: 'Whole months from the last completed appointment to the send time, e.g. 6',
 } as const

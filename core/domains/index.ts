@@ -35,6 +35,12 @@ import * as noteActions from './notes/actions.js'
 import * as opportunityActions from './opportunities/actions.js'
 import * as opportunityQueries from './opportunities/queries.js'
 import * as pipelineTotalsQueries from './opportunities/totals.js'
+import * as orderActions from './orders/actions.js'
+import * as orderQueries from './orders/queries.js'
+import * as quoteActions from './quotes/actions.js'
+import * as quoteAnswerActions from './quotes/answer-actions.js'
+import * as quoteQueries from './quotes/queries.js'
+import * as quoteSendActions from './quotes/send-actions.js'
 import * as noteQueries from './notes/queries.js'
 import * as customerErasureActions from './privacy/erase.js'
 import * as customerExportQueries from './privacy/export.js'
@@ -62,6 +68,7 @@ import * as waitlistQueries from './waitlist/queries.js'
 export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, addressActions, addressQueries,
   attributeActions, attributeQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, customerExportQueries, customerErasureActions, auditQueries,
   importActions, leadActions, leadQueries, opportunityActions, opportunityQueries, pipelineTotalsQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
+  quoteActions, quoteSendActions, quoteAnswerActions, quoteQueries, orderActions, orderQueries,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,
   closeoutActions, closeoutQueries, seriesActions, seriesQueries,

@@ -12,6 +12,7 @@ import { issuePayLink } from '../domains/invoices/pay-links.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
 import { renderMessage } from '../domains/messages/render.js'
 import { issueResponseLinks } from '../domains/messages/response-links.js'
+import { issueQuoteLinks } from '../domains/quotes/quote-links.js'
 import { loadTenantSettings } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import type { ClaimedMessage } from './claim.js'
@@ -50,6 +51,8 @@ interface Loaded {
   ticket_start: Date | null
   invoice_number: string | null
   invoice_status: string | null
+  quote_number: string | null
+  quote_status: string | null
   /** The email as an earlier attempt handed it to the provider, if one did. */
   outgoing: Outgoing | null
 }
@@ -114,11 +117,13 @@ export async function deliverMessage(services: Services, claim: ClaimedMessage, 
 async function load(tx: Queryable, claim: ClaimedMessage): Promise<Loaded | null> {
   const r = await tx.query(
     `select m.*, c.email as _email, c.email_status as _email_status, t.number as _ticket_number, t.status as _ticket_status,
-            t.scheduled_start as _ticket_start, i.number as _invoice_number, i.status as _invoice_status
+            t.scheduled_start as _ticket_start, i.number as _invoice_number, i.status as _invoice_status,
+            q.number as _quote_number, q.status as _quote_status
      from (select ${SNAPSHOT}, outgoing as _outgoing from scheduled_messages where id = $1 and lease_token = $2 and status = 'pending' for update) m
      join contacts c on c.id = m.contact_id
      left join tickets t on t.id = m.ticket_id
-     left join invoices i on i.id = m.invoice_id`, [claim.id, claim.lease_token])
+     left join invoices i on i.id = m.invoice_id
+     left join quotes q on q.id = m.quote_id`, [claim.id, claim.lease_token])
   const found = r.rows[0]
   if (!found) return null
   const row: Record<string, unknown> = {}
@@ -142,6 +147,7 @@ async function refuse(tx: Queryable, services: Services, claim: ClaimedMessage, 
     cancel = `appointment #${m.ticket_number} has already started`
   } else if (m.invoice_status === 'void') cancel = `invoice ${m.invoice_number} was voided`
   else if (kind === 'invoice' && m.invoice_status === 'paid') cancel = `invoice ${m.invoice_number} is already paid`
+  else if (kind === 'quote' && m.quote_status !== 'sent') cancel = `quote ${m.quote_number} is ${m.quote_status}`
   if (cancel) {
     await finish(tx, claim, m.row, 'cancel', `status = 'cancelled', last_error = $3`, [`Not sent: ${cancel}`])
     return { stop: 'cancelled' }
@@ -163,7 +169,9 @@ async function compose(tx: Queryable, services: Services, claim: ClaimedMessage,
   const settings = await loadTenantSettings(tx)
   const responses = await issueResponseLinks(tx, services, claim.tenant_id,
     { id: claim.id, kind: String(m.row.kind), ticket_id: (m.row.ticket_id as string | null) ?? null })
-  const rendered = await renderMessage(tx, m.row, settings, { ...responses, ...links })
+  const quoteLinks = await issueQuoteLinks(tx, services, claim.tenant_id,
+    { id: claim.id, kind: String(m.row.kind), quote_id: (m.row.quote_id as string | null) ?? null })
+  const rendered = await renderMessage(tx, m.row, settings, { ...responses, ...quoteLinks, ...links })
   if (!rendered.subject.trim() || !rendered.body.trim()) {
     await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`,
       [`Not sent: the message renders with an empty ${rendered.subject.trim() ? 'body' : 'subject'}`])
@@ -195,8 +203,10 @@ function resend(claim: ClaimedMessage, m: Loaded): EmailMessage | null {
 
 /** What a message's email is made from, as the message itself says it: its words, template, subjects of it, and address. */
 function fingerprintOf(m: Loaded): string {
-  const { kind, template_id, subject, body, ticket_id, invoice_id } = m.row
-  return createHash('sha256').update(JSON.stringify([kind, template_id, subject, body, ticket_id, invoice_id, m.email])).digest('hex')
+  const { kind, template_id, subject, body, ticket_id, invoice_id, quote_id } = m.row
+  // A message without a quote keeps its earlier fingerprint, so one in flight across an upgrade is not sent twice.
+  const parts = [kind, template_id, subject, body, ticket_id, invoice_id, m.email, ...(quote_id ? [quote_id] : [])]
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex')
 }
 
 /** Marks the message sent with the provider's id, if our lease still holds it. */

@@ -5,6 +5,7 @@ import { claimDueMessages } from './claim.js'
 import { DEFAULT_RETRY, deliverMessage, type DeliveryOutcome, type RetryPolicy } from './deliver.js'
 import { lifecyclePassDue, refreshLapsedCustomers } from './lifecycle.js'
 import { markOverdueInvoices, type BusinessFailure } from './overdue.js'
+import { chaseQuotes } from './quotes.js'
 import { purgeDue, purgeExpiredCredentials } from './purge.js'
 import { generateSeriesVisits } from './series.js'
 
@@ -25,10 +26,15 @@ export const DEFAULT_WORKER: WorkerOptions = { batchSize: 8, leaseSeconds: 120, 
 /** How many messages ended which way. */
 export type DeliveryCounts = Record<DeliveryOutcome, number>
 
-/** What one pass of the periodic jobs did: deliveries by outcome, invoices marked overdue, series visits booked, and what failed for which business. */
+/**
+ * What one pass of the periodic jobs did: deliveries by outcome, invoices marked overdue, series visits booked, quote
+ * follow-ups made and quotes expired, and what failed for which business.
+ */
 export interface PassResult extends DeliveryCounts {
   overdue_marked: number
   series_booked: number
+  quote_follow_ups: number
+  quotes_expired: number
   failures: BusinessFailure[]
 }
 
@@ -49,12 +55,12 @@ export async function deliverDue(services: Services, options: Partial<WorkerOpti
 }
 
 /**
- * One pass of the periodic jobs: overdue invoices, recurring visits up to their horizon, lapsed customers (daily), dead credentials (hourly), then due messages (the new
+ * One pass of the periodic jobs: overdue invoices, recurring visits up to their horizon, quotes to follow up or expire, lapsed customers (daily), dead credentials (hourly), then due messages (the new
  * visits' confirmations among them). A business whose part fails is logged and named in
  * the result, and the others go on; a job that fails as a whole is logged too, and the next pass tries again.
  */
 export async function runJobsOnce(services: Services, options: Partial<WorkerOptions> = {}): Promise<PassResult> {
-  const result: PassResult = { ...noDeliveries(), overdue_marked: 0, series_booked: 0, failures: [] }
+  const result: PassResult = { ...noDeliveries(), overdue_marked: 0, series_booked: 0, quote_follow_ups: 0, quotes_expired: 0, failures: [] }
   try {
     const overdue = await markOverdueInvoices(services)
     result.overdue_marked = overdue.marked
@@ -74,6 +80,18 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
     const error = errorText(err)
     log('error', 'booking series visits failed', { error })
     result.failures.push({ tenant_id: null, job: 'series', error })
+  }
+  try {
+    // Before delivery, so an email of a quote that just expired is cancelled rather than sent.
+    const quotes = await chaseQuotes(services)
+    result.quote_follow_ups = quotes.follow_ups
+    result.quotes_expired = quotes.expired
+    result.failures.push(...quotes.failures)
+    if (quotes.follow_ups || quotes.expired) log('info', 'quotes chased', { follow_ups: quotes.follow_ups, expired: quotes.expired })
+  } catch (err) {
+    const error = errorText(err)
+    log('error', 'chasing quotes failed', { error })
+    result.failures.push({ tenant_id: null, job: 'quotes', error })
   }
   if (lifecyclePassDue(services)) {
     try {

@@ -125,6 +125,9 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const template = await run('template.create', { kind: 'custom', name: `Note ${n}`, subject: 'Hello {{customer_first_name}}', body: 'Thanks, {{customer_first_name}}' })
     const message = await run('message.schedule', { contact_id: contact.id, kind: 'custom', body: 'See you soon', send_at: `${day(3)}T15:00:00Z` })
     const rule = await run('standing_rule.create', { action: 'invoice.void' })
+    const quote = await run('quote.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
+    const accepted = await run('quote.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
+    const { order } = await run('quote.record_answer', { quote_id: accepted.id, answer: 'accept' })
     // A token of its own, so revoking it leaves the test's agent working; an email kept while no provider is configured.
     const system = { tenantId: owner.tenantId, actorType: 'system' as const, actorId: null }
     const token = await withTenant(t.db, system, (tx) => createAgentToken(tx, owner.tenantId, `Spare agent ${n}`))
@@ -132,7 +135,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       values ($1, $2, 'Sparkle <mail@output.test>', 'Kept', 'Kept while email is off')`, [owner.tenantId, `customer${n}@output.test`]))
     return { agent_token: token.id, service: service.id, user: user.id, contact: contact.id, to_contact: other.id, merged: other.id, survivor: contact.id, address: address.id,
       ticket: ticket.id, line_item: ticket.line_items[0].id, note: note.id, interaction: interaction.id, attribute: attribute.id, calendar_feed: feed.id, invoice: invoice.id,
-      lead: lead.id, opportunity: opportunity.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id }
+      lead: lead.id, opportunity: opportunity.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id,
+      quote: quote.id, order: order.id }
   }
 
   /** The calls a synthesized input cannot make: files in a vendor's format, a close-out walked step by step, an agent's queued call. */
@@ -175,6 +179,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('closeout.save_attributes', { ticket_id: closing.id, attributes: [{ key: 'pets', value: 'two cats', origin: 'manual', decision: 'keep' }] })
     await run('closeout.complete', { ticket_id: closing.id })
     await run('closeout.finish', { ticket_id: closing.id, payment: 'send_invoice' })
+    await run('order.fulfil', { order_id: ids.order })
+    await run('order.invoice', { order_id: ids.order })
     await run('series.update', { series_id: ids.series, scope: 'all', notes: 'Side gate' })
     await run('series.skip', { series_id: ids.series, ticket_id: ids.visit, reason: 'away' })
     const ask = () => performAction(services, agent, { domain: 'series', action: 'end', data: { series_id: ids.series, reason: 'moved away' }, reasoning: why }, request())

@@ -22,6 +22,10 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
     const opened = await app.action('opportunity', 'create', { title: 'Gutters and windows', contact_id: fx.contactId, amount_cents: 45000 })
     expect(opened.status).toBe(200)
     await app.action('message', 'schedule', { contact_id: fx.contactId, kind: 'custom', subject: 'Hello', body: 'See you soon', send_at: '2026-12-01T15:00:00Z' })
+    const lines = [{ description: 'Skylights', unit_price_cents: 4000, quantity: 3 }]
+    await app.action('quote', 'create', { contact_id: fx.contactId, line_items: lines })
+    const accepted = await app.action('quote', 'create', { contact_id: fx.contactId, line_items: lines })
+    await app.action('quote', 'record_answer', { quote_id: accepted.body.data.id, answer: 'accept' }, { reasoning: 'yes on the phone' })
     browser = await launchBrowser()
   }, 120_000)
   afterAll(async () => {
@@ -61,8 +65,9 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
   it('the owner\'s pages', async () => {
     const tab = await phoneTab(browser, fx.app)
     try {
-      const seen = await crawl(tab, ['/', '/settings'])
+      const seen = await crawl(tab, ['/', '/settings', '/quotes?status=all', '/orders?status=all'])
       expect(seen.length).toBeGreaterThan(8)
+      for (const kind of [/^\/quotes\/[0-9a-f-]{36}$/, /^\/quotes\/new/, /^\/orders\/[0-9a-f-]{36}$/]) expect(seen.some((p) => kind.test(p)), String(kind)).toBe(true)
     } finally {
       await tab.close()
     }

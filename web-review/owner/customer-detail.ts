@@ -115,6 +115,7 @@ ${(c.notes ?? []).length ? html`<ul>${(c.notes ?? []).map((n) => html`<li>${n.co
 <h2 id="calls">Calls, emails and meetings</h2>${interactionList(data.interactions.items, { csrf: opts.csrf, back: `${base}#calls`, timeZone: tz, today: data.today, names })}
 <p><a href="${`${base}/timeline`}">Everything that happened, newest first</a></p>
 <details><summary>Log a call, email or meeting</summary>${interactionForm(`${base}/interactions`, opts.csrf)}</details>
+<p><a href="/quotes/new?contact_id=${c.id}">New quote</a></p>
 ${opts.session ? customerEmailForm(c.id, opts.session, opts.email) : ''}
 ${section('Emails', data.messages.items.length ? html`<ul>${data.messages.items.map((m) => html`<li>${m.subject ?? m.kind.replace(/_/g, ' ')} <span class="muted">${
     m.status === 'sent' && m.sent_at ? `sent ${shortMoment(m.sent_at, tz)}` : `${m.status.replace(/_/g, ' ')} · ${shortMoment(m.send_at, tz)}`}</span></li>`)}</ul>` : [], 'No emails.')}

@@ -56,7 +56,7 @@ export function moneySection(receivables: Array<z.output<typeof receivablesQuery
     r.overdue_count ? html`; <strong>${money(r.overdue_cents, r.currency)} overdue</strong> on ${r.overdue_count}` : ''}.</p>${
     r.oldest_overdue.length ? html`<ul class="home">${r.oldest_overdue.map((i) => html`<li><a href="/invoices/${i.id}">Invoice ${i.number} ${i.contact_name}</a>
 ${money(i.amount_due_cents, r.currency)}, due ${i.due_on} <span class="muted">(${i.days_overdue} day${i.days_overdue === 1 ? '' : 's'} late)</span></li>`)}</ul>` : ''}`)}
-<p><a href="/invoices?status=overdue">Overdue invoices</a> · <a href="/invoices">All invoices</a></p>`
+<p><a href="/invoices?status=overdue">Overdue invoices</a> · <a href="/invoices">All invoices</a> · <a href="/quotes">Quotes</a> · <a href="/orders">Orders</a></p>`
 }
 
 /** Appointments waiting for the customer's answer, and customers' declines and change requests waiting for the business. */

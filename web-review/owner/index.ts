@@ -10,6 +10,8 @@ import { invoicePages } from './invoice-page.js'
 import { interactionsPages } from './interactions-page.js'
 import { invoicesPages } from './invoices-page.js'
 import { leadPages } from './lead-page.js'
+import { ordersPages } from './orders-page.js'
+import { quotesPages } from './quotes-page.js'
 import { leadsPages } from './leads-page.js'
 import { opportunityPages } from './opportunity-page.js'
 import { pipelinePages } from './pipeline-page.js'
@@ -30,6 +32,8 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   customersPages,
   invoicesPages,
   invoicePages,
+  quotesPages,
+  ordersPages,
   leadsPages,
   leadPages,
   pipelinePages,

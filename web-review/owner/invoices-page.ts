@@ -71,7 +71,8 @@ ${tabs(tab, customer)}${filterForm(tab, customer)}
 ${list.items.length ? list.items.map((i) => invoiceCard(i, format)) : html`<p class="note">No ${TABS[tab].label.toLowerCase()} invoices${customer ? ' for that customer' : ''}.</p>`}${more}
 ${unbilled.length ? html`<h2>Finished jobs not invoiced</h2>${unbilled.map((t) => html`<div class="card">Job #${t.number} · ${t.contact_name}
 <p class="note">Closed ${t.closed_at ? formatInstant(t.closed_at, format.timezone) : ''} · ${money(t.totals.total_cents, format)}</p>${
-  form('/invoices/from-ticket', session.csrfToken, html`<input type="hidden" name="ticket_id" value="${t.id}"><button class="small">Create invoice for job #${t.number}</button>`)}</div>`)}` : ''}`,
+  form('/invoices/from-ticket', session.csrfToken, html`<input type="hidden" name="ticket_id" value="${t.id}"><button class="small">Create invoice for job #${t.number}</button>`)}</div>`)}` : ''}
+<p><a href="/quotes">Quotes</a> · <a href="/orders">Orders</a></p>`,
     { ok: doneLine(req.query.done, { created: 'Invoice created.' }) })
   })
 

@@ -9,7 +9,7 @@ export type TemplatePreview = z.output<typeof templatePreviewQuery.record>
 
 /** How the pages name each kind of message. */
 export const KIND_WORDS: Record<MessageKind, string> = {
-  confirmation: 'Confirmation', reminder: 'Reminder', follow_up: 'Follow-up', reach_out: 'Reach out', invoice: 'Invoice', custom: 'Custom message',
+  confirmation: 'Confirmation', reminder: 'Reminder', follow_up: 'Follow-up', reach_out: 'Reach out', invoice: 'Invoice', custom: 'Custom message', quote: 'Quote',
 }
 
 /** The email as the customer would read it (plain text, shown escaped), with what rendered empty and what no message can fill. */

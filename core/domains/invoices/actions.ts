@@ -46,9 +46,14 @@ export const createInvoiceFromTicket = defineAction({
   input: z.strictObject({ ticket_id: z.uuid(), ...headFields }),
   output: INVOICE_RECORD,
   async run(ctx, input) {
-    const ticket = (await ctx.db.query<{ id: string; contact_id: string; status: string; number: number }>(
-      'select id, contact_id, status, number from tickets where id = $1 for update', [input.ticket_id])).rows[0]
+    const ticket = (await ctx.db.query<{ id: string; contact_id: string; status: string; number: number; order_number: string | null }>(
+      `select t.id, t.contact_id, t.status, t.number, (select o.number from orders o where o.id = t.order_id) as order_number
+       from tickets t where t.id = $1 for update of t`, [input.ticket_id])).rows[0]
     if (!ticket) throw notFound('ticket', input.ticket_id)
+    if (ticket.order_number) {
+      throw new AppError('CONFLICT', `Ticket ${ticket.number} is a visit of order ${ticket.order_number}, which is billed as a whole with order.invoice`,
+        { ticket_id: ticket.id, order_number: ticket.order_number })
+    }
     const existing = (await ctx.db.query<{ id: string; number: string }>("select id, number from invoices where ticket_id = $1 and status <> 'void'", [ticket.id])).rows[0]
     if (existing) {
       throw new AppError('CONFLICT', `Ticket ${ticket.number} already has invoice ${existing.number} (${existing.id}); a ticket has one invoice`,

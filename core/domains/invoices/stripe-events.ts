@@ -6,6 +6,7 @@ import { log } from '../../log.js'
 import { contextOf } from '../../operations-context.js'
 import { runEffects } from '../../operations.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { applyDepositEvent } from '../orders/deposit-events.js'
 import { applyPayment, loadInvoice, todayOf } from './model.js'
 
 /** What applying one Stripe event did. */
@@ -45,7 +46,7 @@ const checkoutEvent = z.looseObject({
 })
 
 /**
- * Applies a verified Stripe event to the invoice its Checkout Session names (metadata tenant_id and invoice_id, set
+ * Applies a verified Stripe event to the invoice its Checkout Session names (or, for a deposit, to the order: orders/deposit-events.ts) (metadata tenant_id and invoice_id, set
  * when the session was made), in that business's transaction as the system: a paid session records the payment, a
  * failed one is noted. Each event applies once per business; a redelivery changes nothing. A signed event of a
  * handled type whose shape is not a Checkout Session's is logged and answered as malformed: retrying cannot fix it.
@@ -66,6 +67,13 @@ export async function applyStripeEvent(services: Services, raw: unknown, request
   const event = parsed.data
   const session = event.data.object
   const tenantId = typeof session.metadata?.tenant_id === 'string' ? session.metadata.tenant_id : ''
+  const orderId = typeof session.metadata?.order_id === 'string' ? session.metadata.order_id : ''
+  if (orderId && UUID.test(orderId) && UUID.test(tenantId)) {
+    const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id ?? null
+    const outcome = await applyDepositEvent(services, tenantId, orderId, { id: event.id, type: event.type, created: event.created,
+      session: { ...session, payment_intent: paymentIntent } }, requestId)
+    return { outcome: outcome === 'unknown_order' ? 'unknown_invoice' : outcome, tenant_id: tenantId }
+  }
   const invoiceId = typeof session.metadata?.invoice_id === 'string' ? session.metadata.invoice_id : ''
   const about = { event_id: event.id, type: event.type, session_id: session.id, tenant_id: tenantId, invoice_id: invoiceId }
   if (!UUID.test(tenantId) || !UUID.test(invoiceId)) {

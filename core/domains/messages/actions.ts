@@ -44,6 +44,7 @@ export const scheduleMessage = defineAction({
     const issues: FieldIssue[] = []
     if (NEEDS_TICKET.includes(input.kind) && !input.ticket_id) issues.push({ field: 'data.ticket_id', message: `is required for kind ${input.kind}` })
     if (NEEDS_INVOICE.includes(input.kind) && !input.invoice_id) issues.push({ field: 'data.invoice_id', message: `is required for kind ${input.kind}` })
+    if (input.kind === 'quote') issues.push({ field: 'data.kind', message: 'a quote is emailed with quote.send, which makes its answer links' })
     if (input.kind === 'custom' && !input.template_id && !input.body) issues.push({ field: 'data.body', message: 'is required for kind custom unless template_id is given' })
     if (issues.length) throw validationError(issues)
     const contact = await ctx.db.query('select id from contacts where id = $1', [input.contact_id])

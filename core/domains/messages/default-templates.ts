@@ -93,6 +93,21 @@ Pay online: {{payment_link}}
 Thank you for your business,
 {{business_name}}`,
   },
+  quote: {
+    name: 'Default quote',
+    subject: 'Quote {{quote_number}} from {{business_name}}',
+    body: `Hi {{customer_first_name}},
+
+Here is our quote {{quote_number}} for {{quote_total}}, valid until {{quote_valid_until}}.
+
+{{custom_message}}
+
+See the details and accept: {{quote_accept_link}}
+Not for you? {{quote_decline_link}}
+
+Thank you,
+{{business_name}}`,
+  },
   custom: {
     name: 'Default custom message',
     subject: 'A message from {{business_name}}',

@@ -5,7 +5,7 @@ import { notFound, validationError, type FieldIssue } from '../../errors.js'
 import { templateIssues } from '../../templating.js'
 
 /** What a message is for; each kind has one default template. */
-export const MESSAGE_KINDS = ['confirmation', 'reminder', 'follow_up', 'reach_out', 'invoice', 'custom'] as const
+export const MESSAGE_KINDS = ['confirmation', 'reminder', 'follow_up', 'reach_out', 'invoice', 'custom', 'quote'] as const
 /** A kind of message. */
 export type MessageKind = (typeof MESSAGE_KINDS)[number]
 
@@ -16,7 +16,7 @@ export const MESSAGE_STATUSES = ['pending', 'sent', 'cancelled', 'failed'] as co
 export const TEMPLATE_COLUMNS = 'id, kind, name, subject, body, is_default, archived_at, created_at, updated_at'
 
 /** The columns of a scheduled message as the API shows it. */
-export const MESSAGE_COLUMNS = `id, contact_id, kind, template_id, subject, body, send_at, status, ticket_id, invoice_id,
+export const MESSAGE_COLUMNS = `id, contact_id, kind, template_id, subject, body, send_at, status, ticket_id, invoice_id, quote_id,
   attempts, last_error, sent_at, created_at, updated_at`
 
 /** A template as the API shows it (TEMPLATE_COLUMNS). */
@@ -44,6 +44,7 @@ export const MESSAGE_RECORD = z.object({
   status: z.enum(MESSAGE_STATUSES),
   ticket_id: z.uuid().nullable(),
   invoice_id: z.uuid().nullable(),
+  quote_id: z.uuid().nullable(),
   attempts: z.number().int(),
   last_error: z.string().nullable(),
   sent_at: timestamp.nullable(),

@@ -53,7 +53,7 @@ export function renderTexts(texts: { subject: string; body: string; custom: stri
   }
 }
 
-/** The variable values the system knows for a message now: contact, business, appointment, invoice, last service. */
+/** The variable values the system knows for a message now: contact, business, appointment, invoice, quote, last service. */
 export async function messageValues(tx: Queryable, message: MessageFields, settings: TenantSettings): Promise<TemplateValues> {
   const tz = settings.timezone
   const values: TemplateValues = {
@@ -90,6 +90,16 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
       values.invoice_number = invoice.number
       values.amount_due = money(invoice.amount_due_cents, invoice.currency)
       values.invoice_due_date = longDate(new Date(`${invoice.due_on}T12:00:00Z`), 'UTC', false)
+    }
+  }
+  if (message.quote_id) {
+    const q = await tx.query<{ number: string; total_cents: number; currency: string; valid_until: string }>(
+      'select number, total_cents, currency, valid_until from quotes where id = $1', [message.quote_id])
+    const quote = q.rows[0]
+    if (quote) {
+      values.quote_number = quote.number
+      values.quote_total = money(quote.total_cents, quote.currency)
+      values.quote_valid_until = longDate(new Date(`${quote.valid_until}T12:00:00Z`), 'UTC', false)
     }
   }
   const last = await tx.query<{ scheduled_start: Date; services: string | null }>(

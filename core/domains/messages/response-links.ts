@@ -86,7 +86,7 @@ interface LinkRow {
 }
 
 /** A token's shape; anything else is refused before the database is asked. */
-const TOKEN = /^[A-Za-z0-9_-]{43}$/
+export const TOKEN = /^[A-Za-z0-9_-]{43}$/
 
 /** What a link is for and whether it can be used, changing nothing (a link scanner's GET must not answer for the customer). */
 export async function viewResponseLink(services: Services, token: string): Promise<ResponseLinkView> {
@@ -136,7 +136,7 @@ const CONFIRMATION_STATUS: Record<CustomerAnswer, string> = { confirm: 'accepted
 const AUDIT_ACTION: Record<CustomerAnswer, string> = { confirm: 'customer_confirm', decline: 'customer_decline', change: 'customer_request_change' }
 
 /** The business a link belongs to, found by its hash alone (the only rows visible in this lookup are the matching ones). */
-async function tenantOfLink(services: Services, tokenHash: string): Promise<string | null> {
+export async function tenantOfLink(services: Services, tokenHash: string): Promise<string | null> {
   return withSignInLookup(services.db, { tokenHash }, async (tx) =>
     (await tx.query<{ tenant_id: string }>('select tenant_id from response_links where token_hash = $1', [tokenHash])).rows[0]?.tenant_id ?? null)
 }

@@ -12,6 +12,7 @@ import { APPOINTMENT_KINDS, cancelAppointmentMessages } from '../messages/appoin
 import { addNote } from '../notes/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
+import { settleOrderOfTicket } from '../orders/model.js'
 import { createTicket } from './actions.js'
 import { CLOSE_FACTS, previewClose } from './previews.js'
 import { closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
@@ -145,6 +146,7 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
   await ctx.audit({ entityType: 'ticket', entityId: ticket.id, action: 'close',
     before: auditSnapshot(before), after: { ...auditSnapshot(after), final_price_confirmed: estimated ? true : undefined } })
   await refreshContactLifecycles(ctx, [ticket.contact_id])
+  await settleOrderOfTicket(ctx, ticket.id)
   const next = input.next_service.kind === 'schedule' ? await bookNext(ctx, ticket, before, lines, input.next_service)
     : input.next_service.kind === 'keep_series' ? (await continuingSeriesOf(ctx.db, ticket.id, 'data.next_service.kind')).next_visit : null
   const reachOut = input.next_service.kind === 'reach_out'

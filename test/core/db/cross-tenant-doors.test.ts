@@ -110,6 +110,7 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
     const calls = [
       'select * from claim_due_messages(100, 600, now())',
       `select * from tenants_with_overdue_invoices(now() + interval '1 year')`,
+      `select * from tenants_with_quotes_to_chase(now() + interval '1 year')`,
       `select * from message_by_provider_id('provider-victim')`,
       `select * from authenticate_agent_token('${v.hashes.agent_tokens}')`,
       `select * from authenticate_oauth_access_token('${v.hashes.oauth_tokens}')`,

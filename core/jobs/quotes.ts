@@ -1,0 +1,82 @@
+import { systemAuditor, writeAudit } from '../audit.js'
+import type { Services } from '../context.js'
+import { withTenant, withWorkerRole } from '../db/tenant.js'
+import type { Queryable } from '../db/types.js'
+import { money } from '../domains/messages/render.js'
+import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
+import { INTERACTION_COLUMNS } from '../domains/interactions/model.js'
+import { loadTenantSettings } from '../domains/settings/model.js'
+import { log } from '../log.js'
+import { addDays, localDate } from '../time.js'
+import type { BusinessFailure } from './overdue.js'
+
+/** How many days before a sent quote lapses the owner is asked to follow up with the customer. */
+export const QUOTE_FOLLOW_UP_DAYS = 2
+
+/** What one pass over quotes did: follow-ups made, quotes marked expired, and the businesses it could not handle. */
+export interface QuoteChaseResult {
+  follow_ups: number
+  expired: number
+  failures: BusinessFailure[]
+}
+
+/**
+ * Chases sent quotes the customer has not answered. QUOTE_FOLLOW_UP_DAYS before valid_until (in the business's time
+ * zone) it logs a note with a follow-up due that day on the customer's history, where the owner and the agent see it
+ * (interactions?follow_up=due); once valid_until has passed it marks the quote expired and cancels its queued emails.
+ * Each quote gets one follow-up (the quote keeps its id), so passes can repeat without repeating anything.
+ */
+export async function chaseQuotes(services: Services): Promise<QuoteChaseResult> {
+  const now = services.now()
+  const tenants = await withWorkerRole(services.db, (tx) =>
+    tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_quotes_to_chase($1)', [now.toISOString()]))
+  const result: QuoteChaseResult = { follow_ups: 0, expired: 0, failures: [] }
+  for (const { tenant_id: tenantId } of tenants.rows) {
+    const requestId = `quotes-${now.toISOString()}`
+    try {
+      const done = await withTenant(services.db, { tenantId, actorType: 'system', requestId }, (tx) => chaseTenant(tx, tenantId, requestId, now))
+      result.follow_ups += done.follow_ups
+      result.expired += done.expired
+    } catch (err) {
+      // The next pass tries this business again.
+      const error = err instanceof Error ? err.message : String(err)
+      log('error', 'chasing quotes failed for one business', { tenant_id: tenantId, error })
+      result.failures.push({ tenant_id: tenantId, job: 'quotes', error })
+    }
+  }
+  return result
+}
+
+async function chaseTenant(tx: Queryable, tenantId: string, requestId: string, now: Date): Promise<{ follow_ups: number; expired: number }> {
+  const who = systemAuditor(tenantId, requestId)
+  const settings = await loadTenantSettings(tx)
+  const today = localDate(now, settings.timezone)
+  const soon = await tx.query<{ id: string; number: string; contact_id: string; total_cents: number; currency: string; valid_until: string }>(
+    `select id, number, contact_id, total_cents, currency, valid_until::text as valid_until from quotes
+     where status = 'sent' and follow_up_interaction_id is null and valid_until >= $1::date and valid_until <= $2::date
+     order by valid_until, number for update skip locked`, [today, addDays(today, QUOTE_FOLLOW_UP_DAYS)])
+  for (const q of soon.rows) {
+    const summary = `Quote ${q.number} for ${money(q.total_cents, q.currency)} is valid until ${q.valid_until} and the customer has not answered. `
+      + 'Follow up before it expires.'
+    const i = await tx.query(`insert into interactions (tenant_id, contact_id, kind, occurred_at, subject, summary, follow_up_on, author_type)
+      values ($1, $2, 'note', $3, $4, $5, $6, 'system') returning ${INTERACTION_COLUMNS}`,
+    [tenantId, q.contact_id, now, `Quote ${q.number} expires ${q.valid_until}`, summary, today])
+    await writeAudit(tx, who, { entityType: 'interaction', entityId: String(i.rows[0].id), action: 'create', before: null, after: i.rows[0] })
+    await tx.query('update quotes set follow_up_interaction_id = $2 where id = $1', [q.id, i.rows[0].id])
+    await writeAudit(tx, who, { entityType: 'quote', entityId: q.id, action: 'follow_up',
+      before: { follow_up_interaction_id: null }, after: { follow_up_interaction_id: i.rows[0].id } })
+  }
+  const lapsed = await tx.query<{ id: string; number: string }>(
+    `with due as (select id from quotes where status = 'sent' and valid_until < $1::date for update skip locked)
+     update quotes q set status = 'expired', expired_at = $2 from due where q.id = due.id returning q.id, q.number`, [today, now])
+  for (const q of lapsed.rows) {
+    await writeAudit(tx, who, { entityType: 'quote', entityId: q.id, action: 'expire', before: { status: 'sent' }, after: { status: 'expired', expired_at: now } })
+    const pending = await tx.query(`select ${MESSAGE_COLUMNS} from scheduled_messages where quote_id = $1 and status = 'pending' for update`, [q.id])
+    for (const before of pending.rows) {
+      const m = await tx.query(`update scheduled_messages set status = 'cancelled', last_error = $2 where id = $1 returning ${MESSAGE_COLUMNS}`,
+        [before.id, `Not sent: quote ${q.number} expired`])
+      await writeAudit(tx, who, { entityType: 'scheduled_message', entityId: String(before.id), action: 'cancel', before, after: m.rows[0] })
+    }
+  }
+  return { follow_ups: soon.rows.length, expired: lapsed.rows.length }
+}

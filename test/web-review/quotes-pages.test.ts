@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestApp, type TestApp } from '../helpers/app.js'
+import { engines } from '../helpers/databases.js'
+import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
+import { pageClient, type PageClient } from './technician-fixture.js'
+
+/** Tuesday 2026-10-27, 10:15 in Chicago. */
+const NOW = new Date('2026-10-27T15:15:00Z')
+
+describe.each(engines)('quotes and orders on the owner\'s pages (%s)', (engine) => {
+  let app: TestApp
+  let owner: PageClient
+  let rita: string
+  let windows: string
+  const ok = async (domain: string, action: string, data: unknown, reasoning?: string) => {
+    const r = await app.action(domain, action, data, { reasoning })
+    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
+    return r.body.data
+  }
+  const page = async (path: string) => {
+    const r = await owner.get(path)
+    expect(r.status, path).toBe(200)
+    return r.html
+  }
+
+  beforeAll(async () => {
+    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    rita = (await ok('contact', 'create', { display_name: 'Rita Rivers', email: 'rita@example.com' })).id
+    windows = (await ok('service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15_000 })).id
+    owner = await pageClient(app, 'owner@sparkle.test')
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  it('creates a quote from the catalog on the customer\'s behalf, shows its lines and totals, and emails it', async () => {
+    expect(await page(`/customers/${rita}`)).toContain(`/quotes/new?contact_id=${rita}`)
+    const form = await page(`/quotes/new?contact_id=${rita}`)
+    expect(form).toContain('Window cleaning · $150.00')
+    const refused = await owner.submit(form, '/quotes/new', [['contact_id', rita]])
+    expect(refused.status).toBe(400)
+    expect(refused.html).toContain('line_items')
+    expect((await app.query({ type: 'quotes', contact_id: rita })).body.data.items).toEqual([])
+    const made = await owner.submit(form, '/quotes/new', [['contact_id', rita], ['service_0', windows], ['quantity_0', '2'],
+      ['notes', `Back windows too ${PAYLOAD}`]])
+    expect(made.status).toBe(303)
+    const [quote] = (await app.query({ type: 'quotes', contact_id: rita })).body.data.items
+    expect(made.location).toBe(`/quotes/${quote.id}?done=created`)
+    const shown = await page(made.location!)
+    for (const words of ['Quote created.', quote.number, 'Window cleaning × 2', '$300.00', 'draft', 'Email it to the customer']) expect(shown).toContain(words)
+    expectEscaped({ status: 200, html: shown }, 'the quote\'s notes')
+    const sent = await owner.submit(shown, `/quotes/${quote.id}/send`)
+    expect([sent.status, sent.location]).toEqual([303, `/quotes/${quote.id}?done=sent`])
+    expect((await app.query({ type: 'quotes', id: quote.id })).body.data.status).toBe('sent')
+    const list = await page('/quotes')
+    expect(list).toContain(quote.number)
+    expect(list).toContain('Rita Rivers')
+  })
+
+  it('an order is booked, marked done and invoiced from its page', async () => {
+    const quote = await ok('quote', 'create', { contact_id: rita, line_items: [{ service_id: windows }] })
+    const { order } = await ok('quote', 'record_answer', { quote_id: quote.id, answer: 'accept' }, 'she said yes')
+    expect(await page('/orders')).toContain(order.number)
+    const shown = await page(`/orders/${order.id}`)
+    expect(shown).toContain('Book one visit with every line')
+    const booked = await owner.submit(shown, `/orders/${order.id}/book`, [['date', '2026-11-03'], ['time', '09:00'], ['minutes', '90']])
+    expect([booked.status, booked.location]).toEqual([303, `/orders/${order.id}?done=booked`])
+    const after = await page(booked.location!)
+    expect(after).toContain('Visit #')
+    const done = await owner.submit(after, `/orders/${order.id}/fulfil`)
+    expect(done.status).toBe(303)
+    const billed = await owner.submit(await page(`/orders/${order.id}`), `/orders/${order.id}/invoice`)
+    expect(billed.status).toBe(303)
+    const read = (await app.query({ type: 'orders', id: order.id })).body.data
+    expect(read.status).toBe('invoiced')
+    expect(billed.location).toBe(`/invoices/${read.invoice_id}`)
+    expect((await owner.get('/orders/00000000-0000-4000-8000-000000000001')).status).toBe(404)
+  })
+})

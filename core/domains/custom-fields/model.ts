@@ -80,3 +80,13 @@ export function fieldLine(def: Definition): string {
   const type = def.field_type === 'choice' ? `choice(${def.options.join('|')})` : def.field_type
   return `${def.key} ${type}${def.required ? ' required' : ''}${def.applies_to === 'person' || def.applies_to === 'organization' ? ` ${def.applies_to}s only` : ''}`
 }
+
+/** The business's fields in use, as the agent is told them: one line each, by the record they are on; null when there are none. */
+export function customFieldsSummary(defs: readonly Definition[]): { contact?: string[]; ticket?: string[]; use: string } | null {
+  const live = defs.filter((d) => !d.archived_at)
+  if (!live.length) return null
+  const contact = live.filter((d) => d.applies_to !== 'ticket').map(fieldLine)
+  const ticket = live.filter((d) => d.applies_to === 'ticket').map(fieldLine)
+  return { ...(contact.length ? { contact } : {}), ...(ticket.length ? { ticket } : {}),
+    use: 'custom_fields {key: value} on contact/ticket create and update; filter contacts/tickets with custom_field and custom_value' }
+}

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData, expectError } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
@@ -139,5 +140,23 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
     expectError(await app.action('ticket', 'update', { ticket_id: t.id, custom_fields: { ladder_needed: false } }), 409, 'IMMUTABLE')
     await expect(app.t.db.query(`update tickets set custom_fields = '{"ladder_needed": false}' where id = $1`, [t.id])).rejects.toThrow(/closed/)
     expect(expectData(await app.query({ type: 'tickets', id: t.id })).custom_fields).toEqual({ ladder_needed: true })
+  })
+
+  it('exports the values: a column per field in the CSV lists, and in the customer\'s own export', async () => {
+    const gus = expectData(await app.action('contact', 'create', { display_name: 'Gus Export', custom_fields: { building: 'Condo', gate_code: '=1+2' } }))
+    await app.action('ticket', 'create', { contact_id: gus.id, scheduled_start: '2026-11-09T15:00:00Z', custom_fields: { ladder_needed: true } })
+    const csv = async (query: string) => {
+      const res = await fetch(`${app.url}/api/export?${query}`, { headers: { authorization: `Bearer ${app.tenant.agent_token}` } })
+      expect(res.status).toBe(200)
+      return parse(await res.text(), { columns: true }) as Array<Record<string, string>>
+    }
+    const contacts = await csv('type=contacts&custom_field=building&custom_value=Condo')
+    expect(contacts.map((r) => [r.display_name, r['custom.building'], r['custom.gate_code']])).toEqual([['Gus Export', 'Condo', "'=1+2"]])
+    expect(Object.keys(contacts[0])).not.toContain('custom_fields')
+    const tickets = await csv(`type=tickets&contact_id=${gus.id}`)
+    expect(tickets.map((r) => r['custom.ladder_needed'])).toEqual(['true'])
+    const own = expectData(await owner.query({ type: 'customer_export', contact_id: gus.id })).items[0]
+    expect(own.contact.custom_fields).toEqual({ building: 'Condo', gate_code: '=1+2' })
+    expect(own.tickets[0].custom_fields).toEqual({ ladder_needed: true })
   })
 })

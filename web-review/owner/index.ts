@@ -3,6 +3,8 @@ import type { Services } from '../../core/context.js'
 import { analyticsPages } from './analytics-page.js'
 import { customerEmailPages } from './customer-email-page.js'
 import { customerExportPages } from './customer-export-page.js'
+import { customFieldsPages } from './custom-fields-page.js'
+import { recordFieldsPages } from './record-fields-page.js'
 import { customersPages } from './customers-page.js'
 import { homePages } from './home-page.js'
 import { invoicePages } from './invoice-page.js'
@@ -41,6 +43,8 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   customerEmailPages,
   interactionsPages,
   customerExportPages,
+  customFieldsPages,
+  recordFieldsPages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

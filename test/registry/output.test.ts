@@ -124,6 +124,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const template = await run('template.create', { kind: 'custom', name: `Note ${n}`, subject: 'Hello {{customer_first_name}}', body: 'Thanks, {{customer_first_name}}' })
     const message = await run('message.schedule', { contact_id: contact.id, kind: 'custom', body: 'See you soon', send_at: `${day(3)}T15:00:00Z` })
     const rule = await run('standing_rule.create', { action: 'invoice.void' })
+    const field = await run('custom_field.define', { applies_to: 'contact', key: `field_${n}`, label: `Field ${n}`, field_type: 'text' })
     // A token of its own, so revoking it leaves the test's agent working; an email kept while no provider is configured.
     const system = { tenantId: owner.tenantId, actorType: 'system' as const, actorId: null }
     const token = await withTenant(t.db, system, (tx) => createAgentToken(tx, owner.tenantId, `Spare agent ${n}`))
@@ -131,7 +132,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       values ($1, $2, 'Sparkle <mail@output.test>', 'Kept', 'Kept while email is off')`, [owner.tenantId, `customer${n}@output.test`]))
     return { agent_token: token.id, service: service.id, user: user.id, contact: contact.id, to_contact: other.id, merged: other.id, survivor: contact.id, address: address.id,
       ticket: ticket.id, line_item: ticket.line_items[0].id, note: note.id, interaction: interaction.id, attribute: attribute.id, calendar_feed: feed.id, invoice: invoice.id,
-      lead: lead.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id }
+      lead: lead.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id,
+      custom_field: field.id }
   }
 
   /** The calls a synthesized input cannot make: files in a vendor's format, a close-out walked step by step, an agent's queued call. */

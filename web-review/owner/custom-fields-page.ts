@@ -25,12 +25,6 @@ const DONE: Record<string, string> = { added: 'Field added.', archived: 'Field a
 /** The add form's values, as typed. */
 type AddValues = Record<'applies_to' | 'label' | 'key' | 'field_type' | 'options' | 'required', string>
 
-/** A key made from a label when none is typed: "Gate code" becomes gate_code. */
-function keyOf(label: string): string {
-  const words = label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')
-  return /^[a-z]/.test(words) ? words.slice(0, 40).replace(/_+$/, '') : `field_${words}`.slice(0, 40)
-}
-
 /** The settings page of the business's own fields: the list (archive, restore) and the form that adds one. GET and POST /settings/fields. */
 export function customFieldsPages(services: Services): Router {
   const router = Router()
@@ -58,7 +52,7 @@ ${archived.items.length ? html`<h2>Archived</h2><ul class="history">${archived.i
     if (!session) return
     const values = Object.fromEntries(['applies_to', 'label', 'key', 'field_type', 'options', 'required'].map((n) => [n, sent(req.body, n)])) as AddValues
     const options = values.options.split(/\n|,/).map((o) => o.trim()).filter(Boolean)
-    const input = { applies_to: values.applies_to, label: values.label, key: values.key || keyOf(values.label), field_type: values.field_type,
+    const input = { applies_to: values.applies_to, label: values.label, ...(values.key ? { key: values.key } : {}), field_type: values.field_type,
       ...(options.length ? { options } : {}), required: values.required === 'on' }
     try {
       await callAction(callerOf(services, session, res), defineCustomField, input as never)

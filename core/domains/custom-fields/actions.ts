@@ -3,7 +3,7 @@ import { diffRecords } from '../../audit.js'
 import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { APPLIES_TO, DEFINITION_COLUMNS, DEFINITION_RECORD, FIELD_KEY, FIELD_TYPES, lockDefinition } from './model.js'
+import { APPLIES_TO, DEFINITION_COLUMNS, DEFINITION_RECORD, FIELD_KEY, FIELD_TYPES, keyFromLabel, lockDefinition } from './model.js'
 
 const label = noteText(100).describe('How the field is shown to people, e.g. "Gate code"')
 const options = z.array(z.string().trim().min(1).max(100)).max(50)
@@ -32,15 +32,17 @@ export const defineCustomField = defineAction({
   domain: 'custom_field',
   name: 'define',
   description: 'Add a field of the business\'s own to customers or tickets. applies_to: contact (every customer), person or organization '
-    + '(customers of that kind), ticket. key: stable snake_case name the values are stored under (e.g. gate_code); label: shown to people; '
+    + '(customers of that kind), ticket. label: shown to people; key: the stable snake_case name values are stored under (default: made from '
+    + 'the label, e.g. "Gate code" gives gate_code); '
     + 'field_type: text|number|date|choice|yes_no; options for choice; required: create calls must then give it. Values are set with '
     + 'custom_fields {key: value} on contact.create/update and ticket.create/update. Agents need the owner\'s approval.',
   access: { agent: 'requires_authorization', technician: 'none' },
   keywords: ['custom field', 'extra field', 'add field', 'form field'],
   input: z.strictObject({
     applies_to: z.enum(APPLIES_TO).describe('contact: every customer; person or organization: customers of that kind; ticket: appointments'),
-    key: z.string().trim().regex(FIELD_KEY, 'expected snake_case starting with a letter, up to 40 characters, e.g. gate_code'),
     label,
+    key: z.string().trim().regex(FIELD_KEY, 'expected snake_case starting with a letter, up to 40 characters, e.g. gate_code').optional()
+      .describe('Stable snake_case name the values are stored under; default: made from the label'),
     field_type: z.enum(FIELD_TYPES).describe('text, number, date (YYYY-MM-DD), choice (one of options) or yes_no (true/false)'),
     options: options.optional(),
     required: z.boolean().default(false).describe('true: every new record must give a value'),
@@ -49,11 +51,13 @@ export const defineCustomField = defineAction({
   output: DEFINITION_RECORD,
   async run(ctx, input) {
     const list = checkedOptions(input.field_type, input.options)
+    const key = input.key ?? keyFromLabel(input.label)
+    if (!FIELD_KEY.test(key)) throw validationError([{ field: 'data.key', message: 'give a snake_case key, e.g. gate_code: none could be made from the label' }])
     const taken = await ctx.db.query<{ id: string; label: string; archived_at: Date | null }>(
-      'select id, label, archived_at from custom_field_definitions where key = $1', [input.key])
+      'select id, label, archived_at from custom_field_definitions where key = $1', [key])
     if (taken.rows[0]) {
       const t = taken.rows[0]
-      throw new AppError('CONFLICT', `The key ${input.key} is already the field "${t.label}" (custom_field_id ${t.id})`
+      throw new AppError('CONFLICT', `The key ${key} is already the field "${t.label}" (custom_field_id ${t.id})`
         + `${t.archived_at ? ', archived: restore it with custom_field.update archived=false' : ''}; choose another key`,
       { field: 'data.key', existing: { id: t.id, label: t.label, archived: Boolean(t.archived_at) } })
     }
@@ -62,7 +66,7 @@ export const defineCustomField = defineAction({
        values ($1, $2, $3, $4, $5, $6::text[], $7,
          coalesce($8::int, (select coalesce(max(position) + 1, 0) from custom_field_definitions)))
        returning ${DEFINITION_COLUMNS}`,
-      [ctx.tenantId, input.applies_to, input.key, input.label, input.field_type, list, input.required, input.position ?? null])
+      [ctx.tenantId, input.applies_to, key, input.label, input.field_type, list, input.required, input.position ?? null])
     await ctx.audit({ entityType: 'custom_field', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
     return r.rows[0]
   },

@@ -12,6 +12,12 @@ export const FIELD_TYPES = ['text', 'number', 'date', 'choice', 'yes_no'] as con
 /** A field's key: snake_case, starting with a letter, up to 40 characters. */
 export const FIELD_KEY = /^[a-z][a-z0-9_]{0,39}$/
 
+/** A key made from a label when none is given: "Gate code" becomes gate_code. */
+export function keyFromLabel(label: string): string {
+  const words = label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')
+  return (/^[a-z]/.test(words) ? words : `field_${words}`).slice(0, 40).replace(/_+$/, '')
+}
+
 /** The records that hold custom fields. */
 export type FieldRecord = 'contact' | 'ticket'
 

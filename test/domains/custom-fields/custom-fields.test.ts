@@ -159,4 +159,11 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
     expect(own.contact.custom_fields).toEqual({ building: 'Condo', gate_code: '=1+2' })
     expect(own.tickets[0].custom_fields).toEqual({ ladder_needed: true })
   })
+
+  it('a merge keeps the custom fields of both customers, the survivor\'s where both have one', async () => {
+    const keep = expectData(await app.action('contact', 'create', { display_name: 'Hal Keep', custom_fields: { building: 'House' } }))
+    const dup = expectData(await app.action('contact', 'create', { display_name: 'Hal Dup', custom_fields: { building: 'Condo', gate_code: '77' } }))
+    const merged = expectData(await owner.action('contact', 'merge', { survivor_id: keep.id, merged_id: dup.id }))
+    expect(merged.survivor.custom_fields).toEqual({ building: 'House', gate_code: '77' })
+  })
 })

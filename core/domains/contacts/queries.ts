@@ -26,7 +26,7 @@ const EXPANSIONS = {
 /** Customers by id, or a list filtered by name, status, tags, attributes, where they live and what they had done. */
 export const contactsQuery = defineQuery({
   type: 'contacts',
-  description: 'Contacts (customers). Filters: q (name, typo-tolerant; also email, or 4+ digits of a phone), status '
+  description: 'Contacts (customers), each with custom_fields ({key: value}). Filters: q (name, typo-tolerant; also email, or 4+ digits of a phone), status '
     + '(active|inactive|archived; default: all but archived), tag (several comma-separated: all must be present), '
     + 'attribute ("key" or "key:value", e.g. pet or customer_demographic:elderly; several comma-separated: all must match), '
     + 'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to '

@@ -22,7 +22,7 @@ const day = isoDate()
 export const ticketsQuery = defineQuery({
   type: 'tickets',
   description: 'Tickets (appointments), sorted by start time. Each: id, number, contact_id, contact_name, address_id, scheduled_start, '
-    + 'scheduled_end (UTC), status, confirmation_status (pending|accepted|declined|change_requested) with the customer\'s confirmation_note, is_price_estimated, series_id (the recurring series it was booked by, else null), totals {subtotal_cents, tax_cents, total_cents, currency, '
+    + 'scheduled_end (UTC), status, confirmation_status (pending|accepted|declined|change_requested) with the customer\'s confirmation_note, is_price_estimated, series_id (the recurring series it was booked by, else null), custom_fields ({key: value}), totals {subtotal_cents, tax_cents, total_cents, currency, '
     + 'duration_minutes (booked work)}, closed_at, actual_minutes and time_on_site (e.g. "3h22m": the time actually spent on site, recorded at close; null before). Filters: today=true, date (YYYY-MM-DD), or from/to (dates, inclusive), all days in the business time zone '
     + '(a ticket matches when it overlaps the days); technician_id; status (scheduled|confirmed|in_progress|completed|cancelled|no_show, '
     + 'or active = the first three); contact_id, or contact_ids (up to 100, comma-separated); per_contact (with contact_id or contact_ids): next = only each '

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { withTenant } from '../../../core/db/tenant.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { auditActions, countRows, expectFields, insertUser, signedIn, type SignedIn } from '../tickets/fixtures.js'
@@ -49,6 +50,8 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
     expectError(taken, 409, 'CONFLICT')
     expect(taken.body.error.message).toContain('Gate code')
     expect(await countRows(app, 'custom_field_definitions')).toBe(before)
+    const derived = expectData(await owner.action('custom_field', 'define', { applies_to: 'person', label: 'Dog\'s name', field_type: 'text' }))
+    expect(derived).toMatchObject({ key: 'dog_s_name', applies_to: 'person', required: false, archived_at: null })
   })
 
   it('sets values through contact.create and contact.update, checked against each definition, and reads them back', async () => {
@@ -116,6 +119,9 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
     expect(card.custom_fields.gate_code).not.toContain('4111')
     const stored = await app.t.db.query<{ v: string }>(`select custom_fields->>'gate_code' as v from contacts where id = $1`, [dee.id])
     expect(stored.rows[0].v).toContain('[REDACTED]')
+    // The database redacts too, whatever wrote the row.
+    await app.t.db.query(`update contacts set custom_fields = custom_fields || '{"gate_code": "ssn 078-05-1120"}' where id = $1`, [dee.id])
+    expect(expectData(await app.query({ type: 'contacts', id: dee.id })).custom_fields.gate_code).toBe('ssn [REDACTED]')
   })
 
   it('an archived field takes no new values and leaves the forms, while values already set are kept', async () => {
@@ -165,5 +171,18 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
     const dup = expectData(await app.action('contact', 'create', { display_name: 'Hal Dup', custom_fields: { building: 'Condo', gate_code: '77' } }))
     const merged = expectData(await owner.action('contact', 'merge', { survivor_id: keep.id, merged_id: dup.id }))
     expect(merged.survivor.custom_fields).toEqual({ building: 'House', gate_code: '77' })
+  })
+
+  it('the filters find their records through the index, reading none of the others', async () => {
+    const many = Array.from({ length: 200 }, (_, i) => `('${app.tenant.tenant_id}', 'Bulk ${i}', '{"building": "House"}'::jsonb)`).join(', ')
+    await app.t.db.query(`insert into contacts (tenant_id, display_name, custom_fields) values ${many}`)
+    await app.t.db.query('analyze contacts')
+    const reads = await withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'agent' }, async (tx) => {
+      const stat = async () => (await tx.query<{ seq: number }>(`select seq_scan::int as seq from pg_stat_xact_user_tables where relname = 'contacts'`)).rows[0]?.seq ?? 0
+      const before = await stat()
+      const found = await tx.query(`select contact_ids_with_custom_value('gate_code', '"1234"') as id`)
+      return { found: found.rows.length, seqScans: (await stat()) - before }
+    })
+    expect(reads).toEqual({ found: 1, seqScans: 0 })
   })
 })

@@ -1,13 +1,13 @@
 /**
  * The columns of each exported list, as its data type returns them, so an empty export still has its header row.
- * Each include= expansion adds one column of its own name after these; custom_fields becomes one column per field
- * of the business (custom.<key>).
+ * Each include= expansion adds one column of its own name after these; the business's own fields of contacts and
+ * tickets (custom_fields) come last, one column each (custom.<key>).
  */
 export const EXPORT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   contacts: ['id', 'kind', 'display_name', 'first_name', 'last_name', 'email', 'phone', 'emails', 'phones', 'preferences', 'tags', 'status',
-    'source', 'about', 'email_status', 'lifecycle', 'lifecycle_since', 'custom_fields', 'created_at', 'updated_at', 'merged_into', 'merged_at'],
+    'source', 'about', 'email_status', 'lifecycle', 'lifecycle_since', 'created_at', 'updated_at', 'merged_into', 'merged_at'],
   tickets: ['id', 'number', 'contact_id', 'contact_name', 'address_id', 'scheduled_start', 'scheduled_end', 'status', 'confirmation_status',
-    'confirmation_note', 'is_price_estimated', 'series_id', 'custom_fields', 'closed_at', 'actual_minutes', 'totals', 'time_on_site'],
+    'confirmation_note', 'is_price_estimated', 'series_id', 'closed_at', 'actual_minutes', 'totals', 'time_on_site'],
   invoices: ['id', 'number', 'status', 'contact_id', 'ticket_id', 'currency', 'issued_on', 'due_on', 'terms', 'notes', 'subtotal_cents',
     'tax_cents', 'total_cents', 'amount_paid_cents', 'amount_due_cents', 'credit_cents', 'is_overdue', 'sent_at', 'voided_at', 'void_reason',
     'archived_at', 'created_at', 'updated_at'],

@@ -16,7 +16,7 @@ export async function* csvOfQuery(services: Services, principal: Principal, call
     if (!columns) {
       // Known columns first, so an empty list still has its header; a column the declaration lacks still comes out when there are records.
       columns = [...new Set([...(EXPORT_COLUMNS[call.type] ?? []), ...(call.include ?? []), ...page.items.flatMap((item) => Object.keys(item))])]
-        .flatMap((c) => (c === 'custom_fields' && customKeys ? customKeys.map((k) => `${CUSTOM_PREFIX}${k}`) : [c]))
+      if (customKeys) columns = [...columns.filter((c) => c !== 'custom_fields'), ...customKeys.map((k) => `${CUSTOM_PREFIX}${k}`)]
       yield stringify([columns])
     }
     const header = columns

@@ -67,6 +67,20 @@ describe.each(engines)('custom fields on the owner\'s pages (%s)', (engine) => {
     expect(await page(owner, '/settings/fields')).toContain(`/settings/fields/${old.id}/restore`)
   })
 
+  it('the new customer form asks for the fields too, and refuses a customer without a required one', async () => {
+    const form = await page(owner, '/customers/new')
+    expect(form).toContain('name="custom_fields.building"')
+    expect(form).toContain('Gate code (optional)')
+    const refused = await owner.submit(form, '/customers/new', [['display_name', 'Nina New'], ['kind', 'person']])
+    expect(refused.status).toBe(400)
+    expect(refused.html).toContain('is required: expected one of: House, Condo, Office')
+    const saved = await owner.submit(form, '/customers/new', [['display_name', 'Nina New'], ['kind', 'person'], ['custom_fields.building', 'Office'],
+      ['custom_fields.gate_code', '']])
+    expect(saved.status).toBe(303)
+    const id = saved.location!.match(/\/customers\/([0-9a-f-]{36})/)![1]
+    expect((await app.query({ type: 'contacts', id })).body.data.custom_fields).toEqual({ building: 'Office' })
+  })
+
   it('the customer page shows the values and fills them in; a value that does not fit is refused, naming the field, saving nothing', async () => {
     const shown = await page(owner, `/customers/${rita}`)
     expect(shown).toContain('Custom fields')

@@ -30,12 +30,12 @@ export function customValues(fields: { live: Definition[]; archived: Definition[
   return rows.length ? html`<ul>${rows}</ul>` : html`<p class="muted">No values yet.</p>`
 }
 
-/** The form that sets the record's fields in use; an empty input clears its value. */
-export function customFieldsForm(action: string, csrf: string, defs: Definition[], values: Record<string, unknown>, errors: FieldErrors): SafeHtml {
-  const inputs = defs.map((d) => {
+/** One labelled input per field, named custom_fields.<key>, each with its problem under it; `note` adds words after a label. */
+export function customFieldInputs(defs: Definition[], values: Record<string, unknown>, errors: FieldErrors, note: (d: Definition) => string = () => ''): SafeHtml[] {
+  return defs.map((d) => {
     const name = `custom_fields.${d.key}`
     const v = values[d.key]
-    const label = `${d.label}${d.required ? '' : ' (optional)'}`
+    const label = `${d.label}${note(d)}${d.required ? '' : ' (optional)'}`
     const a = describedBy(errors, name)
     const input = d.field_type === 'choice'
       ? html`<select name="${name}"${a}><option value="">—</option>${d.options.map((o) => html`<option${o === v ? html` selected` : ''}>${o}</option>`)}</select>`
@@ -46,7 +46,11 @@ export function customFieldsForm(action: string, csrf: string, defs: Definition[
           : d.field_type === 'date' ? html` type="date"` : html` maxlength="1000"`}${a}>`
     return html`<label>${label}${input}${fieldError(errors, name)}</label>`
   })
-  return form(action, csrf, html`${inputs}<button class="second">Save fields</button>`)
+}
+
+/** The form that sets the record's fields in use; an empty input clears its value. */
+export function customFieldsForm(action: string, csrf: string, defs: Definition[], values: Record<string, unknown>, errors: FieldErrors): SafeHtml {
+  return form(action, csrf, html`${customFieldInputs(defs, values, errors)}<button class="second">Save fields</button>`)
 }
 
 /** The fields as the form sent them, as custom_fields takes them: empty clears a value held, numbers and yes/no are read from their words. */

@@ -19,6 +19,7 @@ import { html, type SafeHtml } from '../html.js'
 import { personWithRole } from '../session.js'
 import { bookingForm, BOOKING_FIELDS, bookingProblems, bookingValuesOf, freeTimes, ticketInput, type BookingValues } from './customer-booking.js'
 import { customerBody, loadCustomer } from './customer-detail.js'
+import { customFieldInputs, customFieldsSent, fieldsFor } from './custom-field-views.js'
 import {
   addressAddInput, addressForm, addressUpdateInput, createInput, customerForm, updateInput, valuesOfAddress, valuesOfBody, valuesOfContact,
   type CustomerFormValues,
@@ -100,30 +101,37 @@ ${cursor || page.next_cursor ? html`<p class="row pager">${cursor ? html`<a href
     sendOwnerPage(res, 'Customers', body, { ok: DONE[String(req.query.done)] })
   })
 
-  const sendNew = (res: Response, session: SessionPrincipal, values: CustomerFormValues, errors: FieldErrors,
-    extra: { status?: number; error?: string; duplicate?: SafeHtml } = {}) =>
+  const sendNew = async (res: Response, session: SessionPrincipal, values: CustomerFormValues, errors: FieldErrors,
+    extra: { status?: number; error?: string; duplicate?: SafeHtml; custom?: Record<string, unknown> } = {}) => {
+    const { live } = await fieldsFor(callerOf(res, session), 'contact')
+    const custom = customFieldInputs(live, extra.custom ?? {}, errors, (d) => (d.applies_to === 'person' ? ' (people only)' : d.applies_to === 'organization' ? ' (companies only)' : ''))
     sendOwnerPage(res, 'New customer', customerForm({ action: '/customers/new', csrf: session.csrfToken, values, errors, withAddress: true,
-      duplicate: extra.duplicate, submit: 'Add customer' }), { status: extra.status, error: extra.error })
+      duplicate: extra.duplicate, submit: 'Add customer', custom }), { status: extra.status, error: extra.error })
+  }
 
-  router.get('/customers/new', (_req, res) => {
+  router.get('/customers/new', async (_req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    sendNew(res, session, { kind: 'person' }, new Map())
+    await sendNew(res, session, { kind: 'person' }, new Map())
   })
 
   router.post('/customers/new', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const values = valuesOfBody(req.body ?? {})
+    const kind = values.kind === 'organization' ? 'organization' : 'person'
+    const { live } = await fieldsFor(callerOf(res, session), 'contact', kind)
+    const custom = customFieldsSent(live, req.body, {})
     try {
       // The form's words go to the action as typed (`as never`): its own schema checks them and names each wrong field.
-      const created = await callAction(callerOf(res, session), createContact, createInput(values) as never)
+      const created = await callAction(callerOf(res, session), createContact,
+        { ...createInput(values), ...(Object.keys(custom).length ? { custom_fields: custom } : {}) } as never)
       res.redirect(303, `/customers/${(created.result as { id: string }).id}?done=created`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       const existing = err.code === 'CONFLICT' ? err.details?.existing as { id: string; display_name: string } | undefined : undefined
       const duplicate = existing ? html`<p>${err.message.split(';')[0]}. <a href="${`/customers/${existing.id}`}">Open ${existing.display_name}</a></p>` : undefined
-      sendNew(res, session, values, fieldErrorsOf(err), { status: err.status, duplicate,
+      await sendNew(res, session, values, fieldErrorsOf(err), { status: err.status, duplicate, custom,
         error: `Nothing was saved. ${existing ? 'Another customer has this email or phone.' : 'Check the fields marked below.'}` })
     }
   })

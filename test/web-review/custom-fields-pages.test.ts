@@ -113,6 +113,17 @@ describe.each(engines)('custom fields on the owner\'s pages (%s)', (engine) => {
     expect((await app.query({ type: 'tickets', id: ticketId })).body.data.custom_fields).toEqual({ ladder_needed: true })
   })
 
+  it('booking a visit from the customer page takes its fields', async () => {
+    const form = await page(owner, `/customers/${rita}/book?date=2026-11-10`)
+    expect(form).toContain('name="custom_fields.ladder_needed"')
+    const csrf: [string, string] = ['_csrf', form.match(/name="_csrf" value="([^"]+)"/)![1]]
+    const booked = await owner.post(`/customers/${rita}/book`, [csrf, ['date', '2026-11-10'], ['time', '09:00'], ['duration', '60'],
+      ['custom_fields.ladder_needed', 'no']])
+    expect(booked.status, booked.html.slice(0, 300)).toBe(303)
+    const id = booked.location!.match(/\/tickets\/([0-9a-f-]{36})/)![1]
+    expect((await app.query({ type: 'tickets', id })).body.data.custom_fields).toEqual({ ladder_needed: false })
+  })
+
   it('escapes labels, options and values wherever they show', async () => {
     const form = await page(owner, '/settings/fields')
     await owner.submit(form, '/settings/fields', [['applies_to', 'contact'], ['label', PAYLOAD], ['key', 'hostile'], ['field_type', 'choice'], ['options', PAYLOAD]])

@@ -255,9 +255,10 @@ ${addressForm({ action: `${base}/addresses`, csrf: session.csrfToken, values: ad
   })
 
   async function sendBook(res: Response, session: SessionPrincipal, contact: Contact, values: BookingValues,
-    opts: { errors?: FieldErrors; status?: number; error?: string } = {}) {
+    opts: { errors?: FieldErrors; status?: number; error?: string; custom?: Record<string, unknown> } = {}) {
     const caller = callerOf(res, session)
     const base = `/customers/${contact.id}/book`
+    const { live } = await fieldsFor(caller, 'ticket')
     const settings = await settingsOf(caller)
     const [catalog, team] = await Promise.all([callQuery(caller, servicesQuery, { limit: 100 }), callQuery(caller, usersQuery, { limit: 100 })])
     let slots: SafeHtml
@@ -274,7 +275,8 @@ ${addressForm({ action: `${base}/addresses`, csrf: session.csrfToken, values: ad
 <label>Minutes<input type="number" name="duration" min="5" max="720" step="5" value="${values.duration}"></label></div><button class="second">Show free times</button></form>
 ${slots}
 ${bookingForm({ action: base, csrf: session.csrfToken, values, errors: opts.errors ?? new Map(), currency: settings.currency,
-    addresses: contact.addresses ?? [], services: catalog.items, team: team.items.map((u) => ({ id: u.id, name: u.name || u.email })) })}`,
+    addresses: contact.addresses ?? [], services: catalog.items, team: team.items.map((u) => ({ id: u.id, name: u.name || u.email })),
+    custom: customFieldInputs(live, opts.custom ?? {}, opts.errors ?? new Map()) })}`,
     { status: opts.status, error: opts.error })
   }
 
@@ -302,12 +304,14 @@ ${bookingForm({ action: base, csrf: session.csrfToken, values, errors: opts.erro
       return sendBook(res, session, contact, { ...values, date: problems.has('date') ? localDate(services.now(), (await settingsOf(caller)).timezone) : values.date },
         { errors: problems, status: 400, error: 'Nothing was booked. Check the fields marked below.' })
     }
+    const custom = customFieldsSent((await fieldsFor(caller, 'ticket')).live, req.body, {})
     let ticket: { id: string }
     try {
-      ticket = (await callAction(caller, createTicket, ticketInput(contact.id, values) as never)).result as { id: string }
+      ticket = (await callAction(caller, createTicket, { ...ticketInput(contact.id, values), ...(Object.keys(custom).length ? { custom_fields: custom } : {}) } as never))
+        .result as { id: string }
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendBook(res, session, contact, values, { errors: fieldErrorsOf(err, BOOKING_FIELDS), status: err.status, error: `Nothing was booked. ${err.message}` })
+      return sendBook(res, session, contact, values, { errors: fieldErrorsOf(err, BOOKING_FIELDS), status: err.status, error: `Nothing was booked. ${err.message}`, custom })
     }
     res.redirect(303, `/tickets/${ticket.id}?done=booked`)
   })

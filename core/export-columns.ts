@@ -1,6 +1,7 @@
 /**
  * The columns of each exported list, as its data type returns them, so an empty export still has its header row.
- * Each include= expansion adds one column of its own name after these.
+ * Each include= expansion adds one column of its own name after these; the business's own fields of contacts and
+ * tickets (custom_fields) come last, one column each (custom.<key>).
  */
 export const EXPORT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   contacts: ['id', 'kind', 'display_name', 'first_name', 'last_name', 'email', 'phone', 'emails', 'phones', 'preferences', 'tags', 'status',

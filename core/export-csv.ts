@@ -10,17 +10,39 @@ export async function* csvOfQuery(services: Services, principal: Principal, call
   requestId: string): AsyncGenerator<string> {
   let columns: string[] | null = null
   let cursor: string | undefined
+  const customKeys = await customFieldKeys(services, principal, call.type, requestId)
   do {
     const page = await performQuery(services, principal, { ...call, limit: MAX_LIMIT, cursor }, { requestId }) as Page
     if (!columns) {
       // Known columns first, so an empty list still has its header; a column the declaration lacks still comes out when there are records.
       columns = [...new Set([...(EXPORT_COLUMNS[call.type] ?? []), ...(call.include ?? []), ...page.items.flatMap((item) => Object.keys(item))])]
+      if (customKeys) columns = [...columns.filter((c) => c !== 'custom_fields'), ...customKeys.map((k) => `${CUSTOM_PREFIX}${k}`)]
       yield stringify([columns])
     }
     const header = columns
-    if (page.items.length) yield stringify(page.items.map((item) => header.map((c) => cellOf(item[c]))))
+    if (page.items.length) yield stringify(page.items.map((item) => header.map((c) => cellOf(valueOf(item, c)))))
     cursor = page.next_cursor ?? undefined
   } while (cursor)
+}
+
+/** Where a record's custom field values go: one column each, named by the field's key. */
+const CUSTOM_PREFIX = 'custom.'
+
+/** The keys of the business's fields on these records (archived ones too: their values are still held), or null for other lists. */
+async function customFieldKeys(services: Services, principal: Principal, type: string, requestId: string): Promise<string[] | null> {
+  if (type !== 'contacts' && type !== 'tickets') return null
+  const keys: string[] = []
+  for (const archived of ['false', 'true']) {
+    const page = await performQuery(services, principal, { type: 'custom_fields', limit: MAX_LIMIT, filters: { archived } }, { requestId }) as Page
+    for (const def of page.items) if ((def.applies_to === 'ticket') === (type === 'tickets')) keys.push(String(def.key))
+  }
+  return keys
+}
+
+/** A record's value for a column: its own field, or one of its custom fields. */
+function valueOf(item: Record<string, unknown>, column: string): unknown {
+  if (!column.startsWith(CUSTOM_PREFIX) || column in item) return item[column]
+  return (item.custom_fields as Record<string, unknown> | undefined)?.[column.slice(CUSTOM_PREFIX.length)]
 }
 
 /** One value as a spreadsheet cell: lists of words joined, records as JSON, and text that a spreadsheet would run as a formula made inert. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { BULK_TARGET_LIMIT } from '../core/access.js'
+import { businessFields } from '../core/business-fields.js'
 import { actionHints, describeDataType, HINTS_LEGEND, listedTo } from '../core/capabilities.js'
 import { AppError } from '../core/errors.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
@@ -26,20 +27,26 @@ export const crmCapabilities = defineTool({
   output: { actions: z.array(z.string()).optional(), data_types: z.array(z.string()).optional(), input: obj, output: obj, record: obj },
   readOnly: true,
   idempotent: true,
-  async run({ services, principal }, args) {
+  async run({ services, principal, requestId }, args) {
     const { registry } = services
+    // The business's own fields, where a caller fills them in or filters by them.
+    const withFields = async (name: string | undefined) => {
+      if (name && !/^(contact\.(create|update)|ticket\.(create|update)|contacts|tickets)$/.test(name)) return {}
+      const fields = await businessFields(services, principal, requestId)
+      return fields ? { custom_fields: fields } : {}
+    }
     if (args.action) {
       const def = registry.actions.get(args.action)
       if (!def) throw unknownName('action', args.action, registry.actions.keys())
       return { action: actionKey(def.domain, def.name), description: def.description, permission: def.access.agent, hints: actionHints(def),
         ...(def.access.agent === 'never' ? { note: 'for people signed in only; an agent is always refused' } : {}),
         ...(def.access.bulk ? { bulk: `more than ${BULK_TARGET_LIMIT} records in one call waits for the owner` } : {}),
-        input: jsonSchemaOf(def.input), output: jsonSchemaOf(def.output) }
+        input: jsonSchemaOf(def.input), output: jsonSchemaOf(def.output), ...(await withFields(args.action)) }
     }
     if (args.type) {
       const full = describeDataType(registry, args.type)
       if (!full) throw unknownName('type', args.type, registry.queries.keys())
-      return { ...full, record: jsonSchemaOf((registry.queries.get(args.type) as QueryDefinition).record) }
+      return { ...full, record: jsonSchemaOf((registry.queries.get(args.type) as QueryDefinition).record), ...(await withFields(args.type)) }
     }
     const actor = principal.actor
     return {
@@ -49,6 +56,7 @@ export const crmCapabilities = defineTool({
       }),
       data_types: [...registry.queries.values()].filter((q) => listedTo(actor, q.access)).map((q) => `${q.type}: ${firstSentence(q.description)}`),
       hints: HINTS_LEGEND,
+      ...(await withFields(undefined)),
       next: 'crm_capabilities {action} or {type} for a schema; crm_action to run; crm_query to read',
     }
   },

@@ -1,16 +1,26 @@
 import { Router } from 'express'
+import { businessFields } from '../../core/business-fields.js'
 import { describeCapabilities } from '../../core/capabilities.js'
 import type { Services } from '../../core/context.js'
 import { sendData } from '../envelope.js'
-import { requirePrincipal } from '../request-context.js'
+import { requirePrincipal, stateOf } from '../request-context.js'
 
-/** GET /api/capabilities: every action and data type, generated from the registry; an agent is not shown those for people only. */
+/**
+ * GET /api/capabilities: every action and data type, generated from the registry; an agent is not shown those for people only.
+ * The business's own fields (custom_fields) come with it, so a caller can fill them in.
+ */
 export function capabilitiesRoutes(services: Services): Router {
   const router = Router()
   const forAgents = describeCapabilities(services.registry, { type: 'agent', id: '' })
   const forPeople = describeCapabilities(services.registry, { type: 'system', id: null })
-  router.get('/capabilities', (_req, res) => {
-    sendData(res, requirePrincipal(res).actor.type === 'agent' ? forAgents : forPeople)
+  router.get('/capabilities', async (_req, res, next) => {
+    try {
+      const principal = requirePrincipal(res)
+      const fields = await businessFields(services, principal, stateOf(res).requestId)
+      sendData(res, { ...(principal.actor.type === 'agent' ? forAgents : forPeople), ...(fields ? { custom_fields: fields } : {}) })
+    } catch (err) {
+      next(err)
+    }
   })
   return router
 }

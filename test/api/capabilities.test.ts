@@ -71,4 +71,21 @@ describe.each(engines)('capabilities as each caller sees them (%s)', (engine) =>
     const deleting = toolJson(await client.callTool({ name: 'crm_capabilities', arguments: { action: 'contact.delete' } })).json
     expect(deleting.hints).toEqual(['destructive', 'reasoning', 'approval'])
   })
+
+  it('tells the agent the business\'s own fields, with their types and options, once the owner defined them', async () => {
+    const before = toolJson(await client.callTool({ name: 'crm_capabilities', arguments: {} })).json
+    expect(before.custom_fields).toBeUndefined()
+    const owner = await signIn(app, 'owner@sparkle.test')
+    const csrf = expectData(await owner.call('GET', '/auth/session')).csrf_token
+    const define = (data: unknown) => owner.call('POST', '/api/actions', { domain: 'custom_field', action: 'define', data }, { 'x-csrf-token': csrf })
+    expectData(await define({ applies_to: 'contact', key: 'building', label: 'Building', field_type: 'choice', options: ['House', 'Condo'], required: true }))
+    expectData(await define({ applies_to: 'ticket', key: 'ladder_needed', label: 'Ladder', field_type: 'yes_no' }))
+    const listed = toolJson(await client.callTool({ name: 'crm_capabilities', arguments: {} })).json
+    expect(listed.custom_fields).toMatchObject({ contact: ['building choice(House|Condo) required'], ticket: ['ladder_needed yes_no'] })
+    const creating = toolJson(await client.callTool({ name: 'crm_capabilities', arguments: { action: 'ticket.create' } })).json
+    expect(creating.custom_fields.ticket).toEqual(['ladder_needed yes_no'])
+    const other = toolJson(await client.callTool({ name: 'crm_capabilities', arguments: { action: 'invoice.create' } })).json
+    expect(other.custom_fields).toBeUndefined()
+    expect(expectData(await app.call('GET', '/api/capabilities')).custom_fields.contact).toEqual(['building choice(House|Condo) required'])
+  })
 })

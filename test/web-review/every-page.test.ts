@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectAccessible, expectFitsPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
 import { techFixture, type TechFixture } from './technician-fixture.js'
+import { signedIn } from '../domains/tickets/fixtures.js'
+import { expectData } from '../api/envelope-assertions.js'
 
 /** Addresses a crawl must not open: leaving, downloads and calendar files are not pages. */
 const NOT_PAGES = /^\/(?:auth\/|api\/|calendar\/[^?]|mcp|\.well-known)|\.(?:ics|csv)(?:\?|$)|[?&](?:format=csv|download=)/
@@ -26,6 +28,12 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
     await app.action('quote', 'create', { contact_id: fx.contactId, line_items: lines })
     const accepted = await app.action('quote', 'create', { contact_id: fx.contactId, line_items: lines })
     await app.action('quote', 'record_answer', { quote_id: accepted.body.data.id, answer: 'accept' }, { reasoning: 'yes on the phone' })
+    // The business's own fields, so the customer's and the visits' pages show theirs.
+    const owner = await signedIn(app, app.tenant.owner_user_id)
+    expectData(await owner.action('custom_field', 'define', { applies_to: 'contact', key: 'building', label: 'Building', field_type: 'choice', options: ['House', 'Condo'] }))
+    expectData(await owner.action('custom_field', 'define', { applies_to: 'ticket', key: 'ladder_needed', label: 'Ladder needed', field_type: 'yes_no' }))
+    expectData(await app.action('contact', 'update', { contact_id: fx.contactId, custom_fields: { building: 'House' } }))
+    expectData(await app.action('ticket', 'update', { ticket_id: fx.tickets.now, custom_fields: { ladder_needed: true } }))
     browser = await launchBrowser()
   }, 120_000)
   afterAll(async () => {

@@ -7,6 +7,7 @@ const AREA_OF: Record<string, (typeof AREAS)[number]> = {
   contact: 'Customers', address: 'Customers', attribute: 'Customers', note: 'Customers',
   ticket: 'Appointments', invoice: 'Invoices', lead: 'Leads and waiting list', waitlist: 'Leads and waiting list',
   message: 'Emails to customers', template: 'Emails to customers', service: 'Your business', settings: 'Your business', user: 'Your business',
+  custom_field: 'Your business',
 }
 
 /** What the agent may do, said so it completes "the agent may ...". */
@@ -31,6 +32,8 @@ const PHRASES: Record<string, string> = {
   'template.archive': 'archive an email template', 'template.set_default': 'choose the default email template',
   'service.create': 'add a service to your price list', 'service.update': 'change a service or its price', 'service.archive': 'archive a service',
   'service.delete': 'delete a service entered by mistake', 'settings.update': 'change your business settings', 'user.add': 'add a team member', 'user.update': 'change a team member',
+  'custom_field.define': 'add a field of your own to customers or visits', 'custom_field.update': 'change one of your own fields',
+  'custom_field.archive': 'archive one of your own fields',
 }
 
 /** The area an action belongs to, for grouping. */

@@ -66,7 +66,7 @@ export function freeTimes(base: string, v: BookingValues, slots: Slots): SafeHtm
 /** The booking form: where, when, how long, which services, who, and notes for the visit. */
 export function bookingForm(opts: { action: string; csrf: string; values: BookingValues; errors: FieldErrors;
   addresses: Array<{ id: string; line1: string; city: string }>; services: Array<{ id: string; name: string; price_cents: number | null }>;
-  team: Array<{ id: string; name: string }>; currency: string }): SafeHtml {
+  team: Array<{ id: string; name: string }>; currency: string; custom?: SafeHtml[] }): SafeHtml {
   const { values: v, errors } = opts
   const check = (name: string, value: string, label: string, checked: boolean) =>
     html`<label class="c"><input type="checkbox" name="${name}" value="${value}"${checked ? html` checked` : ''}>${label}</label>`
@@ -79,5 +79,6 @@ ${fieldError(errors, 'date')}${fieldError(errors, 'time')}
     `${s.name}${s.price_cents !== null ? ` (${formatMoney(s.price_cents, opts.currency)})` : ''}`, v.services.includes(s.id))) : html`<p class="muted">The catalog is empty.</p>`}</fieldset>${fieldError(errors, 'services')}
 <fieldset class="card"${describedBy(errors, 'technicians')}><legend>Technicians</legend>${opts.team.map((u) => check('technician', u.id, u.name, v.technicians.includes(u.id)))}</fieldset>${fieldError(errors, 'technicians')}
 <label>Notes for the visit (optional)<textarea name="notes" rows="3"${describedBy(errors, 'notes')}>${v.notes}</textarea></label>${fieldError(errors, 'notes')}
+${opts.custom?.length ? html`<fieldset class="card"><legend>Visit details</legend>${opts.custom}</fieldset>` : ''}
 <button>Book the visit</button>`, html` id="book"`)
 }

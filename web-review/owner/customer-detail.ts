@@ -21,6 +21,8 @@ import { openOpportunityForm, opportunityList } from './opportunity-views.js'
 import { timelineLine, type AuditEntry } from './customer-timeline.js'
 import { ATTRIBUTE_SOURCE_WORDS, kindWords, shortMoment } from './customer-words.js'
 import { LIFECYCLE_WORDS } from './customer-list.js'
+import { customFieldsForm, customValues, fieldsFor } from './custom-field-views.js'
+import type { FieldErrors } from './field-errors.js'
 
 /** How many of each list the customer page shows; the history pages on. */
 const SHOWN = 10
@@ -44,7 +46,8 @@ export async function loadCustomer(caller: Caller, id: string, timeZone: string,
     callQuery(caller, interactionsQuery, { params: { contact_id: id }, limit: SHOWN }),
     callQuery(caller, opportunitiesQuery, { params: { contact_id: id }, limit: SHOWN }),
   ])
-  return { contact, upcoming, past, series, invoices, payments, messages, history, users, interactions, opportunities, today }
+  const fields = await fieldsFor(caller, 'contact', contact.kind)
+  return { contact, upcoming, past, series, invoices, payments, messages, history, users, interactions, opportunities, fields, today }
 }
 
 /** What loadCustomer reads. */
@@ -75,7 +78,8 @@ function attributeValue(value: unknown): string {
 }
 
 /** The customer page's content: details, places, facts, visits, money, notes, emails and history. */
-export function customerBody(data: CustomerData, opts: { timeZone: string; csrf: string; historyCursor?: string; session?: SessionPrincipal; email?: EmailFormState }): SafeHtml {
+export function customerBody(data: CustomerData, opts: { timeZone: string; csrf: string; historyCursor?: string; session?: SessionPrincipal; email?: EmailFormState;
+  fieldErrors?: FieldErrors }): SafeHtml {
   const c = data.contact
   const tz = opts.timeZone
   const names = new Map(data.users.items.map((u) => [u.id, u.name || u.email]))
@@ -98,6 +102,7 @@ ${section('Contact', channels.length ? html`<p>${joinHtml(channels, html`<br>`)}
 ${c.about ? html`<p>${c.about}</p>` : ''}
 ${section('Addresses', (c.addresses ?? []).map((a) => html`<div class="card">${a.label ? html`<b>${a.label}</b><br>` : ''}${a.line1}${a.line2 ? html`, ${a.line2}` : ''}<br>${a.city}, ${a.state} ${a.postal_code}${
     a.access_notes ? html`<br><span class="muted">Access: ${a.access_notes}</span>` : ''}</div>`), 'No address yet.')}
+${customFieldsSection(data, base, opts.csrf, opts.fieldErrors)}
 ${section('Preferences and facts', facts.length ? html`<ul>${facts}</ul>` : [], 'Nothing known yet.')}
 ${section('Upcoming visits', data.upcoming.items.length ? html`<ul>${data.upcoming.items.map((t) => ticketLine(t, tz))}</ul>` : [], 'Nothing booked.')}
 ${section('Past visits', data.past.items.length ? html`<ul>${data.past.items.map((t) => ticketLine(t, tz))}</ul>` : [], 'No visits yet.')}
@@ -126,4 +131,13 @@ ${data.history.next_cursor || opts.historyCursor ? html`<p class="row pager">${o
 <p><a href="${`${base}/erase`}">Erase this customer</a> <span class="muted">(on their request: removes their personal data for good)</span></p>
 ${c.status === 'archived' ? form(`${base}/restore`, opts.csrf, html`<button class="second">Restore this customer</button>`)
     : form(`${base}/archive`, opts.csrf, html`<button class="deny">Archive this customer</button>`)}</div>`
+}
+
+/** The business's own fields of this customer, and the form that fills them in (open when it was refused). */
+function customFieldsSection(data: CustomerData, base: string, csrf: string, errors?: FieldErrors): SafeHtml | '' {
+  const values = data.contact.custom_fields
+  if (!data.fields.live.length && !Object.keys(values).length) return ''
+  return html`<h2 id="fields">Custom fields</h2>${customValues(data.fields, values)}${data.fields.live.length
+    ? html`<details${errors?.size ? html` open` : ''}><summary>Edit custom fields</summary>${
+      customFieldsForm(`${base}/fields`, csrf, data.fields.live, values, errors ?? new Map())}</details>` : ''}`
 }

@@ -50,7 +50,7 @@ function input(errors: FieldErrors, values: CustomerFormValues, name: string, la
 
 /** The customer form: name, kind, email, phone, tags, and on a new customer one address; errors shown at their fields. */
 export function customerForm(opts: { action: string; csrf: string; values: CustomerFormValues; errors: FieldErrors; withAddress: boolean;
-  duplicate?: SafeHtml; submit: string }): SafeHtml {
+  duplicate?: SafeHtml; submit: string; custom?: SafeHtml[] }): SafeHtml {
   const { values: v, errors } = opts
   const kind = v.kind === 'organization' ? 'organization' : 'person'
   return form(opts.action, opts.csrf, html`${input(errors, v, 'display_name', 'Name', 'text', html` required autocomplete="off"`)}
@@ -60,6 +60,7 @@ ${input(errors, v, 'phone', 'Phone (optional)', 'tel', html` autocomplete="off"`
 ${input(errors, v, 'tags', 'Tags, separated by commas (optional)')}
 ${opts.withAddress ? html`<fieldset class="card"><legend>Service address (optional)</legend>${ADDRESS_FIELDS.map(([name, label]) =>
     input(errors, v, `address.${name}`, label))}</fieldset>` : ''}
+${opts.custom?.length ? html`<fieldset class="card"><legend>Custom fields</legend>${opts.custom}</fieldset>` : ''}
 ${opts.duplicate ? html`<div class="warn">${opts.duplicate}<label class="c"><input type="checkbox" name="allow_duplicate" value="yes">This is someone else: save anyway</label></div>` : ''}
 <button>${opts.submit}</button>`)
 }

@@ -19,6 +19,7 @@ import { html, type SafeHtml } from '../html.js'
 import { personWithRole } from '../session.js'
 import { bookingForm, BOOKING_FIELDS, bookingProblems, bookingValuesOf, freeTimes, ticketInput, type BookingValues } from './customer-booking.js'
 import { customerBody, loadCustomer } from './customer-detail.js'
+import { customFieldInputs, customFieldsSent, fieldsFor } from './custom-field-views.js'
 import {
   addressAddInput, addressForm, addressUpdateInput, createInput, customerForm, updateInput, valuesOfAddress, valuesOfBody, valuesOfContact,
   type CustomerFormValues,
@@ -31,7 +32,7 @@ import { sendOwnerPage } from './owner-page.js'
 const DONE: Record<string, string> = {
   created: 'Customer added.', saved: 'Changes saved.', address: 'Address saved.', note: 'Note added.', archived: 'Customer archived.',
   restored: 'Customer restored.', email: 'Email scheduled; it shows under Emails below and on the Emails page.',
-  logged: 'Logged.', followed_up: 'Follow-up marked done.',
+  logged: 'Logged.', followed_up: 'Follow-up marked done.', fields: 'Custom fields saved.',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -100,30 +101,37 @@ ${cursor || page.next_cursor ? html`<p class="row pager">${cursor ? html`<a href
     sendOwnerPage(res, 'Customers', body, { ok: DONE[String(req.query.done)] })
   })
 
-  const sendNew = (res: Response, session: SessionPrincipal, values: CustomerFormValues, errors: FieldErrors,
-    extra: { status?: number; error?: string; duplicate?: SafeHtml } = {}) =>
+  const sendNew = async (res: Response, session: SessionPrincipal, values: CustomerFormValues, errors: FieldErrors,
+    extra: { status?: number; error?: string; duplicate?: SafeHtml; custom?: Record<string, unknown> } = {}) => {
+    const { live } = await fieldsFor(callerOf(res, session), 'contact')
+    const custom = customFieldInputs(live, extra.custom ?? {}, errors, (d) => (d.applies_to === 'person' ? ' (people only)' : d.applies_to === 'organization' ? ' (companies only)' : ''))
     sendOwnerPage(res, 'New customer', customerForm({ action: '/customers/new', csrf: session.csrfToken, values, errors, withAddress: true,
-      duplicate: extra.duplicate, submit: 'Add customer' }), { status: extra.status, error: extra.error })
+      duplicate: extra.duplicate, submit: 'Add customer', custom }), { status: extra.status, error: extra.error })
+  }
 
-  router.get('/customers/new', (_req, res) => {
+  router.get('/customers/new', async (_req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    sendNew(res, session, { kind: 'person' }, new Map())
+    await sendNew(res, session, { kind: 'person' }, new Map())
   })
 
   router.post('/customers/new', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const values = valuesOfBody(req.body ?? {})
+    const kind = values.kind === 'organization' ? 'organization' : 'person'
+    const { live } = await fieldsFor(callerOf(res, session), 'contact', kind)
+    const custom = customFieldsSent(live, req.body, {})
     try {
       // The form's words go to the action as typed (`as never`): its own schema checks them and names each wrong field.
-      const created = await callAction(callerOf(res, session), createContact, createInput(values) as never)
+      const created = await callAction(callerOf(res, session), createContact,
+        { ...createInput(values), ...(Object.keys(custom).length ? { custom_fields: custom } : {}) } as never)
       res.redirect(303, `/customers/${(created.result as { id: string }).id}?done=created`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       const existing = err.code === 'CONFLICT' ? err.details?.existing as { id: string; display_name: string } | undefined : undefined
       const duplicate = existing ? html`<p>${err.message.split(';')[0]}. <a href="${`/customers/${existing.id}`}">Open ${existing.display_name}</a></p>` : undefined
-      sendNew(res, session, values, fieldErrorsOf(err), { status: err.status, duplicate,
+      await sendNew(res, session, values, fieldErrorsOf(err), { status: err.status, duplicate, custom,
         error: `Nothing was saved. ${existing ? 'Another customer has this email or phone.' : 'Check the fields marked below.'}` })
     }
   })
@@ -247,9 +255,10 @@ ${addressForm({ action: `${base}/addresses`, csrf: session.csrfToken, values: ad
   })
 
   async function sendBook(res: Response, session: SessionPrincipal, contact: Contact, values: BookingValues,
-    opts: { errors?: FieldErrors; status?: number; error?: string } = {}) {
+    opts: { errors?: FieldErrors; status?: number; error?: string; custom?: Record<string, unknown> } = {}) {
     const caller = callerOf(res, session)
     const base = `/customers/${contact.id}/book`
+    const { live } = await fieldsFor(caller, 'ticket')
     const settings = await settingsOf(caller)
     const [catalog, team] = await Promise.all([callQuery(caller, servicesQuery, { limit: 100 }), callQuery(caller, usersQuery, { limit: 100 })])
     let slots: SafeHtml
@@ -266,7 +275,8 @@ ${addressForm({ action: `${base}/addresses`, csrf: session.csrfToken, values: ad
 <label>Minutes<input type="number" name="duration" min="5" max="720" step="5" value="${values.duration}"></label></div><button class="second">Show free times</button></form>
 ${slots}
 ${bookingForm({ action: base, csrf: session.csrfToken, values, errors: opts.errors ?? new Map(), currency: settings.currency,
-    addresses: contact.addresses ?? [], services: catalog.items, team: team.items.map((u) => ({ id: u.id, name: u.name || u.email })) })}`,
+    addresses: contact.addresses ?? [], services: catalog.items, team: team.items.map((u) => ({ id: u.id, name: u.name || u.email })),
+    custom: customFieldInputs(live, opts.custom ?? {}, opts.errors ?? new Map()) })}`,
     { status: opts.status, error: opts.error })
   }
 
@@ -294,12 +304,14 @@ ${bookingForm({ action: base, csrf: session.csrfToken, values, errors: opts.erro
       return sendBook(res, session, contact, { ...values, date: problems.has('date') ? localDate(services.now(), (await settingsOf(caller)).timezone) : values.date },
         { errors: problems, status: 400, error: 'Nothing was booked. Check the fields marked below.' })
     }
+    const custom = customFieldsSent((await fieldsFor(caller, 'ticket')).live, req.body, {})
     let ticket: { id: string }
     try {
-      ticket = (await callAction(caller, createTicket, ticketInput(contact.id, values) as never)).result as { id: string }
+      ticket = (await callAction(caller, createTicket, { ...ticketInput(contact.id, values), ...(Object.keys(custom).length ? { custom_fields: custom } : {}) } as never))
+        .result as { id: string }
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendBook(res, session, contact, values, { errors: fieldErrorsOf(err, BOOKING_FIELDS), status: err.status, error: `Nothing was booked. ${err.message}` })
+      return sendBook(res, session, contact, values, { errors: fieldErrorsOf(err, BOOKING_FIELDS), status: err.status, error: `Nothing was booked. ${err.message}`, custom })
     }
     res.redirect(303, `/tickets/${ticket.id}?done=booked`)
   })

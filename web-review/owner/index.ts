@@ -4,6 +4,8 @@ import { analyticsPages } from './analytics-page.js'
 import { customerEmailPages } from './customer-email-page.js'
 import { customerErasePages } from './customer-erase-page.js'
 import { customerExportPages } from './customer-export-page.js'
+import { customFieldsPages } from './custom-fields-page.js'
+import { recordFieldsPages } from './record-fields-page.js'
 import { customersPages } from './customers-page.js'
 import { homePages } from './home-page.js'
 import { invoicePages } from './invoice-page.js'
@@ -51,6 +53,8 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   interactionsPages,
   customerExportPages,
   customerErasePages,
+  customFieldsPages,
+  recordFieldsPages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

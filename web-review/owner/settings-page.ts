@@ -16,7 +16,7 @@ import { formValuesOf, formValuesSent, settingsChange, settingsFormField, settin
 
 /** The owner's pages the nav does not show, in the order the "More" page lists them. */
 const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
-  ['#business', 'Business settings'], ['/settings/templates', 'Email templates'], ['/team', 'Team'], ['/services', 'Services'],
+  ['#business', 'Business settings'], ['/settings/templates', 'Email templates'], ['/settings/fields', 'Custom fields'], ['/team', 'Team'], ['/services', 'Services'],
   ['/waitlist', 'Waitlist'], ['/review/connections', 'Agent tokens and connected apps'], ['/review/permissions', 'Permissions'],
   ['/review/history', 'Decided requests'], ['/messages', 'Scheduled emails'], ['/messages/outbox', 'Outbox'], ['/import', 'Import'],
   ['/calendar', 'Calendar subscriptions'],

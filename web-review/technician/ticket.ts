@@ -14,6 +14,7 @@ import { closeoutHref } from './closeout/state.js'
 import { keepOffline } from './offline/copy.js'
 import { OFFLINE_PAGE_SCRIPT } from './offline/page-script.js'
 import { CHANGEABLE, visitChangeSection, type VisitChangeState } from '../owner/visit-change-forms.js'
+import { customFieldsForm, customValues, fieldsFor } from '../owner/custom-field-views.js'
 
 const OPEN = ['scheduled', 'confirmed', 'in_progress']
 const PAGE_SCRIPT = trustedHtml(OFFLINE_PAGE_SCRIPT)
@@ -21,6 +22,7 @@ const PAGE_SCRIPT = trustedHtml(OFFLINE_PAGE_SCRIPT)
 /** The status lines after a change to the visit; the query string only picks one. */
 const DONE: Record<string, string> = {
   booked: 'Visit booked.', moved: 'Visit moved.', technicians: 'Technicians saved.', cancelled: 'Visit cancelled.', no_show: 'Recorded as a no-show.',
+  fields: 'Fields saved.',
 }
 
 /**
@@ -61,10 +63,20 @@ export async function ticketPage(call: PageCall, id: string, error?: string, cha
   const body = html`<p class="muted">${when} · ${String(t.status).replace('_', ' ')}${t.is_price_estimated ? ' · price estimated' : ''}</p>
 <div class="card"><strong>${contact.display_name}</strong>${contact.phone ? html`<div><a href="tel:${String(contact.phone).replace(/[^+\d]/g, '')}">${contact.phone}</a></div>` : ''}
 ${addressBlock(t.address)}</div>
-${attributesBlock(contact.attributes)}${notesBlock(t)}${workBlock(t)}${clockBlock(call, t, tz)}
+${attributesBlock(contact.attributes)}${await fieldsBlock(call, t)}${notesBlock(t)}${workBlock(t)}${clockBlock(call, t, tz)}
 ${await closeoutButton(call, t)}${await changeBlock(call, t, tz, change)}`
   const done = String(call.req.query?.done ?? '')
   return { title: `#${t.number} ${contact.display_name}`, body, error, ok: Object.hasOwn(DONE, done) ? DONE[done] : undefined, script: PAGE_SCRIPT }
+}
+
+/** The business's own fields of the visit; the owner fills them in while the visit is not completed. */
+async function fieldsBlock(call: PageCall, t: TicketView): Promise<SafeHtml | ''> {
+  const fields = await fieldsFor(callerOf(call), 'ticket')
+  if (!fields.live.length && !Object.keys(t.custom_fields).length) return ''
+  const actor = call.session.actor
+  const editable = actor.type === 'user' && actor.role === 'owner' && !t.closed_at && fields.live.length > 0
+  return html`<h2>Visit details</h2>${customValues(fields, t.custom_fields)}${editable
+    ? html`<details><summary>Edit visit details</summary>${customFieldsForm(`/tickets/${t.id}/fields`, call.session.csrfToken, fields.live, t.custom_fields, new Map())}</details>` : ''}`
 }
 
 function addressBlock(a: TicketView['address']): SafeHtml {

@@ -8,6 +8,7 @@ import { insertAddress, newAddressShape } from '../addresses/new-address.js'
 import { scheduleForNewAddress } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { ADDRESS_RECORD } from '../addresses/model.js'
+import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
 import {
   CONTACT_COLUMNS, CONTACT_RECORD, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences, phoneKey,
   phoneSchema, phonesSchema, preferencesSchema, tagSchema, uniqueTags, withPrimary, type ContactChannel,
@@ -28,7 +29,7 @@ export const createContact = defineAction({
     + 'one primary; the first when none is marked); email and phone give the primary one (added to the lists). preferences: time_of_day '
     + '(morning|afternoon), preferred_days (mon..sun), notes. about: standing free text about the contact (dated remarks go in '
     + `note.add). addresses: the service locations, created with the contact (same fields as address.add, at most ${MAX_INLINE_ADDRESSES}). `
-    + 'Card numbers and SSNs in free text are replaced by [REDACTED].',
+    + 'custom_fields: the business\'s own fields, {key: value}. Card numbers and SSNs in free text are replaced by [REDACTED].',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['customer', 'new customer', 'add client'],
   input: z.strictObject({
@@ -47,6 +48,7 @@ export const createContact = defineAction({
     about: noteText().optional().describe('Standing free text about the contact, e.g. "gate code 4821, friendly dog"'),
     addresses: z.array(z.strictObject(newAddressShape)).max(MAX_INLINE_ADDRESSES).optional()
       .describe('Service locations: [{label?, line1, line2?, city, state, postal_code, country? (default US), access_notes?}]'),
+    custom_fields: customFieldsInput.optional(),
     allow_duplicate: z.boolean().default(false)
       .describe('true: create even though a customer with the same email or phone exists (otherwise CONFLICT naming that customer)'),
   }),
@@ -58,13 +60,14 @@ export const createContact = defineAction({
     if (input.email) emails = withPrimary(emails, input.email, emailKey, false)
     let phones = checkedChannels(input.phones ?? [], 'data.phones', phoneKey)
     if (input.phone) phones = withPrimary(phones, input.phone, phoneKey, false)
+    const custom = await checkedCustomFields(ctx.db, { record: 'contact', contactKind: input.kind }, input.custom_fields, null)
     if (!input.allow_duplicate) await refuseDuplicate(ctx.db, emails.map((e) => e.value), phones.map((p) => p.value))
     const r = await ctx.db.query(
-      `insert into contacts (tenant_id, kind, display_name, first_name, last_name, emails, phones, preferences, tags, status, source, notes)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12) returning ${CONTACT_COLUMNS}`,
+      `insert into contacts (tenant_id, kind, display_name, first_name, last_name, emails, phones, preferences, tags, status, source, notes, custom_fields)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13) returning ${CONTACT_COLUMNS}`,
       [ctx.tenantId, input.kind, display, input.first_name ?? null, input.last_name ?? null, JSON.stringify(emails), JSON.stringify(phones),
         JSON.stringify(mergePreferences({}, input.preferences ?? {})), uniqueTags(input.tags ?? []), input.status, input.source ?? null,
-        input.about ?? null])
+        input.about ?? null, JSON.stringify(custom)])
     const contact = r.rows[0]
     await ctx.audit({ entityType: 'contact', entityId: String(contact.id), action: 'create', before: null, after: contact })
     if (!input.addresses) return contact
@@ -103,7 +106,8 @@ export const updateContact = defineAction({
     + 'email/phone replace the primary entry (a value already listed just becomes primary); emails/phones replace the whole list. '
     + 'preferences change key by key (null clears a key). '
     + 'tags replaces all tags; tags_add and tags_remove change some without resending the rest. '
-    + 'display_name follows first and last name unless it was set to something else.',
+    + 'display_name follows first and last name unless it was set to something else. '
+    + 'custom_fields: {key: value} changes those fields only; null clears one.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['tag', 'untag', 'edit customer'],
@@ -124,6 +128,7 @@ export const updateContact = defineAction({
     status: z.enum(['active', 'inactive']).optional().describe('active also restores an archived contact; archive with contact.archive'),
     source: source.nullable().optional(),
     about: noteText().nullable().optional(),
+    custom_fields: customFieldsInput.optional(),
   }),
   output: CONTACT_RECORD,
   async run(ctx, input) {
@@ -133,6 +138,11 @@ export const updateContact = defineAction({
       if (input[key] !== undefined) columns[key] = input[key]
     }
     if (input.about !== undefined) columns.notes = input.about
+    if (input.custom_fields !== undefined) {
+      const kind = input.kind ?? before.kind as string
+      columns.custom_fields = JSON.stringify(await checkedCustomFields(ctx.db, { record: 'contact', contactKind: kind }, input.custom_fields,
+        before.custom_fields as Record<string, unknown>))
+    }
     if (input.display_name === undefined && (input.first_name !== undefined || input.last_name !== undefined)
         && before.display_name === displayNameOf({ first_name: before.first_name as string, last_name: before.last_name as string })) {
       const derived = displayNameOf({

@@ -59,11 +59,11 @@ export const mergeContacts = defineAction({
     await refreshContactLifecycles(ctx, [survivor.id])
     const fields = mergedFields(survivor, merged, input.prefer)
     const r = await ctx.db.query(`update contacts set kind = $2, display_name = $3, first_name = $4, last_name = $5, source = $6, notes = $7,
-        emails = $8, phones = $9, preferences = $10, tags = $11::text[], stripe_customer_id = $12, status = $13
+        emails = $8, phones = $9, preferences = $10, tags = $11::text[], stripe_customer_id = $12, status = $13, custom_fields = $14
       where id = $1 returning ${CONTACT_COLUMNS}`,
     [survivor.id, fields.kind, fields.display_name, fields.first_name, fields.last_name, fields.source, fields.notes,
       JSON.stringify(fields.emails), JSON.stringify(fields.phones), JSON.stringify(fields.preferences), fields.tags,
-      fields.stripe_customer_id, fields.status])
+      fields.stripe_customer_id, fields.status, JSON.stringify(mergedCustomFields(survivor, merged, input.prefer))])
     let after = r.rows[0]
     // A bounce belongs to an address: the survivor taking over the merged contact's primary email takes its standing too.
     if (after.email && after.email === merged.email && after.email !== survivor.email && after.email_status !== merged.email_status) {
@@ -108,4 +108,11 @@ async function previewMerge(ctx: OperationContext, input: { survivor_id: string;
 function shown(c: Record<string, unknown> | ContactRow): Record<string, unknown> {
   const { created_at: _c, updated_at: _u, ...rest } = c as Record<string, unknown>
   return rest
+}
+
+/** The custom field values the survivor keeps: each field either contact has, the preferred one's where both do. */
+function mergedCustomFields(survivor: Record<string, unknown>, merged: Record<string, unknown>, prefer: 'survivor' | 'merged') {
+  const s = (survivor.custom_fields ?? {}) as Record<string, unknown>
+  const m = (merged.custom_fields ?? {}) as Record<string, unknown>
+  return prefer === 'survivor' ? { ...m, ...s } : { ...s, ...m }
 }

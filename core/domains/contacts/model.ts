@@ -6,13 +6,14 @@ import { noteText } from '../../sanitize.js'
 import { WEEKDAYS } from '../../time.js'
 import { timestamp } from '../../output-types.js'
 import { LIFECYCLES } from './lifecycle.js'
+import { CUSTOM_VALUES } from '../custom-fields/model.js'
 
 /**
  * The columns of a contact as the API shows it. The column notes (standing free text) is shown as "about", because
  * "notes" is the contact's list of notes (include=notes).
  */
 export const CONTACT_COLUMNS = `id, kind, display_name, first_name, last_name, email, phone, emails, phones, preferences, tags, status,
-  source, notes as about, email_status, lifecycle, lifecycle_since, merged_into, merged_at, created_at, updated_at`
+  source, notes as about, email_status, lifecycle, lifecycle_since, custom_fields, merged_into, merged_at, created_at, updated_at`
 
 /** The kinds of link between two contacts: "A works_at B", "A referred_by B", "A household B" (both ways), other. */
 export const LINK_TYPES = ['works_at', 'referred_by', 'household', 'other'] as const
@@ -176,6 +177,7 @@ export const CONTACT_RECORD = z.object({
   lifecycle: z.enum(LIFECYCLES).describe('prospect: no completed visit or payment yet; customer: one within the business\'s lapsed_after_months '
     + 'window, or a visit booked ahead; past_customer: history, but nothing recent and nothing booked'),
   lifecycle_since: timestamp.describe('When lifecycle last changed'),
+  custom_fields: CUSTOM_VALUES,
   merged_into: z.uuid().nullable(),
   merged_at: timestamp.nullable(),
   created_at: timestamp,

@@ -6,6 +6,7 @@ import { defineQuery } from '../../registry.js'
 import { dayRange } from '../../time.js'
 import { ADDRESS_RECORD, addressesOf } from '../addresses/model.js'
 import { ATTRIBUTE_RECORD, attributesOf, attributeValueMatches, parseAttributeFilters } from '../attributes/model.js'
+import { customFilterCondition, customFilterParams } from '../custom-fields/values.js'
 import { NOTE_RECORD, notesOf } from '../notes/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { LIFECYCLES } from './lifecycle.js'
@@ -25,14 +26,15 @@ const EXPANSIONS = {
 /** Customers by id, or a list filtered by name, status, tags, attributes, where they live and what they had done. */
 export const contactsQuery = defineQuery({
   type: 'contacts',
-  description: 'Contacts (customers). Filters: q (name, typo-tolerant; also email, or 4+ digits of a phone), status '
+  description: 'Contacts (customers), each with custom_fields ({key: value}). Filters: q (name, typo-tolerant; also email, or 4+ digits of a phone), status '
     + '(active|inactive|archived; default: all but archived), tag (several comma-separated: all must be present), '
     + 'attribute ("key" or "key:value", e.g. pet or customer_demographic:elderly; several comma-separated: all must match), '
     + 'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to '
     + '(YYYY-MM-DD in the business\'s time zone, inclusive: had a completed ticket, with that service, scheduled in those dates). '
-    + 'words (name, email, phone, address, notes, attributes, through the universal search\'s index: its best 100 contacts), '
+    + 'words (name, email, phone, address, notes, attributes, custom text fields, through the universal search\'s index: its best 100 contacts), '
     + 'kind (person|organization), lifecycle (prospect: no completed visit or payment yet; customer: one within the business\'s '
-    + 'lapsed_after_months, or a visit booked ahead; past_customer: history but nothing recent or booked), sort (created, the default; name; last_visit: the latest completed visit first, never-visited last). '
+    + 'lapsed_after_months, or a visit booked ahead; past_customer: history but nothing recent or booked), custom_field with custom_value '
+    + '(the business\'s own fields: custom_fields), sort (created, the default; name; last_visit: the latest completed visit first, never-visited last). '
     + 'include: addresses (in use), attributes, notes (newest 20), links, visits (next_visit and last_visit: ticket id, number, start). Lists leave out contacts merged into another; '
     + 'reading a merged one by id shows merged: {into: {id, display_name}, at}; other data types filtered by its contact_id '
     + 'answer CONFLICT naming the survivor.',
@@ -54,6 +56,7 @@ export const contactsQuery = defineQuery({
     kind: z.enum(['person', 'organization']).optional(),
     lifecycle: z.enum(LIFECYCLES).optional(),
     sort: z.enum(['created', 'name', 'last_visit']).optional(),
+    ...customFilterParams,
   }),
   record: CONTACT_RECORD.extend({
     merged: z.object({ into: z.object({ id: z.uuid(), display_name: z.string() }), at: timestamp, message: z.string() }).optional(),
@@ -80,6 +83,8 @@ export const contactsQuery = defineQuery({
     if (p.q) where.push(`c.id in (select contact_ids_matching(${arg(withoutCountryCode(p.q))}))`)
     if (p.words) where.push(`c.id in (select h.id from search_hits(${arg(p.words)}, array['contact'], 100) h)`)
     if (p.kind) where.push(`c.kind = ${arg(p.kind)}`)
+    const custom = await customFilterCondition(ctx.db, 'contact', 'c', p, arg)
+    if (custom) where.push(custom)
     if (p.lifecycle) where.push(`c.lifecycle = ${arg(p.lifecycle)}`)
     if (p.tag) {
       const tags = p.tag.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)

@@ -25,7 +25,7 @@ const attribute = z.string().trim().regex(/^[a-z][a-z0-9_]{0,62}(:.+)?$/, 'expec
 /** One query across every kind of record and the product's own actions and data types, ranked like Spotlight. */
 export const searchQuery = defineQuery({
   type: 'search',
-  description: 'Universal search: q finds contacts (name, email, phone by any 4+ digits, address, note text, attributes), '
+  description: 'Universal search: q finds contacts (name, email, phone by any 4+ digits, address, note text, attributes, custom text fields), '
     + 'tickets (#number, customer name), invoices (number, e.g. INV-2026-0007 or 0007), leads (name, email, phone, notes) and '
     + 'the product\'s own actions and data types (e.g. q=cancel appointment finds ticket.cancel). Typos are tolerated and words '
     + 'stemmed. items: hits {kind, id, label, detail, score 0-1, matched}, grouped by kind (best group first), best first; '

@@ -13,6 +13,7 @@ import {
 } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
+import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 
 /** How long a visit is booked for when nothing says otherwise. */
@@ -32,7 +33,7 @@ export const createTicket = defineAction({
     + 'service need description and unit_price_cents. End: scheduled_end, else start + duration_minutes, else start + the line '
     + 'items\' durations, else one hour. A technician already booked at an overlapping time is a CONFLICT naming that ticket. '
     + 'Per the business\'s settings the customer\'s confirmation email, its follow-ups and the day-before reminder are queued. '
-    + 'Returns the ticket with number, line items, technicians and totals (integer cents).',
+    + 'custom_fields: the business\'s own fields, {key: value}. Returns the ticket with number, line items, technicians and totals (integer cents).',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['appointment', 'book', 'schedule', 'job', 'visit', 'new ticket'],
   input: z.strictObject({
@@ -45,10 +46,12 @@ export const createTicket = defineAction({
     line_items: z.array(lineItemInput).max(50).default([]),
     is_price_estimated: z.boolean().default(false).describe('True when the price is an estimate to be confirmed on site'),
     notes: noteText(5000, { allowEmpty: true }).optional(),
+    custom_fields: customFieldsInput.optional(),
   }),
   output: TICKET_RECORD,
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
+    const custom = await checkedCustomFields(ctx.db, { record: 'ticket' }, input.custom_fields, null)
     const contact = await ctx.db.query('select id from contacts where id = $1', [input.contact_id])
     if (!contact.rows[0]) throw notFound('contact', input.contact_id)
     if (input.address_id) await checkAddress(ctx.db, input.address_id, input.contact_id, 'data.address_id')
@@ -63,9 +66,10 @@ export const createTicket = defineAction({
     await assertNoDoubleBooking(ctx.db, { technicianIds: input.technician_ids, start, end, timeZone: settings.timezone })
     const number = await nextCounterValue(ctx.db, ctx.tenantId, 'ticket')
     const t = await ctx.db.query<{ id: string }>(
-      `insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
-      [ctx.tenantId, number, input.contact_id, input.address_id ?? null, start, end, input.is_price_estimated, input.notes ?? null])
+      `insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes, custom_fields)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+      [ctx.tenantId, number, input.contact_id, input.address_id ?? null, start, end, input.is_price_estimated, input.notes ?? null,
+        JSON.stringify(custom)])
     const id = t.rows[0].id
     await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`,
       [ctx.tenantId, id, input.technician_ids])
@@ -83,7 +87,8 @@ export const updateTicket = defineAction({
   domain: 'ticket',
   name: 'update',
   description: 'Update a ticket: notes (null clears), is_price_estimated, address_id (one of the contact\'s; null clears), '
-    + 'status confirmed (from scheduled) or in_progress (from scheduled or confirmed). Only the fields given change. '
+    + 'status confirmed (from scheduled) or in_progress (from scheduled or confirmed), custom_fields ({key: value}; null clears one). '
+    + 'Only the fields given change; a completed ticket never changes. '
     + 'Move it with ticket.reschedule, cancel it with ticket.cancel; completing happens at close-out.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -93,6 +98,7 @@ export const updateTicket = defineAction({
     is_price_estimated: z.boolean().optional(),
     address_id: z.uuid().nullable().optional(),
     status: z.enum(['confirmed', 'in_progress']).optional(),
+    custom_fields: customFieldsInput.optional(),
   }),
   preview: previewUpdate,
   output: TICKET_RECORD,
@@ -106,8 +112,10 @@ export const updateTicket = defineAction({
     if (input.address_id) await checkAddress(ctx.db, input.address_id, ticket.contact_id, 'data.address_id')
     if (input.status !== undefined && input.status !== ticket.status) assertTransition(ticket, input.status)
     const before = await ticketDetail(ctx.db, ticket.id, settings)
-    const { ticket_id, ...changes } = input
-    const { sets, values } = setClause(changes)
+    const { ticket_id, custom_fields: customGiven, ...changes } = input
+    const custom = customGiven === undefined ? undefined
+      : JSON.stringify(await checkedCustomFields(ctx.db, { record: 'ticket' }, customGiven, ticket.custom_fields as Record<string, unknown>))
+    const { sets, values } = setClause({ ...changes, custom_fields: custom })
     if (!sets.length) return before
     values.push(ticket_id)
     await ctx.db.query(`update tickets set ${sets.join(', ')} where id = $${values.length}`, values)

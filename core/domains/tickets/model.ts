@@ -7,13 +7,14 @@ import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { isoInstant } from '../../schema-types.js'
 import { calendarDay, timestamp } from '../../output-types.js'
 import { actualTime } from './time-on-site.js'
+import { CUSTOM_VALUES } from '../custom-fields/model.js'
 
 /** Statuses of a ticket that still holds its technicians' time. */
 export const ACTIVE_STATUSES = ['scheduled', 'confirmed', 'in_progress'] as const
 
 /** A ticket's own columns as the API shows them. */
 export const TICKET_COLUMNS = `id, number, contact_id, address_id, scheduled_start, scheduled_end, status, confirmation_status,
-  confirmation_note, is_price_estimated, notes, cancel_reason, cancelled_at, closed_at, previous_ticket_id, series_id, series_occurrence, created_at, updated_at`
+  confirmation_note, is_price_estimated, notes, cancel_reason, cancelled_at, closed_at, previous_ticket_id, series_id, series_occurrence, custom_fields, created_at, updated_at`
 
 /** A line item's columns as the API shows them. */
 export const LINE_ITEM_COLUMNS = `id, ticket_id, service_id, description, quantity, unit_price_cents, price_cents, duration_minutes, taxable, position`
@@ -75,6 +76,7 @@ export const TICKET_RECORD = z.object({
   previous_ticket_id: z.uuid().nullable(),
   series_id: z.uuid().nullable(),
   series_occurrence: calendarDay.nullable(),
+  custom_fields: CUSTOM_VALUES,
   created_at: timestamp,
   updated_at: timestamp,
   contact_name: z.string(),

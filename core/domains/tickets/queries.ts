@@ -11,6 +11,8 @@ import {
 } from './model.js'
 import { idList, isoDate } from '../../schema-types.js'
 import { actualTime } from './time-on-site.js'
+import { CUSTOM_VALUES } from '../custom-fields/model.js'
+import { customFilterCondition, customFilterParams } from '../custom-fields/values.js'
 import { INVOICE_STATUSES } from '../invoices/model.js'
 import { auditTrailExpansion, calendarDay, timestamp } from '../../output-types.js'
 
@@ -20,11 +22,11 @@ const day = isoDate()
 export const ticketsQuery = defineQuery({
   type: 'tickets',
   description: 'Tickets (appointments), sorted by start time. Each: id, number, contact_id, contact_name, address_id, scheduled_start, '
-    + 'scheduled_end (UTC), status, confirmation_status (pending|accepted|declined|change_requested) with the customer\'s confirmation_note, is_price_estimated, series_id (the recurring series it was booked by, else null), totals {subtotal_cents, tax_cents, total_cents, currency, '
+    + 'scheduled_end (UTC), status, confirmation_status (pending|accepted|declined|change_requested) with the customer\'s confirmation_note, is_price_estimated, series_id (the recurring series it was booked by, else null), custom_fields ({key: value}), totals {subtotal_cents, tax_cents, total_cents, currency, '
     + 'duration_minutes (booked work)}, closed_at, actual_minutes and time_on_site (e.g. "3h22m": the time actually spent on site, recorded at close; null before). Filters: today=true, date (YYYY-MM-DD), or from/to (dates, inclusive), all days in the business time zone '
     + '(a ticket matches when it overlaps the days); technician_id; status (scheduled|confirmed|in_progress|completed|cancelled|no_show, '
     + 'or active = the first three); contact_id, or contact_ids (up to 100, comma-separated); per_contact (with contact_id or contact_ids): next = only each '
-    + 'customer\'s earliest ticket not yet over, last = only each customer\'s latest (with status=completed: the last visit); unassigned=true (no technician yet); unanswered=true (appointments still ahead, '
+    + 'customer\'s earliest ticket not yet over, last = only each customer\'s latest (with status=completed: the last visit); unassigned=true (no technician yet); custom_field with custom_value (the business\'s own fields: custom_fields); unanswered=true (appointments still ahead, '
     + 'not confirmed, whose confirmation email went out for their current time and the customer has not answered yet); newest_first=true sorts the latest start first. include: line_items, technicians (with clock times), contact, address, invoice, '
     + 'notes (notes: the ticket\'s own text; note_entries: notes attached to it, newest first), audit_trail (reschedules and every other change).',
   entity: 'ticket',
@@ -45,6 +47,7 @@ export const ticketsQuery = defineQuery({
     unassigned: z.enum(['true', 'false']).optional().describe('true: tickets no technician is assigned to'),
     unanswered: z.enum(['true', 'false']).optional().describe('true: upcoming tickets whose confirmation email is not answered yet'),
     newest_first: z.enum(['true', 'false']).optional().describe('true: the latest start first'),
+    ...customFilterParams,
   }),
   record: z.object({
     id: z.uuid(),
@@ -59,6 +62,7 @@ export const ticketsQuery = defineQuery({
     confirmation_note: z.string().nullable(),
     is_price_estimated: z.boolean(),
     series_id: z.uuid().nullable(),
+    custom_fields: CUSTOM_VALUES,
     closed_at: timestamp.nullable(),
     actual_minutes: z.number().int().nullable(),
     time_on_site: z.string().nullable(),
@@ -92,13 +96,14 @@ export const ticketsQuery = defineQuery({
     const args: unknown[] = [req.id ?? null, rangeStart, rangeEnd, p.technician_id ?? null, statuses, p.contact_id ?? null,
       p.unassigned === 'true', p.unanswered === 'true' ? ctx.services.now() : null, p.contact_ids ?? null,
       p.per_contact === 'next' ? ctx.services.now() : null]
+    const custom = await customFilterCondition(ctx.db, 'ticket', 't', p, (value) => `$${args.push(value)}`)
     const newest = p.newest_first === 'true'
     const after = afterCursor(args, req.cursor, `and (t.scheduled_start, t.id) ${newest ? '<' : '>'}`, ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     // per_contact keeps one ticket a customer (distinct on), then pages and sorts those like any list.
     const perContact = p.per_contact ? `distinct on (t.contact_id)` : ''
     const matching = `select ${perContact} t.id, t.number, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
-              t.status, t.confirmation_status, t.confirmation_note, t.is_price_estimated, t.series_id, t.closed_at, t.duration_minutes as actual_minutes,
+              t.status, t.confirmation_status, t.confirmation_note, t.is_price_estimated, t.series_id, t.custom_fields, t.closed_at, t.duration_minutes as actual_minutes,
               t.scheduled_start::text as _sort_at${req.include.has('notes') ? ', t.notes' : ''}
        from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id
        where ($1::uuid is null or t.id = $1)
@@ -111,7 +116,8 @@ export const ticketsQuery = defineQuery({
          and ($8::timestamptz is null or (t.status = 'scheduled' and t.confirmation_status = 'pending' and t.scheduled_start > $8
            and exists (select 1 from response_links l where l.ticket_id = t.id and l.appointment_start = t.scheduled_start)))
          and ($9::uuid[] is null or t.contact_id = any($9))
-         and ($10::timestamptz is null or t.scheduled_end > $10)`
+         and ($10::timestamptz is null or t.scheduled_end > $10)
+         ${custom ? `and ${custom}` : ''}`
     const order = `order by t.scheduled_start ${newest ? 'desc' : 'asc'}, t.id ${newest ? 'desc' : 'asc'} limit $${args.length}`
     const pick = p.per_contact === 'last' ? 'desc' : 'asc'
     const r = await ctx.db.query(p.per_contact

@@ -153,11 +153,16 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
     }
   })
 
-  it('the other word filters (customers by words, invoice numbers, leads, services, team) find nothing of the other business', async () => {
+  it('the other word filters (customers by words, invoice numbers, leads, services, team) and the custom field filters find nothing of the other business', async () => {
     const asVictim = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(t.db, { tenantId: v.tenant.tenant_id, actorType: 'agent' }, fn)
     await t.db.query(`insert into leads (tenant_id, raw_notes, name, phone) values ($1, 'Wants gutters', 'Vicky Lead', '256-555-0199')`, [v.tenant.tenant_id])
     await t.db.query(`insert into services (tenant_id, name, pricing, price_cents) values ($1, 'Victim Polish', 'fixed', 100)`, [v.tenant.tenant_id])
+    await t.db.query(`update contacts set custom_fields = '{"gate_code": "4821"}' where tenant_id = $1`, [v.tenant.tenant_id])
+    await t.db.query(`update tickets set custom_fields = '{"ladder_needed": true}' where tenant_id = $1`, [v.tenant.tenant_id])
     const lookups: Array<[string, string, unknown[]]> = [
+      ['contact_ids_with_custom_value', 'select contact_ids_with_custom_value($1, $2) as id', ['gate_code', '"4821"']],
+      ['contact_ids_with_custom_value by key', 'select contact_ids_with_custom_value($1, null) as id', ['gate_code']],
+      ['ticket_ids_with_custom_value', 'select ticket_ids_with_custom_value($1, $2) as id', ['ladder_needed', 'true']],
       ['contact_ids_with_words', 'select contact_ids_with_words($1) as id', [['%vic%']]],
       ['invoice_ids_numbered', 'select invoice_ids_numbered($1) as id', ['INV-1']],
       ['lead_ids_matching', 'select lead_ids_matching($1, $2) as id', ['Vicky', null]],
@@ -189,7 +194,8 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
       `select p.proname as name from pg_proc p
        where p.pronamespace = 'public'::regnamespace and p.prosecdef and p.prorettype <> 'trigger'::regtype
          and has_function_privilege($1, p.oid, 'execute') order by 1`, [APP_ROLE])
-    expect(r.rows.map((row) => row.name)).toEqual(['contact_ids_matching', 'contact_ids_with_words', 'erase_customer', 'invoice_ids_numbered', 'lead_ids_matching',
-      'search_hits', 'search_question', 'search_question_vocabulary', 'search_refresh_own_contacts', 'service_ids_matching', 'user_ids_matching'])
+    expect(r.rows.map((row) => row.name)).toEqual(['contact_ids_matching', 'contact_ids_with_custom_value', 'contact_ids_with_words', 'erase_customer',
+      'invoice_ids_numbered', 'lead_ids_matching', 'search_hits', 'search_question', 'search_question_vocabulary', 'search_refresh_own_contacts',
+      'service_ids_matching', 'ticket_ids_with_custom_value', 'user_ids_matching'])
   })
 })

@@ -74,7 +74,7 @@ describe.each(engines)('tickets (%s)', (engine) => {
     expect(read.audit_trail[0].changes.line_items.new).toHaveLength(4)
     const small = expectData(await app.query({ type: 'tickets', id: created.id }))
     expect(Object.keys(small).sort()).toEqual(['actual_minutes', 'address_id', 'closed_at', 'confirmation_note', 'confirmation_status', 'contact_id', 'contact_name',
-      'id', 'is_price_estimated', 'number', 'scheduled_end', 'scheduled_start', 'series_id', 'status', 'time_on_site', 'totals'])
+      'custom_fields', 'id', 'is_price_estimated', 'number', 'scheduled_end', 'scheduled_start', 'series_id', 'status', 'time_on_site', 'totals'])
     expect(small).toMatchObject({ actual_minutes: null, time_on_site: null, closed_at: null, series_id: null })
   })
 

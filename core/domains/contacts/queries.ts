@@ -31,7 +31,8 @@ export const contactsQuery = defineQuery({
     + 'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to '
     + '(YYYY-MM-DD in the business\'s time zone, inclusive: had a completed ticket, with that service, scheduled in those dates). '
     + 'words (name, email, phone, address, notes, attributes, through the universal search\'s index: its best 100 contacts), '
-    + 'kind (person|organization), lifecycle (prospect: no completed visit or payment yet; customer: one within the business\'s '
+    + 'kind (person|organization), industry (organizations in that industry, any case), works_at (an organization\'s id: the people '
+    + 'linked to it with works_at), lifecycle (prospect: no completed visit or payment yet; customer: one within the business\'s '
     + 'lapsed_after_months, or a visit booked ahead; past_customer: history but nothing recent or booked), sort (created, the default; name; last_visit: the latest completed visit first, never-visited last). '
     + 'include: addresses (in use), attributes, notes (newest 20), links, visits (next_visit and last_visit: ticket id, number, start). Lists leave out contacts merged into another; '
     + 'reading a merged one by id shows merged: {into: {id, display_name}, at}; other data types filtered by its contact_id '
@@ -52,6 +53,8 @@ export const contactsQuery = defineQuery({
     received_to: isoDate().optional(),
     words: z.string().trim().min(1).max(200).optional(),
     kind: z.enum(['person', 'organization']).optional(),
+    industry: z.string().trim().toLowerCase().min(1).max(100).optional(),
+    works_at: z.uuid().optional(),
     lifecycle: z.enum(LIFECYCLES).optional(),
     sort: z.enum(['created', 'name', 'last_visit']).optional(),
   }),
@@ -80,6 +83,10 @@ export const contactsQuery = defineQuery({
     if (p.q) where.push(`c.id in (select contact_ids_matching(${arg(withoutCountryCode(p.q))}))`)
     if (p.words) where.push(`c.id in (select h.id from search_hits(${arg(p.words)}, array['contact'], 100) h)`)
     if (p.kind) where.push(`c.kind = ${arg(p.kind)}`)
+    if (p.industry) where.push(`c.industry = ${arg(p.industry)}`)
+    if (p.works_at) {
+      where.push(`c.id in (select l.from_contact_id from contact_links l where l.to_contact_id = ${arg(p.works_at)} and l.link_type = 'works_at')`)
+    }
     if (p.lifecycle) where.push(`c.lifecycle = ${arg(p.lifecycle)}`)
     if (p.tag) {
       const tags = p.tag.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)

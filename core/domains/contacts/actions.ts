@@ -33,7 +33,7 @@ export const createContact = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['customer', 'new customer', 'add client'],
   input: z.strictObject({
-    kind: z.enum(['person', 'organization']).default('person').describe('person or organization'),
+    kind: z.enum(['organization', 'person']).default('person').describe('person (the default) or organization'),
     display_name: name.optional().describe('How the contact is shown; defaults to first and last name'),
     first_name: name.optional(),
     last_name: name.optional(),

@@ -10,6 +10,7 @@ import { interactionsPages } from './interactions-page.js'
 import { invoicesPages } from './invoices-page.js'
 import { leadPages } from './lead-page.js'
 import { leadsPages } from './leads-page.js'
+import { relationshipsPages } from './relationships-page.js'
 import { schedulePages } from './schedule-page.js'
 import { searchPages } from './search-page.js'
 import { servicesPages } from './services-page.js'
@@ -41,6 +42,7 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   customerEmailPages,
   interactionsPages,
   customerExportPages,
+  relationshipsPages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

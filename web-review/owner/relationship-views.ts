@@ -50,7 +50,8 @@ export function relationshipsSection(c: Contact, csrf: string): SafeHtml {
     `/customers/${l.contact_id}`}">${l.display_name}</a> <span class="muted">(${l.strength})${l.note ? html` ${l.note}` : ''}</span></li>`)}</ul>`
     : html`<p class="muted">No relationships yet.</p>`}
 <p><a href="${`${base}/referrals`}">Referrals: who they brought, who brought them</a></p>
-<details><summary>Add a relationship</summary>${form(`${base}/links`, csrf, html`<label>${c.display_name}<select name="relationship">${
+<details><summary>Add a relationship</summary>${form(`${base}/links`, csrf, html`<p class="muted">Read it as: ${c.display_name}, relationship, other customer.</p>
+<label>Relationship<select name="relationship">${
     Object.entries(RELATIONSHIP_CHOICES).map(([value, r]) => html`<option value="${value}">${r.label}</option>`)}</select></label>
 <label>Other customer (name, email or phone)<input name="other" required maxlength="200"></label>
 <label>Strength<select name="strength"><option value="normal">Normal</option><option value="strong">Strong</option><option value="weak">Weak</option></select></label>

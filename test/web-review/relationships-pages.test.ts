@@ -97,8 +97,27 @@ describe.each(engines)('relationships and referrals on the owner\'s customer pag
     expectEscaped(await owner.get(`/customers/${ids.Max}/referrals`), 'the referrals page')
   })
 
+  it('edits an organization\'s company details from its page, refusing a bad website and keeping what was there', async () => {
+    const holding = await page(`/customers/${ids.holding}`)
+    expect(holding).toContain('No company details yet.')
+    const fields = (website: string): Array<[string, string]> => [['legal_name', 'Acme Holdings Inc'], ['industry', 'Holding Company'], ['website', website],
+      ['tax_id', ''], ['billing.line1', '1 Main St'], ['billing.line2', ''], ['billing.city', 'Decatur'], ['billing.state', 'AL'], ['billing.postal_code', '35601'],
+      ['billing.country', 'US']]
+    const refused = await owner.submit(holding, `/customers/${ids.holding}/company`, fields('acme holdings'))
+    expect(refused.status).toBe(400)
+    expect(refused.html).toContain('website: expected a web address')
+    expect((await app.query({ type: 'contacts', id: ids.holding })).body.data.legal_name).toBeNull()
+    const saved = await owner.submit(holding, `/customers/${ids.holding}/company`, fields('https://holdings.example'))
+    expect(saved.status).toBe(303)
+    expect((await app.query({ type: 'contacts', id: ids.holding })).body.data).toMatchObject({ legal_name: 'Acme Holdings Inc', industry: 'holding company',
+      tax_id: null, billing_address: { line1: '1 Main St', city: 'Decatur', state: 'AL', postal_code: '35601', country: 'US' } })
+    expect(await page(`/customers/${ids.holding}`)).toContain('Billing address: 1 Main St, Decatur, AL 35601')
+    expect(await page(`/customers/${ids.Jane}`)).not.toContain('Edit company details')
+  })
+
   it('is the owner\'s: a technician gets 403', async () => {
     expect((await tech.get(`/customers/${ids.Jane}/referrals`)).status).toBe(403)
     expect((await tech.post(`/customers/${ids.Jane}/links`, [['relationship', 'partner'], ['other', 'Max']])).status).toBe(403)
+    expect((await tech.post(`/customers/${ids.acme}/company`, [['industry', 'x']])).status).toBe(403)
   })
 })

@@ -19,6 +19,7 @@ import { interactionForm, interactionList } from './interaction-views.js'
 import { timelineLine, type AuditEntry } from './customer-timeline.js'
 import { ATTRIBUTE_SOURCE_WORDS, kindWords, shortMoment } from './customer-words.js'
 import { LIFECYCLE_WORDS } from './customer-list.js'
+import { companyForm } from './company-form.js'
 import { companyFacts, relationshipsSection } from './relationship-views.js'
 
 /** How many of each list the customer page shows; the history pages on. */
@@ -96,7 +97,7 @@ ${section('Contact', channels.length ? html`<p>${joinHtml(channels, html`<br>`)}
 ${c.about ? html`<p>${c.about}</p>` : ''}
 ${section('Addresses', (c.addresses ?? []).map((a) => html`<div class="card">${a.label ? html`<b>${a.label}</b><br>` : ''}${a.line1}${a.line2 ? html`, ${a.line2}` : ''}<br>${a.city}, ${a.state} ${a.postal_code}${
     a.access_notes ? html`<br><span class="muted">Access: ${a.access_notes}</span>` : ''}</div>`), 'No address yet.')}
-${companyFacts(c)}
+${companyFacts(c)}${c.kind === 'organization' ? companyForm(c, opts.csrf) : ''}
 ${section('Preferences and facts', facts.length ? html`<ul>${facts}</ul>` : [], 'Nothing known yet.')}
 ${relationshipsSection(c, opts.csrf)}
 ${section('Upcoming visits', data.upcoming.items.length ? html`<ul>${data.upcoming.items.map((t) => ticketLine(t, tz))}</ul>` : [], 'Nothing booked.')}

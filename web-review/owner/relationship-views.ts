@@ -29,7 +29,7 @@ export const RELATIONSHIP_CHOICES: Record<string, { label: string; link_type: st
   other: { label: 'is linked to', link_type: 'other', thisIs: 'from' },
 }
 
-/** The company fields of an organization, as a short list; nothing for a person or an organization without them. */
+/** The company fields of an organization, as a short list; nothing for a person. */
 export function companyFacts(c: Contact): SafeHtml | '' {
   const b = c.billing_address
   const lines = [
@@ -39,7 +39,8 @@ export function companyFacts(c: Contact): SafeHtml | '' {
     c.tax_id && html`<li>Tax id: ${c.tax_id}</li>`,
     b && html`<li>Billing address: ${b.line1}${b.line2 ? html`, ${b.line2}` : ''}, ${b.city}, ${b.state} ${b.postal_code}${b.country !== 'US' ? ` ${b.country}` : ''}</li>`,
   ].filter((l): l is SafeHtml => !!l)
-  return lines.length ? html`<h2>Company</h2><ul>${lines}</ul>` : ''
+  if (c.kind !== 'organization') return ''
+  return html`<h2>Company</h2>${lines.length ? html`<ul>${lines}</ul>` : html`<p class="muted">No company details yet.</p>`}`
 }
 
 /** The customer's relationships from both sides with their strength, a link to the referral chains, and the form to add one. */

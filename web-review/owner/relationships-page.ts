@@ -2,12 +2,14 @@ import { Router, type Response } from 'express'
 import { callAction, type Caller } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
 import type { Services } from '../../core/context.js'
+import { updateContact } from '../../core/domains/contacts/actions.js'
 import { linkContacts } from '../../core/domains/contacts/link-actions.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { referralsQuery } from '../../core/domains/contacts/referrals.js'
 import { AppError } from '../../core/errors.js'
 import { html } from '../html.js'
 import { personWithRole } from '../session.js'
+import { companyInputOf } from './company-form.js'
 import { fieldErrorsOf } from './field-errors.js'
 import { callerOf, field } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
@@ -17,7 +19,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** How many customers matching a typed name the owner chooses between. */
 const CANDIDATES = 6
 
-/** Adding a relationship from a customer's page, and the customer's referral chains. */
+/** Adding a relationship from a customer's page, an organization's company details, and the customer's referral chains. */
 export function relationshipsPages(services: Services): Router {
   const router = Router()
 
@@ -54,6 +56,22 @@ export function relationshipsPages(services: Services): Router {
     res.redirect(303, `/customers/${contact.id}?done=linked#relationships`)
   })
 
+  router.post('/customers/:id/company', async (req, res) => {
+    const session = personWithRole(res, ['owner'])
+    if (!session) return
+    const caller = callerOf(services, session, res)
+    const contact = await contactOr404(caller, res, req.params.id)
+    if (!contact) return
+    try {
+      await callAction(caller, updateContact, companyInputOf(contact.id, req.body ?? {}) as never)
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err
+      const problems = [...fieldErrorsOf(err)].map(([name, message]) => `${name.replace(/_/g, ' ')}: ${message}`)
+      return refused(res, problems.length ? problems.join('; ') : err.message, `/customers/${contact.id}`, err.status, 'Not saved')
+    }
+    res.redirect(303, `/customers/${contact.id}?done=saved`)
+  })
+
   router.get('/customers/:id/referrals', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
@@ -79,6 +97,6 @@ async function contactOr404(caller: Caller, res: Response, id: string) {
 }
 
 /** A refusal as a page: what was wrong and the way back; nothing was written. */
-function refused(res: Response, message: string, back: string, status = 400): void {
-  sendOwnerPage(res, 'Not added', html`<p><a href="${back}">Back</a></p>`, { status, error: `Nothing was changed. ${message}` })
+function refused(res: Response, message: string, back: string, status = 400, title = 'Not added'): void {
+  sendOwnerPage(res, title, html`<p><a href="${back}">Back</a></p>`, { status, error: `Nothing was changed. ${message}` })
 }

@@ -6,6 +6,7 @@ import { LINK_STRENGTHS } from './model.js'
 /** How many levels a referral chain is followed by default, and at most. */
 const DEFAULT_DEPTH = 3
 const MAX_DEPTH = 5
+const DEPTHS = ['1', '2', '3', '4', '5'] as const
 
 const PERSON = { id: z.uuid(), display_name: z.string(), depth: z.number().int().min(1), strength: z.enum(LINK_STRENGTHS) }
 
@@ -46,7 +47,7 @@ export const referralsQuery = defineQuery({
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     contact_id: z.uuid(),
-    depth: z.string().trim().regex(new RegExp(`^[1-${MAX_DEPTH}]$`), `expected a whole number from 1 to ${MAX_DEPTH}`).optional(),
+    depth: z.enum(DEPTHS, { error: `expected a whole number from 1 to ${MAX_DEPTH}` }).optional(),
   }),
   record: z.object({
     contact: z.object({ id: z.uuid(), display_name: z.string() }),

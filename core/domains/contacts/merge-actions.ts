@@ -59,11 +59,13 @@ export const mergeContacts = defineAction({
     await refreshContactLifecycles(ctx, [survivor.id])
     const fields = mergedFields(survivor, merged, input.prefer)
     const r = await ctx.db.query(`update contacts set kind = $2, display_name = $3, first_name = $4, last_name = $5, source = $6, notes = $7,
-        emails = $8, phones = $9, preferences = $10, tags = $11::text[], stripe_customer_id = $12, status = $13
+        emails = $8, phones = $9, preferences = $10, tags = $11::text[], stripe_customer_id = $12, status = $13,
+        legal_name = $14, industry = $15, website = $16, tax_id = $17, billing_address = $18
       where id = $1 returning ${CONTACT_COLUMNS}`,
     [survivor.id, fields.kind, fields.display_name, fields.first_name, fields.last_name, fields.source, fields.notes,
       JSON.stringify(fields.emails), JSON.stringify(fields.phones), JSON.stringify(fields.preferences), fields.tags,
-      fields.stripe_customer_id, fields.status])
+      fields.stripe_customer_id, fields.status, fields.legal_name, fields.industry, fields.website, fields.tax_id,
+      fields.billing_address === null ? null : JSON.stringify(fields.billing_address)])
     let after = r.rows[0]
     // A bounce belongs to an address: the survivor taking over the merged contact's primary email takes its standing too.
     if (after.email && after.email === merged.email && after.email !== survivor.email && after.email_status !== merged.email_status) {

@@ -58,6 +58,17 @@ describe.each(engines)('company fields of an organization (%s)', (engine) => {
     expect(person).toMatchObject({ kind: 'person', industry: null })
   })
 
+  it('keeps company fields through a merge: the survivor\'s, filled from the merged one, and a person taking them becomes an organization', async () => {
+    const survivor = await contact(app, { kind: 'organization', display_name: 'Merge Co', industry: 'cleaning' })
+    const merged = await contact(app, { kind: 'organization', display_name: 'Merge Company', industry: 'janitorial', tax_id: '11-2223334' })
+    const done = expectData(await owner.action('contact', 'merge', { survivor_id: survivor.id, merged_id: merged.id }))
+    expect(done.survivor).toMatchObject({ kind: 'organization', industry: 'cleaning', tax_id: '11-2223334' })
+    const person = await contact(app, { display_name: 'Dee Owner' })
+    const shop = await contact(app, { kind: 'organization', display_name: 'Dee Shop', legal_name: 'Dee Shop LLC' })
+    const joined = expectData(await owner.action('contact', 'merge', { survivor_id: person.id, merged_id: shop.id }))
+    expect(joined.survivor).toMatchObject({ id: person.id, kind: 'organization', legal_name: 'Dee Shop LLC' })
+  })
+
   it('lists the people who work at an organization', async () => {
     const shop = await contact(app, { kind: 'organization', display_name: 'Corner Shop' })
     const [ann, bob] = [await contact(app, { display_name: 'Ann Clerk' }), await contact(app, { display_name: 'Bob Clerk' })]

@@ -17,6 +17,7 @@ import * as contactLinkActions from './contacts/link-actions.js'
 import * as contactMergeActions from './contacts/merge-actions.js'
 import * as contactTagActions from './contacts/tag-actions.js'
 import * as contactQueries from './contacts/queries.js'
+import * as referralQueries from './contacts/referrals.js'
 import * as invoiceActions from './invoices/actions.js'
 import * as invoiceQueries from './invoices/queries.js'
 import * as invoiceSendActions from './invoices/send-actions.js'
@@ -67,7 +68,7 @@ import * as waitlistActions from './waitlist/actions.js'
 import * as waitlistQueries from './waitlist/queries.js'
 
 /** Every domain module; each exports its definitions, and the registry collects them. */
-export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, addressActions, addressQueries,
+export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, referralQueries, addressActions, addressQueries,
   attributeActions, attributeQueries, customFieldActions, customFieldQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, customerExportQueries, customerErasureActions, auditQueries,
   importActions, leadActions, leadQueries, opportunityActions, opportunityQueries, pipelineTotalsQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
   quoteActions, quoteSendActions, quoteAnswerActions, quoteQueries, orderActions, orderQueries,

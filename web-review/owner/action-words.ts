@@ -13,7 +13,7 @@ const AREA_OF: Record<string, (typeof AREAS)[number]> = {
 /** What the agent may do, said so it completes "the agent may ...". */
 const PHRASES: Record<string, string> = {
   'contact.create': 'add a customer', 'contact.update': 'change a customer\'s details', 'contact.archive': 'archive a customer',
-  'contact.delete': 'delete a customer entered by mistake', 'contact.link': 'link two customers (family, landlord)', 'contact.unlink': 'unlink two customers',
+  'contact.delete': 'delete a customer entered by mistake', 'contact.link': 'link two customers (employer, referral, family, parent company)', 'contact.unlink': 'unlink two customers',
   'contact.merge': 'merge two records of the same customer into one',
   'address.add': 'add an address to a customer', 'address.update': 'change an address', 'address.archive': 'archive an address',
   'attribute.set': 'record a fact about a customer (gate code, pet name)', 'attribute.remove': 'remove a fact about a customer', 'note.add': 'add a note',

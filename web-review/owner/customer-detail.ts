@@ -23,6 +23,8 @@ import { ATTRIBUTE_SOURCE_WORDS, kindWords, shortMoment } from './customer-words
 import { LIFECYCLE_WORDS } from './customer-list.js'
 import { customFieldsForm, customValues, fieldsFor } from './custom-field-views.js'
 import type { FieldErrors } from './field-errors.js'
+import { companyForm } from './company-form.js'
+import { companyFacts, relationshipsSection } from './relationship-views.js'
 
 /** How many of each list the customer page shows; the history pages on. */
 const SHOWN = 10
@@ -103,7 +105,9 @@ ${c.about ? html`<p>${c.about}</p>` : ''}
 ${section('Addresses', (c.addresses ?? []).map((a) => html`<div class="card">${a.label ? html`<b>${a.label}</b><br>` : ''}${a.line1}${a.line2 ? html`, ${a.line2}` : ''}<br>${a.city}, ${a.state} ${a.postal_code}${
     a.access_notes ? html`<br><span class="muted">Access: ${a.access_notes}</span>` : ''}</div>`), 'No address yet.')}
 ${customFieldsSection(data, base, opts.csrf, opts.fieldErrors)}
+${companyFacts(c)}${c.kind === 'organization' ? companyForm(c, opts.csrf) : ''}
 ${section('Preferences and facts', facts.length ? html`<ul>${facts}</ul>` : [], 'Nothing known yet.')}
+${relationshipsSection(c, opts.csrf)}
 ${section('Upcoming visits', data.upcoming.items.length ? html`<ul>${data.upcoming.items.map((t) => ticketLine(t, tz))}</ul>` : [], 'Nothing booked.')}
 ${section('Past visits', data.past.items.length ? html`<ul>${data.past.items.map((t) => ticketLine(t, tz))}</ul>` : [], 'No visits yet.')}
 ${section('Recurring visits', data.series.items.length ? html`<ul>${data.series.items.map((s) => html`<li>${ruleWords(s.rule)} at ${s.start_time} · ${s.status}${

@@ -41,7 +41,7 @@ export function createInput(v: CustomerFormValues): Record<string, unknown> {
 /** contact.update's input from the edit form: a blank email or phone removes it. */
 export function updateInput(contactId: string, v: CustomerFormValues): Record<string, unknown> {
   return { contact_id: contactId, display_name: v.display_name ?? '', kind: v.kind === 'organization' ? 'organization' : 'person',
-    email: v.email || null, phone: v.phone || null, tags: tagsOf(v.tags) }
+    email: v.email || null, phone: v.phone || null, tags: tagsOf(v.tags), allow_duplicate: v.allow_duplicate === 'yes' }
 }
 
 function input(errors: FieldErrors, values: CustomerFormValues, name: string, label: string, type = 'text', extra: SafeHtml = html``): SafeHtml {

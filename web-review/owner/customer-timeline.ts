@@ -16,7 +16,7 @@ export interface AuditEntry {
 const VERBS: Record<string, string> = {
   create: 'added', add: 'added', update: 'changed', archive: 'archived', delete: 'deleted', remove: 'removed', cancel: 'cancelled',
   close: 'closed', reschedule: 'rescheduled', void: 'voided', record_payment: 'recorded a payment on', merge: 'merged', schedule: 'scheduled',
-  link: 'linked', unlink: 'unlinked', resume: 'resumed', mark_sent: 'marked as sent', set_status: 'changed the status of',
+  link: 'linked', unlink: 'unlinked', update_link: 'changed a link of', resume: 'resumed', mark_sent: 'marked as sent', set_status: 'changed the status of',
   lifecycle: 'moved',
 }
 

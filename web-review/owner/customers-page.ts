@@ -32,7 +32,7 @@ import { sendOwnerPage } from './owner-page.js'
 const DONE: Record<string, string> = {
   created: 'Customer added.', saved: 'Changes saved.', address: 'Address saved.', note: 'Note added.', archived: 'Customer archived.',
   restored: 'Customer restored.', email: 'Email scheduled; it shows under Emails below and on the Emails page.',
-  logged: 'Logged.', followed_up: 'Follow-up marked done.', fields: 'Custom fields saved.',
+  logged: 'Logged.', followed_up: 'Follow-up marked done.', fields: 'Custom fields saved.', linked: 'Relationship saved.',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -43,7 +43,7 @@ async function readContact(caller: Caller, id: string) {
   return callQuery(caller, contactsQuery, { id, include: ['addresses'] })
 }
 
-/** Another customer with the email or phone the edit form gives this one (contact.update does not refuse duplicates; the form warns). */
+/** Another customer with the email or phone the edit form gives this one, any of theirs, so the form can warn before contact.update is asked. */
 async function sameEmailOrPhone(caller: Caller, contact: Contact, v: CustomerFormValues): Promise<{ id: string; display_name: string; by: string } | undefined> {
   const digits = (p: string | null | undefined) => (p ?? '').replace(/\D/g, '').slice(-10)
   const checks = [

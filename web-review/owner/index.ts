@@ -17,6 +17,7 @@ import { quotesPages } from './quotes-page.js'
 import { leadsPages } from './leads-page.js'
 import { opportunityPages } from './opportunity-page.js'
 import { pipelinePages } from './pipeline-page.js'
+import { relationshipsPages } from './relationships-page.js'
 import { schedulePages } from './schedule-page.js'
 import { searchPages } from './search-page.js'
 import { servicesPages } from './services-page.js'
@@ -55,6 +56,7 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   customerErasePages,
   customFieldsPages,
   recordFieldsPages,
+  relationshipsPages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

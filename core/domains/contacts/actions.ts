@@ -9,6 +9,7 @@ import { scheduleForNewAddress } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { ADDRESS_RECORD } from '../addresses/model.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
+import { COMPANY_FIELDS, companyColumns, companyInput, refuseCompanyFieldsOnPerson } from './company.js'
 import {
   CONTACT_COLUMNS, CONTACT_RECORD, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences, phoneKey,
   phoneSchema, phonesSchema, preferencesSchema, tagSchema, uniqueTags, withPrimary, type ContactChannel,
@@ -33,7 +34,7 @@ export const createContact = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['customer', 'new customer', 'add client'],
   input: z.strictObject({
-    kind: z.enum(['person', 'organization']).default('person').describe('person or organization'),
+    kind: z.enum(['organization', 'person']).default('person').describe('person (the default) or organization'),
     display_name: name.optional().describe('How the contact is shown; defaults to first and last name'),
     first_name: name.optional(),
     last_name: name.optional(),
@@ -51,6 +52,7 @@ export const createContact = defineAction({
     custom_fields: customFieldsInput.optional(),
     allow_duplicate: z.boolean().default(false)
       .describe('true: create even though a customer with the same email or phone exists (otherwise CONFLICT naming that customer)'),
+    ...companyInput,
   }),
   output: CONTACT_RECORD.extend({ addresses: z.array(ADDRESS_RECORD).optional() }),
   async run(ctx, input) {
@@ -61,13 +63,16 @@ export const createContact = defineAction({
     let phones = checkedChannels(input.phones ?? [], 'data.phones', phoneKey)
     if (input.phone) phones = withPrimary(phones, input.phone, phoneKey, false)
     const custom = await checkedCustomFields(ctx.db, { record: 'contact', contactKind: input.kind }, input.custom_fields, null)
+    refuseCompanyFieldsOnPerson(input.kind, input)
     if (!input.allow_duplicate) await refuseDuplicate(ctx.db, emails.map((e) => e.value), phones.map((p) => p.value))
+    const company = companyColumns(input)
     const r = await ctx.db.query(
-      `insert into contacts (tenant_id, kind, display_name, first_name, last_name, emails, phones, preferences, tags, status, source, notes, custom_fields)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13) returning ${CONTACT_COLUMNS}`,
+      `insert into contacts (tenant_id, kind, display_name, first_name, last_name, emails, phones, preferences, tags, status, source, notes, custom_fields,
+         legal_name, industry, website, tax_id, billing_address)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15, $16, $17, $18) returning ${CONTACT_COLUMNS}`,
       [ctx.tenantId, input.kind, display, input.first_name ?? null, input.last_name ?? null, JSON.stringify(emails), JSON.stringify(phones),
         JSON.stringify(mergePreferences({}, input.preferences ?? {})), uniqueTags(input.tags ?? []), input.status, input.source ?? null,
-        input.about ?? null, JSON.stringify(custom)])
+        input.about ?? null, JSON.stringify(custom), ...COMPANY_FIELDS.map((k) => company[k] ?? null)])
     const contact = r.rows[0]
     await ctx.audit({ entityType: 'contact', entityId: String(contact.id), action: 'create', before: null, after: contact })
     if (!input.addresses) return contact
@@ -78,22 +83,23 @@ export const createContact = defineAction({
 })
 
 /**
- * Refuses a new customer whose email or phone another customer already has, naming that customer and what matched.
- * A match on a merged customer names the customer it was merged into, which holds its emails and phones now.
+ * Refuses an email or phone another customer already has (than `self`, the customer being changed), naming that
+ * customer and what matched. A match on a merged customer names the customer it was merged into, which holds its
+ * emails and phones now.
  */
-async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[]): Promise<void> {
+async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[], self: string | null = null): Promise<void> {
   const digits = phones.map((p) => phoneKey(p).slice(-10)).filter((d) => d.length >= 7)
   if (!emails.length && !digits.length) return
   const r = await tx.query<{ id: string; display_name: string; email: string | null; phone: string | null; by: 'email' | 'phone'; value: string }>(
     `select s.id, s.display_name, s.email, s.phone, case when c.email = any($1::text[]) then 'email' else 'phone' end as by,
        case when c.email = any($1::text[]) then c.email else c.phone end as value
      from contacts c join contacts s on s.tenant_id = c.tenant_id and s.id = coalesce(c.merged_into, c.id)
-     where c.email = any($1::text[]) or c.phone_key = any($2::text[])
-     order by c.merged_into is not null, c.created_at, c.id limit 1`, [emails.map(emailKey), digits])
+     where (c.email = any($1::text[]) or c.phone_key = any($2::text[])) and ($3::uuid is null or s.id <> $3)
+     order by c.merged_into is not null, c.created_at, c.id limit 1`, [emails.map(emailKey), digits, self])
   const found = r.rows[0]
   if (!found) return
   throw new AppError('CONFLICT', `${found.display_name} (contact_id ${found.id}) already has this ${found.by} (${found.value}); `
-    + 'use that customer, or call again with allow_duplicate: true if this is really someone else',
+    + `use that customer, or call again with allow_duplicate: true if this is really ${self ? 'shared' : 'someone else'}`,
   { field: `data.${found.by}`, matched: { field: found.by, value: found.value },
     existing: { id: found.id, display_name: found.display_name, email: found.email, phone: found.phone } })
 }
@@ -106,7 +112,8 @@ export const updateContact = defineAction({
     + 'email/phone replace the primary entry (a value already listed just becomes primary); emails/phones replace the whole list. '
     + 'preferences change key by key (null clears a key). '
     + 'tags replaces all tags; tags_add and tags_remove change some without resending the rest. '
-    + 'display_name follows first and last name unless it was set to something else. '
+    + 'display_name follows first and last name unless it was set to something else. A new primary email or phone another customer '
+    + 'has is refused with CONFLICT naming that customer unless allow_duplicate is true. Company fields are for organizations only. '
     + 'custom_fields: {key: value} changes those fields only; null clears one.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -129,11 +136,15 @@ export const updateContact = defineAction({
     source: source.nullable().optional(),
     about: noteText().nullable().optional(),
     custom_fields: customFieldsInput.optional(),
+    allow_duplicate: z.boolean().optional()
+      .describe('true: keep a new email or phone that another customer has too (otherwise CONFLICT naming that customer)'),
+    ...companyInput,
   }),
   output: CONTACT_RECORD,
   async run(ctx, input) {
     const before = await lockContact(ctx.db, input.contact_id)
-    const columns: Record<string, unknown> = {}
+    refuseCompanyFieldsOnPerson(input.kind ?? String(before.kind), input, input.kind === 'person' ? before : {})
+    const columns: Record<string, unknown> = companyColumns(input)
     for (const key of ['kind', 'display_name', 'first_name', 'last_name', 'status', 'source'] as const) {
       if (input[key] !== undefined) columns[key] = input[key]
     }
@@ -168,6 +179,7 @@ export const updateContact = defineAction({
       const removed = new Set(input.tags_remove ?? [])
       columns.tags = uniqueTags([...(input.tags ?? before.tags as string[]), ...(input.tags_add ?? [])]).filter((t) => !removed.has(t))
     }
+    if (!input.allow_duplicate) await refuseNewDuplicates(ctx.db, before, columns)
     const sets: string[] = []
     const values: unknown[] = []
     for (const [column, value] of Object.entries(columns)) {
@@ -185,6 +197,16 @@ export const updateContact = defineAction({
     return after
   },
 })
+
+/** Refuses, on update, a primary email or phone that is new to this customer and that another customer has. */
+async function refuseNewDuplicates(tx: Queryable, before: Record<string, unknown>, columns: Record<string, unknown>): Promise<void> {
+  const added = (column: 'emails' | 'phones', keyOf: (v: string) => string) => {
+    if (typeof columns[column] !== 'string') return []
+    const had = new Set((before[column] as ContactChannel[]).map((c) => keyOf(c.value)))
+    return (JSON.parse(columns[column] as string) as ContactChannel[]).filter((c) => c.primary && !had.has(keyOf(c.value))).map((c) => c.value)
+  }
+  await refuseDuplicate(tx, added('emails', emailKey), added('phones', phoneKey), String(before.id))
+}
 
 /** Hides a customer from everyday lists while keeping all history. */
 export const archiveContact = defineAction({

@@ -59,11 +59,14 @@ export const mergeContacts = defineAction({
     await refreshContactLifecycles(ctx, [survivor.id])
     const fields = mergedFields(survivor, merged, input.prefer)
     const r = await ctx.db.query(`update contacts set kind = $2, display_name = $3, first_name = $4, last_name = $5, source = $6, notes = $7,
-        emails = $8, phones = $9, preferences = $10, tags = $11::text[], stripe_customer_id = $12, status = $13, custom_fields = $14
+        emails = $8, phones = $9, preferences = $10, tags = $11::text[], stripe_customer_id = $12, status = $13, custom_fields = $14,
+        legal_name = $15, industry = $16, website = $17, tax_id = $18, billing_address = $19
       where id = $1 returning ${CONTACT_COLUMNS}`,
     [survivor.id, fields.kind, fields.display_name, fields.first_name, fields.last_name, fields.source, fields.notes,
       JSON.stringify(fields.emails), JSON.stringify(fields.phones), JSON.stringify(fields.preferences), fields.tags,
-      fields.stripe_customer_id, fields.status, JSON.stringify(mergedCustomFields(survivor, merged, input.prefer))])
+      fields.stripe_customer_id, fields.status, JSON.stringify(mergedCustomFields(survivor, merged, input.prefer)),
+      fields.legal_name, fields.industry, fields.website, fields.tax_id,
+      fields.billing_address === null ? null : JSON.stringify(fields.billing_address)])
     let after = r.rows[0]
     // A bounce belongs to an address: the survivor taking over the merged contact's primary email takes its standing too.
     if (after.email && after.email === merged.email && after.email !== survivor.email && after.email_status !== merged.email_status) {

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/types.js'
 import { validationError } from '../../errors.js'
 import { mergedContactError, mergedContacts, type MergedContact } from '../../merged-contacts.js'
+import { COMPANY_FIELDS } from './company.js'
 import { CONTACT_COLUMNS, emailKey, missingReference, phoneKey, type ContactChannel } from './model.js'
 
 /** Which contact's value is kept where both have one. */
@@ -65,7 +66,10 @@ export async function attributeConflicts(tx: Queryable, survivorId: string, merg
   return r.rows.map((row) => ({ ...row, kept: prefer }))
 }
 
-/** The survivor's columns after the merge: empty ones filled from the merged contact; where both have a value, `prefer` decides. */
+/**
+ * The survivor's columns after the merge: empty ones filled from the merged contact; where both have a value, `prefer`
+ * decides. With any company field kept, the survivor is an organization.
+ */
 export function mergedFields(survivor: ContactRow, merged: ContactRow, prefer: MergePreference): Record<string, unknown> {
   const [first, second] = prefer === 'survivor' ? [survivor, merged] : [merged, survivor]
   const pick = (column: string) => present(first[column]) ? first[column] : present(second[column]) ? second[column] : null
@@ -80,6 +84,9 @@ export function mergedFields(survivor: ContactRow, merged: ContactRow, prefer: M
     // A survivor hidden in the archive comes back when the customer merged into it was still in use.
     status: survivor.status === 'archived' && merged.status !== 'archived' ? merged.status : survivor.status,
   }
+  for (const key of COMPANY_FIELDS) fields[key] = pick(key)
+  // Company fields belong to an organization: a merge that keeps any of them keeps an organization.
+  if (COMPANY_FIELDS.some((key) => fields[key] !== null)) fields.kind = 'organization'
   return fields
 }
 

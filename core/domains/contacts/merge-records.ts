@@ -74,13 +74,16 @@ async function moveAttributes(ctx: OperationContext, s: string, m: string, prefe
   return moved
 }
 
-/** Moves the merged contact's links; a link between the two, or one the survivor already has, is removed instead. */
+/** Moves the merged contact's links; a link between the two, or one the survivor already has (either way for household and partner), is removed instead. */
 async function moveLinks(ctx: OperationContext, s: string, m: string): Promise<{ moved: number; removed: number }> {
   const removed = await ctx.db.query(
     `delete from contact_links l where (l.from_contact_id = $2 and l.to_contact_id = $1) or (l.from_contact_id = $1 and l.to_contact_id = $2)
        or (l.from_contact_id = $2 and exists (select 1 from contact_links k where k.from_contact_id = $1 and k.to_contact_id = l.to_contact_id and k.link_type = l.link_type))
        or (l.to_contact_id = $2 and exists (select 1 from contact_links k where k.to_contact_id = $1 and k.from_contact_id = l.from_contact_id and k.link_type = l.link_type))
-     returning id, from_contact_id, to_contact_id, link_type, note`, [s, m])
+       or (l.link_type in ('household', 'partner') and exists (select 1 from contact_links k where k.link_type = l.link_type
+         and ((l.from_contact_id = $2 and k.from_contact_id = l.to_contact_id and k.to_contact_id = $1)
+           or (l.to_contact_id = $2 and k.to_contact_id = l.from_contact_id and k.from_contact_id = $1))))
+     returning id, from_contact_id, to_contact_id, link_type, strength, note`, [s, m])
   for (const link of removed.rows) {
     await ctx.audit({ entityType: 'contact', entityId: s, action: 'unlink', before: { link }, after: { link: null } })
   }

@@ -5,6 +5,7 @@ import { mergedContactError, mergedContacts, type MergedContact } from '../../me
 import { noteText } from '../../sanitize.js'
 import { WEEKDAYS } from '../../time.js'
 import { timestamp } from '../../output-types.js'
+import { COMPANY_RECORD } from './company.js'
 import { LIFECYCLES } from './lifecycle.js'
 import { CUSTOM_VALUES } from '../custom-fields/model.js'
 
@@ -13,10 +14,33 @@ import { CUSTOM_VALUES } from '../custom-fields/model.js'
  * "notes" is the contact's list of notes (include=notes).
  */
 export const CONTACT_COLUMNS = `id, kind, display_name, first_name, last_name, email, phone, emails, phones, preferences, tags, status,
-  source, notes as about, email_status, lifecycle, lifecycle_since, custom_fields, merged_into, merged_at, created_at, updated_at`
+  source, notes as about, email_status, lifecycle, lifecycle_since, custom_fields, merged_into, merged_at, legal_name, industry, website, tax_id,
+  billing_address, created_at, updated_at`
 
-/** The kinds of link between two contacts: "A works_at B", "A referred_by B", "A household B" (both ways), other. */
-export const LINK_TYPES = ['works_at', 'referred_by', 'household', 'other'] as const
+/**
+ * The kinds of link between two contacts, read "A link_type B": A works_at B (a person at an organization), A referred_by B,
+ * A parent_company B (B owns organization A), A household B and A partner B (both ways), other.
+ */
+export const LINK_TYPES = ['works_at', 'referred_by', 'household', 'parent_company', 'partner', 'other'] as const
+
+/** How close a relationship is: weak, normal (the default) or strong. */
+export const LINK_STRENGTHS = ['weak', 'normal', 'strong'] as const
+
+/** Link types that read the same both ways and are stored once. */
+export const SYMMETRIC_LINK_TYPES: readonly string[] = ['household', 'partner']
+
+/** What the other contact is to this one, by link type and direction: Jane works_at Acme, so Acme is Jane's employer. */
+export const RELATIONS = {
+  works_at: { outgoing: 'employer', incoming: 'employee' },
+  referred_by: { outgoing: 'referrer', incoming: 'referral' },
+  parent_company: { outgoing: 'parent_company', incoming: 'subsidiary' },
+  household: { outgoing: 'household', incoming: 'household' },
+  partner: { outgoing: 'partner', incoming: 'partner' },
+  other: { outgoing: 'other', incoming: 'other' },
+} as const
+
+/** The relation words RELATIONS gives. */
+export const RELATION_NAMES = ['employer', 'employee', 'referrer', 'referral', 'parent_company', 'subsidiary', 'household', 'partner', 'other'] as const
 
 /** A contact row, locked for update, or NOT_FOUND; a merged contact is refused, naming the survivor. */
 export async function lockContact(tx: Queryable, id: string, field = 'data.contact_id'): Promise<Record<string, unknown>> {
@@ -32,12 +56,12 @@ export function missingReference(entity: string, id: string, field: string): App
 }
 
 /** The contact a field points at, or NOT_FOUND naming that field; a merged contact is refused, naming the survivor. */
-export async function assertContact(tx: Queryable, id: string, field = 'data.contact_id'): Promise<{ id: string; display_name: string }> {
-  const r = await tx.query<{ id: string; display_name: string; merged_into: string | null }>(
-    'select id, display_name, merged_into from contacts where id = $1', [id])
+export async function assertContact(tx: Queryable, id: string, field = 'data.contact_id'): Promise<{ id: string; display_name: string; kind: string }> {
+  const r = await tx.query<{ id: string; display_name: string; kind: string; merged_into: string | null }>(
+    'select id, display_name, kind, merged_into from contacts where id = $1', [id])
   if (!r.rows[0]) throw missingReference('contact', id, field)
   if (r.rows[0].merged_into) throw mergedContactError(field, (await mergedContacts(tx, [id])).get(id) as MergedContact)
-  return { id: r.rows[0].id, display_name: r.rows[0].display_name }
+  return { id: r.rows[0].id, display_name: r.rows[0].display_name, kind: r.rows[0].kind }
 }
 
 /** The display name a person or organization is shown by when none is given. */
@@ -134,19 +158,23 @@ export function uniqueTags(tags: string[]): string[] {
 
 /**
  * The links of each of the given contacts, by contact id, seen from that contact: "outgoing" means this contact
- * link_type the other ("works_at" the other), "incoming" the reverse.
+ * link_type the other ("works_at" the other), "incoming" the reverse; relation says what the other is to this one.
  */
 export async function linksOf(tx: Queryable, contactIds: string[]): Promise<Map<string, unknown[]>> {
   const byContact = new Map<string, unknown[]>(contactIds.map((id) => [id, []]))
   if (!contactIds.length) return byContact
-  const r = await tx.query<{ owner: string }>(
-    `select l.from_contact_id as owner, l.id, l.link_type, 'outgoing' as direction, l.to_contact_id as contact_id, o.display_name, l.note, l.created_at
+  const r = await tx.query<{ owner: string; link_type: keyof typeof RELATIONS; direction: 'outgoing' | 'incoming' }>(
+    `select l.from_contact_id as owner, l.id, l.link_type, 'outgoing' as direction, l.to_contact_id as contact_id, o.display_name, o.kind,
+       l.strength, l.note, l.created_at
        from contact_links l join contacts o on o.id = l.to_contact_id where l.from_contact_id = any($1::uuid[])
      union all
-     select l.to_contact_id, l.id, l.link_type, 'incoming', l.from_contact_id, o.display_name, l.note, l.created_at
+     select l.to_contact_id, l.id, l.link_type, 'incoming', l.from_contact_id, o.display_name, o.kind, l.strength, l.note, l.created_at
        from contact_links l join contacts o on o.id = l.from_contact_id where l.to_contact_id = any($1::uuid[])
      order by created_at, id`, [contactIds])
-  for (const { owner, ...link } of r.rows) byContact.get(owner)?.push(link)
+  for (const { owner, ...link } of r.rows) {
+    const relation = RELATIONS[link.link_type][link.direction]
+    byContact.get(owner)?.push({ ...link, relation })
+  }
   return byContact
 }
 
@@ -180,6 +208,7 @@ export const CONTACT_RECORD = z.object({
   custom_fields: CUSTOM_VALUES,
   merged_into: z.uuid().nullable(),
   merged_at: timestamp.nullable(),
+  ...COMPANY_RECORD,
   created_at: timestamp,
   updated_at: timestamp,
 })
@@ -190,6 +219,7 @@ export const CONTACT_LINK_RECORD = z.object({
   contact_id: z.uuid(),
   to_contact_id: z.uuid(),
   link_type: z.enum(LINK_TYPES),
+  strength: z.enum(LINK_STRENGTHS),
   note: z.string().nullable(),
   created_at: timestamp,
 })
@@ -199,8 +229,11 @@ export const CONTACT_LINK_VIEW = z.object({
   id: z.uuid(),
   link_type: z.enum(LINK_TYPES),
   direction: z.enum(['outgoing', 'incoming']),
+  relation: z.enum(RELATION_NAMES).describe('What the other contact is to this one, e.g. employer, employee, referrer, referral, subsidiary'),
   contact_id: z.uuid(),
   display_name: z.string(),
+  kind: z.enum(['person', 'organization']),
+  strength: z.enum(LINK_STRENGTHS),
   note: z.string().nullable(),
   created_at: timestamp,
 })

@@ -32,7 +32,8 @@ export const contactsQuery = defineQuery({
     + 'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to '
     + '(YYYY-MM-DD in the business\'s time zone, inclusive: had a completed ticket, with that service, scheduled in those dates). '
     + 'words (name, email, phone, address, notes, attributes, custom text fields, through the universal search\'s index: its best 100 contacts), '
-    + 'kind (person|organization), lifecycle (prospect: no completed visit or payment yet; customer: one within the business\'s '
+    + 'kind (person|organization), industry (organizations in that industry, any case), works_at (an organization\'s id: the people '
+    + 'linked to it with works_at), lifecycle (prospect: no completed visit or payment yet; customer: one within the business\'s '
     + 'lapsed_after_months, or a visit booked ahead; past_customer: history but nothing recent or booked), custom_field with custom_value '
     + '(the business\'s own fields: custom_fields), sort (created, the default; name; last_visit: the latest completed visit first, never-visited last). '
     + 'include: addresses (in use), attributes, notes (newest 20), links, visits (next_visit and last_visit: ticket id, number, start). Lists leave out contacts merged into another; '
@@ -54,6 +55,8 @@ export const contactsQuery = defineQuery({
     received_to: isoDate().optional(),
     words: z.string().trim().min(1).max(200).optional(),
     kind: z.enum(['person', 'organization']).optional(),
+    industry: z.string().trim().toLowerCase().min(1).max(100).optional(),
+    works_at: z.uuid().optional(),
     lifecycle: z.enum(LIFECYCLES).optional(),
     sort: z.enum(['created', 'name', 'last_visit']).optional(),
     ...customFilterParams,
@@ -85,6 +88,10 @@ export const contactsQuery = defineQuery({
     if (p.kind) where.push(`c.kind = ${arg(p.kind)}`)
     const custom = await customFilterCondition(ctx.db, 'contact', 'c', p, arg)
     if (custom) where.push(custom)
+    if (p.industry) where.push(`c.industry = ${arg(p.industry)}`)
+    if (p.works_at) {
+      where.push(`c.id in (select l.from_contact_id from contact_links l where l.to_contact_id = ${arg(p.works_at)} and l.link_type = 'works_at')`)
+    }
     if (p.lifecycle) where.push(`c.lifecycle = ${arg(p.lifecycle)}`)
     if (p.tag) {
       const tags = p.tag.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)

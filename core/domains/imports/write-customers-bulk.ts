@@ -108,7 +108,8 @@ export async function writeCustomersInBulk(ctx: OperationContext, known: KnownCu
   await planForCurrentSizes(ctx)
   const audit: AuditEntry[] = []
   audit.push(...await insertContacts(ctx, created))
-  for (const update of updates) await updateContact.run(ctx, parseInput(updateContact.input, update, 'data'))
+  // A blank filled from the file is the import's own match (by Square id, email or phone), already de-duplicated above.
+  for (const update of updates) await updateContact.run(ctx, parseInput(updateContact.input, { ...update, allow_duplicate: true }, 'data'))
   audit.push(...await insertRows(ctx, 'address', `insert into addresses (tenant_id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes)
     select $1, x.contact_id, x.label, x.line1, x.line2, x.city, x.state, x.postal_code, x.country, x.access_notes
     from jsonb_to_recordset($2::jsonb) as x(contact_id uuid, label text, line1 text, line2 text, city text, state text, postal_code text,

@@ -114,7 +114,10 @@ async function fillIn(ctx: OperationContext, contactId: string, c: CustomerCandi
   const r = await ctx.db.query<{ email: string | null; phone: string | null }>('select email, phone from contacts where id = $1', [contactId])
   const current = r.rows[0]
   const blanks = { ...(!current.email && c.contact.email ? { email: c.contact.email } : {}), ...(!current.phone && c.contact.phone ? { phone: c.contact.phone } : {}) }
-  if (Object.keys(blanks).length) await updateContact.run(ctx, parseInput(updateContact.input, { contact_id: contactId, ...blanks }, 'data'))
+  // The import matched this customer itself (by Square id, email or phone); filling a blank is not a new duplicate.
+  if (Object.keys(blanks).length) {
+    await updateContact.run(ctx, parseInput(updateContact.input, { contact_id: contactId, ...blanks, allow_duplicate: true }, 'data'))
+  }
   if (c.address) {
     const same = await ctx.db.query(`select 1 from addresses where contact_id = $1 and lower(line1) = lower($2) and postal_code = $3`,
       [contactId, c.address.line1, c.address.postal_code])

@@ -92,7 +92,7 @@ describe.each(engines)('contacts (%s)', (engine) => {
     expect(unknown.body.error.message).toContain('tag')
     expect(unknown.body.error.message).toContain('tag (did you mean tags or tags_add?)')
     const address = await app.action('contact', 'create', { display_name: 'Ada Lane', address: { line1: '1 Main St' } })
-    expect(address.body.error.message).toBe('data: has unknown field(s) address (did you mean addresses?)')
+    expect(address.body.error.message).toBe('data: has unknown field(s) address (did you mean addresses or billing_address?)')
     const far = await app.action('contact', 'create', { display_name: 'Ada Lane', addresses: [{ line1: '1 Main St', city: 'Owens Cross Roads', state: 'AL', postal_code: '35763', zipcode: '35763' }] })
     expect(fieldsOf(far)).toEqual(['data.addresses.0'])
     expect(far.body.error.message).toContain('has unknown field(s) zipcode; the fields are label, line1, line2, city, state, postal_code, country, access_notes')

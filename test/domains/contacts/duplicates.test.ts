@@ -31,4 +31,18 @@ describe.each(engines)('a second customer with the same email or phone (%s)', (e
     const twin = expectData(await app.action('contact', 'create', { display_name: 'Ruth Bell Jr', phone: '256-555-0102', allow_duplicate: true }))
     expect(twin.id).not.toBe(ruth.id)
   })
+
+  it('refuses on update an email another customer has, naming them, and keeps it when the caller says so', async () => {
+    const sam = expectData(await app.action('contact', 'create', { display_name: 'Sam Bell', email: 'sam@home.test' }))
+    const refused = await app.action('contact', 'update', { contact_id: sam.id, email: 'RUTH@home.test' })
+    expectError(refused, 409, 'CONFLICT')
+    expect(refused.body.error.message).toContain(ruth.id)
+    expect(refused.body.error.details).toMatchObject({ field: 'data.email', existing: { id: ruth.id } })
+    const unchanged = expectData(await app.query({ type: 'contacts', id: sam.id }))
+    expect(unchanged.email).toBe('sam@home.test')
+    // Its own email again, or another change, is no duplicate.
+    expectData(await app.action('contact', 'update', { contact_id: sam.id, email: 'Sam@Home.test', about: 'Ruth\'s brother' }))
+    const shared = expectData(await app.action('contact', 'update', { contact_id: sam.id, email: 'ruth@home.test', allow_duplicate: true }))
+    expect(shared.email).toBe('ruth@home.test')
+  })
 })

@@ -44,3 +44,20 @@ alter table segment_members enable row level security;
 alter table segment_members force row level security;
 create policy tenant_rows on segment_members using (tenant_id = app_tenant()) with check (tenant_id = app_tenant());
 grant select, insert, update, delete on segment_members to crm_app;
+
+-- The businesses with a rule segment in use, for the worker, which then recomputes each business's rule segments inside
+-- that business's own transaction.
+create function tenants_with_rule_segments() returns table (tenant_id uuid)
+language plpgsql security definer set search_path = public, pg_temp as $$
+begin
+  perform set_config('app.lookup_segment_scan', 'on', true);
+  return query select distinct s.tenant_id from segments s where s.kind = 'rule' and s.archived_at is null;
+  perform set_config('app.lookup_segment_scan', '', true);
+end $$;
+revoke all on function tenants_with_rule_segments() from public;
+grant execute on function tenants_with_rule_segments() to crm_worker;
+
+-- As for the worker's other scans: rows are admitted only to the function's owner while its lookup flag is set.
+do $$ begin
+  execute format('create policy segment_scan on segments for select to %I using (app_lookup(''segment_scan'') = ''on'')', current_user);
+end $$;

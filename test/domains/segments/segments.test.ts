@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { performAction } from '../../../core/operations.js'
+import { refreshRuleSegments } from '../../../core/jobs/segments.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
 import { expectData, expectError } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
@@ -102,6 +103,20 @@ describe.each(engines)('segments (%s)', (engine) => {
     const moved = expectData(await app.action('segment', 'update', { segment_id: local.id, rule: { city: 'Madison' } }))
     expect(moved).toMatchObject({ member_count: 1, rule: { city: 'Madison' } })
     expectFields(await app.action('segment', 'add_members', { segment_id: local.id, contact_ids: [dee] }), ['data.segment_id'])
+  })
+
+  it('is recomputed by the worker\'s pass, so a rule segment follows changes made anywhere', async () => {
+    const route = expectData(await app.action('segment', 'create', { name: 'Route B', kind: 'rule', rule: { tags: ['route-b'] } }))
+    expect(route.member_count).toBe(0)
+    const kim = await person('Kim Kay')
+    expectData(await app.action('contact', 'tag', { contact_ids: [kim], tags_add: ['route-b'] }))
+    expect(expectData(await app.query({ type: 'segments', id: route.id })).member_count).toBe(0)
+    const pass = await refreshRuleSegments(app.services)
+    expect(pass.failures).toEqual([])
+    const after = expectData(await app.query({ type: 'segments', id: route.id, include: 'audit_trail' }))
+    expect(after.member_count).toBe(1)
+    expect(after.audit_trail.map((a: any) => `${a.action} ${a.actor_type}`)).toEqual(['create agent', 'refresh system'])
+    expect(await names(route.id)).toEqual(['Kim Kay'])
   })
 
   it('sends one personalised email per reachable member after the owner allows it, skipping and counting the rest, never twice', async () => {

@@ -124,6 +124,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const template = await run('template.create', { kind: 'custom', name: `Note ${n}`, subject: 'Hello {{customer_first_name}}', body: 'Thanks, {{customer_first_name}}' })
     const message = await run('message.schedule', { contact_id: contact.id, kind: 'custom', body: 'See you soon', send_at: `${day(3)}T15:00:00Z` })
     const rule = await run('standing_rule.create', { action: 'invoice.void' })
+    const segment = await run('segment.create', { name: `Segment ${n}`, kind: 'manual' })
     // A token of its own, so revoking it leaves the test's agent working; an email kept while no provider is configured.
     const system = { tenantId: owner.tenantId, actorType: 'system' as const, actorId: null }
     const token = await withTenant(t.db, system, (tx) => createAgentToken(tx, owner.tenantId, `Spare agent ${n}`))
@@ -131,7 +132,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       values ($1, $2, 'Sparkle <mail@output.test>', 'Kept', 'Kept while email is off')`, [owner.tenantId, `customer${n}@output.test`]))
     return { agent_token: token.id, service: service.id, user: user.id, contact: contact.id, to_contact: other.id, merged: other.id, survivor: contact.id, address: address.id,
       ticket: ticket.id, line_item: ticket.line_items[0].id, note: note.id, interaction: interaction.id, attribute: attribute.id, calendar_feed: feed.id, invoice: invoice.id,
-      lead: lead.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id }
+      lead: lead.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id,
+      segment: segment.id }
   }
 
   /** The calls a synthesized input cannot make: files in a vendor's format, a close-out walked step by step, an agent's queued call. */
@@ -174,6 +176,11 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('closeout.finish', { ticket_id: closing.id, payment: 'send_invoice' })
     await run('series.update', { series_id: ids.series, scope: 'all', notes: 'Side gate' })
     await run('series.skip', { series_id: ids.series, ticket_id: ids.visit, reason: 'away' })
+    const ruled = await run('segment.create', { name: 'Ruled', kind: 'rule', rule: { tags: ['vip'] } })
+    await run('segment.refresh', { segment_id: ruled.id })
+    await run('segment.add_members', { segment_id: ids.segment, contact_ids: [ids.contact] })
+    listFilters.segment_members = { segment_id: ids.segment }
+    await run('segment.send_message', { segment_id: ids.segment, subject: 'Hello {{customer_first_name}}', body: 'Spring is here' })
     const ask = () => performAction(services, agent, { domain: 'series', action: 'end', data: { series_id: ids.series, reason: 'moved away' }, reasoning: why }, request())
     const requestId = ((await ask()).result as { request_id: string }).request_id
     await run('authorization.edit', { request_id: requestId, data: { series_id: ids.series, reason: 'moving' } })

@@ -12,6 +12,7 @@ import { leadPages } from './lead-page.js'
 import { leadsPages } from './leads-page.js'
 import { schedulePages } from './schedule-page.js'
 import { searchPages } from './search-page.js'
+import { segmentsPages } from './segments-page.js'
 import { servicesPages } from './services-page.js'
 import { settingsPages } from './settings-page.js'
 import { teamPages } from './team-page.js'
@@ -41,6 +42,7 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   customerEmailPages,
   interactionsPages,
   customerExportPages,
+  segmentsPages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

@@ -3,7 +3,7 @@ import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
 import { LIFECYCLES } from '../contacts/lifecycle.js'
-import { loadSegment, SEGMENT_COLUMNS, SEGMENT_KINDS, SEGMENT_RECORD } from './model.js'
+import { SEGMENT_COLUMNS, SEGMENT_KINDS, SEGMENT_RECORD } from './model.js'
 
 /** Segments by id, or the list of those in use, by name. */
 export const segmentsQuery = defineQuery({
@@ -52,7 +52,6 @@ export const segmentMembersQuery = defineQuery({
   params: z.object({ segment_id: z.uuid().describe('The segment') }),
   record: SEGMENT_MEMBER,
   async run(ctx, req) {
-    await loadSegment(ctx.db, req.params.segment_id, false, 'segment_id')
     const args: unknown[] = [req.params.segment_id, req.id ?? null]
     const cursor = afterCursor(args, req.cursor, 'and (lower(c.display_name), c.id) >', ['text', 'uuid'])
     args.push(req.limit + 1)

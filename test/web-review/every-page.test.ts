@@ -20,6 +20,8 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
     await app.action('invoice', 'create', { contact_id: fx.contactId, line_items: [{ description: 'Gutters', unit_price_cents: 5000 }] })
     await app.action('lead', 'create', { name: 'Pat Prospect', email: 'pat@example.com', source: 'website' })
     await app.action('message', 'schedule', { contact_id: fx.contactId, kind: 'custom', subject: 'Hello', body: 'See you soon', send_at: '2026-12-01T15:00:00Z' })
+    const segment = await app.action('segment', 'create', { name: 'Spring route', kind: 'manual' })
+    await app.action('segment', 'add_members', { segment_id: segment.body.data.id, contact_ids: [fx.contactId] })
     browser = await launchBrowser()
   }, 120_000)
   afterAll(async () => {

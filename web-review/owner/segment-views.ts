@@ -27,7 +27,7 @@ export function countLine(s: Segment, timeZone: string): string {
 /** Every segment as a line: its name, what it holds and how many. */
 export function segmentList(items: Segment[], timeZone: string): SafeHtml {
   if (!items.length) return html`<p class="muted">No segments yet.</p>`
-  return html`<ul class="history">${items.map((s) => html`<li><a href="${`/segments/${s.id}`}">${s.name}</a><br><span class="muted">${
+  return html`<ul class="history">${items.map((s) => html`<li><a href="${`/segments/${s.id}`}">${s.name}</a> · <a href="${`/segments/${s.id}/send`}">Email</a><br><span class="muted">${
     s.rule ? describeRule(s.rule) : 'Chosen by hand'} · ${countLine(s, timeZone)}</span></li>`)}</ul>`
 }
 

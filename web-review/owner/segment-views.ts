@@ -37,10 +37,10 @@ export function newSegmentForm(session: SessionPrincipal, v: SegmentValues, p: F
   return html`<h2 id="new">New segment</h2>${postForm('/segments', session, html`${textField('name', 'Name', v.name, p, html` required maxlength="100"`)}
 ${selectField('kind', 'Members', v.kind, [['manual', 'Chosen by hand'], ['rule', 'Every customer matching the conditions below']], p)}
 <fieldset><legend>Conditions (for matching)</legend>
-<div class="row">${textField('city', 'Town', v.city, p)}${textField('tag', 'Tag', v.tag, p)}</div>
-<div class="row">${selectField('lifecycle', 'Stage', v.lifecycle, lifecycles, p)}${textField('spend_over', 'Spent over ($)', v.spend_over, p, html` inputmode="decimal"`)}</div>
-<div class="row">${textField('last_visit_after', 'Last visit after', v.last_visit_after, p, html` type="date"`)}${
-    textField('last_visit_before', 'Last visit before', v.last_visit_before, p, html` type="date"`)}</div>${problemLine(p, 'rule')}</fieldset>
+${textField('city', 'Town', v.city, p)}${textField('tag', 'Tag', v.tag, p)}
+${selectField('lifecycle', 'Stage', v.lifecycle, lifecycles, p)}${textField('spend_over', 'Spent over ($)', v.spend_over, p, html` inputmode="decimal"`)}
+${textField('last_visit_after', 'Last visit after', v.last_visit_after, p, html` type="date"`)}${
+    textField('last_visit_before', 'Last visit before', v.last_visit_before, p, html` type="date"`)}${problemLine(p, 'rule')}</fieldset>
 <button>Make the segment</button>`)}`
 }
 

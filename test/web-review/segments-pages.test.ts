@@ -78,6 +78,9 @@ describe.each(engines)('segments on the owner\'s pages (%s)', (engine) => {
     expect(shown).not.toContain('action="/segments/' + (await segmentNamed('Madison VIPs')).id + '/remove"')
     const again = await owner.submit(shown, `/segments/${(await segmentNamed('Madison VIPs')).id}/refresh`)
     expect(again.status).toBe(303)
+    const gutters = await ok('service', 'create', { name: 'Gutter cleaning', pricing: 'fixed', price_cents: 9000 })
+    const lapsed = await ok('segment', 'create', { name: 'No gutters lately', kind: 'rule', rule: { lacks_service: { service_id: gutters.id, since: '2026-01-01' } } })
+    expect(await page(`/segments/${lapsed.id}`)).toContain('Every customer without Gutter cleaning since 2026-01-01')
   })
 
   it('emails every member from the send form, saying how many were scheduled and skipped', async () => {

@@ -9,6 +9,7 @@ import type { Segment } from '../../core/domains/segments/model.js'
 import { segmentMembersQuery, segmentsQuery } from '../../core/domains/segments/queries.js'
 import { describeRule } from '../../core/domains/segments/rule.js'
 import { sendToSegment } from '../../core/domains/segments/send.js'
+import { servicesQuery } from '../../core/domains/services/queries.js'
 import { AppError, validationError, type FieldIssue } from '../../core/errors.js'
 import { zonedInstant } from '../../core/time.js'
 import { html } from '../html.js'
@@ -67,10 +68,13 @@ export function segmentsPages(services: Services): Router {
       if (!(err instanceof AppError)) throw err
       return sendOwnerPage(res, segment.name, html`<p><a href="${`/segments/${segment.id}`}">Start again</a></p>`, { status: err.status, error: err.message })
     }
+    const serviceIds = [segment.rule?.had_service?.service_id, segment.rule?.lacks_service?.service_id].filter((id): id is string => !!id)
+    const serviceNames = new Map<string, string>()
+    for (const serviceId of serviceIds) serviceNames.set(serviceId, (await callQuery(caller, servicesQuery, { id: serviceId })).name)
     const found = q && segment.kind === 'manual' ? (await callQuery(caller, contactsQuery, { params: { q }, limit: 10 })).items : null
     const base = `/segments/${segment.id}`
     const body = html`<p><a href="/segments">All segments</a></p>
-<p><b>${segment.rule ? `Every customer ${describeRule(segment.rule)}` : 'Customers chosen by hand'}</b><br><span class="muted">${countLine(segment, timezone)}</span></p>
+<p><b>${segment.rule ? `Every customer ${describeRule(segment.rule, serviceNames)}` : 'Customers chosen by hand'}</b><br><span class="muted">${countLine(segment, timezone)}</span></p>
 ${segment.description ? html`<p class="pre">${segment.description}</p>` : ''}
 <p class="row"><a href="${`${base}/send`}">Email every member</a></p>
 ${segment.kind === 'rule' && !segment.archived_at ? postForm(`${base}/refresh`, session, html`<button class="second small">Recompute now</button>`) : ''}

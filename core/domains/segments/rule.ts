@@ -92,8 +92,9 @@ export function ruleCondition(rule: SegmentRule, timezone: string, args: unknown
   return where.length ? where.join('\n and ') : 'true'
 }
 
-/** The rule in a few words for pages and the owner's review card, e.g. "town Huntsville · tag vip". */
-export function describeRule(rule: SegmentRule): string {
+/** The rule in a few words for pages, e.g. "tagged vip · in Huntsville"; services by name when their names are given. */
+export function describeRule(rule: SegmentRule, serviceNames: ReadonlyMap<string, string> = new Map()): string {
+  const service = (id: string) => serviceNames.get(id) ?? 'a service'
   const parts: string[] = []
   if (rule.kind) parts.push(rule.kind === 'person' ? 'people' : 'organizations')
   if (rule.lifecycle) parts.push(rule.lifecycle.map((l) => l.replace('_', ' ')).join(' or '))
@@ -103,8 +104,8 @@ export function describeRule(rule: SegmentRule): string {
   if (rule.postal_code) parts.push(`postal code ${rule.postal_code}…`)
   if (rule.last_visit_before) parts.push(`last visit before ${rule.last_visit_before}`)
   if (rule.last_visit_after) parts.push(`last visit after ${rule.last_visit_after}`)
-  if (rule.had_service) parts.push(`had a service${rule.had_service.since ? ` since ${rule.had_service.since}` : ''}`)
-  if (rule.lacks_service) parts.push(`no such service${rule.lacks_service.since ? ` since ${rule.lacks_service.since}` : ' ever'}`)
+  if (rule.had_service) parts.push(`had ${service(rule.had_service.service_id)}${rule.had_service.since ? ` since ${rule.had_service.since}` : ''}`)
+  if (rule.lacks_service) parts.push(`without ${service(rule.lacks_service.service_id)}${rule.lacks_service.since ? ` since ${rule.lacks_service.since}` : ' ever'}`)
   if (rule.spend_over_cents !== undefined) parts.push(`spent over ${rule.spend_over_cents / 100}`)
   if (rule.spend_under_cents !== undefined) parts.push(`spent under ${rule.spend_under_cents / 100}`)
   return parts.join(' · ')

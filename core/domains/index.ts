@@ -49,6 +49,9 @@ import * as customerErasureActions from './privacy/erase.js'
 import * as customerExportQueries from './privacy/export.js'
 import * as searchQueries from './search/queries.js'
 import * as recentContactQueries from './search/recent-queries.js'
+import * as segmentActions from './segments/actions.js'
+import * as segmentQueries from './segments/queries.js'
+import * as segmentSendActions from './segments/send.js'
 import * as seriesActions from './series/actions.js'
 import * as seriesQueries from './series/queries.js'
 import * as serviceActions from './services/actions.js'
@@ -77,5 +80,6 @@ export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeA
   closeoutActions, closeoutQueries, seriesActions, seriesQueries,
   templateActions, templatePreviewQueries, messageActions, messageQueries, outboxQueries, searchQueries, recentContactQueries,
   calendarFeedActions, calendarFeedQueries, agentTokenActions, agentTokenQueries,
+  segmentActions, segmentQueries, segmentSendActions,
   analyticsQueries]
 

@@ -7,6 +7,7 @@ import { lifecyclePassDue, refreshLapsedCustomers } from './lifecycle.js'
 import { markOverdueInvoices, type BusinessFailure } from './overdue.js'
 import { chaseQuotes } from './quotes.js'
 import { purgeDue, purgeExpiredCredentials } from './purge.js'
+import { refreshRuleSegments, segmentsPassDue } from './segments.js'
 import { generateSeriesVisits } from './series.js'
 
 /** How a worker paces itself. */
@@ -55,8 +56,9 @@ export async function deliverDue(services: Services, options: Partial<WorkerOpti
 }
 
 /**
- * One pass of the periodic jobs: overdue invoices, recurring visits up to their horizon, quotes to follow up or expire, lapsed customers (daily), dead credentials (hourly), then due messages (the new
- * visits' confirmations among them). A business whose part fails is logged and named in
+ * One pass of the periodic jobs: overdue invoices, recurring visits up to their horizon, quotes to follow up or expire,
+ * lapsed customers (daily), rule segments (hourly), dead credentials (hourly), then due messages (the new visits'
+ * confirmations among them). A business whose part fails is logged and named in
  * the result, and the others go on; a job that fails as a whole is logged too, and the next pass tries again.
  */
 export async function runJobsOnce(services: Services, options: Partial<WorkerOptions> = {}): Promise<PassResult> {
@@ -102,6 +104,15 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
       const error = errorText(err)
       log('error', 'updating customer lifecycles failed', { error })
       result.failures.push({ tenant_id: null, job: 'lifecycle', error })
+    }
+  }
+  if (segmentsPassDue(services)) {
+    try {
+      result.failures.push(...(await refreshRuleSegments(services)).failures)
+    } catch (err) {
+      const error = errorText(err)
+      log('error', 'recomputing segments failed', { error })
+      result.failures.push({ tenant_id: null, job: 'segments', error })
     }
   }
   if (purgeDue(services)) {

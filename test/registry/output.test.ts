@@ -129,6 +129,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const accepted = await run('quote.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
     const { order } = await run('quote.record_answer', { quote_id: accepted.id, answer: 'accept' })
     const field = await run('custom_field.define', { applies_to: 'contact', key: `field_${n}`, label: `Field ${n}`, field_type: 'text' })
+    const segment = await run('segment.create', { name: `Segment ${n}`, kind: 'manual' })
     // A token of its own, so revoking it leaves the test's agent working; an email kept while no provider is configured.
     const system = { tenantId: owner.tenantId, actorType: 'system' as const, actorId: null }
     const token = await withTenant(t.db, system, (tx) => createAgentToken(tx, owner.tenantId, `Spare agent ${n}`))
@@ -137,7 +138,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     return { agent_token: token.id, service: service.id, user: user.id, contact: contact.id, to_contact: other.id, merged: other.id, survivor: contact.id, address: address.id,
       ticket: ticket.id, line_item: ticket.line_items[0].id, note: note.id, interaction: interaction.id, attribute: attribute.id, calendar_feed: feed.id, invoice: invoice.id,
       lead: lead.id, opportunity: opportunity.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id,
-      quote: quote.id, order: order.id, custom_field: field.id }
+      quote: quote.id, order: order.id, custom_field: field.id, segment: segment.id }
   }
 
   /** The calls a synthesized input cannot make: files in a vendor's format, a close-out walked step by step, an agent's queued call. */
@@ -184,6 +185,11 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('order.invoice', { order_id: ids.order })
     await run('series.update', { series_id: ids.series, scope: 'all', notes: 'Side gate' })
     await run('series.skip', { series_id: ids.series, ticket_id: ids.visit, reason: 'away' })
+    const ruled = await run('segment.create', { name: 'Ruled', kind: 'rule', rule: { tags: ['vip'] } })
+    await run('segment.refresh', { segment_id: ruled.id })
+    await run('segment.add_members', { segment_id: ids.segment, contact_ids: [ids.contact] })
+    listFilters.segment_members = { segment_id: ids.segment }
+    await run('segment.send_message', { segment_id: ids.segment, subject: 'Hello {{customer_first_name}}', body: 'Spring is here' })
     const ask = () => performAction(services, agent, { domain: 'series', action: 'end', data: { series_id: ids.series, reason: 'moved away' }, reasoning: why }, request())
     const requestId = ((await ask()).result as { request_id: string }).request_id
     await run('authorization.edit', { request_id: requestId, data: { series_id: ids.series, reason: 'moving' } })

@@ -34,6 +34,8 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
     expectData(await owner.action('custom_field', 'define', { applies_to: 'ticket', key: 'ladder_needed', label: 'Ladder needed', field_type: 'yes_no' }))
     expectData(await app.action('contact', 'update', { contact_id: fx.contactId, custom_fields: { building: 'House' } }))
     expectData(await app.action('ticket', 'update', { ticket_id: fx.tickets.now, custom_fields: { ladder_needed: true } }))
+    const segment = await app.action('segment', 'create', { name: 'Spring route', kind: 'manual' })
+    await app.action('segment', 'add_members', { segment_id: segment.body.data.id, contact_ids: [fx.contactId] })
     browser = await launchBrowser()
   }, 120_000)
   afterAll(async () => {

@@ -20,6 +20,7 @@ import { pipelinePages } from './pipeline-page.js'
 import { relationshipsPages } from './relationships-page.js'
 import { schedulePages } from './schedule-page.js'
 import { searchPages } from './search-page.js'
+import { segmentsPages } from './segments-page.js'
 import { servicesPages } from './services-page.js'
 import { settingsPages } from './settings-page.js'
 import { teamPages } from './team-page.js'
@@ -57,6 +58,7 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   customFieldsPages,
   recordFieldsPages,
   relationshipsPages,
+  segmentsPages,
 ]
 
 /** Every console page's routes; the app mounts them after the API. */

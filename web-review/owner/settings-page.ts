@@ -18,7 +18,7 @@ import { formValuesOf, formValuesSent, settingsChange, settingsFormField, settin
 const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['#business', 'Business settings'], ['/settings/templates', 'Email templates'], ['/settings/fields', 'Custom fields'], ['/team', 'Team'], ['/services', 'Services'],
   ['/waitlist', 'Waitlist'], ['/review/connections', 'Agent tokens and connected apps'], ['/review/permissions', 'Permissions'],
-  ['/review/history', 'Decided requests'], ['/messages', 'Scheduled emails'], ['/messages/outbox', 'Outbox'], ['/import', 'Import'],
+  ['/review/history', 'Decided requests'], ['/segments', 'Segments'], ['/messages', 'Scheduled emails'], ['/messages/outbox', 'Outbox'], ['/import', 'Import'],
   ['/calendar', 'Calendar subscriptions'],
 ]
 

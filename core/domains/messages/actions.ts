@@ -137,7 +137,8 @@ async function pendingMessage(ctx: OperationContext, id: string, verb: string): 
   return message
 }
 
-function assertFuture(ctx: OperationContext, iso: string, field: string): void {
+/** Refuses a time that is not after now, naming the field. */
+export function assertFuture(ctx: OperationContext, iso: string, field: string): void {
   if (new Date(iso).getTime() <= ctx.services.now().getTime()) {
     throw validationError([{ field, message: `must be in the future (now is ${ctx.services.now().toISOString()})` }])
   }
@@ -155,7 +156,7 @@ async function assertBelongsToContact(ctx: OperationContext, entity: 'ticket' | 
 }
 
 /** The id of a template a message of this kind may use: active, and of the kind or of kind custom. */
-async function usableTemplate(ctx: OperationContext, id: string, kind: MessageKind): Promise<string> {
+export async function usableTemplate(ctx: OperationContext, id: string, kind: MessageKind): Promise<string> {
   const r = await ctx.db.query<{ kind: string; archived_at: Date | null }>('select kind, archived_at from message_templates where id = $1', [id])
   const template = r.rows[0]
   if (!template) throw notFound('template', id)

@@ -116,6 +116,7 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
       `select * from authenticate_oauth_access_token('${v.hashes.oauth_tokens}')`,
       'select * from oauth_clients',
       `select search_refresh_contacts('${v.tenant.tenant_id}', array[]::uuid[])`,
+      'select * from tenants_with_rule_segments()',
     ]
     for (const call of calls) {
       await expect(asAttacker((tx) => tx.query(call)), call).rejects.toMatchObject({ code: 'FORBIDDEN' })

@@ -20,6 +20,7 @@ import { technicianPages } from '../web-review/technician/index.js'
 import { errorHandler } from './error-handler.js'
 import { authenticate } from './middleware/authenticate.js'
 import { csrfProtection } from './middleware/csrf.js'
+import { fileBodies } from './middleware/file-bodies.js'
 import { allowedMethods } from './middleware/methods.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { requestLog } from './middleware/request-log.js'
@@ -52,6 +53,7 @@ export function createApp(services: Services): Express {
   app.use(paymentPages())
   app.use(payLinkRoutes(services))
   app.use(calendarFeedRoutes(services))
+  app.use(['/api/actions', '/mcp'], fileBodies(services.config))
   app.use(express.json({ limit: services.config.bodyLimitBytes }))
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
   // Customers answer appointment emails without signing in: the link's secret is the credential, so no session or CSRF applies.

@@ -11,6 +11,8 @@ import * as addressQueries from './addresses/queries.js'
 import * as attributeActions from './attributes/actions.js'
 import * as attributeQueries from './attributes/queries.js'
 import * as contactActions from './contacts/actions.js'
+import * as documentActions from './documents/actions.js'
+import * as documentQueries from './documents/queries.js'
 import * as contactLinkActions from './contacts/link-actions.js'
 import * as contactMergeActions from './contacts/merge-actions.js'
 import * as contactTagActions from './contacts/tag-actions.js'
@@ -56,7 +58,7 @@ import * as waitlistQueries from './waitlist/queries.js'
 
 /** Every domain module; each exports its definitions, and the registry collects them. */
 export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, addressActions, addressQueries,
-  attributeActions, attributeQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, customerExportQueries, auditQueries,
+  attributeActions, attributeQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, documentActions, documentQueries, customerExportQueries, auditQueries,
   importActions, leadActions, leadQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,

@@ -1,4 +1,6 @@
 import type { S3Settings } from '../config.js'
+import { AppError } from '../errors.js'
+import { log } from '../log.js'
 import { sha256Hex, signS3Request } from './s3-signature.js'
 import { MissingContentError, type DocumentStore } from './store.js'
 
@@ -20,13 +22,19 @@ export function s3Store(s3: S3Settings, now: () => Date = () => new Date()): Doc
     describe: () => `in the S3-compatible bucket ${s3.bucket} at ${s3.endpoint}`,
     async put(_tx, tenantId, sha256, bytes) {
       const res = await send('PUT', urlOf(tenantId, sha256), bytes)
-      if (!res.ok) throw new Error(`The S3 store refused to keep a file: ${res.status} ${(await res.text()).slice(0, 300)}`)
+      if (!res.ok) throw unavailable('keep', res.status, await res.text())
     },
     async get(_tx, tenantId, sha256) {
       const res = await send('GET', urlOf(tenantId, sha256))
       if (res.status === 404) throw new MissingContentError(`the bucket ${s3.bucket}`)
-      if (!res.ok) throw new Error(`The S3 store did not give a file back: ${res.status} ${(await res.text()).slice(0, 300)}`)
+      if (!res.ok) throw unavailable('give back', res.status, await res.text())
       return Buffer.from(await res.arrayBuffer())
     },
   }
+}
+
+/** The store said no: nothing about the call was wrong, so the caller may try again. The store's own answer stays in the log. */
+function unavailable(what: string, status: number, answer: string): AppError {
+  log('warn', 'document store refused', { status, answer: answer.slice(0, 300) })
+  return new AppError('UNAVAILABLE', `The document store did not ${what} the file (HTTP ${status}); try again later`, { retry_after_seconds: 5 })
 }

@@ -18,6 +18,7 @@ import { createAgentToken } from '../../core/auth/agent-tokens.js'
 import { capturingEmail } from '../helpers/email.js'
 import { outputProblems } from '../helpers/output-check.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
+import { b64, PNG } from '../domains/documents/files.js'
 
 // Generated from the registry: every action's result and every data type's records, including ones added later, match the declared schemas.
 
@@ -124,6 +125,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const template = await run('template.create', { kind: 'custom', name: `Note ${n}`, subject: 'Hello {{customer_first_name}}', body: 'Thanks, {{customer_first_name}}' })
     const message = await run('message.schedule', { contact_id: contact.id, kind: 'custom', body: 'See you soon', send_at: `${day(3)}T15:00:00Z` })
     const rule = await run('standing_rule.create', { action: 'invoice.void' })
+    const document = await run('document.upload', { contact_id: contact.id, name: `Porch ${n}`, content_base64: b64(PNG) })
+    readById.document_content = document.id
     // A token of its own, so revoking it leaves the test's agent working; an email kept while no provider is configured.
     const system = { tenantId: owner.tenantId, actorType: 'system' as const, actorId: null }
     const token = await withTenant(t.db, system, (tx) => createAgentToken(tx, owner.tenantId, `Spare agent ${n}`))
@@ -131,7 +134,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       values ($1, $2, 'Sparkle <mail@output.test>', 'Kept', 'Kept while email is off')`, [owner.tenantId, `customer${n}@output.test`]))
     return { agent_token: token.id, service: service.id, user: user.id, contact: contact.id, to_contact: other.id, merged: other.id, survivor: contact.id, address: address.id,
       ticket: ticket.id, line_item: ticket.line_items[0].id, note: note.id, interaction: interaction.id, attribute: attribute.id, calendar_feed: feed.id, invoice: invoice.id,
-      lead: lead.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id }
+      lead: lead.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id,
+      document: document.id }
   }
 
   /** The calls a synthesized input cannot make: files in a vendor's format, a close-out walked step by step, an agent's queued call. */

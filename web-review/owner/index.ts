@@ -4,6 +4,7 @@ import { analyticsPages } from './analytics-page.js'
 import { customerEmailPages } from './customer-email-page.js'
 import { customerExportPages } from './customer-export-page.js'
 import { customersPages } from './customers-page.js'
+import { documentsPages } from './documents-page.js'
 import { homePages } from './home-page.js'
 import { invoicePages } from './invoice-page.js'
 import { interactionsPages } from './interactions-page.js'
@@ -40,6 +41,7 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   visitActionsPages,
   customerEmailPages,
   interactionsPages,
+  documentsPages,
   customerExportPages,
 ]
 

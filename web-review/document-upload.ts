@@ -26,13 +26,13 @@ export function documentFormBodies(config: Config) {
  * folder and extension; tags comma-separated. No file chosen is a refusal naming the file field.
  */
 export async function uploadFromForm(caller: Caller, target: { field: (typeof DOCUMENT_TARGETS)[number]['field']; id: string }, body: unknown,
-  defaults: { category?: 'photo' } = {}) {
+  opts: { category?: 'photo'; idempotencyKey?: string } = {}) {
   const fields = (body ?? {}) as Record<string, unknown>
   const file = (fields._files as Record<string, UploadedFile> | undefined)?.file
   if (!file || !file.bytes.length) throw validationError([{ field: 'file', message: 'choose a file to upload' }])
   const typed = typeof fields.name === 'string' ? fields.name.trim() : ''
   const fromFile = file.filename.split(/[\\/]/).pop()?.replace(/\.[A-Za-z0-9]{1,5}$/, '').trim() ?? ''
-  const category = typeof fields.category === 'string' && fields.category ? fields.category : defaults.category
+  const category = typeof fields.category === 'string' && fields.category ? fields.category : opts.category
   const tags = typeof fields.tags === 'string' ? fields.tags.split(',').map((t) => t.trim()).filter(Boolean) : []
   return callAction(caller, uploadDocument, {
     [target.field]: target.id,
@@ -41,5 +41,5 @@ export async function uploadFromForm(caller: Caller, target: { field: (typeof DO
     ...(tags.length ? { tags } : {}),
     content_base64: file.bytes.toString('base64'),
     ...(file.contentType !== 'application/octet-stream' ? { content_type: file.contentType } : {}),
-  } as never)
+  } as never, { idempotencyKey: opts.idempotencyKey })
 }

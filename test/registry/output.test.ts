@@ -18,7 +18,7 @@ import { createAgentToken } from '../../core/auth/agent-tokens.js'
 import { capturingEmail } from '../helpers/email.js'
 import { outputProblems } from '../helpers/output-check.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
-import { b64, PNG } from '../domains/documents/files.js'
+import { b64, JPEG, PNG } from '../domains/documents/files.js'
 
 // Generated from the registry: every action's result and every data type's records, including ones added later, match the declared schemas.
 
@@ -138,7 +138,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       document: document.id }
   }
 
-  /** The calls a synthesized input cannot make: files in a vendor's format, a close-out walked step by step, an agent's queued call. */
+  /** The calls a synthesized input cannot make: files in a vendor's format, a document's real bytes, a close-out walked step by step, an agent's queued call. */
   async function explicitCalls(): Promise<void> {
     const ids = await records(900)
     const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
@@ -147,6 +147,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('contact.link', { contact_id: ids.contact, to_contact_id: ids.to_contact, link_type: 'referred_by' })
     await run('contact.unlink', { contact_id: ids.contact, to_contact_id: ids.to_contact, link_type: 'referred_by' })
     await run('attribute.remove', { contact_id: ids.contact, key: 'pets' })
+    await run('document.new_version', { document_id: ids.document, content_base64: b64(JPEG) })
     const customers = squareCustomers(3, 7)
     const items = squareItems()
     await run('import.square_customers', { csv: squareCsv(customers), dry_run: false })

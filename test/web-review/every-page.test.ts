@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectAccessible, expectFitsPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
 import { techFixture, type TechFixture } from './technician-fixture.js'
+import { PNG } from '../domains/documents/files.js'
 
-/** Addresses a crawl must not open: leaving, downloads and calendar files are not pages. */
-const NOT_PAGES = /^\/(?:auth\/|api\/|calendar\/[^?]|mcp|\.well-known)|\.(?:ics|csv)(?:\?|$)|[?&](?:format=csv|download=)/
+/** Addresses a crawl must not open: leaving, downloads (a document's file among them) and calendar files are not pages. */
+const NOT_PAGES = /^\/(?:auth\/|api\/|calendar\/[^?]|mcp|\.well-known|documents\/[^/]+\/file)|\.(?:ics|csv)(?:\?|$)|[?&](?:format=csv|download=)/
 
 /**
  * Every page a person can reach by links from Home and the "More" page, opened in Chromium at 390 px: each answers,
@@ -20,6 +21,11 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
     await app.action('invoice', 'create', { contact_id: fx.contactId, line_items: [{ description: 'Gutters', unit_price_cents: 5000 }] })
     await app.action('lead', 'create', { name: 'Pat Prospect', email: 'pat@example.com', source: 'website' })
     await app.action('message', 'schedule', { contact_id: fx.contactId, kind: 'custom', subject: 'Hello', body: 'See you soon', send_at: '2026-12-01T15:00:00Z' })
+    // Files with long names, a thumbnail among them, on the customer's page and the visit's.
+    for (const target of [{ contact_id: fx.contactId }, { ticket_id: fx.tickets.now }]) {
+      await app.action('document', 'upload', { ...target, name: 'Front porch and the back windows after the spring clean, seen from the garden gate',
+        tags: ['after', 'porch'], content_base64: PNG.toString('base64') })
+    }
     browser = await launchBrowser()
   }, 120_000)
   afterAll(async () => {

@@ -43,6 +43,6 @@ export async function photosBlock(call: PageCall, ticketId: string, back: string
 /** The "Add photo" form alone, for pages that show no list (the close-out steps). */
 export function photoForm(session: SessionPrincipal, ticketId: string, back: string): SafeHtml {
   return postForm(`/tickets/${ticketId}/photos`, session, html`<input type="hidden" name="back" value="${back}">
-<label>Add photo<input type="file" name="file" accept="image/*" capture="environment" required></label><button class="second">Add photo</button>`,
+<label>Photo of the work<input type="file" name="file" accept="image/*" capture="environment" required></label><button class="second">Add photo</button>`,
   html` enctype="multipart/form-data" data-photo`)
 }

@@ -111,7 +111,7 @@ async function showStep(call: PageCall, page: StepPage, view: View, opts: { erro
     sendPage(call.res, html`<title>${title}</title><main>${mainContent({ title, body, error, viewer: viewerOf(call.session) })}</main>`, { status: opts.status })
     return
   }
-  sendWorkPage(call, { title, body, error, script: STEP_SCRIPT }, opts.status)
+  sendWorkPage(call, { title, body, error, script: STEP_SCRIPT, ok: call.req.query?.photo === 'added' ? 'Photo added.' : undefined }, opts.status)
 }
 
 /** The form's fields, one string each (a repeated name keeps its last value). */

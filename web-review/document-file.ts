@@ -1,6 +1,5 @@
 import { Router, type Response } from 'express'
-import { readTogether } from '../core/call-query.js'
-import { callQuery } from '../core/call-query.js'
+import { callQuery, readTogether } from '../core/call-query.js'
 import type { Services } from '../core/context.js'
 import { PICTURE_TYPES } from '../core/domains/documents/content.js'
 import { documentsQuery } from '../core/domains/documents/queries.js'

@@ -8,7 +8,7 @@ export function filesStore(folder: string): DocumentStore {
   const pathOf = (tenantId: string, sha256: string) => join(folder, tenantId, sha256)
   return {
     kind: 'files',
-    describe: () => `files in ${folder}`,
+    describe: () => `as files in ${folder}`,
     async put(_tx, tenantId, sha256, bytes) {
       const path = pathOf(tenantId, sha256)
       if (await stat(path).then(() => true, () => false)) return

@@ -40,7 +40,7 @@ describe.each(engines)('documents and photos (%s)', (engine) => {
     expect(doc).toMatchObject({ invoice_id: invoiceId, category: 'other', content_type: 'application/pdf' })
     if (engine === 'pglite') {
       expect(app.services.documents.kind).toBe('files')
-      const folder = app.services.documents.describe().replace(/^files in /, '')
+      const folder = app.services.documents.describe().replace(/^as files in /, '')
       expect(readdirSync(`${folder}/${app.tenant.tenant_id}`)).toContain(doc.sha256)
       expect(existsSync(`${folder}/etc`)).toBe(false)
     } else {

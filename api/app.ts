@@ -6,6 +6,8 @@ import { mcpRoutes } from '../mcp/http.js'
 import { mcpWwwAuthenticate } from '../mcp/www-authenticate.js'
 import { iconRoutes } from '../mcp/icon.js'
 import { homePage } from '../web-review/home.js'
+import { documentFileRoutes } from '../web-review/document-file.js'
+import { DOCUMENT_FORM_PATHS, documentFormBodies } from '../web-review/document-upload.js'
 import { IMPORT_FILE_LIMIT_BYTES, importPages } from '../web-review/owner/import-page.js'
 import { multipartBody } from '../web-review/owner/multipart.js'
 import { messagesPage } from '../web-review/owner/messages-page.js'
@@ -21,6 +23,7 @@ import { technicianPages } from '../web-review/technician/index.js'
 import { errorHandler } from './error-handler.js'
 import { authenticate } from './middleware/authenticate.js'
 import { csrfProtection } from './middleware/csrf.js'
+import { fileBodies } from './middleware/file-bodies.js'
 import { allowedMethods } from './middleware/methods.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { requestLog } from './middleware/request-log.js'
@@ -53,6 +56,7 @@ export function createApp(services: Services): Express {
   app.use(paymentPages())
   app.use(payLinkRoutes(services))
   app.use(calendarFeedRoutes(services))
+  app.use(['/api/actions', '/mcp'], fileBodies(services.config))
   app.use(express.json({ limit: services.config.bodyLimitBytes }))
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
   // Customers answer appointment and quote emails without signing in: the link's secret is the credential, so no session or CSRF applies.
@@ -63,6 +67,7 @@ export function createApp(services: Services): Express {
   app.use(authenticate(services))
   // The import page posts its file as a plain form; the form's _csrf field is read from that body.
   app.use('/import', multipartBody(IMPORT_FILE_LIMIT_BYTES))
+  app.use(DOCUMENT_FORM_PATHS, documentFormBodies(services.config))
   app.use(csrfProtection)
   app.use(authRoutes(services))
   app.use('/api', actionsRoutes(services), dataRoutes(services), capabilitiesRoutes(services))
@@ -76,6 +81,7 @@ export function createApp(services: Services): Express {
   app.use(messagesPage(services))
   app.use(importPages(services))
   app.use(technicianPages(services))
+  app.use(documentFileRoutes(services))
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`)
   })

@@ -72,6 +72,7 @@ export function banner(services: Services, running: RunningServer): string {
     `  API:      ${base}/api (capabilities: ${base}/api/capabilities)`,
     `  MCP:      ${base}/mcp (Streamable HTTP, Authorization: Bearer <agent token>)`,
     `  email:    ${services.email.describe()}`,
+    `  files:    documents are kept ${services.documents.describe()}`,
     `  delivery: ${running.worker ? 'due emails are sent by this server every few seconds (CRM_WORKER=off leaves it to npx crm worker)' : 'off in this server (CRM_WORKER=off): run npx crm worker to send due emails'}`,
     `  payments: ${describePayments(services.payments)}`,
     `  notes:    ${services.llm ? `read by ${services.llm.model} (LLM_BASE_URL) for customer facts and leads` : 'reading notes is off (no LLM_BASE_URL and LLM_MODEL): technicians enter customer facts by hand'}`,

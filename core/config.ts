@@ -34,6 +34,27 @@ export interface Config {
    * `trust proxy` setting: false (none: the default), true (any), a hop count, or addresses and subnets.
    */
   trustProxy: boolean | number | string
+  /** Where document bytes are kept and how large one may be. */
+  documents: DocumentSettings
+}
+
+/** Where document bytes are kept: chosen by CRM_DOCUMENT_STORE, else S3 when a bucket is set, else by the database engine. */
+export interface DocumentSettings {
+  /** files: the data folder (embedded engine); database: a table of the PostgreSQL server; s3: an S3-compatible store. */
+  store?: 'files' | 'database' | 's3'
+  /** Largest file accepted, in bytes. */
+  maxBytes: number
+  s3?: S3Settings
+}
+
+/** An S3-compatible bucket reached with AWS Signature V4. */
+export interface S3Settings {
+  /** e.g. https://s3.us-east-1.amazonaws.com or http://127.0.0.1:9000; objects are addressed path-style under it. */
+  endpoint: string
+  bucket: string
+  region: string
+  accessKeyId: string
+  secretAccessKey: string
 }
 
 /** Reads the configuration from environment variables, with defaults that run on a new machine. */
@@ -67,6 +88,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readyTimeoutMs: millis(env, 'CRM_READY_TIMEOUT_MS', 2_000),
     resendMaxPerSecond: positive(env, 'RESEND_MAX_PER_SECOND', 2),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    documents: documentSettings(env),
+  }
+}
+
+/** The document store's settings; an S3 bucket without its endpoint or keys stops start-up, naming what is missing. */
+function documentSettings(env: NodeJS.ProcessEnv): DocumentSettings {
+  const store = env.CRM_DOCUMENT_STORE || undefined
+  if (store && !['files', 'database', 's3'].includes(store)) throw new Error(`CRM_DOCUMENT_STORE must be files, database or s3, got ${store}`)
+  const maxBytes = positive(env, 'CRM_DOCUMENT_MAX_BYTES', 10 * 1024 * 1024)
+  if (!env.CRM_S3_BUCKET) {
+    if (store === 's3') throw new Error('CRM_DOCUMENT_STORE=s3 needs CRM_S3_BUCKET, CRM_S3_ENDPOINT, CRM_S3_ACCESS_KEY_ID and CRM_S3_SECRET_ACCESS_KEY')
+    return { store: store as DocumentSettings['store'], maxBytes: Math.floor(maxBytes) }
+  }
+  const missing = ['CRM_S3_ENDPOINT', 'CRM_S3_ACCESS_KEY_ID', 'CRM_S3_SECRET_ACCESS_KEY'].filter((k) => !env[k])
+  if (missing.length) throw new Error(`CRM_S3_BUCKET is set but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not`)
+  return {
+    store: (store as DocumentSettings['store']) ?? 's3',
+    maxBytes: Math.floor(maxBytes),
+    s3: {
+      endpoint: (env.CRM_S3_ENDPOINT as string).replace(/\/$/, ''),
+      bucket: env.CRM_S3_BUCKET,
+      region: env.CRM_S3_REGION || 'us-east-1',
+      accessKeyId: env.CRM_S3_ACCESS_KEY_ID as string,
+      secretAccessKey: env.CRM_S3_SECRET_ACCESS_KEY as string,
+    },
   }
 }
 

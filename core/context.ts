@@ -1,6 +1,7 @@
 import type { ConsentGate } from './authorize.js'
 import type { Config } from './config.js'
 import type { Database, Queryable } from './db/types.js'
+import type { DocumentStore } from './documents/store.js'
 import type { EmailClient } from './clients/email.js'
 import type { LlmClient } from './clients/llm.js'
 import type { PaymentsClient } from './clients/payments.js'
@@ -30,6 +31,8 @@ export interface Services {
   llm: LlmClient | null
   /** Online payments (Stripe Checkout); null when no STRIPE_SECRET_KEY is set. */
   payments: PaymentsClient | null
+  /** Where the bytes of documents are kept. */
+  documents: DocumentStore
   /** The current time; tests may fix it. */
   now: () => Date
 }

@@ -2,8 +2,8 @@ import type { Queryable } from './db/types.js'
 
 /**
  * For each kind of record a technician may reach, the ids among $2 that technician $1 reaches: their assigned tickets,
- * and the customers, addresses, notes, attributes and line items of those tickets; themself among users; the whole
- * service catalog; their own calendar feeds. A kind missing here is out of a technician's reach.
+ * and the customers, addresses, notes, attributes, line items and documents of those tickets; themself among users; the
+ * whole service catalog; their own calendar feeds. A kind missing here is out of a technician's reach.
  */
 const TECHNICIAN_REACH: Record<string, string> = {
   ticket: `select ticket_id as id from ticket_technicians where user_id = $1 and ticket_id = any($2::uuid[])`,
@@ -19,6 +19,8 @@ const TECHNICIAN_REACH: Record<string, string> = {
   note: `select n.id from notes n where n.id = any($2::uuid[]) and exists (select 1 from tickets t
     join ticket_technicians tt on tt.tenant_id = t.tenant_id and tt.ticket_id = t.id
     where tt.user_id = $1 and (t.id = n.ticket_id or t.contact_id = n.contact_id))`,
+  document: `select d.id from documents d join ticket_technicians tt on tt.tenant_id = d.tenant_id and tt.ticket_id = d.ticket_id
+    where tt.user_id = $1 and d.id = any($2::uuid[])`,
   user: `select id from users where id = $1 and id = any($2::uuid[])`,
   service: `select id from services where $1::uuid is not null and id = any($2::uuid[])`,
   calendar_feed: `select id from calendar_feeds where user_id = $1 and id = any($2::uuid[])`,
@@ -26,7 +28,7 @@ const TECHNICIAN_REACH: Record<string, string> = {
 
 /** The table each kind of record a technician may reach lives in. */
 const TABLES: Record<string, string> = { ticket: 'tickets', line_item: 'ticket_line_items', contact: 'contacts', address: 'addresses',
-  attribute: 'attributes', note: 'notes', user: 'users', service: 'services', calendar_feed: 'calendar_feeds' }
+  attribute: 'attributes', note: 'notes', document: 'documents', user: 'users', service: 'services', calendar_feed: 'calendar_feeds' }
 
 /** The ids among the given ones that exist in this business, for a kind a technician may reach. */
 export async function existingRecords(tx: Queryable, entity: string, ids: readonly string[]): Promise<Set<string>> {

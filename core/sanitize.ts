@@ -103,6 +103,12 @@ export async function reportRedactions(tx: Queryable, who: { tenantId: string; a
   return record ? { ...record, redactions } : result
 }
 
+/**
+ * Fields that carry a file's bytes as base64, not words: a card number cannot be read in them, and scanning megabytes of
+ * them for one would hold the server for seconds. The file's name and other texts beside them are redacted as usual.
+ */
+const BYTES_FIELDS = new Set(['content_base64'])
+
 /** A copy of a raw value with every string (and object key), at any depth, redacted; each change is noted by its path. */
 function redactStrings(value: unknown, path: string, found: Redaction[]): unknown {
   if (typeof value === 'string') {
@@ -112,7 +118,8 @@ function redactStrings(value: unknown, path: string, found: Redaction[]): unknow
   }
   if (Array.isArray(value)) return value.map((item, i) => redactStrings(item, `${path}.${i}`, found))
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactStrings(k, path, found), redactStrings(v, `${path}.${k}`, found)]))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactStrings(k, path, found),
+      BYTES_FIELDS.has(k) && typeof v === 'string' ? v : redactStrings(v, `${path}.${k}`, found)]))
   }
   return value
 }

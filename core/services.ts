@@ -5,6 +5,7 @@ import { paymentsClientFromEnv } from './clients/payments.js'
 import type { Config } from './config.js'
 import type { Services } from './context.js'
 import type { Database } from './db/types.js'
+import { documentStoreFor } from './documents/choose-store.js'
 import { DOMAIN_MODULES } from './domains/index.js'
 import { createRegistry, type Registry } from './registry.js'
 
@@ -29,6 +30,7 @@ export function assembleServices(config: Config, db: Database, plugins: Plugins,
     email: emailClientFromConfig(config, db),
     llm: llmClientFromEnv(process.env),
     payments: paymentsClientFromEnv(process.env),
+    documents: documentStoreFor(config, db),
     now: () => new Date(),
     ...overrides,
   }

@@ -13,6 +13,8 @@ import * as attributeQueries from './attributes/queries.js'
 import * as contactActions from './contacts/actions.js'
 import * as customFieldActions from './custom-fields/actions.js'
 import * as customFieldQueries from './custom-fields/queries.js'
+import * as documentActions from './documents/actions.js'
+import * as documentQueries from './documents/queries.js'
 import * as contactLinkActions from './contacts/link-actions.js'
 import * as contactMergeActions from './contacts/merge-actions.js'
 import * as contactTagActions from './contacts/tag-actions.js'
@@ -72,7 +74,7 @@ import * as waitlistQueries from './waitlist/queries.js'
 
 /** Every domain module; each exports its definitions, and the registry collects them. */
 export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, referralQueries, addressActions, addressQueries,
-  attributeActions, attributeQueries, customFieldActions, customFieldQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, customerExportQueries, customerErasureActions, auditQueries,
+  attributeActions, attributeQueries, customFieldActions, customFieldQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, documentActions, documentQueries, customerExportQueries, customerErasureActions, auditQueries,
   importActions, leadActions, leadQueries, opportunityActions, opportunityQueries, pipelineTotalsQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
   quoteActions, quoteSendActions, quoteAnswerActions, quoteQueries, orderActions, orderQueries,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,

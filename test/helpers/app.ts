@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { createApp } from '../../api/app.js'
@@ -9,6 +12,7 @@ import { createTenant, type CreatedTenant } from '../../core/tenants.js'
 import { capturingEmail, type CapturingEmail } from './email.js'
 import { freshDatabase, type TestDatabase, type TestEngine } from './databases.js'
 import type { Database } from '../../core/db/types.js'
+import { filesStore } from '../../core/documents/files-store.js'
 
 /** A real HTTP server on a loopback port over a fresh database, with one business and its agent token. */
 export interface TestApp {
@@ -41,7 +45,9 @@ export async function startTestApp(engine: TestEngine, overrides: Partial<Servic
   const t = await freshDatabase(engine)
   const email = capturingEmail()
   const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
-  const services = createServices(config, wrapDatabase(t.db), { email, ...overrides })
+  // Documents as the product keeps them on each engine: files for the embedded one (in a folder of the test's own), a table on a server.
+  const documents = t.db.engine === 'pglite' ? { documents: filesStore(mkdtempSync(join(tmpdir(), 'crm-documents-'))) } : {}
+  const services = createServices(config, wrapDatabase(t.db), { email, ...documents, ...overrides })
   const tenant = await createTenant(t.db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test', timezone: 'America/Chicago' })
   const server: Server = await new Promise((resolve) => {
     const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))

@@ -46,6 +46,9 @@ describe.each(engines)('the worker inside the server on %s', (engine) => {
       expect(banner(services, running)).toMatch(/notes: +reading notes is off \(no LLM_BASE_URL and LLM_MODEL\)/)
       const withModel = { ...services, llm: createLlmClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'x', model: 'qwen-small' }) }
       expect(banner(withModel, running)).toMatch(/notes: +read by qwen-small/)
+      // Without S3 settings, where documents go follows the engine: files in the data folder, or a table of the server.
+      expect(banner(services, running)).toMatch(t.db.engine === 'postgres' ? /files: +documents are kept in the PostgreSQL server \(table document_blobs\)/
+        : /files: +documents are kept as files in .*\/data\/documents/)
     } finally {
       await running.close()
     }

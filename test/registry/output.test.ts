@@ -18,6 +18,7 @@ import { createAgentToken } from '../../core/auth/agent-tokens.js'
 import { capturingEmail } from '../helpers/email.js'
 import { outputProblems } from '../helpers/output-check.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
+import { b64, JPEG, PNG } from '../domains/documents/files.js'
 
 // Generated from the registry: every action's result and every data type's records, including ones added later, match the declared schemas.
 
@@ -130,6 +131,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const { order } = await run('quote.record_answer', { quote_id: accepted.id, answer: 'accept' })
     const field = await run('custom_field.define', { applies_to: 'contact', key: `field_${n}`, label: `Field ${n}`, field_type: 'text' })
     const segment = await run('segment.create', { name: `Segment ${n}`, kind: 'manual' })
+    const document = await run('document.upload', { contact_id: contact.id, name: `Porch ${n}`, content_base64: b64(PNG) })
+    readById.document_content = document.id
     // A token of its own, so revoking it leaves the test's agent working; an email kept while no provider is configured.
     const system = { tenantId: owner.tenantId, actorType: 'system' as const, actorId: null }
     const token = await withTenant(t.db, system, (tx) => createAgentToken(tx, owner.tenantId, `Spare agent ${n}`))
@@ -138,10 +141,10 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     return { agent_token: token.id, service: service.id, user: user.id, contact: contact.id, to_contact: other.id, merged: other.id, survivor: contact.id, address: address.id,
       ticket: ticket.id, line_item: ticket.line_items[0].id, note: note.id, interaction: interaction.id, attribute: attribute.id, calendar_feed: feed.id, invoice: invoice.id,
       lead: lead.id, opportunity: opportunity.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id,
-      quote: quote.id, order: order.id, custom_field: field.id, segment: segment.id }
+      quote: quote.id, order: order.id, custom_field: field.id, segment: segment.id, document: document.id }
   }
 
-  /** The calls a synthesized input cannot make: files in a vendor's format, a close-out walked step by step, an agent's queued call. */
+  /** The calls a synthesized input cannot make: files in a vendor's format, a document's real bytes, a close-out walked step by step, an agent's queued call. */
   async function explicitCalls(): Promise<void> {
     const ids = await records(900)
     const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
@@ -152,6 +155,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('contact.link', { contact_id: ids.contact, to_contact_id: ids.to_contact, link_type: 'referred_by' })
     await run('contact.unlink', { contact_id: ids.contact, to_contact_id: ids.to_contact, link_type: 'referred_by' })
     await run('attribute.remove', { contact_id: ids.contact, key: 'pets' })
+    await run('document.new_version', { document_id: ids.document, content_base64: b64(JPEG) })
     const customers = squareCustomers(3, 7)
     const items = squareItems()
     await run('import.square_customers', { csv: squareCsv(customers), dry_run: false })

@@ -5,9 +5,10 @@ import { expectAccessible, expectFitsPhone, phoneTab, type PhoneTab } from '../h
 import { techFixture, type TechFixture } from './technician-fixture.js'
 import { signedIn } from '../domains/tickets/fixtures.js'
 import { expectData } from '../api/envelope-assertions.js'
+import { PNG } from '../domains/documents/files.js'
 
-/** Addresses a crawl must not open: leaving, downloads and calendar files are not pages. */
-const NOT_PAGES = /^\/(?:auth\/|api\/|calendar\/[^?]|mcp|\.well-known)|\.(?:ics|csv)(?:\?|$)|[?&](?:format=csv|download=)/
+/** Addresses a crawl must not open: leaving, downloads (a document's file among them) and calendar files are not pages. */
+const NOT_PAGES = /^\/(?:auth\/|api\/|calendar\/[^?]|mcp|\.well-known|documents\/[^/]+\/file)|\.(?:ics|csv)(?:\?|$)|[?&](?:format=csv|download=)/
 
 /**
  * Every page a person can reach by links from Home and the "More" page, opened in Chromium at 390 px: each answers,
@@ -36,6 +37,11 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
     expectData(await app.action('ticket', 'update', { ticket_id: fx.tickets.now, custom_fields: { ladder_needed: true } }))
     const segment = await app.action('segment', 'create', { name: 'Spring route', kind: 'manual' })
     await app.action('segment', 'add_members', { segment_id: segment.body.data.id, contact_ids: [fx.contactId] })
+    // Files with long names, a thumbnail among them, on the customer's page and the visit's.
+    for (const target of [{ contact_id: fx.contactId }, { ticket_id: fx.tickets.now }]) {
+      await app.action('document', 'upload', { ...target, name: 'Front porch and the back windows after the spring clean, seen from the garden gate',
+        tags: ['after', 'porch'], content_base64: PNG.toString('base64') })
+    }
     browser = await launchBrowser()
   }, 120_000)
   afterAll(async () => {

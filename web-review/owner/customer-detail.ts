@@ -4,6 +4,7 @@ import type { Caller } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
 import { auditTrailQuery } from '../../core/domains/audit/queries.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
+import { documentsQuery } from '../../core/domains/documents/queries.js'
 import { interactionsQuery } from '../../core/domains/interactions/queries.js'
 import { opportunitiesQuery } from '../../core/domains/opportunities/queries.js'
 import { paymentsQuery } from '../../core/domains/invoices/payment-queries.js'
@@ -16,6 +17,7 @@ import { addDays, localDate } from '../../core/time.js'
 import { form, html, joinHtml, type SafeHtml } from '../html.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import { customerEmailForm, type EmailFormState } from './customer-email-form.js'
+import { documentList, documentUploadForm } from './document-views.js'
 import { interactionForm, interactionList } from './interaction-views.js'
 import { openOpportunityForm, opportunityList } from './opportunity-views.js'
 import { timelineLine, type AuditEntry } from './customer-timeline.js'
@@ -36,7 +38,7 @@ type Ticket = z.output<typeof ticketsQuery.record>
 export async function loadCustomer(caller: Caller, id: string, timeZone: string, historyCursor?: string) {
   const today = localDate(caller.services.now(), timeZone)
   const contact = await callQuery(caller, contactsQuery, { id, include: ['addresses', 'attributes', 'notes', 'links'] })
-  const [upcoming, past, series, invoices, payments, messages, history, users, interactions, opportunities] = await Promise.all([
+  const [upcoming, past, series, invoices, payments, messages, history, users, interactions, opportunities, documents] = await Promise.all([
     callQuery(caller, ticketsQuery, { params: { contact_id: id, from: today }, include: ['technicians', 'notes'], limit: SHOWN }),
     callQuery(caller, ticketsQuery, { params: { contact_id: id, to: addDays(today, -1), newest_first: 'true' }, include: ['technicians', 'notes'], limit: SHOWN }),
     callQuery(caller, seriesQuery, { params: { contact_id: id }, limit: SHOWN }),
@@ -47,9 +49,10 @@ export async function loadCustomer(caller: Caller, id: string, timeZone: string,
     callQuery(caller, usersQuery, { limit: 100 }),
     callQuery(caller, interactionsQuery, { params: { contact_id: id }, limit: SHOWN }),
     callQuery(caller, opportunitiesQuery, { params: { contact_id: id }, limit: SHOWN }),
+    callQuery(caller, documentsQuery, { params: { contact_id: id }, limit: SHOWN }),
   ])
   const fields = await fieldsFor(caller, 'contact', contact.kind)
-  return { contact, upcoming, past, series, invoices, payments, messages, history, users, interactions, opportunities, fields, today }
+  return { contact, upcoming, past, series, invoices, payments, messages, history, users, interactions, opportunities, documents, fields, today }
 }
 
 /** What loadCustomer reads. */
@@ -125,6 +128,8 @@ ${(c.notes ?? []).length ? html`<ul>${(c.notes ?? []).map((n) => html`<li>${n.co
 <p><a href="${`${base}/timeline`}">Everything that happened, newest first</a></p>
 <details><summary>Log a call, email or meeting</summary>${interactionForm(`${base}/interactions`, opts.csrf)}</details>
 <p><a href="/quotes/new?contact_id=${c.id}">New quote</a></p>
+<h2 id="files">Files and photos</h2>${documentList(data.documents.items, tz)}
+<details><summary>Upload a file or photo</summary>${documentUploadForm(`${base}/documents`, opts.csrf)}</details>
 ${opts.session ? customerEmailForm(c.id, opts.session, opts.email) : ''}
 ${section('Emails', data.messages.items.length ? html`<ul>${data.messages.items.map((m) => html`<li>${m.subject ?? m.kind.replace(/_/g, ' ')} <span class="muted">${
     m.status === 'sent' && m.sent_at ? `sent ${shortMoment(m.sent_at, tz)}` : `${m.status.replace(/_/g, ' ')} · ${shortMoment(m.send_at, tz)}`}</span></li>`)}</ul>` : [], 'No emails.')}

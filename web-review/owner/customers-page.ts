@@ -33,6 +33,7 @@ const DONE: Record<string, string> = {
   created: 'Customer added.', saved: 'Changes saved.', address: 'Address saved.', note: 'Note added.', archived: 'Customer archived.',
   restored: 'Customer restored.', email: 'Email scheduled; it shows under Emails below and on the Emails page.',
   logged: 'Logged.', followed_up: 'Follow-up marked done.', fields: 'Custom fields saved.', linked: 'Relationship saved.',
+  uploaded: 'File uploaded.',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -7,6 +7,7 @@ import { customerExportPages } from './customer-export-page.js'
 import { customFieldsPages } from './custom-fields-page.js'
 import { recordFieldsPages } from './record-fields-page.js'
 import { customersPages } from './customers-page.js'
+import { documentsPages } from './documents-page.js'
 import { homePages } from './home-page.js'
 import { invoicePages } from './invoice-page.js'
 import { interactionsPages } from './interactions-page.js'
@@ -53,6 +54,7 @@ const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   visitActionsPages,
   customerEmailPages,
   interactionsPages,
+  documentsPages,
   customerExportPages,
   customerErasePages,
   customFieldsPages,

@@ -11,7 +11,9 @@ import { sendInvoice } from '../../core/domains/invoices/send-actions.js'
 import { scheduledMessagesQuery } from '../../core/domains/messages/queries.js'
 import { AppError } from '../../core/errors.js'
 import { localDate, zonedInstant } from '../../core/time.js'
+import { documentsQuery } from '../../core/domains/documents/queries.js'
 import { form, html, type SafeHtml } from '../html.js'
+import { documentList, documentUploadForm } from './document-views.js'
 import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
 import {
@@ -22,6 +24,7 @@ type Invoice = z.output<typeof invoicesQuery.record>
 
 /** What the invoice page may say after a change: ?done= carries one of these keys. */
 const DONE: Record<string, string> = {
+  uploaded: 'File uploaded.',
   created: 'Invoice created as a draft.',
   sent: 'The invoice is on its way to the customer.',
   paid: 'Payment recorded.',
@@ -135,6 +138,7 @@ async function showInvoice(services: Services, session: SessionPrincipal, res: R
   if (!invoice) return
   const format = await businessFormat(caller)
   const emails = await callQueryAll(caller, scheduledMessagesQuery, { params: { invoice_id: invoice.id } })
+  const documents = await callQuery(caller, documentsQuery, { params: { invoice_id: invoice.id }, limit: 25 })
   const csrf = session.csrfToken
   const open = invoice.status !== 'void' && invoice.status !== 'paid'
   const typed = opts.payment?.typed ?? { amount: '', method: 'cash', date: localDate(services.now(), format.timezone), note: '' }
@@ -163,6 +167,8 @@ ${invoice.credit_cents > 0 ? html`<p class="warn">${money(invoice.credit_cents, 
   : 'No payment link yet: it is made when the invoice is emailed with online payments on.'}</p>
 <h2>Emails</h2>${emails.length ? html`<ul>${emails.map((m) => html`<li>${m.kind.replace(/_/g, ' ')} · ${m.status} · ${formatInstant(m.send_at, format.timezone)}</li>`)}</ul>`
   : html`<p class="note">No emails about this invoice.</p>`}
+<h2 id="files">Files</h2>${documentList(documents.items, format.timezone)}
+<details><summary>Upload a file</summary>${documentUploadForm(`/invoices/${invoice.id}/documents`, csrf)}</details>
 ${open ? form(`/invoices/${invoice.id}/send`, csrf, html`<button>${invoice.sent_at ? 'Send again' : 'Send to customer'}</button>`) : ''}
 ${open && invoice.amount_due_cents > 0 ? paymentForm(invoice, typed, problems, csrf) : ''}
 ${invoice.status !== 'void' ? html`<p><a href="/invoices/${invoice.id}/void">Void this invoice</a></p>` : ''}

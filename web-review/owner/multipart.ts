@@ -2,10 +2,26 @@ import type { NextFunction, Request, Response } from 'express'
 import { html } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
 
-/** An uploaded file: its name as the browser sent it and its content as text. */
+/** An uploaded file: its name and type as the browser sent them, and its content as bytes and as text. */
 export interface UploadedFile {
   filename: string
   text: string
+  bytes: Buffer
+  contentType: string
+}
+
+/** What a refused upload's page says: where to go back to and what the limit is for. */
+export interface UploadPlace {
+  back(req: Request): string
+  backLabel: string
+  tooLarge(limitMb: number): string
+}
+
+/** The import's words, the first form that took a file. */
+const IMPORT_PLACE: UploadPlace = {
+  back: () => '/import',
+  backLabel: 'Back to the import',
+  tooLarge: (mb) => `The file is larger than ${mb} MB, the most one import takes. Split it into smaller files and import them one after the other.`,
 }
 
 /** Past this much more than the limit, an upload is cut off instead of read to its end. */
@@ -16,7 +32,7 @@ const DRAIN_LIMIT_BYTES = 50 * 1024 * 1024
  * req.body._files. Runs before the CSRF check, which reads the form's _csrf field. A body over the limit is answered with a page that
  * says the limit, and nothing else runs.
  */
-export function multipartBody(limitBytes: number) {
+export function multipartBody(limitBytes: number, place: UploadPlace = IMPORT_PLACE) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const type = req.get('content-type') ?? ''
     const boundary = /^multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type)
@@ -31,14 +47,14 @@ export function multipartBody(limitBytes: number) {
     req.on('error', next)
     req.on('end', () => {
       if (size > limitBytes) {
-        sendOwnerPage(res, 'File too large', html`<p><a href="/import">Back to the import</a></p>`, { status: 413, error: `The file is larger than ${
-          Math.floor(limitBytes / 1_000_000)} MB, the most one import takes. Split it into smaller files and import them one after the other.` })
+        sendOwnerPage(res, 'File too large', html`<p><a href="${place.back(req)}">${place.backLabel}</a></p>`, { status: 413,
+          error: place.tooLarge(Math.floor(limitBytes / 1_000_000)) })
         return
       }
       try {
         req.body = partsOf(Buffer.concat(chunks), boundary[1] ?? boundary[2])
       } catch {
-        sendOwnerPage(res, 'Upload not understood', html`<p><a href="/import">Back to the import</a></p>`,
+        sendOwnerPage(res, 'Upload not understood', html`<p><a href="${place.back(req)}">${place.backLabel}</a></p>`,
           { status: 400, error: 'The form could not be read. Choose the file again and send it.' })
         return
       }
@@ -64,11 +80,12 @@ function partsOf(body: Buffer, boundary: string): Record<string, unknown> {
     const split = part.indexOf('\r\n\r\n')
     if (split < 0) throw new Error('part without headers')
     const headers = part.subarray(0, split).toString('utf8')
-    const content = part.subarray(split + 4).toString('utf8')
+    const bytes = part.subarray(split + 4)
     const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(headers)?.[1]
     const filename = /content-disposition:[^\r\n]*\bfilename="([^"]*)"/i.exec(headers)?.[1]
-    if (name !== undefined && filename !== undefined) files[name] = { filename, text: content }
-    else if (name !== undefined) fields[name] = content
+    const contentType = /content-type:\s*([^\r\n;]+)/i.exec(headers)?.[1].trim() ?? 'application/octet-stream'
+    if (name !== undefined && filename !== undefined) files[name] = { filename, text: bytes.toString('utf8'), bytes, contentType }
+    else if (name !== undefined) fields[name] = bytes.toString('utf8')
     at = next
   }
   return { ...fields, _files: files }

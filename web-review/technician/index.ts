@@ -5,6 +5,7 @@ import { mountCloseout } from './closeout/routes.js'
 import { mountToday } from './today.js'
 import { mountTicket } from './ticket.js'
 import { mountServiceWorker } from './offline/service-worker.js'
+import { mountPhotos } from './photos.js'
 
 /** The technician's pages: Today (a day, week or month), a ticket, the close-out steps, their calendar link, and the service worker keeping copies for offline. */
 export function technicianPages(services: Services): Router {
@@ -12,6 +13,7 @@ export function technicianPages(services: Services): Router {
   mountToday(router, services)
   mountTicket(router, services)
   mountCloseout(router, services)
+  mountPhotos(router, services)
   mountCalendarPage(router, services)
   mountServiceWorker(router)
   return router

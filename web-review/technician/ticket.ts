@@ -12,6 +12,7 @@ import type { Page } from '../layout.js'
 import { businessOf, callerOf, money, onceOf, pageRoute, postForm, sendWorkPage, ticketFor, type PageCall, type TicketView } from './context.js'
 import { closeoutHref } from './closeout/state.js'
 import { keepOffline } from './offline/copy.js'
+import { photosBlock } from './photos.js'
 import { OFFLINE_PAGE_SCRIPT } from './offline/page-script.js'
 import { CHANGEABLE, visitChangeSection, type VisitChangeState } from '../owner/visit-change-forms.js'
 import { customFieldsForm, customValues, fieldsFor } from '../owner/custom-field-views.js'
@@ -64,6 +65,7 @@ export async function ticketPage(call: PageCall, id: string, error?: string, cha
 <div class="card"><strong>${contact.display_name}</strong>${contact.phone ? html`<div><a href="tel:${String(contact.phone).replace(/[^+\d]/g, '')}">${contact.phone}</a></div>` : ''}
 ${addressBlock(t.address)}</div>
 ${attributesBlock(contact.attributes)}${await fieldsBlock(call, t)}${notesBlock(t)}${workBlock(t)}${clockBlock(call, t, tz)}
+${await photosBlock(call, t.id, `/tickets/${t.id}`, tz)}
 ${await closeoutButton(call, t)}${await changeBlock(call, t, tz, change)}`
   const done = String(call.req.query?.done ?? '')
   return { title: `#${t.number} ${contact.display_name}`, body, error, ok: Object.hasOwn(DONE, done) ? DONE[done] : undefined, script: PAGE_SCRIPT }

@@ -19,6 +19,7 @@ export const MOVING_RECORDS = [
   { key: 'scheduled_messages', table: 'scheduled_messages', column: 'contact_id', entity: 'scheduled_message' },
   { key: 'converted_leads', table: 'leads', column: 'converted_contact_id', entity: 'lead' },
   { key: 'waitlist_entries', table: 'waitlist_entries', column: 'contact_id', entity: 'waitlist_entry' },
+  { key: 'documents', table: 'documents', column: 'contact_id', entity: 'document' },
 ] as const
 
 /**

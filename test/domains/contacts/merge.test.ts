@@ -61,14 +61,15 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
   it('moves every kind of record to the survivor, fills its empty fields and keeps the value it did not keep in a note', async () => {
     const p = await duplicatePair('Bell')
     const [closedBefore] = await sql('select * from tickets where id = $1', [p.closed.id])
+    expect((await app.action('document', 'upload', { contact_id: p.dup, name: 'Contract', content_base64: Buffer.from('%PDF-1.4 signed').toString('base64') })).status).toBe(200)
     const result = await merge({ survivor_id: p.ruth, merged_id: p.dup })
 
     expect(result.moved).toEqual({ addresses: 1, tickets: 2, invoices: 1, notes: 1, scheduled_messages: 1, converted_leads: 1,
-      waitlist_entries: 1, attributes: 1, links: 1, external_ids: 1 })
+      waitlist_entries: 1, documents: 1, attributes: 1, links: 1, external_ids: 1 })
     expect(result).toMatchObject({ links_removed: 1, waitlist_entries_removed: 1,
       attribute_conflicts: [{ key: 'pets', survivor_value: 'dog', merged_value: 'cat', kept: 'survivor' }] })
     for (const [table, column] of [['addresses', 'contact_id'], ['tickets', 'contact_id'], ['invoices', 'contact_id'], ['notes', 'contact_id'],
-      ['scheduled_messages', 'contact_id'], ['leads', 'converted_contact_id'], ['waitlist_entries', 'contact_id'], ['attributes', 'contact_id'],
+      ['scheduled_messages', 'contact_id'], ['leads', 'converted_contact_id'], ['waitlist_entries', 'contact_id'], ['documents', 'contact_id'], ['attributes', 'contact_id'],
       ['contact_external_ids', 'contact_id'], ['contact_links', 'from_contact_id'], ['contact_links', 'to_contact_id']]) {
       expect(await sql(`select 1 from ${table} where ${column} = $1`, [p.dup]), `${table}.${column}`).toEqual([])
     }

@@ -17,6 +17,7 @@ import { CLOSEOUT_SCRIPT } from './script.js'
 import { STEP_NAMES, stepPath, type Posted, type StepName, type StepPage, type View } from './shared.js'
 import { reachable, stepToShow, viewOrStart, whereNext } from './state.js'
 import { workStep } from './work.js'
+import { photoForm } from '../photos.js'
 
 /** The close-out's script, ours, allowed by the Content-Security-Policy's hash. */
 const STEP_SCRIPT = trustedHtml(CLOSEOUT_SCRIPT)
@@ -100,7 +101,9 @@ async function openStep(call: PageCall, id: string, wanted: StepName): Promise<v
 
 async function showStep(call: PageCall, page: StepPage, view: View, opts: { error?: AppError; status?: number; posted?: Posted } = {}): Promise<void> {
   const { timezone } = await businessOf(call)
-  const body = await page.render({ call, view, timezone, posted: opts.posted })
+  const steps = await page.render({ call, view, timezone, posted: opts.posted })
+  // A photo goes in a form of its own below the step: sending one never waits on, or holds up, the close-out.
+  const body = html`${steps}${photoForm(call.session, view.ticket_id, stepPath(view.ticket_id, page.step))}`
   const title = `${page.title} · #${view.ticket.number}`
   const error = opts.error?.message.replace(/\bdata\./g, '')
   if (isFetch(call.req)) {
@@ -108,7 +111,7 @@ async function showStep(call: PageCall, page: StepPage, view: View, opts: { erro
     sendPage(call.res, html`<title>${title}</title><main>${mainContent({ title, body, error, viewer: viewerOf(call.session) })}</main>`, { status: opts.status })
     return
   }
-  sendWorkPage(call, { title, body, error, script: STEP_SCRIPT }, opts.status)
+  sendWorkPage(call, { title, body, error, script: STEP_SCRIPT, ok: call.req.query?.photo === 'added' ? 'Photo added.' : undefined }, opts.status)
 }
 
 /** The form's fields, one string each (a repeated name keeps its last value). */

@@ -1,4 +1,5 @@
 import { QUEUE_SCRIPT } from '../offline/queue-script.js'
+import { PHOTO_SCRIPT } from '../photo-script.js'
 
 /**
  * The close-out pages' one inline script; everything works without it. It switches steps without reloads (the form
@@ -6,7 +7,8 @@ import { QUEUE_SCRIPT } from '../offline/queue-script.js'
  * that could not reach the server and sends it again (same one-time token, so it runs once) when the connection
  * returns (one queue with the clock buttons, offline/queue-script.ts), and replaces a card number or SSN typed into a
  * text field with [REDACTED] when the field loses focus.
- * The redaction is a simplified copy of core/sanitize.ts (the server's rule is the authoritative one).
+ * The redaction is a simplified copy of core/sanitize.ts (the server's rule is the authoritative one). The photo form's
+ * script follows (photo-script.ts).
  */
 export const CLOSEOUT_SCRIPT = `(function(){
 ${QUEUE_SCRIPT}
@@ -37,4 +39,5 @@ send({url:f.action,body:new URLSearchParams(fd).toString(),path:location.pathnam
 document.addEventListener('focusout',function(e){check(e.target)});
 document.addEventListener('input',save);document.addEventListener('change',save);
 addEventListener('popstate',function(){fetch(location.href,{credentials:'same-origin',headers:{'x-closeout-fetch':'1'}}).then(function(r){return r.text().then(function(t){show(t)})},function(){location.reload()})});
-restore();flush()})()`
+restore();flush()})()
+${PHOTO_SCRIPT}`

@@ -1,10 +1,12 @@
 import { QUEUE_SCRIPT } from './queue-script.js'
+import { PHOTO_SCRIPT } from '../photo-script.js'
 
 /**
  * The Today and ticket pages' inline script; the pages work without it. It registers the service worker that keeps
  * copies of today's and tomorrow's pages for reading without signal (service-worker.ts), and sends the clock buttons
  * through the close-out's queue: a press with no signal is kept on the phone with the time it was pressed and a fresh
  * one-time token (a copy's token may be used already), shown as kept, and sent in order when the connection returns.
+ * The photo form's script follows (photo-script.ts).
  */
 export const OFFLINE_PAGE_SCRIPT = `(function(){
 ${QUEUE_SCRIPT}
@@ -30,4 +32,5 @@ var item={url:f.getAttribute('action'),body:new URLSearchParams(fd).toString(),a
 var done=function(){[].forEach.call(f.querySelectorAll('button'),function(x){x.disabled=false})};
 if(busy||queue().length){item.body+='&at='+encodeURIComponent(item.at);put(queue().concat([item]));mark();done();flush();return}
 busy=true;pressed=item.body;send(item).then(function(){busy=false;done()})});
-mark();flush()})()`
+mark();flush()})()
+${PHOTO_SCRIPT}`

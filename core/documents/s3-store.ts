@@ -1,0 +1,40 @@
+import type { S3Settings } from '../config.js'
+import { AppError } from '../errors.js'
+import { log } from '../log.js'
+import { sha256Hex, signS3Request } from './s3-signature.js'
+import { MissingContentError, type DocumentStore } from './store.js'
+
+/** Longest an S3 call may take before the upload or download fails (a store that does not answer must not hold a request forever). */
+const S3_TIMEOUT_MS = 30_000
+
+/** Documents as objects <bucket>/<business id>/<sha256> in an S3-compatible store, with PUT and GET Object signed by Signature V4. */
+export function s3Store(s3: S3Settings, now: () => Date = () => new Date()): DocumentStore {
+  const urlOf = (tenantId: string, sha256: string) => new URL(`${s3.endpoint}/${encodeURIComponent(s3.bucket)}/${tenantId}/${sha256}`)
+  const send = (method: 'PUT' | 'GET', url: URL, body?: Buffer) => {
+    const signed = signS3Request({ method, url, payloadSha256: body ? sha256Hex(body) : sha256Hex(''), region: s3.region,
+      accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, date: now(),
+      headers: body ? { 'content-type': 'application/octet-stream' } : {} })
+    const { host: _host, ...headers } = signed
+    return fetch(url, { method, headers, body, signal: AbortSignal.timeout(S3_TIMEOUT_MS) })
+  }
+  return {
+    kind: 's3',
+    describe: () => `in the S3-compatible bucket ${s3.bucket} at ${s3.endpoint}`,
+    async put(_tx, tenantId, sha256, bytes) {
+      const res = await send('PUT', urlOf(tenantId, sha256), bytes)
+      if (!res.ok) throw unavailable('keep', res.status, await res.text())
+    },
+    async get(_tx, tenantId, sha256) {
+      const res = await send('GET', urlOf(tenantId, sha256))
+      if (res.status === 404) throw new MissingContentError(`the bucket ${s3.bucket}`)
+      if (!res.ok) throw unavailable('give back', res.status, await res.text())
+      return Buffer.from(await res.arrayBuffer())
+    },
+  }
+}
+
+/** The store said no: nothing about the call was wrong, so the caller may try again. The store's own answer stays in the log. */
+function unavailable(what: string, status: number, answer: string): AppError {
+  log('warn', 'document store refused', { status, answer: answer.slice(0, 300) })
+  return new AppError('UNAVAILABLE', `The document store did not ${what} the file (HTTP ${status}); try again later`, { retry_after_seconds: 5 })
+}

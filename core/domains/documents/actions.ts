@@ -1,0 +1,130 @@
+import { z } from 'zod'
+import type { OperationContext } from '../../context.js'
+import { AppError } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { noteText } from '../../sanitize.js'
+import { oneSubjectOf } from '../record-subject.js'
+import { ALLOWED_CONTENT_TYPES, checkContent, type CheckedContent } from './content.js'
+import { DOCUMENT_CATEGORIES, DOCUMENT_COLUMNS, DOCUMENT_RECORD, DOCUMENT_TARGETS, loadDocument } from './model.js'
+
+const content = {
+  content_base64: z.string().min(1).describe('The file\'s bytes in base64; at most the configured limit (10 MB unless set otherwise)'),
+  content_type: z.string().trim().max(200).optional()
+    .describe('What the file is; images (jpeg, png, webp, heic) and PDF are known by their bytes, other types must be given: text/plain, text/csv, office documents'),
+}
+
+const tags = z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20)
+  .transform((list) => [...new Set(list)]).describe('Short words to find it by, e.g. ["front", "before"]; lower-cased')
+
+/** Attaches a file to a customer, a visit or an invoice. */
+export const uploadDocument = defineAction({
+  domain: 'document',
+  name: 'upload',
+  description: 'Attach a file to exactly one of a contact (contact_id), a ticket (ticket_id) or an invoice (invoice_id): name, category '
+    + `(${DOCUMENT_CATEGORIES.join('|')}; default photo for images, else other), tags, content_base64 and content_type. Accepted: `
+    + `${ALLOWED_CONTENT_TYPES.join(', ')}. Photos may be added to a closed ticket: they are not part of its record. `
+    + 'Returns the metadata; read the bytes with document_content?id=.',
+  access: { agent: 'unrestricted', technician: 'assigned' },
+  keywords: ['attach', 'file', 'photo', 'picture', 'contract', 'estimate', 'pdf', 'upload'],
+  input: z.strictObject({
+    contact_id: z.uuid().optional(),
+    ticket_id: z.uuid().optional(),
+    invoice_id: z.uuid().optional(),
+    name: noteText(200).describe('What people call it, e.g. "Signed contract 2026" or "Back windows after"'),
+    category: z.enum(DOCUMENT_CATEGORIES).optional(),
+    tags: tags.optional(),
+    ...content,
+  }),
+  output: DOCUMENT_RECORD,
+  async run(ctx, input) {
+    const { kind: target, id: targetId } = await oneSubjectOf(ctx.db, input, DOCUMENT_TARGETS)
+    if (ctx.actor.type === 'user' && ctx.actor.role === 'technician' && target.entity !== 'ticket') {
+      throw new AppError('FORBIDDEN', 'A technician attaches files to their tickets only: give ticket_id', { field: `data.${target.field}` })
+    }
+    const file = checkContent(input.content_base64, input.content_type, ctx.services.config.documents.maxBytes)
+    const category = input.category ?? (file.contentType.startsWith('image/') ? 'photo' : 'other')
+    await ctx.services.documents.put(ctx.db, ctx.tenantId, file.sha256, file.bytes)
+    const r = await ctx.db.query(
+      `insert into documents (tenant_id, ${target.field}, name, category, tags, content_type, size_bytes, sha256, author_type, author_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${DOCUMENT_COLUMNS}`,
+      [ctx.tenantId, targetId, input.name, category, input.tags ?? [], file.contentType, file.bytes.length, file.sha256, ctx.actor.type, ctx.actor.id])
+    await addVersion(ctx, String(r.rows[0].id), 1, file)
+    await ctx.audit({ entityType: 'document', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Replaces a document's content, keeping every earlier version readable. */
+export const newDocumentVersion = defineAction({
+  domain: 'document',
+  name: 'new_version',
+  description: 'Upload a new version of a document (document_id): content_base64 and content_type as for document.upload. The list shows the '
+    + 'latest; earlier versions stay readable with document_content?id=&version=. An archived document is a CONFLICT.',
+  access: { agent: 'unrestricted', technician: 'none' },
+  keywords: ['replace file', 'updated contract', 'revised estimate'],
+  input: z.strictObject({ document_id: z.uuid(), ...content }),
+  output: DOCUMENT_RECORD,
+  async run(ctx, input) {
+    const before = await loadDocument(ctx.db, input.document_id, true)
+    if (before.archived_at) throw new AppError('CONFLICT', `Document ${before.id} is archived; upload a new document instead`, { document_id: before.id })
+    const file = checkContent(input.content_base64, input.content_type, ctx.services.config.documents.maxBytes)
+    await ctx.services.documents.put(ctx.db, ctx.tenantId, file.sha256, file.bytes)
+    const version = before.version + 1
+    const r = await ctx.db.query(`update documents set version = $2, content_type = $3, size_bytes = $4, sha256 = $5 where id = $1 returning ${DOCUMENT_COLUMNS}`,
+      [before.id, version, file.contentType, file.bytes.length, file.sha256])
+    await addVersion(ctx, before.id, version, file)
+    await ctx.audit({ entityType: 'document', entityId: before.id, action: 'new_version', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Renames a document, or changes its category or tags. */
+export const updateDocument = defineAction({
+  domain: 'document',
+  name: 'update',
+  description: 'Change a document\'s name, category or tags (the whole list; [] clears it). Only the fields given change. An archived one is a CONFLICT.',
+  access: { agent: 'unrestricted', technician: 'none' },
+  keywords: ['rename file', 'tag photo'],
+  input: z.strictObject({
+    document_id: z.uuid(),
+    name: noteText(200).optional(),
+    category: z.enum(DOCUMENT_CATEGORIES).optional(),
+    tags: tags.optional(),
+  }),
+  output: DOCUMENT_RECORD,
+  async run(ctx, input) {
+    const before = await loadDocument(ctx.db, input.document_id, true)
+    if (before.archived_at) throw new AppError('CONFLICT', `Document ${before.id} is archived; it can no longer change`, { document_id: before.id })
+    const r = await ctx.db.query(`update documents set name = $2, category = $3, tags = $4 where id = $1 returning ${DOCUMENT_COLUMNS}`,
+      [before.id, input.name ?? before.name, input.category ?? before.category, input.tags ?? before.tags])
+    await ctx.audit({ entityType: 'document', entityId: before.id, action: 'update', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Takes a document out of lists; it stays readable by id. */
+export const archiveDocument = defineAction({
+  domain: 'document',
+  name: 'archive',
+  description: 'Archive a document attached by mistake or no longer wanted: it leaves lists and pages but stays readable by id, with its versions. '
+    + 'Archiving twice changes nothing.',
+  access: { agent: 'soft_limit', technician: 'none' },
+  keywords: ['delete file', 'remove photo'],
+  input: z.strictObject({ document_id: z.uuid() }),
+  output: DOCUMENT_RECORD,
+  async run(ctx, input) {
+    const before = await loadDocument(ctx.db, input.document_id, true)
+    if (before.archived_at) return before
+    const r = await ctx.db.query(`update documents set archived_at = $2 where id = $1 returning ${DOCUMENT_COLUMNS}`, [before.id, ctx.services.now()])
+    await ctx.audit({ entityType: 'document', entityId: before.id, action: 'archive', before, after: r.rows[0] })
+    return r.rows[0]
+  },
+})
+
+/** Records one version of a document's content, by whoever uploaded it. */
+async function addVersion(ctx: OperationContext, documentId: string, version: number, file: CheckedContent): Promise<void> {
+  await ctx.db.query(
+    `insert into document_versions (tenant_id, document_id, version, content_type, size_bytes, sha256, author_type, author_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [ctx.tenantId, documentId, version, file.contentType, file.bytes.length, file.sha256, ctx.actor.type, ctx.actor.id])
+}

@@ -80,11 +80,21 @@ export const crmQuery = defineTool({
   output: { items: z.array(z.object({})).optional(), next_cursor: z.string().nullable().optional() },
   readOnly: true,
   idempotent: true,
+  argumentHint(args) {
+    // A filter given beside type would otherwise be dropped, and the answer would look like the filtered one.
+    const stray = Object.keys(args).filter((k) => !QUERY_ARGUMENTS.includes(k))
+    if (!stray.length) return undefined
+    const filters = Object.fromEntries(stray.map((k) => [k, args[k]]))
+    return `filters go inside filters: call with ${JSON.stringify({ type: args.type, filters })}`
+  },
   async run({ services, principal, requestId }, args) {
     const filters = Object.fromEntries(Object.entries(args.filters ?? {}).map(([k, v]) => [k, String(v)]))
     return performQuery(services, principal, { type: args.type, id: args.id, include: args.include, limit: args.limit, cursor: args.cursor, filters }, { requestId })
   },
 })
+
+/** crm_query's own arguments; any other name is a filter put in the wrong place. */
+const QUERY_ARGUMENTS = ['type', 'id', 'filters', 'include', 'limit', 'cursor']
 
 /** Runs any action. */
 export const crmAction = defineTool({

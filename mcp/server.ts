@@ -108,7 +108,7 @@ async function callTool(tools: ReadonlyArray<ToolDefinition>, ctx: ToolContext, 
 /** The arguments as the tool's input reads them; refused naming each field, led by the tool's own hint when it has one. */
 function parseToolArguments(tool: ToolDefinition, args: Record<string, unknown>): unknown {
   try {
-    return parseInput(z.object(tool.input), args, '')
+    return parseInput(z.strictObject(tool.input), args, '')
   } catch (err) {
     const hint = err instanceof AppError ? tool.argumentHint?.(args) : undefined
     if (!hint || !(err instanceof AppError)) throw err

@@ -9,6 +9,7 @@ import { callQuery } from '../../core/call-query.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { createLead } from '../../core/domains/leads/actions.js'
+import { createOpportunity } from '../../core/domains/opportunities/actions.js'
 
 /** What the model is asked to pull out of an inquiry; null where the notes do not say. */
 const leadExtraction = z.strictObject({
@@ -31,12 +32,13 @@ const SYSTEM = 'You extract a service business\'s sales lead from an inquiry (ca
 export const processLead = defineTool({
   name: 'process_lead',
   title: 'Process a new lead',
-  description: 'Records an inquiry as a lead in one call: the configured model reads name, phone, email, address, service_interest, urgency and '
+  description: 'Records an inquiry as a lead: the model reads name, phone, email, address, service_interest, urgency and '
     + 'property_details from raw_notes (kept verbatim); an existing contact with the same email or phone is matched; reminder_at follows '
     + 'urgency (high: in 1 hour; low: 2 business days; else next business day 09:00).',
   input: {
     raw_notes: z.string().min(1).max(20_000).describe('The inquiry as received, verbatim'),
     source: z.string().trim().min(1).max(100).describe('Where it came from, e.g. phone, website, referral'),
+    opportunity: z.string().trim().min(1).max(200).optional().describe('A title: also opens an opportunity'),
   },
   output: { lead: z.object({ id: z.string() }), matched_contacts: z.array(z.object({})) },
   readOnly: false,
@@ -50,8 +52,14 @@ export const processLead = defineTool({
     const matched = fields ? await matchContacts(services, principal, requestId, fields) : []
     // The fields the model read are added by name, so the input is assembled as a plain record.
     const outcome = await callAction({ services, principal, requestId }, createLead, data as z.input<typeof createLead.input>)
+    // A sale worth following (a quote asked for): opened on the new lead, in the pipeline's first stage.
+    const leadId = outcome.result && 'id' in outcome.result ? outcome.result.id : null
+    const opportunity = args.opportunity && leadId
+      ? (await callAction({ services, principal, requestId }, createOpportunity, { title: args.opportunity, lead_id: leadId })).result
+      : undefined
     return {
       lead: outcome.result,
+      ...(opportunity ? { opportunity } : {}),
       extraction: extraction.status === 'ok' ? { status: 'ok' } : extraction,
       matched_contacts: matched,
     }

@@ -96,12 +96,12 @@ async function resolveService(ctx: ToolContext, wanted: { service_id?: string; n
 export const scheduleAppointment = defineTool({
   name: 'schedule_appointment',
   title: 'Schedule an appointment',
-  description: 'Books a job. Customer: contact_id, or customer words (several match: status "choose_customer", nothing booked). Services by service_id '
-    + 'or name. When: date (YYYY-MM-DD, business time zone) or date..to, and time (HH:MM) or after/before. Defaults: the customer\'s first '
-    + 'address, the first free technician, the services\' durations, the earliest free start on the customer\'s preferred days and time of day '
-    + 'when one is free. Creates the ticket and schedules its confirmation email. "booked": ticket (line items with line_item_id), close_with '
+  description: 'Books a job and queues its confirmation email. Customer: contact_id, or customer words (several match: status "choose_customer", '
+    + 'nothing booked). Services by service_id or name. When: date (YYYY-MM-DD, business time zone) or date..to, and time (HH:MM) or '
+    + 'after/before. Defaults: the customer\'s first address, the first free technician, the services\' durations, the earliest free start, '
+    + 'on the customer\'s preferred days and times if any. "booked": ticket (line items with line_item_id), close_with '
     + '(the ticket.close call), last_visit. "unavailable": reason (past|outside_hours|no_technician_free|fully_booked) and the '
-    + 'nearest free slots. repeat {rule, ends_on}: a recurring series from the slot found, visits booked 60 days ahead; adds series.',
+    + 'nearest free slots. repeat: a series from the slot found, visits booked 60 days ahead; adds series.',
   input: {
     contact_id: uuidArg().optional(),
     customer: z.string().trim().min(1).max(200).optional().describe('Name, phone, email or street'),

@@ -13,5 +13,8 @@ export function databaseStore(): DocumentStore {
       if (!r.rows[0]) throw new MissingContentError('the table document_blobs')
       return Buffer.from(r.rows[0].content)
     },
+    async remove(tx, _tenantId, sha256) {
+      await tx.query('delete from document_blobs where sha256 = $1', [sha256])
+    },
   }
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { MissingContentError, type DocumentStore } from './store.js'
@@ -25,6 +25,9 @@ export function filesStore(folder: string): DocumentStore {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new MissingContentError(folder)
         throw err
       }
+    },
+    async remove(_tx, tenantId, sha256) {
+      await rm(pathOf(tenantId, sha256), { force: true })
     },
   }
 }

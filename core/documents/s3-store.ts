@@ -7,10 +7,10 @@ import { MissingContentError, type DocumentStore } from './store.js'
 /** Longest an S3 call may take before the upload or download fails (a store that does not answer must not hold a request forever). */
 const S3_TIMEOUT_MS = 30_000
 
-/** Documents as objects <bucket>/<business id>/<sha256> in an S3-compatible store, with PUT and GET Object signed by Signature V4. */
+/** Documents as objects <bucket>/<business id>/<sha256> in an S3-compatible store, with PUT, GET and DELETE Object signed by Signature V4. */
 export function s3Store(s3: S3Settings, now: () => Date = () => new Date()): DocumentStore {
   const urlOf = (tenantId: string, sha256: string) => new URL(`${s3.endpoint}/${encodeURIComponent(s3.bucket)}/${tenantId}/${sha256}`)
-  const send = (method: 'PUT' | 'GET', url: URL, body?: Buffer) => {
+  const send = (method: 'PUT' | 'GET' | 'DELETE', url: URL, body?: Buffer) => {
     const signed = signS3Request({ method, url, payloadSha256: body ? sha256Hex(body) : sha256Hex(''), region: s3.region,
       accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, date: now(),
       headers: body ? { 'content-type': 'application/octet-stream' } : {} })
@@ -29,6 +29,11 @@ export function s3Store(s3: S3Settings, now: () => Date = () => new Date()): Doc
       if (res.status === 404) throw new MissingContentError(`the bucket ${s3.bucket}`)
       if (!res.ok) throw unavailable('give back', res.status, await res.text())
       return Buffer.from(await res.arrayBuffer())
+    },
+    async remove(_tx, tenantId, sha256) {
+      // S3 answers 204 whether or not the object was there.
+      const res = await send('DELETE', urlOf(tenantId, sha256))
+      if (!res.ok && res.status !== 404) throw unavailable('remove', res.status, await res.text())
     },
   }
 }

@@ -11,6 +11,8 @@ export interface DocumentStore {
   describe(): string
   put(tx: Queryable, tenantId: string, sha256: string, bytes: Buffer): Promise<void>
   get(tx: Queryable, tenantId: string, sha256: string): Promise<Buffer>
+  /** Removes the bytes of a content no document names any more; removing what is not there changes nothing. */
+  remove(tx: Queryable, tenantId: string, sha256: string): Promise<void>
 }
 
 /** The bytes a record names are not in the store: the store was changed or emptied outside the product. */

@@ -55,8 +55,9 @@ function erasePage(res: Response, session: SessionPrincipal, contact: { id: stri
   askConfirm: boolean, status = 200): void {
   const back = `/customers/${contact.id}`
   const body = html`<p><a href="${back}">Back to the customer</a></p>
-<p>Erasing removes ${contact.display_name}'s names, emails, phones, addresses, preferences, notes, facts, calls, email texts and every personal value
-in the history, for good. Invoice numbers and amounts stay for the books, under the name ${ERASED_NAME}. Visits still to come are cancelled and emails
+<p>Erasing removes ${contact.display_name}'s names, emails, phones, addresses, company details, custom fields, preferences, notes, facts, calls,
+email texts, files, what was written on their opportunities, quotes and orders, their place in segments and every personal value in the history, for
+good. Invoice, quote and order numbers and amounts stay for the books, under the name ${ERASED_NAME}. Visits still to come are cancelled and emails
 not yet sent are stopped. This cannot be undone.</p>
 <p><a href="${`${back}/export`}">Read or download everything held first</a></p>
 ${form(`${back}/erase`, session.csrfToken, html`${textField('name', `Type the name to confirm: ${contact.display_name}`, '', problems,

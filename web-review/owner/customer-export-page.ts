@@ -10,11 +10,13 @@ import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 
 /** The parts of an export in the order a person reads them, with their headings. */
-const HEADINGS: Array<[string, string]> = [['addresses', 'Addresses'], ['attributes', 'Facts'], ['notes', 'Notes'], ['links', 'Links to others'],
+const HEADINGS: Array<[string, string]> = [['addresses', 'Addresses'], ['attributes', 'Facts'], ['notes', 'Notes'], ['links', 'Relationships, both ways'],
   ['external_ids', 'Ids in other systems'], ['tickets', 'Visits'], ['ticket_line_items', 'Work on visits'], ['ticket_notes', 'Notes on visits'],
   ['series', 'Recurring visits'], ['invoices', 'Invoices'], ['invoice_line_items', 'Invoice lines'], ['payments', 'Payments'],
   ['messages', 'Emails'], ['email_events', 'Email delivery events'], ['interactions', 'Calls, emails and meetings'], ['waitlist', 'Waitlist'],
-  ['leads', 'Leads that became this customer'], ['audit', 'Every change, with who made it']]
+  ['leads', 'Leads that became this customer'], ['custom_fields', 'Custom fields'], ['opportunities', 'Opportunities'], ['quotes', 'Quotes'],
+  ['quote_line_items', 'Quote lines'], ['orders', 'Orders'], ['segments', 'Segments they are in'], ['documents', 'Files'],
+  ['document_versions', 'Versions of files'], ['audit', 'Every change, with who made it']]
 
 /** A customer's data export: to read on a page, and to download as JSON (owner only, as the data type). */
 export function customerExportPages(services: Services): Router {
@@ -60,5 +62,6 @@ async function exportOr404(services: Services, session: SessionPrincipal, res: R
 /** A stored row as "field: value" lines, leaving out what is empty. */
 function fields(row: Record<string, unknown>): SafeHtml {
   const shown = Object.entries(row).filter(([, v]) => v !== null && v !== '' && !(Array.isArray(v) && !v.length))
-  return html`<dl class="facts">${shown.map(([k, v]) => html`<dt>${k.replace(/_/g, ' ')}</dt><dd>${typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>`)}</dl>`
+  return html`<dl class="facts">${shown.map(([k, v]) => html`<dt>${k.replace(/_/g, ' ')}</dt><dd>${k === 'download' ? html`<a href="${String(v)}">Download</a>`
+    : typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>`)}</dl>`
 }

@@ -17,9 +17,10 @@ export const ERASURE_RECORD = z.object({
 export const eraseCustomer = defineAction({
   domain: 'contact',
   name: 'erase',
-  description: 'Erase a customer on their request (contact_id): names, emails, phones, addresses, preferences, tags, notes, facts, calls, '
-    + 'email texts and recipient, visit notes, leads that became them, merged contacts, and every personal value in the audit trail are '
-    + 'removed or replaced; invoice amounts and numbers stay for the books. Visits still to come are cancelled and pending emails stopped. '
+  description: 'Erase a customer on their request (contact_id): names, emails, phones, addresses, company fields, custom field values, '
+    + 'preferences, tags, notes, facts, calls, email texts and recipient, visit notes, opportunity, quote and order texts, segment memberships, '
+    + 'documents with every version and their files, leads that became them, merged contacts, and every personal value in the audit trail are '
+    + 'removed or replaced; invoice, quote and order amounts and numbers stay for the books. Visits still to come are cancelled and pending emails stopped. '
     + 'With an unpaid invoice or a visit still to come the call is refused (CONFLICT) unless confirm is true. Cannot be undone. '
     + 'The contact stays as "Erased customer". Erasing twice changes nothing. Owner only.',
   access: { agent: 'never', technician: 'none' },
@@ -47,10 +48,14 @@ export const eraseCustomer = defineAction({
     const erasure = await ctx.db.query<{ id: string }>('insert into erasures (tenant_id, contact_id, erased_by) values ($1, $2, $3) returning id',
       [ctx.tenantId, input.contact_id, ctx.actor.type === 'user' ? ctx.actor.id : null])
     const erasureId = erasure.rows[0].id
-    const counts = await ctx.db.query<{ rows: Record<string, number> }>('select erase_customer($1, $2) as rows', [erasureId, ctx.services.now()])
-    const rows = Object.fromEntries(Object.entries(counts.rows[0].rows).filter(([, n]) => n > 0))
+    const result = await ctx.db.query<{ rows: { document_hashes: string[] } & Record<string, number | string[]> }>(
+      'select erase_customer($1, $2) as rows', [erasureId, ctx.services.now()])
+    const { document_hashes: hashes, ...changed } = result.rows[0].rows
+    const rows = Object.fromEntries(Object.entries(changed).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0))
     await ctx.db.query('update erasures set rows_changed = $2 where id = $1', [erasureId, JSON.stringify(rows)])
     await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'erase', before: null, after: { erasure_id: erasureId, rows_changed: rows } })
+    // Last, once everything in the database went through: a store outside it cannot take its bytes back.
+    for (const sha256 of hashes) await ctx.services.documents.remove(ctx.db, ctx.tenantId, sha256)
     return { contact_id: input.contact_id, erasure_id: erasureId, erased_at: ctx.services.now().toISOString(), rows_changed: rows }
   },
 })

@@ -21,13 +21,36 @@ const PARTS = {
   payments: `select p.* from payments p join invoices i on i.tenant_id = p.tenant_id and i.id = p.invoice_id where i.contact_id = $1 order by p.received_at, p.id`,
   messages: 'select * from scheduled_messages where contact_id = $1 order by send_at, id',
   email_events: 'select * from email_events where contact_id = $1 order by created_at, id',
-  interactions: 'select * from interactions where contact_id = $1 order by occurred_at, id',
+  interactions: `select * from interactions where contact_id = $1
+    or opportunity_id in (select id from opportunities where contact_id = $1) order by occurred_at, id`,
   waitlist: 'select * from waitlist_entries where contact_id = $1 order by created_at, id',
   leads: 'select * from leads where converted_contact_id = $1 order by created_at, id',
+  // Each value beside its field's definition, so it reads as "Gate code: 4821" rather than a bare key.
+  custom_fields: `select f.record, f.record_id, f.key, d.label, d.field_type, f.value from (
+      select 'contact' as record, c.id as record_id, e.key, e.value, 0 as at from contacts c, jsonb_each(c.custom_fields) e where c.id = $1
+      union all select 'ticket', t.id, e.key, e.value, 1 from tickets t, jsonb_each(t.custom_fields) e where t.contact_id = $1
+    ) f left join custom_field_definitions d on d.key = f.key order by f.at, f.record_id, d.position, f.key`,
+  opportunities: `select * from opportunities where contact_id = $1
+    or lead_id in (select id from leads where converted_contact_id = $1) order by created_at, id`,
+  quotes: 'select * from quotes where contact_id = $1 order by created_at, id',
+  quote_line_items: `select li.* from quote_line_items li join quotes q on q.tenant_id = li.tenant_id and q.id = li.quote_id
+    where q.contact_id = $1 order by li.quote_id, li.position, li.id`,
+  orders: 'select * from orders where contact_id = $1 order by created_at, id',
+  segments: `select s.id as segment_id, s.name, s.kind, m.added_at from segment_members m join segments s on s.tenant_id = m.tenant_id and s.id = m.segment_id
+    where m.contact_id = $1 order by s.name, s.id`,
+  // Files on the customer, their visits and their invoices; the bytes are not in the export, each row names the owner's download link.
+  documents: `select d.*, '/documents/' || d.id || '/file' as download from documents d where d.contact_id = $1
+    or d.ticket_id in (select id from tickets where contact_id = $1) or d.invoice_id in (select id from invoices where contact_id = $1)
+    order by d.created_at, d.id`,
+  document_versions: `select v.*, '/documents/' || v.document_id || '/file?version=' || v.version as download from document_versions v
+    join documents d on d.tenant_id = v.tenant_id and d.id = v.document_id where d.contact_id = $1
+      or d.ticket_id in (select id from tickets where contact_id = $1) or d.invoice_id in (select id from invoices where contact_id = $1)
+    order by d.created_at, v.document_id, v.version`,
 } as const
 
 /** The tables whose rows are the customer's own, for the audit entries about them. */
-const AUDITED = ['addresses', 'attributes', 'notes', 'tickets', 'invoices', 'series', 'scheduled_messages', 'interactions']
+const AUDITED = ['addresses', 'attributes', 'notes', 'tickets', 'invoices', 'series', 'scheduled_messages', 'interactions', 'opportunities', 'quotes',
+  'orders', 'documents']
 
 type Part = keyof typeof PARTS
 

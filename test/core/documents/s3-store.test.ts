@@ -8,11 +8,11 @@ import { expectData } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { b64, pdf, PNG } from '../../domains/documents/files.js'
-import { newContact } from '../../domains/tickets/fixtures.js'
+import { newContact, signedIn } from '../../domains/tickets/fixtures.js'
 
 const KEYS = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local/secret/key' }
 
-/** A small S3-compatible server: PUT and GET Object, path-style, refusing any request whose Signature V4 does not check out. */
+/** A small S3-compatible server: PUT, GET and DELETE Object, path-style, refusing any request whose Signature V4 does not check out. */
 function fakeS3(): { objects: Map<string, Buffer>; refused: string[]; start(): Promise<string>; stop(): Promise<void> } {
   const objects = new Map<string, Buffer>()
   const refused: string[] = []
@@ -44,6 +44,9 @@ function fakeS3(): { objects: Map<string, Buffer>; refused: string[]; start(): P
         if (req.method === 'PUT') {
           objects.set(url.pathname, data)
           res.writeHead(200, { etag: '"x"' }).end()
+        } else if (req.method === 'DELETE') {
+          objects.delete(url.pathname)
+          res.writeHead(204).end()
         } else if (objects.has(url.pathname)) {
           res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(objects.get(url.pathname))
         } else {
@@ -108,5 +111,22 @@ describe.each(engines)('documents in an S3-compatible store (%s)', (engine) => {
     expect(s3.refused).toHaveLength(1)
     expect(expectData(await app.query({ type: 'documents', contact_id: jane })).items).toEqual([])
     await expect(s3Store(settings).get(app.t.db, app.tenant.tenant_id, 'b'.repeat(64))).rejects.toThrow(/missing/)
+  })
+
+  it('erasing a customer deletes their files from the bucket, signed, and keeps the same bytes another customer still has', async () => {
+    const owner = await signedIn(app, app.tenant.owner_user_id)
+    const zed = await newContact(app, 'Zed Erased')
+    const olive = await newContact(app, 'Olive Kept')
+    const own = expectData(await app.action('document', 'upload', { contact_id: zed, name: 'Contract', content_base64: b64(pdf('zed only')) }))
+    const shared = expectData(await app.action('document', 'upload', { contact_id: zed, name: 'Estimate', content_base64: b64(pdf('both')) }))
+    expectData(await app.action('document', 'upload', { contact_id: olive, name: 'Estimate', content_base64: b64(pdf('both')) }))
+    const key = (sha256: string) => `/crm-files/${app.tenant.tenant_id}/${sha256}`
+    expect(s3.objects.has(key(own.sha256))).toBe(true)
+    const refusedBefore = s3.refused.length
+    const erased = expectData(await owner.action('contact', 'erase', { contact_id: zed, confirm: true }))
+    expect(erased.rows_changed).toMatchObject({ documents: 2, document_versions: 2 })
+    expect(s3.objects.has(key(own.sha256))).toBe(false)
+    expect(s3.objects.has(key(shared.sha256))).toBe(true)
+    expect(s3.refused).toHaveLength(refusedBefore)
   })
 })

@@ -4,6 +4,8 @@ import { expectData, expectError } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { snapshotTenant } from '../../helpers/tenant-data.js'
+import { b64, pdf } from '../documents/files.js'
+import { newService } from '../tickets/fixtures.js'
 import { insertUser, signedIn, type SignedIn } from '../tickets/fixtures.js'
 
 /** The server's clock: Tuesday 2026-10-27, 10:15 in Chicago. */
@@ -32,6 +34,19 @@ describe.each(engines)('erasing a customer on request (%s)', (engine) => {
   let invoice: { id: string; number: string; total_cents: number }
   let message: string
   let bystander: string
+  let company: string
+  let shared: string
+  let contentHashes: string[]
+
+  /** Whether the store still holds some bytes of the business (a file in the data folder, a row of the server). */
+  const stored = async (sha256: string) => {
+    try {
+      await withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'agent' }, (tx) => app.services.documents.get(tx, app.tenant.tenant_id, sha256))
+      return true
+    } catch {
+      return false
+    }
+  }
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW, payments: null })
@@ -71,6 +86,45 @@ describe.each(engines)('erasing a customer on request (%s)', (engine) => {
     bystander = (await act('contact', 'create', { display_name: 'Olive Bystander', addresses: [{ line1: '9 Elm St', city: 'Huntsville', state: 'AL',
       postal_code: '35801' }] })).id
     await act('note', 'add', { contact_id: bystander, content: 'Olive likes Huntsville in spring' })
+
+    // The records that came later: an organization they run with its company fields and a relationship, custom field
+    // values, an opportunity with a call about it, a quote sent and one accepted (its order), a segment, documents.
+    company = (await act('contact', 'create', { kind: 'organization', display_name: 'Quixotic Glazing', legal_name: 'Quixotic Glazing LLC',
+      industry: 'quixglass', website: 'https://quixglazing.test', tax_id: 'QX-7781', billing_address: { line1: '12 Quixledger Way', city: 'Huntsville',
+        state: 'AL', postal_code: '35801' } })).id
+    await act('contact', 'link', { contact_id: zeb, to_contact_id: company, link_type: 'works_at', strength: 'strong', note: 'Quixowner of it' })
+    await act('custom_field', 'define', { applies_to: 'contact', key: 'gate_code', label: 'Gate code', field_type: 'text' })
+    await act('custom_field', 'define', { applies_to: 'ticket', key: 'ladder_spot', label: 'Ladder spot', field_type: 'text' })
+    await act('contact', 'update', { contact_id: zeb, custom_fields: { gate_code: 'Quixgate 8812' } })
+    await act('contact', 'update', { contact_id: company, custom_fields: { gate_code: 'Quixloading dock' } })
+    const bookedVisit = (await act('ticket', 'create', { contact_id: zeb, scheduled_start: '2026-10-21T14:00:00Z', duration_minutes: 60,
+      custom_fields: { ladder_spot: 'Quixshed side' }, line_items: [{ description: 'Windows', unit_price_cents: 12_000 }] })).id
+    await act('ticket', 'close', { ticket_id: bookedVisit, duration_minutes: 60, line_items: [{ description: 'Windows', unit_price_cents: 12_000 }],
+      notes: '', next_service: { kind: 'none' } })
+    const opportunity = (await act('opportunity', 'create', { title: 'Quixconservatory glazing', contact_id: company, amount_cents: 480_000 })).id
+    await act('opportunity', 'move', { opportunity_id: opportunity, stage: 'lost', reason: 'Zebulon chose Quixrival' })
+    await act('interaction', 'log', { opportunity_id: opportunity, kind: 'call', direction: 'outbound', occurred_at: '2026-10-25T15:00:00Z',
+      summary: 'Quixcall about the conservatory' })
+    const service = await newService(app, { name: 'Skylight cleaning', pricing: 'fixed', price_cents: 9_000 })
+    const sentQuote = (await act('quote', 'create', { contact_id: zeb, notes: 'Quixquote for the skylight', line_items: [{ service_id: service.id },
+      { description: 'Quixspecial ladder for Zebulon', unit_price_cents: 1_500 }] })).id
+    expectData(await owner.action('quote', 'send', { quote_id: sentQuote }))
+    const acceptedQuote = (await act('quote', 'create', { contact_id: company, notes: 'Quixoffice quote', line_items: [{ service_id: service.id }] })).id
+    await act('quote', 'record_answer', { quote_id: acceptedQuote, answer: 'accept', note: 'Quixyes from the office' })
+    const segment = (await act('segment', 'create', { name: 'Skylight owners', kind: 'manual' })).id
+    await act('segment', 'add_members', { segment_id: segment, contact_ids: [zeb, company, bystander] })
+    const contract = (await act('document', 'upload', { contact_id: company, name: 'Quixcontract', category: 'contract', tags: ['quixsigned'],
+      content_base64: b64(pdf('Quixcontract first')), content_type: 'application/pdf' })).id
+    await act('document', 'new_version', { document_id: contract, content_base64: b64(pdf('Quixcontract second')), content_type: 'application/pdf' })
+    // The same bytes on another customer's document: those stay.
+    await act('document', 'upload', { ticket_id: bookedVisit, name: 'Quixbefore photo', content_base64: b64(pdf('shared estimate')),
+      content_type: 'application/pdf' })
+    await act('document', 'upload', { contact_id: bystander, name: 'Olive estimate', content_base64: b64(pdf('shared estimate')),
+      content_type: 'application/pdf' })
+    shared = (await app.t.db.query<{ sha256: string }>(`select sha256 from documents where name = 'Olive estimate'`)).rows[0].sha256
+    contentHashes = (await app.t.db.query<{ sha256: string }>(
+      `select v.sha256 from document_versions v join documents d on d.tenant_id = v.tenant_id and d.id = v.document_id where d.name = 'Quixcontract'`))
+      .rows.map((r) => r.sha256)
   })
   afterAll(() => app.close())
 
@@ -97,16 +151,27 @@ describe.each(engines)('erasing a customer on request (%s)', (engine) => {
 
   it('once confirmed, leaves no trace of the customer in any row of any table, and leaves other customers alone', async () => {
     expect(traces(await rows(app)).length).toBeGreaterThan(20)
+    expect(contentHashes).toHaveLength(2)
+    for (const sha256 of [...contentHashes, shared]) expect(await stored(sha256)).toBe(true)
     const erased = expectData(await owner.action('contact', 'erase', { contact_id: zeb, confirm: true }))
     expect(erased).toMatchObject({ contact_id: zeb, erased_at: NOW.toISOString() })
-    expect(erased.rows_changed).toMatchObject({ contacts: 2, addresses: 1, attributes: 1, interactions: 1, email_outbox: 1 })
+    expect(erased.rows_changed).toMatchObject({ contacts: 2, addresses: 1, attributes: 1, interactions: 1, email_outbox: 1, contact_links: 1,
+      quotes: 1, quote_line_items: 1, segment_members: 1, documents: 1, document_versions: 1 })
     expect(erased.rows_changed.scheduled_messages).toBeGreaterThan(0)
     expect(erased.rows_changed.audit_log).toBeGreaterThan(10)
+    const organization = expectData(await owner.action('contact', 'erase', { contact_id: company, confirm: true }))
+    expect(organization.rows_changed).toMatchObject({ contacts: 1, opportunities: 1, interactions: 1, quotes: 1, orders: 1, segment_members: 1,
+      documents: 1, document_versions: 2 })
 
     const after = await rows(app)
     expect(traces(after)).toEqual([])
     expect(after.notes.some((r) => r.includes('Olive likes Huntsville in spring'))).toBe(true)
     expect(after.addresses.some((r) => r.includes('9 Elm St'))).toBe(true)
+    expect(after.segment_members).toHaveLength(1)
+    expect(after.segments.map((r) => JSON.parse(r).member_count)).toEqual([1])
+    expect(after.documents.some((r) => r.includes('Olive estimate'))).toBe(true)
+    for (const sha256 of contentHashes) expect(await stored(sha256)).toBe(false)
+    expect(await stored(shared)).toBe(true)
   })
 
   it('reads show "Erased customer" and none of the removed values: the contact, search, timeline, audit trail and export', async () => {

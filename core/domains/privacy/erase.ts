@@ -54,8 +54,11 @@ export const eraseCustomer = defineAction({
     const rows = Object.fromEntries(Object.entries(changed).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0))
     await ctx.db.query('update erasures set rows_changed = $2 where id = $1', [erasureId, JSON.stringify(rows)])
     await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'erase', before: null, after: { erasure_id: erasureId, rows_changed: rows } })
-    // Last, once everything in the database went through: a store outside it cannot take its bytes back.
-    for (const sha256 of hashes) await ctx.services.documents.remove(ctx.db, ctx.tenantId, sha256)
+    // Bytes in the database go with the transaction; a store outside it cannot take bytes back, so those go once it committed.
+    const store = ctx.services.documents
+    const removeAll = (db: Queryable) => async () => { for (const sha256 of hashes) await store.remove(db, ctx.tenantId, sha256) }
+    if (store.kind === 'database') await removeAll(ctx.db)()
+    else ctx.afterCommit(removeAll(ctx.db))
     return { contact_id: input.contact_id, erasure_id: erasureId, erased_at: ctx.services.now().toISOString(), rows_changed: rows }
   },
 })

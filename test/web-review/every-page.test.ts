@@ -84,7 +84,8 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
   it('the owner\'s pages', async () => {
     const tab = await phoneTab(browser, fx.app)
     try {
-      const seen = await crawl(tab, ['/', '/settings', '/quotes?status=all', '/orders?status=all'])
+      // A search's answer is no link's target: the new quote's customer choices are opened by their address.
+      const seen = await crawl(tab, ['/', '/settings', '/quotes?status=all', '/orders?status=all', '/quotes/new?q=Jane'])
       expect(seen.length).toBeGreaterThan(8)
       for (const kind of [/^\/quotes\/[0-9a-f-]{36}$/, /^\/quotes\/new/, /^\/orders\/[0-9a-f-]{36}$/, /^\/customers\/[0-9a-f-]{36}\/referrals$/,
         /^\/customers\/[0-9a-f-]{36}\/timeline$/]) expect(seen.some((p) => kind.test(p)), String(kind)).toBe(true)

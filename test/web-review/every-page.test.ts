@@ -35,6 +35,9 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
     expectData(await owner.action('custom_field', 'define', { applies_to: 'ticket', key: 'ladder_needed', label: 'Ladder needed', field_type: 'yes_no' }))
     expectData(await app.action('contact', 'update', { contact_id: fx.contactId, custom_fields: { building: 'House' } }))
     expectData(await app.action('ticket', 'update', { ticket_id: fx.tickets.now, custom_fields: { ladder_needed: true } }))
+    // A customer who brought Jane, so her relationships list someone and her referrals page shows a chain.
+    const referrer = expectData(await app.action('contact', 'create', { display_name: 'Rhonda Referrer', email: 'rhonda@example.com' }))
+    expectData(await app.action('contact', 'link', { contact_id: fx.contactId, to_contact_id: referrer.id, link_type: 'referred_by', strength: 'strong' }))
     const segment = await app.action('segment', 'create', { name: 'Spring route', kind: 'manual' })
     await app.action('segment', 'add_members', { segment_id: segment.body.data.id, contact_ids: [fx.contactId] })
     // Files with long names, a thumbnail among them, on the customer's page and the visit's.
@@ -49,14 +52,14 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
     await fx?.app.close()
   })
 
-  /** Opens each page reachable by links (two clicks deep) and checks it; answers the paths visited. */
+  /** Opens each page reachable by links (three clicks deep) and checks it; answers the paths visited. */
   async function crawl(tab: PhoneTab, starts: string[]): Promise<string[]> {
     const seen = new Set<string>()
     // One of each kind of page is enough: /customers/<id> stands for every customer, /today?date=<day> for every day.
     const kindOf = (path: string) => path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, ':id').replace(/\d+/g, 'N')
     const kinds = new Set(starts.map(kindOf))
     let frontier = starts
-    for (let depth = 0; depth < 3 && frontier.length; depth++) {
+    for (let depth = 0; depth < 4 && frontier.length; depth++) {
       const next: string[] = []
       for (const path of frontier) {
         seen.add(path)
@@ -81,9 +84,11 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
   it('the owner\'s pages', async () => {
     const tab = await phoneTab(browser, fx.app)
     try {
-      const seen = await crawl(tab, ['/', '/settings', '/quotes?status=all', '/orders?status=all'])
+      // A search's answer is no link's target: the new quote's customer choices are opened by their address.
+      const seen = await crawl(tab, ['/', '/settings', '/quotes?status=all', '/orders?status=all', '/quotes/new?q=Jane'])
       expect(seen.length).toBeGreaterThan(8)
-      for (const kind of [/^\/quotes\/[0-9a-f-]{36}$/, /^\/quotes\/new/, /^\/orders\/[0-9a-f-]{36}$/]) expect(seen.some((p) => kind.test(p)), String(kind)).toBe(true)
+      for (const kind of [/^\/quotes\/[0-9a-f-]{36}$/, /^\/quotes\/new/, /^\/orders\/[0-9a-f-]{36}$/, /^\/customers\/[0-9a-f-]{36}\/referrals$/,
+        /^\/customers\/[0-9a-f-]{36}\/timeline$/]) expect(seen.some((p) => kind.test(p)), String(kind)).toBe(true)
     } finally {
       await tab.close()
     }

@@ -33,15 +33,44 @@ describe.each(engines)('quotes and orders on the owner\'s pages (%s)', (engine) 
     await app?.close()
   })
 
+  it('starts a quote from the Quotes page by finding the customer, with no JavaScript and no customer id to type', async () => {
+    const robin = (await ok('contact', 'create', { display_name: 'Robin Rivers', phone: '(256) 555-0177' })).id
+    expect(await page('/quotes')).toContain('href="/quotes/new"')
+    const start = await page('/quotes/new')
+    expect(start).toContain('<form method="get" action="/quotes/new" role="search"')
+    expect(start).not.toContain('name="contact_id"')
+    expect(start).not.toContain('method="post" action="/quotes/new"')
+    const both = await page('/quotes/new?q=Rivers')
+    for (const id of [rita, robin]) expect(both).toContain(`name="contact_id" value="${id}" required>`)
+    const one = await page('/quotes/new?q=Robin')
+    expect(one).toContain(`name="contact_id" value="${robin}" required checked>`)
+    expect(one).not.toContain(`value="${rita}"`)
+    const choices = one.slice(one.indexOf('<form method="post" action="/quotes/new"'))
+    // Nothing chosen is refused with the matches still offered; the choice made then goes through.
+    const unchosen = await owner.submit(choices, '/quotes/new', [['service_0', windows]])
+    expect(unchosen.status).toBe(400)
+    expect(unchosen.html).toContain(`name="contact_id" value="${robin}" required checked>`)
+    const made = await owner.submit(choices, '/quotes/new', [['contact_id', robin], ['service_0', windows]])
+    expect(made.status).toBe(303)
+    const [quote] = (await app.query({ type: 'quotes', contact_id: robin })).body.data.items
+    expect(made.location).toBe(`/quotes/${quote.id}?done=created`)
+    expect(await page('/quotes/new?q=Zebediah')).toContain('No customer matches')
+    const unknown = await page('/quotes/new?contact_id=00000000-0000-4000-8000-000000000009')
+    expect(unknown).toContain('Find the customer')
+    expect(unknown).not.toContain('name="contact_id"')
+    expect((await owner.get(`/quotes/new?q=${encodeURIComponent(PAYLOAD)}`)).html).not.toContain(PAYLOAD)
+  })
+
   it('creates a quote from the catalog on the customer\'s behalf, shows its lines and totals, and emails it', async () => {
     expect(await page(`/customers/${rita}`)).toContain(`/quotes/new?contact_id=${rita}`)
     const form = await page(`/quotes/new?contact_id=${rita}`)
     expect(form).toContain('Window cleaning · $150.00')
-    const refused = await owner.submit(form, '/quotes/new', [['contact_id', rita]])
+    expect(form).toContain('Customer: <b>Rita Rivers</b>')
+    const refused = await owner.submit(form, '/quotes/new')
     expect(refused.status).toBe(400)
     expect(refused.html).toContain('line_items')
     expect((await app.query({ type: 'quotes', contact_id: rita })).body.data.items).toEqual([])
-    const made = await owner.submit(form, '/quotes/new', [['contact_id', rita], ['service_0', windows], ['quantity_0', '2'],
+    const made = await owner.submit(form, '/quotes/new', [['service_0', windows], ['quantity_0', '2'],
       ['notes', `Back windows too ${PAYLOAD}`]])
     expect(made.status).toBe(303)
     const [quote] = (await app.query({ type: 'quotes', contact_id: rita })).body.data.items

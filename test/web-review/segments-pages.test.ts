@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
 import { addUser } from '../auth/browser.js'
+import { shortMoment } from '../../web-review/owner/customer-words.js'
 import { pageClient, type PageClient } from './technician-fixture.js'
 
 describe.each(engines)('segments on the owner\'s pages (%s)', (engine) => {
@@ -81,6 +82,27 @@ describe.each(engines)('segments on the owner\'s pages (%s)', (engine) => {
     const gutters = await ok('service', 'create', { name: 'Gutter cleaning', pricing: 'fixed', price_cents: 9000 })
     const lapsed = await ok('segment', 'create', { name: 'No gutters lately', kind: 'rule', rule: { lacks_service: { service_id: gutters.id, since: '2026-01-01' } } })
     expect(await page(`/segments/${lapsed.id}`)).toContain('Every customer without Gutter cleaning since 2026-01-01')
+  })
+
+  it('recomputes a rule segment\'s members when the page opens and they are more than a few minutes old, and says when', async () => {
+    const segment = await ok('segment', 'create', { name: 'Springfield', kind: 'rule', rule: { city: 'Springfield' } })
+    expect(segment.member_count).toBe(0)
+    const sue = (await ok('contact', 'create', { display_name: 'Sue Spring' })).id
+    await ok('address', 'add', { contact_id: sue, line1: '9 Elm St', city: 'Springfield', state: 'IL', postal_code: '62701' })
+    // Just computed: the page shows the stored members, so opening it again and again costs nothing.
+    const fresh = await page(`/segments/${segment.id}`)
+    expect(fresh).toMatch(/0 members, computed /)
+    expect(fresh).not.toContain('Sue Spring')
+    expect(fresh).toContain('Recomputed when this page opens if older than 5 minutes.')
+    // Computed a quarter of an hour ago: opening the page recomputes first, and the time shown is now's.
+    await app.t.db.query(`update segments set computed_at = now() - interval '15 minutes' where id = $1`, [segment.id])
+    const stale = await page(`/segments/${segment.id}`)
+    expect(stale).toContain('Sue Spring')
+    const stored = await segmentNamed('Springfield')
+    expect(stored.member_count).toBe(1)
+    expect(Date.now() - new Date(stored.computed_at).getTime()).toBeLessThan(60_000)
+    const { timezone } = (await app.query({ type: 'settings' })).body.data.items[0]
+    expect(stale).toContain(`1 member, computed ${shortMoment(stored.computed_at, timezone)}`)
   })
 
   it('emails every member from the send form, saying how many were scheduled and skipped', async () => {

@@ -94,7 +94,8 @@ async function timelinePage(services: Services, session: SessionPrincipal, res: 
   }
   const base = `/customers/${contact.id}`
   const link = (kind: string, id: string) => kind === 'visit' ? `/tickets/${id}` : kind === 'invoice' ? `/invoices/${id}`
-    : kind === 'opportunity' ? `/opportunities/${id}` : null
+    : kind === 'opportunity' ? `/opportunities/${id}` : kind === 'quote' ? `/quotes/${id}` : kind === 'order' ? `/orders/${id}`
+    : kind === 'document' ? `/documents/${id}/file` : null
   const body = html`<p><a href="${base}">Back to ${contact.display_name}</a></p>
 ${page.items.length ? html`<ul class="history">${page.items.map((i) => {
     const href = link(i.kind, i.id)

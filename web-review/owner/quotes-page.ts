@@ -10,6 +10,7 @@ import { servicesQuery } from '../../core/domains/services/queries.js'
 import { AppError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { personWithRole } from '../session.js'
+import { customerChoice, customerSearch, pickCustomer } from './customer-picker.js'
 import { sendOwnerPage } from './owner-page.js'
 import { businessFormat, callerOf, doneLine, field, money, type BusinessFormat } from './owner-forms.js'
 
@@ -52,7 +53,8 @@ ${list.items.length ? list.items.map((q) => quoteCard(q, format)) : html`<p clas
   router.get('/quotes/new', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    await newQuotePage(res, callerOf(services, session, res), session.csrfToken, typeof req.query.contact_id === 'string' ? req.query.contact_id : '')
+    const text = (name: string) => typeof req.query[name] === 'string' ? String(req.query[name]).trim().slice(0, 200) : ''
+    await newQuotePage(res, callerOf(services, session, res), session.csrfToken, text('contact_id'), text('q'))
   })
 
   router.post('/quotes/new', async (req, res) => {
@@ -68,7 +70,7 @@ ${list.items.length ? list.items.map((q) => quoteCard(q, format)) : html`<p clas
       res.redirect(303, `/quotes/${encodeURIComponent(String((made.result as { id: string }).id))}?done=created`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      await newQuotePage(res, caller, session.csrfToken, field(req.body, 'contact_id'), err)
+      await newQuotePage(res, caller, session.csrfToken, field(req.body, 'contact_id'), field(req.body, 'q'), err)
     }
   })
 
@@ -136,16 +138,25 @@ export function linesTable(q: { line_items?: Array<{ description: string; quanti
 <tr><th>Total</th><th class="r">${money(q.total_cents, format)}</th></tr></tfoot></table>`
 }
 
-/** The new-quote form: the customer (by id, as the customer's page links here), catalog lines with quantities, last day and notes. */
-async function newQuotePage(res: Response, caller: Caller, csrf: string, contactId: string, err?: AppError): Promise<void> {
+/**
+ * The new-quote form: the customer (chosen by id, as the customer's page links here, or found by a search that needs
+ * no JavaScript), catalog lines with quantities, last day and notes. Without a customer only the search shows.
+ */
+async function newQuotePage(res: Response, caller: Caller, csrf: string, contactId: string, q: string, err?: AppError): Promise<void> {
+  const pick = await pickCustomer(caller, contactId, q)
+  const problem = err ? { error: err.message, status: err.status } : {}
+  const search = pick.chosen ? '' : customerSearch('/quotes/new', pick)
+  if (!pick.chosen && !pick.matches.length) {
+    return sendOwnerPage(res, 'New quote', html`${search}<p class="note">Find the customer the quote is for.</p><p><a href="/quotes">All quotes</a></p>`, problem)
+  }
   const catalog = (await callQuery(caller, servicesQuery, { limit: 100 })).items.filter((s) => s.status === 'active' && s.price_cents !== null)
   const format = await businessFormat(caller)
   const options = html`<option value="">(none)</option>${catalog.map((s) => html`<option value="${s.id}">${s.name} · ${money(Number(s.price_cents), format)}</option>`)}`
   const rows = Array.from({ length: FORM_LINES }, (_, i) => html`<div class="row"><label>Service ${i + 1}<select name="service_${i}">${options}</select></label>
 <label>Quantity<input name="quantity_${i}" type="number" min="1" max="10000" value="1" inputmode="numeric"></label></div>`)
-  sendOwnerPage(res, 'New quote', form('/quotes/new', csrf, html`<label>Customer id<input name="contact_id" value="${contactId}" required></label>
+  sendOwnerPage(res, 'New quote', html`${search}${form('/quotes/new', csrf, html`${customerChoice(pick, '/quotes/new')}
 ${rows}<label>Valid until (default 30 days)<input name="valid_until" type="date"></label><label>Notes for the customer<textarea name="notes" rows="3" maxlength="2000"></textarea></label>
-<button>Create the quote</button>`), err ? { error: err.message, status: err.status } : {})
+<button>Create the quote</button>`)}<p><a href="/quotes">All quotes</a></p>`, problem)
 }
 
 /** One quote in the list: number (a link), customer, status, total and last day. */

@@ -19,6 +19,7 @@ import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js
 import { sent } from './form-fields.js'
 import { businessFormat, callerOf, centsOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
+import { currentSegment, RECOMPUTE_AFTER_MINUTES } from './segment-freshness.js'
 import { addMemberForm, countLine, foundList, memberList, newSegmentForm, segmentList, sendForm, type SegmentValues, type SendValues } from './segment-views.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -55,9 +56,10 @@ export function segmentsPages(services: Services): Router {
   router.get('/segments/:id', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    const segment = await segmentOr404(services, session, res, String(req.params.id))
-    if (!segment) return
+    const stored = await segmentOr404(services, session, res, String(req.params.id))
+    if (!stored) return
     const caller = callerOf(services, session, res)
+    const { segment, problem } = await currentSegment(caller, stored, services.now())
     const { timezone } = await businessFormat(caller)
     const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : ''
@@ -74,7 +76,9 @@ export function segmentsPages(services: Services): Router {
     const found = q && segment.kind === 'manual' ? (await callQuery(caller, contactsQuery, { params: { q }, limit: 10 })).items : null
     const base = `/segments/${segment.id}`
     const body = html`<p><a href="/segments">All segments</a></p>
-<p><b>${segment.rule ? `Every customer ${describeRule(segment.rule, serviceNames)}` : 'Customers chosen by hand'}</b><br><span class="muted">${countLine(segment, timezone)}</span></p>
+<p><b>${segment.rule ? `Every customer ${describeRule(segment.rule, serviceNames)}` : 'Customers chosen by hand'}</b><br><span class="muted">${countLine(segment, timezone)}</span>${
+  segment.kind === 'rule' && !segment.archived_at ? html`<br><span class="note">Recomputed when this page opens if older than ${RECOMPUTE_AFTER_MINUTES} minutes.</span>` : ''}</p>
+${problem ? html`<p class="err">The members could not be recomputed now: ${problem}</p>` : ''}
 ${segment.description ? html`<p class="pre">${segment.description}</p>` : ''}
 <p class="row"><a href="${`${base}/send`}">Email every member</a></p>
 ${segment.kind === 'rule' && !segment.archived_at ? postForm(`${base}/refresh`, session, html`<button class="second small">Recompute now</button>`) : ''}

@@ -61,7 +61,7 @@ export async function refreshSegmentMembers(tx: Queryable, segment: { id: string
   const condition = ruleCondition(segment.rule, timezone, args)
   args.push(segment.id, now)
   const [id, at] = [`$${args.length - 1}`, `$${args.length}`]
-  await tx.query(`with matches as (select c.id from contacts c where c.merged_into is null and c.status <> 'archived' and ${condition}),
+  await tx.query(`with matches as (select c.id from contacts c where c.merged_into is null and c.archived_at is null and ${condition}),
       gone as (delete from segment_members m where m.segment_id = ${id} and m.contact_id not in (select x.id from matches x))
     insert into segment_members (tenant_id, segment_id, contact_id, added_at)
     select app_tenant(), ${id}, x.id, ${at} from matches x on conflict do nothing`, args)

@@ -6,7 +6,7 @@ import { emptyDatabase } from '../../helpers/empty-database.js'
 
 interface Row { display_name: string; status: string; archived_at: Date | null; updated_at: Date }
 
-describe.each(engines)('contacts keep archived state as archived_at, moved by migration 0063 (%s)', (engine) => {
+describe.each(engines)('contacts and waitlist entries keep archived state as archived_at, moved by migrations 0063 and 0064 (%s)', (engine) => {
   let db: Database
   let dispose: () => Promise<void>
   let tenant: string
@@ -21,6 +21,9 @@ describe.each(engines)('contacts keep archived state as archived_at, moved by mi
     tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Before 0063') returning id`)).rows[0].id
     await db.query(`insert into contacts (tenant_id, display_name, status, updated_at) select $1, name, status, '2026-02-03T10:00:00Z'
       from (values ('Ann Active', 'active'), ('Ida Inactive', 'inactive'), ('Al Archived', 'archived')) v (name, status)`, [tenant])
+    await db.query(`insert into waitlist_entries (tenant_id, contact_id, earliest_date, latest_date, status, notes, updated_at)
+      select $1, contacts.id, '2026-03-01', '2026-03-31', v.status, v.status, '2026-02-04T10:00:00Z'
+      from contacts, (values ('waiting'), ('removed')) v (status) where tenant_id = $1 and display_name = 'Ann Active'`, [tenant])
     await migrate(db, files)
   }, 120_000)
   afterAll(() => dispose())
@@ -49,5 +52,16 @@ describe.each(engines)('contacts keep archived state as archived_at, moved by mi
     expect(await read('Al Archived')).toMatchObject({ status: 'inactive', archived_at: null })
     await db.query(`insert into contacts (tenant_id, display_name, status) values ($1, 'Ned New', 'archived')`, [tenant])
     expect((await read('Ned New')).archived_at).not.toBeNull()
+  })
+
+  it('a waitlist entry removed before is archived since it last changed; removing one by status or by archived_at sets both', async () => {
+    const entries = async () => (await db.query<{ notes: string; status: string; archived_at: Date | null }>(
+      'select notes, status, archived_at from waitlist_entries where tenant_id = $1 order by created_at, notes', [tenant])).rows
+    expect((await entries()).map((e) => [e.notes, e.status, iso(e.archived_at)])).toEqual([
+      ['removed', 'removed', '2026-02-04T10:00:00.000Z'], ['waiting', 'waiting', null]])
+    await db.query(`update waitlist_entries set status = 'removed' where tenant_id = $1 and notes = 'waiting'`, [tenant])
+    expect((await entries()).every((e) => e.status === 'removed' && e.archived_at)).toBe(true)
+    await db.query(`update waitlist_entries set status = 'waiting' where tenant_id = $1`, [tenant])
+    expect((await entries()).map((e) => e.status)).toEqual(['removed', 'removed'])
   })
 })

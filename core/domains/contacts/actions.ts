@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { diffRecords } from '../../audit.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, validationError } from '../../errors.js'
+import { auditedArchive } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { insertAddress, newAddressShape } from '../addresses/new-address.js'
@@ -11,7 +12,7 @@ import { ADDRESS_RECORD } from '../addresses/model.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
 import { COMPANY_FIELDS, companyColumns, companyInput, refuseCompanyFieldsOnPerson } from './company.js'
 import {
-  CONTACT_COLUMNS, CONTACT_RECORD, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences, phoneKey,
+  CONTACT_COLUMNS, CONTACT_RECORD, CONTACT_TABLE, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences, phoneKey,
   phoneSchema, phonesSchema, preferencesSchema, tagSchema, uniqueTags, withPrimary, type ContactChannel,
 } from './model.js'
 
@@ -220,10 +221,7 @@ export const archiveContact = defineAction({
   output: CONTACT_RECORD,
   async run(ctx, input) {
     const before = await lockContact(ctx.db, input.contact_id)
-    if (before.status === 'archived') return before
-    const r = await ctx.db.query(`update contacts set status = 'archived' where id = $1 returning ${CONTACT_COLUMNS}`, [input.contact_id])
-    await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'archive', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedArchive(ctx, CONTACT_TABLE, before)
   },
 })
 

@@ -47,7 +47,7 @@ export const mergeContacts = defineAction({
     const { survivor, merged } = await loadMergePair(ctx.db, input.survivor_id, input.merged_id, true)
     const conflicts = await attributeConflicts(ctx.db, survivor.id, merged.id, input.prefer)
     // The pointer comes first: a closed ticket's customer may only move to the contact its customer was merged into.
-    const pointer = await ctx.db.query(`update contacts set merged_into = $1, merged_at = now(), status = 'archived' where id = $2
+    const pointer = await ctx.db.query(`update contacts set merged_into = $1, merged_at = now(), archived_at = now() where id = $2
       returning ${CONTACT_COLUMNS}`, [survivor.id, merged.id])
     await ctx.audit({ entityType: 'contact', entityId: merged.id, action: 'merge', before: shown(merged), after: shown(pointer.rows[0]) })
     const earlier = await ctx.db.query<{ id: string }>('update contacts set merged_into = $1 where merged_into = $2 returning id', [survivor.id, merged.id])

@@ -5,6 +5,7 @@ import { mergedContactError, mergedContacts, type MergedContact } from '../../me
 import { noteText } from '../../sanitize.js'
 import { WEEKDAYS } from '../../time.js'
 import { timestamp } from '../../output-types.js'
+import type { RecordKind } from '../../records.js'
 import { COMPANY_RECORD } from './company.js'
 import { LIFECYCLES } from './lifecycle.js'
 import { CUSTOM_VALUES } from '../custom-fields/model.js'
@@ -14,8 +15,11 @@ import { CUSTOM_VALUES } from '../custom-fields/model.js'
  * "notes" is the contact's list of notes (include=notes).
  */
 export const CONTACT_COLUMNS = `id, kind, display_name, first_name, last_name, email, phone, emails, phones, preferences, tags, status,
-  source, notes as about, email_status, lifecycle, lifecycle_since, custom_fields, merged_into, merged_at, legal_name, industry, website, tax_id,
+  archived_at, source, notes as about, email_status, lifecycle, lifecycle_since, custom_fields, merged_into, merged_at, legal_name, industry, website, tax_id,
   billing_address, created_at, updated_at`
+
+/** Where contacts live, for the records helper. */
+export const CONTACT_TABLE: RecordKind = { table: 'contacts', columns: CONTACT_COLUMNS, entity: 'contact' }
 
 /**
  * The kinds of link between two contacts, read "A link_type B": A works_at B (a person at an organization), A referred_by B,
@@ -198,7 +202,8 @@ export const CONTACT_RECORD = z.object({
     notes: z.string().optional(),
   }),
   tags: z.array(z.string()),
-  status: z.enum(['active', 'inactive', 'archived']),
+  status: z.enum(['active', 'inactive', 'archived']).describe('archived exactly when archived_at is set; otherwise active or inactive'),
+  archived_at: timestamp.nullable().describe('When it was archived'),
   source: z.string().nullable(),
   about: z.string().nullable(),
   email_status: z.enum(['ok', 'bounced', 'complained']),

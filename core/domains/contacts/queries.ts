@@ -81,7 +81,7 @@ export const contactsQuery = defineQuery({
     if (req.id) where.push(`c.id = ${arg(req.id)}`)
     else where.push('c.merged_into is null')
     if (p.status) where.push(`c.status = ${arg(p.status)}`)
-    else if (!req.id) where.push(`c.status <> 'archived'`)
+    else if (!req.id) where.push('c.archived_at is null')
     // Through the function, which finds the matches by index (see migrations 0033 and 0034).
     if (p.q) where.push(`c.id in (select contact_ids_matching(${arg(withoutCountryCode(p.q))}))`)
     if (p.words) where.push(`c.id in (select h.id from search_hits(${arg(p.words)}, array['contact'], 100) h)`)

@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { diffRecords } from '../../audit.js'
 import { AppError, validationError } from '../../errors.js'
+import { auditedArchive } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { APPLIES_TO, DEFINITION_COLUMNS, DEFINITION_RECORD, FIELD_KEY, FIELD_TYPES, keyFromLabel, lockDefinition } from './model.js'
+import { APPLIES_TO, DEFINITION_COLUMNS, DEFINITION_RECORD, DEFINITION_TABLE, FIELD_KEY, FIELD_TYPES, keyFromLabel, lockDefinition } from './model.js'
 
 const label = noteText(100).describe('How the field is shown to people, e.g. "Gate code"')
 const options = z.array(z.string().trim().min(1).max(100)).max(50)
@@ -118,10 +119,6 @@ export const archiveCustomField = defineAction({
   output: DEFINITION_RECORD,
   async run(ctx, input) {
     const before = await lockDefinition(ctx.db, input.custom_field_id)
-    if (before.archived_at) return before
-    const r = await ctx.db.query(`update custom_field_definitions set archived_at = $2 where id = $1 returning ${DEFINITION_COLUMNS}`,
-      [before.id, ctx.services.now()])
-    await ctx.audit({ entityType: 'custom_field', entityId: before.id, action: 'archive', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedArchive(ctx, DEFINITION_TABLE, before)
   },
 })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { notFound } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
+import type { RecordKind } from '../../records.js'
 
 /** What a field is on: every customer, customers of one kind, or tickets. */
 export const APPLIES_TO = ['contact', 'person', 'organization', 'ticket'] as const
@@ -23,6 +24,9 @@ export type FieldRecord = 'contact' | 'ticket'
 
 /** The columns of a definition as the API shows it. */
 export const DEFINITION_COLUMNS = 'id, applies_to, key, label, field_type, options, required, position, archived_at, created_at, updated_at'
+
+/** Where custom field definitions live, for the records helper. */
+export const DEFINITION_TABLE: RecordKind = { table: 'custom_field_definitions', columns: DEFINITION_COLUMNS, entity: 'custom_field' }
 
 /** A field definition as the API shows it (DEFINITION_COLUMNS). */
 export const DEFINITION_RECORD = z.object({

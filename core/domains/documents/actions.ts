@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
 import { AppError } from '../../errors.js'
+import { auditedArchive } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { oneSubjectOf } from '../record-subject.js'
 import { ALLOWED_CONTENT_TYPES, checkContent, type CheckedContent } from './content.js'
-import { DOCUMENT_CATEGORIES, DOCUMENT_COLUMNS, DOCUMENT_RECORD, DOCUMENT_TARGETS, loadDocument } from './model.js'
+import { DOCUMENT_CATEGORIES, DOCUMENT_COLUMNS, DOCUMENT_RECORD, DOCUMENT_TABLE, DOCUMENT_TARGETS, loadDocument } from './model.js'
 
 const content = {
   content_base64: z.string().min(1).describe('The file\'s bytes in base64; at most the configured limit (10 MB unless set otherwise)'),
@@ -114,10 +115,7 @@ export const archiveDocument = defineAction({
   output: DOCUMENT_RECORD,
   async run(ctx, input) {
     const before = await loadDocument(ctx.db, input.document_id, true)
-    if (before.archived_at) return before
-    const r = await ctx.db.query(`update documents set archived_at = $2 where id = $1 returning ${DOCUMENT_COLUMNS}`, [before.id, ctx.services.now()])
-    await ctx.audit({ entityType: 'document', entityId: before.id, action: 'archive', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedArchive(ctx, DOCUMENT_TABLE, before)
   },
 })
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { notFound } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
+import type { RecordKind } from '../../records.js'
 
 /** What a document is, for filtering and for how pages show it. */
 export const DOCUMENT_CATEGORIES = ['contract', 'photo', 'estimate', 'other'] as const
@@ -19,6 +20,9 @@ export const DOCUMENT_TARGETS = [
 /** The columns of a document as the API shows it: the latest version's facts, never its bytes. */
 export const DOCUMENT_COLUMNS = `id, contact_id, ticket_id, invoice_id, name, category, tags, version, content_type, size_bytes, sha256,
   author_type, author_id, archived_at, created_at, updated_at`
+
+/** Where documents live, for the records helper. */
+export const DOCUMENT_TABLE: RecordKind = { table: 'documents', columns: DOCUMENT_COLUMNS, entity: 'document' }
 
 /** One version of a document's content. */
 export const DOCUMENT_VERSION = z.object({

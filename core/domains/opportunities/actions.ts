@@ -1,12 +1,12 @@
 import { z } from 'zod'
 import { AppError, validationError } from '../../errors.js'
 import { MAX_CENTS } from '../../money.js'
+import { auditedArchive, auditedUpdate } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { isoDate } from '../../schema-types.js'
-import { setClause } from '../../sql.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { assertNotArchived, CLOSED_STAGES, loadOpportunity, OPEN_STAGES, OPPORTUNITY_RECORD, STAGE_PROBABILITY, STAGES } from './model.js'
+import { assertNotArchived, CLOSED_STAGES, loadOpportunity, OPEN_STAGES, OPPORTUNITY_RECORD, OPPORTUNITY_TABLE, STAGE_PROBABILITY, STAGES } from './model.js'
 import { checkLinks, contactOfLead } from './references.js'
 
 const title = z.string().trim().min(1).max(200).describe('A few words on the job, e.g. "Gutters and windows, 3 storeys"')
@@ -72,18 +72,12 @@ export const updateOpportunity = defineAction({
   async run(ctx, input) {
     const before = await loadOpportunity(ctx.db, input.opportunity_id, true)
     assertNotArchived(before)
-    const { opportunity_id: id, ...changes } = input
+    const { opportunity_id: _id, ...changes } = input
     await checkLinks(ctx.db, changes, {
       contact_id: changes.contact_id === undefined ? before.contact_id : changes.contact_id,
       lead_id: changes.lead_id === undefined ? before.lead_id : changes.lead_id,
     })
-    const { sets, values } = setClause(changes)
-    if (!sets.length) return before
-    values.push(id)
-    await ctx.db.query(`update opportunities set ${sets.join(', ')} where id = $${values.length}`, values)
-    const after = await loadOpportunity(ctx.db, id)
-    await ctx.audit({ entityType: 'opportunity', entityId: id, action: 'update', before, after })
-    return after
+    return auditedUpdate(ctx, OPPORTUNITY_TABLE, before, changes)
   },
 })
 
@@ -139,10 +133,6 @@ export const archiveOpportunity = defineAction({
   output: OPPORTUNITY_RECORD,
   async run(ctx, input) {
     const before = await loadOpportunity(ctx.db, input.opportunity_id, true)
-    if (before.archived_at) return before
-    await ctx.db.query('update opportunities set archived_at = $2 where id = $1', [before.id, ctx.services.now()])
-    const after = await loadOpportunity(ctx.db, before.id)
-    await ctx.audit({ entityType: 'opportunity', entityId: before.id, action: 'archive', before, after })
-    return after
+    return auditedArchive(ctx, OPPORTUNITY_TABLE, before)
   },
 })

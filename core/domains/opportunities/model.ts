@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound } from '../../errors.js'
 import { calendarDay, timestamp } from '../../output-types.js'
+import type { RecordKind } from '../../records.js'
 
 /** The stages an opportunity moves through, in order; won and lost close it. */
 export const STAGES = ['qualification', 'estimating', 'proposal_sent', 'negotiating', 'scheduled', 'won', 'lost'] as const
@@ -31,6 +32,9 @@ export const OPPORTUNITY_COLUMNS = `o.id, o.title, o.contact_id, o.lead_id, o.st
   (select c.display_name from contacts c where c.id = o.contact_id) as contact_name,
   (select l.name from leads l where l.id = o.lead_id) as lead_name,
   (select u.name from users u where u.id = o.assignee_id) as assignee_name`
+
+/** Where opportunities live (as o, which OPPORTUNITY_COLUMNS names), for the records helper. */
+export const OPPORTUNITY_TABLE: RecordKind = { table: 'opportunities o', columns: OPPORTUNITY_COLUMNS, entity: 'opportunity' }
 
 /** An opportunity as the API shows it (OPPORTUNITY_COLUMNS). */
 export const OPPORTUNITY_RECORD = z.object({

@@ -14,7 +14,7 @@ export const recentContactsQuery = defineQuery({
   async run(ctx, req) {
     const r = await ctx.db.query(
       `select c.id, c.display_name, c.phone, c.email, c.updated_at from contacts c
-       where ($1::uuid is null or c.id = $1) and c.status <> 'archived' and c.merged_into is null
+       where ($1::uuid is null or c.id = $1) and c.archived_at is null and c.merged_into is null
        order by c.updated_at desc, c.id desc limit $2`, [req.id ?? null, req.limit])
     return { items: r.rows, next_cursor: null }
   },

@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
 import { validationError, type AppError } from '../../errors.js'
+import { auditedArchive } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { missingReference } from '../contacts/model.js'
-import { assertNameFree, assertOpen, loadSegment, refreshSegmentMembers, SEGMENT_COLUMNS, SEGMENT_KINDS, SEGMENT_RECORD, storeCount, type Segment } from './model.js'
+import { assertNameFree, assertOpen, loadSegment, refreshSegmentMembers, SEGMENT_COLUMNS, SEGMENT_KINDS, SEGMENT_RECORD, SEGMENT_TABLE, storeCount, type Segment } from './model.js'
 import { checkRule, SEGMENT_RULE } from './rule.js'
 
 const name = z.string().trim().min(1).max(100).describe('What the owner calls it, e.g. "Huntsville spring route"; unique among segments in use')
@@ -105,10 +106,7 @@ export const archiveSegment = defineAction({
   output: SEGMENT_RECORD,
   async run(ctx, input) {
     const before = await loadSegment(ctx.db, input.segment_id, true)
-    if (before.archived_at) return before
-    const r = await ctx.db.query(`update segments set archived_at = $2 where id = $1 returning ${SEGMENT_COLUMNS}`, [before.id, ctx.services.now()])
-    await ctx.audit({ entityType: 'segment', entityId: before.id, action: 'archive', before, after: r.rows[0] })
-    return r.rows[0] as Segment
+    return auditedArchive(ctx, SEGMENT_TABLE, before)
   },
 })
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
+import type { RecordKind } from '../../records.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { ruleCondition, SEGMENT_RULE, type SegmentRule } from './rule.js'
 
@@ -10,6 +11,9 @@ export const SEGMENT_KINDS = ['manual', 'rule'] as const
 
 /** The columns of a segment as the API shows it. */
 export const SEGMENT_COLUMNS = 'id, name, description, kind, rule, member_count, computed_at, archived_at, created_at, updated_at'
+
+/** Where segments live, for the records helper. */
+export const SEGMENT_TABLE: RecordKind = { table: 'segments', columns: SEGMENT_COLUMNS, entity: 'segment' }
 
 /** A segment as the API shows it (SEGMENT_COLUMNS). */
 export const SEGMENT_RECORD = z.object({
@@ -57,7 +61,7 @@ export async function refreshSegmentMembers(tx: Queryable, segment: { id: string
   const condition = ruleCondition(segment.rule, timezone, args)
   args.push(segment.id, now)
   const [id, at] = [`$${args.length - 1}`, `$${args.length}`]
-  await tx.query(`with matches as (select c.id from contacts c where c.merged_into is null and c.status <> 'archived' and ${condition}),
+  await tx.query(`with matches as (select c.id from contacts c where c.merged_into is null and c.archived_at is null and ${condition}),
       gone as (delete from segment_members m where m.segment_id = ${id} and m.contact_id not in (select x.id from matches x))
     insert into segment_members (tenant_id, segment_id, contact_id, added_at)
     select app_tenant(), ${id}, x.id, ${at} from matches x on conflict do nothing`, args)

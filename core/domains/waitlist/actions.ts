@@ -109,7 +109,7 @@ export const removeFromWaitlist = defineAction({
     const before = await lockEntry(ctx.db, input.waitlist_entry_id)
     if (before.status === 'removed') return before
     assertOpen(before, 'removed')
-    return auditedUpdate(ctx, WAITLIST_TABLE, before, { status: 'removed' }, 'remove')
+    return auditedUpdate(ctx, WAITLIST_TABLE, before, { archived_at: ctx.services.now() }, 'remove')
   },
 })
 

@@ -7,7 +7,7 @@ import { AppError, notFound, validationError } from '../../errors.js'
 
 /** The columns of a waitlist entry as the API shows it. */
 export const WAITLIST_COLUMNS = `id, contact_id, service_id, address_id, earliest_date, latest_date, preferred_days, time_of_day, status, notes,
-  ticket_id, created_at, updated_at`
+  ticket_id, archived_at, created_at, updated_at`
 
 /** The hour (tenant's wall clock) that divides morning from afternoon: morning is before it, afternoon from it on. */
 export const NOON = '12:00'
@@ -73,9 +73,10 @@ export const WAITLIST_RECORD = z.object({
   latest_date: calendarDay,
   preferred_days: z.array(z.enum(WEEKDAYS)),
   time_of_day: z.enum(['any', 'morning', 'afternoon']),
-  status: z.enum(['waiting', 'offered', 'scheduled', 'removed']),
+  status: z.enum(['waiting', 'offered', 'scheduled', 'removed']).describe('removed exactly when archived_at is set'),
   notes: z.string().nullable(),
   ticket_id: z.uuid().nullable(),
+  archived_at: timestamp.nullable().describe('When it was taken off the list'),
   created_at: timestamp,
   updated_at: timestamp,
 })

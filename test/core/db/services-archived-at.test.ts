@@ -1,37 +1,8 @@
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
-import { openPglite } from '../../../core/db/pglite.js'
-import { openPostgres } from '../../../core/db/postgres.js'
 import type { Database } from '../../../core/db/types.js'
 import { engines } from '../../helpers/databases.js'
-import { withDatabase } from '../../helpers/template.js'
-
-/** An empty database of its own on the engine, and how to throw it away. */
-async function emptyDatabase(engine: 'pglite' | 'postgres'): Promise<{ db: Database; dispose(): Promise<void> }> {
-  if (engine === 'pglite') {
-    const db = await openPglite(undefined)
-    return { db, dispose: () => db.close() }
-  }
-  const server = process.env.TEST_DATABASE_URL as string
-  const name = `crm_test_empty_${process.pid}_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: server })
-  await admin.connect()
-  await admin.query(`create database ${name} template template0`)
-  await admin.end()
-  const db = openPostgres(withDatabase(server, name), 2)
-  return {
-    db,
-    async dispose() {
-      await db.close()
-      const c = new pg.Client({ connectionString: server })
-      await c.connect()
-      await c.query(`drop database if exists ${name} with (force)`)
-      await c.end()
-    },
-  }
-}
+import { emptyDatabase } from '../../helpers/empty-database.js'
 
 describe.each(engines)('services keep archived state as archived_at, moved by migration 0059 (%s)', (engine) => {
   let db: Database

@@ -100,9 +100,11 @@ describe.each(engines)('contacts (%s)', (engine) => {
 
   it('archives a contact and restores it', async () => {
     const c = await contact(app, { display_name: 'Archie Archived' })
-    expect(expectData(await app.action('contact', 'archive', { contact_id: c.id })).status).toBe('archived')
-    expect(expectData(await app.action('contact', 'archive', { contact_id: c.id })).status).toBe('archived')
-    expect(expectData(await app.action('contact', 'update', { contact_id: c.id, status: 'active' })).status).toBe('active')
+    const archived = expectData(await app.action('contact', 'archive', { contact_id: c.id }))
+    expect(archived.status).toBe('archived')
+    expect(Date.parse(archived.archived_at)).not.toBeNaN()
+    expect(expectData(await app.action('contact', 'archive', { contact_id: c.id }))).toMatchObject({ status: 'archived', archived_at: archived.archived_at })
+    expect(expectData(await app.action('contact', 'update', { contact_id: c.id, status: 'active' }))).toMatchObject({ status: 'active', archived_at: null })
     expect((await auditOf(app, 'contact', c.id)).map((a) => a.action)).toEqual(['create', 'archive', 'update'])
   })
 

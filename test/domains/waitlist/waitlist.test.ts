@@ -81,7 +81,8 @@ describe.each(engines)('waitlist through the API (%s)', (engine) => {
     const e = (await app.action('waitlist', 'add', { contact_id: cy, latest_date: '2026-03-31' })).body.data
     const r = await app.action('waitlist', 'remove', { waitlist_entry_id: e.id })
     expect(r.body.data.status).toBe('removed')
-    expect((await app.action('waitlist', 'remove', { waitlist_entry_id: e.id })).body.data.status).toBe('removed')
+    expect(Date.parse(r.body.data.archived_at)).not.toBeNaN()
+    expect((await app.action('waitlist', 'remove', { waitlist_entry_id: e.id })).body.data).toMatchObject({ status: 'removed', archived_at: r.body.data.archived_at })
     const list = await app.query({ type: 'waitlist', limit: 100 })
     expect(list.body.data.items.map((x: any) => x.id)).not.toContain(e.id)
     expect((await app.query({ type: 'waitlist', status: 'removed' })).body.data.items.map((x: any) => x.id)).toContain(e.id)

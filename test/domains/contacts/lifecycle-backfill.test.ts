@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
-import { openPglite } from '../../../core/db/pglite.js'
-import { openPostgres } from '../../../core/db/postgres.js'
 import type { Database } from '../../../core/db/types.js'
 import { engines } from '../../helpers/databases.js'
-import { withDatabase } from '../../helpers/template.js'
+import { emptyDatabase as emptyDatabaseOn } from '../../helpers/empty-database.js'
 
 const cleanups: Array<() => Promise<void>> = []
 afterAll(async () => {
@@ -15,25 +11,8 @@ afterAll(async () => {
 
 /** A database with nothing in it on the engine; dropped after the run. */
 async function emptyDatabase(engine: 'pglite' | 'postgres'): Promise<Database> {
-  if (engine === 'pglite') {
-    const db = await openPglite(undefined)
-    cleanups.push(() => db.close())
-    return db
-  }
-  const server = process.env.TEST_DATABASE_URL as string
-  const name = `crm_test_lifecycle_${process.pid}_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: server })
-  await admin.connect()
-  await admin.query(`create database ${name} template template0`)
-  await admin.end()
-  const db = openPostgres(withDatabase(server, name), 2)
-  cleanups.push(async () => {
-    await db.close()
-    const c = new pg.Client({ connectionString: server })
-    await c.connect()
-    await c.query(`drop database if exists ${name} with (force)`)
-    await c.end()
-  })
+  const { db, dispose } = await emptyDatabaseOn(engine)
+  cleanups.push(dispose)
   return db
 }
 

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../errors.js'
 
 /** The columns of a lead as the API shows it. */
 export const LEAD_COLUMNS = `id, status, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details,
-  reminder_at, converted_contact_id, converted_at, archive_reason, created_at, updated_at`
+  reminder_at, converted_contact_id, converted_at, archive_reason, archived_at, created_at, updated_at`
 
 /** A lead as the API shows it (LEAD_COLUMNS). */
 export const LEAD_RECORD = z.object({
@@ -24,6 +24,7 @@ export const LEAD_RECORD = z.object({
   converted_contact_id: z.uuid().nullable(),
   converted_at: timestamp.nullable(),
   archive_reason: z.string().nullable(),
+  archived_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,
 })

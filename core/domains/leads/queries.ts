@@ -39,7 +39,7 @@ export const leadsQuery = defineQuery({
     const r = await ctx.db.query(
       `select ${LEAD_COLUMNS}${contact}, l.created_at::text as _sort_at from leads l
        where ($1::uuid is null or l.id = $1)
-         and (case when $2::text is null then ($1::uuid is not null or l.status <> 'archived')
+         and (case when $2::text is null then ($1::uuid is not null or l.archived_at is null)
                    when $2 = 'open' then l.status in ('new', 'contacted', 'qualified')
                    else l.status = $2 end)
          and ($3::text is null or l.urgency = $3)

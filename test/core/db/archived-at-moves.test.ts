@@ -6,7 +6,7 @@ import { emptyDatabase } from '../../helpers/empty-database.js'
 
 interface Row { display_name: string; status: string; archived_at: Date | null; updated_at: Date }
 
-describe.each(engines)('contacts and waitlist entries keep archived state as archived_at, moved by migrations 0063 and 0064 (%s)', (engine) => {
+describe.each(engines)('contacts, waitlist entries and leads keep archived state as archived_at, moved by migrations 0063 to 0065 (%s)', (engine) => {
   let db: Database
   let dispose: () => Promise<void>
   let tenant: string
@@ -24,6 +24,8 @@ describe.each(engines)('contacts and waitlist entries keep archived state as arc
     await db.query(`insert into waitlist_entries (tenant_id, contact_id, earliest_date, latest_date, status, notes, updated_at)
       select $1, contacts.id, '2026-03-01', '2026-03-31', v.status, v.status, '2026-02-04T10:00:00Z'
       from contacts, (values ('waiting'), ('removed')) v (status) where tenant_id = $1 and display_name = 'Ann Active'`, [tenant])
+    await db.query(`insert into leads (tenant_id, raw_notes, name, status, updated_at) select $1, name || ' asked for windows', name, status,
+      '2026-02-05T10:00:00Z' from (values ('Lou Lead', 'qualified'), ('Arlo Archived', 'archived')) v (name, status)`, [tenant])
     await migrate(db, files)
   }, 120_000)
   afterAll(() => dispose())
@@ -63,5 +65,18 @@ describe.each(engines)('contacts and waitlist entries keep archived state as arc
     expect((await entries()).every((e) => e.status === 'removed' && e.archived_at)).toBe(true)
     await db.query(`update waitlist_entries set status = 'waiting' where tenant_id = $1`, [tenant])
     expect((await entries()).map((e) => e.status)).toEqual(['removed', 'removed'])
+  })
+
+  it('a lead archived before is archived since it last changed; archiving sets archived_at, reopening clears it, the funnel status stays', async () => {
+    const lead = async (name: string) => (await db.query<{ status: string; archived_at: Date | null }>(
+      'select status, archived_at from leads where tenant_id = $1 and name = $2', [tenant, name])).rows[0]
+    expect(await lead('Arlo Archived')).toMatchObject({ status: 'archived', archived_at: new Date('2026-02-05T10:00:00Z') })
+    expect(await lead('Lou Lead')).toMatchObject({ status: 'qualified', archived_at: null })
+    await db.query(`update leads set status = 'archived' where tenant_id = $1 and name = 'Lou Lead'`, [tenant])
+    expect((await lead('Lou Lead')).archived_at).not.toBeNull()
+    await db.query(`update leads set status = 'contacted' where tenant_id = $1 and name = 'Lou Lead'`, [tenant])
+    expect(await lead('Lou Lead')).toMatchObject({ status: 'contacted', archived_at: null })
+    await db.query(`update leads set archived_at = null where tenant_id = $1 and name = 'Arlo Archived'`, [tenant])
+    expect(await lead('Arlo Archived')).toMatchObject({ status: 'new', archived_at: null })
   })
 })

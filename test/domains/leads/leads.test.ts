@@ -89,6 +89,7 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
     const archived = await app.action('lead', 'archive', { lead_id: l.id, reason: 'out of scope' }, { reasoning: 'We do not clean high-rises' })
     expect(archived.status).toBe(200)
     expect(archived.body.data).toMatchObject({ status: 'archived', archive_reason: 'out of scope' })
+    expect(archived.body.data.archived_at).not.toBeNull()
     const trail = await app.query({ type: 'audit_trail', entity_id: l.id, action: 'archive' })
     expect(trail.body.data.items[0].reasoning).toBe('We do not clean high-rises')
     const again = await app.action('lead', 'archive', { lead_id: l.id }, { reasoning: 'again' })
@@ -98,7 +99,7 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
     const archivedList = await app.query({ type: 'leads', status: 'archived' })
     expect(archivedList.body.data.items.map((x: any) => x.id)).toContain(l.id)
     const reopened = await app.action('lead', 'set_status', { lead_id: l.id, status: 'qualified' })
-    expect(reopened.body.data).toMatchObject({ status: 'qualified', archive_reason: null })
+    expect(reopened.body.data).toMatchObject({ status: 'qualified', archive_reason: null, archived_at: null })
     expect(await auditActions(app, 'lead', l.id)).toEqual(['create', 'archive', 'set_status'])
   })
 

@@ -5,6 +5,7 @@ import { isoDate } from '../../schema-types.js'
 import { dayRange } from '../../time.js'
 import { attributeValueMatches, parseAttributeFilters } from '../attributes/model.js'
 import { LIFECYCLES } from '../contacts/lifecycle.js'
+import { appliesToOf, CUSTOM_VALUES, expectedValue, loadDefinitions } from '../custom-fields/model.js'
 import { tagSchema } from '../contacts/model.js'
 
 const serviceSince = z.strictObject({
@@ -27,6 +28,7 @@ export const SEGMENT_RULE = z.strictObject({
   spend_under_cents: z.number().int().min(0).max(1e11).optional().describe('Paid less than this in total, in cents'),
   lifecycle: z.array(z.enum(LIFECYCLES)).min(1).max(3).optional().describe('Any of prospect, customer, past_customer'),
   kind: z.enum(['person', 'organization']).optional(),
+  custom_fields: CUSTOM_VALUES.optional().describe('Values of the business\'s own fields the contact must all have, e.g. {"building": "Condo"}'),
 })
 
 /** A rule as stored and given back. */
@@ -51,7 +53,27 @@ export async function checkRule(tx: Queryable, rule: SegmentRule, field = 'data.
     const r = await tx.query('select 1 from services where id = $1', [id])
     if (!r.rows[0]) issues.push({ field: `${field}.${name}.service_id`, message: `no service with id ${id} in this business` })
   }
+  issues.push(...await customFieldIssues(tx, rule.custom_fields, `${field}.custom_fields`))
   if (issues.length) throw validationError(issues)
+}
+
+/** What is wrong with a rule's custom field values: a key the business has not defined for customers, or a value of another type. */
+async function customFieldIssues(tx: Queryable, values: SegmentRule['custom_fields'], field: string): Promise<FieldIssue[]> {
+  if (!values) return []
+  const defs = await loadDefinitions(tx, appliesToOf('contact'))
+  const issues: FieldIssue[] = []
+  for (const [key, value] of Object.entries(values)) {
+    const def = defs.find((d) => d.key === key)
+    if (!def) {
+      issues.push({ field: `${field}.${key}`, message: `is not a customer field; fields: ${defs.map((d) => d.key).join(', ') || 'none yet'}` })
+      continue
+    }
+    const fits = def.field_type === 'number' ? typeof value === 'number'
+      : def.field_type === 'yes_no' ? typeof value === 'boolean'
+      : typeof value === 'string' && (def.field_type !== 'choice' || def.options.includes(value))
+    if (!fits) issues.push({ field: `${field}.${key}`, message: expectedValue(def) })
+  }
+  return issues
 }
 
 /**
@@ -89,6 +111,9 @@ export function ruleCondition(rule: SegmentRule, timezone: string, args: unknown
   const spend = '(select coalesce(sum(i.amount_paid_cents), 0) from invoices i where i.contact_id = c.id)'
   if (rule.spend_over_cents !== undefined) where.push(`${spend} > ${arg(rule.spend_over_cents)}`)
   if (rule.spend_under_cents !== undefined) where.push(`${spend} < ${arg(rule.spend_under_cents)}`)
+  for (const [key, value] of Object.entries(rule.custom_fields ?? {})) {
+    where.push(`c.id in (select contact_ids_with_custom_value(${arg(key)}, ${arg(JSON.stringify(value))}::jsonb))`)
+  }
   return where.length ? where.join('\n and ') : 'true'
 }
 
@@ -108,5 +133,6 @@ export function describeRule(rule: SegmentRule, serviceNames: ReadonlyMap<string
   if (rule.lacks_service) parts.push(`without ${service(rule.lacks_service.service_id)}${rule.lacks_service.since ? ` since ${rule.lacks_service.since}` : ' ever'}`)
   if (rule.spend_over_cents !== undefined) parts.push(`spent over ${rule.spend_over_cents / 100}`)
   if (rule.spend_under_cents !== undefined) parts.push(`spent under ${rule.spend_under_cents / 100}`)
+  for (const [key, value] of Object.entries(rule.custom_fields ?? {})) parts.push(`${key.replace(/_/g, ' ')}: ${String(value)}`)
   return parts.join(' · ')
 }

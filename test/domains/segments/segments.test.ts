@@ -105,6 +105,21 @@ describe.each(engines)('segments (%s)', (engine) => {
     expectFields(await app.action('segment', 'add_members', { segment_id: local.id, contact_ids: [dee] }), ['data.segment_id'])
   })
 
+  it('holds the customers with the business\'s own field values a rule names, and refuses a field or value the business does not have', async () => {
+    expectData(await owner.action('custom_field', 'define', { applies_to: 'contact', key: 'building', label: 'Building', field_type: 'choice', options: ['House', 'Condo'] }))
+    expectData(await owner.action('custom_field', 'define', { applies_to: 'contact', key: 'floors', label: 'Floors', field_type: 'number' }))
+    await person('Cora Condo', { custom_fields: { building: 'Condo', floors: 3 } })
+    await person('Hal House', { custom_fields: { building: 'House', floors: 3 } })
+    await person('Cody Condo', { custom_fields: { building: 'Condo', floors: 1 } })
+    const tall = expectData(await app.action('segment', 'create', { name: 'Tall condos', kind: 'rule', rule: { custom_fields: { building: 'Condo', floors: 3 } } }))
+    expect(tall.member_count).toBe(1)
+    expect(await names(tall.id)).toEqual(['Cora Condo'])
+    expectFields(await app.action('segment', 'create', { name: 'Barns', kind: 'rule', rule: { custom_fields: { building: 'Barn' } } }),
+      ['data.rule.custom_fields.building'])
+    expectFields(await app.action('segment', 'create', { name: 'Pools', kind: 'rule', rule: { custom_fields: { pool: true, floors: 'three' } } }),
+      ['data.rule.custom_fields.pool', 'data.rule.custom_fields.floors'])
+  })
+
   it('is recomputed by the worker\'s pass, so a rule segment follows changes made anywhere', async () => {
     const route = expectData(await app.action('segment', 'create', { name: 'Route B', kind: 'rule', rule: { tags: ['route-b'] } }))
     expect(route.member_count).toBe(0)

@@ -9,8 +9,8 @@ import { multipartBody, type UploadedFile } from './owner/multipart.js'
 /** Room around the file in its form: the other fields and the multipart boundaries. */
 const FORM_OVERHEAD_BYTES = 64 * 1024
 
-/** The pages whose forms post a document: a customer's or an invoice's files, and a visit's photos. */
-export const DOCUMENT_FORM_PATHS = /^\/(customers|invoices)\/[^/]+\/documents$|^\/tickets\/[^/]+\/photos$/
+/** The pages whose forms post a document: a customer's, an invoice's or a quote's files, and a visit's photos. */
+export const DOCUMENT_FORM_PATHS = /^\/(customers|invoices|quotes)\/[^/]+\/documents$|^\/tickets\/[^/]+\/photos$/
 
 /** Reads the document forms' multipart bodies up to the largest document; a bigger file gets a page saying the limit. */
 export function documentFormBodies(config: Config) {

@@ -100,6 +100,28 @@ describe.each(engines)('files and photos on the pages (%s)', (engine) => {
     expect((await owner.get(`/invoices/${invoice.id}`)).html).toContain('estimate</a>')
   })
 
+  it('lists a quote\'s files on its page with a form to add one; a bad upload says why and keeps nothing', async () => {
+    const quote = await ok('quote', 'create', { contact_id: rita, line_items: [{ description: 'Skylight', unit_price_cents: 9_000 }] })
+    const page = (await owner.get(`/quotes/${quote.id}`)).html
+    expect(page).toContain('<h2 id="files">Files</h2>')
+    expect(page).toContain('No files yet.')
+    const none = await upload(owner, page, `/quotes/${quote.id}/documents`, null)
+    expect(none.status).toBe(400)
+    expect(none.html).toContain('Nothing was saved.')
+    expect(await files({ quote_id: quote.id })).toEqual([])
+    const sent = await upload(owner, page, `/quotes/${quote.id}/documents`, { bytes: pdf('skylight sketch'), name: 'skylight sketch.pdf', type: 'application/pdf' },
+      [['category', 'estimate']])
+    expect(sent.location).toBe(`/quotes/${quote.id}?done=uploaded#files`)
+    const [kept] = await files({ quote_id: quote.id })
+    expect(kept).toMatchObject({ quote_id: quote.id, name: 'skylight sketch', category: 'estimate', content_type: 'application/pdf' })
+    const shown = (await owner.get(`/quotes/${quote.id}?done=uploaded`)).html
+    expect(shown).toContain('File uploaded.')
+    expect(shown).toContain(`href="/documents/${kept.id}/file"`)
+    expect(shown).not.toContain('No files yet.')
+    const download = await fetch(`${app.url}/documents/${kept.id}/file`, { headers: { cookie: `crm_session=${owner.cookie}` } })
+    expect(Buffer.from(await download.arrayBuffer()).toString('latin1')).toContain('skylight sketch')
+  })
+
   it('lets a technician add a photo to their own visit from its page and from the close-out, not to another\'s', async () => {
     const book = async (technicianIds: string[]) => (await ok('ticket', 'create', { contact_id: rita, scheduled_start: '2026-11-05T16:00:00Z', duration_minutes: 60,
       technician_ids: technicianIds, line_items: [{ description: 'Windows', unit_price_cents: 9_000 }] })).id

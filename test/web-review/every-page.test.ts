@@ -26,7 +26,7 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
     expect(opened.status).toBe(200)
     await app.action('message', 'schedule', { contact_id: fx.contactId, kind: 'custom', subject: 'Hello', body: 'See you soon', send_at: '2026-12-01T15:00:00Z' })
     const lines = [{ description: 'Skylights', unit_price_cents: 4000, quantity: 3 }]
-    await app.action('quote', 'create', { contact_id: fx.contactId, line_items: lines })
+    const quote = expectData(await app.action('quote', 'create', { contact_id: fx.contactId, line_items: lines }))
     const accepted = await app.action('quote', 'create', { contact_id: fx.contactId, line_items: lines })
     await app.action('quote', 'record_answer', { quote_id: accepted.body.data.id, answer: 'accept' }, { reasoning: 'yes on the phone' })
     // The business's own fields, so the customer's and the visits' pages show theirs.
@@ -40,8 +40,8 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
     expectData(await app.action('contact', 'link', { contact_id: fx.contactId, to_contact_id: referrer.id, link_type: 'referred_by', strength: 'strong' }))
     const segment = await app.action('segment', 'create', { name: 'Spring route', kind: 'manual' })
     await app.action('segment', 'add_members', { segment_id: segment.body.data.id, contact_ids: [fx.contactId] })
-    // Files with long names, a thumbnail among them, on the customer's page and the visit's.
-    for (const target of [{ contact_id: fx.contactId }, { ticket_id: fx.tickets.now }]) {
+    // Files with long names, a thumbnail among them, on the customer's page, the visit's and the quote's.
+    for (const target of [{ contact_id: fx.contactId }, { ticket_id: fx.tickets.now }, { quote_id: quote.id }]) {
       await app.action('document', 'upload', { ...target, name: 'Front porch and the back windows after the spring clean, seen from the garden gate',
         tags: ['after', 'porch'], content_base64: PNG.toString('base64') })
     }

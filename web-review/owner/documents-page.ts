@@ -8,10 +8,10 @@ import { fieldErrorsOf } from './field-errors.js'
 import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 
-/** The owner's uploads to a customer's and an invoice's files; each returns to the page it came from. */
+/** The owner's uploads to a customer's, an invoice's and a quote's files; each returns to the page it came from. */
 export function documentsPages(services: Services): Router {
   const router = Router()
-  for (const [path, field] of [['customers', 'contact_id'], ['invoices', 'invoice_id']] as const) {
+  for (const [path, field] of [['customers', 'contact_id'], ['invoices', 'invoice_id'], ['quotes', 'quote_id']] as const) {
     router.post(`/${path}/:id/documents`, async (req, res) => {
       const session = personWithRole(res, ['owner'])
       if (!session) return

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { callAction, type Caller } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
 import type { Services } from '../../core/context.js'
+import { documentsQuery } from '../../core/domains/documents/queries.js'
 import { cancelQuote, createQuote } from '../../core/domains/quotes/actions.js'
 import { quotesQuery } from '../../core/domains/quotes/queries.js'
 import { sendQuote } from '../../core/domains/quotes/send-actions.js'
@@ -11,6 +12,7 @@ import { AppError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { personWithRole } from '../session.js'
 import { customerChoice, customerSearch, pickCustomer } from './customer-picker.js'
+import { documentList, documentUploadForm } from './document-views.js'
 import { sendOwnerPage } from './owner-page.js'
 import { businessFormat, callerOf, doneLine, field, money, type BusinessFormat } from './owner-forms.js'
 
@@ -80,7 +82,7 @@ ${list.items.length ? list.items.map((q) => quoteCard(q, format)) : html`<p clas
     const caller = callerOf(services, session, res)
     const q = await readQuote(caller, req.params.id)
     if (!q) return sendOwnerPage(res, 'Quote not found', html`<p>There is no such quote in your business.</p><p><a href="/quotes">All quotes</a></p>`, { status: 404 })
-    await quotePage(res, caller, session.csrfToken, q, { ok: doneLine(req.query.done, { created: 'Quote created.', sent: 'Quote sent.', cancelled: 'Quote cancelled.' }) })
+    await quotePage(res, caller, session.csrfToken, q, { ok: doneLine(req.query.done, { created: 'Quote created.', sent: 'Quote sent.', cancelled: 'Quote cancelled.', uploaded: 'File uploaded.' }) })
   })
 
   for (const step of ['send', 'cancel'] as const) {
@@ -116,16 +118,19 @@ async function readQuote(caller: Caller, id: string): Promise<Quote | null> {
   }
 }
 
-/** One quote: its lines and totals, status, and what can be done with it now. */
+/** One quote: its lines and totals, status, its files, and what can be done with it now. */
 async function quotePage(res: Response, caller: Caller, csrf: string, q: Quote, line: { ok?: string; error?: string; status?: number }): Promise<void> {
   const format = await businessFormat(caller)
   const open = q.status === 'draft' || q.status === 'sent'
+  const documents = await callQuery(caller, documentsQuery, { params: { quote_id: q.id }, limit: 25 })
   const actions = open ? html`${form(`/quotes/${q.id}/send`, csrf, html`<button>${q.status === 'draft' ? 'Email it to the customer' : 'Email it again'}</button>`)}
 ${form(`/quotes/${q.id}/cancel`, csrf, html`<label>Why cancel? (optional)<input name="reason" maxlength="500"></label><button class="deny">Cancel the quote</button>`)}` : ''
   sendOwnerPage(res, `Quote ${q.number}`, html`<div class="card"><p><b>${q.number}</b> · ${q.contact?.display_name ?? ''} · <span class="muted">${q.status}</span></p>
 <p class="note">Valid until ${q.valid_until}${q.sent_at ? ' · sent' : ''}${q.customer_note ? html` · the customer wrote: ${q.customer_note}` : ''}</p>
 ${linesTable(q, format)}${q.notes ? html`<p>${q.notes}</p>` : ''}
 ${q.order ? html`<p>Order <a href="/orders/${q.order.id}">${q.order.number}</a> (${q.order.status.replace('_', ' ')})</p>` : ''}</div>
+<h2 id="files">Files</h2>${documentList(documents.items, format.timezone)}
+<details><summary>Upload a file</summary>${documentUploadForm(`/quotes/${q.id}/documents`, csrf)}</details>
 ${actions}<p><a href="/quotes">All quotes</a></p>`, { ok: line.ok, error: line.error, status: line.status })
 }
 

@@ -17,11 +17,11 @@ const content = {
 const tags = z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20)
   .transform((list) => [...new Set(list)]).describe('Short words to find it by, e.g. ["front", "before"]; lower-cased')
 
-/** Attaches a file to a customer, a visit or an invoice. */
+/** Attaches a file to a customer, a visit, an invoice or a quote. */
 export const uploadDocument = defineAction({
   domain: 'document',
   name: 'upload',
-  description: 'Attach a file to exactly one of a contact (contact_id), a ticket (ticket_id) or an invoice (invoice_id): name, category '
+  description: 'Attach a file to exactly one of a contact (contact_id), a ticket (ticket_id), an invoice (invoice_id) or a quote (quote_id): name, category '
     + `(${DOCUMENT_CATEGORIES.join('|')}; default photo for images, else other), tags, content_base64 and content_type. Accepted: `
     + `${ALLOWED_CONTENT_TYPES.join(', ')}. Photos may be added to a closed ticket: they are not part of its record. `
     + 'Returns the metadata; read the bytes with document_content?id=.',
@@ -31,6 +31,7 @@ export const uploadDocument = defineAction({
     contact_id: z.uuid().optional(),
     ticket_id: z.uuid().optional(),
     invoice_id: z.uuid().optional(),
+    quote_id: z.uuid().optional(),
     name: noteText(200).describe('What people call it, e.g. "Signed contract 2026" or "Back windows after"'),
     category: z.enum(DOCUMENT_CATEGORIES).optional(),
     tags: tags.optional(),

@@ -9,16 +9,17 @@ export const DOCUMENT_CATEGORIES = ['contract', 'photo', 'estimate', 'other'] as
 
 /**
  * The records a document can be attached to: its input field, table and entity. One line each, so another kind of record
- * (a quote) joins with a line here and a column in the documents table.
+ * joins with a line here and a column in the documents table.
  */
 export const DOCUMENT_TARGETS = [
   { field: 'contact_id', table: 'contacts', entity: 'contact' },
   { field: 'ticket_id', table: 'tickets', entity: 'ticket' },
   { field: 'invoice_id', table: 'invoices', entity: 'invoice' },
+  { field: 'quote_id', table: 'quotes', entity: 'quote' },
 ] as const
 
 /** The columns of a document as the API shows it: the latest version's facts, never its bytes. */
-export const DOCUMENT_COLUMNS = `id, contact_id, ticket_id, invoice_id, name, category, tags, version, content_type, size_bytes, sha256,
+export const DOCUMENT_COLUMNS = `id, contact_id, ticket_id, invoice_id, quote_id, name, category, tags, version, content_type, size_bytes, sha256,
   author_type, author_id, archived_at, created_at, updated_at`
 
 /** Where documents live, for the records helper. */
@@ -41,6 +42,7 @@ export const DOCUMENT_RECORD = z.object({
   contact_id: z.uuid().nullable(),
   ticket_id: z.uuid().nullable(),
   invoice_id: z.uuid().nullable(),
+  quote_id: z.uuid().nullable(),
   name: z.string(),
   category: z.enum(DOCUMENT_CATEGORIES),
   tags: z.array(z.string()),

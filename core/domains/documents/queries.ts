@@ -9,12 +9,12 @@ import { readDocumentFile } from './read-file.js'
 /** Largest file document_content hands out as base64; bigger ones are downloaded from the owner's pages. */
 export const INLINE_CONTENT_LIMIT_BYTES = 2 * 1024 * 1024
 
-/** Documents by id, or those of a customer, visit or invoice, newest first; metadata only. */
+/** Documents by id, or those of a customer, visit, invoice or quote, newest first; metadata only. */
 export const documentsQuery = defineQuery({
   type: 'documents',
-  description: 'Files attached to contacts, tickets and invoices, newest first; metadata of the latest version, never the bytes. Each: id, '
-    + 'contact_id or ticket_id or invoice_id, name, category, tags, version, content_type, size_bytes, sha256, author_type, archived_at. '
-    + `Filters: contact_id, ticket_id, invoice_id, category (${DOCUMENT_CATEGORIES.join('|')}), tag, archived=true (only archived; `
+  description: 'Files attached to contacts, tickets, invoices and quotes, newest first; metadata of the latest version, never the bytes. Each: id, '
+    + 'contact_id, ticket_id, invoice_id or quote_id, name, category, tags, version, content_type, size_bytes, sha256, author_type, archived_at. '
+    + `Filters: contact_id, ticket_id, invoice_id, quote_id, category (${DOCUMENT_CATEGORIES.join('|')}), tag, archived=true (only archived; `
     + 'default: not archived). include=versions lists every version. The bytes: document_content?id=.',
   entity: 'document',
   keywords: ['files', 'attachments', 'photos', 'pictures', 'contracts', 'estimates', 'pdfs'],
@@ -24,6 +24,7 @@ export const documentsQuery = defineQuery({
     contact_id: z.uuid().optional(),
     ticket_id: z.uuid().optional(),
     invoice_id: z.uuid().optional(),
+    quote_id: z.uuid().optional(),
     category: z.enum(DOCUMENT_CATEGORIES).optional(),
     tag: z.string().trim().toLowerCase().min(1).max(40).optional(),
     archived: z.enum(['true', 'false']).optional(),
@@ -32,7 +33,7 @@ export const documentsQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.ticket_id ?? null, p.invoice_id ?? null, p.category ?? null, p.tag ?? null,
-      req.id ? null : p.archived === 'true']
+      req.id ? null : p.archived === 'true', p.quote_id ?? null]
     const cursor = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
@@ -44,6 +45,7 @@ export const documentsQuery = defineQuery({
          and ($5::text is null or category = $5)
          and ($6::text is null or tags @> array[$6::text])
          and ($7::boolean is null or (archived_at is not null) = $7)
+         and ($8::uuid is null or quote_id = $8)
          ${cursor}
        order by created_at desc, id desc limit $${args.length}`, args)
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])

@@ -16,7 +16,7 @@ export const timelineQuery = defineQuery({
   description: 'One customer\'s (contact_id) history, newest first: interactions (calls, emails, texts, meetings, notes '
     + 'logged, also those on their opportunities), visits (tickets), invoices, payments, emails the system sent or will send, notes, and '
     + 'opportunities opened and moved (won, lost, other stages), quotes (created, sent, accepted, declined, expired, cancelled), orders (created, '
-    + 'booked, fulfilled, invoiced, cancelled) and files (uploaded, new version; also those on their visits and invoices). Each: at, kind '
+    + 'booked, fulfilled, invoiced, cancelled) and files (uploaded, new version; also those on their visits, invoices and quotes). Each: at, kind '
     + `(${TIMELINE_KINDS.join('|')}), id (of that record), title (one line), detail (the text, when there is one), status. `
     + 'Filter kinds (comma-separated) to narrow it. A lead\'s history: interactions?lead_id= and notes?lead_id=.',
   keywords: ['history', 'activity', 'timeline', 'what happened', 'past contact'],
@@ -76,7 +76,7 @@ export const timelineQuery = defineQuery({
     part('document', `select v.created_at as at, 'document', d.id, d.category, d.name, null::text, null::text, v.version::bigint
       from documents d join document_versions v on v.tenant_id = d.tenant_id and v.document_id = d.id
       where d.archived_at is null and (d.contact_id = $1 or d.ticket_id in (select id from tickets where contact_id = $1)
-        or d.invoice_id in (select id from invoices where contact_id = $1))`)
+        or d.invoice_id in (select id from invoices where contact_id = $1) or d.quote_id in (select id from quotes where contact_id = $1))`)
     if (!parts.length) return { items: [], next_cursor: null }
     const r = await ctx.db.query<Row>(
       `select at, at::text as _sort_at, kind, id, a, b, c, d, n from (${parts.join(' union all ')}) t

@@ -38,13 +38,15 @@ const PARTS = {
   orders: 'select * from orders where contact_id = $1 order by created_at, id',
   segments: `select s.id as segment_id, s.name, s.kind, m.added_at from segment_members m join segments s on s.tenant_id = m.tenant_id and s.id = m.segment_id
     where m.contact_id = $1 order by s.name, s.id`,
-  // Files on the customer, their visits and their invoices; the bytes are not in the export, each row names the owner's download link.
+  // Files on the customer, their visits, their invoices and their quotes; the bytes are not in the export, each row names the owner's download link.
   documents: `select d.*, '/documents/' || d.id || '/file' as download from documents d where d.contact_id = $1
     or d.ticket_id in (select id from tickets where contact_id = $1) or d.invoice_id in (select id from invoices where contact_id = $1)
+    or d.quote_id in (select id from quotes where contact_id = $1)
     order by d.created_at, d.id`,
   document_versions: `select v.*, '/documents/' || v.document_id || '/file?version=' || v.version as download from document_versions v
     join documents d on d.tenant_id = v.tenant_id and d.id = v.document_id where d.contact_id = $1
       or d.ticket_id in (select id from tickets where contact_id = $1) or d.invoice_id in (select id from invoices where contact_id = $1)
+      or d.quote_id in (select id from quotes where contact_id = $1)
     order by d.created_at, v.document_id, v.version`,
 } as const
 

@@ -96,7 +96,7 @@ describe.each(engines)('documents and photos (%s)', (engine) => {
     expectFields(await upload({ content_base64: 'not base64 at all!' }), ['data.content_base64'])
     expectFields(await upload({ category: 'selfie' }), ['data.category'])
     expectFields(await upload({ name: '  ' }), ['data.name'])
-    expectFields(await upload({ contact_id: undefined }), ['data.contact_id', 'data.ticket_id', 'data.invoice_id'])
+    expectFields(await upload({ contact_id: undefined }), ['data.contact_id', 'data.ticket_id', 'data.invoice_id', 'data.quote_id'])
     expectFields(await upload({ invoice_id: invoiceId }), ['data.contact_id', 'data.invoice_id'])
     const missing = await upload({ contact_id: '00000000-0000-4000-8000-000000000001' })
     expectError(missing, 404, 'NOT_FOUND')

@@ -42,6 +42,7 @@ describe.each(engines)('quotes, orders and files on the customer\'s timeline (%s
     await ok('quote', 'send', { quote_id: lapsing.id }, 'asked for it')
     const contract = await ok('document', 'upload', { contact_id: quinn, name: 'Contract', category: 'contract', content_base64: b64(pdf('draft')) })
     await ok('document', 'new_version', { document_id: contract.id, content_base64: b64(pdf('signed')) })
+    await ok('document', 'upload', { quote_id: declined.id, name: 'Skylight sketch', content_base64: b64(pdf('sketch')) })
     const other = await newContact(app, 'Olive Other')
     await ok('quote', 'create', { contact_id: other, line_items: [{ description: 'Gutters', unit_price_cents: 5_000 }] })
     now = new Date('2026-11-02T15:00:00Z')
@@ -60,7 +61,7 @@ describe.each(engines)('quotes, orders and files on the customer\'s timeline (%s
       .toMatchObject({ title: `Quote ${declined.number} declined ($120.00)`, detail: 'Too dear this year' })
     expect(all.find((i) => i.id === order.id && i.status === 'booked')!.title).toBe(`Order ${order.number} booked ($120.00)`)
     expect(all.filter((i) => i.kind === 'document').map((i) => i.title).sort())
-      .toEqual(['File changed to version 2: Contract', 'File uploaded: Contract'])
+      .toEqual(['File changed to version 2: Contract', 'File uploaded: Contract', 'File uploaded: Skylight sketch'])
     expect(all.filter((i) => i.kind === 'visit')).toHaveLength(1)
     // Any kind may come first in the list, and each list names its columns the same.
     const onlyFiles = await timeline({ kinds: 'document,order' })

@@ -116,6 +116,8 @@ describe.each(engines)('erasing a customer on request (%s)', (engine) => {
     const contract = (await act('document', 'upload', { contact_id: company, name: 'Quixcontract', category: 'contract', tags: ['quixsigned'],
       content_base64: b64(pdf('Quixcontract first')), content_type: 'application/pdf' })).id
     await act('document', 'new_version', { document_id: contract, content_base64: b64(pdf('Quixcontract second')), content_type: 'application/pdf' })
+    await act('document', 'upload', { quote_id: sentQuote, name: 'Quixquote sketch', tags: ['quixladder'], content_base64: b64(pdf('Quixquote sketch')),
+      content_type: 'application/pdf' })
     // The same bytes on another customer's document: those stay.
     await act('document', 'upload', { ticket_id: bookedVisit, name: 'Quixbefore photo', content_base64: b64(pdf('shared estimate')),
       content_type: 'application/pdf' })
@@ -123,7 +125,8 @@ describe.each(engines)('erasing a customer on request (%s)', (engine) => {
       content_type: 'application/pdf' })
     shared = (await app.t.db.query<{ sha256: string }>(`select sha256 from documents where name = 'Olive estimate'`)).rows[0].sha256
     contentHashes = (await app.t.db.query<{ sha256: string }>(
-      `select v.sha256 from document_versions v join documents d on d.tenant_id = v.tenant_id and d.id = v.document_id where d.name = 'Quixcontract'`))
+      `select v.sha256 from document_versions v join documents d on d.tenant_id = v.tenant_id and d.id = v.document_id
+       where d.name in ('Quixcontract', 'Quixquote sketch')`))
       .rows.map((r) => r.sha256)
   })
   afterAll(() => app.close())
@@ -151,12 +154,12 @@ describe.each(engines)('erasing a customer on request (%s)', (engine) => {
 
   it('once confirmed, leaves no trace of the customer in any row of any table, and leaves other customers alone', async () => {
     expect(traces(await rows(app)).length).toBeGreaterThan(20)
-    expect(contentHashes).toHaveLength(2)
+    expect(contentHashes).toHaveLength(3)
     for (const sha256 of [...contentHashes, shared]) expect(await stored(sha256)).toBe(true)
     const erased = expectData(await owner.action('contact', 'erase', { contact_id: zeb, confirm: true }))
     expect(erased).toMatchObject({ contact_id: zeb, erased_at: NOW.toISOString() })
     expect(erased.rows_changed).toMatchObject({ contacts: 2, addresses: 1, attributes: 1, interactions: 1, email_outbox: 1, contact_links: 1,
-      quotes: 1, quote_line_items: 1, segment_members: 1, documents: 1, document_versions: 1 })
+      quotes: 1, quote_line_items: 1, segment_members: 1, documents: 2, document_versions: 2 })
     expect(erased.rows_changed.scheduled_messages).toBeGreaterThan(0)
     expect(erased.rows_changed.audit_log).toBeGreaterThan(10)
     const organization = expectData(await owner.action('contact', 'erase', { contact_id: company, confirm: true }))

@@ -13,6 +13,7 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
   let pages: PageClient
   let jane: string
   let contract: string
+  let sketch: string
   let ticket: { id: string }
   const ok = async (domain: string, action: string, data: unknown) => expectData(await app.action(domain, action, data))
 
@@ -45,7 +46,8 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
     const deal = (await ok('opportunity', 'create', { title: 'Conservatory glazing', contact_id: jane, amount_cents: 480_000 })).id
     await ok('interaction', 'log', { opportunity_id: deal, kind: 'call', direction: 'outbound', summary: 'Talked about the conservatory' })
     const service = await newService(app, { name: 'Skylight cleaning', pricing: 'fixed', price_cents: 9_000 })
-    await ok('quote', 'create', { contact_id: jane, notes: 'Skylight quote', line_items: [{ service_id: service.id }, { description: 'Ladder', unit_price_cents: 500 }] })
+    const skylightQuote = (await ok('quote', 'create', { contact_id: jane, notes: 'Skylight quote', line_items: [{ service_id: service.id },
+      { description: 'Ladder', unit_price_cents: 500 }] })).id
     const accepted = (await ok('quote', 'create', { contact_id: jane, line_items: [{ service_id: service.id }] })).id
     expectData(await owner.action('quote', 'record_answer', { quote_id: accepted, answer: 'accept' }))
     const list = (await ok('segment', 'create', { name: 'Skylight owners', kind: 'manual' })).id
@@ -53,6 +55,8 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
     contract = (await ok('document', 'upload', { contact_id: jane, name: 'Contract', category: 'contract', content_base64: b64(pdf('first')),
       content_type: 'application/pdf' })).id
     await ok('document', 'new_version', { document_id: contract, content_base64: b64(pdf('second')), content_type: 'application/pdf' })
+    sketch = (await ok('document', 'upload', { quote_id: skylightQuote, name: 'Skylight sketch', content_base64: b64(pdf('sketch')),
+      content_type: 'application/pdf' })).id
   })
   afterAll(() => app.close())
 
@@ -84,8 +88,10 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
     expect(data.quote_line_items.map((l: any) => l.description).sort()).toEqual(['Ladder', 'Skylight cleaning', 'Skylight cleaning'])
     expect(data.orders).toEqual([expect.objectContaining({ contact_id: jane, status: 'pending_fulfilment' })])
     expect(data.segments).toEqual([expect.objectContaining({ name: 'Skylight owners', kind: 'manual' })])
-    expect(data.documents).toEqual([expect.objectContaining({ id: contract, name: 'Contract', version: 2, download: `/documents/${contract}/file` })])
-    expect(data.document_versions.map((v: any) => v.download)).toEqual([`/documents/${contract}/file?version=1`, `/documents/${contract}/file?version=2`])
+    expect(data.documents).toEqual([expect.objectContaining({ id: contract, name: 'Contract', version: 2, download: `/documents/${contract}/file` }),
+      expect.objectContaining({ id: sketch, name: 'Skylight sketch', version: 1, download: `/documents/${sketch}/file` })])
+    expect(data.document_versions.map((v: any) => v.download)).toEqual([`/documents/${contract}/file?version=1`, `/documents/${contract}/file?version=2`,
+      `/documents/${sketch}/file?version=1`])
     expect(data.document_versions[0]).not.toHaveProperty('content')
     expect(data.audit.map((a: any) => a.entity_type)).toEqual(expect.arrayContaining(['opportunity', 'quote', 'order', 'document']))
   })
@@ -108,7 +114,7 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
     expect(page.html).toContain('Everything this business holds about Jane Export')
     expect(page.html).toContain('Calls, emails and meetings: 2')
     for (const heading of ['Relationships, both ways: 2', 'Custom fields: 2', 'Opportunities: 1', 'Quotes: 2', 'Quote lines: 3', 'Orders: 1',
-      'Segments they are in: 1', 'Files: 1', 'Versions of files: 2']) expect(page.html).toContain(heading)
+      'Segments they are in: 1', 'Files: 2', 'Versions of files: 3']) expect(page.html).toContain(heading)
     expect(page.html).toContain(`<a href="/documents/${contract}/file?version=2">Download</a>`)
     expect((await pages.get(`/documents/${contract}/file?version=1`)).status).toBe(200)
     expectEscaped(page, 'the export page')

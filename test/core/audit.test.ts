@@ -66,7 +66,7 @@ describe.each(engines)('the audit trail of changes (%s)', (engine) => {
     expect((await app.action('contact', 'archive', { contact_id: id })).status).toBe(200)
     rows = await auditOf(id)
     expect(rows.map((r) => r.action)).toEqual(['create', 'update', 'archive'])
-    expect(rows[2].changes).toEqual({ status: { old: 'active', new: 'archived' } })
+    expect(rows[2].changes).toEqual({ status: { old: 'active', new: 'archived' }, archived_at: { old: null, new: expect.any(String) } })
 
     // Archiving an archived contact changes nothing, so it records nothing.
     expect((await app.action('contact', 'archive', { contact_id: id })).status).toBe(200)

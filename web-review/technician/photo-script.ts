@@ -9,7 +9,7 @@ if(!window.fetch||!window.FormData)return;
 function token(){var a=new Uint8Array(16);crypto.getRandomValues(a);return [].map.call(a,function(b){return ('0'+b.toString(16)).slice(-2)}).join('')}
 document.addEventListener('submit',function(ev){var f=ev.target;if(!f.hasAttribute||!f.hasAttribute('data-photo'))return;ev.preventDefault();
 var fd=new FormData(f),tries=0,s=document.createElement('p');s.className='muted';s.setAttribute('role','status');f.appendChild(s);
-var once=f.querySelector('[name=_once]');f.reset();if(once)once.value=token();
+var key=f.querySelector('[name=_once]');f.reset();if(key)key.value=token();
 function say(t){s.textContent=t}
 function send(){tries++;say('Sending the photo…');fetch(f.action,{method:'POST',body:fd,credentials:'same-origin',redirect:'manual'}).then(function(r){
 if(r.ok||r.type==='opaqueredirect'||(r.status>=300&&r.status<400)){say('Photo added.');return}

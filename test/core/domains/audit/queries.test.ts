@@ -51,7 +51,7 @@ describe.each(engines)('the audit_trail data type (%s)', (engine) => {
     expect(founding.map((e) => `${e.entity_type}:${e.action}`)).toContain('tenant:create')
     expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((p, q) => q - p))
     expect(all[0]).toEqual({
-      id: expect.any(Number), entity_type: 'contact', entity_id: y, action: 'update', changes: { status: { old: 'archived', new: 'active' } },
+      id: expect.any(Number), entity_type: 'contact', entity_id: y, action: 'update', changes: { status: { old: 'archived', new: 'active' }, archived_at: { old: expect.any(String), new: null } },
       actor_type: 'user', actor_id: app.tenant.owner_user_id, reasoning: null, request_id: 'req-owner', created_at: expect.any(String),
     })
     expect(all.slice(0, 6).map((e) => `${e.entity_type}:${e.action}:${e.entity_id}`)).toEqual([

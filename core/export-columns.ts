@@ -5,7 +5,8 @@
  */
 export const EXPORT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   contacts: ['id', 'kind', 'display_name', 'first_name', 'last_name', 'email', 'phone', 'emails', 'phones', 'preferences', 'tags', 'status',
-    'source', 'about', 'email_status', 'lifecycle', 'lifecycle_since', 'created_at', 'updated_at', 'merged_into', 'merged_at'],
+    'source', 'about', 'email_status', 'lifecycle', 'lifecycle_since', 'legal_name', 'industry', 'website', 'tax_id', 'billing_address',
+    'archived_at', 'created_at', 'updated_at', 'merged_into', 'merged_at'],
   tickets: ['id', 'number', 'contact_id', 'contact_name', 'address_id', 'scheduled_start', 'scheduled_end', 'status', 'confirmation_status',
     'confirmation_note', 'is_price_estimated', 'series_id', 'closed_at', 'actual_minutes', 'totals', 'time_on_site'],
   invoices: ['id', 'number', 'status', 'contact_id', 'ticket_id', 'currency', 'issued_on', 'due_on', 'terms', 'notes', 'subtotal_cents',
@@ -14,8 +15,8 @@ export const EXPORT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   payments: ['id', 'invoice_id', 'invoice_number', 'contact_id', 'contact_name', 'amount_cents', 'currency', 'method', 'reference',
     'received_at', 'created_at'],
   leads: ['id', 'status', 'raw_notes', 'name', 'phone', 'email', 'address', 'service_interest', 'source', 'urgency', 'property_details',
-    'reminder_at', 'converted_contact_id', 'converted_at', 'archive_reason', 'created_at', 'updated_at'],
-  scheduled_messages: ['id', 'contact_id', 'kind', 'template_id', 'subject', 'body', 'send_at', 'status', 'ticket_id', 'invoice_id',
+    'reminder_at', 'converted_contact_id', 'converted_at', 'archive_reason', 'archived_at', 'created_at', 'updated_at'],
+  scheduled_messages: ['id', 'contact_id', 'kind', 'template_id', 'subject', 'body', 'send_at', 'status', 'ticket_id', 'invoice_id', 'quote_id',
     'attempts', 'last_error', 'sent_at', 'created_at', 'updated_at'],
   analytics_summary: ['metric', 'label', 'unit', 'this_period', 'compare_period', 'from', 'to', 'compare_from', 'compare_to'],
   analytics_by_service: ['service_id', 'service', 'visits', 'sales_cents', 'compare_visits', 'compare_sales_cents', 'from', 'to', 'compare_from', 'compare_to'],

@@ -21,3 +21,23 @@ export function setClause(fields: Record<string, unknown>): { sets: string[]; va
 export function wordPatterns(words: string): string[] {
   return words.split(/\s+/).filter(Boolean).map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
 }
+
+/**
+ * The numbered parameters of a statement built from parts: `where.push(\`i.status = ${params.add(status)}\`)`.
+ * Only the filters a caller gave become conditions, so the planner sees each one and can use its index; a catch-all
+ * `($n is null or ...)` hides a subquery filter from it and reads the whole business instead.
+ */
+export class SqlParams {
+  readonly values: unknown[] = []
+
+  /** Adds a value and returns its placeholder. */
+  add(value: unknown): string {
+    this.values.push(value)
+    return `$${this.values.length}`
+  }
+}
+
+/** `where a and b` for the conditions given, or '' for none. */
+export function whereAll(conditions: string[]): string {
+  return conditions.length ? `where ${conditions.join('\n and ')}` : ''
+}

@@ -8,7 +8,7 @@ import {
 } from './model.js'
 import { idList, isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
-import { wordPatterns } from '../../sql.js'
+import { SqlParams, whereAll, wordPatterns } from '../../sql.js'
 
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
 export const invoicesQuery = defineQuery({
@@ -48,11 +48,25 @@ export const invoicesQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const today = todayOf(ctx, await loadTenantSettings(ctx.db))
-    const args: unknown[] = [req.id ?? null, today, p.status ?? null, p.overdue ?? null, p.contact_id ?? null, p.ticket_id ?? null,
-      p.number ?? null, p.from ?? null, p.to ?? null, p.archived ?? null, p.credit ?? null, p.customer ? wordPatterns(p.customer) : null,
-      p.contact_ids ?? null]
-    const after = afterCursor(args, req.cursor, 'and (i.created_at, i.id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
+    const params = new SqlParams()
+    const todayArg = params.add(today)
+    const where: string[] = []
+    if (req.id) where.push(`i.id = ${params.add(req.id)}`)
+    else where.push(p.archived === 'true' ? 'i.archived_at is not null' : 'i.archived_at is null')
+    if (p.status === 'open') where.push(`i.status in ('sent', 'partially_paid', 'overdue')`)
+    else if (p.status) where.push(`i.status = ${params.add(p.status)}`)
+    if (p.overdue) where.push(`${overdueSql(todayArg)} = ${params.add(p.overdue === 'true')}`)
+    if (p.contact_id) where.push(`i.contact_id = ${params.add(p.contact_id)}`)
+    if (p.contact_ids) where.push(`i.contact_id = any(${params.add(p.contact_ids)}::uuid[])`)
+    if (p.ticket_id) where.push(`i.ticket_id = ${params.add(p.ticket_id)}`)
+    // Both through functions that find the matches by index (migrations 0034 and 0060).
+    if (p.number) where.push(`i.id in (select invoice_ids_numbered(${params.add(p.number)}))`)
+    if (p.customer) where.push(`i.contact_id in (select contact_ids_with_words(${params.add(wordPatterns(p.customer))}))`)
+    if (p.from) where.push(`i.issued_on >= ${params.add(p.from)}`)
+    if (p.to) where.push(`i.issued_on <= ${params.add(p.to)}`)
+    if (p.credit) where.push(`(${CREDIT_SQL} > 0) = ${params.add(p.credit === 'true')}`)
+    const after = afterCursor(params.values, req.cursor, '(i.created_at, i.id) <', ['timestamptz', 'uuid'])
+    if (after) where.push(after)
     const expansions = [
       req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${LINE_COLUMNS}
          from invoice_line_items l where l.invoice_id = i.id) x), '[]') as line_items`,
@@ -66,21 +80,9 @@ export const invoicesQuery = defineQuery({
          from pay_links k where k.invoice_id = i.id having count(*) > 0) as pay_link`,
     ].filter(Boolean).map((e) => `, ${e}`).join('')
     const r = await ctx.db.query(
-      `select ${invoiceColumns('$2')}${expansions}, i.created_at::text as _sort_at from invoices i
-       where ($1::uuid is null or i.id = $1)
-         and ($3::text is null or i.status = any(case when $3 = 'open' then array['sent', 'partially_paid', 'overdue'] else array[$3] end))
-         and ($4::text is null or ${overdueSql('$2')} = ($4 = 'true'))
-         and ($5::uuid is null or i.contact_id = $5)
-         and ($6::uuid is null or i.ticket_id = $6)
-         and ($7::text is null or i.id in (select invoice_ids_numbered($7)))
-         and ($8::date is null or i.issued_on >= $8)
-         and ($9::date is null or i.issued_on <= $9)
-         and ($1::uuid is not null or (i.archived_at is not null) = coalesce($10 = 'true', false))
-         and ($11::text is null or (${CREDIT_SQL} > 0) = ($11 = 'true'))
-         and ($12::text[] is null or i.contact_id in (select contact_ids_with_words($12)))
-         and ($13::uuid[] is null or i.contact_id = any($13))
-         ${after}
-       order by i.created_at desc, i.id desc limit $${args.length}`, args)
+      `select ${invoiceColumns(todayArg)}${expansions}, i.created_at::text as _sort_at from invoices i
+       ${whereAll(where)}
+       order by i.created_at desc, i.id desc limit ${params.add(req.limit + 1)}`, params.values)
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

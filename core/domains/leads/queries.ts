@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
+import { SqlParams, whereAll } from '../../sql.js'
 import { LEAD_COLUMNS, LEAD_RECORD } from './model.js'
 import { isoInstant } from '../../schema-types.js'
 import { auditTrailExpansion } from '../../output-types.js'
@@ -29,24 +30,26 @@ export const leadsQuery = defineQuery({
   async run(ctx, req) {
     const { status, urgency, reminder_due_before, q } = req.params
     const digits = q?.replace(/\D/g, '') ?? ''
-    const args: unknown[] = [req.id ?? null, status ?? null, urgency ?? null, reminder_due_before ?? null, q ?? null, digits.length >= 4 ? digits : null]
-    const after = afterCursor(args, req.cursor, 'and (l.created_at, l.id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
+    const params = new SqlParams()
+    const where: string[] = []
+    if (req.id) where.push(`l.id = ${params.add(req.id)}`)
+    if (status === 'open') where.push(`l.status in ('new', 'contacted', 'qualified')`)
+    else if (status) where.push(`l.status = ${params.add(status)}`)
+    else if (!req.id) where.push('l.archived_at is null')
+    if (urgency) where.push(`l.urgency = ${params.add(urgency)}`)
+    if (reminder_due_before) where.push(`l.reminder_at < ${params.add(reminder_due_before)}`)
+    // Through the function, which finds the matches by index (migration 0034).
+    if (q) where.push(`l.id in (select lead_ids_matching(${params.add(q)}, ${params.add(digits.length >= 4 ? digits : null)}))`)
+    const after = afterCursor(params.values, req.cursor, '(l.created_at, l.id) <', ['timestamptz', 'uuid'])
+    if (after) where.push(after)
     const contact = req.include.has('contact')
       ? `, (select jsonb_build_object('id', c.id, 'display_name', c.display_name, 'email', c.email, 'phone', c.phone)
            from contacts c where c.id = l.converted_contact_id) as contact`
       : ''
     const r = await ctx.db.query(
       `select ${LEAD_COLUMNS}${contact}, l.created_at::text as _sort_at from leads l
-       where ($1::uuid is null or l.id = $1)
-         and (case when $2::text is null then ($1::uuid is not null or l.archived_at is null)
-                   when $2 = 'open' then l.status in ('new', 'contacted', 'qualified')
-                   else l.status = $2 end)
-         and ($3::text is null or l.urgency = $3)
-         and ($4::timestamptz is null or l.reminder_at < $4)
-         and ($5::text is null or l.id in (select lead_ids_matching($5, $6)))
-         ${after}
-       order by l.created_at desc, l.id desc limit $${args.length}`, args)
+       ${whereAll(where)}
+       order by l.created_at desc, l.id desc limit ${params.add(req.limit + 1)}`, params.values)
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

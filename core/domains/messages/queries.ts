@@ -3,6 +3,7 @@ import type { Queryable } from '../../db/types.js'
 import { validationError } from '../../errors.js'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
+import { SqlParams, whereAll, wordPatterns } from '../../sql.js'
 import { variablesIn } from '../../templating.js'
 import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -78,20 +79,24 @@ export const scheduledMessagesQuery = defineQuery({
     const p = req.params
     if (p.from && p.to && p.to < p.from) throw validationError([{ field: 'to', message: `must not be before from (${p.from})` }])
     const settings = await loadTenantSettings(ctx.db)
-    const args: unknown[] = [req.id ?? null, p.from ? dayRange(p.from, settings.timezone).start : null,
-      p.to ? dayRange(p.to, settings.timezone).end : null, p.contact_id ?? null, p.kind ?? null, p.status ?? null,
-      p.ticket_id ?? null, p.invoice_id ?? null, p.customer ? wordPatterns(p.customer) : null]
-    const after = afterCursor(args, req.cursor, 'and (send_at, id) >', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
+    const params = new SqlParams()
+    const where: string[] = []
+    if (req.id) where.push(`id = ${params.add(req.id)}`)
+    if (p.from) where.push(`send_at >= ${params.add(dayRange(p.from, settings.timezone).start)}`)
+    if (p.to) where.push(`send_at < ${params.add(dayRange(p.to, settings.timezone).end)}`)
+    if (p.contact_id) where.push(`contact_id = ${params.add(p.contact_id)}`)
+    if (p.kind) where.push(`kind = ${params.add(p.kind)}`)
+    if (p.status) where.push(`status = ${params.add(p.status)}`)
+    if (p.ticket_id) where.push(`ticket_id = ${params.add(p.ticket_id)}`)
+    if (p.invoice_id) where.push(`invoice_id = ${params.add(p.invoice_id)}`)
+    // Through the function, which finds the customers by index (migrations 0034 and 0060).
+    if (p.customer) where.push(`contact_id in (select contact_ids_with_words(${params.add(wordPatterns(p.customer))}))`)
+    const after = afterCursor(params.values, req.cursor, '(send_at, id) >', ['timestamptz', 'uuid'])
+    if (after) where.push(after)
     const r = await ctx.db.query(
       `select ${MESSAGE_COLUMNS}, send_at::text as _sort_at from scheduled_messages
-       where ($1::uuid is null or id = $1)
-         and ($2::timestamptz is null or send_at >= $2) and ($3::timestamptz is null or send_at < $3)
-         and ($4::uuid is null or contact_id = $4) and ($5::text is null or kind = $5) and ($6::text is null or status = $6)
-         and ($7::uuid is null or ticket_id = $7) and ($8::uuid is null or invoice_id = $8)
-         and ($9::text[] is null or contact_id in (select contact_ids_with_words($9)))
-         ${after}
-       order by send_at, id limit $${args.length}`, args)
+       ${whereAll(where)}
+       order by send_at, id limit ${params.add(req.limit + 1)}`, params.values)
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
     if (req.include.has('contact')) {
       const contacts = await byId(ctx.db, 'select id, display_name, email, email_status from contacts where id = any($1::uuid[])', page.items.map((m) => m.contact_id))
@@ -113,11 +118,6 @@ export const scheduledMessagesQuery = defineQuery({
 async function byId(tx: Queryable, sql: string, ids: unknown[]): Promise<Map<string, Record<string, unknown>>> {
   const r = await tx.query(sql, [ids])
   return new Map(r.rows.map((row) => [String(row.id), row]))
-}
-
-/** Each word of a search as an ILIKE pattern matching it anywhere, with the pattern characters taken literally. */
-function wordPatterns(words: string): string[] {
-  return words.split(/\s+/).filter(Boolean).map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
 }
 
 /** Customers' answers through the links in appointment emails, newest first; open ones still wait for the business. */

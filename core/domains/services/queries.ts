@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
+import { SqlParams, whereAll } from '../../sql.js'
 import { SERVICE_COLUMNS, SERVICE_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
@@ -20,15 +21,17 @@ export const servicesQuery = defineQuery({
   record: SERVICE_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const status = req.params.status ?? (req.id ? null : 'active')
-    const args: unknown[] = [req.id ?? null, status, req.params.q ?? null]
-    const after = afterCursor(args, req.cursor, 'and (lower(name), id) >', ['text', 'uuid'])
-    args.push(req.limit + 1)
+    const params = new SqlParams()
+    const where: string[] = []
+    if (req.id) where.push(`id = ${params.add(req.id)}`)
+    if (status) where.push(status === 'active' ? 'archived_at is null' : 'archived_at is not null')
+    if (req.params.q) where.push(`id in (select service_ids_matching(${params.add(req.params.q)}))`)
+    const after = afterCursor(params.values, req.cursor, '(lower(name), id) >', ['text', 'uuid'])
+    if (after) where.push(after)
     const r = await ctx.db.query(
       `select ${SERVICE_COLUMNS}, lower(name) as _sort_name from services
-       where ($1::uuid is null or id = $1) and ($2::text is null or (archived_at is null) = ($2 = 'active'))
-         and ($3::text is null or id in (select service_ids_matching($3)))
-         ${after}
-       order by lower(name), id limit $${args.length}`, args)
+       ${whereAll(where)}
+       order by lower(name), id limit ${params.add(req.limit + 1)}`, params.values)
     return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
   },
 })

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
+import { SqlParams, whereAll } from '../../sql.js'
 import { USER_COLUMNS, USER_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
@@ -21,16 +22,18 @@ export const usersQuery = defineQuery({
   record: USER_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const active = req.params.active === undefined ? null : req.params.active === 'true'
-    const args: unknown[] = [req.id ?? null, req.params.role ?? null, req.params.q ?? null, active]
-    const after = afterCursor(args, req.cursor, 'and (lower(name), id) >', ['text', 'uuid'])
-    args.push(req.limit + 1)
+    const params = new SqlParams()
+    const where: string[] = []
+    if (req.id) where.push(`id = ${params.add(req.id)}`)
+    if (req.params.role) where.push(`role = ${params.add(req.params.role)}`)
+    if (req.params.q) where.push(`id in (select user_ids_matching(${params.add(req.params.q)}))`)
+    if (active !== null) where.push(active ? 'deactivated_at is null' : 'deactivated_at is not null')
+    const after = afterCursor(params.values, req.cursor, '(lower(name), id) >', ['text', 'uuid'])
+    if (after) where.push(after)
     const r = await ctx.db.query(
       `select ${USER_COLUMNS}, lower(name) as _sort_name from users
-       where ($1::uuid is null or id = $1) and ($2::text is null or role = $2)
-         and ($3::text is null or id in (select user_ids_matching($3)))
-         and ($4::boolean is null or (deactivated_at is null) = $4)
-         ${after}
-       order by lower(name), id limit $${args.length}`, args)
+       ${whereAll(where)}
+       order by lower(name), id limit ${params.add(req.limit + 1)}`, params.values)
     return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
   },
 })

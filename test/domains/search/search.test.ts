@@ -66,6 +66,15 @@ describe.each(engines)('universal search (%s)', (engine) => {
     expect(margarets[1].detail).toMatch(/^archived/)
   })
 
+  it('lists the names holding every word as typed without their near names; near names only for a typo', async () => {
+    // Looking up every near name costs a large business a thousand entries or more, for names nobody asked for.
+    expect(ofKind(await search({ q: 'Margaret Thornton' }), 'contact').map((h) => h.id)).toEqual([ids.margaret])
+    expect(ofKind(await search({ q: 'thornton' }), 'contact').map((h) => h.id).sort()).toEqual([ids.margaret, ids.glass].sort())
+    const near = ofKind(await search({ q: 'Margaret Thornbery' }), 'contact')
+    expect(near.map((h) => h.id).sort()).toEqual([ids.archived, ids.margaret].sort())
+    expect(near.every((h) => h.matched === 'name')).toBe(true)
+  })
+
   it('finds a contact by any 4 or more digits of a phone, by email, by street and by city with a typo', async () => {
     for (const q of ['0142', '555-0142', '(256) 555-0142', '2565550142', '+1 256 555 0142', '1-256-555-0142']) {
       const [hit] = ofKind(await search({ q }), 'contact')

@@ -2,6 +2,7 @@ import type { Config } from './config.js'
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js'
 import { migrate } from './db/migrate.js'
 import { openDatabase } from './db/open.js'
+import type { PgliteThreadDatabase } from './db/pglite-thread.js'
 import type { Database } from './db/types.js'
 
 /** An open, migrated database and how to let go of it. */
@@ -22,6 +23,8 @@ export async function openMigratedDatabase(config: Config, purpose: string): Pro
       await db.close().catch(() => {})
       throw err
     })
+    // The embedded engine's own limit, set once the migrations (which may rightly take minutes) are done.
+    if (isPgliteThread(db)) db.limitStatements(config.databaseLimits.statementTimeoutMs)
     return {
       db,
       applied,
@@ -45,4 +48,8 @@ async function migrateUnhurried(config: Config, db: Database): Promise<string[]>
   } finally {
     await unlimited.close()
   }
+}
+
+function isPgliteThread(db: Database): db is PgliteThreadDatabase {
+  return 'limitStatements' in db
 }

@@ -25,7 +25,12 @@ export interface ThreadOptions {
   loadDataDir?: ArrayBuffer
   /** When the thread checkpoints; DEFAULT_CHECKPOINTS when unset. */
   checkpoints?: CheckpointPolicy
+  /** Counted up by the thread every HEARTBEAT_EVERY_MS and after each answer; still only while one statement runs. */
+  heartbeat?: Int32Array
 }
+
+/** How often the thread counts its heartbeat up while it waits for requests. */
+export const HEARTBEAT_EVERY_MS = 100
 
 /** How often the thread looks at the write-ahead log written since the last checkpoint, and how much makes it checkpoint. */
 export interface CheckpointPolicy {

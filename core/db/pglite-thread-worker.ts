@@ -2,7 +2,7 @@
 // database, never the answers that do not need it (/healthz, pages already queued, signals).
 import { parentPort, workerData } from 'node:worker_threads'
 import { openPglite } from './pglite.js'
-import { DEFAULT_CHECKPOINTS, errorToFields, type ThreadOptions, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol.js'
+import { DEFAULT_CHECKPOINTS, errorToFields, HEARTBEAT_EVERY_MS, type ThreadOptions, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol.js'
 import type { Queryable } from './types.js'
 
 const port = parentPort
@@ -18,6 +18,12 @@ const ROLLBACK = Symbol('rollback')
 
 function reply(message: ThreadReply, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer)
+  beat()
+}
+
+/** Counts the heartbeat up: the server's thread takes a heartbeat standing still for one statement running too long. */
+function beat(): void {
+  if (options.heartbeat) Atomics.add(options.heartbeat, 0, 1)
 }
 
 /** The transaction a request belongs to, or the database itself. */
@@ -100,6 +106,9 @@ const checkpointTimer = setInterval(() => {
   checkpointIfDue(checkpoints.afterBytes).catch(() => {}).finally(() => (checkpointing = false))
 }, checkpoints.everyMs)
 checkpointTimer.unref()
+
+// Statements queued behind each other run without a turn for timers in between; the beat after each answer covers them.
+setInterval(beat, HEARTBEAT_EVERY_MS).unref()
 
 port.on('message', (msg: ThreadRequest) => void handle(msg))
 reply({ id: 0, ok: true, value: 'ready' })

@@ -125,3 +125,74 @@ describe('closing PGlite in a worker thread', () => {
     }
   }, 120_000)
 })
+
+describe('a statement limit on PGlite in a worker thread', () => {
+  const folders: string[] = []
+  afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })))
+
+  async function opened() {
+    const dataDir = mkdtempSync(join(tmpdir(), 'crm-thread-limit-'))
+    folders.push(dataDir)
+    const db = await openPgliteThread(dataDir)
+    await db.exec('create table kept (id int primary key)')
+    await db.query('insert into kept values (1)')
+    return db
+  }
+
+  it('stops a statement past the limit: its caller and those queued behind it get an outage, and the next request is answered from the same folder', async () => {
+    const db = await opened()
+    try {
+      db.limitStatements(1_000)
+      const started = Date.now()
+      const stuck = db.query('select pg_sleep(60)').catch((e: unknown) => e)
+      const queued = db.query('select 2 as n').catch((e: unknown) => e)
+      const outcome = await stuck
+      expect(Date.now() - started).toBeLessThan(10_000)
+      expect(outcome).toBeInstanceOf(Error)
+      expect(outcome).toMatchObject({ code: '57014' })
+      expect((outcome as Error).message).toMatch(/over 1 s on one statement/)
+      expect(isDatabaseOutage(outcome)).toBe(true)
+      expect(translateDatabaseError(outcome)).toMatchObject({ code: 'UNAVAILABLE' })
+      expect(isDatabaseOutage(await queued)).toBe(true)
+      // Answered by the database opened again, with what was committed before.
+      expect((await db.query('select id from kept')).rows).toEqual([{ id: 1 }])
+      await db.query('insert into kept values (2)')
+      expect((await db.query<{ n: number }>('select count(*)::int as n from kept')).rows[0].n).toBe(2)
+    } finally {
+      await db.close()
+    }
+  }, 60_000)
+
+  it('fails the rest of a transaction caught by a restart instead of running it elsewhere, and rolls it back', async () => {
+    const db = await opened()
+    try {
+      db.limitStatements(1_000)
+      const caught = db.transaction(async (tx) => {
+        await tx.query('insert into kept values (3)')
+        await tx.query('select pg_sleep(60)').catch(() => {})
+        await tx.query('insert into kept values (4)')
+      }).catch((e: unknown) => e)
+      expect(isDatabaseOutage(await caught)).toBe(true)
+      expect((await db.query('select id from kept order by id')).rows).toEqual([{ id: 1 }])
+    } finally {
+      await db.close()
+    }
+  }, 60_000)
+
+  it('leaves alone a transaction that takes long between its statements, and statements that are each within the limit', async () => {
+    const db = await opened()
+    try {
+      db.limitStatements(1_000)
+      await db.transaction(async (tx) => {
+        await tx.query('insert into kept values (5)')
+        await new Promise((r) => setTimeout(r, 2_000))
+        await tx.query('select pg_sleep(0.6)')
+        await tx.query('insert into kept values (6)')
+      })
+      await Promise.all(Array.from({ length: 4 }, () => db.query('select pg_sleep(0.6)')))
+      expect((await db.query('select id from kept order by id')).rows).toEqual([{ id: 1 }, { id: 5 }, { id: 6 }])
+    } finally {
+      await db.close()
+    }
+  }, 60_000)
+})

@@ -151,6 +151,19 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
     }
   })
 
+  it('contacts?q= with a misspelt full name lists names like it word by word, not every name sharing a word with it', async () => {
+    const name = data.samples.names.find((n) => n.split(' ')[0].length >= 5) as string
+    const [first, last] = name.split(' ')
+    const q = `${first.slice(0, 2)}${first.slice(3)} ${last}`
+    const { items, reads } = await listed({ type: 'contacts', q })
+    expect(items.map((c) => c.display_name), q).toContain(name)
+    // Before, every name as similar as 0.3 to q as a whole was listed: most of them only for sharing the last name.
+    const alike = await asOwner<{ n: number }>(`select count(*)::int as n from contacts where tenant_id = app_tenant()
+      and similarity(display_name, $1) >= 0.3`, [q])
+    expect(items.length, q).toBeLessThan(alike[0].n)
+    expectIndexed(reads)
+  })
+
   it('invoices and scheduled messages by customer: every word, any case, in the name or email, as before', async () => {
     const billed = (await app.t.db.query<{ display_name: string; email: string }>(`select c.display_name, c.email from invoices i
       join contacts c on c.tenant_id = i.tenant_id and c.id = i.contact_id where i.tenant_id = $1 order by i.number limit 1`,

@@ -12,12 +12,13 @@ import { ownerPagesPglite, ownerPagesPostgres } from './scenarios/owner-pages.js
 import { briefingSize } from './scenarios/briefing-size.js'
 import { searchPglite, searchPostgres } from './scenarios/search.js'
 import { startScenario } from './scenarios/start.js'
+import { statementLimit } from './scenarios/statement-limit.js'
 import { squareImportPglite, squareImportPostgres } from './scenarios/square-import.js'
 import { ticketCreate } from './scenarios/ticket-create.js'
 import { formatTable } from './table.js'
 
 /** Every scenario `npm run bench` runs, in order. */
-const ALL: Scenario[] = [startScenario, mcpSize, lifecycle, briefingSize, contactCreate, ticketCreate, enginesUnderLoad, searchPostgres, searchPglite, delivery, closeoutPages, squareImportPostgres, squareImportPglite, ownerPagesPostgres, ownerPagesPglite, findCustomerPostgres, findCustomerPglite, listFiltersPostgres, listFiltersPglite]
+const ALL: Scenario[] = [startScenario, mcpSize, lifecycle, briefingSize, contactCreate, ticketCreate, enginesUnderLoad, searchPostgres, searchPglite, delivery, closeoutPages, squareImportPostgres, squareImportPglite, ownerPagesPostgres, ownerPagesPglite, findCustomerPostgres, findCustomerPglite, listFiltersPostgres, listFiltersPglite, statementLimit]
 
 /** BENCH_ONLY (comma-separated words) runs only the scenarios whose names contain one of them, e.g. "delivery,close-out". */
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean)

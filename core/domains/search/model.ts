@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/types.js'
+import { SqlParams } from '../../sql.js'
 import { withoutCountryCode } from './phone-query.js'
 
 /** The kinds of records the search finds in the database. */
@@ -77,13 +78,17 @@ async function factsOf(tx: Queryable, q: string, hits: RawHit[]): Promise<Map<st
   const ids = (kind: string) => hits.filter((h) => h.kind === kind).map((h) => h.id)
   // Which part of a contact matched is worked out only for hits found by words or typos anywhere in it.
   const partOf = hits.filter((h) => h.kind === 'contact' && (h.matched === 'words' || h.matched === 'fuzzy')).map((h) => h.id)
-  const r = await tx.query<{ kind: string; id: string; f: Facts }>(
-    `with w as (select lower($1) as q, websearch_to_tsquery('english', $1) as tsq, $2::text as digits,
-                       (select timezone from tenants where id = app_tenant()) as tz)
-     select 'contact' as kind, c.id, jsonb_build_object('label', c.display_name, 'status', c.status, 'email', c.email, 'phone', c.phone,
+  const notes = hits.map((h) => h.ref_id).filter((id): id is string => !!id)
+  // Only the kinds the hits hold are read: planning a branch costs as much as running it.
+  const params = new SqlParams()
+  const branches: string[] = []
+  const w = `with w as (select lower(${params.add(q)}::text) as q, websearch_to_tsquery('english', $1::text) as tsq,
+    ${params.add(q.replace(/\D/g, ''))}::text as digits, (select timezone from tenants where id = app_tenant()) as tz)`
+  if (ids('contact').length) {
+    branches.push(`select 'contact' as kind, c.id, jsonb_build_object('label', c.display_name, 'status', c.status, 'email', c.email, 'phone', c.phone,
        'address', (select concat_ws(', ', a.line1, a.city) from addresses a where a.contact_id = c.id and a.archived_at is null
                    order by a.created_at limit 1),
-       'best_part', case when c.id = any($4::uuid[]) then (select p.text from (
+       'best_part', case when c.id = any(${params.add(partOf)}::uuid[]) then (select p.text from (
            select 'email ' || (x->>'value') as text from jsonb_array_elements(c.emails) x
            union all select 'address ' || concat_ws(', ', a.line1, a.line2, a.city, concat_ws(' ', a.state, a.postal_code))
              from addresses a where a.contact_id = c.id and a.archived_at is null
@@ -93,25 +98,30 @@ async function factsOf(tx: Queryable, q: string, hits: RawHit[]): Promise<Map<st
          limit 1) end,
        'matching_phone', (select x->>'value' from jsonb_array_elements(c.phones) x
          where w.digits <> '' and regexp_replace(x->>'value', '\\D', '', 'g') like '%' || w.digits || '%' limit 1)) as f
-     from contacts c cross join w where c.id = any($3::uuid[])
-     union all
-     select 'ticket', t.id, jsonb_build_object('number', t.number, 'name', c.display_name, 'status', t.status,
+     from contacts c cross join w where c.id = any(${params.add(ids('contact'))}::uuid[])`)
+  }
+  if (ids('ticket').length) {
+    branches.push(`select 'ticket' as kind, t.id, jsonb_build_object('number', t.number, 'name', c.display_name, 'status', t.status,
        'when', to_char(t.scheduled_start at time zone w.tz, 'Dy, Mon FMDD, YYYY FMHH12:MI AM'),
-       'address', (select concat_ws(', ', a.line1, a.city) from addresses a where a.id = t.address_id))
-     from tickets t join contacts c on c.id = t.contact_id cross join w where t.id = any($5::uuid[])
-     union all
-     select 'invoice', i.id, jsonb_build_object('number', i.number, 'name', c.display_name, 'status', i.status, 'total_cents', i.total_cents,
-       'amount_due_cents', i.amount_due_cents, 'currency', i.currency, 'due_on', i.due_on)
-     from invoices i join contacts c on c.id = i.contact_id where i.id = any($6::uuid[])
-     union all
-     select 'lead', l.id, jsonb_build_object('name', l.name, 'email', l.email, 'phone', l.phone, 'status', l.status,
-       'service_interest', l.service_interest, 'raw_notes', l.raw_notes)
-     from leads l where l.id = any($7::uuid[])
-     union all
-     select 'note', n.id, jsonb_build_object('content', left(n.content, 2000))
-     from notes n where n.id = any($8::uuid[])`,
-    [q, q.replace(/\D/g, ''), ids('contact'), partOf, ids('ticket'), ids('invoice'), ids('lead'),
-      hits.map((h) => h.ref_id).filter((id): id is string => !!id)])
+       'address', (select concat_ws(', ', a.line1, a.city) from addresses a where a.id = t.address_id)) as f
+     from tickets t join contacts c on c.id = t.contact_id cross join w where t.id = any(${params.add(ids('ticket'))}::uuid[])`)
+  }
+  if (ids('invoice').length) {
+    branches.push(`select 'invoice' as kind, i.id, jsonb_build_object('number', i.number, 'name', c.display_name, 'status', i.status, 'total_cents', i.total_cents,
+       'amount_due_cents', i.amount_due_cents, 'currency', i.currency, 'due_on', i.due_on) as f
+     from invoices i join contacts c on c.id = i.contact_id where i.id = any(${params.add(ids('invoice'))}::uuid[])`)
+  }
+  if (ids('lead').length) {
+    branches.push(`select 'lead' as kind, l.id, jsonb_build_object('name', l.name, 'email', l.email, 'phone', l.phone, 'status', l.status,
+       'service_interest', l.service_interest, 'raw_notes', l.raw_notes) as f
+     from leads l where l.id = any(${params.add(ids('lead'))}::uuid[])`)
+  }
+  if (notes.length) {
+    branches.push(`select 'note' as kind, n.id, jsonb_build_object('content', left(n.content, 2000)) as f
+     from notes n where n.id = any(${params.add(notes)}::uuid[])`)
+  }
+  if (!branches.length) return new Map()
+  const r = await tx.query<{ kind: string; id: string; f: Facts }>(`${w}\n     ${branches.join('\n     union all\n     ')}`, params.values)
   return new Map(r.rows.map((row) => [`${row.kind}:${row.id}`, row.f]))
 }
 

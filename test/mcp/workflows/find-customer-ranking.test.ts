@@ -42,7 +42,8 @@ describe.each(engines)('find_customer ranks its matches (%s)', (engine) => {
     const out = await find('Jane Smith')
     expect(out.matches[0]).toMatchObject({ contact_id: ids.jane, name: 'Jane Smith', score: 1, why: 'exact name', match: 'exact' })
     expect(out.best).toBe(ids.jane)
-    expect(out.answer).toMatch(/^Jane Smith \(exact name\) is the match; the others are only near\.$/)
+    // A name found as typed is listed without the sixty near ones; a hit found another way may follow it.
+    expect(out.answer).toMatch(/^Jane Smith \(exact name\) is the match(; the others? (is|are) only near)?\.$/)
     const jason = out.matches.find((m: any) => m.contact_id === ids.jason)
     if (jason) expect(jason).toMatchObject({ match: 'near', why: 'partial name: smith' })
     for (const m of out.matches.slice(1)) expect(m.score).toBeLessThan(0.85)

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** The embedded database folder is used by one process at a time; this is that process's claim on it. */
@@ -24,12 +24,7 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
   const claim = JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() })
   // A second try only after removing a claim left by a process that is gone (or a file that is not one).
   for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(file, claim, { flag: 'wx' })
-      break
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    }
+    if (claimWhole(file, claim)) break
     const held = readHolder(file)
     if (held && held.pid !== process.pid && isAlive(held.pid)) {
       throw new Error(`The data folder ${dataDir} is in use by process ${held.pid} (${held.purpose}, since ${held.since}). ` +
@@ -42,6 +37,26 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
     release() {
       if (readHolder(file)?.pid === process.pid) rmSync(file, { force: true })
     },
+  }
+}
+
+/**
+ * Creates the lock file holding the claim, or returns false when it exists. The claim is written to a file of this
+ * process's own and linked to the lock's name, which fails when the name exists: the lock file never exists empty, as it
+ * did between an exclusive create and its write, when another process starting at the same instant read it as a claim cut
+ * short by a crash, removed it and claimed the folder too.
+ */
+function claimWhole(file: string, claim: string): boolean {
+  const own = `${file}.${process.pid}`
+  writeFileSync(own, claim)
+  try {
+    linkSync(own, file)
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    return false
+  } finally {
+    rmSync(own, { force: true })
   }
 }
 

@@ -86,6 +86,12 @@ export async function readByRules(tx: Queryable, q: string, today: string, catal
     reading.service_id = service.service.id
     words = words.filter((_, i) => !service.positions.has(i))
   }
+  // An address line, a house number to a street word ("5255 old madison pike rd"), is one street: a town named inside it
+  // (Madison) is part of the street's name, not where the customer lives.
+  if (words.length >= 3 && /^\d+$/.test(words[0]) && STREET_WORDS.has(words[words.length - 1])) {
+    reading.street = words.slice(1, -1).join(' ')
+    return reading
+  }
   // Candidate places and attribute words, checked against the business's own data in one statement.
   const grams = (n: number) => words.slice(0, words.length - n + 1).map((_, i) => words.slice(i, i + n))
     .filter((g) => !STOP_WORDS.has(g[0]) && !STOP_WORDS.has(g[g.length - 1])).map((g) => g.join(' '))

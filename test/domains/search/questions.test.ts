@@ -120,6 +120,14 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
     expect(page.read_as).toEqual({ names: ['jane smith'] })
     expect(page.items.find((h: Hit) => h.kind === 'contact')).toMatchObject({ label: 'Jane Smith', matched: 'name' })
     expect((await search('555-0142')).read_as).toBeUndefined()
+    // A whole address line is one street, though a town's name is inside it: its customer lives elsewhere.
+    const pike = await newContact(app, { first_name: 'Nora', last_name: 'Pike' })
+    await made(app, 'address', 'add', { contact_id: pike, line1: '5255 Old Madison Pike Rd', city: 'Huntsville', state: 'AL', postal_code: '35806' })
+    for (const line of ['5255 Old Madison Pike Rd', '5255 old madison pike road']) {
+      const page = await search(line)
+      expect(page.read_as, line).toEqual({ street: line.toLowerCase().split(' ').slice(1, -1).join(' ') })
+      expect(page.items.find((h: Hit) => h.kind === 'contact')?.id, line).toBe(pike)
+    }
     // A town alone is looked up as words: the customer named like it is found too.
     const madison = await search('Madison')
     expect(madison.read_as).toEqual({ place: 'Madison' })

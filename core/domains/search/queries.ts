@@ -6,7 +6,7 @@ import { RECORD_KINDS, SEARCH_KINDS, searchRecords, type SearchHit } from './mod
 import { isoDate } from '../../schema-types.js'
 import { readQuestion, readingShown } from './question-reader.js'
 import { answerReading } from './question-answer.js'
-import { isQuestion, isLookup } from './question.js'
+import { isQuestion, isLookup, mayBeName } from './question.js'
 
 const date = isoDate()
 
@@ -63,11 +63,13 @@ export const searchQuery = defineQuery({
     const filtered = [p.attribute, p.city, p.postal_code, p.service_id, p.received_from, p.received_to].some((f) => f !== undefined)
     // A question is read only when the caller gave no filters of their own: theirs say exactly what they want.
     const read = !filtered && kinds.has('contact') && !isLookup(p.q) ? await readQuestion(ctx, p.q) : null
-    const about = read ? { read_as: readingShown(read.reading), read_by: read.by, ...(read.model_note ? { model_note: read.model_note } : {}) } : {}
+    const about: Record<string, unknown> = read
+      ? { read_as: readingShown(read.reading), read_by: read.by, ...(read.model_note ? { model_note: read.model_note } : {}) } : {}
     if (read && isQuestion(read.reading)) {
       const answer = await answerReading(ctx.db, p.q, read.reading, req.limit)
-      const page = { items: answer.hits, next_cursor: null, ...about, reading: answer.sentence }
-      return page
+      if (answer.hits.length || !mayBeName(read.reading)) return { items: answer.hits, next_cursor: null, ...about, reading: answer.sentence }
+      // A surname that is a people word ("Young", "Old") made a name a question that found nobody: look the words up.
+      about.reading = `${answer.sentence} Looked up as words instead.`
     }
     const [key, ...value] = p.attribute?.split(':') ?? []
     const records = await searchRecords(ctx.db, p.q, RECORD_KINDS.filter((k) => kinds.has(k)), req.limit, {

@@ -56,6 +56,15 @@ export function isQuestion(r: Reading): boolean {
   return parts >= 2
 }
 
+/**
+ * Whether a reading is names and people words only ("Melissa Young" reads as melissa, with "young"): when such a
+ * question finds nobody, the words may be a name after all.
+ */
+export function mayBeName(r: Reading): boolean {
+  return r.names.length > 0 && r.attributes.length > 0 && r.attributes.every((a) => PEOPLE_WORDS.has(a))
+    && !r.place && !r.postal_code && !r.street && !r.service_id && !r.between
+}
+
 /** Whether the words are a phone number, an email, a ticket or invoice number: looked up as they are, never read. */
 export function isLookup(q: string): boolean {
   return q.includes('@') || /^[\s\d().+#-]+$/.test(q) || /^[a-z]{2,5}-\d{4}-\d+$/i.test(q.trim())

@@ -128,6 +128,11 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
       expect(page.read_as, line).toEqual({ street: line.toLowerCase().split(' ').slice(1, -1).join(' ') })
       expect(page.items.find((h: Hit) => h.kind === 'contact')?.id, line).toBe(pike)
     }
+    // A surname that is a people word: the question (melissa, with "young") finds nobody, so the words are a name.
+    const melissa = await newContact(app, { first_name: 'Melissa', last_name: 'Young' })
+    const young = await search('Melissa Young')
+    expect(young.items.find((h: Hit) => h.kind === 'contact')?.id).toBe(melissa)
+    expect(young.reading).toMatch(/left none .*\. Looked up as words instead\.$/)
     // A town alone is looked up as words: the customer named like it is found too.
     const madison = await search('Madison')
     expect(madison.read_as).toEqual({ place: 'Madison' })

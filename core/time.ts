@@ -56,10 +56,22 @@ function offsetMs(instant: Date, timeZone: string): number {
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000
 }
 
+// Making an Intl formatter costs far more than using one (about a millisecond a find_customer call went to making them):
+// one is kept per time zone. A bad zone still throws, at the first use, as before.
+const zoneFormats = new Map<string, Intl.DateTimeFormat>()
+
+function zoneFormat(timeZone: string): Intl.DateTimeFormat {
+  let fmt = zoneFormats.get(timeZone)
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    zoneFormats.set(timeZone, fmt)
+  }
+  return fmt
+}
+
 function parts(instant: Date, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
   const out: Record<string, string> = {}
-  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-  for (const p of fmt.formatToParts(instant)) if (p.type !== 'literal') out[p.type] = p.value
+  for (const p of zoneFormat(timeZone).formatToParts(instant)) if (p.type !== 'literal') out[p.type] = p.value
   return out as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>
 }

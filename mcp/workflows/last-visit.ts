@@ -70,8 +70,16 @@ export function lastVisitText(v: LastVisit): string {
 
 /** "$662.00" from cents and a currency code. */
 export function money(cents: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100)
+  let fmt = moneyFormats.get(currency)
+  if (!fmt) {
+    fmt = new Intl.NumberFormat('en-US', { style: 'currency', currency })
+    moneyFormats.set(currency, fmt)
+  }
+  return fmt.format(cents / 100)
 }
+
+// One formatter per currency: making one costs far more than using it.
+const moneyFormats = new Map<string, Intl.NumberFormat>()
 
 function valueText(v: unknown): string {
   return Array.isArray(v) ? v.join('/') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)

@@ -15,6 +15,7 @@ import { CONTACT_ORDERS, CONTACT_VISITS, visitsOf } from './visits.js'
 import { isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
 import { withoutCountryCode } from '../search/phone-query.js'
+import { SqlParams, whereAll } from '../../sql.js'
 
 const EXPANSIONS = {
   addresses: addressesOf,
@@ -72,11 +73,8 @@ export const contactsQuery = defineQuery({
   }),
   async run(ctx, req) {
     const p = req.params
-    const args: unknown[] = []
-    const arg = (value: unknown) => {
-      args.push(value)
-      return `$${args.length}`
-    }
+    const params = new SqlParams()
+    const arg = (value: unknown) => params.add(value)
     const where: string[] = []
     if (req.id) where.push(`c.id = ${arg(req.id)}`)
     else where.push('c.merged_into is null')
@@ -128,8 +126,8 @@ export const contactsQuery = defineQuery({
     const columns = CONTACT_COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')
     const r = await ctx.db.query(
       `select ${columns}, (${order.key})::text as _sort_key from contacts c
-       ${where.length ? `where ${where.join('\n and ')}` : ''}
-       order by ${order.key} ${order.direction}, c.id ${order.direction} limit ${arg(req.limit + 1)}`, args)
+       ${whereAll(where)}
+       order by ${order.key} ${order.direction}, c.id ${order.direction} limit ${arg(req.limit + 1)}`, params.values)
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_key, row.id])
     const merged = await mergedContacts(ctx.db, page.items.filter((c) => c.merged_into).map((c) => String(c.id)))
     for (const item of page.items) {

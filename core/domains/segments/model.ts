@@ -5,6 +5,7 @@ import { timestamp } from '../../output-types.js'
 import type { RecordKind } from '../../records.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { ruleCondition, SEGMENT_RULE, type SegmentRule } from './rule.js'
+import { SqlParams } from '../../sql.js'
 
 /** A manual segment holds the contacts put in it; a rule segment the contacts its rule matched when last computed. */
 export const SEGMENT_KINDS = ['manual', 'rule'] as const
@@ -57,14 +58,13 @@ export async function assertNameFree(tx: Queryable, name: string, exceptId: stri
 export async function refreshSegmentMembers(tx: Queryable, segment: { id: string; rule: SegmentRule | null }, now: Date): Promise<Segment> {
   if (!segment.rule) throw notFound('rule segment', segment.id)
   const { timezone } = await loadTenantSettings(tx)
-  const args: unknown[] = []
-  const condition = ruleCondition(segment.rule, timezone, args)
-  args.push(segment.id, now)
-  const [id, at] = [`$${args.length - 1}`, `$${args.length}`]
+  const params = new SqlParams()
+  const condition = ruleCondition(segment.rule, timezone, params)
+  const [id, at] = [params.add(segment.id), params.add(now)]
   await tx.query(`with matches as (select c.id from contacts c where c.merged_into is null and c.archived_at is null and ${condition}),
       gone as (delete from segment_members m where m.segment_id = ${id} and m.contact_id not in (select x.id from matches x))
     insert into segment_members (tenant_id, segment_id, contact_id, added_at)
-    select app_tenant(), ${id}, x.id, ${at} from matches x on conflict do nothing`, args)
+    select app_tenant(), ${id}, x.id, ${at} from matches x on conflict do nothing`, params.values)
   return storeCount(tx, segment.id, now)
 }
 

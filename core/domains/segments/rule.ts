@@ -7,6 +7,7 @@ import { attributeValueMatches, parseAttributeFilters } from '../attributes/mode
 import { LIFECYCLES } from '../contacts/lifecycle.js'
 import { appliesToOf, CUSTOM_VALUES, expectedValue, loadDefinitions } from '../custom-fields/model.js'
 import { tagSchema } from '../contacts/model.js'
+import type { SqlParams } from '../../sql.js'
 
 const serviceSince = z.strictObject({
   service_id: z.uuid().describe('A catalog service'),
@@ -77,14 +78,11 @@ async function customFieldIssues(tx: Queryable, values: SegmentRule['custom_fiel
 }
 
 /**
- * The SQL condition on contacts `c` for a rule, its parameters appended to args. Dates are local days of the business's
+ * The SQL condition on contacts `c` for a rule, its parameters added to params. Dates are local days of the business's
  * time zone. Each part is an indexed lookup per contact (tickets, line items, invoices, addresses, attributes by contact).
  */
-export function ruleCondition(rule: SegmentRule, timezone: string, args: unknown[]): string {
-  const arg = (value: unknown) => {
-    args.push(value)
-    return `$${args.length}`
-  }
+export function ruleCondition(rule: SegmentRule, timezone: string, params: SqlParams): string {
+  const arg = (value: unknown) => params.add(value)
   const where: string[] = []
   const start = (day: string) => arg(dayRange(day, timezone).start.toISOString())
   const end = (day: string) => arg(dayRange(day, timezone).end.toISOString())

@@ -20,6 +20,7 @@ import * as contactMergeActions from './contacts/merge-actions.js'
 import * as contactTagActions from './contacts/tag-actions.js'
 import * as contactQueries from './contacts/queries.js'
 import * as referralQueries from './contacts/referrals.js'
+import * as customerOverviewQueries from './contacts/overview.js'
 import * as invoiceActions from './invoices/actions.js'
 import * as invoiceQueries from './invoices/queries.js'
 import * as invoiceSendActions from './invoices/send-actions.js'
@@ -73,7 +74,7 @@ import * as waitlistActions from './waitlist/actions.js'
 import * as waitlistQueries from './waitlist/queries.js'
 
 /** Every domain module; each exports its definitions, and the registry collects them. */
-export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, referralQueries, addressActions, addressQueries,
+export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, referralQueries, customerOverviewQueries, addressActions, addressQueries,
   attributeActions, attributeQueries, customFieldActions, customFieldQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, documentActions, documentQueries, customerExportQueries, customerErasureActions, auditQueries,
   importActions, leadActions, leadQueries, opportunityActions, opportunityQueries, pipelineTotalsQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
   quoteActions, quoteSendActions, quoteAnswerActions, quoteQueries, orderActions, orderQueries,

@@ -1,14 +1,12 @@
 import { z } from 'zod'
-import { callQuery, callQueryAll, readTogether, type TypedPage } from '../../core/call-query.js'
+import { callQuery, type TypedPage } from '../../core/call-query.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
-import { invoicesQuery } from '../../core/domains/invoices/queries.js'
+import { customerOverviewQuery } from '../../core/domains/contacts/overview.js'
 import { searchQuery } from '../../core/domains/search/queries.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
-import { ticketsQuery } from '../../core/domains/tickets/queries.js'
-import { wallClock } from '../../core/domains/tickets/model.js'
 import { CLOSE, questionWhy, rankCustomer } from '../../core/domains/search/customer-rank.js'
 import { defineTool, type ToolContext } from '../tool.js'
-import { lastVisitsOf, lastVisitText, type LastVisit } from './last-visit.js'
+import { lastVisitText, type LastVisit } from './last-visit.js'
 
 /** Whether an action (domain.name) or data type is registered. */
 export function registered(ctx: ToolContext, what: { action?: string; type?: string }): boolean {
@@ -94,32 +92,21 @@ export interface CustomerLine {
   open_balance_cents: number
 }
 
-/**
- * Each customer's line (see CustomerLine), for up to 100 customers: the time zone and four reads (last visits, their
- * facts, next tickets, open invoices) in one transaction, the same whatever the number of customers.
- */
+/** Each customer's line (see CustomerLine), for up to 100 customers, from one read of their overview whatever their number. */
 export async function customerLines(ctx: ToolContext, contactIds: string[]): Promise<Map<string, CustomerLine>> {
   const out = new Map<string, CustomerLine>()
   if (!contactIds.length) return out
-  const ids = contactIds.join(',')
-  return readTogether(ctx, async (together) => {
-    const tz = await businessZone(together)
-    const last = await lastVisitsOf(together, contactIds, tz)
-    const next = await callQuery(together, ticketsQuery, { params: { contact_ids: ids, status: 'active', per_contact: 'next' }, limit: contactIds.length })
-    const open = await callQueryAll(together, invoicesQuery, { params: { contact_ids: ids, status: 'open' } })
-    for (const id of contactIds) {
-      const visit = last.get(id) ?? null
-      const ticket = next.items.find((t) => t.contact_id === id)
-      out.set(id, {
-        last_service: visit ? lastVisitText(visit) : null,
-        last_visit: visit,
-        next_ticket: ticket ? `#${ticket.number} ${wallClock(new Date(ticket.scheduled_start), tz)} (${ticket.status})` : null,
-        next_ticket_id: ticket?.id ?? null,
-        open_balance_cents: open.filter((i) => i.contact_id === id).reduce((sum, i) => sum + Number(i.amount_due_cents ?? 0), 0),
-      })
-    }
-    return out
-  })
+  const overviews = await callQuery(ctx, customerOverviewQuery, { params: { contact_ids: contactIds.join(',') }, limit: contactIds.length })
+  for (const o of overviews.items) {
+    out.set(o.contact_id, {
+      last_service: o.last_visit ? lastVisitText(o.last_visit) : null,
+      last_visit: o.last_visit,
+      next_ticket: o.next_ticket ? `#${o.next_ticket.number} ${o.next_ticket.starts} (${o.next_ticket.status})` : null,
+      next_ticket_id: o.next_ticket?.ticket_id ?? null,
+      open_balance_cents: o.open_balance_cents,
+    })
+  }
+  return out
 }
 
 /** Layer 2: find a customer by any words and see, per match, what matters for the next step. */

@@ -188,7 +188,7 @@ export const scheduleAppointment = defineTool({
     })
     if (created.queued) return { ...created.result }
     const ticket = created.result
-    const lastVisit = await lastVisitOf(ctx, String(contactId), tz)
+    const lastVisit = await lastVisitOf(ctx, String(contactId))
     return {
       status: 'booked',
       ticket: {

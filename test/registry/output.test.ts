@@ -213,6 +213,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     listFilters.timeline = { contact_id: shared.contact }
     listFilters.customer_export = { contact_id: shared.contact }
     listFilters.referrals = { contact_id: shared.contact }
+    listFilters.customer_overview = { contact_ids: shared.contact }
     for (const def of services.registry.actions.values()) {
       const key = actionKey(def.domain, def.name)
       if (checked.has(key)) continue

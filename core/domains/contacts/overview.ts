@@ -1,0 +1,153 @@
+import { z } from 'zod'
+import { AppError } from '../../errors.js'
+import { calendarDay, timestamp } from '../../output-types.js'
+import { pageOf, afterCursor } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { idList } from '../../schema-types.js'
+import { localDate } from '../../time.js'
+import { ACTIVE_STATUSES, ticketTotals, wallClock } from '../tickets/model.js'
+import { actualTime } from '../tickets/time-on-site.js'
+
+/** Characters of the visit's close note shown; the rest stays behind type=notes. */
+const MAX_NOTE = 100
+/** Facts learned on the visit shown; the rest stay behind type=attributes. */
+const MAX_FACTS = 3
+
+/** A customer's latest completed visit, as an agent plans the next one with it. */
+export const LAST_VISIT_RECORD = z.object({
+  ticket_id: z.uuid(),
+  number: z.number().int(),
+  date: calendarDay.describe('In the business time zone'),
+  services: z.string().describe('The line items, comma-separated'),
+  actual_minutes: z.number().int().nullable().describe('Time actually spent on site, recorded at close; null when none was'),
+  time_on_site: z.string().nullable(),
+  booked_minutes: z.number().int(),
+  total_cents: z.number().int(),
+  currency: z.string(),
+  note: z.string().nullable().describe(`The close note, shortened to ${MAX_NOTE} characters`),
+  facts: z.array(z.string()).describe(`Up to ${MAX_FACTS} facts learned on the visit, e.g. "equipment: extension ladder"`),
+})
+
+/** A customer's latest completed visit (see LAST_VISIT_RECORD). */
+export type LastVisit = z.infer<typeof LAST_VISIT_RECORD>
+
+/** The customer's next booked visit that is not over yet. */
+const NEXT_TICKET_RECORD = z.object({
+  ticket_id: z.uuid(),
+  number: z.number().int(),
+  scheduled_start: timestamp,
+  starts: z.string().describe('Weekday, date and time in the business time zone, e.g. "Tue 2026-11-24 09:00"'),
+  status: z.enum(ACTIVE_STATUSES),
+})
+
+type Row = {
+  contact_id: string; _pos: number; timezone: string; default_tax_rate_bp: number; currency: string
+  last_id: string | null; last_number: number | null; last_start: Date | null; last_end: Date | null; last_minutes: number | null
+  last_lines: Array<{ description: string; price_cents: number; taxable: boolean; duration_minutes: number | null }> | null
+  last_note: string | null; last_facts: Array<{ key: string; value: unknown }> | null
+  next_id: string | null; next_number: number | null; next_start: Date | null; next_status: typeof ACTIVE_STATUSES[number] | null
+  open_balance_cents: string | number
+}
+
+/** What matters about a customer before the next step: their last visit, their next one, what they owe; in one read for up to 100. */
+export const customerOverviewQuery = defineQuery({
+  type: 'customer_overview',
+  description: 'What matters about each customer before the next step, one item per contact of contact_ids (required: up to 100, '
+    + 'comma-separated), in the order given: last_visit (the latest completed ticket: ticket_id, number, date, '
+    + `services, actual_minutes, time_on_site, booked_minutes, total_cents, currency, note (the close note, shortened), facts (up to ${MAX_FACTS} `
+    + 'learned on it)) or null, next_ticket (the next booked visit not over yet: ticket_id, number, scheduled_start, starts in the business '
+    + 'time zone, status) or null, open_balance_cents (due on sent, partially paid and overdue invoices) and currency.',
+  keywords: ['customer summary', 'last visit', 'next visit', 'balance', 'owes', 'customer status'],
+  access: { agent: 'unrestricted', technician: 'none' },
+  params: z.object({
+    contact_ids: idList('contact').describe('The customers, e.g. the hits of a search'),
+  }),
+  record: z.object({
+    contact_id: z.uuid(),
+    last_visit: LAST_VISIT_RECORD.nullable(),
+    next_ticket: NEXT_TICKET_RECORD.nullable(),
+    open_balance_cents: z.number().int(),
+    currency: z.string(),
+  }),
+  async run(ctx, req) {
+    if (req.id !== undefined) {
+      throw new AppError('NOT_FOUND', `customer_overview has no records of its own: read one customer with contact_ids=${req.id}`,
+        { type: 'customer_overview', id: req.id, field: 'id' })
+    }
+    const args: unknown[] = [req.params.contact_ids, ctx.services.now(), MAX_FACTS]
+    const after = afterCursor(args, req.cursor, 'and u.pos >', ['int'])
+    args.push(req.limit + 1)
+    // One statement whatever the number of customers: each part is a lateral read of one customer's rows by index.
+    const r = await ctx.db.query<Row>(
+      `with b as (select timezone, default_tax_rate_bp, currency from tenants where id = app_tenant())
+       select c.id as contact_id, u.pos::int as _pos, b.timezone, b.default_tax_rate_bp, b.currency,
+              l.id as last_id, l.number as last_number, l.scheduled_start as last_start, l.scheduled_end as last_end, l.duration_minutes as last_minutes,
+              (select json_agg(json_build_object('description', li.description, 'price_cents', li.price_cents, 'taxable', li.taxable,
+                        'duration_minutes', li.duration_minutes) order by li.position, li.created_at, li.id)
+                 from ticket_line_items li where li.ticket_id = l.id) as last_lines,
+              (select n.content from notes n where n.ticket_id = l.id order by n.created_at desc, n.id limit 1) as last_note,
+              (select json_agg(json_build_object('key', f.key, 'value', f.value) order by f.key, f.id)
+                 from (select a.key, a.value, a.id from attributes a where a.contact_id = c.id and a.source_ticket_id = l.id
+                        order by a.key, a.id limit $3) f) as last_facts,
+              x.id as next_id, x.number as next_number, x.scheduled_start as next_start, x.status as next_status,
+              (select coalesce(sum(i.amount_due_cents), 0) from invoices i
+                where i.contact_id = c.id and i.status in ('sent', 'partially_paid', 'overdue')) as open_balance_cents
+       from unnest($1::uuid[]) with ordinality as u(id, pos)
+       join contacts c on c.id = u.id
+       cross join b
+       left join lateral (select t.id, t.number, t.scheduled_start, t.scheduled_end, t.duration_minutes from tickets t
+         where t.contact_id = c.id and t.status = 'completed' order by t.scheduled_start desc, t.id desc limit 1) l on true
+       left join lateral (select t.id, t.number, t.scheduled_start, t.status from tickets t
+         where t.contact_id = c.id and t.status in ('scheduled', 'confirmed', 'in_progress') and t.scheduled_end > $2
+         order by t.scheduled_start, t.id limit 1) x on true
+       where true ${after}
+       order by u.pos limit $${args.length}`, args)
+    const page = pageOf(r.rows, req.limit, (row) => [row._pos])
+    return { ...page, items: (page.items as Row[]).map(overviewOf) }
+  },
+})
+
+/** One customer's item from its row. */
+function overviewOf(row: Row) {
+  const tz = row.timezone
+  return {
+    contact_id: row.contact_id,
+    last_visit: row.last_id ? lastVisitOf(row) : null,
+    next_ticket: row.next_id ? {
+      ticket_id: row.next_id,
+      number: Number(row.next_number),
+      scheduled_start: row.next_start,
+      starts: wallClock(row.next_start as Date, tz),
+      status: row.next_status,
+    } : null,
+    open_balance_cents: Number(row.open_balance_cents),
+    currency: row.currency,
+  }
+}
+
+function lastVisitOf(row: Row): LastVisit {
+  const lines = row.last_lines ?? []
+  const totals = ticketTotals(lines, row)
+  const start = row.last_start as Date
+  return {
+    ticket_id: row.last_id as string,
+    number: Number(row.last_number),
+    date: localDate(start, row.timezone),
+    services: lines.map((l) => l.description).join(', '),
+    ...actualTime(row.last_minutes),
+    booked_minutes: Math.round(((row.last_end as Date).getTime() - start.getTime()) / 60_000),
+    total_cents: totals.total_cents,
+    currency: totals.currency,
+    note: row.last_note ? short(row.last_note) : null,
+    facts: (row.last_facts ?? []).map((a) => `${a.key.replace(/_/g, ' ')}: ${valueText(a.value)}`),
+  }
+}
+
+function valueText(v: unknown): string {
+  return Array.isArray(v) ? v.join('/') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)
+}
+
+function short(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  return flat.length > MAX_NOTE ? `${flat.slice(0, MAX_NOTE - 1)}…` : flat
+}

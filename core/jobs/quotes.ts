@@ -2,13 +2,13 @@ import { systemAuditor, writeAudit } from '../audit.js'
 import type { Services } from '../context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
 import type { Queryable } from '../db/types.js'
-import { money } from '../domains/messages/render.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
 import { INTERACTION_COLUMNS } from '../domains/interactions/model.js'
 import { loadTenantSettings } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import { addDays, localDate } from '../time.js'
 import type { BusinessFailure } from './overdue.js'
+import { formatMoney } from '../call-preview.js'
 
 /** How many days before a sent quote lapses the owner is asked to follow up with the customer. */
 export const QUOTE_FOLLOW_UP_DAYS = 2
@@ -56,7 +56,7 @@ async function chaseTenant(tx: Queryable, tenantId: string, requestId: string, n
      where status = 'sent' and follow_up_interaction_id is null and valid_until >= $1::date and valid_until <= $2::date
      order by valid_until, number for update skip locked`, [today, addDays(today, QUOTE_FOLLOW_UP_DAYS)])
   for (const q of soon.rows) {
-    const summary = `Quote ${q.number} for ${money(q.total_cents, q.currency)} is valid until ${q.valid_until} and the customer has not answered. `
+    const summary = `Quote ${q.number} for ${formatMoney(q.total_cents, q.currency)} is valid until ${q.valid_until} and the customer has not answered. `
       + 'Follow up before it expires.'
     const i = await tx.query(`insert into interactions (tenant_id, contact_id, kind, occurred_at, subject, summary, follow_up_on, author_type)
       values ($1, $2, 'note', $3, $4, $5, $6, 'system') returning ${INTERACTION_COLUMNS}`,

@@ -1,7 +1,6 @@
 import { Router, type Response } from 'express'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
-import { money } from '../../core/domains/messages/render.js'
 import { depositLinkFor } from '../../core/domains/orders/deposits.js'
 import { QUOTE_NOTE_MAX, type QuoteAnswer } from '../../core/domains/quotes/acceptance.js'
 import { answerQuoteLink, viewQuoteLink, type QuoteLinkProblem, type QuoteLinkView } from '../../core/domains/quotes/quote-links.js'
@@ -9,6 +8,7 @@ import { stateOf } from '../../api/request-context.js'
 import { html, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
 import { sendPage } from '../send-page.js'
+import { formatMoney } from '../../core/call-preview.js'
 
 /** What each link asks and the button that answers. */
 const ASK: Record<QuoteAnswer, { title: string; button: string; note: string }> = {
@@ -69,7 +69,7 @@ async function depositPart(services: Services, view: QuoteLinkView): Promise<Saf
   if (view.depositWaived) return html`<p class="note">No deposit is taken online: we will tell you how to pay when we book the work.</p>`
   const d = view.deposit
   if (!d) return html``
-  const amount = money(d.cents, view.currency ?? 'USD')
+  const amount = formatMoney(d.cents, view.currency ?? 'USD')
   if (d.paidCents > 0) return html`<p>Your deposit of ${amount} was received. Thank you.</p>`
   let url: string | null = null
   try {
@@ -85,13 +85,13 @@ async function depositPart(services: Services, view: QuoteLinkView): Promise<Saf
 /** The quote as the customer reads it: each line with its price, then subtotal, tax and total. */
 function quoteCard(view: QuoteLinkView): SafeHtml {
   const cur = view.currency ?? 'USD'
-  const lines = (view.lines ?? []).map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? html` <span class="note">× ${l.quantity} at ${money(l.unit_price_cents, cur)}</span>` : ''}</td>
-<td class="num">${money(l.price_cents, cur)}</td></tr>`)
+  const lines = (view.lines ?? []).map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? html` <span class="note">× ${l.quantity} at ${formatMoney(l.unit_price_cents, cur)}</span>` : ''}</td>
+<td class="num">${formatMoney(l.price_cents, cur)}</td></tr>`)
   return html`<div class="card"><strong>${view.businessName}</strong><p>Quote ${view.number}, valid until ${view.validUntil}</p>
 <table><thead><tr><th>Work</th><th class="r">Price</th></tr></thead><tbody>${lines}</tbody>
-<tfoot><tr><td>Subtotal</td><td class="num">${money(view.subtotalCents ?? 0, cur)}</td></tr>
-<tr><td>Tax</td><td class="num">${money(view.taxCents ?? 0, cur)}</td></tr>
-<tr><th>Total</th><th class="r">${money(view.totalCents ?? 0, cur)}</th></tr></tfoot></table>
+<tfoot><tr><td>Subtotal</td><td class="num">${formatMoney(view.subtotalCents ?? 0, cur)}</td></tr>
+<tr><td>Tax</td><td class="num">${formatMoney(view.taxCents ?? 0, cur)}</td></tr>
+<tr><th>Total</th><th class="r">${formatMoney(view.totalCents ?? 0, cur)}</th></tr></tfoot></table>
 ${view.notes ? html`<p>${view.notes}</p>` : ''}</div>`
 }
 

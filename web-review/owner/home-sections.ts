@@ -8,8 +8,8 @@ import type { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { localDate, localTime } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { dayName, ticketRow, type ScheduledTicket } from '../schedule-views.js'
-import { money } from '../technician/context.js'
 import { interactionTitle } from './interaction-views.js'
+import { formatMoney } from '../../core/call-preview.js'
 
 /** One page of a list as the Home page reads it: the first items, and whether there are more. */
 export interface FirstOf<T> {
@@ -52,10 +52,10 @@ export function requestsSection(requests: FirstOf<z.output<typeof authorizationR
 /** Money owed and overdue, with the overdue invoices due longest ago. */
 export function moneySection(receivables: Array<z.output<typeof receivablesQuery.record>>): SafeHtml {
   if (!receivables.length) return html`<h2>Money owed</h2><p class="muted">Nobody owes you money.</p>`
-  return html`<h2>Money owed</h2>${receivables.map((r) => html`<p>${money(r.owed_cents, r.currency)} owed on ${r.owed_count} invoice${r.owed_count === 1 ? '' : 's'}${
-    r.overdue_count ? html`; <strong>${money(r.overdue_cents, r.currency)} overdue</strong> on ${r.overdue_count}` : ''}.</p>${
+  return html`<h2>Money owed</h2>${receivables.map((r) => html`<p>${formatMoney(r.owed_cents, r.currency)} owed on ${r.owed_count} invoice${r.owed_count === 1 ? '' : 's'}${
+    r.overdue_count ? html`; <strong>${formatMoney(r.overdue_cents, r.currency)} overdue</strong> on ${r.overdue_count}` : ''}.</p>${
     r.oldest_overdue.length ? html`<ul class="home">${r.oldest_overdue.map((i) => html`<li><a href="/invoices/${i.id}">Invoice ${i.number} ${i.contact_name}</a>
-${money(i.amount_due_cents, r.currency)}, due ${i.due_on} <span class="muted">(${i.days_overdue} day${i.days_overdue === 1 ? '' : 's'} late)</span></li>`)}</ul>` : ''}`)}
+${formatMoney(i.amount_due_cents, r.currency)}, due ${i.due_on} <span class="muted">(${i.days_overdue} day${i.days_overdue === 1 ? '' : 's'} late)</span></li>`)}</ul>` : ''}`)}
 <p><a href="/invoices?status=overdue">Overdue invoices</a> · <a href="/invoices">All invoices</a> · <a href="/quotes">Quotes</a> · <a href="/orders">Orders</a></p>`
 }
 

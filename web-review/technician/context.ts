@@ -78,8 +78,3 @@ export type TicketView = z.output<typeof ticketsQuery.record>
 export async function ticketFor(call: PageCall, id: string, include: string[] = []): Promise<TicketView> {
   return await callQuery(callerOf(call), ticketsQuery, { id, include: [...new Set([...include, 'technicians'])] })
 }
-
-/** Cents as money, e.g. "$1,250.00". */
-export function money(cents: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100)
-}

@@ -9,13 +9,14 @@ import { clockIn, clockOut } from '../../core/domains/tickets/clock-actions.js'
 import { localDate, localTime } from '../../core/time.js'
 import { html, trustedHtml, type SafeHtml } from '../html.js'
 import type { Page } from '../layout.js'
-import { businessOf, callerOf, money, onceOf, pageRoute, postForm, sendWorkPage, ticketFor, type PageCall, type TicketView } from './context.js'
+import { businessOf, callerOf, onceOf, pageRoute, postForm, sendWorkPage, ticketFor, type PageCall, type TicketView } from './context.js'
 import { closeoutHref } from './closeout/state.js'
 import { keepOffline } from './offline/copy.js'
 import { photosBlock } from './photos.js'
 import { OFFLINE_PAGE_SCRIPT } from './offline/page-script.js'
 import { CHANGEABLE, visitChangeSection, type VisitChangeState } from '../owner/visit-change-forms.js'
 import { customFieldsForm, customValues, fieldsFor } from '../owner/custom-field-views.js'
+import { formatMoney } from '../../core/call-preview.js'
 
 const OPEN = ['scheduled', 'confirmed', 'in_progress']
 const PAGE_SCRIPT = trustedHtml(OFFLINE_PAGE_SCRIPT)
@@ -109,8 +110,8 @@ function notesBlock(t: TicketView): SafeHtml | '' {
 
 function workBlock(t: TicketView): SafeHtml {
   const lines = t.line_items ?? []
-  const rows = lines.map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${money(l.price_cents, t.totals.currency)}</td></tr>`)
-  return html`<h2>Work</h2><table>${rows.length ? rows : html`<tr><td class="muted">No line items yet.</td></tr>`}<tr><th>Total</th><th class="r">${money(t.totals.total_cents, t.totals.currency)}</th></tr></table>`
+  const rows = lines.map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${formatMoney(l.price_cents, t.totals.currency)}</td></tr>`)
+  return html`<h2>Work</h2><table>${rows.length ? rows : html`<tr><td class="muted">No line items yet.</td></tr>`}<tr><th>Total</th><th class="r">${formatMoney(t.totals.total_cents, t.totals.currency)}</th></tr></table>`
 }
 
 function clockBlock(call: PageCall, t: TicketView, tz: string): SafeHtml {

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { timestamp } from '../../output-types.js'
-import { money } from '../messages/render.js'
+import { formatMoney } from '../../call-preview.js'
 
 /** What a line of the timeline is about. */
 export const TIMELINE_KINDS = ['interaction', 'visit', 'invoice', 'payment', 'email', 'note', 'opportunity', 'quote', 'order', 'document'] as const
@@ -99,17 +99,17 @@ function lineOf(r: Row) {
     case 'visit':
       return { ...base, title: `Visit #${r.n} (${(r.a ?? '').replace('_', ' ')})`, detail: r.d, status: r.a }
     case 'invoice':
-      return { ...base, title: `Invoice ${r.b} for ${money(Number(r.n), r.c ?? 'USD')}${r.d ? `, issued ${r.d}` : ''} (${(r.a ?? '').replace('_', ' ')})`,
+      return { ...base, title: `Invoice ${r.b} for ${formatMoney(Number(r.n), r.c ?? 'USD')}${r.d ? `, issued ${r.d}` : ''} (${(r.a ?? '').replace('_', ' ')})`,
         detail: null, status: r.a }
     case 'payment':
-      return { ...base, title: `Payment of ${money(Number(r.n), r.c ?? 'USD')} by ${(r.a ?? '').replace('_', ' ')} on invoice ${r.b}`, detail: r.d, status: null }
+      return { ...base, title: `Payment of ${formatMoney(Number(r.n), r.c ?? 'USD')} by ${(r.a ?? '').replace('_', ' ')} on invoice ${r.b}`, detail: r.d, status: null }
     case 'opportunity':
       const what = r.a === 'opened' || r.a === 'won' || r.a === 'lost' ? r.a : `moved to ${(r.a ?? '').replace(/_/g, ' ')}`
-      return { ...base, title: `Opportunity ${what}: ${r.d} (${money(Number(r.n), r.c ?? 'USD')})`, detail: r.b, status: r.a }
+      return { ...base, title: `Opportunity ${what}: ${r.d} (${formatMoney(Number(r.n), r.c ?? 'USD')})`, detail: r.b, status: r.a }
     case 'quote':
-      return { ...base, title: `Quote ${r.b} ${r.a} (${money(Number(r.n), r.c ?? 'USD')})`, detail: r.d, status: r.a }
+      return { ...base, title: `Quote ${r.b} ${r.a} (${formatMoney(Number(r.n), r.c ?? 'USD')})`, detail: r.d, status: r.a }
     case 'order':
-      return { ...base, title: `Order ${r.b} ${r.a} (${money(Number(r.n), r.c ?? 'USD')})`, detail: r.d, status: r.a }
+      return { ...base, title: `Order ${r.b} ${r.a} (${formatMoney(Number(r.n), r.c ?? 'USD')})`, detail: r.d, status: r.a }
     case 'document':
       return { ...base, title: Number(r.n) > 1 ? `File changed to version ${r.n}: ${r.b}` : `File uploaded: ${r.b}`, detail: null, status: null }
     case 'email':

@@ -8,7 +8,8 @@ import { addDays, localDate, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import { MESSAGE_KINDS, RENDERED_MESSAGE, type MessageKind } from './model.js'
-import { clockTime, longDate, messageValues, money, renderTexts } from './render.js'
+import { clockTime, longDate, messageValues, renderTexts } from './render.js'
+import { formatMoney } from '../../call-preview.js'
 
 /** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */
 export const templatePreviewQuery = defineQuery({
@@ -76,7 +77,7 @@ function sampleValues(settings: TenantSettings): TemplateValues {
     appointment_address: '123 Oak St, Springfield, IL 62701',
     services: 'Exterior Window Cleaning, Screen Cleaning',
     invoice_number: `${settings.invoice_prefix}-0007`,
-    amount_due: money(12_500, settings.currency),
+    amount_due: formatMoney(12_500, settings.currency),
     invoice_due_date: longDate(start, tz, false),
     payment_link: '[payment link]',
     confirm_link: '[confirm link]',

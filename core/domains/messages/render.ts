@@ -4,6 +4,7 @@ import { localDate } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import type { MessageKind, MessageTemplate } from './model.js'
+import { formatMoney } from '../../call-preview.js'
 
 /** A message as it reads with what the system knows now; `missing` names the variables that rendered empty. */
 export interface RenderedMessage {
@@ -88,7 +89,7 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
     const invoice = i.rows[0]
     if (invoice) {
       values.invoice_number = invoice.number
-      values.amount_due = money(invoice.amount_due_cents, invoice.currency)
+      values.amount_due = formatMoney(invoice.amount_due_cents, invoice.currency)
       values.invoice_due_date = longDate(new Date(`${invoice.due_on}T12:00:00Z`), 'UTC', false)
     }
   }
@@ -98,7 +99,7 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
     const quote = q.rows[0]
     if (quote) {
       values.quote_number = quote.number
-      values.quote_total = money(quote.total_cents, quote.currency)
+      values.quote_total = formatMoney(quote.total_cents, quote.currency)
       values.quote_valid_until = longDate(new Date(`${quote.valid_until}T12:00:00Z`), 'UTC', false)
     }
   }
@@ -123,11 +124,6 @@ export function longDate(instant: Date, timeZone: string, weekday = true): strin
 /** "9:00 AM" in a time zone. */
 export function clockTime(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant)
-}
-
-/** "$125.00" from cents and a currency code. */
-export function money(cents: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100)
 }
 
 /** Whole calendar months from one date (YYYY-MM-DD) to a later one. */

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/types.js'
 import { SqlParams } from '../../sql.js'
+import { formatMoney } from '../../call-preview.js'
 import { withoutCountryCode } from './phone-query.js'
 
 /** The kinds of records the search finds in the database. */
@@ -139,27 +140,14 @@ const DESCRIBE: Record<RawHit['kind'], (f: Facts, hit: RawHit) => { label: strin
   ticket: (f) => ({ label: `#${f.number} ${f.name}`, detail: [f.when, f.status, f.address].filter(Boolean).join(' · ') }),
   /** The number, then the customer, what is due and the status. */
   invoice(f) {
-    const money = moneyFormat(f.currency)
     return { label: f.number,
-      detail: `${f.name} · ${money.format(f.total_cents / 100)} total, ${money.format(f.amount_due_cents / 100)} due · ${f.status} · due ${f.due_on}` }
+      detail: `${f.name} · ${formatMoney(f.total_cents, f.currency)} total, ${formatMoney(f.amount_due_cents, f.currency)} due · ${f.status} · due ${f.due_on}` }
   },
   /** The lead's name (or how to reach them), then status, contact details and interest. */
   lead: (f) => ({
     label: f.name || f.email || f.phone || String(f.raw_notes).slice(0, 60),
     detail: [`${f.status} lead`, f.phone, f.email, f.service_interest || String(f.raw_notes).slice(0, 80)].filter(Boolean).join(' · '),
   }),
-}
-
-// Making an Intl formatter costs far more than using one: one is made per currency.
-const moneyFormats = new Map<string, Intl.NumberFormat>()
-
-function moneyFormat(currency: string): Intl.NumberFormat {
-  let f = moneyFormats.get(currency)
-  if (!f) {
-    f = new Intl.NumberFormat('en-US', { style: 'currency', currency })
-    moneyFormats.set(currency, f)
-  }
-  return f
 }
 
 /** About 90 characters of a note around the first word that begins like a word of q ("screens" finds "screen"). */

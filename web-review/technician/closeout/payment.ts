@@ -1,8 +1,8 @@
 import { finishCloseout } from '../../../core/domains/closeouts/actions.js'
 import { paymentLinkFor } from '../../../core/clients/payments.js'
 import { html, type SafeHtml } from '../../html.js'
-import { money } from '../context.js'
 import { stepBar, stepForm, stepPath, type StepPage, type StepRender, type View } from './shared.js'
+import { formatMoney } from '../../../core/call-preview.js'
 
 const SKIP_REASONS: Record<string, string> = { paid_already: 'Paid already', handled_separately: 'Handled separately', other: 'Other (say how below)' }
 
@@ -12,7 +12,7 @@ export const paymentStep: StepPage = {
   title: 'Payment',
   action: finishCloseout,
   async render({ call, view }: StepRender) {
-    const total = money(view.work.totals.total_cents, view.work.totals.currency)
+    const total = formatMoney(view.work.totals.total_cents, view.work.totals.currency)
     const closed = html`${stepBar(view, 'payment')}<p class="ok">Ticket #${view.ticket.number} is complete.</p>${resultText(view)}`
     if (view.payment) return html`${closed}${await decided(call, view)}`
     return html`${closed}${stepForm(call.session, view.ticket_id, 'payment', html`
@@ -46,7 +46,7 @@ async function decided(call: StepRender['call'], view: View): Promise<SafeHtml> 
   const p = view.payment
   const back = html`<a class="btn" href="/today?closed=${view.ticket.number}">Back to Today</a>`
   if (p.choice === 'pay_now' && p.invoice) {
-    const due = html`<p>Invoice ${p.invoice.number}: ${money(p.invoice.amount_due_cents, p.invoice.currency)} due.</p>`
+    const due = html`<p>Invoice ${p.invoice.number}: ${formatMoney(p.invoice.amount_due_cents, p.invoice.currency)} due.</p>`
     if (!call.services.payments) return html`${due}<p class="warn">Online payments are off for this business: take payment the usual way; the invoice stays open.</p>${back}`
     let link: string | null
     try {

@@ -2,7 +2,8 @@ import type { ActionDefinition } from '../../../core/registry.js'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
 import { AppError } from '../../../core/errors.js'
 import { html, type HtmlContent, type SafeHtml } from '../../html.js'
-import { money, postForm, type PageCall } from '../context.js'
+import { postForm, type PageCall } from '../context.js'
+import { formatMoney } from '../../../core/call-preview.js'
 
 /** The steps of the close-out, in order, as the server names them. */
 export const STEP_NAMES = ['work', 'notes', 'next', 'confirm', 'complete', 'payment'] as const
@@ -88,10 +89,10 @@ export function dollars(c: number): string {
 export function summary(view: View, full: boolean): SafeHtml {
   const w = view.work
   const cur = w.totals.currency
-  const lines = (w.line_items as View[]).map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${money(l.price_cents, cur)}</td></tr>`)
-  const tax = w.totals.tax_cents ? html`<tr><td>Tax</td><td class="r">${money(w.totals.tax_cents, cur)}</td></tr>` : ''
+  const lines = (w.line_items as View[]).map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${formatMoney(l.price_cents, cur)}</td></tr>`)
+  const tax = w.totals.tax_cents ? html`<tr><td>Tax</td><td class="r">${formatMoney(w.totals.tax_cents, cur)}</td></tr>` : ''
   return html`<div class="card"><div class="muted">#${view.ticket.number} ${view.ticket.contact_name} · ${w.duration_minutes} min</div>
-<table>${full ? [lines, tax] : ''}<tr><th>Total</th><th class="r">${money(w.totals.total_cents, cur)}</th></tr></table>
+<table>${full ? [lines, tax] : ''}<tr><th>Total</th><th class="r">${formatMoney(w.totals.total_cents, cur)}</th></tr></table>
 ${full ? html`<p><strong>Notes:</strong> ${view.notes ? view.notes : html`<span class="muted">none</span>`}</p>` : ''}
 <p><strong>Next:</strong> ${nextText(view.next_service)}</p></div>`
 }

@@ -107,7 +107,13 @@ describe.each(engines)('migrations (%s)', (engine) => {
       expect(await migrate(db)).toEqual(names)
       expect(await recorded(db)).toEqual(expectedRecords())
       expect(await pendingMigrations(db)).toEqual([])
-      expect(await migrate(db)).toEqual([])
+      // With nothing to apply, a start sends a handful of statements, not four for every file.
+      const sent: string[] = []
+      const watched: Database = { ...db, query: (text, params) => { sent.push(text); return db.query(text, params) },
+        transaction: (fn, setup) => db.transaction((tx) => fn({ query: (text, params) => { sent.push(text); return tx.query(text, params) },
+          exec: (text) => { sent.push(text); return tx.exec(text) } }), setup) } as Database
+      expect(await migrate(watched)).toEqual([])
+      expect(sent.length).toBeLessThanOrEqual(5)
       expect(await recorded(db)).toEqual(expectedRecords())
     })
 

@@ -3,8 +3,6 @@ import { callQuery } from '../../core/call-query.js'
 import { formatMoney } from '../../core/call-preview.js'
 import { customerOverviewQuery, type LastVisit } from '../../core/domains/contacts/overview.js'
 
-export type { LastVisit }
-
 /** The customer's latest completed visit, or null when they have none. */
 export async function lastVisitOf(ctx: ToolContext, contactId: string): Promise<LastVisit | null> {
   const [overview] = (await callQuery(ctx, customerOverviewQuery, { params: { contact_ids: contactId }, limit: 1 })).items

@@ -7,6 +7,8 @@ import { idList } from '../../schema-types.js'
 import { localDate } from '../../time.js'
 import { ACTIVE_STATUSES, ticketTotals, wallClock } from '../tickets/model.js'
 import { actualTime } from '../tickets/time-on-site.js'
+import { OWED_SQL } from '../invoices/model.js'
+import { lastVisitJoin, nextVisitJoin } from './visits.js'
 
 /** Characters of the visit's close note shown; the rest stays behind type=notes. */
 const MAX_NOTE = 100
@@ -56,7 +58,7 @@ export const customerOverviewQuery = defineQuery({
     + 'comma-separated), in the order given: last_visit (the latest completed ticket: ticket_id, number, date, '
     + `services, actual_minutes, time_on_site, booked_minutes, total_cents, currency, note (the close note, shortened), facts (up to ${MAX_FACTS} `
     + 'learned on it)) or null, next_ticket (the next booked visit not over yet: ticket_id, number, scheduled_start, starts in the business '
-    + 'time zone, status) or null, open_balance_cents (due on sent, partially paid and overdue invoices) and currency.',
+    + 'time zone, status) or null, open_balance_cents (still due on sent, partially paid and overdue invoices, archived ones apart) and currency.',
   keywords: ['customer summary', 'last visit', 'next visit', 'balance', 'owes', 'customer status'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -90,16 +92,12 @@ export const customerOverviewQuery = defineQuery({
                  from (select a.key, a.value, a.id from attributes a where a.contact_id = c.id and a.source_ticket_id = l.id
                         order by a.key, a.id limit $3) f) as last_facts,
               x.id as next_id, x.number as next_number, x.scheduled_start as next_start, x.status as next_status,
-              (select coalesce(sum(i.amount_due_cents), 0) from invoices i
-                where i.contact_id = c.id and i.status in ('sent', 'partially_paid', 'overdue')) as open_balance_cents
+              (select coalesce(sum(i.amount_due_cents), 0) from invoices i where i.contact_id = c.id and ${OWED_SQL}) as open_balance_cents
        from unnest($1::uuid[]) with ordinality as u(id, pos)
        join contacts c on c.id = u.id
        cross join b
-       left join lateral (select t.id, t.number, t.scheduled_start, t.scheduled_end, t.duration_minutes from tickets t
-         where t.contact_id = c.id and t.status = 'completed' order by t.scheduled_start desc, t.id desc limit 1) l on true
-       left join lateral (select t.id, t.number, t.scheduled_start, t.status from tickets t
-         where t.contact_id = c.id and t.status in ('scheduled', 'confirmed', 'in_progress') and t.scheduled_end > $2
-         order by t.scheduled_start, t.id limit 1) x on true
+       ${lastVisitJoin('l')}
+       ${nextVisitJoin('$2', 'x')}
        where true ${after}
        order by u.pos limit $${args.length}`, args)
     const page = pageOf(r.rows, req.limit, (row) => [row._pos])

@@ -22,6 +22,19 @@ export const CONTACT_VISITS = z.object({ next_visit: VISIT.nullable(), last_visi
 type VisitRow = { contact_id: string; next_id: string | null; next_number: number | null; next_start: Date | null;
   last_id: string | null; last_number: number | null; last_start: Date | null }
 
+/** A lateral join, as `alias`, of contact c's next visit: booked, not cancelled or done, and not over at `now` (SQL). */
+export function nextVisitJoin(now: string, alias: string): string {
+  return `left join lateral (select t.* from tickets t
+       where t.contact_id = c.id and t.status in ('scheduled', 'confirmed', 'in_progress') and t.scheduled_end > ${now}
+       order by t.scheduled_start, t.id limit 1) ${alias} on true`
+}
+
+/** A lateral join, as `alias`, of contact c's latest completed visit. */
+export function lastVisitJoin(alias: string): string {
+  return `left join lateral (select t.* from tickets t
+       where t.contact_id = c.id and t.status = 'completed' order by t.scheduled_start desc, t.id desc limit 1) ${alias} on true`
+}
+
 /** Each contact's next visit (booked, not yet over at `now`) and latest completed visit, read in one statement. */
 export async function visitsOf(tx: Queryable, contactIds: string[], now: Date): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>()
@@ -29,12 +42,7 @@ export async function visitsOf(tx: Queryable, contactIds: string[], now: Date): 
   const r = await tx.query<VisitRow>(
     `select c.id as contact_id, n.id as next_id, n.number as next_number, n.scheduled_start as next_start,
             l.id as last_id, l.number as last_number, l.scheduled_start as last_start
-     from contacts c
-     left join lateral (select t.id, t.number, t.scheduled_start from tickets t
-       where t.contact_id = c.id and t.status in ('scheduled', 'confirmed', 'in_progress') and t.scheduled_end > $2
-       order by t.scheduled_start limit 1) n on true
-     left join lateral (select t.id, t.number, t.scheduled_start from tickets t
-       where t.contact_id = c.id and t.status = 'completed' order by t.scheduled_start desc limit 1) l on true
+     from contacts c ${nextVisitJoin('$2', 'n')} ${lastVisitJoin('l')}
      where c.id = any($1::uuid[])`, [contactIds, now])
   for (const row of r.rows) {
     out.set(row.contact_id, {

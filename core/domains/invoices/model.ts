@@ -22,6 +22,9 @@ export function invoiceColumns(today: string): string {
     i.sent_at, i.voided_at, i.void_reason, i.archived_at, i.created_at, i.updated_at`
 }
 
+/** Money is owed on an invoice (alias i) that went out, is not settled, void or archived, and still asks for something. */
+export const OWED_SQL = `i.status in ('sent', 'partially_paid', 'overdue') and i.amount_due_cents > 0 and i.archived_at is null`
+
 /** Money received on an invoice (alias i) beyond what it asks, to be refunded: all of it once the invoice is void. */
 export const CREDIT_SQL = `(case when i.status = 'void' then i.amount_paid_cents else i.credit_cents end)`
 

@@ -2,13 +2,10 @@ import { z } from 'zod'
 import { defineQuery } from '../../registry.js'
 import { calendarDay } from '../../output-types.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { overdueSql, todayOf } from './model.js'
+import { OWED_SQL, overdueSql, todayOf } from './model.js'
 
 /** How many of the oldest overdue invoices each currency's total lists. */
 const OLDEST_SHOWN = 5
-
-// Money is owed on an invoice (alias i) that went out, is not settled, void or archived, and still asks for something.
-const OWED_SQL = `i.status in ('sent', 'partially_paid', 'overdue') and i.amount_due_cents > 0 and i.archived_at is null`
 
 /** What customers owe, per currency: the totals of open and of overdue invoices, and the overdue invoices due longest ago. */
 export const receivablesQuery = defineQuery({

@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
 import { defineAction } from '../../registry.js'
 import { lockContact } from '../contacts/model.js'
+import { OWED_SQL } from '../invoices/model.js'
 
 /** What an erasure did: which customer, when, and how many rows of each table changed (never the values). */
 export const ERASURE_RECORD = z.object({
@@ -75,8 +76,7 @@ async function erasureOf(db: Queryable, contactId: string): Promise<z.output<typ
 /** Invoices the customer still owes on (their numbers) and visits still to come (their numbers): what the owner must confirm. */
 async function openBusiness(db: Queryable, contactId: string, now: Date): Promise<{ unpaid_invoices: string[]; upcoming_visits: number[] }> {
   const r = await db.query<{ unpaid_invoices: string[]; upcoming_visits: number[] }>(
-    `select array(select number from invoices where contact_id = $1 and status in ('sent', 'partially_paid', 'overdue') and amount_due_cents > 0
-                  and archived_at is null order by number) as unpaid_invoices,
+    `select array(select i.number from invoices i where i.contact_id = $1 and ${OWED_SQL} order by i.number) as unpaid_invoices,
             array(select number from tickets where contact_id = $1 and status in ('scheduled', 'confirmed') and scheduled_start > $2
                   order by scheduled_start) as upcoming_visits`, [contactId, now])
   return r.rows[0]

@@ -21,8 +21,11 @@ import { ownerConsolePages } from '../web-review/owner/index.js'
 import { oauthConsentPages } from '../web-review/owner/oauth-consent-page.js'
 import { technicianPages } from '../web-review/technician/index.js'
 import { errorHandler } from './error-handler.js'
+import { oauthEndpointErrors } from './oauth-errors.js'
 import { authenticate } from './middleware/authenticate.js'
+import { boundedBodyDepth } from './middleware/body-depth.js'
 import { csrfProtection } from './middleware/csrf.js'
+import { linkGuesses } from './middleware/link-guesses.js'
 import { fileBodies } from './middleware/file-bodies.js'
 import { allowedMethods } from './middleware/methods.js'
 import { securityHeaders } from './middleware/security-headers.js'
@@ -54,14 +57,17 @@ export function createApp(services: Services): Express {
   app.use(stripeWebhookRoutes(services))
   app.use(resendWebhookRoutes(services))
   app.use(paymentPages())
-  app.use(payLinkRoutes(services))
-  app.use(calendarFeedRoutes(services))
+  // One count of unknown secrets per client address for every public link: pay, calendar, appointment answers, quotes.
+  const guesses = linkGuesses()
+  app.use(payLinkRoutes(services, guesses))
+  app.use(calendarFeedRoutes(services, guesses))
   app.use(['/api/actions', '/mcp'], fileBodies(services.config))
   app.use(express.json({ limit: services.config.bodyLimitBytes }))
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
+  app.use(boundedBodyDepth)
   // Customers answer appointment and quote emails without signing in: the link's secret is the credential, so no session or CSRF applies.
-  app.use(respondRoutes(services))
-  app.use(quoteRoutes(services))
+  app.use(respondRoutes(services, guesses))
+  app.use(quoteRoutes(services, guesses))
   // OAuth clients call these without a session or bearer token (a Basic header is theirs, not ours to refuse).
   app.use(oauthTokenRoutes(services))
   app.use(authenticate(services))
@@ -86,6 +92,7 @@ export function createApp(services: Services): Express {
     throw new AppError('NOT_FOUND', `No route ${req.method} ${req.path}`)
   })
   app.use(mcpBodyErrors)
+  app.use(oauthEndpointErrors)
   app.use(mcpWwwAuthenticate(services))
   app.use(errorHandler)
   return app

@@ -33,3 +33,33 @@ export function clientError(err: unknown): AppError | undefined {
   }
   return undefined
 }
+
+/** Node's parser errors (llhttp's codes) for the part of the request they are about, with what to fix. */
+const PARSER_ERRORS: ReadonlyMap<string, { field: string; message: string }> = new Map([
+  ['HPE_INVALID_HEADER_TOKEN', { field: 'headers', message: 'hold a character HTTP does not allow in a header name or value (a control character such as \\u0001, or a space or colon in a name)' }],
+  ['HPE_LF_EXPECTED', { field: 'headers', message: 'must each end with CR LF' }],
+  ['HPE_CR_EXPECTED', { field: 'headers', message: 'must each end with CR LF' }],
+  ['HPE_UNEXPECTED_SPACE', { field: 'headers', message: 'may not start with a space (folded header lines are not accepted)' }],
+  ['HPE_INVALID_METHOD', { field: 'request line', message: 'names no HTTP method: start the request with GET, HEAD or POST' }],
+  ['HPE_INVALID_URL', { field: 'request line', message: 'has a path with a character a URL may not hold (control characters must be percent-escaped)' }],
+  ['HPE_INVALID_CONSTANT', { field: 'request line', message: 'must read METHOD /path HTTP/1.1 (a space in the path is written %20)' }],
+  ['HPE_INVALID_VERSION', { field: 'request line', message: 'must end with HTTP/1.1 (or HTTP/1.0) and CR LF' }],
+  ['HPE_INVALID_CONTENT_LENGTH', { field: 'Content-Length', message: 'must be one whole number of bytes' }],
+  ['HPE_UNEXPECTED_CONTENT_LENGTH', { field: 'Content-Length', message: 'may be given only once' }],
+  ['HPE_INVALID_TRANSFER_ENCODING', { field: 'Transfer-Encoding', message: 'must end with chunked, and may not come with Content-Length' }],
+  ['HPE_INVALID_CHUNK_SIZE', { field: 'body', message: 'is not valid chunked encoding: each chunk starts with its size in hexadecimal' }],
+])
+
+/**
+ * A request Node's HTTP parser refused before the app saw it (Node's own answer is a bare status with no body), as a
+ * typed error naming what to fix: 431 for headers over the server's limit, 408 for a request that did not arrive in time.
+ */
+export function unparsedRequestError(err: Error & { code?: string }, maxHeaderBytes: number): AppError {
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    return validationError([{ field: 'headers', message: `are larger than ${maxHeaderBytes} bytes together: send fewer or shorter headers (or a smaller cookie)` }], 431)
+  }
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return validationError([{ field: 'request', message: 'did not arrive in time: send the headers and the body without pausing' }], 408)
+  }
+  return validationError([PARSER_ERRORS.get(err.code ?? '') ?? { field: 'request', message: 'could not be read as HTTP/1.1: check the request line, headers and body framing' }])
+}

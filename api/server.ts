@@ -4,14 +4,19 @@ import { describePayments } from '../core/clients/payments.js'
 import type { Config } from '../core/config.js'
 import type { Services } from '../core/context.js'
 import { loadDemo, type DemoCounts } from '../core/demo/load-demo.js'
+import { DEMO_BUSINESS } from '../core/demo/names.js'
+import { log } from '../core/log.js'
 import { startWorker, type RunningWorker } from '../core/jobs/worker.js'
 import { bootstrapFirstTenant } from '../core/tenants.js'
 import { createApp } from './app.js'
+import { createHttpServer } from './http-server.js'
 
 /** A running HTTP server and what first start created, if anything. */
 export interface RunningServer {
   server: Server
   url: string
+  /** Where people reach it: PUBLIC_BASE_URL, else url. */
+  publicUrl: string
   firstStart: { tenantId: string; signInUrl: string; agentToken: string; demo: DemoCounts | null } | null
   /** The delivery worker running inside the server; null with CRM_WORKER=off. */
   worker: RunningWorker | null
@@ -21,16 +26,18 @@ export interface RunningServer {
 /** Creates the first business if there is none, then listens. */
 export async function startServer(services: Services): Promise<RunningServer> {
   const { config, db } = services
+  const wantsDemo = process.env.CRM_DEMO === '1'
   const created = await bootstrapFirstTenant(db, {
-    name: process.env.CRM_BUSINESS_NAME ?? 'My Service Business',
+    name: process.env.CRM_BUSINESS_NAME ?? (wantsDemo ? DEMO_BUSINESS.name : 'My Service Business'),
     owner_email: process.env.CRM_OWNER_EMAIL ?? 'owner@example.com',
+    owner_name: wantsDemo ? DEMO_BUSINESS.ownerName : undefined,
     timezone: process.env.CRM_TIMEZONE ?? 'America/Chicago',
   })
   // CRM_DEMO=1 fills the first business with the demo window-cleaning company, so there is something to open on day one.
-  const demo = created && process.env.CRM_DEMO === '1' ? await loadDemo(services, created.tenant_id) : null
-  const app = createApp(services)
+  if (created && wantsDemo) log('info', 'loading the demo business before serving (half a minute or so on the embedded database)')
+  const demo = created && wantsDemo ? await loadDemo(services, created.tenant_id) : null
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s))
+    const s = createHttpServer(createApp(services)).listen(config.port, config.host, () => resolve(s))
     s.once('error', reject)
   })
   const address = server.address()
@@ -46,6 +53,7 @@ export async function startServer(services: Services): Promise<RunningServer> {
   return {
     server,
     url,
+    publicUrl: baseUrl(config, url),
     firstStart,
     worker,
     async close() {
@@ -65,7 +73,7 @@ function baseUrl(config: Config, listening: string): string {
 
 /** The start banner: where everything is, what is off, and on first start the secrets shown once. */
 export function banner(services: Services, running: RunningServer): string {
-  const base = baseUrl(services.config, running.url)
+  const base = running.publicUrl
   const lines = [
     `Service CRM is running at ${running.url}`,
     `  database: ${services.db.engine === 'pglite' ? `embedded PostgreSQL (PGlite) in ${services.config.dataDir}` : 'PostgreSQL server (DATABASE_URL)'}`,
@@ -76,13 +84,23 @@ export function banner(services: Services, running: RunningServer): string {
     `  delivery: ${running.worker ? 'due emails are sent by this server every few seconds (CRM_WORKER=off leaves it to npx crm worker)' : 'off in this server (CRM_WORKER=off): run npx crm worker to send due emails'}`,
     `  payments: ${describePayments(services.payments)}`,
     `  notes:    ${services.llm ? `read by ${services.llm.model} (LLM_BASE_URL) for customer facts and leads` : 'reading notes is off (no LLM_BASE_URL and LLM_MODEL): technicians enter customer facts by hand'}`,
+    `  tokens:   new agent tokens at ${base}/review/connections (signed in as the owner)`,
   ]
-  if (running.firstStart) {
+  const first = running.firstStart
+  if (first) {
     lines.push('', 'First start: a business was created. These are shown once:',
-      `  owner sign-in link (valid 15 minutes): ${running.firstStart.signInUrl}`,
-      `  agent token: ${running.firstStart.agentToken}`,
-      ...(running.firstStart.demo ? [`  demo data loaded: ${running.firstStart.demo.customers} customers, ${running.firstStart.demo.tickets} tickets`] : []),
-      '  (later sign-ins: open the URL above and ask for a link; new tokens: npx crm token create)')
+      `  owner sign-in link (valid 15 minutes): ${first.signInUrl}`,
+      `  agent token: ${first.agentToken}`,
+      `  business id: ${first.tenantId} (also on the settings page, ${base}/settings)`,
+      ...(first.demo ? [`  demo data loaded: ${first.demo.customers} customers, ${first.demo.completed_tickets} completed visits over the past year, `
+        + `${first.demo.tickets - first.demo.completed_tickets} more on the schedule, ${first.demo.invoices} invoices`] : [demoHint(services)]),
+      '  (later sign-ins: open the URL above and ask for a link)')
   }
   return lines.join('\n')
+}
+
+/** How to look around a demo business instead, next to the real one rather than in it. */
+function demoHint(services: Services): string {
+  const where = services.db.engine === 'pglite' ? 'CRM_DATA_DIR=./demo-data' : 'DATABASE_URL=<an empty database>'
+  return `  to try a demo business first (a window-cleaning company with a year of history): CRM_DEMO=1 ${where} npm start`
 }

@@ -30,7 +30,8 @@ export const authorizationRequestsQuery = defineQuery({
 /** Every action with its registered level and this business's override. */
 export const permissionsQuery = defineQuery({
   type: 'permissions',
-  description: 'Every action with its registered permission level, the owner\'s override for this business, and the effective level for agents.',
+  description: 'Every action with its registered permission level, the owner\'s override for this business, and the effective level for agents; '
+    + 'owner_approves: the input fields with which an agent\'s call waits for the owner every time, whatever the level.',
   keywords: ['allow always', 'trust', 'levels'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
@@ -42,6 +43,7 @@ export const permissionsQuery = defineQuery({
     effective: z.enum(['unrestricted', 'soft_limit', 'requires_authorization', 'never']),
     set_at: timestamp.nullable(),
     agents_allowed: z.boolean(),
+    owner_approves: z.array(z.string()),
   }),
   async run(ctx, req) {
     const r = await ctx.db.query<{ action_key: string; permission: string; set_at: Date }>('select action_key, permission, set_at from permission_overrides')
@@ -51,7 +53,8 @@ export const permissionsQuery = defineQuery({
       const o = overrides.get(key)
       const agentsAllowed = def.access.agent !== 'never'
       return { id: key, action: key, registered: def.access.agent, override: agentsAllowed ? o?.permission ?? null : null,
-        effective: agentsAllowed ? o?.permission ?? def.access.agent : 'never', set_at: o?.set_at ?? null, agents_allowed: agentsAllowed }
+        effective: agentsAllowed ? o?.permission ?? def.access.agent : 'never', set_at: o?.set_at ?? null, agents_allowed: agentsAllowed,
+        owner_approves: [...def.access.ownerApproves?.fields ?? []] }
     })
     // Asked for one id, answer with that record or none (NOT_FOUND), never the first of the list.
     return { items: req.id === undefined ? items : items.filter((item) => item.id === req.id), next_cursor: null }

@@ -1,8 +1,9 @@
 import { z } from 'zod'
+import { fieldsOwnerApproves } from '../core/access.js'
 import type { OperationContext, Principal } from '../core/context.js'
 import { freeForm, timestamp } from '../core/output-types.js'
 import { translateDatabaseError } from '../core/db/translate-error.js'
-import { AppError } from '../core/errors.js'
+import { AppError, validationError } from '../core/errors.js'
 import { log } from '../core/log.js'
 import { refuseMergedContacts } from '../core/merged-contacts.js'
 import { contextOf } from '../core/operations-context.js'
@@ -109,6 +110,8 @@ export async function decideAuthorization(ctx: OperationContext, requestId: stri
   if (request.expired) throw new AppError('CONFLICT', 'This request expired before it was decided; the agent must ask again')
   const decided = { decision, decision_reason: reason, decision_note: note, decided_by: ctx.actor.id }
   if (decision === 'deny') return finish(ctx, requestId, { status: 'denied', ...decided })
+  const def = ctx.services.registry.actions.get(request.action_key)
+  if (decision === 'allow_always' && def) refuseAllowAlways(def, request.data)
   const refusal = await agentNoLongerAllowed(ctx, request.agent_token_id, request.action_key)
   if (refusal) return finish(ctx, requestId, { status: 'failed', ...decided, error: { code: 'FORBIDDEN', message: refusal } })
   if (decision === 'allow_always') {
@@ -117,7 +120,6 @@ export async function decideAuthorization(ctx: OperationContext, requestId: stri
     [ctx.tenantId, request.action_key, ctx.actor.id])
     await ctx.audit({ entityType: 'authorization_request', entityId: requestId, action: 'raise_permission', after: { action_key: request.action_key, permission: 'unrestricted' } })
   }
-  const def = ctx.services.registry.actions.get(request.action_key)
   const agent: Principal = { tenantId: ctx.tenantId, actor: { type: 'agent', id: request.agent_token_id ?? '' } }
   await ctx.db.query('savepoint authorized_call')
   try {
@@ -135,6 +137,17 @@ export async function decideAuthorization(ctx: OperationContext, requestId: stri
     const error = e instanceof AppError ? { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } : { code: 'INTERNAL', message: 'The call failed unexpectedly' }
     return finish(ctx, requestId, { status: 'failed', ...decided, error })
   }
+}
+
+/**
+ * Allow Always would make the action unrestricted, but a call giving fields only the owner may let an agent give (where
+ * money or replies go, who may sign in) asks every time whatever the level: offering it would promise what it cannot do.
+ */
+function refuseAllowAlways(def: ActionDefinition, data: unknown): void {
+  const held = fieldsOwnerApproves(def.access.ownerApproves, data)
+  if (!held.length) return
+  throw validationError([{ field: 'data.decision', message: `allow_always cannot apply: this call gives ${held.join(', ')}, which `
+    + `${actionKey(def.domain, def.name)} asks you about every time because it ${def.access.ownerApproves?.why}; choose allow_once or deny` }])
 }
 
 /** Why the agent that asked may no longer have its call run (its token revoked, the action closed to agents), or null. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { seededRandom } from '../core/demo/demo-context.js'
 
 /** One email the fake accepted. */
 export interface FakeEmail {
@@ -162,14 +163,3 @@ export async function startFakeResend(opts: { apiKey?: string; latencyMs?: numbe
   return fake
 }
 
-/** The same numbers in [0, 1) from the same seed (mulberry32): a run with random 429s can be repeated. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import type { z } from 'zod'
+import { PRODUCT_PERSONAL_DATA } from '../api/product-personal-data.js'
 import { loadConfig } from '../core/config.js'
 import type { Database } from '../core/db/types.js'
 import { AppError, validationError, type FieldIssue } from '../core/errors.js'
@@ -13,6 +14,11 @@ export interface Command {
   /** The arguments after the name, as shown in the usage text. */
   args: string
   summary: string
+  /**
+   * The owner's console page that does the same, and what the owner does there: pointed to when the server holds the
+   * embedded data folder, since the command cannot open it then.
+   */
+  page?: { path: string; does: string }
   run(argv: string[]): Promise<string>
 }
 
@@ -70,7 +76,7 @@ export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, opt
 
 /** Runs fn over the configured database (CRM_DATA_DIR or DATABASE_URL), migrated, and always lets go of it. */
 export async function withDatabase<T>(purpose: string, fn: (db: Database, opened: OpenedDatabase) => Promise<T>): Promise<T> {
-  const opened = await openMigratedDatabase(loadConfig(), `cli ${purpose}`)
+  const opened = await openMigratedDatabase(loadConfig(), `cli ${purpose}`, PRODUCT_PERSONAL_DATA)
   try {
     return await fn(opened.db, opened)
   } finally {

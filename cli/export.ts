@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { createServices } from '../api/product.js'
 import { loadConfig } from '../core/config.js'
-import { notFound } from '../core/errors.js'
 import { csvOfQuery } from '../core/export-csv.js'
+import { businessOf, TENANT_ARG, tenantOption } from './business.js'
 import { parseCommandArgs, parseOptions, UsageError, withDatabase, type Command } from './command.js'
 
 /** `crm export TYPE`: every record of a data type as CSV on stdout, e.g. `crm export contacts --tenant ID > customers.csv`. */
 export const exportCommand: Command = {
   name: 'export',
-  args: 'TYPE --tenant ID [--include a,b] [--filter name=value ...]',
+  args: `TYPE ${TENANT_ARG} [--include a,b] [--filter name=value ...]`,
   summary: 'Write every record of a data type (contacts, tickets, invoices, leads, scheduled_messages, ...) as CSV to stdout',
+  page: { path: '/settings', does: 'download the CSV' },
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { tenant: { type: 'string' }, include: { type: 'string' },
-      filter: { type: 'string', multiple: true } }, { required: ['tenant'], positionals: ['TYPE'] })
-    const { tenant } = parseOptions(z.object({ tenant: z.uuid() }), { tenant: values.tenant }, { tenant: '--tenant' })
+      filter: { type: 'string', multiple: true } }, { positionals: ['TYPE'] })
+    const { tenant } = parseOptions(z.object({ tenant: tenantOption }), { tenant: values.tenant }, { tenant: '--tenant' })
     const filters: Record<string, string> = {}
     for (const f of (values.filter as string[] | undefined) ?? []) {
       const eq = f.indexOf('=')
@@ -23,10 +24,9 @@ export const exportCommand: Command = {
     }
     const include = typeof values.include === 'string' ? values.include.split(',').map((s) => s.trim()).filter(Boolean) : []
     return withDatabase('export', async (db) => {
-      const found = await db.query('select 1 from tenants where id = $1', [tenant])
-      if (!found.rows[0]) throw notFound('business', tenant)
+      const business = await businessOf(db, tenant)
       let csv = ''
-      const principal = { tenantId: tenant, actor: { type: 'system' as const, id: null } }
+      const principal = { tenantId: business.id, actor: { type: 'system' as const, id: null } }
       for await (const piece of csvOfQuery(createServices(loadConfig(), db), principal, { type: positionals[0], include, filters }, randomUUID())) csv += piece
       return csv.replace(/\r?\n$/, '')
     })

@@ -6,20 +6,22 @@ import { loadConfig } from '../core/config.js'
 import { parseMappingText } from '../core/domains/imports/csv-mapping.js'
 import { planMappedCustomers } from '../core/domains/imports/csv-customers.js'
 import { importMappedInBatches, type MappedImportReport } from '../core/domains/imports/import-mapped.js'
-import { notFound } from '../core/errors.js'
+import { businessOf, TENANT_ARG, tenantOption } from './business.js'
 import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
+import { IMPORT_PAGE } from './import.js'
 
 /** `crm import csv FILE`: customers from any CSV through a column mapping (proposed from the headers when --map is left out). */
 export const importCsvCommand: Command = {
   name: 'import csv',
-  args: 'FILE --tenant ID [--map "Header=field,..."] [--source NAME] [--dry-run] [--batch-size N] [--json]',
+  args: `FILE ${TENANT_ARG} [--map "Header=field,..."] [--source NAME] [--dry-run] [--batch-size N] [--json]`,
   summary: 'Import customers from any CSV with a column mapping (fields: first_name, last_name, name, email, phone, company, address_line1, '
     + 'address_line2, city, state, postal_code, notes, tags, external_id, attribute:<key>); --dry-run shows the mapping and says row by row '
     + 'what would be created, matched and refused',
+  page: IMPORT_PAGE,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { tenant: { type: 'string' }, map: { type: 'string' }, source: { type: 'string' },
-      'dry-run': { type: 'boolean' }, 'batch-size': { type: 'string' }, json: { type: 'boolean' } }, { required: ['tenant'], positionals: ['FILE'] })
-    const opts = parseOptions(z.object({ tenant: z.uuid(), batch_size: z.coerce.number().int().min(1).max(10_000).default(500),
+      'dry-run': { type: 'boolean' }, 'batch-size': { type: 'string' }, json: { type: 'boolean' } }, { positionals: ['FILE'] })
+    const opts = parseOptions(z.object({ tenant: tenantOption, batch_size: z.coerce.number().int().min(1).max(10_000).default(500),
       source: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected lower case letters, digits and _, e.g. hubspot').default('csv') }),
     { tenant: values.tenant, batch_size: values['batch-size'], source: values.source }, { tenant: '--tenant', batch_size: '--batch-size', source: '--source' })
     const mapping = typeof values.map === 'string' ? parseMappingText(values.map) : undefined
@@ -27,9 +29,8 @@ export const importCsvCommand: Command = {
     const dryRun = values['dry-run'] === true
     const started = Date.now()
     const report = await withDatabase('import', async (db) => {
-      const found = await db.query('select 1 from tenants where id = $1', [opts.tenant])
-      if (!found.rows[0]) throw notFound('business', opts.tenant)
-      return importMappedInBatches(createServices(loadConfig(), db), { tenantId: opts.tenant, actor: { type: 'system', id: null } }, plan, {
+      const business = await businessOf(db, opts.tenant)
+      return importMappedInBatches(createServices(loadConfig(), db), { tenantId: business.id, actor: { type: 'system', id: null } }, plan, {
         source: opts.source, dryRun, batchSize: opts.batch_size, requestId: randomUUID(),
         onProgress: (done, total) => process.stderr.write(`${dryRun ? 'checked' : 'imported'} ${done} of ${total} rows\n`),
       })

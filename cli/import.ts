@@ -11,26 +11,29 @@ import { writeUnitsInBatches, type ImportedRow, type ImportSummary, type UnitWri
 import { serviceWriter } from '../core/domains/imports/write-services.js'
 import { visitWriter } from '../core/domains/imports/write-visits.js'
 import type { OperationContext } from '../core/context.js'
-import { notFound } from '../core/errors.js'
+import { businessOf, TENANT_ARG, tenantOption } from './business.js'
 import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
+
+/** The owner's import page, which works while the server holds the embedded data folder. */
+export const IMPORT_PAGE = { path: '/import', does: 'import the file' }
 
 /** `crm import square-customers FILE`: a dry run first (--dry-run), then the import in batches with progress on stderr. */
 export const importSquareCustomersCommand: Command = {
   name: 'import square-customers',
-  args: 'FILE --tenant ID [--dry-run] [--batch-size N] [--json]',
+  args: `FILE ${TENANT_ARG} [--dry-run] [--batch-size N] [--json]`,
   summary: 'Import Square\'s customer directory export (CSV); --dry-run says row by row what would be created, matched and refused',
+  page: IMPORT_PAGE,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { tenant: { type: 'string' }, 'dry-run': { type: 'boolean' },
-      'batch-size': { type: 'string' }, json: { type: 'boolean' } }, { required: ['tenant'], positionals: ['FILE'] })
-    const opts = parseOptions(z.object({ tenant: z.uuid(), batch_size: z.coerce.number().int().min(1).max(10_000).default(500) }),
+      'batch-size': { type: 'string' }, json: { type: 'boolean' } }, { positionals: ['FILE'] })
+    const opts = parseOptions(z.object({ tenant: tenantOption, batch_size: z.coerce.number().int().min(1).max(10_000).default(500) }),
       { tenant: values.tenant, batch_size: values['batch-size'] }, { tenant: '--tenant', batch_size: '--batch-size' })
     const rows = planSquareCustomers(readFileSync(positionals[0], 'utf8'))
     const dryRun = values['dry-run'] === true
     const started = Date.now()
     const report = await withDatabase('import', async (db) => {
-      const found = await db.query('select 1 from tenants where id = $1', [opts.tenant])
-      if (!found.rows[0]) throw notFound('business', opts.tenant)
-      return importInBatches(createServices(loadConfig(), db), { tenantId: opts.tenant, actor: { type: 'system', id: null } }, rows, {
+      const business = await businessOf(db, opts.tenant)
+      return importInBatches(createServices(loadConfig(), db), { tenantId: business.id, actor: { type: 'system', id: null } }, rows, {
         dryRun, batchSize: opts.batch_size, requestId: randomUUID(),
         onProgress: (done, total) => process.stderr.write(`${dryRun ? 'checked' : 'imported'} ${done} of ${total} rows\n`),
       })
@@ -66,20 +69,20 @@ function unitImportCommand<U, R extends ImportedRow>(kind: string, what: string,
   writerOf: (ctx: OperationContext) => Promise<UnitWriter<U, R>>): Command {
   return {
     name: `import ${kind}`,
-    args: 'FILE --tenant ID [--dry-run] [--batch-size N] [--json]',
+    args: `FILE ${TENANT_ARG} [--dry-run] [--batch-size N] [--json]`,
     summary: `Import Square's ${what}; --dry-run says row by row what would be created, matched and refused`,
+    page: IMPORT_PAGE,
     async run(argv) {
       const { values, positionals } = parseCommandArgs(argv, { tenant: { type: 'string' }, 'dry-run': { type: 'boolean' },
-        'batch-size': { type: 'string' }, json: { type: 'boolean' } }, { required: ['tenant'], positionals: ['FILE'] })
-      const opts = parseOptions(z.object({ tenant: z.uuid(), batch_size: z.coerce.number().int().min(1).max(10_000).default(500) }),
+        'batch-size': { type: 'string' }, json: { type: 'boolean' } }, { positionals: ['FILE'] })
+      const opts = parseOptions(z.object({ tenant: tenantOption, batch_size: z.coerce.number().int().min(1).max(10_000).default(500) }),
         { tenant: values.tenant, batch_size: values['batch-size'] }, { tenant: '--tenant', batch_size: '--batch-size' })
       const units = plan(readFileSync(positionals[0], 'utf8'))
       const dryRun = values['dry-run'] === true
       const started = Date.now()
       const report = await withDatabase('import', async (db) => {
-        const found = await db.query('select 1 from tenants where id = $1', [opts.tenant])
-        if (!found.rows[0]) throw notFound('business', opts.tenant)
-        return writeUnitsInBatches(createServices(loadConfig(), db), { tenantId: opts.tenant, actor: { type: 'system', id: null } }, units, writerOf, {
+        const business = await businessOf(db, opts.tenant)
+        return writeUnitsInBatches(createServices(loadConfig(), db), { tenantId: business.id, actor: { type: 'system', id: null } }, units, writerOf, {
           dryRun, batchSize: opts.batch_size, requestId: randomUUID(),
           onProgress: (done, total) => process.stderr.write(`${dryRun ? 'checked' : 'imported'} ${done} of ${total} ${kind === 'square-sales' ? 'transactions' : 'rows'}\n`),
         })

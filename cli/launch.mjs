@@ -1,5 +1,6 @@
 // `npm start`, `npm run crm` and `npm run bench`: compile only when a source changed since the last build, then run the
 // compiled entry point in this same process, so a service manager's SIGTERM reaches the server and nothing is left behind.
+// `npm install` and `npm run build` build through here too (--build-only), so the first start trusts the install's build.
 // Plain JavaScript because it runs before anything is compiled.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'

@@ -1,3 +1,4 @@
+import { DataDirInUse } from '../core/db/data-dir-lock.js'
 import { setLogLevel } from '../core/log.js'
 import { UsageError, type Command } from './command.js'
 import { demoCommand } from './demo.js'
@@ -56,9 +57,18 @@ export async function runCli(argv: string[]): Promise<CliResult> {
     if (err instanceof UsageError) {
       return { code: 2, stdout: '', stderr: `crm ${command.name}: ${err.message}\nUsage: crm ${command.name} ${command.args}` }
     }
-    const message = err instanceof Error ? err.message : String(err)
+    const message = err instanceof DataDirInUse ? turnedAway(err, command) : err instanceof Error ? err.message : String(err)
     return { code: 1, stdout: '', stderr: `crm ${command.name}: ${message.replace(/\s*\n\s*/g, ' ')}` }
   }
+}
+
+/** Why a command could not open the embedded data folder, and where the server that holds it does the same, when it is one. */
+function turnedAway(err: DataDirInUse, command: Command): string {
+  const { url, pid } = err.holder
+  if (!url || !command.page) return err.message
+  return `The server at ${url} (process ${pid}) holds the data folder ${err.dataDir}, and the embedded database serves one process at a time: `
+    + `${command.page.does} on its page ${url}${command.page.path} instead, signed in as the owner. Or stop the server and run this again, `
+    + 'or run both on a PostgreSQL server (DATABASE_URL).'
 }
 
 // The command's own output is the only thing on stdout, so --json can be piped; logs would get in the way.

@@ -2,39 +2,41 @@ import { z } from 'zod'
 import { writeAudit } from '../core/audit.js'
 import { createAgentToken, listAgentTokens, revokeAgentToken } from '../core/auth/agent-tokens.js'
 import { withTenant } from '../core/db/tenant.js'
-import { notFound } from '../core/errors.js'
+import { businessOf, TENANT_ARG, tenantOption } from './business.js'
 import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
 
-const tenantId = z.uuid('expected a tenant id (a UUID, as printed by crm tenant create)')
+/** Where the owner manages agent tokens in the console, which works while the server holds the embedded data folder. */
+const TOKENS_PAGE = '/review/connections'
 
 const newTokenInput = z.object({
-  tenant: tenantId,
+  tenant: tenantOption,
   name: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'),
 })
 
 /** `crm token create`: a new agent token for an existing business. */
 export const tokenCreate: Command = {
   name: 'token create',
-  args: '--tenant ID --name NAME [--json]',
-  summary: 'Create an agent token for a business (the token is shown once)',
+  args: `${TENANT_ARG} --name NAME [--json]`,
+  summary: 'Create an agent token for a business (the token is shown once); --tenant may be left out when the database holds one business',
+  page: { path: TOKENS_PAGE, does: 'make the token' },
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
       tenant: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' },
-    }, { required: ['tenant', 'name'] })
+    }, { required: ['name'] })
     const input = parseOptions(newTokenInput, { tenant: values.tenant, name: values.name }, { tenant: '--tenant', name: '--name' })
-    const token = await withDatabase('token create', (db) =>
-      withTenant(db, { tenantId: input.tenant, actorType: 'system', requestId: 'cli' }, async (tx) => {
-        // The tenant's own row is the only one its policy shows, so this also proves the id exists.
-        const found = await tx.query('select 1 from tenants where id = $1', [input.tenant])
-        if (!found.rows.length) throw notFound('tenant', input.tenant)
-        const created = await createAgentToken(tx, input.tenant, input.name)
-        await writeAudit(tx, { tenantId: input.tenant, actor: { type: 'system', id: null }, requestId: 'cli', reasoning: null },
+    const { business, token } = await withDatabase('token create', async (db) => {
+      const business = await businessOf(db, input.tenant)
+      const token = await withTenant(db, { tenantId: business.id, actorType: 'system', requestId: 'cli' }, async (tx) => {
+        const created = await createAgentToken(tx, business.id, input.name)
+        await writeAudit(tx, { tenantId: business.id, actor: { type: 'system', id: null }, requestId: 'cli', reasoning: null },
           { entityType: 'agent_token', entityId: created.id, action: 'create', after: { name: created.name, prefix: created.prefix } })
         return created
-      }))
+      })
+      return { business, token }
+    })
     if (values.json) return JSON.stringify({ agent_token: token.token })
     return [
-      `Created agent token "${token.name}" (crm_${token.prefix}) for tenant ${input.tenant}:`,
+      `Created agent token "${token.name}" (crm_${token.prefix}) for business "${business.name}" (${business.id}):`,
       `  ${token.token}`,
       `It is shown only this once: store it now. Revoke it with: crm token revoke crm_${token.prefix}`,
     ].join('\n')
@@ -46,6 +48,7 @@ export const tokenRevoke: Command = {
   name: 'token revoke',
   args: 'PREFIX [--json]',
   summary: 'Revoke an agent token by its visible prefix (crm_xxxxxxxx or xxxxxxxx)',
+  page: { path: TOKENS_PAGE, does: 'disconnect it' },
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } }, { positionals: ['PREFIX'] })
     const prefix = parseOptions(z.string().regex(/^(crm_)?[a-z0-9]{8}(_[A-Za-z0-9_-]+)?$/,
@@ -59,18 +62,18 @@ export const tokenRevoke: Command = {
 /** `crm token list`: a business's tokens, without their secrets. */
 export const tokenList: Command = {
   name: 'token list',
-  args: '--tenant ID [--json]',
+  args: `${TENANT_ARG} [--json]`,
   summary: "List a business's agent tokens (prefix, name, created, last used, revoked)",
+  page: { path: TOKENS_PAGE, does: 'see them' },
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { tenant: { type: 'string' }, json: { type: 'boolean' } }, { required: ['tenant'] })
-    const id = parseOptions(tenantId, values.tenant, { '': '--tenant' })
-    const tokens = await withDatabase('token list', async (db) => {
-      const exists = await withTenant(db, { tenantId: id, actorType: 'system' }, (tx) => tx.query('select 1 from tenants where id = $1', [id]))
-      if (!exists.rows.length) throw notFound('tenant', id)
-      return listAgentTokens(db, id) as Promise<TokenRow[]>
+    const { values } = parseCommandArgs(argv, { tenant: { type: 'string' }, json: { type: 'boolean' } })
+    const given = parseOptions(tenantOption, values.tenant, { '': '--tenant' })
+    const { business, tokens } = await withDatabase('token list', async (db) => {
+      const business = await businessOf(db, given)
+      return { business, tokens: await listAgentTokens(db, business.id) as TokenRow[] }
     })
     if (values.json) return JSON.stringify(tokens)
-    if (!tokens.length) return `Tenant ${id} has no agent tokens.`
+    if (!tokens.length) return `Business "${business.name}" (${business.id}) has no agent tokens.`
     const rows = tokens.map((t) => [t.prefix, t.name, stamp(t.created_at), stamp(t.last_used_at) || 'never', t.revoked_at ? `revoked ${stamp(t.revoked_at)}` : 'active'])
     return table([['PREFIX', 'NAME', 'CREATED', 'LAST USED', 'STATUS'], ...rows])
   },

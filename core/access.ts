@@ -22,6 +22,19 @@ export interface ActionAccess<I = unknown> {
   bulk?: (input: I) => number
   /** Why this particular call is never an agent's to make (it would grant power), or null when it may go ahead. */
   refuseAgent?: (input: I) => string | null
+  /**
+   * Input fields that move money or replies or grant power: an agent's call giving any of them waits for the owner's
+   * approval every time, whatever the action's level. Neither Allow Always, a level the owner sets nor a standing rule
+   * lifts it. The other fields keep the action's level.
+   */
+  ownerApproves?: OwnerApproval
+}
+
+/** The input fields only the owner may let an agent give, and why, in words for both of them. */
+export interface OwnerApproval {
+  fields: readonly string[]
+  /** Finishes "needs the owner's approval every time because it ...", e.g. "changes where customers' payments go". */
+  why: string
 }
 
 /** Who may read a data type, declared once on it and enforced in core for every caller. */
@@ -48,6 +61,12 @@ export function reachOf(access: { owner?: Reach; technician: Reach }, role: Role
 /** The number of records a call touches: one unless the action declares a list. */
 export function targetCount<I>(access: ActionAccess<I>, input: I): number {
   return access.bulk ? access.bulk(input) : 1
+}
+
+/** The fields of an action's ownerApproves that a call gives (null included: clearing a value changes it too). */
+export function fieldsOwnerApproves(approval: OwnerApproval | undefined, input: unknown): string[] {
+  const given = input && typeof input === 'object' ? (input as Record<string, unknown>) : {}
+  return (approval?.fields ?? []).filter((field) => given[field] !== undefined)
 }
 
 /** Input fields whose name says which record they point at without naming it (`to_contact_id` is a contact). */

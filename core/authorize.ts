@@ -1,4 +1,4 @@
-import { BULK_TARGET_LIMIT, entityOfField, reachOf, targetCount, type GrantableLevel, type Reach } from './access.js'
+import { BULK_TARGET_LIMIT, entityOfField, fieldsOwnerApproves, reachOf, targetCount, type GrantableLevel, type Reach } from './access.js'
 import type { Actor, OperationContext } from './context.js'
 import type { Queryable } from './db/types.js'
 import { AppError } from './errors.js'
@@ -20,7 +20,8 @@ export type Verdict = 'run' | 'queue'
 
 /**
  * Decides whether a call may run now, from the action's declared access: people by their role's reach (a technician only
- * on the records of their assigned tickets); agents by their level, the owner's override, and the bulk rule.
+ * on the records of their assigned tickets); agents by the fields only the owner may let them give, their level, the
+ * owner's override, and the bulk rule.
  */
 export async function authorizeAction(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<Verdict> {
   const key = actionKey(def.domain, def.name)
@@ -35,6 +36,15 @@ export async function authorizeAction(ctx: OperationContext, def: ActionDefiniti
   }
   const refusal = def.access.refuseAgent?.(input as never)
   if (refusal) throw new AppError('FORBIDDEN', `${key}: ${refusal}`)
+  const held = fieldsOwnerApproves(def.access.ownerApproves, input)
+  if (held.length) {
+    // Before the owner's override and standing rules: neither may lift this, so every such call waits for the owner.
+    if (!ctx.reasoning) {
+      throw new AppError('REASONING_REQUIRED', `${key} with ${held.join(', ')} needs the owner's approval every time, because it `
+        + `${def.access.ownerApproves?.why}: call it again with "reasoning" the owner will read`, { permission: 'requires_authorization', owner_approves: held })
+    }
+    return 'queue'
+  }
   const override = await ctx.services.consent.override(ctx.db, key)
   let level = override ?? def.access.agent
   const targets = targetCount(def.access, input as never)

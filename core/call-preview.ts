@@ -19,6 +19,11 @@ export interface CallPreview {
   timezone: string
 }
 
+/** Each field a call gives (undefined: not given), as the record has it now and as the call sets it: a preview's changes. */
+export function changesOf(current: Record<string, unknown>, given: Record<string, unknown>): NonNullable<CallPreview['changes']> {
+  return Object.entries(given).filter(([, after]) => after !== undefined).map(([field, after]) => ({ field, before: current[field] ?? null, after }))
+}
+
 /** A number an action offers about its calls, for the owner's standing rules (e.g. "allow up to $50"). */
 export interface FactDeclaration {
   /** Plain words for a rule sentence, e.g. "the invoice total". */

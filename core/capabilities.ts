@@ -6,7 +6,9 @@ import type { ActionDefinition, Registry } from './registry.js'
 
 /** What the action hints mean, said once beside the list. */
 export const HINTS_LEGEND = 'hints: destructive (removes or irreversibly changes data), idempotent (safe to repeat), reasoning (agents must give reasoning), '
-  + `approval (waits for the owner), approval>${BULK_TARGET_LIMIT} (more than ${BULK_TARGET_LIMIT} records in one call waits for the owner and needs reasoning), soft_limit (allowed with reasoning)`
+  + `approval (waits for the owner), approval>${BULK_TARGET_LIMIT} (more than ${BULK_TARGET_LIMIT} records in one call waits for the owner and needs reasoning), `
+  + 'approval:a,b (a call giving field a or b waits for the owner every time and needs reasoning; nothing the owner sets lifts it), '
+  + 'soft_limit (allowed with reasoning)'
 
 /** Short words telling a caller what to expect of an action before calling it, from its declaration. */
 export function actionHints(def: ActionDefinition): string[] {
@@ -17,8 +19,19 @@ export function actionHints(def: ActionDefinition): string[] {
   if (level === 'soft_limit' || level === 'requires_authorization') hints.push('reasoning')
   if (level === 'requires_authorization') hints.push('approval')
   else if (def.access.bulk) hints.push(`approval>${BULK_TARGET_LIMIT}`)
+  if (def.access.ownerApproves) hints.push(`approval:${def.access.ownerApproves.fields.join(',')}`)
   if (level === 'soft_limit') hints.push('soft_limit')
   return hints
+}
+
+/** What an action's access adds to its level, in words: the bulk rule and the fields only the owner may let an agent give. */
+export function accessNotes(def: ActionDefinition): { bulk?: string; owner_approves?: string } {
+  const approves = def.access.ownerApproves
+  return {
+    ...(def.access.bulk ? { bulk: `touches a list of records; more than ${BULK_TARGET_LIMIT} in one agent call waits for the owner` } : {}),
+    ...(approves ? { owner_approves: `an agent's call giving ${approves.fields.join(', ')} waits for the owner's approval every time, `
+      + `with reasoning, because it ${approves.why}; Allow Always, the owner's levels and standing rules never lift that` } : {}),
+  }
 }
 
 /** Whether an operation is listed to this caller: an agent is not shown what only people may do. */
@@ -40,7 +53,7 @@ export function describeCapabilities(registry: Registry, actor: Actor) {
       permission: def.access.agent,
       hints: actionHints(def),
       people: { owner: reachOf(def.access, 'owner'), technician: reachOf(def.access, 'technician') },
-      ...(def.access.bulk ? { bulk: `touches a list of records; more than ${BULK_TARGET_LIMIT} in one agent call waits for the owner` } : {}),
+      ...accessNotes(def),
       input: jsonSchemaOf(def.input),
     })
   }

@@ -13,6 +13,11 @@ export type Actor =
   | { type: 'agent'; id: string; name?: string }
   | { type: 'system'; id: null }
 
+/** The id of the person acting, or null for an agent or the system (a record's "made by" or "confirmed by"). */
+export function personIdOf(actor: Actor): string | null {
+  return actor.type === 'user' ? actor.id : null
+}
+
 /** An actor inside one business. */
 export interface Principal {
   tenantId: string

@@ -8,7 +8,7 @@ export const EXPORT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
     'source', 'about', 'email_status', 'lifecycle', 'lifecycle_since', 'legal_name', 'industry', 'website', 'tax_id', 'billing_address',
     'archived_at', 'created_at', 'updated_at', 'merged_into', 'merged_at'],
   tickets: ['id', 'number', 'contact_id', 'contact_name', 'address_id', 'scheduled_start', 'scheduled_end', 'status', 'confirmation_status',
-    'confirmation_note', 'is_price_estimated', 'series_id', 'closed_at', 'actual_minutes', 'totals', 'time_on_site'],
+    'confirmation_note', 'is_price_estimated', 'series_id', 'paid_elsewhere', 'closed_at', 'actual_minutes', 'totals', 'time_on_site'],
   invoices: ['id', 'number', 'status', 'contact_id', 'ticket_id', 'currency', 'issued_on', 'due_on', 'terms', 'notes', 'subtotal_cents',
     'tax_cents', 'total_cents', 'amount_paid_cents', 'amount_due_cents', 'credit_cents', 'is_overdue', 'sent_at', 'voided_at', 'void_reason',
     'archived_at', 'created_at', 'updated_at'],

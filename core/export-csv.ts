@@ -39,10 +39,12 @@ async function customFieldKeys(services: Services, principal: Principal, type: s
   return keys
 }
 
-/** A record's value for a column: its own field, or one of its custom fields. */
+/** A record's value for a column: its own field, or one of its custom fields (keys the business chose, so only its own). */
 function valueOf(item: Record<string, unknown>, column: string): unknown {
-  if (!column.startsWith(CUSTOM_PREFIX) || column in item) return item[column]
-  return (item.custom_fields as Record<string, unknown> | undefined)?.[column.slice(CUSTOM_PREFIX.length)]
+  if (!column.startsWith(CUSTOM_PREFIX) || Object.hasOwn(item, column)) return item[column]
+  const custom = (item.custom_fields ?? {}) as Record<string, unknown>
+  const key = column.slice(CUSTOM_PREFIX.length)
+  return Object.hasOwn(custom, key) ? custom[key] : undefined
 }
 
 /** One value as a spreadsheet cell: lists of words joined, records as JSON, and text that a spreadsheet would run as a formula made inert. */

@@ -33,3 +33,36 @@ export function boundedReasoning(value: unknown): string | null {
   }
   return value.trim() || null
 }
+
+/** Most levels of objects and lists one input may nest: real calls use a handful, and every walk over input stays shallow. */
+export const MAX_JSON_DEPTH = 32
+
+/**
+ * Refuses a parsed input (a body, a tool's arguments) nested deeper than MAX_JSON_DEPTH, naming where, before anything
+ * walks it: redaction, validation and the audit recurse, and thousands of levels would overflow the stack. The walk
+ * itself keeps its own list instead of recursing.
+ */
+export function boundedDepth(value: unknown, field = ''): void {
+  const pending: Array<{ value: unknown; depth: number; key: string; parent: number }> = [{ value, depth: 0, key: field, parent: -1 }]
+  const seen: Array<{ key: string; parent: number }> = []
+  while (pending.length) {
+    const item = pending.pop()!
+    if (!item.value || typeof item.value !== 'object') continue
+    const at = seen.push({ key: item.key, parent: item.parent }) - 1
+    if (item.depth >= MAX_JSON_DEPTH) {
+      throw validationError([{ field: pathOf(seen, at),
+        message: `is nested deeper than ${MAX_JSON_DEPTH} levels of objects and lists; send flatter data` }])
+    }
+    for (const [key, inner] of Object.entries(item.value)) {
+      if (inner && typeof inner === 'object') pending.push({ value: inner, depth: item.depth + 1, key, parent: at })
+    }
+  }
+}
+
+/** The dotted path of one walked value, shortened in the middle when long (the keys are the caller's). */
+function pathOf(seen: Array<{ key: string; parent: number }>, at: number): string {
+  const keys: string[] = []
+  for (let i = at; i >= 0; i = seen[i].parent) keys.unshift(seen[i].key.slice(0, 40))
+  const path = keys.filter(Boolean).join('.') || 'body'
+  return path.length > 160 ? `${path.slice(0, 100)}…${path.slice(-50)}` : path
+}

@@ -15,8 +15,29 @@ import { validationError } from './errors.js'
  * integers: nothing passes through a fraction of a cent that a float could misround.
  */
 
-/** The largest amount a cents column holds (PostgreSQL int). */
+/** The largest amount a cents column holds (PostgreSQL int). Every amount that enters is held to it where it enters. */
 export const MAX_CENTS = 2_147_483_647
+
+/** An amount as money is given to us: whole cents, 0 to MAX_CENTS. */
+export function fitsCents(cents: number): boolean {
+  return Number.isSafeInteger(cents) && cents >= 0 && cents <= MAX_CENTS
+}
+
+/** One line's price, quantity * unit price; refused, naming the line, when a cents column could not hold it. */
+export function linePriceCents(quantity: number, unitPriceCents: number, field: string): number {
+  const price = quantity * unitPriceCents
+  if (!fitsCents(price)) throw validationError([{ field, message: `quantity * unit_price_cents is more than ${MAX_CENTS} cents, the most a price may be` }])
+  return price
+}
+
+/** What has been paid on a record once this payment is added; refused, naming the payment, when a cents column could not hold it. */
+export function paidAfterCents(paidCents: number, amountCents: number, field: string): number {
+  const paid = paidCents + amountCents
+  if (!fitsCents(amountCents) || !fitsCents(paid)) {
+    throw validationError([{ field, message: `would bring the payments recorded to ${paid} cents, more than ${MAX_CENTS} cents, the most one record holds` }])
+  }
+  return paid
+}
 
 /** A line as the tax rule sees it. */
 export interface TaxableLine {
@@ -50,8 +71,7 @@ export function lineTaxCents(priceCents: number, taxRateBp: number): number {
 /** Every amount of an invoice from its lines: the one place totals are computed. Amounts too large to store are refused. */
 export function invoiceTotals(lines: readonly TaxableLine[], field = 'data.line_items'): InvoiceTotals {
   const amounts = lines.map((line, i) => {
-    const price = line.quantity * line.unit_price_cents
-    if (price > MAX_CENTS) throw validationError([{ field: `${field}.${i}`, message: `quantity * unit_price_cents is more than ${MAX_CENTS} cents` }])
+    const price = linePriceCents(line.quantity, line.unit_price_cents, `${field}.${i}`)
     return { price_cents: price, tax_cents: lineTaxCents(price, line.tax_rate_bp) }
   })
   const subtotal = amounts.reduce((sum, a) => sum + a.price_cents, 0)

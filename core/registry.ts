@@ -114,10 +114,16 @@ export function createRegistry(modules: ReadonlyArray<Record<string, unknown>>):
   return { actions, queries }
 }
 
-/** An action open to technicians on their assigned records must name a record core can check. */
+/**
+ * An action open to technicians on their assigned records must name a record core can check, and the fields only the
+ * owner may let an agent give must be fields of its input (a misspelt one would never ask).
+ */
 function checkActionAccess(key: string, def: ActionDefinition): void {
   if (!def.access) throw new Error(`Action ${key} declares no access`)
   if (!def.output) throw new Error(`Action ${key} declares no output schema`)
+  const taken = Object.keys((def.input as unknown as { shape?: Record<string, unknown> }).shape ?? {})
+  const strays = (def.access.ownerApproves?.fields ?? []).filter((f) => !taken.includes(f))
+  if (strays.length) throw new Error(`Action ${key} asks the owner's approval for ${strays.join(', ')}, which its input does not take`)
   const refs = referenceFields(def.input)
   if (def.access.technician === 'assigned' && !refs.some((f) => technicianCanReach(entityOfField(f) as string))) {
     throw new Error(`Action ${key} is open to technicians on their assigned records but names no record a technician can reach`)

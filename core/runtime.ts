@@ -4,22 +4,32 @@ import { migrate } from './db/migrate.js'
 import { openDatabase } from './db/open.js'
 import type { PgliteThreadDatabase } from './db/pglite-thread.js'
 import type { Database } from './db/types.js'
+import type { PersonalTable } from './personal-data/declare.js'
+import { writePersonalData } from './personal-data/write.js'
 
 /** An open, migrated database and how to let go of it. */
 export interface OpenedDatabase {
   db: Database
   /** The migrations applied while opening (empty when none were pending). */
   applied: string[]
+  /** Notes where this process serves people, so a command turned away from the embedded data folder can point there. */
+  announce(url: string): void
   close(): Promise<void>
 }
 
-/** Opens the configured database for one process (claiming the PGlite folder) and applies pending migrations. */
-export async function openMigratedDatabase(config: Config, purpose: string): Promise<OpenedDatabase> {
+/**
+ * Opens the configured database for one process (claiming the PGlite folder), applies pending migrations and writes
+ * what each table holds about a customer (the product's declarations), which erasure and the export read.
+ */
+export async function openMigratedDatabase(config: Config, purpose: string, personalData: readonly PersonalTable[]): Promise<OpenedDatabase> {
   let lock: DataDirLock | undefined
   if (!config.databaseUrl) lock = lockDataDir(config.dataDir, purpose)
   try {
     const db = await openDatabase(config)
-    const applied = await migrateUnhurried(config, db).catch(async (err) => {
+    const applied = await migrateUnhurried(config, db).then(async (names) => {
+      await writePersonalData(db, personalData)
+      return names
+    }).catch(async (err) => {
       await db.close().catch(() => {})
       throw err
     })
@@ -28,6 +38,7 @@ export async function openMigratedDatabase(config: Config, purpose: string): Pro
     return {
       db,
       applied,
+      announce: (url) => lock?.announce(url),
       async close() {
         await db.close()
         lock?.release()

@@ -1,14 +1,17 @@
 import type { FieldIssue } from './errors.js'
+import { lookupTable } from './lookup-table.js'
 
 /**
  * Every variable a message template may use, with what it holds when a message is rendered. A value the system does
  * not know for a message (no appointment, no invoice, a link made only at delivery) renders as empty text.
  */
-export const TEMPLATE_VARIABLES = {
+export const TEMPLATE_VARIABLES = lookupTable({
   customer_name: "The contact's display name, e.g. Jane Smith",
   customer_first_name: "The contact's first name (the first word of the display name when none is stored)",
   business_name: "The business's name from its settings",
   business_email: "The business's reply-to email address from its settings",
+  reply_invitation: "'Reply to this email with a few days and times that suit you.' when the business has a reply-to address (settings "
+    + 'reply_to_email); empty otherwise, and its line dropped, so no email asks for a reply that would reach nobody',
   appointment_date: "The appointment's date in the business's time zone, e.g. Tuesday, March 3, 2026",
   appointment_time: "The appointment's start time in the business's time zone, e.g. 9:00 AM",
   appointment_end_time: "The appointment's end time in the business's time zone, e.g. 11:00 AM",
@@ -18,6 +21,10 @@ export const TEMPLATE_VARIABLES = {
   invoice_number: 'The related invoice number, e.g. INV-2026-0007',
   amount_due: 'The amount still due on the related invoice with its currency, e.g. $125.00',
   invoice_due_date: "The related invoice's due date, e.g. March 18, 2026",
+  invoice_lines: "The related invoice's lines, one a line: description, quantity and unit price when more than one, price, e.g. Screen Cleaning × 4 at $5.00: $20.00",
+  invoice_subtotal: "The related invoice's subtotal before tax, e.g. $115.00",
+  invoice_tax: "The related invoice's tax, e.g. $9.49",
+  invoice_total: "The related invoice's total with tax, e.g. $124.49",
   payment_link: 'A link to pay the related invoice online (made when the message is sent)',
   payment_instructions: "The business's payment instructions from its settings",
   confirm_link: 'A link the customer clicks to confirm the appointment (made when the message is sent)',
@@ -30,7 +37,7 @@ export const TEMPLATE_VARIABLES = {
   quote_decline_link: 'A link the customer clicks to see the quote and decline it (made when the message is sent)',
   last_service_date: "The date of the contact's last completed appointment, e.g. September 2, 2025",
   reach_out_months: 'Whole months from the last completed appointment to the send time, e.g. 6',
-} as const
+} as const)
 
 /** The name of a known template variable. */
 export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES

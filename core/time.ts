@@ -41,6 +41,11 @@ export function addDays(date: string, n: number): string {
   return d.toISOString().slice(0, 10)
 }
 
+/** Whole days from one calendar date to another (negative when `to` comes first). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000)
+}
+
 /** A calendar date plus n months, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29). */
 export function addMonths(date: string, n: number): string {
   const [y, m, d] = date.split('-').map(Number)

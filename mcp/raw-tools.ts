@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { BULK_TARGET_LIMIT } from '../core/access.js'
 import { businessFields } from '../core/business-fields.js'
-import { actionHints, describeDataType, HINTS_LEGEND, listedTo } from '../core/capabilities.js'
+import { accessNotes, actionHints, describeDataType, HINTS_LEGEND, listedTo } from '../core/capabilities.js'
 import { AppError } from '../core/errors.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
 import { performAction, performQuery } from '../core/operations.js'
@@ -40,7 +39,7 @@ export const crmCapabilities = defineTool({
       if (!def) throw unknownName('action', args.action, registry.actions.keys())
       return { action: actionKey(def.domain, def.name), description: def.description, permission: def.access.agent, hints: actionHints(def),
         ...(def.access.agent === 'never' ? { note: 'for people signed in only; an agent is always refused' } : {}),
-        ...(def.access.bulk ? { bulk: `more than ${BULK_TARGET_LIMIT} records in one call waits for the owner` } : {}),
+        ...accessNotes(def),
         input: jsonSchemaOf(def.input), output: jsonSchemaOf(def.output), ...(await withFields(args.action)) }
     }
     if (args.type) {

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { Principal, Services } from '../core/context.js'
 import { translateDatabaseError } from '../core/db/translate-error.js'
 import { AppError } from '../core/errors.js'
+import { boundedDepth } from '../core/input-bounds.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
 import { log } from '../core/log.js'
 import { nearestNames } from '../core/suggest.js'
@@ -95,6 +96,8 @@ async function callTool(tools: ReadonlyArray<ToolDefinition>, ctx: ToolContext, 
       const suggestions = nearestNames(name, tools.map((t) => t.name))
       throw new AppError('NOT_FOUND', `Unknown tool "${name}". Did you mean: ${suggestions.join(', ')}?`, { field: 'name', suggestions })
     }
+    // Over stdio no HTTP body check ran before: the arguments are bounded here before anything walks them.
+    boundedDepth(args, 'arguments')
     const parsed = parseToolArguments(tool, args)
     const result = await tool.run(ctx, parsed as never)
     // Older clients read the text; newer ones the object, which MCP requires to be a JSON object.

@@ -2,39 +2,31 @@ import { createHash } from 'node:crypto'
 import { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { openCalendarFeed } from '../../core/domains/calendars/feed.js'
+import type { LinkGuesses } from '../middleware/link-guesses.js'
 import { createRateLimiter, type RateLimiter } from '../middleware/rate-limit.js'
-import { clientIp } from '../request-context.js'
 
-/** Fetches allowed per key in each window: wrong addresses per client, and fetches of one feed (a calendar polls hourly at most). */
-const LIMITS = { failuresPerAddress: 20, fetchesPerFeed: 60, windowMs: 15 * 60 * 1000 }
+/** Fetches of one feed allowed in each window (a calendar polls hourly at most). */
+const LIMITS = { fetchesPerFeed: 60, windowMs: 15 * 60 * 1000 }
 
-/** Where calendar fetches are counted. */
-export interface CalendarFeedLimits {
-  failuresPerAddress: RateLimiter
-  fetchesPerFeed: RateLimiter
-}
-
-/** Twenty unknown addresses per client and sixty fetches per feed in fifteen minutes. */
-export function calendarFeedLimits(): CalendarFeedLimits {
-  return {
-    failuresPerAddress: createRateLimiter(LIMITS.failuresPerAddress, LIMITS.windowMs),
-    fetchesPerFeed: createRateLimiter(LIMITS.fetchesPerFeed, LIMITS.windowMs),
-  }
+/** Sixty fetches per feed in fifteen minutes. */
+export function calendarFetchLimit(): RateLimiter {
+  return createRateLimiter(LIMITS.fetchesPerFeed, LIMITS.windowMs)
 }
 
 /**
  * GET /calendar/<secret>.ics, the address a phone's calendar subscribes to: the feed as text/calendar, or 304 when the
- * calendar's copy is current. Public: the secret is the credential, so an unknown or revoked one is a bare 404.
+ * calendar's copy is current. Public: the secret is the credential, so an unknown or revoked one is a bare 404, counted
+ * with the client's other unknown links.
  */
-export function calendarFeedRoutes(services: Services, limits: CalendarFeedLimits = calendarFeedLimits()): Router {
+export function calendarFeedRoutes(services: Services, guesses: LinkGuesses, fetchesPerFeed: RateLimiter = calendarFetchLimit()): Router {
   const router = Router()
   router.get('/calendar/:file', async (req, res) => {
     const secret = /^(.+)\.ics$/.exec(String(req.params.file))?.[1] ?? ''
     // Counted before the work of building the feed, by a digest so no secret is kept in memory.
-    limits.fetchesPerFeed.hit(createHash('sha256').update(secret).digest('base64url'), 'fetches of this calendar')
+    fetchesPerFeed.hit(createHash('sha256').update(secret).digest('base64url'), 'fetches of this calendar')
     const feed = await openCalendarFeed(services, secret)
     if (!feed) {
-      limits.failuresPerAddress.hit(clientIp(req), 'unknown calendar addresses from this address')
+      guesses.unknown(req)
       res.status(404).type('text/plain').send('Not found\n')
       return
     }

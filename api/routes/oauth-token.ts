@@ -1,4 +1,4 @@
-import { Router, type NextFunction, type Request, type Response } from 'express'
+import { Router, type Request } from 'express'
 import type { Services } from '../../core/context.js'
 import { registerClient } from '../../core/auth/oauth/clients.js'
 import { OAuthError } from '../../core/auth/oauth/errors.js'
@@ -11,7 +11,8 @@ const REGISTRATIONS = { max: 30, windowMs: 60 * 60 * 1000 }
 
 /**
  * The OAuth endpoints clients call without a session: dynamic client registration (RFC 7591), the token endpoint
- * (authorization_code with PKCE, refresh_token with rotation) and revocation (RFC 7009). Errors are OAuth's JSON.
+ * (authorization_code with PKCE, refresh_token with rotation) and revocation (RFC 7009). Errors are OAuth's JSON
+ * (api/oauth-errors.ts).
  */
 export function oauthTokenRoutes(services: Services): Router {
   const router = Router()
@@ -28,12 +29,13 @@ export function oauthTokenRoutes(services: Services): Router {
     const clientId = body.client_id || basicClientId(req)
     if (!clientId) throw new OAuthError('invalid_client', 'client_id is required', 401)
     const resource = body.resource ?? ''
+    const requestId = stateOf(res).requestId
     let tokens
     if (body.grant_type === 'authorization_code') {
       tokens = await exchangeCode(services.db, services.config, { code: body.code ?? '', codeVerifier: body.code_verifier ?? '', clientId,
-        redirectUri: body.redirect_uri ?? '', resource })
+        redirectUri: body.redirect_uri ?? '', resource }, requestId)
     } else if (body.grant_type === 'refresh_token') {
-      tokens = await refreshTokens(services.db, services.config, { refreshToken: body.refresh_token ?? '', clientId, resource })
+      tokens = await refreshTokens(services.db, services.config, { refreshToken: body.refresh_token ?? '', clientId, resource }, requestId)
     } else {
       throw new OAuthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token')
     }
@@ -47,7 +49,6 @@ export function oauthTokenRoutes(services: Services): Router {
     res.status(200).json({})
   })
 
-  router.use(oauthErrors)
   return router
 }
 
@@ -69,11 +70,4 @@ function basicClientId(req: Request): string {
   } catch {
     throw new OAuthError('invalid_client', 'The Basic Authorization header is not a valid client_id:secret pair', 401)
   }
-}
-
-/** OAuthError as RFC 6749 section 5.2 answers it; other errors go on to the envelope. */
-function oauthErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
-  if (!(err instanceof OAuthError)) return next(err)
-  if (err.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="oauth"')
-  res.status(err.status).json({ error: err.error, error_description: err.message })
 }

@@ -7,10 +7,12 @@ export const JANE = { name: 'Jane Smith', email: 'jane@example.com' }
 export const TECHNICIAN = { email: 'sam@sparkle.test', name: 'Sam Tech' }
 
 /**
- * What the business has before the lifecycle starts, entered by the owner through the API: a catalog, a technician, and
+ * What the business has before the lifecycle starts, entered by the owner through the API: how customers pay, a catalog, a technician, and
  * Jane Smith with her address. Returns the technician's user id (for signing them in), never given to the agent.
  */
 export async function setUpBusiness(owner: PersonApi): Promise<{ technicianId: string }> {
+  // How customers pay, printed on invoices: without it (and without Stripe) invoices are not emailed.
+  await owner.action('settings', 'update', { payment_instructions: 'Checks payable to Sparkle Windows, or cash to the technician' })
   const technician = await owner.action('user', 'add', { ...TECHNICIAN, role: 'technician' })
   await owner.action('service', 'create', { name: 'Interior and Exterior Window Cleaning', pricing: 'flexible', price_cents: 45_000, default_duration_minutes: 180 })
   await owner.action('service', 'create', { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen' })

@@ -23,13 +23,16 @@ export interface NewAgentToken {
   token: string
 }
 
-/** Creates an agent token for the tenant of the transaction. */
-export async function createAgentToken(tx: Queryable, tenantId: string, name: string): Promise<NewAgentToken> {
+/**
+ * Creates an agent token for the tenant of the transaction. createdBy: the person who made it (their deactivation
+ * revokes it), or null when the operator's command or a new business made it.
+ */
+export async function createAgentToken(tx: Queryable, tenantId: string, name: string, createdBy: string | null = null): Promise<NewAgentToken> {
   const prefix = randomBytes(6).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 8)
   const token = `crm_${prefix}_${newSecret()}`
   const r = await tx.query<{ id: string }>(
-    `insert into agent_tokens (tenant_id, name, prefix, token_hash) values ($1, $2, $3, $4) returning id`,
-    [tenantId, name, prefix, hashSecret(token)])
+    `insert into agent_tokens (tenant_id, name, prefix, token_hash, created_by) values ($1, $2, $3, $4, $5) returning id`,
+    [tenantId, name, prefix, hashSecret(token), createdBy])
   return { id: r.rows[0].id, name, prefix, token }
 }
 

@@ -1,16 +1,29 @@
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** The embedded database folder is used by one process at a time; this is that process's claim on it. */
 export interface DataDirLock {
+  /** Notes in the claim where this process serves, so a command turned away can point there instead. */
+  announce(url: string): void
   release(): void
 }
 
 /** What the lock file says about its holder. */
-interface Holder {
+export interface DataDirHolder {
   pid: number
   purpose: string
   since: string
+  /** Where the holder serves people, once it listens (a server). */
+  url?: string
+}
+
+/** The data folder is held by another living process, named in holder. */
+export class DataDirInUse extends Error {
+  constructor(readonly dataDir: string, readonly holder: DataDirHolder) {
+    super(`The data folder ${dataDir} is in use by process ${holder.pid} (${holder.purpose}${holder.url ? ` at ${holder.url}` : ''}, since ${holder.since}). `
+      + 'The embedded database serves one process at a time: stop that process first, or run both against a PostgreSQL server with DATABASE_URL.')
+    this.name = 'DataDirInUse'
+  }
 }
 
 /**
@@ -21,19 +34,24 @@ interface Holder {
 export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true })
   const file = join(dataDir, 'crm.lock')
-  const claim = JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() })
+  const own: DataDirHolder = { pid: process.pid, purpose, since: new Date().toISOString() }
+  const claim = JSON.stringify(own)
   // A second try only after removing a claim left by a process that is gone (or a file that is not one).
   for (let attempt = 0; ; attempt++) {
     if (claimWhole(file, claim)) break
     const held = readHolder(file)
-    if (held && held.pid !== process.pid && isAlive(held.pid)) {
-      throw new Error(`The data folder ${dataDir} is in use by process ${held.pid} (${held.purpose}, since ${held.since}). ` +
-        'The embedded database serves one process at a time: stop that process first, or run both against a PostgreSQL server with DATABASE_URL.')
-    }
+    if (held && held.pid !== process.pid && isAlive(held.pid)) throw new DataDirInUse(dataDir, held)
     if (attempt > 0) throw new Error(`The data folder ${dataDir} could not be claimed: another process is claiming it at this moment (${file})`)
     rmSync(file, { force: true })
   }
   return {
+    announce(url) {
+      if (readHolder(file)?.pid !== process.pid) return
+      // Replaced whole by a rename, so a process reading the claim meanwhile finds the old one or the new one, never half.
+      const next = `${file}.${process.pid}`
+      writeFileSync(next, JSON.stringify({ ...own, url }))
+      renameSync(next, file)
+    },
     release() {
       if (readHolder(file)?.pid === process.pid) rmSync(file, { force: true })
     },
@@ -61,9 +79,9 @@ function claimWhole(file: string, claim: string): boolean {
 }
 
 /** The lock file's holder, or null when there is no file or it does not say (a claim cut short by a crash). */
-function readHolder(file: string): Holder | null {
+function readHolder(file: string): DataDirHolder | null {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Holder
+    return JSON.parse(readFileSync(file, 'utf8')) as DataDirHolder
   } catch {
     return null
   }

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import type { Principal, Services } from '../context.js'
 import { AppError } from '../errors.js'
-import { performAction, performQuery, type ActionCall } from '../operations.js'
+import { performQuery } from '../operations.js'
 import type { Page } from '../registry.js'
 import { addDays, localDate, weekdayOf, type Weekday } from '../time.js'
-import { FIRST_NAMES, LAST_NAMES, PET_NAMES } from './names.js'
+import { closeAndBill, noClosedVisits, type ClosedCounts } from './close-visit.js'
+import { clock, demoActor, demoRandom, minutesOf, TRAVEL_MINUTES, visitLines, type DemoBusiness, type DemoCustomer } from './demo-context.js'
+import { loadHistory } from './history.js'
+import { DEMO_BUSINESS, DEMO_TECHNICIANS, FIRST_NAMES, LAST_NAMES, PET_NAMES } from './names.js'
 import { TOWNS, type DemoTown } from './places.js'
+import { loadRepeatWork, type RepeatCounts } from './repeat-work.js'
 
 /** How many records the demo created, by kind. */
-export interface DemoCounts {
+export interface DemoCounts extends ClosedCounts, RepeatCounts {
   customers: number
   addresses: number
   services: number
@@ -16,34 +20,21 @@ export interface DemoCounts {
   tickets: number
   cancelled_tickets: number
   no_show_tickets: number
-  notes: number
-  attributes: number
   leads: number
   waitlist_entries: number
   busiest_upcoming_day: { date: string; tickets: number }
 }
 
 const CUSTOMERS = 200
-const TRAVEL_MINUTES = 15
 
-/** A small seeded generator (mulberry32) so the same seed always gives the same business. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** Loads a window-cleaning business into an empty tenant through the registered operations, acting as its owner. */
+/**
+ * Loads a window-cleaning business into an empty tenant through the registered operations, acting as its owner (and
+ * its technicians where they close their visits): customers, a year of completed and billed visits, six weeks of schedule
+ * around today, a recurring series, quotes, leads and a waitlist.
+ */
 export async function loadDemo(services: Services, tenantId: string, opts: { seed?: number } = {}): Promise<DemoCounts> {
-  const rand = seededRandom(opts.seed ?? 35758)
-  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1))
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]
-  const chance = (p: number) => rand() < p
+  const rand = demoRandom(opts.seed ?? 35758)
+  const { int, pick, chance } = rand
 
   const system: Principal = { tenantId, actor: { type: 'system', id: null } }
   const query = (type: string, filters: Record<string, unknown> = {}, limit = 1) =>
@@ -58,36 +49,37 @@ export async function loadDemo(services: Services, tenantId: string, opts: { see
   const settings = await performQuery(services, system, { type: 'settings', id: tenantId }, { requestId: randomUUID() }) as
     { timezone: string; business_hours: Record<Weekday, Array<[string, string]>> }
 
-  const principal: Principal = { tenantId, actor: { type: 'user', id: String(owner.id), role: 'owner' } }
-  const act = async (domain: string, action: string, data: unknown, reasoning?: string): Promise<Record<string, any>> =>
-    (await performAction(services, principal, { domain, action, data, reasoning } as ActionCall, { requestId: randomUUID() })).result as Record<string, any>
+  const act = demoActor(services, { tenantId, actor: { type: 'user', id: String(owner.id), role: 'owner' } })
   const counts: DemoCounts = { customers: 0, addresses: 0, services: 0, technicians: 0, tickets: 0, cancelled_tickets: 0, no_show_tickets: 0,
-    notes: 0, attributes: 0, leads: 0, waitlist_entries: 0, busiest_upcoming_day: { date: '', tickets: 0 } }
+    ...noClosedVisits(), leads: 0, waitlist_entries: 0, series: 0, quotes: 0, busiest_upcoming_day: { date: '', tickets: 0 } }
   const note = async (data: Record<string, unknown>) => { await act('note', 'add', data); counts.notes++ }
   const attribute = async (contactId: string, key: string, value: unknown) => {
     await act('attribute', 'set', { contact_id: contactId, key, value, source: 'note', confidence: 0.9 })
     counts.attributes++
   }
+  if (!String(owner.name ?? '').trim()) await act('user', 'update', { user_id: owner.id, name: DEMO_BUSINESS.ownerName })
 
   // The catalog, priced the way a residential window cleaner prices.
   const service = async (data: Record<string, unknown>) => { counts.services++; return String((await act('service', 'create', data)).id) }
-  const fullClean = await service({ name: 'Interior and Exterior Window Cleaning', pricing: 'flexible', price_cents: 35000,
-    default_duration_minutes: 150, description: 'Inside and out, sills and tracks wiped; quoted by home size' })
-  const exterior = await service({ name: 'Exterior Window Cleaning', pricing: 'flexible', price_cents: 20000,
-    default_duration_minutes: 90, description: 'Outside glass and frames, water-fed pole for upper stories' })
-  const screens = await service({ name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen',
-    default_duration_minutes: 3, description: 'Screens removed, washed, dried and refitted' })
-  const gutters = await service({ name: 'Gutter Cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60,
-    description: 'Gutters cleared and downspouts flushed, single-family home' })
+  const catalog = {
+    fullClean: await service({ name: 'Interior and Exterior Window Cleaning', pricing: 'flexible', price_cents: 35000,
+      default_duration_minutes: 150, description: 'Inside and out, sills and tracks wiped; quoted by home size' }),
+    exterior: await service({ name: 'Exterior Window Cleaning', pricing: 'flexible', price_cents: 20000,
+      default_duration_minutes: 90, description: 'Outside glass and frames, water-fed pole for upper stories' }),
+    screens: await service({ name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen',
+      default_duration_minutes: 3, description: 'Screens removed, washed, dried and refitted' }),
+    gutters: await service({ name: 'Gutter Cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60,
+      description: 'Gutters cleared and downspouts flushed, single-family home' }),
+  }
 
   const technicians: string[] = []
-  for (const [name, email] of [['Caleb Hutchins', 'caleb@demo-windows.test'], ['Marcus Reyes', 'marcus@demo-windows.test']]) {
-    technicians.push(String((await act('user', 'add', { name, email, role: 'technician' }, 'Technician of the demo business')).id))
+  for (const [name, email] of DEMO_TECHNICIANS) {
+    technicians.push(String((await act('user', 'add', { name, email, role: 'technician' }, { reasoning: 'Technician of the demo business' })).id))
     counts.technicians++
   }
 
   // Customers, each with a service address and, for some, what the crew needs to know.
-  const customers: Array<{ id: string; addressId: string; town: DemoTown; screens: number | null }> = []
+  const customers: DemoCustomer[] = []
   const townWeights = TOWNS.flatMap((t) => Array<DemoTown>(t.weight).fill(t))
   const usedEmails = new Set<string>()
   for (let i = 0; i < CUSTOMERS; i++) {
@@ -102,9 +94,10 @@ export async function loadDemo(services: Services, tenantId: string, opts: { see
     const elderly = chance(0.15)
     const dog = chance(0.2) ? pick(PET_NAMES) : null
     const gate = chance(0.12) ? String(int(1000, 9999)) : null
+    const recurring = chance(0.25)
     const contact = await act('contact', 'create', {
       first_name: first, last_name: last, email: mail, phone, source: pick(['referral', 'google', 'facebook', 'nextdoor', 'yard sign', 'repeat']),
-      tags: chance(0.25) ? ['recurring'] : [],
+      tags: recurring ? ['recurring'] : [],
       preferences: chance(0.3) ? { time_of_day: pick(['morning', 'afternoon']) } : undefined,
     })
     counts.customers++
@@ -127,13 +120,19 @@ export async function loadDemo(services: Services, tenantId: string, opts: { see
     if (gate) await attribute(id, 'gate_code', gate)
     if (screenCount) await attribute(id, 'screens', screenCount)
     if (chance(0.2)) await attribute(id, 'stories', pick([1, 2, 2, 3]))
-    customers.push({ id, addressId: String(address.id), town, screens: screenCount })
+    customers.push({ id, addressId: String(address.id), town, screens: screenCount, recurring, dog })
   }
 
-  // Six weeks of appointments: three before today and three after, on business days, one job after another per technician.
-  const tz = settings.timezone
-  const today = localDate(services.now(), tz)
+  const today = localDate(services.now(), settings.timezone)
+  const business: DemoBusiness = { tenantId, act, rand, catalog, technicians, customers, businessHours: settings.business_hours, today }
   const dates = Array.from({ length: 42 }, (_, i) => addDays(today, i - 21)).filter((d) => (settings.business_hours[weekdayOf(d)] ?? []).length)
+
+  // A year of completed visits before the six weeks, each closed with its notes and facts and billed.
+  await loadHistory(business, addDays(today, -22), counts)
+  counts.tickets = counts.completed_tickets
+
+  // Six weeks of appointments: three before today (done and billed, but for no-shows and cancellations) and three after,
+  // on business days, one job after another per technician.
   const upcoming = dates.filter((d) => d > today)
   const busiest = upcoming[Math.min(2, upcoming.length - 1)]
   let next = 0
@@ -147,40 +146,39 @@ export async function loadDemo(services: Services, tenantId: string, opts: { see
       let start = minutesOf(open)
       for (let j = 0; j < jobs; j++) {
         const customer = nextCustomer()
-        const kind = rand()
         const duration = date === busiest ? pick([60, 75]) : pick([60, 90, 120, 150])
         if (start + duration > closeMin) break
-        const lines: Array<Record<string, unknown>> = []
-        if (kind < 0.45) lines.push({ service_id: fullClean, unit_price_cents: int(28, 60) * 1000 + pick([0, 500]) })
-        else if (kind < 0.75) lines.push({ service_id: exterior, unit_price_cents: int(15, 32) * 1000 })
-        else if (kind < 0.9) lines.push({ service_id: gutters })
-        if ((kind >= 0.9 || chance(0.4)) && customer.screens) lines.push({ service_id: screens, quantity: customer.screens })
-        if (!lines.length) lines.push({ service_id: gutters })
         const ticket = await act('ticket', 'create', {
           contact_id: customer.id, address_id: customer.addressId, scheduled_start: `${date}T${clock(start)}`, duration_minutes: duration,
-          technician_ids: [tech], line_items: lines, is_price_estimated: chance(0.15),
+          technician_ids: [tech], line_items: visitLines(business, customer), is_price_estimated: chance(0.15),
         })
         counts.tickets++
         perDay.set(date, (perDay.get(date) ?? 0) + 1)
         start += duration + TRAVEL_MINUTES
         const id = String(ticket.id)
-        const roll = rand()
+        const roll = rand.next()
         if (date < today && roll < 0.05) {
           await act('ticket', 'no_show', { ticket_id: id, note: 'Nobody home, gate locked' })
           counts.no_show_tickets++
         } else if (roll < 0.1 && date !== busiest) {
           await act('ticket', 'cancel', { ticket_id: id, reason: pick(['customer asked by phone', 'rain forecast, customer will rebook']) },
-            'The customer asked to cancel')
+            { reasoning: 'The customer asked to cancel' })
           counts.cancelled_tickets++
-        } else if (date < today || roll < 0.5) {
+        } else if (date < today) {
+          await closeAndBill(business, { ticket, customer, technicianId: tech, date, end: new Date(ticket.scheduled_end) }, counts)
+        } else if (roll < 0.5) {
           await act('ticket', 'update', { ticket_id: id, status: 'confirmed' })
         }
-        if (chance(0.08)) await note({ ticket_id: id, content: pick(['Bring the tall ladder for the back of the house.', 'Hard water stains on the sunroom glass.', 'Customer wants the skylights done next time.']) })
+        if (date >= today && chance(0.08)) {
+          await note({ ticket_id: id, content: pick(['Bring the tall ladder for the back of the house.', 'Hard water stains on the sunroom glass.', 'Customer wants the skylights done next time.']) })
+        }
       }
     }
   }
   counts.busiest_upcoming_day = upcoming.reduce((best, d) => ((perDay.get(d) ?? 0) > best.tickets ? { date: d, tickets: perDay.get(d) ?? 0 } : best),
     { date: '', tickets: 0 })
+
+  Object.assign(counts, await loadRepeatWork(business))
 
   // Inquiries not yet booked.
   for (const lead of LEADS) {
@@ -191,23 +189,12 @@ export async function loadDemo(services: Services, tenantId: string, opts: { see
   // Customers who want an earlier appointment if a slot opens.
   for (let i = 0; i < 6; i++) {
     const customer = customers[(i * 53 + 11) % customers.length]
-    await act('waitlist', 'add', { contact_id: customer.id, address_id: customer.addressId, service_id: pick([fullClean, exterior, gutters]),
+    await act('waitlist', 'add', { contact_id: customer.id, address_id: customer.addressId, service_id: pick([catalog.fullClean, catalog.exterior, catalog.gutters]),
       earliest_date: addDays(today, 1), latest_date: addDays(today, int(10, 21)), preferred_days: pick([[], ['mon', 'wed'], ['tue', 'thu'], ['fri']]),
       time_of_day: pick(['any', 'morning', 'afternoon']), notes: pick(['Flexible, works from home', 'Before the family visits', 'Whenever a gap opens nearby']) })
     counts.waitlist_entries++
   }
   return counts
-}
-
-/** Minutes since midnight of "HH:MM". */
-function minutesOf(time: string): number {
-  const [h, m] = time.split(':').map(Number)
-  return h * 60 + m
-}
-
-/** "HH:MM" of minutes since midnight. */
-function clock(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
 }
 
 const LEADS = [

@@ -22,3 +22,9 @@ export const LAST_NAMES = [
 
 /** Pet names for access notes and attributes. */
 export const PET_NAMES = ['Biscuit', 'Daisy', 'Bear', 'Duke', 'Rosie', 'Scout', 'Maggie', 'Buddy', 'Pepper', 'Tucker', 'Lucy', 'Beau']
+
+/** The demo business and its owner, as a first start with CRM_DEMO=1 names them. */
+export const DEMO_BUSINESS = { name: 'Rocket City Window Cleaning', ownerName: 'Dana Whitfield' }
+
+/** The demo's technicians: name and sign-in email. */
+export const DEMO_TECHNICIANS: ReadonlyArray<readonly [string, string]> = [['Caleb Hutchins', 'caleb@demo-windows.test'], ['Marcus Reyes', 'marcus@demo-windows.test']]

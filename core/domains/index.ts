@@ -26,7 +26,10 @@ import * as invoiceQueries from './invoices/queries.js'
 import * as invoiceSendActions from './invoices/send-actions.js'
 import * as paymentQueries from './invoices/payment-queries.js'
 import * as receivablesQueries from './invoices/receivables.js'
+import * as unappliedPaymentQueries from './invoices/unapplied-payments.js'
 import * as importActions from './imports/actions.js'
+import * as importUploadActions from './imports/upload-actions.js'
+import * as importUploadQueries from './imports/upload-queries.js'
 import * as interactionActions from './interactions/actions.js'
 import * as interactionQueries from './interactions/queries.js'
 import * as timelineQueries from './interactions/timeline.js'
@@ -76,7 +79,8 @@ import * as waitlistQueries from './waitlist/queries.js'
 /** Every domain module; each exports its definitions, and the registry collects them. */
 export const DOMAIN_MODULES = [contactActions, contactLinkActions, contactMergeActions, contactTagActions, contactQueries, referralQueries, customerOverviewQueries, addressActions, addressQueries,
   attributeActions, attributeQueries, customFieldActions, customFieldQueries, noteActions, noteQueries, interactionActions, interactionQueries, timelineQueries, documentActions, documentQueries, customerExportQueries, customerErasureActions, auditQueries,
-  importActions, leadActions, leadQueries, opportunityActions, opportunityQueries, pipelineTotalsQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
+  importActions, importUploadActions, importUploadQueries, leadActions, leadQueries, opportunityActions, opportunityQueries, pipelineTotalsQueries, waitlistActions, waitlistQueries, invoiceActions, invoiceQueries, invoiceSendActions, paymentQueries, receivablesQueries,
+  unappliedPaymentQueries,
   quoteActions, quoteSendActions, quoteAnswerActions, quoteQueries, orderActions, orderQueries,
   settingsActions, settingsQueries, userActions, userQueries, serviceActions, serviceQueries,
   ticketActions, ticketLineItemActions, ticketClockActions, ticketCloseActions, ticketQueries, ticketAvailability, ticketUnbilled,

@@ -7,11 +7,14 @@ export interface SubjectKind {
   field: string
   table: string
   entity: string
+  /** When another record now stands for this one (a converted lead for its customer): the column naming it, and its kind's field. */
+  becomes?: { column: string; field: string }
 }
 
 /**
  * The one record among `kinds` that the input names (a note on a contact, a ticket or a lead), checked to exist:
  * naming none or several is a VALIDATION_ERROR on each field concerned, a missing record NOT_FOUND naming its field.
+ * A record another now stands for gives that one (a note on a converted lead is written on its customer).
  */
 export async function oneSubjectOf<K extends SubjectKind>(db: Queryable, input: Record<string, unknown>, kinds: readonly K[]): Promise<{ kind: K; id: string }> {
   const given = kinds.filter((k) => input[k.field] !== undefined)
@@ -24,6 +27,8 @@ export async function oneSubjectOf<K extends SubjectKind>(db: Queryable, input: 
   }
   const kind = given[0]
   const id = input[kind.field] as string
-  if (!(await db.query(`select 1 from ${kind.table} where id = $1`, [id])).rows[0]) throw missingReference(kind.entity, id, `data.${kind.field}`)
-  return { kind, id }
+  const found = (await db.query<{ becomes: string | null }>(`select ${kind.becomes ? kind.becomes.column : 'null'} as becomes from ${kind.table} where id = $1`, [id])).rows[0]
+  if (!found) throw missingReference(kind.entity, id, `data.${kind.field}`)
+  const standIn = kinds.find((k) => k.field === kind.becomes?.field)
+  return found.becomes && standIn ? { kind: standIn, id: found.becomes } : { kind, id }
 }

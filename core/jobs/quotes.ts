@@ -1,8 +1,7 @@
-import { systemAuditor, writeAudit } from '../audit.js'
-import type { Services } from '../context.js'
+import type { OperationContext, Services } from '../context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
-import type { Queryable } from '../db/types.js'
-import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
+import { endQuoteChasing } from '../domains/quotes/messages.js'
+import { contextOf } from '../operations-context.js'
 import { INTERACTION_COLUMNS } from '../domains/interactions/model.js'
 import { loadTenantSettings } from '../domains/settings/model.js'
 import { log } from '../log.js'
@@ -23,7 +22,8 @@ export interface QuoteChaseResult {
 /**
  * Chases sent quotes the customer has not answered. QUOTE_FOLLOW_UP_DAYS before valid_until (in the business's time
  * zone) it logs a note with a follow-up due that day on the customer's history, where the owner and the agent see it
- * (interactions?follow_up=due); once valid_until has passed it marks the quote expired and cancels its queued emails.
+ * (interactions?follow_up=due); once valid_until has passed it marks the quote expired, cancels its queued emails and
+ * closes that follow-up (as every way a quote ends does).
  * Each quote gets one follow-up (the quote keeps its id), so passes can repeat without repeating anything.
  */
 export async function chaseQuotes(services: Services): Promise<QuoteChaseResult> {
@@ -34,7 +34,8 @@ export async function chaseQuotes(services: Services): Promise<QuoteChaseResult>
   for (const { tenant_id: tenantId } of tenants.rows) {
     const requestId = `quotes-${now.toISOString()}`
     try {
-      const done = await withTenant(services.db, { tenantId, actorType: 'system', requestId }, (tx) => chaseTenant(tx, tenantId, requestId, now))
+      const done = await withTenant(services.db, { tenantId, actorType: 'system', requestId },
+        (tx) => chaseTenant(contextOf({ ...services, now: () => now }, { tenantId, actor: { type: 'system', id: null } }, tx, requestId, null, () => {})))
       result.follow_ups += done.follow_ups
       result.expired += done.expired
     } catch (err) {
@@ -47,8 +48,9 @@ export async function chaseQuotes(services: Services): Promise<QuoteChaseResult>
   return result
 }
 
-async function chaseTenant(tx: Queryable, tenantId: string, requestId: string, now: Date): Promise<{ follow_ups: number; expired: number }> {
-  const who = systemAuditor(tenantId, requestId)
+async function chaseTenant(ctx: OperationContext): Promise<{ follow_ups: number; expired: number }> {
+  const { db: tx, tenantId } = ctx
+  const now = ctx.services.now()
   const settings = await loadTenantSettings(tx)
   const today = localDate(now, settings.timezone)
   const soon = await tx.query<{ id: string; number: string; contact_id: string; total_cents: number; currency: string; valid_until: string }>(
@@ -61,22 +63,17 @@ async function chaseTenant(tx: Queryable, tenantId: string, requestId: string, n
     const i = await tx.query(`insert into interactions (tenant_id, contact_id, kind, occurred_at, subject, summary, follow_up_on, author_type)
       values ($1, $2, 'note', $3, $4, $5, $6, 'system') returning ${INTERACTION_COLUMNS}`,
     [tenantId, q.contact_id, now, `Quote ${q.number} expires ${q.valid_until}`, summary, today])
-    await writeAudit(tx, who, { entityType: 'interaction', entityId: String(i.rows[0].id), action: 'create', before: null, after: i.rows[0] })
+    await ctx.audit({ entityType: 'interaction', entityId: String(i.rows[0].id), action: 'create', before: null, after: i.rows[0] })
     await tx.query('update quotes set follow_up_interaction_id = $2 where id = $1', [q.id, i.rows[0].id])
-    await writeAudit(tx, who, { entityType: 'quote', entityId: q.id, action: 'follow_up',
+    await ctx.audit({ entityType: 'quote', entityId: q.id, action: 'follow_up',
       before: { follow_up_interaction_id: null }, after: { follow_up_interaction_id: i.rows[0].id } })
   }
-  const lapsed = await tx.query<{ id: string; number: string }>(
+  const lapsed = await tx.query<{ id: string; number: string; follow_up_interaction_id: string | null }>(
     `with due as (select id from quotes where status = 'sent' and valid_until < $1::date for update skip locked)
-     update quotes q set status = 'expired', expired_at = $2 from due where q.id = due.id returning q.id, q.number`, [today, now])
+     update quotes q set status = 'expired', expired_at = $2 from due where q.id = due.id returning q.id, q.number, q.follow_up_interaction_id`, [today, now])
   for (const q of lapsed.rows) {
-    await writeAudit(tx, who, { entityType: 'quote', entityId: q.id, action: 'expire', before: { status: 'sent' }, after: { status: 'expired', expired_at: now } })
-    const pending = await tx.query(`select ${MESSAGE_COLUMNS} from scheduled_messages where quote_id = $1 and status = 'pending' for update`, [q.id])
-    for (const before of pending.rows) {
-      const m = await tx.query(`update scheduled_messages set status = 'cancelled', last_error = $2 where id = $1 returning ${MESSAGE_COLUMNS}`,
-        [before.id, `Not sent: quote ${q.number} expired`])
-      await writeAudit(tx, who, { entityType: 'scheduled_message', entityId: String(before.id), action: 'cancel', before, after: m.rows[0] })
-    }
+    await ctx.audit({ entityType: 'quote', entityId: q.id, action: 'expire', before: { status: 'sent' }, after: { status: 'expired', expired_at: now } })
+    await endQuoteChasing(ctx, q, 'expired')
   }
   return { follow_ups: soon.rows.length, expired: lapsed.rows.length }
 }

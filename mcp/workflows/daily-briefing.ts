@@ -5,6 +5,7 @@ import type { QueryDefinition } from '../../core/registry.js'
 import { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
 import { attributesQuery } from '../../core/domains/attributes/queries.js'
 import { invoicesQuery } from '../../core/domains/invoices/queries.js'
+import { UNAPPLIED_DAYS, unappliedPaymentsQuery } from '../../core/domains/invoices/unapplied-payments.js'
 import { interactionsQuery } from '../../core/domains/interactions/queries.js'
 import { leadsQuery } from '../../core/domains/leads/queries.js'
 import { appointmentResponsesQuery, deliveryProblemsQuery } from '../../core/domains/messages/queries.js'
@@ -30,7 +31,7 @@ export const dailyBriefing = defineTool({
   title: 'Daily briefing',
   description: 'The day at a glance as compact text (times HH:MM, business time zone): each technician\'s route with key customer '
     + 'facts ("(series)": a recurring visit), unconfirmed, declined and change-requested visits, unreachable emails, visits done, '
-    + 'unbilled work, leads and follow-ups due, overdue invoices, credits to refund, waitlist candidates, pending authorizations.',
+    + 'unbilled work, leads and follow-ups due, overdue invoices, online payments not recorded, credits to refund, waitlist candidates, pending authorizations.',
   input: { date: dateArg().optional().describe('Default today') },
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,
@@ -100,6 +101,12 @@ export const dailyBriefing = defineTool({
     }
     const overdue = (await q(invoicesQuery, { overdue: 'true' }, { include: ['contact'], limit: 20 })).items
     if (overdue.length) lines.push(`Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${money(i.amount_due_cents)} due ${i.due_on}`).join('; ')}`)
+    const unapplied = (await q(unappliedPaymentsQuery, { since: addDays(date, -UNAPPLIED_DAYS) }, { limit: 10 })).items
+    if (unapplied.length) {
+      lines.push(`Online payments not recorded: ${unapplied.map((e) => `${e.invoice_number ?? (e.order_number ? `order ${e.order_number} deposit` : 'unknown')} `
+        + `${e.amount_cents === null ? '' : `${e.amount_cents} cents ${e.currency ?? ''} `}(${short(e.reason ?? e.outcome)})`).join('; ')} `
+        + '(check each in Stripe; crm_query type=unapplied_payments)')
+    }
     const credits = (await q(invoicesQuery, { credit: 'true' }, { include: ['contact'], limit: 20 })).items
     if (credits.length) lines.push(`Credits to refund: ${credits.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${money(i.credit_cents)} `
       + `(paid ${money(i.amount_paid_cents)} of ${money(i.status === 'void' ? 0 : i.total_cents)}${i.status === 'void' ? ', void' : ''})`).join('; ')}`)

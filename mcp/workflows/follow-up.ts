@@ -1,10 +1,8 @@
-import { localDate } from '../../core/time.js'
 import type { ToolContext } from '../tool.js'
 import { callQuery } from '../../core/call-query.js'
 import { scheduleMessage } from '../../core/domains/messages/actions.js'
 import { scheduledMessagesQuery } from '../../core/domains/messages/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
-import { businessZone } from './find-customer.js'
 
 type Row = Record<string, any>
 
@@ -13,8 +11,7 @@ type Row = Record<string, any>
  * how to queue one when neither exists.
  */
 export async function followUpOf(ctx: ToolContext, contactId: string, visitId: string | null): Promise<Row> {
-  const today = localDate(ctx.services.now(), await businessZone(ctx))
-  const upcoming = (await callQuery(ctx, ticketsQuery, { params: { contact_id: contactId, status: 'active', from: today }, limit: 2 })).items
+  const upcoming = (await callQuery(ctx, ticketsQuery, { params: { contact_id: contactId, when: 'upcoming' }, limit: 2 })).items
   const next = upcoming.find((t) => t.id !== visitId)
   const reachOut = (await callQuery(ctx, scheduledMessagesQuery, { params: { contact_id: contactId, kind: 'reach_out', status: 'pending' }, limit: 1 })).items.at(0)
   return {

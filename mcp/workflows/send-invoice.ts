@@ -12,8 +12,9 @@ export const sendInvoice = defineTool({
   name: 'send_invoice',
   title: 'Send an invoice',
   description: 'Emails an invoice to its customer now. One of ticket_id (invoiced from its line items when it has none), invoice_id, or contact_id '
-    + '(their one completed visit not billed yet). Answers invoice, message and follow_up: next_ticket and '
-    + 'pending reach_out, else reach_out_with (the call that queues a reach-out email; add send_at).',
+    + '(their one completed visit not billed yet). The email lists the lines, tax, total and due date with the pay link and the '
+    + 'business\'s payment instructions; it is refused while it would carry no way to pay (no payment instructions, payments off). '
+    + 'Answers invoice, message and follow_up: next_ticket and pending reach_out, else reach_out_with (the call that queues a reach-out email; add send_at).',
   input: {
     ticket_id: uuidArg().optional().describe('The appointment to bill'),
     invoice_id: uuidArg().optional().describe('An existing invoice'),

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -56,4 +56,37 @@ describe('npm start, as a service manager runs it', () => {
       if (groupAlive(npm.pid!)) process.kill(-npm.pid!, 'SIGKILL')
     }
   }, 120_000)
+})
+
+/** What a fresh clone holds before `npm install`: the sources, the migrations and the build settings, no dist/. */
+const CHECKOUT = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'migrations', 'core', 'cli', 'api', 'mcp', 'authorization-queue',
+  'web-review', 'bench']
+
+describe('npm install, then npm start', () => {
+  it('the first start runs the build the install made instead of building again', async () => {
+    const clone = mkdtempSync(join(tmpdir(), 'crm-clone-'))
+    folders.push(clone)
+    for (const entry of CHECKOUT) cpSync(join(root, entry), join(clone, entry), { recursive: true })
+    // The packages are installed already; the build that follows installing them is npm's prepare script.
+    symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'))
+    const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: join(clone, 'data'), LOG_LEVEL: 'warn', DATABASE_URL: '' }
+    const install = spawnSync('npm', ['run', 'prepare', '--silent'], { cwd: clone, env, encoding: 'utf8' })
+    expect(install.status, `${install.stdout}${install.stderr}`).toBe(0)
+    expect(existsSync(join(clone, 'dist/api/main.js'))).toBe(true)
+
+    const start = spawn('npm', ['start', '--silent'], { cwd: clone, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env })
+    let out = ''
+    start.stdout!.on('data', (d) => (out += d))
+    start.stderr!.on('data', (d) => (out += d))
+    const exited = new Promise((resolve) => start.once('exit', resolve))
+    try {
+      for (const deadline = Date.now() + 90_000; !/is running at/.test(out) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50))
+      expect(out).toMatch(/is running at http/)
+      expect(out).not.toContain('Building')
+    } finally {
+      process.kill(start.pid!, 'SIGTERM')
+      await exited
+      if (groupAlive(start.pid!)) process.kill(-start.pid!, 'SIGKILL')
+    }
+  }, 300_000)
 })

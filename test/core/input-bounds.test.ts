@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../core/errors.js'
-import { boundedIncludes, boundedName, boundedReasoning, MAX_NAME_LENGTH, MAX_REASONING_LENGTH } from '../../core/input-bounds.js'
+import { boundedDepth, boundedIncludes, boundedName, boundedReasoning, MAX_JSON_DEPTH, MAX_NAME_LENGTH, MAX_REASONING_LENGTH } from '../../core/input-bounds.js'
 import { nearestNames } from '../../core/suggest.js'
 
 /** The field and message of the validation error a call throws. */
@@ -22,6 +22,24 @@ describe('input bounds: free text is bounded before any work on it', () => {
     expect(refusal(() => boundedName('domain', 'x'.repeat(250_000)))).toEqual({ field: 'domain', message: 'is 250000 characters long; names are at most 64 (see GET /api/capabilities)' })
     expect(refusal(() => boundedName('type', 42)).field).toBe('type')
     expect(refusal(() => boundedName('type', '')).field).toBe('type')
+  })
+
+  it('an input may nest objects and lists 32 levels deep; deeper is refused at the path where it passed the limit, however deep it goes', () => {
+    const nest = (levels: number, inner: unknown = 1): unknown => {
+      let v = inner
+      for (let i = 0; i < levels; i++) v = i % 2 ? [v] : { k: v }
+      return v
+    }
+    expect(() => boundedDepth(nest(MAX_JSON_DEPTH), 'data')).not.toThrow()
+    const refused = refusal(() => boundedDepth({ notes: 'fine', value: nest(MAX_JSON_DEPTH) }, 'data'))
+    expect(refused.message).toBe(`is nested deeper than ${MAX_JSON_DEPTH} levels of objects and lists; send flatter data`)
+    expect(refused.field).toMatch(/^data\.value\.(0\.k\.)+/)
+    // A million levels are walked without recursion, so the check itself cannot overflow the stack.
+    expect(refusal(() => boundedDepth(nest(1_000_000))).field).toMatch(/^(0\.k\.|k\.0\.)+/)
+    // A path of long keys is shortened in the middle.
+    let longKeys: unknown = 1
+    for (let i = 0; i < 40; i++) longKeys = { ['x'.repeat(500)]: longKeys }
+    expect(refusal(() => boundedDepth(longKeys)).field.length).toBeLessThan(200)
   })
 
   it('include names at most 20 expansions, each a bounded name', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { createApp } from '../../api/app.js'
+import { createHttpServer } from '../../api/http-server.js'
 import type { Envelope } from '../../api/envelope.js'
 import { loadConfig } from '../../core/config.js'
 import type { Services } from '../../core/context.js'
@@ -13,6 +14,7 @@ import { capturingEmail, type CapturingEmail } from './email.js'
 import { freshDatabase, type TestDatabase, type TestEngine } from './databases.js'
 import type { Database } from '../../core/db/types.js'
 import { filesStore } from '../../core/documents/files-store.js'
+import { performAction } from '../../core/operations.js'
 
 /** A real HTTP server on a loopback port over a fresh database, with one business and its agent token. */
 export interface TestApp {
@@ -27,6 +29,8 @@ export interface TestApp {
   action<T = any>(domain: string, action: string, data?: unknown, extra?: { reasoning?: string; token?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>
   /** GET /api/data as the agent. */
   query<T = any>(params: Record<string, string | number>, token?: string): Promise<ApiResponse<T>>
+  /** Runs an action as the business's owner (setup a test does not put under test, e.g. settings only the owner changes); returns its result. */
+  ownerAction<T = any>(domain: string, action: string, data?: unknown): Promise<T>
   /** Another business in the same database. */
   createTenant(name?: string): Promise<CreatedTenant>
   close(): Promise<void>
@@ -50,7 +54,7 @@ export async function startTestApp(engine: TestEngine, overrides: Partial<Servic
   const services = createServices(config, wrapDatabase(t.db), { email, ...documents, ...overrides })
   const tenant = await createTenant(t.db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test', timezone: 'America/Chicago' })
   const server: Server = await new Promise((resolve) => {
-    const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))
+    const s = createHttpServer(createApp(services)).listen(0, '127.0.0.1', () => resolve(s))
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   // Emailed links must point at the port the server actually got.
@@ -78,6 +82,9 @@ export async function startTestApp(engine: TestEngine, overrides: Partial<Servic
       { ...(extra.token ? { authorization: `Bearer ${extra.token}` } : {}), ...extra.headers }),
     query: (params, token) => call('GET', `/api/data?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]))}`, undefined,
       token ? { authorization: `Bearer ${token}` } : {}),
+    ownerAction: async (domain, action, data) => (await performAction(services,
+      { tenantId: tenant.tenant_id, actor: { type: 'user', id: tenant.owner_user_id, role: 'owner' } },
+      { domain, action, data }, { requestId: `owner-${domain}-${action}` })).result as any,
     createTenant: (name = 'Other Business') => createTenant(t.db, { name, owner_email: `owner@${name.toLowerCase().replace(/\W+/g, '')}.test` }),
     async close() {
       server.closeAllConnections()

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import { afterAll } from 'vitest'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
@@ -27,5 +28,18 @@ export async function emptyDatabase(engine: 'pglite' | 'postgres'): Promise<{ db
       await c.query(`drop database if exists ${name} with (force)`)
       await c.end()
     },
+  }
+}
+
+/** Empty databases for one test file (call it at the file's top level): each call makes one; all are dropped when its tests end. */
+export function emptyDatabasesOfFile(): (engine: 'pglite' | 'postgres') => Promise<Database> {
+  const cleanups: Array<() => Promise<void>> = []
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup()
+  })
+  return async (engine) => {
+    const { db, dispose } = await emptyDatabase(engine)
+    cleanups.push(dispose)
+    return db
   }
 }

@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, writeFileSync } from 'node:fs'
 import pg from 'pg'
+import { PRODUCT_PERSONAL_DATA } from '../../api/product-personal-data.js'
 import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
+import { writePersonalData } from '../../core/personal-data/write.js'
 import { buildIfStale } from './build.js'
 import { pgliteTemplatePath, postgresTemplateName, withDatabase } from './template.js'
 
-/** Once per run: builds dist/ (tests run the CLI and server from it) and the migrated templates, a PGlite dump and, with TEST_DATABASE_URL, a server database. */
+/**
+ * Once per run: builds dist/ (tests run the CLI and server from it) and the migrated templates, with the product's
+ * declarations of personal data written as a start writes them: a PGlite dump and, with TEST_DATABASE_URL, a server database.
+ */
 export default async function setup() {
   buildIfStale()
   // Test databases are named after this run, so its teardown never drops another run's databases.
@@ -16,6 +21,7 @@ export default async function setup() {
   if (!existsSync(pgliteTemplatePath)) {
     const db = await openPglite(undefined)
     await migrate(db)
+    await writePersonalData(db, PRODUCT_PERSONAL_DATA)
     const dump = await db.dumpDataDir()
     writeFileSync(pgliteTemplatePath, Buffer.from(await dump.arrayBuffer()))
     await db.close()
@@ -31,6 +37,7 @@ export default async function setup() {
       await admin.query(`create database ${building}`)
       const db = openPostgres(withDatabase(url, building), 2)
       await migrate(db)
+      await writePersonalData(db, PRODUCT_PERSONAL_DATA)
       await db.close()
       await admin.query(`alter database ${building} rename to ${postgresTemplateName}`).catch(async () => {
         await admin.query(`drop database if exists ${building}`)

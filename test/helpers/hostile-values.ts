@@ -12,6 +12,9 @@ export const HOSTILE_STRINGS: readonly string[] = [
   'NaN', '1e309', '-1', '9'.repeat(40), '24:00', '99:99', 'Mars/Olympus_Mons', 'ZZZ',
 ]
 
+/** Names every plain JavaScript object answers to without having them: a lookup table that is a plain object finds them. */
+export const INHERITED_NAMES: readonly string[] = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']
+
 /** Numbers outside every sensible range, fractions where a whole number belongs, and the largest and smallest doubles. */
 export const HOSTILE_NUMBERS: readonly number[] = [-1, 0, 1.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 63), 1e308, -1e308, 5e-324]
 

@@ -4,6 +4,7 @@ import { addMonths } from '../../core/time.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { connectMcp, toolJson } from '../helpers/mcp-client.js'
+import { PAYMENT_INSTRUCTIONS, settings } from '../domains/invoices/fixtures.js'
 
 /** Next Wednesday after today, as YYYY-MM-DD: a business day in the future whatever day the suite runs. */
 function nextWednesday(): string {
@@ -24,6 +25,8 @@ describe.each(engines)('a typical job through MCP, as far as the product goes (%
 
   beforeAll(async () => {
     app = await startTestApp(engine)
+    // The owner said how customers pay (the agent may not: where payments go is the owner's to say).
+    await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
     mcp = await connectMcp(app.url, app.tenant.agent_token)
   })
   afterAll(async () => {
@@ -32,7 +35,7 @@ describe.each(engines)('a typical job through MCP, as far as the product goes (%
   })
 
   it('books Jane Smith, confirms, invoices and plans to reach out in 6 months', async () => {
-    await act('user', 'add', { email: 'sam@sparkle.test', name: 'Sam Tech', role: 'technician' }, 'new hire starts Monday')
+    await app.ownerAction('user', 'add', { email: 'sam@sparkle.test', name: 'Sam Tech', role: 'technician' })
     await act('service', 'create', { name: 'Interior and Exterior Window Cleaning', pricing: 'flexible', price_cents: 45_000, default_duration_minutes: 180 })
     const jane = await act('contact', 'create', { first_name: 'Jane', last_name: 'Smith', email: 'jane@example.com', phone: '(256) 555-0142' })
     await act('address', 'add', { contact_id: jane.id, line1: '123 Main Street', city: 'Madison', state: 'AL', postal_code: '35758' })

@@ -130,6 +130,33 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     expect(otherClient).toMatchObject({ status: 400, json: { error: 'invalid_grant' } })
   })
 
+  it('ends the whole grant when a rotated refresh token is presented again: every token descended from it stops, and the app shows as disconnected', async () => {
+    const { clientId, code } = await approvedCode('Leaky Client')
+    const refresh = (refreshToken: string) => token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken, resource: `${app.url}/mcp` })
+    const first = await exchange(clientId, code)
+    const second = await refresh(first.json.refresh_token)
+    const third = await refresh(second.json.refresh_token)
+    expect(third.status).toBe(200)
+    expect(await mcpStatus(third.json.access_token)).toBe(200)
+
+    // Someone holding the first (already rotated) refresh token tries it.
+    const replayed = await refresh(first.json.refresh_token)
+    expect(replayed).toMatchObject({ status: 400, json: { error: 'invalid_grant', error_description: expect.stringContaining('already used') } })
+    expect(await mcpStatus(third.json.access_token)).toBe(401)
+    expect(await refresh(third.json.refresh_token)).toMatchObject({ status: 400, json: { error: 'invalid_grant' } })
+    const grant = (await listAgentTokens(app.t.db, app.tenant.tenant_id)).find((t: any) => t.name === 'Leaky Client (OAuth)') as any
+    const live = await app.t.db.query(`select kind from oauth_tokens where agent_token_id = $1 and revoked_at is null`, [grant.id])
+    expect(live.rows).toEqual([])
+    expect(grant.revoked_at).not.toBeNull()
+    const audit = await app.t.db.query(`select action, actor_type from audit_log where entity_type = 'agent_token' and entity_id = $1 and action <> 'oauth_approve'`, [grant.id])
+    expect(audit.rows).toEqual([{ action: 'oauth_refresh_replayed', actor_type: 'system' }])
+
+    const page = rawOf(await owner.call('GET', '/review/connections'))
+    const card = page.slice(page.indexOf('Leaky Client (OAuth)'))
+    expect(card.slice(0, card.indexOf('</div>'))).toContain('Disconnected')
+    expect(page).not.toContain(`/review/connections/${grant.id}/revoke`)
+  })
+
   it('lets codes and access tokens expire', async () => {
     const { clientId, code } = await approvedCode('Slow Client')
     await app.t.db.query(`update oauth_codes set expires_at = now() - interval '1 second' where client_id = $1`, [clientId])

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { entityOfField, reachOf } from '../../core/access.js'
+import { entityOfField, fieldsOwnerApproves, reachOf } from '../../core/access.js'
 import { loadConfig } from '../../core/config.js'
 import type { Principal, Services } from '../../core/context.js'
 import { createServices } from '../../api/product.js'
@@ -64,7 +64,8 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
     const user = await act(owner, 'user', 'add', { email: `${name.toLowerCase()}@access.test`, name, role: 'technician' }) as { id: string }
     const contact = await act(owner, 'contact', 'create', { display_name: `${name}'s customer` }) as { id: string }
     const address = await act(owner, 'address', 'add', { contact_id: contact.id, line1: `${day} Elm St`, city: 'Huntsville', state: 'AL', postal_code: '35801' }) as { id: string }
-    const start = new Date(Date.now() + day * 86_400_000)
+    // Days before now, so the visit's day has come: its clock-in and close-out are open to its technician.
+    const start = new Date(Date.now() - day * 86_400_000)
     start.setUTCHours(15, 0, 0, 0)
     const ticket = await act(owner, 'ticket', 'create', { contact_id: contact.id, address_id: address.id, scheduled_start: start.toISOString(),
       technician_ids: [user.id], line_items: [{ service_id: serviceId }] }) as { id: string; line_items: Array<{ id: string }> }
@@ -197,7 +198,11 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
       if (def.access.agent === 'never') {
         const got = await outcomeOf(agent, def, input)
         if (got.code !== 'FORBIDDEN') failures.push(`${key}: an agent got ${got.code ?? 'through'} instead of FORBIDDEN`)
-      } else if (def.access.agent !== 'unrestricted') {
+      } else if (def.access.refuseAgent?.(input as never)) {
+        // A call its declaration refuses to agents is refused before reasoning is asked for.
+        const got = await outcomeOf(agent, def, input, null)
+        if (got.code !== 'FORBIDDEN') failures.push(`${key}: refused for agents but got ${got.code ?? 'through'} without reasoning`)
+      } else if (def.access.agent !== 'unrestricted' || fieldsOwnerApproves(def.access.ownerApproves, input).length) {
         const got = await outcomeOf(agent, def, input, null)
         if (got.code !== 'REASONING_REQUIRED') failures.push(`${key} (${def.access.agent}) without reasoning: ${got.code ?? 'ran'}`)
       }
@@ -220,6 +225,8 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
         if (!refusal && got.code === 'FORBIDDEN') failures.push(`${key} ${JSON.stringify(input)}: FORBIDDEN to an agent allowed ${def.access.agent}: ${got.message}`)
         if (got.code?.startsWith('THREW')) failures.push(`${key}: ${got.code}`)
         if (def.access.agent === 'requires_authorization' && got.code === null && !got.queued) failures.push(`${key}: ran without the owner's approval`)
+        const held = fieldsOwnerApproves(def.access.ownerApproves, input)
+        if (held.length && got.code === null && !got.queued) failures.push(`${key}: gave ${held.join(', ')} and ran without the owner's approval`)
       }
     }
     expect(failures).toEqual([])

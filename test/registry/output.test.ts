@@ -14,6 +14,7 @@ import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.
 import { squareCsv, squareCustomers, squareItems, squareItemsCsv, squareSales, squareSalesCsv } from '../../core/demo/square-export.js'
 import { answerResponseLink, issueResponseLinks } from '../../core/domains/messages/response-links.js'
 import { withTenant } from '../../core/db/tenant.js'
+import { applyStripeEvent } from '../../core/domains/invoices/stripe-events.js'
 import { createAgentToken } from '../../core/auth/agent-tokens.js'
 import { capturingEmail } from '../helpers/email.js'
 import { outputProblems } from '../helpers/output-check.js'
@@ -53,6 +54,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
     services = createServices(config, t.db, { email: capturingEmail() })
     const created = await createTenant(t.db, { name: 'Output Window Cleaning', owner_email: 'owner@output.test' })
+    // Invoices are emailed only when they say how to pay.
+    await t.db.query(`update tenants set payment_instructions = 'Checks payable to Output Window Cleaning' where id = $1`, [created.tenant_id])
     owner = { tenantId: created.tenant_id, actor: { type: 'user', id: created.owner_user_id, role: 'owner' } }
     const token = await t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [created.tenant_id])
     agent = { tenantId: created.tenant_id, actor: { type: 'agent', id: token.rows[0].id } }
@@ -162,6 +165,13 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('import.square_items', { csv: squareItemsCsv(items), dry_run: false })
     await run('import.square_sales', { csv: squareSalesCsv(squareSales(customers, items, 1, 7)), dry_run: false })
     await run('import.csv_customers', { csv: 'Name,Email Address\nAda Plain,ada@output.test\n', dry_run: false })
+    // An upload's dry run runs in the background: it is imported once checked.
+    const upload = await run('import.upload', { kind: 'csv_customers', csv: 'Name,Email Address\nUma Upload,uma@output.test\n', filename: 'uma.csv' })
+    await run('import.check', { upload_id: upload.id })
+    for (let checking = true; checking; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      checking = (await performQuery(services, owner, { type: 'import_uploads', id: upload.id }, request()) as { check_status: string }).check_status === 'checking'
+    }
+    await run('import.run', { upload_id: upload.id })
     await run('invoice.send', { invoice_id: ids.invoice })
     const spare = await run('service.create', { name: 'Spare service', pricing: 'fixed', price_cents: 100 })
     await run('service.delete', { service_id: spare.id })
@@ -205,6 +215,10 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       (tx) => issueResponseLinks(tx, services, owner.tenantId, { id: reminder.id, kind: 'confirmation', ticket_id: ids.ticket }))
     await answerResponseLink(services, String(links.change_link).split('/').pop() as string, 'change', 'Afternoons please', randomUUID())
     await t.db.query(`update contacts set email_status = 'bounced' where id = $1`, [ids.to_contact])
+    // What Stripe reports: a payment in another currency than its invoice's, kept for the owner.
+    await applyStripeEvent(services, { id: 'evt_output_refused', type: 'checkout.session.completed', created: Math.floor(Date.now() / 1000),
+      data: { object: { id: 'cs_output', payment_status: 'paid', amount_total: 1000, currency: 'eur', metadata: { tenant_id: owner.tenantId, invoice_id: ids.invoice } } } },
+    randomUUID())
   }
 
   it('every action, run by the owner, answers in its declared output', async () => {

@@ -38,6 +38,13 @@ describe('the registry', () => {
     expect(() => createRegistry([{ one: unshaped }])).toThrow(/contacts declares no record schema/)
   })
 
+  it('refuses at start-up an owner\'s approval asked for a field the action does not take (a misspelt field would never ask)', () => {
+    const asking = (fields: string[]) => ({ ...action('settings', 'update'),
+      access: { agent: 'unrestricted' as const, technician: 'none' as const, ownerApproves: { fields, why: 'moves money' } } })
+    expect(() => createRegistry([{ one: asking(['a', 'payment_instrctions']) }])).toThrow(/settings\.update asks the owner's approval for payment_instrctions/)
+    expect(createRegistry([{ one: asking(['a']) }]).actions.get('settings.update')?.access.ownerApproves?.fields).toEqual(['a'])
+  })
+
   const registry = buildRegistry()
 
   it('declares every action\'s answer and every data type\'s record as an object naming its fields (MCP structuredContent must be one)', () => {

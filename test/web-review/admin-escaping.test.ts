@@ -13,7 +13,7 @@ describe.each(engines)('the settings, templates, team and token pages escape wha
 
   beforeAll(async () => {
     app = await startTestApp(engine)
-    await made(app, 'settings', 'update', { name: `Sparkle ${PAYLOAD}`, payment_instructions: `Pay by check: ${PAYLOAD}` })
+    await app.ownerAction('settings', 'update', { name: `Sparkle ${PAYLOAD}`, payment_instructions: `Pay by check: ${PAYLOAD}` })
     await addUser(app, 'tom@sparkle.test', 'technician', `Tom ${PAYLOAD}`)
     await made(app, 'contact', 'create', { display_name: `Jane ${PAYLOAD}`, email: 'jane@example.com' })
     templateId = (await made(app, 'template', 'create', { kind: 'reminder', name: `Mine ${PAYLOAD}`, subject: `Hi {{customer_name}} ${PAYLOAD}`,

@@ -52,6 +52,8 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     const page = await owner.get('/settings')
     for (const href of ['/settings/templates', '/team', '/services', '/waitlist', '/review/connections', '/review/permissions', '/review/history',
       '/messages', '/messages/outbox', '/import', '/calendar', '/api/export?type=contacts']) expect(page.html, href).toContain(`href="${href}`)
+    // The business id the operator's crm commands take as --tenant is where the owner can find it.
+    expect(page.html).toContain(`Business id: <code>${app.tenant.tenant_id}</code>`)
     const fields = settingsFields(page.html).map(([k, v]): [string, string] =>
       (k === 'timezone' ? [k, 'America/Denver'] : k === 'hours_mon' ? [k, '7:30-12:00, 13:00-16:00'] : k === 'hours_sun' ? [k, '']
         : k === 'lapsed_after_months' ? [k, '24'] : [k, v]))

@@ -58,7 +58,7 @@ describe.each(engines)('the owner\'s Home and Calendar (%s)', (engine) => {
     expect(r.html).toContain('Larry Lead · Gutter cleaning')
     expect(r.html).toContain('href="/leads"')
     // Not an empty business: no start steps. The sign-out button and the downloads stay at the bottom.
-    expect(r.html).not.toContain('Three steps to start')
+    expect(r.html).not.toContain('steps to start')
     expect(r.html).toContain('action="/auth/logout"')
     expect(r.html).toContain('href="/api/export?type=contacts&amp;include=addresses"')
     expect(r.html.indexOf('action="/auth/logout"')).toBeGreaterThan(r.html.indexOf('<h2>Leads'))
@@ -72,18 +72,31 @@ describe.each(engines)('the owner\'s Home and Calendar (%s)', (engine) => {
     expect(r.html).not.toContain('Larry Lead')
   })
 
-  it('an empty business gets the first steps, with links to import, add a service and add a customer', async () => {
+  it('an empty business gets the first steps, with links to import, add a service and add a customer, and asks how customers pay and reply', async () => {
     const other = await f.app.createTenant('Empty Panes')
     const { createSession } = await import('../../core/auth/sessions.js')
     const cookie = await createSession(f.app.t.db, other.tenant_id, other.owner_user_id)
-    const r = await fetch(`${f.app.url}/`, { headers: { cookie: `crm_session=${cookie}` } })
-    const page = await r.text()
-    expect(r.status).toBe(200)
-    expect(page).toContain('Three steps to start')
-    for (const href of ['/import', '/services', '/customers/new']) expect(page).toContain(`href="${href}"`)
+    const home = async () => {
+      const r = await fetch(`${f.app.url}/`, { headers: { cookie: `crm_session=${cookie}` } })
+      expect(r.status).toBe(200)
+      return r.text()
+    }
+    const page = await home()
+    expect(page).toContain('Five steps to start')
+    for (const href of ['/import', '/services', '/customers/new', '/settings']) expect(page).toContain(`href="${href}"`)
+    // Payments are off here and a new business has no payment instructions, nor a reply-to address.
+    expect(page).toContain('<a href="/settings">Say how customers pay you</a>: payment instructions, printed on every invoice')
+    expect(page).toContain('<a href="/settings">Set a reply-to email</a>, so customers\' replies to your emails reach you')
     // Nothing of the first business shows.
     expect(page).not.toContain('Jane Smith')
     expect(page).toContain('Nothing booked.')
+
+    await f.app.t.db.query(`update tenants set payment_instructions = 'Checks to Empty Panes', reply_to_email = 'office@emptypanes.test' where id = $1`,
+      [other.tenant_id])
+    const set = await home()
+    expect(set).toContain('Three steps to start')
+    expect(set).not.toContain('Say how customers pay you')
+    expect(set).not.toContain('Set a reply-to email')
   })
 
   it('the calendar\'s day view lists the day\'s tickets in time order, each linking to its ticket', async () => {

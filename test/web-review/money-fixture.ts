@@ -2,6 +2,7 @@ import { expect } from 'vitest'
 import { made } from '../domains/messages/fixtures.js'
 import { signedIn } from '../domains/tickets/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { PAYMENT_INSTRUCTIONS, settings } from '../domains/invoices/fixtures.js'
 
 /** The fixed "now" of the money page tests: Thursday 2026-11-05, 09:30 in Chicago. */
 export const NOW = new Date('2026-11-05T15:30:00Z')
@@ -25,6 +26,7 @@ export interface Invoice { id: string; number: string; total: number }
 export async function moneyFixture(engine: 'pglite' | 'postgres', extra = ''): Promise<MoneyFixture> {
   const app = await startTestApp(engine, { now: () => NOW })
   app.services.payments = null
+  await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
   const jane = (await made(app, 'contact', 'create', { display_name: `Jane Smith${extra}`, email: 'jane@example.com' })).id
   const bob = (await made(app, 'contact', 'create', { display_name: `Bob Jones${extra}`, email: 'bob@example.com' })).id
   const window = (await made(app, 'service', 'create', { name: `Window cleaning${extra}`, pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })).id

@@ -2,6 +2,7 @@ import { expect } from 'vitest'
 import type { Services } from '../../core/context.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { addUser, signIn } from '../auth/browser.js'
+import { PAYMENT_INSTRUCTIONS, settings } from '../domains/invoices/fixtures.js'
 
 /** The fixed "now" of the technician page tests: Thursday 2026-11-05, 09:30 in Chicago. */
 export const NOW = new Date('2026-11-05T15:30:00Z')
@@ -23,6 +24,7 @@ export interface TechFixture {
 /** Starts the app over a fresh database on the engine and books the fixture's data through the API. */
 export async function techFixture(engine: 'pglite' | 'postgres', overrides: Partial<Services> = {}): Promise<TechFixture> {
   const app = await startTestApp(engine, { now: () => NOW, ...overrides })
+  await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
   const techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
   const otherTechId = await addUser(app, 'olga@sparkle.test', 'technician', 'Olga Other')
   const ok = async (domain: string, action: string, data: unknown) => {
@@ -95,6 +97,11 @@ export async function pageClient(app: TestApp, email: string): Promise<PageClien
 export function hiddenFields(html: string, action: string): Array<[string, string]> {
   const form = formHtml(html, action)
   return [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], unescape(m[2])])
+}
+
+/** The owner's card of one queued request on the review page, or '' when the page shows none. */
+export function reviewCardOf(html: string, requestId: string): string {
+  return html.split('<div class="card">').find((c) => c.includes(`action="/review/${requestId}"`)) ?? ''
 }
 
 /** The HTML of the first form posting to `action`; the test fails when there is none. */

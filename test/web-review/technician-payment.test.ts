@@ -57,3 +57,34 @@ describe.each(engines)('close-out payment step with online payments on (%s)', (e
     expect(retry.html).toContain('Open the payment page')
   })
 })
+
+describe.each(engines)('close-out payment step when invoices carry no way to pay (%s)', (engine) => {
+  let f: TechFixture
+  let tom: PageClient
+
+  beforeAll(async () => {
+    f = await techFixture(engine, { llm: null, payments: null })
+    await f.app.t.db.query(`update tenants set payment_instructions = '' where id = $1`, [f.app.tenant.tenant_id])
+    tom = await pageClient(f.app, 'tom@sparkle.test')
+  })
+  afterAll(() => f?.app.close())
+
+  it('Send invoice by email is refused with the reason; nothing is billed and the visit stays on the owner\'s list to bill', async () => {
+    const { id } = await f.book('2026-11-05T14:00', [f.techId])
+    const p = (step: string) => `/tickets/${id}/closeout/${step}`
+    await tom.get(`/tickets/${id}/closeout`)
+    const steps: Array<[string, Array<[string, string]>]> = [
+      ['work', [['duration_minutes', '60'], ['quantity_0', '1'], ['op', 'confirm']]], ['notes', [['notes', ''], ['no_notes', '1']]],
+      ['next', [['kind', 'none']]], ['confirm', []], ['complete', []],
+    ]
+    for (const [step, fields] of steps) expect((await tom.submit((await tom.get(p(step))).html, p(step), fields)).status, step).toBe(303)
+    const refused = await tom.submit((await tom.get(p('payment'))).html, p('payment'), [['payment', 'send_invoice']])
+    expect(refused.status).toBe(409)
+    expect(refused.html).toContain('Invoice emails of this business carry no way to pay')
+    expect(refused.html).toContain('The owner sets payment instructions in Settings')
+    expect((await f.app.t.db.query<any>('select payment_choice from closeouts where ticket_id = $1', [id])).rows[0].payment_choice).toBeNull()
+    expect((await f.app.t.db.query<any>('select count(*)::int as n from invoices where ticket_id = $1', [id])).rows[0].n).toBe(0)
+    const unbilled = (await f.app.query({ type: 'unbilled_work', id })).body.data
+    expect(unbilled).toMatchObject({ id, reason: 'not_invoiced' })
+  })
+})

@@ -1,4 +1,5 @@
 import { Router } from 'express'
+import type { LinkGuesses } from '../../api/middleware/link-guesses.js'
 import type { Services } from '../../core/context.js'
 import { openPayLink } from '../../core/domains/invoices/pay-links.js'
 import { AppError } from '../../core/errors.js'
@@ -10,9 +11,10 @@ import { sendPage } from '../send-page.js'
 
 /**
  * GET /pay/<secret>, the address an invoice email gives: straight on to Stripe's checkout page (the open one, or a new
- * one once it expired), or a small page saying why there is nothing to pay. Public: the secret is the credential.
+ * one once it expired), or a small page saying why there is nothing to pay. Public: the secret is the credential, and
+ * an unknown one counts with the client's other unknown links.
  */
-export function payLinkRoutes(services: Services): Router {
+export function payLinkRoutes(services: Services, guesses: LinkGuesses): Router {
   const router = Router()
   router.get('/pay/:secret', async (req, res) => {
     let outcome
@@ -32,7 +34,8 @@ export function payLinkRoutes(services: Services): Router {
       return
     }
     if (outcome.kind === 'unknown') {
-      sendPage(res, layout({ title: 'Payment', body: html`<p>This payment link is not valid. Please use the link in your invoice email, or reply to it.</p>` }),
+      guesses.unknown(req)
+      sendPage(res, layout({ title: 'Payment', body: html`<p>This payment link is not valid. Please use the link in your invoice email, or contact the business that sent it.</p>` }),
         { status: 404, secretUrl: true })
       return
     }

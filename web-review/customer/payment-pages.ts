@@ -15,7 +15,7 @@ export function paymentPages(): Router {
   })
   router.get('/payments/cancelled', (req, res) => {
     sendPage(res, layout({ title: 'Payment cancelled', body: html`<p>No payment was made${invoiceOf(req)}, and nothing was charged.</p>
-<p class="note">To pay later, open the link in your invoice email again, or reply to that email.</p>` }))
+<p class="note">To pay later, open the link in your invoice email again.</p>` }))
   })
   return router
 }

@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express'
+import type { LinkGuesses } from '../../api/middleware/link-guesses.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
 import { depositLinkFor } from '../../core/domains/orders/deposits.js'
@@ -24,22 +25,24 @@ const DONE: Record<QuoteAnswer, string> = {
 
 /** Why a link does nothing, with the status the page is served with. */
 const PROBLEM: Record<QuoteLinkProblem, { status: number; text: string }> = {
-  unknown: { status: 404, text: 'This link is not valid. Please use the link in your most recent email, or reply to that email.' },
+  unknown: { status: 404, text: 'This link is not valid. Please use the link in your most recent email, or contact the business that sent it.' },
   used: { status: 409, text: 'This link was already used: we have your answer.' },
   answered: { status: 409, text: 'This quote was already answered: we have your answer.' },
-  expired: { status: 410, text: 'This quote has expired and can no longer be accepted. Please reply to the email for a new quote.' },
+  expired: { status: 410, text: 'This quote has expired and can no longer be accepted. Please ask the business that sent it for a new quote.' },
   cancelled: { status: 409, text: 'This quote was withdrawn, so there is nothing to answer.' },
   wrong_purpose: { status: 400, text: 'This link cannot give that answer. Please use the matching link in your email.' },
 }
 
 /**
  * The customer's quote pages, reached from a quote email without signing in. GET shows the quote with one button
- * (mail scanners open links); POST answers. The secret in the address is the only credential.
+ * (mail scanners open links); POST answers. The secret in the address is the only credential: an unknown one counts
+ * with the client's other unknown links.
  */
-export function quoteRoutes(services: Services): Router {
+export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
   const router = Router()
   router.get('/quote/:token', async (req, res) => {
     const view = await viewQuoteLink(services, req.params.token)
+    if (view.problem === 'unknown') guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view, await depositPart(services, view))
     const ask = ASK[view.purpose as QuoteAnswer]
     send(res, 200, ask.title, html`${quoteCard(view)}
@@ -50,6 +53,7 @@ export function quoteRoutes(services: Services): Router {
     const answer = typeof req.body?.answer === 'string' ? req.body.answer : ''
     const note = typeof req.body?.note === 'string' ? req.body.note : ''
     const view = await answerQuoteLink(services, req.params.token, answer, note, stateOf(res).requestId)
+    if (view.problem === 'unknown') guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view)
     send(res, 200, 'Thank you', html`${quoteCard(view)}${await depositPart(services, view)}`, { ok: DONE[view.purpose as QuoteAnswer] })
   })

@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express'
+import type { LinkGuesses } from '../../api/middleware/link-guesses.js'
 import type { Services } from '../../core/context.js'
 import type { CustomerAnswer } from '../../core/domains/messages/appointment-messages.js'
 import { ANSWER_NOTE_MAX, answerResponseLink, viewResponseLink, type LinkProblem, type ResponseLinkView } from '../../core/domains/messages/response-links.js'
@@ -23,7 +24,7 @@ const DONE: Record<CustomerAnswer, string> = {
 
 /** Why a link does nothing, with the status the page is served with. */
 const PROBLEM: Record<LinkProblem, { status: number; text: string }> = {
-  unknown: { status: 404, text: 'This link is not valid. Please use the link in your most recent email, or reply to that email.' },
+  unknown: { status: 404, text: 'This link is not valid. Please use the link in your most recent email, or contact the business that sent it.' },
   used: { status: 409, text: 'This link was already used: we have your answer.' },
   expired: { status: 410, text: 'This link has expired because the appointment time has passed.' },
   moved: { status: 410, text: 'This appointment has moved to a new time. Please use the link in the newest email about it.' },
@@ -38,12 +39,14 @@ const STATUS_WORDS: Record<string, string> = {
 
 /**
  * The customer's answer pages, reached from an appointment email without signing in. GET only shows the question with
- * one button (mail scanners open links); POST answers. The secret in the address is the only credential.
+ * one button (mail scanners open links); POST answers. The secret in the address is the only credential: an unknown
+ * one counts with the client's other unknown links.
  */
-export function respondRoutes(services: Services): Router {
+export function respondRoutes(services: Services, guesses: LinkGuesses): Router {
   const router = Router()
   router.get('/respond/:token', async (req, res) => {
     const view = await viewResponseLink(services, req.params.token)
+    if (view.problem === 'unknown') guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view)
     const ask = ASK[view.purpose as CustomerAnswer]
     const note = ask.note ? html`<label>${ask.note}<textarea name="note" rows="3" maxlength="${ANSWER_NOTE_MAX}"></textarea></label>` : ''
@@ -54,6 +57,7 @@ export function respondRoutes(services: Services): Router {
     const answer = typeof req.body?.answer === 'string' ? req.body.answer : ''
     const note = typeof req.body?.note === 'string' ? req.body.note : ''
     const view = await answerResponseLink(services, req.params.token, answer, note, stateOf(res).requestId)
+    if (view.problem === 'unknown') guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view)
     send(res, 200, 'Thank you', html`${appointment(view)}`, { ok: DONE[view.purpose as CustomerAnswer] })
   })

@@ -4,6 +4,7 @@ import type { Caller } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
 import { auditTrailQuery } from '../../core/domains/audit/queries.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
+import { externalIdLabel } from '../../core/domains/contacts/external-ids.js'
 import { documentsQuery } from '../../core/domains/documents/queries.js'
 import { interactionsQuery } from '../../core/domains/interactions/queries.js'
 import { opportunitiesQuery } from '../../core/domains/opportunities/queries.js'
@@ -13,7 +14,7 @@ import { scheduledMessagesQuery } from '../../core/domains/messages/queries.js'
 import { seriesQuery } from '../../core/domains/series/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { usersQuery } from '../../core/domains/users/queries.js'
-import { addDays, localDate } from '../../core/time.js'
+import { localDate } from '../../core/time.js'
 import { form, html, joinHtml, type SafeHtml } from '../html.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import { customerEmailForm, type EmailFormState } from './customer-email-form.js'
@@ -37,10 +38,10 @@ type Ticket = z.output<typeof ticketsQuery.record>
 /** Everything the customer page shows, read in a fixed number of queries whatever the customer has. */
 export async function loadCustomer(caller: Caller, id: string, timeZone: string, historyCursor?: string) {
   const today = localDate(caller.services.now(), timeZone)
-  const contact = await callQuery(caller, contactsQuery, { id, include: ['addresses', 'attributes', 'notes', 'links'] })
+  const contact = await callQuery(caller, contactsQuery, { id, include: ['addresses', 'attributes', 'notes', 'links', 'external_ids'] })
   const [upcoming, past, series, invoices, payments, messages, history, users, interactions, opportunities, documents] = await Promise.all([
-    callQuery(caller, ticketsQuery, { params: { contact_id: id, from: today }, include: ['technicians', 'notes'], limit: SHOWN }),
-    callQuery(caller, ticketsQuery, { params: { contact_id: id, to: addDays(today, -1), newest_first: 'true' }, include: ['technicians', 'notes'], limit: SHOWN }),
+    callQuery(caller, ticketsQuery, { params: { contact_id: id, when: 'upcoming' }, include: ['technicians', 'notes'], limit: SHOWN }),
+    callQuery(caller, ticketsQuery, { params: { contact_id: id, when: 'past', newest_first: 'true' }, include: ['technicians', 'notes'], limit: SHOWN }),
     callQuery(caller, seriesQuery, { params: { contact_id: id }, limit: SHOWN }),
     callQuery(caller, invoicesQuery, { params: { contact_id: id }, limit: SHOWN }),
     callQuery(caller, paymentsQuery, { params: { contact_id: id }, limit: SHOWN }),
@@ -105,6 +106,7 @@ export function customerBody(data: CustomerData, opts: { timeZone: string; csrf:
 <p class="row"><a class="button" href="${`${base}/book`}">Book a visit</a><a class="button second" href="${`${base}/edit`}">Edit</a></p>
 ${section('Contact', channels.length ? html`<p>${joinHtml(channels, html`<br>`)}</p>` : [], 'No phone or email.')}
 ${c.about ? html`<p>${c.about}</p>` : ''}
+${c.external_ids?.length ? html`<p class="muted">${joinHtml(c.external_ids.map((x) => html`${externalIdLabel(x.source)}: ${x.external_id}`), html`<br>`)}</p>` : ''}
 ${section('Addresses', (c.addresses ?? []).map((a) => html`<div class="card">${a.label ? html`<b>${a.label}</b><br>` : ''}${a.line1}${a.line2 ? html`, ${a.line2}` : ''}<br>${a.city}, ${a.state} ${a.postal_code}${
     a.access_notes ? html`<br><span class="muted">Access: ${a.access_notes}</span>` : ''}</div>`), 'No address yet.')}
 ${customFieldsSection(data, base, opts.csrf, opts.fieldErrors)}

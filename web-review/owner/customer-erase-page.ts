@@ -58,7 +58,7 @@ function erasePage(res: Response, session: SessionPrincipal, contact: { id: stri
 <p>Erasing removes ${contact.display_name}'s names, emails, phones, addresses, company details, custom fields, preferences, notes, facts, calls,
 email texts, files, what was written on their opportunities, quotes and orders, their place in segments and every personal value in the history, for
 good. Invoice, quote and order numbers and amounts stay for the books, under the name ${ERASED_NAME}. Visits still to come are cancelled and emails
-not yet sent are stopped. This cannot be undone.</p>
+not yet sent are stopped; the links in emails they already got (answering a visit or a quote, paying an invoice) stop working. This cannot be undone.</p>
 <p><a href="${`${back}/export`}">Read or download everything held first</a></p>
 ${form(`${back}/erase`, session.csrfToken, html`${textField('name', `Type the name to confirm: ${contact.display_name}`, '', problems,
     html` required autocomplete="off"`)}${askConfirm ? checkField('confirm', 'Erase even with unpaid invoices or visits to come', false) : ''}

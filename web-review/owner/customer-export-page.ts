@@ -2,21 +2,15 @@ import { Router, type Response } from 'express'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import { callQuery } from '../../core/call-query.js'
 import type { Services } from '../../core/context.js'
-import { customerExportQuery } from '../../core/domains/privacy/export.js'
+import { customerExportQuery, EXPORT_PARTS } from '../../core/domains/privacy/export.js'
 import { AppError } from '../../core/errors.js'
 import { html, type SafeHtml } from '../html.js'
 import { personWithRole } from '../session.js'
 import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 
-/** The parts of an export in the order a person reads them, with their headings. */
-const HEADINGS: Array<[string, string]> = [['addresses', 'Addresses'], ['attributes', 'Facts'], ['notes', 'Notes'], ['links', 'Relationships, both ways'],
-  ['external_ids', 'Ids in other systems'], ['tickets', 'Visits'], ['ticket_line_items', 'Work on visits'], ['ticket_notes', 'Notes on visits'],
-  ['series', 'Recurring visits'], ['invoices', 'Invoices'], ['invoice_line_items', 'Invoice lines'], ['payments', 'Payments'],
-  ['messages', 'Emails'], ['email_events', 'Email delivery events'], ['interactions', 'Calls, emails and meetings'], ['waitlist', 'Waitlist'],
-  ['leads', 'Leads that became this customer'], ['custom_fields', 'Custom fields'], ['opportunities', 'Opportunities'], ['quotes', 'Quotes'],
-  ['quote_line_items', 'Quote lines'], ['orders', 'Orders'], ['segments', 'Segments they are in'], ['documents', 'Files'],
-  ['document_versions', 'Versions of files'], ['audit', 'Every change, with who made it']]
+/** The parts of an export in the order a person reads them, with their headings: the declared parts, then the audit. */
+const HEADINGS: Array<[string, string]> = [...EXPORT_PARTS.map((p): [string, string] => [p.part, p.heading]), ['audit', 'Every change, with who made it']]
 
 /** A customer's data export: to read on a page, and to download as JSON (owner only, as the data type). */
 export function customerExportPages(services: Services): Router {

@@ -27,6 +27,7 @@ import {
 import { contactParams, customerRow, filterForm, filterQuery, filtersOf } from './customer-list.js'
 import { fieldErrorsOf, type FieldErrors } from './field-errors.js'
 import { sendOwnerPage } from './owner-page.js'
+import { doneLine } from './owner-forms.js'
 
 /** The status lines shown after a change; the query string only picks one, never supplies its text. */
 const DONE: Record<string, string> = {
@@ -99,7 +100,7 @@ export function customersPages(services: Services): Router {
 ${page.items.length ? html`<ul class="customers">${page.items.map((c) => customerRow(c, tz))}</ul>` : html`<p class="muted">No customers match.</p>`}
 ${cursor || page.next_cursor ? html`<p class="row pager">${cursor ? html`<a href="${`/customers?${filterQuery(filters)}`}">First page</a>` : ''}${
   page.next_cursor ? html`<a href="${`/customers?${filterQuery(filters, { cursor: page.next_cursor })}`}">Next page</a>` : ''}</p>` : ''}`
-    sendOwnerPage(res, 'Customers', body, { ok: DONE[String(req.query.done)] })
+    sendOwnerPage(res, 'Customers', body, { ok: doneLine(req.query.done, DONE) })
   })
 
   const sendNew = async (res: Response, session: SessionPrincipal, values: CustomerFormValues, errors: FieldErrors,
@@ -154,7 +155,7 @@ ${cursor || page.next_cursor ? html`<p class="row pager">${cursor ? html`<a href
       if (!(err instanceof AppError)) throw err
       return sendOwnerPage(res, contact.display_name, html`<p><a href="${`/customers/${contact.id}`}">Start again</a></p>`, { status: err.status, error: err.message })
     }
-    sendOwnerPage(res, contact.display_name, customerBody(data, { timeZone: tz, csrf: session.csrfToken, historyCursor, session }), { ok: DONE[String(req.query.done)] })
+    sendOwnerPage(res, contact.display_name, customerBody(data, { timeZone: tz, csrf: session.csrfToken, historyCursor, session }), { ok: doneLine(req.query.done, DONE) })
   })
 
   function sendEdit(res: Response, session: SessionPrincipal, contact: Contact, opts: { values?: CustomerFormValues; errors?: FieldErrors;
@@ -177,7 +178,7 @@ ${addressForm({ action: `${base}/addresses`, csrf: session.csrfToken, values: ad
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const contact = await contactOr404(res, callerOf(res, session), req.params.id)
-    if (contact) sendEdit(res, session, contact, { ok: DONE[String(req.query.done)] })
+    if (contact) sendEdit(res, session, contact, { ok: doneLine(req.query.done, DONE) })
   })
 
   router.post('/customers/:id/edit', async (req, res) => {

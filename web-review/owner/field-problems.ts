@@ -11,7 +11,8 @@ export type FieldProblems = Record<string, string>
  */
 export function problemsOf(err: AppError, formField: (path: string) => string = (path) => path.split('.')[0]): FieldProblems {
   const named = issuesOf(err)
-  const out: FieldProblems = {}
+  // Keyed by field names the caller sent: no prototype, so a field called "constructor" is only that.
+  const out: FieldProblems = Object.create(null)
   for (const issue of named.length ? named : [{ field: '', message: err.message }]) {
     const path = issue.field.replace(/^data\.?/, '')
     const key = path ? formField(path) : ''

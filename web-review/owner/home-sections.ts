@@ -5,11 +5,13 @@ import type { interactionsQuery } from '../../core/domains/interactions/queries.
 import type { leadsQuery } from '../../core/domains/leads/queries.js'
 import type { appointmentResponsesQuery } from '../../core/domains/messages/queries.js'
 import type { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
+import type { unappliedPaymentsQuery } from '../../core/domains/invoices/unapplied-payments.js'
 import { localDate, localTime } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { dayName, ticketRow, type ScheduledTicket } from '../schedule-views.js'
 import { interactionTitle } from './interaction-views.js'
 import { formatMoney } from '../../core/call-preview.js'
+import type { WaysToPay } from '../../core/domains/invoices/ways-to-pay.js'
 
 /** One page of a list as the Home page reads it: the first items, and whether there are more. */
 export interface FirstOf<T> {
@@ -59,6 +61,22 @@ ${formatMoney(i.amount_due_cents, r.currency)}, due ${i.due_on} <span class="mut
 <p><a href="/invoices?status=overdue">Overdue invoices</a> · <a href="/invoices">All invoices</a> · <a href="/quotes">Quotes</a> · <a href="/orders">Orders</a></p>`
 }
 
+/** Payments Stripe reported that could not be recorded: the customer may have paid, and the books do not show it. */
+export function unappliedPaymentsSection(events: FirstOf<z.output<typeof unappliedPaymentsQuery.record>>, tz: string): SafeHtml | '' {
+  if (!events.items.length) return ''
+  return html`<h2>Online payments not recorded: ${countOf(events)}</h2>
+<p>Stripe reported these payments, but they could not be recorded here. Check each in Stripe, then refund it there or record the money by hand.</p>
+<ul class="home">${events.items.slice(0, FIRST_FEW).map((e) => html`<li>${e.invoice_id ? html`<a href="/invoices/${e.invoice_id}">Invoice ${e.invoice_number}</a>`
+    : e.order_id ? html`<a href="/orders/${e.order_id}">Deposit on order ${e.order_number}</a>` : 'A payment'}${reportedAmount(e)} <span class="muted">(${
+    when(e.received_at, tz)}, Stripe event ${e.event_id})</span>: ${e.reason ?? 'not recorded'}</li>`)}</ul>`
+}
+
+/** The amount a payment event carried, as money when its currency is a currency code, else in cents; '' when it carried none. */
+function reportedAmount(e: { amount_cents: number | null; currency: string | null }): string {
+  if (e.amount_cents === null) return ''
+  return /^[a-z]{3}$/i.test(e.currency ?? '') ? ` ${formatMoney(e.amount_cents, String(e.currency).toUpperCase())}` : ` ${e.amount_cents} cents`
+}
+
 /** Appointments waiting for the customer's answer, and customers' declines and change requests waiting for the business. */
 export function answersSection(unanswered: FirstOf<ScheduledTicket>, answers: FirstOf<z.output<typeof appointmentResponsesQuery.record>>, tz: string): SafeHtml {
   const asked = unanswered.items.length
@@ -101,10 +119,32 @@ export function followUpsSection(due: FirstOf<z.output<typeof interactionsQuery.
   })}</ul>`
 }
 
-/** The first steps of a business with no customers yet. */
-export function startSection(): SafeHtml {
-  return html`<div class="card"><h2>Welcome! Three steps to start</h2><ol>
-<li><a href="/import">Import your customers</a> from Square or a spreadsheet</li>
-<li><a href="/services">Add the services you offer</a></li>
-<li><a href="/customers/new">Add a customer</a> by hand</li></ol></div>`
+/** What Home needs to know of the business's settings: how its invoices are paid and where replies go. */
+export interface SetupState {
+  ways: WaysToPay
+  replyTo: string | null
+}
+
+/** The first steps of a business with no customers yet, with how customers pay and reply when those are not set yet. */
+export function startSection(setup: SetupState): SafeHtml {
+  const steps = [
+    html`<li><a href="/import">Import your customers</a> from Square or a spreadsheet</li>`,
+    html`<li><a href="/services">Add the services you offer</a></li>`,
+    html`<li><a href="/customers/new">Add a customer</a> by hand</li>`,
+    ...!setup.ways.online && !setup.ways.instructions
+      ? [html`<li><a href="/settings">Say how customers pay you</a>: payment instructions, printed on every invoice</li>`] : [],
+    ...!setup.replyTo ? [html`<li><a href="/settings">Set a reply-to email</a>, so customers' replies to your emails reach you</li>`] : [],
+  ]
+  return html`<div class="card"><h2>Welcome! ${STEP_COUNT[steps.length] ?? String(steps.length)} steps to start</h2><ol>${steps}</ol></div>`
+}
+
+/** Small counts in words, as the welcome says them. */
+const STEP_COUNT: Record<number, string> = { 3: 'Three', 4: 'Four', 5: 'Five' }
+
+/** Said plainly while invoices would reach customers with no way to pay (online payments off, no payment instructions). */
+export function noWayToPaySection(ways: WaysToPay): SafeHtml | '' {
+  if (ways.online || ways.instructions) return ''
+  return html`<div class="card"><h2>Your invoices carry no way to pay</h2><p class="err">Online payments are off and no payment instructions
+are set, so an invoice would not tell your customers how to pay you. Invoices are not emailed until you say how.</p>
+<p><a href="/settings">Set payment instructions</a> (such as who checks are payable to, or your bank details).</p></div>`
 }

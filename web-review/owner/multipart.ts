@@ -65,8 +65,9 @@ export function multipartBody(limitBytes: number, place: UploadPlace = IMPORT_PL
 
 /** The parts of a multipart body: fields as text, files under _files by field name. */
 function partsOf(body: Buffer, boundary: string): Record<string, unknown> {
-  const fields: Record<string, unknown> = {}
-  const files: Record<string, UploadedFile> = {}
+  // Keyed by the form's own part names: no prototype, so a part named "__proto__" is a field like any other.
+  const fields: Record<string, unknown> = Object.create(null)
+  const files: Record<string, UploadedFile> = Object.create(null)
   const delimiter = Buffer.from(`--${boundary}`)
   let at = body.indexOf(delimiter)
   if (at < 0) throw new Error('no boundary')

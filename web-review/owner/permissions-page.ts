@@ -136,6 +136,7 @@ ${form('/review/rules', csrf, html`<input type="hidden" name="action" value="${p
 <label>Until (optional)<input type="date" name="until"></label><button>Add rule</button>`)}</details>` : ''
   return html`<div class="card perm"><b>${capitalized(phraseOf(def))}</b>
 ${p.override ? html`<p class="note">Now: ${LEVEL_WORDS[p.effective] ?? p.effective} (your choice)</p>` : ''}
+${def.access.ownerApproves ? html`<p class="note">Always asks you first when it ${def.access.ownerApproves.why}, whatever you choose here.</p>` : ''}
 ${ruleItems.length ? html`<ul class="rules">${ruleItems}</ul>` : ''}
 ${form('/review/permissions', csrf, html`<input type="hidden" name="action" value="${p.action}"><div class="row">${select}<button class="small">Set</button></div>`)}${ruleForm}</div>`
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { lookupTable } from '../../core/lookup-table.js'
 import type { contactsQuery } from '../../core/domains/contacts/queries.js'
 import type { referralsQuery } from '../../core/domains/contacts/referrals.js'
 import { form, html, joinHtml, type SafeHtml } from '../html.js'
@@ -17,7 +18,7 @@ const RELATION_WORDS: Record<Link['relation'], string> = {
  * The relationships the form offers, read "this customer ... the other": each is a link type and which side is
  * this customer. Both directions of one-way links are offered, so the owner starts from whichever page is open.
  */
-export const RELATIONSHIP_CHOICES: Record<string, { label: string; link_type: string; thisIs: 'from' | 'to' }> = {
+export const RELATIONSHIP_CHOICES: Readonly<Record<string, { label: string; link_type: string; thisIs: 'from' | 'to' }>> = lookupTable({
   works_at: { label: 'works at', link_type: 'works_at', thisIs: 'from' },
   employs: { label: 'employs', link_type: 'works_at', thisIs: 'to' },
   referred_by: { label: 'was referred by', link_type: 'referred_by', thisIs: 'from' },
@@ -27,7 +28,7 @@ export const RELATIONSHIP_CHOICES: Record<string, { label: string; link_type: st
   household: { label: 'lives with (household)', link_type: 'household', thisIs: 'from' },
   partner: { label: 'is a partner of', link_type: 'partner', thisIs: 'from' },
   other: { label: 'is linked to', link_type: 'other', thisIs: 'from' },
-}
+})
 
 /** The company fields of an organization, as a short list; nothing for a person. */
 export function companyFacts(c: Contact): SafeHtml | '' {

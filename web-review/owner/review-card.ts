@@ -43,15 +43,19 @@ export function editsHtml(r: RequestRecord): SafeHtml {
     html`${fieldWords(f)} from ${plainValue(f, e.before, p)} to ${plainValue(f, e.after, p)}`), html`; `)}</p>`
 }
 
-/** One pending request with Allow Once (primary), Allow Always (secondary), Edit, and Deny with a reason. */
-export function reviewCard(r: RequestRecord, csrf: string): SafeHtml {
+/**
+ * One pending request with Allow Once (primary), Allow Always (secondary), Edit, and Deny with a reason. A call the agent
+ * must ask about every time (askedEachTimeBecause: why) has no Allow Always, as no level could lift that.
+ */
+export function reviewCard(r: RequestRecord, csrf: string, askedEachTimeBecause: string | null = null): SafeHtml {
   const tz = (r.preview as CallPreview | null)?.timezone ?? 'UTC'
   return html`<div class="card">${previewHtml(r)}
 ${editsHtml(r)}<p>Why: ${r.reasoning ?? '(no reason given)'}</p>
 <p class="note">Asked by ${r.agent_name ?? 'an agent'} · ${formatInstant(r.created_at, tz)} · expires ${formatInstant(r.expires_at, tz)}</p>
 <details><summary>Exact call: ${r.action_key}</summary><pre>${JSON.stringify(r.data, null, 2)}</pre></details>
 ${form(`/review/${r.id}`, csrf, html`<button name="decision" value="allow_once">Allow Once</button>
-<div class="row"><button name="decision" value="allow_always" class="second">Allow Always…</button><a class="button second" href="/review/${r.id}/edit">Edit first</a></div>
+${askedEachTimeBecause ? html`<p class="note">Your office manager asks you about calls like this every time, because it ${askedEachTimeBecause}: there is no Allow Always.</p>` : ''}
+<div class="row">${askedEachTimeBecause ? '' : html`<button name="decision" value="allow_always" class="second">Allow Always…</button>`}<a class="button second" href="/review/${r.id}/edit">Edit first</a></div>
 <label>If you deny: why not<select name="reason"><option value="">(choose)</option>${Object.entries(DENIAL_REASONS).map(([k, label]) => html`<option value="${k}">${label}</option>`)}</select></label>
 <label>Note for the agent<textarea name="note" rows="2"></textarea></label>
 <button name="decision" value="deny" class="deny">Deny</button>`)}</div>`

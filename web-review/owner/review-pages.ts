@@ -3,6 +3,7 @@ import { stateOf } from '../../api/request-context.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
+import { fieldsOwnerApproves } from '../../core/access.js'
 import type { z } from 'zod'
 import { callAction, type Caller } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
@@ -42,7 +43,7 @@ export function reviewPages(services: Services): Router {
     if (!session) return
     const pending = await list(session, res, 'pending')
     const said = typeof req.query.done === 'string' && Object.hasOwn(DECIDED, req.query.done) ? DECIDED[req.query.done] : ''
-    const cards = pending.map((r) => reviewCard(r, session.csrfToken))
+    const cards = pending.map((r) => reviewCard(r, session.csrfToken, askedEachTimeBecause(services, r)))
     sendOwnerPage(res, 'Waiting for you', cards.length ? cards : html`<p class="note">Nothing is waiting for your decision.</p>`, { ok: said })
   })
 
@@ -82,6 +83,12 @@ ${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASO
   })
 
   return router
+}
+
+/** Why the agent must ask about this call every time (it gives fields only the owner may let it give), or null. */
+function askedEachTimeBecause(services: Services, r: RequestRecord): string | null {
+  const approval = services.registry.actions.get(String(r.action_key))?.access.ownerApproves
+  return fieldsOwnerApproves(approval, r.data).length ? approval?.why ?? null : null
 }
 
 /** The second step of Allow Always: what it grants from now on, in plain words, with Allow Once still at hand. */

@@ -17,7 +17,7 @@ import { personWithRole } from '../session.js'
 import { onceOf, postForm } from '../technician/context.js'
 import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
 import { sent } from './form-fields.js'
-import { businessFormat, callerOf, centsOf } from './owner-forms.js'
+import { businessFormat, callerOf, centsOf, doneLine } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 import { currentSegment, RECOMPUTE_AFTER_MINUTES } from './segment-freshness.js'
 import { addMemberForm, countLine, foundList, memberList, newSegmentForm, segmentList, sendForm, type SegmentValues, type SendValues } from './segment-views.js'
@@ -84,7 +84,7 @@ ${segment.description ? html`<p class="pre">${segment.description}</p>` : ''}
 ${segment.kind === 'rule' && !segment.archived_at ? postForm(`${base}/refresh`, session, html`<button class="second small">Recompute now</button>`) : ''}
 <h2 id="members">Members</h2>${memberList(segment, members.items, members.next_cursor, session)}
 ${segment.kind === 'manual' && !segment.archived_at ? html`${addMemberForm(segment, q)}${found ? foundList(segment, found, session) : ''}` : ''}`
-    sendOwnerPage(res, segment.name, body, { ok: sentLine(req.query) ?? DONE[String(req.query.done)] })
+    sendOwnerPage(res, segment.name, body, { ok: sentLine(req.query) ?? doneLine(req.query.done, DONE) })
   })
 
   for (const [path, def] of [['add', addSegmentMembers], ['remove', removeSegmentMembers]] as const) {

@@ -33,6 +33,7 @@ export function settingsPages(services: Services): Router {
 <li>Export as CSV: ${OWNER_EXPORTS.map((e, i) => html`${i ? ', ' : ''}<a href="${exportHref(e.type)}" download>${e.label}</a>`)}</li></ul></nav>`
     const status = opts.status ?? 200
     sendOwnerPage(res, 'More', html`${links}<h2 id="business">Business settings</h2>
+<p class="note">Business id: <code>${session.tenantId}</code>, the <code>--tenant</code> of the <code>npx crm</code> commands.</p>
 ${form('/settings', session.csrfToken, html`${settingsInputs(values, problems, TIME_ZONES)}<button>Save settings</button>`)}`,
     { ok: opts.ok, status, error: status >= 400 ? pageProblem(problems, SETTINGS_FORM_FIELDS) : undefined })
   }

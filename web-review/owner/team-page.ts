@@ -13,6 +13,7 @@ import { personWithRole } from '../session.js'
 import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
 import { selectField, sent, textField } from './form-fields.js'
 import { sendOwnerPage } from './owner-page.js'
+import { doneLine } from './owner-forms.js'
 
 type Member = z.output<typeof usersQuery.record>
 
@@ -23,7 +24,8 @@ interface Refused { userId: string; values: Record<string, string>; problems: Fi
 
 const DONE: Record<string, string> = {
   added: 'Added. They sign in by entering their email on the sign-in page, which emails them a link.',
-  saved: 'Saved.', deactivated: 'Deactivated: they can no longer sign in.', reactivated: 'Reactivated: they can sign in again.',
+  saved: 'Saved.', deactivated: 'Deactivated: they can no longer sign in, and their calendar feeds and the agent tokens and apps they made stop.',
+  reactivated: 'Reactivated: they can sign in again. Their old calendar feeds and tokens stay revoked: make new ones if they need them.',
 }
 
 /** The team: who works here, adding a technician or an owner, renaming, changing roles, deactivating and reactivating. */
@@ -49,7 +51,7 @@ ${cards}<h2>Add someone</h2>${form('/team', session.csrfToken, html`${textField(
 ${textField('email', 'Email they sign in with', typed('', 'email', ''), added, html` type="email" required autocomplete="off"`)}
 ${selectField('role', 'Role', typed('', 'role', 'technician'), ROLES, added)}<button>Add to the team</button>`)}
 <p class="note">They get no email now: they sign in by entering this address on the sign-in page, which emails them a link.</p>`,
-    { status, ok: DONE[String(done)], error: refused ? pageProblem(refused.problems, ['name', 'email', 'role']) : undefined })
+    { status, ok: doneLine(done, DONE), error: refused ? pageProblem(refused.problems, ['name', 'email', 'role']) : undefined })
   }
 
   router.get('/team', async (req, res) => {

@@ -16,6 +16,7 @@ import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js
 import { sent, textArea, textField } from './form-fields.js'
 import { sendOwnerPage } from './owner-page.js'
 import { KIND_WORDS, previewCard, variablesHelp } from './template-preview.js'
+import { doneLine } from './owner-forms.js'
 
 type Template = z.output<typeof templatesQuery.record>
 
@@ -69,7 +70,7 @@ ${textArea('body', 'Text of the email', d.body, problems, 12)}
 ${form(`${path}/archive`, session.csrfToken, html`<button class="deny">Archive</button>`)}`
     sendOwnerPage(res, t.name, html`<p class="note">${KIND_WORDS[t.kind]} email${t.is_default ? ' (default)' : ''}.</p>${editor}
 ${preview ? previewCard(preview, contact?.display_name ?? null) : ''}${customerForm}${manage}<p><a href="/settings/templates">All templates</a></p>`,
-    { status, ok: DONE[String(req.query.done)], error: status >= 400 ? pageProblem(problems, ['name', 'subject', 'body']) : undefined })
+    { status, ok: doneLine(req.query.done, DONE), error: status >= 400 ? pageProblem(problems, ['name', 'subject', 'body']) : undefined })
   }
 
   router.get('/settings/templates/:id', async (req, res) => {

@@ -10,13 +10,16 @@ import { localDate, localTime } from '../../core/time.js'
 import { html, trustedHtml, type SafeHtml } from '../html.js'
 import type { Page } from '../layout.js'
 import { businessOf, callerOf, onceOf, pageRoute, postForm, sendWorkPage, ticketFor, type PageCall, type TicketView } from './context.js'
-import { closeoutHref } from './closeout/state.js'
+import { hrefOf, viewOf } from './closeout/state.js'
+import { visitDayOf } from '../../core/domains/tickets/visit-day.js'
+import { wallClock } from '../../core/domains/tickets/model.js'
 import { keepOffline } from './offline/copy.js'
 import { photosBlock } from './photos.js'
 import { OFFLINE_PAGE_SCRIPT } from './offline/page-script.js'
 import { CHANGEABLE, visitChangeSection, type VisitChangeState } from '../owner/visit-change-forms.js'
 import { customFieldsForm, customValues, fieldsFor } from '../owner/custom-field-views.js'
 import { formatMoney } from '../../core/call-preview.js'
+import { paidElsewhereName } from '../../core/domains/tickets/model.js'
 
 const OPEN = ['scheduled', 'confirmed', 'in_progress']
 const PAGE_SCRIPT = trustedHtml(OFFLINE_PAGE_SCRIPT)
@@ -62,12 +65,13 @@ export async function ticketPage(call: PageCall, id: string, error?: string, cha
   const contact = await callQuery(callerOf(call), contactsQuery, { id: t.contact_id, include: ['attributes'] })
   const when = `${localDate(new Date(t.scheduled_start), tz)} ${localTime(new Date(t.scheduled_start), tz)}–${localTime(new Date(t.scheduled_end), tz)}`
   keepOffline(call, tz, { url: `/tickets/${t.id}`, date: localDate(new Date(t.scheduled_start), tz) })
-  const body = html`<p class="muted">${when} · ${String(t.status).replace('_', ' ')}${t.is_price_estimated ? ' · price estimated' : ''}</p>
+  const body = html`<p class="muted">${when} · ${String(t.status).replace('_', ' ')}${t.is_price_estimated ? ' · price estimated' : ''}${
+  t.paid_elsewhere ? ` · paid in ${paidElsewhereName(t.paid_elsewhere)} (imported history)` : ''}</p>
 <div class="card"><strong>${contact.display_name}</strong>${contact.phone ? html`<div><a href="tel:${String(contact.phone).replace(/[^+\d]/g, '')}">${contact.phone}</a></div>` : ''}
 ${addressBlock(t.address)}</div>
 ${attributesBlock(contact.attributes)}${await fieldsBlock(call, t)}${notesBlock(t)}${workBlock(t)}${clockBlock(call, t, tz)}
 ${await photosBlock(call, t.id, `/tickets/${t.id}`, tz)}
-${await closeoutButton(call, t)}${await changeBlock(call, t, tz, change)}`
+${await closeoutButton(call, t, tz)}${await changeBlock(call, t, tz, change)}`
   const done = String(call.req.query?.done ?? '')
   return { title: `#${t.number} ${contact.display_name}`, body, error, ok: Object.hasOwn(DONE, done) ? DONE[done] : undefined, script: PAGE_SCRIPT }
 }
@@ -120,16 +124,36 @@ function clockBlock(call: PageCall, t: TicketView, tz: string): SafeHtml {
   const rows = (t.technicians ?? []).map((x) => html`<tr><td>${x.name || 'Technician'}</td><td>in ${at(x.clock_in_at)}</td><td>out ${at(x.clock_out_at)}</td></tr>`)
   const me = t.technicians?.find((x) => actor.type === 'user' && x.user_id === actor.id)
   let button: SafeHtml | '' = ''
-  if (me && OPEN.includes(t.status) && !me.clock_in_at) button = postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`, html` data-clock="${tz}"`)
+  const { opens } = visitDayOf(t, tz)
+  // Before the visit's day the button stays, for the copy kept on the phone for tomorrow; the server refuses an early press.
+  const notYet = call.services.now() < opens ? html`<p class="muted">Clock-in opens on the visit's day, ${dayWords(opens, tz)}.</p>` : ''
+  if (me && OPEN.includes(t.status) && !me.clock_in_at) button = html`${notYet}${postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`, html` data-clock="${tz}"`)}`
   else if (me && t.status !== 'completed' && me.clock_in_at && !me.clock_out_at) button = postForm(`/tickets/${t.id}/clock_out`, call.session, html`<button class="alt">Clock out</button>`, html` data-clock="${tz}"`)
   return html`<h2>Time</h2>${rows.length ? html`<table>${rows}</table>` : html`<p class="muted">No technician assigned.</p>`}${button}`
 }
 
-/** Close out (an open ticket), or the finished close-out (a completed one). */
-async function closeoutButton(call: PageCall, t: TicketView): Promise<SafeHtml | ''> {
+/**
+ * Close out (an open ticket), or the finished close-out (a completed one). Before the visit's day a close-out not yet
+ * started waits for that day; the owner may start it sooner, on purpose.
+ */
+async function closeoutButton(call: PageCall, t: TicketView, tz: string): Promise<SafeHtml | ''> {
   if (!OPEN.includes(t.status) && t.status !== 'completed') return ''
-  const href = await closeoutHref(call, t.id, t.status === 'completed')
+  const view = await viewOf(call, t.id)
+  const { opens } = visitDayOf(t, tz)
+  if (!view && t.status !== 'completed' && call.services.now() < opens) {
+    const actor = call.session.actor
+    const owner = actor.type === 'user' && actor.role === 'owner'
+    return html`<p class="muted">Close-out opens on the visit's day, ${dayWords(opens, tz)}.</p>${owner
+      ? postForm(`/tickets/${t.id}/closeout`, call.session, html`<input type="hidden" name="early" value="1"><button class="alt">Close out now, before its day</button>`)
+      : ''}`
+  }
+  const href = hrefOf(view, t.id, t.status === 'completed')
   return href ? html`<a class="btn" href="${href}">${t.status === 'completed' ? 'Close-out and payment' : 'Close out'}</a>` : ''
+}
+
+/** A day as the pages name it, e.g. "Mon 2026-11-09". */
+function dayWords(instant: Date, tz: string): string {
+  return wallClock(instant, tz).slice(0, -6)
 }
 
 /** The owner's forms to move, reassign, cancel or mark a no-show, for a visit still open; technicians see none. */

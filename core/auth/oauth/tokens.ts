@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { writeAudit } from '../../audit.js'
 import type { Config } from '../../config.js'
 import type { Principal } from '../../context.js'
 import { withSignInLookup } from '../../db/tenant.js'
@@ -8,6 +7,7 @@ import type { Database, Queryable } from '../../db/types.js'
 import { hashSecret, newSecret } from '../secrets.js'
 import { sameResource } from './authorization-request.js'
 import { OAuthError } from './errors.js'
+import { endGrant } from './grants.js'
 import { mcpResourceUrl } from './urls.js'
 
 /** How long an access token works; the client refreshes it. */
@@ -52,7 +52,8 @@ export async function authenticateOAuthAccessToken(db: Database, token: string):
 }
 
 /** The code exchange: a fresh, unused code of this client and redirect URI, whose PKCE challenge the verifier meets. */
-export async function exchangeCode(db: Database, config: Config, p: { code: string; codeVerifier: string; clientId: string; redirectUri: string; resource: string }): Promise<TokenResponse> {
+export async function exchangeCode(db: Database, config: Config, p: { code: string; codeVerifier: string; clientId: string; redirectUri: string; resource: string },
+  requestId: string): Promise<TokenResponse> {
   if (!p.code) throw new OAuthError('invalid_request', 'code is required')
   if (!CODE_VERIFIER.test(p.codeVerifier)) throw new OAuthError('invalid_request', 'code_verifier is required: 43 to 128 characters of A-Z a-z 0-9 - . _ ~')
   checkResource(config, p.resource)
@@ -66,9 +67,9 @@ export async function exchangeCode(db: Database, config: Config, p: { code: stri
     if (!c) return { refused: 'The authorization code is not valid' }
     await tx.query(`select set_config('app.tenant_id', $1, true)`, [c.tenant_id])
     if (c.used_at) {
-      // A code used twice may have been stolen: what it gave is taken back (RFC 6749 section 4.1.2).
-      await tx.query(`update oauth_tokens set revoked_at = now() where agent_token_id = $1 and revoked_at is null`, [c.agent_token_id])
-      return { refused: 'The authorization code was already used' }
+      // A code used twice may have been stolen: the grant it made ends, with every token it gave (RFC 6749 section 4.1.2).
+      await endGrant(tx, { tenantId: c.tenant_id, agentTokenId: c.agent_token_id }, { actor: { type: 'system', id: null }, requestId }, 'oauth_code_replayed')
+      return { refused: 'The authorization code was already used; the connection it made is ended, and the owner must approve the app again' }
     }
     if (c.expired) return { refused: 'The authorization code has expired; start the authorization again' }
     if (c.client_id !== p.clientId) return { refused: 'The authorization code was issued to another client' }
@@ -82,18 +83,29 @@ export async function exchangeCode(db: Database, config: Config, p: { code: stri
   return outcome.tokens
 }
 
-/** Refresh token rotation: a live refresh token of this client is used up and a new pair issued. */
-export async function refreshTokens(db: Database, config: Config, p: { refreshToken: string; clientId: string; resource: string }): Promise<TokenResponse> {
+/**
+ * Refresh token rotation: a live refresh token of this client is used up and a new pair issued. A refresh token used
+ * before may have been stolen: presenting it again ends the whole grant (RFC 9700 section 4.14.2), since which of the
+ * two holders is the thief cannot be told.
+ */
+export async function refreshTokens(db: Database, config: Config, p: { refreshToken: string; clientId: string; resource: string },
+  requestId: string): Promise<TokenResponse> {
   if (!p.refreshToken) throw new OAuthError('invalid_request', 'refresh_token is required')
   checkResource(config, p.resource)
   if (!REFRESH_TOKEN.test(p.refreshToken)) throw new OAuthError('invalid_grant', 'The refresh token is not valid')
   const tokenHash = hashSecret(p.refreshToken)
   const outcome = await withSignInLookup(db, { tokenHash }, async (tx): Promise<Outcome> => {
-    const r = await tx.query<{ tenant_id: string; id: string; client_id: string; agent_token_id: string; resource: string; live: boolean }>(
-      `select tenant_id, id, client_id, agent_token_id, resource, (used_at is null and revoked_at is null and expires_at > now()) as live
+    const r = await tx.query<{ tenant_id: string; id: string; client_id: string; agent_token_id: string; resource: string; used: boolean; live: boolean }>(
+      `select tenant_id, id, client_id, agent_token_id, resource, used_at is not null as used,
+         (used_at is null and revoked_at is null and expires_at > now()) as live
        from oauth_tokens where token_hash = $1 and kind = 'refresh' for update`, [tokenHash])
     const t = r.rows[0]
-    if (!t || !t.live) return { refused: 'The refresh token is not valid: unknown, already used, revoked or expired' }
+    if (t?.used) {
+      await tx.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant_id])
+      await endGrant(tx, { tenantId: t.tenant_id, agentTokenId: t.agent_token_id }, { actor: { type: 'system', id: null }, requestId }, 'oauth_refresh_replayed')
+      return { refused: 'The refresh token was already used; the connection is ended, and the owner must approve the app again' }
+    }
+    if (!t || !t.live) return { refused: 'The refresh token is not valid: unknown, revoked or expired' }
     if (t.client_id !== p.clientId) return { refused: 'The refresh token was issued to another client' }
     await tx.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant_id])
     if (!await grantIsLive(tx, t.agent_token_id)) return { refused: 'The owner has revoked this connection' }
@@ -106,7 +118,7 @@ export async function refreshTokens(db: Database, config: Config, p: { refreshTo
 
 /**
  * Token revocation (RFC 7009): an access token stops working; a refresh token ends the whole connection (its agent
- * token is revoked, audited as that agent). An unknown token changes nothing, and the answer is the same.
+ * token and every token of the grant are revoked, audited as that agent). An unknown token changes nothing, and the answer is the same.
  */
 export async function revokeOAuthToken(db: Database, token: string, requestId: string): Promise<void> {
   if (!ACCESS_TOKEN.test(token) && !REFRESH_TOKEN.test(token)) return
@@ -117,12 +129,7 @@ export async function revokeOAuthToken(db: Database, token: string, requestId: s
     const t = r.rows[0]
     if (!t || t.kind === 'access') return
     await tx.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant_id])
-    const revoked = await tx.query<{ revoked_at: Date }>(
-      `update agent_tokens set revoked_at = now() where id = $1 and revoked_at is null returning revoked_at`, [t.agent_token_id])
-    if (revoked.rows[0]) {
-      await writeAudit(tx, { tenantId: t.tenant_id, actor: { type: 'agent', id: t.agent_token_id }, requestId, reasoning: null },
-        { entityType: 'agent_token', entityId: t.agent_token_id, action: 'revoke', before: { revoked_at: null }, after: { revoked_at: revoked.rows[0].revoked_at } })
-    }
+    await endGrant(tx, { tenantId: t.tenant_id, agentTokenId: t.agent_token_id }, { actor: { type: 'agent', id: t.agent_token_id }, requestId }, 'revoke')
   })
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { createAgentToken } from '../../auth/agent-tokens.js'
 import { notFound } from '../../errors.js'
 import { defineAction } from '../../registry.js'
+import { personIdOf } from '../../context.js'
 import { TOKEN_COLUMNS, TOKEN_RECORD } from './model.js'
 
 /** Makes a named agent token; its secret is in this one answer only (a hash is kept), never in the audit or a replay. */
@@ -19,7 +20,7 @@ export const createAgentTokenAction = defineAction({
   }),
   output: TOKEN_RECORD.extend({ token: z.string().nullable(), secrets_shown_once: z.string().optional() }),
   async run(ctx, input) {
-    const created = await createAgentToken(ctx.db, ctx.tenantId, input.name)
+    const created = await createAgentToken(ctx.db, ctx.tenantId, input.name, personIdOf(ctx.actor))
     const record = (await ctx.db.query(`select ${TOKEN_COLUMNS} from agent_tokens t where t.id = $1`, [created.id])).rows[0]
     await ctx.audit({ entityType: 'agent_token', entityId: created.id, action: 'create', before: null, after: record })
     return { ...record, token: created.token }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { personIdOf } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
@@ -45,7 +46,7 @@ export const setAttribute = defineAction({
     const found = await ctx.db.query(`select ${ATTRIBUTE_COLUMNS} from attributes where contact_id = $1 and key = $2`, [input.contact_id, input.key])
     const before = found.rows[0] ?? null
     const valueChanged = !before || JSON.stringify(before.value) !== JSON.stringify(input.value)
-    const confirmer = ctx.actor.type === 'user' ? ctx.actor.id : null
+    const confirmer = personIdOf(ctx.actor)
     const confirmation = input.confirmed === true ? { by: confirmer, at: 'now()' }
       : input.confirmed === false || valueChanged ? { by: null, at: 'null' }
         : { by: before?.confirmed_by ?? null, at: 'confirmed_at' }

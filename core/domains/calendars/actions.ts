@@ -3,6 +3,7 @@ import { hashSecret, newSecret } from '../../auth/secrets.js'
 import { AppError, notFound } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { missingReference } from '../contacts/model.js'
+import { personIdOf } from '../../context.js'
 import { FEED_COLUMNS, FEED_RECORD, feedUrls } from './model.js'
 
 /** Makes a calendar subscription address for one team member's tickets or for the whole business, shown once. */
@@ -32,8 +33,8 @@ export const createCalendarFeed = defineAction({
     }
     const secret = newSecret()
     const r = await ctx.db.query(
-      `insert into calendar_feeds (tenant_id, scope, user_id, token_hash) values ($1, $2, $3, $4) returning ${FEED_COLUMNS}`,
-      [ctx.tenantId, input.user_id === null ? 'business' : 'technician', input.user_id, hashSecret(secret)])
+      `insert into calendar_feeds (tenant_id, scope, user_id, token_hash, created_by) values ($1, $2, $3, $4, $5) returning ${FEED_COLUMNS}`,
+      [ctx.tenantId, input.user_id === null ? 'business' : 'technician', input.user_id, hashSecret(secret), personIdOf(ctx.actor)])
     await ctx.audit({ entityType: 'calendar_feed', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
     return { ...r.rows[0], ...feedUrls(ctx.services.config, secret) }
   },

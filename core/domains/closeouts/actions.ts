@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
+import { personIdOf, type OperationContext } from '../../context.js'
 import { AppError, validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
@@ -11,6 +11,7 @@ import { assertNoDoubleBooking } from '../tickets/booking.js'
 import { closeTicketInput, closeTicketWith, nextServiceInput } from '../tickets/close.js'
 import { closeLineInput, confirmLines } from '../tickets/close-lines.js'
 import { assertActive, clockedMinutes, instantOf, lockTicket, techniciansOf } from '../tickets/model.js'
+import { checkVisitDay, earlyInput } from '../tickets/visit-day.js'
 import {
   assertStepOpen, CLOSEOUT_RECORD, type CloseoutRow, type CloseoutState, closeoutView, loadCloseout, saveCloseout, stepsAfterSaving,
 } from './model.js'
@@ -25,15 +26,18 @@ export const startCloseout = defineAction({
   ...PEOPLE_ONLY,
   name: 'start',
   description: 'Start the close-out of a ticket, or return the one in progress. The work starts as booked: its line items and the '
-    + 'time between the first clock-in and the last clock-out (else the booked length).',
+    + 'time between the first clock-in and the last clock-out (else the booked length). A close-out starts on the visit\'s day in the '
+    + 'business time zone: before it, a CONFLICT says from when; only an owner may start sooner, with early true (audited).',
   idempotent: true,
-  input: z.strictObject({ ticket_id: ticketId }),
+  input: z.strictObject({ ticket_id: ticketId, early: earlyInput }),
   output: CLOSEOUT_RECORD,
   async run(ctx, input) {
     const existing = await ctx.db.query('select 1 from closeouts where ticket_id = $1', [input.ticket_id])
     if (!existing.rows[0]) {
       const ticket = await lockTicket(ctx.db, input.ticket_id)
       assertActive(ticket, 'be closed out')
+      const settings = await loadTenantSettings(ctx.db)
+      const startedEarly = checkVisitDay(ctx, ticket, ctx.services.now(), settings.timezone, { doing: 'close-out', early: input.early })
       const lineRows = await ctx.db.query<{ id: string }>('select id from ticket_line_items where ticket_id = $1 order by position, created_at, id', [ticket.id])
       const lines = await confirmLines(ctx.db, ticket.id, lineRows.rows.map((l) => ({ line_item_id: l.id })), 'data.line_items')
       const booked = Math.round((new Date(ticket.scheduled_end).getTime() - new Date(ticket.scheduled_start).getTime()) / 60_000)
@@ -42,8 +46,8 @@ export const startCloseout = defineAction({
           final_price_confirmed: false, is_price_estimated: Boolean(ticket.is_price_estimated) },
       }
       await ctx.db.query(`insert into closeouts (tenant_id, ticket_id, started_by, state) values ($1, $2, $3, $4)
-        on conflict (tenant_id, ticket_id) do nothing`, [ctx.tenantId, ticket.id, ctx.actor.type === 'user' ? ctx.actor.id : null, JSON.stringify(state)])
-      await ctx.audit({ entityType: 'ticket', entityId: ticket.id, action: 'closeout_start', before: null, after: { steps_done: [] } })
+        on conflict (tenant_id, ticket_id) do nothing`, [ctx.tenantId, ticket.id, personIdOf(ctx.actor), JSON.stringify(state)])
+      await ctx.audit({ entityType: 'ticket', entityId: ticket.id, action: 'closeout_start', before: null, after: { steps_done: [], ...startedEarly } })
     }
     return closeoutView(ctx, await loadCloseout(ctx.db, input.ticket_id))
   },
@@ -237,7 +241,8 @@ export const completeCloseout = defineAction({
       attributes: (s.attributes ?? []).filter((a) => a.decision !== 'drop')
         .map((a) => ({ key: a.key, value: a.value, ...(a.confidence === undefined ? {} : { confidence: a.confidence }) })),
     })
-    const result = await closeTicketWith(ctx, payload)
+    // The visit's day was checked when this close-out was started (or an owner started it early).
+    const result = await closeTicketWith(ctx, payload, true)
     const summary = { note_id: result.note_id, next_ticket: result.next_ticket, reach_out: result.reach_out, attributes: result.attributes }
     await ctx.db.query('update closeouts set completed_at = $2, result = $3, steps_done = $4 where ticket_id = $1',
       [input.ticket_id, ctx.services.now(), JSON.stringify(summary), [...row.steps_done, 'complete']])

@@ -12,6 +12,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { LIFECYCLES } from './lifecycle.js'
 import { CONTACT_COLUMNS, CONTACT_LINK_VIEW, CONTACT_RECORD, linksOf } from './model.js'
 import { CONTACT_ORDERS, CONTACT_VISITS, visitsOf } from './visits.js'
+import { EXTERNAL_ID_RECORD, externalIdsOf } from './external-ids.js'
 import { isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
 import { withoutCountryCode } from '../search/phone-query.js'
@@ -22,22 +23,26 @@ const EXPANSIONS = {
   attributes: attributesOf,
   notes: notesOf,
   links: linksOf,
+  external_ids: externalIdsOf,
 } as const
 
 /** Customers by id, or a list filtered by name, status, tags, attributes, where they live and what they had done. */
 export const contactsQuery = defineQuery({
   type: 'contacts',
-  description: 'Contacts (customers), each with custom_fields ({key: value}). Filters: q (name, typo-tolerant; also email, or 4+ digits of a phone), status '
+  description: 'Contacts (customers), each with custom_fields ({key: value}). Filters: q (name, typo-tolerant; also email, 4+ digits of a phone, '
+    + 'or an external id exactly, e.g. a Square Customer ID), status '
     + '(active|inactive|archived; default: all but archived), tag (several comma-separated: all must be present), '
     + 'attribute ("key" or "key:value", e.g. pet or customer_demographic:elderly; several comma-separated: all must match), '
     + 'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to '
     + '(YYYY-MM-DD in the business\'s time zone, inclusive: had a completed ticket, with that service, scheduled in those dates). '
-    + 'words (name, email, phone, address, notes, attributes, custom text fields, through the universal search\'s index: its best 100 contacts), '
+    + 'words (name, email, phone, address, notes, attributes, custom text fields, through the universal search\'s index: its best 100 contacts; '
+    + 'also an external id exactly), '
     + 'kind (person|organization), industry (organizations in that industry, any case), works_at (an organization\'s id: the people '
     + 'linked to it with works_at), lifecycle (prospect: no completed visit or payment yet; customer: one within the business\'s '
     + 'lapsed_after_months, or a visit booked ahead; past_customer: history but nothing recent or booked), custom_field with custom_value '
     + '(the business\'s own fields: custom_fields), sort (created, the default; name; last_visit: the latest completed visit first, never-visited last). '
-    + 'include: addresses (in use), attributes, notes (newest 20), links, visits (next_visit and last_visit: ticket id, number, start). Lists leave out contacts merged into another; '
+    + 'include: addresses (in use), attributes, notes (newest 20), links, visits (next_visit and last_visit: ticket id, number, start), '
+    + 'external_ids (their keys in systems the business moved from: source, e.g. square, and external_id). Lists leave out contacts merged into another; '
     + 'reading a merged one by id shows merged: {into: {id, display_name}, at}; other data types filtered by its contact_id '
     + 'answer CONFLICT naming the survivor.',
   entity: 'contact',
@@ -68,6 +73,7 @@ export const contactsQuery = defineQuery({
     attributes: z.array(ATTRIBUTE_RECORD).optional(),
     notes: z.array(NOTE_RECORD).optional(),
     links: z.array(CONTACT_LINK_VIEW).optional(),
+    external_ids: z.array(EXTERNAL_ID_RECORD).optional(),
     visits: CONTACT_VISITS.optional(),
     audit_trail: auditTrailExpansion,
   }),
@@ -82,7 +88,11 @@ export const contactsQuery = defineQuery({
     else if (!req.id) where.push('c.archived_at is null')
     // Through the function, which finds the matches by index (see migrations 0033 and 0034).
     if (p.q) where.push(`c.id in (select contact_ids_matching(${arg(withoutCountryCode(p.q))}))`)
-    if (p.words) where.push(`c.id in (select h.id from search_hits(${arg(p.words)}, array['contact'], 100) h)`)
+    if (p.words) {
+      const words = arg(p.words)
+      where.push(`(c.id in (select h.id from search_hits(${words}, array['contact'], 100) h)
+        or c.id in (select x.contact_id from contact_external_ids x where x.external_id = ${words}))`)
+    }
     if (p.kind) where.push(`c.kind = ${arg(p.kind)}`)
     const custom = await customFilterCondition(ctx.db, 'contact', 'c', p, arg)
     if (custom) where.push(custom)

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import type { CursorType } from '../../pagination.js'
 import { timestamp } from '../../output-types.js'
+import { upcomingVisitSql } from '../tickets/upcoming.js'
 
 /** Latest completed visit of the contact `c`, or 1970 for one never visited, so never-visited contacts sort last. */
 const LAST_VISIT = `coalesce((select max(t.scheduled_start) from tickets t where t.contact_id = c.id and t.status = 'completed'),
@@ -22,10 +23,10 @@ export const CONTACT_VISITS = z.object({ next_visit: VISIT.nullable(), last_visi
 type VisitRow = { contact_id: string; next_id: string | null; next_number: number | null; next_start: Date | null;
   last_id: string | null; last_number: number | null; last_start: Date | null }
 
-/** A lateral join, as `alias`, of contact c's next visit: booked, not cancelled or done, and not over at `now` (SQL). */
+/** A lateral join, as `alias`, of contact c's next visit: the first still upcoming at `now` (SQL; see upcomingVisitSql). */
 export function nextVisitJoin(now: string, alias: string): string {
   return `left join lateral (select t.* from tickets t
-       where t.contact_id = c.id and t.status in ('scheduled', 'confirmed', 'in_progress') and t.scheduled_end > ${now}
+       where t.contact_id = c.id and ${upcomingVisitSql('t', now)}
        order by t.scheduled_start, t.id limit 1) ${alias} on true`
 }
 

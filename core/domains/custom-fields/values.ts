@@ -38,7 +38,8 @@ export async function checkedCustomFields(tx: Queryable, target: { record: Field
   const live = defs.filter((d) => !d.archived_at)
   const known = live.map((d) => d.key).join(', ') || `none yet (the owner defines them)`
   const issues: FieldIssue[] = []
-  const after: Record<string, unknown> = { ...(before ?? {}) }
+  // Keyed by field keys the business chose ("constructor" is a valid one): no prototype to find them in.
+  const after: Record<string, unknown> = Object.assign(Object.create(null), before)
   for (const [key, value] of Object.entries(given ?? {})) {
     const field = `data.custom_fields.${key}`
     const def = byKey.get(key)

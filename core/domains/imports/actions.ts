@@ -10,7 +10,7 @@ import { planSquareSales } from './square-sales.js'
 import { writeUnitsIn } from './write-in-chunks.js'
 import { serviceWriter } from './write-services.js'
 import { visitWriter } from './write-visits.js'
-import { IMPORT_REPORT, MAPPED_IMPORT_REPORT } from './model.js'
+import { IMPORT_REPORT, importCsvInput, MAPPED_IMPORT_REPORT } from './model.js'
 
 /** Brings in Square's customer directory export: a dry run by default, then the real run; the same file twice creates nothing new. */
 export const importSquareCustomers = defineAction({
@@ -26,7 +26,7 @@ export const importSquareCustomers = defineAction({
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : planSquareCustomers(input.csv).length) },
   keywords: ['square', 'import customers', 'move in', 'migrate', 'csv'],
   input: z.strictObject({
-    csv: z.string().min(1).max(5_000_000).describe('The whole CSV file as text'),
+    csv: importCsvInput.describe('The whole CSV file as text'),
     dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
   }),
   output: IMPORT_REPORT,
@@ -50,7 +50,7 @@ export const importCsvCustomers = defineAction({
     bulk: (input) => (input.dry_run ? 1 : planMappedCustomers(input.csv, input.mapping, input.source).rows.length) },
   keywords: ['import', 'csv', 'spreadsheet', 'hubspot', 'other crm', 'column mapping', 'move in'],
   input: z.strictObject({
-    csv: z.string().min(1).max(5_000_000).describe('The whole CSV file as text, header row first'),
+    csv: importCsvInput.describe('The whole CSV file as text, header row first'),
     mapping: z.record(z.string().min(1).max(200), z.string().max(100)).optional()
       .describe('Column header -> field, e.g. {"E-mail": "email", "Gate": "attribute:gate_code"}; omitted: proposed from the headers'),
     source: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected lower case letters, digits and _, e.g. hubspot').default('csv')
@@ -77,7 +77,7 @@ export const importSquareItems = defineAction({
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : planSquareItems(input.csv).length) },
   keywords: ['square', 'import services', 'item library', 'price list', 'catalog', 'csv'],
   input: z.strictObject({
-    csv: z.string().min(1).max(5_000_000).describe('The whole CSV file as text'),
+    csv: importCsvInput.describe('The whole CSV file as text'),
     dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
   }),
   output: IMPORT_REPORT,
@@ -101,7 +101,7 @@ export const importSquareSales = defineAction({
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : planSquareSales(input.csv).length) },
   keywords: ['square', 'import history', 'past visits', 'transactions', 'item sales', 'csv'],
   input: z.strictObject({
-    csv: z.string().min(1).max(5_000_000).describe('The whole CSV file as text'),
+    csv: importCsvInput.describe('The whole CSV file as text'),
     dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
   }),
   output: IMPORT_REPORT,

@@ -49,7 +49,8 @@ export function planMappedCustomers(text: string, given: Record<string, string> 
     }
     return planRow(values, line, source)
   })
-  return { headers, mapping, proposed: !given, ignored_columns: headers.filter((h) => !(h in mapping)), rows: planned }
+  const mapped = new Set(Object.keys(mapping))
+  return { headers, mapping, proposed: !given, ignored_columns: headers.filter((h) => !mapped.has(h)), rows: planned }
 }
 
 /** The file's rows with the line each starts on, blank lines left out; VALIDATION_ERROR when it is not CSV or has no header row. */

@@ -7,7 +7,7 @@ export const MAPPED_FIELDS = ['first_name', 'last_name', 'name', 'email', 'phone
 /** One field a column can fill. */
 export type MappedField = (typeof MAPPED_FIELDS)[number] | `attribute:${string}`
 
-/** Column header -> field, as the caller gives it or as proposed from the headers. */
+/** Column header -> field, as the caller gives it or as proposed from the headers (made without a prototype: headers are the file's words). */
 export type ColumnMapping = Record<string, MappedField>
 
 /** The fields that can name a customer; a mapping needs at least one. */
@@ -36,7 +36,7 @@ const WELL_KNOWN: Record<(typeof MAPPED_FIELDS)[number], string[]> = {
 
 /** A mapping proposed from the headers: each header whose name is a well-known spelling of a field, the first such header per field. */
 export function proposeMapping(headers: string[]): ColumnMapping {
-  const mapping: ColumnMapping = {}
+  const mapping: ColumnMapping = Object.create(null)
   const taken = new Set<string>()
   for (const header of headers) {
     const squeezed = header.toLowerCase().replace(/[^a-z0-9]/g, '')
@@ -77,7 +77,7 @@ export function checkMapping(mapping: Record<string, string>, headers: string[],
 
 /** Reads `Header=field,Other Header=attribute:key` as the command line gives a mapping. */
 export function parseMappingText(text: string, field = '--map'): Record<string, string> {
-  const mapping: Record<string, string> = {}
+  const mapping: Record<string, string> = Object.create(null)
   for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const eq = pair.lastIndexOf('=')
     if (eq < 1) throw validationError([{ field, message: `takes Header=field pairs separated by commas, got "${pair}"` }])

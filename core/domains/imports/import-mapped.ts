@@ -6,6 +6,7 @@ import { tagContacts } from '../contacts/tag-actions.js'
 import type { ColumnMapping } from './csv-mapping.js'
 import type { MappedPlan } from './csv-customers.js'
 import { importRowsIn, type ImportReport } from './run-import.js'
+import { summaryOf } from './write-in-chunks.js'
 import type { PlannedRow } from './square-customers.js'
 import { knownCustomers, type KnownCustomers, type RowOutcome } from './write-customers.js'
 
@@ -48,7 +49,8 @@ export interface BatchOptions {
   dryRun: boolean
   batchSize: number
   requestId: string
-  onProgress?: (done: number, total: number) => void
+  /** Told after each batch; a promise is waited for before the next batch (a progress row written elsewhere). */
+  onProgress?: (done: number, total: number) => unknown
 }
 
 /**
@@ -68,12 +70,33 @@ export async function importPlannedInBatches(services: Services, principal: Prin
       return report
     })
     outcomes.push(...written.rows)
-    opts.onProgress?.(outcomes.length, rows.length)
+    await opts.onProgress?.(outcomes.length, rows.length)
     await new Promise((resolve) => setTimeout(resolve, BREATHER_MS))
   }
-  const count = (o: RowOutcome['outcome']) => outcomes.filter((r) => r.outcome === o).length
-  return { dry_run: false, total: outcomes.length, created: count('created'), matched: count('matched'), refused: count('refused'), rows: outcomes }
+  return summaryOf(outcomes, false)
 }
+
+/**
+ * A dry run in batches of a transaction each, every one rolled back, so the database is never held for the whole file
+ * and progress can be told between batches, as importPlannedInBatches imports. What each batch would create is
+ * remembered for the next (known.planned): a later row matching it is reported matched, as the import would match it.
+ */
+export async function checkPlannedInBatches(services: Services, principal: Principal, rows: PlannedRow[],
+  opts: Omit<BatchOptions, 'dryRun'>): Promise<ImportReport> {
+  const known: KnownCustomers = await inTransaction(services, principal, opts.requestId, (ctx) => knownCustomers(ctx.db, opts.source))
+  known.planned = new Set()
+  const outcomes: RowOutcome[] = []
+  for (let start = 0; start < rows.length; start += opts.batchSize) {
+    const checked = await inTransaction(services, principal, opts.requestId,
+      (ctx) => importRowsIn(ctx, rows.slice(start, start + opts.batchSize), true, () => {}, known))
+    for (const row of checked.rows) if (row.outcome === 'created' && row.contact_id) known.planned.add(row.contact_id)
+    outcomes.push(...checked.rows)
+    await opts.onProgress?.(outcomes.length, rows.length)
+    await new Promise((resolve) => setTimeout(resolve, BREATHER_MS))
+  }
+  return summaryOf(outcomes, true)
+}
+
 
 function inTransaction<T>(services: Services, principal: Principal, requestId: string, fn: (ctx: OperationContext) => Promise<T>): Promise<T> {
   return withTenant(services.db, scopeOf(principal, requestId), (tx) => fn(contextOf(services, principal, tx, requestId, null, () => {})))
@@ -89,7 +112,8 @@ async function tagMatched(ctx: OperationContext, rows: PlannedRow[], outcomes: R
   }
 }
 
-function reportOf(plan: MappedPlan, source: string, report: ImportReport): MappedImportReport {
+/** A report of a mapped file's rows as mapped imports answer it: with its mapping and external ids named external_id. */
+export function reportOf(plan: MappedPlan, source: string, report: ImportReport): MappedImportReport {
   return { ...report, source, mapping: plan.mapping, mapping_proposed: plan.proposed, ignored_columns: plan.ignored_columns,
     rows: report.rows.map(({ matched_by, ...row }) => (matched_by ? { ...row, matched_by: matched_by === 'square_customer_id' ? 'external_id' : matched_by } : row)) }
 }

@@ -1,5 +1,11 @@
 import { z } from 'zod'
 
+/** The largest file one import takes (characters of CSV text): the actions' limit, the page's and the API's. */
+export const IMPORT_FILE_MAX_CHARS = 5_000_000
+
+/** An import's CSV file as its actions take it. */
+export const importCsvInput = z.string().min(1).max(IMPORT_FILE_MAX_CHARS)
+
 /** What happened to one row of an import file, with its line number and the record it made or matched. */
 export const IMPORT_ROW = z.object({
   line: z.number().int(),

@@ -1,4 +1,6 @@
+import { lookupTable } from '../../lookup-table.js'
 import { redactSensitive } from '../../redact.js'
+import { fitsCents, MAX_CENTS } from '../../money.js'
 import { amountInCents, readCsvRows, type CsvRow } from './csv-rows.js'
 import { serviceNameOf } from './square-items.js'
 
@@ -9,11 +11,11 @@ export const SQUARE_SALES_COLUMNS = ['Date', 'Time', 'Time Zone', 'Category', 'I
   'Employee', 'Fulfillment Note', 'Channel', 'Token', 'Card Brand', 'PAN Suffix'] as const
 
 /** Square's names of US time zones (as in "Eastern Time (US & Canada)") and the zones they are. */
-const SQUARE_TIME_ZONES: Record<string, string> = {
+const SQUARE_TIME_ZONES: Readonly<Record<string, string>> = lookupTable({
   'Eastern Time (US & Canada)': 'America/New_York', 'Central Time (US & Canada)': 'America/Chicago',
   'Mountain Time (US & Canada)': 'America/Denver', Arizona: 'America/Phoenix', 'Pacific Time (US & Canada)': 'America/Los_Angeles',
   Alaska: 'America/Anchorage', Hawaii: 'Pacific/Honolulu', 'Atlantic Time (Canada)': 'America/Halifax', Indiana: 'America/Indiana/Indianapolis',
-}
+})
 
 /** One line of a past visit, as the ticket will hold it. */
 export interface SaleLine {
@@ -91,6 +93,7 @@ function planSale(transactionId: string, rows: CsvRow[]): PlannedSale {
     const net = amountInCents(f['Net Sales'])
     if (net === null) return refuse(row, `Net Sales "${f['Net Sales']}" is not an amount such as $45.00`)
     if (net < 0) return refuse(row, `Net Sales ${f['Net Sales']} is negative`)
+    if (!fitsCents(net)) return refuse(row, `Net Sales ${f['Net Sales']} is more than ${MAX_CENTS} cents, the most one line may be`)
     const tax = f.Tax ? amountInCents(f.Tax) : 0
     if (tax === null) return refuse(row, `Tax "${f.Tax}" is not an amount such as $3.60`)
     // Lines hold whole quantities at a whole-cent unit price; anything else is kept as one line of the whole amount.

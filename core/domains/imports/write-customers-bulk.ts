@@ -11,7 +11,7 @@ import { CONTACT_COLUMNS, displayNameOf, emailKey, phoneKey, uniqueTags, withPri
 import { addNote } from '../notes/actions.js'
 import { NOTE_COLUMNS } from '../notes/model.js'
 import type { CustomerCandidate, PlannedRow } from './square-customers.js'
-import { matchOf, planForCurrentSizes, refusalOf, remember, type KnownCustomers, type RowOutcome } from './write-customers.js'
+import { matchOf, planForCurrentSizes, plannedMatch, refusalOf, remember, type KnownCustomers, type RowOutcome } from './write-customers.js'
 
 /** Stands in for the contact id while a row's address, facts and memo are checked, before the contact has an id. */
 const CHECKING_ID = '00000000-0000-4000-8000-000000000000'
@@ -58,16 +58,20 @@ export async function writeCustomersInBulk(ctx: OperationContext, known: KnownCu
   const created = new Map<string, CheckedRow['contact']>()
   const holdings = new Map<string, Holdings>()
   const matchedIds = new Set<string>()
-  const assigned = checked.map((c) => {
+  const assigned = checked.flatMap((c) => {
     const candidate = c.row.candidate
     const match = matchOf(known, candidate)
+    if (match && known.planned?.has(match.contactId)) {
+      outcomes.set(c.row, plannedMatch(known, c.row, match))
+      return []
+    }
     const id = match?.contactId ?? randomUUID()
     if (!match) {
       created.set(id, c.contact)
       holdings.set(id, { email: c.contact.email ?? null, phone: c.contact.phone ?? null, addresses: new Set(), keys: new Set(), notes: new Set() })
     } else if (!created.has(id)) matchedIds.add(id)
     remember(known, id, c.contact.email ? [c.contact.email] : [], c.contact.phone ? [c.contact.phone] : [], candidate.squareId)
-    return { c, id, match }
+    return [{ c, id, match }]
   })
   for (const [id, held] of await holdingsOf(ctx, [...matchedIds])) holdings.set(id, held)
 

@@ -19,6 +19,11 @@ export interface KnownCustomers {
   bySquareId: Map<string, string>
   byEmail: Map<string, string>
   byPhone: Map<string, string>
+  /**
+   * A dry run in batches: the customers an earlier batch would create, rolled back with it. A row matching one is
+   * reported matched, with nothing written (there is no row to fill in).
+   */
+  planned?: Set<string>
 }
 
 /** What happened to one row. */
@@ -58,6 +63,7 @@ export async function writeCustomerRow(ctx: OperationContext, known: KnownCustom
   const c = row.candidate
   try {
     const match = matchOf(known, c)
+    if (match && known.planned?.has(match.contactId)) return plannedMatch(known, row, match)
     const contactId = match ? await fillIn(ctx, match.contactId, c) : await create(ctx, c)
     if (c.squareId) {
       await ctx.db.query(`insert into contact_external_ids (tenant_id, source, external_id, contact_id) values ($1, $2, $3, $4)
@@ -73,6 +79,15 @@ export async function writeCustomerRow(ctx: OperationContext, known: KnownCustom
   }
 }
 
+/** A row matching a customer only an earlier batch of this dry run would create: matched, and what it adds is remembered. */
+export function plannedMatch(known: KnownCustomers, row: Extract<PlannedRow, { candidate: CustomerCandidate }>,
+  match: NonNullable<ReturnType<typeof matchOf>>): RowOutcome {
+  const c = row.candidate
+  remember(known, match.contactId, c.contact.email ? [c.contact.email] : [], c.contact.phone ? [c.contact.phone] : [], c.squareId)
+  return { line: row.line, name: row.name, outcome: 'matched', contact_id: match.contactId, matched_by: match.by,
+    ...(c.warnings.length ? { warnings: c.warnings } : {}) }
+}
+
 /** Why the row is refused when err is about the row's values (the schema's or the database's rules); null for any other fault. */
 export function refusalOf(err: unknown): string | null {
   const e = translateDatabaseError(err)
@@ -84,7 +99,8 @@ const ROW_FAULTS = new Set<string>(['VALIDATION_ERROR', 'CONFLICT', 'NOT_FOUND',
 
 /** A copy of what is known, to return to when a chunk of rows is rolled back. */
 export function copyKnown(known: KnownCustomers): KnownCustomers {
-  return { source: known.source, bySquareId: new Map(known.bySquareId), byEmail: new Map(known.byEmail), byPhone: new Map(known.byPhone) }
+  return { source: known.source, bySquareId: new Map(known.bySquareId), byEmail: new Map(known.byEmail), byPhone: new Map(known.byPhone),
+    ...(known.planned ? { planned: new Set(known.planned) } : {}) }
 }
 
 /** The customer a candidate is, by Square id, then email, then phone; null when none is known. */

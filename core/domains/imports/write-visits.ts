@@ -22,8 +22,8 @@ const DEFAULT_VISIT_MINUTES = 60
 
 /**
  * A writer of past visits: each transaction becomes a completed (closed) ticket of its customer, found by the Square
- * Customer ID imported with the customers, with a line a row, linked to the service of the same token or name. The
- * tickets, their lines and their closing are written with one statement each per chunk.
+ * Customer ID imported with the customers, with a line a row, linked to the service of the same token or name, and
+ * marked paid in Square (paid_elsewhere). The tickets, their lines and their closing are written with one statement each per chunk.
  */
 export async function visitWriter(ctx: OperationContext): Promise<UnitWriter<PlannedSale, SaleRow>> {
   const customers = await mapOf(ctx, 'select external_id as key, contact_id as value from contact_external_ids where source = $1', [SOURCE])
@@ -101,12 +101,13 @@ async function insertVisits(ctx: OperationContext, visits: Array<{ c: SaleCandid
     id: v.ticketId, number: first + i, contact_id: v.contactId, scheduled_start: v.start.toISOString(),
     scheduled_end: new Date(v.start.getTime() + (length.get(v.ticketId) ?? DEFAULT_VISIT_MINUTES) * 60_000).toISOString(), notes: v.c.notes,
   }))
-  await ctx.db.query(`insert into tickets (tenant_id, id, number, contact_id, address_id, scheduled_start, scheduled_end, notes)
+  // Paid in Square: never unbilled work, never invoiced here.
+  await ctx.db.query(`insert into tickets (tenant_id, id, number, contact_id, address_id, scheduled_start, scheduled_end, notes, paid_elsewhere)
     select $1, x.id, x.number, x.contact_id,
       (select a.id from addresses a where a.contact_id = x.contact_id and a.archived_at is null order by a.created_at, a.id limit 1),
-      x.scheduled_start, x.scheduled_end, x.notes
+      x.scheduled_start, x.scheduled_end, x.notes, $3
     from jsonb_to_recordset($2::jsonb) as x(id uuid, number int, contact_id uuid, scheduled_start timestamptz, scheduled_end timestamptz, notes text)`,
-  [ctx.tenantId, JSON.stringify(tickets)])
+  [ctx.tenantId, JSON.stringify(tickets), SOURCE])
   const items = await ctx.db.query(`insert into ticket_line_items (tenant_id, ticket_id, service_id, description, quantity, unit_price_cents, taxable, position)
     select $1, x.ticket_id, x.service_id, x.description, x.quantity, x.unit_price_cents, x.taxable, x.position
     from jsonb_to_recordset($2::jsonb) as x(ticket_id uuid, service_id uuid, description text, quantity int, unit_price_cents int, taxable boolean, position int)

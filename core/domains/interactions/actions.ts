@@ -6,6 +6,7 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
 import { oneSubjectOf } from '../record-subject.js'
+import { LEAD_SUBJECT } from '../leads/records.js'
 import { DIRECTED_KINDS, DIRECTIONS, INTERACTION_COLUMNS, INTERACTION_KINDS, INTERACTION_RECORD, INTERACTION_TABLE, type Interaction } from './model.js'
 
 /** How far ahead of the server's clock an occurred_at may be: a phone's clock a little fast is not a planned meeting. */
@@ -23,7 +24,8 @@ const details = {
 export const logInteraction = defineAction({
   domain: 'interaction',
   name: 'log',
-  description: `Record a conversation with exactly one of a contact (contact_id), a lead (lead_id) or an opportunity (opportunity_id): kind ${INTERACTION_KINDS.join('|')}, `
+  description: `Record a conversation with exactly one of a contact (contact_id), a lead (lead_id; a converted lead's goes on its customer) or an `
+    + `opportunity (opportunity_id): kind ${INTERACTION_KINDS.join('|')}, `
     + 'direction (inbound|outbound; required for call, email, text), occurred_at (ISO 8601, not in the future; default now), summary, '
     + 'and optionally subject, outcome, duration_minutes, follow_up_on (local date). Card numbers and SSNs in the texts are redacted. '
     + 'Email the system sends itself is already recorded as scheduled messages; log the rest (calls, meetings, your own emails).',
@@ -115,7 +117,7 @@ export const archiveInteraction = defineAction({
 /** The records an interaction may be with. */
 const SUBJECTS = [
   { field: 'contact_id', table: 'contacts', entity: 'contact' },
-  { field: 'lead_id', table: 'leads', entity: 'lead' },
+  LEAD_SUBJECT,
   { field: 'opportunity_id', table: 'opportunities', entity: 'opportunity' },
 ] as const
 

@@ -3,6 +3,7 @@ import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { timestamp } from '../../output-types.js'
 import { formatMoney } from '../../call-preview.js'
+import { visitMomentSql } from '../tickets/upcoming.js'
 
 /** What a line of the timeline is about. */
 export const TIMELINE_KINDS = ['interaction', 'visit', 'invoice', 'payment', 'email', 'note', 'opportunity', 'quote', 'order', 'document'] as const
@@ -14,7 +15,7 @@ type Row = { at: string; _sort_at: string; kind: (typeof TIMELINE_KINDS)[number]
 export const timelineQuery = defineQuery({
   type: 'timeline',
   description: 'One customer\'s (contact_id) history, newest first: interactions (calls, emails, texts, meetings, notes '
-    + 'logged, also those on their opportunities), visits (tickets), invoices, payments, emails the system sent or will send, notes, and '
+    + 'logged, also those on their opportunities), visits (tickets: at their start, or when completed or cancelled if that came first), invoices, payments, emails the system sent or will send, notes, and '
     + 'opportunities opened and moved (won, lost, other stages), quotes (created, sent, accepted, declined, expired, cancelled), orders (created, '
     + 'booked, fulfilled, invoiced, cancelled) and files (uploaded, new version; also those on their visits, invoices and quotes). Each: at, kind '
     + `(${TIMELINE_KINDS.join('|')}), id (of that record), title (one line), detail (the text, when there is one), status. `
@@ -47,7 +48,9 @@ export const timelineQuery = defineQuery({
       concat_ws(' — ', summary, outcome) as d, null::bigint as n from interactions
       where (contact_id = $1 or opportunity_id in (select id from opportunities where contact_id = $1)) and archived_at is null`)
     part('note', `select created_at as at, 'note', id, null::text, null::text, null::text, content, null::bigint from notes where contact_id = $1`)
-    part('visit', `select scheduled_start as at, 'visit', id, status, null::text, null::text, notes, number::bigint from tickets where contact_id = $1`)
+    // A visit stands at its start, or when it was closed or cancelled ahead of its day: it is past either way.
+    part('visit', `select ${visitMomentSql('t')} as at, 'visit', t.id, t.status, null::text, null::text, t.notes, t.number::bigint from tickets t
+        where t.contact_id = $1`)
     part('invoice', `select created_at as at, 'invoice', id, status, number, currency, issued_on::text, total_cents::bigint from invoices
         where contact_id = $1 and archived_at is null`)
     part('payment', `select p.received_at as at, 'payment', p.id, p.method, i.number, i.currency, p.reference, p.amount_cents::bigint

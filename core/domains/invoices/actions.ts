@@ -4,6 +4,7 @@ import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { paidElsewhereName } from '../tickets/model.js'
 import {
   applyPayment, auditView, insertInvoice, INVOICE_PAYMENT_RECORD, INVOICE_RECORD, invoiceConflict, loadInvoice, resolveLines, todayOf,
   writeLines,
@@ -39,17 +40,23 @@ export const createInvoiceFromTicket = defineAction({
   domain: 'invoice',
   name: 'create_from_ticket',
   description: 'Create a draft invoice for a ticket (appointment): its contact, and a copy of its line items; taxable lines get the business\'s '
-    + 'default tax rate. A ticket has one invoice at a time: a second is a CONFLICT naming the first, unless that one is void. A cancelled ticket '
-    + 'or one without line items is refused. Numbered PREFIX-YYYY-NNNN. ' + TAX_RULE,
+    + 'default tax rate. A ticket has one invoice at a time: a second is a CONFLICT naming the first, unless that one is void. A cancelled ticket, '
+    + 'a past visit imported as paid elsewhere (paid_elsewhere) or one without line items is refused. Numbered PREFIX-YYYY-NNNN. ' + TAX_RULE,
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['bill', 'bill a job', 'invoice appointment'],
   input: z.strictObject({ ticket_id: z.uuid(), ...headFields }),
   output: INVOICE_RECORD,
   async run(ctx, input) {
-    const ticket = (await ctx.db.query<{ id: string; contact_id: string; status: string; number: number; order_number: string | null }>(
-      `select t.id, t.contact_id, t.status, t.number, (select o.number from orders o where o.id = t.order_id) as order_number
+    const ticket = (await ctx.db.query<{ id: string; contact_id: string; status: string; number: number; order_number: string | null
+      paid_elsewhere: string | null }>(
+      `select t.id, t.contact_id, t.status, t.number, t.paid_elsewhere, (select o.number from orders o where o.id = t.order_id) as order_number
        from tickets t where t.id = $1 for update of t`, [input.ticket_id])).rows[0]
     if (!ticket) throw notFound('ticket', input.ticket_id)
+    if (ticket.paid_elsewhere) {
+      throw new AppError('CONFLICT', `Ticket ${ticket.number} is a past visit imported from ${paidElsewhereName(ticket.paid_elsewhere)}, where it was billed and paid; `
+        + 'it is not invoiced again here (for other work, create a standalone invoice with invoice.create)',
+      { ticket_id: ticket.id, paid_elsewhere: ticket.paid_elsewhere })
+    }
     if (ticket.order_number) {
       throw new AppError('CONFLICT', `Ticket ${ticket.number} is a visit of order ${ticket.order_number}, which is billed as a whole with order.invoice`,
         { ticket_id: ticket.id, order_number: ticket.order_number })

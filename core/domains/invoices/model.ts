@@ -4,8 +4,8 @@ import { calendarDay, timestamp } from '../../output-types.js'
 import { nextCounterValue } from '../../counters.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
-import { invoiceTotals } from '../../money.js'
-import { addDays, localDate } from '../../time.js'
+import { invoiceTotals, paidAfterCents } from '../../money.js'
+import { addDays, daysBetween, localDate } from '../../time.js'
 import type { TenantSettings } from '../settings/model.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 
@@ -126,10 +126,12 @@ export interface ReceivedPayment {
 /**
  * Stores a payment on a loaded, locked invoice and audits it: the one path by which payments are recorded. The amount
  * paid grows by the payment; the invoice becomes paid once nothing is left due, else partially_paid, and a void invoice
- * stays void (money that reached it anyway is still on record). Callers check what they accept before calling.
+ * stays void (money that reached it anyway is still on record). Callers check what they accept before calling; payments
+ * adding up to more than a cents column holds are refused here, whoever calls.
  */
 export async function applyPayment(ctx: OperationContext, before: Record<string, unknown>, payment: ReceivedPayment, today: string) {
   const invoiceId = String(before.id)
+  paidAfterCents(Number(before.amount_paid_cents), payment.amount_cents, 'data.amount_cents')
   const p = await ctx.db.query(
     `insert into payments (tenant_id, invoice_id, amount_cents, method, reference, received_at, external_event_id)
      values ($1, $2, $3, $4, $5, $6, $7) returning id, invoice_id, amount_cents, method, reference, received_at, created_at`,
@@ -247,7 +249,7 @@ export async function insertInvoice(ctx: OperationContext, settings: TenantSetti
 
 /** "Net 15", or "Due on receipt" when the invoice is due the day it is issued. */
 export function termsText(issuedOn: string, dueOn: string): string {
-  const days = Math.round((Date.parse(dueOn) - Date.parse(issuedOn)) / 86_400_000)
+  const days = daysBetween(issuedOn, dueOn)
   return days === 0 ? 'Due on receipt' : `Net ${days}`
 }
 

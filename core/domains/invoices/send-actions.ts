@@ -26,7 +26,7 @@ export const markInvoiceSent = defineAction({
     const before = await loadInvoice(ctx.db, input.invoice_id, today, true)
     if (before.status === 'void') throw new AppError('CONFLICT', `Invoice ${before.number} is void and cannot be sent`)
     await ctx.db.query(`update invoices set status = case when status = 'draft' then 'sent' else status end,
-      sent_at = coalesce(sent_at, now()) where id = $1`, [input.invoice_id])
+      sent_at = coalesce(sent_at, $2) where id = $1`, [input.invoice_id, ctx.services.now()])
     const after = await loadInvoice(ctx.db, input.invoice_id, today)
     await ctx.audit({ entityType: 'invoice', entityId: input.invoice_id, action: 'mark_sent', before: auditView(before), after: auditView(after) })
     return after
@@ -38,9 +38,10 @@ export const sendInvoice = defineAction({
   domain: 'invoice',
   name: 'send',
   description: 'Email an invoice to its customer now. Give ticket_id (its invoice is created from the ticket\'s line items if it has '
-    + 'none yet) or invoice_id, not both. A void or paid invoice is refused. The invoice becomes sent; the email carries the payment '
-    + 'link when online payments are on, else the business\'s payment instructions. Returns invoice, created (true when made now) '
-    + 'and message (id, send_at, status).',
+    + 'none yet) or invoice_id, not both. A void or paid invoice is refused. The invoice becomes sent; the email lists its lines, '
+    + 'tax, total and due date, with the payment link when online payments are on and the business\'s payment instructions. '
+    + 'Refused (CONFLICT, nothing made or sent) while it would carry no way to pay: online payments off and no '
+    + 'payment_instructions set (settings.update). Returns invoice, created (true when made now) and message (id, send_at, status).',
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['bill customer', 'email invoice', 'send bill', 'payment link'],
   input: z.strictObject({

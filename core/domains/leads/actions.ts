@@ -7,6 +7,7 @@ import {
   assertLeadTransition, LEAD_COLUMNS, LEAD_RECORD, type LeadStatus, lockLead, type ParsedAddress, parseUsAddress, phoneKey, phoneKeySql,
 } from './model.js'
 import { setClause } from '../../sql.js'
+import { moveLeadRecords } from './records.js'
 import { isoInstant } from '../../schema-types.js'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
@@ -151,7 +152,9 @@ export const convertLead = defineAction({
     + 'with the lead\'s email, phone and source, and an address: the address given, else the lead\'s address read as '
     + '"line1[, line2], city, ST 12345"; if the lead\'s address cannot be read that way the call is refused: give address {line1, city, '
     + 'state, postal_code}, or address null to create the contact without one. The lead becomes converted; converting again is a CONFLICT. '
-    + 'Returns the lead, the contact, contact_created, matched_by (contact_id|email|phone|null) and address_id.',
+    + 'What hangs on the lead follows the customer, each change audited: its notes and interactions (calls, follow-ups) move to the contact, '
+    + 'its opportunities gain the contact (keeping lead_id); notes and interactions written on the lead later go to the contact too. '
+    + 'Returns the lead, the contact, contact_created, matched_by (contact_id|email|phone|null), address_id and moved {notes, interactions, opportunities}.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['new customer from lead', 'won'],
   input: z.strictObject({
@@ -166,6 +169,8 @@ export const convertLead = defineAction({
     contact_created: z.boolean(),
     matched_by: z.enum(['contact_id', 'email', 'phone']).nullable(),
     address_id: z.uuid().nullable(),
+    moved: z.object({ notes: z.number().int(), interactions: z.number().int(), opportunities: z.number().int() })
+      .describe('How many of the lead\'s records now follow the customer'),
   }),
   async run(ctx, input) {
     const before = await lockLead(ctx.db, input.lead_id)
@@ -214,7 +219,8 @@ export const convertLead = defineAction({
       `update leads set status = 'converted', converted_contact_id = $1, converted_at = now(), archive_reason = null
        where id = $2 returning ${LEAD_COLUMNS}`, [contact.id, input.lead_id])
     await ctx.audit({ entityType: 'lead', entityId: input.lead_id, action: 'convert', before, after: r.rows[0] })
-    return { lead: r.rows[0], contact, contact_created: created, matched_by: matchedBy, address_id: addressId }
+    const moved = await moveLeadRecords(ctx, input.lead_id, String(contact.id))
+    return { lead: r.rows[0], contact, contact_created: created, matched_by: matchedBy, address_id: addressId, moved }
   },
 })
 

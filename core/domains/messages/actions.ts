@@ -5,6 +5,8 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { assertTemplateTexts, lockMessage, MESSAGE_COLUMNS, MESSAGE_KINDS, MESSAGE_RECORD, type MessageKind, RENDERED_MESSAGE } from './model.js'
 import { renderMessage } from './render.js'
+import { assertInvoicePayable } from '../invoices/ways-to-pay.js'
+import { loadTenantSettings } from '../settings/model.js'
 import { isoInstant } from '../../schema-types.js'
 
 const subject = noteText(300)
@@ -23,7 +25,8 @@ export const scheduleMessage = defineAction({
     + 'template_id is optional: without it the message uses the default template of its kind at the time it is sent. body is custom text, shown where '
     + 'the template has {{custom_message}} (required for kind custom without a template); subject replaces the template\'s. '
     + 'Both may use the template {{variables}}. confirmation and reminder need ticket_id, invoice needs invoice_id; a '
-    + 'ticket or invoice must belong to the contact. Returns the message with `rendered`, a preview of what will be sent.',
+    + 'ticket or invoice must belong to the contact. An invoice email is refused (CONFLICT) while it would carry no way to pay: '
+    + 'online payments off and no payment_instructions in the settings. Returns the message with `rendered`, a preview of what will be sent.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['send email', 'email customer', 'remind customer', 'follow up', 'reach out', 'schedule email', 'queue message'],
   input: z.strictObject({
@@ -51,6 +54,7 @@ export const scheduleMessage = defineAction({
     if (!contact.rows[0]) throw notFound('contact', input.contact_id)
     await assertBelongsToContact(ctx, 'ticket', 'tickets', input.ticket_id, input.contact_id)
     await assertBelongsToContact(ctx, 'invoice', 'invoices', input.invoice_id, input.contact_id)
+    if (input.kind === 'invoice') assertInvoicePayable(ctx.services, await loadTenantSettings(ctx.db))
     const templateId = input.template_id ? await usableTemplate(ctx, input.template_id, input.kind) : null
     const r = await ctx.db.query(`insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, ticket_id, invoice_id)
       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${MESSAGE_COLUMNS}`,

@@ -72,7 +72,8 @@ Thank you,
     body: `Hi {{customer_first_name}},
 
 It has been about {{reach_out_months}} months since our last visit on {{last_service_date}}.
-Would you like us to schedule your next service? Reply to this email with a few days and times that suit you.
+Would you like us to schedule your next service?
+{{reply_invitation}}
 
 {{custom_message}}
 
@@ -85,6 +86,12 @@ Thank you,
     body: `Hi {{customer_first_name}},
 
 Here is invoice {{invoice_number}} for {{amount_due}}, due {{invoice_due_date}}.
+
+{{invoice_lines}}
+Subtotal: {{invoice_subtotal}}
+Tax: {{invoice_tax}}
+Total: {{invoice_total}}
+
 Pay online: {{payment_link}}
 {{payment_instructions}}
 

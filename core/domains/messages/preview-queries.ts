@@ -8,7 +8,7 @@ import { addDays, localDate, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import { MESSAGE_KINDS, RENDERED_MESSAGE, type MessageKind } from './model.js'
-import { clockTime, longDate, messageValues, renderTexts } from './render.js'
+import { businessValues, clockTime, longDate, messageValues, renderTexts } from './render.js'
 import { formatMoney } from '../../call-preview.js'
 
 /** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */
@@ -66,9 +66,7 @@ function sampleValues(settings: TenantSettings): TemplateValues {
   const start = zonedInstant(day, '09:00', tz)
   const lastVisit = zonedInstant(addDays(day, -190), '09:00', tz)
   return {
-    business_name: settings.name,
-    business_email: settings.reply_to_email,
-    payment_instructions: settings.payment_instructions,
+    ...businessValues(settings),
     customer_name: 'Jane Sample',
     customer_first_name: 'Jane',
     appointment_date: longDate(start, tz),
@@ -79,6 +77,11 @@ function sampleValues(settings: TenantSettings): TemplateValues {
     invoice_number: `${settings.invoice_prefix}-0007`,
     amount_due: formatMoney(12_500, settings.currency),
     invoice_due_date: longDate(start, tz, false),
+    invoice_lines: [`Exterior Window Cleaning: ${formatMoney(10_000, settings.currency)}`,
+      `Screen Cleaning × 3 at ${formatMoney(500, settings.currency)}: ${formatMoney(1500, settings.currency)}`].join('\n'),
+    invoice_subtotal: formatMoney(11_500, settings.currency),
+    invoice_tax: formatMoney(1000, settings.currency),
+    invoice_total: formatMoney(12_500, settings.currency),
     payment_link: '[payment link]',
     confirm_link: '[confirm link]',
     decline_link: '[decline link]',

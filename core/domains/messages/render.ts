@@ -57,11 +57,7 @@ export function renderTexts(texts: { subject: string; body: string; custom: stri
 /** The variable values the system knows for a message now: contact, business, appointment, invoice, quote, last service. */
 export async function messageValues(tx: Queryable, message: MessageFields, settings: TenantSettings): Promise<TemplateValues> {
   const tz = settings.timezone
-  const values: TemplateValues = {
-    business_name: settings.name,
-    business_email: settings.reply_to_email,
-    payment_instructions: settings.payment_instructions,
-  }
+  const values: TemplateValues = businessValues(settings)
   const contact = await tx.query<{ display_name: string; first_name: string | null }>(
     'select display_name, first_name from contacts where id = $1', [message.contact_id])
   if (contact.rows[0]) {
@@ -83,16 +79,7 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
       values.services = ticket.services
     }
   }
-  if (message.invoice_id) {
-    const i = await tx.query<{ number: string; amount_due_cents: number; currency: string; due_on: string }>(
-      'select number, amount_due_cents, currency, due_on from invoices where id = $1', [message.invoice_id])
-    const invoice = i.rows[0]
-    if (invoice) {
-      values.invoice_number = invoice.number
-      values.amount_due = formatMoney(invoice.amount_due_cents, invoice.currency)
-      values.invoice_due_date = longDate(new Date(`${invoice.due_on}T12:00:00Z`), 'UTC', false)
-    }
-  }
+  if (message.invoice_id) Object.assign(values, await invoiceValues(tx, String(message.invoice_id)))
   if (message.quote_id) {
     const q = await tx.query<{ number: string; total_cents: number; currency: string; valid_until: string }>(
       'select number, total_cents, currency, valid_until from quotes where id = $1', [message.quote_id])
@@ -114,6 +101,40 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
     values.services ??= last.rows[0].services
   }
   return values
+}
+
+/** What every message of the business knows: its name, where replies go and how its invoices are paid. */
+export function businessValues(settings: TenantSettings): TemplateValues {
+  return {
+    business_name: settings.name,
+    business_email: settings.reply_to_email,
+    // Without a reply-to address a reply goes to the sender, which may be a no-reply address: no email asks for one then.
+    reply_invitation: settings.reply_to_email ? 'Reply to this email with a few days and times that suit you.' : null,
+    payment_instructions: settings.payment_instructions,
+  }
+}
+
+/** An invoice as its email shows it: number, lines, subtotal, tax, total, amount due and due date. */
+async function invoiceValues(tx: Queryable, invoiceId: string): Promise<TemplateValues> {
+  const i = await tx.query<{ number: string; subtotal_cents: number; tax_cents: number; total_cents: number; amount_due_cents: number
+    currency: string; due_on: string }>(
+    'select number, subtotal_cents, tax_cents, total_cents, amount_due_cents, currency, due_on from invoices where id = $1', [invoiceId])
+  const invoice = i.rows[0]
+  if (!invoice) return {}
+  const lines = await tx.query<{ description: string; quantity: number; unit_price_cents: number; price_cents: number }>(
+    `select description, quantity, unit_price_cents, price_cents from invoice_line_items where invoice_id = $1
+     order by position, id`, [invoiceId])
+  const money = (cents: number) => formatMoney(cents, invoice.currency)
+  return {
+    invoice_number: invoice.number,
+    invoice_lines: lines.rows.map((l) => `${l.description}${l.quantity > 1 ? ` × ${l.quantity} at ${money(l.unit_price_cents)}` : ''}: ${money(l.price_cents)}`)
+      .join('\n'),
+    invoice_subtotal: money(invoice.subtotal_cents),
+    invoice_tax: money(invoice.tax_cents),
+    invoice_total: money(invoice.total_cents),
+    amount_due: money(invoice.amount_due_cents),
+    invoice_due_date: longDate(new Date(`${invoice.due_on}T12:00:00Z`), 'UTC', false),
+  }
 }
 
 /** "Tuesday, March 3, 2026" (or without the weekday) in a time zone. */

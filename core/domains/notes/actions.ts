@@ -2,20 +2,21 @@ import { z } from 'zod'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { oneSubjectOf } from '../record-subject.js'
+import { LEAD_SUBJECT } from '../leads/records.js'
 import { NOTE_COLUMNS, NOTE_RECORD } from './model.js'
 
 /** The record kinds a note can be written on: the input field and the table it points into. */
 const SUBJECTS = [
   { field: 'contact_id', table: 'contacts', entity: 'contact' },
   { field: 'ticket_id', table: 'tickets', entity: 'ticket' },
-  { field: 'lead_id', table: 'leads', entity: 'lead' },
+  LEAD_SUBJECT,
 ] as const
 
 /** Writes a note on a contact, a ticket or a lead. */
 export const addNote = defineAction({
   domain: 'note',
   name: 'add',
-  description: 'Add a note to exactly one of: a contact (contact_id), a ticket (ticket_id) or a lead (lead_id). '
+  description: 'Add a note to exactly one of: a contact (contact_id), a ticket (ticket_id) or a lead (lead_id; a converted lead\'s goes on its customer). '
     + 'Card numbers and SSNs in content are replaced by [REDACTED] and the result lists the redactions.',
   access: { agent: 'unrestricted', technician: 'assigned' },
   keywords: ['comment', 'memo', 'remark'],

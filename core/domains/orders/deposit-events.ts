@@ -2,6 +2,7 @@ import type { Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import { log } from '../../log.js'
 import { contextOf } from '../../operations-context.js'
+import { recordStripeEvent } from '../invoices/stripe-event-rows.js'
 import { loadOrder, orderAuditView } from './model.js'
 
 /** A verified Checkout event about a deposit, as the Stripe webhook read it. */
@@ -30,12 +31,16 @@ export async function applyDepositEvent(services: Services, tenantId: string, or
       throw new Error('recording a deposit has no effects after commit')
     })
     const amount = Number(event.session.amount_total ?? 0)
+    const currency = (event.session.currency ?? '').toUpperCase()
     let outcome: DepositOutcome
+    let reason: string | null = null
     if (event.type === 'checkout.session.async_payment_failed') outcome = 'payment_failed'
     else if (event.session.payment_status !== 'paid') outcome = 'ignored'
     else if (before.deposit_paid_cents > 0) outcome = 'replayed'
-    else if (amount !== before.deposit_cents || (event.session.currency ?? '').toUpperCase() !== before.currency || ['invoiced', 'cancelled'].includes(before.status)) {
-      log('error', 'stripe deposit refused: it does not fit the order', { event_id: event.id, order_id: orderId, amount, status: before.status })
+    else if (amount !== before.deposit_cents || currency !== before.currency || ['invoiced', 'cancelled'].includes(before.status)) {
+      reason = ['invoiced', 'cancelled'].includes(before.status) ? `The order is ${before.status}`
+        : `A deposit of ${amount} cents in ${currency || 'no currency'} was paid; the order asks ${before.deposit_cents} cents in ${before.currency}`
+      log('error', 'stripe deposit refused: it does not fit the order', { event_id: event.id, order_id: orderId, amount, status: before.status, reason })
       outcome = 'refused'
     } else {
       await tx.query('update orders set deposit_paid_cents = $2, deposit_paid_at = $3, deposit_reference = $4, deposit_checkout_url = null where id = $1',
@@ -43,8 +48,8 @@ export async function applyDepositEvent(services: Services, tenantId: string, or
       await ctx.audit({ entityType: 'order', entityId: orderId, action: 'deposit_paid', before: orderAuditView(before), after: orderAuditView(await loadOrder(tx, orderId)) })
       outcome = 'recorded'
     }
-    await tx.query('insert into stripe_events (tenant_id, event_id, type, order_id, outcome) values ($1, $2, $3, $4, $5)',
-      [tenantId, event.id, event.type, orderId, outcome])
+    await recordStripeEvent(tx, tenantId, { event_id: event.id, type: event.type, order_id: orderId, outcome, reason,
+      amount_cents: event.session.amount_total ?? null, currency: event.session.currency ?? null })
     return outcome
   })
 }

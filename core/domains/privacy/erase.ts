@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { personIdOf } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
@@ -21,7 +22,8 @@ export const eraseCustomer = defineAction({
   description: 'Erase a customer on their request (contact_id): names, emails, phones, addresses, company fields, custom field values, '
     + 'preferences, tags, notes, facts, calls, email texts and recipient, visit notes, opportunity, quote and order texts, segment memberships, '
     + 'documents with every version and their files, leads that became them, merged contacts, and every personal value in the audit trail are '
-    + 'removed or replaced; invoice, quote and order amounts and numbers stay for the books. Visits still to come are cancelled and pending emails stopped. '
+    + 'removed or replaced; invoice, quote and order amounts and numbers stay for the books. Visits still to come are cancelled and pending emails stopped; '
+    + 'every link the customer got by email (appointment and quote answers, invoice payment) stops working. '
     + 'With an unpaid invoice or a visit still to come the call is refused (CONFLICT) unless confirm is true. Cannot be undone. '
     + 'The contact stays as "Erased customer". Erasing twice changes nothing. Owner only.',
   access: { agent: 'never', technician: 'none' },
@@ -47,7 +49,7 @@ export const eraseCustomer = defineAction({
         + 'to erase anyway, the owner confirms: call again with confirm=true', { field: 'data.confirm', ...open })
     }
     const erasure = await ctx.db.query<{ id: string }>('insert into erasures (tenant_id, contact_id, erased_by) values ($1, $2, $3) returning id',
-      [ctx.tenantId, input.contact_id, ctx.actor.type === 'user' ? ctx.actor.id : null])
+      [ctx.tenantId, input.contact_id, personIdOf(ctx.actor)])
     const erasureId = erasure.rows[0].id
     const result = await ctx.db.query<{ rows: { document_hashes: string[] } & Record<string, number | string[]> }>(
       'select erase_customer($1, $2) as rows', [erasureId, ctx.services.now()])

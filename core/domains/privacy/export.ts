@@ -1,67 +1,32 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { freeForm, timestamp } from '../../output-types.js'
+import type { CustomerReach, ExportPart, PersonalTable } from '../../personal-data/declare.js'
 import { defineQuery } from '../../registry.js'
+import { SqlParams } from '../../sql.js'
+import { CORE_PERSONAL_DATA, EXPORT_VIEWS } from '../personal-data.js'
 
-/** Each part of a customer's export: its name, and the statement reading it for the customer $1 (rows as stored). */
-const PARTS = {
-  addresses: 'select * from addresses where contact_id = $1 order by created_at, id',
-  attributes: 'select * from attributes where contact_id = $1 order by key, id',
-  notes: 'select * from notes where contact_id = $1 order by created_at, id',
-  links: 'select * from contact_links where from_contact_id = $1 or to_contact_id = $1 order by created_at, id',
-  external_ids: 'select * from contact_external_ids where contact_id = $1 order by source, external_id',
-  tickets: 'select * from tickets where contact_id = $1 order by scheduled_start, id',
-  ticket_line_items: `select li.* from ticket_line_items li join tickets t on t.tenant_id = li.tenant_id and t.id = li.ticket_id
-    where t.contact_id = $1 order by li.ticket_id, li.position, li.id`,
-  ticket_notes: `select n.* from notes n join tickets t on t.tenant_id = n.tenant_id and t.id = n.ticket_id where t.contact_id = $1 order by n.created_at, n.id`,
-  series: 'select * from series where contact_id = $1 order by created_at, id',
-  invoices: 'select * from invoices where contact_id = $1 order by created_at, id',
-  invoice_line_items: `select li.* from invoice_line_items li join invoices i on i.tenant_id = li.tenant_id and i.id = li.invoice_id
-    where i.contact_id = $1 order by li.invoice_id, li.position, li.id`,
-  payments: `select p.* from payments p join invoices i on i.tenant_id = p.tenant_id and i.id = p.invoice_id where i.contact_id = $1 order by p.received_at, p.id`,
-  messages: 'select * from scheduled_messages where contact_id = $1 order by send_at, id',
-  email_events: 'select * from email_events where contact_id = $1 order by created_at, id',
-  interactions: `select * from interactions where contact_id = $1
-    or opportunity_id in (select id from opportunities where contact_id = $1) order by occurred_at, id`,
-  waitlist: 'select * from waitlist_entries where contact_id = $1 order by created_at, id',
-  leads: 'select * from leads where converted_contact_id = $1 order by created_at, id',
-  // Each value beside its field's definition, so it reads as "Gate code: 4821" rather than a bare key.
-  custom_fields: `select f.record, f.record_id, f.key, d.label, d.field_type, f.value from (
-      select 'contact' as record, c.id as record_id, e.key, e.value, 0 as at from contacts c, jsonb_each(c.custom_fields) e where c.id = $1
-      union all select 'ticket', t.id, e.key, e.value, 1 from tickets t, jsonb_each(t.custom_fields) e where t.contact_id = $1
-    ) f left join custom_field_definitions d on d.key = f.key order by f.at, f.record_id, d.position, f.key`,
-  opportunities: `select * from opportunities where contact_id = $1
-    or lead_id in (select id from leads where converted_contact_id = $1) order by created_at, id`,
-  quotes: 'select * from quotes where contact_id = $1 order by created_at, id',
-  quote_line_items: `select li.* from quote_line_items li join quotes q on q.tenant_id = li.tenant_id and q.id = li.quote_id
-    where q.contact_id = $1 order by li.quote_id, li.position, li.id`,
-  orders: 'select * from orders where contact_id = $1 order by created_at, id',
-  segments: `select s.id as segment_id, s.name, s.kind, m.added_at from segment_members m join segments s on s.tenant_id = m.tenant_id and s.id = m.segment_id
-    where m.contact_id = $1 order by s.name, s.id`,
-  // Files on the customer, their visits, their invoices and their quotes; the bytes are not in the export, each row names the owner's download link.
-  documents: `select d.*, '/documents/' || d.id || '/file' as download from documents d where d.contact_id = $1
-    or d.ticket_id in (select id from tickets where contact_id = $1) or d.invoice_id in (select id from invoices where contact_id = $1)
-    or d.quote_id in (select id from quotes where contact_id = $1)
-    order by d.created_at, d.id`,
-  document_versions: `select v.*, '/documents/' || v.document_id || '/file?version=' || v.version as download from document_versions v
-    join documents d on d.tenant_id = v.tenant_id and d.id = v.document_id where d.contact_id = $1
-      or d.ticket_id in (select id from tickets where contact_id = $1) or d.invoice_id in (select id from invoices where contact_id = $1)
-      or d.quote_id in (select id from quotes where contact_id = $1)
-    order by d.created_at, v.document_id, v.version`,
-} as const
+/** One part of the export read from a declared table. */
+interface TablePart extends ExportPart {
+  declared: PersonalTable
+}
 
-/** The tables whose rows are the customer's own, for the audit entries about them. */
-const AUDITED = ['addresses', 'attributes', 'notes', 'tickets', 'invoices', 'series', 'scheduled_messages', 'interactions', 'opportunities', 'quotes',
-  'orders', 'documents']
+/** Every declared table's parts, in the order of the declarations. */
+const TABLE_PARTS: TablePart[] = CORE_PERSONAL_DATA.flatMap((declared) =>
+  (declared.export === null ? [] : Array.isArray(declared.export) ? declared.export : [declared.export]).map((p) => ({ ...p, declared })))
 
-type Part = keyof typeof PARTS
+/** The parts of the export with their headings, in the order a person reads them: the tables', then the domains' own. */
+export const EXPORT_PARTS: ReadonlyArray<{ part: string; heading: string }> = [...TABLE_PARTS, ...EXPORT_VIEWS]
+
+/** The tables holding some personal column: the customer's rows of these are their records, whose audit entries the export carries. */
+const RECORDS = CORE_PERSONAL_DATA.filter((t) => Object.values(t.columns).some((c) => c !== 'not personal')).map((t) => t.table)
 
 /** Everything held about one customer, as stored: for a request to see one's data (machine-readable; the owner's page shows it to read). */
 export const customerExportQuery = defineQuery({
   type: 'customer_export',
   description: 'Everything the business holds about one customer (contact_id, required), for their request to see it, as one item (none when '
     + 'there is no such customer): the contact, '
-    + `${Object.keys(PARTS).join(', ')}, and audit (every change to any of these, with who made it). Rows as stored. erased is true (with `
+    + `${EXPORT_PARTS.map((p) => p.part).join(', ')}, and audit (every change to any of these, with who made it). Rows as stored. erased is true (with `
     + 'erased_at) when the customer was erased on request: what remains is only what the books keep. Owner only.',
   keywords: ['export customer data', 'data request', 'subject access', 'gdpr', 'privacy', 'download customer'],
   access: { agent: 'never', technician: 'none' },
@@ -71,7 +36,7 @@ export const customerExportQuery = defineQuery({
     erased: z.boolean(),
     erased_at: timestamp.nullable(),
     contact: freeForm,
-    ...Object.fromEntries(Object.keys(PARTS).map((k) => [k, z.array(freeForm)])) as Record<Part, z.ZodArray<typeof freeForm>>,
+    ...Object.fromEntries(EXPORT_PARTS.map((p) => [p.part, z.array(freeForm)])) as Record<string, z.ZodArray<typeof freeForm>>,
     audit: z.array(freeForm),
   }),
   async run(ctx, req) {
@@ -79,20 +44,34 @@ export const customerExportQuery = defineQuery({
     const contact = (await ctx.db.query('select * from contacts where id = $1', [contactId])).rows[0]
     // As any list: a customer this business does not have is no record, not an error (another business's id included).
     if (!contact) return { items: [], next_cursor: null }
+    // The rows erasure would reach: the same declarations, the same walk (the contacts merged into them included).
+    const reach = (await ctx.db.query<{ reach: CustomerReach }>('select personal_data_reach($1) as reach', [contactId])).rows[0].reach
     const parts: Record<string, unknown[]> = {}
-    for (const [name, sql] of Object.entries(PARTS)) parts[name] = cleaned((await ctx.db.query(sql, [contactId])).rows)
-    const audit = await auditOf(ctx.db, contactId)
+    for (const p of TABLE_PARTS) parts[p.part] = cleaned(await partRows(ctx.db, p, reach))
+    for (const view of EXPORT_VIEWS) parts[view.part] = cleaned(await view.rows(ctx.db, reach))
+    const audit = await auditOf(ctx.db, reach)
     const erasedAt = contact.erased_at ? new Date(contact.erased_at as string).toISOString() : null
     const item = { exported_at: ctx.services.now().toISOString(), erased: erasedAt !== null, erased_at: erasedAt, contact: cleaned([contact])[0], ...parts, audit }
     return { items: [item], next_cursor: null }
   },
 })
 
+/** A part's rows: the table's rows reached through its columns (all of them, or the part's own), as stored, with what the part adds. */
+async function partRows(db: Queryable, p: TablePart, reach: CustomerReach): Promise<Record<string, unknown>[]> {
+  const ways = p.declared.reach === 'mentions' ? [] : Object.entries(p.declared.reach)
+    .flatMap(([column, to]) => typeof to === 'string' && (!p.through || p.through.includes(column)) ? [[column, to]] : [])
+  const params = new SqlParams()
+  const where = ways.map(([column, to]) => `t.${column} = any(${params.add(reach[to] ?? [])}::uuid[])`).join(' or ') || 'false'
+  const adds = Object.entries(p.adds ?? {}).map(([name, sql]) => `, ${sql} as ${name}`).join('')
+  const r = await db.query(`select t.*${adds} from ${p.declared.table} t where ${where} order by ${p.order}`, params.values)
+  return r.rows
+}
+
 /** Every audit entry about the customer or their records, oldest first. */
-async function auditOf(db: Queryable, contactId: string): Promise<Record<string, unknown>[]> {
-  const owned = AUDITED.map((t) => `select id from ${t} where contact_id = $1`).join(' union all ')
+async function auditOf(db: Queryable, reach: CustomerReach): Promise<Record<string, unknown>[]> {
+  const ids = RECORDS.flatMap((table) => reach[table] ?? [])
   const r = await db.query(`select entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, created_at from audit_log
-    where entity_id = $1 or entity_id in (${owned}) order by created_at, id`, [contactId])
+    where entity_id = any($1::uuid[]) order by created_at, id`, [ids])
   return cleaned(r.rows)
 }
 

@@ -2,7 +2,7 @@ import type { OperationContext } from '../../context.js'
 import { localDate } from '../../time.js'
 import { createOrderFromQuote, type OrderRow } from '../orders/model.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { cancelQuoteMessages } from './messages.js'
+import { endQuoteChasing } from './messages.js'
 import { loadQuote, quoteAuditView, quoteConflict, type QuoteRow } from './model.js'
 
 /** The customer's answer to a quote. */
@@ -13,7 +13,7 @@ export const QUOTE_NOTE_MAX = 1000
 
 /**
  * Records the customer's answer to a draft or sent quote, once: accepted makes its order; either answer stops the
- * quote's queued emails. A quote already answered, cancelled or past its valid_until is a CONFLICT and nothing changes.
+ * quote's queued emails and closes its follow-up reminder. A quote already answered, cancelled or past its valid_until is a CONFLICT and nothing changes.
  */
 export async function answerQuote(ctx: OperationContext, quoteId: string, answer: QuoteAnswer, note: string | null):
   Promise<{ quote: QuoteRow; order: OrderRow | null }> {
@@ -26,7 +26,7 @@ export async function answerQuote(ctx: OperationContext, quoteId: string, answer
   const text = note?.trim().slice(0, QUOTE_NOTE_MAX) || null
   await ctx.db.query('update quotes set status = $2, answered_at = $3, customer_note = $4 where id = $1',
     [before.id, answer === 'accept' ? 'accepted' : 'declined', ctx.services.now(), text])
-  await cancelQuoteMessages(ctx, before.id, `Not sent: quote ${before.number} was ${answer === 'accept' ? 'accepted' : 'declined'}`)
+  await endQuoteChasing(ctx, before, answer === 'accept' ? 'accepted' : 'declined')
   const quote = await loadQuote(ctx.db, before.id)
   await ctx.audit({ entityType: 'quote', entityId: before.id, action: answer, before: quoteAuditView(before), after: quoteAuditView(quote) })
   const order = answer === 'accept' ? await createOrderFromQuote(ctx, quote, today) : null

@@ -8,7 +8,7 @@ import { setClause } from '../../sql.js'
 import { addDays, localDate } from '../../time.js'
 import { resolveLines } from '../invoices/model.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { cancelQuoteMessages } from './messages.js'
+import { endQuoteChasing } from './messages.js'
 import { loadQuote, nextQuoteNumber, QUOTE_RECORD, quoteAuditView, quoteConflict, writeQuoteLines } from './model.js'
 
 /** How long a quote stands when nothing says otherwise. */
@@ -128,7 +128,8 @@ export const updateQuote = defineAction({
 export const cancelQuote = defineAction({
   domain: 'quote',
   name: 'cancel',
-  description: 'Cancel a draft or sent quote: the customer can no longer accept it, and its emails still queued are not sent. reason is '
+  description: 'Cancel a draft or sent quote: the customer can no longer accept it, its emails still queued are not sent and its follow-up '
+    + 'reminder is marked done. reason is '
     + 'optional. An accepted, declined or expired quote is a CONFLICT; cancelling twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
@@ -141,7 +142,7 @@ export const cancelQuote = defineAction({
     if (before.status !== 'draft' && before.status !== 'sent') throw quoteConflict(before, 'only a draft or sent quote can be cancelled')
     await ctx.db.query(`update quotes set status = 'cancelled', cancelled_at = $2, cancel_reason = $3 where id = $1`,
       [before.id, ctx.services.now(), input.reason ?? ctx.reasoning ?? null])
-    await cancelQuoteMessages(ctx, before.id, `Not sent: quote ${before.number} was cancelled`)
+    await endQuoteChasing(ctx, before, 'cancelled')
     const after = await loadQuote(ctx.db, before.id)
     await ctx.audit({ entityType: 'quote', entityId: before.id, action: 'cancel', before: quoteAuditView(before), after: quoteAuditView(after) })
     return after

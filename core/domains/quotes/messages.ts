@@ -1,5 +1,7 @@
 import type { OperationContext } from '../../context.js'
 import { MESSAGE_COLUMNS } from '../messages/model.js'
+import { INTERACTION_TABLE, type Interaction } from '../interactions/model.js'
+import { auditedUpdate, lockRecord } from '../../records.js'
 
 /** Lead time of a quote email sent "now": delivery picks it up on its next pass. */
 const SEND_DELAY_MS = 5_000
@@ -13,8 +15,22 @@ export async function queueQuoteEmail(ctx: OperationContext, quote: { id: string
   return m.rows[0]
 }
 
+/**
+ * What ends a quote, whichever way (accepted, declined, cancelled, expired): its emails still queued are cancelled, and
+ * the owner's reminder to follow it up before it lapses is marked done, saying why; each change audited.
+ */
+export async function endQuoteChasing(ctx: OperationContext, quote: { id: string; number: string; follow_up_interaction_id: string | null },
+  ended: 'accepted' | 'declined' | 'cancelled' | 'expired'): Promise<void> {
+  await cancelQuoteMessages(ctx, quote.id, ended === 'expired' ? `Not sent: quote ${quote.number} expired` : `Not sent: quote ${quote.number} was ${ended}`)
+  if (!quote.follow_up_interaction_id) return
+  const reminder = await lockRecord<Interaction>(ctx.db, INTERACTION_TABLE, quote.follow_up_interaction_id)
+  if (reminder.follow_up_done_at || reminder.archived_at) return
+  await auditedUpdate(ctx, INTERACTION_TABLE, reminder, { follow_up_done_at: ctx.services.now(),
+    outcome: reminder.outcome ?? `Quote ${quote.number} ${ended === 'expired' ? 'expired' : `was ${ended}`}` })
+}
+
 /** Cancels a quote's emails still queued, each audited with why; returns their ids. */
-export async function cancelQuoteMessages(ctx: OperationContext, quoteId: string, reason: string): Promise<string[]> {
+async function cancelQuoteMessages(ctx: OperationContext, quoteId: string, reason: string): Promise<string[]> {
   const pending = await ctx.db.query(`select ${MESSAGE_COLUMNS} from scheduled_messages
     where quote_id = $1 and status = 'pending' order by send_at, id for update`, [quoteId])
   for (const before of pending.rows) {

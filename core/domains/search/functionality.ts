@@ -1,3 +1,4 @@
+import { lookupTable } from '../../lookup-table.js'
 import { actionKey, type Registry } from '../../registry.js'
 
 /** A hit on the product's own functionality: an action (domain.name) or a data type. */
@@ -11,7 +12,7 @@ export interface FunctionalityHit {
 }
 
 /** Words people use for a record that the product names differently; the query word also counts as these. */
-const SYNONYMS: Record<string, string[]> = {
+const SYNONYMS: Readonly<Record<string, string[]>> = lookupTable({
   appointment: ['ticket'], job: ['ticket'], visit: ['ticket'], booking: ['ticket'], book: ['schedule', 'create'],
   customer: ['contact'], client: ['contact'], person: ['contact'], people: ['contact'],
   bill: ['invoice'], billing: ['invoice'], pay: ['payment'], paid: ['payment'],
@@ -20,7 +21,7 @@ const SYNONYMS: Record<string, string[]> = {
   edit: ['update'], change: ['update'], move: ['reschedule'], find: ['search'], look: ['search'], history: ['audit'],
   worker: ['technician', 'user'], tech: ['technician'], employee: ['user'], staff: ['user'], price: ['service'],
   wording: ['template'],
-}
+})
 
 /** Words that say nothing about which operation is meant. */
 const STOP_WORDS = new Set(['a', 'an', 'the', 'to', 'for', 'of', 'my', 'me', 'i', 'how', 'do', 'can', 'on', 'in', 'and', 'or', 'with', 'is', 'it', 'this', 'that', 'please'])

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/types.js'
 import { SqlParams } from '../../sql.js'
 import { formatMoney } from '../../call-preview.js'
 import { withoutCountryCode } from './phone-query.js'
+import { contactsWithExternalId, externalIdLabel } from '../contacts/external-ids.js'
 
 /** The kinds of records the search finds in the database. */
 export const RECORD_KINDS = ['contact', 'ticket', 'invoice', 'lead'] as const
@@ -17,7 +18,7 @@ export type SearchHit = {
   label: string
   detail: string
   score: number
-  /** How it was found: name, phone, words, fuzzy, note, number, number_part (records) or name, keywords, description. */
+  /** How it was found: name, phone, external_id, words, fuzzy, note, number, number_part (records) or name, keywords, description. */
   matched: string
 }
 
@@ -41,15 +42,26 @@ export interface RawHit {
   ref_id: string | null
 }
 
-/** The best record hits per kind (search_hits in migrations/0004_search.sql), labelled and described from the records. */
-export async function searchRecords(tx: Queryable, q: string, kinds: string[], limit: number, filters: ContactFilters): Promise<SearchHit[]> {
+/**
+ * The best record hits per kind (search_hits in migrations/0004_search.sql), labelled and described from the records;
+ * `keyed` (externalIdHits) come first, each contact once.
+ */
+export async function searchRecords(tx: Queryable, q: string, kinds: string[], limit: number, filters: ContactFilters,
+  keyed: RawHit[] = []): Promise<SearchHit[]> {
   if (!kinds.length) return []
   const asked = withoutCountryCode(q)
   const raw = await tx.query<RawHit>(
     'select kind, id, score, matched, ref_id from search_hits($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
     [asked, kinds, limit, filters.city ?? null, filters.postal_code ?? null, filters.attribute_key ?? null, filters.attribute_value ?? null,
       filters.service_id ?? null, filters.received_from ?? null, filters.received_to ?? null])
-  return describeHits(tx, asked, raw.rows)
+  const found = new Set(keyed.map((h) => h.id))
+  return describeHits(tx, asked, [...keyed, ...raw.rows.filter((h) => h.kind !== 'contact' || !found.has(h.id))])
+}
+
+/** Contacts whose key in a system the business moved from is exactly q (a Square Customer ID, an import's id): a hit each, matched external_id. */
+export async function externalIdHits(tx: Queryable, q: string): Promise<RawHit[]> {
+  const ids = [...new Set((await contactsWithExternalId(tx, q)).map((c) => c.contact_id))]
+  return ids.map((id) => ({ kind: 'contact', id, score: 1, matched: 'external_id', ref_id: null }))
 }
 
 /** Record hits labelled and described from their records, read in one statement; hits no longer readable are left out. */
@@ -98,7 +110,9 @@ async function factsOf(tx: Queryable, q: string, hits: RawHit[]): Promise<Map<st
          order by greatest(word_similarity(w.q, lower(p.text)), case when to_tsvector('english', p.text) @@ w.tsq then 1 else 0 end) desc
          limit 1) end,
        'matching_phone', (select x->>'value' from jsonb_array_elements(c.phones) x
-         where w.digits <> '' and regexp_replace(x->>'value', '\\D', '', 'g') like '%' || w.digits || '%' limit 1)) as f
+         where w.digits <> '' and regexp_replace(x->>'value', '\\D', '', 'g') like '%' || w.digits || '%' limit 1),
+       'external', (select jsonb_build_object('source', k.source, 'id', k.external_id) from contact_external_ids k
+         where k.contact_id = c.id and k.external_id = ${params.add(q.trim())} order by k.source limit 1)) as f
      from contacts c cross join w where c.id = any(${params.add(ids('contact'))}::uuid[])`)
   }
   if (ids('ticket').length) {
@@ -132,6 +146,7 @@ const DESCRIBE: Record<RawHit['kind'], (f: Facts, hit: RawHit) => { label: strin
   contact(f, hit) {
     let detail = [f.phone, f.email, f.address].filter(Boolean).join(' · ')
     if (hit.matched === 'phone' && f.matching_phone) detail = `phone ${f.matching_phone}${f.address ? ` · ${f.address}` : ''}`
+    else if (hit.matched === 'external_id' && f.external) detail = `${externalIdLabel(f.external.source)} ${f.external.id}${f.address ? ` · ${f.address}` : ''}`
     else if (f.best_part) detail = f.best_part
     if (f.status === 'archived') detail = `archived · ${detail}`
     return { label: f.label, detail }

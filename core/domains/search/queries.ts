@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { AppError, validationError } from '../../errors.js'
 import { defineQuery } from '../../registry.js'
 import { searchFunctionality } from './functionality.js'
-import { RECORD_KINDS, SEARCH_KINDS, searchRecords, type SearchHit } from './model.js'
+import { externalIdHits, RECORD_KINDS, SEARCH_KINDS, searchRecords, type SearchHit } from './model.js'
 import { isoDate } from '../../schema-types.js'
 import { readQuestion, readingShown } from './question-reader.js'
 import { answerReading } from './question-answer.js'
@@ -25,7 +25,8 @@ const attribute = z.string().trim().regex(/^[a-z][a-z0-9_]{0,62}(:.+)?$/, 'expec
 /** One query across every kind of record and the product's own actions and data types, ranked like Spotlight. */
 export const searchQuery = defineQuery({
   type: 'search',
-  description: 'Universal search: q finds contacts (name, email, phone by any 4+ digits, address, note text, attributes, custom text fields), '
+  description: 'Universal search: q finds contacts (name, email, phone by any 4+ digits, address, note text, attributes, custom text fields, '
+    + 'and an external id typed exactly, e.g. a Square Customer ID: matched=external_id), '
     + 'tickets (#number, customer name), invoices (number, e.g. INV-2026-0007 or 0007), leads (name, email, phone, notes) and '
     + 'the product\'s own actions and data types (e.g. q=cancel appointment finds ticket.cancel). Typos are tolerated and words '
     + 'stemmed. items: hits {kind, id, label, detail, score 0-1, matched}, grouped by kind (best group first), best first; '
@@ -61,8 +62,10 @@ export const searchQuery = defineQuery({
     }
     const kinds = new Set<string>(p.kinds ?? SEARCH_KINDS)
     const filtered = [p.attribute, p.city, p.postal_code, p.service_id, p.received_from, p.received_to].some((f) => f !== undefined)
+    // A customer's key in another system (Square's Customer ID) is the customer: no question to read in it.
+    const keyed = !filtered && kinds.has('contact') ? await externalIdHits(ctx.db, p.q) : []
     // A question is read only when the caller gave no filters of their own: theirs say exactly what they want.
-    const read = !filtered && kinds.has('contact') && !isLookup(p.q) ? await readQuestion(ctx, p.q) : null
+    const read = !filtered && !keyed.length && kinds.has('contact') && !isLookup(p.q) ? await readQuestion(ctx, p.q) : null
     const about: Record<string, unknown> = read
       ? { read_as: readingShown(read.reading), read_by: read.by, ...(read.model_note ? { model_note: read.model_note } : {}) } : {}
     if (read && isQuestion(read.reading)) {
@@ -75,7 +78,7 @@ export const searchQuery = defineQuery({
     const records = await searchRecords(ctx.db, p.q, RECORD_KINDS.filter((k) => kinds.has(k)), req.limit, {
       city: p.city, postal_code: p.postal_code, attribute_key: key, attribute_value: value.length ? value.join(':') : undefined,
       service_id: p.service_id, received_from: p.received_from, received_to: p.received_to,
-    })
+    }, keyed)
     // Words read as one attribute ("dog", "extension ladder") are looked for in attributes and notes, not in names.
     const traitOnly = read && read.reading.attributes.length === 1 && !read.reading.names.length
     const kept = traitOnly ? records.filter((h) => h.kind !== 'contact' || h.matched === 'words' || h.matched === 'note') : records

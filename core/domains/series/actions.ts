@@ -105,7 +105,8 @@ export const updateSeries = defineAction({
     + 'with the changes continues, previous_series_id naming the old) and the later visits are changed. scope all: the series\' '
     + 'template and every visit still to come. Changes: start_time (HH:MM, local, every visit), duration_minutes, technician_ids '
     + '(replaces the set), line_items (replaces the work: services and prices, as ticket.create), notes. Visits moved one by one keep '
-    + 'their own time. A moved visit is rebooked like ticket.reschedule (the customer is asked to confirm again). Returns the series '
+    + 'their own time. A moved visit is rebooked like ticket.reschedule (the customer is asked to confirm again; a new duration alone '
+    + 'asks nothing again). Returns the series '
     + '(the new one after a split) with its next visits and the ids of the visits changed.',
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['change recurring', 'change all future', 'change this one', 'move series', 'price change'],

@@ -1,8 +1,10 @@
 import { z } from 'zod'
+import type { OwnerApproval } from '../../access.js'
 import { validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { isTimeZone } from '../../tenants.js'
 import { SETTINGS_COLUMNS, SETTINGS_RECORD } from './model.js'
+import { previewSettingsChange } from './preview.js'
 import { assertDatabaseTimeZone } from './time-zone.js'
 import { setClause } from '../../sql.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
@@ -11,6 +13,12 @@ import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59')
 const openingHours = z.array(z.tuple([clock, clock])).max(6)
   .describe('Opening periods of the day as [start, end] pairs of HH:MM wall-clock times, e.g. [["08:00","12:00"],["13:00","17:00"]]; [] means closed')
+
+/** The settings that decide who customers' emails come from, where their replies and payments go, and what invoices charge. */
+const OWNER_APPROVES: OwnerApproval = {
+  fields: ['name', 'reply_to_email', 'payment_instructions', 'currency', 'default_tax_rate_bp'],
+  why: 'changes the name customers\' emails come from, where their replies and payments go, or what their invoices charge',
+}
 
 /** Changes the business's own settings: name, time zone, hours, tax, currency and invoicing defaults. */
 export const updateSettings = defineAction({
@@ -23,8 +31,12 @@ export const updateSettings = defineAction({
     + 'follow_up_max (follow-ups of an unanswered confirmation, every N hours, at most M; 0 = none), send_reminders and '
     + 'reminder_time (HH:MM, business time zone, the day before). They apply to appointments booked or moved afterwards. '
     + 'lapsed_after_months: months without a completed visit or payment before a customer becomes a past customer; every '
-    + 'customer and past customer is recomputed at once.',
-  access: { agent: 'unrestricted', technician: 'none' },
+    + 'customer and past customer is recomputed at once. An agent\'s call giving name, reply_to_email, payment_instructions, '
+    + 'currency or default_tax_rate_bp waits for the owner\'s approval (give reasoning); the other fields change at once.',
+  // Hours, emails' timing, numbering and terms are everyday office work. The name emails come from, where customers reply
+  // and pay, and what invoices charge are the owner's: a stolen token or a prompt-injected email must not redirect them.
+  access: { agent: 'unrestricted', technician: 'none', ownerApproves: OWNER_APPROVES },
+  preview: (ctx, input) => previewSettingsChange(ctx, input, OWNER_APPROVES),
   idempotent: true,
   keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'invoice prefix', 'company name', 'confirmation emails',
     'appointment reminders', 'follow-ups', 'lapsed customers', 'past customers'],

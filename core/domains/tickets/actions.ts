@@ -131,8 +131,9 @@ export const rescheduleTicket = defineAction({
   name: 'reschedule',
   description: 'Move a scheduled, confirmed or in-progress ticket to a new time. End: scheduled_end, else start + duration_minutes, '
     + 'else the same length as before. The technicians must be free at the new time (else CONFLICT naming the clashing ticket). '
-    + 'The customer\'s confirmation resets to pending and a confirmed ticket goes back to scheduled; pending appointment emails are '
-    + 'cancelled and queued anew for the new time. The audit trail keeps every earlier time.',
+    + 'A new start resets the customer\'s confirmation to pending and a confirmed ticket goes back to scheduled; pending appointment emails are '
+    + 'cancelled and queued anew for the new time. A new length alone (same start) asks nothing again: the confirmation and the queued '
+    + 'emails stand, and read the new end when sent. The audit trail keeps every earlier time.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['move appointment', 'change time', 'postpone'],
   input: z.strictObject({
@@ -157,11 +158,14 @@ export const rescheduleTicket = defineAction({
     const techIds = (before.technicians as Array<{ user_id: string }>).map((t) => t.user_id)
     await lockTechnicianCalendars(ctx.db, ctx.tenantId, techIds)
     await assertNoDoubleBooking(ctx.db, { technicianIds: techIds, start, end, exceptTicketId: ticket.id, timeZone: settings.timezone })
-    await ctx.db.query(
-      `update tickets set scheduled_start = $2, scheduled_end = $3, confirmation_status = 'pending', confirmation_note = null,
-         status = case when status = 'confirmed' then 'scheduled' else status end
-       where id = $1`, [ticket.id, start, end])
-    await replaceAppointmentMessages(ctx, ticket.id)
+    // The customer confirmed a day and a time: only a new start asks them again; a visit made longer or shorter does not.
+    const moved = start.getTime() !== new Date(ticket.scheduled_start).getTime()
+    await ctx.db.query(moved
+      ? `update tickets set scheduled_start = $2, scheduled_end = $3, confirmation_status = 'pending', confirmation_note = null,
+           status = case when status = 'confirmed' then 'scheduled' else status end
+         where id = $1`
+      : 'update tickets set scheduled_end = $3 where id = $1 and scheduled_start = $2', [ticket.id, start, end])
+    if (moved) await replaceAppointmentMessages(ctx, ticket.id)
     const after = await audited(ctx, ticket.id, 'reschedule', before)
     await refreshContactLifecycles(ctx, [ticket.contact_id])
     return after

@@ -4,6 +4,7 @@ import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertActive, assertNotClosed, audited, instantInput, instantOf, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow } from './model.js'
+import { checkVisitDay, earlyInput, refuseEarlyAgent } from './visit-day.js'
 
 /** How far ahead of the server's clock a given time may be (phones' clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000
@@ -21,10 +22,12 @@ export const clockIn = defineAction({
   domain: 'ticket',
   name: 'clock_in',
   description: 'Clock a technician in on a ticket they are assigned to (now, or at a given time not in the future). '
-    + 'The ticket becomes in_progress. A technician clocks in only themself; an owner or agent names the technician with user_id.',
-  access: { agent: 'unrestricted', technician: 'assigned' },
+    + 'The ticket becomes in_progress. A clock-in starts on the visit\'s day in the business time zone: earlier is a CONFLICT (a given '
+    + 'time before it: VALIDATION_ERROR on at) saying from when; only an owner may clock in sooner, with early true (audited). '
+    + 'A technician clocks in only themself; an owner or agent names the technician with user_id.',
+  access: { agent: 'unrestricted', technician: 'assigned', refuseAgent: refuseEarlyAgent },
   keywords: ['start job', 'arrived', 'time tracking'],
-  input: clockInput,
+  input: clockInput.extend({ early: earlyInput }),
   output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
@@ -37,9 +40,11 @@ export const clockIn = defineAction({
         { ticket_id: ticket.id, technician_id: tech.user_id })
     }
     const at = timeOf(ctx, input.at, settings.timezone)
+    const early = checkVisitDay(ctx, ticket, at, settings.timezone,
+      { doing: 'clock-in', early: input.early, field: input.at === undefined ? undefined : 'data.at' })
     await ctx.db.query('update ticket_technicians set clock_in_at = $3 where ticket_id = $1 and user_id = $2', [ticket.id, tech.user_id, at])
     await ctx.db.query(`update tickets set status = 'in_progress' where id = $1 and status <> 'in_progress'`, [ticket.id])
-    return audited(ctx, ticket.id, 'clock_in', before, givenTime(input.at, at))
+    return audited(ctx, ticket.id, 'clock_in', before, { ...givenTime(input.at, at), ...early })
   },
 })
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { validationError } from '../../errors.js'
 import type { Service } from '../services/model.js'
+import { linePriceCents } from '../../money.js'
 import { LINE_ITEM_COLUMNS, type LineItemRow } from './model.js'
 import { lineItemInput, loadServices, priceLine, unitPriceFor, type PricedLine } from './pricing.js'
 
@@ -39,7 +40,7 @@ export async function confirmLines(tx: Queryable, ticketId: string, lines: Close
   const services = await loadServices(tx, refs)
   return lines.map((line, i) => {
     const at = `${field}.${i}`
-    if (!line.line_item_id) return confirmed(priceLine(line, line.service_id ? services.get(line.service_id) : undefined, at), null, services)
+    if (!line.line_item_id) return confirmed(priceLine(line, line.service_id ? services.get(line.service_id) : undefined, at), null, services, at)
     const old = byId.get(line.line_item_id)
     if (!old) throw validationError([{ field: `${at}.line_item_id`, message: `is not a line of this ticket (${line.line_item_id})` }])
     if (seen.has(old.id)) throw validationError([{ field: `${at}.line_item_id`, message: 'is listed twice' }])
@@ -57,11 +58,11 @@ export async function confirmLines(tx: Queryable, ticketId: string, lines: Close
       unit_price_cents: unit,
       duration_minutes: line.duration_minutes ?? old.duration_minutes,
       taxable: line.taxable ?? old.taxable,
-    }, old.id, services)
+    }, old.id, services, at)
   })
 }
 
-function confirmed(line: PricedLine, id: string | null, services: Map<string, Service>): ConfirmedLine {
+function confirmed(line: PricedLine, id: string | null, services: Map<string, Service>, field: string): ConfirmedLine {
   const service = line.service_id ? services.get(line.service_id) : undefined
   return {
     ...line,
@@ -69,7 +70,7 @@ function confirmed(line: PricedLine, id: string | null, services: Map<string, Se
     service_name: service?.name ?? null,
     pricing: service?.pricing ?? null,
     price_editable: !service || service.pricing === 'flexible',
-    price_cents: line.quantity * line.unit_price_cents,
+    price_cents: linePriceCents(line.quantity, line.unit_price_cents, field),
   }
 }
 

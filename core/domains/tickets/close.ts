@@ -20,6 +20,7 @@ import {
   assertActive, auditSnapshot, BOOKED_VISIT, instantInput, instantOf, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow,
 } from './model.js'
 import { timestamp } from '../../output-types.js'
+import { checkVisitDay, earlyInput, refuseEarlyAgent } from './visit-day.js'
 
 /** Local time of day a "reach out in X months" message goes out. */
 const REACH_OUT_TIME = '10:00'
@@ -57,6 +58,7 @@ export const closeTicketInput = z.strictObject({
   notes: noteText(5000, { allowEmpty: true }).describe('What the technician saw; "" for none'),
   next_service: nextServiceInput,
   attributes: z.array(closeAttributeInput).max(40).default([]).describe('Facts to keep on the customer, e.g. {key: "pet_name", value: "Biscuit"}'),
+  early: earlyInput,
 })
 
 /** The close-out payload after validation. */
@@ -93,9 +95,10 @@ export const closeTicket = defineAction({
     + '(required true for an estimated ticket), notes ("" for none; kept as a note on the ticket), next_service (schedule | none | '
     + 'reach_out in N months) and customer facts (attributes, stored on the contact with source ticket_closeout). Technicians still '
     + 'clocked in are clocked out. The visit\'s still-queued confirmation, follow-ups and reminder are cancelled (also when it is completed '
-    + 'early). A reach-out is queued once per customer: one already pending within a month of it stands for both (already_queued true). '
+    + 'early). A close starts on the visit\'s day in the business time zone: before it, a CONFLICT says from when (only an owner may close '
+    + 'sooner, with early true, audited). A reach-out is queued once per customer: one already pending within a month of it stands for both (already_queued true). '
     + 'Returns the closed ticket (with actual_minutes and time_on_site), the next ticket or reach-out message, the attributes and cancelled_message_ids.',
-  access: { agent: 'requires_authorization', technician: 'assigned' },
+  access: { agent: 'requires_authorization', technician: 'assigned', refuseAgent: refuseEarlyAgent },
   keywords: ['complete ticket', 'finish job', 'close out', 'job done'],
   input: closeTicketInput,
   preview: previewClose,
@@ -106,11 +109,15 @@ export const closeTicket = defineAction({
   },
 })
 
-/** The close itself, shared by ticket.close and the technician's close-out: one transaction, everything or nothing. */
-export async function closeTicketWith(ctx: OperationContext, input: CloseTicketInput): Promise<CloseResult> {
+/**
+ * The close itself, shared by ticket.close and the technician's close-out: one transaction, everything or nothing. A
+ * close-out checked the visit's day when it was started (`dayChecked`), so finishing it later never asks again.
+ */
+export async function closeTicketWith(ctx: OperationContext, input: CloseTicketInput, dayChecked = false): Promise<CloseResult> {
   const ticket = await lockTicket(ctx.db, input.ticket_id)
   assertActive(ticket, 'be completed')
   const settings = await loadTenantSettings(ctx.db)
+  const startedEarly = dayChecked ? {} : checkVisitDay(ctx, ticket, ctx.services.now(), settings.timezone, { doing: 'close-out', early: input.early })
   const before = await ticketDetail(ctx.db, ticket.id, settings)
   const estimated = Boolean(before.is_price_estimated)
   if (estimated && input.final_price_confirmed !== true) {
@@ -144,7 +151,7 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
     `Not sent: appointment #${ticket.number} was completed${early ? ' before its scheduled time' : ''} at ${now.toISOString()}`)
   const after = await ticketDetail(ctx.db, ticket.id, settings)
   await ctx.audit({ entityType: 'ticket', entityId: ticket.id, action: 'close',
-    before: auditSnapshot(before), after: { ...auditSnapshot(after), final_price_confirmed: estimated ? true : undefined } })
+    before: auditSnapshot(before), after: { ...auditSnapshot(after), final_price_confirmed: estimated ? true : undefined, ...startedEarly } })
   await refreshContactLifecycles(ctx, [ticket.contact_id])
   await settleOrderOfTicket(ctx, ticket.id)
   const next = input.next_service.kind === 'schedule' ? await bookNext(ctx, ticket, before, lines, input.next_service)

@@ -6,6 +6,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { assertActive, audited, LINE_ITEM_COLUMNS, type LineItemRow, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
+import { linePriceCents } from '../../money.js'
 
 /** Adds one line of work or goods to a ticket, priced by its service's rule. */
 export const addLineItem = defineAction({
@@ -59,6 +60,7 @@ export const updateLineItem = defineAction({
           + `service at ${line.unit_price_cents} cents; only flexible services and lines without a service take a new price` }])
       }
     }
+    linePriceCents(input.quantity ?? line.quantity, input.unit_price_cents ?? line.unit_price_cents, 'data')
     const settings = await loadTenantSettings(ctx.db)
     const before = await ticketDetail(ctx.db, ticket.id, settings)
     const { line_item_id, ...changes } = input

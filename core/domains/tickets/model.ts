@@ -14,10 +14,18 @@ export const ACTIVE_STATUSES = ['scheduled', 'confirmed', 'in_progress'] as cons
 
 /** A ticket's own columns as the API shows them. */
 export const TICKET_COLUMNS = `id, number, contact_id, address_id, scheduled_start, scheduled_end, status, confirmation_status,
-  confirmation_note, is_price_estimated, notes, cancel_reason, cancelled_at, closed_at, previous_ticket_id, series_id, series_occurrence, custom_fields, created_at, updated_at`
+  confirmation_note, is_price_estimated, notes, cancel_reason, cancelled_at, closed_at, previous_ticket_id, series_id, series_occurrence, custom_fields, paid_elsewhere, created_at, updated_at`
 
 /** A line item's columns as the API shows them. */
 export const LINE_ITEM_COLUMNS = `id, ticket_id, service_id, description, quantity, unit_price_cents, price_cents, duration_minutes, taxable, position`
+
+/** The system a past visit was billed and paid in before the business moved here ('square'), else null: such a visit is never billed here. */
+export const PAID_ELSEWHERE = z.string().nullable()
+
+/** The name of the system a visit was paid in, as people write it ('square' -> 'Square'). */
+export function paidElsewhereName(source: string): string {
+  return source.charAt(0).toUpperCase() + source.slice(1)
+}
 
 /** The statuses of a ticket. */
 export const TICKET_STATUSES = ['scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show'] as const
@@ -77,6 +85,7 @@ export const TICKET_RECORD = z.object({
   series_id: z.uuid().nullable(),
   series_occurrence: calendarDay.nullable(),
   custom_fields: CUSTOM_VALUES,
+  paid_elsewhere: PAID_ELSEWHERE,
   created_at: timestamp,
   updated_at: timestamp,
   contact_name: z.string(),

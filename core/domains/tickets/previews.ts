@@ -1,4 +1,4 @@
-import { formatInstant, type CallPreview, type FactDeclaration } from '../../call-preview.js'
+import { changesOf, formatInstant, type CallPreview, type FactDeclaration } from '../../call-preview.js'
 import type { OperationContext } from '../../context.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { confirmLines } from './close-lines.js'
@@ -74,7 +74,7 @@ export async function previewCancel(ctx: OperationContext, input: { ticket_id: s
 export async function previewUpdate(ctx: OperationContext, input: { ticket_id: string } & Record<string, unknown>): Promise<CallPreview> {
   const { settings, t, customer } = await ticketOf(ctx, input.ticket_id)
   const { ticket_id: _id, ...fields } = input
-  const changes = Object.entries(fields).filter(([, v]) => v !== undefined).map(([field, after]) => ({ field, before: t[field] ?? null, after }))
+  const changes = changesOf(t, fields)
   return {
     summary: `Change ${changes.map((c) => c.field.replace(/_/g, ' ')).join(', ') || 'nothing'} on ticket #${t.number} for ${customer.name}`,
     customer,

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { AppError, validationError } from '../../errors.js'
 import type { Service } from '../services/model.js'
+import { linePriceCents } from '../../money.js'
 
 const cents = z.number().int().min(0).max(100_000_000)
 
@@ -46,7 +47,8 @@ export async function loadServices(tx: Queryable, refs: Array<{ id: string; fiel
 /**
  * Prices a new line by its service's rule: fixed and product lines take the catalog price, per_unit lines the catalog
  * unit price times the quantity, flexible lines the price given or else the suggested one. Only flexible services and
- * lines without a service take a unit price from the caller; giving another price for a catalog-priced service is refused.
+ * lines without a service take a unit price from the caller; giving another price for a catalog-priced service is refused,
+ * and so is a line whose price (quantity * unit price) is more than a price may be.
  */
 export function priceLine(input: LineItemInput, service: Service | undefined, field: string): PricedLine {
   const quantity = input.quantity ?? 1
@@ -55,6 +57,7 @@ export function priceLine(input: LineItemInput, service: Service | undefined, fi
     if (!input.description) issues.push({ field: `${field}.description`, message: 'is required for a line without service_id' })
     if (input.unit_price_cents === undefined) issues.push({ field: `${field}.unit_price_cents`, message: 'is required for a line without service_id' })
     if (issues.length) throw validationError(issues)
+    linePriceCents(quantity, input.unit_price_cents!, field)
     return { service_id: null, description: input.description!, quantity, unit_price_cents: input.unit_price_cents!,
       duration_minutes: input.duration_minutes ?? null, taxable: input.taxable ?? true }
   }
@@ -62,6 +65,7 @@ export function priceLine(input: LineItemInput, service: Service | undefined, fi
     throw validationError([{ field: `${field}.service_id`, message: `${service.name} is archived and can no longer be booked` }])
   }
   const unitPrice = unitPriceFor(service, input.unit_price_cents, `${field}.unit_price_cents`)
+  linePriceCents(quantity, unitPrice, field)
   return {
     service_id: service.id,
     description: input.description ?? service.name,

@@ -6,11 +6,12 @@ import { defineQuery } from '../../registry.js'
 import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import {
-  ACTIVE_STATUSES, CONFIRMATION_STATUSES, LINE_ITEM_RECORD, lineItemsOf, techniciansOf, TICKET_STATUSES, TICKET_TECHNICIAN, TICKET_TOTALS,
+  ACTIVE_STATUSES, CONFIRMATION_STATUSES, LINE_ITEM_RECORD, lineItemsOf, PAID_ELSEWHERE, techniciansOf, TICKET_STATUSES, TICKET_TECHNICIAN, TICKET_TOTALS,
   ticketTotals,
 } from './model.js'
 import { idList, isoDate } from '../../schema-types.js'
 import { actualTime } from './time-on-site.js'
+import { upcomingVisitSql } from './upcoming.js'
 import { CUSTOM_VALUES } from '../custom-fields/model.js'
 import { customFilterCondition, customFilterParams } from '../custom-fields/values.js'
 import { INVOICE_STATUSES } from '../invoices/model.js'
@@ -23,10 +24,11 @@ export const ticketsQuery = defineQuery({
   type: 'tickets',
   description: 'Tickets (appointments), sorted by start time. Each: id, number, contact_id, contact_name, address_id, scheduled_start, '
     + 'scheduled_end (UTC), status, confirmation_status (pending|accepted|declined|change_requested) with the customer\'s confirmation_note, is_price_estimated, series_id (the recurring series it was booked by, else null), custom_fields ({key: value}), totals {subtotal_cents, tax_cents, total_cents, currency, '
-    + 'duration_minutes (booked work)}, closed_at, actual_minutes and time_on_site (e.g. "3h22m": the time actually spent on site, recorded at close; null before). Filters: today=true, date (YYYY-MM-DD), or from/to (dates, inclusive), all days in the business time zone '
+    + 'duration_minutes (booked work)}, paid_elsewhere (a past visit imported from the system the business moved from, billed and paid there, e.g. "square": never invoiced here; else null), closed_at, actual_minutes and time_on_site (e.g. "3h22m": the time actually spent on site, recorded at close; null before). Filters: today=true, date (YYYY-MM-DD), or from/to (dates, inclusive), all days in the business time zone '
     + '(a ticket matches when it overlaps the days); technician_id; status (scheduled|confirmed|in_progress|completed|cancelled|no_show, '
-    + 'or active = the first three); contact_id, or contact_ids (up to 100, comma-separated); per_contact (with contact_id or contact_ids): next = only each '
-    + 'customer\'s earliest ticket not yet over, last = only each customer\'s latest (with status=completed: the last visit); unassigned=true (no technician yet); custom_field with custom_value (the business\'s own fields: custom_fields); unanswered=true (appointments still ahead, '
+    + 'or active = the first three); when (upcoming = booked and not over yet; past = the rest: completed, cancelled and no-show whatever '
+    + 'their time, and those over); contact_id, or contact_ids (up to 100, comma-separated); per_contact (with contact_id or contact_ids): next = only each '
+    + 'customer\'s next upcoming ticket, last = only each customer\'s latest (with status=completed: the last visit); unassigned=true (no technician yet); custom_field with custom_value (the business\'s own fields: custom_fields); unanswered=true (appointments still ahead, '
     + 'not confirmed, whose confirmation email went out for their current time and the customer has not answered yet); newest_first=true sorts the latest start first. include: line_items, technicians (with clock times), contact, address, invoice, '
     + 'notes (notes: the ticket\'s own text; note_entries: notes attached to it, newest first), audit_trail (reschedules and every other change).',
   entity: 'ticket',
@@ -40,10 +42,12 @@ export const ticketsQuery = defineQuery({
     to: day.optional().describe('Last day (inclusive), YYYY-MM-DD'),
     technician_id: z.uuid().optional(),
     status: z.enum(['active', 'scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show']).optional(),
+    when: z.enum(['upcoming', 'past']).optional()
+      .describe('upcoming: booked and not over yet; past: completed, cancelled or no-show (whatever their time), or over'),
     contact_id: z.uuid().optional(),
     contact_ids: idList('contact').optional().describe('the tickets of several customers in one read'),
     per_contact: z.enum(['next', 'last']).optional()
-      .describe('next: each customer\'s earliest ticket not yet over; last: each customer\'s latest. Needs contact_id or contact_ids'),
+      .describe('next: each customer\'s next upcoming ticket (as when=upcoming); last: each customer\'s latest. Needs contact_id or contact_ids'),
     unassigned: z.enum(['true', 'false']).optional().describe('true: tickets no technician is assigned to'),
     unanswered: z.enum(['true', 'false']).optional().describe('true: upcoming tickets whose confirmation email is not answered yet'),
     newest_first: z.enum(['true', 'false']).optional().describe('true: the latest start first'),
@@ -63,6 +67,7 @@ export const ticketsQuery = defineQuery({
     is_price_estimated: z.boolean(),
     series_id: z.uuid().nullable(),
     custom_fields: CUSTOM_VALUES,
+    paid_elsewhere: PAID_ELSEWHERE,
     closed_at: timestamp.nullable(),
     actual_minutes: z.number().int().nullable(),
     time_on_site: z.string().nullable(),
@@ -95,7 +100,7 @@ export const ticketsQuery = defineQuery({
     const statuses = p.status === 'active' ? [...ACTIVE_STATUSES] : p.status ? [p.status] : null
     const args: unknown[] = [req.id ?? null, rangeStart, rangeEnd, p.technician_id ?? null, statuses, p.contact_id ?? null,
       p.unassigned === 'true', p.unanswered === 'true' ? ctx.services.now() : null, p.contact_ids ?? null,
-      p.per_contact === 'next' ? ctx.services.now() : null]
+      p.per_contact === 'next' ? ctx.services.now() : null, p.when ?? null, ctx.services.now()]
     const custom = await customFilterCondition(ctx.db, 'ticket', 't', p, (value) => `$${args.push(value)}`)
     const newest = p.newest_first === 'true'
     const after = afterCursor(args, req.cursor, `and (t.scheduled_start, t.id) ${newest ? '<' : '>'}`, ['timestamptz', 'uuid'])
@@ -103,7 +108,7 @@ export const ticketsQuery = defineQuery({
     // per_contact keeps one ticket a customer (distinct on), then pages and sorts those like any list.
     const perContact = p.per_contact ? `distinct on (t.contact_id)` : ''
     const matching = `select ${perContact} t.id, t.number, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
-              t.status, t.confirmation_status, t.confirmation_note, t.is_price_estimated, t.series_id, t.custom_fields, t.closed_at, t.duration_minutes as actual_minutes,
+              t.status, t.confirmation_status, t.confirmation_note, t.is_price_estimated, t.series_id, t.custom_fields, t.paid_elsewhere, t.closed_at, t.duration_minutes as actual_minutes,
               t.scheduled_start::text as _sort_at${req.include.has('notes') ? ', t.notes' : ''}
        from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id
        where ($1::uuid is null or t.id = $1)
@@ -116,7 +121,8 @@ export const ticketsQuery = defineQuery({
          and ($8::timestamptz is null or (t.status = 'scheduled' and t.confirmation_status = 'pending' and t.scheduled_start > $8
            and exists (select 1 from response_links l where l.ticket_id = t.id and l.appointment_start = t.scheduled_start)))
          and ($9::uuid[] is null or t.contact_id = any($9))
-         and ($10::timestamptz is null or t.scheduled_end > $10)
+         and ($10::timestamptz is null or ${upcomingVisitSql('t', '$10')})
+         and ($11::text is null or ($11 = 'upcoming') = ${upcomingVisitSql('t', '$12::timestamptz')})
          ${custom ? `and ${custom}` : ''}`
     const order = `order by t.scheduled_start ${newest ? 'desc' : 'asc'}, t.id ${newest ? 'desc' : 'asc'} limit $${args.length}`
     const pick = p.per_contact === 'last' ? 'desc' : 'asc'

@@ -16,8 +16,9 @@ export const unbilledWorkQuery = defineQuery({
   type: 'unbilled_work',
   description: 'Work that is not billed yet, oldest first. reason: not_closed (the visit\'s scheduled end has passed but it is still '
     + 'scheduled, confirmed or in progress: close it, or cancel / mark it a no-show), not_invoiced (completed, no invoice or only void ones), '
-    + 'invoice_not_sent (completed, its invoice is still a draft). Completed visits worth nothing, and those whose close-out recorded '
-    + 'a payment skip with its reason (paid already, handled separately), are not listed. Each: id (the ticket), number, contact_id, '
+    + 'invoice_not_sent (completed, its invoice is still a draft). Completed visits worth nothing, those whose close-out recorded '
+    + 'a payment skip with its reason (paid already, handled separately), and past visits imported from the system the business moved '
+    + 'from (paid_elsewhere: billed and paid there) are not listed. Each: id (the ticket), number, contact_id, '
     + 'contact_name, status, scheduled_start, scheduled_end, closed_at, reason, since (scheduled end, or close time when completed), '
     + 'age_days (whole days since then), totals, actual_minutes, time_on_site, technicians [{user_id, name}], invoice_id and '
     + 'invoice_number (a draft). Filters: reason, technician_id, contact_id. Read by a ticket\'s id: NOT_FOUND when that visit is not unbilled.',
@@ -69,7 +70,7 @@ export const unbilledWorkQuery = defineQuery({
                                   case when t.status = 'completed' then t.closed_at else t.scheduled_end end as since) w
        where ($1::uuid is null or t.id = $1)
          and ((t.status in ('scheduled', 'confirmed', 'in_progress') and t.scheduled_end <= $2)
-           or (t.status = 'completed' and (inv.id is null or inv.status = 'draft')
+           or (t.status = 'completed' and t.paid_elsewhere is null and (inv.id is null or inv.status = 'draft')
                and not exists (select 1 from closeouts co where co.ticket_id = t.id and co.payment_choice = 'skip')
                and coalesce((select sum(li.price_cents) from ticket_line_items li where li.ticket_id = t.id), 0) > 0))
          and ($3::text is null or w.reason = $3)

@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
+import { revokeWhatActsFor } from './credentials.js'
 import { assertEmailFree, lockUser, USER_COLUMNS, USER_RECORD } from './model.js'
 import { setClause } from '../../sql.js'
+import { loadTenantSettings } from '../settings/model.js'
 
 const role = z.enum(['technician', 'owner'])
 
@@ -11,13 +13,22 @@ export const addUser = defineAction({
   domain: 'user',
   name: 'add',
   description: 'Add a team member (owner only). They can then sign in with a link emailed to this address. '
-    + 'role: technician (does the jobs, closes tickets) or owner (everything, including settings and the team).',
-  // A new technician can sign in and read their tickets' customers, so an agent must say why; adding staff is everyday
-  // office work and the reasoning stays in the audit. An owner can approve the agent's own requests, so never an agent's.
+    + 'role: technician (does the jobs, closes tickets) or owner (everything, including settings and the team). '
+    + 'An agent\'s call always waits for the owner\'s approval (give reasoning); an agent may never add an owner.',
+  // Whoever holds the address signs in, reads their tickets' customers and completes close-outs the owner may be asked
+  // about: an agent adding an address it reads would approve its own requests. So every agent call waits for the owner,
+  // and no level or standing rule lifts that (email is required, so every call gives it). Owners are never an agent's.
   access: {
-    agent: 'soft_limit',
+    agent: 'requires_authorization',
     technician: 'none',
     refuseAgent: (input) => (input.role === 'owner' ? 'an agent may never add an owner; ask an owner to add one' : null),
+    ownerApproves: { fields: ['email'], why: 'adds a person who can sign in, read their tickets\' customers (addresses, gate codes) and close jobs' },
+  },
+  async preview(ctx, input) {
+    const { currency, timezone } = await loadTenantSettings(ctx.db)
+    return { summary: `Add ${input.name} (${input.email}) to the team as ${input.role === 'owner' ? 'an owner' : 'a technician'}`,
+      warnings: [`Whoever reads ${input.email} can sign in and see the customers of the tickets given to them. Check the address is theirs.`],
+      currency, timezone }
   },
   keywords: ['team', 'staff', 'employee', 'technician', 'invite', 'new user'],
   input: z.strictObject({
@@ -41,7 +52,9 @@ export const updateUser = defineAction({
   domain: 'user',
   name: 'update',
   description: 'Update a team member (owner only): name, role (technician|owner) and/or active. active false deactivates them: '
-    + 'they can no longer sign in and their sessions stop, while their tickets and history stay; active true lets them back. '
+    + 'they can no longer sign in, and everything that acts for them stops for good (sessions, unused sign-in links, their calendar '
+    + 'feeds and the business feeds they made, the agent tokens and OAuth apps they made), while their tickets and history stay; '
+    + 'active true lets them sign in again, with none of those back. '
     + 'The last active owner can neither become a technician nor be deactivated.',
   access: { agent: 'never', technician: 'none' },
   idempotent: true,
@@ -70,7 +83,7 @@ export const updateUser = defineAction({
     if (!sets.length) return before
     values.push(input.user_id)
     const r = await ctx.db.query(`update users set ${sets.join(', ')} where id = $${values.length} returning ${USER_COLUMNS}`, values)
-    if (input.active === false) await ctx.db.query('update sessions set ended_at = now() where user_id = $1 and ended_at is null', [input.user_id])
+    if (input.active === false) await revokeWhatActsFor(ctx, input.user_id)
     await ctx.audit({ entityType: 'user', entityId: input.user_id, action: input.active === false && !before.deactivated_at ? 'deactivate' : 'update',
       before, after: r.rows[0] })
     return r.rows[0]

@@ -8,6 +8,7 @@ import { engines } from '../../helpers/databases.js'
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.js'
 import { expectData, expectError } from '../../api/envelope-assertions.js'
 import { countRows, insertAddress, insertUser, newContact, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { PAYMENT_INSTRUCTIONS, settings } from '../invoices/fixtures.js'
 
 const DAY = 24 * 3600_000
 
@@ -27,6 +28,7 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
   beforeAll(async () => {
     llm = await startFakeLlm()
     app = await startTestApp(engine, { llm: createLlmClient({ baseUrl: llm.baseUrl, apiKey: 'test', model: 'fake-model', timeoutMs: 400 }) })
+    await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
     techId = await insertUser(app, 'tech@sparkle.test', 'technician', 'Toni Tech')
     tech = await signedIn(app, techId)
     otherTech = await signedIn(app, await insertUser(app, 'other@sparkle.test', 'technician', 'Otto Other'))

@@ -1,20 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
-import type { Database } from '../../../core/db/types.js'
 import { engines } from '../../helpers/databases.js'
-import { emptyDatabase as emptyDatabaseOn } from '../../helpers/empty-database.js'
-
-const cleanups: Array<() => Promise<void>> = []
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup()
-})
+import { emptyDatabasesOfFile } from '../../helpers/empty-database.js'
 
 /** A database with nothing in it on the engine; dropped after the run. */
-async function emptyDatabase(engine: 'pglite' | 'postgres'): Promise<Database> {
-  const { db, dispose } = await emptyDatabaseOn(engine)
-  cleanups.push(dispose)
-  return db
-}
+const emptyDatabase = emptyDatabasesOfFile()
 
 describe.each(engines)('the lifecycle migration on existing data (%s)', (engine) => {
   it('sets every contact from its history: visits and payments within 18 months, older ones, none, and a visit booked ahead', async () => {

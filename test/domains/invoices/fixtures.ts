@@ -39,8 +39,12 @@ export async function ticket(app: TestApp, contactId: string, lines: Array<Recor
   return { id: t.id, number: t.number }
 }
 
-/** Changes the business's settings directly (tax rate, invoice prefix, payment terms). */
-export async function settings(app: TestApp, s: { default_tax_rate_bp?: number; invoice_prefix?: string; invoice_terms_days?: number }): Promise<void> {
+/** How the test business's customers pay when no Stripe is set up: without it invoices are not emailed. */
+export const PAYMENT_INSTRUCTIONS = 'Checks payable to Sparkle Windows, 12 Main St, Huntsville AL'
+
+/** Changes the business's settings directly (tax rate, invoice prefix, payment terms, payment instructions). */
+export async function settings(app: TestApp, s: { default_tax_rate_bp?: number; invoice_prefix?: string; invoice_terms_days?: number
+  payment_instructions?: string }): Promise<void> {
   for (const [column, value] of Object.entries(s)) {
     await app.t.db.query(`update tenants set ${column} = $1 where id = $2`, [value, app.tenant.tenant_id])
   }

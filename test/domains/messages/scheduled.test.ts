@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
 import { asTenant, auditActions, count, fieldsOf, made, newContact, newTicket } from './fixtures.js'
+import { PAYMENT_INSTRUCTIONS, settings } from '../invoices/fixtures.js'
 
 describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
   let app: TestApp
@@ -14,6 +15,7 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
     jane = await newContact(app, { first_name: 'Jane', last_name: 'Smith', email: 'jane@example.com' })
     const address = await made(app, 'address', 'add', { contact_id: jane, line1: '123 Oak St', city: 'Huntsville', state: 'AL', postal_code: '35801' })
     ticket = await newTicket(app, jane, { address_id: address.id, scheduled_start: '2031-03-04T15:00:00Z' })
+    await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
   })
   afterAll(() => app.close())
 

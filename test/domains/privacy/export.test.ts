@@ -96,6 +96,19 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
     expect(data.audit.map((a: any) => a.entity_type)).toEqual(expect.arrayContaining(['opportunity', 'quote', 'order', 'document']))
   })
 
+  it('reads what erasure reaches through the same declarations: the notes and calls of a lead that became the customer', async () => {
+    const lena = (await ok('contact', 'create', { display_name: 'Lena Lead', email: 'lena@export.test' })).id
+    const lead = (await ok('lead', 'create', { raw_notes: 'Wants her skylights done', name: 'Lena Lead', email: 'lena@export.test' })).id
+    await ok('note', 'add', { lead_id: lead, content: 'Called back about the skylights' })
+    await ok('interaction', 'log', { lead_id: lead, kind: 'call', direction: 'inbound', summary: 'Asked for a price' })
+    await ok('lead', 'convert', { lead_id: lead, contact_id: lena })
+    const [data] = expectData(await owner.query({ type: 'customer_export', contact_id: lena })).items
+    expect(data.leads).toEqual([expect.objectContaining({ id: lead, raw_notes: 'Wants her skylights done' })])
+    expect(data.notes).toEqual([expect.objectContaining({ lead_id: lead, content: 'Called back about the skylights' })])
+    expect(data.interactions).toEqual([expect.objectContaining({ lead_id: lead, summary: 'Asked for a price' })])
+    expect(data.audit.map((a: any) => a.entity_type)).toEqual(expect.arrayContaining(['lead', 'note', 'interaction']))
+  })
+
   it('is for the owner alone: the agent and technicians are refused; an unknown or another business\'s customer gives nothing', async () => {
     expectError(await app.query({ type: 'customer_export', contact_id: jane }), 403, 'FORBIDDEN')
     const tech = await signedIn(app, await insertUser(app, 'tess@sparkle.test', 'technician', 'Tess'))

@@ -24,7 +24,7 @@ describe.each(engines)('customers answering a quote email by link (%s)', (engine
     fake = await startFakeResend()
     app = await startTestApp(engine, { now: () => clock.now, payments: null })
     app.services.email = fakeResendClient(fake)
-    await made(app, 'settings', 'update', { default_tax_rate_bp: 800 })
+    await app.ownerAction('settings', 'update', { default_tax_rate_bp: 800 })
     jane = (await made(app, 'contact', 'create', { display_name: 'Jane Smith', first_name: 'Jane', email: 'jane@example.com' })).id
     windows = (await made(app, 'service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15_000 })).id
   })

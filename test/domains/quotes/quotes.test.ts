@@ -17,7 +17,7 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW, payments: null })
-    await app.action('settings', 'update', { default_tax_rate_bp: 800 })
+    await app.ownerAction('settings', 'update', { default_tax_rate_bp: 800 })
     jane = await newContact(app, 'Jane Quote')
     windows = await newService(app, { name: 'Window cleaning', pricing: 'fixed', price_cents: 15_000 })
     gutters = await newService(app, { name: 'Gutter clearing', pricing: 'per_unit', price_cents: 250, unit_name: 'foot' })

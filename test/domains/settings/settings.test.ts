@@ -18,7 +18,8 @@ describe.each(engines)('business settings (%s)', (engine) => {
   })
 
   it('updates only the fields given, merges weekdays, and records the change', async () => {
-    const updated = expectData(await app.action('settings', 'update', {
+    const owner = await signedIn(app, app.tenant.owner_user_id)
+    const updated = expectData(await owner.action('settings', 'update', {
       name: 'Sparkle Window Co', timezone: 'America/New_York', default_tax_rate_bp: 825,
       business_hours: { sat: [['09:00', '12:00']], mon: [['07:30', '12:00'], ['13:00', '18:00']] },
       reply_to_email: 'office@sparkle.test', payment_instructions: 'Checks payable to Sparkle Window Co',
@@ -30,14 +31,15 @@ describe.each(engines)('business settings (%s)', (engine) => {
     const read = expectData(await app.query({ type: 'settings', id: app.tenant.tenant_id, include: 'audit_trail' }))
     expect(read.timezone).toBe('America/New_York')
     const entry = read.audit_trail.at(-1)
-    expect(entry).toMatchObject({ action: 'update', actor_type: 'agent' })
+    expect(entry).toMatchObject({ action: 'update', actor_type: 'user', actor_id: app.tenant.owner_user_id })
     expect(entry.changes.default_tax_rate_bp).toEqual({ old: 0, new: 825 })
     expect(entry.changes.name).toEqual({ old: 'Sparkle Windows', new: 'Sparkle Window Co' })
     expect(await auditActions(app, 'settings', app.tenant.tenant_id)).toEqual(['create', 'update'])
   })
 
   it('clears the reply-to address with null', async () => {
-    expect(expectData(await app.action('settings', 'update', { reply_to_email: null })).reply_to_email).toBeNull()
+    const owner = await signedIn(app, app.tenant.owner_user_id)
+    expect(expectData(await owner.action('settings', 'update', { reply_to_email: null })).reply_to_email).toBeNull()
   })
 
   it('refuses a bad time zone, hours and tax rate, naming each field, and changes nothing', async () => {
@@ -46,7 +48,7 @@ describe.each(engines)('business settings (%s)', (engine) => {
     expectFields(await app.action('settings', 'update', { default_tax_rate_bp: 10_001 }), ['data.default_tax_rate_bp'])
     expectFields(await app.action('settings', 'update', { business_hours: { tue: [['9:00', '17:00']] } }), ['data.business_hours.tue.0.0'])
     expectFields(await app.action('settings', 'update', { business_hours: { holiday: [] } }), ['data.business_hours'])
-    const backwards = await app.action('settings', 'update', { name: 'Changed', business_hours: { wed: [['17:00', '08:00']] } })
+    const backwards = await app.action('settings', 'update', { invoice_terms_days: 45, business_hours: { wed: [['17:00', '08:00']] } })
     expectFields(backwards, ['data.business_hours.wed.0'])
     expect(backwards.body.error.message).toMatch(/start must be before the end/)
     expectFields(await app.action('settings', 'update', { business_hours: { thu: [['08:00', '12:00'], ['11:00', '15:00']] } }),

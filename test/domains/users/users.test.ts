@@ -11,8 +11,9 @@ describe.each(engines)('the team (%s)', (engine) => {
   beforeAll(async () => { app = await startTestApp(engine) })
   afterAll(() => app.close())
 
-  it('adds a technician who can then sign in, lists and renames them, and audits both with the reasoning', async () => {
-    const added = expectData(await app.action('user', 'add', { email: 'dana@sparkle.test', name: 'Dana Diaz' }, { reasoning: why }))
+  it('adds a technician (the agent asks, the owner allows) who can then sign in, lists and renames them, and audits both with the reasoning', async () => {
+    const request = expectData(await app.action('user', 'add', { email: 'dana@sparkle.test', name: 'Dana Diaz' }, { reasoning: why }), 202)
+    const added = (await app.ownerAction('authorization', 'decide', { request_id: request.request_id, decision: 'allow_once' })).result
     expect(added).toMatchObject({ email: 'dana@sparkle.test', name: 'Dana Diaz', role: 'technician' })
     const list = expectData(await app.query({ type: 'users', role: 'technician' }))
     expect(list.items.map((u: any) => u.email)).toEqual(['dana@sparkle.test'])

@@ -90,7 +90,8 @@ describe.each(engines)('visit history in the workflow tools (%s)', (engine) => {
     const forgotten = await book('2026-10-29T13:00')
     const briefed = await tool('daily_briefing', { date: '2026-11-06' })
     expect(briefed.briefing).toContain(`#${early.number} Hal Highrise`)
-    await close(early, { duration_minutes: 75 })
+    // A day ahead: the owner closes it before its day, on purpose.
+    await close(early, { duration_minutes: 75, early: true })
 
     const lines = (await tool('daily_briefing', { date: '2026-11-06' })).briefing.split('\n') as string[]
     expect(lines.filter((l) => /^ \d\d:\d\d/.test(l)).join('\n')).not.toContain(`#${early.number} `)

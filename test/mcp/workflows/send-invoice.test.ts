@@ -7,6 +7,7 @@ import { engines } from '../../helpers/databases.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { expectData } from '../../api/envelope-assertions.js'
 import { signedIn, type SignedIn } from '../../domains/tickets/fixtures.js'
+import { PAYMENT_INSTRUCTIONS, settings } from '../../domains/invoices/fixtures.js'
 
 describe.each(engines)('send_invoice (%s)', (engine) => {
   let app: TestApp
@@ -27,6 +28,7 @@ describe.each(engines)('send_invoice (%s)', (engine) => {
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
   beforeAll(async () => {
     app = await startTestApp(engine)
+    await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
     principal = (await authenticateAgentToken(app.t.db, app.tenant.agent_token))!
     owner = await signedIn(app, app.tenant.owner_user_id)
   })

@@ -1,6 +1,7 @@
 import type { Request, Router } from 'express'
 import type { Services } from '../../../core/context.js'
 import { runCloseoutExtraction } from '../../../core/domains/closeouts/extraction.js'
+import { startCloseout } from '../../../core/domains/closeouts/actions.js'
 import { AppError } from '../../../core/errors.js'
 import { callAction } from '../../../core/call-action.js'
 import { html, trustedHtml } from '../../html.js'
@@ -34,6 +35,15 @@ export function mountCloseout(router: Router, services: Services): void {
     const id = String(call.req.params.id)
     await ticketFor(call, id)
     call.res.redirect(303, whereNext(await viewOrStart(call, id)))
+  }))
+
+  // Starts the close-out: the owner's "before its day" button sends early=1 (a technician's is refused with the reason).
+  router.post('/tickets/:id/closeout', pageRoute(services, async (call) => {
+    const id = String(call.req.params.id)
+    await ticketFor(call, id)
+    const early = call.req.body?.early === '1' ? true : undefined
+    const view = (await callAction(callerOf(call), startCloseout, { ticket_id: id, early }, { idempotencyKey: onceOf(call.req) })).result as View
+    call.res.redirect(303, whereNext(view))
   }))
 
   router.get('/tickets/:id/closeout/:step', pageRoute(services, async (call) => {

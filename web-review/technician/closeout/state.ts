@@ -43,6 +43,10 @@ export function whereNext(view: View): string {
  * ticket closed without a close-out (by the API), which has none to show.
  */
 export async function closeoutHref(call: PageCall, ticketId: string, closed = false): Promise<string | null> {
-  const view = await viewOf(call, ticketId)
+  return hrefOf(await viewOf(call, ticketId), ticketId, closed)
+}
+
+/** closeoutHref for a close-out already read (null: none started). */
+export function hrefOf(view: View | null, ticketId: string, closed: boolean): string | null {
   return view ? whereNext(view) : closed ? null : stepPath(ticketId, 'work')
 }

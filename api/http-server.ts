@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, maxHeaderSize, STATUS_CODES, type Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { Express } from 'express'
+import { log } from '../core/log.js'
+import { unparsedRequestError } from './client-errors.js'
+import { envelopeOf, errorOf } from './envelope.js'
+import { SECURITY_HEADERS } from './middleware/security-headers.js'
+
+/**
+ * The HTTP server of the app. A request Node's parser refuses (a control character in a header, headers over the
+ * limit, a broken request line or body framing) never reaches the app; Node would answer a bare status with no body.
+ * Here it is answered in the envelope too, with a request id, and logged like any other request.
+ */
+export function createHttpServer(app: Express): Server {
+  const server = createServer(app)
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => answerUnparsedRequest(err, socket))
+  return server
+}
+
+function answerUnparsedRequest(err: Error & { code?: string }, socket: Duplex): void {
+  // Node's own rule: write only while no answer to an earlier request on this connection has begun, else the bytes would corrupt it.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy()
+    return
+  }
+  const requestId = randomUUID()
+  const refusal = unparsedRequestError(err, maxHeaderSize)
+  const body = JSON.stringify(envelopeOf(requestId, null, errorOf(refusal)))
+  const headers = { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)),
+    'X-Request-Id': requestId, Connection: 'close' }
+  log('info', 'request', { request_id: requestId, status: refusal.status, unparsed: err.code ?? err.message })
+  socket.end(`HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n${
+    Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`)
+}
+

@@ -1,0 +1,39 @@
+import type { OperationContext } from '../../context.js'
+
+/**
+ * A lead as what a note or an interaction is written on: once the lead is converted, what is written on it goes to the
+ * customer it became (record-subject follows `becomes`).
+ */
+export const LEAD_SUBJECT = {
+  field: 'lead_id', table: 'leads', entity: 'lead', becomes: { column: 'converted_contact_id', field: 'contact_id' },
+} as const
+
+/**
+ * Every kind of record that hangs on a lead (each table with a lead_id; a test checks the schema has no other), and how
+ * it follows the customer the lead becomes: a note or an interaction has one subject and moves to the customer; an
+ * opportunity keeps the lead it came from and gains the customer.
+ */
+export const LEAD_RECORDS = [
+  { key: 'notes', table: 'notes', entity: 'note', keepsLead: false },
+  { key: 'interactions', table: 'interactions', entity: 'interaction', keepsLead: false },
+  { key: 'opportunities', table: 'opportunities', entity: 'opportunity', keepsLead: true },
+] as const
+
+/** How many records of each kind moved to the customer. */
+export type MovedLeadRecords = Record<(typeof LEAD_RECORDS)[number]['key'], number>
+
+/** Moves what hangs on a lead to the customer it was converted to, in the caller's transaction, auditing each record (action follow_lead). */
+export async function moveLeadRecords(ctx: OperationContext, leadId: string, contactId: string): Promise<MovedLeadRecords> {
+  const moved = {} as MovedLeadRecords
+  for (const kind of LEAD_RECORDS) {
+    const r = await ctx.db.query<{ id: string }>(kind.keepsLead
+      ? `update ${kind.table} set contact_id = $1 where lead_id = $2 and contact_id is null returning id`
+      : `update ${kind.table} set contact_id = $1, lead_id = null where lead_id = $2 returning id`, [contactId, leadId])
+    for (const row of r.rows) {
+      await ctx.audit({ entityType: kind.entity, entityId: String(row.id), action: 'follow_lead', before: { lead_id: leadId, contact_id: null },
+        after: { lead_id: kind.keepsLead ? leadId : null, contact_id: contactId } })
+    }
+    moved[kind.key] = r.rows.length
+  }
+  return moved
+}

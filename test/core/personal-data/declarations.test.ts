@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PRODUCT_PERSONAL_DATA } from '../../../api/product-personal-data.js'
+import type { PersonalTable } from '../../../core/personal-data/declare.js'
+import { personalDataProblems } from '../../../core/personal-data/schema-problems.js'
+import { storedTables } from '../../../core/personal-data/stored.js'
+import { writePersonalData } from '../../../core/personal-data/write.js'
+import { engines, freshDatabase, type TestDatabase } from '../../helpers/databases.js'
+
+/** The product's declarations with one table's replaced. */
+function withTable(changed: PersonalTable): PersonalTable[] {
+  return PRODUCT_PERSONAL_DATA.map((t) => t.table === changed.table ? changed : t)
+}
+
+const notes = PRODUCT_PERSONAL_DATA.find((t) => t.table === 'notes') as PersonalTable
+
+describe.each(engines)('the declarations of personal data against the migrated schema (%s)', (engine) => {
+  let t: TestDatabase
+  beforeAll(async () => {
+    t = await freshDatabase(engine)
+  })
+  afterAll(() => t.dispose())
+
+  it('declare every text, JSON and list column of every table that reaches a customer, and only tables and columns that exist', async () => {
+    expect(await personalDataProblems(t.db, PRODUCT_PERSONAL_DATA)).toEqual([])
+  })
+
+  it('name a declared table or column that does not exist, and a start with them stops', async () => {
+    const wrong = [...withTable({ ...notes, columns: { ...notes.columns, mood: 'not personal' }, stateChanges: [{ set: { colour: 'red' } }] }),
+      { table: 'pet_photos', reach: { contact_id: 'contacts' }, columns: { caption: 'not personal' }, export: null } satisfies PersonalTable]
+    expect(await personalDataProblems(t.db, wrong)).toEqual([
+      'notes.mood is declared but there is no such column',
+      'notes.colour is declared but there is no such column',
+      'pet_photos is declared but there is no such table',
+    ])
+    await expect(writePersonalData(t.db, wrong)).rejects.toThrow(/do not match the database:\n- notes\.mood is declared but there is no such column/)
+  })
+
+  it('name a column added to a declared table and a table added that reaches a customer, each declared neither personal nor not', async () => {
+    await t.db.exec(`alter table notes add column mood text;
+      create table pet_photos (tenant_id uuid not null references tenants (id), id uuid not null default gen_random_uuid(), ticket_id uuid not null,
+        caption text not null, tags text[] not null default '{}', taken_on date, primary key (tenant_id, id),
+        foreign key (tenant_id, ticket_id) references tickets (tenant_id, id))`)
+    try {
+      expect(await personalDataProblems(t.db, PRODUCT_PERSONAL_DATA)).toEqual([
+        'notes.mood holds text, JSON or a list and is declared neither personal nor not personal',
+        'pet_photos reaches a customer (pet_photos.ticket_id → tickets) and holds caption, tags, but declares nothing: declare its personal data in the domain that owns it',
+      ])
+      await expect(writePersonalData(t.db, PRODUCT_PERSONAL_DATA)).rejects.toThrow(/notes\.mood holds text/)
+    } finally {
+      await t.db.exec('drop table pet_photos; alter table notes drop column mood')
+    }
+  })
+})
+
+describe('the declarations themselves', () => {
+  it('order each table after those it reaches the customer through', () => {
+    const order = storedTables(PRODUCT_PERSONAL_DATA).map((t) => t.table)
+    for (const t of storedTables(PRODUCT_PERSONAL_DATA)) {
+      for (const r of t.reach) if (r.to !== t.table) expect(order.indexOf(r.to), `${t.table} after ${r.to}`).toBeLessThan(order.indexOf(t.table))
+    }
+  })
+
+  it('refuse, naming the table, one declared twice, a reach to a table that declares nothing, and an erasure that does not fit the rows', () => {
+    expect(() => storedTables([...PRODUCT_PERSONAL_DATA, notes])).toThrow('Personal data: notes is declared twice')
+    expect(() => storedTables([{ ...notes, reach: { pet_id: 'pets' } }])).toThrow('Personal data of notes: reaches pets through pet_id, which declares nothing')
+    expect(() => storedTables(withTable({ ...notes, columns: { content: 'personal' } })))
+      .toThrow(`Personal data of notes: content is 'personal', but its rows stay: say what erasure writes over it`)
+    expect(() => storedTables(withTable({ ...notes, rows: 'deleted' })))
+      .toThrow(`Personal data of notes: content: its rows are deleted, so it is simply 'personal'`)
+    expect(() => storedTables(withTable({ ...notes, stateChanges: [{ set: { content: 'gone' } }] }))).toThrow('Personal data of notes: content is personal and changes state too')
+  })
+})

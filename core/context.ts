@@ -1,3 +1,4 @@
+import type { BackgroundWork } from './background.js'
 import type { ConsentGate } from './authorize.js'
 import type { Config } from './config.js'
 import type { Database, Queryable } from './db/types.js'
@@ -40,6 +41,8 @@ export interface Services {
   documents: DocumentStore
   /** The current time; tests may fix it. */
   now: () => Date
+  /** Work that goes on after a call has answered (an import's dry run and run). */
+  background: BackgroundWork
 }
 
 /** One change as the audit records it. */

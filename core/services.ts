@@ -1,3 +1,4 @@
+import { backgroundWork } from './background.js'
 import type { ConsentGate } from './authorize.js'
 import { emailClientFromConfig } from './clients/email.js'
 import { llmClientFromEnv } from './clients/llm.js'
@@ -32,6 +33,7 @@ export function assembleServices(config: Config, db: Database, plugins: Plugins,
     payments: paymentsClientFromEnv(process.env),
     documents: documentStoreFor(config, db),
     now: () => new Date(),
+    background: backgroundWork(),
     ...overrides,
   }
 }

@@ -89,6 +89,8 @@ export async function startTestApp(engine: TestEngine, overrides: Partial<Servic
     async close() {
       server.closeAllConnections()
       await new Promise((r) => server.close(r))
+      // An import's dry run still going must not find its database closed under it.
+      await services.background.settled()
       await t.dispose()
     },
   }

@@ -28,7 +28,7 @@ class Superseded extends Error {}
 export function checkAfterCommit(ctx: OperationContext, uploadId: string, attempt: number): void {
   const principal = { tenantId: ctx.tenantId, actor: ctx.actor }
   ctx.afterCommit(async () => {
-    void checkUpload(ctx.services, principal, uploadId, attempt, ctx.requestId)
+    ctx.services.background.start(checkUpload(ctx.services, principal, uploadId, attempt, ctx.requestId))
   })
 }
 
@@ -36,7 +36,7 @@ export function checkAfterCommit(ctx: OperationContext, uploadId: string, attemp
 export function runAfterCommit(ctx: OperationContext, uploadId: string): void {
   const principal = { tenantId: ctx.tenantId, actor: ctx.actor }
   ctx.afterCommit(async () => {
-    void runUpload(ctx.services, principal, uploadId, ctx.requestId)
+    ctx.services.background.start(runUpload(ctx.services, principal, uploadId, ctx.requestId))
   })
 }
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { DEFAULT_DATABASE_LIMITS, type DatabaseLimits } from './db/limits.js'
 
-/** Everything the product reads from the environment, in one place (the README's table mirrors it). */
+/** Everything the product reads from the environment, in one place (docs/configuration.md's table mirrors it). */
 export interface Config {
   port: number
   host: string

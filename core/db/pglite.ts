@@ -26,7 +26,7 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     parsers: typeParsers,
     relaxedDurability: false,
     // PostgreSQL's default 128MB of shared buffers lives in the WASM heap and is touched at start, resident whether used or
-    // not; the data folder's files stay in the system's file cache all the same. See the README's "engines under load" figures.
+    // not; the data folder's files stay in the system's file cache all the same. See the "engines under load" figures in docs/benchmarks.md.
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
   })
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({

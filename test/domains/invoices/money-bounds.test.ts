@@ -47,7 +47,7 @@ describe.each(engines)('money beyond what a cents column holds is refused where 
     const booked = await snapshot()
     expectFields(await app.action('ticket', 'add_line_item', { ticket_id: t.id, ...huge }), ['data'])
     expectFields(await app.action('ticket', 'update_line_item', { line_item_id: t.line_items[0].id, unit_price_cents: 100_000_000 }), ['data'])
-    expectFields(await owner.action('ticket', 'close', { ticket_id: t.id, duration_minutes: 60, notes: '', next_service: { kind: 'none' },
+    expectFields(await owner.action('ticket', 'close', { ticket_id: t.id, early: true, duration_minutes: 60, notes: '', next_service: { kind: 'none' },
       line_items: [{ line_item_id: t.line_items[0].id, unit_price_cents: 100_000_000 }] }), ['data.line_items.0'])
     expect(await snapshot()).toEqual(booked)
   })

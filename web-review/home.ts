@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express'
-import { stateOf } from '../api/request-context.js'
+import { stateOf } from '../core/http/request-state.js'
 import { html, signInForm } from './html.js'
 import { layout, viewerOf } from './layout.js'
 import { sendPage } from './send-page.js'

@@ -1,5 +1,5 @@
 import type { Response } from 'express'
-import { stateOf } from '../api/request-context.js'
+import { stateOf } from '../core/http/request-state.js'
 import type { SessionPrincipal } from '../core/auth/sessions.js'
 import { html } from './html.js'
 import { layout, viewerOf } from './layout.js'

@@ -12,8 +12,8 @@ import { sendPage } from '../../web-review/send-page.js'
 import { returnPathAfterSignIn, signInLinkForm } from '../../web-review/sign-in-link-page.js'
 import { sendData } from '../envelope.js'
 import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from '../middleware/cookies.js'
-import { createRateLimiter } from '../middleware/rate-limit.js'
-import { clientIp, stateOf } from '../request-context.js'
+import { createRateLimiter } from '../../core/http/rate-limit.js'
+import { clientIp, stateOf } from '../../core/http/request-state.js'
 
 /** A sign-in link's secret: 32 random bytes, base64url. */
 const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express'
-import { stateOf } from '../../api/request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 import { callQuery } from '../../core/call-query.js'
 import type { Services } from '../../core/context.js'
 import { analyticsByPlaceQuery, analyticsByServiceQuery, analyticsSummaryQuery } from '../../core/domains/analytics/queries.js'

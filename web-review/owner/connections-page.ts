@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import { stateOf } from '../../api/request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 import { formatInstant } from '../../core/call-preview.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'

@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import { stateOf } from '../../api/request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 import { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
 import { callQuery } from '../../core/call-query.js'
 import type { Services } from '../../core/context.js'

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express'
-import { stateOf } from '../../api/request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest } from '../../core/auth/oauth/authorization-request.js'
 import { approveClient } from '../../core/auth/oauth/grants.js'
 import { issuerUrl } from '../../core/auth/oauth/urls.js'

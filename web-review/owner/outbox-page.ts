@@ -1,5 +1,5 @@
 import { Router } from 'express'
-import { stateOf } from '../../api/request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 import type { Services } from '../../core/context.js'
 import { callQuery } from '../../core/call-query.js'
 import { emailOutboxQuery } from '../../core/domains/messages/outbox-queries.js'

@@ -1,5 +1,5 @@
 import type { Response } from 'express'
-import { stateOf } from '../../api/request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Caller } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'

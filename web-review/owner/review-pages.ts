@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express'
-import { stateOf } from '../../api/request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express'
 import type { z } from 'zod'
-import { stateOf } from '../../api/request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import { callAction } from '../../core/call-action.js'
 import { callQueryAll } from '../../core/call-query.js'

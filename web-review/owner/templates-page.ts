@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express'
-import { stateOf } from '../../api/request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import { callAction } from '../../core/call-action.js'
 import { callQuery, callQueryAll } from '../../core/call-query.js'

@@ -1,7 +1,9 @@
 import type { Request, Response } from 'express'
-import type { Principal } from '../core/context.js'
-import { AppError } from '../core/errors.js'
-import type { SessionPrincipal } from '../core/auth/sessions.js'
+import type { Principal } from '../context.js'
+import { AppError } from '../errors.js'
+import type { SessionPrincipal } from '../auth/sessions.js'
+
+// The api's middleware sets this state; it lives below the api so that pages and the MCP endpoint can read it.
 
 /** What middleware learned about a request, kept on res.locals. */
 export interface RequestState {

@@ -1,4 +1,4 @@
-import { AppError } from '../../core/errors.js'
+import { AppError } from '../errors.js'
 
 /** A fixed-window counter per key, in this process's memory. */
 export interface RateLimiter {

@@ -1,5 +1,5 @@
 import type { Request } from 'express'
-import { clientIp } from '../request-context.js'
+import { clientIp } from './request-state.js'
 import { createRateLimiter, type RateLimiter } from './rate-limit.js'
 
 /** Unknown secrets allowed per client address in each window, over every kind of public link together. */

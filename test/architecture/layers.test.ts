@@ -7,18 +7,18 @@ import { root } from '../helpers/build.js'
 /**
  * The product's layers, each with the layers below it that it may import (besides itself). core is the base and knows
  * none of the others. The authorization queue is built on core's registry and is registered into it from above, so
- * core never imports the queue. The pages (web-review) and mcp are peers over the queue: neither imports the other,
- * nor the api that mounts them, so what both need from a request lives in core. api composes everything below it;
- * cli and bench are entry points that nothing else imports.
+ * core never imports the queue. The console (the pages people use) and mcp are peers over the queue: neither imports
+ * the other, nor the api that mounts them, so what both need from a request lives in core. api composes everything
+ * below it; cli and bench are entry points that nothing else imports.
  */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   core: [],
   'authorization-queue': ['core'],
-  'web-review': ['core', 'authorization-queue'],
+  console: ['core', 'authorization-queue'],
   mcp: ['core', 'authorization-queue'],
-  api: ['core', 'authorization-queue', 'web-review', 'mcp'],
-  cli: ['core', 'authorization-queue', 'web-review', 'mcp', 'api'],
-  bench: ['core', 'authorization-queue', 'web-review', 'mcp', 'api'],
+  api: ['core', 'authorization-queue', 'console', 'mcp'],
+  cli: ['core', 'authorization-queue', 'console', 'mcp', 'api'],
+  bench: ['core', 'authorization-queue', 'console', 'mcp', 'api'],
 }
 
 /** One import that runs against the layering, said so a reader can find and judge it. */
@@ -76,25 +76,25 @@ describe('layers: no import runs up a layer', () => {
     const source = [
       `import { a } from '../api/app.js'`,
       `import type { B } from '../mcp/server.js'`,
-      `export * from '../web-review/home.js'`,
+      `export * from '../console/home.js'`,
       `const cli = await import('../cli/main.js')`,
       `let run: typeof import('../bench/run.js')`,
       `import { errors } from './errors.js'`,
       `import express from 'express'`,
     ].join('\n')
     expect(violationsIn('core/example.ts', source).map((v) => v.split(' imports ')[1].split(':')[0])).toEqual([
-      `'../api/app.js'`, `'../mcp/server.js'`, `'../web-review/home.js'`, `'../cli/main.js'`, `'../bench/run.js'`,
+      `'../api/app.js'`, `'../mcp/server.js'`, `'../console/home.js'`, `'../cli/main.js'`, `'../bench/run.js'`,
     ])
     expect(violationsIn('core/example.ts', source)[0]).toBe(
       `core/example.ts:1 imports '../api/app.js': api is not below core (core may import core)`)
   })
 
   it('the check tells the allowed directions from the forbidden ones', () => {
-    expect(violationsIn('api/app.ts', `import { x } from '../web-review/home.js'`)).toEqual([])
-    expect(violationsIn('web-review/owner/page.ts', `import { x } from '../../core/errors.js'`)).toEqual([])
-    expect(violationsIn('web-review/owner/page.ts', `import { x } from '../../api/app.js'`)).toHaveLength(1)
-    expect(violationsIn('web-review/owner/page.ts', `import { x } from '../../mcp/server.js'`)).toHaveLength(1)
-    expect(violationsIn('mcp/http.ts', `import { x } from '../web-review/home.js'`)).toHaveLength(1)
+    expect(violationsIn('api/app.ts', `import { x } from '../console/home.js'`)).toEqual([])
+    expect(violationsIn('console/owner/page.ts', `import { x } from '../../core/errors.js'`)).toEqual([])
+    expect(violationsIn('console/owner/page.ts', `import { x } from '../../api/app.js'`)).toHaveLength(1)
+    expect(violationsIn('console/owner/page.ts', `import { x } from '../../mcp/server.js'`)).toHaveLength(1)
+    expect(violationsIn('mcp/http.ts', `import { x } from '../console/home.js'`)).toHaveLength(1)
     expect(violationsIn('core/x.ts', `import { x } from '../authorization-queue/queue.js'`)).toHaveLength(1)
     expect(violationsIn('api/app.ts', `import { x } from '../bench/run.js'`)).toHaveLength(1)
     expect(violationsIn('bench/run.ts', `import { x } from '../cli/main.js'`)).toHaveLength(1)

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { reachOf } from '../../core/access.js'
 import { buildRegistry } from '../../api/product.js'
-import { ACTION_PLACES, ACTION_TITLES, BY_AGENT_OR_API, placeOf } from '../../web-review/owner/action-places.js'
-import { PAGE_PLACES } from '../../web-review/owner/page-places.js'
+import { ACTION_PLACES, ACTION_TITLES, BY_AGENT_OR_API, placeOf } from '../../console/owner/action-places.js'
+import { PAGE_PLACES } from '../../console/owner/page-places.js'
 
 describe('where the search sends a person for each action', () => {
   const registry = buildRegistry()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { form, html, joinHtml, SafeHtml, trustedHtml } from '../../web-review/html.js'
-import { encodingFor } from '../../web-review/send-page.js'
+import { form, html, joinHtml, SafeHtml, trustedHtml } from '../../console/html.js'
+import { encodingFor } from '../../console/send-page.js'
 
 const SCRIPT = '<script>alert(1)</script>'
 const BREAKOUT = '"><img src=x onerror=alert(1)>'

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../api/app.js'
-import { cspHash } from '../../web-review/csp.js'
+import { cspHash } from '../../console/csp.js'
 import { expectError } from '../api/envelope-assertions.js'
 import { signIn } from '../auth/browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express'
 import type { Services } from '../core/context.js'
 import { AppError } from '../core/errors.js'
-import { requirePrincipal } from '../api/request-context.js'
+import { requirePrincipal } from '../core/http/request-state.js'
 import { refuseInvalidRequest } from './body-errors.js'
 
 /** The MCP SDK and our server over it, loaded at the first MCP request: most starts and many servers never need them. */

@@ -4,9 +4,9 @@ import { authenticateOAuthAccessToken, isOAuthAccessToken } from '../../core/aut
 import { authenticateSession } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
-import { clientIp, stateOf } from '../request-context.js'
+import { clientIp, stateOf } from '../../core/http/request-state.js'
 import { readCookie, SESSION_COOKIE, setSessionCookie } from './cookies.js'
-import { createRateLimiter, type RateLimiter } from './rate-limit.js'
+import { createRateLimiter, type RateLimiter } from '../../core/http/rate-limit.js'
 
 /** Failed bearer attempts allowed per key in each window. */
 const FAILURES = { max: 20, windowMs: 15 * 60 * 1000 }

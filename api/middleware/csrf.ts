@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
 import { AppError } from '../../core/errors.js'
-import { stateOf } from '../request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 

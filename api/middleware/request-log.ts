@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { NextFunction, Request, Response } from 'express'
 import { log } from '../../core/log.js'
-import { stateOf } from '../request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/
 

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express'
-import { CONTENT_SECURITY_POLICY } from '../../web-review/csp.js'
+import { CONTENT_SECURITY_POLICY } from '../../console/csp.js'
 
 /**
  * Headers every answer carries. Pages and API answers hold customer data and CSRF tokens, and sign-in and customer links

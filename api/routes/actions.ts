@@ -6,7 +6,7 @@ import { MAX_REASONING_LENGTH } from '../../core/input-bounds.js'
 import { performAction } from '../../core/operations.js'
 import { parseInput } from '../../core/validation.js'
 import { sendData } from '../envelope.js'
-import { requirePrincipal, stateOf } from '../request-context.js'
+import { requirePrincipal, stateOf } from '../../core/http/request-state.js'
 
 const actionBody = z.object({
   domain: z.string().min(1),

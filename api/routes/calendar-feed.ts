@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 import { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { openCalendarFeed } from '../../core/domains/calendars/feed.js'
-import type { LinkGuesses } from '../middleware/link-guesses.js'
-import { createRateLimiter, type RateLimiter } from '../middleware/rate-limit.js'
+import type { LinkGuesses } from '../../core/http/link-guesses.js'
+import { createRateLimiter, type RateLimiter } from '../../core/http/rate-limit.js'
 
 /** Fetches of one feed allowed in each window (a calendar polls hourly at most). */
 const LIMITS = { fetchesPerFeed: 60, windowMs: 15 * 60 * 1000 }

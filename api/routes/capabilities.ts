@@ -3,7 +3,7 @@ import { businessFields } from '../../core/business-fields.js'
 import { describeCapabilities } from '../../core/capabilities.js'
 import type { Services } from '../../core/context.js'
 import { sendData } from '../envelope.js'
-import { requirePrincipal, stateOf } from '../request-context.js'
+import { requirePrincipal, stateOf } from '../../core/http/request-state.js'
 
 /**
  * GET /api/capabilities: every action and data type, generated from the registry; an agent is not shown those for people only.

@@ -4,7 +4,7 @@ import { validationError } from '../../core/errors.js'
 import { performQuery } from '../../core/operations.js'
 import { csvOfQuery } from '../../core/export-csv.js'
 import { sendData } from '../envelope.js'
-import { requirePrincipal, stateOf } from '../request-context.js'
+import { requirePrincipal, stateOf } from '../../core/http/request-state.js'
 
 /** GET /api/data: reads one data type by id or as a filtered, paginated list. */
 export function dataRoutes(services: Services): Router {

@@ -3,8 +3,8 @@ import type { Services } from '../../core/context.js'
 import { registerClient } from '../../core/auth/oauth/clients.js'
 import { OAuthError } from '../../core/auth/oauth/errors.js'
 import { exchangeCode, refreshTokens, revokeOAuthToken } from '../../core/auth/oauth/tokens.js'
-import { createRateLimiter } from '../middleware/rate-limit.js'
-import { clientIp, stateOf } from '../request-context.js'
+import { createRateLimiter } from '../../core/http/rate-limit.js'
+import { clientIp, stateOf } from '../../core/http/request-state.js'
 
 /** Registrations allowed per client address each hour: a person connects a handful of apps, not hundreds. */
 const REGISTRATIONS = { max: 30, windowMs: 60 * 60 * 1000 }

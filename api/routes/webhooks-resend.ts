@@ -6,7 +6,7 @@ import { AppError } from '../../core/errors.js'
 import { applyEmailEvent } from '../../core/jobs/email-events.js'
 import { log } from '../../core/log.js'
 import { sendData } from '../envelope.js'
-import { stateOf } from '../request-context.js'
+import { stateOf } from '../../core/http/request-state.js'
 
 /** How far a webhook's timestamp may be from our clock: older deliveries are refused, so a captured one cannot be replayed later. */
 export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60

@@ -60,7 +60,7 @@ describe('npm start, as a service manager runs it', () => {
 
 /** What a fresh clone holds before `npm install`: the sources, the migrations and the build settings, no dist/. */
 const CHECKOUT = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'migrations', 'core', 'cli', 'api', 'mcp', 'authorization-queue',
-  'web-review', 'bench']
+  'console', 'bench']
 
 describe('npm install, then npm start', () => {
   it('the first start runs the build the install made instead of building again', async () => {

@@ -3,7 +3,7 @@ import { chaseQuotes } from '../../../core/jobs/quotes.js'
 import { expectData } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { pageClient } from '../../web-review/technician-fixture.js'
+import { pageClient } from '../../console/technician-fixture.js'
 import { b64, pdf } from '../documents/files.js'
 import { newContact } from '../tickets/fixtures.js'
 

@@ -5,7 +5,7 @@ import { engines } from '../../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../../helpers/hostile-markup.js'
 import { b64, pdf } from '../documents/files.js'
 import { insertUser, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
-import { pageClient, type PageClient } from '../../web-review/technician-fixture.js'
+import { pageClient, type PageClient } from '../../console/technician-fixture.js'
 
 describe.each(engines)('a customer\'s data export (%s)', (engine) => {
   let app: TestApp

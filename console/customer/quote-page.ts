@@ -1,0 +1,105 @@
+import { Router, type Response } from 'express'
+import type { LinkGuesses } from '../../core/http/link-guesses.js'
+import type { Services } from '../../core/context.js'
+import { AppError } from '../../core/errors.js'
+import { depositLinkFor } from '../../core/domains/orders/deposits.js'
+import { QUOTE_NOTE_MAX, type QuoteAnswer } from '../../core/domains/quotes/acceptance.js'
+import { answerQuoteLink, viewQuoteLink, type QuoteLinkProblem, type QuoteLinkView } from '../../core/domains/quotes/quote-links.js'
+import { stateOf } from '../../core/http/request-state.js'
+import { html, type SafeHtml } from '../html.js'
+import { layout } from '../layout.js'
+import { sendPage } from '../send-page.js'
+import { formatMoney } from '../../core/call-preview.js'
+
+/** What each link asks and the button that answers. */
+const ASK: Record<QuoteAnswer, { title: string; button: string; note: string }> = {
+  accept: { title: 'Accept this quote', button: 'Accept the quote', note: 'Anything we should know, e.g. when suits you? (optional)' },
+  decline: { title: 'Decline this quote', button: 'Decline the quote', note: 'Could you tell us why? (optional)' },
+}
+
+/** What the customer reads after answering. */
+const DONE: Record<QuoteAnswer, string> = {
+  accept: 'Thank you: the quote is accepted. We will be in touch to book the work.',
+  decline: 'Thank you for letting us know.',
+}
+
+/** Why a link does nothing, with the status the page is served with. */
+const PROBLEM: Record<QuoteLinkProblem, { status: number; text: string }> = {
+  unknown: { status: 404, text: 'This link is not valid. Please use the link in your most recent email, or contact the business that sent it.' },
+  used: { status: 409, text: 'This link was already used: we have your answer.' },
+  answered: { status: 409, text: 'This quote was already answered: we have your answer.' },
+  expired: { status: 410, text: 'This quote has expired and can no longer be accepted. Please ask the business that sent it for a new quote.' },
+  cancelled: { status: 409, text: 'This quote was withdrawn, so there is nothing to answer.' },
+  wrong_purpose: { status: 400, text: 'This link cannot give that answer. Please use the matching link in your email.' },
+}
+
+/**
+ * The customer's quote pages, reached from a quote email without signing in. GET shows the quote with one button
+ * (mail scanners open links); POST answers. The secret in the address is the only credential: an unknown one counts
+ * with the client's other unknown links.
+ */
+export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
+  const router = Router()
+  router.get('/quote/:token', async (req, res) => {
+    const view = await viewQuoteLink(services, req.params.token)
+    if (view.problem === 'unknown') guesses.unknown(req)
+    if (view.problem) return problemPage(res, view.problem, view, await depositPart(services, view))
+    const ask = ASK[view.purpose as QuoteAnswer]
+    send(res, 200, ask.title, html`${quoteCard(view)}
+<form method="post" action="/quote/${req.params.token}"><input type="hidden" name="answer" value="${view.purpose}">
+<label>${ask.note}<textarea name="note" rows="3" maxlength="${QUOTE_NOTE_MAX}"></textarea></label><button>${ask.button}</button></form>`)
+  })
+  router.post('/quote/:token', async (req, res) => {
+    const answer = typeof req.body?.answer === 'string' ? req.body.answer : ''
+    const note = typeof req.body?.note === 'string' ? req.body.note : ''
+    const view = await answerQuoteLink(services, req.params.token, answer, note, stateOf(res).requestId)
+    if (view.problem === 'unknown') guesses.unknown(req)
+    if (view.problem) return problemPage(res, view.problem, view)
+    send(res, 200, 'Thank you', html`${quoteCard(view)}${await depositPart(services, view)}`, { ok: DONE[view.purpose as QuoteAnswer] })
+  })
+  return router
+}
+
+function problemPage(res: Response, problem: QuoteLinkProblem, view: QuoteLinkView, deposit: SafeHtml = html``): void {
+  const p = PROBLEM[problem]
+  send(res, p.status, 'Quote', view.number ? html`${quoteCard(view)}${deposit}` : html``, { error: p.text })
+}
+
+/**
+ * After acceptance: the deposit the order asks, with the button to Stripe's page while it is unpaid, or a word that it
+ * was received; when payments were off, that no deposit is taken. Nothing for a quote without a deposit.
+ */
+async function depositPart(services: Services, view: QuoteLinkView): Promise<SafeHtml> {
+  if (view.depositWaived) return html`<p class="note">No deposit is taken online: we will tell you how to pay when we book the work.</p>`
+  const d = view.deposit
+  if (!d) return html``
+  const amount = formatMoney(d.cents, view.currency ?? 'USD')
+  if (d.paidCents > 0) return html`<p>Your deposit of ${amount} was received. Thank you.</p>`
+  let url: string | null = null
+  try {
+    url = await depositLinkFor(services, d.tenantId, d.orderId)
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err
+  }
+  return url
+    ? html`<p>A deposit of ${amount} is due to book the work.</p><p><a class="button" href="${url}">Pay the ${amount} deposit</a></p>`
+    : html`<p class="note">A deposit of ${amount} is due. The payment page cannot be opened right now: please use this link again shortly.</p>`
+}
+
+/** The quote as the customer reads it: each line with its price, then subtotal, tax and total. */
+function quoteCard(view: QuoteLinkView): SafeHtml {
+  const cur = view.currency ?? 'USD'
+  const lines = (view.lines ?? []).map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? html` <span class="note">× ${l.quantity} at ${formatMoney(l.unit_price_cents, cur)}</span>` : ''}</td>
+<td class="num">${formatMoney(l.price_cents, cur)}</td></tr>`)
+  return html`<div class="card"><strong>${view.businessName}</strong><p>Quote ${view.number}, valid until ${view.validUntil}</p>
+<table><thead><tr><th>Work</th><th class="r">Price</th></tr></thead><tbody>${lines}</tbody>
+<tfoot><tr><td>Subtotal</td><td class="num">${formatMoney(view.subtotalCents ?? 0, cur)}</td></tr>
+<tr><td>Tax</td><td class="num">${formatMoney(view.taxCents ?? 0, cur)}</td></tr>
+<tr><th>Total</th><th class="r">${formatMoney(view.totalCents ?? 0, cur)}</th></tr></tfoot></table>
+${view.notes ? html`<p>${view.notes}</p>` : ''}</div>`
+}
+
+function send(res: Response, status: number, title: string, body: SafeHtml, line: { ok?: string; error?: string } = {}): void {
+  // The address holds the secret: keep it out of caches, referrers and search engines.
+  sendPage(res, layout({ title, body, ...line }), { status, secretUrl: true })
+}

@@ -36,6 +36,8 @@ export interface Config {
   trustProxy: boolean | number | string
   /** Where document bytes are kept and how large one may be. */
   documents: DocumentSettings
+  /** Whether each answer is checked against its operation's declared schema (CRM_CHECK_OUTPUT; on unless NODE_ENV is production). */
+  checkOutput: boolean
 }
 
 /** Where document bytes are kept: chosen by CRM_DOCUMENT_STORE, else S3 when a bucket is set, else by the database engine. */
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resendMaxPerSecond: positive(env, 'RESEND_MAX_PER_SECOND', 2),
     trustProxy: trustProxy(env.TRUST_PROXY),
     documents: documentSettings(env),
+    checkOutput: onOff(env.CRM_CHECK_OUTPUT, 'CRM_CHECK_OUTPUT', env.NODE_ENV !== 'production'),
   }
 }
 

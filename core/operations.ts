@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { auditTrail } from './audit.js'
 import { authorizeAction, authorizeQuery, keepReached, refuseQueryCaller } from './authorize.js'
-import type { Principal, Services } from './context.js'
+import type { OperationContext, Principal, Services } from './context.js'
 import { withTenant } from './db/tenant.js'
 import { log } from './log.js'
 import { refuseMergedContacts } from './merged-contacts.js'
@@ -10,7 +10,8 @@ import { contextOf, scopeOf } from './operations-context.js'
 import type { Queryable } from './db/types.js'
 import { AppError, validationError } from './errors.js'
 import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js'
-import { actionKey, type Page } from './registry.js'
+import { actionKey, type ActionDefinition, type Page } from './registry.js'
+import { checkOutput } from './output-check.js'
 import { nearestNames } from './suggest.js'
 import { parseCallRedacting, reportRedactions } from './sanitize.js'
 import { parseInput } from './validation.js'
@@ -48,7 +49,7 @@ export async function performAction(services: Services, principal: Principal, ca
     const ctx = contextOf(services, principal, tx, opts.requestId, reasoning, (fn) => effects.push(fn))
     const verdict = await authorizeAction(ctx, def, input)
     await refuseMergedContacts(tx, input)
-    const result = await reportRedactions(tx, ctx, def, verdict === 'queue' ? await services.consent.enqueue(ctx, def, input) : await def.run(ctx, input), redactions)
+    const result = await reportRedactions(tx, ctx, def, verdict === 'queue' ? await services.consent.enqueue(ctx, def, input) : await runChecked(services, def, ctx, input), redactions)
     if (opts.idempotencyKey) {
       await tx.query(`update idempotency_keys set response = $4, status_code = 200
         where tenant_id = $1 and principal = $2 and key = $3`,
@@ -58,6 +59,13 @@ export async function performAction(services: Services, principal: Principal, ca
   })
   await runEffects(effects, opts.requestId)
   return outcome
+}
+
+/** Runs an action and, where the configuration asks, holds its answer to the action's declared output schema. */
+async function runChecked(services: Services, def: ActionDefinition, ctx: OperationContext, input: unknown): Promise<unknown> {
+  const result = await def.run(ctx, input)
+  if (services.config.checkOutput) checkOutput(actionKey(def.domain, def.name), def.output, result)
+  return result
 }
 
 /** The answer as it may be stored for a repeated Idempotency-Key: each secret field says it was shown once instead. */
@@ -136,6 +144,7 @@ export async function performQuery(services: Services, principal: Principal, cal
       const trails = await auditTrail(tx, def.entity, page.items.map((i) => String(i.id)))
       for (const item of page.items) item.audit_trail = trails.get(String(item.id)) ?? []
     }
+    if (services.config.checkOutput) for (const item of page.items) checkOutput(call.type, def.record, item)
     if (call.id === undefined) return page
     if (!page.items.length) throw new AppError('NOT_FOUND', `No ${call.type} record with id ${call.id}`, { type: call.type, id: call.id })
     return page.items[0]

@@ -46,7 +46,7 @@ export function noteText(max = 10_000, opts: { allowEmpty?: boolean } = {}) {
 
 /** Any JSON value whose strings, at any depth, are redacted like noteText (e.g. an attribute's value). */
 export function noteJson() {
-  return z.json().transform(redactDeep)
+  return z.json().transform((value) => redactDeep(value) as typeof value)
 }
 
 /** Parses a call's input (synchronously) and reports what its noteText and noteJson fields redacted, by path. */

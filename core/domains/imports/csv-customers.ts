@@ -74,7 +74,7 @@ function planRow(v: Map<MappedField, { column: string; value: string }>, line: n
   let address: CustomerCandidate['address'] = null
   if (line1 && city && state && postal) address = { line1, ...(line2 ? { line2 } : {}), city, state, postal_code: postal }
   else if (line1 || city || postal) warnings.push('address not kept: it needs a street address, city, state and postal code')
-  const attributes: Record<string, unknown> = {}
+  const attributes: CustomerCandidate['attributes'] = {}
   for (const [field, { value }] of v) if (field.startsWith('attribute:')) attributes[field.slice('attribute:'.length)] = value
   const person = Boolean(first || last || get('name'))
   if (company && person && !('company_name' in attributes)) attributes.company_name = company

@@ -1,7 +1,7 @@
+import { callWithin } from '../../call-within.js'
 import type { OperationContext, Principal, Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import { contextOf, scopeOf } from '../../operations-context.js'
-import { parseInput } from '../../validation.js'
 import { tagContacts } from '../contacts/tag-actions.js'
 import type { ColumnMapping } from './csv-mapping.js'
 import type { MappedPlan } from './csv-customers.js'
@@ -108,7 +108,7 @@ async function tagMatched(ctx: OperationContext, rows: PlannedRow[], outcomes: R
     const row = rows[i]
     const tags = 'candidate' in row ? row.candidate.contact.tags : undefined
     if (outcome.outcome !== 'matched' || !tags?.length || !outcome.contact_id) continue
-    await tagContacts.run(ctx, parseInput(tagContacts.input, { contact_ids: [outcome.contact_id], tags_add: tags }, 'data'))
+    await callWithin(ctx, tagContacts, { contact_ids: [outcome.contact_id], tags_add: tags })
   }
 }
 

@@ -8,6 +8,9 @@ export const SQUARE_CUSTOMER_COLUMNS = ['Reference ID', 'First Name', 'Last Name
   'Creation Source', 'First Visit', 'Last Visit', 'Transaction Count', 'Lifetime Spend', 'Email Subscription Status',
   'Instant Profile', 'Blocked from online booking'] as const
 
+/** A fact as an import keeps it: a column's text, or Square's profile of texts and numbers. */
+export type ImportedFact = string | Record<string, string | number>
+
 /** One customer as the import will write it: the contact, its address, its facts and its memo. */
 export interface CustomerCandidate {
   squareId: string | null
@@ -16,7 +19,7 @@ export interface CustomerCandidate {
     source?: string; tags?: string[] }
   address: { line1: string; line2?: string; city: string; state: string; postal_code: string } | null
   /** Facts kept as attributes (source import): birthday, nickname, the Square profile, custom fields. */
-  attributes: Record<string, unknown>
+  attributes: Record<string, ImportedFact>
   memo: string | null
   /** What was in the row but could not be kept, said to the person importing. */
   warnings: string[]
@@ -61,7 +64,7 @@ function planRow(f: Record<string, string>, custom: string[], line: number): Pla
   } else if (street || f.City || f['Postal Code']) {
     warnings.push('address not kept: it needs Street Address 1, City, State and Postal Code')
   }
-  const attributes: Record<string, unknown> = {}
+  const attributes: Record<string, ImportedFact> = {}
   if (f.Birthday) attributes.birthday = f.Birthday
   if (f.Nickname) attributes.nickname = f.Nickname
   if (company && (first || last)) attributes.company_name = company
@@ -88,8 +91,8 @@ function planRow(f: Record<string, string>, custom: string[], line: number): Pla
 }
 
 /** Square's own bookkeeping of the customer, kept as one fact: visits, spend, how they signed up. */
-function squareProfile(f: Record<string, string>): Record<string, unknown> {
-  const profile: Record<string, unknown> = {}
+function squareProfile(f: Record<string, string>): Record<string, string | number> {
+  const profile: Record<string, string | number> = {}
   const text: Array<[string, string]> = [['reference_id', 'Reference ID'], ['creation_source', 'Creation Source'], ['first_visit', 'First Visit'],
     ['last_visit', 'Last Visit'], ['email_subscription_status', 'Email Subscription Status'], ['instant_profile', 'Instant Profile'],
     ['blocked_from_online_booking', 'Blocked from online booking']]

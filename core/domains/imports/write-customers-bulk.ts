@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { writeAuditMany } from '../../audit.js'
 import type { AuditEntry, OperationContext } from '../../context.js'
+import { callWithin } from '../../call-within.js'
 import { parseInput } from '../../validation.js'
 import { addAddress } from '../addresses/actions.js'
 import { ADDRESS_COLUMNS } from '../addresses/model.js'
@@ -113,7 +114,7 @@ export async function writeCustomersInBulk(ctx: OperationContext, known: KnownCu
   const audit: AuditEntry[] = []
   audit.push(...await insertContacts(ctx, created))
   // A blank filled from the file is the import's own match (by Square id, email or phone), already de-duplicated above.
-  for (const update of updates) await updateContact.run(ctx, parseInput(updateContact.input, { ...update, allow_duplicate: true }, 'data'))
+  for (const update of updates) await callWithin(ctx, updateContact, { ...update, allow_duplicate: true })
   audit.push(...await insertRows(ctx, 'address', `insert into addresses (tenant_id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes)
     select $1, x.contact_id, x.label, x.line1, x.line2, x.city, x.state, x.postal_code, x.country, x.access_notes
     from jsonb_to_recordset($2::jsonb) as x(contact_id uuid, label text, line1 text, line2 text, city text, state text, postal_code text,

@@ -2,6 +2,7 @@ import type { OperationContext } from '../../context.js'
 import { translateDatabaseError } from '../../db/translate-error.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
+import { callWithin } from '../../call-within.js'
 import { parseInput } from '../../validation.js'
 import { addAddress } from '../addresses/actions.js'
 import { setAttribute } from '../attributes/actions.js'
@@ -115,13 +116,13 @@ export function matchOf(known: KnownCustomers, c: CustomerCandidate) {
 }
 
 async function create(ctx: OperationContext, c: CustomerCandidate): Promise<string> {
-  const contact = await createContact.run(ctx, parseInput(createContact.input, { source: 'square_import', ...c.contact }, 'data'))
+  const contact = await callWithin(ctx, createContact, { source: 'square_import', ...c.contact })
   const id = String(contact.id)
-  if (c.address) await addAddress.run(ctx, parseInput(addAddress.input, { contact_id: id, ...c.address }, 'data'))
+  if (c.address) await callWithin(ctx, addAddress, { contact_id: id, ...c.address })
   for (const [key, value] of Object.entries(c.attributes)) {
-    await setAttribute.run(ctx, parseInput(setAttribute.input, { contact_id: id, key, value, source: 'import' }, 'data'))
+    await callWithin(ctx, setAttribute, { contact_id: id, key, value, source: 'import' })
   }
-  if (c.memo) await addNote.run(ctx, parseInput(addNote.input, { contact_id: id, content: c.memo }, 'data'))
+  if (c.memo) await callWithin(ctx, addNote, { contact_id: id, content: c.memo })
   return id
 }
 
@@ -132,23 +133,23 @@ async function fillIn(ctx: OperationContext, contactId: string, c: CustomerCandi
   const blanks = { ...(!current.email && c.contact.email ? { email: c.contact.email } : {}), ...(!current.phone && c.contact.phone ? { phone: c.contact.phone } : {}) }
   // The import matched this customer itself (by Square id, email or phone); filling a blank is not a new duplicate.
   if (Object.keys(blanks).length) {
-    await updateContact.run(ctx, parseInput(updateContact.input, { contact_id: contactId, ...blanks, allow_duplicate: true }, 'data'))
+    await callWithin(ctx, updateContact, { contact_id: contactId, ...blanks, allow_duplicate: true })
   }
   if (c.address) {
     const same = await ctx.db.query(`select 1 from addresses where contact_id = $1 and lower(line1) = lower($2) and postal_code = $3`,
       [contactId, c.address.line1, c.address.postal_code])
-    if (!same.rows[0]) await addAddress.run(ctx, parseInput(addAddress.input, { contact_id: contactId, ...c.address }, 'data'))
+    if (!same.rows[0]) await callWithin(ctx, addAddress, { contact_id: contactId, ...c.address })
   }
   const facts = await ctx.db.query<{ key: string; value: unknown }>('select key, value from attributes where contact_id = $1', [contactId])
   const have = new Map(facts.rows.map((f) => [f.key, JSON.stringify(f.value)]))
   for (const [key, value] of Object.entries(c.attributes)) {
     if (have.has(key)) continue
-    await setAttribute.run(ctx, parseInput(setAttribute.input, { contact_id: contactId, key, value, source: 'import' }, 'data'))
+    await callWithin(ctx, setAttribute, { contact_id: contactId, key, value, source: 'import' })
   }
   if (c.memo) {
     const note = parseInput(addNote.input, { contact_id: contactId, content: c.memo }, 'data')
     const again = await ctx.db.query('select 1 from notes where contact_id = $1 and content = $2', [contactId, note.content])
-    if (!again.rows[0]) await addNote.run(ctx, note)
+    if (!again.rows[0]) await callWithin(ctx, addNote, { contact_id: contactId, content: c.memo })
   }
   return contactId
 }

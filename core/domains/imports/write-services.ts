@@ -1,5 +1,5 @@
 import type { OperationContext } from '../../context.js'
-import { parseInput } from '../../validation.js'
+import { callWithin } from '../../call-within.js'
 import { createService } from '../services/actions.js'
 import type { PlannedItem } from './square-items.js'
 import type { ImportedRow, UnitWriter } from './write-in-chunks.js'
@@ -35,7 +35,7 @@ async function writeItem(ctx: OperationContext, item: PlannedItem): Promise<Item
   }
   const named = await ctx.db.query<{ id: string }>(`select id from services where lower(name) = lower($1) and archived_at is null`, [service.name])
   const serviceId = named.rows[0] ? String(named.rows[0].id)
-    : String((await createService.run(ctx, parseInput(createService.input, service, 'data'))).id)
+    : String((await callWithin(ctx, createService, service)).id)
   if (token) {
     await ctx.db.query(`insert into service_external_ids (tenant_id, source, external_id, service_id) values ($1, $2, $3, $4)
       on conflict (tenant_id, source, external_id) do nothing`, [ctx.tenantId, SOURCE, token, serviceId])

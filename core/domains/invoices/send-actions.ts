@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { callWithin } from '../../call-within.js'
 import type { OperationContext } from '../../context.js'
 import { AppError, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
@@ -79,7 +80,7 @@ export async function issueInvoice(ctx: OperationContext, ref: { ticket_id?: str
   if (ref.ticket_id) {
     invoiceId = (await ctx.db.query<{ id: string }>("select id from invoices where ticket_id = $1 and status <> 'void'", [ref.ticket_id])).rows[0]?.id
     if (!invoiceId) {
-      invoiceId = String((await createInvoiceFromTicket.run(ctx, createInvoiceFromTicket.input.parse({ ticket_id: ref.ticket_id })) as { id: string }).id)
+      invoiceId = String((await callWithin(ctx, createInvoiceFromTicket, { ticket_id: ref.ticket_id }) as { id: string }).id)
       created = true
     }
   }
@@ -89,10 +90,10 @@ export async function issueInvoice(ctx: OperationContext, ref: { ticket_id?: str
     throw new AppError('CONFLICT', `Invoice ${invoice.number} is ${invoice.status}; there is nothing to send`, { invoice_id: invoice.id, status: invoice.status })
   }
   const message = opts.email
-    ? await scheduleMessage.run(ctx, scheduleMessage.input.parse({ contact_id: invoice.contact_id, kind: 'invoice', invoice_id: invoice.id,
-      send_at: new Date(ctx.services.now().getTime() + SEND_DELAY_MS).toISOString() })) as Record<string, unknown>
+    ? await callWithin(ctx, scheduleMessage, { contact_id: String(invoice.contact_id), kind: 'invoice', invoice_id: String(invoice.id),
+      send_at: new Date(ctx.services.now().getTime() + SEND_DELAY_MS).toISOString() }) as Record<string, unknown>
     : null
-  const sent = await markInvoiceSent.run(ctx, markInvoiceSent.input.parse({ invoice_id: invoice.id }))
+  const sent = await callWithin(ctx, markInvoiceSent, { invoice_id: String(invoice.id) })
   return {
     invoice: sent,
     created,

@@ -1,3 +1,4 @@
+import { callWithin } from '../../call-within.js'
 import type { OperationContext } from '../../context.js'
 import { validationError } from '../../errors.js'
 import { createTicket } from '../tickets/actions.js'
@@ -24,11 +25,11 @@ export async function bookOrderVisits(ctx: OperationContext, order: OrderRow, vi
   const services = await catalogOf(ctx, order.line_items)
   const ids: string[] = []
   for (const [i, v] of visits.entries()) {
-    const ticket = await createTicket.run(ctx, createTicket.input.parse({
+    const ticket = await callWithin(ctx, createTicket, {
       contact_id: order.contact_id, address_id: v.address_id, scheduled_start: v.scheduled_start, duration_minutes: v.duration_minutes,
       technician_ids: v.technician_ids, line_items: shares[i].map((l) => ticketLine(l, services.get(l.service_id ?? ''))),
       notes: `Order ${order.number}`,
-    })) as { id: string }
+    }) as { id: string }
     await ctx.db.query('update tickets set order_id = $2 where id = $1', [ticket.id, order.id])
     ids.push(ticket.id)
   }

@@ -1,3 +1,4 @@
+import { callWithin } from '../../call-within.js'
 import type { OperationContext } from '../../context.js'
 import { AppError } from '../../errors.js'
 import { addDays, localDate, zonedInstant } from '../../time.js'
@@ -44,7 +45,7 @@ export async function generateVisits(ctx: OperationContext, seriesId: string): P
 
 /** One visit as a ticket linked to its occurrence; technicians already busy then are left off and reported. */
 async function bookVisit(ctx: OperationContext, series: SeriesRow, date: string, start: Date, result: GenerationResult) {
-  const input = (technicianIds: string[]) => createTicket.input.parse({
+  const input = (technicianIds: string[]) => ({
     contact_id: series.contact_id,
     ...(series.address_id ? { address_id: series.address_id } : {}),
     scheduled_start: start.toISOString(),
@@ -57,11 +58,11 @@ async function bookVisit(ctx: OperationContext, series: SeriesRow, date: string,
   const team = await activeTechnicians(ctx, series.technician_ids)
   let ticket: Record<string, unknown>
   try {
-    ticket = await createTicket.run(ctx, input(team.active))
+    ticket = await callWithin(ctx, createTicket, input(team.active))
   } catch (err) {
     // The double-booking check refuses before anything is written, so the visit can still be booked, unassigned.
     if (!(err instanceof AppError && err.details?.reason === 'double_booking')) throw err
-    ticket = await createTicket.run(ctx, input([]))
+    ticket = await callWithin(ctx, createTicket, input([]))
     result.unassigned.push({ ticket_id: String(ticket.id), occurrence: date, reason: err.message })
   }
   if (team.gone.length && !result.unassigned.some((u) => u.ticket_id === String(ticket.id))) {

@@ -1,3 +1,4 @@
+import { callWithin } from '../../call-within.js'
 import type { OperationContext } from '../../context.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assignTechnicians, cancelTicket, rescheduleTicket } from '../tickets/actions.js'
@@ -21,10 +22,10 @@ export async function rewriteVisit(ctx: OperationContext, ticketId: string, chan
   if (change.start || change.duration_minutes !== undefined) {
     const t = await lockTicket(ctx.db, ticketId)
     const start = change.start ?? new Date(t.scheduled_start)
-    await rescheduleTicket.run(ctx, rescheduleTicket.input.parse({ ticket_id: ticketId, scheduled_start: start.toISOString(),
-      duration_minutes: change.duration_minutes ?? (new Date(t.scheduled_end).getTime() - new Date(t.scheduled_start).getTime()) / 60_000 }))
+    await callWithin(ctx, rescheduleTicket, { ticket_id: ticketId, scheduled_start: start.toISOString(),
+      duration_minutes: change.duration_minutes ?? (new Date(t.scheduled_end).getTime() - new Date(t.scheduled_start).getTime()) / 60_000 })
   }
-  if (change.technician_ids) await assignTechnicians.run(ctx, assignTechnicians.input.parse({ ticket_id: ticketId, technician_ids: change.technician_ids }))
+  if (change.technician_ids) await callWithin(ctx, assignTechnicians, { ticket_id: ticketId, technician_ids: change.technician_ids })
   if (change.line_items) await replaceLines(ctx, ticketId, change.line_items, `${field}.line_items`)
 }
 
@@ -43,5 +44,5 @@ async function replaceLines(ctx: OperationContext, ticketId: string, lines: Line
 
 /** Cancels a visit with ticket.cancel's own code, so the customer's pending emails are cancelled as for any cancellation. */
 export async function cancelVisit(ctx: OperationContext, ticketId: string, reason: string): Promise<void> {
-  await cancelTicket.run(ctx, cancelTicket.input.parse({ ticket_id: ticketId, reason }))
+  await callWithin(ctx, cancelTicket, { ticket_id: ticketId, reason })
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { callWithin } from '../../call-within.js'
 import type { OperationContext } from '../../context.js'
 import { validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
@@ -136,12 +137,12 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
   await ctx.db.query(`update ticket_technicians set clock_out_at = greatest($2::timestamptz, clock_in_at)
     where ticket_id = $1 and clock_in_at is not null and clock_out_at is null`, [ticket.id, now])
   await writeConfirmedLines(ctx.db, ctx.tenantId, ticket.id, lines)
-  const note = input.notes.trim() ? await addNote.run(ctx, addNote.input.parse({ ticket_id: ticket.id, content: input.notes })) : null
+  const note = input.notes.trim() ? await callWithin(ctx, addNote, { ticket_id: ticket.id, content: input.notes }) : null
   const attributes = []
   for (const a of input.attributes) {
     if (a.value === null) throw validationError([{ field: 'data.attributes', message: `${a.key}: value must not be null` }])
-    const saved = await setAttribute.run(ctx, setAttribute.input.parse({ contact_id: ticket.contact_id, key: a.key, value: a.value,
-      source: 'ticket_closeout', confidence: a.confidence, confirmed: ctx.actor.type === 'user', ticket_id: ticket.id }))
+    const saved = await callWithin(ctx, setAttribute, { contact_id: ticket.contact_id, key: a.key, value: a.value,
+      source: 'ticket_closeout', confidence: a.confidence, confirmed: ctx.actor.type === 'user', ticket_id: ticket.id })
     attributes.push({ id: String(saved.id), key: a.key, value: saved.value })
   }
   await ctx.db.query(`update tickets set status = 'completed', closed_at = $2, duration_minutes = $3, is_price_estimated = false
@@ -171,9 +172,9 @@ async function bookNext(ctx: OperationContext, ticket: TicketRow, before: Record
   const active = await ctx.db.query<{ id: string }>(`select id from services where id = any($1::uuid[]) and archived_at is null`,
     [lines.flatMap((l) => (l.service_id ? [l.service_id] : []))])
   const bookable = new Set(active.rows.map((r) => r.id))
-  const created = await createTicket.run(ctx, createTicket.input.parse({
+  const created = await callWithin(ctx, createTicket, {
     contact_id: ticket.contact_id,
-    address_id: address ? ticket.address_id : undefined,
+    address_id: address && ticket.address_id ? ticket.address_id : undefined,
     scheduled_start: next.scheduled_start,
     duration_minutes: next.duration_minutes ?? Math.min(1440, Math.max(5, booked)),
     technician_ids: (before.technicians as Array<{ user_id: string }>).map((t) => t.user_id),
@@ -183,7 +184,7 @@ async function bookNext(ctx: OperationContext, ticket: TicketRow, before: Record
       ...(l.price_editable ? { unit_price_cents: l.unit_price_cents } : {}),
       taxable: l.taxable,
     })),
-  }))
+  })
   const t = created as Record<string, unknown>
   await ctx.db.query('update tickets set previous_ticket_id = $2 where id = $1', [t.id, ticket.id])
   return { id: String(t.id), number: Number(t.number), scheduled_start: t.scheduled_start as Date, scheduled_end: t.scheduled_end as Date }
@@ -202,8 +203,8 @@ async function scheduleReachOut(ctx: OperationContext, ticket: TicketRow, sendAt
     order by abs(extract(epoch from send_at - $4::timestamptz)), id limit 1`,
   [ticket.contact_id, new Date(sendAt.getTime() - window), new Date(sendAt.getTime() + window), sendAt])
   if (pending.rows[0]) return { message_id: String(pending.rows[0].id), send_at: pending.rows[0].send_at, already_queued: true }
-  const m = await scheduleMessage.run(ctx, scheduleMessage.input.parse({
+  const m = await callWithin(ctx, scheduleMessage, {
     contact_id: ticket.contact_id, kind: 'reach_out', send_at: sendAt.toISOString(), ticket_id: ticket.id,
-  })) as Record<string, unknown>
+  }) as Record<string, unknown>
   return { message_id: String(m.id), send_at: m.send_at as Date, already_queued: false }
 }

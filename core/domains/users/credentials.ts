@@ -1,3 +1,4 @@
+import { callWithin } from '../../call-within.js'
 import type { OperationContext } from '../../context.js'
 import { revokeAgentTokenAction } from '../agent-tokens/actions.js'
 import { revokeCalendarFeed } from '../calendars/actions.js'
@@ -12,7 +13,7 @@ export async function revokeWhatActsFor(ctx: OperationContext, userId: string): 
   await ctx.db.query('update magic_links set expires_at = now() where user_id = $1 and used_at is null and expires_at > now()', [userId])
   const feeds = await ctx.db.query<{ id: string }>(`select id from calendar_feeds
     where revoked_at is null and (user_id = $1 or (scope = 'business' and created_by = $1)) order by id`, [userId])
-  for (const feed of feeds.rows) await revokeCalendarFeed.run(ctx, { calendar_feed_id: feed.id })
+  for (const feed of feeds.rows) await callWithin(ctx, revokeCalendarFeed, { calendar_feed_id: feed.id })
   const tokens = await ctx.db.query<{ id: string }>('select id from agent_tokens where created_by = $1 and revoked_at is null order by id', [userId])
-  for (const token of tokens.rows) await revokeAgentTokenAction.run(ctx, { agent_token_id: token.id })
+  for (const token of tokens.rows) await callWithin(ctx, revokeAgentTokenAction, { agent_token_id: token.id })
 }

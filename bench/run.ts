@@ -4,6 +4,7 @@ import { closeoutPages } from './scenarios/closeout-pages.js'
 import { contactCreate } from './scenarios/contact-create.js'
 import { delivery } from './scenarios/delivery.js'
 import { demoLoadPglite, demoLoadPostgres } from './scenarios/demo-load.js'
+import { outputCheck } from './scenarios/output-check.js'
 import { enginesUnderLoad } from './scenarios/engines-under-load.js'
 import { findCustomerPglite, findCustomerPostgres } from './scenarios/find-customer.js'
 import { lifecycle } from './scenarios/lifecycle.js'
@@ -19,7 +20,7 @@ import { ticketCreate } from './scenarios/ticket-create.js'
 import { formatTable } from './table.js'
 
 /** Every scenario `npm run bench` runs, in order. */
-const ALL: Scenario[] = [startScenario, mcpSize, lifecycle, briefingSize, demoLoadPglite, demoLoadPostgres, contactCreate, ticketCreate, enginesUnderLoad, searchPostgres, searchPglite, delivery, closeoutPages, squareImportPostgres, squareImportPglite, ownerPagesPostgres, ownerPagesPglite, findCustomerPostgres, findCustomerPglite, listFiltersPostgres, listFiltersPglite, statementLimit]
+const ALL: Scenario[] = [startScenario, mcpSize, lifecycle, briefingSize, demoLoadPglite, demoLoadPostgres, outputCheck, contactCreate, ticketCreate, enginesUnderLoad, searchPostgres, searchPglite, delivery, closeoutPages, squareImportPostgres, squareImportPglite, ownerPagesPostgres, ownerPagesPglite, findCustomerPostgres, findCustomerPglite, listFiltersPostgres, listFiltersPglite, statementLimit]
 
 /** BENCH_ONLY (comma-separated words) runs only the scenarios whose names contain one of them, e.g. "delivery,close-out". */
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean)

@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express'
+import { storedPhoneKey } from '../../core/phone.js'
 import { stateOf } from '../../api/request-context.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import { callAction, type Caller } from '../../core/call-action.js'
@@ -47,7 +48,7 @@ async function readContact(caller: Caller, id: string) {
 
 /** Another customer with the email or phone the edit form gives this one, any of theirs, so the form can warn before contact.update is asked. */
 async function sameEmailOrPhone(caller: Caller, contact: Contact, v: CustomerFormValues): Promise<{ id: string; display_name: string; by: string } | undefined> {
-  const digits = (p: string | null | undefined) => (p ?? '').replace(/\D/g, '').slice(-10)
+  const digits = (p: string | null | undefined) => storedPhoneKey(p ?? '')
   const checks = [
     v.email && v.email.toLowerCase() !== (contact.email ?? '').toLowerCase() && { by: 'email', q: v.email, same: (c: Contact) => c.emails.some((e) => e.value.toLowerCase() === v.email.toLowerCase()) },
     digits(v.phone).length >= 7 && digits(v.phone) !== digits(contact.phone) && { by: 'phone', q: digits(v.phone), same: (c: Contact) => c.phones.some((p) => digits(p.value) === digits(v.phone)) },

@@ -83,3 +83,16 @@ export function invoiceTotals(lines: readonly TaxableLine[], field = 'data.line_
   if (subtotal + tax > MAX_CENTS) throw validationError([{ field, message: `the invoice total is more than ${MAX_CENTS} cents` }])
   return { lines: amounts, subtotal_cents: subtotal, tax_cents: tax, total_cents: subtotal + tax }
 }
+
+/** An amount in cents as the business writes it, e.g. "$1,250.00". */
+export function formatMoney(cents: number, currency: string): string {
+  let format = moneyFormats.get(currency)
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { style: 'currency', currency })
+    moneyFormats.set(currency, format)
+  }
+  return format.format(cents / 100)
+}
+
+// Making an Intl formatter costs far more than using one: one is kept per currency.
+const moneyFormats = new Map<string, Intl.NumberFormat>()

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/types.js'
 import { phoneDigits } from '../../phone.js'
 import { SqlParams } from '../../sql.js'
-import { formatMoney } from '../../call-preview.js'
+import { formatMoney } from '../../money.js'
 import { withoutCountryCode } from './phone-query.js'
 import { contactsWithExternalId, externalIdLabel } from '../contacts/external-ids.js'
 

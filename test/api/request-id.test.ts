@@ -3,8 +3,7 @@ import { setLogLevel } from '../../core/log.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectData, expectError } from './envelope-assertions.js'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+import { UUID } from '../../core/schema-types.js'
 
 describe.each(engines)('X-Request-Id and the request log (%s)', (engine) => {
   let app: TestApp

@@ -8,10 +8,10 @@ import { readMigrations } from '../../core/db/migrate.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { engines } from '../helpers/databases.js'
 import { buildIfStale, crm, emptyTarget, inDatabase, type CrmRun, type CrmTarget } from './crm.js'
+import { UUID } from '../../core/schema-types.js'
 
 /** Every run of the CLI starts a process and, on PGlite, reopens the embedded database: several seconds on a busy machine. */
 const CLI_TIMEOUT = 180_000
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 beforeAll(() => buildIfStale())
 

@@ -29,6 +29,7 @@ import { contactParams, customerRow, filterForm, filterQuery, filtersOf } from '
 import { fieldErrorsOf, type FieldErrors } from './field-errors.js'
 import { sendOwnerPage } from './owner-page.js'
 import { doneLine } from './owner-forms.js'
+import { isUuid } from '../../core/schema-types.js'
 
 /** The status lines shown after a change; the query string only picks one, never supplies its text. */
 const DONE: Record<string, string> = {
@@ -37,8 +38,6 @@ const DONE: Record<string, string> = {
   logged: 'Logged.', followed_up: 'Follow-up marked done.', fields: 'Custom fields saved.', linked: 'Relationship saved.',
   uploaded: 'File uploaded.',
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 type Contact = Awaited<ReturnType<typeof readContact>>
 
@@ -69,7 +68,7 @@ export function customersPages(services: Services): Router {
   /** The customer the path names, or a 404 page: a malformed id, another business's or a missing one are all "not found". */
   async function contactOr404(res: Response, caller: Caller, id: string): Promise<Contact | null> {
     try {
-      if (!UUID.test(id)) throw new AppError('NOT_FOUND', 'no such customer')
+      if (!isUuid(id)) throw new AppError('NOT_FOUND', 'no such customer')
       return await readContact(caller, id)
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'NOT_FOUND') throw err

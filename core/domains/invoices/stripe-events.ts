@@ -10,6 +10,7 @@ import { applyDepositEvent } from '../orders/deposit-events.js'
 import { fitsCents, MAX_CENTS } from '../../money.js'
 import { applyPayment, loadInvoice, todayOf } from './model.js'
 import { cannotApply, recordStripeEvent, type StripeEventRow } from './stripe-event-rows.js'
+import { isUuid } from '../../schema-types.js'
 
 /** What applying one Stripe event did. */
 export type StripeEventOutcome =
@@ -25,8 +26,6 @@ export interface StripeEventResult {
 
 /** The Checkout events that change an invoice; every other event type is acknowledged and ignored. */
 const HANDLED = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.async_payment_failed'])
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The parts of a Checkout Session this server reads; anything else in it is left alone. */
 const checkoutSession = z.looseObject({
@@ -74,14 +73,14 @@ export async function applyStripeEvent(services: Services, raw: unknown, request
   const tenantId = typeof session.metadata?.tenant_id === 'string' ? session.metadata.tenant_id : ''
   const orderId = typeof session.metadata?.order_id === 'string' ? session.metadata.order_id : ''
   const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id ?? null
-  if (orderId && UUID.test(orderId) && UUID.test(tenantId)) {
+  if (orderId && isUuid(orderId) && isUuid(tenantId)) {
     const outcome = await applyDepositEvent(services, tenantId, orderId, { id: event.id, type: event.type, created: event.created,
       session: { ...session, payment_intent: paymentIntent } }, requestId)
     return { outcome: outcome === 'unknown_order' ? 'unknown_invoice' : outcome, tenant_id: tenantId }
   }
   const invoiceId = typeof session.metadata?.invoice_id === 'string' ? session.metadata.invoice_id : ''
   const about = { event_id: event.id, type: event.type, session_id: session.id, tenant_id: tenantId, invoice_id: invoiceId }
-  if (!UUID.test(tenantId) || !UUID.test(invoiceId)) {
+  if (!isUuid(tenantId) || !isUuid(invoiceId)) {
     log('warn', 'stripe event names no invoice of ours', about)
     return { outcome: 'unknown_invoice' }
   }
@@ -192,9 +191,9 @@ async function keepMalformed(services: Services, raw: Record<string, unknown>, t
   const data = raw.data && typeof raw.data === 'object' ? (raw.data as { object?: unknown }).object : undefined
   const metadata = data && typeof data === 'object' ? (data as { metadata?: unknown }).metadata : undefined
   const m = (metadata && typeof metadata === 'object' ? metadata : {}) as Record<string, unknown>
-  const tenantId = typeof m.tenant_id === 'string' && UUID.test(m.tenant_id) ? m.tenant_id : null
-  const subject = typeof m.order_id === 'string' && UUID.test(m.order_id) ? { table: 'orders', order_id: m.order_id }
-    : typeof m.invoice_id === 'string' && UUID.test(m.invoice_id) ? { table: 'invoices', invoice_id: m.invoice_id } : null
+  const tenantId = typeof m.tenant_id === 'string' && isUuid(m.tenant_id) ? m.tenant_id : null
+  const subject = typeof m.order_id === 'string' && isUuid(m.order_id) ? { table: 'orders', order_id: m.order_id }
+    : typeof m.invoice_id === 'string' && isUuid(m.invoice_id) ? { table: 'invoices', invoice_id: m.invoice_id } : null
   if (typeof raw.id !== 'string' || !raw.id || !tenantId || !subject) return { outcome: 'malformed' }
   const eventId = raw.id
   const id = subject.table === 'orders' ? subject.order_id : subject.invoice_id

@@ -8,7 +8,8 @@ import { runEffects } from '../../operations.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { applyDepositEvent } from '../orders/deposit-events.js'
 import { fitsCents, MAX_CENTS } from '../../money.js'
-import { applyPayment, loadInvoice, todayOf } from './model.js'
+import { todayOf } from './model.js'
+import { closeCheckoutSession, lockInvoiceForPayment, noteOnlinePaymentFailed, recordOnlinePayment } from './online-payments.js'
 import { cannotApply, recordStripeEvent, type StripeEventRow } from './stripe-event-rows.js'
 import { isUuid } from '../../schema-types.js'
 
@@ -118,15 +119,15 @@ interface InvoiceEvent {
   effects: Array<() => Promise<void>>
 }
 
-/** Applies a parsed event to its invoice in the business's transaction: the payment recorded, a failure noted, or the refusal kept. */
+/**
+ * Hands a parsed event to its invoice in the business's transaction: the invoices domain records the payment or notes
+ * the failure (with its audit); this adapter only decides which, and keeps the event or why it was refused.
+ */
 async function applyToInvoice(services: Services, tx: Queryable, e: InvoiceEvent): Promise<{ outcome: StripeEventOutcome; payment_id?: string }> {
   const { event, session, paymentIntent, about } = e
   const invoiceId = String(e.kept.invoice_id)
   const tenantId = String(about.tenant_id)
-  // Locked first: concurrent deliveries of one event queue here, and the second then sees the first one's row.
-  const found = await tx.query<{ stripe_checkout_session_id: string | null; currency: string; amount_paid_cents: number }>(
-    'select stripe_checkout_session_id, currency, amount_paid_cents from invoices where id = $1 for update', [invoiceId])
-  const invoice = found.rows[0]
+  const invoice = await lockInvoiceForPayment(tx, invoiceId)
   if (!invoice) return { outcome: 'unknown_invoice' }
   if ((await tx.query('select 1 from stripe_events where event_id = $1', [event.id])).rows.length) return { outcome: 'replayed' }
   const principal: Principal = { tenantId, actor: { type: 'system', id: null } }
@@ -142,32 +143,20 @@ async function applyToInvoice(services: Services, tx: Queryable, e: InvoiceEvent
     outcome = 'refused'
   } else if (event.type === 'checkout.session.async_payment_failed') {
     outcome = 'payment_failed'
-    await closeSession(tx, invoiceId, session.id, paymentIntent)
-    await ctx.audit({ entityType: 'invoice', entityId: invoiceId, action: 'online_payment_failed',
-      before: { stripe_checkout_session_id: invoice.stripe_checkout_session_id }, after: { stripe_checkout_session_id: null, failed_session_id: session.id } })
+    await noteOnlinePaymentFailed(ctx, invoiceId, invoice, session.id, paymentIntent)
   } else if (event.type === 'checkout.session.completed' && session.payment_status !== 'paid') {
     // A delayed method (a bank debit): the money is not there yet; async_payment_succeeded or _failed follows.
     outcome = session.payment_status === 'unpaid' ? 'awaiting_payment' : 'ignored'
-    await closeSession(tx, invoiceId, session.id, paymentIntent)
+    await closeCheckoutSession(ctx, invoiceId, session.id, paymentIntent)
   } else if ((reason = paymentRefusal(amount, session.currency ?? '', invoice))) {
     log('error', 'stripe event refused: its amount or currency does not fit the invoice', { ...about, amount, currency: session.currency,
       invoice_currency: invoice.currency, reason })
     outcome = 'refused'
   } else {
-    const reference = paymentIntent ?? session.id
-    if ((await tx.query(`select 1 from payments where invoice_id = $1 and method = 'stripe' and reference = $2`, [invoiceId, reference])).rows.length) {
-      outcome = 'replayed'
-    } else {
-      const before = await loadInvoice(tx, invoiceId, today, true)
-      if (invoice.stripe_checkout_session_id !== session.id) log('info', 'paid through an earlier checkout session of the invoice', { ...about, current_session_id: invoice.stripe_checkout_session_id })
-      if (before.status === 'void') log('warn', 'a void invoice was paid online: refund it in Stripe or un-void it', about)
-      else if (amount > Number(before.amount_due_cents)) log('warn', 'an invoice was paid online beyond its amount due: refund the difference in Stripe', { ...about, amount, due: before.amount_due_cents })
-      await closeSession(tx, invoiceId, session.id, paymentIntent)
-      const paid = await applyPayment(ctx, before, { amount_cents: amount, method: 'stripe', reference, external_event_id: event.id,
-        received_at: new Date(event.created * 1000).toISOString() }, today)
-      paymentId = String(paid.payment.id)
-      outcome = 'recorded'
-    }
+    const paid = await recordOnlinePayment(ctx, invoiceId, invoice, { session_id: session.id, payment_intent: paymentIntent, amount_cents: amount,
+      event_id: event.id, received_at: new Date(event.created * 1000).toISOString() }, today, about)
+    paymentId = paid?.payment_id
+    outcome = paid ? 'recorded' : 'replayed'
   }
   await recordStripeEvent(tx, tenantId, { ...e.kept, outcome, reason })
   return { outcome, payment_id: paymentId }
@@ -206,13 +195,4 @@ async function keepMalformed(services: Services, raw: Record<string, unknown>, t
       currency: typeof currency === 'string' ? currency : null })
   })
   return { outcome: 'malformed', tenant_id: tenantId }
-}
-
-/** A completed or failed session can no longer be paid: its link is dropped (a new one is made on request); the payment intent is kept for refunds. */
-async function closeSession(tx: Queryable, invoiceId: string, sessionId: string, paymentIntent: string | null): Promise<void> {
-  await tx.query(`update invoices set stripe_payment_intent_id = coalesce($3, stripe_payment_intent_id),
-      stripe_checkout_url = case when stripe_checkout_session_id = $2 then null else stripe_checkout_url end,
-      stripe_checkout_amount_cents = case when stripe_checkout_session_id = $2 then null else stripe_checkout_amount_cents end,
-      stripe_checkout_expires_at = case when stripe_checkout_session_id = $2 then null else stripe_checkout_expires_at end
-    where id = $1`, [invoiceId, sessionId, paymentIntent])
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { formatMoney } from '../core/call-preview.js'
+import { formatMoney } from '../core/money.js'
 import type { OperationContext } from '../core/context.js'
 import type { Queryable } from '../core/db/types.js'
 import { actionKey, type ActionDefinition } from '../core/registry.js'

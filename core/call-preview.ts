@@ -32,19 +32,6 @@ export interface FactDeclaration {
   unit: 'money' | 'hours'
 }
 
-/** An amount in cents as the business writes it, e.g. "$1,250.00". */
-export function formatMoney(cents: number, currency: string): string {
-  let format = moneyFormats.get(currency)
-  if (!format) {
-    format = new Intl.NumberFormat('en-US', { style: 'currency', currency })
-    moneyFormats.set(currency, format)
-  }
-  return format.format(cents / 100)
-}
-
-// Making an Intl formatter costs far more than using one: one is kept per currency.
-const moneyFormats = new Map<string, Intl.NumberFormat>()
-
 /** A moment as the business reads it on its own clock, e.g. "Mon, Mar 2, 2026, 9:00 AM CST". */
 export function formatInstant(at: Date | string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', month: 'short', day: 'numeric', year: 'numeric',

@@ -2,6 +2,7 @@ import { entityOfField } from './access.js'
 import type { Queryable } from './db/types.js'
 import { remembered } from './db/read-memo.js'
 import { AppError } from './errors.js'
+import { isUuid } from './schema-types.js'
 
 /** A contact that was merged into another: its id and name, and the survivor's. */
 export interface MergedContact {
@@ -21,7 +22,7 @@ export function mergedContactError(field: string, m: MergedContact): AppError {
 
 /** The merged contacts among the given ids, by id. */
 export async function mergedContacts(tx: Queryable, ids: readonly string[]): Promise<Map<string, MergedContact>> {
-  const wanted = [...new Set(ids)].filter((id) => UUID.test(id)).sort()
+  const wanted = [...new Set(ids)].filter((id) => isUuid(id)).sort()
   if (!wanted.length) return new Map()
   const r = await remembered(tx, `merged contacts ${wanted.join(',')}`, () => tx.query<MergedContact>(
     `select c.id, c.display_name, c.merged_into, s.display_name as survivor_name, c.merged_at
@@ -46,4 +47,3 @@ export async function refuseMergedContacts(tx: Queryable, input: unknown, prefix
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

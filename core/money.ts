@@ -5,14 +5,16 @@ import { validationError } from './errors.js'
  *
  * The tax rule, applied to every invoice (and only here):
  *   line price = quantity * unit price
- *   line tax   = line price * tax rate (bp) / 10000, rounded half up to a whole cent, per line:
- *                exactly half a cent or more goes up (1050 cents at 5 % = 52.5 -> 53), less goes down (52.49 -> 52)
+ *   line tax   = line price * tax rate (bp) / 10000, rounded to a whole cent, halves away from zero, per line:
+ *                exactly half a cent or more goes up (1050 cents at 5 % = 52.5 -> 53), less goes down (52.49 -> 52);
+ *                a negative line (a discount, a credit) takes back exactly the tax the same positive line adds
+ *                (-1050 cents at 5 % = -53)
  *   subtotal   = the sum of the line prices
  *   tax        = the sum of the line taxes (never recomputed from the subtotal, so it can differ from
  *                subtotal * rate by a cent or two when there are many lines)
  *   total      = subtotal + tax
- * Prices and rates are never negative, so "half up" and "half away from zero" agree. All arithmetic is on
- * integers: nothing passes through a fraction of a cent that a float could misround.
+ * Invoice prices are never negative (they are refused where they enter); ticket totals use the same rule. All
+ * arithmetic is on integers: nothing passes through a fraction of a cent that a float could misround.
  */
 
 /** The largest amount a cents column holds (PostgreSQL int). Every amount that enters is held to it where it enters. */
@@ -60,10 +62,12 @@ export interface InvoiceTotals {
   total_cents: number
 }
 
-/** The tax on one line's price: price * rate_bp / 10000, rounded half up to a whole cent. */
+/** The tax on one line's price: price * rate_bp / 10000, rounded to a whole cent with halves away from zero. */
 export function lineTaxCents(priceCents: number, taxRateBp: number): number {
-  if (!Number.isSafeInteger(priceCents) || priceCents < 0) throw new RangeError(`price must be whole, non-negative cents, not ${priceCents}`)
+  if (!Number.isSafeInteger(priceCents)) throw new RangeError(`price must be whole cents, not ${priceCents}`)
   if (!Number.isInteger(taxRateBp) || taxRateBp < 0 || taxRateBp > 10_000) throw new RangeError(`tax rate must be 0 to 10000 bp, not ${taxRateBp}`)
+  // 0 - tax rather than -tax: a line whose tax rounds to nothing gives 0, never -0.
+  if (priceCents < 0) return 0 - lineTaxCents(-priceCents, taxRateBp)
   const scaled = priceCents * taxRateBp + 5_000
   return (scaled - (scaled % 10_000)) / 10_000
 }
@@ -79,3 +83,16 @@ export function invoiceTotals(lines: readonly TaxableLine[], field = 'data.line_
   if (subtotal + tax > MAX_CENTS) throw validationError([{ field, message: `the invoice total is more than ${MAX_CENTS} cents` }])
   return { lines: amounts, subtotal_cents: subtotal, tax_cents: tax, total_cents: subtotal + tax }
 }
+
+/** An amount in cents as the business writes it, e.g. "$1,250.00". */
+export function formatMoney(cents: number, currency: string): string {
+  let format = moneyFormats.get(currency)
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { style: 'currency', currency })
+    moneyFormats.set(currency, format)
+  }
+  return format.format(cents / 100)
+}
+
+// Making an Intl formatter costs far more than using one: one is kept per currency.
+const moneyFormats = new Map<string, Intl.NumberFormat>()

@@ -1,4 +1,5 @@
 import { validationError } from './errors.js'
+import { isUuid } from './schema-types.js'
 
 /** Items per page when the caller does not say, and the most one page may hold. */
 export const DEFAULT_LIMIT = 25
@@ -20,7 +21,7 @@ const CURSOR_VALUE: Record<CursorType, (v: unknown) => boolean> = {
   // As PostgreSQL writes timestamptz as text (2026-01-15 09:00:00.123456+00), or ISO 8601.
   timestamptz: (v) => typeof v === 'string'
     && /^(?!0000)\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[ T]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/.test(v),
-  uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  uuid: isUuid,
   text: (v) => typeof v === 'string' && !v.includes('\u0000'),
   int: (v) => Number.isInteger(v) && Math.abs(v as number) <= 2_147_483_647,
   bigint: (v) => (typeof v === 'string' && /^-?\d{1,18}$/.test(v)) || Number.isSafeInteger(v),

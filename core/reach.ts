@@ -1,4 +1,5 @@
 import type { Queryable } from './db/types.js'
+import { isUuid } from './schema-types.js'
 
 /**
  * For each kind of record a technician may reach, the ids among $2 that technician $1 reaches: their assigned tickets,
@@ -32,7 +33,7 @@ const TABLES: Record<string, string> = { ticket: 'tickets', line_item: 'ticket_l
 
 /** The ids among the given ones that exist in this business, for a kind a technician may reach. */
 export async function existingRecords(tx: Queryable, entity: string, ids: readonly string[]): Promise<Set<string>> {
-  const wanted = [...new Set(ids)].filter((id) => UUID.test(id))
+  const wanted = [...new Set(ids)].filter((id) => isUuid(id))
   if (!TABLES[entity] || !wanted.length) return new Set()
   const r = await tx.query<{ id: string }>(`select id from ${TABLES[entity]} where id = any($1::uuid[])`, [wanted])
   return new Set(r.rows.map((row) => String(row.id)))
@@ -46,10 +47,9 @@ export function technicianCanReach(entity: string): boolean {
 /** The ids among the given ones that the technician reaches (ids that are not UUIDs reach nothing). */
 export async function reachedByTechnician(tx: Queryable, userId: string, entity: string, ids: readonly string[]): Promise<Set<string>> {
   const sql = TECHNICIAN_REACH[entity]
-  const wanted = [...new Set(ids)].filter((id) => UUID.test(id))
+  const wanted = [...new Set(ids)].filter((id) => isUuid(id))
   if (!sql || !wanted.length) return new Set()
   const r = await tx.query<{ id: string }>(sql, [userId, wanted])
   return new Set(r.rows.map((row) => String(row.id)))
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

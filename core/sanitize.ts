@@ -3,6 +3,7 @@ import type { Actor } from './context.js'
 import type { Queryable } from './db/types.js'
 import { redactSensitive, type Finding } from './redact.js'
 import { parseInput } from './validation.js'
+import { isUuid } from './schema-types.js'
 
 /*
  * Card numbers and SSNs pasted into free text are replaced by [REDACTED] before they are stored: every string of an
@@ -82,8 +83,6 @@ function locate(value: unknown, made: Array<{ text: string; findings: Finding[] 
   return out
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /**
  * Records one security_events row (layer "api") per redacted field and kind, never the secret, and returns the
  * action's result with `redactions` added so the caller knows its text was changed.
@@ -92,7 +91,7 @@ export async function reportRedactions(tx: Queryable, who: { tenantId: string; a
   action: { domain: string; name: string }, result: unknown, redactions: Redaction[]): Promise<unknown> {
   if (!redactions.length) return result
   const record = result && typeof result === 'object' && !Array.isArray(result) ? result as Record<string, unknown> : null
-  const entityId = typeof record?.id === 'string' && UUID.test(record.id) ? record.id : null
+  const entityId = typeof record?.id === 'string' && isUuid(record.id) ? record.id : null
   for (const r of redactions) {
     await tx.query(
       `insert into security_events (tenant_id, kind, layer, entity_type, entity_id, field, detail, actor_type, actor_id, request_id)

@@ -26,7 +26,17 @@ export function isoInstant(opts: { local?: boolean } = {}) {
     .refine((v) => realDay(v) && !Number.isNaN(Date.parse(v)), expected)
 }
 
-const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+/** A UUID as text, any case, for building a pattern (a list of ids, a search through a page). */
+export const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
+
+/** A whole value that is a UUID, any case. */
+export const UUID = new RegExp(`^${UUID_TEXT}$`, 'i')
+
+/** Whether a value is a UUID: what an id taken from a path, a form or a webhook is checked with before it reaches SQL. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value)
+}
+
 /** Most ids one list filter takes: a page of records, read in one statement. */
 export const MAX_LIST_IDS = 100
 

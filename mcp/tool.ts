@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Principal, Services } from '../core/context.js'
+import { isUuid } from '../core/schema-types.js'
 
 /** What a tool call knows: the product's services, who is calling, and the request id for the audit. */
 export interface ToolContext {
@@ -33,7 +34,6 @@ export function defineTool<S extends z.ZodRawShape, O extends z.ZodRawShape>(def
   return def
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/
 
@@ -41,7 +41,7 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/
 // regex of up to 250 characters beside every id and date, and models read every byte of tools/list.
 
 /** A UUID argument. */
-export const uuidArg = () => z.string().refine((v) => UUID.test(v), 'expected a UUID').meta({ format: 'uuid' })
+export const uuidArg = () => z.string().refine((v) => isUuid(v), 'expected a UUID').meta({ format: 'uuid' })
 
 /** A calendar date argument, YYYY-MM-DD. */
 export const dateArg = () => z.string().refine((v) => DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'expected a date YYYY-MM-DD').meta({ format: 'date' })

@@ -9,7 +9,7 @@ import { stateOf } from '../../core/http/request-state.js'
 import { html, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
 import { sendPage } from '../send-page.js'
-import { formatMoney } from '../../core/call-preview.js'
+import { formatMoney } from '../../core/money.js'
 
 /** What each link asks and the button that answers. */
 const ASK: Record<QuoteAnswer, { title: string; button: string; note: string }> = {

@@ -1,4 +1,4 @@
-import { formatMoney } from '../../core/call-preview.js'
+import { formatMoney } from '../../core/money.js'
 import { addDays } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { barChart, type BarPair } from './bar-chart.js'

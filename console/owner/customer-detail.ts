@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { formatMoney } from '../../core/call-preview.js'
+import { formatMoney } from '../../core/money.js'
 import type { Caller } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
 import { auditTrailQuery } from '../../core/domains/audit/queries.js'

@@ -14,8 +14,7 @@ import { problemsOf } from './field-problems.js'
 import { sent } from './form-fields.js'
 import { businessFormat, callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { isUuid } from '../../core/schema-types.js'
 
 /** The owner writes to a customer from the customer page: POST /customers/:id/email queues a custom email (message.schedule). */
 export function customerEmailPages(services: Services): Router {
@@ -28,7 +27,7 @@ export function customerEmailPages(services: Services): Router {
     const id = String(req.params.id)
     let contact
     try {
-      if (!UUID.test(id)) throw new AppError('NOT_FOUND', 'no such customer')
+      if (!isUuid(id)) throw new AppError('NOT_FOUND', 'no such customer')
       contact = await callQuery(caller, contactsQuery, { id })
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'NOT_FOUND') throw err

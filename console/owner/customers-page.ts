@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express'
+import { storedPhoneKey } from '../../core/phone.js'
 import { stateOf } from '../../core/http/request-state.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import { callAction, type Caller } from '../../core/call-action.js'
@@ -28,6 +29,7 @@ import { contactParams, customerRow, filterForm, filterQuery, filtersOf } from '
 import { fieldErrorsOf, type FieldErrors } from './field-errors.js'
 import { sendOwnerPage } from './owner-page.js'
 import { doneLine } from './owner-forms.js'
+import { isUuid } from '../../core/schema-types.js'
 
 /** The status lines shown after a change; the query string only picks one, never supplies its text. */
 const DONE: Record<string, string> = {
@@ -37,8 +39,6 @@ const DONE: Record<string, string> = {
   uploaded: 'File uploaded.',
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 type Contact = Awaited<ReturnType<typeof readContact>>
 
 async function readContact(caller: Caller, id: string) {
@@ -47,7 +47,7 @@ async function readContact(caller: Caller, id: string) {
 
 /** Another customer with the email or phone the edit form gives this one, any of theirs, so the form can warn before contact.update is asked. */
 async function sameEmailOrPhone(caller: Caller, contact: Contact, v: CustomerFormValues): Promise<{ id: string; display_name: string; by: string } | undefined> {
-  const digits = (p: string | null | undefined) => (p ?? '').replace(/\D/g, '').slice(-10)
+  const digits = (p: string | null | undefined) => storedPhoneKey(p ?? '')
   const checks = [
     v.email && v.email.toLowerCase() !== (contact.email ?? '').toLowerCase() && { by: 'email', q: v.email, same: (c: Contact) => c.emails.some((e) => e.value.toLowerCase() === v.email.toLowerCase()) },
     digits(v.phone).length >= 7 && digits(v.phone) !== digits(contact.phone) && { by: 'phone', q: digits(v.phone), same: (c: Contact) => c.phones.some((p) => digits(p.value) === digits(v.phone)) },
@@ -68,7 +68,7 @@ export function customersPages(services: Services): Router {
   /** The customer the path names, or a 404 page: a malformed id, another business's or a missing one are all "not found". */
   async function contactOr404(res: Response, caller: Caller, id: string): Promise<Contact | null> {
     try {
-      if (!UUID.test(id)) throw new AppError('NOT_FOUND', 'no such customer')
+      if (!isUuid(id)) throw new AppError('NOT_FOUND', 'no such customer')
       return await readContact(caller, id)
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'NOT_FOUND') throw err

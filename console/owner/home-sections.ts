@@ -10,7 +10,7 @@ import { localDate, localTime } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { dayName, ticketRow, type ScheduledTicket } from '../schedule-views.js'
 import { interactionTitle } from './interaction-views.js'
-import { formatMoney } from '../../core/call-preview.js'
+import { formatMoney } from '../../core/money.js'
 import type { WaysToPay } from '../../core/domains/invoices/ways-to-pay.js'
 
 /** One page of a list as the Home page reads it: the first items, and whether there are more. */

@@ -1,6 +1,6 @@
 import { Router } from 'express'
 import { callQuery, callQueryAll } from '../../core/call-query.js'
-import { formatMoney } from '../../core/call-preview.js'
+import { formatMoney } from '../../core/money.js'
 import type { Services } from '../../core/context.js'
 import { OPEN_STAGES, stageLabel } from '../../core/domains/opportunities/model.js'
 import { opportunitiesQuery } from '../../core/domains/opportunities/queries.js'

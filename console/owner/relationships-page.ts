@@ -14,8 +14,8 @@ import { fieldErrorsOf } from './field-errors.js'
 import { callerOf, field } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 import { referralsBody, RELATIONSHIP_CHOICES, whichCustomerForm } from './relationship-views.js'
+import { isUuid } from '../../core/schema-types.js'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** How many customers matching a typed name the owner chooses between. */
 const CANDIDATES = 6
 
@@ -35,7 +35,7 @@ export function relationshipsPages(services: Services): Router {
     const choice = RELATIONSHIP_CHOICES[relationship]
     if (!choice) return refused(res, 'Relationship: choose one from the list.', back)
     let otherId = field(req.body, 'other_id')
-    if (!UUID.test(otherId)) {
+    if (!isUuid(otherId)) {
       const typed = field(req.body, 'other').trim()
       if (!typed) return refused(res, 'Other customer: type a name, email or phone.', back)
       const found = (await callQuery(caller, contactsQuery, { params: { q: typed }, limit: CANDIDATES + 1 })).items.filter((c) => c.id !== contact.id)

@@ -1,4 +1,5 @@
-import { formatInstant, formatMoney, type CallPreview } from '../../core/call-preview.js'
+import { formatInstant, type CallPreview } from '../../core/call-preview.js'
+import { formatMoney } from '../../core/money.js'
 import { DENIAL_REASONS } from '../../authorization-queue/denial-reasons.js'
 import { form, html, joinHtml, type SafeHtml } from '../html.js'
 

@@ -13,6 +13,7 @@ import { dayName, mondayOf, monthGrid, monthTitle, pagerLinks, ticketRow, weekLi
 import { scheduleRequestOf, type ScheduleView } from '../technician/today.js'
 import { sendOwnerPage } from './owner-page.js'
 import { personWithRole } from '../session.js'
+import { isUuid } from '../../core/schema-types.js'
 
 /** Whose tickets the calendar shows: everyone's (''), those without a technician, or one person's (their id). */
 type Whose = '' | 'unassigned' | string
@@ -23,8 +24,6 @@ interface CalendarAsk {
   date: string
   whose: Whose
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The owner's calendar at /schedule: a day, a week or a month of everyone's tickets, or one technician's, or the unassigned. */
 export function schedulePages(services: Services): Router {
@@ -42,7 +41,7 @@ export function schedulePages(services: Services): Router {
       const asked = scheduleRequestOf(req.query)
       const ask: CalendarAsk = { view: asked.view, date: asked.date ?? today, whose: whoseOf(req.query.technician) }
       const team = (await callQuery(caller, usersQuery, { limit: 100 })).items
-      if (UUID.test(ask.whose) && !team.some((u) => u.id === ask.whose)) throw notFound('team member', ask.whose)
+      if (isUuid(ask.whose) && !team.some((u) => u.id === ask.whose)) throw notFound('team member', ask.whose)
       const body = html`${filterForm(ask, team)}${viewLinks(ask)}${await viewOf(caller, ask, today, timezone)}`
       sendOwnerPage(res, titleOf(ask, today), body)
     } catch (err) {
@@ -56,7 +55,7 @@ export function schedulePages(services: Services): Router {
 /** The technician filter of a query string: empty for everyone, "unassigned", or a person's id. */
 function whoseOf(value: unknown): Whose {
   if (value === undefined || value === '') return ''
-  if (value === 'unassigned' || (typeof value === 'string' && UUID.test(value))) return value
+  if (value === 'unassigned' || (typeof value === 'string' && isUuid(value))) return value
   throw validationError([{ field: 'technician', message: 'expected a team member from the list, or unassigned' }])
 }
 

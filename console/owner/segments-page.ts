@@ -21,8 +21,7 @@ import { businessFormat, callerOf, centsOf, doneLine } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 import { currentSegment, RECOMPUTE_AFTER_MINUTES } from './segment-freshness.js'
 import { addMemberForm, countLine, foundList, memberList, newSegmentForm, segmentList, sendForm, type SegmentValues, type SendValues } from './segment-views.js'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { isUuid } from '../../core/schema-types.js'
 
 const DONE: Record<string, string> = { created: 'Segment made.', added: 'Added.', removed: 'Removed.', refreshed: 'Members recomputed.' }
 
@@ -163,7 +162,7 @@ function sendPage(res: Response, segment: Segment, session: SessionPrincipal, va
 /** The segment named in the address, or a 404 page (and null) when this business has none such. */
 async function segmentOr404(services: Services, session: SessionPrincipal, res: Response, id: string): Promise<Segment | null> {
   try {
-    if (!UUID.test(id)) throw new AppError('NOT_FOUND', 'no such segment')
+    if (!isUuid(id)) throw new AppError('NOT_FOUND', 'no such segment')
     return await callQuery(callerOf(services, session, res), segmentsQuery, { id }) as Segment
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'NOT_FOUND') throw err

@@ -10,10 +10,9 @@ import { createCalendarFeed, revokeCalendarFeed } from '../../core/domains/calen
 import { localDate, localTime } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { businessOf, callerOf, pageRoute, postForm, sendWorkPage, type PageCall } from './context.js'
+import { isUuid } from '../../core/schema-types.js'
 
 type Feed = z.output<typeof calendarFeedsQuery.record>
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * GET /calendar: the signed-in person's calendar subscription addresses (an owner's: the business's and the team's too),
@@ -35,7 +34,7 @@ export function mountCalendarPage(router: Router, services: Services): void {
   }))
   router.post('/calendar/:id/revoke', pageRoute(services, async (call) => {
     const id = String(call.req.params.id)
-    if (!UUID.test(id)) throw new AppError('NOT_FOUND', 'No such calendar link')
+    if (!isUuid(id)) throw new AppError('NOT_FOUND', 'No such calendar link')
     await callAction(callerOf(call), revokeCalendarFeed, { calendar_feed_id: id })
     call.res.redirect(303, '/calendar')
   }))

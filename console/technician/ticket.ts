@@ -18,7 +18,7 @@ import { photosBlock } from './photos.js'
 import { OFFLINE_PAGE_SCRIPT } from './offline/page-script.js'
 import { CHANGEABLE, visitChangeSection, type VisitChangeState } from '../owner/visit-change-forms.js'
 import { customFieldsForm, customValues, fieldsFor } from '../owner/custom-field-views.js'
-import { formatMoney } from '../../core/call-preview.js'
+import { formatMoney } from '../../core/money.js'
 import { paidElsewhereName } from '../../core/domains/tickets/model.js'
 
 const OPEN = ['scheduled', 'confirmed', 'in_progress']

@@ -7,7 +7,7 @@ import { loadTenantSettings } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import { addDays, localDate } from '../time.js'
 import type { BusinessFailure } from './overdue.js'
-import { formatMoney } from '../call-preview.js'
+import { formatMoney } from '../money.js'
 
 /** How many days before a sent quote lapses the owner is asked to follow up with the customer. */
 export const QUOTE_FOLLOW_UP_DAYS = 2

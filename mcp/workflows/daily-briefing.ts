@@ -14,6 +14,7 @@ import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { waitlistCandidatesQuery } from '../../core/domains/waitlist/queries.js'
 import { addDays, dayRange, localDate, localTime } from '../../core/time.js'
+import { formatMoney } from '../../core/money.js'
 import { dateArg, defineTool } from '../tool.js'
 
 /** Attributes shown per customer; the rest stay behind crm_query. */
@@ -100,7 +101,7 @@ export const dailyBriefing = defineTool({
       lines.push(`Follow-ups due: ${followUps.items.length}${followUps.next_cursor ? '+' : ''} (crm_query type=interactions follow_up=due)`)
     }
     const overdue = (await q(invoicesQuery, { overdue: 'true' }, { include: ['contact'], limit: 20 })).items
-    if (overdue.length) lines.push(`Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${money(i.amount_due_cents)} due ${i.due_on}`).join('; ')}`)
+    if (overdue.length) lines.push(`Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.amount_due_cents, i.currency)} due ${i.due_on}`).join('; ')}`)
     const unapplied = (await q(unappliedPaymentsQuery, { since: addDays(date, -UNAPPLIED_DAYS) }, { limit: 10 })).items
     if (unapplied.length) {
       lines.push(`Online payments not recorded: ${unapplied.map((e) => `${e.invoice_number ?? (e.order_number ? `order ${e.order_number} deposit` : 'unknown')} `
@@ -108,8 +109,8 @@ export const dailyBriefing = defineTool({
         + '(check each in Stripe; crm_query type=unapplied_payments)')
     }
     const credits = (await q(invoicesQuery, { credit: 'true' }, { include: ['contact'], limit: 20 })).items
-    if (credits.length) lines.push(`Credits to refund: ${credits.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${money(i.credit_cents)} `
-      + `(paid ${money(i.amount_paid_cents)} of ${money(i.status === 'void' ? 0 : i.total_cents)}${i.status === 'void' ? ', void' : ''})`).join('; ')}`)
+    if (credits.length) lines.push(`Credits to refund: ${credits.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.credit_cents, i.currency)} `
+      + `(paid ${formatMoney(i.amount_paid_cents, i.currency)} of ${formatMoney(i.status === 'void' ? 0 : i.total_cents, i.currency)}${i.status === 'void' ? ', void' : ''})`).join('; ')}`)
     const waiting = (await q(waitlistCandidatesQuery, { date }, { limit: 5 })).items
     if (waiting.length) lines.push(`Waitlist for gaps: ${waiting.map((w) => `${w.contact_name} (${w.service_name ?? 'any'}, ${w.time_of_day})`).join('; ')}`)
     const unbilled = unbilledLine(await q(unbilledWorkQuery, {}, { limit: 100 }))
@@ -147,7 +148,7 @@ function unbilledLine(page: UnbilledPage): string | null {
     ['invoice_not_sent', 'completed, invoice still a draft']] as const) {
     const these = page.items.filter((i) => i.reason === reason)
     if (!these.length) continue
-    const shown = these.slice(0, MAX_UNBILLED).map((i) => `#${i.number} ${i.contact_name}${reason === 'not_closed' ? '' : ` ${money(i.totals.total_cents)}`} ${i.age_days}d`)
+    const shown = these.slice(0, MAX_UNBILLED).map((i) => `#${i.number} ${i.contact_name}${reason === 'not_closed' ? '' : ` ${formatMoney(i.totals.total_cents, i.totals.currency)}`} ${i.age_days}d`)
     const count = `${these.length}${page.next_cursor ? '+' : ''}`
     parts.push(`${count} ${label} (${shown.join(', ')}${these.length > MAX_UNBILLED ? ', …' : ''})`)
   }
@@ -176,8 +177,4 @@ function valueText(v: unknown): string {
 function short(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim()
   return flat.length > MAX_NOTE ? `${flat.slice(0, MAX_NOTE - 1)}…` : flat
-}
-
-function money(cents: number): string {
-  return `$${(cents / 100).toFixed(2)}`
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { phoneDigits, storedPhoneKey } from '../../core/phone.js'
 import type { Principal, Services } from '../../core/context.js'
 import { addDays, localDate, weekdayOf, zonedInstant } from '../../core/time.js'
 import type { BusinessHours } from '../../core/domains/settings/model.js'
@@ -83,13 +84,13 @@ async function tenantSettings(services: Services, principal: Principal, requestI
 /** Contacts with the extracted email or phone, each once. */
 async function matchContacts(services: Services, principal: Principal, requestId: string, fields: LeadExtraction) {
   const found = new Map<string, { id: string; display_name: string; email: string | null; phone: string | null }>()
-  const digits = fields.phone?.replace(/\D/g, '') ?? ''
-  for (const q of [fields.email, digits.length >= 7 ? digits.slice(-10) : null]) {
+  const key = storedPhoneKey(fields.phone ?? '')
+  for (const q of [fields.email, key.length >= 7 ? key : null]) {
     if (!q) continue
     const page = await callQuery({ services, principal, requestId }, contactsQuery, { params: { q }, limit: 5 })
     for (const c of page.items) {
       const sameEmail = fields.email && c.email?.toLowerCase() === fields.email.toLowerCase()
-      const samePhone = digits && String(c.phone ?? '').replace(/\D/g, '').endsWith(digits.slice(-10))
+      const samePhone = key && phoneDigits(c.phone ?? '').endsWith(key)
       if (sameEmail || samePhone) found.set(c.id, { id: c.id, display_name: c.display_name, email: c.email, phone: c.phone })
     }
   }

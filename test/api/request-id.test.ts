@@ -3,8 +3,7 @@ import { setLogLevel } from '../../core/log.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectData, expectError } from './envelope-assertions.js'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+import { UUID } from '../../core/schema-types.js'
 
 describe.each(engines)('X-Request-Id and the request log (%s)', (engine) => {
   let app: TestApp
@@ -29,6 +28,7 @@ describe.each(engines)('X-Request-Id and the request log (%s)', (engine) => {
     const a = await app.query({ type: 'contacts' })
     const b = await app.query({ type: 'contacts' })
     expect(a.body.meta.request_id).toMatch(UUID)
+    expect(a.body.meta.request_id).toBe(a.body.meta.request_id.toLowerCase())
     expect(a.headers.get('x-request-id')).toBe(a.body.meta.request_id)
     expect(b.body.meta.request_id).not.toBe(a.body.meta.request_id)
   })
@@ -36,6 +36,7 @@ describe.each(engines)('X-Request-Id and the request log (%s)', (engine) => {
   it.each([['with spaces and <markup>'], ['x'.repeat(200)], ['quote"and;semicolon']])('replaces a malformed one (%#)', async (given) => {
     const res = await app.call('GET', '/api/data?type=contacts', undefined, { 'x-request-id': given })
     expect(res.body.meta.request_id).toMatch(UUID)
+    expect(res.body.meta.request_id).toBe(res.body.meta.request_id.toLowerCase())
     expect(res.headers.get('x-request-id')).toBe(res.body.meta.request_id)
   })
 

@@ -8,10 +8,10 @@ import { readMigrations } from '../../core/db/migrate.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { engines } from '../helpers/databases.js'
 import { buildIfStale, crm, emptyTarget, inDatabase, type CrmRun, type CrmTarget } from './crm.js'
+import { UUID } from '../../core/schema-types.js'
 
 /** Every run of the CLI starts a process and, on PGlite, reopens the embedded database: several seconds on a busy machine. */
 const CLI_TIMEOUT = 180_000
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 beforeAll(() => buildIfStale())
 
@@ -49,7 +49,9 @@ describe.each(engines)('the crm command line (%s)', (engine) => {
     const created = JSON.parse(run.stdout)
     expect(Object.keys(created).sort()).toEqual(['agent_token', 'owner_user_id', 'tenant_id'])
     expect(created.tenant_id).toMatch(UUID)
+    expect(created.tenant_id).toBe(created.tenant_id.toLowerCase())
     expect(created.owner_user_id).toMatch(UUID)
+    expect(created.owner_user_id).toBe(created.owner_user_id.toLowerCase())
     expect(created.agent_token).toMatch(/^crm_[a-z0-9]{8}_/)
     await inDatabase(target, async (db) => {
       const principal = await authenticateAgentToken(db, created.agent_token)

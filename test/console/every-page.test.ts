@@ -6,6 +6,7 @@ import { techFixture, type TechFixture } from './technician-fixture.js'
 import { signedIn } from '../domains/tickets/fixtures.js'
 import { expectData } from '../api/envelope-assertions.js'
 import { PNG } from '../domains/documents/files.js'
+import { UUID_TEXT } from '../../core/schema-types.js'
 
 /** Addresses a crawl must not open: leaving, downloads (a document's file among them) and calendar files are not pages. */
 const NOT_PAGES = /^\/(?:auth\/|api\/|calendar\/[^?]|mcp|\.well-known|documents\/[^/]+\/file)|\.(?:ics|csv)(?:\?|$)|[?&](?:format=csv|download=)/
@@ -56,7 +57,7 @@ describe.skipIf(!browserAvailable)('every page a person reaches by links fits a 
   async function crawl(tab: PhoneTab, starts: string[]): Promise<string[]> {
     const seen = new Set<string>()
     // One of each kind of page is enough: /customers/<id> stands for every customer, /today?date=<day> for every day.
-    const kindOf = (path: string) => path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, ':id').replace(/\d+/g, 'N')
+    const kindOf = (path: string) => path.replace(new RegExp(UUID_TEXT, 'gi'), ':id').replace(/\d+/g, 'N')
     const kinds = new Set(starts.map(kindOf))
     let frontier = starts
     for (let depth = 0; depth < 4 && frontier.length; depth++) {

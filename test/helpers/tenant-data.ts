@@ -1,4 +1,5 @@
 import type { Queryable } from '../../core/db/types.js'
+import { UUID_TEXT } from '../../core/schema-types.js'
 
 /** Every table of the schema that holds tenant rows (has a tenant_id column), by name. */
 export async function tenantTables(db: Queryable): Promise<string[]> {
@@ -40,7 +41,7 @@ export async function idsByTable(db: Queryable, tenantId: string): Promise<Map<s
 export function uuidsIn(snapshot: Record<string, string[]>): Set<string> {
   const found = new Set<string>()
   for (const rows of Object.values(snapshot)) {
-    for (const row of rows) for (const m of row.matchAll(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi)) found.add(m[0].toLowerCase())
+    for (const row of rows) for (const m of row.matchAll(new RegExp(UUID_TEXT, 'gi'))) found.add(m[0].toLowerCase())
   }
   return found
 }

@@ -14,6 +14,7 @@ import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.
 import { capturingEmail } from '../helpers/email.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { idsByTable, snapshotTenant, uuidsIn } from '../helpers/tenant-data.js'
+import { UUID_TEXT } from '../../core/schema-types.js'
 
 // Generated from the registry: every action and data type, including ones added later, is checked with no code of its own.
 
@@ -26,7 +27,7 @@ const REFUSALS = ['NOT_FOUND', 'VALIDATION_ERROR', 'FORBIDDEN']
 /** Hundreds of calls per engine: room for a busy machine (a limit against hanging, not a speed check). */
 const SLOW = 600_000
 
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
+const UUIDS = new RegExp(UUID_TEXT, 'gi')
 
 interface Business {
   tag: string
@@ -360,7 +361,7 @@ function filterVariants(def: QueryDefinition, tag: string, idsFor: (field: strin
 }
 
 function uuidsOfText(text: string): string[] {
-  return [...text.matchAll(UUID)].map((m) => m[0].toLowerCase())
+  return [...text.matchAll(UUIDS)].map((m) => m[0].toLowerCase())
 }
 
 function describeError(err: unknown): string {

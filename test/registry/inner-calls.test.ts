@@ -13,7 +13,7 @@ import { defineAction } from '../../core/registry.js'
 // An operation uses another only through callWithin, which parses the input as the front door does.
 
 const ROOT = join(import.meta.dirname, '..', '..')
-const PRODUCT_FOLDERS = ['core', 'authorization-queue', 'api', 'mcp', 'web-review', 'cli']
+const PRODUCT_FOLDERS = ['core', 'authorization-queue', 'api', 'mcp', 'console', 'cli']
 
 /** The places that run an operation's run themselves: the front doors and callWithin, each through its definition. */
 const RUNNERS = new Set(['core/operations.ts', 'core/call-within.ts', 'authorization-queue/queue.ts', 'authorization-queue/dry-run.ts'])

@@ -3,7 +3,7 @@ import type { SessionPrincipal } from '../../../core/auth/sessions.js'
 import { AppError } from '../../../core/errors.js'
 import { html, type HtmlContent, type SafeHtml } from '../../html.js'
 import { postForm, type PageCall } from '../context.js'
-import { formatMoney } from '../../../core/call-preview.js'
+import { formatMoney } from '../../../core/money.js'
 
 /** The steps of the close-out, in order, as the server names them. */
 export const STEP_NAMES = ['work', 'notes', 'next', 'confirm', 'complete', 'payment'] as const

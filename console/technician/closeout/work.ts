@@ -4,7 +4,7 @@ import { servicesQuery } from '../../../core/domains/services/queries.js'
 import { html, type SafeHtml } from '../../html.js'
 import { callerOf } from '../context.js'
 import { cents, dollars, fieldValue, stepBar, stepPath, stepForm, wholeNumber, type Posted, type StepPage, type StepRender, type View } from './shared.js'
-import { formatMoney } from '../../../core/call-preview.js'
+import { formatMoney } from '../../../core/money.js'
 
 /** Step 1: time on site, the services done (quantities, flexible prices, removed, added) and, if estimated, the final price. */
 export const workStep: StepPage = {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { phoneKey, storedPhoneKey } from '../../phone.js'
 import { diffRecords } from '../../audit.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, validationError } from '../../errors.js'
@@ -12,7 +13,7 @@ import { ADDRESS_RECORD } from '../addresses/model.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
 import { COMPANY_FIELDS, companyColumns, companyInput, refuseCompanyFieldsOnPerson } from './company.js'
 import {
-  CONTACT_COLUMNS, CONTACT_RECORD, CONTACT_TABLE, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences, phoneKey,
+  CONTACT_COLUMNS, CONTACT_RECORD, CONTACT_TABLE, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences,
   phoneSchema, phonesSchema, preferencesSchema, tagSchema, uniqueTags, withPrimary, type ContactChannel,
 } from './model.js'
 
@@ -89,7 +90,7 @@ export const createContact = defineAction({
  * emails and phones now.
  */
 async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[], self: string | null = null): Promise<void> {
-  const digits = phones.map((p) => phoneKey(p).slice(-10)).filter((d) => d.length >= 7)
+  const digits = phones.map(storedPhoneKey).filter((d) => d.length >= 7)
   if (!emails.length && !digits.length) return
   const r = await tx.query<{ id: string; display_name: string; email: string | null; phone: string | null; by: 'email' | 'phone'; value: string }>(
     `select s.id, s.display_name, s.email, s.phone, case when c.email = any($1::text[]) then 'email' else 'phone' end as by,

@@ -2,7 +2,8 @@ import type { Queryable } from '../../db/types.js'
 import { validationError } from '../../errors.js'
 import { mergedContactError, mergedContacts, type MergedContact } from '../../merged-contacts.js'
 import { COMPANY_FIELDS } from './company.js'
-import { CONTACT_COLUMNS, emailKey, missingReference, phoneKey, type ContactChannel } from './model.js'
+import { CONTACT_COLUMNS, emailKey, missingReference, type ContactChannel } from './model.js'
+import { phoneKey } from '../../phone.js'
 
 /** Which contact's value is kept where both have one. */
 export type MergePreference = 'survivor' | 'merged'

@@ -119,9 +119,8 @@ function promoteFirst(list: ContactChannel[]): ContactChannel[] {
   return list.map((c, i) => ({ ...c, primary: i === 0 }))
 }
 
-/** Emails are the same address whatever their case; phones are the same number whatever their punctuation. */
+/** Emails are the same address whatever their case. */
 export const emailKey = (v: string) => v.toLowerCase()
-export const phoneKey = (v: string) => v.replace(/\D/g, '')
 
 const label = z.string().trim().min(1).max(50)
 

@@ -7,7 +7,8 @@ import { parseInput } from '../../validation.js'
 import { addAddress } from '../addresses/actions.js'
 import { setAttribute } from '../attributes/actions.js'
 import { createContact, updateContact } from '../contacts/actions.js'
-import { emailKey, phoneKey } from '../contacts/model.js'
+import { emailKey } from '../contacts/model.js'
+import { storedPhoneKey } from '../../phone.js'
 import { addNote } from '../notes/actions.js'
 import type { CustomerCandidate, PlannedRow } from './square-customers.js'
 
@@ -110,8 +111,8 @@ export function matchOf(known: KnownCustomers, c: CustomerCandidate) {
   if (bySquare) return { contactId: bySquare, by: 'square_customer_id' as const }
   const byEmail = c.contact.email ? known.byEmail.get(emailKey(c.contact.email)) : undefined
   if (byEmail) return { contactId: byEmail, by: 'email' as const }
-  const digits = c.contact.phone ? phoneKey(c.contact.phone) : ''
-  const byPhone = digits.length >= 7 ? known.byPhone.get(lastTen(digits)) : undefined
+  const key = c.contact.phone ? storedPhoneKey(c.contact.phone) : ''
+  const byPhone = key.length >= 7 ? known.byPhone.get(key) : undefined
   return byPhone ? { contactId: byPhone, by: 'phone' as const } : null
 }
 
@@ -159,14 +160,9 @@ export function remember(known: KnownCustomers, id: string, emails: string[], ph
   if (squareId && !known.bySquareId.has(squareId)) known.bySquareId.set(squareId, id)
   for (const e of emails) if (!known.byEmail.has(emailKey(e))) known.byEmail.set(emailKey(e), id)
   for (const p of phones) {
-    const digits = phoneKey(p)
-    if (digits.length >= 7 && !known.byPhone.has(lastTen(digits))) known.byPhone.set(lastTen(digits), id)
+    const key = storedPhoneKey(p)
+    if (key.length >= 7 && !known.byPhone.has(key)) known.byPhone.set(key, id)
   }
-}
-
-/** The last ten digits, so +1 (256) 555-0142 and 256-555-0142 are one number. */
-function lastTen(digits: string): string {
-  return digits.slice(-10)
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { timestamp } from '../../output-types.js'
-import { formatMoney } from '../../call-preview.js'
+import { formatMoney } from '../../money.js'
 import { visitMomentSql } from '../tickets/upcoming.js'
 
 /** What a line of the timeline is about. */

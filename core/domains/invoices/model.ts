@@ -8,6 +8,7 @@ import { invoiceTotals, paidAfterCents } from '../../money.js'
 import { addDays, daysBetween, localDate } from '../../time.js'
 import type { TenantSettings } from '../settings/model.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
+import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 
 /**
  * The columns of an invoice as the API shows it (table alias i). A void invoice owes nothing, and whatever was paid on
@@ -33,9 +34,6 @@ export function overdueSql(today: string): string {
   return `(i.due_on < ${today}::date and i.amount_due_cents > 0 and i.status not in ('void', 'paid'))`
 }
 
-/** The columns of a line item as the API shows it (alias l). */
-export const LINE_COLUMNS = `l.id, l.service_id, l.description, l.quantity, l.unit_price_cents, l.price_cents, l.tax_rate_bp, l.tax_cents, l.position`
-
 /** The columns of a payment as the API shows it (alias p). */
 export const PAYMENT_COLUMNS = `p.id, p.amount_cents, p.method, p.reference, p.received_at, p.created_at`
 
@@ -44,19 +42,6 @@ export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'partially_paid', 'ove
 
 /** How money was received. */
 export const PAYMENT_METHODS = ['cash', 'check', 'card', 'stripe', 'other'] as const
-
-/** An invoice line as the API shows it (LINE_COLUMNS). */
-export const INVOICE_LINE_RECORD = z.object({
-  id: z.uuid(),
-  service_id: z.uuid().nullable(),
-  description: z.string(),
-  quantity: z.number().int(),
-  unit_price_cents: z.number().int(),
-  price_cents: z.number().int(),
-  tax_rate_bp: z.number().int(),
-  tax_cents: z.number().int(),
-  position: z.number().int(),
-})
 
 /** A payment as an invoice lists it (PAYMENT_COLUMNS). */
 export const INVOICE_PAYMENT_RECORD = z.object({
@@ -96,7 +81,7 @@ export const INVOICE_HEAD = z.object({
 })
 
 /** An invoice with its line items and payments, as the invoice actions answer (loadInvoice). */
-export const INVOICE_RECORD = INVOICE_HEAD.extend({ line_items: z.array(INVOICE_LINE_RECORD), payments: z.array(INVOICE_PAYMENT_RECORD) })
+export const INVOICE_RECORD = INVOICE_HEAD.extend({ line_items: z.array(PRICED_LINE_RECORD), payments: z.array(INVOICE_PAYMENT_RECORD) })
 
 /** The business's calendar date now. */
 export function todayOf(ctx: OperationContext, settings: TenantSettings): string {
@@ -108,7 +93,7 @@ export async function loadInvoice(tx: Queryable, id: string, today: string, lock
   const r = await tx.query(`select ${invoiceColumns('$2')} from invoices i where i.id = $1 ${lock ? 'for update' : ''}`, [id, today])
   if (!r.rows[0]) throw notFound('invoice', id)
   const invoice = r.rows[0]
-  invoice.line_items = (await tx.query(`select ${LINE_COLUMNS} from invoice_line_items l where l.invoice_id = $1 order by l.position, l.id`, [id])).rows
+  invoice.line_items = (await tx.query(`select ${PRICED_LINE_COLUMNS} from invoice_line_items l where l.invoice_id = $1 order by l.position, l.id`, [id])).rows
   invoice.payments = (await tx.query(`select ${PAYMENT_COLUMNS} from payments p where p.invoice_id = $1 order by p.received_at, p.id`, [id])).rows
   return invoice
 }

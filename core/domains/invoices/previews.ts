@@ -1,4 +1,5 @@
-import { formatMoney, type CallPreview, type FactDeclaration } from '../../call-preview.js'
+import { type CallPreview, type FactDeclaration } from '../../call-preview.js'
+import { formatMoney } from '../../money.js'
 import type { OperationContext } from '../../context.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { loadInvoice, todayOf } from './model.js'

@@ -2,13 +2,11 @@ import { z } from 'zod'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
-import {
-  CREDIT_SQL, INVOICE_HEAD, INVOICE_LINE_RECORD, INVOICE_PAYMENT_RECORD, invoiceColumns, LINE_COLUMNS, overdueSql, PAYMENT_COLUMNS,
-  todayOf,
-} from './model.js'
+import { CREDIT_SQL, INVOICE_HEAD, INVOICE_PAYMENT_RECORD, invoiceColumns, overdueSql, PAYMENT_COLUMNS, todayOf } from './model.js'
 import { idList, isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
 import { SqlParams, whereAll, wordPatterns } from '../../sql.js'
+import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
 export const invoicesQuery = defineQuery({
@@ -38,7 +36,7 @@ export const invoicesQuery = defineQuery({
     credit: z.enum(['true', 'false']).optional(),
   }),
   record: INVOICE_HEAD.extend({
-    line_items: z.array(INVOICE_LINE_RECORD).optional(),
+    line_items: z.array(PRICED_LINE_RECORD).optional(),
     payments: z.array(INVOICE_PAYMENT_RECORD).optional(),
     contact: z.object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }).optional(),
     ticket: z.object({ id: z.uuid(), number: z.number().int(), scheduled_start: timestamp, status: z.string() }).nullable().optional(),
@@ -68,7 +66,7 @@ export const invoicesQuery = defineQuery({
     const after = afterCursor(params.values, req.cursor, '(i.created_at, i.id) <', ['timestamptz', 'uuid'])
     if (after) where.push(after)
     const expansions = [
-      req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${LINE_COLUMNS}
+      req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
          from invoice_line_items l where l.invoice_id = i.id) x), '[]') as line_items`,
       req.include.has('payments') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.received_at, x.id) from (select ${PAYMENT_COLUMNS}
          from payments p where p.invoice_id = i.id) x), '[]') as payments`,

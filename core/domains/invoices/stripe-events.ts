@@ -8,8 +8,10 @@ import { runEffects } from '../../operations.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { applyDepositEvent } from '../orders/deposit-events.js'
 import { fitsCents, MAX_CENTS } from '../../money.js'
-import { applyPayment, loadInvoice, todayOf } from './model.js'
+import { todayOf } from './model.js'
+import { closeCheckoutSession, lockInvoiceForPayment, noteOnlinePaymentFailed, recordOnlinePayment } from './online-payments.js'
 import { cannotApply, recordStripeEvent, type StripeEventRow } from './stripe-event-rows.js'
+import { isUuid } from '../../schema-types.js'
 
 /** What applying one Stripe event did. */
 export type StripeEventOutcome =
@@ -25,8 +27,6 @@ export interface StripeEventResult {
 
 /** The Checkout events that change an invoice; every other event type is acknowledged and ignored. */
 const HANDLED = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'checkout.session.async_payment_failed'])
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The parts of a Checkout Session this server reads; anything else in it is left alone. */
 const checkoutSession = z.looseObject({
@@ -74,14 +74,14 @@ export async function applyStripeEvent(services: Services, raw: unknown, request
   const tenantId = typeof session.metadata?.tenant_id === 'string' ? session.metadata.tenant_id : ''
   const orderId = typeof session.metadata?.order_id === 'string' ? session.metadata.order_id : ''
   const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id ?? null
-  if (orderId && UUID.test(orderId) && UUID.test(tenantId)) {
+  if (orderId && isUuid(orderId) && isUuid(tenantId)) {
     const outcome = await applyDepositEvent(services, tenantId, orderId, { id: event.id, type: event.type, created: event.created,
       session: { ...session, payment_intent: paymentIntent } }, requestId)
     return { outcome: outcome === 'unknown_order' ? 'unknown_invoice' : outcome, tenant_id: tenantId }
   }
   const invoiceId = typeof session.metadata?.invoice_id === 'string' ? session.metadata.invoice_id : ''
   const about = { event_id: event.id, type: event.type, session_id: session.id, tenant_id: tenantId, invoice_id: invoiceId }
-  if (!UUID.test(tenantId) || !UUID.test(invoiceId)) {
+  if (!isUuid(tenantId) || !isUuid(invoiceId)) {
     log('warn', 'stripe event names no invoice of ours', about)
     return { outcome: 'unknown_invoice' }
   }
@@ -119,15 +119,15 @@ interface InvoiceEvent {
   effects: Array<() => Promise<void>>
 }
 
-/** Applies a parsed event to its invoice in the business's transaction: the payment recorded, a failure noted, or the refusal kept. */
+/**
+ * Hands a parsed event to its invoice in the business's transaction: the invoices domain records the payment or notes
+ * the failure (with its audit); this adapter only decides which, and keeps the event or why it was refused.
+ */
 async function applyToInvoice(services: Services, tx: Queryable, e: InvoiceEvent): Promise<{ outcome: StripeEventOutcome; payment_id?: string }> {
   const { event, session, paymentIntent, about } = e
   const invoiceId = String(e.kept.invoice_id)
   const tenantId = String(about.tenant_id)
-  // Locked first: concurrent deliveries of one event queue here, and the second then sees the first one's row.
-  const found = await tx.query<{ stripe_checkout_session_id: string | null; currency: string; amount_paid_cents: number }>(
-    'select stripe_checkout_session_id, currency, amount_paid_cents from invoices where id = $1 for update', [invoiceId])
-  const invoice = found.rows[0]
+  const invoice = await lockInvoiceForPayment(tx, invoiceId)
   if (!invoice) return { outcome: 'unknown_invoice' }
   if ((await tx.query('select 1 from stripe_events where event_id = $1', [event.id])).rows.length) return { outcome: 'replayed' }
   const principal: Principal = { tenantId, actor: { type: 'system', id: null } }
@@ -143,32 +143,20 @@ async function applyToInvoice(services: Services, tx: Queryable, e: InvoiceEvent
     outcome = 'refused'
   } else if (event.type === 'checkout.session.async_payment_failed') {
     outcome = 'payment_failed'
-    await closeSession(tx, invoiceId, session.id, paymentIntent)
-    await ctx.audit({ entityType: 'invoice', entityId: invoiceId, action: 'online_payment_failed',
-      before: { stripe_checkout_session_id: invoice.stripe_checkout_session_id }, after: { stripe_checkout_session_id: null, failed_session_id: session.id } })
+    await noteOnlinePaymentFailed(ctx, invoiceId, invoice, session.id, paymentIntent)
   } else if (event.type === 'checkout.session.completed' && session.payment_status !== 'paid') {
     // A delayed method (a bank debit): the money is not there yet; async_payment_succeeded or _failed follows.
     outcome = session.payment_status === 'unpaid' ? 'awaiting_payment' : 'ignored'
-    await closeSession(tx, invoiceId, session.id, paymentIntent)
+    await closeCheckoutSession(ctx, invoiceId, session.id, paymentIntent)
   } else if ((reason = paymentRefusal(amount, session.currency ?? '', invoice))) {
     log('error', 'stripe event refused: its amount or currency does not fit the invoice', { ...about, amount, currency: session.currency,
       invoice_currency: invoice.currency, reason })
     outcome = 'refused'
   } else {
-    const reference = paymentIntent ?? session.id
-    if ((await tx.query(`select 1 from payments where invoice_id = $1 and method = 'stripe' and reference = $2`, [invoiceId, reference])).rows.length) {
-      outcome = 'replayed'
-    } else {
-      const before = await loadInvoice(tx, invoiceId, today, true)
-      if (invoice.stripe_checkout_session_id !== session.id) log('info', 'paid through an earlier checkout session of the invoice', { ...about, current_session_id: invoice.stripe_checkout_session_id })
-      if (before.status === 'void') log('warn', 'a void invoice was paid online: refund it in Stripe or un-void it', about)
-      else if (amount > Number(before.amount_due_cents)) log('warn', 'an invoice was paid online beyond its amount due: refund the difference in Stripe', { ...about, amount, due: before.amount_due_cents })
-      await closeSession(tx, invoiceId, session.id, paymentIntent)
-      const paid = await applyPayment(ctx, before, { amount_cents: amount, method: 'stripe', reference, external_event_id: event.id,
-        received_at: new Date(event.created * 1000).toISOString() }, today)
-      paymentId = String(paid.payment.id)
-      outcome = 'recorded'
-    }
+    const paid = await recordOnlinePayment(ctx, invoiceId, invoice, { session_id: session.id, payment_intent: paymentIntent, amount_cents: amount,
+      event_id: event.id, received_at: new Date(event.created * 1000).toISOString() }, today, about)
+    paymentId = paid?.payment_id
+    outcome = paid ? 'recorded' : 'replayed'
   }
   await recordStripeEvent(tx, tenantId, { ...e.kept, outcome, reason })
   return { outcome, payment_id: paymentId }
@@ -192,9 +180,9 @@ async function keepMalformed(services: Services, raw: Record<string, unknown>, t
   const data = raw.data && typeof raw.data === 'object' ? (raw.data as { object?: unknown }).object : undefined
   const metadata = data && typeof data === 'object' ? (data as { metadata?: unknown }).metadata : undefined
   const m = (metadata && typeof metadata === 'object' ? metadata : {}) as Record<string, unknown>
-  const tenantId = typeof m.tenant_id === 'string' && UUID.test(m.tenant_id) ? m.tenant_id : null
-  const subject = typeof m.order_id === 'string' && UUID.test(m.order_id) ? { table: 'orders', order_id: m.order_id }
-    : typeof m.invoice_id === 'string' && UUID.test(m.invoice_id) ? { table: 'invoices', invoice_id: m.invoice_id } : null
+  const tenantId = typeof m.tenant_id === 'string' && isUuid(m.tenant_id) ? m.tenant_id : null
+  const subject = typeof m.order_id === 'string' && isUuid(m.order_id) ? { table: 'orders', order_id: m.order_id }
+    : typeof m.invoice_id === 'string' && isUuid(m.invoice_id) ? { table: 'invoices', invoice_id: m.invoice_id } : null
   if (typeof raw.id !== 'string' || !raw.id || !tenantId || !subject) return { outcome: 'malformed' }
   const eventId = raw.id
   const id = subject.table === 'orders' ? subject.order_id : subject.invoice_id
@@ -207,13 +195,4 @@ async function keepMalformed(services: Services, raw: Record<string, unknown>, t
       currency: typeof currency === 'string' ? currency : null })
   })
   return { outcome: 'malformed', tenant_id: tenantId }
-}
-
-/** A completed or failed session can no longer be paid: its link is dropped (a new one is made on request); the payment intent is kept for refunds. */
-async function closeSession(tx: Queryable, invoiceId: string, sessionId: string, paymentIntent: string | null): Promise<void> {
-  await tx.query(`update invoices set stripe_payment_intent_id = coalesce($3, stripe_payment_intent_id),
-      stripe_checkout_url = case when stripe_checkout_session_id = $2 then null else stripe_checkout_url end,
-      stripe_checkout_amount_cents = case when stripe_checkout_session_id = $2 then null else stripe_checkout_amount_cents end,
-      stripe_checkout_expires_at = case when stripe_checkout_session_id = $2 then null else stripe_checkout_expires_at end
-    where id = $1`, [invoiceId, sessionId, paymentIntent])
 }

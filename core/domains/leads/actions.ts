@@ -3,8 +3,9 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
+import { phoneKey, phoneKeySql } from '../../phone.js'
 import {
-  assertLeadTransition, LEAD_COLUMNS, LEAD_RECORD, type LeadStatus, lockLead, type ParsedAddress, parseUsAddress, phoneKey, phoneKeySql,
+  assertLeadTransition, LEAD_COLUMNS, LEAD_RECORD, type LeadStatus, lockLead, type ParsedAddress, parseUsAddress,
 } from './model.js'
 import { setClause } from '../../sql.js'
 import { moveLeadRecords } from './records.js'

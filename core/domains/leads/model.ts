@@ -87,14 +87,3 @@ export function parseUsAddress(text: string): ParsedAddress | null {
   if (!city || !lines.length) return null
   return { line1: lines[0], line2: lines.slice(1).join(', ') || null, city, state: state.toUpperCase(), postal_code: postal }
 }
-
-/** The digits that identify a phone number: North American numbers lose their leading country code 1. */
-export function phoneKey(phone: string): string {
-  const digits = phone.replace(/\D/g, '')
-  return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits
-}
-
-/** The same normalization as phoneKey, in SQL, for a column or expression holding a phone number. */
-export function phoneKeySql(expr: string): string {
-  return `regexp_replace(regexp_replace(${expr}, '\\D', '', 'g'), '^1(\\d{10})$', '\\1')`
-}

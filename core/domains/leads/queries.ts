@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { phoneDigits } from '../../phone.js'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { SqlParams, whereAll } from '../../sql.js'
@@ -29,7 +30,7 @@ export const leadsQuery = defineQuery({
   }),
   async run(ctx, req) {
     const { status, urgency, reminder_due_before, q } = req.params
-    const digits = q?.replace(/\D/g, '') ?? ''
+    const digits = phoneDigits(q ?? '')
     const params = new SqlParams()
     const where: string[] = []
     if (req.id) where.push(`l.id = ${params.add(req.id)}`)

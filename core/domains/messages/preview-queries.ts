@@ -9,7 +9,7 @@ import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import { MESSAGE_KINDS, RENDERED_MESSAGE, type MessageKind } from './model.js'
 import { businessValues, clockTime, longDate, messageValues, renderTexts } from './render.js'
-import { formatMoney } from '../../call-preview.js'
+import { formatMoney } from '../../money.js'
 
 /** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */
 export const templatePreviewQuery = defineQuery({

@@ -4,7 +4,7 @@ import { localDate } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import type { MessageKind, MessageTemplate } from './model.js'
-import { formatMoney } from '../../call-preview.js'
+import { formatMoney } from '../../money.js'
 
 /** A message as it reads with what the system knows now; `missing` names the variables that rendered empty. */
 export interface RenderedMessage {

@@ -4,7 +4,8 @@ import { nextCounterValue } from '../../counters.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
-import { depositOf, QUOTE_LINE_COLUMNS, QUOTE_LINE_RECORD, type QuoteRow } from '../quotes/model.js'
+import { depositOf, type QuoteRow } from '../quotes/model.js'
+import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 
 /** Where an order is: waiting to be booked, booked and under way, done, billed, or called off. */
 export const ORDER_STATUSES = ['pending_fulfilment', 'in_progress', 'fulfilled', 'invoiced', 'cancelled'] as const
@@ -40,7 +41,7 @@ export const ORDER_HEAD = z.object({
 })
 
 /** An order with the accepted quote's lines and its visits, as the order actions answer (loadOrder). */
-export const ORDER_RECORD = ORDER_HEAD.extend({ line_items: z.array(QUOTE_LINE_RECORD), tickets: z.array(ORDER_TICKET) })
+export const ORDER_RECORD = ORDER_HEAD.extend({ line_items: z.array(PRICED_LINE_RECORD), tickets: z.array(ORDER_TICKET) })
 
 /** An order as loaded. */
 export type OrderRow = z.output<typeof ORDER_RECORD>
@@ -53,7 +54,7 @@ export async function loadOrder(tx: Queryable, id: string, lock = false): Promis
   const r = await tx.query(`select ${ORDER_COLUMNS} from orders o where o.id = $1 ${lock ? 'for update' : ''}`, [id])
   if (!r.rows[0]) throw notFound('order', id)
   const order = r.rows[0]
-  const lines = await tx.query(`select ${QUOTE_LINE_COLUMNS} from quote_line_items l where l.quote_id = $1 order by l.position, l.id`, [order.quote_id])
+  const lines = await tx.query(`select ${PRICED_LINE_COLUMNS} from quote_line_items l where l.quote_id = $1 order by l.position, l.id`, [order.quote_id])
   const tickets = await tx.query(ORDER_TICKETS_SQL, [id])
   return { ...order, line_items: lines.rows, tickets: tickets.rows } as OrderRow
 }

@@ -2,8 +2,9 @@ import { z } from 'zod'
 import { auditTrailExpansion } from '../../output-types.js'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { QUOTE_LINE_COLUMNS, QUOTE_LINE_RECORD } from '../quotes/model.js'
+
 import { ORDER_COLUMNS, ORDER_HEAD, ORDER_STATUSES, ORDER_TICKET } from './model.js'
+import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 
 /** Orders by id, or newest first, filtered by status and customer. */
 export const ordersQuery = defineQuery({
@@ -21,7 +22,7 @@ export const ordersQuery = defineQuery({
     quote_id: z.uuid().optional(),
   }),
   record: ORDER_HEAD.extend({
-    line_items: z.array(QUOTE_LINE_RECORD).optional(),
+    line_items: z.array(PRICED_LINE_RECORD).optional(),
     tickets: z.array(ORDER_TICKET).optional(),
     audit_trail: auditTrailExpansion,
   }),
@@ -31,7 +32,7 @@ export const ordersQuery = defineQuery({
     const after = afterCursor(args, req.cursor, 'and (o.created_at, o.id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const expansions = [
-      req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${QUOTE_LINE_COLUMNS}
+      req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
          from quote_line_items l where l.quote_id = o.quote_id) x), '[]') as line_items`,
       req.include.has('tickets') && `coalesce((select jsonb_agg(jsonb_build_object('id', t.id, 'number', t.number, 'scheduled_start', t.scheduled_start,
          'status', t.status) order by t.scheduled_start, t.number) from tickets t where t.order_id = o.id), '[]') as tickets`,

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../errors.js'
 import { invoiceTotals } from '../../money.js'
 import { calendarDay, timestamp } from '../../output-types.js'
 import type { InvoiceLine } from '../invoices/model.js'
+import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 
 /** Where a quote is in its life: only a draft changes; sent waits for the customer; the rest are records. */
 export const QUOTE_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'expired', 'cancelled'] as const
@@ -13,22 +14,6 @@ export const QUOTE_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'expired
 export const QUOTE_COLUMNS = `q.id, q.number, q.contact_id, q.status, q.currency, q.valid_until, q.tax_rate_bp, q.notes,
   q.subtotal_cents, q.tax_cents, q.total_cents, q.deposit_cents, q.deposit_percent, q.sent_at, q.answered_at, q.customer_note, q.expired_at, q.cancelled_at, q.cancel_reason,
   q.follow_up_interaction_id, q.created_at, q.updated_at`
-
-/** The columns of a quote line as the API shows it (alias l). */
-export const QUOTE_LINE_COLUMNS = 'l.id, l.service_id, l.description, l.quantity, l.unit_price_cents, l.price_cents, l.tax_rate_bp, l.tax_cents, l.position'
-
-/** A quote line as the API shows it (QUOTE_LINE_COLUMNS). */
-export const QUOTE_LINE_RECORD = z.object({
-  id: z.uuid(),
-  service_id: z.uuid().nullable(),
-  description: z.string(),
-  quantity: z.number().int(),
-  unit_price_cents: z.number().int(),
-  price_cents: z.number().int(),
-  tax_rate_bp: z.number().int(),
-  tax_cents: z.number().int(),
-  position: z.number().int(),
-})
 
 /** A quote head as the API shows it (QUOTE_COLUMNS). */
 export const QUOTE_HEAD = z.object({
@@ -57,7 +42,7 @@ export const QUOTE_HEAD = z.object({
 })
 
 /** A quote with its lines, as the quote actions answer (loadQuote). */
-export const QUOTE_RECORD = QUOTE_HEAD.extend({ line_items: z.array(QUOTE_LINE_RECORD) })
+export const QUOTE_RECORD = QUOTE_HEAD.extend({ line_items: z.array(PRICED_LINE_RECORD) })
 
 /** A quote as loaded. */
 export type QuoteRow = z.output<typeof QUOTE_RECORD>
@@ -66,7 +51,7 @@ export type QuoteRow = z.output<typeof QUOTE_RECORD>
 export async function loadQuote(tx: Queryable, id: string, lock = false): Promise<QuoteRow> {
   const r = await tx.query(`select ${QUOTE_COLUMNS} from quotes q where q.id = $1 ${lock ? 'for update' : ''}`, [id])
   if (!r.rows[0]) throw notFound('quote', id)
-  const lines = await tx.query(`select ${QUOTE_LINE_COLUMNS} from quote_line_items l where l.quote_id = $1 order by l.position, l.id`, [id])
+  const lines = await tx.query(`select ${PRICED_LINE_COLUMNS} from quote_line_items l where l.quote_id = $1 order by l.position, l.id`, [id])
   return { ...r.rows[0], line_items: lines.rows } as QuoteRow
 }
 

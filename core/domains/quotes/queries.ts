@@ -3,7 +3,8 @@ import { auditTrailExpansion } from '../../output-types.js'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { isoDate } from '../../schema-types.js'
-import { QUOTE_COLUMNS, QUOTE_HEAD, QUOTE_LINE_COLUMNS, QUOTE_LINE_RECORD, QUOTE_STATUSES } from './model.js'
+import { QUOTE_COLUMNS, QUOTE_HEAD, QUOTE_STATUSES } from './model.js'
+import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 
 /** Quotes by id, or newest first, filtered by status, customer, number and the day they lapse. */
 export const quotesQuery = defineQuery({
@@ -23,7 +24,7 @@ export const quotesQuery = defineQuery({
     valid_until_by: isoDate().optional(),
   }),
   record: QUOTE_HEAD.extend({
-    line_items: z.array(QUOTE_LINE_RECORD).optional(),
+    line_items: z.array(PRICED_LINE_RECORD).optional(),
     contact: z.object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable() }).optional(),
     order: z.object({ id: z.uuid(), number: z.string(), status: z.string() }).nullable().optional(),
     audit_trail: auditTrailExpansion,
@@ -34,7 +35,7 @@ export const quotesQuery = defineQuery({
     const after = afterCursor(args, req.cursor, 'and (q.created_at, q.id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const expansions = [
-      req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${QUOTE_LINE_COLUMNS}
+      req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
          from quote_line_items l where l.quote_id = q.id) x), '[]') as line_items`,
       req.include.has('contact') && `(select jsonb_build_object('id', c.id, 'display_name', c.display_name, 'email', c.email)
          from contacts c where c.id = q.contact_id) as contact`,

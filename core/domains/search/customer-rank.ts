@@ -1,4 +1,5 @@
 import { editDistance } from './functionality.js'
+import { phoneKey } from '../../phone.js'
 
 /** A contact hit of the universal search, as ranking needs it. */
 export interface ContactHit {
@@ -26,10 +27,10 @@ export const CLOSE = 0.85
  */
 export function rankCustomer(q: string, hit: ContactHit, question?: string): CustomerRank {
   const wanted = q.trim().toLowerCase()
-  const digits = wanted.replace(/\D/g, '')
+  const digits = phoneKey(wanted)
   if (hit.matched === 'question') return { score: round(Math.min(hit.score, 0.9)), why: question ?? 'every part of the question' }
   if (hit.matched === 'phone' && digits.length >= 4) {
-    const phone = (hit.detail.match(/^phone ([^·]+)/)?.[1] ?? '').replace(/\D/g, '')
+    const phone = phoneKey(hit.detail.match(/^phone ([^·]+)/)?.[1] ?? '')
     if (phone.endsWith(digits)) {
       return digits.length >= 10 ? { score: 0.97, why: 'phone number' } : { score: digits.length >= 7 ? 0.93 : 0.9, why: `phone ends ${digits}` }
     }

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/types.js'
+import { phoneDigits } from '../../phone.js'
 import { SqlParams } from '../../sql.js'
-import { formatMoney } from '../../call-preview.js'
+import { formatMoney } from '../../money.js'
 import { withoutCountryCode } from './phone-query.js'
 import { contactsWithExternalId, externalIdLabel } from '../contacts/external-ids.js'
 
@@ -96,7 +97,7 @@ async function factsOf(tx: Queryable, q: string, hits: RawHit[]): Promise<Map<st
   const params = new SqlParams()
   const branches: string[] = []
   const w = `with w as (select lower(${params.add(q)}::text) as q, websearch_to_tsquery('english', $1::text) as tsq,
-    ${params.add(q.replace(/\D/g, ''))}::text as digits, (select timezone from tenants where id = app_tenant()) as tz)`
+    ${params.add(phoneDigits(q))}::text as digits, (select timezone from tenants where id = app_tenant()) as tz)`
   if (ids('contact').length) {
     branches.push(`select 'contact' as kind, c.id, jsonb_build_object('label', c.display_name, 'status', c.status, 'email', c.email, 'phone', c.phone,
        'address', (select concat_ws(', ', a.line1, a.city) from addresses a where a.contact_id = c.id and a.archived_at is null

@@ -1,3 +1,4 @@
+import { phoneDigits, phoneKey } from '../../phone.js'
 /** Only what a phone number is written with: digits, spaces, + ( ) . - */
 const PHONE_CHARACTERS = /^[\d\s+().-]+$/
 
@@ -8,6 +9,6 @@ const PHONE_CHARACTERS = /^[\d\s+().-]+$/
  */
 export function withoutCountryCode(q: string): string {
   if (!PHONE_CHARACTERS.test(q)) return q
-  const digits = q.replace(/\D/g, '')
-  return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : q
+  const key = phoneKey(q)
+  return key === phoneDigits(q) ? q : key
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound } from '../../errors.js'
+import { lineTaxCents } from '../../money.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { isoInstant } from '../../schema-types.js'
@@ -151,12 +152,6 @@ export function ticketTotals(lines: ReadonlyArray<Pick<LineItemRow, 'price_cents
     minutes += line.duration_minutes ?? 0
   }
   return { subtotal_cents: subtotal, tax_cents: tax, total_cents: subtotal + tax, currency: settings.currency, duration_minutes: minutes }
-}
-
-/** Tax on one line in cents: price x rate (basis points) / 10000, rounded half away from zero. */
-export function lineTaxCents(priceCents: number, rateBp: number): number {
-  const sign = priceCents < 0 ? -1 : 1
-  return sign * Math.floor((Math.abs(priceCents) * rateBp + 5000) / 10_000)
 }
 
 /** A time as callers give it: ISO 8601 with an offset, or wall-clock time (no offset) in the business time zone. */

@@ -25,8 +25,18 @@ describe('the tax rounding rule', () => {
     expect(lineTaxCents(15, 3333)).toBe(5) // 4.9995 -> 5
   })
 
+  it('takes back from a negative line exactly the tax the same positive line adds', () => {
+    expect(lineTaxCents(-1050, 500)).toBe(-53) // -52.5 -> -53
+    expect(lineTaxCents(-1049, 500)).toBe(-52) // -52.45 -> -52
+    expect(lineTaxCents(-1, 5000)).toBe(-1) // -0.5 -> -1
+    expect(lineTaxCents(-1, 825)).toBe(0)
+    expect(lineTaxCents(-19000, 825)).toBe(-1568)
+    for (const price of [1, 15, 1049, 1050, 18_999, 19_000, 123_457]) {
+      expect(lineTaxCents(-price, 825) + lineTaxCents(price, 825)).toBe(0)
+    }
+  })
+
   it('refuses prices and rates outside the rule', () => {
-    expect(() => lineTaxCents(-1, 825)).toThrow(RangeError)
     expect(() => lineTaxCents(1.5, 825)).toThrow(RangeError)
     expect(() => lineTaxCents(100, 10_001)).toThrow(RangeError)
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assertLeadTransition, LEAD_TRANSITIONS, parseUsAddress, phoneKey, type LeadStatus } from '../../../core/domains/leads/model.js'
+import { assertLeadTransition, LEAD_TRANSITIONS, parseUsAddress, type LeadStatus } from '../../../core/domains/leads/model.js'
 
 describe('reading a lead\'s address', () => {
   it.each([
@@ -21,15 +21,6 @@ describe('reading a lead\'s address', () => {
     '',
   ])('does not guess the parts of %j', (text) => {
     expect(parseUsAddress(text)).toBeNull()
-  })
-})
-
-describe('phone matching key', () => {
-  it('ignores punctuation and a leading US country code', () => {
-    expect(phoneKey('(256) 555-0142')).toBe('2565550142')
-    expect(phoneKey('+1 256.555.0142')).toBe('2565550142')
-    expect(phoneKey('1-256-555-0142')).toBe('2565550142')
-    expect(phoneKey('+44 20 7946 0958')).toBe('442079460958')
   })
 })
 

@@ -1,0 +1,22 @@
+import { z } from 'zod'
+
+/*
+ * A priced line as invoices, quotes and orders show it: the same columns in invoice_line_items and quote_line_items
+ * (an order shows its quote's lines). Ticket lines carry durations and a taxable flag instead of a rate: their own record.
+ */
+
+/** The columns of a priced line as the API shows it (alias l). */
+export const PRICED_LINE_COLUMNS = 'l.id, l.service_id, l.description, l.quantity, l.unit_price_cents, l.price_cents, l.tax_rate_bp, l.tax_cents, l.position'
+
+/** A priced line of an invoice, a quote or an order as the API shows it (PRICED_LINE_COLUMNS). */
+export const PRICED_LINE_RECORD = z.object({
+  id: z.uuid(),
+  service_id: z.uuid().nullable(),
+  description: z.string(),
+  quantity: z.number().int(),
+  unit_price_cents: z.number().int(),
+  price_cents: z.number().int(),
+  tax_rate_bp: z.number().int(),
+  tax_cents: z.number().int(),
+  position: z.number().int(),
+})

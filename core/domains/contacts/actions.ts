@@ -15,6 +15,7 @@ import {
   CONTACT_COLUMNS, CONTACT_RECORD, CONTACT_TABLE, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences, phoneKey,
   phoneSchema, phonesSchema, preferencesSchema, tagSchema, uniqueTags, withPrimary, type ContactChannel,
 } from './model.js'
+import { BY_AGENT_OR_API, customer, page } from '../../places.js'
 
 const name = z.string().trim().min(1).max(200)
 const source = z.string().trim().min(1).max(100)
@@ -26,6 +27,8 @@ const MAX_INLINE_ADDRESSES = 5
 export const createContact = defineAction({
   domain: 'contact',
   name: 'create',
+  title: 'Add a customer',
+  place: page('/customers/new', 'fill in the name and how to reach them'),
   description: 'Create a contact (customer): a person or organization. Give display_name, or first_name and/or last_name '
     + '(display_name is then derived). emails and phones list all addresses and numbers as [{value, label, primary}] (exactly '
     + 'one primary; the first when none is marked); email and phone give the primary one (added to the lists). preferences: time_of_day '
@@ -109,6 +112,8 @@ async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[]
 export const updateContact = defineAction({
   domain: 'contact',
   name: 'update',
+  title: 'Edit a customer',
+  place: customer('Edit'),
   description: 'Update a contact. Only the fields given change; null clears first_name, last_name, email, phone, source or about. '
     + 'email/phone replace the primary entry (a value already listed just becomes primary); emails/phones replace the whole list. '
     + 'preferences change key by key (null clears a key). '
@@ -213,6 +218,8 @@ async function refuseNewDuplicates(tx: Queryable, before: Record<string, unknown
 export const archiveContact = defineAction({
   domain: 'contact',
   name: 'archive',
+  title: 'Archive a customer',
+  place: customer('Archive'),
   description: 'Archive a contact: hidden from default lists, history kept. Archiving twice changes nothing. '
     + 'Restore with contact.update status=active.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -244,6 +251,8 @@ async function historyOf(ctx: { db: Queryable }, contactId: string): Promise<Rec
 export const deleteContact = defineAction({
   domain: 'contact',
   name: 'delete',
+  title: 'Delete a customer entered by mistake',
+  place: BY_AGENT_OR_API,
   description: 'Permanently delete a contact entered by mistake, with its addresses, attributes and links. A contact with history '
     + '(tickets, invoices, notes, scheduled messages, waitlist entries, a lead converted to it, or contacts merged into it) is never deleted: the call '
     + 'fails with CONFLICT; use contact.archive. Agents need the owner\'s authorization (the call is queued).',

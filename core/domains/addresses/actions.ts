@@ -14,6 +14,7 @@ export const addAddress = defineAction({
   name: 'add',
   title: 'Add an address',
   place: customer('Add an address'),
+  words: { area: 'Customers', phrase: 'add an address to a customer' },
   description: 'Add a service location to a contact: line1, city, state, postal_code required; country is a two-letter code (default US). '
     + 'Card numbers and SSNs in access_notes are replaced by [REDACTED].',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -33,6 +34,7 @@ export const updateAddress = defineAction({
   name: 'update',
   title: 'Change an address',
   place: customer('Addresses'),
+  words: { area: 'Customers', phrase: 'change an address' },
   description: 'Update an address. Only the fields given change; null clears label, line2 or access_notes. '
     + 'Tickets already booked at it keep pointing at it.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -69,6 +71,7 @@ export const archiveAddress = defineAction({
   name: 'archive',
   title: 'Archive an address',
   place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'archive an address' },
   description: 'Archive an address the contact no longer uses. It is kept (past tickets point at it, so addresses are never deleted) '
     + 'and no longer listed by default. Archiving twice changes nothing.',
   access: { agent: 'unrestricted', technician: 'none' },

@@ -22,6 +22,7 @@ export const setAttribute = defineAction({
   name: 'set',
   title: 'Note a fact about a customer',
   place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'record a fact about a customer (gate code, pet name)' },
   description: 'Set a fact about a contact under a snake_case key, e.g. customer_demographic "elderly", has_screens true, pets ["dog"]. '
     + 'value is any JSON except null (remove with attribute.remove). Setting an existing key replaces its value. '
     + 'source: note | ticket_closeout | manual | import; confidence 0..1; confirmed true records who confirmed it (a person; null for agents). '
@@ -75,6 +76,7 @@ export const removeAttribute = defineAction({
   name: 'remove',
   title: 'Remove a fact about a customer',
   place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'remove a fact about a customer' },
   description: 'Remove the attribute with this key from a contact (the audit trail keeps its last value).',
   access: { agent: 'unrestricted', technician: 'none' },
   destructive: true,

@@ -29,6 +29,7 @@ export const createContact = defineAction({
   name: 'create',
   title: 'Add a customer',
   place: page('/customers/new', 'fill in the name and how to reach them'),
+  words: { area: 'Customers', phrase: 'add a customer' },
   description: 'Create a contact (customer): a person or organization. Give display_name, or first_name and/or last_name '
     + '(display_name is then derived). emails and phones list all addresses and numbers as [{value, label, primary}] (exactly '
     + 'one primary; the first when none is marked); email and phone give the primary one (added to the lists). preferences: time_of_day '
@@ -114,6 +115,7 @@ export const updateContact = defineAction({
   name: 'update',
   title: 'Edit a customer',
   place: customer('Edit'),
+  words: { area: 'Customers', phrase: 'change a customer\'s details' },
   description: 'Update a contact. Only the fields given change; null clears first_name, last_name, email, phone, source or about. '
     + 'email/phone replace the primary entry (a value already listed just becomes primary); emails/phones replace the whole list. '
     + 'preferences change key by key (null clears a key). '
@@ -220,6 +222,7 @@ export const archiveContact = defineAction({
   name: 'archive',
   title: 'Archive a customer',
   place: customer('Archive'),
+  words: { area: 'Customers', phrase: 'archive a customer' },
   description: 'Archive a contact: hidden from default lists, history kept. Archiving twice changes nothing. '
     + 'Restore with contact.update status=active.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -253,6 +256,7 @@ export const deleteContact = defineAction({
   name: 'delete',
   title: 'Delete a customer entered by mistake',
   place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'delete a customer entered by mistake' },
   description: 'Permanently delete a contact entered by mistake, with its addresses, attributes and links. A contact with history '
     + '(tickets, invoices, notes, scheduled messages, waitlist entries, a lead converted to it, or contacts merged into it) is never deleted: the call '
     + 'fails with CONFLICT; use contact.archive. Agents need the owner\'s authorization (the call is queued).',

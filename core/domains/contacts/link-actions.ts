@@ -51,6 +51,7 @@ export const linkContacts = defineAction({
   name: 'link',
   title: 'Link two customers',
   place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'link two customers (employer, referral, family, parent company)' },
   description: 'Link two contacts: contact_id works_at | referred_by | parent_company | household | partner | other to_contact_id, '
     + 'with a strength (weak | normal | strong; default normal). works_at: a person at an organization; parent_company: both '
     + 'organizations; a one-way link cannot also be made the other way round. Linking the same pair and type again changes only '
@@ -85,6 +86,7 @@ export const unlinkContacts = defineAction({
   name: 'unlink',
   title: 'Unlink two customers',
   place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'unlink two customers' },
   description: 'Remove the link of link_type between contact_id and to_contact_id (a household or partner link either way round).',
   access: { agent: 'unrestricted', technician: 'none' },
   input: z.strictObject(linkInput),

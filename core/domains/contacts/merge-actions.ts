@@ -20,6 +20,7 @@ export const mergeContacts = defineAction({
   name: 'merge',
   title: 'Merge two records of one customer',
   place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'merge two records of the same customer into one' },
   description: 'Merge two records of the same customer. Everything of merged_id moves to survivor_id: addresses, tickets (open and '
     + 'closed), invoices with their payments, notes, attributes, scheduled messages, links, external ids (e.g. Square), leads converted '
     + 'to it and waitlist entries. Empty fields of the survivor (names, emails, phones, source, about, preferences) are filled from the '

@@ -12,6 +12,7 @@ export const tagContacts = defineAction({
   name: 'tag',
   title: 'Tag customers',
   place: customer('Edit, then Tags'),
+  words: { area: 'Customers' },
   description: 'Add and/or remove tags on many contacts at once: contact_ids (1 to 500), tags_add, tags_remove (lower case). '
     + 'Other tags stay. A bulk action: an agent naming more than 5 contacts waits for the owner\'s approval. '
     + 'Returns how many contacts changed.',

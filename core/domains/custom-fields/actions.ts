@@ -35,6 +35,7 @@ export const defineCustomField = defineAction({
   name: 'define',
   title: 'Add a custom field',
   place: page('/settings/fields', 'Add a field'),
+  words: { area: 'Your business', phrase: 'add a field of your own to customers or visits' },
   description: 'Add a field of the business\'s own to customers or tickets. applies_to: contact (every customer), person or organization '
     + '(customers of that kind), ticket. label: shown to people; key: the stable snake_case name values are stored under (default: made from '
     + 'the label, e.g. "Gate code" gives gate_code); '
@@ -82,6 +83,7 @@ export const updateCustomField = defineAction({
   name: 'update',
   title: 'Change or restore a custom field',
   place: page('/settings/fields', 'pick an archived field, then Restore'),
+  words: { area: 'Your business', phrase: 'change one of your own fields' },
   description: 'Change a custom field: label, options (choice only; the whole list; values already set stay as they are), required, '
     + 'position, archived (false restores an archived field). Only the fields given change. key, applies_to and field_type never change: '
     + 'define a new field instead. Agents need the owner\'s approval.',
@@ -118,6 +120,7 @@ export const archiveCustomField = defineAction({
   name: 'archive',
   title: 'Archive a custom field',
   place: page('/settings/fields', 'pick the field, then Archive'),
+  words: { area: 'Your business', phrase: 'archive one of your own fields' },
   description: 'Archive a custom field: it leaves the forms and takes no new values; values already set are kept and still read and '
     + 'exported. Archiving twice changes nothing; restore with custom_field.update archived=false. Agents need the owner\'s approval.',
   access: { agent: 'requires_authorization', technician: 'none' },

@@ -18,6 +18,7 @@ export const markInvoiceSent = defineAction({
   name: 'mark_sent',
   title: 'Mark an invoice sent',
   place: BY_AGENT_OR_API,
+  words: { area: 'Invoices', phrase: 'mark an invoice as sent' },
   description: 'Record that an invoice was sent to the customer: draft becomes sent and sent_at is set (the first time only). '
     + 'A paid, partially paid or overdue invoice keeps its status; a void one is refused. invoice.send calls this.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -42,6 +43,7 @@ export const sendInvoice = defineAction({
   name: 'send',
   title: 'Email an invoice',
   place: invoice('/invoices?status=draft', 'Send'),
+  words: { area: 'Invoices', phrase: 'email an invoice to the customer' },
   description: 'Email an invoice to its customer now. Give ticket_id (its invoice is created from the ticket\'s line items if it has '
     + 'none yet) or invoice_id, not both. A void or paid invoice is refused. The invoice becomes sent; the email lists its lines, '
     + 'tax, total and due date, with the payment link when online payments are on and the business\'s payment instructions. '

@@ -38,6 +38,7 @@ export const createLead = defineAction({
   name: 'create',
   title: 'Add a lead',
   place: page('/leads', 'Add a lead'),
+  words: { area: 'Leads and waiting list', phrase: 'add a lead' },
   description: 'Record a lead (a prospective customer\'s inquiry). raw_notes is required and is the source of truth: what was said or '
     + 'written, verbatim. The other fields are what you extracted from it; give those you are sure of. Status starts as new.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -65,6 +66,7 @@ export const updateLead = defineAction({
   name: 'update',
   title: 'Edit a lead',
   place: lead('Edit'),
+  words: { area: 'Leads and waiting list', phrase: 'change a lead' },
   description: 'Update a lead\'s fields. Only the fields given change; null clears an extracted field. raw_notes may be corrected or '
     + 'extended but not cleared. Status changes go through lead.set_status, lead.archive and lead.convert.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -93,6 +95,7 @@ export const setLeadStatus = defineAction({
   name: 'set_status',
   title: 'Change a lead\'s status',
   place: lead('Status'),
+  words: { area: 'Leads and waiting list', phrase: 'move a lead along' },
   description: 'Move a lead to new, contacted or qualified. Forward moves may skip steps; backward moves go one step '
     + '(qualified -> contacted -> new); an archived lead may be reopened to any of the three. A converted lead never changes status. '
     + 'Archive with lead.archive, convert with lead.convert. An illegal move is a CONFLICT naming from and to.',
@@ -120,6 +123,7 @@ export const archiveLead = defineAction({
   name: 'archive',
   title: 'Archive a lead',
   place: lead('Archive'),
+  words: { area: 'Leads and waiting list', phrase: 'archive a lead' },
   description: 'Archive a lead that will not become a customer (e.g. went elsewhere, out of area). Give reason. Kept, and reopened '
     + 'with lead.set_status. A converted lead cannot be archived. Archiving twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
@@ -157,6 +161,7 @@ export const convertLead = defineAction({
   name: 'convert',
   title: 'Turn a lead into a customer',
   place: lead('Convert to customer'),
+  words: { area: 'Leads and waiting list', phrase: 'turn a lead into a customer' },
   description: 'Convert a lead into a customer. With contact_id, links that contact. Otherwise links an existing contact whose email '
     + '(any of theirs, case-insensitive) matches the lead\'s email, else whose phone digits match the lead\'s phone (a leading US 1 '
     + 'ignored); an existing contact is linked as is. If none matches, creates a contact named display_name (default: the lead\'s name) '

@@ -19,6 +19,7 @@ export const addNote = defineAction({
   name: 'add',
   title: 'Add a note',
   place: { owner: customer('Add a note'), technician: ownVisit('Close out: Notes') },
+  words: { area: 'Customers', phrase: 'add a note' },
   description: 'Add a note to exactly one of: a contact (contact_id), a ticket (ticket_id) or a lead (lead_id; a converted lead\'s goes on its customer). '
     + 'Card numbers and SSNs in content are replaced by [REDACTED] and the result lists the redactions.',
   access: { agent: 'unrestricted', technician: 'assigned' },

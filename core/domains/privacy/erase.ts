@@ -22,6 +22,7 @@ export const eraseCustomer = defineAction({
   name: 'erase',
   title: 'Erase a customer on their request',
   place: customer('Erase this customer'),
+  words: { area: 'Customers' },
   description: 'Erase a customer on their request (contact_id): names, emails, phones, addresses, company fields, custom field values, '
     + 'preferences, tags, notes, facts, calls, email texts and recipient, visit notes, opportunity, quote and order texts, segment memberships, '
     + 'documents with every version and their files, leads that became them, merged contacts, and every personal value in the audit trail are '

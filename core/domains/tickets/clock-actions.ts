@@ -24,6 +24,7 @@ export const clockIn = defineAction({
   name: 'clock_in',
   title: 'Clock in',
   place: visitFor('Clock in'),
+  words: { area: 'Appointments', phrase: 'clock a technician in' },
   description: 'Clock a technician in on a ticket they are assigned to (now, or at a given time not in the future). '
     + 'The ticket becomes in_progress. A clock-in starts on the visit\'s day in the business time zone: earlier is a CONFLICT (a given '
     + 'time before it: VALIDATION_ERROR on at) saying from when; only an owner may clock in sooner, with early true (audited). '
@@ -57,6 +58,7 @@ export const clockOut = defineAction({
   name: 'clock_out',
   title: 'Clock out',
   place: visitFor('Clock out'),
+  words: { area: 'Appointments', phrase: 'clock a technician out' },
   description: 'Clock a technician out of a ticket they clocked in on (now, or at a given time not in the future and not before the clock-in). '
     + 'The ticket stays in_progress until it is closed out. A technician clocks out only themself; an owner or agent names the technician with user_id.',
   access: { agent: 'unrestricted', technician: 'assigned' },

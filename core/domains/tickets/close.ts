@@ -93,6 +93,7 @@ export const closeTicket = defineAction({
   name: 'close',
   title: 'Close out a visit',
   place: BY_AGENT_OR_API,
+  words: { area: 'Appointments', phrase: 'complete an appointment (it can never change again)' },
   description: 'Complete a ticket in one call; afterwards it never changes again. Gives the time spent, the work as done (line_items '
     + 'replace the ticket\'s lines: existing ones by line_item_id, new ones priced like ticket.add_line_item), final_price_confirmed '
     + '(required true for an estimated ticket), notes ("" for none; kept as a note on the ticket), next_service (schedule | none | '

@@ -21,6 +21,7 @@ export const addToWaitlist = defineAction({
   name: 'add',
   title: 'Put a customer on the waitlist',
   place: BY_AGENT_OR_API,
+  words: { area: 'Leads and waiting list', phrase: 'put a customer on the waiting list' },
   description: 'Put a contact on the waitlist for a slot between earliest_date and latest_date (YYYY-MM-DD, business time zone; '
     + 'earliest_date defaults to today), optionally for a service and at one of their addresses, on preferred days and time of day. '
     + 'A contact has at most one open entry per service: a second is a CONFLICT naming the first. Status starts as waiting.',
@@ -61,6 +62,7 @@ export const updateWaitlistEntry = defineAction({
   name: 'update',
   title: 'Change a waitlist entry',
   place: BY_AGENT_OR_API,
+  words: { area: 'Leads and waiting list', phrase: 'change a waiting-list entry' },
   description: 'Change an open (waiting or offered) waitlist entry. Only the fields given change; null clears service_id, address_id '
     + 'or notes. status: offered once a slot was offered and an answer is awaited, waiting to put it back.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -106,6 +108,7 @@ export const removeFromWaitlist = defineAction({
   name: 'remove',
   title: 'Take a customer off the waitlist',
   place: BY_AGENT_OR_API,
+  words: { area: 'Leads and waiting list', phrase: 'take a customer off the waiting list' },
   description: 'Take an entry off the waitlist (status removed; kept for history). Removing twice changes nothing; a scheduled entry '
     + 'cannot be removed.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -126,6 +129,7 @@ export const markWaitlistScheduled = defineAction({
   name: 'mark_scheduled',
   title: 'Mark a waitlist entry booked',
   place: BY_AGENT_OR_API,
+  words: { area: 'Leads and waiting list', phrase: 'mark a waiting-list entry as booked' },
   description: 'Mark a waiting or offered entry as scheduled, optionally with the ticket (appointment) it was booked into, which must '
     + 'belong to the same contact. Marking again with the same ticket changes nothing.',
   access: { agent: 'unrestricted', technician: 'none' },

@@ -59,7 +59,10 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject, R extends 
   readonly kind: 'query'
   type: string
   description: string
-  /** The columns of its CSV export, as its records hold them, so an empty export still has its header row. */
+  /**
+   * The columns of its CSV export, as its records hold them, so an empty export still has its header row. Each include=
+   * expansion adds one column of its own name after these; the business's own fields (custom_fields) come last, one column each.
+   */
   exportColumns?: readonly string[]
   /** Who may read it: agents, owners and technicians, and how far a technician reaches. */
   access: QueryAccess

@@ -14,7 +14,8 @@ export async function* csvOfQuery(services: Services, principal: Principal, call
     const page = await performQuery(services, principal, { ...call, limit: MAX_LIMIT, cursor }, { requestId }) as Page
     if (!columns) {
       // Known columns first, so an empty list still has its header; a column the declaration lacks still comes out when there are records.
-      columns = [...new Set([...(services.registry.queries.get(call.type)?.exportColumns ?? []), ...(call.include ?? []), ...page.items.flatMap((item) => Object.keys(item))])]
+      const declared = services.registry.queries.get(call.type)?.exportColumns ?? []
+      columns = [...new Set([...declared, ...(call.include ?? []), ...page.items.flatMap((item) => Object.keys(item))])]
       if (customKeys) columns = [...columns.filter((c) => c !== 'custom_fields'), ...customKeys.map((k) => `${CUSTOM_PREFIX}${k}`)]
       yield stringify([columns])
     }

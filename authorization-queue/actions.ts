@@ -6,11 +6,14 @@ import { editAuthorization } from './edit.js'
 import { AUTHORIZATION_REQUEST_RECORD, decideAuthorization } from './queue.js'
 import { ruleCondition, STANDING_RULE_RECORD } from './standing-rules.js'
 import { timestamp } from '../core/output-types.js'
+import { page } from '../core/places.js'
 
 /** The owner's answer to a queued agent call. */
 export const decideAuthorizationRequest = defineAction({
   domain: 'authorization',
   name: 'decide',
+  title: 'Answer a request',
+  place: page('/review', 'pick the request, then Allow or Deny'),
   description: 'Owner only: answer a pending authorization request. allow_once runs the call now; allow_always also makes the action unrestricted; deny stores the reason and note for the agent.',
   access: { agent: 'never', technician: 'none' },
   input: z.strictObject({
@@ -30,6 +33,8 @@ export const decideAuthorizationRequest = defineAction({
 export const setPermission = defineAction({
   domain: 'permission',
   name: 'set',
+  title: 'Set what the office manager may do alone',
+  place: page('/review/permissions', 'pick the action, then its level'),
   description: 'Owner only: set the permission level of an action for agents (unrestricted, soft_limit, requires_authorization), or "default" to use its registered level.',
   access: { agent: 'never', technician: 'none' },
   input: z.strictObject({
@@ -68,6 +73,8 @@ export const setPermission = defineAction({
 export const editAuthorizationRequest = defineAction({
   domain: 'authorization',
   name: 'edit',
+  title: 'Edit a request before allowing it',
+  place: page('/review', 'pick the request, then Edit'),
   description: 'Owner only: replace the call of a pending authorization request with an edited one (data: the whole call, checked '
     + 'against the action\'s input schema and the current data). The request stays pending; the agent reads the changed fields in edits.',
   access: { agent: 'never', technician: 'none' },
@@ -85,6 +92,8 @@ export const editAuthorizationRequest = defineAction({
 export const createStandingRule = defineAction({
   domain: 'standing_rule',
   name: 'create',
+  title: 'Add a standing rule',
+  place: page('/review/permissions', 'Add a standing rule'),
   description: 'Owner only: let agents run an action that needs authorization without asking, when every condition holds for the call '
     + '(e.g. invoice.void with amount_cents at_most 5000; ticket.cancel with hours_notice at_least 48). No conditions: every call. '
     + 'expires_at: when the rule stops (ISO 8601); omitted: until revoked.',
@@ -120,6 +129,8 @@ export const createStandingRule = defineAction({
 export const revokeStandingRule = defineAction({
   domain: 'standing_rule',
   name: 'revoke',
+  title: 'End a standing rule',
+  place: page('/review/permissions', 'pick the rule, then Revoke'),
   description: 'Owner only: end a standing rule now. Revoking twice changes nothing.',
   access: { agent: 'never', technician: 'none' },
   idempotent: true,

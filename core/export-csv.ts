@@ -1,6 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
 import type { Principal, Services } from './context.js'
-import { EXPORT_COLUMNS } from './export-columns.js'
 import { performQuery, type QueryCall } from './operations.js'
 import { MAX_LIMIT } from './pagination.js'
 import type { Page } from './registry.js'
@@ -15,7 +14,8 @@ export async function* csvOfQuery(services: Services, principal: Principal, call
     const page = await performQuery(services, principal, { ...call, limit: MAX_LIMIT, cursor }, { requestId }) as Page
     if (!columns) {
       // Known columns first, so an empty list still has its header; a column the declaration lacks still comes out when there are records.
-      columns = [...new Set([...(EXPORT_COLUMNS[call.type] ?? []), ...(call.include ?? []), ...page.items.flatMap((item) => Object.keys(item))])]
+      const declared = services.registry.queries.get(call.type)?.exportColumns ?? []
+      columns = [...new Set([...declared, ...(call.include ?? []), ...page.items.flatMap((item) => Object.keys(item))])]
       if (customKeys) columns = [...columns.filter((c) => c !== 'custom_fields'), ...customKeys.map((k) => `${CUSTOM_PREFIX}${k}`)]
       yield stringify([columns])
     }

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { entityOfField, referenceFields, type ActionAccess, type QueryAccess } from './access.js'
+import type { ActionWords } from './action-words.js'
 import type { CallPreview, FactDeclaration } from './call-preview.js'
 import type { OperationContext } from './context.js'
+import type { ActionDestination } from './places.js'
 import { technicianCanReach } from './reach.js'
 
 /** A state-changing operation, declared once in its domain file. */
@@ -11,6 +13,12 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown, 
   name: string
   /** Written for a model: what it does, units and formats, side effects. */
   description: string
+  /** What the action is called on the pages, in a person's words ("Add a customer"). */
+  title?: string
+  /** Where in the pages a person does it, or that only the office manager (or the API) does. */
+  place?: ActionDestination
+  /** How the permissions page speaks of it: its area, and what it lets the agent do. */
+  words?: ActionWords
   /** Who may call it: agents, owners and technicians, and how far a technician reaches. */
   access: ActionAccess<z.output<S>>
   input: S
@@ -51,6 +59,11 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject, R extends 
   readonly kind: 'query'
   type: string
   description: string
+  /**
+   * The columns of its CSV export, as its records hold them, so an empty export still has its header row. Each include=
+   * expansion adds one column of its own name after these; the business's own fields (custom_fields) come last, one column each.
+   */
+  exportColumns?: readonly string[]
   /** Who may read it: agents, owners and technicians, and how far a technician reaches. */
   access: QueryAccess
   params: S

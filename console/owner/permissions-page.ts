@@ -7,12 +7,12 @@ import { AppError, validationError } from '../../core/errors.js'
 import type { z } from 'zod'
 import { callAction, type Caller } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
+import { areaOf, AREAS, phraseOf } from '../../core/action-words.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { createStandingRule, revokeStandingRule, setPermission } from '../../authorization-queue/actions.js'
 import { permissionsQuery, standingRulesQuery } from '../../authorization-queue/queries.js'
 import type { ActionDefinition } from '../../core/registry.js'
 import { addDays, zonedInstant } from '../../core/time.js'
-import { areaOf, AREAS, capitalized, phraseOf } from './action-words.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
 import { personWithRole } from '../session.js'
@@ -139,4 +139,9 @@ ${p.override ? html`<p class="note">Now: ${LEVEL_WORDS[p.effective] ?? p.effecti
 ${def.access.ownerApproves ? html`<p class="note">Always asks you first when it ${def.access.ownerApproves.why}, whatever you choose here.</p>` : ''}
 ${ruleItems.length ? html`<ul class="rules">${ruleItems}</ul>` : ''}
 ${form('/review/permissions', csrf, html`<input type="hidden" name="action" value="${p.action}"><div class="row">${select}<button class="small">Set</button></div>`)}${ruleForm}</div>`
+}
+
+/** Sentence case of a phrase, for a heading or a list item. */
+function capitalized(phrase: string): string {
+  return phrase.charAt(0).toUpperCase() + phrase.slice(1)
 }

@@ -11,7 +11,7 @@ import { decideAuthorizationRequest } from '../../authorization-queue/actions.js
 import { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
 import { DENIAL_REASONS, type DenialReason } from '../../authorization-queue/denial-reasons.js'
 import { formatInstant } from '../../core/call-preview.js'
-import { phraseOf } from './action-words.js'
+import { phraseOf } from '../../core/action-words.js'
 import { editPage } from './edit-page.js'
 import { permissionsPage } from './permissions-page.js'
 import { connectionsPage } from './connections-page.js'

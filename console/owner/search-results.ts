@@ -4,7 +4,7 @@ import { callQuery } from '../../core/call-query.js'
 import { searchFunctionality } from '../../core/domains/search/functionality.js'
 import { searchQuery } from '../../core/domains/search/queries.js'
 import { recentContactsQuery } from '../../core/domains/search/recent-queries.js'
-import { ACTION_PLACES, ACTION_TITLES, BY_AGENT_OR_API, placeOf } from './action-places.js'
+import { BY_AGENT_OR_API, placeOf } from '../../core/places.js'
 import { PAGE_PLACES, pageScore } from './page-places.js'
 
 /** One line of the search's answer: what it is, where it leads (null: no page does it), one line of detail, and its rank. */
@@ -72,7 +72,8 @@ export async function searchStart(caller: Caller, role: Role): Promise<{ recent:
     : (await callQuery(caller, recentContactsQuery, { limit: 6 })).items.map((c) => ({
       kind: 'Customer', title: c.display_name, href: `/customers/${encodeURIComponent(c.id)}`,
       detail: [c.phone, c.email].filter(Boolean).join(' · '), score: 1 }))
-  const actions = COMMON_ACTIONS.filter((key) => mayRun(caller, role, key) && placeOf(key, role)).slice(0, 5)
+  const actions = COMMON_ACTIONS
+    .filter((key) => mayRun(caller, role, key) && placeOf(caller.services.registry.actions.get(key)?.place, role)).slice(0, 5)
     .map((key) => actionResult(caller, role, key, 1))
   return { recent, actions }
 }
@@ -86,10 +87,10 @@ function mayRun(caller: Caller, role: Role, key: string): boolean {
 /** An action as a result: what it does in a few words, and where a person does it (or that the office manager does). */
 function actionResult(caller: Caller, role: Role, key: string, score: number): SearchResult {
   const def = caller.services.registry.actions.get(key)
-  const place = placeOf(key, role)
-  const title = ACTION_TITLES[key] ?? shortTitle(def?.description ?? key)
+  const place = placeOf(def?.place, role)
+  const title = def?.title ?? shortTitle(def?.description ?? key)
   if (place) return { kind: 'Action', title, href: place.path, detail: place.how, score }
-  const why = ACTION_PLACES[key] === BY_AGENT_OR_API ? 'your office manager does this; no page offers it' : 'no page offers this yet'
+  const why = def?.place === BY_AGENT_OR_API ? 'your office manager does this; no page offers it' : 'no page offers this yet'
   return { kind: 'Action', title, href: null, detail: why, score }
 }
 

@@ -1,11 +1,29 @@
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EXPORT_COLUMNS } from '../../core/export-columns.js'
+import { buildRegistry } from '../../api/product.js'
 import { OWNER_EXPORTS } from '../../console/owner/export-links.js'
 import { expectData } from './envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { contact, service, ticket } from '../domains/invoices/fixtures.js'
+
+const registry = buildRegistry()
+const EXPORT_COLUMNS = Object.fromEntries(OWNER_EXPORTS.map(({ type }) => [type, registry.queries.get(type)?.exportColumns ?? []]))
+
+describe('the export columns data types declare', () => {
+  it('are declared for every list the owner keeps', () => {
+    expect(OWNER_EXPORTS.filter(({ type }) => !EXPORT_COLUMNS[type].length).map(({ type }) => type)).toEqual([])
+  })
+
+  it('are fields of the record schema of the data type that declares them', () => {
+    const declaring = [...registry.queries.values()].filter((def) => def.exportColumns)
+    expect(declaring.length).toBeGreaterThanOrEqual(OWNER_EXPORTS.length)
+    for (const def of declaring) {
+      const fields = Object.keys((def.record as unknown as { shape?: Record<string, unknown> }).shape ?? {})
+      expect(def.exportColumns!.filter((column) => !fields.includes(column)), def.type).toEqual([])
+    }
+  })
+})
 
 describe.each(engines)('CSV export of every list the owner keeps (%s)', (engine) => {
   let app: TestApp

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { reachOf } from '../../core/access.js'
 import { buildRegistry } from '../../api/product.js'
-import { ACTION_PLACES, ACTION_TITLES, BY_AGENT_OR_API, placeOf } from '../../console/owner/action-places.js'
+import { BY_AGENT_OR_API, placeOf } from '../../core/places.js'
 import { PAGE_PLACES } from '../../console/owner/page-places.js'
 
 describe('where the search sends a person for each action', () => {
@@ -11,22 +11,21 @@ describe('where the search sends a person for each action', () => {
 
   it('places every action a person may run, or marks it as the office manager\'s', () => {
     expect(runnable.length).toBeGreaterThan(50)
-    expect(runnable.filter((key) => !(key in ACTION_PLACES))).toEqual([])
+    expect(runnable.filter((key) => !registry.actions.get(key)!.place)).toEqual([])
   })
 
-  it('names no action the registry does not have, and calls each placed one something a person says', () => {
-    expect(Object.keys(ACTION_PLACES).filter((key) => !registry.actions.has(key))).toEqual([])
-    expect(Object.keys(ACTION_TITLES).filter((key) => !registry.actions.has(key))).toEqual([])
-    expect(runnable.filter((key) => !ACTION_TITLES[key] || /_/.test(ACTION_TITLES[key]))).toEqual([])
+  it('calls each action a person may run something a person says', () => {
+    const titleOf = (key: string) => registry.actions.get(key)!.title
+    expect(runnable.filter((key) => !titleOf(key) || /_/.test(titleOf(key)!))).toEqual([])
   })
 
   it('sends each role to a page of its own', () => {
     const technicianPaths = PAGE_PLACES.filter((p) => p.roles.includes('technician')).map((p) => p.path)
     for (const key of runnable) {
       const def = registry.actions.get(key)!
-      const forOwner = placeOf(key, 'owner')
-      if (ACTION_PLACES[key] !== BY_AGENT_OR_API) expect(forOwner?.path, key).toMatch(/^\//)
-      const forTechnician = placeOf(key, 'technician')
+      const forOwner = placeOf(def.place, 'owner')
+      if (def.place !== BY_AGENT_OR_API) expect(forOwner?.path, key).toMatch(/^\//)
+      const forTechnician = placeOf(def.place, 'technician')
       if (reachOf(def.access, 'technician') !== 'none' && forTechnician) {
         expect(technicianPaths.some((path) => forTechnician.path.startsWith(path.split('?')[0])), `${key}: ${forTechnician.path}`).toBe(true)
       }

@@ -6,11 +6,15 @@ import { assertContact } from '../contacts/model.js'
 import { ADDRESS_COLUMNS, ADDRESS_RECORD, ADDRESS_TABLE, lockAddress } from './model.js'
 import { setClause } from '../../sql.js'
 import { addressFields, insertAddress, newAddressShape } from './new-address.js'
+import { BY_AGENT_OR_API, customer } from '../../places.js'
 
 /** Adds a service location to a contact. */
 export const addAddress = defineAction({
   domain: 'address',
   name: 'add',
+  title: 'Add an address',
+  place: customer('Add an address'),
+  words: { area: 'Customers', phrase: 'add an address to a customer' },
   description: 'Add a service location to a contact: line1, city, state, postal_code required; country is a two-letter code (default US). '
     + 'Card numbers and SSNs in access_notes are replaced by [REDACTED].',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -28,6 +32,9 @@ export const addAddress = defineAction({
 export const updateAddress = defineAction({
   domain: 'address',
   name: 'update',
+  title: 'Change an address',
+  place: customer('Addresses'),
+  words: { area: 'Customers', phrase: 'change an address' },
   description: 'Update an address. Only the fields given change; null clears label, line2 or access_notes. '
     + 'Tickets already booked at it keep pointing at it.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -62,6 +69,9 @@ export const updateAddress = defineAction({
 export const archiveAddress = defineAction({
   domain: 'address',
   name: 'archive',
+  title: 'Archive an address',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'archive an address' },
   description: 'Archive an address the contact no longer uses. It is kept (past tickets point at it, so addresses are never deleted) '
     + 'and no longer listed by default. Archiving twice changes nothing.',
   access: { agent: 'unrestricted', technician: 'none' },

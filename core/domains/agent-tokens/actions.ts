@@ -4,11 +4,14 @@ import { notFound } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { personIdOf } from '../../context.js'
 import { TOKEN_COLUMNS, TOKEN_RECORD } from './model.js'
+import { page } from '../../places.js'
 
 /** Makes a named agent token; its secret is in this one answer only (a hash is kept), never in the audit or a replay. */
 export const createAgentTokenAction = defineAction({
   domain: 'agent_token',
   name: 'create',
+  title: 'Make an agent token',
+  place: page('/review/connections', 'Make a token, then copy it: it is shown once'),
   description: 'Make an agent token (owner only): a named credential an agent sends as "Authorization: Bearer <token>" to act '
     + 'for the business. The token is returned ONCE, in token: only a hash is kept, so a lost token is revoked and made again.',
   // A token is power over the business: only a person makes one, and its secret must never reach an agent's answer.
@@ -31,6 +34,8 @@ export const createAgentTokenAction = defineAction({
 export const revokeAgentTokenAction = defineAction({
   domain: 'agent_token',
   name: 'revoke',
+  title: 'Disconnect an app',
+  place: page('/review/connections', 'pick the app, then Disconnect'),
   description: 'Revoke an agent token (agent_token_id from agent_tokens): it stops working at once and for good; for an app '
     + 'connected by OAuth its access and refresh tokens stop too. Revoking one already revoked changes nothing.',
   // Tokens are power over the business: which ones work is decided by people.

@@ -13,6 +13,9 @@ const WHAT_COUNTS = 'Sales: completed visits (by scheduled start) at their line 
 /** The month's key figures against the compared period: sales, invoiced, paid, visits, customers, new customers and averages. */
 export const analyticsSummaryQuery = defineQuery({
   type: 'analytics_summary',
+  exportColumns: [
+    'metric', 'label', 'unit', 'this_period', 'compare_period', 'from', 'to', 'compare_from', 'compare_to',
+  ],
   description: 'How the business did in a month against the same month last year (or the month before): one record per figure '
     + '(metric, label, unit cents|count, this_period, compare_period, and the days counted). Figures: sales_cents, invoiced_cents, '
     + 'paid_cents, visits (completed), customers (served), new_customers (first completed visit ever), average_per_visit_cents, '
@@ -72,6 +75,10 @@ export const analyticsSummaryQuery = defineQuery({
 /** Sales and visits per service in a month against the compared period. */
 export const analyticsByServiceQuery = defineQuery({
   type: 'analytics_by_service',
+  exportColumns: [
+    'service_id', 'service', 'visits', 'sales_cents', 'compare_visits', 'compare_sales_cents', 'from', 'to', 'compare_from',
+    'compare_to',
+  ],
   description: 'Sales per service in a month against the same month last year (or the month before), largest first: service_id '
     + '(null for lines without a service, named "Other items"), service (its name), visits (completed visits with that service), sales_cents, '
     + `compare_visits, compare_sales_cents, and the days counted. Read by id = a service id for that service alone. ${WHAT_COUNTS} `
@@ -113,6 +120,9 @@ export const analyticsByServiceQuery = defineQuery({
 /** Sales and visits per town or postal code in a month against the compared period. */
 export const analyticsByPlaceQuery = defineQuery({
   type: 'analytics_by_place',
+  exportColumns: [
+    'place', 'group_by', 'visits', 'sales_cents', 'compare_visits', 'compare_sales_cents', 'from', 'to', 'compare_from', 'compare_to',
+  ],
   description: 'Sales per place in a month against the same month last year (or the month before), largest first: place (a town '
     + 'as "City, ST", or a postal code; "No address" for visits without one), visits, sales_cents, compare_visits, compare_sales_cents, '
     + 'and the days counted. A visit counts at its own address, else its customer\'s first address. '

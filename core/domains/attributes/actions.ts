@@ -6,6 +6,7 @@ import { defineAction } from '../../registry.js'
 import { noteJson } from '../../sanitize.js'
 import { missingReference } from '../contacts/model.js'
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, ATTRIBUTE_RECORD } from './model.js'
+import { BY_AGENT_OR_API } from '../../places.js'
 
 const key = z.string().trim().regex(ATTRIBUTE_KEY, 'expected snake_case starting with a letter, e.g. has_pets or customer_demographic')
 
@@ -19,6 +20,9 @@ async function lockContactRow(tx: Queryable, id: string) {
 export const setAttribute = defineAction({
   domain: 'attribute',
   name: 'set',
+  title: 'Note a fact about a customer',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'record a fact about a customer (gate code, pet name)' },
   description: 'Set a fact about a contact under a snake_case key, e.g. customer_demographic "elderly", has_screens true, pets ["dog"]. '
     + 'value is any JSON except null (remove with attribute.remove). Setting an existing key replaces its value. '
     + 'source: note | ticket_closeout | manual | import; confidence 0..1; confirmed true records who confirmed it (a person; null for agents). '
@@ -70,6 +74,9 @@ export const setAttribute = defineAction({
 export const removeAttribute = defineAction({
   domain: 'attribute',
   name: 'remove',
+  title: 'Remove a fact about a customer',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'remove a fact about a customer' },
   description: 'Remove the attribute with this key from a contact (the audit trail keeps its last value).',
   access: { agent: 'unrestricted', technician: 'none' },
   destructive: true,

@@ -5,11 +5,14 @@ import { defineAction } from '../../registry.js'
 import { missingReference } from '../contacts/model.js'
 import { personIdOf } from '../../context.js'
 import { FEED_COLUMNS, FEED_RECORD, feedUrls } from './model.js'
+import { page } from '../../places.js'
 
 /** Makes a calendar subscription address for one team member's tickets or for the whole business, shown once. */
 export const createCalendarFeed = defineAction({
   domain: 'calendar_feed',
   name: 'create',
+  title: 'Subscribe to visits in a phone calendar',
+  place: page('/calendar', 'Make a subscription link'),
   description: 'Make an iCal (RFC 5545) subscription address that a phone or desktop calendar fetches without signing in. '
     + 'user_id: a team member, whose assigned tickets the feed shows; null: the business feed with every ticket. '
     + 'Returns https_url and webcal_url ONCE: only a hash is kept, so a lost address is revoked and made again. '
@@ -44,6 +47,8 @@ export const createCalendarFeed = defineAction({
 export const revokeCalendarFeed = defineAction({
   domain: 'calendar_feed',
   name: 'revoke',
+  title: 'Revoke a calendar link',
+  place: page('/calendar', 'pick the link, then Revoke'),
   description: 'Revoke a calendar feed (calendar_feed_id from calendar_feeds): its address stops working at once and for good. '
     + 'Revoking one already revoked changes nothing.',
   // Revoking only takes access away (e.g. a lost phone); the calendar of the person it belongs to goes empty, so say why.

@@ -15,6 +15,7 @@ import { checkVisitDay, earlyInput } from '../tickets/visit-day.js'
 import {
   assertStepOpen, CLOSEOUT_RECORD, type CloseoutRow, type CloseoutState, closeoutView, loadCloseout, saveCloseout, stepsAfterSaving,
 } from './model.js'
+import { visitFor } from '../../places.js'
 
 /** What every close-out action shares: people only, never agents (an agent closes with ticket.close). */
 const PEOPLE_ONLY = { domain: 'closeout', access: { agent: 'never', technician: 'assigned' } } as const
@@ -25,6 +26,8 @@ const ticketId = z.uuid().describe('The ticket being closed out')
 export const startCloseout = defineAction({
   ...PEOPLE_ONLY,
   name: 'start',
+  title: 'Start a close-out',
+  place: visitFor('Close out'),
   description: 'Start the close-out of a ticket, or return the one in progress. The work starts as booked: its line items and the '
     + 'time between the first clock-in and the last clock-out (else the booked length). A close-out starts on the visit\'s day in the '
     + 'business time zone: before it, a CONFLICT says from when; only an owner may start sooner, with early true (audited).',
@@ -57,6 +60,8 @@ export const startCloseout = defineAction({
 export const saveCloseoutWork = defineAction({
   ...PEOPLE_ONLY,
   name: 'save_work',
+  title: 'Close-out: the work done',
+  place: visitFor('Close out: Work'),
   description: 'Close-out step 1: duration_minutes, the line items as done (existing ones by line_item_id, new ones priced like '
     + 'ticket.add_line_item; lines left out are removed) and, for an estimated ticket, final_price_confirmed. confirm false only '
     + 'updates the list (e.g. after adding a service); confirm true completes the step. Nothing on the ticket changes until completion.',
@@ -88,6 +93,8 @@ export const saveCloseoutWork = defineAction({
 export const saveCloseoutNotes = defineAction({
   ...PEOPLE_ONLY,
   name: 'save_notes',
+  title: 'Close-out: notes',
+  place: visitFor('Close out: Notes'),
   description: 'Close-out step 2: free-text notes (card numbers and SSNs are redacted). Empty notes need no_notes true, a conscious skip. '
     + 'page_redactions: what the page already redacted before sending, recorded as security events.',
   input: z.strictObject({
@@ -121,6 +128,8 @@ export const saveCloseoutNotes = defineAction({
 export const recordCloseoutExtraction = defineAction({
   ...PEOPLE_ONLY,
   name: 'record_extraction',
+  title: 'Close-out: what the notes say',
+  place: visitFor('Close out: Notes'),
   description: 'Store the facts read from the close-out notes, or why there are none. Ignored when the notes changed since.',
   input: z.strictObject({
     ticket_id: ticketId,
@@ -144,6 +153,8 @@ export const recordCloseoutExtraction = defineAction({
 export const saveCloseoutNext = defineAction({
   ...PEOPLE_ONLY,
   name: 'save_next',
+  title: 'Close-out: the next visit',
+  place: visitFor('Close out: Next visit'),
   description: 'Close-out step 3: next_service, one of schedule (a time; the technicians must be free), none, reach_out in N months, '
     + 'or keep_series (a ticket of a recurring series: its next visit is already booked, nothing more is). '
     + 'Nothing is booked or scheduled until completion.',
@@ -173,6 +184,8 @@ export const saveCloseoutNext = defineAction({
 export const saveCloseoutAttributes = defineAction({
   ...PEOPLE_ONLY,
   name: 'save_attributes',
+  title: 'Close-out: confirm the facts',
+  place: visitFor('Close out: Confirm'),
   description: 'Close-out step 4, the confirmation: a decision (keep, edit or drop) for every fact read from the notes, and facts '
     + 'added by hand (origin manual). Kept and edited facts go onto the customer at completion.',
   input: z.strictObject({
@@ -215,6 +228,8 @@ export const saveCloseoutAttributes = defineAction({
 export const completeCloseout = defineAction({
   ...PEOPLE_ONLY,
   name: 'complete',
+  title: 'Complete a close-out',
+  place: visitFor('Close out: Confirm'),
   description: 'Close-out step 5: complete the ticket with the confirmed answers (as ticket.close). The ticket never changes again. '
     + 'Calling it again returns the same result.',
   input: z.strictObject({ ticket_id: ticketId }),
@@ -254,6 +269,8 @@ export const completeCloseout = defineAction({
 export const finishCloseout = defineAction({
   ...PEOPLE_ONLY,
   name: 'finish',
+  title: 'Close-out: payment',
+  place: visitFor('Close out: Payment'),
   description: 'Close-out step 6, payment: send_invoice (creates the ticket\'s invoice if it has none and emails it), pay_now (creates '
     + 'the invoice for paying on the spot by link) or skip with skip_reason (paid_already, handled_separately, other) and an optional note. '
     + 'Decided once: calling it again returns the first decision.',

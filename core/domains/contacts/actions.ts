@@ -16,6 +16,7 @@ import {
   CONTACT_COLUMNS, CONTACT_RECORD, CONTACT_TABLE, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences,
   phoneSchema, phonesSchema, preferencesSchema, tagSchema, uniqueTags, withPrimary, type ContactChannel,
 } from './model.js'
+import { BY_AGENT_OR_API, customer, page } from '../../places.js'
 
 const name = z.string().trim().min(1).max(200)
 const source = z.string().trim().min(1).max(100)
@@ -27,6 +28,9 @@ const MAX_INLINE_ADDRESSES = 5
 export const createContact = defineAction({
   domain: 'contact',
   name: 'create',
+  title: 'Add a customer',
+  place: page('/customers/new', 'fill in the name and how to reach them'),
+  words: { area: 'Customers', phrase: 'add a customer' },
   description: 'Create a contact (customer): a person or organization. Give display_name, or first_name and/or last_name '
     + '(display_name is then derived). emails and phones list all addresses and numbers as [{value, label, primary}] (exactly '
     + 'one primary; the first when none is marked); email and phone give the primary one (added to the lists). preferences: time_of_day '
@@ -110,6 +114,9 @@ async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[]
 export const updateContact = defineAction({
   domain: 'contact',
   name: 'update',
+  title: 'Edit a customer',
+  place: customer('Edit'),
+  words: { area: 'Customers', phrase: 'change a customer\'s details' },
   description: 'Update a contact. Only the fields given change; null clears first_name, last_name, email, phone, source or about. '
     + 'email/phone replace the primary entry (a value already listed just becomes primary); emails/phones replace the whole list. '
     + 'preferences change key by key (null clears a key). '
@@ -214,6 +221,9 @@ async function refuseNewDuplicates(tx: Queryable, before: Record<string, unknown
 export const archiveContact = defineAction({
   domain: 'contact',
   name: 'archive',
+  title: 'Archive a customer',
+  place: customer('Archive'),
+  words: { area: 'Customers', phrase: 'archive a customer' },
   description: 'Archive a contact: hidden from default lists, history kept. Archiving twice changes nothing. '
     + 'Restore with contact.update status=active.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -245,6 +255,9 @@ async function historyOf(ctx: { db: Queryable }, contactId: string): Promise<Rec
 export const deleteContact = defineAction({
   domain: 'contact',
   name: 'delete',
+  title: 'Delete a customer entered by mistake',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'delete a customer entered by mistake' },
   description: 'Permanently delete a contact entered by mistake, with its addresses, attributes and links. A contact with history '
     + '(tickets, invoices, notes, scheduled messages, waitlist entries, a lead converted to it, or contacts merged into it) is never deleted: the call '
     + 'fails with CONFLICT; use contact.archive. Agents need the owner\'s authorization (the call is queued).',

@@ -5,6 +5,7 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { refuseImpossibleLink } from './link-rules.js'
 import { CONTACT_LINK_RECORD, LINK_STRENGTHS, LINK_TYPES, SYMMETRIC_LINK_TYPES } from './model.js'
+import { BY_AGENT_OR_API } from '../../places.js'
 
 const LINK_COLUMNS = 'id, from_contact_id as contact_id, to_contact_id, link_type, strength, note, created_at'
 
@@ -48,6 +49,9 @@ async function relink(ctx: OperationContext, existing: Record<string, unknown>, 
 export const linkContacts = defineAction({
   domain: 'contact',
   name: 'link',
+  title: 'Link two customers',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'link two customers (employer, referral, family, parent company)' },
   description: 'Link two contacts: contact_id works_at | referred_by | parent_company | household | partner | other to_contact_id, '
     + 'with a strength (weak | normal | strong; default normal). works_at: a person at an organization; parent_company: both '
     + 'organizations; a one-way link cannot also be made the other way round. Linking the same pair and type again changes only '
@@ -80,6 +84,9 @@ export const linkContacts = defineAction({
 export const unlinkContacts = defineAction({
   domain: 'contact',
   name: 'unlink',
+  title: 'Unlink two customers',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'unlink two customers' },
   description: 'Remove the link of link_type between contact_id and to_contact_id (a household or partner link either way round).',
   access: { agent: 'unrestricted', technician: 'none' },
   input: z.strictObject(linkInput),

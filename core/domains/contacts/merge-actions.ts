@@ -9,6 +9,7 @@ import { attributeConflicts, loadMergePair, mergedFields, movingCounts, type Con
 import { moveRecords } from './merge-records.js'
 import { CONTACT_COLUMNS, CONTACT_RECORD } from './model.js'
 import { timestamp } from '../../output-types.js'
+import { BY_AGENT_OR_API } from '../../places.js'
 
 /** The fields of a contact a merge may fill or change on the survivor, as the owner reads them. */
 const SHOWN_FIELDS = ['kind', 'display_name', 'first_name', 'last_name', 'emails', 'phones', 'preferences', 'tags', 'source', 'about', 'status'] as const
@@ -17,6 +18,9 @@ const SHOWN_FIELDS = ['kind', 'display_name', 'first_name', 'last_name', 'emails
 export const mergeContacts = defineAction({
   domain: 'contact',
   name: 'merge',
+  title: 'Merge two records of one customer',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Customers', phrase: 'merge two records of the same customer into one' },
   description: 'Merge two records of the same customer. Everything of merged_id moves to survivor_id: addresses, tickets (open and '
     + 'closed), invoices with their payments, notes, attributes, scheduled messages, links, external ids (e.g. Square), leads converted '
     + 'to it and waitlist entries. Empty fields of the survivor (names, emails, phones, source, about, preferences) are filled from the '

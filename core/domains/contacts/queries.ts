@@ -29,6 +29,11 @@ const EXPANSIONS = {
 /** Customers by id, or a list filtered by name, status, tags, attributes, where they live and what they had done. */
 export const contactsQuery = defineQuery({
   type: 'contacts',
+  exportColumns: [
+    'id', 'kind', 'display_name', 'first_name', 'last_name', 'email', 'phone', 'emails', 'phones', 'preferences', 'tags', 'status',
+    'source', 'about', 'email_status', 'lifecycle', 'lifecycle_since', 'legal_name', 'industry', 'website', 'tax_id', 'billing_address',
+    'archived_at', 'created_at', 'updated_at', 'merged_into', 'merged_at',
+  ],
   description: 'Contacts (customers), each with custom_fields ({key: value}). Filters: q (name, typo-tolerant; also email, 4+ digits of a phone, '
     + 'or an external id exactly, e.g. a Square Customer ID), status '
     + '(active|inactive|archived; default: all but archived), tag (several comma-separated: all must be present), '

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { CONTACT_COLUMNS, missingReference, tagSchema, uniqueTags } from './model.js'
+import { customer } from '../../places.js'
 
 const tags = z.array(tagSchema).max(50)
 
@@ -9,6 +10,9 @@ const tags = z.array(tagSchema).max(50)
 export const tagContacts = defineAction({
   domain: 'contact',
   name: 'tag',
+  title: 'Tag customers',
+  place: customer('Edit, then Tags'),
+  words: { area: 'Customers' },
   description: 'Add and/or remove tags on many contacts at once: contact_ids (1 to 500), tags_add, tags_remove (lower case). '
     + 'Other tags stay. A bulk action: an agent naming more than 5 contacts waits for the owner\'s approval. '
     + 'Returns how many contacts changed.',

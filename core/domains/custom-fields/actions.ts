@@ -5,6 +5,7 @@ import { auditedArchive } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { APPLIES_TO, DEFINITION_COLUMNS, DEFINITION_RECORD, DEFINITION_TABLE, FIELD_KEY, FIELD_TYPES, keyFromLabel, lockDefinition } from './model.js'
+import { page } from '../../places.js'
 
 const label = noteText(100).describe('How the field is shown to people, e.g. "Gate code"')
 const options = z.array(z.string().trim().min(1).max(100)).max(50)
@@ -32,6 +33,9 @@ function checkedOptions(fieldType: string, given: string[] | undefined): string[
 export const defineCustomField = defineAction({
   domain: 'custom_field',
   name: 'define',
+  title: 'Add a custom field',
+  place: page('/settings/fields', 'Add a field'),
+  words: { area: 'Your business', phrase: 'add a field of your own to customers or visits' },
   description: 'Add a field of the business\'s own to customers or tickets. applies_to: contact (every customer), person or organization '
     + '(customers of that kind), ticket. label: shown to people; key: the stable snake_case name values are stored under (default: made from '
     + 'the label, e.g. "Gate code" gives gate_code); '
@@ -77,6 +81,9 @@ export const defineCustomField = defineAction({
 export const updateCustomField = defineAction({
   domain: 'custom_field',
   name: 'update',
+  title: 'Change or restore a custom field',
+  place: page('/settings/fields', 'pick an archived field, then Restore'),
+  words: { area: 'Your business', phrase: 'change one of your own fields' },
   description: 'Change a custom field: label, options (choice only; the whole list; values already set stay as they are), required, '
     + 'position, archived (false restores an archived field). Only the fields given change. key, applies_to and field_type never change: '
     + 'define a new field instead. Agents need the owner\'s approval.',
@@ -111,6 +118,9 @@ export const updateCustomField = defineAction({
 export const archiveCustomField = defineAction({
   domain: 'custom_field',
   name: 'archive',
+  title: 'Archive a custom field',
+  place: page('/settings/fields', 'pick the field, then Archive'),
+  words: { area: 'Your business', phrase: 'archive one of your own fields' },
   description: 'Archive a custom field: it leaves the forms and takes no new values; values already set are kept and still read and '
     + 'exported. Archiving twice changes nothing; restore with custom_field.update archived=false. Agents need the owner\'s approval.',
   access: { agent: 'requires_authorization', technician: 'none' },

@@ -7,6 +7,7 @@ import { noteText } from '../../sanitize.js'
 import { oneSubjectOf } from '../record-subject.js'
 import { ALLOWED_CONTENT_TYPES, checkContent, type CheckedContent } from './content.js'
 import { DOCUMENT_CATEGORIES, DOCUMENT_COLUMNS, DOCUMENT_RECORD, DOCUMENT_TABLE, DOCUMENT_TARGETS, loadDocument } from './model.js'
+import { BY_AGENT_OR_API, customer, ownVisit } from '../../places.js'
 
 const content = {
   content_base64: z.string().min(1).describe('The file\'s bytes in base64; at most the configured limit (10 MB unless set otherwise)'),
@@ -21,6 +22,8 @@ const tags = z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20)
 export const uploadDocument = defineAction({
   domain: 'document',
   name: 'upload',
+  title: 'Upload a file or photo',
+  place: { owner: customer('Upload a file or photo'), technician: ownVisit('Add photo') },
   description: 'Attach a file to exactly one of a contact (contact_id), a ticket (ticket_id), an invoice (invoice_id) or a quote (quote_id): name, category '
     + `(${DOCUMENT_CATEGORIES.join('|')}; default photo for images, else other), tags, content_base64 and content_type. Accepted: `
     + `${ALLOWED_CONTENT_TYPES.join(', ')}. Photos may be added to a closed ticket: they are not part of its record. `
@@ -60,6 +63,8 @@ export const uploadDocument = defineAction({
 export const newDocumentVersion = defineAction({
   domain: 'document',
   name: 'new_version',
+  title: 'Upload a new version of a file',
+  place: BY_AGENT_OR_API,
   description: 'Upload a new version of a document (document_id): content_base64 and content_type as for document.upload. The list shows the '
     + 'latest; earlier versions stay readable with document_content?id=&version=. An archived document is a CONFLICT.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -84,6 +89,8 @@ export const newDocumentVersion = defineAction({
 export const updateDocument = defineAction({
   domain: 'document',
   name: 'update',
+  title: 'Rename or tag a file',
+  place: BY_AGENT_OR_API,
   description: 'Change a document\'s name, category or tags (the whole list; [] clears it). Only the fields given change. An archived one is a CONFLICT.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['rename file', 'tag photo'],
@@ -108,6 +115,8 @@ export const updateDocument = defineAction({
 export const archiveDocument = defineAction({
   domain: 'document',
   name: 'archive',
+  title: 'Archive a file',
+  place: BY_AGENT_OR_API,
   description: 'Archive a document attached by mistake or no longer wanted: it leaves lists and pages but stays readable by id, with its versions. '
     + 'Archiving twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },

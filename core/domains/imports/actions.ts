@@ -11,11 +11,14 @@ import { writeUnitsIn } from './write-in-chunks.js'
 import { serviceWriter } from './write-services.js'
 import { visitWriter } from './write-visits.js'
 import { IMPORT_REPORT, importCsvInput, MAPPED_IMPORT_REPORT } from './model.js'
+import { BY_AGENT_OR_API, page } from '../../places.js'
 
 /** Brings in Square's customer directory export: a dry run by default, then the real run; the same file twice creates nothing new. */
 export const importSquareCustomers = defineAction({
   domain: 'import',
   name: 'square_customers',
+  title: 'Import customers from Square',
+  place: page('/import', 'choose the Square customer export'),
   description: 'Import Square\'s customer directory export (the CSV text, header row as Square writes it). dry_run (default true) '
     + 'reports row by row what would be created, matched (by Square Customer ID, email or phone) and refused (with the line '
     + 'number and reason) and writes nothing; dry_run false imports. Matched customers only get what they lack. Memo becomes a '
@@ -39,6 +42,8 @@ export const importSquareCustomers = defineAction({
 export const importCsvCustomers = defineAction({
   domain: 'import',
   name: 'csv_customers',
+  title: 'Import customers from a CSV file',
+  place: page('/import', 'choose the CSV file'),
   description: 'Import customers from any CSV file (a spreadsheet, another CRM\'s export). mapping: {column header: field}, field one of '
     + `${MAPPED_FIELDS.join(', ')} or attribute:<key>; without mapping one is proposed from well-known header names and shown in the `
     + 'report (check it in the dry run). source names where the file comes from (e.g. hubspot): external_id values are kept under it, so '
@@ -67,6 +72,8 @@ export const importCsvCustomers = defineAction({
 export const importSquareItems = defineAction({
   domain: 'import',
   name: 'square_items',
+  title: 'Import services from Square',
+  place: BY_AGENT_OR_API,
   description: 'Import Square\'s item library export (the CSV text, header row as Square writes it: Token, Item Name, Variation Name, '
     + 'SKU, Description, Category, Price, ...) as services. Each item variation is a service named "Item (Variation)", or just '
     + '"Item" for Square\'s default variation "Regular"; Price in dollars becomes price_cents (empty or "variable": flexible '
@@ -90,6 +97,8 @@ export const importSquareItems = defineAction({
 export const importSquareSales = defineAction({
   domain: 'import',
   name: 'square_sales',
+  title: 'Import past visits from Square',
+  place: BY_AGENT_OR_API,
   description: 'Import Square\'s item sales export (Items detail CSV: Date, Time, Time Zone, Item, Qty, Price Point Name, Net Sales, '
     + 'Tax, Transaction ID, Customer ID, ...) as past visits. The rows of one Transaction ID become one completed ticket of the '
     + 'customer with that Square Customer ID (import the customer export first), dated when it was paid, with a line a row '

@@ -5,6 +5,7 @@ import { headersOf } from './csv-customers.js'
 import { importCsvInput } from './model.js'
 import { checkAfterCommit, runAfterCommit } from './upload-work.js'
 import { busy, IMPORT_UPLOAD_RECORD, loadUpload, STALLED_AFTER_SECONDS, UPLOAD_KINDS } from './uploads.js'
+import { page } from '../../places.js'
 
 /** How long an upload (with its file) is kept after it last moved. */
 const KEEP_HOURS = 6
@@ -18,6 +19,8 @@ const mapping = z.record(z.string().min(1).max(200), z.string().max(100))
 export const uploadImport = defineAction({
   domain: 'import',
   name: 'upload',
+  title: 'Upload a customer file and check it',
+  place: page('/import', 'choose the file, then Check the file'),
   description: 'Upload a customer file to import and start its dry run in the background, answering at once (a large file takes a minute '
     + 'or more to check): kind square_customers (Square\'s customer export) or csv_customers (any CSV, with mapping as import.csv_customers '
     + 'takes it, or proposed from the headers), the csv text (up to 5 MB), filename and source (csv_customers: the namespace of its ids). '
@@ -58,6 +61,8 @@ export const uploadImport = defineAction({
 export const checkImport = defineAction({
   domain: 'import',
   name: 'check',
+  title: 'Check an uploaded file again',
+  place: page('/import', 'after the check, choose the columns, then Check again'),
   description: 'Check an upload again (a new dry run in the background, answering at once): mapping (csv_customers) and source replace '
     + 'the upload\'s. Refused (CONFLICT) once its import has started. A dry run still going is replaced by the new one.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -86,6 +91,8 @@ export const checkImport = defineAction({
 export const runImport = defineAction({
   domain: 'import',
   name: 'run',
+  title: 'Import an uploaded file',
+  place: page('/import', 'after the check, Import the customers now'),
   description: 'Import an upload whose dry run is checked (the customers it listed are created or filled in), in batches in the background, '
     + 'answering at once: follow run_status, run_done of run_total on import_uploads. Asked again while it runs or once done, it starts '
     + `nothing; after a failure, or when it has not moved for ${STALLED_AFTER_SECONDS} s, it starts again (rows already imported are `

@@ -8,6 +8,7 @@ import { isoDate, isoInstant } from '../../schema-types.js'
 import { oneSubjectOf } from '../record-subject.js'
 import { LEAD_SUBJECT } from '../leads/records.js'
 import { DIRECTED_KINDS, DIRECTIONS, INTERACTION_COLUMNS, INTERACTION_KINDS, INTERACTION_RECORD, INTERACTION_TABLE, type Interaction } from './model.js'
+import { BY_AGENT_OR_API, customer } from '../../places.js'
 
 /** How far ahead of the server's clock an occurred_at may be: a phone's clock a little fast is not a planned meeting. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000
@@ -24,6 +25,8 @@ const details = {
 export const logInteraction = defineAction({
   domain: 'interaction',
   name: 'log',
+  title: 'Log a call, email or meeting',
+  place: customer('Log a call, email or meeting'),
   description: `Record a conversation with exactly one of a contact (contact_id), a lead (lead_id; a converted lead's goes on its customer) or an `
     + `opportunity (opportunity_id): kind ${INTERACTION_KINDS.join('|')}, `
     + 'direction (inbound|outbound; required for call, email, text), occurred_at (ISO 8601, not in the future; default now), summary, '
@@ -60,6 +63,8 @@ export const logInteraction = defineAction({
 export const updateInteraction = defineAction({
   domain: 'interaction',
   name: 'update',
+  title: 'Mark a follow-up done',
+  place: customer('Follow-up done'),
   description: 'Change an interaction: kind, direction, occurred_at, summary, subject, outcome, duration_minutes, follow_up_on (null clears it), '
     + 'follow_up_done (true when the follow-up was made; false reopens it). Only the fields given change. An archived one is a CONFLICT.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -103,6 +108,8 @@ export const updateInteraction = defineAction({
 export const archiveInteraction = defineAction({
   domain: 'interaction',
   name: 'archive',
+  title: 'Remove a call logged by mistake',
+  place: BY_AGENT_OR_API,
   description: 'Archive an interaction logged by mistake: it leaves lists and the timeline but stays readable by id. Archiving twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['delete call', 'remove interaction'],

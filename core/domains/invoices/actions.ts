@@ -12,6 +12,7 @@ import {
 import { setClause } from '../../sql.js'
 import { PAYMENT_FACTS, previewPayment, previewVoid, VOID_FACTS } from './previews.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
+import { BY_AGENT_OR_API, invoice, visit } from '../../places.js'
 
 const lineItem = z.strictObject({
   service_id: z.uuid().optional().describe('A catalog service; description and unit price default to its name and price'),
@@ -39,6 +40,9 @@ const headFields = {
 export const createInvoiceFromTicket = defineAction({
   domain: 'invoice',
   name: 'create_from_ticket',
+  title: 'Invoice a visit',
+  place: visit('Invoice'),
+  words: { area: 'Invoices', phrase: 'make an invoice from an appointment' },
   description: 'Create a draft invoice for a ticket (appointment): its contact, and a copy of its line items; taxable lines get the business\'s '
     + 'default tax rate. A ticket has one invoice at a time: a second is a CONFLICT naming the first, unless that one is void. A cancelled ticket, '
     + 'a past visit imported as paid elsewhere (paid_elsewhere) or one without line items is refused. Numbered PREFIX-YYYY-NNNN. ' + TAX_RULE,
@@ -86,6 +90,9 @@ export const createInvoiceFromTicket = defineAction({
 export const createInvoice = defineAction({
   domain: 'invoice',
   name: 'create',
+  title: 'Make an invoice',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Invoices', phrase: 'make an invoice' },
   description: 'Create a standalone draft invoice for a contact with line items (for a ticket use invoice.create_from_ticket). '
     + 'Numbered PREFIX-YYYY-NNNN. ' + TAX_RULE,
   access: { agent: 'unrestricted', technician: 'none' },
@@ -105,6 +112,9 @@ export const createInvoice = defineAction({
 export const updateInvoice = defineAction({
   domain: 'invoice',
   name: 'update',
+  title: 'Change a draft invoice',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Invoices', phrase: 'change an invoice' },
   description: 'Change a draft invoice: line_items (replaces all lines; totals recomputed), due_on, terms, notes (null clears terms or notes). '
     + 'Only drafts change: once sent, paid or void an invoice is a record (CONFLICT).',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -143,6 +153,9 @@ export const updateInvoice = defineAction({
 export const recordPayment = defineAction({
   domain: 'invoice',
   name: 'record_payment',
+  title: 'Record a payment (cash, check)',
+  place: invoice('/invoices?status=open', 'Record a payment'),
+  words: { area: 'Invoices', phrase: 'record a payment' },
   description: 'Record a payment received by hand (cash, check, other) on an invoice: amount_cents > 0 and at most the amount due, '
     + 'unless accept_credit is true: then money received beyond the amount due (even on a paid invoice) is recorded too and shows as '
     + 'credit_cents, to be refunded. The invoice becomes paid when nothing is left due, else partially_paid. reference: e.g. the '
@@ -182,6 +195,9 @@ export const recordPayment = defineAction({
 export const voidInvoice = defineAction({
   domain: 'invoice',
   name: 'void',
+  title: 'Void an invoice',
+  place: invoice('/invoices?status=open', 'Void'),
+  words: { area: 'Invoices', phrase: 'void any invoice' },
   description: 'Void an invoice: it stays on record with its number and any payments, and nothing is due on it any more. Needs the '
     + 'owner\'s authorization, because an invoice with payments is history that changes the books; give reason, which is required '
     + 'when the invoice has payments (paid or partially paid). Voiding twice changes nothing.',
@@ -217,6 +233,9 @@ export const voidInvoice = defineAction({
 export const archiveInvoice = defineAction({
   domain: 'invoice',
   name: 'archive',
+  title: 'Archive an invoice',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Invoices', phrase: 'archive a settled invoice' },
   description: 'Archive an invoice (invoices are never deleted): hidden from default lists, read with archived=true. Only a draft, paid or '
     + 'void invoice can be archived; one with money due is a CONFLICT (record the payment or void it first). Archiving twice changes nothing.',
   access: { agent: 'unrestricted', technician: 'none' },

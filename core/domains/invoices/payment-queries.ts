@@ -8,6 +8,10 @@ import { timestamp } from '../../output-types.js'
 /** Payments received, newest first, with the invoice and customer they belong to. */
 export const paymentsQuery = defineQuery({
   type: 'payments',
+  exportColumns: [
+    'id', 'invoice_id', 'invoice_number', 'contact_id', 'contact_name', 'amount_cents', 'currency', 'method', 'reference', 'received_at',
+    'created_at',
+  ],
   description: 'Payments received, newest first: amount_cents in the invoice\'s currency, method (cash|check|card|stripe|other), reference, '
     + 'received_at, with the invoice (invoice_id, invoice_number) and customer (contact_id, contact_name). Filters: invoice_id, contact_id, '
     + 'method, from and to (received_at date range, YYYY-MM-DD in UTC, inclusive).',

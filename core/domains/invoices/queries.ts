@@ -11,6 +11,11 @@ import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
 export const invoicesQuery = defineQuery({
   type: 'invoices',
+  exportColumns: [
+    'id', 'number', 'status', 'contact_id', 'ticket_id', 'currency', 'issued_on', 'due_on', 'terms', 'notes', 'subtotal_cents',
+    'tax_cents', 'total_cents', 'amount_paid_cents', 'amount_due_cents', 'credit_cents', 'is_overdue', 'sent_at', 'voided_at',
+    'void_reason', 'archived_at', 'created_at', 'updated_at',
+  ],
   description: 'Invoices, newest first. Amounts in cents: subtotal, tax, total, amount_paid, amount_due (never negative; 0 when void), '
     + 'credit (received beyond the total, or everything received on a void invoice: money to refund); is_overdue. '
     + 'Filters: status (draft|sent|paid|partially_paid|overdue|void, or open = sent, partially_paid and overdue; the system sets overdue on a sent or partially paid invoice once it is past due), overdue=true (due before today in the business time zone, money '

@@ -8,6 +8,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { createInvoiceFromTicket } from './actions.js'
 import { auditView, INVOICE_RECORD, loadInvoice, todayOf } from './model.js'
 import { timestamp } from '../../output-types.js'
+import { BY_AGENT_OR_API, invoice } from '../../places.js'
 
 /** Lead time of an invoice email sent "now": a scheduled message must lie in the future. */
 const SEND_DELAY_MS = 5_000
@@ -16,6 +17,9 @@ const SEND_DELAY_MS = 5_000
 export const markInvoiceSent = defineAction({
   domain: 'invoice',
   name: 'mark_sent',
+  title: 'Mark an invoice sent',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Invoices', phrase: 'mark an invoice as sent' },
   description: 'Record that an invoice was sent to the customer: draft becomes sent and sent_at is set (the first time only). '
     + 'A paid, partially paid or overdue invoice keeps its status; a void one is refused. invoice.send calls this.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -38,6 +42,9 @@ export const markInvoiceSent = defineAction({
 export const sendInvoice = defineAction({
   domain: 'invoice',
   name: 'send',
+  title: 'Email an invoice',
+  place: invoice('/invoices?status=draft', 'Send'),
+  words: { area: 'Invoices', phrase: 'email an invoice to the customer' },
   description: 'Email an invoice to its customer now. Give ticket_id (its invoice is created from the ticket\'s line items if it has '
     + 'none yet) or invoice_id, not both. A void or paid invoice is refused. The invoice becomes sent; the email lists its lines, '
     + 'tax, total and due date, with the payment link when online payments are on and the business\'s payment instructions. '

@@ -10,6 +10,7 @@ import {
 import { setClause } from '../../sql.js'
 import { moveLeadRecords } from './records.js'
 import { isoInstant } from '../../schema-types.js'
+import { lead, page } from '../../places.js'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 const phone = z.string().trim().regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number such as (256) 555-0142')
@@ -36,6 +37,9 @@ function extractedFields<T extends 'create' | 'update'>(mode: T) {
 export const createLead = defineAction({
   domain: 'lead',
   name: 'create',
+  title: 'Add a lead',
+  place: page('/leads', 'Add a lead'),
+  words: { area: 'Leads and waiting list', phrase: 'add a lead' },
   description: 'Record a lead (a prospective customer\'s inquiry). raw_notes is required and is the source of truth: what was said or '
     + 'written, verbatim. The other fields are what you extracted from it; give those you are sure of. Status starts as new.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -61,6 +65,9 @@ export const createLead = defineAction({
 export const updateLead = defineAction({
   domain: 'lead',
   name: 'update',
+  title: 'Edit a lead',
+  place: lead('Edit'),
+  words: { area: 'Leads and waiting list', phrase: 'change a lead' },
   description: 'Update a lead\'s fields. Only the fields given change; null clears an extracted field. raw_notes may be corrected or '
     + 'extended but not cleared. Status changes go through lead.set_status, lead.archive and lead.convert.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -87,6 +94,9 @@ export const updateLead = defineAction({
 export const setLeadStatus = defineAction({
   domain: 'lead',
   name: 'set_status',
+  title: 'Change a lead\'s status',
+  place: lead('Status'),
+  words: { area: 'Leads and waiting list', phrase: 'move a lead along' },
   description: 'Move a lead to new, contacted or qualified. Forward moves may skip steps; backward moves go one step '
     + '(qualified -> contacted -> new); an archived lead may be reopened to any of the three. A converted lead never changes status. '
     + 'Archive with lead.archive, convert with lead.convert. An illegal move is a CONFLICT naming from and to.',
@@ -112,6 +122,9 @@ export const setLeadStatus = defineAction({
 export const archiveLead = defineAction({
   domain: 'lead',
   name: 'archive',
+  title: 'Archive a lead',
+  place: lead('Archive'),
+  words: { area: 'Leads and waiting list', phrase: 'archive a lead' },
   description: 'Archive a lead that will not become a customer (e.g. went elsewhere, out of area). Give reason. Kept, and reopened '
     + 'with lead.set_status. A converted lead cannot be archived. Archiving twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
@@ -147,6 +160,9 @@ const addressInput = z.strictObject({
 export const convertLead = defineAction({
   domain: 'lead',
   name: 'convert',
+  title: 'Turn a lead into a customer',
+  place: lead('Convert to customer'),
+  words: { area: 'Leads and waiting list', phrase: 'turn a lead into a customer' },
   description: 'Convert a lead into a customer. With contact_id, links that contact. Otherwise links an existing contact whose email '
     + '(any of theirs, case-insensitive) matches the lead\'s email, else whose phone digits match the lead\'s phone (a leading US 1 '
     + 'ignored); an existing contact is linked as is. If none matches, creates a contact named display_name (default: the lead\'s name) '

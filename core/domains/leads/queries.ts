@@ -10,6 +10,10 @@ import { auditTrailExpansion } from '../../output-types.js'
 /** Leads by id, or newest first, filtered by status, due reminders and words. */
 export const leadsQuery = defineQuery({
   type: 'leads',
+  exportColumns: [
+    'id', 'status', 'raw_notes', 'name', 'phone', 'email', 'address', 'service_interest', 'source', 'urgency', 'property_details',
+    'reminder_at', 'converted_contact_id', 'converted_at', 'archive_reason', 'archived_at', 'created_at', 'updated_at',
+  ],
   description: 'Leads (prospective customers), newest first. Filters: status (new|contacted|qualified|converted|archived, or open = '
     + 'new, contacted and qualified; default: all but archived), urgency (low|normal|high), reminder_due_before (ISO 8601: leads whose '
     + 'reminder_at is before that time; pass now for reminders due), q (words in name, email, phone, address, service interest or raw notes; '

@@ -8,6 +8,7 @@ import { renderMessage } from './render.js'
 import { assertInvoicePayable } from '../invoices/ways-to-pay.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { isoInstant } from '../../schema-types.js'
+import { BY_AGENT_OR_API, customer, page } from '../../places.js'
 
 const subject = noteText(300)
 const body = noteText(20_000)
@@ -21,6 +22,9 @@ const NEEDS_INVOICE: MessageKind[] = ['invoice']
 export const scheduleMessage = defineAction({
   domain: 'message',
   name: 'schedule',
+  title: 'Send a reminder or other email',
+  place: customer('Send an email'),
+  words: { area: 'Emails to customers', phrase: 'schedule an email to a customer' },
   description: `Schedule an email to a contact at send_at (future, ISO 8601; left out: as soon as possible). kind: ${MESSAGE_KINDS.join('|')}. `
     + 'template_id is optional: without it the message uses the default template of its kind at the time it is sent. body is custom text, shown where '
     + 'the template has {{custom_message}} (required for kind custom without a template); subject replaces the template\'s. '
@@ -70,6 +74,9 @@ export const scheduleMessage = defineAction({
 export const cancelMessage = defineAction({
   domain: 'message',
   name: 'cancel',
+  title: 'Cancel a scheduled email',
+  place: page('/messages', 'pick the email, then Cancel'),
+  words: { area: 'Emails to customers', phrase: 'cancel a scheduled email' },
   description: 'Cancel a pending scheduled message so it is never sent. A message already sent, failed or cancelled is a CONFLICT.',
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['cancel email', 'stop message', 'unschedule'],
@@ -87,6 +94,9 @@ export const cancelMessage = defineAction({
 export const rescheduleMessage = defineAction({
   domain: 'message',
   name: 'reschedule',
+  title: 'Move a scheduled email',
+  place: page('/messages', 'pick the email, then Move'),
+  words: { area: 'Emails to customers', phrase: 'move a scheduled email' },
   description: 'Move a pending scheduled message to a new send_at (future, ISO 8601). Only pending messages can move.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -106,6 +116,9 @@ export const rescheduleMessage = defineAction({
 export const updateMessage = defineAction({
   domain: 'message',
   name: 'update',
+  title: 'Change a scheduled email\'s text',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Emails to customers', phrase: 'change a scheduled email' },
   description: 'Change the subject or custom text (body) of a pending scheduled message; only the fields given change, '
     + 'null clears one (the template\'s subject is used again, or no custom text). May use template {{variables}}. '
     + 'Returns the message with `rendered`, a preview of what will be sent.',

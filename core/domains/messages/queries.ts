@@ -49,6 +49,10 @@ export const templatesQuery = defineQuery({
 /** Scheduled messages by id, or listed by send date, contact, kind, status, ticket or invoice, soonest first. */
 export const scheduledMessagesQuery = defineQuery({
   type: 'scheduled_messages',
+  exportColumns: [
+    'id', 'contact_id', 'kind', 'template_id', 'subject', 'body', 'send_at', 'status', 'ticket_id', 'invoice_id', 'quote_id', 'attempts',
+    'last_error', 'sent_at', 'created_at', 'updated_at',
+  ],
   description: 'Scheduled emails, soonest send_at first. Each: contact_id, kind, template_id (null: the kind\'s default), subject and body (custom text), '
     + 'send_at, status (pending|sent|cancelled|failed), ticket_id, invoice_id, last_error. Filters: from and to (dates YYYY-MM-DD in the '
     + 'business\'s time zone, both inclusive, on send_at), contact_id, customer (words of the customer\'s name or email), kind, '

@@ -5,6 +5,7 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { TEMPLATE_VARIABLES } from '../../templating.js'
 import { assertTemplateTexts, lockTemplate, MESSAGE_KINDS, TEMPLATE_COLUMNS, TEMPLATE_RECORD } from './model.js'
+import { page } from '../../places.js'
 
 const name = z.string().trim().min(1).max(200)
 const subject = noteText(300)
@@ -17,6 +18,9 @@ const VARIABLES_HELP = `Write plain text with {{variables}}; known variables: ${
 export const createTemplate = defineAction({
   domain: 'template',
   name: 'create',
+  title: 'Add an email template',
+  place: page('/settings/templates', 'New template'),
+  words: { area: 'Emails to customers', phrase: 'add an email template' },
   description: `Create a message template: kind (${MESSAGE_KINDS.join('|')}), a unique name, subject and body. ${VARIABLES_HELP} `
     + 'is_default true makes it the default of its kind (the one used when a scheduled message names no template).',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -45,6 +49,9 @@ export const createTemplate = defineAction({
 export const updateTemplate = defineAction({
   domain: 'template',
   name: 'update',
+  title: 'Edit an email template',
+  place: page('/settings/templates', 'pick the template, then Edit'),
+  words: { area: 'Emails to customers', phrase: 'change an email template' },
   description: `Update a template's name, subject or body; only the fields given change. ${VARIABLES_HELP} `
     + 'Messages already scheduled with the template render with the new text. An archived template cannot change.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -67,6 +74,9 @@ export const updateTemplate = defineAction({
 export const archiveTemplate = defineAction({
   domain: 'template',
   name: 'archive',
+  title: 'Archive an email template',
+  place: page('/settings/templates', 'pick the template, then Archive'),
+  words: { area: 'Emails to customers', phrase: 'archive an email template' },
   description: 'Archive a template: it can no longer be chosen for new messages. Archiving the default of a kind leaves '
     + 'the built-in text as that default until template.set_default picks another. Archiving twice changes nothing.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -87,6 +97,9 @@ export const archiveTemplate = defineAction({
 export const setDefaultTemplate = defineAction({
   domain: 'template',
   name: 'set_default',
+  title: 'Choose the default template',
+  place: page('/settings/templates', 'pick the template, then Make default'),
+  words: { area: 'Emails to customers', phrase: 'choose the default email template' },
   description: 'Make a template the default of its kind: the one a scheduled message of that kind uses when it names no '
     + 'template. The previous default of the kind stays as an ordinary template. One default per kind.',
   access: { agent: 'unrestricted', technician: 'none' },

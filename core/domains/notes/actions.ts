@@ -4,6 +4,7 @@ import { noteText } from '../../sanitize.js'
 import { oneSubjectOf } from '../record-subject.js'
 import { LEAD_SUBJECT } from '../leads/records.js'
 import { NOTE_COLUMNS, NOTE_RECORD } from './model.js'
+import { customer, ownVisit } from '../../places.js'
 
 /** The record kinds a note can be written on: the input field and the table it points into. */
 const SUBJECTS = [
@@ -16,6 +17,9 @@ const SUBJECTS = [
 export const addNote = defineAction({
   domain: 'note',
   name: 'add',
+  title: 'Add a note',
+  place: { owner: customer('Add a note'), technician: ownVisit('Close out: Notes') },
+  words: { area: 'Customers', phrase: 'add a note' },
   description: 'Add a note to exactly one of: a contact (contact_id), a ticket (ticket_id) or a lead (lead_id; a converted lead\'s goes on its customer). '
     + 'Card numbers and SSNs in content are replaced by [REDACTED] and the result lists the redactions.',
   access: { agent: 'unrestricted', technician: 'assigned' },

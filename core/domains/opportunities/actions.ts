@@ -8,6 +8,7 @@ import { isoDate } from '../../schema-types.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertNotArchived, CLOSED_STAGES, loadOpportunity, OPEN_STAGES, OPPORTUNITY_RECORD, OPPORTUNITY_TABLE, STAGE_PROBABILITY, STAGES } from './model.js'
 import { checkLinks, contactOfLead } from './references.js'
+import { lead, opportunity } from '../../places.js'
 
 const title = z.string().trim().min(1).max(200).describe('A few words on the job, e.g. "Gutters and windows, 3 storeys"')
 const amount = z.number().int().min(0).max(MAX_CENTS).describe('Expected value in cents of the business currency, e.g. 45000 for $450.00')
@@ -18,6 +19,8 @@ const closeOn = isoDate().describe('Expected close date, local YYYY-MM-DD')
 export const createOpportunity = defineAction({
   domain: 'opportunity',
   name: 'create',
+  title: 'Open an opportunity',
+  place: lead('Open an opportunity (or on a customer\'s page)'),
   description: 'Open a sales opportunity with contact_id and/or lead_id (a lead already converted brings its contact). title, amount_cents '
     + `(business currency), stage (${OPEN_STAGES.join('|')}; default qualification), probability 0-100 (default per stage: `
     + `${OPEN_STAGES.map((s) => `${s} ${STAGE_PROBABILITY[s]}`).join(', ')}), expected_close_on (local date), assignee_id (a team member).`,
@@ -53,6 +56,8 @@ export const createOpportunity = defineAction({
 export const updateOpportunity = defineAction({
   domain: 'opportunity',
   name: 'update',
+  title: 'Change an opportunity',
+  place: opportunity('Change the details'),
   description: 'Change an opportunity: title, amount_cents, probability, expected_close_on, assignee_id, contact_id, lead_id (null clears '
     + 'one of the last four; a contact or a lead must remain). Only the fields given change. Stage changes go through opportunity.move. '
     + 'An archived one is a CONFLICT.',
@@ -85,6 +90,8 @@ export const updateOpportunity = defineAction({
 export const moveOpportunity = defineAction({
   domain: 'opportunity',
   name: 'move',
+  title: 'Move an opportunity to won, lost or another stage',
+  place: opportunity('Move to a stage'),
   description: `Move an opportunity to a stage (${STAGES.join('|')}). Moving to won or lost needs reason (why) and closes it (closed_at now, `
     + 'probability 100 or 0). A won or lost one moves again only with reopen: true, which clears the reason. probability overrides the new '
     + 'stage\'s default on an open stage. The same stage again changes nothing.',
@@ -125,6 +132,8 @@ export const moveOpportunity = defineAction({
 export const archiveOpportunity = defineAction({
   domain: 'opportunity',
   name: 'archive',
+  title: 'Archive an opportunity',
+  place: opportunity('Archive'),
   description: 'Archive an opportunity opened by mistake or a duplicate: it leaves the pipeline and its totals but stays readable by id. '
     + 'To record a lost sale use opportunity.move to lost instead. Archiving twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },

@@ -8,6 +8,7 @@ import { loadTenantSettings } from '../settings/model.js'
 import { instantInput } from '../tickets/model.js'
 import { bookOrderVisits } from './booking.js'
 import { loadOrder, moveOrder, ORDER_RECORD, orderConflict } from './model.js'
+import { BY_AGENT_OR_API, page } from '../../places.js'
 
 const visit = z.strictObject({
   scheduled_start: instantInput.describe('ISO 8601; without an offset it is wall-clock time in the business time zone'),
@@ -22,6 +23,8 @@ const visit = z.strictObject({
 export const bookOrder = defineAction({
   domain: 'order',
   name: 'book',
+  title: 'Book the visits of an order',
+  place: page('/orders', 'pick the order, then Book'),
   description: 'Book a pending order\'s work as visits: one ticket per entry of visits, linked to the order, carrying the order\'s lines '
     + '(each line on exactly one visit: line_item_ids, the rest on the first visit) at the quoted prices. Booking follows ticket.create: '
     + 'double bookings are a CONFLICT and the customer\'s appointment emails are queued. The order becomes in_progress; it becomes '
@@ -42,6 +45,8 @@ export const bookOrder = defineAction({
 export const fulfilOrder = defineAction({
   domain: 'order',
   name: 'fulfil',
+  title: 'Mark an order fulfilled',
+  place: page('/orders', 'pick the order, then Mark fulfilled'),
   description: 'Mark a pending or in-progress order fulfilled: the work is done (an order whose visits all close is fulfilled by itself). '
     + 'Then bill it with order.invoice. Fulfilling twice changes nothing; an invoiced or cancelled order is a CONFLICT.',
   access: { agent: 'soft_limit', technician: 'none' },
@@ -61,6 +66,8 @@ export const fulfilOrder = defineAction({
 export const invoiceOrder = defineAction({
   domain: 'order',
   name: 'invoice',
+  title: 'Invoice an order',
+  place: page('/orders', 'pick the order, then Invoice'),
   description: 'Create the draft invoice of a fulfilled order, with the accepted quote\'s lines, prices and tax rates, and any deposit paid '
     + 'online credited as a payment on it; the order becomes invoiced (once). Nothing flows back: changing or voiding the invoice changes neither the order nor the quote. Send it with '
     + 'invoice.send. An order not yet fulfilled, already invoiced or cancelled is a CONFLICT. Returns order and invoice.',
@@ -92,6 +99,8 @@ export const invoiceOrder = defineAction({
 export const cancelOrder = defineAction({
   domain: 'order',
   name: 'cancel',
+  title: 'Cancel an order',
+  place: BY_AGENT_OR_API,
   description: 'Cancel an order not yet invoiced, with a reason. Its visits are not cancelled by this: cancel them with ticket.cancel. '
     + 'The accepted quote stays accepted. Cancelling twice changes nothing; an invoiced order is a CONFLICT (void the invoice instead).',
   access: { agent: 'soft_limit', technician: 'none' },

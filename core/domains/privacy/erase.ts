@@ -6,6 +6,7 @@ import { timestamp } from '../../output-types.js'
 import { defineAction } from '../../registry.js'
 import { lockContact } from '../contacts/model.js'
 import { OWED_SQL } from '../invoices/model.js'
+import { customer } from '../../places.js'
 
 /** What an erasure did: which customer, when, and how many rows of each table changed (never the values). */
 export const ERASURE_RECORD = z.object({
@@ -19,6 +20,9 @@ export const ERASURE_RECORD = z.object({
 export const eraseCustomer = defineAction({
   domain: 'contact',
   name: 'erase',
+  title: 'Erase a customer on their request',
+  place: customer('Erase this customer'),
+  words: { area: 'Customers' },
   description: 'Erase a customer on their request (contact_id): names, emails, phones, addresses, company fields, custom field values, '
     + 'preferences, tags, notes, facts, calls, email texts and recipient, visit notes, opportunity, quote and order texts, segment memberships, '
     + 'documents with every version and their files, leads that became them, merged contacts, and every personal value in the audit trail are '

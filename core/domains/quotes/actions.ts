@@ -10,6 +10,7 @@ import { resolveLines } from '../invoices/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { endQuoteChasing } from './messages.js'
 import { loadQuote, nextQuoteNumber, QUOTE_RECORD, quoteAuditView, quoteConflict, writeQuoteLines } from './model.js'
+import { BY_AGENT_OR_API, customer, page } from '../../places.js'
 
 /** How long a quote stands when nothing says otherwise. */
 export const DEFAULT_VALID_DAYS = 30
@@ -36,6 +37,8 @@ const TAX_RULE = 'Totals are computed as for invoices: per line price = quantity
 export const createQuote = defineAction({
   domain: 'quote',
   name: 'create',
+  title: 'Make a quote',
+  place: customer('New quote'),
   description: 'Create a draft quote for a contact with line items from the service catalog (a line may override description, quantity and '
     + 'unit_price_cents), an optional quote-wide tax_rate_bp, valid_until (YYYY-MM-DD, default 30 days from today) and notes. '
     + 'Numbered Q-YYYY-NNNN. ' + TAX_RULE + 'With online payments on, deposit_cents or deposit_percent asks a deposit the customer pays '
@@ -79,6 +82,8 @@ export const createQuote = defineAction({
 export const updateQuote = defineAction({
   domain: 'quote',
   name: 'update',
+  title: 'Change a draft quote',
+  place: BY_AGENT_OR_API,
   description: 'Change a draft quote: line_items (replaces all lines; totals recomputed), tax_rate_bp (null: the business\'s rate; given '
     + 'without line_items it re-rates every taxed line), valid_until, notes, deposit_cents or deposit_percent (null clears). Only a draft changes; a sent, answered, expired '
     + 'or cancelled quote is a CONFLICT (cancel it and create a new one).',
@@ -128,6 +133,8 @@ export const updateQuote = defineAction({
 export const cancelQuote = defineAction({
   domain: 'quote',
   name: 'cancel',
+  title: 'Cancel a quote',
+  place: page('/quotes', 'pick the quote, then Cancel'),
   description: 'Cancel a draft or sent quote: the customer can no longer accept it, its emails still queued are not sent and its follow-up '
     + 'reminder is marked done. reason is '
     + 'optional. An accepted, declined or expired quote is a CONFLICT; cancelling twice changes nothing.',

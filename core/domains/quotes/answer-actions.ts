@@ -4,11 +4,14 @@ import { noteText } from '../../sanitize.js'
 import { ORDER_RECORD } from '../orders/model.js'
 import { answerQuote, QUOTE_NOTE_MAX } from './acceptance.js'
 import { QUOTE_RECORD } from './model.js'
+import { BY_AGENT_OR_API } from '../../places.js'
 
 /** Records an answer the customer gave in person, by phone or by email instead of through the quote's links. */
 export const recordQuoteAnswer = defineAction({
   domain: 'quote',
   name: 'record_answer',
+  title: 'Record a customer\'s answer to a quote',
+  place: BY_AGENT_OR_API,
   description: 'Record the customer\'s answer to a draft or sent quote given by phone, in person or by email (their one-click links do this '
     + 'themselves): answer accept|decline, with their note. Accepting creates the order (status pending_fulfilment) carrying the quote\'s '
     + 'lines; book it with order.book. A quote already answered, cancelled or expired, or accepted after valid_until, is a CONFLICT. '

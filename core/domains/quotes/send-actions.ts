@@ -6,11 +6,14 @@ import { localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { queueQuoteEmail } from './messages.js'
 import { loadQuote, QUOTE_RECORD, quoteAuditView, quoteConflict } from './model.js'
+import { page } from '../../places.js'
 
 /** Emails a quote to its customer with links to accept or decline it. */
 export const sendQuote = defineAction({
   domain: 'quote',
   name: 'send',
+  title: 'Send a quote',
+  place: page('/quotes', 'pick the quote, then Send'),
   description: 'Email a draft or sent quote to its customer now: the email shows the total and valid_until and carries one-time links to a '
     + 'page with the lines and totals, where the customer accepts or declines (no sign-in). A draft becomes sent. Refused: a quote '
     + 'already answered, expired or cancelled (CONFLICT), past its valid_until, or a customer without an email address. Returns quote and message.',

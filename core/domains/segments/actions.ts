@@ -7,6 +7,7 @@ import { noteText } from '../../sanitize.js'
 import { missingReference } from '../contacts/model.js'
 import { assertNameFree, assertOpen, loadSegment, refreshSegmentMembers, SEGMENT_COLUMNS, SEGMENT_KINDS, SEGMENT_RECORD, SEGMENT_TABLE, storeCount, type Segment } from './model.js'
 import { checkRule, SEGMENT_RULE } from './rule.js'
+import { BY_AGENT_OR_API, page } from '../../places.js'
 
 const name = z.string().trim().min(1).max(100).describe('What the owner calls it, e.g. "Huntsville spring route"; unique among segments in use')
 const description = noteText(1000).describe('What the list is for')
@@ -17,6 +18,8 @@ const RULE_HELP = 'rule: {tags, attributes ("key"/"key:value"), city, postal_cod
 export const createSegment = defineAction({
   domain: 'segment',
   name: 'create',
+  title: 'Make a segment',
+  place: page('/segments', 'New segment'),
   description: 'Create a segment, a named list of contacts. kind manual: add members with segment.add_members. kind rule: give '
     + `${RULE_HELP}. Members of a rule segment are computed now and kept current (refreshed daily, before a send, and by segment.refresh).`,
   access: { agent: 'unrestricted', technician: 'none' },
@@ -46,6 +49,8 @@ export const createSegment = defineAction({
 export const updateSegment = defineAction({
   domain: 'segment',
   name: 'update',
+  title: 'Change a segment',
+  place: BY_AGENT_OR_API,
   description: `Change a segment's name, description (null clears it) or, for a rule segment, its rule (replaced whole; members recomputed). ${RULE_HELP}.`,
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -75,6 +80,8 @@ export const updateSegment = defineAction({
 export const refreshSegment = defineAction({
   domain: 'segment',
   name: 'refresh',
+  title: 'Recompute a segment',
+  place: page('/segments', 'pick the segment, then Recompute now'),
   description: 'Recompute a rule segment\'s members now (they are also recomputed daily and before a send). Returns the segment with '
     + 'member_count and computed_at. A manual segment is a VALIDATION_ERROR: its members change only by hand.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -98,6 +105,8 @@ export const refreshSegment = defineAction({
 export const archiveSegment = defineAction({
   domain: 'segment',
   name: 'archive',
+  title: 'Archive a segment',
+  place: BY_AGENT_OR_API,
   description: 'Archive a segment: it leaves the list (read it with archived=true or by id) and its name can be used again. Contacts are not touched. '
     + 'Archiving twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
@@ -121,6 +130,8 @@ const MEMBER_CHANGE = SEGMENT_RECORD.extend({ changed: z.number().int().describe
 export const addSegmentMembers = defineAction({
   domain: 'segment',
   name: 'add_members',
+  title: 'Add customers to a segment',
+  place: page('/segments', 'pick the segment, then Add'),
   description: 'Add contacts (contact_ids, 1 to 500) to a manual segment; ones already in it stay. A bulk action: an agent naming more than 5 '
     + 'contacts waits for the owner\'s approval. Returns the segment and how many were added.',
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => new Set(input.contact_ids).size },
@@ -146,6 +157,8 @@ export const addSegmentMembers = defineAction({
 export const removeSegmentMembers = defineAction({
   domain: 'segment',
   name: 'remove_members',
+  title: 'Remove customers from a segment',
+  place: page('/segments', 'pick the segment, then Remove'),
   description: 'Remove contacts (contact_ids, 1 to 500) from a manual segment; ones not in it are ignored. The contacts themselves are not touched. '
     + 'A bulk action: an agent naming more than 5 contacts waits for the owner\'s approval.',
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => new Set(input.contact_ids).size },

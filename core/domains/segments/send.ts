@@ -12,6 +12,7 @@ import { assertFuture, usableTemplate } from '../messages/actions.js'
 import { assertTemplateTexts } from '../messages/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertOpen, loadSegment, refreshSegmentMembers, type Segment } from './model.js'
+import { page } from '../../places.js'
 
 /** The kinds of message that go to a whole list: none is about one appointment or invoice. */
 const AUDIENCE_KINDS = ['custom', 'reach_out', 'follow_up'] as const
@@ -44,6 +45,8 @@ const input = z.strictObject({
 export const sendToSegment = defineAction({
   domain: 'segment',
   name: 'send_message',
+  title: 'Email everyone in a segment',
+  place: page('/segments', 'pick the segment, then Email'),
   description: 'Schedule one email per member of a segment (segment_id), each personalised by its template {{variables}}: kind custom (default), '
     + 'reach_out or follow_up; template_id, subject, body (custom needs body or template_id), send_at (future; default now). Members without an '
     + 'email, or whose address bounced or complained, are skipped and counted. A rule segment is recomputed first. A bulk send: an agent\'s call '

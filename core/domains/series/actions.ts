@@ -16,6 +16,7 @@ import {
 import { normalizeRule, occurrenceDates, RULE_HELP } from './recurrence.js'
 import { cancelVisit, rewriteVisit, type VisitChange } from './visits.js'
 import { calendarDay } from '../../output-types.js'
+import { BY_AGENT_OR_API } from '../../places.js'
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
 const timeOfDay = z.string().regex(HHMM, 'expected a time HH:MM (24-hour)')
@@ -34,6 +35,8 @@ async function checkWork(ctx: OperationContext, lines: LineItemInput[], field: s
 export const createSeries = defineAction({
   domain: 'series',
   name: 'create',
+  title: 'Set up repeat visits',
+  place: BY_AGENT_OR_API,
   description: 'Start recurring appointments (a series) for a customer: rule is ' + RULE_HELP + '. start_date (YYYY-MM-DD, business '
     + 'time zone) is where the rule starts: the first visit is the first day from it the rule gives (start_date itself when the rule '
     + 'names no days; FREQ=WEEKLY then keeps its weekday). Every visit starts at start_time (HH:MM local), also across '
@@ -100,6 +103,8 @@ type UpdateSeriesInput = z.output<typeof updateSeriesInput>
 export const updateSeries = defineAction({
   domain: 'series',
   name: 'update',
+  title: 'Change repeat visits',
+  place: BY_AGENT_OR_API,
   description: 'Change a series\' visits. scope this: only the visit ticket_id (start_date + start_time move it to another day or time). '
     + 'scope this_and_future: from the visit ticket_id on, the series is split there (the old one ends the day before; a new series '
     + 'with the changes continues, previous_series_id naming the old) and the later visits are changed. scope all: the series\' '
@@ -209,6 +214,8 @@ async function rewriteFuture(ctx: OperationContext, series: SeriesRow, input: Up
 export const skipSeriesVisit = defineAction({
   domain: 'series',
   name: 'skip',
+  title: 'Skip one repeat visit',
+  place: BY_AGENT_OR_API,
   description: 'Skip one visit of a series: ticket_id (a booked visit: it is cancelled like ticket.cancel, its pending emails '
     + 'cancelled) or date (YYYY-MM-DD, an occurrence not yet booked). The series goes on; the skipped occurrence is never booked again.',
   access: { agent: 'soft_limit', technician: 'none' },
@@ -247,6 +254,8 @@ export const skipSeriesVisit = defineAction({
 export const pauseSeries = defineAction({
   domain: 'series',
   name: 'pause',
+  title: 'Pause repeat visits',
+  place: BY_AGENT_OR_API,
   description: 'Pause a series, e.g. for the winter: until (YYYY-MM-DD) is the first day visits come back (it resumes by itself then); '
     + 'without it the series waits for series.resume. Visits in the pause the customer has not confirmed are cancelled (like '
     + 'ticket.cancel) and come back if the series resumes before their day; confirmed ones are kept and listed in kept_confirmed.',
@@ -285,6 +294,8 @@ export const pauseSeries = defineAction({
 export const resumeSeries = defineAction({
   domain: 'series',
   name: 'resume',
+  title: 'Resume repeat visits',
+  place: BY_AGENT_OR_API,
   description: 'Resume a paused series now: its visits are booked again from today up to 60 days ahead (skipped ones stay skipped).',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -306,6 +317,8 @@ export const resumeSeries = defineAction({
 export const endSeries = defineAction({
   domain: 'series',
   name: 'end',
+  title: 'End repeat visits',
+  place: BY_AGENT_OR_API,
   description: 'End a series for good: last_date (YYYY-MM-DD, default today) is the last day a visit may take place; every booked '
     + 'visit after it is cancelled like ticket.cancel (pending emails cancelled). The series stays on record with status ended. '
     + 'Needs the owner\'s authorization: it stops a regular customer\'s work.',

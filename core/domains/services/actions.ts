@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js'
 import { auditedArchive, auditedUpdate } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { assertNameFree, checkPricing, lockService, type Service, SERVICE_COLUMNS, SERVICE_RECORD, SERVICE_TABLE, serviceUsage } from './model.js'
+import { BY_AGENT_OR_API, page } from '../../places.js'
 
 const cents = z.number().int().min(0).max(100_000_000)
 
@@ -22,6 +23,9 @@ const serviceFields = {
 export const createService = defineAction({
   domain: 'service',
   name: 'create',
+  title: 'Add a service',
+  place: page('/services', 'Add a service'),
+  words: { area: 'Your business', phrase: 'add a service to your price list' },
   description: 'Add a service or product to the catalog (owner only). Money in integer cents. '
     + 'Examples: Gutter Cleaning fixed 15000; Window Cleaning flexible (price set per ticket); Screen Cleaning per_unit 500 unit_name "screen".',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -46,6 +50,9 @@ export const createService = defineAction({
 export const updateService = defineAction({
   domain: 'service',
   name: 'update',
+  title: 'Change a service or its price',
+  place: page('/services', 'pick the service, then Edit'),
+  words: { area: 'Your business', phrase: 'change a service or its price' },
   description: 'Update a catalog service (owner only). Only the fields given change; null clears description, unit_name, '
     + 'default_duration_minutes or a flexible service\'s suggested price. Tickets already booked keep their prices.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -75,6 +82,9 @@ export const updateService = defineAction({
 export const archiveService = defineAction({
   domain: 'service',
   name: 'archive',
+  title: 'Archive a service',
+  place: page('/services', 'pick the service, then Archive'),
+  words: { area: 'Your business', phrase: 'archive a service' },
   description: 'Archive a catalog service (owner only): kept on past tickets and invoices, no longer offered for new line items. '
     + 'Archiving twice changes nothing. Its name becomes free for a new service.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -91,6 +101,9 @@ export const archiveService = defineAction({
 export const deleteService = defineAction({
   domain: 'service',
   name: 'delete',
+  title: 'Delete a service',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Your business', phrase: 'delete a service entered by mistake' },
   description: 'Delete a catalog service that was never used on a ticket, invoice or waitlist entry (owner only). '
     + 'A used service cannot be deleted: archive it with service.archive.',
   access: { agent: 'soft_limit', technician: 'none' },

@@ -8,6 +8,7 @@ import { previewSettingsChange } from './preview.js'
 import { assertDatabaseTimeZone } from './time-zone.js'
 import { setClause } from '../../sql.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
+import { page } from '../../places.js'
 
 /** A wall-clock time of day, 00:00 to 23:59. */
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59')
@@ -24,6 +25,9 @@ const OWNER_APPROVES: OwnerApproval = {
 export const updateSettings = defineAction({
   domain: 'settings',
   name: 'update',
+  title: 'Change the business settings',
+  place: page('/settings', 'change the business details and emails'),
+  words: { area: 'Your business', phrase: 'change your business settings' },
   description: 'Update the business settings (owner only). Only the fields given change. business_hours: give only the weekdays '
     + 'to change (sun..sat), each a list of [start, end] HH:MM wall-clock pairs in the business time zone. default_tax_rate_bp '
     + 'is basis points (825 = 8.25 %). timezone is an IANA name such as America/Chicago. Appointment emails: send_confirmations '

@@ -15,6 +15,7 @@ import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.j
 import { setClause } from '../../sql.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
+import { BY_AGENT_OR_API, customer, visit } from '../../places.js'
 
 /** How long a visit is booked for when nothing says otherwise. */
 const DEFAULT_VISIT_MINUTES = 60
@@ -27,6 +28,9 @@ const technicianIds = z.array(z.uuid()).max(10).describe('Team members (user ids
 export const createTicket = defineAction({
   domain: 'ticket',
   name: 'create',
+  title: 'Book a visit',
+  place: customer('Book a visit'),
+  words: { area: 'Appointments', phrase: 'book an appointment' },
   description: 'Book an appointment (a ticket) in one call: contact, optional address (one of the contact\'s), start, end or duration, '
     + 'technicians and line items. Line prices follow the catalog: fixed/product services use their price, per_unit services '
     + 'their unit price x quantity, flexible services the unit_price_cents given (or their suggested price); lines without a '
@@ -86,6 +90,9 @@ export const createTicket = defineAction({
 export const updateTicket = defineAction({
   domain: 'ticket',
   name: 'update',
+  title: 'Edit a visit',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Appointments', phrase: 'change an appointment\'s notes, address or status' },
   description: 'Update a ticket: notes (null clears), is_price_estimated, address_id (one of the contact\'s; null clears), '
     + 'status confirmed (from scheduled) or in_progress (from scheduled or confirmed), custom_fields ({key: value}; null clears one). '
     + 'Only the fields given change; a completed ticket never changes. '
@@ -129,6 +136,9 @@ export const updateTicket = defineAction({
 export const rescheduleTicket = defineAction({
   domain: 'ticket',
   name: 'reschedule',
+  title: 'Move a visit',
+  place: visit('Move'),
+  words: { area: 'Appointments', phrase: 'move an appointment' },
   description: 'Move a scheduled, confirmed or in-progress ticket to a new time. End: scheduled_end, else start + duration_minutes, '
     + 'else the same length as before. The technicians must be free at the new time (else CONFLICT naming the clashing ticket). '
     + 'A new start resets the customer\'s confirmation to pending and a confirmed ticket goes back to scheduled; pending appointment emails are '
@@ -176,6 +186,9 @@ export const rescheduleTicket = defineAction({
 export const assignTechnicians = defineAction({
   domain: 'ticket',
   name: 'assign_technicians',
+  title: 'Assign technicians to a visit',
+  place: visit('Technicians'),
+  words: { area: 'Appointments', phrase: 'assign technicians to an appointment' },
   description: 'Set who does a ticket: technician_ids replaces the whole set ([] leaves it unassigned). Every technician must be free '
     + 'for the ticket\'s time (else CONFLICT naming the clashing ticket). Someone who already clocked in cannot be removed.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -214,6 +227,9 @@ export const assignTechnicians = defineAction({
 export const cancelTicket = defineAction({
   domain: 'ticket',
   name: 'cancel',
+  title: 'Cancel a visit',
+  place: visit('Cancel'),
+  words: { area: 'Appointments', phrase: 'cancel an appointment' },
   description: 'Cancel a scheduled, confirmed or in-progress ticket, with the reason. The ticket stays on record with status cancelled '
     + 'and frees its technicians\' time; its pending appointment emails are cancelled. A cancelled ticket cannot be reopened: book a new one.',
   access: { agent: 'soft_limit', technician: 'none' },
@@ -240,6 +256,9 @@ export const cancelTicket = defineAction({
 export const markNoShow = defineAction({
   domain: 'ticket',
   name: 'no_show',
+  title: 'Record a no-show',
+  place: visit('No-show'),
+  words: { area: 'Appointments', phrase: 'mark a customer as a no-show' },
   description: 'Record that the customer was not there: status no_show. Only once the appointment\'s start time has passed. '
     + 'An optional note is added to the ticket\'s notes.',
   access: { agent: 'unrestricted', technician: 'none' },

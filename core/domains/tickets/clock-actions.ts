@@ -5,6 +5,7 @@ import { defineAction } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertActive, assertNotClosed, audited, instantInput, instantOf, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow } from './model.js'
 import { checkVisitDay, earlyInput, refuseEarlyAgent } from './visit-day.js'
+import { visitFor } from '../../places.js'
 
 /** How far ahead of the server's clock a given time may be (phones' clocks drift). */
 const CLOCK_SKEW_MS = 5 * 60_000
@@ -21,6 +22,9 @@ const clockInput = z.strictObject({
 export const clockIn = defineAction({
   domain: 'ticket',
   name: 'clock_in',
+  title: 'Clock in',
+  place: visitFor('Clock in'),
+  words: { area: 'Appointments', phrase: 'clock a technician in' },
   description: 'Clock a technician in on a ticket they are assigned to (now, or at a given time not in the future). '
     + 'The ticket becomes in_progress. A clock-in starts on the visit\'s day in the business time zone: earlier is a CONFLICT (a given '
     + 'time before it: VALIDATION_ERROR on at) saying from when; only an owner may clock in sooner, with early true (audited). '
@@ -52,6 +56,9 @@ export const clockIn = defineAction({
 export const clockOut = defineAction({
   domain: 'ticket',
   name: 'clock_out',
+  title: 'Clock out',
+  place: visitFor('Clock out'),
+  words: { area: 'Appointments', phrase: 'clock a technician out' },
   description: 'Clock a technician out of a ticket they clocked in on (now, or at a given time not in the future and not before the clock-in). '
     + 'The ticket stays in_progress until it is closed out. A technician clocks out only themself; an owner or agent names the technician with user_id.',
   access: { agent: 'unrestricted', technician: 'assigned' },

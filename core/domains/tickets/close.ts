@@ -22,6 +22,7 @@ import {
 } from './model.js'
 import { timestamp } from '../../output-types.js'
 import { checkVisitDay, earlyInput, refuseEarlyAgent } from './visit-day.js'
+import { BY_AGENT_OR_API } from '../../places.js'
 
 /** Local time of day a "reach out in X months" message goes out. */
 const REACH_OUT_TIME = '10:00'
@@ -91,6 +92,9 @@ export const CLOSE_RESULT = z.object({
 export const closeTicket = defineAction({
   domain: 'ticket',
   name: 'close',
+  title: 'Close out a visit',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Appointments', phrase: 'complete an appointment (it can never change again)' },
   description: 'Complete a ticket in one call; afterwards it never changes again. Gives the time spent, the work as done (line_items '
     + 'replace the ticket\'s lines: existing ones by line_item_id, new ones priced like ticket.add_line_item), final_price_confirmed '
     + '(required true for an estimated ticket), notes ("" for none; kept as a note on the ticket), next_service (schedule | none | '

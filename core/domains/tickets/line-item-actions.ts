@@ -7,11 +7,15 @@ import { assertActive, audited, LINE_ITEM_COLUMNS, type LineItemRow, lockTicket,
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
 import { linePriceCents } from '../../money.js'
+import { BY_AGENT_OR_API } from '../../places.js'
 
 /** Adds one line of work or goods to a ticket, priced by its service's rule. */
 export const addLineItem = defineAction({
   domain: 'ticket',
   name: 'add_line_item',
+  title: 'Add a service to a visit',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Appointments', phrase: 'add work to an appointment' },
   description: 'Add a line item to a scheduled, confirmed or in-progress ticket. Priced like ticket.create lines: fixed/product '
     + 'services use their price, per_unit services unit price x quantity, flexible services the unit_price_cents given (or '
     + 'the suggested price); without service_id give description and unit_price_cents. Returns the ticket with new totals. '
@@ -37,6 +41,9 @@ export const addLineItem = defineAction({
 export const updateLineItem = defineAction({
   domain: 'ticket',
   name: 'update_line_item',
+  title: 'Change a service on a visit',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Appointments', phrase: 'change work or prices on an appointment' },
   description: 'Change a line item of a scheduled, confirmed or in-progress ticket: description, quantity, duration_minutes, taxable, and '
     + 'unit_price_cents (only for flexible services and lines without a service). Only the fields given change. Returns the ticket with new totals.',
   access: { agent: 'unrestricted', technician: 'assigned' },
@@ -76,6 +83,9 @@ export const updateLineItem = defineAction({
 export const removeLineItem = defineAction({
   domain: 'ticket',
   name: 'remove_line_item',
+  title: 'Remove a service from a visit',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Appointments', phrase: 'remove work from an appointment' },
   description: 'Remove a line item from a scheduled, confirmed or in-progress ticket. Returns the ticket with new totals; the audit trail keeps the removed line.',
   access: { agent: 'unrestricted', technician: 'assigned' },
   input: z.strictObject({ line_item_id: z.uuid() }),

@@ -22,6 +22,10 @@ const day = isoDate()
 /** Appointments by id, or listed by day, date range, technician, status and contact. */
 export const ticketsQuery = defineQuery({
   type: 'tickets',
+  exportColumns: [
+    'id', 'number', 'contact_id', 'contact_name', 'address_id', 'scheduled_start', 'scheduled_end', 'status', 'confirmation_status',
+    'confirmation_note', 'is_price_estimated', 'series_id', 'paid_elsewhere', 'closed_at', 'actual_minutes', 'totals', 'time_on_site',
+  ],
   description: 'Tickets (appointments), sorted by start time. Each: id, number, contact_id, contact_name, address_id, scheduled_start, '
     + 'scheduled_end (UTC), status, confirmation_status (pending|accepted|declined|change_requested) with the customer\'s confirmation_note, is_price_estimated, series_id (the recurring series it was booked by, else null), custom_fields ({key: value}), totals {subtotal_cents, tax_cents, total_cents, currency, '
     + 'duration_minutes (booked work)}, paid_elsewhere (a past visit imported from the system the business moved from, billed and paid there, e.g. "square": never invoiced here; else null), closed_at, actual_minutes and time_on_site (e.g. "3h22m": the time actually spent on site, recorded at close; null before). Filters: today=true, date (YYYY-MM-DD), or from/to (dates, inclusive), all days in the business time zone '

@@ -5,6 +5,7 @@ import { revokeWhatActsFor } from './credentials.js'
 import { assertEmailFree, lockUser, USER_COLUMNS, USER_RECORD } from './model.js'
 import { setClause } from '../../sql.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { page } from '../../places.js'
 
 const role = z.enum(['technician', 'owner'])
 
@@ -12,6 +13,9 @@ const role = z.enum(['technician', 'owner'])
 export const addUser = defineAction({
   domain: 'user',
   name: 'add',
+  title: 'Add a team member',
+  place: page('/team', 'Add a team member'),
+  words: { area: 'Your business', phrase: 'add a team member' },
   description: 'Add a team member (owner only). They can then sign in with a link emailed to this address. '
     + 'role: technician (does the jobs, closes tickets) or owner (everything, including settings and the team). '
     + 'An agent\'s call always waits for the owner\'s approval (give reasoning); an agent may never add an owner.',
@@ -51,6 +55,9 @@ export const addUser = defineAction({
 export const updateUser = defineAction({
   domain: 'user',
   name: 'update',
+  title: 'Change a team member',
+  place: page('/team', 'pick the person, then Edit'),
+  words: { area: 'Your business', phrase: 'change a team member' },
   description: 'Update a team member (owner only): name, role (technician|owner) and/or active. active false deactivates them: '
     + 'they can no longer sign in, and everything that acts for them stops for good (sessions, unused sign-in links, their calendar '
     + 'feeds and the business feeds they made, the agent tokens and OAuth apps they made), while their tickets and history stay; '

@@ -7,6 +7,7 @@ import { localDate, WEEKDAYS } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertOpen, checkEntry, duplicateEntry, findOpenDuplicate, lockEntry, WAITLIST_COLUMNS, WAITLIST_RECORD, WAITLIST_TABLE } from './model.js'
 import { isoDate } from '../../schema-types.js'
+import { BY_AGENT_OR_API } from '../../places.js'
 
 const date = isoDate()
 const days = z.array(z.enum(WEEKDAYS)).max(7)
@@ -18,6 +19,9 @@ const notes = noteText(2000)
 export const addToWaitlist = defineAction({
   domain: 'waitlist',
   name: 'add',
+  title: 'Put a customer on the waitlist',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Leads and waiting list', phrase: 'put a customer on the waiting list' },
   description: 'Put a contact on the waitlist for a slot between earliest_date and latest_date (YYYY-MM-DD, business time zone; '
     + 'earliest_date defaults to today), optionally for a service and at one of their addresses, on preferred days and time of day. '
     + 'A contact has at most one open entry per service: a second is a CONFLICT naming the first. Status starts as waiting.',
@@ -56,6 +60,9 @@ export const addToWaitlist = defineAction({
 export const updateWaitlistEntry = defineAction({
   domain: 'waitlist',
   name: 'update',
+  title: 'Change a waitlist entry',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Leads and waiting list', phrase: 'change a waiting-list entry' },
   description: 'Change an open (waiting or offered) waitlist entry. Only the fields given change; null clears service_id, address_id '
     + 'or notes. status: offered once a slot was offered and an answer is awaited, waiting to put it back.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -99,6 +106,9 @@ export const updateWaitlistEntry = defineAction({
 export const removeFromWaitlist = defineAction({
   domain: 'waitlist',
   name: 'remove',
+  title: 'Take a customer off the waitlist',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Leads and waiting list', phrase: 'take a customer off the waiting list' },
   description: 'Take an entry off the waitlist (status removed; kept for history). Removing twice changes nothing; a scheduled entry '
     + 'cannot be removed.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -117,6 +127,9 @@ export const removeFromWaitlist = defineAction({
 export const markWaitlistScheduled = defineAction({
   domain: 'waitlist',
   name: 'mark_scheduled',
+  title: 'Mark a waitlist entry booked',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Leads and waiting list', phrase: 'mark a waiting-list entry as booked' },
   description: 'Mark a waiting or offered entry as scheduled, optionally with the ticket (appointment) it was booked into, which must '
     + 'belong to the same contact. Marking again with the same ticket changes nothing.',
   access: { agent: 'unrestricted', technician: 'none' },

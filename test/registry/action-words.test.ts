@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { buildRegistry } from '../../api/product.js'
+import { areaOf } from '../../core/action-words.js'
+
+describe('how the permissions page speaks of each action', () => {
+  const actions = [...buildRegistry().actions.values()]
+
+  it('gives every declared phrase as words that complete "the agent may ..."', () => {
+    const phrased = actions.filter((def) => def.words?.phrase)
+    expect(phrased.length).toBeGreaterThan(50)
+    const odd = phrased.filter(({ words }) => !/^[a-z]/.test(words!.phrase!) || /[._]$|_/.test(words!.phrase!))
+    expect(odd.map((def) => `${def.domain}.${def.name}: ${def.words!.phrase}`)).toEqual([])
+  })
+
+  it('puts every action of a domain in one area of the business', () => {
+    const areasByDomain = new Map<string, Set<string>>()
+    for (const def of actions) areasByDomain.set(def.domain, (areasByDomain.get(def.domain) ?? new Set()).add(areaOf(def)))
+    const split = [...areasByDomain].filter(([, areas]) => areas.size > 1)
+    expect(split.map(([domain, areas]) => `${domain}: ${[...areas].join(', ')}`)).toEqual([])
+  })
+})

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   }
   if (stopping) return
   opened.announce(running.publicUrl)
-  process.stdout.write(banner(services, running) + '\n')
+  process.stdout.write(`${banner(services, running)}\n`)
 }
 
 main().catch((err) => {

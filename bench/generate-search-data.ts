@@ -121,7 +121,7 @@ const MAIL = ['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'comcast.ne
 const NOTE_PHRASES = [
   'Customer has {n} screens, two of them torn.', 'Dog in the backyard, keep the gate closed.', 'Prefers morning appointments.',
   'Hard water stains on the south-facing windows.', 'Gate code is on file with the office.', 'Called to reschedule because of rain.',
-  'Asked about gutter cleaning next spring.', 'Quoted skylight cleaning at ${p}.', 'Second story windows need the tall ladder.',
+  'Asked about gutter cleaning next spring.', 'Quoted skylight cleaning at {price}.', 'Second story windows need the tall ladder.',
   'Elderly customer, please knock loudly and wait.', 'Screens are stored in the garage.', 'Paint overspray on the french doors.',
   'Very happy with the last visit, referred a neighbor.', 'Cat may slip out the front door.', 'Park on the street, driveway is steep.',
   'Windows were streaky after the storm, redo at no charge.', 'Wants the sunroom glass done every visit.',
@@ -236,7 +236,7 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
         attributes.push({ contact_id: id, key, value, source: rnd.pick(['note', 'manual', 'ticket_closeout']), confidence: 0.9 })
       }
       for (let k = rnd.around(notesMean); k > 0; k--) {
-        const phrases = [rnd.pick(NOTE_PHRASES), rnd.pick(NOTE_PHRASES)].map((p) => p.replace('{n}', String(rnd.int(4, 40))).replace('${p}', `$${rnd.int(60, 200)}`))
+        const phrases = [rnd.pick(NOTE_PHRASES), rnd.pick(NOTE_PHRASES)].map((p) => p.replace('{n}', String(rnd.int(4, 40))).replace('{price}', `$${rnd.int(60, 200)}`))
         notes.push({ contact_id: id, content: phrases.join(' '), author_type: rnd.pick(['user', 'agent']),
           created_at: new Date(created.getTime() + rnd.int(0, Math.max(1, Math.floor((now - created.getTime()) / 1000))) * 1000).toISOString() })
       }

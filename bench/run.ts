@@ -54,7 +54,7 @@ async function main(): Promise<number> {
       rows.push([scenario.name, 'FAILED', '', '', '', err instanceof Error ? err.message : String(err)])
     }
   }
-  process.stdout.write(formatTable(['scenario', 'measure', 'value', 'target', 'result', 'note'], rows) + '\n')
+  process.stdout.write(`${formatTable(['scenario', 'measure', 'value', 'target', 'result', 'note'], rows)}\n`)
   if (failed) process.stderr.write('bench: a scenario could not be set up (FAILED above)\n')
   return failed ? 1 : 0
 }

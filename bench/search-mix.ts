@@ -75,7 +75,7 @@ export function phoneForms(phone: string): Record<string, string> {
 
 /** "1234 Oak St" as written, and as "1234 oak street". */
 export function streetForms(line: string): [string, string] {
-  const spelled = line.replace(/ (\w+)$/, (whole, type: string) => ` ${STREET_WORDS[type] ?? type}`).toLowerCase()
+  const spelled = line.replace(/ (\w+)$/, (_whole, type: string) => ` ${STREET_WORDS[type] ?? type}`).toLowerCase()
   return [line, spelled]
 }
 

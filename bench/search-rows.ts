@@ -62,7 +62,7 @@ export function searchRows(f: SearchFigures): BenchRow[] {
   rows.push({ measure: 'errors (non-200 answers, failures)', value: String(errors), target: '0', met: errors === 0,
     note: [...new Set(runs.flatMap((r) => r.errorSamples))].slice(0, 3).join(' | ') })
   rows.push({ measure: 'seconds per phase', value: Object.values(f.phases).reduce((a, b) => a + b, 0).toFixed(0),
-    note: Object.entries(f.phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ') + `; ${f.seconds} s per measured load` })
+    note: `${Object.entries(f.phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}; ${f.seconds} s per measured load` })
   return rows
 }
 

@@ -74,6 +74,6 @@ function turnedAway(err: DataDirInUse, command: Command): string {
 // The command's own output is the only thing on stdout, so --json can be piped; logs would get in the way.
 setLogLevel('silent')
 const result = await runCli(process.argv.slice(2))
-if (result.stdout) process.stdout.write(result.stdout + '\n')
-if (result.stderr) process.stderr.write(result.stderr + '\n')
+if (result.stdout) process.stdout.write(`${result.stdout}\n`)
+if (result.stderr) process.stderr.write(`${result.stderr}\n`)
 process.exitCode = result.code

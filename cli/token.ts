@@ -90,7 +90,7 @@ type TokenRow = {
 }
 
 function stamp(d: Date | null): string {
-  return d ? d.toISOString().slice(0, 16).replace('T', ' ') + 'Z' : ''
+  return d ? `${d.toISOString().slice(0, 16).replace('T', ' ')}Z` : ''
 }
 
 function table(rows: string[][]): string {

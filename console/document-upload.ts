@@ -2,7 +2,7 @@ import type { Request } from 'express'
 import { callAction, type Caller } from '../core/call-action.js'
 import type { Config } from '../core/config.js'
 import { uploadDocument } from '../core/domains/documents/actions.js'
-import { DOCUMENT_TARGETS } from '../core/domains/documents/model.js'
+import type { DOCUMENT_TARGETS } from '../core/domains/documents/model.js'
 import { validationError } from '../core/errors.js'
 import { multipartBody, type UploadedFile } from './owner/multipart.js'
 
@@ -29,7 +29,7 @@ export async function uploadFromForm(caller: Caller, target: { field: (typeof DO
   opts: { category?: 'photo'; idempotencyKey?: string } = {}) {
   const fields = (body ?? {}) as Record<string, unknown>
   const file = (fields._files as Record<string, UploadedFile> | undefined)?.file
-  if (!file || !file.bytes.length) throw validationError([{ field: 'file', message: 'choose a file to upload' }])
+  if (!file?.bytes.length) throw validationError([{ field: 'file', message: 'choose a file to upload' }])
   const typed = typeof fields.name === 'string' ? fields.name.trim() : ''
   const fromFile = file.filename.split(/[\\/]/).pop()?.replace(/\.[A-Za-z0-9]{1,5}$/, '').trim() ?? ''
   const category = typeof fields.category === 'string' && fields.category ? fields.category : opts.category

@@ -23,7 +23,7 @@ export interface Page {
 
 /** The nav a signed-in person's pages show, by role; pages for customers and sign-in show none. */
 export function viewerOf(session: SessionPrincipal | null | undefined): Viewer {
-  if (!session || session.actor.type !== 'user') return null
+  if (session?.actor.type !== 'user') return null
   return session.actor.role === 'owner' ? 'owner' : 'technician'
 }
 

@@ -20,7 +20,7 @@ export async function* csvOfQuery(services: Services, principal: Principal, call
       yield stringify([columns])
     }
     const header = columns
-    if (page.items.length) yield stringify(page.items.map((item) => header.map((c) => cellOf(valueOf(item, c)))))
+    if (page.items.length) yield stringify(page.items.map((item) => header.map((c) => cellOf(columnValue(item, c)))))
     cursor = page.next_cursor ?? undefined
   } while (cursor)
 }
@@ -40,7 +40,7 @@ async function customFieldKeys(services: Services, principal: Principal, type: s
 }
 
 /** A record's value for a column: its own field, or one of its custom fields (keys the business chose, so only its own). */
-function valueOf(item: Record<string, unknown>, column: string): unknown {
+function columnValue(item: Record<string, unknown>, column: string): unknown {
   if (!column.startsWith(CUSTOM_PREFIX) || Object.hasOwn(item, column)) return item[column]
   const custom = (item.custom_fields ?? {}) as Record<string, unknown>
   const key = column.slice(CUSTOM_PREFIX.length)

@@ -19,5 +19,5 @@ export function setLogLevel(level: keyof typeof ORDER): void {
 /** Writes one structured JSON line to stdout. */
 export function log(level: LogLevel, msg: string, fields: Record<string, unknown> = {}): void {
   if (ORDER[level] < threshold) return
-  stream.write(JSON.stringify({ ts: new Date().toISOString(), level, msg, ...fields }) + '\n')
+  stream.write(`${JSON.stringify({ ts: new Date().toISOString(), level, msg, ...fields })}\n`)
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import { entityOfField, referenceFields, type ActionAccess, type QueryAccess } from './access.js'
 import type { ActionWords } from './action-words.js'
 import type { CallPreview, FactDeclaration } from './call-preview.js'

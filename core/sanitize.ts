@@ -73,7 +73,7 @@ function locate(value: unknown, made: Array<{ text: string; findings: Finding[] 
       const i = pending.findIndex((p) => p.text === v)
       if (i >= 0) out.push(...pending.splice(i, 1)[0].findings.map((f) => ({ field: path, ...f })))
     } else if (Array.isArray(v)) {
-      v.forEach((item, i) => visit(item, `${path}.${i}`))
+      for (const [i, item] of v.entries()) visit(item, `${path}.${i}`)
     } else if (v && typeof v === 'object') {
       for (const [k, item] of Object.entries(v)) visit(item, path ? `${path}.${k}` : k)
     }

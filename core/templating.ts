@@ -84,10 +84,10 @@ export function renderTemplate(text: string, values: TemplateValues): string {
   const out: string[] = []
   let dropped = false
   for (const line of text.split('\n')) {
-    const rendered = line.replace(PLACEHOLDER, (_, name: string) => valueOf(values, name))
+    const rendered = line.replace(PLACEHOLDER, (_, name: string) => placeholderValue(values, name))
     const rest = line.replace(PLACEHOLDER, '').trim()
     const usesPlaceholders = rest !== line.trim()
-    const allEmpty = [...line.matchAll(PLACEHOLDER)].every((m) => valueOf(values, m[1]).trim() === '')
+    const allEmpty = [...line.matchAll(PLACEHOLDER)].every((m) => placeholderValue(values, m[1]).trim() === '')
     // "Pay online: {{payment_link}}" with no link says nothing: a short label before empty values goes with them.
     if (usesPlaceholders && allEmpty && (rest === '' || LABEL.test(rest))) {
       dropped = true
@@ -101,8 +101,8 @@ export function renderTemplate(text: string, values: TemplateValues): string {
   return out.join('\n')
 }
 
-function valueOf(values: TemplateValues, name: string): string {
-  if (!Object.prototype.hasOwnProperty.call(values, name)) return ''
+function placeholderValue(values: TemplateValues, name: string): string {
+  if (!Object.hasOwn(values, name)) return ''
   const value = values[name as TemplateVariable]
   return value === null || value === undefined ? '' : String(value)
 }

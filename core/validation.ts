@@ -65,6 +65,7 @@ function fieldNamesAt(schema: z.ZodType, path: PropertyKey[]): string[] {
 }
 
 /** A NUL character, or half of a UTF-16 surrogate pair: text that PostgreSQL cannot store and UTF-8 cannot carry. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is matched on purpose, PostgreSQL cannot store it
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /** The first text (or key) in the input that cannot be stored, named by its path; undefined when all can. */

@@ -18,7 +18,7 @@ export function stripeWebhookRoutes(services: Services): Router {
   const router = Router()
   router.post('/api/webhooks/stripe', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
     const payments = services.payments
-    if (!payments || !payments.verifiesWebhooks) {
+    if (!payments?.verifiesWebhooks) {
       throw new AppError('UNAVAILABLE', `Stripe payments are not configured on this server: set ${payments ? 'STRIPE_WEBHOOK_SECRET' : 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET'}`)
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)

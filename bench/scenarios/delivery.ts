@@ -108,7 +108,7 @@ async function deliveryRun(settings: BenchSettings, setup: RunSetup): Promise<Ru
       // A message put back after a 429 waits its Retry-After: a round that found nothing due yet waits for it.
       if (rounds > 1) await new Promise((r) => setTimeout(r, 1000))
       const runs = await Promise.all(perWorker.map(() => runWorker(scratch.url, fake!, join(dataDir, 'data'), setup.perSecond)))
-      runs.forEach((r, i) => (perWorker[i] += r.sent))
+      for (const [i, r] of runs.entries()) perWorker[i] += r.sent
     }
     const wallSeconds = (Date.now() - started) / 1000
     const sent = (await db.query<{ id: string }>(`select id from scheduled_messages where status = 'sent'`)).rows

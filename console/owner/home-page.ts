@@ -29,7 +29,7 @@ const READ = 20
 /** The owner's Home at /: the day's dashboard, each part short and linking to where it is handled. */
 export function homePages(services: Services): Router {
   const router = Router()
-  router.get('/', async (req, res) => {
+  router.get('/', async (_req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const caller = { services, principal: session, requestId: stateOf(res).requestId }

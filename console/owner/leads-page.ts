@@ -57,7 +57,7 @@ export function leadsPages(services: Services): Router {
     { ok: doneLine(req.query.done, { archived: 'The lead is archived.' }) })
   })
 
-  router.get('/leads/new', (req, res) => {
+  router.get('/leads/new', (_req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     sendOwnerPage(res, 'New lead', newLeadForm(session.csrfToken, typedFromBody({}), new Map()))

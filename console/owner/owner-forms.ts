@@ -6,7 +6,7 @@ import { callQuery } from '../../core/call-query.js'
 import { formatMoney } from '../../core/money.js'
 import type { Services } from '../../core/context.js'
 import { businessQuery } from '../../core/domains/settings/queries.js'
-import { AppError, validationError } from '../../core/errors.js'
+import { type AppError, validationError } from '../../core/errors.js'
 import { html, type SafeHtml } from '../html.js'
 import { issuesOf } from './field-errors.js'
 

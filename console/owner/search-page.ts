@@ -22,7 +22,7 @@ export function searchPages(services: Services): Router {
 
   router.get('/search', async (req, res) => {
     const session = personWithRole(res, ['owner', 'technician'])
-    if (!session || session.actor.type !== 'user') return
+    if (session?.actor.type !== 'user') return
     const role = session.actor.role
     const q = typeof req.query.q === 'string' ? req.query.q.trim() : ''
     const partial = req.query.partial === '1'

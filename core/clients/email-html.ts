@@ -12,7 +12,7 @@ function lineHtml(line: string): string {
   let last = 0
   for (const m of line.matchAll(URL_PATTERN)) {
     const at = m.index ?? 0
-    out += esc(line.slice(last, at)) + `<a href="${esc(m[0])}" style="color:#1d4ed8;word-break:break-all">${esc(m[0])}</a>`
+    out += `${esc(line.slice(last, at))}<a href="${esc(m[0])}" style="color:#1d4ed8;word-break:break-all">${esc(m[0])}</a>`
     last = at + m[0].length
   }
   return out + esc(line.slice(last))

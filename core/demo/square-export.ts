@@ -15,7 +15,7 @@ export function squareCsv(rows: SquareRow[], customColumns: string[] = []): stri
 /** Rows under a header as Square writes a CSV file. */
 function csvOf(header: readonly string[], rows: Array<Record<string, string>>): string {
   const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)
-  return '\uFEFF' + [header, ...rows.map((r) => header.map((h) => r[h] ?? ''))].map((fields) => fields.map(quote).join(',')).join('\r\n') + '\r\n'
+  return `\uFEFF${[header, ...rows.map((r) => header.map((h) => r[h] ?? ''))].map((fields) => fields.map(quote).join(',')).join('\r\n')}\r\n`
 }
 
 /** Made-up but realistic customers of a window-cleaning business, the same for the same seed. */

@@ -104,9 +104,12 @@ export const dailyBriefing = defineTool({
     if (overdue.length) lines.push(`Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.amount_due_cents, i.currency)} due ${i.due_on}`).join('; ')}`)
     const unapplied = (await q(unappliedPaymentsQuery, { since: addDays(date, -UNAPPLIED_DAYS) }, { limit: 10 })).items
     if (unapplied.length) {
-      lines.push(`Online payments not recorded: ${unapplied.map((e) => `${e.invoice_number ?? (e.order_number ? `order ${e.order_number} deposit` : 'unknown')} `
-        + `${e.amount_cents === null ? '' : `${e.amount_cents} cents ${e.currency ?? ''} `}(${short(e.reason ?? e.outcome)})`).join('; ')} `
-        + '(check each in Stripe; crm_query type=unapplied_payments)')
+      const payments = unapplied.map((e) => {
+        const paid = e.invoice_number ?? (e.order_number ? `order ${e.order_number} deposit` : 'unknown')
+        const amount = e.amount_cents === null ? '' : `${e.amount_cents} cents ${e.currency ?? ''} `
+        return `${paid} ${amount}(${short(e.reason ?? e.outcome)})`
+      })
+      lines.push(`Online payments not recorded: ${payments.join('; ')} (check each in Stripe; crm_query type=unapplied_payments)`)
     }
     const credits = (await q(invoicesQuery, { credit: 'true' }, { include: ['contact'], limit: 20 })).items
     if (credits.length) lines.push(`Credits to refund: ${credits.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.credit_cents, i.currency)} `

@@ -171,7 +171,7 @@ describe.each(engines)('API errors: envelope and status for each code (%s)', (en
     })
 
     it('with a bad token', async () => {
-      expectError(await app.query({ type: 'contacts' }, 'crm_abcdefgh_' + 'A'.repeat(43)), 401, 'UNAUTHENTICATED')
+      expectError(await app.query({ type: 'contacts' }, `crm_abcdefgh_${'A'.repeat(43)}`), 401, 'UNAUTHENTICATED')
       expectError(await app.call('GET', '/api/data?type=contacts', undefined, { authorization: 'Basic dXNlcjpwYXNz' }), 401, 'UNAUTHENTICATED')
     })
 
@@ -221,7 +221,7 @@ describe.each(engines)('API errors: envelope and status for each code (%s)', (en
   describe('RATE_LIMITED 429', () => {
     it('after too many failed bearer attempts from one address, with Retry-After', async () => {
       const from = { 'x-forwarded-for': '203.0.113.7' }
-      const bad = { ...from, authorization: 'Bearer crm_zzzzzzzz_' + 'B'.repeat(43) }
+      const bad = { ...from, authorization: `Bearer crm_zzzzzzzz_${'B'.repeat(43)}` }
       for (let i = 0; i < 20; i++) expectError(await app.call('GET', '/api/data?type=contacts', undefined, bad), 401, 'UNAUTHENTICATED')
       const limited = await app.call('GET', '/api/data?type=contacts', undefined, bad)
       expectError(limited, 429, 'RATE_LIMITED')

@@ -154,7 +154,7 @@ describe.each(engines)('hostile input is refused with a 4xx that names the probl
       for (const limit of rotate(['0', '-1', '1.5', '1e3', '101', 'abc', '9'.repeat(30)], offset, 2)) await get('limit', q('limit', limit))
       for (const include of rotate(['__proto__', 'constructor,toString', 'x'.repeat(5000)], offset, 1)) await get('include', q('include', include))
       for (const cursor of rotate(forgedCursors(), offset, PER_CURSOR)) await get('cursor', q('cursor', cursor))
-      for (const escape of rotate(BROKEN_ESCAPES, offset, 1)) await get('escape', `cursor=${escape}&id=${escape}`)
+      for (const broken of rotate(BROKEN_ESCAPES, offset, 1)) await get('escape', `cursor=${broken}&id=${broken}`)
       await get('repeated', 'limit=1&limit=2&id=a&id=b')
       const filters = jsonSchemaOf(def.params) as JsonSchema
       for (const name of Object.keys(filters.properties ?? {})) {

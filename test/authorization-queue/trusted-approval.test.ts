@@ -127,7 +127,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     await asOwner('permission', 'set', { action: 'ticket.cancel', permission: 'requires_authorization' })
     await asOwner('standing_rule', 'create', { action: 'ticket.cancel', conditions: [{ fact: 'hours_notice', op: 'at_least', value: 48 }] })
     const cal = await contact(app, { display_name: 'Cal Cancel' })
-    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10) + 'T15:00:00Z'
+    const day = (n: number) => `${new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10)}T15:00:00Z`
     const book = async (n: number) => (await app.action('ticket', 'create', { contact_id: cal, scheduled_start: day(n), duration_minutes: 60,
       line_items: [{ description: 'Windows', unit_price_cents: 5000 }] })).body.data
     const far = await book(3)
@@ -144,7 +144,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     await asOwner('permission', 'set', { action: 'invoice.create', permission: 'requires_authorization' })
     await asOwner('permission', 'set', { action: 'ticket.create', permission: 'requires_authorization' })
     expect((await app.action('invoice', 'create', { contact_id: nia, line_items: line }, { reasoning: 'Extra work' })).status).toBe(202)
-    const booked = await app.action('ticket', 'create', { contact_id: nia, scheduled_start: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10) + 'T15:00:00Z',
+    const booked = await app.action('ticket', 'create', { contact_id: nia, scheduled_start: `${new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10)}T15:00:00Z`,
       duration_minutes: 60, line_items: line }, { reasoning: 'Customer asked' })
     expect(booked.status).toBe(202)
     await asOwner('permission', 'set', { action: 'invoice.create', permission: 'default' })

@@ -6,7 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { root } from '../helpers/build.js'
 
 const folders: string[] = []
-afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })))
+afterAll(() => {
+  for (const f of folders) rmSync(f, { recursive: true, force: true })
+})
 
 /** True while any process of the group (npm and whatever it started) is alive. */
 function groupAlive(pgid: number): boolean {

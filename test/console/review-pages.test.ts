@@ -13,7 +13,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     app = await startTestApp('pglite')
     browser = await launchBrowser()
     page = await browser.newPage()
-    await page.goto(app.url + '/')
+    await page.goto(`${app.url}/`)
     await page.fill('input[name=email]', 'owner@sparkle.test')
     await page.click('button')
     await expect(page.textContent('body')).resolves.toContain('sign-in link is on its way')
@@ -40,7 +40,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
 
   it('Allow Once runs the call, in plain words with the reasoning shown', async () => {
     const { contactId, requestId } = await queueDelete('Jane Smith')
-    await page.goto(app.url + '/review')
+    await page.goto(`${app.url}/review`)
     const card = cardOf('Delete customer Jane Smith')
     await expect(card.textContent()).resolves.toContain('duplicate of Jane Smith')
     await card.locator('button[value=allow_once]').click()
@@ -57,7 +57,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
       { description: 'Gutter cleaning', quantity: 2, unit_price_cents: 4550, taxable: false }] })).body.data
     const queued = await app.action('invoice', 'void', { invoice_id: inv.id, reason: 'Entered twice' }, { reasoning: 'Duplicate of last week\'s invoice' })
     expect(queued.status).toBe(202)
-    await page.goto(app.url + '/review')
+    await page.goto(`${app.url}/review`)
     const card = cardOf(`Void invoice ${inv.number}`)
     const text = (await card.innerText()).replace(/\s+/g, ' ')
     expect(text).toContain('Customer: Lena Ortiz')
@@ -77,7 +77,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
       line_items: [{ description: 'Window cleaning', unit_price_cents: 9900 }] })).body.data
     const queued = await app.action('ticket', 'cancel', { ticket_id: t.id, reason: 'Customer moved away' }, { reasoning: 'Customer phoned' })
     expect(queued.status).toBe(202)
-    await page.goto(app.url + '/review')
+    await page.goto(`${app.url}/review`)
     const text = (await cardOf('Max Weber').innerText()).replace(/\s+/g, ' ')
     expect(text).toContain('Appointment: Tue, Dec 15, 2026, 9:00 AM CST')
     expect(text).toContain('Window cleaning $99.00')
@@ -85,7 +85,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
 
   it('Allow Always says what it grants and needs a second confirmation', async () => {
     const first = await queueDelete('Bob Jones')
-    await page.goto(app.url + '/review')
+    await page.goto(`${app.url}/review`)
     await cardOf('Bob Jones').locator('button[value=allow_always]').click()
     await expect(page.textContent('body')).resolves.toContain('from now on the agent may delete a customer entered by mistake without asking you')
     expect((await statusOf(first.requestId)).status).toBe('pending')
@@ -98,7 +98,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
 
   it('the Allow Always step still offers Allow Once, which grants nothing', async () => {
     const { requestId } = await queueDelete('Olga Once')
-    await page.goto(app.url + '/review')
+    await page.goto(`${app.url}/review`)
     await cardOf('Olga Once').locator('button[value=allow_always]').click()
     await page.locator('button', { hasText: 'Just this once' }).click()
     expect((await statusOf(requestId)).decision).toBe('allow_once')
@@ -107,7 +107,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
 
   it('Deny with a reason and a note: nothing runs and the agent reads both', async () => {
     const { contactId, requestId } = await queueDelete('Eve Adams')
-    await page.goto(app.url + '/review')
+    await page.goto(`${app.url}/review`)
     const card = cardOf('Eve Adams')
     await card.locator('select[name=reason]').selectOption('wrong_customer')
     await card.locator('textarea[name=note]').fill('Keep her, she pays on time.')
@@ -115,7 +115,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     const s = await statusOf(requestId)
     expect(s).toMatchObject({ status: 'denied', decision_reason: 'wrong_customer', decision_note: 'Keep her, she pays on time.' })
     expect(await contactExists(contactId)).toBe(true)
-    await page.goto(app.url + '/review/history')
+    await page.goto(`${app.url}/review/history`)
     const text = await page.textContent('body')
     expect(text).toContain('Keep her, she pays on time.')
     expect(text).toContain('Reason: Wrong customer')
@@ -126,7 +126,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await context.addCookies(await page.context().cookies())
     const noJs = await context.newPage()
     const frank = await queueDelete('Frank')
-    await noJs.goto(app.url + '/review')
+    await noJs.goto(`${app.url}/review`)
     await noJs.locator('.card', { hasText: 'Frank' }).locator('button[value=allow_always]').click()
     await noJs.locator('button', { hasText: 'Yes, from now on' }).click()
     expect((await statusOf(frank.requestId)).status).toBe('executed')
@@ -148,7 +148,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
       { reasoning: 'Technician says she paid cash' })
     expect(queued.status).toBe(202)
     const id = queued.body.data.request_id
-    await page.goto(app.url + '/review')
+    await page.goto(`${app.url}/review`)
     await cardOf('Rosa Diaz').locator('a', { hasText: 'Edit first' }).click()
     await expect(page.inputValue('input[name=f_amount_cents]')).resolves.toBe('80.00')
     await expect(page.inputValue('input[name=f_received_at]')).resolves.toBe('2026-11-20T10:00')
@@ -177,7 +177,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   it('the permissions page reads in plain words, grouped by area, and fits a 390 px phone without sideways scrolling', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } })
     await phone.context().addCookies(await page.context().cookies())
-    await phone.goto(app.url + '/review/permissions')
+    await phone.goto(`${app.url}/review/permissions`)
     const text = await phone.innerText('main')
     for (const area of ['Customers', 'Appointments', 'Invoices', 'Emails to customers']) expect(text).toContain(area)
     expect(text).toContain('Void any invoice')
@@ -185,14 +185,14 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     expect(text).not.toMatch(/requires_authorization|soft_limit|unrestricted|contact\.archive|invoice\.void/)
     expect(await phone.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
     await phone.screenshot({ path: '/tmp/permissions-390.png' })
-    await phone.goto(app.url + '/review')
+    await phone.goto(`${app.url}/review`)
     expect(await phone.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
     await phone.close()
   })
 
   it('after Allow Always the owner sets the action back to asking first on the permissions page', async () => {
     await app.t.db.query(`insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'contact.delete', 'unrestricted')`, [app.tenant.tenant_id])
-    await page.goto(app.url + '/review/permissions')
+    await page.goto(`${app.url}/review/permissions`)
     const row = page.locator('.perm', { hasText: 'Delete a customer entered by mistake' })
     await expect(row.innerText()).resolves.toContain('Now: Goes ahead (your choice)')
     await row.locator('select[name=permission]').selectOption('default')
@@ -204,7 +204,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   it('the owner adds a rule "void up to $50 until a date", the agent voids a $40 invoice without asking, and revoking stops it', async () => {
     const ivy = await contact(app, { display_name: 'Ivy Rule' })
     const invoice = async (cents: number) => (await app.action('invoice', 'create', { contact_id: ivy, line_items: [{ description: 'Windows', unit_price_cents: cents, taxable: false }] })).body.data.id
-    await page.goto(app.url + '/review/permissions')
+    await page.goto(`${app.url}/review/permissions`)
     const row = page.locator('.perm', { hasText: 'Void any invoice' })
     await row.locator('summary').click()
     await row.locator('select[name=fact]').selectOption('amount_cents')
@@ -212,7 +212,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await row.locator('input[name=value]').fill('fifty')
     await row.locator('button', { hasText: 'Add rule' }).click()
     await expect(page.textContent('.err')).resolves.toContain('Nothing was changed')
-    await page.goto(app.url + '/review/permissions')
+    await page.goto(`${app.url}/review/permissions`)
     await row.locator('summary').click()
     await row.locator('input[name=value]').fill('50')
     await row.locator('input[name=until]').fill('2099-12-31')

@@ -76,7 +76,7 @@ describe.each(engines)('segments on the owner\'s pages (%s)', (engine) => {
     expect(shown).toContain('Every customer tagged vip · in madison')
     expect(shown).toMatch(/1 member, computed /)
     expect(shown).toContain('Vic Vale')
-    expect(shown).not.toContain('action="/segments/' + (await segmentNamed('Madison VIPs')).id + '/remove"')
+    expect(shown).not.toContain(`action="/segments/${(await segmentNamed('Madison VIPs')).id}/remove"`)
     const again = await owner.submit(shown, `/segments/${(await segmentNamed('Madison VIPs')).id}/refresh`)
     expect(again.status).toBe(303)
     const gutters = await ok('service', 'create', { name: 'Gutter cleaning', pricing: 'fixed', price_cents: 9000 })

@@ -96,7 +96,7 @@ export async function pageClient(app: TestApp, email: string): Promise<PageClien
 /** The hidden inputs of the first form on the page posting to `action`. */
 export function hiddenFields(html: string, action: string): Array<[string, string]> {
   const form = formHtml(html, action)
-  return [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], unescape(m[2])])
+  return [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], unescapeAttribute(m[2])])
 }
 
 /** The owner's card of one queued request on the review page, or '' when the page shows none. */
@@ -111,6 +111,6 @@ export function formHtml(html: string, action: string): string {
   return html.slice(start, html.indexOf('</form>', start))
 }
 
-function unescape(v: string): string {
+function unescapeAttribute(v: string): string {
   return v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
 }

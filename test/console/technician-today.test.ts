@@ -95,7 +95,7 @@ describe.each(engines)('technician Today and Ticket pages (%s)', (engine) => {
     const missing = await tom.get('/tickets/00000000-0000-4000-8000-000000000000')
     expect(missing.status).toBe(404)
     expect(missing.html).toContain('<!doctype html>')
-    const anon = await fetch(f.app.url + '/today', { redirect: 'manual' })
+    const anon = await fetch(`${f.app.url}/today`, { redirect: 'manual' })
     expect(anon.status).toBe(303)
   })
 
@@ -118,7 +118,7 @@ function hidden(html: string, name: string): string {
 }
 
 /** The bytes as sent on the wire for a client accepting gzip (fetch would decompress them). */
-export function rawGet(url: string, cookie: string): Promise<{ encoding: string | undefined; body: Buffer }> {
+function rawGet(url: string, cookie: string): Promise<{ encoding: string | undefined; body: Buffer }> {
   return new Promise((resolve, reject) => {
     get(url, { headers: { cookie: `crm_session=${cookie}`, 'accept-encoding': 'gzip' } }, (res) => {
       const chunks: Buffer[] = []

@@ -39,9 +39,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('email delivery against a provid
   })
   afterAll(async () => {
     if (figures.length) {
-      console.log(`\nEmail delivery against a provider limited to ${PROVIDER_PER_SECOND}/s\n` + formatTable(
+      console.log(`\nEmail delivery against a provider limited to ${PROVIDER_PER_SECOND}/s\n${formatTable(
         ['run', 'messages', 'requests', '429 (limit)', '5xx', 'emails', 'doubled', 'seconds'],
-        figures.map((f) => [f.run, String(f.messages), String(f.requests), String(f.limited), String(f.failed5xx), String(f.emails), String(f.doubled), f.seconds.toFixed(1)])))
+        figures.map((f) => [f.run, String(f.messages), String(f.requests), String(f.limited), String(f.failed5xx), String(f.emails), String(f.doubled), f.seconds.toFixed(1)]))}`)
     }
     await app?.close()
     await fake?.close()

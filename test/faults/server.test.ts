@@ -78,9 +78,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the server under database fault
   })
   afterAll(async () => {
     if (figures.length) {
-      console.log(`\nDatabase faults under traffic (answer bound ${ANSWER_BOUND_MS} ms, recovery bound ${RECOVERY_BOUND_S} s)\n` + formatTable(
+      console.log(`\nDatabase faults under traffic (answer bound ${ANSWER_BOUND_MS} ms, recovery bound ${RECOVERY_BOUND_S} s)\n${formatTable(
         ['fault', 'answered', '2xx', '503', 'other', 'slowest ms', 'recovery s'],
-        figures.map((f) => [f.fault, String(f.answered), String(f.ok), String(f.unavailable), String(f.other), String(f.slowestMs), f.recoveryS.toFixed(2)])))
+        figures.map((f) => [f.fault, String(f.answered), String(f.ok), String(f.unavailable), String(f.other), String(f.slowestMs), f.recoveryS.toFixed(2)]))}`)
     }
     await server?.stop()
     await proxy?.close()

@@ -95,8 +95,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
   })
   afterAll(async () => {
     if (figures.length) {
-      console.log('\nWorker faults\n' + formatTable(['run', 'messages', 'emails', 'doubled', 'resent (deduplicated)', 'drained s', 'exit'],
-        figures.map((f) => [f.run, String(f.messages), String(f.emails), String(f.doubled), String(f.resentDeduplicated), f.drainS.toFixed(1), f.exit])))
+      console.log(`\nWorker faults\n${formatTable(['run', 'messages', 'emails', 'doubled', 'resent (deduplicated)', 'drained s', 'exit'],
+        figures.map((f) => [f.run, String(f.messages), String(f.emails), String(f.doubled), String(f.resentDeduplicated), f.drainS.toFixed(1), f.exit]))}`)
     }
     await proxy?.close()
     await fake?.close()

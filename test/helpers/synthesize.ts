@@ -23,7 +23,7 @@ export class CannotSynthesize extends Error {
 
 /** Builds a value that satisfies a JSON Schema: strings, formats, enums, numbers in range, booleans, arrays, objects. */
 export function synthesize(schema: JsonSchema, opts: SynthesizeOptions): unknown {
-  return valueOf(schema, opts, { root: schema, path: '', field: '', times: { count: 0 } })
+  return synthesizedValue(schema, opts, { root: schema, path: '', field: '', times: { count: 0 } })
 }
 
 interface At {
@@ -39,15 +39,15 @@ interface At {
 const PATTERN_SAMPLES = ['(256) 555-0142', '+12565550142', '256-555-0142', 'America/Chicago', 'USD', 'ABC', 'abc', 'abc_def', 'a1',
   'A1B2', '12345', '35801', '08:00', '17:30', '2031-05-01', '2031-05', '#336699', '8c5b3a52-2f7e-4d7e-9a51-7b0c5d1e2f30', 'x']
 
-function valueOf(schema: JsonSchema, opts: SynthesizeOptions, at: At): unknown {
-  if (schema.$ref) return valueOf(resolveRef(schema.$ref, at), opts, at)
+function synthesizedValue(schema: JsonSchema, opts: SynthesizeOptions, at: At): unknown {
+  if (schema.$ref) return synthesizedValue(resolveRef(schema.$ref, at), opts, at)
   if ('const' in schema) return schema.const
   if (Array.isArray(schema.enum)) return schema.enum[opts.seed % schema.enum.length]
   if (schema.default !== undefined && schema.format !== 'uuid') return schema.default
   for (const key of ['anyOf', 'oneOf'] as const) {
     if (Array.isArray(schema[key])) return firstBranch(schema[key], opts, at)
   }
-  if (Array.isArray(schema.allOf)) return valueOf(mergeAll(schema.allOf, at), opts, at)
+  if (Array.isArray(schema.allOf)) return synthesizedValue(mergeAll(schema.allOf, at), opts, at)
   const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type
   switch (type) {
     case 'object': return objectOf(schema, opts, at)
@@ -68,7 +68,7 @@ function firstBranch(branches: JsonSchema[], opts: SynthesizeOptions, at: At): u
   let last: unknown
   for (const branch of nonNull.length ? nonNull : branches) {
     try {
-      return valueOf(branch, opts, at)
+      return synthesizedValue(branch, opts, at)
     } catch (err) {
       last = err
     }
@@ -83,7 +83,7 @@ function objectOf(schema: JsonSchema, opts: SynthesizeOptions, at: At): Record<s
     const isRequired = required.has(name)
     if (!isRequired && opts.requiredOnly) continue
     try {
-      const value = valueOf(prop, opts, { ...at, path: at.path ? `${at.path}.${name}` : name, field: name })
+      const value = synthesizedValue(prop, opts, { ...at, path: at.path ? `${at.path}.${name}` : name, field: name })
       if (value !== undefined) out[name] = value
     } catch (err) {
       // An optional field that cannot be filled (e.g. a reference to a kind of record not created yet) is left out.
@@ -99,7 +99,7 @@ function arrayOf(schema: JsonSchema, opts: SynthesizeOptions, at: At): unknown[]
   const prefix: JsonSchema[] = schema.prefixItems ?? []
   for (let i = 0; i < Math.max(count, prefix.length); i++) {
     const itemSchema = prefix[i] ?? schema.items ?? {}
-    items.push(valueOf(itemSchema, { ...opts, seed: opts.seed + i }, { ...at, path: `${at.path}[${i}]` }))
+    items.push(synthesizedValue(itemSchema, { ...opts, seed: opts.seed + i }, { ...at, path: `${at.path}[${i}]` }))
   }
   if (schema.uniqueItems && new Set(items.map((v) => JSON.stringify(v))).size !== items.length) {
     throw new CannotSynthesize(at.path, 'cannot make distinct array items')

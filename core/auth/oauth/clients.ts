@@ -95,7 +95,7 @@ function checkedMetadata(body: unknown, code: 'invalid_client_metadata' | 'inval
   }
   const unsupported = (m.grant_types ?? []).filter((g) => !GRANT_TYPES.includes(g))
   if (unsupported.length) throw new OAuthError(code, `grant_types: ${unsupported.join(', ')} is not supported; expected authorization_code and refresh_token`)
-  if (m.response_types && m.response_types.some((t) => t !== 'code')) throw new OAuthError(code, 'response_types: only "code" is supported')
+  if (m.response_types?.some((t) => t !== 'code')) throw new OAuthError(code, 'response_types: only "code" is supported')
   if (code === 'invalid_client' && m.token_endpoint_auth_method && m.token_endpoint_auth_method !== 'none') {
     throw new OAuthError(code, 'token_endpoint_auth_method: a client metadata document client must be a public client ("none")')
   }

@@ -105,7 +105,7 @@ export async function refreshTokens(db: Database, config: Config, p: { refreshTo
       await endGrant(tx, { tenantId: t.tenant_id, agentTokenId: t.agent_token_id }, { actor: { type: 'system', id: null }, requestId }, 'oauth_refresh_replayed')
       return { refused: 'The refresh token was already used; the connection is ended, and the owner must approve the app again' }
     }
-    if (!t || !t.live) return { refused: 'The refresh token is not valid: unknown, revoked or expired' }
+    if (!t?.live) return { refused: 'The refresh token is not valid: unknown, revoked or expired' }
     if (t.client_id !== p.clientId) return { refused: 'The refresh token was issued to another client' }
     await tx.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant_id])
     if (!await grantIsLive(tx, t.agent_token_id)) return { refused: 'The owner has revoked this connection' }

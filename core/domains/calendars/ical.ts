@@ -11,7 +11,7 @@ export function escapeText(text: string): string {
     .replace(/;/g, '\\;')
     .replace(/,/g, '\\,')
     .replace(/\r\n|\r|\n/g, '\\n')
-    // eslint-disable-next-line no-control-regex
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: iCalendar text may not carry control characters, so they are replaced
     .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ' ')
 }
 

@@ -106,9 +106,10 @@ function lineOf(r: Row) {
         detail: null, status: r.a }
     case 'payment':
       return { ...base, title: `Payment of ${formatMoney(Number(r.n), r.c ?? 'USD')} by ${(r.a ?? '').replace('_', ' ')} on invoice ${r.b}`, detail: r.d, status: null }
-    case 'opportunity':
+    case 'opportunity': {
       const what = r.a === 'opened' || r.a === 'won' || r.a === 'lost' ? r.a : `moved to ${(r.a ?? '').replace(/_/g, ' ')}`
       return { ...base, title: `Opportunity ${what}: ${r.d} (${formatMoney(Number(r.n), r.c ?? 'USD')})`, detail: r.b, status: r.a }
+    }
     case 'quote':
       return { ...base, title: `Quote ${r.b} ${r.a} (${formatMoney(Number(r.n), r.c ?? 'USD')})`, detail: r.d, status: r.a }
     case 'order':

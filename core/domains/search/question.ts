@@ -117,7 +117,7 @@ export async function readByRules(tx: Queryable, q: string, today: string, catal
   } else {
     // "in <words>" at the end names a place even when no customer has an address there yet.
     const tail = text.match(/ in ([a-z]+(?: [a-z]+){0,2}) $/)
-    if (tail && tail[1].split(' ').every((w) => !STOP_WORDS.has(w) && !PEOPLE_WORDS.has(w) && !traits.has(w))) {
+    if (tail?.[1].split(' ').every((w) => !STOP_WORDS.has(w) && !PEOPLE_WORDS.has(w) && !traits.has(w))) {
       reading.place = titleCase(tail[1])
       words = without(words, tail[1])
     }

@@ -126,8 +126,8 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
   const before = await ticketDetail(ctx.db, ticket.id, settings)
   const estimated = Boolean(before.is_price_estimated)
   if (estimated && input.final_price_confirmed !== true) {
-    throw validationError([{ field: 'data.final_price_confirmed', message: `must be true: ticket #${ticket.number} was booked with an estimated price, `
-      + 'so the final price has to be confirmed' }])
+    const message = `must be true: ticket #${ticket.number} was booked with an estimated price, so the final price has to be confirmed`
+    throw validationError([{ field: 'data.final_price_confirmed', message }])
   }
   const lines = await confirmLines(ctx.db, ticket.id, input.line_items, 'data.line_items')
   if (input.next_service.kind === 'keep_series') await continuingSeriesOf(ctx.db, ticket.id, 'data.next_service.kind')

@@ -6,7 +6,9 @@ import { lockDataDir } from '../../../core/db/data-dir-lock.js'
 import { compileForNode, runNode } from '../../helpers/node-process.js'
 
 const folders: string[] = []
-afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })))
+afterAll(() => {
+  for (const f of folders) rmSync(f, { recursive: true, force: true })
+})
 
 function scratch(): string {
   const dir = mkdtempSync(join(tmpdir(), 'crm-lock-'))

@@ -101,7 +101,9 @@ describe('checkpoints of PGlite in a worker thread', () => {
 
 describe('closing PGlite in a worker thread', () => {
   const folders: string[] = []
-  afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })))
+  afterAll(() => {
+    for (const f of folders) rmSync(f, { recursive: true, force: true })
+  })
 
   it('ends a statement that outlasts the close deadline, answers its caller as an outage, and the folder opens again with what was committed', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'crm-thread-'))
@@ -128,7 +130,9 @@ describe('closing PGlite in a worker thread', () => {
 
 describe('a statement limit on PGlite in a worker thread', () => {
   const folders: string[] = []
-  afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })))
+  afterAll(() => {
+    for (const f of folders) rmSync(f, { recursive: true, force: true })
+  })
 
   async function opened() {
     const dataDir = mkdtempSync(join(tmpdir(), 'crm-thread-limit-'))

@@ -30,7 +30,13 @@ function readWatching(db: Database) {
       await tx.query('set local enable_seqscan = off')
       // The counts may hold earlier transactions not yet flushed, but nothing is flushed inside a transaction.
       const before = await tableReads(tx)
-      const recording: Queryable = { query: (text, params) => (statements.push({ text, params }), tx.query(text, params)), exec: (text) => tx.exec(text) }
+      const recording: Queryable = {
+        query: (text, params) => {
+          statements.push({ text, params })
+          return tx.query(text, params)
+        },
+        exec: (text) => tx.exec(text),
+      }
       const out = await fn(recording)
       for (const [table, after] of await tableReads(tx)) {
         const start = before.get(table) ?? { seqScans: 0, rowsRead: 0 }

@@ -78,7 +78,7 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
       last_visit: {
         ticket_id: last.id, number: last.number, date: '2026-10-05', services: 'Window Cleaning, Gutter Cleaning', actual_minutes: 202,
         time_on_site: '3h22m', booked_minutes: 90, total_cents: 15_000 + 1_500 + 8_000, currency: 'USD',
-        note: `Back gate sticks; ${'long '.repeat(30)}end`.slice(0, 99) + '…',
+        note: `Back gate sticks; ${'long '.repeat(30)}end`.slice(0, 99).concat('…'),
         facts: ['access: {"gate":"4821"}', 'equipment: extension ladder', 'floors: 2'],
       },
       next_ticket: { ticket_id: next.id, number: next.number, scheduled_start: '2026-11-04T15:00:00.000Z', starts: 'Wed 2026-11-04 09:00', status: 'scheduled' },

@@ -61,7 +61,7 @@ describe.each(engines)('appointment emails queued by ticket actions (%s)', (engi
     const t = await newTicket(app, jane, { scheduled_start: '2031-03-13T09:00' })
     expectData(await app.action('ticket', 'update', { ticket_id: t.id, status: 'confirmed' }))
     const after = await messagesOf(t.id)
-    expect(after.filter(([kind]) => kind !== 'reminder').map(([kind, , status]) => status)).toEqual(['cancelled', 'cancelled', 'cancelled'])
+    expect(after.filter(([kind]) => kind !== 'reminder').map(([, , status]) => status)).toEqual(['cancelled', 'cancelled', 'cancelled'])
     expect(after.filter(([kind]) => kind === 'reminder').map(([, , status]) => status)).toEqual(['pending'])
   })
 

@@ -29,7 +29,9 @@ describe('template rendering', () => {
   })
 
   it('never evaluates anything: a value that looks like a placeholder or code is inserted as written', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${...} is the input under test
     const values = { customer_name: '{{business_name}} ${process.exit()} <b>&', business_name: 'Sparkle' }
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${...} is the input under test
     expect(renderTemplate('{{customer_name}} / {{business_name}}', values)).toBe('{{business_name}} ${process.exit()} <b>& / Sparkle')
   })
 

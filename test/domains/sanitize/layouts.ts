@@ -69,7 +69,7 @@ const SSNS: Array<[string, string]> = [
   ['SSN 123\u00a045\u00a06789', `SSN ${R}`],
   ['ssn#123456789', `ssn#${R}`],
   ['SSN: 123 45 6789', `SSN: ${R}`],
-  ['social security number ' + fullWidth('123456789'), `social security number ${R}`],
+  [`social security number ${fullWidth('123456789')}`, `social security number ${R}`],
   ['his ssn is 078.05.1120 ok', `his ssn is ${R} ok`],
   ['SSN\n123-45-6789', `SSN\n${R}`],
 ]

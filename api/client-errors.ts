@@ -16,14 +16,20 @@ export function clientError(err: unknown): AppError | undefined {
     return new AppError('VALIDATION_ERROR', `The body is larger than the limit of ${e.limit} bytes`, { limit_bytes: e.limit }, 413)
   }
   if (e.type === 'encoding.unsupported') {
-    return validationError([{ field: 'Content-Encoding', message: 'is not supported: send the body uncompressed, or as gzip, deflate or br' }], 415)
+    return validationError(
+      [{ field: 'Content-Encoding', message: 'is not supported: send the body uncompressed, or as gzip, deflate or br' }],
+      415,
+    )
   }
-  if (e.type === 'charset.unsupported') return validationError([{ field: 'Content-Type', message: 'names an unsupported charset: send UTF-8' }], 415)
+  if (e.type === 'charset.unsupported')
+    return validationError([{ field: 'Content-Type', message: 'names an unsupported charset: send UTF-8' }], 415)
   if (e.type === 'request.aborted' || e.type === 'request.size.invalid') {
     return validationError([{ field: 'body', message: 'ended before the length the Content-Length header announced' }])
   }
   if (typeof e.errno === 'number' && DECOMPRESSION_CODE.test(e.code ?? '')) {
-    return validationError([{ field: 'body', message: 'does not decompress with the Content-Encoding it names: send it uncompressed or compressed correctly' }])
+    return validationError([
+      { field: 'body', message: 'does not decompress with the Content-Encoding it names: send it uncompressed or compressed correctly' },
+    ])
   }
   if (e instanceof URIError) {
     return validationError([{ field: 'url', message: 'has a malformed percent-escape (such as %E0%A4%A); write a literal % as %25' }])
@@ -36,12 +42,22 @@ export function clientError(err: unknown): AppError | undefined {
 
 /** Node's parser errors (llhttp's codes) for the part of the request they are about, with what to fix. */
 const PARSER_ERRORS: ReadonlyMap<string, { field: string; message: string }> = new Map([
-  ['HPE_INVALID_HEADER_TOKEN', { field: 'headers', message: 'hold a character HTTP does not allow in a header name or value (a control character such as \\u0001, or a space or colon in a name)' }],
+  [
+    'HPE_INVALID_HEADER_TOKEN',
+    {
+      field: 'headers',
+      message:
+        'hold a character HTTP does not allow in a header name or value (a control character such as \\u0001, or a space or colon in a name)',
+    },
+  ],
   ['HPE_LF_EXPECTED', { field: 'headers', message: 'must each end with CR LF' }],
   ['HPE_CR_EXPECTED', { field: 'headers', message: 'must each end with CR LF' }],
   ['HPE_UNEXPECTED_SPACE', { field: 'headers', message: 'may not start with a space (folded header lines are not accepted)' }],
   ['HPE_INVALID_METHOD', { field: 'request line', message: 'names no HTTP method: start the request with GET, HEAD or POST' }],
-  ['HPE_INVALID_URL', { field: 'request line', message: 'has a path with a character a URL may not hold (control characters must be percent-escaped)' }],
+  [
+    'HPE_INVALID_URL',
+    { field: 'request line', message: 'has a path with a character a URL may not hold (control characters must be percent-escaped)' },
+  ],
   ['HPE_INVALID_CONSTANT', { field: 'request line', message: 'must read METHOD /path HTTP/1.1 (a space in the path is written %20)' }],
   ['HPE_INVALID_VERSION', { field: 'request line', message: 'must end with HTTP/1.1 (or HTTP/1.0) and CR LF' }],
   ['HPE_INVALID_CONTENT_LENGTH', { field: 'Content-Length', message: 'must be one whole number of bytes' }],
@@ -56,10 +72,23 @@ const PARSER_ERRORS: ReadonlyMap<string, { field: string; message: string }> = n
  */
 export function unparsedRequestError(err: Error & { code?: string }, maxHeaderBytes: number): AppError {
   if (err.code === 'HPE_HEADER_OVERFLOW') {
-    return validationError([{ field: 'headers', message: `are larger than ${maxHeaderBytes} bytes together: send fewer or shorter headers (or a smaller cookie)` }], 431)
+    return validationError(
+      [
+        {
+          field: 'headers',
+          message: `are larger than ${maxHeaderBytes} bytes together: send fewer or shorter headers (or a smaller cookie)`,
+        },
+      ],
+      431,
+    )
   }
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return validationError([{ field: 'request', message: 'did not arrive in time: send the headers and the body without pausing' }], 408)
   }
-  return validationError([PARSER_ERRORS.get(err.code ?? '') ?? { field: 'request', message: 'could not be read as HTTP/1.1: check the request line, headers and body framing' }])
+  return validationError([
+    PARSER_ERRORS.get(err.code ?? '') ?? {
+      field: 'request',
+      message: 'could not be read as HTTP/1.1: check the request line, headers and body framing',
+    },
+  ])
 }

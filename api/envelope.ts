@@ -38,7 +38,12 @@ function envelope(res: Response, data: unknown, error: Envelope['error']): Envel
 
 /** An envelope for a request id, for answers written without express (a request Node itself could not read). */
 export function envelopeOf(requestId: string, data: unknown, error: Envelope['error']): Envelope {
-  return { success: error === null, data: error === null ? data : null, error, meta: { timestamp: new Date().toISOString(), request_id: requestId } }
+  return {
+    success: error === null,
+    data: error === null ? data : null,
+    error,
+    meta: { timestamp: new Date().toISOString(), request_id: requestId },
+  }
 }
 
 /** The error part of an envelope. */

@@ -28,10 +28,17 @@ function answerUnparsedRequest(err: Error & { code?: string }, socket: Duplex): 
   const requestId = randomUUID()
   const refusal = unparsedRequestError(err, maxHeaderSize)
   const body = JSON.stringify(envelopeOf(requestId, null, errorOf(refusal)))
-  const headers = { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)),
-    'X-Request-Id': requestId, Connection: 'close' }
+  const headers = {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'X-Request-Id': requestId,
+    Connection: 'close',
+  }
   log('info', 'request', { request_id: requestId, status: refusal.status, unparsed: err.code ?? err.message })
-  socket.end(`HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n${
-    Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`)
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n${Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('')}\r\n${body}`,
+  )
 }
-

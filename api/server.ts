@@ -46,7 +46,12 @@ export async function startServer(services: Services): Promise<RunningServer> {
   let firstStart: RunningServer['firstStart'] = null
   if (created) {
     const link = await issueMagicLinkFor(db, created.tenant_id, created.owner_user_id)
-    firstStart = { tenantId: created.tenant_id, signInUrl: `${baseUrl(config, url)}/auth/verify?token=${link.token}`, agentToken: created.agent_token, demo }
+    firstStart = {
+      tenantId: created.tenant_id,
+      signInUrl: `${baseUrl(config, url)}/auth/verify?token=${link.token}`,
+      agentToken: created.agent_token,
+      demo,
+    }
   }
   // Started with the server, not in createApp: tests of the HTTP app decide themselves when messages go out.
   const worker = config.workerInServer ? startWorker(services) : null
@@ -88,13 +93,20 @@ export function banner(services: Services, running: RunningServer): string {
   ]
   const first = running.firstStart
   if (first) {
-    lines.push('', 'First start: a business was created. These are shown once:',
+    lines.push(
+      '',
+      'First start: a business was created. These are shown once:',
       `  owner sign-in link (valid 15 minutes): ${first.signInUrl}`,
       `  agent token: ${first.agentToken}`,
       `  business id: ${first.tenantId} (also on the settings page, ${base}/settings)`,
-      ...(first.demo ? [`  demo data loaded: ${first.demo.customers} customers, ${first.demo.completed_tickets} completed visits over the past year, `
-        + `${first.demo.tickets - first.demo.completed_tickets} more on the schedule, ${first.demo.invoices} invoices`] : [demoHint(services)]),
-      '  (later sign-ins: open the URL above and ask for a link)')
+      ...(first.demo
+        ? [
+            `  demo data loaded: ${first.demo.customers} customers, ${first.demo.completed_tickets} completed visits over the past year, ` +
+              `${first.demo.tickets - first.demo.completed_tickets} more on the schedule, ${first.demo.invoices} invoices`,
+          ]
+        : [demoHint(services)]),
+      '  (later sign-ins: open the URL above and ask for a link)',
+    )
   }
   return lines.join('\n')
 }

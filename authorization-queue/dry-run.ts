@@ -8,8 +8,12 @@ import type { ActionDefinition } from '../core/registry.js'
  * refused now instead of failing after the owner's Allow. Nothing persists: rows, audit entries and counters go with the
  * savepoint, and effects the call schedules for after commit (emails) are dropped.
  */
-export async function dryRun(ctx: OperationContext, def: ActionDefinition, input: unknown,
-  refusal = 'Not queued for the owner: this call fails against the current data.'): Promise<void> {
+export async function dryRun(
+  ctx: OperationContext,
+  def: ActionDefinition,
+  input: unknown,
+  refusal = 'Not queued for the owner: this call fails against the current data.',
+): Promise<void> {
   await ctx.db.query('savepoint authorization_dry_run')
   let failure: unknown = null
   try {

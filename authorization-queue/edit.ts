@@ -15,13 +15,23 @@ export type FieldEdit = { before: unknown; after: unknown }
  * the agent reads exactly what the owner changed however many times the call was edited. A bad edit changes nothing.
  */
 export async function editAuthorization(ctx: OperationContext, requestId: string, data: Record<string, unknown>) {
-  const r = await ctx.db.query<{ status: string; action_key: string; data: Record<string, unknown>; edits: Record<string, FieldEdit> | null;
-    reasoning: string | null; agent_token_id: string | null; expired: boolean }>(
+  const r = await ctx.db.query<{
+    status: string
+    action_key: string
+    data: Record<string, unknown>
+    edits: Record<string, FieldEdit> | null
+    reasoning: string | null
+    agent_token_id: string | null
+    expired: boolean
+  }>(
     `select status, action_key, data, edits, reasoning, agent_token_id, expires_at <= now() as expired
-     from authorization_requests where id = $1 for update`, [requestId])
+     from authorization_requests where id = $1 for update`,
+    [requestId],
+  )
   const request = r.rows[0]
   if (!request) throw new AppError('NOT_FOUND', `No authorization request with id ${requestId}`)
-  if (request.status !== 'pending' || request.expired) throw new AppError('CONFLICT', `Only a pending request can be edited; this one is ${request.expired ? 'expired' : request.status}`)
+  if (request.status !== 'pending' || request.expired)
+    throw new AppError('CONFLICT', `Only a pending request can be edited; this one is ${request.expired ? 'expired' : request.status}`)
   const def = ctx.services.registry.actions.get(request.action_key)
   if (!def) throw new AppError('NOT_FOUND', `The action ${request.action_key} no longer exists`)
   const input = parseInput(def.input, data, 'data')
@@ -30,18 +40,37 @@ export async function editAuthorization(ctx: OperationContext, requestId: string
   await dryRun(agentCtx, def, input, 'Not changed: the edited call fails against the current data.')
   const preview = await previewCall(agentCtx, def, input)
   const edits = editsBetween(request.data, request.edits ?? {}, data)
-  const updated = await ctx.db.query(`update authorization_requests set data = $2, preview = $3, summary = $4, edits = $5, edited_by = $6, edited_at = now()
-    where id = $1 returning ${REQUEST_COLUMNS}`, [requestId, JSON.stringify(data), JSON.stringify(preview), preview.summary,
-    Object.keys(edits).length ? JSON.stringify(edits) : null, ctx.actor.id])
-  await ctx.audit({ entityType: 'authorization_request', entityId: requestId, action: 'edit', before: { data: request.data }, after: { data } })
+  const updated = await ctx.db.query(
+    `update authorization_requests set data = $2, preview = $3, summary = $4, edits = $5, edited_by = $6, edited_at = now()
+    where id = $1 returning ${REQUEST_COLUMNS}`,
+    [
+      requestId,
+      JSON.stringify(data),
+      JSON.stringify(preview),
+      preview.summary,
+      Object.keys(edits).length ? JSON.stringify(edits) : null,
+      ctx.actor.id,
+    ],
+  )
+  await ctx.audit({
+    entityType: 'authorization_request',
+    entityId: requestId,
+    action: 'edit',
+    before: { data: request.data },
+    after: { data },
+  })
   return updated.rows[0]
 }
 
 /** The fields whose value now differs from the agent's, each with the agent's value and the new one. */
-function editsBetween(current: Record<string, unknown>, earlier: Record<string, FieldEdit>, next: Record<string, unknown>): Record<string, FieldEdit> {
+function editsBetween(
+  current: Record<string, unknown>,
+  earlier: Record<string, FieldEdit>,
+  next: Record<string, unknown>,
+): Record<string, FieldEdit> {
   const out: Record<string, FieldEdit> = {}
   for (const field of new Set([...Object.keys(current), ...Object.keys(next)])) {
-    const agents = field in earlier ? earlier[field].before : current[field] ?? null
+    const agents = field in earlier ? earlier[field].before : (current[field] ?? null)
     const after = next[field] ?? null
     if (JSON.stringify(agents) !== JSON.stringify(after)) out[field] = { before: agents, after }
   }

@@ -13,7 +13,11 @@ export async function permissionOverride(tx: Queryable, key: string): Promise<Gr
 }
 
 /** The queue as core sees it: the owner's levels, standing rules, and the queue of calls waiting for them. */
-export const authorizationGate: ConsentGate = { override: permissionOverride, allowedByRule: standingRuleAllows, enqueue: enqueueAuthorization }
+export const authorizationGate: ConsentGate = {
+  override: permissionOverride,
+  allowedByRule: standingRuleAllows,
+  enqueue: enqueueAuthorization,
+}
 
 /** The queue's own operations: deciding requests, setting levels, and reading both. */
 export const AUTHORIZATION_MODULES = [authorizationActions, authorizationQueries]

@@ -9,8 +9,9 @@ import { auditTrailExpansion, timestamp } from '../core/output-types.js'
 /** Queued agent calls: pending ones for the owner, and their outcome for the agent. */
 export const authorizationRequestsQuery = defineQuery({
   type: 'authorization_requests',
-  description: 'Agent calls waiting for (or decided by) the owner. Filter status: pending|executed|denied|failed|expired. By id: the outcome '
-    + '(result, error, or the owner\'s decision_reason and note), preview (what the owner was shown), and edits (fields the owner changed: {before, after}).',
+  description:
+    'Agent calls waiting for (or decided by) the owner. Filter status: pending|executed|denied|failed|expired. By id: the outcome ' +
+    "(result, error, or the owner's decision_reason and note), preview (what the owner was shown), and edits (fields the owner changed: {before, after}).",
   entity: 'authorization_request',
   keywords: ['approval', 'consent', 'queue', 'authorize', 'permission request'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -20,9 +21,12 @@ export const authorizationRequestsQuery = defineQuery({
     const args: unknown[] = [req.id ?? null, req.params.status ?? null]
     const after = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
-    const r = await ctx.db.query(`select * from (select ${REQUEST_COLUMNS}, created_at::text as _sort_at from authorization_requests) q
+    const r = await ctx.db.query(
+      `select * from (select ${REQUEST_COLUMNS}, created_at::text as _sort_at from authorization_requests) q
       where ($1::uuid is null or id = $1) and ($2::text is null or status = $2) ${after}
-      order by created_at desc, id desc limit $${args.length}`, args)
+      order by created_at desc, id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })
@@ -30,8 +34,9 @@ export const authorizationRequestsQuery = defineQuery({
 /** Every action with its registered level and this business's override. */
 export const permissionsQuery = defineQuery({
   type: 'permissions',
-  description: 'Every action with its registered permission level, the owner\'s override for this business, and the effective level for agents; '
-    + 'owner_approves: the input fields with which an agent\'s call waits for the owner every time, whatever the level.',
+  description:
+    "Every action with its registered permission level, the owner's override for this business, and the effective level for agents; " +
+    "owner_approves: the input fields with which an agent's call waits for the owner every time, whatever the level.",
   keywords: ['allow always', 'trust', 'levels'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
@@ -46,15 +51,24 @@ export const permissionsQuery = defineQuery({
     owner_approves: z.array(z.string()),
   }),
   async run(ctx, req) {
-    const r = await ctx.db.query<{ action_key: string; permission: string; set_at: Date }>('select action_key, permission, set_at from permission_overrides')
+    const r = await ctx.db.query<{ action_key: string; permission: string; set_at: Date }>(
+      'select action_key, permission, set_at from permission_overrides',
+    )
     const overrides = new Map(r.rows.map((o) => [o.action_key, o]))
     const items = [...ctx.services.registry.actions.values()].map((def) => {
       const key = actionKey(def.domain, def.name)
       const o = overrides.get(key)
       const agentsAllowed = def.access.agent !== 'never'
-      return { id: key, action: key, registered: def.access.agent, override: agentsAllowed ? o?.permission ?? null : null,
-        effective: agentsAllowed ? o?.permission ?? def.access.agent : 'never', set_at: o?.set_at ?? null, agents_allowed: agentsAllowed,
-        owner_approves: [...def.access.ownerApproves?.fields ?? []] }
+      return {
+        id: key,
+        action: key,
+        registered: def.access.agent,
+        override: agentsAllowed ? (o?.permission ?? null) : null,
+        effective: agentsAllowed ? (o?.permission ?? def.access.agent) : 'never',
+        set_at: o?.set_at ?? null,
+        agents_allowed: agentsAllowed,
+        owner_approves: [...(def.access.ownerApproves?.fields ?? [])],
+      }
     })
     // Asked for one id, answer with that record or none (NOT_FOUND), never the first of the list.
     return { items: req.id === undefined ? items : items.filter((item) => item.id === req.id), next_cursor: null }
@@ -84,9 +98,14 @@ export const standingRulesQuery = defineQuery({
       `select * from (select id, action_key as action, conditions, expires_at, created_at, created_at::text as _sort_at, revoked_at,
         case when revoked_at is not null then 'revoked' when expires_at <= now() then 'expired' else 'active' end as status
        from standing_rules) q where ($1::uuid is null or id = $1) and ($2 = 'all' or $1::uuid is not null or status = 'active') ${after}
-       order by created_at desc, id desc limit $${args.length}`, args)
+       order by created_at desc, id desc limit $${args.length}`,
+      args,
+    )
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
-    for (const rule of page.items) rule.conditions_text = (rule.conditions as RuleCondition[]).map((c) => conditionWords(c, ctx.services.registry.actions.get(String(rule.action)), currency))
+    for (const rule of page.items)
+      rule.conditions_text = (rule.conditions as RuleCondition[]).map((c) =>
+        conditionWords(c, ctx.services.registry.actions.get(String(rule.action)), currency),
+      )
     return page
   },
 })

@@ -68,7 +68,8 @@ export async function enqueueAuthorization(ctx: OperationContext, def: ActionDef
   const r = await ctx.db.query<{ id: string; expires_at: Date }>(
     `insert into authorization_requests (tenant_id, agent_token_id, action_key, data, reasoning, summary, preview)
      values ($1, $2, $3, $4, $5, $6, $7) returning id, expires_at`,
-    [ctx.tenantId, ctx.actor.id, key, JSON.stringify(input ?? {}), ctx.reasoning, summary, JSON.stringify(preview)])
+    [ctx.tenantId, ctx.actor.id, key, JSON.stringify(input ?? {}), ctx.reasoning, summary, JSON.stringify(preview)],
+  )
   const request = r.rows[0]
   await ctx.audit({ entityType: 'authorization_request', entityId: request.id, action: 'request', after: { action_key: key, summary } })
   const owners = await ctx.db.query<{ email: string }>(`select email from users where role = 'owner'`)
@@ -100,10 +101,25 @@ export type Decision = 'allow_once' | 'allow_always' | 'deny'
  * current schema and state; Allow Always also raises the action to unrestricted for the tenant; Deny keeps the note.
  * The request row is locked first, so two decisions at the same moment cannot both run the call.
  */
-export async function decideAuthorization(ctx: OperationContext, requestId: string, decision: Decision, note: string | null, reason: string | null = null) {
-  const r = await ctx.db.query<{ status: string; action_key: string; data: unknown; reasoning: string | null; agent_token_id: string | null; expired: boolean }>(
+export async function decideAuthorization(
+  ctx: OperationContext,
+  requestId: string,
+  decision: Decision,
+  note: string | null,
+  reason: string | null = null,
+) {
+  const r = await ctx.db.query<{
+    status: string
+    action_key: string
+    data: unknown
+    reasoning: string | null
+    agent_token_id: string | null
+    expired: boolean
+  }>(
     `select status, action_key, data, reasoning, agent_token_id, expires_at <= now() as expired
-     from authorization_requests where id = $1 for update`, [requestId])
+     from authorization_requests where id = $1 for update`,
+    [requestId],
+  )
   const request = r.rows[0]
   if (!request) throw new AppError('NOT_FOUND', `No authorization request with id ${requestId}`)
   if (request.status !== 'pending') throw new AppError('CONFLICT', `This request was already decided: it is ${request.status}`)
@@ -115,10 +131,17 @@ export async function decideAuthorization(ctx: OperationContext, requestId: stri
   const refusal = await agentNoLongerAllowed(ctx, request.agent_token_id, request.action_key)
   if (refusal) return finish(ctx, requestId, { status: 'failed', ...decided, error: { code: 'FORBIDDEN', message: refusal } })
   if (decision === 'allow_always') {
-    await ctx.db.query(`insert into permission_overrides (tenant_id, action_key, permission, set_by) values ($1, $2, 'unrestricted', $3)
+    await ctx.db.query(
+      `insert into permission_overrides (tenant_id, action_key, permission, set_by) values ($1, $2, 'unrestricted', $3)
       on conflict (tenant_id, action_key) do update set permission = 'unrestricted', set_by = $3, set_at = now()`,
-    [ctx.tenantId, request.action_key, ctx.actor.id])
-    await ctx.audit({ entityType: 'authorization_request', entityId: requestId, action: 'raise_permission', after: { action_key: request.action_key, permission: 'unrestricted' } })
+      [ctx.tenantId, request.action_key, ctx.actor.id],
+    )
+    await ctx.audit({
+      entityType: 'authorization_request',
+      entityId: requestId,
+      action: 'raise_permission',
+      after: { action_key: request.action_key, permission: 'unrestricted' },
+    })
   }
   const agent: Principal = { tenantId: ctx.tenantId, actor: { type: 'agent', id: request.agent_token_id ?? '' } }
   await ctx.db.query('savepoint authorized_call')
@@ -133,8 +156,12 @@ export async function decideAuthorization(ctx: OperationContext, requestId: stri
   } catch (err) {
     await ctx.db.query('rollback to savepoint authorized_call')
     const e = translateDatabaseError(err)
-    if (!(e instanceof AppError)) log('error', 'authorized call failed', { request_id: ctx.requestId, error: e instanceof Error ? e.stack : String(e) })
-    const error = e instanceof AppError ? { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } : { code: 'INTERNAL', message: 'The call failed unexpectedly' }
+    if (!(e instanceof AppError))
+      log('error', 'authorized call failed', { request_id: ctx.requestId, error: e instanceof Error ? e.stack : String(e) })
+    const error =
+      e instanceof AppError
+        ? { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) }
+        : { code: 'INTERNAL', message: 'The call failed unexpectedly' }
     return finish(ctx, requestId, { status: 'failed', ...decided, error })
   }
 }
@@ -146,18 +173,27 @@ export async function decideAuthorization(ctx: OperationContext, requestId: stri
 function refuseAllowAlways(def: ActionDefinition, data: unknown): void {
   const held = fieldsOwnerApproves(def.access.ownerApproves, data)
   if (!held.length) return
-  throw validationError([{ field: 'data.decision', message: `allow_always cannot apply: this call gives ${held.join(', ')}, which `
-    + `${actionKey(def.domain, def.name)} asks you about every time because it ${def.access.ownerApproves?.why}; choose allow_once or deny` }])
+  throw validationError([
+    {
+      field: 'data.decision',
+      message:
+        `allow_always cannot apply: this call gives ${held.join(', ')}, which ` +
+        `${actionKey(def.domain, def.name)} asks you about every time because it ${def.access.ownerApproves?.why}; choose allow_once or deny`,
+    },
+  ])
 }
 
 /** Why the agent that asked may no longer have its call run (its token revoked, the action closed to agents), or null. */
 async function agentNoLongerAllowed(ctx: OperationContext, tokenId: string | null, key: string): Promise<string | null> {
   const def = ctx.services.registry.actions.get(key)
   if (def?.access.agent === 'never') return `${key} is no longer open to agents, so nothing ran`
-  const r = await ctx.db.query<{ name: string; revoked_at: Date | null }>('select name, revoked_at from agent_tokens where id = $1', [tokenId])
+  const r = await ctx.db.query<{ name: string; revoked_at: Date | null }>('select name, revoked_at from agent_tokens where id = $1', [
+    tokenId,
+  ])
   const token = r.rows[0]
   if (!token) return 'The agent that asked no longer exists, so nothing ran'
-  if (token.revoked_at) return `The agent that asked (${token.name}) was revoked before you decided, so nothing ran; it must ask again with a new token`
+  if (token.revoked_at)
+    return `The agent that asked (${token.name}) was revoked before you decided, so nothing ran; it must ask again with a new token`
   return null
 }
 
@@ -166,8 +202,20 @@ async function finish(ctx: OperationContext, requestId: string, fields: Record<s
   const sets = names.map((n, i) => `${n} = $${i + 2}`).join(', ')
   const values = names.map((n) => (n === 'result' || n === 'error' ? JSON.stringify(fields[n]) : fields[n]))
   const decidedAt = 'decision' in fields ? ', decided_at = now()' : ''
-  const r = await ctx.db.query(`update authorization_requests set ${sets}${decidedAt} where id = $1 returning ${REQUEST_COLUMNS}`, [requestId, ...values])
-  await ctx.audit({ entityType: 'authorization_request', entityId: requestId, action: String(fields.status), after: { status: fields.status, decision: fields.decision ?? null, reason: fields.decision_reason ?? null, note: fields.decision_note ?? null } })
+  const r = await ctx.db.query(`update authorization_requests set ${sets}${decidedAt} where id = $1 returning ${REQUEST_COLUMNS}`, [
+    requestId,
+    ...values,
+  ])
+  await ctx.audit({
+    entityType: 'authorization_request',
+    entityId: requestId,
+    action: String(fields.status),
+    after: {
+      status: fields.status,
+      decision: fields.decision ?? null,
+      reason: fields.decision_reason ?? null,
+      note: fields.decision_note ?? null,
+    },
+  })
   return r.rows[0]
 }
-

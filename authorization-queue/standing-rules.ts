@@ -10,7 +10,7 @@ import { timestamp } from '../core/output-types.js'
 export const ruleCondition = z.strictObject({
   fact: z.string().describe('a fact the action offers, e.g. amount_cents (invoice.void) or hours_notice (ticket.cancel)'),
   op: z.enum(['at_most', 'at_least']),
-  value: z.number().int().min(0).max(2_147_483_647).describe('in the fact\'s unit: cents for money, hours for hours'),
+  value: z.number().int().min(0).max(2_147_483_647).describe("in the fact's unit: cents for money, hours for hours"),
 })
 
 /** A standing rule as standing_rule.create answers it. */
@@ -35,8 +35,11 @@ export interface StandingRule {
 
 /** The rules for an action that are neither revoked nor expired. */
 export async function activeRules(tx: Queryable, key: string): Promise<StandingRule[]> {
-  const r = await tx.query<StandingRule>(`select id, action_key, conditions, expires_at from standing_rules
-    where action_key = $1 and revoked_at is null and (expires_at is null or expires_at > now()) order by created_at, id`, [key])
+  const r = await tx.query<StandingRule>(
+    `select id, action_key, conditions, expires_at from standing_rules
+    where action_key = $1 and revoked_at is null and (expires_at is null or expires_at > now()) order by created_at, id`,
+    [key],
+  )
   return r.rows
 }
 
@@ -60,7 +63,12 @@ export async function standingRuleAllows(ctx: OperationContext, def: ActionDefin
   const facts = (await previewCall(ctx, def, input)).facts ?? {}
   const rule = rules.find((r) => ruleMatches(r, facts))
   if (!rule) return false
-  await ctx.audit({ entityType: 'standing_rule', entityId: rule.id, action: 'allow', after: { action_key: key, facts, conditions: rule.conditions } })
+  await ctx.audit({
+    entityType: 'standing_rule',
+    entityId: rule.id,
+    action: 'allow',
+    after: { action_key: key, facts, conditions: rule.conditions },
+  })
   return true
 }
 

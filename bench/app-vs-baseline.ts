@@ -13,7 +13,14 @@ import { jsonPoster, type JsonPoster } from './http-client.js'
 import { closedLoop, cpuPerOperation, mergeResults, percentile, throughput, type LoadResult } from './load.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
-import { describeUnits, recordingDatabase, roundTrips, statementName, type RecordedStatement, type RecordedUnit } from './recording-database.js'
+import {
+  describeUnits,
+  recordingDatabase,
+  roundTrips,
+  statementName,
+  type RecordedStatement,
+  type RecordedUnit,
+} from './recording-database.js'
 import type { BenchRow, BenchSettings } from './scenario.js'
 
 /** Connections in each pool: openPostgres's default, used for the app and the baseline alike. */
@@ -63,11 +70,17 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
     }
     server = await listen(createApp(createServices(config, db)))
     const rows: BenchRow[] = [
-      { measure: 'clients / pool connections / seconds each', value: `${settings.concurrency} / ${POOL_SIZE} / ${settings.seconds}`,
-        note: 'the load is sent from a process of its own; the app server runs in the bench process' },
+      {
+        measure: 'clients / pool connections / seconds each',
+        value: `${settings.concurrency} / ${POOL_SIZE} / ${settings.seconds}`,
+        note: 'the load is sent from a process of its own; the app server runs in the bench process',
+      },
       ...roundTripRows(businesses[0].recorded),
     ]
-    for (const [label, spread, targets] of [[`${BUSINESSES} businesses`, businesses, true], ['1 business (contention case)', businesses.slice(0, 1), false]] as const) {
+    for (const [label, spread, targets] of [
+      [`${BUSINESSES} businesses`, businesses, true],
+      ['1 business (contention case)', businesses.slice(0, 1), false],
+    ] as const) {
       const { app, baseline } = await measureBoth(appLoad(server, spread, settings, c), baselineLoad(scratch, spread, c), settings)
       rows.push(...report(label, app, baseline, targets))
     }
@@ -81,13 +94,19 @@ export async function compareWithBaseline<R extends RecordedRequest>(settings: B
  * Runs `send` against a second copy of the app whose database records every statement, and returns what the last
  * request sent: `send` clears the record (the returned function) before the request to keep.
  */
-export async function recordThroughApp<T>(config: Config, db: Database, token: string,
-  send: (client: JsonPoster, keepFromHere: () => void) => Promise<T>): Promise<{ units: RecordedUnit[]; result: T }> {
+export async function recordThroughApp<T>(
+  config: Config,
+  db: Database,
+  token: string,
+  send: (client: JsonPoster, keepFromHere: () => void) => Promise<T>,
+): Promise<{ units: RecordedUnit[]; result: T }> {
   const recorder = recordingDatabase(db)
   const probe = await listen(createApp(createServices(config, recorder.db)))
   const client = jsonPoster(`http://127.0.0.1:${(probe.address() as AddressInfo).port}`, 1, { authorization: `Bearer ${token}` })
   try {
-    const result = await send(client, () => { recorder.units.length = 0 })
+    const result = await send(client, () => {
+      recorder.units.length = 0
+    })
     return { units: [...recorder.units], result }
   } finally {
     client.close()
@@ -96,7 +115,12 @@ export async function recordThroughApp<T>(config: Config, db: Database, token: s
 }
 
 /** The essential statements of the transaction that holds `marker`, or an error naming what was sent instead. */
-export function essentialStatements(units: RecordedUnit[], action: string, marker: string, essential: readonly string[]): RecordedStatement[] {
+export function essentialStatements(
+  units: RecordedUnit[],
+  action: string,
+  marker: string,
+  essential: readonly string[],
+): RecordedStatement[] {
   const unit = units.find((u) => u.transaction && u.statements.some((s) => statementName(s.text) === marker))
   // In order, the first statement of each essential name: the app may send more of the same kind (a second read of the contact, say).
   const found: RecordedStatement[] = []
@@ -138,13 +162,24 @@ async function measureBoth(app: Load, baseline: Load, settings: BenchSettings): 
  * The action through POST /api/actions over keep-alive HTTP, as each business's agent in turn, sent by a load process.
  * The CPU figure is the server's (this process's) time per request; the load process's own is apart.
  */
-function appLoad<R extends RecordedRequest>(server: Server, businesses: ReadonlyArray<{ token: string; recorded: R }>, settings: BenchSettings, c: Comparison<R>): Load {
+function appLoad<R extends RecordedRequest>(
+  server: Server,
+  businesses: ReadonlyArray<{ token: string; recorded: R }>,
+  settings: BenchSettings,
+  c: Comparison<R>,
+): Load {
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     async run(concurrency, seconds, label) {
       const requests: LoadRequest[] = Array.from({ length: Math.max(settings.concurrency, businesses.length) * 2 }, (_, i) => {
         const b = businesses[i % businesses.length]
-        return { label: c.name, method: 'POST', path: '/api/actions', headers: { authorization: `Bearer ${b.token}` }, body: c.body(b.recorded, `app${label}n{{n}}`) }
+        return {
+          label: c.name,
+          method: 'POST',
+          path: '/api/actions',
+          headers: { authorization: `Bearer ${b.token}` },
+          body: c.body(b.recorded, `app${label}n{{n}}`),
+        }
       })
       const cpuBefore = process.cpuUsage()
       const r = await runLoadProcess({ baseUrl, requests, concurrency, seconds })
@@ -156,7 +191,11 @@ function appLoad<R extends RecordedRequest>(server: Server, businesses: Readonly
 }
 
 /** The floor: per operation, one transaction with the essential statements of one business's request in turn, straight through pg. */
-function baselineLoad<R extends RecordedRequest>(scratch: ScratchDatabase, businesses: ReadonlyArray<{ recorded: R }>, c: Comparison<R>): Load {
+function baselineLoad<R extends RecordedRequest>(
+  scratch: ScratchDatabase,
+  businesses: ReadonlyArray<{ recorded: R }>,
+  c: Comparison<R>,
+): Load {
   const pool = new pg.Pool({ connectionString: scratch.url, max: POOL_SIZE, connectionTimeoutMillis: 5000, query_timeout: 30_000 })
   pool.on('error', () => {})
   const op = (label: string) => async (n: number) => {
@@ -183,7 +222,11 @@ function baselineLoad<R extends RecordedRequest>(scratch: ScratchDatabase, busin
 function roundTripRows(recorded: RecordedRequest): BenchRow[] {
   return [
     { measure: 'app: database round trips per request', value: String(roundTrips(recorded.units)), note: describeUnits(recorded.units) },
-    { measure: 'pg baseline: round trips per operation', value: String(recorded.essential.length + 2), note: describeUnits([{ transaction: true, statements: recorded.essential }]) },
+    {
+      measure: 'pg baseline: round trips per operation',
+      value: String(recorded.essential.length + 2),
+      note: describeUnits([{ transaction: true, statements: recorded.essential }]),
+    },
   ]
 }
 
@@ -199,7 +242,11 @@ function report(label: string, app: LoadResult, baseline: LoadResult, targets: b
     { measure: `${label}: app: p50 ms`, value: ms(percentile(app.latenciesMs, 0.5)) },
     { measure: `${label}: app: p99 ms`, value: ms(appP99), ...goal(`<= ${TARGET_P99_MS}`, appP99 <= TARGET_P99_MS) },
     { measure: `${label}: app: errors`, value: String(app.errors), ...goal('0', app.errors === 0) },
-    { measure: `${label}: app: server CPU ms per request`, value: ms(cpuPerOperation(app)), note: 'the bench process, where the app server runs' },
+    {
+      measure: `${label}: app: server CPU ms per request`,
+      value: ms(cpuPerOperation(app)),
+      note: 'the bench process, where the app server runs',
+    },
     { measure: `${label}: pg baseline: requests/s`, value: baseRps.toFixed(1) },
     { measure: `${label}: pg baseline: p50 ms`, value: ms(percentile(baseline.latenciesMs, 0.5)) },
     { measure: `${label}: pg baseline: p99 ms`, value: ms(percentile(baseline.latenciesMs, 0.99)) },

@@ -56,12 +56,17 @@ const ERRORS: Record<number, { name: string; message: string }> = {
   403: { name: 'invalid_api_key', message: 'API key is invalid.' },
   409: { name: 'invalid_idempotent_request', message: 'Same idempotency key used with a different request payload.' },
   422: { name: 'validation_error', message: 'Invalid `to` field. The email address needs to follow the `email@example.com` format.' },
-  429: { name: 'rate_limit_exceeded', message: 'Too many requests. You can only make 2 requests per second. See rate limit response headers for more information.' },
+  429: {
+    name: 'rate_limit_exceeded',
+    message: 'Too many requests. You can only make 2 requests per second. See rate limit response headers for more information.',
+  },
   500: { name: 'internal_server_error', message: 'An unexpected error occurred.' },
 }
 
 /** Starts the fake on a loopback port. */
-export async function startFakeResend(opts: { apiKey?: string; latencyMs?: number; maxPerSecond?: number; randomLimitShare?: number; seed?: number } = {}): Promise<FakeResend> {
+export async function startFakeResend(
+  opts: { apiKey?: string; latencyMs?: number; maxPerSecond?: number; randomLimitShare?: number; seed?: number } = {},
+): Promise<FakeResend> {
   const apiKey = opts.apiKey ?? 're_test_fake_key'
   const byKey = new Map<string, { id: string; body: string }>()
   const failures: number[] = []
@@ -83,9 +88,19 @@ export async function startFakeResend(opts: { apiKey?: string; latencyMs?: numbe
     res.end(JSON.stringify(body))
   }
   const refuse = (res: ServerResponse, status: number, message?: string, retryAfter = 1) =>
-    answer(res, status, { statusCode: status, name: ERRORS[status]?.name ?? 'application_error', message: message ?? ERRORS[status]?.message ?? 'Error' },
-      status === 429 ? { 'retry-after': String(retryAfter), 'ratelimit-limit': String(fake.maxPerSecond || 2), 'ratelimit-remaining': '0',
-        'ratelimit-reset': String(retryAfter) } : {})
+    answer(
+      res,
+      status,
+      { statusCode: status, name: ERRORS[status]?.name ?? 'application_error', message: message ?? ERRORS[status]?.message ?? 'Error' },
+      status === 429
+        ? {
+            'retry-after': String(retryAfter),
+            'ratelimit-limit': String(fake.maxPerSecond || 2),
+            'ratelimit-remaining': '0',
+            'ratelimit-reset': String(retryAfter),
+          }
+        : {},
+    )
 
   const server = createServer((req, res) => {
     let raw = ''
@@ -99,7 +114,12 @@ export async function startFakeResend(opts: { apiKey?: string; latencyMs?: numbe
       const wait = overLimit(Date.now())
       if (wait) {
         fake.limited += 1
-        return refuse(res, 429, `Too many requests. You can only make ${fake.maxPerSecond} requests per second. See rate limit response headers for more information.`, wait)
+        return refuse(
+          res,
+          429,
+          `Too many requests. You can only make ${fake.maxPerSecond} requests per second. See rate limit response headers for more information.`,
+          wait,
+        )
       }
       if (fake.randomLimitShare && random() < fake.randomLimitShare) {
         fake.limitedAtRandom += 1
@@ -115,7 +135,8 @@ export async function startFakeResend(opts: { apiKey?: string; latencyMs?: numbe
       }
       const missing = ['from', 'to', 'subject'].find((f) => !body[f])
       if (missing) return answer(res, 422, { statusCode: 422, name: 'missing_required_field', message: `Missing \`${missing}\` field.` })
-      if (!body.text && !body.html) return answer(res, 422, { statusCode: 422, name: 'validation_error', message: 'Missing `html` or `text` field.' })
+      if (!body.text && !body.html)
+        return answer(res, 422, { statusCode: 422, name: 'validation_error', message: 'Missing `html` or `text` field.' })
       const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null
       if (key) {
         const earlier = byKey.get(key)
@@ -128,8 +149,17 @@ export async function startFakeResend(opts: { apiKey?: string; latencyMs?: numbe
       const id = randomUUID()
       if (key) byKey.set(key, { id, body: raw })
       const list = (v: unknown) => (v === undefined || v === null ? null : Array.isArray(v) ? v.map(String) : [String(v)])
-      fake.emails.push({ id, idempotencyKey: key, from: String(body.from), to: list(body.to) ?? [], subject: String(body.subject),
-        text: (body.text as string) ?? null, html: (body.html as string) ?? null, replyTo: list(body.reply_to), at: Date.now() })
+      fake.emails.push({
+        id,
+        idempotencyKey: key,
+        from: String(body.from),
+        to: list(body.to) ?? [],
+        subject: String(body.subject),
+        text: (body.text as string) ?? null,
+        html: (body.html as string) ?? null,
+        replyTo: list(body.reply_to),
+        at: Date.now(),
+      })
       if (fake.hang) {
         held.add(res)
         return
@@ -162,4 +192,3 @@ export async function startFakeResend(opts: { apiKey?: string; latencyMs?: numbe
   }
   return fake
 }
-

@@ -19,7 +19,10 @@ async function main(): Promise<void> {
     req.resume()
     const answer = (status: number, body: string) => res.writeHead(status, { 'content-type': 'application/json' }).end(body)
     if (!db) return answer(200, ANSWER)
-    db.query('select 1 as ok').then(() => answer(200, ANSWER), (err: Error) => answer(500, JSON.stringify({ error: err.message })))
+    db.query('select 1 as ok').then(
+      () => answer(200, ANSWER),
+      (err: Error) => answer(500, JSON.stringify({ error: err.message })),
+    )
   })
   server.keepAliveTimeout = 60_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -63,32 +63,326 @@ export interface KnownRecords {
   leads: Array<{ name: string; id: string }>
 }
 
-const FIRST = ['James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William',
-  'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Charles', 'Karen', 'Christopher', 'Lisa', 'Daniel',
-  'Nancy', 'Matthew', 'Betty', 'Anthony', 'Margaret', 'Mark', 'Sandra', 'Donald', 'Ashley', 'Steven', 'Kimberly', 'Paul',
-  'Emily', 'Andrew', 'Donna', 'Joshua', 'Michelle', 'Kenneth', 'Carol', 'Kevin', 'Amanda', 'Brian', 'Dorothy', 'George',
-  'Melissa', 'Timothy', 'Deborah', 'Ronald', 'Stephanie', 'Edward', 'Rebecca', 'Jason', 'Sharon', 'Jeffrey', 'Laura', 'Ryan',
-  'Cynthia', 'Jacob', 'Kathleen', 'Gary', 'Amy', 'Nicholas', 'Angela', 'Eric', 'Shirley', 'Jonathan', 'Anna', 'Stephen',
-  'Brenda', 'Larry', 'Pamela', 'Justin', 'Emma', 'Scott', 'Nicole', 'Brandon', 'Helen', 'Benjamin', 'Samantha', 'Samuel',
-  'Katherine', 'Gregory', 'Christine', 'Alexander', 'Debra', 'Frank', 'Rachel', 'Patrick', 'Carolyn', 'Raymond', 'Janet',
-  'Jack', 'Catherine', 'Dennis', 'Maria', 'Jerry', 'Heather', 'Tyler', 'Diane', 'Aaron', 'Ruth', 'Jose', 'Julie', 'Adam',
-  'Olivia', 'Nathan', 'Joyce', 'Henry', 'Virginia', 'Douglas', 'Victoria', 'Zachary', 'Kelly', 'Peter', 'Lauren', 'Kyle']
-const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez',
-  'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Perez', 'Thompson',
-  'White', 'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson', 'Walker', 'Young', 'Allen', 'King', 'Wright', 'Scott',
-  'Torres', 'Nguyen', 'Hill', 'Flores', 'Green', 'Adams', 'Nelson', 'Baker', 'Hall', 'Rivera', 'Campbell', 'Mitchell', 'Carter',
-  'Roberts', 'Gomez', 'Phillips', 'Evans', 'Turner', 'Diaz', 'Parker', 'Cruz', 'Edwards', 'Collins', 'Reyes', 'Stewart',
-  'Morris', 'Morales', 'Murphy', 'Cook', 'Rogers', 'Gutierrez', 'Ortiz', 'Morgan', 'Cooper', 'Peterson', 'Bailey', 'Reed',
-  'Kelly', 'Howard', 'Ramos', 'Kim', 'Cox', 'Ward', 'Richardson', 'Watson', 'Brooks', 'Chavez', 'Wood', 'James', 'Bennett',
-  'Gray', 'Mendoza', 'Ruiz', 'Hughes', 'Price', 'Alvarez', 'Castillo', 'Sanders', 'Patel', 'Myers', 'Long', 'Ross', 'Foster',
-  'Jimenez', 'Powell', 'Jenkins', 'Perry', 'Russell', 'Sullivan', 'Bell', 'Coleman', 'Butler', 'Henderson', 'Barnes', 'Fisher',
-  'Vasquez', 'Simmons', 'Romero', 'Jordan', 'Patterson', 'Alexander', 'Hamilton', 'Graham', 'Reynolds', 'Griffin', 'Wallace',
-  'Moreno', 'West', 'Cole', 'Hayes', 'Bryant', 'Herrera', 'Gibson', 'Ellis', 'Tran', 'Medina', 'Aguilar', 'Stevens', 'Murray',
-  'Ford', 'Castro', 'Marshall', 'Owens', 'Harrison', 'Fernandez', 'McDonald', 'Woods', 'Washington', 'Kennedy', 'Wells',
-  'Vargas', 'Henry', 'Chen', 'Freeman', 'Webb', 'Tucker', 'Guzman', 'Burns', 'Crawford', 'Olson', 'Simpson', 'Porter',
-  'Hunter', 'Gordon', 'Mendez', 'Silva', 'Shaw', 'Snyder', 'Mason', 'Dixon', 'Munoz', 'Hunt', 'Hicks', 'Holmes', 'Palmer',
-  'Wagner', 'Black', 'Robertson', 'Boyd', 'Rose', 'Stone', 'Salazar', 'Fox', 'Warren', 'Mills', 'Meyer', 'Rice', 'Schmidt',
-  'Garza', 'Daniels', 'Ferguson', 'Nichols', 'Stephens', 'Soto', 'Weaver', 'Ryan', 'Gardner', 'Payne', 'Grant', 'Dunn', 'Thornton']
+const FIRST = [
+  'James',
+  'Mary',
+  'Robert',
+  'Patricia',
+  'John',
+  'Jennifer',
+  'Michael',
+  'Linda',
+  'David',
+  'Elizabeth',
+  'William',
+  'Barbara',
+  'Richard',
+  'Susan',
+  'Joseph',
+  'Jessica',
+  'Thomas',
+  'Sarah',
+  'Charles',
+  'Karen',
+  'Christopher',
+  'Lisa',
+  'Daniel',
+  'Nancy',
+  'Matthew',
+  'Betty',
+  'Anthony',
+  'Margaret',
+  'Mark',
+  'Sandra',
+  'Donald',
+  'Ashley',
+  'Steven',
+  'Kimberly',
+  'Paul',
+  'Emily',
+  'Andrew',
+  'Donna',
+  'Joshua',
+  'Michelle',
+  'Kenneth',
+  'Carol',
+  'Kevin',
+  'Amanda',
+  'Brian',
+  'Dorothy',
+  'George',
+  'Melissa',
+  'Timothy',
+  'Deborah',
+  'Ronald',
+  'Stephanie',
+  'Edward',
+  'Rebecca',
+  'Jason',
+  'Sharon',
+  'Jeffrey',
+  'Laura',
+  'Ryan',
+  'Cynthia',
+  'Jacob',
+  'Kathleen',
+  'Gary',
+  'Amy',
+  'Nicholas',
+  'Angela',
+  'Eric',
+  'Shirley',
+  'Jonathan',
+  'Anna',
+  'Stephen',
+  'Brenda',
+  'Larry',
+  'Pamela',
+  'Justin',
+  'Emma',
+  'Scott',
+  'Nicole',
+  'Brandon',
+  'Helen',
+  'Benjamin',
+  'Samantha',
+  'Samuel',
+  'Katherine',
+  'Gregory',
+  'Christine',
+  'Alexander',
+  'Debra',
+  'Frank',
+  'Rachel',
+  'Patrick',
+  'Carolyn',
+  'Raymond',
+  'Janet',
+  'Jack',
+  'Catherine',
+  'Dennis',
+  'Maria',
+  'Jerry',
+  'Heather',
+  'Tyler',
+  'Diane',
+  'Aaron',
+  'Ruth',
+  'Jose',
+  'Julie',
+  'Adam',
+  'Olivia',
+  'Nathan',
+  'Joyce',
+  'Henry',
+  'Virginia',
+  'Douglas',
+  'Victoria',
+  'Zachary',
+  'Kelly',
+  'Peter',
+  'Lauren',
+  'Kyle',
+]
+const LAST = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Gonzalez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Perez',
+  'Thompson',
+  'White',
+  'Harris',
+  'Sanchez',
+  'Clark',
+  'Ramirez',
+  'Lewis',
+  'Robinson',
+  'Walker',
+  'Young',
+  'Allen',
+  'King',
+  'Wright',
+  'Scott',
+  'Torres',
+  'Nguyen',
+  'Hill',
+  'Flores',
+  'Green',
+  'Adams',
+  'Nelson',
+  'Baker',
+  'Hall',
+  'Rivera',
+  'Campbell',
+  'Mitchell',
+  'Carter',
+  'Roberts',
+  'Gomez',
+  'Phillips',
+  'Evans',
+  'Turner',
+  'Diaz',
+  'Parker',
+  'Cruz',
+  'Edwards',
+  'Collins',
+  'Reyes',
+  'Stewart',
+  'Morris',
+  'Morales',
+  'Murphy',
+  'Cook',
+  'Rogers',
+  'Gutierrez',
+  'Ortiz',
+  'Morgan',
+  'Cooper',
+  'Peterson',
+  'Bailey',
+  'Reed',
+  'Kelly',
+  'Howard',
+  'Ramos',
+  'Kim',
+  'Cox',
+  'Ward',
+  'Richardson',
+  'Watson',
+  'Brooks',
+  'Chavez',
+  'Wood',
+  'James',
+  'Bennett',
+  'Gray',
+  'Mendoza',
+  'Ruiz',
+  'Hughes',
+  'Price',
+  'Alvarez',
+  'Castillo',
+  'Sanders',
+  'Patel',
+  'Myers',
+  'Long',
+  'Ross',
+  'Foster',
+  'Jimenez',
+  'Powell',
+  'Jenkins',
+  'Perry',
+  'Russell',
+  'Sullivan',
+  'Bell',
+  'Coleman',
+  'Butler',
+  'Henderson',
+  'Barnes',
+  'Fisher',
+  'Vasquez',
+  'Simmons',
+  'Romero',
+  'Jordan',
+  'Patterson',
+  'Alexander',
+  'Hamilton',
+  'Graham',
+  'Reynolds',
+  'Griffin',
+  'Wallace',
+  'Moreno',
+  'West',
+  'Cole',
+  'Hayes',
+  'Bryant',
+  'Herrera',
+  'Gibson',
+  'Ellis',
+  'Tran',
+  'Medina',
+  'Aguilar',
+  'Stevens',
+  'Murray',
+  'Ford',
+  'Castro',
+  'Marshall',
+  'Owens',
+  'Harrison',
+  'Fernandez',
+  'McDonald',
+  'Woods',
+  'Washington',
+  'Kennedy',
+  'Wells',
+  'Vargas',
+  'Henry',
+  'Chen',
+  'Freeman',
+  'Webb',
+  'Tucker',
+  'Guzman',
+  'Burns',
+  'Crawford',
+  'Olson',
+  'Simpson',
+  'Porter',
+  'Hunter',
+  'Gordon',
+  'Mendez',
+  'Silva',
+  'Shaw',
+  'Snyder',
+  'Mason',
+  'Dixon',
+  'Munoz',
+  'Hunt',
+  'Hicks',
+  'Holmes',
+  'Palmer',
+  'Wagner',
+  'Black',
+  'Robertson',
+  'Boyd',
+  'Rose',
+  'Stone',
+  'Salazar',
+  'Fox',
+  'Warren',
+  'Mills',
+  'Meyer',
+  'Rice',
+  'Schmidt',
+  'Garza',
+  'Daniels',
+  'Ferguson',
+  'Nichols',
+  'Stephens',
+  'Soto',
+  'Weaver',
+  'Ryan',
+  'Gardner',
+  'Payne',
+  'Grant',
+  'Dunn',
+  'Thornton',
+]
 const PLACES: Array<[string, string[]]> = [
   ['Huntsville', ['35801', '35802', '35803', '35805', '35806', '35810', '35811', '35816']],
   ['Madison', ['35756', '35757', '35758']],
@@ -101,41 +395,157 @@ const PLACES: Array<[string, string[]]> = [
   ['Brownsboro', ['35741']],
   ['Gurley', ['35748']],
 ]
-const STREETS = ['Oak', 'Maple', 'Cedar', 'Pine', 'Elm', 'Magnolia', 'Dogwood', 'Willow', 'Hickory', 'Chestnut', 'Walnut',
-  'Sycamore', 'Holly', 'Laurel', 'Poplar', 'Cypress', 'Birch', 'Aspen', 'Redbud', 'Mockingbird', 'Cardinal', 'Bluebird',
-  'Whitesburg', 'Governors', 'Bailey Cove', 'Hughes', 'Wall Triana', 'Balch', 'Slaughter', 'Old Madison Pike', 'Jeff',
-  'Hobbs', 'Sutton', 'Cecil Ashburn', 'Big Cove', 'Taylor', 'Winchester', 'Pulaski Pike', 'Mastin Lake', 'Monte Sano',
-  'Drake', 'Airport', 'Carl T Jones', 'Four Mile Post', 'Green Cove', 'Weatherly', 'Haysland', 'Hampton Cove', 'Providence Main']
+const STREETS = [
+  'Oak',
+  'Maple',
+  'Cedar',
+  'Pine',
+  'Elm',
+  'Magnolia',
+  'Dogwood',
+  'Willow',
+  'Hickory',
+  'Chestnut',
+  'Walnut',
+  'Sycamore',
+  'Holly',
+  'Laurel',
+  'Poplar',
+  'Cypress',
+  'Birch',
+  'Aspen',
+  'Redbud',
+  'Mockingbird',
+  'Cardinal',
+  'Bluebird',
+  'Whitesburg',
+  'Governors',
+  'Bailey Cove',
+  'Hughes',
+  'Wall Triana',
+  'Balch',
+  'Slaughter',
+  'Old Madison Pike',
+  'Jeff',
+  'Hobbs',
+  'Sutton',
+  'Cecil Ashburn',
+  'Big Cove',
+  'Taylor',
+  'Winchester',
+  'Pulaski Pike',
+  'Mastin Lake',
+  'Monte Sano',
+  'Drake',
+  'Airport',
+  'Carl T Jones',
+  'Four Mile Post',
+  'Green Cove',
+  'Weatherly',
+  'Haysland',
+  'Hampton Cove',
+  'Providence Main',
+]
 /** Outlying towns: about four customers each, whatever the size of the business, so searching one has a known answer. */
-const RARE_TOWNS: Array<[string, string]> = [['Toney', '35773'], ['New Hope', '35760'], ['New Market', '35761'], ['Ardmore', '35739'],
-  ['Elkmont', '35620'], ['Hartselle', '35640'], ['Falkville', '35622'], ['Tanner', '35671'], ['Union Grove', '35175'],
-  ['Paint Rock', '35764'], ['Woodville', '35776'], ['Priceville', '35603'], ['Laceys Spring', '35754'], ['Scottsboro', '35768'],
-  ['Guntersville', '35976'], ['Arab', '35016']]
+const RARE_TOWNS: Array<[string, string]> = [
+  ['Toney', '35773'],
+  ['New Hope', '35760'],
+  ['New Market', '35761'],
+  ['Ardmore', '35739'],
+  ['Elkmont', '35620'],
+  ['Hartselle', '35640'],
+  ['Falkville', '35622'],
+  ['Tanner', '35671'],
+  ['Union Grove', '35175'],
+  ['Paint Rock', '35764'],
+  ['Woodville', '35776'],
+  ['Priceville', '35603'],
+  ['Laceys Spring', '35754'],
+  ['Scottsboro', '35768'],
+  ['Guntersville', '35976'],
+  ['Arab', '35016'],
+]
 /** Rare features of a house (true attributes): about four customers each, like the outlying towns. */
-const RARE_TRAITS = ['koi_pond', 'greenhouse', 'stained_glass', 'wheelchair_ramp', 'pool_enclosure', 'transom_windows', 'cupola',
-  'atrium', 'solarium', 'conservatory', 'clerestory', 'gazebo', 'lanai']
+const RARE_TRAITS = [
+  'koi_pond',
+  'greenhouse',
+  'stained_glass',
+  'wheelchair_ramp',
+  'pool_enclosure',
+  'transom_windows',
+  'cupola',
+  'atrium',
+  'solarium',
+  'conservatory',
+  'clerestory',
+  'gazebo',
+  'lanai',
+]
 /** Customers per outlying town and per rare feature. */
 const RARE_EACH = 4
 const STREET_TYPES = ['St', 'Dr', 'Rd', 'Ln', 'Way', 'Ct', 'Blvd', 'Cir', 'Pl', 'Trl']
 const MAIL = ['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'comcast.net', 'att.net', 'hotmail.com']
 const NOTE_PHRASES = [
-  'Customer has {n} screens, two of them torn.', 'Dog in the backyard, keep the gate closed.', 'Prefers morning appointments.',
-  'Hard water stains on the south-facing windows.', 'Gate code is on file with the office.', 'Called to reschedule because of rain.',
-  'Asked about gutter cleaning next spring.', 'Quoted skylight cleaning at {price}.', 'Second story windows need the tall ladder.',
-  'Elderly customer, please knock loudly and wait.', 'Screens are stored in the garage.', 'Paint overspray on the french doors.',
-  'Very happy with the last visit, referred a neighbor.', 'Cat may slip out the front door.', 'Park on the street, driveway is steep.',
-  'Windows were streaky after the storm, redo at no charge.', 'Wants the sunroom glass done every visit.',
-  'Pressure washing the porch was declined.', 'Solar panels on the roof need a gentle rinse.', 'Storm windows on the back porch.',
-  'Pays by check at the door.', 'Prefers text messages over phone calls.', 'Large bay window in the living room.',
-  'Water spigot is behind the shrubs on the left side.', 'Bees nest near the upstairs window, be careful.',
-  'Interior cleaning requires shoe covers.', 'Lives in a two story colonial with a basement.', 'Mirrors and glass shower door included.',
-  'Construction cleanup after the remodel.', 'Chandelier cleaning was requested.', 'Security alarm, call before arrival.',
+  'Customer has {n} screens, two of them torn.',
+  'Dog in the backyard, keep the gate closed.',
+  'Prefers morning appointments.',
+  'Hard water stains on the south-facing windows.',
+  'Gate code is on file with the office.',
+  'Called to reschedule because of rain.',
+  'Asked about gutter cleaning next spring.',
+  'Quoted skylight cleaning at {price}.',
+  'Second story windows need the tall ladder.',
+  'Elderly customer, please knock loudly and wait.',
+  'Screens are stored in the garage.',
+  'Paint overspray on the french doors.',
+  'Very happy with the last visit, referred a neighbor.',
+  'Cat may slip out the front door.',
+  'Park on the street, driveway is steep.',
+  'Windows were streaky after the storm, redo at no charge.',
+  'Wants the sunroom glass done every visit.',
+  'Pressure washing the porch was declined.',
+  'Solar panels on the roof need a gentle rinse.',
+  'Storm windows on the back porch.',
+  'Pays by check at the door.',
+  'Prefers text messages over phone calls.',
+  'Large bay window in the living room.',
+  'Water spigot is behind the shrubs on the left side.',
+  'Bees nest near the upstairs window, be careful.',
+  'Interior cleaning requires shoe covers.',
+  'Lives in a two story colonial with a basement.',
+  'Mirrors and glass shower door included.',
+  'Construction cleanup after the remodel.',
+  'Chandelier cleaning was requested.',
+  'Security alarm, call before arrival.',
 ]
-const NOTE_WORDS = ['screens', 'gate', 'gutter', 'skylight', 'ladder', 'elderly', 'garage', 'storm', 'sunroom', 'solar', 'check',
-  'chandelier', 'remodel', 'alarm', 'bees', 'mirrors', 'spigot', 'porch']
-const LEAD_NOTES = ['Found us on Google, wants a quote for {n} windows and screens.', 'Neighbor referral, two story home, asked about gutters.',
-  'Called about a move-out cleaning next week.', 'Facebook message: needs storefront glass cleaned monthly.',
-  'Wants a quote for solar panel cleaning.', 'Realtor listing prep, {n} windows, inside and out.']
+const NOTE_WORDS = [
+  'screens',
+  'gate',
+  'gutter',
+  'skylight',
+  'ladder',
+  'elderly',
+  'garage',
+  'storm',
+  'sunroom',
+  'solar',
+  'check',
+  'chandelier',
+  'remodel',
+  'alarm',
+  'bees',
+  'mirrors',
+  'spigot',
+  'porch',
+]
+const LEAD_NOTES = [
+  'Found us on Google, wants a quote for {n} windows and screens.',
+  'Neighbor referral, two story home, asked about gutters.',
+  'Called about a move-out cleaning next week.',
+  'Facebook message: needs storefront glass cleaned monthly.',
+  'Wants a quote for solar panel cleaning.',
+  'Realtor listing prep, {n} windows, inside and out.',
+]
 
 /** A small deterministic random generator (mulberry32), so a seed reproduces the same data. */
 function random(seed: number) {
@@ -167,9 +577,26 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
   const notesMean = opts.notesPerContact ?? 5
   const attributesMean = opts.attributesPerContact ?? 2
   const ticketsEach = opts.ticketsPerContact ?? 0
-  const out: GeneratedSearchData = { contacts: 0, addresses: 0, notes: 0, attributes: 0, tickets: 0, invoices: 0, leads: 0,
-    samples: { names: [], phoneDigits: [], emails: [], invoiceNumbers: [], ticketNumbers: [], serviceIds: [], cities: PLACES.map((p) => p[0]), noteWords: NOTE_WORDS },
-    known: { people: [], towns: [], traits: [], tickets: [], invoices: [], leads: [] } }
+  const out: GeneratedSearchData = {
+    contacts: 0,
+    addresses: 0,
+    notes: 0,
+    attributes: 0,
+    tickets: 0,
+    invoices: 0,
+    leads: 0,
+    samples: {
+      names: [],
+      phoneDigits: [],
+      emails: [],
+      invoiceNumbers: [],
+      ticketNumbers: [],
+      serviceIds: [],
+      cities: PLACES.map((p) => p[0]),
+      noteWords: NOTE_WORDS,
+    },
+    known: { people: [], towns: [], traits: [], tickets: [], invoices: [], leads: [] },
+  }
   // Every townEvery-th contact lives in an outlying town and every traitEvery-th has a rare feature, taken in turn.
   const townEvery = Math.max(1, Math.floor(opts.contacts / (RARE_TOWNS.length * RARE_EACH)))
   const traitEvery = Math.max(1, Math.floor(opts.contacts / (RARE_TRAITS.length * RARE_EACH)))
@@ -178,8 +605,11 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
   const services = ticketsEach > 0 ? await withTenant(db, scope, (tx) => insertServices(tx, tenantId)) : []
   out.samples.serviceIds = services
   // Ticket numbers follow the ones the business already has.
-  let ticketNumber = await withTenant(db, scope, async (tx) =>
-    (await tx.query<{ value: number }>(`select value from tenant_counters where name = 'ticket'`)).rows[0]?.value ?? 0)
+  let ticketNumber = await withTenant(
+    db,
+    scope,
+    async (tx) => (await tx.query<{ value: number }>(`select value from tenant_counters where name = 'ticket'`)).rows[0]?.value ?? 0,
+  )
   for (let start = 0; start < opts.contacts; start += batchSize) {
     const count = Math.min(batchSize, opts.contacts - start)
     const contacts: object[] = []
@@ -198,9 +628,17 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
       const phone = `(256) ${rnd.int(200, 989)}-${String(rnd.int(0, 9999)).padStart(4, '0')}`
       const email = `${first}.${last}${n}@${rnd.pick(MAIL)}`.toLowerCase()
       const phones = [{ value: phone, label: 'mobile', primary: true }]
-      if (rnd.next() < 0.2) phones.push({ value: `(256) ${rnd.int(200, 989)}-${String(rnd.int(0, 9999)).padStart(4, '0')}`, label: 'home', primary: false })
-      contacts.push({ id, display_name: `${first} ${last}`, first_name: first, last_name: last,
-        emails: [{ value: email, label: 'home', primary: true }], phones, created_at: created.toISOString() })
+      if (rnd.next() < 0.2)
+        phones.push({ value: `(256) ${rnd.int(200, 989)}-${String(rnd.int(0, 9999)).padStart(4, '0')}`, label: 'home', primary: false })
+      contacts.push({
+        id,
+        display_name: `${first} ${last}`,
+        first_name: first,
+        last_name: last,
+        emails: [{ value: email, label: 'home', primary: true }],
+        phones,
+        created_at: created.toISOString(),
+      })
       const sampled = out.samples.names.length < 200 && rnd.next() < 0.05
       if (sampled) {
         out.samples.names.push(`${first} ${last}`)
@@ -227,7 +665,8 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
         const trait = RARE_TRAITS[Math.floor(n / traitEvery) % RARE_TRAITS.length]
         keys.add(trait)
         attributes.push({ contact_id: id, key: trait, value: true, source: 'manual', confidence: 1 })
-        if (!out.known.traits.some((t) => t.words === trait.replace(/_/g, ' '))) out.known.traits.push({ words: trait.replace(/_/g, ' '), id })
+        if (!out.known.traits.some((t) => t.words === trait.replace(/_/g, ' ')))
+          out.known.traits.push({ words: trait.replace(/_/g, ' '), id })
       }
       for (let a = rnd.around(attributesMean); a > 0; a--) {
         const [key, value] = attributeOf(rnd)
@@ -236,19 +675,39 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
         attributes.push({ contact_id: id, key, value, source: rnd.pick(['note', 'manual', 'ticket_closeout']), confidence: 0.9 })
       }
       for (let k = rnd.around(notesMean); k > 0; k--) {
-        const phrases = [rnd.pick(NOTE_PHRASES), rnd.pick(NOTE_PHRASES)].map((p) => p.replace('{n}', String(rnd.int(4, 40))).replace('{price}', `$${rnd.int(60, 200)}`))
-        notes.push({ contact_id: id, content: phrases.join(' '), author_type: rnd.pick(['user', 'agent']),
-          created_at: new Date(created.getTime() + rnd.int(0, Math.max(1, Math.floor((now - created.getTime()) / 1000))) * 1000).toISOString() })
+        const phrases = [rnd.pick(NOTE_PHRASES), rnd.pick(NOTE_PHRASES)].map((p) =>
+          p.replace('{n}', String(rnd.int(4, 40))).replace('{price}', `$${rnd.int(60, 200)}`),
+        )
+        notes.push({
+          contact_id: id,
+          content: phrases.join(' '),
+          author_type: rnd.pick(['user', 'agent']),
+          created_at: new Date(
+            created.getTime() + rnd.int(0, Math.max(1, Math.floor((now - created.getTime()) / 1000))) * 1000,
+          ).toISOString(),
+        })
       }
       for (let k = 0; k < ticketsEach; k++) {
         const ticketId = randomUUID()
         const startAt = new Date(created.getTime() + rnd.int(1, 300) * 86_400_000)
         startAt.setUTCHours(14 + rnd.int(0, 6), 0, 0, 0)
         ticketNumber += 1
-        tickets.push({ id: ticketId, number: ticketNumber, contact_id: id, address_id: firstAddress, scheduled_start: startAt.toISOString(),
-          scheduled_end: new Date(startAt.getTime() + 2 * 3_600_000).toISOString() })
+        tickets.push({
+          id: ticketId,
+          number: ticketNumber,
+          contact_id: id,
+          address_id: firstAddress,
+          scheduled_start: startAt.toISOString(),
+          scheduled_end: new Date(startAt.getTime() + 2 * 3_600_000).toISOString(),
+        })
         const price = rnd.int(80, 450) * 100
-        lineItems.push({ ticket_id: ticketId, service_id: rnd.pick(services), description: 'Window cleaning', quantity: 1, unit_price_cents: price })
+        lineItems.push({
+          ticket_id: ticketId,
+          service_id: rnd.pick(services),
+          description: 'Window cleaning',
+          quantity: 1,
+          unit_price_cents: price,
+        })
         if (out.samples.ticketNumbers.length < 100 && rnd.next() < 0.05) {
           out.samples.ticketNumbers.push(ticketNumber)
           out.known.tickets.push({ number: ticketNumber, id: ticketId })
@@ -260,16 +719,43 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
       }
     }
     await withTenant(db, scope, async (tx) => {
-      await insertRows(tx, tenantId, 'contacts', contacts, 'id uuid, display_name text, first_name text, last_name text, emails jsonb, phones jsonb, created_at timestamptz')
-      await insertRows(tx, tenantId, 'addresses', addresses, 'id uuid, contact_id uuid, label text, line1 text, city text, state text, postal_code text')
+      await insertRows(
+        tx,
+        tenantId,
+        'contacts',
+        contacts,
+        'id uuid, display_name text, first_name text, last_name text, emails jsonb, phones jsonb, created_at timestamptz',
+      )
+      await insertRows(
+        tx,
+        tenantId,
+        'addresses',
+        addresses,
+        'id uuid, contact_id uuid, label text, line1 text, city text, state text, postal_code text',
+      )
       await insertRows(tx, tenantId, 'attributes', attributes, 'contact_id uuid, key text, value jsonb, source text, confidence real')
       await insertRows(tx, tenantId, 'notes', notes, 'contact_id uuid, content text, author_type text, created_at timestamptz')
       if (tickets.length) {
-        await insertRows(tx, tenantId, 'tickets', tickets, 'id uuid, number int, contact_id uuid, address_id uuid, scheduled_start timestamptz, scheduled_end timestamptz')
-        await insertRows(tx, tenantId, 'ticket_line_items', lineItems, 'ticket_id uuid, service_id uuid, description text, quantity int, unit_price_cents int')
+        await insertRows(
+          tx,
+          tenantId,
+          'tickets',
+          tickets,
+          'id uuid, number int, contact_id uuid, address_id uuid, scheduled_start timestamptz, scheduled_end timestamptz',
+        )
+        await insertRows(
+          tx,
+          tenantId,
+          'ticket_line_items',
+          lineItems,
+          'ticket_id uuid, service_id uuid, description text, quantity int, unit_price_cents int',
+        )
         // Completing after the line items are in: a closed ticket refuses new ones.
-        await tx.query(`update tickets set status = 'completed', closed_at = scheduled_end
-          where tenant_id = $1 and id = any($2::uuid[])`, [tenantId, tickets.map((t) => (t as { id: string }).id)])
+        await tx.query(
+          `update tickets set status = 'completed', closed_at = scheduled_end
+          where tenant_id = $1 and id = any($2::uuid[])`,
+          [tenantId, tickets.map((t) => (t as { id: string }).id)],
+        )
         out.invoices += await insertInvoices(tx, tenantId, invoices as InvoiceSeed[], out.samples.invoiceNumbers, out.known.invoices)
       }
     })
@@ -281,8 +767,13 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
     opts.onProgress?.(out.contacts)
   }
   if (out.tickets) {
-    await withTenant(db, scope, (tx) => tx.query(`insert into tenant_counters (tenant_id, name, value) values ($1, 'ticket', $2)
-      on conflict (tenant_id, name) do update set value = greatest(tenant_counters.value, excluded.value)`, [tenantId, ticketNumber]))
+    await withTenant(db, scope, (tx) =>
+      tx.query(
+        `insert into tenant_counters (tenant_id, name, value) values ($1, 'ticket', $2)
+      on conflict (tenant_id, name) do update set value = greatest(tenant_counters.value, excluded.value)`,
+        [tenantId, ticketNumber],
+      ),
+    )
   }
   if (opts.leads) out.leads = await insertLeads(db, scope, tenantId, opts.leads, rnd, out.known.leads)
   // Each contact's search entry was rewritten per statement (contact, addresses, attributes): without a vacuum the
@@ -297,16 +788,26 @@ type Random = ReturnType<typeof random>
 
 function attributeOf(rnd: Random): [string, unknown] {
   switch (rnd.int(0, 9)) {
-    case 0: return ['has_screens', rnd.next() < 0.7]
-    case 1: return ['screen_count', rnd.int(2, 40)]
-    case 2: return ['elderly', true]
-    case 3: return ['pets', rnd.pick(['dog', 'cat', ['dog', 'cat'], 'none'])]
-    case 4: return ['stories', rnd.int(1, 3)]
-    case 5: return ['preferred_time', rnd.pick(['morning', 'afternoon'])]
-    case 6: return ['water_type', rnd.pick(['hard water', 'well water', 'city water'])]
-    case 7: return ['skylights', rnd.int(1, 6)]
-    case 8: return ['access', rnd.pick(['side gate', 'back gate', 'front door', 'garage code on file'])]
-    default: return ['hoa', rnd.pick(['Village of Providence', 'Hampton Cove', 'Clift Farm', 'Town Madison'])]
+    case 0:
+      return ['has_screens', rnd.next() < 0.7]
+    case 1:
+      return ['screen_count', rnd.int(2, 40)]
+    case 2:
+      return ['elderly', true]
+    case 3:
+      return ['pets', rnd.pick(['dog', 'cat', ['dog', 'cat'], 'none'])]
+    case 4:
+      return ['stories', rnd.int(1, 3)]
+    case 5:
+      return ['preferred_time', rnd.pick(['morning', 'afternoon'])]
+    case 6:
+      return ['water_type', rnd.pick(['hard water', 'well water', 'city water'])]
+    case 7:
+      return ['skylights', rnd.int(1, 6)]
+    case 8:
+      return ['access', rnd.pick(['side gate', 'back gate', 'front door', 'garage code on file'])]
+    default:
+      return ['hoa', rnd.pick(['Village of Providence', 'Hampton Cove', 'Clift Farm', 'Town Madison'])]
   }
 }
 
@@ -314,30 +815,51 @@ function attributeOf(rnd: Random): [string, unknown] {
 async function insertRows(tx: Queryable, tenantId: string, table: string, rows: object[], columns: string): Promise<void> {
   if (!rows.length) return
   const names = columns.split(',').map((c) => c.trim().split(/\s+/)[0])
-  await tx.query(`insert into ${table} (tenant_id, ${names.join(', ')})
-    select $1, ${names.map((n) => `r.${n}`).join(', ')} from json_to_recordset($2::json) as r(${columns})`, [tenantId, JSON.stringify(rows)])
+  await tx.query(
+    `insert into ${table} (tenant_id, ${names.join(', ')})
+    select $1, ${names.map((n) => `r.${n}`).join(', ')} from json_to_recordset($2::json) as r(${columns})`,
+    [tenantId, JSON.stringify(rows)],
+  )
 }
 
 async function insertServices(tx: Queryable, tenantId: string): Promise<string[]> {
-  const r = await tx.query<{ id: string }>(`insert into services (tenant_id, name, pricing, price_cents, unit_name)
+  const r = await tx.query<{ id: string }>(
+    `insert into services (tenant_id, name, pricing, price_cents, unit_name)
     values ($1, 'Exterior Window Cleaning (generated)', 'flexible', null, null), ($1, 'Interior Window Cleaning (generated)', 'flexible', null, null),
            ($1, 'Screen Cleaning (generated)', 'per_unit', 500, 'screen'), ($1, 'Gutter Cleaning (generated)', 'fixed', 15000, null)
-    returning id`, [tenantId])
+    returning id`,
+    [tenantId],
+  )
   return r.rows.map((row) => row.id)
 }
 
-interface InvoiceSeed { ticket_id: string; contact_id: string; year: number; issued_on: string; total_cents: number }
+interface InvoiceSeed {
+  ticket_id: string
+  contact_id: string
+  year: number
+  issued_on: string
+  total_cents: number
+}
 
 /** Invoices numbered PREFIX-YYYY-NNNN from the tenant's per-year counters, so numbers the app gives later follow on. */
-async function insertInvoices(tx: Queryable, tenantId: string, seeds: InvoiceSeed[], samples: string[], known: KnownRecords['invoices']): Promise<number> {
+async function insertInvoices(
+  tx: Queryable,
+  tenantId: string,
+  seeds: InvoiceSeed[],
+  samples: string[],
+  known: KnownRecords['invoices'],
+): Promise<number> {
   if (!seeds.length) return 0
   const prefix = (await tx.query<{ p: string }>('select invoice_prefix as p from tenants where id = $1', [tenantId])).rows[0].p
   const byYear = new Map<number, InvoiceSeed[]>()
   for (const s of seeds) byYear.set(s.year, [...(byYear.get(s.year) ?? []), s])
   const rows: object[] = []
   for (const [year, list] of byYear) {
-    const r = await tx.query<{ value: number }>(`insert into tenant_counters (tenant_id, name, value) values ($1, $2, $3)
-      on conflict (tenant_id, name) do update set value = tenant_counters.value + $3 returning value`, [tenantId, `invoice:${year}`, list.length])
+    const r = await tx.query<{ value: number }>(
+      `insert into tenant_counters (tenant_id, name, value) values ($1, $2, $3)
+      on conflict (tenant_id, name) do update set value = tenant_counters.value + $3 returning value`,
+      [tenantId, `invoice:${year}`, list.length],
+    )
     let next = r.rows[0].value - list.length
     for (const s of list) {
       next += 1
@@ -349,30 +871,65 @@ async function insertInvoices(tx: Queryable, tenantId: string, seeds: InvoiceSee
       }
       const due = new Date(`${s.issued_on}T12:00:00Z`)
       due.setUTCDate(due.getUTCDate() + 15)
-      rows.push({ id, number, ticket_id: s.ticket_id, contact_id: s.contact_id, currency: 'USD', issued_on: s.issued_on, due_on: due.toISOString().slice(0, 10), status: 'paid',
-        subtotal_cents: s.total_cents, total_cents: s.total_cents, amount_paid_cents: s.total_cents })
+      rows.push({
+        id,
+        number,
+        ticket_id: s.ticket_id,
+        contact_id: s.contact_id,
+        currency: 'USD',
+        issued_on: s.issued_on,
+        due_on: due.toISOString().slice(0, 10),
+        status: 'paid',
+        subtotal_cents: s.total_cents,
+        total_cents: s.total_cents,
+        amount_paid_cents: s.total_cents,
+      })
     }
   }
-  await insertRows(tx, tenantId, 'invoices', rows,
-    'id uuid, number text, ticket_id uuid, contact_id uuid, currency text, issued_on date, due_on date, status text, subtotal_cents int, total_cents int, amount_paid_cents int')
+  await insertRows(
+    tx,
+    tenantId,
+    'invoices',
+    rows,
+    'id uuid, number text, ticket_id uuid, contact_id uuid, currency text, issued_on date, due_on date, status text, subtotal_cents int, total_cents int, amount_paid_cents int',
+  )
   return rows.length
 }
 
-async function insertLeads(db: Database, scope: { tenantId: string; actorType: 'system'; requestId: string }, tenantId: string, count: number, rnd: Random,
-  known: KnownRecords['leads']): Promise<number> {
+async function insertLeads(
+  db: Database,
+  scope: { tenantId: string; actorType: 'system'; requestId: string },
+  tenantId: string,
+  count: number,
+  rnd: Random,
+  known: KnownRecords['leads'],
+): Promise<number> {
   const rows: object[] = []
   for (let i = 0; i < count; i++) {
     const first = rnd.pick(FIRST)
     const last = rnd.pick(LAST)
     const id = randomUUID()
     if (known.length < 100) known.push({ name: `${first} ${last}`, id })
-    rows.push({ id, raw_notes: rnd.pick(LEAD_NOTES).replace('{n}', String(rnd.int(8, 40))), name: `${first} ${last}`,
-      phone: `256-${rnd.int(200, 989)}-${String(rnd.int(0, 9999)).padStart(4, '0')}`, email: `${first}${i}@example.com`.toLowerCase(),
-      status: rnd.pick(['new', 'contacted', 'qualified']), source: rnd.pick(['google', 'referral', 'facebook', 'phone']) })
+    rows.push({
+      id,
+      raw_notes: rnd.pick(LEAD_NOTES).replace('{n}', String(rnd.int(8, 40))),
+      name: `${first} ${last}`,
+      phone: `256-${rnd.int(200, 989)}-${String(rnd.int(0, 9999)).padStart(4, '0')}`,
+      email: `${first}${i}@example.com`.toLowerCase(),
+      status: rnd.pick(['new', 'contacted', 'qualified']),
+      source: rnd.pick(['google', 'referral', 'facebook', 'phone']),
+    })
   }
   for (let i = 0; i < rows.length; i += 2000) {
-    await withTenant(db, scope, (tx) => insertRows(tx, tenantId, 'leads', rows.slice(i, i + 2000),
-      'id uuid, raw_notes text, name text, phone text, email text, status text, source text'))
+    await withTenant(db, scope, (tx) =>
+      insertRows(
+        tx,
+        tenantId,
+        'leads',
+        rows.slice(i, i + 2000),
+        'id uuid, raw_notes text, name text, phone text, email text, status text, source text',
+      ),
+    )
   }
   return rows.length
 }

@@ -12,22 +12,32 @@ export function jsonPoster(baseUrl: string, sockets: number, headers: Record<str
     post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
       const payload = Buffer.from(JSON.stringify(body))
       return new Promise((resolve, reject) => {
-        const req = http.request({
-          agent, host: base.hostname, port: base.port, path, method: 'POST', timeout: 30_000,
-          headers: { ...headers, 'content-type': 'application/json', 'content-length': String(payload.length) },
-        }, (res) => {
-          const chunks: Buffer[] = []
-          res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8')
-            let json: unknown = null
-            try {
-              json = JSON.parse(text)
-            } catch { /* a non-JSON answer is reported by its status */ }
-            resolve({ status: res.statusCode ?? 0, json })
-          })
-          res.on('error', reject)
-        })
+        const req = http.request(
+          {
+            agent,
+            host: base.hostname,
+            port: base.port,
+            path,
+            method: 'POST',
+            timeout: 30_000,
+            headers: { ...headers, 'content-type': 'application/json', 'content-length': String(payload.length) },
+          },
+          (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8')
+              let json: unknown = null
+              try {
+                json = JSON.parse(text)
+              } catch {
+                /* a non-JSON answer is reported by its status */
+              }
+              resolve({ status: res.statusCode ?? 0, json })
+            })
+            res.on('error', reject)
+          },
+        )
         req.on('timeout', () => req.destroy(new Error('no answer within 30 s')))
         req.on('error', reject)
         req.end(payload)

@@ -34,13 +34,30 @@ export async function seedLoadBusinesses(db: Database, count: number, contacts: 
     const agent = { tenantId: tenant.tenant_id, actor: { type: 'agent' as const, id: tenant.tenant_id } }
     for (const [d, day] of days.entries()) {
       for (let v = 0; v < VISITS_PER_DAY; v++) {
-        await performAction(services, agent, { domain: 'ticket', action: 'create', data: {
-          contact_id: ids[(d * VISITS_PER_DAY + v) % ids.length], scheduled_start: `${day}T${String(13 + v).padStart(2, '0')}:00:00Z`,
-          line_items: [{ service_id: serviceId }] } }, { requestId: 'load-seed' })
+        await performAction(
+          services,
+          agent,
+          {
+            domain: 'ticket',
+            action: 'create',
+            data: {
+              contact_id: ids[(d * VISITS_PER_DAY + v) % ids.length],
+              scheduled_start: `${day}T${String(13 + v).padStart(2, '0')}:00:00Z`,
+              line_items: [{ service_id: serviceId }],
+            },
+          },
+          { requestId: 'load-seed' },
+        )
       }
     }
-    out.push({ token: tenant.agent_token, contactIds: ids, names: data.samples.names.slice(0, 50), serviceId,
-      readDays: days, bookingDays: days })
+    out.push({
+      token: tenant.agent_token,
+      contactIds: ids,
+      names: data.samples.names.slice(0, 50),
+      serviceId,
+      readDays: days,
+      bookingDays: days,
+    })
   }
   return out
 }

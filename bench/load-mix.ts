@@ -71,10 +71,28 @@ function requestOf(kind: MixKind, b: MixBusiness, n: number, unique: string): Om
       return { path: `/api/data?type=search&q=${encodeURIComponent(name)}`, expect: name }
     }
     case 'contact.create':
-      return { method: 'POST', path: '/api/actions', body: { domain: 'contact', action: 'create',
-        data: { display_name: `Load Customer ${unique}`, email: `load.${unique}.{{n}}@bench.example` } } }
+      return {
+        method: 'POST',
+        path: '/api/actions',
+        body: {
+          domain: 'contact',
+          action: 'create',
+          data: { display_name: `Load Customer ${unique}`, email: `load.${unique}.{{n}}@bench.example` },
+        },
+      }
     case 'ticket.create':
-      return { method: 'POST', path: '/api/actions', body: { domain: 'ticket', action: 'create',
-        data: { contact_id: pick(b.contactIds), scheduled_start: `${pick(b.bookingDays)}T15:00:00Z`, line_items: [{ service_id: b.serviceId }] } } }
+      return {
+        method: 'POST',
+        path: '/api/actions',
+        body: {
+          domain: 'ticket',
+          action: 'create',
+          data: {
+            contact_id: pick(b.contactIds),
+            scheduled_start: `${pick(b.bookingDays)}T15:00:00Z`,
+            line_items: [{ service_id: b.serviceId }],
+          },
+        },
+      }
   }
 }

@@ -11,15 +11,27 @@ function send(agent: http.Agent, base: URL, headers: Record<string, string>, r: 
   const unique = `${process.pid}x${sends++}`
   const payload = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body).replaceAll('{{n}}', unique))
   return new Promise((resolve, reject) => {
-    const req = http.request({
-      agent, host: base.hostname, port: base.port, path: r.path, method: r.method ?? 'GET', timeout: 30_000,
-      headers: { ...headers, ...r.headers, ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
-      res.on('error', reject)
-    })
+    const req = http.request(
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        path: r.path,
+        method: r.method ?? 'GET',
+        timeout: 30_000,
+        headers: {
+          ...headers,
+          ...r.headers,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+        res.on('error', reject)
+      },
+    )
     req.on('timeout', () => req.destroy(new Error('no answer within 30 s')))
     req.on('error', reject)
     req.end(payload)
@@ -57,7 +69,9 @@ async function main(): Promise<void> {
   wrong = 0
   wrongSamples.length = 0
   for (const record of [byLabel, wrongByLabel]) for (const k of Object.keys(record)) delete record[k]
-  const result = spec.once ? await eachOnce(spec.concurrency, spec.requests.length, op) : await closedLoop(spec.concurrency, spec.seconds, op, each)
+  const result = spec.once
+    ? await eachOnce(spec.concurrency, spec.requests.length, op)
+    : await closedLoop(spec.concurrency, spec.seconds, op, each)
   for (const v of Object.values(byLabel)) v.sort((a, b) => a - b)
   agent.destroy()
   const answer: ProcessLoadResult = { ...result, byLabel, wrong, wrongByLabel, wrongSamples }
@@ -65,7 +79,10 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve, reject) => process.stdout.write(JSON.stringify(answer), (err) => (err ? reject(err) : resolve())))
 }
 
-main().then(() => process.exit(0), (err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`)
-  process.exit(1)
-})
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`)
+    process.exit(1)
+  },
+)

@@ -19,10 +19,19 @@ export interface LoadResult {
  * Runs `concurrency` clients, each calling op back to back until `seconds` have passed and at least minimumOps calls
  * were started; errors are counted, not thrown.
  */
-export async function closedLoop(concurrency: number, seconds: number, op: (n: number) => Promise<void>, minimumOps = 0): Promise<LoadResult> {
+export async function closedLoop(
+  concurrency: number,
+  seconds: number,
+  op: (n: number) => Promise<void>,
+  minimumOps = 0,
+): Promise<LoadResult> {
   const deadline = performance.now() + seconds * 1000
   let n = 0
-  return closedLoopUntil(concurrency, () => performance.now() < deadline || n < minimumOps, () => op(n++))
+  return closedLoopUntil(
+    concurrency,
+    () => performance.now() < deadline || n < minimumOps,
+    () => op(n++),
+  )
 }
 
 /** The loop of closedLoop and eachOnce: each client calls op back to back while `more()` says so. */
@@ -48,7 +57,11 @@ async function closedLoopUntil(concurrency: number, more: () => boolean, op: () 
   const elapsed = (performance.now() - started) / 1000
   const cpu = process.cpuUsage(cpuBefore)
   return {
-    ok: latencies.length, errors, seconds: elapsed, latenciesMs: latencies.sort((a, b) => a - b), errorSamples: [...errorSamples],
+    ok: latencies.length,
+    errors,
+    seconds: elapsed,
+    latenciesMs: latencies.sort((a, b) => a - b),
+    errorSamples: [...errorSamples],
     cpuMs: (cpu.user + cpu.system) / 1000,
   }
 }
@@ -56,7 +69,11 @@ async function closedLoopUntil(concurrency: number, more: () => boolean, op: () 
 /** Runs op once for each n below count, `concurrency` clients taking the next n in turn; errors are counted, not thrown. */
 export async function eachOnce(concurrency: number, count: number, op: (n: number) => Promise<void>): Promise<LoadResult> {
   let next = 0
-  return closedLoopUntil(concurrency, () => next < count, () => op(next++))
+  return closedLoopUntil(
+    concurrency,
+    () => next < count,
+    () => op(next++),
+  )
 }
 
 /** Ids in messages would make every sample distinct. */

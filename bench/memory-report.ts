@@ -21,7 +21,9 @@ export interface MemoryReport {
 }
 
 /** The part of WebAssembly's global used here (the DOM typings that declare it are not loaded). */
-interface WasmMemory { buffer: ArrayBuffer }
+interface WasmMemory {
+  buffer: ArrayBuffer
+}
 const wasmGlobal = (globalThis as unknown as { WebAssembly: { Memory: new (...args: unknown[]) => WasmMemory } }).WebAssembly
 const memories: Array<WeakRef<WasmMemory>> = []
 wasmGlobal.Memory = new Proxy(wasmGlobal.Memory, {
@@ -42,7 +44,14 @@ function report(): MemoryReport {
     const size = m.buffer.byteLength
     return [{ size, resident: residentOfMappingSized(smaps, size) }]
   })
-  return { ...processMemory(process.pid), heapTotal: usage.heapTotal, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, wasm }
+  return {
+    ...processMemory(process.pid),
+    heapTotal: usage.heapTotal,
+    heapUsed: usage.heapUsed,
+    external: usage.external,
+    arrayBuffers: usage.arrayBuffers,
+    wasm,
+  }
 }
 
 const target = process.env.BENCH_MEMORY_REPORT

@@ -18,20 +18,33 @@ export function pageReader(baseUrl: string) {
     /** GETs the path; rejects on a network failure or when no answer comes within 30 s. */
     get(path: string, cookie?: string): Promise<FetchedPage> {
       return new Promise((resolve, reject) => {
-        const req = http.request({
-          agent, host: base.hostname, port: base.port, path, method: 'GET', timeout: 30_000,
-          headers: { 'accept-encoding': 'br', ...(cookie ? { cookie: `crm_session=${cookie}` } : {}) },
-        }, (res) => {
-          const chunks: Buffer[] = []
-          res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => {
-            const body = Buffer.concat(chunks)
-            const encoding = String(res.headers['content-encoding'] ?? 'identity')
-            resolve({ status: res.statusCode ?? 0, wireBytes: body.length, encoding,
-              html: (encoding === 'br' ? brotliDecompressSync(body) : body).toString('utf8'), location: res.headers.location ?? null })
-          })
-          res.on('error', reject)
-        })
+        const req = http.request(
+          {
+            agent,
+            host: base.hostname,
+            port: base.port,
+            path,
+            method: 'GET',
+            timeout: 30_000,
+            headers: { 'accept-encoding': 'br', ...(cookie ? { cookie: `crm_session=${cookie}` } : {}) },
+          },
+          (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () => {
+              const body = Buffer.concat(chunks)
+              const encoding = String(res.headers['content-encoding'] ?? 'identity')
+              resolve({
+                status: res.statusCode ?? 0,
+                wireBytes: body.length,
+                encoding,
+                html: (encoding === 'br' ? brotliDecompressSync(body) : body).toString('utf8'),
+                location: res.headers.location ?? null,
+              })
+            })
+            res.on('error', reject)
+          },
+        )
         req.on('timeout', () => req.destroy(new Error(`no answer within 30 s for ${path}`)))
         req.on('error', reject)
         req.end()

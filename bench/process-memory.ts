@@ -40,14 +40,18 @@ export function sampleResidentPeak(pid: number, intervalMs = 200): { stop(): num
   const timer = setInterval(() => {
     try {
       highest = Math.max(highest, processMemory(pid).rss)
-    } catch { /* the process ended; the last sample stands */ }
+    } catch {
+      /* the process ended; the last sample stands */
+    }
   }, intervalMs)
   return {
     stop() {
       clearInterval(timer)
       try {
         highest = Math.max(highest, processMemory(pid).rss)
-      } catch { /* as above */ }
+      } catch {
+        /* as above */
+      }
       return highest
     },
   }

@@ -67,8 +67,10 @@ export function statementName(text: string): string {
 
 /** The statements of recorded units in short words, for a note: "begin, select set_config, select from x, commit | ...". */
 export function describeUnits(units: RecordedUnit[]): string {
-  return units.map((u) => {
-    const names = u.statements.map((s) => statementName(s.text))
-    return u.transaction ? ['begin', ...names, 'commit'].join(', ') : names.join(', ')
-  }).join(' | ')
+  return units
+    .map((u) => {
+      const names = u.statements.map((s) => statementName(s.text))
+      return u.transaction ? ['begin', ...names, 'commit'].join(', ') : names.join(', ')
+    })
+    .join(' | ')
 }

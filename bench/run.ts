@@ -20,10 +20,37 @@ import { ticketCreate } from './scenarios/ticket-create.js'
 import { formatTable } from './table.js'
 
 /** Every scenario `npm run bench` runs, in order. */
-const ALL: Scenario[] = [startScenario, mcpSize, lifecycle, briefingSize, demoLoadPglite, demoLoadPostgres, outputCheck, contactCreate, ticketCreate, enginesUnderLoad, searchPostgres, searchPglite, delivery, closeoutPages, squareImportPostgres, squareImportPglite, ownerPagesPostgres, ownerPagesPglite, findCustomerPostgres, findCustomerPglite, listFiltersPostgres, listFiltersPglite, statementLimit]
+const ALL: Scenario[] = [
+  startScenario,
+  mcpSize,
+  lifecycle,
+  briefingSize,
+  demoLoadPglite,
+  demoLoadPostgres,
+  outputCheck,
+  contactCreate,
+  ticketCreate,
+  enginesUnderLoad,
+  searchPostgres,
+  searchPglite,
+  delivery,
+  closeoutPages,
+  squareImportPostgres,
+  squareImportPglite,
+  ownerPagesPostgres,
+  ownerPagesPglite,
+  findCustomerPostgres,
+  findCustomerPglite,
+  listFiltersPostgres,
+  listFiltersPglite,
+  statementLimit,
+]
 
 /** BENCH_ONLY (comma-separated words) runs only the scenarios whose names contain one of them, e.g. "delivery,close-out". */
-const only = (process.env.BENCH_ONLY ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean)
+const only = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((w) => w.trim().toLowerCase())
+  .filter(Boolean)
 const scenarios = only.length ? ALL.filter((s) => only.some((w) => s.name.toLowerCase().includes(w))) : ALL
 
 /** `npm run bench`: runs each scenario and prints one table; a scenario that cannot set up makes the exit code 1. */
@@ -59,7 +86,10 @@ async function main(): Promise<number> {
   return failed ? 1 : 0
 }
 
-main().then((code) => process.exit(code), (err) => {
-  process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`)
-  process.exit(1)
-})
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`)
+    process.exit(1)
+  },
+)

@@ -31,6 +31,7 @@ export function loadBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSe
   const seconds = Number(env.BENCH_SECONDS ?? 10)
   const concurrency = Number(env.BENCH_CONCURRENCY ?? 32)
   if (!(seconds > 0)) throw new Error(`BENCH_SECONDS must be a positive number, got ${env.BENCH_SECONDS}`)
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`BENCH_CONCURRENCY must be a whole number of at least 1, got ${env.BENCH_CONCURRENCY}`)
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`BENCH_CONCURRENCY must be a whole number of at least 1, got ${env.BENCH_CONCURRENCY}`)
   return { databaseUrl: env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres', seconds, concurrency }
 }

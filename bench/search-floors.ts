@@ -80,8 +80,13 @@ export interface FloorResult {
 }
 
 /** Replays the recorded searches in turn: `seconds` of closed loop after `warmupSeconds`, or each once when seconds is 'once'. */
-export async function replayLoad(floor: SqlFloor, recorded: RecordedSearch[], concurrency: number, seconds: number | 'once',
-  warmupSeconds = 0): Promise<FloorResult> {
+export async function replayLoad(
+  floor: SqlFloor,
+  recorded: RecordedSearch[],
+  concurrency: number,
+  seconds: number | 'once',
+  warmupSeconds = 0,
+): Promise<FloorResult> {
   let byLabel: Record<string, number[]> = {}
   const op = async (n: number) => {
     const r = recorded[n % recorded.length]
@@ -92,7 +97,8 @@ export async function replayLoad(floor: SqlFloor, recorded: RecordedSearch[], co
   // As for the app's load: every search once in the warm-up, and each at least once in the timed run.
   if (seconds !== 'once' && warmupSeconds > 0) await closedLoop(concurrency, warmupSeconds, op, recorded.length)
   byLabel = {}
-  const all = seconds === 'once' ? await eachOnce(concurrency, recorded.length, op) : await closedLoop(concurrency, seconds, op, recorded.length)
+  const all =
+    seconds === 'once' ? await eachOnce(concurrency, recorded.length, op) : await closedLoop(concurrency, seconds, op, recorded.length)
   for (const v of Object.values(byLabel)) v.sort((a, b) => a - b)
   return { all, byLabel }
 }
@@ -116,9 +122,10 @@ export async function emptyHttpServer(): Promise<{ url: string; close(): Promise
   })
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }

@@ -27,8 +27,14 @@ export interface SearchEngine {
 /** Contacts of the small business that shares the database with the large one. */
 const SMALL_CONTACTS = 1000
 /** Plain questions over the generated places, attributes and notes (read by rules, no model). */
-const QUESTIONS = ['elderly woman in Owens Cross Roads', 'dog in Madison', 'elderly with a dog in Huntsville', 'screens', 'side gate',
-  'bees near the upstairs window in Madison']
+const QUESTIONS = [
+  'elderly woman in Owens Cross Roads',
+  'dog in Madison',
+  'elderly with a dog in Huntsville',
+  'screens',
+  'side gate',
+  'bees near the upstairs window in Madison',
+]
 
 /**
  * Generates a large and a small business in one new database, then measures universal search over HTTP with the load in
@@ -61,16 +67,33 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
   const [large] = businesses
   const spec = (b: Business, requests: LoadRequest[]) => ({ headers: { authorization: `Bearer ${b.token}` }, requests })
 
-  const figures: SearchFigures = { clients, seconds, floorName: engine.floorName, p95TargetMs: engine.p95TargetMs, businesses,
-    cold: new Map(), warm: new Map(), coldSql: new Map(), warmSql: new Map(), selectOne: new Map(), emptyHttp: new Map(),
-    phases, sqlPerSearch: new Map(), afresh: engine.afresh }
+  const figures: SearchFigures = {
+    clients,
+    seconds,
+    floorName: engine.floorName,
+    p95TargetMs: engine.p95TargetMs,
+    businesses,
+    cold: new Map(),
+    warm: new Map(),
+    coldSql: new Map(),
+    warmSql: new Map(),
+    selectOne: new Map(),
+    emptyHttp: new Map(),
+    phases,
+    sqlPerSearch: new Map(),
+    afresh: engine.afresh,
+  }
   const key = (b: Business, c: number) => `${b.name}:${c}`
 
   await timed('cold', async () => {
     for (const c of clients) {
       for (const b of businesses) {
-        figures.cold.set(key(b, c), await withApp(engine, (url) =>
-          runLoadProcess({ baseUrl: url, ...spec(b, b.mix.map(searchRequest)), concurrency: c, seconds, once: true })))
+        figures.cold.set(
+          key(b, c),
+          await withApp(engine, (url) =>
+            runLoadProcess({ baseUrl: url, ...spec(b, b.mix.map(searchRequest)), concurrency: c, seconds, once: true }),
+          ),
+        )
       }
     }
   })
@@ -82,8 +105,10 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
       for (const b of businesses) {
         const searches = await recordSearches(db, b.token, b.mix)
         out.set(b, searches)
-        figures.sqlPerSearch.set(b.name, { roundTrips: searches.reduce((n, r) => n + roundTrips(r.units), 0) / searches.length,
-          example: `"${searches[0].q}": ${describeUnits(searches[0].units)}` })
+        figures.sqlPerSearch.set(b.name, {
+          roundTrips: searches.reduce((n, r) => n + roundTrips(r.units), 0) / searches.length,
+          example: `"${searches[0].q}": ${describeUnits(searches[0].units)}`,
+        })
       }
       return out
     } finally {
@@ -91,23 +116,49 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
     }
   })
 
-  await timed('warm', () => withApp(engine, async (url) => {
-    for (const b of businesses) {
-      for (const c of clients) {
-        figures.warm.set(key(b, c), await runLoadProcess({ baseUrl: url, ...spec(b, b.mix.map(searchRequest)), concurrency: c, seconds,
-          warmupSeconds: warmup, eachAtLeast: 1 }))
+  await timed('warm', () =>
+    withApp(engine, async (url) => {
+      for (const b of businesses) {
+        for (const c of clients) {
+          figures.warm.set(
+            key(b, c),
+            await runLoadProcess({
+              baseUrl: url,
+              ...spec(b, b.mix.map(searchRequest)),
+              concurrency: c,
+              seconds,
+              warmupSeconds: warmup,
+              eachAtLeast: 1,
+            }),
+          )
+        }
       }
-    }
-    const questions = QUESTIONS.map((q) => ({ label: q, path: `/api/data?type=search&q=${encodeURIComponent(q)}`, expect: CONTACT_HIT }))
-    figures.questions = await runLoadProcess({ baseUrl: url, ...spec(large, questions), concurrency: 1, seconds, warmupSeconds: warmup, eachAtLeast: 1 })
-  }))
+      const questions = QUESTIONS.map((q) => ({ label: q, path: `/api/data?type=search&q=${encodeURIComponent(q)}`, expect: CONTACT_HIT }))
+      figures.questions = await runLoadProcess({
+        baseUrl: url,
+        ...spec(large, questions),
+        concurrency: 1,
+        seconds,
+        warmupSeconds: warmup,
+        eachAtLeast: 1,
+      })
+    }),
+  )
 
   await timed('floors', async () => {
     const empty = await emptyHttpServer()
     try {
       for (const c of clients) {
-        figures.emptyHttp.set(c, await runLoadProcess({ baseUrl: empty.url, requests: [{ label: 'empty', path: '/' }], concurrency: c, seconds,
-          warmupSeconds: warmup }))
+        figures.emptyHttp.set(
+          c,
+          await runLoadProcess({
+            baseUrl: empty.url,
+            requests: [{ label: 'empty', path: '/' }],
+            concurrency: c,
+            seconds,
+            warmupSeconds: warmup,
+          }),
+        )
       }
     } finally {
       await empty.close()
@@ -129,7 +180,12 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
 async function business(db: Database, name: string, contacts: number, seed: number): Promise<Business> {
   const tenant = await createTenant(db, { name: `Search Bench ${name} Windows`, owner_email: `owner-${name}@bench.example` })
   const t0 = Date.now()
-  const data = await generateSearchData(db, tenant.tenant_id, { contacts, seed, ticketsPerContact: 1, leads: Math.max(50, Math.round(contacts / 50)) })
+  const data = await generateSearchData(db, tenant.tenant_id, {
+    contacts,
+    seed,
+    ticketsPerContact: 1,
+    leads: Math.max(50, Math.round(contacts / 50)),
+  })
   return { name, token: tenant.agent_token, data, generatedSeconds: (Date.now() - t0) / 1000, mix: buildSearchMix(data.known) }
 }
 

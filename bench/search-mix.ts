@@ -12,12 +12,30 @@ export interface MixQuery {
 }
 
 /** Names no generated contact or lead has (first and last names from outside the generator's lists). */
-export const NOBODY = ['Bartholomew Quigley', 'Ezekiel Pennywhistle', 'Philippa Wolstenholme', 'Cornelius Vanderbeek',
-  'Araminta Featherstonehaugh', 'Thelonious Brackenridge', 'Ptolemy Strzelecki', 'Leopoldina Haverkamp']
+export const NOBODY = [
+  'Bartholomew Quigley',
+  'Ezekiel Pennywhistle',
+  'Philippa Wolstenholme',
+  'Cornelius Vanderbeek',
+  'Araminta Featherstonehaugh',
+  'Thelonious Brackenridge',
+  'Ptolemy Strzelecki',
+  'Leopoldina Haverkamp',
+]
 
 /** Spelled-out street types, as someone types "oak street" for "Oak St". */
-const STREET_WORDS: Record<string, string> = { St: 'street', Dr: 'drive', Rd: 'road', Ln: 'lane', Way: 'way', Ct: 'court',
-  Blvd: 'boulevard', Cir: 'circle', Pl: 'place', Trl: 'trail' }
+const STREET_WORDS: Record<string, string> = {
+  St: 'street',
+  Dr: 'drive',
+  Rd: 'road',
+  Ln: 'lane',
+  Way: 'way',
+  Ct: 'court',
+  Blvd: 'boulevard',
+  Cir: 'circle',
+  Pl: 'place',
+  Trl: 'trail',
+}
 
 /** The index of a letter in the middle of the name's longest word, away from its first letter. */
 function middleLetter(name: string): number {
@@ -81,8 +99,13 @@ export function streetForms(line: string): [string, string] {
 
 /** How many queries of each kind the mix takes, at most (fewer when the data has fewer). */
 const PER_KIND = 4
-const TYPOS: Array<[string, (name: string) => string]> = [['typo: dropped letter', droppedLetter], ['typo: swapped letters', swappedLetters],
-  ['typo: wrong letter', wrongLetter], ['typo: doubled letter', doubledLetter], ['typo: missing space', missingSpace]]
+const TYPOS: Array<[string, (name: string) => string]> = [
+  ['typo: dropped letter', droppedLetter],
+  ['typo: swapped letters', swappedLetters],
+  ['typo: wrong letter', wrongLetter],
+  ['typo: doubled letter', doubledLetter],
+  ['typo: missing space', missingSpace],
+]
 
 /**
  * About a hundred distinct queries drawn from generated records, each with its right answer: full names, five kinds of
@@ -120,10 +143,24 @@ export function buildSearchMix(known: KnownRecords): MixQuery[] {
   }
   for (const l of known.leads.slice(0, PER_KIND * 2)) add('lead name', l.name, { id: l.id })
   for (const name of NOBODY) add('nobody', name, { noContact: true })
-  const kinds = ['name', ...TYPOS.map(([k]) => k), ...Object.keys(phoneForms('2565550142')), 'email', 'street: 123 Oak St', 'street: 123 oak street',
-    'town', 'attribute words', 'ticket #', 'invoice: full number', 'invoice: year-number', 'lead name', 'nobody']
+  const kinds = [
+    'name',
+    ...TYPOS.map(([k]) => k),
+    ...Object.keys(phoneForms('2565550142')),
+    'email',
+    'street: 123 Oak St',
+    'street: 123 oak street',
+    'town',
+    'attribute words',
+    'ticket #',
+    'invoice: full number',
+    'invoice: year-number',
+    'lead name',
+    'nobody',
+  ]
   const empty = kinds.filter((k) => !mix.some((m) => m.kind === k))
-  if (empty.length) throw new Error(`the generated data has nothing to search for as: ${empty.join(', ')} (generate more contacts, tickets or leads)`)
+  if (empty.length)
+    throw new Error(`the generated data has nothing to search for as: ${empty.join(', ')} (generate more contacts, tickets or leads)`)
   return mix
 }
 
@@ -132,6 +169,9 @@ export const CONTACT_HIT = '"kind":"contact"'
 
 /** The GET /api/data search request for one query, its right answer as text the answer must hold (the hit's id) or must not. */
 export function searchRequest(m: MixQuery): LoadRequest {
-  return { label: m.kind, path: `/api/data?type=search&q=${encodeURIComponent(m.q)}`,
-    ...('id' in m.right ? { expect: `"id":"${m.right.id}"` } : { refuse: CONTACT_HIT }) }
+  return {
+    label: m.kind,
+    path: `/api/data?type=search&q=${encodeURIComponent(m.q)}`,
+    ...('id' in m.right ? { expect: `"id":"${m.right.id}"` } : { refuse: CONTACT_HIT }),
+  }
 }

@@ -44,25 +44,41 @@ export function searchRows(f: SearchFigures): BenchRow[] {
   const rows: BenchRow[] = []
   for (const b of f.businesses) {
     const d = b.data
-    rows.push({ measure: `data: ${b.name} business`, value: `${d.contacts} contacts`,
-      note: `${d.notes} notes, ${d.attributes} attributes, ${d.tickets} tickets, ${d.invoices} invoices, ${d.leads} leads; generated in ${b.generatedSeconds.toFixed(0)} s` })
+    rows.push({
+      measure: `data: ${b.name} business`,
+      value: `${d.contacts} contacts`,
+      note: `${d.notes} notes, ${d.attributes} attributes, ${d.tickets} tickets, ${d.invoices} invoices, ${d.leads} leads; generated in ${b.generatedSeconds.toFixed(0)} s`,
+    })
   }
   for (const b of f.businesses) {
     rows.push({ measure: `query mix: ${b.name}`, value: `${b.mix.length} queries`, note: kindCounts(b.mix) })
   }
   for (const b of f.businesses) {
     const sql = f.sqlPerSearch.get(b.name)
-    if (sql) rows.push({ measure: `${b.name}: SQL per search (recorded)`, value: `${sql.roundTrips.toFixed(1)} round trips`, note: sql.example })
+    if (sql)
+      rows.push({ measure: `${b.name}: SQL per search (recorded)`, value: `${sql.roundTrips.toFixed(1)} round trips`, note: sql.example })
   }
   for (const b of f.businesses) rows.push(...businessRows(f, b))
   rows.push(...kindRows(f, f.businesses[0]))
   if (f.questions) rows.push(questionRow(f.businesses[0], f.questions))
   const runs = [...f.cold.values(), ...f.warm.values(), ...(f.questions ? [f.questions] : [])]
   const errors = runs.reduce((n, r) => n + r.errors, 0)
-  rows.push({ measure: 'errors (non-200 answers, failures)', value: String(errors), target: '0', met: errors === 0,
-    note: [...new Set(runs.flatMap((r) => r.errorSamples))].slice(0, 3).join(' | ') })
-  rows.push({ measure: 'seconds per phase', value: Object.values(f.phases).reduce((a, b) => a + b, 0).toFixed(0),
-    note: `${Object.entries(f.phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}; ${f.seconds} s per measured load` })
+  rows.push({
+    measure: 'errors (non-200 answers, failures)',
+    value: String(errors),
+    target: '0',
+    met: errors === 0,
+    note: [...new Set(runs.flatMap((r) => r.errorSamples))].slice(0, 3).join(' | '),
+  })
+  rows.push({
+    measure: 'seconds per phase',
+    value: Object.values(f.phases)
+      .reduce((a, b) => a + b, 0)
+      .toFixed(0),
+    note: `${Object.entries(f.phases)
+      .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+      .join(', ')}; ${f.seconds} s per measured load`,
+  })
   return rows
 }
 
@@ -72,26 +88,42 @@ function businessRows(f: SearchFigures, b: Business): BenchRow[] {
   const coldSql = f.coldSql.get(b.name)
   for (const c of f.clients) {
     const r = must(f.cold.get(`${b.name}:${c}`))
-    rows.push({ measure: `${b.name}: cold, ${clientsWord(c)}, p50 / p95 ms`, value: pair(r.latenciesMs),
-      note: `each query once after opening afresh (${f.afresh}); floor: the same SQL on a fresh ${f.floorName} connection ${coldSql ? pair(coldSql.all.latenciesMs) : 'n/a'} (1 client)` })
+    rows.push({
+      measure: `${b.name}: cold, ${clientsWord(c)}, p50 / p95 ms`,
+      value: pair(r.latenciesMs),
+      note: `each query once after opening afresh (${f.afresh}); floor: the same SQL on a fresh ${f.floorName} connection ${coldSql ? pair(coldSql.all.latenciesMs) : 'n/a'} (1 client)`,
+    })
   }
   for (const c of f.clients) {
     const r = must(f.warm.get(`${b.name}:${c}`))
     const p95 = percentile(r.latenciesMs, 0.95)
     const sql = f.warmSql.get(`${b.name}:${c}`)
-    rows.push({ measure: `${b.name}: warm, ${clientsWord(c)}, p50 / p95 ms`, value: pair(r.latenciesMs),
+    rows.push({
+      measure: `${b.name}: warm, ${clientsWord(c)}, p50 / p95 ms`,
+      value: pair(r.latenciesMs),
       ...(f.p95TargetMs !== null ? { target: `p95 <= ${f.p95TargetMs}`, met: p95 <= f.p95TargetMs } : {}),
-      note: `${r.ok} answers, ${throughput(r).toFixed(0)}/s; floors: same SQL via ${f.floorName} ${sql ? pair(sql.all.latenciesMs) : 'n/a'}, `
-        + `select 1 ${pair(must(f.selectOne.get(c)).latenciesMs)}, empty HTTP ${pair(must(f.emptyHttp.get(c)).latenciesMs)}` })
+      note:
+        `${r.ok} answers, ${throughput(r).toFixed(0)}/s; floors: same SQL via ${f.floorName} ${sql ? pair(sql.all.latenciesMs) : 'n/a'}, ` +
+        `select 1 ${pair(must(f.selectOne.get(c)).latenciesMs)}, empty HTTP ${pair(must(f.emptyHttp.get(c)).latenciesMs)}`,
+    })
   }
   const once = must(f.cold.get(`${b.name}:1`))
   // An answer that failed (not 200) is not a right one either.
   const right = once.ok - once.wrong
   const warmWrong = must(f.warm.get(`${b.name}:1`))
   const share = right / b.mix.length
-  rows.push({ measure: `${b.name}: found right`, value: `${right} of ${b.mix.length}`, target: `>= ${FOUND_RIGHT_TARGET * 100}%`, met: share >= FOUND_RIGHT_TARGET,
-    note: [`${(share * 100).toFixed(0)}%`, ...missedKinds(b.mix, once), ...(warmWrong.wrong ? [`warm: ${warmWrong.wrong} of ${warmWrong.ok} answers wrong`] : []),
-      ...once.wrongSamples].join('; ') })
+  rows.push({
+    measure: `${b.name}: found right`,
+    value: `${right} of ${b.mix.length}`,
+    target: `>= ${FOUND_RIGHT_TARGET * 100}%`,
+    met: share >= FOUND_RIGHT_TARGET,
+    note: [
+      `${(share * 100).toFixed(0)}%`,
+      ...missedKinds(b.mix, once),
+      ...(warmWrong.wrong ? [`warm: ${warmWrong.wrong} of ${warmWrong.ok} answers wrong`] : []),
+      ...once.wrongSamples,
+    ].join('; '),
+  })
   return rows
 }
 
@@ -104,9 +136,15 @@ function kindRows(f: SearchFigures, b: Business): BenchRow[] {
   return [...new Set(b.mix.map((m) => m.kind))].map((kind) => {
     const n = b.mix.filter((m) => m.kind === kind).length
     const right = (once.byLabel[kind]?.length ?? 0) - (once.wrongByLabel[kind] ?? 0)
-    const extra = [many ? `${f.clients[1]} clients p95 ${ms(percentile(many.byLabel[kind] ?? [], 0.95))}` : '',
-      sql ? `same SQL p95 ${ms(percentile(sql.byLabel[kind] ?? [], 0.95))}` : ''].filter(Boolean)
-    return { measure: `${b.name}, warm, 1 client: ${kind}`, value: pair(one.byLabel[kind] ?? []), note: [`right ${right} of ${n}`, ...extra].join('; ') }
+    const extra = [
+      many ? `${f.clients[1]} clients p95 ${ms(percentile(many.byLabel[kind] ?? [], 0.95))}` : '',
+      sql ? `same SQL p95 ${ms(percentile(sql.byLabel[kind] ?? [], 0.95))}` : '',
+    ].filter(Boolean)
+    return {
+      measure: `${b.name}, warm, 1 client: ${kind}`,
+      value: pair(one.byLabel[kind] ?? []),
+      note: [`right ${right} of ${n}`, ...extra].join('; '),
+    }
   })
 }
 
@@ -114,8 +152,11 @@ function kindRows(f: SearchFigures, b: Business): BenchRow[] {
 function questionRow(b: Business, q: ProcessLoadResult): BenchRow {
   const labels = Object.keys(q.byLabel)
   const answered = labels.filter((l) => !q.wrongByLabel[l]).length
-  return { measure: `${b.name}: plain questions, warm, 1 client, p50 / p95 ms`, value: pair(q.latenciesMs),
-    note: `${answered} of ${labels.length} found someone: ${labels.join(' | ')}` }
+  return {
+    measure: `${b.name}: plain questions, warm, 1 client, p50 / p95 ms`,
+    value: pair(q.latenciesMs),
+    note: `${answered} of ${labels.length} found someone: ${labels.join(' | ')}`,
+  }
 }
 
 /** "name 8, typo: dropped letter 4, ..." */

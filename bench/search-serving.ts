@@ -24,10 +24,11 @@ export async function serveApp(db: Database): Promise<ServedApp> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     url,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }
 
@@ -39,7 +40,9 @@ export async function recordSearches(db: Database, token: string, mix: MixQuery[
     const out: RecordedSearch[] = []
     for (const m of mix) {
       recorder.units.length = 0
-      const r = await fetch(`${served.url}/api/data?type=search&q=${encodeURIComponent(m.q)}`, { headers: { authorization: `Bearer ${token}` } })
+      const r = await fetch(`${served.url}/api/data?type=search&q=${encodeURIComponent(m.q)}`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
       if (r.status !== 200) throw new Error(`search for "${m.q}" answered ${r.status}: ${(await r.text()).slice(0, 200)}`)
       await r.text()
       out.push({ kind: m.kind, q: m.q, units: [...recorder.units] })

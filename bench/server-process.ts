@@ -18,10 +18,17 @@ export interface ServerProcess {
 const REPORTER = fileURLToPath(new URL('./memory-report.js', import.meta.url))
 
 /** Starts `node <script> ...args` with the memory reporter loaded; resolves once its output matches `ready` (whose first group is the URL). */
-export function startServerProcess(script: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, scratchDir: string): Promise<ServerProcess> {
+export function startServerProcess(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  scratchDir: string,
+): Promise<ServerProcess> {
   const reportFile = join(scratchDir, `memory-${process.hrtime.bigint()}.json`)
   const child = spawn(process.execPath, ['--import', REPORTER, script, ...args], {
-    env: { ...env, BENCH_MEMORY_REPORT: reportFile }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, BENCH_MEMORY_REPORT: reportFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   let out = ''
@@ -64,9 +71,13 @@ function handle(child: ChildProcess, url: string, reportFile: string, exited: Pr
         await new Promise((r) => setTimeout(r, 50))
         try {
           return JSON.parse(readFileSync(reportFile, 'utf8')) as MemoryReport
-        } catch { /* not written yet, or half written */ }
+        } catch {
+          /* not written yet, or half written */
+        }
       }
-      throw new Error(`process ${child.pid} wrote no memory report within 30 s (exit ${child.exitCode ?? child.signalCode ?? 'not yet'}): ${tail().slice(-400)}`)
+      throw new Error(
+        `process ${child.pid} wrote no memory report within 30 s (exit ${child.exitCode ?? child.signalCode ?? 'not yet'}): ${tail().slice(-400)}`,
+      )
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')

@@ -23,16 +23,27 @@ export async function businessOf(db: Database, given: string | undefined): Promi
   const all = (await db.query<Business>('select id, name from operator_businesses()')).rows
   if (given) {
     const found = all.find((b) => b.id === given)
-    if (!found) throw new AppError('NOT_FOUND', `No tenant with id ${given}${all.length ? `; this database holds ${choices(all)}` : ''}`, { entity: 'tenant', id: given })
+    if (!found)
+      throw new AppError('NOT_FOUND', `No tenant with id ${given}${all.length ? `; this database holds ${choices(all)}` : ''}`, {
+        entity: 'tenant',
+        id: given,
+      })
     return found
   }
   if (all.length === 1) return all[0]
-  if (!all.length) throw new AppError('NOT_FOUND', 'This database holds no business yet: create one with crm tenant create, or start the server once (npm start)')
+  if (!all.length)
+    throw new AppError(
+      'NOT_FOUND',
+      'This database holds no business yet: create one with crm tenant create, or start the server once (npm start)',
+    )
   throw new UsageError(`--tenant is required: this database holds ${all.length} businesses: ${choices(all)}`)
 }
 
 /** The businesses as a sentence lists them: id and name, the first few. */
 function choices(all: Business[]): string {
-  const named = all.slice(0, NAMED).map((b) => `${b.id} ("${b.name}")`).join(', ')
+  const named = all
+    .slice(0, NAMED)
+    .map((b) => `${b.id} ("${b.name}")`)
+    .join(', ')
   return all.length > NAMED ? `${named} and ${all.length - NAMED} more` : named
 }

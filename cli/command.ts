@@ -40,8 +40,11 @@ export interface ParsedArgs {
 }
 
 /** Parses argv against the command's options; mistakes become a UsageError naming the option. */
-export function parseCommandArgs(argv: string[], options: OptionSpec,
-  shape: { required?: string[]; positionals?: string[] } = {}): ParsedArgs {
+export function parseCommandArgs(
+  argv: string[],
+  options: OptionSpec,
+  shape: { required?: string[]; positionals?: string[] } = {},
+): ParsedArgs {
   let parsed: ParsedArgs
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true }) as ParsedArgs

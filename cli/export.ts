@@ -13,8 +13,11 @@ export const exportCommand: Command = {
   summary: 'Write every record of a data type (contacts, tickets, invoices, leads, scheduled_messages, ...) as CSV to stdout',
   page: { path: '/settings', does: 'download the CSV' },
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { tenant: { type: 'string' }, include: { type: 'string' },
-      filter: { type: 'string', multiple: true } }, { positionals: ['TYPE'] })
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { tenant: { type: 'string' }, include: { type: 'string' }, filter: { type: 'string', multiple: true } },
+      { positionals: ['TYPE'] },
+    )
     const { tenant } = parseOptions(z.object({ tenant: tenantOption }), { tenant: values.tenant }, { tenant: '--tenant' })
     const filters: Record<string, string> = {}
     for (const f of (values.filter as string[] | undefined) ?? []) {
@@ -22,12 +25,24 @@ export const exportCommand: Command = {
       if (eq < 1) throw new UsageError(`--filter takes name=value, got '${f}'`)
       filters[f.slice(0, eq)] = f.slice(eq + 1)
     }
-    const include = typeof values.include === 'string' ? values.include.split(',').map((s) => s.trim()).filter(Boolean) : []
+    const include =
+      typeof values.include === 'string'
+        ? values.include
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : []
     return withDatabase('export', async (db) => {
       const business = await businessOf(db, tenant)
       let csv = ''
       const principal = { tenantId: business.id, actor: { type: 'system' as const, id: null } }
-      for await (const piece of csvOfQuery(createServices(loadConfig(), db), principal, { type: positionals[0], include, filters }, randomUUID())) csv += piece
+      for await (const piece of csvOfQuery(
+        createServices(loadConfig(), db),
+        principal,
+        { type: positionals[0], include, filters },
+        randomUUID(),
+      ))
+        csv += piece
       return csv.replace(/\r?\n$/, '')
     })
   },

@@ -35,7 +35,10 @@ function lastBuild() {
 function buildIfStale() {
   const started = Date.now()
   if (lastBuild() > newestSourceChange()) return 0
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: ['ignore', process.stderr, process.stderr] })
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: ['ignore', process.stderr, process.stderr],
+  })
   // Its output goes to stderr so that stdout stays the command's own (crm --json is piped).
   // Stamped with the time the build started, so a source saved during it makes the next start build again.
   if (r.status === 0) {
@@ -46,7 +49,8 @@ function buildIfStale() {
 }
 
 const [entry, ...rest] = process.argv.slice(2)
-if (entry && entry !== '--build-only' && lastBuild() <= newestSourceChange()) process.stderr.write('Building (sources changed since the last build)...\n')
+if (entry && entry !== '--build-only' && lastBuild() <= newestSourceChange())
+  process.stderr.write('Building (sources changed since the last build)...\n')
 if (entry === '--build-only') {
   process.exit(buildIfStale())
 } else if (!entry) {

@@ -12,8 +12,21 @@ import { tokenCreate, tokenList, tokenRevoke } from './token.js'
 import { workerCommand } from './worker.js'
 
 /** Every operator command; the usage text and the dispatch both come from this list. */
-export const COMMANDS: Command[] = [tenantCreate, tokenCreate, tokenList, tokenRevoke, migrateCommand, mcpCommand, demoCommand, importSquareCustomersCommand,
-  importSquareItemsCommand, importSquareSalesCommand, importCsvCommand, exportCommand, workerCommand]
+export const COMMANDS: Command[] = [
+  tenantCreate,
+  tokenCreate,
+  tokenList,
+  tokenRevoke,
+  migrateCommand,
+  mcpCommand,
+  demoCommand,
+  importSquareCustomersCommand,
+  importSquareItemsCommand,
+  importSquareSalesCommand,
+  importCsvCommand,
+  exportCommand,
+  workerCommand,
+]
 
 /** The help text listing every command. */
 export function usage(): string {
@@ -46,11 +59,15 @@ export async function runCli(argv: string[]): Promise<CliResult> {
   if (!argv.length || ['help', '--help', '-h'].includes(argv[0])) return { code: 0, stdout: usage(), stderr: '' }
   const command = COMMANDS.find((c) => c.name.split(' ').every((word, i) => argv[i] === word))
   if (!command) {
-    const words = argv.slice(0, 2).filter((w) => !w.startsWith('-')).join(' ')
+    const words = argv
+      .slice(0, 2)
+      .filter((w) => !w.startsWith('-'))
+      .join(' ')
     return { code: 2, stdout: '', stderr: `crm: unknown command '${words || argv[0]}'\n\n${usage()}` }
   }
   const rest = argv.slice(command.name.split(' ').length)
-  if (rest.includes('--help') || rest.includes('-h')) return { code: 0, stdout: `Usage: crm ${command.name} ${command.args}\n  ${command.summary}`, stderr: '' }
+  if (rest.includes('--help') || rest.includes('-h'))
+    return { code: 0, stdout: `Usage: crm ${command.name} ${command.args}\n  ${command.summary}`, stderr: '' }
   try {
     return { code: 0, stdout: await command.run(rest), stderr: '' }
   } catch (err) {
@@ -66,9 +83,11 @@ export async function runCli(argv: string[]): Promise<CliResult> {
 function turnedAway(err: DataDirInUse, command: Command): string {
   const { url, pid } = err.holder
   if (!url || !command.page) return err.message
-  return `The server at ${url} (process ${pid}) holds the data folder ${err.dataDir}, and the embedded database serves one process at a time: `
-    + `${command.page.does} on its page ${url}${command.page.path} instead, signed in as the owner. Or stop the server and run this again, `
-    + 'or run both on a PostgreSQL server (DATABASE_URL).'
+  return (
+    `The server at ${url} (process ${pid}) holds the data folder ${err.dataDir}, and the embedded database serves one process at a time: ` +
+    `${command.page.does} on its page ${url}${command.page.path} instead, signed in as the owner. Or stop the server and run this again, ` +
+    'or run both on a PostgreSQL server (DATABASE_URL).'
+  )
 }
 
 // The command's own output is the only thing on stdout, so --json can be piped; logs would get in the way.

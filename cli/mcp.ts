@@ -16,7 +16,8 @@ import { parseCommandArgs, type Command } from './command.js'
 export const mcpCommand: Command = {
   name: 'mcp',
   args: '[--url URL]',
-  summary: 'Serve MCP over stdio (for clients that only speak stdio). Needs CRM_AGENT_TOKEN. Relays to the running server ' +
+  summary:
+    'Serve MCP over stdio (for clients that only speak stdio). Needs CRM_AGENT_TOKEN. Relays to the running server ' +
     '(--url, CRM_SERVER_URL, or http://HOST:PORT); with no server answering, opens the database itself and sends due emails (unless CRM_WORKER=off).',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { url: { type: 'string' } })
@@ -26,7 +27,10 @@ export const mcpCommand: Command = {
     // stdout carries the protocol: anything logged goes to stderr.
     setLogStream(process.stderr)
     setLogLevel('warn')
-    const url = (values.url as string | undefined) ?? process.env.CRM_SERVER_URL ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
+    const url =
+      (values.url as string | undefined) ??
+      process.env.CRM_SERVER_URL ??
+      `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
     if (await serverAnswers(url)) await relay(url, token)
     else await serveHere(config, token)
     return ''
@@ -47,7 +51,9 @@ async function relay(url: string, token: string): Promise<void> {
   const stdio = new StdioServerTransport()
   const http = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } })
   stdio.onmessage = (message: JSONRPCMessage) => {
-    http.send(message).catch((err) => process.stderr.write(`crm mcp: the server did not take a message: ${err instanceof Error ? err.message : err}\n`))
+    http
+      .send(message)
+      .catch((err) => process.stderr.write(`crm mcp: the server did not take a message: ${err instanceof Error ? err.message : err}\n`))
   }
   http.onmessage = (message: JSONRPCMessage) => void stdio.send(message)
   http.onerror = (err) => process.stderr.write(`crm mcp: ${err.message}\n`)

@@ -12,6 +12,9 @@ export const migrateCommand: Command = {
     if (values.json) return JSON.stringify({ applied })
     const where = describeDatabase()
     if (!applied.length) return `No migrations were pending: ${where} is up to date.`
-    return [`Applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${where}:`, ...applied.map((name) => `  ${name}`)].join('\n')
+    return [
+      `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${where}:`,
+      ...applied.map((name) => `  ${name}`),
+    ].join('\n')
   },
 }

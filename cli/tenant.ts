@@ -8,20 +8,28 @@ export const tenantCreate: Command = {
   args: '--name NAME --owner-email EMAIL [--owner-name NAME] [--timezone America/Chicago] [--json]',
   summary: 'Create a business with its owner and an agent token (the token is shown once)',
   async run(argv) {
-    const { values } = parseCommandArgs(argv, {
-      name: { type: 'string' },
-      'owner-email': { type: 'string' },
-      'owner-name': { type: 'string' },
-      timezone: { type: 'string' },
-      json: { type: 'boolean' },
-    }, { required: ['name', 'owner-email'] })
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        name: { type: 'string' },
+        'owner-email': { type: 'string' },
+        'owner-name': { type: 'string' },
+        timezone: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      { required: ['name', 'owner-email'] },
+    )
     // Checked before the database is opened, so a typo costs nothing and needs no free data folder.
-    const input = parseOptions(newTenantInput, {
-      name: values.name,
-      owner_email: values['owner-email'],
-      owner_name: values['owner-name'],
-      timezone: values.timezone,
-    }, { name: '--name', owner_email: '--owner-email', owner_name: '--owner-name', timezone: '--timezone' })
+    const input = parseOptions(
+      newTenantInput,
+      {
+        name: values.name,
+        owner_email: values['owner-email'],
+        owner_name: values['owner-name'],
+        timezone: values.timezone,
+      },
+      { name: '--name', owner_email: '--owner-email', owner_name: '--owner-name', timezone: '--timezone' },
+    )
     const created = await withDatabase('tenant create', (db) => createTenant(db, input))
     if (values.json) return JSON.stringify(created)
     return [

@@ -20,16 +20,25 @@ export const tokenCreate: Command = {
   summary: 'Create an agent token for a business (the token is shown once); --tenant may be left out when the database holds one business',
   page: { path: TOKENS_PAGE, does: 'make the token' },
   async run(argv) {
-    const { values } = parseCommandArgs(argv, {
-      tenant: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' },
-    }, { required: ['name'] })
+    const { values } = parseCommandArgs(
+      argv,
+      {
+        tenant: { type: 'string' },
+        name: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      { required: ['name'] },
+    )
     const input = parseOptions(newTokenInput, { tenant: values.tenant, name: values.name }, { tenant: '--tenant', name: '--name' })
     const { business, token } = await withDatabase('token create', async (db) => {
       const business = await businessOf(db, input.tenant)
       const token = await withTenant(db, { tenantId: business.id, actorType: 'system', requestId: 'cli' }, async (tx) => {
         const created = await createAgentToken(tx, business.id, input.name)
-        await writeAudit(tx, { tenantId: business.id, actor: { type: 'system', id: null }, requestId: 'cli', reasoning: null },
-          { entityType: 'agent_token', entityId: created.id, action: 'create', after: { name: created.name, prefix: created.prefix } })
+        await writeAudit(
+          tx,
+          { tenantId: business.id, actor: { type: 'system', id: null }, requestId: 'cli', reasoning: null },
+          { entityType: 'agent_token', entityId: created.id, action: 'create', after: { name: created.name, prefix: created.prefix } },
+        )
         return created
       })
       return { business, token }
@@ -51,10 +60,14 @@ export const tokenRevoke: Command = {
   page: { path: TOKENS_PAGE, does: 'disconnect it' },
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } }, { positionals: ['PREFIX'] })
-    const prefix = parseOptions(z.string().regex(/^(crm_)?[a-z0-9]{8}(_[A-Za-z0-9_-]+)?$/,
-      'expected the token prefix shown by crm token list, such as crm_ab12cd34'), positionals[0], { '': 'PREFIX' })
+    const prefix = parseOptions(
+      z.string().regex(/^(crm_)?[a-z0-9]{8}(_[A-Za-z0-9_-]+)?$/, 'expected the token prefix shown by crm token list, such as crm_ab12cd34'),
+      positionals[0],
+      { '': 'PREFIX' },
+    )
     const revoked = await withDatabase('token revoke', (db) => revokeAgentToken(db, prefix))
-    if (values.json) return JSON.stringify({ prefix: `crm_${revoked.prefix}`, tenant_id: revoked.tenant_id, name: revoked.name, revoked: true })
+    if (values.json)
+      return JSON.stringify({ prefix: `crm_${revoked.prefix}`, tenant_id: revoked.tenant_id, name: revoked.name, revoked: true })
     return `Revoked agent token crm_${revoked.prefix} ("${revoked.name}") of tenant ${revoked.tenant_id}.`
   },
 }
@@ -70,11 +83,17 @@ export const tokenList: Command = {
     const given = parseOptions(tenantOption, values.tenant, { '': '--tenant' })
     const { business, tokens } = await withDatabase('token list', async (db) => {
       const business = await businessOf(db, given)
-      return { business, tokens: await listAgentTokens(db, business.id) as TokenRow[] }
+      return { business, tokens: (await listAgentTokens(db, business.id)) as TokenRow[] }
     })
     if (values.json) return JSON.stringify(tokens)
     if (!tokens.length) return `Business "${business.name}" (${business.id}) has no agent tokens.`
-    const rows = tokens.map((t) => [t.prefix, t.name, stamp(t.created_at), stamp(t.last_used_at) || 'never', t.revoked_at ? `revoked ${stamp(t.revoked_at)}` : 'active'])
+    const rows = tokens.map((t) => [
+      t.prefix,
+      t.name,
+      stamp(t.created_at),
+      stamp(t.last_used_at) || 'never',
+      t.revoked_at ? `revoked ${stamp(t.revoked_at)}` : 'active',
+    ])
     return table([['PREFIX', 'NAME', 'CREATED', 'LAST USED', 'STATUS'], ...rows])
   },
 }
@@ -95,5 +114,12 @@ function stamp(d: Date | null): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n')
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
 }

@@ -8,11 +8,15 @@ import { parseCommandArgs, UsageError, withDatabase, type Command } from './comm
 export const workerCommand: Command = {
   name: 'worker',
   args: '[--drain] [--batch-size N] [--lease-seconds N] [--json]',
-  summary: 'Send due scheduled emails and mark overdue invoices until stopped (Ctrl-C); --drain sends what is due now and exits. '
-    + 'Run the server with CRM_WORKER=off to leave delivery to these processes',
+  summary:
+    'Send due scheduled emails and mark overdue invoices until stopped (Ctrl-C); --drain sends what is due now and exits. ' +
+    'Run the server with CRM_WORKER=off to leave delivery to these processes',
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
-      drain: { type: 'boolean' }, 'batch-size': { type: 'string' }, 'lease-seconds': { type: 'string' }, json: { type: 'boolean' },
+      drain: { type: 'boolean' },
+      'batch-size': { type: 'string' },
+      'lease-seconds': { type: 'string' },
+      json: { type: 'boolean' },
     })
     const options: Partial<WorkerOptions> = {}
     if (values['batch-size'] !== undefined) options.batchSize = wholeNumber('batch-size', values['batch-size'])
@@ -45,8 +49,12 @@ function wholeNumber(option: string, value: unknown): number {
 
 function summary(c: DeliveryCounts & Partial<PassResult>, lead: string): string {
   const failed = (c.failures ?? []).map((f) => `\n${f.job} failed${f.tenant_id ? ` for business ${f.tenant_id}` : ''}: ${f.error}`).join('')
-  return `${lead}: ${c.sent} sent, ${c.retrying} to retry later, ${c.failed} failed, ${c.cancelled} cancelled`
-    + (c.lost ? `, ${c.lost} taken over by another worker` : '') + '.'
-    + (c.overdue_marked ? ` ${c.overdue_marked} invoice(s) marked overdue.` : '')
-    + (c.series_booked ? ` ${c.series_booked} recurring visit(s) booked.` : '') + failed
+  return (
+    `${lead}: ${c.sent} sent, ${c.retrying} to retry later, ${c.failed} failed, ${c.cancelled} cancelled` +
+    (c.lost ? `, ${c.lost} taken over by another worker` : '') +
+    '.' +
+    (c.overdue_marked ? ` ${c.overdue_marked} invoice(s) marked overdue.` : '') +
+    (c.series_booked ? ` ${c.series_booked} recurring visit(s) booked.` : '') +
+    failed
+  )
 }

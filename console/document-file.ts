@@ -13,10 +13,21 @@ import { personWithRole } from './session.js'
 
 /** The file extension a download is named with, by its type. */
 const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/heic': 'heic', 'application/pdf': 'pdf', 'text/plain': 'txt', 'text/csv': 'csv',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx', 'application/vnd.oasis.opendocument.text': 'odt',
-  'application/vnd.oasis.opendocument.spreadsheet': 'ods', 'application/msword': 'doc', 'application/vnd.ms-excel': 'xls', 'application/vnd.ms-powerpoint': 'ppt',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/heic': 'heic',
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
+  'text/csv': 'csv',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
+  'application/vnd.oasis.opendocument.text': 'odt',
+  'application/vnd.oasis.opendocument.spreadsheet': 'ods',
+  'application/msword': 'doc',
+  'application/vnd.ms-excel': 'xls',
+  'application/vnd.ms-powerpoint': 'ppt',
 }
 
 /**
@@ -56,6 +67,14 @@ export function documentFileRoutes(services: Services): Router {
 }
 
 function refused(res: Response, err: AppError, session: Parameters<typeof viewerOf>[0]): void {
-  sendPage(res, layout({ title: err.status === 404 ? 'File not found' : 'Not allowed', viewer: viewerOf(session),
-    body: html`<p><a href="/">Home</a></p>`, error: err.message }), { status: err.status })
+  sendPage(
+    res,
+    layout({
+      title: err.status === 404 ? 'File not found' : 'Not allowed',
+      viewer: viewerOf(session),
+      body: html`<p><a href="/">Home</a></p>`,
+      error: err.message,
+    }),
+    { status: err.status },
+  )
 }

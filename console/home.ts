@@ -14,6 +14,13 @@ export function homePage(_req: Request, res: Response, next: NextFunction): void
   if (session.actor.type === 'user' && session.actor.role === 'owner') return next()
   const who = session.actor.type === 'user' ? `${session.actor.name || session.email} (${session.actor.role})` : ''
   const links = html`<p><a href="/today">Today's tickets</a></p>`
-  sendPage(res, layout({ title: 'Service CRM', viewer: viewerOf(session), body: html`<p>Signed in as ${who}.</p>${links}
-<form method="post" action="/auth/logout"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button>Sign out</button></form>` }))
+  sendPage(
+    res,
+    layout({
+      title: 'Service CRM',
+      viewer: viewerOf(session),
+      body: html`<p>Signed in as ${who}.</p>${links}
+<form method="post" action="/auth/logout"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button>Sign out</button></form>`,
+    }),
+  )
 }

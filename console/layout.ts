@@ -38,7 +38,8 @@ const STYLE = trustedHtml(`<style>${PAGE_STYLE}</style>`)
 export function layout(page: Page): SafeHtml {
   return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${page.title}</title>${STYLE}</head><body><main${page.wide ? html` class="wide"` : ''}>${mainContent(page)}</main>${
-  page.script ? html`<script>${page.script}</script>` : ''}</body></html>`
+    page.script ? html`<script>${page.script}</script>` : ''
+  }</body></html>`
 }
 
 /** What goes inside <main>: also what the close-out script swaps in when it switches steps without a reload. */

@@ -60,7 +60,8 @@ export function weekList(tickets: ScheduledTicket[], monday: string, today: stri
     const day = addDays(monday, i)
     const onDay = tickets.filter((t) => localDate(new Date(t.scheduled_start), tz) === day)
     return html`<h2><a href="${dayHref(day)}">${dayName(day)} ${day}</a>${day === today ? ' · today' : ''}</h2>${
-      onDay.length ? html`<table>${onDay.map((t) => ticketRow(t, tz))}</table>` : html`<p class="muted">Nothing booked.</p>`}`
+      onDay.length ? html`<table>${onDay.map((t) => ticketRow(t, tz))}</table>` : html`<p class="muted">Nothing booked.</p>`
+    }`
   })
 }
 
@@ -80,8 +81,11 @@ export function monthGrid(tickets: ScheduledTicket[], first: string, today: stri
     const n = counts.get(day) ?? 0
     // The label starts with the day's number, the link's visible text, so speech input can name it.
     const label = `${Number(day.slice(8))}, ${dayName(day)} ${day}: ${n ? `${n} ticket${n === 1 ? '' : 's'}` : 'nothing booked'}`
-    weeks[weeks.length - 1].push(day.slice(0, 7) !== month ? html`<td></td>`
-      : html`<td${day === today ? html` class="today"` : ''}><a href="${dayHref(day)}" aria-label="${label}">${Number(day.slice(8))}</a><small>${n ? n : html`&nbsp;`}</small></td>`)
+    weeks[weeks.length - 1].push(
+      day.slice(0, 7) !== month
+        ? html`<td></td>`
+        : html`<td${day === today ? html` class="today"` : ''}><a href="${dayHref(day)}" aria-label="${label}">${Number(day.slice(8))}</a><small>${n ? n : html`&nbsp;`}</small></td>`,
+    )
     day = addDays(day, 1)
   }
   const head = WEEK.map((d) => html`<th>${d[0].toUpperCase()}${d.slice(1, 2)}</th>`)

@@ -13,8 +13,15 @@ export function personWithRole(res: Response, roles: Array<'owner' | 'technician
     return null
   }
   if (session.actor.type !== 'user' || !roles.includes(session.actor.role)) {
-    sendPage(res, layout({ title: 'Not allowed', viewer: viewerOf(session), body: html`<p>This page is for the business owner.</p><p><a href="/">Home</a></p>` }),
-      { status: 403 })
+    sendPage(
+      res,
+      layout({
+        title: 'Not allowed',
+        viewer: viewerOf(session),
+        body: html`<p>This page is for the business owner.</p><p><a href="/">Home</a></p>`,
+      }),
+      { status: 403 },
+    )
     return null
   }
   return session

@@ -16,6 +16,6 @@ export function returnPathAfterSignIn(value: unknown): string | null {
 export function signInLinkForm(token: string, csrf?: string, next?: string | null): SafeHtml {
   return html`<p>Press the button to sign in on this device. The link works once.</p>
 <form method="post" action="/auth/verify"><input type="hidden" name="token" value="${token}">${
-  csrf ? html`<input type="hidden" name="_csrf" value="${csrf}">` : ''}${
-  next ? html`<input type="hidden" name="next" value="${next}">` : ''}<button>Sign in</button></form>`
+    csrf ? html`<input type="hidden" name="_csrf" value="${csrf}">` : ''
+  }${next ? html`<input type="hidden" name="next" value="${next}">` : ''}<button>Sign in</button></form>`
 }

@@ -55,7 +55,7 @@ export const BULK_TARGET_LIMIT = 5
 
 /** The reach of a role with an operation. */
 export function reachOf(access: { owner?: Reach; technician: Reach }, role: Role): Reach {
-  return role === 'owner' ? access.owner ?? 'all' : access.technician
+  return role === 'owner' ? (access.owner ?? 'all') : access.technician
 }
 
 /** The number of records a call touches: one unless the action declares a list. */

@@ -1,7 +1,15 @@
 import type { ActionDefinition } from './registry.js'
 
 /** The owner's areas of the business, in the order the permissions page shows them. */
-export const AREAS = ['Customers', 'Appointments', 'Invoices', 'Leads and waiting list', 'Emails to customers', 'Your business', 'Other'] as const
+export const AREAS = [
+  'Customers',
+  'Appointments',
+  'Invoices',
+  'Leads and waiting list',
+  'Emails to customers',
+  'Your business',
+  'Other',
+] as const
 
 /** One of the owner's areas of the business. */
 export type Area = (typeof AREAS)[number]

@@ -15,21 +15,41 @@ export function diffRecords(before: Record<string, unknown> | null | undefined, 
 }
 
 /** Appends one audit row in the caller's transaction; the only path by which mutations are recorded. */
-export async function writeAudit(tx: Queryable, who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null },
-  entry: AuditEntry): Promise<void> {
+export async function writeAudit(
+  tx: Queryable,
+  who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null },
+  entry: AuditEntry,
+): Promise<void> {
   await tx.query(
     `insert into audit_log (tenant_id, entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, request_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [who.tenantId, entry.entityType, entry.entityId, entry.action, JSON.stringify(diffRecords(entry.before, entry.after)),
-      who.actor.type, who.actor.id, who.reasoning, who.requestId],
+    [
+      who.tenantId,
+      entry.entityType,
+      entry.entityId,
+      entry.action,
+      JSON.stringify(diffRecords(entry.before, entry.after)),
+      who.actor.type,
+      who.actor.id,
+      who.reasoning,
+      who.requestId,
+    ],
   )
 }
 
 /** Appends many audit rows with one statement, for bulk writes (an import's chunk); the same rows writeAudit would write one by one. */
-export async function writeAuditMany(tx: Queryable, who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null },
-  entries: AuditEntry[]): Promise<void> {
+export async function writeAuditMany(
+  tx: Queryable,
+  who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null },
+  entries: AuditEntry[],
+): Promise<void> {
   if (!entries.length) return
-  const rows = entries.map((e) => ({ entity_type: e.entityType, entity_id: e.entityId, action: e.action, changes: diffRecords(e.before, e.after) }))
+  const rows = entries.map((e) => ({
+    entity_type: e.entityType,
+    entity_id: e.entityId,
+    action: e.action,
+    changes: diffRecords(e.before, e.after),
+  }))
   await tx.query(
     `insert into audit_log (tenant_id, entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, request_id)
      select $1, x.entity_type, x.entity_id, x.action, x.changes, $3, $4, $5, $6
@@ -49,7 +69,9 @@ export async function auditTrail(tx: Queryable, entityType: string, ids: string[
   if (!ids.length) return byId
   const r = await tx.query<{ entity_id: string }>(
     `select entity_id, action, changes, actor_type, actor_id, reasoning, request_id, created_at
-     from audit_log where entity_type = $1 and entity_id = any($2::uuid[]) order by id`, [entityType, ids])
+     from audit_log where entity_type = $1 and entity_id = any($2::uuid[]) order by id`,
+    [entityType, ids],
+  )
   for (const row of r.rows) byId.get(row.entity_id)?.push(row)
   return byId
 }

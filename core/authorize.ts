@@ -40,8 +40,12 @@ export async function authorizeAction(ctx: OperationContext, def: ActionDefiniti
   if (held.length) {
     // Before the owner's override and standing rules: neither may lift this, so every such call waits for the owner.
     if (!ctx.reasoning) {
-      throw new AppError('REASONING_REQUIRED', `${key} with ${held.join(', ')} needs the owner's approval every time, because it `
-        + `${def.access.ownerApproves?.why}: call it again with "reasoning" the owner will read`, { permission: 'requires_authorization', owner_approves: held })
+      throw new AppError(
+        'REASONING_REQUIRED',
+        `${key} with ${held.join(', ')} needs the owner's approval every time, because it ` +
+          `${def.access.ownerApproves?.why}: call it again with "reasoning" the owner will read`,
+        { permission: 'requires_authorization', owner_approves: held },
+      )
     }
     return 'queue'
   }
@@ -50,12 +54,15 @@ export async function authorizeAction(ctx: OperationContext, def: ActionDefiniti
   const targets = targetCount(def.access, input as never)
   if (targets > BULK_TARGET_LIMIT && override !== 'unrestricted') level = 'requires_authorization'
   if (level === 'soft_limit' && !ctx.reasoning) {
-    throw new AppError('REASONING_REQUIRED', `${key} is a soft_limit action: call it again with "reasoning" saying why it is needed`,
-      { permission: level })
+    throw new AppError('REASONING_REQUIRED', `${key} is a soft_limit action: call it again with "reasoning" saying why it is needed`, {
+      permission: level,
+    })
   }
   if (level === 'requires_authorization' && !ctx.reasoning) {
-    throw new AppError('REASONING_REQUIRED', `${key} needs the owner's authorization: call it again with "reasoning" the owner will read`,
-      { permission: level, ...(targets > BULK_TARGET_LIMIT ? { targets, bulk_limit: BULK_TARGET_LIMIT } : {}) })
+    throw new AppError('REASONING_REQUIRED', `${key} needs the owner's authorization: call it again with "reasoning" the owner will read`, {
+      permission: level,
+      ...(targets > BULK_TARGET_LIMIT ? { targets, bulk_limit: BULK_TARGET_LIMIT } : {}),
+    })
   }
   if (level !== 'requires_authorization') return 'run'
   return (await ctx.services.consent.allowedByRule(ctx, def, input)) ? 'run' : 'queue'
@@ -76,15 +83,22 @@ export function refuseQueryCaller(actor: Actor, def: QueryDefinition): void {
 }
 
 /** Checks a read against the data type's declared access before it runs: who may read, by id, with which filters and includes. */
-export async function authorizeQuery(tx: Queryable, actor: Actor, def: QueryDefinition,
-  call: { id?: string; params: Record<string, unknown>; include: ReadonlySet<string> }): Promise<QueryScope> {
+export async function authorizeQuery(
+  tx: Queryable,
+  actor: Actor,
+  def: QueryDefinition,
+  call: { id?: string; params: Record<string, unknown>; include: ReadonlySet<string> },
+): Promise<QueryScope> {
   refuseQueryCaller(actor, def)
   if (actor.type !== 'user' || reachOf(def.access, actor.role) !== 'assigned') return { technicianId: null }
   const allowed = def.access.technicianIncludes ?? []
   const refused = [...call.include].filter((i) => !allowed.includes(i))
   if (refused.length) {
-    throw new AppError('FORBIDDEN', `include=${refused.join(',')} is not open to technicians on ${def.type}; they may include: ${allowed.join(', ') || 'nothing'}`,
-      { field: 'include' })
+    throw new AppError(
+      'FORBIDDEN',
+      `include=${refused.join(',')} is not open to technicians on ${def.type}; they may include: ${allowed.join(', ') || 'nothing'}`,
+      { field: 'include' },
+    )
   }
   const refs = referencesIn(call.params)
   if (call.id !== undefined) refs[`${def.access.idEntity ?? def.entity}_id`] = call.id
@@ -93,10 +107,20 @@ export async function authorizeQuery(tx: Queryable, actor: Actor, def: QueryDefi
 }
 
 /** Keeps only the records a technician reaches; a list never carries another technician's records, whatever a query did. */
-export async function keepReached<T extends Record<string, unknown>>(tx: Queryable, def: QueryDefinition, scope: QueryScope, items: T[]): Promise<T[]> {
+export async function keepReached<T extends Record<string, unknown>>(
+  tx: Queryable,
+  def: QueryDefinition,
+  scope: QueryScope,
+  items: T[],
+): Promise<T[]> {
   if (!scope.technicianId || !items.length) return items
   const entity = def.access.idEntity ?? (def.entity as string)
-  const reached = await reachedByTechnician(tx, scope.technicianId, entity, items.map((i) => String(i.id)))
+  const reached = await reachedByTechnician(
+    tx,
+    scope.technicianId,
+    entity,
+    items.map((i) => String(i.id)),
+  )
   return items.filter((i) => reached.has(String(i.id)))
 }
 
@@ -107,7 +131,13 @@ function referencesIn(values: unknown): Record<string, unknown> {
 }
 
 /** Refuses a person whose role does not reach the operation, or a technician naming a record outside their tickets. */
-async function checkReach(tx: Queryable, actor: Extract<Actor, { type: 'user' }>, name: string, reach: Reach, refs: Record<string, unknown>) {
+async function checkReach(
+  tx: Queryable,
+  actor: Extract<Actor, { type: 'user' }>,
+  name: string,
+  reach: Reach,
+  refs: Record<string, unknown>,
+) {
   if (reach === 'all') return
   if (reach === 'none') throw closedTo(actor, name)
   for (const [field, value] of Object.entries(refs)) {
@@ -121,9 +151,14 @@ async function checkReach(tx: Queryable, actor: Extract<Actor, { type: 'user' }>
     if (!outside.length) continue
     const existing = await existingRecords(tx, entity, outside)
     const missing = outside.find((id) => !existing.has(id))
-    if (missing !== undefined) throw new AppError('NOT_FOUND', `${field}: no ${entity.replace(/_/g, ' ')} with id ${missing}`, { field, id: missing })
-    const what = entity === 'ticket' ? `Ticket ${outside[0]} is not assigned to you`
-      : entity === 'user' ? 'You may act only for yourself here' : `This ${entity.replace(/_/g, ' ')} (${field}) is not on a ticket assigned to you`
+    if (missing !== undefined)
+      throw new AppError('NOT_FOUND', `${field}: no ${entity.replace(/_/g, ' ')} with id ${missing}`, { field, id: missing })
+    const what =
+      entity === 'ticket'
+        ? `Ticket ${outside[0]} is not assigned to you`
+        : entity === 'user'
+          ? 'You may act only for yourself here'
+          : `This ${entity.replace(/_/g, ' ')} (${field}) is not on a ticket assigned to you`
     throw new AppError('FORBIDDEN', `${what}; ask the owner if you should work on it`, { field, id: outside[0] })
   }
 }

@@ -31,12 +31,20 @@ export type TypedOutcome<O extends z.ZodType> =
  * apply: it goes through performAction), and answers as JSON reads it, typed by the action's output schema, which the
  * registry tests hold every answer to.
  */
-export async function callAction<S extends z.ZodType, O extends z.ZodType>(caller: Caller, def: ActionDefinition<S, unknown, O>, input: z.input<S>,
-  opts: { reasoning?: string | null; idempotencyKey?: string } = {}): Promise<TypedOutcome<O>> {
+export async function callAction<S extends z.ZodType, O extends z.ZodType>(
+  caller: Caller,
+  def: ActionDefinition<S, unknown, O>,
+  input: z.input<S>,
+  opts: { reasoning?: string | null; idempotencyKey?: string } = {},
+): Promise<TypedOutcome<O>> {
   // An action runs in a transaction of its own; inside a shared read one it would wait on it (PGlite runs one at a time).
   if (caller.transaction) throw new Error(`callAction(${def.domain}.${def.name}) inside readTogether: reads only there`)
-  const outcome = await performAction(caller.services, caller.principal, { domain: def.domain, action: def.name, data: input, reasoning: opts.reasoning },
-    { requestId: caller.requestId, idempotencyKey: opts.idempotencyKey })
+  const outcome = await performAction(
+    caller.services,
+    caller.principal,
+    { domain: def.domain, action: def.name, data: input, reasoning: opts.reasoning },
+    { requestId: caller.requestId, idempotencyKey: opts.idempotencyKey },
+  )
   // Times become ISO strings and absent values drop out, as the output schema describes them.
   return { ...outcome, result: outcome.result === undefined ? undefined : JSON.parse(JSON.stringify(outcome.result)) } as TypedOutcome<O>
 }

@@ -21,7 +21,9 @@ export interface CallPreview {
 
 /** Each field a call gives (undefined: not given), as the record has it now and as the call sets it: a preview's changes. */
 export function changesOf(current: Record<string, unknown>, given: Record<string, unknown>): NonNullable<CallPreview['changes']> {
-  return Object.entries(given).filter(([, after]) => after !== undefined).map(([field, after]) => ({ field, before: current[field] ?? null, after }))
+  return Object.entries(given)
+    .filter(([, after]) => after !== undefined)
+    .map(([field, after]) => ({ field, before: current[field] ?? null, after }))
 }
 
 /** A number an action offers about its calls, for the owner's standing rules (e.g. "allow up to $50"). */
@@ -34,6 +36,14 @@ export interface FactDeclaration {
 
 /** A moment as the business reads it on its own clock, e.g. "Mon, Mar 2, 2026, 9:00 AM CST". */
 export function formatInstant(at: Date | string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', month: 'short', day: 'numeric', year: 'numeric',
-    hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(new Date(at))
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(new Date(at))
 }

@@ -33,22 +33,40 @@ export interface TypedPage<R extends z.ZodType> {
  * and limits: it goes through performQuery), and answers as JSON reads it, typed by the type's record schema: the page,
  * or for a read by id the one record (a missing one is NOT_FOUND).
  */
-export async function callQuery<P extends z.ZodObject, R extends z.ZodType>(caller: Caller, def: QueryDefinition<P, R>, read: RecordRead<P>): Promise<z.output<R>>
-export async function callQuery<P extends z.ZodObject, R extends z.ZodType>(caller: Caller, def: QueryDefinition<P, R>, read?: ListRead<P>): Promise<TypedPage<R>>
-export async function callQuery<P extends z.ZodObject, R extends z.ZodType>(caller: Caller, def: QueryDefinition<P, R>,
-  read: ListRead<P> | RecordRead<P> = {}): Promise<TypedPage<R> | z.output<R>> {
+export async function callQuery<P extends z.ZodObject, R extends z.ZodType>(
+  caller: Caller,
+  def: QueryDefinition<P, R>,
+  read: RecordRead<P>,
+): Promise<z.output<R>>
+export async function callQuery<P extends z.ZodObject, R extends z.ZodType>(
+  caller: Caller,
+  def: QueryDefinition<P, R>,
+  read?: ListRead<P>,
+): Promise<TypedPage<R>>
+export async function callQuery<P extends z.ZodObject, R extends z.ZodType>(
+  caller: Caller,
+  def: QueryDefinition<P, R>,
+  read: ListRead<P> | RecordRead<P> = {},
+): Promise<TypedPage<R> | z.output<R>> {
   const { limit, cursor } = read as ListRead<P>
   // Absent filters are left out, as a query string would leave them.
   const filters = Object.fromEntries(Object.entries(read.params ?? {}).filter(([, v]) => v !== undefined))
-  const result = await performQuery(caller.services, caller.principal, { type: def.type, id: read.id, include: read.include, limit, cursor, filters },
-    { requestId: caller.requestId, transaction: caller.transaction })
+  const result = await performQuery(
+    caller.services,
+    caller.principal,
+    { type: def.type, id: read.id, include: read.include, limit, cursor, filters },
+    { requestId: caller.requestId, transaction: caller.transaction },
+  )
   // Times become ISO strings and absent values drop out, as the record schema describes them.
   return JSON.parse(JSON.stringify(result))
 }
 
 /** Every record of a filtered list, page by page (100 a page). */
-export async function callQueryAll<P extends z.ZodObject, R extends z.ZodType>(caller: Caller, def: QueryDefinition<P, R>,
-  read: { params?: z.input<P>; include?: string[] } = {}): Promise<Array<z.output<R>>> {
+export async function callQueryAll<P extends z.ZodObject, R extends z.ZodType>(
+  caller: Caller,
+  def: QueryDefinition<P, R>,
+  read: { params?: z.input<P>; include?: string[] } = {},
+): Promise<Array<z.output<R>>> {
   const all: Array<z.output<R>> = []
   let cursor: string | undefined
   do {
@@ -66,8 +84,13 @@ export async function callQueryAll<P extends z.ZodObject, R extends z.ZodType>(c
  */
 export async function readTogether<T>(caller: Caller, fn: (together: Caller) => Promise<T>): Promise<T> {
   if (caller.transaction) return fn(caller)
-  return withTenant(caller.services.db, scopeOf(caller.principal, caller.requestId), (tx) => {
-    rememberReads(tx)
-    return fn({ ...caller, transaction: tx })
-  }, { readOnly: true })
+  return withTenant(
+    caller.services.db,
+    scopeOf(caller.principal, caller.requestId),
+    (tx) => {
+      rememberReads(tx)
+      return fn({ ...caller, transaction: tx })
+    },
+    { readOnly: true },
+  )
 }

@@ -13,7 +13,10 @@ import { parseInput } from './validation.js'
  * owner's queue, no merged-contact refusal, no Idempotency-Key and no redaction report. The outer call was checked
  * and authorized for everything it does, so its steps must not be queued or refused one by one.
  */
-export async function callWithin<S extends z.ZodType, R>(ctx: OperationContext, def: ActionDefinition<S, R, z.ZodType>,
-  input: z.input<S>): Promise<R> {
+export async function callWithin<S extends z.ZodType, R>(
+  ctx: OperationContext,
+  def: ActionDefinition<S, R, z.ZodType>,
+  input: z.input<S>,
+): Promise<R> {
   return def.run(ctx, parseInput(def.input, input, 'data'))
 }

@@ -5,10 +5,11 @@ import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js'
 import type { ActionDefinition, Registry } from './registry.js'
 
 /** What the action hints mean, said once beside the list. */
-export const HINTS_LEGEND = 'hints: destructive (removes or irreversibly changes data), idempotent (safe to repeat), reasoning (agents must give reasoning), '
-  + `approval (waits for the owner), approval>${BULK_TARGET_LIMIT} (more than ${BULK_TARGET_LIMIT} records in one call waits for the owner and needs reasoning), `
-  + 'approval:a,b (a call giving field a or b waits for the owner every time and needs reasoning; nothing the owner sets lifts it), '
-  + 'soft_limit (allowed with reasoning)'
+export const HINTS_LEGEND =
+  'hints: destructive (removes or irreversibly changes data), idempotent (safe to repeat), reasoning (agents must give reasoning), ' +
+  `approval (waits for the owner), approval>${BULK_TARGET_LIMIT} (more than ${BULK_TARGET_LIMIT} records in one call waits for the owner and needs reasoning), ` +
+  'approval:a,b (a call giving field a or b waits for the owner every time and needs reasoning; nothing the owner sets lifts it), ' +
+  'soft_limit (allowed with reasoning)'
 
 /** Short words telling a caller what to expect of an action before calling it, from its declaration. */
 export function actionHints(def: ActionDefinition): string[] {
@@ -29,8 +30,13 @@ export function accessNotes(def: ActionDefinition): { bulk?: string; owner_appro
   const approves = def.access.ownerApproves
   return {
     ...(def.access.bulk ? { bulk: `touches a list of records; more than ${BULK_TARGET_LIMIT} in one agent call waits for the owner` } : {}),
-    ...(approves ? { owner_approves: `an agent's call giving ${approves.fields.join(', ')} waits for the owner's approval every time, `
-      + `with reasoning, because it ${approves.why}; Allow Always, the owner's levels and standing rules never lift that` } : {}),
+    ...(approves
+      ? {
+          owner_approves:
+            `an agent's call giving ${approves.fields.join(', ')} waits for the owner's approval every time, ` +
+            `with reasoning, because it ${approves.why}; Allow Always, the owner's levels and standing rules never lift that`,
+        }
+      : {}),
   }
 }
 
@@ -57,18 +63,21 @@ export function describeCapabilities(registry: Registry, actor: Actor) {
       input: jsonSchemaOf(def.input),
     })
   }
-  const data_types = [...registry.queries.values()].filter((def) => listedTo(actor, def.access)).map((def) => ({
-    type: def.type,
-    description: def.description,
-    people: { owner: reachOf(def.access, 'owner'), technician: reachOf(def.access, 'technician') },
-    params: jsonSchemaOf(def.params),
-    include: [...(def.include ?? []), ...(def.entity ? ['audit_trail'] : [])],
-  }))
+  const data_types = [...registry.queries.values()]
+    .filter((def) => listedTo(actor, def.access))
+    .map((def) => ({
+      type: def.type,
+      description: def.description,
+      people: { owner: reachOf(def.access, 'owner'), technician: reachOf(def.access, 'technician') },
+      params: jsonSchemaOf(def.params),
+      include: [...(def.include ?? []), ...(def.entity ? ['audit_trail'] : [])],
+    }))
   return {
     domains,
     data_types,
     conventions: {
-      actions: 'POST /api/actions {domain, action, data, reasoning?}; soft_limit actions need reasoning from agents; requires_authorization waits for the owner; never is for people only. people: all records, assigned (a technician\'s own tickets and their customers) or none',
+      actions:
+        "POST /api/actions {domain, action, data, reasoning?}; soft_limit actions need reasoning from agents; requires_authorization waits for the owner; never is for people only. people: all records, assigned (a technician's own tickets and their customers) or none",
       hints: HINTS_LEGEND,
       data: `GET /api/data?type=T&id=UUID | filters, include=a,b, limit (default ${DEFAULT_LIMIT}, max ${MAX_LIMIT}), cursor (next_cursor of the previous page)`,
       money: 'integer cents with a currency code',

@@ -65,7 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`)
   const host = env.HOST ?? '127.0.0.1'
   const level = (env.LOG_LEVEL ?? 'info') as Config['logLevel']
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) throw new Error(`LOG_LEVEL must be debug, info, warn, error or silent, got ${level}`)
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level))
+    throw new Error(`LOG_LEVEL must be debug, info, warn, error or silent, got ${level}`)
   const statementTimeoutMs = millis(env, 'CRM_DB_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_LIMITS.statementTimeoutMs)
   return {
     port,
@@ -98,10 +99,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** The document store's settings; an S3 bucket without its endpoint or keys stops start-up, naming what is missing. */
 function documentSettings(env: NodeJS.ProcessEnv): DocumentSettings {
   const store = env.CRM_DOCUMENT_STORE || undefined
-  if (store && !['files', 'database', 's3'].includes(store)) throw new Error(`CRM_DOCUMENT_STORE must be files, database or s3, got ${store}`)
+  if (store && !['files', 'database', 's3'].includes(store))
+    throw new Error(`CRM_DOCUMENT_STORE must be files, database or s3, got ${store}`)
   const maxBytes = positive(env, 'CRM_DOCUMENT_MAX_BYTES', 10 * 1024 * 1024)
   if (!env.CRM_S3_BUCKET) {
-    if (store === 's3') throw new Error('CRM_DOCUMENT_STORE=s3 needs CRM_S3_BUCKET, CRM_S3_ENDPOINT, CRM_S3_ACCESS_KEY_ID and CRM_S3_SECRET_ACCESS_KEY')
+    if (store === 's3')
+      throw new Error('CRM_DOCUMENT_STORE=s3 needs CRM_S3_BUCKET, CRM_S3_ENDPOINT, CRM_S3_ACCESS_KEY_ID and CRM_S3_SECRET_ACCESS_KEY')
     return { store: store as DocumentSettings['store'], maxBytes: Math.floor(maxBytes) }
   }
   const missing = ['CRM_S3_ENDPOINT', 'CRM_S3_ACCESS_KEY_ID', 'CRM_S3_SECRET_ACCESS_KEY'].filter((k) => !env[k])

@@ -8,7 +8,9 @@ export async function nextCounterValue(tx: Queryable, tenantId: string, name: st
   const r = await tx.query<{ value: number }>(
     `insert into tenant_counters (tenant_id, name, value) values ($1, $2, 1)
      on conflict (tenant_id, name) do update set value = tenant_counters.value + 1
-     returning value`, [tenantId, name])
+     returning value`,
+    [tenantId, name],
+  )
   return r.rows[0].value
 }
 
@@ -17,6 +19,8 @@ export async function reserveCounterValues(tx: Queryable, tenantId: string, name
   const r = await tx.query<{ value: number }>(
     `insert into tenant_counters (tenant_id, name, value) values ($1, $2, $3)
      on conflict (tenant_id, name) do update set value = tenant_counters.value + $3
-     returning value`, [tenantId, name, n])
+     returning value`,
+    [tenantId, name, n],
+  )
   return r.rows[0].value - n + 1
 }

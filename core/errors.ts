@@ -63,6 +63,9 @@ export class DatabaseUnavailableError extends AppError {
 }
 
 /** The database cannot be reached or did not answer in time; the answer carries when to try again. */
-export function databaseUnavailable(message = 'The database is unavailable; try again shortly', reason: string | null = null): DatabaseUnavailableError {
+export function databaseUnavailable(
+  message = 'The database is unavailable; try again shortly',
+  reason: string | null = null,
+): DatabaseUnavailableError {
   return new DatabaseUnavailableError(message, reason)
 }

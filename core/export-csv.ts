@@ -5,13 +5,17 @@ import { MAX_LIMIT } from './pagination.js'
 import type { Page } from './registry.js'
 
 /** Every record of a data type, with its filters and expansions, as CSV text in pieces: the header, then page by page. */
-export async function* csvOfQuery(services: Services, principal: Principal, call: Omit<QueryCall, 'id' | 'limit' | 'cursor'>,
-  requestId: string): AsyncGenerator<string> {
+export async function* csvOfQuery(
+  services: Services,
+  principal: Principal,
+  call: Omit<QueryCall, 'id' | 'limit' | 'cursor'>,
+  requestId: string,
+): AsyncGenerator<string> {
   let columns: string[] | null = null
   let cursor: string | undefined
   const customKeys = await customFieldKeys(services, principal, call.type, requestId)
   do {
-    const page = await performQuery(services, principal, { ...call, limit: MAX_LIMIT, cursor }, { requestId }) as Page
+    const page = (await performQuery(services, principal, { ...call, limit: MAX_LIMIT, cursor }, { requestId })) as Page
     if (!columns) {
       // Known columns first, so an empty list still has its header; a column the declaration lacks still comes out when there are records.
       const declared = services.registry.queries.get(call.type)?.exportColumns ?? []
@@ -33,7 +37,12 @@ async function customFieldKeys(services: Services, principal: Principal, type: s
   if (type !== 'contacts' && type !== 'tickets') return null
   const keys: string[] = []
   for (const archived of ['false', 'true']) {
-    const page = await performQuery(services, principal, { type: 'custom_fields', limit: MAX_LIMIT, filters: { archived } }, { requestId }) as Page
+    const page = (await performQuery(
+      services,
+      principal,
+      { type: 'custom_fields', limit: MAX_LIMIT, filters: { archived } },
+      { requestId },
+    )) as Page
     for (const def of page.items) if ((def.applies_to === 'ticket') === (type === 'tickets')) keys.push(String(def.key))
   }
   return keys

@@ -11,16 +11,20 @@ export const MAX_INCLUDES = 20
 
 /** A name given by the caller, refused when it is not a short text, before any lookup or "did you mean" work on it. */
 export function boundedName(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) throw validationError([{ field, message: 'is required: a name (see GET /api/capabilities)' }])
+  if (typeof value !== 'string' || value.length === 0)
+    throw validationError([{ field, message: 'is required: a name (see GET /api/capabilities)' }])
   if (value.length > MAX_NAME_LENGTH) {
-    throw validationError([{ field, message: `is ${value.length} characters long; names are at most ${MAX_NAME_LENGTH} (see GET /api/capabilities)` }])
+    throw validationError([
+      { field, message: `is ${value.length} characters long; names are at most ${MAX_NAME_LENGTH} (see GET /api/capabilities)` },
+    ])
   }
   return value
 }
 
 /** The expansions asked for, each a bounded name, and not too many of them. */
 export function boundedIncludes(values: readonly unknown[]): string[] {
-  if (values.length > MAX_INCLUDES) throw validationError([{ field: 'include', message: `names ${values.length} expansions; at most ${MAX_INCLUDES}` }])
+  if (values.length > MAX_INCLUDES)
+    throw validationError([{ field: 'include', message: `names ${values.length} expansions; at most ${MAX_INCLUDES}` }])
   return values.map((v) => boundedName('include', v))
 }
 
@@ -50,8 +54,9 @@ export function boundedDepth(value: unknown, field = ''): void {
     if (!item.value || typeof item.value !== 'object') continue
     const at = seen.push({ key: item.key, parent: item.parent }) - 1
     if (item.depth >= MAX_JSON_DEPTH) {
-      throw validationError([{ field: pathOf(seen, at),
-        message: `is nested deeper than ${MAX_JSON_DEPTH} levels of objects and lists; send flatter data` }])
+      throw validationError([
+        { field: pathOf(seen, at), message: `is nested deeper than ${MAX_JSON_DEPTH} levels of objects and lists; send flatter data` },
+      ])
     }
     for (const [key, inner] of Object.entries(item.value)) {
       if (inner && typeof inner === 'object') pending.push({ value: inner, depth: item.depth + 1, key, parent: at })

@@ -6,7 +6,8 @@ import { z } from 'zod'
  */
 
 /** The columns of a priced line as the API shows it (alias l). */
-export const PRICED_LINE_COLUMNS = 'l.id, l.service_id, l.description, l.quantity, l.unit_price_cents, l.price_cents, l.tax_rate_bp, l.tax_cents, l.position'
+export const PRICED_LINE_COLUMNS =
+  'l.id, l.service_id, l.description, l.quantity, l.unit_price_cents, l.price_cents, l.tax_rate_bp, l.tax_cents, l.position'
 
 /** A priced line of an invoice, a quote or an order as the API shows it (PRICED_LINE_COLUMNS). */
 export const PRICED_LINE_RECORD = z.object({

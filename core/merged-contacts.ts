@@ -15,19 +15,26 @@ export interface MergedContact {
 
 /** The refusal of a call that names a merged contact: it says which contact survived and how to call again. */
 export function mergedContactError(field: string, m: MergedContact): AppError {
-  return new AppError('CONFLICT', `${field}: ${m.display_name} (contact_id ${m.id}) was merged into ${m.survivor_name} `
-    + `(contact_id ${m.merged_into}); call again with contact_id ${m.merged_into}`,
-  { field, id: m.id, merged_into: { id: m.merged_into, display_name: m.survivor_name }, merged_at: m.merged_at })
+  return new AppError(
+    'CONFLICT',
+    `${field}: ${m.display_name} (contact_id ${m.id}) was merged into ${m.survivor_name} ` +
+      `(contact_id ${m.merged_into}); call again with contact_id ${m.merged_into}`,
+    { field, id: m.id, merged_into: { id: m.merged_into, display_name: m.survivor_name }, merged_at: m.merged_at },
+  )
 }
 
 /** The merged contacts among the given ids, by id. */
 export async function mergedContacts(tx: Queryable, ids: readonly string[]): Promise<Map<string, MergedContact>> {
   const wanted = [...new Set(ids)].filter((id) => isUuid(id)).sort()
   if (!wanted.length) return new Map()
-  const r = await remembered(tx, `merged contacts ${wanted.join(',')}`, () => tx.query<MergedContact>(
-    `select c.id, c.display_name, c.merged_into, s.display_name as survivor_name, c.merged_at
+  const r = await remembered(tx, `merged contacts ${wanted.join(',')}`, () =>
+    tx.query<MergedContact>(
+      `select c.id, c.display_name, c.merged_into, s.display_name as survivor_name, c.merged_at
      from contacts c join contacts s on s.tenant_id = c.tenant_id and s.id = c.merged_into
-     where c.id = any($1::uuid[]) and c.merged_into is not null`, [wanted]))
+     where c.id = any($1::uuid[]) and c.merged_into is not null`,
+      [wanted],
+    ),
+  )
   return new Map(r.rows.map((row) => [String(row.id), row]))
 }
 
@@ -37,13 +44,17 @@ export async function mergedContacts(tx: Queryable, ids: readonly string[]): Pro
  */
 export async function refuseMergedContacts(tx: Queryable, input: unknown, prefix = 'data.'): Promise<void> {
   if (!input || typeof input !== 'object' || Array.isArray(input)) return
-  const named = Object.entries(input).filter(([field, value]) => entityOfField(field) === 'contact' && value !== undefined && value !== null)
+  const named = Object.entries(input).filter(
+    ([field, value]) => entityOfField(field) === 'contact' && value !== undefined && value !== null,
+  )
   if (!named.length) return
-  const merged = await mergedContacts(tx, named.flatMap(([, value]) => (Array.isArray(value) ? value : [value]).map(String)))
+  const merged = await mergedContacts(
+    tx,
+    named.flatMap(([, value]) => (Array.isArray(value) ? value : [value]).map(String)),
+  )
   if (!merged.size) return
   for (const [field, value] of named) {
     const hit = (Array.isArray(value) ? value : [value]).map(String).find((id) => merged.has(id))
     if (hit) throw mergedContactError(`${prefix}${field}`, merged.get(hit) as MergedContact)
   }
 }
-

@@ -28,7 +28,8 @@ export function fitsCents(cents: number): boolean {
 /** One line's price, quantity * unit price; refused, naming the line, when a cents column could not hold it. */
 export function linePriceCents(quantity: number, unitPriceCents: number, field: string): number {
   const price = quantity * unitPriceCents
-  if (!fitsCents(price)) throw validationError([{ field, message: `quantity * unit_price_cents is more than ${MAX_CENTS} cents, the most a price may be` }])
+  if (!fitsCents(price))
+    throw validationError([{ field, message: `quantity * unit_price_cents is more than ${MAX_CENTS} cents, the most a price may be` }])
   return price
 }
 
@@ -36,7 +37,9 @@ export function linePriceCents(quantity: number, unitPriceCents: number, field: 
 export function paidAfterCents(paidCents: number, amountCents: number, field: string): number {
   const paid = paidCents + amountCents
   if (!fitsCents(amountCents) || !fitsCents(paid)) {
-    throw validationError([{ field, message: `would bring the payments recorded to ${paid} cents, more than ${MAX_CENTS} cents, the most one record holds` }])
+    throw validationError([
+      { field, message: `would bring the payments recorded to ${paid} cents, more than ${MAX_CENTS} cents, the most one record holds` },
+    ])
   }
   return paid
 }
@@ -65,7 +68,8 @@ export interface InvoiceTotals {
 /** The tax on one line's price: price * rate_bp / 10000, rounded to a whole cent with halves away from zero. */
 export function lineTaxCents(priceCents: number, taxRateBp: number): number {
   if (!Number.isSafeInteger(priceCents)) throw new RangeError(`price must be whole cents, not ${priceCents}`)
-  if (!Number.isInteger(taxRateBp) || taxRateBp < 0 || taxRateBp > 10_000) throw new RangeError(`tax rate must be 0 to 10000 bp, not ${taxRateBp}`)
+  if (!Number.isInteger(taxRateBp) || taxRateBp < 0 || taxRateBp > 10_000)
+    throw new RangeError(`tax rate must be 0 to 10000 bp, not ${taxRateBp}`)
   // 0 - tax rather than -tax: a line whose tax rounds to nothing gives 0, never -0.
   if (priceCents < 0) return 0 - lineTaxCents(-priceCents, taxRateBp)
   const scaled = priceCents * taxRateBp + 5_000

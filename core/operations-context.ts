@@ -9,8 +9,14 @@ export function scopeOf(principal: Principal, requestId: string): TenantScope {
 }
 
 /** The context handed to an action or query running in transaction tx. */
-export function contextOf(services: Services, principal: Principal, tx: Queryable, requestId: string, reasoning: string | null,
-  afterCommit: (fn: () => Promise<void>) => void): OperationContext {
+export function contextOf(
+  services: Services,
+  principal: Principal,
+  tx: Queryable,
+  requestId: string,
+  reasoning: string | null,
+  afterCommit: (fn: () => Promise<void>) => void,
+): OperationContext {
   const who = { tenantId: principal.tenantId, actor: principal.actor, requestId, reasoning }
   return { ...who, db: tx, services, audit: (entry) => writeAudit(tx, who, entry), afterCommit }
 }

@@ -33,27 +33,53 @@ export interface ActionOutcome {
 }
 
 /** Runs one action: look up, validate, check policy, run (or queue for the owner) in the tenant's transaction with audit and idempotency. */
-export async function performAction(services: Services, principal: Principal, call: ActionCall,
-  opts: { requestId: string; idempotencyKey?: string }): Promise<ActionOutcome> {
+export async function performAction(
+  services: Services,
+  principal: Principal,
+  call: ActionCall,
+  opts: { requestId: string; idempotencyKey?: string },
+): Promise<ActionOutcome> {
   boundedName('domain', call.domain)
   boundedName('action', call.action)
   const def = services.registry.actions.get(actionKey(call.domain, call.action))
   if (!def) throw unknownAction(services, call)
-  const { value: input, reasoning, redactions } = parseCallRedacting(def.input, { data: call.data, reasoning: boundedReasoning(call.reasoning) })
+  const {
+    value: input,
+    reasoning,
+    redactions,
+  } = parseCallRedacting(def.input, { data: call.data, reasoning: boundedReasoning(call.reasoning) })
   const effects: Array<() => Promise<void>> = []
   const outcome = await withTenant(services.db, scopeOf(principal, opts.requestId), async (tx) => {
     if (opts.idempotencyKey) {
       const stored = await claimIdempotencyKey(tx, principal, opts.idempotencyKey, call)
-      if (stored) return { result: stored.response, replayed: true, queued: (stored.response as { status?: string })?.status === 'pending_authorization' }
+      if (stored)
+        return {
+          result: stored.response,
+          replayed: true,
+          queued: (stored.response as { status?: string })?.status === 'pending_authorization',
+        }
     }
     const ctx = contextOf(services, principal, tx, opts.requestId, reasoning, (fn) => effects.push(fn))
     const verdict = await authorizeAction(ctx, def, input)
     await refuseMergedContacts(tx, input)
-    const result = await reportRedactions(tx, ctx, def, verdict === 'queue' ? await services.consent.enqueue(ctx, def, input) : await runChecked(services, def, ctx, input), redactions)
+    const result = await reportRedactions(
+      tx,
+      ctx,
+      def,
+      verdict === 'queue' ? await services.consent.enqueue(ctx, def, input) : await runChecked(services, def, ctx, input),
+      redactions,
+    )
     if (opts.idempotencyKey) {
-      await tx.query(`update idempotency_keys set response = $4, status_code = 200
+      await tx.query(
+        `update idempotency_keys set response = $4, status_code = 200
         where tenant_id = $1 and principal = $2 and key = $3`,
-      [principal.tenantId, principalKey(principal), opts.idempotencyKey, JSON.stringify(withoutSecrets(result, def.secretFields) ?? null)])
+        [
+          principal.tenantId,
+          principalKey(principal),
+          opts.idempotencyKey,
+          JSON.stringify(withoutSecrets(result, def.secretFields) ?? null),
+        ],
+      )
     }
     return { result, replayed: false, queued: verdict === 'queue' }
   })
@@ -103,20 +129,32 @@ export interface QueryCall {
  * Runs one query in the tenant's transaction, or in `opts.transaction` when the caller reads several things in one
  * (see readTogether); a missing id is NOT_FOUND, never an empty answer.
  */
-export async function performQuery(services: Services, principal: Principal, call: QueryCall,
-  opts: { requestId: string; transaction?: Queryable }): Promise<unknown> {
+export async function performQuery(
+  services: Services,
+  principal: Principal,
+  call: QueryCall,
+  opts: { requestId: string; transaction?: Queryable },
+): Promise<unknown> {
   boundedName('type', call.type)
   const def = services.registry.queries.get(call.type)
   if (!def) {
-    throw new AppError('NOT_FOUND', `Unknown data type "${call.type}". Did you mean: ${nearestNames(call.type, services.registry.queries.keys()).join(', ')}?`,
-      { field: 'type', suggestions: nearestNames(call.type, services.registry.queries.keys()) })
+    throw new AppError(
+      'NOT_FOUND',
+      `Unknown data type "${call.type}". Did you mean: ${nearestNames(call.type, services.registry.queries.keys()).join(', ')}?`,
+      { field: 'type', suggestions: nearestNames(call.type, services.registry.queries.keys()) },
+    )
   }
   refuseQueryCaller(principal.actor, def)
   const allowed = [...(def.include ?? []), ...(def.entity ? ['audit_trail'] : [])]
   const include = new Set(boundedIncludes(call.include ?? []))
   const unknownIncludes = [...include].filter((i) => !allowed.includes(i))
   if (unknownIncludes.length) {
-    throw validationError([{ field: 'include', message: `unknown expansion ${unknownIncludes.join(', ')}; ${call.type} accepts: ${allowed.join(', ') || 'none'}` }])
+    throw validationError([
+      {
+        field: 'include',
+        message: `unknown expansion ${unknownIncludes.join(', ')}; ${call.type} accepts: ${allowed.join(', ') || 'none'}`,
+      },
+    ])
   }
   const limit = parseLimit(call.limit)
   if (call.id !== undefined && !z.uuid().safeParse(call.id).success) {
@@ -126,7 +164,9 @@ export async function performQuery(services: Services, principal: Principal, cal
   const known = Object.keys(def.params.shape)
   const unknownFilters = Object.keys(filters).filter((k) => !known.includes(k))
   if (unknownFilters.length) {
-    throw validationError(unknownFilters.map((f) => ({ field: f, message: `is not a filter of ${call.type}; filters: ${known.join(', ') || 'none'}` })))
+    throw validationError(
+      unknownFilters.map((f) => ({ field: f, message: `is not a filter of ${call.type}; filters: ${known.join(', ') || 'none'}` })),
+    )
   }
   const params = parseInput(def.params, filters, '')
   const inTransaction = <T>(fn: (tx: Queryable) => Promise<T>) =>
@@ -141,7 +181,11 @@ export async function performQuery(services: Services, principal: Principal, cal
     const page: Page = await def.run(ctx, { id: call.id, params, include, limit, cursor: call.cursor })
     page.items = await keepReached(tx, def, scope, page.items)
     if (include.has('audit_trail') && def.entity) {
-      const trails = await auditTrail(tx, def.entity, page.items.map((i) => String(i.id)))
+      const trails = await auditTrail(
+        tx,
+        def.entity,
+        page.items.map((i) => String(i.id)),
+      )
       for (const item of page.items) item.audit_trail = trails.get(String(item.id)) ?? []
     }
     if (services.config.checkOutput) for (const item of page.items) checkOutput(call.type, def.record, item)
@@ -162,8 +206,10 @@ function parseLimit(raw: number | string | undefined): number {
 
 function unknownAction(services: Services, call: ActionCall): AppError {
   const suggestions = nearestNames(actionKey(String(call.domain), String(call.action)), services.registry.actions.keys())
-  return new AppError('NOT_FOUND', `Unknown action ${call.domain}.${call.action}. Did you mean: ${suggestions.join(', ')}?`,
-    { field: 'action', suggestions })
+  return new AppError('NOT_FOUND', `Unknown action ${call.domain}.${call.action}. Did you mean: ${suggestions.join(', ')}?`, {
+    field: 'action',
+    suggestions,
+  })
 }
 
 function principalKey(p: Principal): string {
@@ -172,18 +218,29 @@ function principalKey(p: Principal): string {
 
 /** Records the key for this call; returns the stored answer when the same call was already made with it. */
 async function claimIdempotencyKey(tx: Queryable, principal: Principal, key: string, call: ActionCall) {
-  const hash = createHash('sha256').update(JSON.stringify([call.domain, call.action, call.data ?? {}, call.reasoning ?? null])).digest('hex')
+  const hash = createHash('sha256')
+    .update(JSON.stringify([call.domain, call.action, call.data ?? {}, call.reasoning ?? null]))
+    .digest('hex')
   const args = [principal.tenantId, principalKey(principal), key]
-  await tx.query(`delete from idempotency_keys where tenant_id = $1 and principal = $2 and key = $3
-    and created_at < now() - interval '24 hours'`, args)
-  const claimed = await tx.query(`insert into idempotency_keys (tenant_id, principal, key, request_hash) values ($1, $2, $3, $4)
-    on conflict (tenant_id, principal, key) do nothing returning key`, [...args, hash])
+  await tx.query(
+    `delete from idempotency_keys where tenant_id = $1 and principal = $2 and key = $3
+    and created_at < now() - interval '24 hours'`,
+    args,
+  )
+  const claimed = await tx.query(
+    `insert into idempotency_keys (tenant_id, principal, key, request_hash) values ($1, $2, $3, $4)
+    on conflict (tenant_id, principal, key) do nothing returning key`,
+    [...args, hash],
+  )
   if (claimed.rowCount) return null
   const stored = await tx.query<{ request_hash: string; response: unknown }>(
-    'select request_hash, response from idempotency_keys where tenant_id = $1 and principal = $2 and key = $3', args)
+    'select request_hash, response from idempotency_keys where tenant_id = $1 and principal = $2 and key = $3',
+    args,
+  )
   if (stored.rows[0]?.request_hash !== hash) {
-    throw new AppError('CONFLICT', 'This Idempotency-Key was already used with a different request; use a new key for a new request',
-      { field: 'Idempotency-Key' })
+    throw new AppError('CONFLICT', 'This Idempotency-Key was already used with a different request; use a new key for a new request', {
+      field: 'Idempotency-Key',
+    })
   }
   return stored.rows[0]
 }

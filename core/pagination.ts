@@ -19,8 +19,9 @@ const MAX_CURSOR_LENGTH = 2048
 /** What each sort-key value must look like before it is handed to the database, so a forged one never reaches it. */
 const CURSOR_VALUE: Record<CursorType, (v: unknown) => boolean> = {
   // As PostgreSQL writes timestamptz as text (2026-01-15 09:00:00.123456+00), or ISO 8601.
-  timestamptz: (v) => typeof v === 'string'
-    && /^(?!0000)\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[ T]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/.test(v),
+  timestamptz: (v) =>
+    typeof v === 'string' &&
+    /^(?!0000)\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[ T]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/.test(v),
   uuid: isUuid,
   text: (v) => typeof v === 'string' && !v.includes('\u0000'),
   int: (v) => Number.isInteger(v) && Math.abs(v as number) <= 2_147_483_647,
@@ -32,7 +33,9 @@ export function decodeCursor(cursor: string, types: readonly CursorType[]): unkn
   try {
     const key = cursor.length <= MAX_CURSOR_LENGTH ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined
     if (Array.isArray(key) && key.length === types.length && key.every((v, i) => CURSOR_VALUE[types[i]](v))) return key
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   throw validationError([{ field: 'cursor', message: 'is not a cursor returned by this data type; omit it to start from the first page' }])
 }
 

@@ -28,8 +28,18 @@ const TECHNICIAN_REACH: Record<string, string> = {
 }
 
 /** The table each kind of record a technician may reach lives in. */
-const TABLES: Record<string, string> = { ticket: 'tickets', line_item: 'ticket_line_items', contact: 'contacts', address: 'addresses',
-  attribute: 'attributes', note: 'notes', document: 'documents', user: 'users', service: 'services', calendar_feed: 'calendar_feeds' }
+const TABLES: Record<string, string> = {
+  ticket: 'tickets',
+  line_item: 'ticket_line_items',
+  contact: 'contacts',
+  address: 'addresses',
+  attribute: 'attributes',
+  note: 'notes',
+  document: 'documents',
+  user: 'users',
+  service: 'services',
+  calendar_feed: 'calendar_feeds',
+}
 
 /** The ids among the given ones that exist in this business, for a kind a technician may reach. */
 export async function existingRecords(tx: Queryable, entity: string, ids: readonly string[]): Promise<Set<string>> {
@@ -52,4 +62,3 @@ export async function reachedByTechnician(tx: Queryable, userId: string, entity:
   const r = await tx.query<{ id: string }>(sql, [userId, wanted])
   return new Set(r.rows.map((row) => String(row.id)))
 }
-

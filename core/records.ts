@@ -27,11 +27,20 @@ export async function lockRecord<R extends Row = Row>(db: Queryable, kind: Recor
  * Writes the given fields (those not undefined) of a record locked with lockRecord and audits it under `action` with
  * before and after; with no field to write, answers the record as it was and audits nothing.
  */
-export async function auditedUpdate<R extends Row>(ctx: OperationContext, kind: RecordKind, before: R, fields: Row, action = 'update'): Promise<R> {
+export async function auditedUpdate<R extends Row>(
+  ctx: OperationContext,
+  kind: RecordKind,
+  before: R,
+  fields: Row,
+  action = 'update',
+): Promise<R> {
   const { sets, values } = setClause(fields)
   if (!sets.length) return before
   values.push(before.id)
-  const r = await ctx.db.query<R>(`update ${kind.table} set ${sets.join(', ')} where id = $${values.length} returning ${kind.columns}`, values)
+  const r = await ctx.db.query<R>(
+    `update ${kind.table} set ${sets.join(', ')} where id = $${values.length} returning ${kind.columns}`,
+    values,
+  )
   await ctx.audit({ entityType: kind.entity, entityId: String(before.id), action, before, after: r.rows[0] })
   return r.rows[0]
 }

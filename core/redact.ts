@@ -45,7 +45,8 @@ export interface Finding {
 }
 
 /** Characters read as another, one for one: [from, to]. The database's translate() uses the same two lists. */
-export const NORMALIZE_FROM = '０１２３４５６７８９٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹\t\u00a0\u2002\u2003\u2007\u2009\u202f\u3000\u2010\u2011\u2012\u2013\u2014\u2212\uff0d\uff0e\r'
+export const NORMALIZE_FROM =
+  '０１２３４５６７８９٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹\t\u00a0\u2002\u2003\u2007\u2009\u202f\u3000\u2010\u2011\u2012\u2013\u2014\u2212\uff0d\uff0e\r'
 export const NORMALIZE_TO = '012345678901234567890123456789        -------.\n'
 
 const MAP = new Map([...NORMALIZE_FROM].map((c, i) => [c, NORMALIZE_TO[i]]))
@@ -53,7 +54,8 @@ const MAP = new Map([...NORMALIZE_FROM].map((c, i) => [c, NORMALIZE_TO[i]]))
 const RUN = /[0-9]+(?:(?:[ \n]{1,3}|[ \n]?-[ \n]?|\.)[0-9]+)*/g
 const GROUP = /([0-9]+)([^0-9]*)/g
 const SSN_NAMED_BEFORE = /(?:^|[^a-z])(?:ssn|ss#|social security(?: (?:number|num|no))?)[^a-z0-9]{0,4}(?:(?:is|was) )?$/i
-const CARD_NAMED_BEFORE = /(?:^|[^a-z])(?:cc|card|credit card|debit card|visa|mastercard|mc|amex|discover)(?: ?(?:#|no\.?|num|number))?[^a-z0-9]{0,3}$/i
+const CARD_NAMED_BEFORE =
+  /(?:^|[^a-z])(?:cc|card|credit card|debit card|visa|mastercard|mc|amex|discover)(?: ?(?:#|no\.?|num|number))?[^a-z0-9]{0,3}$/i
 
 /** The text with each special digit, space and dash read as its plain form; the same length as the input. */
 export function normalizeForRedaction(text: string): string {
@@ -120,10 +122,19 @@ function attachedAfter(text: string, end: number): boolean {
 }
 
 /** A redacted stretch of a run: offsets within the run. */
-interface Span { first: number; last: number; kind: SensitiveKind }
+interface Span {
+  first: number
+  last: number
+  kind: SensitiveKind
+}
 
 /** The cards and SSNs inside one run, as offsets; prefix is the text between the previous run and this one. */
-function spansOf(run: string, prefix: string, gluedStart: boolean, gluedEnd: boolean): Array<{ from: number; to: number; kind: SensitiveKind }> {
+function spansOf(
+  run: string,
+  prefix: string,
+  gluedStart: boolean,
+  gluedEnd: boolean,
+): Array<{ from: number; to: number; kind: SensitiveKind }> {
   const groups: string[] = []
   const seps: string[] = []
   const at: number[] = []
@@ -149,7 +160,7 @@ function spansOf(run: string, prefix: string, gluedStart: boolean, gluedEnd: boo
   }
 
   // Chunks of groups joined by a single dash or dot; an SSN is a whole chunk of 3, 2 and 4 digits.
-  for (let a = 0; a < n;) {
+  for (let a = 0; a < n; ) {
     let b = a
     while (b < n - 1 && (seps[b] === '-' || seps[b] === '.')) b++
     const free = !spans.some((s) => s.last >= a && s.first <= b)
@@ -165,8 +176,7 @@ function spansOf(run: string, prefix: string, gluedStart: boolean, gluedEnd: boo
     if (lengths === '9' || lengths === '3,2,4') spans.push({ first: 0, last: n - 1, kind: 'ssn' })
   }
 
-  return spans.sort((x, y) => x.first - y.first)
-    .map((s) => ({ from: at[s.first], to: at[s.last] + groups[s.last].length, kind: s.kind }))
+  return spans.sort((x, y) => x.first - y.first).map((s) => ({ from: at[s.first], to: at[s.last] + groups[s.last].length, kind: s.kind }))
 }
 
 /** Whether groups i..j are written the way a card is: unbroken, printed, or wrapped across lines. */
@@ -176,9 +186,14 @@ function cardLayout(groups: string[], seps: string[], i: number, j: number): boo
     // One separator throughout allows 4-6 digit middle groups; mixed separators only groups of 4, or Amex's and
     // Diners' 4-6-5 and 4-6-4.
     const mixed = seps.slice(i, j).some((s) => s !== seps[i])
-    const sizes = groups.slice(i, j + 1).map((g) => g.length).join(',')
+    const sizes = groups
+      .slice(i, j + 1)
+      .map((g) => g.length)
+      .join(',')
     let printed = !mixed || groups[j].length <= 4 || sizes === '4,6,5'
-    for (let k = i + 1; k < j; k++) if (groups[k].length < 4 || groups[k].length > 6 || (mixed && groups[k].length !== 4 && sizes !== '4,6,5' && sizes !== '4,6,4')) printed = false
+    for (let k = i + 1; k < j; k++)
+      if (groups[k].length < 4 || groups[k].length > 6 || (mixed && groups[k].length !== 4 && sizes !== '4,6,5' && sizes !== '4,6,4'))
+        printed = false
     if (printed) return true
   }
   if (j - i > 2) return false

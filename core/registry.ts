@@ -78,7 +78,9 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject, R extends 
 }
 
 /** Declares an action. */
-export function defineAction<S extends z.ZodType, R, O extends z.ZodType>(def: Omit<ActionDefinition<S, R, O>, 'kind'>): ActionDefinition<S, R, O> {
+export function defineAction<S extends z.ZodType, R, O extends z.ZodType>(
+  def: Omit<ActionDefinition<S, R, O>, 'kind'>,
+): ActionDefinition<S, R, O> {
   return { kind: 'action', ...def }
 }
 
@@ -151,4 +153,3 @@ function checkQueryAccess(def: QueryDefinition): void {
     throw new Error(`Data type ${def.type} is open to technicians on their assigned records but says neither entity nor access.idEntity`)
   }
 }
-

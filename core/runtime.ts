@@ -21,18 +21,24 @@ export interface OpenedDatabase {
  * Opens the configured database for one process (claiming the PGlite folder), applies pending migrations and writes
  * what each table holds about a customer (the product's declarations), which erasure and the export read.
  */
-export async function openMigratedDatabase(config: Config, purpose: string, personalData: readonly PersonalTable[]): Promise<OpenedDatabase> {
+export async function openMigratedDatabase(
+  config: Config,
+  purpose: string,
+  personalData: readonly PersonalTable[],
+): Promise<OpenedDatabase> {
   let lock: DataDirLock | undefined
   if (!config.databaseUrl) lock = lockDataDir(config.dataDir, purpose)
   try {
     const db = await openDatabase(config)
-    const applied = await migrateUnhurried(config, db).then(async (names) => {
-      await writePersonalData(db, personalData)
-      return names
-    }).catch(async (err) => {
-      await db.close().catch(() => {})
-      throw err
-    })
+    const applied = await migrateUnhurried(config, db)
+      .then(async (names) => {
+        await writePersonalData(db, personalData)
+        return names
+      })
+      .catch(async (err) => {
+        await db.close().catch(() => {})
+        throw err
+      })
     // The embedded engine's own limit, set once the migrations (which may rightly take minutes) are done.
     if (isPgliteThread(db)) db.limitStatements(config.databaseLimits.statementTimeoutMs)
     return {

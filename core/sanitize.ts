@@ -42,7 +42,12 @@ function redactDeep(value: unknown): unknown {
  * the field redacted when an action's schema parses input that comes from elsewhere (a workflow, a stored call).
  */
 export function noteText(max = 10_000, opts: { allowEmpty?: boolean } = {}) {
-  return z.string().trim().min(opts.allowEmpty ? 0 : 1, 'must not be empty').max(max).transform(redactCollected)
+  return z
+    .string()
+    .trim()
+    .min(opts.allowEmpty ? 0 : 1, 'must not be empty')
+    .max(max)
+    .transform(redactCollected)
 }
 
 /** Any JSON value whose strings, at any depth, are redacted like noteText (e.g. an attribute's value). */
@@ -87,17 +92,32 @@ function locate(value: unknown, made: Array<{ text: string; findings: Finding[] 
  * Records one security_events row (layer "api") per redacted field and kind, never the secret, and returns the
  * action's result with `redactions` added so the caller knows its text was changed.
  */
-export async function reportRedactions(tx: Queryable, who: { tenantId: string; actor: Actor; requestId: string },
-  action: { domain: string; name: string }, result: unknown, redactions: Redaction[]): Promise<unknown> {
+export async function reportRedactions(
+  tx: Queryable,
+  who: { tenantId: string; actor: Actor; requestId: string },
+  action: { domain: string; name: string },
+  result: unknown,
+  redactions: Redaction[],
+): Promise<unknown> {
   if (!redactions.length) return result
-  const record = result && typeof result === 'object' && !Array.isArray(result) ? result as Record<string, unknown> : null
+  const record = result && typeof result === 'object' && !Array.isArray(result) ? (result as Record<string, unknown>) : null
   const entityId = typeof record?.id === 'string' && isUuid(record.id) ? record.id : null
   for (const r of redactions) {
     await tx.query(
       `insert into security_events (tenant_id, kind, layer, entity_type, entity_id, field, detail, actor_type, actor_id, request_id)
        values ($1, $2, 'api', $3, $4, $5, $6, $7, $8, $9)`,
-      [who.tenantId, r.kind, action.domain, entityId, r.field, JSON.stringify({ count: r.count, action: `${action.domain}.${action.name}` }),
-        who.actor.type, who.actor.id, who.requestId])
+      [
+        who.tenantId,
+        r.kind,
+        action.domain,
+        entityId,
+        r.field,
+        JSON.stringify({ count: r.count, action: `${action.domain}.${action.name}` }),
+        who.actor.type,
+        who.actor.id,
+        who.requestId,
+      ],
+    )
   }
   return record ? { ...record, redactions } : result
 }
@@ -117,8 +137,12 @@ function redactStrings(value: unknown, path: string, found: Redaction[]): unknow
   }
   if (Array.isArray(value)) return value.map((item, i) => redactStrings(item, `${path}.${i}`, found))
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactStrings(k, path, found),
-      BYTES_FIELDS.has(k) && typeof v === 'string' ? v : redactStrings(v, `${path}.${k}`, found)]))
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        redactStrings(k, path, found),
+        BYTES_FIELDS.has(k) && typeof v === 'string' ? v : redactStrings(v, `${path}.${k}`, found),
+      ]),
+    )
   }
   return value
 }
@@ -128,11 +152,16 @@ function redactStrings(value: unknown, path: string, found: Redaction[]): unknow
  * reasons, terms: whatever the action names them), and its reasoning trimmed and redacted, so nothing downstream
  * (the run, the audit, the authorization queue, the owner's email) ever sees the secret. redactions lists each change.
  */
-export function parseCallRedacting<S extends z.ZodType>(schema: S, call: { data?: unknown; reasoning?: string | null }):
-  { value: z.output<S>; reasoning: string | null; redactions: Redaction[] } {
+export function parseCallRedacting<S extends z.ZodType>(
+  schema: S,
+  call: { data?: unknown; reasoning?: string | null },
+): { value: z.output<S>; reasoning: string | null; redactions: Redaction[] } {
   const found: Redaction[] = []
   const data = redactStrings(call.data ?? {}, 'data', found)
-  const reasoning = typeof call.reasoning === 'string' && call.reasoning.trim() ? redactStrings(call.reasoning.trim(), 'reasoning', found) as string : null
+  const reasoning =
+    typeof call.reasoning === 'string' && call.reasoning.trim()
+      ? (redactStrings(call.reasoning.trim(), 'reasoning', found) as string)
+      : null
   const { value, redactions } = parseRedacting(() => parseInput(schema, data, 'data'), 'data')
   return { value, reasoning, redactions: [...found, ...redactions] }
 }

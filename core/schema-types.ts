@@ -22,7 +22,8 @@ export function isoDate() {
 /** An ISO 8601 date and time (with an offset, or also without one when `local`), real and between 1900 and 2999. */
 export function isoInstant(opts: { local?: boolean } = {}) {
   const expected = `expected a real date and time in ISO 8601 (such as 2026-03-02T15:00:00Z) between ${FIRST_YEAR} and ${LAST_YEAR}`
-  return z.iso.datetime({ offset: true, local: opts.local ?? false, abort: true, error: expected })
+  return z.iso
+    .datetime({ offset: true, local: opts.local ?? false, abort: true, error: expected })
     .refine((v) => realDay(v) && !Number.isNaN(Date.parse(v)), expected)
 }
 
@@ -46,6 +47,9 @@ export const MAX_LIST_IDS = 100
  */
 export function idList(kind: string) {
   const list = new RegExp(`^${UUID_TEXT}(?:\\s*,\\s*${UUID_TEXT}){0,${MAX_LIST_IDS - 1}}$`, 'i')
-  return z.string().trim().regex(list, `expected up to ${MAX_LIST_IDS} ${kind} ids separated by commas`)
+  return z
+    .string()
+    .trim()
+    .regex(list, `expected up to ${MAX_LIST_IDS} ${kind} ids separated by commas`)
     .transform((text) => [...new Set(text.split(',').map((id) => id.trim().toLowerCase()))])
 }

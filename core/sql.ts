@@ -19,7 +19,10 @@ export function setClause(fields: Record<string, unknown>): { sets: string[]; va
 
 /** Each word of a search as an ILIKE pattern matching it anywhere, with the pattern characters taken literally. */
 export function wordPatterns(words: string): string[] {
-  return words.split(/\s+/).filter(Boolean).map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+  return words
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
 }
 
 /**

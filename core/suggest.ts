@@ -5,7 +5,10 @@ const COMPARED_LENGTH = 64
 export function nearestNames(wanted: string, known: Iterable<string>, max = 3): string[] {
   const w = String(wanted).slice(0, COMPARED_LENGTH).toLowerCase()
   return [...known]
-    .map((name) => ({ name, d: distance(w, name.toLowerCase()) - (name.toLowerCase().includes(w) || w.includes(name.toLowerCase()) ? 3 : 0) }))
+    .map((name) => ({
+      name,
+      d: distance(w, name.toLowerCase()) - (name.toLowerCase().includes(w) || w.includes(name.toLowerCase()) ? 3 : 0),
+    }))
     .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
     .slice(0, max)
     .map((x) => x.name)

@@ -10,18 +10,20 @@ export const TEMPLATE_VARIABLES = lookupTable({
   customer_first_name: "The contact's first name (the first word of the display name when none is stored)",
   business_name: "The business's name from its settings",
   business_email: "The business's reply-to email address from its settings",
-  reply_invitation: "'Reply to this email with a few days and times that suit you.' when the business has a reply-to address (settings "
-    + 'reply_to_email); empty otherwise, and its line dropped, so no email asks for a reply that would reach nobody',
+  reply_invitation:
+    "'Reply to this email with a few days and times that suit you.' when the business has a reply-to address (settings " +
+    'reply_to_email); empty otherwise, and its line dropped, so no email asks for a reply that would reach nobody',
   appointment_date: "The appointment's date in the business's time zone, e.g. Tuesday, March 3, 2026",
   appointment_time: "The appointment's start time in the business's time zone, e.g. 9:00 AM",
   appointment_end_time: "The appointment's end time in the business's time zone, e.g. 11:00 AM",
-  appointment_address: "The service address of the appointment on one line, e.g. 123 Oak St, Huntsville, AL 35801",
+  appointment_address: 'The service address of the appointment on one line, e.g. 123 Oak St, Huntsville, AL 35801',
   services: "The appointment's line items as a comma-separated list, e.g. Exterior Window Cleaning, Screen Cleaning",
   custom_message: 'The custom text written for this one message (empty when none was given)',
   invoice_number: 'The related invoice number, e.g. INV-2026-0007',
   amount_due: 'The amount still due on the related invoice with its currency, e.g. $125.00',
   invoice_due_date: "The related invoice's due date, e.g. March 18, 2026",
-  invoice_lines: "The related invoice's lines, one a line: description, quantity and unit price when more than one, price, e.g. Screen Cleaning × 4 at $5.00: $20.00",
+  invoice_lines:
+    "The related invoice's lines, one a line: description, quantity and unit price when more than one, price, e.g. Screen Cleaning × 4 at $5.00: $20.00",
   invoice_subtotal: "The related invoice's subtotal before tax, e.g. $115.00",
   invoice_tax: "The related invoice's tax, e.g. $9.49",
   invoice_total: "The related invoice's total with tax, e.g. $124.49",
@@ -31,7 +33,7 @@ export const TEMPLATE_VARIABLES = lookupTable({
   decline_link: 'A link the customer clicks to decline the appointment (made when the message is sent)',
   change_link: 'A link the customer clicks to ask for a different time (made when the message is sent)',
   quote_number: 'The related quote number, e.g. Q-2026-0003',
-  quote_total: 'The related quote\'s total with its currency, e.g. $432.00',
+  quote_total: "The related quote's total with its currency, e.g. $432.00",
   quote_valid_until: 'The last day the related quote may be accepted, e.g. March 18, 2026',
   quote_accept_link: 'A link the customer clicks to see the quote and accept it (made when the message is sent)',
   quote_decline_link: 'A link the customer clicks to see the quote and decline it (made when the message is sent)',
@@ -61,8 +63,12 @@ export function templateIssues(field: string, text: string): FieldIssue[] {
   const issues: FieldIssue[] = []
   const unknown = variablesIn(text).filter((name) => !(name in TEMPLATE_VARIABLES))
   if (unknown.length) {
-    issues.push({ field, message: `unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `{{${n}}}`).join(', ')}; `
-      + `known variables: ${Object.keys(TEMPLATE_VARIABLES).join(', ')}` })
+    issues.push({
+      field,
+      message:
+        `unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `{{${n}}}`).join(', ')}; ` +
+        `known variables: ${Object.keys(TEMPLATE_VARIABLES).join(', ')}`,
+    })
   }
   const rest = text.replace(PLACEHOLDER, '')
   if (rest.includes('{{') || rest.includes('}}')) {

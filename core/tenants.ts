@@ -62,13 +62,25 @@ export async function firstTenantId(db: Database): Promise<string | null> {
 async function insertTenant(tx: Queryable, tenantId: string, input: z.output<typeof newTenantInput>): Promise<CreatedTenant> {
   await assertDatabaseTimeZone(tx, input.timezone, 'timezone')
   await tx.query('insert into tenants (id, name, timezone) values ($1, $2, $3)', [tenantId, input.name, input.timezone])
-  const u = await tx.query<{ id: string }>(
-    `insert into users (tenant_id, email, name, role) values ($1, $2, $3, 'owner') returning id`,
-    [tenantId, input.owner_email, input.owner_name])
+  const u = await tx.query<{ id: string }>(`insert into users (tenant_id, email, name, role) values ($1, $2, $3, 'owner') returning id`, [
+    tenantId,
+    input.owner_email,
+    input.owner_name,
+  ])
   const token = await createAgentToken(tx, tenantId, 'office manager')
   const who = systemAuditor(tenantId, 'tenant-create')
-  await writeAudit(tx, who, { entityType: 'tenant', entityId: tenantId, action: 'create', after: { name: input.name, timezone: input.timezone } })
-  await writeAudit(tx, who, { entityType: 'user', entityId: u.rows[0].id, action: 'create', after: { email: input.owner_email, role: 'owner' } })
+  await writeAudit(tx, who, {
+    entityType: 'tenant',
+    entityId: tenantId,
+    action: 'create',
+    after: { name: input.name, timezone: input.timezone },
+  })
+  await writeAudit(tx, who, {
+    entityType: 'user',
+    entityId: u.rows[0].id,
+    action: 'create',
+    after: { email: input.owner_email, role: 'owner' },
+  })
   await insertDefaultTemplates(tx, who)
   return { tenant_id: tenantId, owner_user_id: u.rows[0].id, agent_token: token.token }
 }

@@ -71,14 +71,17 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 /** The first text (or key) in the input that cannot be stored, named by its path; undefined when all can. */
 function unstorableText(value: unknown, path: string, depth = 0): FieldIssue | undefined {
   if (typeof value === 'string') {
-    return UNSTORABLE.test(value) ? { field: path, message: 'contains a NUL character or an unpaired surrogate (\\u0000, \\ud800), which cannot be stored; remove it' } : undefined
+    return UNSTORABLE.test(value)
+      ? { field: path, message: 'contains a NUL character or an unpaired surrogate (\\u0000, \\ud800), which cannot be stored; remove it' }
+      : undefined
   }
   // Deeper than any schema goes: the schema refuses such input by itself.
   if (value === null || typeof value !== 'object' || depth > 20) return undefined
   for (const [key, inner] of Object.entries(value)) {
     const at = [path, key].filter(Boolean).join('.')
-    const found = (UNSTORABLE.test(key) ? { field: at, message: 'is a name with a NUL character or an unpaired surrogate' } : undefined)
-      ?? unstorableText(inner, at, depth + 1)
+    const found =
+      (UNSTORABLE.test(key) ? { field: at, message: 'is a name with a NUL character or an unpaired surrogate' } : undefined) ??
+      unstorableText(inner, at, depth + 1)
     if (found) return found
   }
   return undefined

@@ -17,8 +17,15 @@ export function mcpBodyErrors(err: unknown, req: Request, res: Response, next: N
 
 /** 400 with JSON-RPC's Invalid Request: JSON, but not a message. */
 export function refuseInvalidRequest(res: Response): void {
-  res.status(400).json({ jsonrpc: '2.0', error: { code: INVALID_REQUEST,
-    message: 'Invalid Request: the body is JSON but not a JSON-RPC message; send an object with "jsonrpc": "2.0", "method" and, for a request, "id"' }, id: null })
+  res.status(400).json({
+    jsonrpc: '2.0',
+    error: {
+      code: INVALID_REQUEST,
+      message:
+        'Invalid Request: the body is JSON but not a JSON-RPC message; send an object with "jsonrpc": "2.0", "method" and, for a request, "id"',
+    },
+    id: null,
+  })
 }
 
 /** Whether text is JSON at all: the parser also refuses valid JSON that is not an object or array. */

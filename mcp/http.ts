@@ -5,8 +5,13 @@ import { requirePrincipal } from '../core/http/request-state.js'
 import { refuseInvalidRequest } from './body-errors.js'
 
 /** The MCP SDK and our server over it, loaded at the first MCP request: most starts and many servers never need them. */
-let mcpParts: Promise<[typeof import('./server.js'), typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js'), typeof import('./json-rpc.js')]> | undefined
-const loadMcp = () => (mcpParts ??= Promise.all([import('./server.js'), import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./json-rpc.js')]))
+let mcpParts:
+  | Promise<
+      [typeof import('./server.js'), typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js'), typeof import('./json-rpc.js')]
+    >
+  | undefined
+const loadMcp = () =>
+  (mcpParts ??= Promise.all([import('./server.js'), import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./json-rpc.js')]))
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -55,7 +60,8 @@ function refuseForeignHost(req: Request, allowed: Set<string>): void {
   const origin = req.get('origin')
   if (origin) {
     const originName = hostnameOf(origin)
-    if (!originName || !allowed.has(originName) && !allowed.has(`[${originName}]`)) throw new AppError('FORBIDDEN', `Origin "${origin}" is not allowed for MCP`)
+    if (!originName || (!allowed.has(originName) && !allowed.has(`[${originName}]`)))
+      throw new AppError('FORBIDDEN', `Origin "${origin}" is not allowed for MCP`)
   }
 }
 

@@ -4,12 +4,13 @@ import { Router } from 'express'
 export const ICON_PATH = '/icon.svg'
 
 /** A calendar page with a check mark: appointments, done. Plain shapes only, nothing that runs. */
-export const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64">'
-  + '<rect x="6" y="10" width="52" height="48" rx="8" fill="#1f6feb"/>'
-  + '<rect x="6" y="10" width="52" height="14" rx="8" fill="#0b3d91"/>'
-  + '<rect x="18" y="4" width="6" height="14" rx="3" fill="#0b3d91"/><rect x="40" y="4" width="6" height="14" rx="3" fill="#0b3d91"/>'
-  + '<path d="M20 40l8 8 16-18" fill="none" stroke="#ffffff" stroke-width="6" stroke-linecap="round" stroke-linejoin="round"/>'
-  + '</svg>'
+export const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64">' +
+  '<rect x="6" y="10" width="52" height="48" rx="8" fill="#1f6feb"/>' +
+  '<rect x="6" y="10" width="52" height="14" rx="8" fill="#0b3d91"/>' +
+  '<rect x="18" y="4" width="6" height="14" rx="3" fill="#0b3d91"/><rect x="40" y="4" width="6" height="14" rx="3" fill="#0b3d91"/>' +
+  '<path d="M20 40l8 8 16-18" fill="none" stroke="#ffffff" stroke-width="6" stroke-linecap="round" stroke-linejoin="round"/>' +
+  '</svg>'
 
 /** GET /icon.svg, public: it names no business and holds no data. */
 export function iconRoutes(): Router {

@@ -16,7 +16,8 @@ const obj = z.object({}).optional()
 export const crmCapabilities = defineTool({
   name: 'crm_capabilities',
   title: 'List CRM operations',
-  description: 'Lists every CRM action (domain.name, hints, one line) and data type. ' +
+  description:
+    'Lists every CRM action (domain.name, hints, one line) and data type. ' +
     'Pass action="domain.name" or type="name" to get its input and output schemas (or filters and record) before calling it.',
   input: {
     action: z.string().optional().describe('e.g. "ticket.create"'),
@@ -37,23 +38,38 @@ export const crmCapabilities = defineTool({
     if (args.action) {
       const def = registry.actions.get(args.action)
       if (!def) throw unknownName('action', args.action, registry.actions.keys())
-      return { action: actionKey(def.domain, def.name), description: def.description, permission: def.access.agent, hints: actionHints(def),
+      return {
+        action: actionKey(def.domain, def.name),
+        description: def.description,
+        permission: def.access.agent,
+        hints: actionHints(def),
         ...(def.access.agent === 'never' ? { note: 'for people signed in only; an agent is always refused' } : {}),
         ...accessNotes(def),
-        input: jsonSchemaOf(def.input), output: jsonSchemaOf(def.output), ...(await withFields(args.action)) }
+        input: jsonSchemaOf(def.input),
+        output: jsonSchemaOf(def.output),
+        ...(await withFields(args.action)),
+      }
     }
     if (args.type) {
       const full = describeDataType(registry, args.type)
       if (!full) throw unknownName('type', args.type, registry.queries.keys())
-      return { ...full, record: jsonSchemaOf((registry.queries.get(args.type) as QueryDefinition).record), ...(await withFields(args.type)) }
+      return {
+        ...full,
+        record: jsonSchemaOf((registry.queries.get(args.type) as QueryDefinition).record),
+        ...(await withFields(args.type)),
+      }
     }
     const actor = principal.actor
     return {
-      actions: [...registry.actions.values()].filter((d) => listedTo(actor, d.access)).map((d) => {
-        const hints = actionHints(d)
-        return `${actionKey(d.domain, d.name)}${hints.length ? ` [${hints.join(', ')}]` : ''} ${firstSentence(d.description)}`
-      }),
-      data_types: [...registry.queries.values()].filter((q) => listedTo(actor, q.access)).map((q) => `${q.type}: ${firstSentence(q.description)}`),
+      actions: [...registry.actions.values()]
+        .filter((d) => listedTo(actor, d.access))
+        .map((d) => {
+          const hints = actionHints(d)
+          return `${actionKey(d.domain, d.name)}${hints.length ? ` [${hints.join(', ')}]` : ''} ${firstSentence(d.description)}`
+        }),
+      data_types: [...registry.queries.values()]
+        .filter((q) => listedTo(actor, q.access))
+        .map((q) => `${q.type}: ${firstSentence(q.description)}`),
       hints: HINTS_LEGEND,
       ...(await withFields(undefined)),
       next: 'crm_capabilities {action} or {type} for a schema; crm_action to run; crm_query to read',
@@ -65,7 +81,8 @@ export const crmCapabilities = defineTool({
 export const crmQuery = defineTool({
   name: 'crm_query',
   title: 'Read CRM data',
-  description: 'Reads one data type: by id, or a filtered page. filters are the type\'s own params (see crm_capabilities type=...). ' +
+  description:
+    "Reads one data type: by id, or a filtered page. filters are the type's own params (see crm_capabilities type=...). " +
     'include expands (e.g. ["audit_trail"]); next_cursor is the cursor of the next page.',
   input: {
     type: z.string().describe('data type, e.g. "contacts", "tickets"'),
@@ -88,7 +105,12 @@ export const crmQuery = defineTool({
   },
   async run({ services, principal, requestId }, args) {
     const filters = Object.fromEntries(Object.entries(args.filters ?? {}).map(([k, v]) => [k, String(v)]))
-    return performQuery(services, principal, { type: args.type, id: args.id, include: args.include, limit: args.limit, cursor: args.cursor, filters }, { requestId })
+    return performQuery(
+      services,
+      principal,
+      { type: args.type, id: args.id, include: args.include, limit: args.limit, cursor: args.cursor, filters },
+      { requestId },
+    )
   },
 })
 
@@ -99,9 +121,10 @@ const QUERY_ARGUMENTS = ['type', 'id', 'filters', 'include', 'limit', 'cursor']
 export const crmAction = defineTool({
   name: 'crm_action',
   title: 'Run a CRM action',
-  description: 'Runs one action, e.g. domain="contact" action="create" data={...}. soft_limit actions need reasoning; '
-    + 'requires_authorization ones are checked against the data now, then wait for the owner: status "pending_authorization" '
-    + 'with a request_id for crm_authorization_status.',
+  description:
+    'Runs one action, e.g. domain="contact" action="create" data={...}. soft_limit actions need reasoning; ' +
+    'requires_authorization ones are checked against the data now, then wait for the owner: status "pending_authorization" ' +
+    'with a request_id for crm_authorization_status.',
   input: {
     domain: z.string(),
     action: z.string(),
@@ -116,7 +139,8 @@ export const crmAction = defineTool({
     if (args.domain === undefined && domain && rest.length) {
       return `domain is required: call with ${JSON.stringify({ domain, action: rest.join('.') })}, the action's name without its domain`
     }
-    if (args.domain === undefined || args.action === undefined) return 'domain and action are both required, e.g. {"domain":"contact","action":"create","data":{...}}'
+    if (args.domain === undefined || args.action === undefined)
+      return 'domain and action are both required, e.g. {"domain":"contact","action":"create","data":{...}}'
     return undefined
   },
   async run({ services, principal, requestId }, args) {
@@ -140,15 +164,32 @@ function firstSentence(text: string): string {
 export const crmAuthorizationStatus = defineTool({
   name: 'crm_authorization_status',
   title: 'Check an authorization request',
-  description: 'Status of a call queued for the owner: pending, executed (with result), denied (with the owner\'s reason and note), '
-    + 'failed (with error) or expired. edits: fields the owner changed before allowing ({before, after}); the call ran with them.',
+  description:
+    "Status of a call queued for the owner: pending, executed (with result), denied (with the owner's reason and note), " +
+    'failed (with error) or expired. edits: fields the owner changed before allowing ({before, after}); the call ran with them.',
   input: { request_id: uuidArg().describe('request_id returned when the call was queued') },
   output: { request_id: z.string(), status: z.string(), result: z.unknown(), error: z.object({}).nullable() },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {
-    const r = await performQuery(services, principal, { type: 'authorization_requests', id: args.request_id }, { requestId }) as Record<string, unknown>
+    const r = (await performQuery(services, principal, { type: 'authorization_requests', id: args.request_id }, { requestId })) as Record<
+      string,
+      unknown
+    >
     const { id, action_key, status, summary, result, error, decision, decision_reason, decision_note, edits, data, expires_at } = r
-    return { request_id: id, action: action_key, summary, status, decision, reason: decision_reason, note: decision_note, edits, data, result, error, expires_at }
+    return {
+      request_id: id,
+      action: action_key,
+      summary,
+      status,
+      decision,
+      reason: decision_reason,
+      note: decision_note,
+      edits,
+      data,
+      result,
+      error,
+      expires_at,
+    }
   },
 })

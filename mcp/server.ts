@@ -22,36 +22,53 @@ import { sendInvoice } from './workflows/send-invoice.js'
 
 /** Every tool the agent sees, layer 1 first. */
 export const TOOLS: ReadonlyArray<ToolDefinition> = [
-  crmCapabilities, crmQuery, crmAction, crmAuthorizationStatus,
-  findCustomer, scheduleAppointment, handleRescheduleRequest, processLead, sendInvoice, dailyBriefing,
+  crmCapabilities,
+  crmQuery,
+  crmAction,
+  crmAuthorizationStatus,
+  findCustomer,
+  scheduleAppointment,
+  handleRescheduleRequest,
+  processLead,
+  sendInvoice,
+  dailyBriefing,
 ] as unknown as ToolDefinition[]
 
 /** What the model is told once, at initialize: how the tools fit together and the units they speak. */
 export const SERVER_INSTRUCTIONS = [
-  'This server runs a service business\'s CRM and appointment book; you act as its office manager.',
-  'Two layers of tools: workflow tools (find_customer, schedule_appointment, send_invoice, daily_briefing, ...) do a whole task in one call; '
-    + 'the raw tools crm_capabilities, crm_query and crm_action reach every operation. Start with a workflow tool, or with crm_capabilities to see what exists.',
-  'Risky calls are not run at once: they return status "pending_authorization" with a request_id while the owner decides; '
-    + 'check them with crm_authorization_status {"request_id": ...} and do not repeat the call.',
-  'Money is integer cents (12500 = $125.00). Times are ISO 8601 in UTC; dates are YYYY-MM-DD in the business\'s time zone.',
+  "This server runs a service business's CRM and appointment book; you act as its office manager.",
+  'Two layers of tools: workflow tools (find_customer, schedule_appointment, send_invoice, daily_briefing, ...) do a whole task in one call; ' +
+    'the raw tools crm_capabilities, crm_query and crm_action reach every operation. Start with a workflow tool, or with crm_capabilities to see what exists.',
+  'Risky calls are not run at once: they return status "pending_authorization" with a request_id while the owner decides; ' +
+    'check them with crm_authorization_status {"request_id": ...} and do not repeat the call.',
+  "Money is integer cents (12500 = $125.00). Times are ISO 8601 in UTC; dates are YYYY-MM-DD in the business's time zone.",
   'An error answer says what to fix: correct the named field and call again.',
 ].join('\n')
 
 /** An MCP server for one principal, with every tool registered by one loop. */
 export function createMcpServer(services: Services, principal: Principal, tools = TOOLS): McpServer {
   const icon = { src: new URL(ICON_PATH, services.config.publicBaseUrl).href, mimeType: 'image/svg+xml', sizes: ['any'] }
-  const server = new McpServer({ name: 'service-crm', title: 'Service CRM', version: '0.1.0', icons: [icon] }, { instructions: SERVER_INSTRUCTIONS })
+  const server = new McpServer(
+    { name: 'service-crm', title: 'Service CRM', version: '0.1.0', icons: [icon] },
+    { instructions: SERVER_INSTRUCTIONS },
+  )
   for (const tool of tools) {
-    server.registerTool(tool.name, { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: annotationsOf(tool) },
-      () => { throw new Error('tools/call is answered by callTool') })
+    server.registerTool(
+      tool.name,
+      { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: annotationsOf(tool) },
+      () => {
+        throw new Error('tools/call is answered by callTool')
+      },
+    )
   }
   // The SDK's tools/list would put a $schema line in every schema and close every output object to new fields; models read each byte.
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(listedTool) }))
   // A fresh server per request never sends notifications, so it must not promise tools/list_changed.
   server.server.registerCapabilities({ tools: { listChanged: undefined } })
   // The SDK's own tools/call would answer bad arguments in its own words; this one names the field and how to fix it.
-  server.server.setRequestHandler(CallToolRequestSchema, (request) => callTool(tools, { services, principal, requestId: randomUUID() },
-    request.params.name, request.params.arguments ?? {}))
+  server.server.setRequestHandler(CallToolRequestSchema, (request) =>
+    callTool(tools, { services, principal, requestId: randomUUID() }, request.params.name, request.params.arguments ?? {}),
+  )
   return server
 }
 
@@ -84,16 +101,27 @@ function listedTool(tool: ToolDefinition): Tool {
 function withoutTextLengths(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withoutTextLengths)
   if (!schema || typeof schema !== 'object') return schema
-  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'minLength' && k !== 'maxLength')
-    .map(([k, v]) => [k, withoutTextLengths(v)]))
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([k]) => k !== 'minLength' && k !== 'maxLength')
+      .map(([k, v]) => [k, withoutTextLengths(v)]),
+  )
 }
 
 /** Runs one tool: arguments checked against its input, then its run; every failure is a tool error the model can act on. */
-async function callTool(tools: ReadonlyArray<ToolDefinition>, ctx: ToolContext, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+async function callTool(
+  tools: ReadonlyArray<ToolDefinition>,
+  ctx: ToolContext,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<CallToolResult> {
   try {
     const tool = tools.find((t) => t.name === name)
     if (!tool) {
-      const suggestions = nearestNames(name, tools.map((t) => t.name))
+      const suggestions = nearestNames(
+        name,
+        tools.map((t) => t.name),
+      )
       throw new AppError('NOT_FOUND', `Unknown tool "${name}". Did you mean: ${suggestions.join(', ')}?`, { field: 'name', suggestions })
     }
     // Over stdio no HTTP body check ran before: the arguments are bounded here before anything walks them.
@@ -101,7 +129,7 @@ async function callTool(tools: ReadonlyArray<ToolDefinition>, ctx: ToolContext, 
     const parsed = parseToolArguments(tool, args)
     const result = await tool.run(ctx, parsed as never)
     // Older clients read the text; newer ones the object, which MCP requires to be a JSON object.
-    const structured = result && typeof result === 'object' && !Array.isArray(result) ? result as Record<string, unknown> : { result }
+    const structured = result && typeof result === 'object' && !Array.isArray(result) ? (result as Record<string, unknown>) : { result }
     return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: structured }
   } catch (err) {
     return toolError(err, ctx.requestId)

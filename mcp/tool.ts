@@ -41,10 +41,22 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/
 // regex of up to 250 characters beside every id and date, and models read every byte of tools/list.
 
 /** A UUID argument. */
-export const uuidArg = () => z.string().refine((v) => isUuid(v), 'expected a UUID').meta({ format: 'uuid' })
+export const uuidArg = () =>
+  z
+    .string()
+    .refine((v) => isUuid(v), 'expected a UUID')
+    .meta({ format: 'uuid' })
 
 /** A calendar date argument, YYYY-MM-DD. */
-export const dateArg = () => z.string().refine((v) => DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'expected a date YYYY-MM-DD').meta({ format: 'date' })
+export const dateArg = () =>
+  z
+    .string()
+    .refine((v) => DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'expected a date YYYY-MM-DD')
+    .meta({ format: 'date' })
 
 /** A wall-clock time argument, HH:MM (24-hour). */
-export const timeArg = () => z.string().refine((v) => TIME.test(v), 'expected a time HH:MM (24-hour)').meta({ format: 'HH:MM' })
+export const timeArg = () =>
+  z
+    .string()
+    .refine((v) => TIME.test(v), 'expected a time HH:MM (24-hour)')
+    .meta({ format: 'HH:MM' })

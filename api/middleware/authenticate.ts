@@ -34,11 +34,17 @@ export function authenticate(services: Services, limits: TokenFailureLimits = to
     const header = req.get('authorization')
     if (header) {
       const token = header.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
-      const principal = !token ? null
-        : isOAuthAccessToken(token) ? await authenticateOAuthAccessToken(services.db, token) : await authenticateAgentToken(services.db, token)
+      const principal = !token
+        ? null
+        : isOAuthAccessToken(token)
+          ? await authenticateOAuthAccessToken(services.db, token)
+          : await authenticateAgentToken(services.db, token)
       if (!principal) {
         countFailure(limits, clientIp(req), token ? tokenPrefix(token) : null)
-        throw new AppError('UNAUTHENTICATED', 'The bearer token is not valid: it is unknown, revoked or malformed (expected "Authorization: Bearer crm_...", or an OAuth access token)')
+        throw new AppError(
+          'UNAUTHENTICATED',
+          'The bearer token is not valid: it is unknown, revoked or malformed (expected "Authorization: Bearer crm_...", or an OAuth access token)',
+        )
       }
       state.principal = principal
       state.via = 'bearer'

@@ -7,8 +7,11 @@ const CALL_OVERHEAD_BYTES = 64 * 1024
 
 /** The largest body that can carry the largest document as base64, or the largest import file (each character escaped at worst). */
 export function fileBodyLimitBytes(config: Config): number {
-  return Math.max(config.bodyLimitBytes, Math.ceil(config.documents.maxBytes / 3) * 4 + CALL_OVERHEAD_BYTES,
-    IMPORT_FILE_MAX_CHARS * 2 + CALL_OVERHEAD_BYTES)
+  return Math.max(
+    config.bodyLimitBytes,
+    Math.ceil(config.documents.maxBytes / 3) * 4 + CALL_OVERHEAD_BYTES,
+    IMPORT_FILE_MAX_CHARS * 2 + CALL_OVERHEAD_BYTES,
+  )
 }
 
 /**
@@ -17,13 +20,20 @@ export function fileBodyLimitBytes(config: Config): number {
  * limit is refused exactly as the usual parser refuses it.
  */
 export function fileBodies(config: Config) {
-  const parse = express.json({ limit: fileBodyLimitBytes(config), verify: (req, _res, buf) => { (req as Request & { rawLength?: number }).rawLength = buf.length } })
+  const parse = express.json({
+    limit: fileBodyLimitBytes(config),
+    verify: (req, _res, buf) => {
+      ;(req as Request & { rawLength?: number }).rawLength = buf.length
+    },
+  })
   return (req: Request, res: Response, next: NextFunction): void => {
     parse(req, res, (err?: unknown) => {
       if (err) return next(err)
       const length = (req as Request & { rawLength?: number }).rawLength ?? 0
       if (length > config.bodyLimitBytes && !carriesFile(req.body)) {
-        return next(Object.assign(new Error('request entity too large'), { type: 'entity.too.large', limit: config.bodyLimitBytes, status: 413 }))
+        return next(
+          Object.assign(new Error('request entity too large'), { type: 'entity.too.large', limit: config.bodyLimitBytes, status: 413 }),
+        )
       }
       next()
     })

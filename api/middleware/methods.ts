@@ -8,5 +8,13 @@ const ALLOWED = ['GET', 'HEAD', 'POST']
 export function allowedMethods(req: Request, res: Response, next: NextFunction): void {
   if (ALLOWED.includes(req.method)) return next()
   res.setHeader('Allow', ALLOWED.join(', '))
-  throw validationError([{ field: 'method', message: `${req.method} is not supported: use ${ALLOWED.join(', ')} (GET /api/capabilities lists what each path takes)` }], 405)
+  throw validationError(
+    [
+      {
+        field: 'method',
+        message: `${req.method} is not supported: use ${ALLOWED.join(', ')} (GET /api/capabilities lists what each path takes)`,
+      },
+    ],
+    405,
+  )
 }

@@ -38,14 +38,22 @@ export function authRoutes(services: Services): Router {
     for (const link of links) {
       const url = `${services.config.publicBaseUrl}/auth/verify?token=${link.token}${next ? `&next=${encodeURIComponent(next)}` : ''}`
       // Not awaited: a slow or failing provider must not make the answer differ for addresses that have an account.
-      services.email.send({
-        to: link.email,
-        subject: `Your sign-in link for ${link.businessName}`,
-        text: `Sign in to ${link.businessName}: open ${url} and press "Sign in".\n\nThe link works once and expires in ${MAGIC_LINK_TTL_MS / 60000} minutes. ` +
-          'If you did not ask for it, ignore this email.',
-        idempotencyKey: `magic-link-${link.token.slice(0, 16)}`,
-      }).catch((err: unknown) => log('error', 'sign-in link email failed', {
-        request_id: stateOf(res).requestId, user_id: link.userId, error: err instanceof Error ? err.message : String(err) }))
+      services.email
+        .send({
+          to: link.email,
+          subject: `Your sign-in link for ${link.businessName}`,
+          text:
+            `Sign in to ${link.businessName}: open ${url} and press "Sign in".\n\nThe link works once and expires in ${MAGIC_LINK_TTL_MS / 60000} minutes. ` +
+            'If you did not ask for it, ignore this email.',
+          idempotencyKey: `magic-link-${link.token.slice(0, 16)}`,
+        })
+        .catch((err: unknown) =>
+          log('error', 'sign-in link email failed', {
+            request_id: stateOf(res).requestId,
+            user_id: link.userId,
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        )
     }
     if (isForm(req)) {
       sendPage(res, layout({ title: 'Check your email', body: html`<p>${SAME_ANSWER}</p>` }))
@@ -58,7 +66,11 @@ export function authRoutes(services: Services): Router {
   router.get('/auth/verify', (req, res) => {
     const token = typeof req.query.token === 'string' ? req.query.token : ''
     if (!LINK_TOKEN.test(token)) return refuseLink(res)
-    sendPage(res, layout({ title: 'Sign in', body: signInLinkForm(token, stateOf(res).session?.csrfToken, returnPathAfterSignIn(req.query.next)) }), { secretUrl: true })
+    sendPage(
+      res,
+      layout({ title: 'Sign in', body: signInLinkForm(token, stateOf(res).session?.csrfToken, returnPathAfterSignIn(req.query.next)) }),
+      { secretUrl: true },
+    )
   })
 
   router.post('/auth/verify', async (req, res) => {
@@ -91,6 +103,9 @@ export function authRoutes(services: Services): Router {
 /** The answer to a link that is malformed, unknown, used or expired: the sign-in form again. */
 function refuseLink(res: Response): void {
   log('info', 'sign-in link refused', { request_id: stateOf(res).requestId })
-  sendPage(res, layout({ title: 'Sign in', body: signInForm(), error: 'This sign-in link is invalid, already used or expired. Ask for a new one.' }),
-    { status: 400, secretUrl: true })
+  sendPage(
+    res,
+    layout({ title: 'Sign in', body: signInForm(), error: 'This sign-in link is invalid, already used or expired. Ask for a new one.' }),
+    { status: 400, secretUrl: true },
+  )
 }

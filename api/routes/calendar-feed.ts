@@ -33,13 +33,19 @@ export function calendarFeedRoutes(services: Services, guesses: LinkGuesses, fet
     res.set({ 'cache-control': 'private, no-cache', etag: feed.etag, 'last-modified': feed.lastModified.toUTCString() })
     // Only the content's own validator decides, never If-Modified-Since: a ticket taken off a technician changes their
     // feed without any newer change time. (res.send would also answer If-Modified-Since, so the body goes out by res.end.)
-    const held = req.get('if-none-match')?.split(',').map((v) => v.trim().replace(/^W\//, ''))
+    const held = req
+      .get('if-none-match')
+      ?.split(',')
+      .map((v) => v.trim().replace(/^W\//, ''))
     if (held?.includes(feed.etag) || held?.includes('*')) {
       res.status(304).end()
       return
     }
     const body = Buffer.from(feed.body, 'utf8')
-    res.status(200).set({ 'content-type': 'text/calendar; charset=utf-8', 'content-length': String(body.length) }).end(body)
+    res
+      .status(200)
+      .set({ 'content-type': 'text/calendar; charset=utf-8', 'content-length': String(body.length) })
+      .end(body)
   })
   return router
 }

@@ -16,14 +16,19 @@ export function dataRoutes(services: Services): Router {
       if (value !== undefined && typeof value !== 'string') throw validationError([{ field: name, message: 'must be given once' }])
     }
     if (!type) throw validationError([{ field: 'type', message: 'is required: the data type to read (see GET /api/capabilities)' }])
-    const result = await performQuery(services, principal, {
-      type: type as string,
-      id: id as string | undefined,
-      include: listOf(include),
-      limit: limit as string | undefined,
-      cursor: cursor as string | undefined,
-      filters,
-    }, { requestId: stateOf(res).requestId })
+    const result = await performQuery(
+      services,
+      principal,
+      {
+        type: type as string,
+        id: id as string | undefined,
+        include: listOf(include),
+        limit: limit as string | undefined,
+        cursor: cursor as string | undefined,
+        filters,
+      },
+      { requestId: stateOf(res).requestId },
+    )
     sendData(res, result)
   })
   router.get('/export', async (req, res) => {
@@ -45,5 +50,10 @@ export function dataRoutes(services: Services): Router {
 }
 
 function listOf(value: unknown): string[] {
-  return value ? String(value).split(',').map((s) => s.trim()).filter(Boolean) : []
+  return value
+    ? String(value)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : []
 }

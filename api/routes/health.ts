@@ -14,8 +14,9 @@ export function healthRoutes(services: Services): Router {
     let pending: string[]
     try {
       // A load balancer asks often and gives up quickly: a database that does not answer within the limit is not ready.
-      pending = await withDeadline(pendingMigrations(services.db), limit,
-        () => databaseUnavailable(`The database did not answer within ${limit} ms`))
+      pending = await withDeadline(pendingMigrations(services.db), limit, () =>
+        databaseUnavailable(`The database did not answer within ${limit} ms`),
+      )
     } catch (err) {
       throw err instanceof AppError ? err : databaseUnavailable('The database is not reachable')
     }

@@ -36,8 +36,12 @@ export function authorizationServerMetadata(config: Config): OAuthMetadata {
 /** The discovery documents, public: where an MCP client learns how to get a token for /mcp. */
 export function oauthMetadataRoutes(services: Services): Router {
   const router = Router()
-  const resource = (_req: Request, res: Response) => { res.json(protectedResourceMetadata(services.config)) }
-  const server = (_req: Request, res: Response) => { res.json(authorizationServerMetadata(services.config)) }
+  const resource = (_req: Request, res: Response) => {
+    res.json(protectedResourceMetadata(services.config))
+  }
+  const server = (_req: Request, res: Response) => {
+    res.json(authorizationServerMetadata(services.config))
+  }
   for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) router.get(path, resource)
   for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) router.get(path, server)
   return router

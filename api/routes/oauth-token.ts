@@ -32,8 +32,12 @@ export function oauthTokenRoutes(services: Services): Router {
     const requestId = stateOf(res).requestId
     let tokens
     if (body.grant_type === 'authorization_code') {
-      tokens = await exchangeCode(services.db, services.config, { code: body.code ?? '', codeVerifier: body.code_verifier ?? '', clientId,
-        redirectUri: body.redirect_uri ?? '', resource }, requestId)
+      tokens = await exchangeCode(
+        services.db,
+        services.config,
+        { code: body.code ?? '', codeVerifier: body.code_verifier ?? '', clientId, redirectUri: body.redirect_uri ?? '', resource },
+        requestId,
+      )
     } else if (body.grant_type === 'refresh_token') {
       tokens = await refreshTokens(services.db, services.config, { refreshToken: body.refresh_token ?? '', clientId, resource }, requestId)
     } else {
@@ -54,7 +58,8 @@ export function oauthTokenRoutes(services: Services): Router {
 
 /** The form fields of a token or revocation request; anything else is refused as OAuth requires. */
 function formBody(req: Request): Record<string, string | undefined> {
-  if (!req.is('application/x-www-form-urlencoded')) throw new OAuthError('invalid_request', 'Send the request as application/x-www-form-urlencoded')
+  if (!req.is('application/x-www-form-urlencoded'))
+    throw new OAuthError('invalid_request', 'Send the request as application/x-www-form-urlencoded')
   const out: Record<string, string | undefined> = {}
   for (const [k, v] of Object.entries(req.body ?? {})) if (typeof v === 'string') out[k] = v
   return out

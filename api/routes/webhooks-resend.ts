@@ -11,15 +11,22 @@ import { stateOf } from '../../core/http/request-state.js'
 /** How far a webhook's timestamp may be from our clock: older deliveries are refused, so a captured one cannot be replayed later. */
 export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60
 
-const eventSchema = z.object({
-  type: z.string().min(1),
-  data: z.object({
-    email_id: z.string().min(1),
-    to: z.union([z.array(z.string()), z.string()]).optional(),
-    bounce: z.object({ message: z.string().optional(), type: z.string().optional(), subType: z.string().optional() }).loose().optional(),
-    failed: z.object({ reason: z.string().optional() }).loose().optional(),
-  }).loose(),
-}).loose()
+const eventSchema = z
+  .object({
+    type: z.string().min(1),
+    data: z
+      .object({
+        email_id: z.string().min(1),
+        to: z.union([z.array(z.string()), z.string()]).optional(),
+        bounce: z
+          .object({ message: z.string().optional(), type: z.string().optional(), subType: z.string().optional() })
+          .loose()
+          .optional(),
+        failed: z.object({ reason: z.string().optional() }).loose().optional(),
+      })
+      .loose(),
+  })
+  .loose()
 
 /**
  * POST /api/webhooks/resend: Resend's reports about sent emails, signed the Svix way. Mounted before the JSON body
@@ -29,7 +36,8 @@ export function resendWebhookRoutes(services: Services): Router {
   const router = Router()
   router.post('/api/webhooks/resend', express.raw({ type: () => true, limit: services.config.bodyLimitBytes }), async (req, res) => {
     const secret = services.config.resendWebhookSecret
-    if (!secret) throw new AppError('UNAVAILABLE', 'Resend webhooks are off: set RESEND_WEBHOOK_SECRET to the webhook\'s signing secret (whsec_...)')
+    if (!secret)
+      throw new AppError('UNAVAILABLE', "Resend webhooks are off: set RESEND_WEBHOOK_SECRET to the webhook's signing secret (whsec_...)")
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
     const eventId = verifySvixSignature(secret, req, raw, services.now())
     let parsed: unknown

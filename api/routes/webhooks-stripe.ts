@@ -19,7 +19,10 @@ export function stripeWebhookRoutes(services: Services): Router {
   router.post('/api/webhooks/stripe', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
     const payments = services.payments
     if (!payments?.verifiesWebhooks) {
-      throw new AppError('UNAVAILABLE', `Stripe payments are not configured on this server: set ${payments ? 'STRIPE_WEBHOOK_SECRET' : 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET'}`)
+      throw new AppError(
+        'UNAVAILABLE',
+        `Stripe payments are not configured on this server: set ${payments ? 'STRIPE_WEBHOOK_SECRET' : 'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET'}`,
+      )
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
     // Signed but possibly of any shape: only what is checked below is trusted.
@@ -28,8 +31,12 @@ export function stripeWebhookRoutes(services: Services): Router {
     const eventId = typeof id === 'string' ? id : null
     const requestId = String(res.locals.requestId ?? eventId)
     const result = await applyStripeEvent(services, event, requestId)
-    log(['unknown_invoice', 'refused', 'malformed'].includes(result.outcome) ? 'warn' : 'info', 'stripe webhook',
-      { request_id: requestId, event_id: eventId, type: typeof type === 'string' ? type : null, ...result })
+    log(['unknown_invoice', 'refused', 'malformed'].includes(result.outcome) ? 'warn' : 'info', 'stripe webhook', {
+      request_id: requestId,
+      event_id: eventId,
+      type: typeof type === 'string' ? type : null,
+      ...result,
+    })
     sendData(res, { received: true, event_id: eventId, ...result })
   })
   return router

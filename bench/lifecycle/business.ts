@@ -14,10 +14,20 @@ export async function setUpBusiness(owner: PersonApi): Promise<{ technicianId: s
   // How customers pay, printed on invoices: without it (and without Stripe) invoices are not emailed.
   await owner.action('settings', 'update', { payment_instructions: 'Checks payable to Sparkle Windows, or cash to the technician' })
   const technician = await owner.action('user', 'add', { ...TECHNICIAN, role: 'technician' })
-  await owner.action('service', 'create', { name: 'Interior and Exterior Window Cleaning', pricing: 'flexible', price_cents: 45_000, default_duration_minutes: 180 })
+  await owner.action('service', 'create', {
+    name: 'Interior and Exterior Window Cleaning',
+    pricing: 'flexible',
+    price_cents: 45_000,
+    default_duration_minutes: 180,
+  })
   await owner.action('service', 'create', { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen' })
   await owner.action('service', 'create', { name: 'Gutter Cleaning', pricing: 'fixed', price_cents: 18_000, default_duration_minutes: 120 })
-  await owner.action('contact', 'create', { first_name: 'Jane', last_name: 'Smith', email: JANE.email, phone: '(256) 555-0142',
-    addresses: [{ line1: '123 Main Street', city: 'Madison', state: 'AL', postal_code: '35758' }] })
+  await owner.action('contact', 'create', {
+    first_name: 'Jane',
+    last_name: 'Smith',
+    email: JANE.email,
+    phone: '(256) 555-0142',
+    addresses: [{ line1: '123 Main Street', city: 'Madison', state: 'AL', postal_code: '35758' }],
+  })
   return { technicianId: String(technician.id) }
 }

@@ -21,8 +21,13 @@ export class CountedClient {
   readonly initializeTokens: number
 
   constructor(private readonly client: Client) {
-    this.initializeTokens = tokensOf(JSON.stringify({ serverInfo: client.getServerVersion(), capabilities: client.getServerCapabilities(),
-      instructions: client.getInstructions() }))
+    this.initializeTokens = tokensOf(
+      JSON.stringify({
+        serverInfo: client.getServerVersion(),
+        capabilities: client.getServerCapabilities(),
+        instructions: client.getInstructions(),
+      }),
+    )
   }
 
   /** tools/list: the tools as the model reads them. */
@@ -34,9 +39,17 @@ export class CountedClient {
 
   /** tools/call: the answer's JSON, and whether the tool said it failed. */
   async call(name: string, args: Record<string, unknown>): Promise<{ isError: boolean; json: any }> {
-    const result = await this.client.callTool({ name, arguments: args }) as { isError?: boolean; content: Array<{ type: string; text?: string }> }
+    const result = (await this.client.callTool({ name, arguments: args })) as {
+      isError?: boolean
+      content: Array<{ type: string; text?: string }>
+    }
     const text = result.content.map((c) => c.text ?? '').join('')
-    this.calls.push({ method: 'tools/call', tool: name, tokens: tokensOf(JSON.stringify({ name, arguments: args })) + tokensOf(text), isError: Boolean(result.isError) })
+    this.calls.push({
+      method: 'tools/call',
+      tool: name,
+      tokens: tokensOf(JSON.stringify({ name, arguments: args })) + tokensOf(text),
+      isError: Boolean(result.isError),
+    })
     return { isError: Boolean(result.isError), json: JSON.parse(text) }
   }
 

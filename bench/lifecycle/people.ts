@@ -16,7 +16,10 @@ export interface Mailbox {
 /** The customer opens the latest appointment email and presses "Confirm this time" (GET shows the question, POST answers). */
 export async function customerConfirms(mailbox: Mailbox, email: string): Promise<string> {
   await mailbox.deliverDue()
-  const mail = mailbox.received(email).filter((m) => /\/respond\//.test(m.text)).at(-1)
+  const mail = mailbox
+    .received(email)
+    .filter((m) => /\/respond\//.test(m.text))
+    .at(-1)
   const link = mail?.text.match(/Confirm this time: (http\S+\/respond\/\S+)/)?.[1]
   if (!link) throw new Error(`no confirm link in the emails to ${email}`)
   const shown = await fetch(link)
@@ -30,7 +33,12 @@ export async function customerConfirms(mailbox: Mailbox, email: string): Promise
  * The technician closes out today's job for the customer from their own ticket list: time on site, the work as booked,
  * final price confirmed, notes, and no next visit booked at the door (the office reaches out later).
  */
-export async function technicianClosesOut(technician: PersonApi, customerName: string, minutesOnSite: number, notes: string): Promise<string> {
+export async function technicianClosesOut(
+  technician: PersonApi,
+  customerName: string,
+  minutesOnSite: number,
+  notes: string,
+): Promise<string> {
   const today = await technician.query({ type: 'tickets', today: 'true', status: 'active', include: 'line_items' })
   const ticket = (today.items as any[]).find((t) => t.contact_name === customerName)
   if (!ticket) throw new Error(`no active ticket of ${customerName} on the technician's list today`)

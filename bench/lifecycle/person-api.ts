@@ -27,7 +27,7 @@ export async function signedInPerson(baseUrl: string, db: Database, tenantId: st
 }
 
 async function envelope(res: Response, what: string): Promise<any> {
-  const body = await res.json() as { success: boolean; data: unknown; error: unknown }
+  const body = (await res.json()) as { success: boolean; data: unknown; error: unknown }
   if (!body.success) throw new Error(`${what} failed (${res.status}): ${JSON.stringify(body.error)}`)
   return body.data
 }

@@ -21,7 +21,9 @@ export function movableClock(): MovableClock {
   let offsetMs = 0
   return {
     now: () => new Date(Date.now() + offsetMs),
-    jumpTo(instant) { offsetMs = instant.getTime() - Date.now() },
+    jumpTo(instant) {
+      offsetMs = instant.getTime() - Date.now()
+    },
   }
 }
 
@@ -52,18 +54,27 @@ export async function runLifecycle(host: LifecycleHost): Promise<LifecycleRun> {
   const { technicianId } = await setUpBusiness(owner)
   const jobDay = nextTuesday(localDate(clock.now(), tz))
   const client = new Client({ name: 'lifecycle-agent', version: '1.0.0' })
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${host.url}/mcp`), {
-    requestInit: { headers: { Authorization: `Bearer ${tenant.agent_token}` } },
-  }))
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${host.url}/mcp`), {
+      requestInit: { headers: { Authorization: `Bearer ${tenant.agent_token}` } },
+    }),
+  )
   const agent = new CountedClient(client)
   try {
     const outcome = await runScriptedAgent(agent, {
       today: () => localDate(clock.now(), tz),
-      customerConfirms: async () => { await customerConfirms(host.mailbox, JANE.email) },
+      customerConfirms: async () => {
+        await customerConfirms(host.mailbox, JANE.email)
+      },
       technicianClosesOut: async () => {
         clock.jumpTo(zonedInstant(jobDay, '14:00', tz))
         const technician = await signedInPerson(host.url, services.db, tenant.tenant_id, technicianId)
-        await technicianClosesOut(technician, JANE.name, 110, 'Gutters cleared front and back; downspout by the garage was blocked. Dog named Biscuit, keep gate closed.')
+        await technicianClosesOut(
+          technician,
+          JANE.name,
+          110,
+          'Gutters cleared front and back; downspout by the garage was blocked. Dog named Biscuit, keep gate closed.',
+        )
       },
     })
     return { outcome, agent }

@@ -45,7 +45,13 @@ export async function runScriptedAgent(agent: CountedClient, world: LifecycleWor
   const jane = (found.matches as any[]).find((m) => m.name === 'Jane Smith')
   if (!jane) throw new Error(`find_customer did not find Jane Smith: ${JSON.stringify(found)}`)
 
-  const wanted = { contact_id: jane.contact_id, services: [{ name: 'gutter cleaning' }], date: nextTuesday(world.today()), after: '08:00', before: '12:00' }
+  const wanted = {
+    contact_id: jane.contact_id,
+    services: [{ name: 'gutter cleaning' }],
+    date: nextTuesday(world.today()),
+    after: '08:00',
+    before: '12:00',
+  }
   let booked = await ok('schedule_appointment', wanted)
   if (booked.status === 'unavailable' && booked.nearest?.length) {
     const { date, time } = booked.nearest[0]

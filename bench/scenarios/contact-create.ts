@@ -22,22 +22,26 @@ function createBody(unique: string) {
 export const contactCreate: Scenario = {
   name: 'contact.create',
   needs: 'postgres',
-  run: (settings) => compareWithBaseline<RecordedRequest>(settings, {
-    name: 'contacts',
-    async record(config, db, token) {
-      const { units } = await recordThroughApp(config, db, token, async (client, keepFromHere) => {
-        await expectOk(await client.post('/api/actions', createBody(`first${MARKER}`)))
-        keepFromHere()
-        await expectOk(await client.post('/api/actions', createBody(MARKER)))
-      })
-      return { units, essential: essentialStatements(units, 'contact.create', 'insert into contacts', ESSENTIAL) }
-    },
-    body: (_recorded, unique) => createBody(unique),
-    async replay(client, recorded, unique) {
-      // Only the names change: the audit row keeps the recorded contact's id, which costs the database the same.
-      for (const s of recorded.essential) {
-        await client.query(s.text, s.params.map((p) => (typeof p === 'string' ? p.replaceAll(MARKER, unique) : p)))
-      }
-    },
-  }),
+  run: (settings) =>
+    compareWithBaseline<RecordedRequest>(settings, {
+      name: 'contacts',
+      async record(config, db, token) {
+        const { units } = await recordThroughApp(config, db, token, async (client, keepFromHere) => {
+          await expectOk(await client.post('/api/actions', createBody(`first${MARKER}`)))
+          keepFromHere()
+          await expectOk(await client.post('/api/actions', createBody(MARKER)))
+        })
+        return { units, essential: essentialStatements(units, 'contact.create', 'insert into contacts', ESSENTIAL) }
+      },
+      body: (_recorded, unique) => createBody(unique),
+      async replay(client, recorded, unique) {
+        // Only the names change: the audit row keeps the recorded contact's id, which costs the database the same.
+        for (const s of recorded.essential) {
+          await client.query(
+            s.text,
+            s.params.map((p) => (typeof p === 'string' ? p.replaceAll(MARKER, unique) : p)),
+          )
+        }
+      },
+    }),
 }

@@ -58,23 +58,55 @@ export const delivery: Scenario = {
     const total = wholeNumberOf('BENCH_DELIVERY_MESSAGES', 10_000)
     const limitedTotal = wholeNumberOf('BENCH_DELIVERY_LIMITED_MESSAGES', 100)
     const free = await deliveryRun(settings, { messages: total, perSecond: 100_000, providerLimit: 0, randomShare: 0 })
-    const limited = await deliveryRun(settings, { messages: limitedTotal, perSecond: PROVIDER_PER_SECOND, providerLimit: PROVIDER_PER_SECOND, randomShare: 0 })
-    const random = await deliveryRun(settings, { messages: limitedTotal, perSecond: PROVIDER_PER_SECOND, providerLimit: PROVIDER_PER_SECOND, randomShare: RANDOM_429_SHARE })
-    const how = (r: RunResult) => `${r.messages} messages, ${WORKERS} worker processes (${r.perWorker.join(' / ')} each, ${r.rounds} round(s) of --drain), `
-      + `first to last email ${r.busySeconds.toFixed(1)} s; ${(r.messages / r.wallSeconds).toFixed(1)}/s counting process starts (${r.wallSeconds.toFixed(1)} s)`
-    const zero = (measure: string, value: number, note: string): BenchRow => ({ measure, value: String(value), target: '0', met: value === 0, note })
+    const limited = await deliveryRun(settings, {
+      messages: limitedTotal,
+      perSecond: PROVIDER_PER_SECOND,
+      providerLimit: PROVIDER_PER_SECOND,
+      randomShare: 0,
+    })
+    const random = await deliveryRun(settings, {
+      messages: limitedTotal,
+      perSecond: PROVIDER_PER_SECOND,
+      providerLimit: PROVIDER_PER_SECOND,
+      randomShare: RANDOM_429_SHARE,
+    })
+    const how = (r: RunResult) =>
+      `${r.messages} messages, ${WORKERS} worker processes (${r.perWorker.join(' / ')} each, ${r.rounds} round(s) of --drain), ` +
+      `first to last email ${r.busySeconds.toFixed(1)} s; ${(r.messages / r.wallSeconds).toFixed(1)}/s counting process starts (${r.wallSeconds.toFixed(1)} s)`
+    const zero = (measure: string, value: number, note: string): BenchRow => ({
+      measure,
+      value: String(value),
+      target: '0',
+      met: value === 0,
+      note,
+    })
     return [
-      { measure: 'messages per second', value: free.rate.toFixed(0), note: `no provider limit (RESEND_MAX_PER_SECOND=100000): ${how(free)}` },
+      {
+        measure: 'messages per second',
+        value: free.rate.toFixed(0),
+        note: `no provider limit (RESEND_MAX_PER_SECOND=100000): ${how(free)}`,
+      },
       zero('messages sent twice', free.sentTwice, free.lost ? `${free.lost} lost` : 'every message marked sent, one email each'),
-      { measure: `messages per second at provider limit ${PROVIDER_PER_SECOND}/s`, value: limited.rate.toFixed(2),
-        note: `RESEND_MAX_PER_SECOND=${PROVIDER_PER_SECOND} in each worker, the fake refusing a 3rd request within 1,000 ms; ${how(limited)}` },
-      { measure: '  most requests the provider received in one second', value: String(limited.busiestSecond), target: `<= ${PROVIDER_PER_SECOND}`,
-        met: limited.busiestSecond <= PROVIDER_PER_SECOND, note: 'any 1,000 ms, wherever it starts' },
+      {
+        measure: `messages per second at provider limit ${PROVIDER_PER_SECOND}/s`,
+        value: limited.rate.toFixed(2),
+        note: `RESEND_MAX_PER_SECOND=${PROVIDER_PER_SECOND} in each worker, the fake refusing a 3rd request within 1,000 ms; ${how(limited)}`,
+      },
+      {
+        measure: '  most requests the provider received in one second',
+        value: String(limited.busiestSecond),
+        target: `<= ${PROVIDER_PER_SECOND}`,
+        met: limited.busiestSecond <= PROVIDER_PER_SECOND,
+        note: 'any 1,000 ms, wherever it starts',
+      },
       zero('  429 answers received', limited.answered429, 'the workers share one pace through the database'),
       zero('  lost', limited.lost, 'not marked sent, or marked sent without reaching the provider'),
       zero('  sent twice', limited.sentTwice, 'emails the provider received twice, or requests it deduplicated by idempotency key'),
-      { measure: `messages per second at ${PROVIDER_PER_SECOND}/s with ${RANDOM_429_SHARE * 100}% random 429s`, value: random.rate.toFixed(2),
-        note: `${random.answered429} answers 429, each holding every worker for its Retry-After (1 s); ${how(random)}` },
+      {
+        measure: `messages per second at ${PROVIDER_PER_SECOND}/s with ${RANDOM_429_SHARE * 100}% random 429s`,
+        value: random.rate.toFixed(2),
+        note: `${random.answered429} answers 429, each holding every worker for its Retry-After (1 s); ${how(random)}`,
+      },
       zero('  lost', random.lost, 'not marked sent, or marked sent without reaching the provider'),
       zero('  sent twice', random.sentTwice, 'emails the provider received twice, or requests it deduplicated by idempotency key'),
     ]
@@ -102,7 +134,8 @@ async function deliveryRun(settings: BenchSettings, setup: RunSetup): Promise<Ru
     const started = Date.now()
     const perWorker = Array.from({ length: WORKERS }, () => 0)
     let rounds = 0
-    const pending = async () => (await db!.query<{ n: number }>(`select count(*)::int as n from scheduled_messages where status = 'pending'`)).rows[0].n
+    const pending = async () =>
+      (await db!.query<{ n: number }>(`select count(*)::int as n from scheduled_messages where status = 'pending'`)).rows[0].n
     while (await pending()) {
       if (++rounds > 50) throw new Error(`messages still pending after 50 rounds of ${WORKERS} workers`)
       // A message put back after a 429 waits its Retry-After: a round that found nothing due yet waits for it.
@@ -124,8 +157,15 @@ async function deliveryRun(settings: BenchSettings, setup: RunSetup): Promise<Ru
     }
     return {
       // From the first email to the last are one fewer gaps than emails.
-      messages: setup.messages, rate: (setup.messages - 1) / busySeconds, busySeconds, wallSeconds, rounds, perWorker,
-      answered429: fake.log.filter((r) => r.status === 429).length, busiestSecond, lost,
+      messages: setup.messages,
+      rate: (setup.messages - 1) / busySeconds,
+      busySeconds,
+      wallSeconds,
+      rounds,
+      perWorker,
+      answered429: fake.log.filter((r) => r.status === 429).length,
+      busiestSecond,
+      lost,
       sentTwice: fake.repeats + (fake.emails.length - received.size),
     }
   } finally {
@@ -142,21 +182,35 @@ async function seed(db: Database, total: number): Promise<void> {
   for (const name of ['Sparkle Windows', 'Clear View', 'Bright Panes']) {
     tenants.push((await createTenant(db, { name, owner_email: `owner@${name.toLowerCase().replace(/\W+/g, '')}.example` })).tenant_id)
   }
-  await db.query(`insert into contacts (tenant_id, display_name, emails)
+  await db.query(
+    `insert into contacts (tenant_id, display_name, emails)
     select t, 'Customer ' || i, jsonb_build_array(jsonb_build_object('value', 'customer' || i || '@example.com', 'primary', true))
-    from unnest($1::uuid[]) t, generate_series(1, 100) i`, [tenants])
-  await db.query(`insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at)
+    from unnest($1::uuid[]) t, generate_series(1, 100) i`,
+    [tenants],
+  )
+  await db.query(
+    `insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at)
     select c.tenant_id, c.id, 'custom', 'A note from us', 'Message ' || n, now() - interval '1 minute'
     from generate_series(1, $1) n
-    join lateral (select tenant_id, id from contacts order by id offset (n % 300) limit 1) c on true`, [total])
+    join lateral (select tenant_id, id from contacts order by id offset (n % 300) limit 1) c on true`,
+    [total],
+  )
 }
 
 /** One `crm worker --drain --json` process against the scratch database and the fake; its counts. */
 function runWorker(databaseUrl: string, fake: FakeResend, dataDir: string, perSecond: number): Promise<{ sent: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'worker', '--drain', '--json'], {
-      env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, CRM_DATA_DIR: dataDir, RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url,
-        EMAIL_FROM: 'Bench <mail@bench.example>', LOG_LEVEL: 'silent', RESEND_MAX_PER_SECOND: String(perSecond) },
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: databaseUrl,
+        CRM_DATA_DIR: dataDir,
+        RESEND_API_KEY: fake.apiKey,
+        RESEND_BASE_URL: fake.url,
+        EMAIL_FROM: 'Bench <mail@bench.example>',
+        LOG_LEVEL: 'silent',
+        RESEND_MAX_PER_SECOND: String(perSecond),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

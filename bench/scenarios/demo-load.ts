@@ -23,10 +23,16 @@ async function demoLoad(env: Record<string, string>, engine: string): Promise<Be
     const seconds = (performance.now() - started) / 1000
     const used = process.cpuUsage(cpu)
     return [
-      { measure: `demo load, ${engine} (s)`, value: seconds.toFixed(1),
-        note: `${counts.customers} customers, ${counts.tickets} tickets (${counts.completed_tickets} completed and billed), ${counts.invoices} invoices` },
-      { measure: `demo load, ${engine}, CPU of this process (s)`, value: ((used.user + used.system) / 1e6).toFixed(1),
-        note: 'all threads of the process; the figure a busy machine changes least' },
+      {
+        measure: `demo load, ${engine} (s)`,
+        value: seconds.toFixed(1),
+        note: `${counts.customers} customers, ${counts.tickets} tickets (${counts.completed_tickets} completed and billed), ${counts.invoices} invoices`,
+      },
+      {
+        measure: `demo load, ${engine}, CPU of this process (s)`,
+        value: ((used.user + used.system) / 1e6).toFixed(1),
+        note: 'all threads of the process; the figure a busy machine changes least',
+      },
     ]
   } finally {
     await opened.close()

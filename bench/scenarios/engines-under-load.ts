@@ -22,7 +22,10 @@ import { startServerProcess, type ServerProcess } from '../server-process.js'
 const BUSINESSES = Number(process.env.BENCH_LOAD_BUSINESSES ?? 5)
 const CONTACTS = Number(process.env.BENCH_LOAD_CONTACTS ?? 3000)
 /** Which engines to measure (BENCH_LOAD_ENGINES, comma-separated: pglite, postgresql); both by default. */
-const ENGINES = (process.env.BENCH_LOAD_ENGINES || 'pglite,postgresql').toLowerCase().split(',').map((w) => w.trim())
+const ENGINES = (process.env.BENCH_LOAD_ENGINES || 'pglite,postgresql')
+  .toLowerCase()
+  .split(',')
+  .map((w) => w.trim())
 /** Concurrent clients of each step. */
 const STEPS = [1, 8, 32]
 /** Clients of the cold step and of the warm-up. */
@@ -60,7 +63,8 @@ export const enginesUnderLoad: Scenario = {
     ]
     try {
       const rows: BenchRow[] = []
-      for (const engine of engines.filter((e) => ENGINES.includes(e.name.toLowerCase()))) rows.push(...await measureEngine(engine, settings, scratchDir))
+      for (const engine of engines.filter((e) => ENGINES.includes(e.name.toLowerCase())))
+        rows.push(...(await measureEngine(engine, settings, scratchDir)))
       return rows
     } finally {
       await scratch.drop().catch((err: Error) => process.stderr.write(`warning: could not drop the scratch database: ${err.message}\n`))
@@ -80,12 +84,17 @@ async function measureEngine(engine: EngineUnderTest, settings: BenchSettings, s
   } finally {
     await db.close()
   }
-  const rows: BenchRow[] = [{ measure: `${engine.name}: data`, value: `${BUSINESSES} x ${CONTACTS} customers`,
-    note: `about 3 notes, 2 facts and a past visit each, 6 visits on each of the next 10 days; generated in ${((Date.now() - started) / 1000).toFixed(0)} s` }]
+  const rows: BenchRow[] = [
+    {
+      measure: `${engine.name}: data`,
+      value: `${BUSINESSES} x ${CONTACTS} customers`,
+      note: `about 3 notes, 2 facts and a past visit each, 6 visits on each of the next 10 days; generated in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    },
+  ]
   const env = serverEnv(engine.env)
-  rows.push(...await measureFloor(engine.name, 'empty HTTP handler', 'empty', env, settings, scratchDir))
-  rows.push(...await measureFloor(engine.name, 'select 1 over HTTP', 'select1', env, settings, scratchDir))
-  rows.push(...await measureProduct(engine.name, env, buildMix(businesses, ROUNDS), settings, scratchDir))
+  rows.push(...(await measureFloor(engine.name, 'empty HTTP handler', 'empty', env, settings, scratchDir)))
+  rows.push(...(await measureFloor(engine.name, 'select 1 over HTTP', 'select1', env, settings, scratchDir)))
+  rows.push(...(await measureProduct(engine.name, env, buildMix(businesses, ROUNDS), settings, scratchDir)))
   return rows
 }
 
@@ -97,13 +106,25 @@ function serverEnv(engine: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** One of the limits, as its own server process under the same steps of load. */
-async function measureFloor(engine: string, what: string, mode: string, env: NodeJS.ProcessEnv, settings: BenchSettings, scratchDir: string): Promise<BenchRow[]> {
+async function measureFloor(
+  engine: string,
+  what: string,
+  mode: string,
+  env: NodeJS.ProcessEnv,
+  settings: BenchSettings,
+  scratchDir: string,
+): Promise<BenchRow[]> {
   const server = await startServerProcess(FLOOR, [mode], env, /listening at (http\S+)/, scratchDir)
   try {
     const idle = processMemory(server.pid).rss
     const rows: BenchRow[] = []
     for (const clients of STEPS) {
-      rows.push(stepRow(`${engine}: limit, ${what}, ${clients} clients, req/s`, await loadWithPeak(server, [{ path: '/', label: what }], clients, settings.seconds, 1)))
+      rows.push(
+        stepRow(
+          `${engine}: limit, ${what}, ${clients} clients, req/s`,
+          await loadWithPeak(server, [{ path: '/', label: what }], clients, settings.seconds, 1),
+        ),
+      )
     }
     rows.push({ measure: `${engine}: limit, ${what}, server RSS idle (MB)`, value: megabytes(idle) })
     return rows
@@ -113,7 +134,13 @@ async function measureFloor(engine: string, what: string, mode: string, env: Nod
 }
 
 /** The product's server: idle memory, a cold step right after start, a warm-up, then each step warm, and the memory breakdown. */
-async function measureProduct(engine: string, env: NodeJS.ProcessEnv, mix: LoadRequest[], settings: BenchSettings, scratchDir: string): Promise<BenchRow[]> {
+async function measureProduct(
+  engine: string,
+  env: NodeJS.ProcessEnv,
+  mix: LoadRequest[],
+  settings: BenchSettings,
+  scratchDir: string,
+): Promise<BenchRow[]> {
   const server = await startServerProcess(SERVER, [], env, /is running at (http\S+)/, scratchDir)
   try {
     await new Promise((r) => setTimeout(r, 1000))
@@ -147,12 +174,22 @@ async function memoryRow(measure: string, server: ServerProcess): Promise<BenchR
     return { measure, value: megabytes(m.rss), note: `highest since start (VmHWM) ${megabytes(m.peak)} MB; ${breakdown(m)}` }
   } catch (err) {
     const m = processMemory(server.pid)
-    return { measure, value: megabytes(m.rss), note: `highest since start (VmHWM) ${megabytes(m.peak)} MB; no breakdown: ${(err as Error).message.slice(0, 120)}` }
+    return {
+      measure,
+      value: megabytes(m.rss),
+      note: `highest since start (VmHWM) ${megabytes(m.peak)} MB; no breakdown: ${(err as Error).message.slice(0, 120)}`,
+    }
   }
 }
 
 /** Runs the load from its own process (after a warm-up not counted) while sampling the server's resident size and CPU time. */
-async function loadWithPeak(server: ServerProcess, requests: LoadRequest[], clients: number, seconds: number, warmupSeconds: number): Promise<StepResult> {
+async function loadWithPeak(
+  server: ServerProcess,
+  requests: LoadRequest[],
+  clients: number,
+  seconds: number,
+  warmupSeconds: number,
+): Promise<StepResult> {
   let sampler = sampleResidentPeak(server.pid)
   try {
     if (warmupSeconds) await runLoadProcess({ baseUrl: server.url, requests, concurrency: clients, seconds: warmupSeconds })
@@ -171,19 +208,29 @@ async function loadWithPeak(server: ServerProcess, requests: LoadRequest[], clie
 function stepRow(measure: string, { result: r, peak: peakRss, serverCpuMs }: StepResult): BenchRow {
   const p = (q: number) => percentile(r.latenciesMs, q).toFixed(1)
   const problems = [...r.errorSamples, ...r.wrongSamples].slice(0, 2).join(' | ')
-  return { measure, value: throughput(r).toFixed(0),
-    note: `p50 ${p(0.5)} / p95 ${p(0.95)} / p99 ${p(0.99)} ms; errors ${r.errors}, wrong answers ${r.wrong}; server CPU ${r.ok ? (serverCpuMs / r.ok).toFixed(1) : 'n/a'} ms a request; server RSS peak ${megabytes(peakRss)} MB${problems ? `; ${problems}` : ''}` }
+  return {
+    measure,
+    value: throughput(r).toFixed(0),
+    note: `p50 ${p(0.5)} / p95 ${p(0.95)} / p99 ${p(0.99)} ms; errors ${r.errors}, wrong answers ${r.wrong}; server CPU ${r.ok ? (serverCpuMs / r.ok).toFixed(1) : 'n/a'} ms a request; server RSS peak ${megabytes(peakRss)} MB${problems ? `; ${problems}` : ''}`,
+  }
 }
 
 /** p50 and p95 of each kind of request. */
 function byKindRow(measure: string, r: ProcessLoadResult): BenchRow {
-  const parts = Object.entries(r.byLabel).map(([label, ms]) => `${label} ${percentile(ms, 0.5).toFixed(1)} / ${percentile(ms, 0.95).toFixed(1)}`)
+  const parts = Object.entries(r.byLabel).map(
+    ([label, ms]) => `${label} ${percentile(ms, 0.5).toFixed(1)} / ${percentile(ms, 0.95).toFixed(1)}`,
+  )
   return { measure, value: '', note: parts.join('; ') }
 }
 
 /** Where the server's resident memory is, in words. */
 export function breakdown(m: MemoryReport): string {
   const wasm = m.wasm.map((w) => `WASM heap ${w.resident === null ? '?' : megabytes(w.resident)} resident of ${megabytes(w.size)}`)
-  return [...wasm, `JS heap ${megabytes(m.heapUsed)} used of ${megabytes(m.heapTotal)}`, `external ${megabytes(m.external)} (array buffers ${megabytes(m.arrayBuffers)})`,
-    `mapped files ${megabytes(m.file)}`, `anonymous ${megabytes(m.anon)}`].join(', ')
+  return [
+    ...wasm,
+    `JS heap ${megabytes(m.heapUsed)} used of ${megabytes(m.heapTotal)}`,
+    `external ${megabytes(m.external)} (array buffers ${megabytes(m.arrayBuffers)})`,
+    `mapped files ${megabytes(m.file)}`,
+    `anonymous ${megabytes(m.anon)}`,
+  ].join(', ')
 }

@@ -100,17 +100,27 @@ async function measure(db: Database, contacts: number): Promise<BenchRow[]> {
     const together = { find: [] as number[], search: [] as number[] }
     for (let round = 0; round < ROUNDS; round++) {
       for (const way of ['search', 'find'] as const) {
-        await Promise.all(clients.map(async (client, i) => {
-          for (let k = 0; k < queries.length; k++) together[way].push(await timed(() => ways[way](client, queries[(k + i) % queries.length])))
-        }))
+        await Promise.all(
+          clients.map(async (client, i) => {
+            for (let k = 0; k < queries.length; k++)
+              together[way].push(await timed(() => ways[way](client, queries[(k + i) % queries.length])))
+          }),
+        )
       }
     }
     const reads = { one: await readsOf(db, services, principal, single[0]), several: await readsOf(db, services, principal, several[0]) }
     const average = (qs: string[]) => (qs.reduce((n, q) => n + (matches.get(q) ?? 0), 0) / qs.length).toFixed(1)
     return [
-      { measure: 'data', value: `${data.contacts} customers`, note: `${data.notes} notes, ${data.tickets} past visits, ${data.invoices} invoices; generated in ${generated.toFixed(0)} s` },
-      { measure: 'queries x rounds', value: `${queries.length} x ${ROUNDS}`,
-        note: `${single.length} emails (${average(single)} matches on average), ${several.length} last names (${average(several)} matches on average); MCP over HTTP: find_customer, and crm_query type=search kinds=contact limit=${SEARCH_LIMIT} as find_customer asks it` },
+      {
+        measure: 'data',
+        value: `${data.contacts} customers`,
+        note: `${data.notes} notes, ${data.tickets} past visits, ${data.invoices} invoices; generated in ${generated.toFixed(0)} s`,
+      },
+      {
+        measure: 'queries x rounds',
+        value: `${queries.length} x ${ROUNDS}`,
+        note: `${single.length} emails (${average(single)} matches on average), ${several.length} last names (${average(several)} matches on average); MCP over HTTP: find_customer, and crm_query type=search kinds=contact limit=${SEARCH_LIMIT} as find_customer asks it`,
+      },
       ...figures('alone', alone),
       ...figures(`${CLIENTS} clients at once`, together),
       readsRow(reads.one),
@@ -132,8 +142,11 @@ function beyond(r: Reads): string {
 
 /** One query's transactions and round trips: find_customer's, its search's, and the difference (the search's own depend on the words). */
 function readsRow(r: Reads): BenchRow {
-  return { measure: `reads beyond the search, transactions / round trips, ${r.matches} match${r.matches === 1 ? '' : 'es'}`, value: beyond(r),
-    note: `"${r.q}": find_customer ${r.find.transactions} / ${r.find.roundTrips}, its search alone ${r.search.transactions} / ${r.search.roundTrips}` }
+  return {
+    measure: `reads beyond the search, transactions / round trips, ${r.matches} match${r.matches === 1 ? '' : 'es'}`,
+    value: beyond(r),
+    note: `"${r.q}": find_customer ${r.find.transactions} / ${r.find.roundTrips}, its search alone ${r.search.transactions} / ${r.search.roundTrips}`,
+  }
 }
 
 /** p50 and p95 of both ways, and the target row for the ratio of their p95s. */
@@ -144,7 +157,12 @@ function figures(label: string, samples: { find: number[]; search: number[] }): 
   return [
     { measure: `${label}: search p50 / p95 ms`, value: `${search.p50.toFixed(1)} / ${search.p95.toFixed(1)}` },
     { measure: `${label}: find_customer p50 / p95 ms`, value: `${find.p50.toFixed(1)} / ${find.p95.toFixed(1)}` },
-    { measure: `${label}: find_customer p95 / search p95`, value: ratio.toFixed(2), target: `<= ${RATIO_TARGET}`, met: ratio <= RATIO_TARGET },
+    {
+      measure: `${label}: find_customer p95 / search p95`,
+      value: ratio.toFixed(2),
+      target: `<= ${RATIO_TARGET}`,
+      met: ratio <= RATIO_TARGET,
+    },
   ]
 }
 
@@ -163,7 +181,9 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 /** The real MCP SDK client on /mcp with the agent's token. */
 async function connect(url: string, token: string): Promise<Client> {
   const client = new Client({ name: 'find-customer-bench', version: '1.0.0' })
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }))
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }),
+  )
   return client
 }
 
@@ -193,6 +213,8 @@ async function readsOf(db: Database, services: Services, principal: Principal, q
     return { answer, transactions: recorded.units.filter((u) => u.transaction).length, roundTrips: roundTrips(recorded.units) }
   }
   const find = await count((s) => findCustomer.run({ services: s, principal, requestId: 'bench' }, { q, limit: MATCHES }))
-  const search = await count((s) => performQuery(s, principal, { type: 'search', filters: { q, kinds: 'contact' }, limit: SEARCH_LIMIT }, { requestId: 'bench' }))
+  const search = await count((s) =>
+    performQuery(s, principal, { type: 'search', filters: { q, kinds: 'contact' }, limit: SEARCH_LIMIT }, { requestId: 'bench' }),
+  )
   return { q, find, search, matches: (find.answer as { matches: unknown[] }).matches.length }
 }

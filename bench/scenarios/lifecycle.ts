@@ -28,28 +28,58 @@ export const lifecycle: Scenario = {
       await migrate(db)
       const clock = movableClock()
       const sent: EmailMessage[] = []
-      const email = { delivers: true, describe: () => 'bench inbox', async send(m: EmailMessage) { sent.push(m); return { id: `bench-${sent.length}` } } }
-      const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), logLevel: 'silent' as const }, db,
-        { email, llm: null, payments: null, now: () => clock.now() })
+      const email = {
+        delivers: true,
+        describe: () => 'bench inbox',
+        async send(m: EmailMessage) {
+          sent.push(m)
+          return { id: `bench-${sent.length}` }
+        },
+      }
+      const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), logLevel: 'silent' as const }, db, {
+        email,
+        llm: null,
+        payments: null,
+        now: () => clock.now(),
+      })
       const tenant = await createTenant(db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.example', timezone: 'America/Chicago' })
       server = await new Promise<Server>((resolve) => {
         const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))
       })
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
       services.config.publicBaseUrl = url
-      const { agent } = await runLifecycle({ url, services, tenant, clock,
-        mailbox: { deliverDue: () => deliverDue(services), received: (to) => sent.filter((m) => m.to === to) } })
+      const { agent } = await runLifecycle({
+        url,
+        services,
+        tenant,
+        clock,
+        mailbox: { deliverDue: () => deliverDue(services), received: (to) => sent.filter((m) => m.to === to) },
+      })
       const list = agent.calls.find((c) => c.method === 'tools/list')?.tokens ?? 0
       const calls = agent.calls.length
       const tokens = agent.totalTokens
       return [
-        { measure: 'agent MCP calls (tools/list + tools/call)', value: String(calls), target: `<= ${CALLS_TARGET}`, met: calls <= CALLS_TARGET,
-          note: agent.calls.map((c) => c.tool ?? c.method).join(', ') },
-        { measure: 'agent tokens, tools/list included', value: String(tokens), target: `<= ${TOKENS_TARGET}`, met: tokens <= TOKENS_TARGET,
-          note: 'characters / 4 of each call\'s arguments and answer text' },
+        {
+          measure: 'agent MCP calls (tools/list + tools/call)',
+          value: String(calls),
+          target: `<= ${CALLS_TARGET}`,
+          met: calls <= CALLS_TARGET,
+          note: agent.calls.map((c) => c.tool ?? c.method).join(', '),
+        },
+        {
+          measure: 'agent tokens, tools/list included',
+          value: String(tokens),
+          target: `<= ${TOKENS_TARGET}`,
+          met: tokens <= TOKENS_TARGET,
+          note: "characters / 4 of each call's arguments and answer text",
+        },
         { measure: 'tools/list (tokens)', value: String(list), target: `<= ${LIST_TARGET}`, met: list <= LIST_TARGET },
         ...agent.calls.map((c, i) => ({ measure: `  call ${i + 1}: ${c.tool ?? c.method} (tokens)`, value: String(c.tokens) })),
-        { measure: 'initialize, not counted above (tokens)', value: String(agent.initializeTokens), note: 'server info and instructions, once per connection' },
+        {
+          measure: 'initialize, not counted above (tokens)',
+          value: String(agent.initializeTokens),
+          note: 'server info and instructions, once per connection',
+        },
       ]
     } finally {
       if (server) {

@@ -52,7 +52,10 @@ export const listFiltersPglite: Scenario = {
 }
 
 /** One filter's reads: the data type and the filters of each read. */
-interface FilterReads { label: string; reads: Array<Record<string, string>> }
+interface FilterReads {
+  label: string
+  reads: Array<Record<string, string>>
+}
 
 async function measure(db: Database, contacts: number, targetMs: number): Promise<BenchRow[]> {
   setLogLevel('silent')
@@ -63,19 +66,34 @@ async function measure(db: Database, contacts: number, targetMs: number): Promis
   const small = await createTenant(db, { name: 'Small Bench Windows', owner_email: 'owner@small-bench.example' })
   const started = Date.now()
   const data = await generateSearchData(db, big.tenant_id, { contacts, notesPerContact: 2, ticketsPerContact: 1, leads: 2000, seed: 13 })
-  const smallData = await generateSearchData(db, small.tenant_id, { contacts: SMALL_CONTACTS, notesPerContact: 2, ticketsPerContact: 1, leads: 50, seed: 14 })
+  const smallData = await generateSearchData(db, small.tenant_id, {
+    contacts: SMALL_CONTACTS,
+    notesPerContact: 2,
+    ticketsPerContact: 1,
+    leads: 50,
+    seed: 14,
+  })
   const generated = (Date.now() - started) / 1000
   const server = await new Promise<Server>((resolve) => {
     const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   try {
-    const leads = (await db.query<{ name: string; phone: string }>(
-      'select name, phone from leads where tenant_id = $1 order by created_at, id limit 2', [big.tenant_id])).rows
-    const rows: BenchRow[] = [{ measure: 'data', value: `${data.contacts} + ${smallData.contacts} contacts`,
-      note: `big business: ${data.notes} notes, ${data.invoices} invoices, ${data.leads} leads; a small one in the same database; generated in ${generated.toFixed(0)} s` }]
-    for (const filter of filtersOf(data, leads)) rows.push(...await timed(url, big.agent_token, filter, targetMs))
-    for (const filter of smallFiltersOf(smallData)) rows.push(...await timed(url, small.agent_token, filter, targetMs))
+    const leads = (
+      await db.query<{ name: string; phone: string }>(
+        'select name, phone from leads where tenant_id = $1 order by created_at, id limit 2',
+        [big.tenant_id],
+      )
+    ).rows
+    const rows: BenchRow[] = [
+      {
+        measure: 'data',
+        value: `${data.contacts} + ${smallData.contacts} contacts`,
+        note: `big business: ${data.notes} notes, ${data.invoices} invoices, ${data.leads} leads; a small one in the same database; generated in ${generated.toFixed(0)} s`,
+      },
+    ]
+    for (const filter of filtersOf(data, leads)) rows.push(...(await timed(url, big.agent_token, filter, targetMs)))
+    for (const filter of smallFiltersOf(smallData)) rows.push(...(await timed(url, small.agent_token, filter, targetMs)))
     return rows
   } finally {
     server.closeAllConnections()
@@ -90,10 +108,16 @@ function filtersOf(d: GeneratedSearchData, leads: Array<{ name: string; phone: s
   const names = s.names.slice(0, 3)
   return [
     { label: 'contacts?q=', reads: [...names, typo(s.names[3]), s.phoneDigits[0]].map((q) => ({ type: 'contacts', q })) },
-    { label: 'invoices?customer=', reads: [...names.map((n) => n.toLowerCase()), s.emails[0].split('@')[0]].map((customer) => ({ type: 'invoices', customer })) },
+    {
+      label: 'invoices?customer=',
+      reads: [...names.map((n) => n.toLowerCase()), s.emails[0].split('@')[0]].map((customer) => ({ type: 'invoices', customer })),
+    },
     { label: 'invoices?number=', reads: s.invoiceNumbers.slice(0, 3).map((n) => ({ type: 'invoices', number: n.slice(-9) })) },
     { label: 'scheduled_messages?customer=', reads: names.map((customer) => ({ type: 'scheduled_messages', customer })) },
-    { label: 'leads?q=', reads: [...leads.map((l) => l.name), 'gutters', leads[0].phone.replace(/\D/g, '').slice(-4)].map((q) => ({ type: 'leads', q })) },
+    {
+      label: 'leads?q=',
+      reads: [...leads.map((l) => l.name), 'gutters', leads[0].phone.replace(/\D/g, '').slice(-4)].map((q) => ({ type: 'leads', q })),
+    },
     { label: 'services?q=', reads: ['gutter', 'Guter', 'window'].map((q) => ({ type: 'services', q })) },
     { label: 'users?q=', reads: ['owner', 'bench'].map((q) => ({ type: 'users', q })) },
     { label: 'search?q=', reads: [...names, s.phoneDigits[1], s.invoiceNumbers[1]].map((q) => ({ type: 'search', q })) },
@@ -117,11 +141,11 @@ async function timed(url: string, token: string, filter: FilterReads, targetMs: 
     const path = `/api/data?${new URLSearchParams({ ...read, limit: '25' })}`
     const get = async () => {
       const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } })
-      const body = await res.json() as { success: boolean; data?: { items?: unknown[] }; error?: { message?: string } }
+      const body = (await res.json()) as { success: boolean; data?: { items?: unknown[] }; error?: { message?: string } }
       if (!body.success) throw new Error(`${path}: ${res.status} ${body.error?.message ?? ''}`)
       return body.data?.items?.length ?? 0
     }
-    if (await get() > 0) found++
+    if ((await get()) > 0) found++
     for (let i = 0; i < ROUNDS; i++) {
       const t0 = process.hrtime.bigint()
       await get()
@@ -132,8 +156,11 @@ async function timed(url: string, token: string, filter: FilterReads, targetMs: 
   const pct = (p: number) => samples[Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)]
   const p95 = pct(95)
   return [
-    { measure: `${filter.label} p50 ms`, value: pct(50).toFixed(1),
-      note: `${filter.reads.length} reads x ${ROUNDS}, ${found} found something: ${filter.reads.map((r) => Object.values(r)[1]).join(' | ')}` },
+    {
+      measure: `${filter.label} p50 ms`,
+      value: pct(50).toFixed(1),
+      note: `${filter.reads.length} reads x ${ROUNDS}, ${found} found something: ${filter.reads.map((r) => Object.values(r)[1]).join(' | ')}`,
+    },
     { measure: `${filter.label} p95 ms`, value: p95.toFixed(1), target: `<= ${targetMs}`, met: p95 <= targetMs },
   ]
 }

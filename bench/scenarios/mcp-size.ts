@@ -19,7 +19,10 @@ export const mcpSize: Scenario = {
     try {
       await migrate(db)
       const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent' }), logLevel: 'silent' }, db)
-      const server = createMcpServer(services, { tenantId: '00000000-0000-4000-8000-000000000000', actor: { type: 'agent', id: '00000000-0000-4000-8000-000000000000' } })
+      const server = createMcpServer(services, {
+        tenantId: '00000000-0000-4000-8000-000000000000',
+        actor: { type: 'agent', id: '00000000-0000-4000-8000-000000000000' },
+      })
       const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
       await server.connect(serverSide)
       const client = new Client({ name: 'bench', version: '1' })
@@ -34,7 +37,10 @@ export const mcpSize: Scenario = {
       for (const type of services.registry.queries.keys()) answers.push([`type=${type}`, await capabilities(client, { type })])
       answers.sort((a, b) => b[1].length - a[1].length)
       rows.push({ measure: 'crm_capabilities, largest answer (tokens)', value: String(tokens(answers[0][1])), note: answers[0][0] })
-      rows.push({ measure: 'crm_capabilities, list of everything (tokens)', value: String(tokens(answers.find((a) => a[0] === '(no argument)')![1])) })
+      rows.push({
+        measure: 'crm_capabilities, list of everything (tokens)',
+        value: String(tokens(answers.find((a) => a[0] === '(no argument)')![1])),
+      })
       await client.close()
       return rows
     } finally {
@@ -44,6 +50,6 @@ export const mcpSize: Scenario = {
 }
 
 async function capabilities(client: Client, args: Record<string, string>): Promise<string> {
-  const r = await client.callTool({ name: 'crm_capabilities', arguments: args }) as { content: Array<{ text: string }> }
+  const r = (await client.callTool({ name: 'crm_capabilities', arguments: args })) as { content: Array<{ text: string }> }
   return r.content[0].text
 }

@@ -36,8 +36,16 @@ async function measure(services: (check: boolean) => Services, principal: Princi
   const rows: BenchRow[] = []
   const kinds: [string, (s: Services, i: number) => Promise<unknown>][] = [
     ['contacts, a page of 100', (s, i) => performQuery(s, principal, { type: 'contacts', limit: 100 }, { requestId: `bench-read-${i}` })],
-    ['contact.update', (s, i) => performAction(s, principal, { domain: 'contact', action: 'update', data: { contact_id: ids[i % ids.length], about: `note ${i}` } },
-      { requestId: `bench-update-${i}` })],
+    [
+      'contact.update',
+      (s, i) =>
+        performAction(
+          s,
+          principal,
+          { domain: 'contact', action: 'update', data: { contact_id: ids[i % ids.length], about: `note ${i}` } },
+          { requestId: `bench-update-${i}` },
+        ),
+    ],
   ]
   for (const [kind, call] of kinds) {
     // Each setting warms up once, then the two take turns so a busy machine weighs on both alike.
@@ -50,8 +58,13 @@ async function measure(services: (check: boolean) => Services, principal: Princi
       off.push(...(await timed((i) => call(services(false), i))))
     }
     const [withCheck, without] = [median(on), median(off)]
-    rows.push({ measure: `${kind}, output checked (median ms)`, value: withCheck.toFixed(2), note: `not checked: ${without.toFixed(2)} ms; `
-      + `the check adds ${(withCheck - without).toFixed(2)} ms (${(((withCheck - without) / without) * 100).toFixed(1)} %)` })
+    rows.push({
+      measure: `${kind}, output checked (median ms)`,
+      value: withCheck.toFixed(2),
+      note:
+        `not checked: ${without.toFixed(2)} ms; ` +
+        `the check adds ${(withCheck - without).toFixed(2)} ms (${(((withCheck - without) / without) * 100).toFixed(1)} %)`,
+    })
   }
   return rows
 }
@@ -71,8 +84,16 @@ export const outputCheck: Scenario = {
       const principal: Principal = { tenantId: tenant.tenant_id, actor: { type: 'user', id: tenant.owner_user_id, role: 'owner' } }
       const ids: string[] = []
       for (let i = 0; i < CUSTOMERS; i++) {
-        const made = await performAction(checked, principal, { domain: 'contact', action: 'create',
-          data: { display_name: `Customer ${i}`, email: `customer${i}@output.example`, phone: `256555${String(i).padStart(4, '0')}` } }, { requestId: `bench-make-${i}` })
+        const made = await performAction(
+          checked,
+          principal,
+          {
+            domain: 'contact',
+            action: 'create',
+            data: { display_name: `Customer ${i}`, email: `customer${i}@output.example`, phone: `256555${String(i).padStart(4, '0')}` },
+          },
+          { requestId: `bench-make-${i}` },
+        )
         ids.push((made.result as { id: string }).id)
       }
       return await measure((check) => (check ? checked : unchecked), principal, ids)

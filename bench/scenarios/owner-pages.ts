@@ -81,11 +81,15 @@ async function measure(db: Database, opts: { contacts: number; sizes: boolean })
   try {
     const owner = await createSession(db, tenant.tenant_id, tenant.owner_user_id)
     const rows = await searchTimes(reader, owner, withSeeded(data, extra))
-    rows.unshift({ measure: 'data', value: `${data.contacts} customers`, note: `${data.notes} notes, ${data.leads} leads, one visit with its invoice; generated in ${generated.toFixed(0)} s` })
+    rows.unshift({
+      measure: 'data',
+      value: `${data.contacts} customers`,
+      note: `${data.notes} notes, ${data.leads} leads, one visit with its invoice; generated in ${generated.toFixed(0)} s`,
+    })
     if (opts.sizes) {
       const technician = await createSession(db, tenant.tenant_id, extra.technicianId)
       const links = await customerLinks(services, tenant.tenant_id, extra)
-      rows.push(...await pageSizes(reader, { owner, technician }, withSeeded(data, extra), links))
+      rows.push(...(await pageSizes(reader, { owner, technician }, withSeeded(data, extra), links)))
     }
     return rows
   } finally {
@@ -101,27 +105,54 @@ async function seedToday(services: Services, tenantId: string) {
   const act = async (domain: string, action: string, input: unknown) =>
     (await performAction(services, agent, { domain, action, data: input }, { requestId: 'bench-seed' })).result as Record<string, any>
   const user = await services.db.query<{ id: string }>(
-    `insert into users (tenant_id, email, name, role) values ($1, 'tech@bench.example', 'Tess Bench', 'technician') returning id`, [tenantId])
-  const service = await act('service', 'create', { name: 'Bench window cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })
+    `insert into users (tenant_id, email, name, role) values ($1, 'tech@bench.example', 'Tess Bench', 'technician') returning id`,
+    [tenantId],
+  )
+  const service = await act('service', 'create', {
+    name: 'Bench window cleaning',
+    pricing: 'fixed',
+    price_cents: 15000,
+    default_duration_minutes: 60,
+  })
   const contact = await act('contact', 'create', { display_name: 'Jane Bench', phone: '(256) 555-0142', email: 'jane@bench.example' })
-  const ticket = await act('ticket', 'create', { contact_id: contact.id, scheduled_start: new Date(services.now().getTime() + 3_600_000).toISOString(),
-    duration_minutes: 60, technician_ids: [user.rows[0].id], line_items: [{ service_id: service.id }] })
+  const ticket = await act('ticket', 'create', {
+    contact_id: contact.id,
+    scheduled_start: new Date(services.now().getTime() + 3_600_000).toISOString(),
+    duration_minutes: 60,
+    technician_ids: [user.rows[0].id],
+    line_items: [{ service_id: service.id }],
+  })
   const invoice = await act('invoice', 'create_from_ticket', { ticket_id: ticket.id })
-  return { technicianId: user.rows[0].id, ticketId: ticket.id as string, invoiceId: invoice.id as string,
-    ticketNumber: ticket.number as number, invoiceNumber: invoice.number as string }
+  return {
+    technicianId: user.rows[0].id,
+    ticketId: ticket.id as string,
+    invoiceId: invoice.id as string,
+    ticketNumber: ticket.number as number,
+    invoiceNumber: invoice.number as string,
+  }
 }
 
 /** The generated samples plus the seeded visit's and invoice's numbers (the generated business has visits only when asked). */
 function withSeeded(data: GeneratedSearchData, extra: { ticketNumber: number; invoiceNumber: string }): GeneratedSearchData {
-  return { ...data, samples: { ...data.samples, ticketNumbers: [...data.samples.ticketNumbers, extra.ticketNumber],
-    invoiceNumbers: [...data.samples.invoiceNumbers, extra.invoiceNumber] } }
+  return {
+    ...data,
+    samples: {
+      ...data.samples,
+      ticketNumbers: [...data.samples.ticketNumbers, extra.ticketNumber],
+      invoiceNumbers: [...data.samples.invoiceNumbers, extra.invoiceNumber],
+    },
+  }
 }
 
 /** The customer's pages: the answer link of the visit's confirmation email and the invoice's pay link. */
 async function customerLinks(services: Services, tenantId: string, extra: { ticketId: string; invoiceId: string }): Promise<string[]> {
   const agent = { tenantId, actor: { type: 'agent' as const, id: tenantId } }
-  const messages = await performQuery(services, agent, { type: 'scheduled_messages', filters: { ticket_id: extra.ticketId } }, { requestId: 'bench' }) as
-    { items: Array<{ id: string; kind: string; ticket_id: string }> }
+  const messages = (await performQuery(
+    services,
+    agent,
+    { type: 'scheduled_messages', filters: { ticket_id: extra.ticketId } },
+    { requestId: 'bench' },
+  )) as { items: Array<{ id: string; kind: string; ticket_id: string }> }
   return withTenant(services.db, { tenantId, actorType: 'system' }, async (tx) => {
     const links: string[] = []
     const message = messages.items.find((m) => m.kind === 'confirmation' || m.kind === 'reminder')
@@ -142,9 +173,18 @@ const ACTION_WORDS = ['void invoice', 'add technician', 'send reminder', 'refund
 /** GET /search?q= as the signed-in owner, sequentially: p50, p95 and max over names, typos, phone digits, streets, numbers and action words. */
 async function searchTimes(reader: ReturnType<typeof pageReader>, owner: string, data: GeneratedSearchData): Promise<BenchRow[]> {
   const s = data.samples
-  const typo = (name: string) => name.length > 5 ? name.slice(0, 3) + name.slice(4) : name
-  const queries = [...s.names.slice(0, 5), ...s.names.slice(5, 9).map(typo), ...s.phoneDigits.slice(0, 3), ...STREETS, ...s.cities.slice(0, 1),
-    ...s.invoiceNumbers.slice(0, 2), ...s.ticketNumbers.slice(0, 1).map((n) => `#${n}`), ...s.noteWords.slice(0, 2), ...ACTION_WORDS].filter(Boolean)
+  const typo = (name: string) => (name.length > 5 ? name.slice(0, 3) + name.slice(4) : name)
+  const queries = [
+    ...s.names.slice(0, 5),
+    ...s.names.slice(5, 9).map(typo),
+    ...s.phoneDigits.slice(0, 3),
+    ...STREETS,
+    ...s.cities.slice(0, 1),
+    ...s.invoiceNumbers.slice(0, 2),
+    ...s.ticketNumbers.slice(0, 1).map((n) => `#${n}`),
+    ...s.noteWords.slice(0, 2),
+    ...ACTION_WORDS,
+  ].filter(Boolean)
   const samples: number[] = []
   let found = 0
   for (const q of queries) {
@@ -170,8 +210,16 @@ async function searchTimes(reader: ReturnType<typeof pageReader>, owner: string,
   baseline.sort((a, b) => a - b)
   const pct = (p: number, of = samples) => of[Math.min(of.length - 1, Math.ceil((p / 100) * of.length) - 1)]
   return [
-    { measure: 'search box: queries x rounds', value: `${queries.length} x ${ROUNDS}`, note: `${found} of ${queries.length} found something; names, typos, phone digits, streets, a city, invoice and visit numbers, note words, action words` },
-    { measure: 'search box p50 ms', value: pct(50).toFixed(1), note: 'GET /search over HTTP as the signed-in owner, page built and brotli-compressed' },
+    {
+      measure: 'search box: queries x rounds',
+      value: `${queries.length} x ${ROUNDS}`,
+      note: `${found} of ${queries.length} found something; names, typos, phone digits, streets, a city, invoice and visit numbers, note words, action words`,
+    },
+    {
+      measure: 'search box p50 ms',
+      value: pct(50).toFixed(1),
+      note: 'GET /search over HTTP as the signed-in owner, page built and brotli-compressed',
+    },
     { measure: 'search box p95 ms', value: pct(95).toFixed(1) },
     { measure: 'search box max ms', value: samples[samples.length - 1].toFixed(1) },
     { measure: 'owner /review p50 ms', value: pct(50, baseline).toFixed(1), note: 'a page that searches nothing, for comparison' },
@@ -182,8 +230,12 @@ async function searchTimes(reader: ReturnType<typeof pageReader>, owner: string,
  * Every page's size as sent with Accept-Encoding: br. The owner's pages are found from the nav, the "More" page and the
  * first record of each kind the search links to; a technician's from their nav and Today; a customer's from their links.
  */
-async function pageSizes(reader: ReturnType<typeof pageReader>, who: { owner: string; technician: string }, data: GeneratedSearchData,
-  customerPaths: string[]): Promise<BenchRow[]> {
+async function pageSizes(
+  reader: ReturnType<typeof pageReader>,
+  who: { owner: string; technician: string },
+  data: GeneratedSearchData,
+  customerPaths: string[],
+): Promise<BenchRow[]> {
   const ownerPaths = new Set<string>(['/search'])
   const start = await reader.get('/search', who.owner)
   const nav = /<nav aria-label="Main">([\s\S]*?)<\/nav>/.exec(start.html)?.[1] ?? ''
@@ -204,7 +256,10 @@ async function pageSizes(reader: ReturnType<typeof pageReader>, who: { owner: st
   const measureAll = async (role: string, paths: Iterable<string>, cookie?: string) => {
     const seen = new Set<string>()
     for (const path of [...paths].filter(measurable).slice(0, MAX_PAGES)) {
-      const shown = path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id').replace(/\d{4}-\d{2}-\d{2}/g, ':date').replace(/\/(pay|respond)\/[^/?]+/, '/$1/:secret')
+      const shown = path
+        .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id')
+        .replace(/\d{4}-\d{2}-\d{2}/g, ':date')
+        .replace(/\/(pay|respond)\/[^/?]+/, '/$1/:secret')
       if (seen.has(shown)) continue
       seen.add(shown)
       rows.push(sizeRow(role, shown, await reader.get(path, cookie)))
@@ -223,7 +278,13 @@ function measurable(path: string): boolean {
 
 function sizeRow(role: string, path: string, page: FetchedPage): BenchRow {
   const measure = `${role} ${path}, brotli bytes`
-  if (page.status !== 200) return { measure, value: 'not measured', note: `answered ${page.status}${page.location ? ` -> ${page.location}` : ''}` }
-  return { measure, value: String(page.wireBytes), target: `<= ${SIZE_TARGET}`, met: page.wireBytes <= SIZE_TARGET,
-    note: page.encoding === 'br' ? `${page.html.length} bytes of markup` : `sent as ${page.encoding}` }
+  if (page.status !== 200)
+    return { measure, value: 'not measured', note: `answered ${page.status}${page.location ? ` -> ${page.location}` : ''}` }
+  return {
+    measure,
+    value: String(page.wireBytes),
+    target: `<= ${SIZE_TARGET}`,
+    met: page.wireBytes <= SIZE_TARGET,
+    note: page.encoding === 'br' ? `${page.html.length} bytes of markup` : `sent as ${page.encoding}`,
+  }
 }

@@ -18,7 +18,10 @@ import { createScratchDatabase } from '../postgres-server.js'
 import type { BenchRow, BenchSettings, Scenario } from '../scenario.js'
 
 /** Customers in the generated Square export: BENCH_IMPORT_CUSTOMERS on PostgreSQL, BENCH_IMPORT_CUSTOMERS_PGLITE on PGlite. */
-const COUNTS = { PostgreSQL: Number(process.env.BENCH_IMPORT_CUSTOMERS ?? 10_000), PGlite: Number(process.env.BENCH_IMPORT_CUSTOMERS_PGLITE ?? 2_000) }
+const COUNTS = {
+  PostgreSQL: Number(process.env.BENCH_IMPORT_CUSTOMERS ?? 10_000),
+  PGlite: Number(process.env.BENCH_IMPORT_CUSTOMERS_PGLITE ?? 2_000),
+}
 
 /** Customers whose past visits (one to four each) are imported from a generated item sales export after the customers. */
 const HISTORY_CUSTOMERS = { PostgreSQL: 2_000, PGlite: 500 }
@@ -42,22 +45,33 @@ async function measure(db: Database, engine: keyof typeof COUNTS): Promise<Bench
   const again = await timed(false)
   const ok = first.report.created === COUNT && again.report.created === 0 && dry.report.created === COUNT
   const row = (what: string, r: { seconds: number }, target?: number): BenchRow => ({
-    measure: `${engine}: ${COUNT} customers, ${what}`, value: `${r.seconds.toFixed(1)} s (${Math.round(COUNT / r.seconds)} rows/s)`,
+    measure: `${engine}: ${COUNT} customers, ${what}`,
+    value: `${r.seconds.toFixed(1)} s (${Math.round(COUNT / r.seconds)} rows/s)`,
     ...(target ? { target: `< ${target} s`, met: r.seconds < target && ok } : {}),
   })
-  await writeUnitsInBatches(services, principal, planSquareItems(squareItemsCsv(squareItems())), async () => serviceWriter,
-    { dryRun: false, batchSize: 500, requestId: randomUUID() })
+  await writeUnitsInBatches(services, principal, planSquareItems(squareItemsCsv(squareItems())), async () => serviceWriter, {
+    dryRun: false,
+    batchSize: 500,
+    requestId: randomUUID(),
+  })
   const sales = planSquareSales(squareSalesCsv(squareSales(customers.slice(0, HISTORY_CUSTOMERS[engine]), squareItems(), 4, 3)))
   const history = async (dryRun: boolean) => {
     const started = performance.now()
     const report = await writeUnitsInBatches(services, principal, sales, visitWriter, { dryRun, batchSize: 500, requestId: randomUUID() })
     const seconds = (performance.now() - started) / 1000
-    return { measure: `${engine}: ${sales.length} past visits (${report.total} sale rows), ${dryRun ? 'dry run' : 'import'}`,
-      value: `${seconds.toFixed(1)} s (${Math.round(report.total / seconds)} rows/s)`, note: `created ${report.created}, matched ${report.matched}` }
+    return {
+      measure: `${engine}: ${sales.length} past visits (${report.total} sale rows), ${dryRun ? 'dry run' : 'import'}`,
+      value: `${seconds.toFixed(1)} s (${Math.round(report.total / seconds)} rows/s)`,
+      note: `created ${report.created}, matched ${report.matched}`,
+    }
   }
-  return [row('dry run', dry), row('import', first, engine === 'PostgreSQL' ? 60 : undefined),
+  return [
+    row('dry run', dry),
+    row('import', first, engine === 'PostgreSQL' ? 60 : undefined),
     { ...row('same file again', again), note: `created ${again.report.created}, matched ${again.report.matched}` },
-    await history(true), await history(false)]
+    await history(true),
+    await history(false),
+  ]
 }
 
 /** The Square customer import on the PostgreSQL server. */

@@ -16,7 +16,13 @@ function repositoryRoot(): string {
 }
 
 /** Milliseconds from spawning the command until its output says it is running, then until it exits after SIGTERM. */
-async function startAndStop(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ readyMs: number; stopMs: number }> {
+async function startAndStop(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ readyMs: number; stopMs: number }> {
   const started = performance.now()
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
@@ -64,8 +70,13 @@ export const startScenario: Scenario = {
       }
       const npmReady = median(npm.map((r) => r.readyMs))
       return [
-        { measure: 'npm start on an existing data folder, ready (ms, median of 5)', value: npmReady.toFixed(0), target: '<= 1500', met: npmReady <= 1500,
-          note: 'sources unchanged: no build' },
+        {
+          measure: 'npm start on an existing data folder, ready (ms, median of 5)',
+          value: npmReady.toFixed(0),
+          target: '<= 1500',
+          met: npmReady <= 1500,
+          note: 'sources unchanged: no build',
+        },
         { measure: 'node dist/api/main.js, ready (ms, median of 5)', value: median(server.map((r) => r.readyMs)).toFixed(0) },
         { measure: 'stop after SIGTERM (ms, median of 5)', value: median(server.map((r) => r.stopMs)).toFixed(0) },
         { measure: 'bare node -e, for comparison (ms, median of 5)', value: median(bare).toFixed(0), note: 'the floor: Node itself' },

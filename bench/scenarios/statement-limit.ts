@@ -32,20 +32,42 @@ export const statementLimit: Scenario = {
       const before = await count()
       db.limitStatements(LIMIT_MS)
       const started = performance.now()
-      const stuck = db.query('select pg_sleep(600)').then(() => 'finished', (e: Error) => e.message)
-      const queued = db.query('select 1').then(() => 'answered', (e: Error) => e.message)
+      const stuck = db.query('select pg_sleep(600)').then(
+        () => 'finished',
+        (e: Error) => e.message,
+      )
+      const queued = db.query('select 1').then(
+        () => 'answered',
+        (e: Error) => e.message,
+      )
       const outcome = await stuck
       const stoppedMs = performance.now() - started
       const queuedOutcome = await queued
       const after = await count()
       const answeredMs = performance.now() - started
       return [
-        { measure: 'data folder', value: `${CONTACTS} contacts`, note: `${before} contacts, 2 notes and a visit each; limit set to ${LIMIT_MS / 1000} s for the measure (CRM_DB_STATEMENT_TIMEOUT_MS, 15 s by default)` },
-        { measure: 'stuck statement answered after, s', value: (stoppedMs / 1000).toFixed(2), target: `<= ${(LIMIT_MS + 500) / 1000}`,
-          met: stoppedMs <= LIMIT_MS + 500, note: outcome.slice(0, 120) },
-        { measure: 'request queued behind it', value: queuedOutcome === 'answered' ? 'answered' : '503', note: queuedOutcome.slice(0, 120) },
-        { measure: 'next request answered after, s', value: (answeredMs / 1000).toFixed(2),
-          note: `the folder opened again in ${((answeredMs - stoppedMs) / 1000).toFixed(2)} s in a new thread` },
+        {
+          measure: 'data folder',
+          value: `${CONTACTS} contacts`,
+          note: `${before} contacts, 2 notes and a visit each; limit set to ${LIMIT_MS / 1000} s for the measure (CRM_DB_STATEMENT_TIMEOUT_MS, 15 s by default)`,
+        },
+        {
+          measure: 'stuck statement answered after, s',
+          value: (stoppedMs / 1000).toFixed(2),
+          target: `<= ${(LIMIT_MS + 500) / 1000}`,
+          met: stoppedMs <= LIMIT_MS + 500,
+          note: outcome.slice(0, 120),
+        },
+        {
+          measure: 'request queued behind it',
+          value: queuedOutcome === 'answered' ? 'answered' : '503',
+          note: queuedOutcome.slice(0, 120),
+        },
+        {
+          measure: 'next request answered after, s',
+          value: (answeredMs / 1000).toFixed(2),
+          note: `the folder opened again in ${((answeredMs - stoppedMs) / 1000).toFixed(2)} s in a new thread`,
+        },
         { measure: 'committed rows after the restart', value: `${after} of ${before}`, target: `= ${before}`, met: after === before },
       ]
     } finally {

@@ -10,12 +10,13 @@ import type { Scenario } from '../scenario.js'
 export const ticketCreate: Scenario = {
   name: 'ticket.create',
   needs: 'postgres',
-  run: (settings) => compareWithBaseline<RecordedTicket>(settings, {
-    name: 'tickets',
-    record: recordOneRequest,
-    body: (recorded, unique) => createBody(recorded.catalog, unique),
-    replay,
-  }),
+  run: (settings) =>
+    compareWithBaseline<RecordedTicket>(settings, {
+      name: 'tickets',
+      record: recordOneRequest,
+      body: (recorded, unique) => createBody(recorded.catalog, unique),
+      replay,
+    }),
 }
 
 /** Stands in the notes of the recorded request; each replay puts its own unique text in its place. */
@@ -32,7 +33,8 @@ interface Catalog {
 /** The body of one call: a visit with three lines and no technicians, so no double-booking check can refuse it. */
 function createBody(catalog: Catalog, unique: string) {
   return {
-    domain: 'ticket', action: 'create',
+    domain: 'ticket',
+    action: 'create',
     data: {
       contact_id: catalog.contactId,
       scheduled_start: '2026-11-05T15:00:00Z',
@@ -47,8 +49,16 @@ function createBody(catalog: Catalog, unique: string) {
 }
 
 /** The statements that make up booking a ticket, whatever else the app sends around them. */
-const ESSENTIAL = ['select set_config', 'select from contacts', 'select from services', 'insert into tenant_counters', 'insert into tickets',
-  'insert into ticket_technicians', 'insert into ticket_line_items', 'insert into audit_log']
+const ESSENTIAL = [
+  'select set_config',
+  'select from contacts',
+  'select from services',
+  'insert into tenant_counters',
+  'insert into tickets',
+  'insert into ticket_technicians',
+  'insert into ticket_line_items',
+  'insert into audit_log',
+]
 
 /** The recorded request, with the catalog it used and the ticket it made (whose id and number each replay replaces). */
 interface RecordedTicket extends RecordedRequest {
@@ -69,9 +79,20 @@ async function recordOneRequest(config: Config, db: Database, token: string): Pr
       return (r.json as { data: { id: string; number?: number } }).data
     }
     const catalog: Catalog = {
-      fixedId: (await create('service', { name: 'Gutter Cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })).id,
-      perUnitId: (await create('service', { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen', default_duration_minutes: 5 })).id,
-      flexibleId: (await create('service', { name: 'Window Cleaning', pricing: 'flexible', price_cents: 35000, default_duration_minutes: 120 })).id,
+      fixedId: (await create('service', { name: 'Gutter Cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 }))
+        .id,
+      perUnitId: (
+        await create('service', {
+          name: 'Screen Cleaning',
+          pricing: 'per_unit',
+          price_cents: 500,
+          unit_name: 'screen',
+          default_duration_minutes: 5,
+        })
+      ).id,
+      flexibleId: (
+        await create('service', { name: 'Window Cleaning', pricing: 'flexible', price_cents: 35000, default_duration_minutes: 120 })
+      ).id,
       contactId: (await create('contact', { display_name: 'Bench Customer', email: 'customer@bench.example' })).id,
     }
     await expectOk(await client.post('/api/actions', createBody(catalog, `first${MARKER}`)))

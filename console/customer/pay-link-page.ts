@@ -24,8 +24,14 @@ export function payLinkRoutes(services: Services, guesses: LinkGuesses): Router 
       if (!(err instanceof AppError) || err.code !== 'UNAVAILABLE') throw err
       log('warn', 'pay link could not open a checkout', { request_id: stateOf(res).requestId, error: err.message })
       res.set('retry-after', '60')
-      sendPage(res, layout({ title: 'Payment', body: html`<p>Online payment is not available this minute. Please try the link again in a few minutes.</p>` }),
-        { status: 503, secretUrl: true })
+      sendPage(
+        res,
+        layout({
+          title: 'Payment',
+          body: html`<p>Online payment is not available this minute. Please try the link again in a few minutes.</p>`,
+        }),
+        { status: 503, secretUrl: true },
+      )
       return
     }
     res.set('cache-control', 'no-store')
@@ -35,17 +41,40 @@ export function payLinkRoutes(services: Services, guesses: LinkGuesses): Router 
     }
     if (outcome.kind === 'unknown') {
       guesses.unknown(req)
-      sendPage(res, layout({ title: 'Payment', body: html`<p>This payment link is not valid. Please use the link in your invoice email, or contact the business that sent it.</p>` }),
-        { status: 404, secretUrl: true })
+      sendPage(
+        res,
+        layout({
+          title: 'Payment',
+          body: html`<p>This payment link is not valid. Please use the link in your invoice email, or contact the business that sent it.</p>`,
+        }),
+        { status: 404, secretUrl: true },
+      )
       return
     }
     if (outcome.kind === 'payments_off') {
-      sendPage(res, layout({ title: `Invoice ${outcome.number}`, body: html`<p>${outcome.business} does not take payments online right now.</p>${
-        outcome.instructions ? html`<p>${outcome.instructions}</p>` : ''}` }), { status: 503, secretUrl: true })
+      sendPage(
+        res,
+        layout({
+          title: `Invoice ${outcome.number}`,
+          body: html`<p>${outcome.business} does not take payments online right now.</p>${
+            outcome.instructions ? html`<p>${outcome.instructions}</p>` : ''
+          }`,
+        }),
+        { status: 503, secretUrl: true },
+      )
       return
     }
-    const said = outcome.status === 'paid' ? 'is paid. Thank you!' : outcome.status === 'void' ? 'was cancelled: there is nothing to pay.' : 'has nothing left to pay.'
-    sendPage(res, layout({ title: `Invoice ${outcome.number}`, body: html`<p>Invoice ${outcome.number} from ${outcome.business} ${said}</p>` }), { secretUrl: true })
+    const said =
+      outcome.status === 'paid'
+        ? 'is paid. Thank you!'
+        : outcome.status === 'void'
+          ? 'was cancelled: there is nothing to pay.'
+          : 'has nothing left to pay.'
+    sendPage(
+      res,
+      layout({ title: `Invoice ${outcome.number}`, body: html`<p>Invoice ${outcome.number} from ${outcome.business} ${said}</p>` }),
+      { secretUrl: true },
+    )
   })
   return router
 }

@@ -10,12 +10,24 @@ const INVOICE_NUMBER = /^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/
 export function paymentPages(): Router {
   const router = Router()
   router.get('/payments/thank-you', (req, res) => {
-    sendPage(res, layout({ title: 'Thank you for your payment', ok: `Your payment${invoiceOf(req)} was received.`,
-      body: html`<p class="note">A receipt comes by email from our payment provider, Stripe. You can close this page.</p>` }))
+    sendPage(
+      res,
+      layout({
+        title: 'Thank you for your payment',
+        ok: `Your payment${invoiceOf(req)} was received.`,
+        body: html`<p class="note">A receipt comes by email from our payment provider, Stripe. You can close this page.</p>`,
+      }),
+    )
   })
   router.get('/payments/cancelled', (req, res) => {
-    sendPage(res, layout({ title: 'Payment cancelled', body: html`<p>No payment was made${invoiceOf(req)}, and nothing was charged.</p>
-<p class="note">To pay later, open the link in your invoice email again.</p>` }))
+    sendPage(
+      res,
+      layout({
+        title: 'Payment cancelled',
+        body: html`<p>No payment was made${invoiceOf(req)}, and nothing was charged.</p>
+<p class="note">To pay later, open the link in your invoice email again.</p>`,
+      }),
+    )
   })
   return router
 }

@@ -25,10 +25,16 @@ const DONE: Record<QuoteAnswer, string> = {
 
 /** Why a link does nothing, with the status the page is served with. */
 const PROBLEM: Record<QuoteLinkProblem, { status: number; text: string }> = {
-  unknown: { status: 404, text: 'This link is not valid. Please use the link in your most recent email, or contact the business that sent it.' },
+  unknown: {
+    status: 404,
+    text: 'This link is not valid. Please use the link in your most recent email, or contact the business that sent it.',
+  },
   used: { status: 409, text: 'This link was already used: we have your answer.' },
   answered: { status: 409, text: 'This quote was already answered: we have your answer.' },
-  expired: { status: 410, text: 'This quote has expired and can no longer be accepted. Please ask the business that sent it for a new quote.' },
+  expired: {
+    status: 410,
+    text: 'This quote has expired and can no longer be accepted. Please ask the business that sent it for a new quote.',
+  },
   cancelled: { status: 409, text: 'This quote was withdrawn, so there is nothing to answer.' },
   wrong_purpose: { status: 400, text: 'This link cannot give that answer. Please use the matching link in your email.' },
 }
@@ -45,9 +51,14 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
     if (view.problem === 'unknown') guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view, await depositPart(services, view))
     const ask = ASK[view.purpose as QuoteAnswer]
-    send(res, 200, ask.title, html`${quoteCard(view)}
+    send(
+      res,
+      200,
+      ask.title,
+      html`${quoteCard(view)}
 <form method="post" action="/quote/${req.params.token}"><input type="hidden" name="answer" value="${view.purpose}">
-<label>${ask.note}<textarea name="note" rows="3" maxlength="${QUOTE_NOTE_MAX}"></textarea></label><button>${ask.button}</button></form>`)
+<label>${ask.note}<textarea name="note" rows="3" maxlength="${QUOTE_NOTE_MAX}"></textarea></label><button>${ask.button}</button></form>`,
+    )
   })
   router.post('/quote/:token', async (req, res) => {
     const answer = typeof req.body?.answer === 'string' ? req.body.answer : ''
@@ -89,8 +100,12 @@ async function depositPart(services: Services, view: QuoteLinkView): Promise<Saf
 /** The quote as the customer reads it: each line with its price, then subtotal, tax and total. */
 function quoteCard(view: QuoteLinkView): SafeHtml {
   const cur = view.currency ?? 'USD'
-  const lines = (view.lines ?? []).map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? html` <span class="note">× ${l.quantity} at ${formatMoney(l.unit_price_cents, cur)}</span>` : ''}</td>
-<td class="num">${formatMoney(l.price_cents, cur)}</td></tr>`)
+  const lines = (view.lines ?? []).map(
+    (
+      l,
+    ) => html`<tr><td>${l.description}${l.quantity > 1 ? html` <span class="note">× ${l.quantity} at ${formatMoney(l.unit_price_cents, cur)}</span>` : ''}</td>
+<td class="num">${formatMoney(l.price_cents, cur)}</td></tr>`,
+  )
   return html`<div class="card"><strong>${view.businessName}</strong><p>Quote ${view.number}, valid until ${view.validUntil}</p>
 <table><thead><tr><th>Work</th><th class="r">Price</th></tr></thead><tbody>${lines}</tbody>
 <tfoot><tr><td>Subtotal</td><td class="num">${formatMoney(view.subtotalCents ?? 0, cur)}</td></tr>

@@ -2,7 +2,13 @@ import { Router, type Response } from 'express'
 import type { LinkGuesses } from '../../core/http/link-guesses.js'
 import type { Services } from '../../core/context.js'
 import type { CustomerAnswer } from '../../core/domains/messages/appointment-messages.js'
-import { ANSWER_NOTE_MAX, answerResponseLink, viewResponseLink, type LinkProblem, type ResponseLinkView } from '../../core/domains/messages/response-links.js'
+import {
+  ANSWER_NOTE_MAX,
+  answerResponseLink,
+  viewResponseLink,
+  type LinkProblem,
+  type ResponseLinkView,
+} from '../../core/domains/messages/response-links.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { html, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
@@ -24,7 +30,10 @@ const DONE: Record<CustomerAnswer, string> = {
 
 /** Why a link does nothing, with the status the page is served with. */
 const PROBLEM: Record<LinkProblem, { status: number; text: string }> = {
-  unknown: { status: 404, text: 'This link is not valid. Please use the link in your most recent email, or contact the business that sent it.' },
+  unknown: {
+    status: 404,
+    text: 'This link is not valid. Please use the link in your most recent email, or contact the business that sent it.',
+  },
   used: { status: 409, text: 'This link was already used: we have your answer.' },
   expired: { status: 410, text: 'This link has expired because the appointment time has passed.' },
   moved: { status: 410, text: 'This appointment has moved to a new time. Please use the link in the newest email about it.' },
@@ -34,7 +43,10 @@ const PROBLEM: Record<LinkProblem, { status: number; text: string }> = {
 }
 
 const STATUS_WORDS: Record<string, string> = {
-  pending: 'waiting for your answer', accepted: 'confirmed', declined: 'declined', change_requested: 'a different time was requested',
+  pending: 'waiting for your answer',
+  accepted: 'confirmed',
+  declined: 'declined',
+  change_requested: 'a different time was requested',
 }
 
 /**
@@ -50,8 +62,13 @@ export function respondRoutes(services: Services, guesses: LinkGuesses): Router 
     if (view.problem) return problemPage(res, view.problem, view)
     const ask = ASK[view.purpose as CustomerAnswer]
     const note = ask.note ? html`<label>${ask.note}<textarea name="note" rows="3" maxlength="${ANSWER_NOTE_MAX}"></textarea></label>` : ''
-    send(res, 200, ask.title, html`${appointment(view)}
-<form method="post" action="/respond/${req.params.token}"><input type="hidden" name="answer" value="${view.purpose}">${note}<button>${ask.button}</button></form>`)
+    send(
+      res,
+      200,
+      ask.title,
+      html`${appointment(view)}
+<form method="post" action="/respond/${req.params.token}"><input type="hidden" name="answer" value="${view.purpose}">${note}<button>${ask.button}</button></form>`,
+    )
   })
   router.post('/respond/:token', async (req, res) => {
     const answer = typeof req.body?.answer === 'string' ? req.body.answer : ''
@@ -66,7 +83,10 @@ export function respondRoutes(services: Services, guesses: LinkGuesses): Router 
 
 function problemPage(res: Response, problem: LinkProblem, view: ResponseLinkView): void {
   const p = PROBLEM[problem]
-  const now = view.confirmationStatus && problem === 'used' ? html`<p>Your appointment is ${STATUS_WORDS[view.confirmationStatus] ?? view.confirmationStatus}.</p>` : ''
+  const now =
+    view.confirmationStatus && problem === 'used'
+      ? html`<p>Your appointment is ${STATUS_WORDS[view.confirmationStatus] ?? view.confirmationStatus}.</p>`
+      : ''
   send(res, p.status, 'Appointment', html`${view.when ? appointment(view) : ''}${now}`, { error: p.text })
 }
 

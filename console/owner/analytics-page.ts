@@ -33,8 +33,10 @@ export function analyticsPages(services: Services): Router {
     const period = { month, compare: choice.compare as 'last_year' | 'previous_month' | undefined }
     try {
       const figures = (await callQuery(caller, analyticsSummaryQuery, { params: period })).items
-      const toDate = month === today.slice(0, 7)
-        ? (await callQuery(caller, analyticsSummaryQuery, { params: { ...period, through_day: Number(today.slice(8)) } })).items : null
+      const toDate =
+        month === today.slice(0, 7)
+          ? (await callQuery(caller, analyticsSummaryQuery, { params: { ...period, through_day: Number(today.slice(8)) } })).items
+          : null
       const byService = await callQuery(caller, analyticsByServiceQuery, { params: period, limit: 100 })
       const place = { ...period, group_by: choice.group_by as 'town' | 'postal_code' | undefined }
       const byPlace = await callQuery(caller, analyticsByPlaceQuery, { params: place, limit: 100 })
@@ -42,20 +44,49 @@ export function analyticsPages(services: Services): Router {
       const csv = (type: string, extra: Record<string, string> = {}) =>
         `/api/export?${new URLSearchParams({ type, month, ...(choice.compare ? { compare: choice.compare } : {}), ...extra })}`
       const body = html`${periodForm(choice, month)}
-${figuresSection({ id: 'month', heading: 'The month', csvHref: csv('analytics_summary'), csvLabel: 'Download the month\'s figures (CSV)' }, figures, business.currency)}
-${toDate ? figuresSection({ id: 'to-date', heading: 'Month to date', csvLabel: 'Download the month-to-date figures (CSV)',
-    csvHref: csv('analytics_summary', { through_day: today.slice(8) }) }, toDate, business.currency) : ''}
-${salesSection({ id: 'services', heading: 'By service', csvHref: csv('analytics_by_service'), csvLabel: 'Download sales by service (CSV)' }, 'Service',
-    byService.items.map((r) => ({ ...r, name: r.service })), business.currency, byService.next_cursor !== null)}
-${salesSection({ id: 'places', heading: placeName === 'town' ? 'By town' : 'By postal code', csvLabel: `Download sales by ${placeName === 'town' ? 'town' : 'postal code'} (CSV)`,
-    csvHref: csv('analytics_by_place', { group_by: placeName }) }, placeName === 'town' ? 'Town' : 'Postal code',
-    byPlace.items.map((r) => ({ ...r, name: r.place })), business.currency, byPlace.next_cursor !== null)}
+${figuresSection({ id: 'month', heading: 'The month', csvHref: csv('analytics_summary'), csvLabel: "Download the month's figures (CSV)" }, figures, business.currency)}
+${
+  toDate
+    ? figuresSection(
+        {
+          id: 'to-date',
+          heading: 'Month to date',
+          csvLabel: 'Download the month-to-date figures (CSV)',
+          csvHref: csv('analytics_summary', { through_day: today.slice(8) }),
+        },
+        toDate,
+        business.currency,
+      )
+    : ''
+}
+${salesSection(
+  { id: 'services', heading: 'By service', csvHref: csv('analytics_by_service'), csvLabel: 'Download sales by service (CSV)' },
+  'Service',
+  byService.items.map((r) => ({ ...r, name: r.service })),
+  business.currency,
+  byService.next_cursor !== null,
+)}
+${salesSection(
+  {
+    id: 'places',
+    heading: placeName === 'town' ? 'By town' : 'By postal code',
+    csvLabel: `Download sales by ${placeName === 'town' ? 'town' : 'postal code'} (CSV)`,
+    csvHref: csv('analytics_by_place', { group_by: placeName }),
+  },
+  placeName === 'town' ? 'Town' : 'Postal code',
+  byPlace.items.map((r) => ({ ...r, name: r.place })),
+  business.currency,
+  byPlace.next_cursor !== null,
+)}
 <p class="note">Sales are completed visits at their prices before tax. Invoiced counts invoices issued in the period (not drafts, void or archived ones);
 paid counts payments received in it. Days are in the business's time zone.</p>`
       sendOwnerPage(res, 'Numbers', body)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      sendOwnerPage(res, 'Numbers', periodForm(choice, month), { status: err.status, error: `Nothing to show for that choice. ${err.message}` })
+      sendOwnerPage(res, 'Numbers', periodForm(choice, month), {
+        status: err.status,
+        error: `Nothing to show for that choice. ${err.message}`,
+      })
     }
   })
   return router

@@ -39,7 +39,8 @@ export interface Section {
 
 /** "Nov 2026" for a whole month, "Nov 1–22, 2026" for part of one. */
 export function periodLabel(from: string, to: string): string {
-  const day = (d: string, opts: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', ...opts }).format(new Date(`${d}T12:00:00Z`))
+  const day = (d: string, opts: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', ...opts }).format(new Date(`${d}T12:00:00Z`))
   if (from.endsWith('-01') && addDays(to, 1).endsWith('-01')) return day(from, { month: 'short', year: 'numeric' })
   return `${day(from, { month: 'short', day: 'numeric' })}–${Number(to.slice(8))}, ${from.slice(0, 4)}`
 }
@@ -49,9 +50,17 @@ export function figuresSection(section: Section, figures: readonly Figure[], cur
   const days = figures[0]
   const [mine, theirs] = [periodLabel(days.from, days.to), periodLabel(days.compare_from, days.compare_to)]
   const text = (f: Figure, n: number | null) => (n === null ? '–' : f.unit === 'cents' ? formatMoney(n, currency) : String(n))
-  const rows = figures.map((f) => html`<tr><th scope="row">${f.label}</th><td class="num">${text(f, f.this_period)}</td><td class="num">${text(f, f.compare_period)}</td></tr>`)
-  const pairs: BarPair[] = figures.map((f) => ({ label: f.label, value: f.this_period ?? 0, compare: f.compare_period ?? 0,
-    text: text(f, f.this_period), compareText: text(f, f.compare_period) }))
+  const rows = figures.map(
+    (f) =>
+      html`<tr><th scope="row">${f.label}</th><td class="num">${text(f, f.this_period)}</td><td class="num">${text(f, f.compare_period)}</td></tr>`,
+  )
+  const pairs: BarPair[] = figures.map((f) => ({
+    label: f.label,
+    value: f.this_period ?? 0,
+    compare: f.compare_period ?? 0,
+    text: text(f, f.this_period),
+    compareText: text(f, f.compare_period),
+  }))
   return html`<section aria-labelledby="${section.id}"><h2 id="${section.id}">${section.heading}</h2>
 <table><thead><tr><th scope="col">Figure</th><th scope="col" class="r">${mine}</th><th scope="col" class="r">${theirs}</th></tr></thead><tbody>${rows}</tbody></table>
 ${barChart({ id: `${section.id}-c`, title: `${section.heading}: ${mine} against ${theirs}, each figure on its own scale`, valueLabel: mine, compareLabel: theirs, pairs, scale: 'pair' })}
@@ -64,10 +73,18 @@ export function salesSection(section: Section, what: string, rows: readonly Sale
     return html`<section aria-labelledby="${section.id}"><h2 id="${section.id}">${section.heading}</h2><p class="note">No completed visits in either period.</p></section>`
   }
   const [mine, theirs] = [periodLabel(rows[0].from, rows[0].to), periodLabel(rows[0].compare_from, rows[0].compare_to)]
-  const cell = (cents: number, visits: number) => html`<td class="num">${formatMoney(cents, currency)}<small>${visits === 1 ? '1 visit' : `${visits} visits`}</small></td>`
-  const body = rows.map((r) => html`<tr><th scope="row">${r.name}</th>${cell(r.sales_cents, r.visits)}${cell(r.compare_sales_cents, r.compare_visits)}</tr>`)
-  const pairs: BarPair[] = rows.map((r) => ({ label: r.name, value: r.sales_cents, compare: r.compare_sales_cents,
-    text: formatMoney(r.sales_cents, currency), compareText: formatMoney(r.compare_sales_cents, currency) }))
+  const cell = (cents: number, visits: number) =>
+    html`<td class="num">${formatMoney(cents, currency)}<small>${visits === 1 ? '1 visit' : `${visits} visits`}</small></td>`
+  const body = rows.map(
+    (r) => html`<tr><th scope="row">${r.name}</th>${cell(r.sales_cents, r.visits)}${cell(r.compare_sales_cents, r.compare_visits)}</tr>`,
+  )
+  const pairs: BarPair[] = rows.map((r) => ({
+    label: r.name,
+    value: r.sales_cents,
+    compare: r.compare_sales_cents,
+    text: formatMoney(r.sales_cents, currency),
+    compareText: formatMoney(r.compare_sales_cents, currency),
+  }))
   return html`<section aria-labelledby="${section.id}"><h2 id="${section.id}">${section.heading}</h2>
 <table class="sales"><thead><tr><th scope="col">${what}</th><th scope="col" class="r">${mine}</th><th scope="col" class="r">${theirs}</th></tr></thead><tbody>${body}</tbody></table>
 ${more ? html`<p class="note">Showing the largest ${rows.length}; the CSV has them all.</p>` : ''}

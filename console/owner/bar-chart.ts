@@ -50,8 +50,12 @@ export function barChart(chart: BarChart): SafeHtml {
 
 function bar(y: number, share: number, text: string, fill: string): SafeHtml {
   const width = Math.round(Math.max(0, Math.min(1, share)) * LONGEST_BAR)
-  const shape = width > 0 ? (fill === 'b' ? html`<rect x="0" y="${y}" width="${width}" height="${BAR}" class="b"></rect>`
-    : html`<rect x="0" y="${y}" width="${width}" height="${BAR}" fill="${fill}" class="c"></rect>`) : ''
+  const shape =
+    width > 0
+      ? fill === 'b'
+        ? html`<rect x="0" y="${y}" width="${width}" height="${BAR}" class="b"></rect>`
+        : html`<rect x="0" y="${y}" width="${width}" height="${BAR}" fill="${fill}" class="c"></rect>`
+      : ''
   return html`${shape}<text x="${width + 4}" y="${y + 11}">${text}</text>`
 }
 

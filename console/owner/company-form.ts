@@ -5,19 +5,37 @@ import { form, html, type SafeHtml } from '../html.js'
 type Contact = z.output<typeof contactsQuery.record>
 
 /** The company fields the form offers, with their labels. */
-const COMPANY_TEXTS = [['legal_name', 'Legal name'], ['industry', 'Industry'], ['website', 'Website (https://...)'], ['tax_id', 'Tax id (EIN)']] as const
+const COMPANY_TEXTS = [
+  ['legal_name', 'Legal name'],
+  ['industry', 'Industry'],
+  ['website', 'Website (https://...)'],
+  ['tax_id', 'Tax id (EIN)'],
+] as const
 /** The billing address fields, named billing.<field> on the form. */
-const BILLING_TEXTS = [['line1', 'Street address'], ['line2', 'Suite, department (optional)'], ['city', 'Town or city'], ['state', 'State'],
-  ['postal_code', 'Postal code'], ['country', 'Country (two letters)']] as const
+const BILLING_TEXTS = [
+  ['line1', 'Street address'],
+  ['line2', 'Suite, department (optional)'],
+  ['city', 'Town or city'],
+  ['state', 'State'],
+  ['postal_code', 'Postal code'],
+  ['country', 'Country (two letters)'],
+] as const
 
 /** The form that sets an organization's company fields; blank clears one, all-blank billing fields clear the address. */
 export function companyForm(c: Contact, csrf: string): SafeHtml {
   const b = c.billing_address
-  const box = (name: string, label: string, value: string | null | undefined) => html`<label>${label}<input name="${name}" value="${value ?? ''}"></label>`
-  return html`<details><summary>Edit company details</summary>${form(`/customers/${c.id}/company`, csrf, html`${
-    COMPANY_TEXTS.map(([name, label]) => box(name, label, c[name]))}<fieldset class="card"><legend>Billing address (optional)</legend>${
-    BILLING_TEXTS.map(([name, label]) => box(`billing.${name}`, label, b?.[name] ?? (name === 'country' ? 'US' : '')))}</fieldset>
-<button class="second">Save company details</button>`)}</details>`
+  const box = (name: string, label: string, value: string | null | undefined) =>
+    html`<label>${label}<input name="${name}" value="${value ?? ''}"></label>`
+  return html`<details><summary>Edit company details</summary>${form(
+    `/customers/${c.id}/company`,
+    csrf,
+    html`${COMPANY_TEXTS.map(([name, label]) =>
+      box(name, label, c[name]),
+    )}<fieldset class="card"><legend>Billing address (optional)</legend>${BILLING_TEXTS.map(([name, label]) =>
+      box(`billing.${name}`, label, b?.[name] ?? (name === 'country' ? 'US' : '')),
+    )}</fieldset>
+<button class="second">Save company details</button>`,
+  )}</details>`
 }
 
 /** contact.update's input from the company form: blanks clear a field; billing address only when a street, town or code is typed. */

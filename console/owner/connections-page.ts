@@ -16,8 +16,17 @@ import { sendOwnerPage } from './owner-page.js'
 
 /** The form that makes a new agent token, with what to fix in its name after a refusal. */
 function newTokenForm(csrf: string, name: string, problems: FieldProblems) {
-  return html`<h2>New agent token</h2>${form('/review/connections/new', csrf, html`${textField('name', 'What it is for', name, problems,
-    html` required maxlength="200" autocomplete="off"`)}<button>Make a token</button>`)}${problemLine(problems, '')}
+  return html`<h2>New agent token</h2>${form(
+    '/review/connections/new',
+    csrf,
+    html`${textField(
+      'name',
+      'What it is for',
+      name,
+      problems,
+      html` required maxlength="200" autocomplete="off"`,
+    )}<button>Make a token</button>`,
+  )}${problemLine(problems, '')}
 <p class="note">The token is shown once, right after it is made. Give it to your agent as its Bearer token.</p>`
 }
 
@@ -33,15 +42,28 @@ export function connectionsPage(services: Services): Router {
     const tokens = (await callQuery(caller, agentTokensQuery, { limit: 100 })).items
     const [settings] = (await callQuery(caller, settingsQuery, { limit: 1 })).items
     const tz = String(settings?.timezone ?? 'UTC')
-    const rows = tokens.map((t) => html`<div class="card"><b>${t.name}</b> <span class="note">${t.prefix}</span>
+    const rows = tokens.map(
+      (t) => html`<div class="card"><b>${t.name}</b> <span class="note">${t.prefix}</span>
 <p class="note">${t.oauth_client_id ? 'Connected by you with OAuth' : 'Agent token'} · added ${formatInstant(t.created_at, tz)}
 · ${t.last_used_at ? `last used ${formatInstant(t.last_used_at, tz)}` : 'never used'}</p>
-${t.revoked_at ? html`<p class="note">Disconnected ${formatInstant(t.revoked_at, tz)}</p>`
-    : form(`/review/connections/${encodeURIComponent(t.id)}/revoke`, session.csrfToken, html`<button class="deny small">Disconnect</button>`)}</div>`)
-    sendOwnerPage(res, 'Connected apps', html`<p class="note">Apps and tokens that act as your office manager.
+${
+  t.revoked_at
+    ? html`<p class="note">Disconnected ${formatInstant(t.revoked_at, tz)}</p>`
+    : form(
+        `/review/connections/${encodeURIComponent(t.id)}/revoke`,
+        session.csrfToken,
+        html`<button class="deny small">Disconnect</button>`,
+      )
+}</div>`,
+    )
+    sendOwnerPage(
+      res,
+      'Connected apps',
+      html`<p class="note">Apps and tokens that act as your office manager.
 Disconnecting one stops it at once; what it asked you first stays in your history.</p>${rows.length ? rows : html`<p class="note">Nothing is connected.</p>`}
 ${newTokenForm(session.csrfToken, '', {})}`,
-    { ok: req.query.done === 'revoked' ? 'Disconnected: it can no longer act for your business.' : undefined })
+      { ok: req.query.done === 'revoked' ? 'Disconnected: it can no longer act for your business.' : undefined },
+    )
   })
 
   // The secret is in this answer only: shown directly (never through a redirect or a link), and the page is never stored.
@@ -54,25 +76,38 @@ ${newTokenForm(session.csrfToken, '', {})}`,
       made = await callAction({ services, principal: session, requestId: stateOf(res).requestId }, createAgentTokenAction, { name })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Connected apps', html`${newTokenForm(session.csrfToken, name, problemsOf(err))}<p><a href="/review/connections">Back</a></p>`,
-        { status: err.status, error: `No token was made. ${err.message}` })
+      return sendOwnerPage(
+        res,
+        'Connected apps',
+        html`${newTokenForm(session.csrfToken, name, problemsOf(err))}<p><a href="/review/connections">Back</a></p>`,
+        { status: err.status, error: `No token was made. ${err.message}` },
+      )
     }
     const token = made.result as { name: string; prefix: string; token: string | null }
-    sendOwnerPage(res, 'Your new agent token', html`<p>Copy it now: it is shown only this once and cannot be shown again.</p>
+    sendOwnerPage(
+      res,
+      'Your new agent token',
+      html`<p>Copy it now: it is shown only this once and cannot be shown again.</p>
 <label>Token for ${token.name}<textarea readonly rows="3" data-secret>${token.token ?? ''}</textarea></label>
 <p class="note">Your agent sends it as <code>Authorization: Bearer …</code>. Lost it? Disconnect ${token.prefix} and make another.</p>
-<p><a href="/review/connections">Back to connected apps</a></p>`, { ok: 'Token made.' })
+<p><a href="/review/connections">Back to connected apps</a></p>`,
+      { ok: 'Token made.' },
+    )
   })
 
   router.post('/review/connections/:id/revoke', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     try {
-      await callAction({ services, principal: session, requestId: stateOf(res).requestId }, revokeAgentTokenAction, { agent_token_id: req.params.id })
+      await callAction({ services, principal: session, requestId: stateOf(res).requestId }, revokeAgentTokenAction, {
+        agent_token_id: req.params.id,
+      })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Connected apps', html`<p><a href="/review/connections">Back</a></p>`,
-        { status: err.status, error: `Nothing was changed. ${err.message}` })
+      return sendOwnerPage(res, 'Connected apps', html`<p><a href="/review/connections">Back</a></p>`, {
+        status: err.status,
+        error: `Nothing was changed. ${err.message}`,
+      })
     }
     res.redirect(303, '/review/connections?done=revoked')
   })

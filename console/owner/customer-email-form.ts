@@ -25,9 +25,18 @@ export function customerEmailForm(contactId: string, session: SessionPrincipal, 
   const p = state?.problems ?? {}
   const radio = (value: 'now' | 'later', label: string) =>
     html`<label class="c"><input type="radio" name="when" value="${value}"${v.when === value ? html` checked` : ''}>${label}</label>`
-  return html`<h2 id="email">Send an email</h2>${postForm(`/customers/${contactId}/email`, session, html`${textField('subject', 'Subject', v.subject, p, html` required maxlength="300"`)}
+  return html`<h2 id="email">Send an email</h2>${postForm(
+    `/customers/${contactId}/email`,
+    session,
+    html`${textField('subject', 'Subject', v.subject, p, html` required maxlength="300"`)}
 ${textArea('body', 'Message', v.body, p, 5)}
-<fieldset><legend>When</legend>${radio('now', 'Send now')}${radio('later', 'Send later, at')}<div class="row">${
-    textField('send_date', 'Date', v.send_date, p, html` type="date"`)}${textField('send_time', 'Time', v.send_time, p, html` type="time"`)}</div>${problemLine(p, 'send_at')}</fieldset>
-<button>Send the email</button>`)}`
+<fieldset><legend>When</legend>${radio('now', 'Send now')}${radio('later', 'Send later, at')}<div class="row">${textField(
+      'send_date',
+      'Date',
+      v.send_date,
+      p,
+      html` type="date"`,
+    )}${textField('send_time', 'Time', v.send_time, p, html` type="time"`)}</div>${problemLine(p, 'send_at')}</fieldset>
+<button>Send the email</button>`,
+  )}`
 }

@@ -31,22 +31,43 @@ export function customerEmailPages(services: Services): Router {
       contact = await callQuery(caller, contactsQuery, { id })
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'NOT_FOUND') throw err
-      return sendOwnerPage(res, 'Customer not found', html`<p>There is no such customer.</p><p><a href="/customers">All customers</a></p>`, { status: 404 })
+      return sendOwnerPage(
+        res,
+        'Customer not found',
+        html`<p>There is no such customer.</p><p><a href="/customers">All customers</a></p>`,
+        { status: 404 },
+      )
     }
     const { timezone } = await businessFormat(caller)
-    const values: EmailValues = { subject: sent(req.body, 'subject'), body: sent(req.body, 'body'), when: sent(req.body, 'when') === 'later' ? 'later' : 'now',
-      send_date: sent(req.body, 'send_date'), send_time: sent(req.body, 'send_time') }
+    const values: EmailValues = {
+      subject: sent(req.body, 'subject'),
+      body: sent(req.body, 'body'),
+      when: sent(req.body, 'when') === 'later' ? 'later' : 'now',
+      send_date: sent(req.body, 'send_date'),
+      send_time: sent(req.body, 'send_time'),
+    }
     try {
       const sendAt = sendAtOf(values, timezone)
-      await callAction(caller, scheduleMessage, { contact_id: contact.id, kind: 'custom', subject: values.subject, body: values.body,
-        ...(sendAt ? { send_at: sendAt.toISOString() } : {}) })
+      await callAction(caller, scheduleMessage, {
+        contact_id: contact.id,
+        kind: 'custom',
+        subject: values.subject,
+        body: values.body,
+        ...(sendAt ? { send_at: sendAt.toISOString() } : {}),
+      })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       const problems = problemsOf(err)
       const data = await loadCustomer(caller, contact.id, timezone)
-      const summary = Object.entries(problems).map(([field, message]) => (field ? `${field.replace('_', ' ')}: ${message}` : message)).join('; ')
-      return sendOwnerPage(res, contact.display_name, customerBody(data, { timeZone: timezone, csrf: session.csrfToken, session, email: { values, problems } }),
-        { status: err.status, error: `The email was not sent. ${summary}` })
+      const summary = Object.entries(problems)
+        .map(([field, message]) => (field ? `${field.replace('_', ' ')}: ${message}` : message))
+        .join('; ')
+      return sendOwnerPage(
+        res,
+        contact.display_name,
+        customerBody(data, { timeZone: timezone, csrf: session.csrfToken, session, email: { values, problems } }),
+        { status: err.status, error: `The email was not sent. ${summary}` },
+      )
     }
     res.redirect(303, `/customers/${contact.id}?done=email#email`)
   })
@@ -60,8 +81,10 @@ function sendAtOf(v: EmailValues, timeZone: string): Date | undefined {
   if (!v.subject) issues.push({ field: 'data.subject', message: 'expected a subject line' })
   if (!v.body) issues.push({ field: 'data.body', message: 'expected the text of the email' })
   if (v.when === 'later') {
-    if (!/^\d{4}-\d\d-\d\d$/.test(v.send_date)) issues.push({ field: 'data.send_date', message: 'expected a date such as 2026-11-05 for a later email' })
-    if (!/^\d\d:\d\d$/.test(v.send_time)) issues.push({ field: 'data.send_time', message: 'expected a time such as 09:30 for a later email' })
+    if (!/^\d{4}-\d\d-\d\d$/.test(v.send_date))
+      issues.push({ field: 'data.send_date', message: 'expected a date such as 2026-11-05 for a later email' })
+    if (!/^\d\d:\d\d$/.test(v.send_time))
+      issues.push({ field: 'data.send_time', message: 'expected a time such as 09:30 for a later email' })
   }
   if (issues.length) throw validationError(issues)
   return v.when === 'later' ? zonedInstant(v.send_date, v.send_time, timeZone) : undefined

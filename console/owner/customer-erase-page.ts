@@ -33,14 +33,25 @@ export function customerErasePages(services: Services): Router {
     const typed = sent(req.body, 'name')
     const confirmed = sent(req.body, 'confirm') !== ''
     if (typed.toLowerCase() !== contact.display_name.toLowerCase()) {
-      return erasePage(res, session, contact, { name: `Type the customer's name exactly as shown: ${contact.display_name}` }, confirmed, 400)
+      return erasePage(
+        res,
+        session,
+        contact,
+        { name: `Type the customer's name exactly as shown: ${contact.display_name}` },
+        confirmed,
+        400,
+      )
     }
     try {
       const done = await callAction(callerOf(services, session, res), eraseCustomer, { contact_id: contact.id, confirm: confirmed })
-      if (done.queued) throw new AppError('FORBIDDEN', 'Erasing a customer is the owner\'s alone')
+      if (done.queued) throw new AppError('FORBIDDEN', "Erasing a customer is the owner's alone")
       const total = Object.values(done.result.rows_changed).reduce((sum, n) => sum + n, 0)
-      sendOwnerPage(res, 'Customer erased', html`<p>${contact.display_name}'s personal data was erased: ${String(total)} records changed.
-Their invoices keep their numbers and amounts, under the name ${ERASED_NAME}.</p><p><a href="/customers">All customers</a></p>`)
+      sendOwnerPage(
+        res,
+        'Customer erased',
+        html`<p>${contact.display_name}'s personal data was erased: ${String(total)} records changed.
+Their invoices keep their numbers and amounts, under the name ${ERASED_NAME}.</p><p><a href="/customers">All customers</a></p>`,
+      )
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       // An unpaid invoice or a visit to come: the refusal says which; the form comes back with the box to confirm.
@@ -51,8 +62,14 @@ Their invoices keep their numbers and amounts, under the name ${ERASED_NAME}.</p
 }
 
 /** The explanation and the confirmation form; askConfirm adds the box to erase despite unpaid invoices or visits to come. */
-function erasePage(res: Response, session: SessionPrincipal, contact: { id: string; display_name: string }, problems: FieldProblems,
-  askConfirm: boolean, status = 200): void {
+function erasePage(
+  res: Response,
+  session: SessionPrincipal,
+  contact: { id: string; display_name: string },
+  problems: FieldProblems,
+  askConfirm: boolean,
+  status = 200,
+): void {
   const back = `/customers/${contact.id}`
   const body = html`<p><a href="${back}">Back to the customer</a></p>
 <p>Erasing removes ${contact.display_name}'s names, emails, phones, addresses, company details, custom fields, preferences, notes, facts, calls,
@@ -60,10 +77,22 @@ email texts, files, what was written on their opportunities, quotes and orders, 
 good. Invoice, quote and order numbers and amounts stay for the books, under the name ${ERASED_NAME}. Visits still to come are cancelled and emails
 not yet sent are stopped; the links in emails they already got (answering a visit or a quote, paying an invoice) stop working. This cannot be undone.</p>
 <p><a href="${`${back}/export`}">Read or download everything held first</a></p>
-${form(`${back}/erase`, session.csrfToken, html`${textField('name', `Type the name to confirm: ${contact.display_name}`, '', problems,
-    html` required autocomplete="off"`)}${askConfirm ? checkField('confirm', 'Erase even with unpaid invoices or visits to come', false) : ''}
-<button class="deny">Erase this customer</button>`)}`
-  sendOwnerPage(res, `Erase ${contact.display_name}`, body, { status, ...(problems[''] ? { error: `Nothing was erased. ${problems['']}` } : {}) })
+${form(
+  `${back}/erase`,
+  session.csrfToken,
+  html`${textField(
+    'name',
+    `Type the name to confirm: ${contact.display_name}`,
+    '',
+    problems,
+    html` required autocomplete="off"`,
+  )}${askConfirm ? checkField('confirm', 'Erase even with unpaid invoices or visits to come', false) : ''}
+<button class="deny">Erase this customer</button>`,
+)}`
+  sendOwnerPage(res, `Erase ${contact.display_name}`, body, {
+    status,
+    ...(problems[''] ? { error: `Nothing was erased. ${problems['']}` } : {}),
+  })
 }
 
 /** The customer, read through the registered query; a page saying there is none otherwise (another business's id included). */
@@ -73,6 +102,11 @@ async function contactOr404(services: Services, session: SessionPrincipal, res: 
   } catch (err) {
     if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
   }
-  sendOwnerPage(res, 'Customer not found', html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`, { status: 404 })
+  sendOwnerPage(
+    res,
+    'Customer not found',
+    html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
+    { status: 404 },
+  )
   return null
 }

@@ -10,7 +10,10 @@ import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 
 /** The parts of an export in the order a person reads them, with their headings: the declared parts, then the audit. */
-const HEADINGS: Array<[string, string]> = [...EXPORT_PARTS.map((p): [string, string] => [p.part, p.heading]), ['audit', 'Every change, with who made it']]
+const HEADINGS: Array<[string, string]> = [
+  ...EXPORT_PARTS.map((p): [string, string] => [p.part, p.heading]),
+  ['audit', 'Every change, with who made it'],
+]
 
 /** A customer's data export: to read on a page, and to download as JSON (owner only, as the data type). */
 export function customerExportPages(services: Services): Router {
@@ -25,9 +28,9 @@ export function customerExportPages(services: Services): Router {
 <p class="muted">Everything this business holds about ${String(contact.display_name)}, as of ${data.exported_at}.</p>
 <h2>The customer</h2>${fields(contact)}
 ${HEADINGS.map(([key, heading]) => {
-    const rows = (data as Record<string, unknown>)[key] as Record<string, unknown>[]
-    return html`<h2>${heading}: ${rows.length}</h2>${rows.length ? rows.map((r) => html`<div class="card">${fields(r)}</div>`) : html`<p class="muted">None.</p>`}`
-  })}`
+  const rows = (data as Record<string, unknown>)[key] as Record<string, unknown>[]
+  return html`<h2>${heading}: ${rows.length}</h2>${rows.length ? rows.map((r) => html`<div class="card">${fields(r)}</div>`) : html`<p class="muted">None.</p>`}`
+})}`
     sendOwnerPage(res, `Data held about ${String(contact.display_name)}`, body)
   })
   router.get('/customers/:id/export.json', async (req, res) => {
@@ -35,8 +38,11 @@ ${HEADINGS.map(([key, heading]) => {
     if (!session) return
     const data = await exportOr404(services, session, res, req.params.id)
     if (!data) return
-    res.set({ 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': `attachment; filename="customer-${req.params.id}.json"`,
-      'Cache-Control': 'no-store' })
+    res.set({
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="customer-${req.params.id}.json"`,
+      'Cache-Control': 'no-store',
+    })
     res.send(JSON.stringify(data, null, 2))
   })
   return router
@@ -49,13 +55,22 @@ async function exportOr404(services: Services, session: SessionPrincipal, res: R
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'VALIDATION_ERROR') throw err
   }
-  sendOwnerPage(res, 'Customer not found', html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`, { status: 404 })
+  sendOwnerPage(
+    res,
+    'Customer not found',
+    html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
+    { status: 404 },
+  )
   return null
 }
 
 /** A stored row as "field: value" lines, leaving out what is empty. */
 function fields(row: Record<string, unknown>): SafeHtml {
   const shown = Object.entries(row).filter(([, v]) => v !== null && v !== '' && !(Array.isArray(v) && !v.length))
-  return html`<dl class="facts">${shown.map(([k, v]) => html`<dt>${k.replace(/_/g, ' ')}</dt><dd>${k === 'download' ? html`<a href="${String(v)}">Download</a>`
-    : typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>`)}</dl>`
+  return html`<dl class="facts">${shown.map(
+    ([k, v]) =>
+      html`<dt>${k.replace(/_/g, ' ')}</dt><dd>${
+        k === 'download' ? html`<a href="${String(v)}">Download</a>` : typeof v === 'object' ? JSON.stringify(v) : String(v)
+      }</dd>`,
+  )}</dl>`
 }

@@ -18,17 +18,30 @@ export interface CustomerFilters {
 export function filtersOf(query: Record<string, unknown>): CustomerFilters {
   const text = (k: string) => (typeof query[k] === 'string' ? (query[k] as string).trim() : '')
   const choice = (k: string, allowed: string[]) => (allowed.includes(text(k)) ? text(k) : '')
-  return { q: text('q'), tag: text('tag'), place: text('place'), kind: choice('kind', ['person', 'organization']),
-    status: choice('status', ['archived']), lifecycle: choice('lifecycle', ['prospect', 'customer', 'past_customer']), sort: choice('sort', ['last_visit']) }
+  return {
+    q: text('q'),
+    tag: text('tag'),
+    place: text('place'),
+    kind: choice('kind', ['person', 'organization']),
+    status: choice('status', ['archived']),
+    lifecycle: choice('lifecycle', ['prospect', 'customer', 'past_customer']),
+    sort: choice('sort', ['last_visit']),
+  }
 }
 
 /** The contacts query's filters for the list's: a place of digits is a postal code, other words a town. */
 export function contactParams(f: CustomerFilters): Record<string, string | undefined> {
   const postal = /^\d[\d -]*$/.test(f.place)
-  return { words: f.q || undefined, tag: f.tag || undefined, city: f.place && !postal ? f.place : undefined,
-    postal_code: f.place && postal ? f.place : undefined, kind: f.kind || undefined, status: f.status || undefined,
+  return {
+    words: f.q || undefined,
+    tag: f.tag || undefined,
+    city: f.place && !postal ? f.place : undefined,
+    postal_code: f.place && postal ? f.place : undefined,
+    kind: f.kind || undefined,
+    status: f.status || undefined,
     lifecycle: f.lifecycle || undefined,
-    sort: f.sort || 'name' }
+    sort: f.sort || 'name',
+  }
 }
 
 /** The filters as a query string, for the pager's links. */
@@ -55,14 +68,22 @@ export function filterForm(f: CustomerFilters): SafeHtml {
 type Contact = z.output<typeof contactsQuery.record>
 
 /** A contact's lifecycle as the owner's pages say it. */
-export const LIFECYCLE_WORDS: Record<Contact['lifecycle'], string> = { prospect: 'Prospect', customer: 'Customer', past_customer: 'Past customer' }
+export const LIFECYCLE_WORDS: Record<Contact['lifecycle'], string> = {
+  prospect: 'Prospect',
+  customer: 'Customer',
+  past_customer: 'Past customer',
+}
 
 /** One customer in the list: name (linked), town, phone, and the next visit or else the last one. */
 export function customerRow(c: Contact, timeZone: string): SafeHtml {
   const town = c.addresses?.[0]?.city
   const next = c.visits?.next_visit
   const last = c.visits?.last_visit
-  const visit = next ? `Next visit ${shortMoment(next.scheduled_start, timeZone)}` : last ? `Last visit ${shortMoment(last.scheduled_start, timeZone)}` : 'No visits yet'
+  const visit = next
+    ? `Next visit ${shortMoment(next.scheduled_start, timeZone)}`
+    : last
+      ? `Last visit ${shortMoment(last.scheduled_start, timeZone)}`
+      : 'No visits yet'
   return html`<li class="card"><a href="${`/customers/${c.id}`}"><b>${c.display_name}</b></a>${c.status === 'archived' ? html` <span class="muted">(archived)</span>` : ''} <span class="muted">· ${LIFECYCLE_WORDS[c.lifecycle]}</span>
 <br><span class="muted">${[town, c.phone].filter(Boolean).join(' · ') || 'No town or phone'}</span><br><span class="muted">${visit}</span></li>`
 }

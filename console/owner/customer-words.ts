@@ -2,8 +2,15 @@
 export function shortMoment(at: string | Date, timeZone: string, now = new Date()): string {
   const when = new Date(at)
   const sameYear = yearIn(when, timeZone) === yearIn(now, timeZone)
-  return new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', month: 'short', day: 'numeric', year: sameYear ? undefined : 'numeric',
-    hour: 'numeric', minute: '2-digit' }).format(when)
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    year: sameYear ? undefined : 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(when)
 }
 
 function yearIn(at: Date, timeZone: string): string {

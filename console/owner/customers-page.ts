@@ -18,11 +18,27 @@ import { AppError } from '../../core/errors.js'
 import { localDate } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { personWithRole } from '../session.js'
-import { bookingForm, BOOKING_FIELDS, bookingProblems, bookingValuesOf, freeTimes, ticketInput, type BookingValues } from './customer-booking.js'
+import {
+  bookingForm,
+  BOOKING_FIELDS,
+  bookingProblems,
+  bookingValuesOf,
+  freeTimes,
+  ticketInput,
+  type BookingValues,
+} from './customer-booking.js'
 import { customerBody, loadCustomer } from './customer-detail.js'
 import { customFieldInputs, customFieldsSent, fieldsFor } from './custom-field-views.js'
 import {
-  addressAddInput, addressForm, addressUpdateInput, createInput, customerForm, updateInput, valuesOfAddress, valuesOfBody, valuesOfContact,
+  addressAddInput,
+  addressForm,
+  addressUpdateInput,
+  createInput,
+  customerForm,
+  updateInput,
+  valuesOfAddress,
+  valuesOfBody,
+  valuesOfContact,
   type CustomerFormValues,
 } from './customer-form.js'
 import { contactParams, customerRow, filterForm, filterQuery, filtersOf } from './customer-list.js'
@@ -33,9 +49,17 @@ import { isUuid } from '../../core/schema-types.js'
 
 /** The status lines shown after a change; the query string only picks one, never supplies its text. */
 const DONE: Record<string, string> = {
-  created: 'Customer added.', saved: 'Changes saved.', address: 'Address saved.', note: 'Note added.', archived: 'Customer archived.',
-  restored: 'Customer restored.', email: 'Email scheduled; it shows under Emails below and on the Emails page.',
-  logged: 'Logged.', followed_up: 'Follow-up marked done.', fields: 'Custom fields saved.', linked: 'Relationship saved.',
+  created: 'Customer added.',
+  saved: 'Changes saved.',
+  address: 'Address saved.',
+  note: 'Note added.',
+  archived: 'Customer archived.',
+  restored: 'Customer restored.',
+  email: 'Email scheduled; it shows under Emails below and on the Emails page.',
+  logged: 'Logged.',
+  followed_up: 'Follow-up marked done.',
+  fields: 'Custom fields saved.',
+  linked: 'Relationship saved.',
   uploaded: 'File uploaded.',
 }
 
@@ -46,14 +70,30 @@ async function readContact(caller: Caller, id: string) {
 }
 
 /** Another customer with the email or phone the edit form gives this one, any of theirs, so the form can warn before contact.update is asked. */
-async function sameEmailOrPhone(caller: Caller, contact: Contact, v: CustomerFormValues): Promise<{ id: string; display_name: string; by: string } | undefined> {
+async function sameEmailOrPhone(
+  caller: Caller,
+  contact: Contact,
+  v: CustomerFormValues,
+): Promise<{ id: string; display_name: string; by: string } | undefined> {
   const digits = (p: string | null | undefined) => storedPhoneKey(p ?? '')
   const checks = [
-    v.email && v.email.toLowerCase() !== (contact.email ?? '').toLowerCase() && { by: 'email', q: v.email, same: (c: Contact) => c.emails.some((e) => e.value.toLowerCase() === v.email.toLowerCase()) },
-    digits(v.phone).length >= 7 && digits(v.phone) !== digits(contact.phone) && { by: 'phone', q: digits(v.phone), same: (c: Contact) => c.phones.some((p) => digits(p.value) === digits(v.phone)) },
+    v.email &&
+      v.email.toLowerCase() !== (contact.email ?? '').toLowerCase() && {
+        by: 'email',
+        q: v.email,
+        same: (c: Contact) => c.emails.some((e) => e.value.toLowerCase() === v.email.toLowerCase()),
+      },
+    digits(v.phone).length >= 7 &&
+      digits(v.phone) !== digits(contact.phone) && {
+        by: 'phone',
+        q: digits(v.phone),
+        same: (c: Contact) => c.phones.some((p) => digits(p.value) === digits(v.phone)),
+      },
   ].filter((x) => !!x)
   for (const check of checks) {
-    const found = (await callQuery(caller, contactsQuery, { params: { q: check.q }, limit: 100 })).items.find((c) => c.id !== contact.id && check.same(c as Contact))
+    const found = (await callQuery(caller, contactsQuery, { params: { q: check.q }, limit: 100 })).items.find(
+      (c) => c.id !== contact.id && check.same(c as Contact),
+    )
     if (found) return { id: found.id, display_name: found.display_name, by: check.by }
   }
   return undefined
@@ -62,7 +102,11 @@ async function sameEmailOrPhone(caller: Caller, contact: Contact, v: CustomerFor
 /** The owner's customers: the list with filters, a customer's page, new and edit forms, booking a visit, notes and archiving. */
 export function customersPages(services: Services): Router {
   const router = Router()
-  const callerOf = (res: Response, session: SessionPrincipal): Caller => ({ services, principal: session, requestId: stateOf(res).requestId })
+  const callerOf = (res: Response, session: SessionPrincipal): Caller => ({
+    services,
+    principal: session,
+    requestId: stateOf(res).requestId,
+  })
   const settingsOf = async (caller: Caller) => (await callQuery(caller, settingsQuery, { limit: 1 })).items[0]
 
   /** The customer the path names, or a 404 page: a malformed id, another business's or a missing one are all "not found". */
@@ -72,7 +116,9 @@ export function customersPages(services: Services): Router {
       return await readContact(caller, id)
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'NOT_FOUND') throw err
-      sendOwnerPage(res, 'Customer not found', html`<p>There is no such customer.</p><p><a href="/customers">All customers</a></p>`, { status: 404 })
+      sendOwnerPage(res, 'Customer not found', html`<p>There is no such customer.</p><p><a href="/customers">All customers</a></p>`, {
+        status: 404,
+      })
       return null
     }
   }
@@ -91,24 +137,57 @@ export function customersPages(services: Services): Router {
     const tz = (await settingsOf(caller)).timezone
     let page
     try {
-      page = await callQuery(caller, contactsQuery, { params: contactParams(filters) as never, include: ['addresses', 'visits'], limit: 25, cursor })
+      page = await callQuery(caller, contactsQuery, {
+        params: contactParams(filters) as never,
+        include: ['addresses', 'visits'],
+        limit: 25,
+        cursor,
+      })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Customers', html`${filterForm(filters)}<p><a href="/customers">Start again</a></p>`, { status: err.status, error: err.message })
+      return sendOwnerPage(res, 'Customers', html`${filterForm(filters)}<p><a href="/customers">Start again</a></p>`, {
+        status: err.status,
+        error: err.message,
+      })
     }
     const body = html`<p><a class="button" href="/customers/new">New customer</a></p>${filterForm(filters)}
 ${page.items.length ? html`<ul class="customers">${page.items.map((c) => customerRow(c, tz))}</ul>` : html`<p class="muted">No customers match.</p>`}
-${cursor || page.next_cursor ? html`<p class="row pager">${cursor ? html`<a href="${`/customers?${filterQuery(filters)}`}">First page</a>` : ''}${
-  page.next_cursor ? html`<a href="${`/customers?${filterQuery(filters, { cursor: page.next_cursor })}`}">Next page</a>` : ''}</p>` : ''}`
+${
+  cursor || page.next_cursor
+    ? html`<p class="row pager">${cursor ? html`<a href="${`/customers?${filterQuery(filters)}`}">First page</a>` : ''}${
+        page.next_cursor ? html`<a href="${`/customers?${filterQuery(filters, { cursor: page.next_cursor })}`}">Next page</a>` : ''
+      }</p>`
+    : ''
+}`
     sendOwnerPage(res, 'Customers', body, { ok: doneLine(req.query.done, DONE) })
   })
 
-  const sendNew = async (res: Response, session: SessionPrincipal, values: CustomerFormValues, errors: FieldErrors,
-    extra: { status?: number; error?: string; duplicate?: SafeHtml; custom?: Record<string, unknown> } = {}) => {
+  const sendNew = async (
+    res: Response,
+    session: SessionPrincipal,
+    values: CustomerFormValues,
+    errors: FieldErrors,
+    extra: { status?: number; error?: string; duplicate?: SafeHtml; custom?: Record<string, unknown> } = {},
+  ) => {
     const { live } = await fieldsFor(callerOf(res, session), 'contact')
-    const custom = customFieldInputs(live, extra.custom ?? {}, errors, (d) => (d.applies_to === 'person' ? ' (people only)' : d.applies_to === 'organization' ? ' (companies only)' : ''))
-    sendOwnerPage(res, 'New customer', customerForm({ action: '/customers/new', csrf: session.csrfToken, values, errors, withAddress: true,
-      duplicate: extra.duplicate, submit: 'Add customer', custom }), { status: extra.status, error: extra.error })
+    const custom = customFieldInputs(live, extra.custom ?? {}, errors, (d) =>
+      d.applies_to === 'person' ? ' (people only)' : d.applies_to === 'organization' ? ' (companies only)' : '',
+    )
+    sendOwnerPage(
+      res,
+      'New customer',
+      customerForm({
+        action: '/customers/new',
+        csrf: session.csrfToken,
+        values,
+        errors,
+        withAddress: true,
+        duplicate: extra.duplicate,
+        submit: 'Add customer',
+        custom,
+      }),
+      { status: extra.status, error: extra.error },
+    )
   }
 
   router.get('/customers/new', async (_req, res) => {
@@ -126,15 +205,23 @@ ${cursor || page.next_cursor ? html`<p class="row pager">${cursor ? html`<a href
     const custom = customFieldsSent(live, req.body, {})
     try {
       // The form's words go to the action as typed (`as never`): its own schema checks them and names each wrong field.
-      const created = await callAction(callerOf(res, session), createContact,
-        { ...createInput(values), ...(Object.keys(custom).length ? { custom_fields: custom } : {}) } as never)
+      const created = await callAction(callerOf(res, session), createContact, {
+        ...createInput(values),
+        ...(Object.keys(custom).length ? { custom_fields: custom } : {}),
+      } as never)
       res.redirect(303, `/customers/${(created.result as { id: string }).id}?done=created`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      const existing = err.code === 'CONFLICT' ? err.details?.existing as { id: string; display_name: string } | undefined : undefined
-      const duplicate = existing ? html`<p>${err.message.split(';')[0]}. <a href="${`/customers/${existing.id}`}">Open ${existing.display_name}</a></p>` : undefined
-      await sendNew(res, session, values, fieldErrorsOf(err), { status: err.status, duplicate, custom,
-        error: `Nothing was saved. ${existing ? 'Another customer has this email or phone.' : 'Check the fields marked below.'}` })
+      const existing = err.code === 'CONFLICT' ? (err.details?.existing as { id: string; display_name: string } | undefined) : undefined
+      const duplicate = existing
+        ? html`<p>${err.message.split(';')[0]}. <a href="${`/customers/${existing.id}`}">Open ${existing.display_name}</a></p>`
+        : undefined
+      await sendNew(res, session, values, fieldErrorsOf(err), {
+        status: err.status,
+        duplicate,
+        custom,
+        error: `Nothing was saved. ${existing ? 'Another customer has this email or phone.' : 'Check the fields marked below.'}`,
+      })
     }
   })
 
@@ -153,25 +240,69 @@ ${cursor || page.next_cursor ? html`<p class="row pager">${cursor ? html`<a href
       data = await loadCustomer(caller, contact.id, tz, historyCursor)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, contact.display_name, html`<p><a href="${`/customers/${contact.id}`}">Start again</a></p>`, { status: err.status, error: err.message })
+      return sendOwnerPage(res, contact.display_name, html`<p><a href="${`/customers/${contact.id}`}">Start again</a></p>`, {
+        status: err.status,
+        error: err.message,
+      })
     }
-    sendOwnerPage(res, contact.display_name, customerBody(data, { timeZone: tz, csrf: session.csrfToken, historyCursor, session }), { ok: doneLine(req.query.done, DONE) })
+    sendOwnerPage(res, contact.display_name, customerBody(data, { timeZone: tz, csrf: session.csrfToken, historyCursor, session }), {
+      ok: doneLine(req.query.done, DONE),
+    })
   })
 
-  function sendEdit(res: Response, session: SessionPrincipal, contact: Contact, opts: { values?: CustomerFormValues; errors?: FieldErrors;
-    addressId?: string; addressValues?: CustomerFormValues; addressErrors?: FieldErrors; status?: number; error?: string; ok?: string; duplicate?: SafeHtml } = {}) {
+  function sendEdit(
+    res: Response,
+    session: SessionPrincipal,
+    contact: Contact,
+    opts: {
+      values?: CustomerFormValues
+      errors?: FieldErrors
+      addressId?: string
+      addressValues?: CustomerFormValues
+      addressErrors?: FieldErrors
+      status?: number
+      error?: string
+      ok?: string
+      duplicate?: SafeHtml
+    } = {},
+  ) {
     const base = `/customers/${contact.id}`
     const none: FieldErrors = new Map()
-    const addressForms = (contact.addresses ?? []).map((a) => addressForm({ action: `${base}/addresses/${a.id}`, csrf: session.csrfToken,
-      values: opts.addressId === a.id && opts.addressValues ? opts.addressValues : valuesOfAddress(a), errors: opts.addressId === a.id ? opts.addressErrors ?? none : none,
-      submit: 'Save this address', legend: a.label ?? a.line1 }))
+    const addressForms = (contact.addresses ?? []).map((a) =>
+      addressForm({
+        action: `${base}/addresses/${a.id}`,
+        csrf: session.csrfToken,
+        values: opts.addressId === a.id && opts.addressValues ? opts.addressValues : valuesOfAddress(a),
+        errors: opts.addressId === a.id ? (opts.addressErrors ?? none) : none,
+        submit: 'Save this address',
+        legend: a.label ?? a.line1,
+      }),
+    )
     const adding = opts.addressId === 'new'
-    sendOwnerPage(res, `Edit ${contact.display_name}`, html`<p><a href="${base}">Back to ${contact.display_name}</a></p>
-${customerForm({ action: `${base}/edit`, csrf: session.csrfToken, values: opts.values ?? valuesOfContact(contact), errors: opts.errors ?? none, withAddress: false,
-    duplicate: opts.duplicate, submit: 'Save changes' })}
+    sendOwnerPage(
+      res,
+      `Edit ${contact.display_name}`,
+      html`<p><a href="${base}">Back to ${contact.display_name}</a></p>
+${customerForm({
+  action: `${base}/edit`,
+  csrf: session.csrfToken,
+  values: opts.values ?? valuesOfContact(contact),
+  errors: opts.errors ?? none,
+  withAddress: false,
+  duplicate: opts.duplicate,
+  submit: 'Save changes',
+})}
 <h2>Addresses</h2>${addressForms}
-${addressForm({ action: `${base}/addresses`, csrf: session.csrfToken, values: adding ? opts.addressValues ?? {} : {}, errors: adding ? opts.addressErrors ?? none : none,
-    submit: 'Add this address', legend: 'Another address' })}`, { status: opts.status, error: opts.error, ok: opts.ok })
+${addressForm({
+  action: `${base}/addresses`,
+  csrf: session.csrfToken,
+  values: adding ? (opts.addressValues ?? {}) : {},
+  errors: adding ? (opts.addressErrors ?? none) : none,
+  submit: 'Add this address',
+  legend: 'Another address',
+})}`,
+      { status: opts.status, error: opts.error, ok: opts.ok },
+    )
   }
 
   router.get('/customers/:id/edit', async (req, res) => {
@@ -190,14 +321,23 @@ ${addressForm({ action: `${base}/addresses`, csrf: session.csrfToken, values: ad
     const values = valuesOfBody(req.body ?? {})
     const other = values.allow_duplicate === 'yes' ? undefined : await sameEmailOrPhone(caller, contact, values)
     if (other) {
-      return sendEdit(res, session, contact, { values, status: 409, error: 'Nothing was saved. Another customer has this email or phone.',
-        duplicate: html`<p>${other.display_name} already has this ${other.by}. <a href="${`/customers/${other.id}`}">Open ${other.display_name}</a></p>` })
+      return sendEdit(res, session, contact, {
+        values,
+        status: 409,
+        error: 'Nothing was saved. Another customer has this email or phone.',
+        duplicate: html`<p>${other.display_name} already has this ${other.by}. <a href="${`/customers/${other.id}`}">Open ${other.display_name}</a></p>`,
+      })
     }
     try {
       await callAction(caller, updateContact, updateInput(contact.id, values) as never)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendEdit(res, session, contact, { values, errors: fieldErrorsOf(err), status: err.status, error: `Nothing was saved. ${err.message}` })
+      return sendEdit(res, session, contact, {
+        values,
+        errors: fieldErrorsOf(err),
+        status: err.status,
+        error: `Nothing was saved. ${err.message}`,
+      })
     }
     res.redirect(303, `/customers/${contact.id}?done=saved`)
   })
@@ -220,8 +360,13 @@ ${addressForm({ action: `${base}/addresses`, csrf: session.csrfToken, values: ad
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       const errors = new Map([...fieldErrorsOf(err)].map(([k, v]) => [k.startsWith('address.') ? k : `address.${k}`, v]))
-      return sendEdit(res, session, contact, { addressId: addressId ?? 'new', addressValues: values, addressErrors: errors, status: err.status,
-        error: `The address was not saved. ${err.message}` })
+      return sendEdit(res, session, contact, {
+        addressId: addressId ?? 'new',
+        addressValues: values,
+        addressErrors: errors,
+        status: err.status,
+        error: `The address was not saved. ${err.message}`,
+      })
     }
     res.redirect(303, `/customers/${contact.id}/edit?done=address`)
   })
@@ -240,46 +385,69 @@ ${addressForm({ action: `${base}/addresses`, csrf: session.csrfToken, values: ad
     res.redirect(303, `/customers/${contact.id}?done=note`)
   })
 
-  for (const change of ['archive', 'restore'] as const) router.post(`/customers/:id/${change}`, async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(res, session)
-    const contact = await contactOr404(res, caller, req.params.id)
-    if (!contact) return
-    const archive = change === 'archive'
-    try {
-      if (archive) await callAction(caller, archiveContact, { contact_id: contact.id })
-      else await callAction(caller, updateContact, { contact_id: contact.id, status: 'active' })
-    } catch (err) {
-      return failed(res, contact.display_name, err, `/customers/${contact.id}`)
-    }
-    res.redirect(303, `/customers/${contact.id}?done=${archive ? 'archived' : 'restored'}`)
-  })
+  for (const change of ['archive', 'restore'] as const)
+    router.post(`/customers/:id/${change}`, async (req, res) => {
+      const session = personWithRole(res, ['owner'])
+      if (!session) return
+      const caller = callerOf(res, session)
+      const contact = await contactOr404(res, caller, req.params.id)
+      if (!contact) return
+      const archive = change === 'archive'
+      try {
+        if (archive) await callAction(caller, archiveContact, { contact_id: contact.id })
+        else await callAction(caller, updateContact, { contact_id: contact.id, status: 'active' })
+      } catch (err) {
+        return failed(res, contact.display_name, err, `/customers/${contact.id}`)
+      }
+      res.redirect(303, `/customers/${contact.id}?done=${archive ? 'archived' : 'restored'}`)
+    })
 
-  async function sendBook(res: Response, session: SessionPrincipal, contact: Contact, values: BookingValues,
-    opts: { errors?: FieldErrors; status?: number; error?: string; custom?: Record<string, unknown> } = {}) {
+  async function sendBook(
+    res: Response,
+    session: SessionPrincipal,
+    contact: Contact,
+    values: BookingValues,
+    opts: { errors?: FieldErrors; status?: number; error?: string; custom?: Record<string, unknown> } = {},
+  ) {
     const caller = callerOf(res, session)
     const base = `/customers/${contact.id}/book`
     const { live } = await fieldsFor(caller, 'ticket')
     const settings = await settingsOf(caller)
-    const [catalog, team] = await Promise.all([callQuery(caller, servicesQuery, { limit: 100 }), callQuery(caller, usersQuery, { limit: 100 })])
+    const [catalog, team] = await Promise.all([
+      callQuery(caller, servicesQuery, { limit: 100 }),
+      callQuery(caller, usersQuery, { limit: 100 }),
+    ])
     let slots: SafeHtml
     try {
-      const free = await callQuery(caller, availabilityQuery, { params: { from: values.date, to: values.date, contact_id: contact.id,
-        duration_minutes: Number(values.duration) || 60 }, limit: 20 })
+      const free = await callQuery(caller, availabilityQuery, {
+        params: { from: values.date, to: values.date, contact_id: contact.id, duration_minutes: Number(values.duration) || 60 },
+        limit: 20,
+      })
       slots = freeTimes(base, values, free.items)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       slots = html`<p class="muted">Free times cannot be shown: ${err.message}</p>`
     }
-    sendOwnerPage(res, `Book a visit for ${contact.display_name}`, html`<p><a href="${`/customers/${contact.id}`}">Back to ${contact.display_name}</a></p>
+    sendOwnerPage(
+      res,
+      `Book a visit for ${contact.display_name}`,
+      html`<p><a href="${`/customers/${contact.id}`}">Back to ${contact.display_name}</a></p>
 <form method="get" action="${base}" class="card"><div class="row"><label>Free times on<input type="date" name="date" value="${values.date}"></label>
 <label>Minutes<input type="number" name="duration" min="5" max="720" step="5" value="${values.duration}"></label></div><button class="second">Show free times</button></form>
 ${slots}
-${bookingForm({ action: base, csrf: session.csrfToken, values, errors: opts.errors ?? new Map(), currency: settings.currency,
-    addresses: contact.addresses ?? [], services: catalog.items, team: team.items.map((u) => ({ id: u.id, name: u.name || u.email })),
-    custom: customFieldInputs(live, opts.custom ?? {}, opts.errors ?? new Map()) })}`,
-    { status: opts.status, error: opts.error })
+${bookingForm({
+  action: base,
+  csrf: session.csrfToken,
+  values,
+  errors: opts.errors ?? new Map(),
+  currency: settings.currency,
+  addresses: contact.addresses ?? [],
+  services: catalog.items,
+  team: team.items.map((u) => ({ id: u.id, name: u.name || u.email })),
+  custom: customFieldInputs(live, opts.custom ?? {}, opts.errors ?? new Map()),
+})}`,
+      { status: opts.status, error: opts.error },
+    )
   }
 
   router.get('/customers/:id/book', async (req, res) => {
@@ -303,17 +471,31 @@ ${bookingForm({ action: base, csrf: session.csrfToken, values, errors: opts.erro
     const values = bookingValuesOf(req.body ?? {}, { date: '', address_id: '' })
     const problems = bookingProblems(values)
     if (problems.size) {
-      return sendBook(res, session, contact, { ...values, date: problems.has('date') ? localDate(services.now(), (await settingsOf(caller)).timezone) : values.date },
-        { errors: problems, status: 400, error: 'Nothing was booked. Check the fields marked below.' })
+      return sendBook(
+        res,
+        session,
+        contact,
+        { ...values, date: problems.has('date') ? localDate(services.now(), (await settingsOf(caller)).timezone) : values.date },
+        { errors: problems, status: 400, error: 'Nothing was booked. Check the fields marked below.' },
+      )
     }
     const custom = customFieldsSent((await fieldsFor(caller, 'ticket')).live, req.body, {})
     let ticket: { id: string }
     try {
-      ticket = (await callAction(caller, createTicket, { ...ticketInput(contact.id, values), ...(Object.keys(custom).length ? { custom_fields: custom } : {}) } as never))
-        .result as { id: string }
+      ticket = (
+        await callAction(caller, createTicket, {
+          ...ticketInput(contact.id, values),
+          ...(Object.keys(custom).length ? { custom_fields: custom } : {}),
+        } as never)
+      ).result as { id: string }
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendBook(res, session, contact, values, { errors: fieldErrorsOf(err, BOOKING_FIELDS), status: err.status, error: `Nothing was booked. ${err.message}`, custom })
+      return sendBook(res, session, contact, values, {
+        errors: fieldErrorsOf(err, BOOKING_FIELDS),
+        status: err.status,
+        error: `Nothing was booked. ${err.message}`,
+        custom,
+      })
     }
     res.redirect(303, `/tickets/${ticket.id}?done=booked`)
   })

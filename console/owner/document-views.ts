@@ -11,7 +11,12 @@ type DocumentItem = z.output<typeof documentsQuery.record>
 export const THUMBNAIL_LIMIT_BYTES = 3 * 1024 * 1024
 
 /** The words a category is shown with. */
-const CATEGORY_WORDS: Record<(typeof DOCUMENT_CATEGORIES)[number], string> = { contract: 'Contract', photo: 'Photo', estimate: 'Estimate', other: 'File' }
+const CATEGORY_WORDS: Record<(typeof DOCUMENT_CATEGORIES)[number], string> = {
+  contract: 'Contract',
+  photo: 'Photo',
+  estimate: 'Estimate',
+  other: 'File',
+}
 
 /** "1.2 MB", "35 KB": a file's size as people read it. */
 export function sizeWords(bytes: number): string {
@@ -23,18 +28,26 @@ export function documentList(items: DocumentItem[], timeZone: string): SafeHtml 
   if (!items.length) return html`<p class="muted">No files yet.</p>`
   return html`<ul class="docs">${items.map((d) => {
     const href = `/documents/${d.id}/file`
-    const thumb = PICTURE_TYPES.includes(d.content_type) && d.size_bytes <= THUMBNAIL_LIMIT_BYTES
-      ? html`<a href="${`${href}?inline=1`}"><img src="${`${href}?inline=1`}" alt="${d.name}" width="64" height="64" loading="lazy"></a>` : ''
+    const thumb =
+      PICTURE_TYPES.includes(d.content_type) && d.size_bytes <= THUMBNAIL_LIMIT_BYTES
+        ? html`<a href="${`${href}?inline=1`}"><img src="${`${href}?inline=1`}" alt="${d.name}" width="64" height="64" loading="lazy"></a>`
+        : ''
     return html`<li>${thumb}<span><a href="${href}">${d.name}</a><br><span class="muted">${CATEGORY_WORDS[d.category]} · ${sizeWords(d.size_bytes)}${
-      d.version > 1 ? ` · version ${d.version}` : ''} · ${shortMoment(d.created_at, timeZone)}${d.tags.length ? ` · ${d.tags.join(', ')}` : ''}</span></span></li>`
+      d.version > 1 ? ` · version ${d.version}` : ''
+    } · ${shortMoment(d.created_at, timeZone)}${d.tags.length ? ` · ${d.tags.join(', ')}` : ''}</span></span></li>`
   })}</ul>`
 }
 
 /** The form that uploads a file to a record: a plain file input posted as multipart, no JavaScript needed. */
 export function documentUploadForm(action: string, csrf: string): SafeHtml {
-  return form(action, csrf, html`<label>File<input type="file" name="file" required accept="image/*,application/pdf,text/plain,text/csv,.doc,.docx,.xls,.xlsx,.odt,.ods"></label>
+  return form(
+    action,
+    csrf,
+    html`<label>File<input type="file" name="file" required accept="image/*,application/pdf,text/plain,text/csv,.doc,.docx,.xls,.xlsx,.odt,.ods"></label>
 <div class="row"><label>Name (optional)<input name="name" maxlength="200" placeholder="the file's name"></label>
 <label>Kind<select name="category"><option value="">Photo or file</option>${DOCUMENT_CATEGORIES.map((c) => html`<option value="${c}">${CATEGORY_WORDS[c]}</option>`)}</select></label></div>
 <label>Tags (optional, comma-separated)<input name="tags" maxlength="400"></label>
-<button class="second">Upload</button>`, html` enctype="multipart/form-data"`)
+<button class="second">Upload</button>`,
+    html` enctype="multipart/form-data"`,
+  )
 }

@@ -11,7 +11,11 @@ import { sendOwnerPage } from './owner-page.js'
 /** The owner's uploads to a customer's, an invoice's and a quote's files; each returns to the page it came from. */
 export function documentsPages(services: Services): Router {
   const router = Router()
-  for (const [path, field] of [['customers', 'contact_id'], ['invoices', 'invoice_id'], ['quotes', 'quote_id']] as const) {
+  for (const [path, field] of [
+    ['customers', 'contact_id'],
+    ['invoices', 'invoice_id'],
+    ['quotes', 'quote_id'],
+  ] as const) {
     router.post(`/${path}/:id/documents`, async (req, res) => {
       const session = personWithRole(res, ['owner'])
       if (!session) return
@@ -22,7 +26,10 @@ export function documentsPages(services: Services): Router {
         if (!(err instanceof AppError)) throw err
         const problems = [...fieldErrorsOf(err, { content_base64: 'file', content_type: 'file type' })]
         const lines = problems.length ? problems.map(([f, m]) => `${f.replace(/_/g, ' ')}: ${m}`).join('; ') : err.message
-        return sendOwnerPage(res, 'Not uploaded', html`<p><a href="${back}">Back</a></p>`, { status: err.status, error: `Nothing was saved. ${lines}` })
+        return sendOwnerPage(res, 'Not uploaded', html`<p><a href="${back}">Back</a></p>`, {
+          status: err.status,
+          error: `Nothing was saved. ${lines}`,
+        })
       }
       res.redirect(303, `${back}?done=uploaded#files`)
     })

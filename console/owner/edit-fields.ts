@@ -18,7 +18,7 @@ export function editableFields(def: ActionDefinition): EditableField[] {
   const schema = jsonSchemaOf(def.input) as { properties?: Record<string, any>; required?: string[] }
   const out: EditableField[] = []
   for (const [name, raw] of Object.entries(schema.properties ?? {})) {
-    const s = raw.anyOf ? raw.anyOf.find((x: any) => x.type !== 'null') ?? {} : raw
+    const s = raw.anyOf ? (raw.anyOf.find((x: any) => x.type !== 'null') ?? {}) : raw
     const required = (schema.required ?? []).includes(name)
     if (s.enum) out.push({ name, kind: 'choice', required, choices: s.enum.map(String) })
     else if (s.type === 'integer' && name.endsWith('_cents')) out.push({ name, kind: 'money', required })
@@ -33,27 +33,45 @@ export function editableFields(def: ActionDefinition): EditableField[] {
 
 /** The form inputs of the editable fields, filled with the call's values (or what the owner typed). */
 export function fieldInputs(fields: EditableField[], values: Record<string, unknown>, timeZone: string): SafeHtml {
-  return joinHtml(fields.map((f) => {
-    const v = values[f.name]
-    const id = `f_${f.name}`
-    const label = `${fieldWords(f.name)}${f.kind === 'money' ? ' ($)' : ''}${f.required ? '' : ' (optional)'}`
-    const shown = typeof v === 'string' && !(v as string).length ? '' : v === undefined || v === null ? '' : String(v)
-    if (f.kind === 'choice' || f.kind === 'yes_no') {
-      const options = f.kind === 'yes_no' ? [['true', 'yes'], ['false', 'no']] : f.choices!.map((c) => [c, c.replace(/_/g, ' ')])
-      return html`<label>${label}<select name="${id}">${f.required ? '' : html`<option value="">(not given)</option>`}${options.map(([val, words]) =>
-        html`<option value="${val}"${shown === val ? html` selected` : ''}>${words}</option>`)}</select></label>`
-    }
-    if (f.kind === 'text' && f.long) return html`<label>${label}<textarea name="${id}" rows="3">${shown}</textarea></label>`
-    const value = f.kind === 'money' && typeof v === 'number' ? (v / 100).toFixed(2)
-      : f.kind === 'moment' && /(Z|[+-]\d\d:?\d\d)$/.test(shown) ? `${localDate(new Date(shown), timeZone)}T${localTime(new Date(shown), timeZone)}` : shown
-    const type = f.kind === 'moment' ? 'datetime-local' : f.kind === 'date' ? 'date' : f.kind === 'number' ? 'number' : 'text'
-    return html`<label>${label}<input type="${type}" name="${id}" value="${value}"${f.kind === 'money' ? html` inputmode="decimal"` : ''}></label>`
-  }), html`\n`)
+  return joinHtml(
+    fields.map((f) => {
+      const v = values[f.name]
+      const id = `f_${f.name}`
+      const label = `${fieldWords(f.name)}${f.kind === 'money' ? ' ($)' : ''}${f.required ? '' : ' (optional)'}`
+      const shown = typeof v === 'string' && !(v as string).length ? '' : v === undefined || v === null ? '' : String(v)
+      if (f.kind === 'choice' || f.kind === 'yes_no') {
+        const options =
+          f.kind === 'yes_no'
+            ? [
+                ['true', 'yes'],
+                ['false', 'no'],
+              ]
+            : f.choices!.map((c) => [c, c.replace(/_/g, ' ')])
+        return html`<label>${label}<select name="${id}">${f.required ? '' : html`<option value="">(not given)</option>`}${options.map(
+          ([val, words]) => html`<option value="${val}"${shown === val ? html` selected` : ''}>${words}</option>`,
+        )}</select></label>`
+      }
+      if (f.kind === 'text' && f.long) return html`<label>${label}<textarea name="${id}" rows="3">${shown}</textarea></label>`
+      const value =
+        f.kind === 'money' && typeof v === 'number'
+          ? (v / 100).toFixed(2)
+          : f.kind === 'moment' && /(Z|[+-]\d\d:?\d\d)$/.test(shown)
+            ? `${localDate(new Date(shown), timeZone)}T${localTime(new Date(shown), timeZone)}`
+            : shown
+      const type = f.kind === 'moment' ? 'datetime-local' : f.kind === 'date' ? 'date' : f.kind === 'number' ? 'number' : 'text'
+      return html`<label>${label}<input type="${type}" name="${id}" value="${value}"${f.kind === 'money' ? html` inputmode="decimal"` : ''}></label>`
+    }),
+    html`\n`,
+  )
 }
 
 /** The edited call: the agent's call with each editable field as the owner typed it; a blank optional field is left out. */
-export function editedCall(fields: EditableField[], original: Record<string, unknown>, body: Record<string, unknown>, timeZone: string):
-  { data: Record<string, unknown>; problems: string[] } {
+export function editedCall(
+  fields: EditableField[],
+  original: Record<string, unknown>,
+  body: Record<string, unknown>,
+  timeZone: string,
+): { data: Record<string, unknown>; problems: string[] } {
   const data = { ...original }
   const problems: string[] = []
   for (const f of fields) {

@@ -26,8 +26,13 @@ export function editPage(services: Services): Router {
       ? html`${form(`/review/${r.id}/edit`, csrf, html`${fieldInputs(fields, values, tz)}<button>Save changes</button>`)}
 <p class="note">Saving checks the call again against your data; nothing runs until you allow it.</p>`
       : html`<p class="note">This call has nothing you can change here. Allow it, or deny it with a note saying what the agent should do instead.</p>`
-    sendOwnerPage(res, 'Change before allowing', html`<div class="card">${previewHtml(r)}</div>
-${problem ? html`<p class="err">${problem}</p>` : ''}${body}<p><a href="/review">Back</a></p>`, { status })
+    sendOwnerPage(
+      res,
+      'Change before allowing',
+      html`<div class="card">${previewHtml(r)}</div>
+${problem ? html`<p class="err">${problem}</p>` : ''}${body}<p><a href="/review">Back</a></p>`,
+      { status },
+    )
   }
 
   router.get('/review/:id/edit', async (req, res) => {
@@ -50,7 +55,10 @@ ${problem ? html`<p class="err">${problem}</p>` : ''}${body}<p><a href="/review"
       r = await load(session, res, req.params.id)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Change before allowing', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
+      return sendOwnerPage(res, 'Change before allowing', html`<p><a href="/review">Back</a></p>`, {
+        error: err.message,
+        status: err.status,
+      })
     }
     const def = services.registry.actions.get(String(r.action_key))
     const fields = def ? editableFields(def) : []
@@ -58,7 +66,10 @@ ${problem ? html`<p class="err">${problem}</p>` : ''}${body}<p><a href="/review"
     const { data, problems } = editedCall(fields, r.data, req.body ?? {}, r.preview?.timezone ?? 'UTC')
     if (problems.length) return render(res, r, session.csrfToken, typed, `Nothing was changed. ${problems.join('; ')}`, 400)
     try {
-      await callAction({ services, principal: session, requestId: stateOf(res).requestId }, editAuthorizationRequest, { request_id: r.id, data })
+      await callAction({ services, principal: session, requestId: stateOf(res).requestId }, editAuthorizationRequest, {
+        request_id: r.id,
+        data,
+      })
       res.redirect(303, '/review?done=edited')
     } catch (err) {
       if (!(err instanceof AppError)) throw err

@@ -19,5 +19,8 @@ export function exportHref(type: string): string {
 
 /** A line of download links, one for each list the owner can export. */
 export function exportLinks(): SafeHtml {
-  return html`<p class="note">Download as CSV: ${joinHtml(OWNER_EXPORTS.map((e) => html`<a href="${exportHref(e.type)}" download>${e.label}</a>`), html` · `)}</p>`
+  return html`<p class="note">Download as CSV: ${joinHtml(
+    OWNER_EXPORTS.map((e) => html`<a href="${exportHref(e.type)}" download>${e.label}</a>`),
+    html` · `,
+  )}</p>`
 }

@@ -3,7 +3,7 @@ import { html, type SafeHtml } from '../html.js'
 
 /** The fields a refused call names: its validation issues, and the one field a refusal such as a conflict names; none when it names no field. */
 export function issuesOf(err: AppError): FieldIssue[] {
-  const issues = Array.isArray(err.details?.issues) ? err.details.issues as Array<{ field?: string; message: string }> : []
+  const issues = Array.isArray(err.details?.issues) ? (err.details.issues as Array<{ field?: string; message: string }>) : []
   const named = typeof err.details?.field === 'string' ? [{ field: err.details.field, message: err.message }] : []
   return [...issues, ...named].map((i) => ({ field: String(i.field ?? ''), message: i.message }))
 }
@@ -18,7 +18,10 @@ export type FieldErrors = Map<string, string>
 export function fieldErrorsOf(err: AppError, rename: Record<string, string> = {}): FieldErrors {
   const out: FieldErrors = new Map()
   for (const issue of issuesOf(err)) {
-    const path = issue.field.replace(/^data\./, '').replace(/^addresses\.\d+\./, 'address.').replace(/^(emails|phones)\.\d+\.value$/, '$1')
+    const path = issue.field
+      .replace(/^data\./, '')
+      .replace(/^addresses\.\d+\./, 'address.')
+      .replace(/^(emails|phones)\.\d+\.value$/, '$1')
     const name = rename[path] ?? rename[path.split('.')[0]] ?? path
     if (name && !out.has(name)) out.set(name, issue.message)
   }

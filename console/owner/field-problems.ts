@@ -28,6 +28,8 @@ export function problemLine(problems: FieldProblems, field: string): SafeHtml {
 
 /** The sentence for the page's status line: the problems of fields the form does not show, or a general one. */
 export function pageProblem(problems: FieldProblems, shown: readonly string[]): string {
-  const others = Object.entries(problems).filter(([field]) => !shown.includes(field)).map(([field, message]) => (field ? `${field}: ${message}` : message))
+  const others = Object.entries(problems)
+    .filter(([field]) => !shown.includes(field))
+    .map(([field, message]) => (field ? `${field}: ${message}` : message))
   return `Nothing was saved. ${others.length ? others.join('; ') : 'See the fields marked below.'}`
 }

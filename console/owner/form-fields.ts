@@ -12,10 +12,18 @@ export function textArea(name: string, label: string, value: string, problems: F
 }
 
 /** A labelled choice of [value, words] options with the current one selected (an option whose words are its value is written once). */
-export function selectField(name: string, label: string, value: string, options: ReadonlyArray<readonly [string, string]>, problems: FieldProblems): SafeHtml {
+export function selectField(
+  name: string,
+  label: string,
+  value: string,
+  options: ReadonlyArray<readonly [string, string]>,
+  problems: FieldProblems,
+): SafeHtml {
   return html`<label>${label}<select name="${name}"${described(name, problems)}>${options.map(([v, words]) =>
-    (v === words ? html`<option${v === value ? html` selected` : ''}>${v}</option>`
-      : html`<option value="${v}"${v === value ? html` selected` : ''}>${words}</option>`))}</select>${problemLine(problems, name)}</label>`
+    v === words
+      ? html`<option${v === value ? html` selected` : ''}>${v}</option>`
+      : html`<option value="${v}"${v === value ? html` selected` : ''}>${words}</option>`,
+  )}</select>${problemLine(problems, name)}</label>`
 }
 
 /** A checkbox with its label after it. */
@@ -26,7 +34,9 @@ export function checkField(name: string, label: string, checked: boolean): SafeH
 /** The text a form field was sent with (the first one when repeated), trimmed, with a text area's CRLF line breaks as \n; '' when absent. */
 export function sent(body: unknown, name: string): string {
   const v = (body as Record<string, unknown> | undefined)?.[name]
-  return String(Array.isArray(v) ? v[0] ?? '' : v ?? '').replace(/\r\n?/g, '\n').trim()
+  return String(Array.isArray(v) ? (v[0] ?? '') : (v ?? ''))
+    .replace(/\r\n?/g, '\n')
+    .trim()
 }
 
 function described(name: string, problems: FieldProblems): SafeHtml {

@@ -18,7 +18,15 @@ import { html } from '../html.js'
 import { personWithRole } from '../session.js'
 import { exportLinks } from './export-links.js'
 import {
-  answersSection, daySection, followUpsSection, leadsSection, moneySection, noWayToPaySection, requestsSection, startSection, unappliedPaymentsSection,
+  answersSection,
+  daySection,
+  followUpsSection,
+  leadsSection,
+  moneySection,
+  noWayToPaySection,
+  requestsSection,
+  startSection,
+  unappliedPaymentsSection,
   unbilledSection,
 } from './home-sections.js'
 import { sendOwnerPage } from './owner-page.js'
@@ -46,7 +54,10 @@ export function homePages(services: Services): Router {
       callQuery(caller, appointmentResponsesQuery, { params: { open: 'true' }, limit: READ }),
       callQuery(caller, ticketsQuery, { params: { unanswered: 'true' }, limit: READ }),
       callQuery(caller, unbilledWorkQuery, { limit: READ }),
-      callQuery(caller, leadsQuery, { params: { status: 'open', reminder_due_before: dayRange(tomorrow, tz).start.toISOString() }, limit: READ }),
+      callQuery(caller, leadsQuery, {
+        params: { status: 'open', reminder_due_before: dayRange(tomorrow, tz).start.toISOString() },
+        limit: READ,
+      }),
       callQuery(caller, interactionsQuery, { params: { follow_up: 'due' }, limit: READ }),
     ])
     const quiet = !tickets.items.length && !receivables.items.length && !unbilled.items.length && !leads.items.length

@@ -23,9 +23,20 @@ const REFRESH_SECONDS = 1
 
 /** How the mapping form names each field. */
 const FIELD_LABELS: Record<(typeof MAPPED_FIELDS)[number], string> = {
-  first_name: 'First name', last_name: 'Last name', name: 'Full name', email: 'Email', phone: 'Phone', company: 'Company',
-  address_line1: 'Street address', address_line2: 'Address line 2', city: 'City', state: 'State', postal_code: 'Postal code',
-  notes: 'Note', tags: 'Tags', external_id: 'ID in the other system',
+  first_name: 'First name',
+  last_name: 'Last name',
+  name: 'Full name',
+  email: 'Email',
+  phone: 'Phone',
+  company: 'Company',
+  address_line1: 'Street address',
+  address_line2: 'Address line 2',
+  city: 'City',
+  state: 'State',
+  postal_code: 'Postal code',
+  notes: 'Note',
+  tags: 'Tags',
+  external_id: 'ID in the other system',
 }
 
 /**
@@ -52,12 +63,21 @@ export function importPages(services: Services): Router {
     const source = String(body.source ?? '').trim() || 'csv'
     if (!csv.trim()) return send(res, 400, uploadForm(session.csrfToken), 'Choose a CSV file (or paste its text) to import.')
     if (csv.length > IMPORT_FILE_LIMIT_BYTES) {
-      return send(res, 413, uploadForm(session.csrfToken), `The file is larger than ${IMPORT_FILE_LIMIT_BYTES / 1_000_000} MB, the most one import takes.`)
+      return send(
+        res,
+        413,
+        uploadForm(session.csrfToken),
+        `The file is larger than ${IMPORT_FILE_LIMIT_BYTES / 1_000_000} MB, the most one import takes.`,
+      )
     }
     try {
-      const upload = await callAction(callerOf(services, session, res), uploadImport,
-        { kind, csv, filename: file?.filename || 'pasted text', ...(kind === 'csv_customers' ? { source } : {}) })
-      if (upload.queued) throw new AppError('FORBIDDEN', 'An upload is the owner\'s to make')
+      const upload = await callAction(callerOf(services, session, res), uploadImport, {
+        kind,
+        csv,
+        filename: file?.filename || 'pasted text',
+        ...(kind === 'csv_customers' ? { source } : {}),
+      })
+      if (upload.queued) throw new AppError('FORBIDDEN', "An upload is the owner's to make")
       res.redirect(303, `/import/${upload.result.id}`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
@@ -107,10 +127,20 @@ export function importPages(services: Services): Router {
     const caller = callerOf(services, session, res)
     const upload = await uploadOf(caller, req.params.id)
     if (!upload) return send(res, 404, gone(), GONE)
-    const status = upload.run_status === 'failed' || (!upload.run_status && upload.check_status === 'failed') ? 500
-      : !upload.run_status && upload.check_status === 'refused' ? 400 : 200
-    send(res, status, await uploadPage(caller, upload, session.csrfToken), upload.run_status === 'failed'
-      ? `The import stopped after ${upload.run_done} of ${upload.run_total} rows: ${upload.run_error}` : undefined)
+    const status =
+      upload.run_status === 'failed' || (!upload.run_status && upload.check_status === 'failed')
+        ? 500
+        : !upload.run_status && upload.check_status === 'refused'
+          ? 400
+          : 200
+    send(
+      res,
+      status,
+      await uploadPage(caller, upload, session.csrfToken),
+      upload.run_status === 'failed'
+        ? `The import stopped after ${upload.run_done} of ${upload.run_total} rows: ${upload.run_error}`
+        : undefined,
+    )
   })
 
   return router
@@ -155,27 +185,40 @@ ${rowsTable(report, (r) => r.outcome !== 'created' || Boolean(r.warnings?.length
 function checkingPage(upload: Upload): SafeHtml {
   const counted = upload.check_total > 0
   return html`<meta http-equiv="refresh" content="${REFRESH_SECONDS}"><p><strong>Checking ${upload.filename}</strong> · nothing is imported yet</p>
-<p role="status">${counted ? `Checked ${upload.check_done} of ${upload.check_total} rows.` : 'Reading the file.'}</p>${counted
-    ? html`<progress max="${upload.check_total}" value="${upload.check_done}">${upload.check_done} of ${upload.check_total}</progress>` : ''}
+<p role="status">${counted ? `Checked ${upload.check_done} of ${upload.check_total} rows.` : 'Reading the file.'}</p>${
+    counted
+      ? html`<progress max="${upload.check_total}" value="${upload.check_done}">${upload.check_done} of ${upload.check_total}</progress>`
+      : ''
+  }
 <p class="note">A large file takes a minute or more; this page looks again every ${REFRESH_SECONDS} s, and you may leave it and come back.</p>`
 }
 
 /** Work whose server stopped before it ended: say so, and offer to start it again. */
 function stopped(upload: Upload, csrf: string, part: 'check' | 'run'): SafeHtml {
-  const what = part === 'check' ? `The check of ${upload.filename} stopped after ${upload.check_done} of ${upload.check_total} rows`
-    : `The import of ${upload.filename} stopped after ${upload.run_done} of ${upload.run_total} rows`
-  return html`<p class="err">${what} (its server was stopped or restarted).</p>${form(`/import/${upload.id}/${part}`, csrf,
-    html`<button>${part === 'check' ? 'Check again' : 'Import again'}</button>`)}<p class="note">Rows already imported are matched, not doubled.</p>`
+  const what =
+    part === 'check'
+      ? `The check of ${upload.filename} stopped after ${upload.check_done} of ${upload.check_total} rows`
+      : `The import of ${upload.filename} stopped after ${upload.run_done} of ${upload.run_total} rows`
+  return html`<p class="err">${what} (its server was stopped or restarted).</p>${form(
+    `/import/${upload.id}/${part}`,
+    csrf,
+    html`<button>${part === 'check' ? 'Check again' : 'Import again'}</button>`,
+  )}<p class="note">Rows already imported are matched, not doubled.</p>`
 }
 
 function uploadForm(csrf: string): SafeHtml {
-  return html`${form('/import', csrf, html`<fieldset class="card"><legend>What the file is</legend>
+  return html`${form(
+    '/import',
+    csrf,
+    html`<fieldset class="card"><legend>What the file is</legend>
 <label>The file is<select name="kind"><option value="square_customers">Square's customer export (Customers → Export)</option>
 <option value="csv_customers">Another CSV of customers (a spreadsheet, another system's export): you choose which column is what</option></select></label>
 <label>Where it comes from (for another CSV; e.g. hubspot, spreadsheet)<input name="source" value="csv" pattern="[a-z][a-z0-9_]{0,39}"></label></fieldset>
 <label>CSV file (up to ${IMPORT_FILE_LIMIT_BYTES / 1_000_000} MB)<input type="file" name="file" accept=".csv,text/csv"></label>
 <label>or paste the CSV text<textarea name="csv" rows="4"></textarea></label>
-<button>Check the file (nothing is imported yet)</button>`, html` enctype="multipart/form-data"`)}
+<button>Check the file (nothing is imported yet)</button>`,
+    html` enctype="multipart/form-data"`,
+  )}
 <p class="note">The check lists every row: what would be created, matched to a customer you already have (by ID, email or phone) and refused, with the line and the reason. Nothing is written until you confirm. Importing the same file again creates nothing new.</p>`
 }
 
@@ -185,7 +228,9 @@ function dryRunPage(upload: Upload, csrf: string): SafeHtml {
   const report = upload.check_report as Record<string, any> | null | undefined
   const mapping = upload.kind === 'csv_customers' ? mappingForm(upload, Boolean(report?.mapping_proposed), csrf) : ''
   if (!report) return html`${top}${problem}${mapping}<p><a href="/import">Upload another file</a></p>`
-  const confirm = report.total ? form(`/import/${upload.id}/run`, csrf, html`<button>Import ${report.created + report.matched} customers now</button>`) : ''
+  const confirm = report.total
+    ? form(`/import/${upload.id}/run`, csrf, html`<button>Import ${report.created + report.matched} customers now</button>`)
+    : ''
   return html`${top}${mapping}<h2>What the import would do</h2>${summary(report, true)}${confirm}${rowsTable(report, () => true)}
 <p><a href="/import">Upload another file</a></p>`
 }
@@ -198,22 +243,33 @@ function mappingForm(upload: Upload, proposed: boolean, csrf: string): SafeHtml 
   const current = new Map(Object.entries(upload.mapping ?? {}))
   const selects = headers.map((header, i) => {
     const chosen = current.get(header) ?? ''
-    const key = header.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 63)
+    const key = header
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 63)
     const options: Array<[string, string]> = [['', 'Not imported'], ...MAPPED_FIELDS.map((f) => [f, FIELD_LABELS[f]] as [string, string])]
     if (/^[a-z][a-z0-9_]*$/.test(key)) options.push([`attribute:${key}`, `Keep as a fact: ${key}`])
-    if (chosen.startsWith('attribute:') && !options.some(([v]) => v === chosen)) options.push([chosen, `Keep as a fact: ${chosen.slice(10)}`])
-    return html`<tr><td>${header}</td><td><select name="col_${i}" aria-label="${header}">${options.map(([v, label]) =>
-      html`<option value="${v}"${v === chosen ? html` selected` : ''}>${label}</option>`)}</select></td></tr>`
+    if (chosen.startsWith('attribute:') && !options.some(([v]) => v === chosen))
+      options.push([chosen, `Keep as a fact: ${chosen.slice(10)}`])
+    return html`<tr><td>${header}</td><td><select name="col_${i}" aria-label="${header}">${options.map(
+      ([v, label]) => html`<option value="${v}"${v === chosen ? html` selected` : ''}>${label}</option>`,
+    )}</select></td></tr>`
   })
   const note = proposed ? html`<p class="note">Proposed from the column names: check it, change what is wrong, and check again.</p>` : ''
-  return form(`/import/${upload.id}/check`, csrf, html`<h2>Columns</h2>${note}<table><tr><th>Column in the file</th><th>Imported as</th></tr>${selects}</table>
-<label>Where it comes from<input name="source" value="${upload.source}"></label><button class="alt">Check again with these columns</button>`)
+  return form(
+    `/import/${upload.id}/check`,
+    csrf,
+    html`<h2>Columns</h2>${note}<table><tr><th>Column in the file</th><th>Imported as</th></tr>${selects}</table>
+<label>Where it comes from<input name="source" value="${upload.source}"></label><button class="alt">Check again with these columns</button>`,
+  )
 }
 
 function summary(report: Record<string, any>, dry: boolean): SafeHtml {
   const verb = dry ? 'would be' : 'were'
   return html`<p class="total" role="status">${report.total} rows: ${report.created} ${verb} created, ${report.matched} ${verb} matched to customers you have, ${
-    report.refused} ${verb} refused.</p>${dry ? html`<p class="note">Nothing has been written yet.</p>` : ''}`
+    report.refused
+  } ${verb} refused.</p>${dry ? html`<p class="note">Nothing has been written yet.</p>` : ''}`
 }
 
 /** The rows as a table: line, name, what happens and why; long files list the first rows and every refused or matched one. */
@@ -221,11 +277,17 @@ function rowsTable(report: Record<string, any>, shown: (row: Record<string, any>
   const rows = (report.rows as Array<Record<string, any>>).filter(shown)
   const listed = rows.filter((r, i) => i < LISTED_ROWS || r.outcome !== 'created')
   if (!listed.length) return ''
-  const more = rows.length > listed.length ? html`<p class="note">And ${rows.length - listed.length} more rows to be created, not listed.</p>` : ''
-  const detail = (r: Record<string, any>) => joinHtml([r.reason, r.matched_by ? `matched by ${String(r.matched_by).replace(/_/g, ' ')}` : '', ...(r.warnings ?? [])]
-    .filter(Boolean), html`<br>`)
-  return html`<table><tr><th>Line</th><th>Name</th><th>Outcome</th><th>Why</th></tr>${listed.map((r) => html`<tr><td class="num">${r.line}</td><td>${r.name}</td>
-<td class="${r.outcome === 'refused' ? 'err' : ''}">${r.outcome}</td><td>${detail(r)}</td></tr>`)}</table>${more}`
+  const more =
+    rows.length > listed.length ? html`<p class="note">And ${rows.length - listed.length} more rows to be created, not listed.</p>` : ''
+  const detail = (r: Record<string, any>) =>
+    joinHtml(
+      [r.reason, r.matched_by ? `matched by ${String(r.matched_by).replace(/_/g, ' ')}` : '', ...(r.warnings ?? [])].filter(Boolean),
+      html`<br>`,
+    )
+  return html`<table><tr><th>Line</th><th>Name</th><th>Outcome</th><th>Why</th></tr>${listed.map(
+    (r) => html`<tr><td class="num">${r.line}</td><td>${r.name}</td>
+<td class="${r.outcome === 'refused' ? 'err' : ''}">${r.outcome}</td><td>${detail(r)}</td></tr>`,
+  )}</table>${more}`
 }
 
 function gone(): SafeHtml {
@@ -236,6 +298,11 @@ function gone(): SafeHtml {
 const GONE = 'This upload is not here any more (uploads are kept for a few hours).'
 
 function send(res: Response, status: number, body: SafeHtml, error?: string): void {
-  sendOwnerPage(res, 'Import customers', html`${body}
-${exportLinks()}`, { status, wide: true, error })
+  sendOwnerPage(
+    res,
+    'Import customers',
+    html`${body}
+${exportLinks()}`,
+    { status, wide: true, error },
+  )
 }

@@ -21,7 +21,11 @@ const BACK = /^\/(customers|leads|opportunities)\/[0-9a-f-]{36}(#[a-z]+)?$|^\/$/
 export function interactionsPages(services: Services): Router {
   const router = Router()
 
-  for (const [path, subject] of [['customers', 'contact_id'], ['leads', 'lead_id'], ['opportunities', 'opportunity_id']] as const) {
+  for (const [path, subject] of [
+    ['customers', 'contact_id'],
+    ['leads', 'lead_id'],
+    ['opportunities', 'opportunity_id'],
+  ] as const) {
     router.post(`/${path}/:id/interactions`, async (req, res) => {
       const session = personWithRole(res, ['owner'])
       if (!session) return
@@ -82,7 +86,12 @@ async function timelinePage(services: Services, session: SessionPrincipal, res: 
     contact = await callQuery(caller, contactsQuery, { id })
   } catch (err) {
     if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    return sendOwnerPage(res, 'Customer not found', html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`, { status: 404 })
+    return sendOwnerPage(
+      res,
+      'Customer not found',
+      html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
+      { status: 404 },
+    )
   }
   const { timezone } = await businessFormat(caller)
   let page
@@ -90,19 +99,43 @@ async function timelinePage(services: Services, session: SessionPrincipal, res: 
     page = await callQuery(caller, timelineQuery, { params: { contact_id: contact.id }, limit: 30, cursor })
   } catch (err) {
     if (!(err instanceof AppError)) throw err
-    return sendOwnerPage(res, 'Timeline', html`<p><a href="${`/customers/${contact.id}/timeline`}">Start again</a></p>`, { status: err.status, error: err.message })
+    return sendOwnerPage(res, 'Timeline', html`<p><a href="${`/customers/${contact.id}/timeline`}">Start again</a></p>`, {
+      status: err.status,
+      error: err.message,
+    })
   }
   const base = `/customers/${contact.id}`
-  const link = (kind: string, id: string) => kind === 'visit' ? `/tickets/${id}` : kind === 'invoice' ? `/invoices/${id}`
-    : kind === 'opportunity' ? `/opportunities/${id}` : kind === 'quote' ? `/quotes/${id}` : kind === 'order' ? `/orders/${id}`
-    : kind === 'document' ? `/documents/${id}/file` : null
+  const link = (kind: string, id: string) =>
+    kind === 'visit'
+      ? `/tickets/${id}`
+      : kind === 'invoice'
+        ? `/invoices/${id}`
+        : kind === 'opportunity'
+          ? `/opportunities/${id}`
+          : kind === 'quote'
+            ? `/quotes/${id}`
+            : kind === 'order'
+              ? `/orders/${id}`
+              : kind === 'document'
+                ? `/documents/${id}/file`
+                : null
   const body = html`<p><a href="${base}">Back to ${contact.display_name}</a></p>
-${page.items.length ? html`<ul class="history">${page.items.map((i) => {
-    const href = link(i.kind, i.id)
-    return html`<li><span class="muted">${shortMoment(i.at, timezone)}</span> — ${href ? html`<a href="${href}">${i.title}</a>` : i.title}${
-      i.detail ? html`<br><span class="pre">${i.detail}</span>` : ''}</li>`
-  })}</ul>` : html`<p class="muted">Nothing has happened with this customer yet.</p>`}
-${page.next_cursor || cursor ? html`<p class="row pager">${cursor ? html`<a href="${`${base}/timeline`}">Newest</a>` : ''}${
-    page.next_cursor ? html`<a href="${`${base}/timeline?cursor=${encodeURIComponent(page.next_cursor)}`}">Older</a>` : ''}</p>` : ''}`
+${
+  page.items.length
+    ? html`<ul class="history">${page.items.map((i) => {
+        const href = link(i.kind, i.id)
+        return html`<li><span class="muted">${shortMoment(i.at, timezone)}</span> — ${href ? html`<a href="${href}">${i.title}</a>` : i.title}${
+          i.detail ? html`<br><span class="pre">${i.detail}</span>` : ''
+        }</li>`
+      })}</ul>`
+    : html`<p class="muted">Nothing has happened with this customer yet.</p>`
+}
+${
+  page.next_cursor || cursor
+    ? html`<p class="row pager">${cursor ? html`<a href="${`${base}/timeline`}">Newest</a>` : ''}${
+        page.next_cursor ? html`<a href="${`${base}/timeline?cursor=${encodeURIComponent(page.next_cursor)}`}">Older</a>` : ''
+      }</p>`
+    : ''
+}`
   sendOwnerPage(res, `Timeline: ${contact.display_name}`, body)
 }

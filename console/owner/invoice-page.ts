@@ -17,7 +17,16 @@ import { documentList, documentUploadForm } from './document-views.js'
 import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
 import {
-  amountRefused, businessFormat, callerOf, centsOf, doneLine, field, fieldProblems, money, problemAt, type BusinessFormat,
+  amountRefused,
+  businessFormat,
+  callerOf,
+  centsOf,
+  doneLine,
+  field,
+  fieldProblems,
+  money,
+  problemAt,
+  type BusinessFormat,
 } from './owner-forms.js'
 
 type Invoice = z.output<typeof invoicesQuery.record>
@@ -32,7 +41,12 @@ const DONE: Record<string, string> = {
 }
 
 /** What the owner typed into the payment form, shown again when it was refused. */
-interface PaymentTyped { amount: string; method: string; date: string; note: string }
+interface PaymentTyped {
+  amount: string
+  method: string
+  date: string
+  note: string
+}
 
 /** One invoice: lines, tax, totals, payments, customer, pay link and emails; send it, record a payment, void it. */
 export function invoicePages(services: Services): Router {
@@ -70,7 +84,12 @@ export function invoicePages(services: Services): Router {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const caller = callerOf(services, session, res)
-    const typed: PaymentTyped = { amount: field(req.body, 'amount'), method: field(req.body, 'method'), date: field(req.body, 'date'), note: field(req.body, 'note') }
+    const typed: PaymentTyped = {
+      amount: field(req.body, 'amount'),
+      method: field(req.body, 'method'),
+      date: field(req.body, 'date'),
+      note: field(req.body, 'note'),
+    }
     try {
       const cents = centsOf(typed.amount)
       if (cents === null) throw amountRefused('amount_cents', typed.amount)
@@ -84,7 +103,11 @@ export function invoicePages(services: Services): Router {
       })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return showInvoice(services, session, res, req.params.id, { status: err.status, error: `The payment was not recorded. ${err.message}`, payment: { typed, problems: fieldProblems(err) } })
+      return showInvoice(services, session, res, req.params.id, {
+        status: err.status,
+        error: `The payment was not recorded. ${err.message}`,
+        payment: { typed, problems: fieldProblems(err) },
+      })
     }
     res.redirect(303, `/invoices/${encodeURIComponent(req.params.id)}?done=paid`)
   })
@@ -100,8 +123,12 @@ export function invoicePages(services: Services): Router {
       if (!(err instanceof AppError)) throw err
       const invoice = err.code === 'NOT_FOUND' ? null : await readInvoice(caller, req.params.id, res)
       if (!invoice) return err.code === 'NOT_FOUND' ? notFoundPage(res) : undefined
-      return sendOwnerPage(res, `Void invoice ${invoice.number}?`, voidForm(invoice, await businessFormat(caller), session.csrfToken, reason, fieldProblems(err)),
-        { status: err.status, error: `The invoice was not voided. ${err.message}` })
+      return sendOwnerPage(
+        res,
+        `Void invoice ${invoice.number}?`,
+        voidForm(invoice, await businessFormat(caller), session.csrfToken, reason, fieldProblems(err)),
+        { status: err.status, error: `The invoice was not voided. ${err.message}` },
+      )
     }
     res.redirect(303, `/invoices/${encodeURIComponent(req.params.id)}?done=voided`)
   })
@@ -127,12 +154,22 @@ async function readInvoice(caller: Caller, id: string, res: Response): Promise<I
 }
 
 function notFoundPage(res: Response): void {
-  sendOwnerPage(res, 'Invoice not found', html`<p>There is no such invoice in your business.</p><p><a href="/invoices">All invoices</a></p>`, { status: 404 })
+  sendOwnerPage(
+    res,
+    'Invoice not found',
+    html`<p>There is no such invoice in your business.</p><p><a href="/invoices">All invoices</a></p>`,
+    { status: 404 },
+  )
 }
 
 /** Sends the invoice page, with a status line or the refused payment form as the owner typed it. */
-async function showInvoice(services: Services, session: SessionPrincipal, res: Response, id: string,
-  opts: { status?: number; ok?: string; error?: string; payment?: { typed: PaymentTyped; problems: Map<string, string> } }): Promise<void> {
+async function showInvoice(
+  services: Services,
+  session: SessionPrincipal,
+  res: Response,
+  id: string,
+  opts: { status?: number; ok?: string; error?: string; payment?: { typed: PaymentTyped; problems: Map<string, string> } },
+): Promise<void> {
   const caller = callerOf(services, session, res)
   const invoice = await readInvoice(caller, id, res)
   if (!invoice) return
@@ -146,27 +183,51 @@ async function showInvoice(services: Services, session: SessionPrincipal, res: R
   const lines = invoice.line_items ?? []
   const payments = invoice.payments ?? []
   const body = html`<p class="wrap">${invoice.contact ? html`<a href="/customers/${invoice.contact_id}">${invoice.contact.display_name}</a>` : ''} · <b>${
-    invoice.is_overdue ? 'overdue' : invoice.status.replace('_', ' ')}</b>${invoice.ticket ? html` · job #${invoice.ticket.number}` : ''}</p>
+    invoice.is_overdue ? 'overdue' : invoice.status.replace('_', ' ')
+  }</b>${invoice.ticket ? html` · job #${invoice.ticket.number}` : ''}</p>
 <p class="note">Issued ${invoice.issued_on} · due ${invoice.due_on}${invoice.terms ? ` · ${invoice.terms}` : ''}${
-  invoice.voided_at ? ` · voided ${formatInstant(invoice.voided_at, format.timezone)}${invoice.void_reason ? `: ${invoice.void_reason}` : ''}` : ''}</p>
+    invoice.voided_at
+      ? ` · voided ${formatInstant(invoice.voided_at, format.timezone)}${invoice.void_reason ? `: ${invoice.void_reason}` : ''}`
+      : ''
+  }</p>
 ${invoice.notes ? html`<p class="pre">${invoice.notes}</p>` : ''}
-<h2>Items</h2><table class="lines"><tr><th>Item</th><th class="r">Qty</th><th class="r">Amount</th></tr>${lines.map((l) => html`<tr><td>${l.description}${
-  l.quantity > 1 ? html`<br><span class="muted">${money(l.unit_price_cents, format)} each</span>` : ''}</td><td class="num">${l.quantity}</td><td class="num">${
-  money(l.price_cents, format)}</td></tr>`)}
+<h2>Items</h2><table class="lines"><tr><th>Item</th><th class="r">Qty</th><th class="r">Amount</th></tr>${lines.map(
+    (l) =>
+      html`<tr><td>${l.description}${
+        l.quantity > 1 ? html`<br><span class="muted">${money(l.unit_price_cents, format)} each</span>` : ''
+      }</td><td class="num">${l.quantity}</td><td class="num">${money(l.price_cents, format)}</td></tr>`,
+  )}
 <tr><td colspan="2">Subtotal</td><td class="num">${money(invoice.subtotal_cents, format)}</td></tr>
 <tr><td colspan="2">Tax</td><td class="num">${money(invoice.tax_cents, format)}</td></tr>
 <tr><th colspan="2">Total</th><th class="num">${money(invoice.total_cents, format)}</th></tr>
 <tr><td colspan="2">Paid</td><td class="num">${money(invoice.amount_paid_cents, format)}</td></tr>
 <tr><th colspan="2">Balance</th><th class="num">${money(invoice.amount_due_cents, format)}</th></tr></table>
 ${invoice.credit_cents > 0 ? html`<p class="warn">${money(invoice.credit_cents, format)} received beyond what is due: to refund.</p>` : ''}
-<h2>Payments</h2>${payments.length ? html`<ul>${payments.map((p) => html`<li>${money(p.amount_cents, format)} ${p.method} · ${
-  formatInstant(p.received_at, format.timezone)}${p.reference ? html` · ${p.reference}` : ''}</li>`)}</ul>` : html`<p class="note">No payments yet.</p>`}
-<h2>Online payment</h2><p class="note">${invoice.pay_link
-  ? `Payment link made ${formatInstant(invoice.pay_link.created_at, format.timezone)}; ${invoice.pay_link.last_opened_at
-    ? `last opened by the customer ${formatInstant(invoice.pay_link.last_opened_at, format.timezone)}` : 'not opened yet'}.`
-  : 'No payment link yet: it is made when the invoice is emailed with online payments on.'}</p>
-<h2>Emails</h2>${emails.length ? html`<ul>${emails.map((m) => html`<li>${m.kind.replace(/_/g, ' ')} · ${m.status} · ${formatInstant(m.send_at, format.timezone)}</li>`)}</ul>`
-  : html`<p class="note">No emails about this invoice.</p>`}
+<h2>Payments</h2>${
+    payments.length
+      ? html`<ul>${payments.map(
+          (p) =>
+            html`<li>${money(p.amount_cents, format)} ${p.method} · ${formatInstant(
+              p.received_at,
+              format.timezone,
+            )}${p.reference ? html` · ${p.reference}` : ''}</li>`,
+        )}</ul>`
+      : html`<p class="note">No payments yet.</p>`
+  }
+<h2>Online payment</h2><p class="note">${
+    invoice.pay_link
+      ? `Payment link made ${formatInstant(invoice.pay_link.created_at, format.timezone)}; ${
+          invoice.pay_link.last_opened_at
+            ? `last opened by the customer ${formatInstant(invoice.pay_link.last_opened_at, format.timezone)}`
+            : 'not opened yet'
+        }.`
+      : 'No payment link yet: it is made when the invoice is emailed with online payments on.'
+  }</p>
+<h2>Emails</h2>${
+    emails.length
+      ? html`<ul>${emails.map((m) => html`<li>${m.kind.replace(/_/g, ' ')} · ${m.status} · ${formatInstant(m.send_at, format.timezone)}</li>`)}</ul>`
+      : html`<p class="note">No emails about this invoice.</p>`
+  }
 <h2 id="files">Files</h2>${documentList(documents.items, format.timezone)}
 <details><summary>Upload a file</summary>${documentUploadForm(`/invoices/${invoice.id}/documents`, csrf)}</details>
 ${open ? form(`/invoices/${invoice.id}/send`, csrf, html`<button>${invoice.sent_at ? 'Send again' : 'Send to customer'}</button>`) : ''}
@@ -178,19 +239,29 @@ ${invoice.status !== 'void' ? html`<p><a href="/invoices/${invoice.id}/void">Voi
 
 /** Record a payment: amount, method, date (business time zone) and a note such as the check number. */
 function paymentForm(invoice: Invoice, typed: PaymentTyped, problems: Map<string, string>, csrf: string): SafeHtml {
-  return html`<h2>Record a payment</h2>${form(`/invoices/${invoice.id}/payment`, csrf, html`
+  return html`<h2>Record a payment</h2>${form(
+    `/invoices/${invoice.id}/payment`,
+    csrf,
+    html`
 <label>Amount ($)<input name="amount" inputmode="decimal" required value="${typed.amount}">${problemAt(problems, 'amount_cents')}</label>
 <label>Method<select name="method">${['cash', 'check', 'other'].map((m) => html`<option${typed.method === m ? html` selected` : ''}>${m}</option>`)}</select>${problemAt(problems, 'method')}</label>
 <label>Date received<input type="date" name="date" value="${typed.date}">${problemAt(problems, 'received_at')}</label>
 <label>Note (optional, e.g. check number)<input name="note" maxlength="200" value="${typed.note}">${problemAt(problems, 'reference')}</label>
-<button>Record payment</button>`)}`
+<button>Record payment</button>`,
+  )}`
 }
 
 /** The confirm step of voiding: what voiding does, the reason, and the button. */
 function voidForm(invoice: Invoice, format: BusinessFormat, csrf: string, reason: string, problems = new Map<string, string>()): SafeHtml {
   return html`<p class="wrap">${invoice.number} for ${invoice.contact?.display_name ?? 'the customer'} · total ${money(invoice.total_cents, format)}, paid ${money(invoice.amount_paid_cents, format)}.</p>
 <p class="note">A void invoice stays on record with its number and payments; nothing is due on it any more. This cannot be undone.</p>
-${form(`/invoices/${invoice.id}/void`, csrf, html`<label>Reason${invoice.amount_paid_cents > 0 ? '' : ' (optional)'}<textarea name="reason" maxlength="500">${reason}</textarea>${
-  problemAt(problems, 'reason')}</label><button class="deny">Void invoice</button>`)}
+${form(
+  `/invoices/${invoice.id}/void`,
+  csrf,
+  html`<label>Reason${invoice.amount_paid_cents > 0 ? '' : ' (optional)'}<textarea name="reason" maxlength="500">${reason}</textarea>${problemAt(
+    problems,
+    'reason',
+  )}</label><button class="deny">Void invoice</button>`,
+)}
 <p><a href="/invoices/${invoice.id}">Keep it</a></p>`
 }

@@ -9,8 +9,13 @@ export type Lead = z.output<typeof leadsQuery.record>
 
 /** The text fields of the lead form, in order, with their labels. */
 const TEXT_FIELDS = [
-  ['name', 'Name'], ['phone', 'Phone'], ['email', 'Email'], ['address', 'Address (line 1, city, ST 12345)'],
-  ['service_interest', 'Wants'], ['source', 'Source (phone, website, referral…)'], ['property_details', 'Property'],
+  ['name', 'Name'],
+  ['phone', 'Phone'],
+  ['email', 'Email'],
+  ['address', 'Address (line 1, city, ST 12345)'],
+  ['service_interest', 'Wants'],
+  ['source', 'Source (phone, website, referral…)'],
+  ['property_details', 'Property'],
 ] as const
 
 /** What the lead form holds, as typed: every field a string. */
@@ -18,7 +23,11 @@ export type LeadTyped = Record<string, string>
 
 /** The form's values from a stored lead; the follow-up shown as a date in the business's time zone. */
 export function typedFromLead(lead: Lead, timezone: string): LeadTyped {
-  const typed: LeadTyped = { raw_notes: lead.raw_notes, urgency: lead.urgency ?? '', reminder: lead.reminder_at ? localDate(new Date(lead.reminder_at), timezone) : '' }
+  const typed: LeadTyped = {
+    raw_notes: lead.raw_notes,
+    urgency: lead.urgency ?? '',
+    reminder: lead.reminder_at ? localDate(new Date(lead.reminder_at), timezone) : '',
+  }
   for (const [name] of TEXT_FIELDS) typed[name] = lead[name] ?? ''
   return typed
 }
@@ -37,11 +46,19 @@ export function typedFromBody(body: unknown): LeadTyped {
 export function leadInput(typed: LeadTyped, timezone: string, mode: 'create' | 'update'): Record<string, string | null> {
   const blank = mode === 'create' ? undefined : null
   const out: Record<string, string | null> = {}
-  const put = (name: string, value: string | null | undefined) => { if (value !== undefined) out[name] = value }
+  const put = (name: string, value: string | null | undefined) => {
+    if (value !== undefined) out[name] = value
+  }
   for (const [name] of TEXT_FIELDS) put(name, typed[name] || blank)
   put('urgency', typed.urgency || blank)
-  put('reminder_at', !typed.reminder ? blank
-    : /^\d{4}-\d{2}-\d{2}$/.test(typed.reminder) ? zonedInstant(typed.reminder, '09:00', timezone).toISOString() : typed.reminder)
+  put(
+    'reminder_at',
+    !typed.reminder
+      ? blank
+      : /^\d{4}-\d{2}-\d{2}$/.test(typed.reminder)
+        ? zonedInstant(typed.reminder, '09:00', timezone).toISOString()
+        : typed.reminder,
+  )
   if (mode === 'create' || typed.raw_notes) out.raw_notes = typed.raw_notes
   return out
 }
@@ -49,9 +66,14 @@ export function leadInput(typed: LeadTyped, timezone: string, mode: 'create' | '
 /** The lead form's inputs, each with the action's complaint about it when it refused one. */
 export function leadFields(typed: LeadTyped, problems: Map<string, string>): SafeHtml {
   return html`<label>What they said or wrote<textarea name="raw_notes" required maxlength="20000">${typed.raw_notes}</textarea>${problemAt(problems, 'raw_notes')}</label>
-${TEXT_FIELDS.map(([name, label]) => html`<label>${label}<input name="${name}" value="${typed[name]}"${
-  name === 'email' ? html` type="email" autocomplete="off"` : name === 'phone' ? html` type="tel"` : ''}>${problemAt(problems, name)}</label>`)}
-<label>Urgency<select name="urgency"><option value="">not said</option>${['low', 'normal', 'high'].map((u) =>
-  html`<option${typed.urgency === u ? html` selected` : ''}>${u}</option>`)}</select>${problemAt(problems, 'urgency')}</label>
+${TEXT_FIELDS.map(
+  ([name, label]) =>
+    html`<label>${label}<input name="${name}" value="${typed[name]}"${
+      name === 'email' ? html` type="email" autocomplete="off"` : name === 'phone' ? html` type="tel"` : ''
+    }>${problemAt(problems, name)}</label>`,
+)}
+<label>Urgency<select name="urgency"><option value="">not said</option>${['low', 'normal', 'high'].map(
+    (u) => html`<option${typed.urgency === u ? html` selected` : ''}>${u}</option>`,
+  )}</select>${problemAt(problems, 'urgency')}</label>
 <label>Follow up on<input type="date" name="reminder" value="${typed.reminder}">${problemAt(problems, 'reminder_at')}</label>`
 }

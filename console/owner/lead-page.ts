@@ -62,13 +62,17 @@ export function leadPages(services: Services): Router {
     const typed = typedFromBody(req.body)
     try {
       const { timezone } = await businessFormat(caller)
-      await callAction(caller, updateLead, { lead_id: req.params.id, ...leadInput(typed, timezone, 'update') } as z.input<typeof updateLead.input>)
+      await callAction(caller, updateLead, { lead_id: req.params.id, ...leadInput(typed, timezone, 'update') } as z.input<
+        typeof updateLead.input
+      >)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       const lead = await readLead(caller, req.params.id, res)
       if (!lead) return
-      return sendOwnerPage(res, `Edit ${lead.name ?? 'lead'}`, editForm(lead, session.csrfToken, typed, fieldProblems(err)),
-        { status: err.status, error: `Nothing was changed. ${err.message}` })
+      return sendOwnerPage(res, `Edit ${lead.name ?? 'lead'}`, editForm(lead, session.csrfToken, typed, fieldProblems(err)), {
+        status: err.status,
+        error: `Nothing was changed. ${err.message}`,
+      })
     }
     res.redirect(303, `/leads/${encodeURIComponent(req.params.id)}?done=saved`)
   })
@@ -76,15 +80,17 @@ export function leadPages(services: Services): Router {
   router.post('/leads/:id/status', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    await act(services, session, res, req.params.id, 'status',
-      (caller) => callAction(caller, setLeadStatus, { lead_id: req.params.id, status: field(req.body, 'status') as 'new' }))
+    await act(services, session, res, req.params.id, 'status', (caller) =>
+      callAction(caller, setLeadStatus, { lead_id: req.params.id, status: field(req.body, 'status') as 'new' }),
+    )
   })
 
   router.post('/leads/:id/note', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    await act(services, session, res, req.params.id, 'noted',
-      (caller) => callAction(caller, addNote, { lead_id: req.params.id, content: field(req.body, 'content') }))
+    await act(services, session, res, req.params.id, 'noted', (caller) =>
+      callAction(caller, addNote, { lead_id: req.params.id, content: field(req.body, 'content') }),
+    )
   })
 
   router.post('/leads/:id/archive', async (req, res) => {
@@ -105,20 +111,32 @@ export function leadPages(services: Services): Router {
     if (!session) return
     let converted
     try {
-      converted = await callAction(callerOf(services, session, res), convertLead,
-        { lead_id: req.params.id, ...(field(req.body, 'without_address') ? { address: null } : {}) })
+      converted = await callAction(callerOf(services, session, res), convertLead, {
+        lead_id: req.params.id,
+        ...(field(req.body, 'without_address') ? { address: null } : {}),
+      })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       return showLead(services, session, res, req.params.id, { status: err.status, error: `The lead was not converted. ${err.message}` })
     }
-    res.redirect(303, converted.queued ? `/leads/${encodeURIComponent(req.params.id)}` : `/customers/${encodeURIComponent(converted.result.contact.id)}`)
+    res.redirect(
+      303,
+      converted.queued ? `/leads/${encodeURIComponent(req.params.id)}` : `/customers/${encodeURIComponent(converted.result.contact.id)}`,
+    )
   })
 
   return router
 }
 
 /** Runs one of the page's small changes; a refusal shows the lead again with what went wrong, a success its status line. */
-async function act(services: Services, session: SessionPrincipal, res: Response, id: string, done: string, run: (caller: Caller) => Promise<unknown>) {
+async function act(
+  services: Services,
+  session: SessionPrincipal,
+  res: Response,
+  id: string,
+  done: string,
+  run: (caller: Caller) => Promise<unknown>,
+) {
   try {
     await run(callerOf(services, session, res))
   } catch (err) {
@@ -134,12 +152,20 @@ async function readLead(caller: Caller, id: string, res: Response): Promise<Lead
     return await callQuery(caller, leadsQuery, { id, include: ['audit_trail'] })
   } catch (err) {
     if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    sendOwnerPage(res, 'Lead not found', html`<p>There is no such lead in your business.</p><p><a href="/leads">All leads</a></p>`, { status: 404 })
+    sendOwnerPage(res, 'Lead not found', html`<p>There is no such lead in your business.</p><p><a href="/leads">All leads</a></p>`, {
+      status: 404,
+    })
     return null
   }
 }
 
-async function showLead(services: Services, session: SessionPrincipal, res: Response, id: string, opts: { status?: number; ok?: string; error?: string }) {
+async function showLead(
+  services: Services,
+  session: SessionPrincipal,
+  res: Response,
+  id: string,
+  opts: { status?: number; ok?: string; error?: string },
+) {
   const caller = callerOf(services, session, res)
   const lead = await readLead(caller, id, res)
   if (!lead) return
@@ -150,28 +176,66 @@ async function showLead(services: Services, session: SessionPrincipal, res: Resp
   const today = localDate(services.now(), timezone)
   const csrf = session.csrfToken
   const moves = SETTABLE.filter((s) => LEAD_TRANSITIONS[lead.status as LeadStatus].includes(s))
-  const facts: Array<[string, string | null]> = [['Status', lead.status], ['Phone', lead.phone], ['Email', lead.email], ['Address', lead.address],
-    ['Wants', lead.service_interest], ['Source', lead.source], ['Urgency', lead.urgency], ['Property', lead.property_details],
-    ['Follow up', lead.reminder_at ? formatInstant(lead.reminder_at, timezone) : null], ['Archived because', lead.archive_reason]]
+  const facts: Array<[string, string | null]> = [
+    ['Status', lead.status],
+    ['Phone', lead.phone],
+    ['Email', lead.email],
+    ['Address', lead.address],
+    ['Wants', lead.service_interest],
+    ['Source', lead.source],
+    ['Urgency', lead.urgency],
+    ['Property', lead.property_details],
+    ['Follow up', lead.reminder_at ? formatInstant(lead.reminder_at, timezone) : null],
+    ['Archived because', lead.archive_reason],
+  ]
   const body = html`<dl class="facts">${facts.filter(([, v]) => v).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
 ${lead.converted_contact_id ? html`<p>Now a customer: <a href="/customers/${lead.converted_contact_id}">open the customer</a></p>` : ''}
 <p><a href="/leads/${lead.id}/edit">Edit details</a></p>
 <h2>What they said</h2><p class="pre">${lead.raw_notes}</p>
-${moves.length ? form(`/leads/${lead.id}/status`, csrf, html`<div class="row"><label>Move to<select name="status">${moves.map((s) => html`<option>${s}</option>`)}</select></label>
-<button class="small">Change status</button></div>`) : ''}
-${LEAD_TRANSITIONS[lead.status as LeadStatus].includes('converted') ? html`<h2>Convert to a customer</h2>${form(`/leads/${lead.id}/convert`, csrf, html`
+${
+  moves.length
+    ? form(
+        `/leads/${lead.id}/status`,
+        csrf,
+        html`<div class="row"><label>Move to<select name="status">${moves.map((s) => html`<option>${s}</option>`)}</select></label>
+<button class="small">Change status</button></div>`,
+      )
+    : ''
+}
+${
+  LEAD_TRANSITIONS[lead.status as LeadStatus].includes('converted')
+    ? html`<h2>Convert to a customer</h2>${form(
+        `/leads/${lead.id}/convert`,
+        csrf,
+        html`
 <p class="note">Links the customer with the same email or phone, or makes a new one with the lead's details.</p>
-<label class="c"><input type="checkbox" name="without_address" value="1">Make the customer without an address</label><button>Convert to customer</button>`)}` : ''}
+<label class="c"><input type="checkbox" name="without_address" value="1">Make the customer without an address</label><button>Convert to customer</button>`,
+      )}`
+    : ''
+}
 <h2 id="opportunities">Opportunities</h2>${opportunityList(opportunities.items, 'No opportunities.')}
 ${openOpportunityForm(csrf, { field: 'lead_id', id: lead.id })}
-<h2>Notes</h2>${notes.length ? notes.map((n) => html`<div class="card"><p class="pre">${n.content}</p><p class="note">${formatInstant(n.created_at, timezone)}</p></div>`)
-  : html`<p class="note">No notes yet.</p>`}
+<h2>Notes</h2>${
+    notes.length
+      ? notes.map(
+          (n) => html`<div class="card"><p class="pre">${n.content}</p><p class="note">${formatInstant(n.created_at, timezone)}</p></div>`,
+        )
+      : html`<p class="note">No notes yet.</p>`
+  }
 ${form(`/leads/${lead.id}/note`, csrf, html`<label>New note<textarea name="content" required maxlength="10000"></textarea></label><button class="second">Add note</button>`)}
 <h2 id="calls">Calls, emails and meetings</h2>${interactionList(interactions.items, { csrf, back: `/leads/${lead.id}#calls`, timeZone: timezone, today, names: new Map() })}
 <details><summary>Log a call, email or meeting</summary>${interactionForm(`/leads/${lead.id}/interactions`, csrf)}</details>
 <h2>History</h2><ul>${(lead.audit_trail ?? []).map((a) => html`<li>${formatInstant(a.created_at, timezone)} · ${a.action.replace(/_/g, ' ')} by ${a.actor_type === 'agent' ? 'the office manager' : a.actor_type === 'user' ? 'a person' : 'the system'}</li>`)}</ul>
-${LEAD_TRANSITIONS[lead.status as LeadStatus].includes('archived') ? form(`/leads/${lead.id}/archive`, csrf, html`<h2>Archive</h2>
-<label>Why (optional)<input name="reason" maxlength="500"></label><button class="deny small">Archive lead</button>`) : ''}
+${
+  LEAD_TRANSITIONS[lead.status as LeadStatus].includes('archived')
+    ? form(
+        `/leads/${lead.id}/archive`,
+        csrf,
+        html`<h2>Archive</h2>
+<label>Why (optional)<input name="reason" maxlength="500"></label><button class="deny small">Archive lead</button>`,
+      )
+    : ''
+}
 <p><a href="/leads">All leads</a></p>`
   sendOwnerPage(res, lead.name ?? 'Lead', body, opts)
 }

@@ -49,12 +49,24 @@ export function leadsPages(services: Services): Router {
       return sendOwnerPage(res, 'Leads', tabs(tab), { status: err.status, error: err.message })
     }
     const now = services.now().toISOString()
-    const cards = list.items.map((l) => html`<div class="card"><a href="/leads/${l.id}"><b>${l.name ?? 'No name yet'}</b></a> <span class="muted">${l.status}</span>
+    const cards = list.items.map(
+      (l) => html`<div class="card"><a href="/leads/${l.id}"><b>${l.name ?? 'No name yet'}</b></a> <span class="muted">${l.status}</span>
 <p class="note">${l.source ? `From ${l.source} · ` : ''}in ${formatInstant(l.created_at, timezone)}${l.service_interest ? ` · wants ${l.service_interest}` : ''}</p>${
-  l.reminder_at ? html`<p class="${l.reminder_at < now ? 'err' : 'note'}">Follow up ${formatInstant(l.reminder_at, timezone)}</p>` : ''}</div>`)
-    sendOwnerPage(res, 'Leads', html`<p><a href="/leads/new">New lead</a></p>${tabs(tab)}${cards.length ? cards : html`<p class="note">No leads here.</p>`}${
-      list.next_cursor ? html`<p><a href="/leads?${new URLSearchParams({ status: tab, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>` : ''}`,
-    { ok: doneLine(req.query.done, { archived: 'The lead is archived.' }) })
+        l.reminder_at
+          ? html`<p class="${l.reminder_at < now ? 'err' : 'note'}">Follow up ${formatInstant(l.reminder_at, timezone)}</p>`
+          : ''
+      }</div>`,
+    )
+    sendOwnerPage(
+      res,
+      'Leads',
+      html`<p><a href="/leads/new">New lead</a></p>${tabs(tab)}${cards.length ? cards : html`<p class="note">No leads here.</p>`}${
+        list.next_cursor
+          ? html`<p><a href="/leads?${new URLSearchParams({ status: tab, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
+          : ''
+      }`,
+      { ok: doneLine(req.query.done, { archived: 'The lead is archived.' }) },
+    )
   })
 
   router.get('/leads/new', (_req, res) => {
@@ -74,8 +86,10 @@ export function leadsPages(services: Services): Router {
       lead = await callAction(caller, createLead, leadInput(typed, timezone, 'create') as z.input<typeof createLead.input>)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'New lead', newLeadForm(session.csrfToken, typed, fieldProblems(err)),
-        { status: err.status, error: `The lead was not saved. ${err.message}` })
+      return sendOwnerPage(res, 'New lead', newLeadForm(session.csrfToken, typed, fieldProblems(err)), {
+        status: err.status,
+        error: `The lead was not saved. ${err.message}`,
+      })
     }
     res.redirect(303, lead.queued ? '/leads' : `/leads/${encodeURIComponent(lead.result.id)}?done=created`)
   })
@@ -85,8 +99,9 @@ export function leadsPages(services: Services): Router {
 
 /** The status tabs as links; the current one is marked. */
 function tabs(current: string): SafeHtml {
-  return html`<nav aria-label="Lead status" class="tabs">${Object.entries(TABS).map(([key, t]) =>
-    html`<a href="/leads?status=${key}"${key === current ? html` aria-current="page"` : ''}>${t.label}</a>`)}</nav>`
+  return html`<nav aria-label="Lead status" class="tabs">${Object.entries(TABS).map(
+    ([key, t]) => html`<a href="/leads?status=${key}"${key === current ? html` aria-current="page"` : ''}>${t.label}</a>`,
+  )}</nav>`
 }
 
 function newLeadForm(csrf: string, typed: LeadTyped, problems: Map<string, string>): SafeHtml {

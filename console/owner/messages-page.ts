@@ -46,7 +46,12 @@ export function messagesPage(services: Services): Router {
     try {
       // The query string's words as typed: the data type's own filters check them and name a wrong one.
       const params = filters as z.input<typeof scheduledMessagesQuery.params>
-      list = await callQuery({ services, principal: session, requestId }, scheduledMessagesQuery, { params, include: ['contact', 'rendered'], limit: PAGE_SIZE, cursor })
+      list = await callQuery({ services, principal: session, requestId }, scheduledMessagesQuery, {
+        params,
+        include: ['contact', 'rendered'],
+        limit: PAGE_SIZE,
+        cursor,
+      })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       return send(res, err.status, filterForm(given), { error: err.message })
@@ -54,10 +59,18 @@ export function messagesPage(services: Services): Router {
     const done = typeof req.query.done === 'string' && Object.hasOwn(DONE, req.query.done) ? DONE[req.query.done] : ''
     const rows = list.items.map((m) => messageRow(m, tz, session.csrfToken, req.originalUrl))
     const more = list.next_cursor
-      ? html`<p><a href="/messages?${new URLSearchParams({ ...given, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>` : ''
-    send(res, 200, html`${filterForm(given)}<p class="note">Times are in ${tz}.</p>${rows.length
-      ? html`<table class="stack"><tr><th>Send at</th><th>Customer</th><th>Email</th><th>Status</th><th></th></tr>${rows}</table>${more}`
-      : html`<p class="note">No scheduled emails match.</p>`}`, { ok: done })
+      ? html`<p><a href="/messages?${new URLSearchParams({ ...given, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
+      : ''
+    send(
+      res,
+      200,
+      html`${filterForm(given)}<p class="note">Times are in ${tz}.</p>${
+        rows.length
+          ? html`<table class="stack"><tr><th>Send at</th><th>Customer</th><th>Email</th><th>Status</th><th></th></tr>${rows}</table>${more}`
+          : html`<p class="note">No scheduled emails match.</p>`
+      }`,
+      { ok: done },
+    )
   })
 
   router.post('/messages/:id/cancel', async (req, res) => {
@@ -74,7 +87,12 @@ export function messagesPage(services: Services): Router {
     const m = local.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/)
     // The browser sends wall-clock time in the business's zone; anything else goes on as typed, for the action to refuse.
     const sendAt = m ? zonedInstant(m[1], m[2], tz).toISOString() : local
-    await act(req, res, () => callAction(ownerCaller(services, session, res), rescheduleMessage, { message_id: req.params.id, send_at: sendAt }), 'moved')
+    await act(
+      req,
+      res,
+      () => callAction(ownerCaller(services, session, res), rescheduleMessage, { message_id: req.params.id, send_at: sendAt }),
+      'moved',
+    )
   })
 
   return router
@@ -108,8 +126,10 @@ async function timeZoneOf(services: Services, session: SessionPrincipal, request
 }
 
 function filterForm(given: Record<string, string>): SafeHtml {
-  const select = (name: string, options: readonly string[]) => html`<select name="${name}" aria-label="${name}"><option value="">any ${name}</option>${options.map((o) =>
-    html`<option value="${o}"${given[name] === o ? html` selected` : ''}>${o.replace('_', ' ')}</option>`)}</select>`
+  const select = (name: string, options: readonly string[]) =>
+    html`<select name="${name}" aria-label="${name}"><option value="">any ${name}</option>${options.map(
+      (o) => html`<option value="${o}"${given[name] === o ? html` selected` : ''}>${o.replace('_', ' ')}</option>`,
+    )}</select>`
   return html`<form method="get" action="/messages" class="card"><div class="row"><label>From<input type="date" name="from" value="${given.from}"></label>
 <label>To<input type="date" name="to" value="${given.to}"></label></div>
 <label>Customer<input name="customer" value="${given.customer}" placeholder="name or email"></label>
@@ -119,13 +139,18 @@ function filterForm(given: Record<string, string>): SafeHtml {
 function messageRow(m: Message, tz: string, csrf: string, back: string): SafeHtml {
   const at = new Date(m.send_at)
   const when = `${localDate(at, tz)} ${localTime(at, tz)}`
-  const contact = m.contact ? html`${m.contact.display_name}<br><span class="note">${m.contact.email ?? 'no email'}</span>${
-    m.contact.email_status && m.contact.email_status !== 'ok' ? html` <span class="err">${m.contact.email_status}</span>` : ''}` : ''
+  const contact = m.contact
+    ? html`${m.contact.display_name}<br><span class="note">${m.contact.email ?? 'no email'}</span>${
+        m.contact.email_status && m.contact.email_status !== 'ok' ? html` <span class="err">${m.contact.email_status}</span>` : ''
+      }`
+    : ''
   const status = html`${m.status}${m.last_error ? html`<br><span class="err">${m.last_error}</span>` : ''}`
   const hidden = html`<input type="hidden" name="back" value="${back}">`
-  const controls = m.status === 'pending'
-    ? html`${form(`/messages/${m.id}/reschedule`, csrf, html`${hidden}<input type="datetime-local" name="send_at" aria-label="New send time" value="${localDate(at, tz)}T${localTime(at, tz)}" required> <button class="alt">Move</button>`)}
-${form(`/messages/${m.id}/cancel`, csrf, html`${hidden}<button class="deny">Cancel</button>`)}` : ''
+  const controls =
+    m.status === 'pending'
+      ? html`${form(`/messages/${m.id}/reschedule`, csrf, html`${hidden}<input type="datetime-local" name="send_at" aria-label="New send time" value="${localDate(at, tz)}T${localTime(at, tz)}" required> <button class="alt">Move</button>`)}
+${form(`/messages/${m.id}/cancel`, csrf, html`${hidden}<button class="deny">Cancel</button>`)}`
+      : ''
   return html`<tr><td>${when}</td><td>${contact}</td><td><strong>${m.kind.replace('_', ' ')}</strong> ${m.rendered?.subject ?? ''}</td><td>${status}</td><td>${controls}</td></tr>`
 }
 

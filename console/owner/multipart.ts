@@ -21,7 +21,8 @@ export interface UploadPlace {
 const IMPORT_PLACE: UploadPlace = {
   back: () => '/import',
   backLabel: 'Back to the import',
-  tooLarge: (mb) => `The file is larger than ${mb} MB, the most one import takes. Split it into smaller files and import them one after the other.`,
+  tooLarge: (mb) =>
+    `The file is larger than ${mb} MB, the most one import takes. Split it into smaller files and import them one after the other.`,
 }
 
 /** Past this much more than the limit, an upload is cut off instead of read to its end. */
@@ -47,15 +48,19 @@ export function multipartBody(limitBytes: number, place: UploadPlace = IMPORT_PL
     req.on('error', next)
     req.on('end', () => {
       if (size > limitBytes) {
-        sendOwnerPage(res, 'File too large', html`<p><a href="${place.back(req)}">${place.backLabel}</a></p>`, { status: 413,
-          error: place.tooLarge(Math.floor(limitBytes / 1_000_000)) })
+        sendOwnerPage(res, 'File too large', html`<p><a href="${place.back(req)}">${place.backLabel}</a></p>`, {
+          status: 413,
+          error: place.tooLarge(Math.floor(limitBytes / 1_000_000)),
+        })
         return
       }
       try {
         req.body = partsOf(Buffer.concat(chunks), boundary[1] ?? boundary[2])
       } catch {
-        sendOwnerPage(res, 'Upload not understood', html`<p><a href="${place.back(req)}">${place.backLabel}</a></p>`,
-          { status: 400, error: 'The form could not be read. Choose the file again and send it.' })
+        sendOwnerPage(res, 'Upload not understood', html`<p><a href="${place.back(req)}">${place.backLabel}</a></p>`, {
+          status: 400,
+          error: 'The form could not be read. Choose the file again and send it.',
+        })
         return
       }
       next()

@@ -49,8 +49,12 @@ export function opportunityPages(services: Services): Router {
       if (cents === null) throw amountRefused('amount_cents', amount)
       const closeOn = field(req.body, 'expected_close_on')
       opened = await callAction(callerOf(services, session, res), createOpportunity, {
-        title: field(req.body, 'title'), amount_cents: cents, stage: (field(req.body, 'stage') || undefined) as never,
-        ...(contactId ? { contact_id: contactId } : {}), ...(leadId ? { lead_id: leadId } : {}), ...(closeOn ? { expected_close_on: closeOn } : {}),
+        title: field(req.body, 'title'),
+        amount_cents: cents,
+        stage: (field(req.body, 'stage') || undefined) as never,
+        ...(contactId ? { contact_id: contactId } : {}),
+        ...(leadId ? { lead_id: leadId } : {}),
+        ...(closeOn ? { expected_close_on: closeOn } : {}),
       })
     } catch (err) {
       return refused(res, err, back, 'Not opened')
@@ -69,10 +73,14 @@ export function opportunityPages(services: Services): Router {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const reason = field(req.body, 'reason')
-    await act(services, session, res, req.params.id, 'moved', (caller) => callAction(caller, moveOpportunity, {
-      opportunity_id: req.params.id, stage: field(req.body, 'stage') as never, ...(reason ? { reason } : {}),
-      ...(field(req.body, 'reopen') ? { reopen: true } : {}),
-    }))
+    await act(services, session, res, req.params.id, 'moved', (caller) =>
+      callAction(caller, moveOpportunity, {
+        opportunity_id: req.params.id,
+        stage: field(req.body, 'stage') as never,
+        ...(reason ? { reason } : {}),
+        ...(field(req.body, 'reopen') ? { reopen: true } : {}),
+      }),
+    )
   })
 
   router.post('/opportunities/:id/edit', async (req, res) => {
@@ -84,8 +92,11 @@ export function opportunityPages(services: Services): Router {
       if (cents === null) throw amountRefused('amount_cents', amount)
       const chance = field(req.body, 'probability')
       return callAction(caller, updateOpportunity, {
-        opportunity_id: req.params.id, title: field(req.body, 'title'), amount_cents: cents,
-        probability: (/^\d+$/.test(chance) ? Number(chance) : chance) as number, expected_close_on: field(req.body, 'expected_close_on') || null,
+        opportunity_id: req.params.id,
+        title: field(req.body, 'title'),
+        amount_cents: cents,
+        probability: (/^\d+$/.test(chance) ? Number(chance) : chance) as number,
+        expected_close_on: field(req.body, 'expected_close_on') || null,
         assignee_id: field(req.body, 'assignee_id') || null,
       })
     })
@@ -94,14 +105,23 @@ export function opportunityPages(services: Services): Router {
   router.post('/opportunities/:id/archive', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    await act(services, session, res, req.params.id, 'archived', (caller) => callAction(caller, archiveOpportunity, { opportunity_id: req.params.id }))
+    await act(services, session, res, req.params.id, 'archived', (caller) =>
+      callAction(caller, archiveOpportunity, { opportunity_id: req.params.id }),
+    )
   })
 
   return router
 }
 
 /** Runs one of the page's changes; a refusal shows the opportunity again with what went wrong, a success its status line. */
-async function act(services: Services, session: SessionPrincipal, res: Response, id: string, done: string, run: (caller: Caller) => Promise<unknown>) {
+async function act(
+  services: Services,
+  session: SessionPrincipal,
+  res: Response,
+  id: string,
+  done: string,
+  run: (caller: Caller) => Promise<unknown>,
+) {
   try {
     await run(callerOf(services, session, res))
   } catch (err) {
@@ -116,17 +136,31 @@ async function act(services: Services, session: SessionPrincipal, res: Response,
 function refused(res: Response, err: unknown, back: string, title: string): void {
   if (!(err instanceof AppError)) throw err
   const problems = [...fieldErrorsOf(err)].map(([f, message]) => `${f.replace(/_/g, ' ')}: ${message}`).join('; ')
-  sendOwnerPage(res, title, html`<p><a href="${back}">Back</a></p>`, { status: err.status, error: `Nothing was changed. ${problems || err.message}` })
+  sendOwnerPage(res, title, html`<p><a href="${back}">Back</a></p>`, {
+    status: err.status,
+    error: `Nothing was changed. ${problems || err.message}`,
+  })
 }
 
-async function showOpportunity(services: Services, session: SessionPrincipal, res: Response, id: string, opts: { status?: number; ok?: string; error?: string }) {
+async function showOpportunity(
+  services: Services,
+  session: SessionPrincipal,
+  res: Response,
+  id: string,
+  opts: { status?: number; ok?: string; error?: string },
+) {
   const caller = callerOf(services, session, res)
   let o
   try {
     o = await callQuery(caller, opportunitiesQuery, { id, include: ['audit_trail'] })
   } catch (err) {
     if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    return sendOwnerPage(res, 'Opportunity not found', html`<p>There is no such opportunity in your business.</p><p><a href="/pipeline">Pipeline</a></p>`, { status: 404 })
+    return sendOwnerPage(
+      res,
+      'Opportunity not found',
+      html`<p>There is no such opportunity in your business.</p><p><a href="/pipeline">Pipeline</a></p>`,
+      { status: 404 },
+    )
   }
   const { timezone } = await businessFormat(caller)
   const [interactions, team] = await Promise.all([
@@ -145,22 +179,56 @@ ${o.closed_at ? html`<dt>${o.stage === 'won' ? 'Won' : 'Lost'}</dt><dd>${formatI
 ${o.archived_at ? html`<dt>Archived</dt><dd>${formatInstant(o.archived_at, timezone)}</dd>` : ''}</dl>`
   const editable = !o.archived_at
   const body = html`${facts}
-${editable ? form(`${base}/move`, csrf, html`<h2>Move to a stage</h2><label>Stage<select name="stage">${STAGES.filter((s) => s !== o.stage).map((s) => html`<option value="${s}">${stageLabel(s)}</option>`)}</select></label>
+${
+  editable
+    ? form(
+        `${base}/move`,
+        csrf,
+        html`<h2>Move to a stage</h2><label>Stage<select name="stage">${STAGES.filter((s) => s !== o.stage).map((s) => html`<option value="${s}">${stageLabel(s)}</option>`)}</select></label>
 <label>Why (needed for won or lost)<input name="reason" maxlength="500" placeholder="Accepted the quote; went with another company"></label>
-${closed ? html`<label class="c"><input type="checkbox" name="reopen" value="1">Reopen: it is ${o.stage} now</label>` : ''}<button>Move it</button>`) : ''}
-${editable ? html`<details><summary>Change the details</summary>${form(`${base}/edit`, csrf, html`<label>What for<input name="title" required maxlength="200" value="${o.title}"></label>
+${closed ? html`<label class="c"><input type="checkbox" name="reopen" value="1">Reopen: it is ${o.stage} now</label>` : ''}<button>Move it</button>`,
+      )
+    : ''
+}
+${
+  editable
+    ? html`<details><summary>Change the details</summary>${form(
+        `${base}/edit`,
+        csrf,
+        html`<label>What for<input name="title" required maxlength="200" value="${o.title}"></label>
 <div class="row"><label>Amount<input name="amount" inputmode="decimal" value="${(o.amount_cents / 100).toFixed(2)}"></label>
 <label>Chance (%)<input type="number" name="probability" min="0" max="100" value="${String(o.probability)}"></label></div>
 <label>Expected to close<input type="date" name="expected_close_on" value="${o.expected_close_on ?? ''}"></label>
-<label>Worked by<select name="assignee_id"><option value="">Nobody in particular</option>${team.items.map((u) => html`<option value="${u.id}"${
-    u.id === o.assignee_id ? html` selected` : ''}>${u.name || u.email}</option>`)}</select></label><button class="second">Save changes</button>`)}</details>` : ''}
-<h2 id="calls">Calls, emails and meetings</h2>${interactionList(interactions.items, { csrf, back: `${base}#calls`, timeZone: timezone,
-    today: localDate(services.now(), timezone), names: new Map() })}
+<label>Worked by<select name="assignee_id"><option value="">Nobody in particular</option>${team.items.map(
+          (u) => html`<option value="${u.id}"${u.id === o.assignee_id ? html` selected` : ''}>${u.name || u.email}</option>`,
+        )}</select></label><button class="second">Save changes</button>`,
+      )}</details>`
+    : ''
+}
+<h2 id="calls">Calls, emails and meetings</h2>${interactionList(interactions.items, {
+    csrf,
+    back: `${base}#calls`,
+    timeZone: timezone,
+    today: localDate(services.now(), timezone),
+    names: new Map(),
+  })}
 ${editable ? html`<details><summary>Log a call, email or meeting</summary>${interactionForm(`${base}/interactions`, csrf)}</details>` : ''}
-<h2>History</h2><ul class="history">${(o.audit_trail ?? []).map((a) => html`<li>${formatInstant(a.created_at, timezone)} · ${stageChange(a.action, a.changes)} by ${
-    a.actor_type === 'agent' ? 'the office manager' : a.actor_type === 'user' ? 'a person' : 'the system'}</li>`)}</ul>
-${editable ? form(`${base}/archive`, csrf, html`<h2>Archive</h2><p class="note">For one opened by mistake; a lost sale is moved to lost instead.</p>
-<button class="deny small">Archive opportunity</button>`) : ''}
+<h2>History</h2><ul class="history">${(o.audit_trail ?? []).map(
+    (a) =>
+      html`<li>${formatInstant(a.created_at, timezone)} · ${stageChange(a.action, a.changes)} by ${
+        a.actor_type === 'agent' ? 'the office manager' : a.actor_type === 'user' ? 'a person' : 'the system'
+      }</li>`,
+  )}</ul>
+${
+  editable
+    ? form(
+        `${base}/archive`,
+        csrf,
+        html`<h2>Archive</h2><p class="note">For one opened by mistake; a lost sale is moved to lost instead.</p>
+<button class="deny small">Archive opportunity</button>`,
+      )
+    : ''
+}
 <p><a href="/pipeline">Pipeline</a></p>`
   sendOwnerPage(res, o.title, body, opts)
 }
@@ -168,6 +236,7 @@ ${editable ? form(`${base}/archive`, csrf, html`<h2>Archive</h2><p class="note">
 /** An audit entry as a few words: "moved from estimating to won", or the action's name. */
 function stageChange(action: string, changes: unknown): string {
   const stage = (changes as Record<string, { old: unknown; new: unknown }> | null)?.stage
-  if (stage && typeof stage.old === 'string' && typeof stage.new === 'string') return `${action === 'reopen' ? 'reopened' : 'moved'} from ${stageLabel(stage.old)} to ${stageLabel(stage.new)}`
+  if (stage && typeof stage.old === 'string' && typeof stage.new === 'string')
+    return `${action === 'reopen' ? 'reopened' : 'moved'} from ${stageLabel(stage.old)} to ${stageLabel(stage.new)}`
   return action === 'create' ? 'opened' : action.replace(/_/g, ' ')
 }

@@ -26,10 +26,14 @@ export function outboxPage(services: Services): Router {
     const status = services.email.delivers
       ? html`<p class="ok">Email is on: messages are sent to your customers. Below are the emails kept while it was off.</p>`
       : html`<p class="err">Email is off: nothing below reached your customers. Set RESEND_API_KEY (and EMAIL_FROM) to send email.</p>`
-    const cards = kept.items.map((e) => html`<div class="card"><strong>${e.subject}</strong>
+    const cards = kept.items.map(
+      (e) => html`<div class="card"><strong>${e.subject}</strong>
 <p class="note">To ${e.to_address} · ${when.format(new Date(e.created_at))}${e.reply_to ? ` · replies to ${e.reply_to}` : ''}</p>
-<details><summary>Text</summary><pre>${e.text_body}</pre></details></div>`)
-    const older = kept.next_cursor ? html`<p><a href="/messages/outbox?${new URLSearchParams({ cursor: kept.next_cursor }).toString()}">Older emails</a></p>` : ''
+<details><summary>Text</summary><pre>${e.text_body}</pre></details></div>`,
+    )
+    const older = kept.next_cursor
+      ? html`<p><a href="/messages/outbox?${new URLSearchParams({ cursor: kept.next_cursor }).toString()}">Older emails</a></p>`
+      : ''
     sendOwnerPage(res, 'Outbox', html`${status}${cards.length ? cards : html`<p class="note">The outbox is empty.</p>`}${older}`)
   })
   return router

@@ -5,7 +5,12 @@ import { sendPage } from '../send-page.js'
 import { SEARCH_SCRIPT } from './search-script.js'
 
 /** Sends one of the owner's pages: the owner's nav, the title, the status line and the content; the search's keys unless it has a script of its own. */
-export function sendOwnerPage(res: Response, title: string, body: HtmlContent, opts: Omit<Page, 'title' | 'body' | 'viewer'> & { status?: number } = {}): void {
+export function sendOwnerPage(
+  res: Response,
+  title: string,
+  body: HtmlContent,
+  opts: Omit<Page, 'title' | 'body' | 'viewer'> & { status?: number } = {},
+): void {
   const { status, ...page } = opts
   sendPage(res, layout({ title, body, viewer: 'owner', script: trustedHtml(SEARCH_SCRIPT), ...page }), { status })
 }

@@ -13,34 +13,154 @@ const both = ['owner', 'technician'] as const
 /** The console's pages (and a technician's), as the search offers them. */
 export const PAGE_PLACES: readonly PagePlace[] = [
   { title: 'Home', path: '/', about: 'What needs you today', words: ['home', 'start', 'dashboard', 'today'], roles: owner },
-  { title: 'Calendar', path: '/schedule', about: 'Every visit by day and week', words: ['calendar', 'schedule', 'appointments', 'visits', 'week', 'day'], roles: owner },
-  { title: 'Customers', path: '/customers', about: 'Everyone you work for', words: ['customers', 'clients', 'contacts', 'people'], roles: owner },
-  { title: 'New customer', path: '/customers/new', about: 'Add a customer by hand', words: ['new customer', 'add customer', 'create contact'], roles: owner },
-  { title: 'Invoices', path: '/invoices', about: 'Bills, payments and what is due', words: ['invoices', 'bills', 'billing', 'payments', 'money', 'due', 'refund'], roles: owner },
-  { title: 'Leads', path: '/leads', about: 'Inquiries that may become customers', words: ['leads', 'inquiries', 'prospects', 'quotes'], roles: owner },
-  { title: 'Pipeline', path: '/pipeline', about: 'Opportunities by stage, with the weighted forecast', words: ['pipeline', 'opportunities', 'deals', 'forecast', 'won', 'lost'], roles: owner },
-  { title: 'Requests', path: '/review', about: 'What your office manager asks you to allow', words: ['requests', 'review', 'approve', 'allow', 'deny', 'queue'], roles: owner },
-  { title: 'Request history', path: '/review/history', about: 'Requests you answered', words: ['history', 'decisions', 'answered requests'], roles: owner },
-  { title: 'Numbers', path: '/analytics', about: 'How the business is doing', words: ['numbers', 'analytics', 'reports', 'revenue', 'stats'], roles: owner },
-  { title: 'More', path: '/settings', about: 'Settings and every other page', words: ['more', 'settings', 'business hours', 'time zone', 'tax'], roles: owner },
-  { title: 'Team', path: '/team', about: 'Owners and technicians who sign in', words: ['team', 'staff', 'technicians', 'users', 'employees'], roles: owner },
-  { title: 'Services', path: '/services', about: 'What you sell, with prices', words: ['services', 'catalog', 'prices', 'price list', 'products'], roles: owner },
-  { title: 'Templates', path: '/settings/templates', about: 'The wording of your emails', words: ['templates', 'wording', 'email text', 'reminders'], roles: owner },
-  { title: 'Messages', path: '/messages', about: 'Emails scheduled to customers', words: ['messages', 'emails', 'scheduled emails', 'reminders'], roles: owner },
-  { title: 'Outbox', path: '/messages/outbox', about: 'Emails kept while sending is off', words: ['outbox', 'sent emails', 'email log'], roles: owner },
-  { title: 'Permissions', path: '/review/permissions', about: 'What your office manager may do alone', words: ['permissions', 'rules', 'standing rules', 'levels', 'agent'], roles: owner },
-  { title: 'Connected apps', path: '/review/connections', about: 'Apps and tokens acting for you', words: ['connections', 'connected apps', 'tokens', 'oauth', 'disconnect'], roles: owner },
-  { title: 'Import', path: '/import', about: 'Bring customers and history from Square or a CSV', words: ['import', 'square', 'csv', 'spreadsheet', 'move in'], roles: owner },
-  { title: 'Calendar subscriptions', path: '/calendar', about: 'Your visits in a phone calendar', words: ['calendar subscription', 'ical', 'webcal', 'phone calendar'], roles: both },
+  {
+    title: 'Calendar',
+    path: '/schedule',
+    about: 'Every visit by day and week',
+    words: ['calendar', 'schedule', 'appointments', 'visits', 'week', 'day'],
+    roles: owner,
+  },
+  {
+    title: 'Customers',
+    path: '/customers',
+    about: 'Everyone you work for',
+    words: ['customers', 'clients', 'contacts', 'people'],
+    roles: owner,
+  },
+  {
+    title: 'New customer',
+    path: '/customers/new',
+    about: 'Add a customer by hand',
+    words: ['new customer', 'add customer', 'create contact'],
+    roles: owner,
+  },
+  {
+    title: 'Invoices',
+    path: '/invoices',
+    about: 'Bills, payments and what is due',
+    words: ['invoices', 'bills', 'billing', 'payments', 'money', 'due', 'refund'],
+    roles: owner,
+  },
+  {
+    title: 'Leads',
+    path: '/leads',
+    about: 'Inquiries that may become customers',
+    words: ['leads', 'inquiries', 'prospects', 'quotes'],
+    roles: owner,
+  },
+  {
+    title: 'Pipeline',
+    path: '/pipeline',
+    about: 'Opportunities by stage, with the weighted forecast',
+    words: ['pipeline', 'opportunities', 'deals', 'forecast', 'won', 'lost'],
+    roles: owner,
+  },
+  {
+    title: 'Requests',
+    path: '/review',
+    about: 'What your office manager asks you to allow',
+    words: ['requests', 'review', 'approve', 'allow', 'deny', 'queue'],
+    roles: owner,
+  },
+  {
+    title: 'Request history',
+    path: '/review/history',
+    about: 'Requests you answered',
+    words: ['history', 'decisions', 'answered requests'],
+    roles: owner,
+  },
+  {
+    title: 'Numbers',
+    path: '/analytics',
+    about: 'How the business is doing',
+    words: ['numbers', 'analytics', 'reports', 'revenue', 'stats'],
+    roles: owner,
+  },
+  {
+    title: 'More',
+    path: '/settings',
+    about: 'Settings and every other page',
+    words: ['more', 'settings', 'business hours', 'time zone', 'tax'],
+    roles: owner,
+  },
+  {
+    title: 'Team',
+    path: '/team',
+    about: 'Owners and technicians who sign in',
+    words: ['team', 'staff', 'technicians', 'users', 'employees'],
+    roles: owner,
+  },
+  {
+    title: 'Services',
+    path: '/services',
+    about: 'What you sell, with prices',
+    words: ['services', 'catalog', 'prices', 'price list', 'products'],
+    roles: owner,
+  },
+  {
+    title: 'Templates',
+    path: '/settings/templates',
+    about: 'The wording of your emails',
+    words: ['templates', 'wording', 'email text', 'reminders'],
+    roles: owner,
+  },
+  {
+    title: 'Messages',
+    path: '/messages',
+    about: 'Emails scheduled to customers',
+    words: ['messages', 'emails', 'scheduled emails', 'reminders'],
+    roles: owner,
+  },
+  {
+    title: 'Outbox',
+    path: '/messages/outbox',
+    about: 'Emails kept while sending is off',
+    words: ['outbox', 'sent emails', 'email log'],
+    roles: owner,
+  },
+  {
+    title: 'Permissions',
+    path: '/review/permissions',
+    about: 'What your office manager may do alone',
+    words: ['permissions', 'rules', 'standing rules', 'levels', 'agent'],
+    roles: owner,
+  },
+  {
+    title: 'Connected apps',
+    path: '/review/connections',
+    about: 'Apps and tokens acting for you',
+    words: ['connections', 'connected apps', 'tokens', 'oauth', 'disconnect'],
+    roles: owner,
+  },
+  {
+    title: 'Import',
+    path: '/import',
+    about: 'Bring customers and history from Square or a CSV',
+    words: ['import', 'square', 'csv', 'spreadsheet', 'move in'],
+    roles: owner,
+  },
+  {
+    title: 'Calendar subscriptions',
+    path: '/calendar',
+    about: 'Your visits in a phone calendar',
+    words: ['calendar subscription', 'ical', 'webcal', 'phone calendar'],
+    roles: both,
+  },
   { title: 'Today', path: '/today', about: 'Your visits today', words: ['today', 'my visits', 'jobs', 'route'], roles: ['technician'] },
   { title: 'Week', path: '/today?view=week', about: 'Your visits this week', words: ['week', 'my week'], roles: ['technician'] },
 ]
 
 /** How well the page's title and words answer the query: 1 when every query word begins a word of the page, else less, 0 for none. */
 export function pageScore(place: PagePlace, query: string): number {
-  const wanted = query.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 2)
+  const wanted = query
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 2)
   if (!wanted.length) return 0
-  const own = `${place.title} ${place.words.join(' ')}`.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)
+  const own = `${place.title} ${place.words.join(' ')}`
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
   const found = wanted.filter((w) => own.some((o) => o.startsWith(w) || (o.length >= 4 && w.startsWith(o))))
   if (!found.length) return 0
   const titleFound = place.title.toLowerCase() === query.trim().toLowerCase()

@@ -49,7 +49,10 @@ export function permissionsPage(services: Services): Router {
       res.redirect(303, `/review/permissions?done=${encodeURIComponent(await call())}`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      sendOwnerPage(res, 'Permissions', html`<p><a href="/review/permissions">Back</a></p>`, { error: `Nothing was changed. ${err.message}`, status: err.status })
+      sendOwnerPage(res, 'Permissions', html`<p><a href="/review/permissions">Back</a></p>`, {
+        error: `Nothing was changed. ${err.message}`,
+        status: err.status,
+      })
     }
   }
 
@@ -62,13 +65,28 @@ export function permissionsPage(services: Services): Router {
     const tz = String(settings?.timezone ?? 'UTC')
     const said = doneWords(typeof req.query.done === 'string' ? req.query.done : '', perms, services)
     const sections = AREAS.map((area) => {
-      const rows = perms.filter((p) => p.agents_allowed).map((p) => ({ p, def: services.registry.actions.get(p.action)! }))
+      const rows = perms
+        .filter((p) => p.agents_allowed)
+        .map((p) => ({ p, def: services.registry.actions.get(p.action)! }))
         .filter(({ def }) => def && areaOf(def) === area)
       if (!rows.length) return ''
-      return html`<h2>${area}</h2>${rows.map(({ p, def }) => actionRow(p, def, rules.filter((r) => r.action === p.action), session.csrfToken, tz))}`
+      return html`<h2>${area}</h2>${rows.map(({ p, def }) =>
+        actionRow(
+          p,
+          def,
+          rules.filter((r) => r.action === p.action),
+          session.csrfToken,
+          tz,
+        ),
+      )}`
     })
-    sendOwnerPage(res, 'Permissions', html`<p class="note">What your office manager may do on its own. "Asks you first" puts the request on your Waiting page;
-"says why" means it must give a reason, which the history keeps. A rule lets it go ahead when a call meets your conditions.</p>${sections}`, { ok: said })
+    sendOwnerPage(
+      res,
+      'Permissions',
+      html`<p class="note">What your office manager may do on its own. "Asks you first" puts the request on your Waiting page;
+"says why" means it must give a reason, which the history keeps. A rule lets it go ahead when a call meets your conditions.</p>${sections}`,
+      { ok: said },
+    )
   })
 
   router.post('/review/permissions', async (req, res) => {
@@ -76,7 +94,9 @@ export function permissionsPage(services: Services): Router {
     if (!session) return
     await answer(res, async () => {
       // The form's words as they came: the action's own input schema checks them and names a wrong field.
-      const data = { action: String(req.body?.action ?? ''), permission: String(req.body?.permission ?? '') } as z.input<typeof setPermission.input>
+      const data = { action: String(req.body?.action ?? ''), permission: String(req.body?.permission ?? '') } as z.input<
+        typeof setPermission.input
+      >
       const out = await callAction(caller(session, res), setPermission, data)
       const r = out.result as { action: string }
       const def = services.registry.actions.get(r.action)
@@ -95,13 +115,19 @@ export function permissionsPage(services: Services): Router {
       const raw = String(req.body?.value ?? '').replace(/[$,\s]/g, '')
       const unit = def?.facts?.[fact]?.unit
       if (!/^\d+(\.\d{1,2})?$/.test(raw) || (unit === 'hours' && !/^\d+$/.test(raw))) {
-        throw validationError([{ field: 'value', message: unit === 'hours' ? 'enter whole hours, e.g. 48' : 'enter an amount, e.g. 50 or 49.99' }])
+        throw validationError([
+          { field: 'value', message: unit === 'hours' ? 'enter whole hours, e.g. 48' : 'enter an amount, e.g. 50 or 49.99' },
+        ])
       }
       const value = unit === 'money' ? Math.round(Number(raw) * 100) : Number(raw)
       const until = String(req.body?.until ?? '')
       if (until && !/^\d{4}-\d\d-\d\d$/.test(until)) throw validationError([{ field: 'until', message: 'enter a date' }])
       const expires = until ? zonedInstant(addDays(until, 1), '00:00', String(settings?.timezone ?? 'UTC')).toISOString() : undefined
-      const rule = { action: key, conditions: [{ fact, op: String(req.body?.op ?? ''), value }], ...(expires ? { expires_at: expires } : {}) }
+      const rule = {
+        action: key,
+        conditions: [{ fact, op: String(req.body?.op ?? ''), value }],
+        ...(expires ? { expires_at: expires } : {}),
+      }
       await callAction(caller(session, res), createStandingRule, rule as z.input<typeof createStandingRule.input>)
       return def ? `rule:${key}` : ''
     })
@@ -121,19 +147,31 @@ export function permissionsPage(services: Services): Router {
 /** One action: what the agent may do, its level with a way to change it, its rules, and a form to add one. */
 function actionRow(p: Permission, def: ActionDefinition, rules: StandingRule[], csrf: string, tz: string): SafeHtml {
   const levels = ['default', 'unrestricted', 'soft_limit', 'requires_authorization']
-  const select = html`<select name="permission" aria-label="Level for ${phraseOf(def)}">${levels.map((l) =>
-    html`<option value="${l}"${(p.override ?? 'default') === l ? html` selected` : ''}>${l === 'default' ? `${LEVEL_WORDS[p.registered]} (standard)` : LEVEL_WORDS[l]}</option>`)}</select>`
-  const ruleItems = rules.map((r) => html`<li>Goes ahead without asking when ${r.conditions_text.length ? r.conditions_text.join(' and ') : 'any call'}${
-    r.expires_at ? `, until ${formatInstant(r.expires_at, tz)}` : ''}
-${form(`/review/rules/${r.id}/revoke`, csrf, html`<button class="second small">Revoke</button>`)}</li>`)
+  const select = html`<select name="permission" aria-label="Level for ${phraseOf(def)}">${levels.map(
+    (l) =>
+      html`<option value="${l}"${(p.override ?? 'default') === l ? html` selected` : ''}>${l === 'default' ? `${LEVEL_WORDS[p.registered]} (standard)` : LEVEL_WORDS[l]}</option>`,
+  )}</select>`
+  const ruleItems = rules.map(
+    (r) => html`<li>Goes ahead without asking when ${r.conditions_text.length ? r.conditions_text.join(' and ') : 'any call'}${
+      r.expires_at ? `, until ${formatInstant(r.expires_at, tz)}` : ''
+    }
+${form(`/review/rules/${r.id}/revoke`, csrf, html`<button class="second small">Revoke</button>`)}</li>`,
+  )
   const facts = Object.entries(def.facts ?? {})
   // Rules only matter for calls that would otherwise wait for the owner.
-  const ruleForm = facts.length && p.effective === 'requires_authorization' ? html`<details><summary>Let it go ahead without asking when…</summary>
-${form('/review/rules', csrf, html`<input type="hidden" name="action" value="${p.action}">
+  const ruleForm =
+    facts.length && p.effective === 'requires_authorization'
+      ? html`<details><summary>Let it go ahead without asking when…</summary>
+${form(
+  '/review/rules',
+  csrf,
+  html`<input type="hidden" name="action" value="${p.action}">
 <label>When<select name="fact">${facts.map(([k, f]) => html`<option value="${k}">${f.label}${f.unit === 'money' ? ' ($)' : ' (hours)'}</option>`)}</select></label>
 <div class="row"><label>is<select name="op"><option value="at_most">at most</option><option value="at_least">at least</option></select></label>
 <label>this much<input name="value" inputmode="decimal" required></label></div>
-<label>Until (optional)<input type="date" name="until"></label><button>Add rule</button>`)}</details>` : ''
+<label>Until (optional)<input type="date" name="until"></label><button>Add rule</button>`,
+)}</details>`
+      : ''
   return html`<div class="card perm"><b>${capitalized(phraseOf(def))}</b>
 ${p.override ? html`<p class="note">Now: ${LEVEL_WORDS[p.effective] ?? p.effective} (your choice)</p>` : ''}
 ${def.access.ownerApproves ? html`<p class="note">Always asks you first when it ${def.access.ownerApproves.why}, whatever you choose here.</p>` : ''}

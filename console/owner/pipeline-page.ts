@@ -33,18 +33,32 @@ export function pipelinePages(services: Services): Router {
       ])
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Pipeline', html`<p><a href="/pipeline">Show everything</a></p>`, { status: err.status, error: err.message })
+      return sendOwnerPage(res, 'Pipeline', html`<p><a href="/pipeline">Show everything</a></p>`, {
+        status: err.status,
+        error: err.message,
+      })
     }
     const body = html`<form method="get" action="/pipeline" class="filters"><div class="row"><label>Closing from<input type="date" name="from" value="${range.close_from ?? ''}"></label>
 <label>to<input type="date" name="to" value="${range.close_to ?? ''}"></label></div><button class="second small">Show</button></form>
-${totals.items.length ? totals.items.map((t) => html`<div class="card"><p><b>Weighted forecast ${formatMoney(t.weighted_forecast_cents, t.currency)}</b></p>
+${
+  totals.items.length
+    ? totals.items.map(
+        (t) => html`<div class="card"><p><b>Weighted forecast ${formatMoney(t.weighted_forecast_cents, t.currency)}</b></p>
 <p class="muted">${t.open_count} open worth ${formatMoney(t.open_amount_cents, t.currency)}</p>
-<table><tr><th>Stage</th><th class="r">Count</th><th class="r">Amount</th></tr>${t.stages.map((s) => html`<tr><td>${heading(s.stage)}</td><td class="num">${s.count}</td><td class="num">${
-    formatMoney(s.amount_cents, t.currency)}</td></tr>`)}</table></div>`) : html`<p class="muted">No opportunities yet. Open one from a lead or a customer.</p>`}
+<table><tr><th>Stage</th><th class="r">Count</th><th class="r">Amount</th></tr>${t.stages.map(
+          (s) =>
+            html`<tr><td>${heading(s.stage)}</td><td class="num">${s.count}</td><td class="num">${formatMoney(
+              s.amount_cents,
+              t.currency,
+            )}</td></tr>`,
+        )}</table></div>`,
+      )
+    : html`<p class="muted">No opportunities yet. Open one from a lead or a customer.</p>`
+}
 ${OPEN_STAGES.map((stage) => {
-    const items = open.filter((o) => o.stage === stage)
-    return html`<h2>${heading(stage)} <span class="muted">(${items.length})</span></h2>${opportunityList(items, 'None.', { showWho: true })}`
-  })}
+  const items = open.filter((o) => o.stage === stage)
+  return html`<h2>${heading(stage)} <span class="muted">(${items.length})</span></h2>${opportunityList(items, 'None.', { showWho: true })}`
+})}
 <h2>Latest won and lost</h2>${opportunityList(closed.items, 'None closed yet.', { showWho: true })}`
     sendOwnerPage(res, 'Pipeline', body)
   })

@@ -29,35 +29,54 @@ export function recordFieldsPages(services: Services): Router {
       contact = await callQuery(caller, contactsQuery, { id: req.params.id })
     } catch (err) {
       if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-      return sendOwnerPage(res, 'Customer not found', html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`, { status: 404 })
+      return sendOwnerPage(
+        res,
+        'Customer not found',
+        html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
+        { status: 404 },
+      )
     }
     const fields = await fieldsFor(caller, 'contact', contact.kind)
     try {
-      await callAction(caller, updateContact, { contact_id: contact.id, custom_fields: customFieldsSent(fields.live, req.body, contact.custom_fields) })
+      await callAction(caller, updateContact, {
+        contact_id: contact.id,
+        custom_fields: customFieldsSent(fields.live, req.body, contact.custom_fields),
+      })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       const { timezone } = await businessFormat(caller)
       const data = await loadCustomer(caller, contact.id, timezone)
-      return sendOwnerPage(res, contact.display_name, customerBody(data, { timeZone: timezone, csrf: session.csrfToken, session, fieldErrors: fieldErrorsOf(err) }),
-        { status: err.status, error: `Nothing was saved. ${err.message}` })
+      return sendOwnerPage(
+        res,
+        contact.display_name,
+        customerBody(data, { timeZone: timezone, csrf: session.csrfToken, session, fieldErrors: fieldErrorsOf(err) }),
+        { status: err.status, error: `Nothing was saved. ${err.message}` },
+      )
     }
     res.redirect(303, `/customers/${contact.id}?done=fields#fields`)
   })
 
-  router.post('/tickets/:id/fields', pageRoute(services, async (call) => {
-    const actor = call.session.actor
-    if (actor.type !== 'user' || actor.role !== 'owner') throw new AppError('FORBIDDEN', 'Only the business owner can change a visit from this page.')
-    const id = String(call.req.params.id)
-    const ticket = await ticketFor(call, id)
-    const fields = await fieldsFor(workCaller(call), 'ticket')
-    try {
-      await callAction(workCaller(call), updateTicket, { ticket_id: id, custom_fields: customFieldsSent(fields.live, call.req.body, ticket.custom_fields) })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      sendWorkPage(call, await ticketPage(call, id, `Nothing was saved. ${err.message}`), err.status)
-      return
-    }
-    call.res.redirect(303, `/tickets/${id}?done=fields`)
-  }))
+  router.post(
+    '/tickets/:id/fields',
+    pageRoute(services, async (call) => {
+      const actor = call.session.actor
+      if (actor.type !== 'user' || actor.role !== 'owner')
+        throw new AppError('FORBIDDEN', 'Only the business owner can change a visit from this page.')
+      const id = String(call.req.params.id)
+      const ticket = await ticketFor(call, id)
+      const fields = await fieldsFor(workCaller(call), 'ticket')
+      try {
+        await callAction(workCaller(call), updateTicket, {
+          ticket_id: id,
+          custom_fields: customFieldsSent(fields.live, call.req.body, ticket.custom_fields),
+        })
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err
+        sendWorkPage(call, await ticketPage(call, id, `Nothing was saved. ${err.message}`), err.status)
+        return
+      }
+      call.res.redirect(303, `/tickets/${id}?done=fields`)
+    }),
+  )
   return router
 }

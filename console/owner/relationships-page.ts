@@ -38,10 +38,16 @@ export function relationshipsPages(services: Services): Router {
     if (!isUuid(otherId)) {
       const typed = field(req.body, 'other').trim()
       if (!typed) return refused(res, 'Other customer: type a name, email or phone.', back)
-      const found = (await callQuery(caller, contactsQuery, { params: { q: typed }, limit: CANDIDATES + 1 })).items.filter((c) => c.id !== contact.id)
+      const found = (await callQuery(caller, contactsQuery, { params: { q: typed }, limit: CANDIDATES + 1 })).items.filter(
+        (c) => c.id !== contact.id,
+      )
       if (!found.length) return refused(res, `Other customer: no other customer matches "${typed}".`, back, 404)
       if (found.length > 1) {
-        return sendOwnerPage(res, 'Which customer?', whichCustomerForm(contact, session.csrfToken, { relationship, strength }, found.slice(0, CANDIDATES)))
+        return sendOwnerPage(
+          res,
+          'Which customer?',
+          whichCustomerForm(contact, session.csrfToken, { relationship, strength }, found.slice(0, CANDIDATES)),
+        )
       }
       otherId = found[0].id
     }
@@ -91,7 +97,12 @@ async function contactOr404(caller: Caller, res: Response, id: string) {
     return await callQuery(caller, contactsQuery, { id })
   } catch (err) {
     if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    sendOwnerPage(res, 'Customer not found', html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`, { status: 404 })
+    sendOwnerPage(
+      res,
+      'Customer not found',
+      html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
+      { status: 404 },
+    )
     return undefined
   }
 }

@@ -44,17 +44,22 @@ export function reviewPages(services: Services): Router {
     const pending = await list(session, res, 'pending')
     const said = typeof req.query.done === 'string' && Object.hasOwn(DECIDED, req.query.done) ? DECIDED[req.query.done] : ''
     const cards = pending.map((r) => reviewCard(r, session.csrfToken, askedEachTimeBecause(services, r)))
-    sendOwnerPage(res, 'Waiting for you', cards.length ? cards : html`<p class="note">Nothing is waiting for your decision.</p>`, { ok: said })
+    sendOwnerPage(res, 'Waiting for you', cards.length ? cards : html`<p class="note">Nothing is waiting for your decision.</p>`, {
+      ok: said,
+    })
   })
 
   router.get('/review/history', async (_req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
     const all = (await list(session, res)).filter((r) => r.status !== 'pending')
-    const rows = all.map((r) => html`<div class="card">${previewHtml(r)}
+    const rows = all.map(
+      (r) => html`<div class="card">${previewHtml(r)}
 <p>${r.status}${r.decision ? ` (${r.decision.replace('_', ' ')})` : ''}${r.decided_at ? ` · ${formatInstant(r.decided_at, String(r.preview?.timezone ?? 'UTC'))}` : ''}</p>
 ${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASONS[r.decision_reason as DenialReason] ?? r.decision_reason}</p>` : ''}${
-  r.decision_note ? html`<p class="note">Note: ${r.decision_note}</p>` : ''}${r.error ? html`<p class="err">${r.error.message}</p>` : ''}</div>`)
+  r.decision_note ? html`<p class="note">Note: ${r.decision_note}</p>` : ''
+}${r.error ? html`<p class="err">${r.error.message}</p>` : ''}</div>`,
+    )
     sendOwnerPage(res, 'Decided', rows.length ? rows : html`<p class="note">No decisions yet.</p>`)
   })
 
@@ -88,7 +93,7 @@ ${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASO
 /** Why the agent must ask about this call every time (it gives fields only the owner may let it give), or null. */
 function askedEachTimeBecause(services: Services, r: RequestRecord): string | null {
   const approval = services.registry.actions.get(String(r.action_key))?.access.ownerApproves
-  return fieldsOwnerApproves(approval, r.data).length ? approval?.why ?? null : null
+  return fieldsOwnerApproves(approval, r.data).length ? (approval?.why ?? null) : null
 }
 
 /** The second step of Allow Always: what it grants from now on, in plain words, with Allow Once still at hand. */
@@ -98,8 +103,12 @@ function allowAlwaysStep(services: Services, r: RequestRecord, csrf: string): Sa
   return html`<div class="card">${previewHtml(r)}</div>
 <p>Allow Always runs this now <b>and from now on the agent may ${what} without asking you</b>, for any customer and any amount.</p>
 <p class="note">You can take it back on the Permissions page. To allow only some of these calls (e.g. up to an amount), add a rule there instead.</p>
-${form(`/review/${r.id}`, csrf, html`<input type="hidden" name="decision" value="allow_always"><input type="hidden" name="confirm" value="yes">
-<button>Yes, from now on the agent may ${what}</button>`)}
+${form(
+  `/review/${r.id}`,
+  csrf,
+  html`<input type="hidden" name="decision" value="allow_always"><input type="hidden" name="confirm" value="yes">
+<button>Yes, from now on the agent may ${what}</button>`,
+)}
 ${form(`/review/${r.id}`, csrf, html`<button name="decision" value="allow_once" class="second">Just this once (Allow Once)</button>`)}
 <p><a href="/review">Back, decide later</a></p>`
 }

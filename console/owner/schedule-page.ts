@@ -77,20 +77,24 @@ function titleOf(ask: CalendarAsk, today: string): string {
 
 /** A GET form: view, date and technician, so any day can be reached without JavaScript. */
 function filterForm(ask: CalendarAsk, team: Array<{ id: string; name: string }>): SafeHtml {
-  const option = (value: string, label: string, current: string) => html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`
+  const option = (value: string, label: string, current: string) =>
+    html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`
   return html`<form method="get" action="/schedule" class="cal">
 <label>View<select name="view">${(['day', 'week', 'month'] as const).map((v) => option(v, v[0].toUpperCase() + v.slice(1), ask.view))}</select></label>
 <label>Date<input type="date" name="date" value="${ask.date}" required></label>
-<label>Technician<select name="technician">${option('', 'Everyone', ask.whose)}${option('unassigned', 'Unassigned', ask.whose)}${
-  team.map((u) => option(u.id, u.name, ask.whose))}</select></label><button>Show</button></form>`
+<label>Technician<select name="technician">${option('', 'Everyone', ask.whose)}${option('unassigned', 'Unassigned', ask.whose)}${team.map(
+    (u) => option(u.id, u.name, ask.whose),
+  )}</select></label><button>Show</button></form>`
 }
 
 /** Day, Week and Month links around the same date, the current one marked. */
 function viewLinks(ask: CalendarAsk): SafeHtml {
   const views: ScheduleView[] = ['day', 'week', 'month']
-  return html`<nav class="pager" aria-label="Views">${views.map((v) => v === ask.view
-    ? html`<strong aria-current="page">${v[0].toUpperCase()}${v.slice(1)}</strong>`
-    : html`<a href="${calendarHref(ask, { view: v })}">${v[0].toUpperCase()}${v.slice(1)}</a>`)}</nav>`
+  return html`<nav class="pager" aria-label="Views">${views.map((v) =>
+    v === ask.view
+      ? html`<strong aria-current="page">${v[0].toUpperCase()}${v.slice(1)}</strong>`
+      : html`<a href="${calendarHref(ask, { view: v })}">${v[0].toUpperCase()}${v.slice(1)}</a>`,
+  )}</nav>`
 }
 
 /** The tickets of a range of days (inclusive), filtered by technician. */
@@ -105,19 +109,28 @@ async function viewOf(caller: Caller, ask: CalendarAsk, today: string, tz: strin
   if (ask.view === 'month') {
     const first = `${ask.date.slice(0, 7)}-01`
     const tickets = await ticketsOf(caller, ask, first, addDays(addMonths(first, 1), -1), [])
-    const pager = pagerLinks([calendarHref(ask, { date: addMonths(first, -1) }), '← Previous month'], [calendarHref(ask, { date: today }), 'This month'],
-      [calendarHref(ask, { date: addMonths(first, 1) }), 'Next month →'])
+    const pager = pagerLinks(
+      [calendarHref(ask, { date: addMonths(first, -1) }), '← Previous month'],
+      [calendarHref(ask, { date: today }), 'This month'],
+      [calendarHref(ask, { date: addMonths(first, 1) }), 'Next month →'],
+    )
     return html`${pager}${monthGrid(tickets, first, today, tz, dayHref)}`
   }
   if (ask.view === 'week') {
     const monday = mondayOf(ask.date)
     const tickets = await ticketsOf(caller, ask, monday, addDays(monday, 6), ['technicians', 'address'])
-    const pager = pagerLinks([calendarHref(ask, { date: addDays(monday, -7) }), '← Previous week'], [calendarHref(ask, { date: today }), 'This week'],
-      [calendarHref(ask, { date: addDays(monday, 7) }), 'Next week →'])
+    const pager = pagerLinks(
+      [calendarHref(ask, { date: addDays(monday, -7) }), '← Previous week'],
+      [calendarHref(ask, { date: today }), 'This week'],
+      [calendarHref(ask, { date: addDays(monday, 7) }), 'Next week →'],
+    )
     return html`${pager}${weekList(tickets, monday, today, tz, dayHref)}`
   }
   const tickets = await ticketsOf(caller, ask, ask.date, ask.date, ['technicians', 'address'])
-  const pager = pagerLinks([calendarHref(ask, { date: addDays(ask.date, -1) }), `← ${dayName(addDays(ask.date, -1))}`], [calendarHref(ask, { date: today }), 'Today'],
-    [calendarHref(ask, { date: addDays(ask.date, 1) }), `${dayName(addDays(ask.date, 1))} →`])
+  const pager = pagerLinks(
+    [calendarHref(ask, { date: addDays(ask.date, -1) }), `← ${dayName(addDays(ask.date, -1))}`],
+    [calendarHref(ask, { date: today }), 'Today'],
+    [calendarHref(ask, { date: addDays(ask.date, 1) }), `${dayName(addDays(ask.date, 1))} →`],
+  )
   return html`${pager}${tickets.length ? html`<table>${tickets.map((t) => ticketRow(t, tz))}</table>` : html`<p class="muted">Nothing booked on this day.</p>`}`
 }

@@ -28,8 +28,11 @@ export function searchPages(services: Services): Router {
     const partial = req.query.partial === '1'
     const caller = { services, principal: session, requestId: stateOf(res).requestId }
     if (q.length > MAX_QUERY) {
-      return sendSearch(res, session, q, html`<p class="note">Shorten the search and try again.</p>`,
-        { status: 400, error: `q: at most ${MAX_QUERY} characters, please (it has ${q.length}).`, partial })
+      return sendSearch(res, session, q, html`<p class="note">Shorten the search and try again.</p>`, {
+        status: 400,
+        error: `q: at most ${MAX_QUERY} characters, please (it has ${q.length}).`,
+        partial,
+      })
     }
     if (!q) {
       const start = await searchStart(caller, role)
@@ -46,7 +49,11 @@ an invoice number (INV-2026-0007 or 0007), a visit number (#12), or what you wan
       sendSearch(res, session, q, body, { partial })
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err
-      sendSearch(res, session, q, html`<p class="note">Change the search and try again.</p>`, { status: err.status, error: err.message, partial })
+      sendSearch(res, session, q, html`<p class="note">Change the search and try again.</p>`, {
+        status: err.status,
+        error: err.message,
+        partial,
+      })
     }
   })
   return router
@@ -54,17 +61,34 @@ an invoice number (INV-2026-0007 or 0007), a visit number (#12), or what you wan
 
 /** The results as an ordered list of links; an action no page offers is plain text. */
 function resultList(results: SearchResult[]): SafeHtml {
-  return html`<ol class="hits">${results.map((r) => html`<li>${r.href ? html`<a href="${r.href}">${r.title}</a>` : html`<b>${r.title}</b>`}
-<small>${r.kind} · ${r.detail}</small></li>`)}</ol>`
+  return html`<ol class="hits">${results.map(
+    (r) => html`<li>${r.href ? html`<a href="${r.href}">${r.title}</a>` : html`<b>${r.title}</b>`}
+<small>${r.kind} · ${r.detail}</small></li>`,
+  )}</ol>`
 }
 
 /** The search page (the box again, then the answer), or with partial only the answer, for the script to swap in. */
-function sendSearch(res: Response, session: SessionPrincipal, q: string, answer: SafeHtml,
-  opts: { status?: number; error?: string; partial: boolean }): void {
+function sendSearch(
+  res: Response,
+  session: SessionPrincipal,
+  q: string,
+  answer: SafeHtml,
+  opts: { status?: number; error?: string; partial: boolean },
+): void {
   const body = html`<div id="hits">${answer}</div>`
-  if (opts.partial) return sendPage(res, opts.error ? html`<div id="hits"><p class="err">${opts.error}</p></div>` : body, { status: opts.status })
+  if (opts.partial)
+    return sendPage(res, opts.error ? html`<div id="hits"><p class="err">${opts.error}</p></div>` : body, { status: opts.status })
   const box = html`<form role="search" method="get" action="/search" class="find"><input type="search" id="q" name="q" value="${q}"
 aria-label="Search customers, visits, invoices, leads and actions" autocomplete="off"${q ? '' : html` autofocus`}></form>`
-  sendPage(res, layout({ title: 'Search', viewer: viewerOf(session), body: html`${box}${body}`, error: opts.error,
-    script: trustedHtml(SEARCH_SCRIPT) }), { status: opts.status })
+  sendPage(
+    res,
+    layout({
+      title: 'Search',
+      viewer: viewerOf(session),
+      body: html`${box}${body}`,
+      error: opts.error,
+      script: trustedHtml(SEARCH_SCRIPT),
+    }),
+    { status: opts.status },
+  )
 }

@@ -50,7 +50,14 @@ export async function searchEverything(caller: Caller, role: Role, q: string): P
     reading = (page as { reading?: string }).reading
     for (const hit of page.items) {
       const link = RECORD_LINKS[hit.kind]
-      if (link) records.push({ kind: link.kind, title: hit.label, href: link.base + encodeURIComponent(hit.id), detail: hit.detail, score: hit.score })
+      if (link)
+        records.push({
+          kind: link.kind,
+          title: hit.label,
+          href: link.base + encodeURIComponent(hit.id),
+          detail: hit.detail,
+          score: hit.score,
+        })
     }
   }
   const registry = caller.services.registry
@@ -61,19 +68,29 @@ export async function searchEverything(caller: Caller, role: Role, q: string): P
   const pages = PAGE_PLACES.filter((p) => p.roles.includes(role))
     .map((p) => ({ kind: 'Page', title: p.title, href: p.path, detail: p.about, score: pageScore(p, q) }))
     .filter((p) => p.score >= PAGE_THRESHOLD)
-  const results = [...records, ...actions, ...pages].map((r, i) => ({ r, i }))
-    .sort((a, b) => b.r.score - a.r.score || a.i - b.i).map(({ r }) => r)
+  const results = [...records, ...actions, ...pages]
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => b.r.score - a.r.score || a.i - b.i)
+    .map(({ r }) => r)
   return { results, reading }
 }
 
 /** What an empty box shows: the customers changed last (when the role may read them) and a few everyday actions. */
 export async function searchStart(caller: Caller, role: Role): Promise<{ recent: SearchResult[]; actions: SearchResult[] }> {
-  const recent = reachOf(recentContactsQuery.access, role) === 'none' ? []
-    : (await callQuery(caller, recentContactsQuery, { limit: 6 })).items.map((c) => ({
-      kind: 'Customer', title: c.display_name, href: `/customers/${encodeURIComponent(c.id)}`,
-      detail: [c.phone, c.email].filter(Boolean).join(' · '), score: 1 }))
-  const actions = COMMON_ACTIONS
-    .filter((key) => mayRun(caller, role, key) && placeOf(caller.services.registry.actions.get(key)?.place, role)).slice(0, 5)
+  const recent =
+    reachOf(recentContactsQuery.access, role) === 'none'
+      ? []
+      : (await callQuery(caller, recentContactsQuery, { limit: 6 })).items.map((c) => ({
+          kind: 'Customer',
+          title: c.display_name,
+          href: `/customers/${encodeURIComponent(c.id)}`,
+          detail: [c.phone, c.email].filter(Boolean).join(' · '),
+          score: 1,
+        }))
+  const actions = COMMON_ACTIONS.filter(
+    (key) => mayRun(caller, role, key) && placeOf(caller.services.registry.actions.get(key)?.place, role),
+  )
+    .slice(0, 5)
     .map((key) => actionResult(caller, role, key, 1))
   return { recent, actions }
 }
@@ -96,6 +113,9 @@ function actionResult(caller: Caller, role: Role, key: string, score: number): S
 
 /** The first words of a description (after "Owner only:"), up to its first colon, parenthesis or full stop ("Void an invoice"). */
 function shortTitle(description: string): string {
-  const first = description.replace(/^owner only:\s*/i, '').split(/[:(.;]/)[0].trim()
+  const first = description
+    .replace(/^owner only:\s*/i, '')
+    .split(/[:(.;]/)[0]
+    .trim()
   return first.length > 70 ? `${first.slice(0, 67)}...` : first
 }

@@ -17,7 +17,7 @@ export async function currentSegment(caller: Caller, segment: Segment, now: Date
   if (age <= RECOMPUTE_AFTER_MINUTES * 60_000) return { segment }
   try {
     const done = await callAction(caller, refreshSegment, { segment_id: segment.id })
-    return { segment: done.queued ? segment : done.result as Segment }
+    return { segment: done.queued ? segment : (done.result as Segment) }
   } catch (err) {
     if (!(err instanceof AppError)) throw err
     return { segment, problem: err.message }

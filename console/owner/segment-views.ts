@@ -13,7 +13,10 @@ import { selectField, textArea, textField } from './form-fields.js'
 type Member = z.output<typeof SEGMENT_MEMBER>
 
 /** The segment form as typed: a name, and for a rule segment the conditions the form offers. */
-export type SegmentValues = Record<'name' | 'kind' | 'city' | 'tag' | 'lifecycle' | 'last_visit_before' | 'last_visit_after' | 'spend_over', string>
+export type SegmentValues = Record<
+  'name' | 'kind' | 'city' | 'tag' | 'lifecycle' | 'last_visit_before' | 'last_visit_after' | 'spend_over',
+  string
+>
 
 /** The email form as typed: subject, text, now or later. */
 export type SendValues = Record<'subject' | 'body' | 'when' | 'send_date' | 'send_time', string>
@@ -27,32 +30,70 @@ export function countLine(s: Segment, timeZone: string): string {
 /** Every segment as a line: its name, what it holds and how many. */
 export function segmentList(items: Segment[], timeZone: string): SafeHtml {
   if (!items.length) return html`<p class="muted">No segments yet.</p>`
-  return html`<ul class="history">${items.map((s) => html`<li><a href="${`/segments/${s.id}`}">${s.name}</a> · <a href="${`/segments/${s.id}/send`}">Email</a><br><span class="muted">${
-    s.rule ? describeRule(s.rule) : 'Chosen by hand'} · ${countLine(s, timeZone)}</span></li>`)}</ul>`
+  return html`<ul class="history">${items.map(
+    (s) =>
+      html`<li><a href="${`/segments/${s.id}`}">${s.name}</a> · <a href="${`/segments/${s.id}/send`}">Email</a><br><span class="muted">${
+        s.rule ? describeRule(s.rule) : 'Chosen by hand'
+      } · ${countLine(s, timeZone)}</span></li>`,
+  )}</ul>`
 }
 
 /** The form that makes a segment: by hand, or by the conditions given (each one given must match). */
 export function newSegmentForm(session: SessionPrincipal, v: SegmentValues, p: FieldProblems): SafeHtml {
   const lifecycles = [['', 'Any'], ...LIFECYCLES.map((l) => [l, l.replace('_', ' ')] as const)] as const
-  return html`<h2 id="new">New segment</h2>${postForm('/segments', session, html`${textField('name', 'Name', v.name, p, html` required maxlength="100"`)}
-${selectField('kind', 'Members', v.kind, [['manual', 'Chosen by hand'], ['rule', 'Every customer matching the conditions below']], p)}
+  return html`<h2 id="new">New segment</h2>${postForm(
+    '/segments',
+    session,
+    html`${textField('name', 'Name', v.name, p, html` required maxlength="100"`)}
+${selectField(
+  'kind',
+  'Members',
+  v.kind,
+  [
+    ['manual', 'Chosen by hand'],
+    ['rule', 'Every customer matching the conditions below'],
+  ],
+  p,
+)}
 <fieldset><legend>Conditions (for matching)</legend>
 ${textField('city', 'Town', v.city, p)}${textField('tag', 'Tag', v.tag, p)}
 ${selectField('lifecycle', 'Stage', v.lifecycle, lifecycles, p)}${textField('spend_over', 'Spent over ($)', v.spend_over, p, html` inputmode="decimal"`)}
-${textField('last_visit_after', 'Last visit after', v.last_visit_after, p, html` type="date"`)}${
-    textField('last_visit_before', 'Last visit before', v.last_visit_before, p, html` type="date"`)}${problemLine(p, 'rule')}</fieldset>
-<button>Make the segment</button>`)}`
+${textField('last_visit_after', 'Last visit after', v.last_visit_after, p, html` type="date"`)}${textField(
+  'last_visit_before',
+  'Last visit before',
+  v.last_visit_before,
+  p,
+  html` type="date"`,
+)}${problemLine(p, 'rule')}</fieldset>
+<button>Make the segment</button>`,
+  )}`
 }
 
 /** One page of members, each with a Remove button on a manual segment, and the way to the next page. */
 export function memberList(segment: Segment, members: Member[], next: string | null, session: SessionPrincipal): SafeHtml {
   const base = `/segments/${segment.id}`
   const manual = segment.kind === 'manual' && !segment.archived_at
-  const items = members.map((m) => html`<li><a href="${`/customers/${m.id}`}">${m.display_name}</a><br><span class="muted">${
-    [m.email ?? 'no email', m.email_status === 'ok' ? '' : `email ${m.email_status}`, m.city ?? ''].filter(Boolean).join(' · ')}</span>${
-    manual ? postForm(`${base}/remove`, session, html`<input type="hidden" name="contact_id" value="${m.id}"><button class="small second">Remove</button>`) : ''}</li>`)
+  const items = members.map(
+    (m) =>
+      html`<li><a href="${`/customers/${m.id}`}">${m.display_name}</a><br><span class="muted">${[
+        m.email ?? 'no email',
+        m.email_status === 'ok' ? '' : `email ${m.email_status}`,
+        m.city ?? '',
+      ]
+        .filter(Boolean)
+        .join(' · ')}</span>${
+        manual
+          ? postForm(
+              `${base}/remove`,
+              session,
+              html`<input type="hidden" name="contact_id" value="${m.id}"><button class="small second">Remove</button>`,
+            )
+          : ''
+      }</li>`,
+  )
   return html`${members.length ? html`<ul class="history">${items}</ul>` : html`<p class="muted">No members.</p>`}${
-    next ? html`<p class="row pager"><a href="${`${base}?cursor=${encodeURIComponent(next)}`}">More members</a></p>` : ''}`
+    next ? html`<p class="row pager"><a href="${`${base}?cursor=${encodeURIComponent(next)}`}">More members</a></p>` : ''
+  }`
 }
 
 /** Finding customers by name to add to a manual segment. */
@@ -62,20 +103,39 @@ export function addMemberForm(segment: Segment, q: string): SafeHtml {
 }
 
 /** Customers found by name, each with an Add button. */
-export function foundList(segment: Segment, found: Array<{ id: string; display_name: string; email: string | null }>, session: SessionPrincipal): SafeHtml {
+export function foundList(
+  segment: Segment,
+  found: Array<{ id: string; display_name: string; email: string | null }>,
+  session: SessionPrincipal,
+): SafeHtml {
   if (!found.length) return html`<p class="muted">No customer matches.</p>`
-  return html`<ul class="history">${found.map((c) => html`<li>${c.display_name} <span class="muted">${c.email ?? ''}</span>${
-    postForm(`/segments/${segment.id}/add`, session, html`<input type="hidden" name="contact_id" value="${c.id}"><button class="small">Add</button>`)}</li>`)}</ul>`
+  return html`<ul class="history">${found.map(
+    (c) =>
+      html`<li>${c.display_name} <span class="muted">${c.email ?? ''}</span>${postForm(
+        `/segments/${segment.id}/add`,
+        session,
+        html`<input type="hidden" name="contact_id" value="${c.id}"><button class="small">Add</button>`,
+      )}</li>`,
+  )}</ul>`
 }
 
 /** The email to every member: subject, text ({{customer_first_name}} and the other variables), now or at a local time. */
 export function sendForm(segment: Segment, session: SessionPrincipal, v: SendValues, p: FieldProblems): SafeHtml {
   const radio = (value: string, label: string) =>
     html`<label class="c"><input type="radio" name="when" value="${value}"${v.when === value ? html` checked` : ''}>${label}</label>`
-  return postForm(`/segments/${segment.id}/send`, session, html`${textField('subject', 'Subject', v.subject, p, html` required maxlength="300"`)}
+  return postForm(
+    `/segments/${segment.id}/send`,
+    session,
+    html`${textField('subject', 'Subject', v.subject, p, html` required maxlength="300"`)}
 ${textArea('body', 'Message', v.body, p, 6)}
 <p class="muted">Write {{customer_first_name}} for each customer's first name. Members without an email, or whose email bounced or complained, are skipped.</p>
-<fieldset><legend>When</legend>${radio('now', 'Send now')}${radio('later', 'Send later, at')}<div class="row">${
-    textField('send_date', 'Date', v.send_date, p, html` type="date"`)}${textField('send_time', 'Time', v.send_time, p, html` type="time"`)}</div>${problemLine(p, 'send_at')}</fieldset>
-<button>Send to ${String(segment.member_count)} members</button>`)
+<fieldset><legend>When</legend>${radio('now', 'Send now')}${radio('later', 'Send later, at')}<div class="row">${textField(
+      'send_date',
+      'Date',
+      v.send_date,
+      p,
+      html` type="date"`,
+    )}${textField('send_time', 'Time', v.send_time, p, html` type="time"`)}</div>${problemLine(p, 'send_at')}</fieldset>
+<button>Send to ${String(segment.member_count)} members</button>`,
+  )
 }

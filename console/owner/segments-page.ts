@@ -20,7 +20,17 @@ import { sent } from './form-fields.js'
 import { businessFormat, callerOf, centsOf, doneLine } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 import { currentSegment, RECOMPUTE_AFTER_MINUTES } from './segment-freshness.js'
-import { addMemberForm, countLine, foundList, memberList, newSegmentForm, segmentList, sendForm, type SegmentValues, type SendValues } from './segment-views.js'
+import {
+  addMemberForm,
+  countLine,
+  foundList,
+  memberList,
+  newSegmentForm,
+  segmentList,
+  sendForm,
+  type SegmentValues,
+  type SendValues,
+} from './segment-views.js'
 import { isUuid } from '../../core/schema-types.js'
 
 const DONE: Record<string, string> = { created: 'Segment made.', added: 'Added.', removed: 'Removed.', refreshed: 'Members recomputed.' }
@@ -43,12 +53,17 @@ export function segmentsPages(services: Services): Router {
     if (!session) return
     const values = Object.fromEntries(SEGMENT_FIELDS.map((f) => [f, sent(req.body, f)])) as SegmentValues
     try {
-      const made = await callAction(callerOf(services, session, res), createSegment, segmentInput(values) as never, { idempotencyKey: onceOf(req) })
+      const made = await callAction(callerOf(services, session, res), createSegment, segmentInput(values) as never, {
+        idempotencyKey: onceOf(req),
+      })
       res.redirect(303, `/segments/${(made.result as { id: string }).id}?done=created`)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      const problems = problemsOf(err, (path) => path.startsWith('rule.') ? ruleField(path) : path.split('.')[0])
-      await listPage(services, session, res, values, problems, { status: err.status, error: `The segment was not made. ${pageProblem(problems, SEGMENT_FIELDS)}` })
+      const problems = problemsOf(err, (path) => (path.startsWith('rule.') ? ruleField(path) : path.split('.')[0]))
+      await listPage(services, session, res, values, problems, {
+        status: err.status,
+        error: `The segment was not made. ${pageProblem(problems, SEGMENT_FIELDS)}`,
+      })
     }
   })
 
@@ -67,7 +82,10 @@ export function segmentsPages(services: Services): Router {
       members = await callQuery(caller, segmentMembersQuery, { params: { segment_id: segment.id }, limit: 50, cursor })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, segment.name, html`<p><a href="${`/segments/${segment.id}`}">Start again</a></p>`, { status: err.status, error: err.message })
+      return sendOwnerPage(res, segment.name, html`<p><a href="${`/segments/${segment.id}`}">Start again</a></p>`, {
+        status: err.status,
+        error: err.message,
+      })
     }
     const serviceIds = [segment.rule?.had_service?.service_id, segment.rule?.lacks_service?.service_id].filter((id): id is string => !!id)
     const serviceNames = new Map<string, string>()
@@ -76,7 +94,10 @@ export function segmentsPages(services: Services): Router {
     const base = `/segments/${segment.id}`
     const body = html`<p><a href="/segments">All segments</a></p>
 <p><b>${segment.rule ? `Every customer ${describeRule(segment.rule, serviceNames)}` : 'Customers chosen by hand'}</b><br><span class="muted">${countLine(segment, timezone)}</span>${
-  segment.kind === 'rule' && !segment.archived_at ? html`<br><span class="note">Recomputed when this page opens if older than ${RECOMPUTE_AFTER_MINUTES} minutes.</span>` : ''}</p>
+      segment.kind === 'rule' && !segment.archived_at
+        ? html`<br><span class="note">Recomputed when this page opens if older than ${RECOMPUTE_AFTER_MINUTES} minutes.</span>`
+        : ''
+    }</p>
 ${problem ? html`<p class="err">The members could not be recomputed now: ${problem}</p>` : ''}
 ${segment.description ? html`<p class="pre">${segment.description}</p>` : ''}
 <p class="row"><a href="${`${base}/send`}">Email every member</a></p>
@@ -86,7 +107,10 @@ ${segment.kind === 'manual' && !segment.archived_at ? html`${addMemberForm(segme
     sendOwnerPage(res, segment.name, body, { ok: sentLine(req.query) ?? doneLine(req.query.done, DONE) })
   })
 
-  for (const [path, def] of [['add', addSegmentMembers], ['remove', removeSegmentMembers]] as const) {
+  for (const [path, def] of [
+    ['add', addSegmentMembers],
+    ['remove', removeSegmentMembers],
+  ] as const) {
     router.post(`/segments/:id/${path}`, async (req, res) => {
       const session = personWithRole(res, ['owner'])
       if (!session) return
@@ -129,14 +153,24 @@ ${segment.kind === 'manual' && !segment.archived_at ? html`${addMemberForm(segme
     values.when = values.when === 'later' ? 'later' : 'now'
     try {
       const sendAt = sendAtOf(values, (await businessFormat(caller)).timezone)
-      const done = await callAction(caller, sendToSegment, { segment_id: segment.id, subject: values.subject, body: values.body,
-        ...(sendAt ? { send_at: sendAt.toISOString() } : {}) }, { idempotencyKey: onceOf(req) })
+      const done = await callAction(
+        caller,
+        sendToSegment,
+        { segment_id: segment.id, subject: values.subject, body: values.body, ...(sendAt ? { send_at: sendAt.toISOString() } : {}) },
+        { idempotencyKey: onceOf(req) },
+      )
       const r = done.result as { scheduled_count: number; skipped_no_email: number; skipped_opted_out: number; repeated: boolean }
-      res.redirect(303, `/segments/${segment.id}?sent=${r.scheduled_count}&no_email=${r.skipped_no_email}&opted_out=${r.skipped_opted_out}${r.repeated ? '&repeated=1' : ''}`)
+      res.redirect(
+        303,
+        `/segments/${segment.id}?sent=${r.scheduled_count}&no_email=${r.skipped_no_email}&opted_out=${r.skipped_opted_out}${r.repeated ? '&repeated=1' : ''}`,
+      )
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       const problems = problemsOf(err)
-      sendPage(res, segment, session, values, problems, { status: err.status, error: `Nothing was sent. ${pageProblem(problems, SEND_FIELDS)}` })
+      sendPage(res, segment, session, values, problems, {
+        status: err.status,
+        error: `Nothing was sent. ${pageProblem(problems, SEND_FIELDS)}`,
+      })
     }
   })
 
@@ -144,29 +178,53 @@ ${segment.kind === 'manual' && !segment.archived_at ? html`${addMemberForm(segme
 }
 
 /** The list of segments with the new-segment form. */
-async function listPage(services: Services, session: SessionPrincipal, res: Response, values: SegmentValues, problems: FieldProblems,
-  extra: { status?: number; error?: string } = {}) {
+async function listPage(
+  services: Services,
+  session: SessionPrincipal,
+  res: Response,
+  values: SegmentValues,
+  problems: FieldProblems,
+  extra: { status?: number; error?: string } = {},
+) {
   const caller = callerOf(services, session, res)
   const { timezone } = await businessFormat(caller)
   const page = await callQuery(caller, segmentsQuery, { limit: 100 })
-  sendOwnerPage(res, 'Segments', html`<p class="muted">Named lists of customers, to email all at once.</p>${segmentList(page.items as Segment[], timezone)}
-${newSegmentForm(session, values, problems)}`, extra)
+  sendOwnerPage(
+    res,
+    'Segments',
+    html`<p class="muted">Named lists of customers, to email all at once.</p>${segmentList(page.items as Segment[], timezone)}
+${newSegmentForm(session, values, problems)}`,
+    extra,
+  )
 }
 
-function sendPage(res: Response, segment: Segment, session: SessionPrincipal, values: SendValues, problems: FieldProblems,
-  extra: { status?: number; error?: string } = {}) {
-  sendOwnerPage(res, `Email ${segment.name}`, html`<p><a href="${`/segments/${segment.id}`}">Back to ${segment.name}</a></p>
-<p>One email to each of the ${String(segment.member_count)} members, with their own name.</p>${sendForm(segment, session, values, problems)}`, extra)
+function sendPage(
+  res: Response,
+  segment: Segment,
+  session: SessionPrincipal,
+  values: SendValues,
+  problems: FieldProblems,
+  extra: { status?: number; error?: string } = {},
+) {
+  sendOwnerPage(
+    res,
+    `Email ${segment.name}`,
+    html`<p><a href="${`/segments/${segment.id}`}">Back to ${segment.name}</a></p>
+<p>One email to each of the ${String(segment.member_count)} members, with their own name.</p>${sendForm(segment, session, values, problems)}`,
+    extra,
+  )
 }
 
 /** The segment named in the address, or a 404 page (and null) when this business has none such. */
 async function segmentOr404(services: Services, session: SessionPrincipal, res: Response, id: string): Promise<Segment | null> {
   try {
     if (!isUuid(id)) throw new AppError('NOT_FOUND', 'no such segment')
-    return await callQuery(callerOf(services, session, res), segmentsQuery, { id }) as Segment
+    return (await callQuery(callerOf(services, session, res), segmentsQuery, { id })) as Segment
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'NOT_FOUND') throw err
-    sendOwnerPage(res, 'Segment not found', html`<p>There is no such segment.</p><p><a href="/segments">All segments</a></p>`, { status: 404 })
+    sendOwnerPage(res, 'Segment not found', html`<p>There is no such segment.</p><p><a href="/segments">All segments</a></p>`, {
+      status: 404,
+    })
     return null
   }
 }
@@ -183,7 +241,8 @@ function segmentInput(v: SegmentValues): Record<string, unknown> {
   if (v.last_visit_after) rule.last_visit_after = v.last_visit_after
   if (v.spend_over) {
     const cents = centsOf(v.spend_over)
-    if (cents === null || cents < 0) throw validationError([{ field: 'data.rule.spend_over_cents', message: `expected an amount such as 250, not "${v.spend_over}"` }])
+    if (cents === null || cents < 0)
+      throw validationError([{ field: 'data.rule.spend_over_cents', message: `expected an amount such as 250, not "${v.spend_over}"` }])
     rule.spend_over_cents = cents
   }
   return { ...input, rule }
@@ -192,7 +251,10 @@ function segmentInput(v: SegmentValues): Record<string, unknown> {
 /** The form field a rule's refused part was typed in. */
 function ruleField(path: string): string {
   const part = path.split('.')[1] ?? ''
-  return ({ tags: 'tag', spend_over_cents: 'spend_over' } as Record<string, string>)[part] ?? (SEGMENT_FIELDS.includes(part as never) ? part : 'rule')
+  return (
+    ({ tags: 'tag', spend_over_cents: 'spend_over' } as Record<string, string>)[part] ??
+    (SEGMENT_FIELDS.includes(part as never) ? part : 'rule')
+  )
 }
 
 /** When a later email goes out, read in the business's time zone; undefined for "now". */
@@ -201,8 +263,10 @@ function sendAtOf(v: SendValues, timeZone: string): Date | undefined {
   if (!v.subject) issues.push({ field: 'data.subject', message: 'expected a subject line' })
   if (!v.body) issues.push({ field: 'data.body', message: 'expected the text of the email' })
   if (v.when === 'later') {
-    if (!/^\d{4}-\d\d-\d\d$/.test(v.send_date)) issues.push({ field: 'data.send_date', message: 'expected a date such as 2026-11-05 for a later email' })
-    if (!/^\d\d:\d\d$/.test(v.send_time)) issues.push({ field: 'data.send_time', message: 'expected a time such as 09:30 for a later email' })
+    if (!/^\d{4}-\d\d-\d\d$/.test(v.send_date))
+      issues.push({ field: 'data.send_date', message: 'expected a date such as 2026-11-05 for a later email' })
+    if (!/^\d\d:\d\d$/.test(v.send_time))
+      issues.push({ field: 'data.send_time', message: 'expected a time such as 09:30 for a later email' })
   }
   if (issues.length) throw validationError(issues)
   return v.when === 'later' ? zonedInstant(v.send_date, v.send_time, timeZone) : undefined
@@ -210,10 +274,12 @@ function sendAtOf(v: SendValues, timeZone: string): Date | undefined {
 
 /** "2 emails scheduled; 1 skipped without an email; 1 skipped (bounced or complained)" after a send. */
 function sentLine(query: Record<string, unknown>): string | undefined {
-  const n = (name: string) => /^\d{1,7}$/.test(String(query[name] ?? '')) ? Number(query[name]) : null
+  const n = (name: string) => (/^\d{1,7}$/.test(String(query[name] ?? '')) ? Number(query[name]) : null)
   const scheduled = n('sent')
   if (scheduled === null) return undefined
-  const parts = [`${scheduled} email${scheduled === 1 ? '' : 's'} ${query.repeated ? 'were already scheduled by the same send' : 'scheduled'}`]
+  const parts = [
+    `${scheduled} email${scheduled === 1 ? '' : 's'} ${query.repeated ? 'were already scheduled by the same send' : 'scheduled'}`,
+  ]
   if (n('no_email')) parts.push(`${n('no_email')} skipped without an email address`)
   if (n('opted_out')) parts.push(`${n('opted_out')} skipped (email bounced or complained)`)
   return `${parts.join('; ')}.`
@@ -222,7 +288,10 @@ function sentLine(query: Record<string, unknown>): string | undefined {
 /** A refusal as a page: what was wrong and the way back; nothing was changed. */
 function refused(res: Response, err: unknown, back: string): void {
   if (!(err instanceof AppError)) throw err
-  sendOwnerPage(res, 'Not changed', html`<p><a href="${back}">Back</a></p>`, { status: err.status, error: `Nothing was changed. ${err.message}` })
+  sendOwnerPage(res, 'Not changed', html`<p><a href="${back}">Back</a></p>`, {
+    status: err.status,
+    error: `Nothing was changed. ${err.message}`,
+  })
 }
 
 /** The new-segment form before anything is typed: a manual segment. */

@@ -10,7 +10,18 @@ import { AppError, validationError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
-import { amountRefused, businessFormat, callerOf, centsOf, doneLine, field, fieldProblems, money, problemAt, type BusinessFormat } from './owner-forms.js'
+import {
+  amountRefused,
+  businessFormat,
+  callerOf,
+  centsOf,
+  doneLine,
+  field,
+  fieldProblems,
+  money,
+  problemAt,
+  type BusinessFormat,
+} from './owner-forms.js'
 
 type Service = z.output<typeof servicesQuery.record>
 
@@ -18,10 +29,22 @@ type Service = z.output<typeof servicesQuery.record>
 const PRICING: Record<string, string> = { fixed: 'fixed price', flexible: 'priced per job', per_unit: 'per unit', product: 'product' }
 
 /** What the catalog page may say after a change: ?done= carries one of these keys. */
-const DONE: Record<string, string> = { created: 'Service added.', saved: 'Changes saved.', archived: 'Service archived: it is no longer offered.' }
+const DONE: Record<string, string> = {
+  created: 'Service added.',
+  saved: 'Changes saved.',
+  archived: 'Service archived: it is no longer offered.',
+}
 
 /** The service form as typed. */
-interface ServiceTyped { name: string; description: string; pricing: string; price: string; unit_name: string; duration: string; taxable: boolean }
+interface ServiceTyped {
+  name: string
+  description: string
+  pricing: string
+  price: string
+  unit_name: string
+  duration: string
+  taxable: boolean
+}
 
 const BLANK: ServiceTyped = { name: '', description: '', pricing: 'fixed', price: '', unit_name: '', duration: '', taxable: true }
 
@@ -32,7 +55,9 @@ export function servicesPages(services: Services): Router {
   router.get('/services', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    await showCatalog(services, session, res, req.query.status === 'archived' ? 'archived' : 'active', BLANK, { ok: doneLine(req.query.done, DONE) })
+    await showCatalog(services, session, res, req.query.status === 'archived' ? 'archived' : 'active', BLANK, {
+      ok: doneLine(req.query.done, DONE),
+    })
   })
 
   router.post('/services', async (req, res) => {
@@ -43,7 +68,11 @@ export function servicesPages(services: Services): Router {
       await callAction(callerOf(services, session, res), createService, serviceInput(typed))
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return showCatalog(services, session, res, 'active', typed, { status: err.status, error: `The service was not added. ${err.message}`, problems: fieldProblems(err) })
+      return showCatalog(services, session, res, 'active', typed, {
+        status: err.status,
+        error: `The service was not added. ${err.message}`,
+        problems: fieldProblems(err),
+      })
     }
     res.redirect(303, '/services?done=created')
   })
@@ -67,8 +96,10 @@ export function servicesPages(services: Services): Router {
       if (!(err instanceof AppError)) throw err
       const service = await readService(caller, req.params.id, res)
       if (!service) return
-      return sendOwnerPage(res, `Edit ${service.name}`, editForm(service, typed, fieldProblems(err), session.csrfToken),
-        { status: err.status, error: `Nothing was changed. ${err.message}` })
+      return sendOwnerPage(res, `Edit ${service.name}`, editForm(service, typed, fieldProblems(err), session.csrfToken), {
+        status: err.status,
+        error: `Nothing was changed. ${err.message}`,
+      })
     }
     res.redirect(303, '/services?done=saved')
   })
@@ -80,7 +111,10 @@ export function servicesPages(services: Services): Router {
       await callAction(callerOf(services, session, res), archiveService, { service_id: req.params.id })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Services', html`<p><a href="/services">Back to the catalog</a></p>`, { status: err.status, error: `Nothing was changed. ${err.message}` })
+      return sendOwnerPage(res, 'Services', html`<p><a href="/services">Back to the catalog</a></p>`, {
+        status: err.status,
+        error: `Nothing was changed. ${err.message}`,
+      })
     }
     res.redirect(303, '/services?done=archived')
   })
@@ -89,13 +123,27 @@ export function servicesPages(services: Services): Router {
 }
 
 function typedFromBody(body: unknown): ServiceTyped {
-  return { name: field(body, 'name'), description: field(body, 'description'), pricing: field(body, 'pricing'), price: field(body, 'price'),
-    unit_name: field(body, 'unit_name'), duration: field(body, 'duration'), taxable: field(body, 'taxable') === '1' }
+  return {
+    name: field(body, 'name'),
+    description: field(body, 'description'),
+    pricing: field(body, 'pricing'),
+    price: field(body, 'price'),
+    unit_name: field(body, 'unit_name'),
+    duration: field(body, 'duration'),
+    taxable: field(body, 'taxable') === '1',
+  }
 }
 
 function typedFromService(s: Service): ServiceTyped {
-  return { name: s.name, description: s.description ?? '', pricing: s.pricing, price: s.price_cents === null ? '' : (s.price_cents / 100).toFixed(2),
-    unit_name: s.unit_name ?? '', duration: s.default_duration_minutes === null ? '' : String(s.default_duration_minutes), taxable: s.taxable }
+  return {
+    name: s.name,
+    description: s.description ?? '',
+    pricing: s.pricing,
+    price: s.price_cents === null ? '' : (s.price_cents / 100).toFixed(2),
+    unit_name: s.unit_name ?? '',
+    duration: s.default_duration_minutes === null ? '' : String(s.default_duration_minutes),
+    taxable: s.taxable,
+  }
 }
 
 /** The action's fields from the form: a blank optional field is null; amounts and minutes the page cannot read are refused by field. */
@@ -103,7 +151,9 @@ function serviceInput(typed: ServiceTyped) {
   const cents = typed.price ? centsOf(typed.price) : null
   if (typed.price && cents === null) throw amountRefused('price_cents', typed.price)
   if (typed.duration && !/^-?\d+$/.test(typed.duration)) {
-    throw validationError([{ field: 'data.default_duration_minutes', message: `expected whole minutes such as 60, not "${typed.duration}"` }])
+    throw validationError([
+      { field: 'data.default_duration_minutes', message: `expected whole minutes such as 60, not "${typed.duration}"` },
+    ])
   }
   return {
     name: typed.name,
@@ -121,29 +171,53 @@ async function readService(caller: Caller, id: string, res: Response): Promise<S
     return await callQuery(caller, servicesQuery, { id })
   } catch (err) {
     if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    sendOwnerPage(res, 'Service not found', html`<p>There is no such service in your catalog.</p><p><a href="/services">The catalog</a></p>`, { status: 404 })
+    sendOwnerPage(
+      res,
+      'Service not found',
+      html`<p>There is no such service in your catalog.</p><p><a href="/services">The catalog</a></p>`,
+      { status: 404 },
+    )
     return null
   }
 }
 
 /** The catalog (active or archived) and the form to add a service, as typed when it was refused. */
-async function showCatalog(services: Services, session: SessionPrincipal, res: Response, status: 'active' | 'archived', typed: ServiceTyped,
-  opts: { status?: number; ok?: string; error?: string; problems?: Map<string, string> }): Promise<void> {
+async function showCatalog(
+  services: Services,
+  session: SessionPrincipal,
+  res: Response,
+  status: 'active' | 'archived',
+  typed: ServiceTyped,
+  opts: { status?: number; ok?: string; error?: string; problems?: Map<string, string> },
+): Promise<void> {
   const caller = callerOf(services, session, res)
   const format = await businessFormat(caller)
   const list = await callQueryAll(caller, servicesQuery, { params: { status } })
-  const cards = list.map((s) => html`<div class="card"><b>${s.name}</b>${s.status === 'archived' ? html` <span class="muted">archived</span>` : ''}
-<p class="note">${describe(s, format)}</p>${s.description ? html`<p>${s.description}</p>` : ''}${s.status === 'active' ? html`<div class="row"><a href="/services/${s.id}/edit" aria-label="Edit ${s.name}">Edit</a>${
-  form(`/services/${s.id}/archive`, session.csrfToken, html`<button class="small deny" aria-label="Archive ${s.name}">Archive</button>`)}</div>` : ''}</div>`)
+  const cards = list.map(
+    (s) => html`<div class="card"><b>${s.name}</b>${s.status === 'archived' ? html` <span class="muted">archived</span>` : ''}
+<p class="note">${describe(s, format)}</p>${s.description ? html`<p>${s.description}</p>` : ''}${
+      s.status === 'active'
+        ? html`<div class="row"><a href="/services/${s.id}/edit" aria-label="Edit ${s.name}">Edit</a>${form(
+            `/services/${s.id}/archive`,
+            session.csrfToken,
+            html`<button class="small deny" aria-label="Archive ${s.name}">Archive</button>`,
+          )}</div>`
+        : ''
+    }</div>`,
+  )
   const body = html`<nav aria-label="Catalog" class="tabs"><a href="/services"${status === 'active' ? html` aria-current="page"` : ''}>Offered</a><a href="/services?status=archived"${
-    status === 'archived' ? html` aria-current="page"` : ''}>Archived</a></nav>${cards.length ? cards : html`<p class="note">No services here.</p>`}
+    status === 'archived' ? html` aria-current="page"` : ''
+  }>Archived</a></nav>${cards.length ? cards : html`<p class="note">No services here.</p>`}
 <h2>Add a service</h2>${form('/services', session.csrfToken, html`${serviceFields(typed, opts.problems ?? new Map())}<button>Add service</button>`)}`
   sendOwnerPage(res, 'Services', body, { status: opts.status, ok: opts.ok, error: opts.error })
 }
 
 /** Pricing, price, unit, duration and tax of a service in words. */
 function describe(s: Service, format: BusinessFormat): string {
-  const price = s.price_cents === null ? 'no set price' : `${money(s.price_cents, format)}${s.pricing === 'per_unit' ? ` per ${s.unit_name}` : ''}${s.pricing === 'flexible' ? ' suggested' : ''}`
+  const price =
+    s.price_cents === null
+      ? 'no set price'
+      : `${money(s.price_cents, format)}${s.pricing === 'per_unit' ? ` per ${s.unit_name}` : ''}${s.pricing === 'flexible' ? ' suggested' : ''}`
   return `${PRICING[s.pricing]} · ${price}${s.default_duration_minutes ? ` · ${s.default_duration_minutes} min` : ''} · ${s.taxable ? 'taxable' : 'no tax'}`
 }
 
@@ -154,8 +228,10 @@ function editForm(service: Service, typed: ServiceTyped, problems: Map<string, s
 /** The service form's inputs, each with the action's complaint about it. */
 function serviceFields(typed: ServiceTyped, problems: Map<string, string>): SafeHtml {
   return html`<label>Name<input name="name" required maxlength="200" value="${typed.name}">${problemAt(problems, 'name')}</label>
-<label>Pricing<select name="pricing">${Object.entries(PRICING).map(([k, words]) => html`<option value="${k}"${typed.pricing === k ? html` selected` : ''}>${words}</option>`)}</select>${
-  problemAt(problems, 'pricing')}</label>
+<label>Pricing<select name="pricing">${Object.entries(PRICING).map(([k, words]) => html`<option value="${k}"${typed.pricing === k ? html` selected` : ''}>${words}</option>`)}</select>${problemAt(
+    problems,
+    'pricing',
+  )}</label>
 <label>Price ($; per unit for per-unit pricing)<input name="price" inputmode="decimal" value="${typed.price}">${problemAt(problems, 'price_cents')}</label>
 <label>Unit (per-unit pricing only, e.g. screen)<input name="unit_name" maxlength="50" value="${typed.unit_name}">${problemAt(problems, 'unit_name')}</label>
 <label>Minutes it takes<input name="duration" inputmode="numeric" value="${typed.duration}">${problemAt(problems, 'default_duration_minutes')}</label>

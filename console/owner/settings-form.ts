@@ -7,11 +7,31 @@ import { problemLine, type FieldProblems } from './field-problems.js'
 import { checkField, selectField, sent, textArea, textField } from './form-fields.js'
 
 /** The week as the form lists it, Monday first. */
-const DAYS: ReadonlyArray<readonly [Weekday, string]> = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'],
-  ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']]
+const DAYS: ReadonlyArray<readonly [Weekday, string]> = [
+  ['mon', 'Monday'],
+  ['tue', 'Tuesday'],
+  ['wed', 'Wednesday'],
+  ['thu', 'Thursday'],
+  ['fri', 'Friday'],
+  ['sat', 'Saturday'],
+  ['sun', 'Sunday'],
+]
 
-const TEXT_FIELDS = ['name', 'timezone', 'currency', 'default_tax_rate', 'invoice_prefix', 'invoice_terms_days', 'reply_to_email',
-  'payment_instructions', 'follow_up_after_hours', 'follow_up_max', 'reminder_time', 'lapsed_after_months', ...DAYS.map(([d]) => `hours_${d}`)] as const
+const TEXT_FIELDS = [
+  'name',
+  'timezone',
+  'currency',
+  'default_tax_rate',
+  'invoice_prefix',
+  'invoice_terms_days',
+  'reply_to_email',
+  'payment_instructions',
+  'follow_up_after_hours',
+  'follow_up_max',
+  'reminder_time',
+  'lapsed_after_months',
+  ...DAYS.map(([d]) => `hours_${d}`),
+] as const
 
 /** Every field the settings form shows, by its name on the form. */
 export const SETTINGS_FORM_FIELDS: readonly string[] = [...TEXT_FIELDS, 'send_confirmations', 'send_reminders']
@@ -25,10 +45,19 @@ export type SettingsChange = z.input<typeof updateSettings.input>
 /** The form's values for the business's current settings. */
 export function formValuesOf(s: z.output<typeof SETTINGS_RECORD>): SettingsFormValues {
   const values: SettingsFormValues = {
-    name: s.name, timezone: s.timezone, currency: s.currency, default_tax_rate: String(s.default_tax_rate_bp / 100),
-    invoice_prefix: s.invoice_prefix, invoice_terms_days: String(s.invoice_terms_days), reply_to_email: s.reply_to_email ?? '',
-    payment_instructions: s.payment_instructions, follow_up_after_hours: String(s.follow_up_after_hours), follow_up_max: String(s.follow_up_max),
-    reminder_time: s.reminder_time.slice(0, 5), send_confirmations: s.send_confirmations ? 'on' : '', send_reminders: s.send_reminders ? 'on' : '',
+    name: s.name,
+    timezone: s.timezone,
+    currency: s.currency,
+    default_tax_rate: String(s.default_tax_rate_bp / 100),
+    invoice_prefix: s.invoice_prefix,
+    invoice_terms_days: String(s.invoice_terms_days),
+    reply_to_email: s.reply_to_email ?? '',
+    payment_instructions: s.payment_instructions,
+    follow_up_after_hours: String(s.follow_up_after_hours),
+    follow_up_max: String(s.follow_up_max),
+    reminder_time: s.reminder_time.slice(0, 5),
+    send_confirmations: s.send_confirmations ? 'on' : '',
+    send_reminders: s.send_reminders ? 'on' : '',
     lapsed_after_months: String(s.lapsed_after_months),
   }
   for (const [day] of DAYS) values[`hours_${day}`] = (s.business_hours[day] ?? []).map(([from, to]) => `${from}-${to}`).join(', ')
@@ -66,11 +95,20 @@ export function settingsChange(v: SettingsFormValues): { change: SettingsChange;
     else problems[`hours_${day}`] = 'expected opening times such as 08:00-17:00, or 08:00-12:00, 13:00-17:00; leave it empty when closed'
   }
   const change: SettingsChange = {
-    name: v.name, timezone: v.timezone, currency: v.currency.toUpperCase(), default_tax_rate_bp: tax,
-    invoice_prefix: v.invoice_prefix.toUpperCase(), invoice_terms_days: whole('invoice_terms_days'),
-    reply_to_email: v.reply_to_email || null, payment_instructions: v.payment_instructions,
-    send_confirmations: v.send_confirmations !== '', follow_up_after_hours: whole('follow_up_after_hours'), follow_up_max: whole('follow_up_max'),
-    send_reminders: v.send_reminders !== '', reminder_time: v.reminder_time, business_hours: hours,
+    name: v.name,
+    timezone: v.timezone,
+    currency: v.currency.toUpperCase(),
+    default_tax_rate_bp: tax,
+    invoice_prefix: v.invoice_prefix.toUpperCase(),
+    invoice_terms_days: whole('invoice_terms_days'),
+    reply_to_email: v.reply_to_email || null,
+    payment_instructions: v.payment_instructions,
+    send_confirmations: v.send_confirmations !== '',
+    follow_up_after_hours: whole('follow_up_after_hours'),
+    follow_up_max: whole('follow_up_max'),
+    send_reminders: v.send_reminders !== '',
+    reminder_time: v.reminder_time,
+    business_hours: hours,
     lapsed_after_months: whole('lapsed_after_months'),
   }
   return { change, problems }
@@ -93,7 +131,13 @@ export function settingsInputs(v: SettingsFormValues, problems: FieldProblems, t
   const zones = timeZones.includes(v.timezone) || !v.timezone ? timeZones : [v.timezone, ...timeZones]
   return html`<h2>Business</h2>
 ${textField('name', 'Business name', v.name, problems, html` required maxlength="200" autocomplete="organization"`)}
-${selectField('timezone', 'Time zone', v.timezone, zones.map((z) => [z, z] as const), problems)}
+${selectField(
+  'timezone',
+  'Time zone',
+  v.timezone,
+  zones.map((z) => [z, z] as const),
+  problems,
+)}
 ${textField('reply_to_email', 'Reply-to email (optional)', v.reply_to_email, problems, html` type="email" autocomplete="email"`)}
 <h2>Business hours</h2><p class="note">Opening times like 08:00-17:00; two periods as 08:00-12:00, 13:00-17:00; empty when closed.</p>
 ${DAYS.map(([day, words]) => textField(`hours_${day}`, words, v[`hours_${day}`], problems, html` autocomplete="off"`))}

@@ -12,13 +12,31 @@ import { personWithRole } from '../session.js'
 import { exportHref, OWNER_EXPORTS } from './export-links.js'
 import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
 import { sendOwnerPage } from './owner-page.js'
-import { formValuesOf, formValuesSent, settingsChange, settingsFormField, settingsInputs, SETTINGS_FORM_FIELDS, type SettingsFormValues } from './settings-form.js'
+import {
+  formValuesOf,
+  formValuesSent,
+  settingsChange,
+  settingsFormField,
+  settingsInputs,
+  SETTINGS_FORM_FIELDS,
+  type SettingsFormValues,
+} from './settings-form.js'
 
 /** The owner's pages the nav does not show, in the order the "More" page lists them. */
 const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
-  ['#business', 'Business settings'], ['/settings/templates', 'Email templates'], ['/settings/fields', 'Custom fields'], ['/team', 'Team'], ['/services', 'Services'],
-  ['/waitlist', 'Waitlist'], ['/review/connections', 'Agent tokens and connected apps'], ['/review/permissions', 'Permissions'],
-  ['/review/history', 'Decided requests'], ['/segments', 'Segments'], ['/messages', 'Scheduled emails'], ['/messages/outbox', 'Outbox'], ['/import', 'Import'],
+  ['#business', 'Business settings'],
+  ['/settings/templates', 'Email templates'],
+  ['/settings/fields', 'Custom fields'],
+  ['/team', 'Team'],
+  ['/services', 'Services'],
+  ['/waitlist', 'Waitlist'],
+  ['/review/connections', 'Agent tokens and connected apps'],
+  ['/review/permissions', 'Permissions'],
+  ['/review/history', 'Decided requests'],
+  ['/segments', 'Segments'],
+  ['/messages', 'Scheduled emails'],
+  ['/messages/outbox', 'Outbox'],
+  ['/import', 'Import'],
   ['/calendar', 'Calendar subscriptions'],
 ]
 
@@ -28,20 +46,31 @@ const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone')
 /** The "More" page: links to every owner page outside the nav, then the business settings form. */
 export function settingsPages(services: Services): Router {
   const router = Router()
-  const show = (res: Response, session: SessionPrincipal, values: SettingsFormValues, problems: FieldProblems, opts: { ok?: string; status?: number } = {}) => {
+  const show = (
+    res: Response,
+    session: SessionPrincipal,
+    values: SettingsFormValues,
+    problems: FieldProblems,
+    opts: { ok?: string; status?: number } = {},
+  ) => {
     const links = html`<nav aria-label="More pages"><ul class="more">${MORE_PAGES.map(([href, words]) => html`<li><a href="${href}">${words}</a></li>`)}
 <li>Export as CSV: ${OWNER_EXPORTS.map((e, i) => html`${i ? ', ' : ''}<a href="${exportHref(e.type)}" download>${e.label}</a>`)}</li></ul></nav>`
     const status = opts.status ?? 200
-    sendOwnerPage(res, 'More', html`${links}<h2 id="business">Business settings</h2>
+    sendOwnerPage(
+      res,
+      'More',
+      html`${links}<h2 id="business">Business settings</h2>
 <p class="note">Business id: <code>${session.tenantId}</code>, the <code>--tenant</code> of the <code>npx crm</code> commands.</p>
 ${form('/settings', session.csrfToken, html`${settingsInputs(values, problems, TIME_ZONES)}<button>Save settings</button>`)}`,
-    { ok: opts.ok, status, error: status >= 400 ? pageProblem(problems, SETTINGS_FORM_FIELDS) : undefined })
+      { ok: opts.ok, status, error: status >= 400 ? pageProblem(problems, SETTINGS_FORM_FIELDS) : undefined },
+    )
   }
 
   router.get('/settings', async (req, res) => {
     const session = personWithRole(res, ['owner'])
     if (!session) return
-    const [settings] = (await callQuery({ services, principal: session, requestId: stateOf(res).requestId }, settingsQuery, { limit: 1 })).items
+    const [settings] = (await callQuery({ services, principal: session, requestId: stateOf(res).requestId }, settingsQuery, { limit: 1 }))
+      .items
     show(res, session, formValuesOf(settings), {}, { ok: req.query.done === 'saved' ? 'Settings saved.' : undefined })
   })
 

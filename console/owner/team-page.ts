@@ -17,14 +17,23 @@ import { doneLine } from './owner-forms.js'
 
 type Member = z.output<typeof usersQuery.record>
 
-const ROLES = [['technician', 'Technician'], ['owner', 'Owner']] as const
+const ROLES = [
+  ['technician', 'Technician'],
+  ['owner', 'Owner'],
+] as const
 
 /** A refused change: whose card (or '' for the new member's form), what was typed and what to fix. */
-interface Refused { userId: string; values: Record<string, string>; problems: FieldProblems; status: number }
+interface Refused {
+  userId: string
+  values: Record<string, string>
+  problems: FieldProblems
+  status: number
+}
 
 const DONE: Record<string, string> = {
   added: 'Added. They sign in by entering their email on the sign-in page, which emails them a link.',
-  saved: 'Saved.', deactivated: 'Deactivated: they can no longer sign in, and their calendar feeds and the agent tokens and apps they made stop.',
+  saved: 'Saved.',
+  deactivated: 'Deactivated: they can no longer sign in, and their calendar feeds and the agent tokens and apps they made stop.',
   reactivated: 'Reactivated: they can sign in again. Their old calendar feeds and tokens stay revoked: make new ones if they need them.',
 }
 
@@ -35,23 +44,46 @@ export function teamPages(services: Services): Router {
 
   const show = async (res: Response, session: SessionPrincipal, done: unknown, refused?: Refused) => {
     const people = await callQueryAll(caller(session, res), usersQuery)
-    const typed = (userId: string, field: string, saved: string) => (refused?.userId === userId ? refused.values[field] ?? saved : saved)
+    const typed = (userId: string, field: string, saved: string) => (refused?.userId === userId ? (refused.values[field] ?? saved) : saved)
     const problems = (userId: string) => (refused?.userId === userId ? refused.problems : {})
-    const cards = people.map((m: Member) => html`<section class="card" aria-labelledby="${`m_${m.id}`}"><h2 id="${`m_${m.id}`}">${m.name || m.email}${
-      m.id === session.actor.id ? ' (you)' : ''}</h2><p class="muted">${m.email} · ${m.role === 'owner' ? 'Owner' : 'Technician'} · ${
-      m.deactivated_at ? html`<b class="err">Deactivated</b>` : 'Active'}</p>
-${form(`/team/${m.id}`, session.csrfToken, html`<div class="row">${textField('name', 'Name', typed(m.id, 'name', m.name), problems(m.id), html` maxlength="200"`)}
-${selectField('role', 'Role', typed(m.id, 'role', m.role), ROLES, problems(m.id))}</div><button class="second">Save ${m.name || m.email}</button>`)}
-${form(`/team/${m.id}/active`, session.csrfToken, html`<input type="hidden" name="active" value="${m.deactivated_at ? 'true' : 'false'}">${
-  m.deactivated_at ? html`<button class="alt">Reactivate ${m.name || m.email}</button>` : html`<button class="deny">Deactivate ${m.name || m.email}</button>`}`)}</section>`)
+    const cards = people.map(
+      (m: Member) => html`<section class="card" aria-labelledby="${`m_${m.id}`}"><h2 id="${`m_${m.id}`}">${m.name || m.email}${
+        m.id === session.actor.id ? ' (you)' : ''
+      }</h2><p class="muted">${m.email} · ${m.role === 'owner' ? 'Owner' : 'Technician'} · ${
+        m.deactivated_at ? html`<b class="err">Deactivated</b>` : 'Active'
+      }</p>
+${form(
+  `/team/${m.id}`,
+  session.csrfToken,
+  html`<div class="row">${textField('name', 'Name', typed(m.id, 'name', m.name), problems(m.id), html` maxlength="200"`)}
+${selectField('role', 'Role', typed(m.id, 'role', m.role), ROLES, problems(m.id))}</div><button class="second">Save ${m.name || m.email}</button>`,
+)}
+${form(
+  `/team/${m.id}/active`,
+  session.csrfToken,
+  html`<input type="hidden" name="active" value="${m.deactivated_at ? 'true' : 'false'}">${
+    m.deactivated_at
+      ? html`<button class="alt">Reactivate ${m.name || m.email}</button>`
+      : html`<button class="deny">Deactivate ${m.name || m.email}</button>`
+  }`,
+)}</section>`,
+    )
     const added = problems('')
     const status = refused?.status ?? 200
-    sendOwnerPage(res, 'Team', html`<p class="note">Technicians see and close their own jobs; owners run everything. A deactivated person keeps their history but cannot sign in.</p>
-${cards}<h2>Add someone</h2>${form('/team', session.csrfToken, html`${textField('name', 'Name', typed('', 'name', ''), added, html` required maxlength="200" autocomplete="off"`)}
+    sendOwnerPage(
+      res,
+      'Team',
+      html`<p class="note">Technicians see and close their own jobs; owners run everything. A deactivated person keeps their history but cannot sign in.</p>
+${cards}<h2>Add someone</h2>${form(
+        '/team',
+        session.csrfToken,
+        html`${textField('name', 'Name', typed('', 'name', ''), added, html` required maxlength="200" autocomplete="off"`)}
 ${textField('email', 'Email they sign in with', typed('', 'email', ''), added, html` type="email" required autocomplete="off"`)}
-${selectField('role', 'Role', typed('', 'role', 'technician'), ROLES, added)}<button>Add to the team</button>`)}
+${selectField('role', 'Role', typed('', 'role', 'technician'), ROLES, added)}<button>Add to the team</button>`,
+      )}
 <p class="note">They get no email now: they sign in by entering this address on the sign-in page, which emails them a link.</p>`,
-    { status, ok: doneLine(done, DONE), error: refused ? pageProblem(refused.problems, ['name', 'email', 'role']) : undefined })
+      { status, ok: doneLine(done, DONE), error: refused ? pageProblem(refused.problems, ['name', 'email', 'role']) : undefined },
+    )
   }
 
   router.get('/team', async (req, res) => {
@@ -65,7 +97,11 @@ ${selectField('role', 'Role', typed('', 'role', 'technician'), ROLES, added)}<bu
     if (!session) return
     const values = { name: sent(req.body, 'name'), email: sent(req.body, 'email'), role: sent(req.body, 'role') }
     try {
-      await callAction(caller(session, res), addUser, { name: values.name, email: values.email, role: values.role === 'owner' ? 'owner' : 'technician' })
+      await callAction(caller(session, res), addUser, {
+        name: values.name,
+        email: values.email,
+        role: values.role === 'owner' ? 'owner' : 'technician',
+      })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       return show(res, session, null, { userId: '', values, problems: problemsOf(err), status: err.status })
@@ -78,8 +114,11 @@ ${selectField('role', 'Role', typed('', 'role', 'technician'), ROLES, added)}<bu
     if (!session) return
     const values = { name: sent(req.body, 'name'), role: sent(req.body, 'role') }
     try {
-      await callAction(caller(session, res), updateUser, { user_id: req.params.id, name: values.name || undefined,
-        role: values.role === 'owner' || values.role === 'technician' ? values.role : undefined })
+      await callAction(caller(session, res), updateUser, {
+        user_id: req.params.id,
+        name: values.name || undefined,
+        role: values.role === 'owner' || values.role === 'technician' ? values.role : undefined,
+      })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       return show(res, session, null, { userId: req.params.id, values, problems: problemsOf(err), status: err.status })

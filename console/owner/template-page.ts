@@ -21,10 +21,17 @@ import { doneLine } from './owner-forms.js'
 type Template = z.output<typeof templatesQuery.record>
 
 /** Texts of the form as shown: the saved ones, or what the owner typed. */
-interface Draft { name: string; subject: string; body: string; customer: string }
+interface Draft {
+  name: string
+  subject: string
+  body: string
+  customer: string
+}
 
 const DONE: Record<string, string> = {
-  created: 'Template created.', saved: 'Template saved.', default: 'It is now the default of its kind.',
+  created: 'Template created.',
+  saved: 'Template saved.',
+  default: 'It is now the default of its kind.',
 }
 
 /** One email template: edit its name, subject and text, preview it with a sample or a real customer, make it the default, archive it. */
@@ -38,39 +45,69 @@ export function templatePages(services: Services): Router {
       return await callQuery(caller(session, res), templatesQuery, { id })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      sendOwnerPage(res, 'Email template', html`<p><a href="/settings/templates">All templates</a></p>`, { status: err.status, error: err.message })
+      sendOwnerPage(res, 'Email template', html`<p><a href="/settings/templates">All templates</a></p>`, {
+        status: err.status,
+        error: err.message,
+      })
       return null
     }
   }
 
-  const show = async (req: Request, res: Response, session: SessionPrincipal, t: Template, d: Draft, problems: FieldProblems, status = 200) => {
+  const show = async (
+    req: Request,
+    res: Response,
+    session: SessionPrincipal,
+    t: Template,
+    d: Draft,
+    problems: FieldProblems,
+    status = 200,
+  ) => {
     const c = caller(session, res)
     let contact: { id: string; display_name: string } | undefined
     if (d.customer) contact = (await callQuery(c, contactsQuery, { params: { q: d.customer.slice(0, 200) }, limit: 1 })).items[0]
     const edited = d.subject !== t.subject || d.body !== t.body
     let preview = null
     try {
-      preview = await callQuery(c, templatePreviewQuery, { id: t.id, params: { contact_id: contact?.id,
-        ...(edited ? { subject: d.subject || undefined, body: d.body || undefined } : {}) } })
+      preview = await callQuery(c, templatePreviewQuery, {
+        id: t.id,
+        params: { contact_id: contact?.id, ...(edited ? { subject: d.subject || undefined, body: d.body || undefined } : {}) },
+      })
     } catch (err) {
       if (!(err instanceof AppError)) throw err
     }
     const path = `/settings/templates/${t.id}`
     const editor = t.archived_at
       ? html`<p class="warn">Archived: it can no longer change or be chosen. Its text:</p><p><b>Subject:</b> ${t.subject}</p><pre>${t.body}</pre>`
-      : html`${form(path, session.csrfToken, html`<input type="hidden" name="customer" value="${d.customer}">
+      : html`${form(
+          path,
+          session.csrfToken,
+          html`<input type="hidden" name="customer" value="${d.customer}">
 ${textField('name', 'Name (only you see it)', d.name, problems, html` required maxlength="200"`)}
 ${textField('subject', 'Subject', d.subject, problems, html` required maxlength="300"`)}
 ${textArea('body', 'Text of the email', d.body, problems, 12)}
-<button name="intent" value="save">Save</button><button name="intent" value="preview" class="second">Preview without saving</button>`)}${variablesHelp()}`
+<button name="intent" value="save">Save</button><button name="intent" value="preview" class="second">Preview without saving</button>`,
+        )}${variablesHelp()}`
     const customerForm = html`<form method="get" action="${path}" class="row"><label>Preview for a customer<input type="search" name="customer" value="${d.customer}" autocomplete="off"></label>
 <button class="small">Show</button></form>${d.customer && !contact ? html`<p class="note">No customer matches “${d.customer}”: the sample is shown.</p>` : ''}`
-    const manage = t.archived_at ? '' : html`${t.is_default ? html`<p class="ok">The default ${KIND_WORDS[t.kind].toLowerCase()} email.</p>`
-      : form(`${path}/default`, session.csrfToken, html`<button class="second">Make it the default ${KIND_WORDS[t.kind].toLowerCase()} email</button>`)}
+    const manage = t.archived_at
+      ? ''
+      : html`${
+          t.is_default
+            ? html`<p class="ok">The default ${KIND_WORDS[t.kind].toLowerCase()} email.</p>`
+            : form(
+                `${path}/default`,
+                session.csrfToken,
+                html`<button class="second">Make it the default ${KIND_WORDS[t.kind].toLowerCase()} email</button>`,
+              )
+        }
 ${form(`${path}/archive`, session.csrfToken, html`<button class="deny">Archive</button>`)}`
-    sendOwnerPage(res, t.name, html`<p class="note">${KIND_WORDS[t.kind]} email${t.is_default ? ' (default)' : ''}.</p>${editor}
+    sendOwnerPage(
+      res,
+      t.name,
+      html`<p class="note">${KIND_WORDS[t.kind]} email${t.is_default ? ' (default)' : ''}.</p>${editor}
 ${preview ? previewCard(preview, contact?.display_name ?? null) : ''}${customerForm}${manage}<p><a href="/settings/templates">All templates</a></p>`,
-    { status, ok: doneLine(req.query.done, DONE), error: status >= 400 ? pageProblem(problems, ['name', 'subject', 'body']) : undefined })
+      { status, ok: doneLine(req.query.done, DONE), error: status >= 400 ? pageProblem(problems, ['name', 'subject', 'body']) : undefined },
+    )
   }
 
   router.get('/settings/templates/:id', async (req, res) => {
@@ -78,7 +115,14 @@ ${preview ? previewCard(preview, contact?.display_name ?? null) : ''}${customerF
     if (!session) return
     const t = await load(session, res, req.params.id)
     if (!t) return
-    await show(req, res, session, t, { name: t.name, subject: t.subject, body: t.body, customer: typeof req.query.customer === 'string' ? req.query.customer.trim() : '' }, {})
+    await show(
+      req,
+      res,
+      session,
+      t,
+      { name: t.name, subject: t.subject, body: t.body, customer: typeof req.query.customer === 'string' ? req.query.customer.trim() : '' },
+      {},
+    )
   })
 
   router.post('/settings/templates/:id', async (req, res) => {
@@ -86,7 +130,12 @@ ${preview ? previewCard(preview, contact?.display_name ?? null) : ''}${customerF
     if (!session) return
     const t = await load(session, res, req.params.id)
     if (!t) return
-    const d: Draft = { name: sent(req.body, 'name'), subject: sent(req.body, 'subject'), body: sent(req.body, 'body'), customer: sent(req.body, 'customer') }
+    const d: Draft = {
+      name: sent(req.body, 'name'),
+      subject: sent(req.body, 'subject'),
+      body: sent(req.body, 'body'),
+      customer: sent(req.body, 'customer'),
+    }
     if (sent(req.body, 'intent') === 'preview') return show(req, res, session, t, d, {})
     try {
       await callAction(caller(session, res), updateTemplate, { template_id: t.id, name: d.name, subject: d.subject, body: d.body })
@@ -97,7 +146,10 @@ ${preview ? previewCard(preview, contact?.display_name ?? null) : ''}${customerF
     res.redirect(303, `/settings/templates/${t.id}?done=saved`)
   })
 
-  for (const [step, def, done] of [['default', setDefaultTemplate, 'default'], ['archive', archiveTemplate, 'archived']] as const) {
+  for (const [step, def, done] of [
+    ['default', setDefaultTemplate, 'default'],
+    ['archive', archiveTemplate, 'archived'],
+  ] as const) {
     router.post(`/settings/templates/:id/${step}`, async (req, res) => {
       const session = personWithRole(res, ['owner'])
       if (!session) return
@@ -105,10 +157,15 @@ ${preview ? previewCard(preview, contact?.display_name ?? null) : ''}${customerF
         await callAction(caller(session, res), def, { template_id: req.params.id })
       } catch (err) {
         if (!(err instanceof AppError)) throw err
-        return sendOwnerPage(res, 'Email template', html`<p><a href="/settings/templates">All templates</a></p>`,
-          { status: err.status, error: `Nothing was changed. ${err.message}` })
+        return sendOwnerPage(res, 'Email template', html`<p><a href="/settings/templates">All templates</a></p>`, {
+          status: err.status,
+          error: `Nothing was changed. ${err.message}`,
+        })
       }
-      res.redirect(303, step === 'archive' ? '/settings/templates?done=archived' : `/settings/templates/${encodeURIComponent(req.params.id)}?done=${done}`)
+      res.redirect(
+        303,
+        step === 'archive' ? '/settings/templates?done=archived' : `/settings/templates/${encodeURIComponent(req.params.id)}?done=${done}`,
+      )
     })
   }
   return router

@@ -34,8 +34,16 @@ export function pageRoute(services: Services, handler: (call: PageCall) => Promi
     } catch (err) {
       const e = translateDatabaseError(err)
       if (!(e instanceof AppError)) throw err
-      sendPage(res, layout({ title: e.status === 403 ? 'Not allowed' : e.status === 404 ? 'Not found' : 'Something is wrong',
-        viewer: viewerOf(session), body: html`<p><a class="btn" href="/today">Back to Today</a></p>`, error: e.message }), { status: e.status })
+      sendPage(
+        res,
+        layout({
+          title: e.status === 403 ? 'Not allowed' : e.status === 404 ? 'Not found' : 'Something is wrong',
+          viewer: viewerOf(session),
+          body: html`<p><a class="btn" href="/today">Back to Today</a></p>`,
+          error: e.message,
+        }),
+        { status: e.status },
+      )
     }
   }
 }

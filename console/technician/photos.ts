@@ -18,19 +18,32 @@ const BACK = /^\/tickets\/[0-9a-f-]{36}(\/closeout\/[a-z]+)?$/
  * closed visit takes photos too, since they are not part of its record.
  */
 export function mountPhotos(router: Router, services: Services): void {
-  router.post('/tickets/:id/photos', pageRoute(services, async (call) => {
-    const id = String(call.req.params.id)
-    const asked = typeof call.req.body?.back === 'string' ? call.req.body.back : ''
-    const back = BACK.test(asked) && asked.startsWith(`/tickets/${id}`) ? asked : `/tickets/${id}`
-    try {
-      await uploadFromForm(callerOf(call), { field: 'ticket_id', id }, call.req.body, { category: 'photo', idempotencyKey: onceOf(call.req) })
-    } catch (err) {
-      if (!(err instanceof AppError) || err.details?.field === 'Idempotency-Key') throw err
-      return sendWorkPage(call, { title: 'Photo not added', body: html`<p><a class="btn" href="${back}">Back</a></p>`,
-        error: `The photo was not added. ${err.message.replace(/\bdata\./g, '').replace(/content_base64|content_type/g, 'file')}` }, err.status)
-    }
-    call.res.redirect(303, `${back}${back.includes('?') ? '&' : '?'}photo=added`)
-  }))
+  router.post(
+    '/tickets/:id/photos',
+    pageRoute(services, async (call) => {
+      const id = String(call.req.params.id)
+      const asked = typeof call.req.body?.back === 'string' ? call.req.body.back : ''
+      const back = BACK.test(asked) && asked.startsWith(`/tickets/${id}`) ? asked : `/tickets/${id}`
+      try {
+        await uploadFromForm(callerOf(call), { field: 'ticket_id', id }, call.req.body, {
+          category: 'photo',
+          idempotencyKey: onceOf(call.req),
+        })
+      } catch (err) {
+        if (!(err instanceof AppError) || err.details?.field === 'Idempotency-Key') throw err
+        return sendWorkPage(
+          call,
+          {
+            title: 'Photo not added',
+            body: html`<p><a class="btn" href="${back}">Back</a></p>`,
+            error: `The photo was not added. ${err.message.replace(/\bdata\./g, '').replace(/content_base64|content_type/g, 'file')}`,
+          },
+          err.status,
+        )
+      }
+      call.res.redirect(303, `${back}${back.includes('?') ? '&' : '?'}photo=added`)
+    }),
+  )
 }
 
 /** The visit's photos and the form that adds one: a file input that opens the camera on a phone, posted on its own. */
@@ -42,7 +55,11 @@ export async function photosBlock(call: PageCall, ticketId: string, back: string
 
 /** The "Add photo" form alone, for pages that show no list (the close-out steps). */
 export function photoForm(session: SessionPrincipal, ticketId: string, back: string): SafeHtml {
-  return postForm(`/tickets/${ticketId}/photos`, session, html`<input type="hidden" name="back" value="${back}">
+  return postForm(
+    `/tickets/${ticketId}/photos`,
+    session,
+    html`<input type="hidden" name="back" value="${back}">
 <label>Photo of the work<input type="file" name="file" accept="image/*" capture="environment" required></label><button class="second">Add photo</button>`,
-  html` enctype="multipart/form-data" data-photo`)
+    html` enctype="multipart/form-data" data-photo`,
+  )
 }

@@ -26,7 +26,11 @@ const PAGE_SCRIPT = trustedHtml(OFFLINE_PAGE_SCRIPT)
 
 /** The status lines after a change to the visit; the query string only picks one. */
 const DONE: Record<string, string> = {
-  booked: 'Visit booked.', moved: 'Visit moved.', technicians: 'Technicians saved.', cancelled: 'Visit cancelled.', no_show: 'Recorded as a no-show.',
+  booked: 'Visit booked.',
+  moved: 'Visit moved.',
+  technicians: 'Technicians saved.',
+  cancelled: 'Visit cancelled.',
+  no_show: 'Recorded as a no-show.',
   fields: 'Fields saved.',
 }
 
@@ -35,26 +39,37 @@ const DONE: Record<string, string> = {
  * when it was pressed (`at`, sent by the page's script for a press kept on the phone without signal).
  */
 export function mountTicket(router: Router, services: Services): void {
-  router.get('/tickets/:id', pageRoute(services, async (call) => {
-    sendWorkPage(call, await ticketPage(call, String(call.req.params.id)))
-  }))
+  router.get(
+    '/tickets/:id',
+    pageRoute(services, async (call) => {
+      sendWorkPage(call, await ticketPage(call, String(call.req.params.id)))
+    }),
+  )
   for (const which of ['clock_in', 'clock_out'] as const) {
-    router.post(`/tickets/:id/${which}`, pageRoute(services, async (call) => {
-      const id = String(call.req.params.id)
-      await ticketFor(call, id)
-      try {
-        const at = typeof call.req.body?.at === 'string' && call.req.body.at ? call.req.body.at : undefined
-        await callAction(callerOf(call), which === 'clock_in' ? clockIn : clockOut, { ticket_id: id, at }, { idempotencyKey: onceOf(call.req) })
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err
-        // A press kept on the phone is sent again with the time it was pressed: its first try ran already.
-        if (err.details?.field !== 'Idempotency-Key') {
-          sendWorkPage(call, await ticketPage(call, id, err.message), err.status)
-          return
+    router.post(
+      `/tickets/:id/${which}`,
+      pageRoute(services, async (call) => {
+        const id = String(call.req.params.id)
+        await ticketFor(call, id)
+        try {
+          const at = typeof call.req.body?.at === 'string' && call.req.body.at ? call.req.body.at : undefined
+          await callAction(
+            callerOf(call),
+            which === 'clock_in' ? clockIn : clockOut,
+            { ticket_id: id, at },
+            { idempotencyKey: onceOf(call.req) },
+          )
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err
+          // A press kept on the phone is sent again with the time it was pressed: its first try ran already.
+          if (err.details?.field !== 'Idempotency-Key') {
+            sendWorkPage(call, await ticketPage(call, id, err.message), err.status)
+            return
+          }
         }
-      }
-      call.res.redirect(303, `/tickets/${id}`)
-    }))
+        call.res.redirect(303, `/tickets/${id}`)
+      }),
+    )
   }
 }
 
@@ -66,14 +81,21 @@ export async function ticketPage(call: PageCall, id: string, error?: string, cha
   const when = `${localDate(new Date(t.scheduled_start), tz)} ${localTime(new Date(t.scheduled_start), tz)}–${localTime(new Date(t.scheduled_end), tz)}`
   keepOffline(call, tz, { url: `/tickets/${t.id}`, date: localDate(new Date(t.scheduled_start), tz) })
   const body = html`<p class="muted">${when} · ${String(t.status).replace('_', ' ')}${t.is_price_estimated ? ' · price estimated' : ''}${
-  t.paid_elsewhere ? ` · paid in ${paidElsewhereName(t.paid_elsewhere)} (imported history)` : ''}</p>
+    t.paid_elsewhere ? ` · paid in ${paidElsewhereName(t.paid_elsewhere)} (imported history)` : ''
+  }</p>
 <div class="card"><strong>${contact.display_name}</strong>${contact.phone ? html`<div><a href="tel:${String(contact.phone).replace(/[^+\d]/g, '')}">${contact.phone}</a></div>` : ''}
 ${addressBlock(t.address)}</div>
 ${attributesBlock(contact.attributes)}${await fieldsBlock(call, t)}${notesBlock(t)}${workBlock(t)}${clockBlock(call, t, tz)}
 ${await photosBlock(call, t.id, `/tickets/${t.id}`, tz)}
 ${await closeoutButton(call, t, tz)}${await changeBlock(call, t, tz, change)}`
   const done = String(call.req.query?.done ?? '')
-  return { title: `#${t.number} ${contact.display_name}`, body, error, ok: Object.hasOwn(DONE, done) ? DONE[done] : undefined, script: PAGE_SCRIPT }
+  return {
+    title: `#${t.number} ${contact.display_name}`,
+    body,
+    error,
+    ok: Object.hasOwn(DONE, done) ? DONE[done] : undefined,
+    script: PAGE_SCRIPT,
+  }
 }
 
 /** The business's own fields of the visit; the owner fills them in while the visit is not completed. */
@@ -82,8 +104,11 @@ async function fieldsBlock(call: PageCall, t: TicketView): Promise<SafeHtml | ''
   if (!fields.live.length && !Object.keys(t.custom_fields).length) return ''
   const actor = call.session.actor
   const editable = actor.type === 'user' && actor.role === 'owner' && !t.closed_at && fields.live.length > 0
-  return html`<h2>Visit details</h2>${customValues(fields, t.custom_fields)}${editable
-    ? html`<details><summary>Edit visit details</summary>${customFieldsForm(`/tickets/${t.id}/fields`, call.session.csrfToken, fields.live, t.custom_fields, new Map())}</details>` : ''}`
+  return html`<h2>Visit details</h2>${customValues(fields, t.custom_fields)}${
+    editable
+      ? html`<details><summary>Edit visit details</summary>${customFieldsForm(`/tickets/${t.id}/fields`, call.session.csrfToken, fields.live, t.custom_fields, new Map())}</details>`
+      : ''
+  }`
 }
 
 function addressBlock(a: TicketView['address']): SafeHtml {
@@ -114,21 +139,28 @@ function notesBlock(t: TicketView): SafeHtml | '' {
 
 function workBlock(t: TicketView): SafeHtml {
   const lines = t.line_items ?? []
-  const rows = lines.map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${formatMoney(l.price_cents, t.totals.currency)}</td></tr>`)
+  const rows = lines.map(
+    (l) =>
+      html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${formatMoney(l.price_cents, t.totals.currency)}</td></tr>`,
+  )
   return html`<h2>Work</h2><table>${rows.length ? rows : html`<tr><td class="muted">No line items yet.</td></tr>`}<tr><th>Total</th><th class="r">${formatMoney(t.totals.total_cents, t.totals.currency)}</th></tr></table>`
 }
 
 function clockBlock(call: PageCall, t: TicketView, tz: string): SafeHtml {
   const actor = call.session.actor
   const at = (d: string | null) => (d ? localTime(new Date(d), tz) : '–')
-  const rows = (t.technicians ?? []).map((x) => html`<tr><td>${x.name || 'Technician'}</td><td>in ${at(x.clock_in_at)}</td><td>out ${at(x.clock_out_at)}</td></tr>`)
+  const rows = (t.technicians ?? []).map(
+    (x) => html`<tr><td>${x.name || 'Technician'}</td><td>in ${at(x.clock_in_at)}</td><td>out ${at(x.clock_out_at)}</td></tr>`,
+  )
   const me = t.technicians?.find((x) => actor.type === 'user' && x.user_id === actor.id)
   let button: SafeHtml | '' = ''
   const { opens } = visitDayOf(t, tz)
   // Before the visit's day the button stays, for the copy kept on the phone for tomorrow; the server refuses an early press.
   const notYet = call.services.now() < opens ? html`<p class="muted">Clock-in opens on the visit's day, ${dayWords(opens, tz)}.</p>` : ''
-  if (me && OPEN.includes(t.status) && !me.clock_in_at) button = html`${notYet}${postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`, html` data-clock="${tz}"`)}`
-  else if (me && t.status !== 'completed' && me.clock_in_at && !me.clock_out_at) button = postForm(`/tickets/${t.id}/clock_out`, call.session, html`<button class="alt">Clock out</button>`, html` data-clock="${tz}"`)
+  if (me && OPEN.includes(t.status) && !me.clock_in_at)
+    button = html`${notYet}${postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`, html` data-clock="${tz}"`)}`
+  else if (me && t.status !== 'completed' && me.clock_in_at && !me.clock_out_at)
+    button = postForm(`/tickets/${t.id}/clock_out`, call.session, html`<button class="alt">Clock out</button>`, html` data-clock="${tz}"`)
   return html`<h2>Time</h2>${rows.length ? html`<table>${rows}</table>` : html`<p class="muted">No technician assigned.</p>`}${button}`
 }
 
@@ -143,9 +175,15 @@ async function closeoutButton(call: PageCall, t: TicketView, tz: string): Promis
   if (!view && t.status !== 'completed' && call.services.now() < opens) {
     const actor = call.session.actor
     const owner = actor.type === 'user' && actor.role === 'owner'
-    return html`<p class="muted">Close-out opens on the visit's day, ${dayWords(opens, tz)}.</p>${owner
-      ? postForm(`/tickets/${t.id}/closeout`, call.session, html`<input type="hidden" name="early" value="1"><button class="alt">Close out now, before its day</button>`)
-      : ''}`
+    return html`<p class="muted">Close-out opens on the visit's day, ${dayWords(opens, tz)}.</p>${
+      owner
+        ? postForm(
+            `/tickets/${t.id}/closeout`,
+            call.session,
+            html`<input type="hidden" name="early" value="1"><button class="alt">Close out now, before its day</button>`,
+          )
+        : ''
+    }`
   }
   const href = hrefOf(view, t.id, t.status === 'completed')
   return href ? html`<a class="btn" href="${href}">${t.status === 'completed' ? 'Close-out and payment' : 'Close out'}</a>` : ''

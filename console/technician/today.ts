@@ -36,10 +36,14 @@ const dayPage = (date: string): string => `/today?date=${date}`
  * ?view=week shows the Monday-to-Sunday week holding the date, ?view=month the month as a grid of days with their counts.
  */
 export function mountToday(router: Router, services: Services): void {
-  router.get('/today', pageRoute(services, async (call) => {
-    const closed = typeof call.req.query.closed === 'string' && /^\d{1,9}$/.test(call.req.query.closed) ? Number(call.req.query.closed) : undefined
-    await showSchedule(call, { ...scheduleRequestOf(call.req.query), closed })
-  }))
+  router.get(
+    '/today',
+    pageRoute(services, async (call) => {
+      const closed =
+        typeof call.req.query.closed === 'string' && /^\d{1,9}$/.test(call.req.query.closed) ? Number(call.req.query.closed) : undefined
+      await showSchedule(call, { ...scheduleRequestOf(call.req.query), closed })
+    }),
+  )
 }
 
 /** The view and date asked for in a query string; a bad one is a VALIDATION_ERROR naming the parameter (a 400 page). */
@@ -72,39 +76,73 @@ export async function showSchedule(call: PageCall, ask: ScheduleRequest): Promis
     const last = addDays(addMonths(first, 1), -1)
     const tickets = await ticketsOf(call, { from: first, to: last }, 3000)
     const title = monthTitle(first)
-    const pager = pagerLinks([`/today?view=month&date=${addMonths(first, -1)}`, '← Previous month'], ['/today?view=month', 'This month'],
-      [`/today?view=month&date=${addMonths(first, 1)}`, 'Next month →'])
+    const pager = pagerLinks(
+      [`/today?view=month&date=${addMonths(first, -1)}`, '← Previous month'],
+      ['/today?view=month', 'This month'],
+      [`/today?view=month&date=${addMonths(first, 1)}`, 'Next month →'],
+    )
     sendWorkPage(call, { title, body: html`${pager}${monthGrid(tickets, first, today, timezone, dayPage)}${feedLink}`, ok: flash })
     return
   }
   if (ask.view === 'week') {
     const monday = mondayOf(date)
     const tickets = await ticketsOf(call, { from: monday, to: addDays(monday, 6) })
-    const pager = pagerLinks([`/today?view=week&date=${addDays(monday, -7)}`, '← Previous week'], ['/today?view=week', 'This week'],
-      [`/today?view=week&date=${addDays(monday, 7)}`, 'Next week →'])
+    const pager = pagerLinks(
+      [`/today?view=week&date=${addDays(monday, -7)}`, '← Previous week'],
+      ['/today?view=week', 'This week'],
+      [`/today?view=week&date=${addDays(monday, 7)}`, 'Next week →'],
+    )
     const title = `Week of ${dayName(monday)} ${monday}`
-    sendWorkPage(call, { title, body: html`${pager}${weekList(tickets, monday, today, timezone, dayPage)}${monthLink(date)}${feedLink}`, ok: flash })
+    sendWorkPage(call, {
+      title,
+      body: html`${pager}${weekList(tickets, monday, today, timezone, dayPage)}${monthLink(date)}${feedLink}`,
+      ok: flash,
+    })
     return
   }
   const tickets = await ticketsOf(call, date === today ? { today: 'true' } : { date })
   const current = date === today ? currentTicket(tickets, now) : undefined
-  const pager = pagerLinks([`/today?date=${addDays(date, -1)}`, `← ${dayName(addDays(date, -1))}`], ['/today', 'Today'],
-    [`/today?date=${addDays(date, 1)}`, `${dayName(addDays(date, 1))} →`])
+  const pager = pagerLinks(
+    [`/today?date=${addDays(date, -1)}`, `← ${dayName(addDays(date, -1))}`],
+    ['/today', 'Today'],
+    [`/today?date=${addDays(date, 1)}`, `${dayName(addDays(date, 1))} →`],
+  )
   const body = html`${pager}${current ? await quickAction(call, current, timezone) : ''}${dayList(tickets, timezone, current, date === today)}
 <p class="muted"><a href="/today?view=week&amp;date=${date}">This week</a> · <a href="/today?view=month&amp;date=${date}">This month</a></p>${feedLink}`
-  keepOffline(call, timezone, { url: `/today?date=${date}`, date, dayPage: true, along: [...(date === today ? [`/today?date=${addDays(today, 1)}`] : []),
-    ...tickets.filter((t) => ACTIVE.includes(t.status)).map((t) => `/tickets/${t.id}`)] })
-  sendWorkPage(call, { title: date === today ? `Today, ${dayName(today)} ${today}` : `${dayName(date)} ${date}`, body, ok: flash, script: PAGE_SCRIPT })
+  keepOffline(call, timezone, {
+    url: `/today?date=${date}`,
+    date,
+    dayPage: true,
+    along: [
+      ...(date === today ? [`/today?date=${addDays(today, 1)}`] : []),
+      ...tickets.filter((t) => ACTIVE.includes(t.status)).map((t) => `/tickets/${t.id}`),
+    ],
+  })
+  sendWorkPage(call, {
+    title: date === today ? `Today, ${dayName(today)} ${today}` : `${dayName(date)} ${date}`,
+    body,
+    ok: flash,
+    script: PAGE_SCRIPT,
+  })
 }
 
 /** The signed-in technician's tickets (an owner's: everyone's) for today or a range of days. */
-async function ticketsOf(call: PageCall, range: { today?: 'true'; date?: string; from?: string; to?: string }, most = 500): Promise<Ticket[]> {
+async function ticketsOf(
+  call: PageCall,
+  range: { today?: 'true'; date?: string; from?: string; to?: string },
+  most = 500,
+): Promise<Ticket[]> {
   const actor = call.session.actor
   const mine = actor.type === 'user' && actor.role === 'technician' ? { technician_id: actor.id } : {}
   const out: Ticket[] = []
   let cursor: string | undefined
   do {
-    const page = await callQuery(callerOf(call), ticketsQuery, { params: { ...range, ...mine }, include: ['technicians', 'address'], limit: 100, cursor })
+    const page = await callQuery(callerOf(call), ticketsQuery, {
+      params: { ...range, ...mine },
+      include: ['technicians', 'address'],
+      limit: 100,
+      cursor,
+    })
     out.push(...page.items)
     cursor = page.next_cursor ?? undefined
   } while (cursor && out.length < most)
@@ -114,20 +152,25 @@ async function ticketsOf(call: PageCall, range: { today?: 'true'; date?: string;
 /** The ticket to act on now: one in progress, else one whose time is now, else the next one still to come. */
 export function currentTicket(tickets: Ticket[], now: Date): Ticket | undefined {
   const active = tickets.filter((t) => ACTIVE.includes(t.status))
-  return active.find((t) => t.status === 'in_progress')
-    ?? active.find((t) => new Date(t.scheduled_start) <= now && new Date(t.scheduled_end) > now)
-    ?? active.find((t) => new Date(t.scheduled_start) > now)
+  return (
+    active.find((t) => t.status === 'in_progress') ??
+    active.find((t) => new Date(t.scheduled_start) <= now && new Date(t.scheduled_end) > now) ??
+    active.find((t) => new Date(t.scheduled_start) > now)
+  )
 }
 
 /** The big button for the current ticket: clock in when not yet started, else close out. */
 async function quickAction(call: PageCall, t: Ticket, tz: string): Promise<SafeHtml> {
   const actor = call.session.actor
   const me = t.technicians?.find((x) => actor.type === 'user' && x.user_id === actor.id)
-  const head = html`<strong>Now: #${t.number} ${t.contact_name}</strong><div class="muted">${localTime(new Date(t.scheduled_start), tz)}–${
-    localTime(new Date(t.scheduled_end), tz)}${t.address ? ` · ${t.address.line1}` : ''}</div>`
-  const action = me && !me.clock_in_at
-    ? postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`, html` data-clock="${tz}"`)
-    : html`<a class="btn" href="${await closeoutHref(call, t.id) ?? ''}">Close out #${t.number}</a>`
+  const head = html`<strong>Now: #${t.number} ${t.contact_name}</strong><div class="muted">${localTime(new Date(t.scheduled_start), tz)}–${localTime(
+    new Date(t.scheduled_end),
+    tz,
+  )}${t.address ? ` · ${t.address.line1}` : ''}</div>`
+  const action =
+    me && !me.clock_in_at
+      ? postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`, html` data-clock="${tz}"`)
+      : html`<a class="btn" href="${(await closeoutHref(call, t.id)) ?? ''}">Close out #${t.number}</a>`
   return html`<div class="card now">${head}${action}<a href="/tickets/${t.id}">Details</a></div>`
 }
 

@@ -27,12 +27,22 @@ export interface NewAgentToken {
  * Creates an agent token for the tenant of the transaction. createdBy: the person who made it (their deactivation
  * revokes it), or null when the operator's command or a new business made it.
  */
-export async function createAgentToken(tx: Queryable, tenantId: string, name: string, createdBy: string | null = null): Promise<NewAgentToken> {
-  const prefix = randomBytes(6).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 8)
+export async function createAgentToken(
+  tx: Queryable,
+  tenantId: string,
+  name: string,
+  createdBy: string | null = null,
+): Promise<NewAgentToken> {
+  const prefix = randomBytes(6)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 8)
   const token = `crm_${prefix}_${newSecret()}`
   const r = await tx.query<{ id: string }>(
     `insert into agent_tokens (tenant_id, name, prefix, token_hash, created_by) values ($1, $2, $3, $4, $5) returning id`,
-    [tenantId, name, prefix, hashSecret(token), createdBy])
+    [tenantId, name, prefix, hashSecret(token), createdBy],
+  )
   return { id: r.rows[0].id, name, prefix, token }
 }
 
@@ -40,7 +50,9 @@ export async function createAgentToken(tx: Queryable, tenantId: string, name: st
 export async function authenticateAgentToken(db: Database, token: string): Promise<Principal | null> {
   if (!TOKEN_PATTERN.test(token)) return null
   try {
-    const r = await db.query<{ tenant_id: string; id: string; name: string }>('select * from authenticate_agent_token($1)', [hashSecret(token)])
+    const r = await db.query<{ tenant_id: string; id: string; name: string }>('select * from authenticate_agent_token($1)', [
+      hashSecret(token),
+    ])
     const row = r.rows[0]
     return row ? { tenantId: row.tenant_id, actor: { type: 'agent', id: row.id, name: row.name } } : null
   } catch (err) {
@@ -56,13 +68,24 @@ export async function revokeAgentToken(db: Database, prefixOrToken: string): Pro
       `update agent_tokens t set revoked_at = coalesce(t.revoked_at, now())
        from (select tenant_id, id, revoked_at as was from agent_tokens where prefix = $1 for update) old
        where t.tenant_id = old.tenant_id and t.id = old.id
-       returning t.prefix, t.tenant_id, t.id, t.name, old.was, t.revoked_at`, [prefix])
+       returning t.prefix, t.tenant_id, t.id, t.name, old.was, t.revoked_at`,
+      [prefix],
+    )
     const row = r.rows[0]
     if (!row) throw new AppError('NOT_FOUND', `No agent token with prefix ${prefix}`)
     if (!row.was) {
       await tx.query(`select set_config('app.tenant_id', $1, true)`, [row.tenant_id])
-      await writeAudit(tx, { tenantId: row.tenant_id, actor: { type: 'system', id: null }, requestId: 'token-revoke', reasoning: null },
-        { entityType: 'agent_token', entityId: row.id, action: 'revoke', before: { revoked_at: null }, after: { revoked_at: row.revoked_at } })
+      await writeAudit(
+        tx,
+        { tenantId: row.tenant_id, actor: { type: 'system', id: null }, requestId: 'token-revoke', reasoning: null },
+        {
+          entityType: 'agent_token',
+          entityId: row.id,
+          action: 'revoke',
+          before: { revoked_at: null },
+          after: { revoked_at: row.revoked_at },
+        },
+      )
     }
     return { prefix: row.prefix, tenant_id: row.tenant_id, name: row.name }
   })
@@ -70,6 +93,14 @@ export async function revokeAgentToken(db: Database, prefixOrToken: string): Pro
 
 /** The tenant's tokens without secrets, for listing. */
 export async function listAgentTokens(db: Database, tenantId: string) {
-  return withTenant(db, { tenantId, actorType: 'system' }, async (tx) =>
-    (await tx.query(`select id, name, 'crm_' || prefix as prefix, created_at, last_used_at, revoked_at from agent_tokens order by created_at`)).rows)
+  return withTenant(
+    db,
+    { tenantId, actorType: 'system' },
+    async (tx) =>
+      (
+        await tx.query(
+          `select id, name, 'crm_' || prefix as prefix, created_at, last_used_at, revoked_at from agent_tokens order by created_at`,
+        )
+      ).rows,
+  )
 }

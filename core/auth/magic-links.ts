@@ -16,9 +16,17 @@ export interface IssuedLink {
 
 /** Issues one single-use link per active account with this email (one per business the person belongs to). */
 export async function issueMagicLinks(db: Database, email: string): Promise<IssuedLink[]> {
-  const users = await withSignInLookup(db, { email }, async (tx) =>
-    (await tx.query<{ tenant_id: string; id: string; email: string }>(
-      `select tenant_id, id, email from users where lower(email) = lower($1) and deactivated_at is null`, [email])).rows)
+  const users = await withSignInLookup(
+    db,
+    { email },
+    async (tx) =>
+      (
+        await tx.query<{ tenant_id: string; id: string; email: string }>(
+          `select tenant_id, id, email from users where lower(email) = lower($1) and deactivated_at is null`,
+          [email],
+        )
+      ).rows,
+  )
   const links: IssuedLink[] = []
   for (const u of users) {
     links.push(await issueMagicLinkFor(db, u.tenant_id, u.id))
@@ -34,7 +42,8 @@ export async function issueMagicLinkFor(db: Database, tenantId: string, userId: 
       `insert into magic_links (tenant_id, user_id, token_hash, expires_at)
        values ($1, $2, $3, now() + make_interval(secs => $4))
        returning (select email from users where id = $2) as email, (select name from tenants) as name`,
-      [tenantId, userId, hashSecret(token), MAGIC_LINK_TTL_MS / 1000])
+      [tenantId, userId, hashSecret(token), MAGIC_LINK_TTL_MS / 1000],
+    )
     return { token, tenantId, userId, email: r.rows[0].email, businessName: r.rows[0].name }
   })
 }
@@ -46,7 +55,9 @@ export async function consumeMagicLink(db: Database, token: string): Promise<{ t
     const r = await tx.query<{ tenant_id: string; user_id: string }>(
       `update magic_links set used_at = now()
        where token_hash = $1 and used_at is null and expires_at > now()
-       returning tenant_id, user_id`, [tokenHash])
+       returning tenant_id, user_id`,
+      [tokenHash],
+    )
     return r.rows[0] ? { tenantId: r.rows[0].tenant_id, userId: r.rows[0].user_id } : null
   })
 }

@@ -15,10 +15,13 @@ export interface SessionPrincipal extends Principal {
 /** Starts a session for a user; returns the cookie's secret. */
 export async function createSession(db: Database, tenantId: string, userId: string): Promise<string> {
   const token = newSecret()
-  await withTenant(db, { tenantId, actorType: 'user', actorId: userId }, (tx) => tx.query(
-    `insert into sessions (tenant_id, user_id, token_hash, csrf_token, expires_at)
+  await withTenant(db, { tenantId, actorType: 'user', actorId: userId }, (tx) =>
+    tx.query(
+      `insert into sessions (tenant_id, user_id, token_hash, csrf_token, expires_at)
      values ($1, $2, $3, $4, now() + make_interval(secs => $5))`,
-    [tenantId, userId, hashSecret(token), newSecret(), SESSION_TTL_MS / 1000]))
+      [tenantId, userId, hashSecret(token), newSecret(), SESSION_TTL_MS / 1000],
+    ),
+  )
   return token
 }
 
@@ -30,12 +33,16 @@ export async function authenticateSession(db: Database, token: string): Promise<
     const r = await tx.query<{ tenant_id: string; user_id: string; csrf_token: string }>(
       `update sessions set last_seen_at = now(), expires_at = now() + make_interval(secs => $2)
        where token_hash = $1 and ended_at is null and expires_at > now()
-       returning tenant_id, user_id, csrf_token`, [tokenHash, SESSION_TTL_MS / 1000])
+       returning tenant_id, user_id, csrf_token`,
+      [tokenHash, SESSION_TTL_MS / 1000],
+    )
     const s = r.rows[0]
     if (!s) return null
     await tx.query(`select set_config('app.tenant_id', $1, true)`, [s.tenant_id])
     const u = await tx.query<{ role: 'owner' | 'technician'; name: string; email: string }>(
-      'select role, name, email from users where id = $1 and deactivated_at is null', [s.user_id])
+      'select role, name, email from users where id = $1 and deactivated_at is null',
+      [s.user_id],
+    )
     if (!u.rows[0]) return null
     return {
       tenantId: s.tenant_id,
@@ -50,5 +57,6 @@ export async function authenticateSession(db: Database, token: string): Promise<
 export async function endSession(db: Database, token: string): Promise<void> {
   const tokenHash = hashSecret(token)
   await withSignInLookup(db, { tokenHash }, (tx) =>
-    tx.query('update sessions set ended_at = now() where token_hash = $1 and ended_at is null', [tokenHash]))
+    tx.query('update sessions set ended_at = now() where token_hash = $1 and ended_at is null', [tokenHash]),
+  )
 }

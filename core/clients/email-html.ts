@@ -24,9 +24,13 @@ function lineHtml(line: string): string {
  * so it reads the same in every mail program.
  */
 export function emailHtml(text: string, businessName: string): string {
-  const paragraphs = text.replace(/\r\n?/g, '\n').trim().split(/\n\s*\n/)
+  const paragraphs = text
+    .replace(/\r\n?/g, '\n')
+    .trim()
+    .split(/\n\s*\n/)
     .map((p) => p.split('\n').map(lineHtml).join('<br>'))
-    .map((p) => `<p style="margin:0 0 16px 0">${p}</p>`).join('\n')
+    .map((p) => `<p style="margin:0 0 16px 0">${p}</p>`)
+    .join('\n')
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(businessName)}</title></head>
 <body style="margin:0;padding:0;background:#f6f7f7">
 <div style="max-width:560px;margin:0 auto;padding:24px 16px;font:16px/1.5 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1d2327">

@@ -48,9 +48,21 @@ export class EmailSendError extends AppError {
   /** The provider asked us to slow down (429), or our pacing put the send off: nothing is wrong with the message, it only has to wait its turn. */
   readonly throttled: boolean
 
-  constructor(message: string, opts: { retryable: boolean; providerStatus: number | null; providerCode?: string; retryAfterSeconds?: number | null;
-    throttled?: boolean }) {
-    super('UNAVAILABLE', message, { retryable: opts.retryable, provider_status: opts.providerStatus, provider_code: opts.providerCode ?? null })
+  constructor(
+    message: string,
+    opts: {
+      retryable: boolean
+      providerStatus: number | null
+      providerCode?: string
+      retryAfterSeconds?: number | null
+      throttled?: boolean
+    },
+  ) {
+    super('UNAVAILABLE', message, {
+      retryable: opts.retryable,
+      provider_status: opts.providerStatus,
+      provider_code: opts.providerCode ?? null,
+    })
     this.name = 'EmailSendError'
     this.retryable = opts.retryable
     this.providerStatus = opts.providerStatus
@@ -70,8 +82,14 @@ export const EMAIL_TIMEOUT_MS = 20_000
 export function emailClientFromConfig(config: Config, db: Database): EmailClient {
   if (config.resendApiKey) {
     const pacer = createSharedSendPacer(db, { sender: resendSenderOf(config.resendApiKey), perSecond: config.resendMaxPerSecond })
-    return resendEmailClient({ apiKey: config.resendApiKey, from: config.emailFrom, baseUrl: config.resendBaseUrl, maxPerSecond: config.resendMaxPerSecond,
-      pacer, pacerScope: 'every process on this database together' })
+    return resendEmailClient({
+      apiKey: config.resendApiKey,
+      from: config.emailFrom,
+      baseUrl: config.resendBaseUrl,
+      maxPerSecond: config.resendMaxPerSecond,
+      pacer,
+      pacerScope: 'every process on this database together',
+    })
   }
   return outboxEmailClient(db, config)
 }
@@ -86,44 +104,69 @@ export function resendSenderOf(apiKey: string): string {
  * `pacer` (by default this client's own, `maxPerSecond` a second, unlimited when unset), and a 429 holds every send of
  * that pacer for its Retry-After. A turn the pacer will not wait for fails the send as throttled, without calling Resend.
  */
-export function resendEmailClient(opts: { apiKey: string; from: string; baseUrl?: string; timeoutMs?: number; maxPerSecond?: number;
-  pacer?: SendPacer; pacerScope?: string }): EmailClient {
+export function resendEmailClient(opts: {
+  apiKey: string
+  from: string
+  baseUrl?: string
+  timeoutMs?: number
+  maxPerSecond?: number
+  pacer?: SendPacer
+  pacerScope?: string
+}): EmailClient {
   const resend = new (resendPackage().Resend)(opts.apiKey, opts.baseUrl ? { baseUrl: opts.baseUrl.replace(/\/$/, '') } : undefined)
   const timeoutMs = opts.timeoutMs ?? EMAIL_TIMEOUT_MS
   const pacer = opts.pacer ?? createSendPacer(opts.maxPerSecond ?? Infinity)
   return {
     delivers: true,
-    describe: () => `sent through Resend${opts.baseUrl ? ` at ${opts.baseUrl}` : ''} from ${opts.from}`
-      + (opts.maxPerSecond ? `, at most ${opts.maxPerSecond} per second${opts.pacerScope ? ` for ${opts.pacerScope}` : ''}` : ''),
+    describe: () =>
+      `sent through Resend${opts.baseUrl ? ` at ${opts.baseUrl}` : ''} from ${opts.from}` +
+      (opts.maxPerSecond ? `, at most ${opts.maxPerSecond} per second${opts.pacerScope ? ` for ${opts.pacerScope}` : ''}` : ''),
     async send(message) {
       let turn: SendTurn
       try {
         turn = await pacer.turn()
       } catch (err) {
         if (!(err instanceof SendTurnTooFarError)) throw err
-        throw new EmailSendError(`Not sent yet: ${err.message}`,
-          { retryable: true, providerStatus: null, providerCode: 'send_turn_too_far', retryAfterSeconds: Math.ceil(err.waitMs / 1000), throttled: true })
+        throw new EmailSendError(`Not sent yet: ${err.message}`, {
+          retryable: true,
+          providerStatus: null,
+          providerCode: 'send_turn_too_far',
+          retryAfterSeconds: Math.ceil(err.waitMs / 1000),
+          throttled: true,
+        })
       }
       let answer: Awaited<ReturnType<typeof resend.emails.send>>
       try {
-        answer = await resend.emails.send({
-          from: opts.from && message.fromName ? withSenderName(opts.from, message.fromName) : opts.from,
-          to: message.to,
-          subject: message.subject,
-          text: message.text,
-          ...(message.html ? { html: message.html } : {}),
-          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-        }, { ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}), signal: AbortSignal.timeout(timeoutMs) })
+        answer = await resend.emails.send(
+          {
+            from: opts.from && message.fromName ? withSenderName(opts.from, message.fromName) : opts.from,
+            to: message.to,
+            subject: message.subject,
+            text: message.text,
+            ...(message.html ? { html: message.html } : {}),
+            ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+          },
+          { ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}), signal: AbortSignal.timeout(timeoutMs) },
+        )
         if (answer.error?.statusCode === 429) {
           const seconds = retryAfterOf(answer.headers) ?? 1
-          log('warn', 'Resend answered 429: every send waits out its Retry-After', { retry_after_seconds: seconds, provider_code: answer.error.name })
+          log('warn', 'Resend answered 429: every send waits out its Retry-After', {
+            retry_after_seconds: seconds,
+            provider_code: answer.error.name,
+          })
           // Set before the turn ends, so no send takes its place first. The message is put back either way; a hold that
           // could not be stored only means other senders may meet a 429 too.
-          await pacer.holdFor(seconds).catch((err: unknown) => log('error', 'could not hold sends after a 429', { error: err instanceof Error ? err.message : String(err) }))
+          await pacer
+            .holdFor(seconds)
+            .catch((err: unknown) =>
+              log('error', 'could not hold sends after a 429', { error: err instanceof Error ? err.message : String(err) }),
+            )
         }
       } finally {
         // A turn that cannot be given back frees itself when its lease ends.
-        await turn.done().catch((err: unknown) => log('error', 'could not end a send turn', { error: err instanceof Error ? err.message : String(err) }))
+        await turn
+          .done()
+          .catch((err: unknown) => log('error', 'could not end a send turn', { error: err instanceof Error ? err.message : String(err) }))
       }
       const { data, error, headers } = answer
       if (error || !data?.id) throw sendErrorOf(error, headers)
@@ -140,8 +183,9 @@ export function outboxEmailClient(db: Database, config: Pick<Config, 'emailFrom'
   let n = 0
   return {
     delivers: false,
-    describe: () => `email is off (no RESEND_API_KEY): customers' emails are kept in the outbox (${config.publicBaseUrl}/messages/outbox); `
-      + 'sign-in links are written to the server log',
+    describe: () =>
+      `email is off (no RESEND_API_KEY): customers' emails are kept in the outbox (${config.publicBaseUrl}/messages/outbox); ` +
+      'sign-in links are written to the server log',
     async send(message) {
       if (!message.tenantId) {
         n += 1
@@ -154,12 +198,27 @@ export function outboxEmailClient(db: Database, config: Pick<Config, 'emailFrom'
           `insert into email_outbox (tenant_id, to_address, from_address, reply_to, subject, text_body, html_body, idempotency_key)
            values ($1, $2, $3, $4, $5, $6, $7, $8)
            on conflict (tenant_id, idempotency_key) where idempotency_key is not null do nothing returning id`,
-          [message.tenantId, message.to, from, message.replyTo ?? null, message.subject, message.text, message.html ?? null, message.idempotencyKey ?? null])
+          [
+            message.tenantId,
+            message.to,
+            from,
+            message.replyTo ?? null,
+            message.subject,
+            message.text,
+            message.html ?? null,
+            message.idempotencyKey ?? null,
+          ],
+        )
         if (inserted.rows[0]) return inserted.rows[0].id
         const kept = await tx.query<{ id: string }>('select id from email_outbox where idempotency_key = $1', [message.idempotencyKey])
         return kept.rows[0].id
       })
-      log('info', 'email kept in the outbox (no provider configured)', { tenant_id: message.tenantId, outbox_id: id, to: message.to, subject: message.subject })
+      log('info', 'email kept in the outbox (no provider configured)', {
+        tenant_id: message.tenantId,
+        outbox_id: id,
+        to: message.to,
+        subject: message.subject,
+      })
       return { id: `outbox-${id}` }
     },
   }
@@ -168,19 +227,27 @@ export function outboxEmailClient(db: Database, config: Pick<Config, 'emailFrom'
 /** "Name <address>" with the given display name, keeping the address of EMAIL_FROM. */
 export function withSenderName(from: string, name: string): string {
   const address = from.match(/<([^>]+)>\s*$/)?.[1] ?? from.trim()
-  const clean = name.replace(/["<>\\]/g, '').replace(/\s+/g, ' ').trim()
+  const clean = name
+    .replace(/["<>\\]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
   return clean ? `"${clean}" <${address}>` : from
 }
 
 /** Resend's error as a typed failure: network, rate limit, server and account problems are worth retrying; the rest are not. */
-function sendErrorOf(error: { name?: string; message?: string; statusCode?: number | null } | null, headers: Record<string, string> | null): EmailSendError {
+function sendErrorOf(
+  error: { name?: string; message?: string; statusCode?: number | null } | null,
+  headers: Record<string, string> | null,
+): EmailSendError {
   const status = typeof error?.statusCode === 'number' ? error.statusCode : null
   const code = error?.name ?? 'unknown_error'
   // A wrong or missing API key is the operator's to fix; the message itself is fine, so it waits rather than fails.
-  const retryable = status === null || status === 429 || status >= 500 || status === 401 || status === 403
-    || code === 'concurrent_idempotent_requests'
-  return new EmailSendError(`Resend ${status === null ? 'could not be reached' : `answered ${status}`} (${code}): ${error?.message ?? 'no id returned'}`,
-    { retryable, providerStatus: status, providerCode: code, retryAfterSeconds: retryAfterOf(headers) })
+  const retryable =
+    status === null || status === 429 || status >= 500 || status === 401 || status === 403 || code === 'concurrent_idempotent_requests'
+  return new EmailSendError(
+    `Resend ${status === null ? 'could not be reached' : `answered ${status}`} (${code}): ${error?.message ?? 'no id returned'}`,
+    { retryable, providerStatus: status, providerCode: code, retryAfterSeconds: retryAfterOf(headers) },
+  )
 }
 
 /** The seconds of a Retry-After header, when it gives a positive number. */

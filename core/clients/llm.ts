@@ -59,7 +59,12 @@ export function llmClientFromEnv(env: NodeJS.ProcessEnv): LlmClient | null {
 
 /** An LLM client over the openai SDK: one retry, a per-attempt timeout, token usage logged per tenant. */
 export function createLlmClient(config: LlmConfig): LlmClient {
-  const openai = new (openaiPackage().OpenAI)({ baseURL: config.baseUrl, apiKey: config.apiKey, timeout: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxRetries: 0 })
+  const openai = new (openaiPackage().OpenAI)({
+    baseURL: config.baseUrl,
+    apiKey: config.apiKey,
+    timeout: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: 0,
+  })
   return {
     model: config.model,
     async extract<T>(req: ExtractionRequest<T>): Promise<ExtractionResult<T>> {
@@ -77,13 +82,23 @@ export function createLlmClient(config: LlmConfig): LlmClient {
 async function attempt<T>(openai: OpenAI, model: string, timeoutMs: number, req: ExtractionRequest<T>): Promise<ExtractionResult<T>> {
   let completion: OpenAI.Chat.Completions.ChatCompletion
   try {
-    completion = await openai.chat.completions.create({
-      model,
-      messages: [{ role: 'system', content: req.system }, { role: 'user', content: req.text }],
-      response_format: { type: 'json_schema', json_schema: { name: req.name, strict: true, schema: z.toJSONSchema(req.schema) as Record<string, unknown> } },
-    }, { timeout: Math.min(req.timeoutMs ?? timeoutMs, timeoutMs) })
+    completion = await openai.chat.completions.create(
+      {
+        model,
+        messages: [
+          { role: 'system', content: req.system },
+          { role: 'user', content: req.text },
+        ],
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: req.name, strict: true, schema: z.toJSONSchema(req.schema) as Record<string, unknown> },
+        },
+      },
+      { timeout: Math.min(req.timeoutMs ?? timeoutMs, timeoutMs) },
+    )
   } catch (err) {
-    if (err instanceof openaiPackage().APIConnectionTimeoutError) return { ok: false, reason: 'timeout', message: 'the model did not answer in time' }
+    if (err instanceof openaiPackage().APIConnectionTimeoutError)
+      return { ok: false, reason: 'timeout', message: 'the model did not answer in time' }
     return { ok: false, reason: 'unavailable', message: err instanceof Error ? err.message : String(err) }
   }
   const usage = { prompt_tokens: completion.usage?.prompt_tokens ?? 0, completion_tokens: completion.usage?.completion_tokens ?? 0 }
@@ -98,7 +113,10 @@ async function attempt<T>(openai: OpenAI, model: string, timeoutMs: number, req:
   }
   const parsed = req.schema.safeParse(json)
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
+    const issues = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ')
     return { ok: false, reason: 'schema_violation', message: `the model's answer does not fit the schema: ${issues}`, usage }
   }
   return { ok: true, value: parsed.data, usage }

@@ -59,7 +59,11 @@ const stripePackage = lazyPackage<typeof Stripe>('stripe')
 /** The client from STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_API_BASE, or null when no key is set. */
 export function paymentsClientFromEnv(env: NodeJS.ProcessEnv): PaymentsClient | null {
   if (!env.STRIPE_SECRET_KEY) return null
-  return createPaymentsClient({ secretKey: env.STRIPE_SECRET_KEY, webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined, apiBase: env.STRIPE_API_BASE || undefined })
+  return createPaymentsClient({
+    secretKey: env.STRIPE_SECRET_KEY,
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
+    apiBase: env.STRIPE_API_BASE || undefined,
+  })
 }
 
 /** A payments client over the stripe package; every Stripe failure becomes a typed UNAVAILABLE error. */
@@ -74,28 +78,48 @@ export function createPaymentsClient(config: PaymentsConfig): PaymentsClient {
   const mode = config.secretKey.startsWith('sk_live_') || config.secretKey.startsWith('rk_live_') ? 'live' : 'test'
   return {
     verifiesWebhooks: !!config.webhookSecret,
-    describe: () => config.webhookSecret
-      ? `Stripe Checkout (${mode} mode${config.apiBase ? `, API at ${config.apiBase}` : ''}); webhooks at /api/webhooks/stripe`
-      : `Stripe Checkout (${mode} mode) WITHOUT STRIPE_WEBHOOK_SECRET: customers can pay, but payments are not recorded until it is set`,
+    describe: () =>
+      config.webhookSecret
+        ? `Stripe Checkout (${mode} mode${config.apiBase ? `, API at ${config.apiBase}` : ''}); webhooks at /api/webhooks/stripe`
+        : `Stripe Checkout (${mode} mode) WITHOUT STRIPE_WEBHOOK_SECRET: customers can pay, but payments are not recorded until it is set`,
     async createCustomer(input, idempotencyKey) {
-      const customer = await stripeCall(() => stripe.customers.create({
-        name: input.name, ...(input.email ? { email: input.email } : {}), ...(input.phone ? { phone: input.phone } : {}), metadata: input.metadata,
-      }, { idempotencyKey }))
+      const customer = await stripeCall(() =>
+        stripe.customers.create(
+          {
+            name: input.name,
+            ...(input.email ? { email: input.email } : {}),
+            ...(input.phone ? { phone: input.phone } : {}),
+            metadata: input.metadata,
+          },
+          { idempotencyKey },
+        ),
+      )
       return { id: customer.id }
     },
     async createCheckoutSession(params, idempotencyKey) {
       const session = await stripeCall(() => stripe.checkout.sessions.create(params, { idempotencyKey }))
-      if (!session.url) throw new AppError('UNAVAILABLE', `Stripe returned checkout session ${session.id} without a payment page URL`, { provider: 'stripe', retryable: false })
+      if (!session.url)
+        throw new AppError('UNAVAILABLE', `Stripe returned checkout session ${session.id} without a payment page URL`, {
+          provider: 'stripe',
+          retryable: false,
+        })
       return { id: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) }
     },
     verifyEvent(rawBody, signature) {
-      if (!config.webhookSecret) throw new AppError('UNAVAILABLE', 'Stripe webhooks cannot be verified: STRIPE_WEBHOOK_SECRET is not set on this server')
-      if (!signature) throw new AppError('VALIDATION_ERROR', 'Missing Stripe-Signature header', { issues: [{ field: 'headers.stripe-signature', message: 'is required' }] })
+      if (!config.webhookSecret)
+        throw new AppError('UNAVAILABLE', 'Stripe webhooks cannot be verified: STRIPE_WEBHOOK_SECRET is not set on this server')
+      if (!signature)
+        throw new AppError('VALIDATION_ERROR', 'Missing Stripe-Signature header', {
+          issues: [{ field: 'headers.stripe-signature', message: 'is required' }],
+        })
       try {
         return stripe.webhooks.constructEvent(rawBody, signature, config.webhookSecret)
       } catch (err) {
-        throw new AppError('VALIDATION_ERROR', `The Stripe-Signature does not verify: ${err instanceof Error ? err.message : String(err)}`,
-          { issues: [{ field: 'headers.stripe-signature', message: 'does not match the body and the webhook secret' }] })
+        throw new AppError(
+          'VALIDATION_ERROR',
+          `The Stripe-Signature does not verify: ${err instanceof Error ? err.message : String(err)}`,
+          { issues: [{ field: 'headers.stripe-signature', message: 'does not match the body and the webhook secret' }] },
+        )
       }
     },
   }
@@ -117,10 +141,14 @@ async function stripeCall<T>(fn: () => Promise<T>): Promise<T> {
     const { errors } = stripePackage()
     if (!(err instanceof errors.StripeError)) throw err
     const status = err.statusCode ?? 0
-    const retryable = err instanceof errors.StripeConnectionError || err instanceof errors.StripeRateLimitError || status >= 500 || status === 0
+    const retryable =
+      err instanceof errors.StripeConnectionError || err instanceof errors.StripeRateLimitError || status >= 500 || status === 0
     log('warn', 'stripe call failed', { type: err.type, code: err.code, status, message: err.message })
-    throw new AppError('UNAVAILABLE', `Online payment is unavailable right now: Stripe said "${err.message}"${retryable ? ' (try again shortly)' : ''}`,
-      { provider: 'stripe', retryable, stripe_type: err.type, ...(err.code ? { stripe_code: err.code } : {}) })
+    throw new AppError(
+      'UNAVAILABLE',
+      `Online payment is unavailable right now: Stripe said "${err.message}"${retryable ? ' (try again shortly)' : ''}`,
+      { provider: 'stripe', retryable, stripe_type: err.type, ...(err.code ? { stripe_code: err.code } : {}) },
+    )
   }
 }
 
@@ -164,32 +192,46 @@ export async function paymentLinkFor(services: Services, tenantId: string, invoi
   const invoice = await withTenant(services.db, scope, (tx) => loadCheckoutInvoice(tx, invoiceId))
   const due = Number(invoice.amount_due_cents)
   if (invoice.status === 'void' || invoice.status === 'paid' || invoice.archived_at || due <= 0) return null
-  if (invoice.stripe_checkout_url && Number(invoice.stripe_checkout_amount_cents) === due && invoice.stripe_checkout_expires_at
-    && invoice.stripe_checkout_expires_at.getTime() - services.now().getTime() > REUSE_MARGIN_MS) {
+  if (
+    invoice.stripe_checkout_url &&
+    Number(invoice.stripe_checkout_amount_cents) === due &&
+    invoice.stripe_checkout_expires_at &&
+    invoice.stripe_checkout_expires_at.getTime() - services.now().getTime() > REUSE_MARGIN_MS
+  ) {
     return invoice.stripe_checkout_url
   }
-  const customerId = invoice.stripe_customer_id ?? await linkStripeCustomer(services, tenantId, invoice)
+  const customerId = invoice.stripe_customer_id ?? (await linkStripeCustomer(services, tenantId, invoice))
   const lines = checkoutLines(invoice)
   const base = services.config.publicBaseUrl
   const metadata = { invoice_id: invoice.id, tenant_id: tenantId }
   // The previous session is part of the key: once it expires, the same amount gets a new session, not Stripe's stored answer.
   const idempotencyKey = `checkout-${invoice.id}-${due}-${invoice.stripe_checkout_session_id ?? 'first'}`
-  const session = await stripe.createCheckoutSession({
-    mode: 'payment',
-    customer: customerId,
-    client_reference_id: invoice.id,
-    line_items: lines,
-    metadata,
-    payment_intent_data: { metadata, description: `Invoice ${invoice.number} from ${invoice.business_name}` },
-    success_url: `${base}/payments/thank-you?invoice=${encodeURIComponent(invoice.number)}`,
-    cancel_url: `${base}/payments/cancelled?invoice=${encodeURIComponent(invoice.number)}`,
-  }, idempotencyKey)
+  const session = await stripe.createCheckoutSession(
+    {
+      mode: 'payment',
+      customer: customerId,
+      client_reference_id: invoice.id,
+      line_items: lines,
+      metadata,
+      payment_intent_data: { metadata, description: `Invoice ${invoice.number} from ${invoice.business_name}` },
+      success_url: `${base}/payments/thank-you?invoice=${encodeURIComponent(invoice.number)}`,
+      cancel_url: `${base}/payments/cancelled?invoice=${encodeURIComponent(invoice.number)}`,
+    },
+    idempotencyKey,
+  )
   await withTenant(services.db, scope, async (tx) => {
-    await tx.query(`update invoices set stripe_checkout_session_id = $1, stripe_checkout_url = $2, stripe_checkout_amount_cents = $3,
-      stripe_checkout_expires_at = $4 where id = $5`, [session.id, session.url, due, session.expiresAt.toISOString(), invoice.id])
-    await writeAudit(tx, systemAuditor(tenantId, scope.requestId), { entityType: 'invoice', entityId: invoice.id, action: 'payment_link',
+    await tx.query(
+      `update invoices set stripe_checkout_session_id = $1, stripe_checkout_url = $2, stripe_checkout_amount_cents = $3,
+      stripe_checkout_expires_at = $4 where id = $5`,
+      [session.id, session.url, due, session.expiresAt.toISOString(), invoice.id],
+    )
+    await writeAudit(tx, systemAuditor(tenantId, scope.requestId), {
+      entityType: 'invoice',
+      entityId: invoice.id,
+      action: 'payment_link',
       before: { stripe_checkout_session_id: invoice.stripe_checkout_session_id },
-      after: { stripe_checkout_session_id: session.id, stripe_checkout_amount_cents: due } })
+      after: { stripe_checkout_session_id: session.id, stripe_checkout_amount_cents: due },
+    })
   })
   return session.url
 }
@@ -199,29 +241,50 @@ async function loadCheckoutInvoice(tx: Queryable, invoiceId: string): Promise<Ch
     `select i.id, i.number, i.status, i.archived_at, i.currency, i.total_cents, i.amount_paid_cents, i.amount_due_cents, i.contact_id,
             i.stripe_checkout_session_id, i.stripe_checkout_url, i.stripe_checkout_amount_cents, i.stripe_checkout_expires_at,
             c.display_name, c.email, c.phone, c.stripe_customer_id, t.name as business_name
-     from invoices i join contacts c on c.id = i.contact_id join tenants t on t.id = i.tenant_id where i.id = $1`, [invoiceId])
+     from invoices i join contacts c on c.id = i.contact_id join tenants t on t.id = i.tenant_id where i.id = $1`,
+    [invoiceId],
+  )
   const invoice = r.rows[0]
   if (!invoice) throw notFound('invoice', invoiceId)
-  invoice.lines = (await tx.query<CheckoutInvoice['lines'][number]>(
-    'select description, quantity, unit_price_cents, tax_cents from invoice_line_items where invoice_id = $1 order by position, id', [invoiceId])).rows
+  invoice.lines = (
+    await tx.query<CheckoutInvoice['lines'][number]>(
+      'select description, quantity, unit_price_cents, tax_cents from invoice_line_items where invoice_id = $1 order by position, id',
+      [invoiceId],
+    )
+  ).rows
   return invoice
 }
 
 /** Creates the contact's Stripe customer and stores its id; concurrent first uses share one customer (same key). */
 async function linkStripeCustomer(services: Services, tenantId: string, invoice: CheckoutInvoice): Promise<string> {
-  const customer = await (services.payments as PaymentsClient).createCustomer({
-    name: invoice.display_name, email: invoice.email, phone: invoice.phone, metadata: { contact_id: invoice.contact_id, tenant_id: tenantId },
-  }, `customer-${tenantId}-${invoice.contact_id}`)
+  const customer = await (services.payments as PaymentsClient).createCustomer(
+    {
+      name: invoice.display_name,
+      email: invoice.email,
+      phone: invoice.phone,
+      metadata: { contact_id: invoice.contact_id, tenant_id: tenantId },
+    },
+    `customer-${tenantId}-${invoice.contact_id}`,
+  )
   const requestId = `stripe-customer-${invoice.contact_id}`
   return withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) => {
     const r = await tx.query<{ stripe_customer_id: string }>(
-      `update contacts set stripe_customer_id = $1 where id = $2 and stripe_customer_id is null returning stripe_customer_id`, [customer.id, invoice.contact_id])
+      `update contacts set stripe_customer_id = $1 where id = $2 and stripe_customer_id is null returning stripe_customer_id`,
+      [customer.id, invoice.contact_id],
+    )
     if (!r.rows[0]) {
-      const current = await tx.query<{ stripe_customer_id: string | null }>('select stripe_customer_id from contacts where id = $1', [invoice.contact_id])
+      const current = await tx.query<{ stripe_customer_id: string | null }>('select stripe_customer_id from contacts where id = $1', [
+        invoice.contact_id,
+      ])
       return current.rows[0]?.stripe_customer_id ?? customer.id
     }
-    await writeAudit(tx, systemAuditor(tenantId, requestId), { entityType: 'contact', entityId: invoice.contact_id, action: 'link_stripe_customer',
-      before: { stripe_customer_id: null }, after: { stripe_customer_id: customer.id } })
+    await writeAudit(tx, systemAuditor(tenantId, requestId), {
+      entityType: 'contact',
+      entityId: invoice.contact_id,
+      action: 'link_stripe_customer',
+      before: { stripe_customer_id: null },
+      after: { stripe_customer_id: customer.id },
+    })
     return customer.id
   })
 }
@@ -232,8 +295,10 @@ async function linkStripeCustomer(services: Services, tenantId: string, invoice:
  */
 function checkoutLines(invoice: CheckoutInvoice): Stripe.Checkout.SessionCreateParams.LineItem[] {
   const currency = invoice.currency.toLowerCase()
-  const line = (name: string, unitAmount: number, quantity = 1): Stripe.Checkout.SessionCreateParams.LineItem =>
-    ({ quantity, price_data: { currency, unit_amount: unitAmount, product_data: { name: name.slice(0, 250) } } })
+  const line = (name: string, unitAmount: number, quantity = 1): Stripe.Checkout.SessionCreateParams.LineItem => ({
+    quantity,
+    price_data: { currency, unit_amount: unitAmount, product_data: { name: name.slice(0, 250) } },
+  })
   const due = Number(invoice.amount_due_cents)
   const balance = [line(`Invoice ${invoice.number}${Number(invoice.amount_paid_cents) > 0 ? ' (balance due)' : ''}`, due)]
   if (Number(invoice.amount_paid_cents) > 0) return balance

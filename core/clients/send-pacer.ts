@@ -67,7 +67,13 @@ export function createSendPacer(perSecond: number): SendPacer {
           const permit = permits.filter((p) => !p.busy).sort((a, b) => a.freeAt - b.freeAt)[0]
           if (permit && permit.freeAt <= Date.now()) {
             permit.busy = true
-            return { startedAt: new Date(), done: async () => { permit.busy = false; permit.freeAt = Date.now() + pace.windowMs } }
+            return {
+              startedAt: new Date(),
+              done: async () => {
+                permit.busy = false
+                permit.freeAt = Date.now() + pace.windowMs
+              },
+            }
           }
           await sleep(permit ? permit.freeAt - Date.now() : 20)
         }

@@ -29,10 +29,22 @@ export function createSharedSendPacer(db: Database, opts: { sender: string; perS
   const maxWaitMs = opts.maxWaitMs ?? LONGEST_TURN_WAIT_MS
   const call = async <T extends object>(sql: string, params: unknown[]) =>
     withWorkerRole(db, async (tx) => (await tx.query<T & Record<string, unknown>>(sql, params)).rows[0])
-  const takeTurn = (waited: number) => call<Step>('select outcome, permit, wait_ms from take_send_turn($1, $2, $3, $4, $5, $6)',
-    [opts.sender, pace.gapMs, pace.permits, pace.windowMs, PERMIT_LEASE_MS, maxWaitMs - waited])
-  const takePermit = () => call<Step>('select outcome, permit, wait_ms from take_send_permit($1, $2, $3, $4)',
-    [opts.sender, pace.permits, pace.windowMs, PERMIT_LEASE_MS])
+  const takeTurn = (waited: number) =>
+    call<Step>('select outcome, permit, wait_ms from take_send_turn($1, $2, $3, $4, $5, $6)', [
+      opts.sender,
+      pace.gapMs,
+      pace.permits,
+      pace.windowMs,
+      PERMIT_LEASE_MS,
+      maxWaitMs - waited,
+    ])
+  const takePermit = () =>
+    call<Step>('select outcome, permit, wait_ms from take_send_permit($1, $2, $3, $4)', [
+      opts.sender,
+      pace.permits,
+      pace.windowMs,
+      PERMIT_LEASE_MS,
+    ])
   return {
     async turn() {
       const begun = Date.now()
@@ -40,10 +52,14 @@ export function createSharedSendPacer(db: Database, opts: { sender: string; perS
       for (;;) {
         if (step.outcome === 'go') {
           const permit = step.permit
-          return { startedAt: new Date(), done: async () => void await call('select release_send_permit($1, $2, $3)', [opts.sender, permit, pace.windowMs]) }
+          return {
+            startedAt: new Date(),
+            done: async () => void (await call('select release_send_permit($1, $2, $3)', [opts.sender, permit, pace.windowMs])),
+          }
         }
         const waited = Date.now() - begun
-        if (step.outcome === 'too_far' || (step.outcome === 'wait' && waited + step.wait_ms > maxWaitMs)) throw new SendTurnTooFarError(step.wait_ms)
+        if (step.outcome === 'too_far' || (step.outcome === 'wait' && waited + step.wait_ms > maxWaitMs))
+          throw new SendTurnTooFarError(step.wait_ms)
         if (step.outcome === 'held') {
           // A hold began while this send waited for its slot: it takes a new turn, which comes after the hold.
           step = await takeTurn(waited)

@@ -19,9 +19,14 @@ export interface DataDirHolder {
 
 /** The data folder is held by another living process, named in holder. */
 export class DataDirInUse extends Error {
-  constructor(readonly dataDir: string, readonly holder: DataDirHolder) {
-    super(`The data folder ${dataDir} is in use by process ${holder.pid} (${holder.purpose}${holder.url ? ` at ${holder.url}` : ''}, since ${holder.since}). `
-      + 'The embedded database serves one process at a time: stop that process first, or run both against a PostgreSQL server with DATABASE_URL.')
+  constructor(
+    readonly dataDir: string,
+    readonly holder: DataDirHolder,
+  ) {
+    super(
+      `The data folder ${dataDir} is in use by process ${holder.pid} (${holder.purpose}${holder.url ? ` at ${holder.url}` : ''}, since ${holder.since}). ` +
+        'The embedded database serves one process at a time: stop that process first, or run both against a PostgreSQL server with DATABASE_URL.',
+    )
     this.name = 'DataDirInUse'
   }
 }
@@ -41,7 +46,8 @@ export function lockDataDir(dataDir: string, purpose: string): DataDirLock {
     if (claimWhole(file, claim)) break
     const held = readHolder(file)
     if (held && held.pid !== process.pid && isAlive(held.pid)) throw new DataDirInUse(dataDir, held)
-    if (attempt > 0) throw new Error(`The data folder ${dataDir} could not be claimed: another process is claiming it at this moment (${file})`)
+    if (attempt > 0)
+      throw new Error(`The data folder ${dataDir} could not be claimed: another process is claiming it at this moment (${file})`)
     rmSync(file, { force: true })
   }
   return {

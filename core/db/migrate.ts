@@ -20,16 +20,21 @@ export interface MigrationFile {
 
 /** Reads migrations/NNNN_name.sql in order; a misnamed SQL file or a number used twice would be skipped silently, so both stop here. */
 export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
-  const sqlFiles = readdirSync(dir).filter((f) => /\.sql$/i.test(f)).sort()
+  const sqlFiles = readdirSync(dir)
+    .filter((f) => /\.sql$/i.test(f))
+    .sort()
   const misnamed = sqlFiles.filter((f) => !/^\d{4}_[\w-]+\.sql$/.test(f))
-  if (misnamed.length) throw new Error(`Migration file(s) ${misnamed.join(', ')} in ${dir} must be named NNNN_name.sql (four digits, then a name)`)
+  if (misnamed.length)
+    throw new Error(`Migration file(s) ${misnamed.join(', ')} in ${dir} must be named NNNN_name.sql (four digits, then a name)`)
   const files = sqlFiles.map((name) => {
     const sql = readFileSync(join(dir, name), 'utf8')
     return { version: Number(name.slice(0, 4)), name, sql, checksum: createHash('sha256').update(sql).digest('hex') }
   })
   for (let i = 1; i < files.length; i++) {
     if (files[i].version === files[i - 1].version) {
-      throw new Error(`Migrations ${files[i - 1].name} and ${files[i].name} share the number ${files[i].version}: give each file its own number`)
+      throw new Error(
+        `Migrations ${files[i - 1].name} and ${files[i].name} share the number ${files[i].version}: give each file its own number`,
+      )
     }
   }
   return files
@@ -56,9 +61,15 @@ export async function migrate(db: Database, files = readMigrations()): Promise<s
         await tx.exec(file.sql)
       } catch (err) {
         // Say which file failed: the database's message alone does not tell the operator where to look.
-        throw new Error(`Migration ${file.name} failed and was rolled back: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+        throw new Error(`Migration ${file.name} failed and was rolled back: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        })
       }
-      await tx.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [file.version, file.name, file.checksum])
+      await tx.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [
+        file.version,
+        file.name,
+        file.checksum,
+      ])
       applied.push(file.name)
     })
   }
@@ -79,8 +90,10 @@ async function assertUnchanged(db: Database, files: MigrationFile[]): Promise<Se
   for (const row of rows) {
     const file = byVersion.get(row.version)
     if (file && file.checksum !== row.checksum) {
-      throw new Error(`Migration ${row.name} was changed after it was applied (checksum differs). ` +
-        'Applied migrations must never be edited: restore the file and add a new numbered migration instead.')
+      throw new Error(
+        `Migration ${row.name} was changed after it was applied (checksum differs). ` +
+          'Applied migrations must never be edited: restore the file and add a new numbered migration instead.',
+      )
     }
   }
   return new Set(rows.map((r) => r.version))
@@ -89,7 +102,9 @@ async function assertUnchanged(db: Database, files: MigrationFile[]): Promise<Se
 async function appliedRows(db: Database) {
   const exists = await db.query<{ t: string | null }>(`select to_regclass('schema_migrations')::text as t`)
   if (!exists.rows[0]?.t) return []
-  const r = await db.query<{ version: number; name: string; checksum: string }>('select version, name, checksum from schema_migrations order by version')
+  const r = await db.query<{ version: number; name: string; checksum: string }>(
+    'select version, name, checksum from schema_migrations order by version',
+  )
   return r.rows
 }
 
@@ -99,7 +114,9 @@ function findMigrationsDir(): string {
     const candidate = join(dir, 'migrations')
     try {
       if (readdirSync(candidate).some((f) => f.endsWith('.sql'))) return candidate
-    } catch { /* keep climbing */ }
+    } catch {
+      /* keep climbing */
+    }
     dir = resolve(dir, '..')
   }
   throw new Error('migrations/ folder not found')

@@ -11,16 +11,34 @@ export class DatabaseUnreachableError extends Error {
 }
 
 /** System error codes of a connection or server that is down or going away. */
-const OUTAGE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'])
+const OUTAGE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+])
 
 /** SQLSTATE classes of a lost connection (08), exhausted resources (53) and a server stopping, starting or cancelling (57). */
 const OUTAGE_SQLSTATE_CLASSES = ['08', '53', '57']
 
 /** What node-postgres and PGlite say when a connection ends, never opens, or stops answering. */
-const OUTAGE_MESSAGES = new RegExp([
-  'Connection terminated', 'connection timeout', 'timeout exceeded when trying to connect', 'Client has encountered a connection error',
-  'Cannot use a pool after calling end', 'PGlite is closed', 'Query read timeout', 'not currently accepting connections',
-].join('|'), 'i')
+const OUTAGE_MESSAGES = new RegExp(
+  [
+    'Connection terminated',
+    'connection timeout',
+    'timeout exceeded when trying to connect',
+    'Client has encountered a connection error',
+    'Cannot use a pool after calling end',
+    'PGlite is closed',
+    'Query read timeout',
+    'not currently accepting connections',
+  ].join('|'),
+  'i',
+)
 
 /** Whether an error says the database is down, unreachable or not answering, rather than that something is wrong with the request. */
 export function isDatabaseOutage(err: unknown): boolean {

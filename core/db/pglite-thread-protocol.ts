@@ -14,9 +14,7 @@ export type ThreadCall = ThreadRequest extends infer R ? (R extends ThreadReques
 export type ThreadError = { message: string; name: string } & Record<string, string | number | undefined>
 
 /** The answer to one request: its result, or the error it ended in. */
-export type ThreadReply =
-  | { id: number; ok: true; value?: unknown }
-  | { id: number; ok: false; error: ThreadError }
+export type ThreadReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: ThreadError }
 
 /** How the PGlite thread opens its database, passed as its workerData. */
 export interface ThreadOptions {

@@ -2,7 +2,14 @@
 // database, never the answers that do not need it (/healthz, pages already queued, signals).
 import { parentPort, workerData } from 'node:worker_threads'
 import { openPglite } from './pglite.js'
-import { DEFAULT_CHECKPOINTS, errorToFields, HEARTBEAT_EVERY_MS, type ThreadOptions, type ThreadReply, type ThreadRequest } from './pglite-thread-protocol.js'
+import {
+  DEFAULT_CHECKPOINTS,
+  errorToFields,
+  HEARTBEAT_EVERY_MS,
+  type ThreadOptions,
+  type ThreadReply,
+  type ThreadRequest,
+} from './pglite-thread-protocol.js'
 import type { Queryable } from './types.js'
 
 const port = parentPort
@@ -36,16 +43,23 @@ function target(tx: number | undefined): Queryable {
 
 function begin(id: number, setup: string | undefined): void {
   let begun = false
-  const settled = db.transaction((tx) => new Promise<void>((resolve, reject) => {
-    begun = true
-    open.set(id, { tx, end: (commit) => (commit ? resolve() : reject(ROLLBACK)), settled })
-    reply({ id, ok: true, value: id })
-  }), setup)
+  const settled = db.transaction(
+    (tx) =>
+      new Promise<void>((resolve, reject) => {
+        begun = true
+        open.set(id, { tx, end: (commit) => (commit ? resolve() : reject(ROLLBACK)), settled })
+        reply({ id, ok: true, value: id })
+      }),
+    setup,
+  )
   // The outcome of the transaction goes to whoever ends it; a setup that fails is the answer to `begin` itself.
-  settled.then(() => open.delete(id), (err) => {
-    open.delete(id)
-    if (!begun) reply({ id, ok: false, error: errorToFields(err) })
-  })
+  settled.then(
+    () => open.delete(id),
+    (err) => {
+      open.delete(id)
+      if (!begun) reply({ id, ok: false, error: errorToFields(err) })
+    },
+  )
 }
 
 async function end(tx: number, commit: boolean): Promise<void> {
@@ -93,7 +107,8 @@ async function handle(msg: ThreadRequest): Promise<void> {
 /** Checkpoints once enough log was written since the last one; it waits its turn behind requests like any statement. */
 async function checkpointIfDue(afterBytes: number): Promise<void> {
   const r = await db.query<{ written: number }>(
-    'select pg_wal_lsn_diff(pg_current_wal_lsn(), (pg_control_checkpoint()).redo_lsn)::float8 as written')
+    'select pg_wal_lsn_diff(pg_current_wal_lsn(), (pg_control_checkpoint()).redo_lsn)::float8 as written',
+  )
   if (r.rows[0].written >= afterBytes) await db.exec('checkpoint')
 }
 
@@ -103,7 +118,9 @@ const checkpointTimer = setInterval(() => {
   if (checkpointing) return
   checkpointing = true
   // A failed check (the database closing) is retried at the next tick; nothing waits on it.
-  checkpointIfDue(checkpoints.afterBytes).catch(() => {}).finally(() => (checkpointing = false))
+  checkpointIfDue(checkpoints.afterBytes)
+    .catch(() => {})
+    .finally(() => (checkpointing = false))
 }, checkpoints.everyMs)
 checkpointTimer.unref()
 

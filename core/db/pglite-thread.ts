@@ -3,7 +3,13 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { PgliteDatabase } from './pglite.js'
 import {
-  errorFromFields, HEARTBEAT_EVERY_MS, type CheckpointPolicy, type ThreadCall, type ThreadOptions, type ThreadReply, type ThreadRequest,
+  errorFromFields,
+  HEARTBEAT_EVERY_MS,
+  type CheckpointPolicy,
+  type ThreadCall,
+  type ThreadOptions,
+  type ThreadReply,
+  type ThreadRequest,
 } from './pglite-thread-protocol.js'
 import type { Queryable, QueryResult } from './types.js'
 
@@ -44,7 +50,11 @@ interface Engine {
  * Opens the embedded database in a worker thread: the same Database as openPglite, but a long statement no longer blocks
  * this thread's event loop. Statements still run one at a time, in the order sent.
  */
-export async function openPgliteThread(dataDir: string | undefined, loadDataDir?: Blob, checkpoints?: CheckpointPolicy): Promise<PgliteThreadDatabase> {
+export async function openPgliteThread(
+  dataDir: string | undefined,
+  loadDataDir?: Blob,
+  checkpoints?: CheckpointPolicy,
+): Promise<PgliteThreadDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   let nextId = 1
   let engine = startEngine({ dataDir, loadDataDir: loadDataDir ? await loadDataDir.arrayBuffer() : undefined, checkpoints })
@@ -75,11 +85,19 @@ export async function openPgliteThread(dataDir: string | undefined, loadDataDir?
   /** Stops the thread stuck in one statement, fails what it was asked, and opens the data folder again in a new thread. */
   function restart(limitMs: number): void {
     const stuck = engine
-    const err = Object.assign(new Error(`canceling statement: the embedded database spent over ${Math.round(limitMs / 1000)} s on one `
-      + 'statement, so it was stopped and the database opened again (CRM_DB_STATEMENT_TIMEOUT_MS); try again'), { code: '57014' })
+    const err = Object.assign(
+      new Error(
+        `canceling statement: the embedded database spent over ${Math.round(limitMs / 1000)} s on one ` +
+          'statement, so it was stopped and the database opened again (CRM_DB_STATEMENT_TIMEOUT_MS); try again',
+      ),
+      { code: '57014' },
+    )
     fail(stuck, err)
     // PostgreSQL writes ahead of its data files, so the folder left mid-statement is recovered on open like after a power cut.
-    engine = startEngine({ dataDir, checkpoints }, stuck.worker.terminate().then(() => {}))
+    engine = startEngine(
+      { dataDir, checkpoints },
+      stuck.worker.terminate().then(() => {}),
+    )
   }
 
   const root = queryable()
@@ -133,7 +151,10 @@ export async function openPgliteThread(dataDir: string | undefined, loadDataDir?
     if (on.gone) return
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deadlineMs)))
-    const closed = call<void>({ kind: 'close' }, on).then(() => 'closed' as const, () => 'closed' as const)
+    const closed = call<void>({ kind: 'close' }, on).then(
+      () => 'closed' as const,
+      () => 'closed' as const,
+    )
     const outcome = await Promise.race([closed, late])
     clearTimeout(timer)
     if (outcome === 'late') await on.worker.terminate()
@@ -145,22 +166,42 @@ export async function openPgliteThread(dataDir: string | undefined, loadDataDir?
 /** Starts a thread on the folder (after `after`, when the previous one must be gone first); ready once its database is open. */
 function startEngine(options: Omit<ThreadOptions, 'heartbeat'>, after: Promise<void> = Promise.resolve()): Engine {
   const heartbeat = new Int32Array(new SharedArrayBuffer(4))
-  const engine: Engine = { worker: undefined as unknown as Worker, pending: new Map(), heartbeat, ready: Promise.resolve(), opened: false, gone: null }
-  engine.ready = after.then(() => new Promise<void>((resolve, reject) => {
-    const workerData: ThreadOptions = { ...options, heartbeat }
-    const worker = new Worker(workerEntry(), { workerData, execArgv: [], transferList: options.loadDataDir ? [options.loadDataDir] : [] })
-    engine.worker = worker
-    engine.pending.set(0, { resolve: () => { engine.opened = true; resolve() }, reject })
-    worker.on('message', (msg: ThreadReply) => {
-      const p = engine.pending.get(msg.id)
-      if (!p) return
-      engine.pending.delete(msg.id)
-      if (msg.ok) p.resolve(msg.value)
-      else p.reject(errorFromFields(msg.error))
-    })
-    worker.on('error', (err) => fail(engine, new Error(`${CLOSED_MESSAGE}: the database thread failed: ${err.message}`)))
-    worker.on('exit', () => fail(engine, new Error(CLOSED_MESSAGE)))
-  }))
+  const engine: Engine = {
+    worker: undefined as unknown as Worker,
+    pending: new Map(),
+    heartbeat,
+    ready: Promise.resolve(),
+    opened: false,
+    gone: null,
+  }
+  engine.ready = after.then(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const workerData: ThreadOptions = { ...options, heartbeat }
+        const worker = new Worker(workerEntry(), {
+          workerData,
+          execArgv: [],
+          transferList: options.loadDataDir ? [options.loadDataDir] : [],
+        })
+        engine.worker = worker
+        engine.pending.set(0, {
+          resolve: () => {
+            engine.opened = true
+            resolve()
+          },
+          reject,
+        })
+        worker.on('message', (msg: ThreadReply) => {
+          const p = engine.pending.get(msg.id)
+          if (!p) return
+          engine.pending.delete(msg.id)
+          if (msg.ok) p.resolve(msg.value)
+          else p.reject(errorFromFields(msg.error))
+        })
+        worker.on('error', (err) => fail(engine, new Error(`${CLOSED_MESSAGE}: the database thread failed: ${err.message}`)))
+        worker.on('exit', () => fail(engine, new Error(CLOSED_MESSAGE)))
+      }),
+  )
   // A thread that could not open the folder answers every request with why.
   engine.ready.catch((err: Error) => fail(engine, new Error(`${CLOSED_MESSAGE}: ${err.message}`)))
   return engine

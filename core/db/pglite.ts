@@ -43,10 +43,11 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     engine: 'pglite',
     query: root.query,
     exec: root.exec,
-    transaction: (fn, setup) => pg.transaction(async (tx) => {
-      if (setup) await tx.exec(setup)
-      return fn(wrap(tx))
-    }),
+    transaction: (fn, setup) =>
+      pg.transaction(async (tx) => {
+        if (setup) await tx.exec(setup)
+        return fn(wrap(tx))
+      }),
     close: () => pg.close(),
     dumpDataDir: () => pg.dumpDataDir('none'),
   }

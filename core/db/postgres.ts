@@ -18,11 +18,13 @@ export function openPostgres(url: string, maxConnections = 20, limits?: Database
     connectionTimeoutMillis: limits?.connectTimeoutMs ?? 5000,
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
-    ...(limits ? {
-      statement_timeout: limits.statementTimeoutMs,
-      query_timeout: limits.queryTimeoutMs,
-      idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
-    } : {}),
+    ...(limits
+      ? {
+          statement_timeout: limits.statementTimeoutMs,
+          query_timeout: limits.queryTimeoutMs,
+          idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+        }
+      : {}),
   })
   // Every connection, idle or checked out, gets a listener: an 'error' event without one (a server restart, a terminated
   // backend between two statements) would end the process. The statement in flight, if any, reports the error itself.
@@ -31,9 +33,10 @@ export function openPostgres(url: string, maxConnections = 20, limits?: Database
   })
   // The pool repeats the error of an idle connection it drops; the connection's own listener has logged it.
   pool.on('error', () => {})
-  const acquire = () => pool.connect().catch((err: unknown) => {
-    throw new DatabaseUnreachableError(err)
-  })
+  const acquire = () =>
+    pool.connect().catch((err: unknown) => {
+      throw new DatabaseUnreachableError(err)
+    })
   const wrap = (q: pg.PoolClient): Queryable => ({
     async query<T>(text: string, params?: unknown[]): Promise<QueryResult<T>> {
       const r = await q.query(text, params as unknown[])

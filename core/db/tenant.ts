@@ -19,25 +19,42 @@ export interface TenantScope {
 }
 
 /** Runs fn in one transaction as the app role with the tenant set; nothing outlives the transaction. */
-export async function withTenant<T>(db: Database, scope: TenantScope, fn: (tx: Queryable) => Promise<T>,
-  opts: { readOnly?: boolean } = {}): Promise<T> {
-  return inRole(db, APP_ROLE, {
-    'app.tenant_id': scope.tenantId,
-    'app.actor_type': scope.actorType,
-    'app.actor_id': scope.actorId ?? '',
-    'app.request_id': scope.requestId ?? '',
-    ...(opts.readOnly ? { transaction_read_only: 'on' } : {}),
-  }, fn)
+export async function withTenant<T>(
+  db: Database,
+  scope: TenantScope,
+  fn: (tx: Queryable) => Promise<T>,
+  opts: { readOnly?: boolean } = {},
+): Promise<T> {
+  return inRole(
+    db,
+    APP_ROLE,
+    {
+      'app.tenant_id': scope.tenantId,
+      'app.actor_type': scope.actorType,
+      'app.actor_id': scope.actorId ?? '',
+      'app.request_id': scope.requestId ?? '',
+      ...(opts.readOnly ? { transaction_read_only: 'on' } : {}),
+    },
+    fn,
+  )
 }
 
 /** Runs fn as the sign-in role with no tenant, allowed to see only the rows matching one sign-in secret or email. */
-export async function withSignInLookup<T>(db: Database, lookup: { tokenHash?: string; tokenPrefix?: string; email?: string },
-  fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return inRole(db, SIGN_IN_ROLE, {
-    'app.lookup_token_hash': lookup.tokenHash ?? '',
-    'app.lookup_token_prefix': lookup.tokenPrefix ?? '',
-    'app.lookup_email': lookup.email?.toLowerCase() ?? '',
-  }, fn)
+export async function withSignInLookup<T>(
+  db: Database,
+  lookup: { tokenHash?: string; tokenPrefix?: string; email?: string },
+  fn: (tx: Queryable) => Promise<T>,
+): Promise<T> {
+  return inRole(
+    db,
+    SIGN_IN_ROLE,
+    {
+      'app.lookup_token_hash': lookup.tokenHash ?? '',
+      'app.lookup_token_prefix': lookup.tokenPrefix ?? '',
+      'app.lookup_email': lookup.email?.toLowerCase() ?? '',
+    },
+    fn,
+  )
 }
 
 /** Runs fn as the worker role: it may call the cross-business functions of the worker and webhooks, and read no table. */
@@ -47,7 +64,9 @@ export async function withWorkerRole<T>(db: Database, fn: (tx: Queryable) => Pro
 
 async function inRole<T>(db: Database, role: string, settings: Record<string, string>, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   // Sent as literals, not parameters, so the settings travel with BEGIN in one round trip.
-  const calls = Object.entries(settings).map(([name, value]) => `, set_config('${name}', ${sqlLiteral(value)}, true)`).join('')
+  const calls = Object.entries(settings)
+    .map(([name, value]) => `, set_config('${name}', ${sqlLiteral(value)}, true)`)
+    .join('')
   try {
     return await db.transaction(fn, `select set_config('role', '${role}', true)${calls}`)
   } catch (err) {

@@ -13,12 +13,18 @@ export function translateDatabaseError(err: unknown): unknown {
   if (isDatabaseOutage(e)) return databaseUnavailable(undefined, e.message)
   switch (code) {
     case '23505':
-      return new AppError('CONFLICT', `A record with the same ${fieldsOf(e.detail) ?? e.constraint ?? 'key'} already exists`, { constraint: e.constraint })
+      return new AppError('CONFLICT', `A record with the same ${fieldsOf(e.detail) ?? e.constraint ?? 'key'} already exists`, {
+        constraint: e.constraint,
+      })
     case '23503':
       return new AppError('VALIDATION_ERROR', `${fieldsOf(e.detail) ?? 'A reference'} does not point at an existing record`, {
-        constraint: e.constraint, issues: [{ field: fieldsOf(e.detail) ?? '', message: 'no such record' }] })
+        constraint: e.constraint,
+        issues: [{ field: fieldsOf(e.detail) ?? '', message: 'no such record' }],
+      })
     case '23502':
-      return new AppError('VALIDATION_ERROR', `${e.column ?? 'A field'} is required`, { issues: [{ field: e.column ?? '', message: 'required' }] })
+      return new AppError('VALIDATION_ERROR', `${e.column ?? 'A field'} is required`, {
+        issues: [{ field: e.column ?? '', message: 'required' }],
+      })
     case '23514':
     case '23P01':
       return new AppError('VALIDATION_ERROR', `The values break the rule ${e.constraint ?? ''}`.trim(), { constraint: e.constraint })
@@ -46,8 +52,9 @@ export function translateDatabaseError(err: unknown): unknown {
 function dataException(code: string, dbMessage: string): AppError {
   const type = /for type ([a-z ]+?)(?:\(\d+\))?(?::|$)/i.exec(dbMessage)?.[1]?.trim() ?? ''
   const kind = DATA_KINDS.find(([re]) => re.test(type))?.[1]
-  const said = DATA_EXCEPTIONS[code]
-    ?? (kind ? `A value is not a valid ${kind}` : 'A value has the wrong form or is out of range for what it describes')
+  const said =
+    DATA_EXCEPTIONS[code] ??
+    (kind ? `A value is not a valid ${kind}` : 'A value has the wrong form or is out of range for what it describes')
   const message = `${said}; check the input's dates, times, numbers, ids and texts against GET /api/capabilities`
   return new AppError('VALIDATION_ERROR', message, { issues: [{ field: '', message: said }], ...(kind ? { expected: kind } : {}) })
 }
@@ -78,6 +85,9 @@ const DATA_EXCEPTIONS: Record<string, string> = {
 function fieldsOf(detail: string | undefined): string | undefined {
   const m = detail?.match(/^Key \(([^)]*)\)/)
   if (!m) return undefined
-  const cols = m[1].split(',').map((c) => c.trim()).filter((c) => c !== 'tenant_id')
+  const cols = m[1]
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== 'tenant_id')
   return cols.length ? cols.join(', ') : undefined
 }

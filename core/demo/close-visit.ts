@@ -39,15 +39,20 @@ export async function closeAndBill(b: DemoBusiness, visit: PastVisit, counts: Cl
   const technician = { tenantId: b.tenantId, actor: { type: 'user' as const, id: visit.technicianId, role: 'technician' as const } }
   const booked = Math.round((new Date(visit.ticket.scheduled_end).getTime() - new Date(visit.ticket.scheduled_start).getTime()) / 60_000)
   const note = visitNote(visit.customer, rand)
-  await act('ticket', 'close', {
-    ticket_id: visit.ticket.id,
-    duration_minutes: Math.max(15, booked + rand.int(-15, 20)),
-    line_items: (visit.ticket.line_items as Array<{ id: string }>).map((l) => ({ line_item_id: l.id })),
-    final_price_confirmed: visit.ticket.is_price_estimated ? true : undefined,
-    notes: note?.text ?? '',
-    next_service: { kind: 'none' },
-    attributes: (note?.facts ?? []).map((f) => ({ key: f.key, value: f.value, confidence: 0.9 })),
-  }, { as: technician, at: visit.end })
+  await act(
+    'ticket',
+    'close',
+    {
+      ticket_id: visit.ticket.id,
+      duration_minutes: Math.max(15, booked + rand.int(-15, 20)),
+      line_items: (visit.ticket.line_items as Array<{ id: string }>).map((l) => ({ line_item_id: l.id })),
+      final_price_confirmed: visit.ticket.is_price_estimated ? true : undefined,
+      notes: note?.text ?? '',
+      next_service: { kind: 'none' },
+      attributes: (note?.facts ?? []).map((f) => ({ key: f.key, value: f.value, confidence: 0.9 })),
+    },
+    { as: technician, at: visit.end },
+  )
   counts.completed_tickets++
   if (note) counts.notes++
   counts.attributes += note?.facts.length ?? 0
@@ -55,8 +60,18 @@ export async function closeAndBill(b: DemoBusiness, visit: PastVisit, counts: Cl
   const invoice = await act('invoice', 'create_from_ticket', { ticket_id: visit.ticket.id, issued_on: visit.date }, { at: visit.end })
   counts.invoices++
   const total = Number(invoice.total_cents)
-  const pay = (amount: number, at: Date) => act('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: amount,
-    method: rand.pick(['check', 'check', 'cash', 'other'] as const), received_at: at.toISOString() }, { at })
+  const pay = (amount: number, at: Date) =>
+    act(
+      'invoice',
+      'record_payment',
+      {
+        invoice_id: invoice.id,
+        amount_cents: amount,
+        method: rand.pick(['check', 'check', 'cash', 'other'] as const),
+        received_at: at.toISOString(),
+      },
+      { at },
+    )
   // Paid at the door: the invoice is never sent. Otherwise it is sent that day, and paid within two weeks unless it is recent.
   if (rand.chance(0.4)) {
     await pay(total, visit.end)

@@ -8,14 +8,20 @@ import type { DemoTown } from './places.js'
 export const TRAVEL_MINUTES = 15
 
 /** How a demo step calls a registered action: as the owner now, unless it says who acts and when. */
-export type DemoAct = (domain: string, action: string, data: unknown,
-  opts?: { reasoning?: string; as?: Principal; at?: Date }) => Promise<Record<string, any>>
+export type DemoAct = (
+  domain: string,
+  action: string,
+  data: unknown,
+  opts?: { reasoning?: string; as?: Principal; at?: Date },
+) => Promise<Record<string, any>>
 
 /** Calls registered actions for the demo, through performAction as any caller; `at` runs the action on a clock set to that moment. */
 export function demoActor(services: Services, owner: Principal): DemoAct {
   return async (domain, action, data, opts = {}) => {
     const clock = opts.at ? { ...services, now: () => opts.at as Date } : services
-    const outcome = await performAction(clock, opts.as ?? owner, { domain, action, data, reasoning: opts.reasoning } as ActionCall, { requestId: randomUUID() })
+    const outcome = await performAction(clock, opts.as ?? owner, { domain, action, data, reasoning: opts.reasoning } as ActionCall, {
+      requestId: randomUUID(),
+    })
     return outcome.result as Record<string, any>
   }
 }

@@ -34,11 +34,18 @@ export async function loadHistory(b: DemoBusiness, until: string, counts: Closed
     const slot = freeSlot(b, booked, visit.date, until, duration)
     if (!slot) continue
     const ticket = await b.act('ticket', 'create', {
-      contact_id: visit.customer.id, address_id: visit.customer.addressId, scheduled_start: `${slot.date}T${clock(slot.start)}`,
-      duration_minutes: duration, technician_ids: [slot.technicianId], line_items: visitLines(b, visit.customer),
+      contact_id: visit.customer.id,
+      address_id: visit.customer.addressId,
+      scheduled_start: `${slot.date}T${clock(slot.start)}`,
+      duration_minutes: duration,
+      technician_ids: [slot.technicianId],
+      line_items: visitLines(b, visit.customer),
     })
-    await closeAndBill(b, { ticket, customer: visit.customer, technicianId: slot.technicianId, date: slot.date,
-      end: new Date(ticket.scheduled_end) }, counts)
+    await closeAndBill(
+      b,
+      { ticket, customer: visit.customer, technicianId: slot.technicianId, date: slot.date, end: new Date(ticket.scheduled_end) },
+      counts,
+    )
   }
 }
 
@@ -49,7 +56,8 @@ function freeSlot(b: DemoBusiness, booked: Map<string, number>, date: string, un
     if (!hours.length) continue
     const [open, close] = hours[0]
     // The technician with the emptier day first, so the work is shared.
-    const free = b.technicians.map((technicianId) => ({ technicianId, start: booked.get(`${day} ${technicianId}`) ?? minutesOf(open) }))
+    const free = b.technicians
+      .map((technicianId) => ({ technicianId, start: booked.get(`${day} ${technicianId}`) ?? minutesOf(open) }))
       .sort((x, y) => x.start - y.start)
     const slot = free.find((f) => f.start + minutes <= minutesOf(close))
     if (!slot) continue

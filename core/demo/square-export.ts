@@ -72,8 +72,17 @@ export function squareItemsCsv(rows: SquareItemRow[]): string {
 /** A window-cleaning business's item library: services with variations, one with variable pricing, a product sold on site. */
 export function squareItems(): SquareItemRow[] {
   const row = (token: string, item: string, variation: string, price: string, extra: Partial<SquareItemRow> = {}): SquareItemRow => ({
-    Token: token, 'Item Name': item, 'Variation Name': variation, Category: 'Window Cleaning', 'Item Type': 'Appointments Service',
-    Price: price, Archived: 'N', Sellable: 'Y', Stockable: 'N', [TAX_COLUMN]: 'N', ...extra,
+    Token: token,
+    'Item Name': item,
+    'Variation Name': variation,
+    Category: 'Window Cleaning',
+    'Item Type': 'Appointments Service',
+    Price: price,
+    Archived: 'N',
+    Sellable: 'Y',
+    Stockable: 'N',
+    [TAX_COLUMN]: 'N',
+    ...extra,
   })
   return [
     row('SQVAR-WIN-1S', 'Window Cleaning', 'One Story', '185.00', { Description: 'Inside and out, screens and sills wiped' }),
@@ -81,8 +90,13 @@ export function squareItems(): SquareItemRow[] {
     row('SQVAR-GUT', 'Gutter Cleaning', 'Regular', '150.00'),
     row('SQVAR-SCR', 'Screen Repair', 'Regular', '35.00', { Category: 'Repairs' }),
     row('SQVAR-PW', 'Pressure Washing', 'Regular', '', { Description: 'Quoted on site' }),
-    row('SQVAR-SQG', 'Squeegee Kit', 'Regular', '$24.99', { Category: 'Retail', 'Item Type': 'Physical good', Stockable: 'Y',
-      'Current Quantity Main Office': '12', [TAX_COLUMN]: 'Y' }),
+    row('SQVAR-SQG', 'Squeegee Kit', 'Regular', '$24.99', {
+      Category: 'Retail',
+      'Item Type': 'Physical good',
+      Stockable: 'Y',
+      'Current Quantity Main Office': '12',
+      [TAX_COLUMN]: 'Y',
+    }),
   ]
 }
 
@@ -119,12 +133,29 @@ export function squareSales(customers: SquareRow[], items: SquareItemRow[], visi
         const tax = item[TAX_COLUMN] === 'Y' ? Math.round((gross - discount) * 0.09) : 0
         const money = (cents: number) => `${cents < 0 ? '-' : ''}$${(Math.abs(cents) / 100).toFixed(2)}`
         rows.push({
-          Date: date, Time: time, 'Time Zone': 'Central Time (US & Canada)', Category: item.Category ?? '', Item: item['Item Name'] ?? '',
-          Qty: `${qty}.0`, 'Price Point Name': item['Variation Name'] ?? '', 'Gross Sales': money(gross), Discounts: money(-discount),
-          'Net Sales': money(gross - discount), Tax: money(tax), 'Transaction ID': transaction, 'Payment ID': `PAY${transaction}`,
-          'Device Name': 'Office iPad', 'Event Type': 'Payment', Location: 'Main Office', 'Customer ID': customer['Square Customer ID'] ?? '',
-          'Customer Name': [customer['First Name'], customer['Last Name']].filter(Boolean).join(' '), 'Customer Reference ID': customer['Reference ID'] ?? '',
-          Unit: '', Count: String(qty), 'Itemization Type': item['Item Type'] === 'Physical good' ? 'Physical Item' : 'Service', Token: item.Token ?? '',
+          Date: date,
+          Time: time,
+          'Time Zone': 'Central Time (US & Canada)',
+          Category: item.Category ?? '',
+          Item: item['Item Name'] ?? '',
+          Qty: `${qty}.0`,
+          'Price Point Name': item['Variation Name'] ?? '',
+          'Gross Sales': money(gross),
+          Discounts: money(-discount),
+          'Net Sales': money(gross - discount),
+          Tax: money(tax),
+          'Transaction ID': transaction,
+          'Payment ID': `PAY${transaction}`,
+          'Device Name': 'Office iPad',
+          'Event Type': 'Payment',
+          Location: 'Main Office',
+          'Customer ID': customer['Square Customer ID'] ?? '',
+          'Customer Name': [customer['First Name'], customer['Last Name']].filter(Boolean).join(' '),
+          'Customer Reference ID': customer['Reference ID'] ?? '',
+          Unit: '',
+          Count: String(qty),
+          'Itemization Type': item['Item Type'] === 'Physical good' ? 'Physical Item' : 'Service',
+          Token: item.Token ?? '',
           Channel: 'Square Point of Sale',
         })
       }

@@ -6,7 +6,11 @@ export function databaseStore(): DocumentStore {
     kind: 'database',
     describe: () => 'in the PostgreSQL server (table document_blobs)',
     async put(tx, tenantId, sha256, bytes) {
-      await tx.query('insert into document_blobs (tenant_id, sha256, content) values ($1, $2, $3) on conflict do nothing', [tenantId, sha256, bytes])
+      await tx.query('insert into document_blobs (tenant_id, sha256, content) values ($1, $2, $3) on conflict do nothing', [
+        tenantId,
+        sha256,
+        bytes,
+      ])
     },
     async get(tx, _tenantId, sha256) {
       const r = await tx.query<{ content: Uint8Array }>('select content from document_blobs where sha256 = $1', [sha256])

@@ -11,7 +11,13 @@ export function filesStore(folder: string): DocumentStore {
     describe: () => `as files in ${folder}`,
     async put(_tx, tenantId, sha256, bytes) {
       const path = pathOf(tenantId, sha256)
-      if (await stat(path).then(() => true, () => false)) return
+      if (
+        await stat(path).then(
+          () => true,
+          () => false,
+        )
+      )
+        return
       await mkdir(join(folder, tenantId), { recursive: true })
       // Written aside and renamed: a reader never sees half a file.
       const aside = `${path}.${randomUUID()}.part`

@@ -20,7 +20,10 @@ export function sha256Hex(data: string | Buffer): string {
 
 /** The headers that sign an S3 request with AWS Signature Version 4 (service s3), Authorization among them. */
 export function signS3Request(input: SignInput): Record<string, string> {
-  const amzDate = input.date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  const amzDate = input.date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
   const day = amzDate.slice(0, 8)
   const headers: Record<string, string> = {
     ...Object.fromEntries(Object.entries(input.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v.trim()])),
@@ -32,7 +35,10 @@ export function signS3Request(input: SignInput): Record<string, string> {
   const query = [...input.url.searchParams].map(([k, v]) => [encode(k), encode(v)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const canonical = [
     input.method,
-    input.url.pathname.split('/').map((s) => encode(decodeURIComponent(s))).join('/'),
+    input.url.pathname
+      .split('/')
+      .map((s) => encode(decodeURIComponent(s)))
+      .join('/'),
     query.map(([k, v]) => `${k}=${v}`).join('&'),
     names.map((n) => `${n}:${headers[n]}\n`).join(''),
     names.join(';'),

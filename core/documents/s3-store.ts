@@ -11,9 +11,16 @@ const S3_TIMEOUT_MS = 30_000
 export function s3Store(s3: S3Settings, now: () => Date = () => new Date()): DocumentStore {
   const urlOf = (tenantId: string, sha256: string) => new URL(`${s3.endpoint}/${encodeURIComponent(s3.bucket)}/${tenantId}/${sha256}`)
   const send = (method: 'PUT' | 'GET' | 'DELETE', url: URL, body?: Buffer) => {
-    const signed = signS3Request({ method, url, payloadSha256: body ? sha256Hex(body) : sha256Hex(''), region: s3.region,
-      accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, date: now(),
-      headers: body ? { 'content-type': 'application/octet-stream' } : {} })
+    const signed = signS3Request({
+      method,
+      url,
+      payloadSha256: body ? sha256Hex(body) : sha256Hex(''),
+      region: s3.region,
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+      date: now(),
+      headers: body ? { 'content-type': 'application/octet-stream' } : {},
+    })
     const { host: _host, ...headers } = signed
     return fetch(url, { method, headers, body, signal: AbortSignal.timeout(S3_TIMEOUT_MS) })
   }
@@ -41,5 +48,7 @@ export function s3Store(s3: S3Settings, now: () => Date = () => new Date()): Doc
 /** The store said no: nothing about the call was wrong, so the caller may try again. The store's own answer stays in the log. */
 function unavailable(what: string, status: number, answer: string): AppError {
   log('warn', 'document store refused', { status, answer: answer.slice(0, 300) })
-  return new AppError('UNAVAILABLE', `The document store did not ${what} the file (HTTP ${status}); try again later`, { retry_after_seconds: 5 })
+  return new AppError('UNAVAILABLE', `The document store did not ${what} the file (HTTP ${status}); try again later`, {
+    retry_after_seconds: 5,
+  })
 }

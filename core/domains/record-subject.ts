@@ -16,18 +16,29 @@ export interface SubjectKind {
  * naming none or several is a VALIDATION_ERROR on each field concerned, a missing record NOT_FOUND naming its field.
  * A record another now stands for gives that one (a note on a converted lead is written on its customer).
  */
-export async function oneSubjectOf<K extends SubjectKind>(db: Queryable, input: Record<string, unknown>, kinds: readonly K[]): Promise<{ kind: K; id: string }> {
+export async function oneSubjectOf<K extends SubjectKind>(
+  db: Queryable,
+  input: Record<string, unknown>,
+  kinds: readonly K[],
+): Promise<{ kind: K; id: string }> {
   const given = kinds.filter((k) => input[k.field] !== undefined)
   const names = kinds.map((k) => k.field).join(', ')
   if (given.length !== 1) {
-    throw validationError((given.length ? given : kinds).map((k) => ({
-      field: `data.${k.field}`,
-      message: given.length ? `give only one of ${names} (got ${given.map((g) => g.field).join(', ')})` : `give exactly one of ${names}`,
-    })))
+    throw validationError(
+      (given.length ? given : kinds).map((k) => ({
+        field: `data.${k.field}`,
+        message: given.length ? `give only one of ${names} (got ${given.map((g) => g.field).join(', ')})` : `give exactly one of ${names}`,
+      })),
+    )
   }
   const kind = given[0]
   const id = input[kind.field] as string
-  const found = (await db.query<{ becomes: string | null }>(`select ${kind.becomes ? kind.becomes.column : 'null'} as becomes from ${kind.table} where id = $1`, [id])).rows[0]
+  const found = (
+    await db.query<{ becomes: string | null }>(
+      `select ${kind.becomes ? kind.becomes.column : 'null'} as becomes from ${kind.table} where id = $1`,
+      [id],
+    )
+  ).rows[0]
   if (!found) throw missingReference(kind.entity, id, `data.${kind.field}`)
   const standIn = kinds.find((k) => k.field === kind.becomes?.field)
   return found.becomes && standIn ? { kind: standIn, id: found.becomes } : { kind, id }

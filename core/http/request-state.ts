@@ -22,7 +22,11 @@ export function stateOf(res: Response): RequestState {
 /** The signed-in principal, or UNAUTHENTICATED. */
 export function requirePrincipal(res: Response): Principal {
   const p = stateOf(res).principal
-  if (!p) throw new AppError('UNAUTHENTICATED', 'Sign in first: send "Authorization: Bearer <agent token>", or use a session cookie from a sign-in link')
+  if (!p)
+    throw new AppError(
+      'UNAUTHENTICATED',
+      'Sign in first: send "Authorization: Bearer <agent token>", or use a session cookie from a sign-in link',
+    )
   return p
 }
 

@@ -15,8 +15,11 @@ export interface ClaimedMessage {
  */
 export async function claimDueMessages(db: Database, opts: { limit: number; leaseSeconds: number; now: Date }): Promise<ClaimedMessage[]> {
   return withWorkerRole(db, async (tx) => {
-    const r = await tx.query<ClaimedMessage>('select tenant_id, id, lease_token from claim_due_messages($1, $2, $3)',
-      [opts.limit, opts.leaseSeconds, opts.now.toISOString()])
+    const r = await tx.query<ClaimedMessage>('select tenant_id, id, lease_token from claim_due_messages($1, $2, $3)', [
+      opts.limit,
+      opts.leaseSeconds,
+      opts.now.toISOString(),
+    ])
     return r.rows
   })
 }

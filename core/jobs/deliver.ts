@@ -74,7 +74,11 @@ type Stop = { stop: DeliveryOutcome }
  * reason. Every change is made in the message's tenant transaction, audited as the system, and only while our lease
  * holds. Never throws: whatever happens ends in an outcome.
  */
-export async function deliverMessage(services: Services, claim: ClaimedMessage, retry: RetryPolicy = DEFAULT_RETRY): Promise<DeliveryOutcome> {
+export async function deliverMessage(
+  services: Services,
+  claim: ClaimedMessage,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<DeliveryOutcome> {
   const scope = { tenantId: claim.tenant_id, actorType: 'system' as const, requestId: `delivery-${claim.lease_token}` }
   try {
     const first = await withTenant(services.db, scope, async (tx) => {
@@ -95,7 +99,9 @@ export async function deliverMessage(services: Services, claim: ClaimedMessage, 
         const loaded = await load(tx, claim)
         if (!loaded) return { stop: 'lost' } as Stop
         // The email carries the lasting /pay/ address: Stripe's page expires within a day, an invoice is often paid later.
-        return compose(tx, services, claim, loaded, { payment_link: link ? await issuePayLink(tx, services, claim.tenant_id, String(loaded.row.invoice_id)) : null })
+        return compose(tx, services, claim, loaded, {
+          payment_link: link ? await issuePayLink(tx, services, claim.tenant_id, String(loaded.row.invoice_id)) : null,
+        })
       })
       if ('stop' in second) return second.stop
       email = second
@@ -123,7 +129,9 @@ async function load(tx: Queryable, claim: ClaimedMessage): Promise<Loaded | null
      join contacts c on c.id = m.contact_id
      left join tickets t on t.id = m.ticket_id
      left join invoices i on i.id = m.invoice_id
-     left join quotes q on q.id = m.quote_id`, [claim.id, claim.lease_token])
+     left join quotes q on q.id = m.quote_id`,
+    [claim.id, claim.lease_token],
+  )
   const found = r.rows[0]
   if (!found) return null
   const row: Record<string, unknown> = {}
@@ -164,17 +172,29 @@ async function refuse(tx: Queryable, services: Services, claim: ClaimedMessage, 
 }
 
 /** The email of a message that may go: rendered with its links, wrapped in our HTML, from the business. */
-async function compose(tx: Queryable, services: Services, claim: ClaimedMessage, m: Loaded,
-  links: { payment_link?: string | null }): Promise<EmailMessage | Stop> {
+async function compose(
+  tx: Queryable,
+  services: Services,
+  claim: ClaimedMessage,
+  m: Loaded,
+  links: { payment_link?: string | null },
+): Promise<EmailMessage | Stop> {
   const settings = await loadTenantSettings(tx)
-  const responses = await issueResponseLinks(tx, services, claim.tenant_id,
-    { id: claim.id, kind: String(m.row.kind), ticket_id: (m.row.ticket_id as string | null) ?? null })
-  const quoteLinks = await issueQuoteLinks(tx, services, claim.tenant_id,
-    { id: claim.id, kind: String(m.row.kind), quote_id: (m.row.quote_id as string | null) ?? null })
+  const responses = await issueResponseLinks(tx, services, claim.tenant_id, {
+    id: claim.id,
+    kind: String(m.row.kind),
+    ticket_id: (m.row.ticket_id as string | null) ?? null,
+  })
+  const quoteLinks = await issueQuoteLinks(tx, services, claim.tenant_id, {
+    id: claim.id,
+    kind: String(m.row.kind),
+    quote_id: (m.row.quote_id as string | null) ?? null,
+  })
   const rendered = await renderMessage(tx, m.row, settings, { ...responses, ...quoteLinks, ...links })
   if (!rendered.subject.trim() || !rendered.body.trim()) {
-    await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`,
-      [`Not sent: the message renders with an empty ${rendered.subject.trim() ? 'body' : 'subject'}`])
+    await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`, [
+      `Not sent: the message renders with an empty ${rendered.subject.trim() ? 'body' : 'subject'}`,
+    ])
     return { stop: 'failed' }
   }
   const fingerprint = fingerprintOf(m)
@@ -191,7 +211,11 @@ async function compose(tx: Queryable, services: Services, claim: ClaimedMessage,
       replyTo: settings.reply_to_email,
     },
   }
-  await tx.query('update scheduled_messages set outgoing = $3 where id = $1 and lease_token = $2', [claim.id, claim.lease_token, JSON.stringify(outgoing)])
+  await tx.query('update scheduled_messages set outgoing = $3 where id = $1 and lease_token = $2', [
+    claim.id,
+    claim.lease_token,
+    JSON.stringify(outgoing),
+  ])
   return { ...outgoing.email, idempotencyKey: outgoing.key, tenantId: claim.tenant_id }
 }
 
@@ -210,16 +234,28 @@ function fingerprintOf(m: Loaded): string {
 }
 
 /** Marks the message sent with the provider's id, if our lease still holds it. */
-async function markSent(services: Services, claim: ClaimedMessage, scope: Parameters<typeof withTenant>[1], providerId: string): Promise<DeliveryOutcome> {
+async function markSent(
+  services: Services,
+  claim: ClaimedMessage,
+  scope: Parameters<typeof withTenant>[1],
+  providerId: string,
+): Promise<DeliveryOutcome> {
   return withTenant(services.db, scope, async (tx) => {
-    const before = await tx.query(`select ${SNAPSHOT} from scheduled_messages where id = $1 and lease_token = $2 for update`, [claim.id, claim.lease_token])
+    const before = await tx.query(`select ${SNAPSHOT} from scheduled_messages where id = $1 and lease_token = $2 for update`, [
+      claim.id,
+      claim.lease_token,
+    ])
     if (!before.rows[0]) {
-      log('warn', 'message sent, but another worker took it over meanwhile; it marks it (the provider sends it once)', { message_id: claim.id })
+      log('warn', 'message sent, but another worker took it over meanwhile; it marks it (the provider sends it once)', {
+        message_id: claim.id,
+      })
       return 'lost'
     }
     // Marked sent even if it was cancelled while in flight: it did go out, and the record says so.
-    await finish(tx, claim, before.rows[0], 'send', `status = 'sent', sent_at = $3, provider_message_id = $4, last_error = null`,
-      [services.now().toISOString(), providerId])
+    await finish(tx, claim, before.rows[0], 'send', `status = 'sent', sent_at = $3, provider_message_id = $4, last_error = null`, [
+      services.now().toISOString(),
+      providerId,
+    ])
     return 'sent'
   })
 }
@@ -228,8 +264,13 @@ async function markSent(services: Services, claim: ClaimedMessage, scope: Parame
  * Counts a failed attempt: tried again after a wait, or failed for good after the last attempt or a permanent refusal.
  * A database outage or a provider asking us to slow down is not the message's failure: it waits without using an attempt.
  */
-async function recordFailure(services: Services, claim: ClaimedMessage, scope: Parameters<typeof withTenant>[1], err: unknown,
-  retry: RetryPolicy): Promise<DeliveryOutcome> {
+async function recordFailure(
+  services: Services,
+  claim: ClaimedMessage,
+  scope: Parameters<typeof withTenant>[1],
+  err: unknown,
+  retry: RetryPolicy,
+): Promise<DeliveryOutcome> {
   if (err instanceof EmailSendError && err.throttled) return waitTurn(services, claim, scope, err)
   // Only the database's own failures: a provider's (email, Stripe) is an AppError of its own and uses an attempt.
   if (err instanceof DatabaseUnavailableError || (!(err instanceof AppError) && isDatabaseOutage(err))) {
@@ -238,8 +279,10 @@ async function recordFailure(services: Services, claim: ClaimedMessage, scope: P
   const reason = messageOf(err)
   const permanent = err instanceof EmailSendError && !err.retryable
   return withTenant(services.db, scope, async (tx) => {
-    const r = await tx.query<{ attempts: number }>(`select ${SNAPSHOT} from scheduled_messages where id = $1 and lease_token = $2 for update`,
-      [claim.id, claim.lease_token])
+    const r = await tx.query<{ attempts: number }>(
+      `select ${SNAPSHOT} from scheduled_messages where id = $1 and lease_token = $2 for update`,
+      [claim.id, claim.lease_token],
+    )
     const before = r.rows[0]
     if (!before) return 'lost'
     const attempts = before.attempts + 1
@@ -249,44 +292,90 @@ async function recordFailure(services: Services, claim: ClaimedMessage, scope: P
       await finish(tx, claim, before, 'fail', `status = 'failed', attempts = $3, last_error = $4`, [attempts, why])
       return 'failed'
     }
-    const wait = Math.max(retry.backoffSeconds[Math.min(attempts - 1, retry.backoffSeconds.length - 1)],
-      err instanceof EmailSendError ? err.retryAfterSeconds ?? 0 : 0)
+    const wait = Math.max(
+      retry.backoffSeconds[Math.min(attempts - 1, retry.backoffSeconds.length - 1)],
+      err instanceof EmailSendError ? (err.retryAfterSeconds ?? 0) : 0,
+    )
     const next = new Date(services.now().getTime() + wait * 1000)
-    log('warn', 'message not sent; trying again later', { tenant_id: claim.tenant_id, message_id: claim.id, attempts, next_attempt_at: next.toISOString(), reason })
+    log('warn', 'message not sent; trying again later', {
+      tenant_id: claim.tenant_id,
+      message_id: claim.id,
+      attempts,
+      next_attempt_at: next.toISOString(),
+      reason,
+    })
     await finish(tx, claim, before, 'retry', 'attempts = $3, last_error = $4, send_at = $5', [attempts, reason, next.toISOString()])
     return 'retrying'
   })
 }
 
 /** Applies one change to the leased message, releases the lease and audits it as the system. */
-async function finish(tx: Queryable, claim: ClaimedMessage, before: Record<string, unknown>, action: string,
-  set: string, args: unknown[]): Promise<void> {
-  const r = await tx.query(`update scheduled_messages set ${set}, lease_until = null, lease_token = null
-    where id = $1 and lease_token = $2 returning ${SNAPSHOT}`, [claim.id, claim.lease_token, ...args])
-  await writeAudit(tx, systemAuditor(claim.tenant_id, `delivery-${claim.lease_token}`),
-    { entityType: 'scheduled_message', entityId: claim.id, action, before, after: r.rows[0] })
+async function finish(
+  tx: Queryable,
+  claim: ClaimedMessage,
+  before: Record<string, unknown>,
+  action: string,
+  set: string,
+  args: unknown[],
+): Promise<void> {
+  const r = await tx.query(
+    `update scheduled_messages set ${set}, lease_until = null, lease_token = null
+    where id = $1 and lease_token = $2 returning ${SNAPSHOT}`,
+    [claim.id, claim.lease_token, ...args],
+  )
+  await writeAudit(tx, systemAuditor(claim.tenant_id, `delivery-${claim.lease_token}`), {
+    entityType: 'scheduled_message',
+    entityId: claim.id,
+    action,
+    before,
+    after: r.rows[0],
+  })
 }
 
 /** Seconds a message waits after the database failed under it: the lease then lets any pass take it again. */
 const DATABASE_PAUSE_SECONDS = 5
 
 /** Lets the message go to the next pass (of any worker) after `seconds`, leaving everything else as it was. */
-async function shortenLease(services: Services, claim: ClaimedMessage, scope: Parameters<typeof withTenant>[1], seconds: number): Promise<DeliveryOutcome> {
+async function shortenLease(
+  services: Services,
+  claim: ClaimedMessage,
+  scope: Parameters<typeof withTenant>[1],
+  seconds: number,
+): Promise<DeliveryOutcome> {
   const until = new Date(services.now().getTime() + seconds * 1000)
   log('warn', 'message not sent: the database failed; trying again shortly', { tenant_id: claim.tenant_id, message_id: claim.id })
-  const r = await withTenant(services.db, scope, (tx) => tx.query(
-    'update scheduled_messages set lease_until = $3 where id = $1 and lease_token = $2 and status = $4', [claim.id, claim.lease_token, until.toISOString(), 'pending']))
+  const r = await withTenant(services.db, scope, (tx) =>
+    tx.query('update scheduled_messages set lease_until = $3 where id = $1 and lease_token = $2 and status = $4', [
+      claim.id,
+      claim.lease_token,
+      until.toISOString(),
+      'pending',
+    ]),
+  )
   return r.rowCount ? 'retrying' : 'lost'
 }
 
 /** A throttled send waits the provider's Retry-After (or its pacer's wait, or a second) and goes again, without using one of its attempts. */
-async function waitTurn(services: Services, claim: ClaimedMessage, scope: Parameters<typeof withTenant>[1], err: EmailSendError): Promise<DeliveryOutcome> {
+async function waitTurn(
+  services: Services,
+  claim: ClaimedMessage,
+  scope: Parameters<typeof withTenant>[1],
+  err: EmailSendError,
+): Promise<DeliveryOutcome> {
   const next = new Date(services.now().getTime() + Math.max(err.retryAfterSeconds ?? 1, 1) * 1000)
   return withTenant(services.db, scope, async (tx) => {
-    const r = await tx.query(`select ${SNAPSHOT} from scheduled_messages where id = $1 and lease_token = $2 for update`, [claim.id, claim.lease_token])
+    const r = await tx.query(`select ${SNAPSHOT} from scheduled_messages where id = $1 and lease_token = $2 for update`, [
+      claim.id,
+      claim.lease_token,
+    ])
     if (!r.rows[0]) return 'lost'
-    log('warn', err.providerStatus === 429 ? 'message held back: the provider asked us to slow down' : 'message held back: no send turn free soon enough',
-      { tenant_id: claim.tenant_id, message_id: claim.id, next_attempt_at: next.toISOString(), reason: messageOf(err) })
+    log(
+      'warn',
+      err.providerStatus === 429
+        ? 'message held back: the provider asked us to slow down'
+        : 'message held back: no send turn free soon enough',
+      { tenant_id: claim.tenant_id, message_id: claim.id, next_attempt_at: next.toISOString(), reason: messageOf(err) },
+    )
     await finish(tx, claim, r.rows[0], 'retry', 'last_error = $3, send_at = $4', [messageOf(err), next.toISOString()])
     return 'retrying'
   })

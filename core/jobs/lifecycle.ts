@@ -25,13 +25,15 @@ export async function refreshLapsedCustomers(services: Services): Promise<Lifecy
   const now = services.now()
   lastPass.set(services, now.getTime())
   const tenants = await withWorkerRole(services.db, (tx) =>
-    tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_lapsing_customers($1)', [now.toISOString()]))
+    tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_lapsing_customers($1)', [now.toISOString()]),
+  )
   const result: LifecycleResult = { lapsed: 0, failures: [] }
   for (const { tenant_id: tenantId } of tenants.rows) {
     const requestId = `lifecycle-${now.toISOString()}`
     try {
       const changes = await withTenant(services.db, { tenantId, actorType: 'system', requestId }, (tx) =>
-        refreshLapsingCustomers(tx, tenantId, requestId, now))
+        refreshLapsingCustomers(tx, tenantId, requestId, now),
+      )
       result.lapsed += changes.filter((c) => c.new === 'past_customer').length
     } catch (err) {
       // The next day's pass tries this business again.

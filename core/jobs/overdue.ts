@@ -29,7 +29,8 @@ export interface OverdueResult {
 export async function markOverdueInvoices(services: Services): Promise<OverdueResult> {
   const now = services.now()
   const tenants = await withWorkerRole(services.db, (tx) =>
-    tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_overdue_invoices($1)', [now.toISOString()]))
+    tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_overdue_invoices($1)', [now.toISOString()]),
+  )
   const result: OverdueResult = { marked: 0, failures: [] }
   for (const { tenant_id: tenantId } of tenants.rows) {
     try {
@@ -53,10 +54,18 @@ async function markTenant(services: Services, tenantId: string, now: Date): Prom
          select id, status from invoices
          where status in ('sent', 'partially_paid') and amount_due_cents > 0 and due_on < $1::date
          for update skip locked)
-       update invoices i set status = 'overdue' from due where i.id = due.id returning i.id, due.status as old_status`, [today])
+       update invoices i set status = 'overdue' from due where i.id = due.id returning i.id, due.status as old_status`,
+      [today],
+    )
     const who = systemAuditor(tenantId, requestId)
     for (const row of r.rows) {
-      await writeAudit(tx, who, { entityType: 'invoice', entityId: row.id, action: 'mark_overdue', before: { status: row.old_status }, after: { status: 'overdue' } })
+      await writeAudit(tx, who, {
+        entityType: 'invoice',
+        entityId: row.id,
+        action: 'mark_overdue',
+        before: { status: row.old_status },
+        after: { status: 'overdue' },
+      })
     }
     return r.rows.length
   })

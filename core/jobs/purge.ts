@@ -14,7 +14,10 @@ export type PurgeCounts = Record<string, number>
 /** Removes credentials and replay records past use (migration 0040); returns how many of each went. */
 export async function purgeExpiredCredentials(services: Services): Promise<PurgeCounts> {
   const r = await withWorkerRole(services.db, (tx) =>
-    tx.query<{ what: string; removed: string | number }>('select what, removed from purge_expired_credentials($1)', [services.now().toISOString()]))
+    tx.query<{ what: string; removed: string | number }>('select what, removed from purge_expired_credentials($1)', [
+      services.now().toISOString(),
+    ]),
+  )
   lastPurge.set(services, services.now().getTime())
   const counts = Object.fromEntries(r.rows.map((row) => [row.what, Number(row.removed)]))
   if (Object.values(counts).some((n) => n > 0)) log('info', 'expired credentials removed', counts)

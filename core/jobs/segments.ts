@@ -24,18 +24,27 @@ export interface SegmentsResult {
 export async function refreshRuleSegments(services: Services): Promise<SegmentsResult> {
   const now = services.now()
   lastPass.set(services, now.getTime())
-  const tenants = await withWorkerRole(services.db, (tx) => tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_rule_segments()'))
+  const tenants = await withWorkerRole(services.db, (tx) =>
+    tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_rule_segments()'),
+  )
   const result: SegmentsResult = { refreshed: 0, failures: [] }
   for (const { tenant_id: tenantId } of tenants.rows) {
     const requestId = `segments-${now.toISOString()}`
     try {
       result.refreshed += await withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) => {
-        const segments = await tx.query<Segment>(`select ${SEGMENT_COLUMNS} from segments where kind = 'rule' and archived_at is null for update`)
+        const segments = await tx.query<Segment>(
+          `select ${SEGMENT_COLUMNS} from segments where kind = 'rule' and archived_at is null for update`,
+        )
         for (const before of segments.rows) {
           const after = await refreshSegmentMembers(tx, before, now)
           if (after.member_count === before.member_count) continue
-          await writeAudit(tx, systemAuditor(tenantId, requestId), { entityType: 'segment', entityId: before.id, action: 'refresh',
-            before: { member_count: before.member_count }, after: { member_count: after.member_count } })
+          await writeAudit(tx, systemAuditor(tenantId, requestId), {
+            entityType: 'segment',
+            entityId: before.id,
+            action: 'refresh',
+            before: { member_count: before.member_count },
+            after: { member_count: after.member_count },
+          })
         }
         return segments.rows.length
       })

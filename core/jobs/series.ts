@@ -24,15 +24,22 @@ export async function generateSeriesVisits(services: Services): Promise<SeriesPa
   const now = services.now()
   const through = addDays(now.toISOString().slice(0, 10), SERIES_HORIZON_DAYS - 1)
   const tenants = await withWorkerRole(services.db, (tx) =>
-    tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_series_due($1)', [through]))
+    tx.query<{ tenant_id: string }>('select tenant_id from tenants_with_series_due($1)', [through]),
+  )
   const result: SeriesPassResult = { booked: 0, failures: [] }
   for (const { tenant_id: tenantId } of tenants.rows) {
     const requestId = `series-${now.toISOString()}`
     let due: string[]
     try {
       due = await withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) =>
-        (await tx.query<{ id: string }>(`select id from series where status <> 'ended' and (generated_through is null or generated_through < $1)
-          order by created_at, id`, [through])).rows.map((r) => r.id))
+        (
+          await tx.query<{ id: string }>(
+            `select id from series where status <> 'ended' and (generated_through is null or generated_through < $1)
+          order by created_at, id`,
+            [through],
+          )
+        ).rows.map((r) => r.id),
+      )
     } catch (err) {
       result.failures.push(failure(tenantId, null, err))
       continue
@@ -52,8 +59,17 @@ export async function generateSeriesVisits(services: Services): Promise<SeriesPa
 async function bookSeries(services: Services, tenantId: string, seriesId: string, requestId: string): Promise<number> {
   const principal: Principal = { tenantId, actor: { type: 'system', id: null } }
   const effects: Array<() => Promise<void>> = []
-  const booked = await withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) =>
-    (await generateVisits(contextOf(services, principal, tx, requestId, null, (fn) => effects.push(fn)), seriesId)).created.length)
+  const booked = await withTenant(
+    services.db,
+    { tenantId, actorType: 'system', requestId },
+    async (tx) =>
+      (
+        await generateVisits(
+          contextOf(services, principal, tx, requestId, null, (fn) => effects.push(fn)),
+          seriesId,
+        )
+      ).created.length,
+  )
   await runEffects(effects, requestId)
   return booked
 }

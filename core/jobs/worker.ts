@@ -62,7 +62,14 @@ export async function deliverDue(services: Services, options: Partial<WorkerOpti
  * the result, and the others go on; a job that fails as a whole is logged too, and the next pass tries again.
  */
 export async function runJobsOnce(services: Services, options: Partial<WorkerOptions> = {}): Promise<PassResult> {
-  const result: PassResult = { ...noDeliveries(), overdue_marked: 0, series_booked: 0, quote_follow_ups: 0, quotes_expired: 0, failures: [] }
+  const result: PassResult = {
+    ...noDeliveries(),
+    overdue_marked: 0,
+    series_booked: 0,
+    quote_follow_ups: 0,
+    quotes_expired: 0,
+    failures: [],
+  }
   try {
     const overdue = await markOverdueInvoices(services)
     result.overdue_marked = overdue.marked
@@ -148,12 +155,14 @@ export function startWorker(services: Services, options: Partial<WorkerOptions> 
   let timer: NodeJS.Timeout | undefined
   let current: Promise<void> = Promise.resolve()
   const pass = () => {
-    current = runJobsOnce(services, opts).then((done) => {
-      for (const outcome of Object.keys(counts) as DeliveryOutcome[]) counts[outcome] += done[outcome]
-      if (done.sent || done.failed || done.retrying || done.cancelled) log('info', 'delivery pass', { ...done })
-    }).finally(() => {
-      if (!stopped) timer = setTimeout(pass, opts.pollMs)
-    })
+    current = runJobsOnce(services, opts)
+      .then((done) => {
+        for (const outcome of Object.keys(counts) as DeliveryOutcome[]) counts[outcome] += done[outcome]
+        if (done.sent || done.failed || done.retrying || done.cancelled) log('info', 'delivery pass', { ...done })
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(pass, opts.pollMs)
+      })
   }
   pass()
   return {

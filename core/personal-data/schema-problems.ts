@@ -21,7 +21,11 @@ export async function personalDataProblems(db: Queryable, tables: readonly Perso
       (t.typcategory in ('S', 'A') or a.atttypid in ('jsonb'::regtype, 'json'::regtype)) as textual
     from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped join pg_type t on t.oid = a.atttypid
     where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')`)
-  const keys = await db.query<{ child: string; parent: string; columns: string[] }>(`select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent,
+  const keys = await db.query<{
+    child: string
+    parent: string
+    columns: string[]
+  }>(`select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent,
       array(select a.attname::text from pg_attribute a where a.attrelid = c.conrelid and a.attnum = any(c.conkey) and a.attname <> 'tenant_id') as columns
     from pg_constraint c where c.contype = 'f' and c.connamespace = 'public'::regnamespace`)
   const byTable = new Map<string, Map<string, CatalogColumn>>()
@@ -34,7 +38,8 @@ export async function personalDataProblems(db: Queryable, tables: readonly Perso
       problems.push(`${t.table} is declared but there is no such table`)
       continue
     }
-    for (const column of namedColumns(t)) if (!have.has(column)) problems.push(`${t.table}.${column} is declared but there is no such column`)
+    for (const column of namedColumns(t))
+      if (!have.has(column)) problems.push(`${t.table}.${column} is declared but there is no such column`)
     for (const c of have.values()) {
       if (c.textual && !c.generated && !(c.column in t.columns) && c.column !== 'tenant_id') {
         problems.push(`${t.table}.${c.column} holds text, JSON or a list and is declared neither personal nor not personal`)
@@ -42,15 +47,18 @@ export async function personalDataProblems(db: Queryable, tables: readonly Perso
     }
     if (t.reach !== 'mentions') {
       for (const to of Object.values(t.reach)) {
-        if (typeof to === 'string' && !byTable.get(to)?.has('id')) problems.push(`${t.table} reaches the customer through ${to}, which has no id column`)
+        if (typeof to === 'string' && !byTable.get(to)?.has('id'))
+          problems.push(`${t.table} reaches the customer through ${to}, which has no id column`)
       }
     }
   }
   for (const [table, via] of reachingTables(keys.rows)) {
     const textual = [...(byTable.get(table)?.values() ?? [])].filter((c) => c.textual && !c.generated)
     if (!declared.has(table) && textual.length) {
-      problems.push(`${table} reaches a customer (${via}) and holds ${textual.map((c) => c.column).join(', ')}, but declares nothing: `
-        + 'declare its personal data in the domain that owns it')
+      problems.push(
+        `${table} reaches a customer (${via}) and holds ${textual.map((c) => c.column).join(', ')}, but declares nothing: ` +
+          'declare its personal data in the domain that owns it',
+      )
     }
   }
   return problems
@@ -61,14 +69,20 @@ function namedColumns(t: PersonalTable): string[] {
   const reach = t.reach === 'mentions' ? [] : Object.keys(t.reach)
   const changes = (t.stateChanges ?? []).flatMap((c) => [...Object.keys(c.when ?? {}), ...Object.keys(c.set)])
   const parts = t.export === null ? [] : Array.isArray(t.export) ? t.export : [t.export]
-  return [...Object.keys(t.columns), ...reach, ...changes, ...parts.flatMap((p) => p.through ?? []), ...(t.counter ? [t.counter.key] : []),
-    ...(t.files ? [t.files] : [])]
+  return [
+    ...Object.keys(t.columns),
+    ...reach,
+    ...changes,
+    ...parts.flatMap((p) => p.through ?? []),
+    ...(t.counter ? [t.counter.key] : []),
+    ...(t.files ? [t.files] : []),
+  ]
 }
 
 /** The tables whose rows reach a contact through foreign keys, each with the first key that leads there ("notes.ticket_id → tickets"). */
 function reachingTables(keys: Array<{ child: string; parent: string; columns: string[] }>): Map<string, string> {
   const reached = new Map<string, string>([['contacts', 'the customers themselves']])
-  for (let grew = true; grew;) {
+  for (let grew = true; grew; ) {
     grew = false
     for (const k of keys) {
       if (reached.has(k.parent) && !reached.has(k.child)) {

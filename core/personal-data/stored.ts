@@ -48,16 +48,20 @@ export function storedTables(tables: readonly PersonalTable[]): StoredTable[] {
 
 function storedTable(t: PersonalTable, byName: Map<string, PersonalTable>): StoredTable {
   const problem = (what: string) => new Error(`Personal data of ${t.table}: ${what}`)
-  const reach = t.reach === 'mentions' ? [] : Object.entries(t.reach).flatMap(([column, to]) => typeof to === 'string' ? [{ column, to }] : [])
+  const reach =
+    t.reach === 'mentions' ? [] : Object.entries(t.reach).flatMap(([column, to]) => (typeof to === 'string' ? [{ column, to }] : []))
   for (const r of reach) if (!byName.has(r.to)) throw problem(`reaches ${r.to} through ${r.column}, which declares nothing`)
-  const held = t.reach === 'mentions' ? [] : Object.entries(t.reach).flatMap(([column, to]) => typeof to === 'string' ? [] : [{ column, ...to }])
-  if (held.length > 1 || (held.length && reach.length)) throw problem('is reached by the values of one column, or through its foreign keys, not both')
-  const holds = held.map((h) => {
-    const [table, of] = h.holds.split('.')
-    const source = byName.get(table)?.columns[of]
-    if (!source || typeof source !== 'object') throw problem(`${h.column} holds ${h.holds}, which is not a declared personal column`)
-    return { column: h.column, table, of }
-  })[0] ?? null
+  const held =
+    t.reach === 'mentions' ? [] : Object.entries(t.reach).flatMap(([column, to]) => (typeof to === 'string' ? [] : [{ column, ...to }]))
+  if (held.length > 1 || (held.length && reach.length))
+    throw problem('is reached by the values of one column, or through its foreign keys, not both')
+  const holds =
+    held.map((h) => {
+      const [table, of] = h.holds.split('.')
+      const source = byName.get(table)?.columns[of]
+      if (!source || typeof source !== 'object') throw problem(`${h.column} holds ${h.holds}, which is not a declared personal column`)
+      return { column: h.column, table, of }
+    })[0] ?? null
   const deleted = t.rows === 'deleted'
   const columns = Object.entries(t.columns).flatMap(([column, c]) => storedColumn(column, c, deleted, problem))
   const declared = new Set(Object.keys(t.columns))
@@ -71,8 +75,17 @@ function storedTable(t: PersonalTable, byName: Map<string, PersonalTable>): Stor
   if (t.reach === 'mentions' && !columns.length) throw problem('is reached by what its personal columns mention, but declares none')
   if (!deleted && (t.counter || t.files)) throw problem('a counter or files go with deleted rows only')
   return {
-    table: t.table, reach, holds, mentions: t.reach === 'mentions', delete: deleted, only_changed: t.onlyRowsThatChange === true,
-    columns, changes, counter: t.counter ?? null, files: t.files ?? null, shown_as: t.shownAs ?? null,
+    table: t.table,
+    reach,
+    holds,
+    mentions: t.reach === 'mentions',
+    delete: deleted,
+    only_changed: t.onlyRowsThatChange === true,
+    columns,
+    changes,
+    counter: t.counter ?? null,
+    files: t.files ?? null,
+    shown_as: t.shownAs ?? null,
   }
 }
 
@@ -84,18 +97,26 @@ function storedColumn(column: string, c: Column, deleted: boolean, problem: (wha
   }
   if (deleted) throw problem(`${column}: its rows are deleted, so it is simply 'personal'`)
   const e = c.erase
-  const [erase, text] = typeof e === 'string' ? [e, null] : 'text' in e ? ['text', e.text] as const : ['text if set', e.textIfSet] as const
+  const [erase, text] =
+    typeof e === 'string' ? [e, null] : 'text' in e ? (['text', e.text] as const) : (['text if set', e.textIfSet] as const)
   const sought = c.sought === false ? null : typeof c.sought === 'string' ? c.sought : 'all'
   const names = c.names === undefined ? null : c.names === true ? 'all' : c.names
   return [{ column, erase, text, sought, names, digits: c.digits === true, shown_as: c.shownAs ?? [] }]
 }
 
 function storedChange(change: StateChange, problem: (what: string) => Error): StoredTable['changes'][number] {
-  const set = Object.entries(change.set).map(([column, value]) => ({ column, value: typeof value === 'object' && value ? null : value,
-    erasure_time: typeof value === 'object' && value !== null }))
+  const set = Object.entries(change.set).map(([column, value]) => ({
+    column,
+    value: typeof value === 'object' && value ? null : value,
+    erasure_time: typeof value === 'object' && value !== null,
+  }))
   if (!set.length) throw problem('a state change sets nothing')
-  const when = Object.entries(change.when ?? {}).map(([column, c]) => ({ column, in: Array.isArray(c) ? c : null, is_null: c === null,
-    after_erasure: c === 'after erasure' }))
+  const when = Object.entries(change.when ?? {}).map(([column, c]) => ({
+    column,
+    in: Array.isArray(c) ? c : null,
+    is_null: c === null,
+    after_erasure: c === 'after erasure',
+  }))
   return { when, set }
 }
 
@@ -106,7 +127,13 @@ function ordered(tables: StoredTable[]): StoredTable[] {
   const needs = (t: StoredTable) => [...t.reach.map((r) => r.to), ...(t.holds ? [t.holds.table] : [])].filter((n) => n !== t.table)
   while (out.length < tables.length) {
     const next = tables.find((t) => !placed.has(t.table) && needs(t).every((n) => placed.has(n)))
-    if (!next) throw new Error(`Personal data: ${tables.filter((t) => !placed.has(t.table)).map((t) => t.table).join(', ')} reach each other in a circle`)
+    if (!next)
+      throw new Error(
+        `Personal data: ${tables
+          .filter((t) => !placed.has(t.table))
+          .map((t) => t.table)
+          .join(', ')} reach each other in a circle`,
+      )
     out.push(next)
     placed.add(next.table)
   }

@@ -11,6 +11,9 @@ import { storedTables } from './stored.js'
 export async function writePersonalData(db: Queryable, tables: readonly PersonalTable[]): Promise<void> {
   const problems = await personalDataProblems(db, tables)
   if (problems.length) throw new Error(`The declarations of personal data do not match the database:\n- ${problems.join('\n- ')}`)
-  await db.query(`insert into personal_data (tables) values ($1) on conflict (singleton) do update set tables = excluded.tables, written_at = now()
-    where personal_data.tables is distinct from excluded.tables`, [JSON.stringify(storedTables(tables))])
+  await db.query(
+    `insert into personal_data (tables) values ($1) on conflict (singleton) do update set tables = excluded.tables, written_at = now()
+    where personal_data.tables is distinct from excluded.tables`,
+    [JSON.stringify(storedTables(tables))],
+  )
 }

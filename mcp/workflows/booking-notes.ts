@@ -8,8 +8,10 @@ export function preferenceNote(prefs: SchedulingPreferences, preferred: boolean,
   return {
     customer_prefers: wanted,
     followed: preferred,
-    note: preferred ? `Booked on the customer's preferred days and times (${wanted}).`
-      : exactTime ? `The time asked for is outside the customer's preferences (${wanted}).`
+    note: preferred
+      ? `Booked on the customer's preferred days and times (${wanted}).`
+      : exactTime
+        ? `The time asked for is outside the customer's preferences (${wanted}).`
         : `No free start in the requested window fits the customer's preferences (${wanted}); booked the earliest free start instead.`,
   }
 }
@@ -25,8 +27,10 @@ export function lastVisitNote(last: LastVisit, bookedMinutes: number): Record<st
     actual_minutes: took,
     total_cents: last.total_cents,
     facts: last.facts,
-    note: took === null ? `The last visit (${last.date}) has no recorded time on site.`
-      : `Last visit (${last.date}) took ${last.time_on_site}; this booking is ${timeOnSite(bookedMinutes)}.`
-        + (longer ? ` Consider a longer slot (duration_minutes ${took}).` : ''),
+    note:
+      took === null
+        ? `The last visit (${last.date}) has no recorded time on site.`
+        : `Last visit (${last.date}) took ${last.time_on_site}; this booking is ${timeOnSite(bookedMinutes)}.` +
+          (longer ? ` Consider a longer slot (duration_minutes ${took}).` : ''),
   }
 }

@@ -30,9 +30,10 @@ const MAX_NOTE = 80
 export const dailyBriefing = defineTool({
   name: 'daily_briefing',
   title: 'Daily briefing',
-  description: 'The day at a glance as compact text (times HH:MM, business time zone): each technician\'s route with key customer '
-    + 'facts ("(series)": a recurring visit), unconfirmed, declined and change-requested visits, unreachable emails, visits done, '
-    + 'unbilled work, leads and follow-ups due, overdue invoices, online payments not recorded, credits to refund, waitlist candidates, pending authorizations.',
+  description:
+    "The day at a glance as compact text (times HH:MM, business time zone): each technician's route with key customer " +
+    'facts ("(series)": a recurring visit), unconfirmed, declined and change-requested visits, unreachable emails, visits done, ' +
+    'unbilled work, leads and follow-ups due, overdue invoices, online payments not recorded, credits to refund, waitlist candidates, pending authorizations.',
   input: { date: dateArg().optional().describe('Default today') },
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,
@@ -47,8 +48,12 @@ export const dailyBriefing = defineTool({
     // A full day of routes in detail would crowd out everything else: past a point each visit is one short line.
     const detailed = tickets.length <= DETAILED_ROUTE_MAX
     const facts = detailed ? await attributesOf(caller, [...new Set(tickets.map((t) => String(t.contact_id)))]) : new Map<string, string>()
-    const lines = [detailed ? `${date} (${tz})` : `${date} (${tz}); ${tickets.length} visits in short (gate notes and facts: `
-      + `crm_query type=tickets date=${date} include=address, type=attributes contact_ids=...)`]
+    const lines = [
+      detailed
+        ? `${date} (${tz})`
+        : `${date} (${tz}); ${tickets.length} visits in short (gate notes and facts: ` +
+          `crm_query type=tickets date=${date} include=address, type=attributes contact_ids=...)`,
+    ]
     const byTech = new Map<string, typeof tickets>()
     for (const t of tickets) {
       const names = t.technicians?.length ? t.technicians.map((x) => x.name) : ['Unassigned']
@@ -58,13 +63,17 @@ export const dailyBriefing = defineTool({
       lines.push(`${tech}:`)
       for (const t of list) {
         if (!detailed) {
-          lines.push(` ${localTime(new Date(t.scheduled_start), tz)} #${t.number}${t.series_id ? ' (series)' : ''} ${t.contact_name}, ${t.address?.city ?? 'no address'}`)
+          lines.push(
+            ` ${localTime(new Date(t.scheduled_start), tz)} #${t.number}${t.series_id ? ' (series)' : ''} ${t.contact_name}, ${t.address?.city ?? 'no address'}`,
+          )
           continue
         }
         const a = t.address ? `${t.address.line1}, ${t.address.city}` : 'no address'
         const f = facts.get(String(t.contact_id))
-        lines.push(` ${localTime(new Date(t.scheduled_start), tz)}-${localTime(new Date(t.scheduled_end), tz)} #${t.number}${t.series_id ? ' (series)' : ''} ${t.contact_name}; ${a}`
-          + `${t.address?.access_notes ? `; ${t.address.access_notes}` : ''}${f ? `; ${f}` : ''}`)
+        lines.push(
+          ` ${localTime(new Date(t.scheduled_start), tz)}-${localTime(new Date(t.scheduled_end), tz)} #${t.number}${t.series_id ? ' (series)' : ''} ${t.contact_name}; ${a}` +
+            `${t.address?.access_notes ? `; ${t.address.access_notes}` : ''}${f ? `; ${f}` : ''}`,
+        )
       }
     }
     if (!tickets.length) lines.push('No appointments.')
@@ -80,28 +89,51 @@ export const dailyBriefing = defineTool({
       lines.push(`Unconfirmed: ${unconfirmed.map((t) => `#${t.number} (${t.confirmation_status})`).join(', ')}`)
     }
     const answers = (await q(appointmentResponsesQuery, { open: 'true' }, { limit: 20 })).items
-    for (const [answer, label] of [['decline', 'Declined'], ['change', 'Asked to move']] as const) {
+    for (const [answer, label] of [
+      ['decline', 'Declined'],
+      ['change', 'Asked to move'],
+    ] as const) {
       const these = answers.filter((a) => a.answer === answer)
       if (these.length) {
-        lines.push(`${label}: ${these.map((a) => `#${a.ticket_number} ${a.contact_name} ${localDate(new Date(a.scheduled_start), tz)} `
-          + `${localTime(new Date(a.scheduled_start), tz)}${a.confirmation_note ? ` "${short(a.confirmation_note)}"` : ''}`).join('; ')} (reschedule or cancel)`)
+        lines.push(
+          `${label}: ${these
+            .map(
+              (a) =>
+                `#${a.ticket_number} ${a.contact_name} ${localDate(new Date(a.scheduled_start), tz)} ` +
+                `${localTime(new Date(a.scheduled_start), tz)}${a.confirmation_note ? ` "${short(a.confirmation_note)}"` : ''}`,
+            )
+            .join('; ')} (reschedule or cancel)`,
+        )
       }
     }
     const unreachable = (await q(deliveryProblemsQuery, { since: addDays(date, -7) }, { limit: 10 })).items
     if (unreachable.length) {
-      lines.push(`Email problems: ${unreachable.map((c) => `${c.display_name} <${c.email ?? 'no email'}> `
-        + `${c.email_status !== 'ok' ? c.email_status : `${c.failed_count} failed`}${c.last_error ? ` (${short(c.last_error)})` : ''}`
-        + `${c.pending_count ? `, ${c.pending_count} queued` : ''}`).join('; ')}`)
+      lines.push(
+        `Email problems: ${unreachable
+          .map(
+            (c) =>
+              `${c.display_name} <${c.email ?? 'no email'}> ` +
+              `${c.email_status !== 'ok' ? c.email_status : `${c.failed_count} failed`}${c.last_error ? ` (${short(c.last_error)})` : ''}` +
+              `${c.pending_count ? `, ${c.pending_count} queued` : ''}`,
+          )
+          .join('; ')}`,
+      )
     }
     const dueBefore = dayRange(addDays(date, 1), tz).start.toISOString()
     const leads = (await q(leadsQuery, { status: 'open', reminder_due_before: dueBefore }, { limit: 20 })).items
-    if (leads.length) lines.push(`Leads due: ${leads.map((l) => `${l.name ?? 'unnamed'} (${l.service_interest ?? l.source ?? 'lead'}${l.urgency === 'high' ? ', urgent' : ''})`).join('; ')}`)
+    if (leads.length)
+      lines.push(
+        `Leads due: ${leads.map((l) => `${l.name ?? 'unnamed'} (${l.service_interest ?? l.source ?? 'lead'}${l.urgency === 'high' ? ', urgent' : ''})`).join('; ')}`,
+      )
     const followUps = await q(interactionsQuery, { follow_up: 'due' }, { limit: 20 })
     if (followUps.items.length) {
       lines.push(`Follow-ups due: ${followUps.items.length}${followUps.next_cursor ? '+' : ''} (crm_query type=interactions follow_up=due)`)
     }
     const overdue = (await q(invoicesQuery, { overdue: 'true' }, { include: ['contact'], limit: 20 })).items
-    if (overdue.length) lines.push(`Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.amount_due_cents, i.currency)} due ${i.due_on}`).join('; ')}`)
+    if (overdue.length)
+      lines.push(
+        `Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.amount_due_cents, i.currency)} due ${i.due_on}`).join('; ')}`,
+      )
     const unapplied = (await q(unappliedPaymentsQuery, { since: addDays(date, -UNAPPLIED_DAYS) }, { limit: 10 })).items
     if (unapplied.length) {
       const payments = unapplied.map((e) => {
@@ -112,10 +144,19 @@ export const dailyBriefing = defineTool({
       lines.push(`Online payments not recorded: ${payments.join('; ')} (check each in Stripe; crm_query type=unapplied_payments)`)
     }
     const credits = (await q(invoicesQuery, { credit: 'true' }, { include: ['contact'], limit: 20 })).items
-    if (credits.length) lines.push(`Credits to refund: ${credits.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.credit_cents, i.currency)} `
-      + `(paid ${formatMoney(i.amount_paid_cents, i.currency)} of ${formatMoney(i.status === 'void' ? 0 : i.total_cents, i.currency)}${i.status === 'void' ? ', void' : ''})`).join('; ')}`)
+    if (credits.length)
+      lines.push(
+        `Credits to refund: ${credits
+          .map(
+            (i) =>
+              `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.credit_cents, i.currency)} ` +
+              `(paid ${formatMoney(i.amount_paid_cents, i.currency)} of ${formatMoney(i.status === 'void' ? 0 : i.total_cents, i.currency)}${i.status === 'void' ? ', void' : ''})`,
+          )
+          .join('; ')}`,
+      )
     const waiting = (await q(waitlistCandidatesQuery, { date }, { limit: 5 })).items
-    if (waiting.length) lines.push(`Waitlist for gaps: ${waiting.map((w) => `${w.contact_name} (${w.service_name ?? 'any'}, ${w.time_of_day})`).join('; ')}`)
+    if (waiting.length)
+      lines.push(`Waitlist for gaps: ${waiting.map((w) => `${w.contact_name} (${w.service_name ?? 'any'}, ${w.time_of_day})`).join('; ')}`)
     const unbilled = unbilledLine(await q(unbilledWorkQuery, {}, { limit: 100 }))
     if (unbilled) lines.push(unbilled)
     const pending = (await q(authorizationRequestsQuery, { status: 'pending' }, { limit: 20 })).items
@@ -131,8 +172,11 @@ const MAX_UNBILLED = 3
 type UnbilledPage = TypedPage<typeof unbilledWorkQuery.record>
 
 /** A briefing's read of one data type: its filters, 100 records unless told, as the caller. */
-type BriefingRead = <P extends z.ZodObject, R extends z.ZodType>(def: QueryDefinition<P, R>, params?: z.input<P>,
-  extra?: { include?: string[]; limit?: number }) => Promise<TypedPage<R>>
+type BriefingRead = <P extends z.ZodObject, R extends z.ZodType>(
+  def: QueryDefinition<P, R>,
+  params?: z.input<P>,
+  extra?: { include?: string[]; limit?: number },
+) => Promise<TypedPage<R>>
 
 function briefingRead(caller: Caller): BriefingRead {
   return (def, params, extra = {}) => callQuery(caller, def, { params, ...extra, limit: extra.limit ?? 100 })
@@ -140,18 +184,28 @@ function briefingRead(caller: Caller): BriefingRead {
 
 /** The time a completed visit took, and whether it was done ahead of its scheduled time. */
 function doneNote(t: z.output<typeof ticketsQuery.record>): string {
-  const notes = [t.time_on_site, t.closed_at && new Date(t.closed_at) < new Date(t.scheduled_start) ? 'completed early' : null].filter(Boolean)
+  const notes = [t.time_on_site, t.closed_at && new Date(t.closed_at) < new Date(t.scheduled_start) ? 'completed early' : null].filter(
+    Boolean,
+  )
   return notes.length ? ` (${notes.join(', ')})` : ''
 }
 
 /** Work not billed yet, per reason: how many, and the oldest few with their age. */
 function unbilledLine(page: UnbilledPage): string | null {
   const parts: string[] = []
-  for (const [reason, label] of [['not_closed', 'past, never closed'], ['not_invoiced', 'completed, never invoiced'],
-    ['invoice_not_sent', 'completed, invoice still a draft']] as const) {
+  for (const [reason, label] of [
+    ['not_closed', 'past, never closed'],
+    ['not_invoiced', 'completed, never invoiced'],
+    ['invoice_not_sent', 'completed, invoice still a draft'],
+  ] as const) {
     const these = page.items.filter((i) => i.reason === reason)
     if (!these.length) continue
-    const shown = these.slice(0, MAX_UNBILLED).map((i) => `#${i.number} ${i.contact_name}${reason === 'not_closed' ? '' : ` ${formatMoney(i.totals.total_cents, i.totals.currency)}`} ${i.age_days}d`)
+    const shown = these
+      .slice(0, MAX_UNBILLED)
+      .map(
+        (i) =>
+          `#${i.number} ${i.contact_name}${reason === 'not_closed' ? '' : ` ${formatMoney(i.totals.total_cents, i.totals.currency)}`} ${i.age_days}d`,
+      )
     const count = `${these.length}${page.next_cursor ? '+' : ''}`
     parts.push(`${count} ${label} (${shown.join(', ')}${these.length > MAX_UNBILLED ? ', …' : ''})`)
   }

@@ -21,7 +21,10 @@ export async function businessZone(ctx: ToolContext): Promise<string> {
 
 /** A page of the universal search, which also says how a question was read (see searchQuery's description). */
 type SearchPage = TypedPage<typeof searchQuery.record> & {
-  read_as?: unknown; read_by?: unknown; reading?: string; model_note?: string
+  read_as?: unknown
+  read_by?: unknown
+  reading?: string
+  model_note?: string
 }
 
 /** A contact found by words, with how it matched and how well (0 to 1) and why, in a few words. */
@@ -47,16 +50,29 @@ export async function findCustomers(ctx: ToolContext, q: string, limit: number):
   let read: CustomerSearch['read']
   if (registered(ctx, { type: 'search' })) {
     const page: SearchPage = await callQuery(ctx, searchQuery, { params: { q, kinds: 'contact' }, limit: wanted })
-    found = page.items.filter((h) => h.kind === 'contact')
+    found = page.items
+      .filter((h) => h.kind === 'contact')
       .map((h) => ({ contact_id: h.id, name: h.label, matched: h.matched, detail: h.detail, score: h.score }))
-    if (page.reading) read = { read_as: page.read_as, read_by: page.read_by, reading: page.reading, ...(page.model_note ? { model_note: page.model_note } : {}) }
+    if (page.reading)
+      read = {
+        read_as: page.read_as,
+        read_by: page.read_by,
+        reading: page.reading,
+        ...(page.model_note ? { model_note: page.model_note } : {}),
+      }
   } else {
     const page = await callQuery(ctx, contactsQuery, { params: { q }, limit: wanted })
-    found = page.items.map((c) => ({ contact_id: c.id, name: c.display_name, matched: 'words',
-      detail: [c.email, c.phone].filter(Boolean).join(' · '), score: 0.6 }))
+    found = page.items.map((c) => ({
+      contact_id: c.id,
+      name: c.display_name,
+      matched: 'words',
+      detail: [c.email, c.phone].filter(Boolean).join(' · '),
+      score: 0.6,
+    }))
   }
   const question = read ? questionWhy(read.read_as as Record<string, unknown>) : undefined
-  const hits = found.map((h) => ({ contact_id: h.contact_id, name: h.name, found: `${h.matched}: ${h.detail}`, ...rankCustomer(q, h, question) }))
+  const hits = found
+    .map((h) => ({ contact_id: h.contact_id, name: h.name, found: `${h.matched}: ${h.detail}`, ...rankCustomer(q, h, question) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, limit)
   return { hits, ...(read ? { read } : {}) }
@@ -113,11 +129,12 @@ export async function customerLines(ctx: ToolContext, contactIds: string[]): Pro
 export const findCustomer = defineTool({
   name: 'find_customer',
   title: 'Find a customer',
-  description: 'Finds customers by any words (name, 4+ digits of a phone, email, street, note or attribute words; typos tolerated) or by a plain '
-    + 'question ("elderly woman in Owens Cross Roads", "had screen cleaning last spring"), every part of which must hold. best: the contact_id '
-    + 'of the one close match, or "none close" or "several close". matches, best first: contact_id, name, score 0-1, why, match (exact|close|near: '
-    + 'confirm a near one first), last_service, last_visit, next_ticket_id, open_balance_cents. '
-    + 'A question adds read_as and reading.',
+  description:
+    'Finds customers by any words (name, 4+ digits of a phone, email, street, note or attribute words; typos tolerated) or by a plain ' +
+    'question ("elderly woman in Owens Cross Roads", "had screen cleaning last spring"), every part of which must hold. best: the contact_id ' +
+    'of the one close match, or "none close" or "several close". matches, best first: contact_id, name, score 0-1, why, match (exact|close|near: ' +
+    'confirm a near one first), last_service, last_visit, next_ticket_id, open_balance_cents. ' +
+    'A question adds read_as and reading.',
   input: {
     q: z.string().trim().min(1).max(200).describe('e.g. "jane smith", "5550142", "oak street"'),
     limit: z.number().int().min(1).max(10).optional().describe('Default 5'),
@@ -127,9 +144,19 @@ export const findCustomer = defineTool({
   idempotent: true,
   async run(ctx, args) {
     const { hits, read } = await findCustomers(ctx, args.q, args.limit ?? 5)
-    const lines = await customerLines(ctx, hits.map((h) => h.contact_id))
-    const matches = hits.map((hit) => ({ contact_id: hit.contact_id, name: hit.name, score: hit.score, why: hit.why,
-      match: hit.score >= 1 ? 'exact' : hit.score >= CLOSE ? 'close' : 'near', found: hit.found, ...lines.get(hit.contact_id) }))
+    const lines = await customerLines(
+      ctx,
+      hits.map((h) => h.contact_id),
+    )
+    const matches = hits.map((hit) => ({
+      contact_id: hit.contact_id,
+      name: hit.name,
+      score: hit.score,
+      why: hit.why,
+      match: hit.score >= 1 ? 'exact' : hit.score >= CLOSE ? 'close' : 'near',
+      found: hit.found,
+      ...lines.get(hit.contact_id),
+    }))
     const best = bestOf(hits)
     const answer = answerOf(args.q, hits, best)
     if (!matches.length) {
@@ -144,12 +171,17 @@ function answerOf(q: string, hits: CustomerHit[], best: string): string {
   if (!hits.length) return `No customer matches "${q}".`
   const one = hits.find((h) => h.contact_id === best)
   if (one) {
-    const rest = hits.length > 1 ? `; the other${hits.length > 2 ? 's are' : ' is'} ${hits.some((h) => h !== one && h.score >= CLOSE) ? 'less close' : 'only near'}` : ''
+    const rest =
+      hits.length > 1
+        ? `; the other${hits.length > 2 ? 's are' : ' is'} ${hits.some((h) => h !== one && h.score >= CLOSE) ? 'less close' : 'only near'}`
+        : ''
     return `${one.name} (${one.why}) is the match${rest}.`
   }
   if (best === 'none close') {
-    return `No customer matches "${q}" closely; the nearest ${hits.length === 1 ? 'is' : 'are'} listed as near: confirm before using one, `
-      + 'or ask for a phone number or street.'
+    return (
+      `No customer matches "${q}" closely; the nearest ${hits.length === 1 ? 'is' : 'are'} listed as near: confirm before using one, ` +
+      'or ask for a phone number or street.'
+    )
   }
   const close = hits.filter((h) => h.score >= CLOSE)
   return `${close.length} customers match "${q}" about as well (${close.map((h) => `${h.name}: ${h.why}`).join('; ')}): ask which one.`

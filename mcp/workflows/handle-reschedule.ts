@@ -24,11 +24,12 @@ const hhmm = timeArg()
 export const handleRescheduleRequest = defineTool({
   name: 'handle_reschedule_request',
   title: 'Reschedule an appointment',
-  description: 'Moves an appointment to new_date (YYYY-MM-DD) new_time (HH:MM), business time zone, keeping its length unless duration_minutes is '
-    + 'given. The appointment: ticket_id, or customer words plus date (its current day; without it their upcoming ones; several fit: status '
-    + '"choose_ticket"). It must be free for the same technicians in business hours, else "unavailable" with the nearest free slots. '
-    + '"rescheduled": its pending confirmation and reminder emails give way to a new confirmation. Series visit: scope '
-    + 'this_and_future or all moves the series\' time of day (reasoning required): "series_rescheduled".',
+  description:
+    'Moves an appointment to new_date (YYYY-MM-DD) new_time (HH:MM), business time zone, keeping its length unless duration_minutes is ' +
+    'given. The appointment: ticket_id, or customer words plus date (its current day; without it their upcoming ones; several fit: status ' +
+    '"choose_ticket"). It must be free for the same technicians in business hours, else "unavailable" with the nearest free slots. ' +
+    '"rescheduled": its pending confirmation and reminder emails give way to a new confirmation. Series visit: scope ' +
+    'this_and_future or all moves the series\' time of day (reasoning required): "series_rescheduled".',
   input: {
     ticket_id: uuidArg().optional(),
     customer: z.string().trim().min(1).max(200).optional().describe('Customer words, when ticket_id is unknown'),
@@ -43,7 +44,8 @@ export const handleRescheduleRequest = defineTool({
   output: { status: z.string(), ticket: z.object({ id: z.string() }).optional(), request_id: z.string().optional() },
   readOnly: false,
   async run(ctx, args) {
-    if (!args.ticket_id && !args.customer) throw validationError([{ field: 'ticket_id', message: 'give ticket_id, or customer (and date)' }])
+    if (!args.ticket_id && !args.customer)
+      throw validationError([{ field: 'ticket_id', message: 'give ticket_id, or customer (and date)' }])
     const tz = await businessZone(ctx)
     let ticket: Ticket
     if (args.ticket_id) {
@@ -52,15 +54,32 @@ export const handleRescheduleRequest = defineTool({
       const found = await resolveCustomer(ctx, args.customer ?? '')
       if ('candidates' in found) {
         return found.candidates.length
-          ? { status: 'choose_customer', candidates: found.candidates, next: 'call again with ticket_id (see find_customer next_ticket_id)' }
+          ? {
+              status: 'choose_customer',
+              candidates: found.candidates,
+              next: 'call again with ticket_id (see find_customer next_ticket_id)',
+            }
           : { status: 'customer_not_found', next: 'find_customer with other words' }
       }
       const today = localDate(ctx.services.now(), tz)
-      const tickets = await callQueryAll(ctx, ticketsQuery, { params: { contact_id: found.contact.contact_id, status: 'active', ...(args.date ? { date: args.date } : { from: today }) }, include: ['technicians'] })
+      const tickets = await callQueryAll(ctx, ticketsQuery, {
+        params: { contact_id: found.contact.contact_id, status: 'active', ...(args.date ? { date: args.date } : { from: today }) },
+        include: ['technicians'],
+      })
       if (tickets.length !== 1) {
         return tickets.length
-          ? { status: 'choose_ticket', candidates: tickets.slice(0, 10).map((t) => ({ ticket_id: t.id, number: t.number, when: wallClock(new Date(t.scheduled_start), tz), status: t.status })), next: 'call again with ticket_id' }
-          : { status: 'ticket_not_found', customer: found.contact.name, next: `no active appointment ${args.date ? `on ${args.date}` : 'from today on'}; check find_customer` }
+          ? {
+              status: 'choose_ticket',
+              candidates: tickets
+                .slice(0, 10)
+                .map((t) => ({ ticket_id: t.id, number: t.number, when: wallClock(new Date(t.scheduled_start), tz), status: t.status })),
+              next: 'call again with ticket_id',
+            }
+          : {
+              status: 'ticket_not_found',
+              customer: found.contact.name,
+              next: `no active appointment ${args.date ? `on ${args.date}` : 'from today on'}; check find_customer`,
+            }
       }
       ticket = tickets[0]
     }
@@ -68,18 +87,27 @@ export const handleRescheduleRequest = defineTool({
     const start = zonedInstant(args.new_date, args.new_time, tz)
     const minutes = args.duration_minutes ?? (Date.parse(ticket.scheduled_end) - Date.parse(ticket.scheduled_start)) / 60_000
     const technicianIds = (ticket.technicians ?? []).map((t) => t.user_id)
-    if (start.getTime() < ctx.services.now().getTime()) throw validationError([{ field: 'new_date', message: `${args.new_date} ${args.new_time} is in the past` }])
+    if (start.getTime() < ctx.services.now().getTime())
+      throw validationError([{ field: 'new_date', message: `${args.new_date} ${args.new_time} is in the past` }])
     const unavailable = async (why: string) => ({
-      status: 'unavailable', why, nearest: await nearestSlots(ctx, { date: args.new_date, wanted: start, minutes, technicianIds, tz }),
+      status: 'unavailable',
+      why,
+      nearest: await nearestSlots(ctx, { date: args.new_date, wanted: start, minutes, technicianIds, tz }),
       next: 'call again with one of these as new_date and new_time',
     })
-    if (!(await withinHours(ctx, args.new_date, start, minutes, tz))) return unavailable(`${args.new_date} ${args.new_time} for ${minutes} minutes is outside business hours`)
+    if (!(await withinHours(ctx, args.new_date, start, minutes, tz)))
+      return unavailable(`${args.new_date} ${args.new_time} for ${minutes} minutes is outside business hours`)
     // ticket.reschedule replaces the appointment's pending emails; the ones it cancelled are reported back.
     const pendingBefore = registered(ctx, { type: 'scheduled_messages' })
-      ? (await callQueryAll(ctx, scheduledMessagesQuery, { params: { ticket_id: ticket.id, status: 'pending' } })).map((m) => m.id) : []
+      ? (await callQueryAll(ctx, scheduledMessagesQuery, { params: { ticket_id: ticket.id, status: 'pending' } })).map((m) => m.id)
+      : []
     let moved: Row
     try {
-      const outcome = await callAction(ctx, rescheduleTicket, { ticket_id: ticket.id, scheduled_start: start.toISOString(), duration_minutes: minutes })
+      const outcome = await callAction(ctx, rescheduleTicket, {
+        ticket_id: ticket.id,
+        scheduled_start: start.toISOString(),
+        duration_minutes: minutes,
+      })
       if (outcome.queued) return { ...outcome.result }
       moved = outcome.result
     } catch (err) {
@@ -87,12 +115,20 @@ export const handleRescheduleRequest = defineTool({
       throw err
     }
     const stillPending = pendingBefore.length
-      ? new Set((await callQueryAll(ctx, scheduledMessagesQuery, { params: { ticket_id: ticket.id, status: 'pending' } })).map((m) => m.id)) : new Set<string>()
+      ? new Set((await callQueryAll(ctx, scheduledMessagesQuery, { params: { ticket_id: ticket.id, status: 'pending' } })).map((m) => m.id))
+      : new Set<string>()
     const cancelled = pendingBefore.filter((id) => !stillPending.has(id))
     return {
       status: 'rescheduled',
-      ticket: { id: moved.id, number: moved.number, from: wallClock(new Date(ticket.scheduled_start), tz), to: wallClock(new Date(moved.scheduled_start), tz),
-        until: localTime(new Date(moved.scheduled_end), tz), status: moved.status, confirmation_status: moved.confirmation_status },
+      ticket: {
+        id: moved.id,
+        number: moved.number,
+        from: wallClock(new Date(ticket.scheduled_start), tz),
+        to: wallClock(new Date(moved.scheduled_start), tz),
+        until: localTime(new Date(moved.scheduled_end), tz),
+        status: moved.status,
+        confirmation_status: moved.confirmation_status,
+      },
       cancelled_message_ids: cancelled,
       confirmation: await queuedConfirmation(ctx, String(ticket.id)),
     }
@@ -100,19 +136,47 @@ export const handleRescheduleRequest = defineTool({
 })
 
 /** Moves the time of day of a series' visits from this one on, or of all of them, through series.update. */
-async function moveSeries(ctx: ToolContext, ticket: Ticket, args: { scope: 'this_and_future' | 'all'; new_date: string; new_time: string;
-  duration_minutes?: number; reasoning?: string }, tz: string): Promise<Row> {
-  if (!ticket.series_id) throw validationError([{ field: 'scope', message: `ticket #${ticket.number} is not part of a series; leave scope out to move this visit` }])
+async function moveSeries(
+  ctx: ToolContext,
+  ticket: Ticket,
+  args: { scope: 'this_and_future' | 'all'; new_date: string; new_time: string; duration_minutes?: number; reasoning?: string },
+  tz: string,
+): Promise<Row> {
+  if (!ticket.series_id)
+    throw validationError([
+      { field: 'scope', message: `ticket #${ticket.number} is not part of a series; leave scope out to move this visit` },
+    ])
   const day = localDate(new Date(ticket.scheduled_start), tz)
   if (args.new_date !== day) {
-    throw validationError([{ field: 'new_date', message: `a series keeps its days: give the visit's own day ${day} and the new time, or scope this to move only this visit` }])
+    throw validationError([
+      {
+        field: 'new_date',
+        message: `a series keeps its days: give the visit's own day ${day} and the new time, or scope this to move only this visit`,
+      },
+    ])
   }
-  const outcome = await callAction(ctx, updateSeries, { series_id: ticket.series_id, scope: args.scope, ticket_id: ticket.id,
-    start_time: args.new_time, ...(args.duration_minutes ? { duration_minutes: args.duration_minutes } : {}) }, { reasoning: args.reasoning })
+  const outcome = await callAction(
+    ctx,
+    updateSeries,
+    {
+      series_id: ticket.series_id,
+      scope: args.scope,
+      ticket_id: ticket.id,
+      start_time: args.new_time,
+      ...(args.duration_minutes ? { duration_minutes: args.duration_minutes } : {}),
+    },
+    { reasoning: args.reasoning },
+  )
   if (outcome.queued) return { ...outcome.result }
   const series = outcome.result
-  return { status: 'series_rescheduled', scope: args.scope, series_id: series.id, time: series.start_time,
-    changed_ticket_ids: series.changed_ticket_ids, next_visits: series.next_visits.map((v) => `#${v.number} ${wallClock(new Date(v.scheduled_start), tz)}`) }
+  return {
+    status: 'series_rescheduled',
+    scope: args.scope,
+    series_id: series.id,
+    time: series.start_time,
+    changed_ticket_ids: series.changed_ticket_ids,
+    next_visits: series.next_visits.map((v) => `#${v.number} ${wallClock(new Date(v.scheduled_start), tz)}`),
+  }
 }
 
 /** Whether a visit from start for the given minutes lies inside one opening period of that day. */
@@ -120,5 +184,7 @@ async function withinHours(ctx: ToolContext, day: string, start: Date, minutes: 
   const [settings] = (await callQuery(ctx, settingsQuery)).items
   const end = new Date(start.getTime() + minutes * 60_000)
   const periods = settings.business_hours[weekdayOf(day)] ?? []
-  return periods.some(([open, close]) => zonedInstant(day, open, tz).getTime() <= start.getTime() && end.getTime() <= zonedInstant(day, close, tz).getTime())
+  return periods.some(
+    ([open, close]) => zonedInstant(day, open, tz).getTime() <= start.getTime() && end.getTime() <= zonedInstant(day, close, tz).getTime(),
+  )
 }

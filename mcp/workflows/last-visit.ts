@@ -11,6 +11,12 @@ export async function lastVisitOf(ctx: ToolContext, contactId: string): Promise<
 
 /** The visit in one line: "2026-10-01 Gutter Cleaning; 3h22m on site; $662.00; equipment: extension ladder". */
 export function lastVisitText(v: LastVisit): string {
-  return [`${v.date} ${v.services || 'no line items'}`, v.time_on_site && `${v.time_on_site} on site`, formatMoney(v.total_cents, v.currency), ...v.facts]
-    .filter(Boolean).join('; ')
+  return [
+    `${v.date} ${v.services || 'no line items'}`,
+    v.time_on_site && `${v.time_on_site} on site`,
+    formatMoney(v.total_cents, v.currency),
+    ...v.facts,
+  ]
+    .filter(Boolean)
+    .join('; ')
 }

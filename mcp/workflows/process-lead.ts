@@ -15,7 +15,10 @@ import { createOpportunity } from '../../core/domains/opportunities/actions.js'
 /** What the model is asked to pull out of an inquiry; null where the notes do not say. */
 const leadExtraction = z.strictObject({
   name: z.string().min(1).max(200).nullable(),
-  phone: z.string().regex(/^[+()\d\s.-]{7,25}$/).nullable(),
+  phone: z
+    .string()
+    .regex(/^[+()\d\s.-]{7,25}$/)
+    .nullable(),
   email: z.email().max(320).nullable(),
   address: z.string().min(1).max(500).nullable(),
   service_interest: z.string().min(1).max(500).nullable(),
@@ -24,18 +27,20 @@ const leadExtraction = z.strictObject({
 })
 type LeadExtraction = z.infer<typeof leadExtraction>
 
-const SYSTEM = 'You extract a service business\'s sales lead from an inquiry (call notes, email or web form). Return only what the text '
-  + 'states: the person or business name, phone, email, service address ("line1, city, ST 12345" when given), the service wanted, '
-  + 'urgency (high: wants it today or has an emergency; low: no hurry or months away; else normal) and property details (size, '
-  + 'floors, counts, access). Use null for anything not stated; never invent values.'
+const SYSTEM =
+  "You extract a service business's sales lead from an inquiry (call notes, email or web form). Return only what the text " +
+  'states: the person or business name, phone, email, service address ("line1, city, ST 12345" when given), the service wanted, ' +
+  'urgency (high: wants it today or has an emergency; low: no hurry or months away; else normal) and property details (size, ' +
+  'floors, counts, access). Use null for anything not stated; never invent values.'
 
 /** Turns raw inquiry notes into a lead: extracted fields, a matching contact if one exists, and a follow-up reminder. */
 export const processLead = defineTool({
   name: 'process_lead',
   title: 'Process a new lead',
-  description: 'Records an inquiry as a lead: the model reads name, phone, email, address, service_interest, urgency and '
-    + 'property_details from raw_notes (kept verbatim); an existing contact with the same email or phone is matched; reminder_at follows '
-    + 'urgency (high: in 1 hour; low: 2 business days; else next business day 09:00).',
+  description:
+    'Records an inquiry as a lead: the model reads name, phone, email, address, service_interest, urgency and ' +
+    'property_details from raw_notes (kept verbatim); an existing contact with the same email or phone is matched; reminder_at follows ' +
+    'urgency (high: in 1 hour; low: 2 business days; else next business day 09:00).',
   input: {
     raw_notes: z.string().min(1).max(20_000).describe('The inquiry as received, verbatim'),
     source: z.string().trim().min(1).max(100).describe('Where it came from, e.g. phone, website, referral'),
@@ -55,9 +60,10 @@ export const processLead = defineTool({
     const outcome = await callAction({ services, principal, requestId }, createLead, data as z.input<typeof createLead.input>)
     // A sale worth following (a quote asked for): opened on the new lead, in the pipeline's first stage.
     const leadId = outcome.result && 'id' in outcome.result ? outcome.result.id : null
-    const opportunity = args.opportunity && leadId
-      ? (await callAction({ services, principal, requestId }, createOpportunity, { title: args.opportunity, lead_id: leadId })).result
-      : undefined
+    const opportunity =
+      args.opportunity && leadId
+        ? (await callAction({ services, principal, requestId }, createOpportunity, { title: args.opportunity, lead_id: leadId })).result
+        : undefined
     return {
       lead: outcome.result,
       ...(opportunity ? { opportunity } : {}),
@@ -77,7 +83,11 @@ async function extract(services: Services, principal: Principal, notes: string):
   return { status: 'failed', message: `extraction failed (${r.reason}): ${r.message}; the lead has the raw notes only` }
 }
 
-async function tenantSettings(services: Services, principal: Principal, requestId: string): Promise<{ timezone: string; business_hours: Partial<BusinessHours> }> {
+async function tenantSettings(
+  services: Services,
+  principal: Principal,
+  requestId: string,
+): Promise<{ timezone: string; business_hours: Partial<BusinessHours> }> {
   return (await callQuery({ services, principal, requestId }, settingsQuery)).items[0]
 }
 

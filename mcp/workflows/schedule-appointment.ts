@@ -36,14 +36,31 @@ export interface FreeSlot {
 }
 
 /** Free starts for a job of the given length from one date to another (business zone), each technician's in order, earliest first. */
-export async function freeSlotsOf(ctx: ToolContext, p: { from: string; to: string; minutes: number; technicianId?: string; contactId?: string }): Promise<FreeSlot[]> {
-  const team = await callQueryAll(ctx, availabilityQuery, { params: { from: p.from, to: p.to, duration_minutes: p.minutes, technician_id: p.technicianId,
-    step_minutes: 15, contact_id: p.contactId } })
+export async function freeSlotsOf(
+  ctx: ToolContext,
+  p: { from: string; to: string; minutes: number; technicianId?: string; contactId?: string },
+): Promise<FreeSlot[]> {
+  const team = await callQueryAll(ctx, availabilityQuery, {
+    params: {
+      from: p.from,
+      to: p.to,
+      duration_minutes: p.minutes,
+      technician_id: p.technicianId,
+      step_minutes: 15,
+      contact_id: p.contactId,
+    },
+  })
   const slots: FreeSlot[] = []
   for (const t of team) {
     for (const s of t.slots) {
-      slots.push({ technician_id: t.technician_id, technician: t.name, start: s.start, date: s.local_start.slice(0, 10), time: s.local_start.slice(11, 16),
-        ...(s.preferred === undefined ? {} : { preferred: s.preferred }) })
+      slots.push({
+        technician_id: t.technician_id,
+        technician: t.name,
+        start: s.start,
+        date: s.local_start.slice(0, 10),
+        time: s.local_start.slice(11, 16),
+        ...(s.preferred === undefined ? {} : { preferred: s.preferred }),
+      })
     }
   }
   return slots.sort((a, b) => a.start.localeCompare(b.start))
@@ -53,32 +70,48 @@ export async function freeSlotsOf(ctx: ToolContext, p: { from: string; to: strin
  * The free starts nearest to a wanted instant within three days either side (never before today), one per start time;
  * with a customer named, those on their preferred days and time of day come first.
  */
-export async function nearestSlots(ctx: ToolContext, p: { date: string; wanted: Date; minutes: number; technicianIds: string[]; tz: string;
-  contactId?: string }): Promise<Row[]> {
+export async function nearestSlots(
+  ctx: ToolContext,
+  p: { date: string; wanted: Date; minutes: number; technicianIds: string[]; tz: string; contactId?: string },
+): Promise<Row[]> {
   const today = localDate(ctx.services.now(), p.tz)
   const from = addDays(p.date, -3) < today ? today : addDays(p.date, -3)
   const to = addDays(p.date, 3) < from ? from : addDays(p.date, 3)
   let slots: FreeSlot[]
   if (p.technicianIds.length) {
     // A job with several technicians needs a start free for all of them.
-    const each = await Promise.all(p.technicianIds.map((id) => freeSlotsOf(ctx, { from, to, minutes: p.minutes, technicianId: id, contactId: p.contactId })))
+    const each = await Promise.all(
+      p.technicianIds.map((id) => freeSlotsOf(ctx, { from, to, minutes: p.minutes, technicianId: id, contactId: p.contactId })),
+    )
     slots = each[0].filter((s) => each.every((list) => list.some((o) => o.start === s.start)))
   } else {
     slots = await freeSlotsOf(ctx, { from, to, minutes: p.minutes, contactId: p.contactId })
   }
   const seen = new Set<string>()
   return slots
-    .sort((a, b) => Number(b.preferred !== false) - Number(a.preferred !== false)
-      || Math.abs(Date.parse(a.start) - p.wanted.getTime()) - Math.abs(Date.parse(b.start) - p.wanted.getTime()) || a.start.localeCompare(b.start))
+    .sort(
+      (a, b) =>
+        Number(b.preferred !== false) - Number(a.preferred !== false) ||
+        Math.abs(Date.parse(a.start) - p.wanted.getTime()) - Math.abs(Date.parse(b.start) - p.wanted.getTime()) ||
+        a.start.localeCompare(b.start),
+    )
     .filter((s) => !seen.has(s.start) && seen.add(s.start))
     .slice(0, 5)
     .sort((a, b) => a.start.localeCompare(b.start))
-    .map((s) => ({ ...(p.technicianIds.length ? { date: s.date, time: s.time } : { date: s.date, time: s.time, technician_id: s.technician_id, technician: s.technician }),
-      ...(s.preferred === undefined ? {} : { preferred: s.preferred }) }))
+    .map((s) => ({
+      ...(p.technicianIds.length
+        ? { date: s.date, time: s.time }
+        : { date: s.date, time: s.time, technician_id: s.technician_id, technician: s.technician }),
+      ...(s.preferred === undefined ? {} : { preferred: s.preferred }),
+    }))
 }
 
 /** A catalog service from its id or its name; ambiguous names come back as candidates. */
-async function resolveService(ctx: ToolContext, wanted: { service_id?: string; name?: string }, index: number): Promise<Row | { candidates: Row[]; field: string }> {
+async function resolveService(
+  ctx: ToolContext,
+  wanted: { service_id?: string; name?: string },
+  index: number,
+): Promise<Row | { candidates: Row[]; field: string }> {
   if (wanted.service_id) return callQuery(ctx, servicesQuery, { id: wanted.service_id })
   const name = wanted.name ?? ''
   const { items } = await callQuery(ctx, servicesQuery, { params: { q: name }, limit: 10 })
@@ -86,8 +119,11 @@ async function resolveService(ctx: ToolContext, wanted: { service_id?: string; n
   if (exact.length === 1) return exact[0]
   if (items.length === 1) return items[0]
   if (!items.length) {
-    throw new AppError('NOT_FOUND', `services.${index}.name: no service named like "${name}"; read the catalog with crm_query type=services`,
-      { field: `services.${index}.name`, entity: 'service' })
+    throw new AppError(
+      'NOT_FOUND',
+      `services.${index}.name: no service named like "${name}"; read the catalog with crm_query type=services`,
+      { field: `services.${index}.name`, entity: 'service' },
+    )
   }
   return { field: `services.${index}.name`, candidates: items.map((s) => ({ service_id: s.id, name: s.name, price_cents: s.price_cents })) }
 }
@@ -96,33 +132,42 @@ async function resolveService(ctx: ToolContext, wanted: { service_id?: string; n
 export const scheduleAppointment = defineTool({
   name: 'schedule_appointment',
   title: 'Schedule an appointment',
-  description: 'Books a job and queues its confirmation email. Customer: contact_id, or customer words (several match: status "choose_customer", '
-    + 'nothing booked). Services by service_id or name. When: date (YYYY-MM-DD, business time zone) or date..to, and time (HH:MM) or '
-    + 'after/before. Defaults: the customer\'s first address, the first free technician, the services\' durations, the earliest free start, '
-    + 'on the customer\'s preferred days and times if any. "booked": ticket (line items with line_item_id), close_with '
-    + '(the ticket.close call), last_visit. "unavailable": reason (past|outside_hours|no_technician_free|fully_booked) and the '
-    + 'nearest free slots. repeat: a series from the slot found, visits booked 60 days ahead; adds series.',
+  description:
+    'Books a job and queues its confirmation email. Customer: contact_id, or customer words (several match: status "choose_customer", ' +
+    'nothing booked). Services by service_id or name. When: date (YYYY-MM-DD, business time zone) or date..to, and time (HH:MM) or ' +
+    "after/before. Defaults: the customer's first address, the first free technician, the services' durations, the earliest free start, " +
+    'on the customer\'s preferred days and times if any. "booked": ticket (line items with line_item_id), close_with ' +
+    '(the ticket.close call), last_visit. "unavailable": reason (past|outside_hours|no_technician_free|fully_booked) and the ' +
+    'nearest free slots. repeat: a series from the slot found, visits booked 60 days ahead; adds series.',
   input: {
     contact_id: uuidArg().optional(),
     customer: z.string().trim().min(1).max(200).optional().describe('Name, phone, email or street'),
-    services: z.array(z.strictObject({
-      service_id: uuidArg().optional(),
-      name: z.string().trim().min(1).max(200).optional().describe('Typos tolerated'),
-      quantity: z.number().int().min(1).max(10_000).optional().describe('Units; default 1'),
-    })).min(1).max(20),
+    services: z
+      .array(
+        z.strictObject({
+          service_id: uuidArg().optional(),
+          name: z.string().trim().min(1).max(200).optional().describe('Typos tolerated'),
+          quantity: z.number().int().min(1).max(10_000).optional().describe('Units; default 1'),
+        }),
+      )
+      .min(1)
+      .max(20),
     date: date.describe('Day wanted'),
     to: date.optional().describe('Last acceptable day, inclusive'),
     time: hhmm.optional().describe('Exact start'),
     after: hhmm.optional().describe('Earliest start'),
     before: hhmm.optional().describe('Latest end'),
-    duration_minutes: z.number().int().min(5).max(720).optional().describe('Default: the services\' durations'),
+    duration_minutes: z.number().int().min(5).max(720).optional().describe("Default: the services' durations"),
     address_id: uuidArg().optional(),
     technician_id: uuidArg().optional(),
     notes: z.string().trim().min(1).max(5000).optional().describe('For the technician'),
-    repeat: z.strictObject({
-      rule: z.string().trim().min(6).max(500).describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2, FREQ=MONTHLY;BYDAY=2TU'),
-      ends_on: date.optional().describe('First day without visits; default: until ended'),
-    }).optional().describe('Make it recurring'),
+    repeat: z
+      .strictObject({
+        rule: z.string().trim().min(6).max(500).describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2, FREQ=MONTHLY;BYDAY=2TU'),
+        ends_on: date.optional().describe('First day without visits; default: until ended'),
+      })
+      .optional()
+      .describe('Make it recurring'),
   },
   // status says which answer this is (see the description); a queued call also has request_id.
   output: { status: z.string(), ticket: z.object({ id: z.string() }).nullable().optional(), request_id: z.string().optional() },
@@ -149,41 +194,87 @@ export const scheduleAppointment = defineTool({
     const services: Row[] = []
     for (const [i, s] of args.services.entries()) {
       const found = await resolveService(ctx, s, i)
-      if ('candidates' in found) return { status: 'choose_service', field: found.field, candidates: found.candidates, next: 'call again with service_id' }
+      if ('candidates' in found)
+        return { status: 'choose_service', field: found.field, candidates: found.candidates, next: 'call again with service_id' }
       services.push(found)
     }
     const lineMinutes = args.services.reduce((sum, s, i) => sum + Number(services[i].default_duration_minutes ?? 0) * (s.quantity ?? 1), 0)
     const minutes = args.duration_minutes ?? (lineMinutes || 60)
-    const addressId = args.address_id ?? (await callQuery(ctx, addressesQuery, { params: { contact_id: contactId }, limit: 1 })).items.at(0)?.id
+    const addressId =
+      args.address_id ?? (await callQuery(ctx, addressesQuery, { params: { contact_id: contactId }, limit: 1 })).items.at(0)?.id
     const tz = await businessZone(ctx)
     const last = args.to ?? args.date
     if (last < args.date) throw validationError([{ field: 'to', message: `is before date ${args.date}` }])
     const wanted = args.time ? zonedInstant(args.date, args.time, tz) : null
-    const fits = (s: FreeSlot) => (wanted ? Date.parse(s.start) === wanted.getTime()
-      : (!args.after || s.time >= args.after) && (!args.before || endTime(s, minutes, tz) <= args.before))
+    const fits = (s: FreeSlot) =>
+      wanted
+        ? Date.parse(s.start) === wanted.getTime()
+        : (!args.after || s.time >= args.after) && (!args.before || endTime(s, minutes, tz) <= args.before)
     const prefs = schedulingPreferences((await callQuery(ctx, contactsQuery, { id: contactId })).preferences)
-    const fitting = (await freeSlotsOf(ctx, { from: args.date, to: last, minutes, technicianId: args.technician_id, contactId })).filter(fits)
+    const fitting = (await freeSlotsOf(ctx, { from: args.date, to: last, minutes, technicianId: args.technician_id, contactId })).filter(
+      fits,
+    )
     // The customer's preferred days and times win within the window; outside them only when nothing preferred is free.
     const slot = fitting.find((s) => s.preferred !== false) ?? fitting[0]
     const around = wanted ?? zonedInstant(args.date, args.after ?? '00:00', tz)
-    const nearest = () => nearestSlots(ctx, { date: args.date, wanted: around, minutes, technicianIds: args.technician_id ? [args.technician_id] : [], tz, contactId })
+    const nearest = () =>
+      nearestSlots(ctx, {
+        date: args.date,
+        wanted: around,
+        minutes,
+        technicianIds: args.technician_id ? [args.technician_id] : [],
+        tz,
+        contactId,
+      })
     if (!slot) {
       const [settings] = (await callQuery(ctx, settingsQuery)).items
       const now = ctx.services.now()
-      const { reason, why } = unavailableReason({ date: args.date, last, time: args.time, after: args.after, before: args.before, minutes,
-        technicianId: args.technician_id, today: localDate(now, tz), nowTime: localTime(now, tz) }, settings.business_hours)
+      const { reason, why } = unavailableReason(
+        {
+          date: args.date,
+          last,
+          time: args.time,
+          after: args.after,
+          before: args.before,
+          minutes,
+          technicianId: args.technician_id,
+          today: localDate(now, tz),
+          nowTime: localTime(now, tz),
+        },
+        settings.business_hours,
+      )
       const offered = await nearest()
-      return { status: 'unavailable', reason, why,
+      return {
+        status: 'unavailable',
+        reason,
+        why,
         wanted: `${args.date}${args.to ? `..${args.to}` : ''} ${args.time ?? `${args.after ?? ''}-${args.before ?? ''}`}`.trim(),
         nearest: offered,
-        next: offered.length ? 'call again with one of these date and time values'
-          : reason === 'past' ? 'ask the customer for a day from today, then call again with it'
-            : 'no free start within three days of that date: ask the customer for another day, or read availability for a later week' }
+        next: offered.length
+          ? 'call again with one of these date and time values'
+          : reason === 'past'
+            ? 'ask the customer for a day from today, then call again with it'
+            : 'no free start within three days of that date: ask the customer for another day, or read availability for a later week',
+      }
     }
-    if (args.repeat) return bookSeries(ctx, args.repeat, { contactId: contactId!, contactName, addressId, slot, minutes, services, quantities: args.services, notes: args.notes })
+    if (args.repeat)
+      return bookSeries(ctx, args.repeat, {
+        contactId: contactId!,
+        contactName,
+        addressId,
+        slot,
+        minutes,
+        services,
+        quantities: args.services,
+        notes: args.notes,
+      })
     const created = await callAction(ctx, createTicket, {
-      contact_id: contactId as string, ...(addressId ? { address_id: addressId } : {}), scheduled_start: slot.start, duration_minutes: minutes,
-      technician_ids: [slot.technician_id], line_items: args.services.map((s, i) => ({ service_id: services[i].id, ...(s.quantity ? { quantity: s.quantity } : {}) })),
+      contact_id: contactId as string,
+      ...(addressId ? { address_id: addressId } : {}),
+      scheduled_start: slot.start,
+      duration_minutes: minutes,
+      technician_ids: [slot.technician_id],
+      line_items: args.services.map((s, i) => ({ service_id: services[i].id, ...(s.quantity ? { quantity: s.quantity } : {}) })),
       ...(args.notes ? { notes: args.notes } : {}),
     })
     if (created.queued) return { ...created.result }
@@ -192,14 +283,28 @@ export const scheduleAppointment = defineTool({
     return {
       status: 'booked',
       ticket: {
-        id: ticket.id, number: ticket.number, customer: contactName, date: slot.date, time: slot.time, duration_minutes: minutes,
-        technician: slot.technician, address_id: ticket.address_id, total_cents: ticket.totals?.total_cents,
-        is_price_estimated: ticket.is_price_estimated, line_items: (ticket.line_items as Row[]).map(bookedLine),
+        id: ticket.id,
+        number: ticket.number,
+        customer: contactName,
+        date: slot.date,
+        time: slot.time,
+        duration_minutes: minutes,
+        technician: slot.technician,
+        address_id: ticket.address_id,
+        total_cents: ticket.totals?.total_cents,
+        is_price_estimated: ticket.is_price_estimated,
+        line_items: (ticket.line_items as Row[]).map(bookedLine),
       },
       close_with: closeWith(ticket),
       confirmation: await queuedConfirmation(ctx, String(ticket.id)),
-      ...(prefs ? { preferences: { ...preferenceNote(prefs, slot.preferred !== false, Boolean(wanted)),
-        ...(slot.preferred === false ? { preferred_nearby: (await nearest()).filter((s) => s.preferred) } : {}) } } : {}),
+      ...(prefs
+        ? {
+            preferences: {
+              ...preferenceNote(prefs, slot.preferred !== false, Boolean(wanted)),
+              ...(slot.preferred === false ? { preferred_nearby: (await nearest()).filter((s) => s.preferred) } : {}),
+            },
+          }
+        : {}),
       ...(lastVisit ? { last_visit: lastVisitNote(lastVisit, minutes) } : {}),
     }
   },
@@ -208,23 +313,47 @@ export const scheduleAppointment = defineTool({
 /** The confirmation email booking queued for a ticket (ticket.create queues it per the business's settings), or why there is none. */
 export async function queuedConfirmation(ctx: ToolContext, ticketId: string): Promise<Row> {
   if (!registered(ctx, { type: 'scheduled_messages' })) return { scheduled: false, reason: 'messages are not available' }
-  const pending = await callQueryAll(ctx, scheduledMessagesQuery, { params: { ticket_id: ticketId, kind: 'confirmation', status: 'pending' } })
+  const pending = await callQueryAll(ctx, scheduledMessagesQuery, {
+    params: { ticket_id: ticketId, kind: 'confirmation', status: 'pending' },
+  })
   const message = pending[0]
   if (!message) {
-    return { scheduled: false, reason: 'no confirmation email is queued: confirmations are off in the settings (send_confirmations), '
-      + 'or the customer has no usable email address' }
+    return {
+      scheduled: false,
+      reason:
+        'no confirmation email is queued: confirmations are off in the settings (send_confirmations), ' +
+        'or the customer has no usable email address',
+    }
   }
   return { scheduled: true, message_id: message.id, send_at: message.send_at }
 }
 
 /** Books a series whose first visit is the slot found, and answers like a booking with the series added. */
-async function bookSeries(ctx: ToolContext, repeat: { rule: string; ends_on?: string }, p: { contactId: string; contactName: string;
-  addressId?: string; slot: FreeSlot; minutes: number; services: Row[]; quantities: Array<{ quantity?: number }>; notes?: string }): Promise<Row> {
+async function bookSeries(
+  ctx: ToolContext,
+  repeat: { rule: string; ends_on?: string },
+  p: {
+    contactId: string
+    contactName: string
+    addressId?: string
+    slot: FreeSlot
+    minutes: number
+    services: Row[]
+    quantities: Array<{ quantity?: number }>
+    notes?: string
+  },
+): Promise<Row> {
   const created = await callAction(ctx, createSeries, {
-    contact_id: p.contactId, ...(p.addressId ? { address_id: p.addressId } : {}), rule: repeat.rule, start_date: p.slot.date, start_time: p.slot.time,
-    duration_minutes: p.minutes, technician_ids: [p.slot.technician_id],
+    contact_id: p.contactId,
+    ...(p.addressId ? { address_id: p.addressId } : {}),
+    rule: repeat.rule,
+    start_date: p.slot.date,
+    start_time: p.slot.time,
+    duration_minutes: p.minutes,
+    technician_ids: [p.slot.technician_id],
     line_items: p.quantities.map((s, i) => ({ service_id: p.services[i].id, ...(s.quantity ? { quantity: s.quantity } : {}) })),
-    ...(repeat.ends_on ? { ends_on: repeat.ends_on } : {}), ...(p.notes ? { notes: p.notes } : {}),
+    ...(repeat.ends_on ? { ends_on: repeat.ends_on } : {}),
+    ...(p.notes ? { notes: p.notes } : {}),
   })
   if (created.queued) return { ...created.result }
   const series = created.result
@@ -234,22 +363,42 @@ async function bookSeries(ctx: ToolContext, repeat: { rule: string; ends_on?: st
   return {
     status: 'booked',
     ticket: ticket && {
-      id: ticket.id, number: ticket.number, customer: p.contactName, date: localDate(new Date(ticket.scheduled_start), tz),
-      time: localTime(new Date(ticket.scheduled_start), tz), duration_minutes: p.minutes, technician: p.slot.technician,
-      address_id: ticket.address_id, total_cents: ticket.totals?.total_cents,
-      is_price_estimated: ticket.is_price_estimated, line_items: (ticket.line_items as Row[]).map(bookedLine),
+      id: ticket.id,
+      number: ticket.number,
+      customer: p.contactName,
+      date: localDate(new Date(ticket.scheduled_start), tz),
+      time: localTime(new Date(ticket.scheduled_start), tz),
+      duration_minutes: p.minutes,
+      technician: p.slot.technician,
+      address_id: ticket.address_id,
+      total_cents: ticket.totals?.total_cents,
+      is_price_estimated: ticket.is_price_estimated,
+      line_items: (ticket.line_items as Row[]).map(bookedLine),
     },
     ...(ticket ? { close_with: closeWith(ticket) } : {}),
-    series: { id: series.id, rule: series.rule, visits_booked: (series.booked as Row[]).length, booked_through: series.generated_through,
-      unassigned: series.unassigned },
-    confirmation: ticket ? await queuedConfirmation(ctx, String(ticket.id)) : { scheduled: false, reason: 'no visit falls within the next 60 days' },
+    series: {
+      id: series.id,
+      rule: series.rule,
+      visits_booked: (series.booked as Row[]).length,
+      booked_through: series.generated_through,
+      unassigned: series.unassigned,
+    },
+    confirmation: ticket
+      ? await queuedConfirmation(ctx, String(ticket.id))
+      : { scheduled: false, reason: 'no visit falls within the next 60 days' },
   }
 }
 
 /** A booked line as ticket.close takes it back: its id, the service, quantity and prices. */
 function bookedLine(l: Row): Row {
-  return { line_item_id: l.id, service_id: l.service_id, description: l.description, quantity: l.quantity, unit_price_cents: l.unit_price_cents,
-    price_cents: l.price_cents }
+  return {
+    line_item_id: l.id,
+    service_id: l.service_id,
+    description: l.description,
+    quantity: l.quantity,
+    unit_price_cents: l.unit_price_cents,
+    price_cents: l.price_cents,
+  }
 }
 
 /** What ticket.close needs for this ticket, so the close-out is one call. */
@@ -260,9 +409,10 @@ function closeWith(ticket: Row): Row {
       ticket_id: ticket.id,
       line_items: (ticket.line_items as Row[]).map((l) => ({ line_item_id: l.id, quantity: l.quantity })),
     },
-    also: 'duration_minutes (time on site), notes ("" for none), next_service {kind: none | schedule | reach_out | keep_series}; '
-      + 'every line the ticket keeps goes in line_items (lines left out are removed)'
-      + (ticket.is_price_estimated ? '; the price is an estimate: final_price_confirmed true once the customer has the final price' : ''),
+    also:
+      'duration_minutes (time on site), notes ("" for none), next_service {kind: none | schedule | reach_out | keep_series}; ' +
+      'every line the ticket keeps goes in line_items (lines left out are removed)' +
+      (ticket.is_price_estimated ? '; the price is an estimate: final_price_confirmed true once the customer has the final price' : ''),
   }
 }
 

@@ -11,10 +11,11 @@ import { followUpOf } from './follow-up.js'
 export const sendInvoice = defineTool({
   name: 'send_invoice',
   title: 'Send an invoice',
-  description: 'Emails an invoice to its customer now. One of ticket_id (invoiced from its line items when it has none), invoice_id, or contact_id '
-    + '(their one completed visit not billed yet). The email lists the lines, tax, total and due date with the pay link and the '
-    + 'business\'s payment instructions; it is refused while it would carry no way to pay (no payment instructions, payments off). '
-    + 'Answers invoice, message and follow_up: next_ticket and pending reach_out, else reach_out_with (the call that queues a reach-out email; add send_at).',
+  description:
+    'Emails an invoice to its customer now. One of ticket_id (invoiced from its line items when it has none), invoice_id, or contact_id ' +
+    '(their one completed visit not billed yet). The email lists the lines, tax, total and due date with the pay link and the ' +
+    "business's payment instructions; it is refused while it would carry no way to pay (no payment instructions, payments off). " +
+    'Answers invoice, message and follow_up: next_ticket and pending reach_out, else reach_out_with (the call that queues a reach-out email; add send_at).',
   input: {
     ticket_id: uuidArg().optional().describe('The appointment to bill'),
     invoice_id: uuidArg().optional().describe('An existing invoice'),
@@ -28,12 +29,23 @@ export const sendInvoice = defineTool({
       throw validationError([{ field: 'ticket_id', message: 'give exactly one of ticket_id, invoice_id or contact_id' }])
     }
     const ticketId = args.contact_id ? await visitToBill(ctx, args.contact_id) : args.ticket_id
-    const outcome = await callAction(ctx, sendInvoiceAction, { ticket_id: ticketId, invoice_id: args.invoice_id }, { reasoning: args.reasoning })
+    const outcome = await callAction(
+      ctx,
+      sendInvoiceAction,
+      { ticket_id: ticketId, invoice_id: args.invoice_id },
+      { reasoning: args.reasoning },
+    )
     if (outcome.queued) return outcome.result
     const { invoice, created, message } = outcome.result
     return {
-      invoice: { id: invoice.id, number: invoice.number, status: invoice.status, total_cents: invoice.total_cents,
-        amount_due_cents: invoice.amount_due_cents, due_on: invoice.due_on },
+      invoice: {
+        id: invoice.id,
+        number: invoice.number,
+        status: invoice.status,
+        total_cents: invoice.total_cents,
+        amount_due_cents: invoice.amount_due_cents,
+        due_on: invoice.due_on,
+      },
       created,
       message,
       follow_up: await followUpOf(ctx, String(invoice.contact_id), (invoice.ticket_id as string | null) ?? null),
@@ -47,11 +59,23 @@ async function visitToBill(ctx: ToolContext, contactId: string): Promise<string>
   const billable = unbilled.filter((t) => t.reason !== 'not_closed')
   if (billable.length === 1) return String(billable[0].id)
   if (billable.length > 1) {
-    throw validationError([{ field: 'contact_id', message: `has ${billable.length} completed visits not billed yet; give ticket_id, one of: `
-      + billable.map((t) => `${t.id} (#${t.number}, ${new Date(t.scheduled_start).toISOString().slice(0, 10)})`).join(', ') }])
+    throw validationError([
+      {
+        field: 'contact_id',
+        message:
+          `has ${billable.length} completed visits not billed yet; give ticket_id, one of: ` +
+          billable.map((t) => `${t.id} (#${t.number}, ${new Date(t.scheduled_start).toISOString().slice(0, 10)})`).join(', '),
+      },
+    ])
   }
   const open = unbilled.filter((t) => t.reason === 'not_closed')
-  throw new AppError('NOT_FOUND', 'This customer has no completed visit waiting for an invoice'
-    + (open.length ? `; visit #${open[0].number} (ticket_id ${open[0].id}) is past but not closed yet: it is billed once closed, or give its ticket_id` : '')
-    + '; an invoice already sent is resent with invoice_id', { field: 'contact_id' })
+  throw new AppError(
+    'NOT_FOUND',
+    'This customer has no completed visit waiting for an invoice' +
+      (open.length
+        ? `; visit #${open[0].number} (ticket_id ${open[0].id}) is past but not closed yet: it is billed once closed, or give its ticket_id`
+        : '') +
+      '; an invoice already sent is resent with invoice_id',
+    { field: 'contact_id' },
+  )
 }

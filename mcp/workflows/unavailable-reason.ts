@@ -16,7 +16,10 @@ export interface WantedWindow {
 }
 
 /** Why no start was free: the past, outside working hours, the technicians busy at that time, or the whole window booked. */
-export function unavailableReason(w: WantedWindow, hours: Partial<BusinessHours>): { reason: 'past' | 'outside_hours' | 'no_technician_free' | 'fully_booked'; why: string } {
+export function unavailableReason(
+  w: WantedWindow,
+  hours: Partial<BusinessHours>,
+): { reason: 'past' | 'outside_hours' | 'no_technician_free' | 'fully_booked'; why: string } {
   if (w.last < w.today || (w.time && w.date === w.today && w.last === w.today && w.time < w.nowTime)) {
     return { reason: 'past', why: 'the date is in the past in the business time zone: ask for a day from today' }
   }
@@ -24,7 +27,10 @@ export function unavailableReason(w: WantedWindow, hours: Partial<BusinessHours>
     return { reason: 'outside_hours', why: `outside working hours (${hoursText(hours)}): ask for a time when the business works` }
   }
   if (w.time) {
-    return { reason: 'no_technician_free', why: w.technicianId ? 'that technician is busy at that time' : 'no technician is free at that time' }
+    return {
+      reason: 'no_technician_free',
+      why: w.technicianId ? 'that technician is busy at that time' : 'no technician is free at that time',
+    }
   }
   return { reason: 'fully_booked', why: `the window is fully booked for a ${w.minutes}-minute visit` }
 }
@@ -45,7 +51,9 @@ function withinHours(w: WantedWindow, hours: Partial<BusinessHours>): boolean {
 /** The business hours in a line, e.g. "mon 08:00-17:00, tue 08:00-17:00". */
 function hoursText(hours: Partial<BusinessHours>): string {
   const days = Object.entries(hours).filter(([, spans]) => spans.length)
-  return days.length ? days.map(([day, spans]) => `${day} ${spans.map(([a, b]) => `${a}-${b}`).join(' ')}`).join(', ') : 'no working hours are set'
+  return days.length
+    ? days.map(([day, spans]) => `${day} ${spans.map(([a, b]) => `${a}-${b}`).join(' ')}`).join(', ')
+    : 'no working hours are set'
 }
 
 function plusMinutes(hhmm: string, minutes: number): string {

@@ -45,17 +45,18 @@ describe.each(engines)('calendar feeds (%s)', (engine) => {
     const res = await fetch(url, { headers })
     return { status: res.status, headers: res.headers, text: await res.text() }
   }
-  const events = (text: string) => new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent').map((v) => ({
-    uid: String(v.getFirstPropertyValue('uid')),
-    summary: String(v.getFirstPropertyValue('summary')),
-    location: String(v.getFirstPropertyValue('location') ?? ''),
-    description: String(v.getFirstPropertyValue('description')),
-    status: String(v.getFirstPropertyValue('status')),
-    sequence: Number(v.getFirstPropertyValue('sequence')),
-    url: String(v.getFirstPropertyValue('url')),
-    start: (v.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate(),
-    end: (v.getFirstPropertyValue('dtend') as ICAL.Time).toJSDate(),
-  }))
+  const events = (text: string) =>
+    new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent').map((v) => ({
+      uid: String(v.getFirstPropertyValue('uid')),
+      summary: String(v.getFirstPropertyValue('summary')),
+      location: String(v.getFirstPropertyValue('location') ?? ''),
+      description: String(v.getFirstPropertyValue('description')),
+      status: String(v.getFirstPropertyValue('status')),
+      sequence: Number(v.getFirstPropertyValue('sequence')),
+      url: String(v.getFirstPropertyValue('url')),
+      start: (v.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate(),
+      end: (v.getFirstPropertyValue('dtend') as ICAL.Time).toJSDate(),
+    }))
   const idOf = (uid: string) => uid.split('@')[0]
 
   it('the business feed is a valid iCalendar with one event per ticket: customer, services, address, phone and gate code', async () => {
@@ -90,17 +91,19 @@ describe.each(engines)('calendar feeds (%s)', (engine) => {
     expect(r.text).toMatch(/DTSTART:20261105T150000Z\r\n/)
   })
 
-  it('a technician\'s feed holds only the tickets assigned to them; they make only their own', async () => {
+  it("a technician's feed holds only the tickets assigned to them; they make only their own", async () => {
     const mine = await act(tom, 'create', { user_id: f.techId })
     expect(mine).toMatchObject({ scope: 'technician', user_id: f.techId })
-    const ids = events((await fetchFeed(mine.https_url)).text).map((e) => idOf(e.uid)).sort()
+    const ids = events((await fetchFeed(mine.https_url)).text)
+      .map((e) => idOf(e.uid))
+      .sort()
     expect(ids).toEqual([f.tickets.now, f.tickets.later, f.tickets.future].sort())
     expect(await codeOf(act(tom, 'create', { user_id: f.otherTechId }))).toBe('FORBIDDEN')
     expect(await codeOf(act(tom, 'create', { user_id: null }))).toBe('FORBIDDEN')
     // The owner may make one for any team member.
     const olgas = await act(owner, 'create', { user_id: f.otherTechId })
     expect(events((await fetchFeed(olgas.https_url)).text).map((e) => idOf(e.uid))).toEqual([f.tickets.olgas])
-    const listed = await performQuery(f.app.services, tom, { type: 'calendar_feeds' }, { requestId: randomUUID() }) as { items: any[] }
+    const listed = (await performQuery(f.app.services, tom, { type: 'calendar_feeds' }, { requestId: randomUUID() })) as { items: any[] }
     expect(listed.items.map((i) => i.id)).toEqual([mine.id])
     expect(await codeOf(act(tom, 'revoke', { calendar_feed_id: olgas.id }))).toBe('FORBIDDEN')
     expect(await codeOf(act(olga, 'revoke', { calendar_feed_id: mine.id }))).toBe('FORBIDDEN')
@@ -117,8 +120,9 @@ describe.each(engines)('calendar feeds (%s)', (engine) => {
   })
 
   it('escapes commas, semicolons, backslashes and line breaks, folds long lines at 75 octets, and keeps UTF-8 whole', async () => {
-    const notes = 'Gate; code, "4821" \\ back\nKey under the mat — ключ под ковриком, 鍵はマットの下 🔑. '
-      + 'Ring twice; the dog (Biscuit) is friendly, but keep the side gate closed, please. '.repeat(3).trim()
+    const notes =
+      'Gate; code, "4821" \\ back\nKey under the mat — ключ под ковриком, 鍵はマットの下 🔑. ' +
+      'Ring twice; the dog (Biscuit) is friendly, but keep the side gate closed, please. '.repeat(3).trim()
     const booked = await f.book('2026-11-06T08:00', [f.techId], { notes })
     const made = await act(owner, 'create', { user_id: null })
     const r = await fetchFeed(made.https_url)
@@ -138,8 +142,12 @@ describe.each(engines)('calendar feeds (%s)', (engine) => {
     const made = await act(owner, 'create', { user_id: f.techId })
     const before = events((await fetchFeed(made.https_url)).text).find((e) => idOf(e.uid) === f.tickets.future)!
     expect(before.status).toBe('TENTATIVE')
-    const cancelled = await f.app.action('ticket', 'cancel', { ticket_id: f.tickets.future, reason: 'Customer travels; will call back' },
-      { reasoning: 'The customer asked by phone' })
+    const cancelled = await f.app.action(
+      'ticket',
+      'cancel',
+      { ticket_id: f.tickets.future, reason: 'Customer travels; will call back' },
+      { reasoning: 'The customer asked by phone' },
+    )
     expect(cancelled.status, JSON.stringify(cancelled.body.error)).toBe(200)
     const after = events((await fetchFeed(made.https_url)).text).find((e) => idOf(e.uid) === f.tickets.future)!
     expect(after.status).toBe('CANCELLED')
@@ -168,7 +176,7 @@ describe.each(engines)('calendar feeds (%s)', (engine) => {
   it('a revoked feed is a bare 404 at once, as is an unknown one; the fetch is stamped', async () => {
     const made = await act(tom, 'create', { user_id: f.techId })
     expect((await fetchFeed(made.https_url)).status).toBe(200)
-    const listed = await performQuery(f.app.services, owner, { type: 'calendar_feeds', id: made.id }, { requestId: randomUUID() }) as any
+    const listed = (await performQuery(f.app.services, owner, { type: 'calendar_feeds', id: made.id }, { requestId: randomUUID() })) as any
     expect(listed.last_fetched_at).not.toBeNull()
     const revoked = await act(tom, 'revoke', { calendar_feed_id: made.id })
     expect(revoked.revoked_at).not.toBeNull()
@@ -208,7 +216,9 @@ describe.each(engines)('calendar feeds (%s)', (engine) => {
     const ours = await act(owner, 'create', { user_id: null })
     expect(await codeOf(act(rival, 'revoke', { calendar_feed_id: ours.id }))).toBe('NOT_FOUND')
     expect(await codeOf(act(rival, 'create', { user_id: f.techId }))).toBe('NOT_FOUND')
-    const seen = await performQuery(f.app.services, rival, { type: 'calendar_feeds' }, { requestId: randomUUID() }) as { items: unknown[] }
+    const seen = (await performQuery(f.app.services, rival, { type: 'calendar_feeds' }, { requestId: randomUUID() })) as {
+      items: unknown[]
+    }
     expect(seen.items).toEqual([])
     const theirs = await act(rival, 'create', { user_id: null })
     const text = (await fetchFeed(theirs.https_url)).text

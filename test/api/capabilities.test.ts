@@ -26,7 +26,8 @@ describe.each(engines)('capabilities as each caller sees them (%s)', (engine) =>
   })
 
   const keysOf = (caps: any) => Object.entries<any>(caps.domains).flatMap(([domain, d]) => d.actions.map((x: any) => `${domain}.${x.name}`))
-  const peopleOnly = () => [...app.services.registry.actions.values()].filter((d) => d.access.agent === 'never').map((d) => actionKey(d.domain, d.name))
+  const peopleOnly = () =>
+    [...app.services.registry.actions.values()].filter((d) => d.access.agent === 'never').map((d) => actionKey(d.domain, d.name))
   const peopleOnlyTypes = () => [...app.services.registry.queries.values()].filter((q) => q.access.agent === 'never').map((q) => q.type)
 
   it('GET /api/capabilities leaves out for an agent what only people may do, and lists all of it for the owner', async () => {
@@ -51,8 +52,13 @@ describe.each(engines)('capabilities as each caller sees them (%s)', (engine) =>
     expect(hintsOf('contact.update')).toEqual(['idempotent'])
     expect(hintsOf('contact.delete')).toEqual(['destructive', 'reasoning', 'approval'])
     expect(hintsOf('contact.tag')).toEqual(['idempotent', 'approval>5'])
-    expect(hintsOf('settings.update')).toEqual(['idempotent', 'approval:name,reply_to_email,payment_instructions,currency,default_tax_rate_bp'])
-    expect(agent.domains.settings.actions.find((a: any) => a.name === 'update').owner_approves).toMatch(/^an agent's call giving name, reply_to_email/)
+    expect(hintsOf('settings.update')).toEqual([
+      'idempotent',
+      'approval:name,reply_to_email,payment_instructions,currency,default_tax_rate_bp',
+    ])
+    expect(agent.domains.settings.actions.find((a: any) => a.name === 'update').owner_approves).toMatch(
+      /^an agent's call giving name, reply_to_email/,
+    )
     expect(agent.conventions.hints).toMatch(/approval:a,b \(a call giving field a or b waits for the owner every time/)
     const soft = [...app.services.registry.actions.values()].find((d) => d.access.agent === 'soft_limit')
     if (soft) expect(hintsOf(actionKey(soft.domain, soft.name))).toEqual(expect.arrayContaining(['reasoning', 'soft_limit']))
@@ -75,13 +81,23 @@ describe.each(engines)('capabilities as each caller sees them (%s)', (engine) =>
     expect(deleting.hints).toEqual(['destructive', 'reasoning', 'approval'])
   })
 
-  it('tells the agent the business\'s own fields, with their types and options, once the owner defined them', async () => {
+  it("tells the agent the business's own fields, with their types and options, once the owner defined them", async () => {
     const before = toolJson(await client.callTool({ name: 'crm_capabilities', arguments: {} })).json
     expect(before.custom_fields).toBeUndefined()
     const owner = await signIn(app, 'owner@sparkle.test')
     const csrf = expectData(await owner.call('GET', '/auth/session')).csrf_token
-    const define = (data: unknown) => owner.call('POST', '/api/actions', { domain: 'custom_field', action: 'define', data }, { 'x-csrf-token': csrf })
-    expectData(await define({ applies_to: 'contact', key: 'building', label: 'Building', field_type: 'choice', options: ['House', 'Condo'], required: true }))
+    const define = (data: unknown) =>
+      owner.call('POST', '/api/actions', { domain: 'custom_field', action: 'define', data }, { 'x-csrf-token': csrf })
+    expectData(
+      await define({
+        applies_to: 'contact',
+        key: 'building',
+        label: 'Building',
+        field_type: 'choice',
+        options: ['House', 'Condo'],
+        required: true,
+      }),
+    )
     expectData(await define({ applies_to: 'ticket', key: 'ladder_needed', label: 'Ladder', field_type: 'yes_no' }))
     const listed = toolJson(await client.callTool({ name: 'crm_capabilities', arguments: {} })).json
     expect(listed.custom_fields).toMatchObject({ contact: ['building choice(House|Condo) required'], ticket: ['ladder_needed yes_no'] })

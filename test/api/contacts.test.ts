@@ -4,7 +4,9 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 
 describe.each(engines)('contacts through the API (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('creates, reads with its audit trail, updates and archives a contact', async () => {

@@ -20,7 +20,9 @@ const renameAll = defineAction({
   output: z.object({ id: z.uuid(), display_name: z.string() }),
   async run(ctx, input) {
     const r = await ctx.db.query<{ id: string }>(
-      `insert into contacts (tenant_id, display_name) values ($1, $2) returning id, display_name`, [ctx.tenantId, input.display_name])
+      `insert into contacts (tenant_id, display_name) values ($1, $2) returning id, display_name`,
+      [ctx.tenantId, input.display_name],
+    )
     await ctx.audit({ entityType: 'contact', entityId: r.rows[0].id, action: 'create', before: null, after: r.rows[0] })
     return r.rows[0]
   },
@@ -109,7 +111,12 @@ describe.each(engines)('API errors: envelope and status for each code (%s)', (en
     })
 
     it('refuses an Idempotency-Key that is too long to store', async () => {
-      const res = await app.action('contact', 'create', { display_name: 'Long Key' }, { headers: { 'idempotency-key': randomUUID().repeat(200) } })
+      const res = await app.action(
+        'contact',
+        'create',
+        { display_name: 'Long Key' },
+        { headers: { 'idempotency-key': randomUUID().repeat(200) } },
+      )
       expectError(res, 400, 'VALIDATION_ERROR')
       expect(res.body.error!.details!.issues).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })])
     })
@@ -163,16 +170,28 @@ describe.each(engines)('API errors: envelope and status for each code (%s)', (en
 
   describe('UNAUTHENTICATED 401', () => {
     it('without credentials, on every /api route', async () => {
-      for (const [method, path] of [['GET', '/api/data?type=contacts'], ['GET', '/api/capabilities'], ['POST', '/api/actions']]) {
-        const res = await app.call(method, path, method === 'POST' ? { domain: 'contact', action: 'create', data: { display_name: 'x' } } : undefined,
-          { authorization: '' })
+      for (const [method, path] of [
+        ['GET', '/api/data?type=contacts'],
+        ['GET', '/api/capabilities'],
+        ['POST', '/api/actions'],
+      ]) {
+        const res = await app.call(
+          method,
+          path,
+          method === 'POST' ? { domain: 'contact', action: 'create', data: { display_name: 'x' } } : undefined,
+          { authorization: '' },
+        )
         expectError(res, 401, 'UNAUTHENTICATED')
       }
     })
 
     it('with a bad token', async () => {
       expectError(await app.query({ type: 'contacts' }, `crm_abcdefgh_${'A'.repeat(43)}`), 401, 'UNAUTHENTICATED')
-      expectError(await app.call('GET', '/api/data?type=contacts', undefined, { authorization: 'Basic dXNlcjpwYXNz' }), 401, 'UNAUTHENTICATED')
+      expectError(
+        await app.call('GET', '/api/data?type=contacts', undefined, { authorization: 'Basic dXNlcjpwYXNz' }),
+        401,
+        'UNAUTHENTICATED',
+      )
     })
 
     it('with a revoked token', async () => {
@@ -231,7 +250,8 @@ describe.each(engines)('API errors: envelope and status for each code (%s)', (en
     })
 
     it('after too many sign-in link requests for one address, with Retry-After', async () => {
-      const ask = (email: string, ip: string) => app.call('POST', '/auth/magic-link', { email }, { authorization: '', 'x-forwarded-for': ip })
+      const ask = (email: string, ip: string) =>
+        app.call('POST', '/auth/magic-link', { email }, { authorization: '', 'x-forwarded-for': ip })
       for (let i = 0; i < 5; i++) expectData(await ask('someone@nowhere.test', `198.51.100.${i + 1}`))
       const limited = await ask('someone@nowhere.test', '198.51.100.99')
       expectError(limited, 429, 'RATE_LIMITED')
@@ -239,8 +259,8 @@ describe.each(engines)('API errors: envelope and status for each code (%s)', (en
     })
 
     it('after too many sign-in link requests from one client', async () => {
-      const ask = (n: number) => app.call('POST', '/auth/magic-link', { email: `person${n}@nowhere.test` },
-        { authorization: '', 'x-forwarded-for': '192.0.2.50' })
+      const ask = (n: number) =>
+        app.call('POST', '/auth/magic-link', { email: `person${n}@nowhere.test` }, { authorization: '', 'x-forwarded-for': '192.0.2.50' })
       for (let i = 0; i < 20; i++) expectData(await ask(i))
       const limited = await ask(20)
       expectError(limited, 429, 'RATE_LIMITED')

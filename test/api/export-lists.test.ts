@@ -20,14 +20,19 @@ describe('the export columns data types declare', () => {
     expect(declaring.length).toBeGreaterThanOrEqual(OWNER_EXPORTS.length)
     for (const def of declaring) {
       const fields = Object.keys((def.record as unknown as { shape?: Record<string, unknown> }).shape ?? {})
-      expect(def.exportColumns!.filter((column) => !fields.includes(column)), def.type).toEqual([])
+      expect(
+        def.exportColumns!.filter((column) => !fields.includes(column)),
+        def.type,
+      ).toEqual([])
     }
   })
 })
 
 describe.each(engines)('CSV export of every list the owner keeps (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   const download = async (type: string, include: string[] = [], filters: Record<string, string> = {}) => {
@@ -35,7 +40,11 @@ describe.each(engines)('CSV export of every list the owner keeps (%s)', (engine)
     const res = await fetch(`${app.url}/api/export?${query}`, { headers: { authorization: `Bearer ${app.tenant.agent_token}` } })
     const text = await res.text()
     expect(res.status, text).toBe(200)
-    return { text, header: (parse(text, { to_line: 1 }) as string[][])[0], rows: parse(text, { columns: true }) as Array<Record<string, string>> }
+    return {
+      text,
+      header: (parse(text, { to_line: 1 }) as string[][])[0],
+      rows: parse(text, { columns: true }) as Array<Record<string, string>>,
+    }
   }
 
   it('an empty list still has its header row', async () => {
@@ -51,8 +60,17 @@ describe.each(engines)('CSV export of every list the owner keeps (%s)', (engine)
     const windows = await service(app, { name: 'Windows', price_cents: 20_000 })
     const job = await ticket(app, customer, [{ service_id: windows, quantity: 1 }], 'completed')
     const invoice = expectData(await app.action('invoice', 'create_from_ticket', { ticket_id: job.id }))
-    expectData(await app.action('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 5_000, method: 'check', reference: 'chk 1042' }))
-    expectData(await app.action('message', 'schedule', { contact_id: customer, kind: 'custom', body: 'Thank you', send_at: '2031-01-01T10:00:00Z' }))
+    expectData(
+      await app.action('invoice', 'record_payment', {
+        invoice_id: invoice.id,
+        amount_cents: 5_000,
+        method: 'check',
+        reference: 'chk 1042',
+      }),
+    )
+    expectData(
+      await app.action('message', 'schedule', { contact_id: customer, kind: 'custom', body: 'Thank you', send_at: '2031-01-01T10:00:00Z' }),
+    )
     expectData(await app.action('lead', 'create', { raw_notes: 'Wants gutters cleaned', name: 'Lee Park' }))
     for (const { type, include } of OWNER_EXPORTS) {
       const { header, rows } = await download(type, include)
@@ -62,8 +80,17 @@ describe.each(engines)('CSV export of every list the owner keeps (%s)', (engine)
     const tickets = (await download('tickets', ['line_items'])).rows
     expect(JSON.parse(tickets[0].line_items)[0]).toMatchObject({ service_id: windows, quantity: 1 })
     const payments = (await download('payments')).rows
-    expect(payments).toEqual([expect.objectContaining({ invoice_id: invoice.id, invoice_number: invoice.number, contact_id: customer,
-      contact_name: 'Jane Holloway', amount_cents: '5000', method: 'check', reference: 'chk 1042' })])
+    expect(payments).toEqual([
+      expect.objectContaining({
+        invoice_id: invoice.id,
+        invoice_number: invoice.number,
+        contact_id: customer,
+        contact_name: 'Jane Holloway',
+        amount_cents: '5000',
+        method: 'check',
+        reference: 'chk 1042',
+      }),
+    ])
     expect((await download('payments', [], { method: 'cash' })).rows).toEqual([])
     expect((await download('payments', [], { contact_id: customer, from: '2020-01-01' })).rows).toHaveLength(1)
   })

@@ -6,18 +6,32 @@ import { engines } from '../helpers/databases.js'
 
 describe.each(engines)('CSV export of any list (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   const download = async (query: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${app.url}/api/export?${query}`, { headers: { authorization: `Bearer ${app.tenant.agent_token}`, ...headers } })
-    return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), text: await res.text() }
+    const res = await fetch(`${app.url}/api/export?${query}`, {
+      headers: { authorization: `Bearer ${app.tenant.agent_token}`, ...headers },
+    })
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      disposition: res.headers.get('content-disposition'),
+      text: await res.text(),
+    }
   }
 
   it('exports every record of a data type across pages, with filters, as a spreadsheet reads it', async () => {
     for (let i = 0; i < 130; i++) {
-      expectData(await app.action('contact', 'create', { display_name: `Customer ${i}`, tags: i % 2 ? ['odd', 'route'] : ['even'],
-        ...(i === 0 ? { about: '=HYPERLINK("http://evil.test")' } : {}) }))
+      expectData(
+        await app.action('contact', 'create', {
+          display_name: `Customer ${i}`,
+          tags: i % 2 ? ['odd', 'route'] : ['even'],
+          ...(i === 0 ? { about: '=HYPERLINK("http://evil.test")' } : {}),
+        }),
+      )
     }
     const all = await download('type=contacts')
     expect(all.status).toBe(200)

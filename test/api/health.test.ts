@@ -6,7 +6,9 @@ import { expectData, expectError } from './envelope-assertions.js'
 
 describe.each(engines)('health checks (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('GET /healthz answers without credentials', async () => {
@@ -26,8 +28,12 @@ describe.each(engines)('health checks (%s)', (engine) => {
       expectError(res, 503, 'UNAVAILABLE')
       expect(res.body.error!.message).toContain(last.name)
     } finally {
-      await app.t.db.query('insert into schema_migrations (version, name, checksum, applied_at) values ($1, $2, $3, $4)',
-        [row.version, row.name, row.checksum, row.applied_at])
+      await app.t.db.query('insert into schema_migrations (version, name, checksum, applied_at) values ($1, $2, $3, $4)', [
+        row.version,
+        row.name,
+        row.checksum,
+        row.applied_at,
+      ])
     }
     expectData(await app.call('GET', '/readyz', undefined, { authorization: '' }))
   })
@@ -35,7 +41,9 @@ describe.each(engines)('health checks (%s)', (engine) => {
 
 describe('health checks while a slow statement runs (PGlite in its thread, as the server runs it)', () => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp('pglite-thread') })
+  beforeAll(async () => {
+    app = await startTestApp('pglite-thread')
+  })
   afterAll(() => app.close())
 
   it('GET /healthz answers before the slow statement ends; a request that needs the database is answered after it, correctly', async () => {

@@ -6,12 +6,14 @@ import { expectData, expectError } from './envelope-assertions.js'
 
 describe.each(engines)('Idempotency-Key on POST /api/actions (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   const withKey = (key: string) => ({ headers: { 'idempotency-key': key } })
-  const named = async (name: string) => expectData(await app.query({ type: 'contacts', q: name, limit: 100 })).items
-    .filter((c: any) => c.display_name === name)
+  const named = async (name: string) =>
+    expectData(await app.query({ type: 'contacts', q: name, limit: 100 })).items.filter((c: any) => c.display_name === name)
 
   it('the same key and body returns the stored result without running again', async () => {
     const key = randomUUID()
@@ -38,7 +40,9 @@ describe.each(engines)('Idempotency-Key on POST /api/actions (%s)', (engine) => 
   it('20 concurrent requests with one key create exactly one record and all get its id', async () => {
     const key = randomUUID()
     const name = `Concurrent ${randomUUID()}`
-    const answers = await Promise.all(Array.from({ length: 20 }, () => app.action('contact', 'create', { display_name: name }, withKey(key))))
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => app.action('contact', 'create', { display_name: name }, withKey(key))),
+    )
     const ids = answers.map((a) => expectData(a).id)
     expect(new Set(ids).size).toBe(1)
     expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(19)
@@ -58,7 +62,7 @@ describe.each(engines)('Idempotency-Key on POST /api/actions (%s)', (engine) => 
     expect((await named(name))[0].status).toBe('active')
   })
 
-  it('a key is the caller\'s own: another agent may use the same key for its own call', async () => {
+  it("a key is the caller's own: another agent may use the same key for its own call", async () => {
     const key = randomUUID()
     const other = await app.createTenant('Keys Co')
     const a = expectData(await app.action('contact', 'create', { display_name: 'Keyed A' }, withKey(key)))

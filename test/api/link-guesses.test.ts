@@ -30,17 +30,31 @@ describe.each(engines)('guessing the secret of public links (%s)', (engine) => {
     app.services.config.publicBaseUrl = app.url
     app.services.payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: 'whsec_guesses', apiBase: stripe.url })
     const jane = (await made(app, 'contact', 'create', { display_name: 'Jane Real', email: 'jane@example.com' })).id
-    const quote = await made(app, 'quote', 'create', { contact_id: jane, line_items: [{ description: 'Skylight', unit_price_cents: 4_000 }] })
+    const quote = await made(app, 'quote', 'create', {
+      contact_id: jane,
+      line_items: [{ description: 'Skylight', unit_price_cents: 4_000 }],
+    })
     const sent = await made(app, 'quote', 'send', { quote_id: quote.id }, 'she asked for a price')
-    const ticket = await made(app, 'ticket', 'create', { contact_id: jane, scheduled_start: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      duration_minutes: 60, line_items: [{ description: 'Windows', unit_price_cents: 12_000 }] })
-    const invoice = await made(app, 'invoice', 'create', { contact_id: jane, line_items: [{ description: 'Gutters', unit_price_cents: 9_000 }] })
+    const ticket = await made(app, 'ticket', 'create', {
+      contact_id: jane,
+      scheduled_start: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      duration_minutes: 60,
+      line_items: [{ description: 'Windows', unit_price_cents: 12_000 }],
+    })
+    const invoice = await made(app, 'invoice', 'create', {
+      contact_id: jane,
+      line_items: [{ description: 'Gutters', unit_price_cents: 9_000 }],
+    })
     await made(app, 'invoice', 'mark_sent', { invoice_id: invoice.id })
     const confirmation = (await app.query({ type: 'scheduled_messages', ticket_id: ticket.id, kind: 'confirmation' })).body.data.items[0]
     // The links delivery would put into the emails, made here as setup.
     const links = await asTenant(app, async (tx) => ({
       quote: await issueQuoteLinks(tx, app.services, app.tenant.tenant_id, { id: sent.message.id, kind: 'quote', quote_id: quote.id }),
-      respond: await issueResponseLinks(tx, app.services, app.tenant.tenant_id, { id: confirmation.id, kind: 'confirmation', ticket_id: ticket.id }),
+      respond: await issueResponseLinks(tx, app.services, app.tenant.tenant_id, {
+        id: confirmation.id,
+        kind: 'confirmation',
+        ticket_id: ticket.id,
+      }),
       pay: await issuePayLink(tx, app.services, app.tenant.tenant_id, invoice.id),
     }))
     real.quote = new URL(String(links.quote.quote_accept_link)).pathname
@@ -60,8 +74,11 @@ describe.each(engines)('guessing the secret of public links (%s)', (engine) => {
       const refused = await from(GUESSER, path)
       expect(refused.status, path).toBe(429)
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
-      const body = await refused.json() as { error: { code: string; message: string; details: { retry_after_seconds: number } } }
-      expect(body.error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringMatching(/^Too many unknown links from this address; try again in \d+ s$/) })
+      const body = (await refused.json()) as { error: { code: string; message: string; details: { retry_after_seconds: number } } }
+      expect(body.error).toMatchObject({
+        code: 'RATE_LIMITED',
+        message: expect.stringMatching(/^Too many unknown links from this address; try again in \d+ s$/),
+      })
     }
     const answered = await from(GUESSER, `/quote/${made43('f')}`, { method: 'POST', body: new URLSearchParams({ answer: 'accept' }) })
     expect(answered.status).toBe(429)

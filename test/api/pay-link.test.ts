@@ -18,7 +18,9 @@ describe.each(engines)('the lasting pay link in an invoice email (%s)', (engine)
     stripe.now = () => clock
     app = await startTestApp(engine, { now: () => clock })
     app.services.payments = payments()
-    await app.t.db.query(`update tenants set payment_instructions = 'Checks to Sparkle Windows, 12 Main St' where id = $1`, [app.tenant.tenant_id])
+    await app.t.db.query(`update tenants set payment_instructions = 'Checks to Sparkle Windows, 12 Main St' where id = $1`, [
+      app.tenant.tenant_id,
+    ])
   })
   afterAll(async () => {
     await app?.close()
@@ -28,7 +30,10 @@ describe.each(engines)('the lasting pay link in an invoice email (%s)', (engine)
   /** A sent invoice whose email the worker delivered; returns the invoice and the emailed text. */
   async function emailedInvoice(cents = 12_500): Promise<{ invoice: any; text: string }> {
     const jane = await customer(app, `Jane ${cents}`, `jane${cents}@example.com`)
-    const invoice = await made(app, 'invoice', 'create', { contact_id: jane, line_items: [{ description: 'Gutter cleaning', unit_price_cents: cents }] })
+    const invoice = await made(app, 'invoice', 'create', {
+      contact_id: jane,
+      line_items: [{ description: 'Gutter cleaning', unit_price_cents: cents }],
+    })
     await made(app, 'invoice', 'mark_sent', { invoice_id: invoice.id })
     await dueMessage(app, { contact_id: jane, kind: 'invoice', invoice_id: invoice.id })
     await deliverDue(app.services)

@@ -9,11 +9,14 @@ import { rawRequest } from '../helpers/raw-http.js'
 import { expectError } from './envelope-assertions.js'
 
 /** Texts of libraries and the database that must never reach a caller. */
-const FOREIGN_TEXT = /incorrect header check|URI malformed|Failed to decode|Invalid URL|invalid input syntax|out of range for type|date\/time field/i
+const FOREIGN_TEXT =
+  /incorrect header check|URI malformed|Failed to decode|Invalid URL|invalid input syntax|out of range for type|date\/time field/i
 
 describe.each(engines)('what the caller sent wrong is a 4xx that names it (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app?.close())
 
   const agent = () => ({ authorization: `Bearer ${app.tenant.agent_token}` })
@@ -21,15 +24,26 @@ describe.each(engines)('what the caller sent wrong is a 4xx that names it (%s)',
 
   it('a body that does not decompress with its Content-Encoding names the body', async () => {
     for (const encoding of ['gzip', 'deflate', 'br']) {
-      const res = await rawRequest(app.url, 'POST', '/api/actions', { ...agent(), 'content-type': 'application/json', 'content-encoding': encoding },
-        Buffer.from('plain text, not compressed'))
+      const res = await rawRequest(
+        app.url,
+        'POST',
+        '/api/actions',
+        { ...agent(), 'content-type': 'application/json', 'content-encoding': encoding },
+        Buffer.from('plain text, not compressed'),
+      )
       expect(res.status, encoding).toBe(400)
       const body = envelopeOf(res.text)
       expect(body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [{ field: 'body' }] } })
       expect(body.error.message).toMatch(/does not decompress/)
       expect(res.text).not.toMatch(FOREIGN_TEXT)
     }
-    const unknown = await rawRequest(app.url, 'POST', '/api/actions', { ...agent(), 'content-type': 'application/json', 'content-encoding': 'compress' }, '{}')
+    const unknown = await rawRequest(
+      app.url,
+      'POST',
+      '/api/actions',
+      { ...agent(), 'content-type': 'application/json', 'content-encoding': 'compress' },
+      '{}',
+    )
     expect(unknown.status).toBe(415)
     expect(envelopeOf(unknown.text).error.details.issues[0].field).toBe('Content-Encoding')
   })
@@ -51,8 +65,13 @@ describe.each(engines)('what the caller sent wrong is a 4xx that names it (%s)',
   })
 
   it('a forged cursor is refused as a cursor before it reaches the database', async () => {
-    const forged = [encodeCursor(['not a time', randomUUID()]), encodeCursor(['0000-01-01 00:00:00+00', randomUUID()]),
-      encodeCursor(['2026-01-01 00:00:00+00', 'not-a-uuid']), encodeCursor([1e308, randomUUID()]), 'x'.repeat(3000)]
+    const forged = [
+      encodeCursor(['not a time', randomUUID()]),
+      encodeCursor(['0000-01-01 00:00:00+00', randomUUID()]),
+      encodeCursor(['2026-01-01 00:00:00+00', 'not-a-uuid']),
+      encodeCursor([1e308, randomUUID()]),
+      'x'.repeat(3000),
+    ]
     for (const type of ['contacts', 'tickets', 'audit_trail']) {
       for (const cursor of forged) {
         const res = await app.query({ type, cursor })
@@ -66,7 +85,9 @@ describe.each(engines)('what the caller sent wrong is a 4xx that names it (%s)',
     for (const from of ['0000-01-01', '2026-02-30', '3000-01-01']) {
       const res = await app.query({ type: 'contacts', received_from: from })
       expectError(res, 400, 'VALIDATION_ERROR')
-      expect(res.body.error.details.issues).toEqual([{ field: 'received_from', message: 'expected a real date YYYY-MM-DD between 1900 and 2999' }])
+      expect(res.body.error.details.issues).toEqual([
+        { field: 'received_from', message: 'expected a real date YYYY-MM-DD between 1900 and 2999' },
+      ])
     }
     const res = await app.action('lead', 'create', { name: 'Far Future', reminder_at: '0000-01-01T00:00:00Z' })
     expectError(res, 400, 'VALIDATION_ERROR')
@@ -91,7 +112,10 @@ describe.each(engines)('what the caller sent wrong is a 4xx that names it (%s)',
       ['select 1 / $1::int', [0], /^A number leads to a division by zero/],
     ]
     for (const [sql, args, expected] of cases) {
-      const refused = await app.t.db.query(sql, args).then(() => new Error(`${sql} was not refused`), (err: unknown) => err)
+      const refused = await app.t.db.query(sql, args).then(
+        () => new Error(`${sql} was not refused`),
+        (err: unknown) => err,
+      )
       const e = translateDatabaseError(refused) as AppError
       expect(e, sql).toBeInstanceOf(AppError)
       expect({ code: e.code, status: e.status }, sql).toEqual({ code: 'VALIDATION_ERROR', status: 400 })

@@ -7,7 +7,9 @@ import { UUID } from '../../core/schema-types.js'
 
 describe.each(engines)('X-Request-Id and the request log (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
   afterEach(() => {
     vi.restoreAllMocks()
@@ -41,7 +43,12 @@ describe.each(engines)('X-Request-Id and the request log (%s)', (engine) => {
   })
 
   it('the id reaches the audit row of the change it made', async () => {
-    const created = await app.action('contact', 'create', { display_name: 'Traced Customer' }, { headers: { 'x-request-id': 'trace-me-42' } })
+    const created = await app.action(
+      'contact',
+      'create',
+      { display_name: 'Traced Customer' },
+      { headers: { 'x-request-id': 'trace-me-42' } },
+    )
     const read = expectData(await app.query({ type: 'contacts', id: expectData(created).id, include: 'audit_trail' }))
     expect(read.audit_trail[0].request_id).toBe('trace-me-42')
   })
@@ -64,7 +71,14 @@ describe.each(engines)('X-Request-Id and the request log (%s)', (engine) => {
     const records = lines.map((l) => JSON.parse(l)).filter((r) => String(r.request_id).startsWith('log-line-'))
     expect(records).toEqual([
       expect.objectContaining({ level: 'info', msg: 'request', request_id: 'log-line-ok', method: 'GET', path: '/api/data', status: 200 }),
-      expect.objectContaining({ level: 'info', msg: 'request', request_id: 'log-line-404', method: 'POST', path: '/api/actions', status: 404 }),
+      expect.objectContaining({
+        level: 'info',
+        msg: 'request',
+        request_id: 'log-line-404',
+        method: 'POST',
+        path: '/api/actions',
+        status: 404,
+      }),
     ])
     expect(records[0].tenant_id).toBe(app.tenant.tenant_id)
     expect(records[0].actor).toMatch(/^agent:/)

@@ -19,14 +19,14 @@ describe.each(engines)('tenant isolation through HTTP (%s)', (engine) => {
     expect(expectData(await app.query({ type: 'contacts', id: contactOfA.id })).display_name).toBe('Private Customer')
   })
 
-  it('another tenant\'s agent cannot read it by id', async () => {
+  it("another tenant's agent cannot read it by id", async () => {
     const res = await app.query({ type: 'contacts', id: contactOfA.id }, other.agent_token)
     expectError(res, 404, 'NOT_FOUND')
     expect(JSON.stringify(res.body)).not.toContain('Private Customer')
     expectError(await app.query({ type: 'contacts', id: contactOfA.id, include: 'audit_trail' }, other.agent_token), 404, 'NOT_FOUND')
   })
 
-  it('another tenant\'s agent does not find it in lists or searches', async () => {
+  it("another tenant's agent does not find it in lists or searches", async () => {
     const filters: Array<Record<string, string>> = [{}, { q: 'Private Customer' }, { status: 'active' }, { status: 'archived' }]
     for (const params of filters) {
       const list = expectData(await app.query({ type: 'contacts', limit: 100, ...params }, other.agent_token))
@@ -34,16 +34,19 @@ describe.each(engines)('tenant isolation through HTTP (%s)', (engine) => {
     }
   })
 
-  it('another tenant\'s agent cannot update or archive it, and it stays as it was', async () => {
-    expectError(await app.action('contact', 'update', { contact_id: contactOfA.id, display_name: 'Hijacked' }, { token: other.agent_token }),
-      404, 'NOT_FOUND')
+  it("another tenant's agent cannot update or archive it, and it stays as it was", async () => {
+    expectError(
+      await app.action('contact', 'update', { contact_id: contactOfA.id, display_name: 'Hijacked' }, { token: other.agent_token }),
+      404,
+      'NOT_FOUND',
+    )
     expectError(await app.action('contact', 'archive', { contact_id: contactOfA.id }, { token: other.agent_token }), 404, 'NOT_FOUND')
     const read = expectData(await app.query({ type: 'contacts', id: contactOfA.id, include: 'audit_trail' }))
     expect(read).toMatchObject({ display_name: 'Private Customer', status: 'active' })
     expect(read.audit_trail.map((a: any) => a.action)).toEqual(['create'])
   })
 
-  it('each agent sees only its own tenant\'s records', async () => {
+  it("each agent sees only its own tenant's records", async () => {
     const mine = expectData(await app.action('contact', 'create', { display_name: 'Rival Own Customer' }, { token: other.agent_token }))
     const listOfB = expectData(await app.query({ type: 'contacts', limit: 100 }, other.agent_token)).items.map((c: any) => c.id)
     expect(listOfB).toEqual([mine.id])

@@ -9,7 +9,7 @@ const contacts = (app: TestApp, token: string, from?: string) =>
   app.call('GET', '/api/data?type=contacts', undefined, { authorization: `Bearer ${token}`, ...(from ? { 'x-forwarded-for': from } : {}) })
 
 describe('TRUST_PROXY', () => {
-  it('trusts no proxy unless told, and otherwise takes express\'s trust proxy values', () => {
+  it("trusts no proxy unless told, and otherwise takes express's trust proxy values", () => {
     expect(loadConfig({}).trustProxy).toBe(false)
     expect(loadConfig({ TRUST_PROXY: '' }).trustProxy).toBe(false)
     expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false)
@@ -21,11 +21,14 @@ describe('TRUST_PROXY', () => {
 
 describe.each(engines)('failed bearer tokens with no proxy trusted (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('counts X-Forwarded-For as nothing: 21 wrong tokens from one client are limited whatever address they claim', async () => {
-    for (let i = 0; i < 20; i++) expectError(await contacts(app, `crm_a${String(i).padStart(7, '0')}_${secret('B')}`, `203.0.113.${i + 1}`), 401, 'UNAUTHENTICATED')
+    for (let i = 0; i < 20; i++)
+      expectError(await contacts(app, `crm_a${String(i).padStart(7, '0')}_${secret('B')}`, `203.0.113.${i + 1}`), 401, 'UNAUTHENTICATED')
     const limited = await contacts(app, 'not-even-a-token', '198.51.100.200')
     expectError(limited, 429, 'RATE_LIMITED')
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
@@ -48,7 +51,8 @@ describe.each(engines)('failed bearer tokens behind a trusted proxy (%s)', (engi
 
   it('limits guesses at one token prefix from any number of addresses, and never the token itself', async () => {
     const prefix = app.tenant.agent_token.split('_')[1]
-    for (let i = 0; i < 20; i++) expectError(await contacts(app, `crm_${prefix}_${secret('D')}`, `192.0.2.${i + 1}`), 401, 'UNAUTHENTICATED')
+    for (let i = 0; i < 20; i++)
+      expectError(await contacts(app, `crm_${prefix}_${secret('D')}`, `192.0.2.${i + 1}`), 401, 'UNAUTHENTICATED')
     const limited = await contacts(app, `crm_${prefix}_${secret('E')}`, '192.0.2.100')
     expectError(limited, 429, 'RATE_LIMITED')
     expect(limited.body.error.message).toContain('token prefix')

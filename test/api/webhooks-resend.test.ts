@@ -18,22 +18,42 @@ function signed(body: string, opts: { id?: string; at?: number; secret?: string 
 }
 
 function bounceEvent(emailId: string, to: string, type = 'email.bounced', bounceType = 'Permanent'): string {
-  return JSON.stringify({ type, created_at: new Date().toISOString(), data: { email_id: emailId, from: 'mail@sparkle.test', to: [to],
-    subject: 'Reminder', ...(type === 'email.bounced' ? { bounce: { message: 'Mailbox does not exist', type: bounceType, subType: 'General' } } : {}) } })
+  return JSON.stringify({
+    type,
+    created_at: new Date().toISOString(),
+    data: {
+      email_id: emailId,
+      from: 'mail@sparkle.test',
+      to: [to],
+      subject: 'Reminder',
+      ...(type === 'email.bounced' ? { bounce: { message: 'Mailbox does not exist', type: bounceType, subType: 'General' } } : {}),
+    },
+  })
 }
 
 describe.each(engines)('POST /api/webhooks/resend on %s', (engine) => {
   let app: TestApp
-  const post = (body: string, headers: Record<string, string>) => app.call('POST', '/api/webhooks/resend', body, { authorization: '', ...headers })
+  const post = (body: string, headers: Record<string, string>) =>
+    app.call('POST', '/api/webhooks/resend', body, { authorization: '', ...headers })
 
   /** A contact with a message already sent under the given provider id. */
-  async function sentMessage(name: string, email: string, tenantId = app.tenant.tenant_id): Promise<{ contactId: string; messageId: string; providerId: string }> {
+  async function sentMessage(
+    name: string,
+    email: string,
+    tenantId = app.tenant.tenant_id,
+  ): Promise<{ contactId: string; messageId: string; providerId: string }> {
     const providerId = `re_${randomBytes(8).toString('hex')}`
     return withTenant(app.t.db, { tenantId, actorType: 'system' }, async (tx) => {
-      const c = await tx.query<{ id: string }>(`insert into contacts (tenant_id, display_name, emails) values ($1, $2, $3) returning id`,
-        [tenantId, name, JSON.stringify([{ value: email, label: 'home', primary: true }])])
-      const m = await tx.query<{ id: string }>(`insert into scheduled_messages (tenant_id, contact_id, kind, body, send_at, status, sent_at, provider_message_id)
-        values ($1, $2, 'custom', 'Hi', now(), 'sent', now(), $3) returning id`, [tenantId, c.rows[0].id, providerId])
+      const c = await tx.query<{ id: string }>(`insert into contacts (tenant_id, display_name, emails) values ($1, $2, $3) returning id`, [
+        tenantId,
+        name,
+        JSON.stringify([{ value: email, label: 'home', primary: true }]),
+      ])
+      const m = await tx.query<{ id: string }>(
+        `insert into scheduled_messages (tenant_id, contact_id, kind, body, send_at, status, sent_at, provider_message_id)
+        values ($1, $2, 'custom', 'Hi', now(), 'sent', now(), $3) returning id`,
+        [tenantId, c.rows[0].id, providerId],
+      )
       return { contactId: c.rows[0].id, messageId: m.rows[0].id, providerId }
     })
   }
@@ -41,8 +61,11 @@ describe.each(engines)('POST /api/webhooks/resend on %s', (engine) => {
     withTenant(app.t.db, { tenantId, actorType: 'system' }, async (tx) => ({
       email_status: (await tx.query('select email_status from contacts where id = $1', [ids.contactId])).rows[0].email_status,
       message: (await tx.query('select status, last_error from scheduled_messages where id = $1', [ids.messageId])).rows[0],
-      audit: (await tx.query('select entity_type, action, actor_type from audit_log where entity_id = any($1::uuid[]) order by id',
-        [[ids.contactId, ids.messageId]])).rows,
+      audit: (
+        await tx.query('select entity_type, action, actor_type from audit_log where entity_id = any($1::uuid[]) order by id', [
+          [ids.contactId, ids.messageId],
+        ])
+      ).rows,
       events: (await tx.query<{ n: number }>('select count(*)::int as n from email_events')).rows[0].n,
     }))
 
@@ -54,7 +77,7 @@ describe.each(engines)('POST /api/webhooks/resend on %s', (engine) => {
     await app?.close()
   })
 
-  it('a signed bounce marks the contact\'s address bounced and the message failed with the reason, audited as the system', async () => {
+  it("a signed bounce marks the contact's address bounced and the message failed with the reason, audited as the system", async () => {
     const ids = await sentMessage('Jane Smith', 'jane@example.com')
     const body = bounceEvent(ids.providerId, 'jane@example.com')
     const data = expectData(await post(body, signed(body)))
@@ -100,12 +123,17 @@ describe.each(engines)('POST /api/webhooks/resend on %s', (engine) => {
     const complained = await sentMessage('Spam Sam', 'sam@example.com')
     const c = bounceEvent(complained.providerId, 'sam@example.com', 'email.complained')
     expectData(await post(c, signed(c)))
-    expect(await state(complained)).toMatchObject({ email_status: 'complained',
-      message: { status: 'failed', last_error: 'The recipient marked this email as spam (complaint)' } })
+    expect(await state(complained)).toMatchObject({
+      email_status: 'complained',
+      message: { status: 'failed', last_error: 'The recipient marked this email as spam (complaint)' },
+    })
     const full = await sentMessage('Full Fiona', 'fiona@example.com')
     const t = bounceEvent(full.providerId, 'fiona@example.com', 'email.bounced', 'Transient')
     expectData(await post(t, signed(t)))
-    expect(await state(full)).toMatchObject({ email_status: 'ok', message: { status: 'failed', last_error: 'Bounced (temporary): Mailbox does not exist' } })
+    expect(await state(full)).toMatchObject({
+      email_status: 'ok',
+      message: { status: 'failed', last_error: 'Bounced (temporary): Mailbox does not exist' },
+    })
   })
 
   it('a bounce of an address the contact no longer has leaves the contact alone; a new address starts afresh', async () => {
@@ -131,7 +159,8 @@ describe.each(engines)('POST /api/webhooks/resend on %s', (engine) => {
   })
 
   it('acknowledges an email it does not know and event types it does not act on, changing nothing', async () => {
-    const events = () => asTenant(app, async (tx) => (await tx.query<{ n: number }>('select count(*)::int as n from email_events')).rows[0].n)
+    const events = () =>
+      asTenant(app, async (tx) => (await tx.query<{ n: number }>('select count(*)::int as n from email_events')).rows[0].n)
     const eventsBefore = await events()
     const unknown = bounceEvent('re_not_ours', 'who@example.com')
     expect(expectData(await post(unknown, signed(unknown)))).toEqual({ received: true, outcome: 'unknown_message' })

@@ -25,12 +25,23 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
 
   beforeAll(async () => {
     stripe = await startFakeStripe()
-    app = await startTestApp(engine, { payments: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url }) })
+    app = await startTestApp(engine, {
+      payments: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url }),
+    })
     jane = await contact(app, { display_name: 'Jane Webhook', email: 'jane.webhook@example.com' })
-    setLogStream(new Writable({ write(chunk, _enc, done) { logged.push(JSON.parse(String(chunk))); done() } }))
+    setLogStream(
+      new Writable({
+        write(chunk, _enc, done) {
+          logged.push(JSON.parse(String(chunk)))
+          done()
+        },
+      }),
+    )
     setLogLevel('info')
   })
-  afterEach(() => { logged = [] })
+  afterEach(() => {
+    logged = []
+  })
   afterAll(async () => {
     setLogLevel('silent')
     setLogStream(process.stdout)
@@ -40,22 +51,49 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
 
   /** A sent invoice of 100.00 + 50.00 (no tax) with its open checkout session. */
   const invoiceWithSession = async () => {
-    const inv = (await app.action('invoice', 'create', { contact_id: jane, line_items: [
-      { description: 'Windows', unit_price_cents: 10_000, taxable: false }, { description: 'Gutters', unit_price_cents: 5000, taxable: false }] })).body.data
+    const inv = (
+      await app.action('invoice', 'create', {
+        contact_id: jane,
+        line_items: [
+          { description: 'Windows', unit_price_cents: 10_000, taxable: false },
+          { description: 'Gutters', unit_price_cents: 5000, taxable: false },
+        ],
+      })
+    ).body.data
     await app.action('invoice', 'mark_sent', { invoice_id: inv.id })
     const url = await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id)
     return { invoice: inv, sessionId: url!.split('/').pop()! }
   }
   const deliver = (event: unknown, signature?: string, secret = SECRET) => {
     const signed = signedDelivery(event, secret)
-    return fetch(`${app.url}/api/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json',
-      ...(signature === '' ? {} : { 'stripe-signature': signature ?? signed.signature }) }, body: signed.body })
+    return fetch(`${app.url}/api/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(signature === '' ? {} : { 'stripe-signature': signature ?? signed.signature }) },
+      body: signed.body,
+    })
   }
-  const invoiceRow = (id: string) => asTenant(app, async (tx) => (await tx.query<any>(
-    `select status, amount_paid_cents, amount_due_cents, credit_cents, stripe_payment_intent_id, stripe_checkout_session_id, stripe_checkout_url from invoices where id = $1`,
-    [id])).rows[0])
-  const paymentsOf = (id: string) => asTenant(app, async (tx) => (await tx.query<any>(
-    'select amount_cents, method, reference, external_event_id from payments where invoice_id = $1 order by created_at', [id])).rows)
+  const invoiceRow = (id: string) =>
+    asTenant(
+      app,
+      async (tx) =>
+        (
+          await tx.query<any>(
+            `select status, amount_paid_cents, amount_due_cents, credit_cents, stripe_payment_intent_id, stripe_checkout_session_id, stripe_checkout_url from invoices where id = $1`,
+            [id],
+          )
+        ).rows[0],
+    )
+  const paymentsOf = (id: string) =>
+    asTenant(
+      app,
+      async (tx) =>
+        (
+          await tx.query<any>(
+            'select amount_cents, method, reference, external_event_id from payments where invoice_id = $1 order by created_at',
+            [id],
+          )
+        ).rows,
+    )
   const snapshot = () => snapshotTenant(app.t.db, app.tenant.tenant_id)
 
   it('records a paid checkout: payment stored once, invoice paid, payment intent kept, audited as the system', async () => {
@@ -66,8 +104,14 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
     expect(res.status, JSON.stringify(body)).toBe(200)
     expect(body.data).toMatchObject({ received: true, outcome: 'recorded', invoice_id: invoice.id, tenant_id: app.tenant.tenant_id })
     const pi = `pi_fake_${sessionId.slice(-6)}`
-    expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'paid', amount_paid_cents: 15_000, amount_due_cents: 0,
-      stripe_payment_intent_id: pi, stripe_checkout_session_id: sessionId, stripe_checkout_url: null })
+    expect(await invoiceRow(invoice.id)).toMatchObject({
+      status: 'paid',
+      amount_paid_cents: 15_000,
+      amount_due_cents: 0,
+      stripe_payment_intent_id: pi,
+      stripe_checkout_session_id: sessionId,
+      stripe_checkout_url: null,
+    })
     expect(await paymentsOf(invoice.id)).toEqual([{ amount_cents: 15_000, method: 'stripe', reference: pi, external_event_id: event.id }])
     const trail = await app.query({ type: 'audit_trail', entity_id: invoice.id, action: 'record_payment' })
     expect(trail.body.data.items[0]).toMatchObject({ actor_type: 'system', changes: { status: { old: 'sent', new: 'paid' } } })
@@ -105,17 +149,33 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
     const over = await deliver(stripeEvent('checkout.session.completed', stripe.completed(sessionId, { amount_total: 17_500 })))
     expect(over.status, JSON.stringify(await over.clone().json())).toBe(200)
     expect((await json(over)).data.outcome).toBe('recorded')
-    expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'paid', amount_paid_cents: 17_500, amount_due_cents: 0, credit_cents: 2500 })
+    expect(await invoiceRow(invoice.id)).toMatchObject({
+      status: 'paid',
+      amount_paid_cents: 17_500,
+      amount_due_cents: 0,
+      credit_cents: 2500,
+    })
     expect(logged.some((l) => l.level === 'warn' && /beyond its amount due/.test(l.msg))).toBe(true)
 
     // The customer pays the same invoice again on another session (a second, genuine payment intent).
-    const second = stripe.completed(sessionId, { id: 'cs_fake_second_payment', payment_intent: 'pi_fake_second_payment', amount_total: 15_000 })
+    const second = stripe.completed(sessionId, {
+      id: 'cs_fake_second_payment',
+      payment_intent: 'pi_fake_second_payment',
+      amount_total: 15_000,
+    })
     const again = await deliver(stripeEvent('checkout.session.completed', second))
     expect(again.status).toBe(200)
     expect((await json(again)).data.outcome).toBe('recorded')
-    expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'paid', amount_paid_cents: 32_500, amount_due_cents: 0, credit_cents: 17_500 })
+    expect(await invoiceRow(invoice.id)).toMatchObject({
+      status: 'paid',
+      amount_paid_cents: 32_500,
+      amount_due_cents: 0,
+      credit_cents: 17_500,
+    })
     expect((await paymentsOf(invoice.id)).map((p: any) => [p.amount_cents, p.reference])).toEqual([
-      [17_500, `pi_fake_${sessionId.slice(-6)}`], [15_000, 'pi_fake_second_payment']])
+      [17_500, `pi_fake_${sessionId.slice(-6)}`],
+      [15_000, 'pi_fake_second_payment'],
+    ])
 
     const read = (await app.query({ type: 'invoices', id: invoice.id })).body.data
     expect(read).toMatchObject({ credit_cents: 17_500, amount_due_cents: 0, total_cents: 15_000 })
@@ -125,8 +185,12 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
     expect(await paymentLinkFor(app.services, app.tenant.tenant_id, invoice.id)).toBeNull()
 
     const principal = (await authenticateAgentToken(app.t.db, app.tenant.agent_token))!
-    const { briefing } = await dailyBriefing.run({ services: app.services, principal, requestId: 'briefing-credit' }, {}) as { briefing: string }
-    expect(briefing).toMatch(new RegExp(`Credits to refund: .*${invoice.number} Jane Webhook \\$175\\.00 \\(paid \\$325\\.00 of \\$150\\.00\\)`))
+    const { briefing } = (await dailyBriefing.run({ services: app.services, principal, requestId: 'briefing-credit' }, {})) as {
+      briefing: string
+    }
+    expect(briefing).toMatch(
+      new RegExp(`Credits to refund: .*${invoice.number} Jane Webhook \\$175\\.00 \\(paid \\$325\\.00 of \\$150\\.00\\)`),
+    )
   })
 
   it('acknowledges signed events it cannot read with 200, logs them, and changes nothing but the note kept for the owner', async () => {
@@ -158,11 +222,17 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
     const after = await snapshot()
     expect({ ...after, stripe_events: [] }).toEqual({ ...before, stripe_events: [] })
     const kept = (await app.query({ type: 'unapplied_payments' })).body.data.items.filter((e: any) => e.event_id === good.id)
-    expect(kept).toEqual([expect.objectContaining({ outcome: 'malformed', invoice_id: invoice.id, invoice_number: invoice.number,
-      reason: expect.stringMatching(/^It could not be read: data\.object\.id/) })])
+    expect(kept).toEqual([
+      expect.objectContaining({
+        outcome: 'malformed',
+        invoice_id: invoice.id,
+        invoice_number: invoice.number,
+        reason: expect.stringMatching(/^It could not be read: data\.object\.id/),
+      }),
+    ])
   })
 
-  it('an amount beyond what an invoice holds is acknowledged with 200, logged and kept for the owner; Stripe\'s redelivery changes nothing', async () => {
+  it("an amount beyond what an invoice holds is acknowledged with 200, logged and kept for the owner; Stripe's redelivery changes nothing", async () => {
     const { invoice, sessionId } = await invoiceWithSession()
     const before = await invoiceRow(invoice.id)
     const huge = stripeEvent('checkout.session.completed', stripe.completed(sessionId, { amount_total: 3_000_000_000 }))
@@ -178,7 +248,9 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
     expect((await json(again)).data.outcome).toBe('replayed')
 
     // An amount that fits alone but not with what is paid already.
-    expect((await json(await deliver(stripeEvent('checkout.session.completed', stripe.completed(sessionId))))).data.outcome).toBe('recorded')
+    expect((await json(await deliver(stripeEvent('checkout.session.completed', stripe.completed(sessionId))))).data.outcome).toBe(
+      'recorded',
+    )
     const second = stripe.completed(sessionId, { id: 'cs_fake_too_much', payment_intent: 'pi_fake_too_much', amount_total: MAX_CENTS })
     const tooMuch = stripeEvent('checkout.session.completed', second)
     const res2 = await deliver(tooMuch)
@@ -188,8 +260,14 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
 
     const kept = (await app.query({ type: 'unapplied_payments' })).body.data.items
     const of = (id: unknown) => kept.find((e: any) => e.event_id === id)
-    expect(of(huge.id)).toMatchObject({ outcome: 'refused', amount_cents: 3_000_000_000, currency: 'usd', invoice_id: invoice.id,
-      invoice_number: invoice.number, reason: expect.stringContaining('beyond 2147483647 cents, the most an invoice holds') })
+    expect(of(huge.id)).toMatchObject({
+      outcome: 'refused',
+      amount_cents: 3_000_000_000,
+      currency: 'usd',
+      invoice_id: invoice.id,
+      invoice_number: invoice.number,
+      reason: expect.stringContaining('beyond 2147483647 cents, the most an invoice holds'),
+    })
     expect(of(tooMuch.id)).toMatchObject({ outcome: 'refused', amount_cents: MAX_CENTS })
 
     // The owner sees them on Home, and the agent in daily_briefing.
@@ -198,7 +276,9 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
     expect(home.html).toContain(`<a href="/invoices/${invoice.id}">Invoice ${invoice.number}</a> $30,000,000.00`)
     expect(home.html).toContain(`Stripe event ${huge.id}`)
     const principal = (await authenticateAgentToken(app.t.db, app.tenant.agent_token))!
-    const { briefing } = await dailyBriefing.run({ services: app.services, principal, requestId: 'briefing-unapplied' }, {}) as { briefing: string }
+    const { briefing } = (await dailyBriefing.run({ services: app.services, principal, requestId: 'briefing-unapplied' }, {})) as {
+      briefing: string
+    }
     expect(briefing).toMatch(new RegExp(`Online payments not recorded: .*${invoice.number} 3000000000 cents usd \\(Its amount`))
   })
 
@@ -235,12 +315,23 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
     expect(missing.status).toBe(400)
     expect((await json(missing)).error.message).toContain('Stripe-Signature')
     const signed = signedDelivery(event, SECRET)
-    const tampered = await fetch(`${app.url}/api/webhooks/stripe`, { method: 'POST', headers: { 'stripe-signature': signed.signature, 'content-type': 'application/json' },
-      body: signed.body.replace('"amount_total":15000', '"amount_total":1') })
+    const tampered = await fetch(`${app.url}/api/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'stripe-signature': signed.signature, 'content-type': 'application/json' },
+      body: signed.body.replace('"amount_total":15000', '"amount_total":1'),
+    })
     expect(tampered.status).toBe(400)
     const stripeLib = (await import('stripe')).default
-    const old = stripeLib.webhooks.generateTestHeaderString({ payload: signed.body, secret: SECRET, timestamp: Math.floor(Date.now() / 1000) - 3600 })
-    const stale = await fetch(`${app.url}/api/webhooks/stripe`, { method: 'POST', headers: { 'stripe-signature': old, 'content-type': 'application/json' }, body: signed.body })
+    const old = stripeLib.webhooks.generateTestHeaderString({
+      payload: signed.body,
+      secret: SECRET,
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    })
+    const stale = await fetch(`${app.url}/api/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'stripe-signature': old, 'content-type': 'application/json' },
+      body: signed.body,
+    })
     expect(stale.status).toBe(400)
     expect(await snapshot()).toEqual(before)
   })
@@ -249,13 +340,22 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
     const { sessionId } = await invoiceWithSession()
     const other = await app.createTenant('Other Windows')
     const before = await snapshot()
-    const foreign = stripe.completed(sessionId, { metadata: { tenant_id: other.tenant_id, invoice_id: stripe.sessions.get(sessionId)!.metadata.invoice_id } })
+    const foreign = stripe.completed(sessionId, {
+      metadata: { tenant_id: other.tenant_id, invoice_id: stripe.sessions.get(sessionId)!.metadata.invoice_id },
+    })
     const res = await deliver(stripeEvent('checkout.session.completed', foreign))
     expect(res.status).toBe(200)
     expect((await json(res)).data.outcome).toBe('unknown_invoice')
-    const none = await deliver(stripeEvent('checkout.session.completed', stripe.completed(sessionId, { metadata: {}, client_reference_id: null })))
+    const none = await deliver(
+      stripeEvent('checkout.session.completed', stripe.completed(sessionId, { metadata: {}, client_reference_id: null })),
+    )
     expect((await json(none)).data.outcome).toBe('unknown_invoice')
-    const notUuid = await deliver(stripeEvent('checkout.session.completed', stripe.completed(sessionId, { metadata: { tenant_id: "x' or 1=1", invoice_id: 'y' }, client_reference_id: null })))
+    const notUuid = await deliver(
+      stripeEvent(
+        'checkout.session.completed',
+        stripe.completed(sessionId, { metadata: { tenant_id: "x' or 1=1", invoice_id: 'y' }, client_reference_id: null }),
+      ),
+    )
     expect((await json(notUuid)).data.outcome).toBe('unknown_invoice')
     expect(await snapshot()).toEqual(before)
     expect(logged.filter((l) => l.level === 'warn' && /stripe event/.test(l.msg))).toHaveLength(3)
@@ -267,7 +367,9 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
     expect((await json(pending)).data.outcome).toBe('awaiting_payment')
     expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'sent', amount_paid_cents: 0, stripe_checkout_url: null })
 
-    const failed = await deliver(stripeEvent('checkout.session.async_payment_failed', stripe.completed(sessionId, { payment_status: 'unpaid' })))
+    const failed = await deliver(
+      stripeEvent('checkout.session.async_payment_failed', stripe.completed(sessionId, { payment_status: 'unpaid' })),
+    )
     expect((await json(failed)).data.outcome).toBe('payment_failed')
     expect(await invoiceRow(invoice.id)).toMatchObject({ status: 'sent', amount_paid_cents: 0 })
     expect(await paymentsOf(invoice.id)).toEqual([])
@@ -294,12 +396,18 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
 
 describe.each(engines)('POST /api/webhooks/stripe with payments off (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine, { payments: null }) })
+  beforeAll(async () => {
+    app = await startTestApp(engine, { payments: null })
+  })
   afterAll(() => app.close())
 
   it('answers 503 saying what to configure', async () => {
     const signed = signedDelivery(stripeEvent('checkout.session.completed', { id: 'cs_x' }), SECRET)
-    const res = await fetch(`${app.url}/api/webhooks/stripe`, { method: 'POST', headers: { 'stripe-signature': signed.signature }, body: signed.body })
+    const res = await fetch(`${app.url}/api/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'stripe-signature': signed.signature },
+      body: signed.body,
+    })
     expect(res.status).toBe(503)
     const body = await json(res)
     expect(body.error).toMatchObject({ code: 'UNAVAILABLE' })

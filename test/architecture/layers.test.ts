@@ -56,7 +56,8 @@ function productFiles(): string[] {
   return productFolders().flatMap((folder) =>
     readdirSync(join(root, folder), { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-      .map((e) => relative(root, join(e.parentPath, e.name)).split(/[\\/]/).join('/')))
+      .map((e) => relative(root, join(e.parentPath, e.name)).split(/[\\/]/).join('/')),
+  )
 }
 
 describe('layers: no import runs up a layer', () => {
@@ -83,10 +84,15 @@ describe('layers: no import runs up a layer', () => {
       `import express from 'express'`,
     ].join('\n')
     expect(violationsIn('core/example.ts', source).map((v) => v.split(' imports ')[1].split(':')[0])).toEqual([
-      `'../api/app.js'`, `'../mcp/server.js'`, `'../console/home.js'`, `'../cli/main.js'`, `'../bench/run.js'`,
+      `'../api/app.js'`,
+      `'../mcp/server.js'`,
+      `'../console/home.js'`,
+      `'../cli/main.js'`,
+      `'../bench/run.js'`,
     ])
     expect(violationsIn('core/example.ts', source)[0]).toBe(
-      `core/example.ts:1 imports '../api/app.js': api is not below core (core may import core)`)
+      `core/example.ts:1 imports '../api/app.js': api is not below core (core may import core)`,
+    )
   })
 
   it('the check tells the allowed directions from the forbidden ones', () => {

@@ -8,13 +8,20 @@ import { expectData, expectError } from '../api/envelope-assertions.js'
 
 describe.each(engines)('agent tokens (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
-  const newToken = (name: string) => withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' },
-    (tx) => createAgentToken(tx, app.tenant.tenant_id, name))
-  const row = async (token: string) => (await app.t.db.query<{ last_used_at: Date | null; revoked_at: Date | null }>(
-    'select last_used_at, revoked_at from agent_tokens where token_hash = $1', [hashSecret(token)])).rows[0]
+  const newToken = (name: string) =>
+    withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' }, (tx) => createAgentToken(tx, app.tenant.tenant_id, name))
+  const row = async (token: string) =>
+    (
+      await app.t.db.query<{ last_used_at: Date | null; revoked_at: Date | null }>(
+        'select last_used_at, revoked_at from agent_tokens where token_hash = $1',
+        [hashSecret(token)],
+      )
+    ).rows[0]
 
   it('has a visible prefix and is shown once', async () => {
     const t = await newToken('scheduler')

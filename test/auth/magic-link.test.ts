@@ -17,7 +17,9 @@ function sessionCookieAttributes(headers: Headers): string[] {
 
 describe.each(engines)('sign-in by magic link (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('answers the same for a known and an unknown address, and emails only the known one', async () => {
@@ -43,7 +45,7 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
     expect(res.body.error!.details!.issues).toEqual([expect.objectContaining({ field: 'email' })])
   })
 
-  it('the link\'s button signs in once: 303 and an HttpOnly, SameSite=Lax session cookie (not Secure over http)', async () => {
+  it("the link's button signs in once: 303 and an HttpOnly, SameSite=Lax session cookie (not Secure over http)", async () => {
     const b = browser(app)
     expectData(await b.call('POST', '/auth/magic-link', { email: OWNER }))
     const token = lastLinkTokenFor(app, OWNER)
@@ -64,7 +66,7 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
     expect((reused.body as unknown as { raw: string }).raw).toMatch(/invalid, already used or expired/)
   })
 
-  it('opening the link, by HEAD or GET as often as a mail scanner likes, uses nothing up: the person\'s press signs in', async () => {
+  it("opening the link, by HEAD or GET as often as a mail scanner likes, uses nothing up: the person's press signs in", async () => {
     const email = 'scanned@sparkle.test'
     await addUser(app, email)
     expectData(await browser(app).call('POST', '/auth/magic-link', { email }))
@@ -92,7 +94,7 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
     expect(expectData(await person.call('GET', '/auth/session')).user.email).toBe(email)
   })
 
-  it('a browser already signed in sends its CSRF token with the press, and signs in as the link\'s person', async () => {
+  it("a browser already signed in sends its CSRF token with the press, and signs in as the link's person", async () => {
     const b = await signIn(app, OWNER)
     const other = 'second@sparkle.test'
     await addUser(app, other)
@@ -131,7 +133,8 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
     await addUser(app, 'clock@sparkle.test')
     expectData(await browser(app).call('POST', '/auth/magic-link', { email: 'clock@sparkle.test' }))
     const r = await app.t.db.query<{ minutes: number }>(
-      `select extract(epoch from expires_at - created_at) / 60 as minutes from magic_links order by created_at desc limit 1`)
+      `select extract(epoch from expires_at - created_at) / 60 as minutes from magic_links order by created_at desc limit 1`,
+    )
     expect(Number(r.rows[0].minutes)).toBeCloseTo(15, 1)
   })
 
@@ -154,7 +157,9 @@ describe.each(engines)('sign-in by magic link (%s)', (engine) => {
     await addUser(app, 'form@sparkle.test')
     const before = app.email.sent.length
     const res = await fetch(`${app.url}/auth/magic-link`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=form%40sparkle.test',
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=form%40sparkle.test',
     })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/html/)

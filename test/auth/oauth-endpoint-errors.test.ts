@@ -16,23 +16,41 @@ function oauthError(res: RawResponse): { error: string; error_description: strin
   return body
 }
 
-describe.each(engines)('the OAuth endpoints answer every error in OAuth\'s JSON (%s)', (engine) => {
+describe.each(engines)("the OAuth endpoints answer every error in OAuth's JSON (%s)", (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   const register = (body: Buffer | string, headers: Record<string, string> = { 'content-type': 'application/json' }, method = 'POST') =>
     rawRequest(app.url, method, '/oauth/register', headers, body)
 
-  it('refuses a registration it cannot read with RFC 7591\'s invalid_client_metadata and 400, naming the problem', async () => {
+  it("refuses a registration it cannot read with RFC 7591's invalid_client_metadata and 400, naming the problem", async () => {
     const cases: Array<[string, Promise<RawResponse>, RegExp]> = [
       ['not JSON', register('{"client_name":'), /not valid JSON/],
-      ['too large', register(JSON.stringify({ client_name: 'x'.repeat(app.services.config.bodyLimitBytes) })), /larger than the limit of \d+ bytes/],
-      ['broken gzip', register(Buffer.from('not compressed'), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), /decompress/],
-      ['truncated gzip', register(gzipSync(METADATA).subarray(0, 12), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), /decompress|ended before/],
+      [
+        'too large',
+        register(JSON.stringify({ client_name: 'x'.repeat(app.services.config.bodyLimitBytes) })),
+        /larger than the limit of \d+ bytes/,
+      ],
+      [
+        'broken gzip',
+        register(Buffer.from('not compressed'), { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+        /decompress/,
+      ],
+      [
+        'truncated gzip',
+        register(gzipSync(METADATA).subarray(0, 12), { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+        /decompress|ended before/,
+      ],
       ['unknown encoding', register(METADATA, { 'content-type': 'application/json', 'content-encoding': 'compress' }), /Content-Encoding/],
       ['bad charset', register(METADATA, { 'content-type': 'application/json; charset=iso-8859-1' }), /charset/],
-      ['a form', register(`client_name=x&redirect_uris=${REDIRECT}`, { 'content-type': 'application/x-www-form-urlencoded' }), /application\/json/],
+      [
+        'a form',
+        register(`client_name=x&redirect_uris=${REDIRECT}`, { 'content-type': 'application/x-www-form-urlencoded' }),
+        /application\/json/,
+      ],
       ['a NUL in the name', register(JSON.stringify({ client_name: 'a\u0000b', redirect_uris: [REDIRECT] })), /client_name|NUL|character/i],
       ['a list for a name', register(JSON.stringify({ client_name: ['x'], redirect_uris: [REDIRECT] })), /client_name/],
       ['nested 3,000 levels', register(`{"client_name":${'['.repeat(3000)}${']'.repeat(3000)}}`), /client_name.*deeper than \d+ levels/],
@@ -58,7 +76,10 @@ describe.each(engines)('the OAuth endpoints answer every error in OAuth\'s JSON 
   it('refuses an unreadable token or revocation request with invalid_request and 400', async () => {
     for (const path of ['/oauth/token', '/oauth/revoke']) {
       for (const [headers, body] of [
-        [{ 'content-type': 'application/x-www-form-urlencoded' }, `grant_type=refresh_token&pad=${'x'.repeat(app.services.config.bodyLimitBytes)}`],
+        [
+          { 'content-type': 'application/x-www-form-urlencoded' },
+          `grant_type=refresh_token&pad=${'x'.repeat(app.services.config.bodyLimitBytes)}`,
+        ],
         [{ 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'deflate' }, 'not compressed'],
         [{ 'content-type': 'application/json' }, '{"grant_type":'],
       ] as Array<[Record<string, string>, string]>) {

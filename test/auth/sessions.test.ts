@@ -9,11 +9,17 @@ const create = (name: string) => ({ domain: 'contact', action: 'create', data: {
 
 describe.each(engines)('sessions of people signed in (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
-  const sessionRow = async (cookie: string) => (await app.t.db.query<{ expires_at: Date; ended_at: Date | null }>(
-    'select expires_at, ended_at from sessions where token_hash = $1', [hashSecret(cookie)])).rows[0]
+  const sessionRow = async (cookie: string) =>
+    (
+      await app.t.db.query<{ expires_at: Date; ended_at: Date | null }>('select expires_at, ended_at from sessions where token_hash = $1', [
+        hashSecret(cookie),
+      ])
+    ).rows[0]
 
   it('reads with the cookie alone', async () => {
     const b = await signIn(app, 'owner@sparkle.test')
@@ -27,7 +33,9 @@ describe.each(engines)('sessions of people signed in (%s)', (engine) => {
     expectError(missing, 403, 'FORBIDDEN')
     expect(missing.body.error!.message).toMatch(/X-CSRF-Token/)
     const csrf = expectData(await b.call('GET', '/auth/session')).csrf_token as string
-    const wrong = await b.call('POST', '/api/actions', create('No Csrf Person'), { 'x-csrf-token': csrf.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) })
+    const wrong = await b.call('POST', '/api/actions', create('No Csrf Person'), {
+      'x-csrf-token': csrf.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+    })
     expectError(wrong, 403, 'FORBIDDEN')
     expect(expectData(await b.call('GET', '/api/data?type=contacts&q=No%20Csrf%20Person')).items).toEqual([])
   })
@@ -41,7 +49,7 @@ describe.each(engines)('sessions of people signed in (%s)', (engine) => {
     expect(read.audit_trail).toEqual([expect.objectContaining({ action: 'create', actor_type: 'user', actor_id: userId })])
   })
 
-  it('a session of one person does not carry another\'s CSRF token', async () => {
+  it("a session of one person does not carry another's CSRF token", async () => {
     const a = await signIn(app, 'owner@sparkle.test')
     await addUser(app, 'other@sparkle.test')
     const b = await signIn(app, 'other@sparkle.test')
@@ -84,7 +92,7 @@ describe.each(engines)('sessions of people signed in (%s)', (engine) => {
     expect(daysLeft).toBeLessThanOrEqual(30)
   })
 
-  it('the browser\'s cookie slides too: each use sets it again for 30 days', async () => {
+  it("the browser's cookie slides too: each use sets it again for 30 days", async () => {
     await addUser(app, 'daily@sparkle.test')
     const b = await signIn(app, 'daily@sparkle.test')
     const cookie = b.cookie!
@@ -106,7 +114,9 @@ describe.each(engines)('sessions of people signed in (%s)', (engine) => {
 
   it('a bearer token on the same request wins, and needs no CSRF token', async () => {
     const b = await signIn(app, 'owner@sparkle.test')
-    const created = expectData(await b.call('POST', '/api/actions', create('Bearer Wins'), { authorization: `Bearer ${app.tenant.agent_token}` }))
+    const created = expectData(
+      await b.call('POST', '/api/actions', create('Bearer Wins'), { authorization: `Bearer ${app.tenant.agent_token}` }),
+    )
     const read = expectData(await app.query({ type: 'contacts', id: created.id, include: 'audit_trail' }))
     expect(read.audit_trail[0].actor_type).toBe('agent')
   })

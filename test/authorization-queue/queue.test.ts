@@ -19,19 +19,41 @@ const addContact = (name: string) => async (ctx: any) => {
 }
 const added = z.object({ id: z.uuid(), name: z.string() })
 const testModule = {
-  risky: defineAction({ domain: 'test', name: 'risky', description: 'A risky test action.', access: { agent: 'requires_authorization', technician: 'none' },
-    input: z.strictObject({ name: z.string() }), output: added, run: (ctx, input) => addContact(input.name)(ctx) }),
-  gentle: defineAction({ domain: 'test', name: 'gentle', description: 'A soft limit test action.', access: { agent: 'soft_limit', technician: 'none' },
-    input: z.strictObject({ name: z.string() }), output: added, run: (ctx, input) => addContact(input.name)(ctx) }),
-  bulk: defineAction({ domain: 'test', name: 'bulk', description: 'A bulk test action.',
+  risky: defineAction({
+    domain: 'test',
+    name: 'risky',
+    description: 'A risky test action.',
+    access: { agent: 'requires_authorization', technician: 'none' },
+    input: z.strictObject({ name: z.string() }),
+    output: added,
+    run: (ctx, input) => addContact(input.name)(ctx),
+  }),
+  gentle: defineAction({
+    domain: 'test',
+    name: 'gentle',
+    description: 'A soft limit test action.',
+    access: { agent: 'soft_limit', technician: 'none' },
+    input: z.strictObject({ name: z.string() }),
+    output: added,
+    run: (ctx, input) => addContact(input.name)(ctx),
+  }),
+  bulk: defineAction({
+    domain: 'test',
+    name: 'bulk',
+    description: 'A bulk test action.',
     access: { agent: 'unrestricted', technician: 'none', bulk: (input) => input.names.length },
     input: z.strictObject({ names: z.array(z.string()) }),
     output: z.object({ created: z.number().int() }),
     async run(ctx, input) {
       for (const n of input.names) await addContact(n)(ctx)
       return { created: input.names.length }
-    } }),
-  unique: defineAction({ domain: 'test', name: 'unique', description: 'Adds a contact whose name is new, then emails about it.', access: { agent: 'requires_authorization', technician: 'none' },
+    },
+  }),
+  unique: defineAction({
+    domain: 'test',
+    name: 'unique',
+    description: 'Adds a contact whose name is new, then emails about it.',
+    access: { agent: 'requires_authorization', technician: 'none' },
     input: z.strictObject({ name: z.string() }),
     output: added,
     async run(ctx, input) {
@@ -42,16 +64,22 @@ const testModule = {
         await ctx.services.email.send({ to: 'team@sparkle.test', subject: `Welcome ${input.name}`, text: 'hi', tenantId: ctx.tenantId })
       })
       return made
-    } }),
+    },
+  }),
 }
 
 describe.each(engines)('Model Authorization Queue (%s)', (engine) => {
   let app: TestApp
   let owner: Principal
   const decide = (request_id: string, decision: string, note?: string) =>
-    performAction(app.services, owner, { domain: 'authorization', action: 'decide', data: { request_id, decision, note } }, { requestId: 'owner-test' })
-  const countNamed = async (name: string) => (await app.query({ type: 'contacts', q: name, limit: 100 })).body.data.items
-    .filter((c: any) => c.display_name === name).length
+    performAction(
+      app.services,
+      owner,
+      { domain: 'authorization', action: 'decide', data: { request_id, decision, note } },
+      { requestId: 'owner-test' },
+    )
+  const countNamed = async (name: string) =>
+    (await app.query({ type: 'contacts', q: name, limit: 100 })).body.data.items.filter((c: any) => c.display_name === name).length
 
   const addContactAsOwner = (display_name: string) =>
     performAction(app.services, owner, { domain: 'contact', action: 'create', data: { display_name } }, { requestId: 'owner-adds' })
@@ -90,7 +118,12 @@ describe.each(engines)('Model Authorization Queue (%s)', (engine) => {
     await client.close()
     const again = await app.action('test', 'risky', { name: 'Risky Once' }, { reasoning: 'again' })
     expect(again.status).toBe(202)
-    const created = await performQuery(app.services, owner, { type: 'contacts', id: (decided.result as any).result.id, include: ['audit_trail'] }, { requestId: 'x' }) as any
+    const created = (await performQuery(
+      app.services,
+      owner,
+      { type: 'contacts', id: (decided.result as any).result.id, include: ['audit_trail'] },
+      { requestId: 'x' },
+    )) as any
     expect(created.audit_trail[0]).toMatchObject({ actor_type: 'agent', reasoning: 'cleanup' })
   })
 
@@ -102,8 +135,16 @@ describe.each(engines)('Model Authorization Queue (%s)', (engine) => {
     expect(await countNamed('Always A')).toBe(1)
     expect(await countNamed('Always B')).toBe(1)
     const perms = await app.query({ type: 'permissions' })
-    expect(perms.body.data.items.find((p: any) => p.action === 'test.risky')).toMatchObject({ registered: 'requires_authorization', effective: 'unrestricted' })
-    await performAction(app.services, owner, { domain: 'permission', action: 'set', data: { action: 'test.risky', permission: 'default' } }, { requestId: 'x' })
+    expect(perms.body.data.items.find((p: any) => p.action === 'test.risky')).toMatchObject({
+      registered: 'requires_authorization',
+      effective: 'unrestricted',
+    })
+    await performAction(
+      app.services,
+      owner,
+      { domain: 'permission', action: 'set', data: { action: 'test.risky', permission: 'default' } },
+      { requestId: 'x' },
+    )
     expect((await app.action('test', 'risky', { name: 'Always C' }, { reasoning: 'third' })).status).toBe(202)
   })
 
@@ -161,7 +202,10 @@ describe.each(engines)('Model Authorization Queue (%s)', (engine) => {
     // The check ran the call (a contact, its audit row, an email after commit) and undid all of it.
     expect(await countNamed('Dry Run Dana')).toBe(0)
     expect(app.email.sent.filter((m) => m.subject === 'Welcome Dry Run Dana')).toHaveLength(0)
-    const audit = await app.t.db.query(`select 1 from audit_log where tenant_id = $1 and entity_type = 'contact' and changes::text like '%Dry Run Dana%'`, [app.tenant.tenant_id])
+    const audit = await app.t.db.query(
+      `select 1 from audit_log where tenant_id = $1 and entity_type = 'contact' and changes::text like '%Dry Run Dana%'`,
+      [app.tenant.tenant_id],
+    )
     expect(audit.rowCount).toBe(0)
 
     await addContactAsOwner('Taken Tom')

@@ -7,7 +7,9 @@ import { countRows, newContact, signedIn } from '../domains/tickets/fixtures.js'
 
 describe.each(engines)('an approval whose agent was revoked (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('fails with a clear note instead of running the call', async () => {

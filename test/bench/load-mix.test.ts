@@ -25,7 +25,7 @@ describe('buildMix', () => {
     expect(mix.filter((r) => r.method === 'POST').length / mix.length).toBeCloseTo(0.2)
   })
 
-  it('reads each business\'s own records and expects them in the answer', () => {
+  it("reads each business's own records and expects them in the answer", () => {
     const mix = buildMix([business(1), business(2)], 1)
     for (const r of mix.filter((x) => x.label === 'customer by id')) {
       const owner = r.headers?.authorization === 'Bearer crm_token1' ? '1' : '2'
@@ -35,7 +35,11 @@ describe('buildMix', () => {
     const search = mix.find((x) => x.label === 'search' && x.headers?.authorization === 'Bearer crm_token2')
     expect(search).toMatchObject({ path: '/api/data?type=search&q=Name%202', expect: 'Name 2' })
     const booking = mix.find((x) => x.label === 'ticket.create' && x.headers?.authorization === 'Bearer crm_token1')
-    expect(booking?.body).toMatchObject({ domain: 'ticket', action: 'create', data: { scheduled_start: '2026-12-10T15:00:00Z', line_items: [{ service_id: 's1' }] } })
+    expect(booking?.body).toMatchObject({
+      domain: 'ticket',
+      action: 'create',
+      data: { scheduled_start: '2026-12-10T15:00:00Z', line_items: [{ service_id: 's1' }] },
+    })
   })
 
   it('gives every created customer its own name', () => {

@@ -32,117 +32,164 @@ describe.each(engines)('the crm command line (%s)', (engine) => {
   })
   afterAll(() => target?.dispose())
 
-  it('migrate applies every migration to a new database once, then finds none pending', async () => {
-    expect(firstMigrate.stderr).toBe('')
-    expect(firstMigrate.code).toBe(0)
-    expect(JSON.parse(firstMigrate.stdout)).toEqual({ applied: readMigrations().map((m) => m.name) })
-    const again = await crm(target, 'migrate')
-    expect(again.code).toBe(0)
-    expect(again.stdout).toMatch(/^No migrations were pending/)
-  }, CLI_TIMEOUT)
+  it(
+    'migrate applies every migration to a new database once, then finds none pending',
+    async () => {
+      expect(firstMigrate.stderr).toBe('')
+      expect(firstMigrate.code).toBe(0)
+      expect(JSON.parse(firstMigrate.stdout)).toEqual({ applied: readMigrations().map((m) => m.name) })
+      const again = await crm(target, 'migrate')
+      expect(again.code).toBe(0)
+      expect(again.stdout).toMatch(/^No migrations were pending/)
+    },
+    CLI_TIMEOUT,
+  )
 
-  it('tenant create --json prints only the ids and a token that authenticates as the new business', async () => {
-    const run = await crm(target, 'tenant', 'create', '--name', 'Sparkle Windows', '--owner-email', 'Owner@Sparkle.test', '--timezone', 'America/Denver', '--json')
-    expect(run.stderr).toBe('')
-    expect(run.code).toBe(0)
-    expect(run.stdout.split('\n')).toEqual([expect.any(String), ''])
-    const created = JSON.parse(run.stdout)
-    expect(Object.keys(created).sort()).toEqual(['agent_token', 'owner_user_id', 'tenant_id'])
-    expect(created.tenant_id).toMatch(UUID)
-    expect(created.tenant_id).toBe(created.tenant_id.toLowerCase())
-    expect(created.owner_user_id).toMatch(UUID)
-    expect(created.owner_user_id).toBe(created.owner_user_id.toLowerCase())
-    expect(created.agent_token).toMatch(/^crm_[a-z0-9]{8}_/)
-    await inDatabase(target, async (db) => {
-      const principal = await authenticateAgentToken(db, created.agent_token)
-      expect(principal).toMatchObject({ tenantId: created.tenant_id, actor: { type: 'agent' } })
-      const rows = await withTenant(db, { tenantId: created.tenant_id, actorType: 'system' }, (tx) => tx.query(
-        `select t.name, t.timezone, u.id, u.role from tenants t join users u on u.tenant_id = t.id`))
-      expect(rows.rows).toEqual([{ name: 'Sparkle Windows', timezone: 'America/Denver', id: created.owner_user_id, role: 'owner' }])
-    })
-  }, CLI_TIMEOUT)
-
-  it('tenant create without --json prints a readable summary with the token', async () => {
-    const run = await crm(target, 'tenant', 'create', '--name', 'Clear View', '--owner-email', 'owner@clearview.test')
-    expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/Created business "Clear View" \(time zone America\/Chicago\)/)
-    expect(run.stdout).toMatch(/agent token: crm_[a-z0-9]{8}_\S+/)
-  }, CLI_TIMEOUT)
-
-  it('refuses a bad --owner-email or --timezone naming the option, and creates nothing', async () => {
-    const badEmail = await crm(target, 'tenant', 'create', '--name', 'Nope', '--owner-email', 'not-an-email')
-    expectOneLineError(badEmail, 1)
-    expect(badEmail.stderr).toMatch(/--owner-email/)
-    const badZone = await crm(target, 'tenant', 'create', '--name', 'Nope', '--owner-email', 'a@nope.test', '--timezone', 'Mars/Olympus')
-    expectOneLineError(badZone, 1)
-    expect(badZone.stderr).toMatch(/--timezone/)
-    const tenants = await inDatabase(target, (db) => db.query(`select 1 from tenants where name = 'Nope'`))
-    expect(tenants.rows).toEqual([])
-  }, CLI_TIMEOUT)
-
-  it('token create issues a working token; token revoke (with or without crm_) stops it', async () => {
-    const tenant = JSON.parse((await crm(target, 'tenant', 'create', '--name', 'Token Co', '--owner-email', 'o@token.test', '--json')).stdout)
-    const first = await crm(target, 'token', 'create', '--tenant', tenant.tenant_id, '--name', 'second agent', '--json')
-    expect(first.stderr).toBe('')
-    expect(first.code).toBe(0)
-    const { agent_token: token, ...rest } = JSON.parse(first.stdout)
-    expect(rest).toEqual({})
-    const second = JSON.parse((await crm(target, 'token', 'create', '--tenant', tenant.tenant_id, '--name', 'third agent', '--json')).stdout).agent_token
-    await inDatabase(target, async (db) => {
-      expect(await authenticateAgentToken(db, token)).toMatchObject({ tenantId: tenant.tenant_id, actor: { type: 'agent', name: 'second agent' } })
-      expect(await authenticateAgentToken(db, second)).toMatchObject({ tenantId: tenant.tenant_id })
-    })
-
-    const prefixOf = (t: string) => t.split('_')[1]
-    const revoked = await crm(target, 'token', 'revoke', `crm_${prefixOf(token)}`)
-    expect(revoked.code).toBe(0)
-    expect(revoked.stdout).toMatch(`Revoked agent token crm_${prefixOf(token)}`)
-    expect((await crm(target, 'token', 'revoke', prefixOf(second))).code).toBe(0)
-    await inDatabase(target, async (db) => {
-      expect(await authenticateAgentToken(db, token)).toBeNull()
-      expect(await authenticateAgentToken(db, second)).toBeNull()
-      expect(await authenticateAgentToken(db, tenant.agent_token)).not.toBeNull()
-    })
-
-    const list = await crm(target, 'token', 'list', '--tenant', tenant.tenant_id, '--json')
-    const byName = Object.fromEntries(JSON.parse(list.stdout).map((t: any) => [t.name, t.revoked_at !== null]))
-    expect(byName).toEqual({ 'office manager': false, 'second agent': true, 'third agent': true })
-  }, CLI_TIMEOUT)
-
-  it.runIf(engine === 'pglite')('says the data folder is in use while another process holds it, and works once it stopped', async () => {
-    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' })
-    const exited = new Promise((r) => holder.once('exit', r))
-    try {
-      await new Promise((r) => holder.once('spawn', r))
-      const lockFile = join(target.dataDir, 'crm.lock')
-      writeFileSync(lockFile, JSON.stringify({ pid: holder.pid, purpose: 'server', since: new Date().toISOString() }))
-      for (const args of [['migrate'], ['tenant', 'create', '--name', 'Busy', '--owner-email', 'o@busy.test', '--json']]) {
-        const run = await crm(target, ...args)
-        expectOneLineError(run, 1)
-        expect(run.stderr).toContain(`The data folder ${target.dataDir} is in use by process ${holder.pid} (server`)
-      }
-      holder.kill()
-      await exited
-      const run = await crm(target, 'migrate')
+  it(
+    'tenant create --json prints only the ids and a token that authenticates as the new business',
+    async () => {
+      const run = await crm(
+        target,
+        'tenant',
+        'create',
+        '--name',
+        'Sparkle Windows',
+        '--owner-email',
+        'Owner@Sparkle.test',
+        '--timezone',
+        'America/Denver',
+        '--json',
+      )
       expect(run.stderr).toBe('')
       expect(run.code).toBe(0)
-      expect(existsSync(lockFile)).toBe(false)
-    } finally {
-      holder.kill()
-    }
-  }, CLI_TIMEOUT)
+      expect(run.stdout.split('\n')).toEqual([expect.any(String), ''])
+      const created = JSON.parse(run.stdout)
+      expect(Object.keys(created).sort()).toEqual(['agent_token', 'owner_user_id', 'tenant_id'])
+      expect(created.tenant_id).toMatch(UUID)
+      expect(created.tenant_id).toBe(created.tenant_id.toLowerCase())
+      expect(created.owner_user_id).toMatch(UUID)
+      expect(created.owner_user_id).toBe(created.owner_user_id.toLowerCase())
+      expect(created.agent_token).toMatch(/^crm_[a-z0-9]{8}_/)
+      await inDatabase(target, async (db) => {
+        const principal = await authenticateAgentToken(db, created.agent_token)
+        expect(principal).toMatchObject({ tenantId: created.tenant_id, actor: { type: 'agent' } })
+        const rows = await withTenant(db, { tenantId: created.tenant_id, actorType: 'system' }, (tx) =>
+          tx.query(`select t.name, t.timezone, u.id, u.role from tenants t join users u on u.tenant_id = t.id`),
+        )
+        expect(rows.rows).toEqual([{ name: 'Sparkle Windows', timezone: 'America/Denver', id: created.owner_user_id, role: 'owner' }])
+      })
+    },
+    CLI_TIMEOUT,
+  )
 
-  it('token commands refuse a tenant or prefix that does not exist', async () => {
-    const noTenant = await crm(target, 'token', 'create', '--tenant', '00000000-0000-4000-8000-000000000000', '--name', 'x')
-    expectOneLineError(noTenant, 1)
-    expect(noTenant.stderr).toMatch(/No tenant with id 00000000-0000-4000-8000-000000000000/)
-    const notAnId = await crm(target, 'token', 'create', '--tenant', 'sparkle', '--name', 'x')
-    expectOneLineError(notAnId, 1)
-    expect(notAnId.stderr).toMatch(/--tenant/)
-    const noToken = await crm(target, 'token', 'revoke', 'crm_zzzzzzzz')
-    expectOneLineError(noToken, 1)
-    expect(noToken.stderr).toMatch(/No agent token with prefix zzzzzzzz/)
-  }, CLI_TIMEOUT)
+  it(
+    'tenant create without --json prints a readable summary with the token',
+    async () => {
+      const run = await crm(target, 'tenant', 'create', '--name', 'Clear View', '--owner-email', 'owner@clearview.test')
+      expect(run.code).toBe(0)
+      expect(run.stdout).toMatch(/Created business "Clear View" \(time zone America\/Chicago\)/)
+      expect(run.stdout).toMatch(/agent token: crm_[a-z0-9]{8}_\S+/)
+    },
+    CLI_TIMEOUT,
+  )
+
+  it(
+    'refuses a bad --owner-email or --timezone naming the option, and creates nothing',
+    async () => {
+      const badEmail = await crm(target, 'tenant', 'create', '--name', 'Nope', '--owner-email', 'not-an-email')
+      expectOneLineError(badEmail, 1)
+      expect(badEmail.stderr).toMatch(/--owner-email/)
+      const badZone = await crm(target, 'tenant', 'create', '--name', 'Nope', '--owner-email', 'a@nope.test', '--timezone', 'Mars/Olympus')
+      expectOneLineError(badZone, 1)
+      expect(badZone.stderr).toMatch(/--timezone/)
+      const tenants = await inDatabase(target, (db) => db.query(`select 1 from tenants where name = 'Nope'`))
+      expect(tenants.rows).toEqual([])
+    },
+    CLI_TIMEOUT,
+  )
+
+  it(
+    'token create issues a working token; token revoke (with or without crm_) stops it',
+    async () => {
+      const tenant = JSON.parse(
+        (await crm(target, 'tenant', 'create', '--name', 'Token Co', '--owner-email', 'o@token.test', '--json')).stdout,
+      )
+      const first = await crm(target, 'token', 'create', '--tenant', tenant.tenant_id, '--name', 'second agent', '--json')
+      expect(first.stderr).toBe('')
+      expect(first.code).toBe(0)
+      const { agent_token: token, ...rest } = JSON.parse(first.stdout)
+      expect(rest).toEqual({})
+      const second = JSON.parse(
+        (await crm(target, 'token', 'create', '--tenant', tenant.tenant_id, '--name', 'third agent', '--json')).stdout,
+      ).agent_token
+      await inDatabase(target, async (db) => {
+        expect(await authenticateAgentToken(db, token)).toMatchObject({
+          tenantId: tenant.tenant_id,
+          actor: { type: 'agent', name: 'second agent' },
+        })
+        expect(await authenticateAgentToken(db, second)).toMatchObject({ tenantId: tenant.tenant_id })
+      })
+
+      const prefixOf = (t: string) => t.split('_')[1]
+      const revoked = await crm(target, 'token', 'revoke', `crm_${prefixOf(token)}`)
+      expect(revoked.code).toBe(0)
+      expect(revoked.stdout).toMatch(`Revoked agent token crm_${prefixOf(token)}`)
+      expect((await crm(target, 'token', 'revoke', prefixOf(second))).code).toBe(0)
+      await inDatabase(target, async (db) => {
+        expect(await authenticateAgentToken(db, token)).toBeNull()
+        expect(await authenticateAgentToken(db, second)).toBeNull()
+        expect(await authenticateAgentToken(db, tenant.agent_token)).not.toBeNull()
+      })
+
+      const list = await crm(target, 'token', 'list', '--tenant', tenant.tenant_id, '--json')
+      const byName = Object.fromEntries(JSON.parse(list.stdout).map((t: any) => [t.name, t.revoked_at !== null]))
+      expect(byName).toEqual({ 'office manager': false, 'second agent': true, 'third agent': true })
+    },
+    CLI_TIMEOUT,
+  )
+
+  it.runIf(engine === 'pglite')(
+    'says the data folder is in use while another process holds it, and works once it stopped',
+    async () => {
+      const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' })
+      const exited = new Promise((r) => holder.once('exit', r))
+      try {
+        await new Promise((r) => holder.once('spawn', r))
+        const lockFile = join(target.dataDir, 'crm.lock')
+        writeFileSync(lockFile, JSON.stringify({ pid: holder.pid, purpose: 'server', since: new Date().toISOString() }))
+        for (const args of [['migrate'], ['tenant', 'create', '--name', 'Busy', '--owner-email', 'o@busy.test', '--json']]) {
+          const run = await crm(target, ...args)
+          expectOneLineError(run, 1)
+          expect(run.stderr).toContain(`The data folder ${target.dataDir} is in use by process ${holder.pid} (server`)
+        }
+        holder.kill()
+        await exited
+        const run = await crm(target, 'migrate')
+        expect(run.stderr).toBe('')
+        expect(run.code).toBe(0)
+        expect(existsSync(lockFile)).toBe(false)
+      } finally {
+        holder.kill()
+      }
+    },
+    CLI_TIMEOUT,
+  )
+
+  it(
+    'token commands refuse a tenant or prefix that does not exist',
+    async () => {
+      const noTenant = await crm(target, 'token', 'create', '--tenant', '00000000-0000-4000-8000-000000000000', '--name', 'x')
+      expectOneLineError(noTenant, 1)
+      expect(noTenant.stderr).toMatch(/No tenant with id 00000000-0000-4000-8000-000000000000/)
+      const notAnId = await crm(target, 'token', 'create', '--tenant', 'sparkle', '--name', 'x')
+      expectOneLineError(notAnId, 1)
+      expect(notAnId.stderr).toMatch(/--tenant/)
+      const noToken = await crm(target, 'token', 'revoke', 'crm_zzzzzzzz')
+      expectOneLineError(noToken, 1)
+      expect(noToken.stderr).toMatch(/No agent token with prefix zzzzzzzz/)
+    },
+    CLI_TIMEOUT,
+  )
 })
 
 describe('crm usage', () => {
@@ -170,7 +217,17 @@ describe('crm usage', () => {
     const missing = await crm(nowhere, 'tenant', 'create', '--name', 'X')
     expect(missing.code).toBe(2)
     expect(missing.stderr).toMatch(/--owner-email is required/)
-    const unknown = await crm(nowhere, 'token', 'create', '--tenant', '00000000-0000-4000-8000-000000000000', '--name', 'x', '--colour', 'red')
+    const unknown = await crm(
+      nowhere,
+      'token',
+      'create',
+      '--tenant',
+      '00000000-0000-4000-8000-000000000000',
+      '--name',
+      'x',
+      '--colour',
+      'red',
+    )
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toMatch(/Unknown option '--colour'/)
     const extra = await crm(nowhere, 'migrate', 'now')

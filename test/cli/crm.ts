@@ -34,7 +34,14 @@ export async function emptyTarget(engine: 'pglite' | 'postgres'): Promise<CrmTar
   const dataDir = join(mkdtempSync(join(tmpdir(), 'crm-cli-')), 'data')
   const removeDir = () => rmSync(dirname(dataDir), { recursive: true, force: true })
   if (engine === 'pglite') {
-    return { env: { CRM_DATA_DIR: dataDir }, dataDir, open: () => openPglite(dataDir), async dispose() { removeDir() } }
+    return {
+      env: { CRM_DATA_DIR: dataDir },
+      dataDir,
+      open: () => openPglite(dataDir),
+      async dispose() {
+        removeDir()
+      },
+    }
   }
   const server = process.env.TEST_DATABASE_URL as string
   // Not crm_test_: the suite's teardown drops every crm_test_ database, also those of a run still going in parallel.

@@ -28,41 +28,62 @@ const starts = [
 const cases = starts.flatMap((start) => (['SIGTERM', 'SIGINT'] as const).map((signal) => ({ ...start, signal })))
 
 describe('npm start, as a service manager runs it', () => {
-  it.each(cases)('$signal sent to $name stops the server: nothing keeps running or holds the port or the data folder', async ({ command, args, signal }) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'crm-start-'))
-    folders.push(dataDir)
-    // Its own process group, so the test can see whether anything npm started outlives it.
-    const npm = spawn(command, args, { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' } })
-    let out = ''
-    npm.stdout!.on('data', (d) => (out += d))
-    npm.stderr!.on('data', (d) => (out += d))
-    // 'exit', not 'close': a server left behind would keep npm's output pipes open.
-    const exited = new Promise((resolve) => npm.once('exit', resolve))
-    let url = ''
-    for (const deadline = Date.now() + 90_000; !url && Date.now() < deadline;) {
-      url = out.match(/is running at (http:\/\/\S+)/)?.[1] ?? ''
-      if (!url) await new Promise((r) => setTimeout(r, 50))
-    }
-    expect(url, out).not.toBe('')
-    expect((await fetch(`${url}/healthz`)).status).toBe(200)
+  it.each(cases)(
+    '$signal sent to $name stops the server: nothing keeps running or holds the port or the data folder',
+    async ({ command, args, signal }) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'crm-start-'))
+      folders.push(dataDir)
+      // Its own process group, so the test can see whether anything npm started outlives it.
+      const npm = spawn(command, args, {
+        cwd: root,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+      })
+      let out = ''
+      npm.stdout!.on('data', (d) => (out += d))
+      npm.stderr!.on('data', (d) => (out += d))
+      // 'exit', not 'close': a server left behind would keep npm's output pipes open.
+      const exited = new Promise((resolve) => npm.once('exit', resolve))
+      let url = ''
+      for (const deadline = Date.now() + 90_000; !url && Date.now() < deadline; ) {
+        url = out.match(/is running at (http:\/\/\S+)/)?.[1] ?? ''
+        if (!url) await new Promise((r) => setTimeout(r, 50))
+      }
+      expect(url, out).not.toBe('')
+      expect((await fetch(`${url}/healthz`)).status).toBe(200)
 
-    try {
-      process.kill(npm.pid!, signal)
-      await exited
-      for (const deadline = Date.now() + 10_000; groupAlive(npm.pid!) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50))
-      expect(groupAlive(npm.pid!), `still running after ${signal}:\n${out}`).toBe(false)
-      await expect(fetch(`${url}/healthz`)).rejects.toThrow()
-      expect(existsSync(join(dataDir, 'crm.lock')), 'the data folder is still claimed').toBe(false)
-    } finally {
-      if (groupAlive(npm.pid!)) process.kill(-npm.pid!, 'SIGKILL')
-    }
-  }, 120_000)
+      try {
+        process.kill(npm.pid!, signal)
+        await exited
+        for (const deadline = Date.now() + 10_000; groupAlive(npm.pid!) && Date.now() < deadline; )
+          await new Promise((r) => setTimeout(r, 50))
+        expect(groupAlive(npm.pid!), `still running after ${signal}:\n${out}`).toBe(false)
+        await expect(fetch(`${url}/healthz`)).rejects.toThrow()
+        expect(existsSync(join(dataDir, 'crm.lock')), 'the data folder is still claimed').toBe(false)
+      } finally {
+        if (groupAlive(npm.pid!)) process.kill(-npm.pid!, 'SIGKILL')
+      }
+    },
+    120_000,
+  )
 })
 
 /** What a fresh clone holds before `npm install`: the sources, the migrations and the build settings, no dist/. */
-const CHECKOUT = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'migrations', 'core', 'cli', 'api', 'mcp', 'authorization-queue',
-  'console', 'bench']
+const CHECKOUT = [
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'bin',
+  'migrations',
+  'core',
+  'cli',
+  'api',
+  'mcp',
+  'authorization-queue',
+  'console',
+  'bench',
+]
 
 describe('npm install, then npm start', () => {
   it('the first start runs the build the install made instead of building again', async () => {
@@ -82,7 +103,8 @@ describe('npm install, then npm start', () => {
     start.stderr!.on('data', (d) => (out += d))
     const exited = new Promise((resolve) => start.once('exit', resolve))
     try {
-      for (const deadline = Date.now() + 90_000; !/is running at/.test(out) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50))
+      for (const deadline = Date.now() + 90_000; !/is running at/.test(out) && Date.now() < deadline; )
+        await new Promise((r) => setTimeout(r, 50))
       expect(out).toMatch(/is running at http/)
       expect(out).not.toContain('Building')
     } finally {

@@ -19,14 +19,29 @@ describe('Resend client against a local Resend', () => {
   afterEach(() => {
     fake.hang = false
   })
-  const client = (timeoutMs?: number) => resendEmailClient({ apiKey: fake.apiKey, from: 'Service CRM <mail@sparkle.test>', baseUrl: fake.url, timeoutMs })
+  const client = (timeoutMs?: number) =>
+    resendEmailClient({ apiKey: fake.apiKey, from: 'Service CRM <mail@sparkle.test>', baseUrl: fake.url, timeoutMs })
 
   it('sends text and HTML from the business, with its reply-to, and returns the provider id', async () => {
-    const sent = await client().send({ to: 'jane@example.com', subject: 'Hello', text: 'Hi Jane', html: '<p>Hi Jane</p>',
-      fromName: 'Sparkle Windows', replyTo: 'office@sparkle.test', idempotencyKey: 'k-1' })
+    const sent = await client().send({
+      to: 'jane@example.com',
+      subject: 'Hello',
+      text: 'Hi Jane',
+      html: '<p>Hi Jane</p>',
+      fromName: 'Sparkle Windows',
+      replyTo: 'office@sparkle.test',
+      idempotencyKey: 'k-1',
+    })
     const email = fake.emails.find((e) => e.id === sent.id)
-    expect(email).toMatchObject({ from: '"Sparkle Windows" <mail@sparkle.test>', to: ['jane@example.com'], subject: 'Hello',
-      text: 'Hi Jane', html: '<p>Hi Jane</p>', replyTo: ['office@sparkle.test'], idempotencyKey: 'k-1' })
+    expect(email).toMatchObject({
+      from: '"Sparkle Windows" <mail@sparkle.test>',
+      to: ['jane@example.com'],
+      subject: 'Hello',
+      text: 'Hi Jane',
+      html: '<p>Hi Jane</p>',
+      replyTo: ['office@sparkle.test'],
+      idempotencyKey: 'k-1',
+    })
   })
 
   it('sends one email per idempotency key: a repeat gets the same id and no second email', async () => {
@@ -45,7 +60,9 @@ describe('Resend client against a local Resend', () => {
   ])('turns a %i answer into a typed failure (retryable: %s)', async (status, retryable, code) => {
     const before = fake.emails.length
     fake.failNext(status)
-    const err = await client().send({ to: 'x@example.com', subject: 's', text: 't', idempotencyKey: `k-${status}` }).catch((e) => e)
+    const err = await client()
+      .send({ to: 'x@example.com', subject: 's', text: 't', idempotencyKey: `k-${status}` })
+      .catch((e) => e)
     expect(err).toBeInstanceOf(EmailSendError)
     expect(err).toMatchObject({ retryable, providerStatus: status, code: 'UNAVAILABLE' })
     expect(err.message).toContain(code)
@@ -55,15 +72,23 @@ describe('Resend client against a local Resend', () => {
 
   it('a provider that does not answer in time is a retryable failure, like one that cannot be reached', async () => {
     fake.hang = true
-    const slow = await client(200).send({ to: 'x@example.com', subject: 's', text: 't', idempotencyKey: 'k-hang' }).catch((e) => e)
+    const slow = await client(200)
+      .send({ to: 'x@example.com', subject: 's', text: 't', idempotencyKey: 'k-hang' })
+      .catch((e) => e)
     expect(slow).toMatchObject({ retryable: true, providerStatus: null })
     const down = resendEmailClient({ apiKey: 're_x', from: 'a@b.test', baseUrl: 'http://127.0.0.1:9' })
-    await expect(down.send({ to: 'x@example.com', subject: 's', text: 't' })).rejects.toMatchObject({ retryable: true, providerStatus: null })
+    await expect(down.send({ to: 'x@example.com', subject: 's', text: 't' })).rejects.toMatchObject({
+      retryable: true,
+      providerStatus: null,
+    })
   })
 
   it('a wrong API key waits for the operator (retryable) instead of failing the message', async () => {
     const wrong = resendEmailClient({ apiKey: 're_wrong', from: 'a@b.test', baseUrl: fake.url })
-    await expect(wrong.send({ to: 'x@example.com', subject: 's', text: 't' })).rejects.toMatchObject({ retryable: true, providerStatus: 403 })
+    await expect(wrong.send({ to: 'x@example.com', subject: 's', text: 't' })).rejects.toMatchObject({
+      retryable: true,
+      providerStatus: 403,
+    })
   })
 })
 
@@ -76,9 +101,11 @@ describe('sender name', () => {
 
 describe('HTML wrapper', () => {
   it('escapes everything, makes paragraphs and clickable links, and names the business', () => {
-    const html = emailHtml('Hi <b>Jane</b> & co,\nline two\n\nConfirm: https://crm.test/r/abc?x=1&y=2.\n', 'Bob\'s <Windows>')
+    const html = emailHtml('Hi <b>Jane</b> & co,\nline two\n\nConfirm: https://crm.test/r/abc?x=1&y=2.\n', "Bob's <Windows>")
     expect(html).toContain('Hi &lt;b&gt;Jane&lt;/b&gt; &amp; co,<br>line two</p>')
-    expect(html).toContain('Confirm: <a href="https://crm.test/r/abc?x=1&amp;y=2" style="color:#1d4ed8;word-break:break-all">https://crm.test/r/abc?x=1&amp;y=2</a>.</p>')
+    expect(html).toContain(
+      'Confirm: <a href="https://crm.test/r/abc?x=1&amp;y=2" style="color:#1d4ed8;word-break:break-all">https://crm.test/r/abc?x=1&amp;y=2</a>.</p>',
+    )
     expect(html).toContain('Bob&#39;s &lt;Windows&gt;')
     expect(html).not.toMatch(/<b>|<script|<link|src=/)
     expect(html.match(/<p /g)).toHaveLength(2)
@@ -107,21 +134,40 @@ describe.each(engines)('outbox client on %s (no RESEND_API_KEY)', (engine) => {
     await t.dispose()
   })
   const outbox = () => outboxEmailClient(t.db, loadConfig({ PORT: '0', EMAIL_FROM: 'Service CRM <mail@sparkle.test>' }))
-  const rowsOf = (tenantId: string) => withTenant(t.db, { tenantId, actorType: 'system' },
-    async (tx) => (await tx.query('select to_address, from_address, subject, text_body, html_body from email_outbox order by created_at')).rows)
+  const rowsOf = (tenantId: string) =>
+    withTenant(
+      t.db,
+      { tenantId, actorType: 'system' },
+      async (tx) =>
+        (await tx.query('select to_address, from_address, subject, text_body, html_body from email_outbox order by created_at')).rows,
+    )
 
-  it('keeps a business\'s email in its outbox, once per idempotency key, and logs it', async () => {
+  it("keeps a business's email in its outbox, once per idempotency key, and logs it", async () => {
     const client = outbox()
     expect(client.delivers).toBe(false)
     expect(client.describe()).toMatch(/email is off.*outbox.*\/messages\/outbox.*sign-in links.*log/)
-    const message = { to: 'jane@example.com', subject: 'Reminder', text: 'See you Tuesday', html: '<p>See you Tuesday</p>',
-      tenantId: tenantA, fromName: 'Sparkle Windows', idempotencyKey: 'scheduled-message-1' }
+    const message = {
+      to: 'jane@example.com',
+      subject: 'Reminder',
+      text: 'See you Tuesday',
+      html: '<p>See you Tuesday</p>',
+      tenantId: tenantA,
+      fromName: 'Sparkle Windows',
+      idempotencyKey: 'scheduled-message-1',
+    }
     const a = await client.send(message)
     const b = await client.send(message)
     expect(a.id).toMatch(/^outbox-/)
     expect(b.id).toBe(a.id)
-    expect(await rowsOf(tenantA)).toEqual([{ to_address: 'jane@example.com', from_address: '"Sparkle Windows" <mail@sparkle.test>',
-      subject: 'Reminder', text_body: 'See you Tuesday', html_body: '<p>See you Tuesday</p>' }])
+    expect(await rowsOf(tenantA)).toEqual([
+      {
+        to_address: 'jane@example.com',
+        from_address: '"Sparkle Windows" <mail@sparkle.test>',
+        subject: 'Reminder',
+        text_body: 'See you Tuesday',
+        html_body: '<p>See you Tuesday</p>',
+      },
+    ])
     expect(await rowsOf(tenantB)).toEqual([])
     expect(logged.some((l) => l.includes('kept in the outbox') && l.includes('jane@example.com'))).toBe(true)
   })

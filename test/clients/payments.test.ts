@@ -33,18 +33,36 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
     await stripe.close()
   })
 
-  const sentInvoice = async (contactId = jane, lines: unknown[] = [{ description: 'Exterior windows', unit_price_cents: 10_000, quantity: 2 },
-    { description: 'Screens', unit_price_cents: 500, quantity: 3, taxable: false }]) => {
+  const sentInvoice = async (
+    contactId = jane,
+    lines: unknown[] = [
+      { description: 'Exterior windows', unit_price_cents: 10_000, quantity: 2 },
+      { description: 'Screens', unit_price_cents: 500, quantity: 3, taxable: false },
+    ],
+  ) => {
     const created = await app.action('invoice', 'create', { contact_id: contactId, line_items: lines })
     expect(created.status, JSON.stringify(created.body.error)).toBe(200)
     await app.action('invoice', 'mark_sent', { invoice_id: created.body.data.id })
     return created.body.data
   }
-  const stored = (invoiceId: string) => asTenant(app, async (tx) => (await tx.query<any>(
-    `select stripe_checkout_session_id, stripe_checkout_url, stripe_checkout_amount_cents, stripe_checkout_expires_at from invoices where id = $1`,
-    [invoiceId])).rows[0])
-  const customerOf = (contactId: string) => asTenant(app, async (tx) =>
-    (await tx.query<{ stripe_customer_id: string | null }>('select stripe_customer_id from contacts where id = $1', [contactId])).rows[0].stripe_customer_id)
+  const stored = (invoiceId: string) =>
+    asTenant(
+      app,
+      async (tx) =>
+        (
+          await tx.query<any>(
+            `select stripe_checkout_session_id, stripe_checkout_url, stripe_checkout_amount_cents, stripe_checkout_expires_at from invoices where id = $1`,
+            [invoiceId],
+          )
+        ).rows[0],
+    )
+  const customerOf = (contactId: string) =>
+    asTenant(
+      app,
+      async (tx) =>
+        (await tx.query<{ stripe_customer_id: string | null }>('select stripe_customer_id from contacts where id = $1', [contactId]))
+          .rows[0].stripe_customer_id,
+    )
   const posts = (path: string) => stripe.requests.filter((r) => r.path === path)
 
   it('creates the Stripe customer once, a Checkout Session with the invoice lines and tax, and stores both', async () => {
@@ -55,8 +73,12 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
     expect(url).toMatch(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_/)
     const [customerCall, sessionCall] = stripe.requests.slice(before)
     expect(customerCall).toMatchObject({ method: 'POST', path: '/v1/customers', authorization: 'Bearer sk_test_fake' })
-    expect(customerCall.body).toMatchObject({ name: 'Jane Payer', email: 'jane@example.com', phone: '+12565550100',
-      metadata: { contact_id: jane, tenant_id: app.tenant.tenant_id } })
+    expect(customerCall.body).toMatchObject({
+      name: 'Jane Payer',
+      email: 'jane@example.com',
+      phone: '+12565550100',
+      metadata: { contact_id: jane, tenant_id: app.tenant.tenant_id },
+    })
     expect(customerCall.idempotencyKey).toBe(`customer-${app.tenant.tenant_id}-${jane}`)
     const customerId = await customerOf(jane)
     expect(customerId).toMatch(/^cus_fake_/)
@@ -64,16 +86,34 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
     expect(sessionCall.path).toBe('/v1/checkout/sessions')
     expect(sessionCall.idempotencyKey).toBe(`checkout-${inv.id}-23150-first`)
     const body = sessionCall.body
-    expect(body).toMatchObject({ mode: 'payment', customer: customerId, client_reference_id: inv.id,
+    expect(body).toMatchObject({
+      mode: 'payment',
+      customer: customerId,
+      client_reference_id: inv.id,
       metadata: { invoice_id: inv.id, tenant_id: app.tenant.tenant_id },
-      success_url: `${app.url}/payments/thank-you?invoice=${inv.number}`, cancel_url: `${app.url}/payments/cancelled?invoice=${inv.number}` })
-    expect(body.line_items.map((l: any) => [l.price_data.product_data.name, l.price_data.currency, Number(l.price_data.unit_amount), Number(l.quantity)])).toEqual([
-      ['Exterior windows', 'usd', 10_000, 2], ['Screens', 'usd', 500, 3], ['Tax', 'usd', 1650, 1],
+      success_url: `${app.url}/payments/thank-you?invoice=${inv.number}`,
+      cancel_url: `${app.url}/payments/cancelled?invoice=${inv.number}`,
+    })
+    expect(
+      body.line_items.map((l: any) => [
+        l.price_data.product_data.name,
+        l.price_data.currency,
+        Number(l.price_data.unit_amount),
+        Number(l.quantity),
+      ]),
+    ).toEqual([
+      ['Exterior windows', 'usd', 10_000, 2],
+      ['Screens', 'usd', 500, 3],
+      ['Tax', 'usd', 1650, 1],
     ])
     const session = stripe.sessions.get(url!.split('/').pop()!)!
     expect(session.amount_total).toBe(23_150)
 
-    expect(await stored(inv.id)).toMatchObject({ stripe_checkout_session_id: session.id, stripe_checkout_url: url, stripe_checkout_amount_cents: 23_150 })
+    expect(await stored(inv.id)).toMatchObject({
+      stripe_checkout_session_id: session.id,
+      stripe_checkout_url: url,
+      stripe_checkout_amount_cents: 23_150,
+    })
     expect(await auditActions(app, 'invoice', inv.id)).toContain('payment_link')
     expect(await auditActions(app, 'contact', jane)).toContain('link_stripe_customer')
   })
@@ -100,7 +140,12 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
     const second = await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id)
     expect(second).not.toBe(first)
     const call = posts('/v1/checkout/sessions').at(-1)!
-    expect(call.body.line_items).toEqual([{ quantity: '1', price_data: { currency: 'usd', unit_amount: '20000', product_data: { name: `Invoice ${inv.number} (balance due)` } } }])
+    expect(call.body.line_items).toEqual([
+      {
+        quantity: '1',
+        price_data: { currency: 'usd', unit_amount: '20000', product_data: { name: `Invoice ${inv.number} (balance due)` } },
+      },
+    ])
     expect(call.idempotencyKey).toBe(`checkout-${inv.id}-20000-${first!.split('/').pop()}`)
 
     // 23.5 hours later the session has half an hour left: too little to hand out in an email.
@@ -126,7 +171,12 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
     const owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user' as const, id: app.tenant.owner_user_id, role: 'owner' as const } }
     const voided = await sentInvoice()
     const { performAction } = await import('../../core/operations.js')
-    await performAction(app.services, owner, { domain: 'invoice', action: 'void', data: { invoice_id: voided.id } }, { requestId: 'void-test' })
+    await performAction(
+      app.services,
+      owner,
+      { domain: 'invoice', action: 'void', data: { invoice_id: voided.id } },
+      { requestId: 'void-test' },
+    )
     expect(await paymentLinkFor(app.services, app.tenant.tenant_id, voided.id)).toBeNull()
     expect(stripe.requests.length).toBe(before)
 
@@ -140,10 +190,18 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
     await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id)
     await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 100, method: 'cash' })
     const storedBefore = await stored(inv.id)
-    stripe.failNext(400, { type: 'invalid_request_error', message: 'The currency provided (usd) is not supported', code: 'parameter_invalid' })
+    stripe.failNext(400, {
+      type: 'invalid_request_error',
+      message: 'The currency provided (usd) is not supported',
+      code: 'parameter_invalid',
+    })
     const err = await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id).catch((e) => e)
     expect(err).toBeInstanceOf(AppError)
-    expect(err).toMatchObject({ code: 'UNAVAILABLE', status: 503, details: { provider: 'stripe', retryable: false, stripe_code: 'parameter_invalid' } })
+    expect(err).toMatchObject({
+      code: 'UNAVAILABLE',
+      status: 503,
+      details: { provider: 'stripe', retryable: false, stripe_code: 'parameter_invalid' },
+    })
     expect(err.message).toContain('The currency provided (usd) is not supported')
     expect(await stored(inv.id)).toEqual(storedBefore)
 
@@ -165,7 +223,9 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
   })
 
   it('an unknown invoice is NOT_FOUND', async () => {
-    await expect(paymentLinkFor(app.services, app.tenant.tenant_id, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(paymentLinkFor(app.services, app.tenant.tenant_id, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    })
   })
 })
 
@@ -174,14 +234,21 @@ describe.each(engines)('invoice emails without Stripe keys (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { payments: null, now: () => new Date('2026-03-10T16:00:00Z') })
-    await app.t.db.query(`update tenants set payment_instructions = $1 where id = $2`,
-      ['Pay by check to Sparkle Windows, 12 Main St, or Zelle to pay@sparkle.test.', app.tenant.tenant_id])
+    await app.t.db.query(`update tenants set payment_instructions = $1 where id = $2`, [
+      'Pay by check to Sparkle Windows, 12 Main St, or Zelle to pay@sparkle.test.',
+      app.tenant.tenant_id,
+    ])
   })
   afterAll(() => app.close())
 
-  it('carry the business\'s payment instructions and no link', async () => {
+  it("carry the business's payment instructions and no link", async () => {
     const jane = await contact(app, { display_name: 'Jane Nokeys', email: 'jane.nokeys@example.com' })
-    const inv = (await app.action('invoice', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 12_500, taxable: false }] })).body.data
+    const inv = (
+      await app.action('invoice', 'create', {
+        contact_id: jane,
+        line_items: [{ description: 'Windows', unit_price_cents: 12_500, taxable: false }],
+      })
+    ).body.data
     const link = await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id)
     expect(link).toBeNull()
     expect(describePayments(app.services.payments)).toBe(PAYMENTS_OFF)

@@ -19,26 +19,30 @@ describe.each(engines)('send pacing shared through the database on %s', (engine)
     await t?.dispose()
   })
 
-  const pacerOf = (db: Database, sender: string, perSecond: number, maxWaitMs?: number) => createSharedSendPacer(db, { sender, perSecond, maxWaitMs })
-  const pacingOf = async (sender: string) => (await t.db.query<{ next_at: Date; hold_until: Date }>(
-    'select next_at, hold_until from send_pacing where sender = $1', [sender])).rows[0]
+  const pacerOf = (db: Database, sender: string, perSecond: number, maxWaitMs?: number) =>
+    createSharedSendPacer(db, { sender, perSecond, maxWaitMs })
+  const pacingOf = async (sender: string) =>
+    (await t.db.query<{ next_at: Date; hold_until: Date }>('select next_at, hold_until from send_pacing where sender = $1', [sender]))
+      .rows[0]
 
-  it('three processes sending side by side never have more sends out than the limit in any window after the provider\'s answer', async () => {
+  it("three processes sending side by side never have more sends out than the limit in any window after the provider's answer", async () => {
     // 20 a second: 20 permits, each free again 1,000 ms after the provider answered its send. 8 sends of each process at once.
     const perSecond = 20
     const { permits, windowMs } = paceOf(perSecond)
-    const sends = (await Promise.all(processes.flatMap((db) => {
-      const pacer = pacerOf(db, 'resend:side-by-side', perSecond)
-      return Array.from({ length: 8 }, async () => {
-        const turn = await pacer.turn()
-        const start = Date.now()
-        // The provider takes a while to answer, more for some sends than others.
-        await new Promise((r) => setTimeout(r, Math.random() * 30))
-        const answered = Date.now()
-        await turn.done()
-        return { start, answered }
-      })
-    })))
+    const sends = await Promise.all(
+      processes.flatMap((db) => {
+        const pacer = pacerOf(db, 'resend:side-by-side', perSecond)
+        return Array.from({ length: 8 }, async () => {
+          const turn = await pacer.turn()
+          const start = Date.now()
+          // The provider takes a while to answer, more for some sends than others.
+          await new Promise((r) => setTimeout(r, Math.random() * 30))
+          const answered = Date.now()
+          await turn.done()
+          return { start, answered }
+        })
+      }),
+    )
     expect(sends).toHaveLength(24)
     // Wherever the provider counted a send (between its start and its answer), no window of a second holds more than
     // 20: when each send started, fewer than 20 others had started and not yet been answered a second before.
@@ -72,7 +76,7 @@ describe.each(engines)('send pacing shared through the database on %s', (engine)
     expect(Date.now() - started).toBeLessThan(500)
   })
 
-  it('a hold set by one process (a 429\'s Retry-After) holds the sends another process was already waiting for', async () => {
+  it("a hold set by one process (a 429's Retry-After) holds the sends another process was already waiting for", async () => {
     const sender = 'resend:held'
     // At 2 a second the second process's turn is half a second away when the third process meets a 429.
     await (await pacerOf(processes[0], sender, 2).turn()).done()
@@ -88,7 +92,13 @@ describe.each(engines)('send pacing shared through the database on %s', (engine)
     const sender = 'resend:long-hold'
     await pacerOf(processes[0], sender, 2).holdFor(120)
     const before = await pacingOf(sender)
-    const refused = await Promise.all([1, 2, 3].map(() => pacerOf(processes[1], sender, 2).turn().catch((err: unknown) => err)))
+    const refused = await Promise.all(
+      [1, 2, 3].map(() =>
+        pacerOf(processes[1], sender, 2)
+          .turn()
+          .catch((err: unknown) => err),
+      ),
+    )
     for (const err of refused) {
       expect(err).toBeInstanceOf(SendTurnTooFarError)
       expect((err as SendTurnTooFarError).waitMs).toBeGreaterThan(110_000)
@@ -103,19 +113,23 @@ describe.each(engines)('send pacing shared through the database on %s', (engine)
     await pacerOf(processes[0], sender, 2).turn()
     await pacerOf(processes[0], sender, 2).turn()
     let started = false
-    const next = pacerOf(processes[1], sender, 2).turn().then((turn) => {
-      started = true
-      return turn
-    })
+    const next = pacerOf(processes[1], sender, 2)
+      .turn()
+      .then((turn) => {
+        started = true
+        return turn
+      })
     await new Promise((r) => setTimeout(r, 1200))
     expect(started).toBe(false)
     // One lease ran out more than a second ago (as if its 30 s had passed).
-    await t.db.query(`update send_permits set lease_until = clock_timestamp() - interval '1.5 seconds' where sender = $1 and permit = 0`, [sender])
+    await t.db.query(`update send_permits set lease_until = clock_timestamp() - interval '1.5 seconds' where sender = $1 and permit = 0`, [
+      sender,
+    ])
     await (await next).done()
     expect(started).toBe(true)
   })
 
-  it('the pacing is not the app\'s: a request\'s role can neither read it nor take a turn', async () => {
+  it("the pacing is not the app's: a request's role can neither read it nor take a turn", async () => {
     const asApp = (sql: string) => t.db.transaction((tx) => tx.query(sql), `select set_config('role', 'crm_app', true)`)
     await expect(asApp('select * from send_pacing')).rejects.toThrow(/permission denied/)
     await expect(asApp('select * from send_permits')).rejects.toThrow(/permission denied/)

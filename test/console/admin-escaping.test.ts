@@ -16,8 +16,14 @@ describe.each(engines)('the settings, templates, team and token pages escape wha
     await app.ownerAction('settings', 'update', { name: `Sparkle ${PAYLOAD}`, payment_instructions: `Pay by check: ${PAYLOAD}` })
     await addUser(app, 'tom@sparkle.test', 'technician', `Tom ${PAYLOAD}`)
     await made(app, 'contact', 'create', { display_name: `Jane ${PAYLOAD}`, email: 'jane@example.com' })
-    templateId = (await made(app, 'template', 'create', { kind: 'reminder', name: `Mine ${PAYLOAD}`, subject: `Hi {{customer_name}} ${PAYLOAD}`,
-      body: `Dear {{customer_name}}, from {{business_name}}: ${PAYLOAD}` })).id
+    templateId = (
+      await made(app, 'template', 'create', {
+        kind: 'reminder',
+        name: `Mine ${PAYLOAD}`,
+        subject: `Hi {{customer_name}} ${PAYLOAD}`,
+        body: `Dear {{customer_name}}, from {{business_name}}: ${PAYLOAD}`,
+      })
+    ).id
     owner = await pageClient(app, 'owner@sparkle.test')
   })
   afterAll(async () => {
@@ -27,13 +33,31 @@ describe.each(engines)('the settings, templates, team and token pages escape wha
   it('the More page with the business name and payment instructions, and a refused form echoing what was typed', async () => {
     const page = await owner.get('/settings')
     expectEscaped(page, 'settings')
-    const refused = await owner.submit(page.html, '/settings', [['name', PAYLOAD], ['timezone', 'America/Chicago'], ['hours_mon', PAYLOAD],
-      ['currency', 'USD'], ['default_tax_rate', '0'], ['invoice_prefix', 'INV'], ['invoice_terms_days', '14'], ['follow_up_after_hours', '24'],
-      ['follow_up_max', '1'], ['reminder_time', '09:00']])
+    const refused = await owner.submit(page.html, '/settings', [
+      ['name', PAYLOAD],
+      ['timezone', 'America/Chicago'],
+      ['hours_mon', PAYLOAD],
+      ['currency', 'USD'],
+      ['default_tax_rate', '0'],
+      ['invoice_prefix', 'INV'],
+      ['invoice_terms_days', '14'],
+      ['follow_up_after_hours', '24'],
+      ['follow_up_max', '1'],
+      ['reminder_time', '09:00'],
+    ])
     expect(refused.status).toBe(400)
     expectEscaped(refused, 'settings refused')
-    const zone = await owner.submit(page.html, '/settings', [['name', 'x'], ['timezone', PAYLOAD], ['currency', 'USD'], ['default_tax_rate', '0'],
-      ['invoice_prefix', 'INV'], ['invoice_terms_days', '14'], ['follow_up_after_hours', '24'], ['follow_up_max', '1'], ['reminder_time', '09:00']])
+    const zone = await owner.submit(page.html, '/settings', [
+      ['name', 'x'],
+      ['timezone', PAYLOAD],
+      ['currency', 'USD'],
+      ['default_tax_rate', '0'],
+      ['invoice_prefix', 'INV'],
+      ['invoice_terms_days', '14'],
+      ['follow_up_after_hours', '24'],
+      ['follow_up_max', '1'],
+      ['reminder_time', '09:00'],
+    ])
     expect(zone.status).toBe(400)
     expectEscaped(zone, 'a hostile time zone')
   })
@@ -46,15 +70,27 @@ describe.each(engines)('the settings, templates, team and token pages escape wha
     expectEscaped(forJane, 'preview for the hostile customer')
     expect(forJane.html).toContain('Dear Jane &lt;script&gt;')
     expectEscaped(await owner.get(`/settings/templates/${templateId}?customer=${encodeURIComponent(PAYLOAD)}`), 'customer search echoed')
-    const draft = await owner.submit(page.html, `/settings/templates/${templateId}`, [['name', PAYLOAD], ['subject', PAYLOAD],
-      ['body', `${PAYLOAD} {{${'x'}}}`], ['intent', 'preview']])
+    const draft = await owner.submit(page.html, `/settings/templates/${templateId}`, [
+      ['name', PAYLOAD],
+      ['subject', PAYLOAD],
+      ['body', `${PAYLOAD} {{${'x'}}}`],
+      ['intent', 'preview'],
+    ])
     expectEscaped(draft, 'draft preview')
-    const refused = await owner.submit(page.html, `/settings/templates/${templateId}`, [['name', PAYLOAD], ['subject', PAYLOAD], ['body', `${PAYLOAD} {{oops}}`],
-      ['intent', 'save']])
+    const refused = await owner.submit(page.html, `/settings/templates/${templateId}`, [
+      ['name', PAYLOAD],
+      ['subject', PAYLOAD],
+      ['body', `${PAYLOAD} {{oops}}`],
+      ['intent', 'save'],
+    ])
     expect(refused.status).toBe(400)
     expectEscaped(refused, 'refused template')
-    const created = await owner.submit((await owner.get('/settings/templates/new?kind=custom')).html, '/settings/templates',
-      [['name', PAYLOAD], ['subject', PAYLOAD], ['body', `${PAYLOAD} {{nope}}`], ['intent', 'save']])
+    const created = await owner.submit((await owner.get('/settings/templates/new?kind=custom')).html, '/settings/templates', [
+      ['name', PAYLOAD],
+      ['subject', PAYLOAD],
+      ['body', `${PAYLOAD} {{nope}}`],
+      ['intent', 'save'],
+    ])
     expect(created.status).toBe(400)
     expectEscaped(created, 'refused new template')
   })
@@ -62,7 +98,11 @@ describe.each(engines)('the settings, templates, team and token pages escape wha
   it('the team with a hostile name, and the add form echoing a refused name', async () => {
     const page = await owner.get('/team')
     expectEscaped(page, 'team')
-    const refused = await owner.submit(page.html, '/team', [['name', PAYLOAD], ['email', 'not an email'], ['role', 'technician']])
+    const refused = await owner.submit(page.html, '/team', [
+      ['name', PAYLOAD],
+      ['email', 'not an email'],
+      ['role', 'technician'],
+    ])
     expect(refused.status).toBe(400)
     expectEscaped(refused, 'team refused')
   })

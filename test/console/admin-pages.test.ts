@@ -10,14 +10,17 @@ import { hiddenFields, pageClient, type PageClient } from './technician-fixture.
 
 const PAGES = ['/settings', '/settings/templates', '/settings/templates/new?kind=reminder', '/team', '/review/connections']
 
-describe.each(engines)('the owner\'s settings, templates, team and token pages (%s)', (engine) => {
+describe.each(engines)("the owner's settings, templates, team and token pages (%s)", (engine) => {
   let app: TestApp
   let owner: PageClient
   let tom: PageClient
   let ownerPrincipal: Principal
-  const form = async (path: string, action: string, fields: Array<[string, string]>) => owner.submit((await owner.get(path)).html, action, fields)
+  const form = async (path: string, action: string, fields: Array<[string, string]>) =>
+    owner.submit((await owner.get(path)).html, action, fields)
   const settingsFields = (html: string): Array<[string, string]> => {
-    const inputs = [...html.matchAll(/<input name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2].replace(/&amp;/g, '&')] as [string, string])
+    const inputs = [...html.matchAll(/<input name="([^"]+)" value="([^"]*)"/g)].map(
+      (m) => [m[1], m[2].replace(/&amp;/g, '&')] as [string, string],
+    )
     const zone = /<option selected>([^<]+)<\/option>/.exec(html)?.[1] ?? ''
     return [...inputs, ['timezone', zone], ['payment_instructions', ''], ['send_confirmations', 'on']]
   }
@@ -33,7 +36,7 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     await app?.close()
   })
 
-  it('are the owner\'s: a technician gets the 403 page and a signed-out visitor is sent to sign in', async () => {
+  it("are the owner's: a technician gets the 403 page and a signed-out visitor is sent to sign in", async () => {
     for (const path of PAGES) {
       expect((await owner.get(path)).status, path).toBe(200)
       const denied = await tom.get(path)
@@ -50,19 +53,43 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
 
   it('the More page links every owner page outside the nav, then saves the time zone and hours', async () => {
     const page = await owner.get('/settings')
-    for (const href of ['/settings/templates', '/team', '/services', '/waitlist', '/review/connections', '/review/permissions', '/review/history',
-      '/messages', '/messages/outbox', '/import', '/calendar', '/api/export?type=contacts']) expect(page.html, href).toContain(`href="${href}`)
+    for (const href of [
+      '/settings/templates',
+      '/team',
+      '/services',
+      '/waitlist',
+      '/review/connections',
+      '/review/permissions',
+      '/review/history',
+      '/messages',
+      '/messages/outbox',
+      '/import',
+      '/calendar',
+      '/api/export?type=contacts',
+    ])
+      expect(page.html, href).toContain(`href="${href}`)
     // The business id the operator's crm commands take as --tenant is where the owner can find it.
     expect(page.html).toContain(`Business id: <code>${app.tenant.tenant_id}</code>`)
     const fields = settingsFields(page.html).map(([k, v]): [string, string] =>
-      (k === 'timezone' ? [k, 'America/Denver'] : k === 'hours_mon' ? [k, '7:30-12:00, 13:00-16:00'] : k === 'hours_sun' ? [k, '']
-        : k === 'lapsed_after_months' ? [k, '24'] : [k, v]))
+      k === 'timezone'
+        ? [k, 'America/Denver']
+        : k === 'hours_mon'
+          ? [k, '7:30-12:00, 13:00-16:00']
+          : k === 'hours_sun'
+            ? [k, '']
+            : k === 'lapsed_after_months'
+              ? [k, '24']
+              : [k, v],
+    )
     const saved = await owner.post('/settings', [...hiddenFields(page.html, '/settings'), ...fields])
     expect(saved.status, saved.html.slice(0, 500)).toBe(303)
     expect(saved.location).toBe('/settings?done=saved')
     const settings = (await app.query({ type: 'settings' })).body.data.items[0]
     expect(settings.timezone).toBe('America/Denver')
-    expect(settings.business_hours.mon).toEqual([['07:30', '12:00'], ['13:00', '16:00']])
+    expect(settings.business_hours.mon).toEqual([
+      ['07:30', '12:00'],
+      ['13:00', '16:00'],
+    ])
     expect(settings.business_hours.sun).toEqual([])
     expect(settings.lapsed_after_months).toBe(24)
     expect((await owner.get('/settings?done=saved')).html).toContain('Settings saved.')
@@ -71,8 +98,11 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
   it('shows bad settings next to their fields with a 400 and saves nothing', async () => {
     const before = (await app.query({ type: 'settings' })).body.data.items[0]
     const page = await owner.get('/settings')
-    const bad = (changes: Record<string, string>) => owner.post('/settings', [...hiddenFields(page.html, '/settings'),
-      ...settingsFields(page.html).map(([k, v]): [string, string] => [k, changes[k] ?? v])])
+    const bad = (changes: Record<string, string>) =>
+      owner.post('/settings', [
+        ...hiddenFields(page.html, '/settings'),
+        ...settingsFields(page.html).map(([k, v]): [string, string] => [k, changes[k] ?? v]),
+      ])
     const typed = await bad({ hours_tue: 'nine to five', default_tax_rate: 'lots', name: 'Renamed' })
     expect(typed.status).toBe(400)
     expect(typed.html).toMatch(/id="e_hours_tue">expected opening times such as 08:00-17:00/)
@@ -101,20 +131,37 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     const page = await owner.get(path)
     expect(page.html).toContain('Hi Jane,')
     expect(page.html).toContain('123 Oak St, Springfield, IL 62701')
-    const draft = await owner.submit(page.html, path, [['name', reminder.name], ['subject', 'See you {{appointment_date}}'],
-      ['body', 'Hello {{customer_name}}, bring {{dog_treats}}'], ['intent', 'preview']])
+    const draft = await owner.submit(page.html, path, [
+      ['name', reminder.name],
+      ['subject', 'See you {{appointment_date}}'],
+      ['body', 'Hello {{customer_name}}, bring {{dog_treats}}'],
+      ['intent', 'preview'],
+    ])
     expect(draft.status).toBe(200)
     expect(draft.html).toContain('Hello Jane Sample, bring')
     expect(draft.html).toContain('Unknown placeholder: {{dog_treats}}')
     expect((await app.query({ type: 'templates', id: reminder.id })).body.data.body).toBe(reminder.body)
-    const refused = await owner.submit(page.html, path, [['name', reminder.name], ['subject', 'See you'], ['body', 'Bring {{dog_treats}}'], ['intent', 'save']])
+    const refused = await owner.submit(page.html, path, [
+      ['name', reminder.name],
+      ['subject', 'See you'],
+      ['body', 'Bring {{dog_treats}}'],
+      ['intent', 'save'],
+    ])
     expect(refused.status).toBe(400)
     expect(refused.html).toMatch(/id="e_body">unknown variable \{\{dog_treats\}\}/)
-    const saved = await owner.submit(page.html, path, [['name', 'Friendly reminder'], ['subject', 'Tomorrow: {{business_name}}'],
-      ['body', 'Dear {{customer_first_name}},\r\nsee you at {{appointment_time}}.'], ['intent', 'save']])
+    const saved = await owner.submit(page.html, path, [
+      ['name', 'Friendly reminder'],
+      ['subject', 'Tomorrow: {{business_name}}'],
+      ['body', 'Dear {{customer_first_name}},\r\nsee you at {{appointment_time}}.'],
+      ['intent', 'save'],
+    ])
     expect(saved.status).toBe(303)
     const after = (await app.query({ type: 'templates', id: reminder.id })).body.data
-    expect(after).toMatchObject({ name: 'Friendly reminder', subject: 'Tomorrow: {{business_name}}', body: 'Dear {{customer_first_name}},\nsee you at {{appointment_time}}.' })
+    expect(after).toMatchObject({
+      name: 'Friendly reminder',
+      subject: 'Tomorrow: {{business_name}}',
+      body: 'Dear {{customer_first_name}},\nsee you at {{appointment_time}}.',
+    })
     const shown = await owner.get(`${path}?done=saved`)
     expect(shown.html).toContain('Template saved.')
     expect(shown.html).toContain('Tomorrow: Sparkle Windows')
@@ -128,11 +175,19 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     expect(forPriya.html).toContain('Hi Priya,')
     expect(forPriya.html).toContain('As Priya Patel would read it')
     expect((await owner.get(`/settings/templates/${confirmation.id}?customer=Nobody`)).html).toContain('No customer matches “Nobody”')
-    const created = await form('/settings/templates/new?kind=invoice', '/settings/templates', [['name', 'Short invoice'], ['subject', 'Invoice {{invoice_number}}'],
-      ['body', 'Due: {{amount_due}}'], ['intent', 'save']])
+    const created = await form('/settings/templates/new?kind=invoice', '/settings/templates', [
+      ['name', 'Short invoice'],
+      ['subject', 'Invoice {{invoice_number}}'],
+      ['body', 'Due: {{amount_due}}'],
+      ['intent', 'save'],
+    ])
     expect(created.status).toBe(303)
     const id = created.location!.match(/\/settings\/templates\/([0-9a-f-]{36})\?done=created/)![1]
-    expect((await app.query({ type: 'templates', id })).body.data).toMatchObject({ kind: 'invoice', name: 'Short invoice', is_default: false })
+    expect((await app.query({ type: 'templates', id })).body.data).toMatchObject({
+      kind: 'invoice',
+      name: 'Short invoice',
+      is_default: false,
+    })
     expect((await form(`/settings/templates/${id}`, `/settings/templates/${id}/default`, [])).status).toBe(303)
     expect((await app.query({ type: 'templates', id })).body.data.is_default).toBe(true)
     expect((await form(`/settings/templates/${id}`, `/settings/templates/${id}/archive`, [])).status).toBe(303)
@@ -141,38 +196,64 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     void contact
   })
 
-  it('another business\'s template, team member and token are not found, and a malformed id is a 400, never a 500', async () => {
+  it("another business's template, team member and token are not found, and a malformed id is a 400, never a 500", async () => {
     const other = await app.createTenant('Other Windows')
     const theirs = await app.t.db.query<{ id: string }>('select id from message_templates where tenant_id = $1 limit 1', [other.tenant_id])
     const page = await owner.get(`/settings/templates/${theirs.rows[0].id}`)
     expect(page.status).toBe(404)
     const mine = (await app.query({ type: 'templates' })).body.data.items[0]
-    const archive = await owner.post(`/settings/templates/${theirs.rows[0].id}/archive`, hiddenFields((await owner.get(`/settings/templates/${mine.id}`)).html,
-      `/settings/templates/${mine.id}/archive`))
+    const archive = await owner.post(
+      `/settings/templates/${theirs.rows[0].id}/archive`,
+      hiddenFields((await owner.get(`/settings/templates/${mine.id}`)).html, `/settings/templates/${mine.id}/archive`),
+    )
     expect(archive.status).toBe(404)
-    expect((await app.t.db.query('select archived_at from message_templates where id = $1', [theirs.rows[0].id])).rows[0].archived_at).toBeNull()
+    expect(
+      (await app.t.db.query('select archived_at from message_templates where id = $1', [theirs.rows[0].id])).rows[0].archived_at,
+    ).toBeNull()
     expect((await owner.get('/settings/templates/not-an-id')).status).toBe(400)
-    const theirUser = await owner.post(`/team/${other.owner_user_id}/active`, [...hiddenFields((await owner.get('/team')).html, '/team'), ['active', 'false']])
+    const theirUser = await owner.post(`/team/${other.owner_user_id}/active`, [
+      ...hiddenFields((await owner.get('/team')).html, '/team'),
+      ['active', 'false'],
+    ])
     expect(theirUser.status).toBe(404)
     const theirToken = await app.t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [other.tenant_id])
-    const revoke = await owner.post(`/review/connections/${theirToken.rows[0].id}/revoke`, hiddenFields((await owner.get('/review/connections')).html,
-      '/review/connections/new'))
+    const revoke = await owner.post(
+      `/review/connections/${theirToken.rows[0].id}/revoke`,
+      hiddenFields((await owner.get('/review/connections')).html, '/review/connections/new'),
+    )
     expect(revoke.status).toBe(404)
-    expect((await app.t.db.query('select revoked_at from agent_tokens where id = $1', [theirToken.rows[0].id])).rows[0].revoked_at).toBeNull()
+    expect(
+      (await app.t.db.query('select revoked_at from agent_tokens where id = $1', [theirToken.rows[0].id])).rows[0].revoked_at,
+    ).toBeNull()
   })
 
   it('adds a technician, renames them, deactivates them (no more sign-in) and reactivates them', async () => {
-    const added = await form('/team', '/team', [['name', 'Rosa Ruiz'], ['email', 'rosa@sparkle.test'], ['role', 'technician']])
+    const added = await form('/team', '/team', [
+      ['name', 'Rosa Ruiz'],
+      ['email', 'rosa@sparkle.test'],
+      ['role', 'technician'],
+    ])
     expect(added.status).toBe(303)
     const rosa = (await app.query({ type: 'users', q: 'rosa' })).body.data.items[0]
     expect(rosa).toMatchObject({ name: 'Rosa Ruiz', email: 'rosa@sparkle.test', role: 'technician', deactivated_at: null })
-    const again = await form('/team', '/team', [['name', 'Rosa Again'], ['email', 'ROSA@sparkle.test'], ['role', 'technician']])
+    const again = await form('/team', '/team', [
+      ['name', 'Rosa Again'],
+      ['email', 'ROSA@sparkle.test'],
+      ['role', 'technician'],
+    ])
     expect(again.status).toBe(409)
     expect(again.html).toMatch(/id="e_email">rosa@sparkle.test already belongs to team member Rosa Ruiz/i)
     expect(await issueMagicLinks(app.t.db, 'rosa@sparkle.test')).toHaveLength(1)
     const signedIn = await pageClient(app, 'rosa@sparkle.test')
     expect((await signedIn.get('/today')).status).toBe(200)
-    expect((await form('/team', `/team/${rosa.id}`, [['name', 'Rosa R.'], ['role', 'technician']])).status).toBe(303)
+    expect(
+      (
+        await form('/team', `/team/${rosa.id}`, [
+          ['name', 'Rosa R.'],
+          ['role', 'technician'],
+        ])
+      ).status,
+    ).toBe(303)
     expect((await app.query({ type: 'users', id: rosa.id })).body.data.name).toBe('Rosa R.')
     expect((await form('/team', `/team/${rosa.id}/active`, [])).status).toBe(303)
     expect((await app.query({ type: 'users', id: rosa.id })).body.data.deactivated_at).not.toBeNull()
@@ -188,7 +269,10 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     const off = await form('/team', `/team/${me}/active`, [])
     expect(off.status).toBe(409)
     expect(off.html).toContain('is the only owner still active and cannot be deactivated')
-    const demoted = await form('/team', `/team/${me}`, [['name', 'Owner'], ['role', 'technician']])
+    const demoted = await form('/team', `/team/${me}`, [
+      ['name', 'Owner'],
+      ['role', 'technician'],
+    ])
     expect(demoted.status).toBe(409)
     expect(demoted.html).toMatch(/id="e_role">.*only owner still active and cannot be made a technician/)
     expect((await app.query({ type: 'users', id: me })).body.data).toMatchObject({ role: 'owner', deactivated_at: null })
@@ -209,7 +293,9 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
       const found = await app.t.db.query(`select count(*)::int as n from ${table} t where t::text like '%' || $1 || '%'`, [token.slice(13)])
       expect(found.rows[0].n, table).toBe(0)
     }
-    const audit = await app.t.db.query<{ changes: unknown }>(`select changes from audit_log where entity_id = $1 and action = 'create'`, [listed.id])
+    const audit = await app.t.db.query<{ changes: unknown }>(`select changes from audit_log where entity_id = $1 and action = 'create'`, [
+      listed.id,
+    ])
     expect(JSON.stringify(audit.rows[0].changes)).toContain('Laptop agent')
     expect((await form('/review/connections', `/review/connections/${listed.id}/revoke`, [])).status).toBe(303)
     expect((await app.query({ type: 'settings' }, token)).status).toBe(401)
@@ -223,14 +309,22 @@ describe.each(engines)('the owner\'s settings, templates, team and token pages (
     expect(blank.status).toBe(400)
     expect(blank.html).toMatch(/id="e_name">/)
     expect(blank.html).not.toMatch(/crm_[a-z0-9]{8}_/)
-    const count = await app.t.db.query<{ n: number }>(`select count(*)::int as n from agent_tokens where tenant_id = $1 and name in ('Self-made', '')`, [app.tenant.tenant_id])
+    const count = await app.t.db.query<{ n: number }>(
+      `select count(*)::int as n from agent_tokens where tenant_id = $1 and name in ('Self-made', '')`,
+      [app.tenant.tenant_id],
+    )
     expect(count.rows[0].n).toBe(0)
   })
 
   it('a repeated Idempotency-Key gets the answer without the secret, and the stored answer holds none', async () => {
     const key = randomUUID()
-    const call = () => performAction(app.services, ownerPrincipal, { domain: 'agent_token', action: 'create', data: { name: 'Replayed' } },
-      { requestId: randomUUID(), idempotencyKey: key })
+    const call = () =>
+      performAction(
+        app.services,
+        ownerPrincipal,
+        { domain: 'agent_token', action: 'create', data: { name: 'Replayed' } },
+        { requestId: randomUUID(), idempotencyKey: key },
+      )
     const first = await call()
     const token = (first.result as { token: string }).token
     expect(token).toMatch(/^crm_[a-z0-9]{8}_/)

@@ -8,7 +8,9 @@ import { FORMULA_SERVICE, numbersFixture, type NumbersFixture } from './analytic
 import { pageClient, type PageClient } from './technician-fixture.js'
 
 /** The figures of analytics_summary as {metric: [this period, compared period]}. */
-function figures(items: Array<{ metric: string; this_period: number | null; compare_period: number | null }>): Record<string, [number | null, number | null]> {
+function figures(
+  items: Array<{ metric: string; this_period: number | null; compare_period: number | null }>,
+): Record<string, [number | null, number | null]> {
   return Object.fromEntries(items.map((f) => [f.metric, [f.this_period, f.compare_period]]))
 }
 
@@ -27,7 +29,7 @@ async function csvAt(owner: PageClient, page: string, label: string): Promise<Ar
   return parse(res.html, { columns: true })
 }
 
-describe.each(engines)('the owner\'s numbers (%s)', (engine) => {
+describe.each(engines)("the owner's numbers (%s)", (engine) => {
   let f: NumbersFixture
   let owner: PageClient
   let tech: PageClient
@@ -71,24 +73,42 @@ describe.each(engines)('the owner\'s numbers (%s)', (engine) => {
     const toDate = await read({ type: 'analytics_summary', through_day: 22 })
     expect(toDate[0]).toMatchObject({ from: '2026-11-01', to: '2026-11-22', compare_from: '2025-11-01', compare_to: '2025-11-22' })
     const got = figures(toDate as any)
-    expect([got.sales_cents, got.paid_cents, got.visits, got.new_customers]).toEqual([[28000, 26000], [17000, 14000], [2, 2], [1, 2]])
-    const empty = figures(await read({ type: 'analytics_summary', month: '2024-02', through_day: 30 }) as any)
+    expect([got.sales_cents, got.paid_cents, got.visits, got.new_customers]).toEqual([
+      [28000, 26000],
+      [17000, 14000],
+      [2, 2],
+      [1, 2],
+    ])
+    const empty = figures((await read({ type: 'analytics_summary', month: '2024-02', through_day: 30 })) as any)
     expect(empty.visits).toEqual([0, 0])
     expect(empty.average_per_visit_cents).toEqual([null, null])
   })
 
   it('splits sales by service and by town or postal code, largest first, with the other business left out', async () => {
     expect(sales(await read({ type: 'analytics_by_service', month: '2026-11' }), 'service')).toEqual([
-      ['Window cleaning', 2, 27000, 2, 24000], [PAYLOAD, 2, 4000, 0, 0], [FORMULA_SERVICE, 0, 0, 1, 2000]])
+      ['Window cleaning', 2, 27000, 2, 24000],
+      [PAYLOAD, 2, 4000, 0, 0],
+      [FORMULA_SERVICE, 0, 0, 1, 2000],
+    ])
     expect(sales(await read({ type: 'analytics_by_place', month: '2026-11' }), 'place')).toEqual([
-      ['Huntsville, AL', 2, 19000, 1, 14000], [`${PAYLOAD}, AL`, 1, 12000, 0, 0], ['Madison, AL', 0, 0, 1, 12000]])
+      ['Huntsville, AL', 2, 19000, 1, 14000],
+      [`${PAYLOAD}, AL`, 1, 12000, 0, 0],
+      ['Madison, AL', 0, 0, 1, 12000],
+    ])
     expect(sales(await read({ type: 'analytics_by_place', month: '2026-11', group_by: 'postal_code' }), 'place')).toEqual([
-      ['35801', 2, 19000, 1, 14000], ['35802', 1, 12000, 0, 0], ['35758', 0, 0, 1, 12000]])
+      ['35801', 2, 19000, 1, 14000],
+      ['35802', 1, 12000, 0, 0],
+      ['35758', 0, 0, 1, 12000],
+    ])
     const againstOctober = await read({ type: 'analytics_by_place', month: '2026-11', compare: 'previous_month' })
-    expect(againstOctober.find((r) => r.place === 'Madison, AL')).toMatchObject({ compare_visits: 1, compare_sales_cents: 99900, compare_from: '2026-10-01' })
+    expect(againstOctober.find((r) => r.place === 'Madison, AL')).toMatchObject({
+      compare_visits: 1,
+      compare_sales_cents: 99900,
+      compare_from: '2026-10-01',
+    })
   })
 
-  it('pages a long report with its cursor, and reads one service by id but never another business\'s', async () => {
+  it("pages a long report with its cursor, and reads one service by id but never another business's", async () => {
     const first = await f.app.query({ type: 'analytics_by_service', month: '2026-11', limit: 2 })
     expect(first.body.data.items.map((r: any) => r.service)).toEqual(['Window cleaning', PAYLOAD])
     const rest = await f.app.query({ type: 'analytics_by_service', month: '2026-11', limit: 2, cursor: first.body.data.next_cursor })
@@ -121,12 +141,19 @@ describe.each(engines)('the owner\'s numbers (%s)', (engine) => {
     expect(toDate.find((r) => r.metric === 'sales_cents')).toMatchObject({ this_period: '28000', to: '2026-11-22' })
     const byService = await csvAt(owner, page.html, 'Download sales by service \\(CSV\\)')
     expect(byService.map((r) => [r.service, r.sales_cents, r.compare_sales_cents])).toEqual([
-      ['Window cleaning', '27000', '24000'], [PAYLOAD, '4000', '0'], [`'${FORMULA_SERVICE}`, '0', '2000']])
+      ['Window cleaning', '27000', '24000'],
+      [PAYLOAD, '4000', '0'],
+      [`'${FORMULA_SERVICE}`, '0', '2000'],
+    ])
     const byTown = await csvAt(owner, page.html, 'Download sales by town \\(CSV\\)')
-    expect(byTown.map((r) => [r.place, r.visits])).toEqual([['Huntsville, AL', '2'], [`${PAYLOAD}, AL`, '1'], ['Madison, AL', '0']])
+    expect(byTown.map((r) => [r.place, r.visits])).toEqual([
+      ['Huntsville, AL', '2'],
+      [`${PAYLOAD}, AL`, '1'],
+      ['Madison, AL', '0'],
+    ])
   })
 
-  it('a past month has no month-to-date table; the period picker\'s choices come back selected', async () => {
+  it("a past month has no month-to-date table; the period picker's choices come back selected", async () => {
     const page = await owner.get('/analytics?month=2025-11&compare=previous_month&group_by=postal_code')
     expect(page.status).toBe(200)
     expect(page.html).not.toContain('Month to date')
@@ -152,7 +179,11 @@ describe.each(engines)('the owner\'s numbers (%s)', (engine) => {
     expect(chart).toContain('<text x="0" y="')
     expect(chart.slice(0, chart.indexOf('</svg>'))).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
     for (const field of ['month', 'compare', 'group_by']) {
-      expectEscaped(await owner.get(`/analytics?month=2026-11&${field}=${encodeURIComponent(PAYLOAD)}`), `${field} in the address`, field === 'month')
+      expectEscaped(
+        await owner.get(`/analytics?month=2026-11&${field}=${encodeURIComponent(PAYLOAD)}`),
+        `${field} in the address`,
+        field === 'month',
+      )
     }
   })
 

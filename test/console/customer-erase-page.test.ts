@@ -13,7 +13,8 @@ const NOW = new Date('2026-10-27T15:15:00Z')
 describe.each(engines)('the owner\'s "Erase this customer" page (%s)', (engine) => {
   let app: TestApp
   let owner: PageClient
-  const contact = async (name: string) => (await app.action('contact', 'create', { display_name: name, email: `${name.split(' ')[0].toLowerCase()}@erase.test` })).body.data.id
+  const contact = async (name: string) =>
+    (await app.action('contact', 'create', { display_name: name, email: `${name.split(' ')[0].toLowerCase()}@erase.test` })).body.data.id
   const nameOf = async (id: string) => (await app.query({ type: 'contacts', id })).body.data.display_name
 
   beforeAll(async () => {
@@ -41,21 +42,30 @@ describe.each(engines)('the owner\'s "Erase this customer" page (%s)', (engine) 
 
   it('with a visit still to come, says so and erases only when the owner ticks the box too', async () => {
     const id = await contact('Victor Visit')
-    const visit = (await app.action('ticket', 'create', { contact_id: id, scheduled_start: '2026-11-10T15:00:00Z', duration_minutes: 60,
-      line_items: [{ description: 'Windows', unit_price_cents: 9000 }] })).body.data
+    const visit = (
+      await app.action('ticket', 'create', {
+        contact_id: id,
+        scheduled_start: '2026-11-10T15:00:00Z',
+        duration_minutes: 60,
+        line_items: [{ description: 'Windows', unit_price_cents: 9000 }],
+      })
+    ).body.data
     const page = (await owner.get(`/customers/${id}/erase`)).html
     const refused = await owner.submit(page, `/customers/${id}/erase`, [['name', 'Victor Visit']])
     expect(refused.status).toBe(409)
     expect(refused.html).toContain(`visit(s) still to come (#${visit.number})`)
     expect(refused.html).toContain('name="confirm"')
     expect(await nameOf(id)).toBe('Victor Visit')
-    const done = await owner.submit(refused.html, `/customers/${id}/erase`, [['name', 'Victor Visit'], ['confirm', 'on']])
+    const done = await owner.submit(refused.html, `/customers/${id}/erase`, [
+      ['name', 'Victor Visit'],
+      ['confirm', 'on'],
+    ])
     expect(done.status).toBe(200)
     expect(await nameOf(id)).toBe('Erased customer')
     expect((await app.query({ type: 'tickets', id: visit.id })).body.data.status).toBe('cancelled')
   })
 
-  it('is the owner\'s alone: a technician is refused the page and the form', async () => {
+  it("is the owner's alone: a technician is refused the page and the form", async () => {
     const id = await contact('Tina Kept')
     await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
     const tech = await pageClient(app, 'tom@sparkle.test')
@@ -80,8 +90,12 @@ describe.skipIf(!browserAvailable)('the erase page on a phone, without JavaScrip
 
   it('fits 390 px and passes axe, through the refusal and the confirmation, and erases', async () => {
     const id = (await app.action('contact', 'create', { display_name: 'Bartholomew Longname-Featherstonehaugh' })).body.data.id
-    await app.action('ticket', 'create', { contact_id: id, scheduled_start: '2026-11-10T15:00:00Z', duration_minutes: 60,
-      line_items: [{ description: 'Windows', unit_price_cents: 9000 }] })
+    await app.action('ticket', 'create', {
+      contact_id: id,
+      scheduled_start: '2026-11-10T15:00:00Z',
+      duration_minutes: 60,
+      line_items: [{ description: 'Windows', unit_price_cents: 9000 }],
+    })
     const tab = await phoneTab(browser, app, { javaScript: false })
     try {
       const page = await openOnPhone(tab, app, `/customers/${id}/erase`)

@@ -16,8 +16,15 @@ describe.skipIf(!browserAvailable)('the customers pages in Chromium at 390 px', 
     app = await startTestApp('pglite', { now: () => NOW })
     await app.t.db.query(`update users set name = 'Olivia Owner' where id = $1`, [app.tenant.owner_user_id])
     await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
-    serviceId = (await app.action('service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60,
-      taxable: true })).body.data.id
+    serviceId = (
+      await app.action('service', 'create', {
+        name: 'Window cleaning',
+        pricing: 'fixed',
+        price_cents: 15000,
+        default_duration_minutes: 60,
+        taxable: true,
+      })
+    ).body.data.id
     await app.action('contact', 'create', { display_name: 'Zed Other', tags: ['commercial'] })
     browser = await launchBrowser()
   })
@@ -75,7 +82,12 @@ describe.skipIf(!browserAvailable)('the customers pages in Chromium at 390 px', 
       await page.waitForURL(/\/tickets\/[0-9a-f-]{36}\?done=booked$/)
       const ticketId = new URL(page.url()).pathname.split('/')[2]
       const ticket = (await app.query({ type: 'tickets', id: ticketId, include: 'technicians,line_items,notes' })).body.data
-      expect(ticket).toMatchObject({ contact_id: id, address_id: created.addresses[0].id, scheduled_start: '2026-11-06T16:00:00.000Z', notes: 'Ring twice' })
+      expect(ticket).toMatchObject({
+        contact_id: id,
+        address_id: created.addresses[0].id,
+        scheduled_start: '2026-11-06T16:00:00.000Z',
+        notes: 'Ring twice',
+      })
       expect(ticket.technicians.map((t: any) => t.name)).toEqual(['Tom Tech'])
       expect(ticket.line_items.map((l: any) => l.service_id)).toEqual([serviceId])
 

@@ -7,7 +7,7 @@ import { pageClient, type PageClient } from './technician-fixture.js'
 /** Thursday 2026-11-05, 09:30 in Chicago. */
 const NOW = new Date('2026-11-05T15:30:00Z')
 
-describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
+describe.each(engines)("the owner's customers pages (%s)", (engine) => {
   let app: TestApp
   let owner: PageClient
   let techId: string
@@ -34,8 +34,17 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
 
   it('adds a customer with an address in one go; a refused address leaves no customer behind', async () => {
     const form = await page('/customers/new')
-    const fields: Array<[string, string]> = [['display_name', 'Rita Rivers'], ['kind', 'person'], ['email', 'rita@example.com'], ['phone', '(256) 555-0101'],
-      ['tags', 'vip, Gutters'], ['address.line1', '4 Elm Road'], ['address.city', 'Madison'], ['address.state', 'AL'], ['address.access_notes', 'Side gate']]
+    const fields: Array<[string, string]> = [
+      ['display_name', 'Rita Rivers'],
+      ['kind', 'person'],
+      ['email', 'rita@example.com'],
+      ['phone', '(256) 555-0101'],
+      ['tags', 'vip, Gutters'],
+      ['address.line1', '4 Elm Road'],
+      ['address.city', 'Madison'],
+      ['address.state', 'AL'],
+      ['address.access_notes', 'Side gate'],
+    ]
     const refused = await owner.submit(form, '/customers/new', [...fields, ['address.postal_code', '!!']])
     expect(refused.status).toBe(400)
     expect(refused.html).toMatch(/id="e_address\.postal_code">expected a postal code/)
@@ -56,7 +65,11 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
   it('shows a duplicate with a link to the other customer, and saves it only when told it is someone else', async () => {
     const first = await ok('contact', 'create', { display_name: 'Dan Dupe', phone: '256-555-0177' })
     const form = await page('/customers/new')
-    const fields: Array<[string, string]> = [['display_name', 'Danny D'], ['kind', 'person'], ['phone', '(256) 555-0177']]
+    const fields: Array<[string, string]> = [
+      ['display_name', 'Danny D'],
+      ['kind', 'person'],
+      ['phone', '(256) 555-0177'],
+    ]
     const refused = await owner.submit(form, '/customers/new', fields)
     expect(refused.status).toBe(409)
     expect(refused.html).toContain(`href="/customers/${first.id}"`)
@@ -67,7 +80,13 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
 
     const moving = await ok('contact', 'create', { display_name: 'Mo Moving', phone: '256-555-0188' })
     const edit = await page(`/customers/${moving.id}/edit`)
-    const taken: Array<[string, string]> = [['display_name', 'Mo Moving'], ['kind', 'person'], ['email', ''], ['phone', '+1 256 555 0177'], ['tags', '']]
+    const taken: Array<[string, string]> = [
+      ['display_name', 'Mo Moving'],
+      ['kind', 'person'],
+      ['email', ''],
+      ['phone', '+1 256 555 0177'],
+      ['tags', ''],
+    ]
     const warned = await owner.submit(edit, `/customers/${moving.id}/edit`, taken)
     expect(warned.status).toBe(409)
     expect(warned.html).toContain(`href="/customers/${first.id}"`)
@@ -79,15 +98,29 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
   it('edits the phone, shows a wrong email at its field, and the history names who changed what', async () => {
     const c = await ok('contact', 'create', { display_name: 'Eve Edit', phone: '256-555-0111', email: 'eve@example.com' })
     const form = await page(`/customers/${c.id}/edit`)
-    const wrong = await owner.submit(form, `/customers/${c.id}/edit`, [['display_name', 'Eve Edit'], ['kind', 'person'], ['email', 'not an email'],
-      ['phone', '256-555-0199'], ['tags', '']])
+    const wrong = await owner.submit(form, `/customers/${c.id}/edit`, [
+      ['display_name', 'Eve Edit'],
+      ['kind', 'person'],
+      ['email', 'not an email'],
+      ['phone', '256-555-0199'],
+      ['tags', ''],
+    ])
     expect(wrong.status).toBe(400)
     expect(wrong.html).toMatch(/id="e_email">/)
     expect((await app.query({ type: 'contacts', id: c.id })).body.data.phone).toBe('256-555-0111')
-    const saved = await owner.submit(form, `/customers/${c.id}/edit`, [['display_name', 'Eve Edit'], ['kind', 'organization'], ['email', 'eve@example.com'],
-      ['phone', '256-555-0199'], ['tags', 'weekly']])
+    const saved = await owner.submit(form, `/customers/${c.id}/edit`, [
+      ['display_name', 'Eve Edit'],
+      ['kind', 'organization'],
+      ['email', 'eve@example.com'],
+      ['phone', '256-555-0199'],
+      ['tags', 'weekly'],
+    ])
     expect(saved.location).toBe(`/customers/${c.id}?done=saved`)
-    expect((await app.query({ type: 'contacts', id: c.id })).body.data).toMatchObject({ phone: '256-555-0199', kind: 'organization', tags: ['weekly'] })
+    expect((await app.query({ type: 'contacts', id: c.id })).body.data).toMatchObject({
+      phone: '256-555-0199',
+      kind: 'organization',
+      tags: ['weekly'],
+    })
     await ok('contact', 'update', { contact_id: c.id, about: 'Agent wrote this' })
     const shown = await page(`/customers/${c.id}`)
     const history = shown.slice(shown.indexOf('<h2>History</h2>'))
@@ -99,25 +132,48 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
   it('adds and corrects addresses on the edit page, one form each', async () => {
     const c = await ok('contact', 'create', { display_name: 'Al Address' })
     const form = await page(`/customers/${c.id}/edit`)
-    const added = await owner.submit(form, `/customers/${c.id}/addresses`, [['address.line1', '9 Pine St'], ['address.city', 'Athens'], ['address.state', 'AL'],
-      ['address.postal_code', '35611']])
+    const added = await owner.submit(form, `/customers/${c.id}/addresses`, [
+      ['address.line1', '9 Pine St'],
+      ['address.city', 'Athens'],
+      ['address.state', 'AL'],
+      ['address.postal_code', '35611'],
+    ])
     expect(added.location).toBe(`/customers/${c.id}/edit?done=address`)
     const [address] = (await app.query({ type: 'addresses', contact_id: c.id })).body.data.items
     const edit = await page(`/customers/${c.id}/edit`)
-    const refused = await owner.submit(edit, `/customers/${c.id}/addresses/${address.id}`, [['address.line1', '9 Pine St'], ['address.city', ''],
-      ['address.state', 'AL'], ['address.postal_code', '35611'], ['address.access_notes', 'Dog']])
+    const refused = await owner.submit(edit, `/customers/${c.id}/addresses/${address.id}`, [
+      ['address.line1', '9 Pine St'],
+      ['address.city', ''],
+      ['address.state', 'AL'],
+      ['address.postal_code', '35611'],
+      ['address.access_notes', 'Dog'],
+    ])
     expect(refused.status).toBe(400)
     expect(refused.html).toMatch(/id="e_address\.city"/)
     expect((await app.query({ type: 'addresses', id: address.id })).body.data.access_notes).toBeNull()
-    const fixed = await owner.submit(edit, `/customers/${c.id}/addresses/${address.id}`, [['address.line1', '9 Pine St'], ['address.city', 'Athens'],
-      ['address.state', 'AL'], ['address.postal_code', '35611'], ['address.access_notes', 'Dog']])
+    const fixed = await owner.submit(edit, `/customers/${c.id}/addresses/${address.id}`, [
+      ['address.line1', '9 Pine St'],
+      ['address.city', 'Athens'],
+      ['address.state', 'AL'],
+      ['address.postal_code', '35611'],
+      ['address.access_notes', 'Dog'],
+    ])
     expect(fixed.status).toBe(303)
     expect((await app.query({ type: 'addresses', id: address.id })).body.data.access_notes).toBe('Dog')
   })
 
   it('books a visit at a local time with services and a technician, then opens the ticket', async () => {
-    const service = await ok('service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60, taxable: true })
-    const c = await ok('contact', 'create', { display_name: 'Bea Booker', addresses: [{ line1: '1 Main St', city: 'Huntsville', state: 'AL', postal_code: '35801' }] })
+    const service = await ok('service', 'create', {
+      name: 'Window cleaning',
+      pricing: 'fixed',
+      price_cents: 15000,
+      default_duration_minutes: 60,
+      taxable: true,
+    })
+    const c = await ok('contact', 'create', {
+      display_name: 'Bea Booker',
+      addresses: [{ line1: '1 Main St', city: 'Huntsville', state: 'AL', postal_code: '35801' }],
+    })
     const form = await page(`/customers/${c.id}/book?date=2026-11-06`)
     expect(form).toContain('Tom Tech')
     expect(form).toMatch(/href="\/customers\/[^"]+\/book\?date=2026-11-06&amp;time=\d\d%3A\d\d/)
@@ -126,13 +182,26 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
     expect(missing.status).toBe(400)
     expect(missing.html).toMatch(/id="e_time">expected a time/)
     expect((await app.query({ type: 'tickets', contact_id: c.id })).body.data.items).toEqual([])
-    const booked = await owner.post(`/customers/${c.id}/book`, [csrf, ['address_id', c.addresses[0].id], ['date', '2026-11-06'], ['time', '10:30'],
-      ['duration', '90'], ['service', service.id], ['technician', techId], ['notes', 'Bring the long ladder']])
+    const booked = await owner.post(`/customers/${c.id}/book`, [
+      csrf,
+      ['address_id', c.addresses[0].id],
+      ['date', '2026-11-06'],
+      ['time', '10:30'],
+      ['duration', '90'],
+      ['service', service.id],
+      ['technician', techId],
+      ['notes', 'Bring the long ladder'],
+    ])
     expect(booked.status).toBe(303)
     const ticketId = booked.location!.match(/^\/tickets\/([0-9a-f-]{36})\?done=booked$/)![1]
     const ticket = (await app.query({ type: 'tickets', id: ticketId, include: 'technicians,line_items,notes' })).body.data
-    expect(ticket).toMatchObject({ contact_id: c.id, address_id: c.addresses[0].id, scheduled_start: '2026-11-06T16:30:00.000Z',
-      scheduled_end: '2026-11-06T18:00:00.000Z', notes: 'Bring the long ladder' })
+    expect(ticket).toMatchObject({
+      contact_id: c.id,
+      address_id: c.addresses[0].id,
+      scheduled_start: '2026-11-06T16:30:00.000Z',
+      scheduled_end: '2026-11-06T18:00:00.000Z',
+      notes: 'Bring the long ladder',
+    })
     expect(ticket.technicians.map((t: any) => t.user_id)).toEqual([techId])
     expect(ticket.line_items.map((l: any) => l.service_id)).toEqual([service.id])
     const shown = await page(`/customers/${c.id}`)
@@ -164,12 +233,21 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
   })
 
   it('narrows the list by words, tag, town or postal code, kind and status, sorts by last visit, and pages', async () => {
-    const service = (await app.query({ type: 'services' })).body.data.items[0]?.id
-      ?? (await ok('service', 'create', { name: 'Gutters', pricing: 'fixed', price_cents: 5000, taxable: false })).id
-    const acme = await ok('contact', 'create', { display_name: 'Acme Offices', kind: 'organization', tags: ['commercial'], phone: '256-555-0300',
-      addresses: [{ line1: '77 Quarry Lane', city: 'Decatur', state: 'AL', postal_code: '35601' }] })
-    const home = await ok('contact', 'create', { display_name: 'Hank Home', tags: ['commercial'],
-      addresses: [{ line1: '5 Birch Way', city: 'Florence', state: 'AL', postal_code: '35630' }] })
+    const service =
+      (await app.query({ type: 'services' })).body.data.items[0]?.id ??
+      (await ok('service', 'create', { name: 'Gutters', pricing: 'fixed', price_cents: 5000, taxable: false })).id
+    const acme = await ok('contact', 'create', {
+      display_name: 'Acme Offices',
+      kind: 'organization',
+      tags: ['commercial'],
+      phone: '256-555-0300',
+      addresses: [{ line1: '77 Quarry Lane', city: 'Decatur', state: 'AL', postal_code: '35601' }],
+    })
+    const home = await ok('contact', 'create', {
+      display_name: 'Hank Home',
+      tags: ['commercial'],
+      addresses: [{ line1: '5 Birch Way', city: 'Florence', state: 'AL', postal_code: '35630' }],
+    })
     const names = (html: string) => [...html.matchAll(/<a href="\/customers\/[0-9a-f-]{36}"><b>([^<]+)<\/b>/g)].map((m) => m[1])
     expect(names(await page('/customers?tag=commercial'))).toEqual(['Acme Offices', 'Hank Home'])
     expect(names(await page('/customers?tag=commercial&kind=organization'))).toEqual(['Acme Offices'])
@@ -179,8 +257,13 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
     const list = await page('/customers?tag=commercial')
     expect(list).toContain('Decatur · 256-555-0300')
     // A completed visit puts Hank first when sorted by last visit.
-    const t = await ok('ticket', 'create', { contact_id: home.id, scheduled_start: '2026-11-02T09:00', duration_minutes: 60, technician_ids: [techId],
-      line_items: [{ service_id: service }] })
+    const t = await ok('ticket', 'create', {
+      contact_id: home.id,
+      scheduled_start: '2026-11-02T09:00',
+      duration_minutes: 60,
+      technician_ids: [techId],
+      line_items: [{ service_id: service }],
+    })
     await app.t.db.query(`update tickets set status = 'completed', closed_at = now() where id = $1`, [t.id])
     expect(names(await page('/customers?tag=commercial&sort=last_visit'))).toEqual(['Hank Home', 'Acme Offices'])
     expect(await page('/customers?tag=commercial&sort=last_visit')).toContain('Last visit Mon, Nov 2, 9:00 AM')
@@ -197,7 +280,10 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
   it('filters the list by lifecycle and shows where each customer stands, and since when, on their page', async () => {
     const paying = await ok('contact', 'create', { display_name: 'Lena Lifecycle', tags: ['staged'] })
     await ok('contact', 'create', { display_name: 'Pete Prospect', tags: ['staged'] })
-    const inv = await ok('invoice', 'create', { contact_id: paying.id, line_items: [{ description: 'Windows', unit_price_cents: 8000, taxable: false }] })
+    const inv = await ok('invoice', 'create', {
+      contact_id: paying.id,
+      line_items: [{ description: 'Windows', unit_price_cents: 8000, taxable: false }],
+    })
     await ok('invoice', 'mark_sent', { invoice_id: inv.id })
     await ok('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 8000, method: 'check' })
     const names = (html: string) => [...html.matchAll(/<a href="\/customers\/[0-9a-f-]{36}"><b>([^<]+)<\/b>/g)].map((m) => m[1])
@@ -219,7 +305,17 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
       const db = app.t.db
       const original = db.transaction.bind(db)
       let count = 0
-      db.transaction = (fn, setup) => original((tx) => fn({ query: (text, params) => { count++; return tx.query(text, params) } } as typeof tx), setup)
+      db.transaction = (fn, setup) =>
+        original(
+          (tx) =>
+            fn({
+              query: (text, params) => {
+                count++
+                return tx.query(text, params)
+              },
+            } as typeof tx),
+          setup,
+        )
       try {
         await page(path)
       } finally {
@@ -227,9 +323,17 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
       }
       return count
     }
-    const small = await ok('contact', 'create', { display_name: 'Sam Small', addresses: [{ line1: '1 A St', city: 'Athens', state: 'AL', postal_code: '35611' }] })
-    const big = await ok('contact', 'create', { display_name: 'Bill Big', addresses: [{ line1: '2 B St', city: 'Athens', state: 'AL', postal_code: '35611' },
-      { line1: '3 C St', city: 'Athens', state: 'AL', postal_code: '35611' }] })
+    const small = await ok('contact', 'create', {
+      display_name: 'Sam Small',
+      addresses: [{ line1: '1 A St', city: 'Athens', state: 'AL', postal_code: '35611' }],
+    })
+    const big = await ok('contact', 'create', {
+      display_name: 'Bill Big',
+      addresses: [
+        { line1: '2 B St', city: 'Athens', state: 'AL', postal_code: '35611' },
+        { line1: '3 C St', city: 'Athens', state: 'AL', postal_code: '35611' },
+      ],
+    })
     // One of each for the small customer (an empty list may skip a statement), five of each for the big one.
     await ok('ticket', 'create', { contact_id: small.id, scheduled_start: '2026-11-10T09:00', technician_ids: [techId] })
     await ok('ticket', 'create', { contact_id: small.id, scheduled_start: '2026-10-10T09:00' })
@@ -246,7 +350,7 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
     expect(await statements(`/customers/${big.id}`)).toBe(forSmall)
   })
 
-  it('lets a technician see none of it, sends a signed-out visitor to sign in, and finds no other business\'s customer', async () => {
+  it("lets a technician see none of it, sends a signed-out visitor to sign in, and finds no other business's customer", async () => {
     const c = await ok('contact', 'create', { display_name: 'Private Pat' })
     const tech = await pageClient(app, 'tom@sparkle.test')
     for (const path of ['/customers', `/customers/${c.id}`, `/customers/${c.id}/edit`, `/customers/${c.id}/book`, '/customers/new']) {
@@ -262,7 +366,12 @@ describe.each(engines)('the owner\'s customers pages (%s)', (engine) => {
     const other = await app.createTenant('Other Windows')
     const theirs = await app.action('contact', 'create', { display_name: 'Their Customer' }, { token: other.agent_token })
     expect(theirs.status).toBe(200)
-    for (const path of [`/customers/${theirs.body.data.id}`, `/customers/${theirs.body.data.id}/edit`, `/customers/${theirs.body.data.id}/book`, '/customers/not-an-id']) {
+    for (const path of [
+      `/customers/${theirs.body.data.id}`,
+      `/customers/${theirs.body.data.id}/edit`,
+      `/customers/${theirs.body.data.id}/book`,
+      '/customers/not-an-id',
+    ]) {
       const r = await owner.get(path)
       expect(r.status, path).toBe(404)
       expect(r.html).not.toContain('Their Customer')

@@ -4,7 +4,7 @@ import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
 import { homeFixture, type HomeFixture } from './home-fixture.js'
 
-describe.skipIf(!browserAvailable)('the owner\'s Home and Calendar in Chromium at 390 px', () => {
+describe.skipIf(!browserAvailable)("the owner's Home and Calendar in Chromium at 390 px", () => {
   let f: HomeFixture
   let browser: Browser
   beforeAll(async () => {
@@ -37,8 +37,16 @@ describe.skipIf(!browserAvailable)('the owner\'s Home and Calendar in Chromium a
       await page.goto(`${f.app.url}/`)
       await expectFitsPhone(page, 'home')
       const headings = await page.locator('h2').allTextContents()
-      for (const part of ['Today, Thu 2026-11-05: 3 tickets', 'Tomorrow, Fri 2026-11-06: 1 ticket', 'Requests waiting for you: 1', 'Customers\' answers',
-        'Money owed', 'Work to close out or bill: 1', 'Leads to follow up: 1']) expect(headings).toContain(part)
+      for (const part of [
+        'Today, Thu 2026-11-05: 3 tickets',
+        'Tomorrow, Fri 2026-11-06: 1 ticket',
+        'Requests waiting for you: 1',
+        "Customers' answers",
+        'Money owed',
+        'Work to close out or bill: 1',
+        'Leads to follow up: 1',
+      ])
+        expect(headings).toContain(part)
       // The decline's link opens its ticket.
       await page.click(`a[href="/tickets/${f.tickets.future}"] >> nth=-1`)
       expect(page.url()).toBe(`${f.app.url}/tickets/${f.tickets.future}`)
@@ -87,7 +95,9 @@ describe.skipIf(!browserAvailable)('the owner\'s Home and Calendar in Chromium a
       await page.fill('input[name="date"]', '2026-11-06')
       await page.selectOption('select[name="technician"]', 'unassigned')
       await page.click('button:text("Show")')
-      expect(await page.locator('a[href^="/tickets/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([`/tickets/${f.extra.tomorrow}`])
+      expect(await page.locator('a[href^="/tickets/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+        `/tickets/${f.extra.tomorrow}`,
+      ])
       expect(tab.problems).toEqual([])
     } finally {
       await tab.close()

@@ -13,7 +13,13 @@ describe.each(engines)('Home and Calendar escape every text they show (%s)', (en
     // Customer names, the customer's note, the lead, and the request's description (it names the customer) all carry the payload.
     f = await homeFixture(engine, { customer: `Jane ${PAYLOAD}`, note: `Not then ${PAYLOAD}` })
     techId = await addUser(f.app, 'hostile@sparkle.test', 'technician', `Tina ${PAYLOAD}`)
-    const address = await f.app.action('address', 'add', { contact_id: f.contactId, line1: `1 ${PAYLOAD}`, city: `Town ${PAYLOAD}`, state: 'AL', postal_code: '35801' })
+    const address = await f.app.action('address', 'add', {
+      contact_id: f.contactId,
+      line1: `1 ${PAYLOAD}`,
+      city: `Town ${PAYLOAD}`,
+      state: 'AL',
+      postal_code: '35801',
+    })
     expect(address.status, JSON.stringify(address.body.error)).toBe(200)
     await f.book('2026-11-05T16:00', [techId], { address_id: address.body.data.id })
     owner = await pageClient(f.app, 'owner@sparkle.test')
@@ -30,8 +36,12 @@ describe.each(engines)('Home and Calendar escape every text they show (%s)', (en
     }
   })
 
-  it('the calendar\'s day, week and one technician\'s views; the month grid shows no names', async () => {
-    for (const path of ['/schedule?date=2026-11-05', '/schedule?view=week&date=2026-11-05', `/schedule?date=2026-11-05&technician=${techId}`]) {
+  it("the calendar's day, week and one technician's views; the month grid shows no names", async () => {
+    for (const path of [
+      '/schedule?date=2026-11-05',
+      '/schedule?view=week&date=2026-11-05',
+      `/schedule?date=2026-11-05&technician=${techId}`,
+    ]) {
       const page = await owner.get(path)
       expectEscaped(page, path)
       expect(page.html, path).toContain('Town &lt;script&gt;')

@@ -3,7 +3,7 @@ import { engines } from '../helpers/databases.js'
 import { homeFixture, type HomeFixture } from './home-fixture.js'
 import { pageClient, type PageClient } from './technician-fixture.js'
 
-describe.each(engines)('the owner\'s Home and Calendar (%s)', (engine) => {
+describe.each(engines)("the owner's Home and Calendar (%s)", (engine) => {
   let f: HomeFixture
   let owner: PageClient
   let tom: PageClient
@@ -21,7 +21,9 @@ describe.each(engines)('the owner\'s Home and Calendar (%s)', (engine) => {
     const owed = (await f.app.query({ type: 'receivables' })).body.data.items
     expect(owed).toHaveLength(1)
     expect(owed[0]).toMatchObject({ id: 'USD', owed_cents: 12_500, owed_count: 1, overdue_cents: 12_500, overdue_count: 1 })
-    expect(owed[0].oldest_overdue).toEqual([expect.objectContaining({ id: f.invoice.id, contact_name: 'Jane Smith', due_on: '2026-10-15', days_overdue: 21 })])
+    expect(owed[0].oldest_overdue).toEqual([
+      expect.objectContaining({ id: f.invoice.id, contact_name: 'Jane Smith', due_on: '2026-10-15', days_overdue: 21 }),
+    ])
     const unassigned = (await f.app.query({ type: 'tickets', unassigned: 'true' })).body.data.items.map((t: any) => t.id)
     expect(unassigned).toEqual([f.extra.tomorrow])
     const unanswered = (await f.app.query({ type: 'tickets', unanswered: 'true' })).body.data.items.map((t: any) => t.id)
@@ -47,7 +49,9 @@ describe.each(engines)('the owner\'s Home and Calendar (%s)', (engine) => {
     expect(r.html).toContain('<h2>Requests waiting for you: 1</h2>')
     expect(r.html).toContain('Delete customer Spare Customer')
     expect(r.html).toContain('href="/review"')
-    expect(r.html).toContain(`href="/tickets/${f.tickets.future}">#${num(f.tickets.future)} Jane Smith</a>\ndeclined Sat 2026-11-07 10:00: <q>We are away that weekend</q>`)
+    expect(r.html).toContain(
+      `href="/tickets/${f.tickets.future}">#${num(f.tickets.future)} Jane Smith</a>\ndeclined Sat 2026-11-07 10:00: <q>We are away that weekend</q>`,
+    )
     expect(r.html).toMatch(new RegExp(`href="/tickets/${f.extra.unanswered}">#\\d+ Jane Smith</a> Tue 2026-11-10 09:00`))
     expect(r.html).toContain('$125.00 owed on 1 invoice; <strong>$125.00 overdue</strong> on 1')
     expect(r.html).toContain(`href="/invoices/${f.invoice.id}">Invoice ${f.invoice.number} Jane Smith</a>`)
@@ -91,15 +95,17 @@ describe.each(engines)('the owner\'s Home and Calendar (%s)', (engine) => {
     expect(page).not.toContain('Jane Smith')
     expect(page).toContain('Nothing booked.')
 
-    await f.app.t.db.query(`update tenants set payment_instructions = 'Checks to Empty Panes', reply_to_email = 'office@emptypanes.test' where id = $1`,
-      [other.tenant_id])
+    await f.app.t.db.query(
+      `update tenants set payment_instructions = 'Checks to Empty Panes', reply_to_email = 'office@emptypanes.test' where id = $1`,
+      [other.tenant_id],
+    )
     const set = await home()
     expect(set).toContain('Three steps to start')
     expect(set).not.toContain('Say how customers pay you')
     expect(set).not.toContain('Set a reply-to email')
   })
 
-  it('the calendar\'s day view lists the day\'s tickets in time order, each linking to its ticket', async () => {
+  it("the calendar's day view lists the day's tickets in time order, each linking to its ticket", async () => {
     const r = await owner.get('/schedule')
     expect(r.status).toBe(200)
     expect(r.html).toContain('<h1>Today, Thu 2026-11-05</h1>')
@@ -148,9 +154,12 @@ describe.each(engines)('the owner\'s Home and Calendar (%s)', (engine) => {
     expect(october.html).toContain('aria-label="31, Sat 2026-10-31: 1 ticket"')
   })
 
-  it('a bad view, date or technician is a 400 page naming the field; another business\'s person is not found', async () => {
-    for (const [query, words] of [['view=year', 'view: expected day, week or month'], ['date=2026-02-30', 'date: expected a real date'],
-      ['technician=%3Cb%3E', 'technician: expected a team member']]) {
+  it("a bad view, date or technician is a 400 page naming the field; another business's person is not found", async () => {
+    for (const [query, words] of [
+      ['view=year', 'view: expected day, week or month'],
+      ['date=2026-02-30', 'date: expected a real date'],
+      ['technician=%3Cb%3E', 'technician: expected a team member'],
+    ]) {
       const r = await owner.get(`/schedule?${query}`)
       expect(r.status, query).toBe(400)
       expect(r.html, query).toContain(words)

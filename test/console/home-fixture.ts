@@ -20,10 +20,18 @@ async function ok(f: TechFixture, domain: string, action: string, data: unknown)
 }
 
 /** A customer's answer through the link in the ticket's confirmation email. */
-export async function answerConfirmation(f: TechFixture, ticketId: string, answer?: 'confirm' | 'decline' | 'change', note = ''): Promise<void> {
-  const m = (await f.app.query({ type: 'scheduled_messages', ticket_id: ticketId, kind: 'confirmation', status: 'pending' })).body.data.items[0]
+export async function answerConfirmation(
+  f: TechFixture,
+  ticketId: string,
+  answer?: 'confirm' | 'decline' | 'change',
+  note = '',
+): Promise<void> {
+  const m = (await f.app.query({ type: 'scheduled_messages', ticket_id: ticketId, kind: 'confirmation', status: 'pending' })).body.data
+    .items[0]
   expect(m, 'a confirmation email is queued for the ticket').toBeTruthy()
-  const links = await asTenant(f.app, (tx) => issueResponseLinks(tx, f.app.services, f.app.tenant.tenant_id, { id: m.id, kind: m.kind, ticket_id: ticketId }))
+  const links = await asTenant(f.app, (tx) =>
+    issueResponseLinks(tx, f.app.services, f.app.tenant.tenant_id, { id: m.id, kind: m.kind, ticket_id: ticketId }),
+  )
   if (!answer) return
   const res = await fetch(String(links[`${answer}_link`]), { method: 'POST', body: new URLSearchParams({ answer, note }) })
   expect(res.status).toBe(200)
@@ -40,13 +48,27 @@ export async function homeFixture(engine: 'pglite' | 'postgres', names: { custom
   const unanswered = (await f.book('2026-11-10T09:00', [f.otherTechId])).id
   await answerConfirmation(f, unanswered)
   await answerConfirmation(f, f.tickets.future, 'decline', names.note ?? 'We are away that weekend')
-  const created = await ok(f, 'invoice', 'create', { contact_id: contactId, issued_on: '2026-10-01', due_on: '2026-10-15',
-    line_items: [{ description: 'Window cleaning', unit_price_cents: 12_500 }] })
+  const created = await ok(f, 'invoice', 'create', {
+    contact_id: contactId,
+    issued_on: '2026-10-01',
+    due_on: '2026-10-15',
+    line_items: [{ description: 'Window cleaning', unit_price_cents: 12_500 }],
+  })
   await ok(f, 'invoice', 'mark_sent', { invoice_id: created.id })
   const spare = await ok(f, 'contact', 'create', { display_name: names.customer ? `${names.customer} (spare)` : 'Spare Customer' })
   const queued = await f.app.action('contact', 'delete', { contact_id: spare.id }, { reasoning: 'Entered twice by mistake' })
   expect(queued.body.data?.status, JSON.stringify(queued.body)).toBe('pending_authorization')
-  const lead = await ok(f, 'lead', 'create', { raw_notes: 'Called about gutters', name: names.customer ?? 'Larry Lead', service_interest: 'Gutter cleaning',
-    reminder_at: '2026-11-04T15:00:00Z' })
-  return { ...f, extra: { tomorrow, unclosed, unanswered }, invoice: { id: created.id, number: created.number }, requestId: queued.body.data.request_id, leadId: lead.id }
+  const lead = await ok(f, 'lead', 'create', {
+    raw_notes: 'Called about gutters',
+    name: names.customer ?? 'Larry Lead',
+    service_interest: 'Gutter cleaning',
+    reminder_at: '2026-11-04T15:00:00Z',
+  })
+  return {
+    ...f,
+    extra: { tomorrow, unclosed, unanswered },
+    invoice: { id: created.id, number: created.number },
+    requestId: queued.body.data.request_id,
+    leadId: lead.id,
+  }
 }

@@ -10,7 +10,11 @@ import { engines } from '../helpers/databases.js'
 import { countRows, signedIn } from '../domains/tickets/fixtures.js'
 
 /** The page's text without tags, spaces squeezed, as a person reads it. */
-const words = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, '\'').replace(/\s+/g, ' ')
+const words = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ')
 const pause = () => new Promise((resolve) => setTimeout(resolve, 50))
 
 describe.each(engines)('a large customer file is checked and imported in the background (%s)', (engine) => {
@@ -47,12 +51,23 @@ describe.each(engines)('a large customer file is checked and imported in the bac
     expect(big.length).toBeGreaterThan(app.services.config.bodyLimitBytes)
     const sent = expectData(await app.action('import', 'upload', { kind: 'square_customers', csv: big, filename: 'customers.csv' }))
     // The dry run starts only once the upload is stored: the answer cannot have waited for it.
-    expect(sent).toMatchObject({ check_status: 'checking', check_done: 0, run_status: null, filename: 'customers.csv', source: 'square', stalled: false })
+    expect(sent).toMatchObject({
+      check_status: 'checking',
+      check_done: 0,
+      run_status: null,
+      filename: 'customers.csv',
+      source: 'square',
+      stalled: false,
+    })
     const seen = await follow(sent.id, (u) => u.check_status !== 'checking')
     expect(seen.at(-1)).toMatchObject({ check_status: 'checked', check_done: 3000, check_total: 3000, problem: null })
     const counts = seen.map((u) => u.check_done)
     expect(counts).toEqual([...counts].sort((a, b) => a - b))
-    if (engine === 'postgres') expect(counts.some((n) => n > 0 && n < 3000), `progress between batches: ${[...new Set(counts)]}`).toBe(true)
+    if (engine === 'postgres')
+      expect(
+        counts.some((n) => n > 0 && n < 3000),
+        `progress between batches: ${[...new Set(counts)]}`,
+      ).toBe(true)
     const report = expectData(await app.query({ type: 'import_uploads', id: sent.id, include: 'report' })).check_report
     expect(report).toMatchObject({ dry_run: true, total: 3000, created: 3000, matched: 0, refused: 0 })
     expect(report.rows).toHaveLength(3000)
@@ -66,7 +81,11 @@ describe.each(engines)('a large customer file is checked and imported in the bac
     const started = expectData(await owner.action('import', 'run', { upload_id: sent.id }))
     expect(started).toMatchObject({ run_status: 'running', run_total: 3000 })
     expect(expectData(await owner.action('import', 'run', { upload_id: sent.id })).run_status).toBe('running')
-    const ran = await follow(sent.id, (u) => u.run_status !== 'running', (q) => owner.query(q))
+    const ran = await follow(
+      sent.id,
+      (u) => u.run_status !== 'running',
+      (q) => owner.query(q),
+    )
     expect(ran.at(-1)).toMatchObject({ run_status: 'done', run_done: 3000, run_error: null })
     expect(await countRows(app, 'contacts')).toBe(3000)
     expectError(await owner.action('import', 'check', { upload_id: sent.id }), 409, 'CONFLICT')
@@ -85,48 +104,82 @@ describe.each(engines)('a large customer file is checked and imported in the bac
   it('an import whose server stopped shows as stalled, says where it stopped, and starts again from the page', async () => {
     const cookie = `crm_session=${await createSession(app.t.db, app.tenant.tenant_id, await addUser(app, `kim-${engine}@sparkle.test`, 'owner', 'Kim'))}`
     const csrf = expectData(await app.call('GET', '/auth/session', undefined, { authorization: '', cookie })).csrf_token as string
-    const sent = expectData(await app.action('import', 'upload', { kind: 'csv_customers', csv: 'Name,Email\nStella Stop,stella@stop.test\nSam Stop,sam@stop.test\n',
-      filename: 'stop.csv' }))
+    const sent = expectData(
+      await app.action('import', 'upload', {
+        kind: 'csv_customers',
+        csv: 'Name,Email\nStella Stop,stella@stop.test\nSam Stop,sam@stop.test\n',
+        filename: 'stop.csv',
+      }),
+    )
     await follow(sent.id, (u) => u.check_status !== 'checking')
     // As a server killed mid-import leaves it: running, some rows done, and nothing moving since.
-    await app.t.db.transaction((tx) => tx.query(`update import_uploads set run_status = 'running', run_done = 1, run_total = 2,
-      updated_at = now() - interval '10 minutes' where id = $1`, [sent.id]), 'set local session_replication_role = replica')
+    await app.t.db.transaction(
+      (tx) =>
+        tx.query(
+          `update import_uploads set run_status = 'running', run_done = 1, run_total = 2,
+      updated_at = now() - interval '10 minutes' where id = $1`,
+          [sent.id],
+        ),
+      'set local session_replication_role = replica',
+    )
     expect(expectData(await app.query({ type: 'import_uploads', id: sent.id }))).toMatchObject({ run_status: 'running', stalled: true })
     const page = await (await fetch(`${app.url}/import/${sent.id}`, { headers: { cookie } })).text()
     expect(words(page)).toContain('The import of stop.csv stopped after 1 of 2 rows (its server was stopped or restarted).')
     expect(page).not.toContain('http-equiv="refresh"')
-    const again = await fetch(`${app.url}/import/${sent.id}/run`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ _csrf: csrf }),
-      redirect: 'manual' })
+    const again = await fetch(`${app.url}/import/${sent.id}/run`, {
+      method: 'POST',
+      headers: { cookie },
+      body: new URLSearchParams({ _csrf: csrf }),
+      redirect: 'manual',
+    })
     expect(again.status).toBe(303)
-    expect((await follow(sent.id, (u) => u.run_status !== 'running')).at(-1)).toMatchObject({ run_status: 'done', run_done: 2, stalled: false })
-    const names = await app.t.db.query<{ display_name: string }>(`select display_name from contacts where tenant_id = $1 and email like '%@stop.test'
-      order by 1`, [app.tenant.tenant_id])
+    expect((await follow(sent.id, (u) => u.run_status !== 'running')).at(-1)).toMatchObject({
+      run_status: 'done',
+      run_done: 2,
+      stalled: false,
+    })
+    const names = await app.t.db.query<{ display_name: string }>(
+      `select display_name from contacts where tenant_id = $1 and email like '%@stop.test'
+      order by 1`,
+      [app.tenant.tenant_id],
+    )
     expect(names.rows.map((c) => c.display_name)).toEqual(['Sam Stop', 'Stella Stop'])
   }, 300_000)
 
-  it.skipIf(!browserAvailable)('through the console page in Chromium: the upload answers at once and the page follows the check to its report', async () => {
-    const context = await browser!.newContext({ javaScriptEnabled: false })
-    const token = await createSession(app.t.db, app.tenant.tenant_id, await addUser(app, `boss-${engine}@sparkle.test`, 'owner', 'Pat Owner'))
-    await context.addCookies([{ name: 'crm_session', value: token, url: app.url }])
-    const page = await context.newPage()
-    await page.goto(`${app.url}/import`)
-    const file = squareCsv(squareCustomers(2500, 13))
-    await page.setInputFiles('input[name=file]', { name: 'square.csv', mimeType: 'text/csv', buffer: Buffer.from(file) })
-    const answered = page.waitForResponse((r) => r.url() === `${app.url}/import` && r.request().method() === 'POST')
-    await page.click('button:has-text("Check the file")')
-    expect((await answered).status()).toBe(303)
-    const id = /\/import\/([0-9a-f-]{36})$/.exec(page.url())![1]
-    // Its state is kept in the database, where any server process reads it.
-    const row = await app.t.db.query<{ check_status: string; filename: string }>('select check_status, filename from import_uploads where id = $1', [id])
-    expect(row.rows[0].filename).toBe('square.csv')
-    // The page looks again by itself (a meta refresh, no script) until the dry run's report is there.
-    // (Its phone numbers are those of the customers the first test imported: those rows would be matched.)
-    await page.waitForSelector('text=/2500 rows: \\d+ would be created, \\d+ would be matched/', { timeout: 240_000 })
-    await expect(page.textContent('body')).resolves.toContain('Import 2500 customers now')
-    await context.close()
-  }, 300_000)
+  it.skipIf(!browserAvailable)(
+    'through the console page in Chromium: the upload answers at once and the page follows the check to its report',
+    async () => {
+      const context = await browser!.newContext({ javaScriptEnabled: false })
+      const token = await createSession(
+        app.t.db,
+        app.tenant.tenant_id,
+        await addUser(app, `boss-${engine}@sparkle.test`, 'owner', 'Pat Owner'),
+      )
+      await context.addCookies([{ name: 'crm_session', value: token, url: app.url }])
+      const page = await context.newPage()
+      await page.goto(`${app.url}/import`)
+      const file = squareCsv(squareCustomers(2500, 13))
+      await page.setInputFiles('input[name=file]', { name: 'square.csv', mimeType: 'text/csv', buffer: Buffer.from(file) })
+      const answered = page.waitForResponse((r) => r.url() === `${app.url}/import` && r.request().method() === 'POST')
+      await page.click('button:has-text("Check the file")')
+      expect((await answered).status()).toBe(303)
+      const id = /\/import\/([0-9a-f-]{36})$/.exec(page.url())![1]
+      // Its state is kept in the database, where any server process reads it.
+      const row = await app.t.db.query<{ check_status: string; filename: string }>(
+        'select check_status, filename from import_uploads where id = $1',
+        [id],
+      )
+      expect(row.rows[0].filename).toBe('square.csv')
+      // The page looks again by itself (a meta refresh, no script) until the dry run's report is there.
+      // (Its phone numbers are those of the customers the first test imported: those rows would be matched.)
+      await page.waitForSelector('text=/2500 rows: \\d+ would be created, \\d+ would be matched/', { timeout: 240_000 })
+      await expect(page.textContent('body')).resolves.toContain('Import 2500 customers now')
+      await context.close()
+    },
+    300_000,
+  )
 
-  it('through the console page over HTTP: the progress page shows rows checked of the file\'s while the dry run goes', async () => {
+  it("through the console page over HTTP: the progress page shows rows checked of the file's while the dry run goes", async () => {
     const cookie = `crm_session=${await createSession(app.t.db, app.tenant.tenant_id, await addUser(app, `pat-${engine}@sparkle.test`, 'owner', 'Pat'))}`
     const csrf = expectData(await app.call('GET', '/auth/session', undefined, { authorization: '', cookie })).csrf_token as string
     const form = new FormData()
@@ -145,7 +198,8 @@ describe.each(engines)('a large customer file is checked and imported in the bac
     }
     expect(pages.at(-1)).toMatch(/2000 rows: \d+ would be created, \d+ would be matched/)
     const progress = pages.slice(0, -1)
-    for (const text of progress) expect(text).toMatch(/Checking more\.csv · nothing is imported yet (Reading the file\.|Checked \d+ of 2000 rows\.)/)
+    for (const text of progress)
+      expect(text).toMatch(/Checking more\.csv · nothing is imported yet (Reading the file\.|Checked \d+ of 2000 rows\.)/)
     if (engine === 'postgres') expect(progress.length, 'the progress page was shown while the dry run ran').toBeGreaterThan(0)
   }, 300_000)
 })

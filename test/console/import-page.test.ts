@@ -40,9 +40,14 @@ function chosen(html: string, header: string): string | undefined {
 }
 
 /** The page's text without tags, spaces squeezed, as a person reads it. */
-const words = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, '\'').replace(/&quot;/g, '"').replace(/\s+/g, ' ')
+const words = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/\s+/g, ' ')
 
-describe.each(engines)('the owner\'s import page (%s)', (engine) => {
+describe.each(engines)("the owner's import page (%s)", (engine) => {
   let app: TestApp
   let owner: Awaited<ReturnType<typeof visitor>>
   beforeAll(async () => {
@@ -51,9 +56,12 @@ describe.each(engines)('the owner\'s import page (%s)', (engine) => {
   })
   afterAll(() => app.close())
 
-  const sheet = stringify([['Client', 'Mail', 'Cell', 'Gate'],
+  const sheet = stringify([
+    ['Client', 'Mail', 'Cell', 'Gate'],
     ...Array.from({ length: 240 }, (_, i) => [`Customer ${i}`, `c${i}@example.test`, '', `${1000 + i}`]),
-    ['Broken', 'nope', '', ''], ['Rita Moreno', '', '256-555-0444', '']])
+    ['Broken', 'nope', '', ''],
+    ['Rita Moreno', '', '256-555-0444', ''],
+  ])
 
   /** Opens the import page until its dry run or its import has finished, returning every page seen on the way. */
   async function untilFinished(path: string): Promise<Answer[]> {
@@ -67,15 +75,21 @@ describe.each(engines)('the owner\'s import page (%s)', (engine) => {
     throw new Error('the import did not finish')
   }
 
-  it('is the owner\'s alone, linked from home with a download link for every list', async () => {
+  it("is the owner's alone, linked from home with a download link for every list", async () => {
     const tech = await visitor(app, await addUser(app, 'tech@sparkle.test', 'technician', 'Tess'))
     expect((await tech.get('/import')).status).toBe(403)
     expect((await fetch(`${app.url}/import`, { redirect: 'manual' })).status).toBe(303)
     const home = await owner.get('/')
     expect(home.text).toContain('<a href="/import">Import customers</a>')
     const hrefs = [...home.text.matchAll(/href="(\/api\/export\?[^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'))
-    expect(hrefs).toEqual(['/api/export?type=contacts&include=addresses', '/api/export?type=tickets&include=line_items',
-      '/api/export?type=invoices&include=line_items', '/api/export?type=payments', '/api/export?type=leads', '/api/export?type=scheduled_messages'])
+    expect(hrefs).toEqual([
+      '/api/export?type=contacts&include=addresses',
+      '/api/export?type=tickets&include=line_items',
+      '/api/export?type=invoices&include=line_items',
+      '/api/export?type=payments',
+      '/api/export?type=leads',
+      '/api/export?type=scheduled_messages',
+    ])
     for (const href of hrefs) {
       const csv = await owner.get(href)
       expect(csv.status, href).toBe(200)
@@ -84,7 +98,7 @@ describe.each(engines)('the owner\'s import page (%s)', (engine) => {
     }
   })
 
-  it('checks a mapped CSV row by row with the proposed columns, checks again with the owner\'s, imports in batches with progress, once', async () => {
+  it("checks a mapped CSV row by row with the proposed columns, checks again with the owner's, imports in batches with progress, once", async () => {
     const sent = await owner.upload({ kind: 'csv_customers', source: 'sheet' }, { name: 'clients.csv', text: sheet })
     expect(sent.status).toBe(303)
     const path = sent.location as string
@@ -96,7 +110,13 @@ describe.each(engines)('the owner\'s import page (%s)', (engine) => {
     expect(words(dry.text)).toContain('242 Broken refused Mail "nope" is not an email address')
     expect(await countRows(app, 'contacts')).toBe(0)
 
-    const checked = await owner.post(`${path}/check`, { col_0: 'name', col_1: 'email', col_2: 'phone', col_3: 'attribute:gate', source: 'sheet' })
+    const checked = await owner.post(`${path}/check`, {
+      col_0: 'name',
+      col_1: 'email',
+      col_2: 'phone',
+      col_3: 'attribute:gate',
+      source: 'sheet',
+    })
     expect(checked.status).toBe(303)
     const again = (await untilFinished(path)).at(-1)!
     expect(chosen(again.text, 'Gate')).toBe('attribute:gate')
@@ -116,15 +136,23 @@ describe.each(engines)('the owner\'s import page (%s)', (engine) => {
     expect(done).toContain('Import finished: clients.csv.')
     expect(done).toContain('242 rows: 241 were created, 0 were matched to customers you have, 1 were refused.')
     expect(await countRows(app, 'contacts')).toBe(241)
-    const gate = await app.t.db.query(`select value from attributes where tenant_id = $1 and key = 'gate' order by value limit 1`, [app.tenant.tenant_id])
+    const gate = await app.t.db.query(`select value from attributes where tenant_id = $1 and key = 'gate' order by value limit 1`, [
+      app.tenant.tenant_id,
+    ])
     expect(gate.rows[0].value).toBe('1000')
 
     const second = await owner.upload({ kind: 'csv_customers', source: 'sheet' }, { name: 'clients.csv', text: sheet })
-    await owner.post(`${second.location}/check`, { col_0: 'name', col_1: 'email', col_2: 'phone', col_3: 'attribute:gate', source: 'sheet' })
+    await owner.post(`${second.location}/check`, {
+      col_0: 'name',
+      col_1: 'email',
+      col_2: 'phone',
+      col_3: 'attribute:gate',
+      source: 'sheet',
+    })
     expect(words((await untilFinished(second.location as string)).at(-1)!.text)).toContain('0 would be created, 241 would be matched')
   }, 240_000)
 
-  it('imports Square\'s export pasted as text, and says plainly what is wrong with a file', async () => {
+  it("imports Square's export pasted as text, and says plainly what is wrong with a file", async () => {
     const pasted = await owner.upload({ kind: 'square_customers', csv: squareCsv(squareCustomers(5, 11)) })
     const path = pasted.location as string
     expect(words((await untilFinished(path)).at(-1)!.text)).toContain('5 rows: 5 would be created')
@@ -177,8 +205,13 @@ describe.skipIf(!browserAvailable)('the import page in Chromium without JavaScri
     await page.click('a[href="/import"]')
     await page.selectOption('select[name=kind]', 'csv_customers')
     const team = Array.from({ length: 298 }, (_, i) => [`Member ${i}`, `m${i}@example.test`, 'L'])
-    await page.setInputFiles('input[name=file]', { name: 'team.csv', mimeType: 'text/csv',
-      buffer: Buffer.from(stringify([['Who', 'E-mail', 'Shirt'], ['Ann Lee', 'ann@example.test', 'M'], ['Bo Chan', 'bo@example.test', 'L'], ...team])) })
+    await page.setInputFiles('input[name=file]', {
+      name: 'team.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        stringify([['Who', 'E-mail', 'Shirt'], ['Ann Lee', 'ann@example.test', 'M'], ['Bo Chan', 'bo@example.test', 'L'], ...team]),
+      ),
+    })
     await page.click('button:has-text("Check the file")')
     // The page looks again by itself (a meta refresh, no script) until the dry run's report is there.
     await page.waitForSelector('text=300 rows: 300 would be created', { timeout: 120_000 })

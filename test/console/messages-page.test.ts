@@ -14,7 +14,11 @@ const clock = { now: new Date('2031-03-03T16:00:00Z') } // Monday 10:00 in Chica
 /** A signed-in person's browser: GET pages and POST forms with the session cookie (and the CSRF field unless told otherwise). */
 interface Visitor {
   get(path: string): Promise<{ status: number; text: string; location: string | null }>
-  post(path: string, form: Record<string, string>, opts?: { csrf?: boolean }): Promise<{ status: number; text: string; location: string | null }>
+  post(
+    path: string,
+    form: Record<string, string>,
+    opts?: { csrf?: boolean },
+  ): Promise<{ status: number; text: string; location: string | null }>
 }
 
 async function visitor(app: TestApp, userId: string): Promise<Visitor> {
@@ -30,7 +34,7 @@ async function visitor(app: TestApp, userId: string): Promise<Visitor> {
   }
 }
 
-describe.each(engines)('the owner\'s scheduled emails page (%s)', (engine) => {
+describe.each(engines)("the owner's scheduled emails page (%s)", (engine) => {
   let app: TestApp
   let owner: Visitor
   let jane: string
@@ -48,11 +52,15 @@ describe.each(engines)('the owner\'s scheduled emails page (%s)', (engine) => {
   })
   afterAll(() => app.close())
 
-  const rows = (html: string) => [...html.matchAll(/<tr><td>([^<]+)<\/td><td>([^<]+)<br>.*?<strong>([^<]+)<\/strong>/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`)
+  const rows = (html: string) =>
+    [...html.matchAll(/<tr><td>([^<]+)<\/td><td>([^<]+)<br>.*?<strong>([^<]+)<\/strong>/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`)
   const messageOf = async (id: string) => expectData(await app.query({ type: 'scheduled_messages', id, include: 'audit_trail' }))
 
   it('is for the owner: others are sent to sign in or refused', async () => {
-    expect(await fetch(`${app.url}/messages`, { redirect: 'manual' }).then((r) => [r.status, r.headers.get('location')])).toEqual([303, '/'])
+    expect(await fetch(`${app.url}/messages`, { redirect: 'manual' }).then((r) => [r.status, r.headers.get('location')])).toEqual([
+      303,
+      '/',
+    ])
     const tech = await visitor(app, await addUser(app, 'tech@sparkle.test', 'technician', 'Tess Tech'))
     expect((await tech.get('/messages')).status).toBe(403)
     expect((await tech.post(`/messages/${janeTicket}/cancel`, {})).status).toBe(403)
@@ -66,9 +74,13 @@ describe.each(engines)('the owner\'s scheduled emails page (%s)', (engine) => {
     // Soonest first; messages due at the same moment may come in either order.
     expect(listed.map((r) => r.slice(0, 16))).toEqual([...listed.map((r) => r.slice(0, 16))].sort())
     expect([...listed].sort()).toEqual([
-      '2031-03-03 10:00 Bob Jones confirmation', '2031-03-03 10:00 Jane Smith confirmation',
-      '2031-03-04 10:00 Bob Jones follow up', '2031-03-04 10:00 Jane Smith follow up',
-      '2031-03-05 09:00 Jane Smith reminder', '2031-03-05 10:00 Bob Jones follow up', '2031-03-06 09:00 Bob Jones reminder',
+      '2031-03-03 10:00 Bob Jones confirmation',
+      '2031-03-03 10:00 Jane Smith confirmation',
+      '2031-03-04 10:00 Bob Jones follow up',
+      '2031-03-04 10:00 Jane Smith follow up',
+      '2031-03-05 09:00 Jane Smith reminder',
+      '2031-03-05 10:00 Bob Jones follow up',
+      '2031-03-06 09:00 Bob Jones reminder',
       '2031-09-01 09:00 Jane Smith reach out',
     ])
     expect(page.text).toContain('Please confirm your appointment on Thursday, March 6, 2031')
@@ -78,7 +90,10 @@ describe.each(engines)('the owner\'s scheduled emails page (%s)', (engine) => {
 
   it('filters by date range, customer, kind and status', async () => {
     const only = async (query: string) => rows((await owner.get(`/messages?${query}`)).text)
-    expect(await only('from=2031-03-05&to=2031-03-05')).toEqual(['2031-03-05 09:00 Jane Smith reminder', '2031-03-05 10:00 Bob Jones follow up'])
+    expect(await only('from=2031-03-05&to=2031-03-05')).toEqual([
+      '2031-03-05 09:00 Jane Smith reminder',
+      '2031-03-05 10:00 Bob Jones follow up',
+    ])
     expect((await only('customer=bob')).every((r) => r.includes('Bob Jones'))).toBe(true)
     expect(await only('customer=bob')).toHaveLength(4)
     expect(await only('kind=reach_out')).toEqual(['2031-09-01 09:00 Jane Smith reach out'])
@@ -111,8 +126,10 @@ describe.each(engines)('the owner\'s scheduled emails page (%s)', (engine) => {
     expect(again.status).toBe(409)
     expect(again.text).toContain('only a pending message can be cancelled')
     // Only this page's own addresses are returned to.
-    const elsewhere = await owner.post(`/messages/${expectData(await app.query({ type: 'scheduled_messages', contact_id: bob, kind: 'reminder' })).items[0].id}/cancel`,
-      { back: 'https://evil.example/phish' })
+    const elsewhere = await owner.post(
+      `/messages/${expectData(await app.query({ type: 'scheduled_messages', contact_id: bob, kind: 'reminder' })).items[0].id}/cancel`,
+      { back: 'https://evil.example/phish' },
+    )
     expect(elsewhere.location).toMatch(/^\/messages\?done=/)
   })
 
@@ -133,12 +150,12 @@ describe.each(engines)('the owner\'s scheduled emails page (%s)', (engine) => {
     expect(new Date((await messageOf(followUp.id)).send_at).toISOString()).toBe('2031-03-04T13:30:00.000Z')
   })
 
-  it('is linked from the owner\'s home page', async () => {
+  it("is linked from the owner's home page", async () => {
     expect((await owner.get('/')).text).toContain('<a href="/messages">Scheduled emails</a>')
   })
 })
 
-describe.skipIf(!browserAvailable)('scheduled emails and a customer\'s answer in Chromium', () => {
+describe.skipIf(!browserAvailable)("scheduled emails and a customer's answer in Chromium", () => {
   let app: TestApp
   let browser: Browser
   beforeAll(async () => {
@@ -155,7 +172,9 @@ describe.skipIf(!browserAvailable)('scheduled emails and a customer\'s answer in
     const jane = await newContact(app, { first_name: 'Jane', last_name: 'Smith', email: 'jane@example.com' })
     const ticket = await newTicket(app, jane, { scheduled_start: '2031-03-06T09:00' })
     const m = expectData(await app.query({ type: 'scheduled_messages', ticket_id: ticket.id, kind: 'confirmation' })).items[0]
-    const links = await asTenant(app, (tx) => issueResponseLinks(tx, app.services, app.tenant.tenant_id, { id: m.id, kind: m.kind, ticket_id: ticket.id }))
+    const links = await asTenant(app, (tx) =>
+      issueResponseLinks(tx, app.services, app.tenant.tenant_id, { id: m.id, kind: m.kind, ticket_id: ticket.id }),
+    )
 
     const customer = await browser.newPage()
     await customer.goto(String(links.change_link))

@@ -20,7 +20,11 @@ export interface MoneyFixture {
 }
 
 /** An invoice's id and number. */
-export interface Invoice { id: string; number: string; total: number }
+export interface Invoice {
+  id: string
+  number: string
+  total: number
+}
 
 /** Starts the app over a fresh database on the engine and makes the fixture's records through the API; names may carry extra text. */
 export async function moneyFixture(engine: 'pglite' | 'postgres', extra = ''): Promise<MoneyFixture> {
@@ -29,10 +33,22 @@ export async function moneyFixture(engine: 'pglite' | 'postgres', extra = ''): P
   await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
   const jane = (await made(app, 'contact', 'create', { display_name: `Jane Smith${extra}`, email: 'jane@example.com' })).id
   const bob = (await made(app, 'contact', 'create', { display_name: `Bob Jones${extra}`, email: 'bob@example.com' })).id
-  const window = (await made(app, 'service', 'create', { name: `Window cleaning${extra}`, pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })).id
+  const window = (
+    await made(app, 'service', 'create', {
+      name: `Window cleaning${extra}`,
+      pricing: 'fixed',
+      price_cents: 15000,
+      default_duration_minutes: 60,
+    })
+  ).id
   const invoice = async (contactId: string, issued: string, due: string, description: string): Promise<Invoice> => {
-    const i = await made(app, 'invoice', 'create', { contact_id: contactId, issued_on: issued, due_on: due,
-      line_items: [{ description: `${description}${extra}`, quantity: 2, unit_price_cents: 5000 }], notes: extra ? `Thanks${extra}` : undefined })
+    const i = await made(app, 'invoice', 'create', {
+      contact_id: contactId,
+      issued_on: issued,
+      due_on: due,
+      line_items: [{ description: `${description}${extra}`, quantity: 2, unit_price_cents: 5000 }],
+      notes: extra ? `Thanks${extra}` : undefined,
+    })
     return { id: i.id, number: i.number, total: i.total_cents }
   }
   const send = (i: Invoice) => made(app, 'invoice', 'send', { invoice_id: i.id }, 'The job is done')
@@ -43,11 +59,26 @@ export async function moneyFixture(engine: 'pglite' | 'postgres', extra = ''): P
   const draft = await invoice(jane, '2026-11-05', '2026-11-20', 'Skylights')
   const paid = await invoice(bob, '2026-09-01', '2026-09-15', 'Siding')
   await send(paid)
-  await made(app, 'invoice', 'record_payment', { invoice_id: paid.id, amount_cents: paid.total, method: 'check', reference: `Check 1042${extra}` })
-  const ticket = await made(app, 'ticket', 'create', { contact_id: jane, scheduled_start: '2026-11-04T09:00', duration_minutes: 60, line_items: [{ service_id: window }] })
+  await made(app, 'invoice', 'record_payment', {
+    invoice_id: paid.id,
+    amount_cents: paid.total,
+    method: 'check',
+    reference: `Check 1042${extra}`,
+  })
+  const ticket = await made(app, 'ticket', 'create', {
+    contact_id: jane,
+    scheduled_start: '2026-11-04T09:00',
+    duration_minutes: 60,
+    line_items: [{ service_id: window }],
+  })
   const owner = await signedIn(app, app.tenant.owner_user_id)
-  const closed = await owner.action('ticket', 'close', { ticket_id: ticket.id, duration_minutes: 60, line_items: [{ service_id: window }], notes: '',
-    next_service: { kind: 'none' } })
+  const closed = await owner.action('ticket', 'close', {
+    ticket_id: ticket.id,
+    duration_minutes: 60,
+    line_items: [{ service_id: window }],
+    notes: '',
+    next_service: { kind: 'none' },
+  })
   expect(closed.status, JSON.stringify(closed.body.error)).toBe(200)
   return { app, jane, bob, window, invoices: { overdue, open, draft, paid }, finishedTicket: { id: ticket.id, number: ticket.number } }
 }

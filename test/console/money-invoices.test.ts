@@ -10,7 +10,7 @@ function numbersOn(html: string): string[] {
   return [...html.matchAll(/<a href="\/invoices\/[0-9a-f-]{36}"><b>([^<]+)<\/b><\/a>/g)].map((m) => m[1])
 }
 
-describe.each(engines)('the owner\'s invoices pages (%s)', (engine) => {
+describe.each(engines)("the owner's invoices pages (%s)", (engine) => {
   let f: MoneyFixture
   let owner: PageClient
   const invoice = async (id: string) => expectData(await f.app.query({ type: 'invoices', id, include: 'payments' }))
@@ -45,7 +45,9 @@ describe.each(engines)('the owner\'s invoices pages (%s)', (engine) => {
 
   it('pages through a long list with a link to the next page', async () => {
     for (let i = 0; i < 25; i++) {
-      expectData(await f.app.action('invoice', 'create', { contact_id: f.bob, line_items: [{ description: `Visit ${i}`, unit_price_cents: 1000 }] }))
+      expectData(
+        await f.app.action('invoice', 'create', { contact_id: f.bob, line_items: [{ description: `Visit ${i}`, unit_price_cents: 1000 }] }),
+      )
     }
     const first = await owner.get('/invoices?status=draft')
     expect(numbersOn(first.html)).toHaveLength(25)
@@ -56,7 +58,7 @@ describe.each(engines)('the owner\'s invoices pages (%s)', (engine) => {
     expect(numbersOn(second.html)).not.toContain(numbersOn(first.html)[0])
   })
 
-  it('shows an invoice\'s lines, totals, customer, payments, pay link state and emails', async () => {
+  it("shows an invoice's lines, totals, customer, payments, pay link state and emails", async () => {
     const page = await owner.get(`/invoices/${f.invoices.paid.id}`)
     expect(page.status).toBe(200)
     expect(page.html).toContain(`<a href="/customers/${f.bob}">Bob Jones</a>`)
@@ -72,15 +74,29 @@ describe.each(engines)('the owner\'s invoices pages (%s)', (engine) => {
   it('records a payment typed in dollars, and refuses "abc" naming the amount, changing nothing', async () => {
     const { open } = f.invoices
     const page = await owner.get(`/invoices/${open.id}`)
-    const bad = await owner.submit(page.html, `/invoices/${open.id}/payment`, [['amount', 'abc'], ['method', 'cash'], ['date', '2026-11-05'], ['note', '']])
+    const bad = await owner.submit(page.html, `/invoices/${open.id}/payment`, [
+      ['amount', 'abc'],
+      ['method', 'cash'],
+      ['date', '2026-11-05'],
+      ['note', ''],
+    ])
     expect(bad.status).toBe(400)
     expect(bad.html).toContain('data.amount_cents: expected an amount in dollars and cents such as 45.50, not &quot;abc&quot;')
     expect(bad.html).toContain('value="abc"')
     expect((await invoice(open.id)).payments).toEqual([])
-    const tooMuch = await owner.submit(page.html, `/invoices/${open.id}/payment`, [['amount', '99999'], ['method', 'cash'], ['date', '2026-11-05']])
+    const tooMuch = await owner.submit(page.html, `/invoices/${open.id}/payment`, [
+      ['amount', '99999'],
+      ['method', 'cash'],
+      ['date', '2026-11-05'],
+    ])
     expect(tooMuch.status).toBe(400)
     expect(tooMuch.html).toMatch(/class="err fe">is more than the amount due/)
-    const done = await owner.submit(page.html, `/invoices/${open.id}/payment`, [['amount', '20.50'], ['method', 'check'], ['date', '2026-11-03'], ['note', 'Check 77']])
+    const done = await owner.submit(page.html, `/invoices/${open.id}/payment`, [
+      ['amount', '20.50'],
+      ['method', 'check'],
+      ['date', '2026-11-03'],
+      ['note', 'Check 77'],
+    ])
     expect(done.status).toBe(303)
     expect(done.location).toBe(`/invoices/${open.id}?done=paid`)
     const read = await invoice(open.id)
@@ -110,7 +126,9 @@ describe.each(engines)('the owner\'s invoices pages (%s)', (engine) => {
   })
 
   it('sends an invoice to the customer', async () => {
-    const fresh = expectData(await f.app.action('invoice', 'create', { contact_id: f.jane, line_items: [{ description: 'Mirrors', unit_price_cents: 2500 }] }))
+    const fresh = expectData(
+      await f.app.action('invoice', 'create', { contact_id: f.jane, line_items: [{ description: 'Mirrors', unit_price_cents: 2500 }] }),
+    )
     const page = await owner.get(`/invoices/${fresh.id}`)
     expect(page.html).toContain('Send to customer')
     const sent = await owner.submit(page.html, `/invoices/${fresh.id}/send`)
@@ -135,15 +153,25 @@ describe.each(engines)('the owner\'s invoices pages (%s)', (engine) => {
   it('answers "not found" for another business\'s invoice, for a technician a 403 page, and signed out a sign-in redirect', async () => {
     const other = await f.app.createTenant('Other Windows')
     const theirContact = expectData(await f.app.action('contact', 'create', { display_name: 'Theirs' }, { token: other.agent_token })).id
-    const theirs = expectData(await f.app.action('invoice', 'create', { contact_id: theirContact, line_items: [{ description: 'X', unit_price_cents: 100 }] },
-      { token: other.agent_token }))
+    const theirs = expectData(
+      await f.app.action(
+        'invoice',
+        'create',
+        { contact_id: theirContact, line_items: [{ description: 'X', unit_price_cents: 100 }] },
+        { token: other.agent_token },
+      ),
+    )
     const page = await owner.get(`/invoices/${theirs.id}`)
     expect(page.status).toBe(404)
     expect(page.html).toContain('Invoice not found')
     expect(page.html).not.toContain(theirs.number)
     expect((await owner.get(`/invoices/${theirs.id}/void`)).status).toBe(404)
     const ours = await owner.get(`/invoices/${f.invoices.overdue.id}`)
-    const attempt = await owner.post(`/invoices/${theirs.id}/payment`, [...hiddenFields(ours.html, `/invoices/${f.invoices.overdue.id}/payment`), ['amount', '1'], ['method', 'cash']])
+    const attempt = await owner.post(`/invoices/${theirs.id}/payment`, [
+      ...hiddenFields(ours.html, `/invoices/${f.invoices.overdue.id}/payment`),
+      ['amount', '1'],
+      ['method', 'cash'],
+    ])
     expect(attempt.status).toBe(404)
     expect(expectData(await f.app.query({ type: 'invoices', id: theirs.id, include: 'payments' }, other.agent_token)).payments).toEqual([])
 

@@ -7,11 +7,12 @@ import { engines } from '../helpers/databases.js'
 import { NOW } from './money-fixture.js'
 import { pageClient, type PageClient } from './technician-fixture.js'
 
-describe.each(engines)('the owner\'s leads, waitlist and services pages (%s)', (engine) => {
+describe.each(engines)("the owner's leads, waitlist and services pages (%s)", (engine) => {
   let app: TestApp
   let owner: PageClient
   let jane: string
-  const read = async (type: string, id: string, include?: string) => expectData(await app.query({ type, id, ...(include ? { include } : {}) }))
+  const read = async (type: string, id: string, include?: string) =>
+    expectData(await app.query({ type, id, ...(include ? { include } : {}) }))
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW })
@@ -26,11 +27,24 @@ describe.each(engines)('the owner\'s leads, waitlist and services pages (%s)', (
   it('makes a lead from the form, shows field errors without saving, changes its status, edits it and converts it to a customer', async () => {
     const form = await owner.get('/leads/new')
     expect(form.status).toBe(200)
-    const fields: Array<[string, string]> = [['raw_notes', 'Called about 20 windows, two storeys'], ['name', 'Pat Lee'], ['phone', '(256) 555-0199'],
-      ['email', 'pat@example.com'], ['address', '5 Elm St, Huntsville, AL 35801'], ['service_interest', 'windows'], ['source', 'referral'],
-      ['urgency', 'high'], ['property_details', ''], ['reminder', '2026-11-09']]
+    const fields: Array<[string, string]> = [
+      ['raw_notes', 'Called about 20 windows, two storeys'],
+      ['name', 'Pat Lee'],
+      ['phone', '(256) 555-0199'],
+      ['email', 'pat@example.com'],
+      ['address', '5 Elm St, Huntsville, AL 35801'],
+      ['service_interest', 'windows'],
+      ['source', 'referral'],
+      ['urgency', 'high'],
+      ['property_details', ''],
+      ['reminder', '2026-11-09'],
+    ]
     const leadsBefore = expectData(await app.query({ type: 'leads', status: 'open' })).items.length
-    const bad = await owner.submit(form.html, '/leads', fields.map(([k, v]) => [k, k === 'email' ? 'not-an-email' : v]))
+    const bad = await owner.submit(
+      form.html,
+      '/leads',
+      fields.map(([k, v]) => [k, k === 'email' ? 'not-an-email' : v]),
+    )
     expect(bad.status).toBe(400)
     expect(bad.html).toMatch(/name="email"[^>]*>.*<span class="err fe">[^<]*email/)
     expect(bad.html).toContain('value="Pat Lee"')
@@ -60,9 +74,18 @@ describe.each(engines)('the owner\'s leads, waitlist and services pages (%s)', (
 
     const edit = await owner.get(`/leads/${id}/edit`)
     expect(edit.html).toContain('value="2026-11-09"')
-    const edited = await owner.submit(edit.html, `/leads/${id}/edit`, [['raw_notes', 'Called about 20 windows, two storeys'], ['name', 'Pat Lee-Ross'],
-      ['phone', '(256) 555-0199'], ['email', 'pat@example.com'], ['address', '5 Elm St, Huntsville, AL 35801'], ['service_interest', ''], ['source', 'referral'],
-      ['urgency', 'normal'], ['property_details', ''], ['reminder', '']])
+    const edited = await owner.submit(edit.html, `/leads/${id}/edit`, [
+      ['raw_notes', 'Called about 20 windows, two storeys'],
+      ['name', 'Pat Lee-Ross'],
+      ['phone', '(256) 555-0199'],
+      ['email', 'pat@example.com'],
+      ['address', '5 Elm St, Huntsville, AL 35801'],
+      ['service_interest', ''],
+      ['source', 'referral'],
+      ['urgency', 'normal'],
+      ['property_details', ''],
+      ['reminder', ''],
+    ])
     expect(edited.status).toBe(303)
     expect(await read('leads', id)).toMatchObject({ name: 'Pat Lee-Ross', service_interest: null, urgency: 'normal', reminder_at: null })
 
@@ -78,16 +101,35 @@ describe.each(engines)('the owner\'s leads, waitlist and services pages (%s)', (
     const search = await owner.get('/waitlist/add?q=jane+smith')
     expect(search.status).toBe(200)
     expect(search.html).toContain(`value="${jane}"`)
-    const bad = await owner.submit(search.html, '/waitlist', [['contact_id', jane], ['service_id', service.id], ['earliest_date', '2026-11-10'], ['latest_date', '2026-11-01'],
-      ['time_of_day', 'morning']])
+    const bad = await owner.submit(search.html, '/waitlist', [
+      ['contact_id', jane],
+      ['service_id', service.id],
+      ['earliest_date', '2026-11-10'],
+      ['latest_date', '2026-11-01'],
+      ['time_of_day', 'morning'],
+    ])
     expect(bad.status).toBe(400)
     expect(bad.html).toMatch(/name="latest_date"[^>]*>.*<span class="err fe">must be on or after earliest_date 2026-11-10/)
     expect(expectData(await app.query({ type: 'waitlist' })).items).toEqual([])
-    const added = await owner.submit(search.html, '/waitlist', [['contact_id', jane], ['service_id', service.id], ['earliest_date', '2026-11-10'],
-      ['latest_date', '2026-12-01'], ['days', 'tue'], ['days', 'thu'], ['time_of_day', 'morning'], ['notes', 'Back gate sticks']])
+    const added = await owner.submit(search.html, '/waitlist', [
+      ['contact_id', jane],
+      ['service_id', service.id],
+      ['earliest_date', '2026-11-10'],
+      ['latest_date', '2026-12-01'],
+      ['days', 'tue'],
+      ['days', 'thu'],
+      ['time_of_day', 'morning'],
+      ['notes', 'Back gate sticks'],
+    ])
     expect(added.status).toBe(303)
     const [entry] = expectData(await app.query({ type: 'waitlist' })).items
-    expect(entry).toMatchObject({ contact_id: jane, service_id: service.id, preferred_days: ['tue', 'thu'], time_of_day: 'morning', status: 'waiting' })
+    expect(entry).toMatchObject({
+      contact_id: jane,
+      service_id: service.id,
+      preferred_days: ['tue', 'thu'],
+      time_of_day: 'morning',
+      status: 'waiting',
+    })
     const list = await owner.get('/waitlist')
     expect(list.html).toContain('Jane Smith')
     expect(list.html).toContain('Gutter cleaning')
@@ -95,7 +137,9 @@ describe.each(engines)('the owner\'s leads, waitlist and services pages (%s)', (
     expect((await owner.submit(list.html, `/waitlist/${entry.id}/scheduled`)).status).toBe(303)
     expect((await read('waitlist', entry.id)).status).toBe('scheduled')
 
-    const janet = expectData(await app.query({ type: 'contacts', q: 'Janet' })).items.find((c: any) => c.display_name === 'Janet Jackson').id
+    const janet = expectData(await app.query({ type: 'contacts', q: 'Janet' })).items.find(
+      (c: any) => c.display_name === 'Janet Jackson',
+    ).id
     const second = await made(app, 'waitlist', 'add', { contact_id: janet, latest_date: '2026-12-20' })
     const again = await owner.get('/waitlist')
     expect((await owner.submit(again.html, `/waitlist/${second.id}/remove`)).status).toBe(303)
@@ -108,8 +152,15 @@ describe.each(engines)('the owner\'s leads, waitlist and services pages (%s)', (
     const page = await owner.get('/services')
     const count = async () => expectData(await app.query({ type: 'services' })).items.length
     const before = await count()
-    const fields = (price: string): Array<[string, string]> => [['name', 'Screen repair'], ['pricing', 'per_unit'], ['price', price], ['unit_name', 'screen'],
-      ['duration', '15'], ['taxable', '1'], ['description', '']]
+    const fields = (price: string): Array<[string, string]> => [
+      ['name', 'Screen repair'],
+      ['pricing', 'per_unit'],
+      ['price', price],
+      ['unit_name', 'screen'],
+      ['duration', '15'],
+      ['taxable', '1'],
+      ['description', ''],
+    ]
     const negative = await owner.submit(page.html, '/services', fields('-5'))
     expect(negative.status).toBe(400)
     expect(negative.html).toMatch(/name="price"[^>]*>.*<span class="err fe">[^<]*0/)
@@ -121,19 +172,44 @@ describe.each(engines)('the owner\'s leads, waitlist and services pages (%s)', (
     const created = await owner.submit(page.html, '/services', fields('12.50'))
     expect(created.status).toBe(303)
     const service = expectData(await app.query({ type: 'services', q: 'Screen repair' })).items[0]
-    expect(service).toMatchObject({ name: 'Screen repair', pricing: 'per_unit', price_cents: 1250, unit_name: 'screen', default_duration_minutes: 15, taxable: true })
+    expect(service).toMatchObject({
+      name: 'Screen repair',
+      pricing: 'per_unit',
+      price_cents: 1250,
+      unit_name: 'screen',
+      default_duration_minutes: 15,
+      taxable: true,
+    })
     const list = await owner.get('/services')
     expect(list.html).toContain('per unit · $12.50 per screen · 15 min · taxable')
 
     const edit = await owner.get(`/services/${service.id}/edit`)
     expect(edit.html).toContain('value="12.50"')
-    const wrongUnit = await owner.submit(edit.html, `/services/${service.id}/edit`, [['name', 'Screen repair'], ['pricing', 'fixed'], ['price', '12.50'], ['unit_name', 'screen']])
+    const wrongUnit = await owner.submit(edit.html, `/services/${service.id}/edit`, [
+      ['name', 'Screen repair'],
+      ['pricing', 'fixed'],
+      ['price', '12.50'],
+      ['unit_name', 'screen'],
+    ])
     expect(wrongUnit.status).toBe(400)
     expect(wrongUnit.html).toMatch(/name="unit_name"[^>]*>.*<span class="err fe">applies only to per_unit pricing/)
-    const saved = await owner.submit(edit.html, `/services/${service.id}/edit`, [['name', 'Screen repair'], ['pricing', 'fixed'], ['price', '40'], ['unit_name', ''],
-      ['duration', ''], ['description', 'Any size']])
+    const saved = await owner.submit(edit.html, `/services/${service.id}/edit`, [
+      ['name', 'Screen repair'],
+      ['pricing', 'fixed'],
+      ['price', '40'],
+      ['unit_name', ''],
+      ['duration', ''],
+      ['description', 'Any size'],
+    ])
     expect(saved.status).toBe(303)
-    expect(await read('services', service.id)).toMatchObject({ pricing: 'fixed', price_cents: 4000, unit_name: null, default_duration_minutes: null, taxable: false, description: 'Any size' })
+    expect(await read('services', service.id)).toMatchObject({
+      pricing: 'fixed',
+      price_cents: 4000,
+      unit_name: null,
+      default_duration_minutes: null,
+      taxable: false,
+      description: 'Any size',
+    })
 
     expect((await owner.submit(list.html, `/services/${service.id}/archive`)).status).toBe(303)
     expect((await read('services', service.id)).status).toBe('archived')
@@ -154,8 +230,12 @@ describe.each(engines)('the owner\'s leads, waitlist and services pages (%s)', (
       expect(visitor.headers.get('location')).toBe('/')
     }
     const other = await app.createTenant('Other Windows')
-    const theirLead = expectData(await app.action('lead', 'create', { raw_notes: 'Theirs', name: 'Their lead' }, { token: other.agent_token }))
-    const theirService = expectData(await app.action('service', 'create', { name: 'Their service', pricing: 'fixed', price_cents: 100 }, { token: other.agent_token }))
+    const theirLead = expectData(
+      await app.action('lead', 'create', { raw_notes: 'Theirs', name: 'Their lead' }, { token: other.agent_token }),
+    )
+    const theirService = expectData(
+      await app.action('service', 'create', { name: 'Their service', pricing: 'fixed', price_cents: 100 }, { token: other.agent_token }),
+    )
     const leadPage = await owner.get(`/leads/${theirLead.id}`)
     expect(leadPage.status).toBe(404)
     expect(leadPage.html).not.toContain('Their lead')

@@ -20,8 +20,13 @@ describe.skipIf(!browserAvailable)('the OAuth consent page in Chromium', () => {
   })
 
   it('fits a 390 px phone without JavaScript, and Allow reaches the app despite the form-action policy', async () => {
-    const registered = await (await fetch(`${app.url}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_name: 'Cursor', redirect_uris: [REDIRECT] }) })).json() as { client_id: string }
+    const registered = (await (
+      await fetch(`${app.url}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_name: 'Cursor', redirect_uris: [REDIRECT] }),
+      })
+    ).json()) as { client_id: string }
     const cookie = await createSession(app.t.db, app.tenant.tenant_id, app.tenant.owner_user_id)
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } })
     try {
@@ -34,9 +39,18 @@ describe.skipIf(!browserAvailable)('the OAuth consent page in Chromium', () => {
       })
       const violations: string[] = []
       const page = await context.newPage()
-      page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()) })
-      const query = new URLSearchParams({ response_type: 'code', client_id: registered.client_id, redirect_uri: REDIRECT,
-        code_challenge: pkceChallenge('v'.repeat(43)), code_challenge_method: 'S256', state: 'phone', resource: `${app.url}/mcp` })
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text())
+      })
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: registered.client_id,
+        redirect_uri: REDIRECT,
+        code_challenge: pkceChallenge('v'.repeat(43)),
+        code_challenge_method: 'S256',
+        state: 'phone',
+        resource: `${app.url}/mcp`,
+      })
       await page.goto(`${app.url}/oauth/authorize?${query}`)
       expect(await page.locator('h1').textContent()).toBe('Connect Cursor?')
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390)

@@ -4,7 +4,7 @@ import { addUser, browser, signIn, type Browser } from '../auth/browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 
-describe.each(engines)('owner\'s outbox page on %s', (engine) => {
+describe.each(engines)("owner's outbox page on %s", (engine) => {
   let app: TestApp
   let owner: Browser
   let tech: Browser
@@ -14,8 +14,13 @@ describe.each(engines)('owner\'s outbox page on %s', (engine) => {
     await addUser(app, 'tech@sparkle.test', 'technician')
     tech = await signIn(app, 'tech@sparkle.test')
     const outbox = outboxEmailClient(app.t.db, app.services.config)
-    await outbox.send({ to: 'jane@example.com', subject: 'Reminder <b>Tuesday</b>', text: 'See you at 9:00 & bring <nothing>',
-      tenantId: app.tenant.tenant_id, idempotencyKey: 'k1' })
+    await outbox.send({
+      to: 'jane@example.com',
+      subject: 'Reminder <b>Tuesday</b>',
+      text: 'See you at 9:00 & bring <nothing>',
+      tenantId: app.tenant.tenant_id,
+      idempotencyKey: 'k1',
+    })
     const other = await app.createTenant('Other Cleaners')
     await outbox.send({ to: 'secret@example.com', subject: 'Other business mail', text: 'not yours', tenantId: other.tenant_id })
   })
@@ -23,7 +28,7 @@ describe.each(engines)('owner\'s outbox page on %s', (engine) => {
     await app?.close()
   })
 
-  it('shows the business\'s kept emails, escaped, and says email is off', async () => {
+  it("shows the business's kept emails, escaped, and says email is off", async () => {
     app.services.email = outboxEmailClient(app.t.db, app.services.config)
     const res = await owner.call('GET', '/messages/outbox')
     expect(res.status).toBe(200)

@@ -41,16 +41,30 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
   it('opens an opportunity from the lead page, which lists and links it; a bad amount is refused and nothing is written', async () => {
     const lead = await page(`/leads/${leadId}`)
     expect(lead).toContain('Open an opportunity')
-    const bad = await owner.submit(lead, '/opportunities', [['title', 'Gutters'], ['amount', 'lots'], ['stage', 'estimating']])
+    const bad = await owner.submit(lead, '/opportunities', [
+      ['title', 'Gutters'],
+      ['amount', 'lots'],
+      ['stage', 'estimating'],
+    ])
     expect(bad.status).toBe(400)
     expect(bad.html).toContain('expected an amount in dollars and cents')
     expect(bad.html).toContain(`href="/leads/${leadId}"`)
     expect(await opportunities({ lead_id: leadId })).toEqual([])
-    const saved = await owner.submit(lead, '/opportunities', [['title', 'Gutters all round'], ['amount', '1,250.50'], ['stage', 'estimating'],
-      ['expected_close_on', '2026-11-20']])
+    const saved = await owner.submit(lead, '/opportunities', [
+      ['title', 'Gutters all round'],
+      ['amount', '1,250.50'],
+      ['stage', 'estimating'],
+      ['expected_close_on', '2026-11-20'],
+    ])
     expect(saved.status).toBe(303)
     const [o] = await opportunities({ lead_id: leadId })
-    expect(o).toMatchObject({ title: 'Gutters all round', amount_cents: 125_050, stage: 'estimating', probability: 25, expected_close_on: '2026-11-20' })
+    expect(o).toMatchObject({
+      title: 'Gutters all round',
+      amount_cents: 125_050,
+      stage: 'estimating',
+      probability: 25,
+      expected_close_on: '2026-11-20',
+    })
     expect(saved.location).toBe(`/opportunities/${o.id}?done=opened`)
     const shown = await page(saved.location!)
     expect(shown).toContain('Opportunity opened.')
@@ -59,16 +73,22 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
     expect(await page(`/leads/${leadId}`)).toContain(`href="/opportunities/${o.id}"`)
   })
 
-  it('moves a customer\'s opportunity to won only with a reason, reopens it on purpose, and logs a call on it', async () => {
+  it("moves a customer's opportunity to won only with a reason, reopens it on purpose, and logs a call on it", async () => {
     const o = await ok('opportunity', 'create', { title: 'Spring clean', contact_id: rita, amount_cents: 40_000, stage: 'proposal_sent' })
     const customer = await page(`/customers/${rita}`)
     expect(customer).toContain(`href="/opportunities/${o.id}"`)
     const shown = await page(`/opportunities/${o.id}`)
-    const noReason = await owner.submit(shown, `/opportunities/${o.id}/move`, [['stage', 'won'], ['reason', '']])
+    const noReason = await owner.submit(shown, `/opportunities/${o.id}/move`, [
+      ['stage', 'won'],
+      ['reason', ''],
+    ])
     expect(noReason.status).toBe(400)
     expect(noReason.html).toContain('reason: is required to move to won')
     expect((await opportunities({ contact_id: rita }))[0].stage).toBe('proposal_sent')
-    const won = await owner.submit(shown, `/opportunities/${o.id}/move`, [['stage', 'won'], ['reason', 'Liked our reviews']])
+    const won = await owner.submit(shown, `/opportunities/${o.id}/move`, [
+      ['stage', 'won'],
+      ['reason', 'Liked our reviews'],
+    ])
     expect(won.location).toBe(`/opportunities/${o.id}?done=moved`)
     const after = await page(`/opportunities/${o.id}?done=moved`)
     expect(after).toContain('Stage changed.')
@@ -76,11 +96,17 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
     expect(after).toContain('moved from proposal sent to won')
     const stuck = await owner.submit(after, `/opportunities/${o.id}/move`, [['stage', 'negotiating']])
     expect(stuck.status).toBe(409)
-    const reopened = await owner.submit(after, `/opportunities/${o.id}/move`, [['stage', 'negotiating'], ['reopen', '1']])
+    const reopened = await owner.submit(after, `/opportunities/${o.id}/move`, [
+      ['stage', 'negotiating'],
+      ['reopen', '1'],
+    ])
     expect(reopened.status).toBe(303)
     expect((await opportunities({ contact_id: rita }))[0]).toMatchObject({ stage: 'negotiating', closed_at: null, probability: 70 })
-    const logged = await owner.submit(after, `/opportunities/${o.id}/interactions`, [['kind', 'call'], ['direction', 'outbound'],
-      ['summary', 'Talked through the price']])
+    const logged = await owner.submit(after, `/opportunities/${o.id}/interactions`, [
+      ['kind', 'call'],
+      ['direction', 'outbound'],
+      ['summary', 'Talked through the price'],
+    ])
     expect(logged.location).toBe(`/opportunities/${o.id}?done=logged#calls`)
     expect(await page(`/opportunities/${o.id}?done=logged`)).toContain('Talked through the price')
     const timeline = await page(`/customers/${rita}/timeline`)
@@ -89,12 +115,26 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
     expect(timeline).toContain('Talked through the price')
     const tomId = (await app.query({ type: 'users', q: 'tom@' })).body.data.items[0].id
     expect(after).toContain(`<option value="${tomId}">Tom Tech</option>`)
-    const edited = await owner.submit(after, `/opportunities/${o.id}/edit`, [['title', 'Spring clean, all windows'], ['amount', '450'],
-      ['probability', '60'], ['expected_close_on', ''], ['assignee_id', tomId]])
+    const edited = await owner.submit(after, `/opportunities/${o.id}/edit`, [
+      ['title', 'Spring clean, all windows'],
+      ['amount', '450'],
+      ['probability', '60'],
+      ['expected_close_on', ''],
+      ['assignee_id', tomId],
+    ])
     expect(edited.status).toBe(303)
-    expect((await opportunities({ contact_id: rita }))[0]).toMatchObject({ title: 'Spring clean, all windows', amount_cents: 45_000, probability: 60,
-      assignee_id: tomId, assignee_name: 'Tom Tech' })
-    const refusedEdit = await owner.submit(after, `/opportunities/${o.id}/edit`, [['title', 'Spring clean'], ['amount', '450'], ['probability', '150']])
+    expect((await opportunities({ contact_id: rita }))[0]).toMatchObject({
+      title: 'Spring clean, all windows',
+      amount_cents: 45_000,
+      probability: 60,
+      assignee_id: tomId,
+      assignee_name: 'Tom Tech',
+    })
+    const refusedEdit = await owner.submit(after, `/opportunities/${o.id}/edit`, [
+      ['title', 'Spring clean'],
+      ['amount', '450'],
+      ['probability', '150'],
+    ])
     expect(refusedEdit.status).toBe(400)
     expect(refusedEdit.html).toContain('probability:')
     expect((await opportunities({ contact_id: rita }))[0].probability).toBe(60)
@@ -104,7 +144,8 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
     const other = await startTestApp(engine, { now: () => NOW, payments: null })
     try {
       const c = (await other.action('contact', 'create', { display_name: 'Pia Pipeline' })).body.data.id
-      const add = async (data: Record<string, unknown>) => (await other.action('opportunity', 'create', { contact_id: c, ...data })).body.data
+      const add = async (data: Record<string, unknown>) =>
+        (await other.action('opportunity', 'create', { contact_id: c, ...data })).body.data
       const a = await add({ title: 'Awnings', amount_cents: 100_000, stage: 'negotiating', expected_close_on: '2026-11-10' })
       const b = await add({ title: 'Blinds', amount_cents: 20_000, expected_close_on: '2027-02-01' })
       const viewer = await pageClient(other, 'owner@sparkle.test')
@@ -133,11 +174,18 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
     expectEscaped(await owner.get(`/leads/${leadId}`), 'the lead page')
   })
 
-  it('is the owner\'s: a technician gets 403; another business\'s or no opportunity is 404', async () => {
+  it("is the owner's: a technician gets 403; another business's or no opportunity is 404", async () => {
     const o = (await opportunities({ contact_id: rita }))[0]
     expect((await tech.get('/pipeline')).status).toBe(403)
     expect((await tech.get(`/opportunities/${o.id}`)).status).toBe(403)
-    expect((await tech.post(`/opportunities/${o.id}/move`, [['stage', 'won'], ['reason', 'x']])).status).toBe(403)
+    expect(
+      (
+        await tech.post(`/opportunities/${o.id}/move`, [
+          ['stage', 'won'],
+          ['reason', 'x'],
+        ])
+      ).status,
+    ).toBe(403)
     expect((await owner.get('/opportunities/00000000-0000-4000-8000-000000000009')).status).toBe(404)
     expect((await owner.get('/opportunities/not-an-id')).status).toBe(404)
   })

@@ -7,7 +7,7 @@ import { pageClient, type PageClient } from './technician-fixture.js'
 /** Tuesday 2026-10-27, 10:15 in Chicago. */
 const NOW = new Date('2026-10-27T15:15:00Z')
 
-describe.each(engines)('quotes and orders on the owner\'s pages (%s)', (engine) => {
+describe.each(engines)("quotes and orders on the owner's pages (%s)", (engine) => {
   let app: TestApp
   let owner: PageClient
   let rita: string
@@ -50,7 +50,10 @@ describe.each(engines)('quotes and orders on the owner\'s pages (%s)', (engine) 
     const unchosen = await owner.submit(choices, '/quotes/new', [['service_0', windows]])
     expect(unchosen.status).toBe(400)
     expect(unchosen.html).toContain(`name="contact_id" value="${robin}" required checked>`)
-    const made = await owner.submit(choices, '/quotes/new', [['contact_id', robin], ['service_0', windows]])
+    const made = await owner.submit(choices, '/quotes/new', [
+      ['contact_id', robin],
+      ['service_0', windows],
+    ])
     expect(made.status).toBe(303)
     const [quote] = (await app.query({ type: 'quotes', contact_id: robin })).body.data.items
     expect(made.location).toBe(`/quotes/${quote.id}?done=created`)
@@ -61,7 +64,7 @@ describe.each(engines)('quotes and orders on the owner\'s pages (%s)', (engine) 
     expect((await owner.get(`/quotes/new?q=${encodeURIComponent(PAYLOAD)}`)).html).not.toContain(PAYLOAD)
   })
 
-  it('creates a quote from the catalog on the customer\'s behalf, shows its lines and totals, and emails it', async () => {
+  it("creates a quote from the catalog on the customer's behalf, shows its lines and totals, and emails it", async () => {
     expect(await page(`/customers/${rita}`)).toContain(`/quotes/new?contact_id=${rita}`)
     const form = await page(`/quotes/new?contact_id=${rita}`)
     expect(form).toContain('Window cleaning · $150.00')
@@ -70,14 +73,18 @@ describe.each(engines)('quotes and orders on the owner\'s pages (%s)', (engine) 
     expect(refused.status).toBe(400)
     expect(refused.html).toContain('line_items')
     expect((await app.query({ type: 'quotes', contact_id: rita })).body.data.items).toEqual([])
-    const made = await owner.submit(form, '/quotes/new', [['service_0', windows], ['quantity_0', '2'],
-      ['notes', `Back windows too ${PAYLOAD}`]])
+    const made = await owner.submit(form, '/quotes/new', [
+      ['service_0', windows],
+      ['quantity_0', '2'],
+      ['notes', `Back windows too ${PAYLOAD}`],
+    ])
     expect(made.status).toBe(303)
     const [quote] = (await app.query({ type: 'quotes', contact_id: rita })).body.data.items
     expect(made.location).toBe(`/quotes/${quote.id}?done=created`)
     const shown = await page(made.location!)
-    for (const words of ['Quote created.', quote.number, 'Window cleaning × 2', '$300.00', 'draft', 'Email it to the customer']) expect(shown).toContain(words)
-    expectEscaped({ status: 200, html: shown }, 'the quote\'s notes')
+    for (const words of ['Quote created.', quote.number, 'Window cleaning × 2', '$300.00', 'draft', 'Email it to the customer'])
+      expect(shown).toContain(words)
+    expectEscaped({ status: 200, html: shown }, "the quote's notes")
     const sent = await owner.submit(shown, `/quotes/${quote.id}/send`)
     expect([sent.status, sent.location]).toEqual([303, `/quotes/${quote.id}?done=sent`])
     expect((await app.query({ type: 'quotes', id: quote.id })).body.data.status).toBe('sent')
@@ -92,7 +99,11 @@ describe.each(engines)('quotes and orders on the owner\'s pages (%s)', (engine) 
     expect(await page('/orders')).toContain(order.number)
     const shown = await page(`/orders/${order.id}`)
     expect(shown).toContain('Book one visit with every line')
-    const booked = await owner.submit(shown, `/orders/${order.id}/book`, [['date', '2026-11-03'], ['time', '09:00'], ['minutes', '90']])
+    const booked = await owner.submit(shown, `/orders/${order.id}/book`, [
+      ['date', '2026-11-03'],
+      ['time', '09:00'],
+      ['minutes', '90'],
+    ])
     expect([booked.status, booked.location]).toEqual([303, `/orders/${order.id}?done=booked`])
     const after = await page(booked.location!)
     expect(after).toContain('Visit #')

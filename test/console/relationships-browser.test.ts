@@ -11,10 +11,21 @@ describe.skipIf(!browserAvailable)('relationships and referrals in Chromium at 3
   beforeAll(async () => {
     app = await startTestApp('pglite', { payments: null })
     const create = async (data: Record<string, unknown>) => (await app.action('contact', 'create', data)).body.data.id as string
-    ids.org = await create({ kind: 'organization', display_name: 'Northwestern Regional Property Management Associates',
-      legal_name: 'Northwestern Regional Property Management Associates Incorporated', industry: 'residential and commercial property management',
-      website: 'https://northwestern-regional-property-management-associates.example/contact-us/offices', tax_id: '12-3456789',
-      billing_address: { line1: '4000 Commerce Boulevard Northwest', line2: 'Accounts Payable Department, Suite 1200', city: 'Huntsville', state: 'AL', postal_code: '35801' } })
+    ids.org = await create({
+      kind: 'organization',
+      display_name: 'Northwestern Regional Property Management Associates',
+      legal_name: 'Northwestern Regional Property Management Associates Incorporated',
+      industry: 'residential and commercial property management',
+      website: 'https://northwestern-regional-property-management-associates.example/contact-us/offices',
+      tax_id: '12-3456789',
+      billing_address: {
+        line1: '4000 Commerce Boulevard Northwest',
+        line2: 'Accounts Payable Department, Suite 1200',
+        city: 'Huntsville',
+        state: 'AL',
+        postal_code: '35801',
+      },
+    })
     ids.jane = await create({ display_name: 'Jane Miller' })
     ids.max = await create({ display_name: 'Max Stone' })
     await app.action('contact', 'link', { contact_id: ids.jane, to_contact_id: ids.org, link_type: 'works_at', strength: 'strong' })

@@ -52,10 +52,21 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   it('shows a void with the customer, the service names and the total in dollars; the raw call stays folded', async () => {
     const lena = await contact(app, { display_name: 'Lena Ortiz' })
     await service(app, { name: 'Gutter cleaning', price_cents: 4550 })
-    const inv = (await app.action('invoice', 'create', { contact_id: lena, line_items: [
-      { description: 'Window cleaning, 2 storeys', unit_price_cents: 12000, taxable: false },
-      { description: 'Gutter cleaning', quantity: 2, unit_price_cents: 4550, taxable: false }] })).body.data
-    const queued = await app.action('invoice', 'void', { invoice_id: inv.id, reason: 'Entered twice' }, { reasoning: 'Duplicate of last week\'s invoice' })
+    const inv = (
+      await app.action('invoice', 'create', {
+        contact_id: lena,
+        line_items: [
+          { description: 'Window cleaning, 2 storeys', unit_price_cents: 12000, taxable: false },
+          { description: 'Gutter cleaning', quantity: 2, unit_price_cents: 4550, taxable: false },
+        ],
+      })
+    ).body.data
+    const queued = await app.action(
+      'invoice',
+      'void',
+      { invoice_id: inv.id, reason: 'Entered twice' },
+      { reasoning: "Duplicate of last week's invoice" },
+    )
     expect(queued.status).toBe(202)
     await page.goto(`${app.url}/review`)
     const card = cardOf(`Void invoice ${inv.number}`)
@@ -70,12 +81,26 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await expect(card.locator('details pre').textContent()).resolves.toContain('"invoice_id"')
   })
 
-  it('shows an appointment time on the business\'s clock (Chicago), not in UTC', async () => {
-    await app.t.db.query(`insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'ticket.cancel', 'requires_authorization')`, [app.tenant.tenant_id])
+  it("shows an appointment time on the business's clock (Chicago), not in UTC", async () => {
+    await app.t.db.query(
+      `insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'ticket.cancel', 'requires_authorization')`,
+      [app.tenant.tenant_id],
+    )
     const max = await contact(app, { display_name: 'Max Weber' })
-    const t = (await app.action('ticket', 'create', { contact_id: max, scheduled_start: '2026-12-15T15:00:00Z', duration_minutes: 60,
-      line_items: [{ description: 'Window cleaning', unit_price_cents: 9900 }] })).body.data
-    const queued = await app.action('ticket', 'cancel', { ticket_id: t.id, reason: 'Customer moved away' }, { reasoning: 'Customer phoned' })
+    const t = (
+      await app.action('ticket', 'create', {
+        contact_id: max,
+        scheduled_start: '2026-12-15T15:00:00Z',
+        duration_minutes: 60,
+        line_items: [{ description: 'Window cleaning', unit_price_cents: 9900 }],
+      })
+    ).body.data
+    const queued = await app.action(
+      'ticket',
+      'cancel',
+      { ticket_id: t.id, reason: 'Customer moved away' },
+      { reasoning: 'Customer phoned' },
+    )
     expect(queued.status).toBe(202)
     await page.goto(`${app.url}/review`)
     const text = (await cardOf('Max Weber').innerText()).replace(/\s+/g, ' ')
@@ -87,7 +112,9 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     const first = await queueDelete('Bob Jones')
     await page.goto(`${app.url}/review`)
     await cardOf('Bob Jones').locator('button[value=allow_always]').click()
-    await expect(page.textContent('body')).resolves.toContain('from now on the agent may delete a customer entered by mistake without asking you')
+    await expect(page.textContent('body')).resolves.toContain(
+      'from now on the agent may delete a customer entered by mistake without asking you',
+    )
     expect((await statusOf(first.requestId)).status).toBe('pending')
     await page.locator('button', { hasText: 'Yes, from now on' }).click()
     expect((await statusOf(first.requestId)).status).toBe('executed')
@@ -102,7 +129,9 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await cardOf('Olga Once').locator('button[value=allow_always]').click()
     await page.locator('button', { hasText: 'Just this once' }).click()
     expect((await statusOf(requestId)).decision).toBe('allow_once')
-    expect((await app.action('contact', 'delete', { contact_id: await contact(app, { display_name: 'Pia' }) }, { reasoning: 'x' })).status).toBe(202)
+    expect(
+      (await app.action('contact', 'delete', { contact_id: await contact(app, { display_name: 'Pia' }) }, { reasoning: 'x' })).status,
+    ).toBe(202)
   })
 
   it('Deny with a reason and a note: nothing runs and the agent reads both', async () => {
@@ -133,19 +162,35 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await app.t.db.query(`delete from permission_overrides where tenant_id = $1 and action_key = 'contact.delete'`, [app.tenant.tenant_id])
     const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
     const gina = await queueDelete('Gina')
-    const forged = await fetch(`${app.url}/review/${gina.requestId}`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=allow_once' })
+    const forged = await fetch(`${app.url}/review/${gina.requestId}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=allow_once',
+    })
     expect(forged.status).toBe(403)
     expect((await statusOf(gina.requestId)).status).toBe('pending')
     await context.close()
   })
 
   it('the owner edits the amount and the date before allowing; a bad edit says why and changes nothing', async () => {
-    await app.t.db.query(`insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'invoice.record_payment', 'requires_authorization')`, [app.tenant.tenant_id])
+    await app.t.db.query(
+      `insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'invoice.record_payment', 'requires_authorization')`,
+      [app.tenant.tenant_id],
+    )
     const rosa = await contact(app, { display_name: 'Rosa Diaz' })
-    const inv = (await app.action('invoice', 'create', { contact_id: rosa, line_items: [{ description: 'Windows', unit_price_cents: 10000, taxable: false }] })).body.data
+    const inv = (
+      await app.action('invoice', 'create', {
+        contact_id: rosa,
+        line_items: [{ description: 'Windows', unit_price_cents: 10000, taxable: false }],
+      })
+    ).body.data
     await app.action('invoice', 'mark_sent', { invoice_id: inv.id })
-    const queued = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 8000, method: 'cash', received_at: '2026-11-20T16:00:00Z' },
-      { reasoning: 'Technician says she paid cash' })
+    const queued = await app.action(
+      'invoice',
+      'record_payment',
+      { invoice_id: inv.id, amount_cents: 8000, method: 'cash', received_at: '2026-11-20T16:00:00Z' },
+      { reasoning: 'Technician says she paid cash' },
+    )
     expect(queued.status).toBe(202)
     const id = queued.body.data.request_id
     await page.goto(`${app.url}/review`)
@@ -170,8 +215,14 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     expect(text).toMatch(/You changed: .*amount from \$80.00 to \$50.00/)
     expect(text).toContain('Received: Thu, Nov 19, 2026, 9:30 AM CST')
     await card.locator('button[value=allow_once]').click()
-    expect((await app.query({ type: 'invoices', id: inv.id })).body.data).toMatchObject({ amount_paid_cents: 5000, status: 'partially_paid' })
-    expect((await statusOf(id)).edits).toEqual({ amount_cents: { before: 8000, after: 5000 }, received_at: { before: '2026-11-20T16:00:00Z', after: '2026-11-19T15:30:00.000Z' } })
+    expect((await app.query({ type: 'invoices', id: inv.id })).body.data).toMatchObject({
+      amount_paid_cents: 5000,
+      status: 'partially_paid',
+    })
+    expect((await statusOf(id)).edits).toEqual({
+      amount_cents: { before: 8000, after: 5000 },
+      received_at: { before: '2026-11-20T16:00:00Z', after: '2026-11-19T15:30:00.000Z' },
+    })
   })
 
   it('the permissions page reads in plain words, grouped by area, and fits a 390 px phone without sideways scrolling', async () => {
@@ -191,7 +242,10 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   })
 
   it('after Allow Always the owner sets the action back to asking first on the permissions page', async () => {
-    await app.t.db.query(`insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'contact.delete', 'unrestricted')`, [app.tenant.tenant_id])
+    await app.t.db.query(
+      `insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'contact.delete', 'unrestricted')`,
+      [app.tenant.tenant_id],
+    )
     await page.goto(`${app.url}/review/permissions`)
     const row = page.locator('.perm', { hasText: 'Delete a customer entered by mistake' })
     await expect(row.innerText()).resolves.toContain('Now: Goes ahead (your choice)')
@@ -203,7 +257,13 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
 
   it('the owner adds a rule "void up to $50 until a date", the agent voids a $40 invoice without asking, and revoking stops it', async () => {
     const ivy = await contact(app, { display_name: 'Ivy Rule' })
-    const invoice = async (cents: number) => (await app.action('invoice', 'create', { contact_id: ivy, line_items: [{ description: 'Windows', unit_price_cents: cents, taxable: false }] })).body.data.id
+    const invoice = async (cents: number) =>
+      (
+        await app.action('invoice', 'create', {
+          contact_id: ivy,
+          line_items: [{ description: 'Windows', unit_price_cents: cents, taxable: false }],
+        })
+      ).body.data.id
     await page.goto(`${app.url}/review/permissions`)
     const row = page.locator('.perm', { hasText: 'Void any invoice' })
     await row.locator('summary').click()
@@ -218,7 +278,9 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await row.locator('input[name=until]').fill('2099-12-31')
     await row.locator('button', { hasText: 'Add rule' }).click()
     await expect(page.textContent('.ok')).resolves.toContain('Rule added')
-    await expect(row.innerText()).resolves.toContain('Goes ahead without asking when the invoice total is at most $50.00, until Fri, Jan 1, 2100, 12:00 AM CST')
+    await expect(row.innerText()).resolves.toContain(
+      'Goes ahead without asking when the invoice total is at most $50.00, until Fri, Jan 1, 2100, 12:00 AM CST',
+    )
     expect((await app.action('invoice', 'void', { invoice_id: await invoice(4000) }, { reasoning: 'Duplicate' })).status).toBe(200)
     expect((await app.action('invoice', 'void', { invoice_id: await invoice(6000) }, { reasoning: 'Duplicate' })).status).toBe(202)
     await row.locator('button', { hasText: 'Revoke' }).click()
@@ -226,4 +288,3 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     expect((await app.action('invoice', 'void', { invoice_id: await invoice(4000) }, { reasoning: 'Duplicate' })).status).toBe(202)
   })
 })
-

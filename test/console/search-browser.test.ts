@@ -17,7 +17,10 @@ describe.skipIf(!browserAvailable)('the search everywhere in Chromium at phone s
     browser = await launchBrowser()
     techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Reyes')
     margaretId = (await made(app, 'contact', 'create', { display_name: 'Margaret Oakley', phone: '(256) 555-0199' })).id
-    await made(app, 'contact', 'create', { display_name: 'Margaret Oakhurst-Wellington of the Long Avenue Residences', phone: '(256) 555-0177' })
+    await made(app, 'contact', 'create', {
+      display_name: 'Margaret Oakhurst-Wellington of the Long Avenue Residences',
+      phone: '(256) 555-0177',
+    })
     await made(app, 'lead', 'create', { raw_notes: 'Asked about screens', name: 'Margo Oakes' })
   })
   afterAll(async () => {
@@ -101,7 +104,7 @@ describe.skipIf(!browserAvailable)('the search everywhere in Chromium at phone s
     }
   })
 
-  it('the empty box, results, no result and a technician\'s search fit the phone and pass axe; a technician sees no owner-only action', async () => {
+  it("the empty box, results, no result and a technician's search fit the phone and pass axe; a technician sees no owner-only action", async () => {
     const tab = await phoneTab(browser, app)
     try {
       const start = await openOnPhone(tab, app, '/search')

@@ -11,14 +11,32 @@ describe.each(engines)('the search page escapes what records and the query put i
 
   beforeAll(async () => {
     app = await startTestApp(engine)
-    const contactId = (await made(app, 'contact', 'create', { display_name: `Jane ${PAYLOAD}`, email: 'jane@example.com', phone: '(256) 555-0142' })).id
-    await made(app, 'address', 'add', { contact_id: contactId, line1: `12 Elm ${PAYLOAD}`, city: `Huntsville ${PAYLOAD}`, state: 'AL', postal_code: '35801' })
+    const contactId = (
+      await made(app, 'contact', 'create', { display_name: `Jane ${PAYLOAD}`, email: 'jane@example.com', phone: '(256) 555-0142' })
+    ).id
+    await made(app, 'address', 'add', {
+      contact_id: contactId,
+      line1: `12 Elm ${PAYLOAD}`,
+      city: `Huntsville ${PAYLOAD}`,
+      state: 'AL',
+      postal_code: '35801',
+    })
     await made(app, 'note', 'add', { contact_id: contactId, content: `Gate code under the mat ${PAYLOAD}` })
-    const serviceId = (await made(app, 'service', 'create', { name: 'Windows', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })).id
-    const ticket = await made(app, 'ticket', 'create', { contact_id: contactId, scheduled_start: '2026-12-01T09:00', duration_minutes: 60,
-      line_items: [{ service_id: serviceId }] })
+    const serviceId = (
+      await made(app, 'service', 'create', { name: 'Windows', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })
+    ).id
+    const ticket = await made(app, 'ticket', 'create', {
+      contact_id: contactId,
+      scheduled_start: '2026-12-01T09:00',
+      duration_minutes: 60,
+      line_items: [{ service_id: serviceId }],
+    })
     await made(app, 'invoice', 'create_from_ticket', { ticket_id: ticket.id })
-    await made(app, 'lead', 'create', { raw_notes: `Wants gutters ${PAYLOAD}`, name: `Janet ${PAYLOAD}`, service_interest: `Gutters ${PAYLOAD}` })
+    await made(app, 'lead', 'create', {
+      raw_notes: `Wants gutters ${PAYLOAD}`,
+      name: `Janet ${PAYLOAD}`,
+      service_interest: `Gutters ${PAYLOAD}`,
+    })
     owner = await pageClient(app, 'owner@sparkle.test')
   })
   afterAll(async () => {

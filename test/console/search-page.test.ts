@@ -8,8 +8,10 @@ import { pageClient, type PageClient } from './technician-fixture.js'
 /** The results' links and texts, in order, as a person reads them. */
 function results(page: string): Array<{ href: string; text: string }> {
   const list = page.slice(page.indexOf('id="hits"'))
-  return [...list.matchAll(/<li><a href="([^"]*)">([^<]*)<\/a>\s*<small>([^<]*)<\/small>/g)]
-    .map((m) => ({ href: m[1].replace(/&amp;/g, '&'), text: `${m[2]} ${m[3]}` }))
+  return [...list.matchAll(/<li><a href="([^"]*)">([^<]*)<\/a>\s*<small>([^<]*)<\/small>/g)].map((m) => ({
+    href: m[1].replace(/&amp;/g, '&'),
+    text: `${m[2]} ${m[3]}`,
+  }))
 }
 
 describe.each(engines)('the search everywhere page on %s', (engine) => {
@@ -25,11 +27,25 @@ describe.each(engines)('the search everywhere page on %s', (engine) => {
   beforeAll(async () => {
     app = await startTestApp(engine)
     await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Reyes')
-    margaretId = (await made(app, 'contact', 'create', { display_name: 'Margaret Oakley', email: 'moakley@example.com', phone: '(256) 555-0199' })).id
-    await made(app, 'address', 'add', { contact_id: margaretId, line1: '41 Willowbend Rd', city: 'Huntsville', state: 'AL', postal_code: '35801' })
-    const serviceId = (await made(app, 'service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })).id
-    const ticket = await made(app, 'ticket', 'create', { contact_id: margaretId, scheduled_start: '2026-12-01T09:00', duration_minutes: 60,
-      line_items: [{ service_id: serviceId }] })
+    margaretId = (
+      await made(app, 'contact', 'create', { display_name: 'Margaret Oakley', email: 'moakley@example.com', phone: '(256) 555-0199' })
+    ).id
+    await made(app, 'address', 'add', {
+      contact_id: margaretId,
+      line1: '41 Willowbend Rd',
+      city: 'Huntsville',
+      state: 'AL',
+      postal_code: '35801',
+    })
+    const serviceId = (
+      await made(app, 'service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })
+    ).id
+    const ticket = await made(app, 'ticket', 'create', {
+      contact_id: margaretId,
+      scheduled_start: '2026-12-01T09:00',
+      duration_minutes: 60,
+      line_items: [{ service_id: serviceId }],
+    })
     ticketNumber = ticket.number
     const invoice = await made(app, 'invoice', 'create_from_ticket', { ticket_id: ticket.id })
     invoiceNumber = invoice.number
@@ -44,7 +60,7 @@ describe.each(engines)('the search everywhere page on %s', (engine) => {
     await app?.close()
   })
 
-  it('finds a customer by name, first, linked to the customer\'s page', async () => {
+  it("finds a customer by name, first, linked to the customer's page", async () => {
     const page = await owner.get('/search?q=Margaret%20Oakley')
     expect(page.status).toBe(200)
     expect(results(page.html)[0]).toEqual({ href: `/customers/${margaretId}`, text: expect.stringContaining('Margaret Oakley Customer') })
@@ -63,14 +79,28 @@ describe.each(engines)('the search everywhere page on %s', (engine) => {
 
   it('lists what the owner can do for action words, with where it is done', async () => {
     const top = async (q: string) => results((await owner.get(`/search?q=${encodeURIComponent(q)}`)).html).slice(0, 3)
-    expect((await top('void invoice'))[0]).toEqual({ href: '/invoices?status=open', text: 'Void an invoice Action · pick the invoice, then Void' })
+    expect((await top('void invoice'))[0]).toEqual({
+      href: '/invoices?status=open',
+      text: 'Void an invoice Action · pick the invoice, then Void',
+    })
     expect((await top('add technician')).map((r) => r.href)).toContain('/team')
-    expect((await owner.get('/search?q=send%20reminder')).html).toMatch(/Send a reminder or other email[\s\S]*?open the customer, then Send an email/)
+    expect((await owner.get('/search?q=send%20reminder')).html).toMatch(
+      /Send a reminder or other email[\s\S]*?open the customer, then Send an email/,
+    )
     expect((await top('refund')).map((r) => r.href)).toContain('/invoices?status=open')
     expect((await top('new customer'))[0].href).toBe('/customers/new')
-    for (const [q, path] of [['team', '/team'], ['templates', '/settings/templates'], ['numbers', '/analytics'], ['outbox', '/messages/outbox'],
-      ['permissions', '/review/permissions'], ['import', '/import']]) {
-      expect((await top(q)).map((r) => r.href), q).toContain(path)
+    for (const [q, path] of [
+      ['team', '/team'],
+      ['templates', '/settings/templates'],
+      ['numbers', '/analytics'],
+      ['outbox', '/messages/outbox'],
+      ['permissions', '/review/permissions'],
+      ['import', '/import'],
+    ]) {
+      expect(
+        (await top(q)).map((r) => r.href),
+        q,
+      ).toContain(path)
     }
   })
 
@@ -87,7 +117,7 @@ describe.each(engines)('the search everywhere page on %s', (engine) => {
     expect(none.html).toContain('void invoice')
   })
 
-  it('shows another business\'s records to nobody', async () => {
+  it("shows another business's records to nobody", async () => {
     const page = await owner.get('/search?q=Quentin%20Zabriskie')
     expect(page.html).not.toContain('Zabriskie</a>')
     expect(results(page.html).filter((r) => r.href.startsWith('/customers/'))).toEqual([])

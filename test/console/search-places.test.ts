@@ -6,10 +6,11 @@ import { PAGE_PLACES } from '../../console/owner/page-places.js'
 
 describe('where the search sends a person for each action', () => {
   const registry = buildRegistry()
-  const runnable = [...registry.actions.values()].filter((def) => reachOf(def.access, 'owner') !== 'none' || reachOf(def.access, 'technician') !== 'none')
+  const runnable = [...registry.actions.values()]
+    .filter((def) => reachOf(def.access, 'owner') !== 'none' || reachOf(def.access, 'technician') !== 'none')
     .map((def) => `${def.domain}.${def.name}`)
 
-  it('places every action a person may run, or marks it as the office manager\'s', () => {
+  it("places every action a person may run, or marks it as the office manager's", () => {
     expect(runnable.length).toBeGreaterThan(50)
     expect(runnable.filter((key) => !registry.actions.get(key)!.place)).toEqual([])
   })
@@ -27,7 +28,10 @@ describe('where the search sends a person for each action', () => {
       if (def.place !== BY_AGENT_OR_API) expect(forOwner?.path, key).toMatch(/^\//)
       const forTechnician = placeOf(def.place, 'technician')
       if (reachOf(def.access, 'technician') !== 'none' && forTechnician) {
-        expect(technicianPaths.some((path) => forTechnician.path.startsWith(path.split('?')[0])), `${key}: ${forTechnician.path}`).toBe(true)
+        expect(
+          technicianPaths.some((path) => forTechnician.path.startsWith(path.split('?')[0])),
+          `${key}: ${forTechnician.path}`,
+        ).toBe(true)
       }
     }
   })

@@ -12,7 +12,7 @@ import { routesOf } from '../helpers/routes.js'
 /** Text a link could try to put into a page's success banner. */
 const SPOOF = 'Your account is locked. Call 555-0100 now'
 
-describe.each(engines)('the web\'s defaults: security headers, no caching, no text from links (%s)', (engine) => {
+describe.each(engines)("the web's defaults: security headers, no caching, no text from links (%s)", (engine) => {
   let app: TestApp
   let cookie: string
 
@@ -23,7 +23,8 @@ describe.each(engines)('the web\'s defaults: security headers, no caching, no te
   })
   afterAll(() => app?.close())
 
-  const asOwner = (path: string, method = 'GET', headers: Record<string, string> = {}) => rawRequest(app.url, method, path, { cookie, ...headers })
+  const asOwner = (path: string, method = 'GET', headers: Record<string, string> = {}) =>
+    rawRequest(app.url, method, path, { cookie, ...headers })
 
   function expectSecurityHeaders(res: RawResponse, what: string) {
     const h = res.headers
@@ -45,18 +46,38 @@ describe.each(engines)('the web\'s defaults: security headers, no caching, no te
       expectSecurityHeaders(await asOwner(path), `GET ${path}`)
     }
     expectSecurityHeaders(await rawRequest(app.url, 'GET', '/'), 'the sign-in page')
-    expectSecurityHeaders(await rawRequest(app.url, 'POST', '/api/actions', { authorization: `Bearer ${app.tenant.agent_token}`, 'content-type': 'application/json' },
-      JSON.stringify({ domain: 'contact', action: 'create', data: { display_name: 'Header Check' } })), 'an action')
+    expectSecurityHeaders(
+      await rawRequest(
+        app.url,
+        'POST',
+        '/api/actions',
+        { authorization: `Bearer ${app.tenant.agent_token}`, 'content-type': 'application/json' },
+        JSON.stringify({ domain: 'contact', action: 'create', data: { display_name: 'Header Check' } }),
+      ),
+      'an action',
+    )
     expectSecurityHeaders(await rawRequest(app.url, 'GET', '/no/such/page'), 'a 404')
     expectSecurityHeaders(await rawRequest(app.url, 'OPTIONS', '/api/actions'), 'OPTIONS')
   })
 
   it('every inline style and script a page carries is allowed by its hash, and pages carry no inline style or event attributes', async () => {
-    const pages = ['/', '/review', '/review/history', '/review/permissions', '/messages', '/messages/outbox', '/today', '/today?view=week', '/import']
+    const pages = [
+      '/',
+      '/review',
+      '/review/history',
+      '/review/permissions',
+      '/messages',
+      '/messages/outbox',
+      '/today',
+      '/today?view=week',
+      '/import',
+    ]
     const anonymous = ['/', '/payments/thank-you', '/auth/verify?token=wrong']
     const seen = new Set<string>()
-    for (const [path, res] of [...await Promise.all(pages.map(async (p) => [p, await asOwner(p)] as const)),
-      ...await Promise.all(anonymous.map(async (p) => [p, await rawRequest(app.url, 'GET', p)] as const))]) {
+    for (const [path, res] of [
+      ...(await Promise.all(pages.map(async (p) => [p, await asOwner(p)] as const))),
+      ...(await Promise.all(anonymous.map(async (p) => [p, await rawRequest(app.url, 'GET', p)] as const))),
+    ]) {
       expect(res.headers['content-type'], path).toMatch(/^text\/html/)
       const csp = String(res.headers['content-security-policy'])
       for (const [, tag, body] of res.text.matchAll(/<(style|script)>([\s\S]*?)<\/\1>/g)) {
@@ -76,7 +97,7 @@ describe.each(engines)('the web\'s defaults: security headers, no caching, no te
     }
   })
 
-  it('a link cannot put its own words into the success banner of the owner\'s pages', async () => {
+  it("a link cannot put its own words into the success banner of the owner's pages", async () => {
     for (const path of ['/review', '/review/permissions', '/messages']) {
       const res = await asOwner(`${path}?done=${encodeURIComponent(SPOOF)}`)
       expect(res.status, path).toBe(200)

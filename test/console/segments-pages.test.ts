@@ -6,7 +6,7 @@ import { addUser } from '../auth/browser.js'
 import { shortMoment } from '../../console/owner/customer-words.js'
 import { pageClient, type PageClient } from './technician-fixture.js'
 
-describe.each(engines)('segments on the owner\'s pages (%s)', (engine) => {
+describe.each(engines)("segments on the owner's pages (%s)", (engine) => {
   let app: TestApp
   let owner: PageClient
   let tech: PageClient
@@ -38,7 +38,10 @@ describe.each(engines)('segments on the owner\'s pages (%s)', (engine) => {
     const list = await page('/segments')
     expect(list).toContain('No segments yet.')
     expect(await page('/settings')).toContain('href="/segments"')
-    const made = await owner.submit(list, '/segments', [['name', 'Fair visitors'], ['kind', 'manual']])
+    const made = await owner.submit(list, '/segments', [
+      ['name', 'Fair visitors'],
+      ['kind', 'manual'],
+    ])
     expect(made.status).toBe(303)
     const segment = await segmentNamed('Fair visitors')
     expect(made.location).toBe(`/segments/${segment.id}?done=created`)
@@ -54,23 +57,38 @@ describe.each(engines)('segments on the owner\'s pages (%s)', (engine) => {
     const removed = await owner.submit(shown, `/segments/${segment.id}/remove`)
     expect(removed.status).toBe(303)
     expect((await segmentNamed('Fair visitors')).member_count).toBe(0)
-    const twice = await owner.submit(await page('/segments'), '/segments', [['name', 'fair visitors'], ['kind', 'manual']])
+    const twice = await owner.submit(await page('/segments'), '/segments', [
+      ['name', 'fair visitors'],
+      ['kind', 'manual'],
+    ])
     expect(twice.status).toBe(409)
     expect(twice.html).toContain('already exists')
   })
 
-  it('makes a rule segment from the form\'s conditions, refusing a condition it cannot read, and shows the rule, count and when', async () => {
+  it("makes a rule segment from the form's conditions, refusing a condition it cannot read, and shows the rule, count and when", async () => {
     const vic = (await ok('contact', 'create', { display_name: 'Vic Vale', tags: ['vip'] })).id
     await ok('address', 'add', { contact_id: vic, line1: '1 Oak St', city: 'Madison', state: 'AL', postal_code: '35758' })
     const list = await page('/segments')
-    const bad = await owner.submit(list, '/segments', [['name', 'Big spenders'], ['kind', 'rule'], ['spend_over', 'lots']])
+    const bad = await owner.submit(list, '/segments', [
+      ['name', 'Big spenders'],
+      ['kind', 'rule'],
+      ['spend_over', 'lots'],
+    ])
     expect(bad.status).toBe(400)
     expect(bad.html).toContain('expected an amount such as 250')
     expect(await segmentNamed('Big spenders')).toBeUndefined()
-    const empty = await owner.submit(list, '/segments', [['name', 'Everyone'], ['kind', 'rule']])
+    const empty = await owner.submit(list, '/segments', [
+      ['name', 'Everyone'],
+      ['kind', 'rule'],
+    ])
     expect(empty.status).toBe(400)
     expect(empty.html).toContain('names no condition')
-    const made = await owner.submit(list, '/segments', [['name', 'Madison VIPs'], ['kind', 'rule'], ['city', 'madison'], ['tag', 'vip']])
+    const made = await owner.submit(list, '/segments', [
+      ['name', 'Madison VIPs'],
+      ['kind', 'rule'],
+      ['city', 'madison'],
+      ['tag', 'vip'],
+    ])
     expect(made.status).toBe(303)
     const shown = await page(made.location as string)
     expect(shown).toContain('Every customer tagged vip · in madison')
@@ -80,11 +98,15 @@ describe.each(engines)('segments on the owner\'s pages (%s)', (engine) => {
     const again = await owner.submit(shown, `/segments/${(await segmentNamed('Madison VIPs')).id}/refresh`)
     expect(again.status).toBe(303)
     const gutters = await ok('service', 'create', { name: 'Gutter cleaning', pricing: 'fixed', price_cents: 9000 })
-    const lapsed = await ok('segment', 'create', { name: 'No gutters lately', kind: 'rule', rule: { lacks_service: { service_id: gutters.id, since: '2026-01-01' } } })
+    const lapsed = await ok('segment', 'create', {
+      name: 'No gutters lately',
+      kind: 'rule',
+      rule: { lacks_service: { service_id: gutters.id, since: '2026-01-01' } },
+    })
     expect(await page(`/segments/${lapsed.id}`)).toContain('Every customer without Gutter cleaning since 2026-01-01')
   })
 
-  it('recomputes a rule segment\'s members when the page opens and they are more than a few minutes old, and says when', async () => {
+  it("recomputes a rule segment's members when the page opens and they are more than a few minutes old, and says when", async () => {
     const segment = await ok('segment', 'create', { name: 'Springfield', kind: 'rule', rule: { city: 'Springfield' } })
     expect(segment.member_count).toBe(0)
     const sue = (await ok('contact', 'create', { display_name: 'Sue Spring' })).id
@@ -107,15 +129,25 @@ describe.each(engines)('segments on the owner\'s pages (%s)', (engine) => {
 
   it('emails every member from the send form, saying how many were scheduled and skipped', async () => {
     const segment = await ok('segment', 'create', { name: 'Newsletter', kind: 'manual' })
-    const ids = [(await ok('contact', 'create', { display_name: 'Amy Ash', email: 'amy@example.com' })).id,
-      (await ok('contact', 'create', { display_name: 'Ben Birch' })).id]
+    const ids = [
+      (await ok('contact', 'create', { display_name: 'Amy Ash', email: 'amy@example.com' })).id,
+      (await ok('contact', 'create', { display_name: 'Ben Birch' })).id,
+    ]
     await ok('segment', 'add_members', { segment_id: segment.id, contact_ids: ids })
     const form = await page(`/segments/${segment.id}/send`)
     expect(form).toContain('Send to 2 members')
-    const refused = await owner.submit(form, `/segments/${segment.id}/send`, [['subject', ''], ['body', 'Hi'], ['when', 'now']])
+    const refused = await owner.submit(form, `/segments/${segment.id}/send`, [
+      ['subject', ''],
+      ['body', 'Hi'],
+      ['when', 'now'],
+    ])
     expect(refused.status).toBe(400)
     expect(refused.html).toContain('expected a subject line')
-    const done = await owner.submit(form, `/segments/${segment.id}/send`, [['subject', 'Hello {{customer_first_name}}'], ['body', 'Spring is here'], ['when', 'now']])
+    const done = await owner.submit(form, `/segments/${segment.id}/send`, [
+      ['subject', 'Hello {{customer_first_name}}'],
+      ['body', 'Spring is here'],
+      ['when', 'now'],
+    ])
     expect(done.status).toBe(303)
     expect(await page(done.location as string)).toContain('1 email scheduled; 1 skipped without an email address.')
     const messages = await app.query({ type: 'scheduled_messages', contact_id: ids[0] })

@@ -7,10 +7,12 @@ import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm.js'
 import { techFixture, type TechFixture } from './technician-fixture.js'
 
-const FACTS = JSON.stringify({ attributes: [
-  { key: 'customer_demographic', value: 'elderly', confidence: 0.9 },
-  { key: 'pet_name', value: 'Biscuit', confidence: 0.95 },
-] })
+const FACTS = JSON.stringify({
+  attributes: [
+    { key: 'customer_demographic', value: 'elderly', confidence: 0.9 },
+    { key: 'pet_name', value: 'Biscuit', confidence: 0.95 },
+  ],
+})
 
 describe.skipIf(!browserAvailable)('technician close-out in Chromium', () => {
   let f: TechFixture
@@ -23,7 +25,9 @@ describe.skipIf(!browserAvailable)('technician close-out in Chromium', () => {
 
   beforeAll(async () => {
     llm = await startFakeLlm()
-    f = await techFixture('pglite', { llm: createLlmClient({ baseUrl: llm.baseUrl, apiKey: 'test', model: 'test-model', timeoutMs: 5000 }) })
+    f = await techFixture('pglite', {
+      llm: createLlmClient({ baseUrl: llm.baseUrl, apiKey: 'test', model: 'test-model', timeoutMs: 5000 }),
+    })
     cookie = await createSession(f.app.t.db, f.app.tenant.tenant_id, f.techId)
     browser = await launchBrowser()
   })
@@ -46,7 +50,9 @@ describe.skipIf(!browserAvailable)('technician close-out in Chromium', () => {
   /** Loads of whole close-out pages (not fetches) while the flow runs. */
   const documentLoads = (page: Page) => {
     const loads: string[] = []
-    page.on('request', (r) => { if (r.resourceType() === 'document' && /\/closeout\//.test(r.url())) loads.push(r.url()) })
+    page.on('request', (r) => {
+      if (r.resourceType() === 'document' && /\/closeout\//.test(r.url())) loads.push(r.url())
+    })
     return loads
   }
   /** Exactly one close, one reach-out queued for the customer, the facts kept and the payment decided. */
@@ -54,10 +60,17 @@ describe.skipIf(!browserAvailable)('technician close-out in Chromium', () => {
     expect((await rows('select status from tickets where id = $1', [id]))[0].status).toBe('completed')
     expect(await rows(`select 1 from audit_log where entity_id = $1 and action = 'close'`, [id])).toHaveLength(1)
     // One reach-out per customer: the first close of this customer's visits queued it, later closes find it queued.
-    expect(await rows(`select 1 from scheduled_messages where kind = 'reach_out' and status = 'pending'
-      and contact_id = (select contact_id from tickets where id = $1)`, [id])).toHaveLength(1)
+    expect(
+      await rows(
+        `select 1 from scheduled_messages where kind = 'reach_out' and status = 'pending'
+      and contact_id = (select contact_id from tickets where id = $1)`,
+        [id],
+      ),
+    ).toHaveLength(1)
     expect((await rows('select skip_reason from closeouts where ticket_id = $1', [id]))[0].skip_reason).toBe('paid_already')
-    expect((await rows(`select key from attributes where source_ticket_id = $1 order by key`, [id])).map((r: any) => r.key)).toContain('gate_code')
+    expect((await rows(`select key from attributes where source_ticket_id = $1 order by key`, [id])).map((r: any) => r.key)).toContain(
+      'gate_code',
+    )
   }
 
   it('with JavaScript: from Today, clock in, then every step switches without a page load', async () => {
@@ -72,7 +85,11 @@ describe.skipIf(!browserAvailable)('technician close-out in Chromium', () => {
     expect(page.url()).toBe(`${f.app.url}/today?closed=${f.ticketNumbers[f.tickets.now]}`)
     await closedOnce(f.tickets.now)
     const facts = await rows(`select key, value from attributes where source_ticket_id = $1 order by key`, [f.tickets.now])
-    expect(facts.map((a: any) => [a.key, a.value])).toEqual([['customer_demographic', 'elderly'], ['gate_code', '4821'], ['pet_name', 'Biscuit']])
+    expect(facts.map((a: any) => [a.key, a.value])).toEqual([
+      ['customer_demographic', 'elderly'],
+      ['gate_code', '4821'],
+      ['pet_name', 'Biscuit'],
+    ])
   })
 
   it('without JavaScript: the same flow with plain form posts', async () => {
@@ -148,6 +165,9 @@ describe.skipIf(!browserAvailable)('technician close-out in Chromium', () => {
     await page.getByRole('button', { name: 'Save and continue' }).click()
     await page.waitForSelector('input[name=kind]')
     const events = await rows(`select kind, layer, detail from security_events where entity_id = $1 order by kind`, [id])
-    expect(events.map((e: any) => [e.kind, e.layer, e.detail.count])).toEqual([['card', 'page', 1], ['ssn', 'page', 1]])
+    expect(events.map((e: any) => [e.kind, e.layer, e.detail.count])).toEqual([
+      ['card', 'page', 1],
+      ['ssn', 'page', 1],
+    ])
   })
 })

@@ -4,11 +4,13 @@ import { engines } from '../helpers/databases.js'
 import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm.js'
 import { formHtml, hiddenFields, pageClient, techFixture, type PageClient, type TechFixture } from './technician-fixture.js'
 
-const FACTS = JSON.stringify({ attributes: [
-  { key: 'customer_demographic', value: 'elderly', confidence: 0.9 },
-  { key: 'pet_name', value: 'Biscuit', confidence: 0.95 },
-  { key: 'property_screen_count', value: '20+', confidence: 0.8 },
-] })
+const FACTS = JSON.stringify({
+  attributes: [
+    { key: 'customer_demographic', value: 'elderly', confidence: 0.9 },
+    { key: 'pet_name', value: 'Biscuit', confidence: 0.95 },
+    { key: 'property_screen_count', value: '20+', confidence: 0.8 },
+  ],
+})
 
 describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)', (engine) => {
   let f: TechFixture
@@ -56,7 +58,13 @@ describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)'
     expect(work).toContain('Window cleaning')
     expect(work).toMatch(/<option value="[^"]+">Screen cleaning \(\$5\.00 per screen\)<\/option>/)
     const screens = f.services.screens
-    const updated = await tom.submit(work, path('work'), [['duration_minutes', '75'], ['quantity_0', '1'], ['add_service', screens], ['add_quantity', '20'], ['op', 'update']])
+    const updated = await tom.submit(work, path('work'), [
+      ['duration_minutes', '75'],
+      ['quantity_0', '1'],
+      ['add_service', screens],
+      ['add_quantity', '20'],
+      ['op', 'update'],
+    ])
     expect(updated.status).toBe(303)
     expect(updated.location).toBe(path('work'))
     const again = (await tom.get(path('work'))).html
@@ -64,20 +72,38 @@ describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)'
     expect(again).toContain('$100.00')
     expect(again).toContain('value="75"')
     // A bad quantity is named on the page, with what was typed kept.
-    const bad = await tom.submit(again, path('work'), [['duration_minutes', '75'], ['quantity_0', '1'], ['quantity_1', 'lots'], ['op', 'confirm']])
+    const bad = await tom.submit(again, path('work'), [
+      ['duration_minutes', '75'],
+      ['quantity_0', '1'],
+      ['quantity_1', 'lots'],
+      ['op', 'confirm'],
+    ])
     expect(bad.status).toBe(400)
     expect(bad.html).toContain('Quantity of Screen cleaning: enter a whole number from 1 to 10000')
     expect(bad.html).toContain('value="lots"')
-    const done = await tom.submit(again, path('work'), [['duration_minutes', '75'], ['quantity_0', '1'], ['quantity_1', '22'], ['op', 'confirm']])
+    const done = await tom.submit(again, path('work'), [
+      ['duration_minutes', '75'],
+      ['quantity_0', '1'],
+      ['quantity_1', '22'],
+      ['op', 'confirm'],
+    ])
     expect(done.status).toBe(303)
     expect(done.location).toBe(path('notes'))
     // The same form sent again with other answers (an old copy from the back button) is explained, not run.
-    const stale = await tom.submit(again, path('work'), [['duration_minutes', '90'], ['quantity_0', '2'], ['quantity_1', '22'], ['op', 'confirm']])
+    const stale = await tom.submit(again, path('work'), [
+      ['duration_minutes', '90'],
+      ['quantity_0', '2'],
+      ['quantity_1', '22'],
+      ['op', 'confirm'],
+    ])
     expect(stale.status).toBe(409)
     expect(stale.html).toContain('This form was already sent from an older copy of the page')
     const state = (await one('select state, steps_done from closeouts where ticket_id = $1', [id]))[0]
     expect(state.steps_done).toEqual(['work'])
-    expect(state.state.work.line_items.map((l: any) => [l.description, l.quantity])).toEqual([['Window cleaning', 1], ['Screen cleaning', 22]])
+    expect(state.state.work.line_items.map((l: any) => [l.description, l.quantity])).toEqual([
+      ['Window cleaning', 1],
+      ['Screen cleaning', 22],
+    ])
   })
 
   it('step 2: empty notes need "No notes"; a pasted card number is redacted by the API and the page count is logged', async () => {
@@ -87,13 +113,18 @@ describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)'
     expect(empty.html).toContain('tick &quot;No notes&quot; to skip on purpose')
     llm.answer({ content: FACTS })
     const notes = 'Elderly woman, very nice. 20+ screens. Dog named Biscuit, keep gate closed. Card 4111 1111 1111 1111 on file.'
-    const saved = await tom.submit(page, path('notes'), [['notes', notes], ['page_redactions_card', '1']])
+    const saved = await tom.submit(page, path('notes'), [
+      ['notes', notes],
+      ['page_redactions_card', '1'],
+    ])
     expect(saved.status).toBe(303)
     expect(saved.location).toBe(path('next'))
     const row = (await one('select state from closeouts where ticket_id = $1', [id]))[0]
     expect(row.state.notes).toContain('Card [REDACTED] on file')
     expect(row.state.notes).not.toContain('4111')
-    const layers = (await one(`select layer from security_events where request_id is not null and kind = 'card' order by layer`)).map((r: any) => r.layer)
+    const layers = (await one(`select layer from security_events where request_id is not null and kind = 'card' order by layer`)).map(
+      (r: any) => r.layer,
+    )
     expect(layers).toEqual(expect.arrayContaining(['api', 'page']))
     expect(llm.requests.at(-1).messages[1].content).not.toContain('4111')
   })
@@ -104,10 +135,18 @@ describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)'
     const none = await tom.submit(page, path('next'), [])
     expect(none.status).toBe(400)
     expect(none.html).toContain('Choose what happens next')
-    const past = await tom.submit(page, path('next'), [['kind', 'schedule'], ['date', '2026-11-01'], ['time', '09:00']])
+    const past = await tom.submit(page, path('next'), [
+      ['kind', 'schedule'],
+      ['date', '2026-11-01'],
+      ['time', '09:00'],
+    ])
     expect(past.status).toBe(400)
     expect(past.html).toContain('must be in the future')
-    const ok = await tom.submit(page, path('next'), [['kind', 'schedule'], ['date', '2026-12-03'], ['time', '09:00']])
+    const ok = await tom.submit(page, path('next'), [
+      ['kind', 'schedule'],
+      ['date', '2026-12-03'],
+      ['time', '09:00'],
+    ])
     expect(ok.status).toBe(303)
     expect(ok.location).toBe(path('confirm'))
   })
@@ -118,20 +157,33 @@ describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)'
     expect(page).toContain('next visit booked for 2026-12-03 09:00')
     expect(page).toContain('value="Biscuit"')
     expect(page).not.toMatch(/name="ex_decision_\d" value="\w+" required checked/)
-    const undecided = await tom.submit(page, path('confirm'), [['ex_decision_0', 'keep'], ['ex_value_0', 'elderly'], ['ex_value_1', 'Biscuit'], ['ex_value_2', '20+']])
+    const undecided = await tom.submit(page, path('confirm'), [
+      ['ex_decision_0', 'keep'],
+      ['ex_value_0', 'elderly'],
+      ['ex_value_1', 'Biscuit'],
+      ['ex_value_2', '20+'],
+    ])
     expect(undecided.status).toBe(400)
     expect(undecided.html).toContain('pet_name: choose keep, edit or drop')
     const ok = await tom.submit(page, path('confirm'), [
-      ['ex_decision_0', 'keep'], ['ex_value_0', 'elderly'],
-      ['ex_decision_1', 'keep'], ['ex_value_1', 'Biscuit (golden retriever)'],
-      ['ex_decision_2', 'drop'], ['ex_value_2', '20+'],
-      ['man_key_0', 'Gate code'], ['man_value_0', '4821'],
+      ['ex_decision_0', 'keep'],
+      ['ex_value_0', 'elderly'],
+      ['ex_decision_1', 'keep'],
+      ['ex_value_1', 'Biscuit (golden retriever)'],
+      ['ex_decision_2', 'drop'],
+      ['ex_value_2', '20+'],
+      ['man_key_0', 'Gate code'],
+      ['man_value_0', '4821'],
     ])
     expect(ok.status).toBe(303)
     expect(ok.location).toBe(path('complete'))
     const decisions = (await one('select state from closeouts where ticket_id = $1', [id]))[0].state.attributes
     expect(decisions.map((a: any) => [a.key, a.decision, a.origin])).toEqual([
-      ['customer_demographic', 'keep', 'extracted'], ['pet_name', 'edit', 'extracted'], ['property_screen_count', 'drop', 'extracted'], ['gate_code', 'keep', 'manual']])
+      ['customer_demographic', 'keep', 'extracted'],
+      ['pet_name', 'edit', 'extracted'],
+      ['property_screen_count', 'drop', 'extracted'],
+      ['gate_code', 'keep', 'manual'],
+    ])
   })
 
   it('step 5: Complete twice with the same one-time token closes once and books one next ticket', async () => {
@@ -151,8 +203,14 @@ describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)'
     expect(t.duration_minutes).toBe(75)
     expect(await one(`select 1 from audit_log where entity_id = $1 and action = 'close'`, [id])).toHaveLength(1)
     expect(await one('select number from tickets where previous_ticket_id = $1', [id])).toHaveLength(1)
-    const attrs = await one(`select key, value, source from attributes where contact_id = $1 and source = 'ticket_closeout' order by key`, [f.contactId])
-    expect(attrs.map((a: any) => [a.key, a.value])).toEqual([['customer_demographic', 'elderly'], ['gate_code', '4821'], ['pet_name', 'Biscuit (golden retriever)']])
+    const attrs = await one(`select key, value, source from attributes where contact_id = $1 and source = 'ticket_closeout' order by key`, [
+      f.contactId,
+    ])
+    expect(attrs.map((a: any) => [a.key, a.value])).toEqual([
+      ['customer_demographic', 'elderly'],
+      ['gate_code', '4821'],
+      ['pet_name', 'Biscuit (golden retriever)'],
+    ])
     // Earlier steps are closed with the ticket.
     const back = await tom.get(path('work'))
     expect(back.status).toBe(303)
@@ -162,11 +220,20 @@ describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)'
   it('step 6: skipping needs a reason; sending the invoice twice with one token makes one invoice and one email, then Today', async () => {
     const page = (await tom.get(path('payment'))).html
     expect(page).toContain('Next visit booked: ticket #')
-    const noReason = await tom.submit(page, path('payment'), [['payment', 'skip'], ['skip_reason', '']])
+    const noReason = await tom.submit(page, path('payment'), [
+      ['payment', 'skip'],
+      ['skip_reason', ''],
+    ])
     expect(noReason.status).toBe(400)
     expect(noReason.html).toContain('skip_reason: is required to skip payment')
-    const first = await tom.submit(page, path('payment'), [['payment', 'send_invoice'], ['skip_reason', '']])
-    const second = await tom.submit(page, path('payment'), [['payment', 'send_invoice'], ['skip_reason', '']])
+    const first = await tom.submit(page, path('payment'), [
+      ['payment', 'send_invoice'],
+      ['skip_reason', ''],
+    ])
+    const second = await tom.submit(page, path('payment'), [
+      ['payment', 'send_invoice'],
+      ['skip_reason', ''],
+    ])
     expect(first.status).toBe(303)
     expect(second.location).toBe(first.location)
     expect(first.location).toBe(`/today?closed=${f.ticketNumbers[id]}`)
@@ -191,25 +258,70 @@ describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)'
     const p = (step: string) => `/tickets/${est.id}/closeout/${step}`
     await tom.get(`/tickets/${est.id}/closeout`)
     const work = (await tom.get(p('work'))).html
-    const refused = await tom.submit(work, p('work'), [['duration_minutes', '60'], ['quantity_0', '1'], ['op', 'confirm']])
+    const refused = await tom.submit(work, p('work'), [
+      ['duration_minutes', '60'],
+      ['quantity_0', '1'],
+      ['op', 'confirm'],
+    ])
     expect(refused.status).toBe(400)
     expect(refused.html).toContain('final_price_confirmed: must be checked')
     const olga = await pageClient(f.app, 'olga@sparkle.test')
     expect((await olga.get(p('work'))).status).toBe(403)
-    expect((await olga.post(p('work'), [...hiddenFields((await olga.get(`/tickets/${f.tickets.olgas}`)).html, `/tickets/${f.tickets.olgas}/clock_in`),
-      ['duration_minutes', '1'], ['op', 'confirm']])).status).toBe(403)
-    const withGutters = await tom.submit(work, p('work'), [['duration_minutes', '60'], ['quantity_0', '1'], ['add_service', f.services.gutters], ['add_quantity', '1'], ['op', 'update']])
+    expect(
+      (
+        await olga.post(p('work'), [
+          ...hiddenFields((await olga.get(`/tickets/${f.tickets.olgas}`)).html, `/tickets/${f.tickets.olgas}/clock_in`),
+          ['duration_minutes', '1'],
+          ['op', 'confirm'],
+        ])
+      ).status,
+    ).toBe(403)
+    const withGutters = await tom.submit(work, p('work'), [
+      ['duration_minutes', '60'],
+      ['quantity_0', '1'],
+      ['add_service', f.services.gutters],
+      ['add_quantity', '1'],
+      ['op', 'update'],
+    ])
     expect(withGutters.location).toBe(p('work'))
     const flexible = (await tom.get(p('work'))).html
     expect(flexible).toContain('name="price_1" value="80.00"')
     expect(flexible).not.toContain('name="price_0"')
-    const badPrice = await tom.submit(flexible, p('work'), [['duration_minutes', '60'], ['quantity_0', '1'], ['quantity_1', '1'], ['price_1', 'ninety'], ['op', 'update']])
+    const badPrice = await tom.submit(flexible, p('work'), [
+      ['duration_minutes', '60'],
+      ['quantity_0', '1'],
+      ['quantity_1', '1'],
+      ['price_1', 'ninety'],
+      ['op', 'update'],
+    ])
     expect(badPrice.status).toBe(400)
     expect(badPrice.html).toContain('Price of Gutter cleaning: enter a price such as 45 or 45.50')
     const steps: Array<[string, Array<[string, string]>]> = [
-      ['work', [['duration_minutes', '60'], ['quantity_0', '1'], ['quantity_1', '1'], ['price_1', '$95.50'], ['final_price_confirmed', '1'], ['op', 'confirm']]],
-      ['notes', [['notes', ''], ['no_notes', '1']]],
-      ['next', [['kind', 'reach_out'], ['months', '6']]],
+      [
+        'work',
+        [
+          ['duration_minutes', '60'],
+          ['quantity_0', '1'],
+          ['quantity_1', '1'],
+          ['price_1', '$95.50'],
+          ['final_price_confirmed', '1'],
+          ['op', 'confirm'],
+        ],
+      ],
+      [
+        'notes',
+        [
+          ['notes', ''],
+          ['no_notes', '1'],
+        ],
+      ],
+      [
+        'next',
+        [
+          ['kind', 'reach_out'],
+          ['months', '6'],
+        ],
+      ],
       ['confirm', []],
       ['complete', []],
     ]
@@ -220,7 +332,10 @@ describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)'
       expect(r.status, `${step}: ${r.html.match(/class="err"[^>]*>([^<]*)/)?.[1]}`).toBe(303)
     }
     const lines = await one('select description, unit_price_cents from ticket_line_items where ticket_id = $1 order by position', [est.id])
-    expect(lines.map((l: any) => [l.description, l.unit_price_cents])).toEqual([['Window cleaning', 15000], ['Gutter cleaning', 9550]])
+    expect(lines.map((l: any) => [l.description, l.unit_price_cents])).toEqual([
+      ['Window cleaning', 15000],
+      ['Gutter cleaning', 9550],
+    ])
     const pay = (await tom.get(p('payment'))).html
     expect(pay).toContain('We will reach out to Jane Smith on 2027-05-05')
     const now = await tom.submit(pay, p('payment'), [['payment', 'pay_now']])

@@ -12,7 +12,14 @@ async function toConfirmation(f: TechFixture, tom: PageClient, start: string): P
   const p = (step: string) => `/tickets/${id}/closeout/${step}`
   await tom.get(`/tickets/${id}/closeout`)
   const steps: Array<[string, Array<[string, string]>]> = [
-    ['work', [['duration_minutes', '60'], ['quantity_0', '1'], ['op', 'confirm']]],
+    [
+      'work',
+      [
+        ['duration_minutes', '60'],
+        ['quantity_0', '1'],
+        ['op', 'confirm'],
+      ],
+    ],
     ['notes', [['notes', NOTES]]],
     ['next', [['kind', 'none']]],
   ]
@@ -28,7 +35,10 @@ async function toConfirmation(f: TechFixture, tom: PageClient, start: string): P
 /** Adds a fact by hand on the confirmation, completes, and checks the fact is on the customer. */
 async function byHand(f: TechFixture, tom: PageClient, id: string, page: string): Promise<void> {
   const p = (step: string) => `/tickets/${id}/closeout/${step}`
-  const saved = await tom.submit(page, p('confirm'), [['man_key_0', 'Pet name'], ['man_value_0', `Biscuit ${id.slice(0, 4)}`]])
+  const saved = await tom.submit(page, p('confirm'), [
+    ['man_key_0', 'Pet name'],
+    ['man_value_0', `Biscuit ${id.slice(0, 4)}`],
+  ])
   expect(saved.status).toBe(303)
   const done = await tom.submit((await tom.get(p('complete'))).html, p('complete'))
   expect(done.status).toBe(303)
@@ -54,10 +64,18 @@ describe.each(engines)('close-out extraction as the technician sees it (%s)', (e
   })
 
   it('good output: each fact is offered to keep, edit or drop, with nothing chosen', async () => {
-    llm.answer({ content: JSON.stringify({ attributes: [{ key: 'pet_name', value: 'Biscuit', confidence: 0.9 }, { key: 'gate_instructions', value: 'keep closed', confidence: 0.8 }] }) })
+    llm.answer({
+      content: JSON.stringify({
+        attributes: [
+          { key: 'pet_name', value: 'Biscuit', confidence: 0.9 },
+          { key: 'gate_instructions', value: 'keep closed', confidence: 0.8 },
+        ],
+      }),
+    })
     const { page } = await toConfirmation(f, tom, next())
     expect(page).toContain('2 fact(s) read from the notes: keep, edit or drop each.')
-    for (const i of [0, 1]) for (const d of ['keep', 'edit', 'drop']) expect(page).toContain(`name="ex_decision_${i}" value="${d}" required>`)
+    for (const i of [0, 1])
+      for (const d of ['keep', 'edit', 'drop']) expect(page).toContain(`name="ex_decision_${i}" value="${d}" required>`)
     expect(page).toContain('value="keep closed"')
   })
 

@@ -32,22 +32,51 @@ export async function techFixture(engine: 'pglite' | 'postgres', overrides: Part
     expect(r.status, JSON.stringify(r.body.error)).toBe(200)
     return r.body.data
   }
-  const window = (await ok('service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60, taxable: true })).id
-  const screens = (await ok('service', 'create', { name: 'Screen cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen', taxable: true })).id
+  const window = (
+    await ok('service', 'create', {
+      name: 'Window cleaning',
+      pricing: 'fixed',
+      price_cents: 15000,
+      default_duration_minutes: 60,
+      taxable: true,
+    })
+  ).id
+  const screens = (
+    await ok('service', 'create', { name: 'Screen cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen', taxable: true })
+  ).id
   const gutters = (await ok('service', 'create', { name: 'Gutter cleaning', pricing: 'flexible', price_cents: 8000, taxable: true })).id
   const contactId = (await ok('contact', 'create', { display_name: 'Jane Smith', phone: '(256) 555-0142', email: 'jane@example.com' })).id
-  const addressId = (await ok('address', 'add', { contact_id: contactId, line1: '12 Oak Street', city: 'Huntsville', state: 'AL', postal_code: '35801',
-    access_notes: 'Gate code 4821' })).id
+  const addressId = (
+    await ok('address', 'add', {
+      contact_id: contactId,
+      line1: '12 Oak Street',
+      city: 'Huntsville',
+      state: 'AL',
+      postal_code: '35801',
+      access_notes: 'Gate code 4821',
+    })
+  ).id
   await ok('attribute', 'set', { contact_id: contactId, key: 'dog_name', value: 'Biscuit' })
   const book = async (start: string, techs: string[], extra: Record<string, unknown> = {}): Promise<{ id: string; number: number }> =>
-    ok('ticket', 'create', { contact_id: contactId, address_id: addressId, scheduled_start: start, duration_minutes: 60, technician_ids: techs,
-      line_items: [{ service_id: window }], ...extra })
+    ok('ticket', 'create', {
+      contact_id: contactId,
+      address_id: addressId,
+      scheduled_start: start,
+      duration_minutes: 60,
+      technician_ids: techs,
+      line_items: [{ service_id: window }],
+      ...extra,
+    })
   const now = await book('2026-11-05T09:00', [techId], { notes: 'Side door is open' })
   const later = await book('2026-11-05T13:00', [techId])
   const olgas = await book('2026-11-05T11:00', [otherTechId])
   const future = await book('2026-11-07T10:00', [techId])
   return {
-    app, techId, otherTechId, contactId, services: { window, screens, gutters },
+    app,
+    techId,
+    otherTechId,
+    contactId,
+    services: { window, screens, gutters },
     tickets: { now: now.id, later: later.id, olgas: olgas.id, future: future.id },
     ticketNumbers: { [now.id]: now.number, [later.id]: later.number, [olgas.id]: olgas.number, [future.id]: future.number },
     book,
@@ -82,8 +111,12 @@ export async function pageClient(app: TestApp, email: string): Promise<PageClien
     },
     async post(path, fields) {
       const body = new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields))
-      const res = await fetch(app.url + path, { method: 'POST', body, redirect: 'manual',
-        headers: { cookie: `crm_session=${client.cookie}`, 'content-type': 'application/x-www-form-urlencoded' } })
+      const res = await fetch(app.url + path, {
+        method: 'POST',
+        body,
+        redirect: 'manual',
+        headers: { cookie: `crm_session=${client.cookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+      })
       return { status: res.status, html: await res.text(), location: res.headers.get('location'), headers: res.headers }
     },
     async submit(page, action, fields = []) {
@@ -112,5 +145,10 @@ export function formHtml(html: string, action: string): string {
 }
 
 function unescapeAttribute(v: string): string {
-  return v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  return v
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
 }

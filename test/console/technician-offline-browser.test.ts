@@ -31,11 +31,14 @@ describe.skipIf(!browserAvailable)('technician pages without signal, in Chromium
     return r.body.data
   }
   /** The paths the phone keeps copies of now. */
-  const savedPaths = async (page: Page): Promise<string[]> => (await page.evaluate(`(async () => {
+  const savedPaths = async (page: Page): Promise<string[]> =>
+    (
+      (await page.evaluate(`(async () => {
     const out = []
     for (const name of await caches.keys()) for (const req of await (await caches.open(name)).keys()) out.push(new URL(req.url).pathname + new URL(req.url).search)
     return out
-  })()`) as string[]).sort()
+  })()`)) as string[]
+    ).sort()
   /** Opens Today online with the service worker in charge, and waits until the phone has saved the two days and their tickets. */
   const saveForOffline = async (tab: PhoneTab, expected: string[]) => {
     await openOnPhone(tab, app, '/today')
@@ -61,11 +64,31 @@ describe.skipIf(!browserAvailable)('technician pages without signal, in Chromium
     browser = await launchBrowser()
     techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
     otherTechId = await addUser(app, 'olga@sparkle.test', 'technician', 'Olga Other')
-    const service = (await ok('service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })).id
+    const service = (
+      await ok('service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })
+    ).id
     const contact = (await ok('contact', 'create', { display_name: 'Jane Smith', phone: '(256) 555-0142' })).id
-    const address = (await ok('address', 'add', { contact_id: contact, line1: '12 Oak Street', city: 'Huntsville', state: 'AL', postal_code: '35801', access_notes: 'Gate code 4821' })).id
-    book = async (start: string, techs: string[]) => (await ok('ticket', 'create', { contact_id: contact, address_id: address, scheduled_start: start,
-      duration_minutes: 60, technician_ids: techs, line_items: [{ service_id: service }] })).id
+    const address = (
+      await ok('address', 'add', {
+        contact_id: contact,
+        line1: '12 Oak Street',
+        city: 'Huntsville',
+        state: 'AL',
+        postal_code: '35801',
+        access_notes: 'Gate code 4821',
+      })
+    ).id
+    book = async (start: string, techs: string[]) =>
+      (
+        await ok('ticket', 'create', {
+          contact_id: contact,
+          address_id: address,
+          scheduled_start: start,
+          duration_minutes: 60,
+          technician_ids: techs,
+          line_items: [{ service_id: service }],
+        })
+      ).id
     tickets.today = await book(`${today}T00:30`, [techId])
     tickets.tomorrow = await book(`${tomorrow}T10:00`, [techId])
     tickets.later = await book(`${addDays(today, 3)}T10:00`, [techId])
@@ -143,7 +166,9 @@ describe.skipIf(!browserAvailable)('technician pages without signal, in Chromium
         const started = Date.now()
         await tab.page.goto(`${app.url}/tickets/${tickets.today}`)
         const main = await tab.page.textContent('main')
-        expect(main).toMatch(/Saved at \d\d:\d\d on \w{3} \d{4}-\d\d-\d\d — slow connection\. This is a copy kept on this phone; reload for the latest\./)
+        expect(main).toMatch(
+          /Saved at \d\d:\d\d on \w{3} \d{4}-\d\d-\d\d — slow connection\. This is a copy kept on this phone; reload for the latest\./,
+        )
         expect(main).toContain('Gate code 4821')
         // The copy waits its turn: the network had SLOW_MS to answer first.
         expect(Date.now() - started).toBeGreaterThanOrEqual(SLOW_MS - 500)

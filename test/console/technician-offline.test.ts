@@ -26,22 +26,35 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
   afterAll(async () => {
     await f?.app.close()
   })
-  const clockOf = async (id: string) => (await f.app.query({ type: 'tickets', id, include: 'technicians' })).body.data.technicians
-    .find((t: any) => t.user_id === f.techId)
-  const clockAudits = async (id: string) => (await f.app.query({ type: 'audit_trail', entity_type: 'ticket', entity_id: id, limit: 100 })).body.data.items
-    .filter((a: any) => /^clock_/.test(a.action))
+  const clockOf = async (id: string) =>
+    (await f.app.query({ type: 'tickets', id, include: 'technicians' })).body.data.technicians.find((t: any) => t.user_id === f.techId)
+  const clockAudits = async (id: string) =>
+    (await f.app.query({ type: 'audit_trail', entity_type: 'ticket', entity_id: id, limit: 100 })).body.data.items.filter((a: any) =>
+      /^clock_/.test(a.action),
+    )
 
   it('Today is kept until the day ends, with tomorrow and my own tickets to save along, and a saved-at line in business time', async () => {
     const r = await tom.get('/today')
     const copy = copyOf(r)
-    expect(copy).toMatchObject({ url: '/today?date=2026-11-05', date: '2026-11-05', day: '2026-11-05', from: '2026-11-05T06:00:00.000Z', until: '2026-11-06T06:00:00.000Z',
-      saved: 'Saved at 09:30 on Thu 2026-11-05' })
+    expect(copy).toMatchObject({
+      url: '/today?date=2026-11-05',
+      date: '2026-11-05',
+      day: '2026-11-05',
+      from: '2026-11-05T06:00:00.000Z',
+      until: '2026-11-06T06:00:00.000Z',
+      saved: 'Saved at 09:30 on Thu 2026-11-05',
+    })
     expect(copy.fetch).toEqual(['/today?date=2026-11-06', `/tickets/${f.tickets.now}`, `/tickets/${f.tickets.later}`])
     expect(copy.person).toMatch(/^[0-9a-f]{24}$/)
     expect(copy.person).not.toContain(f.techId.replace(/-/g, '').slice(0, 24))
     expect(r.headers.get('cache-control')).toBe('no-store')
     const next = copyOf(await tom.get('/today?date=2026-11-06'))
-    expect(next).toMatchObject({ url: '/today?date=2026-11-06', day: '2026-11-06', until: '2026-11-07T06:00:00.000Z', fetch: [`/tickets/${tomorrow}`] })
+    expect(next).toMatchObject({
+      url: '/today?date=2026-11-06',
+      day: '2026-11-06',
+      until: '2026-11-07T06:00:00.000Z',
+      fetch: [`/tickets/${tomorrow}`],
+    })
     expect(next.person).toBe(copy.person)
   })
 
@@ -64,7 +77,7 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
     expect(r.html).toMatch(/<script>\(function\(\)\{/)
   })
 
-  it('access: signed out is sent to sign in, another technician\'s ticket is refused, another business\'s ticket is not found; no copy', async () => {
+  it("access: signed out is sent to sign in, another technician's ticket is refused, another business's ticket is not found; no copy", async () => {
     const anon = await fetch(`${f.app.url}/tickets/${f.tickets.now}`, { redirect: 'manual' })
     expect(anon.status).toBe(303)
     expect(anon.headers.get('x-offline-copy')).toBeNull()
@@ -72,17 +85,31 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
     expect(olgas.status).toBe(403)
     expect(copyOf(olgas)).toBeNull()
     const other = await f.app.createTenant('Elsewhere Windows')
-    const theirs = await f.app.call('POST', '/api/actions', { domain: 'contact', action: 'create', data: { display_name: 'Not Yours' } },
-      { authorization: `Bearer ${other.agent_token}` })
+    const theirs = await f.app.call(
+      'POST',
+      '/api/actions',
+      { domain: 'contact', action: 'create', data: { display_name: 'Not Yours' } },
+      { authorization: `Bearer ${other.agent_token}` },
+    )
     expect(theirs.status).toBe(200)
-    const foreign = await f.app.call('POST', '/api/actions', { domain: 'ticket', action: 'create', data: { contact_id: theirs.body.data.id,
-      scheduled_start: '2026-11-05T12:00', duration_minutes: 60 } }, { authorization: `Bearer ${other.agent_token}` })
+    const foreign = await f.app.call(
+      'POST',
+      '/api/actions',
+      {
+        domain: 'ticket',
+        action: 'create',
+        data: { contact_id: theirs.body.data.id, scheduled_start: '2026-11-05T12:00', duration_minutes: 60 },
+      },
+      { authorization: `Bearer ${other.agent_token}` },
+    )
     expect(foreign.status).toBe(200)
     const missing = await tom.get(`/tickets/${foreign.body.data.id}`)
     expect(missing.status).toBe(404)
     expect(copyOf(missing)).toBeNull()
-    const post = await tom.post(`/tickets/${foreign.body.data.id}/clock_in`, [...hiddenFields((await tom.get(`/tickets/${f.tickets.now}`)).html,
-      `/tickets/${f.tickets.now}/clock_in`), ['at', '2026-11-05T15:00:00.000Z']])
+    const post = await tom.post(`/tickets/${foreign.body.data.id}/clock_in`, [
+      ...hiddenFields((await tom.get(`/tickets/${f.tickets.now}`)).html, `/tickets/${f.tickets.now}/clock_in`),
+      ['at', '2026-11-05T15:00:00.000Z'],
+    ])
     expect(post.status).toBe(404)
   })
 
@@ -94,7 +121,11 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
     const text = await sw.text()
     expect(text).toContain("addEventListener('fetch'")
     expect(text).toContain('Not saved on this phone')
-    for (const [name, source] of [['service worker', text], ['Today and ticket script', OFFLINE_PAGE_SCRIPT], ['close-out script', CLOSEOUT_SCRIPT]]) {
+    for (const [name, source] of [
+      ['service worker', text],
+      ['Today and ticket script', OFFLINE_PAGE_SCRIPT],
+      ['close-out script', CLOSEOUT_SCRIPT],
+    ]) {
       expect(() => new Function(source), name).not.toThrow()
     }
     expect(CONTENT_SECURITY_POLICY).toContain("worker-src 'self'")
@@ -103,8 +134,11 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
 
   it('a press kept on the phone counts from when it was pressed, and its replay after a lost answer clocks once', async () => {
     const page = (await tom.get(`/tickets/${f.tickets.now}`)).html
-    const fields = [...hiddenFields(page, `/tickets/${f.tickets.now}/clock_in`).filter(([k]) => k !== '_once'), ['_once', 'kept-press-0123456789abcdef'],
-      ['at', '2026-11-05T14:02:00.000Z']] as Array<[string, string]>
+    const fields = [
+      ...hiddenFields(page, `/tickets/${f.tickets.now}/clock_in`).filter(([k]) => k !== '_once'),
+      ['_once', 'kept-press-0123456789abcdef'],
+      ['at', '2026-11-05T14:02:00.000Z'],
+    ] as Array<[string, string]>
     const first = await tom.post(`/tickets/${f.tickets.now}/clock_in`, fields)
     expect(first.status).toBe(303)
     expect(first.location).toBe(`/tickets/${f.tickets.now}`)
@@ -121,7 +155,11 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
     const base = hiddenFields(page, `/tickets/${f.tickets.now}/clock_out`).filter(([k]) => k !== '_once')
     const live = await tom.post(`/tickets/${f.tickets.now}/clock_out`, [...base, ['_once', 'live-then-kept-0123456789']])
     expect(live.status).toBe(303)
-    const kept = await tom.post(`/tickets/${f.tickets.now}/clock_out`, [...base, ['_once', 'live-then-kept-0123456789'], ['at', '2026-11-05T15:29:00.000Z']])
+    const kept = await tom.post(`/tickets/${f.tickets.now}/clock_out`, [
+      ...base,
+      ['_once', 'live-then-kept-0123456789'],
+      ['at', '2026-11-05T15:29:00.000Z'],
+    ])
     expect(kept.status).toBe(303)
     expect((await clockOf(f.tickets.now)).clock_out_at).toBe(NOW.toISOString())
     expect((await clockAudits(f.tickets.now)).map((a: any) => a.action).sort()).toEqual(['clock_in', 'clock_out'])
@@ -130,8 +168,11 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
   it('a pressed time more than 24 hours back, in the future or not a time is refused on the page, naming the field; nothing is written', async () => {
     const page = (await tom.get(`/tickets/${f.tickets.later}`)).html
     const base = hiddenFields(page, `/tickets/${f.tickets.later}/clock_in`).filter(([k]) => k !== '_once')
-    const cases: Array<[string, RegExp]> = [['2026-11-04T15:00:00.000Z', /at: is more than 24 hours ago/], ['2026-11-05T16:00:00.000Z', /at: is in the future/],
-      ['soon', /data\.at: expected a real date and time in ISO 8601/]]
+    const cases: Array<[string, RegExp]> = [
+      ['2026-11-04T15:00:00.000Z', /at: is more than 24 hours ago/],
+      ['2026-11-05T16:00:00.000Z', /at: is in the future/],
+      ['soon', /data\.at: expected a real date and time in ISO 8601/],
+    ]
     for (const [i, [at, message]] of cases.entries()) {
       const r = await tom.post(`/tickets/${f.tickets.later}/clock_in`, [...base, ['_once', `refused-press-${i}-0123456789`], ['at', at]])
       expect(r.status, at).toBe(400)
@@ -147,10 +188,26 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
 
   it('a kept page escapes what it shows, and its copy instructions carry no record text', async () => {
     const contact = (await f.app.action('contact', 'create', { display_name: PAYLOAD })).body.data.id
-    const address = (await f.app.action('address', 'add', { contact_id: contact, line1: PAYLOAD, city: 'Huntsville', state: 'AL', postal_code: '35801',
-      access_notes: PAYLOAD })).body.data.id
-    const hostile = (await f.app.action('ticket', 'create', { contact_id: contact, address_id: address, scheduled_start: '2026-11-06T15:00', duration_minutes: 60,
-      technician_ids: [f.techId], notes: PAYLOAD })).body.data.id
+    const address = (
+      await f.app.action('address', 'add', {
+        contact_id: contact,
+        line1: PAYLOAD,
+        city: 'Huntsville',
+        state: 'AL',
+        postal_code: '35801',
+        access_notes: PAYLOAD,
+      })
+    ).body.data.id
+    const hostile = (
+      await f.app.action('ticket', 'create', {
+        contact_id: contact,
+        address_id: address,
+        scheduled_start: '2026-11-06T15:00',
+        duration_minutes: 60,
+        technician_ids: [f.techId],
+        notes: PAYLOAD,
+      })
+    ).body.data.id
     for (const path of [`/tickets/${hostile}`, '/today?date=2026-11-06']) {
       const r = await tom.get(path)
       expect(r.status, path).toBe(200)

@@ -12,7 +12,10 @@ describe.each(engines)('close-out payment step with online payments on (%s)', (e
 
   beforeAll(async () => {
     stripe = await startFakeStripe()
-    f = await techFixture(engine, { llm: null, payments: createPaymentsClient({ secretKey: 'sk_test_fake', apiBase: stripe.url, timeoutMs: 2000 }) })
+    f = await techFixture(engine, {
+      llm: null,
+      payments: createPaymentsClient({ secretKey: 'sk_test_fake', apiBase: stripe.url, timeoutMs: 2000 }),
+    })
     tom = await pageClient(f.app, 'tom@sparkle.test')
   })
   afterAll(async () => {
@@ -26,8 +29,25 @@ describe.each(engines)('close-out payment step with online payments on (%s)', (e
     const p = (step: string) => `/tickets/${id}/closeout/${step}`
     await tom.get(`/tickets/${id}/closeout`)
     const steps: Array<[string, Array<[string, string]>]> = [
-      ['work', [['duration_minutes', '60'], ['quantity_0', '1'], ['op', 'confirm']]], ['notes', [['notes', ''], ['no_notes', '1']]],
-      ['next', [['kind', 'none']]], ['confirm', []], ['complete', []], ['payment', [['payment', 'pay_now']]],
+      [
+        'work',
+        [
+          ['duration_minutes', '60'],
+          ['quantity_0', '1'],
+          ['op', 'confirm'],
+        ],
+      ],
+      [
+        'notes',
+        [
+          ['notes', ''],
+          ['no_notes', '1'],
+        ],
+      ],
+      ['next', [['kind', 'none']]],
+      ['confirm', []],
+      ['complete', []],
+      ['payment', [['payment', 'pay_now']]],
     ]
     for (const [step, fields] of steps) expect((await tom.submit((await tom.get(p(step))).html, p(step), fields)).status, step).toBe(303)
     return { id, page: () => tom.get(p('payment')) }
@@ -52,7 +72,9 @@ describe.each(engines)('close-out payment step with online payments on (%s)', (e
     expect(r.status).toBe(200)
     expect(r.html).toContain('The payment page could not be made right now')
     expect(r.html).toContain(`href="/tickets/${id}/closeout/payment">Try again`)
-    expect((await f.app.t.db.query<any>('select payment_choice from closeouts where ticket_id = $1', [id])).rows[0].payment_choice).toBe('pay_now')
+    expect((await f.app.t.db.query<any>('select payment_choice from closeouts where ticket_id = $1', [id])).rows[0].payment_choice).toBe(
+      'pay_now',
+    )
     const retry = await page()
     expect(retry.html).toContain('Open the payment page')
   })
@@ -69,20 +91,38 @@ describe.each(engines)('close-out payment step when invoices carry no way to pay
   })
   afterAll(() => f?.app.close())
 
-  it('Send invoice by email is refused with the reason; nothing is billed and the visit stays on the owner\'s list to bill', async () => {
+  it("Send invoice by email is refused with the reason; nothing is billed and the visit stays on the owner's list to bill", async () => {
     const { id } = await f.book('2026-11-05T14:00', [f.techId])
     const p = (step: string) => `/tickets/${id}/closeout/${step}`
     await tom.get(`/tickets/${id}/closeout`)
     const steps: Array<[string, Array<[string, string]>]> = [
-      ['work', [['duration_minutes', '60'], ['quantity_0', '1'], ['op', 'confirm']]], ['notes', [['notes', ''], ['no_notes', '1']]],
-      ['next', [['kind', 'none']]], ['confirm', []], ['complete', []],
+      [
+        'work',
+        [
+          ['duration_minutes', '60'],
+          ['quantity_0', '1'],
+          ['op', 'confirm'],
+        ],
+      ],
+      [
+        'notes',
+        [
+          ['notes', ''],
+          ['no_notes', '1'],
+        ],
+      ],
+      ['next', [['kind', 'none']]],
+      ['confirm', []],
+      ['complete', []],
     ]
     for (const [step, fields] of steps) expect((await tom.submit((await tom.get(p(step))).html, p(step), fields)).status, step).toBe(303)
     const refused = await tom.submit((await tom.get(p('payment'))).html, p('payment'), [['payment', 'send_invoice']])
     expect(refused.status).toBe(409)
     expect(refused.html).toContain('Invoice emails of this business carry no way to pay')
     expect(refused.html).toContain('The owner sets payment instructions in Settings')
-    expect((await f.app.t.db.query<any>('select payment_choice from closeouts where ticket_id = $1', [id])).rows[0].payment_choice).toBeNull()
+    expect(
+      (await f.app.t.db.query<any>('select payment_choice from closeouts where ticket_id = $1', [id])).rows[0].payment_choice,
+    ).toBeNull()
     expect((await f.app.t.db.query<any>('select count(*)::int as n from invoices where ticket_id = $1', [id])).rows[0].n).toBe(0)
     const unbilled = (await f.app.query({ type: 'unbilled_work', id })).body.data
     expect(unbilled).toMatchObject({ id, reason: 'not_invoiced' })

@@ -40,8 +40,13 @@ describe.each(engines)('technician schedule by date, week and month, and the cal
   })
 
   it('a bad date or view is a clear 400 page, never a 500', async () => {
-    for (const [query, words] of [['date=2026-02-30', 'date: expected a real date'], ['date=tomorrow', 'date: expected a real date'],
-      ['date=20261105', 'date: expected a real date'], ['view=year', 'view: expected day, week or month'], ['date=2026-11-05&date=2026-11-06', 'date:']]) {
+    for (const [query, words] of [
+      ['date=2026-02-30', 'date: expected a real date'],
+      ['date=tomorrow', 'date: expected a real date'],
+      ['date=20261105', 'date: expected a real date'],
+      ['view=year', 'view: expected day, week or month'],
+      ['date=2026-11-05&date=2026-11-06', 'date:'],
+    ]) {
       const r = await tom.get(`/today?${query}`)
       expect(r.status, query).toBe(400)
       expect(r.html, query).toContain('<!doctype html>')
@@ -121,7 +126,7 @@ describe.each(engines)('technician schedule by date, week and month, and the cal
     expect((await tom.get('/calendar')).html).toContain('No calendar link yet.')
   })
 
-  it('an owner makes the business calendar link there; a technician cannot revoke another\'s link', async () => {
+  it("an owner makes the business calendar link there; a technician cannot revoke another's link", async () => {
     const page = await owner.get('/calendar')
     expect(page.html).toContain('Business calendar')
     const made = await owner.post('/calendar', [...hiddenOf(page.html), ['for', 'business']])

@@ -73,7 +73,10 @@ describe.each(engines)('technician Today and Ticket pages (%s)', (engine) => {
     const fresh = (await tom.get(`/tickets/${f.tickets.later}`)).html
     const out = await tom.submit(fresh, `/tickets/${f.tickets.later}/clock_out`)
     expect(out.status).toBe(303)
-    const twice = await tom.post(`/tickets/${f.tickets.later}/clock_out`, [['_csrf', hidden(fresh, '_csrf')], ['_once', 'another-token-0123456789']])
+    const twice = await tom.post(`/tickets/${f.tickets.later}/clock_out`, [
+      ['_csrf', hidden(fresh, '_csrf')],
+      ['_once', 'another-token-0123456789'],
+    ])
     expect(twice.status).toBe(409)
     expect(twice.html).toContain('already clocked out')
     const audits = await f.app.query({ type: 'audit_trail', entity_type: 'ticket', entity_id: f.tickets.later, limit: 100 })
@@ -81,11 +84,13 @@ describe.each(engines)('technician Today and Ticket pages (%s)', (engine) => {
     expect(audits.body.data.items.filter((a: any) => a.action === 'clock_in')).toHaveLength(1)
   })
 
-  it('a technician cannot open another technician\'s ticket (403 page); an owner can', async () => {
+  it("a technician cannot open another technician's ticket (403 page); an owner can", async () => {
     const r = await tom.get(`/tickets/${f.tickets.olgas}`)
     expect(r.status).toBe(403)
     expect(r.html).toContain('not assigned to you')
-    const post = await tom.post(`/tickets/${f.tickets.olgas}/clock_in`, [['_csrf', hidden((await tom.get(`/tickets/${f.tickets.now}`)).html, '_csrf')]])
+    const post = await tom.post(`/tickets/${f.tickets.olgas}/clock_in`, [
+      ['_csrf', hidden((await tom.get(`/tickets/${f.tickets.now}`)).html, '_csrf')],
+    ])
     expect(post.status).toBe(403)
     expect((await owner.get(`/tickets/${f.tickets.olgas}`)).status).toBe(200)
   })

@@ -18,8 +18,14 @@ describe.skipIf(!browserAvailable)('the owner changes a visit and writes to a cu
     await app.t.db.query(`update users set name = 'Olivia Owner' where id = $1`, [app.tenant.owner_user_id])
     const techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
     contactId = (await app.action('contact', 'create', { display_name: 'Vera Visit', email: 'vera@example.com' })).body.data.id
-    ticketId = (await app.action('ticket', 'create', { contact_id: contactId, scheduled_start: '2026-11-06T09:00', duration_minutes: 60,
-      technician_ids: [techId] })).body.data.id
+    ticketId = (
+      await app.action('ticket', 'create', {
+        contact_id: contactId,
+        scheduled_start: '2026-11-06T09:00',
+        duration_minutes: 60,
+        technician_ids: [techId],
+      })
+    ).body.data.id
     browser = await launchBrowser()
   })
   afterAll(async () => {
@@ -38,7 +44,9 @@ describe.skipIf(!browserAvailable)('the owner changes a visit and writes to a cu
       await page.waitForURL(/\?done=moved$/)
       expect(await page.getByText('Visit moved.').count()).toBe(1)
       expect((await app.query({ type: 'tickets', id: ticketId })).body.data).toMatchObject({
-        scheduled_start: '2026-11-09T16:30:00.000Z', scheduled_end: '2026-11-09T18:00:00.000Z' })
+        scheduled_start: '2026-11-09T16:30:00.000Z',
+        scheduled_end: '2026-11-09T18:00:00.000Z',
+      })
       await openOnPhone(tab, app, `/tickets/${ticketId}?done=moved`)
 
       await openOnPhone(tab, app, `/customers/${contactId}`)
@@ -51,7 +59,9 @@ describe.skipIf(!browserAvailable)('the owner changes a visit and writes to a cu
       await page.waitForURL(/\?done=email#email$/)
       expect(await page.getByText('Your visit moved to Monday').count()).toBeGreaterThan(0)
       const queued = (await app.query({ type: 'scheduled_messages', contact_id: contactId, kind: 'custom' })).body.data.items
-      expect(queued).toMatchObject([{ subject: 'Your visit moved to Monday', body: 'See you Monday at 10:30.', send_at: '2026-11-06T14:00:00.000Z', status: 'pending' }])
+      expect(queued).toMatchObject([
+        { subject: 'Your visit moved to Monday', body: 'See you Monday at 10:30.', send_at: '2026-11-06T14:00:00.000Z', status: 'pending' },
+      ])
       await openOnPhone(tab, app, `/customers/${contactId}?done=email`)
       expect(tab.problems).toEqual([])
     } finally {

@@ -31,35 +31,67 @@ describe.each(engines)('the audit trail of changes (%s)', (engine) => {
   afterAll(() => app.close())
 
   /** The audit rows of one record, oldest first, read as the connection's own role (not through the code under test). */
-  const auditOf = async (entityId: string) => (await app.t.db.query<AuditRow>(
-    `select entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, request_id, created_at::text as created_at
-     from audit_log where tenant_id = $1 and entity_id = $2 order by id`, [app.tenant.tenant_id, entityId])).rows
-  const auditCount = async () => Number((await app.t.db.query<{ n: number }>(
-    'select count(*)::int as n from audit_log where tenant_id = $1', [app.tenant.tenant_id])).rows[0].n)
-  const contactTimes = async (id: string) => (await app.t.db.query<{ created_at: string; updated_at: string }>(
-    'select created_at::text as created_at, updated_at::text as updated_at from contacts where id = $1', [id])).rows[0]
+  const auditOf = async (entityId: string) =>
+    (
+      await app.t.db.query<AuditRow>(
+        `select entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, request_id, created_at::text as created_at
+     from audit_log where tenant_id = $1 and entity_id = $2 order by id`,
+        [app.tenant.tenant_id, entityId],
+      )
+    ).rows
+  const auditCount = async () =>
+    Number(
+      (await app.t.db.query<{ n: number }>('select count(*)::int as n from audit_log where tenant_id = $1', [app.tenant.tenant_id])).rows[0]
+        .n,
+    )
+  const contactTimes = async (id: string) =>
+    (
+      await app.t.db.query<{ created_at: string; updated_at: string }>(
+        'select created_at::text as created_at, updated_at::text as updated_at from contacts where id = $1',
+        [id],
+      )
+    ).rows[0]
 
-  it('writes one row per contact change: what changed, who acted, why, the request and when, in the change\'s own transaction', async () => {
-    const created = await app.action('contact', 'create', { first_name: 'Jane', last_name: 'Smith' },
-      { reasoning: 'A new customer called to book', headers: { 'x-request-id': 'req-audit-create' } })
+  it("writes one row per contact change: what changed, who acted, why, the request and when, in the change's own transaction", async () => {
+    const created = await app.action(
+      'contact',
+      'create',
+      { first_name: 'Jane', last_name: 'Smith' },
+      { reasoning: 'A new customer called to book', headers: { 'x-request-id': 'req-audit-create' } },
+    )
     expect(created.status).toBe(200)
     const id: string = created.body.data.id
     let rows = await auditOf(id)
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({
-      entity_type: 'contact', entity_id: id, action: 'create', actor_type: 'agent', actor_id: agentId,
-      reasoning: 'A new customer called to book', request_id: 'req-audit-create',
+      entity_type: 'contact',
+      entity_id: id,
+      action: 'create',
+      actor_type: 'agent',
+      actor_id: agentId,
+      reasoning: 'A new customer called to book',
+      request_id: 'req-audit-create',
     })
     expect(rows[0].changes).toMatchObject({ display_name: { old: null, new: 'Jane Smith' }, first_name: { old: null, new: 'Jane' } })
     // now() is the time of the transaction: equal times prove the row was written in the same transaction as the contact.
     expect(rows[0].created_at).toBe((await contactTimes(id)).created_at)
 
-    const updated = await app.action('contact', 'update', { contact_id: id, display_name: 'Jane Q. Smith' },
-      { headers: { 'x-request-id': 'req-audit-update' } })
+    const updated = await app.action(
+      'contact',
+      'update',
+      { contact_id: id, display_name: 'Jane Q. Smith' },
+      { headers: { 'x-request-id': 'req-audit-update' } },
+    )
     expect(updated.status).toBe(200)
     rows = await auditOf(id)
     expect(rows).toHaveLength(2)
-    expect(rows[1]).toMatchObject({ action: 'update', actor_type: 'agent', actor_id: agentId, reasoning: null, request_id: 'req-audit-update' })
+    expect(rows[1]).toMatchObject({
+      action: 'update',
+      actor_type: 'agent',
+      actor_id: agentId,
+      reasoning: null,
+      request_id: 'req-audit-update',
+    })
     expect(rows[1].changes).toEqual({ display_name: { old: 'Jane Smith', new: 'Jane Q. Smith' } })
     expect(rows[1].created_at).toBe((await contactTimes(id)).updated_at)
 
@@ -75,10 +107,16 @@ describe.each(engines)('the audit trail of changes (%s)', (engine) => {
 
   it('records a person acting as that user', async () => {
     const owner: Principal = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
-    const { result } = await performAction(app.services, owner, { domain: 'contact', action: 'create', data: { display_name: 'Walk-in Customer' } },
-      { requestId: 'req-audit-owner' })
+    const { result } = await performAction(
+      app.services,
+      owner,
+      { domain: 'contact', action: 'create', data: { display_name: 'Walk-in Customer' } },
+      { requestId: 'req-audit-owner' },
+    )
     const rows = await auditOf((result as { id: string }).id)
-    expect(rows).toEqual([expect.objectContaining({ action: 'create', actor_type: 'user', actor_id: app.tenant.owner_user_id, request_id: 'req-audit-owner' })])
+    expect(rows).toEqual([
+      expect.objectContaining({ action: 'create', actor_type: 'user', actor_id: app.tenant.owner_user_id, request_id: 'req-audit-owner' }),
+    ])
   })
 
   it('writes no audit row for a change that is refused', async () => {
@@ -99,7 +137,10 @@ describe.each(engines)('the audit trail of changes (%s)', (engine) => {
       input: z.object({ display_name: z.string() }),
       output: z.object({}),
       async run(ctx, input) {
-        const r = await ctx.db.query<{ id: string }>(`insert into contacts (tenant_id, display_name) values ($1, $2) returning id`, [ctx.tenantId, input.display_name])
+        const r = await ctx.db.query<{ id: string }>(`insert into contacts (tenant_id, display_name) values ($1, $2) returning id`, [
+          ctx.tenantId,
+          input.display_name,
+        ])
         await ctx.audit({ entityType: 'contact', entityId: r.rows[0].id, action: 'create', after: { display_name: input.display_name } })
         throw validationError([{ field: 'data.display_name', message: 'refused after writing' }])
       },
@@ -107,8 +148,14 @@ describe.each(engines)('the audit trail of changes (%s)', (engine) => {
     const services = { ...app.services, registry: createRegistry([{ failing }]) }
     const owner: Principal = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
     const before = await auditCount()
-    await expect(performAction(services, owner, { domain: 'probe', action: 'write_then_fail', data: { display_name: 'Half Written' } },
-      { requestId: 'req-audit-fail' })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
+    await expect(
+      performAction(
+        services,
+        owner,
+        { domain: 'probe', action: 'write_then_fail', data: { display_name: 'Half Written' } },
+        { requestId: 'req-audit-fail' },
+      ),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
     expect(await auditCount()).toBe(before)
     const left = await app.t.db.query(`select 1 from contacts where display_name = 'Half Written'`)
     expect(left.rows).toEqual([])
@@ -123,7 +170,10 @@ describe.each(engines)('the audit trail of changes (%s)', (engine) => {
       `delete from audit_log where tenant_id = '${app.tenant.tenant_id}'`,
       'truncate audit_log',
     ]) {
-      const err = await db.query(statement).then(() => null, (e: unknown) => e)
+      const err = await db.query(statement).then(
+        () => null,
+        (e: unknown) => e,
+      )
       expect(err, statement).not.toBeNull()
       expect(translateDatabaseError(err), statement).toMatchObject({ code: 'IMMUTABLE' })
     }

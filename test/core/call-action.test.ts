@@ -16,9 +16,16 @@ describe.each(engines)('callAction (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine)
-    const ownerPrincipal: Principal = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
+    const ownerPrincipal: Principal = {
+      tenantId: app.tenant.tenant_id,
+      actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' },
+    }
     owner = { services: app.services, principal: ownerPrincipal, requestId: randomUUID() }
-    agent = { services: app.services, principal: (await authenticateAgentToken(app.services.db, app.tenant.agent_token))!, requestId: randomUUID() }
+    agent = {
+      services: app.services,
+      principal: (await authenticateAgentToken(app.services.db, app.tenant.agent_token))!,
+      requestId: randomUUID(),
+    }
   })
   afterAll(() => app?.close())
 
@@ -34,15 +41,18 @@ describe.each(engines)('callAction (%s)', (engine) => {
     expect(audit.rows.map((r) => r.action)).toEqual(['create'])
   })
 
-  it('goes through the same access and queue as any call: an agent\'s risky call waits for the owner, a refused one throws', async () => {
+  it("goes through the same access and queue as any call: an agent's risky call waits for the owner, a refused one throws", async () => {
     const made = await callAction(owner, createContact, { display_name: 'Queued Quinn' })
-    if (made.queued) throw new Error('an owner\'s call is not queued')
+    if (made.queued) throw new Error("an owner's call is not queued")
     const asked = await callAction(agent, deleteContact, { contact_id: made.result.id }, { reasoning: 'A duplicate' })
     expect(asked.queued).toBe(true)
     if (asked.queued) expect(asked.result).toMatchObject({ status: 'pending_authorization', request_id: expect.any(String) })
     const still = await app.t.db.query('select id from contacts where id = $1', [made.result.id])
     expect(still.rows).toHaveLength(1)
-    const technician = { ...owner, principal: { tenantId: app.tenant.tenant_id, actor: { type: 'user' as const, id: randomUUID(), role: 'technician' as const } } }
+    const technician = {
+      ...owner,
+      principal: { tenantId: app.tenant.tenant_id, actor: { type: 'user' as const, id: randomUUID(), role: 'technician' as const } },
+    }
     const refused = await callAction(technician, createService, { name: 'Nope', pricing: 'fixed', price_cents: 100 }).catch((err) => err)
     expect(refused).toBeInstanceOf(AppError)
     expect((refused as AppError).code).toBe('FORBIDDEN')

@@ -11,9 +11,19 @@ describe('time limits and send rate from the environment', () => {
   })
 
   it('each can be set; the client-side wait follows the statement limit unless set itself; 0 turns a limit off', () => {
-    const c = loadConfig({ CRM_DB_CONNECT_TIMEOUT_MS: '1500', CRM_DB_STATEMENT_TIMEOUT_MS: '60000', CRM_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0',
-      CRM_READY_TIMEOUT_MS: '500', RESEND_MAX_PER_SECOND: '10' })
-    expect(c.databaseLimits).toEqual({ connectTimeoutMs: 1500, statementTimeoutMs: 60_000, queryTimeoutMs: 65_000, idleInTransactionTimeoutMs: 0 })
+    const c = loadConfig({
+      CRM_DB_CONNECT_TIMEOUT_MS: '1500',
+      CRM_DB_STATEMENT_TIMEOUT_MS: '60000',
+      CRM_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0',
+      CRM_READY_TIMEOUT_MS: '500',
+      RESEND_MAX_PER_SECOND: '10',
+    })
+    expect(c.databaseLimits).toEqual({
+      connectTimeoutMs: 1500,
+      statementTimeoutMs: 60_000,
+      queryTimeoutMs: 65_000,
+      idleInTransactionTimeoutMs: 0,
+    })
     expect(c.readyTimeoutMs).toBe(500)
     expect(c.resendMaxPerSecond).toBe(10)
     expect(loadConfig({ CRM_DB_STATEMENT_TIMEOUT_MS: '0' }).databaseLimits.queryTimeoutMs).toBe(0)
@@ -21,7 +31,9 @@ describe('time limits and send rate from the environment', () => {
   })
 
   it('a wrong value stops start-up naming the variable', () => {
-    expect(() => loadConfig({ CRM_DB_STATEMENT_TIMEOUT_MS: '15s' })).toThrow(/CRM_DB_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds/)
+    expect(() => loadConfig({ CRM_DB_STATEMENT_TIMEOUT_MS: '15s' })).toThrow(
+      /CRM_DB_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds/,
+    )
     expect(() => loadConfig({ RESEND_MAX_PER_SECOND: '0' })).toThrow(/RESEND_MAX_PER_SECOND must be a number above 0/)
   })
 })

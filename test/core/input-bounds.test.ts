@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../core/errors.js'
-import { boundedDepth, boundedIncludes, boundedName, boundedReasoning, MAX_JSON_DEPTH, MAX_NAME_LENGTH, MAX_REASONING_LENGTH } from '../../core/input-bounds.js'
+import {
+  boundedDepth,
+  boundedIncludes,
+  boundedName,
+  boundedReasoning,
+  MAX_JSON_DEPTH,
+  MAX_NAME_LENGTH,
+  MAX_REASONING_LENGTH,
+} from '../../core/input-bounds.js'
 import { nearestNames } from '../../core/suggest.js'
 
 /** The field and message of the validation error a call throws. */
@@ -19,7 +27,10 @@ describe('input bounds: free text is bounded before any work on it', () => {
   it('a name is a text of 1 to 64 characters, and a longer one is refused by its length', () => {
     expect(boundedName('action', 'create')).toBe('create')
     expect(boundedName('action', 'x'.repeat(MAX_NAME_LENGTH))).toHaveLength(MAX_NAME_LENGTH)
-    expect(refusal(() => boundedName('domain', 'x'.repeat(250_000)))).toEqual({ field: 'domain', message: 'is 250000 characters long; names are at most 64 (see GET /api/capabilities)' })
+    expect(refusal(() => boundedName('domain', 'x'.repeat(250_000)))).toEqual({
+      field: 'domain',
+      message: 'is 250000 characters long; names are at most 64 (see GET /api/capabilities)',
+    })
     expect(refusal(() => boundedName('type', 42)).field).toBe('type')
     expect(refusal(() => boundedName('type', '')).field).toBe('type')
   })

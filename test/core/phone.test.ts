@@ -35,7 +35,9 @@ describe('the digits that identify a phone number', () => {
     it('gives the same key as in TypeScript for every case', async () => {
       const values = cases.map(([written]) => written)
       const r = await db.query<{ written: string; key: string }>(
-        `select v as written, ${phoneKeySql('v')} as key from unnest($1::text[]) v`, [values])
+        `select v as written, ${phoneKeySql('v')} as key from unnest($1::text[]) v`,
+        [values],
+      )
       expect(r.rows.map((row) => [row.written, row.key])).toEqual(cases)
     })
   })

@@ -24,7 +24,9 @@ describe('the statement limit of the embedded database, as the server and the CL
       const err = await opened.db.query('select pg_sleep(30)').catch((e: unknown) => e)
       expect(err).toMatchObject({ code: '57014' })
       expect(translateDatabaseError(err)).toMatchObject({ code: 'UNAVAILABLE' })
-      expect((await opened.db.query<{ n: number }>('select count(*)::int as n from schema_migrations')).rows[0].n).toBe(readMigrations().length)
+      expect((await opened.db.query<{ n: number }>('select count(*)::int as n from schema_migrations')).rows[0].n).toBe(
+        readMigrations().length,
+      )
     } finally {
       await opened.close()
     }

@@ -11,8 +11,16 @@ describe('the UUID pattern', () => {
   })
 
   it('refuses anything else: a part, extra text, a wrong letter, no dashes, a non-string', () => {
-    for (const v of ['0b7c8f7e-1d2a-4c3b-9e8f-1a2b3c4d5e6', '0b7c8f7e-1d2a-4c3b-9e8f-1a2b3c4d5e6f0', ' 0b7c8f7e-1d2a-4c3b-9e8f-1a2b3c4d5e6f',
-      '0b7c8f7e-1d2a-4c3b-9e8f-1a2b3c4d5e6g', '0b7c8f7e1d2a4c3b9e8f1a2b3c4d5e6f', "0b7c8f7e-1d2a-4c3b-9e8f-1a2b3c4d5e6f' or 1=1", '', 'new']) {
+    for (const v of [
+      '0b7c8f7e-1d2a-4c3b-9e8f-1a2b3c4d5e6',
+      '0b7c8f7e-1d2a-4c3b-9e8f-1a2b3c4d5e6f0',
+      ' 0b7c8f7e-1d2a-4c3b-9e8f-1a2b3c4d5e6f',
+      '0b7c8f7e-1d2a-4c3b-9e8f-1a2b3c4d5e6g',
+      '0b7c8f7e1d2a4c3b9e8f1a2b3c4d5e6f',
+      "0b7c8f7e-1d2a-4c3b-9e8f-1a2b3c4d5e6f' or 1=1",
+      '',
+      'new',
+    ]) {
       expect(isUuid(v), v).toBe(false)
     }
     expect(isUuid(null)).toBe(false)

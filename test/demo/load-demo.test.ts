@@ -20,14 +20,16 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
   let mcp: Client
   /** GET /api/data as the first start's agent. */
   const query = async (params: Record<string, string | number>) => {
-    const res = await fetch(`${running.url}/api/data?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`,
-      { headers: { authorization: `Bearer ${token}` } })
-    return { status: res.status, body: await res.json() as any }
+    const res = await fetch(
+      `${running.url}/api/data?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    )
+    return { status: res.status, body: (await res.json()) as any }
   }
   /** Every item of a list, page after page. */
   const all = async (params: Record<string, string | number>) => {
     const items: any[] = []
-    for (let cursor = ''; ;) {
+    for (let cursor = ''; ; ) {
       const page = (await query({ ...params, limit: 100, ...(cursor ? { cursor } : {}) })).body.data
       items.push(...page.items)
       if (!page.next_cursor) return items
@@ -59,7 +61,9 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
     const [owner] = (await query({ type: 'users', role: 'owner' })).body.data.items
     expect(owner.name).toBe('Dana Whitfield')
     const demo = running.firstStart!.demo!
-    expect(banner(services, running)).toContain(`demo data loaded: 200 customers, ${demo.completed_tickets} completed visits over the past year`)
+    expect(banner(services, running)).toContain(
+      `demo data loaded: 200 customers, ${demo.completed_tickets} completed visits over the past year`,
+    )
   })
 
   it('creates a window-cleaning business with customers, catalog, team, schedule, leads and waitlist', async () => {
@@ -101,7 +105,7 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
     }
   })
 
-  it('answers everyday questions: today\'s tickets and customers by attribute and town', async () => {
+  it("answers everyday questions: today's tickets and customers by attribute and town", async () => {
     const today = await query({ type: 'tickets', today: 'true', limit: 100 })
     expect(today.status).toBe(200)
     expect(today.body.data.items.length).toBeGreaterThan(0)
@@ -127,18 +131,23 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
       expect(Date.parse(v.closed_at)).toBe(Date.parse(v.scheduled_end))
       expect(v.actual_minutes).toBeGreaterThan(0)
     }
-    const changed = await fetch(`${running.url}/api/actions`, { method: 'POST',
+    const changed = await fetch(`${running.url}/api/actions`, {
+      method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ domain: 'ticket', action: 'update', data: { ticket_id: done[0].id, notes: 'changed later' } }) })
+      body: JSON.stringify({ domain: 'ticket', action: 'update', data: { ticket_id: done[0].id, notes: 'changed later' } }),
+    })
     expect(changed.status).toBe(409)
     expect(((await changed.json()) as any).error.code).toBe('IMMUTABLE')
   })
 
-  it('shows a customer\'s last visit with its close-out note and the facts learned there, through customer_overview and find_customer', async () => {
+  it("shows a customer's last visit with its close-out note and the facts learned there, through customer_overview and find_customer", async () => {
     const contacts = await all({ type: 'contacts' })
     const overviews: any[] = []
     for (let i = 0; i < contacts.length; i += 100) {
-      const ids = contacts.slice(i, i + 100).map((c) => c.id).join(',')
+      const ids = contacts
+        .slice(i, i + 100)
+        .map((c) => c.id)
+        .join(',')
       overviews.push(...(await query({ type: 'customer_overview', contact_ids: ids, limit: 100 })).body.data.items)
     }
     const visited = overviews.filter((o) => o.last_visit)
@@ -189,7 +198,10 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
     const entry = page.body.data.items[0].audit_trail[0]
     expect(entry).toMatchObject({ action: 'create', actor_type: 'user', actor_id: owner.id })
     const [visit] = (await query({ type: 'tickets', status: 'completed', limit: 1, include: 'technicians,audit_trail' })).body.data.items
-    expect(visit.audit_trail.find((e: any) => e.action === 'close')).toMatchObject({ actor_type: 'user', actor_id: visit.technicians[0].user_id })
+    expect(visit.audit_trail.find((e: any) => e.action === 'close')).toMatchObject({
+      actor_type: 'user',
+      actor_id: visit.technicians[0].user_id,
+    })
   })
 
   it('refuses to load into a business that already has contacts', async () => {

@@ -71,4 +71,3 @@ export function brokenLinks(file: string): string[] {
   }
   return broken
 }
-

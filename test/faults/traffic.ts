@@ -13,7 +13,12 @@ export interface Answer {
 /** The kinds of request the traffic sends, in turn: a read, a write, and the readiness check. */
 const REQUESTS = [
   { name: 'GET /api/data', method: 'GET', path: '/api/data?type=contacts&limit=5' },
-  { name: 'POST /api/actions', method: 'POST', path: '/api/actions', body: () => ({ domain: 'contact', action: 'create', data: { display_name: 'Fault Customer' } }) },
+  {
+    name: 'POST /api/actions',
+    method: 'POST',
+    path: '/api/actions',
+    body: () => ({ domain: 'contact', action: 'create', data: { display_name: 'Fault Customer' } }),
+  },
   { name: 'GET /readyz', method: 'GET', path: '/readyz' },
 ]
 
@@ -28,10 +33,23 @@ export async function ask(url: string, token: string, kind: number, boundMs: num
       body: r.body ? JSON.stringify(r.body()) : undefined,
       signal: AbortSignal.timeout(boundMs),
     })
-    const body = await res.json().catch(() => null) as { error?: { code?: string } | null } | null
-    return { request: r.name, status: res.status, code: body?.error?.code ?? null, retryAfter: res.headers.get('retry-after'), ms: Date.now() - started }
+    const body = (await res.json().catch(() => null)) as { error?: { code?: string } | null } | null
+    return {
+      request: r.name,
+      status: res.status,
+      code: body?.error?.code ?? null,
+      retryAfter: res.headers.get('retry-after'),
+      ms: Date.now() - started,
+    }
   } catch (err) {
-    return { request: r.name, status: 0, code: null, retryAfter: null, ms: Date.now() - started, failure: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }
+    return {
+      request: r.name,
+      status: 0,
+      code: null,
+      retryAfter: null,
+      ms: Date.now() - started,
+      failure: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    }
   }
 }
 
@@ -77,13 +95,22 @@ export async function until(what: string, cond: () => boolean | Promise<boolean>
 }
 
 /** Seconds from now until a read succeeds again; every answer on the way must be acceptable. */
-export async function recovery(url: string, token: string, opts: { boundMs: number; timeoutMs: number }): Promise<{ seconds: number; answers: Answer[] }> {
+export async function recovery(
+  url: string,
+  token: string,
+  opts: { boundMs: number; timeoutMs: number },
+): Promise<{ seconds: number; answers: Answer[] }> {
   const started = Date.now()
   const answers: Answer[] = []
-  await until('the server to serve reads again', async () => {
-    const a = await ask(url, token, 0, opts.boundMs)
-    answers.push(a)
-    return a.status === 200
-  }, opts.timeoutMs, 100)
+  await until(
+    'the server to serve reads again',
+    async () => {
+      const a = await ask(url, token, 0, opts.boundMs)
+      answers.push(a)
+      return a.status === 200
+    },
+    opts.timeoutMs,
+    100,
+  )
   return { seconds: (Date.now() - started) / 1000, answers }
 }

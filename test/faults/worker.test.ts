@@ -22,7 +22,15 @@ interface WorkerProcess {
 }
 
 /** One row of the figures printed at the end. */
-interface Figures { run: string; messages: number; emails: number; doubled: number; resentDeduplicated: number; drainS: number; exit: string }
+interface Figures {
+  run: string
+  messages: number
+  emails: number
+  doubled: number
+  resentDeduplicated: number
+  drainS: number
+  exit: string
+}
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real processes on PostgreSQL)', () => {
   let script: string
@@ -40,33 +48,57 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
     viaProxy.hostname = '127.0.0.1'
     viaProxy.port = String(proxy.port)
     const child = spawn(process.execPath, [script, 'worker', ...args], {
-      env: { PATH: process.env.PATH, DATABASE_URL: viaProxy.toString(), RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url,
-        EMAIL_FROM: 'Sparkle <mail@sparkle.test>', LOG_LEVEL: 'warn', ...LIMITS, ...env },
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: viaProxy.toString(),
+        RESEND_API_KEY: fake.apiKey,
+        RESEND_BASE_URL: fake.url,
+        EMAIL_FROM: 'Sparkle <mail@sparkle.test>',
+        LOG_LEVEL: 'warn',
+        ...LIMITS,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let out = ''
     child.stdout!.on('data', (d) => (out += d))
     child.stderr!.on('data', (d) => (out += d))
     const w: WorkerProcess = { child, output: () => out, exit: null, ended: Promise.resolve() }
-    w.ended = new Promise((resolve) => child.on('close', (code, signal) => {
-      w.exit = { code, signal }
-      resolve()
-    }))
+    w.ended = new Promise((resolve) =>
+      child.on('close', (code, signal) => {
+        w.exit = { code, signal }
+        resolve()
+      }),
+    )
     return w
   }
-  const dueMessages = async (n: number, label: string): Promise<string[]> => (await t.db.query<{ id: string }>(
-    `insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at)
+  const dueMessages = async (n: number, label: string): Promise<string[]> =>
+    (
+      await t.db.query<{ id: string }>(
+        `insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at)
      select $1, ($2::uuid[])[1 + i % cardinality($2::uuid[])], 'custom', $3 || ' ' || i, 'Message ' || i, now() - interval '1 minute'
-     from generate_series(1, $4) i returning id`, [tenantId, contactIds, label, n])).rows.map((r) => r.id)
-  const rows = async (ids: string[]) => (await t.db.query<{ id: string; status: string; attempts: number; lease_token: string | null; provider_message_id: string | null }>(
-    'select id, status, attempts, lease_token, provider_message_id from scheduled_messages where id = any($1::uuid[])', [ids])).rows
+     from generate_series(1, $4) i returning id`,
+        [tenantId, contactIds, label, n],
+      )
+    ).rows.map((r) => r.id)
+  const rows = async (ids: string[]) =>
+    (
+      await t.db.query<{ id: string; status: string; attempts: number; lease_token: string | null; provider_message_id: string | null }>(
+        'select id, status, attempts, lease_token, provider_message_id from scheduled_messages where id = any($1::uuid[])',
+        [ids],
+      )
+    ).rows
   const emailsOf = (ids: string[]) => {
     const keys = new Set(ids.map(idempotencyKeyOf))
     return fake.emails.filter((e) => e.idempotencyKey && keys.has(e.idempotencyKey))
   }
-  const terminateBackends = async () => (await admin.query<{ n: number }>(
-    `select count(*)::int as n from (select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()) k`,
-    [dbName])).rows[0].n
+  const terminateBackends = async () =>
+    (
+      await admin.query<{ n: number }>(
+        `select count(*)::int as n from (select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()) k`,
+        [dbName],
+      )
+    ).rows[0].n
   /** Every message sent, each by exactly one email whose id the message records. */
   const expectEachSentOnce = async (ids: string[]) => {
     const emails = emailsOf(ids)
@@ -89,14 +121,31 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) })
     fake = await startFakeResend({ latencyMs: 20 })
     tenantId = (await createTenant(t.db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test' })).tenant_id
-    contactIds = (await t.db.query<{ id: string }>(`insert into contacts (tenant_id, display_name, emails)
+    contactIds = (
+      await t.db.query<{ id: string }>(
+        `insert into contacts (tenant_id, display_name, emails)
       select $1, 'Customer ' || i, jsonb_build_array(jsonb_build_object('value', 'customer' || i || '@example.com', 'primary', true))
-      from generate_series(1, 10) i returning id`, [tenantId])).rows.map((r) => r.id)
+      from generate_series(1, 10) i returning id`,
+        [tenantId],
+      )
+    ).rows.map((r) => r.id)
   })
   afterAll(async () => {
     if (figures.length) {
-      console.log(`\nWorker faults\n${formatTable(['run', 'messages', 'emails', 'doubled', 'resent (deduplicated)', 'drained s', 'exit'],
-        figures.map((f) => [f.run, String(f.messages), String(f.emails), String(f.doubled), String(f.resentDeduplicated), f.drainS.toFixed(1), f.exit]))}`)
+      console.log(
+        `\nWorker faults\n${formatTable(
+          ['run', 'messages', 'emails', 'doubled', 'resent (deduplicated)', 'drained s', 'exit'],
+          figures.map((f) => [
+            f.run,
+            String(f.messages),
+            String(f.emails),
+            String(f.doubled),
+            String(f.resentDeduplicated),
+            f.drainS.toFixed(1),
+            f.exit,
+          ]),
+        )}`,
+      )
     }
     await proxy?.close()
     await fake?.close()
@@ -112,32 +161,47 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
     try {
       await until('the first emails', () => emailsOf(ids).length >= 4 || w.exit !== null, 30_000)
       let rounds = 0
-      await until('ten rounds of terminated connections', async () => {
-        if ((await terminateBackends()) > 0) rounds += 1
-        return rounds >= 10 || w.exit !== null
-      }, 30_000, 100)
+      await until(
+        'ten rounds of terminated connections',
+        async () => {
+          if ((await terminateBackends()) > 0) rounds += 1
+          return rounds >= 10 || w.exit !== null
+        },
+        30_000,
+        100,
+      )
       /** How many times the worker has logged this. */
       const logged = (what: RegExp) => (w.output().match(new RegExp(what, 'g')) ?? []).length
       const stalled = /Query read timeout|timeout exceeded when trying to connect|Connection terminated due to connection timeout/
       const stalls = logged(stalled)
       proxy.pause()
-      await until('the worker to notice the stalled network', () => logged(stalled) > stalls || w.exit !== null, 20_000).finally(() => proxy.resume())
+      await until('the worker to notice the stalled network', () => logged(stalled) > stalls || w.exit !== null, 20_000).finally(() =>
+        proxy.resume(),
+      )
       const refused = /not currently accepting connections/
       const refusals = logged(refused)
       await admin.query(`alter database ${dbName} allow_connections false`)
       await terminateBackends()
-      await until('the worker to notice refused connections', () => logged(refused) > refusals || w.exit !== null, 20_000)
-        .finally(() => admin.query(`alter database ${dbName} allow_connections true`))
+      await until('the worker to notice refused connections', () => logged(refused) > refusals || w.exit !== null, 20_000).finally(() =>
+        admin.query(`alter database ${dbName} allow_connections true`),
+      )
       const back = Date.now()
-      await until('every message sent', async () => w.exit !== null || await allSent(ids), 60_000, 200)
+      await until('every message sent', async () => w.exit !== null || (await allSent(ids)), 60_000, 200)
       const drainS = (Date.now() - back) / 1000
       expect(w.exit, w.output().slice(-3000)).toBeNull()
       expect(w.output()).not.toMatch(/Unhandled 'error' event/)
       w.child.kill('SIGTERM')
       await w.ended
       const emails = emailsOf(ids)
-      figures.push({ run: 'terminate + stall + refuse', messages: ids.length, emails: emails.length, doubled: emails.length - new Set(emails.map((e) => e.idempotencyKey)).size,
-        resentDeduplicated: fake.repeats - repeats, drainS, exit: `${w.exit!.code ?? w.exit!.signal}` })
+      figures.push({
+        run: 'terminate + stall + refuse',
+        messages: ids.length,
+        emails: emails.length,
+        doubled: emails.length - new Set(emails.map((e) => e.idempotencyKey)).size,
+        resentDeduplicated: fake.repeats - repeats,
+        drainS,
+        exit: `${w.exit!.code ?? w.exit!.signal}`,
+      })
       expect(w.exit).toEqual({ code: 0, signal: null })
       await expectEachSentOnce(ids)
       // The database's faults were not the messages': none used up one of its attempts.
@@ -162,13 +226,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the worker under faults (real p
     const killedAt = Date.now()
     const next = worker({ RESEND_MAX_PER_SECOND: '10' }, '--lease-seconds', '2', '--batch-size', '8')
     try {
-      await until('every message sent by the next worker', async () => next.exit !== null || await allSent(ids), 60_000, 200)
+      await until('every message sent by the next worker', async () => next.exit !== null || (await allSent(ids)), 60_000, 200)
       const drainS = (Date.now() - killedAt) / 1000
       next.child.kill('SIGTERM')
       await next.ended
       const emails = emailsOf(ids)
-      figures.push({ run: 'killed mid-batch (SIGKILL)', messages: ids.length, emails: emails.length, doubled: emails.length - new Set(emails.map((e) => e.idempotencyKey)).size,
-        resentDeduplicated: fake.repeats - repeats, drainS, exit: `${next.exit!.code ?? next.exit!.signal}` })
+      figures.push({
+        run: 'killed mid-batch (SIGKILL)',
+        messages: ids.length,
+        emails: emails.length,
+        doubled: emails.length - new Set(emails.map((e) => e.idempotencyKey)).size,
+        resentDeduplicated: fake.repeats - repeats,
+        drainS,
+        exit: `${next.exit!.code ?? next.exit!.signal}`,
+      })
       expect(next.exit).toEqual({ code: 0, signal: null })
       await expectEachSentOnce(ids)
     } finally {

@@ -26,7 +26,12 @@ export interface TestApp {
   /** Calls the API as the tenant's agent (or with the given headers); returns status, headers and envelope. */
   call<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>
   /** POST /api/actions as the agent. */
-  action<T = any>(domain: string, action: string, data?: unknown, extra?: { reasoning?: string; token?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>
+  action<T = any>(
+    domain: string,
+    action: string,
+    data?: unknown,
+    extra?: { reasoning?: string; token?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>
   /** GET /api/data as the agent. */
   query<T = any>(params: Record<string, string | number>, token?: string): Promise<ApiResponse<T>>
   /** Runs an action as the business's owner (setup a test does not put under test, e.g. settings only the owner changes); returns its result. */
@@ -44,8 +49,11 @@ export interface ApiResponse<T = any> {
 }
 
 /** Starts the app on an ephemeral loopback port; wrapDatabase lets a test watch what the app sends. */
-export async function startTestApp(engine: TestEngine, overrides: Partial<Services> = {},
-  wrapDatabase: (db: Database) => Database = (db) => db): Promise<TestApp> {
+export async function startTestApp(
+  engine: TestEngine,
+  overrides: Partial<Services> = {},
+  wrapDatabase: (db: Database) => Database = (db) => db,
+): Promise<TestApp> {
   const t = await freshDatabase(engine)
   const email = capturingEmail()
   const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
@@ -62,13 +70,21 @@ export async function startTestApp(engine: TestEngine, overrides: Partial<Servic
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(url + path, {
       method,
-      headers: { authorization: `Bearer ${tenant.agent_token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: `Bearer ${tenant.agent_token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       redirect: 'manual',
     })
     const text = await res.text()
     let parsed: any
-    try { parsed = JSON.parse(text) } catch { parsed = { raw: text } }
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      parsed = { raw: text }
+    }
     return { status: res.status, headers: res.headers, body: parsed }
   }
   return {
@@ -78,14 +94,31 @@ export async function startTestApp(engine: TestEngine, overrides: Partial<Servic
     email,
     tenant,
     call,
-    action: (domain, action, data, extra = {}) => call('POST', '/api/actions', { domain, action, data, reasoning: extra.reasoning },
-      { ...(extra.token ? { authorization: `Bearer ${extra.token}` } : {}), ...extra.headers }),
-    query: (params, token) => call('GET', `/api/data?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]))}`, undefined,
-      token ? { authorization: `Bearer ${token}` } : {}),
-    ownerAction: async (domain, action, data) => (await performAction(services,
-      { tenantId: tenant.tenant_id, actor: { type: 'user', id: tenant.owner_user_id, role: 'owner' } },
-      { domain, action, data }, { requestId: `owner-${domain}-${action}` })).result as any,
-    createTenant: (name = 'Other Business') => createTenant(t.db, { name, owner_email: `owner@${name.toLowerCase().replace(/\W+/g, '')}.test` }),
+    action: (domain, action, data, extra = {}) =>
+      call(
+        'POST',
+        '/api/actions',
+        { domain, action, data, reasoning: extra.reasoning },
+        { ...(extra.token ? { authorization: `Bearer ${extra.token}` } : {}), ...extra.headers },
+      ),
+    query: (params, token) =>
+      call(
+        'GET',
+        `/api/data?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]))}`,
+        undefined,
+        token ? { authorization: `Bearer ${token}` } : {},
+      ),
+    ownerAction: async (domain, action, data) =>
+      (
+        await performAction(
+          services,
+          { tenantId: tenant.tenant_id, actor: { type: 'user', id: tenant.owner_user_id, role: 'owner' } },
+          { domain, action, data },
+          { requestId: `owner-${domain}-${action}` },
+        )
+      ).result as any,
+    createTenant: (name = 'Other Business') =>
+      createTenant(t.db, { name, owner_email: `owner@${name.toLowerCase().replace(/\W+/g, '')}.test` }),
     async close() {
       server.closeAllConnections()
       await new Promise((r) => server.close(r))

@@ -24,7 +24,9 @@ export async function startFakeLlm(): Promise<FakeLlm> {
   const requests: any[] = []
   const server: Server = createServer((req, res) => {
     let body = ''
-    req.on('data', (chunk) => { body += chunk })
+    req.on('data', (chunk) => {
+      body += chunk
+    })
     req.on('end', () => {
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }))
@@ -39,12 +41,20 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       }
       const send = () => {
         if (res.destroyed) return
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-          id: `chatcmpl-${requests.length}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: parsed.model,
-          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: next.content } }],
-          usage: { prompt_tokens: Math.ceil(body.length / 4), completion_tokens: Math.ceil(next.content.length / 4),
-            total_tokens: Math.ceil(body.length / 4) + Math.ceil(next.content.length / 4) },
-        }))
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            id: `chatcmpl-${requests.length}`,
+            object: 'chat.completion',
+            created: Math.floor(Date.now() / 1000),
+            model: parsed.model,
+            choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: next.content } }],
+            usage: {
+              prompt_tokens: Math.ceil(body.length / 4),
+              completion_tokens: Math.ceil(next.content.length / 4),
+              total_tokens: Math.ceil(body.length / 4) + Math.ceil(next.content.length / 4),
+            },
+          }),
+        )
       }
       if (next.delayMs) setTimeout(send, next.delayMs)
       else send()
@@ -53,7 +63,9 @@ export async function startFakeLlm(): Promise<FakeLlm> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    answer: (...answers) => { queue.push(...answers) },
+    answer: (...answers) => {
+      queue.push(...answers)
+    },
     requests,
     async close() {
       server.closeAllConnections()

@@ -54,14 +54,21 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   }
   const server: Server = createServer((req, res) => {
     let raw = ''
-    req.on('data', (chunk) => { raw += chunk })
+    req.on('data', (chunk) => {
+      raw += chunk
+    })
     req.on('end', () => {
       const send = (status: number, body: unknown, headers: Record<string, string> = {}) =>
         res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_fake_${++n}`, ...headers }).end(JSON.stringify(body))
       const path = (req.url ?? '').split('?')[0]
       const key = req.headers['idempotency-key'] as string | undefined
-      const request: StripeRequest = { method: req.method ?? '', path, idempotencyKey: key ?? null,
-        authorization: (req.headers.authorization as string | undefined) ?? null, body: decodeForm(raw) }
+      const request: StripeRequest = {
+        method: req.method ?? '',
+        path,
+        idempotencyKey: key ?? null,
+        authorization: (req.headers.authorization as string | undefined) ?? null,
+        body: decodeForm(raw),
+      }
       requests.push(request)
       const f = failures.shift()
       if (f) return send(f.status, { error: f.error })
@@ -71,7 +78,12 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       if (key) {
         const seen = idempotent.get(key)
         if (seen && (seen.raw !== raw || seen.path !== path)) {
-          return send(400, { error: { type: 'idempotency_error', message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.` } })
+          return send(400, {
+            error: {
+              type: 'idempotency_error',
+              message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+            },
+          })
         }
         if (seen) return send(seen.status, seen.response, { 'idempotent-replayed': 'true' })
       }
@@ -84,20 +96,46 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   function route(r: StripeRequest): [number, unknown] {
     const created = Math.floor(fake.now().getTime() / 1000)
     if (r.method === 'POST' && r.path === '/v1/customers') {
-      return [200, { id: `cus_fake_${++n}`, object: 'customer', created, livemode: false, name: r.body.name ?? null,
-        email: r.body.email ?? null, phone: r.body.phone ?? null, metadata: r.body.metadata ?? {} }]
+      return [
+        200,
+        {
+          id: `cus_fake_${++n}`,
+          object: 'customer',
+          created,
+          livemode: false,
+          name: r.body.name ?? null,
+          email: r.body.email ?? null,
+          phone: r.body.phone ?? null,
+          metadata: r.body.metadata ?? {},
+        },
+      ]
     }
     if (r.method === 'POST' && r.path === '/v1/checkout/sessions') {
       const lines: any[] = r.body.line_items ?? []
       const missing = ['mode', 'success_url'].find((f) => !r.body[f]) ?? (lines.length ? null : 'line_items')
-      if (missing) return [400, { error: { type: 'invalid_request_error', message: `Missing required param: ${missing}.`, param: missing } }]
+      if (missing)
+        return [400, { error: { type: 'invalid_request_error', message: `Missing required param: ${missing}.`, param: missing } }]
       const amount = lines.reduce((sum, l) => sum + Number(l.price_data?.unit_amount) * Number(l.quantity ?? 1), 0)
       const id = `cs_test_fake${++n}${Math.random().toString(36).slice(2, 8)}`
       const session = {
-        id, object: 'checkout.session', mode: r.body.mode, status: 'open', payment_status: 'unpaid', livemode: false, created,
-        expires_at: created + 24 * 3600, url: `https://checkout.stripe.test/c/pay/${id}`, amount_subtotal: amount, amount_total: amount,
-        currency: lines[0]?.price_data?.currency ?? null, customer: r.body.customer ?? null, client_reference_id: r.body.client_reference_id ?? null,
-        metadata: r.body.metadata ?? {}, success_url: r.body.success_url, cancel_url: r.body.cancel_url ?? null, payment_intent: null,
+        id,
+        object: 'checkout.session',
+        mode: r.body.mode,
+        status: 'open',
+        payment_status: 'unpaid',
+        livemode: false,
+        created,
+        expires_at: created + 24 * 3600,
+        url: `https://checkout.stripe.test/c/pay/${id}`,
+        amount_subtotal: amount,
+        amount_total: amount,
+        currency: lines[0]?.price_data?.currency ?? null,
+        customer: r.body.customer ?? null,
+        client_reference_id: r.body.client_reference_id ?? null,
+        metadata: r.body.metadata ?? {},
+        success_url: r.body.success_url,
+        cancel_url: r.body.cancel_url ?? null,
+        payment_intent: null,
       }
       sessions.set(id, session)
       return [200, session]
@@ -129,9 +167,22 @@ export function decodeForm(raw: string): Record<string, any> {
 }
 
 /** An event as Stripe delivers it, wrapping one object. */
-export function stripeEvent(type: string, object: Record<string, unknown>, id = `evt_fake_${Math.random().toString(36).slice(2, 12)}`): Record<string, unknown> {
-  return { id, object: 'event', api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), livemode: false,
-    pending_webhooks: 1, request: { id: null, idempotency_key: null }, type, data: { object } }
+export function stripeEvent(
+  type: string,
+  object: Record<string, unknown>,
+  id = `evt_fake_${Math.random().toString(36).slice(2, 12)}`,
+): Record<string, unknown> {
+  return {
+    id,
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+    data: { object },
+  }
 }
 
 /** The body and Stripe-Signature header of a delivery, signed with the real algorithm and the given secret. */

@@ -11,8 +11,11 @@ describe.runIf(process.env.CRM_TEST_BOUND_DEMO === '1')('the per-file bound', ()
   it('ends a file whose worker never yields, names it, fails the run, and lets the other files finish, a long one too', async () => {
     const started = Date.now()
     const run = await new Promise<{ code: number | null; out: string }>((done) => {
-      const child = spawn(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(here, 'file-bound-fixtures/vitest.config.ts')],
-        { cwd: root, env: { ...process.env, CRM_TEST_FILE_SECONDS: '3', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(
+        process.execPath,
+        [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--config', join(here, 'file-bound-fixtures/vitest.config.ts')],
+        { cwd: root, env: { ...process.env, CRM_TEST_FILE_SECONDS: '3', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      )
       let out = ''
       child.stdout.on('data', (d) => (out += d))
       child.stderr.on('data', (d) => (out += d))

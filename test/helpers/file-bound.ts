@@ -65,8 +65,10 @@ export default class FileBound implements Reporter {
       if (now - since < this.limitMs || this.ended.has(name)) continue
       this.ended.add(name)
       const pid = this.workerOf(file)
-      process.stderr.write(`\n${name} made no progress for ${this.limitMs / 1000} s (CRM_TEST_FILE_SECONDS); `
-        + `${pid ? `ending its worker (pid ${pid})` : 'its worker is unknown, ending the run'}\n`)
+      process.stderr.write(
+        `\n${name} made no progress for ${this.limitMs / 1000} s (CRM_TEST_FILE_SECONDS); ` +
+          `${pid ? `ending its worker (pid ${pid})` : 'its worker is unknown, ending the run'}\n`,
+      )
       if (pid) process.kill(pid, 'SIGKILL')
       else process.exit(1)
     }

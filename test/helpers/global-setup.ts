@@ -52,11 +52,14 @@ export default async function setup() {
     const left = (await c.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`crm_test_${run}_%`])).rows
     await c.end()
     // A few drops at a time: each waits on the server's disk more than on its CPU.
-    await Promise.all([0, 1, 2, 3].map(async () => {
-      const dropper = new pg.Client({ connectionString: url })
-      await dropper.connect()
-      for (let next = left.shift(); next; next = left.shift()) await dropper.query(`drop database if exists ${next.datname} with (force)`).catch(() => {})
-      await dropper.end()
-    }))
+    await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const dropper = new pg.Client({ connectionString: url })
+        await dropper.connect()
+        for (let next = left.shift(); next; next = left.shift())
+          await dropper.query(`drop database if exists ${next.datname} with (force)`).catch(() => {})
+        await dropper.end()
+      }),
+    )
   }
 }

@@ -5,11 +5,36 @@ export const HUGE_TEXT = 'x'.repeat(100_000)
 
 /** Texts a careless or hostile caller sends where a string is expected. */
 export const HOSTILE_STRINGS: readonly string[] = [
-  '', ' ', HUGE_TEXT, 'a\u0000b', '\ud800', "x'; drop table contacts; --", '%E0%A4%A', '<script>alert(1)</script>',
-  '0000-01-01', '10000-01-01', '2026-02-30', '2026-13-01', 'infinity', '-infinity', '294277-01-01T00:00:00Z',
-  '0000-01-01T00:00:00Z', '2026-01-01T25:61:00Z', '2026-01-01T00:00:00+99:00', '1970-01-01T00:00:00.0000000001Z',
-  'not-a-uuid', '00000000-0000-0000-0000-000000000000', '{00000000-0000-0000-0000-000000000000}',
-  'NaN', '1e309', '-1', '9'.repeat(40), '24:00', '99:99', 'Mars/Olympus_Mons', 'ZZZ',
+  '',
+  ' ',
+  HUGE_TEXT,
+  'a\u0000b',
+  '\ud800',
+  "x'; drop table contacts; --",
+  '%E0%A4%A',
+  '<script>alert(1)</script>',
+  '0000-01-01',
+  '10000-01-01',
+  '2026-02-30',
+  '2026-13-01',
+  'infinity',
+  '-infinity',
+  '294277-01-01T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '2026-01-01T25:61:00Z',
+  '2026-01-01T00:00:00+99:00',
+  '1970-01-01T00:00:00.0000000001Z',
+  'not-a-uuid',
+  '00000000-0000-0000-0000-000000000000',
+  '{00000000-0000-0000-0000-000000000000}',
+  'NaN',
+  '1e309',
+  '-1',
+  '9'.repeat(40),
+  '24:00',
+  '99:99',
+  'Mars/Olympus_Mons',
+  'ZZZ',
 ]
 
 /** Names every plain JavaScript object answers to without having them: a lookup table that is a plain object finds them. */
@@ -19,11 +44,23 @@ export const INHERITED_NAMES: readonly string[] = ['constructor', '__proto__', '
 export const HOSTILE_NUMBERS: readonly number[] = [-1, 0, 1.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 63), 1e308, -1e308, 5e-324]
 
 /** Values of the wrong type for any field. */
-export const WRONG_TYPES: readonly unknown[] = [null, true, 42, 'text', [], {}, [null], { __proto__: null, constructor: { prototype: { polluted: true } } }]
+export const WRONG_TYPES: readonly unknown[] = [
+  null,
+  true,
+  42,
+  'text',
+  [],
+  {},
+  [null],
+  { __proto__: null, constructor: { prototype: { polluted: true } } },
+]
 
 /** Whole request bodies that are not the object an operation expects, as raw JSON text. */
 export const HOSTILE_DATA_TEXTS: readonly string[] = [
-  '[]', '"text"', '123', 'null',
+  '[]',
+  '"text"',
+  '123',
+  'null',
   '{"__proto__":{"polluted":true}}',
   '{"constructor":{"prototype":{"polluted":true}}}',
 ]
@@ -31,9 +68,21 @@ export const HOSTILE_DATA_TEXTS: readonly string[] = [
 /** Values aimed at what a property's schema says it holds (its format or type), tried first. */
 const AIMED: Record<string, readonly unknown[]> = {
   date: ['0000-01-01', '10000-01-01', '2026-02-30', '2026-13-01', 'infinity', '-0001-01-01'],
-  'date-time': ['0000-01-01T00:00:00Z', '294277-01-01T00:00:00Z', '2026-01-01T25:61:00Z', '2026-01-01T00:00:00+99:00',
-    '1970-01-01T00:00:00.0000000001Z', '-infinity', '2026-02-30T10:00:00Z'],
-  uuid: ['not-a-uuid', '00000000-0000-0000-0000-000000000000', '{00000000-0000-0000-0000-000000000000}', 'ffffffff-ffff-ffff-ffff-fffffffffffff'],
+  'date-time': [
+    '0000-01-01T00:00:00Z',
+    '294277-01-01T00:00:00Z',
+    '2026-01-01T25:61:00Z',
+    '2026-01-01T00:00:00+99:00',
+    '1970-01-01T00:00:00.0000000001Z',
+    '-infinity',
+    '2026-02-30T10:00:00Z',
+  ],
+  uuid: [
+    'not-a-uuid',
+    '00000000-0000-0000-0000-000000000000',
+    '{00000000-0000-0000-0000-000000000000}',
+    'ffffffff-ffff-ffff-ffff-fffffffffffff',
+  ],
   pattern: ['24:00', '99:99', 'Mars/Olympus_Mons', 'ZZZ', '', HUGE_TEXT],
   string: [HUGE_TEXT, 'a\u0000b', '\ud800', '', '0000-01-01', '1e309'],
   number: HOSTILE_NUMBERS,
@@ -76,4 +125,5 @@ export function forgedCursors(): string[] {
 export const BROKEN_ESCAPES: readonly string[] = ['%', '%E0%A4%A', '%ZZ', '%C0%AF', '%00', '%ff%fe']
 
 /** Phrases that only appear when an internal error, stack or database message reaches the caller. */
-export const LEAK = /\n\s+at .+:\d+:\d+|node_modules|invalid input syntax|out of range for type|value too long for type|violates|relation "|syntax error at|date\/time field value|URI malformed|incorrect header check|Invalid URL|Failed to decode|unexpected end of file|SQLSTATE|\/work\//i
+export const LEAK =
+  /\n\s+at .+:\d+:\d+|node_modules|invalid input syntax|out of range for type|value too long for type|violates|relation "|syntax error at|date\/time field value|URI malformed|incorrect header check|Invalid URL|Failed to decode|unexpected end of file|SQLSTATE|\/work\//i

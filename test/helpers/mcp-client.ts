@@ -4,9 +4,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 /** The real MCP SDK client connected to a running server's /mcp with a bearer token. */
 export async function connectMcp(baseUrl: string, token: string): Promise<Client> {
   const client = new Client({ name: 'crm-test-client', version: '1.0.0' })
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), {
-    requestInit: { headers: { Authorization: `Bearer ${token}` } },
-  }))
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+    }),
+  )
   return client
 }
 

@@ -16,24 +16,49 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   authorizationUrl?: URL
   clientMetadataUrl?: string
 
-  constructor(readonly redirectUrl: string, readonly name = 'Test Client', options: { clientId?: string } = {}) {
+  constructor(
+    readonly redirectUrl: string,
+    readonly name = 'Test Client',
+    options: { clientId?: string } = {},
+  ) {
     // A client ID metadata document: the client_id is known before the flow, as a pre-registered one is.
     if (options.clientId) this.client = { client_id: options.clientId }
   }
 
   get clientMetadata(): OAuthClientMetadata {
-    return { client_name: this.name, redirect_uris: [this.redirectUrl], grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'], token_endpoint_auth_method: 'none' }
+    return {
+      client_name: this.name,
+      redirect_uris: [this.redirectUrl],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    }
   }
 
-  state() { return 'state-123' }
-  clientInformation() { return this.client }
-  saveClientInformation(info: OAuthClientInformationMixed) { this.client = info }
-  tokens() { return this.saved }
-  saveTokens(tokens: OAuthTokens) { this.saved = tokens }
-  redirectToAuthorization(url: URL) { this.authorizationUrl = url }
-  saveCodeVerifier(v: string) { this.verifier = v }
-  codeVerifier() { return this.verifier }
+  state() {
+    return 'state-123'
+  }
+  clientInformation() {
+    return this.client
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.client = info
+  }
+  tokens() {
+    return this.saved
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url
+  }
+  saveCodeVerifier(v: string) {
+    this.verifier = v
+  }
+  codeVerifier() {
+    return this.verifier
+  }
 }
 
 /** A transport to the app's /mcp that signs in with the provider. */
@@ -42,7 +67,10 @@ export function oauthTransport(app: TestApp, provider: OAuthClientProvider): Str
 }
 
 /** Connects the SDK client; null when the server sent the client to authorization instead. */
-export async function connectWithOAuth(app: TestApp, provider: OAuthClientProvider): Promise<{ client: Client | null; transport: StreamableHTTPClientTransport }> {
+export async function connectWithOAuth(
+  app: TestApp,
+  provider: OAuthClientProvider,
+): Promise<{ client: Client | null; transport: StreamableHTTPClientTransport }> {
   const transport = oauthTransport(app, provider)
   const client = new Client({ name: 'crm-oauth-test', version: '1.0.0' })
   try {
@@ -93,7 +121,12 @@ export async function signInFromConsentPage(app: TestApp, consentPath: string, e
 }
 
 /** Presses Allow or Deny on a consent page; the address the browser is sent to. */
-export async function answerConsent(app: TestApp, b: Browser, html: string, decision: 'approve' | 'deny'): Promise<{ status: number; location: URL | null; body: string }> {
+export async function answerConsent(
+  app: TestApp,
+  b: Browser,
+  html: string,
+  decision: 'approve' | 'deny',
+): Promise<{ status: number; location: URL | null; body: string }> {
   const { action, fields } = signInFormOf(html)
   const res = await submitForm(app, b, action, { ...fields, decision })
   const location = res.headers.get('location')

@@ -27,14 +27,16 @@ export async function phoneTab(browser: Browser, app: TestApp, opts: { userId?: 
   await context.addCookies([{ name: 'crm_session', value: cookie, url: app.url }])
   const page = await context.newPage()
   const problems: string[] = []
-  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text()) })
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text())
+  })
   page.on('pageerror', (e) => problems.push(e.message))
   return { context, page, problems, close: () => context.close() }
 }
 
 /** The page fits a 390 px screen: nothing scrolls sideways. */
 export async function expectFitsPhone(page: Page, what: string): Promise<void> {
-  const width = await page.evaluate('document.documentElement.scrollWidth') as number
+  const width = (await page.evaluate('document.documentElement.scrollWidth')) as number
   expect(width, `${what} scrolls sideways at ${PHONE.width} px`).toBeLessThanOrEqual(PHONE.width)
 }
 
@@ -57,7 +59,13 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
     }
   }
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  const found = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')})`)
+  const found = results.violations.map(
+    (v) =>
+      `${v.id}: ${v.help} (${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join('; ')})`,
+  )
   expect(found, `${what}: accessibility violations`).toEqual([])
 }
 

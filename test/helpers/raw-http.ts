@@ -9,8 +9,13 @@ export interface RawResponse {
 }
 
 /** Sends exactly the given method, path, headers and body bytes (no URL normalizing, unlike fetch). */
-export function rawRequest(baseUrl: string, method: string, path: string, headers: Record<string, string> = {},
-  body?: Buffer | string): Promise<RawResponse> {
+export function rawRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: Buffer | string,
+): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl)
   return new Promise((resolve, reject) => {
     const req = request({ host: hostname, port, method, path, headers: { connection: 'close', ...headers } }, (res) => {

@@ -15,7 +15,10 @@ export interface SynthesizeOptions {
 
 /** The schema describes something this generator cannot fill; the message names the path and why. */
 export class CannotSynthesize extends Error {
-  constructor(readonly path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
     super(`${path || '(input)'}: ${reason}`)
     this.name = 'CannotSynthesize'
   }
@@ -36,8 +39,27 @@ interface At {
 }
 
 /** Sample texts tried against a `pattern` that comes without a named format. */
-const PATTERN_SAMPLES = ['(256) 555-0142', '+12565550142', '256-555-0142', 'America/Chicago', 'USD', 'ABC', 'abc', 'abc_def', 'a1',
-  'A1B2', '12345', '35801', '08:00', '17:30', '2031-05-01', '2031-05', '#336699', '8c5b3a52-2f7e-4d7e-9a51-7b0c5d1e2f30', 'x']
+const PATTERN_SAMPLES = [
+  '(256) 555-0142',
+  '+12565550142',
+  '256-555-0142',
+  'America/Chicago',
+  'USD',
+  'ABC',
+  'abc',
+  'abc_def',
+  'a1',
+  'A1B2',
+  '12345',
+  '35801',
+  '08:00',
+  '17:30',
+  '2031-05-01',
+  '2031-05',
+  '#336699',
+  '8c5b3a52-2f7e-4d7e-9a51-7b0c5d1e2f30',
+  'x',
+]
 
 function synthesizedValue(schema: JsonSchema, opts: SynthesizeOptions, at: At): unknown {
   if (schema.$ref) return synthesizedValue(resolveRef(schema.$ref, at), opts, at)
@@ -50,13 +72,19 @@ function synthesizedValue(schema: JsonSchema, opts: SynthesizeOptions, at: At): 
   if (Array.isArray(schema.allOf)) return synthesizedValue(mergeAll(schema.allOf, at), opts, at)
   const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type
   switch (type) {
-    case 'object': return objectOf(schema, opts, at)
-    case 'array': return arrayOf(schema, opts, at)
-    case 'string': return stringOf(schema, opts, at)
+    case 'object':
+      return objectOf(schema, opts, at)
+    case 'array':
+      return arrayOf(schema, opts, at)
+    case 'string':
+      return stringOf(schema, opts, at)
     case 'integer':
-    case 'number': return numberOf(schema, type, at)
-    case 'boolean': return true
-    case 'null': return null
+    case 'number':
+      return numberOf(schema, type, at)
+    case 'boolean':
+      return true
+    case 'null':
+      return null
     case undefined:
       if (Object.keys(schema).every((k) => k === 'description' || k === 'title')) return `${opts.tag} ${at.field || 'value'}`
   }
@@ -118,7 +146,9 @@ function stringOf(schema: JsonSchema, opts: SynthesizeOptions, at: At): string {
       if (!id) throw new CannotSynthesize(at.path, `no known record for the uuid field "${at.field}"`)
       return id
     }
-    case 'email': value = `${at.field.replace(/\W/g, '') || 'mail'}.${tag}${n}@example.com`; break
+    case 'email':
+      value = `${at.field.replace(/\W/g, '') || 'mail'}.${tag}${n}@example.com`
+      break
     case 'date-time': {
       // 15:00 UTC is within business hours in the American time zones; each further time is an hour later.
       const d = inDays(7 + n)
@@ -126,16 +156,34 @@ function stringOf(schema: JsonSchema, opts: SynthesizeOptions, at: At): string {
       value = d.toISOString()
       break
     }
-    case 'date': value = inDays(7 + n + at.times.count++).toISOString().slice(0, 10); break
-    case 'time': value = '10:00:00'; break
-    case 'duration': value = 'PT1H'; break
+    case 'date':
+      value = inDays(7 + n + at.times.count++)
+        .toISOString()
+        .slice(0, 10)
+      break
+    case 'time':
+      value = '10:00:00'
+      break
+    case 'duration':
+      value = 'PT1H'
+      break
     case 'uri':
-    case 'url': value = `https://example.com/${tag}/${n}`; break
-    case 'e164': value = `+1256555${String(1000 + (n % 9000)).padStart(4, '0')}`; break
-    case 'ipv4': value = '192.0.2.1'; break
-    case 'ipv6': value = '2001:db8::1'; break
-    case undefined: break
-    default: throw new CannotSynthesize(at.path, `unsupported string format ${schema.format}`)
+    case 'url':
+      value = `https://example.com/${tag}/${n}`
+      break
+    case 'e164':
+      value = `+1256555${String(1000 + (n % 9000)).padStart(4, '0')}`
+      break
+    case 'ipv4':
+      value = '192.0.2.1'
+      break
+    case 'ipv6':
+      value = '2001:db8::1'
+      break
+    case undefined:
+      break
+    default:
+      throw new CannotSynthesize(at.path, `unsupported string format ${schema.format}`)
   }
   if (value === undefined && schema.pattern) {
     const re = new RegExp(schema.pattern)

@@ -26,13 +26,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     const upstream = connect(target.port, target.host)
     const pair = { client, upstream, held: [] as Array<() => void> }
     pairs.add(pair)
-    const carry = (from: Socket, to: Socket) => from.on('data', (chunk) => {
-      const send = () => {
-        if (!to.destroyed) to.write(chunk)
-      }
-      if (paused) pair.held.push(send)
-      else send()
-    })
+    const carry = (from: Socket, to: Socket) =>
+      from.on('data', (chunk) => {
+        const send = () => {
+          if (!to.destroyed) to.write(chunk)
+        }
+        if (paused) pair.held.push(send)
+        else send()
+      })
     carry(client, upstream)
     carry(upstream, client)
     const end = () => {
@@ -55,10 +56,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     }
     pairs.clear()
   }
-  const stop = () => new Promise<void>((resolve) => {
-    cutAll()
-    server.close(() => resolve())
-  })
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      cutAll()
+      server.close(() => resolve())
+    })
   return {
     port,
     pause() {

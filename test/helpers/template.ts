@@ -6,7 +6,11 @@ import { readMigrations } from '../../core/db/migrate.js'
 
 /** A short fingerprint of the migration files and the declarations of personal data, so a template is rebuilt whenever they change. */
 export const migrationsFingerprint = createHash('sha256')
-  .update(readMigrations().map((m) => m.checksum).join(','))
+  .update(
+    readMigrations()
+      .map((m) => m.checksum)
+      .join(','),
+  )
   .update(JSON.stringify(PRODUCT_PERSONAL_DATA))
   .digest('hex')
   .slice(0, 12)

@@ -6,7 +6,8 @@ export async function tenantTables(db: Queryable): Promise<string[]> {
   const r = await db.query<{ name: string }>(
     `select c.relname as name from pg_class c join pg_attribute a on a.attrelid = c.oid
      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and a.attname = 'tenant_id' and not a.attisdropped
-     order by 1`)
+     order by 1`,
+  )
   return r.rows.map((row) => row.name)
 }
 
@@ -16,7 +17,9 @@ export async function snapshotTenant(db: Queryable, tenantId: string): Promise<R
   const own = await db.query<{ row: string }>('select to_jsonb(x)::text as row from tenants x where id = $1', [tenantId])
   out.tenants = own.rows.map((r) => r.row)
   for (const table of await tenantTables(db)) {
-    const r = await db.query<{ row: string }>(`select to_jsonb(x)::text as row from "${table}" x where tenant_id = $1 order by 1`, [tenantId])
+    const r = await db.query<{ row: string }>(`select to_jsonb(x)::text as row from "${table}" x where tenant_id = $1 order by 1`, [
+      tenantId,
+    ])
     out[table] = r.rows.map((row) => row.row)
   }
   return out
@@ -29,10 +32,15 @@ export async function idsByTable(db: Queryable, tenantId: string): Promise<Map<s
     `select c.relname as name from pg_class c
      join pg_attribute t on t.attrelid = c.oid and t.attname = 'tenant_id' and not t.attisdropped
      join pg_attribute i on i.attrelid = c.oid and i.attname = 'id' and not i.attisdropped and i.atttypid = 'uuid'::regtype
-     where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') order by 1`)
+     where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') order by 1`,
+  )
   for (const { name } of tables.rows) {
     const r = await db.query<{ id: string }>(`select id::text as id from "${name}" where tenant_id = $1 order by id`, [tenantId])
-    if (r.rows.length) byTable.set(name, r.rows.map((row) => row.id))
+    if (r.rows.length)
+      byTable.set(
+        name,
+        r.rows.map((row) => row.id),
+      )
   }
   return byTable
 }

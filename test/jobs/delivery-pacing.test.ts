@@ -52,14 +52,44 @@ describe.each(engines)('delivery by several senders against a provider that limi
   })
 
   /** n messages due a minute ago, with their ids. */
-  const due = (n: number, label: string) => asTenant(app, async (tx) => (await tx.query<{ id: string }>(
-    `insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at)
+  const due = (n: number, label: string) =>
+    asTenant(app, async (tx) =>
+      (
+        await tx.query<{ id: string }>(
+          `insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at)
      select $1, $2, 'custom', $3 || ' ' || i, 'Message ' || i, now() - interval '1 minute' from generate_series(1, $4) i returning id`,
-    [app.tenant.tenant_id, contactId, label, n])).rows.map((r) => r.id))
-  const rows = (ids: string[]) => asTenant(app, async (tx) => (await tx.query<{ id: string; status: string; attempts: number; provider_message_id: string | null;
-    send_at: Date; last_error: string | null }>('select id, status, attempts, provider_message_id, send_at, last_error from scheduled_messages where id = any($1::uuid[])', [ids])).rows)
-  const retriesOf = (ids: string[]) => asTenant(app, async (tx) => (await tx.query<{ last_error: string }>(
-    `select changes->'last_error'->>'new' as last_error from audit_log where entity_id = any($1::uuid[]) and action = 'retry'`, [ids])).rows)
+          [app.tenant.tenant_id, contactId, label, n],
+        )
+      ).rows.map((r) => r.id),
+    )
+  const rows = (ids: string[]) =>
+    asTenant(
+      app,
+      async (tx) =>
+        (
+          await tx.query<{
+            id: string
+            status: string
+            attempts: number
+            provider_message_id: string | null
+            send_at: Date
+            last_error: string | null
+          }>('select id, status, attempts, provider_message_id, send_at, last_error from scheduled_messages where id = any($1::uuid[])', [
+            ids,
+          ])
+        ).rows,
+    )
+  const retriesOf = (ids: string[]) =>
+    asTenant(
+      app,
+      async (tx) =>
+        (
+          await tx.query<{ last_error: string }>(
+            `select changes->'last_error'->>'new' as last_error from audit_log where entity_id = any($1::uuid[]) and action = 'retry'`,
+            [ids],
+          )
+        ).rows,
+    )
   /** Every sender delivers what is due, side by side, pass after pass, until nothing of `ids` is pending (a put-back message waits its second). */
   const deliverAll = async (ids: string[]) => {
     const until = Date.now() + 60_000
@@ -81,7 +111,7 @@ describe.each(engines)('delivery by several senders against a provider that limi
     }
   }
 
-  it('three senders at the provider\'s limit together stay under it: no 429, every message once, no attempt used', async () => {
+  it("three senders at the provider's limit together stay under it: no 429, every message once, no attempt used", async () => {
     const ids = await due(12, 'Paced')
     const [from, limited] = [fake.log.length, fake.limited]
     await deliverAll(ids)
@@ -122,8 +152,12 @@ describe.each(engines)('delivery by several senders against a provider that limi
     const reasons = retries.map((r) => r.last_error).filter((e) => e !== null)
     expect(reasons.length).toBeGreaterThan(0)
     for (const reason of reasons) expect(reason).toMatch(/^Resend answered 429 \(rate_limit_exceeded\): Too many requests/)
-    expect(logged.filter((l) => l.msg === 'Resend answered 429: every send waits out its Retry-After' && l.retry_after_seconds === 1)).toHaveLength(refused.length)
-    expect(logged.filter((l) => l.msg === 'message held back: the provider asked us to slow down' && ids.includes(l.message_id))).toHaveLength(refused.length)
+    expect(
+      logged.filter((l) => l.msg === 'Resend answered 429: every send waits out its Retry-After' && l.retry_after_seconds === 1),
+    ).toHaveLength(refused.length)
+    expect(
+      logged.filter((l) => l.msg === 'message held back: the provider asked us to slow down' && ids.includes(l.message_id)),
+    ).toHaveLength(refused.length)
   })
 
   it('a hold longer than a sender waits puts the message off by as long, without calling the provider or using an attempt', async () => {

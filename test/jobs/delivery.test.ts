@@ -31,7 +31,10 @@ describe.each(engines)('delivery worker on %s', (engine) => {
 
   it('sends every kind of message once, from the business, and marks each sent with the provider id', async () => {
     const ticket = await newTicket(app, jane)
-    const invoice = await made(app, 'invoice', 'create', { contact_id: jane, line_items: [{ description: 'Gutter Cleaning', unit_price_cents: 12_500 }] })
+    const invoice = await made(app, 'invoice', 'create', {
+      contact_id: jane,
+      line_items: [{ description: 'Gutter Cleaning', unit_price_cents: 12_500 }],
+    })
     const ids = {
       confirmation: await dueMessage(app, { contact_id: jane, kind: 'confirmation', ticket_id: ticket.id }),
       reminder: await dueMessage(app, { contact_id: jane, kind: 'reminder', ticket_id: ticket.id }),
@@ -110,7 +113,9 @@ describe.each(engines)('delivery worker on %s', (engine) => {
       await tx.query(`update contacts set email_status = 'bounced' where id = $1`, [bounced])
       await tx.query(`update contacts set email_status = 'complained' where id = $1`, [complained])
     })
-    const ids = await Promise.all([noEmail, bounced, complained].map((c) => dueMessage(app, { contact_id: c, kind: 'custom', body: 'Hello' })))
+    const ids = await Promise.all(
+      [noEmail, bounced, complained].map((c) => dueMessage(app, { contact_id: c, kind: 'custom', body: 'Hello' })),
+    )
     await deliverDue(app.services)
     const rows = await Promise.all(ids.map((id) => messageRow(app, id)))
     expect(rows.map((r) => r.status)).toEqual(['failed', 'failed', 'failed'])
@@ -124,8 +129,14 @@ describe.each(engines)('delivery worker on %s', (engine) => {
   it('cancels, with the reason, messages of a cancelled or past appointment and of a void or paid invoice', async () => {
     const cancelledTicket = await newTicket(app, jane)
     const pastTicket = await newTicket(app, jane, { scheduled_start: new Date(now.getTime() + 3600_000).toISOString() })
-    const voided = await made(app, 'invoice', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 5000 }] })
-    const paid = await made(app, 'invoice', 'create', { contact_id: jane, line_items: [{ description: 'Screens', unit_price_cents: 3000 }] })
+    const voided = await made(app, 'invoice', 'create', {
+      contact_id: jane,
+      line_items: [{ description: 'Windows', unit_price_cents: 5000 }],
+    })
+    const paid = await made(app, 'invoice', 'create', {
+      contact_id: jane,
+      line_items: [{ description: 'Screens', unit_price_cents: 3000 }],
+    })
     const ids = {
       cancelled: await dueMessage(app, { contact_id: jane, kind: 'reminder', ticket_id: cancelledTicket.id }),
       past: await dueMessage(app, { contact_id: jane, kind: 'confirmation', ticket_id: pastTicket.id }),
@@ -140,13 +151,17 @@ describe.each(engines)('delivery worker on %s', (engine) => {
     setClock(app, new Date(now.getTime() + 2 * 3600_000))
     await deliverDue(app.services)
     setClock(app, now)
-    const reasons = Object.fromEntries(await Promise.all(Object.entries(ids).map(async ([k, id]) => {
-      const row = await messageRow(app, id)
-      expect(row.status, k).toBe('cancelled')
-      expect(emailsFor(id), k).toHaveLength(0)
-      expect(await auditOf(app, id), k).toEqual([{ action: 'cancel', actor_type: 'system' }])
-      return [k, row.last_error]
-    })))
+    const reasons = Object.fromEntries(
+      await Promise.all(
+        Object.entries(ids).map(async ([k, id]) => {
+          const row = await messageRow(app, id)
+          expect(row.status, k).toBe('cancelled')
+          expect(emailsFor(id), k).toHaveLength(0)
+          expect(await auditOf(app, id), k).toEqual([{ action: 'cancel', actor_type: 'system' }])
+          return [k, row.last_error]
+        }),
+      ),
+    )
     expect(reasons).toEqual({
       cancelled: `Not sent: appointment #${cancelledTicket.number} was cancelled`,
       past: `Not sent: appointment #${pastTicket.number} has already started`,
@@ -217,7 +232,9 @@ describe.each(engines)('delivery worker on %s', (engine) => {
   })
 
   it('two workers at once send each of 40 messages exactly once', async () => {
-    const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => dueMessage(app, { contact_id: jane, kind: 'custom', body: `Bulk ${i}` })))
+    const ids = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => dueMessage(app, { contact_id: jane, kind: 'custom', body: `Bulk ${i}` })),
+    )
     const [a, b] = await Promise.all([deliverDue(app.services, { batchSize: 3 }), deliverDue(app.services, { batchSize: 3 })])
     expect(a.sent + b.sent).toBeGreaterThanOrEqual(40)
     for (const id of ids) {
@@ -226,15 +243,22 @@ describe.each(engines)('delivery worker on %s', (engine) => {
     }
   })
 
-  it('with no provider, messages go to the business\'s outbox and are marked sent there', async () => {
+  it("with no provider, messages go to the business's outbox and are marked sent there", async () => {
     const id = await dueMessage(app, { contact_id: jane, kind: 'custom', subject: 'Kept', body: 'Kept for the owner' })
     const services = { ...app.services, email: outboxEmailClient(app.t.db, app.services.config) }
     await deliverDue(services)
     const row = await messageRow(app, id)
     expect(row.status).toBe('sent')
     expect(row.provider_message_id).toMatch(/^outbox-/)
-    const kept = await asTenant(app, async (tx) => (await tx.query(
-      'select to_address, subject, text_body, html_body, idempotency_key from email_outbox where idempotency_key = $1', [idempotencyKeyOf(id)])).rows)
+    const kept = await asTenant(
+      app,
+      async (tx) =>
+        (
+          await tx.query('select to_address, subject, text_body, html_body, idempotency_key from email_outbox where idempotency_key = $1', [
+            idempotencyKeyOf(id),
+          ])
+        ).rows,
+    )
     expect(kept).toHaveLength(1)
     expect(kept[0]).toMatchObject({ to_address: 'jane@example.com', subject: 'Kept' })
     expect(kept[0].text_body).toContain('Kept for the owner')

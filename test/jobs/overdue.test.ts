@@ -27,17 +27,30 @@ describe.each(engines)('marking overdue invoices (%s)', (engine) => {
   const invoice = async (token: string, dueOn: string, state: 'draft' | 'sent' | 'partially_paid' | 'paid') => {
     const as = { token }
     const c = await ok(app.action('contact', 'create', { display_name: `Customer ${Math.random().toString(36).slice(2, 7)}` }, as))
-    const inv = await ok(app.action('invoice', 'create', { contact_id: c.id, issued_on: '2026-03-01', due_on: dueOn,
-      line_items: [{ description: 'Windows', unit_price_cents: 10_000, taxable: false }] }, as))
+    const inv = await ok(
+      app.action(
+        'invoice',
+        'create',
+        {
+          contact_id: c.id,
+          issued_on: '2026-03-01',
+          due_on: dueOn,
+          line_items: [{ description: 'Windows', unit_price_cents: 10_000, taxable: false }],
+        },
+        as,
+      ),
+    )
     if (state !== 'draft') await ok(app.action('invoice', 'mark_sent', { invoice_id: inv.id }, as))
     if (state === 'partially_paid' || state === 'paid') {
-      await ok(app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: state === 'paid' ? 10_000 : 2500, method: 'cash' }, as))
+      await ok(
+        app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: state === 'paid' ? 10_000 : 2500, method: 'cash' }, as),
+      )
     }
     return inv.id as string
   }
-  const read = async (token: string, id: string) => (await ok(app.query({ type: 'invoices', id, include: 'audit_trail' }, token)))
+  const read = async (token: string, id: string) => await ok(app.query({ type: 'invoices', id, include: 'audit_trail' }, token))
 
-  it('marks sent and partially paid invoices past due in each business\'s own time zone, audited as the system, once', async () => {
+  it("marks sent and partially paid invoices past due in each business's own time zone, audited as the system, once", async () => {
     const home = app.tenant.agent_token
     const kiwi = auckland.agent_token
     const chicagoSent = await invoice(home, '2026-03-09', 'sent')
@@ -79,11 +92,13 @@ describe.each(engines)('marking overdue invoices (%s)', (engine) => {
     expect(derived.items.map((i: any) => i.id)).toEqual(expect.arrayContaining([kiwiSent, kiwiPartial, kiwiFuture]))
 
     // Paying an overdue invoice settles it.
-    const paid = await ok(app.action('invoice', 'record_payment', { invoice_id: kiwiSent, amount_cents: 10_000, method: 'check' }, { token: kiwi }))
+    const paid = await ok(
+      app.action('invoice', 'record_payment', { invoice_id: kiwiSent, amount_cents: 10_000, method: 'check' }, { token: kiwi }),
+    )
     expect(paid.invoice).toMatchObject({ status: 'paid', is_overdue: false })
   })
 
-  it('the overdue scan\'s row access is not open to the app role', async () => {
+  it("the overdue scan's row access is not open to the app role", async () => {
     await invoice(auckland.agent_token, '2026-03-01', 'sent')
     const seen = await withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' }, async (tx) => {
       await tx.query(`select set_config('app.lookup_overdue_scan', 'on', true)`)

@@ -14,7 +14,9 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => clock, payments: null })
     tenants = [app.tenant.tenant_id, (await app.createTenant('Second Windows')).tenant_id]
-    await app.t.db.query(`insert into oauth_clients (client_id, source, client_name, redirect_uris) values ('purge-test', 'registered', 'App', '{https://app.example/cb}')`)
+    await app.t.db.query(
+      `insert into oauth_clients (client_id, source, client_name, redirect_uris) values ('purge-test', 'registered', 'App', '{https://app.example/cb}')`,
+    )
   })
   afterAll(() => app.close())
 
@@ -22,16 +24,37 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
   /** One row of each kind for the business, named by its marker, with the given expiry (or creation time for idempotency keys). */
   async function seed(tenantId: string, marker: string, when: Date) {
     const db = app.t.db
-    const user = (await db.query<{ id: string }>(`select id from users where tenant_id = $1 order by created_at limit 1`, [tenantId])).rows[0].id
-    const token = (await db.query<{ id: string }>(`select id from agent_tokens where tenant_id = $1 order by created_at limit 1`, [tenantId])).rows[0].id
-    await db.query(`insert into magic_links (tenant_id, user_id, token_hash, expires_at) values ($1, $2, $3, $4)`, [tenantId, user, `ml-${marker}`, when])
-    await db.query(`insert into sessions (tenant_id, user_id, token_hash, csrf_token, expires_at) values ($1, $2, $3, 'x', $4)`, [tenantId, user, `s-${marker}`, when])
-    await db.query(`insert into oauth_codes (tenant_id, token_hash, client_id, agent_token_id, user_id, redirect_uri, code_challenge, resource, expires_at)
-      values ($1, $2, 'purge-test', $3, $4, 'https://app.example/cb', 'c', 'r', $5)`, [tenantId, `oc-${marker}`, token, user, when])
-    await db.query(`insert into oauth_tokens (tenant_id, agent_token_id, client_id, kind, token_hash, resource, expires_at)
-      values ($1, $2, 'purge-test', 'refresh', $3, 'r', $4)`, [tenantId, token, `ot-${marker}`, when])
-    await db.query(`insert into idempotency_keys (tenant_id, principal, key, request_hash, created_at) values ($1, 'agent:x', $2, 'h', $3)`,
-      [tenantId, `ik-${marker}`, when])
+    const user = (await db.query<{ id: string }>(`select id from users where tenant_id = $1 order by created_at limit 1`, [tenantId]))
+      .rows[0].id
+    const token = (
+      await db.query<{ id: string }>(`select id from agent_tokens where tenant_id = $1 order by created_at limit 1`, [tenantId])
+    ).rows[0].id
+    await db.query(`insert into magic_links (tenant_id, user_id, token_hash, expires_at) values ($1, $2, $3, $4)`, [
+      tenantId,
+      user,
+      `ml-${marker}`,
+      when,
+    ])
+    await db.query(`insert into sessions (tenant_id, user_id, token_hash, csrf_token, expires_at) values ($1, $2, $3, 'x', $4)`, [
+      tenantId,
+      user,
+      `s-${marker}`,
+      when,
+    ])
+    await db.query(
+      `insert into oauth_codes (tenant_id, token_hash, client_id, agent_token_id, user_id, redirect_uri, code_challenge, resource, expires_at)
+      values ($1, $2, 'purge-test', $3, $4, 'https://app.example/cb', 'c', 'r', $5)`,
+      [tenantId, `oc-${marker}`, token, user, when],
+    )
+    await db.query(
+      `insert into oauth_tokens (tenant_id, agent_token_id, client_id, kind, token_hash, resource, expires_at)
+      values ($1, $2, 'purge-test', 'refresh', $3, 'r', $4)`,
+      [tenantId, token, `ot-${marker}`, when],
+    )
+    await db.query(
+      `insert into idempotency_keys (tenant_id, principal, key, request_hash, created_at) values ($1, 'agent:x', $2, 'h', $3)`,
+      [tenantId, `ik-${marker}`, when],
+    )
   }
   /** Which of the markers still have a row of every kind, and which have none. */
   async function left(markers: string[]) {
@@ -57,15 +80,20 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
     await seed(tenants[0], 'recent', at(-60 * 60 * 1000))
     const ended = tenants[1]
     const user = (await app.t.db.query<{ id: string }>(`select id from users where tenant_id = $1 limit 1`, [ended])).rows[0].id
-    await app.t.db.query(`insert into sessions (tenant_id, user_id, token_hash, csrf_token, expires_at, ended_at) values ($1, $2, 's-signedout', 'x', $3, $4)`,
-      [ended, user, at(20 * DAY), at(-8 * DAY)])
+    await app.t.db.query(
+      `insert into sessions (tenant_id, user_id, token_hash, csrf_token, expires_at, ended_at) values ($1, $2, 's-signedout', 'x', $3, $4)`,
+      [ended, user, at(20 * DAY), at(-8 * DAY)],
+    )
     const counts = await purgeExpiredCredentials(app.services)
     // Sessions keep a week: the ones 3 days past expiry stay; the one signed out 8 days ago goes.
     expect(counts).toEqual({ 'sign-in links': 2, sessions: 1, 'oauth codes': 2, 'oauth tokens': 2, 'idempotency keys': 2 })
     expect(await left(['old0', 'old1', 'live0', 'live1', 'recent', 'signedout'])).toEqual([
-      [false, true, false, false, false], [false, true, false, false, false],
-      [true, true, true, true, true], [true, true, true, true, true],
-      [true, true, true, true, true], [false, false, false, false, false],
+      [false, true, false, false, false],
+      [false, true, false, false, false],
+      [true, true, true, true, true],
+      [true, true, true, true, true],
+      [true, true, true, true, true],
+      [false, false, false, false, false],
     ])
     expect(Number((await app.t.db.query<{ n: string }>('select count(*) as n from audit_log')).rows[0].n)).toBe(audit)
   })
@@ -82,7 +110,9 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
   })
 
   it('is for the worker alone: the app role cannot call it', async () => {
-    const refused = await app.t.db.query(`select has_function_privilege('crm_app', 'purge_expired_credentials(timestamptz)', 'execute') as ok`)
+    const refused = await app.t.db.query(
+      `select has_function_privilege('crm_app', 'purge_expired_credentials(timestamptz)', 'execute') as ok`,
+    )
     expect(refused.rows[0].ok).toBe(false)
   })
 })

@@ -18,8 +18,11 @@ describe.each(engines)('the worker follows up on sent quotes before they lapse a
     app = await startTestApp(engine, { now: () => clock.now, payments: null })
     jane = (await made(app, 'contact', 'create', { display_name: 'Jane Smith', email: 'jane@example.com' })).id
     const quote = async (validUntil: string, send: boolean) => {
-      const q = await made(app, 'quote', 'create', { contact_id: jane, valid_until: validUntil,
-        line_items: [{ description: 'Window cleaning', unit_price_cents: 15_000 }] })
+      const q = await made(app, 'quote', 'create', {
+        contact_id: jane,
+        valid_until: validUntil,
+        line_items: [{ description: 'Window cleaning', unit_price_cents: 15_000 }],
+      })
       if (send) await made(app, 'quote', 'send', { quote_id: q.id }, 'she asked')
       return q.id as string
     }
@@ -32,14 +35,16 @@ describe.each(engines)('the worker follows up on sent quotes before they lapse a
 
   const read = async (id: string) => expectData(await app.query({ type: 'quotes', id }))
 
-  it('two days before a sent quote lapses, puts a follow-up due today on the customer\'s history, once', async () => {
+  it("two days before a sent quote lapses, puts a follow-up due today on the customer's history, once", async () => {
     const pass = await runJobsOnce(app.services)
     expect([pass.quote_follow_ups, pass.quotes_expired, pass.failures]).toEqual([2, 0, []])
     const due = expectData(await app.query({ type: 'interactions', follow_up: 'due', contact_id: jane })).items
-    expect(due.map((i: any) => [i.kind, i.follow_up_on, i.author_type, i.subject]).sort()).toEqual([
-      ['note', '2026-10-27', 'system', `Quote ${(await read(quotes.soon)).number} expires 2026-10-29`],
-      ['note', '2026-10-27', 'system', `Quote ${(await read(quotes.today)).number} expires 2026-10-27`],
-    ].sort())
+    expect(due.map((i: any) => [i.kind, i.follow_up_on, i.author_type, i.subject]).sort()).toEqual(
+      [
+        ['note', '2026-10-27', 'system', `Quote ${(await read(quotes.soon)).number} expires 2026-10-29`],
+        ['note', '2026-10-27', 'system', `Quote ${(await read(quotes.today)).number} expires 2026-10-27`],
+      ].sort(),
+    )
     expect((await read(quotes.soon)).follow_up_interaction_id).toBe(due.find((i: any) => i.subject.endsWith('2026-10-29')).id)
     expect((await read(quotes.later)).follow_up_interaction_id).toBeNull()
     expect((await read(quotes.draft)).follow_up_interaction_id).toBeNull()
@@ -49,13 +54,17 @@ describe.each(engines)('the worker follows up on sent quotes before they lapse a
   })
 
   it('the day after valid_until marks a sent quote expired, cancels its queued email, and never touches it again', async () => {
-    const fresh = await made(app, 'quote', 'create', { contact_id: jane, valid_until: '2026-10-27',
-      line_items: [{ description: 'Gutters', unit_price_cents: 9_000 }] })
+    const fresh = await made(app, 'quote', 'create', {
+      contact_id: jane,
+      valid_until: '2026-10-27',
+      line_items: [{ description: 'Gutters', unit_price_cents: 9_000 }],
+    })
     const sent = await made(app, 'quote', 'send', { quote_id: fresh.id }, 'she asked')
     clock.now = new Date('2026-10-28T14:00:00Z')
     const pass = await runJobsOnce(app.services)
     expect([pass.quotes_expired, pass.failures]).toEqual([2, []])
-    for (const id of [quotes.today, fresh.id]) expect(await read(id)).toMatchObject({ status: 'expired', expired_at: clock.now.toISOString() })
+    for (const id of [quotes.today, fresh.id])
+      expect(await read(id)).toMatchObject({ status: 'expired', expired_at: clock.now.toISOString() })
     expect((await read(quotes.soon)).status).toBe('sent')
     expect((await read(quotes.draft)).status).toBe('draft')
     const message = expectData(await app.query({ type: 'scheduled_messages', id: sent.message.id }))
@@ -63,7 +72,12 @@ describe.each(engines)('the worker follows up on sent quotes before they lapse a
     expect(await auditActions(app, 'quote', quotes.today)).toEqual(['create', 'send', 'follow_up', 'expire'])
     const again = await runJobsOnce(app.services)
     expect([again.quote_follow_ups, again.quotes_expired]).toEqual([0, 0])
-    const refused = await app.action('quote', 'record_answer', { quote_id: quotes.today, answer: 'accept' }, { reasoning: 'she called late' })
+    const refused = await app.action(
+      'quote',
+      'record_answer',
+      { quote_id: quotes.today, answer: 'accept' },
+      { reasoning: 'she called late' },
+    )
     expect(refused.status).toBe(409)
   })
 })

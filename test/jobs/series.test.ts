@@ -21,23 +21,55 @@ describe.each(engines)('the worker books recurring visits per business (%s)', (e
 
   /** A customer with an address and a weekly Monday series at 09:00, in the business of the token. */
   async function weekly(tenant: CreatedTenant): Promise<{ seriesId: string; addressId: string }> {
-    const c = expectData(await app.action('contact', 'create', { display_name: 'Weekly Customer', email: 'weekly@example.com' }, { token: tenant.agent_token }))
-    const a = await app.t.db.query<{ id: string }>(`insert into addresses (tenant_id, contact_id, line1, city, state, postal_code) values ($1, $2, '1 Bay Road', 'Town', 'AK', '1010') returning id`,
-      [tenant.tenant_id, c.id])
-    const s = expectData(await app.action('series', 'create', { contact_id: c.id, address_id: a.rows[0].id, rule: 'FREQ=WEEKLY;BYDAY=MO',
-      start_date: '2026-03-02', start_time: '09:00', duration_minutes: 60 }, { token: tenant.agent_token }))
+    const c = expectData(
+      await app.action(
+        'contact',
+        'create',
+        { display_name: 'Weekly Customer', email: 'weekly@example.com' },
+        { token: tenant.agent_token },
+      ),
+    )
+    const a = await app.t.db.query<{ id: string }>(
+      `insert into addresses (tenant_id, contact_id, line1, city, state, postal_code) values ($1, $2, '1 Bay Road', 'Town', 'AK', '1010') returning id`,
+      [tenant.tenant_id, c.id],
+    )
+    const s = expectData(
+      await app.action(
+        'series',
+        'create',
+        {
+          contact_id: c.id,
+          address_id: a.rows[0].id,
+          rule: 'FREQ=WEEKLY;BYDAY=MO',
+          start_date: '2026-03-02',
+          start_time: '09:00',
+          duration_minutes: 60,
+        },
+        { token: tenant.agent_token },
+      ),
+    )
     return { seriesId: s.id, addressId: a.rows[0].id }
   }
-  const starts = async (seriesId: string) => (await app.t.db.query<{ scheduled_start: Date }>(
-    'select scheduled_start from tickets where series_id = $1 order by scheduled_start', [seriesId])).rows.map((r) => new Date(r.scheduled_start))
+  const starts = async (seriesId: string) =>
+    (
+      await app.t.db.query<{ scheduled_start: Date }>('select scheduled_start from tickets where series_id = $1 order by scheduled_start', [
+        seriesId,
+      ])
+    ).rows.map((r) => new Date(r.scheduled_start))
 
-  it('books each business\'s visits in its own time zone; one series that fails is named and the others are booked', async () => {
+  it("books each business's visits in its own time zone; one series that fails is named and the others are booked", async () => {
     const home = await weekly(app.tenant)
     const away = await weekly(kiwi)
     const homeFirst = await starts(home.seriesId)
     const awayFirst = await starts(away.seriesId)
-    expect(awayFirst.map((d) => `${localDate(d, 'Pacific/Auckland')} ${localTime(d, 'Pacific/Auckland')}`).slice(0, 2)).toEqual(['2026-03-09 09:00', '2026-03-16 09:00'])
-    expect(homeFirst.map((d) => `${localDate(d, 'America/Chicago')} ${localTime(d, 'America/Chicago')}`).slice(0, 2)).toEqual(['2026-03-02 09:00', '2026-03-09 09:00'])
+    expect(awayFirst.map((d) => `${localDate(d, 'Pacific/Auckland')} ${localTime(d, 'Pacific/Auckland')}`).slice(0, 2)).toEqual([
+      '2026-03-09 09:00',
+      '2026-03-16 09:00',
+    ])
+    expect(homeFirst.map((d) => `${localDate(d, 'America/Chicago')} ${localTime(d, 'America/Chicago')}`).slice(0, 2)).toEqual([
+      '2026-03-02 09:00',
+      '2026-03-09 09:00',
+    ])
     expect((await runJobsOnce(app.services)).series_booked).toBe(0)
 
     // The home customer's address is archived: their series can book no visit there, the other business's goes on.

@@ -23,17 +23,30 @@ describe.each(engines)('the worker inside the server on %s', (engine) => {
     await fake?.close()
   })
 
-  const dueMessage = () => withTenant(t.db, { tenantId, actorType: 'system' }, async (tx) => {
-    const c = await tx.query<{ id: string }>(`insert into contacts (tenant_id, display_name, emails) values ($1, 'Jane', '[{"value": "jane@example.com", "primary": true}]') returning id`, [tenantId])
-    const id = (await tx.query<{ id: string }>(`insert into scheduled_messages (tenant_id, contact_id, kind, body, send_at)
-      values ($1, $2, 'custom', 'Hello from the server', now() - interval '1 minute') returning id`, [tenantId, c.rows[0].id])).rows[0].id
-    made.push(id)
-    return id
-  })
-  const statusOf = (id: string) => withTenant(t.db, { tenantId, actorType: 'system' },
-    async (tx) => (await tx.query<{ status: string }>('select status from scheduled_messages where id = $1', [id])).rows[0].status)
-  const servicesWith = (env: Record<string, string>) => createServices(
-    loadConfig({ PORT: '0', LOG_LEVEL: 'silent', RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url, ...env }), t.db)
+  const dueMessage = () =>
+    withTenant(t.db, { tenantId, actorType: 'system' }, async (tx) => {
+      const c = await tx.query<{ id: string }>(
+        `insert into contacts (tenant_id, display_name, emails) values ($1, 'Jane', '[{"value": "jane@example.com", "primary": true}]') returning id`,
+        [tenantId],
+      )
+      const id = (
+        await tx.query<{ id: string }>(
+          `insert into scheduled_messages (tenant_id, contact_id, kind, body, send_at)
+      values ($1, $2, 'custom', 'Hello from the server', now() - interval '1 minute') returning id`,
+          [tenantId, c.rows[0].id],
+        )
+      ).rows[0].id
+      made.push(id)
+      return id
+    })
+  const statusOf = (id: string) =>
+    withTenant(
+      t.db,
+      { tenantId, actorType: 'system' },
+      async (tx) => (await tx.query<{ status: string }>('select status from scheduled_messages where id = $1', [id])).rows[0].status,
+    )
+  const servicesWith = (env: Record<string, string>) =>
+    createServices(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url, ...env }), t.db)
 
   it('CRM_WORKER=off: the server sends nothing and its banner says how to run the worker', async () => {
     const id = await dueMessage()
@@ -47,8 +60,11 @@ describe.each(engines)('the worker inside the server on %s', (engine) => {
       const withModel = { ...services, llm: createLlmClient({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'x', model: 'qwen-small' }) }
       expect(banner(withModel, running)).toMatch(/notes: +read by qwen-small/)
       // Without S3 settings, where documents go follows the engine: files in the data folder, or a table of the server.
-      expect(banner(services, running)).toMatch(t.db.engine === 'postgres' ? /files: +documents are kept in the PostgreSQL server \(table document_blobs\)/
-        : /files: +documents are kept as files in .*\/data\/documents/)
+      expect(banner(services, running)).toMatch(
+        t.db.engine === 'postgres'
+          ? /files: +documents are kept in the PostgreSQL server \(table document_blobs\)/
+          : /files: +documents are kept as files in .*\/data\/documents/,
+      )
     } finally {
       await running.close()
     }

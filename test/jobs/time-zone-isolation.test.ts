@@ -9,11 +9,13 @@ import { engines } from '../helpers/databases.js'
 /** Accepted by Node's time zone data, unknown to PostgreSQL's. */
 const NODE_ONLY_ZONE = 'US/Pacific-New'
 
-describe.each(engines)('a business\'s time zone (%s)', (engine) => {
+describe.each(engines)("a business's time zone (%s)", (engine) => {
   let app: TestApp
   // 18:00 UTC on 20 March 2026: the 20th everywhere in the Americas.
   const clock = new Date('2026-03-20T18:00:00Z')
-  beforeAll(async () => { app = await startTestApp(engine, { now: () => clock, payments: null }) })
+  beforeAll(async () => {
+    app = await startTestApp(engine, { now: () => clock, payments: null })
+  })
   afterAll(() => app.close())
   afterEach(() => {
     vi.restoreAllMocks()
@@ -26,8 +28,9 @@ describe.each(engines)('a business\'s time zone (%s)', (engine) => {
     expect(refused.body.error.details.issues).toEqual([expect.objectContaining({ field: 'data.timezone' })])
     expect(expectData(await app.query({ type: 'settings' })).items[0].timezone).toBe('America/Chicago')
     expect(expectData(await app.action('settings', 'update', { timezone: 'America/Los_Angeles' })).timezone).toBe('America/Los_Angeles')
-    await expect(createTenant(app.t.db, { name: 'Nowhere Windows', owner_email: 'o@nowhere.test', timezone: NODE_ONLY_ZONE }))
-      .rejects.toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [expect.objectContaining({ field: 'timezone' })] } })
+    await expect(
+      createTenant(app.t.db, { name: 'Nowhere Windows', owner_email: 'o@nowhere.test', timezone: NODE_ONLY_ZONE }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [expect.objectContaining({ field: 'timezone' })] } })
     const made = await app.t.db.query(`select 1 from tenants where name = 'Nowhere Windows'`)
     expect(made.rows).toEqual([])
   })
@@ -38,13 +41,25 @@ describe.each(engines)('a business\'s time zone (%s)', (engine) => {
       const tenant = await app.createTenant(name)
       const as = { token: tenant.agent_token }
       const c = expectData(await app.action('contact', 'create', { display_name: `Customer of ${name}` }, as))
-      const inv = expectData(await app.action('invoice', 'create', { contact_id: c.id, issued_on: '2026-03-01', due_on: '2026-03-10',
-        line_items: [{ description: 'Windows', unit_price_cents: 10_000, taxable: false }] }, as))
+      const inv = expectData(
+        await app.action(
+          'invoice',
+          'create',
+          {
+            contact_id: c.id,
+            issued_on: '2026-03-01',
+            due_on: '2026-03-10',
+            line_items: [{ description: 'Windows', unit_price_cents: 10_000, taxable: false }],
+          },
+          as,
+        ),
+      )
       expectData(await app.action('invoice', 'mark_sent', { invoice_id: inv.id }, as))
       await app.t.db.query('update tenants set timezone = $2 where id = $1', [tenant.tenant_id, timezone])
       return { tenant, invoice: inv.id }
     }
-    const statusOf = async (id: string) => (await app.t.db.query<{ status: string }>('select status from invoices where id = $1', [id])).rows[0].status
+    const statusOf = async (id: string) =>
+      (await app.t.db.query<{ status: string }>('select status from invoices where id = $1', [id])).rows[0].status
     const nodeOnly = await withOverdueInvoice('Old Zone Windows', NODE_ONLY_ZONE)
     const broken = await withOverdueInvoice('Broken Zone Windows', 'Mars/Olympus')
     const fine = await withOverdueInvoice('Fine Windows', 'America/Denver')
@@ -63,6 +78,8 @@ describe.each(engines)('a business\'s time zone (%s)', (engine) => {
     expect(pass.overdue_marked).toBe(2)
     expect(pass.failures).toEqual([{ tenant_id: broken.tenant.tenant_id, job: 'overdue', error: expect.stringContaining('Mars/Olympus') }])
     const logged = lines.map((l) => JSON.parse(l)).filter((r) => r.level === 'error')
-    expect(logged).toEqual([expect.objectContaining({ msg: 'marking overdue invoices failed for one business', tenant_id: broken.tenant.tenant_id })])
+    expect(logged).toEqual([
+      expect.objectContaining({ msg: 'marking overdue invoices failed for one business', tenant_id: broken.tenant.tenant_id }),
+    ])
   })
 })

@@ -16,7 +16,10 @@ const cliScript = () => builtCli
 
 /** Runs `crm worker ...args` to its end with exactly this environment (plus PATH). */
 async function runWorker(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cliScript(), 'worker', ...args], { env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [cliScript(), 'worker', ...args], {
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += d))
@@ -35,10 +38,18 @@ describe('crm worker on the embedded database', () => {
     try {
       await migrate(db)
       const tenantId = (await createTenant(db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test' })).tenant_id
-      const contact = await db.query<{ id: string }>(`insert into contacts (tenant_id, display_name, emails)
-        values ($1, 'Jane', '[{"value": "jane@example.com", "primary": true}]') returning id`, [tenantId])
-      ids = (await db.query<{ id: string }>(`insert into scheduled_messages (tenant_id, contact_id, kind, body, send_at)
-        select $1, $2, 'custom', 'Embedded ' || i, now() - interval '1 minute' from generate_series(1, 2) i returning id`, [tenantId, contact.rows[0].id])).rows.map((r) => r.id)
+      const contact = await db.query<{ id: string }>(
+        `insert into contacts (tenant_id, display_name, emails)
+        values ($1, 'Jane', '[{"value": "jane@example.com", "primary": true}]') returning id`,
+        [tenantId],
+      )
+      ids = (
+        await db.query<{ id: string }>(
+          `insert into scheduled_messages (tenant_id, contact_id, kind, body, send_at)
+        select $1, $2, 'custom', 'Embedded ' || i, now() - interval '1 minute' from generate_series(1, 2) i returning id`,
+          [tenantId, contact.rows[0].id],
+        )
+      ).rows.map((r) => r.id)
     } finally {
       await db.close()
     }
@@ -54,15 +65,24 @@ describe('crm worker on the embedded database', () => {
   })
 
   it('--drain sends what is due and exits; with no RESEND_API_KEY the emails go to the outbox', async () => {
-    const sent = await runWorker({ CRM_DATA_DIR: dataDir, RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url }, '--drain', '--batch-size', '1')
+    const sent = await runWorker(
+      { CRM_DATA_DIR: dataDir, RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url },
+      '--drain',
+      '--batch-size',
+      '1',
+    )
     expect(sent.code, sent.stderr).toBe(0)
     expect(sent.stdout.trim()).toBe('Delivered what was due: 2 sent, 0 to retry later, 0 failed, 0 cancelled.')
     expect(fake.emails.map((e) => e.idempotencyKey).sort()).toEqual(ids.map(idempotencyKeyOf).sort())
     const db = await openPglite(dataDir)
     try {
-      const contact = await db.query<{ contact_id: string; tenant_id: string }>('select tenant_id, contact_id from scheduled_messages limit 1')
-      await db.query(`insert into scheduled_messages (tenant_id, contact_id, kind, body, send_at) values ($1, $2, 'custom', 'Kept', now() - interval '1 minute')`,
-        [contact.rows[0].tenant_id, contact.rows[0].contact_id])
+      const contact = await db.query<{ contact_id: string; tenant_id: string }>(
+        'select tenant_id, contact_id from scheduled_messages limit 1',
+      )
+      await db.query(
+        `insert into scheduled_messages (tenant_id, contact_id, kind, body, send_at) values ($1, $2, 'custom', 'Kept', now() - interval '1 minute')`,
+        [contact.rows[0].tenant_id, contact.rows[0].contact_id],
+      )
     } finally {
       await db.close()
     }
@@ -88,7 +108,8 @@ describe('crm worker on the embedded database', () => {
     }
     const child = spawn(process.execPath, [cliScript(), 'worker'], {
       env: { PATH: process.env.PATH, CRM_DATA_DIR: dataDir, RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'] })
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     child.stdout.on('data', (d) => (stdout += d))
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
@@ -117,10 +138,17 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
 
   const worker = (...args: string[]): WorkerProcess => {
     const child = spawn(process.execPath, [script, 'worker', ...args], {
-      env: { PATH: process.env.PATH, DATABASE_URL: t.url, CRM_DATA_DIR: join(mkdtempSync(join(tmpdir(), 'crm-worker-')), 'data'),
-        RESEND_API_KEY: fake.apiKey, RESEND_BASE_URL: fake.url, EMAIL_FROM: 'Sparkle <mail@sparkle.test>', LOG_LEVEL: 'silent',
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: t.url,
+        CRM_DATA_DIR: join(mkdtempSync(join(tmpdir(), 'crm-worker-')), 'data'),
+        RESEND_API_KEY: fake.apiKey,
+        RESEND_BASE_URL: fake.url,
+        EMAIL_FROM: 'Sparkle <mail@sparkle.test>',
+        LOG_LEVEL: 'silent',
         // The fake has no rate limit; at Resend's default of 2 per second 300 messages would take most of a minute.
-        RESEND_MAX_PER_SECOND: '1000' },
+        RESEND_MAX_PER_SECOND: '1000',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -129,21 +157,36 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
     child.stderr!.on('data', (d) => (stderr += d))
     return { child, done: new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))) }
   }
-  const dueMessages = async (n: number): Promise<string[]> => (await t.db.query<{ id: string }>(
-    `insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at)
+  const dueMessages = async (n: number): Promise<string[]> =>
+    (
+      await t.db.query<{ id: string }>(
+        `insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at)
      select $1, ($2::uuid[])[1 + i % cardinality($2::uuid[])], 'custom', 'Note ' || i, 'Message number ' || i, now() - interval '1 minute'
-     from generate_series(1, $3) i returning id`, [tenantId, contactIds, n])).rows.map((r) => r.id)
-  const statuses = async (ids: string[]) => (await t.db.query<{ status: string; n: number }>(
-    'select status, count(*)::int as n from scheduled_messages where id = any($1::uuid[]) group by status', [ids])).rows
+     from generate_series(1, $3) i returning id`,
+        [tenantId, contactIds, n],
+      )
+    ).rows.map((r) => r.id)
+  const statuses = async (ids: string[]) =>
+    (
+      await t.db.query<{ status: string; n: number }>(
+        'select status, count(*)::int as n from scheduled_messages where id = any($1::uuid[]) group by status',
+        [ids],
+      )
+    ).rows
 
   beforeAll(async () => {
     script = cliScript()
     t = await freshDatabase('postgres')
     fake = await startFakeResend({ latencyMs: 15 })
     tenantId = (await createTenant(t.db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test' })).tenant_id
-    contactIds = (await t.db.query<{ id: string }>(`insert into contacts (tenant_id, display_name, emails)
+    contactIds = (
+      await t.db.query<{ id: string }>(
+        `insert into contacts (tenant_id, display_name, emails)
       select $1, 'Customer ' || i, jsonb_build_array(jsonb_build_object('value', 'customer' || i || '@example.com', 'primary', true))
-      from generate_series(1, 20) i returning id`, [tenantId])).rows.map((r) => r.id)
+      from generate_series(1, 20) i returning id`,
+        [tenantId],
+      )
+    ).rows.map((r) => r.id)
   })
   afterAll(async () => {
     await fake?.close()
@@ -153,7 +196,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
   it('three processes drain 300 due messages together, sending each exactly once', async () => {
     const ids = await dueMessages(300)
     const requestsBefore = fake.requests
-    const runs = await Promise.all([worker('--drain', '--json'), worker('--drain', '--json'), worker('--drain', '--json')].map((w) => w.done))
+    const runs = await Promise.all(
+      [worker('--drain', '--json'), worker('--drain', '--json'), worker('--drain', '--json')].map((w) => w.done),
+    )
     for (const run of runs) expect(run.code, run.stderr).toBe(0)
     const counts = runs.map((run) => JSON.parse(run.stdout))
     expect(counts.reduce((sum, c) => sum + c.sent, 0)).toBe(300)
@@ -166,7 +211,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('crm worker processes on one Pos
     expect(emailed).toHaveLength(300)
     expect(new Set(emailed.map((e) => e.idempotencyKey)).size).toBe(300)
     expect(await statuses(ids)).toEqual([{ status: 'sent', n: 300 }])
-    const marked = await t.db.query<{ n: number }>(`select count(distinct provider_message_id)::int as n from scheduled_messages where id = any($1::uuid[])`, [ids])
+    const marked = await t.db.query<{ n: number }>(
+      `select count(distinct provider_message_id)::int as n from scheduled_messages where id = any($1::uuid[])`,
+      [ids],
+    )
     expect(marked.rows[0].n).toBe(300)
   }, 120_000)
 

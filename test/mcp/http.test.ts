@@ -6,7 +6,9 @@ import { connectMcp, toolJson } from '../helpers/mcp-client.js'
 
 describe.each(engines)('MCP over Streamable HTTP (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('lists the raw tools with annotations from their kind', async () => {
@@ -22,9 +24,16 @@ describe.each(engines)('MCP over Streamable HTTP (%s)', (engine) => {
 
   it('creates and reads a contact, audited as the agent', async () => {
     const client = await connectMcp(app.url, app.tenant.agent_token)
-    const created = toolJson(await client.callTool({ name: 'crm_action', arguments: { domain: 'contact', action: 'create', data: { display_name: 'Jane Smith' } } }))
+    const created = toolJson(
+      await client.callTool({
+        name: 'crm_action',
+        arguments: { domain: 'contact', action: 'create', data: { display_name: 'Jane Smith' } },
+      }),
+    )
     expect(created.isError).toBe(false)
-    const read = toolJson(await client.callTool({ name: 'crm_query', arguments: { type: 'contacts', id: created.json.id, include: ['audit_trail'] } }))
+    const read = toolJson(
+      await client.callTool({ name: 'crm_query', arguments: { type: 'contacts', id: created.json.id, include: ['audit_trail'] } }),
+    )
     expect(read.json.display_name).toBe('Jane Smith')
     expect(read.json.audit_trail[0]).toMatchObject({ action: 'create', actor_type: 'agent' })
     await client.close()
@@ -35,7 +44,12 @@ describe.each(engines)('MCP over Streamable HTTP (%s)', (engine) => {
     const unknown = toolJson(await client.callTool({ name: 'crm_action', arguments: { domain: 'contact', action: 'creat', data: {} } }))
     expect(unknown.isError).toBe(true)
     expect(unknown.json.error.details.suggestions).toContain('contact.create')
-    const invalid = toolJson(await client.callTool({ name: 'crm_action', arguments: { domain: 'contact', action: 'create', data: { display_name: 'X', email: 'nope' } } }))
+    const invalid = toolJson(
+      await client.callTool({
+        name: 'crm_action',
+        arguments: { domain: 'contact', action: 'create', data: { display_name: 'X', email: 'nope' } },
+      }),
+    )
     expect(invalid.json.error.code).toBe('VALIDATION_ERROR')
     expect(invalid.json.error.details.issues[0].field).toBe('data.email')
     const schema = toolJson(await client.callTool({ name: 'crm_capabilities', arguments: { action: 'contact.create' } }))
@@ -44,13 +58,36 @@ describe.each(engines)('MCP over Streamable HTTP (%s)', (engine) => {
   })
 
   it('refuses without a token and from a foreign Host', async () => {
-    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }
-    const noToken = await fetch(`${app.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify(init) })
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+    }
+    const noToken = await fetch(`${app.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify(init),
+    })
     expect(noToken.status).toBe(401)
     // fetch drops a Host header, so this one goes through node:http as a rebinding page's request would arrive.
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${app.url}/mcp`, { method: 'POST', headers: { host: 'evil.example:80', authorization: `Bearer ${app.tenant.agent_token}`,
-        'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0) })
+      const req = request(
+        `${app.url}/mcp`,
+        {
+          method: 'POST',
+          headers: {
+            host: 'evil.example:80',
+            authorization: `Bearer ${app.tenant.agent_token}`,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+          },
+        },
+        (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        },
+      )
       req.on('error', reject)
       req.end(JSON.stringify(init))
     })

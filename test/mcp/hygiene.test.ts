@@ -9,12 +9,23 @@ import { rawRequest } from '../helpers/raw-http.js'
 
 describe.each(engines)('MCP protocol hygiene (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
-  const post = (body: string) => rawRequest(app.url, 'POST', '/mcp', {
-    authorization: `Bearer ${app.tenant.agent_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream',
-  }, body)
+  const post = (body: string) =>
+    rawRequest(
+      app.url,
+      'POST',
+      '/mcp',
+      {
+        authorization: `Bearer ${app.tenant.agent_token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body,
+    )
 
   it('answers a body that is not JSON with a JSON-RPC parse error, 400', async () => {
     for (const body of ['{"jsonrpc": "2.0", "method":', 'not json at all', '<html>']) {
@@ -38,18 +49,25 @@ describe.each(engines)('MCP protocol hygiene (%s)', (engine) => {
   })
 
   it('keeps the API envelope for a malformed body anywhere else', async () => {
-    const res = await rawRequest(app.url, 'POST', '/api/actions', { authorization: `Bearer ${app.tenant.agent_token}`, 'content-type': 'application/json' }, '{oops')
+    const res = await rawRequest(
+      app.url,
+      'POST',
+      '/api/actions',
+      { authorization: `Bearer ${app.tenant.agent_token}`, 'content-type': 'application/json' },
+      '{oops',
+    )
     expect(res.status).toBe(400)
     expect(JSON.parse(res.text).error.code).toBe('VALIDATION_ERROR')
   })
 
-  it('speaks the SDK\'s latest protocol revision, gives instructions and icons, and promises no list changes', async () => {
+  it("speaks the SDK's latest protocol revision, gives instructions and icons, and promises no list changes", async () => {
     const client = await connectMcp(app.url, app.tenant.agent_token)
     const transport = (client as unknown as { _transport: StreamableHTTPClientTransport })._transport
     expect(LATEST_PROTOCOL_VERSION).toBe('2025-11-25')
     expect(transport.protocolVersion).toBe('2025-11-25')
     const instructions = client.getInstructions() ?? ''
-    for (const words of ['crm_capabilities', 'pending_authorization', 'crm_authorization_status', 'cents', 'time zone']) expect(instructions).toContain(words)
+    for (const words of ['crm_capabilities', 'pending_authorization', 'crm_authorization_status', 'cents', 'time zone'])
+      expect(instructions).toContain(words)
     const info = client.getServerVersion()
     expect(info?.icons?.[0]).toMatchObject({ src: new URL('/icon.svg', app.services.config.publicBaseUrl).href, mimeType: 'image/svg+xml' })
     const capabilities = client.getServerCapabilities()
@@ -61,7 +79,12 @@ describe.each(engines)('MCP protocol hygiene (%s)', (engine) => {
   })
 
   it('negotiates down to an older revision a client asks for', async () => {
-    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'old', version: '1' } } }
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'old', version: '1' } },
+    }
     const res = await post(JSON.stringify(init))
     expect(res.status).toBe(200)
     const json = JSON.parse(res.text)
@@ -82,7 +105,9 @@ describe.each(engines)('MCP protocol hygiene (%s)', (engine) => {
 
   it('tells the model how to fix crm_action called with "contact.create" and no domain', async () => {
     const client = await connectMcp(app.url, app.tenant.agent_token)
-    const r = toolJson(await client.callTool({ name: 'crm_action', arguments: { action: 'contact.create', data: { display_name: 'Jane' } } }))
+    const r = toolJson(
+      await client.callTool({ name: 'crm_action', arguments: { action: 'contact.create', data: { display_name: 'Jane' } } }),
+    )
     expect(r.isError).toBe(true)
     expect(r.json.error.code).toBe('VALIDATION_ERROR')
     expect(r.json.error.message).toContain('domain is required: call with {"domain":"contact","action":"create"}')
@@ -119,12 +144,29 @@ describe('MCP client of a newer revision', () => {
     const app = await startTestApp('pglite')
     try {
       const client = new Client({ name: 'future', version: '1' })
-      const transport = new StreamableHTTPClientTransport(new URL(`${app.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${app.tenant.agent_token}` } } })
+      const transport = new StreamableHTTPClientTransport(new URL(`${app.url}/mcp`), {
+        requestInit: { headers: { Authorization: `Bearer ${app.tenant.agent_token}` } },
+      })
       await client.connect(transport)
       expect(transport.protocolVersion).toBe(LATEST_PROTOCOL_VERSION)
       await client.close()
-      const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2026-07-28', capabilities: {}, clientInfo: { name: 'future', version: '1' } } }
-      const res = await rawRequest(app.url, 'POST', '/mcp', { authorization: `Bearer ${app.tenant.agent_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, JSON.stringify(init))
+      const init = {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2026-07-28', capabilities: {}, clientInfo: { name: 'future', version: '1' } },
+      }
+      const res = await rawRequest(
+        app.url,
+        'POST',
+        '/mcp',
+        {
+          authorization: `Bearer ${app.tenant.agent_token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        JSON.stringify(init),
+      )
       expect(JSON.parse(res.text).result.protocolVersion).toBe('2025-11-25')
     } finally {
       await app.close()

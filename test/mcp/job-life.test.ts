@@ -21,7 +21,8 @@ describe.each(engines)('a typical job through MCP, as far as the product goes (%
     if (out.isError) throw new Error(`${name} failed: ${JSON.stringify(out.json)}`)
     return out.json
   }
-  const act = (domain: string, action: string, data: Record<string, unknown>, reasoning?: string) => call('crm_action', { domain, action, data, reasoning })
+  const act = (domain: string, action: string, data: Record<string, unknown>, reasoning?: string) =>
+    call('crm_action', { domain, action, data, reasoning })
 
   beforeAll(async () => {
     app = await startTestApp(engine)
@@ -36,13 +37,28 @@ describe.each(engines)('a typical job through MCP, as far as the product goes (%
 
   it('books Jane Smith, confirms, invoices and plans to reach out in 6 months', async () => {
     await app.ownerAction('user', 'add', { email: 'sam@sparkle.test', name: 'Sam Tech', role: 'technician' })
-    await act('service', 'create', { name: 'Interior and Exterior Window Cleaning', pricing: 'flexible', price_cents: 45_000, default_duration_minutes: 180 })
-    const jane = await act('contact', 'create', { first_name: 'Jane', last_name: 'Smith', email: 'jane@example.com', phone: '(256) 555-0142' })
+    await act('service', 'create', {
+      name: 'Interior and Exterior Window Cleaning',
+      pricing: 'flexible',
+      price_cents: 45_000,
+      default_duration_minutes: 180,
+    })
+    const jane = await act('contact', 'create', {
+      first_name: 'Jane',
+      last_name: 'Smith',
+      email: 'jane@example.com',
+      phone: '(256) 555-0142',
+    })
     await act('address', 'add', { contact_id: jane.id, line1: '123 Main Street', city: 'Madison', state: 'AL', postal_code: '35758' })
     await act('attribute', 'set', { contact_id: jane.id, key: 'pet', value: 'dog Biscuit, keep gate closed', source: 'manual' })
 
     const day = nextWednesday()
-    const booked = await call('schedule_appointment', { contact_id: jane.id, services: [{ name: 'Window Cleaning' }], date: day, time: '09:00' })
+    const booked = await call('schedule_appointment', {
+      contact_id: jane.id,
+      services: [{ name: 'Window Cleaning' }],
+      date: day,
+      time: '09:00',
+    })
     expect(booked.ticket, JSON.stringify(booked)).toBeTruthy()
     const ticketId = booked.ticket.id ?? booked.ticket.ticket_id
     expect(booked.confirmation).toBeTruthy()

@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js'
 
-describe.each(engines)('Jane Smith\'s lifecycle run by a plain agent through MCP (%s)', (engine) => {
+describe.each(engines)("Jane Smith's lifecycle run by a plain agent through MCP (%s)", (engine) => {
   const clock = movableClock()
   let app: TestApp
   let stripe: FakeStripe
@@ -20,11 +20,18 @@ describe.each(engines)('Jane Smith\'s lifecycle run by a plain agent through MCP
     stripe.now = () => clock.now()
     app = await startTestApp(engine, { now: () => clock.now() })
     app.services.payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: 'whsec_lifecycle', apiBase: stripe.url })
-    run = await runLifecycle({ url: app.url, services: app.services, tenant: app.tenant, clock,
-      mailbox: { deliverDue: () => deliverDue(app.services), received: (to) => app.email.sent.filter((m) => m.to === to) } })
+    run = await runLifecycle({
+      url: app.url,
+      services: app.services,
+      tenant: app.tenant,
+      clock,
+      mailbox: { deliverDue: () => deliverDue(app.services), received: (to) => app.email.sent.filter((m) => m.to === to) },
+    })
     const { calls, initializeTokens, totalTokens } = run.agent
-    process.stdout.write(`lifecycle (${engine}): ${calls.length} calls (${calls.map((c) => c.tool ?? c.method).join(', ')}), `
-      + `${totalTokens} tokens (tools/list ${calls[0].tokens}); initialize ${initializeTokens} tokens\n`)
+    process.stdout.write(
+      `lifecycle (${engine}): ${calls.length} calls (${calls.map((c) => c.tool ?? c.method).join(', ')}), ` +
+        `${totalTokens} tokens (tools/list ${calls[0].tokens}); initialize ${initializeTokens} tokens\n`,
+    )
   }, 120_000)
   afterAll(async () => {
     await app?.close()
@@ -40,7 +47,7 @@ describe.each(engines)('Jane Smith\'s lifecycle run by a plain agent through MCP
     expect(ticket.line_items.map((l: any) => l.description)).toEqual(['Gutter Cleaning'])
   })
 
-  it('sends the invoice of that ticket, whose email carries a payment link to Stripe\'s page', async () => {
+  it("sends the invoice of that ticket, whose email carries a payment link to Stripe's page", async () => {
     const invoice = expectData(await app.query({ type: 'invoices', id: run.outcome.invoiceId }))
     expect(invoice).toMatchObject({ ticket_id: run.outcome.ticketId, status: 'sent', total_cents: expect.any(Number) })
     expect(invoice.total_cents).toBeGreaterThanOrEqual(18_000)
@@ -55,7 +62,9 @@ describe.each(engines)('Jane Smith\'s lifecycle run by a plain agent through MCP
   })
 
   it('plans one email to reach out to Jane in 6 months', async () => {
-    const pending = expectData(await app.query({ type: 'scheduled_messages', contact_id: run.outcome.contactId, kind: 'reach_out', status: 'pending' }))
+    const pending = expectData(
+      await app.query({ type: 'scheduled_messages', contact_id: run.outcome.contactId, kind: 'reach_out', status: 'pending' }),
+    )
     expect(pending.items).toHaveLength(1)
     expect(pending.items[0].id).toBe(run.outcome.reachOutId)
     expect(pending.items[0].send_at.slice(0, 10)).toBe(addMonths(clock.now().toISOString().slice(0, 10), 6))

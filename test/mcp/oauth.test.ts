@@ -23,18 +23,32 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
   afterAll(() => app.close())
 
   const token = async (fields: Record<string, string>) => {
-    const res = await fetch(`${app.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString() })
-    return { status: res.status, json: await res.json() as any }
+    const res = await fetch(`${app.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    })
+    return { status: res.status, json: (await res.json()) as any }
   }
   const register = async (name: string, redirect = REDIRECT) => {
-    const res = await fetch(`${app.url}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_name: name, redirect_uris: [redirect], token_endpoint_auth_method: 'none' }) })
-    return { status: res.status, json: await res.json() as any }
+    const res = await fetch(`${app.url}/oauth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: name, redirect_uris: [redirect], token_endpoint_auth_method: 'none' }),
+    })
+    return { status: res.status, json: (await res.json()) as any }
   }
-  const authorizePath = (clientId: string, extra: Record<string, string> = {}) => `/oauth/authorize?${new URLSearchParams({
-    response_type: 'code', client_id: clientId, redirect_uri: REDIRECT, code_challenge: pkceChallenge(VERIFIER), code_challenge_method: 'S256',
-    state: 'st-1', resource: `${app.url}/mcp`, ...extra })}`
+  const authorizePath = (clientId: string, extra: Record<string, string> = {}) =>
+    `/oauth/authorize?${new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: REDIRECT,
+      code_challenge: pkceChallenge(VERIFIER),
+      code_challenge_method: 'S256',
+      state: 'st-1',
+      resource: `${app.url}/mcp`,
+      ...extra,
+    })}`
   /** Registers a client and has the signed-in owner approve it: the code it gets back. */
   const approvedCode = async (name: string) => {
     const { json: client } = await register(name)
@@ -44,28 +58,58 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     expect(answer.status).toBe(303)
     return { clientId: client.client_id as string, code: answer.location!.searchParams.get('code')! }
   }
-  const exchange = (clientId: string, code: string, extra: Record<string, string> = {}) => token({ grant_type: 'authorization_code', client_id: clientId,
-    code, code_verifier: VERIFIER, redirect_uri: REDIRECT, resource: `${app.url}/mcp`, ...extra })
-  const mcpStatus = async (accessToken: string) => (await fetch(`${app.url}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`,
-    'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }) })).status
+  const exchange = (clientId: string, code: string, extra: Record<string, string> = {}) =>
+    token({
+      grant_type: 'authorization_code',
+      client_id: clientId,
+      code,
+      code_verifier: VERIFIER,
+      redirect_uri: REDIRECT,
+      resource: `${app.url}/mcp`,
+      ...extra,
+    })
+  const mcpStatus = async (accessToken: string) =>
+    (
+      await fetch(`${app.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+      })
+    ).status
 
   it('publishes where to sign in: the 401 names the resource metadata, which names this server', async () => {
-    const res = await fetch(`${app.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }) })
+    const res = await fetch(`${app.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+    })
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${app.url}/.well-known/oauth-protected-resource/mcp"`)
-    expect((await res.json() as any).error.code).toBe('UNAUTHENTICATED')
-    const wrong = await fetch(`${app.url}/mcp`, { method: 'POST', headers: { authorization: 'Bearer crm_at_nope', 'content-type': 'application/json' }, body: '{}' })
+    expect(((await res.json()) as any).error.code).toBe('UNAUTHENTICATED')
+    const wrong = await fetch(`${app.url}/mcp`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer crm_at_nope', 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(wrong.headers.get('www-authenticate')).toContain('error="invalid_token"')
     for (const path of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
       expect(await (await fetch(app.url + path)).json()).toMatchObject({ resource: `${app.url}/mcp`, authorization_servers: [app.url] })
     }
     for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
       expect(await (await fetch(app.url + path)).json()).toMatchObject({
-        issuer: app.url, authorization_endpoint: `${app.url}/oauth/authorize`, token_endpoint: `${app.url}/oauth/token`,
-        registration_endpoint: `${app.url}/oauth/register`, code_challenge_methods_supported: ['S256'], client_id_metadata_document_supported: true,
-        grant_types_supported: ['authorization_code', 'refresh_token'], token_endpoint_auth_methods_supported: ['none'] })
+        issuer: app.url,
+        authorization_endpoint: `${app.url}/oauth/authorize`,
+        token_endpoint: `${app.url}/oauth/token`,
+        registration_endpoint: `${app.url}/oauth/register`,
+        code_challenge_methods_supported: ['S256'],
+        client_id_metadata_document_supported: true,
+        grant_types_supported: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_methods_supported: ['none'],
+      })
     }
   })
 
@@ -93,25 +137,42 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     const { client } = await connectWithOAuth(app, provider)
     const { tools } = await client!.listTools()
     expect(tools.map((t) => t.name)).toContain('crm_action')
-    const created = toolJson(await client!.callTool({ name: 'crm_action', arguments: { domain: 'contact', action: 'create', data: { display_name: 'Olive Oauth' } } }))
+    const created = toolJson(
+      await client!.callTool({
+        name: 'crm_action',
+        arguments: { domain: 'contact', action: 'create', data: { display_name: 'Olive Oauth' } },
+      }),
+    )
     expect(created.isError).toBe(false)
-    const read = toolJson(await client!.callTool({ name: 'crm_query', arguments: { type: 'contacts', id: created.json.id, include: ['audit_trail'] } }))
+    const read = toolJson(
+      await client!.callTool({ name: 'crm_query', arguments: { type: 'contacts', id: created.json.id, include: ['audit_trail'] } }),
+    )
     expect(read.json.audit_trail[0]).toMatchObject({ action: 'create', actor_type: 'agent' })
-    const risky = toolJson(await client!.callTool({ name: 'crm_action', arguments: { domain: 'contact', action: 'delete', data: { contact_id: created.json.id },
-      reasoning: 'Entered twice by mistake' } }))
+    const risky = toolJson(
+      await client!.callTool({
+        name: 'crm_action',
+        arguments: { domain: 'contact', action: 'delete', data: { contact_id: created.json.id }, reasoning: 'Entered twice by mistake' },
+      }),
+    )
     expect(risky.json, JSON.stringify(risky.json)).toMatchObject({ status: 'pending_authorization' })
     const queued = await app.t.db.query<{ name: string }>(
-      `select t.name from authorization_requests r join agent_tokens t on t.tenant_id = r.tenant_id and t.id = r.agent_token_id where r.id = $1`, [risky.json.request_id])
+      `select t.name from authorization_requests r join agent_tokens t on t.tenant_id = r.tenant_id and t.id = r.agent_token_id where r.id = $1`,
+      [risky.json.request_id],
+    )
     expect(queued.rows[0].name).toBe('Claude (OAuth)')
     await client!.close()
 
     const grants = (await listAgentTokens(app.t.db, app.tenant.tenant_id)).filter((t: any) => t.name === 'Claude (OAuth)')
     expect(grants).toHaveLength(1)
     const audit = await app.t.db.query<{ actor_type: string; actor_id: string }>(
-      `select actor_type, actor_id from audit_log where entity_type = 'agent_token' and action = 'oauth_approve' and entity_id = $1`, [grants[0].id])
+      `select actor_type, actor_id from audit_log where entity_type = 'agent_token' and action = 'oauth_approve' and entity_id = $1`,
+      [grants[0].id],
+    )
     expect(audit.rows).toEqual([{ actor_type: 'user', actor_id: app.tenant.owner_user_id }])
     // The same token works on /api, as an agent token does.
-    const api = await app.call('GET', '/api/data?type=contacts&limit=1', undefined, { authorization: `Bearer ${provider.saved!.access_token}` })
+    const api = await app.call('GET', '/api/data?type=contacts&limit=1', undefined, {
+      authorization: `Bearer ${provider.saved!.access_token}`,
+    })
     expect(api.status).toBe(200)
   })
 
@@ -120,19 +181,29 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     const issued = await exchange(clientId, code)
     expect(issued.status).toBe(200)
     expect(issued.json).toMatchObject({ token_type: 'Bearer', expires_in: 3600 })
-    const rotated = await token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: issued.json.refresh_token, resource: `${app.url}/mcp` })
+    const rotated = await token({
+      grant_type: 'refresh_token',
+      client_id: clientId,
+      refresh_token: issued.json.refresh_token,
+      resource: `${app.url}/mcp`,
+    })
     expect(rotated.status).toBe(200)
     expect(rotated.json.refresh_token).not.toBe(issued.json.refresh_token)
     expect(await mcpStatus(rotated.json.access_token)).toBe(200)
     const again = await token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: issued.json.refresh_token })
     expect(again).toMatchObject({ status: 400, json: { error: 'invalid_grant' } })
-    const otherClient = await token({ grant_type: 'refresh_token', client_id: 'crmc_someone_else', refresh_token: rotated.json.refresh_token })
+    const otherClient = await token({
+      grant_type: 'refresh_token',
+      client_id: 'crmc_someone_else',
+      refresh_token: rotated.json.refresh_token,
+    })
     expect(otherClient).toMatchObject({ status: 400, json: { error: 'invalid_grant' } })
   })
 
   it('ends the whole grant when a rotated refresh token is presented again: every token descended from it stops, and the app shows as disconnected', async () => {
     const { clientId, code } = await approvedCode('Leaky Client')
-    const refresh = (refreshToken: string) => token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken, resource: `${app.url}/mcp` })
+    const refresh = (refreshToken: string) =>
+      token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken, resource: `${app.url}/mcp` })
     const first = await exchange(clientId, code)
     const second = await refresh(first.json.refresh_token)
     const third = await refresh(second.json.refresh_token)
@@ -141,14 +212,20 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
 
     // Someone holding the first (already rotated) refresh token tries it.
     const replayed = await refresh(first.json.refresh_token)
-    expect(replayed).toMatchObject({ status: 400, json: { error: 'invalid_grant', error_description: expect.stringContaining('already used') } })
+    expect(replayed).toMatchObject({
+      status: 400,
+      json: { error: 'invalid_grant', error_description: expect.stringContaining('already used') },
+    })
     expect(await mcpStatus(third.json.access_token)).toBe(401)
     expect(await refresh(third.json.refresh_token)).toMatchObject({ status: 400, json: { error: 'invalid_grant' } })
     const grant = (await listAgentTokens(app.t.db, app.tenant.tenant_id)).find((t: any) => t.name === 'Leaky Client (OAuth)') as any
     const live = await app.t.db.query(`select kind from oauth_tokens where agent_token_id = $1 and revoked_at is null`, [grant.id])
     expect(live.rows).toEqual([])
     expect(grant.revoked_at).not.toBeNull()
-    const audit = await app.t.db.query(`select action, actor_type from audit_log where entity_type = 'agent_token' and entity_id = $1 and action <> 'oauth_approve'`, [grant.id])
+    const audit = await app.t.db.query(
+      `select action, actor_type from audit_log where entity_type = 'agent_token' and entity_id = $1 and action <> 'oauth_approve'`,
+      [grant.id],
+    )
     expect(audit.rows).toEqual([{ action: 'oauth_refresh_replayed', actor_type: 'system' }])
 
     const page = rawOf(await owner.call('GET', '/review/connections'))
@@ -160,11 +237,16 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
   it('lets codes and access tokens expire', async () => {
     const { clientId, code } = await approvedCode('Slow Client')
     await app.t.db.query(`update oauth_codes set expires_at = now() - interval '1 second' where client_id = $1`, [clientId])
-    expect(await exchange(clientId, code)).toMatchObject({ status: 400, json: { error: 'invalid_grant', error_description: expect.stringContaining('expired') } })
+    expect(await exchange(clientId, code)).toMatchObject({
+      status: 400,
+      json: { error: 'invalid_grant', error_description: expect.stringContaining('expired') },
+    })
     const fresh = await approvedCode('Expiring Client')
     const issued = await exchange(fresh.clientId, fresh.code)
     expect(await mcpStatus(issued.json.access_token)).toBe(200)
-    await app.t.db.query(`update oauth_tokens set expires_at = now() - interval '1 second' where client_id = $1 and kind = 'access'`, [fresh.clientId])
+    await app.t.db.query(`update oauth_tokens set expires_at = now() - interval '1 second' where client_id = $1 and kind = 'access'`, [
+      fresh.clientId,
+    ])
     expect(await mcpStatus(issued.json.access_token)).toBe(401)
     // The refresh token still gets a new access token.
     const refreshed = await token({ grant_type: 'refresh_token', client_id: fresh.clientId, refresh_token: issued.json.refresh_token })
@@ -174,7 +256,10 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
   it('refuses a wrong PKCE verifier, a used code, another resource and another redirect URI', async () => {
     const { clientId, code } = await approvedCode('Careful Client')
     const wrongVerifier = await exchange(clientId, code, { code_verifier: `${VERIFIER}x` })
-    expect(wrongVerifier).toMatchObject({ status: 400, json: { error: 'invalid_grant', error_description: expect.stringContaining('code_verifier') } })
+    expect(wrongVerifier).toMatchObject({
+      status: 400,
+      json: { error: 'invalid_grant', error_description: expect.stringContaining('code_verifier') },
+    })
     const wrongResource = await exchange(clientId, code, { resource: 'https://elsewhere.example/mcp' })
     expect(wrongResource).toMatchObject({ status: 400, json: { error: 'invalid_target' } })
     const wrongRedirect = await exchange(clientId, code, { redirect_uri: 'http://127.0.0.1:2/callback' })
@@ -182,7 +267,10 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     const first = await exchange(clientId, code)
     expect(first.status).toBe(200)
     const reused = await exchange(clientId, code)
-    expect(reused).toMatchObject({ status: 400, json: { error: 'invalid_grant', error_description: expect.stringContaining('already used') } })
+    expect(reused).toMatchObject({
+      status: 400,
+      json: { error: 'invalid_grant', error_description: expect.stringContaining('already used') },
+    })
     // A code used twice may have been stolen: what the first use gave stops working.
     expect(await mcpStatus(first.json.access_token)).toBe(401)
   })
@@ -245,7 +333,10 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     const revoked = await owner.call('POST', `/review/connections/${grant.id}/revoke`, { _csrf: csrf })
     expect(revoked.status).toBe(303)
     expect(await mcpStatus(issued.json.access_token)).toBe(401)
-    const audit = await app.t.db.query(`select actor_type from audit_log where entity_type = 'agent_token' and action = 'revoke' and entity_id = $1`, [grant.id])
+    const audit = await app.t.db.query(
+      `select actor_type from audit_log where entity_type = 'agent_token' and action = 'revoke' and entity_id = $1`,
+      [grant.id],
+    )
     expect(audit.rows).toEqual([{ actor_type: 'user' }])
     const refreshed = await token({ grant_type: 'refresh_token', client_id: clientId, refresh_token: issued.json.refresh_token })
     expect(refreshed).toMatchObject({ status: 400, json: { error: 'invalid_grant' } })
@@ -254,7 +345,11 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
   it('takes a client ID metadata document: fetched, checked, named on the consent page', async () => {
     let served: Record<string, unknown> = {}
     const docs: Server = await new Promise((resolve) => {
-      const s = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(served))).listen(0, '127.0.0.1', () => resolve(s))
+      const s = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(served))).listen(
+        0,
+        '127.0.0.1',
+        () => resolve(s),
+      )
     })
     try {
       const clientId = `http://127.0.0.1:${(docs.address() as AddressInfo).port}/oauth/client.json`
@@ -283,9 +378,11 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
   })
 })
 
-describe.each(engines)('an app connected by OAuth and the operator\'s revocation (%s)', (engine) => {
+describe.each(engines)("an app connected by OAuth and the operator's revocation (%s)", (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('revoking its agent token with crm token revoke cuts the app off, while other agent tokens keep working', async () => {
@@ -296,9 +393,17 @@ describe.each(engines)('an app connected by OAuth and the operator\'s revocation
     await first.transport.finishAuth(answer.location!.searchParams.get('code')!)
     const grant = (await listAgentTokens(app.t.db, app.tenant.tenant_id)).find((t: any) => t.name === 'VS Code (OAuth)') as any
     await revokeAgentToken(app.t.db, grant.prefix)
-    const status = (await fetch(`${app.url}/mcp`, { method: 'POST', headers: { authorization: `Bearer ${provider.saved!.access_token}`,
-      'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }) })).status
+    const status = (
+      await fetch(`${app.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${provider.saved!.access_token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+      })
+    ).status
     expect(status).toBe(401)
     expect((await app.query({ type: 'contacts', limit: 1 })).status).toBe(200)
   })

@@ -11,8 +11,15 @@ async function stdioClient(env: Record<string, string>): Promise<Client> {
   const client = new Client({ name: 'stdio-test', version: '1.0.0' })
   const childEnv: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'DATABASE_URL' && k !== 'LOG_LEVEL') childEnv[k] = v
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [join(root, 'bin/crm.js'), 'mcp'], cwd: root,
-    env: { ...childEnv, ...env }, stderr: 'pipe' }))
+  await client.connect(
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [join(root, 'bin/crm.js'), 'mcp'],
+      cwd: root,
+      env: { ...childEnv, ...env },
+      stderr: 'pipe',
+    }),
+  )
   return client
 }
 
@@ -32,30 +39,64 @@ describe('MCP over stdio (crm mcp)', () => {
     const client = await stdioClient({ CRM_DATA_DIR: target.dataDir, CRM_AGENT_TOKEN: token, PORT: '1' })
     const { tools } = await client.listTools()
     expect(tools.map((t) => t.name)).toContain('crm_action')
-    const created = toolJson(await client.callTool({ name: 'crm_action', arguments: { domain: 'contact', action: 'create',
-      data: { display_name: 'Stdio Local', email: 'local@stdio.test' } } }))
+    const created = toolJson(
+      await client.callTool({
+        name: 'crm_action',
+        arguments: { domain: 'contact', action: 'create', data: { display_name: 'Stdio Local', email: 'local@stdio.test' } },
+      }),
+    )
     expect(created.isError).toBe(false)
     // With no server running, this process also sends what falls due (to the outbox here: no email provider is set).
-    const scheduled = toolJson(await client.callTool({ name: 'crm_action', arguments: { domain: 'message', action: 'schedule',
-      data: { contact_id: created.json.id, kind: 'custom', body: 'Your gutters are next week', send_at: new Date(Date.now() + 1500).toISOString() } } }))
+    const scheduled = toolJson(
+      await client.callTool({
+        name: 'crm_action',
+        arguments: {
+          domain: 'message',
+          action: 'schedule',
+          data: {
+            contact_id: created.json.id,
+            kind: 'custom',
+            body: 'Your gutters are next week',
+            send_at: new Date(Date.now() + 1500).toISOString(),
+          },
+        },
+      }),
+    )
     expect(scheduled.isError).toBe(false)
-    await expect.poll(async () => toolJson(await client.callTool({ name: 'crm_query', arguments: { type: 'scheduled_messages', id: scheduled.json.id } })).json.status,
-      { timeout: 30_000, interval: 500 }).toBe('sent')
+    await expect
+      .poll(
+        async () =>
+          toolJson(await client.callTool({ name: 'crm_query', arguments: { type: 'scheduled_messages', id: scheduled.json.id } })).json
+            .status,
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe('sent')
     await client.close()
   }, 240_000)
 
   it('relays to the running server that holds the data folder', async () => {
     const port = String(20000 + Math.floor(Math.random() * 20000))
-    const server: ChildProcess = spawn(process.execPath, [join(root, 'dist/api/main.js')], { cwd: root,
-      env: { ...process.env, CRM_DATA_DIR: target.dataDir, PORT: port, LOG_LEVEL: 'warn', DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const server: ChildProcess = spawn(process.execPath, [join(root, 'dist/api/main.js')], {
+      cwd: root,
+      env: { ...process.env, CRM_DATA_DIR: target.dataDir, PORT: port, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     try {
       await new Promise<void>((resolve, reject) => {
         let out = ''
-        server.stdout!.on('data', (d) => { out += d; if (out.includes('is running at')) resolve() })
+        server.stdout!.on('data', (d) => {
+          out += d
+          if (out.includes('is running at')) resolve()
+        })
         server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)))
       })
       const client = await stdioClient({ CRM_DATA_DIR: target.dataDir, CRM_AGENT_TOKEN: token, PORT: port })
-      const created = toolJson(await client.callTool({ name: 'crm_action', arguments: { domain: 'contact', action: 'create', data: { display_name: 'Stdio Relayed' } } }))
+      const created = toolJson(
+        await client.callTool({
+          name: 'crm_action',
+          arguments: { domain: 'contact', action: 'create', data: { display_name: 'Stdio Relayed' } },
+        }),
+      )
       expect(created.isError).toBe(false)
       await client.close()
       const seen = await fetch(`http://127.0.0.1:${port}/api/data?type=contacts&q=Stdio`, { headers: { authorization: `Bearer ${token}` } })

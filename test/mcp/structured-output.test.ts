@@ -32,7 +32,11 @@ describe.each(engines)('MCP structured output (%s)', (engine) => {
 
   /** Calls a tool through the real SDK client, which checks structuredContent against the tool's outputSchema. */
   async function call(name: string, args: Record<string, unknown>) {
-    const r = await client.callTool({ name, arguments: args }) as { isError?: boolean; structuredContent?: Record<string, unknown>; content: Array<{ text: string }> }
+    const r = (await client.callTool({ name, arguments: args })) as {
+      isError?: boolean
+      structuredContent?: Record<string, unknown>
+      content: Array<{ text: string }>
+    }
     expect(r.isError, `${name}: ${r.content[0]?.text}`).toBeFalsy()
     expect(r.structuredContent, name).toEqual(JSON.parse(r.content[0].text))
     return r.structuredContent as any
@@ -60,24 +64,48 @@ describe.each(engines)('MCP structured output (%s)', (engine) => {
     const type = await call('crm_capabilities', { type: 'tickets' })
     expect(type.record.properties).toHaveProperty('scheduled_start')
     expect(type.record.properties.line_items).toBeDefined()
-    const contact = await call('crm_action', { domain: 'contact', action: 'create', data: { display_name: 'Jane Structured', email: 'jane@structured.test' } })
+    const contact = await call('crm_action', {
+      domain: 'contact',
+      action: 'create',
+      data: { display_name: 'Jane Structured', email: 'jane@structured.test' },
+    })
     expect(contact).toMatchObject({ display_name: 'Jane Structured', status: 'active' })
     expect(await call('crm_query', { type: 'contacts', id: contact.id })).toMatchObject({ id: contact.id })
     expect((await call('crm_query', { type: 'contacts', filters: { q: 'Structured' } })).items[0]).toMatchObject({ id: contact.id })
-    const queued = await call('crm_action', { domain: 'contact', action: 'delete', data: { contact_id: contact.id }, reasoning: 'A test record' })
+    const queued = await call('crm_action', {
+      domain: 'contact',
+      action: 'delete',
+      data: { contact_id: contact.id },
+      reasoning: 'A test record',
+    })
     expect(queued).toMatchObject({ status: 'pending_authorization' })
-    expect(await call('crm_authorization_status', { request_id: queued.request_id })).toMatchObject({ status: 'pending', action: 'contact.delete' })
+    expect(await call('crm_authorization_status', { request_id: queued.request_id })).toMatchObject({
+      status: 'pending',
+      action: 'contact.delete',
+    })
     expect((await call('find_customer', { q: 'Jane Structured' })).matches[0]).toMatchObject({ contact_id: contact.id })
     expect(await call('daily_briefing', {})).toHaveProperty('briefing')
-    await call('crm_action', { domain: 'service', action: 'create', data: { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000 } })
-    const booked = await call('schedule_appointment', { contact_id: contact.id, date: nextWednesday(), time: '10:00', services: [{ name: 'Window cleaning' }] })
+    await call('crm_action', {
+      domain: 'service',
+      action: 'create',
+      data: { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000 },
+    })
+    const booked = await call('schedule_appointment', {
+      contact_id: contact.id,
+      date: nextWednesday(),
+      time: '10:00',
+      services: [{ name: 'Window cleaning' }],
+    })
     expect(['booked', 'unavailable', 'choose_service']).toContain(booked.status)
     const lead = await call('process_lead', { raw_notes: 'Caller wants a quote for 20 windows, call back tomorrow', source: 'phone' })
     expect(lead.lead).toMatchObject({ status: 'new' })
   })
 
   it('answers an error without structuredContent', async () => {
-    const r = await client.callTool({ name: 'crm_query', arguments: { type: 'contactz' } }) as { isError?: boolean; structuredContent?: unknown }
+    const r = (await client.callTool({ name: 'crm_query', arguments: { type: 'contactz' } })) as {
+      isError?: boolean
+      structuredContent?: unknown
+    }
     expect(r.isError).toBe(true)
     expect(r.structuredContent).toBeUndefined()
   })

@@ -81,8 +81,10 @@ describe.each(engines)('no operation crosses from one business into another (%s)
     const extra = defs.filter(([, def]) => !['create', 'add'].includes(def.name) && /^(add_|create_|set|record_|schedule)/.test(def.name))
     const leftRequired = await runUntilStuck(biz, required, rounds)
     if (leftRequired.length) {
-      throw new Error(`These actions that create records cannot be run with synthesized input, so their records cannot be checked:\n`
-        + leftRequired.map((i) => `  ${i.key}: ${i.reason}`).join('\n'))
+      throw new Error(
+        `These actions that create records cannot be run with synthesized input, so their records cannot be checked:\n` +
+          leftRequired.map((i) => `  ${i.key}: ${i.reason}`).join('\n'),
+      )
     }
     await runUntilStuck(biz, extra, rounds)
   }
@@ -118,13 +120,22 @@ describe.each(engines)('no operation crosses from one business into another (%s)
   }
 
   /** Calls an action; when it refuses optional fields by name (a combination the schema cannot express), calls again without them. */
-  async function callLeavingOut(def: ActionDefinition, principal: Principal, input: unknown, keep: (field: string) => boolean): Promise<unknown> {
+  async function callLeavingOut(
+    def: ActionDefinition,
+    principal: Principal,
+    input: unknown,
+    keep: (field: string) => boolean,
+  ): Promise<unknown> {
     const required = new Set<string>((jsonSchemaOf(def.input) as JsonSchema).required ?? [])
     let data = input as Record<string, unknown>
     for (;;) {
       try {
-        const outcome = await performAction(services, principal,
-          { domain: def.domain, action: def.name, data, reasoning: 'Checking that another business stays out of reach' }, { requestId: randomUUID() })
+        const outcome = await performAction(
+          services,
+          principal,
+          { domain: def.domain, action: def.name, data, reasoning: 'Checking that another business stays out of reach' },
+          { requestId: randomUUID() },
+        )
         return outcome.result
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'VALIDATION_ERROR' || !data || typeof data !== 'object') throw err
@@ -148,115 +159,144 @@ describe.each(engines)('no operation crosses from one business into another (%s)
     }
   })
 
-  it('no action run by one business changes or reveals the records of another', async () => {
-    const before = await snapshotTenant(t.db, bravo.tenantId)
-    const bravoUuids = uuidsIn(before)
-    const allBravoIds = [...bravo.ids.values()].flat()
-    const failures: string[] = []
-    const attempts = new Map<string, number>()
-    // Each call gets texts of its own (names, emails), so the first business's own unique rules never refuse it.
-    let seed = 100
-    for (const [key, def] of registry.actions) {
-      const candidates = (field: string) => {
-        const own = idsOf(bravo, entityOf(field, def.domain))
-        return own.length ? own : allBravoIds
-      }
-      const uuidFields = new Set<string>()
-      inputFor(def, alpha.tag, 0, (field) => { uuidFields.add(field); return allBravoIds[0] })
-      const variants = Math.max(1, ...[...uuidFields].map((f) => candidates(f).length))
-      // The agent calls, with reasoning; when policy stops it before the action runs (an action that needs the owner's consent or
-      // a person), the owner calls too, who acts directly, so the action's own code is tried either way.
-      const principals = ['requires_authorization', 'never'].includes(def.access.agent) ? [alpha.owner] : [alpha.agent, alpha.owner]
-      for (let i = 0; i < variants; i++) {
-        const built = inputFor(def, alpha.tag, seed++, (field) => pick(candidates(field), i))
-        if ('reason' in built) {
-          failures.push(`${key}: ${built.reason}`)
-          break
+  it(
+    'no action run by one business changes or reveals the records of another',
+    async () => {
+      const before = await snapshotTenant(t.db, bravo.tenantId)
+      const bravoUuids = uuidsIn(before)
+      const allBravoIds = [...bravo.ids.values()].flat()
+      const failures: string[] = []
+      const attempts = new Map<string, number>()
+      // Each call gets texts of its own (names, emails), so the first business's own unique rules never refuse it.
+      let seed = 100
+      for (const [key, def] of registry.actions) {
+        const candidates = (field: string) => {
+          const own = idsOf(bravo, entityOf(field, def.domain))
+          return own.length ? own : allBravoIds
         }
-        for (const input of built.inputs) {
-          for (const principal of principals) {
-            const runsBefore = invoked.get(key) ?? 0
-            attempts.set(key, (attempts.get(key) ?? 0) + 1)
-            const failure = await attack(def, principal, input, uuidFields, bravoUuids)
-            if (failure) failures.push(`${key} as ${principal.actor.type} with ${JSON.stringify(input)} ${failure}`)
-            if ((invoked.get(key) ?? 0) > runsBefore) break
+        const uuidFields = new Set<string>()
+        inputFor(def, alpha.tag, 0, (field) => {
+          uuidFields.add(field)
+          return allBravoIds[0]
+        })
+        const variants = Math.max(1, ...[...uuidFields].map((f) => candidates(f).length))
+        // The agent calls, with reasoning; when policy stops it before the action runs (an action that needs the owner's consent or
+        // a person), the owner calls too, who acts directly, so the action's own code is tried either way.
+        const principals = ['requires_authorization', 'never'].includes(def.access.agent) ? [alpha.owner] : [alpha.agent, alpha.owner]
+        for (let i = 0; i < variants; i++) {
+          const built = inputFor(def, alpha.tag, seed++, (field) => pick(candidates(field), i))
+          if ('reason' in built) {
+            failures.push(`${key}: ${built.reason}`)
+            break
+          }
+          for (const input of built.inputs) {
+            for (const principal of principals) {
+              const runsBefore = invoked.get(key) ?? 0
+              attempts.set(key, (attempts.get(key) ?? 0) + 1)
+              const failure = await attack(def, principal, input, uuidFields, bravoUuids)
+              if (failure) failures.push(`${key} as ${principal.actor.type} with ${JSON.stringify(input)} ${failure}`)
+              if ((invoked.get(key) ?? 0) > runsBefore) break
+            }
           }
         }
       }
-    }
-    expect(failures).toEqual([])
-    const keys = [...registry.actions.keys()]
-    expect(keys.filter((key) => !attempts.get(key)), 'actions never called').toEqual([])
-    // Each action's own code ran: the calls reached it rather than stopping at validation or policy.
-    expect(keys.filter((key) => !invoked.get(key)), 'actions whose code never ran').toEqual([])
-    expect(await snapshotTenant(t.db, bravo.tenantId)).toEqual(before)
-  }, SLOW)
+      expect(failures).toEqual([])
+      const keys = [...registry.actions.keys()]
+      expect(
+        keys.filter((key) => !attempts.get(key)),
+        'actions never called',
+      ).toEqual([])
+      // Each action's own code ran: the calls reached it rather than stopping at validation or policy.
+      expect(
+        keys.filter((key) => !invoked.get(key)),
+        'actions whose code never ran',
+      ).toEqual([])
+      expect(await snapshotTenant(t.db, bravo.tenantId)).toEqual(before)
+    },
+    SLOW,
+  )
 
-  it('no data type shows one business the records of another, listed or by id', async () => {
-    const before = await snapshotTenant(t.db, bravo.tenantId)
-    const bravoUuids = uuidsIn(before)
-    const alphaUuids = uuidsIn(await snapshotTenant(t.db, alpha.tenantId))
-    const allBravoIds = [...bravo.ids.values()].flat()
-    const failures: string[] = []
-    const seenByOwner = new Set<string>()
-    let checked = 0
-    const request = { requestId: 'cross-tenant-check' }
-    for (const [type, def] of registry.queries) {
-      // A type no agent may read is read as the owner, who may: the check is the same either way.
-      const reader = (biz: typeof alpha) => (def.access.agent === 'never' ? biz.owner : biz.agent)
-      const expansions = [...(def.include ?? []), ...(def.entity ? ['audit_trail'] : [])]
-      const includes = expansions.length ? [[], expansions] : [[]]
-      const bravoIdsFor = (field: string) => {
-        const own = idsOf(bravo, entityOf(field, def.entity ?? type))
-        return own.length ? own : allBravoIds
-      }
-      const alphaIdsFor = (field: string) => idsOf(alpha, entityOf(field, def.entity ?? type))
-      const bravoBase = requiredFilters(def, bravo.tag, bravoIdsFor)
-      // The control: each business sees its own records through this type, so seeing none of the other's means something.
-      const ownList = JSON.stringify(await performQuery(services, reader(bravo), { type, limit: MAX_LIMIT, filters: bravoBase }, request))
-      if (uuidsOfText(ownList).some((id) => bravoUuids.has(id))) {
-        seenByOwner.add(type)
-        const alphaList = JSON.stringify(await performQuery(services, reader(alpha),
-          { type, limit: MAX_LIMIT, filters: requiredFilters(def, alpha.tag, alphaIdsFor) }, request))
-        if (!uuidsOfText(alphaList).some((id) => alphaUuids.has(id))) failures.push(`${type}: the first business does not see its own records`)
-      }
-      if (def.entity && idsOf(bravo, def.entity).length) {
-        const id = idsOf(bravo, def.entity)[0]
-        const own = await performQuery(services, reader(bravo), { type, id, filters: bravoBase }, request) as { id?: unknown }
-        if (own.id !== id) failures.push(`${type}: its own business cannot read ${def.entity} ${id} by id`)
-      }
-      for (const include of includes) {
-        for (const filters of filterVariants(def, bravo.tag, bravoIdsFor)) {
-          checked++
-          const what = `${type} listed with ${JSON.stringify({ ...filters, include })}`
-          try {
-            const page = await performQuery(services, reader(alpha), { type, include, limit: MAX_LIMIT, filters }, request) as { next_cursor?: unknown }
-            const text = JSON.stringify(page) + (typeof page.next_cursor === 'string' ? Buffer.from(page.next_cursor, 'base64url').toString() : '')
-            const leaked = uuidsOfText(text).filter((u) => bravoUuids.has(u))
-            if (leaked.length) failures.push(`${what} showed the other business's ids ${leaked.join(', ')}`)
-          } catch (err) {
-            const refusedFilter = JSON.stringify(filters) !== JSON.stringify(bravoBase) && err instanceof AppError && REFUSALS.includes(err.code)
-            if (!refusedFilter) failures.push(`${what} failed: ${describeError(err)}`)
+  it(
+    'no data type shows one business the records of another, listed or by id',
+    async () => {
+      const before = await snapshotTenant(t.db, bravo.tenantId)
+      const bravoUuids = uuidsIn(before)
+      const alphaUuids = uuidsIn(await snapshotTenant(t.db, alpha.tenantId))
+      const allBravoIds = [...bravo.ids.values()].flat()
+      const failures: string[] = []
+      const seenByOwner = new Set<string>()
+      let checked = 0
+      const request = { requestId: 'cross-tenant-check' }
+      for (const [type, def] of registry.queries) {
+        // A type no agent may read is read as the owner, who may: the check is the same either way.
+        const reader = (biz: typeof alpha) => (def.access.agent === 'never' ? biz.owner : biz.agent)
+        const expansions = [...(def.include ?? []), ...(def.entity ? ['audit_trail'] : [])]
+        const includes = expansions.length ? [[], expansions] : [[]]
+        const bravoIdsFor = (field: string) => {
+          const own = idsOf(bravo, entityOf(field, def.entity ?? type))
+          return own.length ? own : allBravoIds
+        }
+        const alphaIdsFor = (field: string) => idsOf(alpha, entityOf(field, def.entity ?? type))
+        const bravoBase = requiredFilters(def, bravo.tag, bravoIdsFor)
+        // The control: each business sees its own records through this type, so seeing none of the other's means something.
+        const ownList = JSON.stringify(await performQuery(services, reader(bravo), { type, limit: MAX_LIMIT, filters: bravoBase }, request))
+        if (uuidsOfText(ownList).some((id) => bravoUuids.has(id))) {
+          seenByOwner.add(type)
+          const alphaList = JSON.stringify(
+            await performQuery(
+              services,
+              reader(alpha),
+              { type, limit: MAX_LIMIT, filters: requiredFilters(def, alpha.tag, alphaIdsFor) },
+              request,
+            ),
+          )
+          if (!uuidsOfText(alphaList).some((id) => alphaUuids.has(id)))
+            failures.push(`${type}: the first business does not see its own records`)
+        }
+        if (def.entity && idsOf(bravo, def.entity).length) {
+          const id = idsOf(bravo, def.entity)[0]
+          const own = (await performQuery(services, reader(bravo), { type, id, filters: bravoBase }, request)) as { id?: unknown }
+          if (own.id !== id) failures.push(`${type}: its own business cannot read ${def.entity} ${id} by id`)
+        }
+        for (const include of includes) {
+          for (const filters of filterVariants(def, bravo.tag, bravoIdsFor)) {
+            checked++
+            const what = `${type} listed with ${JSON.stringify({ ...filters, include })}`
+            try {
+              const page = (await performQuery(services, reader(alpha), { type, include, limit: MAX_LIMIT, filters }, request)) as {
+                next_cursor?: unknown
+              }
+              const text =
+                JSON.stringify(page) + (typeof page.next_cursor === 'string' ? Buffer.from(page.next_cursor, 'base64url').toString() : '')
+              const leaked = uuidsOfText(text).filter((u) => bravoUuids.has(u))
+              if (leaked.length) failures.push(`${what} showed the other business's ids ${leaked.join(', ')}`)
+            } catch (err) {
+              const refusedFilter =
+                JSON.stringify(filters) !== JSON.stringify(bravoBase) && err instanceof AppError && REFUSALS.includes(err.code)
+              if (!refusedFilter) failures.push(`${what} failed: ${describeError(err)}`)
+            }
+          }
+          // By id once per id, with every expansion (the widest read of a record).
+          if (include !== includes[includes.length - 1]) continue
+          for (const id of allBravoIds) {
+            checked++
+            try {
+              const found = await performQuery(services, reader(alpha), { type, id, include, filters: bravoBase }, request)
+              failures.push(`${type} by id ${id} returned ${JSON.stringify(found).slice(0, 300)} instead of NOT_FOUND`)
+            } catch (err) {
+              if (!(err instanceof AppError && err.code === 'NOT_FOUND'))
+                failures.push(`${type} by id ${id}: ${describeError(err)} instead of NOT_FOUND`)
+            }
           }
         }
-        // By id once per id, with every expansion (the widest read of a record).
-        if (include !== includes[includes.length - 1]) continue
-        for (const id of allBravoIds) {
-          checked++
-          try {
-            const found = await performQuery(services, reader(alpha), { type, id, include, filters: bravoBase }, request)
-            failures.push(`${type} by id ${id} returned ${JSON.stringify(found).slice(0, 300)} instead of NOT_FOUND`)
-          } catch (err) {
-            if (!(err instanceof AppError && err.code === 'NOT_FOUND')) failures.push(`${type} by id ${id}: ${describeError(err)} instead of NOT_FOUND`)
-          }
-        }
       }
-    }
-    expect(failures).toEqual([])
-    expect([...seenByOwner]).toEqual(expect.arrayContaining(['contacts', 'audit_trail']))
-    expect(checked).toBeGreaterThanOrEqual(registry.queries.size * (allBravoIds.length + 1))
-    expect(await snapshotTenant(t.db, bravo.tenantId)).toEqual(before)
-  }, SLOW)
+      expect(failures).toEqual([])
+      expect([...seenByOwner]).toEqual(expect.arrayContaining(['contacts', 'audit_trail']))
+      expect(checked).toBeGreaterThanOrEqual(registry.queries.size * (allBravoIds.length + 1))
+      expect(await snapshotTenant(t.db, bravo.tenantId)).toEqual(before)
+    },
+    SLOW,
+  )
 
   /** One call as the first business with the second's ids in it; returns what went wrong, or null when it refused or kept out. */
   async function attack(def: ActionDefinition, principal: Principal, input: unknown, uuidFields: Set<string>, bravoUuids: Set<string>) {
@@ -302,8 +342,12 @@ function pick(ids: string[], i: number): string | undefined {
 }
 
 /** Valid inputs for an action (all fields, then only the required ones), or why none could be made. */
-function inputFor(def: ActionDefinition, tag: string, seed: number, uuidFor: (field: string) => string | undefined):
-  { inputs: unknown[] } | { reason: string } {
+function inputFor(
+  def: ActionDefinition,
+  tag: string,
+  seed: number,
+  uuidFor: (field: string) => string | undefined,
+): { inputs: unknown[] } | { reason: string } {
   const schema = jsonSchemaOf(def.input) as JsonSchema
   const inputs: unknown[] = []
   let reason = ''
@@ -373,10 +417,13 @@ function describeError(err: unknown): string {
 function countingRegistry(base: Registry, counts: Map<string, number>): Registry {
   const actions = new Map<string, ActionDefinition>()
   for (const [key, def] of base.actions) {
-    actions.set(key, { ...def, run: (ctx, input) => {
-      counts.set(key, (counts.get(key) ?? 0) + 1)
-      return def.run(ctx, input)
-    } })
+    actions.set(key, {
+      ...def,
+      run: (ctx, input) => {
+        counts.set(key, (counts.get(key) ?? 0) + 1)
+        return def.run(ctx, input)
+      },
+    })
   }
   return { actions, queries: base.queries }
 }

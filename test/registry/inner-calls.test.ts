@@ -21,7 +21,11 @@ const RUNNERS = new Set(['core/operations.ts', 'core/call-within.ts', 'authoriza
 function sourceFiles(folder: string): string[] {
   return readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
-    .map((f) => relative(ROOT, join(ROOT, folder, f)).split('\\').join('/'))
+    .map((f) =>
+      relative(ROOT, join(ROOT, folder, f))
+        .split('\\')
+        .join('/'),
+    )
 }
 
 /** Names each file declares an operation under, and the names it imports one as. */
@@ -54,8 +58,12 @@ describe('operations calling operations', () => {
   const operations = operationNames(files)
 
   it('finds a direct run whether its receiver is an operation or any other name inside core', () => {
-    expect(directRuns('mcp/workflows/x.ts', 'await createTicket.run(ctx, input)', operations)).toEqual(['mcp/workflows/x.ts:1 createTicket.run('])
-    expect(directRuns('core/domains/x/y.ts', 'const a = 1\nawait someAlias.run(ctx, {})', operations)).toEqual(['core/domains/x/y.ts:2 someAlias.run('])
+    expect(directRuns('mcp/workflows/x.ts', 'await createTicket.run(ctx, input)', operations)).toEqual([
+      'mcp/workflows/x.ts:1 createTicket.run(',
+    ])
+    expect(directRuns('core/domains/x/y.ts', 'const a = 1\nawait someAlias.run(ctx, {})', operations)).toEqual([
+      'core/domains/x/y.ts:2 someAlias.run(',
+    ])
     expect(directRuns('core/operations.ts', 'await def.run(ctx, input)', operations)).toEqual([])
     expect(directRuns('core/domains/x/y.ts', 'await callWithin(ctx, createTicket, input)', operations)).toEqual([])
   })
@@ -67,28 +75,40 @@ describe('operations calling operations', () => {
     expect([...files].flatMap(([path, text]) => directRuns(path, text, operations))).toEqual([])
   })
 
-  it('parses an inner call\'s input as the front door does: the same VALIDATION_ERROR, naming the same fields', async () => {
+  it("parses an inner call's input as the front door does: the same VALIDATION_ERROR, naming the same fields", async () => {
     const registry = buildRegistry()
     const services = { registry } as Services
     const principal: Principal = { tenantId: '00000000-0000-4000-8000-000000000001', actor: { type: 'system', id: null } }
     // Parsing comes before anything else on both paths, so nothing here reaches a database.
     const ctx = { tenantId: principal.tenantId, actor: principal.actor, requestId: 'r', reasoning: null, services } as OperationContext
     const bad = { contact_id: 'not-an-id', scheduled_start: 'tomorrow', line_items: [{ quantity: -1 }], colour: 'blue' }
-    const front = await performAction(services, principal, { domain: 'ticket', action: 'create', data: bad }, { requestId: 'r' }).catch((e) => e)
+    const front = await performAction(services, principal, { domain: 'ticket', action: 'create', data: bad }, { requestId: 'r' }).catch(
+      (e) => e,
+    )
     const inner = await callWithin(ctx, createTicket, bad as never).catch((e) => e)
     expect(front).toBeInstanceOf(AppError)
     expect(inner).toBeInstanceOf(AppError)
     expect(front.code).toBe('VALIDATION_ERROR')
-    expect(front.details.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['data.contact_id', 'data.scheduled_start']))
-    expect({ code: inner.code, message: inner.message, details: inner.details, status: inner.status })
-      .toEqual({ code: front.code, message: front.message, details: front.details, status: front.status })
+    expect(front.details.issues.map((i: { field: string }) => i.field)).toEqual(
+      expect.arrayContaining(['data.contact_id', 'data.scheduled_start']),
+    )
+    expect({ code: inner.code, message: inner.message, details: inner.details, status: inner.status }).toEqual({
+      code: front.code,
+      message: front.message,
+      details: front.details,
+      status: front.status,
+    })
   })
 
-  it('runs the inner action with the caller\'s context unchanged and the input as its schema parses it (defaults filled)', async () => {
+  it("runs the inner action with the caller's context unchanged and the input as its schema parses it (defaults filled)", async () => {
     const seen: Array<{ ctx: OperationContext; input: unknown }> = []
     const inner = defineAction({
-      domain: 'test', name: 'inner', description: 'test', access: { agent: 'unrestricted', technician: 'none' },
-      input: z.strictObject({ n: z.coerce.number().int(), notify: z.boolean().default(true) }), output: z.object({ doubled: z.number() }),
+      domain: 'test',
+      name: 'inner',
+      description: 'test',
+      access: { agent: 'unrestricted', technician: 'none' },
+      input: z.strictObject({ n: z.coerce.number().int(), notify: z.boolean().default(true) }),
+      output: z.object({ doubled: z.number() }),
       run: async (ctx, input) => {
         seen.push({ ctx, input })
         return { doubled: input.n * 2 }
@@ -98,7 +118,10 @@ describe('operations calling operations', () => {
     expect(await callWithin(ctx, inner, { n: '21' as unknown as number })).toEqual({ doubled: 42 })
     expect(seen).toEqual([{ ctx, input: { n: 21, notify: true } }])
     expect(seen[0].ctx).toBe(ctx)
-    await expect(callWithin(ctx, inner, { n: 1.5 })).rejects.toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [expect.objectContaining({ field: 'data.n' })] } })
+    await expect(callWithin(ctx, inner, { n: 1.5 })).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: { issues: [expect.objectContaining({ field: 'data.n' })] },
+    })
     expect(seen).toHaveLength(1)
   })
 })

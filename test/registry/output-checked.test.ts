@@ -12,7 +12,11 @@ import { engines } from '../helpers/databases.js'
 
 const access = { agent: 'unrestricted', technician: 'none' } as const
 const misdeclared = defineAction({
-  domain: 'probe', name: 'misdeclared', description: 'Answers a number where its schema says text', access, input: z.object({}),
+  domain: 'probe',
+  name: 'misdeclared',
+  description: 'Answers a number where its schema says text',
+  access,
+  input: z.object({}),
   output: z.object({ id: z.string(), when: z.string() }),
   run: async (ctx) => {
     await ctx.db.query(`insert into contacts (tenant_id, display_name) values ($1, 'Probe Left Behind')`, [ctx.tenantId])
@@ -20,12 +24,19 @@ const misdeclared = defineAction({
   },
 })
 const wellDeclared = defineAction({
-  domain: 'probe', name: 'well_declared', description: 'Answers as declared, a time included', access, input: z.object({}),
+  domain: 'probe',
+  name: 'well_declared',
+  description: 'Answers as declared, a time included',
+  access,
+  input: z.object({}),
   output: z.object({ id: z.string(), when: z.iso.datetime() }),
   run: async () => ({ id: 'a', when: new Date(0) }),
 })
 const misreported = defineQuery({
-  type: 'probe_records', description: 'Lists records with a field its record schema does not allow', access, params: z.object({}),
+  type: 'probe_records',
+  description: 'Lists records with a field its record schema does not allow',
+  access,
+  params: z.object({}),
   record: z.object({ id: z.string(), items: z.array(z.object({ n: z.number() })) }),
   run: async () => ({ items: [{ id: 'a', items: [{ n: 1 }, { n: 'two' }] }], next_cursor: null }),
 })
@@ -56,24 +67,37 @@ describe.each(engines)('answers checked against their declared schemas (%s)', (e
 
   const leftBehind = async () => (await app.t.db.query(`select 1 from contacts where display_name = 'Probe Left Behind'`)).rows.length
 
-  it('refuses an action\'s answer that differs from its output schema, naming the action and the path, and keeps nothing it wrote', async () => {
+  it("refuses an action's answer that differs from its output schema, naming the action and the path, and keeps nothing it wrote", async () => {
     expect(checked.config.checkOutput).toBe(true)
     const call = performAction(checked, owner, { domain: 'probe', action: 'misdeclared' }, request())
-    await expect(call).rejects.toMatchObject({ code: 'INTERNAL', details: { operation: 'probe.misdeclared', paths: ['id: Invalid input: expected string, received number'] } })
-    await expect(performAction(checked, owner, { domain: 'probe', action: 'misdeclared' }, request())).rejects.toThrow(/probe\.misdeclared answered outside its declared output schema: id:/)
+    await expect(call).rejects.toMatchObject({
+      code: 'INTERNAL',
+      details: { operation: 'probe.misdeclared', paths: ['id: Invalid input: expected string, received number'] },
+    })
+    await expect(performAction(checked, owner, { domain: 'probe', action: 'misdeclared' }, request())).rejects.toThrow(
+      /probe\.misdeclared answered outside its declared output schema: id:/,
+    )
     expect(await leftBehind()).toBe(0)
-    expect((await performAction(checked, owner, { domain: 'probe', action: 'well_declared' }, request())).result).toEqual({ id: 'a', when: new Date(0) })
+    expect((await performAction(checked, owner, { domain: 'probe', action: 'well_declared' }, request())).result).toEqual({
+      id: 'a',
+      when: new Date(0),
+    })
   })
 
-  it('refuses a query\'s record that differs from its record schema, naming the type and the path', async () => {
-    await expect(performQuery(checked, owner, { type: 'probe_records' }, request()))
-      .rejects.toMatchObject({ code: 'INTERNAL', details: { operation: 'probe_records', paths: ['items.1.n: Invalid input: expected number, received string'] } })
+  it("refuses a query's record that differs from its record schema, naming the type and the path", async () => {
+    await expect(performQuery(checked, owner, { type: 'probe_records' }, request())).rejects.toMatchObject({
+      code: 'INTERNAL',
+      details: { operation: 'probe_records', paths: ['items.1.n: Invalid input: expected number, received string'] },
+    })
   })
 
   it('lets the same answers through when the check is off, as in production', async () => {
     const unchecked = { ...checked, config: { ...checked.config, checkOutput: false } }
-    expect((await performAction(unchecked, owner, { domain: 'probe', action: 'misdeclared' }, request())).result).toEqual({ id: 7, when: new Date(0) })
+    expect((await performAction(unchecked, owner, { domain: 'probe', action: 'misdeclared' }, request())).result).toEqual({
+      id: 7,
+      when: new Date(0),
+    })
     expect(await leftBehind()).toBe(1)
-    expect((await performQuery(unchecked, owner, { type: 'probe_records' }, request()) as { items: unknown[] }).items).toHaveLength(1)
+    expect(((await performQuery(unchecked, owner, { type: 'probe_records' }, request())) as { items: unknown[] }).items).toHaveLength(1)
   })
 })

@@ -28,9 +28,16 @@ const why = 'Checking that each answer matches its declared schema'
 
 describe('the output check', () => {
   it('names a wrong type, a missing field and a key the schema does not name, nested in lists and unions', () => {
-    const schema = z.object({ id: z.string(), items: z.array(z.object({ n: z.number() }).nullable()), tag: z.union([z.literal('a'), z.object({ x: z.string() })]) })
+    const schema = z.object({
+      id: z.string(),
+      items: z.array(z.object({ n: z.number() }).nullable()),
+      tag: z.union([z.literal('a'), z.object({ x: z.string() })]),
+    })
     expect(outputProblems(schema, { id: 1, items: [{ n: 1, extra: true }, null], tag: { x: 'y', z: 1 } })).toEqual([
-      'id: Invalid input: expected string, received number', 'items.0.extra: not named in the schema', 'tag.z: not named in the schema'])
+      'id: Invalid input: expected string, received number',
+      'items.0.extra: not named in the schema',
+      'tag.z: not named in the schema',
+    ])
     expect(outputProblems(schema, { items: [], tag: 'a' })).toEqual(['id: Invalid input: expected string, received undefined'])
   })
 })
@@ -55,7 +62,9 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     services = createServices(config, t.db, { email: capturingEmail() })
     const created = await createTenant(t.db, { name: 'Output Window Cleaning', owner_email: 'owner@output.test' })
     // Invoices are emailed only when they say how to pay.
-    await t.db.query(`update tenants set payment_instructions = 'Checks payable to Output Window Cleaning' where id = $1`, [created.tenant_id])
+    await t.db.query(`update tenants set payment_instructions = 'Checks payable to Output Window Cleaning' where id = $1`, [
+      created.tenant_id,
+    ])
     owner = { tenantId: created.tenant_id, actor: { type: 'user', id: created.owner_user_id, role: 'owner' } }
     const token = await t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [created.tenant_id])
     agent = { tenantId: created.tenant_id, actor: { type: 'agent', id: token.rows[0].id } }
@@ -81,8 +90,12 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     for (const requiredOnly of [false, true]) {
       let input: unknown
       try {
-        input = synthesize(schema, { tag: 'Output', seed: seed * 2 + (requiredOnly ? 1 : 0), requiredOnly,
-          uuidFor: (field) => ids[field.replace(/_ids?$/, '')] ?? ids[entityOfField(field) ?? ''] })
+        input = synthesize(schema, {
+          tag: 'Output',
+          seed: seed * 2 + (requiredOnly ? 1 : 0),
+          requiredOnly,
+          uuidFor: (field) => ids[field.replace(/_ids?$/, '')] ?? ids[entityOfField(field) ?? ''],
+        })
       } catch (err) {
         if (!(err instanceof CannotSynthesize)) throw err
         last = err.message
@@ -110,24 +123,66 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
     const service = await run('service.create', { name: `Window cleaning ${n}`, pricing: 'fixed', price_cents: 15000 })
     const user = await run('user.add', { email: `tech${n}@output.test`, name: `Tech ${n}`, role: 'technician' })
-    const contact = await run('contact.create', { display_name: `Customer ${n}`, email: `customer${n}@output.test`, phone: `(256) 555-${1000 + n}` })
+    const contact = await run('contact.create', {
+      display_name: `Customer ${n}`,
+      email: `customer${n}@output.test`,
+      phone: `(256) 555-${1000 + n}`,
+    })
     const other = await run('contact.create', { display_name: `Neighbour ${n}` })
-    const address = await run('address.add', { contact_id: contact.id, line1: `${n} Elm St`, city: 'Huntsville', state: 'AL', postal_code: '35801' })
-    const ticket = await run('ticket.create', { contact_id: contact.id, address_id: address.id, scheduled_start: `${day(2 + (n % 20))}T15:00:00Z`,
-      technician_ids: [user.id], line_items: [{ service_id: service.id }] })
+    const address = await run('address.add', {
+      contact_id: contact.id,
+      line1: `${n} Elm St`,
+      city: 'Huntsville',
+      state: 'AL',
+      postal_code: '35801',
+    })
+    const ticket = await run('ticket.create', {
+      contact_id: contact.id,
+      address_id: address.id,
+      scheduled_start: `${day(2 + (n % 20))}T15:00:00Z`,
+      technician_ids: [user.id],
+      line_items: [{ service_id: service.id }],
+    })
     const note = await run('note.add', { contact_id: contact.id, content: 'Has a dog' })
-    const interaction = await run('interaction.log', { contact_id: contact.id, kind: 'call', direction: 'inbound', summary: 'Asked for a quote',
-      follow_up_on: day(3) })
+    const interaction = await run('interaction.log', {
+      contact_id: contact.id,
+      kind: 'call',
+      direction: 'inbound',
+      summary: 'Asked for a quote',
+      follow_up_on: day(3),
+    })
     const attribute = await run('attribute.set', { contact_id: contact.id, key: 'pets', value: 'dog' })
     const feed = await run('calendar_feed.create', { user_id: user.id })
     const invoice = await run('invoice.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
     const lead = await run('lead.create', { raw_notes: 'Called about a quote for 20 windows', name: `Lee ${n}` })
-    const opportunity = await run('opportunity.create', { title: `Windows for Lee ${n}`, lead_id: lead.id, contact_id: contact.id, amount_cents: 30000 })
+    const opportunity = await run('opportunity.create', {
+      title: `Windows for Lee ${n}`,
+      lead_id: lead.id,
+      contact_id: contact.id,
+      amount_cents: 30000,
+    })
     const entry = await run('waitlist.add', { contact_id: contact.id, latest_date: day(40) })
-    const series = await run('series.create', { contact_id: contact.id, address_id: address.id, rule: 'FREQ=WEEKLY;INTERVAL=2', start_date: day(30),
-      start_time: '09:00', technician_ids: [user.id], line_items: [{ service_id: service.id }] })
-    const template = await run('template.create', { kind: 'custom', name: `Note ${n}`, subject: 'Hello {{customer_first_name}}', body: 'Thanks, {{customer_first_name}}' })
-    const message = await run('message.schedule', { contact_id: contact.id, kind: 'custom', body: 'See you soon', send_at: `${day(3)}T15:00:00Z` })
+    const series = await run('series.create', {
+      contact_id: contact.id,
+      address_id: address.id,
+      rule: 'FREQ=WEEKLY;INTERVAL=2',
+      start_date: day(30),
+      start_time: '09:00',
+      technician_ids: [user.id],
+      line_items: [{ service_id: service.id }],
+    })
+    const template = await run('template.create', {
+      kind: 'custom',
+      name: `Note ${n}`,
+      subject: 'Hello {{customer_first_name}}',
+      body: 'Thanks, {{customer_first_name}}',
+    })
+    const message = await run('message.schedule', {
+      contact_id: contact.id,
+      kind: 'custom',
+      body: 'See you soon',
+      send_at: `${day(3)}T15:00:00Z`,
+    })
     const rule = await run('standing_rule.create', { action: 'invoice.void' })
     const quote = await run('quote.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
     const accepted = await run('quote.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
@@ -139,12 +194,43 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     // A token of its own, so revoking it leaves the test's agent working; an email kept while no provider is configured.
     const system = { tenantId: owner.tenantId, actorType: 'system' as const, actorId: null }
     const token = await withTenant(t.db, system, (tx) => createAgentToken(tx, owner.tenantId, `Spare agent ${n}`))
-    await withTenant(t.db, system, (tx) => tx.query(`insert into email_outbox (tenant_id, to_address, from_address, subject, text_body)
-      values ($1, $2, 'Sparkle <mail@output.test>', 'Kept', 'Kept while email is off')`, [owner.tenantId, `customer${n}@output.test`]))
-    return { agent_token: token.id, service: service.id, user: user.id, contact: contact.id, to_contact: other.id, merged: other.id, survivor: contact.id, address: address.id,
-      ticket: ticket.id, line_item: ticket.line_items[0].id, note: note.id, interaction: interaction.id, attribute: attribute.id, calendar_feed: feed.id, invoice: invoice.id,
-      lead: lead.id, opportunity: opportunity.id, waitlist_entry: entry.id, series: series.id, visit: series.next_visits[0].id, template: template.id, message: message.id, rule: rule.id,
-      quote: quote.id, order: order.id, custom_field: field.id, segment: segment.id, document: document.id }
+    await withTenant(t.db, system, (tx) =>
+      tx.query(
+        `insert into email_outbox (tenant_id, to_address, from_address, subject, text_body)
+      values ($1, $2, 'Sparkle <mail@output.test>', 'Kept', 'Kept while email is off')`,
+        [owner.tenantId, `customer${n}@output.test`],
+      ),
+    )
+    return {
+      agent_token: token.id,
+      service: service.id,
+      user: user.id,
+      contact: contact.id,
+      to_contact: other.id,
+      merged: other.id,
+      survivor: contact.id,
+      address: address.id,
+      ticket: ticket.id,
+      line_item: ticket.line_items[0].id,
+      note: note.id,
+      interaction: interaction.id,
+      attribute: attribute.id,
+      calendar_feed: feed.id,
+      invoice: invoice.id,
+      lead: lead.id,
+      opportunity: opportunity.id,
+      waitlist_entry: entry.id,
+      series: series.id,
+      visit: series.next_visits[0].id,
+      template: template.id,
+      message: message.id,
+      rule: rule.id,
+      quote: quote.id,
+      order: order.id,
+      custom_field: field.id,
+      segment: segment.id,
+      document: document.id,
+    }
   }
 
   /** The calls a synthesized input cannot make: files in a vendor's format, a document's real bytes, a close-out walked step by step, an agent's queued call. */
@@ -166,33 +252,62 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('import.square_sales', { csv: squareSalesCsv(squareSales(customers, items, 1, 7)), dry_run: false })
     await run('import.csv_customers', { csv: 'Name,Email Address\nAda Plain,ada@output.test\n', dry_run: false })
     // An upload's dry run runs in the background: it is imported once checked.
-    const upload = await run('import.upload', { kind: 'csv_customers', csv: 'Name,Email Address\nUma Upload,uma@output.test\n', filename: 'uma.csv' })
+    const upload = await run('import.upload', {
+      kind: 'csv_customers',
+      csv: 'Name,Email Address\nUma Upload,uma@output.test\n',
+      filename: 'uma.csv',
+    })
     await run('import.check', { upload_id: upload.id })
     for (let checking = true; checking; await new Promise((resolve) => setTimeout(resolve, 20))) {
-      checking = (await performQuery(services, owner, { type: 'import_uploads', id: upload.id }, request()) as { check_status: string }).check_status === 'checking'
+      checking =
+        ((await performQuery(services, owner, { type: 'import_uploads', id: upload.id }, request())) as { check_status: string })
+          .check_status === 'checking'
     }
     await run('import.run', { upload_id: upload.id })
     await run('invoice.send', { invoice_id: ids.invoice })
     const spare = await run('service.create', { name: 'Spare service', pricing: 'fixed', price_cents: 100 })
     await run('service.delete', { service_id: spare.id })
-    const book = (start: string) => run('ticket.create', { contact_id: ids.contact, address_id: ids.address, scheduled_start: start,
-      technician_ids: [ids.user], line_items: [{ service_id: ids.service }] })
+    const book = (start: string) =>
+      run('ticket.create', {
+        contact_id: ids.contact,
+        address_id: ids.address,
+        scheduled_start: start,
+        technician_ids: [ids.user],
+        line_items: [{ service_id: ids.service }],
+      })
     await run('ticket.no_show', { ticket_id: (await book(day(-3))).id })
     const worked = await book(day(-2.5))
     await run('ticket.add_line_item', { ticket_id: worked.id, service_id: ids.service })
     await run('ticket.clock_in', { ticket_id: worked.id, user_id: ids.user })
     await run('ticket.clock_out', { ticket_id: worked.id, user_id: ids.user })
-    await run('ticket.close', { ticket_id: worked.id, duration_minutes: 60, line_items: [{ line_item_id: worked.line_items[0].id }],
-      notes: 'All done', next_service: { kind: 'none' } })
+    await run('ticket.close', {
+      ticket_id: worked.id,
+      duration_minutes: 60,
+      line_items: [{ line_item_id: worked.line_items[0].id }],
+      notes: 'All done',
+      next_service: { kind: 'none' },
+    })
     const closing = await book(day(-2))
     await run('closeout.start', { ticket_id: closing.id })
     readById.closeouts = closing.id
-    await run('closeout.save_work', { ticket_id: closing.id, duration_minutes: 60, final_price_confirmed: true,
-      line_items: [{ line_item_id: closing.line_items[0].id }] })
+    await run('closeout.save_work', {
+      ticket_id: closing.id,
+      duration_minutes: 60,
+      final_price_confirmed: true,
+      line_items: [{ line_item_id: closing.line_items[0].id }],
+    })
     await run('closeout.save_notes', { ticket_id: closing.id, notes: 'Two cats, park on the street.' })
-    await run('closeout.record_extraction', { ticket_id: closing.id, for_notes: 'Two cats, park on the street.', status: 'failed', message: 'no model' })
+    await run('closeout.record_extraction', {
+      ticket_id: closing.id,
+      for_notes: 'Two cats, park on the street.',
+      status: 'failed',
+      message: 'no model',
+    })
     await run('closeout.save_next', { ticket_id: closing.id, next_service: { kind: 'reach_out', months: 6 } })
-    await run('closeout.save_attributes', { ticket_id: closing.id, attributes: [{ key: 'pets', value: 'two cats', origin: 'manual', decision: 'keep' }] })
+    await run('closeout.save_attributes', {
+      ticket_id: closing.id,
+      attributes: [{ key: 'pets', value: 'two cats', origin: 'manual', decision: 'keep' }],
+    })
     await run('closeout.complete', { ticket_id: closing.id })
     await run('closeout.finish', { ticket_id: closing.id, payment: 'send_invoice' })
     await run('order.fulfil', { order_id: ids.order })
@@ -204,60 +319,103 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('segment.add_members', { segment_id: ids.segment, contact_ids: [ids.contact] })
     listFilters.segment_members = { segment_id: ids.segment }
     await run('segment.send_message', { segment_id: ids.segment, subject: 'Hello {{customer_first_name}}', body: 'Spring is here' })
-    const ask = () => performAction(services, agent, { domain: 'series', action: 'end', data: { series_id: ids.series, reason: 'moved away' }, reasoning: why }, request())
+    const ask = () =>
+      performAction(
+        services,
+        agent,
+        { domain: 'series', action: 'end', data: { series_id: ids.series, reason: 'moved away' }, reasoning: why },
+        request(),
+      )
     const requestId = ((await ask()).result as { request_id: string }).request_id
     await run('authorization.edit', { request_id: requestId, data: { series_id: ids.series, reason: 'moving' } })
     await run('authorization.decide', { request_id: requestId, decision: 'deny', reason: 'not_now', note: 'Keep it' })
     await ask()
     // What the customer and the mail server do: an answer by a response link, an address that bounced.
-    const reminder = await run('message.schedule', { contact_id: ids.contact, ticket_id: ids.ticket, kind: 'confirmation', send_at: day(0.5) })
-    const links = await withTenant(t.db, { tenantId: owner.tenantId, actorType: 'system', actorId: null },
-      (tx) => issueResponseLinks(tx, services, owner.tenantId, { id: reminder.id, kind: 'confirmation', ticket_id: ids.ticket }))
+    const reminder = await run('message.schedule', {
+      contact_id: ids.contact,
+      ticket_id: ids.ticket,
+      kind: 'confirmation',
+      send_at: day(0.5),
+    })
+    const links = await withTenant(t.db, { tenantId: owner.tenantId, actorType: 'system', actorId: null }, (tx) =>
+      issueResponseLinks(tx, services, owner.tenantId, { id: reminder.id, kind: 'confirmation', ticket_id: ids.ticket }),
+    )
     await answerResponseLink(services, String(links.change_link).split('/').pop() as string, 'change', 'Afternoons please', randomUUID())
     await t.db.query(`update contacts set email_status = 'bounced' where id = $1`, [ids.to_contact])
     // What Stripe reports: a payment in another currency than its invoice's, kept for the owner.
-    await applyStripeEvent(services, { id: 'evt_output_refused', type: 'checkout.session.completed', created: Math.floor(Date.now() / 1000),
-      data: { object: { id: 'cs_output', payment_status: 'paid', amount_total: 1000, currency: 'eur', metadata: { tenant_id: owner.tenantId, invoice_id: ids.invoice } } } },
-    randomUUID())
+    await applyStripeEvent(
+      services,
+      {
+        id: 'evt_output_refused',
+        type: 'checkout.session.completed',
+        created: Math.floor(Date.now() / 1000),
+        data: {
+          object: {
+            id: 'cs_output',
+            payment_status: 'paid',
+            amount_total: 1000,
+            currency: 'eur',
+            metadata: { tenant_id: owner.tenantId, invoice_id: ids.invoice },
+          },
+        },
+      },
+      randomUUID(),
+    )
   }
 
-  it('every action, run by the owner, answers in its declared output', async () => {
-    let seed = 0
-    const shared = await records(1)
-    listFilters.timeline = { contact_id: shared.contact }
-    listFilters.customer_export = { contact_id: shared.contact }
-    listFilters.referrals = { contact_id: shared.contact }
-    listFilters.customer_overview = { contact_ids: shared.contact }
-    for (const def of services.registry.actions.values()) {
-      const key = actionKey(def.domain, def.name)
-      if (checked.has(key)) continue
-      // A call refused by what an earlier call did (a closed ticket, a deleted contact) is tried again on records of its own.
-      if (await tryAction(def, shared, seed++) === null) await tryAction(def, await records(seed), seed++)
-      if (checked.has(key)) failures.delete(key)
-    }
-    await explicitCalls()
-    expect(problems).toEqual([])
-  }, SLOW)
-
-  it('every data type, read as a list and by id with every expansion, answers in its declared record', async () => {
-    const before = problems.length
-    // Filters a type needs to answer at all, or to show records its default leaves out.
-    const filters: Record<string, Record<string, string>> = { search: { q: 'Customer' }, standing_rules: { status: 'all' } }
-    for (const def of services.registry.queries.values()) {
-      const include = [...(def.include ?? []), ...(def.entity ? ['audit_trail'] : [])]
-      try {
-        const page = await performQuery(services, owner, { type: def.type, include, limit: 100, filters: { ...filters[def.type], ...listFilters[def.type] } }, request()) as { items: Array<{ id?: unknown }> }
-        for (const item of page.items) check(def.type, def.record, item)
-        const id = readById[def.type] ?? page.items.map((i) => i.id).find((v) => typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v)) as string | undefined
-        // search has no records of its own to read by id.
-        if (id && def.type !== 'search') check(def.type, def.record, await performQuery(services, owner, { type: def.type, id, include }, request()))
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err
-        failures.set(def.type, `${err.code} ${err.message}`)
+  it(
+    'every action, run by the owner, answers in its declared output',
+    async () => {
+      let seed = 0
+      const shared = await records(1)
+      listFilters.timeline = { contact_id: shared.contact }
+      listFilters.customer_export = { contact_id: shared.contact }
+      listFilters.referrals = { contact_id: shared.contact }
+      listFilters.customer_overview = { contact_ids: shared.contact }
+      for (const def of services.registry.actions.values()) {
+        const key = actionKey(def.domain, def.name)
+        if (checked.has(key)) continue
+        // A call refused by what an earlier call did (a closed ticket, a deleted contact) is tried again on records of its own.
+        if ((await tryAction(def, shared, seed++)) === null) await tryAction(def, await records(seed), seed++)
+        if (checked.has(key)) failures.delete(key)
       }
-    }
-    expect(problems.slice(before)).toEqual([])
-  }, SLOW)
+      await explicitCalls()
+      expect(problems).toEqual([])
+    },
+    SLOW,
+  )
+
+  it(
+    'every data type, read as a list and by id with every expansion, answers in its declared record',
+    async () => {
+      const before = problems.length
+      // Filters a type needs to answer at all, or to show records its default leaves out.
+      const filters: Record<string, Record<string, string>> = { search: { q: 'Customer' }, standing_rules: { status: 'all' } }
+      for (const def of services.registry.queries.values()) {
+        const include = [...(def.include ?? []), ...(def.entity ? ['audit_trail'] : [])]
+        try {
+          const page = (await performQuery(
+            services,
+            owner,
+            { type: def.type, include, limit: 100, filters: { ...filters[def.type], ...listFilters[def.type] } },
+            request(),
+          )) as { items: Array<{ id?: unknown }> }
+          for (const item of page.items) check(def.type, def.record, item)
+          const id =
+            readById[def.type] ??
+            (page.items.map((i) => i.id).find((v) => typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v)) as string | undefined)
+          // search has no records of its own to read by id.
+          if (id && def.type !== 'search')
+            check(def.type, def.record, await performQuery(services, owner, { type: def.type, id, include }, request()))
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err
+          failures.set(def.type, `${err.code} ${err.message}`)
+        }
+      }
+      expect(problems.slice(before)).toEqual([])
+    },
+    SLOW,
+  )
 
   it('every operation was checked at least once', () => {
     const all = [...services.registry.actions.keys(), ...services.registry.queries.keys()]

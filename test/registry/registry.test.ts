@@ -8,10 +8,25 @@ import { createRegistry, defineAction, defineQuery } from '../../core/registry.j
 
 const PERMISSIONS: AgentLevel[] = ['unrestricted', 'soft_limit', 'requires_authorization', 'never']
 
-const action = (domain: string, name: string) => defineAction({
-  domain, name, description: `${domain} ${name}`, access: { agent: 'unrestricted', technician: 'none' }, input: z.object({ a: z.string() }), output: z.null(), run: async () => null,
-})
-const query = (type: string) => defineQuery({ type, access: { agent: 'unrestricted', technician: 'none' }, description: type, params: z.object({}), record: z.object({}), run: async () => ({ items: [], next_cursor: null }) })
+const action = (domain: string, name: string) =>
+  defineAction({
+    domain,
+    name,
+    description: `${domain} ${name}`,
+    access: { agent: 'unrestricted', technician: 'none' },
+    input: z.object({ a: z.string() }),
+    output: z.null(),
+    run: async () => null,
+  })
+const query = (type: string) =>
+  defineQuery({
+    type,
+    access: { agent: 'unrestricted', technician: 'none' },
+    description: type,
+    params: z.object({}),
+    record: z.object({}),
+    run: async () => ({ items: [], next_cursor: null }),
+  })
 
 /** Whether a JSON Schema node says something about its value (an empty {} accepts anything and tells a model nothing). */
 function saysWhat(node: Record<string, unknown>): boolean {
@@ -20,9 +35,13 @@ function saysWhat(node: Record<string, unknown>): boolean {
 
 describe('the registry', () => {
   it('refuses an action or a data type registered twice, naming it', () => {
-    expect(() => createRegistry([{ one: action('contact', 'create') }, { two: action('contact', 'create') }])).toThrow(/contact\.create is registered twice/)
+    expect(() => createRegistry([{ one: action('contact', 'create') }, { two: action('contact', 'create') }])).toThrow(
+      /contact\.create is registered twice/,
+    )
     expect(() => createRegistry([{ one: query('contacts'), two: query('contacts') }])).toThrow(/contacts is registered twice/)
-    expect(createRegistry([{ one: action('contact', 'create'), two: action('contact', 'update'), three: query('contacts') }]).actions.size).toBe(2)
+    expect(
+      createRegistry([{ one: action('contact', 'create'), two: action('contact', 'update'), three: query('contacts') }]).actions.size,
+    ).toBe(2)
   })
 
   it('refuses names that would make "domain.name" ambiguous', () => {
@@ -38,17 +57,24 @@ describe('the registry', () => {
     expect(() => createRegistry([{ one: unshaped }])).toThrow(/contacts declares no record schema/)
   })
 
-  it('refuses at start-up an owner\'s approval asked for a field the action does not take (a misspelt field would never ask)', () => {
-    const asking = (fields: string[]) => ({ ...action('settings', 'update'),
-      access: { agent: 'unrestricted' as const, technician: 'none' as const, ownerApproves: { fields, why: 'moves money' } } })
-    expect(() => createRegistry([{ one: asking(['a', 'payment_instrctions']) }])).toThrow(/settings\.update asks the owner's approval for payment_instrctions/)
+  it("refuses at start-up an owner's approval asked for a field the action does not take (a misspelt field would never ask)", () => {
+    const asking = (fields: string[]) => ({
+      ...action('settings', 'update'),
+      access: { agent: 'unrestricted' as const, technician: 'none' as const, ownerApproves: { fields, why: 'moves money' } },
+    })
+    expect(() => createRegistry([{ one: asking(['a', 'payment_instrctions']) }])).toThrow(
+      /settings\.update asks the owner's approval for payment_instrctions/,
+    )
     expect(createRegistry([{ one: asking(['a']) }]).actions.get('settings.update')?.access.ownerApproves?.fields).toEqual(['a'])
   })
 
   const registry = buildRegistry()
 
-  it('declares every action\'s answer and every data type\'s record as an object naming its fields (MCP structuredContent must be one)', () => {
-    const shapes = [...[...registry.actions].map(([key, def]) => [key, def.output] as const), ...[...registry.queries].map(([type, def]) => [type, def.record] as const)]
+  it("declares every action's answer and every data type's record as an object naming its fields (MCP structuredContent must be one)", () => {
+    const shapes = [
+      ...[...registry.actions].map(([key, def]) => [key, def.output] as const),
+      ...[...registry.queries].map(([type, def]) => [type, def.record] as const),
+    ]
     for (const [name, schema] of shapes) {
       const json = jsonSchemaOf(schema) as { type?: string; properties?: Record<string, unknown> }
       expect(json.type, name).toBe('object')
@@ -57,7 +83,7 @@ describe('the registry', () => {
   })
   const capabilities = describeCapabilities(registry, { type: 'user', id: 'owner', role: 'owner' })
 
-  it('has the product\'s operations, each action with a description, an allowed permission and a unique domain.name', () => {
+  it("has the product's operations, each action with a description, an allowed permission and a unique domain.name", () => {
     expect(registry.actions.size).toBeGreaterThanOrEqual(3)
     expect(registry.queries.size).toBeGreaterThanOrEqual(2)
     for (const [key, def] of registry.actions) {
@@ -103,7 +129,11 @@ describe('the registry', () => {
     const schema = jsonSchemaOf(z.strictObject({ id: z.uuid(), when: z.iso.datetime(), count: z.number().int().min(1).default(1) }))
     expect(schema).toMatchObject({
       type: 'object',
-      properties: { id: { type: 'string', format: 'uuid' }, when: { type: 'string', format: 'date-time' }, count: { type: 'integer', minimum: 1, default: 1 } },
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        when: { type: 'string', format: 'date-time' },
+        count: { type: 'integer', minimum: 1, default: 1 },
+      },
       required: ['id', 'when'],
     })
     expect(JSON.stringify(schema)).not.toContain('pattern')

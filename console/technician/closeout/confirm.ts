@@ -18,23 +18,35 @@ export const confirmStep: StepPage = {
     const found = (ex.attributes as View[]).map((a, i) => {
       const prior = saved.find((d) => d.origin === 'extracted' && d.key === a.key)
       const decision = posted ? posted[`ex_decision_${i}`] : prior?.decision
-      const radio = (d: string, label: string) => html`<label class="c"><input type="radio" name="ex_decision_${i}" value="${d}" required${decision === d ? html` checked` : ''}> ${label}</label>`
+      const radio = (d: string, label: string) =>
+        html`<label class="c"><input type="radio" name="ex_decision_${i}" value="${d}" required${decision === d ? html` checked` : ''}> ${label}</label>`
       return html`<div class="card"><strong>${a.key.replace(/_/g, ' ')}</strong><input type="hidden" name="ex_key_${i}" value="${a.key}">
 <input type="text" name="ex_value_${i}" aria-label="${a.key}" data-redact value="${fieldValue(posted, `ex_value_${i}`, prior?.value ?? a.value)}">
 <div class="row">${radio('keep', 'Keep')}${radio('edit', 'Edit')}${radio('drop', 'Drop')}</div></div>`
     })
     const manual = saved.filter((d) => d.origin === 'manual')
     const rows = manual.length + BLANK_ROWS
-    const manualRows = Array.from({ length: rows }, (_, j) => html`<div class="row"><input type="text" name="man_key_${j}" placeholder="Fact, e.g. gate code" aria-label="Fact ${j + 1}" value="${fieldValue(posted, `man_key_${j}`, manual[j]?.key?.replace(/_/g, ' '))}">
-<input type="text" name="man_value_${j}" placeholder="Value" aria-label="Value ${j + 1}" data-redact value="${fieldValue(posted, `man_value_${j}`, manual[j]?.value)}"></div>`)
-    return html`${stepBar(view, 'confirm')}${summary(view, true)}${stepForm(call.session, view.ticket_id, 'confirm', html`
+    const manualRows = Array.from(
+      { length: rows },
+      (
+        _,
+        j,
+      ) => html`<div class="row"><input type="text" name="man_key_${j}" placeholder="Fact, e.g. gate code" aria-label="Fact ${j + 1}" value="${fieldValue(posted, `man_key_${j}`, manual[j]?.key?.replace(/_/g, ' '))}">
+<input type="text" name="man_value_${j}" placeholder="Value" aria-label="Value ${j + 1}" data-redact value="${fieldValue(posted, `man_value_${j}`, manual[j]?.value)}"></div>`,
+    )
+    return html`${stepBar(view, 'confirm')}${summary(view, true)}${stepForm(
+      call.session,
+      view.ticket_id,
+      'confirm',
+      html`
 <h2>What we learned</h2><p class="${STATUS_CLASS[ex.status] ?? 'muted'}" id="extraction">${statusText(ex)}</p>${found}
 <input type="hidden" name="ex_count" value="${(ex.attributes as View[]).length}"><input type="hidden" name="man_count" value="${rows}">
 <h2>Add facts by hand</h2>${manualRows}
-<button>Confirm</button>`)}`
+<button>Confirm</button>`,
+    )}`
   },
   data(posted, view) {
-    const extracted = ((view.extraction?.attributes ?? []) as View[])
+    const extracted = (view.extraction?.attributes ?? []) as View[]
     const attributes: Array<Record<string, unknown>> = []
     extracted.forEach((a, i) => {
       const decision = posted[`ex_decision_${i}`]
@@ -64,5 +76,10 @@ function statusText(ex: View): string {
 
 /** A fact's name as typed ("Gate code") as a key ("gate_code"). */
 function manualKey(posted: Posted, j: number): string {
-  return (posted[`man_key_${j}`] ?? '').trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').replace(/^(\d)/, 'fact_$1')
+  return (posted[`man_key_${j}`] ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .replace(/^(\d)/, 'fact_$1')
 }

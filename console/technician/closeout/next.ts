@@ -16,24 +16,36 @@ export const nextStep: StepPage = {
     const stored = view.next_service as Record<string, any> | null
     const series = view.series as { status: string; next_visit: { scheduled_start: string | Date } | null } | null
     const keeps = series !== null && series.status !== 'ended'
-    const kind = posted ? posted.kind : stored?.kind ?? (keeps ? 'keep_series' : undefined)
+    const kind = posted ? posted.kind : (stored?.kind ?? (keeps ? 'keep_series' : undefined))
     const [date, time] = stored?.kind === 'schedule' ? String(stored.scheduled_start).split('T') : ['', '']
     const tomorrow = addDays(localDate(call.services.now(), timezone), 1)
     const choice = (value: string, label: HtmlValue, extra: HtmlValue = '') =>
       html`<div class="card"><label class="c"><input type="radio" name="kind" value="${value}" required${kind === value ? html` checked` : ''}> ${label}</label>${extra}</div>`
-    const nextVisit = series?.next_visit ? `next visit ${wallClock(new Date(series.next_visit.scheduled_start), timezone)}` : 'its next visit comes with the series'
-    return html`${stepBar(view, 'next')}${stepForm(call.session, view.ticket_id, 'next', html`
+    const nextVisit = series?.next_visit
+      ? `next visit ${wallClock(new Date(series.next_visit.scheduled_start), timezone)}`
+      : 'its next visit comes with the series'
+    return html`${stepBar(view, 'next')}${stepForm(
+      call.session,
+      view.ticket_id,
+      'next',
+      html`
 ${keeps ? choice('keep_series', html`Keep the series <small>(${nextVisit})</small>`) : ''}
-${choice('schedule', 'Schedule the next visit now', html`<div class="row"><label>Date<input type="date" name="date" min="${tomorrow}" value="${fieldValue(posted, 'date', date)}"></label>
-<label>Time<input type="time" name="time" step="900" value="${fieldValue(posted, 'time', (time ?? '').slice(0, 5))}"></label></div>`)}
+${choice(
+  'schedule',
+  'Schedule the next visit now',
+  html`<div class="row"><label>Date<input type="date" name="date" min="${tomorrow}" value="${fieldValue(posted, 'date', date)}"></label>
+<label>Time<input type="time" name="time" step="900" value="${fieldValue(posted, 'time', (time ?? '').slice(0, 5))}"></label></div>`,
+)}
 ${choice('none', 'No follow-up')}
 ${choice('reach_out', 'Reach out later', html`<label>In how many months?<input class="n" type="number" name="months" min="1" max="36" inputmode="numeric" value="${fieldValue(posted, 'months', stored?.kind === 'reach_out' ? stored.months : '')}"></label>`)}
-<button>Save and continue</button>`)}`
+<button>Save and continue</button>`,
+    )}`
   },
   data(posted) {
     if (posted.kind === 'none') return { next_service: { kind: 'none' } }
     if (posted.kind === 'keep_series') return { next_service: { kind: 'keep_series' } }
-    if (posted.kind === 'reach_out') return { next_service: { kind: 'reach_out', months: wholeNumber(posted, 'months', 'Months until reaching out', 1, 36) } }
+    if (posted.kind === 'reach_out')
+      return { next_service: { kind: 'reach_out', months: wholeNumber(posted, 'months', 'Months until reaching out', 1, 36) } }
     if (posted.kind === 'schedule') {
       const date = (posted.date ?? '').trim()
       const time = (posted.time ?? '').trim()

@@ -23,7 +23,14 @@ import { photoForm } from '../photos.js'
 /** The close-out's script, ours, allowed by the Content-Security-Policy's hash. */
 const STEP_SCRIPT = trustedHtml(CLOSEOUT_SCRIPT)
 
-const PAGES: Record<StepName, StepPage> = { work: workStep, notes: notesStep, next: nextStep, confirm: confirmStep, complete: completeStep, payment: paymentStep }
+const PAGES: Record<StepName, StepPage> = {
+  work: workStep,
+  notes: notesStep,
+  next: nextStep,
+  confirm: confirmStep,
+  complete: completeStep,
+  payment: paymentStep,
+}
 
 /**
  * The close-out: GET /tickets/:id/closeout leads to the step to take; each step is GET/POST /tickets/:id/closeout/<step>.
@@ -31,65 +38,83 @@ const PAGES: Record<StepName, StepPage> = { work: workStep, notes: notesStep, ne
  * X-Closeout-Fetch header and gets the next step's <main> at once, saving a round trip on a slow connection.
  */
 export function mountCloseout(router: Router, services: Services): void {
-  router.get('/tickets/:id/closeout', pageRoute(services, async (call) => {
-    const id = String(call.req.params.id)
-    await ticketFor(call, id)
-    call.res.redirect(303, whereNext(await viewOrStart(call, id)))
-  }))
+  router.get(
+    '/tickets/:id/closeout',
+    pageRoute(services, async (call) => {
+      const id = String(call.req.params.id)
+      await ticketFor(call, id)
+      call.res.redirect(303, whereNext(await viewOrStart(call, id)))
+    }),
+  )
 
   // Starts the close-out: the owner's "before its day" button sends early=1 (a technician's is refused with the reason).
-  router.post('/tickets/:id/closeout', pageRoute(services, async (call) => {
-    const id = String(call.req.params.id)
-    await ticketFor(call, id)
-    const early = call.req.body?.early === '1' ? true : undefined
-    const view = (await callAction(callerOf(call), startCloseout, { ticket_id: id, early }, { idempotencyKey: onceOf(call.req) })).result as View
-    call.res.redirect(303, whereNext(view))
-  }))
+  router.post(
+    '/tickets/:id/closeout',
+    pageRoute(services, async (call) => {
+      const id = String(call.req.params.id)
+      await ticketFor(call, id)
+      const early = call.req.body?.early === '1' ? true : undefined
+      const view = (await callAction(callerOf(call), startCloseout, { ticket_id: id, early }, { idempotencyKey: onceOf(call.req) }))
+        .result as View
+      call.res.redirect(303, whereNext(view))
+    }),
+  )
 
-  router.get('/tickets/:id/closeout/:step', pageRoute(services, async (call) => {
-    const { id, page } = routeOf(call)
-    await ticketFor(call, id)
-    await openStep(call, id, page.step)
-  }))
+  router.get(
+    '/tickets/:id/closeout/:step',
+    pageRoute(services, async (call) => {
+      const { id, page } = routeOf(call)
+      await ticketFor(call, id)
+      await openStep(call, id, page.step)
+    }),
+  )
 
-  router.post('/tickets/:id/closeout/:step', pageRoute(services, async (call) => {
-    const { id, page } = routeOf(call)
-    await ticketFor(call, id)
-    const view = await viewOrStart(call, id)
-    const posted = postedOf(call.req.body)
-    let saved: View
-    try {
-      const data = page.data(posted, view)
-      saved = (await callAction(callerOf(call), page.action, { ticket_id: id, ...data }, { idempotencyKey: onceOf(call.req) })).result as View
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const fresh = await viewOrStart(call, id)
-      // The same one-time token with other answers: an old copy of the form (the back button) was sent again.
-      if (err.details?.field === 'Idempotency-Key') {
-        const stale = new AppError('CONFLICT', 'This form was already sent from an older copy of the page; here is the close-out as it is now. Check it and send again.')
-        return showStep(call, PAGES[reachable(fresh, page.step) ? page.step : stepToShow(fresh)], fresh, { error: stale, status: 409 })
+  router.post(
+    '/tickets/:id/closeout/:step',
+    pageRoute(services, async (call) => {
+      const { id, page } = routeOf(call)
+      await ticketFor(call, id)
+      const view = await viewOrStart(call, id)
+      const posted = postedOf(call.req.body)
+      let saved: View
+      try {
+        const data = page.data(posted, view)
+        saved = (await callAction(callerOf(call), page.action, { ticket_id: id, ...data }, { idempotencyKey: onceOf(call.req) }))
+          .result as View
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err
+        const fresh = await viewOrStart(call, id)
+        // The same one-time token with other answers: an old copy of the form (the back button) was sent again.
+        if (err.details?.field === 'Idempotency-Key') {
+          const stale = new AppError(
+            'CONFLICT',
+            'This form was already sent from an older copy of the page; here is the close-out as it is now. Check it and send again.',
+          )
+          return showStep(call, PAGES[reachable(fresh, page.step) ? page.step : stepToShow(fresh)], fresh, { error: stale, status: 409 })
+        }
+        const missing = err.details?.missing_step as StepName | undefined
+        // Out of order: show the step that is missing, with the reason; otherwise this step again with what was typed.
+        if (missing && PAGES[missing]) return showStep(call, PAGES[missing], fresh, { error: err, status: err.status })
+        if (!reachable(fresh, page.step)) return showStep(call, PAGES[stepToShow(fresh)], fresh, { error: err, status: err.status })
+        return showStep(call, page, fresh, { error: err, status: err.status, posted })
       }
-      const missing = err.details?.missing_step as StepName | undefined
-      // Out of order: show the step that is missing, with the reason; otherwise this step again with what was typed.
-      if (missing && PAGES[missing]) return showStep(call, PAGES[missing], fresh, { error: err, status: err.status })
-      if (!reachable(fresh, page.step)) return showStep(call, PAGES[stepToShow(fresh)], fresh, { error: err, status: err.status })
-      return showStep(call, page, fresh, { error: err, status: err.status, posted })
-    }
-    if (page.step === 'notes') saved = await runCloseoutExtraction(services, call.session, id, call.requestId)
-    const target = page.after?.(posted, saved) ?? whereNext(saved)
-    const step = target.match(/\/closeout\/(\w+)$/)?.[1] as StepName | undefined
-    if (isFetch(call.req) && step && PAGES[step]) return openStep(call, id, step)
-    if (isFetch(call.req) && target.startsWith('/today?closed=')) {
-      call.res.set('x-page-url', target)
-      return showToday(call, false, Number(saved.ticket.number))
-    }
-    call.res.redirect(303, target)
-  }))
+      if (page.step === 'notes') saved = await runCloseoutExtraction(services, call.session, id, call.requestId)
+      const target = page.after?.(posted, saved) ?? whereNext(saved)
+      const step = target.match(/\/closeout\/(\w+)$/)?.[1] as StepName | undefined
+      if (isFetch(call.req) && step && PAGES[step]) return openStep(call, id, step)
+      if (isFetch(call.req) && target.startsWith('/today?closed=')) {
+        call.res.set('x-page-url', target)
+        return showToday(call, false, Number(saved.ticket.number))
+      }
+      call.res.redirect(303, target)
+    }),
+  )
 }
 
 function routeOf(call: PageCall): { id: string; page: StepPage } {
   const step = String(call.req.params.step) as StepName
-  if (!STEP_NAMES.includes(step)) throw new AppError('NOT_FOUND', `The close-out has no step "${step}"; its steps are ${STEP_NAMES.join(', ')}`)
+  if (!STEP_NAMES.includes(step))
+    throw new AppError('NOT_FOUND', `The close-out has no step "${step}"; its steps are ${STEP_NAMES.join(', ')}`)
   return { id: String(call.req.params.id), page: PAGES[step] }
 }
 
@@ -105,11 +130,17 @@ async function openStep(call: PageCall, id: string, wanted: StepName): Promise<v
     if (!isFetch(call.req)) return call.res.redirect(303, whereNext(view))
     step = stepToShow(view)
   }
-  if (step === 'confirm' && view.extraction?.status === 'pending') view = await runCloseoutExtraction(call.services, call.session, id, call.requestId)
+  if (step === 'confirm' && view.extraction?.status === 'pending')
+    view = await runCloseoutExtraction(call.services, call.session, id, call.requestId)
   await showStep(call, PAGES[step], view)
 }
 
-async function showStep(call: PageCall, page: StepPage, view: View, opts: { error?: AppError; status?: number; posted?: Posted } = {}): Promise<void> {
+async function showStep(
+  call: PageCall,
+  page: StepPage,
+  view: View,
+  opts: { error?: AppError; status?: number; posted?: Posted } = {},
+): Promise<void> {
   const { timezone } = await businessOf(call)
   const steps = await page.render({ call, view, timezone, posted: opts.posted })
   // A photo goes in a form of its own below the step: sending one never waits on, or holds up, the close-out.
@@ -118,10 +149,16 @@ async function showStep(call: PageCall, page: StepPage, view: View, opts: { erro
   const error = opts.error?.message.replace(/\bdata\./g, '')
   if (isFetch(call.req)) {
     call.res.set('x-page-url', stepPath(view.ticket_id, page.step))
-    sendPage(call.res, html`<title>${title}</title><main>${mainContent({ title, body, error, viewer: viewerOf(call.session) })}</main>`, { status: opts.status })
+    sendPage(call.res, html`<title>${title}</title><main>${mainContent({ title, body, error, viewer: viewerOf(call.session) })}</main>`, {
+      status: opts.status,
+    })
     return
   }
-  sendWorkPage(call, { title, body, error, script: STEP_SCRIPT, ok: call.req.query?.photo === 'added' ? 'Photo added.' : undefined }, opts.status)
+  sendWorkPage(
+    call,
+    { title, body, error, script: STEP_SCRIPT, ok: call.req.query?.photo === 'added' ? 'Photo added.' : undefined },
+    opts.status,
+  )
 }
 
 /** The form's fields, one string each (a repeated name keeps its last value). */

@@ -10,7 +10,14 @@ export const STEP_NAMES = ['work', 'notes', 'next', 'confirm', 'complete', 'paym
 /** One step of the close-out. */
 export type StepName = (typeof STEP_NAMES)[number]
 
-const LABELS: Record<StepName, string> = { work: 'Work', notes: 'Notes', next: 'Next', confirm: 'Check', complete: 'Complete', payment: 'Pay' }
+const LABELS: Record<StepName, string> = {
+  work: 'Work',
+  notes: 'Notes',
+  next: 'Next',
+  confirm: 'Check',
+  complete: 'Complete',
+  payment: 'Pay',
+}
 
 /** The close-out as the closeouts query returns it. */
 export type View = Record<string, any>
@@ -89,7 +96,10 @@ export function dollars(c: number): string {
 export function summary(view: View, full: boolean): SafeHtml {
   const w = view.work
   const cur = w.totals.currency
-  const lines = (w.line_items as View[]).map((l) => html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${formatMoney(l.price_cents, cur)}</td></tr>`)
+  const lines = (w.line_items as View[]).map(
+    (l) =>
+      html`<tr><td>${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}</td><td class="r">${formatMoney(l.price_cents, cur)}</td></tr>`,
+  )
   const tax = w.totals.tax_cents ? html`<tr><td>Tax</td><td class="r">${formatMoney(w.totals.tax_cents, cur)}</td></tr>` : ''
   return html`<div class="card"><div class="muted">#${view.ticket.number} ${view.ticket.contact_name} · ${w.duration_minutes} min</div>
 <table>${full ? [lines, tax] : ''}<tr><th>Total</th><th class="r">${formatMoney(w.totals.total_cents, cur)}</th></tr></table>

@@ -18,7 +18,7 @@ export async function viewOf(call: PageCall, id: string): Promise<View | null> {
 
 /** The close-out of the ticket, started from the ticket as booked when there is none yet (starting is idempotent). */
 export async function viewOrStart(call: PageCall, id: string): Promise<View> {
-  return await viewOf(call, id) ?? (await callAction(callerOf(call), startCloseout, { ticket_id: id })).result as View
+  return (await viewOf(call, id)) ?? ((await callAction(callerOf(call), startCloseout, { ticket_id: id })).result as View)
 }
 
 /** Whether a step may be shown: every earlier step done, and nothing before payment once the ticket is complete. */
@@ -30,7 +30,7 @@ export function reachable(view: View, step: StepName): boolean {
 
 /** The step to take now; a finished close-out shows its payment outcome. */
 export function stepToShow(view: View): StepName {
-  return view.next_step === 'done' ? 'payment' : view.next_step as StepName
+  return view.next_step === 'done' ? 'payment' : (view.next_step as StepName)
 }
 
 /** The page of the step to take now. */

@@ -3,7 +3,19 @@ import { callQuery } from '../../../core/call-query.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
 import { html, type SafeHtml } from '../../html.js'
 import { callerOf } from '../context.js'
-import { cents, dollars, fieldValue, stepBar, stepPath, stepForm, wholeNumber, type Posted, type StepPage, type StepRender, type View } from './shared.js'
+import {
+  cents,
+  dollars,
+  fieldValue,
+  stepBar,
+  stepPath,
+  stepForm,
+  wholeNumber,
+  type Posted,
+  type StepPage,
+  type StepRender,
+  type View,
+} from './shared.js'
 import { formatMoney } from '../../../core/money.js'
 
 /** Step 1: time on site, the services done (quantities, flexible prices, removed, added) and, if estimated, the final price. */
@@ -16,11 +28,18 @@ export const workStep: StepPage = {
     const cur = w.totals.currency
     const catalog = (await callQuery(callerOf(call), servicesQuery, { limit: 100 })).items
     const lines = (w.line_items as View[]).map((l, i) => lineRow(l, i, cur, posted))
-    const options = catalog.map((s) => html`<option value="${s.id}">${s.name}${s.price_cents !== null ? ` (${formatMoney(s.price_cents, cur)}${s.pricing === 'per_unit' ? ` per ${s.unit_name ?? 'unit'}` : ''})` : ''}</option>`)
+    const options = catalog.map(
+      (s) =>
+        html`<option value="${s.id}">${s.name}${s.price_cents !== null ? ` (${formatMoney(s.price_cents, cur)}${s.pricing === 'per_unit' ? ` per ${s.unit_name ?? 'unit'}` : ''})` : ''}</option>`,
+    )
     const estimated = w.is_price_estimated
       ? html`<label class="c warn"><input type="checkbox" name="final_price_confirmed" value="1"${(posted ? posted.final_price_confirmed : w.final_price_confirmed) ? html` checked` : ''} required> I confirm the final price of ${formatMoney(w.totals.total_cents, cur)}</label>`
       : ''
-    return html`${stepBar(view, 'work')}${stepForm(call.session, view.ticket_id, 'work', html`
+    return html`${stepBar(view, 'work')}${stepForm(
+      call.session,
+      view.ticket_id,
+      'work',
+      html`
 <label>Time on site (minutes)<input type="number" name="duration_minutes" min="0" max="1440" inputmode="numeric" value="${fieldValue(posted, 'duration_minutes', w.duration_minutes)}"></label>
 ${w.clocked_minutes !== null ? html`<p class="muted">Clocked: ${w.clocked_minutes} min</p>` : ''}
 <h2>Services</h2>${lines.length ? lines : html`<p class="muted">No services yet: add one below.</p>`}
@@ -30,7 +49,8 @@ ${w.clocked_minutes !== null ? html`<p class="muted">Clocked: ${w.clocked_minute
 <p><strong>Total ${formatMoney(w.totals.total_cents, cur)}</strong> <span class="muted">(tax ${formatMoney(w.totals.tax_cents, cur)})</span></p>
 ${estimated}
 <button name="op" value="update" class="alt" formnovalidate>Update</button>
-<button name="op" value="confirm">Confirm and continue</button>`)}`
+<button name="op" value="confirm">Confirm and continue</button>`,
+    )}`
   },
   data(posted, view) {
     const count = Math.min(50, Number(posted.line_count ?? (view.work.line_items as View[]).length) || 0)
@@ -45,7 +65,11 @@ ${estimated}
       if (`price_${i}` in posted) line.unit_price_cents = cents(posted, `price_${i}`, `Price of ${label}`)
       lines.push(line)
     }
-    if (posted.add_service) lines.push({ service_id: posted.add_service, quantity: wholeNumber(posted, 'add_quantity', 'Quantity of the added service', 1, 10_000) })
+    if (posted.add_service)
+      lines.push({
+        service_id: posted.add_service,
+        quantity: wholeNumber(posted, 'add_quantity', 'Quantity of the added service', 1, 10_000),
+      })
     const confirm = posted.op !== 'update' && !posted.add_service
     return {
       duration_minutes: wholeNumber(posted, 'duration_minutes', 'Time on site', 0, 1440),

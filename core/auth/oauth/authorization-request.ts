@@ -31,8 +31,12 @@ const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/
  * Checks an authorization request (OAuth 2.1 section 4.1.1): a known client and one of its redirect URIs exactly; then
  * response_type code, a PKCE S256 challenge and this server's MCP endpoint as the resource (RFC 8707).
  */
-export async function checkAuthorizationRequest(db: Database, config: Config, params: AuthorizationParams): Promise<CheckedAuthorizationRequest> {
-  const text = (name: string) => (typeof params[name] === 'string' ? params[name] as string : '')
+export async function checkAuthorizationRequest(
+  db: Database,
+  config: Config,
+  params: AuthorizationParams,
+): Promise<CheckedAuthorizationRequest> {
+  const text = (name: string) => (typeof params[name] === 'string' ? (params[name] as string) : '')
   let client: OAuthClient
   try {
     client = await findClient(db, config, text('client_id'))
@@ -42,15 +46,25 @@ export async function checkAuthorizationRequest(db: Database, config: Config, pa
   }
   const redirectUri = text('redirect_uri')
   if (!client.redirectUris.includes(redirectUri)) {
-    return { kind: 'refuse', message: redirectUri
-      ? `The redirect address ${redirectUri} is not one ${client.clientName} registered, so no answer is sent there.`
-      : `The request names no redirect_uri; ${client.clientName} must send one of the addresses it registered.` }
+    return {
+      kind: 'refuse',
+      message: redirectUri
+        ? `The redirect address ${redirectUri} is not one ${client.clientName} registered, so no answer is sent there.`
+        : `The request names no redirect_uri; ${client.clientName} must send one of the addresses it registered.`,
+    }
   }
   const state = text('state') || null
-  const fail = (error: OAuthErrorCode, description: string): CheckedAuthorizationRequest => ({ kind: 'redirect_error', redirectUri, state, error, description })
+  const fail = (error: OAuthErrorCode, description: string): CheckedAuthorizationRequest => ({
+    kind: 'redirect_error',
+    redirectUri,
+    state,
+    error,
+    description,
+  })
   if (text('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be "code"')
   if (text('code_challenge_method') !== 'S256') return fail('invalid_request', 'code_challenge_method must be "S256" (PKCE is required)')
-  if (!S256_CHALLENGE.test(text('code_challenge'))) return fail('invalid_request', 'code_challenge must be the base64url SHA-256 of the code verifier (43 characters)')
+  if (!S256_CHALLENGE.test(text('code_challenge')))
+    return fail('invalid_request', 'code_challenge must be the base64url SHA-256 of the code verifier (43 characters)')
   const ours = mcpResourceUrl(config)
   const resource = text('resource') || ours
   if (!sameResource(resource, ours)) return fail('invalid_target', `resource must be this server's MCP endpoint, ${ours}`)

@@ -29,8 +29,11 @@ export function isMetadataDocumentClientId(clientId: string): boolean {
  * first and every address it has must be public (or, for this machine's http, loopback), and the connection goes to
  * the addresses checked, never to a second answer of the resolver. The caller checks what the document says.
  */
-export async function fetchClientMetadataDocument(clientId: string, allowLoopback: boolean,
-  opts: { timeoutMs?: number; resolve?: ResolveHost } = {}): Promise<unknown> {
+export async function fetchClientMetadataDocument(
+  clientId: string,
+  allowLoopback: boolean,
+  opts: { timeoutMs?: number; resolve?: ResolveHost } = {},
+): Promise<unknown> {
   const timeoutMs = opts.timeoutMs ?? DOCUMENT_TIMEOUT_MS
   if (!URL.canParse(clientId)) throw new OAuthError('invalid_client', 'client_id is not a valid URL')
   const url = new URL(clientId)
@@ -52,7 +55,10 @@ export async function fetchClientMetadataDocument(clientId: string, allowLoopbac
   }
   if (res.statusCode !== 200) {
     res.destroy()
-    throw new OAuthError('invalid_client', `The client metadata document at ${clientId} answered ${res.statusCode}, expected 200 (redirects are not followed)`)
+    throw new OAuthError(
+      'invalid_client',
+      `The client metadata document at ${clientId} answered ${res.statusCode}, expected 200 (redirects are not followed)`,
+    )
   }
   let text: string
   try {
@@ -83,7 +89,10 @@ async function checkedAddresses(host: string, loopback: boolean, resolve: Resolv
 }
 
 function notPublic(): OAuthError {
-  return new OAuthError('invalid_client', 'A client_id URL must name a public host: not this machine, a private, link-local or reserved address, or a name that resolves to one')
+  return new OAuthError(
+    'invalid_client',
+    'A client_id URL must name a public host: not this machine, a private, link-local or reserved address, or a name that resolves to one',
+  )
 }
 
 /**
@@ -121,7 +130,8 @@ function get(url: URL, addresses: Array<{ address: string; family: number }>, si
 
 /** The body as text, refusing it as soon as it passes the size limit. */
 async function readBounded(res: IncomingMessage, clientId: string): Promise<string> {
-  const tooLarge = () => new OAuthError('invalid_client', `The client metadata document at ${clientId} is larger than ${DOCUMENT_MAX_BYTES} bytes`)
+  const tooLarge = () =>
+    new OAuthError('invalid_client', `The client metadata document at ${clientId} is larger than ${DOCUMENT_MAX_BYTES} bytes`)
   if (Number(res.headers['content-length'] ?? 0) > DOCUMENT_MAX_BYTES) {
     res.destroy()
     throw tooLarge()

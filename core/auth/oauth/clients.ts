@@ -37,9 +37,12 @@ const GRANT_TYPES = ['authorization_code', 'refresh_token']
 export async function registerClient(db: Database, body: unknown): Promise<RegisteredClient> {
   const metadata = checkedMetadata(body, 'invalid_client_metadata')
   const clientId = `crmc_${randomBytes(16).toString('base64url')}`
-  const r = await withSignInLookup(db, {}, (tx) => tx.query<{ created_at: Date }>(
-    `insert into oauth_clients (client_id, source, client_name, redirect_uris, metadata) values ($1, 'registered', $2, $3, $4) returning created_at`,
-    [clientId, metadata.clientName, metadata.redirectUris, JSON.stringify(metadata.raw)]))
+  const r = await withSignInLookup(db, {}, (tx) =>
+    tx.query<{ created_at: Date }>(
+      `insert into oauth_clients (client_id, source, client_name, redirect_uris, metadata) values ($1, 'registered', $2, $3, $4) returning created_at`,
+      [clientId, metadata.clientName, metadata.redirectUris, JSON.stringify(metadata.raw)],
+    ),
+  )
   return {
     client_id: clientId,
     client_id_issued_at: Math.floor(r.rows[0].created_at.getTime() / 1000),
@@ -57,10 +60,22 @@ export async function registerClient(db: Database, body: unknown): Promise<Regis
  */
 export async function findClient(db: Database, config: Config, clientId: string): Promise<OAuthClient> {
   if (!clientId || clientId.length > 2000) throw new OAuthError('invalid_client', 'client_id is missing or too long')
-  const stored = await withSignInLookup(db, {}, async (tx) => (await tx.query<{ client_id: string; source: 'registered' | 'metadata_document';
-    client_name: string; redirect_uris: string[]; fetched_at: Date | null }>(
-    `select client_id, source, client_name, redirect_uris, fetched_at from oauth_clients where client_id = $1`, [clientId])).rows[0])
-  const fresh = stored && (stored.source === 'registered' || (stored.fetched_at && Date.now() - stored.fetched_at.getTime() < DOCUMENT_REFRESH_MS))
+  const stored = await withSignInLookup(
+    db,
+    {},
+    async (tx) =>
+      (
+        await tx.query<{
+          client_id: string
+          source: 'registered' | 'metadata_document'
+          client_name: string
+          redirect_uris: string[]
+          fetched_at: Date | null
+        }>(`select client_id, source, client_name, redirect_uris, fetched_at from oauth_clients where client_id = $1`, [clientId])
+      ).rows[0],
+  )
+  const fresh =
+    stored && (stored.source === 'registered' || (stored.fetched_at && Date.now() - stored.fetched_at.getTime() < DOCUMENT_REFRESH_MS))
   if (stored && fresh) return { clientId, source: stored.source, clientName: stored.client_name, redirectUris: stored.redirect_uris }
   if (!isMetadataDocumentClientId(clientId)) throw new OAuthError('invalid_client', `No client is registered with client_id "${clientId}"`)
   const document = await fetchClientMetadataDocument(clientId, servesOnlyThisMachine(config))
@@ -68,11 +83,14 @@ export async function findClient(db: Database, config: Config, clientId: string)
     throw new OAuthError('invalid_client', `The client metadata document at ${clientId} must name exactly that URL as its client_id`)
   }
   const metadata = checkedMetadata(document, 'invalid_client')
-  await withSignInLookup(db, {}, (tx) => tx.query(
-    `insert into oauth_clients (client_id, source, client_name, redirect_uris, metadata, fetched_at) values ($1, 'metadata_document', $2, $3, $4, now())
+  await withSignInLookup(db, {}, (tx) =>
+    tx.query(
+      `insert into oauth_clients (client_id, source, client_name, redirect_uris, metadata, fetched_at) values ($1, 'metadata_document', $2, $3, $4, now())
      on conflict (client_id) do update set client_name = excluded.client_name, redirect_uris = excluded.redirect_uris,
        metadata = excluded.metadata, fetched_at = excluded.fetched_at`,
-    [clientId, metadata.clientName, metadata.redirectUris, JSON.stringify(metadata.raw)]))
+      [clientId, metadata.clientName, metadata.redirectUris, JSON.stringify(metadata.raw)],
+    ),
+  )
   return { clientId, source: 'metadata_document', clientName: metadata.clientName, redirectUris: metadata.redirectUris }
 }
 
@@ -82,19 +100,25 @@ function checkedMetadata(body: unknown, code: 'invalid_client_metadata' | 'inval
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const field = issue.path.join('.') || 'body'
-    throw new OAuthError(field.startsWith('redirect_uris') && code === 'invalid_client_metadata' ? 'invalid_redirect_uri' : code,
-      `${field}: ${issue.message}`)
+    throw new OAuthError(
+      field.startsWith('redirect_uris') && code === 'invalid_client_metadata' ? 'invalid_redirect_uri' : code,
+      `${field}: ${issue.message}`,
+    )
   }
   const m = parsed.data
   if (m.redirect_uris.length < 1 || m.redirect_uris.length > MAX_REDIRECT_URIS) {
-    throw new OAuthError(code === 'invalid_client' ? code : 'invalid_redirect_uri', `redirect_uris: expected 1 to ${MAX_REDIRECT_URIS} URIs`)
+    throw new OAuthError(
+      code === 'invalid_client' ? code : 'invalid_redirect_uri',
+      `redirect_uris: expected 1 to ${MAX_REDIRECT_URIS} URIs`,
+    )
   }
   for (const uri of m.redirect_uris) {
     const problem = redirectUriProblem(uri)
     if (problem) throw new OAuthError(code === 'invalid_client' ? code : 'invalid_redirect_uri', `redirect_uris: ${problem}`)
   }
   const unsupported = (m.grant_types ?? []).filter((g) => !GRANT_TYPES.includes(g))
-  if (unsupported.length) throw new OAuthError(code, `grant_types: ${unsupported.join(', ')} is not supported; expected authorization_code and refresh_token`)
+  if (unsupported.length)
+    throw new OAuthError(code, `grant_types: ${unsupported.join(', ')} is not supported; expected authorization_code and refresh_token`)
   if (m.response_types?.some((t) => t !== 'code')) throw new OAuthError(code, 'response_types: only "code" is supported')
   if (code === 'invalid_client' && m.token_endpoint_auth_method && m.token_endpoint_auth_method !== 'none') {
     throw new OAuthError(code, 'token_endpoint_auth_method: a client metadata document client must be a public client ("none")')

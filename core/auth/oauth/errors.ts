@@ -1,8 +1,18 @@
 /** An OAuth error code of RFC 6749 (and RFC 8707's invalid_target, RFC 7591's invalid_redirect_uri and invalid_client_metadata). */
 export type OAuthErrorCode =
-  | 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type'
-  | 'invalid_scope' | 'invalid_target' | 'access_denied' | 'unsupported_response_type' | 'server_error'
-  | 'invalid_redirect_uri' | 'invalid_client_metadata' | 'temporarily_unavailable'
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_target'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'server_error'
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  | 'temporarily_unavailable'
 
 /** An error the OAuth endpoints answer in OAuth's own JSON ({error, error_description}), not the API envelope. */
 export class OAuthError extends Error {

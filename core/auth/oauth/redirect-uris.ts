@@ -12,7 +12,8 @@ export function redirectUriProblem(uri: string): string | null {
   const url = new URL(uri)
   if (url.hash) return `"${uri}" must not have a fragment (#...)`
   if (url.protocol === 'https:') return null
-  if (url.protocol === 'http:') return isLoopbackHttpUrl(uri) ? null : `"${uri}" must use https (plain http is only for localhost or 127.0.0.1)`
+  if (url.protocol === 'http:')
+    return isLoopbackHttpUrl(uri) ? null : `"${uri}" must use https (plain http is only for localhost or 127.0.0.1)`
   if (REFUSED_SCHEMES.has(url.protocol)) return `"${uri}" uses the ${url.protocol} scheme, which cannot receive a code`
   return null
 }

@@ -43,7 +43,9 @@ export function isOAuthAccessToken(token: string): boolean {
 export async function authenticateOAuthAccessToken(db: Database, token: string): Promise<Principal | null> {
   if (!ACCESS_TOKEN.test(token)) return null
   try {
-    const r = await db.query<{ tenant_id: string; id: string; name: string }>('select * from authenticate_oauth_access_token($1)', [hashSecret(token)])
+    const r = await db.query<{ tenant_id: string; id: string; name: string }>('select * from authenticate_oauth_access_token($1)', [
+      hashSecret(token),
+    ])
     const row = r.rows[0]
     return row ? { tenantId: row.tenant_id, actor: { type: 'agent', id: row.id, name: row.name } } : null
   } catch (err) {
@@ -52,30 +54,53 @@ export async function authenticateOAuthAccessToken(db: Database, token: string):
 }
 
 /** The code exchange: a fresh, unused code of this client and redirect URI, whose PKCE challenge the verifier meets. */
-export async function exchangeCode(db: Database, config: Config, p: { code: string; codeVerifier: string; clientId: string; redirectUri: string; resource: string },
-  requestId: string): Promise<TokenResponse> {
+export async function exchangeCode(
+  db: Database,
+  config: Config,
+  p: { code: string; codeVerifier: string; clientId: string; redirectUri: string; resource: string },
+  requestId: string,
+): Promise<TokenResponse> {
   if (!p.code) throw new OAuthError('invalid_request', 'code is required')
-  if (!CODE_VERIFIER.test(p.codeVerifier)) throw new OAuthError('invalid_request', 'code_verifier is required: 43 to 128 characters of A-Z a-z 0-9 - . _ ~')
+  if (!CODE_VERIFIER.test(p.codeVerifier))
+    throw new OAuthError('invalid_request', 'code_verifier is required: 43 to 128 characters of A-Z a-z 0-9 - . _ ~')
   checkResource(config, p.resource)
   const codeHash = hashSecret(p.code)
   const outcome = await withSignInLookup(db, { tokenHash: codeHash }, async (tx): Promise<Outcome> => {
-    const r = await tx.query<{ tenant_id: string; id: string; client_id: string; agent_token_id: string; redirect_uri: string; code_challenge: string;
-      resource: string; used_at: Date | null; expired: boolean }>(
+    const r = await tx.query<{
+      tenant_id: string
+      id: string
+      client_id: string
+      agent_token_id: string
+      redirect_uri: string
+      code_challenge: string
+      resource: string
+      used_at: Date | null
+      expired: boolean
+    }>(
       `select tenant_id, id, client_id, agent_token_id, redirect_uri, code_challenge, resource, used_at, expires_at <= now() as expired
-       from oauth_codes where token_hash = $1 for update`, [codeHash])
+       from oauth_codes where token_hash = $1 for update`,
+      [codeHash],
+    )
     const c = r.rows[0]
     if (!c) return { refused: 'The authorization code is not valid' }
     await tx.query(`select set_config('app.tenant_id', $1, true)`, [c.tenant_id])
     if (c.used_at) {
       // A code used twice may have been stolen: the grant it made ends, with every token it gave (RFC 6749 section 4.1.2).
-      await endGrant(tx, { tenantId: c.tenant_id, agentTokenId: c.agent_token_id }, { actor: { type: 'system', id: null }, requestId }, 'oauth_code_replayed')
-      return { refused: 'The authorization code was already used; the connection it made is ended, and the owner must approve the app again' }
+      await endGrant(
+        tx,
+        { tenantId: c.tenant_id, agentTokenId: c.agent_token_id },
+        { actor: { type: 'system', id: null }, requestId },
+        'oauth_code_replayed',
+      )
+      return {
+        refused: 'The authorization code was already used; the connection it made is ended, and the owner must approve the app again',
+      }
     }
     if (c.expired) return { refused: 'The authorization code has expired; start the authorization again' }
     if (c.client_id !== p.clientId) return { refused: 'The authorization code was issued to another client' }
     if (c.redirect_uri !== p.redirectUri) return { refused: 'redirect_uri must be the one the authorization request used' }
     if (pkceChallenge(p.codeVerifier) !== c.code_challenge) return { refused: 'code_verifier does not match the code_challenge' }
-    if (!await grantIsLive(tx, c.agent_token_id)) return { refused: 'The owner has revoked this connection' }
+    if (!(await grantIsLive(tx, c.agent_token_id))) return { refused: 'The owner has revoked this connection' }
     await tx.query(`update oauth_codes set used_at = now() where tenant_id = $1 and id = $2`, [c.tenant_id, c.id])
     return { tokens: await issueTokens(tx, c.tenant_id, c.agent_token_id, c.client_id, c.resource) }
   })
@@ -88,27 +113,46 @@ export async function exchangeCode(db: Database, config: Config, p: { code: stri
  * before may have been stolen: presenting it again ends the whole grant (RFC 9700 section 4.14.2), since which of the
  * two holders is the thief cannot be told.
  */
-export async function refreshTokens(db: Database, config: Config, p: { refreshToken: string; clientId: string; resource: string },
-  requestId: string): Promise<TokenResponse> {
+export async function refreshTokens(
+  db: Database,
+  config: Config,
+  p: { refreshToken: string; clientId: string; resource: string },
+  requestId: string,
+): Promise<TokenResponse> {
   if (!p.refreshToken) throw new OAuthError('invalid_request', 'refresh_token is required')
   checkResource(config, p.resource)
   if (!REFRESH_TOKEN.test(p.refreshToken)) throw new OAuthError('invalid_grant', 'The refresh token is not valid')
   const tokenHash = hashSecret(p.refreshToken)
   const outcome = await withSignInLookup(db, { tokenHash }, async (tx): Promise<Outcome> => {
-    const r = await tx.query<{ tenant_id: string; id: string; client_id: string; agent_token_id: string; resource: string; used: boolean; live: boolean }>(
+    const r = await tx.query<{
+      tenant_id: string
+      id: string
+      client_id: string
+      agent_token_id: string
+      resource: string
+      used: boolean
+      live: boolean
+    }>(
       `select tenant_id, id, client_id, agent_token_id, resource, used_at is not null as used,
          (used_at is null and revoked_at is null and expires_at > now()) as live
-       from oauth_tokens where token_hash = $1 and kind = 'refresh' for update`, [tokenHash])
+       from oauth_tokens where token_hash = $1 and kind = 'refresh' for update`,
+      [tokenHash],
+    )
     const t = r.rows[0]
     if (t?.used) {
       await tx.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant_id])
-      await endGrant(tx, { tenantId: t.tenant_id, agentTokenId: t.agent_token_id }, { actor: { type: 'system', id: null }, requestId }, 'oauth_refresh_replayed')
+      await endGrant(
+        tx,
+        { tenantId: t.tenant_id, agentTokenId: t.agent_token_id },
+        { actor: { type: 'system', id: null }, requestId },
+        'oauth_refresh_replayed',
+      )
       return { refused: 'The refresh token was already used; the connection is ended, and the owner must approve the app again' }
     }
     if (!t?.live) return { refused: 'The refresh token is not valid: unknown, revoked or expired' }
     if (t.client_id !== p.clientId) return { refused: 'The refresh token was issued to another client' }
     await tx.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant_id])
-    if (!await grantIsLive(tx, t.agent_token_id)) return { refused: 'The owner has revoked this connection' }
+    if (!(await grantIsLive(tx, t.agent_token_id))) return { refused: 'The owner has revoked this connection' }
     await tx.query(`update oauth_tokens set used_at = now() where tenant_id = $1 and id = $2`, [t.tenant_id, t.id])
     return { tokens: await issueTokens(tx, t.tenant_id, t.agent_token_id, t.client_id, t.resource) }
   })
@@ -125,11 +169,18 @@ export async function revokeOAuthToken(db: Database, token: string, requestId: s
   const tokenHash = hashSecret(token)
   await withSignInLookup(db, { tokenHash }, async (tx) => {
     const r = await tx.query<{ tenant_id: string; id: string; kind: 'access' | 'refresh'; agent_token_id: string }>(
-      `update oauth_tokens set revoked_at = coalesce(revoked_at, now()) where token_hash = $1 returning tenant_id, id, kind, agent_token_id`, [tokenHash])
+      `update oauth_tokens set revoked_at = coalesce(revoked_at, now()) where token_hash = $1 returning tenant_id, id, kind, agent_token_id`,
+      [tokenHash],
+    )
     const t = r.rows[0]
     if (!t || t.kind === 'access') return
     await tx.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant_id])
-    await endGrant(tx, { tenantId: t.tenant_id, agentTokenId: t.agent_token_id }, { actor: { type: 'agent', id: t.agent_token_id }, requestId }, 'revoke')
+    await endGrant(
+      tx,
+      { tenantId: t.tenant_id, agentTokenId: t.agent_token_id },
+      { actor: { type: 'agent', id: t.agent_token_id }, requestId },
+      'revoke',
+    )
   })
 }
 
@@ -151,13 +202,29 @@ async function grantIsLive(tx: Queryable, agentTokenId: string): Promise<boolean
 }
 
 /** A new access token and refresh token for the grant, stored hashed. */
-async function issueTokens(tx: Queryable, tenantId: string, agentTokenId: string, clientId: string, resource: string): Promise<TokenResponse> {
+async function issueTokens(
+  tx: Queryable,
+  tenantId: string,
+  agentTokenId: string,
+  clientId: string,
+  resource: string,
+): Promise<TokenResponse> {
   const access = `crm_at_${newSecret()}`
   const refresh = `crm_rt_${newSecret()}`
   await tx.query(
     `insert into oauth_tokens (tenant_id, agent_token_id, client_id, kind, token_hash, resource, expires_at) values
        ($1, $2, $3, 'access', $4, $5, now() + make_interval(secs => $6)),
        ($1, $2, $3, 'refresh', $7, $5, now() + make_interval(secs => $8))`,
-    [tenantId, agentTokenId, clientId, hashSecret(access), resource, ACCESS_TOKEN_TTL_MS / 1000, hashSecret(refresh), REFRESH_TOKEN_TTL_MS / 1000])
+    [
+      tenantId,
+      agentTokenId,
+      clientId,
+      hashSecret(access),
+      resource,
+      ACCESS_TOKEN_TTL_MS / 1000,
+      hashSecret(refresh),
+      REFRESH_TOKEN_TTL_MS / 1000,
+    ],
+  )
   return { access_token: access, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_MS / 1000, refresh_token: refresh }
 }

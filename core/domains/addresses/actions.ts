@@ -15,8 +15,9 @@ export const addAddress = defineAction({
   title: 'Add an address',
   place: customer('Add an address'),
   words: { area: 'Customers', phrase: 'add an address to a customer' },
-  description: 'Add a service location to a contact: line1, city, state, postal_code required; country is a two-letter code (default US). '
-    + 'Card numbers and SSNs in access_notes are replaced by [REDACTED].',
+  description:
+    'Add a service location to a contact: line1, city, state, postal_code required; country is a two-letter code (default US). ' +
+    'Card numbers and SSNs in access_notes are replaced by [REDACTED].',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['location', 'service address', 'property'],
   input: z.strictObject({ contact_id: z.uuid(), ...newAddressShape }),
@@ -35,8 +36,9 @@ export const updateAddress = defineAction({
   title: 'Change an address',
   place: customer('Addresses'),
   words: { area: 'Customers', phrase: 'change an address' },
-  description: 'Update an address. Only the fields given change; null clears label, line2 or access_notes. '
-    + 'Tickets already booked at it keep pointing at it.',
+  description:
+    'Update an address. Only the fields given change; null clears label, line2 or access_notes. ' +
+    'Tickets already booked at it keep pointing at it.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
@@ -57,7 +59,10 @@ export const updateAddress = defineAction({
     const { sets, values } = setClause(fields)
     if (!sets.length) return before
     values.push(address_id)
-    const r = await ctx.db.query(`update addresses set ${sets.join(', ')} where id = $${values.length} returning ${ADDRESS_COLUMNS}`, values)
+    const r = await ctx.db.query(
+      `update addresses set ${sets.join(', ')} where id = $${values.length} returning ${ADDRESS_COLUMNS}`,
+      values,
+    )
     if (Object.keys(diffRecords(before, r.rows[0])).length) {
       await ctx.audit({ entityType: 'address', entityId: address_id, action: 'update', before, after: r.rows[0] })
     }
@@ -72,8 +77,9 @@ export const archiveAddress = defineAction({
   title: 'Archive an address',
   place: BY_AGENT_OR_API,
   words: { area: 'Customers', phrase: 'archive an address' },
-  description: 'Archive an address the contact no longer uses. It is kept (past tickets point at it, so addresses are never deleted) '
-    + 'and no longer listed by default. Archiving twice changes nothing.',
+  description:
+    'Archive an address the contact no longer uses. It is kept (past tickets point at it, so addresses are never deleted) ' +
+    'and no longer listed by default. Archiving twice changes nothing.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ address_id: z.uuid() }),

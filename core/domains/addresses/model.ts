@@ -20,7 +20,9 @@ export async function addressesOf(tx: Queryable, contactIds: string[]): Promise<
   const byContact = new Map<string, unknown[]>(contactIds.map((id) => [id, []]))
   if (!contactIds.length) return byContact
   const r = await tx.query<{ contact_id: string }>(
-    `select ${ADDRESS_COLUMNS} from addresses where contact_id = any($1::uuid[]) and archived_at is null order by created_at, id`, [contactIds])
+    `select ${ADDRESS_COLUMNS} from addresses where contact_id = any($1::uuid[]) and archived_at is null order by created_at, id`,
+    [contactIds],
+  )
   for (const row of r.rows) byContact.get(row.contact_id)?.push(row)
   return byContact
 }

@@ -12,8 +12,15 @@ export const addressFields = {
   line2: text(200).describe('Apartment, suite, unit'),
   city: text(100),
   state: text(50).describe('State or region, e.g. AL'),
-  postal_code: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, 'expected a postal code such as 35758 or 35758-1234'),
-  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as US'),
+  postal_code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, 'expected a postal code such as 35758 or 35758-1234'),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as US'),
   access_notes: noteText(2000).describe('Gate codes, dogs, where to park'),
 }
 
@@ -37,7 +44,8 @@ export async function insertAddress(ctx: OperationContext, contactId: string, a:
   const r = await ctx.db.query(
     `insert into addresses (tenant_id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${ADDRESS_COLUMNS}`,
-    [ctx.tenantId, contactId, a.label ?? null, a.line1, a.line2 ?? null, a.city, a.state, a.postal_code, a.country, a.access_notes ?? null])
+    [ctx.tenantId, contactId, a.label ?? null, a.line1, a.line2 ?? null, a.city, a.state, a.postal_code, a.country, a.access_notes ?? null],
+  )
   await ctx.audit({ entityType: 'address', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
   return r.rows[0]
 }

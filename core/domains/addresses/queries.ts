@@ -7,8 +7,9 @@ import { auditTrailExpansion } from '../../output-types.js'
 /** Service locations by id, or a list filtered by contact, city and postal code. */
 export const addressesQuery = defineQuery({
   type: 'addresses',
-  description: 'Service locations of contacts. Filters: contact_id, city (exact, any case), postal_code (prefix: 35758 also finds '
-    + '35758-1234), status (active (default), archived, all).',
+  description:
+    'Service locations of contacts. Filters: contact_id, city (exact, any case), postal_code (prefix: 35758 also finds ' +
+    '35758-1234), status (active (default), archived, all).',
   entity: 'address',
   keywords: ['locations', 'properties', 'service addresses'],
   access: { agent: 'unrestricted', technician: 'assigned' },
@@ -33,7 +34,9 @@ export const addressesQuery = defineQuery({
          and (case coalesce($5::text, case when $1::uuid is null then 'active' else 'all' end)
                 when 'active' then archived_at is null when 'archived' then archived_at is not null else true end)
          ${after}
-       order by created_at, id limit $${args.length}`, args)
+       order by created_at, id limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

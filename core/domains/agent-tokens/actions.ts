@@ -12,8 +12,9 @@ export const createAgentTokenAction = defineAction({
   name: 'create',
   title: 'Make an agent token',
   place: page('/review/connections', 'Make a token, then copy it: it is shown once'),
-  description: 'Make an agent token (owner only): a named credential an agent sends as "Authorization: Bearer <token>" to act '
-    + 'for the business. The token is returned ONCE, in token: only a hash is kept, so a lost token is revoked and made again.',
+  description:
+    'Make an agent token (owner only): a named credential an agent sends as "Authorization: Bearer <token>" to act ' +
+    'for the business. The token is returned ONCE, in token: only a hash is kept, so a lost token is revoked and made again.',
   // A token is power over the business: only a person makes one, and its secret must never reach an agent's answer.
   access: { agent: 'never', technician: 'none' },
   secretFields: ['token'],
@@ -36,8 +37,9 @@ export const revokeAgentTokenAction = defineAction({
   name: 'revoke',
   title: 'Disconnect an app',
   place: page('/review/connections', 'pick the app, then Disconnect'),
-  description: 'Revoke an agent token (agent_token_id from agent_tokens): it stops working at once and for good; for an app '
-    + 'connected by OAuth its access and refresh tokens stop too. Revoking one already revoked changes nothing.',
+  description:
+    'Revoke an agent token (agent_token_id from agent_tokens): it stops working at once and for good; for an app ' +
+    'connected by OAuth its access and refresh tokens stop too. Revoking one already revoked changes nothing.',
   // Tokens are power over the business: which ones work is decided by people.
   access: { agent: 'never', technician: 'none' },
   idempotent: true,
@@ -48,12 +50,20 @@ export const revokeAgentTokenAction = defineAction({
   }),
   output: TOKEN_RECORD,
   async run(ctx, input) {
-    const before = (await ctx.db.query(`select ${TOKEN_COLUMNS} from agent_tokens t where t.id = $1 for update`, [input.agent_token_id])).rows[0]
+    const before = (await ctx.db.query(`select ${TOKEN_COLUMNS} from agent_tokens t where t.id = $1 for update`, [input.agent_token_id]))
+      .rows[0]
     if (!before) throw notFound('agent token', input.agent_token_id)
     if (before.revoked_at) return before
-    const after = (await ctx.db.query(`update agent_tokens t set revoked_at = now() where t.id = $1 returning ${TOKEN_COLUMNS}`,
-      [input.agent_token_id])).rows[0]
-    await ctx.audit({ entityType: 'agent_token', entityId: input.agent_token_id, action: 'revoke', before: { revoked_at: null }, after: { revoked_at: after.revoked_at } })
+    const after = (
+      await ctx.db.query(`update agent_tokens t set revoked_at = now() where t.id = $1 returning ${TOKEN_COLUMNS}`, [input.agent_token_id])
+    ).rows[0]
+    await ctx.audit({
+      entityType: 'agent_token',
+      entityId: input.agent_token_id,
+      action: 'revoke',
+      before: { revoked_at: null },
+      after: { revoked_at: after.revoked_at },
+    })
     return after
   },
 })

@@ -6,9 +6,10 @@ import { TOKEN_COLUMNS, TOKEN_RECORD } from './model.js'
 /** The business's agent tokens, including apps connected by OAuth, without their secrets. */
 export const agentTokensQuery = defineQuery({
   type: 'agent_tokens',
-  description: 'Agent tokens, newest first: those made by the operator (crm token create) or an owner (agent_token.create), and apps the owner connected by OAuth '
-    + '(oauth_client_id set). Each: id, name, prefix, created_at, last_used_at, revoked_at (null while it works), oauth_client_id. '
-    + 'Filters: status (active|revoked).',
+  description:
+    'Agent tokens, newest first: those made by the operator (crm token create) or an owner (agent_token.create), and apps the owner connected by OAuth ' +
+    '(oauth_client_id set). Each: id, name, prefix, created_at, last_used_at, revoked_at (null while it works), oauth_client_id. ' +
+    'Filters: status (active|revoked).',
   entity: 'agent_token',
   keywords: ['connected apps', 'oauth', 'api token', 'connections'],
   // Reading holds no secret (the prefix is a handle, not a credential); revoking is for people only.
@@ -25,7 +26,9 @@ export const agentTokensQuery = defineQuery({
       `select ${TOKEN_COLUMNS}, t.created_at::text as _sort_at from agent_tokens t
        where ($1::uuid is null or t.id = $1) and ($2::text is null or ($2 = 'active') = (t.revoked_at is null))
          ${after}
-       order by t.created_at desc, t.id desc limit $${args.length}`, args)
+       order by t.created_at desc, t.id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

@@ -5,11 +5,21 @@ import type { OperationContext } from '../../context.js'
 
 /** The filters every analytics report takes: which month, how many of its days, and what to compare it with. */
 export const PERIOD_PARAMS = {
-  month: z.string().regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2026-11').optional()
+  month: z
+    .string()
+    .regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM, e.g. 2026-11')
+    .optional()
     .describe('The month to report, YYYY-MM in the business time zone; default the current month.'),
-  through_day: z.coerce.number().int().min(1).max(31).optional()
+  through_day: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(31)
+    .optional()
     .describe('Count only days 1..through_day of the month (and of the compared month): month-to-date. Default the whole month.'),
-  compare: z.enum(['last_year', 'previous_month']).default('last_year')
+  compare: z
+    .enum(['last_year', 'previous_month'])
+    .default('last_year')
     .describe('What the month is compared with: the same month (and days) a year earlier, or the month before.'),
 }
 
@@ -45,7 +55,13 @@ export async function periodsOf(ctx: OperationContext, filters: PeriodFilters): 
   const [year, m] = month.split('-').map(Number)
   const compared = filters.compare === 'last_year' ? monthStart(year - 1, m) : monthStart(m === 1 ? year - 1 : year, m === 1 ? 12 : m - 1)
   const from = monthStart(year, m)
-  return { timezone, from, to: lastDay(from, filters.through_day), compare_from: compared, compare_to: lastDay(compared, filters.through_day) }
+  return {
+    timezone,
+    from,
+    to: lastDay(from, filters.through_day),
+    compare_from: compared,
+    compare_to: lastDay(compared, filters.through_day),
+  }
 }
 
 /** The half-open SQL bounds of the periods: [from, to + 1 day), this period first. */
@@ -58,7 +74,9 @@ export function offsetOf(cursor: string | undefined): number {
   if (!cursor) return 0
   const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'))
   if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
-    throw validationError([{ field: 'cursor', message: 'is not a cursor returned by this data type; omit it to start from the first page' }])
+    throw validationError([
+      { field: 'cursor', message: 'is not a cursor returned by this data type; omit it to start from the first page' },
+    ])
   }
   return n
 }

@@ -6,26 +6,34 @@ import { COMPLETED_VISITS, PERIODS_CTE, VISIT_SALES } from './sql.js'
 // Reading the business's numbers changes nothing and holds no secret, so an agent may read them; a technician sees only their own work.
 const ACCESS = { agent: 'unrestricted', technician: 'none' } as const
 
-const WHAT_COUNTS = 'Sales: completed visits (by scheduled start) at their line items\' prices before tax. Invoiced: totals of invoices '
-  + 'issued in the period, drafts, void and archived invoices left out. Paid: payments received in the period, except on void or archived '
-  + 'invoices. Money is in integer cents; days are in the business time zone.'
+const WHAT_COUNTS =
+  "Sales: completed visits (by scheduled start) at their line items' prices before tax. Invoiced: totals of invoices " +
+  'issued in the period, drafts, void and archived invoices left out. Paid: payments received in the period, except on void or archived ' +
+  'invoices. Money is in integer cents; days are in the business time zone.'
 
 /** The month's key figures against the compared period: sales, invoiced, paid, visits, customers, new customers and averages. */
 export const analyticsSummaryQuery = defineQuery({
   type: 'analytics_summary',
-  exportColumns: [
-    'metric', 'label', 'unit', 'this_period', 'compare_period', 'from', 'to', 'compare_from', 'compare_to',
-  ],
-  description: 'How the business did in a month against the same month last year (or the month before): one record per figure '
-    + '(metric, label, unit cents|count, this_period, compare_period, and the days counted). Figures: sales_cents, invoiced_cents, '
-    + 'paid_cents, visits (completed), customers (served), new_customers (first completed visit ever), average_per_visit_cents, '
-    + `average_per_customer_cents (of sales; null without visits). ${WHAT_COUNTS} Filters: month (YYYY-MM), through_day (month-to-date), compare.`,
+  exportColumns: ['metric', 'label', 'unit', 'this_period', 'compare_period', 'from', 'to', 'compare_from', 'compare_to'],
+  description:
+    'How the business did in a month against the same month last year (or the month before): one record per figure ' +
+    '(metric, label, unit cents|count, this_period, compare_period, and the days counted). Figures: sales_cents, invoiced_cents, ' +
+    'paid_cents, visits (completed), customers (served), new_customers (first completed visit ever), average_per_visit_cents, ' +
+    `average_per_customer_cents (of sales; null without visits). ${WHAT_COUNTS} Filters: month (YYYY-MM), through_day (month-to-date), compare.`,
   keywords: ['numbers', 'revenue', 'report', 'statistics', 'month to date', 'year over year', 'sales'],
   access: ACCESS,
   params: z.object(PERIOD_PARAMS),
   record: z.object({
-    metric: z.enum(['sales_cents', 'invoiced_cents', 'paid_cents', 'visits', 'customers', 'new_customers', 'average_per_visit_cents',
-      'average_per_customer_cents']),
+    metric: z.enum([
+      'sales_cents',
+      'invoiced_cents',
+      'paid_cents',
+      'visits',
+      'customers',
+      'new_customers',
+      'average_per_visit_cents',
+      'average_per_customer_cents',
+    ]),
     label: z.string(),
     unit: z.enum(['cents', 'count']),
     this_period: z.number().int().nullable(),
@@ -49,12 +57,19 @@ export const analyticsSummaryQuery = defineQuery({
          select count(*) as visits, count(distinct k.contact_id) as customers, coalesce(sum(w.cents), 0) as sales_cents
          from tickets k ${VISIT_SALES}
          where k.status = 'completed' and k.scheduled_start >= p.s and k.scheduled_start < p.e) v`,
-      [...periodBounds(periods), periods.timezone])
+      [...periodBounds(periods), periods.timezone],
+    )
     const mine = r.rows.find((row) => row.which === 'this') as Record<string, number>
     const theirs = r.rows.find((row) => row.which === 'compare') as Record<string, number>
     const days = { from: periods.from, to: periods.to, compare_from: periods.compare_from, compare_to: periods.compare_to }
-    const figure = (metric: string, label: string, unit: 'cents' | 'count', of: (row: Record<string, number>) => number | null) =>
-      ({ metric, label, unit, this_period: of(mine), compare_period: of(theirs), ...days })
+    const figure = (metric: string, label: string, unit: 'cents' | 'count', of: (row: Record<string, number>) => number | null) => ({
+      metric,
+      label,
+      unit,
+      this_period: of(mine),
+      compare_period: of(theirs),
+      ...days,
+    })
     const average = (over: string) => (row: Record<string, number>) => (row[over] ? Math.round(row.sales_cents / row[over]) : null)
     return {
       items: [
@@ -76,13 +91,22 @@ export const analyticsSummaryQuery = defineQuery({
 export const analyticsByServiceQuery = defineQuery({
   type: 'analytics_by_service',
   exportColumns: [
-    'service_id', 'service', 'visits', 'sales_cents', 'compare_visits', 'compare_sales_cents', 'from', 'to', 'compare_from',
+    'service_id',
+    'service',
+    'visits',
+    'sales_cents',
+    'compare_visits',
+    'compare_sales_cents',
+    'from',
+    'to',
+    'compare_from',
     'compare_to',
   ],
-  description: 'Sales per service in a month against the same month last year (or the month before), largest first: service_id '
-    + '(null for lines without a service, named "Other items"), service (its name), visits (completed visits with that service), sales_cents, '
-    + `compare_visits, compare_sales_cents, and the days counted. Read by id = a service id for that service alone. ${WHAT_COUNTS} `
-    + 'Filters: month (YYYY-MM), through_day (month-to-date), compare.',
+  description:
+    'Sales per service in a month against the same month last year (or the month before), largest first: service_id ' +
+    '(null for lines without a service, named "Other items"), service (its name), visits (completed visits with that service), sales_cents, ' +
+    `compare_visits, compare_sales_cents, and the days counted. Read by id = a service id for that service alone. ${WHAT_COUNTS} ` +
+    'Filters: month (YYYY-MM), through_day (month-to-date), compare.',
   keywords: ['numbers', 'revenue by service', 'best selling services', 'report', 'year over year'],
   access: ACCESS,
   params: z.object(PERIOD_PARAMS),
@@ -112,7 +136,8 @@ export const analyticsByServiceQuery = defineQuery({
        group by l.service_id
        order by sales_cents desc, compare_sales_cents desc, service, l.service_id
        offset $7 limit $8`,
-      [...periodBounds(periods), periods.timezone, req.id ?? null, offset, req.limit + 1])
+      [...periodBounds(periods), periods.timezone, req.id ?? null, offset, req.limit + 1],
+    )
     return rankedPage(r.rows, req.limit, offset, periods)
   },
 })
@@ -121,12 +146,22 @@ export const analyticsByServiceQuery = defineQuery({
 export const analyticsByPlaceQuery = defineQuery({
   type: 'analytics_by_place',
   exportColumns: [
-    'place', 'group_by', 'visits', 'sales_cents', 'compare_visits', 'compare_sales_cents', 'from', 'to', 'compare_from', 'compare_to',
+    'place',
+    'group_by',
+    'visits',
+    'sales_cents',
+    'compare_visits',
+    'compare_sales_cents',
+    'from',
+    'to',
+    'compare_from',
+    'compare_to',
   ],
-  description: 'Sales per place in a month against the same month last year (or the month before), largest first: place (a town '
-    + 'as "City, ST", or a postal code; "No address" for visits without one), visits, sales_cents, compare_visits, compare_sales_cents, '
-    + 'and the days counted. A visit counts at its own address, else its customer\'s first address. '
-    + `${WHAT_COUNTS} Filters: group_by (town|postal_code, default town), month (YYYY-MM), through_day (month-to-date), compare.`,
+  description:
+    'Sales per place in a month against the same month last year (or the month before), largest first: place (a town ' +
+    'as "City, ST", or a postal code; "No address" for visits without one), visits, sales_cents, compare_visits, compare_sales_cents, ' +
+    "and the days counted. A visit counts at its own address, else its customer's first address. " +
+    `${WHAT_COUNTS} Filters: group_by (town|postal_code, default town), month (YYYY-MM), through_day (month-to-date), compare.`,
   keywords: ['numbers', 'revenue by town', 'revenue by zip code', 'where customers are', 'report'],
   access: ACCESS,
   params: z.object({
@@ -167,12 +202,18 @@ export const analyticsByPlaceQuery = defineQuery({
        group by lower(x.place)
        order by sales_cents desc, compare_sales_cents desc, lower(x.place)
        offset $7 limit $8`,
-      [...periodBounds(periods), periods.timezone, req.params.group_by, offset, req.limit + 1])
+      [...periodBounds(periods), periods.timezone, req.params.group_by, offset, req.limit + 1],
+    )
     return rankedPage(r.rows, req.limit, offset, periods)
   },
 })
 
-function rankedPage(rows: Array<Record<string, unknown>>, limit: number, offset: number, periods: { from: string; to: string; compare_from: string; compare_to: string }) {
+function rankedPage(
+  rows: Array<Record<string, unknown>>,
+  limit: number,
+  offset: number,
+  periods: { from: string; to: string; compare_from: string; compare_to: string },
+) {
   const kept = rows.slice(0, limit)
   const days = { from: periods.from, to: periods.to, compare_from: periods.compare_from, compare_to: periods.compare_to }
   return { items: kept.map((row) => ({ ...row, ...days })), next_cursor: nextOffset(offset, kept.length, rows.length > limit) }

@@ -23,10 +23,11 @@ export const setAttribute = defineAction({
   title: 'Note a fact about a customer',
   place: BY_AGENT_OR_API,
   words: { area: 'Customers', phrase: 'record a fact about a customer (gate code, pet name)' },
-  description: 'Set a fact about a contact under a snake_case key, e.g. customer_demographic "elderly", has_screens true, pets ["dog"]. '
-    + 'value is any JSON except null (remove with attribute.remove). Setting an existing key replaces its value. '
-    + 'source: note | ticket_closeout | manual | import; confidence 0..1; confirmed true records who confirmed it (a person; null for agents). '
-    + 'When the value changes and confirmed is not given, an earlier confirmation is cleared. Card numbers and SSNs in text values are redacted.',
+  description:
+    'Set a fact about a contact under a snake_case key, e.g. customer_demographic "elderly", has_screens true, pets ["dog"]. ' +
+    'value is any JSON except null (remove with attribute.remove). Setting an existing key replaces its value. ' +
+    'source: note | ticket_closeout | manual | import; confidence 0..1; confirmed true records who confirmed it (a person; null for agents). ' +
+    'When the value changes and confirmed is not given, an earlier confirmation is cleared. Card numbers and SSNs in text values are redacted.',
   access: { agent: 'unrestricted', technician: 'assigned' },
   idempotent: true,
   keywords: ['tag', 'fact', 'property', 'customer detail'],
@@ -41,29 +42,45 @@ export const setAttribute = defineAction({
   }),
   output: ATTRIBUTE_RECORD,
   async run(ctx, input) {
-    if (input.value === null) throw validationError([{ field: 'data.value', message: 'must not be null; remove the attribute with attribute.remove' }])
+    if (input.value === null)
+      throw validationError([{ field: 'data.value', message: 'must not be null; remove the attribute with attribute.remove' }])
     await lockContactRow(ctx.db, input.contact_id)
     if (input.ticket_id) {
       const t = await ctx.db.query('select 1 from tickets where id = $1', [input.ticket_id])
       if (!t.rows[0]) throw missingReference('ticket', input.ticket_id, 'data.ticket_id')
     }
-    const found = await ctx.db.query(`select ${ATTRIBUTE_COLUMNS} from attributes where contact_id = $1 and key = $2`, [input.contact_id, input.key])
+    const found = await ctx.db.query(`select ${ATTRIBUTE_COLUMNS} from attributes where contact_id = $1 and key = $2`, [
+      input.contact_id,
+      input.key,
+    ])
     const before = found.rows[0] ?? null
     const valueChanged = !before || JSON.stringify(before.value) !== JSON.stringify(input.value)
     const confirmer = personIdOf(ctx.actor)
-    const confirmation = input.confirmed === true ? { by: confirmer, at: 'now()' }
-      : input.confirmed === false || valueChanged ? { by: null, at: 'null' }
-        : { by: before?.confirmed_by ?? null, at: 'confirmed_at' }
-    const args = [JSON.stringify(input.value), input.source, input.confidence !== undefined ? input.confidence : (before?.confidence ?? null),
-      confirmation.by, input.ticket_id ?? before?.source_ticket_id ?? null]
+    const confirmation =
+      input.confirmed === true
+        ? { by: confirmer, at: 'now()' }
+        : input.confirmed === false || valueChanged
+          ? { by: null, at: 'null' }
+          : { by: before?.confirmed_by ?? null, at: 'confirmed_at' }
+    const args = [
+      JSON.stringify(input.value),
+      input.source,
+      input.confidence !== undefined ? input.confidence : (before?.confidence ?? null),
+      confirmation.by,
+      input.ticket_id ?? before?.source_ticket_id ?? null,
+    ]
     const r = before
       ? await ctx.db.query(
-        `update attributes set value = $1, source = $2, confidence = $3, confirmed_by = $4, confirmed_at = ${confirmation.at},
-           source_ticket_id = $5 where id = $6 returning ${ATTRIBUTE_COLUMNS}`, [...args, before.id])
+          `update attributes set value = $1, source = $2, confidence = $3, confirmed_by = $4, confirmed_at = ${confirmation.at},
+           source_ticket_id = $5 where id = $6 returning ${ATTRIBUTE_COLUMNS}`,
+          [...args, before.id],
+        )
       : await ctx.db.query(
-        `insert into attributes (value, source, confidence, confirmed_by, confirmed_at, source_ticket_id, tenant_id, contact_id, key)
+          `insert into attributes (value, source, confidence, confirmed_by, confirmed_at, source_ticket_id, tenant_id, contact_id, key)
          values ($1, $2, $3, $4, ${confirmation.at === 'confirmed_at' ? 'null' : confirmation.at}, $5, $6, $7, $8)
-         returning ${ATTRIBUTE_COLUMNS}`, [...args, ctx.tenantId, input.contact_id, input.key])
+         returning ${ATTRIBUTE_COLUMNS}`,
+          [...args, ctx.tenantId, input.contact_id, input.key],
+        )
     const after = r.rows[0]
     await ctx.audit({ entityType: 'attribute', entityId: String(after.id), action: before ? 'update' : 'create', before, after })
     return after
@@ -83,9 +100,16 @@ export const removeAttribute = defineAction({
   input: z.strictObject({ contact_id: z.uuid(), key }),
   output: ATTRIBUTE_RECORD.extend({ removed: z.literal(true) }),
   async run(ctx, input) {
-    const r = await ctx.db.query(`delete from attributes where contact_id = $1 and key = $2 returning ${ATTRIBUTE_COLUMNS}`, [input.contact_id, input.key])
+    const r = await ctx.db.query(`delete from attributes where contact_id = $1 and key = $2 returning ${ATTRIBUTE_COLUMNS}`, [
+      input.contact_id,
+      input.key,
+    ])
     if (!r.rows[0]) {
-      throw new AppError('NOT_FOUND', `Contact ${input.contact_id} has no attribute ${input.key}`, { field: 'data.key', contact_id: input.contact_id, key: input.key })
+      throw new AppError('NOT_FOUND', `Contact ${input.contact_id} has no attribute ${input.key}`, {
+        field: 'data.key',
+        contact_id: input.contact_id,
+        key: input.key,
+      })
     }
     await ctx.audit({ entityType: 'attribute', entityId: String(r.rows[0].id), action: 'remove', before: r.rows[0], after: null })
     return { ...r.rows[0], removed: true }

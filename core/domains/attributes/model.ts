@@ -26,7 +26,10 @@ export function attributeValueMatches(alias: string, param: string): string {
  */
 export function parseAttributeFilters(text: string): Array<{ key: string; value: string | null }> | null {
   const out: Array<{ key: string; value: string | null }> = []
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const at = part.search(/[:=]/)
     const key = (at < 0 ? part : part.slice(0, at)).trim().toLowerCase()
     const value = at < 0 ? null : part.slice(at + 1).trim()
@@ -41,7 +44,9 @@ export async function attributesOf(tx: Queryable, contactIds: string[]): Promise
   const byContact = new Map<string, unknown[]>(contactIds.map((id) => [id, []]))
   if (!contactIds.length) return byContact
   const r = await tx.query<{ contact_id: string }>(
-    `select ${ATTRIBUTE_COLUMNS} from attributes where contact_id = any($1::uuid[]) order by key`, [contactIds])
+    `select ${ATTRIBUTE_COLUMNS} from attributes where contact_id = any($1::uuid[]) order by key`,
+    [contactIds],
+  )
   for (const row of r.rows) byContact.get(row.contact_id)?.push(row)
   return byContact
 }

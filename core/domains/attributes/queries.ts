@@ -8,9 +8,10 @@ import { idList } from '../../schema-types.js'
 /** Facts about contacts, across contacts: who has which key or value. */
 export const attributesQuery = defineQuery({
   type: 'attributes',
-  description: 'Attributes (facts) of contacts, across all contacts. Filters: key (exact), value (text, any case: equal to a string, '
-    + 'number or boolean value, or held by an array value), contact_id, contact_ids (up to 100, comma-separated), source, confirmed (true|false). Each item carries the '
-    + 'contact\'s display_name.',
+  description:
+    'Attributes (facts) of contacts, across all contacts. Filters: key (exact), value (text, any case: equal to a string, ' +
+    'number or boolean value, or held by an array value), contact_id, contact_ids (up to 100, comma-separated), source, confirmed (true|false). Each item carries the ' +
+    "contact's display_name.",
   entity: 'attribute',
   keywords: ['facts', 'properties', 'demographics', 'tags'],
   access: { agent: 'unrestricted', technician: 'assigned' },
@@ -18,18 +19,27 @@ export const attributesQuery = defineQuery({
     key: z.string().trim().toLowerCase().regex(ATTRIBUTE_KEY, 'expected a snake_case key such as customer_demographic').optional(),
     value: z.string().trim().min(1).max(200).optional(),
     contact_id: z.uuid().optional(),
-    contact_ids: idList('contact').optional()
-      .describe('the facts of several contacts in one read, e.g. everyone on a day\'s route'),
+    contact_ids: idList('contact').optional().describe("the facts of several contacts in one read, e.g. everyone on a day's route"),
     source: z.enum(['note', 'ticket_closeout', 'manual', 'import']).optional(),
     confirmed: z.enum(['true', 'false']).optional(),
   }),
   record: ATTRIBUTE_RECORD.extend({ display_name: z.string(), audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const p = req.params
-    const args: unknown[] = [req.id ?? null, p.key ?? null, p.value ?? null, p.contact_id ?? null, p.source ?? null, p.confirmed ?? null, p.contact_ids ?? null]
+    const args: unknown[] = [
+      req.id ?? null,
+      p.key ?? null,
+      p.value ?? null,
+      p.contact_id ?? null,
+      p.source ?? null,
+      p.confirmed ?? null,
+      p.contact_ids ?? null,
+    ]
     const after = afterCursor(args, req.cursor, 'and (a.key, a.id) >', ['text', 'uuid'])
     args.push(req.limit + 1)
-    const columns = ATTRIBUTE_COLUMNS.split(',').map((c) => `a.${c.trim()}`).join(', ')
+    const columns = ATTRIBUTE_COLUMNS.split(',')
+      .map((c) => `a.${c.trim()}`)
+      .join(', ')
     const r = await ctx.db.query(
       `select ${columns}, c.display_name, a.key as _sort_key from attributes a join contacts c on c.id = a.contact_id
        where ($1::uuid is null or a.id = $1)
@@ -40,7 +50,9 @@ export const attributesQuery = defineQuery({
          and ($6::text is null or (a.confirmed_at is not null) = ($6 = 'true'))
          and ($7::uuid[] is null or a.contact_id = any($7))
          ${after}
-       order by a.key, a.id limit $${args.length}`, args)
+       order by a.key, a.id limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_key, row.id])
   },
 })

@@ -13,10 +13,11 @@ export const createCalendarFeed = defineAction({
   name: 'create',
   title: 'Subscribe to visits in a phone calendar',
   place: page('/calendar', 'Make a subscription link'),
-  description: 'Make an iCal (RFC 5545) subscription address that a phone or desktop calendar fetches without signing in. '
-    + 'user_id: a team member, whose assigned tickets the feed shows; null: the business feed with every ticket. '
-    + 'Returns https_url and webcal_url ONCE: only a hash is kept, so a lost address is revoked and made again. '
-    + 'Events carry the customer, address, services, phone and gate/access notes; cancelled tickets stay in as cancelled events.',
+  description:
+    'Make an iCal (RFC 5545) subscription address that a phone or desktop calendar fetches without signing in. ' +
+    'user_id: a team member, whose assigned tickets the feed shows; null: the business feed with every ticket. ' +
+    'Returns https_url and webcal_url ONCE: only a hash is kept, so a lost address is revoked and made again. ' +
+    'Events carry the customer, address, services, phone and gate/access notes; cancelled tickets stay in as cancelled events.',
   // The address is a lasting credential to customers' addresses and gate codes for whoever holds it, and the result of
   // an approved request would hand it to the agent anyway: only a person makes one. A technician makes only their own.
   access: { agent: 'never', technician: 'assigned' },
@@ -28,7 +29,9 @@ export const createCalendarFeed = defineAction({
   output: FEED_RECORD.extend({ https_url: z.string(), webcal_url: z.string() }),
   async run(ctx, input) {
     if (input.user_id === null && ctx.actor.type === 'user' && ctx.actor.role === 'technician') {
-      throw new AppError('FORBIDDEN', 'A technician may make only their own calendar feed: give user_id as your own id', { field: 'user_id' })
+      throw new AppError('FORBIDDEN', 'A technician may make only their own calendar feed: give user_id as your own id', {
+        field: 'user_id',
+      })
     }
     if (input.user_id !== null) {
       const user = await ctx.db.query('select 1 from users where id = $1', [input.user_id])
@@ -37,7 +40,8 @@ export const createCalendarFeed = defineAction({
     const secret = newSecret()
     const r = await ctx.db.query(
       `insert into calendar_feeds (tenant_id, scope, user_id, token_hash, created_by) values ($1, $2, $3, $4, $5) returning ${FEED_COLUMNS}`,
-      [ctx.tenantId, input.user_id === null ? 'business' : 'technician', input.user_id, hashSecret(secret), personIdOf(ctx.actor)])
+      [ctx.tenantId, input.user_id === null ? 'business' : 'technician', input.user_id, hashSecret(secret), personIdOf(ctx.actor)],
+    )
     await ctx.audit({ entityType: 'calendar_feed', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
     return { ...r.rows[0], ...feedUrls(ctx.services.config, secret) }
   },
@@ -49,8 +53,9 @@ export const revokeCalendarFeed = defineAction({
   name: 'revoke',
   title: 'Revoke a calendar link',
   place: page('/calendar', 'pick the link, then Revoke'),
-  description: 'Revoke a calendar feed (calendar_feed_id from calendar_feeds): its address stops working at once and for good. '
-    + 'Revoking one already revoked changes nothing.',
+  description:
+    'Revoke a calendar feed (calendar_feed_id from calendar_feeds): its address stops working at once and for good. ' +
+    'Revoking one already revoked changes nothing.',
   // Revoking only takes access away (e.g. a lost phone); the calendar of the person it belongs to goes empty, so say why.
   access: { agent: 'soft_limit', technician: 'assigned' },
   idempotent: true,
@@ -61,11 +66,13 @@ export const revokeCalendarFeed = defineAction({
   }),
   output: FEED_RECORD,
   async run(ctx, input) {
-    const before = (await ctx.db.query(`select ${FEED_COLUMNS} from calendar_feeds where id = $1 for update`, [input.calendar_feed_id])).rows[0]
+    const before = (await ctx.db.query(`select ${FEED_COLUMNS} from calendar_feeds where id = $1 for update`, [input.calendar_feed_id]))
+      .rows[0]
     if (!before) throw notFound('calendar feed', input.calendar_feed_id)
     if (before.revoked_at) return before
-    const after = (await ctx.db.query(`update calendar_feeds set revoked_at = now() where id = $1 returning ${FEED_COLUMNS}`,
-      [input.calendar_feed_id])).rows[0]
+    const after = (
+      await ctx.db.query(`update calendar_feeds set revoked_at = now() where id = $1 returning ${FEED_COLUMNS}`, [input.calendar_feed_id])
+    ).rows[0]
     await ctx.audit({ entityType: 'calendar_feed', entityId: input.calendar_feed_id, action: 'revoke', before, after })
     return after
   },

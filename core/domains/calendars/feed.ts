@@ -53,22 +53,39 @@ interface FeedTicket {
 export async function openCalendarFeed(services: Services, secret: string): Promise<CalendarFeed | null> {
   if (!FEED_SECRET.test(secret)) return null
   const tokenHash = hashSecret(secret)
-  const found = await withSignInLookup(services.db, { tokenHash }, async (tx) =>
-    (await tx.query<{ tenant_id: string; id: string }>(
-      'select tenant_id, id from calendar_feeds where token_hash = $1 and revoked_at is null', [tokenHash])).rows[0])
+  const found = await withSignInLookup(
+    services.db,
+    { tokenHash },
+    async (tx) =>
+      (
+        await tx.query<{ tenant_id: string; id: string }>(
+          'select tenant_id, id from calendar_feeds where token_hash = $1 and revoked_at is null',
+          [tokenHash],
+        )
+      ).rows[0],
+  )
   if (!found) return null
   const scope = { tenantId: found.tenant_id, actorType: 'system' as const, requestId: `calendar-feed-${found.id}` }
   return withTenant(services.db, scope, async (tx) => {
     // Stamped at most once a minute: calendars poll, and a row written on every poll buys nothing.
-    const feed = (await tx.query<{ user_id: string | null; user_name: string | null; business: string; timezone: string; created_at: Date }>(
-      `with touched as (update calendar_feeds set last_fetched_at = now()
+    const feed = (
+      await tx.query<{ user_id: string | null; user_name: string | null; business: string; timezone: string; created_at: Date }>(
+        `with touched as (update calendar_feeds set last_fetched_at = now()
          where id = $1 and revoked_at is null and (last_fetched_at is null or last_fetched_at < now() - interval '1 minute'))
        select f.user_id, u.name as user_name, t.name as business, t.timezone, f.created_at
        from calendar_feeds f join tenants t on t.id = f.tenant_id left join users u on u.tenant_id = f.tenant_id and u.id = f.user_id
-       where f.id = $1 and f.revoked_at is null`, [found.id])).rows[0]
+       where f.id = $1 and f.revoked_at is null`,
+        [found.id],
+      )
+    ).rows[0]
     if (!feed) return null
     const now = services.now()
-    const tickets = await feedTickets(tx, feed.user_id, new Date(now.getTime() - DAYS_BACK * DAY_MS), new Date(now.getTime() + DAYS_AHEAD * DAY_MS))
+    const tickets = await feedTickets(
+      tx,
+      feed.user_id,
+      new Date(now.getTime() - DAYS_BACK * DAY_MS),
+      new Date(now.getTime() + DAYS_AHEAD * DAY_MS),
+    )
     const name = feed.user_id ? `${feed.business}: ${feed.user_name || 'my'} jobs` : feed.business
     const body = serializeCalendar(calendarLines(tickets, { name, timezone: feed.timezone, base: services.config.publicBaseUrl }))
     const lastModified = tickets.reduce((latest, t) => (t.changed_at > latest ? t.changed_at : latest), feed.created_at)
@@ -94,7 +111,9 @@ async function feedTickets(tx: Queryable, userId: string | null, from: Date, to:
      where t.scheduled_end > $2 and t.scheduled_start < $3
        and ($1::uuid is null or exists (select 1 from ticket_technicians tt where tt.tenant_id = t.tenant_id and tt.ticket_id = t.id and tt.user_id = $1))
      order by t.scheduled_start, t.id
-     limit ${MAX_EVENTS}`, [userId, from, to])
+     limit ${MAX_EVENTS}`,
+    [userId, from, to],
+  )
   return r.rows
 }
 
@@ -102,9 +121,15 @@ async function feedTickets(tx: Queryable, userId: string | null, from: Date, to:
 function calendarLines(tickets: readonly FeedTicket[], cal: { name: string; timezone: string; base: string }): IcalLine[] {
   const host = new URL(cal.base).hostname
   const lines: IcalLine[] = [
-    ['BEGIN', 'VCALENDAR'], ['VERSION', '2.0'], ['PRODID', '-//Service CRM//Calendar feed//EN'], ['CALSCALE', 'GREGORIAN'],
-    ['METHOD', 'PUBLISH'], ['X-WR-CALNAME', escapeText(cal.name)], ['X-WR-TIMEZONE', escapeText(cal.timezone)],
-    ['REFRESH-INTERVAL;VALUE=DURATION', 'PT1H'], ['X-PUBLISHED-TTL', 'PT1H'],
+    ['BEGIN', 'VCALENDAR'],
+    ['VERSION', '2.0'],
+    ['PRODID', '-//Service CRM//Calendar feed//EN'],
+    ['CALSCALE', 'GREGORIAN'],
+    ['METHOD', 'PUBLISH'],
+    ['X-WR-CALNAME', escapeText(cal.name)],
+    ['X-WR-TIMEZONE', escapeText(cal.timezone)],
+    ['REFRESH-INTERVAL;VALUE=DURATION', 'PT1H'],
+    ['X-PUBLISHED-TTL', 'PT1H'],
   ]
   for (const t of tickets) lines.push(...eventLines(t, host, cal.base))
   lines.push(['END', 'VCALENDAR'])
@@ -125,7 +150,9 @@ function eventLines(t: FeedTicket, host: string, base: string): IcalLine[] {
     t.notes && `Notes: ${t.notes}`,
     t.technicians && `Technicians: ${t.technicians}`,
     cancelled && `Cancelled${t.cancel_reason ? `: ${t.cancel_reason}` : ''}`,
-  ].filter(Boolean).join('\n')
+  ]
+    .filter(Boolean)
+    .join('\n')
   const stamp = utcStamp(t.changed_at)
   return [
     ['BEGIN', 'VEVENT'],

@@ -6,13 +6,15 @@ const LINE_OCTETS = 75
 
 /** A TEXT value escaped per RFC 5545 3.3.11: backslash, semicolon, comma and line breaks; other control characters become spaces. */
 export function escapeText(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/;/g, '\\;')
-    .replace(/,/g, '\\,')
-    .replace(/\r\n|\r|\n/g, '\\n')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: iCalendar text may not carry control characters, so they are replaced
-    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ' ')
+  return (
+    text
+      .replace(/\\/g, '\\\\')
+      .replace(/;/g, '\\;')
+      .replace(/,/g, '\\,')
+      .replace(/\r\n|\r|\n/g, '\\n')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: iCalendar text may not carry control characters, so they are replaced
+      .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, ' ')
+  )
 }
 
 /** One content line folded at 75 octets, never inside a UTF-8 character, each continuation starting with a space. */
@@ -35,7 +37,10 @@ export function foldLine(line: string): string {
 
 /** An instant as a UTC DATE-TIME value: 20261105T150000Z. */
 export function utcStamp(instant: Date): string {
-  return instant.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  return instant
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 }
 
 /** A whole iCalendar object from its lines: each folded, CRLF after every line, as RFC 5545 requires. */

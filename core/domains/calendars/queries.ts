@@ -7,9 +7,10 @@ import { auditTrailExpansion } from '../../output-types.js'
 /** The business's calendar subscription addresses, without their secrets. */
 export const calendarFeedsQuery = defineQuery({
   type: 'calendar_feeds',
-  description: 'Calendar (iCal) feeds, newest first. Each: id, scope (business|technician), user_id (the technician, null for the '
-    + 'business feed), created_at, revoked_at (null while it works), last_fetched_at (when a calendar last fetched it). '
-    + 'The address itself is shown only once, by calendar_feed.create. Filters: user_id, status (active|revoked).',
+  description:
+    'Calendar (iCal) feeds, newest first. Each: id, scope (business|technician), user_id (the technician, null for the ' +
+    'business feed), created_at, revoked_at (null while it works), last_fetched_at (when a calendar last fetched it). ' +
+    'The address itself is shown only once, by calendar_feed.create. Filters: user_id, status (active|revoked).',
   entity: 'calendar_feed',
   keywords: ['ical', 'ics', 'webcal', 'calendar subscription', 'calendar link'],
   access: { agent: 'unrestricted', technician: 'assigned', assignedFilter: 'user_id' },
@@ -28,7 +29,9 @@ export const calendarFeedsQuery = defineQuery({
        where ($1::uuid is null or id = $1) and ($2::uuid is null or user_id = $2)
          and ($3::text is null or ($3 = 'active') = (revoked_at is null))
          ${after}
-       order by created_at desc, id desc limit $${args.length}`, args)
+       order by created_at desc, id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

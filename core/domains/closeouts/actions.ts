@@ -13,7 +13,14 @@ import { closeLineInput, confirmLines } from '../tickets/close-lines.js'
 import { assertActive, clockedMinutes, instantOf, lockTicket, techniciansOf } from '../tickets/model.js'
 import { checkVisitDay, earlyInput } from '../tickets/visit-day.js'
 import {
-  assertStepOpen, CLOSEOUT_RECORD, type CloseoutRow, type CloseoutState, closeoutView, loadCloseout, saveCloseout, stepsAfterSaving,
+  assertStepOpen,
+  CLOSEOUT_RECORD,
+  type CloseoutRow,
+  type CloseoutState,
+  closeoutView,
+  loadCloseout,
+  saveCloseout,
+  stepsAfterSaving,
 } from './model.js'
 import { visitFor } from '../../places.js'
 
@@ -28,9 +35,10 @@ export const startCloseout = defineAction({
   name: 'start',
   title: 'Start a close-out',
   place: visitFor('Close out'),
-  description: 'Start the close-out of a ticket, or return the one in progress. The work starts as booked: its line items and the '
-    + 'time between the first clock-in and the last clock-out (else the booked length). A close-out starts on the visit\'s day in the '
-    + 'business time zone: before it, a CONFLICT says from when; only an owner may start sooner, with early true (audited).',
+  description:
+    'Start the close-out of a ticket, or return the one in progress. The work starts as booked: its line items and the ' +
+    "time between the first clock-in and the last clock-out (else the booked length). A close-out starts on the visit's day in the " +
+    'business time zone: before it, a CONFLICT says from when; only an owner may start sooner, with early true (audited).',
   idempotent: true,
   input: z.strictObject({ ticket_id: ticketId, early: earlyInput }),
   output: CLOSEOUT_RECORD,
@@ -41,16 +49,37 @@ export const startCloseout = defineAction({
       assertActive(ticket, 'be closed out')
       const settings = await loadTenantSettings(ctx.db)
       const startedEarly = checkVisitDay(ctx, ticket, ctx.services.now(), settings.timezone, { doing: 'close-out', early: input.early })
-      const lineRows = await ctx.db.query<{ id: string }>('select id from ticket_line_items where ticket_id = $1 order by position, created_at, id', [ticket.id])
-      const lines = await confirmLines(ctx.db, ticket.id, lineRows.rows.map((l) => ({ line_item_id: l.id })), 'data.line_items')
+      const lineRows = await ctx.db.query<{ id: string }>(
+        'select id from ticket_line_items where ticket_id = $1 order by position, created_at, id',
+        [ticket.id],
+      )
+      const lines = await confirmLines(
+        ctx.db,
+        ticket.id,
+        lineRows.rows.map((l) => ({ line_item_id: l.id })),
+        'data.line_items',
+      )
       const booked = Math.round((new Date(ticket.scheduled_end).getTime() - new Date(ticket.scheduled_start).getTime()) / 60_000)
       const state: CloseoutState = {
-        work: { duration_minutes: await clockedMinutes(ctx.db, ticket.id, ctx.services.now()) ?? booked, line_items: lines,
-          final_price_confirmed: false, is_price_estimated: Boolean(ticket.is_price_estimated) },
+        work: {
+          duration_minutes: (await clockedMinutes(ctx.db, ticket.id, ctx.services.now())) ?? booked,
+          line_items: lines,
+          final_price_confirmed: false,
+          is_price_estimated: Boolean(ticket.is_price_estimated),
+        },
       }
-      await ctx.db.query(`insert into closeouts (tenant_id, ticket_id, started_by, state) values ($1, $2, $3, $4)
-        on conflict (tenant_id, ticket_id) do nothing`, [ctx.tenantId, ticket.id, personIdOf(ctx.actor), JSON.stringify(state)])
-      await ctx.audit({ entityType: 'ticket', entityId: ticket.id, action: 'closeout_start', before: null, after: { steps_done: [], ...startedEarly } })
+      await ctx.db.query(
+        `insert into closeouts (tenant_id, ticket_id, started_by, state) values ($1, $2, $3, $4)
+        on conflict (tenant_id, ticket_id) do nothing`,
+        [ctx.tenantId, ticket.id, personIdOf(ctx.actor), JSON.stringify(state)],
+      )
+      await ctx.audit({
+        entityType: 'ticket',
+        entityId: ticket.id,
+        action: 'closeout_start',
+        before: null,
+        after: { steps_done: [], ...startedEarly },
+      })
     }
     return closeoutView(ctx, await loadCloseout(ctx.db, input.ticket_id))
   },
@@ -62,9 +91,10 @@ export const saveCloseoutWork = defineAction({
   name: 'save_work',
   title: 'Close-out: the work done',
   place: visitFor('Close out: Work'),
-  description: 'Close-out step 1: duration_minutes, the line items as done (existing ones by line_item_id, new ones priced like '
-    + 'ticket.add_line_item; lines left out are removed) and, for an estimated ticket, final_price_confirmed. confirm false only '
-    + 'updates the list (e.g. after adding a service); confirm true completes the step. Nothing on the ticket changes until completion.',
+  description:
+    'Close-out step 1: duration_minutes, the line items as done (existing ones by line_item_id, new ones priced like ' +
+    'ticket.add_line_item; lines left out are removed) and, for an estimated ticket, final_price_confirmed. confirm false only ' +
+    'updates the list (e.g. after adding a service); confirm true completes the step. Nothing on the ticket changes until completion.',
   input: z.strictObject({
     ticket_id: ticketId,
     duration_minutes: z.number().int().min(0).max(1440),
@@ -76,7 +106,12 @@ export const saveCloseoutWork = defineAction({
   async run(ctx, input) {
     const row = await openStep(ctx, input.ticket_id, 'work')
     const lines = await confirmLines(ctx.db, input.ticket_id, input.line_items, 'data.line_items')
-    const work = { ...row.state.work, duration_minutes: input.duration_minutes, line_items: lines, final_price_confirmed: input.final_price_confirmed }
+    const work = {
+      ...row.state.work,
+      duration_minutes: input.duration_minutes,
+      line_items: lines,
+      final_price_confirmed: input.final_price_confirmed,
+    }
     if (input.confirm) {
       const issues: FieldIssue[] = []
       if (!lines.length) issues.push({ field: 'data.line_items', message: 'must list at least one service or item done' })
@@ -95,13 +130,16 @@ export const saveCloseoutNotes = defineAction({
   name: 'save_notes',
   title: 'Close-out: notes',
   place: visitFor('Close out: Notes'),
-  description: 'Close-out step 2: free-text notes (card numbers and SSNs are redacted). Empty notes need no_notes true, a conscious skip. '
-    + 'page_redactions: what the page already redacted before sending, recorded as security events.',
+  description:
+    'Close-out step 2: free-text notes (card numbers and SSNs are redacted). Empty notes need no_notes true, a conscious skip. ' +
+    'page_redactions: what the page already redacted before sending, recorded as security events.',
   input: z.strictObject({
     ticket_id: ticketId,
     notes: noteText(5000, { allowEmpty: true }),
     no_notes: z.boolean().default(false),
-    page_redactions: z.strictObject({ card: z.number().int().min(0).max(100).default(0), ssn: z.number().int().min(0).max(100).default(0) }).optional(),
+    page_redactions: z
+      .strictObject({ card: z.number().int().min(0).max(100).default(0), ssn: z.number().int().min(0).max(100).default(0) })
+      .optional(),
   }),
   output: CLOSEOUT_RECORD,
   async run(ctx, input) {
@@ -111,12 +149,20 @@ export const saveCloseoutNotes = defineAction({
     }
     for (const [kind, count] of Object.entries(input.page_redactions ?? {})) {
       if (!count) continue
-      await ctx.db.query(`insert into security_events (tenant_id, kind, layer, entity_type, entity_id, field, detail, actor_type, actor_id, request_id)
+      await ctx.db.query(
+        `insert into security_events (tenant_id, kind, layer, entity_type, entity_id, field, detail, actor_type, actor_id, request_id)
         values ($1, $2, 'page', 'closeout', $3, 'notes', $4, $5, $6, $7)`,
-      [ctx.tenantId, kind, input.ticket_id, JSON.stringify({ count }), ctx.actor.type, ctx.actor.id, ctx.requestId])
+        [ctx.tenantId, kind, input.ticket_id, JSON.stringify({ count }), ctx.actor.type, ctx.actor.id, ctx.requestId],
+      )
     }
     const state: CloseoutState = { ...row.state, notes: input.notes, no_notes: !input.notes }
-    if (!input.notes) state.extraction = { status: 'empty', message: 'No notes to read; add facts by hand if there are any.', for_notes: '', attributes: [] }
+    if (!input.notes)
+      state.extraction = {
+        status: 'empty',
+        message: 'No notes to read; add facts by hand if there are any.',
+        for_notes: '',
+        attributes: [],
+      }
     else if (state.extraction?.for_notes !== input.notes || state.extraction.status === 'pending') {
       state.extraction = { status: 'pending', message: 'Reading the notes…', for_notes: input.notes, attributes: [] }
     }
@@ -136,15 +182,25 @@ export const recordCloseoutExtraction = defineAction({
     for_notes: z.string().max(5000),
     status: z.enum(['ok', 'failed', 'off', 'empty']),
     message: z.string().max(500),
-    attributes: z.array(z.strictObject({
-      key: z.string().regex(ATTRIBUTE_KEY), value: noteText(500), confidence: z.number().min(0).max(1),
-    })).max(40).default([]),
+    attributes: z
+      .array(
+        z.strictObject({
+          key: z.string().regex(ATTRIBUTE_KEY),
+          value: noteText(500),
+          confidence: z.number().min(0).max(1),
+        }),
+      )
+      .max(40)
+      .default([]),
   }),
   output: CLOSEOUT_RECORD,
   async run(ctx, input) {
     const row = await loadCloseout(ctx.db, input.ticket_id, true)
     if (row.completed_at || row.state.extraction?.for_notes !== input.for_notes) return closeoutView(ctx, row)
-    const state: CloseoutState = { ...row.state, extraction: { status: input.status, message: input.message, for_notes: input.for_notes, attributes: input.attributes } }
+    const state: CloseoutState = {
+      ...row.state,
+      extraction: { status: input.status, message: input.message, for_notes: input.for_notes, attributes: input.attributes },
+    }
     return save(ctx, row, state, row.steps_done)
   },
 })
@@ -155,9 +211,10 @@ export const saveCloseoutNext = defineAction({
   name: 'save_next',
   title: 'Close-out: the next visit',
   place: visitFor('Close out: Next visit'),
-  description: 'Close-out step 3: next_service, one of schedule (a time; the technicians must be free), none, reach_out in N months, '
-    + 'or keep_series (a ticket of a recurring series: its next visit is already booked, nothing more is). '
-    + 'Nothing is booked or scheduled until completion.',
+  description:
+    'Close-out step 3: next_service, one of schedule (a time; the technicians must be free), none, reach_out in N months, ' +
+    'or keep_series (a ticket of a recurring series: its next visit is already booked, nothing more is). ' +
+    'Nothing is booked or scheduled until completion.',
   input: z.strictObject({ ticket_id: ticketId, next_service: nextServiceInput }),
   output: CLOSEOUT_RECORD,
   async run(ctx, input) {
@@ -168,13 +225,23 @@ export const saveCloseoutNext = defineAction({
       const settings = await loadTenantSettings(ctx.db)
       const start = instantOf(next.scheduled_start, settings.timezone)
       if (start <= ctx.services.now()) {
-        throw validationError([{ field: 'data.next_service.scheduled_start', message: `must be in the future (now is ${ctx.services.now().toISOString()})` }])
+        throw validationError([
+          { field: 'data.next_service.scheduled_start', message: `must be in the future (now is ${ctx.services.now().toISOString()})` },
+        ])
       }
-      const t = await ctx.db.query<{ scheduled_start: Date; scheduled_end: Date }>('select scheduled_start, scheduled_end from tickets where id = $1', [input.ticket_id])
+      const t = await ctx.db.query<{ scheduled_start: Date; scheduled_end: Date }>(
+        'select scheduled_start, scheduled_end from tickets where id = $1',
+        [input.ticket_id],
+      )
       const minutes = next.duration_minutes ?? (t.rows[0].scheduled_end.getTime() - t.rows[0].scheduled_start.getTime()) / 60_000
       const techs = (await techniciansOf(ctx.db, [input.ticket_id])).get(input.ticket_id) ?? []
-      await assertNoDoubleBooking(ctx.db, { technicianIds: techs.map((x) => String(x.user_id)), start,
-        end: new Date(start.getTime() + minutes * 60_000), exceptTicketId: input.ticket_id, timeZone: settings.timezone })
+      await assertNoDoubleBooking(ctx.db, {
+        technicianIds: techs.map((x) => String(x.user_id)),
+        start,
+        end: new Date(start.getTime() + minutes * 60_000),
+        exceptTicketId: input.ticket_id,
+        timeZone: settings.timezone,
+      })
     }
     return save(ctx, row, { ...row.state, next_service: next }, stepsAfterSaving(row.steps_done, 'next'))
   },
@@ -186,23 +253,31 @@ export const saveCloseoutAttributes = defineAction({
   name: 'save_attributes',
   title: 'Close-out: confirm the facts',
   place: visitFor('Close out: Confirm'),
-  description: 'Close-out step 4, the confirmation: a decision (keep, edit or drop) for every fact read from the notes, and facts '
-    + 'added by hand (origin manual). Kept and edited facts go onto the customer at completion.',
+  description:
+    'Close-out step 4, the confirmation: a decision (keep, edit or drop) for every fact read from the notes, and facts ' +
+    'added by hand (origin manual). Kept and edited facts go onto the customer at completion.',
   input: z.strictObject({
     ticket_id: ticketId,
-    attributes: z.array(z.strictObject({
-      key: z.string().trim().regex(ATTRIBUTE_KEY, 'expected snake_case starting with a letter, e.g. pet_name'),
-      value: noteText(500, { allowEmpty: true }),
-      origin: z.enum(['extracted', 'manual']),
-      decision: z.enum(['keep', 'edit', 'drop']),
-    })).max(40),
+    attributes: z
+      .array(
+        z.strictObject({
+          key: z.string().trim().regex(ATTRIBUTE_KEY, 'expected snake_case starting with a letter, e.g. pet_name'),
+          value: noteText(500, { allowEmpty: true }),
+          origin: z.enum(['extracted', 'manual']),
+          decision: z.enum(['keep', 'edit', 'drop']),
+        }),
+      )
+      .max(40),
   }),
   output: CLOSEOUT_RECORD,
   async run(ctx, input) {
     const row = await openStep(ctx, input.ticket_id, 'confirm')
     const extraction = row.state.extraction
     if (extraction?.status === 'pending') {
-      throw new AppError('CONFLICT', 'The notes are still being read; reload the confirmation in a moment', { ticket_id: input.ticket_id, retryable: true })
+      throw new AppError('CONFLICT', 'The notes are still being read; reload the confirmation in a moment', {
+        ticket_id: input.ticket_id,
+        retryable: true,
+      })
     }
     const issues: FieldIssue[] = []
     for (const found of extraction?.attributes ?? []) {
@@ -218,8 +293,10 @@ export const saveCloseoutAttributes = defineAction({
       kept.add(a.key)
     })
     if (issues.length) throw validationError(issues)
-    const decisions = input.attributes.map((a) => ({ ...a,
-      confidence: a.origin === 'extracted' ? extraction?.attributes.find((x) => x.key === a.key)?.confidence : undefined }))
+    const decisions = input.attributes.map((a) => ({
+      ...a,
+      confidence: a.origin === 'extracted' ? extraction?.attributes.find((x) => x.key === a.key)?.confidence : undefined,
+    }))
     return save(ctx, row, { ...row.state, attributes: decisions }, stepsAfterSaving(row.steps_done, 'confirm'))
   },
 })
@@ -230,8 +307,9 @@ export const completeCloseout = defineAction({
   name: 'complete',
   title: 'Complete a close-out',
   place: visitFor('Close out: Confirm'),
-  description: 'Close-out step 5: complete the ticket with the confirmed answers (as ticket.close). The ticket never changes again. '
-    + 'Calling it again returns the same result.',
+  description:
+    'Close-out step 5: complete the ticket with the confirmed answers (as ticket.close). The ticket never changes again. ' +
+    'Calling it again returns the same result.',
   input: z.strictObject({ ticket_id: ticketId }),
   output: CLOSEOUT_RECORD,
   async run(ctx, input) {
@@ -253,14 +331,19 @@ export const completeCloseout = defineAction({
       final_price_confirmed: s.work.final_price_confirmed,
       notes: s.notes ?? '',
       next_service: s.next_service,
-      attributes: (s.attributes ?? []).filter((a) => a.decision !== 'drop')
+      attributes: (s.attributes ?? [])
+        .filter((a) => a.decision !== 'drop')
         .map((a) => ({ key: a.key, value: a.value, ...(a.confidence === undefined ? {} : { confidence: a.confidence }) })),
     })
     // The visit's day was checked when this close-out was started (or an owner started it early).
     const result = await closeTicketWith(ctx, payload, true)
     const summary = { note_id: result.note_id, next_ticket: result.next_ticket, reach_out: result.reach_out, attributes: result.attributes }
-    await ctx.db.query('update closeouts set completed_at = $2, result = $3, steps_done = $4 where ticket_id = $1',
-      [input.ticket_id, ctx.services.now(), JSON.stringify(summary), [...row.steps_done, 'complete']])
+    await ctx.db.query('update closeouts set completed_at = $2, result = $3, steps_done = $4 where ticket_id = $1', [
+      input.ticket_id,
+      ctx.services.now(),
+      JSON.stringify(summary),
+      [...row.steps_done, 'complete'],
+    ])
     return closeoutView(ctx, await loadCloseout(ctx.db, input.ticket_id))
   },
 })
@@ -271,9 +354,10 @@ export const finishCloseout = defineAction({
   name: 'finish',
   title: 'Close-out: payment',
   place: visitFor('Close out: Payment'),
-  description: 'Close-out step 6, payment: send_invoice (creates the ticket\'s invoice if it has none and emails it), pay_now (creates '
-    + 'the invoice for paying on the spot by link) or skip with skip_reason (paid_already, handled_separately, other) and an optional note. '
-    + 'Decided once: calling it again returns the first decision.',
+  description:
+    "Close-out step 6, payment: send_invoice (creates the ticket's invoice if it has none and emails it), pay_now (creates " +
+    'the invoice for paying on the spot by link) or skip with skip_reason (paid_already, handled_separately, other) and an optional note. ' +
+    'Decided once: calling it again returns the first decision.',
   input: z.strictObject({
     ticket_id: ticketId,
     payment: z.enum(['send_invoice', 'pay_now', 'skip']),
@@ -286,18 +370,36 @@ export const finishCloseout = defineAction({
     if (row.finished_at) return closeoutView(ctx, row)
     assertStepOpen(row, 'payment')
     if (input.payment === 'skip' && !input.skip_reason) {
-      throw validationError([{ field: 'data.skip_reason', message: 'is required to skip payment: paid_already, handled_separately or other' }])
+      throw validationError([
+        { field: 'data.skip_reason', message: 'is required to skip payment: paid_already, handled_separately or other' },
+      ])
     }
     if (input.payment === 'skip' && input.skip_reason === 'other' && !input.note) {
       throw validationError([{ field: 'data.note', message: 'is required when the reason is other: say how the customer pays' }])
     }
-    const invoiceId = input.payment === 'skip' ? null
-      : String((await issueInvoice(ctx, { ticket_id: input.ticket_id }, { email: input.payment === 'send_invoice' })).invoice.id)
-    await ctx.db.query(`update closeouts set payment_choice = $2, skip_reason = $3, payment_note = $4, invoice_id = $5, finished_at = $6,
+    const invoiceId =
+      input.payment === 'skip'
+        ? null
+        : String((await issueInvoice(ctx, { ticket_id: input.ticket_id }, { email: input.payment === 'send_invoice' })).invoice.id)
+    await ctx.db.query(
+      `update closeouts set payment_choice = $2, skip_reason = $3, payment_note = $4, invoice_id = $5, finished_at = $6,
         steps_done = array_append(steps_done, 'payment') where ticket_id = $1`,
-    [input.ticket_id, input.payment, input.payment === 'skip' ? input.skip_reason : null, input.note ?? null, invoiceId, ctx.services.now()])
-    await ctx.audit({ entityType: 'ticket', entityId: input.ticket_id, action: 'closeout_payment', before: null,
-      after: { payment: input.payment, skip_reason: input.skip_reason ?? null, note: input.note ?? null, invoice_id: invoiceId } })
+      [
+        input.ticket_id,
+        input.payment,
+        input.payment === 'skip' ? input.skip_reason : null,
+        input.note ?? null,
+        invoiceId,
+        ctx.services.now(),
+      ],
+    )
+    await ctx.audit({
+      entityType: 'ticket',
+      entityId: input.ticket_id,
+      action: 'closeout_payment',
+      before: null,
+      after: { payment: input.payment, skip_reason: input.skip_reason ?? null, note: input.note ?? null, invoice_id: invoiceId },
+    })
     return closeoutView(ctx, await loadCloseout(ctx.db, input.ticket_id))
   },
 })
@@ -309,7 +411,12 @@ async function openStep(ctx: OperationContext, ticketId: string, step: Parameter
   return row
 }
 
-async function save(ctx: OperationContext, row: CloseoutRow, state: CloseoutState, steps: CloseoutRow['steps_done']): Promise<Record<string, unknown>> {
+async function save(
+  ctx: OperationContext,
+  row: CloseoutRow,
+  state: CloseoutState,
+  steps: CloseoutRow['steps_done'],
+): Promise<Record<string, unknown>> {
   await saveCloseout(ctx.db, row.ticket_id, state, steps)
   return closeoutView(ctx, await loadCloseout(ctx.db, row.ticket_id))
 }

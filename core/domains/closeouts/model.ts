@@ -68,8 +68,10 @@ const COLUMNS = `ticket_id, started_by, state, steps_done, completed_at, result,
 export async function loadCloseout(tx: Queryable, ticketId: string, lock = false): Promise<CloseoutRow> {
   const r = await tx.query<CloseoutRow>(`select ${COLUMNS} from closeouts where ticket_id = $1 ${lock ? 'for update' : ''}`, [ticketId])
   if (!r.rows[0]) {
-    throw new AppError('NOT_FOUND', `Ticket ${ticketId} has no close-out in progress; start one with closeout.start`,
-      { entity: 'closeout', id: ticketId })
+    throw new AppError('NOT_FOUND', `Ticket ${ticketId} has no close-out in progress; start one with closeout.start`, {
+      entity: 'closeout',
+      id: ticketId,
+    })
   }
   return r.rows[0]
 }
@@ -87,13 +89,19 @@ export function nextStep(stepsDone: readonly string[]): Step | 'done' {
 /** Refuses a step whose earlier steps are missing, and any change to the answers once the ticket is completed. */
 export function assertStepOpen(row: CloseoutRow, step: Step): void {
   if (row.completed_at && STEPS.indexOf(step) <= STEPS.indexOf('complete')) {
-    throw new AppError('IMMUTABLE', `This ticket was completed at ${new Date(row.completed_at).toISOString()}; its close-out can no longer change`,
-      { ticket_id: row.ticket_id, next_step: nextStep(row.steps_done) })
+    throw new AppError(
+      'IMMUTABLE',
+      `This ticket was completed at ${new Date(row.completed_at).toISOString()}; its close-out can no longer change`,
+      { ticket_id: row.ticket_id, next_step: nextStep(row.steps_done) },
+    )
   }
   const missing = STEPS.slice(0, STEPS.indexOf(step)).find((s) => !row.steps_done.includes(s))
   if (missing) {
-    throw new AppError('CONFLICT', `Step "${missing}" of the close-out comes first; it is not done yet`,
-      { ticket_id: row.ticket_id, step, missing_step: missing })
+    throw new AppError('CONFLICT', `Step "${missing}" of the close-out comes first; it is not done yet`, {
+      ticket_id: row.ticket_id,
+      step,
+      missing_step: missing,
+    })
   }
 }
 
@@ -113,10 +121,13 @@ export async function closeoutView(ctx: OperationContext, row: CloseoutRow): Pro
   const t = await tx.query<Record<string, unknown>>(
     `select t.id, t.number, t.status, t.contact_id, c.display_name as contact_name, t.address_id, t.scheduled_start, t.scheduled_end,
             t.is_price_estimated, t.closed_at
-     from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id where t.id = $1`, [row.ticket_id])
+     from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id where t.id = $1`,
+    [row.ticket_id],
+  )
   const ticketFields = t.rows[0]
   const invoice = row.invoice_id
-    ? (await tx.query('select id, number, status, total_cents, amount_due_cents, currency from invoices where id = $1', [row.invoice_id])).rows[0] ?? null
+    ? ((await tx.query('select id, number, status, total_cents, amount_due_cents, currency from invoices where id = $1', [row.invoice_id]))
+        .rows[0] ?? null)
     : null
   const state = row.state
   return {
@@ -136,7 +147,9 @@ export async function closeoutView(ctx: OperationContext, row: CloseoutRow): Pro
     next_service: state.next_service ?? null,
     // The recurring series the ticket belongs to, with its next visit: the close-out offers to keep it.
     series: await seriesOfTicket(tx, row.ticket_id),
-    extraction: state.extraction ? { status: state.extraction.status, message: state.extraction.message, attributes: state.extraction.attributes } : null,
+    extraction: state.extraction
+      ? { status: state.extraction.status, message: state.extraction.message, attributes: state.extraction.attributes }
+      : null,
     attributes: state.attributes ?? null,
     completed_at: row.completed_at,
     result: row.result,
@@ -169,19 +182,21 @@ export const CLOSEOUT_RECORD = z.object({
   next_step: z.enum([...STEPS, 'done']),
   work: z.object({
     duration_minutes: z.number().int(),
-    line_items: z.array(z.object({
-      line_item_id: z.uuid().nullable(),
-      service_id: z.uuid().nullable(),
-      service_name: z.string().nullable(),
-      pricing: z.enum(['fixed', 'flexible', 'per_unit', 'product']).nullable(),
-      description: z.string(),
-      quantity: z.number().int(),
-      unit_price_cents: z.number().int(),
-      price_cents: z.number().int(),
-      price_editable: z.boolean(),
-      duration_minutes: z.number().int().nullable(),
-      taxable: z.boolean(),
-    })),
+    line_items: z.array(
+      z.object({
+        line_item_id: z.uuid().nullable(),
+        service_id: z.uuid().nullable(),
+        service_name: z.string().nullable(),
+        pricing: z.enum(['fixed', 'flexible', 'per_unit', 'product']).nullable(),
+        description: z.string(),
+        quantity: z.number().int(),
+        unit_price_cents: z.number().int(),
+        price_cents: z.number().int(),
+        price_editable: z.boolean(),
+        duration_minutes: z.number().int().nullable(),
+        taxable: z.boolean(),
+      }),
+    ),
     final_price_confirmed: z.boolean(),
     is_price_estimated: z.boolean(),
     clocked_minutes: z.number().int().nullable(),
@@ -189,40 +204,60 @@ export const CLOSEOUT_RECORD = z.object({
   }),
   notes: z.string().nullable(),
   no_notes: z.boolean(),
-  next_service: z.object({
-    kind: z.enum(['schedule', 'none', 'reach_out', 'keep_series']),
-    scheduled_start: z.string().optional(),
-    duration_minutes: z.number().int().optional(),
-    months: z.number().int().optional(),
-  }).nullable(),
+  next_service: z
+    .object({
+      kind: z.enum(['schedule', 'none', 'reach_out', 'keep_series']),
+      scheduled_start: z.string().optional(),
+      duration_minutes: z.number().int().optional(),
+      months: z.number().int().optional(),
+    })
+    .nullable(),
   series: z.object({ id: z.uuid(), status: z.enum(['active', 'paused', 'ended']), next_visit: BOOKED_VISIT.nullable() }).nullable(),
-  extraction: z.object({
-    status: z.enum(['pending', 'ok', 'failed', 'off', 'empty']),
-    message: z.string(),
-    attributes: z.array(z.object({ key: z.string(), value: z.string(), confidence: z.number() })),
-  }).nullable(),
-  attributes: z.array(z.object({
-    key: z.string(),
-    value: z.string(),
-    origin: z.enum(['extracted', 'manual']),
-    decision: z.enum(['keep', 'edit', 'drop']),
-    confidence: z.number().optional(),
-  })).nullable(),
+  extraction: z
+    .object({
+      status: z.enum(['pending', 'ok', 'failed', 'off', 'empty']),
+      message: z.string(),
+      attributes: z.array(z.object({ key: z.string(), value: z.string(), confidence: z.number() })),
+    })
+    .nullable(),
+  attributes: z
+    .array(
+      z.object({
+        key: z.string(),
+        value: z.string(),
+        origin: z.enum(['extracted', 'manual']),
+        decision: z.enum(['keep', 'edit', 'drop']),
+        confidence: z.number().optional(),
+      }),
+    )
+    .nullable(),
   completed_at: timestamp.nullable(),
-  result: z.object({
-    note_id: z.uuid().nullable(),
-    next_ticket: BOOKED_VISIT.nullable(),
-    reach_out: z.object({ message_id: z.uuid(), send_at: timestamp, already_queued: z.boolean() }).nullable(),
-    attributes: z.array(z.object({ id: z.uuid(), key: z.string(), value: z.unknown() })),
-  }).nullable(),
-  payment: z.object({
-    choice: z.enum(['send_invoice', 'pay_now', 'skip']),
-    skip_reason: z.enum(['paid_already', 'handled_separately', 'other']).nullable(),
-    note: z.string().nullable(),
-    invoice: z.object({ id: z.uuid(), number: z.string(), status: z.enum(INVOICE_STATUSES), total_cents: z.number().int(),
-      amount_due_cents: z.number().int(), currency: z.string() }).nullable(),
-    decided_at: timestamp,
-  }).nullable(),
+  result: z
+    .object({
+      note_id: z.uuid().nullable(),
+      next_ticket: BOOKED_VISIT.nullable(),
+      reach_out: z.object({ message_id: z.uuid(), send_at: timestamp, already_queued: z.boolean() }).nullable(),
+      attributes: z.array(z.object({ id: z.uuid(), key: z.string(), value: z.unknown() })),
+    })
+    .nullable(),
+  payment: z
+    .object({
+      choice: z.enum(['send_invoice', 'pay_now', 'skip']),
+      skip_reason: z.enum(['paid_already', 'handled_separately', 'other']).nullable(),
+      note: z.string().nullable(),
+      invoice: z
+        .object({
+          id: z.uuid(),
+          number: z.string(),
+          status: z.enum(INVOICE_STATUSES),
+          total_cents: z.number().int(),
+          amount_due_cents: z.number().int(),
+          currency: z.string(),
+        })
+        .nullable(),
+      decided_at: timestamp,
+    })
+    .nullable(),
   started_by: z.uuid().nullable(),
   created_at: timestamp,
   updated_at: timestamp,

@@ -13,8 +13,23 @@ import { ADDRESS_RECORD } from '../addresses/model.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
 import { COMPANY_FIELDS, companyColumns, companyInput, refuseCompanyFieldsOnPerson } from './company.js'
 import {
-  CONTACT_COLUMNS, CONTACT_RECORD, CONTACT_TABLE, checkedChannels, displayNameOf, emailKey, emailSchema, emailsSchema, lockContact, mergePreferences,
-  phoneSchema, phonesSchema, preferencesSchema, tagSchema, uniqueTags, withPrimary, type ContactChannel,
+  CONTACT_COLUMNS,
+  CONTACT_RECORD,
+  CONTACT_TABLE,
+  checkedChannels,
+  displayNameOf,
+  emailKey,
+  emailSchema,
+  emailsSchema,
+  lockContact,
+  mergePreferences,
+  phoneSchema,
+  phonesSchema,
+  preferencesSchema,
+  tagSchema,
+  uniqueTags,
+  withPrimary,
+  type ContactChannel,
 } from './model.js'
 import { BY_AGENT_OR_API, customer, page } from '../../places.js'
 
@@ -31,12 +46,13 @@ export const createContact = defineAction({
   title: 'Add a customer',
   place: page('/customers/new', 'fill in the name and how to reach them'),
   words: { area: 'Customers', phrase: 'add a customer' },
-  description: 'Create a contact (customer): a person or organization. Give display_name, or first_name and/or last_name '
-    + '(display_name is then derived). emails and phones list all addresses and numbers as [{value, label, primary}] (exactly '
-    + 'one primary; the first when none is marked); email and phone give the primary one (added to the lists). preferences: time_of_day '
-    + '(morning|afternoon), preferred_days (mon..sun), notes. about: standing free text about the contact (dated remarks go in '
-    + `note.add). addresses: the service locations, created with the contact (same fields as address.add, at most ${MAX_INLINE_ADDRESSES}). `
-    + 'custom_fields: the business\'s own fields, {key: value}. Card numbers and SSNs in free text are replaced by [REDACTED].',
+  description:
+    'Create a contact (customer): a person or organization. Give display_name, or first_name and/or last_name ' +
+    '(display_name is then derived). emails and phones list all addresses and numbers as [{value, label, primary}] (exactly ' +
+    'one primary; the first when none is marked); email and phone give the primary one (added to the lists). preferences: time_of_day ' +
+    '(morning|afternoon), preferred_days (mon..sun), notes. about: standing free text about the contact (dated remarks go in ' +
+    `note.add). addresses: the service locations, created with the contact (same fields as address.add, at most ${MAX_INLINE_ADDRESSES}). ` +
+    "custom_fields: the business's own fields, {key: value}. Card numbers and SSNs in free text are replaced by [REDACTED].",
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['customer', 'new customer', 'add client'],
   input: z.strictObject({
@@ -53,10 +69,15 @@ export const createContact = defineAction({
     status: z.enum(['active', 'inactive']).default('active'),
     source: source.optional().describe('Where the contact came from, e.g. referral, google, square_import'),
     about: noteText().optional().describe('Standing free text about the contact, e.g. "gate code 4821, friendly dog"'),
-    addresses: z.array(z.strictObject(newAddressShape)).max(MAX_INLINE_ADDRESSES).optional()
+    addresses: z
+      .array(z.strictObject(newAddressShape))
+      .max(MAX_INLINE_ADDRESSES)
+      .optional()
       .describe('Service locations: [{label?, line1, line2?, city, state, postal_code, country? (default US), access_notes?}]'),
     custom_fields: customFieldsInput.optional(),
-    allow_duplicate: z.boolean().default(false)
+    allow_duplicate: z
+      .boolean()
+      .default(false)
       .describe('true: create even though a customer with the same email or phone exists (otherwise CONFLICT naming that customer)'),
     ...companyInput,
   }),
@@ -70,15 +91,34 @@ export const createContact = defineAction({
     if (input.phone) phones = withPrimary(phones, input.phone, phoneKey, false)
     const custom = await checkedCustomFields(ctx.db, { record: 'contact', contactKind: input.kind }, input.custom_fields, null)
     refuseCompanyFieldsOnPerson(input.kind, input)
-    if (!input.allow_duplicate) await refuseDuplicate(ctx.db, emails.map((e) => e.value), phones.map((p) => p.value))
+    if (!input.allow_duplicate)
+      await refuseDuplicate(
+        ctx.db,
+        emails.map((e) => e.value),
+        phones.map((p) => p.value),
+      )
     const company = companyColumns(input)
     const r = await ctx.db.query(
       `insert into contacts (tenant_id, kind, display_name, first_name, last_name, emails, phones, preferences, tags, status, source, notes, custom_fields,
          legal_name, industry, website, tax_id, billing_address)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15, $16, $17, $18) returning ${CONTACT_COLUMNS}`,
-      [ctx.tenantId, input.kind, display, input.first_name ?? null, input.last_name ?? null, JSON.stringify(emails), JSON.stringify(phones),
-        JSON.stringify(mergePreferences({}, input.preferences ?? {})), uniqueTags(input.tags ?? []), input.status, input.source ?? null,
-        input.about ?? null, JSON.stringify(custom), ...COMPANY_FIELDS.map((k) => company[k] ?? null)])
+      [
+        ctx.tenantId,
+        input.kind,
+        display,
+        input.first_name ?? null,
+        input.last_name ?? null,
+        JSON.stringify(emails),
+        JSON.stringify(phones),
+        JSON.stringify(mergePreferences({}, input.preferences ?? {})),
+        uniqueTags(input.tags ?? []),
+        input.status,
+        input.source ?? null,
+        input.about ?? null,
+        JSON.stringify(custom),
+        ...COMPANY_FIELDS.map((k) => company[k] ?? null),
+      ],
+    )
     const contact = r.rows[0]
     await ctx.audit({ entityType: 'contact', entityId: String(contact.id), action: 'create', before: null, after: contact })
     if (!input.addresses) return contact
@@ -96,18 +136,33 @@ export const createContact = defineAction({
 async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[], self: string | null = null): Promise<void> {
   const digits = phones.map(storedPhoneKey).filter((d) => d.length >= 7)
   if (!emails.length && !digits.length) return
-  const r = await tx.query<{ id: string; display_name: string; email: string | null; phone: string | null; by: 'email' | 'phone'; value: string }>(
+  const r = await tx.query<{
+    id: string
+    display_name: string
+    email: string | null
+    phone: string | null
+    by: 'email' | 'phone'
+    value: string
+  }>(
     `select s.id, s.display_name, s.email, s.phone, case when c.email = any($1::text[]) then 'email' else 'phone' end as by,
        case when c.email = any($1::text[]) then c.email else c.phone end as value
      from contacts c join contacts s on s.tenant_id = c.tenant_id and s.id = coalesce(c.merged_into, c.id)
      where (c.email = any($1::text[]) or c.phone_key = any($2::text[])) and ($3::uuid is null or s.id <> $3)
-     order by c.merged_into is not null, c.created_at, c.id limit 1`, [emails.map(emailKey), digits, self])
+     order by c.merged_into is not null, c.created_at, c.id limit 1`,
+    [emails.map(emailKey), digits, self],
+  )
   const found = r.rows[0]
   if (!found) return
-  throw new AppError('CONFLICT', `${found.display_name} (contact_id ${found.id}) already has this ${found.by} (${found.value}); `
-    + `use that customer, or call again with allow_duplicate: true if this is really ${self ? 'shared' : 'someone else'}`,
-  { field: `data.${found.by}`, matched: { field: found.by, value: found.value },
-    existing: { id: found.id, display_name: found.display_name, email: found.email, phone: found.phone } })
+  throw new AppError(
+    'CONFLICT',
+    `${found.display_name} (contact_id ${found.id}) already has this ${found.by} (${found.value}); ` +
+      `use that customer, or call again with allow_duplicate: true if this is really ${self ? 'shared' : 'someone else'}`,
+    {
+      field: `data.${found.by}`,
+      matched: { field: found.by, value: found.value },
+      existing: { id: found.id, display_name: found.display_name, email: found.email, phone: found.phone },
+    },
+  )
 }
 
 /** Changes fields of a customer record; fields left out stay as they are, null clears an optional one. */
@@ -116,14 +171,15 @@ export const updateContact = defineAction({
   name: 'update',
   title: 'Edit a customer',
   place: customer('Edit'),
-  words: { area: 'Customers', phrase: 'change a customer\'s details' },
-  description: 'Update a contact. Only the fields given change; null clears first_name, last_name, email, phone, source or about. '
-    + 'email/phone replace the primary entry (a value already listed just becomes primary); emails/phones replace the whole list. '
-    + 'preferences change key by key (null clears a key). '
-    + 'tags replaces all tags; tags_add and tags_remove change some without resending the rest. '
-    + 'display_name follows first and last name unless it was set to something else. A new primary email or phone another customer '
-    + 'has is refused with CONFLICT naming that customer unless allow_duplicate is true. Company fields are for organizations only. '
-    + 'custom_fields: {key: value} changes those fields only; null clears one.',
+  words: { area: 'Customers', phrase: "change a customer's details" },
+  description:
+    'Update a contact. Only the fields given change; null clears first_name, last_name, email, phone, source or about. ' +
+    'email/phone replace the primary entry (a value already listed just becomes primary); emails/phones replace the whole list. ' +
+    'preferences change key by key (null clears a key). ' +
+    'tags replaces all tags; tags_add and tags_remove change some without resending the rest. ' +
+    'display_name follows first and last name unless it was set to something else. A new primary email or phone another customer ' +
+    'has is refused with CONFLICT naming that customer unless allow_duplicate is true. Company fields are for organizations only. ' +
+    'custom_fields: {key: value} changes those fields only; null clears one.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['tag', 'untag', 'edit customer'],
@@ -145,7 +201,9 @@ export const updateContact = defineAction({
     source: source.nullable().optional(),
     about: noteText().nullable().optional(),
     custom_fields: customFieldsInput.optional(),
-    allow_duplicate: z.boolean().optional()
+    allow_duplicate: z
+      .boolean()
+      .optional()
       .describe('true: keep a new email or phone that another customer has too (otherwise CONFLICT naming that customer)'),
     ...companyInput,
   }),
@@ -159,25 +217,34 @@ export const updateContact = defineAction({
     }
     if (input.about !== undefined) columns.notes = input.about
     if (input.custom_fields !== undefined) {
-      const kind = input.kind ?? before.kind as string
-      columns.custom_fields = JSON.stringify(await checkedCustomFields(ctx.db, { record: 'contact', contactKind: kind }, input.custom_fields,
-        before.custom_fields as Record<string, unknown>))
+      const kind = input.kind ?? (before.kind as string)
+      columns.custom_fields = JSON.stringify(
+        await checkedCustomFields(
+          ctx.db,
+          { record: 'contact', contactKind: kind },
+          input.custom_fields,
+          before.custom_fields as Record<string, unknown>,
+        ),
+      )
     }
-    if (input.display_name === undefined && (input.first_name !== undefined || input.last_name !== undefined)
-        && before.display_name === displayNameOf({ first_name: before.first_name as string, last_name: before.last_name as string })) {
+    if (
+      input.display_name === undefined &&
+      (input.first_name !== undefined || input.last_name !== undefined) &&
+      before.display_name === displayNameOf({ first_name: before.first_name as string, last_name: before.last_name as string })
+    ) {
       const derived = displayNameOf({
-        first_name: input.first_name !== undefined ? input.first_name : before.first_name as string | null,
-        last_name: input.last_name !== undefined ? input.last_name : before.last_name as string | null,
+        first_name: input.first_name !== undefined ? input.first_name : (before.first_name as string | null),
+        last_name: input.last_name !== undefined ? input.last_name : (before.last_name as string | null),
       })
       if (derived) columns.display_name = derived
     }
     if (input.emails !== undefined || input.email !== undefined) {
-      let emails = input.emails !== undefined ? checkedChannels(input.emails, 'data.emails', emailKey) : before.emails as ContactChannel[]
+      let emails = input.emails !== undefined ? checkedChannels(input.emails, 'data.emails', emailKey) : (before.emails as ContactChannel[])
       if (input.email !== undefined) emails = withPrimary(emails, input.email, emailKey, input.emails === undefined)
       columns.emails = JSON.stringify(emails)
     }
     if (input.phones !== undefined || input.phone !== undefined) {
-      let phones = input.phones !== undefined ? checkedChannels(input.phones, 'data.phones', phoneKey) : before.phones as ContactChannel[]
+      let phones = input.phones !== undefined ? checkedChannels(input.phones, 'data.phones', phoneKey) : (before.phones as ContactChannel[])
       if (input.phone !== undefined) phones = withPrimary(phones, input.phone, phoneKey, input.phones === undefined)
       columns.phones = JSON.stringify(phones)
     }
@@ -186,7 +253,7 @@ export const updateContact = defineAction({
     }
     if (input.tags !== undefined || input.tags_add !== undefined || input.tags_remove !== undefined) {
       const removed = new Set(input.tags_remove ?? [])
-      columns.tags = uniqueTags([...(input.tags ?? before.tags as string[]), ...(input.tags_add ?? [])]).filter((t) => !removed.has(t))
+      columns.tags = uniqueTags([...(input.tags ?? (before.tags as string[])), ...(input.tags_add ?? [])]).filter((t) => !removed.has(t))
     }
     if (!input.allow_duplicate) await refuseNewDuplicates(ctx.db, before, columns)
     const sets: string[] = []
@@ -212,7 +279,9 @@ async function refuseNewDuplicates(tx: Queryable, before: Record<string, unknown
   const added = (column: 'emails' | 'phones', keyOf: (v: string) => string) => {
     if (typeof columns[column] !== 'string') return []
     const had = new Set((before[column] as ContactChannel[]).map((c) => keyOf(c.value)))
-    return (JSON.parse(columns[column] as string) as ContactChannel[]).filter((c) => c.primary && !had.has(keyOf(c.value))).map((c) => c.value)
+    return (JSON.parse(columns[column] as string) as ContactChannel[])
+      .filter((c) => c.primary && !had.has(keyOf(c.value)))
+      .map((c) => c.value)
   }
   await refuseDuplicate(tx, added('emails', emailKey), added('phones', phoneKey), String(before.id))
 }
@@ -224,8 +293,9 @@ export const archiveContact = defineAction({
   title: 'Archive a customer',
   place: customer('Archive'),
   words: { area: 'Customers', phrase: 'archive a customer' },
-  description: 'Archive a contact: hidden from default lists, history kept. Archiving twice changes nothing. '
-    + 'Restore with contact.update status=active.',
+  description:
+    'Archive a contact: hidden from default lists, history kept. Archiving twice changes nothing. ' +
+    'Restore with contact.update status=active.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ contact_id: z.uuid() }),
@@ -247,8 +317,13 @@ async function historyOf(ctx: { db: Queryable }, contactId: string): Promise<Rec
             (select count(*) from scheduled_messages where contact_id = $1) as scheduled_messages,
             (select count(*) from waitlist_entries where contact_id = $1 or address_id in (select id from own_addresses)) as waitlist_entries,
             (select count(*) from contacts where merged_into = $1) as merged_contacts`,
-    [contactId])
-  return Object.fromEntries(Object.entries(r.rows[0]).filter(([, n]) => Number(n) > 0).map(([k, n]) => [k, Number(n)]))
+    [contactId],
+  )
+  return Object.fromEntries(
+    Object.entries(r.rows[0])
+      .filter(([, n]) => Number(n) > 0)
+      .map(([k, n]) => [k, Number(n)]),
+  )
 }
 
 /** Deletes a contact that never did business; one with history is archived instead. */
@@ -258,9 +333,10 @@ export const deleteContact = defineAction({
   title: 'Delete a customer entered by mistake',
   place: BY_AGENT_OR_API,
   words: { area: 'Customers', phrase: 'delete a customer entered by mistake' },
-  description: 'Permanently delete a contact entered by mistake, with its addresses, attributes and links. A contact with history '
-    + '(tickets, invoices, notes, scheduled messages, waitlist entries, a lead converted to it, or contacts merged into it) is never deleted: the call '
-    + 'fails with CONFLICT; use contact.archive. Agents need the owner\'s authorization (the call is queued).',
+  description:
+    'Permanently delete a contact entered by mistake, with its addresses, attributes and links. A contact with history ' +
+    '(tickets, invoices, notes, scheduled messages, waitlist entries, a lead converted to it, or contacts merged into it) is never deleted: the call ' +
+    "fails with CONFLICT; use contact.archive. Agents need the owner's authorization (the call is queued).",
   access: { agent: 'requires_authorization', technician: 'none' },
   destructive: true,
   keywords: ['remove customer', 'erase'],
@@ -271,34 +347,63 @@ export const deleteContact = defineAction({
     const name = r.rows[0]?.display_name ?? `unknown contact ${input.contact_id}`
     const history = r.rows[0] ? await historyOf(ctx, input.contact_id) : {}
     const parts = Object.entries(history).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
-    return { summary: `Delete customer ${name} for good, with their addresses, facts and links`, customer: r.rows[0] ? { id: input.contact_id, name } : null,
-      warnings: parts.length ? [`Has ${parts.join(', ')}: the delete will be refused; archive instead.`] : ['No tickets, invoices or notes: nothing else is lost.'],
-      currency, timezone }
+    return {
+      summary: `Delete customer ${name} for good, with their addresses, facts and links`,
+      customer: r.rows[0] ? { id: input.contact_id, name } : null,
+      warnings: parts.length
+        ? [`Has ${parts.join(', ')}: the delete will be refused; archive instead.`]
+        : ['No tickets, invoices or notes: nothing else is lost.'],
+      currency,
+      timezone,
+    }
   },
-  output: z.object({ id: z.uuid(), deleted: z.literal(true), addresses_deleted: z.number().int(), attributes_deleted: z.number().int(), links_deleted: z.number().int() }),
+  output: z.object({
+    id: z.uuid(),
+    deleted: z.literal(true),
+    addresses_deleted: z.number().int(),
+    attributes_deleted: z.number().int(),
+    links_deleted: z.number().int(),
+  }),
   async run(ctx, input) {
     const before = await lockContact(ctx.db, input.contact_id)
     const history = await historyOf(ctx, input.contact_id)
     if (Object.keys(history).length) {
       const parts = Object.entries(history).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
-      throw new AppError('CONFLICT', `${before.display_name} has history (${parts.join(', ')}) and cannot be deleted; `
-        + `archive the contact instead with contact.archive {"contact_id": "${input.contact_id}"}`,
-      { field: 'data.contact_id', history, suggestion: 'contact.archive' })
+      throw new AppError(
+        'CONFLICT',
+        `${before.display_name} has history (${parts.join(', ')}) and cannot be deleted; ` +
+          `archive the contact instead with contact.archive {"contact_id": "${input.contact_id}"}`,
+        { field: 'data.contact_id', history, suggestion: 'contact.archive' },
+      )
     }
     const links = await ctx.db.query(
       `delete from contact_links where from_contact_id = $1 or to_contact_id = $1
-       returning id, from_contact_id, to_contact_id, link_type, note`, [input.contact_id])
+       returning id, from_contact_id, to_contact_id, link_type, note`,
+      [input.contact_id],
+    )
     for (const link of links.rows) {
       const other = link.from_contact_id === input.contact_id ? link.to_contact_id : link.from_contact_id
       await ctx.audit({ entityType: 'contact', entityId: String(other), action: 'unlink', before: { link }, after: { link: null } })
     }
-    const attributes = await ctx.db.query('delete from attributes where contact_id = $1 returning id, contact_id, key, value, source', [input.contact_id])
-    for (const a of attributes.rows) await ctx.audit({ entityType: 'attribute', entityId: String(a.id), action: 'delete', before: a, after: null })
+    const attributes = await ctx.db.query('delete from attributes where contact_id = $1 returning id, contact_id, key, value, source', [
+      input.contact_id,
+    ])
+    for (const a of attributes.rows)
+      await ctx.audit({ entityType: 'attribute', entityId: String(a.id), action: 'delete', before: a, after: null })
     const addresses = await ctx.db.query(
-      `delete from addresses where contact_id = $1 returning id, contact_id, label, line1, line2, city, state, postal_code, country`, [input.contact_id])
-    for (const a of addresses.rows) await ctx.audit({ entityType: 'address', entityId: String(a.id), action: 'delete', before: a, after: null })
+      `delete from addresses where contact_id = $1 returning id, contact_id, label, line1, line2, city, state, postal_code, country`,
+      [input.contact_id],
+    )
+    for (const a of addresses.rows)
+      await ctx.audit({ entityType: 'address', entityId: String(a.id), action: 'delete', before: a, after: null })
     await ctx.db.query('delete from contacts where id = $1', [input.contact_id])
     await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'delete', before, after: null })
-    return { id: input.contact_id, deleted: true, addresses_deleted: addresses.rowCount, attributes_deleted: attributes.rowCount, links_deleted: links.rowCount }
+    return {
+      id: input.contact_id,
+      deleted: true,
+      addresses_deleted: addresses.rowCount,
+      attributes_deleted: attributes.rowCount,
+      links_deleted: links.rowCount,
+    }
   },
 })

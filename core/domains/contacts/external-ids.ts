@@ -10,7 +10,7 @@ import { timestamp } from '../../output-types.js'
 
 /** One external id as include=external_ids shows it. */
 export const EXTERNAL_ID_RECORD = z.object({
-  source: z.string().describe('Where it comes from: square for Square\'s Customer ID, else the import\'s source (csv, hubspot...)'),
+  source: z.string().describe("Where it comes from: square for Square's Customer ID, else the import's source (csv, hubspot...)"),
   external_id: z.string(),
   created_at: timestamp,
 })
@@ -19,8 +19,11 @@ export const EXTERNAL_ID_RECORD = z.object({
 export async function externalIdsOf(tx: Queryable, contactIds: string[]): Promise<Map<string, unknown[]>> {
   const byContact = new Map<string, unknown[]>(contactIds.map((id) => [id, []]))
   if (!contactIds.length) return byContact
-  const r = await tx.query<{ contact_id: string }>(`select contact_id, source, external_id, created_at from contact_external_ids
-    where contact_id = any($1::uuid[]) order by created_at, source, external_id`, [contactIds])
+  const r = await tx.query<{ contact_id: string }>(
+    `select contact_id, source, external_id, created_at from contact_external_ids
+    where contact_id = any($1::uuid[]) order by created_at, source, external_id`,
+    [contactIds],
+  )
   for (const { contact_id, ...row } of r.rows) byContact.get(contact_id)?.push(row)
   return byContact
 }
@@ -28,7 +31,9 @@ export async function externalIdsOf(tx: Queryable, contactIds: string[]): Promis
 /** The contacts holding exactly this external id (in any source), each with the source it is kept under. */
 export async function contactsWithExternalId(tx: Queryable, externalId: string): Promise<Array<{ contact_id: string; source: string }>> {
   const r = await tx.query<{ contact_id: string; source: string }>(
-    'select contact_id, source from contact_external_ids where external_id = $1 order by source', [externalId.trim()])
+    'select contact_id, source from contact_external_ids where external_id = $1 order by source',
+    [externalId.trim()],
+  )
   return r.rows
 }
 

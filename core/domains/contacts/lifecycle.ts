@@ -20,7 +20,13 @@ export interface LifecycleChange {
  * changed (with lifecycle_since = now), audited as the system: entity contact, action lifecycle. The rule itself is
  * the SQL function contact_lifecycles, shared with the migration's backfill. Merged contacts are left as they are.
  */
-export async function refreshLifecycles(tx: Queryable, tenantId: string, requestId: string, contactIds: string[], now: Date): Promise<LifecycleChange[]> {
+export async function refreshLifecycles(
+  tx: Queryable,
+  tenantId: string,
+  requestId: string,
+  contactIds: string[],
+  now: Date,
+): Promise<LifecycleChange[]> {
   const ids = [...new Set(contactIds)]
   if (!ids.length) return []
   const r = await tx.query<{ contact_id: string; old: Lifecycle; new: Lifecycle }>(
@@ -31,10 +37,21 @@ export async function refreshLifecycles(tx: Queryable, tenantId: string, request
        lifecycle_since = case when c.lifecycle = f.lifecycle then c.lifecycle_since else $2 end
      from fresh f join locked l on l.id = f.contact_id
      where c.id = f.contact_id and (c.lifecycle is distinct from f.lifecycle or c.last_activity_at is distinct from f.last_activity_at)
-     returning c.id as contact_id, l.lifecycle as old, c.lifecycle as new`, [ids, now])
+     returning c.id as contact_id, l.lifecycle as old, c.lifecycle as new`,
+    [ids, now],
+  )
   const changes = r.rows.filter((row) => row.old !== row.new)
-  await writeAuditMany(tx, systemAuditor(tenantId, requestId), changes.map((c) => ({
-    entityType: 'contact', entityId: c.contact_id, action: 'lifecycle', before: { lifecycle: c.old }, after: { lifecycle: c.new } })))
+  await writeAuditMany(
+    tx,
+    systemAuditor(tenantId, requestId),
+    changes.map((c) => ({
+      entityType: 'contact',
+      entityId: c.contact_id,
+      action: 'lifecycle',
+      before: { lifecycle: c.old },
+      after: { lifecycle: c.new },
+    })),
+  )
   return changes
 }
 
@@ -50,8 +67,15 @@ export async function refreshLapsingCustomers(tx: Queryable, tenantId: string, r
   const r = await tx.query<{ id: string }>(
     `select c.id from contacts c join tenants t on t.id = c.tenant_id
      where c.tenant_id = app_tenant() and c.lifecycle = 'customer' and c.last_activity_at < $1::timestamptz - make_interval(months => t.lapsed_after_months)`,
-    [now])
-  return refreshLifecycles(tx, tenantId, requestId, r.rows.map((row) => row.id), now)
+    [now],
+  )
+  return refreshLifecycles(
+    tx,
+    tenantId,
+    requestId,
+    r.rows.map((row) => row.id),
+    now,
+  )
 }
 
 /** refreshLifecycles for an operation's contacts, in its transaction, at its clock. */

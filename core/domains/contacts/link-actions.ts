@@ -12,8 +12,12 @@ const LINK_COLUMNS = 'id, from_contact_id as contact_id, to_contact_id, link_typ
 const linkInput = {
   contact_id: z.uuid().describe('The contact the link describes: "contact_id works_at to_contact_id"'),
   to_contact_id: z.uuid().describe('The other contact'),
-  link_type: z.enum(LINK_TYPES).describe('works_at (person to organization), referred_by (contact_id was referred by to_contact_id), '
-    + 'parent_company (organization to the organization owning it), household or partner (both ways), other'),
+  link_type: z
+    .enum(LINK_TYPES)
+    .describe(
+      'works_at (person to organization), referred_by (contact_id was referred by to_contact_id), ' +
+        'parent_company (organization to the organization owning it), household or partner (both ways), other',
+    ),
 }
 
 /** The link between two contacts of a type; a household or partner link is found whichever way it was made. */
@@ -21,13 +25,18 @@ async function findLink(ctx: OperationContext, input: { contact_id: string; to_c
   const r = await ctx.db.query(
     `select ${LINK_COLUMNS} from contact_links
      where link_type = $3 and ((from_contact_id = $1 and to_contact_id = $2) or ($3 = any($4::text[]) and from_contact_id = $2 and to_contact_id = $1))`,
-    [input.contact_id, input.to_contact_id, input.link_type, SYMMETRIC_LINK_TYPES])
+    [input.contact_id, input.to_contact_id, input.link_type, SYMMETRIC_LINK_TYPES],
+  )
   return r.rows[0]
 }
 
 /** Both contacts' audit trails show a link made, changed or removed. */
-async function auditBothSides(ctx: OperationContext, action: 'link' | 'unlink' | 'update_link', before: Record<string, unknown> | null,
-  after: Record<string, unknown> | null) {
+async function auditBothSides(
+  ctx: OperationContext,
+  action: 'link' | 'unlink' | 'update_link',
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+) {
   const link = (after ?? before) as Record<string, unknown>
   for (const id of [link.contact_id, link.to_contact_id]) {
     await ctx.audit({ entityType: 'contact', entityId: String(id), action, before: { link: before }, after: { link: after } })
@@ -39,8 +48,11 @@ async function relink(ctx: OperationContext, existing: Record<string, unknown>, 
   const strength = input.strength ?? existing.strength
   const note = input.note ?? existing.note
   if (strength === existing.strength && note === existing.note) return existing
-  const r = await ctx.db.query(`update contact_links set strength = $2, note = $3 where id = $1 returning ${LINK_COLUMNS}`,
-    [existing.id, strength, note])
+  const r = await ctx.db.query(`update contact_links set strength = $2, note = $3 where id = $1 returning ${LINK_COLUMNS}`, [
+    existing.id,
+    strength,
+    note,
+  ])
   await auditBothSides(ctx, 'update_link', existing, r.rows[0])
   return r.rows[0]
 }
@@ -52,10 +64,11 @@ export const linkContacts = defineAction({
   title: 'Link two customers',
   place: BY_AGENT_OR_API,
   words: { area: 'Customers', phrase: 'link two customers (employer, referral, family, parent company)' },
-  description: 'Link two contacts: contact_id works_at | referred_by | parent_company | household | partner | other to_contact_id, '
-    + 'with a strength (weak | normal | strong; default normal). works_at: a person at an organization; parent_company: both '
-    + 'organizations; a one-way link cannot also be made the other way round. Linking the same pair and type again changes only '
-    + 'strength and note. Links show in contacts with include=links, from both sides; referral chains in the referrals data type.',
+  description:
+    'Link two contacts: contact_id works_at | referred_by | parent_company | household | partner | other to_contact_id, ' +
+    'with a strength (weak | normal | strong; default normal). works_at: a person at an organization; parent_company: both ' +
+    'organizations; a one-way link cannot also be made the other way round. Linking the same pair and type again changes only ' +
+    'strength and note. Links show in contacts with include=links, from both sides; referral chains in the referrals data type.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['relationship', 'referral', 'employer', 'family', 'subsidiary', 'partner'],
@@ -72,7 +85,8 @@ export const linkContacts = defineAction({
     const r = await ctx.db.query(
       `insert into contact_links (tenant_id, from_contact_id, to_contact_id, link_type, strength, note) values ($1, $2, $3, $4, $5, $6)
        on conflict do nothing returning ${LINK_COLUMNS}`,
-      [ctx.tenantId, input.contact_id, input.to_contact_id, input.link_type, input.strength ?? 'normal', input.note ?? null])
+      [ctx.tenantId, input.contact_id, input.to_contact_id, input.link_type, input.strength ?? 'normal', input.note ?? null],
+    )
     // Made by a request running at the same moment: the link exists, which is what was asked.
     if (!r.rows[0]) return relink(ctx, await findLink(ctx, input), input)
     await auditBothSides(ctx, 'link', null, r.rows[0])
@@ -94,8 +108,9 @@ export const unlinkContacts = defineAction({
   async run(ctx, input) {
     const link = await findLink(ctx, input)
     if (!link) {
-      throw new AppError('NOT_FOUND', `No ${input.link_type} link from contact ${input.contact_id} to ${input.to_contact_id}`,
-        { field: 'data.to_contact_id' })
+      throw new AppError('NOT_FOUND', `No ${input.link_type} link from contact ${input.contact_id} to ${input.to_contact_id}`, {
+        field: 'data.to_contact_id',
+      })
     }
     await ctx.db.query('delete from contact_links where id = $1', [link.id])
     await auditBothSides(ctx, 'unlink', link, null)

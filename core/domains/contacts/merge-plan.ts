@@ -27,10 +27,18 @@ export const MOVING_RECORDS = [
  * Both contacts of a merge, locked when asked (in id order, so two merges of the same pair take turns). Refuses a
  * contact merged into itself, one that does not exist here, and either one already merged (naming its survivor).
  */
-export async function loadMergePair(tx: Queryable, survivorId: string, mergedId: string, lock: boolean): Promise<{ survivor: ContactRow; merged: ContactRow }> {
+export async function loadMergePair(
+  tx: Queryable,
+  survivorId: string,
+  mergedId: string,
+  lock: boolean,
+): Promise<{ survivor: ContactRow; merged: ContactRow }> {
   if (survivorId === mergedId) throw validationError([{ field: 'data.merged_id', message: 'must be another contact than survivor_id' }])
-  const r = await tx.query<ContactRow>(`select ${CONTACT_COLUMNS}, stripe_customer_id from contacts where id = any($1::uuid[])
-    order by id${lock ? ' for update' : ''}`, [[survivorId, mergedId]])
+  const r = await tx.query<ContactRow>(
+    `select ${CONTACT_COLUMNS}, stripe_customer_id from contacts where id = any($1::uuid[])
+    order by id${lock ? ' for update' : ''}`,
+    [[survivorId, mergedId]],
+  )
   const survivor = r.rows.find((c) => c.id === survivorId)
   const merged = r.rows.find((c) => c.id === mergedId)
   if (!survivor) throw missingReference('contact', survivorId, 'data.survivor_id')
@@ -44,10 +52,13 @@ export async function loadMergePair(tx: Queryable, survivorId: string, mergedId:
 /** How many records of each kind the merged contact has that will move to the survivor. */
 export async function movingCounts(tx: Queryable, contactId: string): Promise<Record<string, number>> {
   const parts = MOVING_RECORDS.map((m) => `(select count(*) from ${m.table} where ${m.column} = $1)::int as ${m.key}`)
-  const r = await tx.query<Record<string, number>>(`select ${parts.join(', ')},
+  const r = await tx.query<Record<string, number>>(
+    `select ${parts.join(', ')},
     (select count(*) from attributes where contact_id = $1)::int as attributes,
     (select count(*) from contact_links where from_contact_id = $1 or to_contact_id = $1)::int as links,
-    (select count(*) from contact_external_ids where contact_id = $1)::int as external_ids`, [contactId])
+    (select count(*) from contact_external_ids where contact_id = $1)::int as external_ids`,
+    [contactId],
+  )
   return Object.fromEntries(Object.entries(r.rows[0]).map(([k, n]) => [k, Number(n)]))
 }
 
@@ -60,11 +71,18 @@ export interface AttributeConflict {
 }
 
 /** The attribute keys both contacts have with different values. */
-export async function attributeConflicts(tx: Queryable, survivorId: string, mergedId: string, prefer: MergePreference): Promise<AttributeConflict[]> {
+export async function attributeConflicts(
+  tx: Queryable,
+  survivorId: string,
+  mergedId: string,
+  prefer: MergePreference,
+): Promise<AttributeConflict[]> {
   const r = await tx.query<{ key: string; survivor_value: unknown; merged_value: unknown }>(
     `select m.key, s.value as survivor_value, m.value as merged_value from attributes m
      join attributes s on s.tenant_id = m.tenant_id and s.contact_id = $1 and s.key = m.key
-     where m.contact_id = $2 and s.value <> m.value order by m.key`, [survivorId, mergedId])
+     where m.contact_id = $2 and s.value <> m.value order by m.key`,
+    [survivorId, mergedId],
+  )
   return r.rows.map((row) => ({ ...row, kept: prefer }))
 }
 
@@ -74,10 +92,14 @@ export async function attributeConflicts(tx: Queryable, survivorId: string, merg
  */
 export function mergedFields(survivor: ContactRow, merged: ContactRow, prefer: MergePreference): Record<string, unknown> {
   const [first, second] = prefer === 'survivor' ? [survivor, merged] : [merged, survivor]
-  const pick = (column: string) => present(first[column]) ? first[column] : present(second[column]) ? second[column] : null
+  const pick = (column: string) => (present(first[column]) ? first[column] : present(second[column]) ? second[column] : null)
   const fields: Record<string, unknown> = {
-    kind: pick('kind'), display_name: pick('display_name'), first_name: pick('first_name'), last_name: pick('last_name'),
-    source: pick('source'), notes: pick('about'),
+    kind: pick('kind'),
+    display_name: pick('display_name'),
+    first_name: pick('first_name'),
+    last_name: pick('last_name'),
+    source: pick('source'),
+    notes: pick('about'),
     emails: unitedChannels(first.emails as ContactChannel[], second.emails as ContactChannel[], emailKey),
     phones: unitedChannels(first.phones as ContactChannel[], second.phones as ContactChannel[], phoneKey),
     preferences: { ...(second.preferences as object), ...(first.preferences as object) },

@@ -19,34 +19,67 @@ export interface MovedRecords {
  * Moves every record of the merged contact to the survivor, in the caller's transaction, auditing each record. The
  * merged contact must already point at the survivor: a closed ticket's customer may only follow that pointer.
  */
-export async function moveRecords(ctx: OperationContext, survivor: { id: string; display_name: string },
-  merged: { id: string; display_name: string }, prefer: MergePreference, conflicts: AttributeConflict[]): Promise<MovedRecords> {
+export async function moveRecords(
+  ctx: OperationContext,
+  survivor: { id: string; display_name: string },
+  merged: { id: string; display_name: string },
+  prefer: MergePreference,
+  conflicts: AttributeConflict[],
+): Promise<MovedRecords> {
   const s = survivor.id
   const m = merged.id
   const moved: Record<string, number> = {}
   const colliding = await ctx.db.query<{ id: string; status: string }>(
     `select w.id, w.status from waitlist_entries w where w.contact_id = $2 and w.status in ('waiting', 'offered')
        and exists (select 1 from waitlist_entries o where o.contact_id = $1 and o.status in ('waiting', 'offered')
-         and o.service_id is not distinct from w.service_id)`, [s, m])
+         and o.service_id is not distinct from w.service_id)`,
+    [s, m],
+  )
   for (const row of colliding.rows) {
     await ctx.db.query(`update waitlist_entries set status = 'removed' where id = $1`, [row.id])
-    await ctx.audit({ entityType: 'waitlist_entry', entityId: String(row.id), action: 'remove', before: { status: row.status },
-      after: { status: 'removed', reason: `${survivor.display_name}, into whom ${merged.display_name} was merged, already waits for this service` } })
+    await ctx.audit({
+      entityType: 'waitlist_entry',
+      entityId: String(row.id),
+      action: 'remove',
+      before: { status: row.status },
+      after: {
+        status: 'removed',
+        reason: `${survivor.display_name}, into whom ${merged.display_name} was merged, already waits for this service`,
+      },
+    })
   }
   for (const kind of MOVING_RECORDS) {
-    const r = await ctx.db.query<{ id: string }>(`update ${kind.table} set ${kind.column} = $1 where ${kind.column} = $2 returning id`, [s, m])
+    const r = await ctx.db.query<{ id: string }>(`update ${kind.table} set ${kind.column} = $1 where ${kind.column} = $2 returning id`, [
+      s,
+      m,
+    ])
     moved[kind.key] = r.rowCount ?? r.rows.length
     for (const row of r.rows) {
-      await ctx.audit({ entityType: kind.entity, entityId: String(row.id), action: 'merge', before: { [kind.column]: m }, after: { [kind.column]: s } })
+      await ctx.audit({
+        entityType: kind.entity,
+        entityId: String(row.id),
+        action: 'merge',
+        before: { [kind.column]: m },
+        after: { [kind.column]: s },
+      })
     }
   }
   moved.attributes = await moveAttributes(ctx, s, m, prefer)
   const links = await moveLinks(ctx, s, m)
   moved.links = links.moved
-  const ext = await ctx.db.query('update contact_external_ids set contact_id = $1 where contact_id = $2 returning source, external_id', [s, m])
+  const ext = await ctx.db.query('update contact_external_ids set contact_id = $1 where contact_id = $2 returning source, external_id', [
+    s,
+    m,
+  ])
   moved.external_ids = ext.rowCount ?? ext.rows.length
   const noteId = conflicts.length ? await conflictNote(ctx, s, merged, conflicts) : null
-  return { moved, attribute_conflicts: conflicts, waitlist_entries_removed: colliding.rows.length, links_removed: links.removed, conflict_note_id: noteId }
+  return {
+    moved,
+    attribute_conflicts: conflicts,
+    waitlist_entries_removed: colliding.rows.length,
+    links_removed: links.removed,
+    conflict_note_id: noteId,
+  }
 }
 
 /** Moves the merged contact's attributes; a key both have keeps the preferred value in the survivor's row, and the other row goes. */
@@ -65,9 +98,11 @@ async function moveAttributes(ctx: OperationContext, s: string, m: string, prefe
     await ctx.db.query('delete from attributes where id = $1', [a.id])
     await ctx.audit({ entityType: 'attribute', entityId: String(a.id), action: 'merge', before: a, after: null })
     if (prefer === 'merged' && JSON.stringify(kept.value) !== JSON.stringify(a.value)) {
-      const r = await ctx.db.query(`update attributes set value = $2, source = $3, confidence = $4, confirmed_by = $5, confirmed_at = $6,
+      const r = await ctx.db.query(
+        `update attributes set value = $2, source = $3, confidence = $4, confirmed_by = $5, confirmed_at = $6,
           source_ticket_id = $7 where id = $1 returning ${ATTRIBUTE_COLUMNS}`,
-      [kept.id, JSON.stringify(a.value), a.source, a.confidence, a.confirmed_by, a.confirmed_at, a.source_ticket_id])
+        [kept.id, JSON.stringify(a.value), a.source, a.confidence, a.confirmed_by, a.confirmed_at, a.source_ticket_id],
+      )
       await ctx.audit({ entityType: 'attribute', entityId: String(kept.id), action: 'merge', before: kept, after: r.rows[0] })
     }
   }
@@ -83,15 +118,26 @@ async function moveLinks(ctx: OperationContext, s: string, m: string): Promise<{
        or (l.link_type in ('household', 'partner') and exists (select 1 from contact_links k where k.link_type = l.link_type
          and ((l.from_contact_id = $2 and k.from_contact_id = l.to_contact_id and k.to_contact_id = $1)
            or (l.to_contact_id = $2 and k.to_contact_id = l.from_contact_id and k.from_contact_id = $1))))
-     returning id, from_contact_id, to_contact_id, link_type, strength, note`, [s, m])
+     returning id, from_contact_id, to_contact_id, link_type, strength, note`,
+    [s, m],
+  )
   for (const link of removed.rows) {
     await ctx.audit({ entityType: 'contact', entityId: s, action: 'unlink', before: { link }, after: { link: null } })
   }
   let moved = 0
   for (const column of ['from_contact_id', 'to_contact_id']) {
-    const r = await ctx.db.query(`update contact_links set ${column} = $1 where ${column} = $2 returning id, from_contact_id, to_contact_id, link_type`, [s, m])
+    const r = await ctx.db.query(
+      `update contact_links set ${column} = $1 where ${column} = $2 returning id, from_contact_id, to_contact_id, link_type`,
+      [s, m],
+    )
     for (const link of r.rows) {
-      await ctx.audit({ entityType: 'contact', entityId: s, action: 'merge_link', before: { link: { ...link, [column]: m } }, after: { link } })
+      await ctx.audit({
+        entityType: 'contact',
+        entityId: s,
+        action: 'merge_link',
+        before: { link: { ...link, [column]: m } },
+        after: { link },
+      })
     }
     moved += r.rows.length
   }
@@ -99,15 +145,22 @@ async function moveLinks(ctx: OperationContext, s: string, m: string): Promise<{
 }
 
 /** A note on the survivor keeping, for each attribute both contacts had, the value the merge did not keep. */
-async function conflictNote(ctx: OperationContext, s: string, merged: { id: string; display_name: string }, conflicts: AttributeConflict[]): Promise<string> {
+async function conflictNote(
+  ctx: OperationContext,
+  s: string,
+  merged: { id: string; display_name: string },
+  conflicts: AttributeConflict[],
+): Promise<string> {
   const lines = conflicts.map((c) => {
     const dropped = c.kept === 'survivor' ? c.merged_value : c.survivor_value
-    const from = c.kept === 'survivor' ? `${merged.display_name}'s` : 'this contact\'s earlier'
+    const from = c.kept === 'survivor' ? `${merged.display_name}'s` : "this contact's earlier"
     return `- ${c.key}: kept ${JSON.stringify(c.kept === 'survivor' ? c.survivor_value : c.merged_value)}; ${from} value was ${JSON.stringify(dropped)}`
   })
   const content = `Merged ${merged.display_name} (contact ${merged.id}) into this contact. Facts that differed:\n${lines.join('\n')}`
-  const r = await ctx.db.query(`insert into notes (tenant_id, contact_id, content, author_type, author_id) values ($1, $2, $3, $4, $5) returning ${NOTE_COLUMNS}`,
-    [ctx.tenantId, s, content, ctx.actor.type, ctx.actor.id])
+  const r = await ctx.db.query(
+    `insert into notes (tenant_id, contact_id, content, author_type, author_id) values ($1, $2, $3, $4, $5) returning ${NOTE_COLUMNS}`,
+    [ctx.tenantId, s, content, ctx.actor.type, ctx.actor.id],
+  )
   await ctx.audit({ entityType: 'note', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
   return String(r.rows[0].id)
 }

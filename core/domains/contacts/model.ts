@@ -44,7 +44,17 @@ export const RELATIONS = {
 } as const
 
 /** The relation words RELATIONS gives. */
-export const RELATION_NAMES = ['employer', 'employee', 'referrer', 'referral', 'parent_company', 'subsidiary', 'household', 'partner', 'other'] as const
+export const RELATION_NAMES = [
+  'employer',
+  'employee',
+  'referrer',
+  'referral',
+  'parent_company',
+  'subsidiary',
+  'household',
+  'partner',
+  'other',
+] as const
 
 /** A contact row, locked for update, or NOT_FOUND; a merged contact is refused, naming the survivor. */
 export async function lockContact(tx: Queryable, id: string, field = 'data.contact_id'): Promise<Record<string, unknown>> {
@@ -60,17 +70,34 @@ export function missingReference(entity: string, id: string, field: string): App
 }
 
 /** The contact a field points at, or NOT_FOUND naming that field; a merged contact is refused, naming the survivor. */
-export async function assertContact(tx: Queryable, id: string, field = 'data.contact_id'): Promise<{ id: string; display_name: string; kind: string }> {
+export async function assertContact(
+  tx: Queryable,
+  id: string,
+  field = 'data.contact_id',
+): Promise<{ id: string; display_name: string; kind: string }> {
   const r = await tx.query<{ id: string; display_name: string; kind: string; merged_into: string | null }>(
-    'select id, display_name, kind, merged_into from contacts where id = $1', [id])
+    'select id, display_name, kind, merged_into from contacts where id = $1',
+    [id],
+  )
   if (!r.rows[0]) throw missingReference('contact', id, field)
   if (r.rows[0].merged_into) throw mergedContactError(field, (await mergedContacts(tx, [id])).get(id) as MergedContact)
   return { id: r.rows[0].id, display_name: r.rows[0].display_name, kind: r.rows[0].kind }
 }
 
 /** The display name a person or organization is shown by when none is given. */
-export function displayNameOf(input: { display_name?: string | null; first_name?: string | null; last_name?: string | null }): string | undefined {
-  return input.display_name?.trim() || [input.first_name, input.last_name].filter((p) => p?.trim()).join(' ').trim() || undefined
+export function displayNameOf(input: {
+  display_name?: string | null
+  first_name?: string | null
+  last_name?: string | null
+}): string | undefined {
+  return (
+    input.display_name?.trim() ||
+    [input.first_name, input.last_name]
+      .filter((p) => p?.trim())
+      .join(' ')
+      .trim() ||
+    undefined
+  )
 }
 
 /** One email address or phone number of a contact. */
@@ -85,8 +112,12 @@ export interface ContactChannel {
  * others stay; a new value replaces the old primary (keeping its label), or with replace false is added before the
  * others; null removes the primary (the next one becomes primary).
  */
-export function withPrimary(list: ContactChannel[], value: string | null, keyOf: (value: string) => string = (v) => v,
-  replace = true): ContactChannel[] {
+export function withPrimary(
+  list: ContactChannel[],
+  value: string | null,
+  keyOf: (value: string) => string = (v) => v,
+  replace = true,
+): ContactChannel[] {
   const key = value === null ? null : keyOf(value)
   const listed = list.find((c) => keyOf(c.value) === key)
   if (listed && value !== null) {
@@ -127,12 +158,19 @@ const label = z.string().trim().min(1).max(50)
 /** An email address. */
 export const emailSchema = z.email().max(320)
 /** A phone number as people write it. */
-export const phoneSchema = z.string().trim().regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number such as (256) 555-0142')
+export const phoneSchema = z
+  .string()
+  .trim()
+  .regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number such as (256) 555-0142')
 
 /** The emails input: [{value, label, primary}]. */
-export const emailsSchema = z.array(z.strictObject({ value: emailSchema, label: label.nullable().optional(), primary: z.boolean().optional() })).max(20)
+export const emailsSchema = z
+  .array(z.strictObject({ value: emailSchema, label: label.nullable().optional(), primary: z.boolean().optional() }))
+  .max(20)
 /** The phones input: [{value, label, primary}]. */
-export const phonesSchema = z.array(z.strictObject({ value: phoneSchema, label: label.nullable().optional(), primary: z.boolean().optional() })).max(20)
+export const phonesSchema = z
+  .array(z.strictObject({ value: phoneSchema, label: label.nullable().optional(), primary: z.boolean().optional() }))
+  .max(20)
 
 /** Scheduling preferences; on update only the keys given change and null clears one. */
 export const preferencesSchema = z.strictObject({
@@ -173,7 +211,9 @@ export async function linksOf(tx: Queryable, contactIds: string[]): Promise<Map<
      union all
      select l.to_contact_id, l.id, l.link_type, 'incoming', l.from_contact_id, o.display_name, o.kind, l.strength, l.note, l.created_at
        from contact_links l join contacts o on o.id = l.from_contact_id where l.to_contact_id = any($1::uuid[])
-     order by created_at, id`, [contactIds])
+     order by created_at, id`,
+    [contactIds],
+  )
   for (const { owner, ...link } of r.rows) {
     const relation = RELATIONS[link.link_type][link.direction]
     byContact.get(owner)?.push({ ...link, relation })
@@ -206,8 +246,12 @@ export const CONTACT_RECORD = z.object({
   source: z.string().nullable(),
   about: z.string().nullable(),
   email_status: z.enum(['ok', 'bounced', 'complained']),
-  lifecycle: z.enum(LIFECYCLES).describe('prospect: no completed visit or payment yet; customer: one within the business\'s lapsed_after_months '
-    + 'window, or a visit booked ahead; past_customer: history, but nothing recent and nothing booked'),
+  lifecycle: z
+    .enum(LIFECYCLES)
+    .describe(
+      "prospect: no completed visit or payment yet; customer: one within the business's lapsed_after_months " +
+        'window, or a visit booked ahead; past_customer: history, but nothing recent and nothing booked',
+    ),
   lifecycle_since: timestamp.describe('When lifecycle last changed'),
   custom_fields: CUSTOM_VALUES,
   merged_into: z.uuid().nullable(),
@@ -233,7 +277,9 @@ export const CONTACT_LINK_VIEW = z.object({
   id: z.uuid(),
   link_type: z.enum(LINK_TYPES),
   direction: z.enum(['outgoing', 'incoming']),
-  relation: z.enum(RELATION_NAMES).describe('What the other contact is to this one, e.g. employer, employee, referrer, referral, subsidiary'),
+  relation: z
+    .enum(RELATION_NAMES)
+    .describe('What the other contact is to this one, e.g. employer, employee, referrer, referral, subsidiary'),
   contact_id: z.uuid(),
   display_name: z.string(),
   kind: z.enum(['person', 'organization']),

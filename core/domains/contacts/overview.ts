@@ -43,22 +43,35 @@ const NEXT_TICKET_RECORD = z.object({
 })
 
 type Row = {
-  contact_id: string; _pos: number; timezone: string; default_tax_rate_bp: number; currency: string
-  last_id: string | null; last_number: number | null; last_start: Date | null; last_end: Date | null; last_minutes: number | null
+  contact_id: string
+  _pos: number
+  timezone: string
+  default_tax_rate_bp: number
+  currency: string
+  last_id: string | null
+  last_number: number | null
+  last_start: Date | null
+  last_end: Date | null
+  last_minutes: number | null
   last_lines: Array<{ description: string; price_cents: number; taxable: boolean; duration_minutes: number | null }> | null
-  last_note: string | null; last_facts: Array<{ key: string; value: unknown }> | null
-  next_id: string | null; next_number: number | null; next_start: Date | null; next_status: typeof ACTIVE_STATUSES[number] | null
+  last_note: string | null
+  last_facts: Array<{ key: string; value: unknown }> | null
+  next_id: string | null
+  next_number: number | null
+  next_start: Date | null
+  next_status: (typeof ACTIVE_STATUSES)[number] | null
   open_balance_cents: string | number
 }
 
 /** What matters about a customer before the next step: their last visit, their next one, what they owe; in one read for up to 100. */
 export const customerOverviewQuery = defineQuery({
   type: 'customer_overview',
-  description: 'What matters about each customer before the next step, one item per contact of contact_ids (required: up to 100, '
-    + 'comma-separated), in the order given: last_visit (the latest completed ticket: ticket_id, number, date, '
-    + `services, actual_minutes, time_on_site, booked_minutes, total_cents, currency, note (the close note, shortened), facts (up to ${MAX_FACTS} `
-    + 'learned on it)) or null, next_ticket (the next booked visit not over yet: ticket_id, number, scheduled_start, starts in the business '
-    + 'time zone, status) or null, open_balance_cents (still due on sent, partially paid and overdue invoices, archived ones apart) and currency.',
+  description:
+    'What matters about each customer before the next step, one item per contact of contact_ids (required: up to 100, ' +
+    'comma-separated), in the order given: last_visit (the latest completed ticket: ticket_id, number, date, ' +
+    `services, actual_minutes, time_on_site, booked_minutes, total_cents, currency, note (the close note, shortened), facts (up to ${MAX_FACTS} ` +
+    'learned on it)) or null, next_ticket (the next booked visit not over yet: ticket_id, number, scheduled_start, starts in the business ' +
+    'time zone, status) or null, open_balance_cents (still due on sent, partially paid and overdue invoices, archived ones apart) and currency.',
   keywords: ['customer summary', 'last visit', 'next visit', 'balance', 'owes', 'customer status'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -73,8 +86,11 @@ export const customerOverviewQuery = defineQuery({
   }),
   async run(ctx, req) {
     if (req.id !== undefined) {
-      throw new AppError('NOT_FOUND', `customer_overview has no records of its own: read one customer with contact_ids=${req.id}`,
-        { type: 'customer_overview', id: req.id, field: 'id' })
+      throw new AppError('NOT_FOUND', `customer_overview has no records of its own: read one customer with contact_ids=${req.id}`, {
+        type: 'customer_overview',
+        id: req.id,
+        field: 'id',
+      })
     }
     const args: unknown[] = [req.params.contact_ids, ctx.services.now(), MAX_FACTS]
     const after = afterCursor(args, req.cursor, 'and u.pos >', ['int'])
@@ -99,7 +115,9 @@ export const customerOverviewQuery = defineQuery({
        ${lastVisitJoin('l')}
        ${nextVisitJoin('$2', 'x')}
        where true ${after}
-       order by u.pos limit $${args.length}`, args)
+       order by u.pos limit $${args.length}`,
+      args,
+    )
     const page = pageOf(r.rows, req.limit, (row) => [row._pos])
     return { ...page, items: (page.items as Row[]).map(overviewOf) }
   },
@@ -111,13 +129,15 @@ function overviewOf(row: Row) {
   return {
     contact_id: row.contact_id,
     last_visit: row.last_id ? lastVisitOf(row) : null,
-    next_ticket: row.next_id ? {
-      ticket_id: row.next_id,
-      number: Number(row.next_number),
-      scheduled_start: row.next_start,
-      starts: wallClock(row.next_start as Date, tz),
-      status: row.next_status,
-    } : null,
+    next_ticket: row.next_id
+      ? {
+          ticket_id: row.next_id,
+          number: Number(row.next_number),
+          scheduled_start: row.next_start,
+          starts: wallClock(row.next_start as Date, tz),
+          status: row.next_status,
+        }
+      : null,
     open_balance_cents: Number(row.open_balance_cents),
     currency: row.currency,
   }

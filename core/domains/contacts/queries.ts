@@ -30,26 +30,51 @@ const EXPANSIONS = {
 export const contactsQuery = defineQuery({
   type: 'contacts',
   exportColumns: [
-    'id', 'kind', 'display_name', 'first_name', 'last_name', 'email', 'phone', 'emails', 'phones', 'preferences', 'tags', 'status',
-    'source', 'about', 'email_status', 'lifecycle', 'lifecycle_since', 'legal_name', 'industry', 'website', 'tax_id', 'billing_address',
-    'archived_at', 'created_at', 'updated_at', 'merged_into', 'merged_at',
+    'id',
+    'kind',
+    'display_name',
+    'first_name',
+    'last_name',
+    'email',
+    'phone',
+    'emails',
+    'phones',
+    'preferences',
+    'tags',
+    'status',
+    'source',
+    'about',
+    'email_status',
+    'lifecycle',
+    'lifecycle_since',
+    'legal_name',
+    'industry',
+    'website',
+    'tax_id',
+    'billing_address',
+    'archived_at',
+    'created_at',
+    'updated_at',
+    'merged_into',
+    'merged_at',
   ],
-  description: 'Contacts (customers), each with custom_fields ({key: value}). Filters: q (name, typo-tolerant; also email, 4+ digits of a phone, '
-    + 'or an external id exactly, e.g. a Square Customer ID), status '
-    + '(active|inactive|archived; default: all but archived), tag (several comma-separated: all must be present), '
-    + 'attribute ("key" or "key:value", e.g. pet or customer_demographic:elderly; several comma-separated: all must match), '
-    + 'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to '
-    + '(YYYY-MM-DD in the business\'s time zone, inclusive: had a completed ticket, with that service, scheduled in those dates). '
-    + 'words (name, email, phone, address, notes, attributes, custom text fields, through the universal search\'s index: its best 100 contacts; '
-    + 'also an external id exactly), '
-    + 'kind (person|organization), industry (organizations in that industry, any case), works_at (an organization\'s id: the people '
-    + 'linked to it with works_at), lifecycle (prospect: no completed visit or payment yet; customer: one within the business\'s '
-    + 'lapsed_after_months, or a visit booked ahead; past_customer: history but nothing recent or booked), custom_field with custom_value '
-    + '(the business\'s own fields: custom_fields), sort (created, the default; name; last_visit: the latest completed visit first, never-visited last). '
-    + 'include: addresses (in use), attributes, notes (newest 20), links, visits (next_visit and last_visit: ticket id, number, start), '
-    + 'external_ids (their keys in systems the business moved from: source, e.g. square, and external_id). Lists leave out contacts merged into another; '
-    + 'reading a merged one by id shows merged: {into: {id, display_name}, at}; other data types filtered by its contact_id '
-    + 'answer CONFLICT naming the survivor.',
+  description:
+    'Contacts (customers), each with custom_fields ({key: value}). Filters: q (name, typo-tolerant; also email, 4+ digits of a phone, ' +
+    'or an external id exactly, e.g. a Square Customer ID), status ' +
+    '(active|inactive|archived; default: all but archived), tag (several comma-separated: all must be present), ' +
+    'attribute ("key" or "key:value", e.g. pet or customer_demographic:elderly; several comma-separated: all must match), ' +
+    'city and postal_code (of an address in use; postal_code matches as a prefix), service_id with received_from/received_to ' +
+    "(YYYY-MM-DD in the business's time zone, inclusive: had a completed ticket, with that service, scheduled in those dates). " +
+    "words (name, email, phone, address, notes, attributes, custom text fields, through the universal search's index: its best 100 contacts; " +
+    'also an external id exactly), ' +
+    "kind (person|organization), industry (organizations in that industry, any case), works_at (an organization's id: the people " +
+    "linked to it with works_at), lifecycle (prospect: no completed visit or payment yet; customer: one within the business's " +
+    'lapsed_after_months, or a visit booked ahead; past_customer: history but nothing recent or booked), custom_field with custom_value ' +
+    "(the business's own fields: custom_fields), sort (created, the default; name; last_visit: the latest completed visit first, never-visited last). " +
+    'include: addresses (in use), attributes, notes (newest 20), links, visits (next_visit and last_visit: ticket id, number, start), ' +
+    'external_ids (their keys in systems the business moved from: source, e.g. square, and external_id). Lists leave out contacts merged into another; ' +
+    'reading a merged one by id shows merged: {into: {id, display_name}, at}; other data types filtered by its contact_id ' +
+    'answer CONFLICT naming the survivor.',
   entity: 'contact',
   include: [...Object.keys(EXPANSIONS), 'visits'],
   keywords: ['customers', 'clients', 'people'],
@@ -103,52 +128,75 @@ export const contactsQuery = defineQuery({
     if (custom) where.push(custom)
     if (p.industry) where.push(`c.industry = ${arg(p.industry)}`)
     if (p.works_at) {
-      where.push(`c.id in (select l.from_contact_id from contact_links l where l.to_contact_id = ${arg(p.works_at)} and l.link_type = 'works_at')`)
+      where.push(
+        `c.id in (select l.from_contact_id from contact_links l where l.to_contact_id = ${arg(p.works_at)} and l.link_type = 'works_at')`,
+      )
     }
     if (p.lifecycle) where.push(`c.lifecycle = ${arg(p.lifecycle)}`)
     if (p.tag) {
-      const tags = p.tag.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)
+      const tags = p.tag
+        .split(',')
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean)
       where.push(`c.tags @> ${arg(tags)}::text[]`)
     }
     if (p.attribute) {
       const filters = parseAttributeFilters(p.attribute)
-      if (!filters) throw validationError([{ field: 'attribute', message: 'expected "key" or "key:value" with a snake_case key, e.g. customer_demographic:elderly' }])
+      if (!filters)
+        throw validationError([
+          { field: 'attribute', message: 'expected "key" or "key:value" with a snake_case key, e.g. customer_demographic:elderly' },
+        ])
       for (const f of filters) {
         const value = f.value === null ? '' : ` and ${attributeValueMatches('a', arg(f.value))}`
         where.push(`exists (select 1 from attributes a where a.contact_id = c.id and a.key = ${arg(f.key)}${value})`)
       }
     }
     if (p.city || p.postal_code) {
-      where.push(`exists (select 1 from addresses ad where ad.contact_id = c.id and ad.archived_at is null`
-        + `${p.city ? ` and lower(ad.city) = lower(${arg(p.city)})` : ''}`
-        + `${p.postal_code ? ` and ad.postal_code like ${arg(p.postal_code.replace(/[%_\\]/g, ''))} || '%'` : ''})`)
+      where.push(
+        `exists (select 1 from addresses ad where ad.contact_id = c.id and ad.archived_at is null` +
+          `${p.city ? ` and lower(ad.city) = lower(${arg(p.city)})` : ''}` +
+          `${p.postal_code ? ` and ad.postal_code like ${arg(p.postal_code.replace(/[%_\\]/g, ''))} || '%'` : ''})`,
+      )
     }
     if (p.service_id || p.received_from || p.received_to) {
       if (p.received_from && p.received_to && p.received_from > p.received_to) {
         throw validationError([{ field: 'received_to', message: 'must be on or after received_from' }])
       }
       const zone = p.received_from || p.received_to ? (await loadTenantSettings(ctx.db)).timezone : ''
-      where.push(`exists (select 1 from tickets t where t.contact_id = c.id and t.status = 'completed'`
-        + `${p.received_from ? ` and t.scheduled_start >= ${arg(dayRange(p.received_from, zone).start.toISOString())}::timestamptz` : ''}`
-        + `${p.received_to ? ` and t.scheduled_start < ${arg(dayRange(p.received_to, zone).end.toISOString())}::timestamptz` : ''}`
-        + `${p.service_id ? ` and exists (select 1 from ticket_line_items li where li.ticket_id = t.id and li.service_id = ${arg(p.service_id)})` : ''})`)
+      where.push(
+        `exists (select 1 from tickets t where t.contact_id = c.id and t.status = 'completed'` +
+          `${p.received_from ? ` and t.scheduled_start >= ${arg(dayRange(p.received_from, zone).start.toISOString())}::timestamptz` : ''}` +
+          `${p.received_to ? ` and t.scheduled_start < ${arg(dayRange(p.received_to, zone).end.toISOString())}::timestamptz` : ''}` +
+          `${p.service_id ? ` and exists (select 1 from ticket_line_items li where li.ticket_id = t.id and li.service_id = ${arg(p.service_id)})` : ''})`,
+      )
     }
     const order = CONTACT_ORDERS[p.sort ?? 'created']
     if (req.cursor) {
       const [key, id] = decodeCursor(req.cursor, [order.type, 'uuid'])
       where.push(`(${order.key}, c.id) ${order.after} (${arg(key)}::${order.type}, ${arg(id)}::uuid)`)
     }
-    const columns = CONTACT_COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ')
+    const columns = CONTACT_COLUMNS.split(',')
+      .map((c) => `c.${c.trim()}`)
+      .join(', ')
     const r = await ctx.db.query(
       `select ${columns}, (${order.key})::text as _sort_key from contacts c
        ${whereAll(where)}
-       order by ${order.key} ${order.direction}, c.id ${order.direction} limit ${arg(req.limit + 1)}`, params.values)
+       order by ${order.key} ${order.direction}, c.id ${order.direction} limit ${arg(req.limit + 1)}`,
+      params.values,
+    )
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_key, row.id])
-    const merged = await mergedContacts(ctx.db, page.items.filter((c) => c.merged_into).map((c) => String(c.id)))
+    const merged = await mergedContacts(
+      ctx.db,
+      page.items.filter((c) => c.merged_into).map((c) => String(c.id)),
+    )
     for (const item of page.items) {
       const m = merged.get(String(item.id))
-      if (m) item.merged = { into: { id: m.merged_into, display_name: m.survivor_name }, at: m.merged_at,
-        message: `Merged into ${m.survivor_name} (contact_id ${m.merged_into}); read and act on that contact instead` }
+      if (m)
+        item.merged = {
+          into: { id: m.merged_into, display_name: m.survivor_name },
+          at: m.merged_at,
+          message: `Merged into ${m.survivor_name} (contact_id ${m.merged_into}); read and act on that contact instead`,
+        }
     }
     const ids = page.items.map((c) => String(c.id))
     for (const [name, load] of Object.entries(EXPANSIONS)) {

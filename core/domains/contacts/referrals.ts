@@ -31,18 +31,21 @@ async function walk(db: Queryable, contactId: string, depth: number, way: 'down'
      select distinct on (ch.id) ch.id, o.display_name, ch.via, ch.strength, ch.depth
        from chain ch join contacts o on o.id = ch.id
       where ch.id <> $1
-      order by ch.id, ch.depth, ch.via`, [contactId, depth])
+      order by ch.id, ch.depth, ch.via`,
+    [contactId, depth],
+  )
   return r.rows.sort((a, b) => a.depth - b.depth || a.display_name.localeCompare(b.display_name) || a.id.localeCompare(b.id))
 }
 
 /** Who a customer brought to the business, and who they brought in turn; and who brought the customer. */
 export const referralsQuery = defineQuery({
   type: 'referrals',
-  description: 'Referral chains of one contact (contact_id, required), from referred_by links, as one item (none when there is no such '
-    + `contact). referrals: the people this contact referred (depth 1), whom those referred (depth 2), and so on up to depth (1-${MAX_DEPTH}, `
-    + `default ${DEFAULT_DEPTH}), each with referred_by_id; referred_by: who referred this contact (depth 1), who referred them, and so on, `
-    + 'each with referred_id. counts: referred_directly, referred_in_total, by_depth. more_beyond_depth: the chain goes on past depth. '
-    + 'Each contact appears once, at its nearest depth; loops end.',
+  description:
+    'Referral chains of one contact (contact_id, required), from referred_by links, as one item (none when there is no such ' +
+    `contact). referrals: the people this contact referred (depth 1), whom those referred (depth 2), and so on up to depth (1-${MAX_DEPTH}, ` +
+    `default ${DEFAULT_DEPTH}), each with referred_by_id; referred_by: who referred this contact (depth 1), who referred them, and so on, ` +
+    'each with referred_id. counts: referred_directly, referred_in_total, by_depth. more_beyond_depth: the chain goes on past depth. ' +
+    'Each contact appears once, at its nearest depth; loops end.',
   keywords: ['referral chain', 'who referred', 'referred by', 'word of mouth', 'brought us'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -64,7 +67,9 @@ export const referralsQuery = defineQuery({
   async run(ctx, req) {
     const contactId = req.params.contact_id
     const depth = Number(req.params.depth ?? DEFAULT_DEPTH)
-    const contact = (await ctx.db.query<{ id: string; display_name: string }>('select id, display_name from contacts where id = $1', [contactId])).rows[0]
+    const contact = (
+      await ctx.db.query<{ id: string; display_name: string }>('select id, display_name from contacts where id = $1', [contactId])
+    ).rows[0]
     // As any list: a contact this business does not have is no record, not an error.
     if (!contact) return { items: [], next_cursor: null }
     const down = await walk(ctx.db, contactId, depth, 'down')
@@ -75,7 +80,10 @@ export const referralsQuery = defineQuery({
     const byDepth = Array.from({ length: depth }, (_, i) => referrals.filter((r) => r.depth === i + 1).length)
     while (byDepth.length && byDepth[byDepth.length - 1] === 0) byDepth.pop()
     const item = {
-      contact, depth, referrals, referred_by: referredBy,
+      contact,
+      depth,
+      referrals,
+      referred_by: referredBy,
       counts: { referred_directly: byDepth[0] ?? 0, referred_in_total: referrals.length, by_depth: byDepth },
       more_beyond_depth: { referrals: down.length > referrals.length, referred_by: up.length > referredBy.length },
     }

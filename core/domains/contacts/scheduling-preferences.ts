@@ -26,7 +26,9 @@ export function fitsPreferences(date: string, time: string, prefs: SchedulingPre
 
 /** The preferences as a person reads them, e.g. "mon/thu, mornings (start before 12:00)". */
 export function preferencesText(prefs: SchedulingPreferences): string {
-  const parts = [prefs.preferred_days.join('/'), prefs.time_of_day
-    ? `${prefs.time_of_day}s (start ${prefs.time_of_day === 'morning' ? 'before' : 'from'} ${NOON})` : ''].filter(Boolean)
+  const parts = [
+    prefs.preferred_days.join('/'),
+    prefs.time_of_day ? `${prefs.time_of_day}s (start ${prefs.time_of_day === 'morning' ? 'before' : 'from'} ${NOON})` : '',
+  ].filter(Boolean)
   return parts.join(', ')
 }

@@ -13,9 +13,10 @@ export const tagContacts = defineAction({
   title: 'Tag customers',
   place: customer('Edit, then Tags'),
   words: { area: 'Customers' },
-  description: 'Add and/or remove tags on many contacts at once: contact_ids (1 to 500), tags_add, tags_remove (lower case). '
-    + 'Other tags stay. A bulk action: an agent naming more than 5 contacts waits for the owner\'s approval. '
-    + 'Returns how many contacts changed.',
+  description:
+    'Add and/or remove tags on many contacts at once: contact_ids (1 to 500), tags_add, tags_remove (lower case). ' +
+    "Other tags stay. A bulk action: an agent naming more than 5 contacts waits for the owner's approval. " +
+    'Returns how many contacts changed.',
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => new Set(input.contact_ids).size },
   idempotent: true,
   keywords: ['bulk tag', 'label customers', 'mark customers', 'segment'],
@@ -24,7 +25,12 @@ export const tagContacts = defineAction({
     tags_add: tags.optional().describe('Tags to add to each contact'),
     tags_remove: tags.optional().describe('Tags to remove from each contact'),
   }),
-  output: z.object({ changed: z.number().int(), contact_ids: z.array(z.uuid()), tags_add: z.array(z.string()), tags_remove: z.array(z.string()) }),
+  output: z.object({
+    changed: z.number().int(),
+    contact_ids: z.array(z.uuid()),
+    tags_add: z.array(z.string()),
+    tags_remove: z.array(z.string()),
+  }),
   async run(ctx, input) {
     if (!input.tags_add?.length && !input.tags_remove?.length) {
       throw validationError([{ field: 'data.tags_add', message: 'give tags_add or tags_remove (or both) with at least one tag' }])

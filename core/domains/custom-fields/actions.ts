@@ -4,11 +4,22 @@ import { AppError, validationError } from '../../errors.js'
 import { auditedArchive } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { APPLIES_TO, DEFINITION_COLUMNS, DEFINITION_RECORD, DEFINITION_TABLE, FIELD_KEY, FIELD_TYPES, keyFromLabel, lockDefinition } from './model.js'
+import {
+  APPLIES_TO,
+  DEFINITION_COLUMNS,
+  DEFINITION_RECORD,
+  DEFINITION_TABLE,
+  FIELD_KEY,
+  FIELD_TYPES,
+  keyFromLabel,
+  lockDefinition,
+} from './model.js'
 import { page } from '../../places.js'
 
 const label = noteText(100).describe('How the field is shown to people, e.g. "Gate code"')
-const options = z.array(z.string().trim().min(1).max(100)).max(50)
+const options = z
+  .array(z.string().trim().min(1).max(100))
+  .max(50)
   .describe('The options of a choice field, in the order shown, e.g. ["House", "Condo", "Office"]; only for choice')
 const position = z.number().int().min(0).max(1000).describe('Where the field is listed among the others, smallest first')
 
@@ -36,17 +47,24 @@ export const defineCustomField = defineAction({
   title: 'Add a custom field',
   place: page('/settings/fields', 'Add a field'),
   words: { area: 'Your business', phrase: 'add a field of your own to customers or visits' },
-  description: 'Add a field of the business\'s own to customers or tickets. applies_to: contact (every customer), person or organization '
-    + '(customers of that kind), ticket. label: shown to people; key: the stable snake_case name values are stored under (default: made from '
-    + 'the label, e.g. "Gate code" gives gate_code); '
-    + 'field_type: text|number|date|choice|yes_no; options for choice; required: create calls must then give it. Values are set with '
-    + 'custom_fields {key: value} on contact.create/update and ticket.create/update. Agents need the owner\'s approval.',
+  description:
+    "Add a field of the business's own to customers or tickets. applies_to: contact (every customer), person or organization " +
+    '(customers of that kind), ticket. label: shown to people; key: the stable snake_case name values are stored under (default: made from ' +
+    'the label, e.g. "Gate code" gives gate_code); ' +
+    'field_type: text|number|date|choice|yes_no; options for choice; required: create calls must then give it. Values are set with ' +
+    "custom_fields {key: value} on contact.create/update and ticket.create/update. Agents need the owner's approval.",
   access: { agent: 'requires_authorization', technician: 'none' },
   keywords: ['custom field', 'extra field', 'add field', 'form field'],
   input: z.strictObject({
-    applies_to: z.enum(APPLIES_TO).describe('contact: every customer; person or organization: customers of that kind; ticket: appointments'),
+    applies_to: z
+      .enum(APPLIES_TO)
+      .describe('contact: every customer; person or organization: customers of that kind; ticket: appointments'),
     label,
-    key: z.string().trim().regex(FIELD_KEY, 'expected snake_case starting with a letter, up to 40 characters, e.g. gate_code').optional()
+    key: z
+      .string()
+      .trim()
+      .regex(FIELD_KEY, 'expected snake_case starting with a letter, up to 40 characters, e.g. gate_code')
+      .optional()
       .describe('Stable snake_case name the values are stored under; default: made from the label'),
     field_type: z.enum(FIELD_TYPES).describe('text, number, date (YYYY-MM-DD), choice (one of options) or yes_no (true/false)'),
     options: options.optional(),
@@ -57,21 +75,28 @@ export const defineCustomField = defineAction({
   async run(ctx, input) {
     const list = checkedOptions(input.field_type, input.options)
     const key = input.key ?? keyFromLabel(input.label)
-    if (!FIELD_KEY.test(key)) throw validationError([{ field: 'data.key', message: 'give a snake_case key, e.g. gate_code: none could be made from the label' }])
+    if (!FIELD_KEY.test(key))
+      throw validationError([{ field: 'data.key', message: 'give a snake_case key, e.g. gate_code: none could be made from the label' }])
     const taken = await ctx.db.query<{ id: string; label: string; archived_at: Date | null }>(
-      'select id, label, archived_at from custom_field_definitions where key = $1', [key])
+      'select id, label, archived_at from custom_field_definitions where key = $1',
+      [key],
+    )
     if (taken.rows[0]) {
       const t = taken.rows[0]
-      throw new AppError('CONFLICT', `The key ${key} is already the field "${t.label}" (custom_field_id ${t.id})`
-        + `${t.archived_at ? ', archived: restore it with custom_field.update archived=false' : ''}; choose another key`,
-      { field: 'data.key', existing: { id: t.id, label: t.label, archived: Boolean(t.archived_at) } })
+      throw new AppError(
+        'CONFLICT',
+        `The key ${key} is already the field "${t.label}" (custom_field_id ${t.id})` +
+          `${t.archived_at ? ', archived: restore it with custom_field.update archived=false' : ''}; choose another key`,
+        { field: 'data.key', existing: { id: t.id, label: t.label, archived: Boolean(t.archived_at) } },
+      )
     }
     const r = await ctx.db.query(
       `insert into custom_field_definitions (tenant_id, applies_to, key, label, field_type, options, required, position)
        values ($1, $2, $3, $4, $5, $6::text[], $7,
          coalesce($8::int, (select coalesce(max(position) + 1, 0) from custom_field_definitions)))
        returning ${DEFINITION_COLUMNS}`,
-      [ctx.tenantId, input.applies_to, key, input.label, input.field_type, list, input.required, input.position ?? null])
+      [ctx.tenantId, input.applies_to, key, input.label, input.field_type, list, input.required, input.position ?? null],
+    )
     await ctx.audit({ entityType: 'custom_field', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
     return r.rows[0]
   },
@@ -84,9 +109,10 @@ export const updateCustomField = defineAction({
   title: 'Change or restore a custom field',
   place: page('/settings/fields', 'pick an archived field, then Restore'),
   words: { area: 'Your business', phrase: 'change one of your own fields' },
-  description: 'Change a custom field: label, options (choice only; the whole list; values already set stay as they are), required, '
-    + 'position, archived (false restores an archived field). Only the fields given change. key, applies_to and field_type never change: '
-    + 'define a new field instead. Agents need the owner\'s approval.',
+  description:
+    'Change a custom field: label, options (choice only; the whole list; values already set stay as they are), required, ' +
+    'position, archived (false restores an archived field). Only the fields given change. key, applies_to and field_type never change: ' +
+    "define a new field instead. Agents need the owner's approval.",
   access: { agent: 'requires_authorization', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
@@ -101,11 +127,13 @@ export const updateCustomField = defineAction({
   async run(ctx, input) {
     const before = await lockDefinition(ctx.db, input.custom_field_id)
     const list = input.options === undefined ? before.options : checkedOptions(before.field_type, input.options)
-    const archivedAt = input.archived === undefined ? before.archived_at : input.archived ? (before.archived_at ?? ctx.services.now()) : null
+    const archivedAt =
+      input.archived === undefined ? before.archived_at : input.archived ? (before.archived_at ?? ctx.services.now()) : null
     const r = await ctx.db.query(
       `update custom_field_definitions set label = $2, options = $3::text[], required = $4, position = $5, archived_at = $6
        where id = $1 returning ${DEFINITION_COLUMNS}`,
-      [before.id, input.label ?? before.label, list, input.required ?? before.required, input.position ?? before.position, archivedAt])
+      [before.id, input.label ?? before.label, list, input.required ?? before.required, input.position ?? before.position, archivedAt],
+    )
     const after = r.rows[0]
     if (Object.keys(diffRecords(before, after)).length) {
       await ctx.audit({ entityType: 'custom_field', entityId: before.id, action: 'update', before, after })
@@ -121,8 +149,9 @@ export const archiveCustomField = defineAction({
   title: 'Archive a custom field',
   place: page('/settings/fields', 'pick the field, then Archive'),
   words: { area: 'Your business', phrase: 'archive one of your own fields' },
-  description: 'Archive a custom field: it leaves the forms and takes no new values; values already set are kept and still read and '
-    + 'exported. Archiving twice changes nothing; restore with custom_field.update archived=false. Agents need the owner\'s approval.',
+  description:
+    'Archive a custom field: it leaves the forms and takes no new values; values already set are kept and still read and ' +
+    "exported. Archiving twice changes nothing; restore with custom_field.update archived=false. Agents need the owner's approval.",
   access: { agent: 'requires_authorization', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ custom_field_id: z.uuid() }),

@@ -15,7 +15,11 @@ export const FIELD_KEY = /^[a-z][a-z0-9_]{0,39}$/
 
 /** A key made from a label when none is given: "Gate code" becomes gate_code. */
 export function keyFromLabel(label: string): string {
-  const words = label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')
+  const words = label
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
   return (/^[a-z]/.test(words) ? words : `field_${words}`).slice(0, 40).replace(/_+$/, '')
 }
 
@@ -47,8 +51,9 @@ export const DEFINITION_RECORD = z.object({
 export type Definition = z.output<typeof DEFINITION_RECORD>
 
 /** The values of a record's custom fields, by key, as reads show them. */
-export const CUSTOM_VALUES = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-  .describe('The business\'s own fields, by key (see custom_fields)')
+export const CUSTOM_VALUES = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+  .describe("The business's own fields, by key (see custom_fields)")
 
 /** The applies_to values whose fields a record of this kind holds (a person holds contact and person fields). */
 export function appliesToOf(record: FieldRecord, contactKind?: string | null): string[] {
@@ -56,11 +61,17 @@ export function appliesToOf(record: FieldRecord, contactKind?: string | null): s
 }
 
 /** The business's definitions for the given applies_to values, in order, archived ones too unless asked otherwise. */
-export async function loadDefinitions(tx: Queryable, appliesTo: readonly string[], opts: { archived?: boolean } = {}): Promise<Definition[]> {
+export async function loadDefinitions(
+  tx: Queryable,
+  appliesTo: readonly string[],
+  opts: { archived?: boolean } = {},
+): Promise<Definition[]> {
   const r = await tx.query<Definition>(
     `select ${DEFINITION_COLUMNS} from custom_field_definitions where applies_to = any($1::text[])
        ${opts.archived === false ? 'and archived_at is null' : ''}
-     order by position, key`, [[...appliesTo]])
+     order by position, key`,
+    [[...appliesTo]],
+  )
   return r.rows
 }
 
@@ -74,11 +85,16 @@ export async function lockDefinition(tx: Queryable, id: string): Promise<Definit
 /** What a field of this definition expects, in words a person and a model act on. */
 export function expectedValue(def: Pick<Definition, 'field_type' | 'options'>): string {
   switch (def.field_type) {
-    case 'text': return `expected text (up to ${MAX_TEXT} characters)`
-    case 'number': return 'expected a number'
-    case 'date': return 'expected a date YYYY-MM-DD'
-    case 'choice': return `expected one of: ${def.options.join(', ')}`
-    case 'yes_no': return 'expected true or false'
+    case 'text':
+      return `expected text (up to ${MAX_TEXT} characters)`
+    case 'number':
+      return 'expected a number'
+    case 'date':
+      return 'expected a date YYYY-MM-DD'
+    case 'choice':
+      return `expected one of: ${def.options.join(', ')}`
+    case 'yes_no':
+      return 'expected true or false'
   }
 }
 
@@ -97,6 +113,9 @@ export function customFieldsSummary(defs: readonly Definition[]): { contact?: st
   if (!live.length) return null
   const contact = live.filter((d) => d.applies_to !== 'ticket').map(fieldLine)
   const ticket = live.filter((d) => d.applies_to === 'ticket').map(fieldLine)
-  return { ...(contact.length ? { contact } : {}), ...(ticket.length ? { ticket } : {}),
-    use: 'custom_fields {key: value} on contact/ticket create and update; filter contacts/tickets with custom_field and custom_value' }
+  return {
+    ...(contact.length ? { contact } : {}),
+    ...(ticket.length ? { ticket } : {}),
+    use: 'custom_fields {key: value} on contact/ticket create and update; filter contacts/tickets with custom_field and custom_value',
+  }
 }

@@ -7,10 +7,11 @@ import { APPLIES_TO, DEFINITION_COLUMNS, DEFINITION_RECORD } from './model.js'
 /** The fields the business added to its customers and tickets. */
 export const customFieldsQuery = defineQuery({
   type: 'custom_fields',
-  description: 'The business\'s own fields on customers and tickets, in the order shown. Each: id, applies_to (contact: every customer; '
-    + 'person or organization: customers of that kind; ticket), key (what values are stored under: custom_fields {key: value} on '
-    + 'contact and ticket create/update), label, field_type (text|number|date|choice|yes_no), options (choice), required, archived_at. '
-    + 'Filters: applies_to, archived=true (only archived; default: not archived).',
+  description:
+    "The business's own fields on customers and tickets, in the order shown. Each: id, applies_to (contact: every customer; " +
+    'person or organization: customers of that kind; ticket), key (what values are stored under: custom_fields {key: value} on ' +
+    'contact and ticket create/update), label, field_type (text|number|date|choice|yes_no), options (choice), required, archived_at. ' +
+    'Filters: applies_to, archived=true (only archived; default: not archived).',
   entity: 'custom_field',
   keywords: ['custom fields', 'extra fields', 'form fields', 'field definitions'],
   access: { agent: 'unrestricted', technician: 'all' },
@@ -30,7 +31,9 @@ export const customFieldsQuery = defineQuery({
          and ($2::text is null or applies_to = $2)
          and ($3::boolean is null or (archived_at is not null) = $3)
          ${after}
-       order by position, key limit $${args.length}`, args)
+       order by position, key limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [String(row.position), row.key])
   },
 })

@@ -6,9 +6,12 @@ import { isoDate } from '../../schema-types.js'
 import { appliesToOf, expectedValue, loadDefinitions, MAX_TEXT, type Definition, type FieldRecord } from './model.js'
 
 /** The custom_fields input of create and update: {key: value}, null clears a value. */
-export const customFieldsInput = z.record(z.string().max(40), noteJson())
-  .describe('The business\'s own fields as {key: value}: text, number, date YYYY-MM-DD, one option of a choice, or true/false for yes_no; '
-    + 'null clears one. Keys and types: custom_fields (data type), or the custom_fields list of crm_capabilities')
+export const customFieldsInput = z
+  .record(z.string().max(40), noteJson())
+  .describe(
+    "The business's own fields as {key: value}: text, number, date YYYY-MM-DD, one option of a choice, or true/false for yes_no; " +
+      'null clears one. Keys and types: custom_fields (data type), or the custom_fields list of crm_capabilities',
+  )
 
 const realDay = isoDate()
 
@@ -19,10 +22,14 @@ function fitted(def: Definition, value: unknown): string | number | boolean | un
       const text = typeof value === 'string' ? value.trim() : ''
       return text && text.length <= MAX_TEXT ? text : undefined
     }
-    case 'number': return typeof value === 'number' && Number.isFinite(value) ? value : undefined
-    case 'date': return typeof value === 'string' && realDay.safeParse(value).success ? value : undefined
-    case 'choice': return typeof value === 'string' ? def.options.find((o) => o.toLowerCase() === value.trim().toLowerCase()) : undefined
-    case 'yes_no': return typeof value === 'boolean' ? value : undefined
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+    case 'date':
+      return typeof value === 'string' && realDay.safeParse(value).success ? value : undefined
+    case 'choice':
+      return typeof value === 'string' ? def.options.find((o) => o.toLowerCase() === value.trim().toLowerCase()) : undefined
+    case 'yes_no':
+      return typeof value === 'boolean' ? value : undefined
   }
 }
 
@@ -31,8 +38,12 @@ function fitted(def: Definition, value: unknown): string | number | boolean | un
  * key, a value of the wrong type, an option not in the list, or (on create, or when cleared) a required field left
  * empty is a VALIDATION_ERROR naming data.custom_fields.<key> and what was expected.
  */
-export async function checkedCustomFields(tx: Queryable, target: { record: FieldRecord; contactKind?: string | null },
-  given: Record<string, unknown> | undefined, before: Record<string, unknown> | null): Promise<Record<string, unknown>> {
+export async function checkedCustomFields(
+  tx: Queryable,
+  target: { record: FieldRecord; contactKind?: string | null },
+  given: Record<string, unknown> | undefined,
+  before: Record<string, unknown> | null,
+): Promise<Record<string, unknown>> {
   const defs = await loadDefinitions(tx, appliesToOf(target.record, target.contactKind))
   const byKey = new Map(defs.map((d) => [d.key, d]))
   const live = defs.filter((d) => !d.archived_at)
@@ -69,35 +80,54 @@ export async function checkedCustomFields(tx: Queryable, target: { record: Field
 
 /** The custom_field and custom_value filters, shared by contacts and tickets. */
 export const customFilterParams = {
-  custom_field: z.string().trim().toLowerCase().max(40).optional()
-    .describe('A custom field\'s key: records with a value for it (with custom_value: that value)'),
-  custom_value: z.string().trim().min(1).max(MAX_TEXT).optional()
-    .describe('With custom_field: the value, e.g. a choice\'s option, a number, a date YYYY-MM-DD, yes or no, or the exact text'),
+  custom_field: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(40)
+    .optional()
+    .describe("A custom field's key: records with a value for it (with custom_value: that value)"),
+  custom_value: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_TEXT)
+    .optional()
+    .describe("With custom_field: the value, e.g. a choice's option, a number, a date YYYY-MM-DD, yes or no, or the exact text"),
 }
 
 /**
  * The SQL condition of the custom_field and custom_value filters (through the index lookup of migration 0046), or null
  * when neither is given; a key that is no field or a value its type cannot hold is a VALIDATION_ERROR.
  */
-export async function customFilterCondition(tx: Queryable, record: FieldRecord, alias: string,
-  p: { custom_field?: string; custom_value?: string }, arg: (value: unknown) => string): Promise<string | null> {
+export async function customFilterCondition(
+  tx: Queryable,
+  record: FieldRecord,
+  alias: string,
+  p: { custom_field?: string; custom_value?: string },
+  arg: (value: unknown) => string,
+): Promise<string | null> {
   if (p.custom_field === undefined && p.custom_value === undefined) return null
   if (!p.custom_field) throw validationError([{ field: 'custom_field', message: 'is needed with custom_value: the key of a custom field' }])
   const defs = await loadDefinitions(tx, appliesToOf(record))
   const def = defs.find((d) => d.key === p.custom_field)
   if (!def) {
-    throw validationError([{ field: 'custom_field', message: `is not a field of ${record}s; fields: ${defs.map((d) => d.key).join(', ') || 'none yet'}` }])
+    throw validationError([
+      { field: 'custom_field', message: `is not a field of ${record}s; fields: ${defs.map((d) => d.key).join(', ') || 'none yet'}` },
+    ])
   }
   const lookup = record === 'ticket' ? 'ticket_ids_with_custom_value' : 'contact_ids_with_custom_value'
   if (p.custom_value === undefined) return `${alias}.id in (select ${lookup}(${arg(def.key)}, null))`
   const value = filterValue(def, p.custom_value)
-  if (value === undefined) throw validationError([{ field: 'custom_value', message: `${p.custom_value} does not fit ${def.key}: ${expectedValue(def)}` }])
+  if (value === undefined)
+    throw validationError([{ field: 'custom_value', message: `${p.custom_value} does not fit ${def.key}: ${expectedValue(def)}` }])
   return `${alias}.id in (select ${lookup}(${arg(def.key)}, ${arg(JSON.stringify(value))}::jsonb))`
 }
 
 /** A filter's text as the value it stands for: numbers and yes/no are read from their words. */
 function filterValue(def: Definition, text: string): string | number | boolean | undefined {
   if (def.field_type === 'number') return text !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined
-  if (def.field_type === 'yes_no') return ['yes', 'true'].includes(text.toLowerCase()) ? true : ['no', 'false'].includes(text.toLowerCase()) ? false : undefined
+  if (def.field_type === 'yes_no')
+    return ['yes', 'true'].includes(text.toLowerCase()) ? true : ['no', 'false'].includes(text.toLowerCase()) ? false : undefined
   return fitted(def, text)
 }

@@ -10,13 +10,22 @@ import { DOCUMENT_CATEGORIES, DOCUMENT_COLUMNS, DOCUMENT_RECORD, DOCUMENT_TABLE,
 import { BY_AGENT_OR_API, customer, ownVisit } from '../../places.js'
 
 const content = {
-  content_base64: z.string().min(1).describe('The file\'s bytes in base64; at most the configured limit (10 MB unless set otherwise)'),
-  content_type: z.string().trim().max(200).optional()
-    .describe('What the file is; images (jpeg, png, webp, heic) and PDF are known by their bytes, other types must be given: text/plain, text/csv, office documents'),
+  content_base64: z.string().min(1).describe("The file's bytes in base64; at most the configured limit (10 MB unless set otherwise)"),
+  content_type: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe(
+      'What the file is; images (jpeg, png, webp, heic) and PDF are known by their bytes, other types must be given: text/plain, text/csv, office documents',
+    ),
 }
 
-const tags = z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20)
-  .transform((list) => [...new Set(list)]).describe('Short words to find it by, e.g. ["front", "before"]; lower-cased')
+const tags = z
+  .array(z.string().trim().toLowerCase().min(1).max(40))
+  .max(20)
+  .transform((list) => [...new Set(list)])
+  .describe('Short words to find it by, e.g. ["front", "before"]; lower-cased')
 
 /** Attaches a file to a customer, a visit, an invoice or a quote. */
 export const uploadDocument = defineAction({
@@ -24,10 +33,11 @@ export const uploadDocument = defineAction({
   name: 'upload',
   title: 'Upload a file or photo',
   place: { owner: customer('Upload a file or photo'), technician: ownVisit('Add photo') },
-  description: 'Attach a file to exactly one of a contact (contact_id), a ticket (ticket_id), an invoice (invoice_id) or a quote (quote_id): name, category '
-    + `(${DOCUMENT_CATEGORIES.join('|')}; default photo for images, else other), tags, content_base64 and content_type. Accepted: `
-    + `${ALLOWED_CONTENT_TYPES.join(', ')}. Photos may be added to a closed ticket: they are not part of its record. `
-    + 'Returns the metadata; read the bytes with document_content?id=.',
+  description:
+    'Attach a file to exactly one of a contact (contact_id), a ticket (ticket_id), an invoice (invoice_id) or a quote (quote_id): name, category ' +
+    `(${DOCUMENT_CATEGORIES.join('|')}; default photo for images, else other), tags, content_base64 and content_type. Accepted: ` +
+    `${ALLOWED_CONTENT_TYPES.join(', ')}. Photos may be added to a closed ticket: they are not part of its record. ` +
+    'Returns the metadata; read the bytes with document_content?id=.',
   access: { agent: 'unrestricted', technician: 'assigned' },
   keywords: ['attach', 'file', 'photo', 'picture', 'contract', 'estimate', 'pdf', 'upload'],
   input: z.strictObject({
@@ -44,7 +54,9 @@ export const uploadDocument = defineAction({
   async run(ctx, input) {
     const { kind: target, id: targetId } = await oneSubjectOf(ctx.db, input, DOCUMENT_TARGETS)
     if (ctx.actor.type === 'user' && ctx.actor.role === 'technician' && target.entity !== 'ticket') {
-      throw new AppError('FORBIDDEN', 'A technician attaches files to their tickets only: give ticket_id', { field: `data.${target.field}` })
+      throw new AppError('FORBIDDEN', 'A technician attaches files to their tickets only: give ticket_id', {
+        field: `data.${target.field}`,
+      })
     }
     const file = checkContent(input.content_base64, input.content_type, ctx.services.config.documents.maxBytes)
     const category = input.category ?? (file.contentType.startsWith('image/') ? 'photo' : 'other')
@@ -52,7 +64,19 @@ export const uploadDocument = defineAction({
     const r = await ctx.db.query(
       `insert into documents (tenant_id, ${target.field}, name, category, tags, content_type, size_bytes, sha256, author_type, author_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${DOCUMENT_COLUMNS}`,
-      [ctx.tenantId, targetId, input.name, category, input.tags ?? [], file.contentType, file.bytes.length, file.sha256, ctx.actor.type, ctx.actor.id])
+      [
+        ctx.tenantId,
+        targetId,
+        input.name,
+        category,
+        input.tags ?? [],
+        file.contentType,
+        file.bytes.length,
+        file.sha256,
+        ctx.actor.type,
+        ctx.actor.id,
+      ],
+    )
     await addVersion(ctx, String(r.rows[0].id), 1, file)
     await ctx.audit({ entityType: 'document', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
     return r.rows[0]
@@ -65,20 +89,24 @@ export const newDocumentVersion = defineAction({
   name: 'new_version',
   title: 'Upload a new version of a file',
   place: BY_AGENT_OR_API,
-  description: 'Upload a new version of a document (document_id): content_base64 and content_type as for document.upload. The list shows the '
-    + 'latest; earlier versions stay readable with document_content?id=&version=. An archived document is a CONFLICT.',
+  description:
+    'Upload a new version of a document (document_id): content_base64 and content_type as for document.upload. The list shows the ' +
+    'latest; earlier versions stay readable with document_content?id=&version=. An archived document is a CONFLICT.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['replace file', 'updated contract', 'revised estimate'],
   input: z.strictObject({ document_id: z.uuid(), ...content }),
   output: DOCUMENT_RECORD,
   async run(ctx, input) {
     const before = await loadDocument(ctx.db, input.document_id, true)
-    if (before.archived_at) throw new AppError('CONFLICT', `Document ${before.id} is archived; upload a new document instead`, { document_id: before.id })
+    if (before.archived_at)
+      throw new AppError('CONFLICT', `Document ${before.id} is archived; upload a new document instead`, { document_id: before.id })
     const file = checkContent(input.content_base64, input.content_type, ctx.services.config.documents.maxBytes)
     await ctx.services.documents.put(ctx.db, ctx.tenantId, file.sha256, file.bytes)
     const version = before.version + 1
-    const r = await ctx.db.query(`update documents set version = $2, content_type = $3, size_bytes = $4, sha256 = $5 where id = $1 returning ${DOCUMENT_COLUMNS}`,
-      [before.id, version, file.contentType, file.bytes.length, file.sha256])
+    const r = await ctx.db.query(
+      `update documents set version = $2, content_type = $3, size_bytes = $4, sha256 = $5 where id = $1 returning ${DOCUMENT_COLUMNS}`,
+      [before.id, version, file.contentType, file.bytes.length, file.sha256],
+    )
     await addVersion(ctx, before.id, version, file)
     await ctx.audit({ entityType: 'document', entityId: before.id, action: 'new_version', before, after: r.rows[0] })
     return r.rows[0]
@@ -91,7 +119,8 @@ export const updateDocument = defineAction({
   name: 'update',
   title: 'Rename or tag a file',
   place: BY_AGENT_OR_API,
-  description: 'Change a document\'s name, category or tags (the whole list; [] clears it). Only the fields given change. An archived one is a CONFLICT.',
+  description:
+    "Change a document's name, category or tags (the whole list; [] clears it). Only the fields given change. An archived one is a CONFLICT.",
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['rename file', 'tag photo'],
   input: z.strictObject({
@@ -103,9 +132,14 @@ export const updateDocument = defineAction({
   output: DOCUMENT_RECORD,
   async run(ctx, input) {
     const before = await loadDocument(ctx.db, input.document_id, true)
-    if (before.archived_at) throw new AppError('CONFLICT', `Document ${before.id} is archived; it can no longer change`, { document_id: before.id })
-    const r = await ctx.db.query(`update documents set name = $2, category = $3, tags = $4 where id = $1 returning ${DOCUMENT_COLUMNS}`,
-      [before.id, input.name ?? before.name, input.category ?? before.category, input.tags ?? before.tags])
+    if (before.archived_at)
+      throw new AppError('CONFLICT', `Document ${before.id} is archived; it can no longer change`, { document_id: before.id })
+    const r = await ctx.db.query(`update documents set name = $2, category = $3, tags = $4 where id = $1 returning ${DOCUMENT_COLUMNS}`, [
+      before.id,
+      input.name ?? before.name,
+      input.category ?? before.category,
+      input.tags ?? before.tags,
+    ])
     await ctx.audit({ entityType: 'document', entityId: before.id, action: 'update', before, after: r.rows[0] })
     return r.rows[0]
   },
@@ -117,8 +151,9 @@ export const archiveDocument = defineAction({
   name: 'archive',
   title: 'Archive a file',
   place: BY_AGENT_OR_API,
-  description: 'Archive a document attached by mistake or no longer wanted: it leaves lists and pages but stays readable by id, with its versions. '
-    + 'Archiving twice changes nothing.',
+  description:
+    'Archive a document attached by mistake or no longer wanted: it leaves lists and pages but stays readable by id, with its versions. ' +
+    'Archiving twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['delete file', 'remove photo'],
   input: z.strictObject({ document_id: z.uuid() }),
@@ -134,5 +169,6 @@ async function addVersion(ctx: OperationContext, documentId: string, version: nu
   await ctx.db.query(
     `insert into document_versions (tenant_id, document_id, version, content_type, size_bytes, sha256, author_type, author_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [ctx.tenantId, documentId, version, file.contentType, file.bytes.length, file.sha256, ctx.actor.type, ctx.actor.id])
+    [ctx.tenantId, documentId, version, file.contentType, file.bytes.length, file.sha256, ctx.actor.type, ctx.actor.id],
+  )
 }

@@ -41,11 +41,14 @@ export function checkContent(base64: string, declared: string | undefined, maxBy
     throw validationError([{ field: `${prefix}.content_base64`, message: `is larger than ${mb}, the most a document may be` }])
   }
   if (!text.length || text.length % 4 === 1 || !BASE64.test(text)) {
-    throw validationError([{ field: `${prefix}.content_base64`, message: 'must be the file\'s bytes in base64 (A-Z, a-z, 0-9, +, /, = padding)' }])
+    throw validationError([
+      { field: `${prefix}.content_base64`, message: "must be the file's bytes in base64 (A-Z, a-z, 0-9, +, /, = padding)" },
+    ])
   }
   const bytes = Buffer.from(text, 'base64')
-  if (!bytes.length) throw validationError([{ field: `${prefix}.content_base64`, message: 'is empty: give the file\'s bytes' }])
-  if (bytes.length > maxBytes) throw validationError([{ field: `${prefix}.content_base64`, message: `is larger than ${mb}, the most a document may be` }])
+  if (!bytes.length) throw validationError([{ field: `${prefix}.content_base64`, message: "is empty: give the file's bytes" }])
+  if (bytes.length > maxBytes)
+    throw validationError([{ field: `${prefix}.content_base64`, message: `is larger than ${mb}, the most a document may be` }])
   return { bytes, contentType: contentTypeOf(bytes, declared, prefix), sha256: createHash('sha256').update(bytes).digest('hex') }
 }
 
@@ -55,20 +58,33 @@ function contentTypeOf(bytes: Buffer, declaredRaw: string | undefined, prefix: s
   const sniffed = sniff(bytes)
   const field = `${prefix}.content_type`
   if (sniffed) {
-    if (declared && declared !== 'application/octet-stream' && declared !== sniffed && !(declared === 'image/jpg' && sniffed === 'image/jpeg')) {
+    if (
+      declared &&
+      declared !== 'application/octet-stream' &&
+      declared !== sniffed &&
+      !(declared === 'image/jpg' && sniffed === 'image/jpeg')
+    ) {
       throw validationError([{ field, message: `says ${declared} but the file is ${sniffed}` }])
     }
     return sniffed
   }
   if (!declared || declared === 'application/octet-stream') {
-    throw validationError([{ field, message: `is needed: the file is none of the images or PDF known by their bytes; say which of ${ALLOWED_CONTENT_TYPES.join(', ')} it is` }])
+    throw validationError([
+      {
+        field,
+        message: `is needed: the file is none of the images or PDF known by their bytes; say which of ${ALLOWED_CONTENT_TYPES.join(', ')} it is`,
+      },
+    ])
   }
   if (!ALLOWED_CONTENT_TYPES.includes(declared)) {
     throw validationError([{ field, message: `${declared} is not accepted; accepted: ${ALLOWED_CONTENT_TYPES.join(', ')}` }])
   }
-  const fits = (SNIFFED as readonly string[]).includes(declared) ? false
-    : (ZIPPED_OFFICE as readonly string[]).includes(declared) ? startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])
-      : (OLE_OFFICE as readonly string[]).includes(declared) ? startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
+  const fits = (SNIFFED as readonly string[]).includes(declared)
+    ? false
+    : (ZIPPED_OFFICE as readonly string[]).includes(declared)
+      ? startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])
+      : (OLE_OFFICE as readonly string[]).includes(declared)
+        ? startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
         : !bytes.subarray(0, 8192).includes(0)
   if (!fits) throw validationError([{ field, message: `says ${declared} but the file's bytes are not that` }])
   return declared
@@ -79,7 +95,10 @@ export function sniff(bytes: Buffer): string | null {
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg'
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png'
   if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp'
-  if (bytes.subarray(4, 8).toString('latin1') === 'ftyp' && ['heic', 'heix', 'hevc', 'hevx', 'mif1', 'msf1'].includes(bytes.subarray(8, 12).toString('latin1'))) {
+  if (
+    bytes.subarray(4, 8).toString('latin1') === 'ftyp' &&
+    ['heic', 'heix', 'hevc', 'hevx', 'mif1', 'msf1'].includes(bytes.subarray(8, 12).toString('latin1'))
+  ) {
     return 'image/heic'
   }
   if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf'

@@ -5,7 +5,14 @@ export const documentsPersonalData: PersonalTable = {
   table: 'documents',
   reach: { contact_id: 'contacts', ticket_id: 'tickets', invoice_id: 'invoices', quote_id: 'quotes' },
   rows: 'deleted',
-  columns: { name: 'personal', category: 'not personal', tags: 'personal', content_type: 'not personal', sha256: 'not personal', author_type: 'not personal' },
+  columns: {
+    name: 'personal',
+    category: 'not personal',
+    tags: 'personal',
+    content_type: 'not personal',
+    sha256: 'not personal',
+    author_type: 'not personal',
+  },
   files: 'sha256',
   // The bytes are not in the export: each row names the owner's download link.
   export: { part: 'documents', heading: 'Files', order: 't.created_at, t.id', adds: { download: `'/documents/' || t.id || '/file'` } },

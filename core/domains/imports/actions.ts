@@ -19,12 +19,13 @@ export const importSquareCustomers = defineAction({
   name: 'square_customers',
   title: 'Import customers from Square',
   place: page('/import', 'choose the Square customer export'),
-  description: 'Import Square\'s customer directory export (the CSV text, header row as Square writes it). dry_run (default true) '
-    + 'reports row by row what would be created, matched (by Square Customer ID, email or phone) and refused (with the line '
-    + 'number and reason) and writes nothing; dry_run false imports. Matched customers only get what they lack. Memo becomes a '
-    + 'note, Birthday, Nickname, custom fields and Square\'s visit and spend figures become attributes (source import). Running '
-    + 'the same file again creates nothing new. A bulk action: an agent\'s real run of more than 5 rows waits for the owner\'s approval; '
-    + 'a dry run never does.',
+  description:
+    "Import Square's customer directory export (the CSV text, header row as Square writes it). dry_run (default true) " +
+    'reports row by row what would be created, matched (by Square Customer ID, email or phone) and refused (with the line ' +
+    'number and reason) and writes nothing; dry_run false imports. Matched customers only get what they lack. Memo becomes a ' +
+    "note, Birthday, Nickname, custom fields and Square's visit and spend figures become attributes (source import). Running " +
+    "the same file again creates nothing new. A bulk action: an agent's real run of more than 5 rows waits for the owner's approval; " +
+    'a dry run never does.',
   // Each row of a real run is a customer written; a dry run writes nothing, so it counts as one.
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : planSquareCustomers(input.csv).length) },
   keywords: ['square', 'import customers', 'move in', 'migrate', 'csv'],
@@ -44,21 +45,30 @@ export const importCsvCustomers = defineAction({
   name: 'csv_customers',
   title: 'Import customers from a CSV file',
   place: page('/import', 'choose the CSV file'),
-  description: 'Import customers from any CSV file (a spreadsheet, another CRM\'s export). mapping: {column header: field}, field one of '
-    + `${MAPPED_FIELDS.join(', ')} or attribute:<key>; without mapping one is proposed from well-known header names and shown in the `
-    + 'report (check it in the dry run). source names where the file comes from (e.g. hubspot): external_id values are kept under it, so '
-    + 'a later file from the same source matches them. dry_run (default true) reports row by row what would be created, matched (by '
-    + 'external id, email or phone) and refused (with the line number and reason) and writes nothing; dry_run false imports. Matched '
-    + 'customers only get what they lack (and the row\'s tags). Running the same file again creates nothing new. A bulk action: an agent\'s '
-    + 'real run of more than 5 rows waits for the owner\'s approval; a dry run never does.',
-  access: { agent: 'unrestricted', technician: 'none',
-    bulk: (input) => (input.dry_run ? 1 : planMappedCustomers(input.csv, input.mapping, input.source).rows.length) },
+  description:
+    "Import customers from any CSV file (a spreadsheet, another CRM's export). mapping: {column header: field}, field one of " +
+    `${MAPPED_FIELDS.join(', ')} or attribute:<key>; without mapping one is proposed from well-known header names and shown in the ` +
+    'report (check it in the dry run). source names where the file comes from (e.g. hubspot): external_id values are kept under it, so ' +
+    'a later file from the same source matches them. dry_run (default true) reports row by row what would be created, matched (by ' +
+    'external id, email or phone) and refused (with the line number and reason) and writes nothing; dry_run false imports. Matched ' +
+    "customers only get what they lack (and the row's tags). Running the same file again creates nothing new. A bulk action: an agent's " +
+    "real run of more than 5 rows waits for the owner's approval; a dry run never does.",
+  access: {
+    agent: 'unrestricted',
+    technician: 'none',
+    bulk: (input) => (input.dry_run ? 1 : planMappedCustomers(input.csv, input.mapping, input.source).rows.length),
+  },
   keywords: ['import', 'csv', 'spreadsheet', 'hubspot', 'other crm', 'column mapping', 'move in'],
   input: z.strictObject({
     csv: importCsvInput.describe('The whole CSV file as text, header row first'),
-    mapping: z.record(z.string().min(1).max(200), z.string().max(100)).optional()
+    mapping: z
+      .record(z.string().min(1).max(200), z.string().max(100))
+      .optional()
       .describe('Column header -> field, e.g. {"E-mail": "email", "Gate": "attribute:gate_code"}; omitted: proposed from the headers'),
-    source: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected lower case letters, digits and _, e.g. hubspot').default('csv')
+    source: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected lower case letters, digits and _, e.g. hubspot')
+      .default('csv')
       .describe('Where the file comes from, e.g. hubspot or spreadsheet: the namespace of its external ids'),
     dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
   }),
@@ -74,13 +84,14 @@ export const importSquareItems = defineAction({
   name: 'square_items',
   title: 'Import services from Square',
   place: BY_AGENT_OR_API,
-  description: 'Import Square\'s item library export (the CSV text, header row as Square writes it: Token, Item Name, Variation Name, '
-    + 'SKU, Description, Category, Price, ...) as services. Each item variation is a service named "Item (Variation)", or just '
-    + '"Item" for Square\'s default variation "Regular"; Price in dollars becomes price_cents (empty or "variable": flexible '
-    + 'pricing); Tax columns set taxable. dry_run (default true) reports row by row what would be created, matched (by the '
-    + 'variation\'s Token, or an active service of the same name) and refused (with the line number and reason) and writes '
-    + 'nothing; dry_run false imports. Matched services are never changed. Running the same file again creates nothing new. '
-    + 'A bulk action: an agent\'s real run of more than 5 rows waits for the owner\'s approval; a dry run never does.',
+  description:
+    "Import Square's item library export (the CSV text, header row as Square writes it: Token, Item Name, Variation Name, " +
+    'SKU, Description, Category, Price, ...) as services. Each item variation is a service named "Item (Variation)", or just ' +
+    '"Item" for Square\'s default variation "Regular"; Price in dollars becomes price_cents (empty or "variable": flexible ' +
+    'pricing); Tax columns set taxable. dry_run (default true) reports row by row what would be created, matched (by the ' +
+    "variation's Token, or an active service of the same name) and refused (with the line number and reason) and writes " +
+    'nothing; dry_run false imports. Matched services are never changed. Running the same file again creates nothing new. ' +
+    "A bulk action: an agent's real run of more than 5 rows waits for the owner's approval; a dry run never does.",
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : planSquareItems(input.csv).length) },
   keywords: ['square', 'import services', 'item library', 'price list', 'catalog', 'csv'],
   input: z.strictObject({
@@ -99,14 +110,15 @@ export const importSquareSales = defineAction({
   name: 'square_sales',
   title: 'Import past visits from Square',
   place: BY_AGENT_OR_API,
-  description: 'Import Square\'s item sales export (Items detail CSV: Date, Time, Time Zone, Item, Qty, Price Point Name, Net Sales, '
-    + 'Tax, Transaction ID, Customer ID, ...) as past visits. The rows of one Transaction ID become one completed ticket of the '
-    + 'customer with that Square Customer ID (import the customer export first), dated when it was paid, with a line a row '
-    + '(the Net Sales amount; linked to the service imported from the item library by Token, or of the same name). Refunds and '
-    + 'rows of unknown customers are refused; a transaction with a bad row is refused whole. dry_run (default true) reports row '
-    + 'by row what would be created, matched (a transaction imported before) and refused (with the line number and reason) and '
-    + 'writes nothing; dry_run false imports. Running the same file again creates nothing new. A bulk action: an agent\'s real '
-    + 'run of more than 5 transactions waits for the owner\'s approval; a dry run never does.',
+  description:
+    "Import Square's item sales export (Items detail CSV: Date, Time, Time Zone, Item, Qty, Price Point Name, Net Sales, " +
+    'Tax, Transaction ID, Customer ID, ...) as past visits. The rows of one Transaction ID become one completed ticket of the ' +
+    'customer with that Square Customer ID (import the customer export first), dated when it was paid, with a line a row ' +
+    '(the Net Sales amount; linked to the service imported from the item library by Token, or of the same name). Refunds and ' +
+    'rows of unknown customers are refused; a transaction with a bad row is refused whole. dry_run (default true) reports row ' +
+    'by row what would be created, matched (a transaction imported before) and refused (with the line number and reason) and ' +
+    "writes nothing; dry_run false imports. Running the same file again creates nothing new. A bulk action: an agent's real " +
+    "run of more than 5 transactions waits for the owner's approval; a dry run never does.",
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : planSquareSales(input.csv).length) },
   keywords: ['square', 'import history', 'past visits', 'transactions', 'item sales', 'csv'],
   input: z.strictObject({

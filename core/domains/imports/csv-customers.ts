@@ -25,7 +25,12 @@ export function headersOf(text: string): string[] {
  * Reads any CSV of customers (a spreadsheet, another system's export) through a column mapping; without one, a mapping is proposed
  * from the headers. A row without an external id column gets a key made of its own values, so the same file twice creates nothing new.
  */
-export function planMappedCustomers(text: string, given: Record<string, string> | undefined, source: string, mappingField = 'data.mapping'): MappedPlan {
+export function planMappedCustomers(
+  text: string,
+  given: Record<string, string> | undefined,
+  source: string,
+  mappingField = 'data.mapping',
+): MappedPlan {
   const rows = readRows(text)
   const headers = rows[0].record
   const blank = headers.findIndex((h) => !h)
@@ -34,8 +39,14 @@ export function planMappedCustomers(text: string, given: Record<string, string> 
   if (duplicate) throw validationError([{ field: 'file', message: `the header row names column "${duplicate}" twice` }])
   const proposal = given ? null : proposeMapping(headers)
   if (proposal && !Object.values(proposal).some((f) => NAMING_FIELDS.includes(f))) {
-    throw validationError([{ field: mappingField, message: `is needed: no column header is a well-known name for a customer's name, company, `
-      + `email or phone (the file has ${headers.map((h) => `"${h}"`).join(', ')})` }])
+    throw validationError([
+      {
+        field: mappingField,
+        message:
+          `is needed: no column header is a well-known name for a customer's name, company, ` +
+          `email or phone (the file has ${headers.map((h) => `"${h}"`).join(', ')})`,
+      },
+    ])
   }
   const mapping = checkMapping(given ?? proposal ?? {}, headers, mappingField)
   const planned = rows.slice(1).map(({ record, line }) => {
@@ -67,8 +78,10 @@ function planRow(v: Map<MappedField, { column: string; value: string }>, line: n
   const phone = get('phone')
   const name = get('name') || [first, last].filter(Boolean).join(' ') || company || email || phone || ''
   if (!name) return { line, name, refused: 'has no name, company, email or phone' }
-  if (email && !emailSchema.safeParse(email).success) return { line, name, refused: `${v.get('email')?.column} "${email}" is not an email address` }
-  if (phone && !phoneSchema.safeParse(phone).success) return { line, name, refused: `${v.get('phone')?.column} "${phone}" is not a phone number` }
+  if (email && !emailSchema.safeParse(email).success)
+    return { line, name, refused: `${v.get('email')?.column} "${email}" is not an email address` }
+  if (phone && !phoneSchema.safeParse(phone).success)
+    return { line, name, refused: `${v.get('phone')?.column} "${phone}" is not a phone number` }
   const warnings: string[] = []
   const [line1, line2, city, state, postal] = (['address_line1', 'address_line2', 'city', 'state', 'postal_code'] as const).map(get)
   let address: CustomerCandidate['address'] = null
@@ -79,7 +92,10 @@ function planRow(v: Map<MappedField, { column: string; value: string }>, line: n
   const person = Boolean(first || last || get('name'))
   if (company && person && !('company_name' in attributes)) attributes.company_name = company
   const tags: string[] = []
-  for (const word of (get('tags') ?? '').split(/[,;]/).map((t) => t.trim()).filter(Boolean)) {
+  for (const word of (get('tags') ?? '')
+    .split(/[,;]/)
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     const tag = tagSchema.safeParse(word)
     if (tag.success) tags.push(tag.data)
     else warnings.push(`tag "${word.slice(0, 60)}" not kept: a tag is 1 to 50 characters`)
@@ -89,9 +105,16 @@ function planRow(v: Map<MappedField, { column: string; value: string }>, line: n
     name,
     candidate: {
       squareId: get('external_id') ?? rowKey(v),
-      contact: { kind: person || !company ? 'person' : 'organization', display_name: name, ...(first ? { first_name: first } : {}),
-        ...(last ? { last_name: last } : {}), ...(email ? { email } : {}), ...(phone ? { phone } : {}), source: `${source}_import`,
-        ...(tags.length ? { tags: [...new Set(tags)] } : {}) },
+      contact: {
+        kind: person || !company ? 'person' : 'organization',
+        display_name: name,
+        ...(first ? { first_name: first } : {}),
+        ...(last ? { last_name: last } : {}),
+        ...(email ? { email } : {}),
+        ...(phone ? { phone } : {}),
+        source: `${source}_import`,
+        ...(tags.length ? { tags: [...new Set(tags)] } : {}),
+      },
       address,
       attributes,
       memo: get('notes') ?? null,

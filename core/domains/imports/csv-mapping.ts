@@ -1,8 +1,22 @@
 import { validationError, type FieldIssue } from '../../errors.js'
 
 /** The customer fields a CSV column can be mapped to; `attribute:<key>` keeps a column as a fact about the customer. */
-export const MAPPED_FIELDS = ['first_name', 'last_name', 'name', 'email', 'phone', 'company', 'address_line1', 'address_line2', 'city',
-  'state', 'postal_code', 'notes', 'tags', 'external_id'] as const
+export const MAPPED_FIELDS = [
+  'first_name',
+  'last_name',
+  'name',
+  'email',
+  'phone',
+  'company',
+  'address_line1',
+  'address_line2',
+  'city',
+  'state',
+  'postal_code',
+  'notes',
+  'tags',
+  'external_id',
+] as const
 
 /** One field a column can fill. */
 export type MappedField = (typeof MAPPED_FIELDS)[number] | `attribute:${string}`
@@ -55,8 +69,12 @@ export function checkMapping(mapping: Record<string, string>, headers: string[],
   const filled = new Map<string, string>()
   for (const [header, target] of Object.entries(mapping)) {
     if (!isMappedField(target)) {
-      issues.push({ field: `${field}.${header}`, message: `"${target}" is not a field to import into; use one of ${MAPPED_FIELDS.join(', ')} or attribute:<key> `
-        + '(lower case letters, digits and _)' })
+      issues.push({
+        field: `${field}.${header}`,
+        message:
+          `"${target}" is not a field to import into; use one of ${MAPPED_FIELDS.join(', ')} or attribute:<key> ` +
+          '(lower case letters, digits and _)',
+      })
     } else if (filled.has(target)) {
       issues.push({ field: `${field}.${header}`, message: `"${target}" is already filled by column "${filled.get(target)}"` })
     } else {
@@ -65,8 +83,12 @@ export function checkMapping(mapping: Record<string, string>, headers: string[],
   }
   const missing = Object.keys(mapping).filter((h) => !headers.includes(h))
   if (missing.length) {
-    issues.push({ field, message: `names columns the file's header row lacks: ${missing.map((h) => `"${h}"`).join(', ')} (the file has ${
-      headers.map((h) => `"${h}"`).join(', ')})` })
+    issues.push({
+      field,
+      message: `names columns the file's header row lacks: ${missing.map((h) => `"${h}"`).join(', ')} (the file has ${headers
+        .map((h) => `"${h}"`)
+        .join(', ')})`,
+    })
   }
   if (!issues.length && !NAMING_FIELDS.some((f) => filled.has(f))) {
     issues.push({ field, message: 'maps no column to a name, company, email or phone, so no row could name a customer' })
@@ -78,7 +100,10 @@ export function checkMapping(mapping: Record<string, string>, headers: string[],
 /** Reads `Header=field,Other Header=attribute:key` as the command line gives a mapping. */
 export function parseMappingText(text: string, field = '--map'): Record<string, string> {
   const mapping: Record<string, string> = Object.create(null)
-  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = pair.lastIndexOf('=')
     if (eq < 1) throw validationError([{ field, message: `takes Header=field pairs separated by commas, got "${pair}"` }])
     mapping[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim()

@@ -21,7 +21,9 @@ export function readCsvRecords(text: string, emptyMessage: string): Array<{ reco
     throw validationError([{ field: 'file', message: `is not a readable CSV file: ${err instanceof Error ? err.message : String(err)}` }])
   }
   // Blank lines are kept by the parser so that each row's first line is the line after the previous row's last one.
-  const rows = records.map((r, i) => ({ record: r.record, line: i ? records[i - 1].info.lines + 1 : 1 })).filter((r) => r.record.some((v) => v !== ''))
+  const rows = records
+    .map((r, i) => ({ record: r.record, line: i ? records[i - 1].info.lines + 1 : 1 }))
+    .filter((r) => r.record.some((v) => v !== ''))
   if (!rows.length) throw validationError([{ field: 'file', message: emptyMessage }])
   return rows
 }
@@ -34,14 +36,17 @@ export function readCsvRows(text: string, what: string, required: string[]): { h
   const all = readCsvRecords(text, `is empty: expected Square's ${what} with its header row`)
   const header = all[0].record
   const missing = required.filter((c) => !header.includes(c))
-  if (missing.length) throw validationError([{ field: 'file', message: `is not Square's ${what}: the header row lacks ${missing.join(', ')}` }])
+  if (missing.length)
+    throw validationError([{ field: 'file', message: `is not Square's ${what}: the header row lacks ${missing.join(', ')}` }])
   return {
     header,
     rows: all.slice(1).map(({ record, line }) => ({
       line,
       fields: Object.fromEntries(header.map((h, i) => [h, (record[i] ?? '').trim()])),
-      malformed: record.length > header.length && record.slice(header.length).some((v) => v.trim())
-        ? `has ${record.length} fields, the header ${header.length}` : null,
+      malformed:
+        record.length > header.length && record.slice(header.length).some((v) => v.trim())
+          ? `has ${record.length} fields, the header ${header.length}`
+          : null,
     })),
   }
 }

@@ -26,7 +26,12 @@ export interface MappedImportReport extends Omit<ImportReport, 'rows'> {
 }
 
 /** Imports a planned file in the caller's transaction; a dry run writes nothing. */
-export async function importMappedIn(ctx: OperationContext, plan: MappedPlan, source: string, dryRun: boolean): Promise<MappedImportReport> {
+export async function importMappedIn(
+  ctx: OperationContext,
+  plan: MappedPlan,
+  source: string,
+  dryRun: boolean,
+): Promise<MappedImportReport> {
   const known = await knownCustomers(ctx.db, source)
   const report = await importRowsIn(ctx, plan.rows, dryRun, () => {}, known)
   if (!dryRun) await tagMatched(ctx, plan.rows, report.rows)
@@ -34,7 +39,12 @@ export async function importMappedIn(ctx: OperationContext, plan: MappedPlan, so
 }
 
 /** Imports in batches of a transaction each, reporting progress after each; a dry run is one transaction, rolled back. */
-export async function importMappedInBatches(services: Services, principal: Principal, plan: MappedPlan, opts: BatchOptions): Promise<MappedImportReport> {
+export async function importMappedInBatches(
+  services: Services,
+  principal: Principal,
+  plan: MappedPlan,
+  opts: BatchOptions,
+): Promise<MappedImportReport> {
   if (opts.dryRun) {
     const report = await inTransaction(services, principal, opts.requestId, (ctx) => importMappedIn(ctx, plan, opts.source, true))
     opts.onProgress?.(report.total, report.total)
@@ -58,8 +68,12 @@ export interface BatchOptions {
  * Between batches the server gets a short breather: the embedded engine runs in this process and, without it, would keep every
  * request (the progress page too) waiting to the end.
  */
-export async function importPlannedInBatches(services: Services, principal: Principal, rows: PlannedRow[],
-  opts: Omit<BatchOptions, 'dryRun'>): Promise<ImportReport> {
+export async function importPlannedInBatches(
+  services: Services,
+  principal: Principal,
+  rows: PlannedRow[],
+  opts: Omit<BatchOptions, 'dryRun'>,
+): Promise<ImportReport> {
   const known: KnownCustomers = await inTransaction(services, principal, opts.requestId, (ctx) => knownCustomers(ctx.db, opts.source))
   const outcomes: RowOutcome[] = []
   for (let start = 0; start < rows.length; start += opts.batchSize) {
@@ -81,14 +95,19 @@ export async function importPlannedInBatches(services: Services, principal: Prin
  * and progress can be told between batches, as importPlannedInBatches imports. What each batch would create is
  * remembered for the next (known.planned): a later row matching it is reported matched, as the import would match it.
  */
-export async function checkPlannedInBatches(services: Services, principal: Principal, rows: PlannedRow[],
-  opts: Omit<BatchOptions, 'dryRun'>): Promise<ImportReport> {
+export async function checkPlannedInBatches(
+  services: Services,
+  principal: Principal,
+  rows: PlannedRow[],
+  opts: Omit<BatchOptions, 'dryRun'>,
+): Promise<ImportReport> {
   const known: KnownCustomers = await inTransaction(services, principal, opts.requestId, (ctx) => knownCustomers(ctx.db, opts.source))
   known.planned = new Set()
   const outcomes: RowOutcome[] = []
   for (let start = 0; start < rows.length; start += opts.batchSize) {
-    const checked = await inTransaction(services, principal, opts.requestId,
-      (ctx) => importRowsIn(ctx, rows.slice(start, start + opts.batchSize), true, () => {}, known))
+    const checked = await inTransaction(services, principal, opts.requestId, (ctx) =>
+      importRowsIn(ctx, rows.slice(start, start + opts.batchSize), true, () => {}, known),
+    )
     for (const row of checked.rows) if (row.outcome === 'created' && row.contact_id) known.planned.add(row.contact_id)
     outcomes.push(...checked.rows)
     await opts.onProgress?.(outcomes.length, rows.length)
@@ -97,8 +116,12 @@ export async function checkPlannedInBatches(services: Services, principal: Princ
   return summaryOf(outcomes, true)
 }
 
-
-function inTransaction<T>(services: Services, principal: Principal, requestId: string, fn: (ctx: OperationContext) => Promise<T>): Promise<T> {
+function inTransaction<T>(
+  services: Services,
+  principal: Principal,
+  requestId: string,
+  fn: (ctx: OperationContext) => Promise<T>,
+): Promise<T> {
   return withTenant(services.db, scopeOf(principal, requestId), (tx) => fn(contextOf(services, principal, tx, requestId, null, () => {})))
 }
 
@@ -114,6 +137,14 @@ async function tagMatched(ctx: OperationContext, rows: PlannedRow[], outcomes: R
 
 /** A report of a mapped file's rows as mapped imports answer it: with its mapping and external ids named external_id. */
 export function reportOf(plan: MappedPlan, source: string, report: ImportReport): MappedImportReport {
-  return { ...report, source, mapping: plan.mapping, mapping_proposed: plan.proposed, ignored_columns: plan.ignored_columns,
-    rows: report.rows.map(({ matched_by, ...row }) => (matched_by ? { ...row, matched_by: matched_by === 'square_customer_id' ? 'external_id' : matched_by } : row)) }
+  return {
+    ...report,
+    source,
+    mapping: plan.mapping,
+    mapping_proposed: plan.proposed,
+    ignored_columns: plan.ignored_columns,
+    rows: report.rows.map(({ matched_by, ...row }) =>
+      matched_by ? { ...row, matched_by: matched_by === 'square_customer_id' ? 'external_id' : matched_by } : row,
+    ),
+  }
 }

@@ -3,7 +3,15 @@ import { withTenant } from '../../db/tenant.js'
 import { contextOf, scopeOf } from '../../operations-context.js'
 import type { PlannedRow } from './square-customers.js'
 import { writeCustomersInBulk } from './write-customers-bulk.js'
-import { copyKnown, knownCustomers, refusalOf, RowRefused, writeCustomerRow, type KnownCustomers, type RowOutcome } from './write-customers.js'
+import {
+  copyKnown,
+  knownCustomers,
+  refusalOf,
+  RowRefused,
+  writeCustomerRow,
+  type KnownCustomers,
+  type RowOutcome,
+} from './write-customers.js'
 
 /** Rows written behind one savepoint. A savepoint per row would cost a subtransaction each, which PostgreSQL slows down on past 64. */
 const CHUNK = 500
@@ -19,16 +27,21 @@ export interface ImportReport {
 }
 
 /** Imports the rows in the caller's transaction; a dry run is rolled back to where it began, so it writes nothing. */
-export async function importRowsIn(ctx: OperationContext, rows: PlannedRow[], dryRun: boolean,
-  onProgress: (done: number, total: number) => void = () => {}, known?: KnownCustomers): Promise<ImportReport> {
+export async function importRowsIn(
+  ctx: OperationContext,
+  rows: PlannedRow[],
+  dryRun: boolean,
+  onProgress: (done: number, total: number) => void = () => {},
+  known?: KnownCustomers,
+): Promise<ImportReport> {
   // Effects after commit (emails to a customer who gained an address) belong to a real run only.
   const runCtx = dryRun ? { ...ctx, afterCommit: () => {} } : ctx
   if (dryRun) await ctx.db.query('savepoint import_dry_run')
   const outcomes: RowOutcome[] = []
   try {
-    const customers = known ?? await knownCustomers(ctx.db)
+    const customers = known ?? (await knownCustomers(ctx.db))
     for (let start = 0; start < rows.length; start += CHUNK) {
-      outcomes.push(...await writeChunk(runCtx, customers, rows.slice(start, start + CHUNK)))
+      outcomes.push(...(await writeChunk(runCtx, customers, rows.slice(start, start + CHUNK))))
       onProgress(outcomes.length, rows.length)
     }
   } finally {
@@ -84,11 +97,17 @@ async function writeChunkRowByRow(ctx: OperationContext, known: KnownCustomers, 
 }
 
 /** Imports in batches of its own transaction each, reporting progress; a dry run is one transaction, rolled back. */
-export async function importInBatches(services: Services, principal: Principal, rows: PlannedRow[],
-  opts: { dryRun: boolean; batchSize: number; requestId: string; onProgress?: (done: number, total: number) => void }): Promise<ImportReport> {
+export async function importInBatches(
+  services: Services,
+  principal: Principal,
+  rows: PlannedRow[],
+  opts: { dryRun: boolean; batchSize: number; requestId: string; onProgress?: (done: number, total: number) => void },
+): Promise<ImportReport> {
   const progress = opts.onProgress ?? (() => {})
-  const inTransaction = <T>(fn: (ctx: OperationContext) => Promise<T>) => withTenant(services.db, scopeOf(principal, opts.requestId),
-    (tx) => fn(contextOf(services, principal, tx, opts.requestId, null, () => {})))
+  const inTransaction = <T>(fn: (ctx: OperationContext) => Promise<T>) =>
+    withTenant(services.db, scopeOf(principal, opts.requestId), (tx) =>
+      fn(contextOf(services, principal, tx, opts.requestId, null, () => {})),
+    )
   if (opts.dryRun) return inTransaction((ctx) => importRowsIn(ctx, rows, true, progress))
   const known = await inTransaction((ctx) => knownCustomers(ctx.db))
   const outcomes: RowOutcome[] = []

@@ -3,10 +3,31 @@ import { emailSchema, phoneSchema } from '../contacts/model.js'
 import { readCsvRecords } from './csv-rows.js'
 
 /** The columns of Square's customer directory export, as Square writes the header row. */
-export const SQUARE_CUSTOMER_COLUMNS = ['Reference ID', 'First Name', 'Last Name', 'Email Address', 'Phone Number', 'Nickname',
-  'Company Name', 'Street Address 1', 'Street Address 2', 'City', 'State', 'Postal Code', 'Birthday', 'Memo', 'Square Customer ID',
-  'Creation Source', 'First Visit', 'Last Visit', 'Transaction Count', 'Lifetime Spend', 'Email Subscription Status',
-  'Instant Profile', 'Blocked from online booking'] as const
+export const SQUARE_CUSTOMER_COLUMNS = [
+  'Reference ID',
+  'First Name',
+  'Last Name',
+  'Email Address',
+  'Phone Number',
+  'Nickname',
+  'Company Name',
+  'Street Address 1',
+  'Street Address 2',
+  'City',
+  'State',
+  'Postal Code',
+  'Birthday',
+  'Memo',
+  'Square Customer ID',
+  'Creation Source',
+  'First Visit',
+  'Last Visit',
+  'Transaction Count',
+  'Lifetime Spend',
+  'Email Subscription Status',
+  'Instant Profile',
+  'Blocked from online booking',
+] as const
 
 /** A fact as an import keeps it: a column's text, or Square's profile of texts and numbers. */
 export type ImportedFact = string | Record<string, string | number>
@@ -14,9 +35,17 @@ export type ImportedFact = string | Record<string, string | number>
 /** One customer as the import will write it: the contact, its address, its facts and its memo. */
 export interface CustomerCandidate {
   squareId: string | null
-  contact: { kind: 'person' | 'organization'; display_name: string; first_name?: string; last_name?: string; email?: string; phone?: string
+  contact: {
+    kind: 'person' | 'organization'
+    display_name: string
+    first_name?: string
+    last_name?: string
+    email?: string
+    phone?: string
     /** Where a created customer came from; square_import unless said. */
-    source?: string; tags?: string[] }
+    source?: string
+    tags?: string[]
+  }
   address: { line1: string; line2?: string; city: string; state: string; postal_code: string } | null
   /** Facts kept as attributes (source import): birthday, nickname, the Square profile, custom fields. */
   attributes: Record<string, ImportedFact>
@@ -30,7 +59,7 @@ export type PlannedRow = { line: number; name: string } & ({ candidate: Customer
 
 /** Reads a Square customer export: a header row as Square writes it, then one customer a row (quoted commas, CRLF, BOM, blank lines). */
 export function planSquareCustomers(text: string): PlannedRow[] {
-  const rows = readCsvRecords(text, 'is empty: expected Square\'s customer export with its header row')
+  const rows = readCsvRecords(text, "is empty: expected Square's customer export with its header row")
   const header = rows[0].record
   const missing = ['Square Customer ID', 'First Name', 'Last Name'].filter((c) => !header.includes(c))
   if (missing.length) {
@@ -60,7 +89,13 @@ function planRow(f: Record<string, string>, custom: string[], line: number): Pla
   const street = f['Street Address 1']
   let address: CustomerCandidate['address'] = null
   if (street && f.City && f.State && f['Postal Code']) {
-    address = { line1: street, ...(f['Street Address 2'] ? { line2: f['Street Address 2'] } : {}), city: f.City, state: f.State, postal_code: f['Postal Code'] }
+    address = {
+      line1: street,
+      ...(f['Street Address 2'] ? { line2: f['Street Address 2'] } : {}),
+      city: f.City,
+      state: f.State,
+      postal_code: f['Postal Code'],
+    }
   } else if (street || f.City || f['Postal Code']) {
     warnings.push('address not kept: it needs Street Address 1, City, State and Postal Code')
   }
@@ -80,8 +115,14 @@ function planRow(f: Record<string, string>, custom: string[], line: number): Pla
     name,
     candidate: {
       squareId: f['Square Customer ID'] || null,
-      contact: { kind: first || last || !company ? 'person' : 'organization', display_name: name, ...(first ? { first_name: first } : {}),
-        ...(last ? { last_name: last } : {}), ...(email ? { email } : {}), ...(phone ? { phone } : {}) },
+      contact: {
+        kind: first || last || !company ? 'person' : 'organization',
+        display_name: name,
+        ...(first ? { first_name: first } : {}),
+        ...(last ? { last_name: last } : {}),
+        ...(email ? { email } : {}),
+        ...(phone ? { phone } : {}),
+      },
       address,
       attributes,
       memo: f.Memo || null,
@@ -93,9 +134,15 @@ function planRow(f: Record<string, string>, custom: string[], line: number): Pla
 /** Square's own bookkeeping of the customer, kept as one fact: visits, spend, how they signed up. */
 function squareProfile(f: Record<string, string>): Record<string, string | number> {
   const profile: Record<string, string | number> = {}
-  const text: Array<[string, string]> = [['reference_id', 'Reference ID'], ['creation_source', 'Creation Source'], ['first_visit', 'First Visit'],
-    ['last_visit', 'Last Visit'], ['email_subscription_status', 'Email Subscription Status'], ['instant_profile', 'Instant Profile'],
-    ['blocked_from_online_booking', 'Blocked from online booking']]
+  const text: Array<[string, string]> = [
+    ['reference_id', 'Reference ID'],
+    ['creation_source', 'Creation Source'],
+    ['first_visit', 'First Visit'],
+    ['last_visit', 'Last Visit'],
+    ['email_subscription_status', 'Email Subscription Status'],
+    ['instant_profile', 'Instant Profile'],
+    ['blocked_from_online_booking', 'Blocked from online booking'],
+  ]
   for (const [key, column] of text) if (f[column]) profile[key] = f[column]
   const count = Number(f['Transaction Count'])
   if (f['Transaction Count'] && Number.isFinite(count)) profile.transaction_count = count
@@ -113,6 +160,10 @@ function centsOf(value: string | undefined): number | null {
 
 /** A column name as an attribute key: "Gate Code" -> gate_code; null when nothing usable is left. */
 function attributeKeyOf(column: string): string | null {
-  const key = column.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 63)
+  const key = column
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 63)
   return /^[a-z][a-z0-9_]*$/.test(key) ? key : null
 }

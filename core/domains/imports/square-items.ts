@@ -5,9 +5,29 @@ import { createService } from '../services/actions.js'
 import { amountInCents, readCsvRows } from './csv-rows.js'
 
 /** The columns of Square's item library export (CSV), as Square writes the header row; locations and taxes add columns of their own. */
-export const SQUARE_ITEM_COLUMNS = ['Token', 'Item Name', 'Variation Name', 'SKU', 'Description', 'Category', 'GTIN',
-  'Square Online Item Visibility', 'Item Type', 'Weight (lb)', 'Price', 'Online Sale Price', 'Archived', 'Sellable', 'Stockable',
-  'Skip Detail Screen in POS', 'Option Name 1', 'Option Value 1', 'Default Unit Cost', 'Default Vendor Name', 'Default Vendor Code'] as const
+export const SQUARE_ITEM_COLUMNS = [
+  'Token',
+  'Item Name',
+  'Variation Name',
+  'SKU',
+  'Description',
+  'Category',
+  'GTIN',
+  'Square Online Item Visibility',
+  'Item Type',
+  'Weight (lb)',
+  'Price',
+  'Online Sale Price',
+  'Archived',
+  'Sellable',
+  'Stockable',
+  'Skip Detail Screen in POS',
+  'Option Name 1',
+  'Option Value 1',
+  'Default Unit Cost',
+  'Default Vendor Name',
+  'Default Vendor Code',
+] as const
 
 /** A row of the item library as the import will write it: a service, keyed by the variation's token. */
 export interface ItemCandidate {
@@ -40,14 +60,18 @@ export function planSquareItems(text: string): PlannedItem[] {
     const warnings: string[] = []
     if (f.Category) warnings.push(`category "${f.Category}" not kept: services have no categories`)
     try {
-      const service = parseInput(createService.input, {
-        name,
-        // Card numbers and SSNs are redacted here as in every free text: a file read by the command line is no call to redact.
-        ...(f.Description ? { description: redactSensitive(f.Description).text } : {}),
-        pricing: variable ? 'flexible' : /physical|good/i.test(f['Item Type'] ?? '') ? 'product' : 'fixed',
-        price_cents: cents,
-        ...(taxColumns.length ? { taxable: taxColumns.some((c) => /^(y|yes|true)$/i.test(f[c])) } : {}),
-      }, 'data')
+      const service = parseInput(
+        createService.input,
+        {
+          name,
+          // Card numbers and SSNs are redacted here as in every free text: a file read by the command line is no call to redact.
+          ...(f.Description ? { description: redactSensitive(f.Description).text } : {}),
+          pricing: variable ? 'flexible' : /physical|good/i.test(f['Item Type'] ?? '') ? 'product' : 'fixed',
+          price_cents: cents,
+          ...(taxColumns.length ? { taxable: taxColumns.some((c) => /^(y|yes|true)$/i.test(f[c])) } : {}),
+        },
+        'data',
+      )
       return { line, name, candidate: { token: f.Token || null, service, warnings } }
     } catch (err) {
       if (err instanceof AppError) return { line, name, refused: inColumns(err.message) }
@@ -58,6 +82,8 @@ export function planSquareItems(text: string): PlannedItem[] {
 
 /** The fields of service.create named by the columns they come from. */
 function inColumns(message: string): string {
-  return message.replace(/data\.name/g, 'Item Name (with Variation Name)').replace(/data\.description/g, 'Description')
+  return message
+    .replace(/data\.name/g, 'Item Name (with Variation Name)')
+    .replace(/data\.description/g, 'Description')
     .replace(/data\.price_cents/g, 'Price')
 }

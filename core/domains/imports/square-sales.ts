@@ -5,16 +5,55 @@ import { amountInCents, readCsvRows, type CsvRow } from './csv-rows.js'
 import { serviceNameOf } from './square-items.js'
 
 /** The columns of Square's item sales export (Items detail CSV), as Square writes the header row. */
-export const SQUARE_SALES_COLUMNS = ['Date', 'Time', 'Time Zone', 'Category', 'Item', 'Qty', 'Price Point Name', 'SKU', 'Modifiers Applied',
-  'Gross Sales', 'Discounts', 'Net Sales', 'Tax', 'Transaction ID', 'Payment ID', 'Device Name', 'Notes', 'Details', 'Event Type', 'Location',
-  'Dining Option', 'Customer ID', 'Customer Name', 'Customer Reference ID', 'Unit', 'Count', 'GTIN', 'Itemization Type', 'Commission',
-  'Employee', 'Fulfillment Note', 'Channel', 'Token', 'Card Brand', 'PAN Suffix'] as const
+export const SQUARE_SALES_COLUMNS = [
+  'Date',
+  'Time',
+  'Time Zone',
+  'Category',
+  'Item',
+  'Qty',
+  'Price Point Name',
+  'SKU',
+  'Modifiers Applied',
+  'Gross Sales',
+  'Discounts',
+  'Net Sales',
+  'Tax',
+  'Transaction ID',
+  'Payment ID',
+  'Device Name',
+  'Notes',
+  'Details',
+  'Event Type',
+  'Location',
+  'Dining Option',
+  'Customer ID',
+  'Customer Name',
+  'Customer Reference ID',
+  'Unit',
+  'Count',
+  'GTIN',
+  'Itemization Type',
+  'Commission',
+  'Employee',
+  'Fulfillment Note',
+  'Channel',
+  'Token',
+  'Card Brand',
+  'PAN Suffix',
+] as const
 
 /** Square's names of US time zones (as in "Eastern Time (US & Canada)") and the zones they are. */
 const SQUARE_TIME_ZONES: Readonly<Record<string, string>> = lookupTable({
-  'Eastern Time (US & Canada)': 'America/New_York', 'Central Time (US & Canada)': 'America/Chicago',
-  'Mountain Time (US & Canada)': 'America/Denver', Arizona: 'America/Phoenix', 'Pacific Time (US & Canada)': 'America/Los_Angeles',
-  Alaska: 'America/Anchorage', Hawaii: 'Pacific/Honolulu', 'Atlantic Time (Canada)': 'America/Halifax', Indiana: 'America/Indiana/Indianapolis',
+  'Eastern Time (US & Canada)': 'America/New_York',
+  'Central Time (US & Canada)': 'America/Chicago',
+  'Mountain Time (US & Canada)': 'America/Denver',
+  Arizona: 'America/Phoenix',
+  'Pacific Time (US & Canada)': 'America/Los_Angeles',
+  Alaska: 'America/Anchorage',
+  Hawaii: 'Pacific/Honolulu',
+  'Atlantic Time (Canada)': 'America/Halifax',
+  Indiana: 'America/Indiana/Indianapolis',
 })
 
 /** One line of a past visit, as the ticket will hold it. */
@@ -77,15 +116,19 @@ function planSale(transactionId: string, rows: CsvRow[]): PlannedSale {
   const lines = rows.map((r) => r.line)
   const name = first['Customer Name'] || transactionId
   const refuse = (row: CsvRow, reason: string): PlannedSale => ({
-    lines, name, refused: rows.length > 1 ? `line ${row.line} ${reason}; the transaction's ${rows.length} rows are refused together` : reason,
+    lines,
+    name,
+    refused: rows.length > 1 ? `line ${row.line} ${reason}; the transaction's ${rows.length} rows are refused together` : reason,
   })
   const items: SaleLine[] = []
   const notes: string[] = []
   for (const row of rows) {
     const f = row.fields
     if (row.malformed) return refuse(row, row.malformed)
-    if (!f['Customer ID']) return refuse(row, 'has no Customer ID: a visit is imported only for a customer, import Square\'s customers first')
-    if (f['Customer ID'] !== first['Customer ID']) return refuse(row, `has Customer ID ${f['Customer ID']}, the transaction's first row ${first['Customer ID']}`)
+    if (!f['Customer ID'])
+      return refuse(row, "has no Customer ID: a visit is imported only for a customer, import Square's customers first")
+    if (f['Customer ID'] !== first['Customer ID'])
+      return refuse(row, `has Customer ID ${f['Customer ID']}, the transaction's first row ${first['Customer ID']}`)
     if (f.Date !== first.Date || f.Time !== first.Time) return refuse(row, `has a date and time other than the transaction's first row`)
     if (!f.Item) return refuse(row, 'has no Item')
     const qty = Number(f.Qty)
@@ -114,14 +157,22 @@ function planSale(transactionId: string, rows: CsvRow[]): PlannedSale {
   if (!date) return refuse(rows[0], `Date "${first.Date}" is not a date such as 2026-07-18`)
   const time = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(first.Time)
   if (!time || Number(time[1]) > 23 || Number(time[2]) > 59) return refuse(rows[0], `Time "${first.Time}" is not a time such as 14:05:00`)
-  const zone = first['Time Zone'] ? SQUARE_TIME_ZONES[first['Time Zone']] ?? (isZoneName(first['Time Zone']) ? first['Time Zone'] : null) : null
+  const zone = first['Time Zone']
+    ? (SQUARE_TIME_ZONES[first['Time Zone']] ?? (isZoneName(first['Time Zone']) ? first['Time Zone'] : null))
+    : null
   const warnings = first['Time Zone'] && !zone ? [`time zone "${first['Time Zone']}" not known: the business's time zone is used`] : []
   return {
     lines,
     name,
     candidate: {
-      transactionId, customerId: first['Customer ID'], date, time: `${time[1].padStart(2, '0')}:${time[2]}`, timeZone: zone, items,
-      notes: notes.length ? redactSensitive(notes.join('\n')).text.slice(0, 10_000) : null, warnings,
+      transactionId,
+      customerId: first['Customer ID'],
+      date,
+      time: `${time[1].padStart(2, '0')}:${time[2]}`,
+      timeZone: zone,
+      items,
+      notes: notes.length ? redactSensitive(notes.join('\n')).text.slice(0, 10_000) : null,
+      warnings,
     },
   }
 }

@@ -7,10 +7,11 @@ import { IMPORT_UPLOAD_RECORD, UPLOAD_COLUMNS, UPLOAD_REPORTS } from './uploads.
 /** Uploaded customer files with where their dry run and import stand, newest first. */
 export const importUploadsQuery = defineQuery({
   type: 'import_uploads',
-  description: 'Customer files uploaded with import.upload, newest first: kind, filename, source, headers, mapping, the dry run '
-    + '(check_status checking|checked|refused|failed, check_done of check_total rows, problem) and the import (run_status running|done|failed, '
-    + 'run_done of run_total, run_error); stalled true when work has not moved for two minutes (its server stopped: start it again). '
-    + 'include=report adds check_report and run_report, row by row (large for a large file).',
+  description:
+    'Customer files uploaded with import.upload, newest first: kind, filename, source, headers, mapping, the dry run ' +
+    '(check_status checking|checked|refused|failed, check_done of check_total rows, problem) and the import (run_status running|done|failed, ' +
+    'run_done of run_total, run_error); stalled true when work has not moved for two minutes (its server stopped: start it again). ' +
+    'include=report adds check_report and run_report, row by row (large for a large file).',
   entity: 'import_upload',
   include: ['report'],
   keywords: ['import progress', 'dry run', 'upload', 'import status'],
@@ -26,8 +27,11 @@ export const importUploadsQuery = defineQuery({
     const after = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const reports = req.include.has('report') ? ', check_report, run_report' : ''
-    const r = await ctx.db.query(`select ${UPLOAD_COLUMNS}${reports}, created_at::text as _sort_at from import_uploads
-      where ($1::uuid is null or id = $1) ${after} order by created_at desc, id desc limit $${args.length}`, args)
+    const r = await ctx.db.query(
+      `select ${UPLOAD_COLUMNS}${reports}, created_at::text as _sort_at from import_uploads
+      where ($1::uuid is null or id = $1) ${after} order by created_at desc, id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

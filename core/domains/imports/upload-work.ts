@@ -41,7 +41,10 @@ export function runAfterCommit(ctx: OperationContext, uploadId: string): void {
 }
 
 /** The rows of the file as its kind reads them (the mapped plan too, for a CSV); an AppError says what is wrong with the file. */
-function planOf(upload: { kind: string; csv: string; mapping: Record<string, string> | null; source: string }): { rows: PlannedRow[]; mapped: MappedPlan | null } {
+function planOf(upload: { kind: string; csv: string; mapping: Record<string, string> | null; source: string }): {
+  rows: PlannedRow[]
+  mapped: MappedPlan | null
+} {
   if (upload.kind === 'square_customers') return { rows: planSquareCustomers(upload.csv), mapped: null }
   const mapped = planMappedCustomers(upload.csv, upload.mapping ?? undefined, upload.source)
   return { rows: mapped.rows, mapped }
@@ -65,10 +68,14 @@ async function checkUpload(services: Services, principal: Principal, id: string,
     }
     const mapping = plan.mapped ? JSON.stringify(plan.mapped.mapping) : undefined
     if (!(await write({ check_total: plan.rows.length, mapping }))) return
-    const report = await checkPlannedInBatches(services, principal, plan.rows, { source: upload.source, batchSize: CHECK_BATCH_ROWS, requestId,
+    const report = await checkPlannedInBatches(services, principal, plan.rows, {
+      source: upload.source,
+      batchSize: CHECK_BATCH_ROWS,
+      requestId,
       onProgress: async (done: number) => {
         if (!(await write({ check_done: done }))) throw new Superseded()
-      } })
+      },
+    })
     const full = plan.mapped ? reportOf(plan.mapped, upload.source, report) : report
     await write({ check_status: 'checked', check_done: report.total, check_report: JSON.stringify(full) })
   } catch (err) {
@@ -80,13 +87,14 @@ async function checkUpload(services: Services, principal: Principal, id: string,
 
 /** The import: in batches of a transaction each (what was imported stays if a later batch fails), the rows done written after each. */
 async function runUpload(services: Services, principal: Principal, id: string, requestId: string): Promise<void> {
-  const write = (fields: Record<string, unknown>) => inTenant(services, principal, requestId,
-    (tx) => updateUpload(tx, id, fields, `run_status = 'running'`))
+  const write = (fields: Record<string, unknown>) =>
+    inTenant(services, principal, requestId, (tx) => updateUpload(tx, id, fields, `run_status = 'running'`))
   try {
     const upload = await inTenant(services, principal, requestId, (tx) => uploadFile(tx, id))
     const plan = planOf(upload)
     const opts = { source: upload.source, batchSize: RUN_BATCH_ROWS, requestId, onProgress: (done: number) => write({ run_done: done }) }
-    const report = plan.mapped ? await importMappedInBatches(services, principal, plan.mapped, { ...opts, dryRun: false })
+    const report = plan.mapped
+      ? await importMappedInBatches(services, principal, plan.mapped, { ...opts, dryRun: false })
       : await importPlannedInBatches(services, principal, plan.rows, opts)
     await write({ run_status: 'done', run_done: report.total, run_report: JSON.stringify(report) })
   } catch (err) {
@@ -96,9 +104,17 @@ async function runUpload(services: Services, principal: Principal, id: string, r
 }
 
 /** Writes the dry run's fields while attempt `attempt` is still the one checking; false when another took over (or it ended). */
-function writeCheck(services: Services, principal: Principal, requestId: string, id: string, attempt: number, fields: Record<string, unknown>) {
-  return inTenant(services, principal, requestId,
-    (tx) => updateUpload(tx, id, fields, `check_status = 'checking' and check_attempt = ${Number(attempt)}`))
+function writeCheck(
+  services: Services,
+  principal: Principal,
+  requestId: string,
+  id: string,
+  attempt: number,
+  fields: Record<string, unknown>,
+) {
+  return inTenant(services, principal, requestId, (tx) =>
+    updateUpload(tx, id, fields, `check_status = 'checking' and check_attempt = ${Number(attempt)}`),
+  )
 }
 
 /** Sets the given fields of an upload when `still` (SQL) holds; whether it did. */

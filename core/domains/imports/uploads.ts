@@ -27,9 +27,10 @@ export const IMPORT_UPLOAD_RECORD = z.object({
   kind: z.enum(UPLOAD_KINDS),
   filename: z.string(),
   source: z.string(),
-  headers: z.array(z.string()).nullable().describe('The file\'s header row'),
+  headers: z.array(z.string()).nullable().describe("The file's header row"),
   mapping: z.record(z.string(), z.string()).nullable().describe('The column mapping of the last dry run (csv_customers)'),
-  check_status: z.enum(['checking', 'checked', 'refused', 'failed'])
+  check_status: z
+    .enum(['checking', 'checked', 'refused', 'failed'])
     .describe('The dry run: checking (in progress), checked (report ready), refused (see problem: the file or mapping), failed'),
   check_attempt: z.number().int(),
   check_done: z.number().int().describe('Rows checked so far'),
@@ -43,7 +44,9 @@ export const IMPORT_UPLOAD_RECORD = z.object({
   author_id: z.uuid().nullable(),
   created_at: timestamp,
   updated_at: timestamp,
-  stalled: z.boolean().describe(`true when checking or running has not moved for ${STALLED_AFTER_SECONDS} s (its server stopped): start it again`),
+  stalled: z
+    .boolean()
+    .describe(`true when checking or running has not moved for ${STALLED_AFTER_SECONDS} s (its server stopped): start it again`),
 })
 
 /** An upload as read. */

@@ -70,7 +70,13 @@ export async function writeCustomersInBulk(ctx: OperationContext, known: KnownCu
     const id = match?.contactId ?? randomUUID()
     if (!match) {
       created.set(id, c.contact)
-      holdings.set(id, { email: c.contact.email ?? null, phone: c.contact.phone ?? null, addresses: new Set(), keys: new Set(), notes: new Set() })
+      holdings.set(id, {
+        email: c.contact.email ?? null,
+        phone: c.contact.phone ?? null,
+        addresses: new Set(),
+        keys: new Set(),
+        notes: new Set(),
+      })
     } else if (!created.has(id)) matchedIds.add(id)
     remember(known, id, c.contact.email ? [c.contact.email] : [], c.contact.phone ? [c.contact.phone] : [], candidate.squareId)
     return [{ c, id, match }]
@@ -85,7 +91,10 @@ export async function writeCustomersInBulk(ctx: OperationContext, known: KnownCu
   for (const { c, id, match } of assigned) {
     const held = holdings.get(id) ?? { email: null, phone: null, addresses: new Set(), keys: new Set(), notes: new Set() }
     if (match) {
-      const blanks = { ...(!held.email && c.contact.email ? { email: c.contact.email } : {}), ...(!held.phone && c.contact.phone ? { phone: c.contact.phone } : {}) }
+      const blanks = {
+        ...(!held.email && c.contact.email ? { email: c.contact.email } : {}),
+        ...(!held.phone && c.contact.phone ? { phone: c.contact.phone } : {}),
+      }
       Object.assign(held, blanks)
       const pending = created.get(id)
       if (pending) Object.assign(pending, blanks)
@@ -105,35 +114,70 @@ export async function writeCustomersInBulk(ctx: OperationContext, known: KnownCu
       notes.push({ contact_id: id, content: c.memo })
     }
     if (c.row.candidate.squareId) externalIds.push({ external_id: c.row.candidate.squareId, contact_id: id })
-    outcomes.set(c.row, { line: c.row.line, name: c.row.name, outcome: match ? 'matched' : 'created', contact_id: id,
-      ...(match ? { matched_by: match.by } : {}), ...(c.row.candidate.warnings.length ? { warnings: c.row.candidate.warnings } : {}) })
+    outcomes.set(c.row, {
+      line: c.row.line,
+      name: c.row.name,
+      outcome: match ? 'matched' : 'created',
+      contact_id: id,
+      ...(match ? { matched_by: match.by } : {}),
+      ...(c.row.candidate.warnings.length ? { warnings: c.row.candidate.warnings } : {}),
+    })
   }
 
   // The contacts' search entries are rebuilt once at the end, not after each table's statement (see migration 0019).
   await ctx.db.query(`select set_config('app.defer_contact_search', 'on', true)`)
   await planForCurrentSizes(ctx)
   const audit: AuditEntry[] = []
-  audit.push(...await insertContacts(ctx, created))
+  audit.push(...(await insertContacts(ctx, created)))
   // A blank filled from the file is the import's own match (by Square id, email or phone), already de-duplicated above.
   for (const update of updates) await callWithin(ctx, updateContact, { ...update, allow_duplicate: true })
-  audit.push(...await insertRows(ctx, 'address', `insert into addresses (tenant_id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes)
+  audit.push(
+    ...(await insertRows(
+      ctx,
+      'address',
+      `insert into addresses (tenant_id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes)
     select $1, x.contact_id, x.label, x.line1, x.line2, x.city, x.state, x.postal_code, x.country, x.access_notes
     from jsonb_to_recordset($2::jsonb) as x(contact_id uuid, label text, line1 text, line2 text, city text, state text, postal_code text,
       country text, access_notes text)
-    returning ${ADDRESS_COLUMNS}`, addresses))
-  audit.push(...await insertRows(ctx, 'attribute', `insert into attributes (tenant_id, contact_id, key, value, source)
+    returning ${ADDRESS_COLUMNS}`,
+      addresses,
+    )),
+  )
+  audit.push(
+    ...(await insertRows(
+      ctx,
+      'attribute',
+      `insert into attributes (tenant_id, contact_id, key, value, source)
     select $1, x.contact_id, x.key, x.value, 'import' from jsonb_to_recordset($2::jsonb) as x(contact_id uuid, key text, value jsonb)
-    returning ${ATTRIBUTE_COLUMNS}`, attributes))
-  audit.push(...await insertRows(ctx, 'note', `insert into notes (tenant_id, contact_id, content, author_type, author_id)
+    returning ${ATTRIBUTE_COLUMNS}`,
+      attributes,
+    )),
+  )
+  audit.push(
+    ...(await insertRows(
+      ctx,
+      'note',
+      `insert into notes (tenant_id, contact_id, content, author_type, author_id)
     select $1, x.contact_id, x.content, $3, $4::uuid from jsonb_to_recordset($2::jsonb) as x(contact_id uuid, content text)
-    returning ${NOTE_COLUMNS}`, notes, [ctx.actor.type, ctx.actor.id]))
+    returning ${NOTE_COLUMNS}`,
+      notes,
+      [ctx.actor.type, ctx.actor.id],
+    )),
+  )
   if (externalIds.length) {
-    await ctx.db.query(`insert into contact_external_ids (tenant_id, source, external_id, contact_id)
+    await ctx.db.query(
+      `insert into contact_external_ids (tenant_id, source, external_id, contact_id)
       select $1, $2, x.external_id, x.contact_id from jsonb_to_recordset($3::jsonb) as x(external_id text, contact_id uuid)
-      on conflict (tenant_id, source, external_id) do nothing`, [ctx.tenantId, known.source, JSON.stringify(externalIds)])
+      on conflict (tenant_id, source, external_id) do nothing`,
+      [ctx.tenantId, known.source, JSON.stringify(externalIds)],
+    )
   }
   await writeAuditMany(ctx.db, ctx, audit)
-  const touched = new Set([...created.keys(), ...updates.map((u) => u.contact_id), ...[...addresses, ...attributes].map((r) => String(r.contact_id))])
+  const touched = new Set([
+    ...created.keys(),
+    ...updates.map((u) => u.contact_id),
+    ...[...addresses, ...attributes].map((r) => String(r.contact_id)),
+  ])
   await ctx.db.query(`select set_config('app.defer_contact_search', 'off', true)`)
   if (touched.size) await ctx.db.query('select search_refresh_own_contacts($1::uuid[])', [[...touched]])
   return rows.map((row) => outcomes.get(row) as RowOutcome)
@@ -161,22 +205,38 @@ function check(row: CandidateRow): CheckedRow | string {
 /** The new contacts with one statement, as contact.create would write each; their audit entries. */
 async function insertContacts(ctx: OperationContext, created: Map<string, CheckedRow['contact']>): Promise<AuditEntry[]> {
   const rows = [...created].map(([id, input]) => ({
-    id, kind: input.kind, display_name: displayNameOf(input), first_name: input.first_name ?? null, last_name: input.last_name ?? null,
+    id,
+    kind: input.kind,
+    display_name: displayNameOf(input),
+    first_name: input.first_name ?? null,
+    last_name: input.last_name ?? null,
     emails: input.email ? withPrimary([], input.email, emailKey, false) : [],
     phones: input.phone ? withPrimary([], input.phone, phoneKey, false) : [],
-    tags: uniqueTags(input.tags ?? []), status: input.status, source: input.source ?? null,
+    tags: uniqueTags(input.tags ?? []),
+    status: input.status,
+    source: input.source ?? null,
   }))
-  return insertRows(ctx, 'contact', `insert into contacts (tenant_id, id, kind, display_name, first_name, last_name, emails, phones, tags, status, source)
+  return insertRows(
+    ctx,
+    'contact',
+    `insert into contacts (tenant_id, id, kind, display_name, first_name, last_name, emails, phones, tags, status, source)
     select $1, x.id, x.kind, x.display_name, x.first_name, x.last_name, x.emails, x.phones,
       array(select jsonb_array_elements_text(x.tags)), x.status, x.source
     from jsonb_to_recordset($2::jsonb) as x(id uuid, kind text, display_name text, first_name text, last_name text, emails jsonb, phones jsonb,
       tags jsonb, status text, source text)
-    returning ${CONTACT_COLUMNS}`, rows)
+    returning ${CONTACT_COLUMNS}`,
+    rows,
+  )
 }
 
 /** Runs one multi-row insert of rows (given as JSON in $2, the tenant in $1) and returns the audit entries of what it created. */
-async function insertRows(ctx: OperationContext, entityType: string, sql: string, rows: Array<Record<string, unknown>>,
-  more: unknown[] = []): Promise<AuditEntry[]> {
+async function insertRows(
+  ctx: OperationContext,
+  entityType: string,
+  sql: string,
+  rows: Array<Record<string, unknown>>,
+  more: unknown[] = [],
+): Promise<AuditEntry[]> {
   if (!rows.length) return []
   const r = await ctx.db.query(sql, [ctx.tenantId, JSON.stringify(rows), ...more])
   return r.rows.map((after) => ({ entityType, entityId: String(after.id), action: 'create', before: null, after }))
@@ -187,14 +247,25 @@ async function holdingsOf(ctx: OperationContext, ids: string[]): Promise<Map<str
   const held = new Map<string, Holdings>()
   if (!ids.length) return held
   const contacts = await ctx.db.query<{ id: string; email: string | null; phone: string | null }>(
-    'select id, email, phone from contacts where id = any($1::uuid[])', [ids])
-  for (const c of contacts.rows) held.set(String(c.id), { email: c.email, phone: c.phone, addresses: new Set(), keys: new Set(), notes: new Set() })
+    'select id, email, phone from contacts where id = any($1::uuid[])',
+    [ids],
+  )
+  for (const c of contacts.rows)
+    held.set(String(c.id), { email: c.email, phone: c.phone, addresses: new Set(), keys: new Set(), notes: new Set() })
   const addresses = await ctx.db.query<{ contact_id: string; line1: string; postal_code: string }>(
-    'select contact_id, line1, postal_code from addresses where contact_id = any($1::uuid[])', [ids])
+    'select contact_id, line1, postal_code from addresses where contact_id = any($1::uuid[])',
+    [ids],
+  )
   for (const a of addresses.rows) held.get(String(a.contact_id))?.addresses.add(addressKey(a))
-  const attributes = await ctx.db.query<{ contact_id: string; key: string }>('select contact_id, key from attributes where contact_id = any($1::uuid[])', [ids])
+  const attributes = await ctx.db.query<{ contact_id: string; key: string }>(
+    'select contact_id, key from attributes where contact_id = any($1::uuid[])',
+    [ids],
+  )
   for (const a of attributes.rows) held.get(String(a.contact_id))?.keys.add(a.key)
-  const notes = await ctx.db.query<{ contact_id: string; content: string }>('select contact_id, content from notes where contact_id = any($1::uuid[])', [ids])
+  const notes = await ctx.db.query<{ contact_id: string; content: string }>(
+    'select contact_id, content from notes where contact_id = any($1::uuid[])',
+    [ids],
+  )
   for (const n of notes.rows) held.get(String(n.contact_id))?.notes.add(n.content)
   return held
 }

@@ -43,11 +43,20 @@ export interface RowOutcome {
 export async function knownCustomers(tx: Queryable, source = SOURCE): Promise<KnownCustomers> {
   const known: KnownCustomers = { source, bySquareId: new Map(), byEmail: new Map(), byPhone: new Map() }
   const ext = await tx.query<{ external_id: string; contact_id: string }>(
-    'select external_id, contact_id from contact_external_ids where source = $1', [source])
+    'select external_id, contact_id from contact_external_ids where source = $1',
+    [source],
+  )
   for (const r of ext.rows) known.bySquareId.set(r.external_id, String(r.contact_id))
   const contacts = await tx.query<{ id: string; emails: Array<{ value: string }>; phones: Array<{ value: string }> }>(
-    'select coalesce(merged_into, id) as id, emails, phones from contacts order by merged_into is not null, created_at, id')
-  for (const c of contacts.rows) remember(known, String(c.id), c.emails.map((e) => e.value), c.phones.map((p) => p.value))
+    'select coalesce(merged_into, id) as id, emails, phones from contacts order by merged_into is not null, created_at, id',
+  )
+  for (const c of contacts.rows)
+    remember(
+      known,
+      String(c.id),
+      c.emails.map((e) => e.value),
+      c.phones.map((p) => p.value),
+    )
   return known
 }
 
@@ -68,12 +77,21 @@ export async function writeCustomerRow(ctx: OperationContext, known: KnownCustom
     if (match && known.planned?.has(match.contactId)) return plannedMatch(known, row, match)
     const contactId = match ? await fillIn(ctx, match.contactId, c) : await create(ctx, c)
     if (c.squareId) {
-      await ctx.db.query(`insert into contact_external_ids (tenant_id, source, external_id, contact_id) values ($1, $2, $3, $4)
-        on conflict (tenant_id, source, external_id) do nothing`, [ctx.tenantId, known.source, c.squareId, contactId])
+      await ctx.db.query(
+        `insert into contact_external_ids (tenant_id, source, external_id, contact_id) values ($1, $2, $3, $4)
+        on conflict (tenant_id, source, external_id) do nothing`,
+        [ctx.tenantId, known.source, c.squareId, contactId],
+      )
     }
     remember(known, contactId, c.contact.email ? [c.contact.email] : [], c.contact.phone ? [c.contact.phone] : [], c.squareId)
-    return { line: row.line, name: row.name, outcome: match ? 'matched' : 'created', contact_id: contactId,
-      ...(match ? { matched_by: match.by } : {}), ...(c.warnings.length ? { warnings: c.warnings } : {}) }
+    return {
+      line: row.line,
+      name: row.name,
+      outcome: match ? 'matched' : 'created',
+      contact_id: contactId,
+      ...(match ? { matched_by: match.by } : {}),
+      ...(c.warnings.length ? { warnings: c.warnings } : {}),
+    }
   } catch (err) {
     const reason = refusalOf(err)
     if (reason === null) throw err
@@ -82,12 +100,21 @@ export async function writeCustomerRow(ctx: OperationContext, known: KnownCustom
 }
 
 /** A row matching a customer only an earlier batch of this dry run would create: matched, and what it adds is remembered. */
-export function plannedMatch(known: KnownCustomers, row: Extract<PlannedRow, { candidate: CustomerCandidate }>,
-  match: NonNullable<ReturnType<typeof matchOf>>): RowOutcome {
+export function plannedMatch(
+  known: KnownCustomers,
+  row: Extract<PlannedRow, { candidate: CustomerCandidate }>,
+  match: NonNullable<ReturnType<typeof matchOf>>,
+): RowOutcome {
   const c = row.candidate
   remember(known, match.contactId, c.contact.email ? [c.contact.email] : [], c.contact.phone ? [c.contact.phone] : [], c.squareId)
-  return { line: row.line, name: row.name, outcome: 'matched', contact_id: match.contactId, matched_by: match.by,
-    ...(c.warnings.length ? { warnings: c.warnings } : {}) }
+  return {
+    line: row.line,
+    name: row.name,
+    outcome: 'matched',
+    contact_id: match.contactId,
+    matched_by: match.by,
+    ...(c.warnings.length ? { warnings: c.warnings } : {}),
+  }
 }
 
 /** Why the row is refused when err is about the row's values (the schema's or the database's rules); null for any other fault. */
@@ -101,8 +128,13 @@ const ROW_FAULTS = new Set<string>(['VALIDATION_ERROR', 'CONFLICT', 'NOT_FOUND',
 
 /** A copy of what is known, to return to when a chunk of rows is rolled back. */
 export function copyKnown(known: KnownCustomers): KnownCustomers {
-  return { source: known.source, bySquareId: new Map(known.bySquareId), byEmail: new Map(known.byEmail), byPhone: new Map(known.byPhone),
-    ...(known.planned ? { planned: new Set(known.planned) } : {}) }
+  return {
+    source: known.source,
+    bySquareId: new Map(known.bySquareId),
+    byEmail: new Map(known.byEmail),
+    byPhone: new Map(known.byPhone),
+    ...(known.planned ? { planned: new Set(known.planned) } : {}),
+  }
 }
 
 /** The customer a candidate is, by Square id, then email, then phone; null when none is known. */
@@ -129,16 +161,24 @@ async function create(ctx: OperationContext, c: CustomerCandidate): Promise<stri
 
 /** A customer found again: fills what the record lacks, never overwrites what a person entered, and adds nothing twice. */
 async function fillIn(ctx: OperationContext, contactId: string, c: CustomerCandidate): Promise<string> {
-  const r = await ctx.db.query<{ email: string | null; phone: string | null }>('select email, phone from contacts where id = $1', [contactId])
+  const r = await ctx.db.query<{ email: string | null; phone: string | null }>('select email, phone from contacts where id = $1', [
+    contactId,
+  ])
   const current = r.rows[0]
-  const blanks = { ...(!current.email && c.contact.email ? { email: c.contact.email } : {}), ...(!current.phone && c.contact.phone ? { phone: c.contact.phone } : {}) }
+  const blanks = {
+    ...(!current.email && c.contact.email ? { email: c.contact.email } : {}),
+    ...(!current.phone && c.contact.phone ? { phone: c.contact.phone } : {}),
+  }
   // The import matched this customer itself (by Square id, email or phone); filling a blank is not a new duplicate.
   if (Object.keys(blanks).length) {
     await callWithin(ctx, updateContact, { contact_id: contactId, ...blanks, allow_duplicate: true })
   }
   if (c.address) {
-    const same = await ctx.db.query(`select 1 from addresses where contact_id = $1 and lower(line1) = lower($2) and postal_code = $3`,
-      [contactId, c.address.line1, c.address.postal_code])
+    const same = await ctx.db.query(`select 1 from addresses where contact_id = $1 and lower(line1) = lower($2) and postal_code = $3`, [
+      contactId,
+      c.address.line1,
+      c.address.postal_code,
+    ])
     if (!same.rows[0]) await callWithin(ctx, addAddress, { contact_id: contactId, ...c.address })
   }
   const facts = await ctx.db.query<{ key: string; value: unknown }>('select key, value from attributes where contact_id = $1', [contactId])

@@ -40,15 +40,20 @@ const CHUNK = 500
  * it is undone and each of its units written alone behind a savepoint of its own, so only the unit at fault is refused
  * and no unit is ever half written. A dry run is rolled back to where it began.
  */
-export async function writeUnitsIn<U, R extends ImportedRow>(ctx: OperationContext, units: U[], writer: UnitWriter<U, R>, dryRun: boolean,
-  onProgress: (done: number, total: number) => void = () => {}): Promise<ImportSummary<R>> {
+export async function writeUnitsIn<U, R extends ImportedRow>(
+  ctx: OperationContext,
+  units: U[],
+  writer: UnitWriter<U, R>,
+  dryRun: boolean,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<ImportSummary<R>> {
   const runCtx = dryRun ? { ...ctx, afterCommit: () => {} } : ctx
   if (dryRun) await ctx.db.query('savepoint import_dry_run')
   const rows: R[] = []
   try {
     for (let start = 0; start < units.length; start += CHUNK) {
       const chunk = units.slice(start, start + CHUNK)
-      rows.push(...await attempt(runCtx, writer, chunk) ?? await oneByOne(runCtx, writer, chunk))
+      rows.push(...((await attempt(runCtx, writer, chunk)) ?? (await oneByOne(runCtx, writer, chunk))))
       onProgress(Math.min(start + CHUNK, units.length), units.length)
     }
   } finally {
@@ -68,8 +73,12 @@ async function oneByOne<U, R extends ImportedRow>(ctx: OperationContext, writer:
 }
 
 /** The units written behind a savepoint, or null (and nothing written) when the database refused them. */
-async function attempt<U, R extends ImportedRow>(ctx: OperationContext, writer: UnitWriter<U, R>, units: U[],
-  onRefused: (reason: string) => void = () => {}): Promise<R[] | null> {
+async function attempt<U, R extends ImportedRow>(
+  ctx: OperationContext,
+  writer: UnitWriter<U, R>,
+  units: U[],
+  onRefused: (reason: string) => void = () => {},
+): Promise<R[] | null> {
   const restore = writer.snapshot?.() ?? (() => {})
   await ctx.db.query('savepoint import_chunk')
   try {
@@ -87,12 +96,18 @@ async function attempt<U, R extends ImportedRow>(ctx: OperationContext, writer: 
 }
 
 /** Imports in batches of a transaction each, reporting progress; a dry run is one transaction, rolled back. */
-export async function writeUnitsInBatches<U, R extends ImportedRow>(services: Services, principal: Principal, units: U[],
+export async function writeUnitsInBatches<U, R extends ImportedRow>(
+  services: Services,
+  principal: Principal,
+  units: U[],
   writerOf: (ctx: OperationContext) => Promise<UnitWriter<U, R>>,
-  opts: { dryRun: boolean; batchSize: number; requestId: string; onProgress?: (done: number, total: number) => void }): Promise<ImportSummary<R>> {
+  opts: { dryRun: boolean; batchSize: number; requestId: string; onProgress?: (done: number, total: number) => void },
+): Promise<ImportSummary<R>> {
   const progress = opts.onProgress ?? (() => {})
-  const inTransaction = <T>(fn: (ctx: OperationContext) => Promise<T>) => withTenant(services.db, scopeOf(principal, opts.requestId),
-    (tx) => fn(contextOf(services, principal, tx, opts.requestId, null, () => {})))
+  const inTransaction = <T>(fn: (ctx: OperationContext) => Promise<T>) =>
+    withTenant(services.db, scopeOf(principal, opts.requestId), (tx) =>
+      fn(contextOf(services, principal, tx, opts.requestId, null, () => {})),
+    )
   if (opts.dryRun) return inTransaction(async (ctx) => writeUnitsIn(ctx, units, await writerOf(ctx), true, progress))
   const rows: R[] = []
   for (let start = 0; start < units.length; start += opts.batchSize) {

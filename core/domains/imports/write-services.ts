@@ -30,15 +30,23 @@ async function writeItem(ctx: OperationContext, item: PlannedItem): Promise<Item
   const base = { line: item.line, name: item.name, ...(warnings.length ? { warnings } : {}) }
   if (token) {
     const known = await ctx.db.query<{ service_id: string }>(
-      'select service_id from service_external_ids where source = $1 and external_id = $2', [SOURCE, token])
+      'select service_id from service_external_ids where source = $1 and external_id = $2',
+      [SOURCE, token],
+    )
     if (known.rows[0]) return { ...base, outcome: 'matched', matched_by: 'square_token', service_id: String(known.rows[0].service_id) }
   }
-  const named = await ctx.db.query<{ id: string }>(`select id from services where lower(name) = lower($1) and archived_at is null`, [service.name])
-  const serviceId = named.rows[0] ? String(named.rows[0].id)
-    : String((await callWithin(ctx, createService, service)).id)
+  const named = await ctx.db.query<{ id: string }>(`select id from services where lower(name) = lower($1) and archived_at is null`, [
+    service.name,
+  ])
+  const serviceId = named.rows[0] ? String(named.rows[0].id) : String((await callWithin(ctx, createService, service)).id)
   if (token) {
-    await ctx.db.query(`insert into service_external_ids (tenant_id, source, external_id, service_id) values ($1, $2, $3, $4)
-      on conflict (tenant_id, source, external_id) do nothing`, [ctx.tenantId, SOURCE, token, serviceId])
+    await ctx.db.query(
+      `insert into service_external_ids (tenant_id, source, external_id, service_id) values ($1, $2, $3, $4)
+      on conflict (tenant_id, source, external_id) do nothing`,
+      [ctx.tenantId, SOURCE, token, serviceId],
+    )
   }
-  return named.rows[0] ? { ...base, outcome: 'matched', matched_by: 'name', service_id: serviceId } : { ...base, outcome: 'created', service_id: serviceId }
+  return named.rows[0]
+    ? { ...base, outcome: 'matched', matched_by: 'name', service_id: serviceId }
+    : { ...base, outcome: 'created', service_id: serviceId }
 }

@@ -29,13 +29,15 @@ export async function visitWriter(ctx: OperationContext): Promise<UnitWriter<Pla
   const customers = await mapOf(ctx, 'select external_id as key, contact_id as value from contact_external_ids where source = $1', [SOURCE])
   const tokens = await mapOf(ctx, 'select external_id as key, service_id as value from service_external_ids where source = $1', [SOURCE])
   const services = await ctx.db.query<{ id: string; name: string; minutes: number | null }>(
-    `select id, lower(name) as name, default_duration_minutes as minutes from services where archived_at is null`)
+    `select id, lower(name) as name, default_duration_minutes as minutes from services where archived_at is null`,
+  )
   const byName = new Map(services.rows.map((s) => [s.name, String(s.id)]))
   const minutes = new Map(services.rows.map((s) => [String(s.id), s.minutes]))
   const imported = await mapOf(ctx, 'select external_id as key, ticket_id as value from ticket_external_ids where source = $1', [SOURCE])
   const { timezone } = await loadTenantSettings(ctx.db)
   const now = ctx.services.now()
-  const serviceOf = (item: SaleCandidate['items'][number]) => (item.token ? tokens.get(item.token) : undefined) ?? byName.get(item.serviceName.toLowerCase()) ?? null
+  const serviceOf = (item: SaleCandidate['items'][number]) =>
+    (item.token ? tokens.get(item.token) : undefined) ?? byName.get(item.serviceName.toLowerCase()) ?? null
 
   return {
     snapshot() {
@@ -50,7 +52,8 @@ export async function visitWriter(ctx: OperationContext): Promise<UnitWriter<Pla
       const rows: SaleRow[] = []
       const visits: Array<{ sale: PlannedSale; c: SaleCandidate; contactId: string; start: Date; ticketId: string }> = []
       for (const sale of sales) {
-        const each = (outcome: Omit<SaleRow, 'line' | 'name'>) => rows.push(...sale.lines.map((line) => ({ line, name: sale.name, ...outcome })))
+        const each = (outcome: Omit<SaleRow, 'line' | 'name'>) =>
+          rows.push(...sale.lines.map((line) => ({ line, name: sale.name, ...outcome })))
         if ('refused' in sale) {
           each({ outcome: 'refused', reason: sale.refused })
           continue
@@ -64,13 +67,20 @@ export async function visitWriter(ctx: OperationContext): Promise<UnitWriter<Pla
         }
         const contactId = customers.get(c.customerId)
         if (!contactId) {
-          each({ outcome: 'refused', transaction_id: c.transactionId,
-            reason: `Customer ID ${c.customerId} is no customer imported from Square: import Square's customer export first` })
+          each({
+            outcome: 'refused',
+            transaction_id: c.transactionId,
+            reason: `Customer ID ${c.customerId} is no customer imported from Square: import Square's customer export first`,
+          })
           continue
         }
         const start = zonedInstant(c.date, c.time, c.timeZone ?? timezone)
         if (start.getTime() >= now.getTime()) {
-          each({ outcome: 'refused', transaction_id: c.transactionId, reason: `${c.date} ${c.time} is not in the past: only past visits are imported` })
+          each({
+            outcome: 'refused',
+            transaction_id: c.transactionId,
+            reason: `${c.date} ${c.time} is not in the past: only past visits are imported`,
+          })
           continue
         }
         const ticketId = randomUUID()
@@ -85,45 +95,75 @@ export async function visitWriter(ctx: OperationContext): Promise<UnitWriter<Pla
 }
 
 /** The tickets open, their lines, then the tickets closed (a closed ticket takes no new line), with one statement each. */
-async function insertVisits(ctx: OperationContext, visits: Array<{ c: SaleCandidate; contactId: string; start: Date; ticketId: string }>,
-  serviceOf: (item: SaleCandidate['items'][number]) => string | null, minutes: Map<string, number | null>): Promise<void> {
+async function insertVisits(
+  ctx: OperationContext,
+  visits: Array<{ c: SaleCandidate; contactId: string; start: Date; ticketId: string }>,
+  serviceOf: (item: SaleCandidate['items'][number]) => string | null,
+  minutes: Map<string, number | null>,
+): Promise<void> {
   await planForCurrentSizes(ctx)
   const first = await reserveCounterValues(ctx.db, ctx.tenantId, 'ticket', visits.length)
-  const lines = visits.flatMap((v) => v.c.items.map((item, position) => {
-    const serviceId = serviceOf(item)
-    return { ticket_id: v.ticketId, service_id: serviceId, description: item.description, quantity: item.quantity,
-      unit_price_cents: item.unit_price_cents, taxable: item.taxable, position,
-      minutes: serviceId && minutes.get(serviceId) ? (minutes.get(serviceId) as number) * item.quantity : null }
-  }))
+  const lines = visits.flatMap((v) =>
+    v.c.items.map((item, position) => {
+      const serviceId = serviceOf(item)
+      return {
+        ticket_id: v.ticketId,
+        service_id: serviceId,
+        description: item.description,
+        quantity: item.quantity,
+        unit_price_cents: item.unit_price_cents,
+        taxable: item.taxable,
+        position,
+        minutes: serviceId && minutes.get(serviceId) ? (minutes.get(serviceId) as number) * item.quantity : null,
+      }
+    }),
+  )
   const length = new Map<string, number>()
   for (const l of lines) if (l.minutes) length.set(l.ticket_id, (length.get(l.ticket_id) ?? 0) + l.minutes)
   const tickets = visits.map((v, i) => ({
-    id: v.ticketId, number: first + i, contact_id: v.contactId, scheduled_start: v.start.toISOString(),
-    scheduled_end: new Date(v.start.getTime() + (length.get(v.ticketId) ?? DEFAULT_VISIT_MINUTES) * 60_000).toISOString(), notes: v.c.notes,
+    id: v.ticketId,
+    number: first + i,
+    contact_id: v.contactId,
+    scheduled_start: v.start.toISOString(),
+    scheduled_end: new Date(v.start.getTime() + (length.get(v.ticketId) ?? DEFAULT_VISIT_MINUTES) * 60_000).toISOString(),
+    notes: v.c.notes,
   }))
   // Paid in Square: never unbilled work, never invoiced here.
-  await ctx.db.query(`insert into tickets (tenant_id, id, number, contact_id, address_id, scheduled_start, scheduled_end, notes, paid_elsewhere)
+  await ctx.db.query(
+    `insert into tickets (tenant_id, id, number, contact_id, address_id, scheduled_start, scheduled_end, notes, paid_elsewhere)
     select $1, x.id, x.number, x.contact_id,
       (select a.id from addresses a where a.contact_id = x.contact_id and a.archived_at is null order by a.created_at, a.id limit 1),
       x.scheduled_start, x.scheduled_end, x.notes, $3
     from jsonb_to_recordset($2::jsonb) as x(id uuid, number int, contact_id uuid, scheduled_start timestamptz, scheduled_end timestamptz, notes text)`,
-  [ctx.tenantId, JSON.stringify(tickets), SOURCE])
-  const items = await ctx.db.query(`insert into ticket_line_items (tenant_id, ticket_id, service_id, description, quantity, unit_price_cents, taxable, position)
+    [ctx.tenantId, JSON.stringify(tickets), SOURCE],
+  )
+  const items = await ctx.db.query(
+    `insert into ticket_line_items (tenant_id, ticket_id, service_id, description, quantity, unit_price_cents, taxable, position)
     select $1, x.ticket_id, x.service_id, x.description, x.quantity, x.unit_price_cents, x.taxable, x.position
     from jsonb_to_recordset($2::jsonb) as x(ticket_id uuid, service_id uuid, description text, quantity int, unit_price_cents int, taxable boolean, position int)
-    returning ${LINE_ITEM_COLUMNS}`, [ctx.tenantId, JSON.stringify(lines)])
+    returning ${LINE_ITEM_COLUMNS}`,
+    [ctx.tenantId, JSON.stringify(lines)],
+  )
   // A visit is closed when it was paid for: the moment of the transaction.
-  const closed = await ctx.db.query(`update tickets set status = 'completed', closed_at = scheduled_start where id = any($1::uuid[])
-    returning ${TICKET_COLUMNS}`, [visits.map((v) => v.ticketId)])
-  await ctx.db.query(`insert into ticket_external_ids (tenant_id, source, external_id, ticket_id)
+  const closed = await ctx.db.query(
+    `update tickets set status = 'completed', closed_at = scheduled_start where id = any($1::uuid[])
+    returning ${TICKET_COLUMNS}`,
+    [visits.map((v) => v.ticketId)],
+  )
+  await ctx.db.query(
+    `insert into ticket_external_ids (tenant_id, source, external_id, ticket_id)
     select $1, $2, x.external_id, x.ticket_id from jsonb_to_recordset($3::jsonb) as x(external_id text, ticket_id uuid)`,
-  [ctx.tenantId, SOURCE, JSON.stringify(visits.map((v) => ({ external_id: v.c.transactionId, ticket_id: v.ticketId })))])
+    [ctx.tenantId, SOURCE, JSON.stringify(visits.map((v) => ({ external_id: v.c.transactionId, ticket_id: v.ticketId })))],
+  )
   const audit: AuditEntry[] = [
     ...closed.rows.map((after) => ({ entityType: 'ticket', entityId: String(after.id), action: 'create', before: null, after })),
     ...items.rows.map((after) => ({ entityType: 'ticket_line_item', entityId: String(after.id), action: 'create', before: null, after })),
   ]
   await writeAuditMany(ctx.db, ctx, audit)
-  await refreshContactLifecycles(ctx, visits.map((v) => v.contactId))
+  await refreshContactLifecycles(
+    ctx,
+    visits.map((v) => v.contactId),
+  )
 }
 
 /** A two-column query (key, value) as a map. */

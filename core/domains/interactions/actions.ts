@@ -7,18 +7,31 @@ import { noteText } from '../../sanitize.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
 import { oneSubjectOf } from '../record-subject.js'
 import { LEAD_SUBJECT } from '../leads/records.js'
-import { DIRECTED_KINDS, DIRECTIONS, INTERACTION_COLUMNS, INTERACTION_KINDS, INTERACTION_RECORD, INTERACTION_TABLE, type Interaction } from './model.js'
+import {
+  DIRECTED_KINDS,
+  DIRECTIONS,
+  INTERACTION_COLUMNS,
+  INTERACTION_KINDS,
+  INTERACTION_RECORD,
+  INTERACTION_TABLE,
+  type Interaction,
+} from './model.js'
 import { BY_AGENT_OR_API, customer } from '../../places.js'
 
 /** How far ahead of the server's clock an occurred_at may be: a phone's clock a little fast is not a planned meeting. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000
 
 const details = {
-  direction: z.enum(DIRECTIONS).optional().describe('inbound: they reached us; outbound: we reached them. Required for call, email and text'),
+  direction: z
+    .enum(DIRECTIONS)
+    .optional()
+    .describe('inbound: they reached us; outbound: we reached them. Required for call, email and text'),
   duration_minutes: z.number().int().min(0).max(1440).optional().describe('How long it took'),
   subject: noteText(300).optional().describe('A few words, e.g. "Quote for gutters"'),
   outcome: noteText(300).optional().describe('What came of it, e.g. "left a voicemail", "booked for Friday", "not interested"'),
-  follow_up_on: isoDate().optional().describe('A local date to follow up on (YYYY-MM-DD); listed by interactions?follow_up=due from that day'),
+  follow_up_on: isoDate()
+    .optional()
+    .describe('A local date to follow up on (YYYY-MM-DD); listed by interactions?follow_up=due from that day'),
 }
 
 /** Records a call, email, text, meeting or note with a customer or a lead, or about an opportunity. */
@@ -27,11 +40,12 @@ export const logInteraction = defineAction({
   name: 'log',
   title: 'Log a call, email or meeting',
   place: customer('Log a call, email or meeting'),
-  description: `Record a conversation with exactly one of a contact (contact_id), a lead (lead_id; a converted lead's goes on its customer) or an `
-    + `opportunity (opportunity_id): kind ${INTERACTION_KINDS.join('|')}, `
-    + 'direction (inbound|outbound; required for call, email, text), occurred_at (ISO 8601, not in the future; default now), summary, '
-    + 'and optionally subject, outcome, duration_minutes, follow_up_on (local date). Card numbers and SSNs in the texts are redacted. '
-    + 'Email the system sends itself is already recorded as scheduled messages; log the rest (calls, meetings, your own emails).',
+  description:
+    `Record a conversation with exactly one of a contact (contact_id), a lead (lead_id; a converted lead's goes on its customer) or an ` +
+    `opportunity (opportunity_id): kind ${INTERACTION_KINDS.join('|')}, ` +
+    'direction (inbound|outbound; required for call, email, text), occurred_at (ISO 8601, not in the future; default now), summary, ' +
+    'and optionally subject, outcome, duration_minutes, follow_up_on (local date). Card numbers and SSNs in the texts are redacted. ' +
+    'Email the system sends itself is already recorded as scheduled messages; log the rest (calls, meetings, your own emails).',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['log call', 'called', 'phone call', 'voicemail', 'meeting', 'spoke with', 'follow up', 'contact history', 'activity'],
   input: z.strictObject({
@@ -52,8 +66,21 @@ export const logInteraction = defineAction({
       `insert into interactions (tenant_id, ${subject.field}, kind, direction, occurred_at, duration_minutes, subject, summary, outcome, follow_up_on,
          author_type, author_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning ${INTERACTION_COLUMNS}`,
-      [ctx.tenantId, subjectId, input.kind, input.direction ?? null, occurredAt, input.duration_minutes ?? null, input.subject ?? null,
-        input.summary, input.outcome ?? null, input.follow_up_on ?? null, ctx.actor.type, ctx.actor.id])
+      [
+        ctx.tenantId,
+        subjectId,
+        input.kind,
+        input.direction ?? null,
+        occurredAt,
+        input.duration_minutes ?? null,
+        input.subject ?? null,
+        input.summary,
+        input.outcome ?? null,
+        input.follow_up_on ?? null,
+        ctx.actor.type,
+        ctx.actor.id,
+      ],
+    )
     await ctx.audit({ entityType: 'interaction', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
     return r.rows[0]
   },
@@ -65,8 +92,9 @@ export const updateInteraction = defineAction({
   name: 'update',
   title: 'Mark a follow-up done',
   place: customer('Follow-up done'),
-  description: 'Change an interaction: kind, direction, occurred_at, summary, subject, outcome, duration_minutes, follow_up_on (null clears it), '
-    + 'follow_up_done (true when the follow-up was made; false reopens it). Only the fields given change. An archived one is a CONFLICT.',
+  description:
+    'Change an interaction: kind, direction, occurred_at, summary, subject, outcome, duration_minutes, follow_up_on (null clears it), ' +
+    'follow_up_done (true when the follow-up was made; false reopens it). Only the fields given change. An archived one is a CONFLICT.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['follow up done', 'correct call', 'edit interaction'],
   input: z.strictObject({
@@ -82,7 +110,8 @@ export const updateInteraction = defineAction({
   output: INTERACTION_RECORD,
   async run(ctx, input) {
     const before = await lockRecord<Interaction>(ctx.db, INTERACTION_TABLE, input.interaction_id)
-    if (before.archived_at) throw new AppError('CONFLICT', `Interaction ${before.id} is archived; it can no longer change`, { interaction_id: before.id })
+    if (before.archived_at)
+      throw new AppError('CONFLICT', `Interaction ${before.id} is archived; it can no longer change`, { interaction_id: before.id })
     const after = {
       kind: input.kind ?? before.kind,
       direction: input.direction === undefined ? before.direction : input.direction,
@@ -110,7 +139,8 @@ export const archiveInteraction = defineAction({
   name: 'archive',
   title: 'Remove a call logged by mistake',
   place: BY_AGENT_OR_API,
-  description: 'Archive an interaction logged by mistake: it leaves lists and the timeline but stays readable by id. Archiving twice changes nothing.',
+  description:
+    'Archive an interaction logged by mistake: it leaves lists and the timeline but stays readable by id. Archiving twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['delete call', 'remove interaction'],
   input: z.strictObject({ interaction_id: z.uuid() }),
@@ -135,7 +165,10 @@ function checkFacts(ctx: OperationContext, v: { kind: string; direction: string 
     issues.push({ field: 'data.direction', message: `is required for a ${v.kind}: inbound or outbound` })
   }
   if (v.occurred_at && new Date(v.occurred_at).getTime() > ctx.services.now().getTime() + CLOCK_SKEW_MS) {
-    issues.push({ field: 'data.occurred_at', message: 'is in the future: log what happened; for what is planned, set follow_up_on or book a visit' })
+    issues.push({
+      field: 'data.occurred_at',
+      message: 'is in the future: log what happened; for what is planned, set follow_up_on or book a visit',
+    })
   }
   if (issues.length) throw validationError(issues)
 }

@@ -10,10 +10,11 @@ import { DIRECTIONS, INTERACTION_COLUMNS, INTERACTION_KINDS, INTERACTION_RECORD 
 /** Interactions by id, or those of a contact, lead or opportunity, newest first; or the follow-ups still to make. */
 export const interactionsQuery = defineQuery({
   type: 'interactions',
-  description: 'Calls, emails, texts, meetings and notes logged with contacts and leads, newest first. Each: id, contact_id, lead_id or opportunity_id, kind, '
-    + 'direction, occurred_at, duration_minutes, subject, summary, outcome, follow_up_on, follow_up_done_at, author_type, archived_at. '
-    + 'Filters: contact_id, lead_id, opportunity_id, kind, direction, from and to (local dates of occurred_at), follow_up (due: a follow-up on or before today '
-    + 'not done yet, soonest first; open: every follow-up not done, soonest first), archived=true (only archived; default: not archived).',
+  description:
+    'Calls, emails, texts, meetings and notes logged with contacts and leads, newest first. Each: id, contact_id, lead_id or opportunity_id, kind, ' +
+    'direction, occurred_at, duration_minutes, subject, summary, outcome, follow_up_on, follow_up_done_at, author_type, archived_at. ' +
+    'Filters: contact_id, lead_id, opportunity_id, kind, direction, from and to (local dates of occurred_at), follow_up (due: a follow-up on or before today ' +
+    'not done yet, soonest first; open: every follow-up not done, soonest first), archived=true (only archived; default: not archived).',
   entity: 'interaction',
   keywords: ['calls', 'call log', 'activity', 'conversations', 'follow ups', 'touchpoints'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -33,8 +34,20 @@ export const interactionsQuery = defineQuery({
     const p = req.params
     const settings = await loadTenantSettings(ctx.db)
     const today = localDate(ctx.services.now(), settings.timezone)
-    const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.lead_id ?? null, p.kind ?? null, p.direction ?? null, p.from ?? null, p.to ?? null,
-      settings.timezone, p.follow_up ?? null, today, req.id ? null : p.archived === 'true', p.opportunity_id ?? null]
+    const args: unknown[] = [
+      req.id ?? null,
+      p.contact_id ?? null,
+      p.lead_id ?? null,
+      p.kind ?? null,
+      p.direction ?? null,
+      p.from ?? null,
+      p.to ?? null,
+      settings.timezone,
+      p.follow_up ?? null,
+      today,
+      req.id ? null : p.archived === 'true',
+      p.opportunity_id ?? null,
+    ]
     const followUps = Boolean(p.follow_up)
     const cursor = followUps
       ? afterCursor(args, req.cursor, 'and (follow_up_on::text, id::text) >', ['text', 'text'])
@@ -53,7 +66,9 @@ export const interactionsQuery = defineQuery({
          and ($11::boolean is null or (archived_at is not null) = $11)
          and ($12::uuid is null or opportunity_id = $12)
          ${cursor}
-       order by ${followUps ? 'follow_up_on, id::text' : 'occurred_at desc, id desc'} limit $${args.length}`, args)
-    return pageOf(r.rows, req.limit, (row) => followUps ? [row._sort_day, String(row.id)] : [row._sort_at, row.id])
+       order by ${followUps ? 'follow_up_on, id::text' : 'occurred_at desc, id desc'} limit $${args.length}`,
+      args,
+    )
+    return pageOf(r.rows, req.limit, (row) => (followUps ? [row._sort_day, String(row.id)] : [row._sort_at, row.id]))
   },
 })

@@ -6,7 +6,15 @@ import { noteText } from '../../sanitize.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { paidElsewhereName } from '../tickets/model.js'
 import {
-  applyPayment, auditView, insertInvoice, INVOICE_PAYMENT_RECORD, INVOICE_RECORD, invoiceConflict, loadInvoice, resolveLines, todayOf,
+  applyPayment,
+  auditView,
+  insertInvoice,
+  INVOICE_PAYMENT_RECORD,
+  INVOICE_RECORD,
+  invoiceConflict,
+  loadInvoice,
+  resolveLines,
+  todayOf,
   writeLines,
 } from './model.js'
 import { setClause } from '../../sql.js'
@@ -18,20 +26,33 @@ const lineItem = z.strictObject({
   service_id: z.uuid().optional().describe('A catalog service; description and unit price default to its name and price'),
   description: z.string().trim().min(1).max(500).optional().describe('Required without service_id'),
   quantity: z.number().int().min(1).max(100_000).default(1),
-  unit_price_cents: z.number().int().min(0).max(100_000_000).optional().describe('Price of one unit in cents; required without a priced service'),
-  taxable: z.boolean().optional().describe('Default: the service\'s taxable flag, else true'),
-  tax_rate_bp: z.number().int().min(0).max(10_000).optional().describe('Tax rate in basis points (825 = 8.25 %); default: the business\'s rate when taxable, else 0'),
+  unit_price_cents: z
+    .number()
+    .int()
+    .min(0)
+    .max(100_000_000)
+    .optional()
+    .describe('Price of one unit in cents; required without a priced service'),
+  taxable: z.boolean().optional().describe("Default: the service's taxable flag, else true"),
+  tax_rate_bp: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .optional()
+    .describe("Tax rate in basis points (825 = 8.25 %); default: the business's rate when taxable, else 0"),
 })
 const lineItems = z.array(lineItem).min(1).max(100)
 const date = isoDate()
 const text = (max: number) => z.string().trim().min(1).max(max)
 
-const TAX_RULE = 'Tax is computed per line: price (quantity * unit_price_cents) * tax_rate_bp / 10000, rounded half up to a cent; '
-  + 'subtotal = sum of prices, tax = sum of line taxes, total = subtotal + tax. '
+const TAX_RULE =
+  'Tax is computed per line: price (quantity * unit_price_cents) * tax_rate_bp / 10000, rounded half up to a cent; ' +
+  'subtotal = sum of prices, tax = sum of line taxes, total = subtotal + tax. '
 
 const headFields = {
-  issued_on: date.optional().describe('YYYY-MM-DD; default: today in the business time zone. Its year is the number\'s year'),
-  due_on: date.optional().describe('YYYY-MM-DD; default: issued_on plus the business\'s payment terms'),
+  issued_on: date.optional().describe("YYYY-MM-DD; default: today in the business time zone. Its year is the number's year"),
+  due_on: date.optional().describe("YYYY-MM-DD; default: issued_on plus the business's payment terms"),
   terms: text(200).optional().describe('Default: "Net N" from the dates, or "Due on receipt"'),
   notes: noteText(2000).optional().describe('Shown on the invoice'),
 }
@@ -43,44 +64,85 @@ export const createInvoiceFromTicket = defineAction({
   title: 'Invoice a visit',
   place: visit('Invoice'),
   words: { area: 'Invoices', phrase: 'make an invoice from an appointment' },
-  description: 'Create a draft invoice for a ticket (appointment): its contact, and a copy of its line items; taxable lines get the business\'s '
-    + 'default tax rate. A ticket has one invoice at a time: a second is a CONFLICT naming the first, unless that one is void. A cancelled ticket, '
-    + 'a past visit imported as paid elsewhere (paid_elsewhere) or one without line items is refused. Numbered PREFIX-YYYY-NNNN. ' + TAX_RULE,
+  description:
+    "Create a draft invoice for a ticket (appointment): its contact, and a copy of its line items; taxable lines get the business's " +
+    'default tax rate. A ticket has one invoice at a time: a second is a CONFLICT naming the first, unless that one is void. A cancelled ticket, ' +
+    'a past visit imported as paid elsewhere (paid_elsewhere) or one without line items is refused. Numbered PREFIX-YYYY-NNNN. ' +
+    TAX_RULE,
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['bill', 'bill a job', 'invoice appointment'],
   input: z.strictObject({ ticket_id: z.uuid(), ...headFields }),
   output: INVOICE_RECORD,
   async run(ctx, input) {
-    const ticket = (await ctx.db.query<{ id: string; contact_id: string; status: string; number: number; order_number: string | null
-      paid_elsewhere: string | null }>(
-      `select t.id, t.contact_id, t.status, t.number, t.paid_elsewhere, (select o.number from orders o where o.id = t.order_id) as order_number
-       from tickets t where t.id = $1 for update of t`, [input.ticket_id])).rows[0]
+    const ticket = (
+      await ctx.db.query<{
+        id: string
+        contact_id: string
+        status: string
+        number: number
+        order_number: string | null
+        paid_elsewhere: string | null
+      }>(
+        `select t.id, t.contact_id, t.status, t.number, t.paid_elsewhere, (select o.number from orders o where o.id = t.order_id) as order_number
+       from tickets t where t.id = $1 for update of t`,
+        [input.ticket_id],
+      )
+    ).rows[0]
     if (!ticket) throw notFound('ticket', input.ticket_id)
     if (ticket.paid_elsewhere) {
-      throw new AppError('CONFLICT', `Ticket ${ticket.number} is a past visit imported from ${paidElsewhereName(ticket.paid_elsewhere)}, where it was billed and paid; `
-        + 'it is not invoiced again here (for other work, create a standalone invoice with invoice.create)',
-      { ticket_id: ticket.id, paid_elsewhere: ticket.paid_elsewhere })
+      throw new AppError(
+        'CONFLICT',
+        `Ticket ${ticket.number} is a past visit imported from ${paidElsewhereName(ticket.paid_elsewhere)}, where it was billed and paid; ` +
+          'it is not invoiced again here (for other work, create a standalone invoice with invoice.create)',
+        { ticket_id: ticket.id, paid_elsewhere: ticket.paid_elsewhere },
+      )
     }
     if (ticket.order_number) {
-      throw new AppError('CONFLICT', `Ticket ${ticket.number} is a visit of order ${ticket.order_number}, which is billed as a whole with order.invoice`,
-        { ticket_id: ticket.id, order_number: ticket.order_number })
+      throw new AppError(
+        'CONFLICT',
+        `Ticket ${ticket.number} is a visit of order ${ticket.order_number}, which is billed as a whole with order.invoice`,
+        { ticket_id: ticket.id, order_number: ticket.order_number },
+      )
     }
-    const existing = (await ctx.db.query<{ id: string; number: string }>("select id, number from invoices where ticket_id = $1 and status <> 'void'", [ticket.id])).rows[0]
+    const existing = (
+      await ctx.db.query<{ id: string; number: string }>("select id, number from invoices where ticket_id = $1 and status <> 'void'", [
+        ticket.id,
+      ])
+    ).rows[0]
     if (existing) {
-      throw new AppError('CONFLICT', `Ticket ${ticket.number} already has invoice ${existing.number} (${existing.id}); a ticket has one invoice`,
-        { invoice_id: existing.id, number: existing.number })
+      throw new AppError(
+        'CONFLICT',
+        `Ticket ${ticket.number} already has invoice ${existing.number} (${existing.id}); a ticket has one invoice`,
+        { invoice_id: existing.id, number: existing.number },
+      )
     }
     if (ticket.status === 'cancelled') {
-      throw new AppError('CONFLICT', `Ticket ${ticket.number} is cancelled; for a cancellation fee create a standalone invoice with invoice.create`,
-        { ticket_id: ticket.id, status: ticket.status })
+      throw new AppError(
+        'CONFLICT',
+        `Ticket ${ticket.number} is cancelled; for a cancellation fee create a standalone invoice with invoice.create`,
+        { ticket_id: ticket.id, status: ticket.status },
+      )
     }
-    const r = await ctx.db.query<{ service_id: string | null; description: string; quantity: number; unit_price_cents: number; taxable: boolean }>(
+    const r = await ctx.db.query<{
+      service_id: string | null
+      description: string
+      quantity: number
+      unit_price_cents: number
+      taxable: boolean
+    }>(
       `select service_id, description, quantity, unit_price_cents, taxable from ticket_line_items where ticket_id = $1 order by position, created_at, id`,
-      [ticket.id])
-    if (!r.rows.length) throw validationError([{ field: 'data.ticket_id', message: `ticket ${ticket.number} has no line items to invoice` }])
+      [ticket.id],
+    )
+    if (!r.rows.length)
+      throw validationError([{ field: 'data.ticket_id', message: `ticket ${ticket.number} has no line items to invoice` }])
     const settings = await loadTenantSettings(ctx.db)
-    const lines = r.rows.map((l) => ({ service_id: l.service_id, description: l.description, quantity: l.quantity,
-      unit_price_cents: l.unit_price_cents, tax_rate_bp: l.taxable ? settings.default_tax_rate_bp : 0 }))
+    const lines = r.rows.map((l) => ({
+      service_id: l.service_id,
+      description: l.description,
+      quantity: l.quantity,
+      unit_price_cents: l.unit_price_cents,
+      tax_rate_bp: l.taxable ? settings.default_tax_rate_bp : 0,
+    }))
     const { ticket_id, ...head } = input
     return insertInvoice(ctx, settings, { ...head, contact_id: ticket.contact_id, ticket_id }, lines)
   },
@@ -93,14 +155,17 @@ export const createInvoice = defineAction({
   title: 'Make an invoice',
   place: BY_AGENT_OR_API,
   words: { area: 'Invoices', phrase: 'make an invoice' },
-  description: 'Create a standalone draft invoice for a contact with line items (for a ticket use invoice.create_from_ticket). '
-    + 'Numbered PREFIX-YYYY-NNNN. ' + TAX_RULE,
+  description:
+    'Create a standalone draft invoice for a contact with line items (for a ticket use invoice.create_from_ticket). ' +
+    'Numbered PREFIX-YYYY-NNNN. ' +
+    TAX_RULE,
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['bill', 'new invoice'],
   input: z.strictObject({ contact_id: z.uuid(), line_items: lineItems, ...headFields }),
   output: INVOICE_RECORD,
   async run(ctx, input) {
-    if (!(await ctx.db.query('select 1 from contacts where id = $1', [input.contact_id])).rows.length) throw notFound('contact', input.contact_id)
+    if (!(await ctx.db.query('select 1 from contacts where id = $1', [input.contact_id])).rows.length)
+      throw notFound('contact', input.contact_id)
     const settings = await loadTenantSettings(ctx.db)
     const lines = await resolveLines(ctx.db, input.line_items, settings.default_tax_rate_bp)
     const { line_items, ...head } = input
@@ -115,8 +180,9 @@ export const updateInvoice = defineAction({
   title: 'Change a draft invoice',
   place: BY_AGENT_OR_API,
   words: { area: 'Invoices', phrase: 'change an invoice' },
-  description: 'Change a draft invoice: line_items (replaces all lines; totals recomputed), due_on, terms, notes (null clears terms or notes). '
-    + 'Only drafts change: once sent, paid or void an invoice is a record (CONFLICT).',
+  description:
+    'Change a draft invoice: line_items (replaces all lines; totals recomputed), due_on, terms, notes (null clears terms or notes). ' +
+    'Only drafts change: once sent, paid or void an invoice is a record (CONFLICT).',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
@@ -144,7 +210,13 @@ export const updateInvoice = defineAction({
       await ctx.db.query(`update invoices set ${sets.join(', ')} where id = $${values.length}`, values)
     }
     const after = await loadInvoice(ctx.db, input.invoice_id, today)
-    await ctx.audit({ entityType: 'invoice', entityId: input.invoice_id, action: 'update', before: auditView(before), after: auditView(after) })
+    await ctx.audit({
+      entityType: 'invoice',
+      entityId: input.invoice_id,
+      action: 'update',
+      before: auditView(before),
+      after: auditView(after),
+    })
     return after
   },
 })
@@ -156,10 +228,11 @@ export const recordPayment = defineAction({
   title: 'Record a payment (cash, check)',
   place: invoice('/invoices?status=open', 'Record a payment'),
   words: { area: 'Invoices', phrase: 'record a payment' },
-  description: 'Record a payment received by hand (cash, check, other) on an invoice: amount_cents > 0 and at most the amount due, '
-    + 'unless accept_credit is true: then money received beyond the amount due (even on a paid invoice) is recorded too and shows as '
-    + 'credit_cents, to be refunded. The invoice becomes paid when nothing is left due, else partially_paid. reference: e.g. the '
-    + 'check number. A void invoice takes no payments (CONFLICT). Returns the invoice and the payment.',
+  description:
+    'Record a payment received by hand (cash, check, other) on an invoice: amount_cents > 0 and at most the amount due, ' +
+    'unless accept_credit is true: then money received beyond the amount due (even on a paid invoice) is recorded too and shows as ' +
+    'credit_cents, to be refunded. The invoice becomes paid when nothing is left due, else partially_paid. reference: e.g. the ' +
+    'check number. A void invoice takes no payments (CONFLICT). Returns the invoice and the payment.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['paid', 'cash', 'check', 'payment received'],
   input: z.strictObject({
@@ -168,7 +241,9 @@ export const recordPayment = defineAction({
     method: z.enum(['cash', 'check', 'other']),
     reference: text(200).optional(),
     received_at: isoInstant().optional().describe('When the money was received; default now'),
-    accept_credit: z.boolean().default(false)
+    accept_credit: z
+      .boolean()
+      .default(false)
       .describe('true: the customer really paid more than is due; the excess is recorded as a credit to refund'),
   }),
   preview: previewPayment,
@@ -181,13 +256,29 @@ export const recordPayment = defineAction({
     if (before.status === 'void' || before.archived_at) throw invoiceConflict(before, 'it takes no payments')
     const due = Number(before.amount_due_cents)
     // A typed amount beyond what is due is more often a slip than money received, so it takes a deliberate accept_credit.
-    if (!input.accept_credit && due === 0) throw invoiceConflict(before, 'nothing is due; if the customer paid again, record it with accept_credit true')
+    if (!input.accept_credit && due === 0)
+      throw invoiceConflict(before, 'nothing is due; if the customer paid again, record it with accept_credit true')
     if (!input.accept_credit && input.amount_cents > due) {
-      throw validationError([{ field: 'data.amount_cents', message: `is more than the amount due on invoice ${before.number}, ${due} cents; `
-        + `record at most ${due}, or set accept_credit true to record all ${input.amount_cents} and keep ${input.amount_cents - due} as credit to refund` }])
+      throw validationError([
+        {
+          field: 'data.amount_cents',
+          message:
+            `is more than the amount due on invoice ${before.number}, ${due} cents; ` +
+            `record at most ${due}, or set accept_credit true to record all ${input.amount_cents} and keep ${input.amount_cents - due} as credit to refund`,
+        },
+      ])
     }
-    return applyPayment(ctx, before, { amount_cents: input.amount_cents, method: input.method, reference: input.reference ?? null,
-      received_at: input.received_at ?? ctx.services.now().toISOString() }, today)
+    return applyPayment(
+      ctx,
+      before,
+      {
+        amount_cents: input.amount_cents,
+        method: input.method,
+        reference: input.reference ?? null,
+        received_at: input.received_at ?? ctx.services.now().toISOString(),
+      },
+      today,
+    )
   },
 })
 
@@ -198,9 +289,10 @@ export const voidInvoice = defineAction({
   title: 'Void an invoice',
   place: invoice('/invoices?status=open', 'Void'),
   words: { area: 'Invoices', phrase: 'void any invoice' },
-  description: 'Void an invoice: it stays on record with its number and any payments, and nothing is due on it any more. Needs the '
-    + 'owner\'s authorization, because an invoice with payments is history that changes the books; give reason, which is required '
-    + 'when the invoice has payments (paid or partially paid). Voiding twice changes nothing.',
+  description:
+    'Void an invoice: it stays on record with its number and any payments, and nothing is due on it any more. Needs the ' +
+    "owner's authorization, because an invoice with payments is history that changes the books; give reason, which is required " +
+    'when the invoice has payments (paid or partially paid). Voiding twice changes nothing.',
   access: { agent: 'requires_authorization', technician: 'none' },
   keywords: ['cancel invoice', 'refund', 'write off', 'credit'],
   destructive: true,
@@ -219,11 +311,25 @@ export const voidInvoice = defineAction({
     if (before.status === 'void') return before
     const reason = input.reason ?? ctx.reasoning
     if (Number(before.amount_paid_cents) > 0 && !reason) {
-      throw validationError([{ field: 'data.reason', message: `is required to void invoice ${before.number}: it has payments of ${before.amount_paid_cents} cents` }])
+      throw validationError([
+        {
+          field: 'data.reason',
+          message: `is required to void invoice ${before.number}: it has payments of ${before.amount_paid_cents} cents`,
+        },
+      ])
     }
-    await ctx.db.query(`update invoices set status = 'void', voided_at = now(), void_reason = $1 where id = $2`, [reason ?? null, input.invoice_id])
+    await ctx.db.query(`update invoices set status = 'void', voided_at = now(), void_reason = $1 where id = $2`, [
+      reason ?? null,
+      input.invoice_id,
+    ])
     const after = await loadInvoice(ctx.db, input.invoice_id, today)
-    await ctx.audit({ entityType: 'invoice', entityId: input.invoice_id, action: 'void', before: auditView(before), after: auditView(after) })
+    await ctx.audit({
+      entityType: 'invoice',
+      entityId: input.invoice_id,
+      action: 'void',
+      before: auditView(before),
+      after: auditView(after),
+    })
     await refreshContactLifecycles(ctx, [String(before.contact_id)])
     return after
   },
@@ -236,8 +342,9 @@ export const archiveInvoice = defineAction({
   title: 'Archive an invoice',
   place: BY_AGENT_OR_API,
   words: { area: 'Invoices', phrase: 'archive a settled invoice' },
-  description: 'Archive an invoice (invoices are never deleted): hidden from default lists, read with archived=true. Only a draft, paid or '
-    + 'void invoice can be archived; one with money due is a CONFLICT (record the payment or void it first). Archiving twice changes nothing.',
+  description:
+    'Archive an invoice (invoices are never deleted): hidden from default lists, read with archived=true. Only a draft, paid or ' +
+    'void invoice can be archived; one with money due is a CONFLICT (record the payment or void it first). Archiving twice changes nothing.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ invoice_id: z.uuid() }),
@@ -252,7 +359,13 @@ export const archiveInvoice = defineAction({
     }
     await ctx.db.query('update invoices set archived_at = now() where id = $1', [input.invoice_id])
     const after = await loadInvoice(ctx.db, input.invoice_id, today)
-    await ctx.audit({ entityType: 'invoice', entityId: input.invoice_id, action: 'archive', before: auditView(before), after: auditView(after) })
+    await ctx.audit({
+      entityType: 'invoice',
+      entityId: input.invoice_id,
+      action: 'archive',
+      before: auditView(before),
+      after: auditView(after),
+    })
     return after
   },
 })

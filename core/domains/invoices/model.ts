@@ -93,8 +93,12 @@ export async function loadInvoice(tx: Queryable, id: string, today: string, lock
   const r = await tx.query(`select ${invoiceColumns('$2')} from invoices i where i.id = $1 ${lock ? 'for update' : ''}`, [id, today])
   if (!r.rows[0]) throw notFound('invoice', id)
   const invoice = r.rows[0]
-  invoice.line_items = (await tx.query(`select ${PRICED_LINE_COLUMNS} from invoice_line_items l where l.invoice_id = $1 order by l.position, l.id`, [id])).rows
-  invoice.payments = (await tx.query(`select ${PAYMENT_COLUMNS} from payments p where p.invoice_id = $1 order by p.received_at, p.id`, [id])).rows
+  invoice.line_items = (
+    await tx.query(`select ${PRICED_LINE_COLUMNS} from invoice_line_items l where l.invoice_id = $1 order by l.position, l.id`, [id])
+  ).rows
+  invoice.payments = (
+    await tx.query(`select ${PAYMENT_COLUMNS} from payments p where p.invoice_id = $1 order by p.received_at, p.id`, [id])
+  ).rows
   return invoice
 }
 
@@ -120,15 +124,32 @@ export async function applyPayment(ctx: OperationContext, before: Record<string,
   const p = await ctx.db.query(
     `insert into payments (tenant_id, invoice_id, amount_cents, method, reference, received_at, external_event_id)
      values ($1, $2, $3, $4, $5, $6, $7) returning id, invoice_id, amount_cents, method, reference, received_at, created_at`,
-    [ctx.tenantId, invoiceId, payment.amount_cents, payment.method, payment.reference, payment.received_at, payment.external_event_id ?? null])
+    [
+      ctx.tenantId,
+      invoiceId,
+      payment.amount_cents,
+      payment.method,
+      payment.reference,
+      payment.received_at,
+      payment.external_event_id ?? null,
+    ],
+  )
   const row = p.rows[0]
   await ctx.db.query(
     `update invoices set amount_paid_cents = amount_paid_cents + $1,
        status = case when status = 'void' then status when amount_paid_cents + $1 >= total_cents then 'paid' else 'partially_paid' end
-     where id = $2`, [payment.amount_cents, invoiceId])
+     where id = $2`,
+    [payment.amount_cents, invoiceId],
+  )
   const after = await loadInvoice(ctx.db, invoiceId, today)
   await ctx.audit({ entityType: 'payment', entityId: String(row.id), action: 'create', before: null, after: row })
-  await ctx.audit({ entityType: 'invoice', entityId: invoiceId, action: 'record_payment', before: auditView(before), after: auditView(after) })
+  await ctx.audit({
+    entityType: 'invoice',
+    entityId: invoiceId,
+    action: 'record_payment',
+    before: auditView(before),
+    after: auditView(after),
+  })
   await refreshContactLifecycles(ctx, [String(before.contact_id)])
   return { invoice: after, payment: row }
 }
@@ -157,29 +178,47 @@ export interface InvoiceLine {
  * line's tax_rate_bp, else the business's default rate when the line is taxable (taxable defaults to the service's
  * flag, else true), else 0.
  */
-export async function resolveLines(tx: Queryable, lines: LineInput[], defaultRateBp: number, field = 'data.line_items'): Promise<InvoiceLine[]> {
+export async function resolveLines(
+  tx: Queryable,
+  lines: LineInput[],
+  defaultRateBp: number,
+  field = 'data.line_items',
+): Promise<InvoiceLine[]> {
   const ids = [...new Set(lines.map((l) => l.service_id).filter((id): id is string => !!id))]
   const services = new Map<string, { name: string; price_cents: number | null; taxable: boolean }>()
   if (ids.length) {
     const r = await tx.query<{ id: string; name: string; price_cents: number | null; taxable: boolean }>(
-      'select id, name, price_cents, taxable from services where id = any($1::uuid[])', [ids])
+      'select id, name, price_cents, taxable from services where id = any($1::uuid[])',
+      [ids],
+    )
     for (const s of r.rows) services.set(s.id, s)
   }
   return lines.map((line, i) => {
     const service = line.service_id ? services.get(line.service_id) : undefined
     if (line.service_id && !service) throw notFound('service', line.service_id)
     const description = line.description ?? service?.name
-    if (!description) throw validationError([{ field: `${field}.${i}.description`, message: 'is required when the line has no service_id' }])
+    if (!description)
+      throw validationError([{ field: `${field}.${i}.description`, message: 'is required when the line has no service_id' }])
     const unitPrice = line.unit_price_cents ?? service?.price_cents
     if (unitPrice === undefined || unitPrice === null) {
-      throw validationError([{ field: `${field}.${i}.unit_price_cents`, message: service ? `is required: ${service.name} has no set price` : 'is required when the line has no service_id' }])
+      throw validationError([
+        {
+          field: `${field}.${i}.unit_price_cents`,
+          message: service ? `is required: ${service.name} has no set price` : 'is required when the line has no service_id',
+        },
+      ])
     }
     const taxable = line.taxable ?? service?.taxable ?? true
     if (!taxable && line.tax_rate_bp) {
       throw validationError([{ field: `${field}.${i}.tax_rate_bp`, message: 'must be 0 or left out on a line with taxable false' }])
     }
-    return { service_id: line.service_id ?? null, description, quantity: line.quantity, unit_price_cents: unitPrice,
-      tax_rate_bp: line.tax_rate_bp ?? (taxable ? defaultRateBp : 0) }
+    return {
+      service_id: line.service_id ?? null,
+      description,
+      quantity: line.quantity,
+      unit_price_cents: unitPrice,
+      tax_rate_bp: line.tax_rate_bp ?? (taxable ? defaultRateBp : 0),
+    }
   })
 }
 
@@ -190,10 +229,24 @@ export async function writeLines(tx: Queryable, tenantId: string, invoiceId: str
   await tx.query(
     `insert into invoice_line_items (tenant_id, invoice_id, service_id, description, quantity, unit_price_cents, tax_rate_bp, tax_cents, position)
      select $1, $2, t.* from unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[]) as t`,
-    [tenantId, invoiceId, lines.map((l) => l.service_id), lines.map((l) => l.description), lines.map((l) => l.quantity),
-      lines.map((l) => l.unit_price_cents), lines.map((l) => l.tax_rate_bp), totals.lines.map((a) => a.tax_cents), lines.map((_, i) => i)])
-  await tx.query('update invoices set subtotal_cents = $1, tax_cents = $2, total_cents = $3 where id = $4',
-    [totals.subtotal_cents, totals.tax_cents, totals.total_cents, invoiceId])
+    [
+      tenantId,
+      invoiceId,
+      lines.map((l) => l.service_id),
+      lines.map((l) => l.description),
+      lines.map((l) => l.quantity),
+      lines.map((l) => l.unit_price_cents),
+      lines.map((l) => l.tax_rate_bp),
+      totals.lines.map((a) => a.tax_cents),
+      lines.map((_, i) => i),
+    ],
+  )
+  await tx.query('update invoices set subtotal_cents = $1, tax_cents = $2, total_cents = $3 where id = $4', [
+    totals.subtotal_cents,
+    totals.tax_cents,
+    totals.total_cents,
+    invoiceId,
+  ])
 }
 
 /** The next invoice number of the business for the issue date's year: PREFIX-YYYY-NNNN, gapless. */
@@ -223,8 +276,18 @@ export async function insertInvoice(ctx: OperationContext, settings: TenantSetti
   const r = await ctx.db.query<{ id: string }>(
     `insert into invoices (tenant_id, number, ticket_id, contact_id, currency, issued_on, due_on, terms, notes)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
-    [ctx.tenantId, number, head.ticket_id, head.contact_id, settings.currency, issuedOn, dueOn, head.terms ?? termsText(issuedOn, dueOn),
-      head.notes ?? null])
+    [
+      ctx.tenantId,
+      number,
+      head.ticket_id,
+      head.contact_id,
+      settings.currency,
+      issuedOn,
+      dueOn,
+      head.terms ?? termsText(issuedOn, dueOn),
+      head.notes ?? null,
+    ],
+  )
   const id = r.rows[0].id
   await writeLines(ctx.db, ctx.tenantId, id, lines)
   const invoice = await loadInvoice(ctx.db, id, today)
@@ -247,6 +310,9 @@ export function auditView(invoice: Record<string, unknown>): Record<string, unkn
 
 /** Refuses a change to an invoice in the wrong state, naming its status. */
 export function invoiceConflict(invoice: Record<string, unknown>, message: string): AppError {
-  return new AppError('CONFLICT', `Invoice ${invoice.number} is ${invoice.archived_at ? 'archived' : invoice.status}: ${message}`,
-    { invoice_id: invoice.id, number: invoice.number, status: invoice.status })
+  return new AppError('CONFLICT', `Invoice ${invoice.number} is ${invoice.archived_at ? 'archived' : invoice.status}: ${message}`, {
+    invoice_id: invoice.id,
+    number: invoice.number,
+    status: invoice.status,
+  })
 }

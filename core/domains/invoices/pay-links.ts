@@ -28,17 +28,32 @@ export type PayLinkOutcome =
 export async function openPayLink(services: Services, secret: string): Promise<PayLinkOutcome> {
   if (!SECRET.test(secret)) return { kind: 'unknown' }
   const tokenHash = hashSecret(secret)
-  const found = await withSignInLookup(services.db, { tokenHash }, async (tx) =>
-    (await tx.query<{ tenant_id: string; invoice_id: string }>('select tenant_id, invoice_id from pay_links where token_hash = $1', [tokenHash])).rows[0])
+  const found = await withSignInLookup(
+    services.db,
+    { tokenHash },
+    async (tx) =>
+      (
+        await tx.query<{ tenant_id: string; invoice_id: string }>('select tenant_id, invoice_id from pay_links where token_hash = $1', [
+          tokenHash,
+        ])
+      ).rows[0],
+  )
   if (!found) return { kind: 'unknown' }
   const scope = { tenantId: found.tenant_id, actorType: 'system' as const, requestId: `pay-link-${found.invoice_id}` }
   const invoice = await withTenant(services.db, scope, async (tx) => {
     await tx.query('update pay_links set last_opened_at = now() where token_hash = $1', [tokenHash])
-    return (await tx.query<{ number: string; status: string; business: string; instructions: string }>(
-      `select i.number, i.status, t.name as business, t.payment_instructions as instructions
-       from invoices i join tenants t on t.id = i.tenant_id where i.id = $1`, [found.invoice_id])).rows[0]
+    return (
+      await tx.query<{ number: string; status: string; business: string; instructions: string }>(
+        `select i.number, i.status, t.name as business, t.payment_instructions as instructions
+       from invoices i join tenants t on t.id = i.tenant_id where i.id = $1`,
+        [found.invoice_id],
+      )
+    ).rows[0]
   })
-  if (!services.payments) return { kind: 'payments_off', number: invoice.number, business: invoice.business, instructions: invoice.instructions }
+  if (!services.payments)
+    return { kind: 'payments_off', number: invoice.number, business: invoice.business, instructions: invoice.instructions }
   const url = await paymentLinkFor(services, found.tenant_id, found.invoice_id)
-  return url ? { kind: 'checkout', url } : { kind: 'nothing_due', number: invoice.number, status: invoice.status, business: invoice.business }
+  return url
+    ? { kind: 'checkout', url }
+    : { kind: 'nothing_due', number: invoice.number, status: invoice.status, business: invoice.business }
 }

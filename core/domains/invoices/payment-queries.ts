@@ -9,12 +9,22 @@ import { timestamp } from '../../output-types.js'
 export const paymentsQuery = defineQuery({
   type: 'payments',
   exportColumns: [
-    'id', 'invoice_id', 'invoice_number', 'contact_id', 'contact_name', 'amount_cents', 'currency', 'method', 'reference', 'received_at',
+    'id',
+    'invoice_id',
+    'invoice_number',
+    'contact_id',
+    'contact_name',
+    'amount_cents',
+    'currency',
+    'method',
+    'reference',
+    'received_at',
     'created_at',
   ],
-  description: 'Payments received, newest first: amount_cents in the invoice\'s currency, method (cash|check|card|stripe|other), reference, '
-    + 'received_at, with the invoice (invoice_id, invoice_number) and customer (contact_id, contact_name). Filters: invoice_id, contact_id, '
-    + 'method, from and to (received_at date range, YYYY-MM-DD in UTC, inclusive).',
+  description:
+    "Payments received, newest first: amount_cents in the invoice's currency, method (cash|check|card|stripe|other), reference, " +
+    'received_at, with the invoice (invoice_id, invoice_number) and customer (contact_id, contact_name). Filters: invoice_id, contact_id, ' +
+    'method, from and to (received_at date range, YYYY-MM-DD in UTC, inclusive).',
   keywords: ['money received', 'receipts', 'takings', 'paid'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -53,7 +63,9 @@ export const paymentsQuery = defineQuery({
          and ($5::date is null or p.received_at >= $5::date::timestamp at time zone 'UTC')
          and ($6::date is null or p.received_at < ($6::date + 1)::timestamp at time zone 'UTC')
          ${after}
-       order by p.received_at desc, p.id desc limit $${args.length}`, args)
+       order by p.received_at desc, p.id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

@@ -13,7 +13,7 @@ export const VOID_FACTS: Record<string, FactDeclaration> = {
 /** What voiding an invoice changes: its customer, lines, total and the money already paid on it. */
 export async function previewVoid(ctx: OperationContext, input: { invoice_id: string; reason?: string }): Promise<CallPreview> {
   const settings = await loadTenantSettings(ctx.db)
-  const invoice = await loadInvoice(ctx.db, input.invoice_id, todayOf(ctx, settings)) as Record<string, any>
+  const invoice = (await loadInvoice(ctx.db, input.invoice_id, todayOf(ctx, settings))) as Record<string, any>
   const customer = await ctx.db.query<{ display_name: string }>('select display_name from contacts where id = $1', [invoice.contact_id])
   const name = customer.rows[0]?.display_name ?? 'unknown customer'
   const currency = String(invoice.currency ?? settings.currency)
@@ -26,7 +26,11 @@ export async function previewVoid(ctx: OperationContext, input: { invoice_id: st
   return {
     summary: `Void invoice ${invoice.number} for ${name} (${formatMoney(total, currency)}): nothing will be due on it any more`,
     customer: { id: String(invoice.contact_id), name },
-    lines: (invoice.line_items as Array<Record<string, any>>).map((l) => ({ description: String(l.description), quantity: Number(l.quantity), amount_cents: Number(l.price_cents) })),
+    lines: (invoice.line_items as Array<Record<string, any>>).map((l) => ({
+      description: String(l.description),
+      quantity: Number(l.quantity),
+      amount_cents: Number(l.price_cents),
+    })),
     total: { label: 'Invoice total', amount_cents: total },
     warnings,
     facts: { amount_cents: total, amount_paid_cents: paid },
@@ -41,9 +45,12 @@ export const PAYMENT_FACTS: Record<string, FactDeclaration> = {
 }
 
 /** What recording a payment does: whose invoice, how much, and what is left due. */
-export async function previewPayment(ctx: OperationContext, input: { invoice_id: string; amount_cents: number; method: string; received_at?: string }): Promise<CallPreview> {
+export async function previewPayment(
+  ctx: OperationContext,
+  input: { invoice_id: string; amount_cents: number; method: string; received_at?: string },
+): Promise<CallPreview> {
   const settings = await loadTenantSettings(ctx.db)
-  const invoice = await loadInvoice(ctx.db, input.invoice_id, todayOf(ctx, settings)) as Record<string, any>
+  const invoice = (await loadInvoice(ctx.db, input.invoice_id, todayOf(ctx, settings))) as Record<string, any>
   const customer = await ctx.db.query<{ display_name: string }>('select display_name from contacts where id = $1', [invoice.contact_id])
   const name = customer.rows[0]?.display_name ?? 'unknown customer'
   const currency = String(invoice.currency ?? settings.currency)

@@ -12,17 +12,38 @@ import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 export const invoicesQuery = defineQuery({
   type: 'invoices',
   exportColumns: [
-    'id', 'number', 'status', 'contact_id', 'ticket_id', 'currency', 'issued_on', 'due_on', 'terms', 'notes', 'subtotal_cents',
-    'tax_cents', 'total_cents', 'amount_paid_cents', 'amount_due_cents', 'credit_cents', 'is_overdue', 'sent_at', 'voided_at',
-    'void_reason', 'archived_at', 'created_at', 'updated_at',
+    'id',
+    'number',
+    'status',
+    'contact_id',
+    'ticket_id',
+    'currency',
+    'issued_on',
+    'due_on',
+    'terms',
+    'notes',
+    'subtotal_cents',
+    'tax_cents',
+    'total_cents',
+    'amount_paid_cents',
+    'amount_due_cents',
+    'credit_cents',
+    'is_overdue',
+    'sent_at',
+    'voided_at',
+    'void_reason',
+    'archived_at',
+    'created_at',
+    'updated_at',
   ],
-  description: 'Invoices, newest first. Amounts in cents: subtotal, tax, total, amount_paid, amount_due (never negative; 0 when void), '
-    + 'credit (received beyond the total, or everything received on a void invoice: money to refund); is_overdue. '
-    + 'Filters: status (draft|sent|paid|partially_paid|overdue|void, or open = sent, partially_paid and overdue; the system sets overdue on a sent or partially paid invoice once it is past due), overdue=true (due before today in the business time zone, money '
-    + 'still due, not void or paid; false: the rest), contact_id, contact_ids (up to 100, comma-separated), customer (words of the customer\'s name or email, e.g. "jane smith"), ticket_id, number (part of it, e.g. 2026-0042), from and to (issued_on '
-    + 'range, YYYY-MM-DD, inclusive), credit=true for invoices holding a credit to refund, archived=true for archived invoices (default: not archived). '
-    + 'include: line_items, payments, contact (name, email, phone), ticket (number, scheduled_start, status), '
-    + 'pay_link (the online payment address emailed with it: links made, first made, last opened by the customer; null when none).',
+  description:
+    'Invoices, newest first. Amounts in cents: subtotal, tax, total, amount_paid, amount_due (never negative; 0 when void), ' +
+    'credit (received beyond the total, or everything received on a void invoice: money to refund); is_overdue. ' +
+    'Filters: status (draft|sent|paid|partially_paid|overdue|void, or open = sent, partially_paid and overdue; the system sets overdue on a sent or partially paid invoice once it is past due), overdue=true (due before today in the business time zone, money ' +
+    'still due, not void or paid; false: the rest), contact_id, contact_ids (up to 100, comma-separated), customer (words of the customer\'s name or email, e.g. "jane smith"), ticket_id, number (part of it, e.g. 2026-0042), from and to (issued_on ' +
+    'range, YYYY-MM-DD, inclusive), credit=true for invoices holding a credit to refund, archived=true for archived invoices (default: not archived). ' +
+    'include: line_items, payments, contact (name, email, phone), ticket (number, scheduled_start, status), ' +
+    'pay_link (the online payment address emailed with it: links made, first made, last opened by the customer; null when none).',
   entity: 'invoice',
   include: ['line_items', 'payments', 'contact', 'ticket', 'pay_link'],
   keywords: ['bills', 'unpaid', 'overdue', 'receivables', 'money owed'],
@@ -31,7 +52,9 @@ export const invoicesQuery = defineQuery({
     status: z.enum(['draft', 'sent', 'paid', 'partially_paid', 'overdue', 'void', 'open']).optional(),
     overdue: z.enum(['true', 'false']).optional(),
     contact_id: z.uuid().optional(),
-    contact_ids: idList('contact').optional().describe('the invoices of several customers in one read, e.g. with status=open for their balances'),
+    contact_ids: idList('contact')
+      .optional()
+      .describe('the invoices of several customers in one read, e.g. with status=open for their balances'),
     customer: z.string().trim().min(1).max(200).optional(),
     ticket_id: z.uuid().optional(),
     number: z.string().trim().min(1).max(50).optional(),
@@ -71,21 +94,31 @@ export const invoicesQuery = defineQuery({
     const after = afterCursor(params.values, req.cursor, '(i.created_at, i.id) <', ['timestamptz', 'uuid'])
     if (after) where.push(after)
     const expansions = [
-      req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
+      req.include.has('line_items') &&
+        `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
          from invoice_line_items l where l.invoice_id = i.id) x), '[]') as line_items`,
-      req.include.has('payments') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.received_at, x.id) from (select ${PAYMENT_COLUMNS}
+      req.include.has('payments') &&
+        `coalesce((select jsonb_agg(to_jsonb(x) order by x.received_at, x.id) from (select ${PAYMENT_COLUMNS}
          from payments p where p.invoice_id = i.id) x), '[]') as payments`,
-      req.include.has('contact') && `(select jsonb_build_object('id', c.id, 'display_name', c.display_name, 'email', c.email, 'phone', c.phone)
+      req.include.has('contact') &&
+        `(select jsonb_build_object('id', c.id, 'display_name', c.display_name, 'email', c.email, 'phone', c.phone)
          from contacts c where c.id = i.contact_id) as contact`,
-      req.include.has('ticket') && `(select jsonb_build_object('id', t.id, 'number', t.number, 'scheduled_start', t.scheduled_start, 'status', t.status)
+      req.include.has('ticket') &&
+        `(select jsonb_build_object('id', t.id, 'number', t.number, 'scheduled_start', t.scheduled_start, 'status', t.status)
          from tickets t where t.id = i.ticket_id) as ticket`,
-      req.include.has('pay_link') && `(select jsonb_build_object('links', count(*), 'created_at', min(k.created_at), 'last_opened_at', max(k.last_opened_at))
+      req.include.has('pay_link') &&
+        `(select jsonb_build_object('links', count(*), 'created_at', min(k.created_at), 'last_opened_at', max(k.last_opened_at))
          from pay_links k where k.invoice_id = i.id having count(*) > 0) as pay_link`,
-    ].filter(Boolean).map((e) => `, ${e}`).join('')
+    ]
+      .filter(Boolean)
+      .map((e) => `, ${e}`)
+      .join('')
     const r = await ctx.db.query(
       `select ${invoiceColumns(todayArg)}${expansions}, i.created_at::text as _sort_at from invoices i
        ${whereAll(where)}
-       order by i.created_at desc, i.id desc limit ${params.add(req.limit + 1)}`, params.values)
+       order by i.created_at desc, i.id desc limit ${params.add(req.limit + 1)}`,
+      params.values,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

@@ -20,8 +20,9 @@ export const markInvoiceSent = defineAction({
   title: 'Mark an invoice sent',
   place: BY_AGENT_OR_API,
   words: { area: 'Invoices', phrase: 'mark an invoice as sent' },
-  description: 'Record that an invoice was sent to the customer: draft becomes sent and sent_at is set (the first time only). '
-    + 'A paid, partially paid or overdue invoice keeps its status; a void one is refused. invoice.send calls this.',
+  description:
+    'Record that an invoice was sent to the customer: draft becomes sent and sent_at is set (the first time only). ' +
+    'A paid, partially paid or overdue invoice keeps its status; a void one is refused. invoice.send calls this.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ invoice_id: z.uuid() }),
@@ -30,10 +31,19 @@ export const markInvoiceSent = defineAction({
     const today = todayOf(ctx, await loadTenantSettings(ctx.db))
     const before = await loadInvoice(ctx.db, input.invoice_id, today, true)
     if (before.status === 'void') throw new AppError('CONFLICT', `Invoice ${before.number} is void and cannot be sent`)
-    await ctx.db.query(`update invoices set status = case when status = 'draft' then 'sent' else status end,
-      sent_at = coalesce(sent_at, $2) where id = $1`, [input.invoice_id, ctx.services.now()])
+    await ctx.db.query(
+      `update invoices set status = case when status = 'draft' then 'sent' else status end,
+      sent_at = coalesce(sent_at, $2) where id = $1`,
+      [input.invoice_id, ctx.services.now()],
+    )
     const after = await loadInvoice(ctx.db, input.invoice_id, today)
-    await ctx.audit({ entityType: 'invoice', entityId: input.invoice_id, action: 'mark_sent', before: auditView(before), after: auditView(after) })
+    await ctx.audit({
+      entityType: 'invoice',
+      entityId: input.invoice_id,
+      action: 'mark_sent',
+      before: auditView(before),
+      after: auditView(after),
+    })
     return after
   },
 })
@@ -45,11 +55,12 @@ export const sendInvoice = defineAction({
   title: 'Email an invoice',
   place: invoice('/invoices?status=draft', 'Send'),
   words: { area: 'Invoices', phrase: 'email an invoice to the customer' },
-  description: 'Email an invoice to its customer now. Give ticket_id (its invoice is created from the ticket\'s line items if it has '
-    + 'none yet) or invoice_id, not both. A void or paid invoice is refused. The invoice becomes sent; the email lists its lines, '
-    + 'tax, total and due date, with the payment link when online payments are on and the business\'s payment instructions. '
-    + 'Refused (CONFLICT, nothing made or sent) while it would carry no way to pay: online payments off and no '
-    + 'payment_instructions set (settings.update). Returns invoice, created (true when made now) and message (id, send_at, status).',
+  description:
+    "Email an invoice to its customer now. Give ticket_id (its invoice is created from the ticket's line items if it has " +
+    'none yet) or invoice_id, not both. A void or paid invoice is refused. The invoice becomes sent; the email lists its lines, ' +
+    "tax, total and due date, with the payment link when online payments are on and the business's payment instructions. " +
+    'Refused (CONFLICT, nothing made or sent) while it would carry no way to pay: online payments off and no ' +
+    'payment_instructions set (settings.update). Returns invoice, created (true when made now) and message (id, send_at, status).',
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['bill customer', 'email invoice', 'send bill', 'payment link'],
   input: z.strictObject({
@@ -77,28 +88,39 @@ export interface IssuedInvoice {
  * The invoice of a ticket (made now when it has none) or an invoice by id, marked sent, with its email queued when
  * asked: invoice.send, and the technician's close-out (which may hand the customer a payment link instead of an email).
  */
-export async function issueInvoice(ctx: OperationContext, ref: { ticket_id?: string; invoice_id?: string },
-  opts: { email: boolean }): Promise<IssuedInvoice> {
+export async function issueInvoice(
+  ctx: OperationContext,
+  ref: { ticket_id?: string; invoice_id?: string },
+  opts: { email: boolean },
+): Promise<IssuedInvoice> {
   if (Boolean(ref.ticket_id) === Boolean(ref.invoice_id)) {
     throw validationError([{ field: 'data.ticket_id', message: 'give exactly one of ticket_id or invoice_id' }])
   }
   let invoiceId = ref.invoice_id
   let created = false
   if (ref.ticket_id) {
-    invoiceId = (await ctx.db.query<{ id: string }>("select id from invoices where ticket_id = $1 and status <> 'void'", [ref.ticket_id])).rows[0]?.id
+    invoiceId = (await ctx.db.query<{ id: string }>("select id from invoices where ticket_id = $1 and status <> 'void'", [ref.ticket_id]))
+      .rows[0]?.id
     if (!invoiceId) {
-      invoiceId = String((await callWithin(ctx, createInvoiceFromTicket, { ticket_id: ref.ticket_id }) as { id: string }).id)
+      invoiceId = String(((await callWithin(ctx, createInvoiceFromTicket, { ticket_id: ref.ticket_id })) as { id: string }).id)
       created = true
     }
   }
   const today = todayOf(ctx, await loadTenantSettings(ctx.db))
   const invoice = await loadInvoice(ctx.db, invoiceId as string, today, true)
   if (invoice.status === 'void' || invoice.status === 'paid') {
-    throw new AppError('CONFLICT', `Invoice ${invoice.number} is ${invoice.status}; there is nothing to send`, { invoice_id: invoice.id, status: invoice.status })
+    throw new AppError('CONFLICT', `Invoice ${invoice.number} is ${invoice.status}; there is nothing to send`, {
+      invoice_id: invoice.id,
+      status: invoice.status,
+    })
   }
   const message = opts.email
-    ? await callWithin(ctx, scheduleMessage, { contact_id: String(invoice.contact_id), kind: 'invoice', invoice_id: String(invoice.id),
-      send_at: new Date(ctx.services.now().getTime() + SEND_DELAY_MS).toISOString() }) as Record<string, unknown>
+    ? ((await callWithin(ctx, scheduleMessage, {
+        contact_id: String(invoice.contact_id),
+        kind: 'invoice',
+        invoice_id: String(invoice.id),
+        send_at: new Date(ctx.services.now().getTime() + SEND_DELAY_MS).toISOString(),
+      })) as Record<string, unknown>)
     : null
   const sent = await callWithin(ctx, markInvoiceSent, { invoice_id: String(invoice.id) })
   return {

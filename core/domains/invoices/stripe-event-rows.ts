@@ -17,10 +17,21 @@ export interface StripeEventRow {
 
 /** Keeps a Stripe event of the transaction's business once: a redelivery finds the row and adds nothing. */
 export async function recordStripeEvent(tx: Queryable, tenantId: string, row: StripeEventRow): Promise<void> {
-  await tx.query(`insert into stripe_events (tenant_id, event_id, type, invoice_id, order_id, outcome, reason, amount_cents, currency)
+  await tx.query(
+    `insert into stripe_events (tenant_id, event_id, type, invoice_id, order_id, outcome, reason, amount_cents, currency)
     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (tenant_id, event_id) do nothing`,
-  [tenantId, row.event_id, row.type, row.invoice_id ?? null, row.order_id ?? null, row.outcome, row.reason?.slice(0, 2000) ?? null,
-    row.amount_cents ?? null, row.currency?.slice(0, 10) ?? null])
+    [
+      tenantId,
+      row.event_id,
+      row.type,
+      row.invoice_id ?? null,
+      row.order_id ?? null,
+      row.outcome,
+      row.reason?.slice(0, 2000) ?? null,
+      row.amount_cents ?? null,
+      row.currency?.slice(0, 10) ?? null,
+    ],
+  )
 }
 
 /**

@@ -15,7 +15,14 @@ import { isUuid } from '../../schema-types.js'
 
 /** What applying one Stripe event did. */
 export type StripeEventOutcome =
-  | 'recorded' | 'replayed' | 'ignored' | 'unknown_invoice' | 'refused' | 'payment_failed' | 'awaiting_payment' | 'malformed'
+  | 'recorded'
+  | 'replayed'
+  | 'ignored'
+  | 'unknown_invoice'
+  | 'refused'
+  | 'payment_failed'
+  | 'awaiting_payment'
+  | 'malformed'
 
 /** The outcome and, when the event named one of our invoices, which. */
 export interface StripeEventResult {
@@ -65,18 +72,27 @@ export async function applyStripeEvent(services: Services, raw: unknown, request
   const parsed = checkoutEvent.safeParse(raw)
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`)
-    log('warn', 'stripe event malformed: not a checkout session event', { request_id: requestId, type,
-      event_id: typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null, issues })
+    log('warn', 'stripe event malformed: not a checkout session event', {
+      request_id: requestId,
+      type,
+      event_id: typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null,
+      issues,
+    })
     return keepMalformed(services, raw as Record<string, unknown>, type, issues, requestId)
   }
   const event = parsed.data
   const session = event.data.object
   const tenantId = typeof session.metadata?.tenant_id === 'string' ? session.metadata.tenant_id : ''
   const orderId = typeof session.metadata?.order_id === 'string' ? session.metadata.order_id : ''
-  const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id ?? null
+  const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null)
   if (orderId && isUuid(orderId) && isUuid(tenantId)) {
-    const outcome = await applyDepositEvent(services, tenantId, orderId, { id: event.id, type: event.type, created: event.created,
-      session: { ...session, payment_intent: paymentIntent } }, requestId)
+    const outcome = await applyDepositEvent(
+      services,
+      tenantId,
+      orderId,
+      { id: event.id, type: event.type, created: event.created, session: { ...session, payment_intent: paymentIntent } },
+      requestId,
+    )
     return { outcome: outcome === 'unknown_order' ? 'unknown_invoice' : outcome, tenant_id: tenantId }
   }
   const invoiceId = typeof session.metadata?.invoice_id === 'string' ? session.metadata.invoice_id : ''
@@ -86,12 +102,19 @@ export async function applyStripeEvent(services: Services, raw: unknown, request
     return { outcome: 'unknown_invoice' }
   }
   const scope = { tenantId, actorType: 'system' as const, requestId }
-  const kept = { event_id: event.id, type: event.type, invoice_id: invoiceId, amount_cents: session.amount_total ?? null, currency: session.currency ?? null }
+  const kept = {
+    event_id: event.id,
+    type: event.type,
+    invoice_id: invoiceId,
+    amount_cents: session.amount_total ?? null,
+    currency: session.currency ?? null,
+  }
   const effects: Array<() => Promise<void>> = []
   let result: { outcome: StripeEventOutcome; payment_id?: string }
   try {
-    result = await withTenant(services.db, scope, (tx) => applyToInvoice(services, tx, { event, session, paymentIntent, about, kept, requestId,
-      effects }))
+    result = await withTenant(services.db, scope, (tx) =>
+      applyToInvoice(services, tx, { event, session, paymentIntent, about, kept, requestId, effects }),
+    )
   } catch (err) {
     if (!cannotApply(err)) throw err
     // Whatever the event says that our records cannot take (now or by a rule added later): kept for the owner, not retried.
@@ -123,7 +146,11 @@ interface InvoiceEvent {
  * Hands a parsed event to its invoice in the business's transaction: the invoices domain records the payment or notes
  * the failure (with its audit); this adapter only decides which, and keeps the event or why it was refused.
  */
-async function applyToInvoice(services: Services, tx: Queryable, e: InvoiceEvent): Promise<{ outcome: StripeEventOutcome; payment_id?: string }> {
+async function applyToInvoice(
+  services: Services,
+  tx: Queryable,
+  e: InvoiceEvent,
+): Promise<{ outcome: StripeEventOutcome; payment_id?: string }> {
   const { event, session, paymentIntent, about } = e
   const invoiceId = String(e.kept.invoice_id)
   const tenantId = String(about.tenant_id)
@@ -139,7 +166,10 @@ async function applyToInvoice(services: Services, tx: Queryable, e: InvoiceEvent
   const amount = Number(session.amount_total ?? 0)
   if (session.client_reference_id && session.client_reference_id !== invoiceId) {
     reason = `Its session names invoice ${invoiceId} in its metadata but ${session.client_reference_id} as client_reference_id`
-    log('error', 'stripe event refused: its session metadata and client_reference_id name different invoices', { ...about, client_reference_id: session.client_reference_id })
+    log('error', 'stripe event refused: its session metadata and client_reference_id name different invoices', {
+      ...about,
+      client_reference_id: session.client_reference_id,
+    })
     outcome = 'refused'
   } else if (event.type === 'checkout.session.async_payment_failed') {
     outcome = 'payment_failed'
@@ -149,12 +179,29 @@ async function applyToInvoice(services: Services, tx: Queryable, e: InvoiceEvent
     outcome = session.payment_status === 'unpaid' ? 'awaiting_payment' : 'ignored'
     await closeCheckoutSession(ctx, invoiceId, session.id, paymentIntent)
   } else if ((reason = paymentRefusal(amount, session.currency ?? '', invoice))) {
-    log('error', 'stripe event refused: its amount or currency does not fit the invoice', { ...about, amount, currency: session.currency,
-      invoice_currency: invoice.currency, reason })
+    log('error', 'stripe event refused: its amount or currency does not fit the invoice', {
+      ...about,
+      amount,
+      currency: session.currency,
+      invoice_currency: invoice.currency,
+      reason,
+    })
     outcome = 'refused'
   } else {
-    const paid = await recordOnlinePayment(ctx, invoiceId, invoice, { session_id: session.id, payment_intent: paymentIntent, amount_cents: amount,
-      event_id: event.id, received_at: new Date(event.created * 1000).toISOString() }, today, about)
+    const paid = await recordOnlinePayment(
+      ctx,
+      invoiceId,
+      invoice,
+      {
+        session_id: session.id,
+        payment_intent: paymentIntent,
+        amount_cents: amount,
+        event_id: event.id,
+        received_at: new Date(event.created * 1000).toISOString(),
+      },
+      today,
+      about,
+    )
     paymentId = paid?.payment_id
     outcome = paid ? 'recorded' : 'replayed'
   }
@@ -164,7 +211,8 @@ async function applyToInvoice(services: Services, tx: Queryable, e: InvoiceEvent
 
 /** Why a paid session's amount cannot be recorded on the invoice, or null when it can. */
 function paymentRefusal(amount: number, currency: string, invoice: { currency: string; amount_paid_cents: number }): string | null {
-  if (currency.toUpperCase() !== invoice.currency) return `It was paid in ${currency.toUpperCase() || 'no currency'}, the invoice is in ${invoice.currency}`
+  if (currency.toUpperCase() !== invoice.currency)
+    return `It was paid in ${currency.toUpperCase() || 'no currency'}, the invoice is in ${invoice.currency}`
   if (amount <= 0) return `Its amount is ${amount} cents: nothing to record`
   if (!fitsCents(amount) || !fitsCents(Number(invoice.amount_paid_cents) + amount)) {
     return `Its amount, ${amount} cents, would bring the invoice's payments beyond ${MAX_CENTS} cents, the most an invoice holds`
@@ -176,13 +224,23 @@ function paymentRefusal(amount: number, currency: string, invoice: { currency: s
  * A signed event of a handled type that could not be read: kept for the owner when its session still names a record
  * of a business (metadata tenant_id and invoice_id or order_id), so a payment that may have happened is not lost silently.
  */
-async function keepMalformed(services: Services, raw: Record<string, unknown>, type: string, issues: string[], requestId: string): Promise<StripeEventResult> {
+async function keepMalformed(
+  services: Services,
+  raw: Record<string, unknown>,
+  type: string,
+  issues: string[],
+  requestId: string,
+): Promise<StripeEventResult> {
   const data = raw.data && typeof raw.data === 'object' ? (raw.data as { object?: unknown }).object : undefined
   const metadata = data && typeof data === 'object' ? (data as { metadata?: unknown }).metadata : undefined
   const m = (metadata && typeof metadata === 'object' ? metadata : {}) as Record<string, unknown>
   const tenantId = typeof m.tenant_id === 'string' && isUuid(m.tenant_id) ? m.tenant_id : null
-  const subject = typeof m.order_id === 'string' && isUuid(m.order_id) ? { table: 'orders', order_id: m.order_id }
-    : typeof m.invoice_id === 'string' && isUuid(m.invoice_id) ? { table: 'invoices', invoice_id: m.invoice_id } : null
+  const subject =
+    typeof m.order_id === 'string' && isUuid(m.order_id)
+      ? { table: 'orders', order_id: m.order_id }
+      : typeof m.invoice_id === 'string' && isUuid(m.invoice_id)
+        ? { table: 'invoices', invoice_id: m.invoice_id }
+        : null
   if (typeof raw.id !== 'string' || !raw.id || !tenantId || !subject) return { outcome: 'malformed' }
   const eventId = raw.id
   const id = subject.table === 'orders' ? subject.order_id : subject.invoice_id
@@ -190,9 +248,16 @@ async function keepMalformed(services: Services, raw: Record<string, unknown>, t
   const currency = (data as { currency?: unknown }).currency
   await withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) => {
     if (!(await tx.query(`select 1 from ${subject.table} where id = $1`, [id])).rows.length) return
-    await recordStripeEvent(tx, tenantId, { event_id: eventId, type, invoice_id: subject.invoice_id, order_id: subject.order_id, outcome: 'malformed',
-      reason: `It could not be read: ${issues.join('; ')}`, amount_cents: Number.isSafeInteger(amount) ? amount as number : null,
-      currency: typeof currency === 'string' ? currency : null })
+    await recordStripeEvent(tx, tenantId, {
+      event_id: eventId,
+      type,
+      invoice_id: subject.invoice_id,
+      order_id: subject.order_id,
+      outcome: 'malformed',
+      reason: `It could not be read: ${issues.join('; ')}`,
+      amount_cents: Number.isSafeInteger(amount) ? (amount as number) : null,
+      currency: typeof currency === 'string' ? currency : null,
+    })
   })
   return { outcome: 'malformed', tenant_id: tenantId }
 }

@@ -15,15 +15,18 @@ export const UNAPPLIED_DAYS = 30
 /** Online payments Stripe reported for the business's invoices and deposits that were not recorded, for the owner to settle. */
 export const unappliedPaymentsQuery = defineQuery({
   type: 'unapplied_payments',
-  description: 'Online payments Stripe reported (signed events) for the business\'s invoices or order deposits that were not recorded, '
-    + 'newest first. The customer may have been charged: check each in Stripe, then refund it there or record the money by hand '
-    + '(invoice.record_payment). Each: event_id (Stripe\'s), type, outcome (refused: it did not fit the invoice or order, such as '
-    + 'another currency or an amount beyond what an invoice holds; malformed: it could not be read), reason, amount_cents and currency '
-    + 'as Stripe sent them (null when unknown), invoice_id and invoice_number or order_id and order_number, received_at. '
-    + 'Filter: since (YYYY-MM-DD, business time zone: received that day or later).',
+  description:
+    "Online payments Stripe reported (signed events) for the business's invoices or order deposits that were not recorded, " +
+    'newest first. The customer may have been charged: check each in Stripe, then refund it there or record the money by hand ' +
+    "(invoice.record_payment). Each: event_id (Stripe's), type, outcome (refused: it did not fit the invoice or order, such as " +
+    'another currency or an amount beyond what an invoice holds; malformed: it could not be read), reason, amount_cents and currency ' +
+    'as Stripe sent them (null when unknown), invoice_id and invoice_number or order_id and order_number, received_at. ' +
+    'Filter: since (YYYY-MM-DD, business time zone: received that day or later).',
   keywords: ['stripe', 'payment not recorded', 'webhook', 'refused payment', 'online payment problem'],
   access: { agent: 'unrestricted', technician: 'none' },
-  params: z.object({ since: isoDate().optional().describe('Only events received on this day or later, YYYY-MM-DD in the business time zone') }),
+  params: z.object({
+    since: isoDate().optional().describe('Only events received on this day or later, YYYY-MM-DD in the business time zone'),
+  }),
   record: z.object({
     event_id: z.string(),
     type: z.string(),
@@ -52,7 +55,9 @@ export const unappliedPaymentsQuery = defineQuery({
        left join orders o on o.tenant_id = e.tenant_id and o.id = e.order_id
        where e.outcome in ('refused', 'malformed') and ($1::timestamptz is null or e.created_at >= $1)
          ${after}
-       order by e.created_at desc, e.event_id desc limit $${args.length}`, args)
+       order by e.created_at desc, e.event_id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.event_id])
   },
 })

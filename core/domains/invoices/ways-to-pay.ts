@@ -14,9 +14,10 @@ export function waysToPay(services: Pick<Services, 'payments'>, settings: Pick<T
 }
 
 /** What to tell whoever would email an invoice that offers no way to pay. */
-export const NO_WAY_TO_PAY = 'Invoice emails of this business carry no way to pay: online payments are off and no payment instructions '
-  + 'are set, so nothing was sent. The owner sets payment instructions in Settings (settings.update payment_instructions), such as '
-  + 'who checks are payable to; then send the invoice.'
+export const NO_WAY_TO_PAY =
+  'Invoice emails of this business carry no way to pay: online payments are off and no payment instructions ' +
+  'are set, so nothing was sent. The owner sets payment instructions in Settings (settings.update payment_instructions), such as ' +
+  'who checks are payable to; then send the invoice.'
 
 /**
  * Refuses to email an invoice the customer could not pay: an owner would not want one mailed. Nothing is sent, so the

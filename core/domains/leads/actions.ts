@@ -4,16 +4,17 @@ import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { phoneKey, phoneKeySql } from '../../phone.js'
-import {
-  assertLeadTransition, LEAD_COLUMNS, LEAD_RECORD, type LeadStatus, lockLead, type ParsedAddress, parseUsAddress,
-} from './model.js'
+import { assertLeadTransition, LEAD_COLUMNS, LEAD_RECORD, type LeadStatus, lockLead, type ParsedAddress, parseUsAddress } from './model.js'
 import { setClause } from '../../sql.js'
 import { moveLeadRecords } from './records.js'
 import { isoInstant } from '../../schema-types.js'
 import { lead, page } from '../../places.js'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
-const phone = z.string().trim().regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number such as (256) 555-0142')
+const phone = z
+  .string()
+  .trim()
+  .regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number such as (256) 555-0142')
 const urgency = z.enum(['low', 'normal', 'high'])
 const instant = isoInstant()
 
@@ -40,8 +41,9 @@ export const createLead = defineAction({
   title: 'Add a lead',
   place: page('/leads', 'Add a lead'),
   words: { area: 'Leads and waiting list', phrase: 'add a lead' },
-  description: 'Record a lead (a prospective customer\'s inquiry). raw_notes is required and is the source of truth: what was said or '
-    + 'written, verbatim. The other fields are what you extracted from it; give those you are sure of. Status starts as new.',
+  description:
+    "Record a lead (a prospective customer's inquiry). raw_notes is required and is the source of truth: what was said or " +
+    'written, verbatim. The other fields are what you extracted from it; give those you are sure of. Status starts as new.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['inquiry', 'prospect', 'new lead', 'quote request'],
   input: z.strictObject({
@@ -53,8 +55,20 @@ export const createLead = defineAction({
     const r = await ctx.db.query(
       `insert into leads (tenant_id, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details, reminder_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning ${LEAD_COLUMNS}`,
-      [ctx.tenantId, input.raw_notes, input.name ?? null, input.phone ?? null, input.email ?? null, input.address ?? null,
-        input.service_interest ?? null, input.source ?? null, input.urgency ?? null, input.property_details ?? null, input.reminder_at ?? null])
+      [
+        ctx.tenantId,
+        input.raw_notes,
+        input.name ?? null,
+        input.phone ?? null,
+        input.email ?? null,
+        input.address ?? null,
+        input.service_interest ?? null,
+        input.source ?? null,
+        input.urgency ?? null,
+        input.property_details ?? null,
+        input.reminder_at ?? null,
+      ],
+    )
     const lead = r.rows[0]
     await ctx.audit({ entityType: 'lead', entityId: String(lead.id), action: 'create', before: null, after: lead })
     return lead
@@ -68,8 +82,9 @@ export const updateLead = defineAction({
   title: 'Edit a lead',
   place: lead('Edit'),
   words: { area: 'Leads and waiting list', phrase: 'change a lead' },
-  description: 'Update a lead\'s fields. Only the fields given change; null clears an extracted field. raw_notes may be corrected or '
-    + 'extended but not cleared. Status changes go through lead.set_status, lead.archive and lead.convert.',
+  description:
+    "Update a lead's fields. Only the fields given change; null clears an extracted field. raw_notes may be corrected or " +
+    'extended but not cleared. Status changes go through lead.set_status, lead.archive and lead.convert.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
@@ -94,12 +109,13 @@ export const updateLead = defineAction({
 export const setLeadStatus = defineAction({
   domain: 'lead',
   name: 'set_status',
-  title: 'Change a lead\'s status',
+  title: "Change a lead's status",
   place: lead('Status'),
   words: { area: 'Leads and waiting list', phrase: 'move a lead along' },
-  description: 'Move a lead to new, contacted or qualified. Forward moves may skip steps; backward moves go one step '
-    + '(qualified -> contacted -> new); an archived lead may be reopened to any of the three. A converted lead never changes status. '
-    + 'Archive with lead.archive, convert with lead.convert. An illegal move is a CONFLICT naming from and to.',
+  description:
+    'Move a lead to new, contacted or qualified. Forward moves may skip steps; backward moves go one step ' +
+    '(qualified -> contacted -> new); an archived lead may be reopened to any of the three. A converted lead never changes status. ' +
+    'Archive with lead.archive, convert with lead.convert. An illegal move is a CONFLICT naming from and to.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
@@ -111,8 +127,10 @@ export const setLeadStatus = defineAction({
     const before = await lockLead(ctx.db, input.lead_id)
     if (before.status === input.status) return before
     assertLeadTransition(before.status as LeadStatus, input.status)
-    const r = await ctx.db.query(`update leads set status = $1, archive_reason = null where id = $2 returning ${LEAD_COLUMNS}`,
-      [input.status, input.lead_id])
+    const r = await ctx.db.query(`update leads set status = $1, archive_reason = null where id = $2 returning ${LEAD_COLUMNS}`, [
+      input.status,
+      input.lead_id,
+    ])
     await ctx.audit({ entityType: 'lead', entityId: input.lead_id, action: 'set_status', before, after: r.rows[0] })
     return r.rows[0]
   },
@@ -125,8 +143,9 @@ export const archiveLead = defineAction({
   title: 'Archive a lead',
   place: lead('Archive'),
   words: { area: 'Leads and waiting list', phrase: 'archive a lead' },
-  description: 'Archive a lead that will not become a customer (e.g. went elsewhere, out of area). Give reason. Kept, and reopened '
-    + 'with lead.set_status. A converted lead cannot be archived. Archiving twice changes nothing.',
+  description:
+    'Archive a lead that will not become a customer (e.g. went elsewhere, out of area). Give reason. Kept, and reopened ' +
+    'with lead.set_status. A converted lead cannot be archived. Archiving twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
@@ -138,8 +157,10 @@ export const archiveLead = defineAction({
     const before = await lockLead(ctx.db, input.lead_id)
     if (before.status === 'archived') return before
     assertLeadTransition(before.status as LeadStatus, 'archived')
-    const r = await ctx.db.query(`update leads set status = 'archived', archive_reason = $1 where id = $2 returning ${LEAD_COLUMNS}`,
-      [input.reason ?? null, input.lead_id])
+    const r = await ctx.db.query(`update leads set status = 'archived', archive_reason = $1 where id = $2 returning ${LEAD_COLUMNS}`, [
+      input.reason ?? null,
+      input.lead_id,
+    ])
     await ctx.audit({ entityType: 'lead', entityId: input.lead_id, action: 'archive', before, after: r.rows[0] })
     return r.rows[0]
   },
@@ -152,8 +173,15 @@ const addressInput = z.strictObject({
   line2: text(200).optional(),
   city: text(100),
   state: text(50),
-  postal_code: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, 'expected a postal code such as 35758 or 35758-1234'),
-  country: z.string().trim().regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as US').default('US'),
+  postal_code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, 'expected a postal code such as 35758 or 35758-1234'),
+  country: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as US')
+    .default('US'),
 })
 
 /** Turns a lead into a customer: links a matching contact or creates one with the lead's address. */
@@ -163,37 +191,48 @@ export const convertLead = defineAction({
   title: 'Turn a lead into a customer',
   place: lead('Convert to customer'),
   words: { area: 'Leads and waiting list', phrase: 'turn a lead into a customer' },
-  description: 'Convert a lead into a customer. With contact_id, links that contact. Otherwise links an existing contact whose email '
-    + '(any of theirs, case-insensitive) matches the lead\'s email, else whose phone digits match the lead\'s phone (a leading US 1 '
-    + 'ignored); an existing contact is linked as is. If none matches, creates a contact named display_name (default: the lead\'s name) '
-    + 'with the lead\'s email, phone and source, and an address: the address given, else the lead\'s address read as '
-    + '"line1[, line2], city, ST 12345"; if the lead\'s address cannot be read that way the call is refused: give address {line1, city, '
-    + 'state, postal_code}, or address null to create the contact without one. The lead becomes converted; converting again is a CONFLICT. '
-    + 'What hangs on the lead follows the customer, each change audited: its notes and interactions (calls, follow-ups) move to the contact, '
-    + 'its opportunities gain the contact (keeping lead_id); notes and interactions written on the lead later go to the contact too. '
-    + 'Returns the lead, the contact, contact_created, matched_by (contact_id|email|phone|null), address_id and moved {notes, interactions, opportunities}.',
+  description:
+    'Convert a lead into a customer. With contact_id, links that contact. Otherwise links an existing contact whose email ' +
+    "(any of theirs, case-insensitive) matches the lead's email, else whose phone digits match the lead's phone (a leading US 1 " +
+    "ignored); an existing contact is linked as is. If none matches, creates a contact named display_name (default: the lead's name) " +
+    "with the lead's email, phone and source, and an address: the address given, else the lead's address read as " +
+    '"line1[, line2], city, ST 12345"; if the lead\'s address cannot be read that way the call is refused: give address {line1, city, ' +
+    'state, postal_code}, or address null to create the contact without one. The lead becomes converted; converting again is a CONFLICT. ' +
+    'What hangs on the lead follows the customer, each change audited: its notes and interactions (calls, follow-ups) move to the contact, ' +
+    'its opportunities gain the contact (keeping lead_id); notes and interactions written on the lead later go to the contact too. ' +
+    'Returns the lead, the contact, contact_created, matched_by (contact_id|email|phone|null), address_id and moved {notes, interactions, opportunities}.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['new customer from lead', 'won'],
   input: z.strictObject({
     lead_id: z.uuid(),
     contact_id: z.uuid().optional().describe('Link this existing contact instead of matching'),
-    display_name: text(200).optional().describe('Name of the new contact; default: the lead\'s name'),
+    display_name: text(200).optional().describe("Name of the new contact; default: the lead's name"),
     address: addressInput.nullable().optional().describe('Address of the new contact; null for none; default: read from the lead'),
   }),
   output: z.object({
     lead: LEAD_RECORD,
-    contact: z.object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), status: z.enum(['active', 'inactive', 'archived']) }),
+    contact: z.object({
+      id: z.uuid(),
+      display_name: z.string(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      status: z.enum(['active', 'inactive', 'archived']),
+    }),
     contact_created: z.boolean(),
     matched_by: z.enum(['contact_id', 'email', 'phone']).nullable(),
     address_id: z.uuid().nullable(),
-    moved: z.object({ notes: z.number().int(), interactions: z.number().int(), opportunities: z.number().int() })
-      .describe('How many of the lead\'s records now follow the customer'),
+    moved: z
+      .object({ notes: z.number().int(), interactions: z.number().int(), opportunities: z.number().int() })
+      .describe("How many of the lead's records now follow the customer"),
   }),
   async run(ctx, input) {
     const before = await lockLead(ctx.db, input.lead_id)
     if (before.status === 'converted') {
-      throw new AppError('CONFLICT', `Lead ${input.lead_id} was already converted to contact ${before.converted_contact_id}`,
-        { from: 'converted', to: 'converted', contact_id: before.converted_contact_id })
+      throw new AppError('CONFLICT', `Lead ${input.lead_id} was already converted to contact ${before.converted_contact_id}`, {
+        from: 'converted',
+        to: 'converted',
+        contact_id: before.converted_contact_id,
+      })
     }
     assertLeadTransition(before.status as LeadStatus, 'converted')
     let matchedBy: 'contact_id' | 'email' | 'phone' | null = null
@@ -210,31 +249,54 @@ export const convertLead = defineAction({
     const created = !contact
     if (!contact) {
       const name = input.display_name ?? (before.name as string | null)
-      if (!name) throw validationError([{ field: 'data.display_name', message: 'is required: the lead has no name to give the new contact' }])
+      if (!name)
+        throw validationError([{ field: 'data.display_name', message: 'is required: the lead has no name to give the new contact' }])
       const address: (Omit<ParsedAddress, 'line2'> & { line2?: string | null; country?: string }) | null =
         input.address === undefined ? addressOfLead(before.address as string | null) : input.address
       const r = await ctx.db.query(
         `insert into contacts (tenant_id, display_name, emails, phones, source) values ($1, $2, $3, $4, $5) returning ${CONTACT_SUMMARY}`,
-        [ctx.tenantId, name, JSON.stringify(channel(before.email)), JSON.stringify(channel(before.phone)), before.source ?? 'lead'])
+        [ctx.tenantId, name, JSON.stringify(channel(before.email)), JSON.stringify(channel(before.phone)), before.source ?? 'lead'],
+      )
       contact = r.rows[0]
-      await ctx.audit({ entityType: 'contact', entityId: String(contact.id), action: 'create', before: null,
-        after: { ...contact, source: before.source ?? 'lead', lead_id: input.lead_id } })
+      await ctx.audit({
+        entityType: 'contact',
+        entityId: String(contact.id),
+        action: 'create',
+        before: null,
+        after: { ...contact, source: before.source ?? 'lead', lead_id: input.lead_id },
+      })
       if (address) {
         const a = await ctx.db.query(
           `insert into addresses (tenant_id, contact_id, line1, line2, city, state, postal_code, country)
            values ($1, $2, $3, $4, $5, $6, $7, $8) returning id, contact_id, line1, line2, city, state, postal_code, country`,
-          [ctx.tenantId, contact.id, address.line1, address.line2 ?? null, address.city, address.state, address.postal_code,
-            address.country ?? 'US'])
+          [
+            ctx.tenantId,
+            contact.id,
+            address.line1,
+            address.line2 ?? null,
+            address.city,
+            address.state,
+            address.postal_code,
+            address.country ?? 'US',
+          ],
+        )
         addressId = String(a.rows[0].id)
         await ctx.audit({ entityType: 'address', entityId: addressId, action: 'create', before: null, after: a.rows[0] })
       }
     } else {
-      await ctx.audit({ entityType: 'contact', entityId: String(contact.id), action: 'link_lead', before: { lead_id: null },
-        after: { lead_id: input.lead_id } })
+      await ctx.audit({
+        entityType: 'contact',
+        entityId: String(contact.id),
+        action: 'link_lead',
+        before: { lead_id: null },
+        after: { lead_id: input.lead_id },
+      })
     }
     const r = await ctx.db.query(
       `update leads set status = 'converted', converted_contact_id = $1, converted_at = now(), archive_reason = null
-       where id = $2 returning ${LEAD_COLUMNS}`, [contact.id, input.lead_id])
+       where id = $2 returning ${LEAD_COLUMNS}`,
+      [contact.id, input.lead_id],
+    )
     await ctx.audit({ entityType: 'lead', entityId: input.lead_id, action: 'convert', before, after: r.rows[0] })
     const moved = await moveLeadRecords(ctx, input.lead_id, String(contact.id))
     return { lead: r.rows[0], contact, contact_created: created, matched_by: matchedBy, address_id: addressId, moved }
@@ -246,8 +308,14 @@ function addressOfLead(address: string | null): ParsedAddress | null {
   if (!address) return null
   const parsed = parseUsAddress(address)
   if (parsed) return parsed
-  throw validationError([{ field: 'data.address', message: `the lead's address "${address}" is not in the form "line1, city, ST 12345": `
-    + 'give address {line1, city, state, postal_code}, or address null to create the contact without one' }])
+  throw validationError([
+    {
+      field: 'data.address',
+      message:
+        `the lead's address "${address}" is not in the form "line1, city, ST 12345": ` +
+        'give address {line1, city, state, postal_code}, or address null to create the contact without one',
+    },
+  ])
 }
 
 /** An emails/phones list holding one primary value, or an empty list. */
@@ -259,14 +327,20 @@ function channel(value: unknown): Array<{ value: string; label: null; primary: t
 async function matchContact(tx: Queryable, email: string | null, phone: string | null) {
   const order = `order by (status = 'archived'), created_at, id limit 1`
   if (email) {
-    const r = await tx.query(`select ${CONTACT_SUMMARY} from contacts
-      where exists (select 1 from jsonb_array_elements(emails) e where lower(e->>'value') = lower($1)) ${order}`, [email])
+    const r = await tx.query(
+      `select ${CONTACT_SUMMARY} from contacts
+      where exists (select 1 from jsonb_array_elements(emails) e where lower(e->>'value') = lower($1)) ${order}`,
+      [email],
+    )
     if (r.rows[0]) return { contact: r.rows[0], matchedBy: 'email' as const }
   }
   const key = phone ? phoneKey(phone) : ''
   if (key.length >= 7) {
-    const r = await tx.query(`select ${CONTACT_SUMMARY} from contacts
-      where exists (select 1 from jsonb_array_elements(phones) p where ${phoneKeySql(`p->>'value'`)} = $1) ${order}`, [key])
+    const r = await tx.query(
+      `select ${CONTACT_SUMMARY} from contacts
+      where exists (select 1 from jsonb_array_elements(phones) p where ${phoneKeySql(`p->>'value'`)} = $1) ${order}`,
+      [key],
+    )
     if (r.rows[0]) return { contact: r.rows[0], matchedBy: 'phone' as const }
   }
   return null

@@ -75,7 +75,10 @@ export interface ParsedAddress {
  * the parts rather than guessing them.
  */
 export function parseUsAddress(text: string): ParsedAddress | null {
-  const parts = text.split(/[,\n]/).map((p) => p.trim().replace(/\s+/g, ' ')).filter(Boolean)
+  const parts = text
+    .split(/[,\n]/)
+    .map((p) => p.trim().replace(/\s+/g, ' '))
+    .filter(Boolean)
   if (parts.length && /^(usa?|united states( of america)?)$/i.test(parts[parts.length - 1].replace(/\./g, ''))) parts.pop()
   if (parts.length < 2) return null
   const last = parts[parts.length - 1]

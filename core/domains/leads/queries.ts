@@ -11,13 +11,30 @@ import { auditTrailExpansion } from '../../output-types.js'
 export const leadsQuery = defineQuery({
   type: 'leads',
   exportColumns: [
-    'id', 'status', 'raw_notes', 'name', 'phone', 'email', 'address', 'service_interest', 'source', 'urgency', 'property_details',
-    'reminder_at', 'converted_contact_id', 'converted_at', 'archive_reason', 'archived_at', 'created_at', 'updated_at',
+    'id',
+    'status',
+    'raw_notes',
+    'name',
+    'phone',
+    'email',
+    'address',
+    'service_interest',
+    'source',
+    'urgency',
+    'property_details',
+    'reminder_at',
+    'converted_contact_id',
+    'converted_at',
+    'archive_reason',
+    'archived_at',
+    'created_at',
+    'updated_at',
   ],
-  description: 'Leads (prospective customers), newest first. Filters: status (new|contacted|qualified|converted|archived, or open = '
-    + 'new, contacted and qualified; default: all but archived), urgency (low|normal|high), reminder_due_before (ISO 8601: leads whose '
-    + 'reminder_at is before that time; pass now for reminders due), q (words in name, email, phone, address, service interest or raw notes; '
-    + '4+ digits match phone digits). include=contact adds the contact a converted lead became.',
+  description:
+    'Leads (prospective customers), newest first. Filters: status (new|contacted|qualified|converted|archived, or open = ' +
+    'new, contacted and qualified; default: all but archived), urgency (low|normal|high), reminder_due_before (ISO 8601: leads whose ' +
+    'reminder_at is before that time; pass now for reminders due), q (words in name, email, phone, address, service interest or raw notes; ' +
+    '4+ digits match phone digits). include=contact adds the contact a converted lead became.',
   entity: 'lead',
   include: ['contact'],
   keywords: ['prospects', 'inquiries', 'follow up', 'pipeline'],
@@ -29,7 +46,10 @@ export const leadsQuery = defineQuery({
     q: z.string().trim().min(1).max(200).optional(),
   }),
   record: LEAD_RECORD.extend({
-    contact: z.object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }).nullable().optional(),
+    contact: z
+      .object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable(), phone: z.string().nullable() })
+      .nullable()
+      .optional(),
     audit_trail: auditTrailExpansion,
   }),
   async run(ctx, req) {
@@ -54,7 +74,9 @@ export const leadsQuery = defineQuery({
     const r = await ctx.db.query(
       `select ${LEAD_COLUMNS}${contact}, l.created_at::text as _sort_at from leads l
        ${whereAll(where)}
-       order by l.created_at desc, l.id desc limit ${params.add(req.limit + 1)}`, params.values)
+       order by l.created_at desc, l.id desc limit ${params.add(req.limit + 1)}`,
+      params.values,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

@@ -5,7 +5,10 @@ import type { OperationContext } from '../../context.js'
  * customer it became (record-subject follows `becomes`).
  */
 export const LEAD_SUBJECT = {
-  field: 'lead_id', table: 'leads', entity: 'lead', becomes: { column: 'converted_contact_id', field: 'contact_id' },
+  field: 'lead_id',
+  table: 'leads',
+  entity: 'lead',
+  becomes: { column: 'converted_contact_id', field: 'contact_id' },
 } as const
 
 /**
@@ -26,12 +29,20 @@ export type MovedLeadRecords = Record<(typeof LEAD_RECORDS)[number]['key'], numb
 export async function moveLeadRecords(ctx: OperationContext, leadId: string, contactId: string): Promise<MovedLeadRecords> {
   const moved = {} as MovedLeadRecords
   for (const kind of LEAD_RECORDS) {
-    const r = await ctx.db.query<{ id: string }>(kind.keepsLead
-      ? `update ${kind.table} set contact_id = $1 where lead_id = $2 and contact_id is null returning id`
-      : `update ${kind.table} set contact_id = $1, lead_id = null where lead_id = $2 returning id`, [contactId, leadId])
+    const r = await ctx.db.query<{ id: string }>(
+      kind.keepsLead
+        ? `update ${kind.table} set contact_id = $1 where lead_id = $2 and contact_id is null returning id`
+        : `update ${kind.table} set contact_id = $1, lead_id = null where lead_id = $2 returning id`,
+      [contactId, leadId],
+    )
     for (const row of r.rows) {
-      await ctx.audit({ entityType: kind.entity, entityId: String(row.id), action: 'follow_lead', before: { lead_id: leadId, contact_id: null },
-        after: { lead_id: kind.keepsLead ? leadId : null, contact_id: contactId } })
+      await ctx.audit({
+        entityType: kind.entity,
+        entityId: String(row.id),
+        action: 'follow_lead',
+        before: { lead_id: leadId, contact_id: null },
+        after: { lead_id: kind.keepsLead ? leadId : null, contact_id: contactId },
+      })
     }
     moved[kind.key] = r.rows.length
   }

@@ -3,7 +3,15 @@ import type { OperationContext } from '../../context.js'
 import { AppError, notFound, validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { assertTemplateTexts, lockMessage, MESSAGE_COLUMNS, MESSAGE_KINDS, MESSAGE_RECORD, type MessageKind, RENDERED_MESSAGE } from './model.js'
+import {
+  assertTemplateTexts,
+  lockMessage,
+  MESSAGE_COLUMNS,
+  MESSAGE_KINDS,
+  MESSAGE_RECORD,
+  type MessageKind,
+  RENDERED_MESSAGE,
+} from './model.js'
 import { renderMessage } from './render.js'
 import { assertInvoicePayable } from '../invoices/ways-to-pay.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -25,18 +33,22 @@ export const scheduleMessage = defineAction({
   title: 'Send a reminder or other email',
   place: customer('Send an email'),
   words: { area: 'Emails to customers', phrase: 'schedule an email to a customer' },
-  description: `Schedule an email to a contact at send_at (future, ISO 8601; left out: as soon as possible). kind: ${MESSAGE_KINDS.join('|')}. `
-    + 'template_id is optional: without it the message uses the default template of its kind at the time it is sent. body is custom text, shown where '
-    + 'the template has {{custom_message}} (required for kind custom without a template); subject replaces the template\'s. '
-    + 'Both may use the template {{variables}}. confirmation and reminder need ticket_id, invoice needs invoice_id; a '
-    + 'ticket or invoice must belong to the contact. An invoice email is refused (CONFLICT) while it would carry no way to pay: '
-    + 'online payments off and no payment_instructions in the settings. Returns the message with `rendered`, a preview of what will be sent.',
+  description:
+    `Schedule an email to a contact at send_at (future, ISO 8601; left out: as soon as possible). kind: ${MESSAGE_KINDS.join('|')}. ` +
+    'template_id is optional: without it the message uses the default template of its kind at the time it is sent. body is custom text, shown where ' +
+    "the template has {{custom_message}} (required for kind custom without a template); subject replaces the template's. " +
+    'Both may use the template {{variables}}. confirmation and reminder need ticket_id, invoice needs invoice_id; a ' +
+    'ticket or invoice must belong to the contact. An invoice email is refused (CONFLICT) while it would carry no way to pay: ' +
+    'online payments off and no payment_instructions in the settings. Returns the message with `rendered`, a preview of what will be sent.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['send email', 'email customer', 'remind customer', 'follow up', 'reach out', 'schedule email', 'queue message'],
   input: z.strictObject({
     contact_id: z.uuid(),
     kind: z.enum(MESSAGE_KINDS),
-    template_id: z.uuid().optional().describe('A template of the same kind (or of kind custom); default: the kind\'s default template when sent'),
+    template_id: z
+      .uuid()
+      .optional()
+      .describe("A template of the same kind (or of kind custom); default: the kind's default template when sent"),
     subject: subject.optional().describe('Replaces the template subject; may use {{variables}}'),
     body: body.optional().describe('Custom text, inserted as {{custom_message}}; may use {{variables}}'),
     send_at: sendAt.optional().describe('When to send, in the future; left out: now (the next delivery pass, within seconds)'),
@@ -49,10 +61,14 @@ export const scheduleMessage = defineAction({
     if (input.send_at) assertFuture(ctx, input.send_at, 'data.send_at')
     const sendAtTime = input.send_at ?? ctx.services.now().toISOString()
     const issues: FieldIssue[] = []
-    if (NEEDS_TICKET.includes(input.kind) && !input.ticket_id) issues.push({ field: 'data.ticket_id', message: `is required for kind ${input.kind}` })
-    if (NEEDS_INVOICE.includes(input.kind) && !input.invoice_id) issues.push({ field: 'data.invoice_id', message: `is required for kind ${input.kind}` })
-    if (input.kind === 'quote') issues.push({ field: 'data.kind', message: 'a quote is emailed with quote.send, which makes its answer links' })
-    if (input.kind === 'custom' && !input.template_id && !input.body) issues.push({ field: 'data.body', message: 'is required for kind custom unless template_id is given' })
+    if (NEEDS_TICKET.includes(input.kind) && !input.ticket_id)
+      issues.push({ field: 'data.ticket_id', message: `is required for kind ${input.kind}` })
+    if (NEEDS_INVOICE.includes(input.kind) && !input.invoice_id)
+      issues.push({ field: 'data.invoice_id', message: `is required for kind ${input.kind}` })
+    if (input.kind === 'quote')
+      issues.push({ field: 'data.kind', message: 'a quote is emailed with quote.send, which makes its answer links' })
+    if (input.kind === 'custom' && !input.template_id && !input.body)
+      issues.push({ field: 'data.body', message: 'is required for kind custom unless template_id is given' })
     if (issues.length) throw validationError(issues)
     const contact = await ctx.db.query('select id from contacts where id = $1', [input.contact_id])
     if (!contact.rows[0]) throw notFound('contact', input.contact_id)
@@ -60,10 +76,21 @@ export const scheduleMessage = defineAction({
     await assertBelongsToContact(ctx, 'invoice', 'invoices', input.invoice_id, input.contact_id)
     if (input.kind === 'invoice') assertInvoicePayable(ctx.services, await loadTenantSettings(ctx.db))
     const templateId = input.template_id ? await usableTemplate(ctx, input.template_id, input.kind) : null
-    const r = await ctx.db.query(`insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, ticket_id, invoice_id)
+    const r = await ctx.db.query(
+      `insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, ticket_id, invoice_id)
       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${MESSAGE_COLUMNS}`,
-    [ctx.tenantId, input.contact_id, input.kind, templateId, input.subject ?? null, input.body ?? null, sendAtTime,
-      input.ticket_id ?? null, input.invoice_id ?? null])
+      [
+        ctx.tenantId,
+        input.contact_id,
+        input.kind,
+        templateId,
+        input.subject ?? null,
+        input.body ?? null,
+        sendAtTime,
+        input.ticket_id ?? null,
+        input.invoice_id ?? null,
+      ],
+    )
     const message = r.rows[0]
     await ctx.audit({ entityType: 'scheduled_message', entityId: String(message.id), action: 'schedule', before: null, after: message })
     return { ...message, rendered: await renderMessage(ctx.db, message) }
@@ -84,7 +111,9 @@ export const cancelMessage = defineAction({
   output: MESSAGE_RECORD,
   async run(ctx, input) {
     const before = await pendingMessage(ctx, input.message_id, 'cancelled')
-    const r = await ctx.db.query(`update scheduled_messages set status = 'cancelled' where id = $1 returning ${MESSAGE_COLUMNS}`, [input.message_id])
+    const r = await ctx.db.query(`update scheduled_messages set status = 'cancelled' where id = $1 returning ${MESSAGE_COLUMNS}`, [
+      input.message_id,
+    ])
     await ctx.audit({ entityType: 'scheduled_message', entityId: input.message_id, action: 'cancel', before, after: r.rows[0] })
     return r.rows[0]
   },
@@ -106,7 +135,10 @@ export const rescheduleMessage = defineAction({
   async run(ctx, input) {
     assertFuture(ctx, input.send_at, 'data.send_at')
     const before = await pendingMessage(ctx, input.message_id, 'rescheduled')
-    const r = await ctx.db.query(`update scheduled_messages set send_at = $2 where id = $1 returning ${MESSAGE_COLUMNS}`, [input.message_id, input.send_at])
+    const r = await ctx.db.query(`update scheduled_messages set send_at = $2 where id = $1 returning ${MESSAGE_COLUMNS}`, [
+      input.message_id,
+      input.send_at,
+    ])
     await ctx.audit({ entityType: 'scheduled_message', entityId: input.message_id, action: 'reschedule', before, after: r.rows[0] })
     return r.rows[0]
   },
@@ -116,12 +148,13 @@ export const rescheduleMessage = defineAction({
 export const updateMessage = defineAction({
   domain: 'message',
   name: 'update',
-  title: 'Change a scheduled email\'s text',
+  title: "Change a scheduled email's text",
   place: BY_AGENT_OR_API,
   words: { area: 'Emails to customers', phrase: 'change a scheduled email' },
-  description: 'Change the subject or custom text (body) of a pending scheduled message; only the fields given change, '
-    + 'null clears one (the template\'s subject is used again, or no custom text). May use template {{variables}}. '
-    + 'Returns the message with `rendered`, a preview of what will be sent.',
+  description:
+    'Change the subject or custom text (body) of a pending scheduled message; only the fields given change, ' +
+    "null clears one (the template's subject is used again, or no custom text). May use template {{variables}}. " +
+    'Returns the message with `rendered`, a preview of what will be sent.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['edit email', 'change message text'],
@@ -133,12 +166,18 @@ export const updateMessage = defineAction({
     }
     assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
     const before = await pendingMessage(ctx, input.message_id, 'changed')
-    const next = { subject: input.subject === undefined ? before.subject : input.subject, body: input.body === undefined ? before.body : input.body }
+    const next = {
+      subject: input.subject === undefined ? before.subject : input.subject,
+      body: input.body === undefined ? before.body : input.body,
+    }
     if (before.kind === 'custom' && !before.template_id && !next.body) {
       throw validationError([{ field: 'data.body', message: 'cannot be cleared: a custom message without a template needs its text' }])
     }
-    const r = await ctx.db.query(`update scheduled_messages set subject = $2, body = $3 where id = $1 returning ${MESSAGE_COLUMNS}`,
-      [input.message_id, next.subject, next.body])
+    const r = await ctx.db.query(`update scheduled_messages set subject = $2, body = $3 where id = $1 returning ${MESSAGE_COLUMNS}`, [
+      input.message_id,
+      next.subject,
+      next.body,
+    ])
     const after = r.rows[0]
     await ctx.audit({ entityType: 'scheduled_message', entityId: input.message_id, action: 'update', before, after })
     return { ...after, rendered: await renderMessage(ctx.db, after) }
@@ -149,7 +188,10 @@ export const updateMessage = defineAction({
 async function pendingMessage(ctx: OperationContext, id: string, verb: string): Promise<Record<string, unknown>> {
   const message = await lockMessage(ctx.db, id)
   if (message.status !== 'pending') {
-    throw new AppError('CONFLICT', `Message ${id} is ${message.status}; only a pending message can be ${verb}`, { field: 'data.message_id', status: message.status })
+    throw new AppError('CONFLICT', `Message ${id} is ${message.status}; only a pending message can be ${verb}`, {
+      field: 'data.message_id',
+      status: message.status,
+    })
   }
   return message
 }
@@ -162,8 +204,13 @@ export function assertFuture(ctx: OperationContext, iso: string, field: string):
 }
 
 /** Refuses a ticket or invoice that does not exist or belongs to another contact. */
-async function assertBelongsToContact(ctx: OperationContext, entity: 'ticket' | 'invoice', table: 'tickets' | 'invoices',
-  id: string | undefined, contactId: string): Promise<void> {
+async function assertBelongsToContact(
+  ctx: OperationContext,
+  entity: 'ticket' | 'invoice',
+  table: 'tickets' | 'invoices',
+  id: string | undefined,
+  contactId: string,
+): Promise<void> {
   if (!id) return
   const r = await ctx.db.query<{ contact_id: string }>(`select contact_id from ${table} where id = $1`, [id])
   if (!r.rows[0]) throw notFound(entity, id)
@@ -174,12 +221,17 @@ async function assertBelongsToContact(ctx: OperationContext, entity: 'ticket' | 
 
 /** The id of a template a message of this kind may use: active, and of the kind or of kind custom. */
 export async function usableTemplate(ctx: OperationContext, id: string, kind: MessageKind): Promise<string> {
-  const r = await ctx.db.query<{ kind: string; archived_at: Date | null }>('select kind, archived_at from message_templates where id = $1', [id])
+  const r = await ctx.db.query<{ kind: string; archived_at: Date | null }>(
+    'select kind, archived_at from message_templates where id = $1',
+    [id],
+  )
   const template = r.rows[0]
   if (!template) throw notFound('template', id)
   if (template.archived_at) throw validationError([{ field: 'data.template_id', message: `template ${id} is archived` }])
   if (template.kind !== kind && template.kind !== 'custom') {
-    throw validationError([{ field: 'data.template_id', message: `is a ${template.kind} template; a ${kind} message needs a ${kind} or custom template` }])
+    throw validationError([
+      { field: 'data.template_id', message: `is a ${template.kind} template; a ${kind} message needs a ${kind} or custom template` },
+    ])
   }
   return id
 }

@@ -33,8 +33,10 @@ export interface PlannedMessage {
 }
 
 /** The settings the plan depends on. */
-export type AppointmentEmailSettings = Pick<TenantSettings, 'timezone' | 'send_confirmations' | 'follow_up_after_hours' | 'follow_up_max'
-  | 'send_reminders' | 'reminder_time'>
+export type AppointmentEmailSettings = Pick<
+  TenantSettings,
+  'timezone' | 'send_confirmations' | 'follow_up_after_hours' | 'follow_up_max' | 'send_reminders' | 'reminder_time'
+>
 
 /**
  * The emails of an appointment starting at `start`, booked or moved at `now`, in send order. The confirmation goes now.
@@ -70,17 +72,27 @@ export function planAppointmentMessages(now: Date, start: Date, settings: Appoin
  * Queues the confirmation, follow-ups and reminder of a ticket as the business's settings say, each audited. Nothing is
  * queued for an appointment that is not scheduled or confirmed, has started, or whose customer has no email address.
  */
-export async function scheduleAppointmentMessages(ctx: OperationContext, ticketId: string,
-  kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS): Promise<Array<Record<string, unknown>>> {
+export async function scheduleAppointmentMessages(
+  ctx: OperationContext,
+  ticketId: string,
+  kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS,
+): Promise<Array<Record<string, unknown>>> {
   const r = await ctx.db.query<{ contact_id: string; scheduled_start: Date; status: string; email: string | null }>(
-    `select t.contact_id, t.scheduled_start, t.status, c.email from tickets t join contacts c on c.id = t.contact_id where t.id = $1`, [ticketId])
+    `select t.contact_id, t.scheduled_start, t.status, c.email from tickets t join contacts c on c.id = t.contact_id where t.id = $1`,
+    [ticketId],
+  )
   const ticket = r.rows[0]
   if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || !ticket.email) return []
   const settings = await loadTenantSettings(ctx.db)
   const scheduled: Array<Record<string, unknown>> = []
-  for (const planned of planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings).filter((p) => kinds.includes(p.kind))) {
-    const m = await ctx.db.query(`insert into scheduled_messages (tenant_id, contact_id, kind, send_at, ticket_id)
-      values ($1, $2, $3, $4, $5) returning ${MESSAGE_COLUMNS}`, [ctx.tenantId, ticket.contact_id, planned.kind, planned.send_at, ticketId])
+  for (const planned of planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings).filter((p) =>
+    kinds.includes(p.kind),
+  )) {
+    const m = await ctx.db.query(
+      `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, ticket_id)
+      values ($1, $2, $3, $4, $5) returning ${MESSAGE_COLUMNS}`,
+      [ctx.tenantId, ticket.contact_id, planned.kind, planned.send_at, ticketId],
+    )
     await ctx.audit({ entityType: 'scheduled_message', entityId: String(m.rows[0].id), action: 'schedule', before: null, after: m.rows[0] })
     scheduled.push(m.rows[0])
   }
@@ -95,7 +107,9 @@ export async function scheduleForNewAddress(ctx: OperationContext, contactId: st
   const r = await ctx.db.query<{ id: string; status: string }>(
     `select t.id, t.status from tickets t where t.contact_id = $1 and t.status in ('scheduled', 'confirmed') and t.scheduled_start > $2
        and not exists (select 1 from scheduled_messages m where m.ticket_id = t.id and m.kind = any($3::text[]))
-     order by t.scheduled_start`, [contactId, ctx.services.now(), [...APPOINTMENT_KINDS]])
+     order by t.scheduled_start`,
+    [contactId, ctx.services.now(), [...APPOINTMENT_KINDS]],
+  )
   for (const t of r.rows) await scheduleAppointmentMessages(ctx, t.id, t.status === 'confirmed' ? ['reminder'] : APPOINTMENT_KINDS)
 }
 
@@ -103,14 +117,24 @@ export async function scheduleForNewAddress(ctx: OperationContext, contactId: st
  * Cancels a ticket's pending messages of the given kinds (default: all appointment kinds), each audited; returns their ids.
  * A reason, when given, is kept on each message (as delivery keeps why it did not send one).
  */
-export async function cancelAppointmentMessages(ctx: OperationContext, ticketId: string,
-  kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS, reason?: string): Promise<string[]> {
-  const pending = await ctx.db.query(`select ${MESSAGE_COLUMNS} from scheduled_messages
-    where ticket_id = $1 and status = 'pending' and kind = any($2::text[]) order by send_at, id for update`, [ticketId, [...kinds]])
+export async function cancelAppointmentMessages(
+  ctx: OperationContext,
+  ticketId: string,
+  kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS,
+  reason?: string,
+): Promise<string[]> {
+  const pending = await ctx.db.query(
+    `select ${MESSAGE_COLUMNS} from scheduled_messages
+    where ticket_id = $1 and status = 'pending' and kind = any($2::text[]) order by send_at, id for update`,
+    [ticketId, [...kinds]],
+  )
   const ids: string[] = []
   for (const before of pending.rows) {
-    const r = await ctx.db.query(`update scheduled_messages set status = 'cancelled', last_error = coalesce($2, last_error) where id = $1
-      returning ${MESSAGE_COLUMNS}`, [before.id, reason ?? null])
+    const r = await ctx.db.query(
+      `update scheduled_messages set status = 'cancelled', last_error = coalesce($2, last_error) where id = $1
+      returning ${MESSAGE_COLUMNS}`,
+      [before.id, reason ?? null],
+    )
     await ctx.audit({ entityType: 'scheduled_message', entityId: String(before.id), action: 'cancel', before, after: r.rows[0] })
     ids.push(String(before.id))
   }

@@ -127,12 +127,17 @@ Thank you,
 }
 
 /** Writes the default template of every kind for a new business, each one audited as created by the system. */
-export async function insertDefaultTemplates(tx: Queryable,
-  who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null }): Promise<void> {
+export async function insertDefaultTemplates(
+  tx: Queryable,
+  who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null },
+): Promise<void> {
   for (const kind of MESSAGE_KINDS) {
     const t = DEFAULT_TEMPLATES[kind]
-    const r = await tx.query(`insert into message_templates (tenant_id, kind, name, subject, body, is_default)
-      values ($1, $2, $3, $4, $5, true) returning ${TEMPLATE_COLUMNS}`, [who.tenantId, kind, t.name, t.subject, t.body])
+    const r = await tx.query(
+      `insert into message_templates (tenant_id, kind, name, subject, body, is_default)
+      values ($1, $2, $3, $4, $5, true) returning ${TEMPLATE_COLUMNS}`,
+      [who.tenantId, kind, t.name, t.subject, t.body],
+    )
     await writeAudit(tx, who, { entityType: 'template', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
   }
 }
@@ -140,7 +145,9 @@ export async function insertDefaultTemplates(tx: Queryable,
 /** The business's default template of a kind; the built-in text when it has none (e.g. it archived its default). */
 export async function defaultTemplate(tx: Queryable, kind: MessageKind): Promise<MessageTemplate> {
   const r = await tx.query<{ id: string; name: string; subject: string; body: string }>(
-    `select id, name, subject, body from message_templates where kind = $1 and is_default and archived_at is null`, [kind])
+    `select id, name, subject, body from message_templates where kind = $1 and is_default and archived_at is null`,
+    [kind],
+  )
   if (r.rows[0]) return { ...r.rows[0], kind, builtin: false }
   return { id: null, kind, ...DEFAULT_TEMPLATES[kind], builtin: true }
 }

@@ -6,8 +6,9 @@ import { defineQuery } from '../../registry.js'
 /** The emails kept instead of sent while no email provider is configured, newest first. */
 export const emailOutboxQuery = defineQuery({
   type: 'email_outbox',
-  description: 'Emails kept instead of sent while no email provider is configured (RESEND_API_KEY unset), newest first. Each: to_address, '
-    + 'from_address, reply_to, subject, text_body, created_at. For people signed in only: the emails carry customers\' answer and payment links.',
+  description:
+    'Emails kept instead of sent while no email provider is configured (RESEND_API_KEY unset), newest first. Each: to_address, ' +
+    "from_address, reply_to, subject, text_body, created_at. For people signed in only: the emails carry customers' answer and payment links.",
   keywords: ['kept emails', 'unsent emails', 'email off'],
   // The bodies hold customers' one-time links (answer an appointment, pay an invoice): credentials an agent must not hold.
   access: { agent: 'never', technician: 'none' },
@@ -28,7 +29,9 @@ export const emailOutboxQuery = defineQuery({
     const r = await ctx.db.query(
       `select id, to_address, from_address, reply_to, subject, text_body, created_at, created_at::text as _sort_at from email_outbox
        where ($1::uuid is null or id = $1) ${after}
-       order by created_at desc, id desc limit $${args.length}`, args)
+       order by created_at desc, id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

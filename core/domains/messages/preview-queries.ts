@@ -14,11 +14,12 @@ import { formatMoney } from '../../money.js'
 /** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */
 export const templatePreviewQuery = defineQuery({
   type: 'template_preview',
-  description: 'A message template rendered as the customer would read it, without sending anything. Read it by id (a saved '
-    + 'template\'s id from templates) or give kind (that kind\'s default); subject and body, when given, replace the saved texts (to try an edit before saving). '
-    + 'contact_id renders with that customer, their next (else last) appointment and latest invoice; without it a sample customer '
-    + 'and visit are used. Answers one record: subject, body, missing (known variables that rendered empty), unknown '
-    + '(variables no message can fill; saving refuses them), sample (true when sample data was used).',
+  description:
+    'A message template rendered as the customer would read it, without sending anything. Read it by id (a saved ' +
+    "template's id from templates) or give kind (that kind's default); subject and body, when given, replace the saved texts (to try an edit before saving). " +
+    'contact_id renders with that customer, their next (else last) appointment and latest invoice; without it a sample customer ' +
+    'and visit are used. Answers one record: subject, body, missing (known variables that rendered empty), unknown ' +
+    '(variables no message can fill; saving refuses them), sample (true when sample data was used).',
   keywords: ['email preview', 'template preview', 'how the email reads'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -43,7 +44,10 @@ export const templatePreviewQuery = defineQuery({
 
 /** A saved template's kind and texts, archived or not, or NOT_FOUND. */
 async function savedTemplate(tx: Queryable, id: string): Promise<{ kind: MessageKind; subject: string; body: string }> {
-  const r = await tx.query<{ kind: MessageKind; subject: string; body: string }>('select kind, subject, body from message_templates where id = $1', [id])
+  const r = await tx.query<{ kind: MessageKind; subject: string; body: string }>(
+    'select kind, subject, body from message_templates where id = $1',
+    [id],
+  )
   if (!r.rows[0]) throw notFound('template', id)
   return r.rows[0]
 }
@@ -54,9 +58,15 @@ async function customerValues(tx: Queryable, contactId: string, settings: Tenant
     `select (select t.id from tickets t where t.contact_id = c.id
                order by (t.scheduled_start >= now()) desc, case when t.scheduled_start >= now() then t.scheduled_start end, t.scheduled_start desc limit 1) as ticket_id,
             (select i.id from invoices i where i.contact_id = c.id order by i.created_at desc limit 1) as invoice_id
-     from contacts c where c.id = $1`, [contactId])
+     from contacts c where c.id = $1`,
+    [contactId],
+  )
   if (!c.rows[0]) throw notFound('contact', contactId)
-  return messageValues(tx, { contact_id: contactId, ticket_id: c.rows[0].ticket_id, invoice_id: c.rows[0].invoice_id, send_at: new Date() }, settings)
+  return messageValues(
+    tx,
+    { contact_id: contactId, ticket_id: c.rows[0].ticket_id, invoice_id: c.rows[0].invoice_id, send_at: new Date() },
+    settings,
+  )
 }
 
 /** A made-up customer, a visit next week at 9:00 and an invoice, in the business's own time zone and currency. */
@@ -77,8 +87,10 @@ function sampleValues(settings: TenantSettings): TemplateValues {
     invoice_number: `${settings.invoice_prefix}-0007`,
     amount_due: formatMoney(12_500, settings.currency),
     invoice_due_date: longDate(start, tz, false),
-    invoice_lines: [`Exterior Window Cleaning: ${formatMoney(10_000, settings.currency)}`,
-      `Screen Cleaning × 3 at ${formatMoney(500, settings.currency)}: ${formatMoney(1500, settings.currency)}`].join('\n'),
+    invoice_lines: [
+      `Exterior Window Cleaning: ${formatMoney(10_000, settings.currency)}`,
+      `Screen Cleaning × 3 at ${formatMoney(500, settings.currency)}: ${formatMoney(1500, settings.currency)}`,
+    ].join('\n'),
     invoice_subtotal: formatMoney(11_500, settings.currency),
     invoice_tax: formatMoney(1000, settings.currency),
     invoice_total: formatMoney(12_500, settings.currency),

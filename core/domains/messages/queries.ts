@@ -7,7 +7,15 @@ import { SqlParams, whereAll, wordPatterns } from '../../sql.js'
 import { variablesIn } from '../../templating.js'
 import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { MESSAGE_COLUMNS, MESSAGE_KINDS, MESSAGE_RECORD, MESSAGE_STATUSES, RENDERED_MESSAGE, TEMPLATE_COLUMNS, TEMPLATE_RECORD } from './model.js'
+import {
+  MESSAGE_COLUMNS,
+  MESSAGE_KINDS,
+  MESSAGE_RECORD,
+  MESSAGE_STATUSES,
+  RENDERED_MESSAGE,
+  TEMPLATE_COLUMNS,
+  TEMPLATE_RECORD,
+} from './model.js'
 import { renderMessage, templateOfMessage } from './render.js'
 import { isoDate } from '../../schema-types.js'
 import { CONFIRMATION_STATUSES, TICKET_STATUSES } from '../tickets/model.js'
@@ -18,8 +26,9 @@ const date = isoDate()
 /** Message templates by id, or listed by kind and status. */
 export const templatesQuery = defineQuery({
   type: 'templates',
-  description: 'Message templates. Each: kind, name, subject, body, is_default (the one a message of its kind uses when it names '
-    + 'no template), archived_at, variables (the {{variables}} it uses). Filters: kind, status (active|archived|all; default active).',
+  description:
+    'Message templates. Each: kind, name, subject, body, is_default (the one a message of its kind uses when it names ' +
+    'no template), archived_at, variables (the {{variables}} it uses). Filters: kind, status (active|archived|all; default active).',
   entity: 'template',
   keywords: ['email templates', 'message wording', 'default messages'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -39,7 +48,9 @@ export const templatesQuery = defineQuery({
          and ($2::text is null or kind = $2)
          and ($1::uuid is not null or $3 = 'all' or ($3 = 'active') = (archived_at is null))
          ${after}
-       order by created_at, id limit $${args.length}`, args)
+       order by created_at, id limit $${args.length}`,
+      args,
+    )
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
     for (const item of page.items) item.variables = variablesIn(`${item.subject}\n${item.body}`)
     return page
@@ -50,15 +61,30 @@ export const templatesQuery = defineQuery({
 export const scheduledMessagesQuery = defineQuery({
   type: 'scheduled_messages',
   exportColumns: [
-    'id', 'contact_id', 'kind', 'template_id', 'subject', 'body', 'send_at', 'status', 'ticket_id', 'invoice_id', 'quote_id', 'attempts',
-    'last_error', 'sent_at', 'created_at', 'updated_at',
+    'id',
+    'contact_id',
+    'kind',
+    'template_id',
+    'subject',
+    'body',
+    'send_at',
+    'status',
+    'ticket_id',
+    'invoice_id',
+    'quote_id',
+    'attempts',
+    'last_error',
+    'sent_at',
+    'created_at',
+    'updated_at',
   ],
-  description: 'Scheduled emails, soonest send_at first. Each: contact_id, kind, template_id (null: the kind\'s default), subject and body (custom text), '
-    + 'send_at, status (pending|sent|cancelled|failed), ticket_id, invoice_id, last_error. Filters: from and to (dates YYYY-MM-DD in the '
-    + 'business\'s time zone, both inclusive, on send_at), contact_id, customer (words of the customer\'s name or email), kind, '
-    + 'status, ticket_id, invoice_id. include: contact (id, display_name, email, email_status), template (the one it renders with: its own, else the kind\'s default; builtin true for the '
-    + 'built-in text), rendered (subject and body as they would be sent now, and the '
-    + 'variables still missing).',
+  description:
+    "Scheduled emails, soonest send_at first. Each: contact_id, kind, template_id (null: the kind's default), subject and body (custom text), " +
+    'send_at, status (pending|sent|cancelled|failed), ticket_id, invoice_id, last_error. Filters: from and to (dates YYYY-MM-DD in the ' +
+    "business's time zone, both inclusive, on send_at), contact_id, customer (words of the customer's name or email), kind, " +
+    "status, ticket_id, invoice_id. include: contact (id, display_name, email, email_status), template (the one it renders with: its own, else the kind's default; builtin true for the " +
+    'built-in text), rendered (subject and body as they would be sent now, and the ' +
+    'variables still missing).',
   entity: 'scheduled_message',
   include: ['contact', 'template', 'rendered'],
   keywords: ['outbox', 'queued emails', 'upcoming messages', 'reminders'],
@@ -74,7 +100,15 @@ export const scheduledMessagesQuery = defineQuery({
     invoice_id: z.uuid().optional(),
   }),
   record: MESSAGE_RECORD.extend({
-    contact: z.object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable(), email_status: z.enum(['ok', 'bounced', 'complained']) }).nullable().optional(),
+    contact: z
+      .object({
+        id: z.uuid(),
+        display_name: z.string(),
+        email: z.string().nullable(),
+        email_status: z.enum(['ok', 'bounced', 'complained']),
+      })
+      .nullable()
+      .optional(),
     template: z.object({ id: z.uuid().nullable(), name: z.string(), kind: z.enum(MESSAGE_KINDS), builtin: z.boolean() }).optional(),
     rendered: RENDERED_MESSAGE.optional(),
     audit_trail: auditTrailExpansion,
@@ -100,10 +134,16 @@ export const scheduledMessagesQuery = defineQuery({
     const r = await ctx.db.query(
       `select ${MESSAGE_COLUMNS}, send_at::text as _sort_at from scheduled_messages
        ${whereAll(where)}
-       order by send_at, id limit ${params.add(req.limit + 1)}`, params.values)
+       order by send_at, id limit ${params.add(req.limit + 1)}`,
+      params.values,
+    )
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
     if (req.include.has('contact')) {
-      const contacts = await byId(ctx.db, 'select id, display_name, email, email_status from contacts where id = any($1::uuid[])', page.items.map((m) => m.contact_id))
+      const contacts = await byId(
+        ctx.db,
+        'select id, display_name, email, email_status from contacts where id = any($1::uuid[])',
+        page.items.map((m) => m.contact_id),
+      )
       for (const item of page.items) item.contact = contacts.get(String(item.contact_id)) ?? null
     }
     if (req.include.has('template')) {
@@ -127,11 +167,12 @@ async function byId(tx: Queryable, sql: string, ids: unknown[]): Promise<Map<str
 /** Customers' answers through the links in appointment emails, newest first; open ones still wait for the business. */
 export const appointmentResponsesQuery = defineQuery({
   type: 'appointment_responses',
-  description: 'What customers answered through the links in appointment emails, newest first. Each: ticket_id, ticket_number, '
-    + 'contact_id, contact_name, answer (confirm|decline|change), answered_at, and the appointment now: scheduled_start, '
-    + 'ticket_status, confirmation_status, confirmation_note (the customer\'s words). Filters: open=true keeps only the latest '
-    + 'answer of appointments still ahead that the customer declined or asked to change and that were not moved since '
-    + '(reschedule or cancel the ticket to settle one); answer; ticket_id; from and to (dates YYYY-MM-DD on answered_at, business time zone).',
+  description:
+    'What customers answered through the links in appointment emails, newest first. Each: ticket_id, ticket_number, ' +
+    'contact_id, contact_name, answer (confirm|decline|change), answered_at, and the appointment now: scheduled_start, ' +
+    "ticket_status, confirmation_status, confirmation_note (the customer's words). Filters: open=true keeps only the latest " +
+    'answer of appointments still ahead that the customer declined or asked to change and that were not moved since ' +
+    '(reschedule or cancel the ticket to settle one); answer; ticket_id; from and to (dates YYYY-MM-DD on answered_at, business time zone).',
   entity: 'response_link',
   keywords: ['declined appointments', 'reschedule requests', 'customer answers', 'confirmations'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -160,8 +201,14 @@ export const appointmentResponsesQuery = defineQuery({
     const p = req.params
     if (p.from && p.to && p.to < p.from) throw validationError([{ field: 'to', message: `must not be before from (${p.from})` }])
     const settings = await loadTenantSettings(ctx.db)
-    const args: unknown[] = [req.id ?? null, p.answer ?? null, p.ticket_id ?? null, p.from ? dayRange(p.from, settings.timezone).start : null,
-      p.to ? dayRange(p.to, settings.timezone).end : null, p.open === 'true']
+    const args: unknown[] = [
+      req.id ?? null,
+      p.answer ?? null,
+      p.ticket_id ?? null,
+      p.from ? dayRange(p.from, settings.timezone).start : null,
+      p.to ? dayRange(p.to, settings.timezone).end : null,
+      p.open === 'true',
+    ]
     const after = afterCursor(args, req.cursor, 'and (l.used_at, l.id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
@@ -176,7 +223,9 @@ export const appointmentResponsesQuery = defineQuery({
            and t.confirmation_status = case l.purpose when 'decline' then 'declined' when 'change' then 'change_requested' end
            and not exists (select 1 from response_links n where n.ticket_id = l.ticket_id and n.used_at > l.used_at)))
          ${after}
-       order by l.used_at desc, l.id desc limit $${args.length}`, args)
+       order by l.used_at desc, l.id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })
@@ -184,11 +233,12 @@ export const appointmentResponsesQuery = defineQuery({
 /** Customers whose email address bounces or complained, or whose emails failed lately: delivery needs the business. */
 export const deliveryProblemsQuery = defineQuery({
   type: 'delivery_problems',
-  description: 'Customers email cannot reach: their address bounced or they marked an email as spam (email_status bounced|complained), '
-    + 'or emails to them failed since a date. Each: id (the contact), display_name, email, email_status, failed_count, '
-    + 'last_failed_at (when the latest failed email was sent or due), last_error, last_failed_kind, pending_count (emails still '
-    + 'queued to them). Fix the address with '
-    + 'contact.update, or cancel what is queued. Filter: since (YYYY-MM-DD, business time zone; default 7 days ago) for failed emails.',
+  description:
+    'Customers email cannot reach: their address bounced or they marked an email as spam (email_status bounced|complained), ' +
+    'or emails to them failed since a date. Each: id (the contact), display_name, email, email_status, failed_count, ' +
+    'last_failed_at (when the latest failed email was sent or due), last_error, last_failed_kind, pending_count (emails still ' +
+    'queued to them). Fix the address with ' +
+    'contact.update, or cancel what is queued. Filter: since (YYYY-MM-DD, business time zone; default 7 days ago) for failed emails.',
   keywords: ['bounced emails', 'failed emails', 'undeliverable', 'spam complaints', 'email problems'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ since: date.optional().describe('Count failed emails from this date on; default 7 days ago') }),
@@ -220,7 +270,9 @@ export const deliveryProblemsQuery = defineQuery({
          from scheduled_messages m where m.contact_id = c.id and m.status = 'failed' and coalesce(m.sent_at, m.send_at) >= $2) f on true
        where ($1::uuid is null or c.id = $1) and (c.email_status <> 'ok' or f.failed_count > 0)
          ${after}
-       order by c.display_name, c.id limit $${args.length}`, args)
+       order by c.display_name, c.id limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row.display_name, row.id])
   },
 })

@@ -20,7 +20,9 @@ export type MessageFields = Record<string, unknown>
 export async function templateOfMessage(tx: Queryable, message: MessageFields): Promise<MessageTemplate> {
   if (message.template_id) {
     const r = await tx.query<{ id: string; kind: MessageKind; name: string; subject: string; body: string }>(
-      'select id, kind, name, subject, body from message_templates where id = $1', [message.template_id])
+      'select id, kind, name, subject, body from message_templates where id = $1',
+      [message.template_id],
+    )
     if (r.rows[0]) return { ...r.rows[0], builtin: false }
   }
   return defaultTemplate(tx, message.kind as MessageKind)
@@ -31,10 +33,14 @@ export async function templateOfMessage(tx: Queryable, message: MessageFields): 
  * as {{custom_message}}. Links made at delivery (confirm, decline, change, payment) are passed in `delivery` by the
  * worker; before that they are not known and are listed in `missing`.
  */
-export async function renderMessage(tx: Queryable, message: MessageFields, settings?: TenantSettings,
-  delivery: TemplateValues = {}): Promise<RenderedMessage> {
+export async function renderMessage(
+  tx: Queryable,
+  message: MessageFields,
+  settings?: TenantSettings,
+  delivery: TemplateValues = {},
+): Promise<RenderedMessage> {
   const template = await templateOfMessage(tx, message)
-  const values = { ...await messageValues(tx, message, settings ?? await loadTenantSettings(tx)), ...delivery }
+  const values = { ...(await messageValues(tx, message, settings ?? (await loadTenantSettings(tx)))), ...delivery }
   const subjectText = typeof message.subject === 'string' && message.subject.trim() ? message.subject : template.subject
   return renderTexts({ subject: subjectText, body: template.body, custom: typeof message.body === 'string' ? message.body : null }, values)
 }
@@ -46,7 +52,11 @@ export async function renderMessage(tx: Queryable, message: MessageFields, setti
 export function renderTexts(texts: { subject: string; body: string; custom: string | null }, values: TemplateValues): RenderedMessage {
   const custom = texts.custom !== null ? renderTemplate(texts.custom, values) : ''
   const all: TemplateValues = { ...values, custom_message: custom }
-  const used = new Set([...variablesIn(texts.subject), ...variablesIn(texts.body), ...(texts.custom !== null ? variablesIn(texts.custom) : [])])
+  const used = new Set([
+    ...variablesIn(texts.subject),
+    ...variablesIn(texts.body),
+    ...(texts.custom !== null ? variablesIn(texts.custom) : []),
+  ])
   return {
     subject: renderTemplate(texts.subject, all).replace(/\s+/g, ' ').trim(),
     body: renderTemplate(texts.body, all),
@@ -59,7 +69,9 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
   const tz = settings.timezone
   const values: TemplateValues = businessValues(settings)
   const contact = await tx.query<{ display_name: string; first_name: string | null }>(
-    'select display_name, first_name from contacts where id = $1', [message.contact_id])
+    'select display_name, first_name from contacts where id = $1',
+    [message.contact_id],
+  )
   if (contact.rows[0]) {
     values.customer_name = contact.rows[0].display_name
     values.customer_first_name = contact.rows[0].first_name?.trim() || contact.rows[0].display_name.split(/\s+/)[0]
@@ -69,7 +81,9 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
       `select t.scheduled_start, t.scheduled_end,
               (select concat_ws(', ', a.line1, a.line2, a.city, concat_ws(' ', a.state, a.postal_code)) from addresses a where a.id = t.address_id) as address,
               (select string_agg(li.description, ', ' order by li.position, li.created_at) from ticket_line_items li where li.ticket_id = t.id) as services
-       from tickets t where t.id = $1`, [message.ticket_id])
+       from tickets t where t.id = $1`,
+      [message.ticket_id],
+    )
     const ticket = t.rows[0]
     if (ticket) {
       values.appointment_date = longDate(ticket.scheduled_start, tz)
@@ -82,7 +96,9 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
   if (message.invoice_id) Object.assign(values, await invoiceValues(tx, String(message.invoice_id)))
   if (message.quote_id) {
     const q = await tx.query<{ number: string; total_cents: number; currency: string; valid_until: string }>(
-      'select number, total_cents, currency, valid_until from quotes where id = $1', [message.quote_id])
+      'select number, total_cents, currency, valid_until from quotes where id = $1',
+      [message.quote_id],
+    )
     const quote = q.rows[0]
     if (quote) {
       values.quote_number = quote.number
@@ -93,7 +109,9 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
   const last = await tx.query<{ scheduled_start: Date; services: string | null }>(
     `select t.scheduled_start,
             (select string_agg(li.description, ', ' order by li.position, li.created_at) from ticket_line_items li where li.ticket_id = t.id) as services
-     from tickets t where t.contact_id = $1 and t.status = 'completed' order by t.scheduled_start desc limit 1`, [message.contact_id])
+     from tickets t where t.contact_id = $1 and t.status = 'completed' order by t.scheduled_start desc limit 1`,
+    [message.contact_id],
+  )
   if (last.rows[0]) {
     const lastDate = localDate(last.rows[0].scheduled_start, tz)
     values.last_service_date = longDate(last.rows[0].scheduled_start, tz, false)
@@ -116,18 +134,27 @@ export function businessValues(settings: TenantSettings): TemplateValues {
 
 /** An invoice as its email shows it: number, lines, subtotal, tax, total, amount due and due date. */
 async function invoiceValues(tx: Queryable, invoiceId: string): Promise<TemplateValues> {
-  const i = await tx.query<{ number: string; subtotal_cents: number; tax_cents: number; total_cents: number; amount_due_cents: number
-    currency: string; due_on: string }>(
-    'select number, subtotal_cents, tax_cents, total_cents, amount_due_cents, currency, due_on from invoices where id = $1', [invoiceId])
+  const i = await tx.query<{
+    number: string
+    subtotal_cents: number
+    tax_cents: number
+    total_cents: number
+    amount_due_cents: number
+    currency: string
+    due_on: string
+  }>('select number, subtotal_cents, tax_cents, total_cents, amount_due_cents, currency, due_on from invoices where id = $1', [invoiceId])
   const invoice = i.rows[0]
   if (!invoice) return {}
   const lines = await tx.query<{ description: string; quantity: number; unit_price_cents: number; price_cents: number }>(
     `select description, quantity, unit_price_cents, price_cents from invoice_line_items where invoice_id = $1
-     order by position, id`, [invoiceId])
+     order by position, id`,
+    [invoiceId],
+  )
   const money = (cents: number) => formatMoney(cents, invoice.currency)
   return {
     invoice_number: invoice.number,
-    invoice_lines: lines.rows.map((l) => `${l.description}${l.quantity > 1 ? ` × ${l.quantity} at ${money(l.unit_price_cents)}` : ''}: ${money(l.price_cents)}`)
+    invoice_lines: lines.rows
+      .map((l) => `${l.description}${l.quantity > 1 ? ` × ${l.quantity} at ${money(l.unit_price_cents)}` : ''}: ${money(l.price_cents)}`)
       .join('\n'),
     invoice_subtotal: money(invoice.subtotal_cents),
     invoice_tax: money(invoice.tax_cents),
@@ -139,7 +166,13 @@ async function invoiceValues(tx: Queryable, invoiceId: string): Promise<Template
 
 /** "Tuesday, March 3, 2026" (or without the weekday) in a time zone. */
 export function longDate(instant: Date, timeZone: string, weekday = true): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone, ...(weekday ? { weekday: 'long' } : {}), month: 'long', day: 'numeric', year: 'numeric' }).format(instant)
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    ...(weekday ? { weekday: 'long' } : {}),
+    month: 'long',
+    day: 'numeric',
+    year: 'numeric',
+  }).format(instant)
 }
 
 /** "9:00 AM" in a time zone. */

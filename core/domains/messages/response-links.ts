@@ -39,16 +39,26 @@ export function responseLinkUrl(baseUrl: string, token: string): string {
  * The customer's one-click answers to an appointment message (confirm_link, decline_link, change_link), made at delivery
  * inside the worker's tenant transaction. Messages that are not about an appointment that is still ahead get none.
  */
-export async function issueResponseLinks(tx: Queryable, services: Services, tenantId: string, message: LinkedMessage): Promise<TemplateValues> {
+export async function issueResponseLinks(
+  tx: Queryable,
+  services: Services,
+  tenantId: string,
+  message: LinkedMessage,
+): Promise<TemplateValues> {
   if (!message.ticket_id || !LINKED_KINDS.includes(message.kind)) return {}
-  const t = await tx.query<{ scheduled_start: Date; status: string }>('select scheduled_start, status from tickets where id = $1', [message.ticket_id])
+  const t = await tx.query<{ scheduled_start: Date; status: string }>('select scheduled_start, status from tickets where id = $1', [
+    message.ticket_id,
+  ])
   const ticket = t.rows[0]
   if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || new Date(ticket.scheduled_start) <= services.now()) return {}
   const values: TemplateValues = {}
   for (const purpose of RESPONSE_PURPOSES) {
     const token = newSecret()
-    await tx.query(`insert into response_links (tenant_id, message_id, ticket_id, purpose, token_hash, appointment_start, expires_at)
-      values ($1, $2, $3, $4, $5, $6, $6)`, [tenantId, message.id, message.ticket_id, purpose, hashSecret(token), ticket.scheduled_start])
+    await tx.query(
+      `insert into response_links (tenant_id, message_id, ticket_id, purpose, token_hash, appointment_start, expires_at)
+      values ($1, $2, $3, $4, $5, $6, $6)`,
+      [tenantId, message.id, message.ticket_id, purpose, hashSecret(token), ticket.scheduled_start],
+    )
     values[`${purpose}_link`] = responseLinkUrl(services.config.publicBaseUrl, token)
   }
   return values
@@ -104,7 +114,13 @@ export async function viewResponseLink(services: Services, token: string): Promi
  * appointment emails that no longer apply cancelled, all audited as the system acting on the customer's click. A link
  * that cannot be used changes nothing and says why.
  */
-export async function answerResponseLink(services: Services, token: string, answer: string, note: string, requestId: string): Promise<ResponseLinkView> {
+export async function answerResponseLink(
+  services: Services,
+  token: string,
+  answer: string,
+  note: string,
+  requestId: string,
+): Promise<ResponseLinkView> {
   const tokenHash = TOKEN.test(token) ? hashSecret(token) : null
   const tenantId = tokenHash ? await tenantOfLink(services, tokenHash) : null
   if (!tokenHash || !tenantId) return { problem: 'unknown' }
@@ -120,25 +136,49 @@ export async function answerResponseLink(services: Services, token: string, answ
     })
     const text = link.purpose === 'confirm' ? null : await cleanNote(tx, tenantId, link.ticket_id, requestId, note)
     const before = await ticketState(tx, link.ticket_id)
-    await tx.query(`update tickets set confirmation_status = $2, confirmation_note = $3,
+    await tx.query(
+      `update tickets set confirmation_status = $2, confirmation_note = $3,
         status = case when $2 = 'accepted' and status = 'scheduled' then 'confirmed'
                       when $2 <> 'accepted' and status = 'confirmed' then 'scheduled' else status end
-      where id = $1`, [link.ticket_id, CONFIRMATION_STATUS[link.purpose], text])
-    await ctx.audit({ entityType: 'ticket', entityId: link.ticket_id, action: AUDIT_ACTION[link.purpose], before, after: await ticketState(tx, link.ticket_id) })
+      where id = $1`,
+      [link.ticket_id, CONFIRMATION_STATUS[link.purpose], text],
+    )
+    await ctx.audit({
+      entityType: 'ticket',
+      entityId: link.ticket_id,
+      action: AUDIT_ACTION[link.purpose],
+      before,
+      after: await ticketState(tx, link.ticket_id),
+    })
     const used = await tx.query<{ used_at: Date }>('update response_links set used_at = $2 where id = $1 returning used_at', [link.id, now])
-    await ctx.audit({ entityType: 'response_link', entityId: link.id, action: 'use', before: { used_at: null }, after: { used_at: used.rows[0].used_at } })
+    await ctx.audit({
+      entityType: 'response_link',
+      entityId: link.id,
+      action: 'use',
+      before: { used_at: null },
+      after: { used_at: used.rows[0].used_at },
+    })
     await settleAppointmentMessages(ctx, link.ticket_id, link.purpose)
     return { ...viewOf(link, null), confirmationStatus: CONFIRMATION_STATUS[link.purpose] }
   })
 }
 
 const CONFIRMATION_STATUS: Record<CustomerAnswer, string> = { confirm: 'accepted', decline: 'declined', change: 'change_requested' }
-const AUDIT_ACTION: Record<CustomerAnswer, string> = { confirm: 'customer_confirm', decline: 'customer_decline', change: 'customer_request_change' }
+const AUDIT_ACTION: Record<CustomerAnswer, string> = {
+  confirm: 'customer_confirm',
+  decline: 'customer_decline',
+  change: 'customer_request_change',
+}
 
 /** The business a link belongs to, found by its hash alone (the only rows visible in this lookup are the matching ones). */
 export async function tenantOfLink(services: Services, tokenHash: string): Promise<string | null> {
-  return withSignInLookup(services.db, { tokenHash }, async (tx) =>
-    (await tx.query<{ tenant_id: string }>('select tenant_id from response_links where token_hash = $1', [tokenHash])).rows[0]?.tenant_id ?? null)
+  return withSignInLookup(
+    services.db,
+    { tokenHash },
+    async (tx) =>
+      (await tx.query<{ tenant_id: string }>('select tenant_id from response_links where token_hash = $1', [tokenHash])).rows[0]
+        ?.tenant_id ?? null,
+  )
 }
 
 async function loadLink(tx: Queryable, tokenHash: string, lock: boolean): Promise<LinkRow | null> {
@@ -149,7 +189,9 @@ async function loadLink(tx: Queryable, tokenHash: string, lock: boolean): Promis
      join tickets t on t.id = l.ticket_id
      join scheduled_messages m on m.id = l.message_id
      join tenants b on b.id = l.tenant_id
-     where l.token_hash = $1 ${lock ? 'for update of l, t' : ''}`, [tokenHash])
+     where l.token_hash = $1 ${lock ? 'for update of l, t' : ''}`,
+    [tokenHash],
+  )
   return r.rows[0] ?? null
 }
 
@@ -184,16 +226,20 @@ async function cleanNote(tx: Queryable, tenantId: string, ticketId: string, requ
   if (!trimmed) return null
   const { text, findings } = redactSensitive(trimmed)
   for (const f of findings) {
-    await tx.query(`insert into security_events (tenant_id, kind, layer, entity_type, entity_id, field, detail, actor_type, request_id)
+    await tx.query(
+      `insert into security_events (tenant_id, kind, layer, entity_type, entity_id, field, detail, actor_type, request_id)
       values ($1, $2, 'page', 'ticket', $3, 'confirmation_note', $4, 'system', $5)`,
-    [tenantId, f.kind, ticketId, JSON.stringify({ count: f.count, page: 'respond' }), requestId])
+      [tenantId, f.kind, ticketId, JSON.stringify({ count: f.count, page: 'respond' }), requestId],
+    )
   }
   return text
 }
 
 /** "Tuesday, March 4, 2031 at 9:00 AM" in a time zone. */
 function whenText(instant: Date, timeZone: string): string {
-  const date = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' }).format(instant)
+  const date = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' }).format(
+    instant,
+  )
   const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant)
   return `${date} at ${time}`
 }

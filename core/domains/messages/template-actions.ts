@@ -11,8 +11,9 @@ const name = z.string().trim().min(1).max(200)
 const subject = noteText(300)
 const body = noteText(20_000)
 
-const VARIABLES_HELP = `Write plain text with {{variables}}; known variables: ${Object.keys(TEMPLATE_VARIABLES).join(', ')}. `
-  + 'An unknown variable is refused. A value the system does not know when the message is rendered is left empty.'
+const VARIABLES_HELP =
+  `Write plain text with {{variables}}; known variables: ${Object.keys(TEMPLATE_VARIABLES).join(', ')}. ` +
+  'An unknown variable is refused. A value the system does not know when the message is rendered is left empty.'
 
 /** Writes a message template, optionally as the default of its kind. */
 export const createTemplate = defineAction({
@@ -21,8 +22,9 @@ export const createTemplate = defineAction({
   title: 'Add an email template',
   place: page('/settings/templates', 'New template'),
   words: { area: 'Emails to customers', phrase: 'add an email template' },
-  description: `Create a message template: kind (${MESSAGE_KINDS.join('|')}), a unique name, subject and body. ${VARIABLES_HELP} `
-    + 'is_default true makes it the default of its kind (the one used when a scheduled message names no template).',
+  description:
+    `Create a message template: kind (${MESSAGE_KINDS.join('|')}), a unique name, subject and body. ${VARIABLES_HELP} ` +
+    'is_default true makes it the default of its kind (the one used when a scheduled message names no template).',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['email template', 'message wording', 'new template'],
   input: z.strictObject({
@@ -36,9 +38,11 @@ export const createTemplate = defineAction({
   async run(ctx, input) {
     assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
     if (input.is_default) await clearDefault(ctx, input.kind)
-    const r = await ctx.db.query(`insert into message_templates (tenant_id, kind, name, subject, body, is_default)
+    const r = await ctx.db.query(
+      `insert into message_templates (tenant_id, kind, name, subject, body, is_default)
       values ($1, $2, $3, $4, $5, $6) returning ${TEMPLATE_COLUMNS}`,
-    [ctx.tenantId, input.kind, input.name, input.subject, input.body, input.is_default])
+      [ctx.tenantId, input.kind, input.name, input.subject, input.body, input.is_default],
+    )
     const template = r.rows[0]
     await ctx.audit({ entityType: 'template', entityId: String(template.id), action: 'create', before: null, after: template })
     return template
@@ -52,8 +56,9 @@ export const updateTemplate = defineAction({
   title: 'Edit an email template',
   place: page('/settings/templates', 'pick the template, then Edit'),
   words: { area: 'Emails to customers', phrase: 'change an email template' },
-  description: `Update a template's name, subject or body; only the fields given change. ${VARIABLES_HELP} `
-    + 'Messages already scheduled with the template render with the new text. An archived template cannot change.',
+  description:
+    `Update a template's name, subject or body; only the fields given change. ${VARIABLES_HELP} ` +
+    'Messages already scheduled with the template render with the new text. An archived template cannot change.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ template_id: z.uuid(), name: name.optional(), subject: subject.optional(), body: body.optional() }),
@@ -61,9 +66,15 @@ export const updateTemplate = defineAction({
   async run(ctx, input) {
     assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
     const before = await lockTemplate(ctx.db, input.template_id)
-    if (before.archived_at) throw new AppError('CONFLICT', `Template ${input.template_id} is archived and cannot change; create a new one`, { field: 'data.template_id' })
-    const r = await ctx.db.query(`update message_templates set name = coalesce($2, name), subject = coalesce($3, subject), body = coalesce($4, body)
-      where id = $1 returning ${TEMPLATE_COLUMNS}`, [input.template_id, input.name ?? null, input.subject ?? null, input.body ?? null])
+    if (before.archived_at)
+      throw new AppError('CONFLICT', `Template ${input.template_id} is archived and cannot change; create a new one`, {
+        field: 'data.template_id',
+      })
+    const r = await ctx.db.query(
+      `update message_templates set name = coalesce($2, name), subject = coalesce($3, subject), body = coalesce($4, body)
+      where id = $1 returning ${TEMPLATE_COLUMNS}`,
+      [input.template_id, input.name ?? null, input.subject ?? null, input.body ?? null],
+    )
     const after = r.rows[0]
     await ctx.audit({ entityType: 'template', entityId: input.template_id, action: 'update', before, after })
     return after
@@ -77,8 +88,9 @@ export const archiveTemplate = defineAction({
   title: 'Archive an email template',
   place: page('/settings/templates', 'pick the template, then Archive'),
   words: { area: 'Emails to customers', phrase: 'archive an email template' },
-  description: 'Archive a template: it can no longer be chosen for new messages. Archiving the default of a kind leaves '
-    + 'the built-in text as that default until template.set_default picks another. Archiving twice changes nothing.',
+  description:
+    'Archive a template: it can no longer be chosen for new messages. Archiving the default of a kind leaves ' +
+    'the built-in text as that default until template.set_default picks another. Archiving twice changes nothing.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ template_id: z.uuid() }),
@@ -86,8 +98,10 @@ export const archiveTemplate = defineAction({
   async run(ctx, input) {
     const before = await lockTemplate(ctx.db, input.template_id)
     if (before.archived_at) return before
-    const r = await ctx.db.query(`update message_templates set archived_at = now(), is_default = false where id = $1 returning ${TEMPLATE_COLUMNS}`,
-      [input.template_id])
+    const r = await ctx.db.query(
+      `update message_templates set archived_at = now(), is_default = false where id = $1 returning ${TEMPLATE_COLUMNS}`,
+      [input.template_id],
+    )
     await ctx.audit({ entityType: 'template', entityId: input.template_id, action: 'archive', before, after: r.rows[0] })
     return r.rows[0]
   },
@@ -100,8 +114,9 @@ export const setDefaultTemplate = defineAction({
   title: 'Choose the default template',
   place: page('/settings/templates', 'pick the template, then Make default'),
   words: { area: 'Emails to customers', phrase: 'choose the default email template' },
-  description: 'Make a template the default of its kind: the one a scheduled message of that kind uses when it names no '
-    + 'template. The previous default of the kind stays as an ordinary template. One default per kind.',
+  description:
+    'Make a template the default of its kind: the one a scheduled message of that kind uses when it names no ' +
+    'template. The previous default of the kind stays as an ordinary template. One default per kind.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['default template', 'standard message'],
@@ -109,10 +124,13 @@ export const setDefaultTemplate = defineAction({
   output: TEMPLATE_RECORD,
   async run(ctx, input) {
     const before = await lockTemplate(ctx.db, input.template_id)
-    if (before.archived_at) throw new AppError('CONFLICT', `Template ${input.template_id} is archived; it cannot be the default`, { field: 'data.template_id' })
+    if (before.archived_at)
+      throw new AppError('CONFLICT', `Template ${input.template_id} is archived; it cannot be the default`, { field: 'data.template_id' })
     if (before.is_default) return before
     await clearDefault(ctx, String(before.kind))
-    const r = await ctx.db.query(`update message_templates set is_default = true where id = $1 returning ${TEMPLATE_COLUMNS}`, [input.template_id])
+    const r = await ctx.db.query(`update message_templates set is_default = true where id = $1 returning ${TEMPLATE_COLUMNS}`, [
+      input.template_id,
+    ])
     await ctx.audit({ entityType: 'template', entityId: input.template_id, action: 'set_default', before, after: r.rows[0] })
     return r.rows[0]
   },
@@ -120,8 +138,11 @@ export const setDefaultTemplate = defineAction({
 
 /** Unmarks the current default of a kind, auditing the change. */
 async function clearDefault(ctx: OperationContext, kind: string): Promise<void> {
-  const current = await ctx.db.query(`select ${TEMPLATE_COLUMNS} from message_templates
-    where kind = $1 and is_default and archived_at is null for update`, [kind])
+  const current = await ctx.db.query(
+    `select ${TEMPLATE_COLUMNS} from message_templates
+    where kind = $1 and is_default and archived_at is null for update`,
+    [kind],
+  )
   for (const before of current.rows) {
     const r = await ctx.db.query(`update message_templates set is_default = false where id = $1 returning ${TEMPLATE_COLUMNS}`, [before.id])
     await ctx.audit({ entityType: 'template', entityId: String(before.id), action: 'update', before, after: r.rows[0] })

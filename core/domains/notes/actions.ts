@@ -20,8 +20,9 @@ export const addNote = defineAction({
   title: 'Add a note',
   place: { owner: customer('Add a note'), technician: ownVisit('Close out: Notes') },
   words: { area: 'Customers', phrase: 'add a note' },
-  description: 'Add a note to exactly one of: a contact (contact_id), a ticket (ticket_id) or a lead (lead_id; a converted lead\'s goes on its customer). '
-    + 'Card numbers and SSNs in content are replaced by [REDACTED] and the result lists the redactions.',
+  description:
+    "Add a note to exactly one of: a contact (contact_id), a ticket (ticket_id) or a lead (lead_id; a converted lead's goes on its customer). " +
+    'Card numbers and SSNs in content are replaced by [REDACTED] and the result lists the redactions.',
   access: { agent: 'unrestricted', technician: 'assigned' },
   keywords: ['comment', 'memo', 'remark'],
   input: z.strictObject({
@@ -35,7 +36,8 @@ export const addNote = defineAction({
     const { kind: subject, id } = await oneSubjectOf(ctx.db, input, SUBJECTS)
     const r = await ctx.db.query(
       `insert into notes (tenant_id, ${subject.field}, content, author_type, author_id) values ($1, $2, $3, $4, $5) returning ${NOTE_COLUMNS}`,
-      [ctx.tenantId, id, input.content, ctx.actor.type, ctx.actor.id])
+      [ctx.tenantId, id, input.content, ctx.actor.type, ctx.actor.id],
+    )
     await ctx.audit({ entityType: 'note', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
     return r.rows[0]
   },

@@ -15,7 +15,8 @@ export async function notesOf(tx: Queryable, contactIds: string[]): Promise<Map<
   const r = await tx.query<{ contact_id: string }>(
     `select n.* from unnest($1::uuid[]) as c (id)
      cross join lateral (select ${NOTE_COLUMNS} from notes where contact_id = c.id order by created_at desc, id desc limit ${NOTES_PER_CONTACT}) n`,
-    [contactIds])
+    [contactIds],
+  )
   for (const row of r.rows) byContact.get(row.contact_id)?.push(row)
   return byContact
 }

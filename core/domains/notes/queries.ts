@@ -7,8 +7,9 @@ import { auditTrailExpansion } from '../../output-types.js'
 /** Notes by id, or the notes of one subject (contact, ticket or lead), newest first. */
 export const notesQuery = defineQuery({
   type: 'notes',
-  description: 'Notes, newest first. Filters: contact_id, ticket_id, lead_id (the record the note is on), q (words, stemmed: '
-    + '"dogs" finds "dog").',
+  description:
+    'Notes, newest first. Filters: contact_id, ticket_id, lead_id (the record the note is on), q (words, stemmed: ' +
+    '"dogs" finds "dog").',
   entity: 'note',
   keywords: ['comments', 'memos', 'history'],
   access: { agent: 'unrestricted', technician: 'assigned' },
@@ -32,7 +33,9 @@ export const notesQuery = defineQuery({
          and ($4::uuid is null or lead_id = $4)
          and ($5::text is null or search @@ websearch_to_tsquery('english', $5))
          ${before}
-       order by created_at desc, id desc limit $${args.length}`, args)
+       order by created_at desc, id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

@@ -18,7 +18,13 @@ export const CLOSED_STAGES: readonly Stage[] = ['won', 'lost']
 
 /** The chance of winning, in percent, an opportunity gets on reaching a stage unless one is given. */
 export const STAGE_PROBABILITY: Record<Stage, number> = {
-  qualification: 10, estimating: 25, proposal_sent: 50, negotiating: 70, scheduled: 90, won: 100, lost: 0,
+  qualification: 10,
+  estimating: 25,
+  proposal_sent: 50,
+  negotiating: 70,
+  scheduled: 90,
+  won: 100,
+  lost: 0,
 }
 
 /** A stage as a person reads it: "proposal sent". */

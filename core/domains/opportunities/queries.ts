@@ -8,10 +8,11 @@ import { OPPORTUNITY_COLUMNS, OPPORTUNITY_RECORD, STAGES } from './model.js'
 /** Opportunities by id, or newest first, filtered by stage, customer, lead, open or closed and expected close. */
 export const opportunitiesQuery = defineQuery({
   type: 'opportunities',
-  description: 'Sales opportunities, newest first. Each: id, title, contact_id and contact_name, lead_id and lead_name, stage, amount_cents, '
-    + 'currency, probability (percent), expected_close_on, assignee_id and assignee_name, close_reason, closed_at, archived_at. Filters: stage, '
-    + 'status (open|closed: won or lost), contact_id, lead_id, assignee_id, close_from and close_to (expected_close_on, local dates), '
-    + 'archived=true (only archived; default: not archived). Totals per stage: pipeline_totals.',
+  description:
+    'Sales opportunities, newest first. Each: id, title, contact_id and contact_name, lead_id and lead_name, stage, amount_cents, ' +
+    'currency, probability (percent), expected_close_on, assignee_id and assignee_name, close_reason, closed_at, archived_at. Filters: stage, ' +
+    'status (open|closed: won or lost), contact_id, lead_id, assignee_id, close_from and close_to (expected_close_on, local dates), ' +
+    'archived=true (only archived; default: not archived). Totals per stage: pipeline_totals.',
   entity: 'opportunity',
   keywords: ['deals', 'pipeline', 'sales', 'quotes in progress', 'won', 'lost'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -28,8 +29,17 @@ export const opportunitiesQuery = defineQuery({
   record: OPPORTUNITY_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const p = req.params
-    const args: unknown[] = [req.id ?? null, p.stage ?? null, p.status ?? null, p.contact_id ?? null, p.lead_id ?? null, p.assignee_id ?? null,
-      p.close_from ?? null, p.close_to ?? null, req.id ? null : p.archived === 'true']
+    const args: unknown[] = [
+      req.id ?? null,
+      p.stage ?? null,
+      p.status ?? null,
+      p.contact_id ?? null,
+      p.lead_id ?? null,
+      p.assignee_id ?? null,
+      p.close_from ?? null,
+      p.close_to ?? null,
+      req.id ? null : p.archived === 'true',
+    ]
     const after = afterCursor(args, req.cursor, 'and (o.created_at, o.id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
@@ -44,7 +54,9 @@ export const opportunitiesQuery = defineQuery({
          and ($8::date is null or o.expected_close_on <= $8)
          and ($9::boolean is null or (o.archived_at is not null) = $9)
          ${after}
-       order by o.created_at desc, o.id desc limit $${args.length}`, args)
+       order by o.created_at desc, o.id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

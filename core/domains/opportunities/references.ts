@@ -13,9 +13,18 @@ export interface OpportunityLinks {
  * Checks that each record the input names exists in the business (NOT_FOUND naming the field), that the assignee is
  * a current team member, and that the opportunity is left with a contact or a lead (VALIDATION_ERROR naming both).
  */
-export async function checkLinks(tx: Queryable, given: OpportunityLinks, after: { contact_id: string | null; lead_id: string | null }): Promise<void> {
+export async function checkLinks(
+  tx: Queryable,
+  given: OpportunityLinks,
+  after: { contact_id: string | null; lead_id: string | null },
+): Promise<void> {
   if (!after.contact_id && !after.lead_id) {
-    throw validationError(['contact_id', 'lead_id'].map((f) => ({ field: `data.${f}`, message: 'give a contact_id, a lead_id or both: whom the opportunity is with' })))
+    throw validationError(
+      ['contact_id', 'lead_id'].map((f) => ({
+        field: `data.${f}`,
+        message: 'give a contact_id, a lead_id or both: whom the opportunity is with',
+      })),
+    )
   }
   if (given.contact_id) await assertContact(tx, given.contact_id)
   if (given.lead_id && !(await tx.query('select 1 from leads where id = $1', [given.lead_id])).rows[0]) {
@@ -24,7 +33,8 @@ export async function checkLinks(tx: Queryable, given: OpportunityLinks, after: 
   if (given.assignee_id) {
     const r = await tx.query<{ deactivated_at: string | null }>('select deactivated_at from users where id = $1', [given.assignee_id])
     if (!r.rows[0]) throw missingReference('user', given.assignee_id, 'data.assignee_id')
-    if (r.rows[0].deactivated_at) throw validationError([{ field: 'data.assignee_id', message: 'is a team member who was deactivated: choose a current one' }])
+    if (r.rows[0].deactivated_at)
+      throw validationError([{ field: 'data.assignee_id', message: 'is a team member who was deactivated: choose a current one' }])
   }
 }
 

@@ -8,10 +8,11 @@ type Row = { currency: string; stage: Stage; count: number; amount_cents: number
 /** The pipeline in numbers, per currency: each stage's count and amount, and the forecast weighted by probability. */
 export const pipelineTotalsQuery = defineQuery({
   type: 'pipeline_totals',
-  description: 'The sales pipeline in numbers, one record per currency (id is the currency code): stages, each {stage, count, amount_cents}, '
-    + 'every stage listed; open_count and open_amount_cents (stages before won and lost); weighted_forecast_cents (the sum of amount × '
-    + 'probability / 100 over open ones). close_from and close_to (local dates) count only opportunities expected to close then. '
-    + 'Archived ones are left out. No record when there is no opportunity.',
+  description:
+    'The sales pipeline in numbers, one record per currency (id is the currency code): stages, each {stage, count, amount_cents}, ' +
+    'every stage listed; open_count and open_amount_cents (stages before won and lost); weighted_forecast_cents (the sum of amount × ' +
+    'probability / 100 over open ones). close_from and close_to (local dates) count only opportunities expected to close then. ' +
+    'Archived ones are left out. No record when there is no opportunity.',
   keywords: ['forecast', 'pipeline value', 'sales totals', 'weighted pipeline'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -33,7 +34,9 @@ export const pipelineTotalsQuery = defineQuery({
        from opportunities
        where archived_at is null and ($1::text is null or currency = $1)
          and ($2::date is null or expected_close_on >= $2) and ($3::date is null or expected_close_on <= $3)
-       group by currency, stage order by currency`, [req.id ?? null, req.params.close_from ?? null, req.params.close_to ?? null])
+       group by currency, stage order by currency`,
+      [req.id ?? null, req.params.close_from ?? null, req.params.close_to ?? null],
+    )
     const currencies = [...new Set(r.rows.map((row) => row.currency))]
     const open = (row: Row) => (OPEN_STAGES as readonly string[]).includes(row.stage)
     const items = currencies.map((currency) => {

@@ -12,11 +12,14 @@ import { BY_AGENT_OR_API, page } from '../../places.js'
 
 const visit = z.strictObject({
   scheduled_start: instantInput.describe('ISO 8601; without an offset it is wall-clock time in the business time zone'),
-  duration_minutes: z.number().int().min(5).max(1440).optional().describe('Default: the lines\' durations, else one hour'),
+  duration_minutes: z.number().int().min(5).max(1440).optional().describe("Default: the lines' durations, else one hour"),
   technician_ids: z.array(z.uuid()).max(10).default([]).describe('Team members (user ids); each is checked for double booking'),
-  address_id: z.uuid().optional().describe('One of the customer\'s addresses'),
-  line_item_ids: z.array(z.uuid()).max(100).optional()
-    .describe('The order\'s lines done on this visit; lines no visit names go on the first visit'),
+  address_id: z.uuid().optional().describe("One of the customer's addresses"),
+  line_item_ids: z
+    .array(z.uuid())
+    .max(100)
+    .optional()
+    .describe("The order's lines done on this visit; lines no visit names go on the first visit"),
 })
 
 /** Books an order's work as visits (tickets), one per visit. */
@@ -25,17 +28,19 @@ export const bookOrder = defineAction({
   name: 'book',
   title: 'Book the visits of an order',
   place: page('/orders', 'pick the order, then Book'),
-  description: 'Book a pending order\'s work as visits: one ticket per entry of visits, linked to the order, carrying the order\'s lines '
-    + '(each line on exactly one visit: line_item_ids, the rest on the first visit) at the quoted prices. Booking follows ticket.create: '
-    + 'double bookings are a CONFLICT and the customer\'s appointment emails are queued. The order becomes in_progress; it becomes '
-    + 'fulfilled when all its visits are closed. Returns the order with its tickets.',
+  description:
+    "Book a pending order's work as visits: one ticket per entry of visits, linked to the order, carrying the order's lines " +
+    '(each line on exactly one visit: line_item_ids, the rest on the first visit) at the quoted prices. Booking follows ticket.create: ' +
+    "double bookings are a CONFLICT and the customer's appointment emails are queued. The order becomes in_progress; it becomes " +
+    'fulfilled when all its visits are closed. Returns the order with its tickets.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['schedule order', 'book job', 'book accepted quote'],
   input: z.strictObject({ order_id: z.uuid(), visits: z.array(visit).min(1).max(10) }),
   output: ORDER_RECORD,
   async run(ctx, input) {
     const before = await loadOrder(ctx.db, input.order_id, true)
-    if (before.status !== 'pending_fulfilment') throw orderConflict(before, 'only a pending order is booked (its visits are already booked)')
+    if (before.status !== 'pending_fulfilment')
+      throw orderConflict(before, 'only a pending order is booked (its visits are already booked)')
     await bookOrderVisits(ctx, before, input.visits)
     return moveOrder(ctx, before, 'book', `status = 'in_progress'`)
   },
@@ -47,8 +52,9 @@ export const fulfilOrder = defineAction({
   name: 'fulfil',
   title: 'Mark an order fulfilled',
   place: page('/orders', 'pick the order, then Mark fulfilled'),
-  description: 'Mark a pending or in-progress order fulfilled: the work is done (an order whose visits all close is fulfilled by itself). '
-    + 'Then bill it with order.invoice. Fulfilling twice changes nothing; an invoiced or cancelled order is a CONFLICT.',
+  description:
+    'Mark a pending or in-progress order fulfilled: the work is done (an order whose visits all close is fulfilled by itself). ' +
+    'Then bill it with order.invoice. Fulfilling twice changes nothing; an invoiced or cancelled order is a CONFLICT.',
   access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
   keywords: ['job done', 'complete order', 'work finished'],
@@ -68,9 +74,10 @@ export const invoiceOrder = defineAction({
   name: 'invoice',
   title: 'Invoice an order',
   place: page('/orders', 'pick the order, then Invoice'),
-  description: 'Create the draft invoice of a fulfilled order, with the accepted quote\'s lines, prices and tax rates, and any deposit paid '
-    + 'online credited as a payment on it; the order becomes invoiced (once). Nothing flows back: changing or voiding the invoice changes neither the order nor the quote. Send it with '
-    + 'invoice.send. An order not yet fulfilled, already invoiced or cancelled is a CONFLICT. Returns order and invoice.',
+  description:
+    "Create the draft invoice of a fulfilled order, with the accepted quote's lines, prices and tax rates, and any deposit paid " +
+    'online credited as a payment on it; the order becomes invoiced (once). Nothing flows back: changing or voiding the invoice changes neither the order nor the quote. Send it with ' +
+    'invoice.send. An order not yet fulfilled, already invoiced or cancelled is a CONFLICT. Returns order and invoice.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['bill order', 'invoice job', 'bill accepted quote'],
   input: z.strictObject({ order_id: z.uuid() }),
@@ -78,19 +85,45 @@ export const invoiceOrder = defineAction({
   async run(ctx, input) {
     const before = await loadOrder(ctx.db, input.order_id, true)
     if (before.status !== 'fulfilled') {
-      throw orderConflict(before, before.status === 'invoiced' ? `it was already billed (invoice ${before.invoice_id})` : 'only a fulfilled order is billed')
+      throw orderConflict(
+        before,
+        before.status === 'invoiced' ? `it was already billed (invoice ${before.invoice_id})` : 'only a fulfilled order is billed',
+      )
     }
     const settings = await loadTenantSettings(ctx.db)
-    const lines = before.line_items.map((l) => ({ service_id: l.service_id, description: l.description, quantity: l.quantity,
-      unit_price_cents: l.unit_price_cents, tax_rate_bp: l.tax_rate_bp }))
-    let invoice = await insertInvoice(ctx, settings, { contact_id: before.contact_id, ticket_id: null, notes: `Order ${before.number}` }, lines)
+    const lines = before.line_items.map((l) => ({
+      service_id: l.service_id,
+      description: l.description,
+      quantity: l.quantity,
+      unit_price_cents: l.unit_price_cents,
+      tax_rate_bp: l.tax_rate_bp,
+    }))
+    let invoice = await insertInvoice(
+      ctx,
+      settings,
+      { contact_id: before.contact_id, ticket_id: null, notes: `Order ${before.number}` },
+      lines,
+    )
     if (before.deposit_paid_cents > 0) {
       // The deposit paid on accepting is money already received on this work.
-      invoice = (await applyPayment(ctx, invoice, { amount_cents: Math.min(before.deposit_paid_cents, Number(invoice.total_cents)), method: 'stripe',
-        reference: `Deposit for order ${before.number}`, received_at: new Date(before.deposit_paid_at as unknown as string).toISOString() },
-      localDate(ctx.services.now(), settings.timezone))).invoice
+      invoice = (
+        await applyPayment(
+          ctx,
+          invoice,
+          {
+            amount_cents: Math.min(before.deposit_paid_cents, Number(invoice.total_cents)),
+            method: 'stripe',
+            reference: `Deposit for order ${before.number}`,
+            received_at: new Date(before.deposit_paid_at as unknown as string).toISOString(),
+          },
+          localDate(ctx.services.now(), settings.timezone),
+        )
+      ).invoice
     }
-    const order = await moveOrder(ctx, before, 'invoice', `status = 'invoiced', invoice_id = $2, invoiced_at = $3`, [invoice.id, ctx.services.now()])
+    const order = await moveOrder(ctx, before, 'invoice', `status = 'invoiced', invoice_id = $2, invoiced_at = $3`, [
+      invoice.id,
+      ctx.services.now(),
+    ])
     return { order, invoice }
   },
 })
@@ -101,8 +134,9 @@ export const cancelOrder = defineAction({
   name: 'cancel',
   title: 'Cancel an order',
   place: BY_AGENT_OR_API,
-  description: 'Cancel an order not yet invoiced, with a reason. Its visits are not cancelled by this: cancel them with ticket.cancel. '
-    + 'The accepted quote stays accepted. Cancelling twice changes nothing; an invoiced order is a CONFLICT (void the invoice instead).',
+  description:
+    'Cancel an order not yet invoiced, with a reason. Its visits are not cancelled by this: cancel them with ticket.cancel. ' +
+    'The accepted quote stays accepted. Cancelling twice changes nothing; an invoiced order is a CONFLICT (void the invoice instead).',
   access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ order_id: z.uuid(), reason: noteText(500).optional() }),

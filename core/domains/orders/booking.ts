@@ -25,11 +25,15 @@ export async function bookOrderVisits(ctx: OperationContext, order: OrderRow, vi
   const services = await catalogOf(ctx, order.line_items)
   const ids: string[] = []
   for (const [i, v] of visits.entries()) {
-    const ticket = await callWithin(ctx, createTicket, {
-      contact_id: order.contact_id, address_id: v.address_id, scheduled_start: v.scheduled_start, duration_minutes: v.duration_minutes,
-      technician_ids: v.technician_ids, line_items: shares[i].map((l) => ticketLine(l, services.get(l.service_id ?? ''))),
+    const ticket = (await callWithin(ctx, createTicket, {
+      contact_id: order.contact_id,
+      address_id: v.address_id,
+      scheduled_start: v.scheduled_start,
+      duration_minutes: v.duration_minutes,
+      technician_ids: v.technician_ids,
+      line_items: shares[i].map((l) => ticketLine(l, services.get(l.service_id ?? ''))),
       notes: `Order ${order.number}`,
-    }) as { id: string }
+    })) as { id: string }
     await ctx.db.query('update tickets set order_id = $2 where id = $1', [ticket.id, order.id])
     ids.push(ticket.id)
   }
@@ -40,23 +44,30 @@ export async function bookOrderVisits(ctx: OperationContext, order: OrderRow, vi
 function shareLines(lines: OrderLine[], visits: OrderVisit[]): OrderLine[][] {
   const byId = new Map(lines.map((l) => [l.id, l]))
   const taken = new Set<string>()
-  const shares = visits.map((v, i) => (v.line_item_ids ?? []).map((id, j) => {
-    const field = `data.visits.${i}.line_item_ids.${j}`
-    const line = byId.get(id)
-    if (!line) throw validationError([{ field, message: `is not a line of this order; its lines are ${[...byId.keys()].join(', ')}` }])
-    if (taken.has(id)) throw validationError([{ field, message: 'names a line another visit already carries' }])
-    taken.add(id)
-    return line
-  }))
+  const shares = visits.map((v, i) =>
+    (v.line_item_ids ?? []).map((id, j) => {
+      const field = `data.visits.${i}.line_item_ids.${j}`
+      const line = byId.get(id)
+      if (!line) throw validationError([{ field, message: `is not a line of this order; its lines are ${[...byId.keys()].join(', ')}` }])
+      if (taken.has(id)) throw validationError([{ field, message: 'names a line another visit already carries' }])
+      taken.add(id)
+      return line
+    }),
+  )
   shares[0].push(...lines.filter((l) => !taken.has(l.id)))
   return shares
 }
 
 /** The catalog as the order's lines name it. */
-async function catalogOf(ctx: OperationContext, lines: OrderLine[]): Promise<Map<string, { pricing: string; price_cents: number | null; status: string }>> {
+async function catalogOf(
+  ctx: OperationContext,
+  lines: OrderLine[],
+): Promise<Map<string, { pricing: string; price_cents: number | null; status: string }>> {
   const ids = [...new Set(lines.map((l) => l.service_id).filter((id): id is string => !!id))]
   const r = await ctx.db.query<{ id: string; pricing: string; price_cents: number | null; status: string }>(
-    'select id, pricing, price_cents, status from services where id = any($1::uuid[])', [ids])
+    'select id, pricing, price_cents, status from services where id = any($1::uuid[])',
+    [ids],
+  )
   return new Map(r.rows.map((s) => [s.id, s]))
 }
 

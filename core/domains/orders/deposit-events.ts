@@ -10,7 +10,13 @@ export interface DepositEvent {
   id: string
   type: string
   created: number
-  session: { id: string; payment_status?: string | null; amount_total?: number | null; currency?: string | null; payment_intent: string | null }
+  session: {
+    id: string
+    payment_status?: string | null
+    amount_total?: number | null
+    currency?: string | null
+    payment_intent: string | null
+  }
 }
 
 /** What applying a deposit event did. */
@@ -20,8 +26,13 @@ export type DepositOutcome = 'recorded' | 'replayed' | 'ignored' | 'unknown_orde
  * Records a paid deposit on the order its Checkout Session names, once per event and once per order, in that business's
  * transaction as the system. The deposit is credited on the order's invoice when it is made (order.invoice).
  */
-export async function applyDepositEvent(services: Services, tenantId: string, orderId: string, event: DepositEvent,
-  requestId: string): Promise<DepositOutcome> {
+export async function applyDepositEvent(
+  services: Services,
+  tenantId: string,
+  orderId: string,
+  event: DepositEvent,
+  requestId: string,
+): Promise<DepositOutcome> {
   return withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) => {
     const found = await tx.query<{ id: string }>('select id from orders where id = $1 for update', [orderId])
     if (!found.rows[0]) return 'unknown_order'
@@ -38,18 +49,40 @@ export async function applyDepositEvent(services: Services, tenantId: string, or
     else if (event.session.payment_status !== 'paid') outcome = 'ignored'
     else if (before.deposit_paid_cents > 0) outcome = 'replayed'
     else if (amount !== before.deposit_cents || currency !== before.currency || ['invoiced', 'cancelled'].includes(before.status)) {
-      reason = ['invoiced', 'cancelled'].includes(before.status) ? `The order is ${before.status}`
+      reason = ['invoiced', 'cancelled'].includes(before.status)
+        ? `The order is ${before.status}`
         : `A deposit of ${amount} cents in ${currency || 'no currency'} was paid; the order asks ${before.deposit_cents} cents in ${before.currency}`
-      log('error', 'stripe deposit refused: it does not fit the order', { event_id: event.id, order_id: orderId, amount, status: before.status, reason })
+      log('error', 'stripe deposit refused: it does not fit the order', {
+        event_id: event.id,
+        order_id: orderId,
+        amount,
+        status: before.status,
+        reason,
+      })
       outcome = 'refused'
     } else {
-      await tx.query('update orders set deposit_paid_cents = $2, deposit_paid_at = $3, deposit_reference = $4, deposit_checkout_url = null where id = $1',
-        [orderId, amount, new Date(event.created * 1000), event.session.payment_intent ?? event.session.id])
-      await ctx.audit({ entityType: 'order', entityId: orderId, action: 'deposit_paid', before: orderAuditView(before), after: orderAuditView(await loadOrder(tx, orderId)) })
+      await tx.query(
+        'update orders set deposit_paid_cents = $2, deposit_paid_at = $3, deposit_reference = $4, deposit_checkout_url = null where id = $1',
+        [orderId, amount, new Date(event.created * 1000), event.session.payment_intent ?? event.session.id],
+      )
+      await ctx.audit({
+        entityType: 'order',
+        entityId: orderId,
+        action: 'deposit_paid',
+        before: orderAuditView(before),
+        after: orderAuditView(await loadOrder(tx, orderId)),
+      })
       outcome = 'recorded'
     }
-    await recordStripeEvent(tx, tenantId, { event_id: event.id, type: event.type, order_id: orderId, outcome, reason,
-      amount_cents: event.session.amount_total ?? null, currency: event.session.currency ?? null })
+    await recordStripeEvent(tx, tenantId, {
+      event_id: event.id,
+      type: event.type,
+      order_id: orderId,
+      outcome,
+      reason,
+      amount_cents: event.session.amount_total ?? null,
+      currency: event.session.currency ?? null,
+    })
     return outcome
   })
 }

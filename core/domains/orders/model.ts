@@ -54,7 +54,9 @@ export async function loadOrder(tx: Queryable, id: string, lock = false): Promis
   const r = await tx.query(`select ${ORDER_COLUMNS} from orders o where o.id = $1 ${lock ? 'for update' : ''}`, [id])
   if (!r.rows[0]) throw notFound('order', id)
   const order = r.rows[0]
-  const lines = await tx.query(`select ${PRICED_LINE_COLUMNS} from quote_line_items l where l.quote_id = $1 order by l.position, l.id`, [order.quote_id])
+  const lines = await tx.query(`select ${PRICED_LINE_COLUMNS} from quote_line_items l where l.quote_id = $1 order by l.position, l.id`, [
+    order.quote_id,
+  ])
   const tickets = await tx.query(ORDER_TICKETS_SQL, [id])
   return { ...order, line_items: lines.rows, tickets: tickets.rows } as OrderRow
 }
@@ -73,14 +75,21 @@ export async function createOrderFromQuote(ctx: OperationContext, quote: QuoteRo
   const r = await ctx.db.query<{ id: string }>(
     `insert into orders (tenant_id, number, quote_id, contact_id, currency, subtotal_cents, tax_cents, total_cents, deposit_cents)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
-    [ctx.tenantId, number, quote.id, quote.contact_id, quote.currency, quote.subtotal_cents, quote.tax_cents, quote.total_cents, deposit])
+    [ctx.tenantId, number, quote.id, quote.contact_id, quote.currency, quote.subtotal_cents, quote.tax_cents, quote.total_cents, deposit],
+  )
   const order = await loadOrder(ctx.db, r.rows[0].id)
   await ctx.audit({ entityType: 'order', entityId: order.id, action: 'create', before: null, after: orderAuditView(order) })
   return order
 }
 
 /** Sets an order's status (and what goes with it), audited; returns the order as it is now. */
-export async function moveOrder(ctx: OperationContext, before: OrderRow, action: string, set: string, args: unknown[] = []): Promise<OrderRow> {
+export async function moveOrder(
+  ctx: OperationContext,
+  before: OrderRow,
+  action: string,
+  set: string,
+  args: unknown[] = [],
+): Promise<OrderRow> {
   await ctx.db.query(`update orders set ${set} where id = $1`, [before.id, ...args])
   const after = await loadOrder(ctx.db, before.id)
   await ctx.audit({ entityType: 'order', entityId: before.id, action, before: orderAuditView(before), after: orderAuditView(after) })
@@ -89,8 +98,11 @@ export async function moveOrder(ctx: OperationContext, before: OrderRow, action:
 
 /** Refuses a change to an order in the wrong state, naming its status. */
 export function orderConflict(order: Pick<OrderRow, 'id' | 'number' | 'status'>, message: string): AppError {
-  return new AppError('CONFLICT', `Order ${order.number} is ${order.status.replace('_', ' ')}: ${message}`,
-    { order_id: order.id, number: order.number, status: order.status })
+  return new AppError('CONFLICT', `Order ${order.number} is ${order.status.replace('_', ' ')}: ${message}`, {
+    order_id: order.id,
+    number: order.number,
+    status: order.status,
+  })
 }
 
 /**

@@ -9,9 +9,10 @@ import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 /** Orders by id, or newest first, filtered by status and customer. */
 export const ordersQuery = defineQuery({
   type: 'orders',
-  description: 'Orders: work a customer agreed to by accepting a quote, newest first. Each: id, number (O-YYYY-NNNN), quote_id, contact_id, '
-    + 'status (pending_fulfilment|in_progress|fulfilled|invoiced|cancelled), subtotal_cents, tax_cents, total_cents, invoice_id, fulfilled_at, '
-    + 'invoiced_at. Filters: status, contact_id, quote_id. include: line_items (the accepted quote\'s), tickets (its visits).',
+  description:
+    'Orders: work a customer agreed to by accepting a quote, newest first. Each: id, number (O-YYYY-NNNN), quote_id, contact_id, ' +
+    'status (pending_fulfilment|in_progress|fulfilled|invoiced|cancelled), subtotal_cents, tax_cents, total_cents, invoice_id, fulfilled_at, ' +
+    "invoiced_at. Filters: status, contact_id, quote_id. include: line_items (the accepted quote's), tickets (its visits).",
   entity: 'order',
   include: ['line_items', 'tickets'],
   keywords: ['jobs', 'accepted quotes', 'work orders', 'to invoice'],
@@ -32,11 +33,16 @@ export const ordersQuery = defineQuery({
     const after = afterCursor(args, req.cursor, 'and (o.created_at, o.id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const expansions = [
-      req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
+      req.include.has('line_items') &&
+        `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
          from quote_line_items l where l.quote_id = o.quote_id) x), '[]') as line_items`,
-      req.include.has('tickets') && `coalesce((select jsonb_agg(jsonb_build_object('id', t.id, 'number', t.number, 'scheduled_start', t.scheduled_start,
+      req.include.has('tickets') &&
+        `coalesce((select jsonb_agg(jsonb_build_object('id', t.id, 'number', t.number, 'scheduled_start', t.scheduled_start,
          'status', t.status) order by t.scheduled_start, t.number) from tickets t where t.order_id = o.id), '[]') as tickets`,
-    ].filter(Boolean).map((e) => `, ${e}`).join('')
+    ]
+      .filter(Boolean)
+      .map((e) => `, ${e}`)
+      .join('')
     const r = await ctx.db.query(
       `select ${ORDER_COLUMNS}${expansions}, o.created_at::text as _sort_at from orders o
        where ($1::uuid is null or o.id = $1)
@@ -44,7 +50,9 @@ export const ordersQuery = defineQuery({
          and ($3::uuid is null or o.contact_id = $3)
          and ($4::uuid is null or o.quote_id = $4)
          ${after}
-       order by o.created_at desc, o.id desc limit $${args.length}`, args)
+       order by o.created_at desc, o.id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

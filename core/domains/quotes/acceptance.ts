@@ -15,20 +15,35 @@ export const QUOTE_NOTE_MAX = 1000
  * Records the customer's answer to a draft or sent quote, once: accepted makes its order; either answer stops the
  * quote's queued emails and closes its follow-up reminder. A quote already answered, cancelled or past its valid_until is a CONFLICT and nothing changes.
  */
-export async function answerQuote(ctx: OperationContext, quoteId: string, answer: QuoteAnswer, note: string | null):
-  Promise<{ quote: QuoteRow; order: OrderRow | null }> {
+export async function answerQuote(
+  ctx: OperationContext,
+  quoteId: string,
+  answer: QuoteAnswer,
+  note: string | null,
+): Promise<{ quote: QuoteRow; order: OrderRow | null }> {
   const before = await loadQuote(ctx.db, quoteId, true)
-  if (before.status !== 'draft' && before.status !== 'sent') throw quoteConflict(before, 'it was already settled and cannot be answered again')
+  if (before.status !== 'draft' && before.status !== 'sent')
+    throw quoteConflict(before, 'it was already settled and cannot be answered again')
   const today = localDate(ctx.services.now(), (await loadTenantSettings(ctx.db)).timezone)
   if (answer === 'accept' && String(before.valid_until) < today) {
     throw quoteConflict(before, `it was valid until ${before.valid_until} and can no longer be accepted`)
   }
   const text = note?.trim().slice(0, QUOTE_NOTE_MAX) || null
-  await ctx.db.query('update quotes set status = $2, answered_at = $3, customer_note = $4 where id = $1',
-    [before.id, answer === 'accept' ? 'accepted' : 'declined', ctx.services.now(), text])
+  await ctx.db.query('update quotes set status = $2, answered_at = $3, customer_note = $4 where id = $1', [
+    before.id,
+    answer === 'accept' ? 'accepted' : 'declined',
+    ctx.services.now(),
+    text,
+  ])
   await endQuoteChasing(ctx, before, answer === 'accept' ? 'accepted' : 'declined')
   const quote = await loadQuote(ctx.db, before.id)
-  await ctx.audit({ entityType: 'quote', entityId: before.id, action: answer, before: quoteAuditView(before), after: quoteAuditView(quote) })
+  await ctx.audit({
+    entityType: 'quote',
+    entityId: before.id,
+    action: answer,
+    before: quoteAuditView(before),
+    after: quoteAuditView(quote),
+  })
   const order = answer === 'accept' ? await createOrderFromQuote(ctx, quote, today) : null
   return { quote, order }
 }

@@ -17,21 +17,48 @@ export const DEFAULT_VALID_DAYS = 30
 
 const lineItem = z.strictObject({
   service_id: z.uuid().optional().describe('A catalog service; description and unit price default to its name and price'),
-  description: z.string().trim().min(1).max(500).optional().describe('Replaces the service\'s name; required without service_id'),
+  description: z.string().trim().min(1).max(500).optional().describe("Replaces the service's name; required without service_id"),
   quantity: z.number().int().min(1).max(10_000).default(1),
-  unit_price_cents: z.number().int().min(0).max(100_000_000).optional().describe('Price of one unit in cents; default: the service\'s price'),
-  taxable: z.boolean().optional().describe('Default: the service\'s taxable flag, else true'),
-  tax_rate_bp: z.number().int().min(0).max(10_000).optional().describe('This line\'s tax rate in basis points; default: the quote\'s rate when taxable, else 0'),
+  unit_price_cents: z
+    .number()
+    .int()
+    .min(0)
+    .max(100_000_000)
+    .optional()
+    .describe("Price of one unit in cents; default: the service's price"),
+  taxable: z.boolean().optional().describe("Default: the service's taxable flag, else true"),
+  tax_rate_bp: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .optional()
+    .describe("This line's tax rate in basis points; default: the quote's rate when taxable, else 0"),
 })
 const lineItems = z.array(lineItem).min(1).max(100)
-const quoteRate = z.number().int().min(0).max(10_000)
-  .describe('The quote\'s tax rate in basis points (825 = 8.25 %) for taxable lines without their own; default: the business\'s rate')
+const quoteRate = z
+  .number()
+  .int()
+  .min(0)
+  .max(10_000)
+  .describe("The quote's tax rate in basis points (825 = 8.25 %) for taxable lines without their own; default: the business's rate")
 
-const depositCents = z.number().int().min(1).max(100_000_000).describe('A deposit the customer pays online on accepting, in cents (payments must be on)')
-const depositPercent = z.number().int().min(1).max(100).describe('A deposit as a percent of the total, instead of deposit_cents (payments must be on)')
+const depositCents = z
+  .number()
+  .int()
+  .min(1)
+  .max(100_000_000)
+  .describe('A deposit the customer pays online on accepting, in cents (payments must be on)')
+const depositPercent = z
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .describe('A deposit as a percent of the total, instead of deposit_cents (payments must be on)')
 
-const TAX_RULE = 'Totals are computed as for invoices: per line price = quantity * unit_price_cents, line tax = price * rate / 10000 rounded '
-  + 'half up; subtotal, tax and total in integer cents. '
+const TAX_RULE =
+  'Totals are computed as for invoices: per line price = quantity * unit_price_cents, line tax = price * rate / 10000 rounded ' +
+  'half up; subtotal, tax and total in integer cents. '
 
 /** Offers a customer a price for work from the catalog. */
 export const createQuote = defineAction({
@@ -39,10 +66,13 @@ export const createQuote = defineAction({
   name: 'create',
   title: 'Make a quote',
   place: customer('New quote'),
-  description: 'Create a draft quote for a contact with line items from the service catalog (a line may override description, quantity and '
-    + 'unit_price_cents), an optional quote-wide tax_rate_bp, valid_until (YYYY-MM-DD, default 30 days from today) and notes. '
-    + 'Numbered Q-YYYY-NNNN. ' + TAX_RULE + 'With online payments on, deposit_cents or deposit_percent asks a deposit the customer pays '
-    + 'on accepting (credited on the final invoice); with payments off a deposit is refused. Send it with quote.send.',
+  description:
+    'Create a draft quote for a contact with line items from the service catalog (a line may override description, quantity and ' +
+    'unit_price_cents), an optional quote-wide tax_rate_bp, valid_until (YYYY-MM-DD, default 30 days from today) and notes. ' +
+    'Numbered Q-YYYY-NNNN. ' +
+    TAX_RULE +
+    'With online payments on, deposit_cents or deposit_percent asks a deposit the customer pays ' +
+    'on accepting (credited on the final invoice); with payments off a deposit is refused. Send it with quote.send.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['estimate', 'quote', 'proposal', 'price offer', 'bid'],
   input: z.strictObject({
@@ -57,7 +87,8 @@ export const createQuote = defineAction({
   output: QUOTE_RECORD,
   async run(ctx, input) {
     checkDeposit(ctx, input.deposit_cents, input.deposit_percent)
-    if (!(await ctx.db.query('select 1 from contacts where id = $1', [input.contact_id])).rows.length) throw notFound('contact', input.contact_id)
+    if (!(await ctx.db.query('select 1 from contacts where id = $1', [input.contact_id])).rows.length)
+      throw notFound('contact', input.contact_id)
     const settings = await loadTenantSettings(ctx.db)
     const today = localDate(ctx.services.now(), settings.timezone)
     const validUntil = input.valid_until ?? addDays(today, DEFAULT_VALID_DAYS)
@@ -67,8 +98,18 @@ export const createQuote = defineAction({
     const r = await ctx.db.query<{ id: string }>(
       `insert into quotes (tenant_id, number, contact_id, currency, valid_until, tax_rate_bp, notes, deposit_cents, deposit_percent)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
-      [ctx.tenantId, number, input.contact_id, settings.currency, validUntil, input.tax_rate_bp ?? null, input.notes ?? null,
-        input.deposit_cents ?? null, input.deposit_percent ?? null])
+      [
+        ctx.tenantId,
+        number,
+        input.contact_id,
+        settings.currency,
+        validUntil,
+        input.tax_rate_bp ?? null,
+        input.notes ?? null,
+        input.deposit_cents ?? null,
+        input.deposit_percent ?? null,
+      ],
+    )
     const id = r.rows[0].id
     await writeQuoteLines(ctx.db, ctx.tenantId, id, lines)
     const quote = await loadQuote(ctx.db, id)
@@ -84,9 +125,10 @@ export const updateQuote = defineAction({
   name: 'update',
   title: 'Change a draft quote',
   place: BY_AGENT_OR_API,
-  description: 'Change a draft quote: line_items (replaces all lines; totals recomputed), tax_rate_bp (null: the business\'s rate; given '
-    + 'without line_items it re-rates every taxed line), valid_until, notes, deposit_cents or deposit_percent (null clears). Only a draft changes; a sent, answered, expired '
-    + 'or cancelled quote is a CONFLICT (cancel it and create a new one).',
+  description:
+    "Change a draft quote: line_items (replaces all lines; totals recomputed), tax_rate_bp (null: the business's rate; given " +
+    'without line_items it re-rates every taxed line), valid_until, notes, deposit_cents or deposit_percent (null clears). Only a draft changes; a sent, answered, expired ' +
+    'or cancelled quote is a CONFLICT (cancel it and create a new one).',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
@@ -110,12 +152,24 @@ export const updateQuote = defineAction({
     if (input.line_items) {
       await writeQuoteLines(ctx.db, ctx.tenantId, before.id, await resolveLines(ctx.db, input.line_items, rateOf(rate)))
     } else if (input.tax_rate_bp !== undefined) {
-      await writeQuoteLines(ctx.db, ctx.tenantId, before.id, before.line_items.map((l) => ({ service_id: l.service_id, description: l.description,
-        quantity: l.quantity, unit_price_cents: l.unit_price_cents, tax_rate_bp: l.tax_rate_bp > 0 ? rateOf(rate) : 0 })))
+      await writeQuoteLines(
+        ctx.db,
+        ctx.tenantId,
+        before.id,
+        before.line_items.map((l) => ({
+          service_id: l.service_id,
+          description: l.description,
+          quantity: l.quantity,
+          unit_price_cents: l.unit_price_cents,
+          tax_rate_bp: l.tax_rate_bp > 0 ? rateOf(rate) : 0,
+        })),
+      )
     }
     // One kind of deposit at a time: giving one clears the other.
-    const deposit = input.deposit_cents ? { deposit_cents: input.deposit_cents, deposit_percent: null }
-      : input.deposit_percent ? { deposit_cents: null, deposit_percent: input.deposit_percent }
+    const deposit = input.deposit_cents
+      ? { deposit_cents: input.deposit_cents, deposit_percent: null }
+      : input.deposit_percent
+        ? { deposit_cents: null, deposit_percent: input.deposit_percent }
         : { deposit_cents: input.deposit_cents, deposit_percent: input.deposit_percent }
     const { sets, values } = setClause({ valid_until: input.valid_until, tax_rate_bp: input.tax_rate_bp, notes: input.notes, ...deposit })
     if (sets.length) {
@@ -124,7 +178,13 @@ export const updateQuote = defineAction({
     }
     const after = await loadQuote(ctx.db, before.id)
     checkDepositWithin(after)
-    await ctx.audit({ entityType: 'quote', entityId: before.id, action: 'update', before: quoteAuditView(before), after: quoteAuditView(after) })
+    await ctx.audit({
+      entityType: 'quote',
+      entityId: before.id,
+      action: 'update',
+      before: quoteAuditView(before),
+      after: quoteAuditView(after),
+    })
     return after
   },
 })
@@ -135,9 +195,10 @@ export const cancelQuote = defineAction({
   name: 'cancel',
   title: 'Cancel a quote',
   place: page('/quotes', 'pick the quote, then Cancel'),
-  description: 'Cancel a draft or sent quote: the customer can no longer accept it, its emails still queued are not sent and its follow-up '
-    + 'reminder is marked done. reason is '
-    + 'optional. An accepted, declined or expired quote is a CONFLICT; cancelling twice changes nothing.',
+  description:
+    'Cancel a draft or sent quote: the customer can no longer accept it, its emails still queued are not sent and its follow-up ' +
+    'reminder is marked done. reason is ' +
+    'optional. An accepted, declined or expired quote is a CONFLICT; cancelling twice changes nothing.',
   access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
   keywords: ['withdraw quote', 'cancel estimate'],
@@ -147,21 +208,37 @@ export const cancelQuote = defineAction({
     const before = await loadQuote(ctx.db, input.quote_id, true)
     if (before.status === 'cancelled') return before
     if (before.status !== 'draft' && before.status !== 'sent') throw quoteConflict(before, 'only a draft or sent quote can be cancelled')
-    await ctx.db.query(`update quotes set status = 'cancelled', cancelled_at = $2, cancel_reason = $3 where id = $1`,
-      [before.id, ctx.services.now(), input.reason ?? ctx.reasoning ?? null])
+    await ctx.db.query(`update quotes set status = 'cancelled', cancelled_at = $2, cancel_reason = $3 where id = $1`, [
+      before.id,
+      ctx.services.now(),
+      input.reason ?? ctx.reasoning ?? null,
+    ])
     await endQuoteChasing(ctx, before, 'cancelled')
     const after = await loadQuote(ctx.db, before.id)
-    await ctx.audit({ entityType: 'quote', entityId: before.id, action: 'cancel', before: quoteAuditView(before), after: quoteAuditView(after) })
+    await ctx.audit({
+      entityType: 'quote',
+      entityId: before.id,
+      action: 'cancel',
+      before: quoteAuditView(before),
+      after: quoteAuditView(after),
+    })
     return after
   },
 })
 
 /** Refuses a deposit given two ways, or any deposit while online payments are off (there would be no way to pay it). */
 function checkDeposit(ctx: OperationContext, cents: number | undefined, percent: number | undefined): void {
-  if (cents && percent) throw validationError([{ field: 'data.deposit_percent', message: 'give deposit_cents or deposit_percent, not both' }])
+  if (cents && percent)
+    throw validationError([{ field: 'data.deposit_percent', message: 'give deposit_cents or deposit_percent, not both' }])
   if ((cents || percent) && !ctx.services.payments) {
-    throw validationError([{ field: cents ? 'data.deposit_cents' : 'data.deposit_percent', message: 'cannot be asked: online payments are off '
-      + '(no Stripe key is configured), so the customer could not pay it; leave the deposit out and the quote is accepted without one' }])
+    throw validationError([
+      {
+        field: cents ? 'data.deposit_cents' : 'data.deposit_percent',
+        message:
+          'cannot be asked: online payments are off ' +
+          '(no Stripe key is configured), so the customer could not pay it; leave the deposit out and the quote is accepted without one',
+      },
+    ])
   }
 }
 

@@ -10,12 +10,13 @@ import { BY_AGENT_OR_API } from '../../places.js'
 export const recordQuoteAnswer = defineAction({
   domain: 'quote',
   name: 'record_answer',
-  title: 'Record a customer\'s answer to a quote',
+  title: "Record a customer's answer to a quote",
   place: BY_AGENT_OR_API,
-  description: 'Record the customer\'s answer to a draft or sent quote given by phone, in person or by email (their one-click links do this '
-    + 'themselves): answer accept|decline, with their note. Accepting creates the order (status pending_fulfilment) carrying the quote\'s '
-    + 'lines; book it with order.book. A quote already answered, cancelled or expired, or accepted after valid_until, is a CONFLICT. '
-    + 'Returns quote and order (null on decline).',
+  description:
+    "Record the customer's answer to a draft or sent quote given by phone, in person or by email (their one-click links do this " +
+    "themselves): answer accept|decline, with their note. Accepting creates the order (status pending_fulfilment) carrying the quote's " +
+    'lines; book it with order.book. A quote already answered, cancelled or expired, or accepted after valid_until, is a CONFLICT. ' +
+    'Returns quote and order (null on decline).',
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['quote accepted', 'customer accepted', 'approve estimate', 'declined quote'],
   input: z.strictObject({

@@ -9,8 +9,11 @@ const SEND_DELAY_MS = 5_000
 /** Queues the quote's email to its customer (its answer links are made at delivery), audited; returns the message. */
 export async function queueQuoteEmail(ctx: OperationContext, quote: { id: string; contact_id: string }): Promise<Record<string, unknown>> {
   const sendAt = new Date(ctx.services.now().getTime() + SEND_DELAY_MS)
-  const m = await ctx.db.query(`insert into scheduled_messages (tenant_id, contact_id, kind, send_at, quote_id)
-    values ($1, $2, 'quote', $3, $4) returning ${MESSAGE_COLUMNS}`, [ctx.tenantId, quote.contact_id, sendAt, quote.id])
+  const m = await ctx.db.query(
+    `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, quote_id)
+    values ($1, $2, 'quote', $3, $4) returning ${MESSAGE_COLUMNS}`,
+    [ctx.tenantId, quote.contact_id, sendAt, quote.id],
+  )
   await ctx.audit({ entityType: 'scheduled_message', entityId: String(m.rows[0].id), action: 'schedule', before: null, after: m.rows[0] })
   return m.rows[0]
 }
@@ -19,23 +22,37 @@ export async function queueQuoteEmail(ctx: OperationContext, quote: { id: string
  * What ends a quote, whichever way (accepted, declined, cancelled, expired): its emails still queued are cancelled, and
  * the owner's reminder to follow it up before it lapses is marked done, saying why; each change audited.
  */
-export async function endQuoteChasing(ctx: OperationContext, quote: { id: string; number: string; follow_up_interaction_id: string | null },
-  ended: 'accepted' | 'declined' | 'cancelled' | 'expired'): Promise<void> {
-  await cancelQuoteMessages(ctx, quote.id, ended === 'expired' ? `Not sent: quote ${quote.number} expired` : `Not sent: quote ${quote.number} was ${ended}`)
+export async function endQuoteChasing(
+  ctx: OperationContext,
+  quote: { id: string; number: string; follow_up_interaction_id: string | null },
+  ended: 'accepted' | 'declined' | 'cancelled' | 'expired',
+): Promise<void> {
+  await cancelQuoteMessages(
+    ctx,
+    quote.id,
+    ended === 'expired' ? `Not sent: quote ${quote.number} expired` : `Not sent: quote ${quote.number} was ${ended}`,
+  )
   if (!quote.follow_up_interaction_id) return
   const reminder = await lockRecord<Interaction>(ctx.db, INTERACTION_TABLE, quote.follow_up_interaction_id)
   if (reminder.follow_up_done_at || reminder.archived_at) return
-  await auditedUpdate(ctx, INTERACTION_TABLE, reminder, { follow_up_done_at: ctx.services.now(),
-    outcome: reminder.outcome ?? `Quote ${quote.number} ${ended === 'expired' ? 'expired' : `was ${ended}`}` })
+  await auditedUpdate(ctx, INTERACTION_TABLE, reminder, {
+    follow_up_done_at: ctx.services.now(),
+    outcome: reminder.outcome ?? `Quote ${quote.number} ${ended === 'expired' ? 'expired' : `was ${ended}`}`,
+  })
 }
 
 /** Cancels a quote's emails still queued, each audited with why; returns their ids. */
 async function cancelQuoteMessages(ctx: OperationContext, quoteId: string, reason: string): Promise<string[]> {
-  const pending = await ctx.db.query(`select ${MESSAGE_COLUMNS} from scheduled_messages
-    where quote_id = $1 and status = 'pending' order by send_at, id for update`, [quoteId])
+  const pending = await ctx.db.query(
+    `select ${MESSAGE_COLUMNS} from scheduled_messages
+    where quote_id = $1 and status = 'pending' order by send_at, id for update`,
+    [quoteId],
+  )
   for (const before of pending.rows) {
-    const r = await ctx.db.query(`update scheduled_messages set status = 'cancelled', last_error = $2 where id = $1 returning ${MESSAGE_COLUMNS}`,
-      [before.id, reason])
+    const r = await ctx.db.query(
+      `update scheduled_messages set status = 'cancelled', last_error = $2 where id = $1 returning ${MESSAGE_COLUMNS}`,
+      [before.id, reason],
+    )
     await ctx.audit({ entityType: 'scheduled_message', entityId: String(before.id), action: 'cancel', before, after: r.rows[0] })
   }
   return pending.rows.map((m) => String(m.id))

@@ -51,7 +51,9 @@ export type QuoteRow = z.output<typeof QUOTE_RECORD>
 export async function loadQuote(tx: Queryable, id: string, lock = false): Promise<QuoteRow> {
   const r = await tx.query(`select ${QUOTE_COLUMNS} from quotes q where q.id = $1 ${lock ? 'for update' : ''}`, [id])
   if (!r.rows[0]) throw notFound('quote', id)
-  const lines = await tx.query(`select ${PRICED_LINE_COLUMNS} from quote_line_items l where l.quote_id = $1 order by l.position, l.id`, [id])
+  const lines = await tx.query(`select ${PRICED_LINE_COLUMNS} from quote_line_items l where l.quote_id = $1 order by l.position, l.id`, [
+    id,
+  ])
   return { ...r.rows[0], line_items: lines.rows } as QuoteRow
 }
 
@@ -62,10 +64,24 @@ export async function writeQuoteLines(tx: Queryable, tenantId: string, quoteId: 
   await tx.query(
     `insert into quote_line_items (tenant_id, quote_id, service_id, description, quantity, unit_price_cents, tax_rate_bp, tax_cents, position)
      select $1, $2, t.* from unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[]) as t`,
-    [tenantId, quoteId, lines.map((l) => l.service_id), lines.map((l) => l.description), lines.map((l) => l.quantity),
-      lines.map((l) => l.unit_price_cents), lines.map((l) => l.tax_rate_bp), totals.lines.map((a) => a.tax_cents), lines.map((_, i) => i)])
-  await tx.query('update quotes set subtotal_cents = $1, tax_cents = $2, total_cents = $3 where id = $4',
-    [totals.subtotal_cents, totals.tax_cents, totals.total_cents, quoteId])
+    [
+      tenantId,
+      quoteId,
+      lines.map((l) => l.service_id),
+      lines.map((l) => l.description),
+      lines.map((l) => l.quantity),
+      lines.map((l) => l.unit_price_cents),
+      lines.map((l) => l.tax_rate_bp),
+      totals.lines.map((a) => a.tax_cents),
+      lines.map((_, i) => i),
+    ],
+  )
+  await tx.query('update quotes set subtotal_cents = $1, tax_cents = $2, total_cents = $3 where id = $4', [
+    totals.subtotal_cents,
+    totals.tax_cents,
+    totals.total_cents,
+    quoteId,
+  ])
 }
 
 /** The next quote number of the business for a year: Q-YYYY-NNNN, gapless. */
@@ -90,5 +106,9 @@ export function depositOf(quote: Pick<QuoteRow, 'deposit_cents' | 'deposit_perce
 
 /** Refuses a change to a quote in the wrong state, naming its status. */
 export function quoteConflict(quote: Pick<QuoteRow, 'id' | 'number' | 'status'>, message: string): AppError {
-  return new AppError('CONFLICT', `Quote ${quote.number} is ${quote.status}: ${message}`, { quote_id: quote.id, number: quote.number, status: quote.status })
+  return new AppError('CONFLICT', `Quote ${quote.number} is ${quote.status}: ${message}`, {
+    quote_id: quote.id,
+    number: quote.number,
+    status: quote.status,
+  })
 }

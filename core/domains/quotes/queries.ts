@@ -9,10 +9,11 @@ import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 /** Quotes by id, or newest first, filtered by status, customer, number and the day they lapse. */
 export const quotesQuery = defineQuery({
   type: 'quotes',
-  description: 'Quotes offered to customers, newest first. Each: id, number (Q-YYYY-NNNN), contact_id, status (draft|sent|accepted|declined|'
-    + 'expired|cancelled), valid_until, tax_rate_bp, notes, subtotal_cents, tax_cents, total_cents, sent_at, answered_at, customer_note, '
-    + 'follow_up_interaction_id (the follow-up made two days before a sent quote lapses). Filters: status, contact_id, number (exact), '
-    + 'valid_until_by (YYYY-MM-DD: valid until that day or earlier). include: line_items, contact (name, email), order (the order an accepted quote made).',
+  description:
+    'Quotes offered to customers, newest first. Each: id, number (Q-YYYY-NNNN), contact_id, status (draft|sent|accepted|declined|' +
+    'expired|cancelled), valid_until, tax_rate_bp, notes, subtotal_cents, tax_cents, total_cents, sent_at, answered_at, customer_note, ' +
+    'follow_up_interaction_id (the follow-up made two days before a sent quote lapses). Filters: status, contact_id, number (exact), ' +
+    'valid_until_by (YYYY-MM-DD: valid until that day or earlier). include: line_items, contact (name, email), order (the order an accepted quote made).',
   entity: 'quote',
   include: ['line_items', 'contact', 'order'],
   keywords: ['estimates', 'proposals', 'open quotes', 'quotes sent'],
@@ -35,13 +36,19 @@ export const quotesQuery = defineQuery({
     const after = afterCursor(args, req.cursor, 'and (q.created_at, q.id) <', ['timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const expansions = [
-      req.include.has('line_items') && `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
+      req.include.has('line_items') &&
+        `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
          from quote_line_items l where l.quote_id = q.id) x), '[]') as line_items`,
-      req.include.has('contact') && `(select jsonb_build_object('id', c.id, 'display_name', c.display_name, 'email', c.email)
+      req.include.has('contact') &&
+        `(select jsonb_build_object('id', c.id, 'display_name', c.display_name, 'email', c.email)
          from contacts c where c.id = q.contact_id) as contact`,
-      req.include.has('order') && `(select jsonb_build_object('id', o.id, 'number', o.number, 'status', o.status)
+      req.include.has('order') &&
+        `(select jsonb_build_object('id', o.id, 'number', o.number, 'status', o.status)
          from orders o where o.quote_id = q.id) as "order"`,
-    ].filter(Boolean).map((e) => `, ${e}`).join('')
+    ]
+      .filter(Boolean)
+      .map((e) => `, ${e}`)
+      .join('')
     const r = await ctx.db.query(
       `select ${QUOTE_COLUMNS}${expansions}, q.created_at::text as _sort_at from quotes q
        where ($1::uuid is null or q.id = $1)
@@ -50,7 +57,9 @@ export const quotesQuery = defineQuery({
          and ($4::text is null or q.number = upper($4))
          and ($5::date is null or q.valid_until <= $5)
          ${after}
-       order by q.created_at desc, q.id desc limit $${args.length}`, args)
+       order by q.created_at desc, q.id desc limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })

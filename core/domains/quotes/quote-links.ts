@@ -24,8 +24,12 @@ export function quoteLinkUrl(baseUrl: string, token: string): string {
 }
 
 /** The accept and decline links of a quote email, made at delivery inside the worker's tenant transaction; none for a quote no longer sent. */
-export async function issueQuoteLinks(tx: Queryable, services: Services, tenantId: string,
-  message: { id: string; kind: string; quote_id: string | null }): Promise<TemplateValues> {
+export async function issueQuoteLinks(
+  tx: Queryable,
+  services: Services,
+  tenantId: string,
+  message: { id: string; kind: string; quote_id: string | null },
+): Promise<TemplateValues> {
   if (!message.quote_id || message.kind !== 'quote') return {}
   const q = await tx.query<{ status: string }>('select status from quotes where id = $1', [message.quote_id])
   if (q.rows[0]?.status !== 'sent') return {}
@@ -33,9 +37,12 @@ export async function issueQuoteLinks(tx: Queryable, services: Services, tenantI
   for (const purpose of QUOTE_LINK_PURPOSES) {
     const token = newSecret()
     // Expires when the quote's last day ends in the business's time zone; the quote's own state is checked as well.
-    await tx.query(`insert into response_links (tenant_id, message_id, quote_id, purpose, token_hash, expires_at)
+    await tx.query(
+      `insert into response_links (tenant_id, message_id, quote_id, purpose, token_hash, expires_at)
       select $1, $2, q.id, $4, $5, (q.valid_until + 1)::timestamp at time zone b.timezone
-      from quotes q join tenants b on b.id = q.tenant_id where q.id = $3`, [tenantId, message.id, message.quote_id, purpose, hashSecret(token)])
+      from quotes q join tenants b on b.id = q.tenant_id where q.id = $3`,
+      [tenantId, message.id, message.quote_id, purpose, hashSecret(token)],
+    )
     values[`quote_${purpose}_link`] = quoteLinkUrl(services.config.publicBaseUrl, token)
   }
   return values
@@ -113,7 +120,13 @@ export async function viewQuoteLink(services: Services, token: string): Promise<
  * Records the customer's answer through a quote link, once: the quote accepted (with its order) or declined, the link
  * used, all audited as the system acting on the customer's click. A link that cannot be used changes nothing and says why.
  */
-export async function answerQuoteLink(services: Services, token: string, answer: string, note: string, requestId: string): Promise<QuoteLinkView> {
+export async function answerQuoteLink(
+  services: Services,
+  token: string,
+  answer: string,
+  note: string,
+  requestId: string,
+): Promise<QuoteLinkView> {
   const tokenHash = TOKEN.test(token) ? hashSecret(token) : null
   const tenantId = tokenHash ? await tenantOfLink(services, tokenHash) : null
   if (!tokenHash || !tenantId) return { problem: 'unknown' }
@@ -129,9 +142,15 @@ export async function answerQuoteLink(services: Services, token: string, answer:
     })
     const { order } = await answerQuote(ctx, link.quote_id, link.purpose, note)
     const used = await tx.query<{ used_at: Date }>('update response_links set used_at = $2 where id = $1 returning used_at', [link.id, now])
-    await ctx.audit({ entityType: 'response_link', entityId: link.id, action: 'use', before: { used_at: null }, after: { used_at: used.rows[0].used_at } })
-    const fresh = await loadLink(tx, tokenHash, false) as LinkRow
-    return { ...await viewOf(tx, fresh, null), orderNumber: order?.number }
+    await ctx.audit({
+      entityType: 'response_link',
+      entityId: link.id,
+      action: 'use',
+      before: { used_at: null },
+      after: { used_at: used.rows[0].used_at },
+    })
+    const fresh = (await loadLink(tx, tokenHash, false)) as LinkRow
+    return { ...(await viewOf(tx, fresh, null)), orderNumber: order?.number }
   })
 }
 
@@ -144,7 +163,9 @@ async function loadLink(tx: Queryable, tokenHash: string, lock: boolean): Promis
      join quotes q on q.id = l.quote_id
      join tenants b on b.id = l.tenant_id
      left join orders o on o.quote_id = q.id
-     where l.token_hash = $1 ${lock ? 'for update of l, q' : ''}`, [tokenHash])
+     where l.token_hash = $1 ${lock ? 'for update of l, q' : ''}`,
+    [tokenHash],
+  )
   return r.rows[0] ?? null
 }
 
@@ -160,8 +181,11 @@ function problemOf(link: LinkRow, now: Date): QuoteLinkProblem | null {
 }
 
 async function viewOf(tx: Queryable, link: LinkRow, problem: QuoteLinkProblem | null): Promise<QuoteLinkView> {
-  const lines = await tx.query<QuoteViewLine>(`select description, quantity, unit_price_cents, price_cents, tax_cents
-    from quote_line_items where quote_id = $1 order by position, id`, [link.quote_id])
+  const lines = await tx.query<QuoteViewLine>(
+    `select description, quantity, unit_price_cents, price_cents, tax_cents
+    from quote_line_items where quote_id = $1 order by position, id`,
+    [link.quote_id],
+  )
   return {
     problem,
     purpose: link.purpose,
@@ -175,9 +199,15 @@ async function viewOf(tx: Queryable, link: LinkRow, problem: QuoteLinkProblem | 
     subtotalCents: link.subtotal_cents,
     taxCents: link.tax_cents,
     totalCents: link.total_cents,
-    deposit: link.order_id && Number(link.order_deposit_cents) > 0
-      ? { tenantId: link.tenant_id, orderId: link.order_id, cents: Number(link.order_deposit_cents), paidCents: Number(link.order_deposit_paid_cents) }
-      : undefined,
+    deposit:
+      link.order_id && Number(link.order_deposit_cents) > 0
+        ? {
+            tenantId: link.tenant_id,
+            orderId: link.order_id,
+            cents: Number(link.order_deposit_cents),
+            paidCents: Number(link.order_deposit_paid_cents),
+          }
+        : undefined,
     depositWaived: Boolean(link.order_id && link.deposit_asked && Number(link.order_deposit_cents) === 0),
   }
 }

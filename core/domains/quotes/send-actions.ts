@@ -14,9 +14,10 @@ export const sendQuote = defineAction({
   name: 'send',
   title: 'Send a quote',
   place: page('/quotes', 'pick the quote, then Send'),
-  description: 'Email a draft or sent quote to its customer now: the email shows the total and valid_until and carries one-time links to a '
-    + 'page with the lines and totals, where the customer accepts or declines (no sign-in). A draft becomes sent. Refused: a quote '
-    + 'already answered, expired or cancelled (CONFLICT), past its valid_until, or a customer without an email address. Returns quote and message.',
+  description:
+    'Email a draft or sent quote to its customer now: the email shows the total and valid_until and carries one-time links to a ' +
+    'page with the lines and totals, where the customer accepts or declines (no sign-in). A draft becomes sent. Refused: a quote ' +
+    'already answered, expired or cancelled (CONFLICT), past its valid_until, or a customer without an email address. Returns quote and message.',
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['email quote', 'send estimate', 'send proposal'],
   input: z.strictObject({ quote_id: z.uuid() }),
@@ -29,17 +30,34 @@ export const sendQuote = defineAction({
     if (before.status !== 'draft' && before.status !== 'sent') throw quoteConflict(before, 'only a draft or sent quote can be sent')
     const today = localDate(ctx.services.now(), (await loadTenantSettings(ctx.db)).timezone)
     if (String(before.valid_until) < today) {
-      throw validationError([{ field: 'data.quote_id', message: `quote ${before.number} was valid until ${before.valid_until}; `
-        + (before.status === 'draft' ? 'change valid_until with quote.update first' : 'cancel it and create a new one') }])
+      throw validationError([
+        {
+          field: 'data.quote_id',
+          message:
+            `quote ${before.number} was valid until ${before.valid_until}; ` +
+            (before.status === 'draft' ? 'change valid_until with quote.update first' : 'cancel it and create a new one'),
+        },
+      ])
     }
     const contact = (await ctx.db.query<{ email: string | null }>('select email from contacts where id = $1', [before.contact_id])).rows[0]
     if (!contact?.email?.trim()) {
-      throw validationError([{ field: 'data.quote_id', message: `the customer (contact ${before.contact_id}) has no email address; add one with contact.update` }])
+      throw validationError([
+        {
+          field: 'data.quote_id',
+          message: `the customer (contact ${before.contact_id}) has no email address; add one with contact.update`,
+        },
+      ])
     }
     const message = await queueQuoteEmail(ctx, before)
     await ctx.db.query(`update quotes set status = 'sent', sent_at = coalesce(sent_at, $2) where id = $1`, [before.id, ctx.services.now()])
     const after = await loadQuote(ctx.db, before.id)
-    await ctx.audit({ entityType: 'quote', entityId: before.id, action: 'send', before: quoteAuditView(before), after: quoteAuditView(after) })
+    await ctx.audit({
+      entityType: 'quote',
+      entityId: before.id,
+      action: 'send',
+      before: quoteAuditView(before),
+      after: quoteAuditView(after),
+    })
     return { quote: after, message: { id: String(message.id), send_at: message.send_at as Date, status: String(message.status) } }
   },
 })

@@ -32,7 +32,9 @@ export function rankCustomer(q: string, hit: ContactHit, question?: string): Cus
   if (hit.matched === 'phone' && digits.length >= 4) {
     const phone = phoneKey(hit.detail.match(/^phone ([^·]+)/)?.[1] ?? '')
     if (phone.endsWith(digits)) {
-      return digits.length >= 10 ? { score: 0.97, why: 'phone number' } : { score: digits.length >= 7 ? 0.93 : 0.9, why: `phone ends ${digits}` }
+      return digits.length >= 10
+        ? { score: 0.97, why: 'phone number' }
+        : { score: digits.length >= 7 ? 0.93 : 0.9, why: `phone ends ${digits}` }
     }
     return { score: 0.75, why: `phone has ${digits}` }
   }
@@ -69,7 +71,8 @@ export function questionWhy(readAs: Record<string, any>): string {
   if (readAs.postal_code) parts.push(`in ${readAs.postal_code}`)
   if (readAs.street) parts.push('street')
   for (const a of readAs.attributes ?? []) parts.push(String(a))
-  if (readAs.service || readAs.between) parts.push(`had ${readAs.service ?? 'a visit'}${readAs.between ? ` ${readAs.between[0]} to ${readAs.between[1]}` : ''}`)
+  if (readAs.service || readAs.between)
+    parts.push(`had ${readAs.service ?? 'a visit'}${readAs.between ? ` ${readAs.between[0]} to ${readAs.between[1]}` : ''}`)
   for (const n of readAs.names ?? []) parts.push(`name or words: ${n}`)
   return parts.join('; ')
 }
@@ -78,7 +81,8 @@ export function questionWhy(readAs: Record<string, any>): string {
 function nameRank(query: string[], name: string[]): CustomerRank | null {
   if (!query.length || !name.length) return null
   if (query.join(' ') === name.join(' ')) return { score: 1, why: 'exact name' }
-  if (query.length === name.length && [...query].sort().join(' ') === [...name].sort().join(' ')) return { score: 0.97, why: 'exact name, words in another order' }
+  if (query.length === name.length && [...query].sort().join(' ') === [...name].sort().join(' '))
+    return { score: 0.97, why: 'exact name, words in another order' }
   const used = new Set<number>()
   let typos = 0
   let prefixes = 0
@@ -95,7 +99,8 @@ function nameRank(query: string[], name: string[]): CustomerRank | null {
     const score = 0.92 - 0.03 * typos - 0.04 * prefixes - (name.length > query.length ? 0.02 : 0)
     const why = typos ? `name: ${typos} letter${typos === 1 ? '' : 's'} off` : prefixes ? 'name starts like it' : 'every word of the name'
     // One word of a longer name ("smith") names nobody in particular.
-    if (query.length === 1 && name.length > 1) return { score: round(Math.min(score, 0.8)), why: `one word of the name${typos ? `, ${why}` : ''}` }
+    if (query.length === 1 && name.length > 1)
+      return { score: round(Math.min(score, 0.8)), why: `one word of the name${typos ? `, ${why}` : ''}` }
     return { score: round(score), why }
   }
   if (!met) return null
@@ -111,13 +116,18 @@ function bestWord(w: string, name: string[], used: Set<number>): { at: number; c
   const start = w.length >= 2 ? free.find(({ n }) => n.startsWith(w)) : undefined
   if (start) return { at: start.at, cost: 0, prefix: true }
   if (w.length < 4) return null
-  const typo = free.map(({ n, at }) => ({ at, cost: editDistance(w, n) })).filter((t) => t.cost <= (w.length >= 8 ? 2 : 1))
+  const typo = free
+    .map(({ n, at }) => ({ at, cost: editDistance(w, n) }))
+    .filter((t) => t.cost <= (w.length >= 8 ? 2 : 1))
     .sort((a, b) => a.cost - b.cost)[0]
   return typo ? { ...typo, prefix: false } : null
 }
 
 function wordsOf(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
 }
 
 function round(n: number): number {

@@ -13,18 +13,68 @@ export interface FunctionalityHit {
 
 /** Words people use for a record that the product names differently; the query word also counts as these. */
 const SYNONYMS: Readonly<Record<string, string[]>> = lookupTable({
-  appointment: ['ticket'], job: ['ticket'], visit: ['ticket'], booking: ['ticket'], book: ['schedule', 'create'],
-  customer: ['contact'], client: ['contact'], person: ['contact'], people: ['contact'],
-  bill: ['invoice'], billing: ['invoice'], pay: ['payment'], paid: ['payment'],
-  email: ['message'], mail: ['message'], text: ['message'], reminder: ['message', 'remind'],
-  prospect: ['lead'], inquiry: ['lead'], add: ['create'], new: ['create'], make: ['create'], delete: ['archive', 'remove'],
-  edit: ['update'], change: ['update'], move: ['reschedule'], find: ['search'], look: ['search'], history: ['audit'],
-  worker: ['technician', 'user'], tech: ['technician'], employee: ['user'], staff: ['user'], price: ['service'],
+  appointment: ['ticket'],
+  job: ['ticket'],
+  visit: ['ticket'],
+  booking: ['ticket'],
+  book: ['schedule', 'create'],
+  customer: ['contact'],
+  client: ['contact'],
+  person: ['contact'],
+  people: ['contact'],
+  bill: ['invoice'],
+  billing: ['invoice'],
+  pay: ['payment'],
+  paid: ['payment'],
+  email: ['message'],
+  mail: ['message'],
+  text: ['message'],
+  reminder: ['message', 'remind'],
+  prospect: ['lead'],
+  inquiry: ['lead'],
+  add: ['create'],
+  new: ['create'],
+  make: ['create'],
+  delete: ['archive', 'remove'],
+  edit: ['update'],
+  change: ['update'],
+  move: ['reschedule'],
+  find: ['search'],
+  look: ['search'],
+  history: ['audit'],
+  worker: ['technician', 'user'],
+  tech: ['technician'],
+  employee: ['user'],
+  staff: ['user'],
+  price: ['service'],
   wording: ['template'],
 })
 
 /** Words that say nothing about which operation is meant. */
-const STOP_WORDS = new Set(['a', 'an', 'the', 'to', 'for', 'of', 'my', 'me', 'i', 'how', 'do', 'can', 'on', 'in', 'and', 'or', 'with', 'is', 'it', 'this', 'that', 'please'])
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'to',
+  'for',
+  'of',
+  'my',
+  'me',
+  'i',
+  'how',
+  'do',
+  'can',
+  'on',
+  'in',
+  'and',
+  'or',
+  'with',
+  'is',
+  'it',
+  'this',
+  'that',
+  'please',
+])
 
 /** Where a word came from and how much a match on it counts. */
 const WEIGHTS = { name: 1, keywords: 0.9, description: 0.6 } as const
@@ -122,7 +172,11 @@ function indexOf(registry: Registry): Index {
   }
   const entryOf = (kind: Entry['kind'], id: string, name: string, keywords: string[], description: string): Entry => {
     const words: Entry['words'] = new Map()
-    for (const [field, text] of [['description', description], ['keywords', keywords.join(' ')], ['name', name]] as const) {
+    for (const [field, text] of [
+      ['description', description],
+      ['keywords', keywords.join(' ')],
+      ['name', name],
+    ] as const) {
       for (const w of wordsOf(text)) {
         const p = positionOf(stem(w))
         if ((words.get(p)?.weight ?? 0) < WEIGHTS[field]) words.set(p, { weight: WEIGHTS[field], field })
@@ -137,7 +191,9 @@ function indexOf(registry: Registry): Index {
   for (const def of registry.queries.values()) entries.push(entryOf('data_type', def.type, def.type, def.keywords ?? [], def.description))
   const byTrigram = new Map<string, number[]>()
   const sets = vocabulary.map(trigrams)
-  sets.forEach((set, position) => { for (const t of set) byTrigram.set(t, [...(byTrigram.get(t) ?? []), position]) })
+  sets.forEach((set, position) => {
+    for (const t of set) byTrigram.set(t, [...(byTrigram.get(t) ?? []), position])
+  })
   const index = { vocabulary, trigrams: sets, byTrigram, entries }
   indexes.set(registry, index)
   return index
@@ -206,7 +262,10 @@ function trigrams(word: string): Set<string> {
 }
 
 function wordsOf(text: string): string[] {
-  return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
 }
 
 /** A light English stemmer: plural and verb endings, so "screens", "cancelled" and "scheduling" meet their stems. */

@@ -47,14 +47,28 @@ export interface RawHit {
  * The best record hits per kind (search_hits in migrations/0004_search.sql), labelled and described from the records;
  * `keyed` (externalIdHits) come first, each contact once.
  */
-export async function searchRecords(tx: Queryable, q: string, kinds: string[], limit: number, filters: ContactFilters,
-  keyed: RawHit[] = []): Promise<SearchHit[]> {
+export async function searchRecords(
+  tx: Queryable,
+  q: string,
+  kinds: string[],
+  limit: number,
+  filters: ContactFilters,
+  keyed: RawHit[] = [],
+): Promise<SearchHit[]> {
   if (!kinds.length) return []
   const asked = withoutCountryCode(q)
-  const raw = await tx.query<RawHit>(
-    'select kind, id, score, matched, ref_id from search_hits($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-    [asked, kinds, limit, filters.city ?? null, filters.postal_code ?? null, filters.attribute_key ?? null, filters.attribute_value ?? null,
-      filters.service_id ?? null, filters.received_from ?? null, filters.received_to ?? null])
+  const raw = await tx.query<RawHit>('select kind, id, score, matched, ref_id from search_hits($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
+    asked,
+    kinds,
+    limit,
+    filters.city ?? null,
+    filters.postal_code ?? null,
+    filters.attribute_key ?? null,
+    filters.attribute_value ?? null,
+    filters.service_id ?? null,
+    filters.received_from ?? null,
+    filters.received_to ?? null,
+  ])
   const found = new Set(keyed.map((h) => h.id))
   return describeHits(tx, asked, [...keyed, ...raw.rows.filter((h) => h.kind !== 'contact' || !found.has(h.id))])
 }
@@ -76,8 +90,14 @@ export async function describeHits(tx: Queryable, q: string, hits: RawHit[]): Pr
     const note = hit.ref_id ? facts.get(`note:${hit.ref_id}`)?.content : undefined
     const snippet = typeof note === 'string' ? snippetOf(note, q) : undefined
     const { label, detail } = DESCRIBE[hit.kind](f, hit)
-    out.push({ kind: hit.kind, id: hit.id, label, detail: oneLine(snippet ? `note: ${snippet}` : detail), score: Math.round(hit.score * 1000) / 1000,
-      matched: hit.matched })
+    out.push({
+      kind: hit.kind,
+      id: hit.id,
+      label,
+      detail: oneLine(snippet ? `note: ${snippet}` : detail),
+      score: Math.round(hit.score * 1000) / 1000,
+      matched: hit.matched,
+    })
   }
   return out
 }
@@ -147,7 +167,8 @@ const DESCRIBE: Record<RawHit['kind'], (f: Facts, hit: RawHit) => { label: strin
   contact(f, hit) {
     let detail = [f.phone, f.email, f.address].filter(Boolean).join(' · ')
     if (hit.matched === 'phone' && f.matching_phone) detail = `phone ${f.matching_phone}${f.address ? ` · ${f.address}` : ''}`
-    else if (hit.matched === 'external_id' && f.external) detail = `${externalIdLabel(f.external.source)} ${f.external.id}${f.address ? ` · ${f.address}` : ''}`
+    else if (hit.matched === 'external_id' && f.external)
+      detail = `${externalIdLabel(f.external.source)} ${f.external.id}${f.address ? ` · ${f.address}` : ''}`
     else if (f.best_part) detail = f.best_part
     if (f.status === 'archived') detail = `archived · ${detail}`
     return { label: f.label, detail }
@@ -156,8 +177,10 @@ const DESCRIBE: Record<RawHit['kind'], (f: Facts, hit: RawHit) => { label: strin
   ticket: (f) => ({ label: `#${f.number} ${f.name}`, detail: [f.when, f.status, f.address].filter(Boolean).join(' · ') }),
   /** The number, then the customer, what is due and the status. */
   invoice(f) {
-    return { label: f.number,
-      detail: `${f.name} · ${formatMoney(f.total_cents, f.currency)} total, ${formatMoney(f.amount_due_cents, f.currency)} due · ${f.status} · due ${f.due_on}` }
+    return {
+      label: f.number,
+      detail: `${f.name} · ${formatMoney(f.total_cents, f.currency)} total, ${formatMoney(f.amount_due_cents, f.currency)} due · ${f.status} · due ${f.due_on}`,
+    }
   },
   /** The lead's name (or how to reach them), then status, contact details and interest. */
   lead: (f) => ({
@@ -170,7 +193,11 @@ const DESCRIBE: Record<RawHit['kind'], (f: Facts, hit: RawHit) => { label: strin
 export function snippetOf(content: string, q: string): string {
   const flat = content.replace(/\s+/g, ' ').trim()
   if (flat.length <= 90) return flat
-  const prefixes = q.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3).map((w) => w.slice(0, Math.max(3, w.length - 2)))
+  const prefixes = q
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 3)
+    .map((w) => w.slice(0, Math.max(3, w.length - 2)))
   const match = [...flat.toLowerCase().matchAll(/[a-z0-9]+/g)].find((m) => prefixes.some((p) => m[0].startsWith(p)))
   const start = match ? flat.lastIndexOf(' ', Math.max(0, (match.index ?? 0) - 30)) + 1 : 0
   const piece = flat.slice(start, start + 90).replace(/\s\S*$/, '')

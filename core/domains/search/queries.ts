@@ -10,34 +10,52 @@ import { isQuestion, isLookup, mayBeName } from './question.js'
 
 const date = isoDate()
 
-const kindList = z.string().trim().min(1).transform((text, ctx) => {
-  const kinds = [...new Set(text.split(',').map((k) => k.trim()).filter(Boolean))]
-  const unknown = kinds.filter((k) => !(SEARCH_KINDS as readonly string[]).includes(k))
-  if (unknown.length || !kinds.length) {
-    ctx.addIssue({ code: 'custom', message: `${unknown.length ? `unknown kind ${unknown.join(', ')}` : 'names no kind'}; kinds: ${SEARCH_KINDS.join(', ')}` })
-    return z.NEVER
-  }
-  return kinds
-})
+const kindList = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((text, ctx) => {
+    const kinds = [
+      ...new Set(
+        text
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean),
+      ),
+    ]
+    const unknown = kinds.filter((k) => !(SEARCH_KINDS as readonly string[]).includes(k))
+    if (unknown.length || !kinds.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${unknown.length ? `unknown kind ${unknown.join(', ')}` : 'names no kind'}; kinds: ${SEARCH_KINDS.join(', ')}`,
+      })
+      return z.NEVER
+    }
+    return kinds
+  })
 
-const attribute = z.string().trim().regex(/^[a-z][a-z0-9_]{0,62}(:.+)?$/, 'expected key or key:value, e.g. elderly or pets:dog')
+const attribute = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9_]{0,62}(:.+)?$/, 'expected key or key:value, e.g. elderly or pets:dog')
 
 /** One query across every kind of record and the product's own actions and data types, ranked like Spotlight. */
 export const searchQuery = defineQuery({
   type: 'search',
-  description: 'Universal search: q finds contacts (name, email, phone by any 4+ digits, address, note text, attributes, custom text fields, '
-    + 'and an external id typed exactly, e.g. a Square Customer ID: matched=external_id), '
-    + 'tickets (#number, customer name), invoices (number, e.g. INV-2026-0007 or 0007), leads (name, email, phone, notes) and '
-    + 'the product\'s own actions and data types (e.g. q=cancel appointment finds ticket.cancel). Typos are tolerated and words '
-    + 'stemmed. items: hits {kind, id, label, detail, score 0-1, matched}, grouped by kind (best group first), best first; '
-    + 'limit applies per kind. kinds: comma list of contact, ticket, invoice, lead, action, data_type. Contact hits can be '
-    + 'narrowed by attribute (key or key:value), city, postal_code, and service history: service_id and/or received_from, '
-    + 'received_to (dates, inclusive, in the business\'s time zone) for a completed ticket in that period. Without those filters q '
-    + 'is also read as a plain question about customers: a place (town, ZIP, street), attribute or note words ("dog", "elderly '
-    + 'woman"), a catalog service and a period ("screen cleaning last spring"), names; contacts must satisfy every part. '
-    + 'The page then also has read_as (the parts read: names, place, postal_code, street, attributes, service, between), '
-    + 'read_by (rules or model), model_note (why a model reading was not used) and, for a question, reading (a sentence '
-    + 'with the count, or which part left none); question hits have matched=question.',
+  description:
+    'Universal search: q finds contacts (name, email, phone by any 4+ digits, address, note text, attributes, custom text fields, ' +
+    'and an external id typed exactly, e.g. a Square Customer ID: matched=external_id), ' +
+    'tickets (#number, customer name), invoices (number, e.g. INV-2026-0007 or 0007), leads (name, email, phone, notes) and ' +
+    "the product's own actions and data types (e.g. q=cancel appointment finds ticket.cancel). Typos are tolerated and words " +
+    'stemmed. items: hits {kind, id, label, detail, score 0-1, matched}, grouped by kind (best group first), best first; ' +
+    'limit applies per kind. kinds: comma list of contact, ticket, invoice, lead, action, data_type. Contact hits can be ' +
+    'narrowed by attribute (key or key:value), city, postal_code, and service history: service_id and/or received_from, ' +
+    "received_to (dates, inclusive, in the business's time zone) for a completed ticket in that period. Without those filters q " +
+    'is also read as a plain question about customers: a place (town, ZIP, street), attribute or note words ("dog", "elderly ' +
+    'woman"), a catalog service and a period ("screen cleaning last spring"), names; contacts must satisfy every part. ' +
+    'The page then also has read_as (the parts read: names, place, postal_code, street, attributes, service, between), ' +
+    'read_by (rules or model), model_note (why a model reading was not used) and, for a question, reading (a sentence ' +
+    'with the count, or which part left none); question hits have matched=question.',
   keywords: ['find', 'lookup', 'spotlight', 'search customers', 'where is'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -50,11 +68,21 @@ export const searchQuery = defineQuery({
     received_from: date.optional().describe('Only contacts with a completed ticket on or after this date'),
     received_to: date.optional().describe('Only contacts with a completed ticket on or before this date'),
   }),
-  record: z.object({ kind: z.enum(SEARCH_KINDS), id: z.string(), label: z.string(), detail: z.string(), score: z.number(), matched: z.string() }),
+  record: z.object({
+    kind: z.enum(SEARCH_KINDS),
+    id: z.string(),
+    label: z.string(),
+    detail: z.string(),
+    score: z.number(),
+    matched: z.string(),
+  }),
   async run(ctx, req) {
     if (req.id !== undefined) {
-      throw new AppError('NOT_FOUND', `search has no records of its own: read a hit with its kind's data type, e.g. type=contacts&id=${req.id}`,
-        { type: 'search', id: req.id, field: 'id' })
+      throw new AppError(
+        'NOT_FOUND',
+        `search has no records of its own: read a hit with its kind's data type, e.g. type=contacts&id=${req.id}`,
+        { type: 'search', id: req.id, field: 'id' },
+      )
     }
     const p = req.params
     if (p.received_from && p.received_to && p.received_to < p.received_from) {
@@ -67,18 +95,32 @@ export const searchQuery = defineQuery({
     // A question is read only when the caller gave no filters of their own: theirs say exactly what they want.
     const read = !filtered && !keyed.length && kinds.has('contact') && !isLookup(p.q) ? await readQuestion(ctx, p.q) : null
     const about: Record<string, unknown> = read
-      ? { read_as: readingShown(read.reading), read_by: read.by, ...(read.model_note ? { model_note: read.model_note } : {}) } : {}
+      ? { read_as: readingShown(read.reading), read_by: read.by, ...(read.model_note ? { model_note: read.model_note } : {}) }
+      : {}
     if (read && isQuestion(read.reading)) {
       const answer = await answerReading(ctx.db, p.q, read.reading, req.limit)
-      if (answer.hits.length || !mayBeName(read.reading)) return { items: answer.hits, next_cursor: null, ...about, reading: answer.sentence }
+      if (answer.hits.length || !mayBeName(read.reading))
+        return { items: answer.hits, next_cursor: null, ...about, reading: answer.sentence }
       // A surname that is a people word ("Young", "Old") made a name a question that found nobody: look the words up.
       about.reading = `${answer.sentence} Looked up as words instead.`
     }
     const [key, ...value] = p.attribute?.split(':') ?? []
-    const records = await searchRecords(ctx.db, p.q, RECORD_KINDS.filter((k) => kinds.has(k)), req.limit, {
-      city: p.city, postal_code: p.postal_code, attribute_key: key, attribute_value: value.length ? value.join(':') : undefined,
-      service_id: p.service_id, received_from: p.received_from, received_to: p.received_to,
-    }, keyed)
+    const records = await searchRecords(
+      ctx.db,
+      p.q,
+      RECORD_KINDS.filter((k) => kinds.has(k)),
+      req.limit,
+      {
+        city: p.city,
+        postal_code: p.postal_code,
+        attribute_key: key,
+        attribute_value: value.length ? value.join(':') : undefined,
+        service_id: p.service_id,
+        received_from: p.received_from,
+        received_to: p.received_to,
+      },
+      keyed,
+    )
     // Words read as one attribute ("dog", "extension ladder") are looked for in attributes and notes, not in names.
     const traitOnly = read && read.reading.attributes.length === 1 && !read.reading.names.length
     const kept = traitOnly ? records.filter((h) => h.kind !== 'contact' || h.matched === 'words' || h.matched === 'note') : records

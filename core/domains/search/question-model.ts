@@ -13,7 +13,11 @@ const text = z.string().trim().min(1).max(100)
 export const modelReadingSchema = z.strictObject({
   names: z.array(text).max(5).describe('Names of people or businesses, or other words to find in a customer record'),
   place: text.nullable().describe('Town or city, e.g. "Owens Cross Roads"'),
-  postal_code: z.string().regex(/^\d{5}$/).nullable().describe('Five-digit ZIP code'),
+  postal_code: z
+    .string()
+    .regex(/^\d{5}$/)
+    .nullable()
+    .describe('Five-digit ZIP code'),
   street: text.nullable().describe('Street words without the number or suffix, e.g. "oak" for "12 Oak St"'),
   attributes: z.array(text).max(8).describe('Words about the customer or property, e.g. "elderly", "woman", "dog", "extension ladder"'),
   service: text.nullable().describe('A service name exactly as it is in the catalog'),
@@ -28,19 +32,35 @@ export type ModelReading = { ok: true; reading: Reading } | { ok: false; why: st
  * Asks the configured model to read a question into the same parts as the rules, given today, the time zone and the
  * catalog. The answer must fit the schema, name only a catalog service and give an ordered period, else it is not used.
  */
-export async function readByModel(llm: LlmClient, tx: Queryable, tenantId: string, q: string, today: string, timeZone: string,
-  catalog: CatalogService[]): Promise<ModelReading> {
+export async function readByModel(
+  llm: LlmClient,
+  tx: Queryable,
+  tenantId: string,
+  q: string,
+  today: string,
+  timeZone: string,
+  catalog: CatalogService[],
+): Promise<ModelReading> {
   const system = [
-    'You read a search of a small service business\'s customers into parts. Answer JSON only, every field present.',
-    `Today is ${today} (time zone ${timeZone}). Seasons: spring Mar-May, summer Jun-Aug, fall Sep-Nov, winter Dec-Feb; `
-      + '"last spring" is the latest spring already over. A period becomes from and to (inclusive).',
+    "You read a search of a small service business's customers into parts. Answer JSON only, every field present.",
+    `Today is ${today} (time zone ${timeZone}). Seasons: spring Mar-May, summer Jun-Aug, fall Sep-Nov, winter Dec-Feb; ` +
+      '"last spring" is the latest spring already over. A period becomes from and to (inclusive).',
     `Services in the catalog: ${catalog.map((s) => s.name).join('; ') || 'none'}. service must be one of these or null.`,
     'Words like woman, man, elderly describe the customer: put them in attributes. Never guess anything from a name.',
     'Drop words that only say "customers who had" and the like.',
   ].join('\n')
-  const r = await llm.extract({ name: 'search_reading', schema: modelReadingSchema, system, text: q, tenantId, timeoutMs: MODEL_READING_TIMEOUT_MS })
-  await tx.query('insert into llm_usage (tenant_id, purpose, model, prompt_tokens, completion_tokens, outcome) values ($1, $2, $3, $4, $5, $6)',
-    [tenantId, 'search_reading', llm.model, r.usage?.prompt_tokens ?? 0, r.usage?.completion_tokens ?? 0, r.ok ? 'ok' : r.reason])
+  const r = await llm.extract({
+    name: 'search_reading',
+    schema: modelReadingSchema,
+    system,
+    text: q,
+    tenantId,
+    timeoutMs: MODEL_READING_TIMEOUT_MS,
+  })
+  await tx.query(
+    'insert into llm_usage (tenant_id, purpose, model, prompt_tokens, completion_tokens, outcome) values ($1, $2, $3, $4, $5, $6)',
+    [tenantId, 'search_reading', llm.model, r.usage?.prompt_tokens ?? 0, r.usage?.completion_tokens ?? 0, r.ok ? 'ok' : r.reason],
+  )
   if (!r.ok) return { ok: false, why: `${r.reason}: ${r.message}` }
   const v = r.value
   const service = v.service ? catalog.find((s) => s.name.toLowerCase() === v.service!.toLowerCase()) : undefined

@@ -32,7 +32,8 @@ export async function readQuestion(ctx: OperationContext, q: string): Promise<Re
   const r = await ctx.db.query<{ timezone: string; catalog: CatalogService[] }>(
     `select t.timezone, coalesce((select json_agg(json_build_object('id', s.id, 'name', s.name) order by s.name)
        from services s where s.archived_at is null), '[]') as catalog
-     from tenants t where t.id = app_tenant()`)
+     from tenants t where t.id = app_tenant()`,
+  )
   const { timezone, catalog } = r.rows[0]
   const today = localDate(ctx.services.now(), timezone)
   const rules = await readByRules(ctx.db, q, today, catalog)

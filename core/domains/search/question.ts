@@ -27,18 +27,129 @@ export interface CatalogService {
 }
 
 /** Words that carry no part of a question. */
-const STOP_WORDS = new Set(['a', 'an', 'the', 'customer', 'customers', 'client', 'clients', 'people', 'person', 'who', 'whom', 'whose',
-  'that', 'which', 'had', 'has', 'have', 'having', 'got', 'get', 'did', 'done', 'do', 'with', 'in', 'on', 'at', 'of', 'for', 'from', 'and',
-  'or', 'any', 'all', 'every', 'our', 'my', 'me', 'show', 'find', 'list', 'give', 'is', 'are', 'was', 'were', 'be', 'there', 'someone',
-  'anyone', 'owner', 'owners', 'living', 'lives', 'live', 'out', 'near', 'around', 'by', 'to', 'named', 'called', 'their', 'her', 'his', 'she', 'he', 'they', 'some'])
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'customer',
+  'customers',
+  'client',
+  'clients',
+  'people',
+  'person',
+  'who',
+  'whom',
+  'whose',
+  'that',
+  'which',
+  'had',
+  'has',
+  'have',
+  'having',
+  'got',
+  'get',
+  'did',
+  'done',
+  'do',
+  'with',
+  'in',
+  'on',
+  'at',
+  'of',
+  'for',
+  'from',
+  'and',
+  'or',
+  'any',
+  'all',
+  'every',
+  'our',
+  'my',
+  'me',
+  'show',
+  'find',
+  'list',
+  'give',
+  'is',
+  'are',
+  'was',
+  'were',
+  'be',
+  'there',
+  'someone',
+  'anyone',
+  'owner',
+  'owners',
+  'living',
+  'lives',
+  'live',
+  'out',
+  'near',
+  'around',
+  'by',
+  'to',
+  'named',
+  'called',
+  'their',
+  'her',
+  'his',
+  'she',
+  'he',
+  'they',
+  'some',
+])
 
 /** People words: read only as attribute or note words, never guessed from names. */
-const PEOPLE_WORDS = new Set(['woman', 'women', 'man', 'men', 'lady', 'ladies', 'gentleman', 'elderly', 'senior', 'seniors', 'old',
-  'older', 'young', 'widow', 'widower', 'retired', 'disabled', 'veteran', 'couple', 'family'])
+const PEOPLE_WORDS = new Set([
+  'woman',
+  'women',
+  'man',
+  'men',
+  'lady',
+  'ladies',
+  'gentleman',
+  'elderly',
+  'senior',
+  'seniors',
+  'old',
+  'older',
+  'young',
+  'widow',
+  'widower',
+  'retired',
+  'disabled',
+  'veteran',
+  'couple',
+  'family',
+])
 
 /** Last words of a street name. */
-const STREET_WORDS = new Set(['st', 'street', 'dr', 'drive', 'rd', 'road', 'ln', 'lane', 'ave', 'avenue', 'blvd', 'boulevard', 'ct',
-  'court', 'way', 'cir', 'circle', 'pkwy', 'parkway', 'pl', 'trl', 'trail', 'hwy', 'highway'])
+const STREET_WORDS = new Set([
+  'st',
+  'street',
+  'dr',
+  'drive',
+  'rd',
+  'road',
+  'ln',
+  'lane',
+  'ave',
+  'avenue',
+  'blvd',
+  'boulevard',
+  'ct',
+  'court',
+  'way',
+  'cir',
+  'circle',
+  'pkwy',
+  'parkway',
+  'pl',
+  'trl',
+  'trail',
+  'hwy',
+  'highway',
+])
 
 /** An empty reading. */
 export function emptyReading(): Reading {
@@ -61,8 +172,16 @@ export function isQuestion(r: Reading): boolean {
  * question finds nobody, the words may be a name after all.
  */
 export function mayBeName(r: Reading): boolean {
-  return r.names.length > 0 && r.attributes.length > 0 && r.attributes.every((a) => PEOPLE_WORDS.has(a))
-    && !r.place && !r.postal_code && !r.street && !r.service_id && !r.between
+  return (
+    r.names.length > 0 &&
+    r.attributes.length > 0 &&
+    r.attributes.every((a) => PEOPLE_WORDS.has(a)) &&
+    !r.place &&
+    !r.postal_code &&
+    !r.street &&
+    !r.service_id &&
+    !r.between
+  )
 }
 
 /** Whether the words are a phone number, an email, a ticket or invoice number: looked up as they are, never read. */
@@ -77,7 +196,12 @@ export function isLookup(q: string): boolean {
  */
 export async function readByRules(tx: Queryable, q: string, today: string, catalog: CatalogService[]): Promise<Reading> {
   const reading = emptyReading()
-  let text = ` ${q.toLowerCase().replace(/[’']/g, '').replace(/[^a-z0-9-]+/g, ' ').replace(/\s+/g, ' ').trim()} `
+  let text = ` ${q
+    .toLowerCase()
+    .replace(/[’']/g, '')
+    .replace(/[^a-z0-9-]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()} `
   const period = readPeriod(text, today)
   if (period) {
     reading.between = [period.from, period.to]
@@ -102,12 +226,18 @@ export async function readByRules(tx: Queryable, q: string, today: string, catal
     return reading
   }
   // Candidate places and attribute words, checked against the business's own data in one statement.
-  const grams = (n: number) => words.slice(0, words.length - n + 1).map((_, i) => words.slice(i, i + n))
-    .filter((g) => !STOP_WORDS.has(g[0]) && !STOP_WORDS.has(g[g.length - 1])).map((g) => g.join(' '))
+  const grams = (n: number) =>
+    words
+      .slice(0, words.length - n + 1)
+      .map((_, i) => words.slice(i, i + n))
+      .filter((g) => !STOP_WORDS.has(g[0]) && !STOP_WORDS.has(g[g.length - 1]))
+      .map((g) => g.join(' '))
   const placeCandidates = [4, 3, 2, 1].flatMap(grams)
   const wordCandidates = [...grams(2), ...words.filter((w) => !STOP_WORDS.has(w) && !/^\d+$/.test(w))]
-  const known = await tx.query<{ kind: string; value: string }>('select kind, value from search_question_vocabulary($1, $2)',
-    [wordCandidates, placeCandidates.map((p) => `city:${p}`)])
+  const known = await tx.query<{ kind: string; value: string }>('select kind, value from search_question_vocabulary($1, $2)', [
+    wordCandidates,
+    placeCandidates.map((p) => `city:${p}`),
+  ])
   const places = new Set(known.rows.filter((r) => r.kind === 'place').map((r) => r.value.slice(5)))
   const traits = new Set(known.rows.filter((r) => r.kind === 'trait').map((r) => r.value))
   const place = placeCandidates.find((p) => places.has(p))
@@ -148,7 +278,12 @@ function serviceIn(words: string[], catalog: CatalogService[]): { service: Catal
   const stems = words.map(stem)
   let best: { service: CatalogService; positions: Set<number> } | null = null
   for (const service of catalog) {
-    const own = service.name.toLowerCase().replace(/\([^)]*\)/g, ' ').split(/[^a-z0-9]+/).filter((w) => w && !STOP_WORDS.has(w)).map(stem)
+    const own = service.name
+      .toLowerCase()
+      .replace(/\([^)]*\)/g, ' ')
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w && !STOP_WORDS.has(w))
+      .map(stem)
     if (!own.length) continue
     const positions = new Set<number>()
     for (const w of own) {

@@ -12,7 +12,10 @@ const MONTH_WORDS = new Map<string, number>(MONTHS.map((m, i) => [m, i]))
 
 /** Seasons as the months they start and end in (meteorological, northern hemisphere); winter runs into the next year. */
 const SEASONS: Record<string, { start: number; months: number }> = {
-  spring: { start: 2, months: 3 }, summer: { start: 5, months: 3 }, fall: { start: 8, months: 3 }, autumn: { start: 8, months: 3 },
+  spring: { start: 2, months: 3 },
+  summer: { start: 5, months: 3 },
+  fall: { start: 8, months: 3 },
+  autumn: { start: 8, months: 3 },
   winter: { start: 11, months: 3 },
 }
 
@@ -24,16 +27,25 @@ const PATTERNS: Array<{ re: RegExp; read: (m: RegExpMatchArray, today: Today) =>
   { re: /\b(last|previous|past) year\b/, read: (_m, t) => ({ from: `${t.year - 1}-01-01`, to: `${t.year - 1}-12-31` }) },
   { re: /\bthis year\b/, read: (_m, t) => ({ from: `${t.year}-01-01`, to: `${t.year}-12-31` }) },
   { re: /\b(?:since|after) (\d{4})\b/, read: (m, t) => ({ from: `${m[1]}-01-01`, to: t.date }) },
-  { re: new RegExp(`\\b(?:since|after) (${MONTH_PATTERN})(?: (\\d{4}))?\\b`), read: (m, t) => {
-    const first = month(m[2] ? Number(m[2]) : t.year, MONTH_WORDS.get(m[1])!, t, !m[2])
-    return { from: first.from, to: t.date }
-  } },
-  { re: new RegExp(`\\b(?:in|during) (${MONTH_PATTERN})(?: (\\d{4}))?\\b`), read: (m, t) =>
-    month(m[2] ? Number(m[2]) : t.year, MONTH_WORDS.get(m[1])!, t, !m[2]) },
+  {
+    re: new RegExp(`\\b(?:since|after) (${MONTH_PATTERN})(?: (\\d{4}))?\\b`),
+    read: (m, t) => {
+      const first = month(m[2] ? Number(m[2]) : t.year, MONTH_WORDS.get(m[1])!, t, !m[2])
+      return { from: first.from, to: t.date }
+    },
+  },
+  {
+    re: new RegExp(`\\b(?:in|during) (${MONTH_PATTERN})(?: (\\d{4}))?\\b`),
+    read: (m, t) => month(m[2] ? Number(m[2]) : t.year, MONTH_WORDS.get(m[1])!, t, !m[2]),
+  },
   { re: /\b(?:in|during) (\d{4})\b/, read: (m) => ({ from: `${m[1]}-01-01`, to: `${m[1]}-12-31` }) },
 ]
 
-interface Today { date: string; year: number; month: number }
+interface Today {
+  date: string
+  year: number
+  month: number
+}
 
 /**
  * Finds one period phrase in lower-case text ("last spring", "last month", "last year", "this year", "in March",

@@ -42,13 +42,21 @@ export async function loadSegment(tx: Queryable, id: string, lock = false, field
 
 /** Refuses a change to an archived segment. */
 export function assertOpen(segment: Segment): void {
-  if (segment.archived_at) throw new AppError('CONFLICT', `Segment "${segment.name}" is archived; it can no longer change`, { segment_id: segment.id })
+  if (segment.archived_at)
+    throw new AppError('CONFLICT', `Segment "${segment.name}" is archived; it can no longer change`, { segment_id: segment.id })
 }
 
 /** Refuses a name another segment in use already has, naming the field. */
 export async function assertNameFree(tx: Queryable, name: string, exceptId: string | null): Promise<void> {
-  const r = await tx.query('select id from segments where lower(name) = lower($1) and archived_at is null and id is distinct from $2', [name.trim(), exceptId])
-  if (r.rows[0]) throw new AppError('CONFLICT', `data.name: a segment called "${name.trim()}" already exists (id ${r.rows[0].id})`, { field: 'data.name', id: r.rows[0].id })
+  const r = await tx.query('select id from segments where lower(name) = lower($1) and archived_at is null and id is distinct from $2', [
+    name.trim(),
+    exceptId,
+  ])
+  if (r.rows[0])
+    throw new AppError('CONFLICT', `data.name: a segment called "${name.trim()}" already exists (id ${r.rows[0].id})`, {
+      field: 'data.name',
+      id: r.rows[0].id,
+    })
 }
 
 /**
@@ -61,16 +69,22 @@ export async function refreshSegmentMembers(tx: Queryable, segment: { id: string
   const params = new SqlParams()
   const condition = ruleCondition(segment.rule, timezone, params)
   const [id, at] = [params.add(segment.id), params.add(now)]
-  await tx.query(`with matches as (select c.id from contacts c where c.merged_into is null and c.archived_at is null and ${condition}),
+  await tx.query(
+    `with matches as (select c.id from contacts c where c.merged_into is null and c.archived_at is null and ${condition}),
       gone as (delete from segment_members m where m.segment_id = ${id} and m.contact_id not in (select x.id from matches x))
     insert into segment_members (tenant_id, segment_id, contact_id, added_at)
-    select app_tenant(), ${id}, x.id, ${at} from matches x on conflict do nothing`, params.values)
+    select app_tenant(), ${id}, x.id, ${at} from matches x on conflict do nothing`,
+    params.values,
+  )
   return storeCount(tx, segment.id, now)
 }
 
 /** Stores a segment's member count (members not merged away) as of `now`. */
 export async function storeCount(tx: Queryable, segmentId: string, now: Date): Promise<Segment> {
-  const r = await tx.query(`update segments s set member_count = (select count(*) from segment_members m join contacts c on c.id = m.contact_id
-      where m.segment_id = s.id and c.merged_into is null), computed_at = $2 where s.id = $1 returning ${SEGMENT_COLUMNS}`, [segmentId, now])
+  const r = await tx.query(
+    `update segments s set member_count = (select count(*) from segment_members m join contacts c on c.id = m.contact_id
+      where m.segment_id = s.id and c.merged_into is null), computed_at = $2 where s.id = $1 returning ${SEGMENT_COLUMNS}`,
+    [segmentId, now],
+  )
   return r.rows[0] as Segment
 }

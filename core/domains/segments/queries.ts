@@ -8,9 +8,10 @@ import { SEGMENT_COLUMNS, SEGMENT_KINDS, SEGMENT_RECORD } from './model.js'
 /** Segments by id, or the list of those in use, by name. */
 export const segmentsQuery = defineQuery({
   type: 'segments',
-  description: 'Segments: named lists of contacts, by name. Each: id, name, description, kind (manual: members added by hand; rule: members '
-    + 'computed from rule), rule, member_count and computed_at (when the members were last computed or changed), archived_at. '
-    + 'Filters: kind, archived=true (only archived; default: in use). Members: data type segment_members.',
+  description:
+    'Segments: named lists of contacts, by name. Each: id, name, description, kind (manual: members added by hand; rule: members ' +
+    'computed from rule), rule, member_count and computed_at (when the members were last computed or changed), archived_at. ' +
+    'Filters: kind, archived=true (only archived; default: in use). Members: data type segment_members.',
   entity: 'segment',
   keywords: ['audience', 'mailing list', 'customer lists', 'groups'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -23,9 +24,12 @@ export const segmentsQuery = defineQuery({
     const args: unknown[] = [req.id ?? null, req.params.kind ?? null, req.id ? null : req.params.archived === 'true']
     const cursor = afterCursor(args, req.cursor, 'and (lower(name), id) >', ['text', 'uuid'])
     args.push(req.limit + 1)
-    const r = await ctx.db.query(`select ${SEGMENT_COLUMNS}, lower(name) as _sort_name from segments
+    const r = await ctx.db.query(
+      `select ${SEGMENT_COLUMNS}, lower(name) as _sort_name from segments
       where ($1::uuid is null or id = $1) and ($2::text is null or kind = $2) and ($3::boolean is null or (archived_at is not null) = $3)
-      ${cursor} order by lower(name), id limit $${args.length}`, args)
+      ${cursor} order by lower(name), id limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
   },
 })
@@ -38,15 +42,16 @@ export const SEGMENT_MEMBER = z.object({
   phone: z.string().nullable(),
   email_status: z.enum(['ok', 'bounced', 'complained']),
   lifecycle: z.enum(LIFECYCLES),
-  city: z.string().nullable().describe('Of the contact\'s first address in use'),
+  city: z.string().nullable().describe("Of the contact's first address in use"),
   added_at: timestamp,
 })
 
 /** The contacts of one segment, by name, paged. */
 export const segmentMembersQuery = defineQuery({
   type: 'segment_members',
-  description: 'The members of a segment (segment_id, required), by name, paged: contact id, display_name, email, phone, email_status, lifecycle, '
-    + 'city, added_at. A rule segment lists its members as last computed (see segments.computed_at; segment.refresh recomputes).',
+  description:
+    'The members of a segment (segment_id, required), by name, paged: contact id, display_name, email, phone, email_status, lifecycle, ' +
+    'city, added_at. A rule segment lists its members as last computed (see segments.computed_at; segment.refresh recomputes).',
   keywords: ['segment contacts', 'audience members'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({ segment_id: z.uuid().describe('The segment') }),
@@ -55,12 +60,15 @@ export const segmentMembersQuery = defineQuery({
     const args: unknown[] = [req.params.segment_id, req.id ?? null]
     const cursor = afterCursor(args, req.cursor, 'and (lower(c.display_name), c.id) >', ['text', 'uuid'])
     args.push(req.limit + 1)
-    const r = await ctx.db.query(`select c.id, c.display_name, c.email, c.phone, c.email_status, c.lifecycle, m.added_at,
+    const r = await ctx.db.query(
+      `select c.id, c.display_name, c.email, c.phone, c.email_status, c.lifecycle, m.added_at,
         (select a.city from addresses a where a.contact_id = c.id and a.archived_at is null order by a.created_at limit 1) as city,
         lower(c.display_name) as _sort_name
       from segment_members m join contacts c on c.id = m.contact_id
       where m.segment_id = $1 and c.merged_into is null and ($2::uuid is null or c.id = $2) ${cursor}
-      order by lower(c.display_name), c.id limit $${args.length}`, args)
+      order by lower(c.display_name), c.id limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
   },
 })

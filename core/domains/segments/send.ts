@@ -35,7 +35,10 @@ const SEGMENT_SEND = z.object({
 const input = z.strictObject({
   segment_id: z.uuid(),
   kind: z.enum(AUDIENCE_KINDS).default('custom').describe('custom (the default), reach_out or follow_up'),
-  template_id: z.uuid().optional().describe('A template of the same kind or of kind custom; default: the kind\'s default template when sent'),
+  template_id: z
+    .uuid()
+    .optional()
+    .describe("A template of the same kind or of kind custom; default: the kind's default template when sent"),
   subject: noteText(300).optional().describe('Replaces the template subject; may use {{variables}}, e.g. {{customer_first_name}}'),
   body: noteText(20_000).optional().describe('Custom text, inserted as {{custom_message}}; may use {{variables}}'),
   send_at: isoInstant().optional().describe('When to send, in the future; left out: now'),
@@ -47,10 +50,11 @@ export const sendToSegment = defineAction({
   name: 'send_message',
   title: 'Email everyone in a segment',
   place: page('/segments', 'pick the segment, then Email'),
-  description: 'Schedule one email per member of a segment (segment_id), each personalised by its template {{variables}}: kind custom (default), '
-    + 'reach_out or follow_up; template_id, subject, body (custom needs body or template_id), send_at (future; default now). Members without an '
-    + 'email, or whose address bounced or complained, are skipped and counted. A rule segment is recomputed first. A bulk send: an agent\'s call '
-    + 'waits for the owner\'s approval. The same send asked again the same day schedules nothing more (repeated: true).',
+  description:
+    'Schedule one email per member of a segment (segment_id), each personalised by its template {{variables}}: kind custom (default), ' +
+    'reach_out or follow_up; template_id, subject, body (custom needs body or template_id), send_at (future; default now). Members without an ' +
+    "email, or whose address bounced or complained, are skipped and counted. A rule segment is recomputed first. A bulk send: an agent's call " +
+    "waits for the owner's approval. The same send asked again the same day schedules nothing more (repeated: true).",
   access: { agent: 'requires_authorization', technician: 'none' },
   keywords: ['email everyone', 'newsletter', 'campaign', 'bulk email', 'announce', 'email list'],
   idempotent: true,
@@ -68,16 +72,32 @@ export const sendToSegment = defineAction({
     if (earlier.rows[0]) return { ...earlier.rows[0], repeated: true }
     if (segment.kind === 'rule') segment = await refreshSegmentMembers(ctx.db, segment, ctx.services.now())
     const audience = await audienceOf(ctx, segment.id)
-    const sent = await ctx.db.query<{ id: string }>(`insert into segment_sends (tenant_id, segment_id, send_key, kind, template_id, subject, body, send_at,
+    const sent = await ctx.db.query<{ id: string }>(
+      `insert into segment_sends (tenant_id, segment_id, send_key, kind, template_id, subject, body, send_at,
         member_count, scheduled_count, skipped_no_email, skipped_opted_out) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
-    [ctx.tenantId, segment.id, key, data.kind, data.template_id ?? null, data.subject ?? null, data.body ?? null, sendAt,
-      audience.members, audience.reachable, audience.no_email, audience.opted_out])
+      [
+        ctx.tenantId,
+        segment.id,
+        key,
+        data.kind,
+        data.template_id ?? null,
+        data.subject ?? null,
+        data.body ?? null,
+        sendAt,
+        audience.members,
+        audience.reachable,
+        audience.no_email,
+        audience.opted_out,
+      ],
+    )
     const sendId = sent.rows[0].id
-    await ctx.db.query(`insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, segment_send_id)
+    await ctx.db.query(
+      `insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, segment_send_id)
       select $1, m.contact_id, $3, $4, $5, $6, $7, $8 from segment_members m join contacts c on c.id = m.contact_id
       where m.segment_id = $2 and ${REACHABLE}
       on conflict (tenant_id, segment_send_id, contact_id) where segment_send_id is not null do nothing`,
-    [ctx.tenantId, segment.id, data.kind, data.template_id ?? null, data.subject ?? null, data.body ?? null, sendAt, sendId])
+      [ctx.tenantId, segment.id, data.kind, data.template_id ?? null, data.subject ?? null, data.body ?? null, sendAt, sendId],
+    )
     const result = (await ctx.db.query(`${SEND_SELECT} where s.id = $1`, [sendId])).rows[0]
     await ctx.audit({ entityType: 'segment_send', entityId: sendId, action: 'send', before: null, after: result })
     return { ...result, repeated: false }
@@ -112,7 +132,9 @@ async function audienceOf(ctx: OperationContext, segmentId: string) {
     `select count(*)::int as members, count(*) filter (where ${REACHABLE})::int as reachable,
        count(*) filter (where coalesce(c.email, '') = '')::int as no_email,
        count(*) filter (where coalesce(c.email, '') <> '' and c.email_status <> 'ok')::int as opted_out
-     from segment_members m join contacts c on c.id = m.contact_id where m.segment_id = $1 and c.merged_into is null`, [segmentId])
+     from segment_members m join contacts c on c.id = m.contact_id where m.segment_id = $1 and c.merged_into is null`,
+    [segmentId],
+  )
   return r.rows[0]
 }
 
@@ -121,13 +143,19 @@ async function previewSend(ctx: OperationContext, data: z.output<typeof input>):
   const settings = await loadTenantSettings(ctx.db)
   const segment: Segment = await loadSegment(ctx.db, data.segment_id)
   const audience = await audienceOf(ctx, segment.id)
-  const warnings = [`Segment "${segment.name}" has ${segment.member_count} members${segment.kind === 'rule' && segment.computed_at
-    ? ` (computed ${new Date(segment.computed_at).toISOString().slice(0, 16).replace('T', ' ')} UTC; recomputed when sent)` : ''}`]
+  const warnings = [
+    `Segment "${segment.name}" has ${segment.member_count} members${
+      segment.kind === 'rule' && segment.computed_at
+        ? ` (computed ${new Date(segment.computed_at).toISOString().slice(0, 16).replace('T', ' ')} UTC; recomputed when sent)`
+        : ''
+    }`,
+  ]
   if (audience.no_email) warnings.push(`${audience.no_email} without an email address will be skipped`)
   if (audience.opted_out) warnings.push(`${audience.opted_out} whose email bounced or who complained will be skipped`)
   return {
-    summary: `Email ${audience.reachable} of the ${segment.member_count} members of segment "${segment.name}"`
-      + `${data.subject ? `: "${data.subject}"` : ` (${data.kind.replace('_', ' ')} message)`}`,
+    summary:
+      `Email ${audience.reachable} of the ${segment.member_count} members of segment "${segment.name}"` +
+      `${data.subject ? `: "${data.subject}"` : ` (${data.kind.replace('_', ' ')} message)`}`,
     when: [{ label: 'Sends', at: data.send_at ?? ctx.services.now().toISOString() }],
     warnings,
     currency: settings.currency,

@@ -30,7 +30,9 @@ export async function generateVisits(ctx: OperationContext, seriesId: string): P
     const from = series.status === 'paused' && series.paused_until! > today ? series.paused_until! : today
     const dates = occurrenceDates(series, from, through).filter((d) => !series.skipped_dates.includes(d))
     const taken = await ctx.db.query<{ series_occurrence: string }>(
-      'select series_occurrence from tickets where series_id = $1 and series_occurrence = any($2::date[])', [series.id, dates])
+      'select series_occurrence from tickets where series_id = $1 and series_occurrence = any($2::date[])',
+      [series.id, dates],
+    )
     const have = new Set(taken.rows.map((r) => r.series_occurrence))
     for (const date of dates) {
       if (have.has(date)) continue
@@ -66,11 +68,20 @@ async function bookVisit(ctx: OperationContext, series: SeriesRow, date: string,
     result.unassigned.push({ ticket_id: String(ticket.id), occurrence: date, reason: err.message })
   }
   if (team.gone.length && !result.unassigned.some((u) => u.ticket_id === String(ticket.id))) {
-    result.unassigned.push({ ticket_id: String(ticket.id), occurrence: date,
-      reason: `${team.gone.join(', ')} ${team.gone.length > 1 ? 'were' : 'was'} deactivated and left off this visit` })
+    result.unassigned.push({
+      ticket_id: String(ticket.id),
+      occurrence: date,
+      reason: `${team.gone.join(', ')} ${team.gone.length > 1 ? 'were' : 'was'} deactivated and left off this visit`,
+    })
   }
   await ctx.db.query('update tickets set series_id = $2, series_occurrence = $3 where id = $1', [ticket.id, series.id, date])
-  await ctx.audit({ entityType: 'ticket', entityId: String(ticket.id), action: 'series_link', before: null, after: { series_id: series.id, series_occurrence: date } })
+  await ctx.audit({
+    entityType: 'ticket',
+    entityId: String(ticket.id),
+    action: 'series_link',
+    before: null,
+    after: { series_id: series.id, series_occurrence: date },
+  })
   return { ticket_id: String(ticket.id), number: Number(ticket.number), occurrence: date }
 }
 
@@ -78,7 +89,9 @@ async function bookVisit(ctx: OperationContext, series: SeriesRow, date: string,
 async function activeTechnicians(ctx: OperationContext, ids: string[]): Promise<{ active: string[]; gone: string[] }> {
   if (!ids.length) return { active: [], gone: [] }
   const r = await ctx.db.query<{ id: string; name: string; deactivated: boolean }>(
-    `select id, coalesce(nullif(name, ''), email) as name, deactivated_at is not null as deactivated from users where id = any($1::uuid[])`, [ids])
+    `select id, coalesce(nullif(name, ''), email) as name, deactivated_at is not null as deactivated from users where id = any($1::uuid[])`,
+    [ids],
+  )
   const gone = new Set(r.rows.filter((u) => u.deactivated).map((u) => u.id))
   return { active: ids.filter((id) => !gone.has(id)), gone: r.rows.filter((u) => u.deactivated).map((u) => u.name) }
 }

@@ -7,13 +7,14 @@ import { auditTrailExpansion } from '../../output-types.js'
 /** Recurring appointments by id, or listed by customer and status, each with its next visits. */
 export const seriesQuery = defineQuery({
   type: 'series',
-  description: 'Recurring appointments (series), oldest first. Each: id, contact_id, address_id, rule (RFC 5545 RRULE), start_date and '
-    + 'start_time (first visit, local wall time in time_zone), duration_minutes, technician_ids, line_items (the work of each visit), '
-    + 'notes, status (active|paused|ended), paused_until, ends_on (first day without visits), skipped_dates (occurrences skipped '
-    + 'before they were booked), generated_through (visits are booked up to this day), previous_series_id (the series this one '
-    + 'continues after a change of this and future visits), next_visits [{id, number, scheduled_start, scheduled_end, status, '
-    + 'confirmation_status, series_occurrence}] (up to 3). Visits are tickets: the tickets data type shows series_id on each. '
-    + 'Filters: contact_id, status.',
+  description:
+    'Recurring appointments (series), oldest first. Each: id, contact_id, address_id, rule (RFC 5545 RRULE), start_date and ' +
+    'start_time (first visit, local wall time in time_zone), duration_minutes, technician_ids, line_items (the work of each visit), ' +
+    'notes, status (active|paused|ended), paused_until, ends_on (first day without visits), skipped_dates (occurrences skipped ' +
+    'before they were booked), generated_through (visits are booked up to this day), previous_series_id (the series this one ' +
+    'continues after a change of this and future visits), next_visits [{id, number, scheduled_start, scheduled_end, status, ' +
+    'confirmation_status, series_occurrence}] (up to 3). Visits are tickets: the tickets data type shows series_id on each. ' +
+    'Filters: contact_id, status.',
   entity: 'series',
   keywords: ['recurring', 'repeat', 'regular visits', 'schedule'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -31,7 +32,9 @@ export const seriesQuery = defineQuery({
       `select ${SERIES_COLUMNS}, created_at::text as _sort_at from series
        where ($1::uuid is null or id = $1) and ($2::uuid is null or contact_id = $2) and ($3::text is null or status = $3)
          ${after}
-       order by created_at, id limit $${args.length}`, args)
+       order by created_at, id limit $${args.length}`,
+      args,
+    )
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
     const now = ctx.services.now()
     const items = []

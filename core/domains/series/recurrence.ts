@@ -9,13 +9,17 @@ const ALLOWED_PARTS = new Set(['FREQ', 'INTERVAL', 'BYDAY', 'BYMONTHDAY', 'BYMON
 const ALLOWED_FREQ = new Set(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'])
 
 /** How a rule is written, for descriptions and error messages. */
-export const RULE_HELP = 'an RFC 5545 RRULE without DTSTART, e.g. FREQ=WEEKLY;INTERVAL=2 (every 2 weeks), FREQ=MONTHLY;BYDAY=2TU '
-  + '(2nd Tuesday of each month), FREQ=MONTHLY;INTERVAL=3 (every 3 months), FREQ=WEEKLY;INTERVAL=4;BYMONTH=3,4,5,6,7,8,9,10 '
-  + '(every 4 weeks from March to October); FREQ is DAILY, WEEKLY, MONTHLY or YEARLY; end a series with ends_on, not COUNT or UNTIL'
+export const RULE_HELP =
+  'an RFC 5545 RRULE without DTSTART, e.g. FREQ=WEEKLY;INTERVAL=2 (every 2 weeks), FREQ=MONTHLY;BYDAY=2TU ' +
+  '(2nd Tuesday of each month), FREQ=MONTHLY;INTERVAL=3 (every 3 months), FREQ=WEEKLY;INTERVAL=4;BYMONTH=3,4,5,6,7,8,9,10 ' +
+  '(every 4 weeks from March to October); FREQ is DAILY, WEEKLY, MONTHLY or YEARLY; end a series with ends_on, not COUNT or UNTIL'
 
 /** A rule as stored: the caller's text upper-cased, an optional RRULE: prefix dropped, checked part by part; else VALIDATION_ERROR naming the field. */
 export function normalizeRule(text: string, field: string): string {
-  const rule = text.trim().replace(/^RRULE:/i, '').toUpperCase()
+  const rule = text
+    .trim()
+    .replace(/^RRULE:/i, '')
+    .toUpperCase()
   const fail = (message: string) => validationError([{ field, message: `${message}; expected ${RULE_HELP}` }])
   if (!rule) throw fail('is empty')
   const names: string[] = []
@@ -32,7 +36,12 @@ export function normalizeRule(text: string, field: string): string {
   try {
     const options = RRule.parseString(rule)
     // A rule must give a day within a few years of any start: rrule throws on some nonsense and gives nothing for the rest (BYMONTH=13).
-    days = new RRule({ ...options, dtstart: new Date(Date.UTC(2026, 0, 1, 9)) }).between(new Date(Date.UTC(2026, 0, 1)), new Date(Date.UTC(2031, 0, 1)), true, (_, i) => i < 1).length
+    days = new RRule({ ...options, dtstart: new Date(Date.UTC(2026, 0, 1, 9)) }).between(
+      new Date(Date.UTC(2026, 0, 1)),
+      new Date(Date.UTC(2031, 0, 1)),
+      true,
+      (_, i) => i < 1,
+    ).length
   } catch (err) {
     throw fail(err instanceof Error ? err.message : String(err))
   }
@@ -65,5 +74,8 @@ export function occurrenceDates(s: RecurrenceOf, from: string, to: string): stri
   const rule = new RRule({ ...RRule.parseString(s.rule), dtstart: new Date(Date.UTC(y, m - 1, d, hh, mm)) })
   const after = new Date(`${first}T00:00:00Z`)
   const before = new Date(`${addDays(last, 1)}T00:00:00Z`)
-  return rule.between(after, before, true).filter((t) => t < before).map((t) => t.toISOString().slice(0, 10))
+  return rule
+    .between(after, before, true)
+    .filter((t) => t < before)
+    .map((t) => t.toISOString().slice(0, 10))
 }

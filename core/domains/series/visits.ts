@@ -22,8 +22,11 @@ export async function rewriteVisit(ctx: OperationContext, ticketId: string, chan
   if (change.start || change.duration_minutes !== undefined) {
     const t = await lockTicket(ctx.db, ticketId)
     const start = change.start ?? new Date(t.scheduled_start)
-    await callWithin(ctx, rescheduleTicket, { ticket_id: ticketId, scheduled_start: start.toISOString(),
-      duration_minutes: change.duration_minutes ?? (new Date(t.scheduled_end).getTime() - new Date(t.scheduled_start).getTime()) / 60_000 })
+    await callWithin(ctx, rescheduleTicket, {
+      ticket_id: ticketId,
+      scheduled_start: start.toISOString(),
+      duration_minutes: change.duration_minutes ?? (new Date(t.scheduled_end).getTime() - new Date(t.scheduled_start).getTime()) / 60_000,
+    })
   }
   if (change.technician_ids) await callWithin(ctx, assignTechnicians, { ticket_id: ticketId, technician_ids: change.technician_ids })
   if (change.line_items) await replaceLines(ctx, ticketId, change.line_items, `${field}.line_items`)
@@ -34,7 +37,10 @@ async function replaceLines(ctx: OperationContext, ticketId: string, lines: Line
   const ticket = await lockTicket(ctx.db, ticketId)
   assertActive(ticket, 'change its work')
   const settings = await loadTenantSettings(ctx.db)
-  const services = await loadServices(ctx.db, lines.flatMap((l, i) => (l.service_id ? [{ id: l.service_id, field: `${field}.${i}.service_id` }] : [])))
+  const services = await loadServices(
+    ctx.db,
+    lines.flatMap((l, i) => (l.service_id ? [{ id: l.service_id, field: `${field}.${i}.service_id` }] : [])),
+  )
   const priced = lines.map((l, i) => priceLine(l, l.service_id ? services.get(l.service_id) : undefined, `${field}.${i}`))
   const before = await ticketDetail(ctx.db, ticketId, settings)
   await ctx.db.query('delete from ticket_line_items where ticket_id = $1', [ticketId])

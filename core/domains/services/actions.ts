@@ -2,7 +2,16 @@ import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import { auditedArchive, auditedUpdate } from '../../records.js'
 import { defineAction } from '../../registry.js'
-import { assertNameFree, checkPricing, lockService, type Service, SERVICE_COLUMNS, SERVICE_RECORD, SERVICE_TABLE, serviceUsage } from './model.js'
+import {
+  assertNameFree,
+  checkPricing,
+  lockService,
+  type Service,
+  SERVICE_COLUMNS,
+  SERVICE_RECORD,
+  SERVICE_TABLE,
+  serviceUsage,
+} from './model.js'
 import { BY_AGENT_OR_API, page } from '../../places.js'
 
 const cents = z.number().int().min(0).max(100_000_000)
@@ -10,11 +19,23 @@ const cents = z.number().int().min(0).max(100_000_000)
 const serviceFields = {
   name: z.string().trim().min(1).max(200),
   description: z.string().trim().max(2000).nullable().optional(),
-  pricing: z.enum(['fixed', 'flexible', 'per_unit', 'product'])
-    .describe('fixed: one set price; flexible: priced per ticket (price_cents is an optional suggestion); per_unit: price_cents per unit_name; product: a sold item at price_cents'),
-  price_cents: cents.nullable().optional().describe('Integer cents. fixed/product: the price; flexible: suggested price (optional); per_unit: price of one unit'),
+  pricing: z
+    .enum(['fixed', 'flexible', 'per_unit', 'product'])
+    .describe(
+      'fixed: one set price; flexible: priced per ticket (price_cents is an optional suggestion); per_unit: price_cents per unit_name; product: a sold item at price_cents',
+    ),
+  price_cents: cents
+    .nullable()
+    .optional()
+    .describe('Integer cents. fixed/product: the price; flexible: suggested price (optional); per_unit: price of one unit'),
   unit_name: z.string().trim().min(1).max(50).nullable().optional().describe('per_unit only: what one unit is, e.g. "screen"'),
-  default_duration_minutes: z.number().int().min(1).max(1440).nullable().optional()
+  default_duration_minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .nullable()
+    .optional()
     .describe('Minutes one unit takes; a ticket line takes this times its quantity unless it gives its own duration'),
   taxable: z.boolean().default(true).describe('Whether the default tax rate applies'),
 }
@@ -26,21 +47,28 @@ export const createService = defineAction({
   title: 'Add a service',
   place: page('/services', 'Add a service'),
   words: { area: 'Your business', phrase: 'add a service to your price list' },
-  description: 'Add a service or product to the catalog (owner only). Money in integer cents. '
-    + 'Examples: Gutter Cleaning fixed 15000; Window Cleaning flexible (price set per ticket); Screen Cleaning per_unit 500 unit_name "screen".',
+  description:
+    'Add a service or product to the catalog (owner only). Money in integer cents. ' +
+    'Examples: Gutter Cleaning fixed 15000; Window Cleaning flexible (price set per ticket); Screen Cleaning per_unit 500 unit_name "screen".',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['catalog', 'price list', 'product', 'new service'],
   input: z.strictObject(serviceFields),
   output: SERVICE_RECORD,
   async run(ctx, input) {
-    const row = { ...input, description: input.description ?? null, price_cents: input.price_cents ?? null,
-      unit_name: input.unit_name ?? null, default_duration_minutes: input.default_duration_minutes ?? null }
+    const row = {
+      ...input,
+      description: input.description ?? null,
+      price_cents: input.price_cents ?? null,
+      unit_name: input.unit_name ?? null,
+      default_duration_minutes: input.default_duration_minutes ?? null,
+    }
     checkPricing(row)
     await assertNameFree(ctx.db, row.name, null)
     const r = await ctx.db.query(
       `insert into services (tenant_id, name, description, pricing, price_cents, unit_name, default_duration_minutes, taxable)
        values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${SERVICE_COLUMNS}`,
-      [ctx.tenantId, row.name, row.description, row.pricing, row.price_cents, row.unit_name, row.default_duration_minutes, row.taxable])
+      [ctx.tenantId, row.name, row.description, row.pricing, row.price_cents, row.unit_name, row.default_duration_minutes, row.taxable],
+    )
     await ctx.audit({ entityType: 'service', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
     return r.rows[0]
   },
@@ -53,8 +81,9 @@ export const updateService = defineAction({
   title: 'Change a service or its price',
   place: page('/services', 'pick the service, then Edit'),
   words: { area: 'Your business', phrase: 'change a service or its price' },
-  description: 'Update a catalog service (owner only). Only the fields given change; null clears description, unit_name, '
-    + 'default_duration_minutes or a flexible service\'s suggested price. Tickets already booked keep their prices.',
+  description:
+    'Update a catalog service (owner only). Only the fields given change; null clears description, unit_name, ' +
+    "default_duration_minutes or a flexible service's suggested price. Tickets already booked keep their prices.",
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
@@ -85,8 +114,9 @@ export const archiveService = defineAction({
   title: 'Archive a service',
   place: page('/services', 'pick the service, then Archive'),
   words: { area: 'Your business', phrase: 'archive a service' },
-  description: 'Archive a catalog service (owner only): kept on past tickets and invoices, no longer offered for new line items. '
-    + 'Archiving twice changes nothing. Its name becomes free for a new service.',
+  description:
+    'Archive a catalog service (owner only): kept on past tickets and invoices, no longer offered for new line items. ' +
+    'Archiving twice changes nothing. Its name becomes free for a new service.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ service_id: z.uuid() }),
@@ -104,8 +134,9 @@ export const deleteService = defineAction({
   title: 'Delete a service',
   place: BY_AGENT_OR_API,
   words: { area: 'Your business', phrase: 'delete a service entered by mistake' },
-  description: 'Delete a catalog service that was never used on a ticket, invoice or waitlist entry (owner only). '
-    + 'A used service cannot be deleted: archive it with service.archive.',
+  description:
+    'Delete a catalog service that was never used on a ticket, invoice or waitlist entry (owner only). ' +
+    'A used service cannot be deleted: archive it with service.archive.',
   access: { agent: 'soft_limit', technician: 'none' },
   destructive: true,
   input: z.strictObject({ service_id: z.uuid() }),
@@ -114,8 +145,12 @@ export const deleteService = defineAction({
     const before = await lockService(ctx.db, input.service_id)
     const uses = await serviceUsage(ctx.db, input.service_id)
     if (uses > 0) {
-      throw new AppError('CONFLICT', `${before.name} is used by ${uses} ticket line(s), invoice line(s) or waitlist entries and keeps that history: `
-        + 'archive it with service.archive instead', { service_id: input.service_id, uses })
+      throw new AppError(
+        'CONFLICT',
+        `${before.name} is used by ${uses} ticket line(s), invoice line(s) or waitlist entries and keeps that history: ` +
+          'archive it with service.archive instead',
+        { service_id: input.service_id, uses },
+      )
     }
     await ctx.db.query('delete from services where id = $1', [input.service_id])
     await ctx.audit({ entityType: 'service', entityId: input.service_id, action: 'delete', before, after: null })

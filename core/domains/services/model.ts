@@ -54,17 +54,24 @@ export async function serviceUsage(tx: Queryable, id: string): Promise<number> {
   const r = await tx.query<{ n: number }>(
     `select (select count(*) from ticket_line_items where service_id = $1)
           + (select count(*) from invoice_line_items where service_id = $1)
-          + (select count(*) from waitlist_entries where service_id = $1) as n`, [id])
+          + (select count(*) from waitlist_entries where service_id = $1) as n`,
+    [id],
+  )
   return Number(r.rows[0].n)
 }
 
 /** Two active services cannot share a name (case-insensitive); say which one holds it. */
 export async function assertNameFree(tx: Queryable, name: string, exceptId: string | null): Promise<void> {
   const r = await tx.query<{ id: string }>(
-    `select id from services where archived_at is null and lower(name) = lower($1) and ($2::uuid is null or id <> $2)`, [name, exceptId])
+    `select id from services where archived_at is null and lower(name) = lower($1) and ($2::uuid is null or id <> $2)`,
+    [name, exceptId],
+  )
   if (r.rows[0]) {
-    throw new AppError('CONFLICT', `An active service is already named "${name}" (service id ${r.rows[0].id}); choose another name or update that one`,
-      { field: 'data.name', service_id: r.rows[0].id })
+    throw new AppError(
+      'CONFLICT',
+      `An active service is already named "${name}" (service id ${r.rows[0].id}); choose another name or update that one`,
+      { field: 'data.name', service_id: r.rows[0].id },
+    )
   }
 }
 

@@ -8,9 +8,10 @@ import { auditTrailExpansion } from '../../output-types.js'
 /** The catalog of services and products, by name. */
 export const servicesQuery = defineQuery({
   type: 'services',
-  description: 'The service catalog, sorted by name. Each: id, name, description, pricing (fixed|flexible|per_unit|product), '
-    + 'price_cents (integer cents; per_unit: per unit; flexible: suggested, may be null), unit_name, default_duration_minutes, taxable, status, archived_at (when archived). '
-    + 'Filters: status (active|archived; default active), q (part of the name, typos tolerated).',
+  description:
+    'The service catalog, sorted by name. Each: id, name, description, pricing (fixed|flexible|per_unit|product), ' +
+    'price_cents (integer cents; per_unit: per unit; flexible: suggested, may be null), unit_name, default_duration_minutes, taxable, status, archived_at (when archived). ' +
+    'Filters: status (active|archived; default active), q (part of the name, typos tolerated).',
   entity: 'service',
   keywords: ['catalog', 'price list', 'prices', 'products'],
   access: { agent: 'unrestricted', technician: 'all' },
@@ -31,7 +32,9 @@ export const servicesQuery = defineQuery({
     const r = await ctx.db.query(
       `select ${SERVICE_COLUMNS}, lower(name) as _sort_name from services
        ${whereAll(where)}
-       order by lower(name), id limit ${params.add(req.limit + 1)}`, params.values)
+       order by lower(name), id limit ${params.add(req.limit + 1)}`,
+      params.values,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
   },
 })

@@ -12,13 +12,17 @@ import { page } from '../../places.js'
 
 /** A wall-clock time of day, 00:00 to 23:59. */
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59')
-const openingHours = z.array(z.tuple([clock, clock])).max(6)
-  .describe('Opening periods of the day as [start, end] pairs of HH:MM wall-clock times, e.g. [["08:00","12:00"],["13:00","17:00"]]; [] means closed')
+const openingHours = z
+  .array(z.tuple([clock, clock]))
+  .max(6)
+  .describe(
+    'Opening periods of the day as [start, end] pairs of HH:MM wall-clock times, e.g. [["08:00","12:00"],["13:00","17:00"]]; [] means closed',
+  )
 
 /** The settings that decide who customers' emails come from, where their replies and payments go, and what invoices charge. */
 const OWNER_APPROVES: OwnerApproval = {
   fields: ['name', 'reply_to_email', 'payment_instructions', 'currency', 'default_tax_rate_bp'],
-  why: 'changes the name customers\' emails come from, where their replies and payments go, or what their invoices charge',
+  why: "changes the name customers' emails come from, where their replies and payments go, or what their invoices charge",
 }
 
 /** Changes the business's own settings: name, time zone, hours, tax, currency and invoicing defaults. */
@@ -28,42 +32,83 @@ export const updateSettings = defineAction({
   title: 'Change the business settings',
   place: page('/settings', 'change the business details and emails'),
   words: { area: 'Your business', phrase: 'change your business settings' },
-  description: 'Update the business settings (owner only). Only the fields given change. business_hours: give only the weekdays '
-    + 'to change (sun..sat), each a list of [start, end] HH:MM wall-clock pairs in the business time zone. default_tax_rate_bp '
-    + 'is basis points (825 = 8.25 %). timezone is an IANA name such as America/Chicago. Appointment emails: send_confirmations '
-    + '(a confirmation with confirm/decline/change links when a ticket is booked or moved), follow_up_after_hours and '
-    + 'follow_up_max (follow-ups of an unanswered confirmation, every N hours, at most M; 0 = none), send_reminders and '
-    + 'reminder_time (HH:MM, business time zone, the day before). They apply to appointments booked or moved afterwards. '
-    + 'lapsed_after_months: months without a completed visit or payment before a customer becomes a past customer; every '
-    + 'customer and past customer is recomputed at once. An agent\'s call giving name, reply_to_email, payment_instructions, '
-    + 'currency or default_tax_rate_bp waits for the owner\'s approval (give reasoning); the other fields change at once.',
+  description:
+    'Update the business settings (owner only). Only the fields given change. business_hours: give only the weekdays ' +
+    'to change (sun..sat), each a list of [start, end] HH:MM wall-clock pairs in the business time zone. default_tax_rate_bp ' +
+    'is basis points (825 = 8.25 %). timezone is an IANA name such as America/Chicago. Appointment emails: send_confirmations ' +
+    '(a confirmation with confirm/decline/change links when a ticket is booked or moved), follow_up_after_hours and ' +
+    'follow_up_max (follow-ups of an unanswered confirmation, every N hours, at most M; 0 = none), send_reminders and ' +
+    'reminder_time (HH:MM, business time zone, the day before). They apply to appointments booked or moved afterwards. ' +
+    'lapsed_after_months: months without a completed visit or payment before a customer becomes a past customer; every ' +
+    "customer and past customer is recomputed at once. An agent's call giving name, reply_to_email, payment_instructions, " +
+    "currency or default_tax_rate_bp waits for the owner's approval (give reasoning); the other fields change at once.",
   // Hours, emails' timing, numbering and terms are everyday office work. The name emails come from, where customers reply
   // and pay, and what invoices charge are the owner's: a stolen token or a prompt-injected email must not redirect them.
   access: { agent: 'unrestricted', technician: 'none', ownerApproves: OWNER_APPROVES },
   preview: (ctx, input) => previewSettingsChange(ctx, input, OWNER_APPROVES),
   idempotent: true,
-  keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'invoice prefix', 'company name', 'confirmation emails',
-    'appointment reminders', 'follow-ups', 'lapsed customers', 'past customers'],
+  keywords: [
+    'business hours',
+    'opening hours',
+    'tax rate',
+    'time zone',
+    'invoice prefix',
+    'company name',
+    'confirmation emails',
+    'appointment reminders',
+    'follow-ups',
+    'lapsed customers',
+    'past customers',
+  ],
   input: z.strictObject({
     name: z.string().trim().min(1).max(200).optional().describe('The business name shown to customers'),
     timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as America/Chicago').optional(),
-    business_hours: z.strictObject({
-      sun: openingHours.optional(), mon: openingHours.optional(), tue: openingHours.optional(), wed: openingHours.optional(),
-      thu: openingHours.optional(), fri: openingHours.optional(), sat: openingHours.optional(),
-    }).optional(),
+    business_hours: z
+      .strictObject({
+        sun: openingHours.optional(),
+        mon: openingHours.optional(),
+        tue: openingHours.optional(),
+        wed: openingHours.optional(),
+        thu: openingHours.optional(),
+        fri: openingHours.optional(),
+        sat: openingHours.optional(),
+      })
+      .optional(),
     default_tax_rate_bp: z.number().int().min(0).max(10_000).optional().describe('Sales tax in basis points: 825 = 8.25 %'),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'expected a three-letter ISO 4217 code such as USD').optional(),
-    invoice_prefix: z.string().regex(/^[A-Z0-9]{1,10}$/, 'expected 1 to 10 capital letters or digits, such as INV').optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'expected a three-letter ISO 4217 code such as USD')
+      .optional(),
+    invoice_prefix: z
+      .string()
+      .regex(/^[A-Z0-9]{1,10}$/, 'expected 1 to 10 capital letters or digits, such as INV')
+      .optional(),
     invoice_terms_days: z.number().int().min(0).max(365).optional().describe('Days until an invoice is due'),
     reply_to_email: z.email().max(320).nullable().optional().describe('Where customer replies go; null clears it'),
     payment_instructions: z.string().max(2000).optional().describe('Text printed on invoices, e.g. how to pay by check'),
     send_confirmations: z.boolean().optional().describe('Email a confirmation when an appointment is booked or moved'),
-    follow_up_after_hours: z.number().int().min(1).max(336).optional()
+    follow_up_after_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(336)
+      .optional()
       .describe('Hours after an unanswered confirmation (and between follow-ups) until the next follow-up, 1 to 336'),
-    follow_up_max: z.number().int().min(0).max(10).optional().describe('Most follow-ups per unanswered confirmation, 0 to 10; 0 sends none'),
+    follow_up_max: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .optional()
+      .describe('Most follow-ups per unanswered confirmation, 0 to 10; 0 sends none'),
     send_reminders: z.boolean().optional().describe('Email a reminder the day before each appointment'),
     reminder_time: clock.optional().describe('When the day-before reminder goes out, HH:MM in the business time zone, e.g. 09:00'),
-    lapsed_after_months: z.number().int().min(1).max(120).optional()
+    lapsed_after_months: z
+      .number()
+      .int()
+      .min(1)
+      .max(120)
+      .optional()
       .describe('Months without a completed visit or payment after which a customer becomes a past customer, 1 to 120 (default 18)'),
   }),
   output: SETTINGS_RECORD,
@@ -83,8 +128,13 @@ export const updateSettings = defineAction({
     const r = await ctx.db.query(`update tenants set ${sets.join(', ')} where id = $${values.length} returning ${SETTINGS_COLUMNS}`, values)
     await ctx.audit({ entityType: 'tenant', entityId: ctx.tenantId, action: 'update', before, after: r.rows[0] })
     if (input.lapsed_after_months !== undefined && input.lapsed_after_months !== before.lapsed_after_months) {
-      const held = await ctx.db.query<{ id: string }>(`select id from contacts where lifecycle in ('customer', 'past_customer') and merged_into is null`)
-      await refreshContactLifecycles(ctx, held.rows.map((c) => c.id))
+      const held = await ctx.db.query<{ id: string }>(
+        `select id from contacts where lifecycle in ('customer', 'past_customer') and merged_into is null`,
+      )
+      await refreshContactLifecycles(
+        ctx,
+        held.rows.map((c) => c.id),
+      )
     }
     return r.rows[0]
   },
@@ -96,12 +146,17 @@ function checkHours(hours: Partial<Record<string, Array<[string, string]>>>): vo
   for (const [day, periods] of Object.entries(hours)) {
     const sorted = [...(periods ?? [])].map((p, i) => ({ p, i })).sort((a, b) => a.p[0].localeCompare(b.p[0]))
     for (const { p, i } of sorted) {
-      if (p[0] >= p[1]) issues.push({ field: `data.business_hours.${day}.${i}`, message: `starts at ${p[0]} but ends at ${p[1]}: the start must be before the end` })
+      if (p[0] >= p[1])
+        issues.push({
+          field: `data.business_hours.${day}.${i}`,
+          message: `starts at ${p[0]} but ends at ${p[1]}: the start must be before the end`,
+        })
     }
     for (let k = 1; k < sorted.length; k++) {
       const prev = sorted[k - 1].p
       const cur = sorted[k]
-      if (cur.p[0] < prev[1]) issues.push({ field: `data.business_hours.${day}.${cur.i}`, message: `${cur.p[0]}-${cur.p[1]} overlaps ${prev[0]}-${prev[1]}` })
+      if (cur.p[0] < prev[1])
+        issues.push({ field: `data.business_hours.${day}.${cur.i}`, message: `${cur.p[0]}-${cur.p[1]} overlaps ${prev[0]}-${prev[1]}` })
     }
   }
   if (issues.length) throw validationError(issues)

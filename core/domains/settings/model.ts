@@ -39,7 +39,9 @@ export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax
 
 /** The settings of the transaction's tenant. */
 export async function loadTenantSettings(tx: Queryable): Promise<TenantSettings> {
-  const r = await remembered(tx, 'tenant settings', () => tx.query<TenantSettings>(`select ${SETTINGS_COLUMNS} from tenants where id = app_tenant()`))
+  const r = await remembered(tx, 'tenant settings', () =>
+    tx.query<TenantSettings>(`select ${SETTINGS_COLUMNS} from tenants where id = app_tenant()`),
+  )
   if (!r.rows[0]) throw new Error('No tenant is set for this transaction')
   return r.rows[0]
 }

@@ -7,21 +7,24 @@ import { auditTrailExpansion, timestamp } from '../../output-types.js'
 /** The business's settings, as one record whose id is the business's id. */
 export const settingsQuery = defineQuery({
   type: 'settings',
-  description: 'The business settings, one record (id = the business id): name, timezone, business_hours per weekday '
-    + '(sun..sat: [start, end] HH:MM wall-clock pairs), default_tax_rate_bp (basis points), currency, invoice_prefix, '
-    + 'invoice_terms_days, reply_to_email, payment_instructions; appointment emails: send_confirmations, follow_up_after_hours, '
-    + 'follow_up_max (0 = no follow-ups), send_reminders, reminder_time (HH:MM the day before, business time zone); '
-    + 'lapsed_after_months (a customer with no completed visit or payment for that long becomes a past customer); '
-    + 'online_payments (true when this server takes card payments through Stripe: invoice emails then carry a pay link; '
-    + 'with it false and payment_instructions empty, invoices carry no way to pay and are not emailed).',
+  description:
+    'The business settings, one record (id = the business id): name, timezone, business_hours per weekday ' +
+    '(sun..sat: [start, end] HH:MM wall-clock pairs), default_tax_rate_bp (basis points), currency, invoice_prefix, ' +
+    'invoice_terms_days, reply_to_email, payment_instructions; appointment emails: send_confirmations, follow_up_after_hours, ' +
+    'follow_up_max (0 = no follow-ups), send_reminders, reminder_time (HH:MM the day before, business time zone); ' +
+    'lapsed_after_months (a customer with no completed visit or payment for that long becomes a past customer); ' +
+    'online_payments (true when this server takes card payments through Stripe: invoice emails then carry a pay link; ' +
+    'with it false and payment_instructions empty, invoices carry no way to pay and are not emailed).',
   entity: 'tenant',
   keywords: ['business hours', 'opening hours', 'tax rate', 'time zone', 'company', 'configuration', 'reminders', 'confirmations'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({}),
   record: SETTINGS_RECORD.extend({ online_payments: z.boolean(), updated_at: timestamp, audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
-    const r = await ctx.db.query<TenantSettings & { updated_at: Date }>(`select ${SETTINGS_COLUMNS}, updated_at from tenants where id = app_tenant() and ($1::uuid is null or id = $1)`,
-      [req.id ?? null])
+    const r = await ctx.db.query<TenantSettings & { updated_at: Date }>(
+      `select ${SETTINGS_COLUMNS}, updated_at from tenants where id = app_tenant() and ($1::uuid is null or id = $1)`,
+      [req.id ?? null],
+    )
     return { items: r.rows.map((row) => ({ ...row, online_payments: waysToPay(ctx.services, row).online })), next_cursor: null }
   },
 })
@@ -29,12 +32,16 @@ export const settingsQuery = defineQuery({
 /** What everyone in the business needs to show its pages: its name, time zone and currency. */
 export const businessQuery = defineQuery({
   type: 'business',
-  description: 'The business as its pages show it, one record (id = the business id): name, timezone, currency. The full settings are data type settings.',
+  description:
+    'The business as its pages show it, one record (id = the business id): name, timezone, currency. The full settings are data type settings.',
   access: { agent: 'unrestricted', technician: 'all' },
   params: z.object({}),
   record: z.object({ id: z.uuid(), name: z.string(), timezone: z.string(), currency: z.string() }),
   async run(ctx, req) {
-    const r = await ctx.db.query('select id, name, timezone, currency from tenants where id = app_tenant() and ($1::uuid is null or id = $1)', [req.id ?? null])
+    const r = await ctx.db.query(
+      'select id, name, timezone, currency from tenants where id = app_tenant() and ($1::uuid is null or id = $1)',
+      [req.id ?? null],
+    )
     return { items: r.rows, next_cursor: null }
   },
 })

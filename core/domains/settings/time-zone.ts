@@ -8,6 +8,8 @@ import { validationError } from '../../errors.js'
 export async function assertDatabaseTimeZone(tx: Queryable, timezone: string, field: string): Promise<void> {
   const r = await tx.query<{ known: boolean }>('select exists (select 1 from pg_timezone_names where name = $1) as known', [timezone])
   if (!r.rows[0].known) {
-    throw validationError([{ field, message: `${timezone} is not a time zone the database knows; use a current IANA name such as America/Los_Angeles` }])
+    throw validationError([
+      { field, message: `${timezone} is not a time zone the database knows; use a current IANA name such as America/Los_Angeles` },
+    ])
   }
 }

@@ -4,12 +4,28 @@ import { nextCounterValue } from '../../counters.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { cancelAppointmentMessages, replaceAppointmentMessages, scheduleAppointmentMessages, settleAppointmentMessages } from '../messages/appointment-messages.js'
+import {
+  cancelAppointmentMessages,
+  replaceAppointmentMessages,
+  scheduleAppointmentMessages,
+  settleAppointmentMessages,
+} from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { assertNoDoubleBooking, lockTechnicianCalendars } from './booking.js'
 import {
-  assertActive, assertNotClosed, audited, auditSnapshot, checkAddress, instantInput, instantOf, loadTechnicians, lockTicket, TICKET_RECORD,
-  ticketDetail, type TicketRow, wallClock,
+  assertActive,
+  assertNotClosed,
+  audited,
+  auditSnapshot,
+  checkAddress,
+  instantInput,
+  instantOf,
+  loadTechnicians,
+  lockTicket,
+  TICKET_RECORD,
+  ticketDetail,
+  type TicketRow,
+  wallClock,
 } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
@@ -20,7 +36,8 @@ import { BY_AGENT_OR_API, customer, visit } from '../../places.js'
 /** How long a visit is booked for when nothing says otherwise. */
 const DEFAULT_VISIT_MINUTES = 60
 
-const when = 'ISO 8601, e.g. 2026-11-05T15:00:00Z or 2026-11-05T09:00:00-06:00; without an offset (2026-11-05T09:00) it is wall-clock time in the business time zone'
+const when =
+  'ISO 8601, e.g. 2026-11-05T15:00:00Z or 2026-11-05T09:00:00-06:00; without an offset (2026-11-05T09:00) it is wall-clock time in the business time zone'
 const minutes = z.number().int().min(5).max(1440)
 const technicianIds = z.array(z.uuid()).max(10).describe('Team members (user ids) doing the job; each is checked for double booking')
 
@@ -31,18 +48,19 @@ export const createTicket = defineAction({
   title: 'Book a visit',
   place: customer('Book a visit'),
   words: { area: 'Appointments', phrase: 'book an appointment' },
-  description: 'Book an appointment (a ticket) in one call: contact, optional address (one of the contact\'s), start, end or duration, '
-    + 'technicians and line items. Line prices follow the catalog: fixed/product services use their price, per_unit services '
-    + 'their unit price x quantity, flexible services the unit_price_cents given (or their suggested price); lines without a '
-    + 'service need description and unit_price_cents. End: scheduled_end, else start + duration_minutes, else start + the line '
-    + 'items\' durations, else one hour. A technician already booked at an overlapping time is a CONFLICT naming that ticket. '
-    + 'Per the business\'s settings the customer\'s confirmation email, its follow-ups and the day-before reminder are queued. '
-    + 'custom_fields: the business\'s own fields, {key: value}. Returns the ticket with number, line items, technicians and totals (integer cents).',
+  description:
+    "Book an appointment (a ticket) in one call: contact, optional address (one of the contact's), start, end or duration, " +
+    'technicians and line items. Line prices follow the catalog: fixed/product services use their price, per_unit services ' +
+    'their unit price x quantity, flexible services the unit_price_cents given (or their suggested price); lines without a ' +
+    'service need description and unit_price_cents. End: scheduled_end, else start + duration_minutes, else start + the line ' +
+    "items' durations, else one hour. A technician already booked at an overlapping time is a CONFLICT naming that ticket. " +
+    "Per the business's settings the customer's confirmation email, its follow-ups and the day-before reminder are queued. " +
+    "custom_fields: the business's own fields, {key: value}. Returns the ticket with number, line items, technicians and totals (integer cents).",
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['appointment', 'book', 'schedule', 'job', 'visit', 'new ticket'],
   input: z.strictObject({
     contact_id: z.uuid(),
-    address_id: z.uuid().optional().describe('Where the work is done: one of the contact\'s addresses'),
+    address_id: z.uuid().optional().describe("Where the work is done: one of the contact's addresses"),
     scheduled_start: instantInput.describe(when),
     scheduled_end: instantInput.optional().describe(when),
     duration_minutes: minutes.optional().describe('Length of the visit; used when scheduled_end is left out'),
@@ -60,23 +78,45 @@ export const createTicket = defineAction({
     if (!contact.rows[0]) throw notFound('contact', input.contact_id)
     if (input.address_id) await checkAddress(ctx.db, input.address_id, input.contact_id, 'data.address_id')
     await loadTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')
-    const services = await loadServices(ctx.db, input.line_items.flatMap((l, i) => (l.service_id ? [{ id: l.service_id, field: `data.line_items.${i}.service_id` }] : [])))
-    const lines = input.line_items.map((l, i) => priceLine(l, l.service_id ? services.get(l.service_id) : undefined, `data.line_items.${i}`))
+    const services = await loadServices(
+      ctx.db,
+      input.line_items.flatMap((l, i) => (l.service_id ? [{ id: l.service_id, field: `data.line_items.${i}.service_id` }] : [])),
+    )
+    const lines = input.line_items.map((l, i) =>
+      priceLine(l, l.service_id ? services.get(l.service_id) : undefined, `data.line_items.${i}`),
+    )
     const start = instantOf(input.scheduled_start, settings.timezone)
     const lineMinutes = lines.reduce((sum, l) => sum + (l.duration_minutes ?? 0), 0)
-    const end = endOf(start, input.scheduled_end ? instantOf(input.scheduled_end, settings.timezone) : undefined,
-      input.duration_minutes ?? (lineMinutes || DEFAULT_VISIT_MINUTES), input.duration_minutes !== undefined)
+    const end = endOf(
+      start,
+      input.scheduled_end ? instantOf(input.scheduled_end, settings.timezone) : undefined,
+      input.duration_minutes ?? (lineMinutes || DEFAULT_VISIT_MINUTES),
+      input.duration_minutes !== undefined,
+    )
     await lockTechnicianCalendars(ctx.db, ctx.tenantId, input.technician_ids)
     await assertNoDoubleBooking(ctx.db, { technicianIds: input.technician_ids, start, end, timeZone: settings.timezone })
     const number = await nextCounterValue(ctx.db, ctx.tenantId, 'ticket')
     const t = await ctx.db.query<{ id: string }>(
       `insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes, custom_fields)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
-      [ctx.tenantId, number, input.contact_id, input.address_id ?? null, start, end, input.is_price_estimated, input.notes ?? null,
-        JSON.stringify(custom)])
+      [
+        ctx.tenantId,
+        number,
+        input.contact_id,
+        input.address_id ?? null,
+        start,
+        end,
+        input.is_price_estimated,
+        input.notes ?? null,
+        JSON.stringify(custom),
+      ],
+    )
     const id = t.rows[0].id
-    await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`,
-      [ctx.tenantId, id, input.technician_ids])
+    await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`, [
+      ctx.tenantId,
+      id,
+      input.technician_ids,
+    ])
     await insertLines(ctx.db, ctx.tenantId, id, lines)
     const detail = await ticketDetail(ctx.db, id, settings)
     await ctx.audit({ entityType: 'ticket', entityId: id, action: 'create', before: null, after: auditSnapshot(detail) })
@@ -92,11 +132,12 @@ export const updateTicket = defineAction({
   name: 'update',
   title: 'Edit a visit',
   place: BY_AGENT_OR_API,
-  words: { area: 'Appointments', phrase: 'change an appointment\'s notes, address or status' },
-  description: 'Update a ticket: notes (null clears), is_price_estimated, address_id (one of the contact\'s; null clears), '
-    + 'status confirmed (from scheduled) or in_progress (from scheduled or confirmed), custom_fields ({key: value}; null clears one). '
-    + 'Only the fields given change; a completed ticket never changes. '
-    + 'Move it with ticket.reschedule, cancel it with ticket.cancel; completing happens at close-out.',
+  words: { area: 'Appointments', phrase: "change an appointment's notes, address or status" },
+  description:
+    "Update a ticket: notes (null clears), is_price_estimated, address_id (one of the contact's; null clears), " +
+    'status confirmed (from scheduled) or in_progress (from scheduled or confirmed), custom_fields ({key: value}; null clears one). ' +
+    'Only the fields given change; a completed ticket never changes. ' +
+    'Move it with ticket.reschedule, cancel it with ticket.cancel; completing happens at close-out.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
@@ -114,14 +155,21 @@ export const updateTicket = defineAction({
     const settings = await loadTenantSettings(ctx.db)
     assertNotClosed(ticket, 'be updated')
     if (input.address_id !== undefined || input.status !== undefined || input.is_price_estimated !== undefined) {
-      assertActive(ticket, `change its ${input.status !== undefined ? 'status' : input.address_id !== undefined ? 'address' : 'price estimate'}`)
+      assertActive(
+        ticket,
+        `change its ${input.status !== undefined ? 'status' : input.address_id !== undefined ? 'address' : 'price estimate'}`,
+      )
     }
     if (input.address_id) await checkAddress(ctx.db, input.address_id, ticket.contact_id, 'data.address_id')
     if (input.status !== undefined && input.status !== ticket.status) assertTransition(ticket, input.status)
     const before = await ticketDetail(ctx.db, ticket.id, settings)
     const { ticket_id, custom_fields: customGiven, ...changes } = input
-    const custom = customGiven === undefined ? undefined
-      : JSON.stringify(await checkedCustomFields(ctx.db, { record: 'ticket' }, customGiven, ticket.custom_fields as Record<string, unknown>))
+    const custom =
+      customGiven === undefined
+        ? undefined
+        : JSON.stringify(
+            await checkedCustomFields(ctx.db, { record: 'ticket' }, customGiven, ticket.custom_fields as Record<string, unknown>),
+          )
     const { sets, values } = setClause({ ...changes, custom_fields: custom })
     if (!sets.length) return before
     values.push(ticket_id)
@@ -139,11 +187,12 @@ export const rescheduleTicket = defineAction({
   title: 'Move a visit',
   place: visit('Move'),
   words: { area: 'Appointments', phrase: 'move an appointment' },
-  description: 'Move a scheduled, confirmed or in-progress ticket to a new time. End: scheduled_end, else start + duration_minutes, '
-    + 'else the same length as before. The technicians must be free at the new time (else CONFLICT naming the clashing ticket). '
-    + 'A new start resets the customer\'s confirmation to pending and a confirmed ticket goes back to scheduled; pending appointment emails are '
-    + 'cancelled and queued anew for the new time. A new length alone (same start) asks nothing again: the confirmation and the queued '
-    + 'emails stand, and read the new end when sent. The audit trail keeps every earlier time.',
+  description:
+    'Move a scheduled, confirmed or in-progress ticket to a new time. End: scheduled_end, else start + duration_minutes, ' +
+    'else the same length as before. The technicians must be free at the new time (else CONFLICT naming the clashing ticket). ' +
+    "A new start resets the customer's confirmation to pending and a confirmed ticket goes back to scheduled; pending appointment emails are " +
+    'cancelled and queued anew for the new time. A new length alone (same start) asks nothing again: the confirmation and the queued ' +
+    'emails stand, and read the new end when sent. The audit trail keeps every earlier time.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['move appointment', 'change time', 'postpone'],
   input: z.strictObject({
@@ -159,8 +208,12 @@ export const rescheduleTicket = defineAction({
     const settings = await loadTenantSettings(ctx.db)
     const start = instantOf(input.scheduled_start, settings.timezone)
     const oldMinutes = (new Date(ticket.scheduled_end).getTime() - new Date(ticket.scheduled_start).getTime()) / 60_000
-    const end = endOf(start, input.scheduled_end ? instantOf(input.scheduled_end, settings.timezone) : undefined,
-      input.duration_minutes ?? oldMinutes, input.duration_minutes !== undefined)
+    const end = endOf(
+      start,
+      input.scheduled_end ? instantOf(input.scheduled_end, settings.timezone) : undefined,
+      input.duration_minutes ?? oldMinutes,
+      input.duration_minutes !== undefined,
+    )
     if (start.getTime() === new Date(ticket.scheduled_start).getTime() && end.getTime() === new Date(ticket.scheduled_end).getTime()) {
       return ticketDetail(ctx.db, ticket.id, settings)
     }
@@ -170,11 +223,14 @@ export const rescheduleTicket = defineAction({
     await assertNoDoubleBooking(ctx.db, { technicianIds: techIds, start, end, exceptTicketId: ticket.id, timeZone: settings.timezone })
     // The customer confirmed a day and a time: only a new start asks them again; a visit made longer or shorter does not.
     const moved = start.getTime() !== new Date(ticket.scheduled_start).getTime()
-    await ctx.db.query(moved
-      ? `update tickets set scheduled_start = $2, scheduled_end = $3, confirmation_status = 'pending', confirmation_note = null,
+    await ctx.db.query(
+      moved
+        ? `update tickets set scheduled_start = $2, scheduled_end = $3, confirmation_status = 'pending', confirmation_note = null,
            status = case when status = 'confirmed' then 'scheduled' else status end
          where id = $1`
-      : 'update tickets set scheduled_end = $3 where id = $1 and scheduled_start = $2', [ticket.id, start, end])
+        : 'update tickets set scheduled_end = $3 where id = $1 and scheduled_start = $2',
+      [ticket.id, start, end],
+    )
     if (moved) await replaceAppointmentMessages(ctx, ticket.id)
     const after = await audited(ctx, ticket.id, 'reschedule', before)
     await refreshContactLifecycles(ctx, [ticket.contact_id])
@@ -189,8 +245,9 @@ export const assignTechnicians = defineAction({
   title: 'Assign technicians to a visit',
   place: visit('Technicians'),
   words: { area: 'Appointments', phrase: 'assign technicians to an appointment' },
-  description: 'Set who does a ticket: technician_ids replaces the whole set ([] leaves it unassigned). Every technician must be free '
-    + 'for the ticket\'s time (else CONFLICT naming the clashing ticket). Someone who already clocked in cannot be removed.',
+  description:
+    'Set who does a ticket: technician_ids replaces the whole set ([] leaves it unassigned). Every technician must be free ' +
+    "for the ticket's time (else CONFLICT naming the clashing ticket). Someone who already clocked in cannot be removed.",
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['assign', 'dispatch', 'technician', 'crew'],
@@ -206,19 +263,34 @@ export const assignTechnicians = defineAction({
     const removed = current.filter((t) => !input.technician_ids.includes(t.user_id))
     const clockedIn = removed.find((t) => t.clock_in_at)
     if (clockedIn) {
-      throw new AppError('CONFLICT', `${clockedIn.name || clockedIn.user_id} clocked in on ticket #${ticket.number} and cannot be removed: `
-        + 'their time on the job would be lost', { ticket_id: ticket.id, technician_id: clockedIn.user_id })
+      throw new AppError(
+        'CONFLICT',
+        `${clockedIn.name || clockedIn.user_id} clocked in on ticket #${ticket.number} and cannot be removed: ` +
+          'their time on the job would be lost',
+        { ticket_id: ticket.id, technician_id: clockedIn.user_id },
+      )
     }
     const added = input.technician_ids.filter((id) => !current.some((t) => t.user_id === id))
     if (!removed.length && !added.length) return before
     await lockTechnicianCalendars(ctx.db, ctx.tenantId, added)
-    await assertNoDoubleBooking(ctx.db, { technicianIds: added, start: ticket.scheduled_start, end: ticket.scheduled_end,
-      exceptTicketId: ticket.id, timeZone: settings.timezone })
+    await assertNoDoubleBooking(ctx.db, {
+      technicianIds: added,
+      start: ticket.scheduled_start,
+      end: ticket.scheduled_end,
+      exceptTicketId: ticket.id,
+      timeZone: settings.timezone,
+    })
     if (removed.length) {
-      await ctx.db.query('delete from ticket_technicians where ticket_id = $1 and user_id = any($2::uuid[])', [ticket.id, removed.map((t) => t.user_id)])
+      await ctx.db.query('delete from ticket_technicians where ticket_id = $1 and user_id = any($2::uuid[])', [
+        ticket.id,
+        removed.map((t) => t.user_id),
+      ])
     }
-    await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`,
-      [ctx.tenantId, ticket.id, added])
+    await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`, [
+      ctx.tenantId,
+      ticket.id,
+      added,
+    ])
     return audited(ctx, ticket.id, 'assign_technicians', before)
   },
 })
@@ -230,11 +302,15 @@ export const cancelTicket = defineAction({
   title: 'Cancel a visit',
   place: visit('Cancel'),
   words: { area: 'Appointments', phrase: 'cancel an appointment' },
-  description: 'Cancel a scheduled, confirmed or in-progress ticket, with the reason. The ticket stays on record with status cancelled '
-    + 'and frees its technicians\' time; its pending appointment emails are cancelled. A cancelled ticket cannot be reopened: book a new one.',
+  description:
+    'Cancel a scheduled, confirmed or in-progress ticket, with the reason. The ticket stays on record with status cancelled ' +
+    "and frees its technicians' time; its pending appointment emails are cancelled. A cancelled ticket cannot be reopened: book a new one.",
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['call off', 'cancel appointment'],
-  input: z.strictObject({ ticket_id: z.uuid(), reason: z.string().trim().min(1).max(1000).describe('Why, e.g. "customer asked by phone"') }),
+  input: z.strictObject({
+    ticket_id: z.uuid(),
+    reason: z.string().trim().min(1).max(1000).describe('Why, e.g. "customer asked by phone"'),
+  }),
   preview: previewCancel,
   facts: CANCEL_FACTS,
   output: TICKET_RECORD,
@@ -243,8 +319,11 @@ export const cancelTicket = defineAction({
     assertActive(ticket, 'be cancelled')
     const settings = await loadTenantSettings(ctx.db)
     const before = await ticketDetail(ctx.db, ticket.id, settings)
-    await ctx.db.query(`update tickets set status = 'cancelled', cancel_reason = $2, cancelled_at = $3 where id = $1`,
-      [ticket.id, input.reason, ctx.services.now()])
+    await ctx.db.query(`update tickets set status = 'cancelled', cancel_reason = $2, cancelled_at = $3 where id = $1`, [
+      ticket.id,
+      input.reason,
+      ctx.services.now(),
+    ])
     await cancelAppointmentMessages(ctx, ticket.id)
     const after = await audited(ctx, ticket.id, 'cancel', before)
     await refreshContactLifecycles(ctx, [ticket.contact_id])
@@ -259,8 +338,9 @@ export const markNoShow = defineAction({
   title: 'Record a no-show',
   place: visit('No-show'),
   words: { area: 'Appointments', phrase: 'mark a customer as a no-show' },
-  description: 'Record that the customer was not there: status no_show. Only once the appointment\'s start time has passed. '
-    + 'An optional note is added to the ticket\'s notes.',
+  description:
+    "Record that the customer was not there: status no_show. Only once the appointment's start time has passed. " +
+    "An optional note is added to the ticket's notes.",
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['no-show', 'missed appointment', 'nobody home'],
   input: z.strictObject({ ticket_id: z.uuid(), note: z.string().trim().min(1).max(1000).optional() }),
@@ -270,13 +350,20 @@ export const markNoShow = defineAction({
     assertActive(ticket, 'be marked as a no-show')
     const settings = await loadTenantSettings(ctx.db)
     if (new Date(ticket.scheduled_start) > ctx.services.now()) {
-      throw new AppError('CONFLICT', `Ticket #${ticket.number} starts ${wallClock(new Date(ticket.scheduled_start), settings.timezone)} `
-        + `(${settings.timezone}); a no-show can be recorded only after the start time`, { ticket_id: ticket.id })
+      throw new AppError(
+        'CONFLICT',
+        `Ticket #${ticket.number} starts ${wallClock(new Date(ticket.scheduled_start), settings.timezone)} ` +
+          `(${settings.timezone}); a no-show can be recorded only after the start time`,
+        { ticket_id: ticket.id },
+      )
     }
     const before = await ticketDetail(ctx.db, ticket.id, settings)
-    await ctx.db.query(`update tickets set status = 'no_show',
+    await ctx.db.query(
+      `update tickets set status = 'no_show',
         notes = case when $2::text is null then notes else concat_ws(E'\\n', notes, 'No-show: ' || $2) end
-      where id = $1`, [ticket.id, input.note ?? null])
+      where id = $1`,
+      [ticket.id, input.note ?? null],
+    )
     await cancelAppointmentMessages(ctx, ticket.id)
     const after = await audited(ctx, ticket.id, 'no_show', before)
     await refreshContactLifecycles(ctx, [ticket.contact_id])
@@ -287,10 +374,17 @@ export const markNoShow = defineAction({
 /** The end of a visit from what the caller gave; an end before the start, or an end that contradicts the duration, is refused. */
 function endOf(start: Date, end: Date | undefined, minutes: number, durationGiven: boolean): Date {
   if (!end) return new Date(start.getTime() + minutes * 60_000)
-  if (end <= start) throw validationError([{ field: 'data.scheduled_end', message: `must be after scheduled_start (${start.toISOString()})` }])
+  if (end <= start)
+    throw validationError([{ field: 'data.scheduled_end', message: `must be after scheduled_start (${start.toISOString()})` }])
   if (durationGiven && end.getTime() - start.getTime() !== minutes * 60_000) {
-    throw validationError([{ field: 'data.duration_minutes', message: `is ${minutes} but scheduled_start to scheduled_end is `
-      + `${(end.getTime() - start.getTime()) / 60_000} minutes; give one of them` }])
+    throw validationError([
+      {
+        field: 'data.duration_minutes',
+        message:
+          `is ${minutes} but scheduled_start to scheduled_end is ` +
+          `${(end.getTime() - start.getTime()) / 60_000} minutes; give one of them`,
+      },
+    ])
   }
   return end
 }
@@ -303,7 +397,10 @@ const TRANSITIONS: Record<string, readonly string[]> = {
 
 function assertTransition(ticket: TicketRow, to: string): void {
   if (!TRANSITIONS[ticket.status]?.includes(to)) {
-    throw new AppError('CONFLICT', `Ticket #${ticket.number} is ${ticket.status.replace('_', '-')} and cannot become ${to.replace('_', '-')}`,
-      { ticket_id: ticket.id, status: ticket.status, field: 'data.status' })
+    throw new AppError(
+      'CONFLICT',
+      `Ticket #${ticket.number} is ${ticket.status.replace('_', '-')} and cannot become ${to.replace('_', '-')}`,
+      { ticket_id: ticket.id, status: ticket.status, field: 'data.status' },
+    )
   }
 }

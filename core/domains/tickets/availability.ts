@@ -66,20 +66,26 @@ export function localStamp(instant: Date, timeZone: string): string {
 /** A customer's scheduling preferences, or null when they have none; NOT_FOUND naming contact_id when there is no such customer. */
 async function customerPreferences(tx: Queryable, contactId: string): Promise<SchedulingPreferences | null> {
   const r = await tx.query<{ preferences: unknown }>('select preferences from contacts where id = $1', [contactId])
-  if (!r.rows[0]) throw new AppError('NOT_FOUND', `contact_id: no contact with id ${contactId}`, { field: 'contact_id', entity: 'contact', id: contactId })
+  if (!r.rows[0])
+    throw new AppError('NOT_FOUND', `contact_id: no contact with id ${contactId}`, {
+      field: 'contact_id',
+      entity: 'contact',
+      id: contactId,
+    })
   return schedulingPreferences(r.rows[0].preferences)
 }
 
 /** Free time per technician for a job of a given length, inside business hours, in the business time zone. */
 export const availabilityQuery = defineQuery({
   type: 'availability',
-  description: 'Free slots for a job of duration_minutes (default 60) per technician, from one date to another (YYYY-MM-DD, inclusive, '
-    + `business time zone; default today to 6 days later; at most ${MAX_AVAILABILITY_DAYS} days), inside business hours and clear of `
-    + 'their scheduled, confirmed and in-progress tickets, never in the past. Starts are step_minutes apart (default 30). '
-    + 'technician_id (or id) narrows to one team member; otherwise every technician (a business without technicians lists its owners). '
-    + `Each item: technician_id, name, slots [{start, end (UTC ISO), local_start, local_end (wall clock with offset)}], truncated (over ${MAX_SLOTS_PER_TECHNICIAN} slots). `
-    + 'contact_id: the customer the job is for; when their preferences name days or a time of day (morning: start before 12:00, '
-    + 'afternoon: from 12:00), each slot also says preferred true|false and each item repeats the preferences.',
+  description:
+    'Free slots for a job of duration_minutes (default 60) per technician, from one date to another (YYYY-MM-DD, inclusive, ' +
+    `business time zone; default today to 6 days later; at most ${MAX_AVAILABILITY_DAYS} days), inside business hours and clear of ` +
+    'their scheduled, confirmed and in-progress tickets, never in the past. Starts are step_minutes apart (default 30). ' +
+    'technician_id (or id) narrows to one team member; otherwise every technician (a business without technicians lists its owners). ' +
+    `Each item: technician_id, name, slots [{start, end (UTC ISO), local_start, local_end (wall clock with offset)}], truncated (over ${MAX_SLOTS_PER_TECHNICIAN} slots). ` +
+    'contact_id: the customer the job is for; when their preferences name days or a time of day (morning: start before 12:00, ' +
+    'afternoon: from 12:00), each slot also says preferred true|false and each item repeats the preferences.',
   keywords: ['free time', 'open slots', 'when can', 'calendar', 'schedule'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -94,9 +100,13 @@ export const availabilityQuery = defineQuery({
     technician_id: z.uuid(),
     name: z.string(),
     role: z.enum(['owner', 'technician']),
-    slots: z.array(z.object({ start: timestamp, end: timestamp, local_start: z.string(), local_end: z.string(), preferred: z.boolean().optional() })),
+    slots: z.array(
+      z.object({ start: timestamp, end: timestamp, local_start: z.string(), local_end: z.string(), preferred: z.boolean().optional() }),
+    ),
     truncated: z.boolean(),
-    preferences: z.object({ preferred_days: z.array(z.enum(WEEKDAYS)), time_of_day: z.enum(['morning', 'afternoon']).nullable() }).optional(),
+    preferences: z
+      .object({ preferred_days: z.array(z.enum(WEEKDAYS)), time_of_day: z.enum(['morning', 'afternoon']).nullable() })
+      .optional(),
   }),
   async run(ctx, req) {
     const p = req.params
@@ -109,7 +119,12 @@ export const availabilityQuery = defineQuery({
     const dates: string[] = []
     for (let d = from; d <= to && dates.length <= MAX_AVAILABILITY_DAYS; d = addDays(d, 1)) dates.push(d)
     if (dates.length > MAX_AVAILABILITY_DAYS) {
-      throw validationError([{ field: 'to', message: `covers more than ${MAX_AVAILABILITY_DAYS} days from ${from}; ask for at most ${MAX_AVAILABILITY_DAYS} days at a time (to <= ${addDays(from, MAX_AVAILABILITY_DAYS - 1)})` }])
+      throw validationError([
+        {
+          field: 'to',
+          message: `covers more than ${MAX_AVAILABILITY_DAYS} days from ${from}; ask for at most ${MAX_AVAILABILITY_DAYS} days at a time (to <= ${addDays(from, MAX_AVAILABILITY_DAYS - 1)})`,
+        },
+      ])
     }
     const prefs = p.contact_id ? await customerPreferences(ctx.db, p.contact_id) : null
     const one = req.id ?? p.technician_id ?? null
@@ -124,9 +139,15 @@ export const availabilityQuery = defineQuery({
                   when exists (select 1 from users where role = 'technician' and deactivated_at is null) then role = 'technician'
                   else role = 'owner' end
          ${after}
-       order by lower(name), id limit $${args.length}`, args)
+       order by lower(name), id limit $${args.length}`,
+      args,
+    )
     if (p.technician_id && !req.cursor && !team.rows.length) {
-      throw new AppError('NOT_FOUND', `technician_id: no team member with id ${p.technician_id}`, { field: 'technician_id', entity: 'user', id: p.technician_id })
+      throw new AppError('NOT_FOUND', `technician_id: no team member with id ${p.technician_id}`, {
+        field: 'technician_id',
+        entity: 'user',
+        id: p.technician_id,
+      })
     }
     const windowStart = zonedInstant(from, '00:00', tz)
     const windowEnd = zonedInstant(addDays(to, 1), '00:00', tz)
@@ -134,16 +155,32 @@ export const availabilityQuery = defineQuery({
       `select tt.user_id, t.scheduled_start, t.scheduled_end
        from ticket_technicians tt join tickets t on t.tenant_id = tt.tenant_id and t.id = tt.ticket_id
        where tt.user_id = any($1::uuid[]) and t.status = any($2::text[]) and t.scheduled_start < $4 and t.scheduled_end > $3`,
-      [team.rows.map((u) => u.id), [...ACTIVE_STATUSES], windowStart, windowEnd])
+      [team.rows.map((u) => u.id), [...ACTIVE_STATUSES], windowStart, windowEnd],
+    )
     const page = pageOf(team.rows, req.limit, (row) => [row._sort_name, row.id])
     for (const item of page.items) {
-      const own = busy.rows.filter((b) => b.user_id === item.id).map((b) => ({ start: new Date(b.scheduled_start), end: new Date(b.scheduled_end) }))
-      const { slots, truncated } = freeSlots({ dates, hours: settings.business_hours, timeZone: tz, durationMinutes: p.duration_minutes ?? 60,
-        stepMinutes: p.step_minutes ?? 30, busy: own, notBefore: now, max: MAX_SLOTS_PER_TECHNICIAN })
+      const own = busy.rows
+        .filter((b) => b.user_id === item.id)
+        .map((b) => ({ start: new Date(b.scheduled_start), end: new Date(b.scheduled_end) }))
+      const { slots, truncated } = freeSlots({
+        dates,
+        hours: settings.business_hours,
+        timeZone: tz,
+        durationMinutes: p.duration_minutes ?? 60,
+        stepMinutes: p.step_minutes ?? 30,
+        busy: own,
+        notBefore: now,
+        max: MAX_SLOTS_PER_TECHNICIAN,
+      })
       item.technician_id = item.id
       delete item.id
-      item.slots = slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), local_start: localStamp(s.start, tz), local_end: localStamp(s.end, tz),
-        ...(prefs ? { preferred: fitsPreferences(localDate(s.start, tz), localTime(s.start, tz), prefs) } : {}) }))
+      item.slots = slots.map((s) => ({
+        start: s.start.toISOString(),
+        end: s.end.toISOString(),
+        local_start: localStamp(s.start, tz),
+        local_end: localStamp(s.end, tz),
+        ...(prefs ? { preferred: fitsPreferences(localDate(s.start, tz), localTime(s.start, tz), prefs) } : {}),
+      }))
       item.truncated = truncated
       if (prefs) item.preferences = prefs
     }

@@ -10,19 +10,24 @@ import { ACTIVE_STATUSES, wallClock } from './model.js'
 export async function lockTechnicianCalendars(tx: Queryable, tenantId: string, userIds: readonly string[]): Promise<void> {
   if (!userIds.length) return
   const keys = await tx.query<{ key: string }>(
-    `select distinct hashtextextended($1 || ':' || u, 0)::text as key from unnest($2::text[]) u order by 1`, [tenantId, [...userIds]])
+    `select distinct hashtextextended($1 || ':' || u, 0)::text as key from unnest($2::text[]) u order by 1`,
+    [tenantId, [...userIds]],
+  )
   const sorted = keys.rows.map((k) => BigInt(k.key)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   for (const key of sorted) await tx.query('select pg_advisory_xact_lock($1::bigint)', [key.toString()])
 }
 
 /** Refuses a time that overlaps another active ticket of any of the technicians, naming that ticket and technician. */
-export async function assertNoDoubleBooking(tx: Queryable, args: {
-  technicianIds: readonly string[]
-  start: Date
-  end: Date
-  exceptTicketId?: string
-  timeZone: string
-}): Promise<void> {
+export async function assertNoDoubleBooking(
+  tx: Queryable,
+  args: {
+    technicianIds: readonly string[]
+    start: Date
+    end: Date
+    exceptTicketId?: string
+    timeZone: string
+  },
+): Promise<void> {
   if (!args.technicianIds.length) return
   const r = await tx.query<{ id: string; number: number; scheduled_start: Date; scheduled_end: Date; user_id: string; name: string }>(
     `select t.id, t.number, t.scheduled_start, t.scheduled_end, tt.user_id, u.name
@@ -32,14 +37,23 @@ export async function assertNoDoubleBooking(tx: Queryable, args: {
      where tt.user_id = any($1::uuid[]) and t.status = any($2::text[])
        and t.scheduled_start < $4 and t.scheduled_end > $3 and ($5::uuid is null or t.id <> $5)
      order by t.scheduled_start, t.number limit 1`,
-    [[...args.technicianIds], [...ACTIVE_STATUSES], args.start, args.end, args.exceptTicketId ?? null])
+    [[...args.technicianIds], [...ACTIVE_STATUSES], args.start, args.end, args.exceptTicketId ?? null],
+  )
   const clash = r.rows[0]
   if (!clash) return
   const tz = args.timeZone
-  throw new AppError('CONFLICT',
-    `${clash.name || 'The technician'} (user id ${clash.user_id}) is already booked on ticket #${clash.number} (ticket id ${clash.id}) `
-    + `from ${wallClock(clash.scheduled_start, tz)} to ${wallClock(clash.scheduled_end, tz)} (${tz}); `
-    + 'choose another time or technician (the availability data type lists free slots)',
-    { reason: 'double_booking', ticket_id: clash.id, ticket_number: clash.number, technician_id: clash.user_id,
-      scheduled_start: clash.scheduled_start, scheduled_end: clash.scheduled_end })
+  throw new AppError(
+    'CONFLICT',
+    `${clash.name || 'The technician'} (user id ${clash.user_id}) is already booked on ticket #${clash.number} (ticket id ${clash.id}) ` +
+      `from ${wallClock(clash.scheduled_start, tz)} to ${wallClock(clash.scheduled_end, tz)} (${tz}); ` +
+      'choose another time or technician (the availability data type lists free slots)',
+    {
+      reason: 'double_booking',
+      ticket_id: clash.id,
+      ticket_number: clash.number,
+      technician_id: clash.user_id,
+      scheduled_start: clash.scheduled_start,
+      scheduled_end: clash.scheduled_end,
+    },
+  )
 }

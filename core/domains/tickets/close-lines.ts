@@ -40,7 +40,8 @@ export async function confirmLines(tx: Queryable, ticketId: string, lines: Close
   const services = await loadServices(tx, refs)
   return lines.map((line, i) => {
     const at = `${field}.${i}`
-    if (!line.line_item_id) return confirmed(priceLine(line, line.service_id ? services.get(line.service_id) : undefined, at), null, services, at)
+    if (!line.line_item_id)
+      return confirmed(priceLine(line, line.service_id ? services.get(line.service_id) : undefined, at), null, services, at)
     const old = byId.get(line.line_item_id)
     if (!old) throw validationError([{ field: `${at}.line_item_id`, message: `is not a line of this ticket (${line.line_item_id})` }])
     if (seen.has(old.id)) throw validationError([{ field: `${at}.line_item_id`, message: 'is listed twice' }])
@@ -49,16 +50,25 @@ export async function confirmLines(tx: Queryable, ticketId: string, lines: Close
       throw validationError([{ field: `${at}.service_id`, message: 'cannot change on an existing line: remove it and add a new line' }])
     }
     const service = old.service_id ? services.get(old.service_id) : undefined
-    const unit = line.unit_price_cents === undefined || line.unit_price_cents === old.unit_price_cents ? old.unit_price_cents
-      : service ? unitPriceFor(service, line.unit_price_cents, `${at}.unit_price_cents`) : line.unit_price_cents
-    return confirmed({
-      service_id: old.service_id,
-      description: line.description ?? old.description,
-      quantity: line.quantity ?? old.quantity,
-      unit_price_cents: unit,
-      duration_minutes: line.duration_minutes ?? old.duration_minutes,
-      taxable: line.taxable ?? old.taxable,
-    }, old.id, services, at)
+    const unit =
+      line.unit_price_cents === undefined || line.unit_price_cents === old.unit_price_cents
+        ? old.unit_price_cents
+        : service
+          ? unitPriceFor(service, line.unit_price_cents, `${at}.unit_price_cents`)
+          : line.unit_price_cents
+    return confirmed(
+      {
+        service_id: old.service_id,
+        description: line.description ?? old.description,
+        quantity: line.quantity ?? old.quantity,
+        unit_price_cents: unit,
+        duration_minutes: line.duration_minutes ?? old.duration_minutes,
+        taxable: line.taxable ?? old.taxable,
+      },
+      old.id,
+      services,
+      at,
+    )
   })
 }
 
@@ -87,5 +97,6 @@ export async function writeConfirmedLines(tx: Queryable, tenantId: string, ticke
      on conflict (tenant_id, id) do update set description = excluded.description, quantity = excluded.quantity,
        unit_price_cents = excluded.unit_price_cents, duration_minutes = excluded.duration_minutes, taxable = excluded.taxable,
        position = excluded.position`,
-    [tenantId, ticketId, JSON.stringify(lines.map((l, i) => ({ ...l, ord: i })))])
+    [tenantId, ticketId, JSON.stringify(lines.map((l, i) => ({ ...l, ord: i })))],
+  )
 }

@@ -18,7 +18,15 @@ import { createTicket } from './actions.js'
 import { CLOSE_FACTS, previewClose } from './previews.js'
 import { closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
 import {
-  assertActive, auditSnapshot, BOOKED_VISIT, instantInput, instantOf, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow,
+  assertActive,
+  auditSnapshot,
+  BOOKED_VISIT,
+  instantInput,
+  instantOf,
+  lockTicket,
+  TICKET_RECORD,
+  ticketDetail,
+  type TicketRow,
 } from './model.js'
 import { timestamp } from '../../output-types.js'
 import { checkVisitDay, earlyInput, refuseEarlyAgent } from './visit-day.js'
@@ -30,18 +38,22 @@ const REACH_OUT_TIME = '10:00'
 export const REACH_OUT_SAME_DAYS = 31
 
 /** What happens after this visit: the next one booked now, nothing, or a message in some months. */
-export const nextServiceInput = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('schedule'),
-    scheduled_start: instantInput.describe('Start of the next visit, ISO 8601; without an offset: business time zone'),
-    duration_minutes: z.number().int().min(5).max(1440).optional().describe('Default: as long as this visit was booked for'),
-  }),
-  z.strictObject({ kind: z.literal('none') }),
-  z.strictObject({ kind: z.literal('reach_out'), months: z.number().int().min(1).max(36).describe('Whole months from today') }),
-  z.strictObject({ kind: z.literal('keep_series') }),
-]).describe('schedule: book the next visit now (same customer, address, technicians and services); none: no follow-up; '
-  + 'reach_out: email the customer in that many months (a reach_out message); keep_series: the ticket belongs to a recurring series '
-  + 'whose next visit is already booked, so nothing new is booked (its next visit is returned as next_ticket)')
+export const nextServiceInput = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('schedule'),
+      scheduled_start: instantInput.describe('Start of the next visit, ISO 8601; without an offset: business time zone'),
+      duration_minutes: z.number().int().min(5).max(1440).optional().describe('Default: as long as this visit was booked for'),
+    }),
+    z.strictObject({ kind: z.literal('none') }),
+    z.strictObject({ kind: z.literal('reach_out'), months: z.number().int().min(1).max(36).describe('Whole months from today') }),
+    z.strictObject({ kind: z.literal('keep_series') }),
+  ])
+  .describe(
+    'schedule: book the next visit now (same customer, address, technicians and services); none: no follow-up; ' +
+      'reach_out: email the customer in that many months (a reach_out message); keep_series: the ticket belongs to a recurring series ' +
+      'whose next visit is already booked, so nothing new is booked (its next visit is returned as next_ticket)',
+  )
 
 /** A fact about the customer confirmed at close-out. */
 export const closeAttributeInput = z.strictObject({
@@ -54,12 +66,21 @@ export const closeAttributeInput = z.strictObject({
 export const closeTicketInput = z.strictObject({
   ticket_id: z.uuid(),
   duration_minutes: z.number().int().min(0).max(1440).describe('Time actually spent on site, in minutes'),
-  line_items: z.array(closeLineInput).min(1).max(50)
-    .describe('The work as done: every line the ticket keeps (existing ones by line_item_id, new ones without); lines left out are removed'),
-  final_price_confirmed: z.boolean().optional().describe('Required true when the ticket\'s price was an estimate'),
+  line_items: z
+    .array(closeLineInput)
+    .min(1)
+    .max(50)
+    .describe(
+      'The work as done: every line the ticket keeps (existing ones by line_item_id, new ones without); lines left out are removed',
+    ),
+  final_price_confirmed: z.boolean().optional().describe("Required true when the ticket's price was an estimate"),
   notes: noteText(5000, { allowEmpty: true }).describe('What the technician saw; "" for none'),
   next_service: nextServiceInput,
-  attributes: z.array(closeAttributeInput).max(40).default([]).describe('Facts to keep on the customer, e.g. {key: "pet_name", value: "Biscuit"}'),
+  attributes: z
+    .array(closeAttributeInput)
+    .max(40)
+    .default([])
+    .describe('Facts to keep on the customer, e.g. {key: "pet_name", value: "Biscuit"}'),
   early: earlyInput,
 })
 
@@ -95,14 +116,15 @@ export const closeTicket = defineAction({
   title: 'Close out a visit',
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'complete an appointment (it can never change again)' },
-  description: 'Complete a ticket in one call; afterwards it never changes again. Gives the time spent, the work as done (line_items '
-    + 'replace the ticket\'s lines: existing ones by line_item_id, new ones priced like ticket.add_line_item), final_price_confirmed '
-    + '(required true for an estimated ticket), notes ("" for none; kept as a note on the ticket), next_service (schedule | none | '
-    + 'reach_out in N months) and customer facts (attributes, stored on the contact with source ticket_closeout). Technicians still '
-    + 'clocked in are clocked out. The visit\'s still-queued confirmation, follow-ups and reminder are cancelled (also when it is completed '
-    + 'early). A close starts on the visit\'s day in the business time zone: before it, a CONFLICT says from when (only an owner may close '
-    + 'sooner, with early true, audited). A reach-out is queued once per customer: one already pending within a month of it stands for both (already_queued true). '
-    + 'Returns the closed ticket (with actual_minutes and time_on_site), the next ticket or reach-out message, the attributes and cancelled_message_ids.',
+  description:
+    'Complete a ticket in one call; afterwards it never changes again. Gives the time spent, the work as done (line_items ' +
+    "replace the ticket's lines: existing ones by line_item_id, new ones priced like ticket.add_line_item), final_price_confirmed " +
+    '(required true for an estimated ticket), notes ("" for none; kept as a note on the ticket), next_service (schedule | none | ' +
+    'reach_out in N months) and customer facts (attributes, stored on the contact with source ticket_closeout). Technicians still ' +
+    "clocked in are clocked out. The visit's still-queued confirmation, follow-ups and reminder are cancelled (also when it is completed " +
+    "early). A close starts on the visit's day in the business time zone: before it, a CONFLICT says from when (only an owner may close " +
+    'sooner, with early true, audited). A reach-out is queued once per customer: one already pending within a month of it stands for both (already_queued true). ' +
+    'Returns the closed ticket (with actual_minutes and time_on_site), the next ticket or reach-out message, the attributes and cancelled_message_ids.',
   access: { agent: 'requires_authorization', technician: 'assigned', refuseAgent: refuseEarlyAgent },
   keywords: ['complete ticket', 'finish job', 'close out', 'job done'],
   input: closeTicketInput,
@@ -122,7 +144,9 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
   const ticket = await lockTicket(ctx.db, input.ticket_id)
   assertActive(ticket, 'be completed')
   const settings = await loadTenantSettings(ctx.db)
-  const startedEarly = dayChecked ? {} : checkVisitDay(ctx, ticket, ctx.services.now(), settings.timezone, { doing: 'close-out', early: input.early })
+  const startedEarly = dayChecked
+    ? {}
+    : checkVisitDay(ctx, ticket, ctx.services.now(), settings.timezone, { doing: 'close-out', early: input.early })
   const before = await ticketDetail(ctx.db, ticket.id, settings)
   const estimated = Boolean(before.is_price_estimated)
   if (estimated && input.final_price_confirmed !== true) {
@@ -134,47 +158,94 @@ export async function closeTicketWith(ctx: OperationContext, input: CloseTicketI
   if (input.next_service.kind === 'schedule') {
     // Checked before anything is written, so a bad time is a clear error and not a half-closed ticket.
     if (instantOf(input.next_service.scheduled_start, settings.timezone) <= ctx.services.now()) {
-      throw validationError([{ field: 'data.next_service.scheduled_start', message: `must be in the future (now is ${ctx.services.now().toISOString()})` }])
+      throw validationError([
+        { field: 'data.next_service.scheduled_start', message: `must be in the future (now is ${ctx.services.now().toISOString()})` },
+      ])
     }
   }
   const now = ctx.services.now()
-  await ctx.db.query(`update ticket_technicians set clock_out_at = greatest($2::timestamptz, clock_in_at)
-    where ticket_id = $1 and clock_in_at is not null and clock_out_at is null`, [ticket.id, now])
+  await ctx.db.query(
+    `update ticket_technicians set clock_out_at = greatest($2::timestamptz, clock_in_at)
+    where ticket_id = $1 and clock_in_at is not null and clock_out_at is null`,
+    [ticket.id, now],
+  )
   await writeConfirmedLines(ctx.db, ctx.tenantId, ticket.id, lines)
   const note = input.notes.trim() ? await callWithin(ctx, addNote, { ticket_id: ticket.id, content: input.notes }) : null
   const attributes = []
   for (const a of input.attributes) {
     if (a.value === null) throw validationError([{ field: 'data.attributes', message: `${a.key}: value must not be null` }])
-    const saved = await callWithin(ctx, setAttribute, { contact_id: ticket.contact_id, key: a.key, value: a.value,
-      source: 'ticket_closeout', confidence: a.confidence, confirmed: ctx.actor.type === 'user', ticket_id: ticket.id })
+    const saved = await callWithin(ctx, setAttribute, {
+      contact_id: ticket.contact_id,
+      key: a.key,
+      value: a.value,
+      source: 'ticket_closeout',
+      confidence: a.confidence,
+      confirmed: ctx.actor.type === 'user',
+      ticket_id: ticket.id,
+    })
     attributes.push({ id: String(saved.id), key: a.key, value: saved.value })
   }
-  await ctx.db.query(`update tickets set status = 'completed', closed_at = $2, duration_minutes = $3, is_price_estimated = false
-    where id = $1`, [ticket.id, now, input.duration_minutes])
+  await ctx.db.query(
+    `update tickets set status = 'completed', closed_at = $2, duration_minutes = $3, is_price_estimated = false
+    where id = $1`,
+    [ticket.id, now, input.duration_minutes],
+  )
   const early = now < new Date(ticket.scheduled_start)
-  const cancelled = await cancelAppointmentMessages(ctx, ticket.id, APPOINTMENT_KINDS,
-    `Not sent: appointment #${ticket.number} was completed${early ? ' before its scheduled time' : ''} at ${now.toISOString()}`)
+  const cancelled = await cancelAppointmentMessages(
+    ctx,
+    ticket.id,
+    APPOINTMENT_KINDS,
+    `Not sent: appointment #${ticket.number} was completed${early ? ' before its scheduled time' : ''} at ${now.toISOString()}`,
+  )
   const after = await ticketDetail(ctx.db, ticket.id, settings)
-  await ctx.audit({ entityType: 'ticket', entityId: ticket.id, action: 'close',
-    before: auditSnapshot(before), after: { ...auditSnapshot(after), final_price_confirmed: estimated ? true : undefined, ...startedEarly } })
+  await ctx.audit({
+    entityType: 'ticket',
+    entityId: ticket.id,
+    action: 'close',
+    before: auditSnapshot(before),
+    after: { ...auditSnapshot(after), final_price_confirmed: estimated ? true : undefined, ...startedEarly },
+  })
   await refreshContactLifecycles(ctx, [ticket.contact_id])
   await settleOrderOfTicket(ctx, ticket.id)
-  const next = input.next_service.kind === 'schedule' ? await bookNext(ctx, ticket, before, lines, input.next_service)
-    : input.next_service.kind === 'keep_series' ? (await continuingSeriesOf(ctx.db, ticket.id, 'data.next_service.kind')).next_visit : null
-  const reachOut = input.next_service.kind === 'reach_out'
-    ? await scheduleReachOut(ctx, ticket, zonedInstant(addMonths(localDate(now, settings.timezone), input.next_service.months), REACH_OUT_TIME, settings.timezone))
-    : null
-  return { ticket: after, note_id: note ? String(note.id) : null, next_ticket: next, reach_out: reachOut, attributes, cancelled_message_ids: cancelled }
+  const next =
+    input.next_service.kind === 'schedule'
+      ? await bookNext(ctx, ticket, before, lines, input.next_service)
+      : input.next_service.kind === 'keep_series'
+        ? (await continuingSeriesOf(ctx.db, ticket.id, 'data.next_service.kind')).next_visit
+        : null
+  const reachOut =
+    input.next_service.kind === 'reach_out'
+      ? await scheduleReachOut(
+          ctx,
+          ticket,
+          zonedInstant(addMonths(localDate(now, settings.timezone), input.next_service.months), REACH_OUT_TIME, settings.timezone),
+        )
+      : null
+  return {
+    ticket: after,
+    note_id: note ? String(note.id) : null,
+    next_ticket: next,
+    reach_out: reachOut,
+    attributes,
+    cancelled_message_ids: cancelled,
+  }
 }
 
 /** Books the next visit like this one: same customer, address, technicians and work, at the chosen time. */
-async function bookNext(ctx: OperationContext, ticket: TicketRow, before: Record<string, unknown>, lines: ConfirmedLine[],
-  next: Extract<CloseTicketInput['next_service'], { kind: 'schedule' }>): Promise<CloseResult['next_ticket']> {
+async function bookNext(
+  ctx: OperationContext,
+  ticket: TicketRow,
+  before: Record<string, unknown>,
+  lines: ConfirmedLine[],
+  next: Extract<CloseTicketInput['next_service'], { kind: 'schedule' }>,
+): Promise<CloseResult['next_ticket']> {
   const booked = (new Date(ticket.scheduled_end).getTime() - new Date(ticket.scheduled_start).getTime()) / 60_000
   const address = ticket.address_id
-    ? (await ctx.db.query('select 1 from addresses where id = $1 and archived_at is null', [ticket.address_id])).rows[0] : undefined
-  const active = await ctx.db.query<{ id: string }>(`select id from services where id = any($1::uuid[]) and archived_at is null`,
-    [lines.flatMap((l) => (l.service_id ? [l.service_id] : []))])
+    ? (await ctx.db.query('select 1 from addresses where id = $1 and archived_at is null', [ticket.address_id])).rows[0]
+    : undefined
+  const active = await ctx.db.query<{ id: string }>(`select id from services where id = any($1::uuid[]) and archived_at is null`, [
+    lines.flatMap((l) => (l.service_id ? [l.service_id] : [])),
+  ])
   const bookable = new Set(active.rows.map((r) => r.id))
   const created = await callWithin(ctx, createTicket, {
     contact_id: ticket.contact_id,
@@ -182,12 +253,14 @@ async function bookNext(ctx: OperationContext, ticket: TicketRow, before: Record
     scheduled_start: next.scheduled_start,
     duration_minutes: next.duration_minutes ?? Math.min(1440, Math.max(5, booked)),
     technician_ids: (before.technicians as Array<{ user_id: string }>).map((t) => t.user_id),
-    line_items: lines.filter((l) => !l.service_id || bookable.has(l.service_id)).map((l) => ({
-      ...(l.service_id ? { service_id: l.service_id } : { description: l.description }),
-      quantity: l.quantity,
-      ...(l.price_editable ? { unit_price_cents: l.unit_price_cents } : {}),
-      taxable: l.taxable,
-    })),
+    line_items: lines
+      .filter((l) => !l.service_id || bookable.has(l.service_id))
+      .map((l) => ({
+        ...(l.service_id ? { service_id: l.service_id } : { description: l.description }),
+        quantity: l.quantity,
+        ...(l.price_editable ? { unit_price_cents: l.unit_price_cents } : {}),
+        taxable: l.taxable,
+      })),
   })
   const t = created as Record<string, unknown>
   await ctx.db.query('update tickets set previous_ticket_id = $2 where id = $1', [t.id, ticket.id])
@@ -202,13 +275,18 @@ async function bookNext(ctx: OperationContext, ticket: TicketRow, before: Record
 async function scheduleReachOut(ctx: OperationContext, ticket: TicketRow, sendAt: Date): Promise<CloseResult['reach_out']> {
   await ctx.db.query(`select pg_advisory_xact_lock(hashtextextended($1 || ':reach_out:' || $2, 0))`, [ctx.tenantId, ticket.contact_id])
   const window = REACH_OUT_SAME_DAYS * 86_400_000
-  const pending = await ctx.db.query<{ id: string; send_at: Date }>(`select id, send_at from scheduled_messages
+  const pending = await ctx.db.query<{ id: string; send_at: Date }>(
+    `select id, send_at from scheduled_messages
     where contact_id = $1 and kind = 'reach_out' and status = 'pending' and send_at between $2 and $3
     order by abs(extract(epoch from send_at - $4::timestamptz)), id limit 1`,
-  [ticket.contact_id, new Date(sendAt.getTime() - window), new Date(sendAt.getTime() + window), sendAt])
+    [ticket.contact_id, new Date(sendAt.getTime() - window), new Date(sendAt.getTime() + window), sendAt],
+  )
   if (pending.rows[0]) return { message_id: String(pending.rows[0].id), send_at: pending.rows[0].send_at, already_queued: true }
-  const m = await callWithin(ctx, scheduleMessage, {
-    contact_id: ticket.contact_id, kind: 'reach_out', send_at: sendAt.toISOString(), ticket_id: ticket.id,
-  }) as Record<string, unknown>
+  const m = (await callWithin(ctx, scheduleMessage, {
+    contact_id: ticket.contact_id,
+    kind: 'reach_out',
+    send_at: sendAt.toISOString(),
+    ticket_id: ticket.id,
+  })) as Record<string, unknown>
   return { message_id: String(m.id), send_at: m.send_at as Date, already_queued: false }
 }

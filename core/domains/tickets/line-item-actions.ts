@@ -3,7 +3,16 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { assertActive, audited, LINE_ITEM_COLUMNS, type LineItemRow, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow } from './model.js'
+import {
+  assertActive,
+  audited,
+  LINE_ITEM_COLUMNS,
+  type LineItemRow,
+  lockTicket,
+  TICKET_RECORD,
+  ticketDetail,
+  type TicketRow,
+} from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
 import { linePriceCents } from '../../money.js'
@@ -16,10 +25,11 @@ export const addLineItem = defineAction({
   title: 'Add a service to a visit',
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'add work to an appointment' },
-  description: 'Add a line item to a scheduled, confirmed or in-progress ticket. Priced like ticket.create lines: fixed/product '
-    + 'services use their price, per_unit services unit price x quantity, flexible services the unit_price_cents given (or '
-    + 'the suggested price); without service_id give description and unit_price_cents. Returns the ticket with new totals. '
-    + 'The booked time does not change (use ticket.reschedule).',
+  description:
+    'Add a line item to a scheduled, confirmed or in-progress ticket. Priced like ticket.create lines: fixed/product ' +
+    'services use their price, per_unit services unit price x quantity, flexible services the unit_price_cents given (or ' +
+    'the suggested price); without service_id give description and unit_price_cents. Returns the ticket with new totals. ' +
+    'The booked time does not change (use ticket.reschedule).',
   access: { agent: 'unrestricted', technician: 'assigned' },
   keywords: ['add service', 'add item', 'upsell'],
   input: lineItemInput.extend({ ticket_id: z.uuid() }),
@@ -44,8 +54,9 @@ export const updateLineItem = defineAction({
   title: 'Change a service on a visit',
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'change work or prices on an appointment' },
-  description: 'Change a line item of a scheduled, confirmed or in-progress ticket: description, quantity, duration_minutes, taxable, and '
-    + 'unit_price_cents (only for flexible services and lines without a service). Only the fields given change. Returns the ticket with new totals.',
+  description:
+    'Change a line item of a scheduled, confirmed or in-progress ticket: description, quantity, duration_minutes, taxable, and ' +
+    'unit_price_cents (only for flexible services and lines without a service). Only the fields given change. Returns the ticket with new totals.',
   access: { agent: 'unrestricted', technician: 'assigned' },
   idempotent: true,
   input: z.strictObject({
@@ -63,8 +74,14 @@ export const updateLineItem = defineAction({
     if (input.unit_price_cents !== undefined && input.unit_price_cents !== line.unit_price_cents && line.service_id) {
       const service = (await loadServices(ctx.db, [{ id: line.service_id, field: 'data.line_item_id' }])).get(line.service_id)!
       if (service.pricing !== 'flexible') {
-        throw validationError([{ field: 'data.unit_price_cents', message: `${line.description} is ${service.name}, a ${service.pricing.replace('_', '-')} `
-          + `service at ${line.unit_price_cents} cents; only flexible services and lines without a service take a new price` }])
+        throw validationError([
+          {
+            field: 'data.unit_price_cents',
+            message:
+              `${line.description} is ${service.name}, a ${service.pricing.replace('_', '-')} ` +
+              `service at ${line.unit_price_cents} cents; only flexible services and lines without a service take a new price`,
+          },
+        ])
       }
     }
     linePriceCents(input.quantity ?? line.quantity, input.unit_price_cents ?? line.unit_price_cents, 'data')
@@ -86,7 +103,8 @@ export const removeLineItem = defineAction({
   title: 'Remove a service from a visit',
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'remove work from an appointment' },
-  description: 'Remove a line item from a scheduled, confirmed or in-progress ticket. Returns the ticket with new totals; the audit trail keeps the removed line.',
+  description:
+    'Remove a line item from a scheduled, confirmed or in-progress ticket. Returns the ticket with new totals; the audit trail keeps the removed line.',
   access: { agent: 'unrestricted', technician: 'assigned' },
   input: z.strictObject({ line_item_id: z.uuid() }),
   output: TICKET_RECORD,
@@ -106,6 +124,9 @@ async function lockLine(tx: Queryable, id: string): Promise<{ line: LineItemRow;
   if (!owner.rows[0]) throw notFound('line item', id)
   const ticket = await lockTicket(tx, owner.rows[0].ticket_id)
   const r = await tx.query<LineItemRow>(`select ${LINE_ITEM_COLUMNS} from ticket_line_items where id = $1`, [id])
-  if (!r.rows[0]) throw new AppError('CONFLICT', `Line item ${id} was removed by another request at the same time; reload the ticket`, { retryable: true })
+  if (!r.rows[0])
+    throw new AppError('CONFLICT', `Line item ${id} was removed by another request at the same time; reload the ticket`, {
+      retryable: true,
+    })
   return { line: r.rows[0], ticket }
 }

@@ -141,8 +141,10 @@ export interface TicketTotals {
  * The one place a ticket's totals are derived. Tax is figured per taxable line at the business's default rate and
  * rounded to the nearest cent, halves away from zero, then summed: the same per-line figures an invoice shows.
  */
-export function ticketTotals(lines: ReadonlyArray<Pick<LineItemRow, 'price_cents' | 'taxable' | 'duration_minutes'>>,
-  settings: Pick<TenantSettings, 'default_tax_rate_bp' | 'currency'>): TicketTotals {
+export function ticketTotals(
+  lines: ReadonlyArray<Pick<LineItemRow, 'price_cents' | 'taxable' | 'duration_minutes'>>,
+  settings: Pick<TenantSettings, 'default_tax_rate_bp' | 'currency'>,
+): TicketTotals {
   let subtotal = 0
   let tax = 0
   let minutes = 0
@@ -182,8 +184,12 @@ export async function lockTicket(tx: Queryable, id: string): Promise<TicketRow> 
 /** A completed ticket never changes; say so before the database refuses. */
 export function assertNotClosed(ticket: TicketRow, change: string): void {
   if (ticket.closed_at || ticket.status === 'completed') {
-    throw new AppError('IMMUTABLE', `Ticket #${ticket.number} was completed${ticket.closed_at ? ` at ${new Date(ticket.closed_at).toISOString()}` : ''} `
-      + `and can no longer change, so it cannot ${change}; book a new ticket for more work`, { ticket_id: ticket.id, status: 'completed' })
+    throw new AppError(
+      'IMMUTABLE',
+      `Ticket #${ticket.number} was completed${ticket.closed_at ? ` at ${new Date(ticket.closed_at).toISOString()}` : ''} ` +
+        `and can no longer change, so it cannot ${change}; book a new ticket for more work`,
+      { ticket_id: ticket.id, status: 'completed' },
+    )
   }
 }
 
@@ -191,8 +197,12 @@ export function assertNotClosed(ticket: TicketRow, change: string): void {
 export function assertActive(ticket: TicketRow, change: string): void {
   assertNotClosed(ticket, change)
   if (!(ACTIVE_STATUSES as readonly string[]).includes(ticket.status)) {
-    throw new AppError('CONFLICT', `Ticket #${ticket.number} is ${ticket.status.replace('_', '-')}, so it cannot ${change}; `
-      + 'book a new ticket with ticket.create instead', { ticket_id: ticket.id, status: ticket.status })
+    throw new AppError(
+      'CONFLICT',
+      `Ticket #${ticket.number} is ${ticket.status.replace('_', '-')}, so it cannot ${change}; ` +
+        'book a new ticket with ticket.create instead',
+      { ticket_id: ticket.id, status: ticket.status },
+    )
   }
 }
 
@@ -200,19 +210,25 @@ export function assertActive(ticket: TicketRow, change: string): void {
 export async function clockedMinutes(tx: Queryable, ticketId: string, now: Date): Promise<number | null> {
   const r = await tx.query<{ minutes: string | null }>(
     `select extract(epoch from (max(coalesce(clock_out_at, $2)) - min(clock_in_at))) / 60 as minutes
-     from ticket_technicians where ticket_id = $1 and clock_in_at is not null`, [ticketId, now])
+     from ticket_technicians where ticket_id = $1 and clock_in_at is not null`,
+    [ticketId, now],
+  )
   const minutes = r.rows[0]?.minutes
   return minutes === null || minutes === undefined ? null : Math.min(1440, Math.max(0, Math.round(Number(minutes))))
 }
 
 /** A contact's address the ticket may point at: it must exist, belong to the contact and not be archived. */
 export async function checkAddress(tx: Queryable, addressId: string, contactId: string, field: string): Promise<void> {
-  const r = await tx.query<{ contact_id: string; archived_at: Date | null }>('select contact_id, archived_at from addresses where id = $1', [addressId])
+  const r = await tx.query<{ contact_id: string; archived_at: Date | null }>(
+    'select contact_id, archived_at from addresses where id = $1',
+    [addressId],
+  )
   const address = r.rows[0]
   if (!address) throw new AppError('NOT_FOUND', `${field}: no address with id ${addressId}`, { field, entity: 'address', id: addressId })
   if (address.contact_id !== contactId) {
-    throw new AppError('VALIDATION_ERROR', `${field}: address ${addressId} belongs to another contact, not to contact ${contactId}`,
-      { issues: [{ field, message: 'belongs to another contact' }] })
+    throw new AppError('VALIDATION_ERROR', `${field}: address ${addressId} belongs to another contact, not to contact ${contactId}`, {
+      issues: [{ field, message: 'belongs to another contact' }],
+    })
   }
   if (address.archived_at) {
     throw new AppError('VALIDATION_ERROR', `${field}: address ${addressId} is archived`, { issues: [{ field, message: 'is archived' }] })
@@ -220,23 +236,35 @@ export async function checkAddress(tx: Queryable, addressId: string, contactId: 
 }
 
 /** Active team members by id; an id that is not one is NOT_FOUND and a deactivated one is refused, naming the field. */
-export async function loadTechnicians(tx: Queryable, ids: readonly string[], field: string): Promise<Map<string, { id: string; name: string }>> {
+export async function loadTechnicians(
+  tx: Queryable,
+  ids: readonly string[],
+  field: string,
+): Promise<Map<string, { id: string; name: string }>> {
   const seen = new Set<string>()
   ids.forEach((id, i) => {
     if (seen.has(id)) {
-      throw new AppError('VALIDATION_ERROR', `${field}.${i}: ${id} is listed twice`, { issues: [{ field: `${field}.${i}`, message: 'is listed twice' }] })
+      throw new AppError('VALIDATION_ERROR', `${field}.${i}: ${id} is listed twice`, {
+        issues: [{ field: `${field}.${i}`, message: 'is listed twice' }],
+      })
     }
     seen.add(id)
   })
   const r = await tx.query<{ id: string; name: string; deactivated: boolean }>(
-    'select id, name, deactivated_at is not null as deactivated from users where id = any($1::uuid[])', [[...ids]])
+    'select id, name, deactivated_at is not null as deactivated from users where id = any($1::uuid[])',
+    [[...ids]],
+  )
   const found = new Map(r.rows.map((u) => [u.id, { id: u.id, name: u.name }]))
   const gone = new Set(r.rows.filter((u) => u.deactivated).map((u) => u.id))
   ids.forEach((id, i) => {
-    if (!found.has(id)) throw new AppError('NOT_FOUND', `${field}.${i}: no team member with id ${id}`, { field: `${field}.${i}`, entity: 'user', id })
+    if (!found.has(id))
+      throw new AppError('NOT_FOUND', `${field}.${i}: no team member with id ${id}`, { field: `${field}.${i}`, entity: 'user', id })
     if (gone.has(id)) {
-      throw new AppError('VALIDATION_ERROR', `${field}.${i}: ${found.get(id)!.name || id} was deactivated and can no longer be given work`,
-        { issues: [{ field: `${field}.${i}`, message: 'was deactivated and can no longer be given work' }] })
+      throw new AppError(
+        'VALIDATION_ERROR',
+        `${field}.${i}: ${found.get(id)!.name || id} was deactivated and can no longer be given work`,
+        { issues: [{ field: `${field}.${i}`, message: 'was deactivated and can no longer be given work' }] },
+      )
     }
   })
   return found
@@ -244,22 +272,34 @@ export async function loadTechnicians(tx: Queryable, ids: readonly string[], fie
 
 /** A ticket with everything an action returns: its contact's name, line items, technicians and totals. */
 export async function ticketDetail(tx: Queryable, id: string, settings: TenantSettings): Promise<Record<string, unknown>> {
-  const t = await tx.query(`select ${prefixed(TICKET_COLUMNS, 't')}, t.duration_minutes as _actual_minutes, c.display_name as contact_name
-    from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id where t.id = $1`, [id])
+  const t = await tx.query(
+    `select ${prefixed(TICKET_COLUMNS, 't')}, t.duration_minutes as _actual_minutes, c.display_name as contact_name
+    from tickets t join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id where t.id = $1`,
+    [id],
+  )
   if (!t.rows[0]) throw notFound('ticket', id)
   const { _actual_minutes: actual, ...row } = t.rows[0]
   const lines = await lineItemsOf(tx, [id])
   const techs = await techniciansOf(tx, [id])
   const items = lines.get(id) ?? []
-  return { ...row, ...actualTime(actual as number | null), line_items: items, technicians: techs.get(id) ?? [], totals: ticketTotals(items, settings) }
+  return {
+    ...row,
+    ...actualTime(actual as number | null),
+    line_items: items,
+    technicians: techs.get(id) ?? [],
+    totals: ticketTotals(items, settings),
+  }
 }
 
 /** Line items of the given tickets, in order, grouped by ticket id. */
 export async function lineItemsOf(tx: Queryable, ticketIds: string[]): Promise<Map<string, LineItemRow[]>> {
   const out = new Map<string, LineItemRow[]>(ticketIds.map((id) => [id, []]))
   if (!ticketIds.length) return out
-  const r = await tx.query<LineItemRow>(`select ${LINE_ITEM_COLUMNS} from ticket_line_items where ticket_id = any($1::uuid[])
-    order by ticket_id, position, created_at, id`, [ticketIds])
+  const r = await tx.query<LineItemRow>(
+    `select ${LINE_ITEM_COLUMNS} from ticket_line_items where ticket_id = any($1::uuid[])
+    order by ticket_id, position, created_at, id`,
+    [ticketIds],
+  )
   for (const row of r.rows) out.get(row.ticket_id)?.push(row)
   return out
 }
@@ -271,7 +311,9 @@ export async function techniciansOf(tx: Queryable, ticketIds: string[]): Promise
   const r = await tx.query<{ ticket_id: string } & Record<string, unknown>>(
     `select tt.ticket_id, tt.user_id, coalesce(nullif(u.name, ''), u.email) as name, u.role, tt.clock_in_at, tt.clock_out_at
      from ticket_technicians tt join users u on u.tenant_id = tt.tenant_id and u.id = tt.user_id
-     where tt.ticket_id = any($1::uuid[]) order by tt.ticket_id, lower(u.name), u.id`, [ticketIds])
+     where tt.ticket_id = any($1::uuid[]) order by tt.ticket_id, lower(u.name), u.id`,
+    [ticketIds],
+  )
   for (const { ticket_id, ...row } of r.rows) out.get(ticket_id)?.push(row)
   return out
 }
@@ -281,22 +323,47 @@ export function auditSnapshot(detail: Record<string, unknown>): Record<string, u
   const { line_items, technicians, totals, contact_name: _name, time_on_site: _shown, ...fields } = detail as Record<string, any>
   return {
     ...fields,
-    technicians: (technicians as Array<Record<string, unknown>>).map((t) => ({ user_id: t.user_id, clock_in_at: t.clock_in_at, clock_out_at: t.clock_out_at })),
-    line_items: (line_items as LineItemRow[]).map((l) => ({ id: l.id, service_id: l.service_id, description: l.description,
-      quantity: l.quantity, unit_price_cents: l.unit_price_cents, duration_minutes: l.duration_minutes, taxable: l.taxable })),
+    technicians: (technicians as Array<Record<string, unknown>>).map((t) => ({
+      user_id: t.user_id,
+      clock_in_at: t.clock_in_at,
+      clock_out_at: t.clock_out_at,
+    })),
+    line_items: (line_items as LineItemRow[]).map((l) => ({
+      id: l.id,
+      service_id: l.service_id,
+      description: l.description,
+      quantity: l.quantity,
+      unit_price_cents: l.unit_price_cents,
+      duration_minutes: l.duration_minutes,
+      taxable: l.taxable,
+    })),
     total_cents: totals.total_cents,
   }
 }
 
 /** A column list with each column qualified by a table alias. */
 export function prefixed(columns: string, alias: string): string {
-  return columns.split(',').map((c) => `${alias}.${c.trim()}`).join(', ')
+  return columns
+    .split(',')
+    .map((c) => `${alias}.${c.trim()}`)
+    .join(', ')
 }
 
 /** Reloads the ticket after a change, records the change in the audit (with `noted` facts beside the fields), and returns the ticket. */
-export async function audited(ctx: OperationContext, ticketId: string, action: string, before: Record<string, unknown>,
-  noted: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+export async function audited(
+  ctx: OperationContext,
+  ticketId: string,
+  action: string,
+  before: Record<string, unknown>,
+  noted: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
   const after = await ticketDetail(ctx.db, ticketId, await loadTenantSettings(ctx.db))
-  await ctx.audit({ entityType: 'ticket', entityId: ticketId, action, before: auditSnapshot(before), after: { ...auditSnapshot(after), ...noted } })
+  await ctx.audit({
+    entityType: 'ticket',
+    entityId: ticketId,
+    action,
+    before: auditSnapshot(before),
+    after: { ...auditSnapshot(after), ...noted },
+  })
   return after
 }

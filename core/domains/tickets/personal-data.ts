@@ -15,10 +15,12 @@ export const ticketsPersonalData: PersonalTable = {
     paid_elsewhere: 'not personal',
   },
   // Nobody is expected at an erased customer's door.
-  stateChanges: [{
-    when: { status: ['scheduled', 'confirmed'], closed_at: null, scheduled_start: 'after erasure' },
-    set: { status: 'cancelled', cancelled_at: ERASURE_TIME },
-  }],
+  stateChanges: [
+    {
+      when: { status: ['scheduled', 'confirmed'], closed_at: null, scheduled_start: 'after erasure' },
+      set: { status: 'cancelled', cancelled_at: ERASURE_TIME },
+    },
+  ],
   export: { part: 'tickets', heading: 'Visits', order: 't.scheduled_start, t.id' },
 }
 

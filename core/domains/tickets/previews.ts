@@ -18,7 +18,7 @@ export const CLOSE_FACTS: Record<string, FactDeclaration> = {
 
 async function ticketOf(ctx: OperationContext, ticketId: string) {
   const settings = await loadTenantSettings(ctx.db)
-  const t = await ticketDetail(ctx.db, ticketId, settings) as Record<string, any>
+  const t = (await ticketDetail(ctx.db, ticketId, settings)) as Record<string, any>
   return { settings, t, customer: { id: String(t.contact_id), name: String(t.contact_name) } }
 }
 
@@ -34,14 +34,25 @@ function units(settings: TenantSettings) {
 export async function previewClose(ctx: OperationContext, input: CloseTicketInput): Promise<CallPreview> {
   const { settings, t, customer } = await ticketOf(ctx, input.ticket_id)
   const lines = await confirmLines(ctx.db, input.ticket_id, input.line_items, 'data.line_items')
-  const total = ticketTotals(lines.map((l) => ({ price_cents: l.price_cents, taxable: l.taxable, duration_minutes: l.duration_minutes })), settings).total_cents
+  const total = ticketTotals(
+    lines.map((l) => ({ price_cents: l.price_cents, taxable: l.taxable, duration_minutes: l.duration_minutes })),
+    settings,
+  ).total_cents
   const when = [{ label: 'Appointment', at: new Date(t.scheduled_start).toISOString() }]
   const next = input.next_service
-  if (next.kind === 'schedule') when.push({ label: 'Next visit booked for', at: instantOf(next.scheduled_start, settings.timezone).toISOString() })
-  const warnings = [`Time on site: ${input.duration_minutes} minutes.`,
-    next.kind === 'reach_out' ? `The customer is emailed in ${next.months} months.` : next.kind === 'none' ? 'No follow-up.'
-      : next.kind === 'keep_series' ? 'The recurring series goes on; its next visit is already booked.' : 'The next visit is booked now.',
-    'A completed ticket can never be changed again.']
+  if (next.kind === 'schedule')
+    when.push({ label: 'Next visit booked for', at: instantOf(next.scheduled_start, settings.timezone).toISOString() })
+  const warnings = [
+    `Time on site: ${input.duration_minutes} minutes.`,
+    next.kind === 'reach_out'
+      ? `The customer is emailed in ${next.months} months.`
+      : next.kind === 'none'
+        ? 'No follow-up.'
+        : next.kind === 'keep_series'
+          ? 'The recurring series goes on; its next visit is already booked.'
+          : 'The next visit is booked now.',
+    'A completed ticket can never be changed again.',
+  ]
   return {
     summary: `Complete ticket #${t.number} for ${customer.name} (${formatInstant(t.scheduled_start, settings.timezone)})`,
     customer,
@@ -64,7 +75,10 @@ export async function previewCancel(ctx: OperationContext, input: { ticket_id: s
     lines: linesOf(t.line_items),
     total: { label: 'Appointment total', amount_cents: Number(t.totals.total_cents) },
     when: [{ label: 'Appointment', at: new Date(t.scheduled_start).toISOString() }],
-    warnings: [`Notice: ${hours} hours${hours >= 48 ? ` (${Math.floor(hours / 24)} days)` : ''} before the appointment.`, `Reason: ${input.reason}`],
+    warnings: [
+      `Notice: ${hours} hours${hours >= 48 ? ` (${Math.floor(hours / 24)} days)` : ''} before the appointment.`,
+      `Reason: ${input.reason}`,
+    ],
     facts: { hours_notice: hours, amount_cents: Number(t.totals.total_cents) },
     ...units(settings),
   }

@@ -11,10 +11,13 @@ export const lineItemInput = z.strictObject({
   service_id: z.uuid().optional().describe('A catalog service; its pricing rule sets the price'),
   description: z.string().trim().min(1).max(500).optional().describe('Defaults to the service name; required without service_id'),
   quantity: z.number().int().min(1).max(10_000).optional().describe('Default 1; per_unit services: the number of units'),
-  unit_price_cents: cents.optional()
-    .describe('Integer cents. Only for flexible services (default: the suggested price) and lines without a service (required); other services use their catalog price'),
-  duration_minutes: z.number().int().min(0).max(1440).optional().describe('Default: the service\'s default duration times the quantity'),
-  taxable: z.boolean().optional().describe('Default: the service\'s setting, or true without a service'),
+  unit_price_cents: cents
+    .optional()
+    .describe(
+      'Integer cents. Only for flexible services (default: the suggested price) and lines without a service (required); other services use their catalog price',
+    ),
+  duration_minutes: z.number().int().min(0).max(1440).optional().describe("Default: the service's default duration times the quantity"),
+  taxable: z.boolean().optional().describe("Default: the service's setting, or true without a service"),
 })
 
 /** A line item input. */
@@ -35,11 +38,15 @@ export async function loadServices(tx: Queryable, refs: Array<{ id: string; fiel
   const ids = [...new Set(refs.map((r) => r.id))]
   const out = new Map<string, Service>()
   if (!ids.length) return out
-  const r = await tx.query<Service>(`select id, name, pricing, price_cents, unit_name, default_duration_minutes, taxable, status
-    from services where id = any($1::uuid[])`, [ids])
+  const r = await tx.query<Service>(
+    `select id, name, pricing, price_cents, unit_name, default_duration_minutes, taxable, status
+    from services where id = any($1::uuid[])`,
+    [ids],
+  )
   for (const s of r.rows) out.set(s.id, s)
   for (const ref of refs) {
-    if (!out.has(ref.id)) throw new AppError('NOT_FOUND', `${ref.field}: no service with id ${ref.id}`, { field: ref.field, entity: 'service', id: ref.id })
+    if (!out.has(ref.id))
+      throw new AppError('NOT_FOUND', `${ref.field}: no service with id ${ref.id}`, { field: ref.field, entity: 'service', id: ref.id })
   }
   return out
 }
@@ -55,11 +62,18 @@ export function priceLine(input: LineItemInput, service: Service | undefined, fi
   if (!service) {
     const issues = []
     if (!input.description) issues.push({ field: `${field}.description`, message: 'is required for a line without service_id' })
-    if (input.unit_price_cents === undefined) issues.push({ field: `${field}.unit_price_cents`, message: 'is required for a line without service_id' })
+    if (input.unit_price_cents === undefined)
+      issues.push({ field: `${field}.unit_price_cents`, message: 'is required for a line without service_id' })
     if (issues.length) throw validationError(issues)
     linePriceCents(quantity, input.unit_price_cents!, field)
-    return { service_id: null, description: input.description!, quantity, unit_price_cents: input.unit_price_cents!,
-      duration_minutes: input.duration_minutes ?? null, taxable: input.taxable ?? true }
+    return {
+      service_id: null,
+      description: input.description!,
+      quantity,
+      unit_price_cents: input.unit_price_cents!,
+      duration_minutes: input.duration_minutes ?? null,
+      taxable: input.taxable ?? true,
+    }
   }
   if (service.status !== 'active') {
     throw validationError([{ field: `${field}.service_id`, message: `${service.name} is archived and can no longer be booked` }])
@@ -71,13 +85,18 @@ export function priceLine(input: LineItemInput, service: Service | undefined, fi
     description: input.description ?? service.name,
     quantity,
     unit_price_cents: unitPrice,
-    duration_minutes: input.duration_minutes ?? (service.default_duration_minutes === null ? null : service.default_duration_minutes * quantity),
+    duration_minutes:
+      input.duration_minutes ?? (service.default_duration_minutes === null ? null : service.default_duration_minutes * quantity),
     taxable: input.taxable ?? service.taxable,
   }
 }
 
 /** The unit price a line of this service gets when the caller asks for `given` (undefined: the catalog's). */
-export function unitPriceFor(service: Pick<Service, 'name' | 'pricing' | 'price_cents' | 'unit_name'>, given: number | undefined, field: string): number {
+export function unitPriceFor(
+  service: Pick<Service, 'name' | 'pricing' | 'price_cents' | 'unit_name'>,
+  given: number | undefined,
+  field: string,
+): number {
   if (service.pricing === 'flexible') {
     const price = given ?? service.price_cents
     if (price === null || price === undefined) {
@@ -88,8 +107,14 @@ export function unitPriceFor(service: Pick<Service, 'name' | 'pricing' | 'price_
   const catalog = service.price_cents as number
   if (given !== undefined && given !== catalog) {
     const per = service.pricing === 'per_unit' ? ` per ${service.unit_name}` : ''
-    throw validationError([{ field, message: `${service.name} has a ${service.pricing.replace('_', '-')} price of ${catalog} cents${per}; `
-      + 'leave unit_price_cents out (only flexible services and lines without a service take a price)' }])
+    throw validationError([
+      {
+        field,
+        message:
+          `${service.name} has a ${service.pricing.replace('_', '-')} price of ${catalog} cents${per}; ` +
+          'leave unit_price_cents out (only flexible services and lines without a service take a price)',
+      },
+    ])
   }
   return catalog
 }
@@ -103,6 +128,8 @@ export async function insertLines(tx: Queryable, tenantId: string, ticketId: str
             coalesce((select max(position) from ticket_line_items where ticket_id = $2), -1) + l.ord
      from jsonb_to_recordset($3::jsonb) as l(service_id uuid, description text, quantity int, unit_price_cents int,
        duration_minutes int, taxable boolean, ord int)
-     returning id, position`, [tenantId, ticketId, JSON.stringify(lines.map((l, i) => ({ ...l, ord: i + 1 })))])
+     returning id, position`,
+    [tenantId, ticketId, JSON.stringify(lines.map((l, i) => ({ ...l, ord: i + 1 })))],
+  )
   return r.rows.sort((a, b) => a.position - b.position).map((row) => row.id)
 }

@@ -14,14 +14,15 @@ const DAY_MS = 86_400_000
 /** Past visits never closed, and completed visits never billed: the work that would otherwise go unbilled without anyone noticing. */
 export const unbilledWorkQuery = defineQuery({
   type: 'unbilled_work',
-  description: 'Work that is not billed yet, oldest first. reason: not_closed (the visit\'s scheduled end has passed but it is still '
-    + 'scheduled, confirmed or in progress: close it, or cancel / mark it a no-show), not_invoiced (completed, no invoice or only void ones), '
-    + 'invoice_not_sent (completed, its invoice is still a draft). Completed visits worth nothing, those whose close-out recorded '
-    + 'a payment skip with its reason (paid already, handled separately), and past visits imported from the system the business moved '
-    + 'from (paid_elsewhere: billed and paid there) are not listed. Each: id (the ticket), number, contact_id, '
-    + 'contact_name, status, scheduled_start, scheduled_end, closed_at, reason, since (scheduled end, or close time when completed), '
-    + 'age_days (whole days since then), totals, actual_minutes, time_on_site, technicians [{user_id, name}], invoice_id and '
-    + 'invoice_number (a draft). Filters: reason, technician_id, contact_id. Read by a ticket\'s id: NOT_FOUND when that visit is not unbilled.',
+  description:
+    "Work that is not billed yet, oldest first. reason: not_closed (the visit's scheduled end has passed but it is still " +
+    'scheduled, confirmed or in progress: close it, or cancel / mark it a no-show), not_invoiced (completed, no invoice or only void ones), ' +
+    'invoice_not_sent (completed, its invoice is still a draft). Completed visits worth nothing, those whose close-out recorded ' +
+    'a payment skip with its reason (paid already, handled separately), and past visits imported from the system the business moved ' +
+    'from (paid_elsewhere: billed and paid there) are not listed. Each: id (the ticket), number, contact_id, ' +
+    'contact_name, status, scheduled_start, scheduled_end, closed_at, reason, since (scheduled end, or close time when completed), ' +
+    'age_days (whole days since then), totals, actual_minutes, time_on_site, technicians [{user_id, name}], invoice_id and ' +
+    "invoice_number (a draft). Filters: reason, technician_id, contact_id. Read by a ticket's id: NOT_FOUND when that visit is not unbilled.",
   keywords: ['unbilled', 'not invoiced', 'not closed', 'open tickets', 'missed billing', 'attention'],
   // Billing is the office's concern; a technician sees their visits through tickets. Not an entity of its own: reading a
   // ticket by id here answers whether it is unbilled, so a billed ticket is NOT_FOUND.
@@ -77,7 +78,9 @@ export const unbilledWorkQuery = defineQuery({
          and ($4::uuid is null or exists (select 1 from ticket_technicians tt where tt.ticket_id = t.id and tt.user_id = $4))
          and ($5::uuid is null or t.contact_id = $5)
          ${after}
-       order by t.scheduled_end, t.id limit $${args.length}`, args)
+       order by t.scheduled_end, t.id limit $${args.length}`,
+      args,
+    )
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
     const ids = page.items.map((t) => String(t.id))
     const lines = await lineItemsOf(ctx.db, ids)

@@ -11,12 +11,16 @@ import { wallClock, type TicketRow } from './model.js'
  */
 
 /** The input field by which an owner starts work on a visit before its day. */
-export const earlyInput = z.literal(true).optional()
-  .describe('Owner only: start before the visit\'s day (in the business time zone); the audit records it. Not needed on or after its day')
+export const earlyInput = z
+  .literal(true)
+  .optional()
+  .describe("Owner only: start before the visit's day (in the business time zone); the audit records it. Not needed on or after its day")
 
 /** A call naming early: never an agent's to make (the owner's override), for authorize's refuseAgent. */
 export function refuseEarlyAgent(input: { early?: true }): string | null {
-  return input.early ? 'early (starting work before the visit\'s day) is the owner\'s alone: ask the owner, or wait for the visit\'s day' : null
+  return input.early
+    ? "early (starting work before the visit's day) is the owner's alone: ask the owner, or wait for the visit's day"
+    : null
 }
 
 /** The visit's day (YYYY-MM-DD, business time zone) and the instant it begins. */
@@ -29,15 +33,25 @@ export function visitDayOf(ticket: { scheduled_start: Date | string }, timeZone:
  * Refuses `doing` (e.g. "close-out") on the ticket at `at` before the visit's day, unless an owner gave early; answers
  * what the audit notes about an early start ({} on or after the day). `field` names the input that gave `at`, if any.
  */
-export function checkVisitDay(ctx: OperationContext, ticket: Pick<TicketRow, 'id' | 'number' | 'scheduled_start'>, at: Date, timeZone: string,
-  opts: { doing: string; early?: boolean; field?: string }): Record<string, unknown> {
+export function checkVisitDay(
+  ctx: OperationContext,
+  ticket: Pick<TicketRow, 'id' | 'number' | 'scheduled_start'>,
+  at: Date,
+  timeZone: string,
+  opts: { doing: string; early?: boolean; field?: string },
+): Record<string, unknown> {
   const { day, opens } = visitDayOf(ticket, timeZone)
   if (at.getTime() >= opens.getTime()) return {}
   const actor = ctx.actor
   if (opts.early && actor.type === 'user' && actor.role === 'owner') return { started_before_its_day: day }
   // Anyone else, early or not, is told when it opens: the override is the owner's (agents are refused it by refuseEarlyAgent).
-  const message = `ticket #${ticket.number} is booked for ${wallClock(new Date(ticket.scheduled_start), timeZone)}: its ${opts.doing} can start `
-    + `from ${wallClock(opens, timeZone)} (${timeZone}), the visit's day; only an owner can start it sooner (early: true)`
+  const message =
+    `ticket #${ticket.number} is booked for ${wallClock(new Date(ticket.scheduled_start), timeZone)}: its ${opts.doing} can start ` +
+    `from ${wallClock(opens, timeZone)} (${timeZone}), the visit's day; only an owner can start it sooner (early: true)`
   if (opts.field) throw validationError([{ field: opts.field, message: `is before the visit's day: ${message}` }])
-  throw new AppError('CONFLICT', `${message.charAt(0).toUpperCase()}${message.slice(1)}`, { ticket_id: ticket.id, opens_at: opens.toISOString(), day })
+  throw new AppError('CONFLICT', `${message.charAt(0).toUpperCase()}${message.slice(1)}`, {
+    ticket_id: ticket.id,
+    opens_at: opens.toISOString(),
+    day,
+  })
 }

@@ -16,9 +16,10 @@ export const addUser = defineAction({
   title: 'Add a team member',
   place: page('/team', 'Add a team member'),
   words: { area: 'Your business', phrase: 'add a team member' },
-  description: 'Add a team member (owner only). They can then sign in with a link emailed to this address. '
-    + 'role: technician (does the jobs, closes tickets) or owner (everything, including settings and the team). '
-    + 'An agent\'s call always waits for the owner\'s approval (give reasoning); an agent may never add an owner.',
+  description:
+    'Add a team member (owner only). They can then sign in with a link emailed to this address. ' +
+    'role: technician (does the jobs, closes tickets) or owner (everything, including settings and the team). ' +
+    "An agent's call always waits for the owner's approval (give reasoning); an agent may never add an owner.",
   // Whoever holds the address signs in, reads their tickets' customers and completes close-outs the owner may be asked
   // about: an agent adding an address it reads would approve its own requests. So every agent call waits for the owner,
   // and no level or standing rule lifts that (email is required, so every call gives it). Owners are never an agent's.
@@ -26,13 +27,21 @@ export const addUser = defineAction({
     agent: 'requires_authorization',
     technician: 'none',
     refuseAgent: (input) => (input.role === 'owner' ? 'an agent may never add an owner; ask an owner to add one' : null),
-    ownerApproves: { fields: ['email'], why: 'adds a person who can sign in, read their tickets\' customers (addresses, gate codes) and close jobs' },
+    ownerApproves: {
+      fields: ['email'],
+      why: "adds a person who can sign in, read their tickets' customers (addresses, gate codes) and close jobs",
+    },
   },
   async preview(ctx, input) {
     const { currency, timezone } = await loadTenantSettings(ctx.db)
-    return { summary: `Add ${input.name} (${input.email}) to the team as ${input.role === 'owner' ? 'an owner' : 'a technician'}`,
-      warnings: [`Whoever reads ${input.email} can sign in and see the customers of the tickets given to them. Check the address is theirs.`],
-      currency, timezone }
+    return {
+      summary: `Add ${input.name} (${input.email}) to the team as ${input.role === 'owner' ? 'an owner' : 'a technician'}`,
+      warnings: [
+        `Whoever reads ${input.email} can sign in and see the customers of the tickets given to them. Check the address is theirs.`,
+      ],
+      currency,
+      timezone,
+    }
   },
   keywords: ['team', 'staff', 'employee', 'technician', 'invite', 'new user'],
   input: z.strictObject({
@@ -43,8 +52,12 @@ export const addUser = defineAction({
   output: USER_RECORD,
   async run(ctx, input) {
     await assertEmailFree(ctx.db, input.email)
-    const r = await ctx.db.query(`insert into users (tenant_id, email, name, role) values ($1, $2, $3, $4) returning ${USER_COLUMNS}`,
-      [ctx.tenantId, input.email, input.name, input.role])
+    const r = await ctx.db.query(`insert into users (tenant_id, email, name, role) values ($1, $2, $3, $4) returning ${USER_COLUMNS}`, [
+      ctx.tenantId,
+      input.email,
+      input.name,
+      input.role,
+    ])
     const user = r.rows[0]
     await ctx.audit({ entityType: 'user', entityId: String(user.id), action: 'create', before: null, after: user })
     return user
@@ -58,11 +71,12 @@ export const updateUser = defineAction({
   title: 'Change a team member',
   place: page('/team', 'pick the person, then Edit'),
   words: { area: 'Your business', phrase: 'change a team member' },
-  description: 'Update a team member (owner only): name, role (technician|owner) and/or active. active false deactivates them: '
-    + 'they can no longer sign in, and everything that acts for them stops for good (sessions, unused sign-in links, their calendar '
-    + 'feeds and the business feeds they made, the agent tokens and OAuth apps they made), while their tickets and history stay; '
-    + 'active true lets them sign in again, with none of those back. '
-    + 'The last active owner can neither become a technician nor be deactivated.',
+  description:
+    'Update a team member (owner only): name, role (technician|owner) and/or active. active false deactivates them: ' +
+    'they can no longer sign in, and everything that acts for them stops for good (sessions, unused sign-in links, their calendar ' +
+    'feeds and the business feeds they made, the agent tokens and OAuth apps they made), while their tickets and history stay; ' +
+    'active true lets them sign in again, with none of those back. ' +
+    'The last active owner can neither become a technician nor be deactivated.',
   access: { agent: 'never', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
@@ -80,19 +94,28 @@ export const updateUser = defineAction({
       const owners = await ctx.db.query(`select id from users where role = 'owner' and deactivated_at is null order by id for update`)
       if (owners.rows.length <= 1) {
         const what = input.active === false ? 'deactivated' : 'made a technician'
-        throw new AppError('CONFLICT', `${before.name || before.email} is the only owner still active and cannot be ${what}; make someone else an owner first`,
-          { field: input.active === false ? 'data.active' : 'data.role' })
+        throw new AppError(
+          'CONFLICT',
+          `${before.name || before.email} is the only owner still active and cannot be ${what}; make someone else an owner first`,
+          { field: input.active === false ? 'data.active' : 'data.role' },
+        )
       }
     }
     const changes: Record<string, unknown> = { name: input.name, role: input.role }
-    if (input.active !== undefined && input.active === Boolean(before.deactivated_at)) changes.deactivated_at = input.active ? null : new Date()
+    if (input.active !== undefined && input.active === Boolean(before.deactivated_at))
+      changes.deactivated_at = input.active ? null : new Date()
     const { sets, values } = setClause(changes)
     if (!sets.length) return before
     values.push(input.user_id)
     const r = await ctx.db.query(`update users set ${sets.join(', ')} where id = $${values.length} returning ${USER_COLUMNS}`, values)
     if (input.active === false) await revokeWhatActsFor(ctx, input.user_id)
-    await ctx.audit({ entityType: 'user', entityId: input.user_id, action: input.active === false && !before.deactivated_at ? 'deactivate' : 'update',
-      before, after: r.rows[0] })
+    await ctx.audit({
+      entityType: 'user',
+      entityId: input.user_id,
+      action: input.active === false && !before.deactivated_at ? 'deactivate' : 'update',
+      before,
+      after: r.rows[0],
+    })
     return r.rows[0]
   },
 })

@@ -11,9 +11,15 @@ import { revokeCalendarFeed } from '../calendars/actions.js'
 export async function revokeWhatActsFor(ctx: OperationContext, userId: string): Promise<void> {
   await ctx.db.query('update sessions set ended_at = now() where user_id = $1 and ended_at is null', [userId])
   await ctx.db.query('update magic_links set expires_at = now() where user_id = $1 and used_at is null and expires_at > now()', [userId])
-  const feeds = await ctx.db.query<{ id: string }>(`select id from calendar_feeds
-    where revoked_at is null and (user_id = $1 or (scope = 'business' and created_by = $1)) order by id`, [userId])
+  const feeds = await ctx.db.query<{ id: string }>(
+    `select id from calendar_feeds
+    where revoked_at is null and (user_id = $1 or (scope = 'business' and created_by = $1)) order by id`,
+    [userId],
+  )
   for (const feed of feeds.rows) await callWithin(ctx, revokeCalendarFeed, { calendar_feed_id: feed.id })
-  const tokens = await ctx.db.query<{ id: string }>('select id from agent_tokens where created_by = $1 and revoked_at is null order by id', [userId])
+  const tokens = await ctx.db.query<{ id: string }>(
+    'select id from agent_tokens where created_by = $1 and revoked_at is null order by id',
+    [userId],
+  )
   for (const token of tokens.rows) await callWithin(ctx, revokeAgentTokenAction, { agent_token_id: token.id })
 }

@@ -16,11 +16,15 @@ export async function lockUser(tx: Queryable, id: string): Promise<Record<string
 /** Refuses an email address another team member of this business already signs in with. */
 export async function assertEmailFree(tx: Queryable, email: string, exceptId: string | null = null): Promise<void> {
   const r = await tx.query<{ id: string; name: string }>(
-    'select id, name from users where lower(email) = lower($1) and ($2::uuid is null or id <> $2)', [email, exceptId])
+    'select id, name from users where lower(email) = lower($1) and ($2::uuid is null or id <> $2)',
+    [email, exceptId],
+  )
   const other = r.rows[0]
   if (other) {
-    throw new AppError('CONFLICT', `${email} already belongs to team member ${other.name || '(no name)'} (user id ${other.id})`,
-      { field: 'data.email', user_id: other.id })
+    throw new AppError('CONFLICT', `${email} already belongs to team member ${other.name || '(no name)'} (user id ${other.id})`, {
+      field: 'data.email',
+      user_id: other.id,
+    })
   }
 }
 

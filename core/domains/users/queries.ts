@@ -8,9 +8,10 @@ import { auditTrailExpansion } from '../../output-types.js'
 /** The team: owners and technicians, by name. */
 export const usersQuery = defineQuery({
   type: 'users',
-  description: 'Team members (owners and technicians), sorted by name. Each: id, name, email, role, created_at. '
-    + 'Filters: role (owner|technician), q (part of the name or email), active (true: can sign in and take work; false: deactivated). '
-    + 'Use an active one\'s id as technician_id on tickets.',
+  description:
+    'Team members (owners and technicians), sorted by name. Each: id, name, email, role, created_at. ' +
+    'Filters: role (owner|technician), q (part of the name or email), active (true: can sign in and take work; false: deactivated). ' +
+    "Use an active one's id as technician_id on tickets.",
   entity: 'user',
   keywords: ['team', 'staff', 'technicians', 'employees'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -33,7 +34,9 @@ export const usersQuery = defineQuery({
     const r = await ctx.db.query(
       `select ${USER_COLUMNS}, lower(name) as _sort_name from users
        ${whereAll(where)}
-       order by lower(name), id limit ${params.add(req.limit + 1)}`, params.values)
+       order by lower(name), id limit ${params.add(req.limit + 1)}`,
+      params.values,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
   },
 })

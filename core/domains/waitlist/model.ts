@@ -16,7 +16,12 @@ export const NOON = '12:00'
 export const OPEN_STATUSES = ['waiting', 'offered']
 
 /** Where waitlist entries live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
-export const WAITLIST_TABLE: RecordKind = { table: 'waitlist_entries', columns: WAITLIST_COLUMNS, entity: 'waitlist_entry', noun: 'waitlist entry' }
+export const WAITLIST_TABLE: RecordKind = {
+  table: 'waitlist_entries',
+  columns: WAITLIST_COLUMNS,
+  entity: 'waitlist_entry',
+  noun: 'waitlist entry',
+}
 
 /** A waitlist entry, locked for update, or NOT_FOUND. */
 export async function lockEntry(tx: Queryable, id: string): Promise<Record<string, unknown>> {
@@ -26,16 +31,23 @@ export async function lockEntry(tx: Queryable, id: string): Promise<Record<strin
 /** Refuses to change an entry that is no longer waiting, naming its status. */
 export function assertOpen(entry: Record<string, unknown>, wanted: string): void {
   if (OPEN_STATUSES.includes(String(entry.status))) return
-  throw new AppError('CONFLICT', `Waitlist entry ${entry.id} is ${entry.status} and cannot be ${wanted}; add a new entry with waitlist.add`,
-    { from: entry.status, to: wanted })
+  throw new AppError(
+    'CONFLICT',
+    `Waitlist entry ${entry.id} is ${entry.status} and cannot be ${wanted}; add a new entry with waitlist.add`,
+    { from: entry.status, to: wanted },
+  )
 }
 
 /** Checks the references and dates of an entry as it would be stored (and, given today, that it is not over); problems name their field. */
-export async function checkEntry(tx: Queryable, e: { contact_id: string; service_id: string | null; address_id: string | null;
-  earliest_date: string; latest_date: string }, today: string | null): Promise<void> {
+export async function checkEntry(
+  tx: Queryable,
+  e: { contact_id: string; service_id: string | null; address_id: string | null; earliest_date: string; latest_date: string },
+  today: string | null,
+): Promise<void> {
   const contact = await tx.query('select 1 from contacts where id = $1', [e.contact_id])
   if (!contact.rows.length) throw notFound('contact', e.contact_id)
-  if (e.service_id && !(await tx.query('select 1 from services where id = $1', [e.service_id])).rows.length) throw notFound('service', e.service_id)
+  if (e.service_id && !(await tx.query('select 1 from services where id = $1', [e.service_id])).rows.length)
+    throw notFound('service', e.service_id)
   if (e.address_id) {
     const a = await tx.query<{ contact_id: string }>('select contact_id from addresses where id = $1', [e.address_id])
     if (!a.rows.length) throw notFound('address', e.address_id)
@@ -53,14 +65,19 @@ export async function checkEntry(tx: Queryable, e: { contact_id: string; service
 export async function findOpenDuplicate(tx: Queryable, contactId: string, serviceId: string | null, exceptId: string | null) {
   const r = await tx.query<{ id: string }>(
     `select id from waitlist_entries where contact_id = $1 and service_id is not distinct from $2 and status in ('waiting', 'offered')
-       and ($3::uuid is null or id <> $3) limit 1`, [contactId, serviceId, exceptId])
+       and ($3::uuid is null or id <> $3) limit 1`,
+    [contactId, serviceId, exceptId],
+  )
   return r.rows[0]?.id ?? null
 }
 
 /** The CONFLICT for a second open entry, naming the first. */
 export function duplicateEntry(existingId: string): AppError {
-  return new AppError('CONFLICT', `This contact is already waiting for this service in entry ${existingId}; change it with waitlist.update`,
-    { waitlist_entry_id: existingId })
+  return new AppError(
+    'CONFLICT',
+    `This contact is already waiting for this service in entry ${existingId}; change it with waitlist.update`,
+    { waitlist_entry_id: existingId },
+  )
 }
 
 /** A waitlist entry as the API shows it (WAITLIST_COLUMNS). */

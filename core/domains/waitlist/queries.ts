@@ -18,8 +18,9 @@ const ENTRY_ADDRESS = `left join lateral (
 /** Waitlist entries by id, or first come first served, filtered by status, contact and service. */
 export const waitlistQuery = defineQuery({
   type: 'waitlist',
-  description: 'Waitlist entries, oldest first, each with contact_name. Filters: status (waiting|offered|scheduled|removed; default: all but '
-    + 'removed), contact_id, service_id. To fill a gap in the schedule use waitlist_candidates.',
+  description:
+    'Waitlist entries, oldest first, each with contact_name. Filters: status (waiting|offered|scheduled|removed; default: all but ' +
+    'removed), contact_id, service_id. To fill a gap in the schedule use waitlist_candidates.',
   entity: 'waitlist_entry',
   keywords: ['wait list', 'waiting customers'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -43,7 +44,9 @@ export const waitlistQuery = defineQuery({
          and ($3::uuid is null or w.contact_id = $3)
          and ($4::uuid is null or w.service_id = $4)
          ${after}
-       order by w.created_at, w.id limit $${args.length}`, args)
+       order by w.created_at, w.id limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
   },
 })
@@ -54,13 +57,14 @@ const instant = isoInstant()
 /** Waiting customers who could take a free slot, nearest first. */
 export const waitlistCandidatesQuery = defineQuery({
   type: 'waitlist_candidates',
-  description: 'Who on the waitlist could take a free slot. The slot: date (YYYY-MM-DD, business time zone; default today) and a window, '
-    + 'either start_time/end_time (HH:MM business time) or start_at/end_at (ISO 8601 instants); without a window the whole day. Returns '
-    + 'waiting entries whose earliest_date..latest_date contains the date, whose preferred_days include its weekday (or are empty) and '
-    + 'whose time_of_day fits the window (morning: the window starts before 12:00; afternoon: it ends after 12:00). Near: '
-    + 'near_address_id, or postal_code and/or city; ranked same postal code first, then same city, then the rest (match says which), '
-    + 'oldest entry first within each. Each has the contact\'s name, phone, email and the address matched (the entry\'s, else the '
-    + 'contact\'s first). For one entry\'s details and history use the waitlist data type.',
+  description:
+    'Who on the waitlist could take a free slot. The slot: date (YYYY-MM-DD, business time zone; default today) and a window, ' +
+    'either start_time/end_time (HH:MM business time) or start_at/end_at (ISO 8601 instants); without a window the whole day. Returns ' +
+    'waiting entries whose earliest_date..latest_date contains the date, whose preferred_days include its weekday (or are empty) and ' +
+    'whose time_of_day fits the window (morning: the window starts before 12:00; afternoon: it ends after 12:00). Near: ' +
+    'near_address_id, or postal_code and/or city; ranked same postal code first, then same city, then the rest (match says which), ' +
+    "oldest entry first within each. Each has the contact's name, phone, email and the address matched (the entry's, else the " +
+    "contact's first). For one entry's details and history use the waitlist data type.",
   keywords: ['fill a gap', 'cancellation', 'open slot', 'who can come'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -86,7 +90,16 @@ export const waitlistCandidatesQuery = defineQuery({
     preferred_days: z.array(z.enum(WEEKDAYS)),
     time_of_day: z.enum(['any', 'morning', 'afternoon']),
     notes: z.string().nullable(),
-    address: z.object({ id: z.uuid(), line1: z.string(), line2: z.string().nullable(), city: z.string(), state: z.string(), postal_code: z.string() }).nullable(),
+    address: z
+      .object({
+        id: z.uuid(),
+        line1: z.string(),
+        line2: z.string().nullable(),
+        city: z.string(),
+        state: z.string(),
+        postal_code: z.string(),
+      })
+      .nullable(),
     created_at: timestamp,
     match: z.enum(['postal_code', 'city', 'other']),
   }),
@@ -95,8 +108,15 @@ export const waitlistCandidatesQuery = defineQuery({
     const settings = await loadTenantSettings(ctx.db)
     const slot = slotOf(p, settings.timezone, localDate(ctx.services.now(), settings.timezone))
     const near = await nearOf(ctx.db, p)
-    const args: unknown[] = [req.id ?? null, slot.date, weekdayOf(slot.date), slot.start < NOON, slot.end > NOON,
-      near.postal_code, near.city]
+    const args: unknown[] = [
+      req.id ?? null,
+      slot.date,
+      weekdayOf(slot.date),
+      slot.start < NOON,
+      slot.end > NOON,
+      near.postal_code,
+      near.city,
+    ]
     const after = afterCursor(args, req.cursor, 'where (x._rank, x.created_at, x.id) >', ['int', 'timestamptz', 'uuid'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
@@ -118,15 +138,23 @@ export const waitlistCandidatesQuery = defineQuery({
            and (cardinality(w.preferred_days) = 0 or $3::text = any(w.preferred_days))
            and (w.time_of_day = 'any' or (w.time_of_day = 'morning' and $4::boolean) or (w.time_of_day = 'afternoon' and $5::boolean))
        ) x ${after}
-       order by x._rank, x.created_at, x.id limit $${args.length}`, args)
+       order by x._rank, x.created_at, x.id limit $${args.length}`,
+      args,
+    )
     return pageOf(r.rows, req.limit, (row) => [row._rank, row._sort_at, row.id])
   },
 })
 
 /** The slot asked about, in the business's wall-clock time: a date and a [start, end) window, "24:00" meaning midnight after. */
-function slotOf(p: { date?: string; start_time?: string; end_time?: string; start_at?: string; end_at?: string }, timeZone: string, today: string) {
+function slotOf(
+  p: { date?: string; start_time?: string; end_time?: string; start_at?: string; end_at?: string },
+  timeZone: string,
+  today: string,
+) {
   if ((p.start_time || p.end_time) && (p.start_at || p.end_at)) {
-    throw validationError([{ field: p.start_at ? 'start_at' : 'end_at', message: 'give the window as start_time/end_time or as start_at/end_at, not both' }])
+    throw validationError([
+      { field: p.start_at ? 'start_at' : 'end_at', message: 'give the window as start_time/end_time or as start_at/end_at, not both' },
+    ])
   }
   let date = p.date ?? today
   let start = p.start_time ?? '00:00'
@@ -136,7 +164,9 @@ function slotOf(p: { date?: string; start_time?: string; end_time?: string; star
     const endAt = p.end_at ? new Date(p.end_at) : undefined
     const dated = localDate((startAt ?? endAt) as Date, timeZone)
     if (p.date && p.date !== dated) {
-      throw validationError([{ field: 'date', message: `is ${p.date} but the window falls on ${dated} in the business time zone ${timeZone}` }])
+      throw validationError([
+        { field: 'date', message: `is ${p.date} but the window falls on ${dated} in the business time zone ${timeZone}` },
+      ])
     }
     date = dated
     if (startAt) start = localDate(startAt, timeZone) === date ? localTime(startAt, timeZone) : '00:00'
@@ -155,7 +185,9 @@ async function nearOf(tx: Queryable, p: { near_address_id?: string; postal_code?
   if (p.postal_code || p.city) {
     throw validationError([{ field: 'near_address_id', message: 'give near_address_id or postal_code/city, not both' }])
   }
-  const r = await tx.query<{ postal_code: string; city: string }>('select postal_code, city from addresses where id = $1', [p.near_address_id])
+  const r = await tx.query<{ postal_code: string; city: string }>('select postal_code, city from addresses where id = $1', [
+    p.near_address_id,
+  ])
   if (!r.rows[0]) throw notFound('address', p.near_address_id)
   return r.rows[0]
 }

@@ -26,16 +26,27 @@ async function tickets(q: Queryable, tenantId: string): Promise<Fixture> {
      dl as (insert into ticket_line_items (tenant_id, ticket_id, description, unit_price_cents) select $1, d.id, 'Windows', 5000 from d),
      ot as (insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, o.id, u.id from o, u),
      dt as (insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, d.id, $2 from d)
-     select o.id as open, d.id as closed, ol.id as "openLine", u.id as tech from o, d, ol, u`, [tenantId, await ownerOf(q, tenantId)])
+     select o.id as open, d.id as closed, ol.id as "openLine", u.id as tech from o, d, ol, u`,
+    [tenantId, await ownerOf(q, tenantId)],
+  )
   const f = r.rows[0]
-  await q.query(`insert into notes (tenant_id, ticket_id, content, author_type) values ($1, $2, 'bring the long ladder', 'system')`, [tenantId, f.open])
+  await q.query(`insert into notes (tenant_id, ticket_id, content, author_type) values ($1, $2, 'bring the long ladder', 'system')`, [
+    tenantId,
+    f.open,
+  ])
   await q.query(`insert into closeouts (tenant_id, ticket_id) values ($1, $2)`, [tenantId, f.open])
-  await q.query(`insert into invoices (tenant_id, number, ticket_id, contact_id, currency, issued_on, due_on)
-    select $1, 'INV-9', $2, contact_id, 'USD', current_date, current_date from tickets where id = $2`, [tenantId, f.open])
-  await q.query(`with m as (insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at, ticket_id)
+  await q.query(
+    `insert into invoices (tenant_id, number, ticket_id, contact_id, currency, issued_on, due_on)
+    select $1, 'INV-9', $2, contact_id, 'USD', current_date, current_date from tickets where id = $2`,
+    [tenantId, f.open],
+  )
+  await q.query(
+    `with m as (insert into scheduled_messages (tenant_id, contact_id, kind, subject, body, send_at, ticket_id)
       select $1, contact_id, 'reminder', 's', 'b', now() + interval '1 hour', $2 from tickets where id = $2 returning id)
     insert into response_links (tenant_id, message_id, ticket_id, purpose, token_hash, appointment_start, expires_at)
-    select $1, m.id, $2, 'confirm', 'closed-test-hash', now() + interval '1 day', now() + interval '1 day' from m`, [tenantId, f.open])
+    select $1, m.id, $2, 'confirm', 'closed-test-hash', now() + interval '1 day', now() + interval '1 day' from m`,
+    [tenantId, f.open],
+  )
   await q.query(`update tickets set status = 'completed', closed_at = now() where id = $1`, [f.closed])
   return f
 }
@@ -59,7 +70,12 @@ describe.each(engines)('a closed ticket never changes (%s)', (engine) => {
   const closedTicket = async () => {
     const all = await snapshotTenant(t.db, tenant.tenant_id)
     const mentions = (rows: string[]) => rows.filter((row) => row.includes(f.closed)).sort()
-    return { tickets: mentions(all.tickets), lines: mentions(all.ticket_line_items), techs: mentions(all.ticket_technicians), audit: all.audit_log }
+    return {
+      tickets: mentions(all.tickets),
+      lines: mentions(all.ticket_line_items),
+      techs: mentions(all.ticket_technicians),
+      audit: all.audit_log,
+    }
   }
 
   it('refuses, as the app role, to move a line item or a technician of an open ticket into the closed one', async () => {
@@ -70,7 +86,10 @@ describe.each(engines)('a closed ticket never changes (%s)', (engine) => {
       ['update ticket_line_items set ticket_id = $1', [f.closed]],
     ] as const
     for (const [sql, args] of moves) {
-      await expect(asApp((tx) => tx.query(sql, [...args])), sql).rejects.toMatchObject({ code: 'IMMUTABLE' })
+      await expect(
+        asApp((tx) => tx.query(sql, [...args])),
+        sql,
+      ).rejects.toMatchObject({ code: 'IMMUTABLE' })
     }
     expect(await closedTicket()).toEqual(before)
   })
@@ -78,20 +97,29 @@ describe.each(engines)('a closed ticket never changes (%s)', (engine) => {
   it('refuses, as the app role, to move a note, close-out, invoice, message or answer link onto or off a closed ticket', async () => {
     const before = await closedTicket()
     for (const table of ['notes', 'closeouts', 'invoices', 'scheduled_messages', 'response_links']) {
-      await expect(asApp((tx) => tx.query(`update ${table} set ticket_id = $1 where ticket_id = $2`, [f.closed, f.open])), table)
-        .rejects.toMatchObject({ code: 'IMMUTABLE' })
+      await expect(
+        asApp((tx) => tx.query(`update ${table} set ticket_id = $1 where ticket_id = $2`, [f.closed, f.open])),
+        table,
+      ).rejects.toMatchObject({ code: 'IMMUTABLE' })
     }
-    const still = await t.db.query<{ n: number }>(`select (select count(*) from notes where ticket_id = $1)
+    const still = await t.db.query<{ n: number }>(
+      `select (select count(*) from notes where ticket_id = $1)
       + (select count(*) from closeouts where ticket_id = $1) + (select count(*) from invoices where ticket_id = $1)
-      + (select count(*) from scheduled_messages where ticket_id = $1) + (select count(*) from response_links where ticket_id = $1) as n`, [f.open])
+      + (select count(*) from scheduled_messages where ticket_id = $1) + (select count(*) from response_links where ticket_id = $1) as n`,
+      [f.open],
+    )
     expect(Number(still.rows[0].n)).toBe(5)
     expect(await closedTicket()).toEqual(before)
   })
 
   it('still lets records of the open ticket change, and a note be added to the closed one', async () => {
     await asApp((tx) => tx.query(`update ticket_line_items set quantity = 2 where id = $1`, [f.openLine]))
-    await asApp((tx) => tx.query(`insert into notes (tenant_id, ticket_id, content, author_type) values ($1, $2, 'paid in cash', 'user')`,
-      [tenant.tenant_id, f.closed]))
+    await asApp((tx) =>
+      tx.query(`insert into notes (tenant_id, ticket_id, content, author_type) values ($1, $2, 'paid in cash', 'user')`, [
+        tenant.tenant_id,
+        f.closed,
+      ]),
+    )
     const q = await t.db.query('select quantity from ticket_line_items where id = $1', [f.openLine])
     expect(q.rows).toEqual([{ quantity: 2 }])
   })
@@ -100,13 +128,19 @@ describe.each(engines)('a closed ticket never changes (%s)', (engine) => {
     const before = await closedTicket()
     const tables = ['tickets', 'ticket_line_items', 'ticket_technicians', 'audit_log']
     for (const table of tables) {
-      await expect(asApp((tx) => tx.query(`truncate ${table} cascade`)), table).rejects.toMatchObject({ code: 'FORBIDDEN' })
+      await expect(
+        asApp((tx) => tx.query(`truncate ${table} cascade`)),
+        table,
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' })
       await expect(t.db.query(`truncate ${table} cascade`), `${table} as owner`).rejects.toMatchObject({ code: 'CR001' })
     }
     // Truncating a table the tickets refer to cascades into them, and is refused with them.
     await expect(t.db.query('truncate contacts cascade')).rejects.toMatchObject({ code: 'CR001' })
-    const truncatable = await t.db.query<{ name: string }>(`select c.relname as name from pg_class c
-      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and has_table_privilege($1, c.oid, 'truncate')`, [APP_ROLE])
+    const truncatable = await t.db.query<{ name: string }>(
+      `select c.relname as name from pg_class c
+      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and has_table_privilege($1, c.oid, 'truncate')`,
+      [APP_ROLE],
+    )
     expect(truncatable.rows).toEqual([])
     expect(await closedTicket()).toEqual(before)
   })

@@ -13,7 +13,10 @@ interface Victim {
   tenant: CreatedTenant
   email: string
   prefix: string
-  hashes: Record<'agent_tokens' | 'magic_links' | 'sessions' | 'response_links' | 'pay_links' | 'calendar_feeds' | 'oauth_codes' | 'oauth_tokens', string>
+  hashes: Record<
+    'agent_tokens' | 'magic_links' | 'sessions' | 'response_links' | 'pay_links' | 'calendar_feeds' | 'oauth_codes' | 'oauth_tokens',
+    string
+  >
   messageId: string
 }
 
@@ -21,7 +24,9 @@ interface Victim {
 async function victim(t: TestDatabase): Promise<Victim> {
   const email = 'owner@victim.test'
   const tenant = await createTenant(t.db, { name: 'Victim Windows', owner_email: email })
-  const token = await withTenant(t.db, { tenantId: tenant.tenant_id, actorType: 'system' }, (tx) => createAgentToken(tx, tenant.tenant_id, 'spare'))
+  const token = await withTenant(t.db, { tenantId: tenant.tenant_id, actorType: 'system' }, (tx) =>
+    createAgentToken(tx, tenant.tenant_id, 'spare'),
+  )
   const link = await issueMagicLinkFor(t.db, tenant.tenant_id, tenant.owner_user_id)
   const session = await createSession(t.db, tenant.tenant_id, tenant.owner_user_id)
   const b = tenant.tenant_id
@@ -42,10 +47,23 @@ async function victim(t: TestDatabase): Promise<Victim> {
             values ($1, $5, 'crmc_victim', $7, $8, 'https://app.test/cb', 'c', 'http://x/mcp', now() + interval '1 minute')),
      ot as (insert into oauth_tokens (tenant_id, agent_token_id, client_id, kind, token_hash, resource, expires_at)
             values ($1, $7, 'crmc_victim', 'access', $6, 'http://x/mcp', now() + interval '1 hour'))
-     select m.id as message_id from m`, [b, hashSecret('response-secret'), hashSecret('pay-secret'), hashSecret('calendar-secret'),
-    hashSecret('oauth-code'), hashSecret('oauth-access'), token.id, tenant.owner_user_id])
+     select m.id as message_id from m`,
+    [
+      b,
+      hashSecret('response-secret'),
+      hashSecret('pay-secret'),
+      hashSecret('calendar-secret'),
+      hashSecret('oauth-code'),
+      hashSecret('oauth-access'),
+      token.id,
+      tenant.owner_user_id,
+    ],
+  )
   return {
-    tenant, email, prefix: token.prefix, messageId: ids.rows[0].message_id,
+    tenant,
+    email,
+    prefix: token.prefix,
+    messageId: ids.rows[0].message_id,
     hashes: {
       agent_tokens: hashSecret(token.token),
       magic_links: hashSecret(link.token),
@@ -72,9 +90,10 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
 
   /** Raw SQL as the app role inside a request transaction of the attacking business. */
   const asAttacker = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(t.db, { tenantId: own.tenant_id, actorType: 'agent' }, fn)
-  const setLookup = (tx: Queryable, name: string, value: string) => tx.query(`select set_config($1, $2, true)`, [`app.lookup_${name}`, value])
+  const setLookup = (tx: Queryable, name: string, value: string) =>
+    tx.query(`select set_config($1, $2, true)`, [`app.lookup_${name}`, value])
 
-  it('setting the sign-in email itself shows and changes none of the other business\'s users', async () => {
+  it("setting the sign-in email itself shows and changes none of the other business's users", async () => {
     const seen = await asAttacker(async (tx) => {
       await setLookup(tx, 'email', v.email)
       const read = await tx.query('select id from users where lower(email) = $1', [v.email])
@@ -93,20 +112,29 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
       for (const [table, hash] of Object.entries(v.hashes)) {
         await setLookup(tx, 'token_hash', hash)
         const read = await tx.query(`select * from ${table} where token_hash = $1`, [hash])
-        const changed = table === 'agent_tokens'
-          ? await tx.query('update agent_tokens set revoked_at = now() where token_hash = $1 or prefix = $2', [hash, v.prefix])
-          : await tx.query(`update ${table} set created_at = created_at where token_hash = $1`, [hash])
+        const changed =
+          table === 'agent_tokens'
+            ? await tx.query('update agent_tokens set revoked_at = now() where token_hash = $1 or prefix = $2', [hash, v.prefix])
+            : await tx.query(`update ${table} set created_at = created_at where token_hash = $1`, [hash])
         out[table] = [read.rows.length, changed.rowCount]
       }
       return out
     })
-    expect(seen).toEqual({ agent_tokens: [0, 0], magic_links: [0, 0], sessions: [0, 0], response_links: [0, 0], pay_links: [0, 0],
-      calendar_feeds: [0, 0], oauth_codes: [0, 0], oauth_tokens: [0, 0] })
+    expect(seen).toEqual({
+      agent_tokens: [0, 0],
+      magic_links: [0, 0],
+      sessions: [0, 0],
+      response_links: [0, 0],
+      pay_links: [0, 0],
+      calendar_feeds: [0, 0],
+      oauth_codes: [0, 0],
+      oauth_tokens: [0, 0],
+    })
     const token = await t.db.query('select revoked_at from agent_tokens where prefix = $1', [v.prefix])
     expect(token.rows).toEqual([{ revoked_at: null }])
   })
 
-  it('cannot call the worker\'s or the webhooks\' cross-business functions', async () => {
+  it("cannot call the worker's or the webhooks' cross-business functions", async () => {
     const calls = [
       'select * from claim_due_messages(100, 600, now())',
       `select * from tenants_with_overdue_invoices(now() + interval '1 year')`,
@@ -119,18 +147,25 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
       'select * from tenants_with_rule_segments()',
     ]
     for (const call of calls) {
-      await expect(asAttacker((tx) => tx.query(call)), call).rejects.toMatchObject({ code: 'FORBIDDEN' })
+      await expect(
+        asAttacker((tx) => tx.query(call)),
+        call,
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' })
     }
     const message = await t.db.query('select lease_token from scheduled_messages where id = $1', [v.messageId])
     expect(message.rows).toEqual([{ lease_token: null }])
   })
 
-  it('rebuilding search entries with the other business\'s contact ids leaves its entries alone', async () => {
-    const before = await t.db.query('select kind, id, terms from search_entries where tenant_id = $1 order by kind, id', [v.tenant.tenant_id])
+  it("rebuilding search entries with the other business's contact ids leaves its entries alone", async () => {
+    const before = await t.db.query('select kind, id, terms from search_entries where tenant_id = $1 order by kind, id', [
+      v.tenant.tenant_id,
+    ])
     const ids = await t.db.query<{ id: string }>('select id from contacts where tenant_id = $1', [v.tenant.tenant_id])
     await t.db.query(`update search_entries set terms = 'untouched' where tenant_id = $1 and kind = 'contact'`, [v.tenant.tenant_id])
     await asAttacker((tx) => tx.query('select search_refresh_own_contacts($1::uuid[])', [ids.rows.map((r) => r.id)]))
-    const after = await t.db.query<{ terms: string }>(`select terms from search_entries where tenant_id = $1 and kind = 'contact'`, [v.tenant.tenant_id])
+    const after = await t.db.query<{ terms: string }>(`select terms from search_entries where tenant_id = $1 and kind = 'contact'`, [
+      v.tenant.tenant_id,
+    ])
     expect(ids.rows.length).toBeGreaterThan(0)
     expect(after.rows.map((r) => r.terms)).toEqual(before.rows.filter((r: any) => r.kind === 'contact').map(() => 'untouched'))
   })
@@ -145,7 +180,7 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
     expect((await asAttacker(vocabulary)).rows).toEqual([])
   })
 
-  it('the contacts\' word filter finds nothing of the other business by name or email', async () => {
+  it("the contacts' word filter finds nothing of the other business by name or email", async () => {
     const asVictim = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(t.db, { tenantId: v.tenant.tenant_id, actorType: 'agent' }, fn)
     for (const q of ['Vic', 'vic@victim.test']) {
       const match = (tx: Queryable) => tx.query<{ id: string }>('select contact_ids_matching($1) as id', [q])
@@ -156,8 +191,12 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
 
   it('the other word filters (customers by words, invoice numbers, leads, services, team) and the custom field filters find nothing of the other business', async () => {
     const asVictim = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(t.db, { tenantId: v.tenant.tenant_id, actorType: 'agent' }, fn)
-    await t.db.query(`insert into leads (tenant_id, raw_notes, name, phone) values ($1, 'Wants gutters', 'Vicky Lead', '256-555-0199')`, [v.tenant.tenant_id])
-    await t.db.query(`insert into services (tenant_id, name, pricing, price_cents) values ($1, 'Victim Polish', 'fixed', 100)`, [v.tenant.tenant_id])
+    await t.db.query(`insert into leads (tenant_id, raw_notes, name, phone) values ($1, 'Wants gutters', 'Vicky Lead', '256-555-0199')`, [
+      v.tenant.tenant_id,
+    ])
+    await t.db.query(`insert into services (tenant_id, name, pricing, price_cents) values ($1, 'Victim Polish', 'fixed', 100)`, [
+      v.tenant.tenant_id,
+    ])
     await t.db.query(`update contacts set custom_fields = '{"gate_code": "4821"}' where tenant_id = $1`, [v.tenant.tenant_id])
     await t.db.query(`update tickets set custom_fields = '{"ladder_needed": true}' where tenant_id = $1`, [v.tenant.tenant_id])
     const lookups: Array<[string, string, unknown[]]> = [
@@ -178,10 +217,12 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
     }
   })
 
-  it('erasing with the other business\'s erasure finds no erasure and changes none of its rows', async () => {
+  it("erasing with the other business's erasure finds no erasure and changes none of its rows", async () => {
     const vic = await t.db.query<{ id: string }>('select id from contacts where tenant_id = $1', [v.tenant.tenant_id])
-    const erasure = await t.db.query<{ id: string }>('insert into erasures (tenant_id, contact_id) values ($1, $2) returning id',
-      [v.tenant.tenant_id, vic.rows[0].id])
+    const erasure = await t.db.query<{ id: string }>('insert into erasures (tenant_id, contact_id) values ($1, $2) returning id', [
+      v.tenant.tenant_id,
+      vic.rows[0].id,
+    ])
     const before = await t.db.query('select to_jsonb(c)::text as row from contacts c where tenant_id = $1', [v.tenant.tenant_id])
     await expect(asAttacker((tx) => tx.query('select erase_customer($1, now())', [erasure.rows[0].id]))).rejects.toThrow(/no erasure/)
     const after = await t.db.query('select to_jsonb(c)::text as row from contacts c where tenant_id = $1', [v.tenant.tenant_id])
@@ -189,14 +230,28 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
     await t.db.query('delete from erasures where id = $1', [erasure.rows[0].id])
   })
 
-  it('can call no function that runs as its owner except the search, the word filters, the question reading, the search-entry rebuild and the erasure, which act on the request\'s own business only', async () => {
+  it("can call no function that runs as its owner except the search, the word filters, the question reading, the search-entry rebuild and the erasure, which act on the request's own business only", async () => {
     // Trigger functions cannot be called, only fired by a statement on their own table.
     const r = await t.db.query<{ name: string }>(
       `select p.proname as name from pg_proc p
        where p.pronamespace = 'public'::regnamespace and p.prosecdef and p.prorettype <> 'trigger'::regtype
-         and has_function_privilege($1, p.oid, 'execute') order by 1`, [APP_ROLE])
-    expect(r.rows.map((row) => row.name)).toEqual(['contact_ids_matching', 'contact_ids_with_custom_value', 'contact_ids_with_words', 'erase_customer',
-      'invoice_ids_numbered', 'lead_ids_matching', 'search_hits', 'search_question', 'search_question_vocabulary', 'search_refresh_own_contacts',
-      'service_ids_matching', 'ticket_ids_with_custom_value', 'user_ids_matching'])
+         and has_function_privilege($1, p.oid, 'execute') order by 1`,
+      [APP_ROLE],
+    )
+    expect(r.rows.map((row) => row.name)).toEqual([
+      'contact_ids_matching',
+      'contact_ids_with_custom_value',
+      'contact_ids_with_words',
+      'erase_customer',
+      'invoice_ids_numbered',
+      'lead_ids_matching',
+      'search_hits',
+      'search_question',
+      'search_question_vocabulary',
+      'search_refresh_own_contacts',
+      'service_ids_matching',
+      'ticket_ids_with_custom_value',
+      'user_ids_matching',
+    ])
   })
 })

@@ -26,8 +26,12 @@ describe('the data folder lock', () => {
     const runs = await Promise.all([0, 1, 2, 3].map(() => runNode(script, [dataDir, at])))
     for (const run of runs) expect(run.code, run.stderr).toBe(0)
     const outcomes = runs.map((r) => r.stdout)
-    expect(outcomes.filter((o) => o === 'claimed'), outcomes.join('\n')).toHaveLength(1)
-    for (const refused of outcomes.filter((o) => o !== 'claimed')) expect(refused).toMatch(/^refused: The data folder .* (is in use by process \d+|another process is claiming it)/)
+    expect(
+      outcomes.filter((o) => o === 'claimed'),
+      outcomes.join('\n'),
+    ).toHaveLength(1)
+    for (const refused of outcomes.filter((o) => o !== 'claimed'))
+      expect(refused).toMatch(/^refused: The data folder .* (is in use by process \d+|another process is claiming it)/)
     expect(existsSync(join(dataDir, 'crm.lock'))).toBe(false)
   }, 60_000)
 

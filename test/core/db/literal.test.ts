@@ -6,7 +6,9 @@ const values = ["o'brien@example.com", "a\\'; drop table contacts; --", 'back\\\
 
 describe.each(engines)('settings sent as literals (%s)', (engine) => {
   let t: TestDatabase
-  beforeAll(async () => { t = await freshDatabase(engine) })
+  beforeAll(async () => {
+    t = await freshDatabase(engine)
+  })
   afterAll(() => t.dispose())
 
   it.each(['on', 'off'])('round-trips unchanged with standard_conforming_strings %s', async (scs) => {

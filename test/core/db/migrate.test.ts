@@ -31,11 +31,19 @@ afterAll(() => {
 
 /** The files on disk, read independently of the code under test: what schema_migrations must record. */
 function expectedRecords() {
-  return readMigrations().map((f) => ({ version: f.version, name: f.name, checksum: sha256(readFileSync(join(MIGRATIONS_DIR, f.name), 'utf8')) }))
+  return readMigrations().map((f) => ({
+    version: f.version,
+    name: f.name,
+    checksum: sha256(readFileSync(join(MIGRATIONS_DIR, f.name), 'utf8')),
+  }))
 }
 
 async function recorded(db: Database) {
-  return (await db.query<{ version: number; name: string; checksum: string }>('select version, name, checksum from schema_migrations order by version')).rows
+  return (
+    await db.query<{ version: number; name: string; checksum: string }>(
+      'select version, name, checksum from schema_migrations order by version',
+    )
+  ).rows
 }
 
 async function tableExists(db: Database, name: string): Promise<boolean> {
@@ -65,7 +73,10 @@ describe('reading the migrations folder', () => {
   it('reads NNNN_name.sql files in number order and ignores other files', () => {
     const dir = scratchFolder({ '0010_c.sql': 'select 3;', '0002_b.sql': 'select 2;', '0001_a.sql': 'select 1;', 'README.md': 'notes' })
     expect(readMigrations(dir).map((f) => [f.version, f.name, f.checksum])).toEqual([
-      [1, '0001_a.sql', sha256('select 1;')], [2, '0002_b.sql', sha256('select 2;')], [10, '0010_c.sql', sha256('select 3;')]])
+      [1, '0001_a.sql', sha256('select 1;')],
+      [2, '0002_b.sql', sha256('select 2;')],
+      [10, '0010_c.sql', sha256('select 3;')],
+    ])
   })
 
   it('refuses two files with the same number, naming both', () => {
@@ -89,7 +100,9 @@ describe.each(engines)('migrations (%s)', (engine) => {
         const dataDir = scratchFolder({})
         config = loadConfig({ CRM_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'silent' })
         db = await openPglite(config.dataDir)
-        dispose = async () => { await db.close().catch(() => {}) }
+        dispose = async () => {
+          await db.close().catch(() => {})
+        }
       } else {
         const empty = await emptyPostgres()
         config = loadConfig({ DATABASE_URL: empty.url, LOG_LEVEL: 'silent' })
@@ -110,9 +123,28 @@ describe.each(engines)('migrations (%s)', (engine) => {
       expect(await pendingMigrations(db)).toEqual([])
       // With nothing to apply, a start sends a handful of statements, not four for every file.
       const sent: string[] = []
-      const watched: Database = { ...db, query: (text, params) => { sent.push(text); return db.query(text, params) },
-        transaction: (fn, setup) => db.transaction((tx) => fn({ query: (text, params) => { sent.push(text); return tx.query(text, params) },
-          exec: (text) => { sent.push(text); return tx.exec(text) } }), setup) } as Database
+      const watched: Database = {
+        ...db,
+        query: (text, params) => {
+          sent.push(text)
+          return db.query(text, params)
+        },
+        transaction: (fn, setup) =>
+          db.transaction(
+            (tx) =>
+              fn({
+                query: (text, params) => {
+                  sent.push(text)
+                  return tx.query(text, params)
+                },
+                exec: (text) => {
+                  sent.push(text)
+                  return tx.exec(text)
+                },
+              }),
+            setup,
+          ),
+      } as Database
       expect(await migrate(watched)).toEqual([])
       expect(sent.length).toBeLessThanOrEqual(5)
       expect(await recorded(db)).toEqual(expectedRecords())
@@ -132,30 +164,43 @@ describe.each(engines)('migrations (%s)', (engine) => {
 
   describe('on a migrated database', () => {
     let t: TestDatabase
-    beforeAll(async () => { t = await freshDatabase(engine) })
+    beforeAll(async () => {
+      t = await freshDatabase(engine)
+    })
     afterAll(() => t.dispose())
 
     it('applies new files in number order, each recorded, and lists them as pending until then', async () => {
-      const extra = readMigrations(scratchFolder({
-        '9010_c.sql': 'alter table probe_order add column c int;',
-        '9001_a.sql': 'create table probe_order (a int);',
-        '9002_b.sql': 'alter table probe_order add column b int;',
-      }))
+      const extra = readMigrations(
+        scratchFolder({
+          '9010_c.sql': 'alter table probe_order add column c int;',
+          '9001_a.sql': 'create table probe_order (a int);',
+          '9002_b.sql': 'alter table probe_order add column b int;',
+        }),
+      )
       const all = [...readMigrations(), ...extra]
       expect(await pendingMigrations(t.db, all)).toEqual(['9001_a.sql', '9002_b.sql', '9010_c.sql'])
       expect(await migrate(t.db, all)).toEqual(['9001_a.sql', '9002_b.sql', '9010_c.sql'])
-      const columns = await t.db.query(`select attname from pg_attribute where attrelid = 'probe_order'::regclass and attnum > 0 order by attnum`)
+      const columns = await t.db.query(
+        `select attname from pg_attribute where attrelid = 'probe_order'::regclass and attnum > 0 order by attnum`,
+      )
       expect(columns.rows).toEqual([{ attname: 'a' }, { attname: 'b' }, { attname: 'c' }])
-      expect((await recorded(t.db)).filter((r) => r.version > 9000)).toEqual(extra.map((f) => ({ version: f.version, name: f.name, checksum: sha256(f.sql) })))
+      expect((await recorded(t.db)).filter((r) => r.version > 9000)).toEqual(
+        extra.map((f) => ({ version: f.version, name: f.name, checksum: sha256(f.sql) })),
+      )
       expect(await pendingMigrations(t.db, all)).toEqual([])
     })
 
     it('rolls back a failing file entirely, names it, records it not, and stops before the next', async () => {
-      const files = [...readMigrations(), ...readMigrations(scratchFolder({
-        '9020_ok.sql': 'create table probe_ok (a int);',
-        '9021_broken.sql': 'create table probe_half (a int);\nselect 1 / 0;',
-        '9022_after.sql': 'create table probe_after (a int);',
-      }))]
+      const files = [
+        ...readMigrations(),
+        ...readMigrations(
+          scratchFolder({
+            '9020_ok.sql': 'create table probe_ok (a int);',
+            '9021_broken.sql': 'create table probe_half (a int);\nselect 1 / 0;',
+            '9022_after.sql': 'create table probe_after (a int);',
+          }),
+        ),
+      ]
       await expect(migrate(t.db, files)).rejects.toThrow(/9021_broken\.sql failed.*division by zero/)
       expect((await recorded(t.db)).map((r) => r.version)).toContain(9020)
       expect((await recorded(t.db)).map((r) => r.version)).not.toContain(9021)
@@ -167,7 +212,9 @@ describe.each(engines)('migrations (%s)', (engine) => {
 
     it('refuses a changed, already applied file by name before applying anything new', async () => {
       const files = readMigrations()
-      const edited: MigrationFile[] = files.map((f, i) => (i === 0 ? { ...f, sql: `${f.sql}\n-- edited`, checksum: sha256(`${f.sql}\n-- edited`) } : f))
+      const edited: MigrationFile[] = files.map((f, i) =>
+        i === 0 ? { ...f, sql: `${f.sql}\n-- edited`, checksum: sha256(`${f.sql}\n-- edited`) } : f,
+      )
       const extra = readMigrations(scratchFolder({ '9030_new.sql': 'create table probe_new (a int);' }))
       await expect(migrate(t.db, [...edited, ...extra])).rejects.toThrow(`Migration ${files[0].name} was changed after it was applied`)
       expect(await tableExists(t.db, 'probe_new')).toBe(false)
@@ -182,7 +229,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('migrating one PostgreSQL databa
     const pools = [1, 2, 3].map(() => openPostgres(empty.url, 2))
     try {
       const applied = await Promise.all(pools.map((p) => migrate(p)))
-      expect(applied.flat().sort()).toEqual(readMigrations().map((f) => f.name).sort())
+      expect(applied.flat().sort()).toEqual(
+        readMigrations()
+          .map((f) => f.name)
+          .sort(),
+      )
       expect(await recorded(pools[0])).toEqual(expectedRecords())
     } finally {
       for (const p of pools) await p.close()
@@ -198,7 +249,11 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('migrating one PostgreSQL databa
       const runs = await Promise.all([runNode(script, [empty.url]), runNode(script, [empty.url])])
       for (const run of runs) expect(run.code, run.stderr).toBe(0)
       const applied = runs.flatMap((run) => JSON.parse(run.stdout) as string[])
-      expect(applied.sort()).toEqual(readMigrations().map((f) => f.name).sort())
+      expect(applied.sort()).toEqual(
+        readMigrations()
+          .map((f) => f.name)
+          .sort(),
+      )
       const db = openPostgres(empty.url, 1)
       try {
         expect(await recorded(db)).toEqual(expectedRecords())

@@ -8,7 +8,7 @@ const dir = mkdtempSync(join(tmpdir(), 'crm-pglite-settings-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('the embedded engine', () => {
-  it('keeps 32MB of shared buffers, in a data folder created and reopened, and keeps PGlite\'s own start settings', async () => {
+  it("keeps 32MB of shared buffers, in a data folder created and reopened, and keeps PGlite's own start settings", async () => {
     for (let open = 0; open < 2; open++) {
       const db = await openPglite(join(dir, 'data'))
       try {

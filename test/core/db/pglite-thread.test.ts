@@ -12,13 +12,19 @@ import { freshDatabase, type TestDatabase } from '../../helpers/databases.js'
 
 /** Settles with 'first' or 'second', whichever of the two settles first. */
 function whichFirst(first: Promise<unknown>, second: Promise<unknown>): Promise<'first' | 'second'> {
-  const settled = (p: Promise<unknown>) => p.then(() => {}, () => {})
+  const settled = (p: Promise<unknown>) =>
+    p.then(
+      () => {},
+      () => {},
+    )
   return Promise.race([settled(first).then(() => 'first' as const), settled(second).then(() => 'second' as const)])
 }
 
 describe('PGlite in a worker thread', () => {
   let t: TestDatabase
-  beforeAll(async () => { t = await freshDatabase('pglite-thread') })
+  beforeAll(async () => {
+    t = await freshDatabase('pglite-thread')
+  })
   afterAll(() => t.dispose())
 
   it('keeps this thread free while a statement runs: a timer fires before a 2-second statement ends', async () => {
@@ -40,18 +46,24 @@ describe('PGlite in a worker thread', () => {
     const a = await createTenant(t.db, { name: 'Thread A', owner_email: 'a@thread.test' })
     const b = await createTenant(t.db, { name: 'Thread B', owner_email: 'b@thread.test' })
     await withTenant(t.db, { tenantId: a.tenant_id, actorType: 'system' }, (tx) =>
-      tx.query(`insert into contacts (tenant_id, display_name) values ($1, 'Only A')`, [a.tenant_id]))
+      tx.query(`insert into contacts (tenant_id, display_name) values ($1, 'Only A')`, [a.tenant_id]),
+    )
     const seen = await withTenant(t.db, { tenantId: b.tenant_id, actorType: 'system' }, (tx) =>
-      tx.query<{ role: string; n: number }>(`select current_user as role, (select count(*) from contacts where display_name = 'Only A')::int as n`))
+      tx.query<{ role: string; n: number }>(
+        `select current_user as role, (select count(*) from contacts where display_name = 'Only A')::int as n`,
+      ),
+    )
     expect(seen.rows[0]).toEqual({ role: 'crm_app', n: 0 })
   })
 
   it('rolls back a transaction whose function throws, and reports the error thrown', async () => {
     await t.db.exec('create table if not exists thread_probe (id int primary key)')
-    await expect(t.db.transaction(async (tx) => {
-      await tx.query('insert into thread_probe values ($1)', [1])
-      throw new Error('changed my mind')
-    })).rejects.toThrow('changed my mind')
+    await expect(
+      t.db.transaction(async (tx) => {
+        await tx.query('insert into thread_probe values ($1)', [1])
+        throw new Error('changed my mind')
+      }),
+    ).rejects.toThrow('changed my mind')
     expect((await t.db.query('select count(*)::int as n from thread_probe')).rows[0]).toEqual({ n: 0 })
   })
 
@@ -72,8 +84,10 @@ describe('PGlite in a worker thread', () => {
 
   it('passes values both ways in their JavaScript types', async () => {
     const at = new Date('2026-03-02T15:00:00Z')
-    const r = await t.db.query('select $1::timestamptz as at, $2::jsonb as doc, 5::int8 as n, $3::bytea as bytes, date \'2026-03-02\' as day',
-      [at, JSON.stringify({ a: [1, 'x'] }), new Uint8Array([1, 2, 3])])
+    const r = await t.db.query(
+      "select $1::timestamptz as at, $2::jsonb as doc, 5::int8 as n, $3::bytea as bytes, date '2026-03-02' as day",
+      [at, JSON.stringify({ a: [1, 'x'] }), new Uint8Array([1, 2, 3])],
+    )
     expect(r.rows[0]).toEqual({ at, doc: { a: [1, 'x'] }, n: 5, bytes: new Uint8Array([1, 2, 3]), day: '2026-03-02' })
   })
 })
@@ -85,10 +99,12 @@ describe('checkpoints of PGlite in a worker thread', () => {
       const redo = async () => (await db.query<{ redo: string }>('select (pg_control_checkpoint()).redo_lsn::text as redo')).rows[0].redo
       const before = await redo()
       await db.exec(`create table filler as select g as id, repeat('x', 500) as body from generate_series(1, 5000) as g`)
-      const written = await db.query<{ bytes: number }>(`select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8 as bytes`, [before])
+      const written = await db.query<{ bytes: number }>(`select pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8 as bytes`, [
+        before,
+      ])
       expect(written.rows[0].bytes).toBeGreaterThan(1024 * 1024)
       let after = before
-      for (const deadline = Date.now() + 30_000; after === before && Date.now() < deadline;) {
+      for (const deadline = Date.now() + 30_000; after === before && Date.now() < deadline; ) {
         await new Promise((r) => setTimeout(r, 100))
         after = await redo()
       }
@@ -111,7 +127,10 @@ describe('closing PGlite in a worker thread', () => {
     const db = await openPgliteThread(dataDir)
     await db.exec('create table kept (id int primary key)')
     await db.query('insert into kept values (1)')
-    const stuck = db.query('select pg_sleep(60)').then(() => 'finished', (e: unknown) => e)
+    const stuck = db.query('select pg_sleep(60)').then(
+      () => 'finished',
+      (e: unknown) => e,
+    )
     await db.close(300)
     // Ended, not finished: a statement that ran its 60 seconds would have answered.
     const outcome = await stuck
@@ -171,11 +190,13 @@ describe('a statement limit on PGlite in a worker thread', () => {
     const db = await opened()
     try {
       db.limitStatements(1_000)
-      const caught = db.transaction(async (tx) => {
-        await tx.query('insert into kept values (3)')
-        await tx.query('select pg_sleep(60)').catch(() => {})
-        await tx.query('insert into kept values (4)')
-      }).catch((e: unknown) => e)
+      const caught = db
+        .transaction(async (tx) => {
+          await tx.query('insert into kept values (3)')
+          await tx.query('select pg_sleep(60)').catch(() => {})
+          await tx.query('insert into kept values (4)')
+        })
+        .catch((e: unknown) => e)
       expect(isDatabaseOutage(await caught)).toBe(true)
       expect((await db.query('select id from kept order by id')).rows).toEqual([{ id: 1 }])
     } finally {

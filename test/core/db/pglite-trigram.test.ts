@@ -9,7 +9,8 @@ describe('trigram operators on the embedded engine', () => {
     try {
       const r = await t.db.query<{ similar: boolean; word: boolean; unlike: boolean }>(
         `select 'Margaret Thornton'::text % 'Margret Thorton'::text as similar, 'Thornton'::text <% 'Margaret Thornton'::text as word,
-                'Margaret Thornton'::text % 'Zebediah Quill'::text as unlike`)
+                'Margaret Thornton'::text % 'Zebediah Quill'::text as unlike`,
+      )
       expect(r.rows).toEqual([{ similar: true, word: true, unlike: false }])
       expect((await t.db.query<{ n: number }>('select 1 as n')).rows).toEqual([{ n: 1 }])
     } finally {

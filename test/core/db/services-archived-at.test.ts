@@ -9,27 +9,40 @@ describe.each(engines)('services keep archived state as archived_at, moved by mi
   let dispose: () => Promise<void>
   let tenant: string
   beforeAll(async () => {
-    ({ db, dispose } = await emptyDatabase(engine))
+    ;({ db, dispose } = await emptyDatabase(engine))
     const files = readMigrations()
-    await migrate(db, files.filter((f) => f.name < '0059'))
+    await migrate(
+      db,
+      files.filter((f) => f.name < '0059'),
+    )
     tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Before 0059') returning id`)).rows[0].id
-    await db.query(`insert into services (tenant_id, name, pricing, price_cents, status, updated_at) values
-      ($1, 'Gutters', 'fixed', 100, 'active', '2026-01-05T10:00:00Z'), ($1, 'Old Polish', 'fixed', 100, 'archived', '2026-02-03T10:00:00Z')`, [tenant])
+    await db.query(
+      `insert into services (tenant_id, name, pricing, price_cents, status, updated_at) values
+      ($1, 'Gutters', 'fixed', 100, 'active', '2026-01-05T10:00:00Z'), ($1, 'Old Polish', 'fixed', 100, 'archived', '2026-02-03T10:00:00Z')`,
+      [tenant],
+    )
     await migrate(db, files)
   }, 120_000)
   afterAll(() => dispose())
 
   it('an archived service is archived since it last changed; an active one is not archived; status still reads the same', async () => {
     const r = await db.query<{ name: string; status: string; archived_at: Date | null }>(
-      'select name, status, archived_at from services where tenant_id = $1 order by name', [tenant])
+      'select name, status, archived_at from services where tenant_id = $1 order by name',
+      [tenant],
+    )
     expect(r.rows.map((s) => [s.name, s.status, s.archived_at && new Date(s.archived_at).toISOString()])).toEqual([
-      ['Gutters', 'active', null], ['Old Polish', 'archived', '2026-02-03T10:00:00.000Z']])
+      ['Gutters', 'active', null],
+      ['Old Polish', 'archived', '2026-02-03T10:00:00.000Z'],
+    ])
   })
 
-  it('the name of an archived service is free again, an active one\'s is not, and status can no longer be written', async () => {
+  it("the name of an archived service is free again, an active one's is not, and status can no longer be written", async () => {
     await db.query(`insert into services (tenant_id, name, pricing, price_cents) values ($1, 'old polish', 'fixed', 100)`, [tenant])
-    await expect(db.query(`insert into services (tenant_id, name, pricing, price_cents) values ($1, 'GUTTERS', 'fixed', 100)`, [tenant]))
-      .rejects.toMatchObject({ code: '23505' })
-    await expect(db.query(`update services set status = 'active' where tenant_id = $1`, [tenant])).rejects.toThrow(/can only be updated to DEFAULT/)
+    await expect(
+      db.query(`insert into services (tenant_id, name, pricing, price_cents) values ($1, 'GUTTERS', 'fixed', 100)`, [tenant]),
+    ).rejects.toMatchObject({ code: '23505' })
+    await expect(db.query(`update services set status = 'active' where tenant_id = $1`, [tenant])).rejects.toThrow(
+      /can only be updated to DEFAULT/,
+    )
   })
 })

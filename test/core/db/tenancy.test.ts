@@ -19,8 +19,13 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
     }
   })
   const asA = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(t.db, { tenantId: a, actorType: 'system' }, fn)
-  const contactOfB = () => t.db.query<{ id: string; display_name: string; tenant_id: string }>(
-    `select id, display_name, tenant_id from contacts where tenant_id = $1`, [b]).then((r) => r.rows)
+  const contactOfB = () =>
+    t.db
+      .query<{ id: string; display_name: string; tenant_id: string }>(
+        `select id, display_name, tenant_id from contacts where tenant_id = $1`,
+        [b],
+      )
+      .then((r) => r.rows)
   afterAll(() => t.dispose())
 
   it('a query with no tenant filter sees only its own tenant rows', async () => {
@@ -29,17 +34,23 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
   })
 
   it('runs as a role that is neither superuser nor table owner', async () => {
-    const r = await withTenant(t.db, { tenantId: a, actorType: 'system' }, (tx) => tx.query<{ u: string; s: boolean; owner: string }>(
-      `select current_user as u, (select rolsuper from pg_roles where rolname = current_user) as s,
-              (select tableowner from pg_tables where tablename = 'contacts') as owner`))
+    const r = await withTenant(t.db, { tenantId: a, actorType: 'system' }, (tx) =>
+      tx.query<{ u: string; s: boolean; owner: string }>(
+        `select current_user as u, (select rolsuper from pg_roles where rolname = current_user) as s,
+              (select tableowner from pg_tables where tablename = 'contacts') as owner`,
+      ),
+    )
     expect(r.rows[0].u).toBe('crm_app')
     expect(r.rows[0].s).toBe(false)
     expect(r.rows[0].owner).not.toBe('crm_app')
   })
 
   it('refuses to write a row for another tenant', async () => {
-    await expect(withTenant(t.db, { tenantId: a, actorType: 'system' }, (tx) =>
-      tx.query(`insert into contacts (tenant_id, display_name) values ($1, 'intruder')`, [b]))).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    await expect(
+      withTenant(t.db, { tenantId: a, actorType: 'system' }, (tx) =>
+        tx.query(`insert into contacts (tenant_id, display_name) values ($1, 'intruder')`, [b]),
+      ),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' })
   })
 
   it('sees nothing when no tenant is set', async () => {
@@ -57,7 +68,7 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
     expect(r.rows[0].u).not.toBe('crm_app')
   })
 
-  it('refuses to move a row to another tenant, and cannot reach the other tenant\'s rows to update them', async () => {
+  it("refuses to move a row to another tenant, and cannot reach the other tenant's rows to update them", async () => {
     await expect(asA((tx) => tx.query(`update contacts set tenant_id = $1`, [b]))).rejects.toMatchObject({ code: 'FORBIDDEN' })
     const before = await contactOfB()
     const r = await asA((tx) => tx.query(`update contacts set display_name = 'taken over' where tenant_id = $1`, [b]))
@@ -67,34 +78,57 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
     expect(await contactOfB()).toEqual(before)
   })
 
-  it('refuses a reference from one tenant\'s row to another tenant\'s row', async () => {
+  it("refuses a reference from one tenant's row to another tenant's row", async () => {
     // The user id exists, but only in tenant b: (tenant_id, user_id) has no match, so the foreign key refuses.
-    await expect(asA((tx) => tx.query(
-      `insert into magic_links (tenant_id, user_id, token_hash, expires_at) values ($1, $2, 'h-cross', now() + interval '1 hour')`, [a, b])))
-      .rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
-    await expect(asA((tx) => tx.query(
-      `insert into magic_links (tenant_id, user_id, token_hash, expires_at) values ($1, $2, 'h-own', now() + interval '1 hour')`, [a, a])))
-      .resolves.toMatchObject({ rowCount: 1 })
+    await expect(
+      asA((tx) =>
+        tx.query(
+          `insert into magic_links (tenant_id, user_id, token_hash, expires_at) values ($1, $2, 'h-cross', now() + interval '1 hour')`,
+          [a, b],
+        ),
+      ),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' })
+    await expect(
+      asA((tx) =>
+        tx.query(
+          `insert into magic_links (tenant_id, user_id, token_hash, expires_at) values ($1, $2, 'h-own', now() + interval '1 hour')`,
+          [a, a],
+        ),
+      ),
+    ).resolves.toMatchObject({ rowCount: 1 })
   })
 
   it('enables and forces row level security on every table that holds tenant rows', async () => {
     const tables = await tenantTables(t.db)
-    expect(tables).toEqual(expect.arrayContaining(['users', 'contacts', 'audit_log', 'magic_links', 'sessions', 'agent_tokens', 'idempotency_keys']))
+    expect(tables).toEqual(
+      expect.arrayContaining(['users', 'contacts', 'audit_log', 'magic_links', 'sessions', 'agent_tokens', 'idempotency_keys']),
+    )
     const r = await t.db.query<{ name: string; enabled: boolean; forced: boolean; policies: number }>(
       `select c.relname as name, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
               (select count(*) from pg_policy p where p.polrelid = c.oid)::int as policies
-       from pg_class c where c.relnamespace = 'public'::regnamespace and c.relname = any($1::text[]) order by 1`, [[...tables, 'tenants']])
+       from pg_class c where c.relnamespace = 'public'::regnamespace and c.relname = any($1::text[]) order by 1`,
+      [[...tables, 'tenants']],
+    )
     expect(r.rows.length).toBe(tables.length + 1)
     expect(r.rows.filter((row) => !row.enabled || !row.forced || row.policies === 0)).toEqual([])
   })
 
   it('puts tenant_id into the primary key and into every reference between tenant tables', async () => {
     const tables = await tenantTables(t.db)
-    const keys = await t.db.query<{ tbl: string; kind: string; name: string; refers_to: string; has_tenant: boolean; refers_tenant: boolean }>(
+    const keys = await t.db.query<{
+      tbl: string
+      kind: string
+      name: string
+      refers_to: string
+      has_tenant: boolean
+      refers_tenant: boolean
+    }>(
       `select c.conrelid::regclass::text as tbl, c.contype::text as kind, c.conname as name, coalesce(c.confrelid::regclass::text, '') as refers_to,
               exists (select 1 from pg_attribute a where a.attrelid = c.conrelid and a.attnum = any(c.conkey) and a.attname = 'tenant_id') as has_tenant,
               exists (select 1 from pg_attribute a where a.attrelid = c.confrelid and a.attname = 'tenant_id' and not a.attisdropped) as refers_tenant
-       from pg_constraint c where c.conrelid::regclass::text = any($1::text[]) and c.contype in ('p', 'f')`, [tables])
+       from pg_constraint c where c.conrelid::regclass::text = any($1::text[]) and c.contype in ('p', 'f')`,
+      [tables],
+    )
     const primaries = keys.rows.filter((k) => k.kind === 'p')
     expect(primaries.map((k) => k.tbl).sort()).toEqual([...tables].sort())
     expect(primaries.filter((k) => !k.has_tenant)).toEqual([])
@@ -103,10 +137,16 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
   })
 
   it('runs the app as a role that is not superuser, cannot bypass row security and owns nothing', async () => {
-    const role = await t.db.query<{ rolsuper: boolean; rolbypassrls: boolean }>(`select rolsuper, rolbypassrls from pg_roles where rolname = $1`, [APP_ROLE])
+    const role = await t.db.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
+      `select rolsuper, rolbypassrls from pg_roles where rolname = $1`,
+      [APP_ROLE],
+    )
     expect(role.rows).toEqual([{ rolsuper: false, rolbypassrls: false }])
-    const owned = await t.db.query(`select c.relname from pg_class c join pg_roles r on r.oid = c.relowner
-      where r.rolname = $1 and c.relnamespace = 'public'::regnamespace`, [APP_ROLE])
+    const owned = await t.db.query(
+      `select c.relname from pg_class c join pg_roles r on r.oid = c.relowner
+      where r.rolname = $1 and c.relnamespace = 'public'::regnamespace`,
+      [APP_ROLE],
+    )
     expect(owned.rows).toEqual([])
   })
 
@@ -115,7 +155,9 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
       `select c.relname as name, c.relrowsecurity and c.relforcerowsecurity as rls,
               has_table_privilege($1, c.oid, 'select') as can_read,
               has_table_privilege($1, c.oid, 'insert, update, delete, truncate') as can_write
-       from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')`, [APP_ROLE])
+       from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')`,
+      [APP_ROLE],
+    )
     const byName = new Map(r.rows.map((row) => [row.name, row]))
     for (const name of ['schema_migrations', 'installation']) {
       expect(byName.get(name), name).toMatchObject({ can_read: false, can_write: false })
@@ -124,9 +166,17 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
   })
 
   it('does not let the app role change or remove audit rows', async () => {
-    await asA((tx) => tx.query(`insert into audit_log (tenant_id, entity_type, entity_id, action, actor_type) values ($1, 'contact', $1, 'create', 'system')`, [a]))
+    await asA((tx) =>
+      tx.query(
+        `insert into audit_log (tenant_id, entity_type, entity_id, action, actor_type) values ($1, 'contact', $1, 'create', 'system')`,
+        [a],
+      ),
+    )
     for (const statement of ['update audit_log set action = $$forged$$', 'delete from audit_log', 'truncate audit_log']) {
-      await expect(asA((tx) => tx.query(statement)), statement).rejects.toMatchObject({ code: 'FORBIDDEN' })
+      await expect(
+        asA((tx) => tx.query(statement)),
+        statement,
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' })
     }
     const left = await t.db.query(`select action from audit_log where tenant_id = $1`, [a])
     expect(left.rows).toEqual([{ action: 'create' }])

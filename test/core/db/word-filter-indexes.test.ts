@@ -15,7 +15,10 @@ const LEADS = 300
 /** The second, small business: its rows per table. */
 const SMALL = { contacts: 50, leads: 20, invoices: 50, search_entries: 50 * 4 + 20 }
 
-interface TableReads { seqScans: number; rowsRead: number }
+interface TableReads {
+  seqScans: number
+  rowsRead: number
+}
 
 /** A database whose transactions run without sequential scans and add up, per watched table, what they read. */
 function readWatching(db: Database) {
@@ -26,25 +29,29 @@ function readWatching(db: Database) {
     query: (text, params) => db.query(text, params),
     exec: (text) => db.exec(text),
     close: () => db.close(),
-    transaction: (fn, setup) => db.transaction(async (tx) => {
-      await tx.query('set local enable_seqscan = off')
-      // The counts may hold earlier transactions not yet flushed, but nothing is flushed inside a transaction.
-      const before = await tableReads(tx)
-      const recording: Queryable = {
-        query: (text, params) => {
-          statements.push({ text, params })
-          return tx.query(text, params)
-        },
-        exec: (text) => tx.exec(text),
-      }
-      const out = await fn(recording)
-      for (const [table, after] of await tableReads(tx)) {
-        const start = before.get(table) ?? { seqScans: 0, rowsRead: 0 }
-        const sum = reads.get(table) ?? { seqScans: 0, rowsRead: 0 }
-        reads.set(table, { seqScans: sum.seqScans + after.seqScans - start.seqScans, rowsRead: sum.rowsRead + after.rowsRead - start.rowsRead })
-      }
-      return out
-    }, setup),
+    transaction: (fn, setup) =>
+      db.transaction(async (tx) => {
+        await tx.query('set local enable_seqscan = off')
+        // The counts may hold earlier transactions not yet flushed, but nothing is flushed inside a transaction.
+        const before = await tableReads(tx)
+        const recording: Queryable = {
+          query: (text, params) => {
+            statements.push({ text, params })
+            return tx.query(text, params)
+          },
+          exec: (text) => tx.exec(text),
+        }
+        const out = await fn(recording)
+        for (const [table, after] of await tableReads(tx)) {
+          const start = before.get(table) ?? { seqScans: 0, rowsRead: 0 }
+          const sum = reads.get(table) ?? { seqScans: 0, rowsRead: 0 }
+          reads.set(table, {
+            seqScans: sum.seqScans + after.seqScans - start.seqScans,
+            rowsRead: sum.rowsRead + after.rowsRead - start.rowsRead,
+          })
+        }
+        return out
+      }, setup),
   }
   return {
     db: watched,
@@ -67,7 +74,9 @@ function readWatching(db: Database) {
 async function tableReads(tx: Queryable): Promise<Map<string, TableReads>> {
   const r = await tx.query<{ relname: string; seq_scan: number; rows_read: number }>(
     `select relname, seq_scan::int, (coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0))::int as rows_read
-     from pg_stat_xact_user_tables where relname = any($1::text[])`, [WATCHED])
+     from pg_stat_xact_user_tables where relname = any($1::text[])`,
+    [WATCHED],
+  )
   return new Map(r.rows.map((row) => [row.relname, { seqScans: row.seq_scan, rowsRead: row.rows_read }]))
 }
 
@@ -82,13 +91,28 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
     app = await startTestApp(engine, {}, (db) => (watch = readWatching(db)).db)
     // A second business in the same tables, so every filter has rows of another business to keep out.
     small = (await app.createTenant('Other Windows')).tenant_id
-    await generateSearchData(app.t.db, small,
-      { contacts: SMALL.contacts, notesPerContact: 1, attributesPerContact: 1, ticketsPerContact: 1, leads: SMALL.leads, seed: 2 })
-    data = await generateSearchData(app.t.db, app.tenant.tenant_id,
-      { contacts: CONTACTS, notesPerContact: 1, attributesPerContact: 1, ticketsPerContact: 1, leads: LEADS })
+    await generateSearchData(app.t.db, small, {
+      contacts: SMALL.contacts,
+      notesPerContact: 1,
+      attributesPerContact: 1,
+      ticketsPerContact: 1,
+      leads: SMALL.leads,
+      seed: 2,
+    })
+    data = await generateSearchData(app.t.db, app.tenant.tenant_id, {
+      contacts: CONTACTS,
+      notesPerContact: 1,
+      attributesPerContact: 1,
+      ticketsPerContact: 1,
+      leads: LEADS,
+    })
     await app.t.db.query('analyze services, users')
-    lead = (await app.t.db.query<{ name: string; phone: string }>(
-      'select name, phone from leads where tenant_id = $1 order by created_at, id limit 1', [app.tenant.tenant_id])).rows[0]
+    lead = (
+      await app.t.db.query<{ name: string; phone: string }>(
+        'select name, phone from leads where tenant_id = $1 order by created_at, id limit 1',
+        [app.tenant.tenant_id],
+      )
+    ).rows[0]
   }, 300_000)
   afterAll(() => app?.close())
 
@@ -145,7 +169,10 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
     const name = data.samples.names[0]
     const { items } = await listed({ type: 'contacts', q: name })
     expect(items.length).toBeGreaterThan(0)
-    expect(items.every((c) => c.display_name.toLowerCase().includes(name.toLowerCase())), name).toBe(true)
+    expect(
+      items.every((c) => c.display_name.toLowerCase().includes(name.toLowerCase())),
+      name,
+    ).toBe(true)
   })
 
   it('contacts?q= by name, by a typo, by phone digits', async () => {
@@ -162,26 +189,42 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
     const [first, last] = name.split(' ')
     const q = `${first.slice(0, 2)}${first.slice(3)} ${last}`
     const { items, reads } = await listed({ type: 'contacts', q })
-    expect(items.map((c) => c.display_name), q).toContain(name)
+    expect(
+      items.map((c) => c.display_name),
+      q,
+    ).toContain(name)
     // Before, every name as similar as 0.3 to q as a whole was listed: most of them only for sharing the last name.
-    const alike = await asOwner<{ n: number }>(`select count(*)::int as n from contacts where tenant_id = app_tenant()
-      and similarity(display_name, $1) >= 0.3`, [q])
+    const alike = await asOwner<{ n: number }>(
+      `select count(*)::int as n from contacts where tenant_id = app_tenant()
+      and similarity(display_name, $1) >= 0.3`,
+      [q],
+    )
     expect(items.length, q).toBeLessThan(alike[0].n)
     expectIndexed(reads)
   })
 
   it('invoices and scheduled messages by customer: every word, any case, in the name or email, as before', async () => {
-    const billed = (await app.t.db.query<{ display_name: string; email: string }>(`select c.display_name, c.email from invoices i
+    const billed = (
+      await app.t.db.query<{ display_name: string; email: string }>(
+        `select c.display_name, c.email from invoices i
       join contacts c on c.tenant_id = i.tenant_id and c.id = i.contact_id where i.tenant_id = $1 order by i.number limit 1`,
-    [app.tenant.tenant_id])).rows[0]
+        [app.tenant.tenant_id],
+      )
+    ).rows[0]
     const [first, last] = billed.display_name.split(' ')
     for (const words of [`${first.toUpperCase()} ${last.toLowerCase()}`, billed.email.split('@')[0], `${last} zz-nobody`]) {
-      const before = await asOwner<{ id: string }>(`select c.id from contacts c where c.tenant_id = app_tenant()
-        and (select bool_and(concat_ws(' ', c.display_name, c.email) ilike w) from unnest($1::text[]) w)`, [wordPatterns(words)])
+      const before = await asOwner<{ id: string }>(
+        `select c.id from contacts c where c.tenant_id = app_tenant()
+        and (select bool_and(concat_ws(' ', c.display_name, c.email) ilike w) from unnest($1::text[]) w)`,
+        [wordPatterns(words)],
+      )
       const now = await asOwner<{ id: string }>('select contact_ids_with_words($1) as id', [wordPatterns(words)])
       expect(sorted(now), words).toEqual(sorted(before))
       const invoices = await listed({ type: 'invoices', customer: words })
-      expect(invoices.items.every((i) => before.some((c) => c.id === i.contact_id)), words).toBe(true)
+      expect(
+        invoices.items.every((i) => before.some((c) => c.id === i.contact_id)),
+        words,
+      ).toBe(true)
       if (!words.includes('nobody')) expect(invoices.items.length, words).toBeGreaterThan(0)
       else expect(invoices.items).toEqual([])
       expectIndexed(invoices.reads)
@@ -193,8 +236,14 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
     const number = data.samples.invoiceNumbers[0]
     for (const part of [number.slice(-7), number.slice(0, 8).toLowerCase(), number.slice(4, -2)]) {
       const { items, reads } = await listed({ type: 'invoices', number: part })
-      expect(items.map((i) => i.number), part).toContain(number)
-      expect(items.every((i) => i.number.toLowerCase().includes(part.toLowerCase())), part).toBe(true)
+      expect(
+        items.map((i) => i.number),
+        part,
+      ).toContain(number)
+      expect(
+        items.every((i) => i.number.toLowerCase().includes(part.toLowerCase())),
+        part,
+      ).toBe(true)
       expectIndexed(reads)
     }
   })
@@ -202,9 +251,13 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
   it('each filter a caller gives reaches the planner as a condition of its own, and newest first is read off an index', async () => {
     // Written as "($n is null or x in (select ...))", a word filter could not be joined: the planner tested it row by row
     // as a "hashed SubPlan" over every invoice of the business (50k: 25 ms whatever matched).
-    const billed = (await app.t.db.query<{ display_name: string }>(`select c.display_name from invoices i
+    const billed = (
+      await app.t.db.query<{ display_name: string }>(
+        `select c.display_name from invoices i
       join contacts c on c.tenant_id = i.tenant_id and c.id = i.contact_id where i.tenant_id = $1 order by i.number limit 1`,
-    [app.tenant.tenant_id])).rows[0]
+        [app.tenant.tenant_id],
+      )
+    ).rows[0]
     const reads: Array<[string, Record<string, string>]> = [
       ['from invoices i', { type: 'invoices', customer: billed.display_name }],
       ['from invoices i', { type: 'invoices', number: data.samples.invoiceNumbers[0].slice(-7) }],
@@ -221,8 +274,14 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
       expect(plan, JSON.stringify(params)).not.toMatch(/SubPlan/)
     }
     const read = (r: Map<string, TableReads>, table: string) => r.get(table)?.rowsRead ?? 0
-    expect(read(await watch.during(() => app.query({ type: 'invoices', limit: 10 })), 'invoices'), 'invoices read for the first page').toBeLessThanOrEqual(20)
-    expect(read(await watch.during(() => app.query({ type: 'leads', limit: 10 })), 'leads'), 'leads read for the first page').toBeLessThanOrEqual(20)
+    expect(
+      read(await watch.during(() => app.query({ type: 'invoices', limit: 10 })), 'invoices'),
+      'invoices read for the first page',
+    ).toBeLessThanOrEqual(20)
+    expect(
+      read(await watch.during(() => app.query({ type: 'leads', limit: 10 })), 'leads'),
+      'leads read for the first page',
+    ).toBeLessThanOrEqual(20)
   })
 
   /** The plan of a statement as the big business's request runs it. */
@@ -238,9 +297,12 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
     const digits = lead.phone.replace(/\D/g, '').slice(-4)
     for (const q of [lead.name.toUpperCase(), 'gutters', digits, 'no such words']) {
       const qDigits = q.replace(/\D/g, '').length >= 4 ? q.replace(/\D/g, '') : null
-      const before = await asOwner<{ id: string }>(`select l.id from leads l where l.tenant_id = app_tenant()
+      const before = await asOwner<{ id: string }>(
+        `select l.id from leads l where l.tenant_id = app_tenant()
         and (concat_ws(' ', l.name, l.email, l.phone, l.address, l.service_interest, l.raw_notes) ilike '%' || $1 || '%'
-          or ($2::text is not null and regexp_replace(coalesce(l.phone, ''), '\\D', '', 'g') like '%' || $2 || '%'))`, [q, qDigits])
+          or ($2::text is not null and regexp_replace(coalesce(l.phone, ''), '\\D', '', 'g') like '%' || $2 || '%'))`,
+        [q, qDigits],
+      )
       const now = await asOwner<{ id: string }>('select lead_ids_matching($1, $2) as id', [q, qDigits])
       expect(sorted(now), q).toEqual(sorted(before))
       const { reads } = await listed({ type: 'leads', q })
@@ -250,8 +312,11 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
 
   it('services?q= by part of the name or a word with a typo, as before', async () => {
     for (const q of ['gutter', 'Guter', 'WINDOW', 'plumbing']) {
-      const before = await asOwner<{ id: string }>(`select id from services where tenant_id = app_tenant()
-        and (name ilike '%' || $1 || '%' or word_similarity($1, name) >= 0.45)`, [q])
+      const before = await asOwner<{ id: string }>(
+        `select id from services where tenant_id = app_tenant()
+        and (name ilike '%' || $1 || '%' or word_similarity($1, name) >= 0.45)`,
+        [q],
+      )
       const now = await asOwner<{ id: string }>('select service_ids_matching($1) as id', [q])
       expect(sorted(now), q).toEqual(sorted(before))
       if (q !== 'plumbing') expect(now.length, q).toBeGreaterThan(0)
@@ -281,8 +346,14 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
     await expectLookup(small, 'invoices', [], SMALL.invoices, 'select invoice_ids_numbered($1)', ['202'])
     await expectLookup(small, 'leads', [], SMALL.leads * 2, 'select lead_ids_matching($1, $2)', ['a', '2562'])
     for (const q of ['202', 'an', '2562']) {
-      await expectLookup(small, 'search_entries', [], SMALL.search_entries,
-      `select * from search_hits($1, array['contact', 'ticket', 'invoice', 'lead'], 20)`, [q])
+      await expectLookup(
+        small,
+        'search_entries',
+        [],
+        SMALL.search_entries,
+        `select * from search_hits($1, array['contact', 'ticket', 'invoice', 'lead'], 20)`,
+        [q],
+      )
     }
   })
 
@@ -294,12 +365,34 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
     await expectLookup(app.tenant.tenant_id, 'contacts', contactIndexes, all, 'select contact_ids_with_words($1)', [wordPatterns(name)])
     // A few hundred invoices are read cheapest by a business key of the btree indexes; thousands go by their number's trigrams.
     await expectLookup(app.tenant.tenant_id, 'invoices', [], all, 'select invoice_ids_numbered($1)', [data.samples.invoiceNumbers[0]])
-    await expectLookup(app.tenant.tenant_id, 'leads', ['leads_words', 'leads_phone_digits_words'], all, 'select lead_ids_matching($1, $2)', [lead.name, null])
-    await expectLookup(app.tenant.tenant_id, 'leads', ['leads_words', 'leads_phone_digits_words'], all, 'select lead_ids_matching($1, $2)', ['zz', lead.phone.replace(/\D/g, '')])
+    await expectLookup(
+      app.tenant.tenant_id,
+      'leads',
+      ['leads_words', 'leads_phone_digits_words'],
+      all,
+      'select lead_ids_matching($1, $2)',
+      [lead.name, null],
+    )
+    await expectLookup(
+      app.tenant.tenant_id,
+      'leads',
+      ['leads_words', 'leads_phone_digits_words'],
+      all,
+      'select lead_ids_matching($1, $2)',
+      ['zz', lead.phone.replace(/\D/g, '')],
+    )
     // A catalog of four services is read cheapest by the business key of its name index.
     await expectLookup(app.tenant.tenant_id, 'services', [], all, 'select service_ids_matching($1)', ['gutter'])
-    await expectLookup(app.tenant.tenant_id, 'users', ['users_name_words', 'users_email_words'], all, 'select user_ids_matching($1)', ['owner'])
-    await expectLookup(app.tenant.tenant_id, 'search_entries', ['search_entries_contact_name', 'search_entries_contact_terms', 'search_entries_digits'], all * 4,
-      `select * from search_hits($1, array['contact'], 20)`, [name])
+    await expectLookup(app.tenant.tenant_id, 'users', ['users_name_words', 'users_email_words'], all, 'select user_ids_matching($1)', [
+      'owner',
+    ])
+    await expectLookup(
+      app.tenant.tenant_id,
+      'search_entries',
+      ['search_entries_contact_name', 'search_entries_contact_terms', 'search_entries_digits'],
+      all * 4,
+      `select * from search_hits($1, array['contact'], 20)`,
+      [name],
+    )
   })
 })

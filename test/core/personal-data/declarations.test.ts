@@ -8,7 +8,7 @@ import { engines, freshDatabase, type TestDatabase } from '../../helpers/databas
 
 /** The product's declarations with one table's replaced. */
 function withTable(changed: PersonalTable): PersonalTable[] {
-  return PRODUCT_PERSONAL_DATA.map((t) => t.table === changed.table ? changed : t)
+  return PRODUCT_PERSONAL_DATA.map((t) => (t.table === changed.table ? changed : t))
 }
 
 const notes = PRODUCT_PERSONAL_DATA.find((t) => t.table === 'notes') as PersonalTable
@@ -25,14 +25,23 @@ describe.each(engines)('the declarations of personal data against the migrated s
   })
 
   it('name a declared table or column that does not exist, and a start with them stops', async () => {
-    const wrong = [...withTable({ ...notes, columns: { ...notes.columns, mood: 'not personal' }, stateChanges: [{ set: { colour: 'red' } }] }),
-      { table: 'pet_photos', reach: { contact_id: 'contacts' }, columns: { caption: 'not personal' }, export: null } satisfies PersonalTable]
+    const wrong = [
+      ...withTable({ ...notes, columns: { ...notes.columns, mood: 'not personal' }, stateChanges: [{ set: { colour: 'red' } }] }),
+      {
+        table: 'pet_photos',
+        reach: { contact_id: 'contacts' },
+        columns: { caption: 'not personal' },
+        export: null,
+      } satisfies PersonalTable,
+    ]
     expect(await personalDataProblems(t.db, wrong)).toEqual([
       'notes.mood is declared but there is no such column',
       'notes.colour is declared but there is no such column',
       'pet_photos is declared but there is no such table',
     ])
-    await expect(writePersonalData(t.db, wrong)).rejects.toThrow(/do not match the database:\n- notes\.mood is declared but there is no such column/)
+    await expect(writePersonalData(t.db, wrong)).rejects.toThrow(
+      /do not match the database:\n- notes\.mood is declared but there is no such column/,
+    )
   })
 
   it('name a column added to a declared table and a table added that reaches a customer, each declared neither personal nor not', async () => {
@@ -56,17 +65,24 @@ describe('the declarations themselves', () => {
   it('order each table after those it reaches the customer through', () => {
     const order = storedTables(PRODUCT_PERSONAL_DATA).map((t) => t.table)
     for (const t of storedTables(PRODUCT_PERSONAL_DATA)) {
-      for (const r of t.reach) if (r.to !== t.table) expect(order.indexOf(r.to), `${t.table} after ${r.to}`).toBeLessThan(order.indexOf(t.table))
+      for (const r of t.reach)
+        if (r.to !== t.table) expect(order.indexOf(r.to), `${t.table} after ${r.to}`).toBeLessThan(order.indexOf(t.table))
     }
   })
 
   it('refuse, naming the table, one declared twice, a reach to a table that declares nothing, and an erasure that does not fit the rows', () => {
     expect(() => storedTables([...PRODUCT_PERSONAL_DATA, notes])).toThrow('Personal data: notes is declared twice')
-    expect(() => storedTables([{ ...notes, reach: { pet_id: 'pets' } }])).toThrow('Personal data of notes: reaches pets through pet_id, which declares nothing')
-    expect(() => storedTables(withTable({ ...notes, columns: { content: 'personal' } })))
-      .toThrow(`Personal data of notes: content is 'personal', but its rows stay: say what erasure writes over it`)
-    expect(() => storedTables(withTable({ ...notes, rows: 'deleted' })))
-      .toThrow(`Personal data of notes: content: its rows are deleted, so it is simply 'personal'`)
-    expect(() => storedTables(withTable({ ...notes, stateChanges: [{ set: { content: 'gone' } }] }))).toThrow('Personal data of notes: content is personal and changes state too')
+    expect(() => storedTables([{ ...notes, reach: { pet_id: 'pets' } }])).toThrow(
+      'Personal data of notes: reaches pets through pet_id, which declares nothing',
+    )
+    expect(() => storedTables(withTable({ ...notes, columns: { content: 'personal' } }))).toThrow(
+      `Personal data of notes: content is 'personal', but its rows stay: say what erasure writes over it`,
+    )
+    expect(() => storedTables(withTable({ ...notes, rows: 'deleted' }))).toThrow(
+      `Personal data of notes: content: its rows are deleted, so it is simply 'personal'`,
+    )
+    expect(() => storedTables(withTable({ ...notes, stateChanges: [{ set: { content: 'gone' } }] }))).toThrow(
+      'Personal data of notes: content is personal and changes state too',
+    )
   })
 })

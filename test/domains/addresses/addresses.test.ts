@@ -14,11 +14,26 @@ describe.each(engines)('addresses (%s)', (engine) => {
   afterAll(() => app.close())
 
   it('adds, updates and archives an address, auditing each step', async () => {
-    const added = expectData(await app.action('address', 'add', {
-      contact_id: owner.id, label: 'Home', line1: '12 Dogwood Dr', line2: 'Unit B', city: 'Madison', state: 'AL',
-      postal_code: '35758-1234', country: 'us', access_notes: 'Gate code 4821#',
-    }))
-    expect(added).toMatchObject({ contact_id: owner.id, country: 'US', postal_code: '35758-1234', access_notes: 'Gate code 4821#', archived_at: null })
+    const added = expectData(
+      await app.action('address', 'add', {
+        contact_id: owner.id,
+        label: 'Home',
+        line1: '12 Dogwood Dr',
+        line2: 'Unit B',
+        city: 'Madison',
+        state: 'AL',
+        postal_code: '35758-1234',
+        country: 'us',
+        access_notes: 'Gate code 4821#',
+      }),
+    )
+    expect(added).toMatchObject({
+      contact_id: owner.id,
+      country: 'US',
+      postal_code: '35758-1234',
+      access_notes: 'Gate code 4821#',
+      archived_at: null,
+    })
     const updated = expectData(await app.action('address', 'update', { address_id: added.id, line2: null, label: 'Main house' }))
     expect(updated).toMatchObject({ line2: null, label: 'Main house', line1: '12 Dogwood Dr' })
     const archived = expectData(await app.action('address', 'archive', { address_id: added.id }))
@@ -33,7 +48,15 @@ describe.each(engines)('addresses (%s)', (engine) => {
   })
 
   it('keeps an address a ticket points at: archived, never deleted', async () => {
-    const a = expectData(await app.action('address', 'add', { contact_id: owner.id, line1: '3 Job Site', city: 'Huntsville', state: 'AL', postal_code: '35801' }))
+    const a = expectData(
+      await app.action('address', 'add', {
+        contact_id: owner.id,
+        line1: '3 Job Site',
+        city: 'Huntsville',
+        state: 'AL',
+        postal_code: '35801',
+      }),
+    )
     const ticket = await insertTicket(app, owner.id, { start: '2026-05-04T14:00:00Z', addressId: a.id })
     expectData(await app.action('address', 'archive', { address_id: a.id }))
     const r = await app.t.db.query('select address_id from tickets where id = $1', [ticket])
@@ -43,11 +66,26 @@ describe.each(engines)('addresses (%s)', (engine) => {
 
   it('names the field of bad input and writes nothing', async () => {
     const before = await countRows(app, 'addresses')
-    const bad = await app.action('address', 'add', { contact_id: owner.id, line1: '', city: 'Madison', state: 'AL', postal_code: '!!', country: 'USA' })
+    const bad = await app.action('address', 'add', {
+      contact_id: owner.id,
+      line1: '',
+      city: 'Madison',
+      state: 'AL',
+      postal_code: '!!',
+      country: 'USA',
+    })
     expectError(bad, 400, 'VALIDATION_ERROR')
     expect(fieldsOf(bad).sort()).toEqual(['data.country', 'data.line1', 'data.postal_code'])
-    expect(fieldsOf(await app.action('address', 'add', { contact_id: owner.id, line1: '1 A St', state: 'AL', postal_code: '35801' }))).toEqual(['data.city'])
-    const missing = await app.action('address', 'add', { contact_id: '00000000-0000-4000-8000-000000000000', line1: '1 A St', city: 'X', state: 'AL', postal_code: '35801' })
+    expect(
+      fieldsOf(await app.action('address', 'add', { contact_id: owner.id, line1: '1 A St', state: 'AL', postal_code: '35801' })),
+    ).toEqual(['data.city'])
+    const missing = await app.action('address', 'add', {
+      contact_id: '00000000-0000-4000-8000-000000000000',
+      line1: '1 A St',
+      city: 'X',
+      state: 'AL',
+      postal_code: '35801',
+    })
     expectError(missing, 404, 'NOT_FOUND')
     expect(missing.body.error.details.field).toBe('data.contact_id')
     expectError(await app.action('address', 'update', { address_id: '00000000-0000-4000-8000-000000000000', city: 'X' }), 404, 'NOT_FOUND')
@@ -56,8 +94,18 @@ describe.each(engines)('addresses (%s)', (engine) => {
 
   it('lists addresses by contact, city and postal code; archived ones only when asked', async () => {
     const c = await contact(app, { display_name: 'Many Places' })
-    const one = expectData(await app.action('address', 'add', { contact_id: c.id, line1: '1 First', city: 'Owens Cross Roads', state: 'AL', postal_code: '35763' }))
-    const two = expectData(await app.action('address', 'add', { contact_id: c.id, line1: '2 Second', city: 'Madison', state: 'AL', postal_code: '35758-0001' }))
+    const one = expectData(
+      await app.action('address', 'add', {
+        contact_id: c.id,
+        line1: '1 First',
+        city: 'Owens Cross Roads',
+        state: 'AL',
+        postal_code: '35763',
+      }),
+    )
+    const two = expectData(
+      await app.action('address', 'add', { contact_id: c.id, line1: '2 Second', city: 'Madison', state: 'AL', postal_code: '35758-0001' }),
+    )
     expectData(await app.action('address', 'archive', { address_id: one.id }))
     const list = async (params: Record<string, string>) =>
       expectData(await app.query({ type: 'addresses', contact_id: c.id, ...params })).items.map((a: any) => a.id)

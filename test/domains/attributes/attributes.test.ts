@@ -14,9 +14,21 @@ describe.each(engines)('attributes (%s)', (engine) => {
   afterAll(() => app.close())
 
   it('sets a new key, updates it with old and new in the audit, and removes it', async () => {
-    const set = expectData(await app.action('attribute', 'set', { contact_id: c.id, key: 'has_screens', value: true, source: 'note', confidence: 0.75 }))
-    expect(set).toMatchObject({ contact_id: c.id, key: 'has_screens', value: true, source: 'note', confidence: 0.75, confirmed_by: null, confirmed_at: null })
-    const changed = expectData(await app.action('attribute', 'set', { contact_id: c.id, key: 'has_screens', value: { count: 14 }, source: 'ticket_closeout' }))
+    const set = expectData(
+      await app.action('attribute', 'set', { contact_id: c.id, key: 'has_screens', value: true, source: 'note', confidence: 0.75 }),
+    )
+    expect(set).toMatchObject({
+      contact_id: c.id,
+      key: 'has_screens',
+      value: true,
+      source: 'note',
+      confidence: 0.75,
+      confirmed_by: null,
+      confirmed_at: null,
+    })
+    const changed = expectData(
+      await app.action('attribute', 'set', { contact_id: c.id, key: 'has_screens', value: { count: 14 }, source: 'ticket_closeout' }),
+    )
     expect(changed).toMatchObject({ id: set.id, value: { count: 14 }, source: 'ticket_closeout', confidence: 0.75 })
     expect(await countRows(app, 'attributes', 'contact_id = $2', [c.id])).toBe(1)
     const removed = expectData(await app.action('attribute', 'remove', { contact_id: c.id, key: 'has_screens' }))
@@ -30,16 +42,26 @@ describe.each(engines)('attributes (%s)', (engine) => {
 
   it('records who confirmed a fact: the person, or nobody for an agent; a changed value needs confirming again', async () => {
     const outsider = await person(app, 'tech@sparkle.test', 'technician')
-    expectError(await outsider.action('attribute', 'set', { contact_id: c.id, key: 'customer_demographic', value: 'elderly' }), 403, 'FORBIDDEN')
+    expectError(
+      await outsider.action('attribute', 'set', { contact_id: c.id, key: 'customer_demographic', value: 'elderly' }),
+      403,
+      'FORBIDDEN',
+    )
     const tech = await person(app, 'office@sparkle.test', 'owner')
-    const byPerson = expectData(await tech.action('attribute', 'set', { contact_id: c.id, key: 'customer_demographic', value: 'elderly', confirmed: true }))
+    const byPerson = expectData(
+      await tech.action('attribute', 'set', { contact_id: c.id, key: 'customer_demographic', value: 'elderly', confirmed: true }),
+    )
     expect(byPerson.confirmed_by).toBe(tech.userId)
     expect(byPerson.confirmed_at).not.toBeNull()
-    const sameValue = expectData(await app.action('attribute', 'set', { contact_id: c.id, key: 'customer_demographic', value: 'elderly', confidence: 0.9 }))
+    const sameValue = expectData(
+      await app.action('attribute', 'set', { contact_id: c.id, key: 'customer_demographic', value: 'elderly', confidence: 0.9 }),
+    )
     expect(sameValue.confirmed_by).toBe(tech.userId)
     const newValue = expectData(await app.action('attribute', 'set', { contact_id: c.id, key: 'customer_demographic', value: 'retired' }))
     expect(newValue).toMatchObject({ confirmed_by: null, confirmed_at: null })
-    const byAgent = expectData(await app.action('attribute', 'set', { contact_id: c.id, key: 'customer_demographic', value: 'retired', confirmed: true }))
+    const byAgent = expectData(
+      await app.action('attribute', 'set', { contact_id: c.id, key: 'customer_demographic', value: 'retired', confirmed: true }),
+    )
     expect(byAgent.confirmed_by).toBeNull()
     expect(byAgent.confirmed_at).not.toBeNull()
   })
@@ -51,10 +73,19 @@ describe.each(engines)('attributes (%s)', (engine) => {
     expect(fieldsOf(bad)).toEqual(['data.key', 'data.source', 'data.confidence'])
     expect(fieldsOf(await app.action('attribute', 'set', { contact_id: c.id, key: 'pets' }))).toEqual(['data.value'])
     expect(fieldsOf(await app.action('attribute', 'set', { contact_id: c.id, key: 'pets', value: null }))).toEqual(['data.value'])
-    const noContact = await app.action('attribute', 'set', { contact_id: '00000000-0000-4000-8000-000000000000', key: 'pets', value: 'dog' })
+    const noContact = await app.action('attribute', 'set', {
+      contact_id: '00000000-0000-4000-8000-000000000000',
+      key: 'pets',
+      value: 'dog',
+    })
     expectError(noContact, 404, 'NOT_FOUND')
     expect(noContact.body.error.details.field).toBe('data.contact_id')
-    const noTicket = await app.action('attribute', 'set', { contact_id: c.id, key: 'pets', value: 'dog', ticket_id: '00000000-0000-4000-8000-000000000000' })
+    const noTicket = await app.action('attribute', 'set', {
+      contact_id: c.id,
+      key: 'pets',
+      value: 'dog',
+      ticket_id: '00000000-0000-4000-8000-000000000000',
+    })
     expect(noTicket.body.error.details.field).toBe('data.ticket_id')
     expect(await countRows(app, 'attributes')).toBe(before)
   })

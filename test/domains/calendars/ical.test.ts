@@ -28,9 +28,18 @@ describe('iCalendar text (RFC 5545)', () => {
   it('writes UTC times with Z and a calendar ical.js reads back exactly', () => {
     expect(utcStamp(new Date('2026-11-05T15:00:00.123Z'))).toBe('20261105T150000Z')
     const text = 'Gate; code, "4821"\nback — ключ 🔑 '.repeat(5).trim()
-    const body = serializeCalendar([['BEGIN', 'VCALENDAR'], ['VERSION', '2.0'], ['PRODID', '-//Test//EN'], ['BEGIN', 'VEVENT'],
-      ['UID', 'x@example.com'], ['DTSTAMP', utcStamp(new Date())], ['DTSTART', '20261105T150000Z'], ['DESCRIPTION', escapeText(text)],
-      ['END', 'VEVENT'], ['END', 'VCALENDAR']])
+    const body = serializeCalendar([
+      ['BEGIN', 'VCALENDAR'],
+      ['VERSION', '2.0'],
+      ['PRODID', '-//Test//EN'],
+      ['BEGIN', 'VEVENT'],
+      ['UID', 'x@example.com'],
+      ['DTSTAMP', utcStamp(new Date())],
+      ['DTSTART', '20261105T150000Z'],
+      ['DESCRIPTION', escapeText(text)],
+      ['END', 'VEVENT'],
+      ['END', 'VCALENDAR'],
+    ])
     expect(body.endsWith('END:VCALENDAR\r\n')).toBe(true)
     const event = new ICAL.Component(ICAL.parse(body)).getFirstSubcomponent('vevent')!
     expect(event.getFirstPropertyValue('description')).toBe(text)

@@ -27,7 +27,9 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
 
   beforeAll(async () => {
     llm = await startFakeLlm()
-    app = await startTestApp(engine, { llm: createLlmClient({ baseUrl: llm.baseUrl, apiKey: 'test', model: 'fake-model', timeoutMs: 400 }) })
+    app = await startTestApp(engine, {
+      llm: createLlmClient({ baseUrl: llm.baseUrl, apiKey: 'test', model: 'fake-model', timeoutMs: 400 }),
+    })
     await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
     techId = await insertUser(app, 'tech@sparkle.test', 'technician', 'Toni Tech')
     tech = await signedIn(app, techId)
@@ -47,12 +49,24 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
   async function bookTicket(extra: Record<string, unknown> = {}): Promise<any> {
     hour += 2
     const start = new Date(Date.now() - 3 * DAY + hour * 3600_000).toISOString()
-    return expectData(await app.action('ticket', 'create', { contact_id: contactId, address_id: addressId, scheduled_start: start,
-      technician_ids: [techId], line_items: [{ service_id: windows.id }], ...extra }))
+    return expectData(
+      await app.action('ticket', 'create', {
+        contact_id: contactId,
+        address_id: addressId,
+        scheduled_start: start,
+        technician_ids: [techId],
+        line_items: [{ service_id: windows.id }],
+        ...extra,
+      }),
+    )
   }
 
-  const work = (ticket: any, extra: Record<string, unknown> = {}) => ({ ticket_id: ticket.id, duration_minutes: 75,
-    line_items: [{ line_item_id: ticket.line_items[0].id }, { service_id: screens.id, unit_price_cents: 2500, quantity: 2 }], ...extra })
+  const work = (ticket: any, extra: Record<string, unknown> = {}) => ({
+    ticket_id: ticket.id,
+    duration_minutes: 75,
+    line_items: [{ line_item_id: ticket.line_items[0].id }, { service_id: screens.id, unit_price_cents: 2500, quantity: 2 }],
+    ...extra,
+  })
 
   it('walks the steps in order and closes the ticket once, with notes, facts and a reach-out', async () => {
     const ticket = await bookTicket({ is_price_estimated: true })
@@ -77,41 +91,65 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     expect(worked.work.totals.subtotal_cents).toBe(12000 + 5000)
     expect(worked.next_step).toBe('notes')
 
-    const noted = expectData(await tech.action('closeout', 'save_notes', { ticket_id: ticket.id,
-      notes: 'Elderly woman, very nice. 20+ screens. Dog named Biscuit, keep gate closed. Card 4111 1111 1111 1111.',
-      page_redactions: { card: 1 } }))
+    const noted = expectData(
+      await tech.action('closeout', 'save_notes', {
+        ticket_id: ticket.id,
+        notes: 'Elderly woman, very nice. 20+ screens. Dog named Biscuit, keep gate closed. Card 4111 1111 1111 1111.',
+        page_redactions: { card: 1 },
+      }),
+    )
     expect(noted.notes).toContain('[REDACTED]')
     expect(noted.notes).not.toContain('4111')
     expect(noted.extraction.status).toBe('pending')
-    const events = await app.t.db.query<{ layer: string }>(`select layer from security_events where tenant_id = $1 and entity_id = $2 order by layer`,
-      [app.tenant.tenant_id, ticket.id])
+    const events = await app.t.db.query<{ layer: string }>(
+      `select layer from security_events where tenant_id = $1 and entity_id = $2 order by layer`,
+      [app.tenant.tenant_id, ticket.id],
+    )
     expect(events.rows.map((e) => e.layer)).toEqual(['api', 'page'])
 
-    llm.answer({ content: JSON.stringify({ attributes: [
-      { key: 'customer_demographic', value: 'elderly', confidence: 0.9 },
-      { key: 'pet_name', value: 'Biscuit', confidence: 0.95 },
-      { key: 'gate_instructions', value: 'keep gate closed', confidence: 0.8 },
-    ] }) })
+    llm.answer({
+      content: JSON.stringify({
+        attributes: [
+          { key: 'customer_demographic', value: 'elderly', confidence: 0.9 },
+          { key: 'pet_name', value: 'Biscuit', confidence: 0.95 },
+          { key: 'gate_instructions', value: 'keep gate closed', confidence: 0.8 },
+        ],
+      }),
+    })
     const principal: Principal = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: techId, role: 'technician' } }
-    const read = await runCloseoutExtraction(app.services, principal, ticket.id, 'test-extraction') as any
+    const read = (await runCloseoutExtraction(app.services, principal, ticket.id, 'test-extraction')) as any
     expect(read.extraction.status).toBe('ok')
     expect(read.extraction.attributes.map((a: any) => a.key)).toEqual(['customer_demographic', 'pet_name', 'gate_instructions'])
     expect(llm.requests.at(-1).response_format.type).toBe('json_schema')
     expect(llm.requests.at(-1).messages[1].content).not.toContain('4111')
-    const usage = await app.t.db.query<{ outcome: string; prompt_tokens: number }>('select outcome, prompt_tokens from llm_usage where tenant_id = $1', [app.tenant.tenant_id])
+    const usage = await app.t.db.query<{ outcome: string; prompt_tokens: number }>(
+      'select outcome, prompt_tokens from llm_usage where tenant_id = $1',
+      [app.tenant.tenant_id],
+    )
     expect(usage.rows.at(-1)!.outcome).toBe('ok')
     expect(usage.rows.at(-1)!.prompt_tokens).toBeGreaterThan(0)
 
     expectData(await tech.action('closeout', 'save_next', { ticket_id: ticket.id, next_service: { kind: 'reach_out', months: 6 } }))
     // Every fact read needs a decision.
-    expectError(await tech.action('closeout', 'save_attributes', { ticket_id: ticket.id, attributes: [
-      { key: 'pet_name', value: 'Biscuit', origin: 'extracted', decision: 'keep' }] }), 400, 'VALIDATION_ERROR')
-    const confirmed = expectData(await tech.action('closeout', 'save_attributes', { ticket_id: ticket.id, attributes: [
-      { key: 'customer_demographic', value: 'elderly', origin: 'extracted', decision: 'drop' },
-      { key: 'pet_name', value: 'Biscuit', origin: 'extracted', decision: 'keep' },
-      { key: 'gate_instructions', value: 'Keep the side gate closed', origin: 'extracted', decision: 'edit' },
-      { key: 'screen_count', value: '20+', origin: 'manual', decision: 'keep' },
-    ] }))
+    expectError(
+      await tech.action('closeout', 'save_attributes', {
+        ticket_id: ticket.id,
+        attributes: [{ key: 'pet_name', value: 'Biscuit', origin: 'extracted', decision: 'keep' }],
+      }),
+      400,
+      'VALIDATION_ERROR',
+    )
+    const confirmed = expectData(
+      await tech.action('closeout', 'save_attributes', {
+        ticket_id: ticket.id,
+        attributes: [
+          { key: 'customer_demographic', value: 'elderly', origin: 'extracted', decision: 'drop' },
+          { key: 'pet_name', value: 'Biscuit', origin: 'extracted', decision: 'keep' },
+          { key: 'gate_instructions', value: 'Keep the side gate closed', origin: 'extracted', decision: 'edit' },
+          { key: 'screen_count', value: '20+', origin: 'manual', decision: 'keep' },
+        ],
+      }),
+    )
     expect(confirmed.next_step).toBe('complete')
     expect(await ticketStatus(ticket.id)).toBe('in_progress')
 
@@ -123,7 +161,10 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
 
     const closed = expectData(await app.query({ type: 'tickets', id: ticket.id, include: 'line_items,notes,technicians,audit_trail' }))
     expect(closed.status).toBe('completed')
-    expect(closed.line_items.map((l: any) => [l.description, l.quantity, l.unit_price_cents])).toEqual([['Exterior windows', 1, 12000], ['Screen repair', 2, 2500]])
+    expect(closed.line_items.map((l: any) => [l.description, l.quantity, l.unit_price_cents])).toEqual([
+      ['Exterior windows', 1, 12000],
+      ['Screen repair', 2, 2500],
+    ])
     expect(closed.note_entries).toHaveLength(1)
     expect(closed.technicians[0].clock_out_at).not.toBeNull()
     expect(closed.audit_trail.map((a: any) => a.action)).toContain('close')
@@ -136,14 +177,19 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     expect(byKey.gate_instructions.value).toBe('Keep the side gate closed')
     expect(byKey.customer_demographic).toBeUndefined()
     expect(byKey.screen_count.value).toBe('20+')
-    const reach = await app.t.db.query<{ kind: string; send_at: Date }>('select kind, send_at from scheduled_messages where id = $1', [done.result.reach_out.message_id])
+    const reach = await app.t.db.query<{ kind: string; send_at: Date }>('select kind, send_at from scheduled_messages where id = $1', [
+      done.result.reach_out.message_id,
+    ])
     expect(reach.rows[0].kind).toBe('reach_out')
     expect(reach.rows[0].send_at.getTime()).toBeGreaterThan(Date.now() + 170 * DAY)
 
     // Closed means closed: the close-out answers no more, and the database refuses even the app role's raw SQL.
     expectError(await tech.action('closeout', 'save_notes', { ticket_id: ticket.id, notes: 'more' }), 409, 'IMMUTABLE')
-    await expect(withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' },
-      (tx) => tx.query('update ticket_line_items set quantity = 9 where ticket_id = $1', [ticket.id]))).rejects.toThrow(/closed/)
+    await expect(
+      withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' }, (tx) =>
+        tx.query('update ticket_line_items set quantity = 9 where ticket_id = $1', [ticket.id]),
+      ),
+    ).rejects.toThrow(/closed/)
 
     const paid = expectData(await tech.action('closeout', 'finish', { ticket_id: ticket.id, payment: 'send_invoice' }))
     expect(paid.payment.invoice.total_cents).toBe(17000)
@@ -157,21 +203,33 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
   it('says when extraction is off, failed or had nothing to read, never an empty success', async () => {
     const principal: Principal = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: techId, role: 'technician' } }
     const outcomes: string[] = []
-    for (const answers of [[{ content: 'not json at all' }, { content: '{"attributes": [' }],
-      [{ content: JSON.stringify({ attributes: [{ key: 'Bad Key', value: 'x', confidence: 2 }] }) }, { content: JSON.stringify({ facts: [] }) }],
-      [{ content: '{"attributes": []}', delayMs: 1500 }, { content: '{"attributes": []}', delayMs: 1500 }]]) {
+    for (const answers of [
+      [{ content: 'not json at all' }, { content: '{"attributes": [' }],
+      [
+        { content: JSON.stringify({ attributes: [{ key: 'Bad Key', value: 'x', confidence: 2 }] }) },
+        { content: JSON.stringify({ facts: [] }) },
+      ],
+      [
+        { content: '{"attributes": []}', delayMs: 1500 },
+        { content: '{"attributes": []}', delayMs: 1500 },
+      ],
+    ]) {
       const ticket = await bookTicket()
       expectData(await tech.action('closeout', 'start', { ticket_id: ticket.id }))
       expectData(await tech.action('closeout', 'save_work', work(ticket)))
       expectData(await tech.action('closeout', 'save_notes', { ticket_id: ticket.id, notes: 'Two cats, park on the street.' }))
       llm.answer(...answers)
-      const read = await runCloseoutExtraction(app.services, principal, ticket.id, 'test') as any
+      const read = (await runCloseoutExtraction(app.services, principal, ticket.id, 'test')) as any
       expect(read.extraction.attributes).toEqual([])
       outcomes.push(`${read.extraction.status}: ${read.extraction.message}`)
       // By hand works after a failure.
       expectData(await tech.action('closeout', 'save_next', { ticket_id: ticket.id, next_service: { kind: 'none' } }))
-      expectData(await tech.action('closeout', 'save_attributes', { ticket_id: ticket.id, attributes: [
-        { key: 'pets', value: 'two cats', origin: 'manual', decision: 'keep' }] }))
+      expectData(
+        await tech.action('closeout', 'save_attributes', {
+          ticket_id: ticket.id,
+          attributes: [{ key: 'pets', value: 'two cats', origin: 'manual', decision: 'keep' }],
+        }),
+      )
     }
     expect(outcomes[0]).toMatch(/^failed: Extraction failed: the model's answer was not usable/)
     expect(outcomes[1]).toMatch(/^failed: .*not usable/)
@@ -188,7 +246,7 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     expectData(await tech.action('closeout', 'start', { ticket_id: off.id }))
     expectData(await tech.action('closeout', 'save_work', work(off)))
     expectData(await tech.action('closeout', 'save_notes', { ticket_id: off.id, notes: 'Nice porch.' }))
-    const noModel = await runCloseoutExtraction({ ...app.services, llm: null }, principal, off.id, 'test') as any
+    const noModel = (await runCloseoutExtraction({ ...app.services, llm: null }, principal, off.id, 'test')) as any
     expect(noModel.extraction.status).toBe('off')
     expect(noModel.extraction.message).toMatch(/Extraction is off/)
   })
@@ -196,8 +254,14 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
   it('books the next visit at close, and a clash leaves nothing half-written', async () => {
     const ticket = await bookTicket()
     const busy = await bookTicket()
-    const payload = (start: string) => ({ ticket_id: ticket.id, duration_minutes: 50, line_items: [{ line_item_id: ticket.line_items[0].id }],
-      notes: 'All good', next_service: { kind: 'schedule', scheduled_start: start }, attributes: [{ key: 'has_ladder_access', value: true }] })
+    const payload = (start: string) => ({
+      ticket_id: ticket.id,
+      duration_minutes: 50,
+      line_items: [{ line_item_id: ticket.line_items[0].id }],
+      notes: 'All good',
+      next_service: { kind: 'schedule', scheduled_start: start },
+      attributes: [{ key: 'has_ladder_access', value: true }],
+    })
     // Moving the busy ticket into the future makes it the clash.
     const clashAt = new Date(Date.now() + 30 * DAY).toISOString()
     expectData(await app.action('ticket', 'reschedule', { ticket_id: busy.id, scheduled_start: clashAt }))
@@ -221,10 +285,20 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     expectError(await owner.action('ticket', 'close', payload(nextAt)), 409, 'IMMUTABLE')
   })
 
-  it('queues an agent\'s close for the owner', async () => {
+  it("queues an agent's close for the owner", async () => {
     const ticket = await bookTicket()
-    const r = await app.action('ticket', 'close', { ticket_id: ticket.id, duration_minutes: 30, line_items: [{ line_item_id: ticket.line_items[0].id }],
-      notes: '', next_service: { kind: 'none' } }, { reasoning: 'The technician phoned in that the job is done' })
+    const r = await app.action(
+      'ticket',
+      'close',
+      {
+        ticket_id: ticket.id,
+        duration_minutes: 30,
+        line_items: [{ line_item_id: ticket.line_items[0].id }],
+        notes: '',
+        next_service: { kind: 'none' },
+      },
+      { reasoning: 'The technician phoned in that the job is done' },
+    )
     expect(r.status).toBe(202)
     expect(r.body.data.status).toBe('pending_authorization')
     expect(await ticketStatus(ticket.id)).toBe('scheduled')

@@ -17,18 +17,34 @@ describe.each(engines)('company fields of an organization (%s)', (engine) => {
   afterAll(() => app.close())
 
   it('stores them on an organization, shows them on reads, filters by industry in any case, and exports them', async () => {
-    const acme = await contact(app, { kind: 'organization', display_name: 'Acme Offices', legal_name: 'Acme Offices LLC', industry: ' Property Management ',
-      website: 'https://acme.example', tax_id: '12-3456789', billing_address: BILLING })
-    expect(acme).toMatchObject({ legal_name: 'Acme Offices LLC', industry: 'property management', website: 'https://acme.example', tax_id: '12-3456789',
-      billing_address: { ...BILLING, country: 'US' } })
+    const acme = await contact(app, {
+      kind: 'organization',
+      display_name: 'Acme Offices',
+      legal_name: 'Acme Offices LLC',
+      industry: ' Property Management ',
+      website: 'https://acme.example',
+      tax_id: '12-3456789',
+      billing_address: BILLING,
+    })
+    expect(acme).toMatchObject({
+      legal_name: 'Acme Offices LLC',
+      industry: 'property management',
+      website: 'https://acme.example',
+      tax_id: '12-3456789',
+      billing_address: { ...BILLING, country: 'US' },
+    })
     await contact(app, { kind: 'organization', display_name: 'Bolt Diner', industry: 'restaurant' })
     const read = expectData(await app.query({ type: 'contacts', id: acme.id }))
     expect(read).toMatchObject({ legal_name: 'Acme Offices LLC', billing_address: { city: 'Huntsville', line2: 'Suite 12' } })
     const filtered = expectData(await app.query({ type: 'contacts', industry: 'PROPERTY management' }))
     expect(filtered.items.map((c: any) => c.display_name)).toEqual(['Acme Offices'])
     const [exported] = expectData(await owner.query({ type: 'customer_export', contact_id: acme.id })).items
-    expect(exported.contact).toMatchObject({ legal_name: 'Acme Offices LLC', industry: 'property management', tax_id: '12-3456789',
-      billing_address: { line1: '400 Commerce Way' } })
+    expect(exported.contact).toMatchObject({
+      legal_name: 'Acme Offices LLC',
+      industry: 'property management',
+      tax_id: '12-3456789',
+      billing_address: { line1: '400 Commerce Way' },
+    })
   })
 
   it('refuses company fields on a person, naming each field, and writes nothing', async () => {
@@ -39,15 +55,33 @@ describe.each(engines)('company fields of an organization (%s)', (engine) => {
     expect(await countRows(app, 'contacts')).toBe(before)
     const jane = await contact(app, { display_name: 'Jane Person' })
     expect(jane).toMatchObject({ kind: 'person', legal_name: null, industry: null, website: null, tax_id: null, billing_address: null })
-    expect(fieldsOf(await app.action('contact', 'update', { contact_id: jane.id, website: 'https://jane.example' }))).toEqual(['data.website'])
-    expect(fieldsOf(await app.action('contact', 'create', { kind: 'organization', display_name: 'Bad Site', website: 'acme dot com' }))).toEqual(['data.website'])
-    expect(fieldsOf(await app.action('contact', 'create', { kind: 'organization', display_name: 'Bad Zip', billing_address: { ...BILLING, postal_code: '!' } })))
-      .toEqual(['data.billing_address.postal_code'])
+    expect(fieldsOf(await app.action('contact', 'update', { contact_id: jane.id, website: 'https://jane.example' }))).toEqual([
+      'data.website',
+    ])
+    expect(
+      fieldsOf(await app.action('contact', 'create', { kind: 'organization', display_name: 'Bad Site', website: 'acme dot com' })),
+    ).toEqual(['data.website'])
+    expect(
+      fieldsOf(
+        await app.action('contact', 'create', {
+          kind: 'organization',
+          display_name: 'Bad Zip',
+          billing_address: { ...BILLING, postal_code: '!' },
+        }),
+      ),
+    ).toEqual(['data.billing_address.postal_code'])
   })
 
   it('changes and clears them on update, audited; a person may become an organization with them, and back only when they are cleared', async () => {
     const pat = await contact(app, { display_name: 'Pat Builder' })
-    const org = expectData(await app.action('contact', 'update', { contact_id: pat.id, kind: 'organization', display_name: 'Pat Builders', industry: 'Construction' }))
+    const org = expectData(
+      await app.action('contact', 'update', {
+        contact_id: pat.id,
+        kind: 'organization',
+        display_name: 'Pat Builders',
+        industry: 'Construction',
+      }),
+    )
     expect(org).toMatchObject({ kind: 'organization', industry: 'construction' })
     const audit = await auditOf(app, 'contact', pat.id)
     expect(audit.at(-1).changes.industry).toEqual({ old: null, new: 'construction' })
@@ -58,7 +92,7 @@ describe.each(engines)('company fields of an organization (%s)', (engine) => {
     expect(person).toMatchObject({ kind: 'person', industry: null })
   })
 
-  it('keeps company fields through a merge: the survivor\'s, filled from the merged one, and a person taking them becomes an organization', async () => {
+  it("keeps company fields through a merge: the survivor's, filled from the merged one, and a person taking them becomes an organization", async () => {
     const survivor = await contact(app, { kind: 'organization', display_name: 'Merge Co', industry: 'cleaning' })
     const merged = await contact(app, { kind: 'organization', display_name: 'Merge Company', industry: 'janitorial', tax_id: '11-2223334' })
     const done = expectData(await owner.action('contact', 'merge', { survivor_id: survivor.id, merged_id: merged.id }))
@@ -73,11 +107,15 @@ describe.each(engines)('company fields of an organization (%s)', (engine) => {
     const shop = await contact(app, { kind: 'organization', display_name: 'Corner Shop' })
     const [ann, bob] = [await contact(app, { display_name: 'Ann Clerk' }), await contact(app, { display_name: 'Bob Clerk' })]
     await contact(app, { display_name: 'Cy Elsewhere' })
-    for (const p of [ann, bob]) expectData(await app.action('contact', 'link', { contact_id: p.id, to_contact_id: shop.id, link_type: 'works_at' }))
+    for (const p of [ann, bob])
+      expectData(await app.action('contact', 'link', { contact_id: p.id, to_contact_id: shop.id, link_type: 'works_at' }))
     const staff = expectData(await app.query({ type: 'contacts', works_at: shop.id, sort: 'name' }))
     expect(staff.items.map((c: any) => c.display_name)).toEqual(['Ann Clerk', 'Bob Clerk'])
     const read = expectData(await app.query({ type: 'contacts', id: shop.id, include: 'links' }))
-    expect(read.links.map((l: any) => [l.relation, l.display_name])).toEqual([['employee', 'Ann Clerk'], ['employee', 'Bob Clerk']])
+    expect(read.links.map((l: any) => [l.relation, l.display_name])).toEqual([
+      ['employee', 'Ann Clerk'],
+      ['employee', 'Bob Clerk'],
+    ])
     expectError(await app.query({ type: 'contacts', works_at: 'not-an-id' }), 400, 'VALIDATION_ERROR')
   })
 })

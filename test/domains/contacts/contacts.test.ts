@@ -6,23 +6,40 @@ import { auditOf, contact, countRows, fieldsOf, insertTicket, person } from './f
 
 describe.each(engines)('contacts (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('creates a contact with name parts, channels, preferences, tags, source and standing notes (about)', async () => {
     const created = await contact(app, {
-      first_name: 'Ruth', last_name: 'Baker',
-      emails: [{ value: 'ruth@home.test', label: 'home' }, { value: 'ruth@work.test', label: 'work' }],
-      phones: [{ value: '(256) 555-0101', label: 'cell' }, { value: '256-555-0102', label: 'home', primary: true }],
+      first_name: 'Ruth',
+      last_name: 'Baker',
+      emails: [
+        { value: 'ruth@home.test', label: 'home' },
+        { value: 'ruth@work.test', label: 'work' },
+      ],
+      phones: [
+        { value: '(256) 555-0101', label: 'cell' },
+        { value: '256-555-0102', label: 'home', primary: true },
+      ],
       preferences: { time_of_day: 'morning', preferred_days: ['thu', 'mon', 'thu'], notes: 'Call before arriving' },
       tags: ['VIP', ' vip ', 'Screens'],
       source: 'referral',
       about: 'Has two dogs',
     })
     expect(created).toMatchObject({
-      display_name: 'Ruth Baker', kind: 'person', status: 'active', source: 'referral', about: 'Has two dogs',
-      email: 'ruth@home.test', phone: '256-555-0102',
-      emails: [{ value: 'ruth@home.test', label: 'home', primary: true }, { value: 'ruth@work.test', label: 'work', primary: false }],
+      display_name: 'Ruth Baker',
+      kind: 'person',
+      status: 'active',
+      source: 'referral',
+      about: 'Has two dogs',
+      email: 'ruth@home.test',
+      phone: '256-555-0102',
+      emails: [
+        { value: 'ruth@home.test', label: 'home', primary: true },
+        { value: 'ruth@work.test', label: 'work', primary: false },
+      ],
       preferences: { time_of_day: 'morning', preferred_days: ['mon', 'thu'], notes: 'Call before arriving' },
       tags: ['vip', 'screens'],
     })
@@ -33,17 +50,30 @@ describe.each(engines)('contacts (%s)', (engine) => {
   })
 
   it('keeps the email and phone shorthands: they set the primary entry', async () => {
-    const c = await contact(app, { display_name: 'Acme Property Management', kind: 'organization', email: 'office@acme.test',
-      emails: [{ value: 'billing@acme.test', label: 'billing' }] })
+    const c = await contact(app, {
+      display_name: 'Acme Property Management',
+      kind: 'organization',
+      email: 'office@acme.test',
+      emails: [{ value: 'billing@acme.test', label: 'billing' }],
+    })
     expect(c.kind).toBe('organization')
     expect(c.email).toBe('office@acme.test')
-    expect(c.emails).toEqual([{ value: 'office@acme.test', label: null, primary: true }, { value: 'billing@acme.test', label: 'billing', primary: false }])
+    expect(c.emails).toEqual([
+      { value: 'office@acme.test', label: null, primary: true },
+      { value: 'billing@acme.test', label: 'billing', primary: false },
+    ])
     const changed = expectData(await app.action('contact', 'update', { contact_id: c.id, email: 'Billing@Acme.test' }))
     expect(changed.email).toBe('billing@acme.test')
-    expect(changed.emails).toEqual([{ value: 'Billing@Acme.test', label: 'billing', primary: true }, { value: 'office@acme.test', label: null, primary: false }])
+    expect(changed.emails).toEqual([
+      { value: 'Billing@Acme.test', label: 'billing', primary: true },
+      { value: 'office@acme.test', label: null, primary: false },
+    ])
     expect(changed.phone).toBeNull()
     const replaced = expectData(await app.action('contact', 'update', { contact_id: c.id, email: 'front@acme.test' }))
-    expect(replaced.emails).toEqual([{ value: 'front@acme.test', label: 'billing', primary: true }, { value: 'office@acme.test', label: null, primary: false }])
+    expect(replaced.emails).toEqual([
+      { value: 'front@acme.test', label: 'billing', primary: true },
+      { value: 'office@acme.test', label: null, primary: false },
+    ])
     const cleared = expectData(await app.action('contact', 'update', { contact_id: c.id, phone: '(256) 555-0199' }))
     expect(cleared.phone).toBe('(256) 555-0199')
     expect(expectData(await app.action('contact', 'update', { contact_id: c.id, phone: null })).phone).toBeNull()
@@ -51,15 +81,26 @@ describe.each(engines)('contacts (%s)', (engine) => {
 
   it('refuses two primaries, a repeated address and a missing name, naming the field and writing nothing', async () => {
     const before = await countRows(app, 'contacts')
-    const two = await app.action('contact', 'create', { display_name: 'Two Primaries',
-      emails: [{ value: 'a@x.test', primary: true }, { value: 'b@x.test', primary: true }] })
+    const two = await app.action('contact', 'create', {
+      display_name: 'Two Primaries',
+      emails: [
+        { value: 'a@x.test', primary: true },
+        { value: 'b@x.test', primary: true },
+      ],
+    })
     expectError(two, 400, 'VALIDATION_ERROR')
     expect(fieldsOf(two)).toEqual(['data.emails'])
-    const twice = await app.action('contact', 'create', { display_name: 'Twice', phones: [{ value: '256-555-0111' }, { value: '(256) 555-0111' }] })
+    const twice = await app.action('contact', 'create', {
+      display_name: 'Twice',
+      phones: [{ value: '256-555-0111' }, { value: '(256) 555-0111' }],
+    })
     expect(fieldsOf(twice)).toEqual(['data.phones.1.value'])
     const nameless = await app.action('contact', 'create', { email: 'x@y.test' })
     expect(fieldsOf(nameless)).toEqual(['data.display_name'])
-    const badPrefs = await app.action('contact', 'create', { display_name: 'P', preferences: { time_of_day: 'evening', preferred_days: ['monday'] } })
+    const badPrefs = await app.action('contact', 'create', {
+      display_name: 'P',
+      preferences: { time_of_day: 'evening', preferred_days: ['monday'] },
+    })
     expect(fieldsOf(badPrefs)).toEqual(['data.preferences.time_of_day', 'data.preferences.preferred_days.0'])
     const badStatus = await app.action('contact', 'create', { display_name: 'S', status: 'gone', kind: 'robot' })
     expect(fieldsOf(badStatus).sort()).toEqual(['data.kind', 'data.status'])
@@ -67,12 +108,23 @@ describe.each(engines)('contacts (%s)', (engine) => {
   })
 
   it('updates tags without resending them, merges preferences, follows the name, and audits old and new', async () => {
-    const c = await contact(app, { first_name: 'Tom', last_name: 'Ford', tags: ['gutters', 'vip'], preferences: { time_of_day: 'afternoon', preferred_days: ['fri'] } })
-    const added = expectData(await app.action('contact', 'update', { contact_id: c.id, tags_add: ['Screens', 'vip'], tags_remove: ['gutters'] }))
+    const c = await contact(app, {
+      first_name: 'Tom',
+      last_name: 'Ford',
+      tags: ['gutters', 'vip'],
+      preferences: { time_of_day: 'afternoon', preferred_days: ['fri'] },
+    })
+    const added = expectData(
+      await app.action('contact', 'update', { contact_id: c.id, tags_add: ['Screens', 'vip'], tags_remove: ['gutters'] }),
+    )
     expect(added.tags).toEqual(['vip', 'screens'])
-    const prefs = expectData(await app.action('contact', 'update', { contact_id: c.id, preferences: { time_of_day: null, notes: 'Side gate' } }))
+    const prefs = expectData(
+      await app.action('contact', 'update', { contact_id: c.id, preferences: { time_of_day: null, notes: 'Side gate' } }),
+    )
     expect(prefs.preferences).toEqual({ preferred_days: ['fri'], notes: 'Side gate' })
-    const renamed = expectData(await app.action('contact', 'update', { contact_id: c.id, last_name: 'Fordham', status: 'inactive', source: 'google' }))
+    const renamed = expectData(
+      await app.action('contact', 'update', { contact_id: c.id, last_name: 'Fordham', status: 'inactive', source: 'google' }),
+    )
     expect(renamed).toMatchObject({ display_name: 'Tom Fordham', status: 'inactive', source: 'google' })
     const custom = expectData(await app.action('contact', 'update', { contact_id: c.id, display_name: 'Tommy' }))
     expect(expectData(await app.action('contact', 'update', { contact_id: custom.id, first_name: 'Thomas' })).display_name).toBe('Tommy')
@@ -93,9 +145,14 @@ describe.each(engines)('contacts (%s)', (engine) => {
     expect(unknown.body.error.message).toContain('tag (did you mean tags or tags_add?)')
     const address = await app.action('contact', 'create', { display_name: 'Ada Lane', address: { line1: '1 Main St' } })
     expect(address.body.error.message).toBe('data: has unknown field(s) address (did you mean addresses or billing_address?)')
-    const far = await app.action('contact', 'create', { display_name: 'Ada Lane', addresses: [{ line1: '1 Main St', city: 'Owens Cross Roads', state: 'AL', postal_code: '35763', zipcode: '35763' }] })
+    const far = await app.action('contact', 'create', {
+      display_name: 'Ada Lane',
+      addresses: [{ line1: '1 Main St', city: 'Owens Cross Roads', state: 'AL', postal_code: '35763', zipcode: '35763' }],
+    })
     expect(fieldsOf(far)).toEqual(['data.addresses.0'])
-    expect(far.body.error.message).toContain('has unknown field(s) zipcode; the fields are label, line1, line2, city, state, postal_code, country, access_notes')
+    expect(far.body.error.message).toContain(
+      'has unknown field(s) zipcode; the fields are label, line1, line2, city, state, postal_code, country, access_notes',
+    )
   })
 
   it('archives a contact and restores it', async () => {
@@ -103,16 +160,24 @@ describe.each(engines)('contacts (%s)', (engine) => {
     const archived = expectData(await app.action('contact', 'archive', { contact_id: c.id }))
     expect(archived.status).toBe('archived')
     expect(Date.parse(archived.archived_at)).not.toBeNaN()
-    expect(expectData(await app.action('contact', 'archive', { contact_id: c.id }))).toMatchObject({ status: 'archived', archived_at: archived.archived_at })
-    expect(expectData(await app.action('contact', 'update', { contact_id: c.id, status: 'active' }))).toMatchObject({ status: 'active', archived_at: null })
+    expect(expectData(await app.action('contact', 'archive', { contact_id: c.id }))).toMatchObject({
+      status: 'archived',
+      archived_at: archived.archived_at,
+    })
+    expect(expectData(await app.action('contact', 'update', { contact_id: c.id, status: 'active' }))).toMatchObject({
+      status: 'active',
+      archived_at: null,
+    })
     expect((await auditOf(app, 'contact', c.id)).map((a) => a.action)).toEqual(['create', 'archive', 'update'])
   })
 
   describe('delete', () => {
-    it('queues an agent\'s delete for the owner, and deleting then removes the addresses, attributes and links too', async () => {
+    it("queues an agent's delete for the owner, and deleting then removes the addresses, attributes and links too", async () => {
       const c = await contact(app, { display_name: 'Mistaken Entry' })
       const other = await contact(app, { display_name: 'Mistaken Employer', kind: 'organization' })
-      expectData(await app.action('address', 'add', { contact_id: c.id, line1: '1 Wrong Way', city: 'Madison', state: 'AL', postal_code: '35758' }))
+      expectData(
+        await app.action('address', 'add', { contact_id: c.id, line1: '1 Wrong Way', city: 'Madison', state: 'AL', postal_code: '35758' }),
+      )
       expectData(await app.action('attribute', 'set', { contact_id: c.id, key: 'has_pets', value: true }))
       expectData(await app.action('contact', 'link', { contact_id: c.id, to_contact_id: other.id, link_type: 'works_at' }))
       const refused = await app.action('contact', 'delete', { contact_id: c.id })
@@ -139,7 +204,10 @@ describe.each(engines)('contacts (%s)', (engine) => {
       await insertTicket(app, withTicket.id, { start: '2026-03-02T15:00:00Z' })
       const withNote = await contact(app, { display_name: 'Noted Customer' })
       expectData(await app.action('note', 'add', { contact_id: withNote.id, content: 'Asked about gutters' }))
-      for (const [c, what] of [[withTicket, '1 tickets'], [withNote, '1 notes']] as const) {
+      for (const [c, what] of [
+        [withTicket, '1 tickets'],
+        [withNote, '1 notes'],
+      ] as const) {
         const res = await owner.action('contact', 'delete', { contact_id: c.id })
         expectError(res, 409, 'CONFLICT')
         expect(res.body.error.message).toContain(what)

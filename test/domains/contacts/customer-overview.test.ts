@@ -18,21 +18,43 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
 
   /** A ticket at `start` with the given services, then set to `status` as its close or cancellation would. */
   const visit = async (contactId: string, start: string, services: string[], status = 'scheduled', minutes = 60) => {
-    const t = await act('ticket', 'create', { contact_id: contactId, scheduled_start: start, duration_minutes: minutes,
-      line_items: services.map((id) => ({ service_id: id })) })
+    const t = await act('ticket', 'create', {
+      contact_id: contactId,
+      scheduled_start: start,
+      duration_minutes: minutes,
+      line_items: services.map((id) => ({ service_id: id })),
+    })
     if (status !== 'scheduled') {
-      await asTenant(app, (tx) => tx.query(`update tickets set status = $2, closed_at = case when $2 = 'completed' then now() end where id = $1`, [t.id, status]))
+      await asTenant(app, (tx) =>
+        tx.query(`update tickets set status = $2, closed_at = case when $2 = 'completed' then now() end where id = $1`, [t.id, status]),
+      )
     }
     return t as { id: string; number: number }
   }
-  const fact = (contactId: string, ticketId: string | null, key: string, value: unknown) => asTenant(app, (tx) => tx.query(
-    `insert into attributes (tenant_id, contact_id, key, value, source, source_ticket_id) values ($1, $2, $3, $4, $5, $6)`,
-    [app.tenant.tenant_id, contactId, key, JSON.stringify(value), ticketId ? 'ticket_closeout' : 'manual', ticketId]))
+  const fact = (contactId: string, ticketId: string | null, key: string, value: unknown) =>
+    asTenant(app, (tx) =>
+      tx.query(`insert into attributes (tenant_id, contact_id, key, value, source, source_ticket_id) values ($1, $2, $3, $4, $5, $6)`, [
+        app.tenant.tenant_id,
+        contactId,
+        key,
+        JSON.stringify(value),
+        ticketId ? 'ticket_closeout' : 'manual',
+        ticketId,
+      ]),
+    )
   const invoice = async (contactId: string, cents: number, status: string, paid = 0, archived = false) => {
-    const made = await act('invoice', 'create', { contact_id: contactId, line_items: [{ description: 'Windows', unit_price_cents: cents }] })
+    const made = await act('invoice', 'create', {
+      contact_id: contactId,
+      line_items: [{ description: 'Windows', unit_price_cents: cents }],
+    })
     if (status !== 'draft') {
-      await asTenant(app, (tx) => tx.query(`update invoices set status = $2, sent_at = now(), amount_paid_cents = $3,
-        archived_at = case when $4 then now() end where id = $1`, [made.id, status, paid, archived]))
+      await asTenant(app, (tx) =>
+        tx.query(
+          `update invoices set status = $2, sent_at = now(), amount_paid_cents = $3,
+        archived_at = case when $4 then now() end where id = $1`,
+          [made.id, status, paid, archived],
+        ),
+      )
     }
   }
 
@@ -44,15 +66,22 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
   })
   afterAll(() => app.close())
 
-  it('tells each customer\'s latest completed visit with its services, total, note and facts, the next visit and what is still due', async () => {
+  it("tells each customer's latest completed visit with its services, total, note and facts, the next visit and what is still due", async () => {
     const ann = await contact(app, { display_name: 'Ann Overview' })
     // Completed 2026-10-06 02:30 UTC: the evening of 10-05 in Chicago, the day the business saw it.
     const older = await visit(ann, '2026-09-01T15:00:00Z', [gutters], 'completed')
     const last = await visit(ann, '2026-10-06T02:30:00Z', [windows, gutters], 'scheduled', 90)
     await act('note', 'add', { ticket_id: last.id, content: 'First   note.' })
     await act('note', 'add', { ticket_id: last.id, content: `Back gate sticks;\n ${'long '.repeat(30)}end` })
-    await asTenant(app, (tx) => tx.query(`update tickets set duration_minutes = 202, status = 'completed', closed_at = now() where id = $1`, [last.id]))
-    for (const [key, value] of [['pets', ['dog', 'cat']], ['equipment', 'extension ladder'], ['floors', 2], ['access', { gate: '4821' }]] as const) {
+    await asTenant(app, (tx) =>
+      tx.query(`update tickets set duration_minutes = 202, status = 'completed', closed_at = now() where id = $1`, [last.id]),
+    )
+    for (const [key, value] of [
+      ['pets', ['dog', 'cat']],
+      ['equipment', 'extension ladder'],
+      ['floors', 2],
+      ['access', { gate: '4821' }],
+    ] as const) {
       await fact(ann, last.id, key, value)
     }
     await fact(ann, older.id, 'aaa_older', 'not from the last visit')
@@ -76,12 +105,25 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
     expect(item).toEqual({
       contact_id: ann,
       last_visit: {
-        ticket_id: last.id, number: last.number, date: '2026-10-05', services: 'Window Cleaning, Gutter Cleaning', actual_minutes: 202,
-        time_on_site: '3h22m', booked_minutes: 90, total_cents: 15_000 + 1_500 + 8_000, currency: 'USD',
+        ticket_id: last.id,
+        number: last.number,
+        date: '2026-10-05',
+        services: 'Window Cleaning, Gutter Cleaning',
+        actual_minutes: 202,
+        time_on_site: '3h22m',
+        booked_minutes: 90,
+        total_cents: 15_000 + 1_500 + 8_000,
+        currency: 'USD',
         note: `Back gate sticks; ${'long '.repeat(30)}end`.slice(0, 99).concat('…'),
         facts: ['access: {"gate":"4821"}', 'equipment: extension ladder', 'floors: 2'],
       },
-      next_ticket: { ticket_id: next.id, number: next.number, scheduled_start: '2026-11-04T15:00:00.000Z', starts: 'Wed 2026-11-04 09:00', status: 'scheduled' },
+      next_ticket: {
+        ticket_id: next.id,
+        number: next.number,
+        scheduled_start: '2026-11-04T15:00:00.000Z',
+        starts: 'Wed 2026-11-04 09:00',
+        status: 'scheduled',
+      },
       // Invoice lines are taxed at the business's 10%; what was paid is not due.
       open_balance_cents: 11_000 + (5_500 - 2_000) + 1_100,
       currency: 'USD',
@@ -93,10 +135,18 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
     const cal = await contact(app, { display_name: 'Cal Done' })
     const done = await visit(cal, '2026-10-01T15:00:00Z', [], 'completed')
     const other = await app.createTenant('Elsewhere Windows')
-    const stranger = expectData(await app.action('contact', 'create', { display_name: 'Not Ours' }, { token: other.agent_token })).id as string
+    const stranger = expectData(await app.action('contact', 'create', { display_name: 'Not Ours' }, { token: other.agent_token }))
+      .id as string
     const items = (await read({ contact_ids: `${cal},${stranger},${bea}` })).items
     expect(items.map((i: any) => i.contact_id)).toEqual([cal, bea])
-    expect(items[0].last_visit).toMatchObject({ ticket_id: done.id, services: '', total_cents: 0, note: null, facts: [], time_on_site: null })
+    expect(items[0].last_visit).toMatchObject({
+      ticket_id: done.id,
+      services: '',
+      total_cents: 0,
+      note: null,
+      facts: [],
+      time_on_site: null,
+    })
     expect(items[1]).toEqual({ contact_id: bea, last_visit: null, next_ticket: null, open_balance_cents: 0, currency: 'USD' })
 
     // Paged like any list when fewer are asked for than named.

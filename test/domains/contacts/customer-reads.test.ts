@@ -32,8 +32,11 @@ describe.each(engines)('what the customers pages read (%s)', (engine) => {
     expect([...first.items, ...second.items].map((c: any) => c.display_name)).toEqual(['alice', 'Bob', 'carol', 'Dave'])
     expect(second.next_cursor).toBeNull()
 
-    const shop = await ok('contact', 'create', { display_name: 'Corner Shop', kind: 'organization',
-      addresses: [{ line1: '12 Willowbrook Avenue', city: 'Athens', state: 'AL', postal_code: '35611' }] })
+    const shop = await ok('contact', 'create', {
+      display_name: 'Corner Shop',
+      kind: 'organization',
+      addresses: [{ line1: '12 Willowbrook Avenue', city: 'Athens', state: 'AL', postal_code: '35611' }],
+    })
     expect((await list({ words: 'Willowbrook' })).items.map((c: any) => c.id)).toEqual([shop.id])
     expect((await list({ words: 'Willowbrook', kind: 'person' })).items).toEqual([])
 
@@ -50,16 +53,28 @@ describe.each(engines)('what the customers pages read (%s)', (engine) => {
     expect((await list({ sort: 'last_visit', limit: 100, cursor: byVisit.next_cursor })).items.map((c: any) => c.id)).not.toContain(shop.id)
   })
 
-  it('reads a customer\'s tickets newest first, and the history of the customer and everything of theirs only', async () => {
+  it("reads a customer's tickets newest first, and the history of the customer and everything of theirs only", async () => {
     const mine = await ok('contact', 'create', { display_name: 'History Hal' })
     const theirs = await ok('contact', 'create', { display_name: 'Other Olive' })
-    const address = await ok('address', 'add', { contact_id: mine.id, line1: '3 Ash St', city: 'Athens', state: 'AL', postal_code: '35611' })
+    const address = await ok('address', 'add', {
+      contact_id: mine.id,
+      line1: '3 Ash St',
+      city: 'Athens',
+      state: 'AL',
+      postal_code: '35611',
+    })
     const early = await ok('ticket', 'create', { contact_id: mine.id, scheduled_start: '2026-11-10T09:00', duration_minutes: 60 })
     const late = await ok('ticket', 'create', { contact_id: mine.id, scheduled_start: '2026-11-12T09:00', duration_minutes: 60 })
     await ok('note', 'add', { contact_id: theirs.id, content: 'not Hal' })
     const newest = await app.query({ type: 'tickets', contact_id: mine.id, newest_first: 'true', limit: 1 })
     expect(newest.body.data.items.map((t: any) => t.id)).toEqual([late.id])
-    const older = await app.query({ type: 'tickets', contact_id: mine.id, newest_first: 'true', limit: 1, cursor: newest.body.data.next_cursor })
+    const older = await app.query({
+      type: 'tickets',
+      contact_id: mine.id,
+      newest_first: 'true',
+      limit: 1,
+      cursor: newest.body.data.next_cursor,
+    })
     expect(older.body.data.items.map((t: any) => t.id)).toEqual([early.id])
 
     const history = (await app.query({ type: 'audit_trail', contact_id: mine.id, limit: 100 })).body.data.items

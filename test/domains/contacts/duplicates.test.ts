@@ -9,7 +9,9 @@ describe.each(engines)('a second customer with the same email or phone (%s)', (e
   let ruth: any
   beforeAll(async () => {
     app = await startTestApp(engine)
-    ruth = expectData(await app.action('contact', 'create', { display_name: 'Ruth Bell', email: 'Ruth@Home.test', phone: '(256) 555-0102' }))
+    ruth = expectData(
+      await app.action('contact', 'create', { display_name: 'Ruth Bell', email: 'Ruth@Home.test', phone: '(256) 555-0102' }),
+    )
   })
   afterAll(() => app.close())
 
@@ -17,18 +19,26 @@ describe.each(engines)('a second customer with the same email or phone (%s)', (e
     const before = await countRows(app, 'contacts')
     const byEmail = await app.action('contact', 'create', { display_name: 'R. Bell', email: 'ruth@home.TEST' })
     expectError(byEmail, 409, 'CONFLICT')
-    expect(byEmail.body.error.details).toMatchObject({ field: 'data.email', matched: { field: 'email', value: 'ruth@home.test' },
-      existing: { id: ruth.id, display_name: 'Ruth Bell', email: 'ruth@home.test', phone: '(256) 555-0102' } })
+    expect(byEmail.body.error.details).toMatchObject({
+      field: 'data.email',
+      matched: { field: 'email', value: 'ruth@home.test' },
+      existing: { id: ruth.id, display_name: 'Ruth Bell', email: 'ruth@home.test', phone: '(256) 555-0102' },
+    })
     const byPhone = await app.action('contact', 'create', { display_name: 'Someone', phone: '+1 256.555.0102' })
     expectError(byPhone, 409, 'CONFLICT')
     expect(byPhone.body.error.message).toContain(ruth.id)
-    expect(byPhone.body.error.details).toMatchObject({ field: 'data.phone', matched: { field: 'phone', value: '(256) 555-0102' },
-      existing: { id: ruth.id, display_name: 'Ruth Bell' } })
+    expect(byPhone.body.error.details).toMatchObject({
+      field: 'data.phone',
+      matched: { field: 'phone', value: '(256) 555-0102' },
+      existing: { id: ruth.id, display_name: 'Ruth Bell' },
+    })
     expect(await countRows(app, 'contacts')).toBe(before)
   })
 
   it('goes ahead when the caller says it is really someone else', async () => {
-    const twin = expectData(await app.action('contact', 'create', { display_name: 'Ruth Bell Jr', phone: '256-555-0102', allow_duplicate: true }))
+    const twin = expectData(
+      await app.action('contact', 'create', { display_name: 'Ruth Bell Jr', phone: '256-555-0102', allow_duplicate: true }),
+    )
     expect(twin.id).not.toBe(ruth.id)
   })
 
@@ -41,7 +51,7 @@ describe.each(engines)('a second customer with the same email or phone (%s)', (e
     const unchanged = expectData(await app.query({ type: 'contacts', id: sam.id }))
     expect(unchanged.email).toBe('sam@home.test')
     // Its own email again, or another change, is no duplicate.
-    expectData(await app.action('contact', 'update', { contact_id: sam.id, email: 'Sam@Home.test', about: 'Ruth\'s brother' }))
+    expectData(await app.action('contact', 'update', { contact_id: sam.id, email: 'Sam@Home.test', about: "Ruth's brother" }))
     const shared = expectData(await app.action('contact', 'update', { contact_id: sam.id, email: 'ruth@home.test', allow_duplicate: true }))
     expect(shared.email).toBe('ruth@home.test')
   })

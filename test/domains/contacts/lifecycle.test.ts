@@ -14,8 +14,14 @@ describe.each(engines)('customer lifecycle (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => clock, payments: null })
-    owner = { services: app.services, requestId: 'lifecycle-test',
-      principal: { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } } as Caller['principal'] }
+    owner = {
+      services: app.services,
+      requestId: 'lifecycle-test',
+      principal: {
+        tenantId: app.tenant.tenant_id,
+        actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' },
+      } as Caller['principal'],
+    }
   })
   afterAll(() => app.close())
 
@@ -27,15 +33,29 @@ describe.each(engines)('customer lifecycle (%s)', (engine) => {
   const contact = async (name: string) => (await ok(app.action('contact', 'create', { display_name: name }))).id as string
   const read = async (id: string) => ok(app.query({ type: 'contacts', id, include: 'audit_trail' }))
   const book = async (contactId: string, start: string) =>
-    (await ok(app.action('ticket', 'create', { contact_id: contactId, scheduled_start: start, duration_minutes: 60,
-      line_items: [{ description: 'Windows', unit_price_cents: 9000 }] }))).id as string
+    (
+      await ok(
+        app.action('ticket', 'create', {
+          contact_id: contactId,
+          scheduled_start: start,
+          duration_minutes: 60,
+          line_items: [{ description: 'Windows', unit_price_cents: 9000 }],
+        }),
+      )
+    ).id as string
   const complete = async (ticketId: string) => {
-    const r = await callAction(owner, closeTicket, { ticket_id: ticketId, duration_minutes: 60, line_items: [{ description: 'Windows', unit_price_cents: 9000 }],
-      notes: '', next_service: { kind: 'none' } })
+    const r = await callAction(owner, closeTicket, {
+      ticket_id: ticketId,
+      duration_minutes: 60,
+      line_items: [{ description: 'Windows', unit_price_cents: 9000 }],
+      notes: '',
+      next_service: { kind: 'none' },
+    })
     expect(r.queued).toBe(false)
   }
   const lifecycleAudit = (c: any) => c.audit_trail.filter((a: any) => a.action === 'lifecycle')
-  const listed = async (lifecycle: string) => (await ok(app.query({ type: 'contacts', lifecycle, limit: 100 }))).items.map((c: any) => c.display_name).sort()
+  const listed = async (lifecycle: string) =>
+    (await ok(app.query({ type: 'contacts', lifecycle, limit: 100 }))).items.map((c: any) => c.display_name).sort()
 
   it('moves a contact from prospect to customer at its first completed visit, to past customer when the window passes, and back at a new booking', async () => {
     const ann = await contact('Ann Lifecycle')
@@ -49,8 +69,9 @@ describe.each(engines)('customer lifecycle (%s)', (engine) => {
     await complete(first)
     const customer = await read(ann)
     expect(customer).toMatchObject({ lifecycle: 'customer', lifecycle_since: '2026-01-12T17:00:00.000Z' })
-    expect(lifecycleAudit(customer)).toEqual([expect.objectContaining({ actor_type: 'system',
-      changes: { lifecycle: { old: 'prospect', new: 'customer' } } })])
+    expect(lifecycleAudit(customer)).toEqual([
+      expect.objectContaining({ actor_type: 'system', changes: { lifecycle: { old: 'prospect', new: 'customer' } } }),
+    ])
 
     // 18 months and a day later the worker's pass finds her by index and moves her, once.
     clock = new Date('2027-07-13T17:00:00Z')
@@ -58,7 +79,10 @@ describe.each(engines)('customer lifecycle (%s)', (engine) => {
     expect(pass).toEqual({ lapsed: 1, failures: [] })
     const lapsed = await read(ann)
     expect(lapsed).toMatchObject({ lifecycle: 'past_customer', lifecycle_since: '2027-07-13T17:00:00.000Z' })
-    expect(lifecycleAudit(lapsed).at(-1)).toMatchObject({ actor_type: 'system', changes: { lifecycle: { old: 'customer', new: 'past_customer' } } })
+    expect(lifecycleAudit(lapsed).at(-1)).toMatchObject({
+      actor_type: 'system',
+      changes: { lifecycle: { old: 'customer', new: 'past_customer' } },
+    })
     expect(await refreshLapsedCustomers(app.services)).toEqual({ lapsed: 0, failures: [] })
     expect(lifecycleAudit(await read(ann))).toHaveLength(2)
 
@@ -68,14 +92,25 @@ describe.each(engines)('customer lifecycle (%s)', (engine) => {
     await ok(app.action('ticket', 'cancel', { ticket_id: again, reason: 'customer asked by phone' }, { reasoning: 'the customer called' }))
     const cancelled = await read(ann)
     expect(cancelled.lifecycle).toBe('past_customer')
-    expect(lifecycleAudit(cancelled).map((a: any) => a.changes.lifecycle.new)).toEqual(['customer', 'past_customer', 'customer', 'past_customer'])
+    expect(lifecycleAudit(cancelled).map((a: any) => a.changes.lifecycle.new)).toEqual([
+      'customer',
+      'past_customer',
+      'customer',
+      'past_customer',
+    ])
   })
 
   it('counts a payment as activity, keeps a customer with a visit booked ahead, and filters the list by lifecycle', async () => {
     clock = new Date('2027-09-01T15:00:00Z')
     const bob = await contact('Bob Payer')
-    const inv = await ok(app.action('invoice', 'create', { contact_id: bob, issued_on: '2027-09-01', due_on: '2027-09-15',
-      line_items: [{ description: 'Gutters', unit_price_cents: 10_000, taxable: false }] }))
+    const inv = await ok(
+      app.action('invoice', 'create', {
+        contact_id: bob,
+        issued_on: '2027-09-01',
+        due_on: '2027-09-15',
+        line_items: [{ description: 'Gutters', unit_price_cents: 10_000, taxable: false }],
+      }),
+    )
     await ok(app.action('invoice', 'mark_sent', { invoice_id: inv.id }))
     expect((await read(bob)).lifecycle).toBe('prospect')
     await ok(app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 2500, method: 'cash' }))
@@ -129,11 +164,13 @@ describe.each(engines)('customer lifecycle (%s)', (engine) => {
     expect(r.queued).toBe(false)
     const survivor = await read(dee.id)
     expect(survivor.lifecycle).toBe('customer')
-    expect(lifecycleAudit(survivor)).toEqual([expect.objectContaining({ actor_type: 'system', changes: { lifecycle: { old: 'prospect', new: 'customer' } } })])
+    expect(lifecycleAudit(survivor)).toEqual([
+      expect.objectContaining({ actor_type: 'system', changes: { lifecycle: { old: 'prospect', new: 'customer' } } }),
+    ])
     expect(await listed('customer')).toEqual(['Dee Prospect'])
   })
 
-  it('runs the worker\'s pass once a day, not at every tick', async () => {
+  it("runs the worker's pass once a day, not at every tick", async () => {
     await refreshLapsedCustomers(app.services)
     expect(lifecyclePassDue(app.services)).toBe(false)
     clock = new Date(clock.getTime() + 23 * 3_600_000)
@@ -143,8 +180,9 @@ describe.each(engines)('customer lifecycle (%s)', (engine) => {
   })
 
   it('lets only the worker name the businesses with lapsing customers', async () => {
-    const asApp = withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system', requestId: 'probe' },
-      (tx) => tx.query('select * from tenants_with_lapsing_customers(now())'))
+    const asApp = withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system', requestId: 'probe' }, (tx) =>
+      tx.query('select * from tenants_with_lapsing_customers(now())'),
+    )
     await expect(asApp).rejects.toThrow(/Not allowed/)
   })
 })

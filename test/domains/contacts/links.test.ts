@@ -6,22 +6,38 @@ import { auditOf, contact, countRows, fieldsOf } from './fixtures.js'
 
 describe.each(engines)('links between contacts (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('links, shows the link from both sides, and unlinks, auditing both contacts', async () => {
     const jane = await contact(app, { display_name: 'Jane Worker' })
     const acme = await contact(app, { display_name: 'Acme Offices', kind: 'organization' })
-    const link = expectData(await app.action('contact', 'link', { contact_id: jane.id, to_contact_id: acme.id, link_type: 'works_at', note: 'Office manager' }))
+    const link = expectData(
+      await app.action('contact', 'link', { contact_id: jane.id, to_contact_id: acme.id, link_type: 'works_at', note: 'Office manager' }),
+    )
     expect(link).toMatchObject({ contact_id: jane.id, to_contact_id: acme.id, link_type: 'works_at', note: 'Office manager' })
     const again = expectData(await app.action('contact', 'link', { contact_id: jane.id, to_contact_id: acme.id, link_type: 'works_at' }))
     expect(again.id).toBe(link.id)
     expect(await countRows(app, 'contact_links')).toBe(1)
     const janeRead = expectData(await app.query({ type: 'contacts', id: jane.id, include: 'links' }))
-    expect(janeRead.links).toEqual([expect.objectContaining({ id: link.id, link_type: 'works_at', direction: 'outgoing', contact_id: acme.id, display_name: 'Acme Offices' })])
+    expect(janeRead.links).toEqual([
+      expect.objectContaining({
+        id: link.id,
+        link_type: 'works_at',
+        direction: 'outgoing',
+        contact_id: acme.id,
+        display_name: 'Acme Offices',
+      }),
+    ])
     const acmeRead = expectData(await app.query({ type: 'contacts', id: acme.id, include: 'links' }))
-    expect(acmeRead.links).toEqual([expect.objectContaining({ link_type: 'works_at', direction: 'incoming', contact_id: jane.id, display_name: 'Jane Worker' })])
-    const unlinked = expectData(await app.action('contact', 'unlink', { contact_id: jane.id, to_contact_id: acme.id, link_type: 'works_at' }))
+    expect(acmeRead.links).toEqual([
+      expect.objectContaining({ link_type: 'works_at', direction: 'incoming', contact_id: jane.id, display_name: 'Jane Worker' }),
+    ])
+    const unlinked = expectData(
+      await app.action('contact', 'unlink', { contact_id: jane.id, to_contact_id: acme.id, link_type: 'works_at' }),
+    )
     expect(unlinked.unlinked).toBe(true)
     expect(await countRows(app, 'contact_links')).toBe(0)
     for (const c of [jane, acme]) {
@@ -46,12 +62,28 @@ describe.each(engines)('links between contacts (%s)', (engine) => {
   it('refuses a link to itself, an unknown type or contact, and an unlink of nothing, writing nothing', async () => {
     const a = await contact(app, { display_name: 'Solo' })
     const before = await countRows(app, 'contact_links')
-    expect(fieldsOf(await app.action('contact', 'link', { contact_id: a.id, to_contact_id: a.id, link_type: 'other' }))).toEqual(['data.to_contact_id'])
-    expect(fieldsOf(await app.action('contact', 'link', { contact_id: a.id, to_contact_id: a.id, link_type: 'friend' }))).toEqual(['data.link_type'])
-    const missing = await app.action('contact', 'link', { contact_id: a.id, to_contact_id: '00000000-0000-4000-8000-000000000000', link_type: 'other' })
+    expect(fieldsOf(await app.action('contact', 'link', { contact_id: a.id, to_contact_id: a.id, link_type: 'other' }))).toEqual([
+      'data.to_contact_id',
+    ])
+    expect(fieldsOf(await app.action('contact', 'link', { contact_id: a.id, to_contact_id: a.id, link_type: 'friend' }))).toEqual([
+      'data.link_type',
+    ])
+    const missing = await app.action('contact', 'link', {
+      contact_id: a.id,
+      to_contact_id: '00000000-0000-4000-8000-000000000000',
+      link_type: 'other',
+    })
     expectError(missing, 404, 'NOT_FOUND')
     expect(missing.body.error.details.field).toBe('data.to_contact_id')
-    expectError(await app.action('contact', 'unlink', { contact_id: a.id, to_contact_id: '00000000-0000-4000-8000-000000000000', link_type: 'other' }), 404, 'NOT_FOUND')
+    expectError(
+      await app.action('contact', 'unlink', {
+        contact_id: a.id,
+        to_contact_id: '00000000-0000-4000-8000-000000000000',
+        link_type: 'other',
+      }),
+      404,
+      'NOT_FOUND',
+    )
     expect(await countRows(app, 'contact_links')).toBe(before)
   })
 })

@@ -8,21 +8,48 @@ describe.each(engines)('the contacts data type (%s)', (engine) => {
   let app: TestApp
   const ids: Record<string, string> = {}
   const names = async (params: Record<string, string>) =>
-    expectData(await app.query({ type: 'contacts', limit: 100, ...params })).items.map((c: any) => c.display_name).sort()
+    expectData(await app.query({ type: 'contacts', limit: 100, ...params }))
+      .items.map((c: any) => c.display_name)
+      .sort()
 
   beforeAll(async () => {
     app = await startTestApp(engine)
-    const edna = await contact(app, { display_name: 'Edna Elder', tags: ['vip', 'screens'], phone: '(256) 555-0177', email: 'edna@old.test' })
+    const edna = await contact(app, {
+      display_name: 'Edna Elder',
+      tags: ['vip', 'screens'],
+      phone: '(256) 555-0177',
+      email: 'edna@old.test',
+    })
     const frank = await contact(app, { display_name: 'Frank Young', tags: ['vip'] })
     const gina = await contact(app, { display_name: 'Gina Gutter', tags: ['commercial'] })
     const hank = await contact(app, { display_name: 'Hank Hidden' })
     Object.assign(ids, { edna: edna.id, frank: frank.id, gina: gina.id, hank: hank.id })
     expectData(await app.action('contact', 'archive', { contact_id: hank.id }))
-    expectData(await app.action('address', 'add', { contact_id: edna.id, line1: '9 Oak Ln', city: 'Owens Cross Roads', state: 'AL', postal_code: '35763-1234' }))
-    expectData(await app.action('address', 'add', { contact_id: frank.id, line1: '2 Elm St', city: 'Madison', state: 'AL', postal_code: '35758' }))
-    const old = expectData(await app.action('address', 'add', { contact_id: gina.id, line1: '5 Old Rd', city: 'Owens Cross Roads', state: 'AL', postal_code: '35763' }))
+    expectData(
+      await app.action('address', 'add', {
+        contact_id: edna.id,
+        line1: '9 Oak Ln',
+        city: 'Owens Cross Roads',
+        state: 'AL',
+        postal_code: '35763-1234',
+      }),
+    )
+    expectData(
+      await app.action('address', 'add', { contact_id: frank.id, line1: '2 Elm St', city: 'Madison', state: 'AL', postal_code: '35758' }),
+    )
+    const old = expectData(
+      await app.action('address', 'add', {
+        contact_id: gina.id,
+        line1: '5 Old Rd',
+        city: 'Owens Cross Roads',
+        state: 'AL',
+        postal_code: '35763',
+      }),
+    )
     expectData(await app.action('address', 'archive', { address_id: old.id }))
-    expectData(await app.action('address', 'add', { contact_id: gina.id, line1: '7 New Rd', city: 'Huntsville', state: 'AL', postal_code: '35801' }))
+    expectData(
+      await app.action('address', 'add', { contact_id: gina.id, line1: '7 New Rd', city: 'Huntsville', state: 'AL', postal_code: '35801' }),
+    )
     expectData(await app.action('attribute', 'set', { contact_id: edna.id, key: 'customer_demographic', value: 'Elderly' }))
     expectData(await app.action('attribute', 'set', { contact_id: edna.id, key: 'pet', value: ['dog', 'cat'] }))
     expectData(await app.action('attribute', 'set', { contact_id: frank.id, key: 'pet', value: 'fish' }))
@@ -64,7 +91,7 @@ describe.each(engines)('the contacts data type (%s)', (engine) => {
     expect(await names({ city: 'Owens Cross Roads', attribute: 'customer_demographic:elderly', tag: 'screens' })).toEqual(['Edna Elder'])
   })
 
-  it('filters by a service received between two dates of the business\'s calendar', async () => {
+  it("filters by a service received between two dates of the business's calendar", async () => {
     expect(await names({ service_id: ids.gutters })).toEqual(['Edna Elder'])
     expect(await names({ service_id: ids.gutters, received_from: '2026-03-02', received_to: '2026-03-02' })).toEqual(['Edna Elder'])
     expect(await names({ service_id: ids.gutters, received_from: '2026-03-03', received_to: '2026-03-31' })).toEqual([])
@@ -78,7 +105,10 @@ describe.each(engines)('the contacts data type (%s)', (engine) => {
     for (const key of ['addresses', 'attributes', 'notes', 'links']) expect(plain).not.toHaveProperty(key)
     const full = expectData(await app.query({ type: 'contacts', id: ids.edna, include: 'addresses,attributes,notes,links' }))
     expect(full.addresses.map((a: any) => a.city)).toEqual(['Owens Cross Roads'])
-    expect(full.attributes.map((a: any) => [a.key, a.value])).toEqual([['customer_demographic', 'Elderly'], ['pet', ['dog', 'cat']]])
+    expect(full.attributes.map((a: any) => [a.key, a.value])).toEqual([
+      ['customer_demographic', 'Elderly'],
+      ['pet', ['dog', 'cat']],
+    ])
     expect(full.notes.map((n: any) => n.content)).toEqual(['Prefers the side door'])
     expect(full.links).toEqual([])
     const gina = expectData(await app.query({ type: 'contacts', id: ids.gina, include: 'addresses' }))

@@ -16,7 +16,15 @@ describe.each(engines)('referral chains (%s)', (engine) => {
     app = await startTestApp(engine)
     for (const name of ['Olga', 'Jane', 'Kim', 'Lee', 'Max', 'Nia', 'Oz']) people[name] = (await contact(app, { display_name: name })).id
     // Olga brought Jane; Jane brought Kim and Lee; Kim brought Max; Max brought Nia; Nia brought Oz; Oz brought Olga (a loop).
-    for (const [who, by] of [['Jane', 'Olga'], ['Kim', 'Jane'], ['Lee', 'Jane'], ['Max', 'Kim'], ['Nia', 'Max'], ['Oz', 'Nia'], ['Olga', 'Oz']]) {
+    for (const [who, by] of [
+      ['Jane', 'Olga'],
+      ['Kim', 'Jane'],
+      ['Lee', 'Jane'],
+      ['Max', 'Kim'],
+      ['Nia', 'Max'],
+      ['Oz', 'Nia'],
+      ['Olga', 'Oz'],
+    ]) {
       expectData(await referred(who, by))
     }
   })
@@ -26,7 +34,11 @@ describe.each(engines)('referral chains (%s)', (engine) => {
     const jane = await chains('Jane')
     expect(jane.contact).toEqual({ id: people.Jane, display_name: 'Jane' })
     expect(jane.referrals.map((r: any) => [r.display_name, r.depth, r.referred_by_id])).toEqual([
-      ['Kim', 1, people.Jane], ['Lee', 1, people.Jane], ['Max', 2, people.Kim], ['Nia', 3, people.Max]])
+      ['Kim', 1, people.Jane],
+      ['Lee', 1, people.Jane],
+      ['Max', 2, people.Kim],
+      ['Nia', 3, people.Max],
+    ])
     expect(jane.counts).toEqual({ referred_directly: 2, referred_in_total: 4, by_depth: [2, 1, 1] })
     expect(jane.more_beyond_depth.referrals).toBe(true)
   })
@@ -34,7 +46,12 @@ describe.each(engines)('referral chains (%s)', (engine) => {
   it('answers who referred Jane, upward, and ends a loop instead of going round it', async () => {
     const jane = await chains('Jane', 5)
     expect(jane.referred_by.map((r: any) => [r.display_name, r.depth, r.referred_id])).toEqual([
-      ['Olga', 1, people.Jane], ['Oz', 2, people.Olga], ['Nia', 3, people.Oz], ['Max', 4, people.Nia], ['Kim', 5, people.Max]])
+      ['Olga', 1, people.Jane],
+      ['Oz', 2, people.Olga],
+      ['Nia', 3, people.Oz],
+      ['Max', 4, people.Nia],
+      ['Kim', 5, people.Max],
+    ])
     // Downward, the loop comes back round to Olga, who referred Jane: each person once, and never Jane herself.
     expect(jane.referrals.map((r: any) => r.display_name)).toEqual(['Kim', 'Lee', 'Max', 'Nia', 'Oz', 'Olga'])
     expect(jane.referrals.map((r: any) => r.id)).not.toContain(people.Jane)

@@ -8,7 +8,9 @@ describe.each(engines)('relationships between contacts (%s)', (engine) => {
   let app: TestApp
   const link = (data: Record<string, unknown>) => app.action('contact', 'link', data)
   const linksOf = async (id: string) => expectData(await app.query({ type: 'contacts', id, include: 'links' })).links
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('reads each type from both sides with its strength: employer and employee, parent company and subsidiary, partners', async () => {
@@ -16,12 +18,18 @@ describe.each(engines)('relationships between contacts (%s)', (engine) => {
     const branch = await contact(app, { kind: 'organization', display_name: 'Branch Co' })
     const ally = await contact(app, { kind: 'organization', display_name: 'Ally Co' })
     const eve = await contact(app, { display_name: 'Eve Staff' })
-    const owned = expectData(await link({ contact_id: branch.id, to_contact_id: holding.id, link_type: 'parent_company', strength: 'strong' }))
+    const owned = expectData(
+      await link({ contact_id: branch.id, to_contact_id: holding.id, link_type: 'parent_company', strength: 'strong' }),
+    )
     expect(owned).toMatchObject({ contact_id: branch.id, to_contact_id: holding.id, link_type: 'parent_company', strength: 'strong' })
     expectData(await link({ contact_id: eve.id, to_contact_id: branch.id, link_type: 'works_at' }))
     expectData(await link({ contact_id: ally.id, to_contact_id: branch.id, link_type: 'partner', strength: 'weak' }))
     const seen = (links: any[]) => links.map((l) => [l.relation, l.display_name, l.strength])
-    expect(seen(await linksOf(branch.id))).toEqual([['parent_company', 'Holding Co', 'strong'], ['employee', 'Eve Staff', 'normal'], ['partner', 'Ally Co', 'weak']])
+    expect(seen(await linksOf(branch.id))).toEqual([
+      ['parent_company', 'Holding Co', 'strong'],
+      ['employee', 'Eve Staff', 'normal'],
+      ['partner', 'Ally Co', 'weak'],
+    ])
     expect(seen(await linksOf(holding.id))).toEqual([['subsidiary', 'Branch Co', 'strong']])
     expect(seen(await linksOf(eve.id))).toEqual([['employer', 'Branch Co', 'normal']])
     // A partner link goes both ways and is stored once.
@@ -55,11 +63,16 @@ describe.each(engines)('relationships between contacts (%s)', (engine) => {
     expectData(await link({ contact_id: org.id, to_contact_id: other.id, link_type: 'parent_company' }))
     expectData(await link({ contact_id: sam.id, to_contact_id: tom.id, link_type: 'referred_by' }))
     const before = await countRows(app, 'contact_links')
-    expect(fieldsOf(await link({ contact_id: org.id, to_contact_id: sam.id, link_type: 'works_at' }))).toEqual(['data.contact_id', 'data.to_contact_id'])
+    expect(fieldsOf(await link({ contact_id: org.id, to_contact_id: sam.id, link_type: 'works_at' }))).toEqual([
+      'data.contact_id',
+      'data.to_contact_id',
+    ])
     expect(fieldsOf(await link({ contact_id: sam.id, to_contact_id: tom.id, link_type: 'works_at' }))).toEqual(['data.to_contact_id'])
     expect(fieldsOf(await link({ contact_id: sam.id, to_contact_id: org.id, link_type: 'parent_company' }))).toEqual(['data.contact_id'])
     expect(fieldsOf(await link({ contact_id: sam.id, to_contact_id: sam.id, link_type: 'household' }))).toEqual(['data.to_contact_id'])
-    expect(fieldsOf(await link({ contact_id: sam.id, to_contact_id: tom.id, link_type: 'referred_by', strength: 'very' }))).toEqual(['data.strength'])
+    expect(fieldsOf(await link({ contact_id: sam.id, to_contact_id: tom.id, link_type: 'referred_by', strength: 'very' }))).toEqual([
+      'data.strength',
+    ])
     const loop = await link({ contact_id: tom.id, to_contact_id: sam.id, link_type: 'referred_by' })
     expectError(loop, 409, 'CONFLICT')
     expect(loop.body.error.details.field).toBe('data.to_contact_id')

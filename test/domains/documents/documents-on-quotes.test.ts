@@ -14,18 +14,35 @@ describe.each(engines)('documents on quotes (%s)', (engine) => {
   beforeAll(async () => {
     app = await startTestApp(engine, { payments: null })
     jane = await newContact(app, 'Jane Quotes')
-    const quote = () => app.action('quote', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 12_000 }] })
+    const quote = () =>
+      app.action('quote', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 12_000 }] })
     quoteId = expectData(await quote()).id
     otherQuoteId = expectData(await quote()).id
   })
   afterAll(() => app.close())
 
   it('attaches a file to a quote and lists it by quote_id only', async () => {
-    const doc = expectData(await app.action('document', 'upload', { quote_id: quoteId, name: 'Estimate with photos', category: 'estimate',
-      content_base64: b64(pdf('quote estimate')) }))
-    expect(doc).toMatchObject({ quote_id: quoteId, contact_id: null, ticket_id: null, invoice_id: null, name: 'Estimate with photos',
-      category: 'estimate', content_type: 'application/pdf', version: 1 })
-    const other = expectData(await app.action('document', 'upload', { quote_id: otherQuoteId, name: 'Gutter photo', content_base64: b64(PNG) }))
+    const doc = expectData(
+      await app.action('document', 'upload', {
+        quote_id: quoteId,
+        name: 'Estimate with photos',
+        category: 'estimate',
+        content_base64: b64(pdf('quote estimate')),
+      }),
+    )
+    expect(doc).toMatchObject({
+      quote_id: quoteId,
+      contact_id: null,
+      ticket_id: null,
+      invoice_id: null,
+      name: 'Estimate with photos',
+      category: 'estimate',
+      content_type: 'application/pdf',
+      version: 1,
+    })
+    const other = expectData(
+      await app.action('document', 'upload', { quote_id: otherQuoteId, name: 'Gutter photo', content_base64: b64(PNG) }),
+    )
     expect(expectData(await app.query({ type: 'documents', quote_id: quoteId })).items.map((d: any) => d.id)).toEqual([doc.id])
     expect(expectData(await app.query({ type: 'documents', quote_id: otherQuoteId })).items.map((d: any) => d.id)).toEqual([other.id])
     expect(expectData(await app.query({ type: 'documents', contact_id: jane })).items).toEqual([])
@@ -46,7 +63,7 @@ describe.each(engines)('documents on quotes (%s)', (engine) => {
     expect([await countRows(app, 'documents'), await countRows(app, 'document_versions')]).toEqual(before)
   })
 
-  it('refuses a technician a quote\'s files, to attach or to read', async () => {
+  it("refuses a technician a quote's files, to attach or to read", async () => {
     const tech = await insertUser(app, 'tech@quotes.test', 'technician', 'Tom Tech')
     const owned = expectData(await app.action('document', 'upload', { quote_id: quoteId, name: 'Owner only', content_base64: b64(PNG) }))
     const t = await signedIn(app, tech)

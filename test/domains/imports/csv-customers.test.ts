@@ -17,11 +17,51 @@ describe.each(engines)('importing customers from any CSV with a column mapping (
   })
   afterAll(() => app.close())
 
-  const header = ['Record ID', 'Given', 'Family', 'E-mail', 'Mobile', 'Street', 'Town', 'St', 'Zip', 'Remarks', 'Labels', 'Gate', 'Shoe size']
-  const mapping = { 'Record ID': 'external_id', Given: 'first_name', Family: 'last_name', 'E-mail': 'email', Mobile: 'phone', Street: 'address_line1',
-    Town: 'city', St: 'state', Zip: 'postal_code', Remarks: 'notes', Labels: 'tags', Gate: 'attribute:gate_code' }
+  const header = [
+    'Record ID',
+    'Given',
+    'Family',
+    'E-mail',
+    'Mobile',
+    'Street',
+    'Town',
+    'St',
+    'Zip',
+    'Remarks',
+    'Labels',
+    'Gate',
+    'Shoe size',
+  ]
+  const mapping = {
+    'Record ID': 'external_id',
+    Given: 'first_name',
+    Family: 'last_name',
+    'E-mail': 'email',
+    Mobile: 'phone',
+    Street: 'address_line1',
+    Town: 'city',
+    St: 'state',
+    Zip: 'postal_code',
+    Remarks: 'notes',
+    Labels: 'tags',
+    Gate: 'attribute:gate_code',
+  }
   const file = csvOf(header, [
-    ['HS-1', 'Maria', 'Lopez', 'maria@lopez.test', '256-555-0301', '4 Elm St', 'Madison', 'AL', '35758', 'Card 4111 1111 1111 1111 on file', 'VIP; Weekly', '9911', '8'],
+    [
+      'HS-1',
+      'Maria',
+      'Lopez',
+      'maria@lopez.test',
+      '256-555-0301',
+      '4 Elm St',
+      'Madison',
+      'AL',
+      '35758',
+      'Card 4111 1111 1111 1111 on file',
+      'VIP; Weekly',
+      '9911',
+      '8',
+    ],
     ['HS-2', 'Ben', '', 'not-an-email', '', '', '', '', '', '', '', '', ''],
     ['HS-3', '', '', '', '', '', '', '', '', '', '', '', ''],
     ['HS-4', 'Mary', 'Lopez', 'MARIA@lopez.test', '', '9 Pine Rd', 'Madison', '', '', '', 'gutters', '', ''],
@@ -31,9 +71,23 @@ describe.each(engines)('importing customers from any CSV with a column mapping (
   it('a dry run says row by row what would be created, matched and refused, with line numbers, and writes nothing', async () => {
     const before = { contacts: await countRows(app, 'contacts'), audit: await countRows(app, 'audit_log') }
     const report = expectData(await owner.action('import', 'csv_customers', { csv: file, mapping, source: 'hubspot' }))
-    expect(report).toMatchObject({ dry_run: true, total: 5, created: 2, matched: 1, refused: 2, source: 'hubspot', mapping_proposed: false,
-      ignored_columns: ['Shoe size'] })
-    expect(report.rows.map((r: any) => [r.line, r.outcome])).toEqual([[2, 'created'], [3, 'refused'], [4, 'refused'], [5, 'matched'], [6, 'created']])
+    expect(report).toMatchObject({
+      dry_run: true,
+      total: 5,
+      created: 2,
+      matched: 1,
+      refused: 2,
+      source: 'hubspot',
+      mapping_proposed: false,
+      ignored_columns: ['Shoe size'],
+    })
+    expect(report.rows.map((r: any) => [r.line, r.outcome])).toEqual([
+      [2, 'created'],
+      [3, 'refused'],
+      [4, 'refused'],
+      [5, 'matched'],
+      [6, 'created'],
+    ])
     expect(report.rows[1].reason).toBe('E-mail "not-an-email" is not an email address')
     expect(report.rows[2].reason).toMatch(/no name, company, email or phone/)
     expect(report.rows[3]).toMatchObject({ name: 'Mary Lopez', matched_by: 'email', contact_id: report.rows[0].contact_id })
@@ -52,27 +106,52 @@ describe.each(engines)('importing customers from any CSV with a column mapping (
     expect(maria.attributes.map((a: any) => [a.key, a.value])).toEqual([['gate_code', '9911']])
     expect(maria.notes[0].content).toContain('[REDACTED]')
     expect(maria.notes[0].content).not.toContain('4111')
-    const ids = await app.t.db.query('select source, external_id from contact_external_ids where tenant_id = $1 and contact_id = $2 order by external_id',
-      [app.tenant.tenant_id, maria.id])
-    expect(ids.rows).toEqual([{ source: 'hubspot', external_id: 'HS-1' }, { source: 'hubspot', external_id: 'HS-4' }])
+    const ids = await app.t.db.query(
+      'select source, external_id from contact_external_ids where tenant_id = $1 and contact_id = $2 order by external_id',
+      [app.tenant.tenant_id, maria.id],
+    )
+    expect(ids.rows).toEqual([
+      { source: 'hubspot', external_id: 'HS-1' },
+      { source: 'hubspot', external_id: 'HS-4' },
+    ])
 
-    const counts = { contacts: await countRows(app, 'contacts'), notes: await countRows(app, 'notes'), addresses: await countRows(app, 'addresses'),
-      attributes: await countRows(app, 'attributes') }
+    const counts = {
+      contacts: await countRows(app, 'contacts'),
+      notes: await countRows(app, 'notes'),
+      addresses: await countRows(app, 'addresses'),
+      attributes: await countRows(app, 'attributes'),
+    }
     const again = expectData(await owner.action('import', 'csv_customers', { csv: file, mapping, source: 'hubspot', dry_run: false }))
     expect(again).toMatchObject({ created: 0, matched: 3, refused: 2 })
-    expect(again.rows.filter((r: any) => r.outcome === 'matched').map((r: any) => r.matched_by)).toEqual(['external_id', 'external_id', 'external_id'])
-    expect({ contacts: await countRows(app, 'contacts'), notes: await countRows(app, 'notes'), addresses: await countRows(app, 'addresses'),
-      attributes: await countRows(app, 'attributes') }).toEqual(counts)
+    expect(again.rows.filter((r: any) => r.outcome === 'matched').map((r: any) => r.matched_by)).toEqual([
+      'external_id',
+      'external_id',
+      'external_id',
+    ])
+    expect({
+      contacts: await countRows(app, 'contacts'),
+      notes: await countRows(app, 'notes'),
+      addresses: await countRows(app, 'addresses'),
+      attributes: await countRows(app, 'attributes'),
+    }).toEqual(counts)
   })
 
   it('proposes a mapping from well-known headers when none is given, and a file without ids imports once', async () => {
-    const plain = csvOf(['Name', 'Email Address', 'Phone Number', 'Company', 'Favourite colour'], [
-      ['Ola Nordmann', '', '', 'Fjord Inc', 'blue'],
-      ['', '', '', 'Hillside Dental', ''],
-    ])
+    const plain = csvOf(
+      ['Name', 'Email Address', 'Phone Number', 'Company', 'Favourite colour'],
+      [
+        ['Ola Nordmann', '', '', 'Fjord Inc', 'blue'],
+        ['', '', '', 'Hillside Dental', ''],
+      ],
+    )
     const dry = expectData(await owner.action('import', 'csv_customers', { csv: plain }))
-    expect(dry).toMatchObject({ mapping_proposed: true, source: 'csv', created: 2, ignored_columns: ['Favourite colour'],
-      mapping: { Name: 'name', 'Email Address': 'email', 'Phone Number': 'phone', Company: 'company' } })
+    expect(dry).toMatchObject({
+      mapping_proposed: true,
+      source: 'csv',
+      created: 2,
+      ignored_columns: ['Favourite colour'],
+      mapping: { Name: 'name', 'Email Address': 'email', 'Phone Number': 'phone', Company: 'company' },
+    })
     const run = expectData(await owner.action('import', 'csv_customers', { csv: plain, dry_run: false }))
     expect(run).toMatchObject({ created: 2, matched: 0 })
     const dental = expectData(await app.query({ type: 'contacts', id: run.rows[1].contact_id }))
@@ -87,10 +166,16 @@ describe.each(engines)('importing customers from any CSV with a column mapping (
 
   it('refuses unknown fields and columns the file lacks, naming them, and writes nothing', async () => {
     const before = await countRows(app, 'contacts')
-    const unknown = await owner.action('import', 'csv_customers', { csv: file, mapping: { Given: 'first_name', Mobile: 'cellphone', Gate: 'attribute:Gate Code' } })
+    const unknown = await owner.action('import', 'csv_customers', {
+      csv: file,
+      mapping: { Given: 'first_name', Mobile: 'cellphone', Gate: 'attribute:Gate Code' },
+    })
     expectFields(unknown, ['data.mapping.Mobile', 'data.mapping.Gate'])
     expect(unknown.body.error.message).toMatch(/"cellphone" is not a field/)
-    const missing = await owner.action('import', 'csv_customers', { csv: file, mapping: { Given: 'first_name', Phone: 'phone', Fax: 'attribute:fax' } })
+    const missing = await owner.action('import', 'csv_customers', {
+      csv: file,
+      mapping: { Given: 'first_name', Phone: 'phone', Fax: 'attribute:fax' },
+    })
     expectFields(missing, ['data.mapping'])
     expect(missing.body.error.message).toMatch(/lacks: "Phone", "Fax"/)
     const twice = await owner.action('import', 'csv_customers', { csv: file, mapping: { Given: 'name', Family: 'name' } })
@@ -102,17 +187,28 @@ describe.each(engines)('importing customers from any CSV with a column mapping (
     expect(await countRows(app, 'contacts')).toBe(before)
   })
 
-  it('waits for the owner when an agent runs it, answers an agent\'s dry run at once, and is not a technician\'s', async () => {
+  it("waits for the owner when an agent runs it, answers an agent's dry run at once, and is not a technician's", async () => {
     const dry = await app.action('import', 'csv_customers', { csv: file, mapping }, { reasoning: 'What would the HubSpot file bring in?' })
     expect(dry.status).toBe(200)
     expect(dry.body.data.dry_run).toBe(true)
-    const six = csvOf(header, Array.from({ length: 6 }, (_, i) => [`HS-A${i}`, `Agent${i}`, 'Row', `agent${i}@rows.test`, '', '', '', '', '', '', '', '', '']))
-    const few = await app.action('import', 'csv_customers', { csv: csvOf(header, [['HS-A9', 'Few', 'Rows', 'few@rows.test', '', '', '', '', '', '', '', '', '']]), mapping, dry_run: false },
-      { reasoning: 'One customer the owner gave me' })
+    const six = csvOf(
+      header,
+      Array.from({ length: 6 }, (_, i) => [`HS-A${i}`, `Agent${i}`, 'Row', `agent${i}@rows.test`, '', '', '', '', '', '', '', '', '']),
+    )
+    const few = await app.action(
+      'import',
+      'csv_customers',
+      { csv: csvOf(header, [['HS-A9', 'Few', 'Rows', 'few@rows.test', '', '', '', '', '', '', '', '', '']]), mapping, dry_run: false },
+      { reasoning: 'One customer the owner gave me' },
+    )
     expect(few.status).toBe(200)
     expect(few.body.data.created).toBe(1)
-    const queued = await app.action('import', 'csv_customers', { csv: six, mapping, dry_run: false },
-      { reasoning: 'The owner asked me to bring in the HubSpot customers' })
+    const queued = await app.action(
+      'import',
+      'csv_customers',
+      { csv: six, mapping, dry_run: false },
+      { reasoning: 'The owner asked me to bring in the HubSpot customers' },
+    )
     expect(queued.status).toBe(202)
     expect(queued.body.data.status).toBe('pending_authorization')
     const technician = await signedIn(app, await insertUser(app, 'tech@csv.test', 'technician', 'Tess'))

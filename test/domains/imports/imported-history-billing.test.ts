@@ -27,15 +27,29 @@ describe.each(engines)('past visits imported from Square are paid history (%s)',
     expectData(await owner.action('settings', 'update', { payment_instructions: 'Checks payable to Sparkle Windows' }))
     expectData(await owner.action('import', 'square_customers', { csv: squareCsv(customers), dry_run: false }))
     expectData(await owner.action('import', 'square_items', { csv: squareItemsCsv(squareItems()), dry_run: false }))
-    const report = expectData(await owner.action('import', 'square_sales', { csv: squareSalesCsv(squareSales(customers, squareItems(), 2, 9)), dry_run: false }))
+    const report = expectData(
+      await owner.action('import', 'square_sales', { csv: squareSalesCsv(squareSales(customers, squareItems(), 2, 9)), dry_run: false }),
+    )
     imported = [...new Map(report.rows.filter((r: any) => r.outcome === 'created').map((r: any) => [r.ticket_id, r])).values()] as any
     expect(imported.length).toBeGreaterThan(2)
     // A visit done here and not billed yet: the work the lists exist for.
     const olive = expectData(await app.action('contact', 'create', { display_name: 'Olive Ordinary', email: 'olive@example.com' })).id
-    const t = expectData(await app.action('ticket', 'create', { contact_id: olive, scheduled_start: '2026-03-10T15:00:00Z',
-      line_items: [{ description: 'Window cleaning', unit_price_cents: 25_000 }] }))
-    ordinary = expectData(await owner.action('ticket', 'close', { ticket_id: t.id, duration_minutes: 60,
-      line_items: t.line_items.map((l: any) => ({ line_item_id: l.id })), notes: '', next_service: { kind: 'none' } })).ticket
+    const t = expectData(
+      await app.action('ticket', 'create', {
+        contact_id: olive,
+        scheduled_start: '2026-03-10T15:00:00Z',
+        line_items: [{ description: 'Window cleaning', unit_price_cents: 25_000 }],
+      }),
+    )
+    ordinary = expectData(
+      await owner.action('ticket', 'close', {
+        ticket_id: t.id,
+        duration_minutes: 60,
+        line_items: t.line_items.map((l: any) => ({ line_item_id: l.id })),
+        notes: '',
+        next_service: { kind: 'none' },
+      }),
+    ).ticket
   }, 120_000)
   afterAll(async () => {
     await agent?.close()
@@ -53,13 +67,17 @@ describe.each(engines)('past visits imported from Square are paid history (%s)',
 
   it('send_invoice by contact_id finds nothing to bill for an imported customer, and no email is queued', async () => {
     const before = await countRows(app, 'scheduled_messages')
-    const answer = toolJson(await agent.callTool({ name: 'send_invoice', arguments: { contact_id: imported[0].contact_id, reasoning: 'bill their last visit' } }))
+    const answer = toolJson(
+      await agent.callTool({ name: 'send_invoice', arguments: { contact_id: imported[0].contact_id, reasoning: 'bill their last visit' } }),
+    )
     expect(answer.isError).toBe(true)
     expect(JSON.stringify(answer.json)).toContain('no completed visit waiting for an invoice')
     expect(await countRows(app, 'scheduled_messages')).toBe(before)
     expect(await countRows(app, 'invoices')).toBe(0)
     // The visit done here is still billed the same way.
-    const billed = toolJson(await agent.callTool({ name: 'send_invoice', arguments: { contact_id: ordinary.contact_id, reasoning: 'bill the visit' } }))
+    const billed = toolJson(
+      await agent.callTool({ name: 'send_invoice', arguments: { contact_id: ordinary.contact_id, reasoning: 'bill the visit' } }),
+    )
     expect(billed.isError, JSON.stringify(billed.json)).toBe(false)
     expect(billed.json.invoice).toMatchObject({ status: 'sent', total_cents: expect.any(Number) })
   })
@@ -84,8 +102,10 @@ describe.each(engines)('past visits imported from Square are paid history (%s)',
     expect(await countRows(app, 'invoices')).toBe(1)
   })
 
-  it('the owner\'s Home, the invoices page and daily_briefing show no imported visit as work to bill', async () => {
-    const numbers = await app.t.db.query<{ number: number }>('select number from tickets where id = any($1::uuid[])', [imported.map((v) => v.ticket_id)])
+  it("the owner's Home, the invoices page and daily_briefing show no imported visit as work to bill", async () => {
+    const numbers = await app.t.db.query<{ number: number }>('select number from tickets where id = any($1::uuid[])', [
+      imported.map((v) => v.ticket_id),
+    ])
     const home = await ownerPages.get('/')
     expect(home.status).toBe(200)
     expect(home.html).toContain('Every finished job is closed out and billed.')
@@ -103,28 +123,49 @@ describe.each(engines)('the migration marking visits imported before (%s)', (eng
     for (const cleanup of cleanups) await cleanup()
   })
 
-  it('marks a data folder\'s imported Square visits paid in Square, and nothing else', async () => {
+  it("marks a data folder's imported Square visits paid in Square, and nothing else", async () => {
     const { db, dispose } = await emptyDatabase(engine)
     cleanups.push(dispose)
     const files = readMigrations()
-    await migrate(db, files.filter((f) => f.version < 73))
+    await migrate(
+      db,
+      files.filter((f) => f.version < 73),
+    )
     const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Old Data Windows') returning id`)).rows[0].id
-    const contact = (await db.query<{ id: string }>(`insert into contacts (tenant_id, display_name) values ($1, 'Jane Square') returning id`, [tenant])).rows[0].id
+    const contact = (
+      await db.query<{ id: string }>(`insert into contacts (tenant_id, display_name) values ($1, 'Jane Square') returning id`, [tenant])
+    ).rows[0].id
     const closedVisit = async (number: number) => {
-      const id = (await db.query<{ id: string }>(`insert into tickets (tenant_id, number, contact_id, scheduled_start, scheduled_end)
-        values ($1, $2, $3, '2025-03-04T15:00:00Z', '2025-03-04T16:00:00Z') returning id`, [tenant, number, contact])).rows[0].id
-      await db.query(`insert into ticket_line_items (tenant_id, ticket_id, description, quantity, unit_price_cents) values ($1, $2, 'Windows', 1, 12500)`, [tenant, id])
+      const id = (
+        await db.query<{ id: string }>(
+          `insert into tickets (tenant_id, number, contact_id, scheduled_start, scheduled_end)
+        values ($1, $2, $3, '2025-03-04T15:00:00Z', '2025-03-04T16:00:00Z') returning id`,
+          [tenant, number, contact],
+        )
+      ).rows[0].id
+      await db.query(
+        `insert into ticket_line_items (tenant_id, ticket_id, description, quantity, unit_price_cents) values ($1, $2, 'Windows', 1, 12500)`,
+        [tenant, id],
+      )
       await db.query(`update tickets set status = 'completed', closed_at = scheduled_start where id = $1`, [id])
       return id
     }
     const fromSquare = await closedVisit(1)
-    await db.query(`insert into ticket_external_ids (tenant_id, source, external_id, ticket_id) values ($1, 'square', 'SQTX1', $2)`, [tenant, fromSquare])
+    await db.query(`insert into ticket_external_ids (tenant_id, source, external_id, ticket_id) values ($1, 'square', 'SQTX1', $2)`, [
+      tenant,
+      fromSquare,
+    ])
     const doneHere = await closedVisit(2)
-    const updatedBefore = (await db.query<{ updated_at: Date }>('select updated_at from tickets where id = $1', [fromSquare])).rows[0].updated_at
+    const updatedBefore = (await db.query<{ updated_at: Date }>('select updated_at from tickets where id = $1', [fromSquare])).rows[0]
+      .updated_at
 
     await migrate(db, files)
-    const rows = (await db.query<{ id: string; paid_elsewhere: string | null; updated_at: Date }>(
-      'select id, paid_elsewhere, updated_at from tickets where tenant_id = $1', [tenant])).rows
+    const rows = (
+      await db.query<{ id: string; paid_elsewhere: string | null; updated_at: Date }>(
+        'select id, paid_elsewhere, updated_at from tickets where tenant_id = $1',
+        [tenant],
+      )
+    ).rows
     expect(rows.find((r) => r.id === fromSquare)).toMatchObject({ paid_elsewhere: 'square', updated_at: updatedBefore })
     expect(rows.find((r) => r.id === doneHere)?.paid_elsewhere).toBeNull()
     // Closed visits stay closed: the guard is back on after the migration.

@@ -20,15 +20,31 @@ describe.each(engines)('moving the item library in from Square (%s)', (engine) =
     { Token: 'SQVAR-OLD', 'Item Name': 'Storm Window Install', 'Variation Name': 'Regular', Price: '90.00', Archived: 'Y' },
     { Token: 'SQVAR-NONAME', 'Item Name': '', 'Variation Name': 'Large', Price: '10.00' },
   ])
-  const services = async () => Object.fromEntries((await app.t.db.query<{ name: string; pricing: string; price_cents: number | null; taxable: boolean }>(
-    'select name, pricing, price_cents, taxable from services where tenant_id = $1', [app.tenant.tenant_id])).rows.map((s) => [s.name, s]))
+  const services = async () =>
+    Object.fromEntries(
+      (
+        await app.t.db.query<{ name: string; pricing: string; price_cents: number | null; taxable: boolean }>(
+          'select name, pricing, price_cents, taxable from services where tenant_id = $1',
+          [app.tenant.tenant_id],
+        )
+      ).rows.map((s) => [s.name, s]),
+    )
 
   it('a dry run says row by row what would be created and refused, with line numbers, and writes nothing', async () => {
     const before = await countRows(app, 'services')
     const report = expectData(await app.action('import', 'square_items', { csv: file }))
     expect(report).toMatchObject({ dry_run: true, total: 9, created: 6, matched: 0, refused: 3 })
-    expect(report.rows.map((r: any) => [r.line, r.outcome])).toEqual([[2, 'created'], [3, 'created'], [4, 'created'], [5, 'created'],
-      [6, 'created'], [7, 'created'], [8, 'refused'], [9, 'refused'], [10, 'refused']])
+    expect(report.rows.map((r: any) => [r.line, r.outcome])).toEqual([
+      [2, 'created'],
+      [3, 'created'],
+      [4, 'created'],
+      [5, 'created'],
+      [6, 'created'],
+      [7, 'created'],
+      [8, 'refused'],
+      [9, 'refused'],
+      [10, 'refused'],
+    ])
     expect(report.rows[6].reason).toMatch(/Price "ten dollars" is not an amount/)
     expect(report.rows[7].reason).toMatch(/archived in Square/)
     expect(report.rows[8].reason).toMatch(/no Item Name/)
@@ -58,12 +74,17 @@ describe.each(engines)('moving the item library in from Square (%s)', (engine) =
   })
 
   it('waits for the owner when an agent imports more than five rows for real', async () => {
-    const queued = await app.action('import', 'square_items', { csv: file, dry_run: false }, { reasoning: 'The owner asked for the price list' })
+    const queued = await app.action(
+      'import',
+      'square_items',
+      { csv: file, dry_run: false },
+      { reasoning: 'The owner asked for the price list' },
+    )
     expect(queued.status).toBe(202)
     expect(queued.body.data.status).toBe('pending_authorization')
   })
 
-  it('refuses a file that is not Square\'s item library, naming what is missing', async () => {
+  it("refuses a file that is not Square's item library, naming what is missing", async () => {
     const res = await app.action('import', 'square_items', { csv: 'name,price\nGutters,150\n' })
     expectError(res, 400, 'VALIDATION_ERROR')
     expect(res.body.error.message).toMatch(/not Square's item library export.*Item Name/)

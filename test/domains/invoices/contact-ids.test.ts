@@ -13,8 +13,11 @@ describe.each(engines)('invoices of several customers in one read (%s)', (engine
   const ids: Record<string, string> = {}
 
   const invoice = async (contactId: string, cents: number, status: 'draft' | 'sent') => {
-    const made = expectData(await app.action('invoice', 'create', { contact_id: contactId, line_items: [{ description: 'Windows', unit_price_cents: cents }] }))
-    if (status === 'sent') await asTenant(app, (tx) => tx.query(`update invoices set status = 'sent', sent_at = now() where id = $1`, [made.id]))
+    const made = expectData(
+      await app.action('invoice', 'create', { contact_id: contactId, line_items: [{ description: 'Windows', unit_price_cents: cents }] }),
+    )
+    if (status === 'sent')
+      await asTenant(app, (tx) => tx.query(`update invoices set status = 'sent', sent_at = now() where id = $1`, [made.id]))
     return made.id as string
   }
   const read = async (filters: Record<string, string>) => expectData(await app.query({ type: 'invoices', ...filters })).items as any[]
@@ -40,7 +43,12 @@ describe.each(engines)('invoices of several customers in one read (%s)', (engine
   it('contact_ids lists the invoices of each customer named; with status=open only what they still owe', async () => {
     expect((await read({ contact_ids: `${ann},${bob}` })).map((i) => i.id).sort()).toEqual([ids.annSent, ids.annDraft, ids.bobSent].sort())
     const open = await read({ contact_ids: `${ann},${bob}`, status: 'open' })
-    expect(open.map((i) => [i.contact_id, i.amount_due_cents]).sort()).toEqual([[ann, 10_000], [bob, 7_000]].sort())
+    expect(open.map((i) => [i.contact_id, i.amount_due_cents]).sort()).toEqual(
+      [
+        [ann, 10_000],
+        [bob, 7_000],
+      ].sort(),
+    )
   })
 
   it('refuses a list that is not ids, naming the field', async () => {

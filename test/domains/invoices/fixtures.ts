@@ -20,21 +20,39 @@ export async function contact(app: TestApp, data: Record<string, unknown>): Prom
 }
 
 /** A service address of a contact. */
-export async function address(app: TestApp, contactId: string, a: { line1: string; city: string; state?: string; postal_code: string }): Promise<string> {
+export async function address(
+  app: TestApp,
+  contactId: string,
+  a: { line1: string; city: string; state?: string; postal_code: string },
+): Promise<string> {
   return (await made(app, 'address', 'add', { contact_id: contactId, state: 'AL', ...a })).id
 }
 
 /** A catalog service. */
-export async function service(app: TestApp, s: { name: string; pricing?: string; price_cents?: number | null; unit_name?: string; taxable?: boolean }): Promise<string> {
+export async function service(
+  app: TestApp,
+  s: { name: string; pricing?: string; price_cents?: number | null; unit_name?: string; taxable?: boolean },
+): Promise<string> {
   return (await made(app, 'service', 'create', { pricing: 'fixed', price_cents: 1000, ...s })).id
 }
 
 /** A ticket of a contact with its line items; a status other than scheduled is then set in the database (completed closes it). */
-export async function ticket(app: TestApp, contactId: string, lines: Array<Record<string, unknown>>, status = 'scheduled'): Promise<{ id: string; number: number }> {
-  const t = await made(app, 'ticket', 'create', { contact_id: contactId, scheduled_start: '2026-03-02T15:00:00Z', duration_minutes: 120, line_items: lines })
+export async function ticket(
+  app: TestApp,
+  contactId: string,
+  lines: Array<Record<string, unknown>>,
+  status = 'scheduled',
+): Promise<{ id: string; number: number }> {
+  const t = await made(app, 'ticket', 'create', {
+    contact_id: contactId,
+    scheduled_start: '2026-03-02T15:00:00Z',
+    duration_minutes: 120,
+    line_items: lines,
+  })
   if (status !== 'scheduled') {
-    await asTenant(app, (tx) => tx.query(`update tickets set status = $1, closed_at = case when $1 = 'completed' then now() end where id = $2`,
-      [status, t.id]))
+    await asTenant(app, (tx) =>
+      tx.query(`update tickets set status = $1, closed_at = case when $1 = 'completed' then now() end where id = $2`, [status, t.id]),
+    )
   }
   return { id: t.id, number: t.number }
 }
@@ -43,8 +61,10 @@ export async function ticket(app: TestApp, contactId: string, lines: Array<Recor
 export const PAYMENT_INSTRUCTIONS = 'Checks payable to Sparkle Windows, 12 Main St, Huntsville AL'
 
 /** Changes the business's settings directly (tax rate, invoice prefix, payment terms, payment instructions). */
-export async function settings(app: TestApp, s: { default_tax_rate_bp?: number; invoice_prefix?: string; invoice_terms_days?: number
-  payment_instructions?: string }): Promise<void> {
+export async function settings(
+  app: TestApp,
+  s: { default_tax_rate_bp?: number; invoice_prefix?: string; invoice_terms_days?: number; payment_instructions?: string },
+): Promise<void> {
   for (const [column, value] of Object.entries(s)) {
     await app.t.db.query(`update tenants set ${column} = $1 where id = $2`, [value, app.tenant.tenant_id])
   }
@@ -57,6 +77,12 @@ export async function count(app: TestApp, table: string): Promise<number> {
 
 /** The audit actions recorded for one record, oldest first. */
 export async function auditActions(app: TestApp, entityType: string, entityId: string): Promise<string[]> {
-  return asTenant(app, async (tx) => (await tx.query<{ action: string }>(
-    'select action from audit_log where entity_type = $1 and entity_id = $2 order by id', [entityType, entityId])).rows.map((r) => r.action))
+  return asTenant(app, async (tx) =>
+    (
+      await tx.query<{ action: string }>('select action from audit_log where entity_type = $1 and entity_id = $2 order by id', [
+        entityType,
+        entityId,
+      ])
+    ).rows.map((r) => r.action),
+  )
 }

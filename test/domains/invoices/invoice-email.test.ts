@@ -22,11 +22,22 @@ describe.each(engines)('what an invoice email carries, and the invoice no one co
   let agent: Client
   let jane: string
   let clock = new Date(Math.floor(Date.now() / 1000) * 1000)
-  const later = () => { clock = new Date(clock.getTime() + 60_000) }
+  const later = () => {
+    clock = new Date(clock.getTime() + 60_000)
+  }
 
   /** A visit of Jane's with a taxed window cleaning and four screens, booked through the API. */
-  const visit = async () => expectData(await app.action('ticket', 'create', { contact_id: jane, scheduled_start: '2026-03-10T15:00:00Z', line_items: [
-    { description: 'Window cleaning', unit_price_cents: 15_000 }, { description: 'Screen cleaning', quantity: 4, unit_price_cents: 500 }] }))
+  const visit = async () =>
+    expectData(
+      await app.action('ticket', 'create', {
+        contact_id: jane,
+        scheduled_start: '2026-03-10T15:00:00Z',
+        line_items: [
+          { description: 'Window cleaning', unit_price_cents: 15_000 },
+          { description: 'Screen cleaning', quantity: 4, unit_price_cents: 500 },
+        ],
+      }),
+    )
   /** The invoice email the worker delivered for a message. */
   const delivered = async (messageId: string) => {
     later()
@@ -64,7 +75,9 @@ describe.each(engines)('what an invoice email carries, and the invoice no one co
     const before = { invoices: await countRows(app, 'invoices'), messages: await countRows(app, 'scheduled_messages') }
     const api = await app.action('invoice', 'send', { ticket_id: t.id }, { reasoning: 'the job is done' })
     expectError(api, 409, 'CONFLICT')
-    expect(api.body.error.message).toMatch(/^Invoice emails of this business carry no way to pay: online payments are off and no payment instructions are set/)
+    expect(api.body.error.message).toMatch(
+      /^Invoice emails of this business carry no way to pay: online payments are off and no payment instructions are set/,
+    )
     expect(api.body.error.details).toMatchObject({ field: 'payment_instructions' })
     const tool = toolJson(await agent.callTool({ name: 'send_invoice', arguments: { ticket_id: t.id, reasoning: 'the job is done' } }))
     expect(tool.isError).toBe(true)
@@ -89,15 +102,13 @@ describe.each(engines)('what an invoice email carries, and the invoice no one co
     const t = await visit()
     const { invoice, message } = expectData(await app.action('invoice', 'send', { ticket_id: t.id }, { reasoning: 'the job is done' }))
     const email = await delivered(message.id)
-    const due = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'long', day: 'numeric', year: 'numeric' }).format(new Date(`${invoice.due_on}T12:00:00Z`))
+    const due = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'long', day: 'numeric', year: 'numeric' }).format(
+      new Date(`${invoice.due_on}T12:00:00Z`),
+    )
     expect(email.text).toContain(`Here is invoice ${invoice.number} for $184.03, due ${due}.`)
-    expect(email.text).toContain([
-      'Window cleaning: $150.00',
-      'Screen cleaning × 4 at $5.00: $20.00',
-      'Subtotal: $170.00',
-      'Tax: $14.03',
-      'Total: $184.03',
-    ].join('\n'))
+    expect(email.text).toContain(
+      ['Window cleaning: $150.00', 'Screen cleaning × 4 at $5.00: $20.00', 'Subtotal: $170.00', 'Tax: $14.03', 'Total: $184.03'].join('\n'),
+    )
     expect(email.text).toContain('Checks payable to Sparkle Windows, 12 Main St')
     expect(email.text).not.toContain('Pay online')
     expect(email.html).toContain('Screen cleaning × 4 at $5.00: $20.00')

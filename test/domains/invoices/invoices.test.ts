@@ -31,7 +31,11 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     owner.call('POST', '/api/actions', { domain: 'invoice', action, data }, { 'x-csrf-token': csrf })
 
   const create = async (data: Record<string, unknown> = {}) => {
-    const r = await app.action('invoice', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 10_000 }], ...data })
+    const r = await app.action('invoice', 'create', {
+      contact_id: jane,
+      line_items: [{ description: 'Windows', unit_price_cents: 10_000 }],
+      ...data,
+    })
     expect(r.status, JSON.stringify(r.body.error)).toBe(200)
     return r.body.data
   }
@@ -50,12 +54,26 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     expect(r.status, JSON.stringify(r.body.error)).toBe(200)
     const inv = r.body.data
     expect(inv).toMatchObject({
-      number: expectNumber(), status: 'draft', contact_id: jane, ticket_id: null, currency: 'USD',
-      issued_on: '2026-03-10', due_on: '2026-03-25', terms: 'Net 15', notes: 'Thank you!',
-      subtotal_cents: 6000 + 18_999 + 2500 + 19_000, tax_cents: 495 + 1567 + 0 + 19_000, total_cents: 46_499 + 21_062,
-      amount_paid_cents: 0, amount_due_cents: 67_561, is_overdue: false, payments: [],
+      number: expectNumber(),
+      status: 'draft',
+      contact_id: jane,
+      ticket_id: null,
+      currency: 'USD',
+      issued_on: '2026-03-10',
+      due_on: '2026-03-25',
+      terms: 'Net 15',
+      notes: 'Thank you!',
+      subtotal_cents: 6000 + 18_999 + 2500 + 19_000,
+      tax_cents: 495 + 1567 + 0 + 19_000,
+      total_cents: 46_499 + 21_062,
+      amount_paid_cents: 0,
+      amount_due_cents: 67_561,
+      is_overdue: false,
+      payments: [],
     })
-    expect(inv.line_items.map((l: any) => [l.description, l.quantity, l.unit_price_cents, l.price_cents, l.tax_rate_bp, l.tax_cents])).toEqual([
+    expect(
+      inv.line_items.map((l: any) => [l.description, l.quantity, l.unit_price_cents, l.price_cents, l.tax_rate_bp, l.tax_cents]),
+    ).toEqual([
       ['Screen Cleaning', 12, 500, 6000, 825, 495],
       ['Exterior windows', 1, 18_999, 18_999, 825, 1567],
       ['Trip charge', 1, 2500, 2500, 0, 0],
@@ -69,7 +87,12 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
   it('rounds a half cent of tax up on a stored invoice', async () => {
     await settings(app, { default_tax_rate_bp: 500 })
     try {
-      const inv = await create({ line_items: [{ description: 'Half cent', unit_price_cents: 1050 }, { description: 'Less than half', unit_price_cents: 1049 }] })
+      const inv = await create({
+        line_items: [
+          { description: 'Half cent', unit_price_cents: 1050 },
+          { description: 'Less than half', unit_price_cents: 1049 },
+        ],
+      })
       nextNumber++
       expect(inv.line_items.map((l: any) => l.tax_cents)).toEqual([53, 52])
       expect(inv).toMatchObject({ subtotal_cents: 2099, tax_cents: 105, total_cents: 2204 })
@@ -90,19 +113,29 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     const line = { description: 'X', unit_price_cents: 100 }
     expect(await fields({ line_items: [line] })).toEqual(['data.contact_id'])
     expect(await fields({ contact_id: jane, line_items: [] })).toEqual(['data.line_items'])
-    expect(await fields({ contact_id: jane, line_items: [{ description: 'X', unit_price_cents: -5 }] })).toEqual(['data.line_items.0.unit_price_cents'])
-    expect(await fields({ contact_id: jane, line_items: [line, { description: 'X', unit_price_cents: 1, quantity: 0 }] })).toEqual(['data.line_items.1.quantity'])
+    expect(await fields({ contact_id: jane, line_items: [{ description: 'X', unit_price_cents: -5 }] })).toEqual([
+      'data.line_items.0.unit_price_cents',
+    ])
+    expect(await fields({ contact_id: jane, line_items: [line, { description: 'X', unit_price_cents: 1, quantity: 0 }] })).toEqual([
+      'data.line_items.1.quantity',
+    ])
     expect(await fields({ contact_id: jane, line_items: [{ unit_price_cents: 100 }] })).toEqual(['data.line_items.0.description'])
     expect(await fields({ contact_id: jane, line_items: [{ service_id: flexible }] })).toEqual(['data.line_items.0.unit_price_cents'])
-    expect(await fields({ contact_id: jane, line_items: [{ ...line, taxable: false, tax_rate_bp: 825 }] })).toEqual(['data.line_items.0.tax_rate_bp'])
+    expect(await fields({ contact_id: jane, line_items: [{ ...line, taxable: false, tax_rate_bp: 825 }] })).toEqual([
+      'data.line_items.0.tax_rate_bp',
+    ])
     expect(await fields({ contact_id: jane, line_items: [{ ...line, tax_rate_bp: 10_001 }] })).toEqual(['data.line_items.0.tax_rate_bp'])
     expect(await fields({ contact_id: jane, line_items: [line], issued_on: '2026-03-10', due_on: '2026-03-09' })).toEqual(['data.due_on'])
     expect(await fields({ contact_id: jane, line_items: [line], issued_on: '10/03/2026' })).toEqual(['data.issued_on'])
-    expect(await fields({ contact_id: jane, line_items: [{ description: 'Huge', quantity: 100_000, unit_price_cents: 100_000_000 }] }))
-      .toEqual(['data.line_items.0'])
+    expect(
+      await fields({ contact_id: jane, line_items: [{ description: 'Huge', quantity: 100_000, unit_price_cents: 100_000_000 }] }),
+    ).toEqual(['data.line_items.0'])
     const nobody = await app.action('invoice', 'create', { contact_id: '00000000-0000-4000-8000-000000000123', line_items: [line] })
     expect(nobody.status).toBe(404)
-    const noService = await app.action('invoice', 'create', { contact_id: jane, line_items: [{ service_id: '00000000-0000-4000-8000-000000000124', quantity: 1 }] })
+    const noService = await app.action('invoice', 'create', {
+      contact_id: jane,
+      line_items: [{ service_id: '00000000-0000-4000-8000-000000000124', quantity: 1 }],
+    })
     expect(noService.status).toBe(404)
     expect(await count(app, 'invoices')).toBe(before)
     expect(await count(app, 'invoice_line_items')).toBe(linesBefore)
@@ -111,15 +144,28 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
 
   it('invoices a ticket once, copying its line items and contact', async () => {
     const sam = await contact(app, { display_name: 'Sam Ticket' })
-    const t = await ticket(app, sam, [
-      { description: 'Gutter Cleaning', unit_price_cents: 15_000 },
-      { quantity: 10, service_id: screens },
-      { description: 'Discounted travel', unit_price_cents: 1000, taxable: false },
-    ], 'completed')
+    const t = await ticket(
+      app,
+      sam,
+      [
+        { description: 'Gutter Cleaning', unit_price_cents: 15_000 },
+        { quantity: 10, service_id: screens },
+        { description: 'Discounted travel', unit_price_cents: 1000, taxable: false },
+      ],
+      'completed',
+    )
     const r = await app.action('invoice', 'create_from_ticket', { ticket_id: t.id, due_on: '2026-03-10' })
     expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    expect(r.body.data).toMatchObject({ number: expectNumber(), ticket_id: t.id, contact_id: sam, terms: 'Due on receipt', due_on: '2026-03-10',
-      subtotal_cents: 21_000, tax_cents: 1238 + 413, total_cents: 22_651 })
+    expect(r.body.data).toMatchObject({
+      number: expectNumber(),
+      ticket_id: t.id,
+      contact_id: sam,
+      terms: 'Due on receipt',
+      due_on: '2026-03-10',
+      subtotal_cents: 21_000,
+      tax_cents: 1238 + 413,
+      total_cents: 22_651,
+    })
     expect(r.body.data.line_items.map((l: any) => [l.description, l.quantity, l.unit_price_cents, l.tax_rate_bp, l.service_id])).toEqual([
       ['Gutter Cleaning', 1, 15_000, 825, null],
       ['Screen Cleaning', 10, 500, 825, screens],
@@ -140,20 +186,37 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     expect((await app.action('invoice', 'create_from_ticket', { ticket_id: '00000000-0000-4000-8000-000000000125' })).status).toBe(404)
     const byTicket = await app.query({ type: 'invoices', ticket_id: t.id, include: 'ticket,contact' })
     expect(byTicket.body.data.items).toHaveLength(1)
-    expect(byTicket.body.data.items[0]).toMatchObject({ ticket: { id: t.id, number: t.number, status: 'completed' }, contact: { id: sam, display_name: 'Sam Ticket' } })
+    expect(byTicket.body.data.items[0]).toMatchObject({
+      ticket: { id: t.id, number: t.number, status: 'completed' },
+      contact: { id: sam, display_name: 'Sam Ticket' },
+    })
   })
 
   it('changes a draft (lines replaced, totals recomputed, audited) and nothing once money is recorded', async () => {
     const inv = await create()
     nextNumber++
-    const r = await app.action('invoice', 'update', { invoice_id: inv.id, line_items: [{ description: 'Windows', quantity: 2, unit_price_cents: 7500 }],
-      due_on: '2026-04-30', notes: 'Two visits' })
+    const r = await app.action('invoice', 'update', {
+      invoice_id: inv.id,
+      line_items: [{ description: 'Windows', quantity: 2, unit_price_cents: 7500 }],
+      due_on: '2026-04-30',
+      notes: 'Two visits',
+    })
     expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    expect(r.body.data).toMatchObject({ subtotal_cents: 15_000, tax_cents: 1238, total_cents: 16_238, amount_due_cents: 16_238, due_on: '2026-04-30',
-      notes: 'Two visits', number: inv.number })
+    expect(r.body.data).toMatchObject({
+      subtotal_cents: 15_000,
+      tax_cents: 1238,
+      total_cents: 16_238,
+      amount_due_cents: 16_238,
+      due_on: '2026-04-30',
+      notes: 'Two visits',
+      number: inv.number,
+    })
     expect(r.body.data.line_items).toHaveLength(1)
     const trail = await app.query({ type: 'audit_trail', entity_id: inv.id, action: 'update' })
-    expect(trail.body.data.items[0].changes).toMatchObject({ total_cents: { old: 10_825, new: 16_238 }, due_on: { old: '2026-03-25', new: '2026-04-30' } })
+    expect(trail.body.data.items[0].changes).toMatchObject({
+      total_cents: { old: 10_825, new: 16_238 },
+      due_on: { old: '2026-03-25', new: '2026-04-30' },
+    })
     expect(trail.body.data.items[0].changes.line_items.new[0]).toMatchObject({ quantity: 2, unit_price_cents: 7500, tax_cents: 1238 })
     const badDue = await app.action('invoice', 'update', { invoice_id: inv.id, due_on: '2026-01-01' })
     expect(badDue.body.error.details.issues[0].field).toBe('data.due_on')
@@ -163,15 +226,21 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     expect(locked.status).toBe(409)
     expect(locked.body.error.details).toMatchObject({ status: 'partially_paid' })
     // The database refuses too, whoever asks.
-    await expect(asTenant(app, (tx) => tx.query('update invoice_line_items set unit_price_cents = 1 where invoice_id = $1', [inv.id])))
-      .rejects.toMatchObject({ code: 'IMMUTABLE' })
+    await expect(
+      asTenant(app, (tx) => tx.query('update invoice_line_items set unit_price_cents = 1 where invoice_id = $1', [inv.id])),
+    ).rejects.toMatchObject({ code: 'IMMUTABLE' })
   })
 
   it('records manual payments up to the amount due: partially paid, then paid, audited', async () => {
     const inv = await create()
     nextNumber++
     expect(inv.total_cents).toBe(10_825)
-    const first = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 5000, method: 'check', reference: 'Check 1042' })
+    const first = await app.action('invoice', 'record_payment', {
+      invoice_id: inv.id,
+      amount_cents: 5000,
+      method: 'check',
+      reference: 'Check 1042',
+    })
     expect(first.status, JSON.stringify(first.body.error)).toBe(200)
     expect(first.body.data.invoice).toMatchObject({ status: 'partially_paid', amount_paid_cents: 5000, amount_due_cents: 5825 })
     expect(first.body.data.payment).toMatchObject({ amount_cents: 5000, method: 'check', reference: 'Check 1042' })
@@ -184,7 +253,12 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     const card = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 1, method: 'stripe' })
     expect(card.body.error.details.issues[0].field).toBe('data.method')
     expect((await app.query({ type: 'invoices', id: inv.id, include: 'payments' })).body.data.payments).toHaveLength(1)
-    const rest = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 5825, method: 'cash', received_at: '2026-03-09T20:00:00Z' })
+    const rest = await app.action('invoice', 'record_payment', {
+      invoice_id: inv.id,
+      amount_cents: 5825,
+      method: 'cash',
+      received_at: '2026-03-09T20:00:00Z',
+    })
     expect(rest.body.data.invoice).toMatchObject({ status: 'paid', amount_paid_cents: 10_825, amount_due_cents: 0 })
     const paid = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 1, method: 'cash' })
     expect(paid.status).toBe(409)
@@ -200,14 +274,39 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
   it('records money beyond the amount due when the caller says it was received (accept_credit): the excess is a credit', async () => {
     const inv = await create()
     nextNumber++
-    const over = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 12_000, method: 'cash', accept_credit: true })
+    const over = await app.action('invoice', 'record_payment', {
+      invoice_id: inv.id,
+      amount_cents: 12_000,
+      method: 'cash',
+      accept_credit: true,
+    })
     expect(over.status, JSON.stringify(over.body.error)).toBe(200)
-    expect(over.body.data.invoice).toMatchObject({ status: 'paid', amount_paid_cents: 12_000, amount_due_cents: 0, credit_cents: 12_000 - 10_825 })
-    const twice = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 500, method: 'check', accept_credit: true })
+    expect(over.body.data.invoice).toMatchObject({
+      status: 'paid',
+      amount_paid_cents: 12_000,
+      amount_due_cents: 0,
+      credit_cents: 12_000 - 10_825,
+    })
+    const twice = await app.action('invoice', 'record_payment', {
+      invoice_id: inv.id,
+      amount_cents: 500,
+      method: 'check',
+      accept_credit: true,
+    })
     expect(twice.status, JSON.stringify(twice.body.error)).toBe(200)
-    expect(twice.body.data.invoice).toMatchObject({ status: 'paid', amount_paid_cents: 12_500, amount_due_cents: 0, credit_cents: 12_500 - 10_825 })
+    expect(twice.body.data.invoice).toMatchObject({
+      status: 'paid',
+      amount_paid_cents: 12_500,
+      amount_due_cents: 0,
+      credit_cents: 12_500 - 10_825,
+    })
     const trail = await app.query({ type: 'audit_trail', entity_id: inv.id, action: 'record_payment' })
-    expect(trail.body.data.items.map((a: any) => a.changes.credit_cents)).toEqual(expect.arrayContaining([{ old: 0, new: 1175 }, { old: 1175, new: 1675 }]))
+    expect(trail.body.data.items.map((a: any) => a.changes.credit_cents)).toEqual(
+      expect.arrayContaining([
+        { old: 0, new: 1175 },
+        { old: 1175, new: 1675 },
+      ]),
+    )
   })
 
   it('voids only with the owner: an agent waits for authorization; with payments a reason is required', async () => {
@@ -223,8 +322,13 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     expect(noReason.body.error.details.issues[0].field).toBe('data.reason')
     const voided = await ownerAction('void', { invoice_id: inv.id, reason: 'Billed the wrong customer' })
     expect(voided.status, JSON.stringify(voided.body.error)).toBe(200)
-    expect(voided.body.data).toMatchObject({ status: 'void', void_reason: 'Billed the wrong customer', amount_paid_cents: 2000, amount_due_cents: 0,
-      credit_cents: 2000 })
+    expect(voided.body.data).toMatchObject({
+      status: 'void',
+      void_reason: 'Billed the wrong customer',
+      amount_paid_cents: 2000,
+      amount_due_cents: 0,
+      credit_cents: 2000,
+    })
     expect(voided.body.data.payments).toHaveLength(1)
     expect((await ownerAction('void', { invoice_id: inv.id })).body.data.status).toBe('void')
     const pay = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 1, method: 'cash' })
@@ -277,7 +381,12 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     expect(overdueEverywhere[0]).toMatchObject({ is_overdue: true, amount_due_cents: late.total_cents })
     expect(overdueEverywhere[0]).not.toHaveProperty('line_items')
     const full = await app.query({ type: 'invoices', id: late.id, include: 'line_items,payments,contact,ticket' })
-    expect(full.body.data).toMatchObject({ line_items: [{ description: 'Windows', tax_cents: 825 }], payments: [], contact: { display_name: 'Kim Overdue' }, ticket: null })
+    expect(full.body.data).toMatchObject({
+      line_items: [{ description: 'Windows', tax_cents: 825 }],
+      payments: [],
+      contact: { display_name: 'Kim Overdue' },
+      ticket: null,
+    })
     const bad = await app.query({ type: 'invoices', overdue: 'yes' })
     expect(bad.status).toBe(400)
     expect(bad.body.error.details.issues[0].field).toBe('overdue')
@@ -317,7 +426,10 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     const read = expectData(await app.query({ type: 'tickets', id: t.id, include: 'invoice' }))
     expect(read.invoice).toMatchObject({ id: second.id, status: 'draft' })
     expect(expectData(await app.query({ type: 'unbilled_work', reason: 'not_invoiced' })).items.map((i: any) => i.id)).not.toContain(t.id)
-    expect(expectData(await app.query({ type: 'invoices', ticket_id: t.id })).items.map((i: any) => i.id).sort())
-      .toEqual([first.id, second.id].sort())
+    expect(
+      expectData(await app.query({ type: 'invoices', ticket_id: t.id }))
+        .items.map((i: any) => i.id)
+        .sort(),
+    ).toEqual([first.id, second.id].sort())
   })
 })

@@ -26,11 +26,28 @@ describe.each(engines)('money beyond what a cents column holds is refused where 
   })
   afterAll(() => app.close())
 
-  it('a payment that would bring an invoice\'s payments beyond the limit names amount_cents and records nothing', async () => {
-    const invoice = expectData(await app.action('invoice', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 15_000, taxable: false }] }))
-    expectData(await app.action('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: MAX_CENTS - 100, method: 'check', accept_credit: true }))
+  it("a payment that would bring an invoice's payments beyond the limit names amount_cents and records nothing", async () => {
+    const invoice = expectData(
+      await app.action('invoice', 'create', {
+        contact_id: jane,
+        line_items: [{ description: 'Windows', unit_price_cents: 15_000, taxable: false }],
+      }),
+    )
+    expectData(
+      await app.action('invoice', 'record_payment', {
+        invoice_id: invoice.id,
+        amount_cents: MAX_CENTS - 100,
+        method: 'check',
+        accept_credit: true,
+      }),
+    )
     const before = await snapshot()
-    const res = await app.action('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 200, method: 'cash', accept_credit: true })
+    const res = await app.action('invoice', 'record_payment', {
+      invoice_id: invoice.id,
+      amount_cents: 200,
+      method: 'cash',
+      accept_credit: true,
+    })
     expectFields(res, ['data.amount_cents'])
     expect(res.body.error.message).toContain(`more than ${MAX_CENTS} cents`)
     expect(await snapshot()).toEqual(before)
@@ -39,28 +56,61 @@ describe.each(engines)('money beyond what a cents column holds is refused where 
   it('a visit line whose quantity times price is beyond the limit is refused naming the line, when booked, added, changed or closed', async () => {
     const before = await snapshot()
     const huge = { description: 'Skyscraper', quantity: 10_000, unit_price_cents: 100_000_000 }
-    expectFields(await app.action('ticket', 'create', { contact_id: jane, scheduled_start: '2031-03-04T15:00:00Z', line_items: [huge] }), ['data.line_items.0'])
+    expectFields(await app.action('ticket', 'create', { contact_id: jane, scheduled_start: '2031-03-04T15:00:00Z', line_items: [huge] }), [
+      'data.line_items.0',
+    ])
     expect(await snapshot()).toEqual(before)
 
-    const t = expectData(await app.action('ticket', 'create', { contact_id: jane, scheduled_start: '2031-03-05T15:00:00Z',
-      line_items: [{ description: 'Windows', quantity: 10_000, unit_price_cents: 100 }] }))
+    const t = expectData(
+      await app.action('ticket', 'create', {
+        contact_id: jane,
+        scheduled_start: '2031-03-05T15:00:00Z',
+        line_items: [{ description: 'Windows', quantity: 10_000, unit_price_cents: 100 }],
+      }),
+    )
     const booked = await snapshot()
     expectFields(await app.action('ticket', 'add_line_item', { ticket_id: t.id, ...huge }), ['data'])
-    expectFields(await app.action('ticket', 'update_line_item', { line_item_id: t.line_items[0].id, unit_price_cents: 100_000_000 }), ['data'])
-    expectFields(await owner.action('ticket', 'close', { ticket_id: t.id, early: true, duration_minutes: 60, notes: '', next_service: { kind: 'none' },
-      line_items: [{ line_item_id: t.line_items[0].id, unit_price_cents: 100_000_000 }] }), ['data.line_items.0'])
+    expectFields(await app.action('ticket', 'update_line_item', { line_item_id: t.line_items[0].id, unit_price_cents: 100_000_000 }), [
+      'data',
+    ])
+    expectFields(
+      await owner.action('ticket', 'close', {
+        ticket_id: t.id,
+        early: true,
+        duration_minutes: 60,
+        notes: '',
+        next_service: { kind: 'none' },
+        line_items: [{ line_item_id: t.line_items[0].id, unit_price_cents: 100_000_000 }],
+      }),
+      ['data.line_items.0'],
+    )
     expect(await snapshot()).toEqual(booked)
   })
 
   it('a Square sale line beyond the limit is refused with its line; the rest of the file is imported', async () => {
     const customers = squareCustomers(1, 5)
     expectData(await owner.action('import', 'square_customers', { csv: squareCsv(customers), dry_run: false }))
-    const row = (id: string, net: string) => ({ Date: '2025-03-04', Time: '09:30:00', Item: 'Window Cleaning', Qty: '1', 'Net Sales': net,
-      'Transaction ID': id, 'Event Type': 'Payment', 'Customer ID': customers[0]['Square Customer ID'] as string })
-    const report = expectData(await owner.action('import', 'square_sales', { csv: squareSalesCsv([row('TX-HUGE', '$30,000,000.00'), row('TX-OK', '$150.00')]),
-      dry_run: false }))
+    const row = (id: string, net: string) => ({
+      Date: '2025-03-04',
+      Time: '09:30:00',
+      Item: 'Window Cleaning',
+      Qty: '1',
+      'Net Sales': net,
+      'Transaction ID': id,
+      'Event Type': 'Payment',
+      'Customer ID': customers[0]['Square Customer ID'] as string,
+    })
+    const report = expectData(
+      await owner.action('import', 'square_sales', {
+        csv: squareSalesCsv([row('TX-HUGE', '$30,000,000.00'), row('TX-OK', '$150.00')]),
+        dry_run: false,
+      }),
+    )
     expect(report).toMatchObject({ created: 1, refused: 1 })
-    expect(report.rows.find((r: any) => r.line === 2)).toMatchObject({ outcome: 'refused', reason: expect.stringContaining(`more than ${MAX_CENTS} cents`) })
+    expect(report.rows.find((r: any) => r.line === 2)).toMatchObject({
+      outcome: 'refused',
+      reason: expect.stringContaining(`more than ${MAX_CENTS} cents`),
+    })
     expect(report.rows.find((r: any) => r.line === 3)).toMatchObject({ outcome: 'created', transaction_id: 'TX-OK' })
   })
 })

@@ -3,7 +3,7 @@ import { AppError } from '../../../core/errors.js'
 import { invoiceTotals, lineTaxCents, MAX_CENTS } from '../../../core/money.js'
 
 describe('the tax rounding rule', () => {
-  it('rounds each line\'s tax half up to a whole cent', () => {
+  it("rounds each line's tax half up to a whole cent", () => {
     expect(lineTaxCents(1050, 500)).toBe(53) // 52.5 -> 53
     expect(lineTaxCents(1049, 500)).toBe(52) // 52.45 -> 52
     expect(lineTaxCents(1, 5000)).toBe(1) // 0.5 -> 1
@@ -50,8 +50,14 @@ describe('invoice totals', () => {
       { quantity: 1, unit_price_cents: 2500, tax_rate_bp: 0 },
     ])
     expect(t).toEqual({
-      lines: [{ price_cents: 6000, tax_cents: 495 }, { price_cents: 18_999, tax_cents: 1567 }, { price_cents: 2500, tax_cents: 0 }],
-      subtotal_cents: 27_499, tax_cents: 2062, total_cents: 29_561,
+      lines: [
+        { price_cents: 6000, tax_cents: 495 },
+        { price_cents: 18_999, tax_cents: 1567 },
+        { price_cents: 2500, tax_cents: 0 },
+      ],
+      subtotal_cents: 27_499,
+      tax_cents: 2062,
+      total_cents: 29_561,
     })
   })
 
@@ -67,11 +73,16 @@ describe('invoice totals', () => {
 
   it('refuses amounts a cents column cannot hold, naming the line', () => {
     try {
-      invoiceTotals([{ quantity: 1, unit_price_cents: 1, tax_rate_bp: 0 }, { quantity: 100_000, unit_price_cents: 100_000_000, tax_rate_bp: 0 }])
+      invoiceTotals([
+        { quantity: 1, unit_price_cents: 1, tax_rate_bp: 0 },
+        { quantity: 100_000, unit_price_cents: 100_000_000, tax_rate_bp: 0 },
+      ])
       expect.unreachable()
     } catch (err) {
       expect(err).toBeInstanceOf(AppError)
-      expect((err as AppError).details?.issues).toEqual([{ field: 'data.line_items.1', message: expect.stringContaining(String(MAX_CENTS)) }])
+      expect((err as AppError).details?.issues).toEqual([
+        { field: 'data.line_items.1', message: expect.stringContaining(String(MAX_CENTS)) },
+      ])
     }
     expect(() => invoiceTotals([{ quantity: 1, unit_price_cents: MAX_CENTS, tax_rate_bp: 825 }])).toThrow(/total/)
   })

@@ -14,7 +14,8 @@ describe.each(engines)('invoice numbers under concurrency (%s)', (engine) => {
 
   it('gives 20 invoices created at once the numbers 0001 to 0020, each once', async () => {
     const calls = Array.from({ length: 20 }, (_, i) =>
-      app.action('invoice', 'create', { contact_id: customer, line_items: [{ description: `Job ${i}`, unit_price_cents: 1000 + i }] }))
+      app.action('invoice', 'create', { contact_id: customer, line_items: [{ description: `Job ${i}`, unit_price_cents: 1000 + i }] }),
+    )
     const results = await Promise.all(calls)
     for (const r of results) expect(r.status, JSON.stringify(r.body.error)).toBe(200)
     const numbers = results.map((r) => r.body.data.number as string).sort()
@@ -35,7 +36,10 @@ describe.each(engines)('invoice numbers under concurrency (%s)', (engine) => {
     }
     expect(ok[0].body.data.number).toBe('INV-2026-0021')
     expect(await count(app, 'invoices')).toBe(before + 1)
-    const next = await app.action('invoice', 'create', { contact_id: customer, line_items: [{ description: 'After', unit_price_cents: 1 }] })
+    const next = await app.action('invoice', 'create', {
+      contact_id: customer,
+      line_items: [{ description: 'After', unit_price_cents: 1 }],
+    })
     expect(next.body.data.number).toBe('INV-2026-0022')
   })
 })

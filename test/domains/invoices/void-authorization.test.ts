@@ -14,7 +14,9 @@ describe.each(engines)('voiding an invoice paid online (%s)', (engine) => {
 
   beforeAll(async () => {
     stripe = await startFakeStripe()
-    app = await startTestApp(engine, { payments: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url }) })
+    app = await startTestApp(engine, {
+      payments: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url }),
+    })
   })
   afterAll(async () => {
     await app.close()
@@ -23,11 +25,20 @@ describe.each(engines)('voiding an invoice paid online (%s)', (engine) => {
 
   it('is queued for the owner when an agent asks, and changes nothing until the owner allows it', async () => {
     const jane = await contact(app, { display_name: 'Jane Void', email: 'jane.void@example.com' })
-    const inv = (await app.action('invoice', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 8000, taxable: false }] })).body.data
+    const inv = (
+      await app.action('invoice', 'create', {
+        contact_id: jane,
+        line_items: [{ description: 'Windows', unit_price_cents: 8000, taxable: false }],
+      })
+    ).body.data
     await app.action('invoice', 'mark_sent', { invoice_id: inv.id })
     const url = await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id)
     const signed = signedDelivery(stripeEvent('checkout.session.completed', stripe.completed(url!.split('/').pop()!)), SECRET)
-    const hook = await fetch(`${app.url}/api/webhooks/stripe`, { method: 'POST', headers: { 'stripe-signature': signed.signature }, body: signed.body })
+    const hook = await fetch(`${app.url}/api/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'stripe-signature': signed.signature },
+      body: signed.body,
+    })
     expect(hook.status).toBe(200)
     expect((await app.query({ type: 'invoices', id: inv.id })).body.data).toMatchObject({ status: 'paid', amount_paid_cents: 8000 })
 
@@ -35,7 +46,12 @@ describe.each(engines)('voiding an invoice paid online (%s)', (engine) => {
     expect(bare.status).toBe(422)
     expect(bare.body.error.code).toBe('REASONING_REQUIRED')
 
-    const asked = await app.action('invoice', 'void', { invoice_id: inv.id, reason: 'Customer was charged twice' }, { reasoning: 'Duplicate job entry' })
+    const asked = await app.action(
+      'invoice',
+      'void',
+      { invoice_id: inv.id, reason: 'Customer was charged twice' },
+      { reasoning: 'Duplicate job entry' },
+    )
     expect(asked.status).toBe(202)
     expect(asked.body.data).toMatchObject({ status: 'pending_authorization' })
     const still = (await app.query({ type: 'invoices', id: inv.id, include: 'payments' })).body.data
@@ -43,11 +59,20 @@ describe.each(engines)('voiding an invoice paid online (%s)', (engine) => {
     expect(still.payments).toHaveLength(1)
 
     const owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user' as const, id: app.tenant.owner_user_id, role: 'owner' as const } }
-    const decided = await performAction(app.services, owner,
-      { domain: 'authorization', action: 'decide', data: { request_id: asked.body.data.request_id, decision: 'allow_once' } }, { requestId: 'owner-allows' })
+    const decided = await performAction(
+      app.services,
+      owner,
+      { domain: 'authorization', action: 'decide', data: { request_id: asked.body.data.request_id, decision: 'allow_once' } },
+      { requestId: 'owner-allows' },
+    )
     expect(decided.queued).toBe(false)
     const voided = (await app.query({ type: 'invoices', id: inv.id, include: 'payments' })).body.data
-    expect(voided).toMatchObject({ status: 'void', void_reason: 'Customer was charged twice', amount_paid_cents: 8000, amount_due_cents: 0 })
+    expect(voided).toMatchObject({
+      status: 'void',
+      void_reason: 'Customer was charged twice',
+      amount_paid_cents: 8000,
+      amount_due_cents: 0,
+    })
     expect(voided.payments[0]).toMatchObject({ method: 'stripe', amount_cents: 8000 })
     expect(await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id)).toBeNull()
   })

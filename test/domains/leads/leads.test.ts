@@ -5,7 +5,9 @@ import { asTenant, auditActions, contact, count } from '../invoices/fixtures.js'
 
 describe.each(engines)('leads through the API (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   const lead = async (data: Record<string, unknown>) => {
@@ -17,8 +19,13 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
   it('records a lead with its raw notes and extracted fields, and reads it back with its audit trail', async () => {
     const created = await lead({
       raw_notes: 'Called Tue: Maria Lopez, 2-story house, wants outside windows + gutters before Easter. 256-555-0199',
-      name: 'Maria Lopez', phone: '256-555-0199', service_interest: 'exterior windows, gutters', source: 'phone', urgency: 'high',
-      property_details: 'two-story', reminder_at: '2026-03-20T15:00:00Z',
+      name: 'Maria Lopez',
+      phone: '256-555-0199',
+      service_interest: 'exterior windows, gutters',
+      source: 'phone',
+      urgency: 'high',
+      property_details: 'two-story',
+      reminder_at: '2026-03-20T15:00:00Z',
     })
     expect(created).toMatchObject({ status: 'new', name: 'Maria Lopez', urgency: 'high', converted_contact_id: null })
     const read = await app.query({ type: 'leads', id: created.id, include: 'audit_trail' })
@@ -38,7 +45,9 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
     expect(blank.body.error.details.issues.map((i: any) => i.field)).toContain('data.raw_notes')
     const bad = await app.action('lead', 'create', { raw_notes: 'x', email: 'nope', urgency: 'asap', reminder_at: 'tomorrow' })
     expect(bad.status).toBe(400)
-    expect(bad.body.error.details.issues.map((i: any) => i.field)).toEqual(expect.arrayContaining(['data.email', 'data.urgency', 'data.reminder_at']))
+    expect(bad.body.error.details.issues.map((i: any) => i.field)).toEqual(
+      expect.arrayContaining(['data.email', 'data.urgency', 'data.reminder_at']),
+    )
     expect(await count(app, 'leads')).toBe(before)
   })
 
@@ -86,7 +95,12 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
     expect(noReason.status).toBe(422)
     expect(noReason.body.error.code).toBe('REASONING_REQUIRED')
     expect((await app.query({ type: 'leads', id: l.id })).body.data.status).toBe('new')
-    const archived = await app.action('lead', 'archive', { lead_id: l.id, reason: 'out of scope' }, { reasoning: 'We do not clean high-rises' })
+    const archived = await app.action(
+      'lead',
+      'archive',
+      { lead_id: l.id, reason: 'out of scope' },
+      { reasoning: 'We do not clean high-rises' },
+    )
     expect(archived.status).toBe(200)
     expect(archived.body.data).toMatchObject({ status: 'archived', archive_reason: 'out of scope' })
     expect(archived.body.data.archived_at).not.toBeNull()
@@ -106,7 +120,10 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
   it('converts a lead into a new contact with the address read from the lead, audited on both, once', async () => {
     const l = await lead({
       raw_notes: 'Web form: Priya Raman, priya@example.net, 12 Oak Hollow Dr, Apt 3, Owens Cross Roads, AL 35763, USA',
-      name: 'Priya Raman', email: 'priya@example.net', phone: '+1 (256) 555-0777', source: 'website',
+      name: 'Priya Raman',
+      email: 'priya@example.net',
+      phone: '+1 (256) 555-0777',
+      source: 'website',
       address: '12 Oak Hollow Dr, Apt 3, Owens Cross Roads, AL 35763, USA',
     })
     const contactsBefore = await count(app, 'contacts')
@@ -119,8 +136,12 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
     expect(await count(app, 'contacts')).toBe(contactsBefore + 1)
     const c = await app.query({ type: 'contacts', id: contactId })
     expect(c.body.data).toMatchObject({ display_name: 'Priya Raman', email: 'priya@example.net', phone: '+1 (256) 555-0777' })
-    const stored = await asTenant(app, (tx) => tx.query('select line1, line2, city, state, postal_code, country from addresses where contact_id = $1', [contactId]))
-    expect(stored.rows).toEqual([{ line1: '12 Oak Hollow Dr', line2: 'Apt 3', city: 'Owens Cross Roads', state: 'AL', postal_code: '35763', country: 'US' }])
+    const stored = await asTenant(app, (tx) =>
+      tx.query('select line1, line2, city, state, postal_code, country from addresses where contact_id = $1', [contactId]),
+    )
+    expect(stored.rows).toEqual([
+      { line1: '12 Oak Hollow Dr', line2: 'Apt 3', city: 'Owens Cross Roads', state: 'AL', postal_code: '35763', country: 'US' },
+    ])
     expect(await auditActions(app, 'lead', l.id)).toEqual(['create', 'convert'])
     expect(await auditActions(app, 'contact', contactId)).toEqual(['create'])
     expect(await auditActions(app, 'address', r.body.data.address_id)).toEqual(['create'])
@@ -138,7 +159,12 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
   it('links an existing contact matched by email whatever its case, or by phone digits, without creating one', async () => {
     const jane = await contact(app, { display_name: 'Jane Whitfield', email: 'Jane.W@Example.com' })
     const sam = await contact(app, { display_name: 'Sam Ortiz', phone: '(256) 555-0142' })
-    const byEmail = await lead({ raw_notes: 'Jane wants a spring clean', name: 'J. Whitfield', email: 'jane.w@EXAMPLE.com', address: 'somewhere nice' })
+    const byEmail = await lead({
+      raw_notes: 'Jane wants a spring clean',
+      name: 'J. Whitfield',
+      email: 'jane.w@EXAMPLE.com',
+      address: 'somewhere nice',
+    })
     const byPhone = await lead({ raw_notes: 'Voicemail from 1-256-555-0142 about screens', phone: '+1 256.555.0142' })
     const contactsBefore = await count(app, 'contacts')
     const first = await app.action('lead', 'convert', { lead_id: byEmail.id })
@@ -162,7 +188,7 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
     expect(r.body.data).toMatchObject({ matched_by: 'contact_id', contact_created: false, contact: { id: given } })
   })
 
-  it('asks for the address parts when the lead\'s address cannot be read, writing nothing, and converts without one on request', async () => {
+  it("asks for the address parts when the lead's address cannot be read, writing nothing, and converts without one on request", async () => {
     const l = await lead({ raw_notes: 'Out by the old mill', name: 'Hank Mill', address: 'the white house past the old mill' })
     const contactsBefore = await count(app, 'contacts')
     const addressesBefore = await count(app, 'addresses')
@@ -175,9 +201,14 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
 
     const badParts = await app.action('lead', 'convert', { lead_id: l.id, address: { line1: '1 Mill Rd', city: 'Madison' } })
     expect(badParts.status).toBe(400)
-    expect(badParts.body.error.details.issues.map((i: any) => i.field)).toEqual(expect.arrayContaining(['data.address.state', 'data.address.postal_code']))
+    expect(badParts.body.error.details.issues.map((i: any) => i.field)).toEqual(
+      expect.arrayContaining(['data.address.state', 'data.address.postal_code']),
+    )
 
-    const given = await app.action('lead', 'convert', { lead_id: l.id, address: { line1: '1 Mill Rd', city: 'Madison', state: 'AL', postal_code: '35758' } })
+    const given = await app.action('lead', 'convert', {
+      lead_id: l.id,
+      address: { line1: '1 Mill Rd', city: 'Madison', state: 'AL', postal_code: '35758' },
+    })
     expect(given.status).toBe(200)
     expect(await count(app, 'addresses')).toBe(addressesBefore + 1)
 
@@ -205,7 +236,13 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
   })
 
   it('lists leads by status, due reminder, urgency and words, newest first, page by page', async () => {
-    const a = await lead({ raw_notes: 'Filter test alpha gutters', name: 'Filter Alpha', urgency: 'high', reminder_at: '2026-01-05T15:00:00Z', phone: '256-555-8811' })
+    const a = await lead({
+      raw_notes: 'Filter test alpha gutters',
+      name: 'Filter Alpha',
+      urgency: 'high',
+      reminder_at: '2026-01-05T15:00:00Z',
+      phone: '256-555-8811',
+    })
     const b = await lead({ raw_notes: 'Filter test bravo windows', name: 'Filter Bravo', reminder_at: '2030-01-05T15:00:00Z' })
     const c = await lead({ raw_notes: 'Filter test charlie screens', name: 'Filter Charlie' })
     await app.action('lead', 'set_status', { lead_id: c.id, status: 'contacted' })

@@ -34,13 +34,16 @@ describe.each(engines)('appointment emails delivered and answered (%s)', (engine
     expect(await deliver()).toMatchObject({ sent: 1 })
     const followUp = mailsTo('jane@example.com').at(-1)!
     expect(followUp.subject).toBe('Reminder: please confirm your appointment on Thursday, March 6, 2031')
-    expect(followUp.text).toContain('We have not heard back about your appointment with Sparkle Windows on Thursday, March 6, 2031 at 9:00 AM.')
+    expect(followUp.text).toContain(
+      'We have not heard back about your appointment with Sparkle Windows on Thursday, March 6, 2031 at 9:00 AM.',
+    )
     const confirm = linkIn(followUp.text, 'Confirm this time:')!
     expect(confirm).not.toBe(linkIn(confirmation.text, 'Confirm this time:'))
     const res = await fetch(confirm, { method: 'POST', body: new URLSearchParams({ answer: 'confirm' }) })
     expect(res.status).toBe(200)
-    expect(await asTenant(app, async (tx) => (await tx.query('select status, confirmation_status from tickets where id = $1', [t.id])).rows[0]))
-      .toEqual({ status: 'confirmed', confirmation_status: 'accepted' })
+    expect(
+      await asTenant(app, async (tx) => (await tx.query('select status, confirmation_status from tickets where id = $1', [t.id])).rows[0]),
+    ).toEqual({ status: 'confirmed', confirmation_status: 'accepted' })
 
     clock.now = new Date('2031-03-05T15:00:00Z') // Wednesday 09:00
     const before = app.email.sent.length
@@ -49,7 +52,9 @@ describe.each(engines)('appointment emails delivered and answered (%s)', (engine
     const reminder = mailsTo('jane@example.com').at(-1)!
     expect(reminder.subject).toBe('Reminder: Sparkle Windows is coming on Thursday, March 6, 2031')
     expect(linkIn(reminder.text, 'Need a different time\\?')).toBeTruthy()
-    const kinds = expectData(await app.query({ type: 'scheduled_messages', ticket_id: t.id })).items.map((m: any) => `${m.kind}:${m.status}`)
+    const kinds = expectData(await app.query({ type: 'scheduled_messages', ticket_id: t.id })).items.map(
+      (m: any) => `${m.kind}:${m.status}`,
+    )
     expect(kinds).toEqual(['confirmation:sent', 'follow_up:sent', 'reminder:sent'])
   })
 

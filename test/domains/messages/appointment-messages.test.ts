@@ -17,8 +17,12 @@ describe.each(engines)('appointment emails queued by ticket actions (%s)', (engi
   })
   afterAll(() => app.close())
 
-  const messagesOf = async (ticketId: string, status?: string): Promise<string[][]> => expectData(await app.query({ type: 'scheduled_messages',
-    ticket_id: ticketId, ...(status ? { status } : {}) })).items.map((m: any) => [m.kind, new Date(m.send_at).toISOString(), m.status])
+  const messagesOf = async (ticketId: string, status?: string): Promise<string[][]> =>
+    expectData(await app.query({ type: 'scheduled_messages', ticket_id: ticketId, ...(status ? { status } : {}) })).items.map((m: any) => [
+      m.kind,
+      new Date(m.send_at).toISOString(),
+      m.status,
+    ])
   const settings = (data: Record<string, unknown>) => made(app, 'settings', 'update', data)
 
   it('ticket.create queues the confirmation now, a follow-up and the day-before reminder, each audited', async () => {
@@ -88,11 +92,20 @@ describe.each(engines)('appointment emails queued by ticket actions (%s)', (engi
 
   it('shows and validates the settings, naming the field', async () => {
     const s = expectData(await app.query({ type: 'settings' })).items[0]
-    expect(s).toMatchObject({ send_confirmations: true, follow_up_after_hours: 24, follow_up_max: 2, send_reminders: true, reminder_time: '09:00' })
+    expect(s).toMatchObject({
+      send_confirmations: true,
+      follow_up_after_hours: 24,
+      follow_up_max: 2,
+      send_reminders: true,
+      reminder_time: '09:00',
+    })
     for (const [data, field] of [
-      [{ reminder_time: '9am' }, 'data.reminder_time'], [{ reminder_time: '24:00' }, 'data.reminder_time'],
-      [{ follow_up_max: 11 }, 'data.follow_up_max'], [{ follow_up_max: -1 }, 'data.follow_up_max'],
-      [{ follow_up_after_hours: 0 }, 'data.follow_up_after_hours'], [{ follow_up_after_hours: 1.5 }, 'data.follow_up_after_hours'],
+      [{ reminder_time: '9am' }, 'data.reminder_time'],
+      [{ reminder_time: '24:00' }, 'data.reminder_time'],
+      [{ follow_up_max: 11 }, 'data.follow_up_max'],
+      [{ follow_up_max: -1 }, 'data.follow_up_max'],
+      [{ follow_up_after_hours: 0 }, 'data.follow_up_after_hours'],
+      [{ follow_up_after_hours: 1.5 }, 'data.follow_up_after_hours'],
       [{ send_reminders: 'yes' }, 'data.send_reminders'],
     ] as const) {
       const res = await app.action('settings', 'update', data)
@@ -132,14 +145,28 @@ describe.each(engines)('appointment emails queued by ticket actions (%s)', (engi
     const a = await newTicket(app, jane, { scheduled_start: '2031-03-14T09:00' })
     const b = await newTicket(app, jane, { scheduled_start: '2031-03-14T13:00' })
     await made(app, 'ticket', 'cancel', { ticket_id: a.id, reason: 'customer called' }, 'the customer asked by phone')
-    expect((await messagesOf(a.id)).map(([k, , s]) => `${k}:${s}`)).toEqual(['confirmation:cancelled', 'follow_up:cancelled', 'follow_up:cancelled', 'reminder:cancelled'])
+    expect((await messagesOf(a.id)).map(([k, , s]) => `${k}:${s}`)).toEqual([
+      'confirmation:cancelled',
+      'follow_up:cancelled',
+      'follow_up:cancelled',
+      'reminder:cancelled',
+    ])
     expect((await messagesOf(b.id)).every(([, , s]) => s === 'pending')).toBe(true)
 
     clock.now = new Date('2031-03-14T19:30:00Z') // after b's start
     await made(app, 'ticket', 'no_show', { ticket_id: b.id })
     expect((await messagesOf(b.id)).every(([, , s]) => s === 'cancelled')).toBe(true)
-    const audit = await asTenant(app, async (tx) => (await tx.query(`select actor_type from audit_log where entity_type = 'scheduled_message'
-      and action = 'cancel' and entity_id in (select id from scheduled_messages where ticket_id = $1)`, [b.id])).rows)
+    const audit = await asTenant(
+      app,
+      async (tx) =>
+        (
+          await tx.query(
+            `select actor_type from audit_log where entity_type = 'scheduled_message'
+      and action = 'cancel' and entity_id in (select id from scheduled_messages where ticket_id = $1)`,
+            [b.id],
+          )
+        ).rows,
+    )
     expect(audit.length).toBe(4)
     expect(audit.every((r: any) => r.actor_type === 'agent')).toBe(true)
   })
@@ -147,7 +174,11 @@ describe.each(engines)('appointment emails queued by ticket actions (%s)', (engi
   it('a booking that fails leaves no email behind', async () => {
     clock.now = new Date('2031-03-03T16:00:00Z')
     const before = await asTenant(app, async (tx) => (await tx.query('select count(*)::int as n from scheduled_messages')).rows[0].n)
-    const res = await app.action('ticket', 'create', { contact_id: jane, scheduled_start: '2031-03-15T09:00', scheduled_end: '2031-03-15T08:00' })
+    const res = await app.action('ticket', 'create', {
+      contact_id: jane,
+      scheduled_start: '2031-03-15T09:00',
+      scheduled_end: '2031-03-15T08:00',
+    })
     expectError(res, 400, 'VALIDATION_ERROR')
     expect(await asTenant(app, async (tx) => (await tx.query('select count(*)::int as n from scheduled_messages')).rows[0].n)).toBe(before)
   })

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { planAppointmentMessages, type AppointmentEmailSettings } from '../../../core/domains/messages/appointment-messages.js'
 
 const DEFAULTS: AppointmentEmailSettings = {
-  timezone: 'America/Chicago', send_confirmations: true, follow_up_after_hours: 24, follow_up_max: 2, send_reminders: true, reminder_time: '09:00',
+  timezone: 'America/Chicago',
+  send_confirmations: true,
+  follow_up_after_hours: 24,
+  follow_up_max: 2,
+  send_reminders: true,
+  reminder_time: '09:00',
 }
 
 const plan = (now: string, start: string, settings: Partial<AppointmentEmailSettings> = {}) =>
@@ -22,14 +27,20 @@ describe('the emails planned for an appointment', () => {
   it('sends at most follow_up_max follow-ups, follow_up_after_hours apart, and none when the cap is 0', () => {
     const far = plan('2031-03-03T16:00:00Z', '2031-03-20T15:00:00Z', { follow_up_after_hours: 36, follow_up_max: 3 })
     expect(far.filter(([kind]) => kind === 'follow_up')).toEqual([
-      ['follow_up', '2031-03-05T04:00:00.000Z'], ['follow_up', '2031-03-06T16:00:00.000Z'], ['follow_up', '2031-03-08T04:00:00.000Z'],
+      ['follow_up', '2031-03-05T04:00:00.000Z'],
+      ['follow_up', '2031-03-06T16:00:00.000Z'],
+      ['follow_up', '2031-03-08T04:00:00.000Z'],
     ])
-    expect(plan('2031-03-03T16:00:00Z', '2031-03-20T15:00:00Z', { follow_up_max: 0 }).map(([kind]) => kind)).toEqual(['confirmation', 'reminder'])
+    expect(plan('2031-03-03T16:00:00Z', '2031-03-20T15:00:00Z', { follow_up_max: 0 }).map(([kind]) => kind)).toEqual([
+      'confirmation',
+      'reminder',
+    ])
   })
 
   it('keeps the reminder at the wall-clock time across daylight saving changes', () => {
     // Chicago springs forward on Sunday 2031-03-09 and falls back on Sunday 2031-11-02.
-    const reminderOf = (start: string, time = '09:00') => plan('2031-02-01T12:00:00Z', start, { reminder_time: time }).find(([k]) => k === 'reminder')?.[1]
+    const reminderOf = (start: string, time = '09:00') =>
+      plan('2031-02-01T12:00:00Z', start, { reminder_time: time }).find(([k]) => k === 'reminder')?.[1]
     expect(reminderOf('2031-03-10T14:00:00Z')).toBe('2031-03-09T14:00:00.000Z') // Mon 09:00 CDT; reminder Sun 09:00 CDT
     expect(reminderOf('2031-03-09T15:00:00Z')).toBe('2031-03-08T15:00:00.000Z') // Sun 10:00 CDT; reminder Sat 09:00 CST
     expect(reminderOf('2031-11-03T15:00:00Z')).toBe('2031-11-02T15:00:00.000Z') // Mon 09:00 CST; reminder Sun 09:00 CST
@@ -37,8 +48,9 @@ describe('the emails planned for an appointment', () => {
     expect(reminderOf('2031-03-10T14:00:00Z', '18:30')).toBe('2031-03-09T23:30:00.000Z')
     // "The day before" is the calendar day in the business zone, not in UTC.
     expect(reminderOf('2031-03-12T05:30:00Z')).toBe('2031-03-11T14:00:00.000Z') // Wed 00:30 CDT; reminder Tue 09:00 CDT
-    expect(plan('2031-02-01T12:00:00Z', '2031-03-12T05:30:00Z', { timezone: 'Asia/Tokyo' }).find(([k]) => k === 'reminder')?.[1])
-      .toBe('2031-03-11T00:00:00.000Z') // Wed 14:30 JST; reminder Tue 09:00 JST
+    expect(plan('2031-02-01T12:00:00Z', '2031-03-12T05:30:00Z', { timezone: 'Asia/Tokyo' }).find(([k]) => k === 'reminder')?.[1]).toBe(
+      '2031-03-11T00:00:00.000Z',
+    ) // Wed 14:30 JST; reminder Tue 09:00 JST
   })
 
   it('leaves the reminder out when its time has passed or it would come right after the confirmation', () => {
@@ -47,14 +59,17 @@ describe('the emails planned for an appointment', () => {
     // Booked Monday 07:00 for Tuesday: the reminder would follow the confirmation within two hours.
     expect(plan('2031-03-03T13:00:00Z', '2031-03-04T15:00:00Z').map(([k]) => k)).toEqual(['confirmation'])
     // Without a confirmation the same reminder is the only email and goes out.
-    expect(plan('2031-03-03T13:00:00Z', '2031-03-04T15:00:00Z', { send_confirmations: false })).toEqual([['reminder', '2031-03-03T15:00:00.000Z']])
+    expect(plan('2031-03-03T13:00:00Z', '2031-03-04T15:00:00Z', { send_confirmations: false })).toEqual([
+      ['reminder', '2031-03-03T15:00:00.000Z'],
+    ])
     // Booked Sunday 20:00 for Tuesday: Monday 09:00 is 13 hours later, so it goes.
     expect(plan('2031-03-03T02:00:00Z', '2031-03-04T15:00:00Z', { follow_up_max: 0 }).map(([k]) => k)).toEqual(['confirmation', 'reminder'])
   })
 
   it('without reminders, follows up until 12 hours before the start; nothing at all for a past appointment or with both off', () => {
     expect(plan('2031-03-03T16:00:00Z', '2031-03-06T03:00:00Z', { send_reminders: false, follow_up_max: 5 })).toEqual([
-      ['confirmation', '2031-03-03T16:00:00.000Z'], ['follow_up', '2031-03-04T16:00:00.000Z'],
+      ['confirmation', '2031-03-03T16:00:00.000Z'],
+      ['follow_up', '2031-03-04T16:00:00.000Z'],
     ])
     expect(plan('2031-03-03T16:00:00Z', '2031-03-03T15:00:00Z')).toEqual([])
     expect(plan('2031-03-03T16:00:00Z', '2031-03-20T15:00:00Z', { send_confirmations: false, send_reminders: false })).toEqual([])

@@ -25,10 +25,22 @@ describe.each(engines)('the default emails ask for a reply only when a reply rea
     owner = await signedIn(app, app.tenant.owner_user_id)
     jane = expectData(await app.action('contact', 'create', { display_name: 'Jane Replier', email: 'jane.replier@example.com' })).id
     // A visit done half a year ago: what a reach-out is about.
-    const t = expectData(await app.action('ticket', 'create', { contact_id: jane, scheduled_start: '2026-05-04T15:00:00Z',
-      line_items: [{ description: 'Window cleaning', unit_price_cents: 15_000 }] }))
-    expectData(await owner.action('ticket', 'close', { ticket_id: t.id, duration_minutes: 60, line_items: [{ line_item_id: t.line_items[0].id }],
-      notes: '', next_service: { kind: 'none' } }))
+    const t = expectData(
+      await app.action('ticket', 'create', {
+        contact_id: jane,
+        scheduled_start: '2026-05-04T15:00:00Z',
+        line_items: [{ description: 'Window cleaning', unit_price_cents: 15_000 }],
+      }),
+    )
+    expectData(
+      await owner.action('ticket', 'close', {
+        ticket_id: t.id,
+        duration_minutes: 60,
+        line_items: [{ line_item_id: t.line_items[0].id }],
+        notes: '',
+        next_service: { kind: 'none' },
+      }),
+    )
   })
   afterAll(async () => {
     await app?.close()
@@ -66,7 +78,9 @@ describe.each(engines)('the default emails ask for a reply only when a reply rea
   it('with a reply-to address, the reach-out asks for a reply, which goes to that address', async () => {
     expectData(await owner.action('settings', 'update', { reply_to_email: 'office@sparkle.test' }))
     const email = await reachOut()
-    expect(email.text).toContain('Would you like us to schedule your next service?\nReply to this email with a few days and times that suit you.')
+    expect(email.text).toContain(
+      'Would you like us to schedule your next service?\nReply to this email with a few days and times that suit you.',
+    )
     expect(email.replyTo).toEqual(['office@sparkle.test'])
   })
 })
@@ -81,26 +95,41 @@ describe.each(engines)('migration 0075 on a business still on the first wording 
     const { db, dispose } = await emptyDatabase(engine)
     cleanups.push(dispose)
     const files = readMigrations()
-    await migrate(db, files.filter((f) => f.version < 75))
+    await migrate(
+      db,
+      files.filter((f) => f.version < 75),
+    )
     const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Old Wording Windows') returning id`)).rows[0].id
-    const template = (kind: string, name: string, body: string, isDefault: boolean) => db.query(
-      `insert into message_templates (tenant_id, kind, name, subject, body, is_default) values ($1, $2, $3, 'Subject', $4, $5)`,
-      [tenant, kind, name, body, isDefault])
-    const firstInvoice = 'Hi {{customer_first_name}},\n\nHere is invoice {{invoice_number}} for {{amount_due}}, due {{invoice_due_date}}.\n'
-      + 'Pay online: {{payment_link}}\n{{payment_instructions}}\n\n{{custom_message}}\n\nThank you for your business,\n{{business_name}}'
-    const firstReachOut = 'Hi {{customer_first_name}},\n\nIt has been about {{reach_out_months}} months since our last visit on {{last_service_date}}.\n'
-      + 'Would you like us to schedule your next service? Reply to this email with a few days and times that suit you.\n\n{{custom_message}}\n\n'
-      + 'Thank you,\n{{business_name}}'
+    const template = (kind: string, name: string, body: string, isDefault: boolean) =>
+      db.query(`insert into message_templates (tenant_id, kind, name, subject, body, is_default) values ($1, $2, $3, 'Subject', $4, $5)`, [
+        tenant,
+        kind,
+        name,
+        body,
+        isDefault,
+      ])
+    const firstInvoice =
+      'Hi {{customer_first_name}},\n\nHere is invoice {{invoice_number}} for {{amount_due}}, due {{invoice_due_date}}.\n' +
+      'Pay online: {{payment_link}}\n{{payment_instructions}}\n\n{{custom_message}}\n\nThank you for your business,\n{{business_name}}'
+    const firstReachOut =
+      'Hi {{customer_first_name}},\n\nIt has been about {{reach_out_months}} months since our last visit on {{last_service_date}}.\n' +
+      'Would you like us to schedule your next service? Reply to this email with a few days and times that suit you.\n\n{{custom_message}}\n\n' +
+      'Thank you,\n{{business_name}}'
     await template('invoice', 'Default invoice', firstInvoice, true)
     await template('reach_out', 'Default reach out', firstReachOut, true)
     const ownWords = `${firstReachOut}\nCall us on 256-555-0100.`
     await template('reach_out', 'Spring reach out', ownWords, false)
 
     await migrate(db, files)
-    const bodies = new Map((await db.query<{ name: string; body: string }>('select name, body from message_templates where tenant_id = $1', [tenant]))
-      .rows.map((r) => [r.name, r.body]))
+    const bodies = new Map(
+      (await db.query<{ name: string; body: string }>('select name, body from message_templates where tenant_id = $1', [tenant])).rows.map(
+        (r) => [r.name, r.body],
+      ),
+    )
     expect(bodies.get('Default invoice')).toBe(DEFAULT_TEMPLATES.invoice.body)
-    expect(bodies.get('Default invoice')).toContain('{{invoice_lines}}\nSubtotal: {{invoice_subtotal}}\nTax: {{invoice_tax}}\nTotal: {{invoice_total}}')
+    expect(bodies.get('Default invoice')).toContain(
+      '{{invoice_lines}}\nSubtotal: {{invoice_subtotal}}\nTax: {{invoice_tax}}\nTotal: {{invoice_total}}',
+    )
     expect(bodies.get('Default reach out')).toBe(DEFAULT_TEMPLATES.reach_out.body)
     expect(bodies.get('Default reach out')).not.toContain('Reply to this email')
     expect(bodies.get('Default reach out')).toContain('{{reply_invitation}}')

@@ -19,18 +19,31 @@ export async function newContact(app: TestApp, data: Record<string, unknown>): P
 }
 
 /** A ticket (appointment) of a contact with one line item, made through the API. */
-export async function newTicket(app: TestApp, contactId: string, data: Record<string, unknown> = {}): Promise<{ id: string; number: number }> {
+export async function newTicket(
+  app: TestApp,
+  contactId: string,
+  data: Record<string, unknown> = {},
+): Promise<{ id: string; number: number }> {
   const t = await made(app, 'ticket', 'create', {
-    contact_id: contactId, scheduled_start: '2031-03-04T15:00:00Z', duration_minutes: 120,
-    line_items: [{ description: 'Exterior Window Cleaning', unit_price_cents: 18_000 }], ...data,
+    contact_id: contactId,
+    scheduled_start: '2031-03-04T15:00:00Z',
+    duration_minutes: 120,
+    line_items: [{ description: 'Exterior Window Cleaning', unit_price_cents: 18_000 }],
+    ...data,
   })
   return { id: t.id, number: t.number }
 }
 
 /** The audit actions recorded for one record, oldest first. */
 export async function auditActions(app: TestApp, entityType: string, entityId: string): Promise<string[]> {
-  return asTenant(app, async (tx) => (await tx.query<{ action: string }>(
-    'select action from audit_log where entity_type = $1 and entity_id = $2 order by id', [entityType, entityId])).rows.map((r) => r.action))
+  return asTenant(app, async (tx) =>
+    (
+      await tx.query<{ action: string }>('select action from audit_log where entity_type = $1 and entity_id = $2 order by id', [
+        entityType,
+        entityId,
+      ])
+    ).rows.map((r) => r.action),
+  )
 }
 
 /** How many rows of a table the test business has. */

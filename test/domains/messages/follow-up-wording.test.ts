@@ -8,20 +8,39 @@ describe('a business created before follow-ups chased confirmations', () => {
   let db: Database
   beforeAll(async () => {
     db = await openPglite(undefined)
-    await migrate(db, readMigrations().filter((f) => f.version < 11))
+    await migrate(
+      db,
+      readMigrations().filter((f) => f.version < 11),
+    )
   })
   afterAll(() => db?.close())
 
   it('gets the new default follow-up wording; a template the business wrote itself is left alone', async () => {
     const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Early Windows') returning id`)).rows[0].id
-    const add = (name: string, subject: string, isDefault: boolean) => db.query(`insert into message_templates (tenant_id, kind, name, subject, body, is_default)
-      values ($1, 'follow_up', $2, $3, 'Hi {{customer_first_name}}, thank you for having us.', $4)`, [tenant, name, subject, isDefault])
+    const add = (name: string, subject: string, isDefault: boolean) =>
+      db.query(
+        `insert into message_templates (tenant_id, kind, name, subject, body, is_default)
+      values ($1, 'follow_up', $2, $3, 'Hi {{customer_first_name}}, thank you for having us.', $4)`,
+        [tenant, name, subject, isDefault],
+      )
     await add('Default follow-up', 'Thank you from {{business_name}}', true)
     await add('Our own thanks', 'Thanks again from {{business_name}}', false)
     await migrate(db)
-    const rows = (await db.query<{ name: string; subject: string; body: string }>(
-      `select name, subject, body from message_templates where tenant_id = $1 order by name`, [tenant])).rows
-    expect(rows[0]).toEqual({ name: 'Default follow-up', subject: DEFAULT_TEMPLATES.follow_up.subject, body: DEFAULT_TEMPLATES.follow_up.body })
-    expect(rows[1]).toEqual({ name: 'Our own thanks', subject: 'Thanks again from {{business_name}}', body: 'Hi {{customer_first_name}}, thank you for having us.' })
+    const rows = (
+      await db.query<{ name: string; subject: string; body: string }>(
+        `select name, subject, body from message_templates where tenant_id = $1 order by name`,
+        [tenant],
+      )
+    ).rows
+    expect(rows[0]).toEqual({
+      name: 'Default follow-up',
+      subject: DEFAULT_TEMPLATES.follow_up.subject,
+      body: DEFAULT_TEMPLATES.follow_up.body,
+    })
+    expect(rows[1]).toEqual({
+      name: 'Our own thanks',
+      subject: 'Thanks again from {{business_name}}',
+      body: 'Hi {{customer_first_name}}, thank you for having us.',
+    })
   }, 60_000)
 })

@@ -22,16 +22,29 @@ describe.each(engines)('customers answering appointment emails by link (%s)', (e
   /** The links delivery would put into the ticket's queued message of a kind. */
   const linksOf = async (ticketId: string, kind = 'confirmation') => {
     const m = expectData(await app.query({ type: 'scheduled_messages', ticket_id: ticketId, kind, status: 'pending' })).items[0]
-    return asTenant(app, (tx) => issueResponseLinks(tx, app.services, app.tenant.tenant_id, { id: m.id, kind: m.kind, ticket_id: m.ticket_id }))
+    return asTenant(app, (tx) =>
+      issueResponseLinks(tx, app.services, app.tenant.tenant_id, { id: m.id, kind: m.kind, ticket_id: m.ticket_id }),
+    )
   }
   const tokenOf = (link: unknown) => String(link).split('/respond/')[1]
   const get = (link: unknown) => fetch(String(link)).then(async (r) => ({ status: r.status, text: await r.text(), headers: r.headers }))
-  const post = (link: unknown, form: Record<string, string>) => fetch(String(link), { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' })
-    .then(async (r) => ({ status: r.status, text: await r.text() }))
-  const ticketOf = (id: string) => asTenant(app, async (tx) => (await tx.query(
-    'select status, confirmation_status, confirmation_note from tickets where id = $1', [id])).rows[0])
-  const kindsByStatus = async (ticketId: string) => Object.fromEntries(
-    expectData(await app.query({ type: 'scheduled_messages', ticket_id: ticketId })).items.map((m: any) => [`${m.kind}@${new Date(m.send_at).toISOString()}`, m.status]))
+  const post = (link: unknown, form: Record<string, string>) =>
+    fetch(String(link), { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' }).then(async (r) => ({
+      status: r.status,
+      text: await r.text(),
+    }))
+  const ticketOf = (id: string) =>
+    asTenant(
+      app,
+      async (tx) => (await tx.query('select status, confirmation_status, confirmation_note from tickets where id = $1', [id])).rows[0],
+    )
+  const kindsByStatus = async (ticketId: string) =>
+    Object.fromEntries(
+      expectData(await app.query({ type: 'scheduled_messages', ticket_id: ticketId })).items.map((m: any) => [
+        `${m.kind}@${new Date(m.send_at).toISOString()}`,
+        m.status,
+      ]),
+    )
   const snapshot = () => snapshotTenant(app.t.db, app.tenant.tenant_id)
 
   it('issues three single-purpose links for appointment messages and keeps only their hashes', async () => {
@@ -39,8 +52,17 @@ describe.each(engines)('customers answering appointment emails by link (%s)', (e
     const links = await linksOf(t.id)
     expect(Object.keys(links).sort()).toEqual(['change_link', 'confirm_link', 'decline_link'])
     for (const link of Object.values(links)) expect(String(link)).toMatch(new RegExp(`^${app.url}/respond/[A-Za-z0-9_-]{43}$`))
-    const stored: any[] = await asTenant(app, async (tx) => (await tx.query(`select purpose, token_hash, expires_at, appointment_start from response_links
-      where ticket_id = $1 order by purpose`, [t.id])).rows)
+    const stored: any[] = await asTenant(
+      app,
+      async (tx) =>
+        (
+          await tx.query(
+            `select purpose, token_hash, expires_at, appointment_start from response_links
+      where ticket_id = $1 order by purpose`,
+            [t.id],
+          )
+        ).rows,
+    )
     expect(stored.map((r: any) => r.purpose)).toEqual(['change', 'confirm', 'decline'])
     expect(stored.find((r: any) => r.purpose === 'confirm').token_hash).toBe(hashSecret(tokenOf(links.confirm_link)))
     const all = JSON.stringify(await snapshot())
@@ -52,7 +74,8 @@ describe.each(engines)('customers answering appointment emails by link (%s)', (e
   it('gives no links to messages that are not about an appointment still ahead', async () => {
     const t = await newTicket(app, jane, { scheduled_start: '2031-03-07T09:00' })
     const reachOut = await made(app, 'message', 'schedule', { contact_id: jane, kind: 'reach_out', send_at: '2031-09-01T15:00:00Z' })
-    const issue = (m: { id: string; kind: string; ticket_id: string | null }) => asTenant(app, (tx) => issueResponseLinks(tx, app.services, app.tenant.tenant_id, m))
+    const issue = (m: { id: string; kind: string; ticket_id: string | null }) =>
+      asTenant(app, (tx) => issueResponseLinks(tx, app.services, app.tenant.tenant_id, m))
     expect(await issue({ id: reachOut.id, kind: 'reach_out', ticket_id: null })).toEqual({})
     const confirmation = expectData(await app.query({ type: 'scheduled_messages', ticket_id: t.id, kind: 'confirmation' })).items[0]
     await made(app, 'ticket', 'cancel', { ticket_id: t.id, reason: 'moved away' }, 'customer moved away')
@@ -79,12 +102,19 @@ describe.each(engines)('customers answering appointment emails by link (%s)', (e
     expect(done.status).toBe(200)
     expect(done.text).toContain('your appointment is confirmed')
     expect(await ticketOf(t.id)).toMatchObject({ status: 'confirmed', confirmation_status: 'accepted', confirmation_note: null })
-    expect(Object.entries(await kindsByStatus(t.id)).map(([k, s]) => `${k.split('@')[0]}:${s}`))
-      .toEqual(['confirmation:cancelled', 'follow_up:cancelled', 'follow_up:cancelled', 'reminder:pending'])
+    expect(Object.entries(await kindsByStatus(t.id)).map(([k, s]) => `${k.split('@')[0]}:${s}`)).toEqual([
+      'confirmation:cancelled',
+      'follow_up:cancelled',
+      'follow_up:cancelled',
+      'reminder:pending',
+    ])
     const audit = expectData(await app.query({ type: 'tickets', id: t.id, include: 'audit_trail' })).audit_trail.at(-1)
     expect(audit).toMatchObject({ action: 'customer_confirm', actor_type: 'system', actor_id: null })
     expect(audit.reasoning).toContain('The customer answered "confirm"')
-    expect(audit.changes).toMatchObject({ status: { old: 'scheduled', new: 'confirmed' }, confirmation_status: { old: 'pending', new: 'accepted' } })
+    expect(audit.changes).toMatchObject({
+      status: { old: 'scheduled', new: 'confirmed' },
+      confirmation_status: { old: 'pending', new: 'accepted' },
+    })
 
     const again = await post(links.confirm_link, { answer: 'confirm' })
     expect(again.status).toBe(409)
@@ -99,11 +129,15 @@ describe.each(engines)('customers answering appointment emails by link (%s)', (e
     expect(page.text).toContain('<textarea name="note"')
     const done = await post(links.decline_link, { answer: 'decline', note: '  Out of town that week  ' })
     expect(done.status).toBe(200)
-    expect(await ticketOf(t.id)).toMatchObject({ status: 'scheduled', confirmation_status: 'declined', confirmation_note: 'Out of town that week' })
+    expect(await ticketOf(t.id)).toMatchObject({
+      status: 'scheduled',
+      confirmation_status: 'declined',
+      confirmation_note: 'Out of town that week',
+    })
     expect(Object.values(await kindsByStatus(t.id)).every((s) => s === 'cancelled')).toBe(true)
   })
 
-  it('a change request keeps the customer\'s note with card numbers and SSNs redacted, and records the redaction', async () => {
+  it("a change request keeps the customer's note with card numbers and SSNs redacted, and records the redaction", async () => {
     const t = await newTicket(app, jane, { scheduled_start: '2031-03-12T09:00' })
     const links = await linksOf(t.id)
     // A customer who confirmed first and then asks for another time is no longer confirmed.
@@ -114,8 +148,14 @@ describe.each(engines)('customers answering appointment emails by link (%s)', (e
     const ticket = await ticketOf(t.id)
     expect(ticket).toMatchObject({ status: 'scheduled', confirmation_status: 'change_requested' })
     expect(ticket.confirmation_note).toBe('Afternoons please. Card [REDACTED], SSN [REDACTED]')
-    const events = await asTenant(app, async (tx) => (await tx.query(`select kind, layer, field from security_events where entity_id = $1 order by kind`, [t.id])).rows)
-    expect(events).toEqual([{ kind: 'card', layer: 'page', field: 'confirmation_note' }, { kind: 'ssn', layer: 'page', field: 'confirmation_note' }])
+    const events = await asTenant(
+      app,
+      async (tx) => (await tx.query(`select kind, layer, field from security_events where entity_id = $1 order by kind`, [t.id])).rows,
+    )
+    expect(events).toEqual([
+      { kind: 'card', layer: 'page', field: 'confirmation_note' },
+      { kind: 'ssn', layer: 'page', field: 'confirmation_note' },
+    ])
     expect((await kindsByStatus(t.id))['reminder@2031-03-11T14:00:00.000Z']).toBe('pending')
   })
 
@@ -151,7 +191,7 @@ describe.each(engines)('customers answering appointment emails by link (%s)', (e
     expect(await post(fresh.confirm_link, { answer: 'confirm' })).toMatchObject({ status: 200 })
   })
 
-  it('says so when the appointment was cancelled, and keeps one business\'s links away from another', async () => {
+  it("says so when the appointment was cancelled, and keeps one business's links away from another", async () => {
     const t = await newTicket(app, jane, { scheduled_start: '2031-03-14T09:00' })
     const links = await linksOf(t.id)
     await made(app, 'ticket', 'cancel', { ticket_id: t.id, reason: 'rain' }, 'weather')
@@ -161,8 +201,10 @@ describe.each(engines)('customers answering appointment emails by link (%s)', (e
     expect(await ticketOf(t.id)).toMatchObject({ status: 'cancelled', confirmation_status: 'pending' })
 
     const other = await app.createTenant('Other Windows')
-    const seen = await asTenant({ ...app, tenant: { ...app.tenant, tenant_id: other.tenant_id } } as TestApp,
-      async (tx) => (await tx.query('select count(*)::int as n from response_links')).rows[0].n)
+    const seen = await asTenant(
+      { ...app, tenant: { ...app.tenant, tenant_id: other.tenant_id } } as TestApp,
+      async (tx) => (await tx.query('select count(*)::int as n from response_links')).rows[0].n,
+    )
     expect(seen).toBe(0)
   })
 })

@@ -13,7 +13,13 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
   beforeAll(async () => {
     app = await startTestApp(engine)
     jane = await newContact(app, { first_name: 'Jane', last_name: 'Smith', email: 'jane@example.com' })
-    const address = await made(app, 'address', 'add', { contact_id: jane, line1: '123 Oak St', city: 'Huntsville', state: 'AL', postal_code: '35801' })
+    const address = await made(app, 'address', 'add', {
+      contact_id: jane,
+      line1: '123 Oak St',
+      city: 'Huntsville',
+      state: 'AL',
+      postal_code: '35801',
+    })
     ticket = await newTicket(app, jane, { address_id: address.id, scheduled_start: '2031-03-04T15:00:00Z' })
     await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
   })
@@ -22,7 +28,13 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
   const schedule = (data: Record<string, unknown>) => made(app, 'message', 'schedule', data)
 
   it('schedules a confirmation with the default template and previews it with what the system knows', async () => {
-    const m = await schedule({ contact_id: jane, kind: 'confirmation', ticket_id: ticket.id, send_at: '2031-03-01T15:00:00Z', body: 'Please leave the gate unlocked.' })
+    const m = await schedule({
+      contact_id: jane,
+      kind: 'confirmation',
+      ticket_id: ticket.id,
+      send_at: '2031-03-01T15:00:00Z',
+      body: 'Please leave the gate unlocked.',
+    })
     expect(m).toMatchObject({ status: 'pending', kind: 'confirmation', ticket_id: ticket.id, contact_id: jane })
     expect(m.template_id).toBeNull()
     // 15:00 UTC is 9:00 AM in America/Chicago (the business's zone).
@@ -37,10 +49,26 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
   })
 
   it('uses a chosen template and a subject of its own, with variables in both and in the custom text', async () => {
-    const t = await made(app, 'template', 'create', { kind: 'reminder', name: 'Brief reminder', subject: 'Tomorrow', body: 'Hi {{customer_name}}. {{custom_message}}' })
-    const m = await schedule({ contact_id: jane, kind: 'reminder', template_id: t.id, ticket_id: ticket.id, send_at: '2031-03-03T15:00:00Z',
-      subject: 'See you at {{appointment_time}}', body: 'We bring {{services}}.' })
-    expect(m.rendered).toMatchObject({ subject: 'See you at 9:00 AM', body: 'Hi Jane Smith. We bring Exterior Window Cleaning.', missing: [] })
+    const t = await made(app, 'template', 'create', {
+      kind: 'reminder',
+      name: 'Brief reminder',
+      subject: 'Tomorrow',
+      body: 'Hi {{customer_name}}. {{custom_message}}',
+    })
+    const m = await schedule({
+      contact_id: jane,
+      kind: 'reminder',
+      template_id: t.id,
+      ticket_id: ticket.id,
+      send_at: '2031-03-03T15:00:00Z',
+      subject: 'See you at {{appointment_time}}',
+      body: 'We bring {{services}}.',
+    })
+    expect(m.rendered).toMatchObject({
+      subject: 'See you at 9:00 AM',
+      body: 'Hi Jane Smith. We bring Exterior Window Cleaning.',
+      missing: [],
+    })
   })
 
   it('sends as soon as possible when no send time is given', async () => {
@@ -54,7 +82,12 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
 
   it('refuses unknown variables, a past send time, and missing links between kinds and records, naming each field', async () => {
     const before = await count(app, 'scheduled_messages')
-    const unknown = await app.action('message', 'schedule', { contact_id: jane, kind: 'custom', body: 'Hi {{nickname}}', send_at: '2031-01-01T00:00:00Z' })
+    const unknown = await app.action('message', 'schedule', {
+      contact_id: jane,
+      kind: 'custom',
+      body: 'Hi {{nickname}}',
+      send_at: '2031-01-01T00:00:00Z',
+    })
     expectError(unknown, 400, 'VALIDATION_ERROR')
     expect(fieldsOf(unknown)).toEqual(['data.body'])
     expect(unknown.body.error.message).toContain('{{nickname}}')
@@ -69,22 +102,45 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
     expect(fieldsOf(noInvoice)).toEqual(['data.invoice_id'])
     const noText = await app.action('message', 'schedule', { contact_id: jane, kind: 'custom', send_at: '2031-01-01T00:00:00Z' })
     expect(fieldsOf(noText)).toEqual(['data.body'])
-    const wrongKind = await app.action('message', 'schedule', { contact_id: jane, kind: 'custom', body: 'x', send_at: '2031-01-01T00:00:00Z',
-      template_id: expectData(await app.query({ type: 'templates', kind: 'invoice' })).items[0].id })
+    const wrongKind = await app.action('message', 'schedule', {
+      contact_id: jane,
+      kind: 'custom',
+      body: 'x',
+      send_at: '2031-01-01T00:00:00Z',
+      template_id: expectData(await app.query({ type: 'templates', kind: 'invoice' })).items[0].id,
+    })
     expect(fieldsOf(wrongKind)).toEqual(['data.template_id'])
     expect(await count(app, 'scheduled_messages')).toBe(before)
   })
 
   it('refuses a ticket or invoice of another contact, and answers NOT_FOUND for unknown records', async () => {
     const bob = await newContact(app, { display_name: 'Bob Jones' })
-    const other = await app.action('message', 'schedule', { contact_id: bob, kind: 'reminder', ticket_id: ticket.id, send_at: '2031-01-01T00:00:00Z' })
+    const other = await app.action('message', 'schedule', {
+      contact_id: bob,
+      kind: 'reminder',
+      ticket_id: ticket.id,
+      send_at: '2031-01-01T00:00:00Z',
+    })
     expectError(other, 400, 'VALIDATION_ERROR')
     expect(fieldsOf(other)).toEqual(['data.ticket_id'])
     const invoice = await made(app, 'invoice', 'create_from_ticket', { ticket_id: ticket.id })
-    const otherInvoice = await app.action('message', 'schedule', { contact_id: bob, kind: 'invoice', invoice_id: invoice.id, send_at: '2031-01-01T00:00:00Z' })
+    const otherInvoice = await app.action('message', 'schedule', {
+      contact_id: bob,
+      kind: 'invoice',
+      invoice_id: invoice.id,
+      send_at: '2031-01-01T00:00:00Z',
+    })
     expect(fieldsOf(otherInvoice)).toEqual(['data.invoice_id'])
-    expectError(await app.action('message', 'schedule', { contact_id: '00000000-0000-4000-8000-000000000001', kind: 'custom', body: 'x',
-      send_at: '2031-01-01T00:00:00Z' }), 404, 'NOT_FOUND')
+    expectError(
+      await app.action('message', 'schedule', {
+        contact_id: '00000000-0000-4000-8000-000000000001',
+        kind: 'custom',
+        body: 'x',
+        send_at: '2031-01-01T00:00:00Z',
+      }),
+      404,
+      'NOT_FOUND',
+    )
 
     const m = await schedule({ contact_id: jane, kind: 'invoice', invoice_id: invoice.id, send_at: '2031-03-05T15:00:00Z' })
     expect(m.rendered.subject).toBe(`Invoice ${invoice.number} from Sparkle Windows`)
@@ -93,8 +149,13 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
   })
 
   it('redacts a card number written into a message, and says so', async () => {
-    const m = await schedule({ contact_id: jane, kind: 'custom', send_at: '2031-02-01T15:00:00Z',
-      subject: 'Card 4111 1111 1111 1111', body: 'Your card 4111-1111-1111-1111 is on file, gate code 4410.' })
+    const m = await schedule({
+      contact_id: jane,
+      kind: 'custom',
+      send_at: '2031-02-01T15:00:00Z',
+      subject: 'Card 4111 1111 1111 1111',
+      body: 'Your card 4111-1111-1111-1111 is on file, gate code 4410.',
+    })
     expect(m.subject).toBe('Card [REDACTED]')
     expect(m.body).toBe('Your card [REDACTED] is on file, gate code 4410.')
     expect(m.redactions.map((r: any) => r.field).sort()).toEqual(['data.body', 'data.subject'])
@@ -104,7 +165,11 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
     const m = await schedule({ contact_id: jane, kind: 'custom', body: 'Spring special', send_at: '2031-04-01T15:00:00Z' })
     const moved = await made(app, 'message', 'reschedule', { message_id: m.id, send_at: '2031-04-02T15:00:00Z' })
     expect(new Date(moved.send_at).toISOString()).toBe('2031-04-02T15:00:00.000Z')
-    const rewritten = await made(app, 'message', 'update', { message_id: m.id, subject: 'Spring is here, {{customer_first_name}}', body: 'Book by May 1.' })
+    const rewritten = await made(app, 'message', 'update', {
+      message_id: m.id,
+      subject: 'Spring is here, {{customer_first_name}}',
+      body: 'Book by May 1.',
+    })
     expect(rewritten.rendered).toMatchObject({ subject: 'Spring is here, Jane', body: 'Hi Jane,\n\nBook by May 1.\n\nSparkle Windows' })
     const cleared = await made(app, 'message', 'update', { message_id: m.id, subject: null })
     expect(cleared.subject).toBeNull()
@@ -118,13 +183,20 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
     expect(cancelled.status).toBe('cancelled')
     const trail = expectData(await app.query({ type: 'scheduled_messages', id: m.id, include: 'audit_trail' })).audit_trail
     expect(trail.map((a: any) => a.action)).toEqual(['schedule', 'reschedule', 'update', 'update', 'cancel'])
-    expect(trail[4]).toMatchObject({ reasoning: 'The customer asked us to stop promotions', changes: { status: { old: 'pending', new: 'cancelled' } } })
+    expect(trail[4]).toMatchObject({
+      reasoning: 'The customer asked us to stop promotions',
+      changes: { status: { old: 'pending', new: 'cancelled' } },
+    })
   })
 
   it('changes only pending messages: a cancelled, sent or failed one is a CONFLICT naming its status', async () => {
     const m = await schedule({ contact_id: jane, kind: 'custom', body: 'Hello', send_at: '2031-05-01T15:00:00Z' })
     await made(app, 'message', 'cancel', { message_id: m.id }, 'Duplicate')
-    for (const [action, data] of [['cancel', {}], ['reschedule', { send_at: '2031-06-01T15:00:00Z' }], ['update', { body: 'Hi' }]] as const) {
+    for (const [action, data] of [
+      ['cancel', {}],
+      ['reschedule', { send_at: '2031-06-01T15:00:00Z' }],
+      ['update', { body: 'Hi' }],
+    ] as const) {
       const res = await app.action('message', action, { message_id: m.id, ...data }, { reasoning: 'retry' })
       expectError(res, 409, 'CONFLICT')
       expect(res.body.error.message).toContain('cancelled')
@@ -135,7 +207,9 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
     expectError(res, 409, 'CONFLICT')
     expect(res.body.error.message).toContain('sent')
     expect(await auditActions(app, 'scheduled_message', sent.id)).toEqual(['schedule'])
-    expect(fieldsOf(await app.action('message', 'reschedule', { message_id: m.id, send_at: '2001-01-01T00:00:00Z' }))).toEqual(['data.send_at'])
+    expect(fieldsOf(await app.action('message', 'reschedule', { message_id: m.id, send_at: '2001-01-01T00:00:00Z' }))).toEqual([
+      'data.send_at',
+    ])
   })
 
   it('lists by send date in the business time zone, contact, kind, status and ticket, soonest first, with expansions', async () => {
@@ -151,7 +225,9 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
     expect(ids(await app.query({ type: 'scheduled_messages', contact_id: ann, status: 'cancelled' }))).toEqual([])
     expect(ids(await app.query({ type: 'scheduled_messages', ticket_id: ticket.id })).length).toBeGreaterThan(0)
 
-    const page1 = expectData(await app.query({ type: 'scheduled_messages', contact_id: ann, limit: 2, include: 'contact,template,rendered' }))
+    const page1 = expectData(
+      await app.query({ type: 'scheduled_messages', contact_id: ann, limit: 2, include: 'contact,template,rendered' }),
+    )
     expect(page1.items.map((m: any) => m.id)).toEqual([early.id, followUp.id])
     expect(page1.items[0].contact).toEqual({ id: ann, display_name: 'Ann Lee', email: 'ann@example.com', email_status: 'ok' })
     const defaultFollowUp = expectData(await app.query({ type: 'templates', kind: 'follow_up' })).items.find((t: any) => t.is_default)

@@ -8,7 +8,9 @@ import { auditActions, count, fieldsOf, made, newContact } from './fixtures.js'
 
 describe.each(engines)('message templates through the API (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   const template = (data: Record<string, unknown>) => made(app, 'template', 'create', data)
@@ -29,11 +31,22 @@ describe.each(engines)('message templates through the API (%s)', (engine) => {
   })
 
   it('creates a template, reads it back with its audit trail, and updates it', async () => {
-    const t = await template({ kind: 'reminder', name: 'Short reminder', subject: 'See you {{appointment_date}}',
-      body: 'Hi {{customer_first_name}}, we come at {{ appointment_time }}.' })
+    const t = await template({
+      kind: 'reminder',
+      name: 'Short reminder',
+      subject: 'See you {{appointment_date}}',
+      body: 'Hi {{customer_first_name}}, we come at {{ appointment_time }}.',
+    })
     expect(t).toMatchObject({ kind: 'reminder', name: 'Short reminder', is_default: false, archived_at: null })
-    const updated = await made(app, 'template', 'update', { template_id: t.id, body: 'Hi {{customer_name}}, tomorrow at {{appointment_time}}.' })
-    expect(updated).toMatchObject({ name: 'Short reminder', subject: 'See you {{appointment_date}}', body: 'Hi {{customer_name}}, tomorrow at {{appointment_time}}.' })
+    const updated = await made(app, 'template', 'update', {
+      template_id: t.id,
+      body: 'Hi {{customer_name}}, tomorrow at {{appointment_time}}.',
+    })
+    expect(updated).toMatchObject({
+      name: 'Short reminder',
+      subject: 'See you {{appointment_date}}',
+      body: 'Hi {{customer_name}}, tomorrow at {{appointment_time}}.',
+    })
     const read = expectData(await app.query({ type: 'templates', id: t.id, include: 'audit_trail' }))
     expect(read.variables).toEqual(['appointment_date', 'customer_name', 'appointment_time'])
     expect(read.audit_trail.map((a: any) => a.action)).toEqual(['create', 'update'])
@@ -43,7 +56,12 @@ describe.each(engines)('message templates through the API (%s)', (engine) => {
 
   it('refuses an unknown variable on save, naming it, the field and the known variables, and writes nothing', async () => {
     const before = await count(app, 'message_templates')
-    const bad = await app.action('template', 'create', { kind: 'custom', name: 'Typo', subject: 'Hello {{customer_nam}}', body: 'Total {{total_price}}' })
+    const bad = await app.action('template', 'create', {
+      kind: 'custom',
+      name: 'Typo',
+      subject: 'Hello {{customer_nam}}',
+      body: 'Total {{total_price}}',
+    })
     expectError(bad, 400, 'VALIDATION_ERROR')
     expect(fieldsOf(bad)).toEqual(['data.subject', 'data.body'])
     expect(bad.body.error.message).toContain('{{customer_nam}}')
@@ -72,7 +90,12 @@ describe.each(engines)('message templates through the API (%s)', (engine) => {
 
   it('keeps one default per kind: set_default moves it, and creating with is_default takes it over', async () => {
     const [original] = await defaultOf('follow_up')
-    const mine = await template({ kind: 'follow_up', name: 'Warm follow-up', subject: 'How did we do?', body: 'Hi {{customer_first_name}}' })
+    const mine = await template({
+      kind: 'follow_up',
+      name: 'Warm follow-up',
+      subject: 'How did we do?',
+      body: 'Hi {{customer_first_name}}',
+    })
     const set = await made(app, 'template', 'set_default', { template_id: mine.id })
     expect(set.is_default).toBe(true)
     expect((await defaultOf('follow_up')).map((t: any) => t.id)).toEqual([mine.id])
@@ -86,7 +109,13 @@ describe.each(engines)('message templates through the API (%s)', (engine) => {
   })
 
   it('archives a template: hidden from the default list, listed with status=archived, and no longer the default', async () => {
-    const t = await template({ kind: 'reach_out', name: 'Seasonal', subject: 'Spring is here', body: 'Book your spring visit', is_default: true })
+    const t = await template({
+      kind: 'reach_out',
+      name: 'Seasonal',
+      subject: 'Spring is here',
+      body: 'Book your spring visit',
+      is_default: true,
+    })
     const archived = await made(app, 'template', 'archive', { template_id: t.id })
     expect(archived.archived_at).not.toBeNull()
     expect(archived.is_default).toBe(false)
@@ -104,14 +133,23 @@ describe.each(engines)('message templates through the API (%s)', (engine) => {
   it('falls back to the built-in text when a business has no default of a kind (e.g. created before defaults existed)', async () => {
     const contact = await newContact(app, { first_name: 'Rosa', last_name: 'Diaz' })
     await app.t.db.query(`update message_templates set is_default = false where tenant_id = $1 and kind = 'custom'`, [app.tenant.tenant_id])
-    const message = await made(app, 'message', 'schedule', { contact_id: contact, kind: 'custom', body: 'Your gate code changed?', send_at: '2031-01-05T15:00:00Z' })
+    const message = await made(app, 'message', 'schedule', {
+      contact_id: contact,
+      kind: 'custom',
+      body: 'Your gate code changed?',
+      send_at: '2031-01-05T15:00:00Z',
+    })
     expect(message.template_id).toBeNull()
     expect(message.rendered.subject).toBe('A message from Sparkle Windows')
     expect(message.rendered.body).toBe('Hi Rosa,\n\nYour gate code changed?\n\nSparkle Windows')
   })
 
   it('answers NOT_FOUND for a template that does not exist', async () => {
-    expectError(await app.action('template', 'update', { template_id: '00000000-0000-4000-8000-000000000009', name: 'x' }), 404, 'NOT_FOUND')
+    expectError(
+      await app.action('template', 'update', { template_id: '00000000-0000-4000-8000-000000000009', name: 'x' }),
+      404,
+      'NOT_FOUND',
+    )
     expectError(await app.query({ type: 'templates', id: '00000000-0000-4000-8000-000000000009' }), 404, 'NOT_FOUND')
   })
 })

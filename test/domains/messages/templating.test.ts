@@ -5,8 +5,12 @@ import { renderTemplate, TEMPLATE_VARIABLES, templateIssues, variablesIn } from 
 
 describe('template rendering', () => {
   it('fills known variables, with spaces inside the braces allowed', () => {
-    expect(renderTemplate('Hi {{customer_first_name}}, see you {{ appointment_date }}.', { customer_first_name: 'Jane', appointment_date: 'Tuesday' }))
-      .toBe('Hi Jane, see you Tuesday.')
+    expect(
+      renderTemplate('Hi {{customer_first_name}}, see you {{ appointment_date }}.', {
+        customer_first_name: 'Jane',
+        appointment_date: 'Tuesday',
+      }),
+    ).toBe('Hi Jane, see you Tuesday.')
   })
 
   it('renders a missing or null value as empty text', () => {
@@ -22,10 +26,12 @@ describe('template rendering', () => {
 
   it('drops a short label whose placeholders all rendered empty, and keeps it when one has a value', () => {
     const text = 'Invoice {{invoice_number}}\nPay online: {{payment_link}}\n{{payment_instructions}}\nNote: see you {{appointment_date}}.'
-    expect(renderTemplate(text, { invoice_number: 'INV-1', payment_instructions: 'Pay by check' }))
-      .toBe('Invoice INV-1\nPay by check\nNote: see you .')
-    expect(renderTemplate(text, { invoice_number: 'INV-1', payment_link: 'https://pay.example/x' }))
-      .toBe('Invoice INV-1\nPay online: https://pay.example/x\nNote: see you .')
+    expect(renderTemplate(text, { invoice_number: 'INV-1', payment_instructions: 'Pay by check' })).toBe(
+      'Invoice INV-1\nPay by check\nNote: see you .',
+    )
+    expect(renderTemplate(text, { invoice_number: 'INV-1', payment_link: 'https://pay.example/x' })).toBe(
+      'Invoice INV-1\nPay online: https://pay.example/x\nNote: see you .',
+    )
   })
 
   it('never evaluates anything: a value that looks like a placeholder or code is inserted as written', () => {
@@ -61,7 +67,9 @@ describe('template rendering', () => {
       expect(templateIssues('body', t.body), kind).toEqual([])
       for (const name of variablesIn(t.subject + t.body)) expect(Object.keys(TEMPLATE_VARIABLES)).toContain(name)
     }
-    expect(variablesIn(DEFAULT_TEMPLATES.confirmation.body)).toEqual(expect.arrayContaining(['confirm_link', 'decline_link', 'change_link']))
+    expect(variablesIn(DEFAULT_TEMPLATES.confirmation.body)).toEqual(
+      expect.arrayContaining(['confirm_link', 'decline_link', 'change_link']),
+    )
     expect(variablesIn(DEFAULT_TEMPLATES.invoice.body)).toEqual(expect.arrayContaining(['invoice_number', 'amount_due', 'payment_link']))
   })
 })

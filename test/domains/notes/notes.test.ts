@@ -13,15 +13,23 @@ describe.each(engines)('notes (%s)', (engine) => {
     app = await startTestApp(engine)
     c = await contact(app, { display_name: 'Noted Person' })
     ticketId = await insertTicket(app, c.id, { start: '2026-06-01T14:00:00Z' })
-    const lead = await app.t.db.query<{ id: string }>(`insert into leads (tenant_id, raw_notes) values ($1, 'Called about gutters') returning id`,
-      [app.tenant.tenant_id])
+    const lead = await app.t.db.query<{ id: string }>(
+      `insert into leads (tenant_id, raw_notes) values ($1, 'Called about gutters') returning id`,
+      [app.tenant.tenant_id],
+    )
     leadId = lead.rows[0].id
   })
   afterAll(() => app.close())
 
   it('adds notes to a contact, a ticket and a lead, written by the caller and audited', async () => {
     const onContact = expectData(await app.action('note', 'add', { contact_id: c.id, content: '  Two dogs in the back yard  ' }))
-    expect(onContact).toMatchObject({ contact_id: c.id, ticket_id: null, lead_id: null, content: 'Two dogs in the back yard', author_type: 'agent' })
+    expect(onContact).toMatchObject({
+      contact_id: c.id,
+      ticket_id: null,
+      lead_id: null,
+      content: 'Two dogs in the back yard',
+      author_type: 'agent',
+    })
     expect(onContact).not.toHaveProperty('redactions')
     const onTicket = expectData(await app.action('note', 'add', { ticket_id: ticketId, content: 'Bring the tall ladder' }))
     expect(onTicket.ticket_id).toBe(ticketId)
@@ -60,10 +68,13 @@ describe.each(engines)('notes (%s)', (engine) => {
     const page2 = expectData(await app.query({ type: 'notes', contact_id: other.id, limit: 2, cursor: page1.next_cursor }))
     expect([...page1.items, ...page2.items].map((n: any) => n.id)).toEqual(list.items.map((n: any) => n.id))
     expect(page2.next_cursor).toBeNull()
-    expect(expectData(await app.query({ type: 'notes', ticket_id: ticketId })).items.map((n: any) => n.content)).toEqual(['Bring the tall ladder'])
+    expect(expectData(await app.query({ type: 'notes', ticket_id: ticketId })).items.map((n: any) => n.content)).toEqual([
+      'Bring the tall ladder',
+    ])
     expect(expectData(await app.query({ type: 'notes', lead_id: leadId })).items).toHaveLength(1)
-    expect(expectData(await app.query({ type: 'notes', contact_id: other.id, q: 'dogs' })).items.map((n: any) => n.content))
-      .toEqual(['Dog barked at the technician'])
+    expect(expectData(await app.query({ type: 'notes', contact_id: other.id, q: 'dogs' })).items.map((n: any) => n.content)).toEqual([
+      'Dog barked at the technician',
+    ])
     const one = expectData(await app.query({ type: 'notes', id: list.items[0].id, include: 'audit_trail' }))
     expect(one.audit_trail.map((a: any) => a.action)).toEqual(['create'])
   })

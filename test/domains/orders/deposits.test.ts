@@ -13,7 +13,7 @@ const SECRET = 'whsec_test_deposit_secret_0123456789'
 /** Tuesday 2026-10-27, 10:15 in Chicago; moved forward by the tests. */
 const clock = { now: new Date('2026-10-27T15:15:00Z') }
 
-describe.each(engines)('a deposit asked on a quote, paid on Stripe\'s page on accepting, credited on the final invoice (%s)', (engine) => {
+describe.each(engines)("a deposit asked on a quote, paid on Stripe's page on accepting, credited on the final invoice (%s)", (engine) => {
   let app: TestApp
   let stripe: FakeStripe
   let payments: PaymentsClient
@@ -32,7 +32,11 @@ describe.each(engines)('a deposit asked on a quote, paid on Stripe\'s page on ac
 
   /** A quote of 150.00 (no tax) asking the given deposit, sent and delivered: its accept link. */
   async function sentQuote(deposit: Record<string, number>): Promise<{ quote: any; accept: string }> {
-    const quote = await made(app, 'quote', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 15_000, taxable: false }], ...deposit })
+    const quote = await made(app, 'quote', 'create', {
+      contact_id: jane,
+      line_items: [{ description: 'Windows', unit_price_cents: 15_000, taxable: false }],
+      ...deposit,
+    })
     await made(app, 'quote', 'send', { quote_id: quote.id }, 'she asked')
     clock.now = new Date(clock.now.getTime() + 60_000)
     await deliverDue(app.services)
@@ -43,11 +47,14 @@ describe.each(engines)('a deposit asked on a quote, paid on Stripe\'s page on ac
   const orderOf = async (quoteId: string) => expectData(await app.query({ type: 'orders', quote_id: quoteId })).items[0]
   const deliver = (event: unknown) => {
     const signed = signedDelivery(event, SECRET)
-    return fetch(`${app.url}/api/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signed.signature },
-      body: signed.body })
+    return fetch(`${app.url}/api/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signed.signature },
+      body: signed.body,
+    })
   }
 
-  it('accepting offers Stripe\'s page for the deposit; the paid deposit is recorded once and credited on the order\'s invoice', async () => {
+  it("accepting offers Stripe's page for the deposit; the paid deposit is recorded once and credited on the order's invoice", async () => {
     const { quote, accept: link } = await sentQuote({ deposit_percent: 30 })
     expect([quote.deposit_percent, quote.deposit_cents]).toEqual([30, null])
     const page = await accept(link)
@@ -67,22 +74,37 @@ describe.each(engines)('a deposit asked on a quote, paid on Stripe\'s page on ac
     expect(again).toContain('Your deposit of $45.00 was received')
     expectData(await app.action('order', 'fulfil', { order_id: paid.id }, { reasoning: 'done' }))
     const { invoice } = expectData(await app.action('order', 'invoice', { order_id: paid.id }))
-    expect([invoice.total_cents, invoice.amount_paid_cents, invoice.amount_due_cents, invoice.status]).toEqual([15_000, 4_500, 10_500, 'partially_paid'])
-    expect(invoice.payments.map((p: any) => [p.method, p.amount_cents, p.reference])).toEqual([['stripe', 4_500, `Deposit for order ${paid.number}`]])
+    expect([invoice.total_cents, invoice.amount_paid_cents, invoice.amount_due_cents, invoice.status]).toEqual([
+      15_000,
+      4_500,
+      10_500,
+      'partially_paid',
+    ])
+    expect(invoice.payments.map((p: any) => [p.method, p.amount_cents, p.reference])).toEqual([
+      ['stripe', 4_500, `Deposit for order ${paid.number}`],
+    ])
   })
 
   it('a deposit is an amount or a percent, never more than the total', async () => {
     const line = [{ description: 'Windows', unit_price_cents: 15_000, taxable: false }]
-    expectFields(await app.action('quote', 'create', { contact_id: jane, line_items: line, deposit_cents: 100, deposit_percent: 10 }), ['data.deposit_percent'])
+    expectFields(await app.action('quote', 'create', { contact_id: jane, line_items: line, deposit_cents: 100, deposit_percent: 10 }), [
+      'data.deposit_percent',
+    ])
     expectFields(await app.action('quote', 'create', { contact_id: jane, line_items: line, deposit_cents: 15_001 }), ['data.deposit_cents'])
-    expectFields(await app.action('quote', 'create', { contact_id: jane, line_items: line, deposit_percent: 101 }), ['data.deposit_percent'])
+    expectFields(await app.action('quote', 'create', { contact_id: jane, line_items: line, deposit_percent: 101 }), [
+      'data.deposit_percent',
+    ])
   })
 
   it('with payments off a deposit is refused, saying why, and a quote asking one is accepted without it', async () => {
     const { quote, accept: link } = await sentQuote({ deposit_cents: 5_000 })
     app.services.payments = null
     try {
-      const refused = await app.action('quote', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 100 }], deposit_cents: 50 })
+      const refused = await app.action('quote', 'create', {
+        contact_id: jane,
+        line_items: [{ description: 'Windows', unit_price_cents: 100 }],
+        deposit_cents: 50,
+      })
       expectFields(refused, ['data.deposit_cents'])
       expect(refused.body.error.details.issues[0].message).toContain('online payments are off')
       const page = await accept(link)

@@ -27,37 +27,69 @@ describe.each(engines)('orders: an accepted quote booked as visits, fulfilled wh
 
   /** A quote for Jane the customer accepted (by phone), and its order. */
   async function acceptedOrder(): Promise<any> {
-    const quote = expectData(await app.action('quote', 'create', { contact_id: jane, line_items: [
-      { service_id: windows.id }, { service_id: gutters.id, unit_price_cents: 9_000 }, { description: 'Skylight', unit_price_cents: 4_000 }] }))
-    return expectData(await app.action('quote', 'record_answer', { quote_id: quote.id, answer: 'accept' }, { reasoning: 'she said yes' })).order
+    const quote = expectData(
+      await app.action('quote', 'create', {
+        contact_id: jane,
+        line_items: [
+          { service_id: windows.id },
+          { service_id: gutters.id, unit_price_cents: 9_000 },
+          { description: 'Skylight', unit_price_cents: 4_000 },
+        ],
+      }),
+    )
+    return expectData(await app.action('quote', 'record_answer', { quote_id: quote.id, answer: 'accept' }, { reasoning: 'she said yes' }))
+      .order
   }
   const order = async (id: string) => expectData(await app.query({ type: 'orders', id, include: 'line_items,tickets' }))
   const ticket = async (id: string) => expectData(await app.query({ type: 'tickets', id, include: 'line_items,notes' }))
   // The owner closes visits and calls orders off: the agent's close would wait for the owner's approval.
   // The visits are booked weeks after NOW: the owner closes them before their day, on purpose.
-  const close = async (t: any) => (await owner()).action('ticket', 'close', { ticket_id: t.id, duration_minutes: 60, notes: '',
-    next_service: { kind: 'none' }, line_items: t.line_items.map((l: any) => ({ line_item_id: l.id })), early: true })
+  const close = async (t: any) =>
+    (await owner()).action('ticket', 'close', {
+      ticket_id: t.id,
+      duration_minutes: 60,
+      notes: '',
+      next_service: { kind: 'none' },
+      line_items: t.line_items.map((l: any) => ({ line_item_id: l.id })),
+      early: true,
+    })
   let session: SignedIn | null = null
   const owner = async () => (session ??= await signedIn(app, await ownerId()))
-  const ownerId = async () => (await app.t.db.query<{ id: string }>(`select id from users where tenant_id = $1 and role = 'owner'`,
-    [app.tenant.tenant_id])).rows[0].id
+  const ownerId = async () =>
+    (await app.t.db.query<{ id: string }>(`select id from users where tenant_id = $1 and role = 'owner'`, [app.tenant.tenant_id])).rows[0]
+      .id
 
   it('books one ticket per visit at the quoted prices, each line on one visit, and the order is then in progress', async () => {
     const o = await acceptedOrder()
-    expect(o).toMatchObject({ number: 'O-2026-0001', status: 'pending_fulfilment', subtotal_cents: 28_000, tax_cents: 2_240, total_cents: 30_240 })
+    expect(o).toMatchObject({
+      number: 'O-2026-0001',
+      status: 'pending_fulfilment',
+      subtotal_cents: 28_000,
+      tax_cents: 2_240,
+      total_cents: 30_240,
+    })
     const [win, gut, sky] = o.line_items
-    const booked = expectData(await app.action('order', 'book', { order_id: o.id, visits: [
-      { scheduled_start: '2026-11-03T09:00', duration_minutes: 120, technician_ids: [tess], line_item_ids: [win.id] },
-      { scheduled_start: '2026-11-04T09:00', duration_minutes: 60, technician_ids: [tess], line_item_ids: [sky.id] },
-    ] }))
+    const booked = expectData(
+      await app.action('order', 'book', {
+        order_id: o.id,
+        visits: [
+          { scheduled_start: '2026-11-03T09:00', duration_minutes: 120, technician_ids: [tess], line_item_ids: [win.id] },
+          { scheduled_start: '2026-11-04T09:00', duration_minutes: 60, technician_ids: [tess], line_item_ids: [sky.id] },
+        ],
+      }),
+    )
     expect(booked.status).toBe('in_progress')
     expect(booked.tickets.map((t: any) => [new Date(t.scheduled_start).toISOString(), t.status])).toEqual([
-      ['2026-11-03T15:00:00.000Z', 'scheduled'], ['2026-11-04T15:00:00.000Z', 'scheduled']])
+      ['2026-11-03T15:00:00.000Z', 'scheduled'],
+      ['2026-11-04T15:00:00.000Z', 'scheduled'],
+    ])
     const first = await ticket(booked.tickets[0].id)
     const second = await ticket(booked.tickets[1].id)
     // Lines no visit names go on the first visit; each keeps the quoted price.
     expect(first.line_items.map((l: any) => [l.description, l.service_id, l.unit_price_cents])).toEqual([
-      ['Window cleaning', windows.id, 15_000], ['Gutter clearing', gutters.id, 9_000]])
+      ['Window cleaning', windows.id, 15_000],
+      ['Gutter clearing', gutters.id, 9_000],
+    ])
     expect(second.line_items.map((l: any) => [l.description, l.service_id, l.unit_price_cents])).toEqual([['Skylight', null, 4_000]])
     expect(first.notes).toBe('Order O-2026-0001')
     const emails = expectData(await app.query({ type: 'scheduled_messages', ticket_id: first.id, kind: 'confirmation' })).items
@@ -66,23 +98,42 @@ describe.each(engines)('orders: an accepted quote booked as visits, fulfilled wh
     expect(gut.description).toBe('Gutter clearing')
   })
 
-  it('refuses a line that is not the order\'s, or a line on two visits, naming the field, and books nothing', async () => {
+  it("refuses a line that is not the order's, or a line on two visits, naming the field, and books nothing", async () => {
     const o = await acceptedOrder()
     const before = await countRows(app, 'tickets')
-    expectFields(await app.action('order', 'book', { order_id: o.id, visits: [{ scheduled_start: '2026-11-10T09:00',
-      line_item_ids: ['00000000-0000-4000-8000-000000000001'] }] }), ['data.visits.0.line_item_ids.0'])
-    expectFields(await app.action('order', 'book', { order_id: o.id, visits: [{ scheduled_start: '2026-11-10T09:00', line_item_ids: [o.line_items[0].id] },
-      { scheduled_start: '2026-11-11T09:00', line_item_ids: [o.line_items[0].id] }] }), ['data.visits.1.line_item_ids.0'])
+    expectFields(
+      await app.action('order', 'book', {
+        order_id: o.id,
+        visits: [{ scheduled_start: '2026-11-10T09:00', line_item_ids: ['00000000-0000-4000-8000-000000000001'] }],
+      }),
+      ['data.visits.0.line_item_ids.0'],
+    )
+    expectFields(
+      await app.action('order', 'book', {
+        order_id: o.id,
+        visits: [
+          { scheduled_start: '2026-11-10T09:00', line_item_ids: [o.line_items[0].id] },
+          { scheduled_start: '2026-11-11T09:00', line_item_ids: [o.line_items[0].id] },
+        ],
+      }),
+      ['data.visits.1.line_item_ids.0'],
+    )
     expectFields(await app.action('order', 'book', { order_id: o.id, visits: [] }), ['data.visits'])
     expect(await countRows(app, 'tickets')).toBe(before)
     expect((await order(o.id)).status).toBe('pending_fulfilment')
   })
 
-  it('is fulfilled when its last visit closes; its visits are not billed on their own; it is invoiced once with the quote\'s lines', async () => {
+  it("is fulfilled when its last visit closes; its visits are not billed on their own; it is invoiced once with the quote's lines", async () => {
     const o = await acceptedOrder()
-    const booked = expectData(await app.action('order', 'book', { order_id: o.id, visits: [
-      { scheduled_start: '2026-11-12T09:00', technician_ids: [tess] }, { scheduled_start: '2026-11-13T09:00', technician_ids: [tess],
-        line_item_ids: [o.line_items[2].id] }] }))
+    const booked = expectData(
+      await app.action('order', 'book', {
+        order_id: o.id,
+        visits: [
+          { scheduled_start: '2026-11-12T09:00', technician_ids: [tess] },
+          { scheduled_start: '2026-11-13T09:00', technician_ids: [tess], line_item_ids: [o.line_items[2].id] },
+        ],
+      }),
+    )
     expectError(await app.action('order', 'invoice', { order_id: o.id }), 409, 'CONFLICT')
     const [a, b] = await Promise.all(booked.tickets.map((t: any) => ticket(t.id)))
     expectData(await close(a))
@@ -95,9 +146,19 @@ describe.each(engines)('orders: an accepted quote booked as visits, fulfilled wh
     expect([done.status, done.fulfilled_at]).toEqual(['fulfilled', NOW.toISOString()])
     const billed = expectData(await app.action('order', 'invoice', { order_id: o.id }))
     expect(billed.order).toMatchObject({ status: 'invoiced', invoice_id: billed.invoice.id, invoiced_at: NOW.toISOString() })
-    expect(billed.invoice).toMatchObject({ status: 'draft', contact_id: jane, ticket_id: null, subtotal_cents: 28_000, tax_cents: 2_240, total_cents: 30_240 })
+    expect(billed.invoice).toMatchObject({
+      status: 'draft',
+      contact_id: jane,
+      ticket_id: null,
+      subtotal_cents: 28_000,
+      tax_cents: 2_240,
+      total_cents: 30_240,
+    })
     expect(billed.invoice.line_items.map((l: any) => [l.description, l.unit_price_cents, l.tax_rate_bp])).toEqual([
-      ['Window cleaning', 15_000, 800], ['Gutter clearing', 9_000, 800], ['Skylight', 4_000, 800]])
+      ['Window cleaning', 15_000, 800],
+      ['Gutter clearing', 9_000, 800],
+      ['Skylight', 4_000, 800],
+    ])
     expectError(await app.action('order', 'invoice', { order_id: o.id }), 409, 'CONFLICT')
     expect(await auditActions(app, 'orders', o.id)).toEqual(['create', 'book', 'fulfil', 'invoice'])
   })
@@ -106,7 +167,9 @@ describe.each(engines)('orders: an accepted quote booked as visits, fulfilled wh
     const o = await acceptedOrder()
     expectData(await app.action('order', 'fulfil', { order_id: o.id }, { reasoning: 'done on the spot' }))
     const { invoice } = expectData(await app.action('order', 'invoice', { order_id: o.id }))
-    expectData(await app.action('invoice', 'update', { invoice_id: invoice.id, line_items: [{ description: 'Discounted', unit_price_cents: 100 }] }))
+    expectData(
+      await app.action('invoice', 'update', { invoice_id: invoice.id, line_items: [{ description: 'Discounted', unit_price_cents: 100 }] }),
+    )
     expectData(await (await owner()).action('invoice', 'void', { invoice_id: invoice.id, reason: 'redo' }))
     const after = await order(o.id)
     expect([after.status, after.total_cents, after.line_items.length, after.invoice_id]).toEqual(['invoiced', 30_240, 3, invoice.id])

@@ -28,17 +28,30 @@ describe.each(engines)('erasing a customer closes every link they got by email (
     await stripe?.close()
   })
 
-  const open = (path: string, init: RequestInit = {}) => fetch(app.url + path, { redirect: 'manual', ...init })
-    .then(async (r) => ({ status: r.status, text: (await r.text()).replace(/nonce="[^"]*"/g, '') }))
+  const open = (path: string, init: RequestInit = {}) =>
+    fetch(app.url + path, { redirect: 'manual', ...init }).then(async (r) => ({
+      status: r.status,
+      text: (await r.text()).replace(/nonce="[^"]*"/g, ''),
+    }))
   const answer = (path: string, form: Record<string, string>) => open(path, { method: 'POST', body: new URLSearchParams(form) })
 
   it('quote, appointment and pay links then read as links that never existed, and accepting the quote makes no order', async () => {
     const zed = await customer(app, 'Zed Zappa', 'zed@erasure.test')
-    const quote = await made(app, 'quote', 'create', { contact_id: zed, line_items: [{ description: 'Skylight', unit_price_cents: 4_000 }] })
+    const quote = await made(app, 'quote', 'create', {
+      contact_id: zed,
+      line_items: [{ description: 'Skylight', unit_price_cents: 4_000 }],
+    })
     await made(app, 'quote', 'send', { quote_id: quote.id }, 'he asked for a price')
-    await made(app, 'ticket', 'create', { contact_id: zed, scheduled_start: '2026-11-05T15:00:00Z', duration_minutes: 60,
-      line_items: [{ description: 'Windows', unit_price_cents: 12_000 }] })
-    const invoice = await made(app, 'invoice', 'create', { contact_id: zed, line_items: [{ description: 'Gutters', unit_price_cents: 9_000 }] })
+    await made(app, 'ticket', 'create', {
+      contact_id: zed,
+      scheduled_start: '2026-11-05T15:00:00Z',
+      duration_minutes: 60,
+      line_items: [{ description: 'Windows', unit_price_cents: 12_000 }],
+    })
+    const invoice = await made(app, 'invoice', 'create', {
+      contact_id: zed,
+      line_items: [{ description: 'Gutters', unit_price_cents: 9_000 }],
+    })
     await made(app, 'invoice', 'mark_sent', { invoice_id: invoice.id })
     await dueMessage(app, { contact_id: zed, kind: 'invoice', invoice_id: invoice.id })
     clock.now = new Date(clock.now.getTime() + 60_000)
@@ -53,7 +66,11 @@ describe.each(engines)('erasing a customer closes every link they got by email (
     const erased = expectData(await owner.action('contact', 'erase', { contact_id: zed, confirm: true }))
     expect(erased.rows_changed).toMatchObject({ response_links: 5, pay_links: 1 })
 
-    const unknown = { quote: await open(`/quote/${'Q'.repeat(43)}`), respond: await open(`/respond/${'R'.repeat(43)}`), pay: await open(`/pay/${'P'.repeat(43)}`) }
+    const unknown = {
+      quote: await open(`/quote/${'Q'.repeat(43)}`),
+      respond: await open(`/respond/${'R'.repeat(43)}`),
+      pay: await open(`/pay/${'P'.repeat(43)}`),
+    }
     expect(unknown.quote.status).toBe(404)
     for (const p of paths) {
       const kind = p.split('/')[1] as keyof typeof unknown

@@ -7,7 +7,7 @@ import { b64, pdf } from '../documents/files.js'
 import { insertUser, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
 import { pageClient, type PageClient } from '../../console/technician-fixture.js'
 
-describe.each(engines)('a customer\'s data export (%s)', (engine) => {
+describe.each(engines)("a customer's data export (%s)", (engine) => {
   let app: TestApp
   let owner: SignedIn
   let pages: PageClient
@@ -25,8 +25,12 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
     await ok('address', 'add', { contact_id: jane, line1: '12 Oak Street', city: 'Huntsville', state: 'AL', postal_code: '35801' })
     await ok('attribute', 'set', { contact_id: jane, key: 'pets', value: 'dog' })
     await ok('note', 'add', { contact_id: jane, content: PAYLOAD })
-    ticket = await ok('ticket', 'create', { contact_id: jane, scheduled_start: '2031-04-01T15:00:00Z', duration_minutes: 60,
-      line_items: [{ description: 'Windows', unit_price_cents: 9000 }] })
+    ticket = await ok('ticket', 'create', {
+      contact_id: jane,
+      scheduled_start: '2031-04-01T15:00:00Z',
+      duration_minutes: 60,
+      line_items: [{ description: 'Windows', unit_price_cents: 9000 }],
+    })
     await ok('note', 'add', { ticket_id: ticket.id, content: 'Bring the ladder' })
     const invoice = await ok('invoice', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 9000 }] })
     await ok('invoice', 'mark_sent', { invoice_id: invoice.id })
@@ -46,17 +50,35 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
     const deal = (await ok('opportunity', 'create', { title: 'Conservatory glazing', contact_id: jane, amount_cents: 480_000 })).id
     await ok('interaction', 'log', { opportunity_id: deal, kind: 'call', direction: 'outbound', summary: 'Talked about the conservatory' })
     const service = await newService(app, { name: 'Skylight cleaning', pricing: 'fixed', price_cents: 9_000 })
-    const skylightQuote = (await ok('quote', 'create', { contact_id: jane, notes: 'Skylight quote', line_items: [{ service_id: service.id },
-      { description: 'Ladder', unit_price_cents: 500 }] })).id
+    const skylightQuote = (
+      await ok('quote', 'create', {
+        contact_id: jane,
+        notes: 'Skylight quote',
+        line_items: [{ service_id: service.id }, { description: 'Ladder', unit_price_cents: 500 }],
+      })
+    ).id
     const accepted = (await ok('quote', 'create', { contact_id: jane, line_items: [{ service_id: service.id }] })).id
     expectData(await owner.action('quote', 'record_answer', { quote_id: accepted, answer: 'accept' }))
     const list = (await ok('segment', 'create', { name: 'Skylight owners', kind: 'manual' })).id
     await ok('segment', 'add_members', { segment_id: list, contact_ids: [jane] })
-    contract = (await ok('document', 'upload', { contact_id: jane, name: 'Contract', category: 'contract', content_base64: b64(pdf('first')),
-      content_type: 'application/pdf' })).id
+    contract = (
+      await ok('document', 'upload', {
+        contact_id: jane,
+        name: 'Contract',
+        category: 'contract',
+        content_base64: b64(pdf('first')),
+        content_type: 'application/pdf',
+      })
+    ).id
     await ok('document', 'new_version', { document_id: contract, content_base64: b64(pdf('second')), content_type: 'application/pdf' })
-    sketch = (await ok('document', 'upload', { quote_id: skylightQuote, name: 'Skylight sketch', content_base64: b64(pdf('sketch')),
-      content_type: 'application/pdf' })).id
+    sketch = (
+      await ok('document', 'upload', {
+        quote_id: skylightQuote,
+        name: 'Skylight sketch',
+        content_base64: b64(pdf('sketch')),
+        content_type: 'application/pdf',
+      })
+    ).id
   })
   afterAll(() => app.close())
 
@@ -64,13 +86,29 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
     const [data] = expectData(await owner.query({ type: 'customer_export', contact_id: jane })).items
     expect(data.contact).toMatchObject({ id: jane, display_name: 'Jane Export' })
     expect(data.contact).not.toHaveProperty('tenant_id')
-    const counts = Object.fromEntries(Object.entries(data).filter(([, v]) => Array.isArray(v)).map(([k, v]) => [k, (v as unknown[]).length]))
-    expect(counts).toMatchObject({ addresses: 1, attributes: 1, notes: 1, tickets: 1, ticket_line_items: 1, ticket_notes: 1, invoices: 1,
-      invoice_line_items: 1, payments: 1, interactions: 2 })
+    const counts = Object.fromEntries(
+      Object.entries(data)
+        .filter(([, v]) => Array.isArray(v))
+        .map(([k, v]) => [k, (v as unknown[]).length]),
+    )
+    expect(counts).toMatchObject({
+      addresses: 1,
+      attributes: 1,
+      notes: 1,
+      tickets: 1,
+      ticket_line_items: 1,
+      ticket_notes: 1,
+      invoices: 1,
+      invoice_line_items: 1,
+      payments: 1,
+      interactions: 2,
+    })
     // The booking queued its own confirmation and reminders beside the email scheduled by hand.
     expect(data.messages.map((m: any) => m.body)).toContain('Thanks')
     expect(data.audit.length).toBeGreaterThanOrEqual(8)
-    expect(data.audit.map((a: any) => a.entity_type)).toEqual(expect.arrayContaining(['contact', 'address', 'note', 'ticket', 'invoice', 'interaction']))
+    expect(data.audit.map((a: any) => a.entity_type)).toEqual(
+      expect.arrayContaining(['contact', 'address', 'note', 'ticket', 'invoice', 'interaction']),
+    )
     expect(JSON.stringify(data)).not.toContain('Not Jane')
     expect(JSON.stringify(data)).not.toContain('Someone Else')
   })
@@ -81,17 +119,23 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
     expect(data.links.find((l: any) => l.link_type === 'works_at')).toMatchObject({ from_contact_id: jane, strength: 'strong' })
     expect(data.custom_fields).toEqual([
       { record: 'contact', record_id: jane, key: 'gate_code', label: 'Gate code', field_type: 'text', value: '4821' },
-      { record: 'ticket', record_id: ticket.id, key: 'ladder_spot', label: 'Ladder spot', field_type: 'text', value: 'By the shed' }])
+      { record: 'ticket', record_id: ticket.id, key: 'ladder_spot', label: 'Ladder spot', field_type: 'text', value: 'By the shed' },
+    ])
     expect(data.opportunities).toEqual([expect.objectContaining({ title: 'Conservatory glazing', amount_cents: 480_000 })])
     expect(data.interactions.map((i: any) => i.summary)).toContain('Talked about the conservatory')
     expect(data.quotes).toHaveLength(2)
     expect(data.quote_line_items.map((l: any) => l.description).sort()).toEqual(['Ladder', 'Skylight cleaning', 'Skylight cleaning'])
     expect(data.orders).toEqual([expect.objectContaining({ contact_id: jane, status: 'pending_fulfilment' })])
     expect(data.segments).toEqual([expect.objectContaining({ name: 'Skylight owners', kind: 'manual' })])
-    expect(data.documents).toEqual([expect.objectContaining({ id: contract, name: 'Contract', version: 2, download: `/documents/${contract}/file` }),
-      expect.objectContaining({ id: sketch, name: 'Skylight sketch', version: 1, download: `/documents/${sketch}/file` })])
-    expect(data.document_versions.map((v: any) => v.download)).toEqual([`/documents/${contract}/file?version=1`, `/documents/${contract}/file?version=2`,
-      `/documents/${sketch}/file?version=1`])
+    expect(data.documents).toEqual([
+      expect.objectContaining({ id: contract, name: 'Contract', version: 2, download: `/documents/${contract}/file` }),
+      expect.objectContaining({ id: sketch, name: 'Skylight sketch', version: 1, download: `/documents/${sketch}/file` }),
+    ])
+    expect(data.document_versions.map((v: any) => v.download)).toEqual([
+      `/documents/${contract}/file?version=1`,
+      `/documents/${contract}/file?version=2`,
+      `/documents/${sketch}/file?version=1`,
+    ])
     expect(data.document_versions[0]).not.toHaveProperty('content')
     expect(data.audit.map((a: any) => a.entity_type)).toEqual(expect.arrayContaining(['opportunity', 'quote', 'order', 'document']))
   })
@@ -110,7 +154,7 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
     expect(data.audit.map((a: any) => a.entity_type)).toEqual(expect.arrayContaining(['lead', 'note', 'interaction']))
   })
 
-  it('is for the owner alone: the agent and technicians are refused; an unknown or another business\'s customer gives nothing', async () => {
+  it("is for the owner alone: the agent and technicians are refused; an unknown or another business's customer gives nothing", async () => {
     expectError(await app.query({ type: 'customer_export', contact_id: jane }), 403, 'FORBIDDEN')
     const tech = await signedIn(app, await insertUser(app, 'tess@sparkle.test', 'technician', 'Tess'))
     expectError(await tech.query({ type: 'customer_export', contact_id: jane }), 403, 'FORBIDDEN')
@@ -127,8 +171,18 @@ describe.each(engines)('a customer\'s data export (%s)', (engine) => {
     expect(page.status).toBe(200)
     expect(page.html).toContain('Everything this business holds about Jane Export')
     expect(page.html).toContain('Calls, emails and meetings: 2')
-    for (const heading of ['Relationships, both ways: 2', 'Custom fields: 2', 'Opportunities: 1', 'Quotes: 2', 'Quote lines: 3', 'Orders: 1',
-      'Segments they are in: 1', 'Files: 2', 'Versions of files: 3']) expect(page.html).toContain(heading)
+    for (const heading of [
+      'Relationships, both ways: 2',
+      'Custom fields: 2',
+      'Opportunities: 1',
+      'Quotes: 2',
+      'Quote lines: 3',
+      'Orders: 1',
+      'Segments they are in: 1',
+      'Files: 2',
+      'Versions of files: 3',
+    ])
+      expect(page.html).toContain(heading)
     expect(page.html).toContain(`<a href="/documents/${contract}/file?version=2">Download</a>`)
     expect((await pages.get(`/documents/${contract}/file?version=1`)).status).toBe(200)
     expectEscaped(page, 'the export page')

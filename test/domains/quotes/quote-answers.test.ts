@@ -35,8 +35,14 @@ describe.each(engines)('customers answering a quote email by link (%s)', (engine
 
   /** A quote sent and its email delivered through the queue: the links in the email the customer got. */
   async function sentQuote(data: Record<string, unknown> = {}): Promise<{ quote: any; accept: string; decline: string; message: string }> {
-    const quote = await made(app, 'quote', 'create', { contact_id: jane, line_items: [{ service_id: windows, quantity: 2 },
-      { description: 'Skylight', unit_price_cents: 4_000 }], ...data })
+    const quote = await made(app, 'quote', 'create', {
+      contact_id: jane,
+      line_items: [
+        { service_id: windows, quantity: 2 },
+        { description: 'Skylight', unit_price_cents: 4_000 },
+      ],
+      ...data,
+    })
     const sent = await made(app, 'quote', 'send', { quote_id: quote.id }, 'she asked for a price')
     clock.now = new Date(clock.now.getTime() + 60_000)
     await deliverDue(app.services)
@@ -47,8 +53,11 @@ describe.each(engines)('customers answering a quote email by link (%s)', (engine
     return { quote: sent.quote, accept: links[0], decline: links[1], message: sent.message.id }
   }
   const get = (link: string) => fetch(link).then(async (r) => ({ status: r.status, text: await r.text(), headers: r.headers }))
-  const post = (link: string, form: Record<string, string>) => fetch(link, { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' })
-    .then(async (r) => ({ status: r.status, text: await r.text() }))
+  const post = (link: string, form: Record<string, string>) =>
+    fetch(link, { method: 'POST', body: new URLSearchParams(form), redirect: 'manual' }).then(async (r) => ({
+      status: r.status,
+      text: await r.text(),
+    }))
   const quoteOf = async (id: string) => expectData(await app.query({ type: 'quotes', id, include: 'order' }))
 
   it('emails the quote with its number, total and last day, and one-time links kept only as hashes', async () => {
@@ -59,10 +68,15 @@ describe.each(engines)('customers answering a quote email by link (%s)', (engine
     // 2 x 150.00 + 40.00 = 340.00, tax 8 % = 27.20.
     expect(email.text).toContain(`Here is our quote ${quote.number} for $367.20, valid until November 26, 2026.`)
     expect(expectData(await app.query({ type: 'scheduled_messages', id: message })).status).toBe('sent')
-    const stored = await asTenant(app, async (tx) => (await tx.query(
-      'select purpose, token_hash, ticket_id from response_links where quote_id = $1 order by purpose', [quote.id])).rows)
-    expect(stored).toEqual([{ purpose: 'accept', token_hash: hashSecret(accept.split('/quote/')[1]), ticket_id: null },
-      { purpose: 'decline', token_hash: expect.any(String), ticket_id: null }])
+    const stored = await asTenant(
+      app,
+      async (tx) =>
+        (await tx.query('select purpose, token_hash, ticket_id from response_links where quote_id = $1 order by purpose', [quote.id])).rows,
+    )
+    expect(stored).toEqual([
+      { purpose: 'accept', token_hash: hashSecret(accept.split('/quote/')[1]), ticket_id: null },
+      { purpose: 'decline', token_hash: expect.any(String), ticket_id: null },
+    ])
     expect(JSON.stringify(stored)).not.toContain(accept.split('/quote/')[1])
     // A quote link is no appointment link, and an appointment's page does not take it.
     expect((await get(accept.replace('/quote/', '/respond/'))).status).toBe(404)
@@ -73,8 +87,19 @@ describe.each(engines)('customers answering a quote email by link (%s)', (engine
     const page = await get(accept)
     expect(page.status).toBe(200)
     expect(page.headers.get('cache-control')).toMatch(/no-store/)
-    for (const words of [`Quote ${quote.number}`, 'Window cleaning', '× 2 at $150.00', '$300.00', 'Skylight', '$40.00', '$340.00', '$27.20', '$367.20',
-      'Accept the quote']) expect(page.text).toContain(words)
+    for (const words of [
+      `Quote ${quote.number}`,
+      'Window cleaning',
+      '× 2 at $150.00',
+      '$300.00',
+      'Skylight',
+      '$40.00',
+      '$340.00',
+      '$27.20',
+      '$367.20',
+      'Accept the quote',
+    ])
+      expect(page.text).toContain(words)
     expect((await quoteOf(quote.id)).status).toBe('sent')
     expect((await post(accept, { answer: 'decline' })).status).toBe(400)
     const done = await post(accept, { answer: 'accept', note: 'After the 10th please' })
@@ -83,9 +108,19 @@ describe.each(engines)('customers answering a quote email by link (%s)', (engine
     const accepted = await quoteOf(quote.id)
     expect(accepted).toMatchObject({ status: 'accepted', customer_note: 'After the 10th please', answered_at: clock.now.toISOString() })
     const order = expectData(await app.query({ type: 'orders', id: accepted.order.id, include: 'line_items' }))
-    expect(order).toMatchObject({ status: 'pending_fulfilment', quote_id: quote.id, contact_id: jane, subtotal_cents: 34_000, tax_cents: 2_720,
-      total_cents: 36_720, invoice_id: null })
-    expect(order.line_items.map((l: any) => [l.description, l.quantity, l.price_cents])).toEqual([['Window cleaning', 2, 30_000], ['Skylight', 1, 4_000]])
+    expect(order).toMatchObject({
+      status: 'pending_fulfilment',
+      quote_id: quote.id,
+      contact_id: jane,
+      subtotal_cents: 34_000,
+      tax_cents: 2_720,
+      total_cents: 36_720,
+      invoice_id: null,
+    })
+    expect(order.line_items.map((l: any) => [l.description, l.quantity, l.price_cents])).toEqual([
+      ['Window cleaning', 2, 30_000],
+      ['Skylight', 1, 4_000],
+    ])
     expect(await auditActions(app, 'quote', quote.id)).toEqual(['create', 'send', 'accept'])
     const again = await post(accept, { answer: 'accept' })
     expect([again.status, again.text.includes('already used')]).toEqual([409, true])
@@ -95,7 +130,7 @@ describe.each(engines)('customers answering a quote email by link (%s)', (engine
     expect((await quoteOf(quote.id)).status).toBe('accepted')
   })
 
-  it('a decline keeps the customer\'s note with card numbers redacted, and makes no order', async () => {
+  it("a decline keeps the customer's note with card numbers redacted, and makes no order", async () => {
     const { quote, decline } = await sentQuote()
     const done = await post(decline, { answer: 'decline', note: 'Too dear. My card is 4111 1111 1111 1111 anyway' })
     expect(done.status).toBe(200)
@@ -129,10 +164,19 @@ describe.each(engines)('customers answering a quote email by link (%s)', (engine
     const quote = await made(app, 'quote', 'create', { contact_id: jane, line_items: [{ service_id: windows }] })
     const refused = await app.action('quote', 'record_answer', { quote_id: quote.id, answer: 'accept' })
     expectError(refused, 422, 'REASONING_REQUIRED')
-    const r = await made(app, 'quote', 'record_answer', { quote_id: quote.id, answer: 'accept', note: 'Said yes on the phone' }, 'she called')
+    const r = await made(
+      app,
+      'quote',
+      'record_answer',
+      { quote_id: quote.id, answer: 'accept', note: 'Said yes on the phone' },
+      'she called',
+    )
     expect([r.quote.status, r.order.status, r.order.total_cents]).toEqual(['accepted', 'pending_fulfilment', 16_200])
     expectError(await app.action('quote', 'record_answer', { quote_id: quote.id, answer: 'decline' }, { reasoning: 'x' }), 409, 'CONFLICT')
-    const stored = await asTenant(app, async (tx) => (await tx.query('select count(*)::int as n from orders where quote_id = $1', [quote.id])).rows[0].n)
+    const stored = await asTenant(
+      app,
+      async (tx) => (await tx.query('select count(*)::int as n from orders where quote_id = $1', [quote.id])).rows[0].n,
+    )
     expect(stored).toBe(1)
   })
 })

@@ -28,18 +28,30 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
   const create = (data: Record<string, unknown>) => app.action('quote', 'create', { contact_id: jane, ...data })
 
   it('prices lines from the catalog (a line may override), taxes each line, adds up in cents and numbers quotes per business', async () => {
-    const q = expectData(await create({
-      line_items: [
-        { service_id: windows.id },
-        { service_id: gutters.id, quantity: 41, description: 'Gutters, front and back' },
-        { service_id: screens.id, quantity: 3 },
-        { description: 'Skylight', unit_price_cents: 1_050, tax_rate_bp: 500 },
-      ],
+    const q = expectData(
+      await create({
+        line_items: [
+          { service_id: windows.id },
+          { service_id: gutters.id, quantity: 41, description: 'Gutters, front and back' },
+          { service_id: screens.id, quantity: 3 },
+          { description: 'Skylight', unit_price_cents: 1_050, tax_rate_bp: 500 },
+        ],
+        notes: 'Ladder work included',
+      }),
+    )
+    expect(q).toMatchObject({
+      number: 'Q-2026-0001',
+      status: 'draft',
+      contact_id: jane,
+      currency: 'USD',
+      valid_until: '2026-11-26',
+      tax_rate_bp: null,
       notes: 'Ladder work included',
-    }))
-    expect(q).toMatchObject({ number: 'Q-2026-0001', status: 'draft', contact_id: jane, currency: 'USD', valid_until: '2026-11-26', tax_rate_bp: null,
-      notes: 'Ladder work included', sent_at: null })
-    expect(q.line_items.map((l: any) => [l.description, l.quantity, l.unit_price_cents, l.price_cents, l.tax_rate_bp, l.tax_cents])).toEqual([
+      sent_at: null,
+    })
+    expect(
+      q.line_items.map((l: any) => [l.description, l.quantity, l.unit_price_cents, l.price_cents, l.tax_rate_bp, l.tax_cents]),
+    ).toEqual([
       ['Window cleaning', 1, 15_000, 15_000, 800, 1_200],
       ['Gutters, front and back', 41, 250, 10_250, 800, 820],
       ['Screen repair', 3, 1_999, 5_997, 0, 0],
@@ -52,8 +64,14 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
     expect(second).toMatchObject({ number: 'Q-2026-0002', tax_rate_bp: 0, tax_cents: 0, total_cents: 15_000, valid_until: '2026-10-27' })
     const other = await app.createTenant('Other Windows')
     const theirs = await app.action('contact', 'create', { display_name: 'Their customer' }, { token: other.agent_token })
-    const firstOfTheirs = expectData(await app.action('quote', 'create', { contact_id: theirs.body.data.id,
-      line_items: [{ description: 'Windows', unit_price_cents: 100 }] }, { token: other.agent_token }))
+    const firstOfTheirs = expectData(
+      await app.action(
+        'quote',
+        'create',
+        { contact_id: theirs.body.data.id, line_items: [{ description: 'Windows', unit_price_cents: 100 }] },
+        { token: other.agent_token },
+      ),
+    )
     expect(firstOfTheirs.number).toBe('Q-2026-0001')
   })
 
@@ -67,7 +85,10 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
     expectFields(await create({ line_items: [{ service_id: windows.id }], valid_until: '2026-10-26' }), ['data.valid_until'])
     expectFields(await create({ line_items: [{ service_id: windows.id }], valid_until: '2026-02-30' }), ['data.valid_until'])
     expectFields(await create({ line_items: [{ service_id: windows.id, quantity: 0 }] }), ['data.line_items.0.quantity'])
-    const missing = await app.action('quote', 'create', { contact_id: '00000000-0000-4000-8000-000000000001', line_items: [{ service_id: windows.id }] })
+    const missing = await app.action('quote', 'create', {
+      contact_id: '00000000-0000-4000-8000-000000000001',
+      line_items: [{ service_id: windows.id }],
+    })
     expectError(missing, 404, 'NOT_FOUND')
     expect([await countRows(app, 'quotes'), await countRows(app, 'quote_line_items')]).toEqual(before)
   })
@@ -75,9 +96,14 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
   it('changes only a draft: new lines or a new quote-wide rate recompute the totals; a sent quote is a record', async () => {
     const q = expectData(await create({ line_items: [{ service_id: windows.id }, { service_id: screens.id }] }))
     const rerated = expectData(await app.action('quote', 'update', { quote_id: q.id, tax_rate_bp: 1_000, notes: 'Spring price' }))
-    expect(rerated.line_items.map((l: any) => [l.tax_rate_bp, l.tax_cents])).toEqual([[1_000, 1_500], [0, 0]])
+    expect(rerated.line_items.map((l: any) => [l.tax_rate_bp, l.tax_cents])).toEqual([
+      [1_000, 1_500],
+      [0, 0],
+    ])
     expect([rerated.tax_rate_bp, rerated.total_cents, rerated.notes]).toEqual([1_000, 18_499, 'Spring price'])
-    const relined = expectData(await app.action('quote', 'update', { quote_id: q.id, line_items: [{ service_id: windows.id, quantity: 2 }], notes: null }))
+    const relined = expectData(
+      await app.action('quote', 'update', { quote_id: q.id, line_items: [{ service_id: windows.id, quantity: 2 }], notes: null }),
+    )
     expect([relined.subtotal_cents, relined.tax_cents, relined.total_cents, relined.notes]).toEqual([30_000, 3_000, 33_000, null])
     expectFields(await app.action('quote', 'update', { quote_id: q.id, valid_until: '2026-10-01' }), ['data.valid_until'])
     await app.action('contact', 'update', { contact_id: jane, email: 'jane@example.com' })
@@ -86,8 +112,9 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
     expectError(refused, 409, 'CONFLICT')
     expect(refused.body.error.message).toContain('only a draft quote can be changed')
     // Not even a statement past the actions changes what the customer was sent.
-    const direct = withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' },
-      (tx) => tx.query('update quote_line_items set unit_price_cents = 1 where quote_id = $1', [q.id]))
+    const direct = withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' }, (tx) =>
+      tx.query('update quote_line_items set unit_price_cents = 1 where quote_id = $1', [q.id]),
+    )
     await expect(direct).rejects.toMatchObject({ code: 'IMMUTABLE' })
     const read = expectData(await app.query({ type: 'quotes', id: q.id, include: 'line_items' }))
     expect([read.status, read.total_cents, read.line_items[0].unit_price_cents]).toEqual(['sent', 33_000, 15_000])
@@ -103,8 +130,9 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
     expect([message.status, message.kind, message.quote_id]).toEqual(['cancelled', 'quote', q.id])
     expect(expectData(await app.action('quote', 'cancel', { quote_id: q.id }, { reasoning: 'again' })).cancelled_at).toBe(NOW.toISOString())
     expectError(await app.action('quote', 'send', { quote_id: q.id }, { reasoning: 'x' }), 409, 'CONFLICT')
-    const direct = withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' },
-      (tx) => tx.query(`update quotes set status = 'sent' where id = $1`, [q.id]))
+    const direct = withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' }, (tx) =>
+      tx.query(`update quotes set status = 'sent' where id = $1`, [q.id]),
+    )
     await expect(direct).rejects.toMatchObject({ code: 'IMMUTABLE' })
   })
 
@@ -123,7 +151,9 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
     const drafts = expectData(await app.query({ type: 'quotes', status: 'draft', contact_id: jane })).items
     expect(drafts.every((q: any) => q.status === 'draft')).toBe(true)
     const byNumber = expectData(await app.query({ type: 'quotes', number: 'q-2026-0001', include: 'line_items,contact,order' })).items
-    expect(byNumber.map((q: any) => [q.number, q.line_items.length, q.contact.display_name, q.order])).toEqual([['Q-2026-0001', 4, 'Jane Quote', null]])
+    expect(byNumber.map((q: any) => [q.number, q.line_items.length, q.contact.display_name, q.order])).toEqual([
+      ['Q-2026-0001', 4, 'Jane Quote', null],
+    ])
     const lapsingToday = expectData(await app.query({ type: 'quotes', valid_until_by: '2026-10-27' })).items
     expect(lapsingToday.map((q: any) => q.number)).toEqual(['Q-2026-0002'])
     expectFields(await app.query({ type: 'quotes', status: 'won' }), ['status'])

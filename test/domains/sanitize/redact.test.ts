@@ -19,7 +19,10 @@ describe('redactSensitive', () => {
   it.each(CORPUS.map((s) => [JSON.stringify(s.text), s] as const))('%s', (_, sample) => {
     const r = redactSensitive(sample.text)
     expect(r.text).toBe(sample.expected)
-    const findings = [...(sample.cards ? [{ kind: 'card', count: sample.cards }] : []), ...(sample.ssns ? [{ kind: 'ssn', count: sample.ssns }] : [])]
+    const findings = [
+      ...(sample.cards ? [{ kind: 'card', count: sample.cards }] : []),
+      ...(sample.ssns ? [{ kind: 'ssn', count: sample.ssns }] : []),
+    ]
     expect(r.findings).toEqual(findings)
     // Redacting again finds nothing more.
     expect(redactSensitive(r.text)).toEqual({ text: r.text, findings: [] })
@@ -33,7 +36,7 @@ describe('redactSensitive', () => {
     }
   })
 
-  it('reads each special character as one plain one, as the database\'s translate() does', () => {
+  it("reads each special character as one plain one, as the database's translate() does", () => {
     expect([...NORMALIZE_FROM]).toHaveLength([...NORMALIZE_TO].length)
     expect(normalizeForRedaction('４１１１\u00a0٠١\u2013x\r\n')).toBe('4111 01-x\n\n')
   })
@@ -44,11 +47,15 @@ describe('redactSensitive', () => {
       value: noteJson(),
       plain: z.string(),
     })
-    const { value, redactions } = parseRedacting(() => schema.parse({
-      content: '  card 4111 1111 1111 1111  ',
-      value: { owner: 'SSN 123-45-6789', list: ['ok', '5555555555554444 and 6011111111111117'] },
-      plain: '4111111111111111',
-    }), 'data')
+    const { value, redactions } = parseRedacting(
+      () =>
+        schema.parse({
+          content: '  card 4111 1111 1111 1111  ',
+          value: { owner: 'SSN 123-45-6789', list: ['ok', '5555555555554444 and 6011111111111117'] },
+          plain: '4111111111111111',
+        }),
+      'data',
+    )
     expect(value).toEqual({
       content: 'card [REDACTED]',
       value: { owner: 'SSN [REDACTED]', list: ['ok', '[REDACTED] and [REDACTED]'] },
@@ -63,17 +70,36 @@ describe('redactSensitive', () => {
   })
 
   it('parseCallRedacting redacts every string of a call, at any depth, and the reasoning, before the schema sees them', () => {
-    const schema = z.strictObject({ name: z.string(), lines: z.array(z.strictObject({ description: z.string() })), extra: z.record(z.string(), z.string()) })
+    const schema = z.strictObject({
+      name: z.string(),
+      lines: z.array(z.strictObject({ description: z.string() })),
+      extra: z.record(z.string(), z.string()),
+    })
     const r = parseCallRedacting(schema, {
-      data: { name: 'Jane cc#4111111111111111', lines: [{ description: 'ok' }, { description: 'SSN 123.45.6789' }], extra: { '5555555555554444': 'x' } },
+      data: {
+        name: 'Jane cc#4111111111111111',
+        lines: [{ description: 'ok' }, { description: 'SSN 123.45.6789' }],
+        extra: { '5555555555554444': 'x' },
+      },
       reasoning: '  she read out 6011\u00a01111\u00a01111\u00a01117  ',
     })
-    expect(r.value).toEqual({ name: 'Jane cc#[REDACTED]', lines: [{ description: 'ok' }, { description: 'SSN [REDACTED]' }], extra: { '[REDACTED]': 'x' } })
+    expect(r.value).toEqual({
+      name: 'Jane cc#[REDACTED]',
+      lines: [{ description: 'ok' }, { description: 'SSN [REDACTED]' }],
+      extra: { '[REDACTED]': 'x' },
+    })
     expect(r.reasoning).toBe('she read out [REDACTED]')
-    expect(r.redactions).toEqual([{ field: 'data.name', kind: 'card', count: 1 }, { field: 'data.lines.1.description', kind: 'ssn', count: 1 },
-      { field: 'data.extra', kind: 'card', count: 1 }, { field: 'reasoning', kind: 'card', count: 1 }])
-    expect(parseCallRedacting(schema, { data: { name: 'Bob 256-555-0142', lines: [], extra: {} }, reasoning: '   ' }))
-      .toEqual({ value: { name: 'Bob 256-555-0142', lines: [], extra: {} }, reasoning: null, redactions: [] })
+    expect(r.redactions).toEqual([
+      { field: 'data.name', kind: 'card', count: 1 },
+      { field: 'data.lines.1.description', kind: 'ssn', count: 1 },
+      { field: 'data.extra', kind: 'card', count: 1 },
+      { field: 'reasoning', kind: 'card', count: 1 },
+    ])
+    expect(parseCallRedacting(schema, { data: { name: 'Bob 256-555-0142', lines: [], extra: {} }, reasoning: '   ' })).toEqual({
+      value: { name: 'Bob 256-555-0142', lines: [], extra: {} },
+      reasoning: null,
+      redactions: [],
+    })
   })
 
   it('noteText refuses empty and over-long text', () => {

@@ -7,11 +7,11 @@ import { createRegistry, defineAction, defineQuery } from '../../../core/registr
 
 const ALL = new Set(['action', 'data_type'])
 
-describe('finding the product\'s own functionality', () => {
+describe("finding the product's own functionality", () => {
   const registry = buildRegistry()
   const ids = (q: string, kinds = ALL) => searchFunctionality(registry, q, 5, kinds).map((h) => h.id)
 
-  it('maps everyday words to the product\'s names: an appointment is a ticket, a customer a contact', () => {
+  it("maps everyday words to the product's names: an appointment is a ticket, a customer a contact", () => {
     expect(ids('cancel appointment')[0]).toBe('ticket.cancel')
     expect(ids('new customer')[0]).toBe('contact.create')
     expect(ids('book a job')[0]).toBe('ticket.create')
@@ -37,26 +37,55 @@ describe('finding the product\'s own functionality', () => {
   })
 
   it('says which words matched: the name, the keywords or the description', () => {
-    const only = createRegistry([{
-      a: defineAction({ domain: 'gadget', name: 'polish', description: 'Makes a gadget shine like new.', access: { agent: 'unrestricted', technician: 'none' },
-        keywords: ['buff'], input: z.object({}), output: z.null(), run: async () => null }),
-      q: defineQuery({ type: 'gadgets', access: { agent: 'unrestricted', technician: 'none' }, description: 'Every gadget in the shed.', params: z.object({}), record: z.object({}), run: async () => ({ items: [], next_cursor: null }) }),
-    }])
+    const only = createRegistry([
+      {
+        a: defineAction({
+          domain: 'gadget',
+          name: 'polish',
+          description: 'Makes a gadget shine like new.',
+          access: { agent: 'unrestricted', technician: 'none' },
+          keywords: ['buff'],
+          input: z.object({}),
+          output: z.null(),
+          run: async () => null,
+        }),
+        q: defineQuery({
+          type: 'gadgets',
+          access: { agent: 'unrestricted', technician: 'none' },
+          description: 'Every gadget in the shed.',
+          params: z.object({}),
+          record: z.object({}),
+          run: async () => ({ items: [], next_cursor: null }),
+        }),
+      },
+    ])
     expect(searchFunctionality(only, 'polish gadget', 5, ALL)[0]).toMatchObject({ id: 'gadget.polish', matched: 'name', score: 1 })
     expect(searchFunctionality(only, 'buff', 5, ALL)[0]).toMatchObject({ id: 'gadget.polish', matched: 'keywords' })
     expect(searchFunctionality(only, 'shine', 5, ALL)[0]).toMatchObject({ id: 'gadget.polish', matched: 'description' })
-    expect(searchFunctionality(only, 'shed', 5, ALL)[0]).toMatchObject({ kind: 'data_type', id: 'gadgets', detail: 'Every gadget in the shed.' })
+    expect(searchFunctionality(only, 'shed', 5, ALL)[0]).toMatchObject({
+      kind: 'data_type',
+      id: 'gadgets',
+      detail: 'Every gadget in the shed.',
+    })
   })
 
   it('stems plurals and verb endings', () => {
-    expect(['screens', 'screen', 'cancelled', 'canceled', 'scheduling', 'batches', 'companies'].map(stem))
-      .toEqual(['screen', 'screen', 'cancel', 'cancel', 'schedul', 'batch', 'company'])
+    expect(['screens', 'screen', 'cancelled', 'canceled', 'scheduling', 'batches', 'companies'].map(stem)).toEqual([
+      'screen',
+      'screen',
+      'cancel',
+      'cancel',
+      'schedul',
+      'batch',
+      'company',
+    ])
   })
 })
 
 describe('note snippets', () => {
-  const note = 'Called on Monday about the spring visit. The customer says two of the screens on the back porch are torn and '
-    + 'asks whether we can replace them while we are there, or recommend someone who can.'
+  const note =
+    'Called on Monday about the spring visit. The customer says two of the screens on the back porch are torn and ' +
+    'asks whether we can replace them while we are there, or recommend someone who can.'
 
   it('shows a short note whole, and a long one around the first word that matches, stemmed', () => {
     expect(snippetOf('Dog in the backyard.', 'dogs')).toBe('Dog in the backyard.')

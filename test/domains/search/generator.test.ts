@@ -10,7 +10,13 @@ describe.each(engines)('the search data generator (%s)', (engine) => {
   let data: GeneratedSearchData
   beforeAll(async () => {
     app = await startTestApp(engine)
-    data = await generateSearchData(app.t.db, app.tenant.tenant_id, { contacts: 240, ticketsPerContact: 1, leads: 30, batchSize: 100, seed: 7 })
+    data = await generateSearchData(app.t.db, app.tenant.tenant_id, {
+      contacts: 240,
+      ticketsPerContact: 1,
+      leads: 30,
+      batchSize: 100,
+      seed: 7,
+    })
   })
   afterAll(() => app.close())
 
@@ -18,8 +24,15 @@ describe.each(engines)('the search data generator (%s)', (engine) => {
     expect(data).toMatchObject({ contacts: 240, tickets: 240, leads: 30 })
     expect(data.notes).toBeGreaterThan(240 * 3)
     expect(data.addresses).toBeGreaterThanOrEqual(240)
-    for (const [table, n] of [['contacts', data.contacts], ['addresses', data.addresses], ['notes', data.notes], ['attributes', data.attributes],
-      ['tickets', data.tickets], ['invoices', data.invoices], ['leads', data.leads]] as const) {
+    for (const [table, n] of [
+      ['contacts', data.contacts],
+      ['addresses', data.addresses],
+      ['notes', data.notes],
+      ['attributes', data.attributes],
+      ['tickets', data.tickets],
+      ['invoices', data.invoices],
+      ['leads', data.leads],
+    ] as const) {
       expect(await count(app, table), table).toBe(n)
     }
     const other = await app.createTenant('Untouched Windows')
@@ -44,8 +57,14 @@ describe.each(engines)('the search data generator (%s)', (engine) => {
     const one = (text: string, params: unknown[]) => asTenant(app, async (tx) => (await tx.query<{ n: number }>(text, params)).rows[0].n)
     expect(k.people.length).toBeGreaterThan(0)
     for (const p of k.people.slice(0, 5)) {
-      expect(await one(`select count(*)::int as n from contacts c where c.id = $1 and c.display_name = $2 and c.phone = $3 and c.email = $4
-        and exists (select 1 from addresses a where a.contact_id = c.id and a.line1 = $5)`, [p.id, p.name, p.phone, p.email, p.street]), p.name).toBe(1)
+      expect(
+        await one(
+          `select count(*)::int as n from contacts c where c.id = $1 and c.display_name = $2 and c.phone = $3 and c.email = $4
+        and exists (select 1 from addresses a where a.contact_id = c.id and a.line1 = $5)`,
+          [p.id, p.name, p.phone, p.email, p.street],
+        ),
+        p.name,
+      ).toBe(1)
     }
     expect(k.towns.length).toBeGreaterThan(1)
     for (const t of k.towns) {
@@ -55,18 +74,30 @@ describe.each(engines)('the search data generator (%s)', (engine) => {
     }
     expect(k.traits.length).toBeGreaterThan(1)
     for (const t of k.traits) {
-      expect(await one(`select count(*)::int as n from attributes where contact_id = $1 and key = $2 and value = 'true'`, [t.id, t.words.replace(/ /g, '_')])).toBe(1)
+      expect(
+        await one(`select count(*)::int as n from attributes where contact_id = $1 and key = $2 and value = 'true'`, [
+          t.id,
+          t.words.replace(/ /g, '_'),
+        ]),
+      ).toBe(1)
     }
-    for (const t of k.tickets) expect(await one('select count(*)::int as n from tickets where id = $1 and number = $2', [t.id, t.number])).toBe(1)
-    for (const i of k.invoices) expect(await one('select count(*)::int as n from invoices where id = $1 and number = $2', [i.id, i.number])).toBe(1)
+    for (const t of k.tickets)
+      expect(await one('select count(*)::int as n from tickets where id = $1 and number = $2', [t.id, t.number])).toBe(1)
+    for (const i of k.invoices)
+      expect(await one('select count(*)::int as n from invoices where id = $1 and number = $2', [i.id, i.number])).toBe(1)
     expect(k.leads.length).toBe(30)
-    for (const l of k.leads.slice(0, 5)) expect(await one('select count(*)::int as n from leads where id = $1 and name = $2', [l.id, l.name])).toBe(1)
+    for (const l of k.leads.slice(0, 5))
+      expect(await one('select count(*)::int as n from leads where id = $1 and name = $2', [l.id, l.name])).toBe(1)
   })
 
   it('leaves the counters where the app continues numbering without a clash', async () => {
     const contact = await newContact(app, { display_name: 'After Generation' })
-    const ticket = await made(app, 'ticket', 'create', { contact_id: contact, scheduled_start: '2031-06-02T15:00:00Z', duration_minutes: 60,
-      line_items: [{ description: 'Windows', unit_price_cents: 10_000 }] })
+    const ticket = await made(app, 'ticket', 'create', {
+      contact_id: contact,
+      scheduled_start: '2031-06-02T15:00:00Z',
+      duration_minutes: 60,
+      line_items: [{ description: 'Windows', unit_price_cents: 10_000 }],
+    })
     expect(ticket.number).toBe(data.tickets + 1)
     const years = data.samples.invoiceNumbers.map((n) => n.split('-')[1])
     const invoice = await made(app, 'invoice', 'create_from_ticket', { ticket_id: ticket.id, issued_on: `${years[0]}-12-31` })

@@ -6,7 +6,14 @@ import { engines } from '../../helpers/databases.js'
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.js'
 import { asTenant, made, newContact, newTicket } from '../messages/fixtures.js'
 
-interface Hit { kind: string; id: string; label: string; detail: string; score: number; matched: string }
+interface Hit {
+  kind: string
+  id: string
+  label: string
+  detail: string
+  score: number
+  matched: string
+}
 
 // Sunday 2026-11-22 12:00 in Chicago: last spring is 2026-03-01 to 2026-05-31.
 const NOW = new Date('2026-11-22T18:00:00Z')
@@ -17,7 +24,11 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
   const ids: Record<string, string> = {}
 
   const search = async (q: string) => expectData(await app.query({ type: 'search', q }))
-  const contacts = (page: { items: Hit[] }) => page.items.filter((h) => h.kind === 'contact').map((h) => h.label).sort()
+  const contacts = (page: { items: Hit[] }) =>
+    page.items
+      .filter((h) => h.kind === 'contact')
+      .map((h) => h.label)
+      .sort()
   const person = async (name: string, city: string, postal: string) => {
     const [first_name, last_name] = name.split(' ')
     const id = await newContact(app, { first_name, last_name })
@@ -29,8 +40,10 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
   const note = (contactId: string, content: string) => made(app, 'note', 'add', { contact_id: contactId, content })
   const visit = async (contactId: string, serviceId: string, start: string, status: 'completed' | 'scheduled' | 'cancelled') => {
     const t = await newTicket(app, contactId, { scheduled_start: start, line_items: [{ service_id: serviceId, quantity: 1 }] })
-    if (status === 'completed') await asTenant(app, (tx) => tx.query(`update tickets set status = 'completed', closed_at = now() where id = $1`, [t.id]))
-    if (status === 'cancelled') await asTenant(app, (tx) => tx.query(`update tickets set status = 'cancelled', cancelled_at = now() where id = $1`, [t.id]))
+    if (status === 'completed')
+      await asTenant(app, (tx) => tx.query(`update tickets set status = 'completed', closed_at = now() where id = $1`, [t.id]))
+    if (status === 'cancelled')
+      await asTenant(app, (tx) => tx.query(`update tickets set status = 'cancelled', cancelled_at = now() where id = $1`, [t.id]))
   }
 
   beforeAll(async () => {
@@ -67,7 +80,9 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
     await note(dora, 'Extension cord in the garage.')
     // Screen cleaning last spring (2026-03-01 to 2026-05-31, Chicago): Sam (done) and Ann (booked, late on May 31 local)
     // yes; Kim (Feb 28 local, Mar 1 UTC), Lou (window cleaning), Bo (cancelled) and Pat (spring 2025) no.
-    const screens = (await made(app, 'service', 'create', { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen' })).id
+    const screens = (
+      await made(app, 'service', 'create', { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen' })
+    ).id
     const windows = (await made(app, 'service', 'create', { name: 'Window Cleaning', pricing: 'fixed', price_cents: 12000 })).id
     await visit(await person('Sam Lee', 'Huntsville', '35801'), screens, '2026-04-15T15:00:00Z', 'completed')
     await visit(await person('Ann Cole', 'Huntsville', '35801'), screens, '2026-06-01T04:00:00Z', 'scheduled')
@@ -77,15 +92,20 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
     await visit(await person('Pat Moss', 'Huntsville', '35801'), screens, '2025-04-02T15:00:00Z', 'completed')
     await person('Madison Avery', 'Huntsville', '35801')
   })
-  afterAll(async () => { await fake.close(); await app.close() })
+  afterAll(async () => {
+    await fake.close()
+    await app.close()
+  })
 
   it('"elderly woman in Owens Cross Roads": the place and both people words, never a gender guessed from a name', async () => {
     const page = await search('elderly woman in Owens Cross Roads')
     expect(page.read_as).toEqual({ place: 'Owens Cross Roads', attributes: ['elderly', 'woman'] })
     expect(page.read_by).toBe('rules')
     expect(contacts(page)).toEqual(['Edna Parker'])
-    expect(page.reading).toBe('Read as customers in Owens Cross Roads, with "elderly" (an attribute or a note), '
-      + 'with "woman" (an attribute or a note): 1 matches every part.')
+    expect(page.reading).toBe(
+      'Read as customers in Owens Cross Roads, with "elderly" (an attribute or a note), ' +
+        'with "woman" (an attribute or a note): 1 matches every part.',
+    )
   })
 
   it('"customers who had screen cleaning last spring": a catalog service and a period in the business\'s time zone', async () => {
@@ -109,7 +129,9 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
   it('says which part left none when no customer satisfies every part', async () => {
     const page = await search('elderly woman in Gurley')
     expect(contacts(page)).toEqual([])
-    expect(page.reading).toContain('the part "with "elderly" (an attribute or a note)" left none (5 customers satisfy it alone, 2 satisfy the parts before it)')
+    expect(page.reading).toContain(
+      'the part "with "elderly" (an attribute or a note)" left none (5 customers satisfy it alone, 2 satisfy the parts before it)',
+    )
     const nowhere = await search('dog in Nowhereville')
     expect(nowhere.read_as).toEqual({ place: 'Nowhereville', attributes: ['dog'] })
     expect(nowhere.reading).toContain('the part "in Nowhereville" left none (0 customers satisfy it alone)')
@@ -122,7 +144,13 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
     expect((await search('555-0142')).read_as).toBeUndefined()
     // A whole address line is one street, though a town's name is inside it: its customer lives elsewhere.
     const pike = await newContact(app, { first_name: 'Nora', last_name: 'Pike' })
-    await made(app, 'address', 'add', { contact_id: pike, line1: '5255 Old Madison Pike Rd', city: 'Huntsville', state: 'AL', postal_code: '35806' })
+    await made(app, 'address', 'add', {
+      contact_id: pike,
+      line1: '5255 Old Madison Pike Rd',
+      city: 'Huntsville',
+      state: 'AL',
+      postal_code: '35806',
+    })
     for (const line of ['5255 Old Madison Pike Rd', '5255 old madison pike road']) {
       const page = await search(line)
       expect(page.read_as, line).toEqual({ street: line.toLowerCase().split(' ').slice(1, -1).join(' ') })
@@ -141,12 +169,16 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
   })
 
   describe('with a model', () => {
-    const useModel = () => { app.services.llm = createLlmClient({ baseUrl: fake.baseUrl, apiKey: 'k', model: 'reader', timeoutMs: 5_000 }) }
-    const reading = (r: Record<string, unknown>) => JSON.stringify({ names: [], place: null, postal_code: null, street: null,
-      attributes: [], service: null, from: null, to: null, ...r })
-    afterAll(() => { app.services.llm = null })
+    const useModel = () => {
+      app.services.llm = createLlmClient({ baseUrl: fake.baseUrl, apiKey: 'k', model: 'reader', timeoutMs: 5_000 })
+    }
+    const reading = (r: Record<string, unknown>) =>
+      JSON.stringify({ names: [], place: null, postal_code: null, street: null, attributes: [], service: null, from: null, to: null, ...r })
+    afterAll(() => {
+      app.services.llm = null
+    })
 
-    it('uses the model\'s reading when it is valid, and tells the model today, the time zone and the catalog', async () => {
+    it("uses the model's reading when it is valid, and tells the model today, the time zone and the catalog", async () => {
       useModel()
       fake.answer({ content: reading({ place: 'Owens Cross Roads', attributes: ['elderly', 'woman'] }) })
       const page = await search('old ladies out in owens x roads')
@@ -183,7 +215,10 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
 
     it('answers by the rules within a few seconds when the model is slow', async () => {
       useModel()
-      fake.answer({ content: reading({ attributes: ['nobody'] }), delayMs: 4_000 }, { content: reading({ attributes: ['nobody'] }), delayMs: 4_000 })
+      fake.answer(
+        { content: reading({ attributes: ['nobody'] }), delayMs: 4_000 },
+        { content: reading({ attributes: ['nobody'] }), delayMs: 4_000 },
+      )
       const started = Date.now()
       const page = await search('elderly woman in Owens Cross Roads')
       expect(Date.now() - started).toBeLessThan(3_500)

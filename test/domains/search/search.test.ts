@@ -4,7 +4,14 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { asTenant, fieldsOf, made, newContact, newTicket } from '../messages/fixtures.js'
 
-interface Hit { kind: string; id: string; label: string; detail: string; score: number; matched: string }
+interface Hit {
+  kind: string
+  id: string
+  label: string
+  detail: string
+  score: number
+  matched: string
+}
 
 describe.each(engines)('universal search (%s)', (engine) => {
   let app: TestApp
@@ -13,7 +20,8 @@ describe.each(engines)('universal search (%s)', (engine) => {
   let invoice: { id: string; number: string }
   let serviceId: string
 
-  const search = async (params: Record<string, string | number>): Promise<Hit[]> => expectData(await app.query({ type: 'search', ...params })).items
+  const search = async (params: Record<string, string | number>): Promise<Hit[]> =>
+    expectData(await app.query({ type: 'search', ...params })).items
   const ofKind = (hits: Hit[], kind: string) => hits.filter((h) => h.kind === kind)
   const attribute = (contactId: string, key: string, value: unknown) => made(app, 'attribute', 'set', { contact_id: contactId, key, value })
   const address = (contactId: string, line1: string, city: string, postal: string) =>
@@ -21,7 +29,12 @@ describe.each(engines)('universal search (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine)
-    ids.margaret = await newContact(app, { first_name: 'Margaret', last_name: 'Thornton', email: 'margaret@thornton.example', phone: '(256) 555-0142' })
+    ids.margaret = await newContact(app, {
+      first_name: 'Margaret',
+      last_name: 'Thornton',
+      email: 'margaret@thornton.example',
+      phone: '(256) 555-0142',
+    })
     await address(ids.margaret, '4210 Whitesburg Dr', 'Huntsville', '35802')
     await attribute(ids.margaret, 'elderly', true)
     await attribute(ids.margaret, 'has_screens', true)
@@ -34,17 +47,29 @@ describe.each(engines)('universal search (%s)', (engine) => {
     await attribute(ids.walter, 'elderly', true)
     await attribute(ids.walter, 'pets', ['dog', 'cat'])
     ids.noteOnly = await newContact(app, { first_name: 'Paula', last_name: 'Reyes' })
-    await made(app, 'note', 'add', { contact_id: ids.noteOnly, content: 'Wants the torn screen on the kitchen window replaced next visit.' })
+    await made(app, 'note', 'add', {
+      contact_id: ids.noteOnly,
+      content: 'Wants the torn screen on the kitchen window replaced next visit.',
+    })
     ids.archived = await newContact(app, { first_name: 'Margaret', last_name: 'Thornberry' })
     await made(app, 'contact', 'archive', { contact_id: ids.archived })
 
-    serviceId = (await made(app, 'service', 'create', { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen' })).id
-    ticket = await newTicket(app, ids.jane, { scheduled_start: '2031-03-04T15:00:00Z', line_items: [{ service_id: serviceId, quantity: 12 }] })
+    serviceId = (
+      await made(app, 'service', 'create', { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen' })
+    ).id
+    ticket = await newTicket(app, ids.jane, {
+      scheduled_start: '2031-03-04T15:00:00Z',
+      line_items: [{ service_id: serviceId, quantity: 12 }],
+    })
     await made(app, 'note', 'add', { ticket_id: ticket.id, content: 'Chandelier in the foyer needs a tall ladder.' })
     invoice = await made(app, 'invoice', 'create_from_ticket', { ticket_id: ticket.id })
     await asTenant(app, (tx) => tx.query(`update tickets set status = 'completed', closed_at = now() where id = $1`, [ticket.id]))
-    const lead = await made(app, 'lead', 'create', { raw_notes: 'Called about gutter cleaning for a two story house.', name: 'Peter Gutierrez',
-      phone: '256-555-3141', email: 'peter.g@example.com' })
+    const lead = await made(app, 'lead', 'create', {
+      raw_notes: 'Called about gutter cleaning for a two story house.',
+      name: 'Peter Gutierrez',
+      phone: '256-555-3141',
+      email: 'peter.g@example.com',
+    })
     ids.lead = lead.id
   })
   afterAll(() => app.close())
@@ -69,7 +94,11 @@ describe.each(engines)('universal search (%s)', (engine) => {
   it('lists the names holding every word as typed without their near names; near names only for a typo', async () => {
     // Looking up every near name costs a large business a thousand entries or more, for names nobody asked for.
     expect(ofKind(await search({ q: 'Margaret Thornton' }), 'contact').map((h) => h.id)).toEqual([ids.margaret])
-    expect(ofKind(await search({ q: 'thornton' }), 'contact').map((h) => h.id).sort()).toEqual([ids.margaret, ids.glass].sort())
+    expect(
+      ofKind(await search({ q: 'thornton' }), 'contact')
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual([ids.margaret, ids.glass].sort())
     const near = ofKind(await search({ q: 'Margaret Thornbery' }), 'contact')
     expect(near.map((h) => h.id).sort()).toEqual([ids.archived, ids.margaret].sort())
     expect(near.every((h) => h.matched === 'name')).toBe(true)
@@ -83,7 +112,10 @@ describe.each(engines)('universal search (%s)', (engine) => {
     }
     expect(ofKind(await search({ q: '014' }), 'contact').map((h) => h.id)).not.toContain(ids.margaret)
     for (const q of ['+1 (256) 555-0142', '2565550142']) {
-      expect((await app.query({ type: 'contacts', q })).body.data.items.map((c: any) => c.id), `contacts?q=${q}`).toContain(ids.margaret)
+      expect(
+        (await app.query({ type: 'contacts', q })).body.data.items.map((c: any) => c.id),
+        `contacts?q=${q}`,
+      ).toContain(ids.margaret)
     }
     expect(ofKind(await search({ q: 'jane@example.com' }), 'contact')[0].id).toBe(ids.jane)
     const street = ofKind(await search({ q: 'whitesburg' }), 'contact')[0]
@@ -128,7 +160,7 @@ describe.each(engines)('universal search (%s)', (engine) => {
     expect(ofKind(await search({ q: 'Petr Gutierez' }), 'lead')[0]?.id).toBe(ids.lead)
   })
 
-  it('finds the product\'s own actions and data types by name, keywords and description, typos too', async () => {
+  it("finds the product's own actions and data types by name, keywords and description, typos too", async () => {
     const cancel = ofKind(await search({ q: 'cancel appointment' }), 'action')
     expect(cancel[0]).toMatchObject({ id: 'ticket.cancel', label: 'ticket.cancel' })
     expect(cancel[0].detail.length).toBeGreaterThan(10)
@@ -162,7 +194,10 @@ describe.each(engines)('universal search (%s)', (engine) => {
     expect(ofKind(await search({ q: 'elderly', attribute: 'pets:cat' }), 'contact').map((h) => h.id)).toEqual([ids.walter])
     expect(ofKind(await search({ q: 'elderly', city: 'owens cross roads' }), 'contact').map((h) => h.id)).toEqual([ids.walter])
     expect(ofKind(await search({ q: 'elderly', postal_code: '35802' }), 'contact').map((h) => h.id)).toEqual([ids.margaret])
-    const screens = ofKind(await search({ q: 'smith', service_id: serviceId, received_from: '2031-03-01', received_to: '2031-03-04' }), 'contact')
+    const screens = ofKind(
+      await search({ q: 'smith', service_id: serviceId, received_from: '2031-03-01', received_to: '2031-03-04' }),
+      'contact',
+    )
     expect(screens.map((h) => h.id)).toEqual([ids.jane])
     expect(ofKind(await search({ q: 'smith', received_from: '2031-03-05' }), 'contact')).toEqual([])
     expect(ofKind(await search({ q: 'smith', received_to: '2031-03-03' }), 'contact')).toEqual([])
@@ -192,9 +227,14 @@ describe.each(engines)('universal search (%s)', (engine) => {
   })
 
   it('names the field of a bad request, and has no records of its own by id', async () => {
-    for (const [params, field] of [[{}, 'q'], [{ q: '  ' }, 'q'], [{ q: 'jane', kinds: 'contact,people' }, 'kinds'],
-      [{ q: 'jane', attribute: 'Has Screens' }, 'attribute'], [{ q: 'jane', received_from: '2031-03-05', received_to: '2031-03-01' }, 'received_to'],
-      [{ q: 'jane', service_id: 'screen' }, 'service_id']] as const) {
+    for (const [params, field] of [
+      [{}, 'q'],
+      [{ q: '  ' }, 'q'],
+      [{ q: 'jane', kinds: 'contact,people' }, 'kinds'],
+      [{ q: 'jane', attribute: 'Has Screens' }, 'attribute'],
+      [{ q: 'jane', received_from: '2031-03-05', received_to: '2031-03-01' }, 'received_to'],
+      [{ q: 'jane', service_id: 'screen' }, 'service_id'],
+    ] as const) {
       const res = await app.query({ type: 'search', ...params })
       expectError(res, 400, 'VALIDATION_ERROR')
       expect(fieldsOf(res), JSON.stringify(params)).toEqual([field])

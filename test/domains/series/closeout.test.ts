@@ -18,21 +18,41 @@ describe.each(engines)('close-out of a visit of a series (%s)', (engine) => {
   })
   afterAll(() => f?.app.close())
 
-  const seriesTickets = async (seriesId: string) => (await f.app.t.db.query<any>(
-    'select id, number, status, scheduled_start from tickets where series_id = $1 order by scheduled_start', [seriesId])).rows
-  const contactTickets = async () => (await f.app.t.db.query<any>('select count(*)::int as n from tickets where contact_id = $1', [f.contactId])).rows[0].n
+  const seriesTickets = async (seriesId: string) =>
+    (
+      await f.app.t.db.query<any>('select id, number, status, scheduled_start from tickets where series_id = $1 order by scheduled_start', [
+        seriesId,
+      ])
+    ).rows
+  const contactTickets = async () =>
+    (await f.app.t.db.query<any>('select count(*)::int as n from tickets where contact_id = $1', [f.contactId])).rows[0].n
 
   /** Steps 1 and 2 of the close-out of a ticket, through the API as the technician. */
   async function workAndNotes(ticketId: string) {
     expectData(await tom.action('closeout', 'start', { ticket_id: ticketId }))
     const lines = (await f.app.t.db.query<any>('select id from ticket_line_items where ticket_id = $1', [ticketId])).rows
-    expectData(await tom.action('closeout', 'save_work', { ticket_id: ticketId, duration_minutes: 60, line_items: lines.map((l) => ({ line_item_id: l.id })) }))
+    expectData(
+      await tom.action('closeout', 'save_work', {
+        ticket_id: ticketId,
+        duration_minutes: 60,
+        line_items: lines.map((l) => ({ line_item_id: l.id })),
+      }),
+    )
     expectData(await tom.action('closeout', 'save_notes', { ticket_id: ticketId, notes: '', no_notes: true }))
   }
 
   it('offers "keep the series" first and chosen, books nothing new, and names the series\' next visit as the next ticket', async () => {
-    const series = expectData(await f.app.action('series', 'create', { contact_id: f.contactId, rule: 'FREQ=WEEKLY;BYDAY=TH', start_date: '2026-11-05',
-      start_time: '15:00', duration_minutes: 60, technician_ids: [f.techId], line_items: [{ service_id: f.services.window }] }))
+    const series = expectData(
+      await f.app.action('series', 'create', {
+        contact_id: f.contactId,
+        rule: 'FREQ=WEEKLY;BYDAY=TH',
+        start_date: '2026-11-05',
+        start_time: '15:00',
+        duration_minutes: 60,
+        technician_ids: [f.techId],
+        line_items: [{ service_id: f.services.window }],
+      }),
+    )
     const [first, second] = await seriesTickets(series.id)
     const before = await contactTickets()
     clock = new Date('2026-11-05T21:30:00Z')
@@ -40,7 +60,9 @@ describe.each(engines)('close-out of a visit of a series (%s)', (engine) => {
     const next = await tomPages.get(`/tickets/${first.id}/closeout/next`)
     expect(next.status).toBe(200)
     const form = formHtml(next.html, `/tickets/${first.id}/closeout/next`)
-    expect(form).toMatch(/<input type="radio" name="kind" value="keep_series" required checked>\s*Keep the series <small>\(next visit Thu 2026-11-12 15:00\)<\/small>/)
+    expect(form).toMatch(
+      /<input type="radio" name="kind" value="keep_series" required checked>\s*Keep the series <small>\(next visit Thu 2026-11-12 15:00\)<\/small>/,
+    )
     expect(form).not.toMatch(/value="schedule" required checked/)
     const saved = await tomPages.submit(next.html, `/tickets/${first.id}/closeout/next`, [['kind', 'keep_series']])
     expect(saved.status).toBe(303)
@@ -51,7 +73,10 @@ describe.each(engines)('close-out of a visit of a series (%s)', (engine) => {
     const done = expectData(await tom.action('closeout', 'complete', { ticket_id: first.id }))
     expect(done.result.next_ticket.id).toBe(second.id)
     expect(await contactTickets()).toBe(before)
-    expect((await seriesTickets(series.id)).map((t) => t.status)).toEqual(['completed', ...Array((await seriesTickets(series.id)).length - 1).fill('scheduled')])
+    expect((await seriesTickets(series.id)).map((t) => t.status)).toEqual([
+      'completed',
+      ...Array((await seriesTickets(series.id)).length - 1).fill('scheduled'),
+    ])
   })
 
   it('refuses keep_series for a ticket of no series, naming the field, and does not offer it on the page', async () => {
@@ -60,10 +85,20 @@ describe.each(engines)('close-out of a visit of a series (%s)', (engine) => {
     await workAndNotes(id)
     const page = await tomPages.get(`/tickets/${id}/closeout/next`)
     expect(page.html).not.toContain('keep_series')
-    expectFields(await tom.action('closeout', 'save_next', { ticket_id: id, next_service: { kind: 'keep_series' } }), ['data.next_service.kind'])
+    expectFields(await tom.action('closeout', 'save_next', { ticket_id: id, next_service: { kind: 'keep_series' } }), [
+      'data.next_service.kind',
+    ])
     const owner = await signedIn(f.app, f.app.tenant.owner_user_id)
-    expectFields(await owner.action('ticket', 'close', { ticket_id: id, duration_minutes: 60, line_items: [{ service_id: f.services.window }],
-      notes: '', next_service: { kind: 'keep_series' } }), ['data.next_service.kind'])
+    expectFields(
+      await owner.action('ticket', 'close', {
+        ticket_id: id,
+        duration_minutes: 60,
+        line_items: [{ service_id: f.services.window }],
+        notes: '',
+        next_service: { kind: 'keep_series' },
+      }),
+      ['data.next_service.kind'],
+    )
     expect((await f.app.t.db.query<any>('select status from tickets where id = $1', [id])).rows[0].status).toBe('scheduled')
   })
 })

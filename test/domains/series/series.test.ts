@@ -34,20 +34,31 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
   /** A customer of their own with an address, so no two tests share a calendar. */
   async function customer(): Promise<{ contactId: string; addressId: string }> {
     customers += 1
-    const c = expectData(await app.action('contact', 'create', { display_name: `Series Customer ${customers}`, email: `series${customers}@example.test` }))
+    const c = expectData(
+      await app.action('contact', 'create', { display_name: `Series Customer ${customers}`, email: `series${customers}@example.test` }),
+    )
     return { contactId: c.id, addressId: await insertAddress(app, c.id, `${customers} Elm St`) }
   }
 
   async function createSeries(extra: Record<string, unknown>): Promise<any> {
     const c = await customer()
-    return expectData(await app.action('series', 'create', { contact_id: c.contactId, address_id: c.addressId,
-      line_items: [{ service_id: windows.id }], ...extra }))
+    return expectData(
+      await app.action('series', 'create', {
+        contact_id: c.contactId,
+        address_id: c.addressId,
+        line_items: [{ service_id: windows.id }],
+        ...extra,
+      }),
+    )
   }
 
   /** Every ticket of a series (and of the series split from it), earliest first, as stored. */
   async function visits(seriesIds: string | string[]): Promise<any[]> {
-    const r = await app.t.db.query(`select id, number, status, series_id, series_occurrence, scheduled_start, scheduled_end, confirmation_status
-      from tickets where tenant_id = $1 and series_id = any($2::uuid[]) order by scheduled_start`, [app.tenant.tenant_id, [seriesIds].flat()])
+    const r = await app.t.db.query(
+      `select id, number, status, series_id, series_occurrence, scheduled_start, scheduled_end, confirmation_status
+      from tickets where tenant_id = $1 and series_id = any($2::uuid[]) order by scheduled_start`,
+      [app.tenant.tenant_id, [seriesIds].flat()],
+    )
     return r.rows
   }
   /**
@@ -63,7 +74,12 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
   const active = (list: any[]) => list.filter((v) => v.status !== 'cancelled')
 
   it('books a visit every two weeks at 09:00 local time across the spring daylight-saving change, each a ticket of its series', async () => {
-    const s = await createSeries({ rule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU', start_date: '2026-02-24', start_time: '09:00', technician_ids: [techId] })
+    const s = await createSeries({
+      rule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU',
+      start_date: '2026-02-24',
+      start_time: '09:00',
+      technician_ids: [techId],
+    })
     expect(s.status).toBe('active')
     expect(s.time_zone).toBe(NY)
     expect(s.duration_minutes).toBe(90)
@@ -88,7 +104,11 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
   it('expands monthly weekdays and seasons, and refuses rules it cannot keep with a VALIDATION_ERROR naming the rule', async () => {
     const second = await createSeries({ rule: 'FREQ=MONTHLY;BYDAY=2TU', start_date: '2026-03-01', start_time: '08:30' })
     expect((await visits(second.id)).map(local)).toEqual(['2026-03-10 08:30', '2026-04-14 08:30'])
-    const season = await createSeries({ rule: 'RRULE:freq=weekly;interval=4;bymonth=4,5,6,7,8,9,10', start_date: '2026-03-02', start_time: '13:00' })
+    const season = await createSeries({
+      rule: 'RRULE:freq=weekly;interval=4;bymonth=4,5,6,7,8,9,10',
+      start_date: '2026-03-02',
+      start_time: '13:00',
+    })
     expect(season.rule).toBe('FREQ=WEEKLY;INTERVAL=4;BYMONTH=4,5,6,7,8,9,10')
     // Every fourth Monday from 2 March, but only from April: 30 March is in March, so the first visit is 27 April (beyond the horizon).
     expect(await visits(season.id)).toEqual([])
@@ -101,9 +121,14 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
     }
     const c = await customer()
     for (const rule of ['FREQ=WEEKLY;COUNT=5', 'FREQ=DAILY;BYHOUR=9,15', 'FREQ=HOURLY', 'every other week', 'FREQ=MONTHLY;BYMONTH=13']) {
-      expectFields(await app.action('series', 'create', { contact_id: c.contactId, rule, start_date: '2026-03-01', start_time: '09:00' }), ['data.rule'])
+      expectFields(await app.action('series', 'create', { contact_id: c.contactId, rule, start_date: '2026-03-01', start_time: '09:00' }), [
+        'data.rule',
+      ])
     }
-    expectFields(await app.action('series', 'create', { contact_id: c.contactId, rule: 'FREQ=WEEKLY', start_date: '2026-03-01', start_time: '9am' }), ['data.start_time'])
+    expectFields(
+      await app.action('series', 'create', { contact_id: c.contactId, rule: 'FREQ=WEEKLY', start_date: '2026-03-01', start_time: '9am' }),
+      ['data.start_time'],
+    )
     expect((await app.t.db.query('select count(*)::int as n from series where contact_id = $1', [c.contactId])).rows[0].n).toBe(0)
   })
 
@@ -152,20 +177,39 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
     }
   })
 
-  it('changes this visit only, then all visits (time across the change, technician, price), keeping the moved one\'s time', async () => {
-    const s = await createSeries({ rule: 'FREQ=WEEKLY;BYDAY=TH', start_date: '2026-02-26', start_time: '09:00', technician_ids: [techId],
-      line_items: [{ service_id: gutters.id, unit_price_cents: 9000 }] })
+  it("changes this visit only, then all visits (time across the change, technician, price), keeping the moved one's time", async () => {
+    const s = await createSeries({
+      rule: 'FREQ=WEEKLY;BYDAY=TH',
+      start_date: '2026-02-26',
+      start_time: '09:00',
+      technician_ids: [techId],
+      line_items: [{ service_id: gutters.id, unit_price_cents: 9000 }],
+    })
     const list = await visits(s.id)
     const moved = list[2]
     expectFields(await app.action('series', 'update', { series_id: s.id, scope: 'all' }, why), ['data'])
     expectFields(await app.action('series', 'update', { series_id: s.id, scope: 'this', start_time: '15:00' }, why), ['data.ticket_id'])
-    const one = expectData(await app.action('series', 'update', { series_id: s.id, scope: 'this', ticket_id: moved.id, start_time: '15:00' }, why))
+    const one = expectData(
+      await app.action('series', 'update', { series_id: s.id, scope: 'this', ticket_id: moved.id, start_time: '15:00' }, why),
+    )
     expect(one.changed_ticket_ids).toEqual([moved.id])
     let now = await visits(s.id)
     expect(now.map(local)[2]).toBe('2026-03-12 15:00')
     expect(now.map(local).filter((t) => t.endsWith('09:00'))).toHaveLength(list.length - 1)
-    const all = expectData(await app.action('series', 'update', { series_id: s.id, scope: 'all', start_time: '10:00',
-      technician_ids: [otherTechId], line_items: [{ service_id: gutters.id, unit_price_cents: 9900 }] }, why))
+    const all = expectData(
+      await app.action(
+        'series',
+        'update',
+        {
+          series_id: s.id,
+          scope: 'all',
+          start_time: '10:00',
+          technician_ids: [otherTechId],
+          line_items: [{ service_id: gutters.id, unit_price_cents: 9900 }],
+        },
+        why,
+      ),
+    )
     expect(all.start_time).toBe('10:00')
     expect(all.technician_ids).toEqual([otherTechId])
     now = await visits(s.id)
@@ -184,12 +228,28 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
   })
 
   it('changes this and all future visits by splitting the series, leaving earlier visits as they were', async () => {
-    const s = await createSeries({ rule: 'FREQ=WEEKLY;BYDAY=FR', start_date: '2026-02-27', start_time: '09:00',
-      line_items: [{ service_id: gutters.id, unit_price_cents: 8000 }] })
+    const s = await createSeries({
+      rule: 'FREQ=WEEKLY;BYDAY=FR',
+      start_date: '2026-02-27',
+      start_time: '09:00',
+      line_items: [{ service_id: gutters.id, unit_price_cents: 8000 }],
+    })
     const list = await visits(s.id)
     const from = list[3]
-    const next = expectData(await app.action('series', 'update', { series_id: s.id, scope: 'this_and_future', ticket_id: from.id,
-      start_time: '08:00', line_items: [{ service_id: gutters.id, unit_price_cents: 8800 }] }, why))
+    const next = expectData(
+      await app.action(
+        'series',
+        'update',
+        {
+          series_id: s.id,
+          scope: 'this_and_future',
+          ticket_id: from.id,
+          start_time: '08:00',
+          line_items: [{ service_id: gutters.id, unit_price_cents: 8800 }],
+        },
+        why,
+      ),
+    )
     expect(next.id).not.toBe(s.id)
     expect(next.previous_series_id).toBe(s.id)
     expect(next.start_date).toBe(from.series_occurrence)
@@ -230,7 +290,11 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
       await pass()
       const read = expectData(await app.query({ type: 'series', id: s.id }))
       expect(read.status).toBe('active')
-      expect(active(await visits(s.id)).map(local).slice(-1)).toEqual(['2026-05-30 09:00'])
+      expect(
+        active(await visits(s.id))
+          .map(local)
+          .slice(-1),
+      ).toEqual(['2026-05-30 09:00'])
     } finally {
       clock = new Date('2026-02-20T15:00:00Z')
     }
@@ -246,7 +310,7 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
     expect(active(await visits(other.id)).map(local)).toEqual(before)
   })
 
-  it('ends a series only with the owner\'s approval; the visits after the last day are cancelled and none is booked again', async () => {
+  it("ends a series only with the owner's approval; the visits after the last day are cancelled and none is booked again", async () => {
     const s = await createSeries({ rule: 'FREQ=MONTHLY;BYMONTHDAY=15', start_date: '2026-03-15', start_time: '09:00' })
     expect(await visits(s.id)).toHaveLength(2)
     const asked = expectData(await app.action('series', 'end', { series_id: s.id, reason: 'moved away' }, why), 202)
@@ -269,9 +333,21 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
 
   it('books a visit whose technician is already busy then without them, and says so', async () => {
     const c = await customer()
-    const busy = expectData(await app.action('ticket', 'create', { contact_id: c.contactId, scheduled_start: '2026-03-17T14:30', duration_minutes: 60,
-      technician_ids: [otherTechId], line_items: [{ service_id: windows.id }] }))
-    const s = await createSeries({ rule: 'FREQ=WEEKLY;BYDAY=TU', start_date: '2026-03-03', start_time: '14:00', technician_ids: [otherTechId] })
+    const busy = expectData(
+      await app.action('ticket', 'create', {
+        contact_id: c.contactId,
+        scheduled_start: '2026-03-17T14:30',
+        duration_minutes: 60,
+        technician_ids: [otherTechId],
+        line_items: [{ service_id: windows.id }],
+      }),
+    )
+    const s = await createSeries({
+      rule: 'FREQ=WEEKLY;BYDAY=TU',
+      start_date: '2026-03-03',
+      start_time: '14:00',
+      technician_ids: [otherTechId],
+    })
     const clash = (await visits(s.id)).find((v) => v.series_occurrence === '2026-03-17')
     expect(s.unassigned).toEqual([{ ticket_id: clash.id, occurrence: '2026-03-17', reason: expect.stringContaining(`#${busy.number}`) }])
     const read = expectData(await app.query({ type: 'tickets', id: clash.id, include: 'technicians' }))
@@ -283,7 +359,12 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
   it('leaves a technician deactivated since off the visits it books next and keeps the others', async () => {
     const dee = await insertUser(app, 'dee@sparkle.test', 'technician', 'Dee Dunn')
     const eli = await insertUser(app, 'eli@sparkle.test', 'technician', 'Eli Eng')
-    const s = await createSeries({ rule: 'FREQ=WEEKLY;BYDAY=WE', start_date: '2026-02-25', start_time: '07:00', technician_ids: [dee, eli] })
+    const s = await createSeries({
+      rule: 'FREQ=WEEKLY;BYDAY=WE',
+      start_date: '2026-02-25',
+      start_time: '07:00',
+      technician_ids: [dee, eli],
+    })
     const before = await visits(s.id)
     expectData(await owner.action('user', 'update', { user_id: dee, active: false }))
     clock = new Date('2026-03-20T15:00:00Z')

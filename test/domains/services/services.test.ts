@@ -6,7 +6,9 @@ import { auditActions, countRows, expectFields, insertUser, newContact, newServi
 
 describe.each(engines)('the service catalog (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('creates each kind of pricing and lists the catalog by name', async () => {
@@ -14,8 +16,13 @@ describe.each(engines)('the service catalog (%s)', (engine) => {
     expect(gutter).toMatchObject({ pricing: 'fixed', price_cents: 15000, taxable: true, status: 'active', unit_name: null })
     const windows = await newService(app, { name: 'Window Cleaning', pricing: 'flexible', description: 'Interior and exterior' })
     expect(windows.price_cents).toBeNull()
-    const screens = await newService(app, { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen',
-      default_duration_minutes: 3 })
+    const screens = await newService(app, {
+      name: 'Screen Cleaning',
+      pricing: 'per_unit',
+      price_cents: 500,
+      unit_name: 'screen',
+      default_duration_minutes: 3,
+    })
     expect(screens.unit_name).toBe('screen')
     await newService(app, { name: 'Squeegee Kit', pricing: 'product', price_cents: 2500, taxable: false })
     const list = expectData(await app.query({ type: 'services' }))
@@ -31,9 +38,14 @@ describe.each(engines)('the service catalog (%s)', (engine) => {
     const before = await countRows(app, 'services')
     expectFields(await app.action('service', 'create', { name: 'No Price', pricing: 'fixed' }), ['data.price_cents'])
     expectFields(await app.action('service', 'create', { name: 'No Unit', pricing: 'per_unit', price_cents: 100 }), ['data.unit_name'])
-    expectFields(await app.action('service', 'create', { name: 'Odd Unit', pricing: 'fixed', price_cents: 100, unit_name: 'pane' }), ['data.unit_name'])
-    expectFields(await app.action('service', 'create', { name: '', pricing: 'hourly', price_cents: -1 }),
-      ['data.name', 'data.pricing', 'data.price_cents'])
+    expectFields(await app.action('service', 'create', { name: 'Odd Unit', pricing: 'fixed', price_cents: 100, unit_name: 'pane' }), [
+      'data.unit_name',
+    ])
+    expectFields(await app.action('service', 'create', { name: '', pricing: 'hourly', price_cents: -1 }), [
+      'data.name',
+      'data.pricing',
+      'data.price_cents',
+    ])
     const dup = await app.action('service', 'create', { name: 'gutter cleaning', pricing: 'fixed', price_cents: 1 })
     expectError(dup, 409, 'CONFLICT')
     expect(dup.body.error.message).toMatch(/already named/)
@@ -45,7 +57,9 @@ describe.each(engines)('the service catalog (%s)', (engine) => {
     const cheaper = expectData(await app.action('service', 'update', { service_id: s.id, price_cents: 18000, description: 'Driveways' }))
     expect(cheaper).toMatchObject({ price_cents: 18000, description: 'Driveways', pricing: 'fixed' })
     expectFields(await app.action('service', 'update', { service_id: s.id, pricing: 'per_unit' }), ['data.unit_name'])
-    const perUnit = expectData(await app.action('service', 'update', { service_id: s.id, pricing: 'per_unit', unit_name: 'square yard', price_cents: 40 }))
+    const perUnit = expectData(
+      await app.action('service', 'update', { service_id: s.id, pricing: 'per_unit', unit_name: 'square yard', price_cents: 40 }),
+    )
     expect(perUnit).toMatchObject({ pricing: 'per_unit', unit_name: 'square yard', price_cents: 40 })
     expectFields(await app.action('service', 'update', { service_id: s.id, pricing: 'flexible' }), ['data.unit_name'])
     const trail = expectData(await app.query({ type: 'services', id: s.id, include: 'audit_trail' })).audit_trail
@@ -57,16 +71,22 @@ describe.each(engines)('the service catalog (%s)', (engine) => {
   it('deletes a never-used service, but a used one can only be archived and stays on its tickets', async () => {
     const unused = await newService(app, { name: 'Typo Servce', pricing: 'flexible' })
     expectError(await app.action('service', 'delete', { service_id: unused.id }), 422, 'REASONING_REQUIRED')
-    expect(expectData(await app.action('service', 'delete', { service_id: unused.id }, { reasoning: 'Created by mistake, misspelled' })))
-      .toEqual({ id: unused.id, deleted: true })
+    expect(
+      expectData(await app.action('service', 'delete', { service_id: unused.id }, { reasoning: 'Created by mistake, misspelled' })),
+    ).toEqual({ id: unused.id, deleted: true })
     expectError(await app.query({ type: 'services', id: unused.id }), 404, 'NOT_FOUND')
     const trail = expectData(await app.query({ type: 'audit_trail', entity_id: unused.id })).items
     expect(trail.map((a: any) => a.action)).toEqual(['delete', 'create'])
 
     const used = await newService(app, { name: 'Skylight Cleaning', pricing: 'fixed', price_cents: 4000 })
     const contact = await newContact(app, 'Used Service Customer')
-    const ticket = expectData(await app.action('ticket', 'create', { contact_id: contact, scheduled_start: '2031-03-03T15:00:00Z',
-      line_items: [{ service_id: used.id }] }))
+    const ticket = expectData(
+      await app.action('ticket', 'create', {
+        contact_id: contact,
+        scheduled_start: '2031-03-03T15:00:00Z',
+        line_items: [{ service_id: used.id }],
+      }),
+    )
     const refused = await app.action('service', 'delete', { service_id: used.id }, { reasoning: 'No longer offered' })
     expectError(refused, 409, 'CONFLICT')
     expect(refused.body.error.message).toMatch(/archive it/)
@@ -77,8 +97,11 @@ describe.each(engines)('the service catalog (%s)', (engine) => {
     expect(expectData(await app.query({ type: 'services', status: 'archived' })).items.map((s: any) => s.id)).toContain(used.id)
     const kept = expectData(await app.query({ type: 'tickets', id: ticket.id, include: 'line_items' }))
     expect(kept.line_items[0]).toMatchObject({ service_id: used.id, description: 'Skylight Cleaning', unit_price_cents: 4000 })
-    const rebook = await app.action('ticket', 'create', { contact_id: contact, scheduled_start: '2031-03-04T15:00:00Z',
-      line_items: [{ service_id: used.id }] })
+    const rebook = await app.action('ticket', 'create', {
+      contact_id: contact,
+      scheduled_start: '2031-03-04T15:00:00Z',
+      line_items: [{ service_id: used.id }],
+    })
     expectFields(rebook, ['data.line_items.0.service_id'])
     expect(rebook.body.error.message).toMatch(/archived/)
     expect(await auditActions(app, 'services', used.id)).toEqual(['create', 'archive'])

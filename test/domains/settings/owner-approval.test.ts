@@ -17,7 +17,10 @@ describe.each(engines)('settings that move money or replies wait for the owner w
 
   beforeAll(async () => {
     app = await startTestApp(engine)
-    await app.ownerAction('settings', 'update', { payment_instructions: 'Checks payable to Sparkle Windows', reply_to_email: 'office@sparkle.test' })
+    await app.ownerAction('settings', 'update', {
+      payment_instructions: 'Checks payable to Sparkle Windows',
+      reply_to_email: 'office@sparkle.test',
+    })
     owner = await pageClient(app, 'owner@sparkle.test')
     mcp = await connectMcp(app.url, app.tenant.agent_token)
   })
@@ -28,8 +31,12 @@ describe.each(engines)('settings that move money or replies wait for the owner w
 
   it('through the API: the call waits, nothing changes, the card shows each field before and after, and Allow Once applies it', async () => {
     const before = await settings()
-    const queued = await app.action('settings', 'update', { payment_instructions: 'Wire to account 99-1234 at Far Bank',
-      reply_to_email: 'billing@elsewhere.test', reminder_time: '08:00' }, { reasoning: why })
+    const queued = await app.action(
+      'settings',
+      'update',
+      { payment_instructions: 'Wire to account 99-1234 at Far Bank', reply_to_email: 'billing@elsewhere.test', reminder_time: '08:00' },
+      { reasoning: why },
+    )
     expect(queued.status).toBe(202)
     const requestId = expectData(queued, 202).request_id
     expect(await settings()).toEqual(before)
@@ -45,8 +52,11 @@ describe.each(engines)('settings that move money or replies wait for the owner w
 
     const allowed = await owner.submit(page.html, `/review/${requestId}`, [['decision', 'allow_once']])
     expect(allowed.location).toBe('/review?done=executed')
-    expect(await settings()).toMatchObject({ payment_instructions: 'Wire to account 99-1234 at Far Bank', reply_to_email: 'billing@elsewhere.test',
-      reminder_time: '08:00' })
+    expect(await settings()).toMatchObject({
+      payment_instructions: 'Wire to account 99-1234 at Far Bank',
+      reply_to_email: 'billing@elsewhere.test',
+      reminder_time: '08:00',
+    })
     const trail = expectData(await app.query({ type: 'settings', id: app.tenant.tenant_id, include: 'audit_trail' })).audit_trail
     expect(trail.at(-1)).toMatchObject({ action: 'update', actor_type: 'agent', reasoning: why })
   })
@@ -63,8 +73,15 @@ describe.each(engines)('settings that move money or replies wait for the owner w
   })
 
   it('hours, reminders and the other everyday settings still change at once', async () => {
-    const changed = expectData(await app.action('settings', 'update', { business_hours: { sat: [['09:00', '12:00']] }, reminder_time: '10:00',
-      send_reminders: true, invoice_terms_days: 30, timezone: 'America/Chicago' }))
+    const changed = expectData(
+      await app.action('settings', 'update', {
+        business_hours: { sat: [['09:00', '12:00']] },
+        reminder_time: '10:00',
+        send_reminders: true,
+        invoice_terms_days: 30,
+        timezone: 'America/Chicago',
+      }),
+    )
     expect(changed).toMatchObject({ reminder_time: '10:00', invoice_terms_days: 30 })
     expect(changed.business_hours.sat).toEqual([['09:00', '12:00']])
   })
@@ -77,18 +94,26 @@ describe.each(engines)('settings that move money or replies wait for the owner w
     expect(listed.actions.find((l: string) => l.startsWith('settings.update '))).toMatch(/approval:name,reply_to_email/)
 
     const before = await settings()
-    const queued = (await tool('crm_action', { domain: 'settings', action: 'update', data: { currency: 'EUR', default_tax_rate_bp: 0 }, reasoning: why })).json
+    const queued = (
+      await tool('crm_action', { domain: 'settings', action: 'update', data: { currency: 'EUR', default_tax_rate_bp: 0 }, reasoning: why })
+    ).json
     expect(queued).toMatchObject({ status: 'pending_authorization' })
     expect(await settings()).toEqual(before)
 
-    const always = await owner.submit((await owner.get('/review')).html, `/review/${queued.request_id}`, [['decision', 'allow_always'], ['confirm', 'yes']])
+    const always = await owner.submit((await owner.get('/review')).html, `/review/${queued.request_id}`, [
+      ['decision', 'allow_always'],
+      ['confirm', 'yes'],
+    ])
     expect(always.status).toBe(400)
     expect(always.html).toContain('allow_always cannot apply')
     expect(await settings()).toEqual(before)
     expect((await tool('crm_authorization_status', { request_id: queued.request_id })).json).toMatchObject({ status: 'pending' })
     const levels = expectData(await app.query({ type: 'permissions' })).items
-    expect(levels.find((p: any) => p.action === 'settings.update')).toMatchObject({ effective: 'unrestricted',
-      override: null, owner_approves: ['name', 'reply_to_email', 'payment_instructions', 'currency', 'default_tax_rate_bp'] })
+    expect(levels.find((p: any) => p.action === 'settings.update')).toMatchObject({
+      effective: 'unrestricted',
+      override: null,
+      owner_approves: ['name', 'reply_to_email', 'payment_instructions', 'currency', 'default_tax_rate_bp'],
+    })
 
     // The owner asks about every settings change and lets all of them through with a rule: the money fields still wait.
     await app.ownerAction('permission', 'set', { action: 'settings.update', permission: 'requires_authorization' })
@@ -97,14 +122,18 @@ describe.each(engines)('settings that move money or replies wait for the owner w
     const still = (await tool('crm_action', { domain: 'settings', action: 'update', data: { reply_to_email: null }, reasoning: why })).json
     expect(still).toMatchObject({ status: 'pending_authorization' })
     await app.ownerAction('permission', 'set', { action: 'settings.update', permission: 'unrestricted' })
-    const again = (await tool('crm_action', { domain: 'settings', action: 'update', data: { payment_instructions: 'Cash only' }, reasoning: why })).json
+    const again = (
+      await tool('crm_action', { domain: 'settings', action: 'update', data: { payment_instructions: 'Cash only' }, reasoning: why })
+    ).json
     expect(again).toMatchObject({ status: 'pending_authorization' })
     expect((await settings()).reply_to_email).toBe(before.reply_to_email)
 
     const once = await app.ownerAction('authorization', 'decide', { request_id: queued.request_id, decision: 'allow_once' })
     expect(once).toMatchObject({ status: 'executed' })
     expect(await settings()).toMatchObject({ currency: 'EUR', default_tax_rate_bp: 0 })
-    expect((await tool('crm_authorization_status', { request_id: queued.request_id })).json).toMatchObject({ status: 'executed', decision: 'allow_once' })
+    expect((await tool('crm_authorization_status', { request_id: queued.request_id })).json).toMatchObject({
+      status: 'executed',
+      decision: 'allow_once',
+    })
   })
 })
-

@@ -6,28 +6,61 @@ import { auditActions, expectFields, insertUser, signedIn } from '../tickets/fix
 
 describe.each(engines)('business settings (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('reads the defaults of a new business', async () => {
     const s = expectData(await app.query({ type: 'settings' })).items[0]
-    expect(s).toMatchObject({ id: app.tenant.tenant_id, name: 'Sparkle Windows', timezone: 'America/Chicago', currency: 'USD',
-      default_tax_rate_bp: 0, invoice_prefix: 'INV', invoice_terms_days: 15 })
+    expect(s).toMatchObject({
+      id: app.tenant.tenant_id,
+      name: 'Sparkle Windows',
+      timezone: 'America/Chicago',
+      currency: 'USD',
+      default_tax_rate_bp: 0,
+      invoice_prefix: 'INV',
+      invoice_terms_days: 15,
+    })
     expect(s.business_hours.mon).toEqual([['08:00', '17:00']])
     expect(s.business_hours.sun).toEqual([])
   })
 
   it('updates only the fields given, merges weekdays, and records the change', async () => {
     const owner = await signedIn(app, app.tenant.owner_user_id)
-    const updated = expectData(await owner.action('settings', 'update', {
-      name: 'Sparkle Window Co', timezone: 'America/New_York', default_tax_rate_bp: 825,
-      business_hours: { sat: [['09:00', '12:00']], mon: [['07:30', '12:00'], ['13:00', '18:00']] },
-      reply_to_email: 'office@sparkle.test', payment_instructions: 'Checks payable to Sparkle Window Co',
-    }))
-    expect(updated).toMatchObject({ name: 'Sparkle Window Co', timezone: 'America/New_York', default_tax_rate_bp: 825,
-      reply_to_email: 'office@sparkle.test', currency: 'USD', invoice_prefix: 'INV' })
-    expect(updated.business_hours).toMatchObject({ sat: [['09:00', '12:00']], mon: [['07:30', '12:00'], ['13:00', '18:00']],
-      tue: [['08:00', '17:00']], sun: [] })
+    const updated = expectData(
+      await owner.action('settings', 'update', {
+        name: 'Sparkle Window Co',
+        timezone: 'America/New_York',
+        default_tax_rate_bp: 825,
+        business_hours: {
+          sat: [['09:00', '12:00']],
+          mon: [
+            ['07:30', '12:00'],
+            ['13:00', '18:00'],
+          ],
+        },
+        reply_to_email: 'office@sparkle.test',
+        payment_instructions: 'Checks payable to Sparkle Window Co',
+      }),
+    )
+    expect(updated).toMatchObject({
+      name: 'Sparkle Window Co',
+      timezone: 'America/New_York',
+      default_tax_rate_bp: 825,
+      reply_to_email: 'office@sparkle.test',
+      currency: 'USD',
+      invoice_prefix: 'INV',
+    })
+    expect(updated.business_hours).toMatchObject({
+      sat: [['09:00', '12:00']],
+      mon: [
+        ['07:30', '12:00'],
+        ['13:00', '18:00'],
+      ],
+      tue: [['08:00', '17:00']],
+      sun: [],
+    })
     const read = expectData(await app.query({ type: 'settings', id: app.tenant.tenant_id, include: 'audit_trail' }))
     expect(read.timezone).toBe('America/New_York')
     const entry = read.audit_trail.at(-1)
@@ -51,9 +84,21 @@ describe.each(engines)('business settings (%s)', (engine) => {
     const backwards = await app.action('settings', 'update', { invoice_terms_days: 45, business_hours: { wed: [['17:00', '08:00']] } })
     expectFields(backwards, ['data.business_hours.wed.0'])
     expect(backwards.body.error.message).toMatch(/start must be before the end/)
-    expectFields(await app.action('settings', 'update', { business_hours: { thu: [['08:00', '12:00'], ['11:00', '15:00']] } }),
-      ['data.business_hours.thu.1'])
-    expectFields(await app.action('settings', 'update', { currency: 'usd', invoice_prefix: 'inv-2026' }), ['data.currency', 'data.invoice_prefix'])
+    expectFields(
+      await app.action('settings', 'update', {
+        business_hours: {
+          thu: [
+            ['08:00', '12:00'],
+            ['11:00', '15:00'],
+          ],
+        },
+      }),
+      ['data.business_hours.thu.1'],
+    )
+    expectFields(await app.action('settings', 'update', { currency: 'usd', invoice_prefix: 'inv-2026' }), [
+      'data.currency',
+      'data.invoice_prefix',
+    ])
     expect(expectData(await app.query({ type: 'settings' })).items[0]).toEqual(before)
   })
 

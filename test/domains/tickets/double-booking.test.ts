@@ -25,7 +25,9 @@ describe.each(engines)('double booking (%s)', (engine) => {
     const before = await countRows(app, 'tickets')
     const clash = await create('2030-06-10T15:30:00Z', '2030-06-10T17:00:00Z', [theo, tess])
     expectError(clash, 409, 'CONFLICT')
-    expect(clash.body.error.message).toContain(`Tess Tran (user id ${tess}) is already booked on ticket #${first.number} (ticket id ${first.id})`)
+    expect(clash.body.error.message).toContain(
+      `Tess Tran (user id ${tess}) is already booked on ticket #${first.number} (ticket id ${first.id})`,
+    )
     expect(clash.body.error.message).toContain('Mon 2030-06-10 09:00 to Mon 2030-06-10 11:00 (America/Chicago)')
     expect(clash.body.error.details).toMatchObject({ ticket_id: first.id, ticket_number: first.number, technician_id: tess })
     expect(await countRows(app, 'tickets')).toBe(before)

@@ -13,8 +13,12 @@ export interface SignedIn {
 
 /** Adds a team member straight to the database (as setup, not under test) and returns their id. */
 export async function insertUser(app: TestApp, email: string, role: 'owner' | 'technician', name: string): Promise<string> {
-  const r = await app.t.db.query<{ id: string }>('insert into users (tenant_id, email, name, role) values ($1, $2, $3, $4) returning id',
-    [app.tenant.tenant_id, email, name, role])
+  const r = await app.t.db.query<{ id: string }>('insert into users (tenant_id, email, name, role) values ($1, $2, $3, $4) returning id', [
+    app.tenant.tenant_id,
+    email,
+    name,
+    role,
+  ])
   return r.rows[0].id
 }
 
@@ -25,7 +29,8 @@ export async function signedIn(app: TestApp, userId: string): Promise<SignedIn> 
   return {
     userId,
     action: (domain, action, data) => b.call('POST', '/api/actions', { domain, action, data }, { 'x-csrf-token': csrf }),
-    query: (params) => b.call('GET', `/api/data?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]))}`),
+    query: (params) =>
+      b.call('GET', `/api/data?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]))}`),
   }
 }
 
@@ -38,7 +43,8 @@ export async function newContact(app: TestApp, name: string): Promise<string> {
 export async function insertAddress(app: TestApp, contactId: string, line1 = '100 Main St'): Promise<string> {
   const r = await app.t.db.query<{ id: string }>(
     `insert into addresses (tenant_id, contact_id, line1, city, state, postal_code) values ($1, $2, $3, 'Huntsville', 'AL', '35801') returning id`,
-    [app.tenant.tenant_id, contactId, line1])
+    [app.tenant.tenant_id, contactId, line1],
+  )
   return r.rows[0].id
 }
 

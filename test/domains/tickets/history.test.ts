@@ -38,13 +38,31 @@ describe.each(engines)('the history an agent needs (%s)', (engine) => {
   afterAll(() => app.close())
 
   const customer = async (name: string, extra: Record<string, unknown> = {}) =>
-    expectData(await owner.action('contact', 'create', { display_name: name, email: `${name.split(' ')[0].toLowerCase()}@example.com`, ...extra })).id as string
+    expectData(
+      await owner.action('contact', 'create', { display_name: name, email: `${name.split(' ')[0].toLowerCase()}@example.com`, ...extra }),
+    ).id as string
   const book = async (contactId: string, start: string, technician = tessId, line: Record<string, unknown> = { service_id: windows.id }) =>
-    expectData(await owner.action('ticket', 'create', { contact_id: contactId, scheduled_start: start, technician_ids: [technician], line_items: [line] }))
+    expectData(
+      await owner.action('ticket', 'create', {
+        contact_id: contactId,
+        scheduled_start: start,
+        technician_ids: [technician],
+        line_items: [line],
+      }),
+    )
   const close = async (ticket: any, extra: Record<string, unknown> = {}) =>
-    expectData(await owner.action('ticket', 'close', { ticket_id: ticket.id, duration_minutes: 60, line_items: [{ line_item_id: ticket.line_items[0].id }],
-      notes: '', next_service: { kind: 'none' }, ...extra }))
-  const messagesOf = async (filters: Record<string, string>) => expectData(await owner.query({ type: 'scheduled_messages', ...filters })).items as any[]
+    expectData(
+      await owner.action('ticket', 'close', {
+        ticket_id: ticket.id,
+        duration_minutes: 60,
+        line_items: [{ line_item_id: ticket.line_items[0].id }],
+        notes: '',
+        next_service: { kind: 'none' },
+        ...extra,
+      }),
+    )
+  const messagesOf = async (filters: Record<string, string>) =>
+    expectData(await owner.query({ type: 'scheduled_messages', ...filters })).items as any[]
 
   it('keeps the time actually spent on site on the closed ticket', async () => {
     const ticket = await book(await customer('Olive Oak'), '2026-11-01T09:00')
@@ -66,7 +84,8 @@ describe.each(engines)('the history an agent needs (%s)', (engine) => {
     expect([...closed.cancelled_message_ids].sort()).toEqual(queued.map((m) => m.id).sort())
     const after = await messagesOf({ ticket_id: ticket.id })
     expect(after.map((m) => m.status)).toEqual(after.map(() => 'cancelled'))
-    for (const m of after) expect(m.last_error).toBe(`Not sent: appointment #${ticket.number} was completed before its scheduled time at ${NOW.toISOString()}`)
+    for (const m of after)
+      expect(m.last_error).toBe(`Not sent: appointment #${ticket.number} was completed before its scheduled time at ${NOW.toISOString()}`)
     expect(await messagesOf({ ticket_id: ticket.id, status: 'pending' })).toEqual([])
   })
 
@@ -76,7 +95,9 @@ describe.each(engines)('the history an agent needs (%s)', (engine) => {
     const second = await close(await book(rita, '2026-11-01T11:00', timId), { next_service: { kind: 'reach_out', months: 6 } })
     expect(first.reach_out.already_queued).toBe(false)
     expect(second.reach_out).toMatchObject({ message_id: first.reach_out.message_id, already_queued: true })
-    expect((await messagesOf({ contact_id: rita, kind: 'reach_out', status: 'pending' })).map((m) => m.id)).toEqual([first.reach_out.message_id])
+    expect((await messagesOf({ contact_id: rita, kind: 'reach_out', status: 'pending' })).map((m) => m.id)).toEqual([
+      first.reach_out.message_id,
+    ])
     // A reach-out for another time of year is a different message.
     const later = await close(await book(rita, '2026-11-01T13:00'), { next_service: { kind: 'reach_out', months: 12 } })
     expect(later.reach_out.already_queued).toBe(false)
@@ -98,7 +119,9 @@ describe.each(engines)('the history an agent needs (%s)', (engine) => {
     // Ended 2026-10-30 10:00 CDT, exactly three days before now.
     const forgotten = await book(uma, '2026-10-30T09:00', timId)
     const done = await close(await book(uma, '2026-11-01T09:00'))
-    const free = await close(await book(uma, '2026-11-01T13:00', tessId, { description: 'Goodwill touch-up', quantity: 1, unit_price_cents: 0 }))
+    const free = await close(
+      await book(uma, '2026-11-01T13:00', tessId, { description: 'Goodwill touch-up', quantity: 1, unit_price_cents: 0 }),
+    )
     await book(uma, '2026-11-09T09:00')
     const list = async (filters: Record<string, string> = {}) =>
       expectData(await owner.query({ type: 'unbilled_work', contact_id: uma, ...filters })).items as any[]
@@ -108,7 +131,12 @@ describe.each(engines)('the history an agent needs (%s)', (engine) => {
       [forgotten.number, 'not_closed', 3],
       [done.ticket.number, 'not_invoiced', 0],
     ])
-    expect(items[0]).toMatchObject({ id: forgotten.id, contact_name: 'Uma Unbilled', status: 'scheduled', technicians: [{ user_id: timId, name: 'Tim Tech' }] })
+    expect(items[0]).toMatchObject({
+      id: forgotten.id,
+      contact_name: 'Uma Unbilled',
+      status: 'scheduled',
+      technicians: [{ user_id: timId, name: 'Tim Tech' }],
+    })
     expect(items[1]).toMatchObject({ totals: { total_cents: expect.any(Number) }, actual_minutes: 60, time_on_site: '1h' })
     expect(items[1].totals.total_cents).toBeGreaterThanOrEqual(12000)
     expect(items.map((i) => i.id)).not.toContain(free.ticket.id)
@@ -132,11 +160,21 @@ describe.each(engines)('the history an agent needs (%s)', (engine) => {
     expect(JSON.stringify(bad.body.error)).toContain('reason')
   })
 
-  it('marks the free slots on the customer\'s preferred days and time of day', async () => {
+  it("marks the free slots on the customer's preferred days and time of day", async () => {
     const pia = await customer('Pia Prefers')
-    expectData(await owner.action('contact', 'update', { contact_id: pia, preferences: { preferred_days: ['thu'], time_of_day: 'afternoon' } }))
-    const team = expectData(await owner.query({ type: 'availability', from: '2026-11-04', to: '2026-11-05', duration_minutes: 60,
-      technician_id: timId, contact_id: pia }))
+    expectData(
+      await owner.action('contact', 'update', { contact_id: pia, preferences: { preferred_days: ['thu'], time_of_day: 'afternoon' } }),
+    )
+    const team = expectData(
+      await owner.query({
+        type: 'availability',
+        from: '2026-11-04',
+        to: '2026-11-05',
+        duration_minutes: 60,
+        technician_id: timId,
+        contact_id: pia,
+      }),
+    )
     const slots = team.items[0].slots as any[]
     expect(team.items[0].preferences).toEqual({ preferred_days: ['thu'], time_of_day: 'afternoon' })
     const preferred = slots.filter((s) => s.preferred).map((s) => s.local_start.slice(0, 16))
@@ -150,6 +188,10 @@ describe.each(engines)('the history an agent needs (%s)', (engine) => {
     const missing = await owner.query({ type: 'availability', contact_id: '00000000-0000-4000-8000-000000000000' })
     expectError(missing, 404, 'NOT_FOUND')
     expect(missing.body.error.details.field).toBe('contact_id')
-    expectError(await owner.action('contact', 'update', { contact_id: pia, preferences: { preferred_days: ['someday'] } }), 400, 'VALIDATION_ERROR')
+    expectError(
+      await owner.action('contact', 'update', { contact_id: pia, preferences: { preferred_days: ['someday'] } }),
+      400,
+      'VALIDATION_ERROR',
+    )
   })
 })

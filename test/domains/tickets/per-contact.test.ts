@@ -17,10 +17,21 @@ describe.each(engines)('tickets of several customers in one read (%s)', (engine)
   const t: Record<string, string> = {}
 
   const book = async (contactId: string, start: string, status = 'scheduled', technician?: string) => {
-    const ticket = expectData(await app.action('ticket', 'create', { contact_id: contactId, scheduled_start: start, duration_minutes: 60,
-      ...(technician ? { technician_ids: [technician] } : {}) }))
+    const ticket = expectData(
+      await app.action('ticket', 'create', {
+        contact_id: contactId,
+        scheduled_start: start,
+        duration_minutes: 60,
+        ...(technician ? { technician_ids: [technician] } : {}),
+      }),
+    )
     if (status !== 'scheduled') {
-      await asTenant(app, (tx) => tx.query(`update tickets set status = $1, closed_at = case when $1 = 'completed' then now() end where id = $2`, [status, ticket.id]))
+      await asTenant(app, (tx) =>
+        tx.query(`update tickets set status = $1, closed_at = case when $1 = 'completed' then now() end where id = $2`, [
+          status,
+          ticket.id,
+        ]),
+      )
     }
     return ticket.id as string
   }
@@ -51,27 +62,45 @@ describe.each(engines)('tickets of several customers in one read (%s)', (engine)
 
   it('contact_ids lists the tickets of each customer named, in start order', async () => {
     const items = await read({ contact_ids: `${ann}, ${bob}` })
-    expect(items.map((i) => i.id)).toEqual([t.bobAugust, t.annSeptember, t.annOctober, t.annThisMorning, t.annNext, t.bobCancelled, t.annLater])
+    expect(items.map((i) => i.id)).toEqual([
+      t.bobAugust,
+      t.annSeptember,
+      t.annOctober,
+      t.annThisMorning,
+      t.annNext,
+      t.bobCancelled,
+      t.annLater,
+    ])
     expect(await read({ contact_ids: cat })).toEqual([])
   })
 
-  it('per_contact=last with status=completed gives each customer\'s last visit, and nothing for one never visited', async () => {
-    const items = await read({ contact_ids: [ann, bob, cat].join(','), status: 'completed', per_contact: 'last', include: 'line_items,notes' })
-    expect(items.map((i) => [i.contact_name, i.id])).toEqual([['Bob Baker', t.bobAugust], ['Ann Able', t.annOctober]])
+  it("per_contact=last with status=completed gives each customer's last visit, and nothing for one never visited", async () => {
+    const items = await read({
+      contact_ids: [ann, bob, cat].join(','),
+      status: 'completed',
+      per_contact: 'last',
+      include: 'line_items,notes',
+    })
+    expect(items.map((i) => [i.contact_name, i.id])).toEqual([
+      ['Bob Baker', t.bobAugust],
+      ['Ann Able', t.annOctober],
+    ])
     expect(items[0].line_items).toEqual([])
   })
 
-  it('per_contact=next gives each customer\'s next upcoming ticket: a cancelled one ahead is not it', async () => {
+  it("per_contact=next gives each customer's next upcoming ticket: a cancelled one ahead is not it", async () => {
     const items = await read({ contact_ids: [ann, bob, cat].join(','), status: 'active', per_contact: 'next' })
     expect(items.map((i) => i.id)).toEqual([t.annNext])
     expect((await read({ contact_ids: [ann, bob, cat].join(','), per_contact: 'next' })).map((i) => i.id)).toEqual([t.annNext])
     expect(await read({ contact_id: bob, per_contact: 'next' })).toEqual([])
   })
 
-  it('pages the customers\' picks like any list', async () => {
+  it("pages the customers' picks like any list", async () => {
     const first = expectData(await app.query({ type: 'tickets', contact_ids: `${ann},${bob}`, per_contact: 'last', limit: 1 }))
     expect(first.items.map((i: any) => i.id)).toEqual([t.bobCancelled])
-    const second = expectData(await app.query({ type: 'tickets', contact_ids: `${ann},${bob}`, per_contact: 'last', limit: 1, cursor: first.next_cursor }))
+    const second = expectData(
+      await app.query({ type: 'tickets', contact_ids: `${ann},${bob}`, per_contact: 'last', limit: 1, cursor: first.next_cursor }),
+    )
     expect(second.items.map((i: any) => i.id)).toEqual([t.annLater])
     expect(second.next_cursor).toBeNull()
   })
@@ -83,8 +112,7 @@ describe.each(engines)('tickets of several customers in one read (%s)', (engine)
     expect(issuesOf(await app.query({ type: 'tickets', contact_ids: many }))[0].field).toBe('contact_ids')
     const alone = issuesOf(await app.query({ type: 'tickets', status: 'completed', per_contact: 'last' }))
     expect(alone).toEqual([{ field: 'per_contact', message: 'needs contact_id or contact_ids (up to 100 customers)' }])
-    expect(issuesOf(await app.query({ type: 'tickets', contact_ids: ann, per_contact: 'first' }))[0].field)
-      .toBe('per_contact')
+    expect(issuesOf(await app.query({ type: 'tickets', contact_ids: ann, per_contact: 'first' }))[0].field).toBe('per_contact')
   })
 
   it('lets a technician name only customers of their visits, and see only their own tickets of them', async () => {

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData, expectError } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, insertAddress, insertUser, newContact, newService, signedIn, type SignedIn } from './fixtures.js'
+import {
+  auditActions,
+  countRows,
+  expectFields,
+  insertAddress,
+  insertUser,
+  newContact,
+  newService,
+  signedIn,
+  type SignedIn,
+} from './fixtures.js'
 
 /** The server's clock in these tests: Wednesday 2030-06-12, 12:00 in Chicago (CDT, UTC-5). */
 const NOW = new Date('2030-06-12T17:00:00Z')
@@ -20,7 +30,13 @@ describe.each(engines)('tickets (%s)', (engine) => {
     await app.ownerAction('settings', 'update', { default_tax_rate_bp: 825 })
     gutter = await newService(app, { name: 'Gutter Cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 90 })
     windows = await newService(app, { name: 'Window Cleaning', pricing: 'flexible', price_cents: 20000, default_duration_minutes: 120 })
-    screens = await newService(app, { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen', default_duration_minutes: 3 })
+    screens = await newService(app, {
+      name: 'Screen Cleaning',
+      pricing: 'per_unit',
+      price_cents: 500,
+      unit_name: 'screen',
+      default_duration_minutes: 3,
+    })
     ann = await newContact(app, 'Ann Archer')
     annHome = await insertAddress(app, ann, '12 Oak Ln')
     bob = await newContact(app, 'Bob Baker')
@@ -33,25 +49,46 @@ describe.each(engines)('tickets (%s)', (engine) => {
 
   /** A ticket for Ann on the given day at 09:00 Chicago time (CDT), one Window Cleaning at its suggested price. */
   async function book(day: string, extra: Record<string, unknown> = {}) {
-    return expectData(await app.action('ticket', 'create', { contact_id: ann, scheduled_start: `${day}T09:00:00-05:00`,
-      line_items: [{ service_id: windows.id }], ...extra }))
+    return expectData(
+      await app.action('ticket', 'create', {
+        contact_id: ann,
+        scheduled_start: `${day}T09:00:00-05:00`,
+        line_items: [{ service_id: windows.id }],
+        ...extra,
+      }),
+    )
   }
 
   it('books a ticket with every kind of line in one call, prices it by the catalog and derives its totals', async () => {
-    const created = expectData(await app.action('ticket', 'create', {
-      contact_id: ann, address_id: annHome, scheduled_start: '2030-06-17T08:00:00-05:00', technician_ids: [tess],
-      is_price_estimated: true, notes: 'Side gate code 1234#',
-      line_items: [
-        { service_id: gutter.id },
-        { service_id: screens.id, quantity: 12 },
-        { service_id: windows.id, unit_price_cents: 18000 },
-        { description: 'Trip charge', unit_price_cents: 1000, taxable: false },
-      ],
-    }))
-    expect(created).toMatchObject({ contact_id: ann, contact_name: 'Ann Archer', address_id: annHome, status: 'scheduled',
-      confirmation_status: 'pending', is_price_estimated: true, notes: 'Side gate code 1234#' })
+    const created = expectData(
+      await app.action('ticket', 'create', {
+        contact_id: ann,
+        address_id: annHome,
+        scheduled_start: '2030-06-17T08:00:00-05:00',
+        technician_ids: [tess],
+        is_price_estimated: true,
+        notes: 'Side gate code 1234#',
+        line_items: [
+          { service_id: gutter.id },
+          { service_id: screens.id, quantity: 12 },
+          { service_id: windows.id, unit_price_cents: 18000 },
+          { description: 'Trip charge', unit_price_cents: 1000, taxable: false },
+        ],
+      }),
+    )
+    expect(created).toMatchObject({
+      contact_id: ann,
+      contact_name: 'Ann Archer',
+      address_id: annHome,
+      status: 'scheduled',
+      confirmation_status: 'pending',
+      is_price_estimated: true,
+      notes: 'Side gate code 1234#',
+    })
     expect(created.number).toBe(1)
-    expect(created.line_items.map((l: any) => [l.description, l.quantity, l.unit_price_cents, l.price_cents, l.duration_minutes, l.taxable])).toEqual([
+    expect(
+      created.line_items.map((l: any) => [l.description, l.quantity, l.unit_price_cents, l.price_cents, l.duration_minutes, l.taxable]),
+    ).toEqual([
       ['Gutter Cleaning', 1, 15000, 15000, 90, true],
       ['Screen Cleaning', 12, 500, 6000, 36, true],
       ['Window Cleaning', 1, 18000, 18000, 120, true],
@@ -61,11 +98,21 @@ describe.each(engines)('tickets (%s)', (engine) => {
     expect(created.totals).toEqual({ subtotal_cents: 40000, tax_cents: 3218, total_cents: 43218, currency: 'USD', duration_minutes: 246 })
     expect(created.scheduled_start).toBe('2030-06-17T13:00:00.000Z')
     expect(created.scheduled_end).toBe('2030-06-17T17:06:00.000Z')
-    expect(created.technicians).toEqual([expect.objectContaining({ user_id: tess, name: 'Tess Tran', clock_in_at: null, clock_out_at: null })])
+    expect(created.technicians).toEqual([
+      expect.objectContaining({ user_id: tess, name: 'Tess Tran', clock_in_at: null, clock_out_at: null }),
+    ])
 
-    const read = expectData(await app.query({ type: 'tickets', id: created.id, include: 'line_items,technicians,contact,address,invoice,notes,audit_trail' }))
-    expect(read).toMatchObject({ number: 1, contact_name: 'Ann Archer', totals: created.totals, notes: 'Side gate code 1234#', invoice: null,
-      note_entries: [] })
+    const read = expectData(
+      await app.query({ type: 'tickets', id: created.id, include: 'line_items,technicians,contact,address,invoice,notes,audit_trail' }),
+    )
+    expect(read).toMatchObject({
+      number: 1,
+      contact_name: 'Ann Archer',
+      totals: created.totals,
+      notes: 'Side gate code 1234#',
+      invoice: null,
+      note_entries: [],
+    })
     expect(read.contact).toMatchObject({ id: ann, display_name: 'Ann Archer' })
     expect(read.address).toMatchObject({ id: annHome, line1: '12 Oak Ln', city: 'Huntsville' })
     expect(read.line_items).toHaveLength(4)
@@ -73,13 +120,33 @@ describe.each(engines)('tickets (%s)', (engine) => {
     expect(read.audit_trail.map((a: any) => a.action)).toEqual(['create'])
     expect(read.audit_trail[0].changes.line_items.new).toHaveLength(4)
     const small = expectData(await app.query({ type: 'tickets', id: created.id }))
-    expect(Object.keys(small).sort()).toEqual(['actual_minutes', 'address_id', 'closed_at', 'confirmation_note', 'confirmation_status', 'contact_id', 'contact_name',
-      'custom_fields', 'id', 'is_price_estimated', 'number', 'paid_elsewhere', 'scheduled_end', 'scheduled_start', 'series_id', 'status', 'time_on_site', 'totals'])
+    expect(Object.keys(small).sort()).toEqual([
+      'actual_minutes',
+      'address_id',
+      'closed_at',
+      'confirmation_note',
+      'confirmation_status',
+      'contact_id',
+      'contact_name',
+      'custom_fields',
+      'id',
+      'is_price_estimated',
+      'number',
+      'paid_elsewhere',
+      'scheduled_end',
+      'scheduled_start',
+      'series_id',
+      'status',
+      'time_on_site',
+      'totals',
+    ])
     expect(small).toMatchObject({ actual_minutes: null, time_on_site: null, closed_at: null, series_id: null, paid_elsewhere: null })
   })
 
   it('reads a time without an offset in the business time zone and ends it by duration, line durations or one hour', async () => {
-    const local = expectData(await app.action('ticket', 'create', { contact_id: bob, scheduled_start: '2030-06-18T09:30', duration_minutes: 45 }))
+    const local = expectData(
+      await app.action('ticket', 'create', { contact_id: bob, scheduled_start: '2030-06-18T09:30', duration_minutes: 45 }),
+    )
     expect([local.scheduled_start, local.scheduled_end]).toEqual(['2030-06-18T14:30:00.000Z', '2030-06-18T15:15:00.000Z'])
     const byLines = await book('2030-06-19')
     expect(byLines.scheduled_end).toBe('2030-06-19T16:00:00.000Z')
@@ -91,23 +158,43 @@ describe.each(engines)('tickets (%s)', (engine) => {
   })
 
   it('refuses bad bookings, naming the field, and writes nothing (not even a ticket number)', async () => {
-    const counts = async () => [await countRows(app, 'tickets'), await countRows(app, 'ticket_line_items'), await countRows(app, 'ticket_technicians')]
+    const counts = async () => [
+      await countRows(app, 'tickets'),
+      await countRows(app, 'ticket_line_items'),
+      await countRows(app, 'ticket_technicians'),
+    ]
     const before = await counts()
     const base = { contact_id: ann, scheduled_start: '2030-07-01T15:00:00Z' }
-    expectFields(await app.action('ticket', 'create', { ...base, line_items: [{ service_id: gutter.id, unit_price_cents: 9900 }] }),
-      ['data.line_items.0.unit_price_cents'])
-    expectFields(await app.action('ticket', 'create', { ...base, line_items: [{ service_id: screens.id, quantity: 4, unit_price_cents: 1 }] }),
-      ['data.line_items.0.unit_price_cents'])
+    expectFields(await app.action('ticket', 'create', { ...base, line_items: [{ service_id: gutter.id, unit_price_cents: 9900 }] }), [
+      'data.line_items.0.unit_price_cents',
+    ])
+    expectFields(
+      await app.action('ticket', 'create', { ...base, line_items: [{ service_id: screens.id, quantity: 4, unit_price_cents: 1 }] }),
+      ['data.line_items.0.unit_price_cents'],
+    )
     const flexible = await newService(app, { name: 'Chandelier Cleaning', pricing: 'flexible' })
-    expectFields(await app.action('ticket', 'create', { ...base, line_items: [{ service_id: flexible.id }] }), ['data.line_items.0.unit_price_cents'])
-    expectFields(await app.action('ticket', 'create', { ...base, line_items: [{ quantity: 2 }] }),
-      ['data.line_items.0.description', 'data.line_items.0.unit_price_cents'])
+    expectFields(await app.action('ticket', 'create', { ...base, line_items: [{ service_id: flexible.id }] }), [
+      'data.line_items.0.unit_price_cents',
+    ])
+    expectFields(await app.action('ticket', 'create', { ...base, line_items: [{ quantity: 2 }] }), [
+      'data.line_items.0.description',
+      'data.line_items.0.unit_price_cents',
+    ])
     expectFields(await app.action('ticket', 'create', { ...base, scheduled_end: '2030-07-01T14:00:00Z' }), ['data.scheduled_end'])
-    expectFields(await app.action('ticket', 'create', { ...base, scheduled_end: '2030-07-01T16:00:00Z', duration_minutes: 30 }), ['data.duration_minutes'])
+    expectFields(await app.action('ticket', 'create', { ...base, scheduled_end: '2030-07-01T16:00:00Z', duration_minutes: 30 }), [
+      'data.duration_minutes',
+    ])
     expectFields(await app.action('ticket', 'create', { ...base, address_id: bobHome }), ['data.address_id'])
     expectFields(await app.action('ticket', 'create', { ...base, technician_ids: [tess, tess] }), ['data.technician_ids.1'])
-    expectFields(await app.action('ticket', 'create', { contact_id: 'nope', scheduled_start: 'tomorrow at 9', line_items: [{ quantity: 0 }], color: 'red' }),
-      ['data.contact_id', 'data.scheduled_start', 'data.line_items.0.quantity', 'data'])
+    expectFields(
+      await app.action('ticket', 'create', {
+        contact_id: 'nope',
+        scheduled_start: 'tomorrow at 9',
+        line_items: [{ quantity: 0 }],
+        color: 'red',
+      }),
+      ['data.contact_id', 'data.scheduled_start', 'data.line_items.0.quantity', 'data'],
+    )
     const ghost = '00000000-0000-4000-8000-000000000000'
     expectError(await app.action('ticket', 'create', { ...base, contact_id: ghost }), 404, 'NOT_FOUND')
     const noTech = await app.action('ticket', 'create', { ...base, technician_ids: [tess, ghost] })
@@ -123,8 +210,15 @@ describe.each(engines)('tickets (%s)', (engine) => {
 
   it('updates notes, the estimate flag, the address and the status where the move is legal', async () => {
     const t = await book('2030-06-24')
-    const updated = expectData(await app.action('ticket', 'update', { ticket_id: t.id, notes: 'Bring the tall ladder', is_price_estimated: true,
-      address_id: annHome, status: 'confirmed' }))
+    const updated = expectData(
+      await app.action('ticket', 'update', {
+        ticket_id: t.id,
+        notes: 'Bring the tall ladder',
+        is_price_estimated: true,
+        address_id: annHome,
+        status: 'confirmed',
+      }),
+    )
     expect(updated).toMatchObject({ notes: 'Bring the tall ladder', is_price_estimated: true, address_id: annHome, status: 'confirmed' })
     expectFields(await app.action('ticket', 'update', { ticket_id: t.id, address_id: bobHome }), ['data.address_id'])
     expectFields(await app.action('ticket', 'update', { ticket_id: t.id, status: 'completed' }), ['data.status'])
@@ -147,11 +241,16 @@ describe.each(engines)('tickets (%s)', (engine) => {
     expect(line.position).toBe(1)
     const more = expectData(await app.action('ticket', 'update_line_item', { line_item_id: line.id, quantity: 14, duration_minutes: 40 }))
     expect(more.line_items[1]).toMatchObject({ quantity: 14, price_cents: 7000, duration_minutes: 40 })
-    expectFields(await app.action('ticket', 'update_line_item', { line_item_id: line.id, unit_price_cents: 400 }), ['data.unit_price_cents'])
+    expectFields(await app.action('ticket', 'update_line_item', { line_item_id: line.id, unit_price_cents: 400 }), [
+      'data.unit_price_cents',
+    ])
     const flex = more.line_items[0]
-    expect(expectData(await app.action('ticket', 'update_line_item', { line_item_id: flex.id, unit_price_cents: 17500 })).totals.subtotal_cents)
-      .toBe(17500 + 7000)
-    expectFields(await app.action('ticket', 'add_line_item', { ticket_id: t.id, service_id: gutter.id, unit_price_cents: 1 }), ['data.unit_price_cents'])
+    expect(
+      expectData(await app.action('ticket', 'update_line_item', { line_item_id: flex.id, unit_price_cents: 17500 })).totals.subtotal_cents,
+    ).toBe(17500 + 7000)
+    expectFields(await app.action('ticket', 'add_line_item', { ticket_id: t.id, service_id: gutter.id, unit_price_cents: 1 }), [
+      'data.unit_price_cents',
+    ])
     const removed = expectData(await app.action('ticket', 'remove_line_item', { line_item_id: line.id }))
     expect(removed.line_items.map((l: any) => l.id)).toEqual([flex.id])
     expect(removed.totals).toMatchObject({ subtotal_cents: 17500, tax_cents: 1444, total_cents: 18944 })
@@ -165,8 +264,11 @@ describe.each(engines)('tickets (%s)', (engine) => {
     const t = await book('2030-06-12', { technician_ids: [tess], scheduled_start: '2030-06-12T15:00:00-05:00' })
     const both = expectData(await app.action('ticket', 'assign_technicians', { ticket_id: t.id, technician_ids: [theo, tess] }))
     expect(both.technicians.map((x: any) => x.name)).toEqual(['Tess Tran', 'Theo Ruiz'])
-    expectError(await app.action('ticket', 'assign_technicians', { ticket_id: t.id, technician_ids: ['00000000-0000-4000-8000-000000000000'] }),
-      404, 'NOT_FOUND')
+    expectError(
+      await app.action('ticket', 'assign_technicians', { ticket_id: t.id, technician_ids: ['00000000-0000-4000-8000-000000000000'] }),
+      404,
+      'NOT_FOUND',
+    )
     expectData(await app.action('ticket', 'clock_in', { ticket_id: t.id, user_id: theo, at: '2030-06-12T16:00:00Z' }))
     const drop = await app.action('ticket', 'assign_technicians', { ticket_id: t.id, technician_ids: [tess] })
     expectError(drop, 409, 'CONFLICT')
@@ -191,11 +293,19 @@ describe.each(engines)('tickets (%s)', (engine) => {
     expect(out.technicians.find((x: any) => x.user_id === tess).clock_out_at).toBe(NOW.toISOString())
     expect(out.status).toBe('in_progress')
     const owner = await signedIn(app, app.tenant.owner_user_id)
-    expect(expectData(await owner.action('ticket', 'clock_in', { ticket_id: t.id, user_id: theo, at: '2030-06-12T16:05:00Z' }))
-      .technicians.find((x: any) => x.user_id === theo).clock_in_at).toBe('2030-06-12T16:05:00.000Z')
+    expect(
+      expectData(await owner.action('ticket', 'clock_in', { ticket_id: t.id, user_id: theo, at: '2030-06-12T16:05:00Z' })).technicians.find(
+        (x: any) => x.user_id === theo,
+      ).clock_in_at,
+    ).toBe('2030-06-12T16:05:00.000Z')
     expectError(await app.action('ticket', 'clock_in', { ticket_id: t.id, user_id: app.tenant.owner_user_id }), 409, 'CONFLICT')
     const trail = expectData(await app.query({ type: 'tickets', id: t.id, include: 'audit_trail' })).audit_trail
-    expect(trail.map((a: any) => [a.action, a.actor_type])).toEqual([['create', 'agent'], ['clock_in', 'user'], ['clock_out', 'user'], ['clock_in', 'user']])
+    expect(trail.map((a: any) => [a.action, a.actor_type])).toEqual([
+      ['create', 'agent'],
+      ['clock_in', 'user'],
+      ['clock_out', 'user'],
+      ['clock_in', 'user'],
+    ])
     expect(trail[1].changes.status).toEqual({ old: 'scheduled', new: 'in_progress' })
   })
 
@@ -204,13 +314,28 @@ describe.each(engines)('tickets (%s)', (engine) => {
     expectData(await app.action('ticket', 'update', { ticket_id: t.id, status: 'confirmed' }))
     await app.t.db.query(`update tickets set confirmation_status = 'accepted' where id = $1`, [t.id])
     const moved = expectData(await app.action('ticket', 'reschedule', { ticket_id: t.id, scheduled_start: '2030-07-09T13:00' }))
-    expect(moved).toMatchObject({ scheduled_start: '2030-07-09T18:00:00.000Z', scheduled_end: '2030-07-09T20:00:00.000Z', status: 'scheduled',
-      confirmation_status: 'pending' })
-    const again = expectData(await app.action('ticket', 'reschedule', { ticket_id: t.id, scheduled_start: '2030-07-10T14:00:00Z',
-      scheduled_end: '2030-07-10T14:30:00Z' }))
+    expect(moved).toMatchObject({
+      scheduled_start: '2030-07-09T18:00:00.000Z',
+      scheduled_end: '2030-07-09T20:00:00.000Z',
+      status: 'scheduled',
+      confirmation_status: 'pending',
+    })
+    const again = expectData(
+      await app.action('ticket', 'reschedule', {
+        ticket_id: t.id,
+        scheduled_start: '2030-07-10T14:00:00Z',
+        scheduled_end: '2030-07-10T14:30:00Z',
+      }),
+    )
     expect(again.scheduled_end).toBe('2030-07-10T14:30:00.000Z')
-    expectFields(await app.action('ticket', 'reschedule', { ticket_id: t.id, scheduled_start: '2030-07-10T14:00:00Z', scheduled_end: '2030-07-10T13:00:00Z' }),
-      ['data.scheduled_end'])
+    expectFields(
+      await app.action('ticket', 'reschedule', {
+        ticket_id: t.id,
+        scheduled_start: '2030-07-10T14:00:00Z',
+        scheduled_end: '2030-07-10T13:00:00Z',
+      }),
+      ['data.scheduled_end'],
+    )
     const trail = expectData(await app.query({ type: 'tickets', id: t.id, include: 'audit_trail' })).audit_trail
     const moves = trail.filter((a: any) => a.action === 'reschedule').map((a: any) => a.changes.scheduled_start)
     expect(moves).toEqual([
@@ -223,11 +348,15 @@ describe.each(engines)('tickets (%s)', (engine) => {
     const t = await book('2030-07-15', { technician_ids: [tess] })
     expectError(await app.action('ticket', 'cancel', { ticket_id: t.id, reason: 'Customer moved away' }), 422, 'REASONING_REQUIRED')
     expectFields(await app.action('ticket', 'cancel', { ticket_id: t.id }, { reasoning: why }), ['data.reason'])
-    const cancelled = expectData(await app.action('ticket', 'cancel', { ticket_id: t.id, reason: 'Customer moved away' }, { reasoning: why }))
+    const cancelled = expectData(
+      await app.action('ticket', 'cancel', { ticket_id: t.id, reason: 'Customer moved away' }, { reasoning: why }),
+    )
     expect(cancelled).toMatchObject({ status: 'cancelled', cancel_reason: 'Customer moved away', cancelled_at: NOW.toISOString() })
     const moved = await app.action('ticket', 'reschedule', { ticket_id: t.id, scheduled_start: '2030-07-16T15:00:00Z' })
     expectError(moved, 409, 'CONFLICT')
-    expect(moved.body.error.message).toBe(`Ticket #${t.number} is cancelled, so it cannot be rescheduled; book a new ticket with ticket.create instead`)
+    expect(moved.body.error.message).toBe(
+      `Ticket #${t.number} is cancelled, so it cannot be rescheduled; book a new ticket with ticket.create instead`,
+    )
     expectError(await app.action('ticket', 'cancel', { ticket_id: t.id, reason: 'again' }, { reasoning: why }), 409, 'CONFLICT')
     expectError(await app.action('ticket', 'add_line_item', { ticket_id: t.id, service_id: gutter.id }), 409, 'CONFLICT')
     expectError(await app.action('ticket', 'update', { ticket_id: t.id, status: 'confirmed' }), 409, 'CONFLICT')
@@ -273,8 +402,14 @@ describe.each(engines)('tickets (%s)', (engine) => {
   })
 
   it('lists tickets by day, today, date range, technician, status and contact in the business time zone', async () => {
-    const late = expectData(await app.action('ticket', 'create', { contact_id: bob, scheduled_start: '2030-06-14T23:30', duration_minutes: 60,
-      technician_ids: [theo] }))
+    const late = expectData(
+      await app.action('ticket', 'create', {
+        contact_id: bob,
+        scheduled_start: '2030-06-14T23:30',
+        duration_minutes: 60,
+        technician_ids: [theo],
+      }),
+    )
     const numbersOf = async (params: Record<string, string>) =>
       expectData(await app.query({ type: 'tickets', limit: 100, ...params })).items.map((t: any) => t.number)
     // 23:30 on June 14 in Chicago is 04:30 UTC on June 15: it is June 14's ticket, and it runs into June 15.

@@ -30,18 +30,23 @@ describe.each(engines)('which visits are upcoming and which are past, read every
     owner = await pageClient(app, 'owner@sparkle.test')
     ann = await newContact(app, 'Ann Early')
     t.lastMonth = await book('2026-10-05T15:00:00Z')
-    await asTenant(app, (tx) => tx.query(`update tickets set status = 'completed', closed_at = '2026-10-05T16:30:00Z' where id = $1`, [t.lastMonth.id]))
+    await asTenant(app, (tx) =>
+      tx.query(`update tickets set status = 'completed', closed_at = '2026-10-05T16:30:00Z' where id = $1`, [t.lastMonth.id]),
+    )
     // Booked for next Monday and closed out this morning, a week early.
     t.closedEarly = await book('2026-11-09T15:00:00Z')
     await asTenant(app, (tx) => tx.query(`update tickets set status = 'completed', closed_at = $2 where id = $1`, [t.closedEarly.id, NOW]))
     t.calledOff = await book('2026-11-12T15:00:00Z')
-    expectData(await app.action('ticket', 'cancel', { ticket_id: t.calledOff.id, reason: 'Customer away' }, { reasoning: 'customer asked' }))
+    expectData(
+      await app.action('ticket', 'cancel', { ticket_id: t.calledOff.id, reason: 'Customer away' }, { reasoning: 'customer asked' }),
+    )
     t.next = await book('2026-11-16T15:00:00Z')
   })
   afterAll(() => app?.close())
 
   it('tickets?when= splits them: completed and cancelled visits are past whatever their time', async () => {
-    const read = async (filters: Record<string, string>) => expectData(await app.query({ type: 'tickets', contact_id: ann, ...filters })).items.map((i: any) => i.id)
+    const read = async (filters: Record<string, string>) =>
+      expectData(await app.query({ type: 'tickets', contact_id: ann, ...filters })).items.map((i: any) => i.id)
     expect(await read({ when: 'upcoming' })).toEqual([t.next.id])
     expect(await read({ when: 'past', newest_first: 'true' })).toEqual([t.calledOff.id, t.closedEarly.id, t.lastMonth.id])
     expect(await read({ per_contact: 'next' })).toEqual([t.next.id])

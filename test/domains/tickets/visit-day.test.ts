@@ -8,7 +8,7 @@ import { insertUser, newContact, newService, signedIn, type SignedIn } from './f
 const NOW = new Date('2026-11-05T15:30:00Z')
 const why = { reasoning: 'the technician says the job is done' }
 
-describe.each(engines)('clock-ins and close-outs start on the visit\'s day (%s)', (engine) => {
+describe.each(engines)("clock-ins and close-outs start on the visit's day (%s)", (engine) => {
   let app: TestApp
   let tech: SignedIn
   let owner: SignedIn
@@ -26,18 +26,34 @@ describe.each(engines)('clock-ins and close-outs start on the visit\'s day (%s)'
   })
   afterAll(() => app?.close())
 
-  const book = async (start: string) => expectData(await app.action('ticket', 'create', { contact_id: contactId, scheduled_start: start,
-    duration_minutes: 60, technician_ids: [techId], line_items: [{ service_id: serviceId }] })) as { id: string; number: number }
-  const closing = (id: string, extra: Record<string, unknown> = {}) => ({ ticket_id: id, duration_minutes: 60, line_items: [{ service_id: serviceId }],
-    notes: '', next_service: { kind: 'none' }, ...extra })
+  const book = async (start: string) =>
+    expectData(
+      await app.action('ticket', 'create', {
+        contact_id: contactId,
+        scheduled_start: start,
+        duration_minutes: 60,
+        technician_ids: [techId],
+        line_items: [{ service_id: serviceId }],
+      }),
+    ) as { id: string; number: number }
+  const closing = (id: string, extra: Record<string, unknown> = {}) => ({
+    ticket_id: id,
+    duration_minutes: 60,
+    line_items: [{ service_id: serviceId }],
+    notes: '',
+    next_service: { kind: 'none' },
+    ...extra,
+  })
   const auditOf = async (id: string) => expectData(await app.query({ type: 'tickets', id, include: 'audit_trail' })).audit_trail as any[]
 
-  it('refuses a technician\'s close-out and clock-in before the visit\'s day, saying from when, and writes nothing', async () => {
+  it("refuses a technician's close-out and clock-in before the visit's day, saying from when, and writes nothing", async () => {
     const inTwoWeeks = await book('2026-11-19T10:00')
-    const opens = 'from Thu 2026-11-19 00:00 (America/Chicago), the visit\'s day'
+    const opens = "from Thu 2026-11-19 00:00 (America/Chicago), the visit's day"
     const start = await tech.action('closeout', 'start', { ticket_id: inTwoWeeks.id })
     expectError(start, 409, 'CONFLICT')
-    expect(start.body.error.message).toContain(`Ticket #${inTwoWeeks.number} is booked for Thu 2026-11-19 10:00: its close-out can start ${opens}`)
+    expect(start.body.error.message).toContain(
+      `Ticket #${inTwoWeeks.number} is booked for Thu 2026-11-19 10:00: its close-out can start ${opens}`,
+    )
     expect(start.body.error.details).toMatchObject({ ticket_id: inTwoWeeks.id, day: '2026-11-19', opens_at: '2026-11-19T06:00:00.000Z' })
     expectError(await tech.action('ticket', 'close', closing(inTwoWeeks.id)), 409, 'CONFLICT')
     // Saying early changes nothing for a technician: the override is the owner's.
@@ -51,7 +67,7 @@ describe.each(engines)('clock-ins and close-outs start on the visit\'s day (%s)'
     const backDated = await tech.action('ticket', 'clock_in', { ticket_id: inAWeek.id, at: '2026-11-05T07:30' })
     expectError(backDated, 400, 'VALIDATION_ERROR')
     expect(backDated.body.error.details.issues[0]).toMatchObject({ field: 'data.at' })
-    expect(backDated.body.error.details.issues[0].message).toContain('is before the visit\'s day')
+    expect(backDated.body.error.details.issues[0].message).toContain("is before the visit's day")
 
     for (const id of [inTwoWeeks.id, inAWeek.id]) {
       const t = expectData(await app.query({ type: 'tickets', id, include: 'technicians' }))
@@ -62,7 +78,7 @@ describe.each(engines)('clock-ins and close-outs start on the visit\'s day (%s)'
     expectError(await tech.query({ type: 'closeouts', id: inTwoWeeks.id }), 404, 'NOT_FOUND')
   })
 
-  it('lets the work start any time on the visit\'s day, before its hour too, and after it', async () => {
+  it("lets the work start any time on the visit's day, before its hour too, and after it", async () => {
     const laterToday = await book('2026-11-05T16:00')
     expectData(await tech.action('ticket', 'clock_in', { ticket_id: laterToday.id, at: '2026-11-05T00:10' }))
     expectData(await tech.action('closeout', 'start', { ticket_id: laterToday.id }))
@@ -71,7 +87,7 @@ describe.each(engines)('clock-ins and close-outs start on the visit\'s day (%s)'
     expect(expectData(await app.query({ type: 'tickets', id: yesterday.id })).status).toBe('completed')
   })
 
-  it('refuses an agent the owner\'s override outright, and tells it from when otherwise', async () => {
+  it("refuses an agent the owner's override outright, and tells it from when otherwise", async () => {
     const nextWeek = await book('2026-11-13T10:00')
     expectError(await app.action('ticket', 'close', closing(nextWeek.id, { early: true }), why), 403, 'FORBIDDEN')
     expectError(await app.action('ticket', 'clock_in', { ticket_id: nextWeek.id, early: true }), 403, 'FORBIDDEN')
@@ -80,7 +96,7 @@ describe.each(engines)('clock-ins and close-outs start on the visit\'s day (%s)'
     expect(clockIn.body.error.message).toContain('from Fri 2026-11-13 00:00')
   })
 
-  it('lets the owner start sooner on purpose, and the audit says it was before the visit\'s day', async () => {
+  it("lets the owner start sooner on purpose, and the audit says it was before the visit's day", async () => {
     const nextWeek = await book('2026-11-12T13:00')
     expectData(await owner.action('closeout', 'start', { ticket_id: nextWeek.id, early: true }))
     const started = (await auditOf(nextWeek.id)).find((a) => a.action === 'closeout_start')

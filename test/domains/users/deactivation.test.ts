@@ -13,9 +13,13 @@ describe.each(engines)('deactivating a person ends everything that acts for them
   let app: TestApp
   let owner: SignedIn
   const bearer = (token: string) => app.call('GET', '/api/capabilities', undefined, { authorization: `Bearer ${token}` })
-  const revocations = async (entityType: string) => (await app.t.db.query<{ entity_id: string; actor_id: string }>(
-    `select entity_id, actor_id from audit_log where tenant_id = $1 and entity_type = $2 and action = 'revoke' order by id`,
-    [app.tenant.tenant_id, entityType])).rows
+  const revocations = async (entityType: string) =>
+    (
+      await app.t.db.query<{ entity_id: string; actor_id: string }>(
+        `select entity_id, actor_id from audit_log where tenant_id = $1 and entity_type = $2 and action = 'revoke' order by id`,
+        [app.tenant.tenant_id, entityType],
+      )
+    ).rows
 
   beforeAll(async () => {
     app = await startTestApp(engine)
@@ -28,8 +32,16 @@ describe.each(engines)('deactivating a person ends everything that acts for them
     const jane = await newContact(app, 'Jane Gate')
     const address = await insertAddress(app, jane, '12 Oak Lane')
     await app.t.db.query('update addresses set access_notes = $2 where id = $1', [address, 'Gate code 4821'])
-    expectData(await app.action('ticket', 'create', { contact_id: jane, address_id: address, scheduled_start: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-      duration_minutes: 60, technician_ids: [tom], line_items: [{ description: 'Windows', unit_price_cents: 9000 }] }))
+    expectData(
+      await app.action('ticket', 'create', {
+        contact_id: jane,
+        address_id: address,
+        scheduled_start: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+        duration_minutes: 60,
+        technician_ids: [tom],
+        line_items: [{ description: 'Windows', unit_price_cents: 9000 }],
+      }),
+    )
     const feed = expectData(await (await signedIn(app, tom)).action('calendar_feed', 'create', { user_id: tom }))
     const served = await fetch(feed.https_url)
     expect(served.status).toBe(200)
@@ -72,8 +84,15 @@ describe.each(engines)('deactivating a person ends everything that acts for them
     expectData(await owner.action('user', 'update', { user_id: olive, active: false }))
     expect((await bearer(token.token)).status).toBe(401)
     expect((await bearer(oauth.access_token)).status).toBe(401)
-    const refreshed = await fetch(`${app.url}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token',
-      refresh_token: oauth.refresh_token!, client_id: provider.client!.client_id, resource: `${app.url}/mcp` }) })
+    const refreshed = await fetch(`${app.url}/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: oauth.refresh_token!,
+        client_id: provider.client!.client_id,
+        resource: `${app.url}/mcp`,
+      }),
+    })
     expect(refreshed.status).toBe(400)
     expect(((await refreshed.json()) as { error: string }).error).toBe('invalid_grant')
     expect((await fetch(oliveFeed.https_url)).status).toBe(404)
@@ -81,6 +100,11 @@ describe.each(engines)('deactivating a person ends everything that acts for them
     expect((await bearer(app.tenant.agent_token)).status).toBe(200)
     expect((await fetch(ownerFeed.https_url)).status).toBe(200)
     const tokens = expectData(await owner.query({ type: 'agent_tokens' })).items
-    expect(tokens.filter((t: any) => t.revoked_at).map((t: any) => t.name).sort()).toEqual(['Olive Desktop (OAuth)', 'Olive laptop agent'])
+    expect(
+      tokens
+        .filter((t: any) => t.revoked_at)
+        .map((t: any) => t.name)
+        .sort(),
+    ).toEqual(['Olive Desktop (OAuth)', 'Olive laptop agent'])
   })
 })

@@ -14,8 +14,8 @@ describe.each(engines)('adding a person to the business waits for the owner when
   let owner: PageClient
   let mcp: Client
   const tool = async (name: string, args: Record<string, unknown>) => toolJson(await mcp.callTool({ name, arguments: args }))
-  const userWith = async (email: string) => (await app.t.db.query('select id, role from users where tenant_id = $1 and email = $2',
-    [app.tenant.tenant_id, email])).rows
+  const userWith = async (email: string) =>
+    (await app.t.db.query('select id, role from users where tenant_id = $1 and email = $2', [app.tenant.tenant_id, email])).rows
 
   beforeAll(async () => {
     app = await startTestApp(engine)
@@ -30,8 +30,18 @@ describe.each(engines)('adding a person to the business waits for the owner when
   it('the agent cannot walk around its own queued close-out: the "technician" it adds waits for the owner, who sees who it is', async () => {
     const jane = await contact(app, { display_name: 'Jane Gate' })
     const job = await ticket(app, jane, [{ description: 'Windows', unit_price_cents: 9000 }])
-    const close = await app.action('ticket', 'close', { ticket_id: job.id, duration_minutes: 30, line_items: [{ description: 'Windows', unit_price_cents: 9000 }],
-      notes: '', next_service: { kind: 'none' } }, { reasoning: 'The job is done' })
+    const close = await app.action(
+      'ticket',
+      'close',
+      {
+        ticket_id: job.id,
+        duration_minutes: 30,
+        line_items: [{ description: 'Windows', unit_price_cents: 9000 }],
+        notes: '',
+        next_service: { kind: 'none' },
+      },
+      { reasoning: 'The job is done' },
+    )
     expect(close.status).toBe(202)
 
     const users = await count(app, 'users')
@@ -53,30 +63,48 @@ describe.each(engines)('adding a person to the business waits for the owner when
   it('without reasoning nothing is queued; asking for an owner is refused outright', async () => {
     const users = await count(app, 'users')
     expectError(await app.action('user', 'add', { email: 'quiet@agent-reads.test', name: 'Quiet' }), 422, 'REASONING_REQUIRED')
-    expectError(await app.action('user', 'add', { email: 'boss@agent-reads.test', name: 'Boss', role: 'owner' }, { reasoning: why }), 403, 'FORBIDDEN')
+    expectError(
+      await app.action('user', 'add', { email: 'boss@agent-reads.test', name: 'Boss', role: 'owner' }, { reasoning: why }),
+      403,
+      'FORBIDDEN',
+    )
     expect(await count(app, 'users')).toBe(users)
   })
 
   it('through MCP: waits for the owner every time, whatever level or standing rule the owner sets, and Allow Always is refused', async () => {
-    expect((await tool('crm_capabilities', { action: 'user.add' })).json).toMatchObject({ permission: 'requires_authorization',
-      hints: expect.arrayContaining(['approval', 'approval:email']), owner_approves: expect.stringMatching(/adds a person who can sign in/) })
-    const first = (await tool('crm_action', { domain: 'user', action: 'add', data: { email: 'sam@agent-reads.test', name: 'Sam' }, reasoning: why })).json
+    expect((await tool('crm_capabilities', { action: 'user.add' })).json).toMatchObject({
+      permission: 'requires_authorization',
+      hints: expect.arrayContaining(['approval', 'approval:email']),
+      owner_approves: expect.stringMatching(/adds a person who can sign in/),
+    })
+    const first = (
+      await tool('crm_action', { domain: 'user', action: 'add', data: { email: 'sam@agent-reads.test', name: 'Sam' }, reasoning: why })
+    ).json
     expect(first).toMatchObject({ status: 'pending_authorization' })
-    const always = await owner.submit((await owner.get('/review')).html, `/review/${first.request_id}`, [['decision', 'allow_always'], ['confirm', 'yes']])
+    const always = await owner.submit((await owner.get('/review')).html, `/review/${first.request_id}`, [
+      ['decision', 'allow_always'],
+      ['confirm', 'yes'],
+    ])
     expect(always.status).toBe(400)
     expect(always.html).toContain('allow_always cannot apply')
     expect((await tool('crm_authorization_status', { request_id: first.request_id })).json).toMatchObject({ status: 'pending' })
 
     await app.ownerAction('permission', 'set', { action: 'user.add', permission: 'unrestricted' })
     await app.ownerAction('standing_rule', 'create', { action: 'user.add' })
-    const second = (await tool('crm_action', { domain: 'user', action: 'add', data: { email: 'kim@agent-reads.test', name: 'Kim' }, reasoning: why })).json
+    const second = (
+      await tool('crm_action', { domain: 'user', action: 'add', data: { email: 'kim@agent-reads.test', name: 'Kim' }, reasoning: why })
+    ).json
     expect(second).toMatchObject({ status: 'pending_authorization' })
     expect(await userWith('sam@agent-reads.test')).toEqual([])
     expect(await userWith('kim@agent-reads.test')).toEqual([])
 
-    expect(await app.ownerAction('authorization', 'decide', { request_id: first.request_id, decision: 'allow_once' })).toMatchObject({ status: 'executed' })
-    expect((await tool('crm_authorization_status', { request_id: first.request_id })).json).toMatchObject({ status: 'executed',
-      result: { email: 'sam@agent-reads.test', role: 'technician' } })
+    expect(await app.ownerAction('authorization', 'decide', { request_id: first.request_id, decision: 'allow_once' })).toMatchObject({
+      status: 'executed',
+    })
+    expect((await tool('crm_authorization_status', { request_id: first.request_id })).json).toMatchObject({
+      status: 'executed',
+      result: { email: 'sam@agent-reads.test', role: 'technician' },
+    })
     expect(await userWith('sam@agent-reads.test')).toHaveLength(1)
   })
 })

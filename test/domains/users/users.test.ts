@@ -8,7 +8,9 @@ const why = 'The owner hired a new technician and asked me to add her'
 
 describe.each(engines)('the team (%s)', (engine) => {
   let app: TestApp
-  beforeAll(async () => { app = await startTestApp(engine) })
+  beforeAll(async () => {
+    app = await startTestApp(engine)
+  })
   afterAll(() => app.close())
 
   it('adds a technician (the agent asks, the owner allows) who can then sign in, lists and renames them, and audits both with the reasoning', async () => {
@@ -24,8 +26,11 @@ describe.each(engines)('the team (%s)', (engine) => {
     const trail = expectData(await app.query({ type: 'users', id: added.id, include: 'audit_trail' })).audit_trail
     expect(trail[0].reasoning).toBe(why)
     expect(trail[1].changes.role).toEqual({ old: 'technician', new: 'owner' })
-    const asked = await fetch(`${app.url}/auth/magic-link`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'dana@sparkle.test' }) })
+    const asked = await fetch(`${app.url}/auth/magic-link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'dana@sparkle.test' }),
+    })
     expect(asked.status).toBe(200)
     expect(app.email.sent.map((m) => m.to)).toContain('dana@sparkle.test')
   })
@@ -39,8 +44,11 @@ describe.each(engines)('the team (%s)', (engine) => {
 
   it('refuses bad input and a second person with the same address, naming the field', async () => {
     const before = await countRows(app, 'users')
-    expectFields(await app.action('user', 'add', { email: 'not-an-address', name: '', role: 'boss' }, { reasoning: why }),
-      ['data.email', 'data.name', 'data.role'])
+    expectFields(await app.action('user', 'add', { email: 'not-an-address', name: '', role: 'boss' }, { reasoning: why }), [
+      'data.email',
+      'data.name',
+      'data.role',
+    ])
     const dup = await app.action('user', 'add', { email: 'OWNER@sparkle.test', name: 'Copy' }, { reasoning: why })
     expectError(dup, 409, 'CONFLICT')
     expect(dup.body.error.message).toContain(app.tenant.owner_user_id)
@@ -88,17 +96,32 @@ describe.each(engines)('the team (%s)', (engine) => {
     expectData(await owner.action('user', 'update', { user_id: kim, active: false }))
     const contact = await newContact(app, 'Nora North')
     const tickets = await countRows(app, 'tickets')
-    const refused = await app.action('ticket', 'create', { contact_id: contact, scheduled_start: '2031-03-04T09:00', duration_minutes: 60,
-      technician_ids: [lee, kim] })
+    const refused = await app.action('ticket', 'create', {
+      contact_id: contact,
+      scheduled_start: '2031-03-04T09:00',
+      duration_minutes: 60,
+      technician_ids: [lee, kim],
+    })
     expectError(refused, 400, 'VALIDATION_ERROR')
     expect(refused.body.error.message).toContain('Kim Kane was deactivated')
-    expect(refused.body.error.details.issues).toEqual([{ field: 'data.technician_ids.1', message: 'was deactivated and can no longer be given work' }])
+    expect(refused.body.error.details.issues).toEqual([
+      { field: 'data.technician_ids.1', message: 'was deactivated and can no longer be given work' },
+    ])
     expect(await countRows(app, 'tickets')).toBe(tickets)
-    const ticket = expectData(await app.action('ticket', 'create', { contact_id: contact, scheduled_start: '2031-03-04T09:00', duration_minutes: 60,
-      technician_ids: [lee] }))
-    expectFields(await app.action('ticket', 'assign_technicians', { ticket_id: ticket.id, technician_ids: [kim] }, { reasoning: why }),
-      ['data.technician_ids.0'])
-    const free = expectData(await app.query({ type: 'availability', from: '2031-03-04', to: '2031-03-04' })).items.map((i: any) => i.technician_id)
+    const ticket = expectData(
+      await app.action('ticket', 'create', {
+        contact_id: contact,
+        scheduled_start: '2031-03-04T09:00',
+        duration_minutes: 60,
+        technician_ids: [lee],
+      }),
+    )
+    expectFields(await app.action('ticket', 'assign_technicians', { ticket_id: ticket.id, technician_ids: [kim] }, { reasoning: why }), [
+      'data.technician_ids.0',
+    ])
+    const free = expectData(await app.query({ type: 'availability', from: '2031-03-04', to: '2031-03-04' })).items.map(
+      (i: any) => i.technician_id,
+    )
     expect(free).toContain(lee)
     expect(free).not.toContain(kim)
     const active = expectData(await app.query({ type: 'users', active: 'true' })).items.map((u: any) => u.id)

@@ -47,10 +47,18 @@ describe.each(engines)('waitlist candidates for a free slot (%s)', (engine) => {
 
   it('ranks waiting entries for an afternoon gap: same postal code, then same city, then the rest', async () => {
     const afternoon = { date: '2026-03-17', start_time: '13:00', end_time: '15:00' }
-    const expected = ['Ada Postal:postal_code', 'Ivy Postal Plus4:postal_code', 'Cal City:city', 'Bea Madison:other', 'Hal Afternoons:other']
+    const expected = [
+      'Ada Postal:postal_code',
+      'Ivy Postal Plus4:postal_code',
+      'Cal City:city',
+      'Bea Madison:other',
+      'Hal Afternoons:other',
+    ]
     expect(await ranked({ ...afternoon, postal_code: '35801', city: 'Huntsville' })).toEqual(expected)
     expect(await ranked({ ...afternoon, near_address_id: gapAddress })).toEqual(expected)
-    expect(await ranked({ date: '2026-03-17', start_at: '2026-03-17T18:00:00Z', end_at: '2026-03-17T20:00:00Z', near_address_id: gapAddress })).toEqual(expected)
+    expect(
+      await ranked({ date: '2026-03-17', start_at: '2026-03-17T18:00:00Z', end_at: '2026-03-17T20:00:00Z', near_address_id: gapAddress }),
+    ).toEqual(expected)
   })
 
   it('honours time of day, preferred days and the date range', async () => {
@@ -69,8 +77,13 @@ describe.each(engines)('waitlist candidates for a free slot (%s)', (engine) => {
   it('defaults to today and gives each candidate the contact and the address matched', async () => {
     const r = await app.query({ type: 'waitlist_candidates', city: 'Madison', limit: 100 })
     const hal = r.body.data.items.find((c: any) => names[c.id] === 'Hal Afternoons')
-    expect(hal).toMatchObject({ contact_name: 'Hal Afternoons', contact_phone: expect.stringMatching(/^\(256\) 555-01\d\d$/), match: 'city', time_of_day: 'afternoon',
-      address: { line1: '2 Lake Rd', city: 'Madison', postal_code: '35756' } })
+    expect(hal).toMatchObject({
+      contact_name: 'Hal Afternoons',
+      contact_phone: expect.stringMatching(/^\(256\) 555-01\d\d$/),
+      match: 'city',
+      time_of_day: 'afternoon',
+      address: { line1: '2 Lake Rd', city: 'Madison', postal_code: '35756' },
+    })
     expect(r.body.data.items.map((c: any) => c.match).slice(0, 2)).toEqual(['city', 'city'])
   })
 
@@ -79,8 +92,14 @@ describe.each(engines)('waitlist candidates for a free slot (%s)', (engine) => {
     const seen: string[] = []
     let cursor: string | null = null
     do {
-      const page: any = await app.query({ type: 'waitlist_candidates', date: '2026-03-17', postal_code: '35801', city: 'Huntsville', limit: 2,
-        ...(cursor ? { cursor } : {}) })
+      const page: any = await app.query({
+        type: 'waitlist_candidates',
+        date: '2026-03-17',
+        postal_code: '35801',
+        city: 'Huntsville',
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      })
       seen.push(...page.body.data.items.map((c: any) => `${names[c.id]}:${c.match}`))
       cursor = page.body.data.next_cursor
     } while (cursor)

@@ -18,11 +18,23 @@ describe.each(engines)('waitlist through the API (%s)', (engine) => {
   afterAll(() => app.close())
 
   it('adds an entry with defaults from today, reads it with the contact name and its audit trail', async () => {
-    const r = await app.action('waitlist', 'add', { contact_id: ann, service_id: gutters, address_id: annHome, latest_date: '2026-04-30',
-      preferred_days: ['tue', 'thu', 'tue'], notes: 'Any cancellation is fine' })
+    const r = await app.action('waitlist', 'add', {
+      contact_id: ann,
+      service_id: gutters,
+      address_id: annHome,
+      latest_date: '2026-04-30',
+      preferred_days: ['tue', 'thu', 'tue'],
+      notes: 'Any cancellation is fine',
+    })
     expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    expect(r.body.data).toMatchObject({ status: 'waiting', earliest_date: '2026-03-10', latest_date: '2026-04-30', preferred_days: ['tue', 'thu'],
-      time_of_day: 'any', ticket_id: null })
+    expect(r.body.data).toMatchObject({
+      status: 'waiting',
+      earliest_date: '2026-03-10',
+      latest_date: '2026-04-30',
+      preferred_days: ['tue', 'thu'],
+      time_of_day: 'any',
+      ticket_id: null,
+    })
     const read = await app.query({ type: 'waitlist', id: r.body.data.id, include: 'audit_trail' })
     expect(read.body.data).toMatchObject({ contact_name: 'Ann Waiting', service_id: gutters })
     expect(read.body.data.audit_trail.map((a: any) => a.action)).toEqual(['create'])
@@ -62,15 +74,23 @@ describe.each(engines)('waitlist through the API (%s)', (engine) => {
   it('updates an open entry, offers it, and audits each change', async () => {
     const bob = await contact(app, { display_name: 'Bob Update' })
     const e = (await app.action('waitlist', 'add', { contact_id: bob, earliest_date: '2026-03-15', latest_date: '2026-03-31' })).body.data
-    const r = await app.action('waitlist', 'update', { waitlist_entry_id: e.id, latest_date: '2026-04-15', preferred_days: ['mon'],
-      time_of_day: 'morning', status: 'offered' })
+    const r = await app.action('waitlist', 'update', {
+      waitlist_entry_id: e.id,
+      latest_date: '2026-04-15',
+      preferred_days: ['mon'],
+      time_of_day: 'morning',
+      status: 'offered',
+    })
     expect(r.status, JSON.stringify(r.body.error)).toBe(200)
     expect(r.body.data).toMatchObject({ latest_date: '2026-04-15', preferred_days: ['mon'], time_of_day: 'morning', status: 'offered' })
     const bad = await app.action('waitlist', 'update', { waitlist_entry_id: e.id, earliest_date: '2026-05-01' })
     expect(bad.status).toBe(400)
     expect(bad.body.error.details.issues[0].field).toBe('data.latest_date')
     const trail = await app.query({ type: 'audit_trail', entity_id: e.id, action: 'update' })
-    expect(trail.body.data.items[0].changes).toMatchObject({ status: { old: 'waiting', new: 'offered' }, latest_date: { old: '2026-03-31', new: '2026-04-15' } })
+    expect(trail.body.data.items[0].changes).toMatchObject({
+      status: { old: 'waiting', new: 'offered' },
+      latest_date: { old: '2026-03-31', new: '2026-04-15' },
+    })
     const back = await app.action('waitlist', 'update', { waitlist_entry_id: e.id, status: 'waiting', notes: 'Declined Thursday' })
     expect(back.body.data).toMatchObject({ status: 'waiting', notes: 'Declined Thursday' })
     expect(await auditActions(app, 'waitlist_entry', e.id)).toEqual(['create', 'update', 'update'])
@@ -82,7 +102,10 @@ describe.each(engines)('waitlist through the API (%s)', (engine) => {
     const r = await app.action('waitlist', 'remove', { waitlist_entry_id: e.id })
     expect(r.body.data.status).toBe('removed')
     expect(Date.parse(r.body.data.archived_at)).not.toBeNaN()
-    expect((await app.action('waitlist', 'remove', { waitlist_entry_id: e.id })).body.data).toMatchObject({ status: 'removed', archived_at: r.body.data.archived_at })
+    expect((await app.action('waitlist', 'remove', { waitlist_entry_id: e.id })).body.data).toMatchObject({
+      status: 'removed',
+      archived_at: r.body.data.archived_at,
+    })
     const list = await app.query({ type: 'waitlist', limit: 100 })
     expect(list.body.data.items.map((x: any) => x.id)).not.toContain(e.id)
     expect((await app.query({ type: 'waitlist', status: 'removed' })).body.data.items.map((x: any) => x.id)).toContain(e.id)
@@ -94,7 +117,7 @@ describe.each(engines)('waitlist through the API (%s)', (engine) => {
     expect(readd.status).toBe(200)
   })
 
-  it('marks an entry scheduled with the contact\'s ticket, and refuses another contact\'s ticket', async () => {
+  it("marks an entry scheduled with the contact's ticket, and refuses another contact's ticket", async () => {
     const dee = await contact(app, { display_name: 'Dee Booked' })
     const e = (await app.action('waitlist', 'add', { contact_id: dee, latest_date: '2026-03-31' })).body.data
     const othersTicket = await ticket(app, ann, [{ description: 'Windows', unit_price_cents: 10000 }])

@@ -2,5 +2,7 @@ import { it } from 'vitest'
 
 // Blocks its worker's event loop for good, as a query that never returns would.
 it('never returns', () => {
-  for (;;) { /* spin */ }
+  for (;;) {
+    /* spin */
+  }
 })

@@ -13,7 +13,10 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
   let app: TestApp
   let principal: Principal
   const brief = (date?: string) =>
-    dailyBriefing.run({ services: app.services, principal, requestId: randomUUID() }, { date }) as Promise<{ date: string; briefing: string }>
+    dailyBriefing.run({ services: app.services, principal, requestId: randomUUID() }, { date }) as Promise<{
+      date: string
+      briefing: string
+    }>
 
   beforeAll(async () => {
     // 2026-03-10 06:00 in Chicago (CDT, UTC-5).
@@ -22,37 +25,62 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
     const techIds = await withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' }, async (tx) => {
       const ids: string[] = []
       for (const name of TECHS) {
-        const r = await tx.query<{ id: string }>(`insert into users (tenant_id, email, name, role) values ($1, $2, $3, 'technician') returning id`,
-          [app.tenant.tenant_id, `${name.split(' ')[0].toLowerCase()}@sparkle.test`, name])
+        const r = await tx.query<{ id: string }>(
+          `insert into users (tenant_id, email, name, role) values ($1, $2, $3, 'technician') returning id`,
+          [app.tenant.tenant_id, `${name.split(' ')[0].toLowerCase()}@sparkle.test`, name],
+        )
         ids.push(r.rows[0].id)
       }
       return ids
     })
     // A 12-ticket day: four visits per technician at 09:00, 11:00, 13:00 and 15:00, each customer with an address and facts.
     for (let i = 0; i < 12; i++) {
-      const c = await app.action('contact', 'create', { first_name: `Customer${i}`, last_name: 'Harrington-Smith', email: `c${i}@example.com` })
+      const c = await app.action('contact', 'create', {
+        first_name: `Customer${i}`,
+        last_name: 'Harrington-Smith',
+        email: `c${i}@example.com`,
+      })
       const contactId = c.body.data.id
-      const a = await app.action('address', 'add', { contact_id: contactId, line1: `${100 + i} Magnolia Grove Boulevard`, city: 'Huntsville',
-        state: 'AL', postal_code: '35801', access_notes: 'gate code 4412' })
+      const a = await app.action('address', 'add', {
+        contact_id: contactId,
+        line1: `${100 + i} Magnolia Grove Boulevard`,
+        city: 'Huntsville',
+        state: 'AL',
+        postal_code: '35801',
+        access_notes: 'gate code 4412',
+      })
       expect(a.status).toBe(200)
       await app.action('attribute', 'set', { contact_id: contactId, key: 'pets', value: ['dog Biscuit'] })
       await app.action('attribute', 'set', { contact_id: contactId, key: 'gate', value: 'keep gate closed' })
       const t = await app.action('ticket', 'create', {
-        contact_id: contactId, address_id: a.body.data.id, technician_ids: [techIds[i % 3]],
-        scheduled_start: new Date(Date.UTC(2026, 2, 10, 14 + 2 * Math.floor(i / 3))).toISOString(), duration_minutes: 90,
+        contact_id: contactId,
+        address_id: a.body.data.id,
+        technician_ids: [techIds[i % 3]],
+        scheduled_start: new Date(Date.UTC(2026, 2, 10, 14 + 2 * Math.floor(i / 3))).toISOString(),
+        duration_minutes: 90,
         line_items: [{ description: 'Exterior window cleaning', quantity: 1, unit_price_cents: 20_000 }],
       })
       expect(t.status).toBe(200)
     }
-    await app.action('lead', 'create', { raw_notes: 'wants gutters', name: 'Pat Rivera', service_interest: 'gutter cleaning',
-      reminder_at: '2026-03-10T15:00:00Z' })
+    await app.action('lead', 'create', {
+      raw_notes: 'wants gutters',
+      name: 'Pat Rivera',
+      service_interest: 'gutter cleaning',
+      reminder_at: '2026-03-10T15:00:00Z',
+    })
     const lead = await app.action('lead', 'create', { raw_notes: 'wants a quote', name: 'Quinn Quote' })
-    await app.action('interaction', 'log', { lead_id: lead.body.data.id, kind: 'call', direction: 'outbound', summary: 'Sent prices',
-      follow_up_on: '2026-03-09', occurred_at: '2026-03-06T15:00:00Z' })
+    await app.action('interaction', 'log', {
+      lead_id: lead.body.data.id,
+      kind: 'call',
+      direction: 'outbound',
+      summary: 'Sent prices',
+      follow_up_on: '2026-03-09',
+      occurred_at: '2026-03-06T15:00:00Z',
+    })
   })
   afterAll(() => app.close())
 
-  it('lists each technician\'s day with local times, addresses and the facts a technician needs', async () => {
+  it("lists each technician's day with local times, addresses and the facts a technician needs", async () => {
     const r = await brief('2026-03-10')
     const lines = r.briefing.split('\n')
     for (const name of TECHS) expect(lines).toContain(`${name}:`)
@@ -77,11 +105,24 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
     const techIds = (techs.body.data.items as Array<{ id: string }>).map((u) => u.id)
     for (let i = 0; i < 27; i++) {
       const c = await app.action('contact', 'create', { display_name: `Busy ${i} Whitaker-Jones`, email: `busy${i}@example.com` })
-      const a = await app.action('address', 'add', { contact_id: c.body.data.id, line1: `${i} Elm Street`, city: 'Madison', state: 'AL', postal_code: '35758', access_notes: 'code 9911' })
+      const a = await app.action('address', 'add', {
+        contact_id: c.body.data.id,
+        line1: `${i} Elm Street`,
+        city: 'Madison',
+        state: 'AL',
+        postal_code: '35758',
+        access_notes: 'code 9911',
+      })
       // Nine visits per technician, 50 minutes apart from 08:00 on 2026-03-12 (CDT).
       const start = new Date(Date.UTC(2026, 2, 12, 13) + Math.floor(i / 3) * 50 * 60_000).toISOString()
-      const t = await app.action('ticket', 'create', { contact_id: c.body.data.id, address_id: a.body.data.id, technician_ids: [techIds[i % 3]],
-        scheduled_start: start, duration_minutes: 45, line_items: [{ description: 'Windows', quantity: 1, unit_price_cents: 10_000 }] })
+      const t = await app.action('ticket', 'create', {
+        contact_id: c.body.data.id,
+        address_id: a.body.data.id,
+        technician_ids: [techIds[i % 3]],
+        scheduled_start: start,
+        duration_minutes: 45,
+        line_items: [{ description: 'Windows', quantity: 1, unit_price_cents: 10_000 }],
+      })
       expect(t.status, JSON.stringify(t.body.error)).toBe(200)
     }
     const r = await brief('2026-03-12')

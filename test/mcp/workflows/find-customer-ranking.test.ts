@@ -20,7 +20,14 @@ describe.each(engines)('find_customer ranks its matches (%s)', (engine) => {
     return r.json
   }
   const contact = async (display_name: string, extra: Record<string, unknown> = {}) =>
-    (await performAction(app.services, agent, { domain: 'contact', action: 'create', data: { display_name, ...extra } }, { requestId: randomUUID() })).result as any
+    (
+      await performAction(
+        app.services,
+        agent,
+        { domain: 'contact', action: 'create', data: { display_name, ...extra } },
+        { requestId: randomUUID() },
+      )
+    ).result as any
 
   beforeAll(async () => {
     app = await startTestApp(engine)
@@ -31,12 +38,23 @@ describe.each(engines)('find_customer ranks its matches (%s)', (engine) => {
     const letters = 'bcdfghklmprstvwz'
     for (let i = 0; i < 60; i++) await contact(`Ja${letters[i % 16]}${'aeiou'[Math.floor(i / 16) % 5]} Smith`)
     ids.jane = (await contact('Jane Smith', { phone: '(256) 555-4821', email: 'jane@example.com' })).id
-    const a = await performAction(app.services, agent, { domain: 'address', action: 'add',
-      data: { contact_id: ids.jane, line1: '12 Oak Street', city: 'Huntsville', state: 'AL', postal_code: '35801' } }, { requestId: randomUUID() })
+    const a = await performAction(
+      app.services,
+      agent,
+      {
+        domain: 'address',
+        action: 'add',
+        data: { contact_id: ids.jane, line1: '12 Oak Street', city: 'Huntsville', state: 'AL', postal_code: '35801' },
+      },
+      { requestId: randomUUID() },
+    )
     expect(a.result).toBeTruthy()
     client = await connectMcp(app.url, app.tenant.agent_token)
   })
-  afterAll(async () => { await client.close(); await app.close() })
+  afterAll(async () => {
+    await client.close()
+    await app.close()
+  })
 
   it('"Jane Smith" finds Jane Smith first, exactly, among sixty similar Smiths, and names her the best', async () => {
     const out = await find('Jane Smith')
@@ -81,8 +99,18 @@ describe.each(engines)('find_customer ranks its matches (%s)', (engine) => {
     const twin = (await contact('Jane Smith', { phone: '(256) 555-1111' })).id
     const out = await find('Jane Smith')
     expect(out.best).toBe('several close')
-    expect(out.matches.slice(0, 2).map((m: any) => m.contact_id).sort()).toEqual([ids.jane, twin].sort())
+    expect(
+      out.matches
+        .slice(0, 2)
+        .map((m: any) => m.contact_id)
+        .sort(),
+    ).toEqual([ids.jane, twin].sort())
     expect(out.answer).toBe('2 customers match "Jane Smith" about as well (Jane Smith: exact name; Jane Smith: exact name): ask which one.')
-    await performAction(app.services, agent, { domain: 'contact', action: 'archive', data: { contact_id: twin } }, { requestId: randomUUID() })
+    await performAction(
+      app.services,
+      agent,
+      { domain: 'contact', action: 'archive', data: { contact_id: twin } },
+      { requestId: randomUUID() },
+    )
   })
 })

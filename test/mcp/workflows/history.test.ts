@@ -29,21 +29,34 @@ describe.each(engines)('visit history in the workflow tools (%s)', (engine) => {
     expect(r.isError, JSON.stringify(r.json)).toBe(false)
     return r.json
   }
-  const book = (start: string) => act('ticket', 'create', { contact_id: hal, scheduled_start: start, technician_ids: [tech], line_items: [{ service_id: window }] })
-  const close = (ticket: any, extra: Record<string, unknown> = {}) => act('ticket', 'close', { ticket_id: ticket.id, duration_minutes: 60,
-    line_items: [{ line_item_id: ticket.line_items[0].id }], notes: '', next_service: { kind: 'none' }, ...extra })
+  const book = (start: string) =>
+    act('ticket', 'create', { contact_id: hal, scheduled_start: start, technician_ids: [tech], line_items: [{ service_id: window }] })
+  const close = (ticket: any, extra: Record<string, unknown> = {}) =>
+    act('ticket', 'close', {
+      ticket_id: ticket.id,
+      duration_minutes: 60,
+      line_items: [{ line_item_id: ticket.line_items[0].id }],
+      notes: '',
+      next_service: { kind: 'none' },
+      ...extra,
+    })
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW })
     const agent = (await authenticateAgentToken(app.services.db, app.tenant.agent_token))!
     owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
     tech = (await act('user', 'add', { email: 'ana@sparkle.test', name: 'Ana Tech' })).id
-    window = (await act('service', 'create', { name: 'Window Cleaning', pricing: 'fixed', price_cents: 60000, default_duration_minutes: 90 })).id
+    window = (
+      await act('service', 'create', { name: 'Window Cleaning', pricing: 'fixed', price_cents: 60000, default_duration_minutes: 90 })
+    ).id
     hal = (await act('contact', 'create', { display_name: 'Hal Highrise', email: 'hal@example.com' })).id
     await act('address', 'add', { contact_id: hal, line1: '9 Tower Road', city: 'Huntsville', state: 'AL', postal_code: '35801' })
     const past = await book('2026-10-20T09:00')
-    await close(past, { duration_minutes: 202, notes: 'Third-floor windows at the back need the extension ladder.',
-      attributes: [{ key: 'equipment', value: 'extension ladder' }] })
+    await close(past, {
+      duration_minutes: 202,
+      notes: 'Third-floor windows at the back need the extension ladder.',
+      attributes: [{ key: 'equipment', value: 'extension ladder' }],
+    })
     const server = createMcpServer(app.services, agent, TOOLS)
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
     await server.connect(serverSide)
@@ -57,31 +70,50 @@ describe.each(engines)('visit history in the workflow tools (%s)', (engine) => {
     await app?.close()
   })
 
-  it('find_customer tells the last visit\'s time on site, total and what was learned there', async () => {
+  it("find_customer tells the last visit's time on site, total and what was learned there", async () => {
     const out = await tool('find_customer', { q: 'Hal Highrise' })
     const hit = out.matches[0]
     expect(hit.last_service).toMatch(/^2026-10-20 Window Cleaning; 3h22m on site; \$\d{3}\.\d\d; equipment: extension ladder$/)
-    expect(hit.last_visit).toMatchObject({ date: '2026-10-20', actual_minutes: 202, time_on_site: '3h22m', booked_minutes: 90,
-      facts: ['equipment: extension ladder'], note: 'Third-floor windows at the back need the extension ladder.' })
+    expect(hit.last_visit).toMatchObject({
+      date: '2026-10-20',
+      actual_minutes: 202,
+      time_on_site: '3h22m',
+      booked_minutes: 90,
+      facts: ['equipment: extension ladder'],
+      note: 'Third-floor windows at the back need the extension ladder.',
+    })
     expect(hit.last_visit.total_cents).toBeGreaterThanOrEqual(60000)
   })
 
-  it('schedule_appointment books on the customer\'s preferred day and time and tells how long the last visit took', async () => {
+  it("schedule_appointment books on the customer's preferred day and time and tells how long the last visit took", async () => {
     await act('contact', 'update', { contact_id: hal, preferences: { preferred_days: ['thu'], time_of_day: 'afternoon' } })
-    const out = await tool('schedule_appointment', { contact_id: hal, services: [{ name: 'Window Cleaning' }], date: '2026-11-03', to: '2026-11-06' })
+    const out = await tool('schedule_appointment', {
+      contact_id: hal,
+      services: [{ name: 'Window Cleaning' }],
+      date: '2026-11-03',
+      to: '2026-11-06',
+    })
     expect(out.status).toBe('booked')
     expect(out.ticket).toMatchObject({ date: '2026-11-05', time: '12:00', duration_minutes: 90 })
     expect(out.preferences).toMatchObject({ followed: true, customer_prefers: 'thu, afternoons (start from 12:00)' })
     expect(out.last_visit).toMatchObject({ date: '2026-10-20', time_on_site: '3h22m', actual_minutes: 202 })
-    expect(out.last_visit.note).toBe('Last visit (2026-10-20) took 3h22m; this booking is 1h30m. Consider a longer slot (duration_minutes 202).')
+    expect(out.last_visit.note).toBe(
+      'Last visit (2026-10-20) took 3h22m; this booking is 1h30m. Consider a longer slot (duration_minutes 202).',
+    )
 
     // A window with no preferred day books the earliest start, says so, and offers the preferred ones nearby.
-    const outside = await tool('schedule_appointment', { contact_id: hal, services: [{ name: 'Window Cleaning' }], date: '2026-11-04', duration_minutes: 202 })
+    const outside = await tool('schedule_appointment', {
+      contact_id: hal,
+      services: [{ name: 'Window Cleaning' }],
+      date: '2026-11-04',
+      duration_minutes: 202,
+    })
     expect(outside.ticket).toMatchObject({ date: '2026-11-04', time: '08:00' })
     expect(outside.preferences.followed).toBe(false)
     expect(outside.preferences.note).toMatch(/No free start in the requested window fits the customer's preferences/)
     expect(outside.preferences.preferred_nearby.length).toBeGreaterThan(0)
-    for (const s of outside.preferences.preferred_nearby) expect([s.date, s.time >= '12:00', s.preferred]).toEqual(['2026-11-05', true, true])
+    for (const s of outside.preferences.preferred_nearby)
+      expect([s.date, s.time >= '12:00', s.preferred]).toEqual(['2026-11-05', true, true])
     expect(outside.last_visit.note).not.toContain('Consider')
   })
 

@@ -22,14 +22,22 @@ describe.each(engines)('an agent turns a lead asking for a quote into an opportu
   }
 
   it('a filter put beside type instead of inside filters is refused with the call to make, not dropped', async () => {
-    const r = toolJson(await client.callTool({ name: 'crm_query', arguments: { type: 'opportunities', lead_id: '7d0c7c8e-52a4-4d5e-9a57-1f9a3c2b0e11' } }))
+    const r = toolJson(
+      await client.callTool({ name: 'crm_query', arguments: { type: 'opportunities', lead_id: '7d0c7c8e-52a4-4d5e-9a57-1f9a3c2b0e11' } }),
+    )
     expect(r.isError).toBe(true)
     expect(r.json.error.code).toBe('VALIDATION_ERROR')
-    expect(r.json.error.message).toContain('filters go inside filters: call with {"type":"opportunities","filters":{"lead_id":"7d0c7c8e-52a4-4d5e-9a57-1f9a3c2b0e11"}}')
+    expect(r.json.error.message).toContain(
+      'filters go inside filters: call with {"type":"opportunities","filters":{"lead_id":"7d0c7c8e-52a4-4d5e-9a57-1f9a3c2b0e11"}}',
+    )
   })
 
   it('process_lead opens an opportunity on the new lead when given its title', async () => {
-    const processed = await call('process_lead', { raw_notes: 'Lee at 4 Elm St asks what skylights would cost', source: 'website', opportunity: 'Skylights' })
+    const processed = await call('process_lead', {
+      raw_notes: 'Lee at 4 Elm St asks what skylights would cost',
+      source: 'website',
+      opportunity: 'Skylights',
+    })
     expect(processed.opportunity).toMatchObject({ title: 'Skylights', lead_id: processed.lead.id, stage: 'qualification' })
     const listed = await call('crm_query', { type: 'opportunities', filters: { lead_id: processed.lead.id } })
     expect(listed.items.map((o: any) => o.title)).toEqual(['Skylights'])
@@ -42,18 +50,32 @@ describe.each(engines)('an agent turns a lead asking for a quote into an opportu
     const found = await call('crm_capabilities', { action: 'opportunity.create' })
     expect(found.input.properties).toHaveProperty('lead_id')
     const processed = await call('process_lead', { raw_notes: 'Dana at 12 Oak St wants a quote for gutters and windows', source: 'phone' })
-    const opened = await call('crm_action', { domain: 'opportunity', action: 'create',
-      data: { lead_id: processed.lead.id, title: 'Gutters and windows', amount_cents: 60_000, stage: 'estimating' } })
+    const opened = await call('crm_action', {
+      domain: 'opportunity',
+      action: 'create',
+      data: { lead_id: processed.lead.id, title: 'Gutters and windows', amount_cents: 60_000, stage: 'estimating' },
+    })
     expect(opened).toMatchObject({ lead_id: processed.lead.id, stage: 'estimating', probability: 25 })
     const totals = await call('crm_query', { type: 'pipeline_totals' })
     expect(totals.items[0]).toMatchObject({ open_count: 2, open_amount_cents: 60_000, weighted_forecast_cents: 15_000 })
-    const refused = toolJson(await client.callTool({ name: 'crm_action', arguments: { domain: 'opportunity', action: 'move',
-      data: { opportunity_id: opened.id, stage: 'won' } } }))
+    const refused = toolJson(
+      await client.callTool({
+        name: 'crm_action',
+        arguments: { domain: 'opportunity', action: 'move', data: { opportunity_id: opened.id, stage: 'won' } },
+      }),
+    )
     expect(refused.isError).toBe(true)
     expect(refused.json.error.details.issues[0].field).toBe('data.reason')
-    await call('crm_action', { domain: 'opportunity', action: 'move', data: { opportunity_id: opened.id, stage: 'won', reason: 'Accepted by phone' } })
+    await call('crm_action', {
+      domain: 'opportunity',
+      action: 'move',
+      data: { opportunity_id: opened.id, stage: 'won', reason: 'Accepted by phone' },
+    })
     const read = await call('crm_query', { type: 'opportunities', filters: { lead_id: processed.lead.id }, include: ['audit_trail'] })
     expect(read.items[0]).toMatchObject({ stage: 'won', close_reason: 'Accepted by phone' })
-    expect(read.items[0].audit_trail.map((a: any) => [a.action, a.actor_type])).toEqual([['create', 'agent'], ['move', 'agent']])
+    expect(read.items[0].audit_trail.map((a: any) => [a.action, a.actor_type])).toEqual([
+      ['create', 'agent'],
+      ['move', 'agent'],
+    ])
   })
 })

@@ -10,13 +10,20 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.js'
 
 const good = {
-  name: 'Jane Smith', phone: '(256) 555-0142', email: 'jane@example.com', address: '12 Oak St, Huntsville, AL 35801',
-  service_interest: 'exterior windows and gutters', urgency: 'normal', property_details: 'two-story, 24 windows',
+  name: 'Jane Smith',
+  phone: '(256) 555-0142',
+  email: 'jane@example.com',
+  address: '12 Oak St, Huntsville, AL 35801',
+  service_interest: 'exterior windows and gutters',
+  urgency: 'normal',
+  property_details: 'two-story, 24 windows',
 }
 
 describe('LLM client against an OpenAI-compatible server', () => {
   let fake: FakeLlm
-  beforeAll(async () => { fake = await startFakeLlm() })
+  beforeAll(async () => {
+    fake = await startFakeLlm()
+  })
   afterAll(() => fake.close())
   const schema = z.strictObject({ name: z.string(), count: z.number().int() })
   const client = () => createLlmClient({ baseUrl: fake.baseUrl, apiKey: 'k', model: 'test-model', timeoutMs: 300 })
@@ -76,7 +83,10 @@ describe.each(engines)('process_lead (%s)', (engine) => {
     fake = await startFakeLlm()
     principal = (await authenticateAgentToken(app.t.db, app.tenant.agent_token))!
   })
-  afterAll(async () => { await fake.close(); await app.close() })
+  afterAll(async () => {
+    await fake.close()
+    await app.close()
+  })
 
   it('extracts the fields, matches the existing contact and sets the follow-up for the next business day 09:00', async () => {
     const contact = await app.action('contact', 'create', { first_name: 'Jane', last_name: 'Smith', email: 'jane@example.com' })

@@ -16,15 +16,29 @@ describe.each(engines)('send_invoice (%s)', (engine) => {
   const send = (args: { ticket_id?: string; invoice_id?: string; contact_id?: string; reasoning: string }) =>
     sendInvoice.run({ services: app.services, principal, requestId: randomUUID() }, args) as Promise<any>
   const ticket = async (contactId?: string, start = '2026-03-10T15:00:00Z') => {
-    const c = contactId ?? (await app.action('contact', 'create', { first_name: 'Jane', last_name: 'Smith', email: `jane-${randomUUID()}@example.com` })).body.data.id
-    const t = await app.action('ticket', 'create', { contact_id: c, scheduled_start: start,
-      line_items: [{ description: 'Window cleaning', quantity: 1, unit_price_cents: 25_000 }] })
+    const c =
+      contactId ??
+      (await app.action('contact', 'create', { first_name: 'Jane', last_name: 'Smith', email: `jane-${randomUUID()}@example.com` })).body
+        .data.id
+    const t = await app.action('ticket', 'create', {
+      contact_id: c,
+      scheduled_start: start,
+      line_items: [{ description: 'Window cleaning', quantity: 1, unit_price_cents: 25_000 }],
+    })
     expect(t.status).toBe(200)
     return t.body.data
   }
   /** The owner closes the visit as done, with nothing planned after it. */
-  const close = async (t: any) => expectData(await owner.action('ticket', 'close', { ticket_id: t.id, duration_minutes: 60,
-    line_items: t.line_items.map((l: any) => ({ line_item_id: l.id })), notes: '', next_service: { kind: 'none' } }))
+  const close = async (t: any) =>
+    expectData(
+      await owner.action('ticket', 'close', {
+        ticket_id: t.id,
+        duration_minutes: 60,
+        line_items: t.line_items.map((l: any) => ({ line_item_id: l.id })),
+        notes: '',
+        next_service: { kind: 'none' },
+      }),
+    )
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
   beforeAll(async () => {
     app = await startTestApp(engine)
@@ -46,7 +60,7 @@ describe.each(engines)('send_invoice (%s)', (engine) => {
     expect(m.audit_trail[0].reasoning).toBe('job finished, customer asked for the bill')
   })
 
-  it('reuses the ticket\'s invoice the second time instead of creating another', async () => {
+  it("reuses the ticket's invoice the second time instead of creating another", async () => {
     const t = await ticket()
     const first = await send({ ticket_id: t.id, reasoning: 'send' })
     const second = await send({ ticket_id: t.id, reasoning: 'resend' })
@@ -81,7 +95,9 @@ describe.each(engines)('send_invoice (%s)', (engine) => {
     expect(first.follow_up).toMatchObject({ contact_id: t.contact_id, next_ticket: null, reach_out: null })
     const given = first.follow_up.reach_out_with
     expect(given.tool).toBe('crm_action')
-    const queued = expectData(await app.action(given.arguments.domain, given.arguments.action, { ...given.arguments.data, send_at: inDays(180) }))
+    const queued = expectData(
+      await app.action(given.arguments.domain, given.arguments.action, { ...given.arguments.data, send_at: inDays(180) }),
+    )
     expect(queued).toMatchObject({ contact_id: t.contact_id, kind: 'reach_out', status: 'pending' })
 
     const again = await send({ invoice_id: first.invoice.id, reasoning: 'resend' })
@@ -89,7 +105,7 @@ describe.each(engines)('send_invoice (%s)', (engine) => {
     expect(again.follow_up.reach_out_with).toBeUndefined()
   })
 
-  it('names the customer\'s next booked visit instead of offering a reach-out, never the visit being billed', async () => {
+  it("names the customer's next booked visit instead of offering a reach-out, never the visit being billed", async () => {
     const soon = await ticket(undefined, inDays(2))
     const billedAhead = await send({ ticket_id: soon.id, reasoning: 'the customer pays ahead' })
     expect(billedAhead.follow_up).toMatchObject({ next_ticket: null, reach_out: null })
@@ -99,17 +115,23 @@ describe.each(engines)('send_invoice (%s)', (engine) => {
     expect(r.follow_up.reach_out_with).toBeUndefined()
   })
 
-  it('bills the customer\'s one completed visit from contact_id, and says what to give when there is none or several', async () => {
+  it("bills the customer's one completed visit from contact_id, and says what to give when there is none or several", async () => {
     const visit = await ticket()
-    await expect(send({ contact_id: visit.contact_id, reasoning: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND',
-      message: expect.stringContaining(`not closed yet`) })
-    await expect(send({ contact_id: visit.contact_id, reasoning: 'x' })).rejects.toMatchObject({ message: expect.stringContaining(visit.id) })
+    await expect(send({ contact_id: visit.contact_id, reasoning: 'x' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining(`not closed yet`),
+    })
+    await expect(send({ contact_id: visit.contact_id, reasoning: 'x' })).rejects.toMatchObject({
+      message: expect.stringContaining(visit.id),
+    })
     await close(visit)
     const billed = await send({ contact_id: visit.contact_id, reasoning: 'visit closed' })
     expect(billed.created).toBe(true)
     expect(expectData(await app.query({ type: 'invoices', id: billed.invoice.id })).ticket_id).toBe(visit.id)
-    await expect(send({ contact_id: visit.contact_id, reasoning: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND',
-      message: expect.stringContaining('no completed visit waiting for an invoice') })
+    await expect(send({ contact_id: visit.contact_id, reasoning: 'x' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('no completed visit waiting for an invoice'),
+    })
 
     const one = await ticket(visit.contact_id, '2026-04-10T15:00:00Z')
     const two = await ticket(visit.contact_id, '2026-05-10T15:00:00Z')

@@ -39,23 +39,42 @@ describe.each(engines)('the audit_trail data type (%s)', (engine) => {
     await app.action('contact', 'update', { contact_id: x, display_name: 'Xavier Stone III' })
     await app.action('contact', 'archive', { contact_id: y })
     const owner: Principal = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
-    await performAction(app.services, owner, { domain: 'contact', action: 'update', data: { contact_id: y, status: 'active' } }, { requestId: 'req-owner' })
+    await performAction(
+      app.services,
+      owner,
+      { domain: 'contact', action: 'update', data: { contact_id: y, status: 'active' } },
+      { requestId: 'req-owner' },
+    )
     all = await list()
   })
   afterAll(() => app.close())
 
-  it('lists the business\'s changes newest first, each with what, who, why and when', async () => {
+  it("lists the business's changes newest first, each with what, who, why and when", async () => {
     // Two creates, two updates of x, archive of y, the owner restoring y; then what creating the business recorded.
     expect(all).toHaveLength(founding.length + 6)
     expect(all.slice(6)).toEqual(founding)
     expect(founding.map((e) => `${e.entity_type}:${e.action}`)).toContain('tenant:create')
     expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((p, q) => q - p))
     expect(all[0]).toEqual({
-      id: expect.any(Number), entity_type: 'contact', entity_id: y, action: 'update', changes: { status: { old: 'archived', new: 'active' }, archived_at: { old: expect.any(String), new: null } },
-      actor_type: 'user', actor_id: app.tenant.owner_user_id, reasoning: null, request_id: 'req-owner', created_at: expect.any(String),
+      id: expect.any(Number),
+      entity_type: 'contact',
+      entity_id: y,
+      action: 'update',
+      changes: { status: { old: 'archived', new: 'active' }, archived_at: { old: expect.any(String), new: null } },
+      actor_type: 'user',
+      actor_id: app.tenant.owner_user_id,
+      reasoning: null,
+      request_id: 'req-owner',
+      created_at: expect.any(String),
     })
     expect(all.slice(0, 6).map((e) => `${e.entity_type}:${e.action}:${e.entity_id}`)).toEqual([
-      `contact:update:${y}`, `contact:archive:${y}`, `contact:update:${x}`, `contact:update:${x}`, `contact:create:${y}`, `contact:create:${x}`])
+      `contact:update:${y}`,
+      `contact:archive:${y}`,
+      `contact:update:${x}`,
+      `contact:update:${x}`,
+      `contact:create:${y}`,
+      `contact:create:${x}`,
+    ])
   })
 
   it('filters by record, kind, action, actor and time', async () => {
@@ -114,6 +133,15 @@ describe.each(engines)('the audit_trail data type (%s)', (engine) => {
   it('is described in the capabilities with its filters', async () => {
     const caps = await app.call('GET', '/api/capabilities')
     const type = caps.body.data.data_types.find((d: any) => d.type === 'audit_trail')
-    expect(Object.keys(type.params.properties)).toEqual(['entity_type', 'entity_id', 'action', 'actor_type', 'actor_id', 'contact_id', 'since', 'until'])
+    expect(Object.keys(type.params.properties)).toEqual([
+      'entity_type',
+      'entity_id',
+      'action',
+      'actor_type',
+      'actor_id',
+      'contact_id',
+      'since',
+      'until',
+    ])
   })
 })

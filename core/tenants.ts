@@ -4,7 +4,7 @@ import { systemAuditor, writeAudit } from './audit.js'
 import { createAgentToken } from './auth/agent-tokens.js'
 import { insertDefaultTemplates } from './domains/messages/default-templates.js'
 import { assertDatabaseTimeZone } from './domains/settings/time-zone.js'
-import { APP_ROLE, withTenant } from './db/tenant.js'
+import { APP_ROLE, type TenantScope, withTenant } from './db/tenant.js'
 import { translateDatabaseError } from './db/translate-error.js'
 import type { Database, Queryable } from './db/types.js'
 import { parseInput } from './validation.js'
@@ -57,6 +57,11 @@ export async function bootstrapFirstTenant(db: Database, raw: z.input<typeof new
 export async function firstTenantId(db: Database): Promise<string | null> {
   const r = await db.query<{ first_tenant_id: string }>('select first_tenant_id from installation')
   return r.rows[0]?.first_tenant_id ?? null
+}
+
+/** The name of the business a signed-in person belongs to, as its pages show it. */
+export async function businessNameOf(db: Database, who: TenantScope): Promise<string | null> {
+  return withTenant(db, who, async (tx) => (await tx.query<{ name: string }>('select name from tenants')).rows[0]?.name ?? null)
 }
 
 async function insertTenant(tx: Queryable, tenantId: string, input: z.output<typeof newTenantInput>): Promise<CreatedTenant> {

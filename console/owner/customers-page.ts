@@ -1,5 +1,4 @@
 import { Router, type Response } from 'express'
-import { storedPhoneKey } from '../../core/phone.js'
 import { stateOf } from '../../core/http/request-state.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import { callAction, type Caller } from '../../core/call-action.js'
@@ -69,34 +68,12 @@ async function readContact(caller: Caller, id: string) {
   return callQuery(caller, contactsQuery, { id, include: ['addresses'] })
 }
 
-/** Another customer with the email or phone the edit form gives this one, any of theirs, so the form can warn before contact.update is asked. */
-async function sameEmailOrPhone(
-  caller: Caller,
-  contact: Contact,
-  v: CustomerFormValues,
-): Promise<{ id: string; display_name: string; by: string } | undefined> {
-  const digits = (p: string | null | undefined) => storedPhoneKey(p ?? '')
-  const checks = [
-    v.email &&
-      v.email.toLowerCase() !== (contact.email ?? '').toLowerCase() && {
-        by: 'email',
-        q: v.email,
-        same: (c: Contact) => c.emails.some((e) => e.value.toLowerCase() === v.email.toLowerCase()),
-      },
-    digits(v.phone).length >= 7 &&
-      digits(v.phone) !== digits(contact.phone) && {
-        by: 'phone',
-        q: digits(v.phone),
-        same: (c: Contact) => c.phones.some((p) => digits(p.value) === digits(v.phone)),
-      },
-  ].filter((x) => !!x)
-  for (const check of checks) {
-    const found = (await callQuery(caller, contactsQuery, { params: { q: check.q }, limit: 100 })).items.find(
-      (c) => c.id !== contact.id && check.same(c as Contact),
-    )
-    if (found) return { id: found.id, display_name: found.display_name, by: check.by }
-  }
-  return undefined
+/** The other customer a CONFLICT from contact.create or contact.update names, and by which of their details. */
+function duplicateOf(err: AppError): { id: string; display_name: string; by: string } | undefined {
+  if (err.code !== 'CONFLICT') return undefined
+  const existing = err.details?.existing as { id: string; display_name: string } | undefined
+  const matched = err.details?.matched as { field: string } | undefined
+  return existing ? { id: existing.id, display_name: existing.display_name, by: matched?.field ?? 'email or phone' } : undefined
 }
 
 /** The owner's customers: the list with filters, a customer's page, new and edit forms, booking a visit, notes and archiving. */
@@ -319,19 +296,20 @@ ${addressForm({
     const contact = await contactOr404(res, caller, req.params.id)
     if (!contact) return
     const values = valuesOfBody(req.body ?? {})
-    const other = values.allow_duplicate === 'yes' ? undefined : await sameEmailOrPhone(caller, contact, values)
-    if (other) {
-      return sendEdit(res, session, contact, {
-        values,
-        status: 409,
-        error: 'Nothing was saved. Another customer has this email or phone.',
-        duplicate: html`<p>${other.display_name} already has this ${other.by}. <a href="${`/customers/${other.id}`}">Open ${other.display_name}</a></p>`,
-      })
-    }
     try {
       await callAction(caller, updateContact, updateInput(contact.id, values) as never)
     } catch (err) {
       if (!(err instanceof AppError)) throw err
+      // contact.update refuses another customer's email or phone unless allow_duplicate: the form offers to save anyway.
+      const other = duplicateOf(err)
+      if (other) {
+        return sendEdit(res, session, contact, {
+          values,
+          status: err.status,
+          error: 'Nothing was saved. Another customer has this email or phone.',
+          duplicate: html`<p>${other.display_name} already has this ${other.by}. <a href="${`/customers/${other.id}`}">Open ${other.display_name}</a></p>`,
+        })
+      }
       return sendEdit(res, session, contact, {
         values,
         errors: fieldErrorsOf(err),

@@ -5,7 +5,7 @@ import { approveClient } from '../../core/auth/oauth/grants.js'
 import { issuerUrl } from '../../core/auth/oauth/urls.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
-import { withTenant } from '../../core/db/tenant.js'
+import { businessNameOf } from '../../core/tenants.js'
 import { form, html, signInForm, type SafeHtml } from '../html.js'
 import { layout, viewerOf } from '../layout.js'
 import { sendPage } from '../send-page.js'
@@ -123,10 +123,8 @@ function isOwner(session: SessionPrincipal): boolean {
 }
 
 async function businessName(services: Services, session: SessionPrincipal): Promise<string> {
-  return withTenant(
-    services.db,
-    { tenantId: session.tenantId, actorType: 'user', actorId: session.actor.id },
-    async (tx) => (await tx.query<{ name: string }>('select name from tenants')).rows[0]?.name ?? 'your business',
+  return (
+    (await businessNameOf(services.db, { tenantId: session.tenantId, actorType: 'user', actorId: session.actor.id })) ?? 'your business'
   )
 }
 

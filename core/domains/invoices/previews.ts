@@ -1,4 +1,4 @@
-import { type CallPreview, type FactDeclaration } from '../../call-preview.js'
+import type { CallPreview, FactDeclaration } from '../../call-preview.js'
 import { formatMoney } from '../../money.js'
 import type { OperationContext } from '../../context.js'
 import { loadTenantSettings } from '../settings/model.js'

@@ -3,7 +3,7 @@
 // `npm install` and `npm run build` build through here too (--build-only), so the first start trusts the install's build.
 // Plain JavaScript because it runs before anything is compiled.
 import { spawnSync } from 'node:child_process'
-import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -31,6 +31,23 @@ function lastBuild() {
   return statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0
 }
 
+/**
+ * Removes the compiled files whose source is gone (tsc never does): domains are found by their folders in dist/ too
+ * (core/domains/index.ts), so a removed or renamed domain must not live on there.
+ */
+function removeOrphans() {
+  const dist = join(root, 'dist')
+  for (const dir of SOURCE_DIRS) {
+    if (!existsSync(join(dist, dir))) continue
+    for (const entry of readdirSync(join(dist, dir), { recursive: true, withFileTypes: true })) {
+      const compiled = join(entry.parentPath, entry.name)
+      const source = join(root, compiled.slice(dist.length + 1))
+      if (entry.isDirectory() && !existsSync(source)) rmSync(compiled, { recursive: true, force: true })
+      else if (/\.js(\.map)?$/.test(entry.name) && !existsSync(source.replace(/\.js(\.map)?$/, '.ts'))) rmSync(compiled, { force: true })
+    }
+  }
+}
+
 /** Compiles into dist/ when stale; returns tsc's exit status (0 when nothing needed building, 2 when it wrote output with type errors). */
 function buildIfStale() {
   const started = Date.now()
@@ -42,6 +59,7 @@ function buildIfStale() {
   // Its output goes to stderr so that stdout stays the command's own (crm --json is piped).
   // Stamped with the time the build started, so a source saved during it makes the next start build again.
   if (r.status === 0) {
+    removeOrphans()
     writeFileSync(STAMP, `${new Date(started).toISOString()}\n`)
     utimesSync(STAMP, started / 1000, started / 1000)
   }

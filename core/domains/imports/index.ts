@@ -1,0 +1,4 @@
+// The imports domain's operations: the registry finds this folder and registers what this file exports.
+export * from './actions.js'
+export * from './upload-actions.js'
+export * from './upload-queries.js'

@@ -1,0 +1,4 @@
+// The interactions domain's operations: the registry finds this folder and registers what this file exports.
+export * from './actions.js'
+export * from './queries.js'
+export * from './timeline.js'

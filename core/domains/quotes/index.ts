@@ -1,0 +1,5 @@
+// The quotes domain's operations: the registry finds this folder and registers what this file exports.
+export * from './actions.js'
+export * from './answer-actions.js'
+export * from './queries.js'
+export * from './send-actions.js'

@@ -1,0 +1,3 @@
+// The search domain's operations: the registry finds this folder and registers what this file exports.
+export * from './queries.js'
+export * from './recent-queries.js'

@@ -1,0 +1,8 @@
+// The tickets domain's operations: the registry finds this folder and registers what this file exports.
+export * from './actions.js'
+export * from './availability.js'
+export * from './clock-actions.js'
+export * from './close.js'
+export * from './line-item-actions.js'
+export * from './queries.js'
+export * from './unbilled.js'

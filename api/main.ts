@@ -1,7 +1,7 @@
 import { loadConfig } from '../core/config.js'
 import { log, setLogLevel } from '../core/log.js'
 import { openMigratedDatabase } from '../core/runtime.js'
-import { PRODUCT_PERSONAL_DATA } from './product-personal-data.js'
+import { PERSONAL_DATA } from '../core/domains/personal-data.js'
 
 /** How long a stop may wait for the delivery worker's pass before the database is closed under it. */
 const WORKER_STOP_MS = 1_000
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop)
 
   // The database opens (in its own thread on the embedded engine) while the modules of the server load.
-  const opening = openMigratedDatabase(config, 'server', PRODUCT_PERSONAL_DATA)
+  const opening = openMigratedDatabase(config, 'server', PERSONAL_DATA)
   letGo = async () => (await opening.catch(() => null))?.close()
   opening.catch(() => {}) // awaited below; this keeps a failure from counting as unhandled meanwhile
   const [{ createServices }, { banner, startServer }] = await Promise.all([import('./product.js'), import('./server.js')])

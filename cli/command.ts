@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import type { z } from 'zod'
-import { PRODUCT_PERSONAL_DATA } from '../api/product-personal-data.js'
+import { PERSONAL_DATA } from '../core/domains/personal-data.js'
 import { loadConfig } from '../core/config.js'
 import type { Database } from '../core/db/types.js'
 import { AppError, validationError, type FieldIssue } from '../core/errors.js'
@@ -79,7 +79,7 @@ export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, opt
 
 /** Runs fn over the configured database (CRM_DATA_DIR or DATABASE_URL), migrated, and always lets go of it. */
 export async function withDatabase<T>(purpose: string, fn: (db: Database, opened: OpenedDatabase) => Promise<T>): Promise<T> {
-  const opened = await openMigratedDatabase(loadConfig(), `cli ${purpose}`, PRODUCT_PERSONAL_DATA)
+  const opened = await openMigratedDatabase(loadConfig(), `cli ${purpose}`, PERSONAL_DATA)
   try {
     return await fn(opened.db, opened)
   } finally {

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const SOURCE_DIRS = ['core', 'cli', 'api', 'mcp', 'authorization-queue', 'console', 'bench']
+const SOURCE_DIRS = ['core', 'cli', 'api', 'mcp', 'console', 'bench']
 const BUILD_FILES = ['tsconfig.json', 'tsconfig.build.json']
 
 /** When the newest source, folder (a file removed or renamed) or build setting changed, in ms since the epoch. */

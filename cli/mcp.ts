@@ -9,7 +9,7 @@ import { startWorker } from '../core/jobs/worker.js'
 import { setLogLevel, setLogStream } from '../core/log.js'
 import { openMigratedDatabase } from '../core/runtime.js'
 import { createServices } from '../api/product.js'
-import { PRODUCT_PERSONAL_DATA } from '../api/product-personal-data.js'
+import { PERSONAL_DATA } from '../core/domains/personal-data.js'
 import { parseCommandArgs, type Command } from './command.js'
 
 /** `crm mcp`: MCP over stdio, relayed to the running server when there is one, else served from the database here. */
@@ -65,7 +65,7 @@ async function relay(url: string, token: string): Promise<void> {
 
 /** Opens the database in this process (claiming the embedded data folder) and serves MCP over stdio. */
 async function serveHere(config: Config, token: string): Promise<void> {
-  const opened = await openMigratedDatabase(config, 'crm mcp (stdio)', PRODUCT_PERSONAL_DATA)
+  const opened = await openMigratedDatabase(config, 'crm mcp (stdio)', PERSONAL_DATA)
   try {
     const principal = await authenticateAgentToken(opened.db, token)
     if (!principal) throw new AppError('UNAUTHENTICATED', 'CRM_AGENT_TOKEN is not a valid agent token (unknown or revoked)')

@@ -10,15 +10,14 @@ import { documentStoreFor } from './documents/choose-store.js'
 import { DOMAIN_MODULES } from './domains/index.js'
 import { createRegistry, type Registry } from './registry.js'
 
-/** What plugs into core from outside it: more operations to register, and the owner's consent for agents' calls. */
+/** What plugs into core from outside it: the owner's consent for agents' calls. */
 export interface Plugins {
-  modules: ReadonlyArray<Record<string, unknown>>
   consent: ConsentGate
 }
 
-/** Core's operations and the plugged-in ones in one registry. */
-export function registryWith(plugins: Pick<Plugins, 'modules'>): Registry {
-  return createRegistry([...DOMAIN_MODULES, ...plugins.modules])
+/** Every domain's operations in one registry. */
+export function domainRegistry(): Registry {
+  return createRegistry(DOMAIN_MODULES)
 }
 
 /** The long-lived parts for one database, with the plugins in place; tests may replace any of them. */
@@ -26,7 +25,7 @@ export function assembleServices(config: Config, db: Database, plugins: Plugins,
   return {
     db,
     config,
-    registry: registryWith(plugins),
+    registry: domainRegistry(),
     consent: plugins.consent,
     email: emailClientFromConfig(config, db),
     llm: llmClientFromEnv(process.env),

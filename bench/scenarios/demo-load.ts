@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { createServices } from '../../api/product.js'
 import { loadConfig } from '../../core/config.js'
 import { loadDemo } from '../../core/demo/load-demo.js'
-import { PRODUCT_PERSONAL_DATA } from '../../api/product-personal-data.js'
+import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
 import { openMigratedDatabase } from '../../core/runtime.js'
 import { createTenant } from '../../core/tenants.js'
 import { createScratchDatabase } from '../postgres-server.js'
@@ -13,7 +13,7 @@ import type { BenchRow, Scenario } from '../scenario.js'
 /** Seconds a first start with CRM_DEMO=1 spends loading the demo, on the database as the server opens it, and what it loaded. */
 async function demoLoad(env: Record<string, string>, engine: string): Promise<BenchRow[]> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env })
-  const opened = await openMigratedDatabase(config, 'bench demo', PRODUCT_PERSONAL_DATA)
+  const opened = await openMigratedDatabase(config, 'bench demo', PERSONAL_DATA)
   try {
     const services = createServices({ ...config, logLevel: 'silent' }, opened.db)
     const tenant = await createTenant(opened.db, { name: 'Demo Windows', owner_email: 'owner@demo.example' })

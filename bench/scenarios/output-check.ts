@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServices } from '../../api/product.js'
-import { PRODUCT_PERSONAL_DATA } from '../../api/product-personal-data.js'
+import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
 import { loadConfig } from '../../core/config.js'
 import type { Principal, Services } from '../../core/context.js'
 import { performAction, performQuery } from '../../core/operations.js'
@@ -76,7 +76,7 @@ export const outputCheck: Scenario = {
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'crm-bench-output-'))
     const config = loadConfig({ LOG_LEVEL: 'silent', CRM_DATA_DIR: join(dir, 'data') })
-    const opened = await openMigratedDatabase(config, 'bench output check', PRODUCT_PERSONAL_DATA)
+    const opened = await openMigratedDatabase(config, 'bench output check', PERSONAL_DATA)
     try {
       const checked = createServices({ ...config, logLevel: 'silent', checkOutput: true }, opened.db)
       const unchecked = createServices({ ...config, logLevel: 'silent', checkOutput: false }, opened.db)

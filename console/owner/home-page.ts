@@ -1,6 +1,6 @@
 import { Router } from 'express'
 import { stateOf } from '../../core/http/request-state.js'
-import { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
+import { authorizationRequestsQuery } from '../../core/domains/approvals/queries.js'
 import { callQuery } from '../../core/call-query.js'
 import type { Services } from '../../core/context.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'

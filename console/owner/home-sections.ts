@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
+import type { authorizationRequestsQuery } from '../../core/domains/approvals/queries.js'
 import type { receivablesQuery } from '../../core/domains/invoices/receivables.js'
 import type { interactionsQuery } from '../../core/domains/interactions/queries.js'
 import type { leadsQuery } from '../../core/domains/leads/queries.js'

@@ -1,6 +1,6 @@
 import { formatInstant, type CallPreview } from '../../core/call-preview.js'
 import { formatMoney } from '../../core/money.js'
-import { DENIAL_REASONS } from '../../authorization-queue/denial-reasons.js'
+import { DENIAL_REASONS } from '../../core/domains/approvals/denial-reasons.js'
 import { form, html, joinHtml, type SafeHtml } from '../html.js'
 
 /** A queued request as the authorization_requests data type returns it. */

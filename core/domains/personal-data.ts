@@ -1,6 +1,7 @@
 import { idempotencyKeysPersonalData } from '../idempotency-personal-data.js'
 import type { ExportView, PersonalTable } from '../personal-data/declare.js'
 import { addressesPersonalData } from './addresses/personal-data.js'
+import { authorizationRequestsPersonalData } from './approvals/personal-data.js'
 import { attributesPersonalData } from './attributes/personal-data.js'
 import { closeoutsPersonalData } from './closeouts/personal-data.js'
 import { contactLinksPersonalData, contactsPersonalData } from './contacts/personal-data.js'
@@ -33,11 +34,11 @@ import { ticketLineItemsPersonalData, ticketsPersonalData } from './tickets/pers
 import { waitlistPersonalData } from './waitlist/personal-data.js'
 
 /**
- * What every core table holds about a customer, as its domain declares it, in the order the export shows the parts.
+ * What every table holds about a customer, as its domain declares it, in the order the export shows the parts.
  * Erasure walks the same declarations (core/personal-data/), so a table added here is erased and exported with no
  * other change; test/core/personal-data/ fails for a table that reaches a customer and is missing.
  */
-export const CORE_PERSONAL_DATA: readonly PersonalTable[] = [
+export const PERSONAL_DATA: readonly PersonalTable[] = [
   contactsPersonalData,
   addressesPersonalData,
   attributesPersonalData,
@@ -70,6 +71,7 @@ export const CORE_PERSONAL_DATA: readonly PersonalTable[] = [
   ticketExternalIdsPersonalData,
   erasuresPersonalData,
   idempotencyKeysPersonalData,
+  authorizationRequestsPersonalData,
 ]
 
 /** The export's parts that a domain reads with its own statement, after the tables' parts. */

@@ -6,19 +6,17 @@ import { root } from '../helpers/build.js'
 
 /**
  * The product's layers, each with the layers below it that it may import (besides itself). core is the base and knows
- * none of the others. The authorization queue is built on core's registry and is registered into it from above, so
- * core never imports the queue. The console (the pages people use) and mcp are peers over the queue: neither imports
- * the other, nor the api that mounts them, so what both need from a request lives in core. api composes everything
- * below it; cli and bench are entry points that nothing else imports.
+ * none of the others: its domains (the approvals queue among them) and what they are built on. The console (the pages
+ * people use) and mcp are peers over core: neither imports the other, nor the api that mounts them, so what both need
+ * from a request lives in core. api composes everything below it; cli and bench are entry points that nothing else imports.
  */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   core: [],
-  'authorization-queue': ['core'],
-  console: ['core', 'authorization-queue'],
-  mcp: ['core', 'authorization-queue'],
-  api: ['core', 'authorization-queue', 'console', 'mcp'],
-  cli: ['core', 'authorization-queue', 'console', 'mcp', 'api'],
-  bench: ['core', 'authorization-queue', 'console', 'mcp', 'api'],
+  console: ['core'],
+  mcp: ['core'],
+  api: ['core', 'console', 'mcp'],
+  cli: ['core', 'console', 'mcp', 'api'],
+  bench: ['core', 'console', 'mcp', 'api'],
 }
 
 /** One import that runs against the layering, said so a reader can find and judge it. */
@@ -101,7 +99,8 @@ describe('layers: no import runs up a layer', () => {
     expect(violationsIn('console/owner/page.ts', `import { x } from '../../api/app.js'`)).toHaveLength(1)
     expect(violationsIn('console/owner/page.ts', `import { x } from '../../mcp/server.js'`)).toHaveLength(1)
     expect(violationsIn('mcp/http.ts', `import { x } from '../console/home.js'`)).toHaveLength(1)
-    expect(violationsIn('core/x.ts', `import { x } from '../authorization-queue/queue.js'`)).toHaveLength(1)
+    expect(violationsIn('console/owner/page.ts', `import { x } from '../../core/domains/approvals/queue.js'`)).toEqual([])
+    expect(violationsIn('core/domains/approvals/gate.ts', `import { x } from '../../../console/owner/home-page.js'`)).toHaveLength(1)
     expect(violationsIn('api/app.ts', `import { x } from '../bench/run.js'`)).toHaveLength(1)
     expect(violationsIn('bench/run.ts', `import { x } from '../cli/main.js'`)).toHaveLength(1)
     expect(violationsIn('core/x.ts', `import { x } from '../test/helpers/app.js'`)[0]).toContain('test is no product layer')

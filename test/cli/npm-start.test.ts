@@ -80,7 +80,6 @@ const CHECKOUT = [
   'cli',
   'api',
   'mcp',
-  'authorization-queue',
   'console',
   'bench',
 ]

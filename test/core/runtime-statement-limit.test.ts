@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { PRODUCT_PERSONAL_DATA } from '../../api/product-personal-data.js'
+import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
 import { loadConfig } from '../../core/config.js'
 import { readMigrations } from '../../core/db/migrate.js'
 import { openPgliteThread } from '../../core/db/pglite-thread.js'
@@ -19,7 +19,7 @@ describe('the statement limit of the embedded database, as the server and the CL
     const seed = await openPgliteThread(join(dataDir, 'db'), new Blob([readFileSync(pgliteTemplatePath)]))
     await seed.close()
     const config = loadConfig({ CRM_DATA_DIR: join(dataDir, 'db'), CRM_DB_STATEMENT_TIMEOUT_MS: '1000', LOG_LEVEL: 'silent' })
-    const opened = await openMigratedDatabase(config, 'test', PRODUCT_PERSONAL_DATA)
+    const opened = await openMigratedDatabase(config, 'test', PERSONAL_DATA)
     try {
       const err = await opened.db.query('select pg_sleep(30)').catch((e: unknown) => e)
       expect(err).toMatchObject({ code: '57014' })

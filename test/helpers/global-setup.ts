@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, writeFileSync } from 'node:fs'
 import pg from 'pg'
-import { PRODUCT_PERSONAL_DATA } from '../../api/product-personal-data.js'
+import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
 import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
@@ -21,7 +21,7 @@ export default async function setup() {
   if (!existsSync(pgliteTemplatePath)) {
     const db = await openPglite(undefined)
     await migrate(db)
-    await writePersonalData(db, PRODUCT_PERSONAL_DATA)
+    await writePersonalData(db, PERSONAL_DATA)
     const dump = await db.dumpDataDir()
     writeFileSync(pgliteTemplatePath, Buffer.from(await dump.arrayBuffer()))
     await db.close()
@@ -37,7 +37,7 @@ export default async function setup() {
       await admin.query(`create database ${building}`)
       const db = openPostgres(withDatabase(url, building), 2)
       await migrate(db)
-      await writePersonalData(db, PRODUCT_PERSONAL_DATA)
+      await writePersonalData(db, PERSONAL_DATA)
       await db.close()
       await admin.query(`alter database ${building} rename to ${postgresTemplateName}`).catch(async () => {
         await admin.query(`drop database if exists ${building}`)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PRODUCT_PERSONAL_DATA } from '../../api/product-personal-data.js'
+import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
 import { readMigrations } from '../../core/db/migrate.js'
 
 /** A short fingerprint of the migration files and the declarations of personal data, so a template is rebuilt whenever they change. */
@@ -11,7 +11,7 @@ export const migrationsFingerprint = createHash('sha256')
       .map((m) => m.checksum)
       .join(','),
   )
-  .update(JSON.stringify(PRODUCT_PERSONAL_DATA))
+  .update(JSON.stringify(PERSONAL_DATA))
   .digest('hex')
   .slice(0, 12)
 

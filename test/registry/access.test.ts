@@ -15,7 +15,7 @@ import { capturingEmail } from '../helpers/email.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { snapshotTenant } from '../helpers/tenant-data.js'
 import { outputProblems } from '../helpers/output-check.js'
-import { PENDING_AUTHORIZATION } from '../../authorization-queue/queue.js'
+import { PENDING_AUTHORIZATION } from '../../core/domains/approvals/queue.js'
 
 // Generated from the registry: every action and data type, including ones added later, is held to its declared access.
 

@@ -13,10 +13,15 @@ import { defineAction } from '../../core/registry.js'
 // An operation uses another only through callWithin, which parses the input as the front door does.
 
 const ROOT = join(import.meta.dirname, '..', '..')
-const PRODUCT_FOLDERS = ['core', 'authorization-queue', 'api', 'mcp', 'console', 'cli']
+const PRODUCT_FOLDERS = ['core', 'api', 'mcp', 'console', 'cli']
 
 /** The places that run an operation's run themselves: the front doors and callWithin, each through its definition. */
-const RUNNERS = new Set(['core/operations.ts', 'core/call-within.ts', 'authorization-queue/queue.ts', 'authorization-queue/dry-run.ts'])
+const RUNNERS = new Set([
+  'core/operations.ts',
+  'core/call-within.ts',
+  'core/domains/approvals/queue.ts',
+  'core/domains/approvals/dry-run.ts',
+])
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
@@ -40,13 +45,13 @@ function operationNames(files: Map<string, string>): Set<string> {
   return names
 }
 
-/** Each `name.run(` in a text whose receiver is an operation, or, in core and the queue, anything but a runner's `def`. */
+/** Each `name.run(` in a text whose receiver is an operation, or, in core (the approvals queue included), anything but a runner's `def`. */
 function directRuns(path: string, text: string, operations: Set<string>): string[] {
   const found: string[] = []
   for (const m of text.matchAll(/\b([A-Za-z_$][\w$]*)\s*\.\s*run\s*\(/g)) {
     const receiver = m[1]
     const line = text.slice(0, m.index).split('\n').length
-    const insideOperations = path.startsWith('core/') || path.startsWith('authorization-queue/')
+    const insideOperations = path.startsWith('core/')
     const aRunner = RUNNERS.has(path) && receiver === 'def'
     if (operations.has(receiver) || (insideOperations && !aRunner)) found.push(`${path}:${line} ${receiver}.run(`)
   }

@@ -4,7 +4,7 @@ import { freeForm, timestamp } from '../../output-types.js'
 import type { CustomerReach, ExportPart, PersonalTable } from '../../personal-data/declare.js'
 import { defineQuery } from '../../registry.js'
 import { SqlParams } from '../../sql.js'
-import { CORE_PERSONAL_DATA, EXPORT_VIEWS } from '../personal-data.js'
+import { PERSONAL_DATA, EXPORT_VIEWS } from '../personal-data.js'
 
 /** One part of the export read from a declared table. */
 interface TablePart extends ExportPart {
@@ -12,7 +12,7 @@ interface TablePart extends ExportPart {
 }
 
 /** Every declared table's parts, in the order of the declarations. */
-const TABLE_PARTS: TablePart[] = CORE_PERSONAL_DATA.flatMap((declared) =>
+const TABLE_PARTS: TablePart[] = PERSONAL_DATA.flatMap((declared) =>
   (declared.export === null ? [] : Array.isArray(declared.export) ? declared.export : [declared.export]).map((p) => ({ ...p, declared })),
 )
 
@@ -20,7 +20,7 @@ const TABLE_PARTS: TablePart[] = CORE_PERSONAL_DATA.flatMap((declared) =>
 export const EXPORT_PARTS: ReadonlyArray<{ part: string; heading: string }> = [...TABLE_PARTS, ...EXPORT_VIEWS]
 
 /** The tables holding some personal column: the customer's rows of these are their records, whose audit entries the export carries. */
-const RECORDS = CORE_PERSONAL_DATA.filter((t) => Object.values(t.columns).some((c) => c !== 'not personal')).map((t) => t.table)
+const RECORDS = PERSONAL_DATA.filter((t) => Object.values(t.columns).some((c) => c !== 'not personal')).map((t) => t.table)
 
 /** Everything held about one customer, as stored: for a request to see one's data (machine-readable; the owner's page shows it to read). */
 export const customerExportQuery = defineQuery({

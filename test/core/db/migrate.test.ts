@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PRODUCT_PERSONAL_DATA } from '../../../api/product-personal-data.js'
+import { PERSONAL_DATA } from '../../../core/domains/personal-data.js'
 import { loadConfig } from '../../../core/config.js'
 import { MIGRATIONS_DIR, migrate, pendingMigrations, readMigrations, type MigrationFile } from '../../../core/db/migrate.js'
 import { openPglite } from '../../../core/db/pglite.js'
@@ -156,9 +156,9 @@ describe.each(engines)('migrations (%s)', (engine) => {
       await db.query(`update schema_migrations set checksum = $1 where version = $2`, [sha256('an older text'), first.version])
       await db.close()
       const message = new RegExp(`${first.name.replace('.', '\\.')} was changed after it was applied`)
-      await expect(openMigratedDatabase(config, 'test', PRODUCT_PERSONAL_DATA)).rejects.toThrow(message)
+      await expect(openMigratedDatabase(config, 'test', PERSONAL_DATA)).rejects.toThrow(message)
       // Refusing released the database: a second start gets the same clear message, not a busy data folder.
-      await expect(openMigratedDatabase(config, 'test', PRODUCT_PERSONAL_DATA)).rejects.toThrow(message)
+      await expect(openMigratedDatabase(config, 'test', PERSONAL_DATA)).rejects.toThrow(message)
     })
   })
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PRODUCT_PERSONAL_DATA } from '../../../api/product-personal-data.js'
+import { PERSONAL_DATA } from '../../../core/domains/personal-data.js'
 import type { PersonalTable } from '../../../core/personal-data/declare.js'
 import { personalDataProblems } from '../../../core/personal-data/schema-problems.js'
 import { storedTables } from '../../../core/personal-data/stored.js'
@@ -8,10 +8,10 @@ import { engines, freshDatabase, type TestDatabase } from '../../helpers/databas
 
 /** The product's declarations with one table's replaced. */
 function withTable(changed: PersonalTable): PersonalTable[] {
-  return PRODUCT_PERSONAL_DATA.map((t) => (t.table === changed.table ? changed : t))
+  return PERSONAL_DATA.map((t) => (t.table === changed.table ? changed : t))
 }
 
-const notes = PRODUCT_PERSONAL_DATA.find((t) => t.table === 'notes') as PersonalTable
+const notes = PERSONAL_DATA.find((t) => t.table === 'notes') as PersonalTable
 
 describe.each(engines)('the declarations of personal data against the migrated schema (%s)', (engine) => {
   let t: TestDatabase
@@ -21,7 +21,7 @@ describe.each(engines)('the declarations of personal data against the migrated s
   afterAll(() => t.dispose())
 
   it('declare every text, JSON and list column of every table that reaches a customer, and only tables and columns that exist', async () => {
-    expect(await personalDataProblems(t.db, PRODUCT_PERSONAL_DATA)).toEqual([])
+    expect(await personalDataProblems(t.db, PERSONAL_DATA)).toEqual([])
   })
 
   it('name a declared table or column that does not exist, and a start with them stops', async () => {
@@ -50,11 +50,11 @@ describe.each(engines)('the declarations of personal data against the migrated s
         caption text not null, tags text[] not null default '{}', taken_on date, primary key (tenant_id, id),
         foreign key (tenant_id, ticket_id) references tickets (tenant_id, id))`)
     try {
-      expect(await personalDataProblems(t.db, PRODUCT_PERSONAL_DATA)).toEqual([
+      expect(await personalDataProblems(t.db, PERSONAL_DATA)).toEqual([
         'notes.mood holds text, JSON or a list and is declared neither personal nor not personal',
         'pet_photos reaches a customer (pet_photos.ticket_id → tickets) and holds caption, tags, but declares nothing: declare its personal data in the domain that owns it',
       ])
-      await expect(writePersonalData(t.db, PRODUCT_PERSONAL_DATA)).rejects.toThrow(/notes\.mood holds text/)
+      await expect(writePersonalData(t.db, PERSONAL_DATA)).rejects.toThrow(/notes\.mood holds text/)
     } finally {
       await t.db.exec('drop table pet_photos; alter table notes drop column mood')
     }
@@ -63,15 +63,15 @@ describe.each(engines)('the declarations of personal data against the migrated s
 
 describe('the declarations themselves', () => {
   it('order each table after those it reaches the customer through', () => {
-    const order = storedTables(PRODUCT_PERSONAL_DATA).map((t) => t.table)
-    for (const t of storedTables(PRODUCT_PERSONAL_DATA)) {
+    const order = storedTables(PERSONAL_DATA).map((t) => t.table)
+    for (const t of storedTables(PERSONAL_DATA)) {
       for (const r of t.reach)
         if (r.to !== t.table) expect(order.indexOf(r.to), `${t.table} after ${r.to}`).toBeLessThan(order.indexOf(t.table))
     }
   })
 
   it('refuse, naming the table, one declared twice, a reach to a table that declares nothing, and an erasure that does not fit the rows', () => {
-    expect(() => storedTables([...PRODUCT_PERSONAL_DATA, notes])).toThrow('Personal data: notes is declared twice')
+    expect(() => storedTables([...PERSONAL_DATA, notes])).toThrow('Personal data: notes is declared twice')
     expect(() => storedTables([{ ...notes, reach: { pet_id: 'pets' } }])).toThrow(
       'Personal data of notes: reaches pets through pet_id, which declares nothing',
     )

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PRODUCT_PERSONAL_DATA } from '../../../api/product-personal-data.js'
+import { PERSONAL_DATA } from '../../../core/domains/personal-data.js'
 import type { PersonalTable } from '../../../core/personal-data/declare.js'
 import { writePersonalData } from '../../../core/personal-data/write.js'
 import { expectData } from '../../api/envelope-assertions.js'
@@ -30,9 +30,9 @@ describe.each(engines)('a table or column that gains personal data needs only it
 
   it("erases a new table's personal columns and a new column of a declared table, keeps what is not personal, and counts them", async () => {
     await app.t.db.exec(`${PET_PHOTOS}; alter table notes add column mood text`)
-    const notes = PRODUCT_PERSONAL_DATA.find((t) => t.table === 'notes') as PersonalTable
+    const notes = PERSONAL_DATA.find((t) => t.table === 'notes') as PersonalTable
     await writePersonalData(app.t.db, [
-      ...PRODUCT_PERSONAL_DATA.map((t) => (t === notes ? { ...notes, columns: { ...notes.columns, mood: { erase: 'null' } } } : t)),
+      ...PERSONAL_DATA.map((t) => (t === notes ? { ...notes, columns: { ...notes.columns, mood: { erase: 'null' } } } : t)),
       petPhotos,
     ] as PersonalTable[])
     const owner = await signedIn(app, app.tenant.owner_user_id)

@@ -1,7 +1,7 @@
-import type { OperationContext } from '../core/context.js'
-import { translateDatabaseError } from '../core/db/translate-error.js'
-import { AppError } from '../core/errors.js'
-import type { ActionDefinition } from '../core/registry.js'
+import type { OperationContext } from '../../context.js'
+import { translateDatabaseError } from '../../db/translate-error.js'
+import { AppError } from '../../errors.js'
+import type { ActionDefinition } from '../../registry.js'
 
 /**
  * Runs the call against the current state inside a savepoint that is always rolled back, so a call that would fail is

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Principal } from '../../core/context.js'
-import { performAction, performQuery } from '../../core/operations.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
-import { engines } from '../helpers/databases.js'
-import { connectMcp, toolJson } from '../helpers/mcp-client.js'
-import { contact, ticket } from '../domains/invoices/fixtures.js'
+import type { Principal } from '../../../core/context.js'
+import { performAction, performQuery } from '../../../core/operations.js'
+import { startTestApp, type TestApp } from '../../helpers/app.js'
+import { engines } from '../../helpers/databases.js'
+import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
+import { contact, ticket } from '../invoices/fixtures.js'
 
 describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
   let app: TestApp

@@ -1,4 +1,4 @@
-import type { PersonalTable } from '../core/personal-data/declare.js'
+import type { PersonalTable } from '../../personal-data/declare.js'
 
 /** An agent's call queued for the owner: one naming the customer has their values replaced in its call, preview, answer and words. */
 export const authorizationRequestsPersonalData: PersonalTable = {

@@ -1,8 +1,6 @@
-import type { GrantableLevel } from '../core/access.js'
-import type { ConsentGate } from '../core/authorize.js'
-import type { Queryable } from '../core/db/types.js'
-import * as authorizationActions from './actions.js'
-import * as authorizationQueries from './queries.js'
+import type { GrantableLevel } from '../../access.js'
+import type { ConsentGate } from '../../authorize.js'
+import type { Queryable } from '../../db/types.js'
 import { enqueueAuthorization } from './queue.js'
 import { standingRuleAllows } from './standing-rules.js'
 
@@ -18,6 +16,3 @@ export const authorizationGate: ConsentGate = {
   allowedByRule: standingRuleAllows,
   enqueue: enqueueAuthorization,
 }
-
-/** The queue's own operations: deciding requests, setting levels, and reading both. */
-export const AUTHORIZATION_MODULES = [authorizationActions, authorizationQueries]

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { revokeAgentToken } from '../../core/auth/agent-tokens.js'
-import { expectData } from '../api/envelope-assertions.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
-import { engines } from '../helpers/databases.js'
-import { countRows, newContact, signedIn } from '../domains/tickets/fixtures.js'
+import { revokeAgentToken } from '../../../core/auth/agent-tokens.js'
+import { expectData } from '../../api/envelope-assertions.js'
+import { startTestApp, type TestApp } from '../../helpers/app.js'
+import { engines } from '../../helpers/databases.js'
+import { countRows, newContact, signedIn } from '../tickets/fixtures.js'
 
 describe.each(engines)('an approval whose agent was revoked (%s)', (engine) => {
   let app: TestApp

@@ -1,7 +1,7 @@
-import type { CallPreview } from '../core/call-preview.js'
-import type { OperationContext } from '../core/context.js'
-import { loadTenantSettings } from '../core/domains/settings/model.js'
-import type { ActionDefinition } from '../core/registry.js'
+import type { CallPreview } from '../../call-preview.js'
+import type { OperationContext } from '../../context.js'
+import { loadTenantSettings } from '../settings/model.js'
+import type { ActionDefinition } from '../../registry.js'
 
 /** The call's preview from its action, or for an action without one, its first sentence and the business's units. */
 export async function previewCall(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<CallPreview> {

@@ -6,10 +6,11 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { BROWSER_ENTRIES, BROWSER_OUT, bundleBrowserScripts } from './browser-bundles.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const SOURCE_DIRS = ['core', 'cli', 'api', 'mcp', 'console', 'bench']
-const BUILD_FILES = ['tsconfig.json', 'tsconfig.build.json']
+const BUILD_FILES = ['tsconfig.json', 'tsconfig.build.json', 'cli/browser-bundles.mjs']
 
 /** When the newest source, folder (a file removed or renamed) or build setting changed, in ms since the epoch. */
 function newestSourceChange() {
@@ -26,8 +27,9 @@ function newestSourceChange() {
 /** Written after every clean build; tsc itself does not touch its output when a source was saved unchanged. */
 const STAMP = join(root, 'dist/.built')
 
-/** When dist/ was last built cleanly, or 0. */
+/** When dist/ was last built cleanly, or 0 (also when a browser bundle is missing from it). */
 function lastBuild() {
+  if (!BROWSER_ENTRIES.every((name) => existsSync(join(root, BROWSER_OUT, `${name}.js`)))) return 0
   return statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0
 }
 
@@ -48,10 +50,19 @@ function removeOrphans() {
   }
 }
 
-/** Compiles into dist/ when stale; returns tsc's exit status (0 when nothing needed building, 2 when it wrote output with type errors). */
-function buildIfStale() {
+/**
+ * Bundles the browser scripts and compiles into dist/ when stale; returns tsc's exit status (0 when nothing needed
+ * building, 2 when it wrote output with type errors), or 1 when a browser script did not bundle.
+ */
+async function buildIfStale() {
   const started = Date.now()
   if (lastBuild() > newestSourceChange()) return 0
+  try {
+    await bundleBrowserScripts(root)
+  } catch (err) {
+    process.stderr.write(`The browser scripts did not bundle:\n${err instanceof Error ? err.message : String(err)}\n`)
+    return 1
+  }
   const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: root,
     stdio: ['ignore', process.stderr, process.stderr],
@@ -70,12 +81,12 @@ const [entry, ...rest] = process.argv.slice(2)
 if (entry && entry !== '--build-only' && lastBuild() <= newestSourceChange())
   process.stderr.write('Building (sources changed since the last build)...\n')
 if (entry === '--build-only') {
-  process.exit(buildIfStale())
+  process.exit(await buildIfStale())
 } else if (!entry) {
   process.stderr.write('Usage: node cli/launch.mjs <entry, e.g. api/main> [arguments]\n')
   process.exit(2)
 } else {
-  const status = buildIfStale()
+  const status = await buildIfStale()
   if (status !== 0) {
     process.stderr.write(`The build failed (tsc exit ${status}); nothing was started.\n`)
     process.exit(1)

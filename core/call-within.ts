@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { OperationContext } from './context.js'
 import type { ActionDefinition } from './registry.js'
+import { runWithBackgroundStep } from './background-step.js'
 import { parseInput } from './validation.js'
 
 /**
@@ -11,12 +12,13 @@ import { parseInput } from './validation.js'
  * bad input is the same VALIDATION_ERROR naming the field. The inner action writes its own audit entries as it always
  * does, under the caller's request id and actor. Nothing else of the front door is repeated: no access check, no
  * owner's queue, no merged-contact refusal, no Idempotency-Key and no redaction report. The outer call was checked
- * and authorized for everything it does, so its steps must not be queued or refused one by one.
+ * and authorized for everything it does, so its steps must not be queued or refused one by one. Its background step, if it
+ * declares one, starts once the caller's transaction commits, as it would after a call of its own.
  */
 export async function callWithin<S extends z.ZodType, R>(
   ctx: OperationContext,
   def: ActionDefinition<S, R, z.ZodType>,
   input: z.input<S>,
 ): Promise<R> {
-  return def.run(ctx, parseInput(def.input, input, 'data'))
+  return (await runWithBackgroundStep(def as unknown as ActionDefinition, ctx, parseInput(def.input, input, 'data'))) as R
 }

@@ -12,6 +12,7 @@ import { AppError, validationError } from './errors.js'
 import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js'
 import { actionKey, type ActionDefinition, type Page } from './registry.js'
 import { checkOutput } from './output-check.js'
+import { runWithBackgroundStep, startBackgroundStep } from './background-step.js'
 import { nearestNames } from './suggest.js'
 import { parseCallRedacting, reportRedactions } from './sanitize.js'
 import { parseInput } from './validation.js'
@@ -52,12 +53,13 @@ export async function performAction(
   const outcome = await withTenant(services.db, scopeOf(principal, opts.requestId), async (tx) => {
     if (opts.idempotencyKey) {
       const stored = await claimIdempotencyKey(tx, principal, opts.idempotencyKey, call)
-      if (stored)
-        return {
-          result: stored.response,
-          replayed: true,
-          queued: (stored.response as { status?: string })?.status === 'pending_authorization',
-        }
+      if (stored) {
+        const queued = (stored.response as { status?: string })?.status === 'pending_authorization'
+        // A background step cut short the first time is finished by the repeat.
+        if (!queued)
+          effects.push(async () => startBackgroundStep(def, { services, principal, requestId: opts.requestId }, input, stored.response))
+        return { result: stored.response, replayed: true, queued }
+      }
     }
     const ctx = contextOf(services, principal, tx, opts.requestId, reasoning, (fn) => effects.push(fn))
     const verdict = await authorizeAction(ctx, def, input)
@@ -89,7 +91,7 @@ export async function performAction(
 
 /** Runs an action and, where the configuration asks, holds its answer to the action's declared output schema. */
 async function runChecked(services: Services, def: ActionDefinition, ctx: OperationContext, input: unknown): Promise<unknown> {
-  const result = await def.run(ctx, input)
+  const result = await runWithBackgroundStep(def, ctx, input)
   if (services.config.checkOutput) checkOutput(actionKey(def.domain, def.name), def.output, result)
   return result
 }

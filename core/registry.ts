@@ -3,6 +3,7 @@ import { entityOfField, referenceFields, type ActionAccess, type QueryAccess } f
 import type { ActionWords } from './action-words.js'
 import type { CallPreview, FactDeclaration } from './call-preview.js'
 import type { OperationContext } from './context.js'
+import type { BackgroundCall } from './background-step.js'
 import type { ActionDestination } from './places.js'
 import { technicianCanReach } from './reach.js'
 
@@ -37,6 +38,15 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown, 
   /** What run returns, as JSON reads it (times as ISO strings): published as the tool's output schema and checked by the tests. */
   output: O
   run(ctx: OperationContext, input: z.output<S>): Promise<R>
+  /**
+   * The part of the operation that calls something outside the database (a model, a remote), which must never hold its
+   * transaction open. Core starts it in the background once run's transaction has committed, whoever called (a page,
+   * the HTTP API, MCP, the owner's approval, another action through callWithin), and the call answers at once with what
+   * run returned. It records what it learns through operations of its own. It starts again on a repeated call (a
+   * replayed Idempotency-Key too), which is how one cut short is finished: it must read the committed state and do
+   * nothing when there is nothing left to do.
+   */
+  background?(call: BackgroundCall, input: z.output<S>, result: R): Promise<void>
 }
 
 /** What a query receives: the type's own filters plus the standard id, include, limit and cursor. */

@@ -1,14 +1,5 @@
-// Plain text with no imports: the Content-Security-Policy hashes it while the page modules are still loading.
-/**
- * The search's keys on every page that carries it: "/" or Ctrl/Cmd-K focuses the search box, the arrow keys move through
- * the results, Enter opens one (a link), Esc clears the box; typing shows results as they come (the same list, from the server).
- */
-export const SEARCH_SCRIPT = `(()=>{const d=document,box=()=>d.getElementById('q')||d.querySelector('form.find input[name=q]'),links=()=>[...d.querySelectorAll('#hits a')];
-d.addEventListener('keydown',(e)=>{const t=e.target,typing=/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)||t.isContentEditable;
-if((e.key==='k'&&(e.ctrlKey||e.metaKey))||(e.key==='/'&&!typing)){const b=box();if(b){e.preventDefault();b.focus();b.select()}return}
-if(e.key==='Escape'&&t.name==='q'){t.value='';return}
-if(e.key!=='ArrowDown'&&e.key!=='ArrowUp')return;const l=links(),i=l.indexOf(d.activeElement);if(!l.length||(i<0&&t.name!=='q'))return;
-e.preventDefault();const n=e.key==='ArrowDown'?Math.min(i+1,l.length-1):i-1;(n<0?box():l[n]).focus()});
-const q=d.getElementById('q');let timer=0,asked='';if(!q)return;
-q.addEventListener('input',()=>{clearTimeout(timer);timer=setTimeout(async()=>{const v=q.value.trim();if(v===asked)return;asked=v;
-const r=await fetch('/search?partial=1&q='+encodeURIComponent(v));const h=d.getElementById('hits');if(r.ok&&h&&asked===v)h.outerHTML=await r.text()},250)})})()`
+import { browserScript } from '../browser-script.js'
+
+// Read once at start: the Content-Security-Policy hashes it while the page modules are still loading.
+/** The search's keys and results as you type, on every page that carries it (console/browser/search.ts, bundled). */
+export const SEARCH_SCRIPT = browserScript('search')

@@ -126,6 +126,8 @@ describe.each(engines)('technician close-out over HTTP, without JavaScript (%s)'
       (r: any) => r.layer,
     )
     expect(layers).toEqual(expect.arrayContaining(['api', 'page']))
+    // The model reads the notes after the save has answered.
+    await f.app.services.background.settled()
     expect(llm.requests.at(-1).messages[1].content).not.toContain('4111')
   })
 

@@ -55,7 +55,7 @@ describe.each(engines)('close-out extraction as the technician sees it (%s)', (e
 
   beforeAll(async () => {
     llm = await startFakeLlm()
-    f = await techFixture(engine, { llm: createLlmClient({ baseUrl: llm.baseUrl, apiKey: 'test', model: 'test-model', timeoutMs: 300 }) })
+    f = await techFixture(engine, { llm: createLlmClient({ baseUrl: llm.baseUrl, apiKey: 'test', model: 'test-model', timeoutMs: 1000 }) })
     tom = await pageClient(f.app, 'tom@sparkle.test')
   })
   afterAll(async () => {
@@ -82,7 +82,7 @@ describe.each(engines)('close-out extraction as the technician sees it (%s)', (e
   const failures: Array<[string, FakeAnswer]> = [
     ['malformed JSON', { content: '{"attributes": [{"key": "pet_name", "value": "Bis' }],
     ['a schema violation', { content: JSON.stringify({ attributes: [{ key: 'Pet Name', value: 'Biscuit' }] }) }],
-    ['a timeout', { content: JSON.stringify({ attributes: [] }), delayMs: 1500 }],
+    ['a timeout', { content: JSON.stringify({ attributes: [] }), delayMs: 2500 }],
   ]
   it.each(failures)('%s: the page says extraction failed, and facts entered by hand reach the customer', async (_name, answer) => {
     llm.answer(answer, answer)

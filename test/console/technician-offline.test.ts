@@ -119,7 +119,7 @@ describe.each(engines)('technician pages kept for offline, and clock presses sen
     expect(sw.headers.get('content-type')).toMatch(/^text\/javascript/)
     expect(sw.headers.get('content-security-policy')).toBe("default-src 'none'; connect-src 'self'; frame-ancestors 'none'")
     const text = await sw.text()
-    expect(text).toContain("addEventListener('fetch'")
+    expect(text).toMatch(/addEventListener\(["']fetch["']/)
     expect(text).toContain('Not saved on this phone')
     for (const [name, source] of [
       ['service worker', text],

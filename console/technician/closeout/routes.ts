@@ -1,6 +1,6 @@
 import type { Request, Router } from 'express'
 import type { Services } from '../../../core/context.js'
-import { runCloseoutExtraction } from '../../../core/domains/closeouts/extraction.js'
+import { readCloseoutNotes } from '../../../core/domains/closeouts/extraction.js'
 import { startCloseout } from '../../../core/domains/closeouts/actions.js'
 import { AppError } from '../../../core/errors.js'
 import { callAction } from '../../../core/call-action.js'
@@ -77,6 +77,7 @@ export function mountCloseout(router: Router, services: Services): void {
       const view = await viewOrStart(call, id)
       const posted = postedOf(call.req.body)
       let saved: View
+      // Saving the notes starts their reading (save_notes's background step); the confirmation waits for it if it must.
       try {
         const data = page.data(posted, view)
         saved = (await callAction(callerOf(call), page.action, { ticket_id: id, ...data }, { idempotencyKey: onceOf(call.req) }))
@@ -98,7 +99,6 @@ export function mountCloseout(router: Router, services: Services): void {
         if (!reachable(fresh, page.step)) return showStep(call, PAGES[stepToShow(fresh)], fresh, { error: err, status: err.status })
         return showStep(call, page, fresh, { error: err, status: err.status, posted })
       }
-      if (page.step === 'notes') saved = await runCloseoutExtraction(services, call.session, id, call.requestId)
       const target = page.after?.(posted, saved) ?? whereNext(saved)
       const step = target.match(/\/closeout\/(\w+)$/)?.[1] as StepName | undefined
       if (isFetch(call.req) && step && PAGES[step]) return openStep(call, id, step)
@@ -130,8 +130,9 @@ async function openStep(call: PageCall, id: string, wanted: StepName): Promise<v
     if (!isFetch(call.req)) return call.res.redirect(303, whereNext(view))
     step = stepToShow(view)
   }
+  // The notes saved moments ago may still be read: the confirmation shares that reading (or finishes one cut short).
   if (step === 'confirm' && view.extraction?.status === 'pending')
-    view = await runCloseoutExtraction(call.services, call.session, id, call.requestId)
+    view = (await readCloseoutNotes({ services: call.services, principal: call.session, requestId: call.requestId }, id)) as View
   await showStep(call, PAGES[step], view)
 }
 

@@ -8,6 +8,7 @@ import { log } from '../../log.js'
 import { refuseMergedContacts } from '../../merged-contacts.js'
 import { contextOf } from '../../operations-context.js'
 import { actionKey, type ActionDefinition } from '../../registry.js'
+import { runWithBackgroundStep } from '../../background-step.js'
 import { parseInput } from '../../validation.js'
 import { dryRun } from './dry-run.js'
 import { previewCall } from './preview.js'
@@ -150,7 +151,7 @@ export async function decideAuthorization(
     const input = parseInput(def.input, request.data, 'data')
     await refuseMergedContacts(ctx.db, input)
     const agentCtx = contextOf(ctx.services, agent, ctx.db, ctx.requestId, request.reasoning, ctx.afterCommit)
-    const result = await def.run(agentCtx, input)
+    const result = await runWithBackgroundStep(def, agentCtx, input)
     await ctx.db.query('release savepoint authorized_call')
     return finish(ctx, requestId, { status: 'executed', ...decided, result: result ?? null })
   } catch (err) {

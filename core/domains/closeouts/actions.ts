@@ -23,6 +23,7 @@ import {
   stepsAfterSaving,
 } from './model.js'
 import { visitFor } from '../../places.js'
+import { readCloseoutNotes } from './extraction.js'
 
 /** What every close-out action shares: people only, never agents (an agent closes with ticket.close). */
 const PEOPLE_ONLY = { domain: 'closeout', access: { agent: 'never', technician: 'assigned' } } as const
@@ -132,6 +133,8 @@ export const saveCloseoutNotes = defineAction({
   place: visitFor('Close out: Notes'),
   description:
     'Close-out step 2: free-text notes (card numbers and SSNs are redacted). Empty notes need no_notes true, a conscious skip. ' +
+    'The answer says extraction pending; the configured model then reads the notes and its facts (or why there are none) ' +
+    'appear on the close-out in the closeouts data type within seconds. ' +
     'page_redactions: what the page already redacted before sending, recorded as security events.',
   input: z.strictObject({
     ticket_id: ticketId,
@@ -168,9 +171,13 @@ export const saveCloseoutNotes = defineAction({
     }
     return save(ctx, row, state, stepsAfterSaving(row.steps_done, 'notes'))
   },
+  // The model reads the notes after the commit, whoever saved them; the answer says "pending" until it has.
+  async background(call, input) {
+    await readCloseoutNotes(call, input.ticket_id)
+  },
 })
 
-/** Records what the model read from the notes (called by the close-out after the model answers, outside the transaction). */
+/** Records what the model read from the notes (save_notes's background step calls it once the model answers, outside the transaction). */
 export const recordCloseoutExtraction = defineAction({
   ...PEOPLE_ONLY,
   name: 'record_extraction',

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { recordLlmUsage } from '../../clients/llm-usage.js'
 import type { Principal, Services } from '../../context.js'
+import type { BackgroundCall } from '../../background-step.js'
 import { performAction, performQuery } from '../../operations.js'
 import { ATTRIBUTE_KEY } from '../attributes/model.js'
 import type { ExtractedAttribute, ExtractionStatus } from './model.js'
@@ -74,10 +75,21 @@ export async function extractCustomerFacts(services: Services, tenantId: string,
 }
 
 /**
+ * Reads the close-out's notes when they are waiting to be read (closeout.save_notes's background step, and a confirmation
+ * that finds them still waiting), one reading per close-out at a time: a second asker shares the reading under way
+ * instead of asking the model again. Returns the close-out as it is afterwards.
+ */
+export function readCloseoutNotes(call: BackgroundCall, ticketId: string): Promise<Record<string, unknown>> {
+  return call.services.background.join(`closeout-notes:${call.principal.tenantId}:${ticketId}`, () =>
+    runCloseoutExtraction(call.services, call.principal, ticketId, call.requestId),
+  )
+}
+
+/**
  * Reads the close-out's notes when they changed since the last reading, outside any transaction (the model may take
  * seconds), and stores the outcome; returns the close-out as it is afterwards.
  */
-export async function runCloseoutExtraction(
+async function runCloseoutExtraction(
   services: Services,
   principal: Principal,
   ticketId: string,

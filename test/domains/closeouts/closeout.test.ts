@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLlmClient } from '../../../core/clients/llm.js'
 import type { Principal } from '../../../core/context.js'
-import { runCloseoutExtraction } from '../../../core/domains/closeouts/extraction.js'
+import { readCloseoutNotes } from '../../../core/domains/closeouts/extraction.js'
 import { withTenant } from '../../../core/db/tenant.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
@@ -91,6 +91,16 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     expect(worked.work.totals.subtotal_cents).toBe(12000 + 5000)
     expect(worked.next_step).toBe('notes')
 
+    // The model reads the notes once they are saved (save_notes's background step), so its answer is queued first.
+    llm.answer({
+      content: JSON.stringify({
+        attributes: [
+          { key: 'customer_demographic', value: 'elderly', confidence: 0.9 },
+          { key: 'pet_name', value: 'Biscuit', confidence: 0.95 },
+          { key: 'gate_instructions', value: 'keep gate closed', confidence: 0.8 },
+        ],
+      }),
+    })
     const noted = expectData(
       await tech.action('closeout', 'save_notes', {
         ticket_id: ticket.id,
@@ -107,17 +117,8 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     )
     expect(events.rows.map((e) => e.layer)).toEqual(['api', 'page'])
 
-    llm.answer({
-      content: JSON.stringify({
-        attributes: [
-          { key: 'customer_demographic', value: 'elderly', confidence: 0.9 },
-          { key: 'pet_name', value: 'Biscuit', confidence: 0.95 },
-          { key: 'gate_instructions', value: 'keep gate closed', confidence: 0.8 },
-        ],
-      }),
-    })
     const principal: Principal = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: techId, role: 'technician' } }
-    const read = (await runCloseoutExtraction(app.services, principal, ticket.id, 'test-extraction')) as any
+    const read = (await readCloseoutNotes({ services: app.services, principal, requestId: 'test-extraction' }, ticket.id)) as any
     expect(read.extraction.status).toBe('ok')
     expect(read.extraction.attributes.map((a: any) => a.key)).toEqual(['customer_demographic', 'pet_name', 'gate_instructions'])
     expect(llm.requests.at(-1).response_format.type).toBe('json_schema')
@@ -217,9 +218,9 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
       const ticket = await bookTicket()
       expectData(await tech.action('closeout', 'start', { ticket_id: ticket.id }))
       expectData(await tech.action('closeout', 'save_work', work(ticket)))
-      expectData(await tech.action('closeout', 'save_notes', { ticket_id: ticket.id, notes: 'Two cats, park on the street.' }))
       llm.answer(...answers)
-      const read = (await runCloseoutExtraction(app.services, principal, ticket.id, 'test')) as any
+      expectData(await tech.action('closeout', 'save_notes', { ticket_id: ticket.id, notes: 'Two cats, park on the street.' }))
+      const read = (await readCloseoutNotes({ services: app.services, principal, requestId: 'test' }, ticket.id)) as any
       expect(read.extraction.attributes).toEqual([])
       outcomes.push(`${read.extraction.status}: ${read.extraction.message}`)
       // By hand works after a failure.
@@ -245,10 +246,48 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
     const off = await bookTicket()
     expectData(await tech.action('closeout', 'start', { ticket_id: off.id }))
     expectData(await tech.action('closeout', 'save_work', work(off)))
-    expectData(await tech.action('closeout', 'save_notes', { ticket_id: off.id, notes: 'Nice porch.' }))
-    const noModel = (await runCloseoutExtraction({ ...app.services, llm: null }, principal, off.id, 'test')) as any
+    // The server's own services read the notes after the save: without a model for that save.
+    const model = app.services.llm
+    app.services.llm = null
+    let noModel: any
+    try {
+      expectData(await tech.action('closeout', 'save_notes', { ticket_id: off.id, notes: 'Nice porch.' }))
+      noModel = await readCloseoutNotes({ services: app.services, principal, requestId: 'test' }, off.id)
+    } finally {
+      app.services.llm = model
+    }
     expect(noModel.extraction.status).toBe('off')
     expect(noModel.extraction.message).toMatch(/Extraction is off/)
+  })
+
+  it('an API caller saving the notes gets them read by the model and the facts recorded, as the page does', async () => {
+    const ticket = await bookTicket()
+    expectData(await tech.action('closeout', 'start', { ticket_id: ticket.id }))
+    expectData(await tech.action('closeout', 'save_work', work(ticket)))
+    llm.answer({ content: JSON.stringify({ attributes: [{ key: 'pet_name', value: 'Rex', confidence: 0.9 }] }) })
+    const asked = llm.requests.length
+    const noted = expectData(await tech.action('closeout', 'save_notes', { ticket_id: ticket.id, notes: 'Dog named Rex, friendly.' }))
+    // The call answers at once; the reading follows it.
+    expect(noted.extraction.status).toBe('pending')
+    await app.services.background.settled()
+    expect(llm.requests.length).toBe(asked + 1)
+    expect(llm.requests.at(-1).messages[1].content).toContain('Dog named Rex')
+    const read = expectData(await tech.query({ type: 'closeouts', id: ticket.id }))
+    expect(read.extraction).toMatchObject({
+      status: 'ok',
+      message: '1 fact(s) read from the notes: keep, edit or drop each.',
+      attributes: [{ key: 'pet_name', value: 'Rex', confidence: 0.9 }],
+    })
+    const usage = await app.t.db.query<{ outcome: string }>(
+      `select outcome from llm_usage where tenant_id = $1 and purpose = 'closeout_extraction' order by created_at desc limit 1`,
+      [app.tenant.tenant_id],
+    )
+    expect(usage.rows[0].outcome).toBe('ok')
+    // Saving the same notes again reads nothing again: the reading recorded stands.
+    expectData(await tech.action('closeout', 'save_notes', { ticket_id: ticket.id, notes: 'Dog named Rex, friendly.' }))
+    await app.services.background.settled()
+    expect(llm.requests.length).toBe(asked + 1)
+    expect(expectData(await tech.query({ type: 'closeouts', id: ticket.id })).extraction.status).toBe('ok')
   })
 
   it('books the next visit at close, and a clash leaves nothing half-written', async () => {

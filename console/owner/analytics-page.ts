@@ -4,12 +4,11 @@ import { callQuery } from '../../core/call-query.js'
 import type { Services } from '../../core/context.js'
 import { analyticsByPlaceQuery, analyticsByServiceQuery, analyticsSummaryQuery } from '../../core/domains/analytics/queries.js'
 import { businessQuery } from '../../core/domains/settings/queries.js'
-import { AppError } from '../../core/errors.js'
 import { localDate } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
-import { personWithRole } from '../session.js'
 import { figuresSection, salesSection } from './analytics-tables.js'
 import { sendOwnerPage } from './owner-page.js'
+import { ownerRoute } from './owner-route.js'
 
 /** What the period form asks for, as the address carries it. */
 interface Choice {
@@ -22,16 +21,21 @@ interface Choice {
 export function analyticsPages(services: Services): Router {
   const router = Router()
 
-  router.get('/analytics', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = { services, principal: session, requestId: stateOf(res).requestId }
-    const choice = choiceOf(req)
-    const business = (await callQuery(caller, businessQuery, { limit: 1 })).items[0]
-    const today = localDate(services.now(), business.timezone)
-    const month = choice.month ?? today.slice(0, 7)
-    const period = { month, compare: choice.compare as 'last_year' | 'previous_month' | undefined }
-    try {
+  router.get(
+    '/analytics',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = { services, principal: session, requestId: stateOf(res).requestId }
+      const choice = choiceOf(req)
+      const business = (await callQuery(caller, businessQuery, { limit: 1 })).items[0]
+      const today = localDate(services.now(), business.timezone)
+      const month = choice.month ?? today.slice(0, 7)
+      const period = { month, compare: choice.compare as 'last_year' | 'previous_month' | undefined }
+      onError((err) => {
+        sendOwnerPage(res, 'Numbers', periodForm(choice, month), {
+          status: err.status,
+          error: `Nothing to show for that choice. ${err.message}`,
+        })
+      })
       const figures = (await callQuery(caller, analyticsSummaryQuery, { params: period })).items
       const toDate =
         month === today.slice(0, 7)
@@ -81,14 +85,8 @@ ${salesSection(
 <p class="note">Sales are completed visits at their prices before tax. Invoiced counts invoices issued in the period (not drafts, void or archived ones);
 paid counts payments received in it. Days are in the business's time zone.</p>`
       sendOwnerPage(res, 'Numbers', body)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      sendOwnerPage(res, 'Numbers', periodForm(choice, month), {
-        status: err.status,
-        error: `Nothing to show for that choice. ${err.message}`,
-      })
-    }
-  })
+    }),
+  )
   return router
 }
 

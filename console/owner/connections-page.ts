@@ -2,7 +2,6 @@ import { Router } from 'express'
 import { stateOf } from '../../core/http/request-state.js'
 import { formatInstant } from '../../core/call-preview.js'
 import type { Services } from '../../core/context.js'
-import { AppError } from '../../core/errors.js'
 import { callAction } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
 import { createAgentTokenAction, revokeAgentTokenAction } from '../../core/domains/agent-tokens/actions.js'
@@ -11,8 +10,8 @@ import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { form, html } from '../html.js'
 import { problemLine, problemsOf, type FieldProblems } from './field-problems.js'
 import { sent, textField } from './form-fields.js'
-import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
+import { ownerRoute } from './owner-route.js'
 
 /** The form that makes a new agent token, with what to fix in its name after a refusal. */
 function newTokenForm(csrf: string, name: string, problems: FieldProblems) {
@@ -34,16 +33,16 @@ function newTokenForm(csrf: string, name: string, problems: FieldProblems) {
 export function connectionsPage(services: Services): Router {
   const router = Router()
 
-  router.get('/review/connections', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const requestId = stateOf(res).requestId
-    const caller = { services, principal: session, requestId }
-    const tokens = (await callQuery(caller, agentTokensQuery, { limit: 100 })).items
-    const [settings] = (await callQuery(caller, settingsQuery, { limit: 1 })).items
-    const tz = String(settings?.timezone ?? 'UTC')
-    const rows = tokens.map(
-      (t) => html`<div class="card"><b>${t.name}</b> <span class="note">${t.prefix}</span>
+  router.get(
+    '/review/connections',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const requestId = stateOf(res).requestId
+      const caller = { services, principal: session, requestId }
+      const tokens = (await callQuery(caller, agentTokensQuery, { limit: 100 })).items
+      const [settings] = (await callQuery(caller, settingsQuery, { limit: 1 })).items
+      const tz = String(settings?.timezone ?? 'UTC')
+      const rows = tokens.map(
+        (t) => html`<div class="card"><b>${t.name}</b> <span class="note">${t.prefix}</span>
 <p class="note">${t.oauth_client_id ? 'Connected by you with OAuth' : 'Agent token'} · added ${formatInstant(t.created_at, tz)}
 · ${t.last_used_at ? `last used ${formatInstant(t.last_used_at, tz)}` : 'never used'}</p>
 ${
@@ -55,61 +54,59 @@ ${
         html`<button class="deny small">Disconnect</button>`,
       )
 }</div>`,
-    )
-    sendOwnerPage(
-      res,
-      'Connected apps',
-      html`<p class="note">Apps and tokens that act as your office manager.
-Disconnecting one stops it at once; what it asked you first stays in your history.</p>${rows.length ? rows : html`<p class="note">Nothing is connected.</p>`}
-${newTokenForm(session.csrfToken, '', {})}`,
-      { ok: req.query.done === 'revoked' ? 'Disconnected: it can no longer act for your business.' : undefined },
-    )
-  })
-
-  // The secret is in this answer only: shown directly (never through a redirect or a link), and the page is never stored.
-  router.post('/review/connections/new', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const name = sent(req.body, 'name')
-    let made
-    try {
-      made = await callAction({ services, principal: session, requestId: stateOf(res).requestId }, createAgentTokenAction, { name })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(
+      )
+      sendOwnerPage(
         res,
         'Connected apps',
-        html`${newTokenForm(session.csrfToken, name, problemsOf(err))}<p><a href="/review/connections">Back</a></p>`,
-        { status: err.status, error: `No token was made. ${err.message}` },
+        html`<p class="note">Apps and tokens that act as your office manager.
+Disconnecting one stops it at once; what it asked you first stays in your history.</p>${rows.length ? rows : html`<p class="note">Nothing is connected.</p>`}
+${newTokenForm(session.csrfToken, '', {})}`,
+        { ok: req.query.done === 'revoked' ? 'Disconnected: it can no longer act for your business.' : undefined },
       )
-    }
-    const token = made.result as { name: string; prefix: string; token: string | null }
-    sendOwnerPage(
-      res,
-      'Your new agent token',
-      html`<p>Copy it now: it is shown only this once and cannot be shown again.</p>
+    }),
+  )
+
+  // The secret is in this answer only: shown directly (never through a redirect or a link), and the page is never stored.
+  router.post(
+    '/review/connections/new',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const name = sent(req.body, 'name')
+      onError((err) => {
+        return sendOwnerPage(
+          res,
+          'Connected apps',
+          html`${newTokenForm(session.csrfToken, name, problemsOf(err))}<p><a href="/review/connections">Back</a></p>`,
+          { status: err.status, error: `No token was made. ${err.message}` },
+        )
+      })
+      const made = await callAction({ services, principal: session, requestId: stateOf(res).requestId }, createAgentTokenAction, { name })
+      const token = made.result as { name: string; prefix: string; token: string | null }
+      sendOwnerPage(
+        res,
+        'Your new agent token',
+        html`<p>Copy it now: it is shown only this once and cannot be shown again.</p>
 <label>Token for ${token.name}<textarea readonly rows="3" data-secret>${token.token ?? ''}</textarea></label>
 <p class="note">Your agent sends it as <code>Authorization: Bearer …</code>. Lost it? Disconnect ${token.prefix} and make another.</p>
 <p><a href="/review/connections">Back to connected apps</a></p>`,
-      { ok: 'Token made.' },
-    )
-  })
+        { ok: 'Token made.' },
+      )
+    }),
+  )
 
-  router.post('/review/connections/:id/revoke', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    try {
+  router.post(
+    '/review/connections/:id/revoke',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      onError((err) => {
+        return sendOwnerPage(res, 'Connected apps', html`<p><a href="/review/connections">Back</a></p>`, {
+          status: err.status,
+          error: `Nothing was changed. ${err.message}`,
+        })
+      })
       await callAction({ services, principal: session, requestId: stateOf(res).requestId }, revokeAgentTokenAction, {
         agent_token_id: req.params.id,
       })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Connected apps', html`<p><a href="/review/connections">Back</a></p>`, {
-        status: err.status,
-        error: `Nothing was changed. ${err.message}`,
-      })
-    }
-    res.redirect(303, '/review/connections?done=revoked')
-  })
+      res.redirect(303, '/review/connections?done=revoked')
+    }),
+  )
   return router
 }

@@ -6,14 +6,13 @@ import type { Services } from '../../core/context.js'
 import { archiveCustomField, defineCustomField, updateCustomField } from '../../core/domains/custom-fields/actions.js'
 import type { Definition } from '../../core/domains/custom-fields/model.js'
 import { customFieldsQuery } from '../../core/domains/custom-fields/queries.js'
-import { AppError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
-import { personWithRole } from '../session.js'
 import { FIELD_TYPE_WORDS } from './custom-field-views.js'
 import { describedBy, fieldError, fieldErrorsOf, type FieldErrors } from './field-errors.js'
 import { checkField, sent } from './form-fields.js'
 import { callerOf, doneLine } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
+import { ownerRoute } from './owner-route.js'
 
 /** What each applies_to is called on the page. */
 const APPLIES_WORDS: Record<Definition['applies_to'], string> = {
@@ -53,56 +52,55 @@ ${archived.items.length ? html`<h2>Archived</h2><ul class="history">${archived.i
     sendOwnerPage(res, 'Custom fields', body, { status: opts.status, error: opts.error, ok: opts.ok })
   }
 
-  router.get('/settings/fields', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await show(res, session, { ok: doneLine(req.query.done, DONE) })
-  })
+  router.get(
+    '/settings/fields',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await show(res, session, { ok: doneLine(req.query.done, DONE) })
+    }),
+  )
 
-  router.post('/settings/fields', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const values = Object.fromEntries(
-      ['applies_to', 'label', 'key', 'field_type', 'options', 'required'].map((n) => [n, sent(req.body, n)]),
-    ) as AddValues
-    const options = values.options
-      .split(/\n|,/)
-      .map((o) => o.trim())
-      .filter(Boolean)
-    const input = {
-      applies_to: values.applies_to,
-      label: values.label,
-      ...(values.key ? { key: values.key } : {}),
-      field_type: values.field_type,
-      ...(options.length ? { options } : {}),
-      required: values.required === 'on',
-    }
-    try {
+  router.post(
+    '/settings/fields',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const values = Object.fromEntries(
+        ['applies_to', 'label', 'key', 'field_type', 'options', 'required'].map((n) => [n, sent(req.body, n)]),
+      ) as AddValues
+      const options = values.options
+        .split(/\n|,/)
+        .map((o) => o.trim())
+        .filter(Boolean)
+      const input = {
+        applies_to: values.applies_to,
+        label: values.label,
+        ...(values.key ? { key: values.key } : {}),
+        field_type: values.field_type,
+        ...(options.length ? { options } : {}),
+        required: values.required === 'on',
+      }
+      onError((err) => {
+        return show(res, session, { values, errors: fieldErrorsOf(err), status: err.status, error: `Nothing was saved. ${err.message}` })
+      })
       await callAction(callerOf(services, session, res), defineCustomField, input as never)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return show(res, session, { values, errors: fieldErrorsOf(err), status: err.status, error: `Nothing was saved. ${err.message}` })
-    }
-    res.redirect(303, '/settings/fields?done=added')
-  })
+      res.redirect(303, '/settings/fields?done=added')
+    }),
+  )
 
   for (const [path, done] of [
     ['archive', 'archived'],
     ['restore', 'restored'],
   ] as const) {
-    router.post(`/settings/fields/:id/${path}`, async (req, res) => {
-      const session = personWithRole(res, ['owner'])
-      if (!session) return
-      const caller = callerOf(services, session, res)
-      try {
+    router.post(
+      `/settings/fields/:id/${path}`,
+      ownerRoute(services, async ({ req, res, session, onError }) => {
+        const caller = callerOf(services, session, res)
+        onError((err) => {
+          return show(res, session, { status: err.status, error: `Nothing was changed. ${err.message}` })
+        })
         if (path === 'archive') await callAction(caller, archiveCustomField, { custom_field_id: req.params.id })
         else await callAction(caller, updateCustomField, { custom_field_id: req.params.id, archived: false })
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err
-        return show(res, session, { status: err.status, error: `Nothing was changed. ${err.message}` })
-      }
-      res.redirect(303, `/settings/fields?done=${done}`)
-    })
+        res.redirect(303, `/settings/fields?done=${done}`)
+      }),
+    )
   }
   return router
 }

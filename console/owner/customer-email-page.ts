@@ -7,7 +7,6 @@ import { scheduleMessage } from '../../core/domains/messages/actions.js'
 import { AppError, validationError, type FieldIssue } from '../../core/errors.js'
 import { zonedInstant } from '../../core/time.js'
 import { html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { customerBody, loadCustomer } from './customer-detail.js'
 import type { EmailValues } from './customer-email-form.js'
 import { problemsOf } from './field-problems.js'
@@ -15,38 +14,51 @@ import { sent } from './form-fields.js'
 import { businessFormat, callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 import { isUuid } from '../../core/schema-types.js'
+import { ownerRoute } from './owner-route.js'
 
 /** The owner writes to a customer from the customer page: POST /customers/:id/email queues a custom email (message.schedule). */
 export function customerEmailPages(services: Services): Router {
   const router = Router()
 
-  router.post('/customers/:id/email', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const id = String(req.params.id)
-    let contact
-    try {
-      if (!isUuid(id)) throw new AppError('NOT_FOUND', 'no such customer')
-      contact = await callQuery(caller, contactsQuery, { id })
-    } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'NOT_FOUND') throw err
-      return sendOwnerPage(
-        res,
-        'Customer not found',
-        html`<p>There is no such customer.</p><p><a href="/customers">All customers</a></p>`,
-        { status: 404 },
-      )
-    }
-    const { timezone } = await businessFormat(caller)
-    const values: EmailValues = {
-      subject: sent(req.body, 'subject'),
-      body: sent(req.body, 'body'),
-      when: sent(req.body, 'when') === 'later' ? 'later' : 'now',
-      send_date: sent(req.body, 'send_date'),
-      send_time: sent(req.body, 'send_time'),
-    }
-    try {
+  router.post(
+    '/customers/:id/email',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(services, session, res)
+      const id = String(req.params.id)
+      let contact
+      try {
+        if (!isUuid(id)) throw new AppError('NOT_FOUND', 'no such customer')
+        contact = await callQuery(caller, contactsQuery, { id })
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'NOT_FOUND') throw err
+        return sendOwnerPage(
+          res,
+          'Customer not found',
+          html`<p>There is no such customer.</p><p><a href="/customers">All customers</a></p>`,
+          { status: 404 },
+        )
+      }
+      const { timezone } = await businessFormat(caller)
+      const values: EmailValues = {
+        subject: sent(req.body, 'subject'),
+        body: sent(req.body, 'body'),
+        when: sent(req.body, 'when') === 'later' ? 'later' : 'now',
+        send_date: sent(req.body, 'send_date'),
+        send_time: sent(req.body, 'send_time'),
+      }
+      onError(async (err) => {
+        const problems = problemsOf(err)
+        const data = await loadCustomer(caller, contact.id, timezone)
+        const summary = Object.entries(problems)
+          .map(([field, message]) => (field ? `${field.replace('_', ' ')}: ${message}` : message))
+          .join('; ')
+        return sendOwnerPage(
+          res,
+          contact.display_name,
+          customerBody(data, { timeZone: timezone, csrf: session.csrfToken, session, email: { values, problems } }),
+          { status: err.status, error: `The email was not sent. ${summary}` },
+        )
+      })
       const sendAt = sendAtOf(values, timezone)
       await callAction(caller, scheduleMessage, {
         contact_id: contact.id,
@@ -55,22 +67,9 @@ export function customerEmailPages(services: Services): Router {
         body: values.body,
         ...(sendAt ? { send_at: sendAt.toISOString() } : {}),
       })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const problems = problemsOf(err)
-      const data = await loadCustomer(caller, contact.id, timezone)
-      const summary = Object.entries(problems)
-        .map(([field, message]) => (field ? `${field.replace('_', ' ')}: ${message}` : message))
-        .join('; ')
-      return sendOwnerPage(
-        res,
-        contact.display_name,
-        customerBody(data, { timeZone: timezone, csrf: session.csrfToken, session, email: { values, problems } }),
-        { status: err.status, error: `The email was not sent. ${summary}` },
-      )
-    }
-    res.redirect(303, `/customers/${contact.id}?done=email#email`)
-  })
+      res.redirect(303, `/customers/${contact.id}?done=email#email`)
+    }),
+  )
 
   return router
 }

@@ -7,11 +7,11 @@ import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { eraseCustomer } from '../../core/domains/privacy/erase.js'
 import { AppError } from '../../core/errors.js'
 import { form, html } from '../html.js'
-import { personWithRole } from '../session.js'
 import type { FieldProblems } from './field-problems.js'
 import { checkField, sent, textField } from './form-fields.js'
 import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
+import { ownerRoute } from './owner-route.js'
 
 /** The name an erased customer is shown by. */
 const ERASED_NAME = 'Erased customer'
@@ -19,30 +19,34 @@ const ERASED_NAME = 'Erased customer'
 /** Erasing a customer on their request: what it does, then the owner types the name to confirm (owner only, as the action). */
 export function customerErasePages(services: Services): Router {
   const router = Router()
-  router.get('/customers/:id/erase', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const contact = await contactOr404(services, session, res, req.params.id)
-    if (contact) erasePage(res, session, contact, {}, false)
-  })
-  router.post('/customers/:id/erase', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const contact = await contactOr404(services, session, res, req.params.id)
-    if (!contact) return
-    const typed = sent(req.body, 'name')
-    const confirmed = sent(req.body, 'confirm') !== ''
-    if (typed.toLowerCase() !== contact.display_name.toLowerCase()) {
-      return erasePage(
-        res,
-        session,
-        contact,
-        { name: `Type the customer's name exactly as shown: ${contact.display_name}` },
-        confirmed,
-        400,
-      )
-    }
-    try {
+  router.get(
+    '/customers/:id/erase',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const contact = await contactOr404(services, session, res, req.params.id)
+      if (contact) erasePage(res, session, contact, {}, false)
+    }),
+  )
+  router.post(
+    '/customers/:id/erase',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const contact = await contactOr404(services, session, res, req.params.id)
+      if (!contact) return
+      const typed = sent(req.body, 'name')
+      const confirmed = sent(req.body, 'confirm') !== ''
+      if (typed.toLowerCase() !== contact.display_name.toLowerCase()) {
+        return erasePage(
+          res,
+          session,
+          contact,
+          { name: `Type the customer's name exactly as shown: ${contact.display_name}` },
+          confirmed,
+          400,
+        )
+      }
+      onError((err) => {
+        // An unpaid invoice or a visit to come: the refusal says which; the form comes back with the box to confirm.
+        erasePage(res, session, contact, { '': err.message }, err.code === 'CONFLICT', err.status)
+      })
       const done = await callAction(callerOf(services, session, res), eraseCustomer, { contact_id: contact.id, confirm: confirmed })
       if (done.queued) throw new AppError('FORBIDDEN', "Erasing a customer is the owner's alone")
       const total = Object.values(done.result.rows_changed).reduce((sum, n) => sum + n, 0)
@@ -52,12 +56,8 @@ export function customerErasePages(services: Services): Router {
         html`<p>${contact.display_name}'s personal data was erased: ${String(total)} records changed.
 Their invoices keep their numbers and amounts, under the name ${ERASED_NAME}.</p><p><a href="/customers">All customers</a></p>`,
       )
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      // An unpaid invoice or a visit to come: the refusal says which; the form comes back with the box to confirm.
-      erasePage(res, session, contact, { '': err.message }, err.code === 'CONFLICT', err.status)
-    }
-  })
+    }),
+  )
   return router
 }
 

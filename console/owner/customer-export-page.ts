@@ -5,9 +5,9 @@ import type { Services } from '../../core/context.js'
 import { customerExportQuery, EXPORT_PARTS } from '../../core/domains/privacy/export.js'
 import { AppError } from '../../core/errors.js'
 import { html, type SafeHtml } from '../html.js'
-import { personWithRole } from '../session.js'
 import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
+import { ownerRoute } from './owner-route.js'
 
 /** The parts of an export in the order a person reads them, with their headings: the declared parts, then the audit. */
 const HEADINGS: Array<[string, string]> = [
@@ -18,33 +18,35 @@ const HEADINGS: Array<[string, string]> = [
 /** A customer's data export: to read on a page, and to download as JSON (owner only, as the data type). */
 export function customerExportPages(services: Services): Router {
   const router = Router()
-  router.get('/customers/:id/export', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const data = await exportOr404(services, session, res, req.params.id)
-    if (!data) return
-    const contact = data.contact as Record<string, unknown>
-    const body = html`<p><a href="${`/customers/${req.params.id}`}">Back to the customer</a> · <a href="${`/customers/${req.params.id}/export.json`}" download>Download as JSON</a></p>
+  router.get(
+    '/customers/:id/export',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const data = await exportOr404(services, session, res, req.params.id)
+      if (!data) return
+      const contact = data.contact as Record<string, unknown>
+      const body = html`<p><a href="${`/customers/${req.params.id}`}">Back to the customer</a> · <a href="${`/customers/${req.params.id}/export.json`}" download>Download as JSON</a></p>
 <p class="muted">Everything this business holds about ${String(contact.display_name)}, as of ${data.exported_at}.</p>
 <h2>The customer</h2>${fields(contact)}
 ${HEADINGS.map(([key, heading]) => {
   const rows = (data as Record<string, unknown>)[key] as Record<string, unknown>[]
   return html`<h2>${heading}: ${rows.length}</h2>${rows.length ? rows.map((r) => html`<div class="card">${fields(r)}</div>`) : html`<p class="muted">None.</p>`}`
 })}`
-    sendOwnerPage(res, `Data held about ${String(contact.display_name)}`, body)
-  })
-  router.get('/customers/:id/export.json', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const data = await exportOr404(services, session, res, req.params.id)
-    if (!data) return
-    res.set({
-      'Content-Type': 'application/json; charset=utf-8',
-      'Content-Disposition': `attachment; filename="customer-${req.params.id}.json"`,
-      'Cache-Control': 'no-store',
-    })
-    res.send(JSON.stringify(data, null, 2))
-  })
+      sendOwnerPage(res, `Data held about ${String(contact.display_name)}`, body)
+    }),
+  )
+  router.get(
+    '/customers/:id/export.json',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const data = await exportOr404(services, session, res, req.params.id)
+      if (!data) return
+      res.set({
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Disposition': `attachment; filename="customer-${req.params.id}.json"`,
+        'Cache-Control': 'no-store',
+      })
+      res.send(JSON.stringify(data, null, 2))
+    }),
+  )
   return router
 }
 

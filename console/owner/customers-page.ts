@@ -16,7 +16,6 @@ import { usersQuery } from '../../core/domains/users/queries.js'
 import { AppError } from '../../core/errors.js'
 import { localDate } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
-import { personWithRole } from '../session.js'
 import {
   bookingForm,
   BOOKING_FIELDS,
@@ -45,6 +44,7 @@ import { fieldErrorsOf, type FieldErrors } from './field-errors.js'
 import { sendOwnerPage } from './owner-page.js'
 import { doneLine } from './owner-forms.js'
 import { isUuid } from '../../core/schema-types.js'
+import { ownerRoute } from './owner-route.js'
 
 /** The status lines shown after a change; the query string only picks one, never supplies its text. */
 const DONE: Record<string, string> = {
@@ -105,29 +105,26 @@ export function customersPages(services: Services): Router {
     sendOwnerPage(res, title, html`<p><a href="${back}">Back</a></p>`, { status: err.status, error: `Nothing was changed. ${err.message}` })
   }
 
-  router.get('/customers', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(res, session)
-    const filters = filtersOf(req.query)
-    const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined
-    const tz = (await settingsOf(caller)).timezone
-    let page
-    try {
-      page = await callQuery(caller, contactsQuery, {
+  router.get(
+    '/customers',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(res, session)
+      const filters = filtersOf(req.query)
+      const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined
+      const tz = (await settingsOf(caller)).timezone
+      onError((err) => {
+        return sendOwnerPage(res, 'Customers', html`${filterForm(filters)}<p><a href="/customers">Start again</a></p>`, {
+          status: err.status,
+          error: err.message,
+        })
+      })
+      const page = await callQuery(caller, contactsQuery, {
         params: contactParams(filters) as never,
         include: ['addresses', 'visits'],
         limit: 25,
         cursor,
       })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Customers', html`${filterForm(filters)}<p><a href="/customers">Start again</a></p>`, {
-        status: err.status,
-        error: err.message,
-      })
-    }
-    const body = html`<p><a class="button" href="/customers/new">New customer</a></p>${filterForm(filters)}
+      const body = html`<p><a class="button" href="/customers/new">New customer</a></p>${filterForm(filters)}
 ${page.items.length ? html`<ul class="customers">${page.items.map((c) => customerRow(c, tz))}</ul>` : html`<p class="muted">No customers match.</p>`}
 ${
   cursor || page.next_cursor
@@ -136,8 +133,9 @@ ${
       }</p>`
     : ''
 }`
-    sendOwnerPage(res, 'Customers', body, { ok: doneLine(req.query.done, DONE) })
-  })
+      sendOwnerPage(res, 'Customers', body, { ok: doneLine(req.query.done, DONE) })
+    }),
+  )
 
   const sendNew = async (
     res: Response,
@@ -167,65 +165,63 @@ ${
     )
   }
 
-  router.get('/customers/new', async (_req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await sendNew(res, session, { kind: 'person' }, new Map())
-  })
+  router.get(
+    '/customers/new',
+    ownerRoute(services, async ({ res, session }) => {
+      await sendNew(res, session, { kind: 'person' }, new Map())
+    }),
+  )
 
-  router.post('/customers/new', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const values = valuesOfBody(req.body ?? {})
-    const kind = values.kind === 'organization' ? 'organization' : 'person'
-    const { live } = await fieldsFor(callerOf(res, session), 'contact', kind)
-    const custom = customFieldsSent(live, req.body, {})
-    try {
+  router.post(
+    '/customers/new',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const values = valuesOfBody(req.body ?? {})
+      const kind = values.kind === 'organization' ? 'organization' : 'person'
+      const { live } = await fieldsFor(callerOf(res, session), 'contact', kind)
+      const custom = customFieldsSent(live, req.body, {})
+      onError(async (err) => {
+        const existing = err.code === 'CONFLICT' ? (err.details?.existing as { id: string; display_name: string } | undefined) : undefined
+        const duplicate = existing
+          ? html`<p>${err.message.split(';')[0]}. <a href="${`/customers/${existing.id}`}">Open ${existing.display_name}</a></p>`
+          : undefined
+        await sendNew(res, session, values, fieldErrorsOf(err), {
+          status: err.status,
+          duplicate,
+          custom,
+          error: `Nothing was saved. ${existing ? 'Another customer has this email or phone.' : 'Check the fields marked below.'}`,
+        })
+      })
       // The form's words go to the action as typed (`as never`): its own schema checks them and names each wrong field.
       const created = await callAction(callerOf(res, session), createContact, {
         ...createInput(values),
         ...(Object.keys(custom).length ? { custom_fields: custom } : {}),
       } as never)
       res.redirect(303, `/customers/${(created.result as { id: string }).id}?done=created`)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const existing = err.code === 'CONFLICT' ? (err.details?.existing as { id: string; display_name: string } | undefined) : undefined
-      const duplicate = existing
-        ? html`<p>${err.message.split(';')[0]}. <a href="${`/customers/${existing.id}`}">Open ${existing.display_name}</a></p>`
-        : undefined
-      await sendNew(res, session, values, fieldErrorsOf(err), {
-        status: err.status,
-        duplicate,
-        custom,
-        error: `Nothing was saved. ${existing ? 'Another customer has this email or phone.' : 'Check the fields marked below.'}`,
-      })
-    }
-  })
+    }),
+  )
 
-  router.get('/customers/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(res, session)
-    const contact = await contactOr404(res, caller, req.params.id)
-    if (!contact) return
-    // A customer merged into another lives on as that one.
-    if (contact.merged) return res.redirect(303, `/customers/${contact.merged.into.id}`)
-    const tz = (await settingsOf(caller)).timezone
-    const historyCursor = typeof req.query.history === 'string' && req.query.history ? req.query.history : undefined
-    let data
-    try {
-      data = await loadCustomer(caller, contact.id, tz, historyCursor)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, contact.display_name, html`<p><a href="${`/customers/${contact.id}`}">Start again</a></p>`, {
-        status: err.status,
-        error: err.message,
+  router.get(
+    '/customers/:id',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(res, session)
+      const contact = await contactOr404(res, caller, req.params.id)
+      if (!contact) return
+      // A customer merged into another lives on as that one.
+      if (contact.merged) return res.redirect(303, `/customers/${contact.merged.into.id}`)
+      const tz = (await settingsOf(caller)).timezone
+      const historyCursor = typeof req.query.history === 'string' && req.query.history ? req.query.history : undefined
+      onError((err) => {
+        return sendOwnerPage(res, contact.display_name, html`<p><a href="${`/customers/${contact.id}`}">Start again</a></p>`, {
+          status: err.status,
+          error: err.message,
+        })
       })
-    }
-    sendOwnerPage(res, contact.display_name, customerBody(data, { timeZone: tz, csrf: session.csrfToken, historyCursor, session }), {
-      ok: doneLine(req.query.done, DONE),
-    })
-  })
+      const data = await loadCustomer(caller, contact.id, tz, historyCursor)
+      sendOwnerPage(res, contact.display_name, customerBody(data, { timeZone: tz, csrf: session.csrfToken, historyCursor, session }), {
+        ok: doneLine(req.query.done, DONE),
+      })
+    }),
+  )
 
   function sendEdit(
     res: Response,
@@ -282,103 +278,104 @@ ${addressForm({
     )
   }
 
-  router.get('/customers/:id/edit', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const contact = await contactOr404(res, callerOf(res, session), req.params.id)
-    if (contact) sendEdit(res, session, contact, { ok: doneLine(req.query.done, DONE) })
-  })
+  router.get(
+    '/customers/:id/edit',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const contact = await contactOr404(res, callerOf(res, session), req.params.id)
+      if (contact) sendEdit(res, session, contact, { ok: doneLine(req.query.done, DONE) })
+    }),
+  )
 
-  router.post('/customers/:id/edit', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(res, session)
-    const contact = await contactOr404(res, caller, req.params.id)
-    if (!contact) return
-    const values = valuesOfBody(req.body ?? {})
-    try {
-      await callAction(caller, updateContact, updateInput(contact.id, values) as never)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      // contact.update refuses another customer's email or phone unless allow_duplicate: the form offers to save anyway.
-      const other = duplicateOf(err)
-      if (other) {
-        return sendEdit(res, session, contact, {
-          values,
-          status: err.status,
-          error: 'Nothing was saved. Another customer has this email or phone.',
-          duplicate: html`<p>${other.display_name} already has this ${other.by}. <a href="${`/customers/${other.id}`}">Open ${other.display_name}</a></p>`,
-        })
-      }
-      return sendEdit(res, session, contact, {
-        values,
-        errors: fieldErrorsOf(err),
-        status: err.status,
-        error: `Nothing was saved. ${err.message}`,
-      })
-    }
-    res.redirect(303, `/customers/${contact.id}?done=saved`)
-  })
-
-  router.post('/customers/:id/addresses{/:addressId}', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(res, session)
-    const contact = await contactOr404(res, caller, req.params.id)
-    if (!contact) return
-    const addressId = req.params.addressId
-    // An address of another customer is not this page's to change.
-    if (addressId && !(contact.addresses ?? []).some((a) => a.id === addressId)) {
-      return sendOwnerPage(res, 'Address not found', html`<p><a href="${`/customers/${contact.id}/edit`}">Back</a></p>`, { status: 404 })
-    }
-    const values = valuesOfBody(req.body ?? {})
-    try {
-      if (addressId) await callAction(caller, updateAddress, addressUpdateInput(addressId, values) as never)
-      else await callAction(caller, addAddress, addressAddInput(contact.id, values) as never)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const errors = new Map([...fieldErrorsOf(err)].map(([k, v]) => [k.startsWith('address.') ? k : `address.${k}`, v]))
-      return sendEdit(res, session, contact, {
-        addressId: addressId ?? 'new',
-        addressValues: values,
-        addressErrors: errors,
-        status: err.status,
-        error: `The address was not saved. ${err.message}`,
-      })
-    }
-    res.redirect(303, `/customers/${contact.id}/edit?done=address`)
-  })
-
-  router.post('/customers/:id/notes', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(res, session)
-    const contact = await contactOr404(res, caller, req.params.id)
-    if (!contact) return
-    try {
-      await callAction(caller, addNote, { contact_id: contact.id, content: String(req.body?.content ?? '') })
-    } catch (err) {
-      return failed(res, contact.display_name, err, `/customers/${contact.id}`)
-    }
-    res.redirect(303, `/customers/${contact.id}?done=note`)
-  })
-
-  for (const change of ['archive', 'restore'] as const)
-    router.post(`/customers/:id/${change}`, async (req, res) => {
-      const session = personWithRole(res, ['owner'])
-      if (!session) return
+  router.post(
+    '/customers/:id/edit',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
       const caller = callerOf(res, session)
       const contact = await contactOr404(res, caller, req.params.id)
       if (!contact) return
-      const archive = change === 'archive'
+      const values = valuesOfBody(req.body ?? {})
+      onError((err) => {
+        // contact.update refuses another customer's email or phone unless allow_duplicate: the form offers to save anyway.
+        const other = duplicateOf(err)
+        if (other) {
+          return sendEdit(res, session, contact, {
+            values,
+            status: err.status,
+            error: 'Nothing was saved. Another customer has this email or phone.',
+            duplicate: html`<p>${other.display_name} already has this ${other.by}. <a href="${`/customers/${other.id}`}">Open ${other.display_name}</a></p>`,
+          })
+        }
+        return sendEdit(res, session, contact, {
+          values,
+          errors: fieldErrorsOf(err),
+          status: err.status,
+          error: `Nothing was saved. ${err.message}`,
+        })
+      })
+      await callAction(caller, updateContact, updateInput(contact.id, values) as never)
+      res.redirect(303, `/customers/${contact.id}?done=saved`)
+    }),
+  )
+
+  router.post(
+    '/customers/:id/addresses{/:addressId}',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(res, session)
+      const contact = await contactOr404(res, caller, req.params.id)
+      if (!contact) return
+      const addressId = req.params.addressId
+      // An address of another customer is not this page's to change.
+      if (addressId && !(contact.addresses ?? []).some((a) => a.id === addressId)) {
+        return sendOwnerPage(res, 'Address not found', html`<p><a href="${`/customers/${contact.id}/edit`}">Back</a></p>`, { status: 404 })
+      }
+      const values = valuesOfBody(req.body ?? {})
+      onError((err) => {
+        const errors = new Map([...fieldErrorsOf(err)].map(([k, v]) => [k.startsWith('address.') ? k : `address.${k}`, v]))
+        return sendEdit(res, session, contact, {
+          addressId: addressId ?? 'new',
+          addressValues: values,
+          addressErrors: errors,
+          status: err.status,
+          error: `The address was not saved. ${err.message}`,
+        })
+      })
+      if (addressId) await callAction(caller, updateAddress, addressUpdateInput(addressId, values) as never)
+      else await callAction(caller, addAddress, addressAddInput(contact.id, values) as never)
+      res.redirect(303, `/customers/${contact.id}/edit?done=address`)
+    }),
+  )
+
+  router.post(
+    '/customers/:id/notes',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(res, session)
+      const contact = await contactOr404(res, caller, req.params.id)
+      if (!contact) return
       try {
-        if (archive) await callAction(caller, archiveContact, { contact_id: contact.id })
-        else await callAction(caller, updateContact, { contact_id: contact.id, status: 'active' })
+        await callAction(caller, addNote, { contact_id: contact.id, content: String(req.body?.content ?? '') })
       } catch (err) {
         return failed(res, contact.display_name, err, `/customers/${contact.id}`)
       }
-      res.redirect(303, `/customers/${contact.id}?done=${archive ? 'archived' : 'restored'}`)
-    })
+      res.redirect(303, `/customers/${contact.id}?done=note`)
+    }),
+  )
+
+  for (const change of ['archive', 'restore'] as const)
+    router.post(
+      `/customers/:id/${change}`,
+      ownerRoute(services, async ({ req, res, session }) => {
+        const caller = callerOf(res, session)
+        const contact = await contactOr404(res, caller, req.params.id)
+        if (!contact) return
+        const archive = change === 'archive'
+        try {
+          if (archive) await callAction(caller, archiveContact, { contact_id: contact.id })
+          else await callAction(caller, updateContact, { contact_id: contact.id, status: 'active' })
+        } catch (err) {
+          return failed(res, contact.display_name, err, `/customers/${contact.id}`)
+        }
+        res.redirect(303, `/customers/${contact.id}?done=${archive ? 'archived' : 'restored'}`)
+      }),
+    )
 
   async function sendBook(
     res: Response,
@@ -428,55 +425,54 @@ ${bookingForm({
     )
   }
 
-  router.get('/customers/:id/book', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(res, session)
-    const contact = await contactOr404(res, caller, req.params.id)
-    if (!contact) return
-    const tz = (await settingsOf(caller)).timezone
-    const values = bookingValuesOf(req.query, { date: localDate(services.now(), tz), address_id: contact.addresses?.[0]?.id ?? '' })
-    if (!/^\d{4}-\d\d-\d\d$/.test(values.date)) values.date = localDate(services.now(), tz)
-    await sendBook(res, session, contact, values)
-  })
+  router.get(
+    '/customers/:id/book',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(res, session)
+      const contact = await contactOr404(res, caller, req.params.id)
+      if (!contact) return
+      const tz = (await settingsOf(caller)).timezone
+      const values = bookingValuesOf(req.query, { date: localDate(services.now(), tz), address_id: contact.addresses?.[0]?.id ?? '' })
+      if (!/^\d{4}-\d\d-\d\d$/.test(values.date)) values.date = localDate(services.now(), tz)
+      await sendBook(res, session, contact, values)
+    }),
+  )
 
-  router.post('/customers/:id/book', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(res, session)
-    const contact = await contactOr404(res, caller, req.params.id)
-    if (!contact) return
-    const values = bookingValuesOf(req.body ?? {}, { date: '', address_id: '' })
-    const problems = bookingProblems(values)
-    if (problems.size) {
-      return sendBook(
-        res,
-        session,
-        contact,
-        { ...values, date: problems.has('date') ? localDate(services.now(), (await settingsOf(caller)).timezone) : values.date },
-        { errors: problems, status: 400, error: 'Nothing was booked. Check the fields marked below.' },
-      )
-    }
-    const custom = customFieldsSent((await fieldsFor(caller, 'ticket')).live, req.body, {})
-    let ticket: { id: string }
-    try {
-      ticket = (
+  router.post(
+    '/customers/:id/book',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(res, session)
+      const contact = await contactOr404(res, caller, req.params.id)
+      if (!contact) return
+      const values = bookingValuesOf(req.body ?? {}, { date: '', address_id: '' })
+      const problems = bookingProblems(values)
+      if (problems.size) {
+        return sendBook(
+          res,
+          session,
+          contact,
+          { ...values, date: problems.has('date') ? localDate(services.now(), (await settingsOf(caller)).timezone) : values.date },
+          { errors: problems, status: 400, error: 'Nothing was booked. Check the fields marked below.' },
+        )
+      }
+      const custom = customFieldsSent((await fieldsFor(caller, 'ticket')).live, req.body, {})
+      onError((err) => {
+        return sendBook(res, session, contact, values, {
+          errors: fieldErrorsOf(err, BOOKING_FIELDS),
+          status: err.status,
+          error: `Nothing was booked. ${err.message}`,
+          custom,
+        })
+      })
+      const ticket: { id: string } = (
         await callAction(caller, createTicket, {
           ...ticketInput(contact.id, values),
           ...(Object.keys(custom).length ? { custom_fields: custom } : {}),
         } as never)
       ).result as { id: string }
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return sendBook(res, session, contact, values, {
-        errors: fieldErrorsOf(err, BOOKING_FIELDS),
-        status: err.status,
-        error: `Nothing was booked. ${err.message}`,
-        custom,
-      })
-    }
-    res.redirect(303, `/tickets/${ticket.id}?done=booked`)
-  })
+      res.redirect(303, `/tickets/${ticket.id}?done=booked`)
+    }),
+  )
 
   return router
 }

@@ -1,12 +1,11 @@
 import { Router } from 'express'
 import type { Services } from '../../core/context.js'
-import { AppError } from '../../core/errors.js'
 import { uploadFromForm } from '../document-upload.js'
 import { html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { fieldErrorsOf } from './field-errors.js'
 import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
+import { ownerRoute } from './owner-route.js'
 
 /** The owner's uploads to a customer's, an invoice's and a quote's files; each returns to the page it came from. */
 export function documentsPages(services: Services): Router {
@@ -16,23 +15,22 @@ export function documentsPages(services: Services): Router {
     ['invoices', 'invoice_id'],
     ['quotes', 'quote_id'],
   ] as const) {
-    router.post(`/${path}/:id/documents`, async (req, res) => {
-      const session = personWithRole(res, ['owner'])
-      if (!session) return
-      const back = `/${path}/${encodeURIComponent(req.params.id)}`
-      try {
-        await uploadFromForm(callerOf(services, session, res), { field, id: req.params.id }, req.body)
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err
-        const problems = [...fieldErrorsOf(err, { content_base64: 'file', content_type: 'file type' })]
-        const lines = problems.length ? problems.map(([f, m]) => `${f.replace(/_/g, ' ')}: ${m}`).join('; ') : err.message
-        return sendOwnerPage(res, 'Not uploaded', html`<p><a href="${back}">Back</a></p>`, {
-          status: err.status,
-          error: `Nothing was saved. ${lines}`,
+    router.post(
+      `/${path}/:id/documents`,
+      ownerRoute(services, async ({ req, res, session, onError }) => {
+        const back = `/${path}/${encodeURIComponent(req.params.id)}`
+        onError((err) => {
+          const problems = [...fieldErrorsOf(err, { content_base64: 'file', content_type: 'file type' })]
+          const lines = problems.length ? problems.map(([f, m]) => `${f.replace(/_/g, ' ')}: ${m}`).join('; ') : err.message
+          return sendOwnerPage(res, 'Not uploaded', html`<p><a href="${back}">Back</a></p>`, {
+            status: err.status,
+            error: `Nothing was saved. ${lines}`,
+          })
         })
-      }
-      res.redirect(303, `${back}?done=uploaded#files`)
-    })
+        await uploadFromForm(callerOf(services, session, res), { field, id: req.params.id }, req.body)
+        res.redirect(303, `${back}?done=uploaded#files`)
+      }),
+    )
   }
   return router
 }

@@ -2,7 +2,6 @@ import { Router, type Response } from 'express'
 import { stateOf } from '../../core/http/request-state.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
-import { AppError } from '../../core/errors.js'
 import { callAction } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
 import { authorizationRequestsQuery } from '../../authorization-queue/queries.js'
@@ -11,7 +10,7 @@ import { editableFields, editedCall, fieldInputs } from './edit-fields.js'
 import { form, html } from '../html.js'
 import { previewHtml, type RequestRecord } from './review-card.js'
 import { sendOwnerPage } from './owner-page.js'
-import { personWithRole } from '../session.js'
+import { ownerRoute } from './owner-route.js'
 
 /** The owner's edit of a queued call before allowing it: GET shows the form, POST stores the edited call. */
 export function editPage(services: Services): Router {
@@ -35,46 +34,42 @@ ${problem ? html`<p class="err">${problem}</p>` : ''}${body}<p><a href="/review"
     )
   }
 
-  router.get('/review/:id/edit', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    try {
+  router.get(
+    '/review/:id/edit',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      onError((err) => {
+        sendOwnerPage(res, 'Change before allowing', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
+      })
       const r = await load(session, res, req.params.id)
       render(res, r, session.csrfToken, r.data)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      sendOwnerPage(res, 'Change before allowing', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
-    }
-  })
+    }),
+  )
 
-  router.post('/review/:id/edit', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    let r: RequestRecord
-    try {
-      r = await load(session, res, req.params.id)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Change before allowing', html`<p><a href="/review">Back</a></p>`, {
-        error: err.message,
-        status: err.status,
+  router.post(
+    '/review/:id/edit',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      let r: RequestRecord
+      onError((err) => {
+        return sendOwnerPage(res, 'Change before allowing', html`<p><a href="/review">Back</a></p>`, {
+          error: err.message,
+          status: err.status,
+        })
       })
-    }
-    const def = services.registry.actions.get(String(r.action_key))
-    const fields = def ? editableFields(def) : []
-    const typed = Object.fromEntries(fields.map((f) => [f.name, req.body?.[`f_${f.name}`]]))
-    const { data, problems } = editedCall(fields, r.data, req.body ?? {}, r.preview?.timezone ?? 'UTC')
-    if (problems.length) return render(res, r, session.csrfToken, typed, `Nothing was changed. ${problems.join('; ')}`, 400)
-    try {
+      r = await load(session, res, req.params.id)
+      const def = services.registry.actions.get(String(r.action_key))
+      const fields = def ? editableFields(def) : []
+      const typed = Object.fromEntries(fields.map((f) => [f.name, req.body?.[`f_${f.name}`]]))
+      const { data, problems } = editedCall(fields, r.data, req.body ?? {}, r.preview?.timezone ?? 'UTC')
+      if (problems.length) return render(res, r, session.csrfToken, typed, `Nothing was changed. ${problems.join('; ')}`, 400)
+      onError((err) => {
+        render(res, r, session.csrfToken, typed, `Nothing was changed. ${err.message}`, err.status)
+      })
       await callAction({ services, principal: session, requestId: stateOf(res).requestId }, editAuthorizationRequest, {
         request_id: r.id,
         data,
       })
       res.redirect(303, '/review?done=edited')
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      render(res, r, session.csrfToken, typed, `Nothing was changed. ${err.message}`, err.status)
-    }
-  })
+    }),
+  )
   return router
 }

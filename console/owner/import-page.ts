@@ -12,7 +12,7 @@ import { exportLinks } from './export-links.js'
 import { form, html, joinHtml, type SafeHtml } from '../html.js'
 import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
-import { personWithRole } from '../session.js'
+import { ownerRoute } from './owner-route.js'
 
 /** The largest file one import takes, as the import actions accept it. */
 export const IMPORT_FILE_LIMIT_BYTES = IMPORT_FILE_MAX_CHARS
@@ -47,30 +47,33 @@ const FIELD_LABELS: Record<(typeof MAPPED_FIELDS)[number], string> = {
 export function importPages(services: Services): Router {
   const router = Router()
 
-  router.get('/import', (_req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    send(res, 200, uploadForm(session.csrfToken))
-  })
+  router.get(
+    '/import',
+    ownerRoute(services, async ({ res, session }) => {
+      send(res, 200, uploadForm(session.csrfToken))
+    }),
+  )
 
-  router.post('/import', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const body = (req.body ?? {}) as Record<string, any>
-    const file = body._files?.file as { filename: string; text: string } | undefined
-    const csv = file?.text.trim() ? file.text : String(body.csv ?? '')
-    const kind = body.kind === 'square_customers' ? 'square_customers' : 'csv_customers'
-    const source = String(body.source ?? '').trim() || 'csv'
-    if (!csv.trim()) return send(res, 400, uploadForm(session.csrfToken), 'Choose a CSV file (or paste its text) to import.')
-    if (csv.length > IMPORT_FILE_LIMIT_BYTES) {
-      return send(
-        res,
-        413,
-        uploadForm(session.csrfToken),
-        `The file is larger than ${IMPORT_FILE_LIMIT_BYTES / 1_000_000} MB, the most one import takes.`,
-      )
-    }
-    try {
+  router.post(
+    '/import',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const body = (req.body ?? {}) as Record<string, any>
+      const file = body._files?.file as { filename: string; text: string } | undefined
+      const csv = file?.text.trim() ? file.text : String(body.csv ?? '')
+      const kind = body.kind === 'square_customers' ? 'square_customers' : 'csv_customers'
+      const source = String(body.source ?? '').trim() || 'csv'
+      if (!csv.trim()) return send(res, 400, uploadForm(session.csrfToken), 'Choose a CSV file (or paste its text) to import.')
+      if (csv.length > IMPORT_FILE_LIMIT_BYTES) {
+        return send(
+          res,
+          413,
+          uploadForm(session.csrfToken),
+          `The file is larger than ${IMPORT_FILE_LIMIT_BYTES / 1_000_000} MB, the most one import takes.`,
+        )
+      }
+      onError((err) => {
+        send(res, err.status, uploadForm(session.csrfToken), err.message)
+      })
       const upload = await callAction(callerOf(services, session, res), uploadImport, {
         kind,
         csv,
@@ -79,69 +82,69 @@ export function importPages(services: Services): Router {
       })
       if (upload.queued) throw new AppError('FORBIDDEN', "An upload is the owner's to make")
       res.redirect(303, `/import/${upload.result.id}`)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      send(res, err.status, uploadForm(session.csrfToken), err.message)
-    }
-  })
+    }),
+  )
 
-  router.post('/import/:id/check', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const upload = await uploadOf(caller, req.params.id)
-    if (!upload) return send(res, 404, gone(), GONE)
-    const body = (req.body ?? {}) as Record<string, unknown>
-    const source = String(body.source ?? '').trim()
-    const headers = upload.headers ?? []
-    // The columns form sends a choice per column; "Check again" after a stopped check sends none and keeps the mapping.
-    const chose = upload.kind === 'csv_customers' && headers.some((_, i) => body[`col_${i}`] !== undefined)
-    const mapping = Object.fromEntries(headers.map((h, i) => [h, String(body[`col_${i}`] ?? '')]).filter(([, f]) => f))
-    try {
-      await callAction(caller, checkImport, { upload_id: upload.id, ...(chose ? { mapping } : {}), ...(source ? { source } : {}) })
-    } catch (err) {
-      // A mapping or source the action refuses is shown on the upload's page; an import already started is shown as it goes.
-      if (!(err instanceof AppError)) throw err
-      return send(res, err.status, await uploadPage(caller, upload, session.csrfToken), err.message)
-    }
-    res.redirect(303, `/import/${upload.id}`)
-  })
+  router.post(
+    '/import/:id/check',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const upload = await uploadOf(caller, req.params.id)
+      if (!upload) return send(res, 404, gone(), GONE)
+      const body = (req.body ?? {}) as Record<string, unknown>
+      const source = String(body.source ?? '').trim()
+      const headers = upload.headers ?? []
+      // The columns form sends a choice per column; "Check again" after a stopped check sends none and keeps the mapping.
+      const chose = upload.kind === 'csv_customers' && headers.some((_, i) => body[`col_${i}`] !== undefined)
+      const mapping = Object.fromEntries(headers.map((h, i) => [h, String(body[`col_${i}`] ?? '')]).filter(([, f]) => f))
+      try {
+        await callAction(caller, checkImport, { upload_id: upload.id, ...(chose ? { mapping } : {}), ...(source ? { source } : {}) })
+      } catch (err) {
+        // A mapping or source the action refuses is shown on the upload's page; an import already started is shown as it goes.
+        if (!(err instanceof AppError)) throw err
+        return send(res, err.status, await uploadPage(caller, upload, session.csrfToken), err.message)
+      }
+      res.redirect(303, `/import/${upload.id}`)
+    }),
+  )
 
-  router.post('/import/:id/run', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const upload = await uploadOf(caller, req.params.id)
-    if (!upload) return send(res, 404, gone(), GONE)
-    try {
-      await callAction(caller, runImport, { upload_id: upload.id })
-    } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'CONFLICT') throw err
-    }
-    res.redirect(303, `/import/${upload.id}`)
-  })
+  router.post(
+    '/import/:id/run',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const upload = await uploadOf(caller, req.params.id)
+      if (!upload) return send(res, 404, gone(), GONE)
+      try {
+        await callAction(caller, runImport, { upload_id: upload.id })
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'CONFLICT') throw err
+      }
+      res.redirect(303, `/import/${upload.id}`)
+    }),
+  )
 
-  router.get('/import/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const upload = await uploadOf(caller, req.params.id)
-    if (!upload) return send(res, 404, gone(), GONE)
-    const status =
-      upload.run_status === 'failed' || (!upload.run_status && upload.check_status === 'failed')
-        ? 500
-        : !upload.run_status && upload.check_status === 'refused'
-          ? 400
-          : 200
-    send(
-      res,
-      status,
-      await uploadPage(caller, upload, session.csrfToken),
-      upload.run_status === 'failed'
-        ? `The import stopped after ${upload.run_done} of ${upload.run_total} rows: ${upload.run_error}`
-        : undefined,
-    )
-  })
+  router.get(
+    '/import/:id',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const upload = await uploadOf(caller, req.params.id)
+      if (!upload) return send(res, 404, gone(), GONE)
+      const status =
+        upload.run_status === 'failed' || (!upload.run_status && upload.check_status === 'failed')
+          ? 500
+          : !upload.run_status && upload.check_status === 'refused'
+            ? 400
+            : 200
+      send(
+        res,
+        status,
+        await uploadPage(caller, upload, session.csrfToken),
+        upload.run_status === 'failed'
+          ? `The import stopped after ${upload.run_done} of ${upload.run_total} rows: ${upload.run_error}`
+          : undefined,
+      )
+    }),
+  )
 
   return router
 }

@@ -8,11 +8,11 @@ import { logInteraction, updateInteraction } from '../../core/domains/interactio
 import { timelineQuery } from '../../core/domains/interactions/timeline.js'
 import { AppError } from '../../core/errors.js'
 import { html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { shortMoment } from './customer-words.js'
 import { fieldErrorsOf } from './field-errors.js'
 import { businessFormat, callerOf, field } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
+import { ownerRoute } from './owner-route.js'
 
 /** Where "Follow-up done" may return to: a customer's, a lead's or an opportunity's page, or Home. */
 const BACK = /^\/(customers|leads|opportunities)\/[0-9a-f-]{36}(#[a-z]+)?$|^\/$/
@@ -26,37 +26,40 @@ export function interactionsPages(services: Services): Router {
     ['leads', 'lead_id'],
     ['opportunities', 'opportunity_id'],
   ] as const) {
-    router.post(`/${path}/:id/interactions`, async (req, res) => {
-      const session = personWithRole(res, ['owner'])
-      if (!session) return
-      const back = `/${path}/${encodeURIComponent(req.params.id)}`
+    router.post(
+      `/${path}/:id/interactions`,
+      ownerRoute(services, async ({ req, res, session }) => {
+        const back = `/${path}/${encodeURIComponent(req.params.id)}`
+        try {
+          await callAction(callerOf(services, session, res), logInteraction, { [subject]: req.params.id, ...inputOf(req.body) } as never)
+        } catch (err) {
+          return refused(res, err, back)
+        }
+        res.redirect(303, `${back}?done=logged#calls`)
+      }),
+    )
+  }
+
+  router.post(
+    '/interactions/:id/done',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const asked = field(req.body, 'back')
+      const back = BACK.test(asked) ? asked : '/'
       try {
-        await callAction(callerOf(services, session, res), logInteraction, { [subject]: req.params.id, ...inputOf(req.body) } as never)
+        await callAction(callerOf(services, session, res), updateInteraction, { interaction_id: req.params.id, follow_up_done: true })
       } catch (err) {
         return refused(res, err, back)
       }
-      res.redirect(303, `${back}?done=logged#calls`)
-    })
-  }
+      res.redirect(303, back === '/' ? '/' : `${back.replace(/#.*$/, '')}?done=followed_up#calls`)
+    }),
+  )
 
-  router.post('/interactions/:id/done', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const asked = field(req.body, 'back')
-    const back = BACK.test(asked) ? asked : '/'
-    try {
-      await callAction(callerOf(services, session, res), updateInteraction, { interaction_id: req.params.id, follow_up_done: true })
-    } catch (err) {
-      return refused(res, err, back)
-    }
-    res.redirect(303, back === '/' ? '/' : `${back.replace(/#.*$/, '')}?done=followed_up#calls`)
-  })
-
-  router.get('/customers/:id/timeline', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await timelinePage(services, session, res, req.params.id, typeof req.query.cursor === 'string' ? req.query.cursor : undefined)
-  })
+  router.get(
+    '/customers/:id/timeline',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await timelinePage(services, session, res, req.params.id, typeof req.query.cursor === 'string' ? req.query.cursor : undefined)
+    }),
+  )
 
   return router
 }

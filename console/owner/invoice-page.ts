@@ -14,7 +14,6 @@ import { localDate, zonedInstant } from '../../core/time.js'
 import { documentsQuery } from '../../core/domains/documents/queries.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { documentList, documentUploadForm } from './document-views.js'
-import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
 import {
   amountRefused,
@@ -28,6 +27,7 @@ import {
   problemAt,
   type BusinessFormat,
 } from './owner-forms.js'
+import { ownerRoute } from './owner-route.js'
 
 type Invoice = z.output<typeof invoicesQuery.record>
 
@@ -52,45 +52,52 @@ interface PaymentTyped {
 export function invoicePages(services: Services): Router {
   const router = Router()
 
-  router.get('/invoices/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await showInvoice(services, session, res, req.params.id, { ok: doneLine(req.query.done, DONE) })
-  })
+  router.get(
+    '/invoices/:id',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await showInvoice(services, session, res, req.params.id, { ok: doneLine(req.query.done, DONE) })
+    }),
+  )
 
-  router.get('/invoices/:id/void', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const invoice = await readInvoice(caller, req.params.id, res)
-    if (!invoice) return
-    const format = await businessFormat(caller)
-    sendOwnerPage(res, `Void invoice ${invoice.number}?`, voidForm(invoice, format, session.csrfToken, ''))
-  })
+  router.get(
+    '/invoices/:id/void',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const invoice = await readInvoice(caller, req.params.id, res)
+      if (!invoice) return
+      const format = await businessFormat(caller)
+      sendOwnerPage(res, `Void invoice ${invoice.number}?`, voidForm(invoice, format, session.csrfToken, ''))
+    }),
+  )
 
-  router.post('/invoices/:id/send', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    try {
+  router.post(
+    '/invoices/:id/send',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      onError((err) => {
+        return showInvoice(services, session, res, req.params.id, { status: err.status, error: `Nothing was sent. ${err.message}` })
+      })
       await callAction(callerOf(services, session, res), sendInvoice, { invoice_id: req.params.id })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return showInvoice(services, session, res, req.params.id, { status: err.status, error: `Nothing was sent. ${err.message}` })
-    }
-    res.redirect(303, `/invoices/${encodeURIComponent(req.params.id)}?done=sent`)
-  })
+      res.redirect(303, `/invoices/${encodeURIComponent(req.params.id)}?done=sent`)
+    }),
+  )
 
-  router.post('/invoices/:id/payment', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const typed: PaymentTyped = {
-      amount: field(req.body, 'amount'),
-      method: field(req.body, 'method'),
-      date: field(req.body, 'date'),
-      note: field(req.body, 'note'),
-    }
-    try {
+  router.post(
+    '/invoices/:id/payment',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(services, session, res)
+      const typed: PaymentTyped = {
+        amount: field(req.body, 'amount'),
+        method: field(req.body, 'method'),
+        date: field(req.body, 'date'),
+        note: field(req.body, 'note'),
+      }
+      onError((err) => {
+        return showInvoice(services, session, res, req.params.id, {
+          status: err.status,
+          error: `The payment was not recorded. ${err.message}`,
+          payment: { typed, problems: fieldProblems(err) },
+        })
+      })
       const cents = centsOf(typed.amount)
       if (cents === null) throw amountRefused('amount_cents', typed.amount)
       const { timezone } = await businessFormat(caller)
@@ -101,37 +108,29 @@ export function invoicePages(services: Services): Router {
         reference: typed.note || undefined,
         received_at: receivedAt(typed.date, timezone, services.now()),
       })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return showInvoice(services, session, res, req.params.id, {
-        status: err.status,
-        error: `The payment was not recorded. ${err.message}`,
-        payment: { typed, problems: fieldProblems(err) },
-      })
-    }
-    res.redirect(303, `/invoices/${encodeURIComponent(req.params.id)}?done=paid`)
-  })
+      res.redirect(303, `/invoices/${encodeURIComponent(req.params.id)}?done=paid`)
+    }),
+  )
 
-  router.post('/invoices/:id/void', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const reason = field(req.body, 'reason')
-    try {
+  router.post(
+    '/invoices/:id/void',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(services, session, res)
+      const reason = field(req.body, 'reason')
+      onError(async (err) => {
+        const invoice = err.code === 'NOT_FOUND' ? null : await readInvoice(caller, req.params.id, res)
+        if (!invoice) return err.code === 'NOT_FOUND' ? notFoundPage(res) : undefined
+        return sendOwnerPage(
+          res,
+          `Void invoice ${invoice.number}?`,
+          voidForm(invoice, await businessFormat(caller), session.csrfToken, reason, fieldProblems(err)),
+          { status: err.status, error: `The invoice was not voided. ${err.message}` },
+        )
+      })
       await callAction(caller, voidInvoice, { invoice_id: req.params.id, reason: reason || undefined })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const invoice = err.code === 'NOT_FOUND' ? null : await readInvoice(caller, req.params.id, res)
-      if (!invoice) return err.code === 'NOT_FOUND' ? notFoundPage(res) : undefined
-      return sendOwnerPage(
-        res,
-        `Void invoice ${invoice.number}?`,
-        voidForm(invoice, await businessFormat(caller), session.csrfToken, reason, fieldProblems(err)),
-        { status: err.status, error: `The invoice was not voided. ${err.message}` },
-      )
-    }
-    res.redirect(303, `/invoices/${encodeURIComponent(req.params.id)}?done=voided`)
-  })
+      res.redirect(303, `/invoices/${encodeURIComponent(req.params.id)}?done=voided`)
+    }),
+  )
 
   return router
 }

@@ -8,11 +8,10 @@ import { invoicesQuery } from '../../core/domains/invoices/queries.js'
 import { receivablesQuery } from '../../core/domains/invoices/receivables.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { formatInstant } from '../../core/call-preview.js'
-import { AppError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
-import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
 import { businessFormat, callerOf, doneLine, money, type BusinessFormat } from './owner-forms.js'
+import { ownerRoute } from './owner-route.js'
 
 /** Invoices shown per page. */
 const PAGE_SIZE = 25
@@ -43,53 +42,52 @@ type Invoice = z.output<typeof invoicesQuery.record>
 export function invoicesPages(services: Services): Router {
   const router = Router()
 
-  router.get('/invoices', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const format = await businessFormat(caller)
-    const tab = typeof req.query.status === 'string' ? req.query.status : 'open'
-    const customer = typeof req.query.customer === 'string' ? req.query.customer.trim() : ''
-    const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
-    if (!Object.hasOwn(TABS, tab)) {
-      return sendOwnerPage(res, 'Invoices', html`${tabs('open', '')}`, {
-        status: 400,
-        error: `status: expected one of ${Object.keys(TABS).join(', ')}`,
+  router.get(
+    '/invoices',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(services, session, res)
+      const format = await businessFormat(caller)
+      const tab = typeof req.query.status === 'string' ? req.query.status : 'open'
+      const customer = typeof req.query.customer === 'string' ? req.query.customer.trim() : ''
+      const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
+      if (!Object.hasOwn(TABS, tab)) {
+        return sendOwnerPage(res, 'Invoices', html`${tabs('open', '')}`, {
+          status: 400,
+          error: `status: expected one of ${Object.keys(TABS).join(', ')}`,
+        })
+      }
+      const owed = (await callQuery(caller, receivablesQuery, { limit: 10 })).items
+      // One record per currency owed in; nothing owed is no record.
+      const totals = owed.find((r) => r.currency === format.currency) ??
+        owed[0] ?? { owed_cents: 0, owed_count: 0, overdue_cents: 0, overdue_count: 0 }
+      onError((err) => {
+        return sendOwnerPage(res, 'Invoices', html`${tabs(tab, customer)}${filterForm(tab, customer)}`, {
+          status: err.status,
+          error: err.message,
+        })
       })
-    }
-    const owed = (await callQuery(caller, receivablesQuery, { limit: 10 })).items
-    // One record per currency owed in; nothing owed is no record.
-    const totals = owed.find((r) => r.currency === format.currency) ??
-      owed[0] ?? { owed_cents: 0, owed_count: 0, overdue_cents: 0, overdue_count: 0 }
-    let list: { items: Invoice[]; next_cursor: string | null }
-    try {
-      list = await callQuery(caller, invoicesQuery, {
+      const list: { items: Invoice[]; next_cursor: string | null } = await callQuery(caller, invoicesQuery, {
         params: { ...TABS[tab].params, customer: customer || undefined },
         include: ['contact'],
         limit: PAGE_SIZE,
         cursor,
       })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Invoices', html`${tabs(tab, customer)}${filterForm(tab, customer)}`, {
-        status: err.status,
-        error: err.message,
-      })
-    }
-    const unbilled =
-      tab === 'open' && !cursor ? (await callQuery(caller, unbilledWorkQuery, { params: { reason: 'not_invoiced' }, limit: 10 })).items : []
-    const keep = { status: tab, ...(customer ? { customer } : {}) }
-    const more = list.next_cursor
-      ? html`<p class="row pager">${cursor ? html`<a href="/invoices?${new URLSearchParams(keep).toString()}">First page</a>` : ''}<a href="/invoices?${new URLSearchParams(
-          { ...keep, cursor: list.next_cursor },
-        ).toString()}">Next ${PAGE_SIZE}</a></p>`
-      : cursor
-        ? html`<p><a href="/invoices?${new URLSearchParams(keep).toString()}">First page</a></p>`
-        : ''
-    sendOwnerPage(
-      res,
-      'Invoices',
-      html`<p class="total">Owed ${money(totals.owed_cents, format)} <span class="muted">(${totals.owed_count} open)</span><br>
+      const unbilled =
+        tab === 'open' && !cursor
+          ? (await callQuery(caller, unbilledWorkQuery, { params: { reason: 'not_invoiced' }, limit: 10 })).items
+          : []
+      const keep = { status: tab, ...(customer ? { customer } : {}) }
+      const more = list.next_cursor
+        ? html`<p class="row pager">${cursor ? html`<a href="/invoices?${new URLSearchParams(keep).toString()}">First page</a>` : ''}<a href="/invoices?${new URLSearchParams(
+            { ...keep, cursor: list.next_cursor },
+          ).toString()}">Next ${PAGE_SIZE}</a></p>`
+        : cursor
+          ? html`<p><a href="/invoices?${new URLSearchParams(keep).toString()}">First page</a></p>`
+          : ''
+      sendOwnerPage(
+        res,
+        'Invoices',
+        html`<p class="total">Owed ${money(totals.owed_cents, format)} <span class="muted">(${totals.owed_count} open)</span><br>
 Overdue <b>${money(totals.overdue_cents, format)}</b> <span class="muted">(${totals.overdue_count})</span></p>
 ${tabs(tab, customer)}${filterForm(tab, customer)}
 ${list.items.length ? list.items.map((i) => invoiceCard(i, format)) : html`<p class="note">No ${TABS[tab].label.toLowerCase()} invoices${customer ? ' for that customer' : ''}.</p>`}${more}
@@ -106,28 +104,27 @@ ${
     : ''
 }
 <p><a href="/quotes">Quotes</a> · <a href="/orders">Orders</a></p>`,
-      { ok: doneLine(req.query.done, { created: 'Invoice created.' }) },
-    )
-  })
+        { ok: doneLine(req.query.done, { created: 'Invoice created.' }) },
+      )
+    }),
+  )
 
-  router.post('/invoices/from-ticket', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    let created
-    try {
-      created = await callAction(callerOf(services, session, res), createInvoiceFromTicket, {
+  router.post(
+    '/invoices/from-ticket',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      onError((err) => {
+        return sendOwnerPage(res, 'Invoices', html`<p><a href="/invoices">Back to invoices</a></p>`, {
+          status: err.status,
+          error: `No invoice was created. ${err.message}`,
+        })
+      })
+      const created = await callAction(callerOf(services, session, res), createInvoiceFromTicket, {
         ticket_id: String(req.body?.ticket_id ?? ''),
       })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Invoices', html`<p><a href="/invoices">Back to invoices</a></p>`, {
-        status: err.status,
-        error: `No invoice was created. ${err.message}`,
-      })
-    }
-    if (created.queued) return res.redirect(303, '/invoices')
-    res.redirect(303, `/invoices/${encodeURIComponent(created.result.id)}?done=created`)
-  })
+      if (created.queued) return res.redirect(303, '/invoices')
+      res.redirect(303, `/invoices/${encodeURIComponent(created.result.id)}?done=created`)
+    }),
+  )
 
   return router
 }

@@ -15,12 +15,12 @@ import { opportunitiesQuery } from '../../core/domains/opportunities/queries.js'
 import { localDate } from '../../core/time.js'
 import { AppError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
-import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
 import { interactionForm, interactionList } from './interaction-views.js'
 import { openOpportunityForm, opportunityList } from './opportunity-views.js'
 import { businessFormat, callerOf, doneLine, field, fieldProblems, problemAt } from './owner-forms.js'
 import { leadFields, leadInput, typedFromBody, typedFromLead, type Lead, type LeadTyped } from './lead-fields.js'
+import { ownerRoute } from './owner-route.js'
 
 /** What the lead page may say after a change: ?done= carries one of these keys. */
 const DONE: Record<string, string> = {
@@ -39,91 +39,91 @@ const SETTABLE = ['new', 'contacted', 'qualified'] as const
 export function leadPages(services: Services): Router {
   const router = Router()
 
-  router.get('/leads/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await showLead(services, session, res, req.params.id, { ok: doneLine(req.query.done, DONE) })
-  })
+  router.get(
+    '/leads/:id',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await showLead(services, session, res, req.params.id, { ok: doneLine(req.query.done, DONE) })
+    }),
+  )
 
-  router.get('/leads/:id/edit', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const lead = await readLead(caller, req.params.id, res)
-    if (!lead) return
-    const { timezone } = await businessFormat(caller)
-    sendOwnerPage(res, `Edit ${lead.name ?? 'lead'}`, editForm(lead, session.csrfToken, typedFromLead(lead, timezone), new Map()))
-  })
+  router.get(
+    '/leads/:id/edit',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const lead = await readLead(caller, req.params.id, res)
+      if (!lead) return
+      const { timezone } = await businessFormat(caller)
+      sendOwnerPage(res, `Edit ${lead.name ?? 'lead'}`, editForm(lead, session.csrfToken, typedFromLead(lead, timezone), new Map()))
+    }),
+  )
 
-  router.post('/leads/:id/edit', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const typed = typedFromBody(req.body)
-    try {
+  router.post(
+    '/leads/:id/edit',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(services, session, res)
+      const typed = typedFromBody(req.body)
+      onError(async (err) => {
+        const lead = await readLead(caller, req.params.id, res)
+        if (!lead) return
+        return sendOwnerPage(res, `Edit ${lead.name ?? 'lead'}`, editForm(lead, session.csrfToken, typed, fieldProblems(err)), {
+          status: err.status,
+          error: `Nothing was changed. ${err.message}`,
+        })
+      })
       const { timezone } = await businessFormat(caller)
       await callAction(caller, updateLead, { lead_id: req.params.id, ...leadInput(typed, timezone, 'update') } as z.input<
         typeof updateLead.input
       >)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const lead = await readLead(caller, req.params.id, res)
-      if (!lead) return
-      return sendOwnerPage(res, `Edit ${lead.name ?? 'lead'}`, editForm(lead, session.csrfToken, typed, fieldProblems(err)), {
-        status: err.status,
-        error: `Nothing was changed. ${err.message}`,
+      res.redirect(303, `/leads/${encodeURIComponent(req.params.id)}?done=saved`)
+    }),
+  )
+
+  router.post(
+    '/leads/:id/status',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await act(services, session, res, req.params.id, 'status', (caller) =>
+        callAction(caller, setLeadStatus, { lead_id: req.params.id, status: field(req.body, 'status') as 'new' }),
+      )
+    }),
+  )
+
+  router.post(
+    '/leads/:id/note',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await act(services, session, res, req.params.id, 'noted', (caller) =>
+        callAction(caller, addNote, { lead_id: req.params.id, content: field(req.body, 'content') }),
+      )
+    }),
+  )
+
+  router.post(
+    '/leads/:id/archive',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const reason = field(req.body, 'reason')
+      onError((err) => {
+        return showLead(services, session, res, req.params.id, { status: err.status, error: `The lead was not archived. ${err.message}` })
       })
-    }
-    res.redirect(303, `/leads/${encodeURIComponent(req.params.id)}?done=saved`)
-  })
-
-  router.post('/leads/:id/status', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await act(services, session, res, req.params.id, 'status', (caller) =>
-      callAction(caller, setLeadStatus, { lead_id: req.params.id, status: field(req.body, 'status') as 'new' }),
-    )
-  })
-
-  router.post('/leads/:id/note', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await act(services, session, res, req.params.id, 'noted', (caller) =>
-      callAction(caller, addNote, { lead_id: req.params.id, content: field(req.body, 'content') }),
-    )
-  })
-
-  router.post('/leads/:id/archive', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const reason = field(req.body, 'reason')
-    try {
       await callAction(callerOf(services, session, res), archiveLead, { lead_id: req.params.id, reason: reason || undefined })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return showLead(services, session, res, req.params.id, { status: err.status, error: `The lead was not archived. ${err.message}` })
-    }
-    res.redirect(303, '/leads?done=archived')
-  })
+      res.redirect(303, '/leads?done=archived')
+    }),
+  )
 
-  router.post('/leads/:id/convert', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    let converted
-    try {
-      converted = await callAction(callerOf(services, session, res), convertLead, {
+  router.post(
+    '/leads/:id/convert',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      onError((err) => {
+        return showLead(services, session, res, req.params.id, { status: err.status, error: `The lead was not converted. ${err.message}` })
+      })
+      const converted = await callAction(callerOf(services, session, res), convertLead, {
         lead_id: req.params.id,
         ...(field(req.body, 'without_address') ? { address: null } : {}),
       })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return showLead(services, session, res, req.params.id, { status: err.status, error: `The lead was not converted. ${err.message}` })
-    }
-    res.redirect(
-      303,
-      converted.queued ? `/leads/${encodeURIComponent(req.params.id)}` : `/customers/${encodeURIComponent(converted.result.contact.id)}`,
-    )
-  })
+      res.redirect(
+        303,
+        converted.queued ? `/leads/${encodeURIComponent(req.params.id)}` : `/customers/${encodeURIComponent(converted.result.contact.id)}`,
+      )
+    }),
+  )
 
   return router
 }

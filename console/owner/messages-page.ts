@@ -13,7 +13,7 @@ import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { localDate, localTime, zonedInstant } from '../../core/time.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
-import { personWithRole } from '../session.js'
+import { ownerRoute } from './owner-route.js'
 
 /** One scheduled email as the list reads it, with its contact and rendered text. */
 type Message = z.output<typeof scheduledMessagesQuery.record>
@@ -32,68 +32,72 @@ const FILTERS = ['from', 'to', 'customer', 'kind', 'status'] as const
 export function messagesPage(services: Services): Router {
   const router = Router()
 
-  router.get('/messages', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const requestId = stateOf(res).requestId
-    const tz = await timeZoneOf(services, session, requestId)
-    const given = Object.fromEntries(FILTERS.map((f) => [f, typeof req.query[f] === 'string' ? String(req.query[f]).trim() : '']))
-    // A first visit shows what is still to come; once the form is used, it says what to show.
-    if (!FILTERS.some((f) => f in req.query)) given.from = localDate(services.now(), tz)
-    const filters = Object.fromEntries(Object.entries(given).filter(([, v]) => v))
-    const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
-    let list: { items: Message[]; next_cursor: string | null }
-    try {
+  router.get(
+    '/messages',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const requestId = stateOf(res).requestId
+      const tz = await timeZoneOf(services, session, requestId)
+      const given = Object.fromEntries(FILTERS.map((f) => [f, typeof req.query[f] === 'string' ? String(req.query[f]).trim() : '']))
+      // A first visit shows what is still to come; once the form is used, it says what to show.
+      if (!FILTERS.some((f) => f in req.query)) given.from = localDate(services.now(), tz)
+      const filters = Object.fromEntries(Object.entries(given).filter(([, v]) => v))
+      const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
+      onError((err) => {
+        return send(res, err.status, filterForm(given), { error: err.message })
+      })
       // The query string's words as typed: the data type's own filters check them and name a wrong one.
       const params = filters as z.input<typeof scheduledMessagesQuery.params>
-      list = await callQuery({ services, principal: session, requestId }, scheduledMessagesQuery, {
-        params,
-        include: ['contact', 'rendered'],
-        limit: PAGE_SIZE,
-        cursor,
-      })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return send(res, err.status, filterForm(given), { error: err.message })
-    }
-    const done = typeof req.query.done === 'string' && Object.hasOwn(DONE, req.query.done) ? DONE[req.query.done] : ''
-    const rows = list.items.map((m) => messageRow(m, tz, session.csrfToken, req.originalUrl))
-    const more = list.next_cursor
-      ? html`<p><a href="/messages?${new URLSearchParams({ ...given, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
-      : ''
-    send(
-      res,
-      200,
-      html`${filterForm(given)}<p class="note">Times are in ${tz}.</p>${
-        rows.length
-          ? html`<table class="stack"><tr><th>Send at</th><th>Customer</th><th>Email</th><th>Status</th><th></th></tr>${rows}</table>${more}`
-          : html`<p class="note">No scheduled emails match.</p>`
-      }`,
-      { ok: done },
-    )
-  })
+      const list: { items: Message[]; next_cursor: string | null } = await callQuery(
+        { services, principal: session, requestId },
+        scheduledMessagesQuery,
+        {
+          params,
+          include: ['contact', 'rendered'],
+          limit: PAGE_SIZE,
+          cursor,
+        },
+      )
+      const done = typeof req.query.done === 'string' && Object.hasOwn(DONE, req.query.done) ? DONE[req.query.done] : ''
+      const rows = list.items.map((m) => messageRow(m, tz, session.csrfToken, req.originalUrl))
+      const more = list.next_cursor
+        ? html`<p><a href="/messages?${new URLSearchParams({ ...given, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
+        : ''
+      send(
+        res,
+        200,
+        html`${filterForm(given)}<p class="note">Times are in ${tz}.</p>${
+          rows.length
+            ? html`<table class="stack"><tr><th>Send at</th><th>Customer</th><th>Email</th><th>Status</th><th></th></tr>${rows}</table>${more}`
+            : html`<p class="note">No scheduled emails match.</p>`
+        }`,
+        { ok: done },
+      )
+    }),
+  )
 
-  router.post('/messages/:id/cancel', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await act(req, res, () => callAction(ownerCaller(services, session, res), cancelMessage, { message_id: req.params.id }), 'cancelled')
-  })
+  router.post(
+    '/messages/:id/cancel',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await act(req, res, () => callAction(ownerCaller(services, session, res), cancelMessage, { message_id: req.params.id }), 'cancelled')
+    }),
+  )
 
-  router.post('/messages/:id/reschedule', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const tz = await timeZoneOf(services, session, stateOf(res).requestId)
-    const local = String(req.body?.send_at ?? '').trim()
-    const m = local.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/)
-    // The browser sends wall-clock time in the business's zone; anything else goes on as typed, for the action to refuse.
-    const sendAt = m ? zonedInstant(m[1], m[2], tz).toISOString() : local
-    await act(
-      req,
-      res,
-      () => callAction(ownerCaller(services, session, res), rescheduleMessage, { message_id: req.params.id, send_at: sendAt }),
-      'moved',
-    )
-  })
+  router.post(
+    '/messages/:id/reschedule',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const tz = await timeZoneOf(services, session, stateOf(res).requestId)
+      const local = String(req.body?.send_at ?? '').trim()
+      const m = local.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/)
+      // The browser sends wall-clock time in the business's zone; anything else goes on as typed, for the action to refuse.
+      const sendAt = m ? zonedInstant(m[1], m[2], tz).toISOString() : local
+      await act(
+        req,
+        res,
+        () => callAction(ownerCaller(services, session, res), rescheduleMessage, { message_id: req.params.id, send_at: sendAt }),
+        'moved',
+      )
+    }),
+  )
 
   return router
 }

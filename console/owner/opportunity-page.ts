@@ -13,11 +13,11 @@ import { opportunitiesQuery } from '../../core/domains/opportunities/queries.js'
 import { AppError } from '../../core/errors.js'
 import { localDate } from '../../core/time.js'
 import { form, html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { fieldErrorsOf } from './field-errors.js'
 import { interactionForm, interactionList } from './interaction-views.js'
 import { amountRefused, businessFormat, callerOf, centsOf, doneLine, field } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
+import { ownerRoute } from './owner-route.js'
 
 /** What the opportunity page may say after a change: ?done= carries one of these keys. */
 const DONE: Record<string, string> = {
@@ -36,79 +36,84 @@ const FROM = /^[0-9a-f-]{36}$/
 export function opportunityPages(services: Services): Router {
   const router = Router()
 
-  router.post('/opportunities', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const contactId = field(req.body, 'contact_id')
-    const leadId = field(req.body, 'lead_id')
-    const back = FROM.test(contactId) ? `/customers/${contactId}` : FROM.test(leadId) ? `/leads/${leadId}` : '/pipeline'
-    let opened
-    try {
-      const amount = field(req.body, 'amount')
-      const cents = amount ? centsOf(amount) : 0
-      if (cents === null) throw amountRefused('amount_cents', amount)
-      const closeOn = field(req.body, 'expected_close_on')
-      opened = await callAction(callerOf(services, session, res), createOpportunity, {
-        title: field(req.body, 'title'),
-        amount_cents: cents,
-        stage: (field(req.body, 'stage') || undefined) as never,
-        ...(contactId ? { contact_id: contactId } : {}),
-        ...(leadId ? { lead_id: leadId } : {}),
-        ...(closeOn ? { expected_close_on: closeOn } : {}),
+  router.post(
+    '/opportunities',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const contactId = field(req.body, 'contact_id')
+      const leadId = field(req.body, 'lead_id')
+      const back = FROM.test(contactId) ? `/customers/${contactId}` : FROM.test(leadId) ? `/leads/${leadId}` : '/pipeline'
+      let opened
+      try {
+        const amount = field(req.body, 'amount')
+        const cents = amount ? centsOf(amount) : 0
+        if (cents === null) throw amountRefused('amount_cents', amount)
+        const closeOn = field(req.body, 'expected_close_on')
+        opened = await callAction(callerOf(services, session, res), createOpportunity, {
+          title: field(req.body, 'title'),
+          amount_cents: cents,
+          stage: (field(req.body, 'stage') || undefined) as never,
+          ...(contactId ? { contact_id: contactId } : {}),
+          ...(leadId ? { lead_id: leadId } : {}),
+          ...(closeOn ? { expected_close_on: closeOn } : {}),
+        })
+      } catch (err) {
+        return refused(res, err, back, 'Not opened')
+      }
+      // A person's call runs at once; the queued branch is an agent's only.
+      res.redirect(303, opened.queued ? back : `/opportunities/${encodeURIComponent(opened.result.id)}?done=opened`)
+    }),
+  )
+
+  router.get(
+    '/opportunities/:id',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await showOpportunity(services, session, res, req.params.id, { ok: doneLine(req.query.done, DONE) })
+    }),
+  )
+
+  router.post(
+    '/opportunities/:id/move',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const reason = field(req.body, 'reason')
+      await act(services, session, res, req.params.id, 'moved', (caller) =>
+        callAction(caller, moveOpportunity, {
+          opportunity_id: req.params.id,
+          stage: field(req.body, 'stage') as never,
+          ...(reason ? { reason } : {}),
+          ...(field(req.body, 'reopen') ? { reopen: true } : {}),
+        }),
+      )
+    }),
+  )
+
+  router.post(
+    '/opportunities/:id/edit',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await act(services, session, res, req.params.id, 'saved', (caller) => {
+        const amount = field(req.body, 'amount')
+        const cents = centsOf(amount)
+        if (cents === null) throw amountRefused('amount_cents', amount)
+        const chance = field(req.body, 'probability')
+        return callAction(caller, updateOpportunity, {
+          opportunity_id: req.params.id,
+          title: field(req.body, 'title'),
+          amount_cents: cents,
+          probability: (/^\d+$/.test(chance) ? Number(chance) : chance) as number,
+          expected_close_on: field(req.body, 'expected_close_on') || null,
+          assignee_id: field(req.body, 'assignee_id') || null,
+        })
       })
-    } catch (err) {
-      return refused(res, err, back, 'Not opened')
-    }
-    // A person's call runs at once; the queued branch is an agent's only.
-    res.redirect(303, opened.queued ? back : `/opportunities/${encodeURIComponent(opened.result.id)}?done=opened`)
-  })
+    }),
+  )
 
-  router.get('/opportunities/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await showOpportunity(services, session, res, req.params.id, { ok: doneLine(req.query.done, DONE) })
-  })
-
-  router.post('/opportunities/:id/move', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const reason = field(req.body, 'reason')
-    await act(services, session, res, req.params.id, 'moved', (caller) =>
-      callAction(caller, moveOpportunity, {
-        opportunity_id: req.params.id,
-        stage: field(req.body, 'stage') as never,
-        ...(reason ? { reason } : {}),
-        ...(field(req.body, 'reopen') ? { reopen: true } : {}),
-      }),
-    )
-  })
-
-  router.post('/opportunities/:id/edit', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await act(services, session, res, req.params.id, 'saved', (caller) => {
-      const amount = field(req.body, 'amount')
-      const cents = centsOf(amount)
-      if (cents === null) throw amountRefused('amount_cents', amount)
-      const chance = field(req.body, 'probability')
-      return callAction(caller, updateOpportunity, {
-        opportunity_id: req.params.id,
-        title: field(req.body, 'title'),
-        amount_cents: cents,
-        probability: (/^\d+$/.test(chance) ? Number(chance) : chance) as number,
-        expected_close_on: field(req.body, 'expected_close_on') || null,
-        assignee_id: field(req.body, 'assignee_id') || null,
-      })
-    })
-  })
-
-  router.post('/opportunities/:id/archive', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await act(services, session, res, req.params.id, 'archived', (caller) =>
-      callAction(caller, archiveOpportunity, { opportunity_id: req.params.id }),
-    )
-  })
+  router.post(
+    '/opportunities/:id/archive',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await act(services, session, res, req.params.id, 'archived', (caller) =>
+        callAction(caller, archiveOpportunity, { opportunity_id: req.params.id }),
+      )
+    }),
+  )
 
   return router
 }

@@ -8,10 +8,10 @@ import { bookOrder, fulfilOrder, invoiceOrder } from '../../core/domains/orders/
 import { ordersQuery } from '../../core/domains/orders/queries.js'
 import { AppError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
-import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
 import { businessFormat, callerOf, doneLine, field, money, type BusinessFormat } from './owner-forms.js'
 import { linesTable } from './quotes-page.js'
+import { ownerRoute } from './owner-route.js'
 
 /** Orders shown per page. */
 const PAGE_SIZE = 25
@@ -30,45 +30,51 @@ type Order = z.output<typeof ordersQuery.record>
 export function ordersPages(services: Services): Router {
   const router = Router()
 
-  router.get('/orders', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const format = await businessFormat(caller)
-    const tab = typeof req.query.status === 'string' && Object.hasOwn(TABS, req.query.status) ? req.query.status : 'pending_fulfilment'
-    const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
-    const list = await callQuery(caller, ordersQuery, { params: { status: TABS[tab].status }, limit: PAGE_SIZE, cursor })
-    const more = list.next_cursor
-      ? html`<p><a href="/orders?${new URLSearchParams({ status: tab, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
-      : ''
-    sendOwnerPage(
-      res,
-      'Orders',
-      html`<nav aria-label="Order status" class="tabs">${Object.entries(TABS).map(
-        ([key, t]) => html`<a href="/orders?status=${key}"${key === tab ? html` aria-current="page"` : ''}>${t.label}</a>`,
-      )}</nav>
+  router.get(
+    '/orders',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const format = await businessFormat(caller)
+      const tab = typeof req.query.status === 'string' && Object.hasOwn(TABS, req.query.status) ? req.query.status : 'pending_fulfilment'
+      const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
+      const list = await callQuery(caller, ordersQuery, { params: { status: TABS[tab].status }, limit: PAGE_SIZE, cursor })
+      const more = list.next_cursor
+        ? html`<p><a href="/orders?${new URLSearchParams({ status: tab, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
+        : ''
+      sendOwnerPage(
+        res,
+        'Orders',
+        html`<nav aria-label="Order status" class="tabs">${Object.entries(TABS).map(
+          ([key, t]) => html`<a href="/orders?status=${key}"${key === tab ? html` aria-current="page"` : ''}>${t.label}</a>`,
+        )}</nav>
 ${list.items.length ? list.items.map((o) => orderCard(o, format)) : html`<p class="note">No orders here.</p>`}${more}<p><a href="/quotes">Quotes</a></p>`,
-    )
-  })
+      )
+    }),
+  )
 
-  router.get('/orders/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const o = await readOrder(caller, req.params.id)
-    if (!o) return notFoundPage(res)
-    await orderPage(res, caller, session.csrfToken, o, {
-      ok: doneLine(req.query.done, { booked: 'Visit booked.', fulfilled: 'Marked done.', invoiced: 'Invoice created.' }),
-    })
-  })
+  router.get(
+    '/orders/:id',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const o = await readOrder(caller, req.params.id)
+      if (!o) return notFoundPage(res)
+      await orderPage(res, caller, session.csrfToken, o, {
+        ok: doneLine(req.query.done, { booked: 'Visit booked.', fulfilled: 'Marked done.', invoiced: 'Invoice created.' }),
+      })
+    }),
+  )
 
   for (const step of ['book', 'fulfil', 'invoice'] as const) {
-    router.post(`/orders/:id/${step}`, async (req, res) => {
-      const session = personWithRole(res, ['owner'])
-      if (!session) return
-      const caller = callerOf(services, session, res)
-      const id = req.params.id
-      try {
+    router.post(
+      `/orders/:id/${step}`,
+      ownerRoute(services, async ({ req, res, session, onError }) => {
+        const caller = callerOf(services, session, res)
+        const id = req.params.id
+        onError(async (err) => {
+          const o = await readOrder(caller, id)
+          if (!o) return notFoundPage(res)
+          await orderPage(res, caller, session.csrfToken, o, { error: err.message, status: err.status })
+        })
         if (step === 'book') {
           const at =
             field(req.body, 'date') && field(req.body, 'time')
@@ -85,13 +91,8 @@ ${list.items.length ? list.items.map((o) => orderCard(o, format)) : html`<p clas
           return res.redirect(303, `/invoices/${encodeURIComponent(String((billed.result as { invoice: { id: string } }).invoice.id))}`)
         }
         res.redirect(303, `/orders/${encodeURIComponent(id)}?done=${step === 'book' ? 'booked' : 'fulfilled'}`)
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err
-        const o = await readOrder(caller, id)
-        if (!o) return notFoundPage(res)
-        await orderPage(res, caller, session.csrfToken, o, { error: err.message, status: err.status })
-      }
-    })
+      }),
+    )
   }
 
   return router

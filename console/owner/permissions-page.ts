@@ -15,7 +15,7 @@ import type { ActionDefinition } from '../../core/registry.js'
 import { addDays, zonedInstant } from '../../core/time.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
-import { personWithRole } from '../session.js'
+import { ownerRoute } from './owner-route.js'
 
 /** Each level as the owner reads it. */
 const LEVEL_WORDS: Record<string, string> = {
@@ -56,91 +56,95 @@ export function permissionsPage(services: Services): Router {
     }
   }
 
-  router.get('/review/permissions', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const perms = (await callQuery(caller(session, res), permissionsQuery, { limit: 100 })).items
-    const rules = (await callQuery(caller(session, res), standingRulesQuery, { limit: 100 })).items
-    const [settings] = (await callQuery(caller(session, res), settingsQuery, { limit: 100 })).items
-    const tz = String(settings?.timezone ?? 'UTC')
-    const said = doneWords(typeof req.query.done === 'string' ? req.query.done : '', perms, services)
-    const sections = AREAS.map((area) => {
-      const rows = perms
-        .filter((p) => p.agents_allowed)
-        .map((p) => ({ p, def: services.registry.actions.get(p.action)! }))
-        .filter(({ def }) => def && areaOf(def) === area)
-      if (!rows.length) return ''
-      return html`<h2>${area}</h2>${rows.map(({ p, def }) =>
-        actionRow(
-          p,
-          def,
-          rules.filter((r) => r.action === p.action),
-          session.csrfToken,
-          tz,
-        ),
-      )}`
-    })
-    sendOwnerPage(
-      res,
-      'Permissions',
-      html`<p class="note">What your office manager may do on its own. "Asks you first" puts the request on your Waiting page;
-"says why" means it must give a reason, which the history keeps. A rule lets it go ahead when a call meets your conditions.</p>${sections}`,
-      { ok: said },
-    )
-  })
-
-  router.post('/review/permissions', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await answer(res, async () => {
-      // The form's words as they came: the action's own input schema checks them and names a wrong field.
-      const data = { action: String(req.body?.action ?? ''), permission: String(req.body?.permission ?? '') } as z.input<
-        typeof setPermission.input
-      >
-      const out = await callAction(caller(session, res), setPermission, data)
-      const r = out.result as { action: string }
-      const def = services.registry.actions.get(r.action)
-      return def ? `level:${r.action}` : ''
-    })
-  })
-
-  router.post('/review/rules', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await answer(res, async () => {
-      const key = String(req.body?.action ?? '')
-      const def = services.registry.actions.get(key)
+  router.get(
+    '/review/permissions',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const perms = (await callQuery(caller(session, res), permissionsQuery, { limit: 100 })).items
+      const rules = (await callQuery(caller(session, res), standingRulesQuery, { limit: 100 })).items
       const [settings] = (await callQuery(caller(session, res), settingsQuery, { limit: 100 })).items
-      const fact = String(req.body?.fact ?? '')
-      const raw = String(req.body?.value ?? '').replace(/[$,\s]/g, '')
-      const unit = def?.facts?.[fact]?.unit
-      if (!/^\d+(\.\d{1,2})?$/.test(raw) || (unit === 'hours' && !/^\d+$/.test(raw))) {
-        throw validationError([
-          { field: 'value', message: unit === 'hours' ? 'enter whole hours, e.g. 48' : 'enter an amount, e.g. 50 or 49.99' },
-        ])
-      }
-      const value = unit === 'money' ? Math.round(Number(raw) * 100) : Number(raw)
-      const until = String(req.body?.until ?? '')
-      if (until && !/^\d{4}-\d\d-\d\d$/.test(until)) throw validationError([{ field: 'until', message: 'enter a date' }])
-      const expires = until ? zonedInstant(addDays(until, 1), '00:00', String(settings?.timezone ?? 'UTC')).toISOString() : undefined
-      const rule = {
-        action: key,
-        conditions: [{ fact, op: String(req.body?.op ?? ''), value }],
-        ...(expires ? { expires_at: expires } : {}),
-      }
-      await callAction(caller(session, res), createStandingRule, rule as z.input<typeof createStandingRule.input>)
-      return def ? `rule:${key}` : ''
-    })
-  })
+      const tz = String(settings?.timezone ?? 'UTC')
+      const said = doneWords(typeof req.query.done === 'string' ? req.query.done : '', perms, services)
+      const sections = AREAS.map((area) => {
+        const rows = perms
+          .filter((p) => p.agents_allowed)
+          .map((p) => ({ p, def: services.registry.actions.get(p.action)! }))
+          .filter(({ def }) => def && areaOf(def) === area)
+        if (!rows.length) return ''
+        return html`<h2>${area}</h2>${rows.map(({ p, def }) =>
+          actionRow(
+            p,
+            def,
+            rules.filter((r) => r.action === p.action),
+            session.csrfToken,
+            tz,
+          ),
+        )}`
+      })
+      sendOwnerPage(
+        res,
+        'Permissions',
+        html`<p class="note">What your office manager may do on its own. "Asks you first" puts the request on your Waiting page;
+"says why" means it must give a reason, which the history keeps. A rule lets it go ahead when a call meets your conditions.</p>${sections}`,
+        { ok: said },
+      )
+    }),
+  )
 
-  router.post('/review/rules/:id/revoke', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await answer(res, async () => {
-      await callAction(caller(session, res), revokeStandingRule, { rule_id: req.params.id })
-      return 'revoked'
-    })
-  })
+  router.post(
+    '/review/permissions',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await answer(res, async () => {
+        // The form's words as they came: the action's own input schema checks them and names a wrong field.
+        const data = { action: String(req.body?.action ?? ''), permission: String(req.body?.permission ?? '') } as z.input<
+          typeof setPermission.input
+        >
+        const out = await callAction(caller(session, res), setPermission, data)
+        const r = out.result as { action: string }
+        const def = services.registry.actions.get(r.action)
+        return def ? `level:${r.action}` : ''
+      })
+    }),
+  )
+
+  router.post(
+    '/review/rules',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await answer(res, async () => {
+        const key = String(req.body?.action ?? '')
+        const def = services.registry.actions.get(key)
+        const [settings] = (await callQuery(caller(session, res), settingsQuery, { limit: 100 })).items
+        const fact = String(req.body?.fact ?? '')
+        const raw = String(req.body?.value ?? '').replace(/[$,\s]/g, '')
+        const unit = def?.facts?.[fact]?.unit
+        if (!/^\d+(\.\d{1,2})?$/.test(raw) || (unit === 'hours' && !/^\d+$/.test(raw))) {
+          throw validationError([
+            { field: 'value', message: unit === 'hours' ? 'enter whole hours, e.g. 48' : 'enter an amount, e.g. 50 or 49.99' },
+          ])
+        }
+        const value = unit === 'money' ? Math.round(Number(raw) * 100) : Number(raw)
+        const until = String(req.body?.until ?? '')
+        if (until && !/^\d{4}-\d\d-\d\d$/.test(until)) throw validationError([{ field: 'until', message: 'enter a date' }])
+        const expires = until ? zonedInstant(addDays(until, 1), '00:00', String(settings?.timezone ?? 'UTC')).toISOString() : undefined
+        const rule = {
+          action: key,
+          conditions: [{ fact, op: String(req.body?.op ?? ''), value }],
+          ...(expires ? { expires_at: expires } : {}),
+        }
+        await callAction(caller(session, res), createStandingRule, rule as z.input<typeof createStandingRule.input>)
+        return def ? `rule:${key}` : ''
+      })
+    }),
+  )
+
+  router.post(
+    '/review/rules/:id/revoke',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await answer(res, async () => {
+        await callAction(caller(session, res), revokeStandingRule, { rule_id: req.params.id })
+        return 'revoked'
+      })
+    }),
+  )
   return router
 }
 

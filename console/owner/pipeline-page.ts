@@ -5,12 +5,11 @@ import type { Services } from '../../core/context.js'
 import { OPEN_STAGES, stageLabel } from '../../core/domains/opportunities/model.js'
 import { opportunitiesQuery } from '../../core/domains/opportunities/queries.js'
 import { pipelineTotalsQuery } from '../../core/domains/opportunities/totals.js'
-import { AppError } from '../../core/errors.js'
 import { html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { callerOf } from './owner-forms.js'
 import { opportunityList } from './opportunity-views.js'
 import { sendOwnerPage } from './owner-page.js'
+import { ownerRoute } from './owner-route.js'
 
 /** How many of the latest won and lost opportunities the page lists. */
 const CLOSED_SHOWN = 20
@@ -19,26 +18,24 @@ const CLOSED_SHOWN = 20
 export function pipelinePages(services: Services): Router {
   const router = Router()
 
-  router.get('/pipeline', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const range = { close_from: dateParam(req.query.from), close_to: dateParam(req.query.to) }
-    let totals, open, closed
-    try {
+  router.get(
+    '/pipeline',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(services, session, res)
+      const range = { close_from: dateParam(req.query.from), close_to: dateParam(req.query.to) }
+      let totals, open, closed
+      onError((err) => {
+        return sendOwnerPage(res, 'Pipeline', html`<p><a href="/pipeline">Show everything</a></p>`, {
+          status: err.status,
+          error: err.message,
+        })
+      })
       ;[totals, open, closed] = await Promise.all([
         callQuery(caller, pipelineTotalsQuery, { params: range }),
         callQueryAll(caller, opportunitiesQuery, { params: { status: 'open', ...range } }),
         callQuery(caller, opportunitiesQuery, { params: { status: 'closed', ...range }, limit: CLOSED_SHOWN }),
       ])
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Pipeline', html`<p><a href="/pipeline">Show everything</a></p>`, {
-        status: err.status,
-        error: err.message,
-      })
-    }
-    const body = html`<form method="get" action="/pipeline" class="filters"><div class="row"><label>Closing from<input type="date" name="from" value="${range.close_from ?? ''}"></label>
+      const body = html`<form method="get" action="/pipeline" class="filters"><div class="row"><label>Closing from<input type="date" name="from" value="${range.close_from ?? ''}"></label>
 <label>to<input type="date" name="to" value="${range.close_to ?? ''}"></label></div><button class="second small">Show</button></form>
 ${
   totals.items.length
@@ -60,8 +57,9 @@ ${OPEN_STAGES.map((stage) => {
   return html`<h2>${heading(stage)} <span class="muted">(${items.length})</span></h2>${opportunityList(items, 'None.', { showWho: true })}`
 })}
 <h2>Latest won and lost</h2>${opportunityList(closed.items, 'None closed yet.', { showWho: true })}`
-    sendOwnerPage(res, 'Pipeline', body)
-  })
+      sendOwnerPage(res, 'Pipeline', body)
+    }),
+  )
 
   return router
 }

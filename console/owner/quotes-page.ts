@@ -10,11 +10,11 @@ import { sendQuote } from '../../core/domains/quotes/send-actions.js'
 import { servicesQuery } from '../../core/domains/services/queries.js'
 import { AppError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
-import { personWithRole } from '../session.js'
 import { customerChoice, customerSearch, pickCustomer } from './customer-picker.js'
 import { documentList, documentUploadForm } from './document-views.js'
 import { sendOwnerPage } from './owner-page.js'
 import { businessFormat, callerOf, doneLine, field, money, type BusinessFormat } from './owner-forms.js'
+import { ownerRoute } from './owner-route.js'
 
 /** Quotes shown per page. */
 const PAGE_SIZE = 25
@@ -36,52 +36,56 @@ type Quote = z.output<typeof quotesQuery.record>
 export function quotesPages(services: Services): Router {
   const router = Router()
 
-  router.get('/quotes', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const format = await businessFormat(caller)
-    const tab = typeof req.query.status === 'string' && Object.hasOwn(TABS, req.query.status) ? req.query.status : 'sent'
-    const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
-    const list = await callQuery(caller, quotesQuery, {
-      params: { status: TABS[tab].status },
-      include: ['contact'],
-      limit: PAGE_SIZE,
-      cursor,
-    })
-    const more = list.next_cursor
-      ? html`<p><a href="/quotes?${new URLSearchParams({ status: tab, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
-      : ''
-    sendOwnerPage(
-      res,
-      'Quotes',
-      html`<p><a class="button" href="/quotes/new">New quote</a></p>
+  router.get(
+    '/quotes',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const format = await businessFormat(caller)
+      const tab = typeof req.query.status === 'string' && Object.hasOwn(TABS, req.query.status) ? req.query.status : 'sent'
+      const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
+      const list = await callQuery(caller, quotesQuery, {
+        params: { status: TABS[tab].status },
+        include: ['contact'],
+        limit: PAGE_SIZE,
+        cursor,
+      })
+      const more = list.next_cursor
+        ? html`<p><a href="/quotes?${new URLSearchParams({ status: tab, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
+        : ''
+      sendOwnerPage(
+        res,
+        'Quotes',
+        html`<p><a class="button" href="/quotes/new">New quote</a></p>
 <nav aria-label="Quote status" class="tabs">${Object.entries(TABS).map(
-        ([key, t]) => html`<a href="/quotes?status=${key}"${key === tab ? html` aria-current="page"` : ''}>${t.label}</a>`,
-      )}</nav>
+          ([key, t]) => html`<a href="/quotes?status=${key}"${key === tab ? html` aria-current="page"` : ''}>${t.label}</a>`,
+        )}</nav>
 ${list.items.length ? list.items.map((q) => quoteCard(q, format)) : html`<p class="note">No ${TABS[tab].label.toLowerCase()} quotes.</p>`}${more}
 <p><a href="/orders">Orders</a></p>`,
-    )
-  })
+      )
+    }),
+  )
 
-  router.get('/quotes/new', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const text = (name: string) => (typeof req.query[name] === 'string' ? String(req.query[name]).trim().slice(0, 200) : '')
-    await newQuotePage(res, callerOf(services, session, res), session.csrfToken, text('contact_id'), text('q'))
-  })
+  router.get(
+    '/quotes/new',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const text = (name: string) => (typeof req.query[name] === 'string' ? String(req.query[name]).trim().slice(0, 200) : '')
+      await newQuotePage(res, callerOf(services, session, res), session.csrfToken, text('contact_id'), text('q'))
+    }),
+  )
 
-  router.post('/quotes/new', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const lines = Array.from({ length: FORM_LINES }, (_, i) => ({
-      service: field(req.body, `service_${i}`),
-      quantity: field(req.body, `quantity_${i}`),
-    }))
-      .filter((l) => l.service)
-      .map((l) => ({ service_id: l.service, quantity: Number(l.quantity || '1') }))
-    try {
+  router.post(
+    '/quotes/new',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(services, session, res)
+      const lines = Array.from({ length: FORM_LINES }, (_, i) => ({
+        service: field(req.body, `service_${i}`),
+        quantity: field(req.body, `quantity_${i}`),
+      }))
+        .filter((l) => l.service)
+        .map((l) => ({ service_id: l.service, quantity: Number(l.quantity || '1') }))
+      onError(async (err) => {
+        await newQuotePage(res, caller, session.csrfToken, field(req.body, 'contact_id'), field(req.body, 'q'), err)
+      })
       const made = await callAction(caller, createQuote, {
         contact_id: field(req.body, 'contact_id'),
         line_items: lines,
@@ -89,51 +93,48 @@ ${list.items.length ? list.items.map((q) => quoteCard(q, format)) : html`<p clas
         notes: field(req.body, 'notes') || undefined,
       })
       res.redirect(303, `/quotes/${encodeURIComponent(String((made.result as { id: string }).id))}?done=created`)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      await newQuotePage(res, caller, session.csrfToken, field(req.body, 'contact_id'), field(req.body, 'q'), err)
-    }
-  })
+    }),
+  )
 
-  router.get('/quotes/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const q = await readQuote(caller, req.params.id)
-    if (!q)
-      return sendOwnerPage(
-        res,
-        'Quote not found',
-        html`<p>There is no such quote in your business.</p><p><a href="/quotes">All quotes</a></p>`,
-        { status: 404 },
-      )
-    await quotePage(res, caller, session.csrfToken, q, {
-      ok: doneLine(req.query.done, {
-        created: 'Quote created.',
-        sent: 'Quote sent.',
-        cancelled: 'Quote cancelled.',
-        uploaded: 'File uploaded.',
-      }),
-    })
-  })
+  router.get(
+    '/quotes/:id',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const q = await readQuote(caller, req.params.id)
+      if (!q)
+        return sendOwnerPage(
+          res,
+          'Quote not found',
+          html`<p>There is no such quote in your business.</p><p><a href="/quotes">All quotes</a></p>`,
+          { status: 404 },
+        )
+      await quotePage(res, caller, session.csrfToken, q, {
+        ok: doneLine(req.query.done, {
+          created: 'Quote created.',
+          sent: 'Quote sent.',
+          cancelled: 'Quote cancelled.',
+          uploaded: 'File uploaded.',
+        }),
+      })
+    }),
+  )
 
   for (const step of ['send', 'cancel'] as const) {
-    router.post(`/quotes/:id/${step}`, async (req, res) => {
-      const session = personWithRole(res, ['owner'])
-      if (!session) return
-      const caller = callerOf(services, session, res)
-      const id = req.params.id
-      try {
+    router.post(
+      `/quotes/:id/${step}`,
+      ownerRoute(services, async ({ req, res, session, onError }) => {
+        const caller = callerOf(services, session, res)
+        const id = req.params.id
+        onError(async (err) => {
+          const q = await readQuote(caller, id)
+          if (!q) return sendOwnerPage(res, 'Quote not found', html`<p><a href="/quotes">All quotes</a></p>`, { status: 404 })
+          await quotePage(res, caller, session.csrfToken, q, { error: err.message, status: err.status })
+        })
         if (step === 'send') await callAction(caller, sendQuote, { quote_id: id })
         else await callAction(caller, cancelQuote, { quote_id: id, reason: field(req.body, 'reason') || undefined })
         res.redirect(303, `/quotes/${encodeURIComponent(id)}?done=${step === 'send' ? 'sent' : 'cancelled'}`)
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err
-        const q = await readQuote(caller, id)
-        if (!q) return sendOwnerPage(res, 'Quote not found', html`<p><a href="/quotes">All quotes</a></p>`, { status: 404 })
-        await quotePage(res, caller, session.csrfToken, q, { error: err.message, status: err.status })
-      }
-    })
+      }),
+    )
   }
 
   return router

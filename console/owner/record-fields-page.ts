@@ -7,7 +7,6 @@ import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { updateTicket } from '../../core/domains/tickets/actions.js'
 import { AppError } from '../../core/errors.js'
 import { html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { callerOf as workCaller, pageRoute, sendWorkPage, ticketFor } from '../technician/context.js'
 import { ticketPage } from '../technician/ticket.js'
 import { customFieldsSent, fieldsFor } from './custom-field-views.js'
@@ -15,46 +14,46 @@ import { customerBody, loadCustomer } from './customer-detail.js'
 import { fieldErrorsOf } from './field-errors.js'
 import { businessFormat, callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
+import { ownerRoute } from './owner-route.js'
 
 /** The owner fills in the business's own fields from a customer's page (POST /customers/:id/fields) and a visit's (POST /tickets/:id/fields). */
 export function recordFieldsPages(services: Services): Router {
   const router = Router()
 
-  router.post('/customers/:id/fields', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    let contact
-    try {
-      contact = await callQuery(caller, contactsQuery, { id: req.params.id })
-    } catch (err) {
-      if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-      return sendOwnerPage(
-        res,
-        'Customer not found',
-        html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
-        { status: 404 },
-      )
-    }
-    const fields = await fieldsFor(caller, 'contact', contact.kind)
-    try {
+  router.post(
+    '/customers/:id/fields',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(services, session, res)
+      let contact
+      try {
+        contact = await callQuery(caller, contactsQuery, { id: req.params.id })
+      } catch (err) {
+        if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
+        return sendOwnerPage(
+          res,
+          'Customer not found',
+          html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
+          { status: 404 },
+        )
+      }
+      const fields = await fieldsFor(caller, 'contact', contact.kind)
+      onError(async (err) => {
+        const { timezone } = await businessFormat(caller)
+        const data = await loadCustomer(caller, contact.id, timezone)
+        return sendOwnerPage(
+          res,
+          contact.display_name,
+          customerBody(data, { timeZone: timezone, csrf: session.csrfToken, session, fieldErrors: fieldErrorsOf(err) }),
+          { status: err.status, error: `Nothing was saved. ${err.message}` },
+        )
+      })
       await callAction(caller, updateContact, {
         contact_id: contact.id,
         custom_fields: customFieldsSent(fields.live, req.body, contact.custom_fields),
       })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const { timezone } = await businessFormat(caller)
-      const data = await loadCustomer(caller, contact.id, timezone)
-      return sendOwnerPage(
-        res,
-        contact.display_name,
-        customerBody(data, { timeZone: timezone, csrf: session.csrfToken, session, fieldErrors: fieldErrorsOf(err) }),
-        { status: err.status, error: `Nothing was saved. ${err.message}` },
-      )
-    }
-    res.redirect(303, `/customers/${contact.id}?done=fields#fields`)
-  })
+      res.redirect(303, `/customers/${contact.id}?done=fields#fields`)
+    }),
+  )
 
   router.post(
     '/tickets/:id/fields',

@@ -8,13 +8,13 @@ import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { referralsQuery } from '../../core/domains/contacts/referrals.js'
 import { AppError } from '../../core/errors.js'
 import { html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { companyInputOf } from './company-form.js'
 import { fieldErrorsOf } from './field-errors.js'
 import { callerOf, field } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 import { referralsBody, RELATIONSHIP_CHOICES, whichCustomerForm } from './relationship-views.js'
 import { isUuid } from '../../core/schema-types.js'
+import { ownerRoute } from './owner-route.js'
 
 /** How many customers matching a typed name the owner chooses between. */
 const CANDIDATES = 6
@@ -23,70 +23,69 @@ const CANDIDATES = 6
 export function relationshipsPages(services: Services): Router {
   const router = Router()
 
-  router.post('/customers/:id/links', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const contact = await contactOr404(caller, res, req.params.id)
-    if (!contact) return
-    const back = `/customers/${contact.id}#relationships`
-    const relationship = field(req.body, 'relationship')
-    const strength = field(req.body, 'strength') || 'normal'
-    const choice = RELATIONSHIP_CHOICES[relationship]
-    if (!choice) return refused(res, 'Relationship: choose one from the list.', back)
-    let otherId = field(req.body, 'other_id')
-    if (!isUuid(otherId)) {
-      const typed = field(req.body, 'other').trim()
-      if (!typed) return refused(res, 'Other customer: type a name, email or phone.', back)
-      const found = (await callQuery(caller, contactsQuery, { params: { q: typed }, limit: CANDIDATES + 1 })).items.filter(
-        (c) => c.id !== contact.id,
-      )
-      if (!found.length) return refused(res, `Other customer: no other customer matches "${typed}".`, back, 404)
-      if (found.length > 1) {
-        return sendOwnerPage(
-          res,
-          'Which customer?',
-          whichCustomerForm(contact, session.csrfToken, { relationship, strength }, found.slice(0, CANDIDATES)),
+  router.post(
+    '/customers/:id/links',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(services, session, res)
+      const contact = await contactOr404(caller, res, req.params.id)
+      if (!contact) return
+      const back = `/customers/${contact.id}#relationships`
+      const relationship = field(req.body, 'relationship')
+      const strength = field(req.body, 'strength') || 'normal'
+      const choice = RELATIONSHIP_CHOICES[relationship]
+      if (!choice) return refused(res, 'Relationship: choose one from the list.', back)
+      let otherId = field(req.body, 'other_id')
+      if (!isUuid(otherId)) {
+        const typed = field(req.body, 'other').trim()
+        if (!typed) return refused(res, 'Other customer: type a name, email or phone.', back)
+        const found = (await callQuery(caller, contactsQuery, { params: { q: typed }, limit: CANDIDATES + 1 })).items.filter(
+          (c) => c.id !== contact.id,
         )
+        if (!found.length) return refused(res, `Other customer: no other customer matches "${typed}".`, back, 404)
+        if (found.length > 1) {
+          return sendOwnerPage(
+            res,
+            'Which customer?',
+            whichCustomerForm(contact, session.csrfToken, { relationship, strength }, found.slice(0, CANDIDATES)),
+          )
+        }
+        otherId = found[0].id
       }
-      otherId = found[0].id
-    }
-    const [from, to] = choice.thisIs === 'from' ? [contact.id, otherId] : [otherId, contact.id]
-    try {
+      const [from, to] = choice.thisIs === 'from' ? [contact.id, otherId] : [otherId, contact.id]
+      onError((err) => {
+        const problems = [...fieldErrorsOf(err)].map(([name, message]) => `${name.replace(/_/g, ' ')}: ${message}`)
+        return refused(res, problems.length ? problems.join('; ') : err.message, back, err.status)
+      })
       await callAction(caller, linkContacts, { contact_id: from, to_contact_id: to, link_type: choice.link_type, strength } as never)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const problems = [...fieldErrorsOf(err)].map(([name, message]) => `${name.replace(/_/g, ' ')}: ${message}`)
-      return refused(res, problems.length ? problems.join('; ') : err.message, back, err.status)
-    }
-    res.redirect(303, `/customers/${contact.id}?done=linked#relationships`)
-  })
+      res.redirect(303, `/customers/${contact.id}?done=linked#relationships`)
+    }),
+  )
 
-  router.post('/customers/:id/company', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const contact = await contactOr404(caller, res, req.params.id)
-    if (!contact) return
-    try {
+  router.post(
+    '/customers/:id/company',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(services, session, res)
+      const contact = await contactOr404(caller, res, req.params.id)
+      if (!contact) return
+      onError((err) => {
+        const problems = [...fieldErrorsOf(err)].map(([name, message]) => `${name.replace(/_/g, ' ')}: ${message}`)
+        return refused(res, problems.length ? problems.join('; ') : err.message, `/customers/${contact.id}`, err.status, 'Not saved')
+      })
       await callAction(caller, updateContact, companyInputOf(contact.id, req.body ?? {}) as never)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const problems = [...fieldErrorsOf(err)].map(([name, message]) => `${name.replace(/_/g, ' ')}: ${message}`)
-      return refused(res, problems.length ? problems.join('; ') : err.message, `/customers/${contact.id}`, err.status, 'Not saved')
-    }
-    res.redirect(303, `/customers/${contact.id}?done=saved`)
-  })
+      res.redirect(303, `/customers/${contact.id}?done=saved`)
+    }),
+  )
 
-  router.get('/customers/:id/referrals', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const contact = await contactOr404(caller, res, req.params.id)
-    if (!contact) return
-    const [chains] = (await callQuery(caller, referralsQuery, { params: { contact_id: contact.id } })).items
-    sendOwnerPage(res, `Referrals: ${contact.display_name}`, referralsBody(chains))
-  })
+  router.get(
+    '/customers/:id/referrals',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const contact = await contactOr404(caller, res, req.params.id)
+      if (!contact) return
+      const [chains] = (await callQuery(caller, referralsQuery, { params: { contact_id: contact.id } })).items
+      sendOwnerPage(res, `Referrals: ${contact.display_name}`, referralsBody(chains))
+    }),
+  )
 
   return router
 }

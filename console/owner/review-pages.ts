@@ -2,7 +2,6 @@ import { Router, type Response } from 'express'
 import { stateOf } from '../../core/http/request-state.js'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
-import { AppError } from '../../core/errors.js'
 import { fieldsOwnerApproves } from '../../core/access.js'
 import type { z } from 'zod'
 import { callAction, type Caller } from '../../core/call-action.js'
@@ -18,7 +17,7 @@ import { connectionsPage } from './connections-page.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
 import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
-import { personWithRole } from '../session.js'
+import { ownerRoute } from './owner-route.js'
 
 /** What the queue page may say after a decision: ?done= carries one of these keys, never text of its own. */
 const DECIDED: Record<string, string> = {
@@ -38,39 +37,43 @@ export function reviewPages(services: Services): Router {
   const list = async (session: SessionPrincipal, res: Response, status?: 'pending') =>
     (await callQuery(caller(session, res), authorizationRequestsQuery, { params: status ? { status } : {}, limit: 50 })).items
 
-  router.get('/review', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const pending = await list(session, res, 'pending')
-    const said = typeof req.query.done === 'string' && Object.hasOwn(DECIDED, req.query.done) ? DECIDED[req.query.done] : ''
-    const cards = pending.map((r) => reviewCard(r, session.csrfToken, askedEachTimeBecause(services, r)))
-    sendOwnerPage(res, 'Waiting for you', cards.length ? cards : html`<p class="note">Nothing is waiting for your decision.</p>`, {
-      ok: said,
-    })
-  })
+  router.get(
+    '/review',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const pending = await list(session, res, 'pending')
+      const said = typeof req.query.done === 'string' && Object.hasOwn(DECIDED, req.query.done) ? DECIDED[req.query.done] : ''
+      const cards = pending.map((r) => reviewCard(r, session.csrfToken, askedEachTimeBecause(services, r)))
+      sendOwnerPage(res, 'Waiting for you', cards.length ? cards : html`<p class="note">Nothing is waiting for your decision.</p>`, {
+        ok: said,
+      })
+    }),
+  )
 
-  router.get('/review/history', async (_req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const all = (await list(session, res)).filter((r) => r.status !== 'pending')
-    const rows = all.map(
-      (r) => html`<div class="card">${previewHtml(r)}
+  router.get(
+    '/review/history',
+    ownerRoute(services, async ({ res, session }) => {
+      const all = (await list(session, res)).filter((r) => r.status !== 'pending')
+      const rows = all.map(
+        (r) => html`<div class="card">${previewHtml(r)}
 <p>${r.status}${r.decision ? ` (${r.decision.replace('_', ' ')})` : ''}${r.decided_at ? ` · ${formatInstant(r.decided_at, String(r.preview?.timezone ?? 'UTC'))}` : ''}</p>
 ${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASONS[r.decision_reason as DenialReason] ?? r.decision_reason}</p>` : ''}${
   r.decision_note ? html`<p class="note">Note: ${r.decision_note}</p>` : ''
 }${r.error ? html`<p class="err">${r.error.message}</p>` : ''}</div>`,
-    )
-    sendOwnerPage(res, 'Decided', rows.length ? rows : html`<p class="note">No decisions yet.</p>`)
-  })
+      )
+      sendOwnerPage(res, 'Decided', rows.length ? rows : html`<p class="note">No decisions yet.</p>`)
+    }),
+  )
 
   // After the permissions and rules routes mounted above, which this pattern would otherwise also match.
-  router.post('/review/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const decision = String(req.body?.decision ?? '')
-    const note = String(req.body?.note ?? '').trim() || undefined
-    const reason = decision === 'deny' ? String(req.body?.reason ?? '') || undefined : undefined
-    try {
+  router.post(
+    '/review/:id',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const decision = String(req.body?.decision ?? '')
+      const note = String(req.body?.note ?? '').trim() || undefined
+      const reason = decision === 'deny' ? String(req.body?.reason ?? '') || undefined : undefined
+      onError((err) => {
+        sendOwnerPage(res, 'Waiting for you', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
+      })
       // Allow Always changes what the agent may do from now on, so it takes a second, explicit step.
       if (decision === 'allow_always' && req.body?.confirm !== 'yes') {
         const r = await callQuery(caller(session, res), authorizationRequestsQuery, { id: req.params.id })
@@ -81,11 +84,8 @@ ${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASO
       const out = await callAction(caller(session, res), decideAuthorizationRequest, data)
       const r = out.result
       res.redirect(303, `/review?done=${Object.hasOwn(DECIDED, r.status) ? r.status : 'failed'}`)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      sendOwnerPage(res, 'Waiting for you', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
-    }
-  })
+    }),
+  )
 
   return router
 }

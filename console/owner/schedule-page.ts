@@ -6,13 +6,13 @@ import type { Services } from '../../core/context.js'
 import { businessQuery } from '../../core/domains/settings/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { usersQuery } from '../../core/domains/users/queries.js'
-import { AppError, notFound, validationError } from '../../core/errors.js'
+import { notFound, validationError } from '../../core/errors.js'
 import { addDays, addMonths, localDate } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { dayName, mondayOf, monthGrid, monthTitle, pagerLinks, ticketRow, weekList, type ScheduledTicket } from '../schedule-views.js'
 import { scheduleRequestOf, type ScheduleView } from '../technician/today.js'
 import { sendOwnerPage } from './owner-page.js'
-import { personWithRole } from '../session.js'
+import { ownerRoute } from './owner-route.js'
 import { isUuid } from '../../core/schema-types.js'
 
 /** Whose tickets the calendar shows: everyone's (''), those without a technician, or one person's (their id). */
@@ -28,27 +28,29 @@ interface CalendarAsk {
 /** The owner's calendar at /schedule: a day, a week or a month of everyone's tickets, or one technician's, or the unassigned. */
 export function schedulePages(services: Services): Router {
   const router = Router()
-  router.get('/schedule', async (req, res) => {
-    const signedIn = stateOf(res).session
-    // A technician's own schedule, with the same views, is Today.
-    if (signedIn?.actor.type === 'user' && signedIn.actor.role === 'technician') return res.redirect(303, '/today')
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = { services, principal: session, requestId: stateOf(res).requestId }
-    const { timezone } = await callQuery(caller, businessQuery, { id: session.tenantId })
-    const today = localDate(services.now(), timezone)
-    try {
+  // A technician's own schedule, with the same views, is Today.
+  router.get(
+    '/schedule',
+    (_req, res, next) => {
+      const signedIn = stateOf(res).session
+      if (signedIn?.actor.type === 'user' && signedIn.actor.role === 'technician') return res.redirect(303, '/today')
+      next()
+    },
+    ownerRoute(services, async ({ req, res, session, caller, onError }) => {
+      const { timezone } = await callQuery(caller, businessQuery, { id: session.tenantId })
+      const today = localDate(services.now(), timezone)
+      onError((err) => {
+        if (err.status >= 500) throw err
+        sendOwnerPage(res, 'Calendar', html`<p><a href="/schedule">Show today</a></p>`, { status: err.status, error: err.message })
+      })
       const asked = scheduleRequestOf(req.query)
       const ask: CalendarAsk = { view: asked.view, date: asked.date ?? today, whose: whoseOf(req.query.technician) }
       const team = (await callQuery(caller, usersQuery, { limit: 100 })).items
       if (isUuid(ask.whose) && !team.some((u) => u.id === ask.whose)) throw notFound('team member', ask.whose)
       const body = html`${filterForm(ask, team)}${viewLinks(ask)}${await viewOf(caller, ask, today, timezone)}`
       sendOwnerPage(res, titleOf(ask, today), body)
-    } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err
-      sendOwnerPage(res, 'Calendar', html`<p><a href="/schedule">Show today</a></p>`, { status: err.status, error: err.message })
-    }
-  })
+    }),
+  )
   return router
 }
 

@@ -13,7 +13,6 @@ import { servicesQuery } from '../../core/domains/services/queries.js'
 import { AppError, validationError, type FieldIssue } from '../../core/errors.js'
 import { zonedInstant } from '../../core/time.js'
 import { html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { onceOf, postForm } from '../technician/context.js'
 import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
 import { sent } from './form-fields.js'
@@ -32,6 +31,7 @@ import {
   type SendValues,
 } from './segment-views.js'
 import { isUuid } from '../../core/schema-types.js'
+import { ownerRoute } from './owner-route.js'
 
 const DONE: Record<string, string> = { created: 'Segment made.', added: 'Added.', removed: 'Removed.', refreshed: 'Members recomputed.' }
 
@@ -42,116 +42,123 @@ const SEND_FIELDS = ['subject', 'body', 'when', 'send_date', 'send_time'] as con
 export function segmentsPages(services: Services): Router {
   const router = Router()
 
-  router.get('/segments', async (_req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await listPage(services, session, res, blankSegment(), {})
-  })
+  router.get(
+    '/segments',
+    ownerRoute(services, async ({ res, session }) => {
+      await listPage(services, session, res, blankSegment(), {})
+    }),
+  )
 
-  router.post('/segments', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const values = Object.fromEntries(SEGMENT_FIELDS.map((f) => [f, sent(req.body, f)])) as SegmentValues
-    try {
+  router.post(
+    '/segments',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const values = Object.fromEntries(SEGMENT_FIELDS.map((f) => [f, sent(req.body, f)])) as SegmentValues
+      onError(async (err) => {
+        const problems = problemsOf(err, (path) => (path.startsWith('rule.') ? ruleField(path) : path.split('.')[0]))
+        await listPage(services, session, res, values, problems, {
+          status: err.status,
+          error: `The segment was not made. ${pageProblem(problems, SEGMENT_FIELDS)}`,
+        })
+      })
       const made = await callAction(callerOf(services, session, res), createSegment, segmentInput(values) as never, {
         idempotencyKey: onceOf(req),
       })
       res.redirect(303, `/segments/${(made.result as { id: string }).id}?done=created`)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const problems = problemsOf(err, (path) => (path.startsWith('rule.') ? ruleField(path) : path.split('.')[0]))
-      await listPage(services, session, res, values, problems, {
-        status: err.status,
-        error: `The segment was not made. ${pageProblem(problems, SEGMENT_FIELDS)}`,
-      })
-    }
-  })
+    }),
+  )
 
-  router.get('/segments/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const stored = await segmentOr404(services, session, res, String(req.params.id))
-    if (!stored) return
-    const caller = callerOf(services, session, res)
-    const { segment, problem } = await currentSegment(caller, stored, services.now())
-    const { timezone } = await businessFormat(caller)
-    const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
-    const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : ''
-    let members
-    try {
-      members = await callQuery(caller, segmentMembersQuery, { params: { segment_id: segment.id }, limit: 50, cursor })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, segment.name, html`<p><a href="${`/segments/${segment.id}`}">Start again</a></p>`, {
-        status: err.status,
-        error: err.message,
+  router.get(
+    '/segments/:id',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const stored = await segmentOr404(services, session, res, String(req.params.id))
+      if (!stored) return
+      const caller = callerOf(services, session, res)
+      const { segment, problem } = await currentSegment(caller, stored, services.now())
+      const { timezone } = await businessFormat(caller)
+      const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
+      const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : ''
+      onError((err) => {
+        return sendOwnerPage(res, segment.name, html`<p><a href="${`/segments/${segment.id}`}">Start again</a></p>`, {
+          status: err.status,
+          error: err.message,
+        })
       })
-    }
-    const serviceIds = [segment.rule?.had_service?.service_id, segment.rule?.lacks_service?.service_id].filter((id): id is string => !!id)
-    const serviceNames = new Map<string, string>()
-    for (const serviceId of serviceIds) serviceNames.set(serviceId, (await callQuery(caller, servicesQuery, { id: serviceId })).name)
-    const found = q && segment.kind === 'manual' ? (await callQuery(caller, contactsQuery, { params: { q }, limit: 10 })).items : null
-    const base = `/segments/${segment.id}`
-    const body = html`<p><a href="/segments">All segments</a></p>
+      const members = await callQuery(caller, segmentMembersQuery, { params: { segment_id: segment.id }, limit: 50, cursor })
+      const serviceIds = [segment.rule?.had_service?.service_id, segment.rule?.lacks_service?.service_id].filter((id): id is string => !!id)
+      const serviceNames = new Map<string, string>()
+      for (const serviceId of serviceIds) serviceNames.set(serviceId, (await callQuery(caller, servicesQuery, { id: serviceId })).name)
+      const found = q && segment.kind === 'manual' ? (await callQuery(caller, contactsQuery, { params: { q }, limit: 10 })).items : null
+      const base = `/segments/${segment.id}`
+      const body = html`<p><a href="/segments">All segments</a></p>
 <p><b>${segment.rule ? `Every customer ${describeRule(segment.rule, serviceNames)}` : 'Customers chosen by hand'}</b><br><span class="muted">${countLine(segment, timezone)}</span>${
-      segment.kind === 'rule' && !segment.archived_at
-        ? html`<br><span class="note">Recomputed when this page opens if older than ${RECOMPUTE_AFTER_MINUTES} minutes.</span>`
-        : ''
-    }</p>
+        segment.kind === 'rule' && !segment.archived_at
+          ? html`<br><span class="note">Recomputed when this page opens if older than ${RECOMPUTE_AFTER_MINUTES} minutes.</span>`
+          : ''
+      }</p>
 ${problem ? html`<p class="err">The members could not be recomputed now: ${problem}</p>` : ''}
 ${segment.description ? html`<p class="pre">${segment.description}</p>` : ''}
 <p class="row"><a href="${`${base}/send`}">Email every member</a></p>
 ${segment.kind === 'rule' && !segment.archived_at ? postForm(`${base}/refresh`, session, html`<button class="second small">Recompute now</button>`) : ''}
 <h2 id="members">Members</h2>${memberList(segment, members.items, members.next_cursor, session)}
 ${segment.kind === 'manual' && !segment.archived_at ? html`${addMemberForm(segment, q)}${found ? foundList(segment, found, session) : ''}` : ''}`
-    sendOwnerPage(res, segment.name, body, { ok: sentLine(req.query) ?? doneLine(req.query.done, DONE) })
-  })
+      sendOwnerPage(res, segment.name, body, { ok: sentLine(req.query) ?? doneLine(req.query.done, DONE) })
+    }),
+  )
 
   for (const [path, def] of [
     ['add', addSegmentMembers],
     ['remove', removeSegmentMembers],
   ] as const) {
-    router.post(`/segments/:id/${path}`, async (req, res) => {
-      const session = personWithRole(res, ['owner'])
-      if (!session) return
+    router.post(
+      `/segments/:id/${path}`,
+      ownerRoute(services, async ({ req, res, session }) => {
+        const id = String(req.params.id)
+        try {
+          await callAction(callerOf(services, session, res), def, { segment_id: id, contact_ids: [sent(req.body, 'contact_id')] } as never)
+        } catch (err) {
+          return refused(res, err, `/segments/${encodeURIComponent(id)}`)
+        }
+        res.redirect(303, `/segments/${id}?done=${path === 'add' ? 'added' : 'removed'}#members`)
+      }),
+    )
+  }
+
+  router.post(
+    '/segments/:id/refresh',
+    ownerRoute(services, async ({ req, res, session }) => {
       const id = String(req.params.id)
       try {
-        await callAction(callerOf(services, session, res), def, { segment_id: id, contact_ids: [sent(req.body, 'contact_id')] } as never)
+        await callAction(callerOf(services, session, res), refreshSegment, { segment_id: id })
       } catch (err) {
         return refused(res, err, `/segments/${encodeURIComponent(id)}`)
       }
-      res.redirect(303, `/segments/${id}?done=${path === 'add' ? 'added' : 'removed'}#members`)
-    })
-  }
+      res.redirect(303, `/segments/${id}?done=refreshed`)
+    }),
+  )
 
-  router.post('/segments/:id/refresh', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const id = String(req.params.id)
-    try {
-      await callAction(callerOf(services, session, res), refreshSegment, { segment_id: id })
-    } catch (err) {
-      return refused(res, err, `/segments/${encodeURIComponent(id)}`)
-    }
-    res.redirect(303, `/segments/${id}?done=refreshed`)
-  })
+  router.get(
+    '/segments/:id/send',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const segment = await segmentOr404(services, session, res, String(req.params.id))
+      if (segment) sendPage(res, segment, session, { subject: '', body: '', when: 'now', send_date: '', send_time: '' }, {})
+    }),
+  )
 
-  router.get('/segments/:id/send', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const segment = await segmentOr404(services, session, res, String(req.params.id))
-    if (segment) sendPage(res, segment, session, { subject: '', body: '', when: 'now', send_date: '', send_time: '' }, {})
-  })
-
-  router.post('/segments/:id/send', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const segment = await segmentOr404(services, session, res, String(req.params.id))
-    if (!segment) return
-    const caller = callerOf(services, session, res)
-    const values = Object.fromEntries(SEND_FIELDS.map((f) => [f, sent(req.body, f)])) as SendValues
-    values.when = values.when === 'later' ? 'later' : 'now'
-    try {
+  router.post(
+    '/segments/:id/send',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const segment = await segmentOr404(services, session, res, String(req.params.id))
+      if (!segment) return
+      const caller = callerOf(services, session, res)
+      const values = Object.fromEntries(SEND_FIELDS.map((f) => [f, sent(req.body, f)])) as SendValues
+      values.when = values.when === 'later' ? 'later' : 'now'
+      onError((err) => {
+        const problems = problemsOf(err)
+        sendPage(res, segment, session, values, problems, {
+          status: err.status,
+          error: `Nothing was sent. ${pageProblem(problems, SEND_FIELDS)}`,
+        })
+      })
       const sendAt = sendAtOf(values, (await businessFormat(caller)).timezone)
       const done = await callAction(
         caller,
@@ -164,15 +171,8 @@ ${segment.kind === 'manual' && !segment.archived_at ? html`${addMemberForm(segme
         303,
         `/segments/${segment.id}?sent=${r.scheduled_count}&no_email=${r.skipped_no_email}&opted_out=${r.skipped_opted_out}${r.repeated ? '&repeated=1' : ''}`,
       )
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const problems = problemsOf(err)
-      sendPage(res, segment, session, values, problems, {
-        status: err.status,
-        error: `Nothing was sent. ${pageProblem(problems, SEND_FIELDS)}`,
-      })
-    }
-  })
+    }),
+  )
 
   return router
 }

@@ -8,7 +8,6 @@ import { archiveService, createService, updateService } from '../../core/domains
 import { servicesQuery } from '../../core/domains/services/queries.js'
 import { AppError, validationError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
-import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
 import {
   amountRefused,
@@ -22,6 +21,7 @@ import {
   problemAt,
   type BusinessFormat,
 } from './owner-forms.js'
+import { ownerRoute } from './owner-route.js'
 
 type Service = z.output<typeof servicesQuery.record>
 
@@ -52,72 +52,71 @@ const BLANK: ServiceTyped = { name: '', description: '', pricing: 'fixed', price
 export function servicesPages(services: Services): Router {
   const router = Router()
 
-  router.get('/services', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await showCatalog(services, session, res, req.query.status === 'archived' ? 'archived' : 'active', BLANK, {
-      ok: doneLine(req.query.done, DONE),
-    })
-  })
+  router.get(
+    '/services',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await showCatalog(services, session, res, req.query.status === 'archived' ? 'archived' : 'active', BLANK, {
+        ok: doneLine(req.query.done, DONE),
+      })
+    }),
+  )
 
-  router.post('/services', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const typed = typedFromBody(req.body)
-    try {
+  router.post(
+    '/services',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const typed = typedFromBody(req.body)
+      onError((err) => {
+        return showCatalog(services, session, res, 'active', typed, {
+          status: err.status,
+          error: `The service was not added. ${err.message}`,
+          problems: fieldProblems(err),
+        })
+      })
       await callAction(callerOf(services, session, res), createService, serviceInput(typed))
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return showCatalog(services, session, res, 'active', typed, {
-        status: err.status,
-        error: `The service was not added. ${err.message}`,
-        problems: fieldProblems(err),
-      })
-    }
-    res.redirect(303, '/services?done=created')
-  })
+      res.redirect(303, '/services?done=created')
+    }),
+  )
 
-  router.get('/services/:id/edit', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const service = await readService(callerOf(services, session, res), req.params.id, res)
-    if (!service) return
-    sendOwnerPage(res, `Edit ${service.name}`, editForm(service, typedFromService(service), new Map(), session.csrfToken))
-  })
-
-  router.post('/services/:id/edit', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const typed = typedFromBody(req.body)
-    try {
-      await callAction(caller, updateService, { service_id: req.params.id, ...serviceInput(typed) })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      const service = await readService(caller, req.params.id, res)
+  router.get(
+    '/services/:id/edit',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const service = await readService(callerOf(services, session, res), req.params.id, res)
       if (!service) return
-      return sendOwnerPage(res, `Edit ${service.name}`, editForm(service, typed, fieldProblems(err), session.csrfToken), {
-        status: err.status,
-        error: `Nothing was changed. ${err.message}`,
-      })
-    }
-    res.redirect(303, '/services?done=saved')
-  })
+      sendOwnerPage(res, `Edit ${service.name}`, editForm(service, typedFromService(service), new Map(), session.csrfToken))
+    }),
+  )
 
-  router.post('/services/:id/archive', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    try {
-      await callAction(callerOf(services, session, res), archiveService, { service_id: req.params.id })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return sendOwnerPage(res, 'Services', html`<p><a href="/services">Back to the catalog</a></p>`, {
-        status: err.status,
-        error: `Nothing was changed. ${err.message}`,
+  router.post(
+    '/services/:id/edit',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const caller = callerOf(services, session, res)
+      const typed = typedFromBody(req.body)
+      onError(async (err) => {
+        const service = await readService(caller, req.params.id, res)
+        if (!service) return
+        return sendOwnerPage(res, `Edit ${service.name}`, editForm(service, typed, fieldProblems(err), session.csrfToken), {
+          status: err.status,
+          error: `Nothing was changed. ${err.message}`,
+        })
       })
-    }
-    res.redirect(303, '/services?done=archived')
-  })
+      await callAction(caller, updateService, { service_id: req.params.id, ...serviceInput(typed) })
+      res.redirect(303, '/services?done=saved')
+    }),
+  )
+
+  router.post(
+    '/services/:id/archive',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      onError((err) => {
+        return sendOwnerPage(res, 'Services', html`<p><a href="/services">Back to the catalog</a></p>`, {
+          status: err.status,
+          error: `Nothing was changed. ${err.message}`,
+        })
+      })
+      await callAction(callerOf(services, session, res), archiveService, { service_id: req.params.id })
+      res.redirect(303, '/services?done=archived')
+    }),
+  )
 
   return router
 }

@@ -6,9 +6,7 @@ import { callQuery } from '../../core/call-query.js'
 import type { Services } from '../../core/context.js'
 import { updateSettings } from '../../core/domains/settings/actions.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
-import { AppError } from '../../core/errors.js'
 import { form, html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { exportHref, OWNER_EXPORTS } from './export-links.js'
 import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
 import { sendOwnerPage } from './owner-page.js'
@@ -21,6 +19,7 @@ import {
   SETTINGS_FORM_FIELDS,
   type SettingsFormValues,
 } from './settings-form.js'
+import { ownerRoute } from './owner-route.js'
 
 /** The owner's pages the nav does not show, in the order the "More" page lists them. */
 const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
@@ -66,27 +65,27 @@ ${form('/settings', session.csrfToken, html`${settingsInputs(values, problems, T
     )
   }
 
-  router.get('/settings', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const [settings] = (await callQuery({ services, principal: session, requestId: stateOf(res).requestId }, settingsQuery, { limit: 1 }))
-      .items
-    show(res, session, formValuesOf(settings), {}, { ok: req.query.done === 'saved' ? 'Settings saved.' : undefined })
-  })
+  router.get(
+    '/settings',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const [settings] = (await callQuery({ services, principal: session, requestId: stateOf(res).requestId }, settingsQuery, { limit: 1 }))
+        .items
+      show(res, session, formValuesOf(settings), {}, { ok: req.query.done === 'saved' ? 'Settings saved.' : undefined })
+    }),
+  )
 
-  router.post('/settings', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const values = formValuesSent(req.body)
-    const { change, problems } = settingsChange(values)
-    if (Object.keys(problems).length) return show(res, session, values, problems, { status: 400 })
-    try {
+  router.post(
+    '/settings',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const values = formValuesSent(req.body)
+      const { change, problems } = settingsChange(values)
+      if (Object.keys(problems).length) return show(res, session, values, problems, { status: 400 })
+      onError((err) => {
+        return show(res, session, values, problemsOf(err, settingsFormField), { status: err.status })
+      })
       await callAction({ services, principal: session, requestId: stateOf(res).requestId }, updateSettings, change)
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return show(res, session, values, problemsOf(err, settingsFormField), { status: err.status })
-    }
-    res.redirect(303, '/settings?done=saved')
-  })
+      res.redirect(303, '/settings?done=saved')
+    }),
+  )
   return router
 }

@@ -7,13 +7,12 @@ import { callQueryAll } from '../../core/call-query.js'
 import type { Services } from '../../core/context.js'
 import { addUser, updateUser } from '../../core/domains/users/actions.js'
 import { usersQuery } from '../../core/domains/users/queries.js'
-import { AppError } from '../../core/errors.js'
 import { form, html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
 import { selectField, sent, textField } from './form-fields.js'
 import { sendOwnerPage } from './owner-page.js'
 import { doneLine } from './owner-forms.js'
+import { ownerRoute } from './owner-route.js'
 
 type Member = z.output<typeof usersQuery.record>
 
@@ -86,58 +85,56 @@ ${selectField('role', 'Role', typed('', 'role', 'technician'), ROLES, added)}<bu
     )
   }
 
-  router.get('/team', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    await show(res, session, req.query.done)
-  })
+  router.get(
+    '/team',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await show(res, session, req.query.done)
+    }),
+  )
 
-  router.post('/team', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const values = { name: sent(req.body, 'name'), email: sent(req.body, 'email'), role: sent(req.body, 'role') }
-    try {
+  router.post(
+    '/team',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const values = { name: sent(req.body, 'name'), email: sent(req.body, 'email'), role: sent(req.body, 'role') }
+      onError((err) => {
+        return show(res, session, null, { userId: '', values, problems: problemsOf(err), status: err.status })
+      })
       await callAction(caller(session, res), addUser, {
         name: values.name,
         email: values.email,
         role: values.role === 'owner' ? 'owner' : 'technician',
       })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return show(res, session, null, { userId: '', values, problems: problemsOf(err), status: err.status })
-    }
-    res.redirect(303, '/team?done=added')
-  })
+      res.redirect(303, '/team?done=added')
+    }),
+  )
 
-  router.post('/team/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const values = { name: sent(req.body, 'name'), role: sent(req.body, 'role') }
-    try {
+  router.post(
+    '/team/:id',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const values = { name: sent(req.body, 'name'), role: sent(req.body, 'role') }
+      onError((err) => {
+        return show(res, session, null, { userId: req.params.id, values, problems: problemsOf(err), status: err.status })
+      })
       await callAction(caller(session, res), updateUser, {
         user_id: req.params.id,
         name: values.name || undefined,
         role: values.role === 'owner' || values.role === 'technician' ? values.role : undefined,
       })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return show(res, session, null, { userId: req.params.id, values, problems: problemsOf(err), status: err.status })
-    }
-    res.redirect(303, '/team?done=saved')
-  })
+      res.redirect(303, '/team?done=saved')
+    }),
+  )
 
-  router.post('/team/:id/active', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const active = sent(req.body, 'active') === 'true'
-    try {
+  router.post(
+    '/team/:id/active',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const active = sent(req.body, 'active') === 'true'
+      onError((err) => {
+        // The refusal is about the person, not a field of the form: its sentence goes on the status line as it is.
+        return show(res, session, null, { userId: req.params.id, values: {}, problems: problemsOf(err, () => ''), status: err.status })
+      })
       await callAction(caller(session, res), updateUser, { user_id: req.params.id, active })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      // The refusal is about the person, not a field of the form: its sentence goes on the status line as it is.
-      return show(res, session, null, { userId: req.params.id, values: {}, problems: problemsOf(err, () => ''), status: err.status })
-    }
-    res.redirect(303, active ? '/team?done=reactivated' : '/team?done=deactivated')
-  })
+      res.redirect(303, active ? '/team?done=reactivated' : '/team?done=deactivated')
+    }),
+  )
   return router
 }

@@ -11,12 +11,12 @@ import { templatesQuery } from '../../core/domains/messages/queries.js'
 import { archiveTemplate, setDefaultTemplate, updateTemplate } from '../../core/domains/messages/template-actions.js'
 import { AppError } from '../../core/errors.js'
 import { form, html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
 import { sent, textArea, textField } from './form-fields.js'
 import { sendOwnerPage } from './owner-page.js'
 import { KIND_WORDS, previewCard, variablesHelp } from './template-preview.js'
 import { doneLine } from './owner-forms.js'
+import { ownerRoute } from './owner-route.js'
 
 type Template = z.output<typeof templatesQuery.record>
 
@@ -110,63 +110,69 @@ ${preview ? previewCard(preview, contact?.display_name ?? null) : ''}${customerF
     )
   }
 
-  router.get('/settings/templates/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const t = await load(session, res, req.params.id)
-    if (!t) return
-    await show(
-      req,
-      res,
-      session,
-      t,
-      { name: t.name, subject: t.subject, body: t.body, customer: typeof req.query.customer === 'string' ? req.query.customer.trim() : '' },
-      {},
-    )
-  })
+  router.get(
+    '/settings/templates/:id',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const t = await load(session, res, req.params.id)
+      if (!t) return
+      await show(
+        req,
+        res,
+        session,
+        t,
+        {
+          name: t.name,
+          subject: t.subject,
+          body: t.body,
+          customer: typeof req.query.customer === 'string' ? req.query.customer.trim() : '',
+        },
+        {},
+      )
+    }),
+  )
 
-  router.post('/settings/templates/:id', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const t = await load(session, res, req.params.id)
-    if (!t) return
-    const d: Draft = {
-      name: sent(req.body, 'name'),
-      subject: sent(req.body, 'subject'),
-      body: sent(req.body, 'body'),
-      customer: sent(req.body, 'customer'),
-    }
-    if (sent(req.body, 'intent') === 'preview') return show(req, res, session, t, d, {})
-    try {
+  router.post(
+    '/settings/templates/:id',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const t = await load(session, res, req.params.id)
+      if (!t) return
+      const d: Draft = {
+        name: sent(req.body, 'name'),
+        subject: sent(req.body, 'subject'),
+        body: sent(req.body, 'body'),
+        customer: sent(req.body, 'customer'),
+      }
+      if (sent(req.body, 'intent') === 'preview') return show(req, res, session, t, d, {})
+      onError((err) => {
+        return show(req, res, session, t, d, problemsOf(err), err.status)
+      })
       await callAction(caller(session, res), updateTemplate, { template_id: t.id, name: d.name, subject: d.subject, body: d.body })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return show(req, res, session, t, d, problemsOf(err), err.status)
-    }
-    res.redirect(303, `/settings/templates/${t.id}?done=saved`)
-  })
+      res.redirect(303, `/settings/templates/${t.id}?done=saved`)
+    }),
+  )
 
   for (const [step, def, done] of [
     ['default', setDefaultTemplate, 'default'],
     ['archive', archiveTemplate, 'archived'],
   ] as const) {
-    router.post(`/settings/templates/:id/${step}`, async (req, res) => {
-      const session = personWithRole(res, ['owner'])
-      if (!session) return
-      try {
-        await callAction(caller(session, res), def, { template_id: req.params.id })
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err
-        return sendOwnerPage(res, 'Email template', html`<p><a href="/settings/templates">All templates</a></p>`, {
-          status: err.status,
-          error: `Nothing was changed. ${err.message}`,
+    router.post(
+      `/settings/templates/:id/${step}`,
+      ownerRoute(services, async ({ req, res, session, onError }) => {
+        onError((err) => {
+          return sendOwnerPage(res, 'Email template', html`<p><a href="/settings/templates">All templates</a></p>`, {
+            status: err.status,
+            error: `Nothing was changed. ${err.message}`,
+          })
         })
-      }
-      res.redirect(
-        303,
-        step === 'archive' ? '/settings/templates?done=archived' : `/settings/templates/${encodeURIComponent(req.params.id)}?done=${done}`,
-      )
-    })
+        await callAction(caller(session, res), def, { template_id: req.params.id })
+        res.redirect(
+          303,
+          step === 'archive'
+            ? '/settings/templates?done=archived'
+            : `/settings/templates/${encodeURIComponent(req.params.id)}?done=${done}`,
+        )
+      }),
+    )
   }
   return router
 }

@@ -11,11 +11,11 @@ import { templatesQuery } from '../../core/domains/messages/queries.js'
 import { createTemplate } from '../../core/domains/messages/template-actions.js'
 import { AppError } from '../../core/errors.js'
 import { form, html } from '../html.js'
-import { personWithRole } from '../session.js'
 import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
 import { checkField, selectField, sent, textArea, textField } from './form-fields.js'
 import { sendOwnerPage } from './owner-page.js'
 import { KIND_WORDS, previewCard, variablesHelp } from './template-preview.js'
+import { ownerRoute } from './owner-route.js'
 
 const KIND_OPTIONS = MESSAGE_KINDS.map((k) => [k, KIND_WORDS[k]] as const)
 
@@ -24,41 +24,42 @@ export function templatesPages(services: Services): Router {
   const router = Router()
   const caller = (session: SessionPrincipal, res: Response) => ({ services, principal: session, requestId: stateOf(res).requestId })
 
-  router.get('/settings/templates', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const archived = req.query.status === 'archived'
-    const all = await callQueryAll(caller(session, res), templatesQuery, { params: { status: archived ? 'archived' : 'active' } })
-    const kinds = MESSAGE_KINDS.map((kind) => {
-      const mine = all.filter((t) => t.kind === kind)
-      return html`<h2>${KIND_WORDS[kind]}</h2>${
-        mine.length
-          ? mine.map(
-              (t) =>
-                html`<p class="card"><a href="${`/settings/templates/${t.id}`}">${t.name}</a>${
-                  t.is_default ? html` <b class="ok">Default</b>` : ''
-                }<br><span class="muted">${t.subject}</span></p>`,
-            )
-          : html`<p class="note">${archived ? 'None archived.' : 'No template of its own: the built-in text is used.'}</p>`
-      }`
-    })
-    sendOwnerPage(
-      res,
-      archived ? 'Archived email templates' : 'Email templates',
-      html`<p class="note">${
-        archived
-          ? html`Templates no longer offered for new emails. <a href="/settings/templates">Templates in use</a>`
-          : html`The default of each kind is what the customer gets unless an email names another. <a href="/settings/templates?status=archived">Archived templates</a>`
-      }</p>
+  router.get(
+    '/settings/templates',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const archived = req.query.status === 'archived'
+      const all = await callQueryAll(caller(session, res), templatesQuery, { params: { status: archived ? 'archived' : 'active' } })
+      const kinds = MESSAGE_KINDS.map((kind) => {
+        const mine = all.filter((t) => t.kind === kind)
+        return html`<h2>${KIND_WORDS[kind]}</h2>${
+          mine.length
+            ? mine.map(
+                (t) =>
+                  html`<p class="card"><a href="${`/settings/templates/${t.id}`}">${t.name}</a>${
+                    t.is_default ? html` <b class="ok">Default</b>` : ''
+                  }<br><span class="muted">${t.subject}</span></p>`,
+              )
+            : html`<p class="note">${archived ? 'None archived.' : 'No template of its own: the built-in text is used.'}</p>`
+        }`
+      })
+      sendOwnerPage(
+        res,
+        archived ? 'Archived email templates' : 'Email templates',
+        html`<p class="note">${
+          archived
+            ? html`Templates no longer offered for new emails. <a href="/settings/templates">Templates in use</a>`
+            : html`The default of each kind is what the customer gets unless an email names another. <a href="/settings/templates?status=archived">Archived templates</a>`
+        }</p>
 ${kinds}${
   archived
     ? ''
     : html`<form method="get" action="/settings/templates/new" class="card">${selectField('kind', 'Kind of the new template', 'confirmation', KIND_OPTIONS, {})}
 <button>Start a new template</button></form>`
 }<p><a href="/settings">More</a></p>`,
-      { ok: req.query.done === 'archived' ? 'Template archived.' : undefined },
-    )
-  })
+        { ok: req.query.done === 'archived' ? 'Template archived.' : undefined },
+      )
+    }),
+  )
 
   const showNew = async (res: Response, session: SessionPrincipal, v: Record<string, string>, problems: FieldProblems, status = 200) => {
     const kind = v.kind as MessageKind
@@ -89,31 +90,33 @@ ${variablesHelp()}${preview ? previewCard(preview, null) : ''}<p><a href="/setti
     )
   }
 
-  router.get('/settings/templates/new', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const kind = MESSAGE_KINDS.find((k) => k === req.query.kind) ?? 'confirmation'
-    const current = (await callQuery(caller(session, res), templatesQuery, { params: { kind }, limit: 100 })).items.find(
-      (t) => t.is_default,
-    )
-    const start = current ?? DEFAULT_TEMPLATES[kind]
-    await showNew(res, session, { kind, name: '', subject: start.subject, body: start.body, is_default: '' }, {})
-  })
+  router.get(
+    '/settings/templates/new',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const kind = MESSAGE_KINDS.find((k) => k === req.query.kind) ?? 'confirmation'
+      const current = (await callQuery(caller(session, res), templatesQuery, { params: { kind }, limit: 100 })).items.find(
+        (t) => t.is_default,
+      )
+      const start = current ?? DEFAULT_TEMPLATES[kind]
+      await showNew(res, session, { kind, name: '', subject: start.subject, body: start.body, is_default: '' }, {})
+    }),
+  )
 
-  router.post('/settings/templates', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const kind = MESSAGE_KINDS.find((k) => k === sent(req.body, 'kind')) ?? 'confirmation'
-    const v = {
-      kind,
-      name: sent(req.body, 'name'),
-      subject: sent(req.body, 'subject'),
-      body: sent(req.body, 'body'),
-      is_default: sent(req.body, 'is_default'),
-    }
-    if (sent(req.body, 'intent') === 'preview') return showNew(res, session, v, {})
-    let id: string
-    try {
+  router.post(
+    '/settings/templates',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const kind = MESSAGE_KINDS.find((k) => k === sent(req.body, 'kind')) ?? 'confirmation'
+      const v = {
+        kind,
+        name: sent(req.body, 'name'),
+        subject: sent(req.body, 'subject'),
+        body: sent(req.body, 'body'),
+        is_default: sent(req.body, 'is_default'),
+      }
+      if (sent(req.body, 'intent') === 'preview') return showNew(res, session, v, {})
+      onError((err) => {
+        return showNew(res, session, v, problemsOf(err), err.status)
+      })
       const made = await callAction(caller(session, res), createTemplate, {
         kind,
         name: v.name,
@@ -121,12 +124,9 @@ ${variablesHelp()}${preview ? previewCard(preview, null) : ''}<p><a href="/setti
         body: v.body,
         is_default: v.is_default === 'on',
       })
-      id = (made.result as { id: string }).id
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return showNew(res, session, v, problemsOf(err), err.status)
-    }
-    res.redirect(303, `/settings/templates/${encodeURIComponent(id)}?done=created`)
-  })
+      const id: string = (made.result as { id: string }).id
+      res.redirect(303, `/settings/templates/${encodeURIComponent(id)}?done=created`)
+    }),
+  )
   return router
 }

@@ -12,9 +12,9 @@ import { waitlistQuery } from '../../core/domains/waitlist/queries.js'
 import { AppError } from '../../core/errors.js'
 import { WEEKDAYS } from '../../core/time.js'
 import { form, html, type SafeHtml } from '../html.js'
-import { personWithRole } from '../session.js'
 import { sendOwnerPage } from './owner-page.js'
 import { businessFormat, callerOf, doneLine, field, fieldProblems, problemAt } from './owner-forms.js'
+import { ownerRoute } from './owner-route.js'
 
 /** The list's tabs: the waitlist's statuses. */
 const TABS = { waiting: 'Waiting', offered: 'Offered', scheduled: 'Scheduled', removed: 'Removed' } as const
@@ -46,79 +46,87 @@ interface AddTyped {
 export function waitlistPages(services: Services): Router {
   const router = Router()
 
-  router.get('/waitlist', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const caller = callerOf(services, session, res)
-    const { timezone } = await businessFormat(caller)
-    const tab = typeof req.query.status === 'string' ? req.query.status : 'waiting'
-    if (!Object.hasOwn(TABS, tab))
-      return sendOwnerPage(res, 'Waitlist', tabs('waiting'), {
-        status: 400,
-        error: `status: expected one of ${Object.keys(TABS).join(', ')}`,
-      })
-    const entries = await callQueryAll(caller, waitlistQuery, { params: { status: tab as Tab } })
-    const names = await serviceNames(services, session, res)
-    const open = tab === 'waiting' || tab === 'offered'
-    const cards = entries.map(
-      (
-        e,
-      ) => html`<div class="card"><a href="/customers/${e.contact_id}"><b>${e.contact_name}</b></a> · ${e.service_id ? (names.get(e.service_id) ?? 'a service') : 'any service'}
+  router.get(
+    '/waitlist',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const caller = callerOf(services, session, res)
+      const { timezone } = await businessFormat(caller)
+      const tab = typeof req.query.status === 'string' ? req.query.status : 'waiting'
+      if (!Object.hasOwn(TABS, tab))
+        return sendOwnerPage(res, 'Waitlist', tabs('waiting'), {
+          status: 400,
+          error: `status: expected one of ${Object.keys(TABS).join(', ')}`,
+        })
+      const entries = await callQueryAll(caller, waitlistQuery, { params: { status: tab as Tab } })
+      const names = await serviceNames(services, session, res)
+      const open = tab === 'waiting' || tab === 'offered'
+      const cards = entries.map(
+        (
+          e,
+        ) => html`<div class="card"><a href="/customers/${e.contact_id}"><b>${e.contact_name}</b></a> · ${e.service_id ? (names.get(e.service_id) ?? 'a service') : 'any service'}
 <p class="note">${e.earliest_date} to ${e.latest_date} · ${e.preferred_days.length ? e.preferred_days.join(', ') : 'any day'} · ${e.time_of_day === 'any' ? 'any time' : e.time_of_day}<br>
 Waiting since ${formatInstant(e.created_at, timezone)}</p>${e.notes ? html`<p>${e.notes}</p>` : ''}${
-        open
-          ? html`<div class="row">${form(
-              `/waitlist/${e.id}/scheduled`,
-              session.csrfToken,
-              html`<button class="small" aria-label="Mark ${e.contact_name} scheduled">Scheduled</button>`,
-            )}${form(
-              `/waitlist/${e.id}/remove`,
-              session.csrfToken,
-              html`<button class="small deny" aria-label="Remove ${e.contact_name}">Remove</button>`,
-            )}</div>`
-          : ''
-      }</div>`,
-    )
-    sendOwnerPage(
-      res,
-      'Waitlist',
-      html`<p><a href="/waitlist/add">Add someone</a></p>${tabs(tab)}${cards.length ? cards : html`<p class="note">Nobody here.</p>`}`,
-      { ok: doneLine(req.query.done, DONE) },
-    )
-  })
+          open
+            ? html`<div class="row">${form(
+                `/waitlist/${e.id}/scheduled`,
+                session.csrfToken,
+                html`<button class="small" aria-label="Mark ${e.contact_name} scheduled">Scheduled</button>`,
+              )}${form(
+                `/waitlist/${e.id}/remove`,
+                session.csrfToken,
+                html`<button class="small deny" aria-label="Remove ${e.contact_name}">Remove</button>`,
+              )}</div>`
+            : ''
+        }</div>`,
+      )
+      sendOwnerPage(
+        res,
+        'Waitlist',
+        html`<p><a href="/waitlist/add">Add someone</a></p>${tabs(tab)}${cards.length ? cards : html`<p class="note">Nobody here.</p>`}`,
+        { ok: doneLine(req.query.done, DONE) },
+      )
+    }),
+  )
 
-  router.get('/waitlist/add', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const q = typeof req.query.q === 'string' ? req.query.q.trim() : ''
-    await showAddForm(services, session, res, {
-      q,
-      contact_id: '',
-      service_id: '',
-      earliest_date: '',
-      latest_date: '',
-      days: [],
-      time_of_day: 'any',
-      notes: '',
-    })
-  })
+  router.get(
+    '/waitlist/add',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const q = typeof req.query.q === 'string' ? req.query.q.trim() : ''
+      await showAddForm(services, session, res, {
+        q,
+        contact_id: '',
+        service_id: '',
+        earliest_date: '',
+        latest_date: '',
+        days: [],
+        time_of_day: 'any',
+        notes: '',
+      })
+    }),
+  )
 
-  router.post('/waitlist', async (req, res) => {
-    const session = personWithRole(res, ['owner'])
-    if (!session) return
-    const body = req.body as Record<string, unknown> | undefined
-    const days = ([] as unknown[]).concat(body?.days ?? []).map(String)
-    const typed: AddTyped = {
-      q: field(body, 'q'),
-      contact_id: field(body, 'contact_id'),
-      service_id: field(body, 'service_id'),
-      earliest_date: field(body, 'earliest_date'),
-      latest_date: field(body, 'latest_date'),
-      days,
-      time_of_day: field(body, 'time_of_day') || 'any',
-      notes: field(body, 'notes'),
-    }
-    try {
+  router.post(
+    '/waitlist',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const body = req.body as Record<string, unknown> | undefined
+      const days = ([] as unknown[]).concat(body?.days ?? []).map(String)
+      const typed: AddTyped = {
+        q: field(body, 'q'),
+        contact_id: field(body, 'contact_id'),
+        service_id: field(body, 'service_id'),
+        earliest_date: field(body, 'earliest_date'),
+        latest_date: field(body, 'latest_date'),
+        days,
+        time_of_day: field(body, 'time_of_day') || 'any',
+        notes: field(body, 'notes'),
+      }
+      onError((err) => {
+        return showAddForm(services, session, res, typed, {
+          status: err.status,
+          error: `Nobody was added. ${err.message}`,
+          problems: fieldProblems(err),
+        })
+      })
       await callAction(callerOf(services, session, res), addToWaitlist, {
         contact_id: typed.contact_id,
         service_id: typed.service_id || undefined,
@@ -128,35 +136,27 @@ Waiting since ${formatInstant(e.created_at, timezone)}</p>${e.notes ? html`<p>${
         time_of_day: typed.time_of_day as 'any',
         notes: typed.notes || undefined,
       })
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err
-      return showAddForm(services, session, res, typed, {
-        status: err.status,
-        error: `Nobody was added. ${err.message}`,
-        problems: fieldProblems(err),
-      })
-    }
-    res.redirect(303, '/waitlist?done=added')
-  })
+      res.redirect(303, '/waitlist?done=added')
+    }),
+  )
 
   for (const [path, def, done] of [
     ['scheduled', markWaitlistScheduled, 'scheduled'],
     ['remove', removeFromWaitlist, 'removed'],
   ] as const) {
-    router.post(`/waitlist/:id/${path}`, async (req, res) => {
-      const session = personWithRole(res, ['owner'])
-      if (!session) return
-      try {
-        await callAction(callerOf(services, session, res), def, { waitlist_entry_id: req.params.id })
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err
-        return sendOwnerPage(res, 'Waitlist', html`<p><a href="/waitlist">Back to the waitlist</a></p>`, {
-          status: err.status,
-          error: `Nothing was changed. ${err.message}`,
+    router.post(
+      `/waitlist/:id/${path}`,
+      ownerRoute(services, async ({ req, res, session, onError }) => {
+        onError((err) => {
+          return sendOwnerPage(res, 'Waitlist', html`<p><a href="/waitlist">Back to the waitlist</a></p>`, {
+            status: err.status,
+            error: `Nothing was changed. ${err.message}`,
+          })
         })
-      }
-      res.redirect(303, `/waitlist?done=${done}`)
-    })
+        await callAction(callerOf(services, session, res), def, { waitlist_entry_id: req.params.id })
+        res.redirect(303, `/waitlist?done=${done}`)
+      }),
+    )
   }
 
   return router

@@ -1,0 +1,18 @@
+import type { RequestHandler } from 'express'
+import type { Services } from '../../core/context.js'
+import { html } from '../html.js'
+import { pageRoute, type Audience, type PageCall } from '../page-route.js'
+import { sendOwnerPage } from './owner-page.js'
+
+/** The owner alone; a refusal no form re-renders is shown on an owner's page with its message and status. */
+const OWNERS: Audience = {
+  roles: ['owner'],
+  errorPage(call, title, err) {
+    sendOwnerPage(call.res, title, html`<p><a href="/">Home</a></p>`, { status: err.status, error: err.message })
+  },
+}
+
+/** An owner's page route (see pageRoute): signed-in owner, the form's re-render on a refusal, else the error page. */
+export function ownerRoute(services: Services, handler: (call: PageCall) => Promise<unknown> | unknown): RequestHandler {
+  return pageRoute(services, OWNERS, handler)
+}

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { form, html, type SafeHtml } from '../html.js'
+import { field } from '../form-kit.js'
 
 type Contact = z.output<typeof contactsQuery.record>
 
@@ -40,7 +41,7 @@ export function companyForm(c: Contact, csrf: string): SafeHtml {
 
 /** contact.update's input from the company form: blanks clear a field; billing address only when a street, town or code is typed. */
 export function companyInputOf(contactId: string, body: Record<string, string>): Record<string, unknown> {
-  const text = (name: string) => (body[name] ?? '').trim()
+  const text = (name: string) => field(body, name)
   const input: Record<string, unknown> = { contact_id: contactId }
   for (const [name] of COMPANY_TEXTS) input[name] = text(name) || null
   const billing = Object.fromEntries(BILLING_TEXTS.map(([name]) => [name, text(`billing.${name}`)]).filter(([, v]) => v !== ''))

@@ -8,13 +8,12 @@ import { createAgentTokenAction, revokeAgentTokenAction } from '../../core/domai
 import { agentTokensQuery } from '../../core/domains/agent-tokens/queries.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { form, html } from '../html.js'
-import { problemLine, problemsOf, type FieldProblems } from './field-problems.js'
-import { sent, textField } from './form-fields.js'
 import { sendOwnerPage } from './owner-page.js'
 import { ownerRoute } from './owner-route.js'
+import { field, fieldError, fieldErrorsOf, textField, type FieldErrors } from '../form-kit.js'
 
 /** The form that makes a new agent token, with what to fix in its name after a refusal. */
-function newTokenForm(csrf: string, name: string, problems: FieldProblems) {
+function newTokenForm(csrf: string, name: string, problems: FieldErrors) {
   return html`<h2>New agent token</h2>${form(
     '/review/connections/new',
     csrf,
@@ -25,7 +24,7 @@ function newTokenForm(csrf: string, name: string, problems: FieldProblems) {
       problems,
       html` required maxlength="200" autocomplete="off"`,
     )}<button>Make a token</button>`,
-  )}${problemLine(problems, '')}
+  )}${fieldError(problems, '')}
 <p class="note">The token is shown once, right after it is made. Give it to your agent as its Bearer token.</p>`
 }
 
@@ -60,7 +59,7 @@ ${
         'Connected apps',
         html`<p class="note">Apps and tokens that act as your office manager.
 Disconnecting one stops it at once; what it asked you first stays in your history.</p>${rows.length ? rows : html`<p class="note">Nothing is connected.</p>`}
-${newTokenForm(session.csrfToken, '', {})}`,
+${newTokenForm(session.csrfToken, '', new Map())}`,
         { ok: req.query.done === 'revoked' ? 'Disconnected: it can no longer act for your business.' : undefined },
       )
     }),
@@ -70,12 +69,12 @@ ${newTokenForm(session.csrfToken, '', {})}`,
   router.post(
     '/review/connections/new',
     ownerRoute(services, async ({ req, res, session, onError }) => {
-      const name = sent(req.body, 'name')
+      const name = field(req.body, 'name')
       onError((err) => {
         return sendOwnerPage(
           res,
           'Connected apps',
-          html`${newTokenForm(session.csrfToken, name, problemsOf(err))}<p><a href="/review/connections">Back</a></p>`,
+          html`${newTokenForm(session.csrfToken, name, fieldErrorsOf(err))}<p><a href="/review/connections">Back</a></p>`,
           { status: err.status, error: `No token was made. ${err.message}` },
         )
       })

@@ -3,7 +3,7 @@ import { callQuery } from '../../core/call-query.js'
 import type { Definition } from '../../core/domains/custom-fields/model.js'
 import { customFieldsQuery } from '../../core/domains/custom-fields/queries.js'
 import { form, html, type SafeHtml } from '../html.js'
-import { describedBy, fieldError, type FieldErrors } from './field-errors.js'
+import { describedBy, fieldError, type FieldErrors } from '../form-kit.js'
 
 /** What each type of field is called on the pages. */
 export const FIELD_TYPE_WORDS: Record<Definition['field_type'], string> = {

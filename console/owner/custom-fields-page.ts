@@ -8,11 +8,9 @@ import type { Definition } from '../../core/domains/custom-fields/model.js'
 import { customFieldsQuery } from '../../core/domains/custom-fields/queries.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { FIELD_TYPE_WORDS } from './custom-field-views.js'
-import { describedBy, fieldError, fieldErrorsOf, type FieldErrors } from './field-errors.js'
-import { checkField, sent } from './form-fields.js'
-import { callerOf, doneLine } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { checkField, describedBy, doneLine, field, fieldError, fieldErrorsOf, type FieldErrors } from '../form-kit.js'
 
 /** What each applies_to is called on the page. */
 const APPLIES_WORDS: Record<Definition['applies_to'], string> = {
@@ -63,7 +61,7 @@ ${archived.items.length ? html`<h2>Archived</h2><ul class="history">${archived.i
     '/settings/fields',
     ownerRoute(services, async ({ req, res, session, onError }) => {
       const values = Object.fromEntries(
-        ['applies_to', 'label', 'key', 'field_type', 'options', 'required'].map((n) => [n, sent(req.body, n)]),
+        ['applies_to', 'label', 'key', 'field_type', 'options', 'required'].map((n) => [n, field(req.body, n)]),
       ) as AddValues
       const options = values.options
         .split(/\n|,/)

@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import { formatMoney } from '../../core/money.js'
 import type { availabilityQuery } from '../../core/domains/tickets/availability.js'
 import { form, html, type SafeHtml } from '../html.js'
-import { describedBy, fieldError, type FieldErrors } from './field-errors.js'
+import { describedBy, fieldError, type FieldErrors } from '../form-kit.js'
 
 /** The booking form as typed: date, time, minutes, notes and address as text; services and technicians as lists of ids. */
 export interface BookingValues {

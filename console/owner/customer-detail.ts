@@ -25,9 +25,9 @@ import { timelineLine, type AuditEntry } from './customer-timeline.js'
 import { ATTRIBUTE_SOURCE_WORDS, kindWords, shortMoment } from './customer-words.js'
 import { LIFECYCLE_WORDS } from './customer-list.js'
 import { customFieldsForm, customValues, fieldsFor } from './custom-field-views.js'
-import type { FieldErrors } from './field-errors.js'
 import { companyForm } from './company-form.js'
 import { companyFacts, relationshipsSection } from './relationship-views.js'
+import type { FieldErrors } from '../form-kit.js'
 
 /** How many of each list the customer page shows; the history pages on. */
 const SHOWN = 10

@@ -9,12 +9,10 @@ import { zonedInstant } from '../../core/time.js'
 import { html } from '../html.js'
 import { customerBody, loadCustomer } from './customer-detail.js'
 import type { EmailValues } from './customer-email-form.js'
-import { problemsOf } from './field-problems.js'
-import { sent } from './form-fields.js'
-import { businessFormat, callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 import { isUuid } from '../../core/schema-types.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { businessFormat, field, fieldErrorsOf, problemsSentence } from '../form-kit.js'
 
 /** The owner writes to a customer from the customer page: POST /customers/:id/email queues a custom email (message.schedule). */
 export function customerEmailPages(services: Services): Router {
@@ -40,18 +38,16 @@ export function customerEmailPages(services: Services): Router {
       }
       const { timezone } = await businessFormat(caller)
       const values: EmailValues = {
-        subject: sent(req.body, 'subject'),
-        body: sent(req.body, 'body'),
-        when: sent(req.body, 'when') === 'later' ? 'later' : 'now',
-        send_date: sent(req.body, 'send_date'),
-        send_time: sent(req.body, 'send_time'),
+        subject: field(req.body, 'subject'),
+        body: field(req.body, 'body'),
+        when: field(req.body, 'when') === 'later' ? 'later' : 'now',
+        send_date: field(req.body, 'send_date'),
+        send_time: field(req.body, 'send_time'),
       }
       onError(async (err) => {
-        const problems = problemsOf(err)
+        const problems = fieldErrorsOf(err)
         const data = await loadCustomer(caller, contact.id, timezone)
-        const summary = Object.entries(problems)
-          .map(([field, message]) => (field ? `${field.replace('_', ' ')}: ${message}` : message))
-          .join('; ')
+        const summary = problemsSentence(problems)
         return sendOwnerPage(
           res,
           contact.display_name,

@@ -7,11 +7,9 @@ import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { eraseCustomer } from '../../core/domains/privacy/erase.js'
 import { AppError } from '../../core/errors.js'
 import { form, html } from '../html.js'
-import type { FieldProblems } from './field-problems.js'
-import { checkField, sent, textField } from './form-fields.js'
-import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { checkField, field, textField, type FieldErrors } from '../form-kit.js'
 
 /** The name an erased customer is shown by. */
 const ERASED_NAME = 'Erased customer'
@@ -23,7 +21,7 @@ export function customerErasePages(services: Services): Router {
     '/customers/:id/erase',
     ownerRoute(services, async ({ req, res, session }) => {
       const contact = await contactOr404(services, session, res, req.params.id)
-      if (contact) erasePage(res, session, contact, {}, false)
+      if (contact) erasePage(res, session, contact, new Map(), false)
     }),
   )
   router.post(
@@ -31,21 +29,21 @@ export function customerErasePages(services: Services): Router {
     ownerRoute(services, async ({ req, res, session, onError }) => {
       const contact = await contactOr404(services, session, res, req.params.id)
       if (!contact) return
-      const typed = sent(req.body, 'name')
-      const confirmed = sent(req.body, 'confirm') !== ''
+      const typed = field(req.body, 'name')
+      const confirmed = field(req.body, 'confirm') !== ''
       if (typed.toLowerCase() !== contact.display_name.toLowerCase()) {
         return erasePage(
           res,
           session,
           contact,
-          { name: `Type the customer's name exactly as shown: ${contact.display_name}` },
+          new Map([['name', `Type the customer's name exactly as shown: ${contact.display_name}`]]),
           confirmed,
           400,
         )
       }
       onError((err) => {
         // An unpaid invoice or a visit to come: the refusal says which; the form comes back with the box to confirm.
-        erasePage(res, session, contact, { '': err.message }, err.code === 'CONFLICT', err.status)
+        erasePage(res, session, contact, new Map([['', err.message]]), err.code === 'CONFLICT', err.status)
       })
       const done = await callAction(callerOf(services, session, res), eraseCustomer, { contact_id: contact.id, confirm: confirmed })
       if (done.queued) throw new AppError('FORBIDDEN', "Erasing a customer is the owner's alone")
@@ -66,7 +64,7 @@ function erasePage(
   res: Response,
   session: SessionPrincipal,
   contact: { id: string; display_name: string },
-  problems: FieldProblems,
+  problems: FieldErrors,
   askConfirm: boolean,
   status = 200,
 ): void {
@@ -91,7 +89,7 @@ ${form(
 )}`
   sendOwnerPage(res, `Erase ${contact.display_name}`, body, {
     status,
-    ...(problems[''] ? { error: `Nothing was erased. ${problems['']}` } : {}),
+    ...(problems.get('') ? { error: `Nothing was erased. ${problems.get('')}` } : {}),
   })
 }
 

@@ -5,9 +5,9 @@ import type { Services } from '../../core/context.js'
 import { customerExportQuery, EXPORT_PARTS } from '../../core/domains/privacy/export.js'
 import { AppError } from '../../core/errors.js'
 import { html, type SafeHtml } from '../html.js'
-import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import type {} from '../form-kit.js'
 
 /** The parts of an export in the order a person reads them, with their headings: the declared parts, then the audit. */
 const HEADINGS: Array<[string, string]> = [

@@ -1,5 +1,5 @@
 import { form, html, type SafeHtml } from '../html.js'
-import { describedBy, fieldError, type FieldErrors } from './field-errors.js'
+import { describedBy, fieldError, type FieldErrors } from '../form-kit.js'
 
 /** What the customer form holds, as typed (every value a string, '' when blank). */
 export type CustomerFormValues = Record<string, string>

@@ -40,11 +40,10 @@ import {
   type CustomerFormValues,
 } from './customer-form.js'
 import { contactParams, customerRow, filterForm, filterQuery, filtersOf } from './customer-list.js'
-import { fieldErrorsOf, type FieldErrors } from './field-errors.js'
 import { sendOwnerPage } from './owner-page.js'
-import { doneLine } from './owner-forms.js'
 import { isUuid } from '../../core/schema-types.js'
 import { ownerRoute } from './owner-route.js'
+import { doneLine, field, type FieldErrors, fieldErrorsOf } from '../form-kit.js'
 
 /** The status lines shown after a change; the query string only picks one, never supplies its text. */
 const DONE: Record<string, string> = {
@@ -351,7 +350,7 @@ ${addressForm({
       const contact = await contactOr404(res, caller, req.params.id)
       if (!contact) return
       try {
-        await callAction(caller, addNote, { contact_id: contact.id, content: String(req.body?.content ?? '') })
+        await callAction(caller, addNote, { contact_id: contact.id, content: field(req.body, 'content') })
       } catch (err) {
         return failed(res, contact.display_name, err, `/customers/${contact.id}`)
       }

@@ -2,10 +2,9 @@ import { Router } from 'express'
 import type { Services } from '../../core/context.js'
 import { uploadFromForm } from '../document-upload.js'
 import { html } from '../html.js'
-import { fieldErrorsOf } from './field-errors.js'
-import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { fieldErrorsOf, problemsSentence } from '../form-kit.js'
 
 /** The owner's uploads to a customer's, an invoice's and a quote's files; each returns to the page it came from. */
 export function documentsPages(services: Services): Router {
@@ -20,8 +19,7 @@ export function documentsPages(services: Services): Router {
       ownerRoute(services, async ({ req, res, session, onError }) => {
         const back = `/${path}/${encodeURIComponent(req.params.id)}`
         onError((err) => {
-          const problems = [...fieldErrorsOf(err, { content_base64: 'file', content_type: 'file type' })]
-          const lines = problems.length ? problems.map(([f, m]) => `${f.replace(/_/g, ' ')}: ${m}`).join('; ') : err.message
+          const lines = problemsSentence(fieldErrorsOf(err, { content_base64: 'file', content_type: 'file type' }))
           return sendOwnerPage(res, 'Not uploaded', html`<p><a href="${back}">Back</a></p>`, {
             status: err.status,
             error: `Nothing was saved. ${lines}`,

@@ -3,6 +3,7 @@ import { jsonSchemaOf } from '../../core/json-schema.js'
 import type { ActionDefinition } from '../../core/registry.js'
 import { html, joinHtml, type SafeHtml } from '../html.js'
 import { fieldWords } from './review-card.js'
+import { field, centsOf } from '../form-kit.js'
 
 /** A top-level field of a call the owner may change on the edit form, and how it is typed in. */
 export interface EditableField {
@@ -75,16 +76,16 @@ export function editedCall(
   const data = { ...original }
   const problems: string[] = []
   for (const f of fields) {
-    const raw = String(body[`f_${f.name}`] ?? '').trim()
+    const raw = field(body, `f_${f.name}`)
     if (raw === '') {
       delete data[f.name]
       continue
     }
     const words = fieldWords(f.name)
     if (f.kind === 'money') {
-      const m = raw.replace(/[$,\s]/g, '').match(/^(\d+)(?:\.(\d{1,2}))?$/)
-      if (!m) problems.push(`${words}: enter dollars and cents, e.g. 45.50`)
-      else data[f.name] = Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'))
+      const cents = centsOf(raw)
+      if (cents === null || cents < 0) problems.push(`${words}: enter dollars and cents, e.g. 45.50`)
+      else data[f.name] = cents
     } else if (f.kind === 'number') {
       if (!/^-?\d+(\.\d+)?$/.test(raw)) problems.push(`${words}: enter a number`)
       else data[f.name] = Number(raw)

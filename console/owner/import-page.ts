@@ -10,9 +10,9 @@ import { callAction, type Caller } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
 import { exportLinks } from './export-links.js'
 import { form, html, joinHtml, type SafeHtml } from '../html.js'
-import { callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import type {} from '../form-kit.js'
 
 /** The largest file one import takes, as the import actions accept it. */
 export const IMPORT_FILE_LIMIT_BYTES = IMPORT_FILE_MAX_CHARS

@@ -9,10 +9,9 @@ import { timelineQuery } from '../../core/domains/interactions/timeline.js'
 import { AppError } from '../../core/errors.js'
 import { html } from '../html.js'
 import { shortMoment } from './customer-words.js'
-import { fieldErrorsOf } from './field-errors.js'
-import { businessFormat, callerOf, field } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { businessFormat, field, fieldErrorsOf, problemsSentence } from '../form-kit.js'
 
 /** Where "Follow-up done" may return to: a customer's, a lead's or an opportunity's page, or Home. */
 const BACK = /^\/(customers|leads|opportunities)\/[0-9a-f-]{36}(#[a-z]+)?$|^\/$/
@@ -76,8 +75,7 @@ function inputOf(body: unknown): Record<string, unknown> {
 /** A refusal as a page: what was wrong, field by field, and the way back; nothing was written. */
 function refused(res: Response, err: unknown, back: string): void {
   if (!(err instanceof AppError)) throw err
-  const problems = [...fieldErrorsOf(err)]
-  const lines = problems.length ? problems.map(([field, message]) => `${field.replace(/_/g, ' ')}: ${message}`).join('; ') : err.message
+  const lines = problemsSentence(fieldErrorsOf(err))
   sendOwnerPage(res, 'Not logged', html`<p><a href="${back}">Back</a></p>`, { status: err.status, error: `Nothing was changed. ${lines}` })
 }
 

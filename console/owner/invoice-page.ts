@@ -15,19 +15,19 @@ import { documentsQuery } from '../../core/domains/documents/queries.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { documentList, documentUploadForm } from './document-views.js'
 import { sendOwnerPage } from './owner-page.js'
+import { callerOf, ownerRoute } from './owner-route.js'
 import {
+  TOP_FIELD,
   amountRefused,
   businessFormat,
-  callerOf,
   centsOf,
   doneLine,
   field,
-  fieldProblems,
+  fieldError,
+  fieldErrorsOf,
   money,
-  problemAt,
   type BusinessFormat,
-} from './owner-forms.js'
-import { ownerRoute } from './owner-route.js'
+} from '../form-kit.js'
 
 type Invoice = z.output<typeof invoicesQuery.record>
 
@@ -95,7 +95,7 @@ export function invoicePages(services: Services): Router {
         return showInvoice(services, session, res, req.params.id, {
           status: err.status,
           error: `The payment was not recorded. ${err.message}`,
-          payment: { typed, problems: fieldProblems(err) },
+          payment: { typed, problems: fieldErrorsOf(err, TOP_FIELD) },
         })
       })
       const cents = centsOf(typed.amount)
@@ -123,7 +123,7 @@ export function invoicePages(services: Services): Router {
         return sendOwnerPage(
           res,
           `Void invoice ${invoice.number}?`,
-          voidForm(invoice, await businessFormat(caller), session.csrfToken, reason, fieldProblems(err)),
+          voidForm(invoice, await businessFormat(caller), session.csrfToken, reason, fieldErrorsOf(err, TOP_FIELD)),
           { status: err.status, error: `The invoice was not voided. ${err.message}` },
         )
       })
@@ -242,10 +242,10 @@ function paymentForm(invoice: Invoice, typed: PaymentTyped, problems: Map<string
     `/invoices/${invoice.id}/payment`,
     csrf,
     html`
-<label>Amount ($)<input name="amount" inputmode="decimal" required value="${typed.amount}">${problemAt(problems, 'amount_cents')}</label>
-<label>Method<select name="method">${['cash', 'check', 'other'].map((m) => html`<option${typed.method === m ? html` selected` : ''}>${m}</option>`)}</select>${problemAt(problems, 'method')}</label>
-<label>Date received<input type="date" name="date" value="${typed.date}">${problemAt(problems, 'received_at')}</label>
-<label>Note (optional, e.g. check number)<input name="note" maxlength="200" value="${typed.note}">${problemAt(problems, 'reference')}</label>
+<label>Amount ($)<input name="amount" inputmode="decimal" required value="${typed.amount}">${fieldError(problems, 'amount_cents', 'inline')}</label>
+<label>Method<select name="method">${['cash', 'check', 'other'].map((m) => html`<option${typed.method === m ? html` selected` : ''}>${m}</option>`)}</select>${fieldError(problems, 'method', 'inline')}</label>
+<label>Date received<input type="date" name="date" value="${typed.date}">${fieldError(problems, 'received_at', 'inline')}</label>
+<label>Note (optional, e.g. check number)<input name="note" maxlength="200" value="${typed.note}">${fieldError(problems, 'reference', 'inline')}</label>
 <button>Record payment</button>`,
   )}`
 }
@@ -257,9 +257,10 @@ function voidForm(invoice: Invoice, format: BusinessFormat, csrf: string, reason
 ${form(
   `/invoices/${invoice.id}/void`,
   csrf,
-  html`<label>Reason${invoice.amount_paid_cents > 0 ? '' : ' (optional)'}<textarea name="reason" maxlength="500">${reason}</textarea>${problemAt(
+  html`<label>Reason${invoice.amount_paid_cents > 0 ? '' : ' (optional)'}<textarea name="reason" maxlength="500">${reason}</textarea>${fieldError(
     problems,
     'reason',
+    'inline',
   )}</label><button class="deny">Void invoice</button>`,
 )}
 <p><a href="/invoices/${invoice.id}">Keep it</a></p>`

@@ -10,8 +10,8 @@ import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { formatInstant } from '../../core/call-preview.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
-import { businessFormat, callerOf, doneLine, money, type BusinessFormat } from './owner-forms.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { businessFormat, type BusinessFormat, doneLine, field, money } from '../form-kit.js'
 
 /** Invoices shown per page. */
 const PAGE_SIZE = 25
@@ -119,7 +119,7 @@ ${
         })
       })
       const created = await callAction(callerOf(services, session, res), createInvoiceFromTicket, {
-        ticket_id: String(req.body?.ticket_id ?? ''),
+        ticket_id: field(req.body, 'ticket_id'),
       })
       if (created.queued) return res.redirect(303, '/invoices')
       res.redirect(303, `/invoices/${encodeURIComponent(created.result.id)}?done=created`)

@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import type { leadsQuery } from '../../core/domains/leads/queries.js'
 import { localDate, zonedInstant } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
-import { field, problemAt } from './owner-forms.js'
+import { field, fieldError } from '../form-kit.js'
 
 /** A lead as the registered leads query reads it. */
 export type Lead = z.output<typeof leadsQuery.record>
@@ -65,15 +65,15 @@ export function leadInput(typed: LeadTyped, timezone: string, mode: 'create' | '
 
 /** The lead form's inputs, each with the action's complaint about it when it refused one. */
 export function leadFields(typed: LeadTyped, problems: Map<string, string>): SafeHtml {
-  return html`<label>What they said or wrote<textarea name="raw_notes" required maxlength="20000">${typed.raw_notes}</textarea>${problemAt(problems, 'raw_notes')}</label>
+  return html`<label>What they said or wrote<textarea name="raw_notes" required maxlength="20000">${typed.raw_notes}</textarea>${fieldError(problems, 'raw_notes', 'inline')}</label>
 ${TEXT_FIELDS.map(
   ([name, label]) =>
     html`<label>${label}<input name="${name}" value="${typed[name]}"${
       name === 'email' ? html` type="email" autocomplete="off"` : name === 'phone' ? html` type="tel"` : ''
-    }>${problemAt(problems, name)}</label>`,
+    }>${fieldError(problems, name, 'inline')}</label>`,
 )}
 <label>Urgency<select name="urgency"><option value="">not said</option>${['low', 'normal', 'high'].map(
     (u) => html`<option${typed.urgency === u ? html` selected` : ''}>${u}</option>`,
-  )}</select>${problemAt(problems, 'urgency')}</label>
-<label>Follow up on<input type="date" name="reminder" value="${typed.reminder}">${problemAt(problems, 'reminder_at')}</label>`
+  )}</select>${fieldError(problems, 'urgency', 'inline')}</label>
+<label>Follow up on<input type="date" name="reminder" value="${typed.reminder}">${fieldError(problems, 'reminder_at', 'inline')}</label>`
 }

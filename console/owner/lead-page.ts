@@ -18,9 +18,9 @@ import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
 import { interactionForm, interactionList } from './interaction-views.js'
 import { openOpportunityForm, opportunityList } from './opportunity-views.js'
-import { businessFormat, callerOf, doneLine, field, fieldProblems, problemAt } from './owner-forms.js'
 import { leadFields, leadInput, typedFromBody, typedFromLead, type Lead, type LeadTyped } from './lead-fields.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { TOP_FIELD, businessFormat, doneLine, field, fieldError, fieldErrorsOf } from '../form-kit.js'
 
 /** What the lead page may say after a change: ?done= carries one of these keys. */
 const DONE: Record<string, string> = {
@@ -65,7 +65,7 @@ export function leadPages(services: Services): Router {
       onError(async (err) => {
         const lead = await readLead(caller, req.params.id, res)
         if (!lead) return
-        return sendOwnerPage(res, `Edit ${lead.name ?? 'lead'}`, editForm(lead, session.csrfToken, typed, fieldProblems(err)), {
+        return sendOwnerPage(res, `Edit ${lead.name ?? 'lead'}`, editForm(lead, session.csrfToken, typed, fieldErrorsOf(err, TOP_FIELD)), {
           status: err.status,
           error: `Nothing was changed. ${err.message}`,
         })
@@ -241,6 +241,6 @@ ${
 }
 
 function editForm(lead: Lead, csrf: string, typed: LeadTyped, problems: Map<string, string>): SafeHtml {
-  return html`${form(`/leads/${lead.id}/edit`, csrf, html`${leadFields(typed, problems)}<button>Save changes</button>`)}${problemAt(problems, 'lead_id')}
+  return html`${form(`/leads/${lead.id}/edit`, csrf, html`${leadFields(typed, problems)}<button>Save changes</button>`)}${fieldError(problems, 'lead_id', 'inline')}
 <p><a href="/leads/${lead.id}">Back to the lead</a></p>`
 }

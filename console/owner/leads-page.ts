@@ -8,9 +8,9 @@ import { createLead } from '../../core/domains/leads/actions.js'
 import { leadsQuery } from '../../core/domains/leads/queries.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
-import { businessFormat, callerOf, doneLine, fieldProblems } from './owner-forms.js'
 import { leadFields, leadInput, typedFromBody, type Lead, type LeadTyped } from './lead-fields.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { TOP_FIELD, businessFormat, doneLine, fieldErrorsOf } from '../form-kit.js'
 
 /** Leads shown per page. */
 const PAGE_SIZE = 25
@@ -83,7 +83,7 @@ export function leadsPages(services: Services): Router {
       const caller = callerOf(services, session, res)
       const typed = typedFromBody(req.body)
       onError((err) => {
-        return sendOwnerPage(res, 'New lead', newLeadForm(session.csrfToken, typed, fieldProblems(err)), {
+        return sendOwnerPage(res, 'New lead', newLeadForm(session.csrfToken, typed, fieldErrorsOf(err, TOP_FIELD)), {
           status: err.status,
           error: `The lead was not saved. ${err.message}`,
         })

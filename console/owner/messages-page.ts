@@ -14,6 +14,7 @@ import { localDate, localTime, zonedInstant } from '../../core/time.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
 import { ownerRoute } from './owner-route.js'
+import { field } from '../form-kit.js'
 
 /** One scheduled email as the list reads it, with its contact and rendered text. */
 type Message = z.output<typeof scheduledMessagesQuery.record>
@@ -86,7 +87,7 @@ export function messagesPage(services: Services): Router {
     '/messages/:id/reschedule',
     ownerRoute(services, async ({ req, res, session }) => {
       const tz = await timeZoneOf(services, session, stateOf(res).requestId)
-      const local = String(req.body?.send_at ?? '').trim()
+      const local = field(req.body, 'send_at')
       const m = local.match(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/)
       // The browser sends wall-clock time in the business's zone; anything else goes on as typed, for the action to refuse.
       const sendAt = m ? zonedInstant(m[1], m[2], tz).toISOString() : local

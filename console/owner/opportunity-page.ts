@@ -13,11 +13,10 @@ import { opportunitiesQuery } from '../../core/domains/opportunities/queries.js'
 import { AppError } from '../../core/errors.js'
 import { localDate } from '../../core/time.js'
 import { form, html } from '../html.js'
-import { fieldErrorsOf } from './field-errors.js'
 import { interactionForm, interactionList } from './interaction-views.js'
-import { amountRefused, businessFormat, callerOf, centsOf, doneLine, field } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { amountRefused, businessFormat, centsOf, doneLine, field, fieldErrorsOf, problemsSentence } from '../form-kit.js'
 
 /** What the opportunity page may say after a change: ?done= carries one of these keys. */
 const DONE: Record<string, string> = {
@@ -131,7 +130,7 @@ async function act(
     await run(callerOf(services, session, res))
   } catch (err) {
     if (!(err instanceof AppError)) throw err
-    const problems = [...fieldErrorsOf(err)].map(([f, message]) => `${f.replace(/_/g, ' ')}: ${message}`).join('; ')
+    const problems = problemsSentence(fieldErrorsOf(err))
     return showOpportunity(services, session, res, id, { status: err.status, error: `Nothing was changed. ${problems || err.message}` })
   }
   res.redirect(303, `/opportunities/${encodeURIComponent(id)}?done=${done}`)
@@ -140,7 +139,7 @@ async function act(
 /** A refusal as a page: what was wrong, field by field, and the way back; nothing was written. */
 function refused(res: Response, err: unknown, back: string, title: string): void {
   if (!(err instanceof AppError)) throw err
-  const problems = [...fieldErrorsOf(err)].map(([f, message]) => `${f.replace(/_/g, ' ')}: ${message}`).join('; ')
+  const problems = problemsSentence(fieldErrorsOf(err))
   sendOwnerPage(res, title, html`<p><a href="${back}">Back</a></p>`, {
     status: err.status,
     error: `Nothing was changed. ${problems || err.message}`,

@@ -9,9 +9,9 @@ import { ordersQuery } from '../../core/domains/orders/queries.js'
 import { AppError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
-import { businessFormat, callerOf, doneLine, field, money, type BusinessFormat } from './owner-forms.js'
 import { linesTable } from './quotes-page.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { businessFormat, doneLine, field, money, type BusinessFormat } from '../form-kit.js'
 
 /** Orders shown per page. */
 const PAGE_SIZE = 25

@@ -1,4 +1,7 @@
-import type { RequestHandler } from 'express'
+import type { RequestHandler, Response } from 'express'
+import { stateOf } from '../../core/http/request-state.js'
+import type { SessionPrincipal } from '../../core/auth/sessions.js'
+import type { Caller } from '../../core/call-action.js'
 import type { Services } from '../../core/context.js'
 import { html } from '../html.js'
 import { pageRoute, type Audience, type PageCall } from '../page-route.js'
@@ -15,4 +18,9 @@ const OWNERS: Audience = {
 /** An owner's page route (see pageRoute): signed-in owner, the form's re-render on a refusal, else the error page. */
 export function ownerRoute(services: Services, handler: (call: PageCall) => Promise<unknown> | unknown): RequestHandler {
   return pageRoute(services, OWNERS, handler)
+}
+
+/** The signed-in person's caller for registered queries and actions, within this request. */
+export function callerOf(services: Services, session: SessionPrincipal, res: Response): Caller {
+  return { services, principal: session, requestId: stateOf(res).requestId }
 }

@@ -16,6 +16,7 @@ import { addDays, zonedInstant } from '../../core/time.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
 import { ownerRoute } from './owner-route.js'
+import { field } from '../form-kit.js'
 
 /** Each level as the owner reads it. */
 const LEVEL_WORDS: Record<string, string> = {
@@ -95,9 +96,7 @@ export function permissionsPage(services: Services): Router {
     ownerRoute(services, async ({ req, res, session }) => {
       await answer(res, async () => {
         // The form's words as they came: the action's own input schema checks them and names a wrong field.
-        const data = { action: String(req.body?.action ?? ''), permission: String(req.body?.permission ?? '') } as z.input<
-          typeof setPermission.input
-        >
+        const data = { action: field(req.body, 'action'), permission: field(req.body, 'permission') } as z.input<typeof setPermission.input>
         const out = await callAction(caller(session, res), setPermission, data)
         const r = out.result as { action: string }
         const def = services.registry.actions.get(r.action)
@@ -110,11 +109,11 @@ export function permissionsPage(services: Services): Router {
     '/review/rules',
     ownerRoute(services, async ({ req, res, session }) => {
       await answer(res, async () => {
-        const key = String(req.body?.action ?? '')
+        const key = field(req.body, 'action')
         const def = services.registry.actions.get(key)
         const [settings] = (await callQuery(caller(session, res), settingsQuery, { limit: 100 })).items
-        const fact = String(req.body?.fact ?? '')
-        const raw = String(req.body?.value ?? '').replace(/[$,\s]/g, '')
+        const fact = field(req.body, 'fact')
+        const raw = field(req.body, 'value').replace(/[$,\s]/g, '')
         const unit = def?.facts?.[fact]?.unit
         if (!/^\d+(\.\d{1,2})?$/.test(raw) || (unit === 'hours' && !/^\d+$/.test(raw))) {
           throw validationError([
@@ -122,12 +121,12 @@ export function permissionsPage(services: Services): Router {
           ])
         }
         const value = unit === 'money' ? Math.round(Number(raw) * 100) : Number(raw)
-        const until = String(req.body?.until ?? '')
+        const until = field(req.body, 'until')
         if (until && !/^\d{4}-\d\d-\d\d$/.test(until)) throw validationError([{ field: 'until', message: 'enter a date' }])
         const expires = until ? zonedInstant(addDays(until, 1), '00:00', String(settings?.timezone ?? 'UTC')).toISOString() : undefined
         const rule = {
           action: key,
-          conditions: [{ fact, op: String(req.body?.op ?? ''), value }],
+          conditions: [{ fact, op: field(req.body, 'op'), value }],
           ...(expires ? { expires_at: expires } : {}),
         }
         await callAction(caller(session, res), createStandingRule, rule as z.input<typeof createStandingRule.input>)

@@ -6,10 +6,10 @@ import { OPEN_STAGES, stageLabel } from '../../core/domains/opportunities/model.
 import { opportunitiesQuery } from '../../core/domains/opportunities/queries.js'
 import { pipelineTotalsQuery } from '../../core/domains/opportunities/totals.js'
 import { html } from '../html.js'
-import { callerOf } from './owner-forms.js'
 import { opportunityList } from './opportunity-views.js'
 import { sendOwnerPage } from './owner-page.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import type {} from '../form-kit.js'
 
 /** How many of the latest won and lost opportunities the page lists. */
 const CLOSED_SHOWN = 20

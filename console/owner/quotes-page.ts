@@ -13,8 +13,8 @@ import { form, html, type SafeHtml } from '../html.js'
 import { customerChoice, customerSearch, pickCustomer } from './customer-picker.js'
 import { documentList, documentUploadForm } from './document-views.js'
 import { sendOwnerPage } from './owner-page.js'
-import { businessFormat, callerOf, doneLine, field, money, type BusinessFormat } from './owner-forms.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { businessFormat, doneLine, field, money, type BusinessFormat } from '../form-kit.js'
 
 /** Quotes shown per page. */
 const PAGE_SIZE = 25

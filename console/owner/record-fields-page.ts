@@ -11,10 +11,9 @@ import { callerOf as workCaller, pageRoute, sendWorkPage, ticketFor } from '../t
 import { ticketPage } from '../technician/ticket.js'
 import { customFieldsSent, fieldsFor } from './custom-field-views.js'
 import { customerBody, loadCustomer } from './customer-detail.js'
-import { fieldErrorsOf } from './field-errors.js'
-import { businessFormat, callerOf } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { businessFormat, fieldErrorsOf } from '../form-kit.js'
 
 /** The owner fills in the business's own fields from a customer's page (POST /customers/:id/fields) and a visit's (POST /tickets/:id/fields). */
 export function recordFieldsPages(services: Services): Router {

@@ -9,12 +9,11 @@ import { referralsQuery } from '../../core/domains/contacts/referrals.js'
 import { AppError } from '../../core/errors.js'
 import { html } from '../html.js'
 import { companyInputOf } from './company-form.js'
-import { fieldErrorsOf } from './field-errors.js'
-import { callerOf, field } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 import { referralsBody, RELATIONSHIP_CHOICES, whichCustomerForm } from './relationship-views.js'
 import { isUuid } from '../../core/schema-types.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { field, fieldErrorsOf, problemsSentence } from '../form-kit.js'
 
 /** How many customers matching a typed name the owner chooses between. */
 const CANDIDATES = 6
@@ -53,8 +52,7 @@ export function relationshipsPages(services: Services): Router {
       }
       const [from, to] = choice.thisIs === 'from' ? [contact.id, otherId] : [otherId, contact.id]
       onError((err) => {
-        const problems = [...fieldErrorsOf(err)].map(([name, message]) => `${name.replace(/_/g, ' ')}: ${message}`)
-        return refused(res, problems.length ? problems.join('; ') : err.message, back, err.status)
+        return refused(res, problemsSentence(fieldErrorsOf(err)), back, err.status)
       })
       await callAction(caller, linkContacts, { contact_id: from, to_contact_id: to, link_type: choice.link_type, strength } as never)
       res.redirect(303, `/customers/${contact.id}?done=linked#relationships`)
@@ -68,8 +66,7 @@ export function relationshipsPages(services: Services): Router {
       const contact = await contactOr404(caller, res, req.params.id)
       if (!contact) return
       onError((err) => {
-        const problems = [...fieldErrorsOf(err)].map(([name, message]) => `${name.replace(/_/g, ' ')}: ${message}`)
-        return refused(res, problems.length ? problems.join('; ') : err.message, `/customers/${contact.id}`, err.status, 'Not saved')
+        return refused(res, problemsSentence(fieldErrorsOf(err)), `/customers/${contact.id}`, err.status, 'Not saved')
       })
       await callAction(caller, updateContact, companyInputOf(contact.id, req.body ?? {}) as never)
       res.redirect(303, `/customers/${contact.id}?done=saved`)

@@ -18,6 +18,7 @@ import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
 import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
 import { ownerRoute } from './owner-route.js'
+import { field } from '../form-kit.js'
 
 /** What the queue page may say after a decision: ?done= carries one of these keys, never text of its own. */
 const DECIDED: Record<string, string> = {
@@ -68,9 +69,9 @@ ${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASO
   router.post(
     '/review/:id',
     ownerRoute(services, async ({ req, res, session, onError }) => {
-      const decision = String(req.body?.decision ?? '')
-      const note = String(req.body?.note ?? '').trim() || undefined
-      const reason = decision === 'deny' ? String(req.body?.reason ?? '') || undefined : undefined
+      const decision = field(req.body, 'decision')
+      const note = field(req.body, 'note') || undefined
+      const reason = decision === 'deny' ? field(req.body, 'reason') || undefined : undefined
       onError((err) => {
         sendOwnerPage(res, 'Waiting for you', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
       })

@@ -7,8 +7,7 @@ import { LIFECYCLES } from '../../core/domains/contacts/lifecycle.js'
 import { html, type SafeHtml } from '../html.js'
 import { postForm } from '../technician/context.js'
 import { shortMoment } from './customer-words.js'
-import { problemLine, type FieldProblems } from './field-problems.js'
-import { selectField, textArea, textField } from './form-fields.js'
+import { fieldError, selectField, textArea, textField, type FieldErrors } from '../form-kit.js'
 
 type Member = z.output<typeof SEGMENT_MEMBER>
 
@@ -39,7 +38,7 @@ export function segmentList(items: Segment[], timeZone: string): SafeHtml {
 }
 
 /** The form that makes a segment: by hand, or by the conditions given (each one given must match). */
-export function newSegmentForm(session: SessionPrincipal, v: SegmentValues, p: FieldProblems): SafeHtml {
+export function newSegmentForm(session: SessionPrincipal, v: SegmentValues, p: FieldErrors): SafeHtml {
   const lifecycles = [['', 'Any'], ...LIFECYCLES.map((l) => [l, l.replace('_', ' ')] as const)] as const
   return html`<h2 id="new">New segment</h2>${postForm(
     '/segments',
@@ -64,7 +63,7 @@ ${textField('last_visit_after', 'Last visit after', v.last_visit_after, p, html`
   v.last_visit_before,
   p,
   html` type="date"`,
-)}${problemLine(p, 'rule')}</fieldset>
+)}${fieldError(p, 'rule')}</fieldset>
 <button>Make the segment</button>`,
   )}`
 }
@@ -120,7 +119,7 @@ export function foundList(
 }
 
 /** The email to every member: subject, text ({{customer_first_name}} and the other variables), now or at a local time. */
-export function sendForm(segment: Segment, session: SessionPrincipal, v: SendValues, p: FieldProblems): SafeHtml {
+export function sendForm(segment: Segment, session: SessionPrincipal, v: SendValues, p: FieldErrors): SafeHtml {
   const radio = (value: string, label: string) =>
     html`<label class="c"><input type="radio" name="when" value="${value}"${v.when === value ? html` checked` : ''}>${label}</label>`
   return postForm(
@@ -135,7 +134,7 @@ ${textArea('body', 'Message', v.body, p, 6)}
       v.send_date,
       p,
       html` type="date"`,
-    )}${textField('send_time', 'Time', v.send_time, p, html` type="time"`)}</div>${problemLine(p, 'send_at')}</fieldset>
+    )}${textField('send_time', 'Time', v.send_time, p, html` type="time"`)}</div>${fieldError(p, 'send_at')}</fieldset>
 <button>Send to ${String(segment.member_count)} members</button>`,
   )
 }

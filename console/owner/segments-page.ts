@@ -14,9 +14,6 @@ import { AppError, validationError, type FieldIssue } from '../../core/errors.js
 import { zonedInstant } from '../../core/time.js'
 import { html } from '../html.js'
 import { onceOf, postForm } from '../technician/context.js'
-import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
-import { sent } from './form-fields.js'
-import { businessFormat, callerOf, centsOf, doneLine } from './owner-forms.js'
 import { sendOwnerPage } from './owner-page.js'
 import { currentSegment, RECOMPUTE_AFTER_MINUTES } from './segment-freshness.js'
 import {
@@ -31,7 +28,8 @@ import {
   type SendValues,
 } from './segment-views.js'
 import { isUuid } from '../../core/schema-types.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { businessFormat, centsOf, doneLine, field, fieldErrorsOf, pageProblem, type FieldErrors } from '../form-kit.js'
 
 const DONE: Record<string, string> = { created: 'Segment made.', added: 'Added.', removed: 'Removed.', refreshed: 'Members recomputed.' }
 
@@ -45,16 +43,16 @@ export function segmentsPages(services: Services): Router {
   router.get(
     '/segments',
     ownerRoute(services, async ({ res, session }) => {
-      await listPage(services, session, res, blankSegment(), {})
+      await listPage(services, session, res, blankSegment(), new Map())
     }),
   )
 
   router.post(
     '/segments',
     ownerRoute(services, async ({ req, res, session, onError }) => {
-      const values = Object.fromEntries(SEGMENT_FIELDS.map((f) => [f, sent(req.body, f)])) as SegmentValues
+      const values = Object.fromEntries(SEGMENT_FIELDS.map((f) => [f, field(req.body, f)])) as SegmentValues
       onError(async (err) => {
-        const problems = problemsOf(err, (path) => (path.startsWith('rule.') ? ruleField(path) : path.split('.')[0]))
+        const problems = fieldErrorsOf(err, (path) => (path.startsWith('rule.') ? ruleField(path) : path.split('.')[0]))
         await listPage(services, session, res, values, problems, {
           status: err.status,
           error: `The segment was not made. ${pageProblem(problems, SEGMENT_FIELDS)}`,
@@ -114,7 +112,7 @@ ${segment.kind === 'manual' && !segment.archived_at ? html`${addMemberForm(segme
       ownerRoute(services, async ({ req, res, session }) => {
         const id = String(req.params.id)
         try {
-          await callAction(callerOf(services, session, res), def, { segment_id: id, contact_ids: [sent(req.body, 'contact_id')] } as never)
+          await callAction(callerOf(services, session, res), def, { segment_id: id, contact_ids: [field(req.body, 'contact_id')] } as never)
         } catch (err) {
           return refused(res, err, `/segments/${encodeURIComponent(id)}`)
         }
@@ -140,7 +138,7 @@ ${segment.kind === 'manual' && !segment.archived_at ? html`${addMemberForm(segme
     '/segments/:id/send',
     ownerRoute(services, async ({ req, res, session }) => {
       const segment = await segmentOr404(services, session, res, String(req.params.id))
-      if (segment) sendPage(res, segment, session, { subject: '', body: '', when: 'now', send_date: '', send_time: '' }, {})
+      if (segment) sendPage(res, segment, session, { subject: '', body: '', when: 'now', send_date: '', send_time: '' }, new Map())
     }),
   )
 
@@ -150,10 +148,10 @@ ${segment.kind === 'manual' && !segment.archived_at ? html`${addMemberForm(segme
       const segment = await segmentOr404(services, session, res, String(req.params.id))
       if (!segment) return
       const caller = callerOf(services, session, res)
-      const values = Object.fromEntries(SEND_FIELDS.map((f) => [f, sent(req.body, f)])) as SendValues
+      const values = Object.fromEntries(SEND_FIELDS.map((f) => [f, field(req.body, f)])) as SendValues
       values.when = values.when === 'later' ? 'later' : 'now'
       onError((err) => {
-        const problems = problemsOf(err)
+        const problems = fieldErrorsOf(err)
         sendPage(res, segment, session, values, problems, {
           status: err.status,
           error: `Nothing was sent. ${pageProblem(problems, SEND_FIELDS)}`,
@@ -183,7 +181,7 @@ async function listPage(
   session: SessionPrincipal,
   res: Response,
   values: SegmentValues,
-  problems: FieldProblems,
+  problems: FieldErrors,
   extra: { status?: number; error?: string } = {},
 ) {
   const caller = callerOf(services, session, res)
@@ -203,7 +201,7 @@ function sendPage(
   segment: Segment,
   session: SessionPrincipal,
   values: SendValues,
-  problems: FieldProblems,
+  problems: FieldErrors,
   extra: { status?: number; error?: string } = {},
 ) {
   sendOwnerPage(

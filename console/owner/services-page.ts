@@ -9,19 +9,19 @@ import { servicesQuery } from '../../core/domains/services/queries.js'
 import { AppError, validationError } from '../../core/errors.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
+import { callerOf, ownerRoute } from './owner-route.js'
 import {
+  TOP_FIELD,
   amountRefused,
   businessFormat,
-  callerOf,
   centsOf,
   doneLine,
   field,
-  fieldProblems,
+  fieldError,
+  fieldErrorsOf,
   money,
-  problemAt,
   type BusinessFormat,
-} from './owner-forms.js'
-import { ownerRoute } from './owner-route.js'
+} from '../form-kit.js'
 
 type Service = z.output<typeof servicesQuery.record>
 
@@ -69,7 +69,7 @@ export function servicesPages(services: Services): Router {
         return showCatalog(services, session, res, 'active', typed, {
           status: err.status,
           error: `The service was not added. ${err.message}`,
-          problems: fieldProblems(err),
+          problems: fieldErrorsOf(err, TOP_FIELD),
         })
       })
       await callAction(callerOf(services, session, res), createService, serviceInput(typed))
@@ -94,7 +94,7 @@ export function servicesPages(services: Services): Router {
       onError(async (err) => {
         const service = await readService(caller, req.params.id, res)
         if (!service) return
-        return sendOwnerPage(res, `Edit ${service.name}`, editForm(service, typed, fieldProblems(err), session.csrfToken), {
+        return sendOwnerPage(res, `Edit ${service.name}`, editForm(service, typed, fieldErrorsOf(err, TOP_FIELD), session.csrfToken), {
           status: err.status,
           error: `Nothing was changed. ${err.message}`,
         })
@@ -226,14 +226,15 @@ function editForm(service: Service, typed: ServiceTyped, problems: Map<string, s
 
 /** The service form's inputs, each with the action's complaint about it. */
 function serviceFields(typed: ServiceTyped, problems: Map<string, string>): SafeHtml {
-  return html`<label>Name<input name="name" required maxlength="200" value="${typed.name}">${problemAt(problems, 'name')}</label>
-<label>Pricing<select name="pricing">${Object.entries(PRICING).map(([k, words]) => html`<option value="${k}"${typed.pricing === k ? html` selected` : ''}>${words}</option>`)}</select>${problemAt(
+  return html`<label>Name<input name="name" required maxlength="200" value="${typed.name}">${fieldError(problems, 'name', 'inline')}</label>
+<label>Pricing<select name="pricing">${Object.entries(PRICING).map(([k, words]) => html`<option value="${k}"${typed.pricing === k ? html` selected` : ''}>${words}</option>`)}</select>${fieldError(
     problems,
     'pricing',
+    'inline',
   )}</label>
-<label>Price ($; per unit for per-unit pricing)<input name="price" inputmode="decimal" value="${typed.price}">${problemAt(problems, 'price_cents')}</label>
-<label>Unit (per-unit pricing only, e.g. screen)<input name="unit_name" maxlength="50" value="${typed.unit_name}">${problemAt(problems, 'unit_name')}</label>
-<label>Minutes it takes<input name="duration" inputmode="numeric" value="${typed.duration}">${problemAt(problems, 'default_duration_minutes')}</label>
+<label>Price ($; per unit for per-unit pricing)<input name="price" inputmode="decimal" value="${typed.price}">${fieldError(problems, 'price_cents', 'inline')}</label>
+<label>Unit (per-unit pricing only, e.g. screen)<input name="unit_name" maxlength="50" value="${typed.unit_name}">${fieldError(problems, 'unit_name', 'inline')}</label>
+<label>Minutes it takes<input name="duration" inputmode="numeric" value="${typed.duration}">${fieldError(problems, 'default_duration_minutes', 'inline')}</label>
 <label class="c"><input type="checkbox" name="taxable" value="1"${typed.taxable ? html` checked` : ''}>Taxable</label>
-<label>Description (optional)<textarea name="description" maxlength="2000">${typed.description}</textarea>${problemAt(problems, 'description')}</label>`
+<label>Description (optional)<textarea name="description" maxlength="2000">${typed.description}</textarea>${fieldError(problems, 'description', 'inline')}</label>`
 }

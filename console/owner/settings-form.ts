@@ -3,8 +3,7 @@ import type { updateSettings } from '../../core/domains/settings/actions.js'
 import type { SETTINGS_RECORD } from '../../core/domains/settings/model.js'
 import type { Weekday } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
-import { problemLine, type FieldProblems } from './field-problems.js'
-import { checkField, selectField, sent, textArea, textField } from './form-fields.js'
+import { checkField, field, fieldError, selectField, textArea, textField, type FieldErrors } from '../form-kit.js'
 
 /** The week as the form lists it, Monday first. */
 const DAYS: ReadonlyArray<readonly [Weekday, string]> = [
@@ -66,7 +65,7 @@ export function formValuesOf(s: z.output<typeof SETTINGS_RECORD>): SettingsFormV
 
 /** The form's values as the owner sent them. */
 export function formValuesSent(body: unknown): SettingsFormValues {
-  return Object.fromEntries(SETTINGS_FORM_FIELDS.map((f) => [f, sent(body, f)]))
+  return Object.fromEntries(SETTINGS_FORM_FIELDS.map((f) => [f, field(body, f)]))
 }
 
 /** The form field a problem of settings.update names: business_hours.mon.0 is the Monday field, the tax rate is typed in percent. */
@@ -78,21 +77,21 @@ export function settingsFormField(path: string): string {
 }
 
 /** The update the form's values ask for, or what to fix in which field (nothing is sent then). */
-export function settingsChange(v: SettingsFormValues): { change: SettingsChange; problems: FieldProblems } {
-  const problems: FieldProblems = {}
+export function settingsChange(v: SettingsFormValues): { change: SettingsChange; problems: FieldErrors } {
+  const problems: FieldErrors = new Map()
   const whole = (field: string): number | undefined => {
     if (/^\d{1,6}$/.test(v[field])) return Number(v[field])
-    problems[field] = 'expected a whole number, e.g. 30'
+    problems.set(field, 'expected a whole number, e.g. 30')
   }
   let tax: number | undefined
   const rate = v.default_tax_rate.replace(/\s*%$/, '')
   if (/^\d{1,3}(\.\d{1,2})?$/.test(rate)) tax = Math.round(Number(rate) * 100)
-  else problems.default_tax_rate = 'expected a percentage with at most two decimals, e.g. 8.25'
+  else problems.set('default_tax_rate', 'expected a percentage with at most two decimals, e.g. 8.25')
   const hours: Partial<Record<Weekday, Array<[string, string]>>> = {}
   for (const [day] of DAYS) {
     const periods = openingPeriods(v[`hours_${day}`])
     if (periods) hours[day] = periods
-    else problems[`hours_${day}`] = 'expected opening times such as 08:00-17:00, or 08:00-12:00, 13:00-17:00; leave it empty when closed'
+    else problems.set(`hours_${day}`, 'expected opening times such as 08:00-17:00, or 08:00-12:00, 13:00-17:00; leave it empty when closed')
   }
   const change: SettingsChange = {
     name: v.name,
@@ -127,7 +126,7 @@ function openingPeriods(text: string): Array<[string, string]> | null {
 }
 
 /** The settings form's inputs, filled with the values and each problem under its field. */
-export function settingsInputs(v: SettingsFormValues, problems: FieldProblems, timeZones: readonly string[]): SafeHtml {
+export function settingsInputs(v: SettingsFormValues, problems: FieldErrors, timeZones: readonly string[]): SafeHtml {
   const zones = timeZones.includes(v.timezone) || !v.timezone ? timeZones : [v.timezone, ...timeZones]
   return html`<h2>Business</h2>
 ${textField('name', 'Business name', v.name, problems, html` required maxlength="200" autocomplete="organization"`)}
@@ -152,7 +151,7 @@ ${checkField('send_confirmations', 'Email a confirmation when an appointment is 
 <div class="row">${textField('follow_up_after_hours', 'Follow up after (hours)', v.follow_up_after_hours, problems, html` inputmode="numeric"`)}
 ${textField('follow_up_max', 'Most follow-ups', v.follow_up_max, problems, html` inputmode="numeric"`)}</div>
 ${checkField('send_reminders', 'Email a reminder the day before', v.send_reminders !== '')}
-${textField('reminder_time', 'Reminder time', v.reminder_time, problems, html` type="time"`)}${problemLine(problems, 'send_reminders')}
+${textField('reminder_time', 'Reminder time', v.reminder_time, problems, html` type="time"`)}${fieldError(problems, 'send_reminders')}
 <h2>Customers</h2>
 ${textField('lapsed_after_months', 'Past customer after (months without a visit or payment)', v.lapsed_after_months, problems, html` inputmode="numeric"`)}`
 }

@@ -8,7 +8,6 @@ import { updateSettings } from '../../core/domains/settings/actions.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { form, html } from '../html.js'
 import { exportHref, OWNER_EXPORTS } from './export-links.js'
-import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
 import { sendOwnerPage } from './owner-page.js'
 import {
   formValuesOf,
@@ -20,6 +19,7 @@ import {
   type SettingsFormValues,
 } from './settings-form.js'
 import { ownerRoute } from './owner-route.js'
+import { fieldErrorsOf, pageProblem, type FieldErrors } from '../form-kit.js'
 
 /** The owner's pages the nav does not show, in the order the "More" page lists them. */
 const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
@@ -49,7 +49,7 @@ export function settingsPages(services: Services): Router {
     res: Response,
     session: SessionPrincipal,
     values: SettingsFormValues,
-    problems: FieldProblems,
+    problems: FieldErrors,
     opts: { ok?: string; status?: number } = {},
   ) => {
     const links = html`<nav aria-label="More pages"><ul class="more">${MORE_PAGES.map(([href, words]) => html`<li><a href="${href}">${words}</a></li>`)}
@@ -70,7 +70,7 @@ ${form('/settings', session.csrfToken, html`${settingsInputs(values, problems, T
     ownerRoute(services, async ({ req, res, session }) => {
       const [settings] = (await callQuery({ services, principal: session, requestId: stateOf(res).requestId }, settingsQuery, { limit: 1 }))
         .items
-      show(res, session, formValuesOf(settings), {}, { ok: req.query.done === 'saved' ? 'Settings saved.' : undefined })
+      show(res, session, formValuesOf(settings), new Map(), { ok: req.query.done === 'saved' ? 'Settings saved.' : undefined })
     }),
   )
 
@@ -79,9 +79,9 @@ ${form('/settings', session.csrfToken, html`${settingsInputs(values, problems, T
     ownerRoute(services, async ({ req, res, session, onError }) => {
       const values = formValuesSent(req.body)
       const { change, problems } = settingsChange(values)
-      if (Object.keys(problems).length) return show(res, session, values, problems, { status: 400 })
+      if (problems.size) return show(res, session, values, problems, { status: 400 })
       onError((err) => {
-        return show(res, session, values, problemsOf(err, settingsFormField), { status: err.status })
+        return show(res, session, values, fieldErrorsOf(err, settingsFormField), { status: err.status })
       })
       await callAction({ services, principal: session, requestId: stateOf(res).requestId }, updateSettings, change)
       res.redirect(303, '/settings?done=saved')

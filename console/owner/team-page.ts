@@ -8,11 +8,9 @@ import type { Services } from '../../core/context.js'
 import { addUser, updateUser } from '../../core/domains/users/actions.js'
 import { usersQuery } from '../../core/domains/users/queries.js'
 import { form, html } from '../html.js'
-import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
-import { selectField, sent, textField } from './form-fields.js'
 import { sendOwnerPage } from './owner-page.js'
-import { doneLine } from './owner-forms.js'
 import { ownerRoute } from './owner-route.js'
+import { doneLine, field, fieldErrorsOf, pageProblem, selectField, textField, type FieldErrors } from '../form-kit.js'
 
 type Member = z.output<typeof usersQuery.record>
 
@@ -25,7 +23,7 @@ const ROLES = [
 interface Refused {
   userId: string
   values: Record<string, string>
-  problems: FieldProblems
+  problems: FieldErrors
   status: number
 }
 
@@ -44,7 +42,7 @@ export function teamPages(services: Services): Router {
   const show = async (res: Response, session: SessionPrincipal, done: unknown, refused?: Refused) => {
     const people = await callQueryAll(caller(session, res), usersQuery)
     const typed = (userId: string, field: string, saved: string) => (refused?.userId === userId ? (refused.values[field] ?? saved) : saved)
-    const problems = (userId: string) => (refused?.userId === userId ? refused.problems : {})
+    const problems = (userId: string) => (refused?.userId === userId ? refused.problems : new Map())
     const cards = people.map(
       (m: Member) => html`<section class="card" aria-labelledby="${`m_${m.id}`}"><h2 id="${`m_${m.id}`}">${m.name || m.email}${
         m.id === session.actor.id ? ' (you)' : ''
@@ -95,9 +93,9 @@ ${selectField('role', 'Role', typed('', 'role', 'technician'), ROLES, added)}<bu
   router.post(
     '/team',
     ownerRoute(services, async ({ req, res, session, onError }) => {
-      const values = { name: sent(req.body, 'name'), email: sent(req.body, 'email'), role: sent(req.body, 'role') }
+      const values = { name: field(req.body, 'name'), email: field(req.body, 'email'), role: field(req.body, 'role') }
       onError((err) => {
-        return show(res, session, null, { userId: '', values, problems: problemsOf(err), status: err.status })
+        return show(res, session, null, { userId: '', values, problems: fieldErrorsOf(err), status: err.status })
       })
       await callAction(caller(session, res), addUser, {
         name: values.name,
@@ -111,9 +109,9 @@ ${selectField('role', 'Role', typed('', 'role', 'technician'), ROLES, added)}<bu
   router.post(
     '/team/:id',
     ownerRoute(services, async ({ req, res, session, onError }) => {
-      const values = { name: sent(req.body, 'name'), role: sent(req.body, 'role') }
+      const values = { name: field(req.body, 'name'), role: field(req.body, 'role') }
       onError((err) => {
-        return show(res, session, null, { userId: req.params.id, values, problems: problemsOf(err), status: err.status })
+        return show(res, session, null, { userId: req.params.id, values, problems: fieldErrorsOf(err), status: err.status })
       })
       await callAction(caller(session, res), updateUser, {
         user_id: req.params.id,
@@ -127,10 +125,10 @@ ${selectField('role', 'Role', typed('', 'role', 'technician'), ROLES, added)}<bu
   router.post(
     '/team/:id/active',
     ownerRoute(services, async ({ req, res, session, onError }) => {
-      const active = sent(req.body, 'active') === 'true'
+      const active = field(req.body, 'active') === 'true'
       onError((err) => {
         // The refusal is about the person, not a field of the form: its sentence goes on the status line as it is.
-        return show(res, session, null, { userId: req.params.id, values: {}, problems: problemsOf(err, () => ''), status: err.status })
+        return show(res, session, null, { userId: req.params.id, values: {}, problems: fieldErrorsOf(err, () => ''), status: err.status })
       })
       await callAction(caller(session, res), updateUser, { user_id: req.params.id, active })
       res.redirect(303, active ? '/team?done=reactivated' : '/team?done=deactivated')

@@ -11,12 +11,10 @@ import { templatesQuery } from '../../core/domains/messages/queries.js'
 import { archiveTemplate, setDefaultTemplate, updateTemplate } from '../../core/domains/messages/template-actions.js'
 import { AppError } from '../../core/errors.js'
 import { form, html } from '../html.js'
-import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
-import { sent, textArea, textField } from './form-fields.js'
 import { sendOwnerPage } from './owner-page.js'
 import { KIND_WORDS, previewCard, variablesHelp } from './template-preview.js'
-import { doneLine } from './owner-forms.js'
 import { ownerRoute } from './owner-route.js'
+import { doneLine, field, fieldErrorsOf, pageProblem, textArea, textField, type FieldErrors } from '../form-kit.js'
 
 type Template = z.output<typeof templatesQuery.record>
 
@@ -59,7 +57,7 @@ export function templatePages(services: Services): Router {
     session: SessionPrincipal,
     t: Template,
     d: Draft,
-    problems: FieldProblems,
+    problems: FieldErrors,
     status = 200,
   ) => {
     const c = caller(session, res)
@@ -126,7 +124,7 @@ ${preview ? previewCard(preview, contact?.display_name ?? null) : ''}${customerF
           body: t.body,
           customer: typeof req.query.customer === 'string' ? req.query.customer.trim() : '',
         },
-        {},
+        new Map(),
       )
     }),
   )
@@ -137,14 +135,14 @@ ${preview ? previewCard(preview, contact?.display_name ?? null) : ''}${customerF
       const t = await load(session, res, req.params.id)
       if (!t) return
       const d: Draft = {
-        name: sent(req.body, 'name'),
-        subject: sent(req.body, 'subject'),
-        body: sent(req.body, 'body'),
-        customer: sent(req.body, 'customer'),
+        name: field(req.body, 'name'),
+        subject: field(req.body, 'subject'),
+        body: field(req.body, 'body'),
+        customer: field(req.body, 'customer'),
       }
-      if (sent(req.body, 'intent') === 'preview') return show(req, res, session, t, d, {})
+      if (field(req.body, 'intent') === 'preview') return show(req, res, session, t, d, new Map())
       onError((err) => {
-        return show(req, res, session, t, d, problemsOf(err), err.status)
+        return show(req, res, session, t, d, fieldErrorsOf(err), err.status)
       })
       await callAction(caller(session, res), updateTemplate, { template_id: t.id, name: d.name, subject: d.subject, body: d.body })
       res.redirect(303, `/settings/templates/${t.id}?done=saved`)

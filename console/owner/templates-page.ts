@@ -11,11 +11,10 @@ import { templatesQuery } from '../../core/domains/messages/queries.js'
 import { createTemplate } from '../../core/domains/messages/template-actions.js'
 import { AppError } from '../../core/errors.js'
 import { form, html } from '../html.js'
-import { pageProblem, problemsOf, type FieldProblems } from './field-problems.js'
-import { checkField, selectField, sent, textArea, textField } from './form-fields.js'
 import { sendOwnerPage } from './owner-page.js'
 import { KIND_WORDS, previewCard, variablesHelp } from './template-preview.js'
 import { ownerRoute } from './owner-route.js'
+import { checkField, field, fieldErrorsOf, pageProblem, selectField, textArea, textField, type FieldErrors } from '../form-kit.js'
 
 const KIND_OPTIONS = MESSAGE_KINDS.map((k) => [k, KIND_WORDS[k]] as const)
 
@@ -53,7 +52,7 @@ export function templatesPages(services: Services): Router {
 ${kinds}${
   archived
     ? ''
-    : html`<form method="get" action="/settings/templates/new" class="card">${selectField('kind', 'Kind of the new template', 'confirmation', KIND_OPTIONS, {})}
+    : html`<form method="get" action="/settings/templates/new" class="card">${selectField('kind', 'Kind of the new template', 'confirmation', KIND_OPTIONS, new Map())}
 <button>Start a new template</button></form>`
 }<p><a href="/settings">More</a></p>`,
         { ok: req.query.done === 'archived' ? 'Template archived.' : undefined },
@@ -61,7 +60,7 @@ ${kinds}${
     }),
   )
 
-  const showNew = async (res: Response, session: SessionPrincipal, v: Record<string, string>, problems: FieldProblems, status = 200) => {
+  const showNew = async (res: Response, session: SessionPrincipal, v: Record<string, string>, problems: FieldErrors, status = 200) => {
     const kind = v.kind as MessageKind
     let preview = null
     try {
@@ -98,24 +97,24 @@ ${variablesHelp()}${preview ? previewCard(preview, null) : ''}<p><a href="/setti
         (t) => t.is_default,
       )
       const start = current ?? DEFAULT_TEMPLATES[kind]
-      await showNew(res, session, { kind, name: '', subject: start.subject, body: start.body, is_default: '' }, {})
+      await showNew(res, session, { kind, name: '', subject: start.subject, body: start.body, is_default: '' }, new Map())
     }),
   )
 
   router.post(
     '/settings/templates',
     ownerRoute(services, async ({ req, res, session, onError }) => {
-      const kind = MESSAGE_KINDS.find((k) => k === sent(req.body, 'kind')) ?? 'confirmation'
+      const kind = MESSAGE_KINDS.find((k) => k === field(req.body, 'kind')) ?? 'confirmation'
       const v = {
         kind,
-        name: sent(req.body, 'name'),
-        subject: sent(req.body, 'subject'),
-        body: sent(req.body, 'body'),
-        is_default: sent(req.body, 'is_default'),
+        name: field(req.body, 'name'),
+        subject: field(req.body, 'subject'),
+        body: field(req.body, 'body'),
+        is_default: field(req.body, 'is_default'),
       }
-      if (sent(req.body, 'intent') === 'preview') return showNew(res, session, v, {})
+      if (field(req.body, 'intent') === 'preview') return showNew(res, session, v, new Map())
       onError((err) => {
-        return showNew(res, session, v, problemsOf(err), err.status)
+        return showNew(res, session, v, fieldErrorsOf(err), err.status)
       })
       const made = await callAction(caller(session, res), createTemplate, {
         kind,

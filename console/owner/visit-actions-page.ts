@@ -6,9 +6,8 @@ import { AppError, validationError } from '../../core/errors.js'
 import { localDate, localTime } from '../../core/time.js'
 import { businessOf, callerOf, pageRoute, sendWorkPage, ticketFor, type PageCall } from '../technician/context.js'
 import { ticketPage } from '../technician/ticket.js'
-import { problemsOf } from './field-problems.js'
-import { sent } from './form-fields.js'
 import { cancelConfirmForm, type VisitChangeValues } from './visit-change-forms.js'
+import { field, fieldErrorsOf, problemsSentence } from '../form-kit.js'
 
 /** The actions' fields named as the forms' fields. */
 const FORM_FIELDS: Record<string, string> = {
@@ -28,9 +27,9 @@ export function visitActionsPages(services: Services): Router {
     '/tickets/:id/move',
     ownerChange(services, 'moved', async (call, id) => {
       const v = {
-        move_date: sent(call.req.body, 'move_date'),
-        move_time: sent(call.req.body, 'move_time'),
-        move_minutes: sent(call.req.body, 'move_minutes'),
+        move_date: field(call.req.body, 'move_date'),
+        move_time: field(call.req.body, 'move_time'),
+        move_minutes: field(call.req.body, 'move_minutes'),
       }
       const issues = [
         !/^\d{4}-\d\d-\d\d$/.test(v.move_date) && { field: 'data.move_date', message: 'expected a date such as 2026-11-05' },
@@ -60,7 +59,7 @@ export function visitActionsPages(services: Services): Router {
   router.post(
     '/tickets/:id/no_show',
     ownerChange(services, 'no_show', async (call, id) => {
-      const note = sent(call.req.body, 'note')
+      const note = field(call.req.body, 'note')
       return { values: { note }, run: () => callAction(callerOf(call), markNoShow, { ticket_id: id, ...(note ? { note } : {}) }) }
     }),
   )
@@ -68,7 +67,7 @@ export function visitActionsPages(services: Services): Router {
   router.post(
     '/tickets/:id/cancel',
     ownerChange(services, 'cancelled', async (call, id) => {
-      const reason = sent(call.req.body, 'reason')
+      const reason = field(call.req.body, 'reason')
       if (!reason)
         return {
           values: { reason },
@@ -113,10 +112,8 @@ function ownerChange(services: Services, done: string, prepare: (call: PageCall,
       await change.run()
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      const problems = problemsOf(err, (path) => FORM_FIELDS[path.split('.')[0]] ?? path.split('.')[0])
-      const general = Object.entries(problems)
-        .map(([field, message]) => (field ? `${field.replace('_', ' ')}: ${message}` : message))
-        .join('; ')
+      const problems = fieldErrorsOf(err, (path) => FORM_FIELDS[path.split('.')[0]] ?? path.split('.')[0])
+      const general = problemsSentence(problems)
       sendWorkPage(call, await ticketPage(call, id, `Nothing was changed. ${general}`, { problems, values: change.values }), err.status)
       return
     }

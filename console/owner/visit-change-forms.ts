@@ -2,8 +2,7 @@ import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import { localDate, localTime } from '../../core/time.js'
 import { html, type SafeHtml } from '../html.js'
 import { postForm, type TicketView } from '../technician/context.js'
-import type { FieldProblems } from './field-problems.js'
-import { textArea, textField } from './form-fields.js'
+import { fieldError, textArea, textField, type FieldErrors } from '../form-kit.js'
 
 /** What the owner typed into one of the forms, kept when the change was refused so nothing has to be typed again. */
 export interface VisitChangeValues {
@@ -17,7 +16,7 @@ export interface VisitChangeValues {
 
 /** The change forms' state after a refusal: the problems by field, and the values as sent. */
 export interface VisitChangeState {
-  problems: FieldProblems
+  problems: FieldErrors
   values: VisitChangeValues
 }
 
@@ -40,7 +39,7 @@ export function visitChangeSection(opts: {
   state?: VisitChangeState
 }): SafeHtml {
   const { ticket: t, timeZone: tz, session } = opts
-  const problems = opts.state?.problems ?? {}
+  const problems = opts.state?.problems ?? new Map()
   const v = opts.state?.values ?? {}
   const start = new Date(t.scheduled_start)
   const minutes = Math.round((new Date(t.scheduled_end).getTime() - start.getTime()) / 60_000)
@@ -61,9 +60,7 @@ ${postForm(
   session,
   html`<fieldset><legend>Technicians</legend>${
     opts.team.length ? opts.team.map((u) => technicianBox(u, assigned.includes(u.id))) : html`<p class="muted">Nobody on the team yet.</p>`
-  }</fieldset>${
-    problems.technician ? html`<span class="err" id="e_technician">${problems.technician}</span>` : ''
-  }<button class="alt">Save technicians</button>`,
+  }</fieldset>${fieldError(problems, 'technician')}<button class="alt">Save technicians</button>`,
 )}
 ${
   started

@@ -13,8 +13,8 @@ import { AppError } from '../../core/errors.js'
 import { WEEKDAYS } from '../../core/time.js'
 import { form, html, type SafeHtml } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
-import { businessFormat, callerOf, doneLine, field, fieldProblems, problemAt } from './owner-forms.js'
-import { ownerRoute } from './owner-route.js'
+import { callerOf, ownerRoute } from './owner-route.js'
+import { TOP_FIELD, businessFormat, doneLine, field, fieldError, fieldErrorsOf } from '../form-kit.js'
 
 /** The list's tabs: the waitlist's statuses. */
 const TABS = { waiting: 'Waiting', offered: 'Offered', scheduled: 'Scheduled', removed: 'Removed' } as const
@@ -124,7 +124,7 @@ Waiting since ${formatInstant(e.created_at, timezone)}</p>${e.notes ? html`<p>${
         return showAddForm(services, session, res, typed, {
           status: err.status,
           error: `Nobody was added. ${err.message}`,
-          problems: fieldProblems(err),
+          problems: fieldErrorsOf(err, TOP_FIELD),
         })
       })
       await callAction(callerOf(services, session, res), addToWaitlist, {
@@ -213,20 +213,20 @@ ${
             html`<label class="c"><input type="radio" name="contact_id" value="${c.id}" required${
               typed.contact_id === c.id || matches.length === 1 ? html` checked` : ''
             }>${c.display_name}${c.email ? html` <span class="muted">${c.email}</span>` : ''}</label>`,
-        )}${problemAt(problems, 'contact_id')}</fieldset>
+        )}${fieldError(problems, 'contact_id', 'inline')}</fieldset>
 <label>Service<select name="service_id"><option value="">any service</option>${offered.map(
           (s) => html`<option value="${s.id}"${typed.service_id === s.id ? html` selected` : ''}>${s.name}</option>`,
-        )}</select>${problemAt(problems, 'service_id')}</label>
-<div class="row"><label>From<input type="date" name="earliest_date" value="${typed.earliest_date}">${problemAt(problems, 'earliest_date')}</label>
-<label>Until<input type="date" name="latest_date" required value="${typed.latest_date}">${problemAt(problems, 'latest_date')}</label></div>
+        )}</select>${fieldError(problems, 'service_id', 'inline')}</label>
+<div class="row"><label>From<input type="date" name="earliest_date" value="${typed.earliest_date}">${fieldError(problems, 'earliest_date', 'inline')}</label>
+<label>Until<input type="date" name="latest_date" required value="${typed.latest_date}">${fieldError(problems, 'latest_date', 'inline')}</label></div>
 <fieldset><legend>Days that suit them (none: any day)</legend><div class="days">${WEEKDAYS.map(
           (d) =>
             html`<label class="c"><input type="checkbox" name="days" value="${d}"${
               typed.days.includes(d) ? html` checked` : ''
             }>${d}</label>`,
-        )}</div>${problemAt(problems, 'preferred_days')}</fieldset>
+        )}</div>${fieldError(problems, 'preferred_days', 'inline')}</fieldset>
 <label>Time of day<select name="time_of_day">${['any', 'morning', 'afternoon'].map((t) => html`<option${typed.time_of_day === t ? html` selected` : ''}>${t}</option>`)}</select></label>
-<label>Notes (optional)<textarea name="notes" maxlength="2000">${typed.notes}</textarea>${problemAt(problems, 'notes')}</label>
+<label>Notes (optional)<textarea name="notes" maxlength="2000">${typed.notes}</textarea>${fieldError(problems, 'notes', 'inline')}</label>
 <button>Add to waitlist</button>`,
       )
     : ''

@@ -6,6 +6,7 @@ import { customerErasePages } from './privacy/customer-erase-page.js'
 import { customerExportPages } from './privacy/customer-export-page.js'
 import { customFieldsPages } from './custom-fields/custom-fields-page.js'
 import { recordFieldsPages } from './custom-fields/record-fields-page.js'
+import { customerMergePages } from './contacts/customer-merge-page.js'
 import { customersPages } from './contacts/customers-page.js'
 import { documentsPages } from './documents/documents-page.js'
 import { homePages } from './home/home-page.js'
@@ -34,6 +35,7 @@ import { waitlistPages } from './waitlist/waitlist-page.js'
 const CONSOLE_PAGES: Array<(services: Services) => Router> = [
   homePages,
   schedulePages,
+  customerMergePages,
   customersPages,
   invoicesPages,
   invoicePages,

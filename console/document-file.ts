@@ -7,9 +7,10 @@ import { readDocumentFile } from '../core/domains/documents/read-file.js'
 import { AppError } from '../core/errors.js'
 import { html } from './html.js'
 import { layout, viewerOf } from './layout.js'
-import { callerOf } from './owner/owner-forms.js'
 import { sendPage } from './send-page.js'
 import { personWithRole } from './session.js'
+import type {} from './form-kit.js'
+import { callerOf } from './owner/owner-route.js'
 
 /** The file extension a download is named with, by its type. */
 const EXTENSIONS: Record<string, string> = {

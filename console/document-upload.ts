@@ -4,7 +4,7 @@ import type { Config } from '../core/config.js'
 import { uploadDocument } from '../core/domains/documents/actions.js'
 import type { DOCUMENT_TARGETS } from '../core/domains/documents/model.js'
 import { validationError } from '../core/errors.js'
-import { multipartBody, type UploadedFile } from './owner/multipart.js'
+import { multipartBody, type UploadedFile } from './multipart.js'
 
 /** Room around the file in its form: the other fields and the multipart boundaries. */
 const FORM_OVERHEAD_BYTES = 64 * 1024

@@ -1,11 +1,8 @@
 import type { z } from 'zod'
 import { randomBytes } from 'node:crypto'
-import type { Request, RequestHandler, Response } from 'express'
-import { stateOf } from '../../core/http/request-state.js'
+import type { Request, RequestHandler } from 'express'
 import type { SessionPrincipal } from '../../core/auth/sessions.js'
 import type { Services } from '../../core/context.js'
-import { translateDatabaseError } from '../../core/db/translate-error.js'
-import { AppError } from '../../core/errors.js'
 import type { Caller } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
 import { businessQuery } from '../../core/domains/settings/queries.js'
@@ -13,39 +10,22 @@ import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { form, html, type HtmlContent, type SafeHtml } from '../html.js'
 import { layout, viewerOf, type Page } from '../layout.js'
 import { sendPage } from '../send-page.js'
-import { personWithRole } from '../session.js'
+import { pageRoute as sharedPageRoute, type Audience, type PageCall } from '../page-route.js'
 
-/** What every technician page handler works with. */
-export interface PageCall {
-  services: Services
-  session: SessionPrincipal
-  requestId: string
-  req: Request
-  res: Response
+/** What every technician page handler works with (the shared page call). */
+export type { PageCall }
+
+/** Owners and technicians; a refusal is shown on a page with the way back to Today. */
+const WORKERS: Audience = {
+  roles: ['owner', 'technician'],
+  errorPage(call, title, err) {
+    sendWorkPage(call, { title, body: html`<p><a class="btn" href="/today">Back to Today</a></p>`, error: err.message }, err.status)
+  },
 }
 
 /** A page handler for owners and technicians; a typed error becomes a page with the message and the right status. */
 export function pageRoute(services: Services, handler: (call: PageCall) => Promise<void>): RequestHandler {
-  return async (req, res) => {
-    const session = personWithRole(res, ['owner', 'technician'])
-    if (!session) return
-    try {
-      await handler({ services, session, requestId: stateOf(res).requestId, req, res })
-    } catch (err) {
-      const e = translateDatabaseError(err)
-      if (!(e instanceof AppError)) throw err
-      sendPage(
-        res,
-        layout({
-          title: e.status === 403 ? 'Not allowed' : e.status === 404 ? 'Not found' : 'Something is wrong',
-          viewer: viewerOf(session),
-          body: html`<p><a class="btn" href="/today">Back to Today</a></p>`,
-          error: e.message,
-        }),
-        { status: e.status },
-      )
-    }
-  }
+  return sharedPageRoute(services, WORKERS, handler)
 }
 
 /** A fresh one-time token for one rendered form: a repeated submit of the same form replays instead of running twice. */

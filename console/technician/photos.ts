@@ -6,7 +6,7 @@ import { documentsQuery } from '../../core/domains/documents/queries.js'
 import { AppError } from '../../core/errors.js'
 import { uploadFromForm } from '../document-upload.js'
 import { html, type SafeHtml } from '../html.js'
-import { documentList } from '../owner/document-views.js'
+import { documentList } from '../owner/documents/document-views.js'
 import { callerOf, onceOf, pageRoute, postForm, sendWorkPage, type PageCall } from './context.js'
 
 /** Where a photo's form may return to: the visit's page or a step of its close-out. */

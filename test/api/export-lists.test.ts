@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRegistry } from '../../api/product.js'
-import { OWNER_EXPORTS } from '../../console/owner/export-links.js'
+import { OWNER_EXPORTS } from '../../console/owner/settings/export-links.js'
 import { expectData } from './envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { reachOf } from '../../core/access.js'
 import { buildRegistry } from '../../api/product.js'
 import { BY_AGENT_OR_API, placeOf } from '../../core/places.js'
-import { PAGE_PLACES } from '../../console/owner/page-places.js'
+import { PAGE_PLACES } from '../../console/owner/search/page-places.js'
 
 describe('where the search sends a person for each action', () => {
   const registry = buildRegistry()

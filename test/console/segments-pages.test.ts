@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
 import { addUser } from '../auth/browser.js'
-import { shortMoment } from '../../console/owner/customer-words.js'
+import { shortMoment } from '../../console/owner/contacts/customer-words.js'
 import { pageClient, type PageClient } from './technician-fixture.js'
 
 describe.each(engines)("segments on the owner's pages (%s)", (engine) => {

@@ -9,7 +9,7 @@ import { attributeConflicts, loadMergePair, mergedFields, movingCounts, type Con
 import { moveRecords } from './merge-records.js'
 import { CONTACT_COLUMNS, CONTACT_RECORD } from './model.js'
 import { timestamp } from '../../output-types.js'
-import { BY_AGENT_OR_API } from '../../places.js'
+import { page } from '../../places.js'
 
 /** The fields of a contact a merge may fill or change on the survivor, as the owner reads them. */
 const SHOWN_FIELDS = [
@@ -31,7 +31,7 @@ export const mergeContacts = defineAction({
   domain: 'contact',
   name: 'merge',
   title: 'Merge two records of one customer',
-  place: BY_AGENT_OR_API,
+  place: page('/customers/merge', 'find both records, choose the one to keep and the duplicate, then Merge'),
   words: { area: 'Customers', phrase: 'merge two records of the same customer into one' },
   description:
     'Merge two records of the same customer. Everything of merged_id moves to survivor_id: addresses, tickets (open and ' +

@@ -1,0 +1,115 @@
+import { Router, type Response } from 'express'
+import { stateOf } from '../../../core/http/request-state.js'
+import type { SessionPrincipal } from '../../../core/auth/sessions.js'
+import type { Services } from '../../../core/context.js'
+import { fieldsOwnerApproves } from '../../../core/access.js'
+import type { z } from 'zod'
+import { callAction, type Caller } from '../../../core/call-action.js'
+import { callQuery } from '../../../core/call-query.js'
+import { decideAuthorizationRequest } from '../../../core/domains/approvals/actions.js'
+import { authorizationRequestsQuery } from '../../../core/domains/approvals/queries.js'
+import { DENIAL_REASONS, type DenialReason } from '../../../core/domains/approvals/denial-reasons.js'
+import { formatInstant } from '../../../core/call-preview.js'
+import { phraseOf } from '../../../core/action-words.js'
+import { editPage } from './edit-page.js'
+import { permissionsPage } from './permissions-page.js'
+import { connectionsPage } from '../agent-tokens/connections-page.js'
+import { form, html, type SafeHtml } from '../../html.js'
+import { sendOwnerPage } from '../owner-page.js'
+import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
+import { ownerRoute } from '../owner-route.js'
+import { field } from '../../form-kit.js'
+
+/** What the queue page may say after a decision: ?done= carries one of these keys, never text of its own. */
+const DECIDED: Record<string, string> = {
+  executed: 'Done: the call ran.',
+  denied: 'Denied; the agent will read your reason and note.',
+  failed: 'The call failed; the reason is under Decided.',
+  edited: 'Changed. Check the card, then allow or deny it.',
+}
+
+/** The owner's pages: the queue of agent calls and the decided history, with the edit and permissions pages mounted first. */
+export function reviewPages(services: Services): Router {
+  const router = Router()
+  router.use(editPage(services))
+  router.use(permissionsPage(services))
+  router.use(connectionsPage(services))
+  const caller = (session: SessionPrincipal, res: Response): Caller => ({ services, principal: session, requestId: stateOf(res).requestId })
+  const list = async (session: SessionPrincipal, res: Response, status?: 'pending') =>
+    (await callQuery(caller(session, res), authorizationRequestsQuery, { params: status ? { status } : {}, limit: 50 })).items
+
+  router.get(
+    '/review',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const pending = await list(session, res, 'pending')
+      const said = typeof req.query.done === 'string' && Object.hasOwn(DECIDED, req.query.done) ? DECIDED[req.query.done] : ''
+      const cards = pending.map((r) => reviewCard(r, session.csrfToken, askedEachTimeBecause(services, r)))
+      sendOwnerPage(res, 'Waiting for you', cards.length ? cards : html`<p class="note">Nothing is waiting for your decision.</p>`, {
+        ok: said,
+      })
+    }),
+  )
+
+  router.get(
+    '/review/history',
+    ownerRoute(services, async ({ res, session }) => {
+      const all = (await list(session, res)).filter((r) => r.status !== 'pending')
+      const rows = all.map(
+        (r) => html`<div class="card">${previewHtml(r)}
+<p>${r.status}${r.decision ? ` (${r.decision.replace('_', ' ')})` : ''}${r.decided_at ? ` · ${formatInstant(r.decided_at, String(r.preview?.timezone ?? 'UTC'))}` : ''}</p>
+${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASONS[r.decision_reason as DenialReason] ?? r.decision_reason}</p>` : ''}${
+  r.decision_note ? html`<p class="note">Note: ${r.decision_note}</p>` : ''
+}${r.error ? html`<p class="err">${r.error.message}</p>` : ''}</div>`,
+      )
+      sendOwnerPage(res, 'Decided', rows.length ? rows : html`<p class="note">No decisions yet.</p>`)
+    }),
+  )
+
+  // After the permissions and rules routes mounted above, which this pattern would otherwise also match.
+  router.post(
+    '/review/:id',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const decision = field(req.body, 'decision')
+      const note = field(req.body, 'note') || undefined
+      const reason = decision === 'deny' ? field(req.body, 'reason') || undefined : undefined
+      onError((err) => {
+        sendOwnerPage(res, 'Waiting for you', html`<p><a href="/review">Back</a></p>`, { error: err.message, status: err.status })
+      })
+      // Allow Always changes what the agent may do from now on, so it takes a second, explicit step.
+      if (decision === 'allow_always' && req.body?.confirm !== 'yes') {
+        const r = await callQuery(caller(session, res), authorizationRequestsQuery, { id: req.params.id })
+        return sendOwnerPage(res, 'Allow always?', allowAlwaysStep(services, r, session.csrfToken))
+      }
+      // The form's strings as they came: the action's own input schema checks them and names a wrong field.
+      const data = { request_id: req.params.id, decision, note, reason } as z.input<typeof decideAuthorizationRequest.input>
+      const out = await callAction(caller(session, res), decideAuthorizationRequest, data)
+      const r = out.result
+      res.redirect(303, `/review?done=${Object.hasOwn(DECIDED, r.status) ? r.status : 'failed'}`)
+    }),
+  )
+
+  return router
+}
+
+/** Why the agent must ask about this call every time (it gives fields only the owner may let it give), or null. */
+function askedEachTimeBecause(services: Services, r: RequestRecord): string | null {
+  const approval = services.registry.actions.get(String(r.action_key))?.access.ownerApproves
+  return fieldsOwnerApproves(approval, r.data).length ? (approval?.why ?? null) : null
+}
+
+/** The second step of Allow Always: what it grants from now on, in plain words, with Allow Once still at hand. */
+function allowAlwaysStep(services: Services, r: RequestRecord, csrf: string): SafeHtml {
+  const def = services.registry.actions.get(String(r.action_key))
+  const what = def ? phraseOf(def) : String(r.action_key)
+  return html`<div class="card">${previewHtml(r)}</div>
+<p>Allow Always runs this now <b>and from now on the agent may ${what} without asking you</b>, for any customer and any amount.</p>
+<p class="note">You can take it back on the Permissions page. To allow only some of these calls (e.g. up to an amount), add a rule there instead.</p>
+${form(
+  `/review/${r.id}`,
+  csrf,
+  html`<input type="hidden" name="decision" value="allow_always"><input type="hidden" name="confirm" value="yes">
+<button>Yes, from now on the agent may ${what}</button>`,
+)}
+${form(`/review/${r.id}`, csrf, html`<button name="decision" value="allow_once" class="second">Just this once (Allow Once)</button>`)}
+<p><a href="/review">Back, decide later</a></p>`
+}

@@ -1,0 +1,91 @@
+import { Router, type Response } from 'express'
+import { stateOf } from '../../../core/http/request-state.js'
+import type { SessionPrincipal } from '../../../core/auth/sessions.js'
+import { callAction } from '../../../core/call-action.js'
+import { callQuery } from '../../../core/call-query.js'
+import type { Services } from '../../../core/context.js'
+import { updateSettings } from '../../../core/domains/settings/actions.js'
+import { settingsQuery } from '../../../core/domains/settings/queries.js'
+import { form, html } from '../../html.js'
+import { exportHref, OWNER_EXPORTS } from './export-links.js'
+import { sendOwnerPage } from '../owner-page.js'
+import {
+  formValuesOf,
+  formValuesSent,
+  settingsChange,
+  settingsFormField,
+  settingsInputs,
+  SETTINGS_FORM_FIELDS,
+  type SettingsFormValues,
+} from './settings-form.js'
+import { ownerRoute } from '../owner-route.js'
+import { fieldErrorsOf, pageProblem, type FieldErrors } from '../../form-kit.js'
+
+/** The owner's pages the nav does not show, in the order the "More" page lists them. */
+const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
+  ['#business', 'Business settings'],
+  ['/settings/templates', 'Email templates'],
+  ['/settings/fields', 'Custom fields'],
+  ['/team', 'Team'],
+  ['/services', 'Services'],
+  ['/waitlist', 'Waitlist'],
+  ['/review/connections', 'Agent tokens and connected apps'],
+  ['/review/permissions', 'Permissions'],
+  ['/review/history', 'Decided requests'],
+  ['/segments', 'Segments'],
+  ['/messages', 'Scheduled emails'],
+  ['/messages/outbox', 'Outbox'],
+  ['/import', 'Import'],
+  ['/calendar', 'Calendar subscriptions'],
+]
+
+/** Every IANA time zone this server knows, for the time zone choice. */
+const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone')
+
+/** The "More" page: links to every owner page outside the nav, then the business settings form. */
+export function settingsPages(services: Services): Router {
+  const router = Router()
+  const show = (
+    res: Response,
+    session: SessionPrincipal,
+    values: SettingsFormValues,
+    problems: FieldErrors,
+    opts: { ok?: string; status?: number } = {},
+  ) => {
+    const links = html`<nav aria-label="More pages"><ul class="more">${MORE_PAGES.map(([href, words]) => html`<li><a href="${href}">${words}</a></li>`)}
+<li>Export as CSV: ${OWNER_EXPORTS.map((e, i) => html`${i ? ', ' : ''}<a href="${exportHref(e.type)}" download>${e.label}</a>`)}</li></ul></nav>`
+    const status = opts.status ?? 200
+    sendOwnerPage(
+      res,
+      'More',
+      html`${links}<h2 id="business">Business settings</h2>
+<p class="note">Business id: <code>${session.tenantId}</code>, the <code>--tenant</code> of the <code>npx crm</code> commands.</p>
+${form('/settings', session.csrfToken, html`${settingsInputs(values, problems, TIME_ZONES)}<button>Save settings</button>`)}`,
+      { ok: opts.ok, status, error: status >= 400 ? pageProblem(problems, SETTINGS_FORM_FIELDS) : undefined },
+    )
+  }
+
+  router.get(
+    '/settings',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const [settings] = (await callQuery({ services, principal: session, requestId: stateOf(res).requestId }, settingsQuery, { limit: 1 }))
+        .items
+      show(res, session, formValuesOf(settings), new Map(), { ok: req.query.done === 'saved' ? 'Settings saved.' : undefined })
+    }),
+  )
+
+  router.post(
+    '/settings',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const values = formValuesSent(req.body)
+      const { change, problems } = settingsChange(values)
+      if (problems.size) return show(res, session, values, problems, { status: 400 })
+      onError((err) => {
+        return show(res, session, values, fieldErrorsOf(err, settingsFormField), { status: err.status })
+      })
+      await callAction({ services, principal: session, requestId: stateOf(res).requestId }, updateSettings, change)
+      res.redirect(303, '/settings?done=saved')
+    }),
+  )
+  return router
+}

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addUser } from '../auth/browser.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import type { PageClient } from './technician-fixture.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */
 const NOW = new Date('2026-11-05T15:30:00Z')
@@ -15,11 +15,7 @@ describe.each(engines)("custom fields on the owner's pages (%s)", (engine) => {
   let rita: string
   let ticketId: string
   let techId: string
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   const page = async (client: PageClient, path: string) => {
     const r = await client.get(path)
     expect(r.status, path).toBe(200)
@@ -28,11 +24,8 @@ describe.each(engines)("custom fields on the owner's pages (%s)", (engine) => {
   const fields = async () => (await app.query({ type: 'custom_fields' })).body.data.items as any[]
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    ;({ app, owner, tech, techId } = await startPageApp(engine, { now: () => NOW, payments: null }, { technician: 'signed-in' }))
     rita = (await ok('contact', 'create', { display_name: 'Rita Rivers' })).id
-    owner = await pageClient(app, 'owner@sparkle.test')
-    techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
-    tech = await pageClient(app, 'tom@sparkle.test')
     ticketId = (await ok('ticket', 'create', { contact_id: rita, scheduled_start: '2026-11-06T15:00:00Z', technician_ids: [techId] })).id
   })
   afterAll(async () => {

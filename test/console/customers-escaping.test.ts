@@ -1,23 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD, SCRIPT } from '../helpers/hostile-markup.js'
 import { addUser } from '../auth/browser.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import type { PageClient } from './technician-fixture.js'
 
 describe.each(engines)('the customers pages escape what they show (%s)', (engine) => {
   let app: TestApp
   let owner: PageClient
   let contactId: string
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
 
   beforeAll(async () => {
-    app = await startTestApp(engine)
-    owner = await pageClient(app, 'owner@sparkle.test')
+    ;({ app, owner } = await startPageApp(engine))
     const techId = await addUser(app, 'tom@sparkle.test', 'technician', PAYLOAD)
     const contact = await ok('contact', 'create', {
       display_name: PAYLOAD,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { addUser } from '../auth/browser.js'
+import { okOf, startPageApp } from '../helpers/page-app.js'
 import { pageClient, type PageClient } from './technician-fixture.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */
@@ -11,11 +11,7 @@ describe.each(engines)("the owner's customers pages (%s)", (engine) => {
   let app: TestApp
   let owner: PageClient
   let techId: string
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   const page = async (path: string) => {
     const r = await owner.get(path)
     expect(r.status, path).toBe(200)
@@ -23,10 +19,7 @@ describe.each(engines)("the owner's customers pages (%s)", (engine) => {
   }
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW })
-    await app.t.db.query(`update users set name = 'Olivia Owner' where id = $1`, [app.tenant.owner_user_id])
-    techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
-    owner = await pageClient(app, 'owner@sparkle.test')
+    ;({ app, owner, techId } = await startPageApp(engine, { now: () => NOW }, { ownerName: 'Olivia Owner', technician: 'added' }))
   })
   afterAll(async () => {
     await app?.close()

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { addUser } from '../auth/browser.js'
+import { okOf, startPageApp } from '../helpers/page-app.js'
 import { b64, JPEG, pdf, PNG } from '../domains/documents/files.js'
-import { hiddenFields, pageClient, type PageClient } from './technician-fixture.js'
+import { hiddenFields, type PageClient } from './technician-fixture.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */
 const NOW = new Date('2026-11-05T15:30:00Z')
@@ -14,11 +14,7 @@ describe.each(engines)('files and photos on the pages (%s)', (engine) => {
   let tech: PageClient
   let rita: string
   let techId: string
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   const files = async (params: Record<string, string>) => (await app.query({ type: 'documents', ...params })).body.data.items
 
   /** Posts a page's form with a file, as a browser posts a form with enctype="multipart/form-data". */
@@ -42,11 +38,8 @@ describe.each(engines)('files and photos on the pages (%s)', (engine) => {
   }
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    ;({ app, owner, tech, techId } = await startPageApp(engine, { now: () => NOW, payments: null }, { technician: 'signed-in' }))
     rita = (await ok('contact', 'create', { display_name: 'Rita Rivers' })).id
-    owner = await pageClient(app, 'owner@sparkle.test')
-    techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
-    tech = await pageClient(app, 'tom@sparkle.test')
   })
   afterAll(async () => {
     await app?.close()

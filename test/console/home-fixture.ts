@@ -1,6 +1,7 @@
 import { expect } from 'vitest'
 import { issueResponseLinks } from '../../core/domains/messages/response-links.js'
 import { asTenant } from '../domains/messages/fixtures.js'
+import { okOf } from '../helpers/page-app.js'
 import { techFixture, type TechFixture } from './technician-fixture.js'
 
 /** The technician fixture plus what the owner's Home lists: work to bill, an overdue invoice, a queued request, answers and a lead. */
@@ -13,10 +14,8 @@ export interface HomeFixture extends TechFixture {
 }
 
 /** What the test business's agent gets back from an action; anything but success fails the test. */
-async function ok(f: TechFixture, domain: string, action: string, data: unknown): Promise<any> {
-  const r = await f.app.action(domain, action, data)
-  expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-  return r.body.data
+function ok(f: TechFixture, domain: string, action: string, data: unknown): Promise<any> {
+  return okOf(() => f.app)(domain, action, data)
 }
 
 /** A customer's answer through the link in the ticket's confirmation email. */

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
-import { addUser } from '../auth/browser.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import type { PageClient } from './technician-fixture.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */
 const NOW = new Date('2026-11-05T15:30:00Z')
@@ -14,11 +14,7 @@ describe.each(engines)("calls, emails and meetings on the owner's pages (%s)", (
   let tech: PageClient
   let rita: string
   let leadId: string
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   const page = async (path: string) => {
     const r = await owner.get(path)
     expect(r.status, path).toBe(200)
@@ -27,12 +23,9 @@ describe.each(engines)("calls, emails and meetings on the owner's pages (%s)", (
   const logged = async (params: Record<string, string>) => (await app.query({ type: 'interactions', ...params })).body.data.items
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    ;({ app, owner, tech } = await startPageApp(engine, { now: () => NOW, payments: null }, { technician: 'signed-in' }))
     rita = (await ok('contact', 'create', { display_name: 'Rita Rivers' })).id
     leadId = (await ok('lead', 'create', { raw_notes: 'Wants gutters done', name: 'Lou Lead' })).id
-    owner = await pageClient(app, 'owner@sparkle.test')
-    await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
-    tech = await pageClient(app, 'tom@sparkle.test')
   })
   afterAll(async () => {
     await app?.close()

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addUser } from '../auth/browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
 import { pageClient, type PageClient } from './technician-fixture.js'
 
@@ -14,11 +14,7 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
   let tech: PageClient
   let rita: string
   let leadId: string
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   const page = async (path: string) => {
     const r = await owner.get(path)
     expect(r.status, path).toBe(200)
@@ -27,12 +23,9 @@ describe.each(engines)('the pipeline and opportunity pages (%s)', (engine) => {
   const opportunities = async (params: Record<string, string>) => (await app.query({ type: 'opportunities', ...params })).body.data.items
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    ;({ app, owner, tech } = await startPageApp(engine, { now: () => NOW, payments: null }, { technician: 'signed-in' }))
     rita = (await ok('contact', 'create', { display_name: 'Rita Rivers' })).id
     leadId = (await ok('lead', 'create', { raw_notes: 'Wants a quote for gutters', name: 'Lou Lead' })).id
-    owner = await pageClient(app, 'owner@sparkle.test')
-    await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
-    tech = await pageClient(app, 'tom@sparkle.test')
   })
   afterAll(async () => {
     await app?.close()

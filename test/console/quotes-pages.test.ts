@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import type { PageClient } from './technician-fixture.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago. */
 const NOW = new Date('2026-10-27T15:15:00Z')
@@ -12,11 +13,7 @@ describe.each(engines)("quotes and orders on the owner's pages (%s)", (engine) =
   let owner: PageClient
   let rita: string
   let windows: string
-  const ok = async (domain: string, action: string, data: unknown, reasoning?: string) => {
-    const r = await app.action(domain, action, data, { reasoning })
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   const page = async (path: string) => {
     const r = await owner.get(path)
     expect(r.status, path).toBe(200)
@@ -24,10 +21,9 @@ describe.each(engines)("quotes and orders on the owner's pages (%s)", (engine) =
   }
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW, payments: null })
+    ;({ app, owner } = await startPageApp(engine, { now: () => NOW, payments: null }))
     rita = (await ok('contact', 'create', { display_name: 'Rita Rivers', email: 'rita@example.com' })).id
     windows = (await ok('service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15_000 })).id
-    owner = await pageClient(app, 'owner@sparkle.test')
   })
   afterAll(async () => {
     await app?.close()

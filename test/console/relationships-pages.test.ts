@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addUser } from '../auth/browser.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import type { PageClient } from './technician-fixture.js'
 
 describe.each(engines)("relationships and referrals on the owner's customer pages (%s)", (engine) => {
   let app: TestApp
   let owner: PageClient
   let tech: PageClient
   const ids: Record<string, string> = {}
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   const page = async (path: string) => {
     const r = await owner.get(path)
     expect(r.status, path).toBe(200)
@@ -23,7 +19,7 @@ describe.each(engines)("relationships and referrals on the owner's customer page
   const linksOf = async (id: string) => (await app.query({ type: 'contacts', id, include: 'links' })).body.data.links
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
+    ;({ app, owner, tech } = await startPageApp(engine, { payments: null }, { technician: 'signed-in' }))
     ids.acme = (
       await ok('contact', 'create', {
         kind: 'organization',
@@ -40,9 +36,6 @@ describe.each(engines)("relationships and referrals on the owner's customer page
       ids[name.split(' ')[0]] = (await ok('contact', 'create', { display_name: name })).id
     await ok('contact', 'link', { contact_id: ids.Jane, to_contact_id: ids.acme, link_type: 'works_at', strength: 'strong' })
     await ok('contact', 'link', { contact_id: ids.acme, to_contact_id: ids.holding, link_type: 'parent_company' })
-    owner = await pageClient(app, 'owner@sparkle.test')
-    await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
-    tech = await pageClient(app, 'tom@sparkle.test')
   })
   afterAll(async () => {
     await app?.close()

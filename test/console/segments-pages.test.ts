@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
-import { addUser } from '../auth/browser.js'
 import { shortMoment } from '../../console/owner/contacts/customer-words.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import type { PageClient } from './technician-fixture.js'
 
 describe.each(engines)("segments on the owner's pages (%s)", (engine) => {
   let app: TestApp
   let owner: PageClient
   let tech: PageClient
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   const page = async (path: string) => {
     const r = await owner.get(path)
     expect(r.status, path).toBe(200)
@@ -23,10 +19,7 @@ describe.each(engines)("segments on the owner's pages (%s)", (engine) => {
   const segmentNamed = async (name: string) => (await app.query({ type: 'segments' })).body.data.items.find((s: any) => s.name === name)
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { payments: null })
-    owner = await pageClient(app, 'owner@sparkle.test')
-    await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
-    tech = await pageClient(app, 'tom@sparkle.test')
+    ;({ app, owner, tech } = await startPageApp(engine, { payments: null }, { technician: 'signed-in' }))
   })
   afterAll(async () => {
     await app?.close()

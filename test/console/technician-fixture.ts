@@ -1,6 +1,7 @@
 import { expect } from 'vitest'
 import type { Services } from '../../core/context.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
+import { okOf } from '../helpers/page-app.js'
 import { addUser, signIn } from '../auth/browser.js'
 import { PAYMENT_INSTRUCTIONS, settings } from '../domains/invoices/fixtures.js'
 
@@ -27,11 +28,7 @@ export async function techFixture(engine: 'pglite' | 'postgres', overrides: Part
   await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
   const techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
   const otherTechId = await addUser(app, 'olga@sparkle.test', 'technician', 'Olga Other')
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   const window = (
     await ok('service', 'create', {
       name: 'Window cleaning',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { addDays, localDate } from '../../core/time.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
+import { okOf } from '../helpers/page-app.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 import { expectAccessible, expectFitsPhone, openOnPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
 import { addUser } from '../auth/browser.js'
@@ -25,11 +26,7 @@ describe.skipIf(!browserAvailable)('technician pages without signal, in Chromium
   const today = localDate(new Date(), TZ)
   const tomorrow = addDays(today, 1)
 
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   /** The paths the phone keeps copies of now. */
   const savedPaths = async (page: Page): Promise<string[]> =>
     (

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/app.js'
+import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
-import { addUser } from '../auth/browser.js'
-import { hiddenFields, pageClient, type PageClient } from './technician-fixture.js'
+import { hiddenFields, type PageClient } from './technician-fixture.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago (UTC-6). */
 const NOW = new Date('2026-11-05T15:30:00Z')
@@ -14,11 +14,7 @@ describe.each(engines)('the owner changes a visit and writes to a customer (%s)'
   let tech: PageClient
   let techId: string
   let contactId: string
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   const page = async (client: PageClient, path: string) => {
     const r = await client.get(path)
     expect(r.status, path).toBe(200)
@@ -31,12 +27,8 @@ describe.each(engines)('the owner changes a visit and writes to a customer (%s)'
   const emails = async () => (await app.query({ type: 'scheduled_messages', contact_id: contactId, kind: 'custom' })).body.data.items
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => NOW })
-    await app.t.db.query(`update users set name = 'Olivia Owner' where id = $1`, [app.tenant.owner_user_id])
-    techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
+    ;({ app, owner, tech, techId } = await startPageApp(engine, { now: () => NOW }, { ownerName: 'Olivia Owner', technician: 'signed-in' }))
     contactId = (await ok('contact', 'create', { display_name: 'Vera Visit', email: 'vera@example.com' })).id
-    owner = await pageClient(app, 'owner@sparkle.test')
-    tech = await pageClient(app, 'tom@sparkle.test')
   })
   afterAll(async () => {
     await app?.close()

@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
+import { okOf } from '../../helpers/page-app.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */
 const NOW = new Date('2026-11-05T15:30:00Z')
 
 describe.each(engines)('what the customers pages read (%s)', (engine) => {
   let app: TestApp
-  const ok = async (domain: string, action: string, data: unknown) => {
-    const r = await app.action(domain, action, data)
-    expect(r.status, JSON.stringify(r.body.error)).toBe(200)
-    return r.body.data
-  }
+  const ok = okOf(() => app)
   const list = async (params: Record<string, string | number>) => {
     const r = await app.query({ type: 'contacts', ...params })
     expect(r.status, JSON.stringify(r.body.error)).toBe(200)

@@ -3,6 +3,7 @@ import { chaseQuotes } from '../../../core/jobs/quotes.js'
 import { expectData } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
+import { okOf } from '../../helpers/page-app.js'
 import { pageClient } from '../../console/technician-fixture.js'
 import { b64, pdf } from '../documents/files.js'
 import { newContact } from '../tickets/fixtures.js'
@@ -14,8 +15,7 @@ describe.each(engines)("quotes, orders and files on the customer's timeline (%s)
   let app: TestApp
   let now = START
   let quinn: string
-  const ok = async (domain: string, action: string, data: unknown, reasoning?: string) =>
-    expectData(await app.action(domain, action, data, reasoning ? { reasoning } : undefined))
+  const ok = okOf(() => app)
   const timeline = async (params: Record<string, unknown> = {}) =>
     expectData(await app.query({ type: 'timeline', contact_id: quinn, limit: 100, ...params })).items as any[]
   const newQuote = async (extra: Record<string, unknown> = {}) =>

@@ -3,6 +3,7 @@ import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import { LEAD_RECORDS } from '../../../core/domains/leads/records.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
+import { okOf } from '../../helpers/page-app.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
 import { expectData } from '../../api/envelope-assertions.js'
 
@@ -21,7 +22,7 @@ describe.each(engines)("a converted lead's records follow the customer (%s)", (e
     for (const cleanup of cleanups) await cleanup()
   })
 
-  const ok = async (domain: string, action: string, data: Record<string, unknown>) => expectData(await app.action(domain, action, data))
+  const ok = okOf(() => app)
   const audit = async (entityType: string, id: string) =>
     (
       await app.t.db.query<{ action: string; changes: any }>(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData, expectError } from '../../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
+import { okOf } from '../../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../../helpers/hostile-markup.js'
 import { b64, pdf } from '../documents/files.js'
 import { insertUser, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
@@ -15,7 +16,7 @@ describe.each(engines)("a customer's data export (%s)", (engine) => {
   let contract: string
   let sketch: string
   let ticket: { id: string }
-  const ok = async (domain: string, action: string, data: unknown) => expectData(await app.action(domain, action, data))
+  const ok = okOf(() => app)
 
   beforeAll(async () => {
     app = await startTestApp(engine, { payments: null })

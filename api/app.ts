@@ -8,17 +8,13 @@ import { iconRoutes } from '../mcp/icon.js'
 import { homePage } from '../console/home.js'
 import { documentFileRoutes } from '../console/document-file.js'
 import { DOCUMENT_FORM_PATHS, documentFormBodies } from '../console/document-upload.js'
-import { IMPORT_FILE_LIMIT_BYTES, importPages } from '../console/owner/imports/import-page.js'
+import { IMPORT_FILE_LIMIT_BYTES } from '../console/owner/imports/import-page.js'
 import { multipartBody } from '../console/multipart.js'
-import { messagesPage } from '../console/owner/messages/messages-page.js'
-import { reviewPages } from '../console/owner/review/review-pages.js'
-import { outboxPage } from '../console/owner/messages/outbox-page.js'
 import { payLinkRoutes } from '../console/customer/pay-link-page.js'
 import { paymentPages } from '../console/customer/payment-pages.js'
 import { respondRoutes } from '../console/customer/respond-page.js'
 import { quoteRoutes } from '../console/customer/quote-page.js'
 import { ownerConsolePages } from '../console/owner/index.js'
-import { oauthConsentPages } from '../console/owner/agent-tokens/oauth-consent-page.js'
 import { technicianPages } from '../console/technician/index.js'
 import { errorHandler } from './error-handler.js'
 import { oauthEndpointErrors } from './oauth-errors.js'
@@ -78,14 +74,8 @@ export function createApp(services: Services): Express {
   app.use(authRoutes(services))
   app.use('/api', actionsRoutes(services), dataRoutes(services), capabilitiesRoutes(services))
   app.use(mcpRoutes(services))
-  app.use(oauthConsentPages(services))
   app.get('/', homePage)
-  app.use(reviewPages(services))
   app.use(ownerConsolePages(services))
-  // Before the scheduled-messages pages, whose /messages/:id would otherwise take /messages/outbox.
-  app.use(outboxPage(services))
-  app.use(messagesPage(services))
-  app.use(importPages(services))
   app.use(technicianPages(services))
   app.use(documentFileRoutes(services))
   app.use((req) => {

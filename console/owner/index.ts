@@ -1,71 +1,43 @@
+import { readdirSync } from 'node:fs'
+import { dirname, extname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Router } from 'express'
 import type { Services } from '../../core/context.js'
-import { analyticsPages } from './analytics/analytics-page.js'
-import { customerEmailPages } from './contacts/customer-email-page.js'
-import { customerErasePages } from './privacy/customer-erase-page.js'
-import { customerExportPages } from './privacy/customer-export-page.js'
-import { customFieldsPages } from './custom-fields/custom-fields-page.js'
-import { recordFieldsPages } from './custom-fields/record-fields-page.js'
-import { customerMergePages } from './contacts/customer-merge-page.js'
-import { customersPages } from './contacts/customers-page.js'
-import { documentsPages } from './documents/documents-page.js'
-import { homePages } from './home/home-page.js'
-import { invoicePages } from './invoices/invoice-page.js'
-import { interactionsPages } from './interactions/interactions-page.js'
-import { invoicesPages } from './invoices/invoices-page.js'
-import { leadPages } from './leads/lead-page.js'
-import { ordersPages } from './orders/orders-page.js'
-import { quotesPages } from './quotes/quotes-page.js'
-import { leadsPages } from './leads/leads-page.js'
-import { opportunityPages } from './opportunities/opportunity-page.js'
-import { pipelinePages } from './opportunities/pipeline-page.js'
-import { relationshipsPages } from './contacts/relationships-page.js'
-import { schedulePages } from './tickets/schedule-page.js'
-import { searchPages } from './search/search-page.js'
-import { segmentsPages } from './segments/segments-page.js'
-import { servicesPages } from './services/services-page.js'
-import { settingsPages } from './settings/settings-page.js'
-import { teamPages } from './users/team-page.js'
-import { templatePages } from './messages/template-page.js'
-import { templatesPages } from './messages/templates-page.js'
-import { visitActionsPages } from './tickets/visit-actions-page.js'
-import { waitlistPages } from './waitlist/waitlist-page.js'
 
-/** The owner's console pages (home, calendar, customers, money, leads, pipeline, settings, numbers, search), one router per page file. */
-const CONSOLE_PAGES: Array<(services: Services) => Router> = [
-  homePages,
-  schedulePages,
-  customerMergePages,
-  customersPages,
-  invoicesPages,
-  invoicePages,
-  quotesPages,
-  ordersPages,
-  leadsPages,
-  leadPages,
-  pipelinePages,
-  opportunityPages,
-  waitlistPages,
-  servicesPages,
-  settingsPages,
-  templatesPages,
-  templatePages,
-  teamPages,
-  analyticsPages,
-  searchPages,
-  visitActionsPages,
-  customerEmailPages,
-  interactionsPages,
-  documentsPages,
-  customerExportPages,
-  customerErasePages,
-  customFieldsPages,
-  recordFieldsPages,
-  relationshipsPages,
-  segmentsPages,
-]
+/** What a page file exports: the routes of its pages, made for the running services. */
+type PageRoutes = (services: Services) => Router
 
-/** Every console page's routes; the app mounts them after the API. */
+const here = fileURLToPath(import.meta.url)
+
+/**
+ * Every page file of the owner's console, found by convention: each `*-page` file in a domain folder beside this one
+ * exports its routes as a function named `...Page` or `...Pages`. Files are taken in the order of their paths; a page
+ * whose path would be taken by an earlier file's `:id` route fails test/console/owner-routes.test.ts.
+ */
+async function discoverPages(folder: string, extension: string): Promise<PageRoutes[]> {
+  const found: PageRoutes[] = []
+  const domains = readdirSync(folder, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
+  for (const domain of domains) {
+    const files = readdirSync(join(folder, domain))
+      .filter((f) => f.endsWith(`-page${extension}`))
+      .sort()
+    for (const file of files) {
+      const exports = (await import(pathToFileURL(join(folder, domain, file)).href)) as Record<string, unknown>
+      const routes = Object.entries(exports).filter(([name, value]) => /Pages?$/.test(name) && typeof value === 'function')
+      if (routes.length !== 1) throw new Error(`Page file ${domain}/${file} must export one function named ...Page or ...Pages`)
+      found.push(routes[0][1] as PageRoutes)
+    }
+  }
+  return found
+}
+
+/** The owner's page files, found once at start. */
+const CONSOLE_PAGES = await discoverPages(dirname(here), extname(here))
+
+/** Every owner page's routes; the app mounts them after the API. */
 export function ownerConsolePages(services: Services): Router {
   const router = Router()
   for (const pages of CONSOLE_PAGES) router.use(pages(services))

@@ -11,9 +11,6 @@ import { authorizationRequestsQuery } from '../../../core/domains/approvals/quer
 import { DENIAL_REASONS, type DenialReason } from '../../../core/domains/approvals/denial-reasons.js'
 import { formatInstant } from '../../../core/call-preview.js'
 import { phraseOf } from '../../../core/action-words.js'
-import { editPage } from './edit-page.js'
-import { permissionsPage } from './permissions-page.js'
-import { connectionsPage } from '../agent-tokens/connections-page.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
@@ -28,12 +25,9 @@ const DECIDED: Record<string, string> = {
   edited: 'Changed. Check the card, then allow or deny it.',
 }
 
-/** The owner's pages: the queue of agent calls and the decided history, with the edit and permissions pages mounted first. */
+/** The owner's pages: the queue of agent calls and the decided history. */
 export function reviewPages(services: Services): Router {
   const router = Router()
-  router.use(editPage(services))
-  router.use(permissionsPage(services))
-  router.use(connectionsPage(services))
   const caller = (session: SessionPrincipal, res: Response): Caller => ({ services, principal: session, requestId: stateOf(res).requestId })
   const list = async (session: SessionPrincipal, res: Response, status?: 'pending') =>
     (await callQuery(caller(session, res), authorizationRequestsQuery, { params: status ? { status } : {}, limit: 50 })).items

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -7,12 +7,21 @@ import ts from 'typescript'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
+/** The modules that import files by convention (core/domains/index.ts, console/owner/index.ts), and which files of each subfolder they import. */
+const FOUND_BY_FOLDER: Array<[string, RegExp]> = [
+  ['core/domains/index.ts', /^index\.ts$/],
+  ['console/owner/index.ts', /-page\.ts$/],
+]
+
 /** Compiles a TypeScript entry file and the project files it imports into a scratch folder; returns the runnable .js path. */
 export function compileForNode(entry: string): string {
   const out = mkdtempSync(join(tmpdir(), 'crm-process-'))
   // The compiled code finds its dependencies and the migrations folder from its own location, as the built product does.
   symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'))
   symlinkSync(join(ROOT, 'migrations'), join(out, 'migrations'))
+  // The pages' browser scripts, bundled by the run's build (test/helpers/global-setup.ts), as the built product reads them.
+  mkdirSync(join(out, 'dist'))
+  symlinkSync(join(ROOT, 'dist/browser'), join(out, 'dist/browser'))
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }))
   const seen = new Set<string>()
   const visit = (file: string) => {
@@ -31,6 +40,13 @@ export function compileForNode(entry: string): string {
     }
   }
   visit(resolve(entry))
+  // Domains and owner pages are found by their folders at start, not imported by name: take those files too.
+  for (const [front, pattern] of FOUND_BY_FOLDER) {
+    if (!seen.has(join(ROOT, front))) continue
+    const folder = dirname(join(ROOT, front))
+    for (const sub of readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory()))
+      for (const file of readdirSync(join(folder, sub.name)).filter((f) => pattern.test(f))) visit(join(folder, sub.name, file))
+  }
   return join(out, relative(ROOT, resolve(entry))).replace(/\.ts$/, '.js')
 }
 

@@ -19,6 +19,7 @@ const PRODUCT_FOLDERS = ['core', 'api', 'mcp', 'console', 'cli']
 const RUNNERS = new Set([
   'core/operations.ts',
   'core/call-within.ts',
+  'core/background-step.ts',
   'core/domains/approvals/queue.ts',
   'core/domains/approvals/dry-run.ts',
 ])

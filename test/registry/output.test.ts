@@ -201,6 +201,14 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
         [owner.tenantId, `customer${n}@output.test`],
       ),
     )
+    // A customer QuickBooks refused: its sync state is readable with no company connected.
+    await withTenant(t.db, system, (tx) =>
+      tx.query(
+        `insert into quickbooks_records (tenant_id, kind, record_id, realm_id, state, error)
+      values ($1, 'customer', $2, '9130356', 'failed', 'Duplicate Name Exists Error: The name supplied already exists.')`,
+        [owner.tenantId, contact.id],
+      ),
+    )
     return {
       agent_token: token.id,
       service: service.id,

@@ -41,7 +41,7 @@ export const PAYMENT_COLUMNS = `p.id, p.amount_cents, p.method, p.reference, p.r
 export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'partially_paid', 'overdue', 'void'] as const
 
 /** How money was received. */
-export const PAYMENT_METHODS = ['cash', 'check', 'card', 'stripe', 'other'] as const
+export const PAYMENT_METHODS = ['cash', 'check', 'card', 'stripe', 'quickbooks', 'other'] as const
 
 /** A payment as an invoice lists it (PAYMENT_COLUMNS). */
 export const INVOICE_PAYMENT_RECORD = z.object({

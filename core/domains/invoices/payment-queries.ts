@@ -30,7 +30,7 @@ export const paymentsQuery = defineQuery({
   params: z.object({
     invoice_id: z.uuid().optional(),
     contact_id: z.uuid().optional(),
-    method: z.enum(['cash', 'check', 'card', 'stripe', 'other']).optional(),
+    method: z.enum(PAYMENT_METHODS).optional(),
     from: isoDate().optional(),
     to: isoDate().optional(),
   }),

@@ -1,0 +1,2 @@
+// The QuickBooks domain's operations: the registry finds this folder and registers what this file exports.
+export * from './queries.js'

@@ -1,0 +1,48 @@
+import { z } from 'zod'
+import { afterCursor, pageOf } from '../../pagination.js'
+import { defineQuery } from '../../registry.js'
+import { timestamp } from '../../output-types.js'
+
+/** One record's sync state as the agent and the owner read it. */
+export const SYNC_RECORD = z.object({
+  id: z.uuid().describe('The record: a contact id (customer), a service id (item), an invoice id or a payment id'),
+  kind: z.enum(['customer', 'item', 'invoice', 'payment']),
+  state: z.enum(['pending', 'synced', 'failed']),
+  quickbooks_id: z.string().nullable().describe("The record's Id in QuickBooks once it is there"),
+  error: z.string().nullable().describe("QuickBooks' own words when it refused the record, or why the totals disagree"),
+  note: z.string().nullable().describe('What the sync changed to make the record fit, e.g. a DisplayName made unique'),
+  from_quickbooks: z.boolean().describe('true for a payment the bookkeeper recorded in QuickBooks'),
+  updated_at: timestamp,
+})
+
+/** Each record's sync state with QuickBooks. */
+export const quickbooksSyncQuery = defineQuery({
+  type: 'quickbooks_sync',
+  description:
+    'Where each record stands with QuickBooks Online, most recently changed first: kind (customer, item, invoice, payment), ' +
+    "state (pending: waiting for the next sync; synced; failed: error says why in QuickBooks' own words), quickbooks_id, note. " +
+    'id = the record (contact, service, invoice or payment id). Filters: state, kind. A failed record is sent again with ' +
+    'quickbooks.retry; quickbooks.sync asks for a sync now. Records never sent yet have no row.',
+  keywords: ['quickbooks', 'accounting', 'books', 'sync', 'bookkeeper', 'intuit'],
+  access: { agent: 'unrestricted', technician: 'none' },
+  params: z.object({
+    state: z.enum(['pending', 'synced', 'failed']).optional(),
+    kind: z.enum(['customer', 'item', 'invoice', 'payment']).optional(),
+  }),
+  record: SYNC_RECORD,
+  async run(ctx, req) {
+    const args: unknown[] = [req.id ?? null, req.params.state ?? null, req.params.kind ?? null]
+    const after = afterCursor(args, req.cursor, 'and (r.updated_at, r.record_id) <', ['timestamptz', 'uuid'])
+    args.push(req.limit + 1)
+    const r = await ctx.db.query(
+      `select r.record_id as id, r.kind, r.state, r.remote_id as quickbooks_id, r.error, r.note, r.from_quickbooks, r.updated_at,
+         r.updated_at::text as _sort_at
+       from quickbooks_records r
+       where ($1::uuid is null or r.record_id = $1) and ($2::text is null or r.state = $2) and ($3::text is null or r.kind = $3)
+         ${after}
+       order by r.updated_at desc, r.record_id desc limit $${args.length}`,
+      args,
+    )
+    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+  },
+})

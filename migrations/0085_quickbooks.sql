@@ -18,6 +18,8 @@ create table quickbooks_connections (
   -- Whether the company keeps our invoice numbers as DocNumber (its "custom transaction numbers" preference).
   doc_numbers_kept boolean,
   income_account_id text,
+  -- The item of lines that name no catalog service.
+  general_item_id text,
   connected_by uuid,
   connected_at timestamptz not null default now(),
   -- Someone asked for a sync (the owner, the agent, a webhook): the worker runs one at its next pass.
@@ -72,8 +74,8 @@ create table quickbooks_records (
   note text,
   -- Whether the record came from QuickBooks (a bookkeeper's payment) rather than going there.
   from_quickbooks boolean not null default false,
-  -- The record's updated_at when it was last sent, so a later change is sent again.
-  sent_version timestamptz,
+  -- A digest of what was last sent (or refused), so a record is sent again when what QuickBooks holds of it changes.
+  fingerprint text,
   voided boolean not null default false,
   attempts int not null default 0,
   created_at timestamptz not null default now(),

@@ -1,2 +1,3 @@
 // The QuickBooks domain's operations: the registry finds this folder and registers what this file exports.
+export * from './import-actions.js'
 export * from './queries.js'

@@ -21,6 +21,11 @@ export class FakeCompany {
   /** Deleted transactions, as change data capture reports them. */
   readonly deleted: Record<string, Map<string, Rec>> = Object.fromEntries(ENTITIES.map((e) => [e, new Map()]))
   readonly preferences = { CustomTxnNumbers: false }
+  /**
+   * Basis points of the company's automated sales tax, or null: with it QuickBooks computes an invoice's tax itself from
+   * its taxable lines and ignores the TotalTax sent, as US companies with automated sales tax do.
+   */
+  automatedSalesTaxBp: number | null = null
   nextDocNumber = 1001
   private readonly voided = new Set<string>()
   private readonly nextIds: Record<string, number> = Object.fromEntries(ENTITIES.map((e) => [e, 1]))

@@ -94,14 +94,14 @@ grant select, insert, update, delete on quickbooks_records to crm_app;
 alter table payments drop constraint payments_method_check;
 alter table payments add constraint payments_method_check check (method in ('cash', 'check', 'card', 'stripe', 'quickbooks', 'other'));
 
--- The businesses whose company is due a sync: asked for, or the last sync older than p_every_seconds; not leased by
--- another worker and not backing off.
+-- The businesses whose company is due a sync: asked for since the last one, or the last sync older than p_every_seconds;
+-- not leased by another worker, and not waiting after a failure unless someone asked since.
 create function quickbooks_companies_due(p_now timestamptz, p_every_seconds int) returns table (tenant_id uuid)
 language sql stable security definer set search_path = public, pg_temp as $$
   select c.tenant_id from quickbooks_connections c
   where c.status = 'connected'
     and (c.lease_until is null or c.lease_until < p_now)
-    and (c.backoff_until is null or c.backoff_until <= p_now or c.sync_requested_at > c.backoff_until)
+    and (c.backoff_until is null or c.backoff_until <= p_now or c.sync_requested_at > c.last_sync_at)
     and (c.last_sync_at is null or c.sync_requested_at > c.last_sync_at or c.last_sync_at < p_now - make_interval(secs => p_every_seconds))
   order by c.last_sync_at nulls first
 $$;

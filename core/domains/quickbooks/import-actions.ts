@@ -16,7 +16,7 @@ export const importQuickBooksCustomers = defineAction({
   name: 'import_customers',
   title: 'Import customers from QuickBooks',
   place: page('/settings/quickbooks', 'import the customers QuickBooks has'),
-  words: { area: 'QuickBooks', phrase: 'import the customers of QuickBooks' },
+  words: { area: 'Your business', phrase: 'import the customers of QuickBooks' },
   description:
     "Import the connected QuickBooks company's active customers, once, when the business starts with QuickBooks. dry_run (default " +
     'true) reports row by row what would be created, matched (by QuickBooks Id, email or phone) and refused, and writes nothing; ' +

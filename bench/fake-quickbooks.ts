@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { FakeCompany, type Rec } from './fake-quickbooks-company.js'
@@ -46,6 +46,15 @@ export interface FakeQuickBooks {
   addEmployee(name: string, realmId?: string): Rec
   /** A payment entered in QuickBooks by the bookkeeper, applied to one invoice. */
   bookkeeperPayment(invoiceId: string, amountDecimal: number, realmId?: string): Rec
+  /**
+   * A webhook delivery as Intuit sends it: the JSON body and its `intuit-signature` header (base64 HMAC-SHA256 of the
+   * body with the app's verifier token). Post it to the product's webhook address yourself.
+   */
+  webhook(
+    verifier: string,
+    entities: Array<{ name: string; id: string; operation?: string }>,
+    realmId?: string,
+  ): { body: string; signature: string }
   /** The records of one entity of a company (the default one unless named). */
   records(entity: string, realmId?: string): Rec[]
   close(): Promise<void>
@@ -208,6 +217,20 @@ export async function startFakeQuickBooks(options: FakeQuickBooksOptions = {}): 
         TotalAmt: amountDecimal,
         Line: [{ Amount: amountDecimal, LinkedTxn: [{ TxnId: invoiceId, TxnType: 'Invoice' }] }],
       })
+    },
+    webhook(verifier, entities, realmId = defaultRealm) {
+      const lastUpdated = clock().toISOString()
+      const body = JSON.stringify({
+        eventNotifications: [
+          {
+            realmId,
+            dataChangeEvent: {
+              entities: entities.map((e) => ({ name: e.name, id: e.id, operation: e.operation ?? 'Update', lastUpdated })),
+            },
+          },
+        ],
+      })
+      return { body, signature: createHmac('sha256', verifier).update(body).digest('base64') }
     },
     records: (entity, realmId = defaultRealm) => companyOf(realmId).records(entity),
     close: () =>

@@ -85,6 +85,11 @@ export interface QuickBooksClientOptions {
   timeoutMs?: number
 }
 
+/** The banner line for the QuickBooks client, on or off. */
+export function describeQuickBooks(client: QuickBooksClient | null): string {
+  return client ? client.describe() : QUICKBOOKS_OFF
+}
+
 /** The configuration from QUICKBOOKS_* variables, or null unless both client id and secret are set. */
 export function quickbooksConfigFromEnv(env: NodeJS.ProcessEnv): QuickBooksConfig | null {
   const clientId = env.QUICKBOOKS_CLIENT_ID?.trim()

@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  describeQuickBooks,
   QUICKBOOKS_MINOR_VERSION,
+  QUICKBOOKS_OFF,
   QuickBooksError,
   quickbooksClientFromEnv,
   quickbooksConfigFromEnv,
@@ -280,6 +282,23 @@ describe('QuickBooks client against a local QuickBooks', () => {
     expect(voided).toMatchObject({ Balance: 0, PrivateNote: 'Voided' })
     const request = fake.requests.findLast((r) => r.path.endsWith('/invoice'))
     expect(request?.query).toMatchObject({ operation: 'void', requestid: 'req-void1' })
+  })
+
+  it('accepts a webhook delivery signed with the verifier token, and only that', async () => {
+    const client = clientFor(fake, { QUICKBOOKS_WEBHOOK_VERIFIER: 'verifier-abc' })
+    const delivery = fake.webhook('verifier-abc', [{ name: 'Payment', id: '12', operation: 'Create' }])
+    expect(JSON.parse(delivery.body).eventNotifications[0]).toMatchObject({
+      realmId: fake.realmId,
+      dataChangeEvent: { entities: [{ name: 'Payment', id: '12', operation: 'Create' }] },
+    })
+    expect(client.verifyWebhook(Buffer.from(delivery.body), delivery.signature)).toBe(true)
+    const forged = fake.webhook('someone-else', [{ name: 'Payment', id: '12' }])
+    expect(client.verifyWebhook(Buffer.from(forged.body), forged.signature)).toBe(false)
+  })
+
+  it('says in the start banner whether QuickBooks is on and where', () => {
+    expect(describeQuickBooks(null)).toBe(QUICKBOOKS_OFF)
+    expect(describeQuickBooks(clientFor(fake))).toBe(`QuickBooks Online (API at ${fake.url}, minor version 75)`)
   })
 
   it('reads the company preferences, where CustomTxnNumbers says whether our DocNumber is kept', async () => {

@@ -28,9 +28,13 @@ export class FakeCompany {
   constructor(
     readonly realmId: string,
     readonly now: () => Date,
-    private readonly onCreate: (entity: string) => void,
+    private onCreate: (entity: string) => void,
   ) {
+    const counted = this.onCreate
+    // The income account every company starts with is not counted as created.
+    this.onCreate = () => {}
     this.create('Account', { Name: 'Services', AccountType: 'Income', AccountSubType: 'ServiceFeeIncome' })
+    this.onCreate = counted
   }
 
   records(entity: string): Rec[] {

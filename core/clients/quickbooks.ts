@@ -39,7 +39,10 @@ export interface QuickBooksTokens {
 /** Gives the client an access token, and a fresh one after QuickBooks refused the last. */
 export interface TokenSource {
   accessToken(): Promise<string>
-  /** Called once on a 401; the request is retried once with the token it returns. */
+  /**
+   * Called on a 401; the request is retried once with the token it returns. Requests of one QuickBooksCompany that meet
+   * the 401 together share one call.
+   */
   afterUnauthorized(): Promise<string>
 }
 

@@ -207,6 +207,17 @@ describe('QuickBooks client against a local QuickBooks', () => {
     expect(fake.records('Customer').filter((c) => [first.Id, second.Id].includes(c.Id))).toHaveLength(2)
   })
 
+  it('refreshes once for a batch of requests that all meet the expired token together', async () => {
+    const { company, refreshes } = await connect(fake, clientFor(fake))
+    await company.preferences()
+    fake.expireAccessTokens()
+    const batch = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => company.create('Customer', { DisplayName: `Batch ${i}` }, `req-b${i}`)),
+    )
+    expect(batch).toHaveLength(6)
+    expect(refreshes()).toBe(1)
+  })
+
   it('gives up with code unauthorized when the refreshed token is refused too', async () => {
     const client = clientFor(fake)
     const { tokens } = await connect(fake, client)

@@ -56,6 +56,10 @@ export function answerAccounting(init: {
   if (resource === 'preferences' && method === 'GET') {
     return { status: 200, body: { Preferences: company.preferencesBody(), time: clock().toISOString() } }
   }
+  if (resource === 'companyinfo' && method === 'GET') {
+    if (id !== company.realmId) throw fakeFault(400, '610', 'Object Not Found', `Object Not Found : CompanyInfo ${id} does not exist.`)
+    return { status: 200, body: { CompanyInfo: company.companyInfoBody(), time: clock().toISOString() } }
+  }
   const entity = entityNamed(resource ?? '')
   if (!entity) throw fakeFault(400, '2010', 'Request has invalid or unsupported property', `Unsupported resource: ${resource}`)
   if (method === 'GET' && id) {

@@ -312,8 +312,10 @@ describe('QuickBooks client against a local QuickBooks', () => {
     expect(describeQuickBooks(clientFor(fake))).toBe(`QuickBooks Online (API at ${fake.url}, minor version 75)`)
   })
 
-  it('reads the company preferences, where CustomTxnNumbers says whether our DocNumber is kept', async () => {
+  it('reads the company name and preferences, where CustomTxnNumbers says whether our DocNumber is kept', async () => {
     const { company } = await connect(fake, clientFor(fake))
+    fake.data[fake.realmId].companyName = 'Sparkle Windows LLC'
+    expect(await company.read('CompanyInfo', fake.realmId)).toMatchObject({ CompanyName: 'Sparkle Windows LLC', Id: fake.realmId })
     fake.setPreference('CustomTxnNumbers', false)
     expect((await company.preferences()).SalesFormsPrefs.CustomTxnNumbers).toBe(false)
     fake.setPreference('CustomTxnNumbers', true)

@@ -18,6 +18,7 @@ import { applyStripeEvent } from '../../core/domains/invoices/stripe-events.js'
 import { createAgentToken } from '../../core/auth/agent-tokens.js'
 import { capturingEmail } from '../helpers/email.js'
 import { outputProblems } from '../helpers/output-check.js'
+import { type QuickBooksFixture, quickbooksFixture } from '../helpers/quickbooks.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { b64, JPEG, PNG } from '../domains/documents/files.js'
 
@@ -44,6 +45,7 @@ describe('the output check', () => {
 
 describe.each(engines)('every operation answers in its declared shape (%s)', (engine) => {
   let t: TestDatabase
+  let qb: QuickBooksFixture
   let services: Services
   let owner: Principal
   let agent: Principal
@@ -59,8 +61,11 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
   beforeAll(async () => {
     t = await freshDatabase(engine)
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
-    services = createServices(config, t.db, { email: capturingEmail() })
+    qb = await quickbooksFixture()
+    services = createServices(config, t.db, { email: capturingEmail(), ...qb.services })
     const created = await createTenant(t.db, { name: 'Output Window Cleaning', owner_email: 'owner@output.test' })
+    // A QuickBooks company, so its operations answer rather than say it is not connected.
+    await qb.connect(t.db, created.tenant_id, created.owner_user_id)
     // Invoices are emailed only when they say how to pay.
     await t.db.query(`update tenants set payment_instructions = 'Checks payable to Output Window Cleaning' where id = $1`, [
       created.tenant_id,
@@ -69,7 +74,10 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const token = await t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [created.tenant_id])
     agent = { tenantId: created.tenant_id, actor: { type: 'agent', id: token.rows[0].id } }
   }, SLOW)
-  afterAll(() => t?.dispose())
+  afterAll(async () => {
+    await t?.dispose()
+    await qb?.close()
+  })
 
   /** Checks one successful answer against the schema the operation declares. */
   function check(name: string, schema: z.ZodType, result: unknown): void {

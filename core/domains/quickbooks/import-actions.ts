@@ -30,10 +30,14 @@ export const importQuickBooksCustomers = defineAction({
   output: MAPPED_IMPORT_REPORT,
   async run(ctx, input) {
     const client = ctx.services.quickbooks
-    if (!client) throw new AppError('UNAVAILABLE', 'QuickBooks is off on this server (no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET)')
+    if (!client)
+      throw new AppError('UNAVAILABLE', 'QuickBooks is off on this server (no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET)')
     const conn = await loadConnection(ctx.db)
     if (!conn || conn.status !== 'connected')
-      throw new AppError('CONFLICT', `QuickBooks is not connected${conn?.status_reason ? `: ${conn.status_reason}` : ''}: connect it on /settings/quickbooks first`)
+      throw new AppError(
+        'CONFLICT',
+        `QuickBooks is not connected${conn?.status_reason ? `: ${conn.status_reason}` : ''}: connect it on /settings/quickbooks first`,
+      )
     let customers: QuickBooksCustomer[]
     try {
       customers = await client.company(conn.realm_id, storedTokens(ctx.db, ctx.services)).query<QuickBooksCustomer>('Customer')

@@ -12,7 +12,10 @@ const REFRESH_AHEAD_MS = 10 * 60_000
 /** The secret box, or why QuickBooks cannot keep tokens on this server. */
 export function secretsOf(services: Services): SecretBox {
   if (!services.secrets)
-    throw new AppError('UNAVAILABLE', 'QuickBooks needs CRM_ENCRYPTION_KEY on this server to keep its tokens (make one: openssl rand -base64 32)')
+    throw new AppError(
+      'UNAVAILABLE',
+      'QuickBooks needs CRM_ENCRYPTION_KEY on this server to keep its tokens (make one: openssl rand -base64 32)',
+    )
   return services.secrets
 }
 
@@ -72,9 +75,13 @@ export function storedTokens(tx: Queryable, services: Services): TokenSource {
 }
 
 function renewing(): AppError {
-  return new AppError('UNAVAILABLE', "QuickBooks' access is being renewed by the next sync: ask again in a minute (quickbooks.sync starts one)", {
-    retry_after_seconds: 60,
-  })
+  return new AppError(
+    'UNAVAILABLE',
+    "QuickBooks' access is being renewed by the next sync: ask again in a minute (quickbooks.sync starts one)",
+    {
+      retry_after_seconds: 60,
+    },
+  )
 }
 
 type TokenOutcome = { token: string; expiresAt: number; refused?: undefined } | { refused: Error; token?: undefined; expiresAt?: undefined }

@@ -1,18 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto'
-import type { QuickBooksClient } from '../../../core/clients/quickbooks.js'
+import { randomUUID } from 'node:crypto'
 import { withTenant } from '../../../core/db/tenant.js'
 import type { Queryable } from '../../../core/db/types.js'
-import { saveConnection } from '../../../core/domains/quickbooks/connection.js'
 import { syncCompany } from '../../../core/domains/quickbooks/sync/sync-company.js'
-import { sealTokens } from '../../../core/domains/quickbooks/tokens.js'
 import { performAction } from '../../../core/operations.js'
-import { createSecretBox } from '../../../core/secret-box.js'
-import { REDIRECT } from '../../clients/quickbooks-connect.js'
 import type { TestApp } from '../../helpers/app.js'
-import type { FakeQuickBooks } from '../../helpers/fake-quickbooks.js'
-
-/** A key for the tests' sealed tokens. */
-export const testSecrets = () => createSecretBox(randomBytes(32))
+import type { QuickBooksFixture } from '../../helpers/quickbooks.js'
 
 /** A business of its own, connected to a QuickBooks company of its own in the fake. */
 export interface Business {
@@ -29,17 +21,11 @@ export interface Business {
 }
 
 /** Makes a business in the test database and connects it as the owner would (code exchanged, tokens sealed). */
-export async function connectedBusiness(app: TestApp, fake: FakeQuickBooks, client: QuickBooksClient): Promise<Business> {
+export async function connectedBusiness(app: TestApp, qb: QuickBooksFixture): Promise<Business> {
   const tenant = await app.createTenant(`Windows ${randomUUID().slice(0, 6)}`)
-  const realmId = String(9_130_000_000 + Math.floor(Math.random() * 1_000_000_000))
   const owner = { tenantId: tenant.tenant_id, actor: { type: 'user' as const, id: tenant.owner_user_id, role: 'owner' as const } }
-  const inBusiness = <T>(fn: (tx: Queryable) => Promise<T>) =>
-    withTenant(app.t.db, { tenantId: tenant.tenant_id, actorType: 'system' }, fn)
-  const back = new URL(fake.authorizeCode(realmId, REDIRECT, 'state'))
-  const tokens = await client.exchangeCode(back.searchParams.get('code') ?? '', REDIRECT, new Date())
-  const secrets = app.services.secrets
-  if (!secrets) throw new Error('the test app has no secret box')
-  await inBusiness((tx) => saveConnection(tx, tenant.tenant_id, realmId, sealTokens(secrets, tokens), tenant.owner_user_id))
+  const inBusiness = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(app.t.db, { tenantId: tenant.tenant_id, actorType: 'system' }, fn)
+  const realmId = await qb.connect(app.t.db, tenant.tenant_id, tenant.owner_user_id)
   return {
     tenantId: tenant.tenant_id,
     realmId,

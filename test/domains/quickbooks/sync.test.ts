@@ -1,32 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { QuickBooksClient } from '../../../core/clients/quickbooks.js'
-import { clientFor } from '../../clients/quickbooks-connect.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { type FakeQuickBooks, startFakeQuickBooks } from '../../helpers/fake-quickbooks.js'
-import { connectedBusiness, sentInvoice, syncRow, testSecrets } from './sync-fixtures.js'
+import type { FakeQuickBooks } from '../../helpers/fake-quickbooks.js'
+import { type QuickBooksFixture, quickbooksFixture } from '../../helpers/quickbooks.js'
+import { connectedBusiness, sentInvoice, syncRow } from './sync-fixtures.js'
 
 const WINDOWS = [{ description: 'Window cleaning', unit_price_cents: 12_500, quantity: 2 }]
 
 describe.each(engines)('QuickBooks sync (%s)', (engine) => {
+  let qb: QuickBooksFixture
   let fake: FakeQuickBooks
   let client: QuickBooksClient
   let app: TestApp
 
   beforeAll(async () => {
-    fake = await startFakeQuickBooks()
-    client = clientFor(fake)
-    app = await startTestApp(engine, { quickbooks: client, secrets: testSecrets() })
+    qb = await quickbooksFixture()
+    fake = qb.fake
+    client = qb.client
+    app = await startTestApp(engine, qb.services)
   })
   afterAll(async () => {
     await app?.close()
-    await fake?.close()
+    await qb?.close()
   })
 
   it('sends customers, items, invoices and payments once; a second sync creates nothing', async () => {
-    const b = await connectedBusiness(app, fake, client)
+    const b = await connectedBusiness(app, qb)
     fake.setPreference('CustomTxnNumbers', true, b.realmId)
-    await b.sql("update tenants set default_tax_rate_bp = 825 where id = app_tenant()")
+    await b.sql('update tenants set default_tax_rate_bp = 825 where id = app_tenant()')
     const service = await b.act('service', 'create', { name: 'Screen: cleaning', pricing: 'fixed', price_cents: 4_000 })
     const jane = await sentInvoice(b, { display_name: 'Jane Smith', email: 'jane@example.com', phones: [{ value: '(256) 555-0142' }] }, [
       ...WINDOWS,
@@ -69,7 +71,7 @@ describe.each(engines)('QuickBooks sync (%s)', (engine) => {
   })
 
   it('matches a QuickBooks customer by email, then by DisplayName, before creating one', async () => {
-    const b = await connectedBusiness(app, fake, client)
+    const b = await connectedBusiness(app, qb)
     const byEmail = await b.act('contact', 'create', { display_name: 'Robert Jones', email: 'bob@example.com' })
     const byName = await b.act('contact', 'create', { display_name: 'Acme Property Management' })
     await sentInvoice(b, byEmail.id, WINDOWS)
@@ -89,7 +91,7 @@ describe.each(engines)('QuickBooks sync (%s)', (engine) => {
   })
 
   it('makes a DisplayName a vendor or employee holds unique, says so, and goes on with the batch', async () => {
-    const b = await connectedBusiness(app, fake, client)
+    const b = await connectedBusiness(app, qb)
     fake.addVendor('Pat Green', b.realmId)
     fake.addEmployee('Pat Green (2)', b.realmId)
     const pat = await sentInvoice(b, { display_name: 'Pat Green', email: 'pat@example.com' }, WINDOWS)
@@ -99,13 +101,18 @@ describe.each(engines)('QuickBooks sync (%s)', (engine) => {
     const row = await syncRow(b, 'customer', pat.contactId)
     expect(row).toMatchObject({ state: 'synced' })
     expect(row?.note).toContain('"Pat Green (3)"')
-    expect(fake.records('Customer', b.realmId).map((c) => c.DisplayName).sort()).toEqual(['Lee Brown', 'Pat Green (3)'])
+    expect(
+      fake
+        .records('Customer', b.realmId)
+        .map((c) => c.DisplayName)
+        .sort(),
+    ).toEqual(['Lee Brown', 'Pat Green (3)'])
     expect((await syncRow(b, 'invoice', other.invoiceId))?.state).toBe('synced')
     expect((await syncRow(b, 'invoice', pat.invoiceId))?.state).toBe('synced')
   })
 
   it('sends a change with the SyncToken it holds, and re-reads a stale one once', async () => {
-    const b = await connectedBusiness(app, fake, client)
+    const b = await connectedBusiness(app, qb)
     const jane = await sentInvoice(b, { display_name: 'Jane Change', email: 'old@example.com' }, WINDOWS)
     await b.sync()
     const [remote] = fake.records('Customer', b.realmId)
@@ -124,8 +131,8 @@ describe.each(engines)('QuickBooks sync (%s)', (engine) => {
   })
 
   it('voids in QuickBooks an invoice voided here, and reports totals that disagree instead of rounding them away', async () => {
-    const b = await connectedBusiness(app, fake, client)
-    await b.sql("update tenants set default_tax_rate_bp = 825 where id = app_tenant()")
+    const b = await connectedBusiness(app, qb)
+    await b.sql('update tenants set default_tax_rate_bp = 825 where id = app_tenant()')
     const voided = await sentInvoice(b, { display_name: 'Void Me' }, WINDOWS)
     await b.sync()
     await b.act('invoice', 'void', { invoice_id: voided.invoiceId, reason: 'billed twice' })
@@ -148,8 +155,8 @@ describe.each(engines)('QuickBooks sync (%s)', (engine) => {
     expect((await b.sync()).invoices).toMatchObject({ created: 0, updated: 0, disagreed: 0 })
   })
 
-  it("records a payment the bookkeeper entered in QuickBooks once, so the invoice is not shown as owed", async () => {
-    const b = await connectedBusiness(app, fake, client)
+  it('records a payment the bookkeeper entered in QuickBooks once, so the invoice is not shown as owed', async () => {
+    const b = await connectedBusiness(app, qb)
     const jane = await sentInvoice(b, { display_name: 'Jane Pays' }, WINDOWS)
     await b.sync()
     const [remote] = fake.records('Invoice', b.realmId)
@@ -170,7 +177,7 @@ describe.each(engines)('QuickBooks sync (%s)', (engine) => {
   })
 
   it('never creates a second record after a crash between the QuickBooks write and our commit', async () => {
-    const b = await connectedBusiness(app, fake, client)
+    const b = await connectedBusiness(app, qb)
     const jane = await sentInvoice(b, { display_name: 'Jane Crash', email: 'crash@example.com' }, WINDOWS)
     // The process dies right after QuickBooks made the customer and the invoice: their answers never reach our database.
     const real = app.services.quickbooks as QuickBooksClient
@@ -227,7 +234,7 @@ describe.each(engines)('QuickBooks sync (%s)', (engine) => {
   })
 
   it('refreshes a token that expires mid-batch, and stops for the owner when Intuit refuses the refresh', async () => {
-    const b = await connectedBusiness(app, fake, client)
+    const b = await connectedBusiness(app, qb)
     for (let i = 0; i < 4; i++) await sentInvoice(b, { display_name: `Mid Batch ${i}` }, WINDOWS)
     const [before] = await b.sql('select refresh_token from quickbooks_connections')
     fake.expireAccessTokens()

@@ -1,31 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { QuickBooksClient } from '../../../core/clients/quickbooks.js'
 import { syncQuickBooks } from '../../../core/jobs/quickbooks.js'
-import { clientFor } from '../../clients/quickbooks-connect.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { type FakeQuickBooks, startFakeQuickBooks } from '../../helpers/fake-quickbooks.js'
-import { connectedBusiness, sentInvoice, syncRow, testSecrets } from './sync-fixtures.js'
+import type { FakeQuickBooks } from '../../helpers/fake-quickbooks.js'
+import { type QuickBooksFixture, quickbooksFixture } from '../../helpers/quickbooks.js'
+import { connectedBusiness, sentInvoice, syncRow } from './sync-fixtures.js'
 
 const WINDOWS = [{ description: 'Window cleaning', unit_price_cents: 9_000 }]
 
 describe.each(engines)('QuickBooks in the worker, and the one-time import (%s)', (engine) => {
+  let qb: QuickBooksFixture
   let fake: FakeQuickBooks
   let client: QuickBooksClient
   let app: TestApp
 
   beforeAll(async () => {
-    fake = await startFakeQuickBooks()
-    client = clientFor(fake)
-    app = await startTestApp(engine, { quickbooks: client, secrets: testSecrets() })
+    qb = await quickbooksFixture()
+    fake = qb.fake
+    client = qb.client
+    app = await startTestApp(engine, qb.services)
   })
   afterAll(async () => {
     await app?.close()
-    await fake?.close()
+    await qb?.close()
   })
 
   it('syncs a company once when two workers pass at the same moment, then only when due or asked', async () => {
-    const b = await connectedBusiness(app, fake, client)
+    const b = await connectedBusiness(app, qb)
     await sentInvoice(b, { display_name: 'Two Workers' }, WINDOWS)
     const [first, second] = await Promise.all([syncQuickBooks(app.services), syncQuickBooks(app.services)])
     const mine = [...first.synced, ...second.synced].filter((s) => s.tenant_id === b.tenantId)
@@ -43,7 +45,7 @@ describe.each(engines)('QuickBooks in the worker, and the one-time import (%s)',
   })
 
   it('keeps the words of a sync QuickBooks failed as a whole, and waits before trying again', async () => {
-    const b = await connectedBusiness(app, fake, client)
+    const b = await connectedBusiness(app, qb)
     await sentInvoice(b, { display_name: 'Server Down' }, WINDOWS)
     // Every other company is synced first, so the failures below meet this one.
     await syncQuickBooks(app.services)
@@ -60,12 +62,17 @@ describe.each(engines)('QuickBooks in the worker, and the one-time import (%s)',
     await b.sql('update quickbooks_connections set sync_requested_at = now()')
     const resumed = await syncQuickBooks(app.services)
     expect(resumed.synced.map((s) => s.tenant_id)).toContain(b.tenantId)
-    expect(fake.records('Customer', b.realmId).map((c) => c.DisplayName).sort()).toEqual(['Server Down', 'Server Still Down'])
+    expect(
+      fake
+        .records('Customer', b.realmId)
+        .map((c) => c.DisplayName)
+        .sort(),
+    ).toEqual(['Server Down', 'Server Still Down'])
     expect(fake.records('Invoice', b.realmId)).toHaveLength(2)
   })
 
   it('imports the QuickBooks customers through the import path: a dry run first, matched before created, never twice', async () => {
-    const b = await connectedBusiness(app, fake, client)
+    const b = await connectedBusiness(app, qb)
     const here = await b.act('contact', 'create', { display_name: 'Already Here', email: 'here@example.com' })
     const company = fake.data[b.realmId]
     company.create('Customer', { DisplayName: 'Already Here Inc', PrimaryEmailAddr: { Address: 'here@example.com' } })
@@ -88,7 +95,9 @@ describe.each(engines)('QuickBooks in the worker, and the one-time import (%s)',
     const done = await b.act('quickbooks', 'import_customers', { dry_run: false })
     expect(done.rows.map((r: any) => r.outcome)).toEqual(['matched', 'created', 'created'])
     const maria = (await b.sql("select id from contacts where display_name = 'Maria Lopez'"))[0]
-    expect(await b.sql('select line1, city from addresses where contact_id = $1', [maria.id])).toEqual([{ line1: '4 Elm Rd', city: 'Madison' }])
+    expect(await b.sql('select line1, city from addresses where contact_id = $1', [maria.id])).toEqual([
+      { line1: '4 Elm Rd', city: 'Madison' },
+    ])
     expect(await syncRow(b, 'customer', here.id)).toMatchObject({ state: 'synced', remote_id: '1' })
 
     const again = await b.act('quickbooks', 'import_customers', { dry_run: false })
@@ -101,7 +110,7 @@ describe.each(engines)('QuickBooks in the worker, and the one-time import (%s)',
   })
 
   it("queues an agent's import for the owner", async () => {
-    const b = await connectedBusiness(app, fake, client)
+    const b = await connectedBusiness(app, qb)
     const r = await app.action(
       'quickbooks',
       'import_customers',

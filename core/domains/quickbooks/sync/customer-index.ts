@@ -47,8 +47,7 @@ export async function customerIndex(run: SyncRun): Promise<CustomerIndex> {
   for (const c of remote) add(c)
   const free = (c: RemoteCustomer | undefined) => (c && !linked.has(String(c.Id)) ? c : null)
   return {
-    match: (email, displayName) =>
-      (email ? free(byEmail.get(email.toLowerCase())) : null) ?? free(byName.get(displayName.toLowerCase())),
+    match: (email, displayName) => (email ? free(byEmail.get(email.toLowerCase())) : null) ?? free(byName.get(displayName.toLowerCase())),
     claim: (remoteId) => linked.add(remoteId),
     add: (c) => {
       add(c)

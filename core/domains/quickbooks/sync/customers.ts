@@ -58,9 +58,7 @@ export async function pushCustomers(run: SyncRun, only: string[] | null = null):
   let after = '00000000-0000-0000-0000-000000000000'
   let index: CustomerIndex | null = null
   for (;;) {
-    const batch = (
-      await run.inBusiness((tx) => tx.query<PendingCustomer>(PENDING_CUSTOMERS_SQL, [after, BATCH, only]))
-    ).rows
+    const batch = (await run.inBusiness((tx) => tx.query<PendingCustomer>(PENDING_CUSTOMERS_SQL, [after, BATCH, only]))).rows
     if (!batch.length) return
     after = batch[batch.length - 1].id
     if (!index && batch.some((c) => !c.remote_id)) index = await customerIndex(run)

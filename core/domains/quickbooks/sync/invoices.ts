@@ -72,7 +72,10 @@ export async function pushInvoices(run: SyncRun): Promise<void> {
 }
 
 /** The QuickBooks customer of each invoice's contact, sent first when it is not there yet; failed ones are absent. */
-async function customersOf(run: SyncRun, batch: PendingInvoice[]): Promise<Map<string, { remote_id: string | null; error: string | null }>> {
+async function customersOf(
+  run: SyncRun,
+  batch: PendingInvoice[],
+): Promise<Map<string, { remote_id: string | null; error: string | null }>> {
   const contactIds = [...new Set(batch.map((i) => i.contact_id))]
   let rows = await run.inBusiness((tx) => syncRecordsOf(tx, 'customer', contactIds))
   const unsent = contactIds.filter((id) => !rows.get(id)?.remote_id && rows.get(id)?.state !== 'failed')

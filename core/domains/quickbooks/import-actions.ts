@@ -33,7 +33,7 @@ export const importQuickBooksCustomers = defineAction({
     if (!client)
       throw new AppError('UNAVAILABLE', 'QuickBooks is off on this server (no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET)')
     const conn = await loadConnection(ctx.db)
-    if (!conn || conn.status !== 'connected')
+    if (conn?.status !== 'connected')
       throw new AppError(
         'CONFLICT',
         `QuickBooks is not connected${conn?.status_reason ? `: ${conn.status_reason}` : ''}: connect it on /settings/quickbooks first`,

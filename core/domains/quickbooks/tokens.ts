@@ -61,7 +61,7 @@ export function companyTokens(services: Services, tenantId: string): TokenSource
 export function storedTokens(tx: Queryable, services: Services): TokenSource {
   const read = async () => {
     const conn = await loadConnection(tx)
-    if (!conn || conn.status !== 'connected' || !conn.access_token)
+    if (conn?.status !== 'connected' || !conn.access_token)
       throw new AppError('CONFLICT', `QuickBooks is not connected${conn?.status_reason ? `: ${conn.status_reason}` : ''}`)
     if ((conn.access_expires_at?.getTime() ?? 0) <= services.now().getTime()) throw renewing()
     return secretsOf(services).open(conn.access_token)
@@ -92,7 +92,7 @@ async function freshToken(tx: Queryable, services: Services, refusedToken: strin
   const client = services.quickbooks
   if (!client) throw new AppError('UNAVAILABLE', 'QuickBooks is off on this server (no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET)')
   const conn = await loadConnection(tx, true)
-  if (!conn || conn.status !== 'connected' || !conn.access_token || !conn.refresh_token)
+  if (conn?.status !== 'connected' || !conn.access_token || !conn.refresh_token)
     throw new AppError('CONFLICT', `QuickBooks is not connected${conn?.status_reason ? `: ${conn.status_reason}` : ''}`)
   const now = services.now()
   const stored = box.open(conn.access_token)

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { QuickBooksClient } from '../../../core/clients/quickbooks.js'
 import { syncQuickBooks } from '../../../core/jobs/quickbooks.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
@@ -12,13 +11,11 @@ const WINDOWS = [{ description: 'Window cleaning', unit_price_cents: 9_000 }]
 describe.each(engines)('QuickBooks in the worker, and the one-time import (%s)', (engine) => {
   let qb: QuickBooksFixture
   let fake: FakeQuickBooks
-  let client: QuickBooksClient
   let app: TestApp
 
   beforeAll(async () => {
     qb = await quickbooksFixture()
     fake = qb.fake
-    client = qb.client
     app = await startTestApp(engine, qb.services)
   })
   afterAll(async () => {

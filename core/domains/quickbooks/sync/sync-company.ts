@@ -25,7 +25,7 @@ export async function syncCompany(services: Services, tenantId: string, holder: 
   const startedAt = services.now()
   const inBusiness = businessTransactions(services, tenantId, `quickbooks-sync-${startedAt.toISOString()}`)
   const connection = await inBusiness((tx) => loadConnection(tx))
-  if (!connection || connection.status !== 'connected') throw new AppError('CONFLICT', 'QuickBooks is not connected')
+  if (connection?.status !== 'connected') throw new AppError('CONFLICT', 'QuickBooks is not connected')
   const run: SyncRun = {
     services,
     tenantId,

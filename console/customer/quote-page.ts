@@ -10,6 +10,7 @@ import { html, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
 import { sendPage } from '../send-page.js'
 import { formatMoney } from '../../core/money.js'
+import { field } from '../form-kit.js'
 
 /** What each link asks and the button that answers. */
 const ASK: Record<QuoteAnswer, { title: string; button: string; note: string }> = {
@@ -61,8 +62,8 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
     )
   })
   router.post('/quote/:token', async (req, res) => {
-    const answer = typeof req.body?.answer === 'string' ? req.body.answer : ''
-    const note = typeof req.body?.note === 'string' ? req.body.note : ''
+    const answer = field(req.body, 'answer')
+    const note = field(req.body, 'note')
     const view = await answerQuoteLink(services, req.params.token, answer, note, stateOf(res).requestId)
     if (view.problem === 'unknown') guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view)

@@ -13,6 +13,7 @@ import { stateOf } from '../../core/http/request-state.js'
 import { html, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
 import { sendPage } from '../send-page.js'
+import { field } from '../form-kit.js'
 
 /** What each link asks and the button that answers. */
 const ASK: Record<CustomerAnswer, { title: string; button: string; note?: string }> = {
@@ -71,8 +72,8 @@ export function respondRoutes(services: Services, guesses: LinkGuesses): Router 
     )
   })
   router.post('/respond/:token', async (req, res) => {
-    const answer = typeof req.body?.answer === 'string' ? req.body.answer : ''
-    const note = typeof req.body?.note === 'string' ? req.body.note : ''
+    const answer = field(req.body, 'answer')
+    const note = field(req.body, 'note')
     const view = await answerResponseLink(services, req.params.token, answer, note, stateOf(res).requestId)
     if (view.problem === 'unknown') guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view)

@@ -8,6 +8,7 @@ import { uploadFromForm } from '../document-upload.js'
 import { html, type SafeHtml } from '../html.js'
 import { documentList } from '../owner/documents/document-views.js'
 import { callerOf, onceOf, pageRoute, postForm, sendWorkPage, type PageCall } from './context.js'
+import { field } from '../form-kit.js'
 
 /** Where a photo's form may return to: the visit's page or a step of its close-out. */
 const BACK = /^\/tickets\/[0-9a-f-]{36}(\/closeout\/[a-z]+)?$/
@@ -22,7 +23,7 @@ export function mountPhotos(router: Router, services: Services): void {
     '/tickets/:id/photos',
     pageRoute(services, async (call) => {
       const id = String(call.req.params.id)
-      const asked = typeof call.req.body?.back === 'string' ? call.req.body.back : ''
+      const asked = field(call.req.body, 'back')
       const back = BACK.test(asked) && asked.startsWith(`/tickets/${id}`) ? asked : `/tickets/${id}`
       try {
         await uploadFromForm(callerOf(call), { field: 'ticket_id', id }, call.req.body, {

@@ -20,6 +20,7 @@ import { CHANGEABLE, visitChangeSection, type VisitChangeState } from '../owner/
 import { customFieldsForm, customValues, fieldsFor } from '../owner/custom-fields/custom-field-views.js'
 import { formatMoney } from '../../core/money.js'
 import { paidElsewhereName } from '../../core/domains/tickets/model.js'
+import { field } from '../form-kit.js'
 
 const OPEN = ['scheduled', 'confirmed', 'in_progress']
 const PAGE_SCRIPT = trustedHtml(OFFLINE_PAGE_SCRIPT)
@@ -52,7 +53,7 @@ export function mountTicket(router: Router, services: Services): void {
         const id = String(call.req.params.id)
         await ticketFor(call, id)
         try {
-          const at = typeof call.req.body?.at === 'string' && call.req.body.at ? call.req.body.at : undefined
+          const at = field(call.req.body, 'at') || undefined
           await callAction(
             callerOf(call),
             which === 'clock_in' ? clockIn : clockOut,

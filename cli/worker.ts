@@ -24,7 +24,12 @@ export const workerCommand: Command = {
     const config = loadConfig()
     const counts = await withDatabase('worker', async (db) => {
       const services = createServices(config, db)
-      if (values.drain) return runJobsOnce(services, options)
+      if (values.drain) {
+        const pass = await runJobsOnce(services, options)
+        // A QuickBooks sync runs beside the other jobs; a drain waits for it before the database closes.
+        await services.background.settled()
+        return pass
+      }
       // A long-running process: its log lines are how the operator sees it work.
       if (!values.json) setLogLevel(config.logLevel)
       log('info', 'worker started: sending due emails until stopped (Ctrl-C)', { email: services.email.describe() })

@@ -1,0 +1,2 @@
+/** The QuickBooks Online API minor version every accounting request names; pinned here and nowhere else. */
+export const QUICKBOOKS_MINOR_VERSION = 75

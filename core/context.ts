@@ -6,7 +6,9 @@ import type { DocumentStore } from './documents/store.js'
 import type { EmailClient } from './clients/email.js'
 import type { LlmClient } from './clients/llm.js'
 import type { PaymentsClient } from './clients/payments.js'
+import type { QuickBooksClient } from './clients/quickbooks.js'
 import type { Registry } from './registry.js'
+import type { SecretBox } from './secret-box.js'
 
 /** Who is acting: a person signed in, an agent holding a token, or the system itself. */
 export type Actor =
@@ -37,6 +39,10 @@ export interface Services {
   llm: LlmClient | null
   /** Online payments (Stripe Checkout); null when no STRIPE_SECRET_KEY is set. */
   payments: PaymentsClient | null
+  /** QuickBooks Online; null when no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET are set. */
+  quickbooks: QuickBooksClient | null
+  /** Seals stored secrets (a connected company's tokens); null when no CRM_ENCRYPTION_KEY is set. */
+  secrets: SecretBox | null
   /** Where the bytes of documents are kept. */
   documents: DocumentStore
   /** The current time; tests may fix it. */

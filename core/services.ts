@@ -3,12 +3,14 @@ import type { ConsentGate } from './authorize.js'
 import { emailClientFromConfig } from './clients/email.js'
 import { llmClientFromEnv } from './clients/llm.js'
 import { paymentsClientFromEnv } from './clients/payments.js'
+import { quickbooksClientFromEnv } from './clients/quickbooks.js'
 import type { Config } from './config.js'
 import type { Services } from './context.js'
 import type { Database } from './db/types.js'
 import { documentStoreFor } from './documents/choose-store.js'
 import { DOMAIN_MODULES } from './domains/index.js'
 import { createRegistry, type Registry } from './registry.js'
+import { secretBoxFromEnv } from './secret-box.js'
 
 /** What plugs into core from outside it: the owner's consent for agents' calls. */
 export interface Plugins {
@@ -30,6 +32,8 @@ export function assembleServices(config: Config, db: Database, plugins: Plugins,
     email: emailClientFromConfig(config, db),
     llm: llmClientFromEnv(process.env),
     payments: paymentsClientFromEnv(process.env),
+    quickbooks: quickbooksClientFromEnv(process.env),
+    secrets: secretBoxFromEnv(process.env),
     documents: documentStoreFor(config, db),
     now: () => new Date(),
     background: backgroundWork(),

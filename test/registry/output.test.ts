@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { entityOfField } from '../../core/access.js'
@@ -20,6 +20,10 @@ import { capturingEmail } from '../helpers/email.js'
 import { outputProblems } from '../helpers/output-check.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { b64, JPEG, PNG } from '../domains/documents/files.js'
+import { quickbooksClientFromEnv } from '../../core/clients/quickbooks.js'
+import { createSecretBox } from '../../core/secret-box.js'
+import { finishConnect } from '../../core/domains/quickbooks/connect.js'
+import { startFakeQuickBooks, type FakeQuickBooks } from '../helpers/fake-quickbooks.js'
 
 // Generated from the registry: every action's result and every data type's records, including ones added later, match the declared schemas.
 
@@ -47,6 +51,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
   let services: Services
   let owner: Principal
   let agent: Principal
+  let quickbooks: FakeQuickBooks
   const request = () => ({ requestId: randomUUID() })
   const problems: string[] = []
   const checked = new Set<string>()
@@ -59,7 +64,12 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
   beforeAll(async () => {
     t = await freshDatabase(engine)
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
-    services = createServices(config, t.db, { email: capturingEmail() })
+    quickbooks = await startFakeQuickBooks()
+    services = createServices(config, t.db, {
+      email: capturingEmail(),
+      quickbooks: quickbooksClientFromEnv(quickbooks.env),
+      secrets: createSecretBox(randomBytes(32)),
+    })
     const created = await createTenant(t.db, { name: 'Output Window Cleaning', owner_email: 'owner@output.test' })
     // Invoices are emailed only when they say how to pay.
     await t.db.query(`update tenants set payment_instructions = 'Checks payable to Output Window Cleaning' where id = $1`, [
@@ -69,7 +79,10 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const token = await t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [created.tenant_id])
     agent = { tenantId: created.tenant_id, actor: { type: 'agent', id: token.rows[0].id } }
   }, SLOW)
-  afterAll(() => t?.dispose())
+  afterAll(async () => {
+    await quickbooks?.close()
+    await t?.dispose()
+  })
 
   /** Checks one successful answer against the schema the operation declares. */
   function check(name: string, schema: z.ZodType, result: unknown): void {
@@ -369,6 +382,14 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       },
       randomUUID(),
     )
+    // QuickBooks: connected at the local fake as the owner would (Intuit's page, then back to the callback), then the rest.
+    const started = await run('quickbooks.connect', { reason: why })
+    const state = new URL(started.authorize_url).searchParams.get('state') as string
+    const back = new URL(quickbooks.authorizeCode(quickbooks.realmId, started.redirect_uri, state)).searchParams
+    await finishConnect(services, owner, { state, code: back.get('code') ?? '', realmId: back.get('realmId') ?? '' }, randomUUID())
+    await run('quickbooks.sync', { reason: why })
+    await run('quickbooks.retry', { kind: 'customer', record_id: ids.contact })
+    await run('quickbooks.disconnect', { reason: why })
   }
 
   it(

@@ -201,10 +201,10 @@ are set, so an invoice would not tell your customers how to pay you. Invoices ar
 export function quickbooksSection(attention: QuickBooksAttention | null): SafeHtml | '' {
   if (!attention) return ''
   const failed = attention.failedCount
-  return html`<h2>QuickBooks needs you</h2>${attention.problems.map((p) => html`<p class="warn">${p}.</p>`)}${
+  return html`<h2>QuickBooks needs you</h2>${attention.problems.map((p) => html`<p class="warn wrap">${p}.</p>`)}${
     failed
       ? html`<p>${String(failed)} record${failed === 1 ? '' : 's'} QuickBooks refused:</p><ul class="home">${attention.failed.map(
-          (r) => html`<li>${recordLink(r)}: ${r.error ?? 'no reason given'}</li>`,
+          (r) => html`<li class="wrap">${recordLink(r)}: ${r.error ?? 'no reason given'}</li>`,
         )}</ul>`
       : ''
   }

@@ -116,7 +116,7 @@ async function showPage(call: PageCall, opts: { ok?: string; error?: string; sta
     callQuery(caller, quickbooksSyncQuery, { params: { state: 'failed' }, limit: LISTED }),
     callQuery(caller, quickbooksSyncQuery, { params: { state: 'pending' }, limit: LISTED }),
   ])
-  const body = html`<p>${statusSentence(connection, timezone)}</p>
+  const body = html`<p class="wrap">${statusSentence(connection, timezone)}</p>
 ${syncFacts(connection, timezone)}${buttons(connection, session.csrfToken)}
 ${failedSection(connection, failed.items, session.csrfToken)}${pendingSection(connection, pending.items)}
 <h2>What goes to QuickBooks</h2>
@@ -136,7 +136,7 @@ function syncFacts(c: Connection, tz: string): SafeHtml | '' {
     c.doc_numbers_kept === false
       ? ' QuickBooks numbers invoices itself (its custom transaction numbers setting is off), so your invoice numbers are not kept there.'
       : ''
-  }</p>${c.last_sync_error ? html`<p class="warn">The last sync failed: ${c.last_sync_error}</p>` : ''}`
+  }</p>${c.last_sync_error ? html`<p class="warn wrap">The last sync failed: ${c.last_sync_error}</p>` : ''}`
 }
 
 /** Connect (again), or Sync now and Disconnect; or why this server cannot connect. */
@@ -145,7 +145,7 @@ function buttons(c: Connection, csrf: string): SafeHtml {
     c.configured
       ? html`<form method="get" action="${PAGE}/connect"><button>${words}</button></form>
 <p class="note">You sign in at Intuit and choose the company; Intuit then sends you back here.</p>`
-      : html`<p class="warn">This server cannot connect QuickBooks yet. ${c.off_reason ?? ''}</p>`
+      : html`<p class="warn wrap">This server cannot connect QuickBooks yet. ${c.off_reason ?? ''}</p>`
   if (c.status !== 'connected') return connect(c.status === 'never_connected' ? 'Connect QuickBooks' : 'Connect QuickBooks again')
   return html`<div class="row">${form(`${PAGE}/sync`, csrf, html`<button class="second">Sync now</button>`)}${form(
     `${PAGE}/disconnect`,
@@ -170,7 +170,7 @@ function pendingSection(c: Connection, rows: SyncRow[]): SafeHtml | '' {
   const when = c.status === 'connected' ? 'at the next sync' : 'once QuickBooks is connected again'
   const more = c.records.pending - rows.length
   return html`<h2>Pending: ${String(c.records.pending)}</h2>
-<p class="note">These are sent ${when}.</p><ul>${rows.map((r) => html`<li>${recordLink(r)}${r.note ? html` <span class="muted">${r.note}</span>` : ''}</li>`)}</ul>${
+<p class="note">These are sent ${when}.</p><ul>${rows.map((r) => html`<li class="wrap">${recordLink(r)}${r.note ? html` <span class="muted">${r.note}</span>` : ''}</li>`)}</ul>${
     more > 0 ? html`<p class="muted">and ${String(more)} more.</p>` : ''
   }`
 }

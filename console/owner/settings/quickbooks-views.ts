@@ -50,12 +50,12 @@ export function recordStateLine(c: Connection, row: SyncRow | null, csrf: string
       : html`<p class="muted">QuickBooks: not sent (<a href="/settings/quickbooks">QuickBooks is not connected</a>).</p>`
   }
   if (row.state === 'synced') {
-    return html`<p class="muted">QuickBooks: synced${row.quickbooks_id ? ` (QuickBooks id ${row.quickbooks_id})` : ''}.${row.note ? ` ${row.note}` : ''}</p>`
+    return html`<p class="muted wrap">QuickBooks: synced${row.quickbooks_id ? ` (QuickBooks id ${row.quickbooks_id})` : ''}.${row.note ? ` ${row.note}` : ''}</p>`
   }
   if (row.state === 'pending') {
     return html`<p class="muted">QuickBooks: pending, sent at the next sync${c.status === 'connected' ? '' : html` once <a href="/settings/quickbooks">QuickBooks is connected again</a>`}.</p>`
   }
-  return html`<div class="warn"><p>QuickBooks: <span class="err">failed</span>. QuickBooks said: ${row.error ?? 'no reason given'}</p>${retryForm(row, csrf, back)}</div>`
+  return html`<div class="warn wrap"><p>QuickBooks: <span class="err">failed</span>. QuickBooks said: ${row.error ?? 'no reason given'}</p>${retryForm(row, csrf, back)}</div>`
 }
 
 /** The Retry button of one failed record; back is the page to return to. */

@@ -82,6 +82,11 @@ export async function finishConnect(
       issues: [{ field: answer.code ? 'realmId' : 'code', message: 'is required' }],
     })
   }
+  if (!/^[0-9A-Za-z]{1,64}$/.test(answer.realmId)) {
+    throw new AppError('VALIDATION_ERROR', 'Intuit sent back a realmId that is not a QuickBooks company id', {
+      issues: [{ field: 'realmId', message: 'expected 1 to 64 letters or digits' }],
+    })
+  }
   let tokens: Awaited<ReturnType<typeof client.exchangeCode>>
   try {
     tokens = await client.exchangeCode(answer.code, callbackUrl(services), now)

@@ -21,6 +21,8 @@ export class FakeCompany {
   /** Deleted transactions, as change data capture reports them. */
   readonly deleted: Record<string, Map<string, Rec>> = Object.fromEntries(ENTITIES.map((e) => [e, new Map()]))
   readonly preferences = { CustomTxnNumbers: false }
+  /** The company's name, as GET companyinfo/{realm} gives it. */
+  companyName = 'Sandbox Company_US_1'
   nextDocNumber = 1001
   private readonly voided = new Set<string>()
   private readonly nextIds: Record<string, number> = Object.fromEntries(ENTITIES.map((e) => [e, 1]))
@@ -28,9 +30,13 @@ export class FakeCompany {
   constructor(
     readonly realmId: string,
     readonly now: () => Date,
-    private readonly onCreate: (entity: string) => void,
+    private onCreate: (entity: string) => void,
   ) {
+    const counted = this.onCreate
+    // The income account every company starts with is not counted as created.
+    this.onCreate = () => {}
     this.create('Account', { Name: 'Services', AccountType: 'Income', AccountSubType: 'ServiceFeeIncome' })
+    this.onCreate = counted
   }
 
   records(entity: string): Rec[] {
@@ -159,6 +165,21 @@ export class FakeCompany {
       sparse: false,
       Id: '1',
       SyncToken: '0',
+      MetaData: { CreateTime: '2026-01-01T00:00:00.000Z', LastUpdatedTime: this.now().toISOString() },
+    }
+  }
+
+  /** The CompanyInfo as GET companyinfo/{realm} answers it. */
+  companyInfoBody(): Rec {
+    return {
+      CompanyName: this.companyName,
+      LegalName: this.companyName,
+      Country: 'US',
+      CompanyAddr: { Line1: '123 Sierra Way', City: 'San Pablo', CountrySubDivisionCode: 'CA', PostalCode: '87999' },
+      domain: 'QBO',
+      sparse: false,
+      Id: this.realmId,
+      SyncToken: '1',
       MetaData: { CreateTime: '2026-01-01T00:00:00.000Z', LastUpdatedTime: this.now().toISOString() },
     }
   }

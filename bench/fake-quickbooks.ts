@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { FakeCompany, entityNamed, type Rec } from './fake-quickbooks-company.js'
-import { authenticationFault, defaultFailure, FakeFault, fakeFault, throttleBody } from './fake-quickbooks-faults.js'
+import { FakeCompany, type Rec } from './fake-quickbooks-company.js'
+import { authenticationFault, defaultFailure, FakeFault, throttleBody } from './fake-quickbooks-faults.js'
 import { createFakeOAuth, type FakeOAuth } from './fake-quickbooks-oauth.js'
-import { parseQuery } from './fake-quickbooks-query.js'
+import { answerAccounting, parseBody, readBody } from './fake-quickbooks-routes.js'
 
 /** One request the fake received. */
 export interface FakeQuickBooksRequest {
@@ -46,6 +46,15 @@ export interface FakeQuickBooks {
   addEmployee(name: string, realmId?: string): Rec
   /** A payment entered in QuickBooks by the bookkeeper, applied to one invoice. */
   bookkeeperPayment(invoiceId: string, amountDecimal: number, realmId?: string): Rec
+  /**
+   * A webhook delivery as Intuit sends it: the JSON body and its `intuit-signature` header (base64 HMAC-SHA256 of the
+   * body with the app's verifier token). Post it to the product's webhook address yourself.
+   */
+  webhook(
+    verifier: string,
+    entities: Array<{ name: string; id: string; operation?: string }>,
+    realmId?: string,
+  ): { body: string; signature: string }
   /** The records of one entity of a company (the default one unless named). */
   records(entity: string, realmId?: string): Rec[]
   close(): Promise<void>
@@ -114,67 +123,7 @@ export async function startFakeQuickBooks(options: FakeQuickBooksOptions = {}): 
     oauth.checkBearer(req.headers.authorization, realmId)
     const company = data[realmId]
     if (!company) throw authenticationFault('Unknown company')
-    const [resource, id] = rest
-    const query = Object.fromEntries(url.searchParams)
-    if (resource === 'query') {
-      const text = req.method === 'POST' && typeof body === 'string' ? body : query.query
-      if (!text) throw fakeFault(400, '4000', 'Error parsing query', 'QueryParserError: no query given')
-      return { status: 200, body: { QueryResponse: company.query(parseQuery(text)), time: clock().toISOString() } }
-    }
-    if (resource === 'cdc' && req.method === 'GET') {
-      const entities = (query.entities ?? '').split(',').filter(Boolean)
-      const unknown = entities.find((e) => !entityNamed(e))
-      if (!entities.length || unknown) {
-        throw fakeFault(
-          400,
-          '2010',
-          'Request has invalid or unsupported property',
-          `Property Name:entities specified is unsupported or invalid: ${unknown ?? ''}`,
-        )
-      }
-      const since = Date.parse(query.changedSince ?? '')
-      if (!Number.isFinite(since))
-        throw fakeFault(
-          400,
-          '2020',
-          'Required param missing, need to supply the required value for the API',
-          'Required parameter changedSince is missing in the request',
-        )
-      const responses = company.changedSince(
-        entities.map((e) => entityNamed(e) as string),
-        new Date(since),
-      )
-      return { status: 200, body: { CDCResponse: [{ QueryResponse: responses }], time: clock().toISOString() } }
-    }
-    if (resource === 'preferences' && req.method === 'GET') {
-      return { status: 200, body: { Preferences: company.preferencesBody(), time: clock().toISOString() } }
-    }
-    const entity = entityNamed(resource ?? '')
-    if (!entity) throw fakeFault(400, '2010', 'Request has invalid or unsupported property', `Unsupported resource: ${resource}`)
-    if (req.method === 'GET' && id) {
-      const record = company.find(entity, id)
-      if (!record) throw fakeFault(400, '610', 'Object Not Found', `Object Not Found : ${entity} ${id} does not exist.`)
-      return { status: 200, body: { [entity]: record, time: clock().toISOString() } }
-    }
-    if (req.method !== 'POST' || id)
-      throw fakeFault(405, '2010', 'Request has invalid or unsupported property', `${req.method} is not supported here`)
-    if (!body || typeof body !== 'object')
-      throw fakeFault(400, '2010', 'Request has invalid or unsupported property', 'The body is not a JSON object')
-    const key = query.requestid ? `${realmId}:${query.requestid}` : undefined
-    const earlier = key ? answered.get(key) : undefined
-    if (earlier) return earlier
-    const operation = query.operation
-    const record =
-      operation === 'void' && entity === 'Invoice'
-        ? company.voidInvoice(body as Rec)
-        : operation === 'delete'
-          ? company.remove(entity, body as Rec)
-          : (body as Rec).Id
-            ? company.update(entity, body as Rec)
-            : company.create(entity, body as Rec)
-    const answer = { status: 200, body: { [entity]: structuredClone(record), time: clock().toISOString() } }
-    if (key) answered.set(key, answer)
-    return answer
+    return answerAccounting({ company, method: req.method ?? 'GET', url, body, rest, answered, clock })
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -269,6 +218,20 @@ export async function startFakeQuickBooks(options: FakeQuickBooksOptions = {}): 
         Line: [{ Amount: amountDecimal, LinkedTxn: [{ TxnId: invoiceId, TxnType: 'Invoice' }] }],
       })
     },
+    webhook(verifier, entities, realmId = defaultRealm) {
+      const lastUpdated = clock().toISOString()
+      const body = JSON.stringify({
+        eventNotifications: [
+          {
+            realmId,
+            dataChangeEvent: {
+              entities: entities.map((e) => ({ name: e.name, id: e.id, operation: e.operation ?? 'Update', lastUpdated })),
+            },
+          },
+        ],
+      })
+      return { body, signature: createHmac('sha256', verifier).update(body).digest('base64') }
+    },
     records: (entity, realmId = defaultRealm) => companyOf(realmId).records(entity),
     close: () =>
       new Promise<void>((resolve) => {
@@ -277,26 +240,4 @@ export async function startFakeQuickBooks(options: FakeQuickBooksOptions = {}): 
       }),
   }
   return fake
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}
-
-function parseBody(text: string, contentType: string | undefined): unknown {
-  if (!text) return undefined
-  if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text))
-  if (contentType?.includes('application/json')) {
-    try {
-      return JSON.parse(text)
-    } catch {
-      return text
-    }
-  }
-  return text
 }

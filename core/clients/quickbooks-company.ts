@@ -22,6 +22,26 @@ export function createCompany(init: {
   const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS
   const stats = { requests: 0, throttled: 0, retries: 0 }
   const base = `${config.apiBase}/v3/company/${encodeURIComponent(realmId)}`
+  // Requests in flight together all meet the 401 of an expired token; one refresh serves them all, since a refresh
+  // token works once and a second refresh with it would fail.
+  let renewing: Promise<string> | undefined
+  let renewed: { from: string; to: string } | undefined
+  const renewAfter = (refused: string): Promise<string> => {
+    if (renewing) return renewing
+    if (renewed && renewed.from === refused) return Promise.resolve(renewed.to)
+    renewing = tokens.afterUnauthorized().then(
+      (to) => {
+        renewed = { from: refused, to }
+        renewing = undefined
+        return to
+      },
+      (error) => {
+        renewing = undefined
+        throw error
+      },
+    )
+    return renewing
+  }
 
   const send = async (method: 'GET' | 'POST', path: string, query: Record<string, string>, body?: object): Promise<any> => {
     const url = `${base}/${path}?${new URLSearchParams({ ...query, minorversion: String(QUICKBOOKS_MINOR_VERSION) })}`
@@ -69,7 +89,7 @@ export function createCompany(init: {
         }
         refreshed = true
         stats.retries++
-        token = await tokens.afterUnauthorized()
+        token = await renewAfter(token)
         continue
       }
       if (res.status === 429 || faultCode(json) === '003001') {

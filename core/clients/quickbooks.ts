@@ -39,7 +39,10 @@ export interface QuickBooksTokens {
 /** Gives the client an access token, and a fresh one after QuickBooks refused the last. */
 export interface TokenSource {
   accessToken(): Promise<string>
-  /** Called once on a 401; the request is retried once with the token it returns. */
+  /**
+   * Called on a 401; the request is retried once with the token it returns. Requests of one QuickBooksCompany that meet
+   * the 401 together share one call.
+   */
   afterUnauthorized(): Promise<string>
 }
 
@@ -83,6 +86,11 @@ export interface QuickBooksClientOptions {
   backoffMs?: number[]
   /** Longest wait for one answer. */
   timeoutMs?: number
+}
+
+/** The banner line for the QuickBooks client, on or off. */
+export function describeQuickBooks(client: QuickBooksClient | null): string {
+  return client ? client.describe() : QUICKBOOKS_OFF
 }
 
 /** The configuration from QUICKBOOKS_* variables, or null unless both client id and secret are set. */

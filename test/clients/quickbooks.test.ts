@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  describeQuickBooks,
   QUICKBOOKS_MINOR_VERSION,
+  QUICKBOOKS_OFF,
   QuickBooksError,
   quickbooksClientFromEnv,
   quickbooksConfigFromEnv,
@@ -205,6 +207,17 @@ describe('QuickBooks client against a local QuickBooks', () => {
     expect(fake.records('Customer').filter((c) => [first.Id, second.Id].includes(c.Id))).toHaveLength(2)
   })
 
+  it('refreshes once for a batch of requests that all meet the expired token together', async () => {
+    const { company, refreshes } = await connect(fake, clientFor(fake))
+    await company.preferences()
+    fake.expireAccessTokens()
+    const batch = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => company.create('Customer', { DisplayName: `Batch ${i}` }, `req-b${i}`)),
+    )
+    expect(batch).toHaveLength(6)
+    expect(refreshes()).toBe(1)
+  })
+
   it('gives up with code unauthorized when the refreshed token is refused too', async () => {
     const client = clientFor(fake)
     const { tokens } = await connect(fake, client)
@@ -282,8 +295,27 @@ describe('QuickBooks client against a local QuickBooks', () => {
     expect(request?.query).toMatchObject({ operation: 'void', requestid: 'req-void1' })
   })
 
-  it('reads the company preferences, where CustomTxnNumbers says whether our DocNumber is kept', async () => {
+  it('accepts a webhook delivery signed with the verifier token, and only that', async () => {
+    const client = clientFor(fake, { QUICKBOOKS_WEBHOOK_VERIFIER: 'verifier-abc' })
+    const delivery = fake.webhook('verifier-abc', [{ name: 'Payment', id: '12', operation: 'Create' }])
+    expect(JSON.parse(delivery.body).eventNotifications[0]).toMatchObject({
+      realmId: fake.realmId,
+      dataChangeEvent: { entities: [{ name: 'Payment', id: '12', operation: 'Create' }] },
+    })
+    expect(client.verifyWebhook(Buffer.from(delivery.body), delivery.signature)).toBe(true)
+    const forged = fake.webhook('someone-else', [{ name: 'Payment', id: '12' }])
+    expect(client.verifyWebhook(Buffer.from(forged.body), forged.signature)).toBe(false)
+  })
+
+  it('says in the start banner whether QuickBooks is on and where', () => {
+    expect(describeQuickBooks(null)).toBe(QUICKBOOKS_OFF)
+    expect(describeQuickBooks(clientFor(fake))).toBe(`QuickBooks Online (API at ${fake.url}, minor version 75)`)
+  })
+
+  it('reads the company name and preferences, where CustomTxnNumbers says whether our DocNumber is kept', async () => {
     const { company } = await connect(fake, clientFor(fake))
+    fake.data[fake.realmId].companyName = 'Sparkle Windows LLC'
+    expect(await company.read('CompanyInfo', fake.realmId)).toMatchObject({ CompanyName: 'Sparkle Windows LLC', Id: fake.realmId })
     fake.setPreference('CustomTxnNumbers', false)
     expect((await company.preferences()).SalesFormsPrefs.CustomTxnNumbers).toBe(false)
     fake.setPreference('CustomTxnNumbers', true)

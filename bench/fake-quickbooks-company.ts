@@ -21,6 +21,11 @@ export class FakeCompany {
   /** Deleted transactions, as change data capture reports them. */
   readonly deleted: Record<string, Map<string, Rec>> = Object.fromEntries(ENTITIES.map((e) => [e, new Map()]))
   readonly preferences = { CustomTxnNumbers: false }
+  /**
+   * Basis points of the company's automated sales tax, or null: with it QuickBooks computes an invoice's tax itself from
+   * its taxable lines and ignores the TotalTax sent, as US companies with automated sales tax do.
+   */
+  automatedSalesTaxBp: number | null = null
   /** The company's name, as GET companyinfo/{realm} gives it. */
   companyName = 'Sandbox Company_US_1'
   nextDocNumber = 1001

@@ -122,7 +122,11 @@ export function checkInvoice(company: FakeCompany, record: Rec, isNew: boolean, 
   }
   lines.push({ Amount: amount(subtotal), DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} })
   record.Line = lines
-  const tax = cents(record.TxnTaxDetail?.TotalTax ?? 0)
+  const taxable = lines.filter((l) => l.SalesItemLineDetail?.TaxCodeRef?.value === 'TAX').reduce((sum, l) => sum + cents(l.Amount), 0)
+  const tax =
+    company.automatedSalesTaxBp === null
+      ? cents(record.TxnTaxDetail?.TotalTax ?? 0)
+      : Math.round((taxable * company.automatedSalesTaxBp) / 10_000)
   record.TxnTaxDetail = { ...(record.TxnTaxDetail ?? {}), TotalTax: amount(tax) }
   record.TotalAmt = amount(subtotal + tax)
   const today = company.now().toISOString().slice(0, 10)

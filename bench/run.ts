@@ -11,6 +11,7 @@ import { lifecycle } from './scenarios/lifecycle.js'
 import { listFiltersPglite, listFiltersPostgres } from './scenarios/list-filters.js'
 import { mcpSize } from './scenarios/mcp-size.js'
 import { ownerPagesPglite, ownerPagesPostgres } from './scenarios/owner-pages.js'
+import { quickbooksFirstSync } from './scenarios/quickbooks-sync.js'
 import { briefingSize } from './scenarios/briefing-size.js'
 import { searchPglite, searchPostgres } from './scenarios/search.js'
 import { startScenario } from './scenarios/start.js'
@@ -44,6 +45,7 @@ const ALL: Scenario[] = [
   listFiltersPostgres,
   listFiltersPglite,
   statementLimit,
+  quickbooksFirstSync,
 ]
 
 /** BENCH_ONLY (comma-separated words) runs only the scenarios whose names contain one of them, e.g. "delivery,close-out". */

@@ -41,7 +41,7 @@ export interface Services {
   payments: PaymentsClient | null
   /** QuickBooks Online; null when no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET are set. */
   quickbooks: QuickBooksClient | null
-  /** Seals stored secrets (a connected company's tokens); null when no CRM_ENCRYPTION_KEY is set. */
+  /** Seals the secrets kept for a business (integration tokens); null when no CRM_ENCRYPTION_KEY is set. */
   secrets: SecretBox | null
   /** Where the bytes of documents are kept. */
   documents: DocumentStore

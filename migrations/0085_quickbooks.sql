@@ -18,6 +18,8 @@ create table quickbooks_connections (
   -- Whether the company keeps our invoice numbers as DocNumber (its "custom transaction numbers" preference).
   doc_numbers_kept boolean,
   income_account_id text,
+  -- The item of lines that name no catalog service.
+  general_item_id text,
   connected_by uuid,
   connected_at timestamptz not null default now(),
   -- Someone asked for a sync (the owner, the agent, a webhook): the worker runs one at its next pass.
@@ -72,8 +74,8 @@ create table quickbooks_records (
   note text,
   -- Whether the record came from QuickBooks (a bookkeeper's payment) rather than going there.
   from_quickbooks boolean not null default false,
-  -- The record's updated_at when it was last sent, so a later change is sent again.
-  sent_version timestamptz,
+  -- A digest of what was last sent (or refused), so a record is sent again when what QuickBooks holds of it changes.
+  fingerprint text,
   voided boolean not null default false,
   attempts int not null default 0,
   created_at timestamptz not null default now(),
@@ -92,14 +94,14 @@ grant select, insert, update, delete on quickbooks_records to crm_app;
 alter table payments drop constraint payments_method_check;
 alter table payments add constraint payments_method_check check (method in ('cash', 'check', 'card', 'stripe', 'quickbooks', 'other'));
 
--- The businesses whose company is due a sync: asked for, or the last sync older than p_every_seconds; not leased by
--- another worker and not backing off.
+-- The businesses whose company is due a sync: asked for since the last one, or the last sync older than p_every_seconds;
+-- not leased by another worker, and not waiting after a failure unless someone asked since.
 create function quickbooks_companies_due(p_now timestamptz, p_every_seconds int) returns table (tenant_id uuid)
 language sql stable security definer set search_path = public, pg_temp as $$
   select c.tenant_id from quickbooks_connections c
   where c.status = 'connected'
     and (c.lease_until is null or c.lease_until < p_now)
-    and (c.backoff_until is null or c.backoff_until <= p_now or c.sync_requested_at > c.backoff_until)
+    and (c.backoff_until is null or c.backoff_until <= p_now or c.sync_requested_at > c.last_sync_at)
     and (c.last_sync_at is null or c.sync_requested_at > c.last_sync_at or c.last_sync_at < p_now - make_interval(secs => p_every_seconds))
   order by c.last_sync_at nulls first
 $$;

@@ -68,6 +68,13 @@ export function createCompany(init: {
         text = await res.text()
       } catch (error) {
         const timedOut = (error as Error).name === 'TimeoutError'
+        // A connection dropped on the way (a kept-alive socket the server had just closed) is tried again like a 5xx:
+        // writes carry their requestid, so QuickBooks answers a repeated one with what it did the first time.
+        if (!timedOut && serverErrors < backoff.length) {
+          await sleep(backoff[serverErrors++])
+          stats.retries++
+          continue
+        }
         throw new QuickBooksError({
           message: timedOut
             ? `QuickBooks did not answer ${method} ${path} within ${options.timeoutMs} ms`

@@ -7,6 +7,7 @@ import { lifecyclePassDue, refreshLapsedCustomers } from './lifecycle.js'
 import { markOverdueInvoices, type BusinessFailure } from './overdue.js'
 import { chaseQuotes } from './quotes.js'
 import { purgeDue, purgeExpiredCredentials } from './purge.js'
+import { syncQuickBooks } from './quickbooks.js'
 import { refreshRuleSegments, segmentsPassDue } from './segments.js'
 import { generateSeriesVisits } from './series.js'
 
@@ -130,6 +131,11 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
       log('error', 'removing expired credentials failed', { error: errorText(err) })
     }
   }
+  // QuickBooks syncs beside the other jobs, one sync per process at a time: a first sync may take minutes at QuickBooks'
+  // rate limit and must not hold up due emails. Its failures are kept on each connection for the owner.
+  services.background
+    .join('quickbooks-sync', () => syncQuickBooks(services))
+    .catch((err) => log('error', 'syncing QuickBooks failed', { error: errorText(err) }))
   try {
     Object.assign(result, await deliverDue(services, options))
   } catch (err) {

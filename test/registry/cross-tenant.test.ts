@@ -15,6 +15,7 @@ import { capturingEmail } from '../helpers/email.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { idsByTable, snapshotTenant, uuidsIn } from '../helpers/tenant-data.js'
 import { UUID_TEXT } from '../../core/schema-types.js'
+import { type QuickBooksFixture, quickbooksFixture } from '../helpers/quickbooks.js'
 
 // Generated from the registry: every action and data type, including ones added later, is checked with no code of its own.
 
@@ -40,6 +41,7 @@ interface Business {
 
 describe.each(engines)('no operation crosses from one business into another (%s)', (engine) => {
   let t: TestDatabase
+  let qb: QuickBooksFixture
   let services: Services
   let registry: Registry
   const invoked = new Map<string, number>()
@@ -50,14 +52,21 @@ describe.each(engines)('no operation crosses from one business into another (%s)
     t = await freshDatabase(engine)
     registry = countingRegistry(buildRegistry(), invoked)
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
-    services = createServices(config, t.db, { registry, email: capturingEmail() })
+    qb = await quickbooksFixture()
+    services = createServices(config, t.db, { registry, email: capturingEmail(), ...qb.services })
     alpha = await business('Alpha')
     bravo = await business('Bravo')
+    // Each with a QuickBooks company of its own: what one imports or syncs must stay its own.
+    await qb.connect(t.db, alpha.tenantId, null)
+    await qb.connect(t.db, bravo.tenantId, null)
     await seed(bravo, 2)
     await seed(alpha, 1)
     invoked.clear()
   }, SLOW)
-  afterAll(() => t?.dispose())
+  afterAll(async () => {
+    await t?.dispose()
+    await qb?.close()
+  })
 
   async function business(tag: string): Promise<Business> {
     const created = await createTenant(t.db, { name: `${tag} Window Cleaning`, owner_email: `owner@${tag.toLowerCase()}.test` })

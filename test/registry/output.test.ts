@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { entityOfField } from '../../core/access.js'
@@ -18,12 +18,10 @@ import { applyStripeEvent } from '../../core/domains/invoices/stripe-events.js'
 import { createAgentToken } from '../../core/auth/agent-tokens.js'
 import { capturingEmail } from '../helpers/email.js'
 import { outputProblems } from '../helpers/output-check.js'
+import { type QuickBooksFixture, quickbooksFixture } from '../helpers/quickbooks.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { b64, JPEG, PNG } from '../domains/documents/files.js'
-import { quickbooksClientFromEnv } from '../../core/clients/quickbooks.js'
-import { createSecretBox } from '../../core/secret-box.js'
 import { finishConnect } from '../../core/domains/quickbooks/connect.js'
-import { startFakeQuickBooks, type FakeQuickBooks } from '../helpers/fake-quickbooks.js'
 
 // Generated from the registry: every action's result and every data type's records, including ones added later, match the declared schemas.
 
@@ -48,10 +46,12 @@ describe('the output check', () => {
 
 describe.each(engines)('every operation answers in its declared shape (%s)', (engine) => {
   let t: TestDatabase
+  let qb: QuickBooksFixture
   let services: Services
   let owner: Principal
   let agent: Principal
-  let quickbooks: FakeQuickBooks
+  /** The QuickBooks company the business is connected to. */
+  let realmId: string
   const request = () => ({ requestId: randomUUID() })
   const problems: string[] = []
   const checked = new Set<string>()
@@ -64,13 +64,11 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
   beforeAll(async () => {
     t = await freshDatabase(engine)
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
-    quickbooks = await startFakeQuickBooks()
-    services = createServices(config, t.db, {
-      email: capturingEmail(),
-      quickbooks: quickbooksClientFromEnv(quickbooks.env),
-      secrets: createSecretBox(randomBytes(32)),
-    })
+    qb = await quickbooksFixture()
+    services = createServices(config, t.db, { email: capturingEmail(), ...qb.services })
     const created = await createTenant(t.db, { name: 'Output Window Cleaning', owner_email: 'owner@output.test' })
+    // A QuickBooks company, so its operations answer rather than say it is not connected.
+    realmId = await qb.connect(t.db, created.tenant_id, created.owner_user_id)
     // Invoices are emailed only when they say how to pay.
     await t.db.query(`update tenants set payment_instructions = 'Checks payable to Output Window Cleaning' where id = $1`, [
       created.tenant_id,
@@ -80,8 +78,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     agent = { tenantId: created.tenant_id, actor: { type: 'agent', id: token.rows[0].id } }
   }, SLOW)
   afterAll(async () => {
-    await quickbooks?.close()
     await t?.dispose()
+    await qb?.close()
   })
 
   /** Checks one successful answer against the schema the operation declares. */
@@ -382,12 +380,14 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       },
       randomUUID(),
     )
-    // QuickBooks: connected at the local fake as the owner would (Intuit's page, then back to the callback), then the rest.
+    // QuickBooks: connected again (the calls above may have disconnected it) as the owner would, through Intuit's page and
+    // back to the callback, to the same company; then the rest.
     const started = await run('quickbooks.connect', { reason: why })
     const state = new URL(started.authorize_url).searchParams.get('state') as string
-    const back = new URL(quickbooks.authorizeCode(quickbooks.realmId, started.redirect_uri, state)).searchParams
+    const back = new URL(qb.fake.authorizeCode(realmId, started.redirect_uri, state)).searchParams
     await finishConnect(services, owner, { state, code: back.get('code') ?? '', realmId: back.get('realmId') ?? '' }, randomUUID())
     await run('quickbooks.sync', { reason: why })
+    await run('quickbooks.import_customers', { dry_run: true })
     await run('quickbooks.retry', { kind: 'customer', record_id: ids.contact })
     await run('quickbooks.disconnect', { reason: why })
   }

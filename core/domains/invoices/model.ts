@@ -105,7 +105,7 @@ export async function loadInvoice(tx: Queryable, id: string, today: string, lock
 /** Money received on an invoice, by hand or online. */
 export interface ReceivedPayment {
   amount_cents: number
-  method: 'cash' | 'check' | 'card' | 'stripe' | 'other'
+  method: (typeof PAYMENT_METHODS)[number]
   reference: string | null
   received_at: string
   /** The provider's event id (Stripe): a second payment with the same id is refused by the database. */

@@ -6,6 +6,7 @@ import { AppError } from '../../errors.js'
 import { contextOf, scopeOf } from '../../operations-context.js'
 import { requireQuickBooks } from './availability.js'
 import { saveConnection } from './connection.js'
+import { sealTokens } from './tokens.js'
 
 /** How long the owner has to approve at Intuit before the connect must be started again. */
 export const CONNECT_STATE_MINUTES = 10
@@ -95,12 +96,7 @@ export async function finishConnect(
     throw new AppError('CONFLICT', `QuickBooks did not connect: Intuit refused the code (${err.message}); start the connect again`)
   }
   const realmId = answer.realmId
-  const sealed = {
-    access_token: secrets.seal(tokens.accessToken),
-    refresh_token: secrets.seal(tokens.refreshToken),
-    access_expires_at: tokens.accessExpiresAt,
-    refresh_expires_at: tokens.refreshExpiresAt,
-  }
+  const sealed = sealTokens(secrets, tokens)
   return withTenant(services.db, scopeOf(principal, requestId), async (tx) => {
     const ctx = contextOf(services, principal, tx, requestId, null, () => {})
     const { sameCompany } = await saveConnection(tx, principal.tenantId, realmId, sealed, principal.actor.id)

@@ -15,6 +15,7 @@ export interface StoredConnection {
   status_reason: string | null
   doc_numbers_kept: boolean | null
   income_account_id: string | null
+  general_item_id: string | null
   connected_at: Date
   sync_requested_at: Date | null
   last_sync_at: Date | null
@@ -32,7 +33,7 @@ export interface SealedTokens {
 }
 
 const COLUMNS = `realm_id, company_name, access_token, refresh_token, access_expires_at, refresh_expires_at, status, status_reason,
-  doc_numbers_kept, income_account_id, connected_at, sync_requested_at, last_sync_at, last_sync_error, backoff_until, changes_since`
+  doc_numbers_kept, income_account_id, general_item_id, connected_at, sync_requested_at, last_sync_at, last_sync_error, backoff_until, changes_since`
 
 /** The business's connection (any status), or null when it never connected; forUpdate locks it for a token refresh. */
 export async function loadConnection(tx: Queryable, forUpdate = false): Promise<StoredConnection | null> {
@@ -66,6 +67,7 @@ export async function saveConnection(
        company_name = case when $8 then quickbooks_connections.company_name end,
        doc_numbers_kept = case when $8 then quickbooks_connections.doc_numbers_kept end,
        income_account_id = case when $8 then quickbooks_connections.income_account_id end,
+       general_item_id = case when $8 then quickbooks_connections.general_item_id end,
        changes_since = case when $8 then quickbooks_connections.changes_since end`,
     [
       tenantId,

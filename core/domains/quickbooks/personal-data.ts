@@ -12,6 +12,7 @@ export const quickbooksRecordsPersonalData: PersonalTable = {
     realm_id: 'not personal',
     remote_id: 'not personal',
     sync_token: 'not personal',
+    fingerprint: 'not personal',
     state: 'not personal',
     error: { erase: 'scrub', sought: false },
     note: { erase: 'scrub', sought: false },

@@ -18,13 +18,13 @@ export interface SyncRecord {
   error: string | null
   note: string | null
   from_quickbooks: boolean
-  sent_version: Date | null
+  fingerprint: string | null
   voided: boolean
   attempts: number
   updated_at: Date
 }
 
-const COLUMNS = `kind, record_id, realm_id, remote_id, sync_token, request_id, state, error, note, from_quickbooks, sent_version,
+const COLUMNS = `kind, record_id, realm_id, remote_id, sync_token, request_id, state, error, note, from_quickbooks, fingerprint,
   voided, attempts, updated_at`
 
 /** The sync rows of these records of one kind, by record id. */
@@ -76,7 +76,7 @@ export async function claimWrite(
 export interface WriteOutcome {
   remote_id?: string | null
   sync_token?: string | null
-  sent_version?: Date | null
+  fingerprint?: string | null
   voided?: boolean
   note?: string | null
   from_quickbooks?: boolean
@@ -86,7 +86,7 @@ export interface WriteOutcome {
 export async function markSynced(tx: Queryable, kind: RecordKind, recordId: string, outcome: WriteOutcome): Promise<void> {
   await tx.query(
     `update quickbooks_records set state = 'synced', error = null, attempts = 0, request_id = gen_random_uuid(),
-       remote_id = coalesce($3, remote_id), sync_token = coalesce($4, sync_token), sent_version = coalesce($5, sent_version),
+       remote_id = coalesce($3, remote_id), sync_token = coalesce($4, sync_token), fingerprint = coalesce($5, fingerprint),
        voided = coalesce($6, voided), note = coalesce($7, note), from_quickbooks = coalesce($8, from_quickbooks)
      where kind = $1 and record_id = $2`,
     [
@@ -94,7 +94,7 @@ export async function markSynced(tx: Queryable, kind: RecordKind, recordId: stri
       recordId,
       outcome.remote_id ?? null,
       outcome.sync_token ?? null,
-      outcome.sent_version ?? null,
+      outcome.fingerprint ?? null,
       outcome.voided ?? null,
       outcome.note ?? null,
       outcome.from_quickbooks ?? null,
@@ -104,7 +104,7 @@ export async function markSynced(tx: Queryable, kind: RecordKind, recordId: stri
 
 /**
  * QuickBooks refused the record (or it disagrees with ours): failed with the words why, kept with whatever id it has.
- * sentVersion marks the version that failed, so it is not sent again until it changes or the owner retries it.
+ * The fingerprint of the version that failed is kept, so it is not sent again until it changes or the owner retries it.
  */
 export async function markFailed(
   tx: Queryable,
@@ -115,9 +115,9 @@ export async function markFailed(
 ): Promise<void> {
   await tx.query(
     `update quickbooks_records set state = 'failed', error = $3, request_id = gen_random_uuid(),
-       remote_id = coalesce($4, remote_id), sync_token = coalesce($5, sync_token), sent_version = coalesce($6, sent_version)
+       remote_id = coalesce($4, remote_id), sync_token = coalesce($5, sync_token), fingerprint = coalesce($6, fingerprint)
      where kind = $1 and record_id = $2`,
-    [kind, recordId, error.slice(0, 2000), outcome.remote_id ?? null, outcome.sync_token ?? null, outcome.sent_version ?? null],
+    [kind, recordId, error.slice(0, 2000), outcome.remote_id ?? null, outcome.sync_token ?? null, outcome.fingerprint ?? null],
   )
 }
 
@@ -133,7 +133,7 @@ export async function renewRequestId(tx: Queryable, kind: RecordKind, recordId: 
 /** Puts a failed record back in line for the next sync. */
 export async function retryRecord(tx: Queryable, kind: RecordKind, recordId: string): Promise<SyncRecord | null> {
   const r = await tx.query<SyncRecord>(
-    `update quickbooks_records set state = 'pending', error = null, sent_version = null, attempts = 0
+    `update quickbooks_records set state = 'pending', error = null, fingerprint = null, attempts = 0
      where kind = $1 and record_id = $2 returning ${COLUMNS}`,
     [kind, recordId],
   )

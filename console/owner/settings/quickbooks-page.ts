@@ -5,11 +5,13 @@ import { formatInstant } from '../../../core/call-preview.js'
 import type { Services } from '../../../core/context.js'
 import { connectQuickBooks, disconnectQuickBooks, retryQuickBooksRecord, syncQuickBooks } from '../../../core/domains/quickbooks/actions.js'
 import { finishConnect } from '../../../core/domains/quickbooks/connect.js'
+import { importQuickBooksCustomers } from '../../../core/domains/quickbooks/import-actions.js'
 import { quickbooksConnectionQuery } from '../../../core/domains/quickbooks/connection-query.js'
 import { quickbooksSyncQuery } from '../../../core/domains/quickbooks/queries.js'
 import { businessFormat, doneLine, field } from '../../form-kit.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import type { PageCall } from '../../page-route.js'
+import { rowsTable, summary } from '../imports/import-page.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { ownerRoute } from '../owner-route.js'
 import { recordLink, retryForm, statusSentence, type Connection, type SyncRow } from './quickbooks-views.js'
@@ -91,6 +93,31 @@ export function quickbooksPages(services: Services): Router {
     }),
   )
 
+  // A dry run first (nothing written, every row's outcome), then the import itself from the dry run's page.
+  router.post(
+    `${PAGE}/import`,
+    ownerRoute(services, async (call) => {
+      call.onError((err) => showPage(call, { status: err.status, error: `Nothing was imported. ${err.message}` }))
+      const dryRun = field(call.req.body, 'dry_run') !== 'false'
+      const done = await callAction(call.caller, importQuickBooksCustomers, { dry_run: dryRun })
+      if (done.queued) throw new Error('an owner’s import is never queued')
+      const report = done.result as Record<string, any>
+      const next = dryRun
+        ? form(
+            `${PAGE}/import`,
+            call.session.csrfToken,
+            html`<input type="hidden" name="dry_run" value="false"><button>Import these customers</button>`,
+          )
+        : ''
+      sendOwnerPage(
+        call.res,
+        dryRun ? 'Customers QuickBooks would bring' : 'Customers imported from QuickBooks',
+        html`${summary(report, dryRun)}${rowsTable(report, () => true)}${next}<p><a href="${PAGE}">Back to QuickBooks</a></p>`,
+        { ok: dryRun ? undefined : 'Imported.' },
+      )
+    }),
+  )
+
   router.post(
     `${PAGE}/retry`,
     ownerRoute(services, async (call) => {
@@ -151,7 +178,14 @@ function buttons(c: Connection, csrf: string): SafeHtml {
     `${PAGE}/disconnect`,
     csrf,
     html`<button class="deny">Disconnect</button>`,
-  )}</div>`
+  )}</div>
+<h2>Customers already in QuickBooks</h2>
+<p class="note">Starting with a QuickBooks company that has customers? Bring them in once: you see first what would be created
+and matched, and nothing is written until you confirm.</p>${form(
+    `${PAGE}/import`,
+    csrf,
+    html`<input type="hidden" name="dry_run" value="true"><button class="second">Check the QuickBooks customers</button>`,
+  )}`
 }
 
 /** The records QuickBooks refused, each with its words and a Retry button. */

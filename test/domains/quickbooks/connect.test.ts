@@ -76,6 +76,26 @@ describe.each(engines)('connecting QuickBooks (%s)', (engine) => {
     expect(page.html).toContain('action="/settings/quickbooks/disconnect"')
   })
 
+  it("brings the company's customers in from the page: a dry run first, then the import", async () => {
+    fake.data[fake.realmId].create('Customer', {
+      DisplayName: 'Quentin Books',
+      PrimaryEmailAddr: { Address: 'quentin@example.com' },
+      Active: true,
+    })
+    const page = await pages.owner.get('/settings/quickbooks')
+    const dry = await pages.owner.submit(page.html, '/settings/quickbooks/import')
+    expect(dry.status).toBe(200)
+    expect(dry.html).toContain('Nothing has been written yet.')
+    expect(dry.html).toContain('Quentin Books')
+    const count = async () =>
+      (await pages.app.t.db.query<{ n: number }>(`select count(*)::int as n from contacts where display_name = 'Quentin Books'`)).rows[0].n
+    expect(await count()).toBe(0)
+    const done = await pages.owner.submit(dry.html, '/settings/quickbooks/import')
+    expect(done.status).toBe(200)
+    expect(done.html).toContain('Imported.')
+    expect(await count()).toBe(1)
+  })
+
   it('refuses a reused state, a state never given, and one past its ten minutes, saying so', async () => {
     const { back } = await connectAsOwner()
     const again = await pages.owner.get(back.pathname + back.search)

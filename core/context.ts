@@ -6,8 +6,8 @@ import type { DocumentStore } from './documents/store.js'
 import type { EmailClient } from './clients/email.js'
 import type { LlmClient } from './clients/llm.js'
 import type { PaymentsClient } from './clients/payments.js'
-import type { Registry } from './registry.js'
 import type { QuickBooksClient } from './clients/quickbooks.js'
+import type { Registry } from './registry.js'
 import type { SecretBox } from './secret-box.js'
 
 /** Who is acting: a person signed in, an agent holding a token, or the system itself. */

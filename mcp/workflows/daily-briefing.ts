@@ -9,6 +9,9 @@ import { UNAPPLIED_DAYS, unappliedPaymentsQuery } from '../../core/domains/invoi
 import { interactionsQuery } from '../../core/domains/interactions/queries.js'
 import { leadsQuery } from '../../core/domains/leads/queries.js'
 import { appointmentResponsesQuery, deliveryProblemsQuery } from '../../core/domains/messages/queries.js'
+import { FAILED_NAMED, quickbooksAttention } from '../../core/domains/quickbooks/attention.js'
+import { quickbooksConnectionQuery } from '../../core/domains/quickbooks/connection-query.js'
+import { quickbooksSyncQuery } from '../../core/domains/quickbooks/queries.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
@@ -33,7 +36,8 @@ export const dailyBriefing = defineTool({
   description:
     "The day at a glance as compact text (times HH:MM, business time zone): each technician's route with key customer " +
     'facts ("(series)": a recurring visit), unconfirmed, declined and change-requested visits, unreachable emails, visits done, ' +
-    'unbilled work, leads and follow-ups due, overdue invoices, online payments not recorded, credits to refund, waitlist candidates, pending authorizations.',
+    'unbilled work, leads and follow-ups due, overdue invoices, online payments not recorded, credits to refund, waitlist candidates, pending authorizations, ' +
+    'QuickBooks trouble (a company to connect again, a failed sync, records QuickBooks refused).',
   input: { date: dateArg().optional().describe('Default today') },
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,
@@ -161,9 +165,28 @@ export const dailyBriefing = defineTool({
     if (unbilled) lines.push(unbilled)
     const pending = (await q(authorizationRequestsQuery, { status: 'pending' }, { limit: 20 })).items
     if (pending.length) lines.push(`Pending authorizations: ${pending.length} (crm_query type=authorization_requests status=pending)`)
+    const books = await quickbooksLine(q)
+    if (books) lines.push(books)
     return { date, briefing: lines.join('\n') }
   },
 })
+
+/** QuickBooks' trouble in one line: a company to connect again, a failed sync, the records it refused with its words. */
+async function quickbooksLine(q: BriefingRead): Promise<string | null> {
+  const [connection] = (await q(quickbooksConnectionQuery)).items
+  const failed = connection.records.failed ? (await q(quickbooksSyncQuery, { state: 'failed' }, { limit: FAILED_NAMED })).items : []
+  const attention = quickbooksAttention(connection, failed)
+  if (!attention) return null
+  const parts = [...attention.problems]
+  if (attention.failedCount) {
+    const named = attention.failed.map((r) => `${r.kind} ${r.id} "${short(r.error ?? 'no reason given')}"`)
+    parts.push(
+      `${attention.failedCount} record${attention.failedCount === 1 ? '' : 's'} failed: ${named.join('; ')}` +
+        `${attention.failedCount > named.length ? '; …' : ''} (crm_query type=quickbooks_sync state=failed; quickbooks.retry once fixed)`,
+    )
+  }
+  return `QuickBooks: ${parts.join('; ')} (owner's page /settings/quickbooks)`
+}
 
 /** Unbilled items shown by name per reason; the rest are counted. */
 const MAX_UNBILLED = 3

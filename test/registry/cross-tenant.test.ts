@@ -180,7 +180,7 @@ describe.each(engines)('no operation crosses from one business into another (%s)
       const attempts = new Map<string, number>()
       // Each call gets texts of its own (names, emails), so the first business's own unique rules never refuse it.
       let seed = 100
-      for (const [key, def] of registry.actions) {
+      for (const [key, def] of lastThoseThatEnd(registry.actions)) {
         const candidates = (field: string) => {
           const own = idsOf(bravo, entityOf(field, def.domain))
           return own.length ? own : allBravoIds
@@ -308,6 +308,16 @@ describe.each(engines)('no operation crosses from one business into another (%s)
     },
     SLOW,
   )
+
+  /**
+   * The actions in registry order, except that one ending a connection (disconnecting QuickBooks) runs last: the others
+   * then meet a connected company and reach their own code instead of being refused for want of one.
+   */
+  function lastThoseThatEnd(actions: ReadonlyMap<string, ActionDefinition>): Array<[string, ActionDefinition]> {
+    const ending = new Set(['quickbooks.disconnect'])
+    const all = [...actions]
+    return [...all.filter(([key]) => !ending.has(key)), ...all.filter(([key]) => ending.has(key))]
+  }
 
   /** One call as the first business with the second's ids in it; returns what went wrong, or null when it refused or kept out. */
   async function attack(def: ActionDefinition, principal: Principal, input: unknown, uuidFields: Set<string>, bravoUuids: Set<string>) {

@@ -21,6 +21,7 @@ import { outputProblems } from '../helpers/output-check.js'
 import { type QuickBooksFixture, quickbooksFixture } from '../helpers/quickbooks.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { b64, JPEG, PNG } from '../domains/documents/files.js'
+import { finishConnect } from '../../core/domains/quickbooks/connect.js'
 
 // Generated from the registry: every action's result and every data type's records, including ones added later, match the declared schemas.
 
@@ -49,6 +50,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
   let services: Services
   let owner: Principal
   let agent: Principal
+  /** The QuickBooks company the business is connected to. */
+  let realmId: string
   const request = () => ({ requestId: randomUUID() })
   const problems: string[] = []
   const checked = new Set<string>()
@@ -65,7 +68,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     services = createServices(config, t.db, { email: capturingEmail(), ...qb.services })
     const created = await createTenant(t.db, { name: 'Output Window Cleaning', owner_email: 'owner@output.test' })
     // A QuickBooks company, so its operations answer rather than say it is not connected.
-    await qb.connect(t.db, created.tenant_id, created.owner_user_id)
+    realmId = await qb.connect(t.db, created.tenant_id, created.owner_user_id)
     // Invoices are emailed only when they say how to pay.
     await t.db.query(`update tenants set payment_instructions = 'Checks payable to Output Window Cleaning' where id = $1`, [
       created.tenant_id,
@@ -377,6 +380,16 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       },
       randomUUID(),
     )
+    // QuickBooks: connected again (the calls above may have disconnected it) as the owner would, through Intuit's page and
+    // back to the callback, to the same company; then the rest.
+    const started = await run('quickbooks.connect', { reason: why })
+    const state = new URL(started.authorize_url).searchParams.get('state') as string
+    const back = new URL(qb.fake.authorizeCode(realmId, started.redirect_uri, state)).searchParams
+    await finishConnect(services, owner, { state, code: back.get('code') ?? '', realmId: back.get('realmId') ?? '' }, randomUUID())
+    await run('quickbooks.sync', { reason: why })
+    await run('quickbooks.import_customers', { dry_run: true })
+    await run('quickbooks.retry', { kind: 'customer', record_id: ids.contact })
+    await run('quickbooks.disconnect', { reason: why })
   }
 
   it(

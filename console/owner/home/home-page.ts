@@ -9,6 +9,9 @@ import { UNAPPLIED_DAYS, unappliedPaymentsQuery } from '../../../core/domains/in
 import { interactionsQuery } from '../../../core/domains/interactions/queries.js'
 import { leadsQuery } from '../../../core/domains/leads/queries.js'
 import { appointmentResponsesQuery } from '../../../core/domains/messages/queries.js'
+import { FAILED_NAMED, quickbooksAttention } from '../../../core/domains/quickbooks/attention.js'
+import { quickbooksConnectionQuery } from '../../../core/domains/quickbooks/connection-query.js'
+import { quickbooksSyncQuery } from '../../../core/domains/quickbooks/queries.js'
 import { settingsQuery } from '../../../core/domains/settings/queries.js'
 import { waysToPay } from '../../../core/domains/invoices/ways-to-pay.js'
 import { ticketsQuery } from '../../../core/domains/tickets/queries.js'
@@ -23,6 +26,7 @@ import {
   leadsSection,
   moneySection,
   noWayToPaySection,
+  quickbooksSection,
   requestsSection,
   startSection,
   unappliedPaymentsSection,
@@ -60,12 +64,16 @@ export function homePages(services: Services): Router {
         }),
         callQuery(caller, interactionsQuery, { params: { follow_up: 'due' }, limit: READ }),
       ])
+      const [books] = (await callQuery(caller, quickbooksConnectionQuery, { limit: 1 })).items
+      const booksFailed = books.records.failed
+        ? (await callQuery(caller, quickbooksSyncQuery, { params: { state: 'failed' }, limit: FAILED_NAMED })).items
+        : []
       const quiet = !tickets.items.length && !receivables.items.length && !unbilled.items.length && !leads.items.length
       const empty = quiet && !(await callQuery(caller, contactsQuery, { limit: 1 })).items.length
       const onDay = (date: string) => tickets.items.filter((t) => localDate(new Date(t.scheduled_start), tz) === date)
       const body = html`${empty ? startSection(setup) : noWayToPaySection(setup.ways)}
 ${daySection('Today', today, onDay(today), tz)}${daySection('Tomorrow', tomorrow, onDay(tomorrow), tz)}
-${requestsSection(requests)}${answersSection(unanswered, answers, tz)}${moneySection(receivables.items)}${unappliedPaymentsSection(unapplied, tz)}
+${requestsSection(requests)}${quickbooksSection(quickbooksAttention(books, booksFailed))}${answersSection(unanswered, answers, tz)}${moneySection(receivables.items)}${unappliedPaymentsSection(unapplied, tz)}
 ${unbilledSection(unbilled, tz)}${leadsSection(leads, tz)}${followUpsSection(followUps)}
 <h2>More</h2><p><a href="/review/permissions">Permissions</a> · <a href="/review/connections">Connected apps</a> · <a href="/messages">Scheduled emails</a> · <a href="/import">Import customers</a></p>
 ${exportLinks()}

@@ -12,6 +12,8 @@ import { dayName, ticketRow, type ScheduledTicket } from '../../schedule-views.j
 import { interactionTitle } from '../interactions/interaction-views.js'
 import { formatMoney } from '../../../core/money.js'
 import type { WaysToPay } from '../../../core/domains/invoices/ways-to-pay.js'
+import type { QuickBooksAttention } from '../../../core/domains/quickbooks/attention.js'
+import { recordLink } from '../settings/quickbooks-views.js'
 
 /** One page of a list as the Home page reads it: the first items, and whether there are more. */
 export interface FirstOf<T> {
@@ -193,4 +195,18 @@ export function noWayToPaySection(ways: WaysToPay): SafeHtml | '' {
   return html`<div class="card"><h2>Your invoices carry no way to pay</h2><p class="err">Online payments are off and no payment instructions
 are set, so an invoice would not tell your customers how to pay you. Invoices are not emailed until you say how.</p>
 <p><a href="/settings">Set payment instructions</a> (such as who checks are payable to, or your bank details).</p></div>`
+}
+
+/** QuickBooks' trouble: the company to connect again or its failed sync, and the records it refused; nothing when all is well. */
+export function quickbooksSection(attention: QuickBooksAttention | null): SafeHtml | '' {
+  if (!attention) return ''
+  const failed = attention.failedCount
+  return html`<h2>QuickBooks needs you</h2>${attention.problems.map((p) => html`<p class="warn wrap">${p}.</p>`)}${
+    failed
+      ? html`<p>${String(failed)} record${failed === 1 ? '' : 's'} QuickBooks refused:</p><ul class="home">${attention.failed.map(
+          (r) => html`<li class="wrap">${recordLink(r)}: ${r.error ?? 'no reason given'}</li>`,
+        )}</ul>`
+      : ''
+  }
+<p><a href="/settings/quickbooks">QuickBooks settings</a></p>`
 }

@@ -268,7 +268,8 @@ function mappingForm(upload: Upload, proposed: boolean, csrf: string): SafeHtml 
   )
 }
 
-function summary(report: Record<string, any>, dry: boolean): SafeHtml {
+/** An import's counts in a sentence, and whether anything was written yet. */
+export function summary(report: Record<string, any>, dry: boolean): SafeHtml {
   const verb = dry ? 'would be' : 'were'
   return html`<p class="total" role="status">${report.total} rows: ${report.created} ${verb} created, ${report.matched} ${verb} matched to customers you have, ${
     report.refused
@@ -276,7 +277,7 @@ function summary(report: Record<string, any>, dry: boolean): SafeHtml {
 }
 
 /** The rows as a table: line, name, what happens and why; long files list the first rows and every refused or matched one. */
-function rowsTable(report: Record<string, any>, shown: (row: Record<string, any>) => boolean): SafeHtml | '' {
+export function rowsTable(report: Record<string, any>, shown: (row: Record<string, any>) => boolean): SafeHtml | '' {
   const rows = (report.rows as Array<Record<string, any>>).filter(shown)
   const listed = rows.filter((r, i) => i < LISTED_ROWS || r.outcome !== 'created')
   if (!listed.length) return ''

@@ -140,6 +140,13 @@ export const PAGE_PLACES: readonly PagePlace[] = [
     roles: owner,
   },
   {
+    title: 'QuickBooks',
+    path: '/settings/quickbooks',
+    about: 'Connect QuickBooks Online, see what synced and what QuickBooks refused',
+    words: ['quickbooks', 'accounting', 'books', 'bookkeeper', 'intuit', 'sync'],
+    roles: owner,
+  },
+  {
     title: 'Calendar subscriptions',
     path: '/calendar',
     about: 'Your visits in a phone calendar',

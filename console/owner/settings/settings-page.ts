@@ -36,6 +36,7 @@ const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['/messages', 'Scheduled emails'],
   ['/messages/outbox', 'Outbox'],
   ['/import', 'Import'],
+  ['/settings/quickbooks', 'QuickBooks'],
   ['/calendar', 'Calendar subscriptions'],
 ]
 

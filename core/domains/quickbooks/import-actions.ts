@@ -5,6 +5,7 @@ import { page } from '../../places.js'
 import { defineAction } from '../../registry.js'
 import { importMappedIn } from '../imports/import-mapped.js'
 import { MAPPED_IMPORT_REPORT } from '../imports/model.js'
+import { requireQuickBooks } from './availability.js'
 import { loadConnection } from './connection.js'
 import { planQuickBooksCustomers, QUICKBOOKS_SOURCE, type QuickBooksCustomer } from './import-plan.js'
 import { CUSTOMER_ROWS_SQL } from './sync/customers.js'
@@ -29,9 +30,7 @@ export const importQuickBooksCustomers = defineAction({
   }),
   output: MAPPED_IMPORT_REPORT,
   async run(ctx, input) {
-    const client = ctx.services.quickbooks
-    if (!client)
-      throw new AppError('UNAVAILABLE', 'QuickBooks is off on this server (no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET)')
+    const { client } = requireQuickBooks(ctx.services)
     const conn = await loadConnection(ctx.db)
     if (conn?.status !== 'connected')
       throw new AppError(

@@ -1,3 +1,5 @@
 // The QuickBooks domain's operations: the registry finds this folder and registers what this file exports.
+export * from './actions.js'
+export * from './connection-query.js'
 export * from './import-actions.js'
 export * from './queries.js'

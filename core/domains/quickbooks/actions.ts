@@ -1,0 +1,213 @@
+import { z } from 'zod'
+import type { OperationContext } from '../../context.js'
+import { AppError } from '../../errors.js'
+import { timestamp } from '../../output-types.js'
+import { page } from '../../places.js'
+import { defineAction } from '../../registry.js'
+import { quickbooksOffReason } from './availability.js'
+import { startConnect } from './connect.js'
+import { loadConnection, markDisconnected, type StoredConnection } from './connection.js'
+import { CONNECTION_RECORD, readConnection } from './connection-query.js'
+import { SYNC_RECORD } from './queries.js'
+import { retryRecord, syncRecordOf, type SyncRecord } from './records.js'
+
+/** Where the owner connects, disconnects and watches QuickBooks. */
+const SETTINGS_PAGE = '/settings/quickbooks'
+
+const reason = z.string().trim().max(500).optional()
+const kind = z.enum(['customer', 'item', 'invoice', 'payment'])
+
+/** Sends the owner to Intuit to connect the business's QuickBooks company. */
+export const connectQuickBooks = defineAction({
+  domain: 'quickbooks',
+  name: 'connect',
+  title: 'Connect QuickBooks',
+  place: page(SETTINGS_PAGE, 'Connect QuickBooks, then approve at Intuit'),
+  words: { area: 'Your business', phrase: 'connect a QuickBooks company to the business' },
+  description:
+    "Begin connecting the business's QuickBooks Online company: returns authorize_url, Intuit's page where the owner signs in " +
+    'and approves (within 10 minutes; Intuit then sends them back to this server, which keeps the tokens encrypted). ' +
+    "An agent's call waits for the owner's authorization, and the owner must open authorize_url signed in. Connecting again " +
+    'replaces the company connected before. UNAVAILABLE when this server has no QuickBooks keys or no CRM_ENCRYPTION_KEY.',
+  // Connecting an integration is power over where the business's records go: the owner's call.
+  access: { agent: 'requires_authorization', technician: 'none' },
+  keywords: ['quickbooks', 'accounting', 'books', 'intuit', 'connect'],
+  input: z.strictObject({ reason: reason.describe('Why connect now; kept in the audit') }),
+  output: z.object({
+    authorize_url: z.string().describe("Intuit's page to open, signed in as the owner"),
+    redirect_uri: z.string().describe('Where Intuit sends the owner back; it must be a redirect URI of the Intuit app'),
+    expires_at: timestamp,
+  }),
+  async run(ctx, input) {
+    const started = await startConnect(ctx)
+    await ctx.audit({
+      entityType: 'quickbooks_connection',
+      entityId: ctx.tenantId,
+      action: 'connect_start',
+      after: { expires_at: started.expires_at, reason: input.reason ?? null },
+    })
+    return started
+  },
+})
+
+/** Disconnects QuickBooks: the tokens are forgotten here and revoked at Intuit, and nothing syncs any more. */
+export const disconnectQuickBooks = defineAction({
+  domain: 'quickbooks',
+  name: 'disconnect',
+  title: 'Disconnect QuickBooks',
+  place: page(SETTINGS_PAGE, 'Disconnect'),
+  words: { area: 'Your business', phrase: 'disconnect QuickBooks' },
+  description:
+    'Disconnect QuickBooks Online: its tokens are forgotten and revoked at Intuit, and nothing syncs until the owner connects ' +
+    "again (to the same company, records keep their QuickBooks ids). Records already in QuickBooks stay there. An agent's " +
+    "call waits for the owner's authorization. Disconnecting twice changes nothing.",
+  access: { agent: 'requires_authorization', technician: 'none' },
+  keywords: ['quickbooks', 'intuit', 'disconnect', 'stop sync'],
+  idempotent: true,
+  input: z.strictObject({ reason: reason.describe('Why; shown on the QuickBooks settings page and kept in the audit') }),
+  output: CONNECTION_RECORD,
+  async run(ctx, input) {
+    const before = await loadConnection(ctx.db, true)
+    if (!before) throw new AppError('CONFLICT', 'No QuickBooks company was ever connected: there is nothing to disconnect')
+    if (before.status === 'disconnected') return readConnection(ctx)
+    const refreshToken = openedRefreshToken(ctx, before)
+    const why =
+      input.reason ||
+      (ctx.actor.type === 'agent' ? 'Disconnected at your office manager’s request, with your approval' : 'Disconnected by you')
+    await markDisconnected(ctx.db, why)
+    await ctx.audit({
+      entityType: 'quickbooks_connection',
+      entityId: ctx.tenantId,
+      action: 'disconnect',
+      before: { status: before.status, realm_id: before.realm_id },
+      after: { status: 'disconnected', realm_id: before.realm_id, status_reason: why },
+    })
+    const client = ctx.services.quickbooks
+    // Revoking the refresh token ends the whole grant at Intuit; done once the disconnect is committed.
+    if (client && refreshToken) ctx.afterCommit(() => client.revoke(refreshToken))
+    return readConnection(ctx)
+  },
+})
+
+/** The refresh token in the clear, or null when there is none or it cannot be opened (the key changed): it is forgotten either way. */
+function openedRefreshToken(ctx: OperationContext, c: StoredConnection): string | null {
+  if (!c.refresh_token || !ctx.services.secrets) return null
+  try {
+    return ctx.services.secrets.open(c.refresh_token)
+  } catch {
+    return null
+  }
+}
+
+/** Refuses a sync of a company that is not connected, saying why and what the owner does about it. */
+function refuseUnlessConnected(c: StoredConnection | null): void {
+  if (!c) {
+    throw new AppError(
+      'CONFLICT',
+      `No QuickBooks company is connected: the owner connects one on the QuickBooks settings page (${SETTINGS_PAGE})`,
+    )
+  }
+  if (c.status === 'needs_reconnect') {
+    throw new AppError(
+      'CONFLICT',
+      `QuickBooks needs connecting again${c.status_reason ? ` (${c.status_reason})` : ''}: nothing syncs until the owner connects again at ${SETTINGS_PAGE}`,
+    )
+  }
+  if (c.status === 'disconnected') {
+    throw new AppError(
+      'CONFLICT',
+      `QuickBooks was disconnected${c.status_reason ? ` (${c.status_reason})` : ''}: the owner connects it again at ${SETTINGS_PAGE}`,
+    )
+  }
+}
+
+/** Asks the worker for a sync at its next pass. */
+export const syncQuickBooks = defineAction({
+  domain: 'quickbooks',
+  name: 'sync',
+  title: 'Sync with QuickBooks now',
+  place: page(SETTINGS_PAGE, 'Sync now'),
+  words: { area: 'Your business', phrase: 'ask for a QuickBooks sync now' },
+  description:
+    'Ask for a QuickBooks sync now: the worker runs it at its next pass (within a minute) instead of waiting for the regular ' +
+    'one. Read the outcome in quickbooks_connection (last_sync_at, last_sync_error) and quickbooks_sync. CONFLICT when no ' +
+    'company is connected, it needs connecting again, or it was disconnected (the message says which).',
+  access: { agent: 'unrestricted', technician: 'none' },
+  keywords: ['quickbooks', 'sync', 'push to books', 'update accounting'],
+  idempotent: true,
+  input: z.strictObject({ reason: reason.describe('Why a sync now; kept in the audit') }),
+  output: CONNECTION_RECORD,
+  async run(ctx, input) {
+    const c = await loadConnection(ctx.db, true)
+    refuseUnlessConnected(c)
+    const off = quickbooksOffReason(ctx.services)
+    if (off) throw new AppError('UNAVAILABLE', off)
+    await ctx.db.query('update quickbooks_connections set sync_requested_at = $1', [ctx.services.now()])
+    await ctx.audit({
+      entityType: 'quickbooks_connection',
+      entityId: ctx.tenantId,
+      action: 'request_sync',
+      after: { sync_requested_at: ctx.services.now(), reason: input.reason ?? null },
+    })
+    return readConnection(ctx)
+  },
+})
+
+/** One record's sync row as the data type quickbooks_sync shows it. */
+function syncRecordView(r: SyncRecord): z.output<typeof SYNC_RECORD> {
+  return {
+    id: r.record_id,
+    kind: r.kind,
+    state: r.state,
+    quickbooks_id: r.remote_id,
+    error: r.error,
+    note: r.note,
+    from_quickbooks: r.from_quickbooks,
+    updated_at: new Date(r.updated_at).toISOString(),
+  }
+}
+
+/** Puts a record QuickBooks refused back in line, and asks for a sync. */
+export const retryQuickBooksRecord = defineAction({
+  domain: 'quickbooks',
+  name: 'retry',
+  title: 'Send a record to QuickBooks again',
+  place: page(SETTINGS_PAGE, 'Retry next to the failed record'),
+  words: { area: 'Your business', phrase: 'send a record QuickBooks refused again' },
+  description:
+    'Send one failed record to QuickBooks again at the next sync (asked for now): kind (customer, item, invoice, payment) and ' +
+    'record_id (the contact, service, invoice or payment id, as quickbooks_sync lists it with state=failed). Fix what the ' +
+    "error said first (a customer's name, an invoice's lines), or it fails the same way. NOT_FOUND when the record never " +
+    'went to QuickBooks; CONFLICT when it is not failed.',
+  access: { agent: 'unrestricted', technician: 'none' },
+  keywords: ['quickbooks', 'retry', 'failed sync', 'resend'],
+  input: z.strictObject({
+    kind: kind.describe('customer, item (a catalog service), invoice or payment'),
+    record_id: z.uuid().describe('The contact, service, invoice or payment id'),
+  }),
+  output: SYNC_RECORD,
+  async run(ctx, input) {
+    const before = await syncRecordOf(ctx.db, input.kind, input.record_id)
+    if (!before) {
+      throw new AppError('NOT_FOUND', `No ${input.kind} with id ${input.record_id} was ever sent to QuickBooks`, {
+        field: 'data.record_id',
+        id: input.record_id,
+      })
+    }
+    if (before.state !== 'failed') {
+      throw new AppError('CONFLICT', `This ${input.kind} is ${before.state} in QuickBooks, not failed: there is nothing to retry`, {
+        field: 'data.record_id',
+      })
+    }
+    const after = (await retryRecord(ctx.db, input.kind, input.record_id)) as SyncRecord
+    await ctx.db.query(`update quickbooks_connections set sync_requested_at = $1 where status = 'connected'`, [ctx.services.now()])
+    await ctx.audit({
+      entityType: 'quickbooks_record',
+      entityId: input.record_id,
+      action: 'retry',
+      before: { kind: input.kind, state: before.state, error: before.error },
+      after: { kind: input.kind, state: after.state, error: null },
+    })
+    return syncRecordView(after)
+  },
+})

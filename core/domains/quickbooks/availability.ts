@@ -1,0 +1,29 @@
+import { QUICKBOOKS_OFF } from '../../clients/quickbooks.js'
+import type { Services } from '../../context.js'
+import { AppError } from '../../errors.js'
+
+/** Why a company cannot be connected on this server, or null when it can: no Intuit app keys, or no key to seal tokens with. */
+export function quickbooksOffReason(services: Pick<Services, 'quickbooks' | 'secrets'>): string | null {
+  if (!services.quickbooks) return QUICKBOOKS_OFF
+  if (!services.secrets) {
+    return 'QuickBooks is off: set CRM_ENCRYPTION_KEY (make one with `openssl rand -base64 32`) so its tokens are stored sealed'
+  }
+  return null
+}
+
+/** The start banner's line: off and why, or on and where. */
+export function describeQuickBooks(services: Pick<Services, 'quickbooks' | 'secrets'>): string {
+  const off = quickbooksOffReason(services)
+  if (off || !services.quickbooks) return off ?? QUICKBOOKS_OFF
+  const webhooks = services.quickbooks.config.webhookVerifier
+    ? 'webhooks verified at /api/webhooks/quickbooks'
+    : 'webhooks off (no QUICKBOOKS_WEBHOOK_VERIFIER): changes are read at each sync'
+  return `${services.quickbooks.describe()}; owners connect at /settings/quickbooks; ${webhooks}`
+}
+
+/** The client and the box, or UNAVAILABLE naming what to set. */
+export function requireQuickBooks(services: Services) {
+  const off = quickbooksOffReason(services)
+  if (off || !services.quickbooks || !services.secrets) throw new AppError('UNAVAILABLE', off ?? QUICKBOOKS_OFF)
+  return { client: services.quickbooks, secrets: services.secrets }
+}

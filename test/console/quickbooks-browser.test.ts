@@ -10,8 +10,7 @@ import { startFakeQuickBooks, type FakeQuickBooks } from '../helpers/fake-quickb
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
 
 // A long, unbroken error of QuickBooks' own, as it writes some: the pages must still fit the phone.
-const LONG_ERROR =
-  'Invalid Reference Id: Item assigned to this line is not valid: ItemRef=SalesItemLineDetail.ItemRef.value.' + 'x'.repeat(80)
+const LONG_ERROR = `Invalid Reference Id: Item assigned to this line is not valid: ItemRef=SalesItemLineDetail.ItemRef.value.${'x'.repeat(80)}`
 
 describe.skipIf(!browserAvailable)('the QuickBooks pages in Chromium at 390 px', () => {
   let app: TestApp

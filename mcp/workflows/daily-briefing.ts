@@ -179,7 +179,7 @@ async function quickbooksLine(q: BriefingRead): Promise<string | null> {
   if (!attention) return null
   const parts = [...attention.problems]
   if (attention.failedCount) {
-    const named = attention.failed.map((r) => `${r.kind} ${r.id} "${short(r.error ?? 'no reason given')}"`)
+    const named = attention.failed.map((r) => `${r.kind} ${r.name ? `${r.name} (${r.id})` : r.id} "${short(r.error ?? 'no reason given')}"`)
     parts.push(
       `${attention.failedCount} record${attention.failedCount === 1 ? '' : 's'} failed: ${named.join('; ')}` +
         `${attention.failedCount > named.length ? '; …' : ''} (crm_query type=quickbooks_sync state=failed; quickbooks.retry once fixed)`,

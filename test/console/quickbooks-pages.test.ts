@@ -19,6 +19,7 @@ describe.each(engines)("QuickBooks on the owner's pages and in daily_briefing (%
   let agent: Principal
   let customerId: string
   let invoiceId: string
+  let invoiceNumber: string
 
   const asBusiness = <T>(sql: string, params: unknown[] = []) =>
     withTenant(pages.app.t.db, { tenantId: pages.app.tenant.tenant_id, actorType: 'system' }, (tx) => tx.query<T>(sql, params))
@@ -53,12 +54,14 @@ describe.each(engines)("QuickBooks on the owner's pages and in daily_briefing (%
     )
     agent = (await authenticateAgentToken(pages.app.t.db, pages.app.tenant.agent_token)) as Principal
     customerId = (await pages.app.action('contact', 'create', { display_name: 'Dana <Duplicate>', email: 'dana@example.com' })).body.data.id
-    invoiceId = (
+    const invoice = (
       await pages.app.action('invoice', 'create', {
         contact_id: customerId,
         line_items: [{ description: 'Window cleaning', unit_price_cents: 15000 }],
       })
-    ).body.data.id
+    ).body.data
+    invoiceId = invoice.id
+    invoiceNumber = invoice.number
   })
   afterAll(async () => {
     await pages?.app.close()
@@ -90,7 +93,7 @@ describe.each(engines)("QuickBooks on the owner's pages and in daily_briefing (%
       [pages.app.tenant.tenant_id, customerId, fake.realmId, REFUSED, invoiceId],
     )
     const brief = await briefing()
-    expect(brief).toContain(`QuickBooks: 1 record failed: customer ${customerId} "Duplicate Name Exists Error`)
+    expect(brief).toContain(`QuickBooks: 1 record failed: customer Dana <Duplicate> (${customerId}) "Duplicate Name Exists Error`)
     expect(brief).toContain('quickbooks.retry')
     const home = await pages.owner.get('/')
     expect(home.html).toContain('QuickBooks needs you')
@@ -98,8 +101,8 @@ describe.each(engines)("QuickBooks on the owner's pages and in daily_briefing (%
     const settings = await pages.owner.get('/settings/quickbooks')
     expect(settings.html).toContain('Connected to <b>Sparkle Windows LLC</b>')
     expect(settings.html).toContain('0 synced, 1 waiting to be sent, 1 failed.')
-    expect(settings.html).toContain(`<a href="/customers/${customerId}">Customer</a>: Duplicate Name Exists Error`)
-    expect(settings.html).toContain(`<a href="/invoices/${invoiceId}">Invoice</a>`)
+    expect(settings.html).toContain(`<a href="/customers/${customerId}">Dana &lt;Duplicate&gt;</a>: Duplicate Name Exists Error`)
+    expect(settings.html).toContain(`<a href="/invoices/${invoiceId}">Invoice ${invoiceNumber}</a>`)
     expect((await pages.owner.get(`/invoices/${invoiceId}`)).html).toContain('QuickBooks: pending, sent at the next sync.')
     const customer = await pages.owner.get(`/customers/${customerId}`)
     expect(customer.html).toContain('QuickBooks: <span class="err">failed</span>. QuickBooks said: Duplicate Name Exists Error')

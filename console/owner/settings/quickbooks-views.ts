@@ -17,9 +17,9 @@ export type SyncRow = z.output<typeof SYNC_RECORD>
 /** What each kind of record is called on the pages. */
 const KIND_WORDS: Record<SyncRow['kind'], string> = { customer: 'Customer', item: 'Service', invoice: 'Invoice', payment: 'Payment' }
 
-/** A record's kind in words, linked to its page where it has one. */
+/** A record by its name (else its kind in words), linked to its page where it has one. */
 export function recordLink(r: SyncRow): SafeHtml {
-  const words = KIND_WORDS[r.kind]
+  const words = r.name ?? KIND_WORDS[r.kind]
   if (r.kind === 'customer') return html`<a href="/customers/${r.id}">${words}</a>`
   if (r.kind === 'invoice') return html`<a href="/invoices/${r.id}">${words}</a>`
   if (r.kind === 'item') return html`<a href="/services">${words}</a>`

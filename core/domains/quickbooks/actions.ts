@@ -8,7 +8,7 @@ import { quickbooksOffReason } from './availability.js'
 import { startConnect } from './connect.js'
 import { loadConnection, markDisconnected, type StoredConnection } from './connection.js'
 import { CONNECTION_RECORD, readConnection } from './connection-query.js'
-import { SYNC_RECORD } from './queries.js'
+import { RECORD_NAME_SQL, SYNC_RECORD } from './queries.js'
 import { retryRecord, syncRecordOf, type SyncRecord } from './records.js'
 
 /** Where the owner connects, disconnects and watches QuickBooks. */
@@ -154,10 +154,11 @@ export const syncQuickBooks = defineAction({
 })
 
 /** One record's sync row as the data type quickbooks_sync shows it. */
-function syncRecordView(r: SyncRecord): z.output<typeof SYNC_RECORD> {
+function syncRecordView(r: SyncRecord, name: string | null): z.output<typeof SYNC_RECORD> {
   return {
     id: r.record_id,
     kind: r.kind,
+    name,
     state: r.state,
     quickbooks_id: r.remote_id,
     error: r.error,
@@ -208,6 +209,10 @@ export const retryQuickBooksRecord = defineAction({
       before: { kind: input.kind, state: before.state, error: before.error },
       after: { kind: input.kind, state: after.state, error: null },
     })
-    return syncRecordView(after)
+    const named = await ctx.db.query<{ name: string | null }>(
+      `select ${RECORD_NAME_SQL} as name from quickbooks_records r where r.kind = $1 and r.record_id = $2`,
+      [input.kind, input.record_id],
+    )
+    return syncRecordView(after, named.rows[0]?.name ?? null)
   },
 })

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateAgentToken } from '../../core/auth/agent-tokens.js'
 import { engines } from '../helpers/databases.js'
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js'
-import { buildIfStale, crm, emptyTarget, inDatabase, type CrmTarget } from './crm.js'
+import { buildIfStale, crm, emptyTarget, inDatabase, migratedTarget, type CrmTarget } from './crm.js'
 
 /** Every run of the CLI starts a process and, on PGlite, reopens the embedded database: several seconds on a busy machine. */
 const CLI_TIMEOUT = 180_000
@@ -21,7 +21,8 @@ async function outputLine(server: ServerProcess, re: RegExp): Promise<string> {
 describe.each(engines)('crm commands find the business themselves (%s)', (engine) => {
   let target: CrmTarget
   beforeAll(async () => {
-    target = await emptyTarget(engine)
+    // Migrated, holding no business: what a command finds there is the test, not how a first start fills the folder.
+    target = await migratedTarget(engine)
   })
   afterAll(() => target?.dispose())
 

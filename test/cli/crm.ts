@@ -8,7 +8,8 @@ import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
 import { root } from '../helpers/build.js'
-import { withDatabase } from '../helpers/template.js'
+import { unpackMigratedDataDir } from '../helpers/migrated-data-dir.js'
+import { postgresTemplateName, withDatabase } from '../helpers/template.js'
 
 /** The build helpers, where the CLI's tests have always imported them from. */
 export { buildIfStale, root } from '../helpers/build.js'
@@ -30,8 +31,22 @@ export interface CrmTarget {
 }
 
 /** An empty place for the CLI's data on the engine: a new folder, or a new database on TEST_DATABASE_URL's server. */
-export async function emptyTarget(engine: 'pglite' | 'postgres'): Promise<CrmTarget> {
+export function emptyTarget(engine: 'pglite' | 'postgres'): Promise<CrmTarget> {
+  return newTarget(engine, false)
+}
+
+/**
+ * A place for the CLI's data already migrated, for tests of what comes after the first start: the run's migrated template
+ * unpacked into a new folder (the dump is a tar of the data folder) or copied into a new database. Saves each such file
+ * an initdb and the migrations (seconds on a busy machine); the first start itself is tested from an empty target.
+ */
+export function migratedTarget(engine: 'pglite' | 'postgres'): Promise<CrmTarget> {
+  return newTarget(engine, true)
+}
+
+async function newTarget(engine: 'pglite' | 'postgres', migrated: boolean): Promise<CrmTarget> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'crm-cli-')), 'data')
+  if (migrated && engine === 'pglite') unpackMigratedDataDir(dataDir)
   const removeDir = () => rmSync(dirname(dataDir), { recursive: true, force: true })
   if (engine === 'pglite') {
     return {
@@ -46,7 +61,7 @@ export async function emptyTarget(engine: 'pglite' | 'postgres'): Promise<CrmTar
   const server = process.env.TEST_DATABASE_URL as string
   // Not crm_test_: the suite's teardown drops every crm_test_ database, also those of a run still going in parallel.
   const name = `crm_cli_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  await adminQuery(server, `create database ${name}`)
+  await adminQuery(server, migrated ? `create database ${name} template ${postgresTemplateName}` : `create database ${name}`)
   const url = withDatabase(server, name)
   return {
     env: { CRM_DATA_DIR: dataDir, DATABASE_URL: url },

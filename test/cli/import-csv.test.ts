@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { stringify } from 'csv-stringify/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../helpers/databases.js'
-import { buildIfStale, crm, emptyTarget, inDatabase, type CrmTarget } from './crm.js'
+import { buildIfStale, crm, inDatabase, migratedTarget, type CrmTarget } from './crm.js'
 
 const CLI_TIMEOUT = 240_000
 
@@ -15,7 +15,7 @@ describe.each(engines)('crm import csv (%s)', (engine) => {
   let tenant: string
   let file: string
   beforeAll(async () => {
-    target = await emptyTarget(engine)
+    target = await migratedTarget(engine)
     const created = await crm(target, 'tenant', 'create', '--name', 'Sparkle Windows', '--owner-email', 'owner@sparkle.test', '--json')
     tenant = JSON.parse(created.stdout).tenant_id
     const rows = Array.from({ length: 60 }, (_, i) => [`C-${i}`, `Customer ${i}`, `customer${i}@example.test`, `${i % 3 ? 'weekly' : ''}`])

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../helpers/databases.js'
 import { squareCsv, squareCustomers, squareItems, squareItemsCsv, squareSales, squareSalesCsv } from '../../core/demo/square-export.js'
-import { buildIfStale, crm, emptyTarget, inDatabase, type CrmTarget } from './crm.js'
+import { buildIfStale, crm, inDatabase, migratedTarget, type CrmTarget } from './crm.js'
 
 const CLI_TIMEOUT = 240_000
 
@@ -16,7 +16,7 @@ describe.each(engines)('crm import square-customers (%s)', (engine) => {
   let tenant: string
   let file: string
   beforeAll(async () => {
-    target = await emptyTarget(engine)
+    target = await migratedTarget(engine)
     const created = await crm(target, 'tenant', 'create', '--name', 'Sparkle Windows', '--owner-email', 'owner@sparkle.test', '--json')
     tenant = JSON.parse(created.stdout).tenant_id
     const rows = squareCustomers(120, 3)

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { root } from '../helpers/build.js'
+import { unpackMigratedDataDir } from '../helpers/migrated-data-dir.js'
 
 const folders: string[] = []
 afterAll(() => {
@@ -31,7 +32,8 @@ describe('npm start, as a service manager runs it', () => {
   it.each(cases)(
     '$signal sent to $name stops the server: nothing keeps running or holds the port or the data folder',
     async ({ command, args, signal }) => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'crm-start-'))
+      // Migrated already: stopping is the test here, not the first start (test/cli/business-choice.test.ts starts on an empty folder).
+      const dataDir = unpackMigratedDataDir(mkdtempSync(join(tmpdir(), 'crm-start-')))
       folders.push(dataDir)
       // Its own process group, so the test can see whether anything npm started outlives it.
       const npm = spawn(command, args, {
@@ -91,7 +93,9 @@ describe('npm install, then npm start', () => {
     for (const entry of CHECKOUT) cpSync(join(root, entry), join(clone, entry), { recursive: true })
     // The packages are installed already; the build that follows installing them is npm's prepare script.
     symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'))
-    const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: join(clone, 'data'), LOG_LEVEL: 'warn', DATABASE_URL: '' }
+    // A migrated data folder: what this start must not do is build, whatever it finds in the folder.
+    const dataDir = unpackMigratedDataDir(join(clone, 'data'))
+    const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', CRM_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' }
     const install = spawnSync('npm', ['run', 'prepare', '--silent'], { cwd: clone, env, encoding: 'utf8' })
     expect(install.status, `${install.stdout}${install.stderr}`).toBe(0)
     expect(existsSync(join(clone, 'dist/api/main.js'))).toBe(true)

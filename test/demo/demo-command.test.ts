@@ -4,9 +4,11 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { demoCommand } from '../../cli/demo.js'
 import { tenantCreate } from '../../cli/tenant.js'
+import { unpackMigratedDataDir } from '../helpers/migrated-data-dir.js'
 
 describe('crm demo (embedded database)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'crm-demo-'))
+  // Migrated already: loading the demo is the test, not the first start of a data folder.
+  const dir = unpackMigratedDataDir(mkdtempSync(join(tmpdir(), 'crm-demo-')))
   const saved = { dataDir: process.env.CRM_DATA_DIR, url: process.env.DATABASE_URL }
   process.env.CRM_DATA_DIR = dir
   delete process.env.DATABASE_URL

@@ -10,6 +10,7 @@ import { createTenant } from '../../core/tenants.js'
 import { freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
 import { builtCli } from '../helpers/build.js'
+import { unpackMigratedDataDir } from '../helpers/migrated-data-dir.js'
 
 /** The CLI as built once for the run by the global setup. */
 const cliScript = () => builtCli
@@ -33,7 +34,8 @@ describe('crm worker on the embedded database', () => {
   let ids: string[]
   beforeAll(async () => {
     fake = await startFakeResend()
-    dataDir = join(mkdtempSync(join(tmpdir(), 'crm-worker-pglite-')), 'data')
+    // Migrated already: the worker's start on a new folder is not what this file tests.
+    dataDir = unpackMigratedDataDir(join(mkdtempSync(join(tmpdir(), 'crm-worker-pglite-')), 'data'))
     const db = await openPglite(dataDir)
     try {
       await migrate(db)

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildIfStale, crm, emptyTarget, root, type CrmTarget } from '../cli/crm.js'
+import { buildIfStale, crm, migratedTarget, root, type CrmTarget } from '../cli/crm.js'
 import { toolJson } from '../helpers/mcp-client.js'
 
 /** A stdio MCP client running `node bin/crm.js mcp` with the given environment. */
@@ -28,7 +28,7 @@ describe('MCP over stdio (crm mcp)', () => {
   let token: string
   beforeAll(async () => {
     buildIfStale()
-    target = await emptyTarget('pglite')
+    target = await migratedTarget('pglite')
     const created = await crm(target, 'tenant', 'create', '--name', 'Stdio Windows', '--owner-email', 'owner@stdio.test', '--json')
     expect(created.code).toBe(0)
     token = JSON.parse(created.stdout).agent_token

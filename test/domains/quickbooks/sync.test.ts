@@ -182,23 +182,7 @@ describe.each(engines)('QuickBooks sync (%s)', (engine) => {
     // The process dies right after QuickBooks made the customer and the invoice: their answers never reach our database.
     const real = app.services.quickbooks as QuickBooksClient
     let crashes = 0
-    app.services.quickbooks = {
-      ...real,
-      company: (realmId, tokens) => {
-        const company = real.company(realmId, tokens)
-        return {
-          ...company,
-          create: async (entity: string, body: object, requestId: string) => {
-            const made = await company.create(entity, body, requestId)
-            if (entity === 'Customer' || entity === 'Invoice') {
-              crashes++
-              throw new Error('the process stopped')
-            }
-            return made
-          },
-        }
-      },
-    }
+    app.services.quickbooks = stoppingAfter(real, ['Customer', 'Invoice'], () => crashes++)
     try {
       await expect(b.sync()).rejects.toThrow('the process stopped')
     } finally {
@@ -207,20 +191,7 @@ describe.each(engines)('QuickBooks sync (%s)', (engine) => {
     expect(crashes).toBe(1)
     expect(fake.records('Customer', b.realmId)).toHaveLength(1)
     await b.sync()
-    app.services.quickbooks = {
-      ...real,
-      company: (realmId, tokens) => {
-        const company = real.company(realmId, tokens)
-        return {
-          ...company,
-          create: async (entity: string, body: object, requestId: string) => {
-            const made = await company.create(entity, body, requestId)
-            if (entity === 'Invoice') throw new Error('the process stopped')
-            return made
-          },
-        }
-      },
-    }
+    app.services.quickbooks = stoppingAfter(real, ['Invoice'], () => {})
     await b.sql("update quickbooks_records set state = 'pending', fingerprint = null where kind = 'invoice'")
     try {
       await b.sync().catch(() => {})
@@ -253,6 +224,25 @@ describe.each(engines)('QuickBooks sync (%s)', (engine) => {
     expect(stopped).toMatchObject({ status: 'needs_reconnect', access_token: null })
     expect(stopped.status_reason).toMatch(/Intuit refused/)
   })
+
+  /** The client, except that the process stops right after QuickBooks made one of these: the answer never reaches our database. */
+  function stoppingAfter(real: QuickBooksClient, entities: string[], stopped: () => void): QuickBooksClient {
+    return {
+      ...real,
+      company: (realmId, tokens) => {
+        const company = real.company(realmId, tokens)
+        return {
+          ...company,
+          create: async (entity: string, body: object, requestId: string) => {
+            const made = await company.create(entity, body, requestId)
+            if (!entities.includes(entity)) return made
+            stopped()
+            throw new Error('the process stopped')
+          },
+        }
+      },
+    }
+  }
 
   async function tokenOf(b: { sql: (t: string) => Promise<any[]> }): Promise<string> {
     const [row] = await b.sql('select access_token from quickbooks_connections')

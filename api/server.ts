@@ -5,6 +5,7 @@ import type { Config } from '../core/config.js'
 import type { Services } from '../core/context.js'
 import { loadDemo, type DemoCounts } from '../core/demo/load-demo.js'
 import { DEMO_BUSINESS } from '../core/demo/names.js'
+import { describeGoogle } from '../core/domains/google/availability.js'
 import { describeQuickBooks } from '../core/domains/quickbooks/availability.js'
 import { log } from '../core/log.js'
 import { startWorker, type RunningWorker } from '../core/jobs/worker.js'
@@ -90,6 +91,7 @@ export function banner(services: Services, running: RunningServer): string {
     `  delivery: ${running.worker ? 'due emails are sent by this server every few seconds (CRM_WORKER=off leaves it to npx crm worker)' : 'off in this server (CRM_WORKER=off): run npx crm worker to send due emails'}`,
     `  payments: ${describePayments(services.payments)}`,
     `  quickbooks: ${describeQuickBooks(services)}`,
+    `  google: ${describeGoogle(services)}`,
     `  notes:    ${services.llm ? `read by ${services.llm.model} (LLM_BASE_URL) for customer facts and leads` : 'reading notes is off (no LLM_BASE_URL and LLM_MODEL): technicians enter customer facts by hand'}`,
     `  tokens:   new agent tokens at ${base}/review/connections (signed in as the owner)`,
   ]

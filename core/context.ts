@@ -6,6 +6,7 @@ import type { DocumentStore } from './documents/store.js'
 import type { EmailClient } from './clients/email.js'
 import type { LlmClient } from './clients/llm.js'
 import type { PaymentsClient } from './clients/payments.js'
+import type { GoogleClient } from './clients/google.js'
 import type { QuickBooksClient } from './clients/quickbooks.js'
 import type { Registry } from './registry.js'
 import type { SecretBox } from './secret-box.js'
@@ -41,6 +42,8 @@ export interface Services {
   payments: PaymentsClient | null
   /** QuickBooks Online; null when no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET are set. */
   quickbooks: QuickBooksClient | null
+  /** Google (calendars, contacts, Gmail); null when no GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are set. */
+  google: GoogleClient | null
   /** Seals the secrets kept for a business (integration tokens); null when no CRM_ENCRYPTION_KEY is set. */
   secrets: SecretBox | null
   /** Where the bytes of documents are kept. */

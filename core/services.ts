@@ -3,6 +3,7 @@ import type { ConsentGate } from './authorize.js'
 import { emailClientFromConfig } from './clients/email.js'
 import { llmClientFromEnv } from './clients/llm.js'
 import { paymentsClientFromEnv } from './clients/payments.js'
+import { googleClientFromEnv } from './clients/google.js'
 import { quickbooksClientFromEnv } from './clients/quickbooks.js'
 import type { Config } from './config.js'
 import type { Services } from './context.js'
@@ -33,6 +34,7 @@ export function assembleServices(config: Config, db: Database, plugins: Plugins,
     llm: llmClientFromEnv(process.env),
     payments: paymentsClientFromEnv(process.env),
     quickbooks: quickbooksClientFromEnv(process.env),
+    google: googleClientFromEnv(process.env),
     secrets: secretBoxFromEnv(process.env),
     documents: documentStoreFor(config, db),
     now: () => new Date(),

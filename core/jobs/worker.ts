@@ -7,6 +7,7 @@ import { lifecyclePassDue, refreshLapsedCustomers } from './lifecycle.js'
 import { markOverdueInvoices, type BusinessFailure } from './overdue.js'
 import { chaseQuotes } from './quotes.js'
 import { purgeDue, purgeExpiredCredentials } from './purge.js'
+import { syncGoogle } from './google.js'
 import { syncQuickBooks } from './quickbooks.js'
 import { refreshRuleSegments, segmentsPassDue } from './segments.js'
 import { generateSeriesVisits } from './series.js'
@@ -136,6 +137,10 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
   services.background
     .join('quickbooks-sync', () => syncQuickBooks(services))
     .catch((err) => log('error', 'syncing QuickBooks failed', { error: errorText(err) }))
+  // Google syncs the same way, beside the jobs: a calendar's first push may take minutes at Google's rate limit.
+  services.background
+    .join('google-sync', () => syncGoogle(services))
+    .catch((err) => log('error', 'syncing Google failed', { error: errorText(err) }))
   try {
     Object.assign(result, await deliverDue(services, options))
   } catch (err) {

@@ -15,6 +15,7 @@ import { capturingEmail } from '../helpers/email.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { idsByTable, snapshotTenant, uuidsIn } from '../helpers/tenant-data.js'
 import { UUID_TEXT } from '../../core/schema-types.js'
+import { type GoogleFixture, googleFixture } from '../helpers/google.js'
 import { type QuickBooksFixture, quickbooksFixture } from '../helpers/quickbooks.js'
 
 // Generated from the registry: every action and data type, including ones added later, is checked with no code of its own.
@@ -42,6 +43,7 @@ interface Business {
 describe.each(engines)('no operation crosses from one business into another (%s)', (engine) => {
   let t: TestDatabase
   let qb: QuickBooksFixture
+  let google: GoogleFixture
   let services: Services
   let registry: Registry
   const invoked = new Map<string, number>()
@@ -53,12 +55,16 @@ describe.each(engines)('no operation crosses from one business into another (%s)
     registry = countingRegistry(buildRegistry(), invoked)
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
     qb = await quickbooksFixture()
-    services = createServices(config, t.db, { registry, email: capturingEmail(), ...qb.services })
+    google = await googleFixture({ secrets: qb.secrets })
+    services = createServices(config, t.db, { registry, email: capturingEmail(), ...qb.services, ...google.services })
     alpha = await business('Alpha')
     bravo = await business('Bravo')
     // Each with a QuickBooks company of its own: what one imports or syncs must stay its own.
     await qb.connect(t.db, alpha.tenantId, null)
     await qb.connect(t.db, bravo.tenantId, null)
+    // And each owner with a Google account of their own, every feature on.
+    for (const b of [alpha, bravo])
+      await google.connect(t.db, b.tenantId, (b.owner.actor as { id: string }).id, ['calendar', 'contacts', 'gmail'])
     await seed(bravo, 2)
     await seed(alpha, 1)
     invoked.clear()
@@ -66,6 +72,7 @@ describe.each(engines)('no operation crosses from one business into another (%s)
   afterAll(async () => {
     await t?.dispose()
     await qb?.close()
+    await google?.close()
   })
 
   async function business(tag: string): Promise<Business> {
@@ -314,7 +321,7 @@ describe.each(engines)('no operation crosses from one business into another (%s)
    * then meet a connected company and reach their own code instead of being refused for want of one.
    */
   function lastThoseThatEnd(actions: ReadonlyMap<string, ActionDefinition>): Array<[string, ActionDefinition]> {
-    const ending = new Set(['quickbooks.disconnect'])
+    const ending = new Set(['quickbooks.disconnect', 'google.turn_off', 'google.disconnect'])
     const all = [...actions]
     return [...all.filter(([key]) => !ending.has(key)), ...all.filter(([key]) => ending.has(key))]
   }

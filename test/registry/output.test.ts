@@ -18,9 +18,11 @@ import { applyStripeEvent } from '../../core/domains/invoices/stripe-events.js'
 import { createAgentToken } from '../../core/auth/agent-tokens.js'
 import { capturingEmail } from '../helpers/email.js'
 import { outputProblems } from '../helpers/output-check.js'
+import { type GoogleFixture, googleFixture } from '../helpers/google.js'
 import { type QuickBooksFixture, quickbooksFixture } from '../helpers/quickbooks.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
 import { b64, JPEG, PNG } from '../domains/documents/files.js'
+import { finishGoogleConnect } from '../../core/domains/google/connect.js'
 import { finishConnect } from '../../core/domains/quickbooks/connect.js'
 
 // Generated from the registry: every action's result and every data type's records, including ones added later, match the declared schemas.
@@ -47,6 +49,7 @@ describe('the output check', () => {
 describe.each(engines)('every operation answers in its declared shape (%s)', (engine) => {
   let t: TestDatabase
   let qb: QuickBooksFixture
+  let google: GoogleFixture
   let services: Services
   let owner: Principal
   let agent: Principal
@@ -65,10 +68,13 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     t = await freshDatabase(engine)
     const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
     qb = await quickbooksFixture()
-    services = createServices(config, t.db, { email: capturingEmail(), ...qb.services })
+    google = await googleFixture({ secrets: qb.secrets })
+    services = createServices(config, t.db, { email: capturingEmail(), ...qb.services, ...google.services })
     const created = await createTenant(t.db, { name: 'Output Window Cleaning', owner_email: 'owner@output.test' })
     // A QuickBooks company, so its operations answer rather than say it is not connected.
     realmId = await qb.connect(t.db, created.tenant_id, created.owner_user_id)
+    // The owner's Google account, every feature on, so Google's operations answer too.
+    await google.connect(t.db, created.tenant_id, created.owner_user_id, ['calendar', 'contacts', 'gmail'], 'owner@output.test')
     // Invoices are emailed only when they say how to pay.
     await t.db.query(`update tenants set payment_instructions = 'Checks payable to Output Window Cleaning' where id = $1`, [
       created.tenant_id,
@@ -80,6 +86,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
   afterAll(async () => {
     await t?.dispose()
     await qb?.close()
+    await google?.close()
   })
 
   /** Checks one successful answer against the schema the operation declares. */
@@ -390,6 +397,14 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('quickbooks.import_customers', { dry_run: true })
     await run('quickbooks.retry', { kind: 'customer', record_id: ids.contact })
     await run('quickbooks.disconnect', { reason: why })
+    // Google: the owner connects again through Google's consent and the callback, then the rest.
+    const asked = await run('google.connect', { features: ['calendar', 'contacts', 'gmail'], reason: why })
+    const googleState = new URL(asked.authorize_url).searchParams.get('state') as string
+    const consented = new URL(google.fake.consent(asked.authorize_url, 'owner@output.test')).searchParams
+    await finishGoogleConnect(services, owner, { state: googleState, code: consented.get('code') ?? '' }, randomUUID())
+    await run('google.sync', {})
+    await run('google.turn_off', { feature: 'gmail', reason: why })
+    await run('google.disconnect', { reason: why })
   }
 
   it(

@@ -1,0 +1,4 @@
+import type { GoogleStep } from './steps.js'
+
+/** Every feature's steps, in the order an account's sync runs them. */
+export const GOOGLE_STEPS: GoogleStep[] = []

@@ -1,0 +1,87 @@
+import { GoogleError, type GoogleCaller, type GoogleTokenSource, type GoogleTokens } from '../../clients/google.js'
+import type { Services } from '../../context.js'
+import { withTenant } from '../../db/tenant.js'
+import type { Queryable } from '../../db/types.js'
+import { AppError } from '../../errors.js'
+import type { SecretBox } from '../../secret-box.js'
+import { requireGoogle } from './availability.js'
+import { loadGoogleConnection, markGoogleNeedsReconnect, type SealedGoogleTokens, saveGoogleAccess } from './connection.js'
+
+/** An access token is refreshed when it has less than this left, so it never lapses in the middle of a sync. */
+const REFRESH_AHEAD_MS = 5 * 60_000
+
+/** Tokens sealed for storage; a consent without a refresh token cannot be kept (the account could not be synced). */
+export function sealGoogleTokens(box: SecretBox, tokens: GoogleTokens): SealedGoogleTokens {
+  if (!tokens.refreshToken) {
+    throw new AppError('CONFLICT', 'Google gave no refresh token for offline access: connect again and approve every permission asked')
+  }
+  return {
+    access_token: box.seal(tokens.accessToken),
+    refresh_token: box.seal(tokens.refreshToken),
+    access_expires_at: tokens.accessExpiresAt,
+  }
+}
+
+/** The words every refusal of a disconnected account uses, naming where to connect again. */
+export function notConnected(status: string | undefined, reason: string | null | undefined): AppError {
+  const why = reason ? `: ${reason}` : ''
+  if (!status) return new AppError('CONFLICT', 'No Google account is connected: connect one at /settings/google')
+  if (status === 'needs_reconnect') return new AppError('CONFLICT', `Google needs connecting again${why} (at /settings/google)`)
+  return new AppError('CONFLICT', `Google was disconnected${why}: connect again at /settings/google`)
+}
+
+/**
+ * A person's access token for their calls: the stored one while it has time left, else a refreshed one. A refresh runs
+ * with the connection's row locked, so two processes refresh once; one Google refuses (the person revoked the app, or
+ * the grant lapsed) stops every feature and tells the person to connect again, never retried.
+ */
+export function accountTokens(services: Services, tenantId: string, userId: string): GoogleTokenSource {
+  let current: { token: string; expiresAt: number } | null = null
+  const fetchToken = async (refused: boolean): Promise<string> => {
+    const outcome = await withTenant(services.db, { tenantId, actorType: 'system', requestId: 'google-tokens' }, (tx) =>
+      freshToken(tx, services, userId, refused ? current?.token : undefined),
+    )
+    if (outcome.refused) throw outcome.refused
+    current = { token: outcome.token, expiresAt: outcome.expiresAt }
+    return outcome.token
+  }
+  return {
+    async accessToken() {
+      if (current && current.expiresAt - REFRESH_AHEAD_MS > services.now().getTime()) return current.token
+      return fetchToken(false)
+    },
+    afterUnauthorized: () => fetchToken(true),
+  }
+}
+
+/** The calls of a person's Google account, within its limits, its tokens refreshed as needed. */
+export function accountCaller(services: Services, tenantId: string, userId: string): GoogleCaller {
+  const { client } = requireGoogle(services)
+  return client.caller(`${tenantId}:${userId}`, accountTokens(services, tenantId, userId))
+}
+
+type TokenOutcome = { token: string; expiresAt: number; refused?: undefined } | { refused: Error; token?: undefined; expiresAt?: undefined }
+
+/** Inside the locked row: the stored token if still good (and not the one Google just refused), else a refreshed one. */
+async function freshToken(tx: Queryable, services: Services, userId: string, refusedToken: string | undefined): Promise<TokenOutcome> {
+  const { client, secrets } = requireGoogle(services)
+  const conn = await loadGoogleConnection(tx, userId, true)
+  if (conn?.status !== 'connected' || !conn.access_token || !conn.refresh_token) throw notConnected(conn?.status, conn?.status_reason)
+  const now = services.now()
+  const stored = secrets.open(conn.access_token)
+  const expiresAt = conn.access_expires_at?.getTime() ?? 0
+  // Another process may have refreshed already: its token is the one to use.
+  if (stored !== refusedToken && expiresAt - REFRESH_AHEAD_MS > now.getTime()) return { token: stored, expiresAt }
+  try {
+    const tokens = await client.refresh(secrets.open(conn.refresh_token), now)
+    await saveGoogleAccess(tx, userId, secrets.seal(tokens.accessToken), tokens.accessExpiresAt, tokens.scopes)
+    return { token: tokens.accessToken, expiresAt: tokens.accessExpiresAt.getTime() }
+  } catch (err) {
+    if (err instanceof GoogleError && !err.retryable) {
+      const reason = `Google refused to renew access to ${conn.google_email} (${err.message}): connect again`
+      await markGoogleNeedsReconnect(tx, userId, reason)
+      return { refused: new AppError('CONFLICT', reason) }
+    }
+    throw err
+  }
+}

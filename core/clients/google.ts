@@ -266,11 +266,15 @@ export function createGoogleClient(config: GoogleConfig, options: GoogleClientOp
       const limiter = limiterOf(key)
       const stats = { requests: 0, throttled: 0, retries: 0 }
       let renewing: Promise<string> | null = null
-      const renew = () => {
+      let latest: string | null = null
+      // Calls that met a 401 together share one renewal; one that meets it with a token already replaced uses the new one.
+      const renew = async (refused: string) => {
+        if (latest && latest !== refused) return latest
         renewing ??= tokens.afterUnauthorized().finally(() => {
           renewing = null
         })
-        return renewing
+        latest = await renewing
+        return latest
       }
       return {
         stats,
@@ -309,7 +313,7 @@ export function createGoogleClient(config: GoogleConfig, options: GoogleClientOp
             if (answer.status >= 200 && answer.status < 300) return answer.json
             if (answer.status === 401 && !renewed) {
               renewed = true
-              token = await renew()
+              token = await renew(token)
               continue
             }
             const error = googleErrorFrom(answer.status, answer.json, answer.text)

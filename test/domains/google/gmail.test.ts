@@ -34,9 +34,18 @@ describe.each(engines)("the owner's Gmail on the timeline (%s)", (engine) => {
       text: 'old news',
       date: new Date(Date.now() - 20 * DAY),
     })
+    // The last week's mail is read at the start, then Gmail's history from the profile's history id.
+    gmail.deliver(b.account, {
+      from: 'jane@example.com',
+      to: b.account,
+      subject: 'Last week',
+      text: 'recent',
+      date: new Date(Date.now() - 2 * DAY),
+    })
     const first = await b.sync()
-    expect(first).toMatchObject({ interactions: 0, leads: 0 })
-    expect(await emailInteractions(b)).toEqual([])
+    expect(first).toMatchObject({ interactions: 1, leads: 0 })
+    expect((await emailInteractions(b)).map((i) => i.subject)).toEqual(['Last week'])
+    expect(google.fake.requests.some((r) => r.path.endsWith('/profile') && r.account === b.account)).toBe(true)
 
     const sentAt = new Date(Date.now() - 60_000)
     const incoming = gmail.deliver(b.account, {
@@ -49,7 +58,7 @@ describe.each(engines)("the owner's Gmail on the timeline (%s)", (engine) => {
     })
     const second = await b.sync()
     expect(second).toMatchObject({ interactions: 1, leads: 0 })
-    const [inbound] = await emailInteractions(b)
+    const inbound = (await emailInteractions(b))[1]
     expect(inbound).toMatchObject({
       contact_id: jane.id,
       kind: 'email',
@@ -77,16 +86,17 @@ describe.each(engines)("the owner's Gmail on the timeline (%s)", (engine) => {
     expect(third).toMatchObject({ interactions: 2, leads: 0 })
     const all = await emailInteractions(b)
     expect(all.map((i) => [i.direction, i.subject, i.contact_id])).toEqual([
+      ['inbound', 'Last week', jane.id],
       ['inbound', 'Gutters next week?', jane.id],
       ['outbound', 'Re: Gutters next week?', jane.id],
       ['inbound', 'From work', jane.id],
     ])
-    expect(all[1].summary).toBe('Tuesday at 9 works.')
+    expect(all[2].summary).toBe('Tuesday at 9 works.')
 
     const timeline = await b.sql('select count(*)::int as n from gmail_messages')
-    expect(timeline[0].n).toBe(3)
+    expect(timeline[0].n).toBe(4)
     expect(await b.sync()).toMatchObject({ interactions: 0, leads: 0 })
-    expect(await emailInteractions(b)).toHaveLength(3)
+    expect(await emailInteractions(b)).toHaveLength(4)
   })
 
   it('makes a lead of an unknown sender asking for a quote, and puts the conversation after it on the lead', async () => {

@@ -34,7 +34,8 @@ type Decision =
  *   domain), and it is not a reply to an email the business sent from here: the product keeps no Message-ID of what it
  *   sends, so a reply (In-Reply-To, References or "Re:") whose subject without Re:/Fwd: is the subject of an email the
  *   business sent counts as one.
- * - Anything else (bulk mail, our email to someone who is not a customer) is left alone.
+ * - Anything else is left alone: bulk and automatic mail whoever sent it (see automatedReason), our email to someone who
+ *   is neither a customer nor a lead, and the same email already made from another mailbox of the business.
  */
 export async function recordGmailMessage(
   run: GoogleRun,

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { syncGoogleAccount } from '../../../core/domains/google/sync/sync-account.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { type GoogleFixture, googleFixture } from '../../helpers/google.js'
@@ -234,6 +236,31 @@ describe.each(engines)("the owner's Gmail on the timeline (%s)", (engine) => {
     } finally {
       gmail.maxPage = Number.POSITIVE_INFINITY
     }
+  })
+
+  it("makes an email that reached two owners' mailboxes once", async () => {
+    const b = await gmailBusiness(app, google)
+    const gmail = google.fake.gmail
+    const [second] = await b.sql(
+      `insert into users (tenant_id, email, name, role) values (app_tenant(), 'partner@sparkle.example', 'Partner', 'owner') returning id`,
+    )
+    const other = await google.connect(app.t.db, b.tenantId, second.id, ['gmail'], 'partner-gmail@sparkle.example')
+    const eve = await b.act('contact', 'create', { display_name: 'Eve Gold', email: 'eve@example.com' })
+    await b.sync()
+    await syncGoogleAccount(app.services, b.tenantId, second.id, randomUUID())
+    const mail = {
+      from: 'eve@example.com',
+      to: `${b.account}, ${other}`,
+      subject: 'Both of you',
+      text: 'Hi both',
+      messageId: '<both-1@example.com>',
+    }
+    gmail.deliver(b.account, mail)
+    gmail.deliver(other, mail)
+    expect(await b.sync()).toMatchObject({ interactions: 1 })
+    const theirs = await syncGoogleAccount(app.services, b.tenantId, second.id, randomUUID())
+    expect(theirs.steps.gmail).toMatchObject({ interactions: 0, skipped: 1 })
+    expect((await emailInteractions(b)).map((i) => [i.subject, i.contact_id])).toEqual([['Both of you', eve.id]])
   })
 
   it('reads only the labels the owner chose, and says which exist', async () => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { FakeGoogleFault, googleErrorBody, RATE_LIMITED, USER_RATE_LIMITED } from './fake-google-errors.js'
 import { createFakeGoogleOAuth, type FakeGoogleOAuth, type FakeGrant } from './fake-google-oauth.js'
+import { type FakeGmail, installFakeGmail } from './fake-google-gmail.js'
 
 /** One API request as a route sees it: the account whose token came with it, already checked. */
 export interface FakeGoogleApiRequest {
@@ -63,6 +64,8 @@ export interface FakeGoogle {
   failNext(status: number, reason?: string, headers?: Record<string, string>): void
   /** Adds API addresses (each API's fake adds its own). */
   addRoutes(routes: FakeGoogleRoute[]): void
+  /** Gmail API v1: each account's mailbox, and helpers to deliver and send mail in it. */
+  gmail: FakeGmail
   close(): Promise<void>
 }
 
@@ -187,7 +190,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-  return {
+  const fake: FakeGoogle = {
     url,
     env: { GOOGLE_CLIENT_ID: oauth.clientId, GOOGLE_CLIENT_SECRET: oauth.clientSecret, GOOGLE_API_BASE: url },
     oauth,
@@ -219,5 +222,8 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
         server.closeAllConnections()
         server.close(() => resolve())
       }),
+    gmail: undefined as unknown as FakeGmail,
   }
+  fake.gmail = installFakeGmail(fake)
+  return fake
 }

@@ -7,6 +7,7 @@ import { closeoutsPersonalData } from './closeouts/personal-data.js'
 import { contactLinksPersonalData, contactsPersonalData } from './contacts/personal-data.js'
 import { customFieldsExportView } from './custom-fields/personal-data.js'
 import { documentsPersonalData, documentVersionsPersonalData } from './documents/personal-data.js'
+import { gmailMessagesPersonalData } from './google/gmail-personal-data.js'
 import { contactExternalIdsPersonalData, ticketExternalIdsPersonalData } from './imports/personal-data.js'
 import { interactionsPersonalData } from './interactions/personal-data.js'
 import {
@@ -74,6 +75,7 @@ export const PERSONAL_DATA: readonly PersonalTable[] = [
   idempotencyKeysPersonalData,
   authorizationRequestsPersonalData,
   quickbooksRecordsPersonalData,
+  gmailMessagesPersonalData,
 ]
 
 /** The export's parts that a domain reads with its own statement, after the tables' parts. */

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { FakeGoogleFault, googleErrorBody, RATE_LIMITED, USER_RATE_LIMITED } from './fake-google-errors.js'
 import { createFakeGoogleOAuth, type FakeGoogleOAuth, type FakeGrant } from './fake-google-oauth.js'
+import { type FakePeople, installFakePeople } from './fake-google-people.js'
 
 /** One API request as a route sees it: the account whose token came with it, already checked. */
 export interface FakeGoogleApiRequest {
@@ -64,6 +65,8 @@ export interface FakeGoogle {
   /** Adds API addresses (each API's fake adds its own). */
   addRoutes(routes: FakeGoogleRoute[]): void
   close(): Promise<void>
+  /** The People API v1: each account's contacts. */
+  people: FakePeople
 }
 
 /** Options of the fake. */
@@ -187,7 +190,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-  return {
+  const fake: Omit<FakeGoogle, 'people'> = {
     url,
     env: { GOOGLE_CLIENT_ID: oauth.clientId, GOOGLE_CLIENT_SECRET: oauth.clientSecret, GOOGLE_API_BASE: url },
     oauth,
@@ -220,4 +223,6 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
         server.close(() => resolve())
       }),
   }
+  // Each API's fake adds its routes and its helpers; Object.assign keeps the clock's getter.
+  return Object.assign(fake, { people: installFakePeople(fake) })
 }

@@ -8,6 +8,7 @@ import { contactLinksPersonalData, contactsPersonalData } from './contacts/perso
 import { customFieldsExportView } from './custom-fields/personal-data.js'
 import { documentsPersonalData, documentVersionsPersonalData } from './documents/personal-data.js'
 import { contactExternalIdsPersonalData, ticketExternalIdsPersonalData } from './imports/personal-data.js'
+import { googleContactsPersonalData } from './google/personal-data.js'
 import { interactionsPersonalData } from './interactions/personal-data.js'
 import {
   invoiceLineItemsPersonalData,
@@ -74,6 +75,7 @@ export const PERSONAL_DATA: readonly PersonalTable[] = [
   idempotencyKeysPersonalData,
   authorizationRequestsPersonalData,
   quickbooksRecordsPersonalData,
+  googleContactsPersonalData,
 ]
 
 /** The export's parts that a domain reads with its own statement, after the tables' parts. */

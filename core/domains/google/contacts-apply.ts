@@ -16,13 +16,13 @@ export interface AppliedPeople {
 /**
  * Applies people read from Google through the import path in the caller's transaction: new people become customers,
  * people found again (by resource name, email or phone) fill in what their customer lacks. A deleted person only marks
- * its link. On a full read (every contact), a linked person no longer in Google counts as deleted too. With skipUnchanged,
- * a person whose etag was applied before is left alone. A dry run writes nothing.
+ * its link. With missingAreDeleted (a read of every contact of the account the links came from), a linked person not read
+ * counts as deleted too. With skipUnchanged, a person whose etag was applied before is left alone. A dry run writes nothing.
  */
 export async function applyPeople(
   ctx: OperationContext,
   people: GooglePerson[],
-  options: { dryRun: boolean; full: boolean; skipUnchanged: boolean },
+  options: { dryRun: boolean; missingAreDeleted: boolean; skipUnchanged: boolean },
 ): Promise<AppliedPeople> {
   const etags = await knownEtags(ctx.db)
   const live = people.filter((p) => !p.metadata?.deleted)
@@ -31,7 +31,7 @@ export async function applyPeople(
   if (options.dryRun) return { report, unchanged: live.length - changed.length, deleted: 0 }
   await linkPeople(ctx, changed)
   const gone = people.filter((p) => p.metadata?.deleted).map((p) => p.resourceName)
-  if (options.full) {
+  if (options.missingAreDeleted) {
     const seen = new Set(live.map((p) => p.resourceName))
     gone.push(...[...etags.keys()].filter((name) => !seen.has(name)))
   }

@@ -8,7 +8,7 @@ import { defineAction } from '../../registry.js'
 import { MAPPED_IMPORT_REPORT } from '../imports/model.js'
 import { requireGoogle } from './availability.js'
 import { applyPeople } from './contacts-apply.js'
-import { contactsAccount, saveFullRead } from './contacts-state.js'
+import { contactsAccount, loadContactsSync, saveFullRead } from './contacts-state.js'
 import { readPeople } from './people.js'
 import { freshToken } from './tokens.js'
 
@@ -48,7 +48,10 @@ export const importGoogleContacts = defineAction({
     const read = await readPeople(caller, { requestSyncToken: !input.dry_run }).catch((err) => {
       throw unavailableFrom(err)
     })
-    const applied = await applyPeople(ctx, read.people, { dryRun: input.dry_run, full: true, skipUnchanged: false })
+    const before = await loadContactsSync(ctx.db)
+    // Links made from another account are not that account's deletions.
+    const missingAreDeleted = !before || before.google_email === account.google_email
+    const applied = await applyPeople(ctx, read.people, { dryRun: input.dry_run, missingAreDeleted, skipUnchanged: false })
     if (!input.dry_run) {
       await saveFullRead(ctx, account, read.syncToken)
       await ctx.audit({

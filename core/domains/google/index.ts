@@ -2,3 +2,4 @@
 export * from './actions.js'
 export * from './connection-query.js'
 export * from './contacts-import.js'
+export * from './contacts-query.js'

@@ -56,6 +56,14 @@ describe.each(engines)('refreshing Google contacts with the sync token (%s)', (e
     expect(link.contact_id).toBe(benId)
     expect(link.deleted_in_google_at).toBeTruthy()
     expect(await b.sql("select entity_id from audit_log where action = 'google_contact_deleted'")).toEqual([{ entity_id: benId }])
+    // The owner and the agent read it.
+    const deleted = await app.query({ type: 'google_contacts', state: 'deleted_in_google' }, b.agentToken)
+    expect(deleted.status, JSON.stringify(deleted.body.error)).toBe(200)
+    expect(deleted.body.data.items).toEqual([
+      expect.objectContaining({ id: benId, name: 'Ben Ode', resource_name: ben, state: 'deleted_in_google' }),
+    ])
+    const linked = await app.query({ type: 'google_contacts', state: 'linked' }, b.agentToken)
+    expect(linked.body.data.items.map((i: any) => i.name).sort()).toEqual(['Ana Silva', 'Cy Young', 'Dee New'])
     // Read again, nothing new: no second customer, no second address.
     expect((await b.sync()).steps.contacts).toMatchObject({ read: 0, created: 0 })
     expect(await b.sql('select count(*)::int as n from addresses where contact_id = $1', [anaId])).toEqual([{ n: 1 }])
@@ -81,6 +89,20 @@ describe.each(engines)('refreshing Google contacts with the sync token (%s)', (e
     expect(await b.sql('select full_reads from google_contacts_sync')).toEqual([{ full_reads: 2 }])
     // The new token works: the next refresh is incremental again.
     expect((await b.sync()).steps.contacts).toMatchObject({ full_read: 0, read: 0 })
+  })
+
+  it('reads every contact of another account the owner connects instead, matching by email, and deletes no link of the first', async () => {
+    const b = await googleBusiness(app, google)
+    google.fake.people.add(b.email, { names: [{ givenName: 'Kim', familyName: 'Both' }], emailAddresses: [{ value: 'kim@example.com' }] })
+    await b.act('google', 'import_contacts', { dry_run: false })
+    const other = `other-${b.email}`
+    google.fake.people.add(other, { names: [{ displayName: 'Kim B.' }], emailAddresses: [{ value: 'kim@example.com' }] })
+    google.fake.people.add(other, { names: [{ givenName: 'Lou', familyName: 'Only' }] })
+    await google.connect(app.t.db, b.tenantId, b.ownerId, ['contacts'], other)
+    expect((await b.sync()).steps.contacts).toMatchObject({ full_read: 1, read: 2, created: 1, matched: 1, deleted_in_google: 0 })
+    expect((await googleCustomers(b)).map((c) => c.display_name)).toEqual(['Kim Both', 'Lou Only'])
+    expect(await b.sql('select google_email from google_contacts_sync')).toEqual([{ google_email: other }])
+    expect(await b.sql('select count(*)::int as n from google_contacts where deleted_in_google_at is not null')).toEqual([{ n: 0 }])
   })
 
   it('waits out a 429 in the worker, and keeps the sync token only after the changes are applied', async () => {

@@ -22,7 +22,8 @@ export const contactsStep: GoogleStep = {
     if (!state) return { waiting_for_import: 1 }
     if (state.user_id !== run.userId) return {}
     // Another Google account connected since the import: its token means nothing there, so every contact is read.
-    const token = state.google_email === run.connection.google_email ? state.sync_token : null
+    const sameAccount = state.google_email === run.connection.google_email
+    const token = sameAccount ? state.sync_token : null
     let read: PeopleRead | null = null
     let full = !token
     if (token) {
@@ -39,7 +40,7 @@ export const contactsStep: GoogleStep = {
     const principal = { tenantId: run.tenantId, actor: { type: 'system' as const, id: null } }
     const applied = await withTenant(run.services.db, scope, async (tx) => {
       const ctx = contextOf(run.services, principal, tx, scope.requestId, null, () => {})
-      const done = await applyPeople(ctx, people, { dryRun: false, full, skipUnchanged: true })
+      const done = await applyPeople(ctx, people, { dryRun: false, missingAreDeleted: full && sameAccount, skipUnchanged: true })
       if (full) await saveFullRead(ctx, run.connection, syncToken)
       else await saveIncrementalRead(ctx, syncToken)
       return done

@@ -15,7 +15,7 @@ export const GOOGLE_CONTACT_RECORD = z.object({
   read_at: timestamp.describe('When the contact was last read from Google'),
 })
 
-/** The Google contacts brought in as customers, and those since deleted in Google. */
+/** The Google contacts brought in as customers, and those since deleted in Google; a merged customer shows as the one it joined. */
 export const googleContactsQuery = defineQuery({
   type: 'google_contacts',
   description:
@@ -31,11 +31,11 @@ export const googleContactsQuery = defineQuery({
     const after = afterCursor(args, req.cursor, 'and (g.read_at, g.resource_name) <', ['timestamptz', 'text'])
     args.push(req.limit + 1)
     const r = await ctx.db.query(
-      `select g.contact_id as id, c.display_name as name, g.resource_name,
+      `select coalesce(m.id, c.id) as id, coalesce(m.display_name, c.display_name) as name, g.resource_name,
          case when g.deleted_in_google_at is null then 'linked' else 'deleted_in_google' end as state,
          g.deleted_in_google_at, g.read_at, g.read_at::text as _sort_at
-       from google_contacts g join contacts c on c.id = g.contact_id
-       where ($1::uuid is null or g.contact_id = $1)
+       from google_contacts g join contacts c on c.id = g.contact_id left join contacts m on m.id = c.merged_into
+       where ($1::uuid is null or $1 in (c.id, m.id))
          and ($2::text is null or ($2 = 'linked') = (g.deleted_in_google_at is null))
          ${after}
        order by g.read_at desc, g.resource_name desc limit $${args.length}`,

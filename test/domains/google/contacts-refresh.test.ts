@@ -64,9 +64,17 @@ describe.each(engines)('refreshing Google contacts with the sync token (%s)', (e
     ])
     const linked = await app.query({ type: 'google_contacts', state: 'linked' }, b.agentToken)
     expect(linked.body.data.items.map((i: any) => i.name).sort()).toEqual(['Ana Silva', 'Cy Young', 'Dee New'])
+    // Ana merged into a customer made here: she is read as the survivor, and her next change in Google reaches it.
+    const survivor = await b.act('contact', 'create', { display_name: 'Ana S. Silva' })
+    await b.act('contact', 'merge', { survivor_id: survivor.id, merged_id: anaId })
+    const byId = await app.query({ type: 'google_contacts', id: survivor.id }, b.agentToken)
+    expect(byId.body.data).toMatchObject({ id: survivor.id, name: 'Ana S. Silva', resource_name: ana, state: 'linked' })
+    people.change(b.email, ana, { emailAddresses: [{ value: 'ana.new@example.com' }] })
+    expect((await b.sync()).steps.contacts).toMatchObject({ read: 1, matched: 1, created: 0 })
+    expect(await b.sql('select contact_id from google_contacts where resource_name = $1', [ana])).toEqual([{ contact_id: survivor.id }])
     // Read again, nothing new: no second customer, no second address.
     expect((await b.sync()).steps.contacts).toMatchObject({ read: 0, created: 0 })
-    expect(await b.sql('select count(*)::int as n from addresses where contact_id = $1', [anaId])).toEqual([{ n: 1 }])
+    expect(await b.sql('select count(*)::int as n from addresses where contact_id = $1', [survivor.id])).toEqual([{ n: 1 }])
   })
 
   it('reads every contact again after Google refuses an expired sync token, and doubles nothing', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { FakeGoogle, FakeGoogleApiRequest, FakeGoogleRoute } from './fake-google.js'
+import type { FakeGoogleBase, FakeGoogleApiRequest, FakeGoogleRoute } from './fake-google.js'
 import { FakeGoogleFault, googleErrorBody } from './fake-google-errors.js'
 
 const READ_SCOPES = [
@@ -97,7 +97,7 @@ export interface FakeGmail {
 }
 
 /** Installs Gmail API v1 on the fake: profile, labels, history, messages.list and messages.get. */
-export function installFakeGmail(fake: FakeGoogle): FakeGmail {
+export function installFakeGmail(fake: FakeGoogleBase): FakeGmail {
   const boxes = new Map<string, Mailbox>()
   const boxOf = (account: string): Mailbox => {
     const key = account.toLowerCase()

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { FakeGoogleFault, googleErrorBody, RATE_LIMITED, USER_RATE_LIMITED } from './fake-google-errors.js'
 import { createFakeGoogleOAuth, type FakeGoogleOAuth, type FakeGrant } from './fake-google-oauth.js'
 import { type FakeGmail, installFakeGmail } from './fake-google-gmail.js'
+import { type FakePeople, installFakePeople } from './fake-google-people.js'
 
 /** One API request as a route sees it: the account whose token came with it, already checked. */
 export interface FakeGoogleApiRequest {
@@ -67,7 +68,12 @@ export interface FakeGoogle {
   /** Gmail API v1: each account's mailbox, and helpers to deliver and send mail in it. */
   gmail: FakeGmail
   close(): Promise<void>
+  /** The People API v1: each account's contacts. */
+  people: FakePeople
 }
+
+/** The fake before each API's fake is installed on it: what those installers use. */
+export type FakeGoogleBase = Omit<FakeGoogle, 'gmail' | 'people'>
 
 /** Options of the fake. */
 export interface FakeGoogleOptions {
@@ -190,7 +196,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-  const fake: FakeGoogle = {
+  const fake: FakeGoogleBase = {
     url,
     env: { GOOGLE_CLIENT_ID: oauth.clientId, GOOGLE_CLIENT_SECRET: oauth.clientSecret, GOOGLE_API_BASE: url },
     oauth,
@@ -222,8 +228,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
         server.closeAllConnections()
         server.close(() => resolve())
       }),
-    gmail: undefined as unknown as FakeGmail,
   }
-  fake.gmail = installFakeGmail(fake)
-  return fake
+  // Each API's fake adds its routes and its helpers; Object.assign keeps the clock's getter.
+  return Object.assign(fake, { gmail: installFakeGmail(fake), people: installFakePeople(fake) })
 }

@@ -404,6 +404,9 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await finishGoogleConnect(services, owner, { state: googleState, code: consented.get('code') ?? '' }, randomUUID())
     await run('google.sync', {})
     await run('google.choose_gmail_labels', { labels: ['INBOX', 'SENT'] })
+    google.fake.people.add('owner@output.test', { names: [{ givenName: 'Output', familyName: 'Contact' }] })
+    await run('google.import_contacts', { dry_run: true })
+    await run('google.import_contacts', { dry_run: false })
     await run('google.turn_off', { feature: 'gmail', reason: why })
     await run('google.disconnect', { reason: why })
   }

@@ -60,10 +60,18 @@ export function accountCaller(services: Services, tenantId: string, userId: stri
   return client.caller(`${tenantId}:${userId}`, accountTokens(services, tenantId, userId))
 }
 
-type TokenOutcome = { token: string; expiresAt: number; refused?: undefined } | { refused: Error; token?: undefined; expiresAt?: undefined }
+/** A token with its expiry, or why Google refused to renew it. */
+export type TokenOutcome =
+  | { token: string; expiresAt: number; refused?: undefined }
+  | { refused: Error; token?: undefined; expiresAt?: undefined }
 
-/** Inside the locked row: the stored token if still good (and not the one Google just refused), else a refreshed one. */
-async function freshToken(tx: Queryable, services: Services, userId: string, refusedToken: string | undefined): Promise<TokenOutcome> {
+/** Inside the locked row (of the caller's transaction): the stored token if still good (and not the one Google just refused), else a refreshed one. */
+export async function freshToken(
+  tx: Queryable,
+  services: Services,
+  userId: string,
+  refusedToken: string | undefined,
+): Promise<TokenOutcome> {
   const { client, secrets } = requireGoogle(services)
   const conn = await loadGoogleConnection(tx, userId, true)
   if (conn?.status !== 'connected' || !conn.access_token || !conn.refresh_token) throw notConnected(conn?.status, conn?.status_reason)

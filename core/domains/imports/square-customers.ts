@@ -46,7 +46,8 @@ export interface CustomerCandidate {
     source?: string
     tags?: string[]
   }
-  address: { line1: string; line2?: string; city: string; state: string; postal_code: string } | null
+  /** country: a two-letter code, US when left out (as address.add takes it). */
+  address: { line1: string; line2?: string; city: string; state: string; postal_code: string; country?: string } | null
   /** Facts kept as attributes (source import): birthday, nickname, the Square profile, custom fields. */
   attributes: Record<string, ImportedFact>
   memo: string | null

@@ -1,5 +1,6 @@
+import { contactsStep } from './contacts-step.js'
 import { gmailStep } from './gmail.js'
 import type { GoogleStep } from './steps.js'
 
 /** Every feature's steps, in the order an account's sync runs them. */
-export const GOOGLE_STEPS: GoogleStep[] = [gmailStep]
+export const GOOGLE_STEPS: GoogleStep[] = [contactsStep, gmailStep]

@@ -1,8 +1,17 @@
 import { html } from '../html.js'
 import type { GoogleSectionView } from '../owner/settings/google-section.js'
 import { calendarSection } from '../owner/settings/google-calendar-section.js'
-import { accountButtons, accountSentence, connectForm, type GoogleAccount, syncFacts } from '../owner/settings/google-views.js'
-import { sendWorkPage, type PageCall } from './context.js'
+import { layout, viewerOf } from '../layout.js'
+import {
+  accountButtons,
+  accountSentence,
+  connectForm,
+  consentSites,
+  type GoogleAccount,
+  syncFacts,
+} from '../owner/settings/google-views.js'
+import { sendPage } from '../send-page.js'
+import type { PageCall } from './context.js'
 
 /**
  * A technician's Google page: their own calendar only. Connect it (or connect again after Google refused it), see where
@@ -31,5 +40,6 @@ export async function sendTechnicianGoogle(
 ${mine ? syncFacts(mine, timezone) : ''}${connect}${calendarSection(section)}${buttons ? html`<h2>Your Google account</h2>${buttons}` : ''}
 <p class="note">Only your calendar is connected here; you can disconnect it at any time. <a href="/calendar">Calendar on my phone</a> gives
 a read-only link instead.</p>`
-  sendWorkPage(call, { title: 'Google Calendar', body, ok: opts.ok, error: opts.error }, opts.status)
+  const page = layout({ title: 'Google Calendar', body, ok: opts.ok, error: opts.error, viewer: viewerOf(call.session) })
+  sendPage(call.res, page, { status: opts.status, formTargets: consentSites(call.services.google) })
 }

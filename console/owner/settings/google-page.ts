@@ -20,6 +20,7 @@ import {
   accountButtons,
   accountSentence,
   connectForm,
+  consentSites,
   GOOGLE_PAGE,
   type GoogleAccount,
   offNotice,
@@ -153,7 +154,7 @@ ${await featureSections({ call, role: 'owner', mine, timezone })}
       : html`<p class="muted">Nobody has connected a Google account yet.</p>`
   }
 <p class="note"><a href="/settings">Back to settings</a></p>`
-  sendOwnerPage(call.res, 'Google', body, { ok: opts.ok, error: opts.error, status: opts.status })
+  sendOwnerPage(call.res, 'Google', body, { ...opts, formTargets: consentSites(services.google) })
 }
 
 /** One person's account: who, where it stands, the last sync, and its buttons. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { formatInstant } from '../../../core/call-preview.js'
+import type { GoogleClient } from '../../../core/clients/google.js'
 import type { GOOGLE_CONNECTION_RECORD } from '../../../core/domains/google/connection-query.js'
 import { GOOGLE_FEATURES, type GoogleFeature } from '../../../core/domains/google/features.js'
 import { form, html, type SafeHtml } from '../../html.js'
@@ -9,6 +10,14 @@ export type GoogleAccount = z.output<typeof GOOGLE_CONNECTION_RECORD>
 
 /** Where everyone connects and watches their Google account. */
 export const GOOGLE_PAGE = '/settings/google'
+
+/**
+ * The site of Google's consent page, where the Connect form's answer leads: a page's forms may go only where its
+ * Content-Security-Policy names, redirects included. None while Google is off.
+ */
+export function consentSites(google: GoogleClient | null): string[] {
+  return google ? [new URL(google.authorizeUrl({ state: 'x', redirectUri: 'x', scopes: [] })).origin] : []
+}
 
 /** Each feature in a person's words: its name and what it does once on. */
 export const FEATURE_WORDS: Record<GoogleFeature, { name: string; about: string }> = {

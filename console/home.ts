@@ -13,7 +13,7 @@ export function homePage(_req: Request, res: Response, next: NextFunction): void
   }
   if (session.actor.type === 'user' && session.actor.role === 'owner') return next()
   const who = session.actor.type === 'user' ? `${session.actor.name || session.email} (${session.actor.role})` : ''
-  const links = html`<p><a href="/today">Today's tickets</a></p>`
+  const links = html`<p><a href="/today">Today's tickets</a></p><p><a href="/settings/google">My Google Calendar</a></p>`
   sendPage(
     res,
     layout({

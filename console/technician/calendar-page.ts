@@ -73,6 +73,7 @@ async function showCalendarPage(call: PageCall, made?: { webcal_url: string; htt
 <p class="muted">Anyone holding it sees the jobs with addresses and gate codes: keep it in your own calendar. Lost it? Revoke it below and make a new one.</p></div>`
     : ''
   const mine = html`${shown}<p>Your jobs in your phone's calendar, kept up to date by the phone itself (about every hour). Cancelled jobs show as cancelled.</p>
+<p class="muted">Use Google Calendar? <a href="/settings/google">Connect it</a> instead: your visits are kept there both ways.</p>
 <h2>My calendar</h2>${list(
     feeds.filter((f) => f.user_id === me),
     'No calendar link yet.',

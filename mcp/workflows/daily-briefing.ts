@@ -9,6 +9,8 @@ import { UNAPPLIED_DAYS, unappliedPaymentsQuery } from '../../core/domains/invoi
 import { interactionsQuery } from '../../core/domains/interactions/queries.js'
 import { leadsQuery } from '../../core/domains/leads/queries.js'
 import { appointmentResponsesQuery, deliveryProblemsQuery } from '../../core/domains/messages/queries.js'
+import { accountOwnerWords, googleAttention } from '../../core/domains/google/attention.js'
+import { googleConnectionQuery } from '../../core/domains/google/connection-query.js'
 import { FAILED_NAMED, quickbooksAttention } from '../../core/domains/quickbooks/attention.js'
 import { quickbooksConnectionQuery } from '../../core/domains/quickbooks/connection-query.js'
 import { quickbooksSyncQuery } from '../../core/domains/quickbooks/queries.js'
@@ -37,7 +39,8 @@ export const dailyBriefing = defineTool({
     "The day at a glance as compact text (times HH:MM, business time zone): each technician's route with key customer " +
     'facts ("(series)": a recurring visit), unconfirmed, declined and change-requested visits, unreachable emails, visits done, ' +
     'unbilled work, leads and follow-ups due, overdue invoices, online payments not recorded, credits to refund, waitlist candidates, pending authorizations, ' +
-    'QuickBooks trouble (a company to connect again, a failed sync, records QuickBooks refused).',
+    'QuickBooks trouble (a company to connect again, a failed sync, records QuickBooks refused), Google trouble (an account ' +
+    'to connect again, a failed sync).',
   input: { date: dateArg().optional().describe('Default today') },
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,
@@ -167,6 +170,8 @@ export const dailyBriefing = defineTool({
     if (pending.length) lines.push(`Pending authorizations: ${pending.length} (crm_query type=authorization_requests status=pending)`)
     const books = await quickbooksLine(q)
     if (books) lines.push(books)
+    const google = await googleLine(q)
+    if (google) lines.push(google)
     return { date, briefing: lines.join('\n') }
   },
 })
@@ -186,6 +191,19 @@ async function quickbooksLine(q: BriefingRead): Promise<string | null> {
     )
   }
   return `QuickBooks: ${parts.join('; ')} (owner's page /settings/quickbooks)`
+}
+
+/** Google's trouble in one line: each account Google stopped accepting, and each whose last sync failed, with its words. */
+async function googleLine(q: BriefingRead): Promise<string | null> {
+  const attention = googleAttention((await q(googleConnectionQuery)).items)
+  if (!attention) return null
+  const parts = [
+    ...attention.needsReconnect.map(
+      (a) => `${accountOwnerWords(a)} needs connecting again${a.status_reason ? ` "${short(a.status_reason)}"` : ''}`,
+    ),
+    ...attention.failed.map((a) => `last sync of ${accountOwnerWords(a)} failed "${short(a.last_sync_error ?? '')}"`),
+  ]
+  return `Google: ${parts.join('; ')} (each person connects again at /settings/google; crm_query type=google_connection)`
 }
 
 /** Unbilled items shown by name per reason; the rest are counted. */

@@ -10,6 +10,7 @@ import { performAction, performQuery } from '../../core/operations.js'
 import { technicianCanReach } from '../../core/reach.js'
 import type { ActionDefinition } from '../../core/registry.js'
 import { createTenant } from '../../core/tenants.js'
+import { withTenant } from '../../core/db/tenant.js'
 import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { capturingEmail } from '../helpers/email.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
@@ -61,7 +62,10 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
     return (await performAction(services, who, { domain, action, data, reasoning: why }, request())).result
   }
 
-  /** A technician with a ticket of their own: its customer, address, line item, notes and an attribute; and their calendar feed. */
+  /**
+   * A technician with a ticket of their own: its customer, address, line item, notes and an attribute; their calendar
+   * feed and their Google account.
+   */
   async function patch(name: string, serviceId: string, day: number): Promise<Patch> {
     const user = (await act(owner, 'user', 'add', { email: `${name.toLowerCase()}@access.test`, name, role: 'technician' })) as {
       id: string
@@ -88,6 +92,14 @@ describe.each(engines)('every operation allows exactly its declared access (%s)'
     const ticketNote = (await act(owner, 'note', 'add', { ticket_id: ticket.id, content: 'Gate code 1234' })) as { id: string }
     const attribute = (await act(owner, 'attribute', 'set', { contact_id: contact.id, key: 'pets', value: 'dog' })) as { id: string }
     const feed = (await act(owner, 'calendar_feed', 'create', { user_id: user.id })) as { id: string }
+    // A Google account they once connected: google_connection shows a technician their own (its id is their user id).
+    await withTenant(t.db, { tenantId, actorType: 'system' }, (tx) =>
+      tx.query(`insert into google_connections (tenant_id, user_id, google_email, status) values ($1, $2, $3, 'disconnected')`, [
+        tenantId,
+        user.id,
+        `${name.toLowerCase()}@gmail.test`,
+      ]),
+    )
     return {
       technician: { tenantId, actor: { type: 'user', id: user.id, role: 'technician' } },
       ids: {

@@ -147,6 +147,13 @@ export const PAGE_PLACES: readonly PagePlace[] = [
     roles: owner,
   },
   {
+    title: 'Google',
+    path: '/settings/google',
+    about: 'Connect Google: your calendar both ways, and for the owner contacts and Gmail',
+    words: ['google', 'google calendar', 'gmail', 'google contacts', 'workspace', 'connect', 'sync'],
+    roles: both,
+  },
+  {
     title: 'Calendar subscriptions',
     path: '/calendar',
     about: 'Your visits in a phone calendar',

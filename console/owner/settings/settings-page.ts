@@ -37,6 +37,7 @@ const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['/messages/outbox', 'Outbox'],
   ['/import', 'Import'],
   ['/settings/quickbooks', 'QuickBooks'],
+  ['/settings/google', 'Google'],
   ['/calendar', 'Calendar subscriptions'],
 ]
 

@@ -59,9 +59,10 @@ export const googleConnectionQuery = defineQuery({
     'disconnected), status_reason, features on (calendar: their visits go to their Google calendar and changes made there ' +
     "come back as requests; contacts and gmail: the owner's, brought in as customers and timeline emails), last_sync_at, " +
     "last_sync_error. Empty when nobody connected. Connecting is the person's own, at /settings/google; google.sync asks " +
-    'for a sync now.',
+    'for a sync now. A technician reads only their own account.',
   keywords: ['google', 'calendar', 'gmail', 'contacts', 'workspace', 'connection', 'sync'],
-  access: { agent: 'unrestricted', technician: 'none' },
+  // A technician sees their own account (its id is their user id) on their Google page, nobody else's.
+  access: { agent: 'unrestricted', technician: 'assigned', idEntity: 'user' },
   params: z.object({}),
   record: GOOGLE_CONNECTION_RECORD,
   async run(ctx, req) {

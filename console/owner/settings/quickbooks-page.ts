@@ -150,7 +150,9 @@ ${failedSection(connection, failed.items, session.csrfToken)}${pendingSection(co
 <p class="note">Your active customers, sent invoices with their lines (each service as a QuickBooks item), voided invoices and
 the payments you record go to QuickBooks. Payments your bookkeeper records in QuickBooks come back as payments here.
 Nothing is sent twice. <a href="/settings">Back to settings</a></p>`
-  sendOwnerPage(res, 'QuickBooks', body, { ok: opts.ok, error: opts.error, status: opts.status })
+  // Connect is a form whose answer leads to Intuit's page: the page's policy must let a form go there.
+  const intuit = call.services.quickbooks ? [new URL(call.services.quickbooks.config.authorizeUrl).origin] : []
+  sendOwnerPage(res, 'QuickBooks', body, { ok: opts.ok, error: opts.error, status: opts.status, formTargets: intuit })
 }
 
 /** When it last synced, what went wrong, and what the company keeps of ours. */

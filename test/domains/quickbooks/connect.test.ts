@@ -48,6 +48,9 @@ describe.each(engines)('connecting QuickBooks (%s)', (engine) => {
   it('connects end to end: Intuit is asked for the accounting scope, and the tokens are stored sealed', async () => {
     const before = await pages.owner.get('/settings/quickbooks')
     expect(before.html).toContain('Not connected')
+    // Connect's answer leads to Intuit: the page's policy lets a form go there, or a browser stops it.
+    const formAction = /form-action ([^;]*)/.exec(before.headers.get('content-security-policy') ?? '')?.[1] ?? ''
+    expect(formAction.split(' ')).toContain(new URL(fake.env.QUICKBOOKS_AUTHORIZE_URL).origin)
     expect(before.html).toContain('action="/settings/quickbooks/connect"')
     const { answer } = await connectAsOwner()
     expect(answer.status).toBe(303)

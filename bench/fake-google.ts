@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type FakeCalendar, installFakeCalendar } from './fake-google-calendar.js'
 import { FakeGoogleFault, googleErrorBody, RATE_LIMITED, USER_RATE_LIMITED } from './fake-google-errors.js'
 import { createFakeGoogleOAuth, type FakeGoogleOAuth, type FakeGrant } from './fake-google-oauth.js'
 import { type FakeGmail, installFakeGmail } from './fake-google-gmail.js'
@@ -67,13 +68,15 @@ export interface FakeGoogle {
   addRoutes(routes: FakeGoogleRoute[]): void
   /** Gmail API v1: each account's mailbox, and helpers to deliver and send mail in it. */
   gmail: FakeGmail
+  /** Calendar v3: its state, and what a test does in Google Calendar. */
+  calendar: FakeCalendar
   close(): Promise<void>
   /** The People API v1: each account's contacts. */
   people: FakePeople
 }
 
 /** The fake before each API's fake is installed on it: what those installers use. */
-export type FakeGoogleBase = Omit<FakeGoogle, 'gmail' | 'people'>
+export type FakeGoogleBase = Omit<FakeGoogle, 'gmail' | 'people' | 'calendar'>
 
 /** Options of the fake. */
 export interface FakeGoogleOptions {
@@ -230,5 +233,5 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
       }),
   }
   // Each API's fake adds its routes and its helpers; Object.assign keeps the clock's getter.
-  return Object.assign(fake, { gmail: installFakeGmail(fake), people: installFakePeople(fake) })
+  return Object.assign(fake, { gmail: installFakeGmail(fake), people: installFakePeople(fake), calendar: installFakeCalendar(fake) })
 }

@@ -29,6 +29,7 @@ import { notesPersonalData } from './notes/personal-data.js'
 import { opportunitiesPersonalData } from './opportunities/personal-data.js'
 import { ordersPersonalData } from './orders/personal-data.js'
 import { erasuresPersonalData } from './privacy/personal-data.js'
+import { googleEventsPersonalData } from './google/calendar-personal-data.js'
 import { quickbooksRecordsPersonalData } from './quickbooks/personal-data.js'
 import { quoteLineItemsPersonalData, quotesPersonalData } from './quotes/personal-data.js'
 import { segmentMembersPersonalData } from './segments/personal-data.js'
@@ -78,6 +79,7 @@ export const PERSONAL_DATA: readonly PersonalTable[] = [
   quickbooksRecordsPersonalData,
   gmailMessagesPersonalData,
   googleContactsPersonalData,
+  googleEventsPersonalData,
 ]
 
 /** The export's parts that a domain reads with its own statement, after the tables' parts. */

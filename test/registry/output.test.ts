@@ -408,6 +408,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('google.import_contacts', { dry_run: true })
     await run('google.import_contacts', { dry_run: false })
     await run('google.turn_off', { feature: 'gmail', reason: why })
+    await run('google.choose_calendar', { calendar: 'primary' })
+    await run('google.choose_shared_calendar', { calendar: 'primary' })
     await run('google.disconnect', { reason: why })
   }
 

@@ -70,6 +70,21 @@ describe.each(engines)('a customer erased here is never brought back from Google
     expect(await b.sql("select phone from contacts where display_name = 'Ana Silva'")).toEqual([{ phone: null }])
   })
 
+  it('marks a person merged into the customer erased, and brings them back by no full read', async () => {
+    const b = await googleBusiness(app, google)
+    const people = google.fake.people
+    const dan = people.add(b.email, { names: [{ givenName: 'Dan', familyName: 'Merged' }], emailAddresses: [{ value: 'dan@example.com' }] })
+    await b.act('google', 'import_contacts', { dry_run: false })
+    const [{ id: danId }] = await b.sql("select id from contacts where display_name = 'Dan Merged'")
+    const survivor = await b.act('contact', 'create', { display_name: 'Daniel Merged' })
+    await b.act('contact', 'merge', { survivor_id: survivor.id, merged_id: danId })
+    await b.act('contact', 'erase', { contact_id: survivor.id, confirm: true })
+    expect(await b.sql('select count(*)::int as n from google_contacts where resource_name = $1', [dan])).toEqual([{ n: 0 }])
+    people.expireSyncTokens(b.email)
+    expect((await b.sync()).steps.contacts).toMatchObject({ full_read: 1, read: 1, created: 0, matched: 0, erased_here: 1 })
+    expect(await googleCustomers(b)).toEqual([])
+  })
+
   it('keeps a one-way mark: no name, email, phone or resource name, per business, written only by an erasure', async () => {
     const b = await googleBusiness(app, google)
     const ana = google.fake.people.add(b.email, {

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../context.js'
 import { importMappedIn, type MappedImportReport } from '../imports/import-mapped.js'
+import { erasedHere } from './contacts-erased.js'
 import { GOOGLE_SOURCE, planGooglePeople } from './contacts-plan.js'
 import { knownEtags, linkPeople, markDeletedInGoogle } from './contacts-state.js'
 import type { GooglePerson } from './people.js'
@@ -11,13 +12,16 @@ export interface AppliedPeople {
   unchanged: number
   /** Linked customers whose Google contact was deleted (the customers stay). */
   deleted: number
+  /** People read whose customer was erased here: never brought back. */
+  erasedHere: number
 }
 
 /**
  * Applies people read from Google through the import path in the caller's transaction: new people become customers,
  * people found again (by resource name, email or phone) fill in what their customer lacks. A deleted person only marks
  * its link. With missingAreDeleted (a read of every contact of the account the links came from), a linked person not read
- * counts as deleted too. With skipUnchanged, a person whose etag was applied before is left alone. A dry run writes nothing.
+ * counts as deleted too. With skipUnchanged, a person whose etag was applied before is left alone. A person whose customer
+ * was erased here is skipped and counted, whatever changed in Google. A dry run writes nothing.
  */
 export async function applyPeople(
   ctx: OperationContext,
@@ -25,16 +29,22 @@ export async function applyPeople(
   options: { dryRun: boolean; missingAreDeleted: boolean; skipUnchanged: boolean },
 ): Promise<AppliedPeople> {
   const etags = await knownEtags(ctx.db)
-  const live = people.filter((p) => !p.metadata?.deleted)
+  const erased = await erasedHere(
+    ctx.db,
+    people.map((p) => p.resourceName),
+  )
+  const read = people.filter((p) => !p.metadata?.deleted)
+  const live = read.filter((p) => !erased.has(p.resourceName))
+  const erasedLive = read.length - live.length
   const changed = options.skipUnchanged ? live.filter((p) => !p.etag || etags.get(p.resourceName) !== p.etag) : live
   const report = await importMappedIn(ctx, planGooglePeople(changed), GOOGLE_SOURCE, options.dryRun)
-  if (options.dryRun) return { report, unchanged: live.length - changed.length, deleted: 0 }
+  if (options.dryRun) return { report, unchanged: live.length - changed.length, deleted: 0, erasedHere: erasedLive }
   await linkPeople(ctx, changed)
   const gone = people.filter((p) => p.metadata?.deleted).map((p) => p.resourceName)
   if (options.missingAreDeleted) {
-    const seen = new Set(live.map((p) => p.resourceName))
+    const seen = new Set(read.map((p) => p.resourceName))
     gone.push(...[...etags.keys()].filter((name) => !seen.has(name)))
   }
   const deleted = await markDeletedInGoogle(ctx, gone)
-  return { report, unchanged: live.length - changed.length, deleted }
+  return { report, unchanged: live.length - changed.length, deleted, erasedHere: erasedLive }
 }

@@ -8,6 +8,7 @@ import { defineAction } from '../../registry.js'
 import { MAPPED_IMPORT_REPORT } from '../imports/model.js'
 import { requireGoogle } from './availability.js'
 import { applyPeople } from './contacts-apply.js'
+import { erasedHereNote } from './contacts-erased.js'
 import { contactsAccount, loadContactsSync, saveFullRead } from './contacts-state.js'
 import { readPeople } from './people.js'
 import { freshToken } from './tokens.js'
@@ -31,7 +32,8 @@ export const importGoogleContacts = defineAction({
     'Google sync brings changes in Google (new people, a phone or address added) every few minutes. dry_run (default true) reports ' +
     'row by row what would be created, matched (by Google resource name, email or phone) and refused, and writes nothing; ' +
     'dry_run false imports: matched customers only get what they lack, each keeps its Google resource name, and running it ' +
-    "again creates nothing new. A contact deleted in Google never deletes its customer. A bulk action: an agent's real run waits " +
+    'again creates nothing new. A contact deleted in Google never deletes its customer. A person whose customer was erased here ' +
+    "is never brought back (counted in erased_here, with a note); to have them again the owner adds them by hand. A bulk action: an agent's real run waits " +
     "for the owner's approval; a dry run never does.",
   // A real run writes the whole address book, whose size is known only once Google is read: always more than a few.
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : BULK_TARGET_LIMIT + 1) },
@@ -39,7 +41,11 @@ export const importGoogleContacts = defineAction({
   input: z.strictObject({
     dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
   }),
-  output: MAPPED_IMPORT_REPORT.extend({ google_email: z.string().describe('The Google account the contacts came from') }),
+  output: MAPPED_IMPORT_REPORT.extend({
+    google_email: z.string().describe('The Google account the contacts came from'),
+    erased_here: z.number().int().describe('People in Google whose customer was erased here: skipped, never brought back'),
+    erased_here_note: z.string().optional().describe('When some were skipped: why, and how the owner has one of them again'),
+  }),
   async run(ctx, input) {
     const { client } = requireGoogle(ctx.services)
     const account = await contactsAccount(ctx)
@@ -63,10 +69,12 @@ export const importGoogleContacts = defineAction({
           created: applied.report.created,
           matched: applied.report.matched,
           refused: applied.report.refused,
+          erased_here: applied.erasedHere,
         },
       })
     }
-    return { ...applied.report, google_email: account.google_email }
+    const skipped = applied.erasedHere ? { erased_here_note: erasedHereNote(applied.erasedHere) } : {}
+    return { ...applied.report, google_email: account.google_email, erased_here: applied.erasedHere, ...skipped }
   },
 })
 

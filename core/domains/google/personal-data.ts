@@ -1,6 +1,9 @@
 import type { PersonalTable } from '../../personal-data/declare.js'
 
-/** A Google contact linked to a customer: its resource name is an id of the person in Google, and goes with them. */
+/**
+ * A Google contact linked to a customer: its resource name is an id of the person in Google, and goes with them. As
+ * erasure deletes a link, it leaves a one-way mark of it (migration 0092), so Google never brings the person back.
+ */
 export const googleContactsPersonalData: PersonalTable = {
   table: 'google_contacts',
   reach: { contact_id: 'contacts' },

@@ -10,7 +10,7 @@ import type { GoogleStep, GoogleStepReport } from './steps.js'
  * The owner's Google contacts after the first import (google.import_contacts): the people changed since the last read,
  * by the People API sync token, applied as the import applies them. Nothing happens before the import, for another
  * account than the one imported from, or for a person who is not an owner. An expired token reads every contact again,
- * matched by resource name, so nothing doubles.
+ * matched by resource name, so nothing doubles. A person whose customer the owner erased is never brought back.
  */
 export const contactsStep: GoogleStep = {
   feature: 'contacts',
@@ -52,6 +52,8 @@ export const contactsStep: GoogleStep = {
       refused: applied.report.refused,
       unchanged: applied.unchanged,
       deleted_in_google: applied.deleted,
+      // Erased here, not brought back: the owner adds such a person by hand to have them again.
+      erased_here: applied.erasedHere,
       full_read: full ? 1 : 0,
     }
   },

@@ -99,7 +99,7 @@ function labelsForm(box: Mailbox | null, csrf: string): SafeHtml {
     csrf,
     html`<fieldset><legend>Labels read</legend>${ordered.map(
       (l) =>
-        html`<label class="c"><input type="checkbox" name="labels" value="${l.id}"${ticked.has(l.id) ? html` checked` : ''}> ${labelWords(l)}</label>`,
+        html`<label class="c wrap"><input type="checkbox" name="labels" value="${l.id}"${ticked.has(l.id) ? html` checked` : ''}> ${labelWords(l)}</label>`,
     )}</fieldset><button class="second">Read these labels</button>`,
   )}
 <p class="note">New emails in the ticked labels are read from now on; earlier ones are not brought in. Drafts, spam, the bin and

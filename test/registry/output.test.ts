@@ -219,6 +219,15 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
         [owner.tenantId, `customer${n}@output.test`],
       ),
     )
+    // A visit Google refused to take into the owner's calendar: its sync state is readable.
+    await withTenant(t.db, system, (tx) =>
+      tx.query(
+        `insert into google_events (tenant_id, ticket_id, user_id, calendar_id, event_id, purpose, state, error, attempts)
+      values ($1, $2, $3, 'primary', $4, 'technician', 'failed', 'Google answered 400: Invalid start time.', 1)
+      on conflict do nothing`,
+        [owner.tenantId, ticket.id, (owner.actor as { id: string }).id, `crm${n}output`],
+      ),
+    )
     // A customer QuickBooks refused: its sync state is readable with no company connected.
     await withTenant(t.db, system, (tx) =>
       tx.query(

@@ -28,6 +28,7 @@ import { opportunitiesPersonalData } from './opportunities/personal-data.js'
 import { ordersPersonalData } from './orders/personal-data.js'
 import { erasuresPersonalData } from './privacy/personal-data.js'
 import { quickbooksRecordsPersonalData } from './quickbooks/personal-data.js'
+import { googleChangeRequestsPersonalData } from './google/calendar-in/personal-data.js'
 import { quoteLineItemsPersonalData, quotesPersonalData } from './quotes/personal-data.js'
 import { segmentMembersPersonalData } from './segments/personal-data.js'
 import { seriesPersonalData } from './series/personal-data.js'
@@ -74,6 +75,7 @@ export const PERSONAL_DATA: readonly PersonalTable[] = [
   idempotencyKeysPersonalData,
   authorizationRequestsPersonalData,
   quickbooksRecordsPersonalData,
+  googleChangeRequestsPersonalData,
 ]
 
 /** The export's parts that a domain reads with its own statement, after the tables' parts. */

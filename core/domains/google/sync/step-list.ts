@@ -1,4 +1,5 @@
+import { calendarInStep } from '../calendar-in/step.js'
 import type { GoogleStep } from './steps.js'
 
 /** Every feature's steps, in the order an account's sync runs them. */
-export const GOOGLE_STEPS: GoogleStep[] = []
+export const GOOGLE_STEPS: GoogleStep[] = [calendarInStep]

@@ -25,6 +25,16 @@ export interface CalendarInWorld {
   sql<T = any>(text: string, params?: unknown[]): Promise<T[]>
   /** A visit of Alice's booked here, and its event in her Google calendar as our calendar side writes it. */
   visit(start: string, end: string): Promise<{ ticketId: string; eventId: string }>
+  /** Alice moves an event in her Google calendar. */
+  move(eventId: string, start: string, end: string): void
+  /** Alice deletes an event in her Google calendar. */
+  remove(eventId: string): void
+  /** Alice adds an event of her own (busy unless shown as free); its id. */
+  busy(start: string, end: string, options?: { transparency?: 'opaque' | 'transparent' }): string
+  /** Google forgets Alice's sync tokens: the next read answers 410. */
+  forgetTokens(): void
+  /** The push channels opened at Google, with the token each was given. */
+  channels(): Array<{ id: string; token: string; stopped: boolean }>
   /** The clock moves on past the worker's period, then one worker pass runs. */
   pass(): ReturnType<typeof syncGoogle>
   close(): Promise<void>
@@ -77,6 +87,15 @@ export async function calendarInWorld(engine: TestEngine): Promise<CalendarInWor
       })
       return { ticketId: ticket.id, eventId }
     },
+    move: (eventId, start, end) => calendar.move(aliceEmail, eventId, start, end),
+    remove: (eventId) => calendar.remove(aliceEmail, eventId),
+    busy(start, end, options = {}) {
+      const id = `own${randomUUID().replaceAll('-', '')}`
+      calendar.put(aliceEmail, { id, summary: 'Dentist', start: { dateTime: start }, end: { dateTime: end }, ...options })
+      return id
+    },
+    forgetTokens: () => calendar.forgetTokens(aliceEmail),
+    channels: () => calendar.channels.map((c) => ({ id: c.id, token: c.token, stopped: c.stopped })),
     pass() {
       clock.now = new Date(clock.now.getTime() + 31_000)
       return syncGoogle(app.services)

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { authenticateAgentToken } from '../../../core/auth/agent-tokens.js'
+import { dailyBriefing } from '../../../mcp/workflows/daily-briefing.js'
 import { engines } from '../../helpers/databases.js'
 import { type CalendarInWorld, calendarInWorld } from './calendar-in-fixtures.js'
 
@@ -21,7 +24,7 @@ describe.each(engines)('Google calendar read back (%s)', (engine) => {
     expect(first.synced[0].report.steps['calendar-in']).toMatchObject({ requested: 0, full_reads: 1 })
     expect(await open()).toEqual([])
 
-    w.calendar.move(w.aliceEmail, eventId, '2026-11-04T19:00:00Z', '2026-11-04T20:30:00Z')
+    w.move(eventId, '2026-11-04T19:00:00Z', '2026-11-04T20:30:00Z')
     const seen = await w.pass()
     expect(seen.synced[0].report.steps['calendar-in']).toMatchObject({ events: 1, requested: 1, full_reads: 0 })
     const [request] = await open()
@@ -38,6 +41,12 @@ describe.each(engines)('Google calendar read back (%s)', (engine) => {
     })
     // The customer's booking has not moved.
     expect(new Date((await ticket(ticketId)).scheduled_start).toISOString()).toBe('2026-11-04T15:00:00.000Z')
+    // The day's briefing names it, with what to call.
+    const agent = await authenticateAgentToken(w.app.services.db, w.app.tenant.agent_token)
+    const briefing: any = await dailyBriefing.run({ services: w.app.services, principal: agent!, requestId: randomUUID() }, {} as never)
+    expect(briefing.briefing).toContain(
+      `Google Calendar changes to answer: #${request.ticket_number} Jane Smith 2026-11-04 09:00 moved to 2026-11-04 13:00 by Alice Tech (request ${request.id})`,
+    )
     // Read again, the same change raises nothing more.
     await w.pass()
     expect(await open()).toHaveLength(1)
@@ -58,7 +67,7 @@ describe.each(engines)('Google calendar read back (%s)', (engine) => {
   it('a visit deleted in Google becomes a cancel request; declined, the visit stays and Google is to be put back', async () => {
     const { ticketId, eventId } = await w.visit('2026-11-05T09:00', '2026-11-05T10:00')
     await w.pass()
-    w.calendar.remove(w.aliceEmail, eventId)
+    w.remove(eventId)
     await w.pass()
     const [request] = await open()
     expect(request).toMatchObject({ ticket_id: ticketId, kind: 'cancel', proposed_start: null, status: 'open' })
@@ -77,10 +86,10 @@ describe.each(engines)('Google calendar read back (%s)', (engine) => {
   it('a 410 from Google reads the calendar in full, and changes already seen raise nothing twice', async () => {
     const { eventId } = await w.visit('2026-11-06T09:00', '2026-11-06T10:00')
     await w.pass()
-    w.calendar.move(w.aliceEmail, eventId, '2026-11-06T20:00:00Z', '2026-11-06T21:00:00Z')
+    w.move(eventId, '2026-11-06T20:00:00Z', '2026-11-06T21:00:00Z')
     await w.pass()
     expect(await open()).toHaveLength(1)
-    w.calendar.forgetTokens(w.aliceEmail)
+    w.forgetTokens()
     // Pages of two: the full read follows nextPageToken to the end.
     w.calendar.pageSize = 2
     const full = await w.pass()
@@ -99,7 +108,7 @@ describe.each(engines)('Google calendar read back (%s)', (engine) => {
     const { ticketId, eventId } = await w.visit('2026-11-09T09:00', '2026-11-09T10:00')
     await w.pass()
     await w.sql(`update tickets set status = 'completed', closed_at = scheduled_end where id = $1`, [ticketId])
-    w.calendar.move(w.aliceEmail, eventId, '2026-11-09T20:00:00Z', '2026-11-09T21:00:00Z')
+    w.move(eventId, '2026-11-09T20:00:00Z', '2026-11-09T21:00:00Z')
     await w.pass()
     expect((await open()).filter((r) => r.ticket_id === ticketId)).toEqual([])
     const [ignored] = (await w.read('google_change_requests', { status: 'ignored', ticket_id: ticketId })).items
@@ -111,7 +120,7 @@ describe.each(engines)('Google calendar read back (%s)', (engine) => {
     const { eventId } = await w.visit('2026-11-10T09:00', '2026-11-10T10:00')
     await w.pass()
     const changedAt = w.clock.now.getTime()
-    w.calendar.move(w.aliceEmail, eventId, '2026-11-10T21:00:00Z', '2026-11-10T22:00:00Z')
+    w.move(eventId, '2026-11-10T21:00:00Z', '2026-11-10T22:00:00Z')
     // The first pass that is due reads it: the clock moved on by the worker's period only.
     await w.pass()
     const [request] = (await open()).filter((r) => r.proposed_start === '2026-11-10T21:00:00.000Z')

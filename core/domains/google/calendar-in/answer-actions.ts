@@ -76,7 +76,7 @@ export const acceptGoogleChange = defineAction({
   name: 'accept_change',
   title: 'Accept a change made in Google Calendar',
   place: BY_AGENT_OR_API,
-  words: { area: 'Appointments', phrase: 'accept a visit change made in Google Calendar' },
+  words: { area: 'Your business', phrase: 'accept a visit change made in Google Calendar' },
   description:
     "Accept a visit's change made in a technician's Google calendar (google_change_requests): a reschedule moves the " +
     'visit to the proposed time exactly as ticket.reschedule does (the customer is asked to confirm again; CONFLICT when the ' +
@@ -119,7 +119,7 @@ export const declineGoogleChange = defineAction({
   name: 'decline_change',
   title: 'Decline a change made in Google Calendar',
   place: BY_AGENT_OR_API,
-  words: { area: 'Appointments', phrase: 'decline a visit change made in Google Calendar' },
+  words: { area: 'Your business', phrase: 'decline a visit change made in Google Calendar' },
   description:
     "Decline a visit's change made in a technician's Google calendar (google_change_requests): the visit keeps its time " +
     "and the event in that person's Google calendar is written back as booked at the next sync (within a minute). note: " +

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { type FakeCalendar, installFakeCalendar } from './fake-google-calendar.js'
 import { FakeGoogleFault, googleErrorBody, RATE_LIMITED, USER_RATE_LIMITED } from './fake-google-errors.js'
 import { createFakeGoogleOAuth, type FakeGoogleOAuth, type FakeGrant } from './fake-google-oauth.js'
 
@@ -63,6 +64,8 @@ export interface FakeGoogle {
   failNext(status: number, reason?: string, headers?: Record<string, string>): void
   /** Adds API addresses (each API's fake adds its own). */
   addRoutes(routes: FakeGoogleRoute[]): void
+  /** Calendar v3: its state, and what a test does in Google Calendar. */
+  calendar: FakeCalendar
   close(): Promise<void>
 }
 
@@ -187,7 +190,8 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-  return {
+  // Each API's fake is installed below, one line each.
+  const fake = {
     url,
     env: { GOOGLE_CLIENT_ID: oauth.clientId, GOOGLE_CLIENT_SECRET: oauth.clientSecret, GOOGLE_API_BASE: url },
     oauth,
@@ -219,5 +223,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
         server.closeAllConnections()
         server.close(() => resolve())
       }),
-  }
+  } as FakeGoogle
+  fake.calendar = installFakeCalendar(fake)
+  return fake
 }

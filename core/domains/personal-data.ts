@@ -27,6 +27,7 @@ import { notesPersonalData } from './notes/personal-data.js'
 import { opportunitiesPersonalData } from './opportunities/personal-data.js'
 import { ordersPersonalData } from './orders/personal-data.js'
 import { erasuresPersonalData } from './privacy/personal-data.js'
+import { googleEventsPersonalData } from './google/calendar-personal-data.js'
 import { quickbooksRecordsPersonalData } from './quickbooks/personal-data.js'
 import { googleChangeRequestsPersonalData } from './google/calendar-in/personal-data.js'
 import { quoteLineItemsPersonalData, quotesPersonalData } from './quotes/personal-data.js'
@@ -75,6 +76,7 @@ export const PERSONAL_DATA: readonly PersonalTable[] = [
   idempotencyKeysPersonalData,
   authorizationRequestsPersonalData,
   quickbooksRecordsPersonalData,
+  googleEventsPersonalData,
   googleChangeRequestsPersonalData,
 ]
 

@@ -7,15 +7,6 @@ let fake: FakeGoogle
 
 beforeAll(async () => {
   fake = await startFakeGoogle()
-  // A small API the tests call, standing for Calendar: one event list that needs the calendar scope.
-  fake.addRoutes([
-    {
-      method: 'GET',
-      path: /^\/calendar\/v3\/calendars\/([^/]+)\/events$/,
-      scopes: [GOOGLE_SCOPES.calendar],
-      handle: (req, m) => ({ status: 200, body: { kind: 'calendar#events', summary: decodeURIComponent(m[1]), q: req.query.getAll('q') } }),
-    },
-  ])
 })
 afterAll(() => fake.close())
 
@@ -77,10 +68,18 @@ describe('the Google client', () => {
     const granted = await consentedTokens(fake, client, 'tech@example.com', [GOOGLE_SCOPES.calendar])
     const { tokens, refreshes } = source(client, granted.refreshToken ?? '', granted.accessToken)
     const caller = client.caller('tech', tokens)
-    const answer = await caller.call('GET', 'https://www.googleapis.com/calendar/v3/calendars/tech%40example.com/events', {
-      query: { q: ['a', 'b'] },
+    const times = { start: '2026-12-01T09:00:00Z', end: '2026-12-01T10:00:00Z' }
+    fake.calendar.patchEvent('tech@example.com', 'primary', fake.calendar.addBusyEvent('tech@example.com', 'primary', times).id, {
+      extendedProperties: { private: { a: '1', b: '2' } },
     })
-    expect(answer).toEqual({ kind: 'calendar#events', summary: 'tech@example.com', q: ['a', 'b'] })
+    fake.calendar.patchEvent('tech@example.com', 'primary', fake.calendar.addBusyEvent('tech@example.com', 'primary', times).id, {
+      extendedProperties: { private: { a: '1' } },
+    })
+    const answer = await caller.call('GET', 'https://www.googleapis.com/calendar/v3/calendars/tech%40example.com/events', {
+      query: { privateExtendedProperty: ['a=1', 'b=2'] },
+    })
+    expect(answer).toMatchObject({ kind: 'calendar#events', summary: 'tech@example.com' })
+    expect(answer.items.map((e: { extendedProperties: unknown }) => e.extendedProperties)).toEqual([{ private: { a: '1', b: '2' } }])
     fake.expireAccessTokens()
     await caller.call('GET', 'https://www.googleapis.com/calendar/v3/calendars/primary/events')
     expect(refreshes()).toBe(1)

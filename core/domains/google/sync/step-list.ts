@@ -1,5 +1,6 @@
 import { calendarInStep } from '../calendar-in/step.js'
+import { calendarOutStep } from './calendar-out.js'
 import type { GoogleStep } from './steps.js'
 
 /** Every feature's steps, in the order an account's sync runs them. */
-export const GOOGLE_STEPS: GoogleStep[] = [calendarInStep]
+export const GOOGLE_STEPS: GoogleStep[] = [calendarOutStep, calendarInStep]

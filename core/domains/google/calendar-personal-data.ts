@@ -1,0 +1,20 @@
+import type { PersonalTable } from '../../personal-data/declare.js'
+
+/**
+ * What was written to Google for a visit: bookkeeping that stays with the ticket. Google's error text may quote the
+ * event (the customer's name or address), so erasure scrubs the customer's values from it.
+ */
+export const googleEventsPersonalData: PersonalTable = {
+  table: 'google_events',
+  reach: { ticket_id: 'tickets' },
+  columns: {
+    calendar_id: 'not personal',
+    event_id: 'not personal',
+    purpose: 'not personal',
+    etag: 'not personal',
+    fingerprint: 'not personal',
+    state: 'not personal',
+    error: { erase: 'scrub', sought: false },
+  },
+  export: null,
+}

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import type { Principal } from '../../../core/context.js'
 import { withTenant } from '../../../core/db/tenant.js'
+import { visitEventId } from '../../../core/domains/google/calendar/visit-event.js'
 import { performAction, performQuery } from '../../../core/operations.js'
 import { syncGoogle } from '../../../core/jobs/google.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import type { TestEngine } from '../../helpers/databases.js'
 import { type GoogleFixture, googleFixture } from '../../helpers/google.js'
-import { installReadableCalendar, type ReadableCalendar } from './calendar-in-fake.js'
 
 /** A business whose technician Alice connected her Google calendar, on a clock the test drives. */
 export interface CalendarInWorld {
   app: TestApp
   google: GoogleFixture
-  calendar: ReadableCalendar
   owner: Principal
   alice: string
   aliceEmail: string
@@ -23,7 +22,7 @@ export interface CalendarInWorld {
   /** A data type's page, or with an id its one record. */
   read(type: string, filters?: Record<string, string>, id?: string): Promise<any>
   sql<T = any>(text: string, params?: unknown[]): Promise<T[]>
-  /** A visit of Alice's booked here, and its event in her Google calendar as our calendar side writes it. */
+  /** A visit of Alice's booked here, and its event as the next worker pass writes it to her Google calendar. */
   visit(start: string, end: string): Promise<{ ticketId: string; eventId: string }>
   /** Alice moves an event in her Google calendar. */
   move(eventId: string, start: string, end: string): void
@@ -43,7 +42,7 @@ export interface CalendarInWorld {
 /** Starts the world on this engine: Monday 2026-11-02 06:00 in Chicago. */
 export async function calendarInWorld(engine: TestEngine): Promise<CalendarInWorld> {
   const google = await googleFixture()
-  const calendar = installReadableCalendar(google.fake)
+  const calendar = google.fake.calendar
   const clock = { now: new Date('2026-11-02T12:00:00Z') }
   const app = await startTestApp(engine, { ...google.services, now: () => clock.now })
   const owner: Principal = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
@@ -56,10 +55,13 @@ export async function calendarInWorld(engine: TestEngine): Promise<CalendarInWor
   await withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' }, (tx) =>
     tx.query('update google_connections set sync_requested_at = null'),
   )
+  const pass = () => {
+    clock.now = new Date(clock.now.getTime() + 31_000)
+    return syncGoogle(app.services)
+  }
   return {
     app,
     google,
-    calendar,
     owner,
     alice,
     aliceEmail,
@@ -76,30 +78,20 @@ export async function calendarInWorld(engine: TestEngine): Promise<CalendarInWor
         scheduled_end: end,
         technician_ids: [alice],
       })
-      const eventId = `visit${ticket.id.replaceAll('-', '')}`
-      const t = ticket
-      calendar.put(aliceEmail, {
-        id: eventId,
-        summary: 'Window cleaning: Jane Smith',
-        start: { dateTime: new Date(t.scheduled_start).toISOString() },
-        end: { dateTime: new Date(t.scheduled_end).toISOString() },
-        extendedProperties: { private: { crmTicketId: ticket.id } },
-      })
+      const eventId = visitEventId(ticket.id, 'primary')
+      const written = await pass()
+      if (written.failures.length || !calendar.event(aliceEmail, 'primary', eventId))
+        throw new Error(`the visit was not written: ${JSON.stringify(written)}`)
       return { ticketId: ticket.id, eventId }
     },
-    move: (eventId, start, end) => calendar.move(aliceEmail, eventId, start, end),
-    remove: (eventId) => calendar.remove(aliceEmail, eventId),
-    busy(start, end, options = {}) {
-      const id = `own${randomUUID().replaceAll('-', '')}`
-      calendar.put(aliceEmail, { id, summary: 'Dentist', start: { dateTime: start }, end: { dateTime: end }, ...options })
-      return id
+    move: (eventId, start, end) => {
+      calendar.moveEvent(aliceEmail, 'primary', eventId, { start, end })
     },
-    forgetTokens: () => calendar.forgetTokens(aliceEmail),
-    channels: () => calendar.channels.map((c) => ({ id: c.id, token: c.token, stopped: c.stopped })),
-    pass() {
-      clock.now = new Date(clock.now.getTime() + 31_000)
-      return syncGoogle(app.services)
-    },
+    remove: (eventId) => calendar.deleteEvent(aliceEmail, 'primary', eventId),
+    busy: (start, end, options = {}) => calendar.addBusyEvent(aliceEmail, 'primary', { start, end, summary: 'Dentist', ...options }).id,
+    forgetTokens: () => calendar.invalidateSyncTokens(),
+    channels: () => [...calendar.channels.values()].map((c) => ({ id: c.id, token: c.token ?? '', stopped: c.stopped })),
+    pass,
     async close() {
       await app.close()
       await google.close()

@@ -80,4 +80,16 @@ describe.each(engines)('Google push channels and the webhook (%s)', (engine) => 
     const kept = (await w.sql('select channel_id from google_calendar_reads where user_id = $1', [w.alice]))[0]
     expect(kept.channel_id).toBeNull()
   })
+
+  it("answers 404 once the person's account is disconnected, so that Google stops", async () => {
+    w.app.services.config.publicBaseUrl = 'https://crm.example.com'
+    await w.pass()
+    const open = w.channels().find((c) => !c.stopped)
+    expect(open).toBeDefined()
+    const ok = await notify({ 'X-Goog-Channel-ID': open!.id, 'X-Goog-Channel-Token': open!.token, 'X-Goog-Resource-State': 'exists' })
+    expect(ok.status).toBe(200)
+    await w.act('google', 'disconnect', { user_id: w.alice, reason: 'Left the company' })
+    const after = await notify({ 'X-Goog-Channel-ID': open!.id, 'X-Goog-Channel-Token': open!.token, 'X-Goog-Resource-State': 'exists' })
+    expect(after.status).toBe(404)
+  })
 })

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateAgentToken } from '../../../core/auth/agent-tokens.js'
+import { listChangedEvents } from '../../../core/domains/google/calendar-in/calls.js'
+import { accountCaller } from '../../../core/domains/google/tokens.js'
 import { dailyBriefing } from '../../../mcp/workflows/daily-briefing.js'
 import { engines } from '../../helpers/databases.js'
 import { type CalendarInWorld, calendarInWorld } from './calendar-in-fixtures.js'
@@ -21,7 +23,7 @@ describe.each(engines)('Google calendar read back (%s)', (engine) => {
     // Our own event read back unchanged raises nothing.
     const first = await w.pass()
     expect(first.failures).toEqual([])
-    expect(first.synced[0].report.steps['calendar-in']).toMatchObject({ requested: 0, full_reads: 1 })
+    expect(first.synced[0].report.steps['calendar-in']).toMatchObject({ requested: 0 })
     expect(await open()).toEqual([])
 
     w.move(eventId, '2026-11-04T19:00:00Z', '2026-11-04T20:30:00Z')
@@ -64,7 +66,7 @@ describe.each(engines)('Google calendar read back (%s)', (engine) => {
     expect(await open()).toEqual([])
   })
 
-  it('a visit deleted in Google becomes a cancel request; declined, the visit stays and Google is to be put back', async () => {
+  it('a visit deleted in Google becomes a cancel request; declined, the visit stays and Google is put back as booked', async () => {
     const { ticketId, eventId } = await w.visit('2026-11-05T09:00', '2026-11-05T10:00')
     await w.pass()
     w.remove(eventId)
@@ -77,7 +79,11 @@ describe.each(engines)('Google calendar read back (%s)', (engine) => {
     expect((await ticket(ticketId)).status).toBe('scheduled')
     const after = (await w.sql('select sync_requested_at from google_connections where user_id = $1', [w.alice]))[0]
     expect(new Date(after.sync_requested_at).getTime()).toBeGreaterThan(new Date(before.sync_requested_at ?? 0).getTime())
-    // Until Google is put back, reading the same deletion again asks nothing new.
+    // The next pass writes the visit back into Google as booked, and reading it back asks nothing new.
+    await w.pass()
+    const back = w.google.fake.calendar.event(w.aliceEmail, 'primary', eventId)
+    expect(back?.status).toBe('confirmed')
+    expect(new Date(String(back?.start?.dateTime)).toISOString()).toBe('2026-11-05T15:00:00.000Z')
     await w.pass()
     expect(await open()).toEqual([])
     expect((await w.read('google_change_requests', { status: 'all', ticket_id: ticketId })).items).toHaveLength(1)
@@ -90,18 +96,28 @@ describe.each(engines)('Google calendar read back (%s)', (engine) => {
     await w.pass()
     expect(await open()).toHaveLength(1)
     w.forgetTokens()
-    // Pages of two: the full read follows nextPageToken to the end.
-    w.calendar.pageSize = 2
     const full = await w.pass()
-    w.calendar.pageSize = 250
     expect(full.failures).toEqual([])
     const step = full.synced[0].report.steps['calendar-in']
     expect(step.full_reads).toBe(1)
     expect(step.events).toBeGreaterThanOrEqual(3)
     expect(step.requested).toBe(0)
     expect(await open()).toHaveLength(1)
-    const listed = w.google.fake.requests.filter((r) => r.path.endsWith('/events') && r.query.pageToken)
-    expect(listed.length).toBeGreaterThan(0)
+  })
+
+  it('a read follows nextPageToken to the last page and keeps its nextSyncToken', async () => {
+    for (let i = 0; i < 5; i++) w.busy(`2026-11-20T1${i}:00:00Z`, `2026-11-20T1${i}:30:00Z`)
+    const caller = accountCaller(w.app.services, w.app.tenant.tenant_id, w.alice)
+    const asked = w.google.fake.requests.length
+    const read = await listChangedEvents(caller, 'primary', null, 2)
+    expect(read.events.length).toBeGreaterThanOrEqual(5)
+    expect(new Set(read.events.map((e) => e.id)).size).toBe(read.events.length)
+    expect(read.nextSyncToken).toBeTruthy()
+    const pages = w.google.fake.requests.slice(asked).filter((r) => r.path.endsWith('/events'))
+    expect(pages.length).toBe(Math.ceil(read.events.length / 2))
+    expect(pages.slice(1).every((r) => r.query.pageToken)).toBe(true)
+    // Nothing changed since: the token gives an empty read.
+    expect((await listChangedEvents(caller, 'primary', read.nextSyncToken)).events).toEqual([])
   })
 
   it('a completed visit never changes: its move in Google is kept as ignored, with words', async () => {

@@ -13,6 +13,7 @@ interface StoredRequest {
   id: string
   ticket_id: string
   user_id: string
+  calendar_id: string
   kind: 'reschedule' | 'cancel'
   proposed_start: Date | null
   proposed_end: Date | null
@@ -24,7 +25,7 @@ interface StoredRequest {
 /** Locks an open request; refuses one already answered and one whose visit is closed, saying what to do instead. */
 async function openRequest(ctx: OperationContext, id: string, answer: 'accept' | 'decline'): Promise<StoredRequest> {
   const r = await ctx.db.query<StoredRequest>(
-    `select r.id, r.ticket_id, r.user_id, r.kind, r.proposed_start, r.proposed_end, r.status, t.status as ticket_status,
+    `select r.id, r.ticket_id, r.user_id, r.calendar_id, r.kind, r.proposed_start, r.proposed_end, r.status, t.status as ticket_status,
        t.number as ticket_number
      from google_change_requests r join tickets t on t.tenant_id = r.tenant_id and t.id = r.ticket_id
      where r.id = $1 for update of r`,
@@ -133,7 +134,11 @@ export const declineGoogleChange = defineAction({
   output: z.object({ request: CHANGE_REQUEST_RECORD }),
   async run(ctx, input) {
     const request = await openRequest(ctx, input.request_id, 'decline')
-    // The calendar side writes the visit back when Google differs from what it wrote: a sync now does it.
+    // The event is written again as booked at the next sync (now asked for): its record is marked as not yet written.
+    await ctx.db.query(
+      `update google_events set state = 'pending' where ticket_id = $1 and user_id = $2 and calendar_id = $3 and state <> 'deleted'`,
+      [request.ticket_id, request.user_id, request.calendar_id],
+    )
     await requestGoogleSync(ctx.db, request.user_id, ctx.services.now())
     return { request: await answered(ctx, request, 'declined', input.note ?? null) }
   },

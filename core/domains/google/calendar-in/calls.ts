@@ -35,6 +35,7 @@ export async function listChangedEvents(
   caller: GoogleCaller,
   calendarId: string,
   syncToken: string | null,
+  pageSize = 250,
 ): Promise<{ events: ReadEvent[]; nextSyncToken: string }> {
   const events: ReadEvent[] = []
   let pageToken: string | undefined
@@ -43,7 +44,7 @@ export async function listChangedEvents(
       query: {
         // Deleted events come back as status "cancelled" only when asked for (an incremental read always includes them).
         showDeleted: true,
-        maxResults: 250,
+        maxResults: pageSize,
         syncToken: syncToken ?? undefined,
         pageToken,
       },

@@ -11,9 +11,10 @@ import { applyVisitEvent, ticketIdOf } from './visit-changes.js'
 /** Google's name for the person's main calendar, read when they chose no other. */
 export const PRIMARY_CALENDAR = 'primary'
 
-/** The calendars read back for a person: the one their visits are written to (their main one unless they chose). */
-async function calendarsToRead(): Promise<string[]> {
-  return [PRIMARY_CALENDAR]
+/** The calendar read back for a person: the one their visits are written to (their main one unless they chose another). */
+async function calendarToRead(tx: Queryable, userId: string): Promise<string> {
+  const r = await tx.query<{ calendar_id: string | null }>('select calendar_id from google_connections where user_id = $1', [userId])
+  return r.rows[0]?.calendar_id ?? PRIMARY_CALENDAR
 }
 
 /** Reads each calendar of the person back: visits moved or deleted there become requests, their own events busy blocks. */
@@ -22,8 +23,7 @@ export const calendarInStep: GoogleStep = {
   name: 'calendar-in',
   async sync(run) {
     const report: GoogleStepReport = { events: 0, requested: 0, busy: 0, full_reads: 0, channels_opened: 0 }
-    const calendars = await calendarsToRead()
-    for (const calendarId of calendars) await readCalendar(run, calendarId, report)
+    await readCalendar(run, await inTenant(run, (tx) => calendarToRead(tx, run.userId)), report)
     return report
   },
 }

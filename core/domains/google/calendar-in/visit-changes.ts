@@ -27,8 +27,9 @@ export interface ReadPlace {
 
 /**
  * Turns a visit's event moved or deleted in Google into a request for the owner or the agent; the booking itself is
- * never changed here. An event that still shows the visit's time raises nothing (our own write read back); a change
- * already seen (the same change time of the event) raises nothing again, so a full read after a 410 repeats nothing.
+ * never changed here. Our own write read back (Google's change time not after it) and an event that still shows the
+ * visit's time raise nothing; a change already seen (the same change time of the event) raises nothing again, so a
+ * full read after a 410 repeats nothing.
  */
 export async function applyVisitEvent(tx: Queryable, at: ReadPlace, event: ReadEvent, ticketId: string): Promise<VisitOutcome> {
   const t = await tx.query<{ status: string; scheduled_start: Date; scheduled_end: Date; assigned: boolean }>(
@@ -40,6 +41,15 @@ export async function applyVisitEvent(tx: Queryable, at: ReadPlace, event: ReadE
   const ticket = t.rows[0]
   // Another business's visit, or one no longer this person's (reassigned: its event here is ours to remove): nothing to ask.
   if (!ticket?.assigned) return 'not ours'
+  // What we last wrote there: an event we removed (the visit reassigned or cancelled), or one Google has not changed
+  // since our last write, is our own write read back.
+  const written = await tx.query<{ state: string; synced_at: Date | null }>(
+    'select state, synced_at from google_events where ticket_id = $1 and user_id = $2 and calendar_id = $3',
+    [ticketId, at.userId, at.calendarId],
+  )
+  const ours = written.rows[0]
+  if (ours?.state === 'deleted') return 'not ours'
+  if (ours?.synced_at && event.updated && new Date(event.updated).getTime() <= new Date(ours.synced_at).getTime()) return 'unchanged'
   const wasStart = new Date(ticket.scheduled_start)
   const wasEnd = new Date(ticket.scheduled_end)
   const cancelled = event.status === 'cancelled'

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { GoogleCaller } from '../../../clients/google.js'
 import type { Queryable } from '../../../db/types.js'
-import { stopChannel, watchEvents } from './calls.js'
+import { stopGoogleChannel as stopChannel, watchGoogleEvents as watchEvents } from '../../../clients/google-calendar.js'
 
 /** Where Google delivers its notifications. */
 export const GOOGLE_WEBHOOK_PATH = '/api/webhooks/google'
@@ -69,17 +69,4 @@ export async function forgetChannel(tx: Queryable, userId: string, calendarId: s
      where user_id = $1 and calendar_id = $2`,
     [userId, calendarId],
   )
-}
-
-/** Stops every channel of a person's calendars at Google and forgets them (on disconnect or calendar turned off). */
-export async function stopPersonChannels(tx: Queryable, caller: GoogleCaller, userId: string): Promise<number> {
-  const r = await tx.query<{ calendar_id: string; channel_id: string; channel_resource_id: string }>(
-    `select calendar_id, channel_id, channel_resource_id from google_calendar_reads where user_id = $1 and channel_id is not null`,
-    [userId],
-  )
-  for (const c of r.rows) {
-    await forgetChannel(tx, userId, c.calendar_id)
-    await stopChannel(caller, { id: c.channel_id, resourceId: c.channel_resource_id }).catch(() => undefined)
-  }
-  return r.rows.length
 }

@@ -5,6 +5,9 @@
 alter table google_connections add column calendar_id text check (calendar_id is null or length(calendar_id) between 1 and 1024);
 -- Only on the owner's connection: a calendar of theirs where every visit of the business also goes (null: none).
 alter table google_connections add column shared_calendar_id text check (shared_calendar_id is null or length(shared_calendar_id) between 1 and 1024);
+-- The person's calendars as Google last listed them ([{id, summary, primary, access_role}]), to choose from.
+alter table google_connections add column calendars jsonb check (calendars is null or jsonb_typeof(calendars) = 'array');
+alter table google_connections add column calendars_listed_at timestamptz;
 
 -- One row per visit and calendar it is written to: the account that writes it (the technician's, or the owner's for
 -- the shared calendar), the event id we chose (derived from the ticket and calendar, so a retry after a crash finds

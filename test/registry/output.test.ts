@@ -404,6 +404,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await finishGoogleConnect(services, owner, { state: googleState, code: consented.get('code') ?? '' }, randomUUID())
     await run('google.sync', {})
     await run('google.turn_off', { feature: 'gmail', reason: why })
+    await run('google.choose_calendar', { calendar: 'primary' })
+    await run('google.choose_shared_calendar', { calendar: 'primary' })
     await run('google.disconnect', { reason: why })
     // Google Calendar: a visit moved in a calendar and another deleted there, each answered.
     const changes: string[] = []

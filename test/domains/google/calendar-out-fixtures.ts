@@ -14,6 +14,8 @@ export interface CalendarBusiness {
   addressId: string
   /** Runs an action as the owner; returns its result. */
   act<T = any>(domain: string, action: string, data: Record<string, unknown>): Promise<T>
+  /** Runs an action as a technician of the business. */
+  actAs<T = any>(userId: string, domain: string, action: string, data: Record<string, unknown>): Promise<T>
   sql<T = any>(text: string, params?: unknown[]): Promise<T[]>
   /** One sync of a person's account, as the worker runs it. */
   sync(userId: string): ReturnType<typeof syncGoogleAccount>
@@ -57,6 +59,15 @@ export async function calendarBusiness(app: TestApp, google: GoogleFixture): Pro
     contactId: contact.id,
     addressId: address.id,
     act,
+    actAs: async (userId, domain, action, data) =>
+      (
+        await performAction(
+          app.services,
+          { tenantId, actor: { type: 'user', id: userId, role: 'technician' } },
+          { domain, action, data },
+          { requestId: randomUUID() },
+        )
+      ).result as any,
     sql,
     sync: (userId) => syncGoogleAccount(app.services, tenantId, userId, randomUUID()),
     async book(technicianIds, days) {

@@ -117,6 +117,8 @@ describe.each(engines)('visits written to Google Calendar (%s)', (engine) => {
     const b = await calendarBusiness(app, google)
     const [ana] = b.techs
     const ticketId = await b.book([ana.id], 9)
+    // The calendar list was read already: the refused request is the event's.
+    await b.sql(`update google_connections set calendars = '[]', calendars_listed_at = now() where user_id = $1`, [ana.id])
     for (let i = 0; i < 3; i++) {
       google.fake.failNext(400, 'invalid')
       expect((await b.sync(ana.id)).steps['calendar-out']).toMatchObject({ failed: 1 })
@@ -127,5 +129,38 @@ describe.each(engines)('visits written to Google Calendar (%s)', (engine) => {
     const before = writes()
     expect((await b.sync(ana.id)).steps['calendar-out']).toMatchObject({ unchanged: 1 })
     expect(writes()).toBe(before)
+  })
+
+  it("moves a technician's visits to the calendar they choose, and writes every visit to the shared calendar the owner chooses", async () => {
+    const b = await calendarBusiness(app, google)
+    const [ana, ben] = b.techs
+    const work = google.fake.calendar.makeCalendar(ana.email, 'Work')
+    const ticketId = await b.book([ana.id], 4)
+    const otherId = await b.book([ben.id], 6)
+    await b.sync(ana.id)
+    expect(live(ana.email)).toHaveLength(1)
+    await expect(b.actAs(ana.id, 'google', 'choose_calendar', { calendar: 'primary', user_id: ben.id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    })
+    await expect(b.actAs(ana.id, 'google', 'choose_calendar', { calendar: 'nope@group.calendar.google.com' })).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    })
+    const chosen = await b.actAs(ana.id, 'google', 'choose_calendar', { calendar: work })
+    expect(chosen.calendars.filter((c: { chosen: boolean }) => c.chosen).map((c: { id: string }) => c.id)).toEqual([work])
+    expect((await b.sync(ana.id)).steps['calendar-out']).toMatchObject({ created: 1, deleted: 1 })
+    expect(live(ana.email)).toEqual([])
+    expect(google.fake.calendar.events(ana.email, work, { includeCancelled: false }).map((e) => e.id)).toEqual([
+      visitEventId(ticketId, work),
+    ])
+
+    const ownerEmail = await google.connect(app.t.db, b.tenantId, b.ownerId, ['calendar'])
+    const team = google.fake.calendar.makeCalendar(ownerEmail, 'Team visits')
+    await b.sync(b.ownerId)
+    await b.act('google', 'choose_shared_calendar', { calendar: team })
+    expect((await b.sync(b.ownerId)).steps['calendar-out']).toMatchObject({ created: 2 })
+    const shared = google.fake.calendar.events(ownerEmail, team, { includeCancelled: false })
+    expect(shared.map((e) => e.extendedProperties?.private?.crmTicketId).sort()).toEqual([ticketId, otherId].sort())
+    await b.act('google', 'choose_shared_calendar', { calendar: null })
+    expect((await b.sync(b.ownerId)).steps['calendar-out']).toMatchObject({ deleted: 2 })
   })
 })

@@ -72,6 +72,8 @@ async function readCalendar(run: GoogleRun, calendarId: string, report: GoogleSt
       report.full_reads++
       await dropUnlistedBlocks(tx, run.userId, calendarId, busy)
     }
+    // Busy times of a calendar the person no longer uses for their visits stop counting.
+    await tx.query('delete from google_busy_blocks where user_id = $1 and calendar_id <> $2', [run.userId, calendarId])
     await tx.query(
       `update google_calendar_reads set sync_token = $3, last_read_at = $4, full_read_at = case when $5 then $4 else full_read_at end
        where user_id = $1 and calendar_id = $2`,

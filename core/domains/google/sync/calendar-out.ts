@@ -2,6 +2,7 @@ import { deleteGoogleEvent, type GoogleEvent, insertGoogleEvent, patchGoogleEven
 import { GoogleError } from '../../../clients/google.js'
 import { withTenant } from '../../../db/tenant.js'
 import type { Queryable } from '../../../db/types.js'
+import { refreshCalendarList } from '../calendar/calendar-list.js'
 import { eventFingerprint, loadVisits, visitEvent, visitEventId, visitIsOn } from '../calendar/visit-event.js'
 import type { GoogleRun, GoogleStep } from './steps.js'
 
@@ -145,8 +146,9 @@ function refusedEvent(err: unknown): err is GoogleError {
  */
 export async function pushVisits(run: GoogleRun): Promise<Record<string, number>> {
   const scope = { tenantId: run.tenantId, actorType: 'system' as const, requestId: `google-calendar-${run.userId}` }
+  const listed = await refreshCalendarList(run)
   const { rows, targets } = await withTenant(run.services.db, scope, (tx) => plan(tx, run))
-  const report = { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 }
+  const report = { calendars_listed: listed, created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 }
   for (const [k, row] of rows) {
     if (targets.has(k) || (row.state === 'failed' && row.fingerprint === null && row.attempts >= MAX_ATTEMPTS)) continue
     const target = { ticketId: row.ticket_id, calendarId: row.calendar_id, purpose: row.purpose }

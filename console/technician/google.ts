@@ -37,7 +37,7 @@ export async function sendTechnicianGoogle(
       ? accountSentence(mine, timezone)
       : 'Not connected. Connect your Google Calendar to see your visits there, kept up to date both ways.'
   }</p>
-${mine ? syncFacts(mine, timezone) : ''}${connect}${calendarSection(section)}${buttons ? html`<h2>Your Google account</h2>${buttons}` : ''}
+${mine ? syncFacts(mine, timezone) : ''}${connect}${await calendarSection(section)}${buttons ? html`<h2>Your Google account</h2>${buttons}` : ''}
 <p class="note">Only your calendar is connected here; you can disconnect it at any time. <a href="/calendar">Calendar on my phone</a> gives
 a read-only link instead.</p>`
   const page = layout({ title: 'Google Calendar', body, ok: opts.ok, error: opts.error, viewer: viewerOf(call.session) })

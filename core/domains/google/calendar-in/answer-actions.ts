@@ -1,12 +1,15 @@
 import { z } from 'zod'
 import { personIdOf, type OperationContext } from '../../../context.js'
 import { AppError } from '../../../errors.js'
-import { BY_AGENT_OR_API } from '../../../places.js'
+import { page } from '../../../places.js'
 import { callWithin } from '../../../call-within.js'
 import { defineAction } from '../../../registry.js'
 import { cancelTicket, rescheduleTicket } from '../../tickets/actions.js'
 import { requestGoogleSync } from '../connection.js'
 import { CHANGE_REQUEST_RECORD, changeRequestView } from './requests-query.js'
+
+/** Where the owner answers the requests: the Calendar section of the Google page. */
+const GOOGLE_PAGE = '/settings/google'
 
 /** A change request as stored, locked for its answer. */
 interface StoredRequest {
@@ -76,7 +79,7 @@ export const acceptGoogleChange = defineAction({
   domain: 'google',
   name: 'accept_change',
   title: 'Accept a change made in Google Calendar',
-  place: BY_AGENT_OR_API,
+  place: page(GOOGLE_PAGE, 'Accept, beside the change in the Calendar section'),
   words: { area: 'Your business', phrase: 'accept a visit change made in Google Calendar' },
   description:
     "Accept a visit's change made in a technician's Google calendar (google_change_requests): a reschedule moves the " +
@@ -119,7 +122,7 @@ export const declineGoogleChange = defineAction({
   domain: 'google',
   name: 'decline_change',
   title: 'Decline a change made in Google Calendar',
-  place: BY_AGENT_OR_API,
+  place: page(GOOGLE_PAGE, 'Decline, beside the change in the Calendar section'),
   words: { area: 'Your business', phrase: 'decline a visit change made in Google Calendar' },
   description:
     "Decline a visit's change made in a technician's Google calendar (google_change_requests): the visit keeps its time " +

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { withTenant } from '../../../core/db/tenant.js'
+import { visitOfEvent } from '../../../core/domains/google/calendar/event-visit.js'
 import { localDate } from '../../../core/time.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
@@ -70,6 +72,16 @@ describe.each(engines)('a series written to Google Calendar as one recurring eve
     )
     const byTicket = new Map(rows.map((r) => [r.ticket_id, r.event_id]))
     expect(visits.map((v) => byTicket.get(v.id))).toEqual(shown.map((e) => e.id))
+
+    // An instance the person moves in Google carries only the series' properties: its id still finds the visit.
+    const movedInGoogle = google.fake.calendar.patchInstance(ana.email, 'primary', master.id, new Date(visits[1].scheduled_start), {
+      summary: 'moved by hand',
+    })
+    const found = await withTenant(app.t.db, { tenantId: b.tenantId, actorType: 'system' }, async (tx) => [
+      await visitOfEvent(tx, { userId: ana.id, calendarId: 'primary' }, movedInGoogle),
+      await visitOfEvent(tx, { userId: ana.id, calendarId: 'primary' }, master),
+    ])
+    expect(found).toEqual([visits[1].id, null])
 
     const again = writes().length
     expect((await b.sync(ana.id)).steps['calendar-out']).toMatchObject({ created: 0, updated: 0, failed: 0 })

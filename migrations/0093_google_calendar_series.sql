@@ -17,6 +17,8 @@ create table google_series_events (
   purpose text not null check (purpose in ('technician', 'shared')),
   etag text,
   fingerprint text,
+  -- Instances cancelled because their occurrence has no visit (paused, skipped): written back when a visit takes it again.
+  cancelled_instances text[] not null default '{}',
   -- as google_events.state
   state text not null default 'pending' check (state in ('pending', 'synced', 'failed', 'deleted')),
   error text,

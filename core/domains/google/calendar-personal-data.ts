@@ -29,6 +29,7 @@ export const googleSeriesEventsPersonalData: PersonalTable = {
     purpose: 'not personal',
     etag: 'not personal',
     fingerprint: 'not personal',
+    cancelled_instances: 'not personal',
     state: 'not personal',
     error: { erase: 'scrub', sought: false },
   },

@@ -160,4 +160,39 @@ describe.each(engines)('a series written to Google Calendar as one recurring eve
     await b.sync(ana.id)
     expect(writes().length).toBe(again)
   })
+
+  it('cancels the instances of a pause and writes them back as the series says when it resumes', async () => {
+    const b = await calendarBusiness(app, google)
+    const [ana] = b.techs
+    const { seriesId, visits } = await weekly(b)
+    await b.sync(ana.id)
+    const [master] = masters(ana.email)
+    const starts = (events: Array<{ start?: { dateTime?: string } }>) => events.map((e) => Date.parse(e.start?.dateTime ?? ''))
+    await b.act('series', 'pause', { series_id: seriesId, until: localDate(new Date(visits[3].scheduled_start), 'America/New_York') })
+    expect((await b.sync(ana.id)).steps['calendar-out']).toMatchObject({ failed: 0 })
+    let shown = instances(ana.email, master.id)
+    expect(shown.map((e) => e.status)).toEqual(visits.map((_, i) => (i < 3 ? 'cancelled' : 'confirmed')))
+    const quiet = writes().length
+    await b.sync(ana.id)
+    expect(writes().length).toBe(quiet)
+
+    await b.act('series', 'resume', { series_id: seriesId })
+    expect((await b.sync(ana.id)).steps['calendar-out']).toMatchObject({ failed: 0 })
+    shown = instances(ana.email, master.id)
+    expect(shown.every((e) => e.status === 'confirmed')).toBe(true)
+    expect(starts(shown)).toEqual(visits.map((v) => new Date(v.scheduled_start).getTime()))
+    expect(shown.every((e) => e.summary === 'Jane Smith: Window cleaning')).toBe(true)
+    const booked = await b.sql<{ id: string }>(
+      `select id from tickets where series_id = $1 and status <> 'cancelled' order by scheduled_start`,
+      [seriesId],
+    )
+    const rows = await b.sql<{ ticket_id: string; event_id: string }>('select ticket_id, event_id from google_events where user_id = $1', [
+      ana.id,
+    ])
+    const byTicket = new Map(rows.map((r) => [r.ticket_id, r.event_id]))
+    expect(booked.map((t) => byTicket.get(t.id))).toEqual(shown.map((e) => e.id))
+    const again = writes().length
+    await b.sync(ana.id)
+    expect(writes().length).toBe(again)
+  })
 })

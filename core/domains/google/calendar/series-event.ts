@@ -74,14 +74,19 @@ export function instanceId(masterId: string, originalStart: Date): string {
   return `${masterId}_${basicUtc(originalStart)}`
 }
 
+/** The last day the recurring event reaches: the series' last booked day (or its end), null when it runs on. */
+export function lastOccurrenceDay(series: SeriesTemplate): string | null {
+  const endOn = series.ends_on ? addDays(series.ends_on, -1) : null
+  return [endOn, series.generated_through].filter((d): d is string => d !== null).sort()[0] ?? null
+}
+
 /**
  * The recurring event of a series: its first occurrence, the rule up to the last day booked (the series' visits exist
  * as tickets up to its horizon; later ones join as they are booked), the template's customer, address and work.
  */
 export function seriesEvent(series: SeriesTemplate, first: string, tenantId: string): Omit<GoogleEvent, 'id'> {
   const start = occurrenceStart(series, first)
-  const endOn = series.ends_on ? addDays(series.ends_on, -1) : null
-  const last = [endOn, series.generated_through].filter((d): d is string => d !== null).sort()[0] ?? null
+  const last = lastOccurrenceDay(series)
   const until = last ? `;UNTIL=${basicUtc(new Date(zonedInstant(addDays(last, 1), '00:00', series.time_zone).getTime() - 1000))}` : ''
   const services = series.services.length ? series.services.join(', ') : 'Visit'
   const lines = [`Services: ${services}`]

@@ -1,11 +1,14 @@
 import { deleteGoogleEvent, type GoogleEvent, insertGoogleEvent, patchGoogleEvent } from '../../../clients/google-calendar.js'
 import { GoogleError } from '../../../clients/google.js'
+import { localDate } from '../../../time.js'
+import { occurrenceDates } from '../../series/recurrence.js'
 import { withTenant } from '../../../db/tenant.js'
 import type { Queryable } from '../../../db/types.js'
 import { refreshCalendarList } from '../calendar/calendar-list.js'
 import {
   firstOccurrence,
   instanceId,
+  lastOccurrenceDay,
   loadSeriesTemplates,
   occurrenceStart,
   type SeriesTemplate,
@@ -53,6 +56,8 @@ interface MasterTarget {
   purpose: 'technician' | 'shared'
   eventId: string
   event: Omit<GoogleEvent, 'id'>
+  /** Instances of occurrences no visit takes (paused, skipped), cancelled in Google. */
+  holes: string[]
   fingerprint: string
 }
 
@@ -65,6 +70,7 @@ interface MasterRow {
   fingerprint: string | null
   state: EventRow['state']
   attempts: number
+  cancelled_instances: string[]
 }
 
 /** An instance shown as its series says, never patched: Google derives it from the recurring event. */
@@ -104,7 +110,7 @@ async function plan(tx: Queryable, run: GoogleRun) {
   const visits = await loadVisits(tx, [...new Set([...inWindow.rows.map((r) => r.id), ...written.rows.map((r) => r.ticket_id)])])
   const templates = await loadSeriesTemplates(tx, [...new Set([...visits.values()].flatMap((v) => (v.series_id ? [v.series_id] : [])))])
   const masterRows = await tx.query<MasterRow>(
-    `select series_id, calendar_id, event_id, etag, fingerprint, state, attempts from google_series_events
+    `select series_id, calendar_id, event_id, etag, fingerprint, state, attempts, cancelled_instances from google_series_events
      where user_id = $1 and series_id = any($2::uuid[])`,
     [run.userId, [...templates.keys()]],
   )
@@ -137,7 +143,7 @@ async function plan(tx: Queryable, run: GoogleRun) {
     if (!master) {
       const event = seriesEvent(series, first, run.tenantId)
       const eventId = seriesEventId(series, calendarId, first)
-      master = { seriesId: series.id, calendarId, purpose, eventId, event, fingerprint: eventFingerprint(event) }
+      master = { seriesId: series.id, calendarId, purpose, eventId, event, holes: [], fingerprint: eventFingerprint(event) }
       masters.set(mk, master)
     }
     const original = occurrenceStart(series, visit.series_occurrence as string)
@@ -151,7 +157,10 @@ async function plan(tx: Queryable, run: GoogleRun) {
     } else if (!visitAsSeries(visit, series)) {
       event = visitEvent(visit, context)
       fingerprint = eventFingerprint(event)
-    } else if (row && row.event_id === eventId && row.fingerprint !== PLAIN) {
+    } else if (
+      (row && row.event_id === eventId && row.fingerprint !== PLAIN) ||
+      masterRows.rows.some((m) => m.event_id === master.eventId && m.cancelled_instances.includes(eventId))
+    ) {
       // Once an exception, always one in Google: it is written back to what the series shows, and stays an exception.
       const { recurrence: _r, ...shown } = master.event
       event = {
@@ -175,6 +184,24 @@ async function plan(tx: Queryable, run: GoogleRun) {
     if (!shared) continue
     if (instance) addInstance(visit, instance, first as string, shared, 'shared', true)
     else if (visitIsOn(visit)) add(visit, shared, 'shared')
+  }
+  // Occurrences from the window's start to the last day booked that no visit takes: their instances are cancelled.
+  const taken = await tx.query<{ series_id: string; series_occurrence: string }>(
+    'select series_id, series_occurrence::text from tickets where series_id = any($1::uuid[]) and series_occurrence is not null',
+    [[...new Set([...masters.values()].map((m) => m.seriesId))]],
+  )
+  const takenKeys = new Set(taken.rows.map((t) => key(t.series_id, t.series_occurrence)))
+  for (const master of masters.values()) {
+    const series = templates.get(master.seriesId) as SeriesTemplate
+    const first = firstOccurrence(series) as string
+    const last = lastOccurrenceDay(series)
+    const since = localDate(from, series.time_zone)
+    const dates = last ? occurrenceDates(series, since > first ? since : first, last) : []
+    master.holes = dates
+      .filter((d) => !takenKeys.has(key(series.id, d)))
+      .map((d) => instanceId(master.eventId, occurrenceStart(series, d)))
+      .sort()
+    master.fingerprint = eventFingerprint({ event: master.event, holes: master.holes })
   }
   const masterRowsByKey = new Map(masterRows.rows.map((r) => [key(r.series_id, r.calendar_id), r]))
   return { rows, targets, masters, masterRows: masterRowsByKey }
@@ -216,9 +243,10 @@ async function recordMaster(run: GoogleRun, target: MasterTarget, fields: Partia
   await withTenant(run.services.db, scopeOf(run), (tx) =>
     tx.query(
       `insert into google_series_events (tenant_id, series_id, user_id, calendar_id, event_id, purpose, etag, fingerprint, state, error,
-         attempts, synced_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, case when $9 = 'failed' then null else now() end)
+         attempts, cancelled_instances, synced_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12::text[], '{}'), case when $9 = 'failed' then null else now() end)
        on conflict (tenant_id, series_id, user_id, calendar_id) do update set event_id = excluded.event_id, etag = excluded.etag,
+         cancelled_instances = coalesce($12::text[], google_series_events.cancelled_instances),
          fingerprint = excluded.fingerprint, state = excluded.state, error = excluded.error, attempts = excluded.attempts,
          synced_at = coalesce(excluded.synced_at, google_series_events.synced_at)`,
       [
@@ -233,6 +261,7 @@ async function recordMaster(run: GoogleRun, target: MasterTarget, fields: Partia
         fields.state,
         fields.error ?? null,
         fields.attempts ?? 0,
+        fields.cancelled_instances ?? null,
       ],
     ),
   )
@@ -267,6 +296,14 @@ async function put(
   )
 }
 
+/** Cancels one instance of a recurring event; one past the event's end (none there) counts as cancelled. */
+async function cancelInstance(run: GoogleRun, calendarId: string, eventId: string): Promise<GoogleEvent | null> {
+  return patchGoogleEvent(run.caller, calendarId, eventId, { status: 'cancelled' }).catch((err) => {
+    if (err instanceof GoogleError && err.status === 404) return null
+    throw err
+  })
+}
+
 /** Writes a visit: its own event, or its instance of the series' recurring event (patched: an exception, or nothing to send). */
 async function write(run: GoogleRun, target: Target, row: EventRow | undefined): Promise<'created' | 'updated' | 'unchanged'> {
   // The visit's event was another before (its own, or an instance of a recurring event made again): that one goes.
@@ -276,11 +313,11 @@ async function write(run: GoogleRun, target: Target, row: EventRow | undefined):
     return 'unchanged'
   }
   if (target.master) {
-    const saved = await patchGoogleEvent(run.caller, target.calendarId, target.eventId, target.event).catch((err) => {
-      // A cancelled visit past the recurring event's end (the series ended) has no instance left to cancel.
-      if (target.event.status === 'cancelled' && err instanceof GoogleError && err.status === 404) return null
-      throw err
-    })
+    // A cancelled visit past the recurring event's end (the series ended) has no instance left to cancel.
+    const saved =
+      target.event.status === 'cancelled'
+        ? await cancelInstance(run, target.calendarId, target.eventId)
+        : await patchGoogleEvent(run.caller, target.calendarId, target.eventId, target.event)
     await record(run, target, { etag: saved?.etag ?? null, fingerprint: target.fingerprint, state: 'synced', attempts: 0 })
     return 'updated'
   }
@@ -342,7 +379,14 @@ export async function pushVisits(run: GoogleRun): Promise<Record<string, number>
         master.event,
         row?.event_id === master.eventId && Boolean(row?.etag),
       )
-      await recordMaster(run, master, { etag: saved.etag ?? null, fingerprint: master.fingerprint, state: 'synced', attempts: 0 })
+      for (const hole of master.holes) await cancelInstance(run, master.calendarId, hole)
+      await recordMaster(run, master, {
+        etag: saved.etag ?? null,
+        fingerprint: master.fingerprint,
+        state: 'synced',
+        attempts: 0,
+        cancelled_instances: master.holes,
+      })
       report[outcome]++
     } catch (err) {
       if (!refusedEvent(err)) throw err

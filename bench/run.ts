@@ -11,6 +11,7 @@ import { lifecycle } from './scenarios/lifecycle.js'
 import { listFiltersPglite, listFiltersPostgres } from './scenarios/list-filters.js'
 import { mcpSize } from './scenarios/mcp-size.js'
 import { ownerPagesPglite, ownerPagesPostgres } from './scenarios/owner-pages.js'
+import { googleCalendarMonth } from './scenarios/google-calendar.js'
 import { quickbooksFirstSync } from './scenarios/quickbooks-sync.js'
 import { briefingSize } from './scenarios/briefing-size.js'
 import { searchPglite, searchPostgres } from './scenarios/search.js'
@@ -46,6 +47,7 @@ const ALL: Scenario[] = [
   listFiltersPglite,
   statementLimit,
   quickbooksFirstSync,
+  googleCalendarMonth,
 ]
 
 /** BENCH_ONLY (comma-separated words) runs only the scenarios whose names contain one of them, e.g. "delivery,close-out". */

@@ -31,6 +31,7 @@ import { ordersPersonalData } from './orders/personal-data.js'
 import { erasuresPersonalData } from './privacy/personal-data.js'
 import { googleEventsPersonalData, googleSeriesEventsPersonalData } from './google/calendar-personal-data.js'
 import { quickbooksRecordsPersonalData } from './quickbooks/personal-data.js'
+import { googleChangeRequestsPersonalData } from './google/calendar-in/personal-data.js'
 import { quoteLineItemsPersonalData, quotesPersonalData } from './quotes/personal-data.js'
 import { segmentMembersPersonalData } from './segments/personal-data.js'
 import { seriesPersonalData } from './series/personal-data.js'
@@ -81,6 +82,7 @@ export const PERSONAL_DATA: readonly PersonalTable[] = [
   googleContactsPersonalData,
   googleEventsPersonalData,
   googleSeriesEventsPersonalData,
+  googleChangeRequestsPersonalData,
 ]
 
 /** The export's parts that a domain reads with its own statement, after the tables' parts. */

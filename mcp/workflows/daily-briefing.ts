@@ -14,6 +14,7 @@ import { googleConnectionQuery } from '../../core/domains/google/connection-quer
 import { FAILED_NAMED, quickbooksAttention } from '../../core/domains/quickbooks/attention.js'
 import { quickbooksConnectionQuery } from '../../core/domains/quickbooks/connection-query.js'
 import { quickbooksSyncQuery } from '../../core/domains/quickbooks/queries.js'
+import { googleChangeRequestsQuery } from '../../core/domains/google/calendar-in/requests-query.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
@@ -40,7 +41,7 @@ export const dailyBriefing = defineTool({
     'facts ("(series)": a recurring visit), unconfirmed, declined and change-requested visits, unreachable emails, visits done, ' +
     'unbilled work, leads and follow-ups due, overdue invoices, online payments not recorded, credits to refund, waitlist candidates, pending authorizations, ' +
     'QuickBooks trouble (a company to connect again, a failed sync, records QuickBooks refused), Google trouble (an account ' +
-    'to connect again, a failed sync).',
+    "to connect again, a failed sync), visits moved or deleted in a technician's Google calendar waiting for an answer.",
   input: { date: dateArg().optional().describe('Default today') },
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,
@@ -172,6 +173,8 @@ export const dailyBriefing = defineTool({
     if (books) lines.push(books)
     const google = await googleLine(q)
     if (google) lines.push(google)
+    const googleChanges = await googleChangesLine(q, tz)
+    if (googleChanges) lines.push(googleChanges)
     return { date, briefing: lines.join('\n') }
   },
 })
@@ -204,6 +207,27 @@ async function googleLine(q: BriefingRead): Promise<string | null> {
     ...attention.failed.map((a) => `last sync of ${accountOwnerWords(a)} failed "${short(a.last_sync_error ?? '')}"`),
   ]
   return `Google: ${parts.join('; ')} (each person connects again at /settings/google; crm_query type=google_connection)`
+}
+
+/** Google Calendar changes named one by one; past this they are counted. */
+const GOOGLE_CHANGES_NAMED = 5
+
+/** Visits moved or deleted in a technician's Google calendar, waiting for an answer, in one line. */
+async function googleChangesLine(q: BriefingRead, tz: string): Promise<string | null> {
+  const page = await q(googleChangeRequestsQuery, { status: 'open' }, { limit: GOOGLE_CHANGES_NAMED })
+  if (!page.items.length) return null
+  const named = page.items.map((r) => {
+    const was = `${localDate(new Date(r.was_start), tz)} ${localTime(new Date(r.was_start), tz)}`
+    const change =
+      r.kind === 'cancel' || !r.proposed_start
+        ? 'deleted'
+        : `moved to ${localDate(new Date(r.proposed_start), tz)} ${localTime(new Date(r.proposed_start), tz)}`
+    return `#${r.ticket_number} ${r.customer_name ?? ''} ${was} ${change} by ${r.technician_name} (request ${r.id})`
+  })
+  return (
+    `Google Calendar changes to answer: ${named.join('; ')}${page.next_cursor ? '; …' : ''} ` +
+    '(crm_query type=google_change_requests; google.accept_change or google.decline_change)'
+  )
 }
 
 /** Unbilled items shown by name per reason; the rest are counted. */

@@ -1,11 +1,14 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
 import { withTenant } from '../../core/db/tenant.js'
+import { syncGoogleAccount } from '../../core/domains/google/sync/sync-account.js'
+import { performAction } from '../../core/operations.js'
 import { addUser } from '../auth/browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { type GoogleFixture, googleFixture } from '../helpers/google.js'
-import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
+import { expectAccessible, expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
 
 // A long, unbroken error in Google's own words, and a long address: the pages must still fit the phone.
 const LONG_ERROR = `calendar: Requested entity was not found: calendarId=${'c'.repeat(90)}@group.calendar.google.com`
@@ -16,6 +19,7 @@ describe.skipIf(!browserAvailable)('the Google pages in Chromium at 390 px', () 
   let google: GoogleFixture
   let browser: Browser
   let techId: string
+  let ownerEmail: string
 
   beforeAll(async () => {
     google = await googleFixture()
@@ -35,7 +39,7 @@ describe.skipIf(!browserAvailable)('the Google pages in Chromium at 390 px', () 
     try {
       await openOnPhone(owner, app, '/settings/google')
       await openOnPhone(tech, app, '/settings/google')
-      await google.connect(app.t.db, app.tenant.tenant_id, app.tenant.owner_user_id, ['calendar', 'contacts', 'gmail'])
+      ownerEmail = await google.connect(app.t.db, app.tenant.tenant_id, app.tenant.owner_user_id, ['calendar', 'contacts', 'gmail'])
       await google.connect(app.t.db, app.tenant.tenant_id, techId, ['calendar'], LONG_EMAIL)
       await withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' }, async (tx) => {
         await tx.query(`update google_connections set last_sync_at = now(), last_sync_error = $1 where user_id = $2`, [
@@ -57,6 +61,38 @@ describe.skipIf(!browserAvailable)('the Google pages in Chromium at 390 px', () 
     } finally {
       await owner.close()
       await tech.close()
+    }
+  }, 180_000)
+
+  it("the owner's Contacts and Gmail sections with what they read, and the import's preview, fit the phone and pass axe", async () => {
+    const owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user' as const, id: app.tenant.owner_user_id, role: 'owner' as const } }
+    const people = google.fake.people
+    const gone = people.add(ownerEmail, { names: [{ displayName: `Bartholomew ${'Longname'.repeat(8)}` }] })
+    people.add(ownerEmail, { names: [{ givenName: 'Maria', familyName: 'Lopez' }], emailAddresses: [{ value: 'not an email' }] })
+    people.add(ownerEmail, { phoneNumbers: [{ value: '(256) 555-0177' }] })
+    google.fake.gmail.addLabel(ownerEmail, `Customers/${'Windows'.repeat(10)}`)
+    await performAction(
+      app.services,
+      owner,
+      { domain: 'google', action: 'import_contacts', data: { dry_run: false } },
+      { requestId: randomUUID() },
+    )
+    people.remove(ownerEmail, gone)
+    await syncGoogleAccount(app.services, app.tenant.tenant_id, app.tenant.owner_user_id, randomUUID())
+    const tab = await phoneTab(browser, app)
+    try {
+      const page = await openOnPhone(tab, app, '/settings/google')
+      const text = await page.textContent('body')
+      expect(text).toContain('Deleted in Google, kept here')
+      expect(text).toContain('Labels read')
+      await page.getByRole('button', { name: 'Preview the import again' }).click()
+      await page.waitForURL(`${app.url}/settings/google/contacts/import`)
+      expect(await page.textContent('body')).toContain('Nothing has been written yet.')
+      await expectFitsPhone(page, 'the contacts preview')
+      await expectAccessible(page, 'the contacts preview')
+      expect(tab.problems).toEqual([])
+    } finally {
+      await tab.close()
     }
   }, 180_000)
 

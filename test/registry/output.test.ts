@@ -219,6 +219,15 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
         [owner.tenantId, `customer${n}@output.test`],
       ),
     )
+    // A visit Google refused to take into the owner's calendar: its sync state is readable.
+    await withTenant(t.db, system, (tx) =>
+      tx.query(
+        `insert into google_events (tenant_id, ticket_id, user_id, calendar_id, event_id, purpose, state, error, attempts)
+      values ($1, $2, $3, 'primary', $4, 'technician', 'failed', 'Google answered 400: Invalid start time.', 1)
+      on conflict do nothing`,
+        [owner.tenantId, ticket.id, (owner.actor as { id: string }).id, `crm${n}output`],
+      ),
+    )
     // A customer QuickBooks refused: its sync state is readable with no company connected.
     await withTenant(t.db, system, (tx) =>
       tx.query(
@@ -411,6 +420,27 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('google.choose_calendar', { calendar: 'primary' })
     await run('google.choose_shared_calendar', { calendar: 'primary' })
     await run('google.disconnect', { reason: why })
+    // Google Calendar: a visit moved in a calendar and another deleted there, each answered.
+    const changes: string[] = []
+    for (const [kind, hours] of [
+      ['reschedule', 2],
+      ['cancel', 0],
+    ] as const) {
+      const visit = await run('ticket.create', { contact_id: ids.contact, scheduled_start: day(33 + hours), duration_minutes: 60 })
+      const row = await withTenant(t.db, { tenantId: owner.tenantId, actorType: 'system' }, (tx) =>
+        tx.query<{ id: string }>(
+          `insert into google_change_requests (tenant_id, ticket_id, user_id, calendar_id, event_id, kind, proposed_start, proposed_end,
+             was_start, was_end, google_updated)
+           select tenant_id, id, $2, 'primary', 'ev' || number, $3, case when $3 = 'reschedule' then scheduled_start + interval '2 hours' end,
+             case when $3 = 'reschedule' then scheduled_end + interval '2 hours' end, scheduled_start, scheduled_end, now()
+           from tickets where id = $1 returning id`,
+          [visit.id, owner.actor.type === 'user' ? owner.actor.id : null, kind],
+        ),
+      )
+      changes.push(row.rows[0].id)
+    }
+    await run('google.accept_change', { request_id: changes[0] })
+    await run('google.decline_change', { request_id: changes[1], note: 'Kept as booked' })
   }
 
   it(
@@ -440,7 +470,11 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     async () => {
       const before = problems.length
       // Filters a type needs to answer at all, or to show records its default leaves out.
-      const filters: Record<string, Record<string, string>> = { search: { q: 'Customer' }, standing_rules: { status: 'all' } }
+      const filters: Record<string, Record<string, string>> = {
+        search: { q: 'Customer' },
+        standing_rules: { status: 'all' },
+        google_change_requests: { status: 'all' },
+      }
       for (const def of services.registry.queries.values()) {
         const include = [...(def.include ?? []), ...(def.entity ? ['audit_trail'] : [])]
         try {

@@ -167,3 +167,6 @@ function accountCard(a: GoogleAccount, opts: { csrf: string; timezone: string; s
     { forOther: !opts.self, sync: opts.sync },
   )}</div>`
 }
+
+/** The Google page as things are now, with a line of news or a refusal: what the feature sections' forms answer with. */
+export { showPage as showGoogle }

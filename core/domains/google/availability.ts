@@ -1,6 +1,7 @@
 import { GOOGLE_OFF } from '../../clients/google.js'
 import type { Services } from '../../context.js'
 import { AppError } from '../../errors.js'
+import { GOOGLE_WEBHOOK_PATH } from './calendar-in/channels.js'
 
 /** Why Google cannot be connected on this server, or null when it can: no Google app keys, or no key to seal tokens with. */
 export function googleOffReason(services: Pick<Services, 'google' | 'secrets'>): string | null {
@@ -15,7 +16,7 @@ export function describeGoogle(services: Pick<Services, 'google' | 'secrets' | '
   const off = googleOffReason(services)
   if (off || !services.google) return off ?? GOOGLE_OFF
   const push = services.config.publicBaseUrl.startsWith('https://')
-    ? 'calendar changes pushed by Google to /api/webhooks/google/calendar'
+    ? `calendar changes pushed by Google to ${GOOGLE_WEBHOOK_PATH}`
     : 'calendar changes polled every 30 s (Google pushes only to a public https address)'
   return `${services.google.describe()}; people connect at /settings/google; ${push}`
 }

@@ -4,6 +4,7 @@ import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { addDays, localDate, localTime, WEEKDAYS, weekdayOf, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type BusinessHours } from '../settings/model.js'
+import { busyBlocksOf } from '../google/calendar-in/busy-blocks.js'
 import { ACTIVE_STATUSES } from './model.js'
 import { isoDate } from '../../schema-types.js'
 import type { Queryable } from '../../db/types.js'
@@ -157,11 +158,21 @@ export const availabilityQuery = defineQuery({
        where tt.user_id = any($1::uuid[]) and t.status = any($2::text[]) and t.scheduled_start < $4 and t.scheduled_end > $3`,
       [team.rows.map((u) => u.id), [...ACTIVE_STATUSES], windowStart, windowEnd],
     )
+    // Busy times a person added in their own Google calendar block them like a visit.
+    const blocks = await busyBlocksOf(
+      ctx.db,
+      team.rows.map((u) => u.id),
+      windowStart,
+      windowEnd,
+    )
     const page = pageOf(team.rows, req.limit, (row) => [row._sort_name, row.id])
     for (const item of page.items) {
-      const own = busy.rows
-        .filter((b) => b.user_id === item.id)
-        .map((b) => ({ start: new Date(b.scheduled_start), end: new Date(b.scheduled_end) }))
+      const own = [
+        ...busy.rows
+          .filter((b) => b.user_id === item.id)
+          .map((b) => ({ start: new Date(b.scheduled_start), end: new Date(b.scheduled_end) })),
+        ...blocks.filter((b) => b.user_id === item.id).map((b) => ({ start: new Date(b.starts_at), end: new Date(b.ends_at) })),
+      ]
       const { slots, truncated } = freeSlots({
         dates,
         hours: settings.business_hours,

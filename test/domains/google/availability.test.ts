@@ -34,7 +34,7 @@ describe("the start banner's Google line", () => {
     expect(polled).toContain('people connect at /settings/google')
     expect(polled).toContain('calendar changes polled every 30 s (Google pushes only to a public https address)')
     const pushed = describeGoogle({ google: client(), secrets, config: at('https://crm.sparkle.example') })
-    expect(pushed).toContain('calendar changes pushed by Google to /api/webhooks/google/calendar')
+    expect(pushed).toContain('calendar changes pushed by Google to /api/webhooks/google')
     const local = describeGoogle({ google: client({ GOOGLE_API_BASE: 'http://127.0.0.1:4010' }), secrets, config: at('http://x') })
     expect(local).toContain('every Google address at http://127.0.0.1:4010')
   })

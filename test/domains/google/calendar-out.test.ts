@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { visitEventId } from '../../../core/domains/google/calendar/visit-event.js'
 import { syncGoogle } from '../../../core/jobs/google.js'
+import { performQuery } from '../../../core/operations.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { type GoogleFixture, googleFixture } from '../../helpers/google.js'
@@ -126,6 +128,21 @@ describe.each(engines)('visits written to Google Calendar (%s)', (engine) => {
     const [row] = await b.sql('select state, attempts, error from google_events where ticket_id = $1', [ticketId])
     expect(row).toMatchObject({ state: 'failed', attempts: 3 })
     expect(row.error).toMatch(/400/)
+    // The owner and the agent read what Google refused, with its words.
+    const agentToken = await b.sql<{ id: string }>('select id from agent_tokens limit 1')
+    const agent = { tenantId: b.tenantId, actor: { type: 'agent' as const, id: agentToken[0].id } }
+    const failed = (await performQuery(
+      app.services,
+      agent,
+      { type: 'google_calendar_events', filters: { state: 'failed' } },
+      { requestId: randomUUID() },
+    )) as {
+      items: Array<Record<string, unknown>>
+    }
+    expect(failed.items).toEqual([
+      expect.objectContaining({ id: ticketId, user_name: 'Ana', state: 'failed', attempts: 3, purpose: 'technician' }),
+    ])
+    expect(failed.items[0].error).toMatch(/400/)
     const before = writes()
     expect((await b.sync(ana.id)).steps['calendar-out']).toMatchObject({ unchanged: 1 })
     expect(writes()).toBe(before)

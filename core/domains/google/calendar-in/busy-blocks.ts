@@ -1,0 +1,74 @@
+import type { Queryable } from '../../../db/types.js'
+import { zonedInstant } from '../../../time.js'
+import type { EventTime, ReadEvent } from './calls.js'
+
+/** An event's start or end as an instant: a dateTime as given, an all-day date from midnight in the business's zone. */
+export function instantOf(t: EventTime | undefined, timeZone: string): Date | null {
+  if (t?.dateTime) {
+    const d = new Date(t.dateTime)
+    return Number.isNaN(d.getTime()) ? null : d
+  }
+  if (t?.date && /^\d{4}-\d{2}-\d{2}$/.test(t.date)) return zonedInstant(t.date, '00:00', timeZone)
+  return null
+}
+
+/** The busy time an event of the person's own holds, or null when it frees them (cancelled, shown as free, no times). */
+export function busyTimeOf(event: ReadEvent, timeZone: string): { start: Date; end: Date } | null {
+  if (event.status === 'cancelled' || event.transparency === 'transparent') return null
+  // A recurring series' first event stands for every occurrence; its occurrences are not expanded here.
+  if (event.recurrence?.length) return null
+  const start = instantOf(event.start, timeZone)
+  const end = instantOf(event.end, timeZone)
+  if (!start || !end || end <= start) return null
+  return { start, end }
+}
+
+/** Keeps (or drops) the busy block an event of the person's own calendar makes: times only, never its words. */
+export async function applyBusyEvent(
+  tx: Queryable,
+  at: { tenantId: string; userId: string; calendarId: string },
+  event: ReadEvent,
+  timeZone: string,
+): Promise<'kept' | 'dropped'> {
+  const busy = busyTimeOf(event, timeZone)
+  if (!busy) {
+    await tx.query('delete from google_busy_blocks where user_id = $1 and calendar_id = $2 and event_id = $3', [
+      at.userId,
+      at.calendarId,
+      event.id,
+    ])
+    return 'dropped'
+  }
+  await tx.query(
+    `insert into google_busy_blocks (tenant_id, user_id, calendar_id, event_id, starts_at, ends_at) values ($1, $2, $3, $4, $5, $6)
+     on conflict (tenant_id, user_id, calendar_id, event_id) do update set starts_at = excluded.starts_at, ends_at = excluded.ends_at`,
+    [at.tenantId, at.userId, at.calendarId, event.id, busy.start, busy.end],
+  )
+  return 'kept'
+}
+
+/** After a full read: drops the blocks of events Google no longer lists. */
+export async function dropUnlistedBlocks(tx: Queryable, userId: string, calendarId: string, listed: string[]): Promise<number> {
+  const r = await tx.query('delete from google_busy_blocks where user_id = $1 and calendar_id = $2 and event_id <> all($3::text[])', [
+    userId,
+    calendarId,
+    listed,
+  ])
+  return r.rowCount ?? 0
+}
+
+/** The people's busy blocks that overlap a window, for availability and booking. */
+export async function busyBlocksOf(
+  tx: Queryable,
+  userIds: readonly string[],
+  from: Date,
+  to: Date,
+): Promise<Array<{ user_id: string; starts_at: Date; ends_at: Date }>> {
+  if (!userIds.length) return []
+  const r = await tx.query<{ user_id: string; starts_at: Date; ends_at: Date }>(
+    `select user_id, starts_at, ends_at from google_busy_blocks
+     where user_id = any($1::uuid[]) and starts_at < $3 and ends_at > $2 order by starts_at`,
+    [[...userIds], from, to],
+  )
+  return r.rows
+}

@@ -1,0 +1,19 @@
+import type { PersonalTable } from '../../../personal-data/declare.js'
+
+/**
+ * A visit's change read from a technician's Google calendar: times, ids and statuses stay with the visit; the note
+ * (why it was declined or ignored) may name the customer, so erasure scrubs their values from it.
+ */
+export const googleChangeRequestsPersonalData: PersonalTable = {
+  table: 'google_change_requests',
+  reach: { ticket_id: 'tickets' },
+  columns: {
+    calendar_id: 'not personal',
+    event_id: 'not personal',
+    kind: 'not personal',
+    status: 'not personal',
+    note: { erase: 'scrub', sought: false },
+  },
+  // The visit's own time and status are exported with it; the request is the business's bookkeeping.
+  export: null,
+}

@@ -158,7 +158,7 @@ async function plan(tx: Queryable, run: GoogleRun) {
       event = visitEvent(visit, context)
       fingerprint = eventFingerprint(event)
     } else if (
-      (row && row.event_id === eventId && row.fingerprint !== PLAIN) ||
+      (row && row.event_id === eventId && (row.fingerprint !== PLAIN || row.state === 'pending')) ||
       masterRows.rows.some((m) => m.event_id === master.eventId && m.cancelled_instances.includes(eventId))
     ) {
       // Once an exception, always one in Google: it is written back to what the series shows, and stays an exception.

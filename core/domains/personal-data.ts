@@ -29,7 +29,7 @@ import { notesPersonalData } from './notes/personal-data.js'
 import { opportunitiesPersonalData } from './opportunities/personal-data.js'
 import { ordersPersonalData } from './orders/personal-data.js'
 import { erasuresPersonalData } from './privacy/personal-data.js'
-import { googleEventsPersonalData } from './google/calendar-personal-data.js'
+import { googleEventsPersonalData, googleSeriesEventsPersonalData } from './google/calendar-personal-data.js'
 import { quickbooksRecordsPersonalData } from './quickbooks/personal-data.js'
 import { googleChangeRequestsPersonalData } from './google/calendar-in/personal-data.js'
 import { quoteLineItemsPersonalData, quotesPersonalData } from './quotes/personal-data.js'
@@ -81,6 +81,7 @@ export const PERSONAL_DATA: readonly PersonalTable[] = [
   gmailMessagesPersonalData,
   googleContactsPersonalData,
   googleEventsPersonalData,
+  googleSeriesEventsPersonalData,
   googleChangeRequestsPersonalData,
 ]
 

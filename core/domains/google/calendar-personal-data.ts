@@ -18,3 +18,20 @@ export const googleEventsPersonalData: PersonalTable = {
   },
   export: null,
 }
+
+/** What was written to Google for a series' recurring event: bookkeeping that stays with the series. */
+export const googleSeriesEventsPersonalData: PersonalTable = {
+  table: 'google_series_events',
+  reach: { series_id: 'series' },
+  columns: {
+    calendar_id: 'not personal',
+    event_id: 'not personal',
+    purpose: 'not personal',
+    etag: 'not personal',
+    fingerprint: 'not personal',
+    cancelled_instances: 'not personal',
+    state: 'not personal',
+    error: { erase: 'scrub', sought: false },
+  },
+  export: null,
+}

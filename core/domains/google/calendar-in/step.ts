@@ -6,7 +6,8 @@ import type { GoogleRun, GoogleStep, GoogleStepReport } from '../sync/steps.js'
 import { applyBusyEvent, dropUnlistedBlocks } from './busy-blocks.js'
 import { listChangedEvents, type ReadEvent } from './calls.js'
 import { type KeptChannel, keepChannel } from './channels.js'
-import { applyVisitEvent, ticketIdOf } from './visit-changes.js'
+import { visitOfEvent } from '../calendar/event-visit.js'
+import { applyVisitEvent } from './visit-changes.js'
 
 /** Google's name for the person's main calendar, read when they chose no other. */
 export const PRIMARY_CALENDAR = 'primary'
@@ -60,7 +61,8 @@ async function readCalendar(run: GoogleRun, calendarId: string, report: GoogleSt
     const busy: string[] = []
     for (const event of read.events) {
       report.events++
-      const ticketId = ticketIdOf(event)
+      // An instance of a series' recurring event carries the series' properties only: its id finds the visit.
+      const ticketId = await visitOfEvent(tx, place, event)
       if (ticketId) {
         if ((await applyVisitEvent(tx, place, event, ticketId)) === 'requested') report.requested++
       } else if ((await applyBusyEvent(tx, place, event, timezone)) === 'kept') {

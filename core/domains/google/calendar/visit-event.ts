@@ -14,6 +14,9 @@ export interface VisitRow {
   access_notes: string | null
   services: string[]
   technicians: string[]
+  series_id: string | null
+  /** The local date of the series' occurrence the visit was booked for. */
+  series_occurrence: string | null
 }
 
 const BASE32HEX = '0123456789abcdefghijklmnopqrstuv'
@@ -23,7 +26,12 @@ const BASE32HEX = '0123456789abcdefghijklmnopqrstuv'
  * write and our commit meets Google's 409 duplicate instead of making a second event. base32hex, as Google requires.
  */
 export function visitEventId(ticketId: string, calendarId: string): string {
-  const digest = createHash('sha256').update(`crm-visit|${ticketId}|${calendarId}`).digest()
+  return derivedEventId(`crm-visit|${ticketId}|${calendarId}`)
+}
+
+/** An event id (base32hex, 32 characters) derived from a key: the same key, the same id. */
+export function derivedEventId(key: string): string {
+  const digest = createHash('sha256').update(key).digest()
   let bits = 0
   let value = 0
   let out = 'crm'
@@ -42,7 +50,7 @@ export function visitEventId(ticketId: string, calendarId: string): string {
 export async function loadVisits(tx: Queryable, ticketIds: string[]): Promise<Map<string, VisitRow>> {
   if (ticketIds.length === 0) return new Map()
   const r = await tx.query<VisitRow>(
-    `select t.id, t.number, t.status, t.scheduled_start, t.scheduled_end, c.display_name as contact_name,
+    `select t.id, t.number, t.status, t.scheduled_start, t.scheduled_end, t.series_id, t.series_occurrence::text, c.display_name as contact_name,
        case when a.id is null then null else concat_ws(', ', a.line1, nullif(a.line2, ''), a.city, concat_ws(' ', a.state, a.postal_code)) end
          as address,
        a.access_notes,

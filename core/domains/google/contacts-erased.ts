@@ -7,7 +7,7 @@ export function erasedHereNote(n: number): string {
 }
 
 /**
- * The resource names among these whose customer was erased here (migration 0092 keeps a one-way mark of each): the
+ * The resource names among these whose customer was erased here (migration 0091 keeps a one-way mark of each): the
  * import and the refresh never bring them back.
  */
 export async function erasedHere(tx: Queryable, resourceNames: string[]): Promise<Set<string>> {

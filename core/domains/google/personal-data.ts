@@ -2,7 +2,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 
 /**
  * A Google contact linked to a customer: its resource name is an id of the person in Google, and goes with them. As
- * erasure deletes a link, it leaves a one-way mark of it (migration 0092), so Google never brings the person back.
+ * erasure deletes a link, it leaves a one-way mark of it (migration 0091), so Google never brings the person back.
  */
 export const googleContactsPersonalData: PersonalTable = {
   table: 'google_contacts',

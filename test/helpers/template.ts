@@ -4,11 +4,11 @@ import { join } from 'node:path'
 import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
 import { readMigrations } from '../../core/db/migrate.js'
 
-/** A short fingerprint of the migration files and the declarations of personal data, so a template is rebuilt whenever they change. */
+/** A short fingerprint of the migration files (names and contents: a renumbered file is a new one) and the declarations of personal data, so a template is rebuilt whenever they change. */
 export const migrationsFingerprint = createHash('sha256')
   .update(
     readMigrations()
-      .map((m) => m.checksum)
+      .map((m) => `${m.name}:${m.checksum}`)
       .join(','),
   )
   .update(JSON.stringify(PERSONAL_DATA))

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
-import { LEAD_RECORDS } from '../../../core/domains/leads/records.js'
+import { LEAD_RECORDS, LEAD_SOURCES } from '../../../core/domains/leads/records.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { okOf } from '../../helpers/page-app.js'
@@ -31,11 +31,11 @@ describe.each(engines)("a converted lead's records follow the customer (%s)", (e
       )
     ).rows
 
-  it('every table that points at a lead is one conversion moves', async () => {
+  it('every table that points at a lead is one conversion moves, or one named as where a lead came from', async () => {
     const r = await app.t.db.query<{ table_name: string }>(`select c.table_name from information_schema.columns c
       join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
       where c.table_schema = 'public' and c.column_name = 'lead_id' order by 1`)
-    expect(r.rows.map((row) => row.table_name)).toEqual(LEAD_RECORDS.map((k) => k.table).sort())
+    expect(r.rows.map((row) => row.table_name)).toEqual([...LEAD_RECORDS, ...LEAD_SOURCES].map((k) => k.table).sort())
   })
 
   it("moves the lead's notes and interactions to the new customer and gives its opportunities the customer, each audited", async () => {

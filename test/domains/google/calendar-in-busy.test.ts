@@ -43,7 +43,7 @@ describe.each(engines)("busy times from a technician's Google calendar (%s)", (e
     const blocks = await w.sql('select * from google_busy_blocks where user_id = $1', [w.alice])
     expect(blocks).toHaveLength(1)
     expect(Object.keys(blocks[0]).sort()).toEqual(
-      ['calendar_id', 'created_at', 'ends_at', 'event_id', 'starts_at', 'tenant_id', 'updated_at', 'user_id'].sort(),
+      ['calendar_id', 'created_at', 'ends_at', 'event_id', 'series_event_id', 'starts_at', 'tenant_id', 'updated_at', 'user_id'].sort(),
     )
     const free = await freeStarts()
     expect(free).not.toContain('10:00')
@@ -74,5 +74,81 @@ describe.each(engines)("busy times from a technician's Google calendar (%s)", (e
     await w.pass()
     expect(await freeStarts()).toContain('13:00')
     expect((await schedule('10:00')).status).toBe('booked')
+  })
+
+  it('a recurring event of her own blocks each occurrence a year ahead, follows one changed alone, and frees them all when deleted', async () => {
+    const calendar = w.google.fake.calendar
+    const primary = calendar.store.primary(w.aliceEmail)
+    const blocks = () =>
+      w.sql<{ event_id: string; starts_at: Date; series_event_id: string | null }>(
+        'select event_id, starts_at, series_event_id from google_busy_blocks where user_id = $1 order by starts_at',
+        [w.alice],
+      )
+    const at = (rows: Array<{ starts_at: Date }>) => rows.map((r) => new Date(r.starts_at).toISOString())
+    // Every Wednesday 13:00-14:00 in Chicago, from 2026-11-04 on, with no end.
+    const call = calendar.store.insert(primary, {
+      summary: 'Team call',
+      start: { dateTime: '2026-11-04T13:00:00-06:00', timeZone: 'America/Chicago' },
+      end: { dateTime: '2026-11-04T14:00:00-06:00', timeZone: 'America/Chicago' },
+      recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=WE'],
+    })
+    const reads = () => w.google.fake.requests.filter((r) => r.path.endsWith(`/events/${call.id}/instances`)).length
+    await w.pass()
+    expect(reads()).toBe(1)
+    const first = await blocks()
+    const own = first.filter((b) => b.series_event_id === call.id)
+    expect(own.length).toBeGreaterThanOrEqual(52)
+    expect(at(own).slice(0, 2)).toEqual(['2026-11-04T19:00:00.000Z', '2026-11-11T19:00:00.000Z'])
+    // Daylight saving keeps the wall clock: 13:00 in Chicago in June is 18:00 UTC.
+    expect(at(own)).toContain('2027-06-02T18:00:00.000Z')
+    expect(await freeStarts()).not.toContain('13:00')
+    await expect(
+      w.act('ticket', 'create', {
+        contact_id: w.jane,
+        scheduled_start: '2027-06-02T13:00',
+        duration_minutes: 60,
+        technician_ids: [w.alice],
+      }),
+    ).rejects.toThrow(/busy in their Google calendar/)
+
+    // One occurrence moved alone, one cancelled alone: the blocks follow; nothing else is read again.
+    calendar.patchInstance(w.aliceEmail, 'primary', call.id, new Date('2026-11-11T19:00:00Z'), {
+      start: { dateTime: '2026-11-11T15:00:00-06:00', timeZone: 'America/Chicago' },
+      end: { dateTime: '2026-11-11T16:00:00-06:00', timeZone: 'America/Chicago' },
+    })
+    calendar.patchInstance(w.aliceEmail, 'primary', call.id, new Date('2026-11-18T19:00:00Z'), { status: 'cancelled' })
+    await w.pass()
+    expect(reads()).toBe(1)
+    const changed = at(await blocks())
+    expect(changed).toContain('2026-11-11T21:00:00.000Z')
+    expect(changed).not.toContain('2026-11-11T19:00:00.000Z')
+    expect(changed).not.toContain('2026-11-18T19:00:00.000Z')
+    expect(changed).toContain('2026-11-25T19:00:00.000Z')
+
+    // A full read after a 410 keeps every occurrence's block (none is listed on its own).
+    w.forgetTokens()
+    await w.pass()
+    expect(at(await blocks())).toEqual(changed)
+
+    // A month on, the occurrences are read again so the year ahead stays covered.
+    const last = changed.at(-1) as string
+    w.clock.now = new Date(w.clock.now.getTime() + 40 * 86_400_000)
+    await w.pass()
+    expect(reads()).toBe(3)
+    const later = at(await blocks())
+    expect((later.at(-1) as string) > last).toBe(true)
+    expect(later).not.toContain('2026-11-04T19:00:00.000Z')
+
+    // Shown as free, it blocks nothing; deleted, nothing is left of it.
+    calendar.patchEvent(w.aliceEmail, 'primary', call.id, { transparency: 'transparent' })
+    await w.pass()
+    expect((await blocks()).filter((b) => b.series_event_id === call.id)).toEqual([])
+    calendar.patchEvent(w.aliceEmail, 'primary', call.id, { transparency: 'opaque' })
+    await w.pass()
+    expect((await blocks()).filter((b) => b.series_event_id === call.id).length).toBeGreaterThan(40)
+    calendar.deleteEvent(w.aliceEmail, 'primary', call.id)
+    await w.pass()
+    expect((await blocks()).filter((b) => b.series_event_id === call.id)).toEqual([])
+    expect(await w.sql('select * from google_busy_series where user_id = $1', [w.alice])).toEqual([])
   })
 })

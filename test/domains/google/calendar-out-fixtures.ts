@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { withTenant } from '../../../core/db/tenant.js'
 import { syncGoogleAccount } from '../../../core/domains/google/sync/sync-account.js'
 import { performAction } from '../../../core/operations.js'
+import { localDate } from '../../../core/time.js'
 import type { TestApp } from '../../helpers/app.js'
 import type { GoogleFixture } from '../../helpers/google.js'
 
@@ -84,4 +85,26 @@ export async function calendarBusiness(app: TestApp, google: GoogleFixture): Pro
       return ticket.id
     },
   }
+}
+
+/** A weekly series of the first technician's from tomorrow at 10:00 New York time; its visits, earliest first. */
+export async function weeklySeries(
+  b: CalendarBusiness,
+): Promise<{ seriesId: string; visits: Array<{ id: string; scheduled_start: Date }> }> {
+  const tomorrow = localDate(new Date(Date.now() + 86_400_000), 'America/New_York')
+  const series = await b.act('series', 'create', {
+    contact_id: b.contactId,
+    address_id: b.addressId,
+    rule: 'FREQ=WEEKLY',
+    start_date: tomorrow,
+    start_time: '10:00',
+    duration_minutes: 90,
+    technician_ids: [b.techs[0].id],
+    line_items: [{ description: 'Window cleaning', unit_price_cents: 12_500 }],
+  })
+  const visits = await b.sql<{ id: string; scheduled_start: Date }>(
+    'select id, scheduled_start from tickets where series_id = $1 order by scheduled_start',
+    [series.id],
+  )
+  return { seriesId: series.id as string, visits }
 }

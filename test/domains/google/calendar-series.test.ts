@@ -5,7 +5,7 @@ import { localDate } from '../../../core/time.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { type GoogleFixture, googleFixture } from '../../helpers/google.js'
-import { type CalendarBusiness, calendarBusiness } from './calendar-out-fixtures.js'
+import { calendarBusiness, weeklySeries } from './calendar-out-fixtures.js'
 
 describe.each(engines)('a series written to Google Calendar as one recurring event (%s)', (engine) => {
   let google: GoogleFixture
@@ -29,30 +29,10 @@ describe.each(engines)('a series written to Google Calendar as one recurring eve
     return google.fake.calendar.store.instances(cal, master, Date.now(), Date.now() + 70 * 86_400_000)
   }
 
-  /** A weekly series of Ana's from tomorrow, 10:00 in the business's zone, and its visits, earliest first. */
-  async function weekly(b: CalendarBusiness) {
-    const tomorrow = localDate(new Date(Date.now() + 86_400_000), 'America/New_York')
-    const series = await b.act('series', 'create', {
-      contact_id: b.contactId,
-      address_id: b.addressId,
-      rule: 'FREQ=WEEKLY',
-      start_date: tomorrow,
-      start_time: '10:00',
-      duration_minutes: 90,
-      technician_ids: [b.techs[0].id],
-      line_items: [{ description: 'Window cleaning', unit_price_cents: 12_500 }],
-    })
-    const visits = await b.sql<{ id: string; scheduled_start: Date }>(
-      'select id, scheduled_start from tickets where series_id = $1 order by scheduled_start',
-      [series.id],
-    )
-    return { seriesId: series.id as string, visits }
-  }
-
   it('writes the weekly series as one recurring event whose instances are its visits, and a second sync sends nothing', async () => {
     const b = await calendarBusiness(app, google)
     const [ana] = b.techs
-    const { seriesId, visits } = await weekly(b)
+    const { seriesId, visits } = await weeklySeries(b)
     expect(visits.length).toBeGreaterThan(5)
     const before = writes().length
     expect((await b.sync(ana.id)).steps['calendar-out']).toMatchObject({ created: 1, failed: 0 })
@@ -91,7 +71,7 @@ describe.each(engines)('a series written to Google Calendar as one recurring eve
   it('patches the instance of a visit moved alone and cancels the instance of a visit skipped, the rest untouched', async () => {
     const b = await calendarBusiness(app, google)
     const [ana] = b.techs
-    const { seriesId, visits } = await weekly(b)
+    const { seriesId, visits } = await weeklySeries(b)
     await b.sync(ana.id)
     const [master] = masters(ana.email)
     const [, moved, skipped] = visits
@@ -124,7 +104,7 @@ describe.each(engines)('a series written to Google Calendar as one recurring eve
   it('never makes a second recurring event when Google made it but our commit was lost', async () => {
     const b = await calendarBusiness(app, google)
     const [ana] = b.techs
-    const { seriesId } = await weekly(b)
+    const { seriesId } = await weeklySeries(b)
     await b.sync(ana.id)
     // Google has the recurring event, but the process stopped before the rows were kept.
     await b.sql('delete from google_series_events where series_id = $1', [seriesId])
@@ -139,7 +119,7 @@ describe.each(engines)('a series written to Google Calendar as one recurring eve
   it('updates the recurring event when the series ends, and a visit moved back to its time is as the series says again', async () => {
     const b = await calendarBusiness(app, google)
     const [ana] = b.techs
-    const { seriesId, visits } = await weekly(b)
+    const { seriesId, visits } = await weeklySeries(b)
     await b.sync(ana.id)
     const [master] = masters(ana.email)
     const first = new Date(visits[0].scheduled_start)
@@ -164,7 +144,7 @@ describe.each(engines)('a series written to Google Calendar as one recurring eve
   it('cancels the instances of a pause and writes them back as the series says when it resumes', async () => {
     const b = await calendarBusiness(app, google)
     const [ana] = b.techs
-    const { seriesId, visits } = await weekly(b)
+    const { seriesId, visits } = await weeklySeries(b)
     await b.sync(ana.id)
     const [master] = masters(ana.email)
     const starts = (events: Array<{ start?: { dateTime?: string } }>) => events.map((e) => Date.parse(e.start?.dateTime ?? ''))

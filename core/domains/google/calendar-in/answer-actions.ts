@@ -18,6 +18,7 @@ interface StoredRequest {
   user_id: string
   calendar_id: string
   kind: 'reschedule' | 'cancel'
+  series_event_id: string | null
   proposed_start: Date | null
   proposed_end: Date | null
   status: string
@@ -28,7 +29,7 @@ interface StoredRequest {
 /** Locks an open request; refuses one already answered and one whose visit is closed, saying what to do instead. */
 async function openRequest(ctx: OperationContext, id: string, answer: 'accept' | 'decline'): Promise<StoredRequest> {
   const r = await ctx.db.query<StoredRequest>(
-    `select r.id, r.ticket_id, r.user_id, r.calendar_id, r.kind, r.proposed_start, r.proposed_end, r.status, t.status as ticket_status,
+    `select r.id, r.ticket_id, r.user_id, r.calendar_id, r.kind, r.series_event_id, r.proposed_start, r.proposed_end, r.status, t.status as ticket_status,
        t.number as ticket_number
      from google_change_requests r join tickets t on t.tenant_id = r.tenant_id and t.id = r.ticket_id
      where r.id = $1 for update of r`,
@@ -103,6 +104,8 @@ export const acceptGoogleChange = defineAction({
       })
       ticketStatus = String(ticket.status)
     }
+    // A visit moved with all of its recurring event: the event goes back to the series' time, the visit stays as moved.
+    if (request.series_event_id && request.kind === 'reschedule') await rewriteRecurringEvent(ctx, request)
     return { request: await answered(ctx, request, 'accepted', null), ticket_status: ticketStatus }
   },
 })
@@ -126,8 +129,9 @@ export const declineGoogleChange = defineAction({
   words: { area: 'Your business', phrase: 'decline a visit change made in Google Calendar' },
   description:
     "Decline a visit's change made in a technician's Google calendar (google_change_requests): the visit keeps its time " +
-    "and the event in that person's Google calendar is written back as booked at the next sync (within a minute). note: " +
-    'why, kept with the request.',
+    "and the event in that person's Google calendar is written back as booked at the next sync (within a minute). A request " +
+    "raised by a whole recurring event changed in Google writes that whole event back, which settles its other visits' " +
+    'requests (superseded). note: why, kept with the request.',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['google', 'calendar', 'decline', 'keep', 'moved', 'deleted'],
   input: z.strictObject({
@@ -142,7 +146,31 @@ export const declineGoogleChange = defineAction({
       `update google_events set state = 'pending' where ticket_id = $1 and user_id = $2 and calendar_id = $3 and state <> 'deleted'`,
       [request.ticket_id, request.user_id, request.calendar_id],
     )
-    await requestGoogleSync(ctx.db, request.user_id, ctx.services.now())
+    if (request.series_event_id) {
+      await rewriteRecurringEvent(ctx, request)
+      // Its visits changed alone were deleted with it in Google: they are written back too.
+      await ctx.db.query(
+        `update google_events set state = 'pending' where user_id = $1 and calendar_id = $2 and state <> 'deleted'
+           and fingerprint <> 'plain' and left(event_id, length($3) + 1) = $3 || '_'`,
+        [request.user_id, request.calendar_id, request.series_event_id],
+      )
+      // Google shows every visit of the recurring event as booked again: what the others asked is answered by that.
+      await ctx.db.query(
+        `update google_change_requests set status = 'superseded',
+           note = 'Another visit''s change to the same recurring event was declined: Google shows the visits as booked again'
+         where user_id = $1 and calendar_id = $2 and series_event_id = $3 and status = 'open' and id <> $4`,
+        [request.user_id, request.calendar_id, request.series_event_id, request.id],
+      )
+    } else await requestGoogleSync(ctx.db, request.user_id, ctx.services.now())
     return { request: await answered(ctx, request, 'declined', input.note ?? null) }
   },
 })
+
+/** Our recurring event changed for all its visits in Google is written again as the series says, at the next sync. */
+async function rewriteRecurringEvent(ctx: OperationContext, request: StoredRequest): Promise<void> {
+  await ctx.db.query(
+    `update google_series_events set state = 'pending' where user_id = $1 and calendar_id = $2 and event_id = $3 and state <> 'deleted'`,
+    [request.user_id, request.calendar_id, request.series_event_id],
+  )
+  await requestGoogleSync(ctx.db, request.user_id, ctx.services.now())
+}

@@ -15,7 +15,7 @@ export function instantOf(t: EventTime | undefined, timeZone: string): Date | nu
 /** The busy time an event of the person's own holds, or null when it frees them (cancelled, shown as free, no times). */
 export function busyTimeOf(event: ReadEvent, timeZone: string): { start: Date; end: Date } | null {
   if (event.status === 'cancelled' || event.transparency === 'transparent') return null
-  // A recurring series' first event stands for every occurrence; its occurrences are not expanded here.
+  // A recurring event's first time stands for all of them: its occurrences are read one by one (recurring.ts).
   if (event.recurrence?.length) return null
   const start = instantOf(event.start, timeZone)
   const end = instantOf(event.end, timeZone)
@@ -23,7 +23,10 @@ export function busyTimeOf(event: ReadEvent, timeZone: string): { start: Date; e
   return { start, end }
 }
 
-/** Keeps (or drops) the busy block an event of the person's own calendar makes: times only, never its words. */
+/**
+ * Keeps (or drops) the busy block an event of the person's own calendar makes: times only, never its words. An
+ * occurrence changed alone names its recurring event; an event that is not recurring (any more) has no occurrences.
+ */
 export async function applyBusyEvent(
   tx: Queryable,
   at: { tenantId: string; userId: string; calendarId: string },
@@ -37,19 +40,42 @@ export async function applyBusyEvent(
       at.calendarId,
       event.id,
     ])
+    if (!event.recurringEventId) await dropBusySeries(tx, at, event.id)
     return 'dropped'
   }
+  if (!event.recurringEventId) await dropBusySeries(tx, at, event.id)
   await tx.query(
-    `insert into google_busy_blocks (tenant_id, user_id, calendar_id, event_id, starts_at, ends_at) values ($1, $2, $3, $4, $5, $6)
-     on conflict (tenant_id, user_id, calendar_id, event_id) do update set starts_at = excluded.starts_at, ends_at = excluded.ends_at`,
-    [at.tenantId, at.userId, at.calendarId, event.id, busy.start, busy.end],
+    `insert into google_busy_blocks (tenant_id, user_id, calendar_id, event_id, starts_at, ends_at, series_event_id)
+     values ($1, $2, $3, $4, $5, $6, $7)
+     on conflict (tenant_id, user_id, calendar_id, event_id) do update
+       set starts_at = excluded.starts_at, ends_at = excluded.ends_at, series_event_id = excluded.series_event_id`,
+    [at.tenantId, at.userId, at.calendarId, event.id, busy.start, busy.end, event.recurringEventId ?? null],
   )
   return 'kept'
 }
 
-/** After a full read: drops the blocks of events Google no longer lists. */
+/** Forgets a recurring event of the person's own: it no longer blocks anything. */
+export async function dropBusySeries(tx: Queryable, at: { userId: string; calendarId: string }, eventId: string): Promise<void> {
+  await tx.query('delete from google_busy_blocks where user_id = $1 and calendar_id = $2 and series_event_id = $3', [
+    at.userId,
+    at.calendarId,
+    eventId,
+  ])
+  await tx.query('delete from google_busy_series where user_id = $1 and calendar_id = $2 and event_id = $3', [
+    at.userId,
+    at.calendarId,
+    eventId,
+  ])
+}
+
+/** After a full read: drops the blocks of events Google no longer lists (an occurrence goes with its recurring event). */
 export async function dropUnlistedBlocks(tx: Queryable, userId: string, calendarId: string, listed: string[]): Promise<number> {
-  const r = await tx.query('delete from google_busy_blocks where user_id = $1 and calendar_id = $2 and event_id <> all($3::text[])', [
+  const r = await tx.query(
+    `delete from google_busy_blocks where user_id = $1 and calendar_id = $2 and event_id <> all($3::text[])
+       and (series_event_id is null or series_event_id <> all($3::text[]))`,
+    [userId, calendarId, listed],
+  )
+  await tx.query('delete from google_busy_series where user_id = $1 and calendar_id = $2 and event_id <> all($3::text[])', [
     userId,
     calendarId,
     listed,

@@ -18,6 +18,8 @@ export interface ReadEvent {
   transparency?: 'opaque' | 'transparent'
   recurrence?: string[]
   recurringEventId?: string
+  /** An occurrence's own start in its recurring event's rule (it stays when the occurrence is moved). */
+  originalStartTime?: EventTime
   extendedProperties?: { private?: Record<string, string>; shared?: Record<string, string> }
 }
 

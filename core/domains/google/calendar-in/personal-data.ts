@@ -10,6 +10,7 @@ export const googleChangeRequestsPersonalData: PersonalTable = {
   columns: {
     calendar_id: 'not personal',
     event_id: 'not personal',
+    series_event_id: 'not personal',
     kind: 'not personal',
     status: 'not personal',
     note: { erase: 'scrub', sought: false },

@@ -7,6 +7,15 @@ import { applyBusyEvent, dropUnlistedBlocks } from './busy-blocks.js'
 import { listChangedEvents, type ReadEvent } from './calls.js'
 import { type KeptChannel, keepChannel } from './channels.js'
 import { visitOfEvent } from '../calendar/event-visit.js'
+import {
+  applyBusySeries,
+  applyOurRecurringEvent,
+  isOurRecurringEvent,
+  occurrenceWindow,
+  ourRecurringEvents,
+  readOccurrences,
+  recurringToRead,
+} from './recurring.js'
 import { applyVisitEvent } from './visit-changes.js'
 
 /** Google's name for the person's main calendar, read when they chose no other. */
@@ -54,13 +63,34 @@ async function readCalendar(run: GoogleRun, calendarId: string, report: GoogleSt
     full = true
     read = await listChangedEvents(run.caller, calendarId, null)
   }
+  // Recurring events whose occurrences count: read one by one from Google before the transaction that applies them.
+  const now = run.services.now()
+  const window = occurrenceWindow(now)
+  const { ours, toRead } = await inTenant(run, async (tx) => {
+    const ours = await ourRecurringEvents(tx, { userId: run.userId, calendarId })
+    return { ours, toRead: await recurringToRead(tx, { userId: run.userId, calendarId, now }, read.events, ours) }
+  })
+  const occurrences = new Map<string, ReadEvent[] | null>()
+  for (const r of toRead) occurrences.set(r.eventId, await readOccurrences(run.caller, calendarId, r.eventId, window))
   await inTenant(run, async (tx) => {
-    const now = run.services.now()
     const { timezone } = await loadTenantSettings(tx)
     const place = { tenantId: run.tenantId, userId: run.userId, calendarId, timeZone: timezone, now }
     const busy: string[] = []
+    // Our recurring events deleted now: their occurrences changed alone (cancelled with them) are asked about once, below.
+    const oursDeleted = new Set(read.events.filter((e) => ours.has(e.id) && e.status === 'cancelled').map((e) => e.id))
     for (const event of read.events) {
       report.events++
+      // Our recurring events (an earlier one of a series made again raises nothing): never busy time.
+      if (isOurRecurringEvent(event, ours)) {
+        if (ours.has(event.id)) report.requested += await applyOurRecurringEvent(tx, place, event, occurrences.get(event.id))
+        continue
+      }
+      if (event.recurringEventId && oursDeleted.has(event.recurringEventId) && event.status === 'cancelled') continue
+      if (occurrences.has(event.id)) {
+        report.busy += await applyBusySeries(tx, place, event.id, occurrences.get(event.id) ?? null, window)
+        busy.push(event.id)
+        continue
+      }
       // An instance of a series' recurring event carries the series' properties only: its id finds the visit.
       const ticketId = await visitOfEvent(tx, place, event)
       if (ticketId) {
@@ -69,13 +99,19 @@ async function readCalendar(run: GoogleRun, calendarId: string, report: GoogleSt
         busy.push(event.id)
       }
     }
-    report.busy += busy.length
+    // Recurring events of the person's own read again as time moved on (not changed in this read).
+    for (const r of toRead) {
+      if (r.kind === 'busy' && !read.events.some((e) => e.id === r.eventId))
+        report.busy += await applyBusySeries(tx, place, r.eventId, occurrences.get(r.eventId) ?? null, window)
+    }
+    report.busy += busy.filter((id) => !occurrences.has(id)).length
     if (full) {
       report.full_reads++
       await dropUnlistedBlocks(tx, run.userId, calendarId, busy)
     }
     // Busy times of a calendar the person no longer uses for their visits stop counting.
     await tx.query('delete from google_busy_blocks where user_id = $1 and calendar_id <> $2', [run.userId, calendarId])
+    await tx.query('delete from google_busy_series where user_id = $1 and calendar_id <> $2', [run.userId, calendarId])
     await tx.query(
       `update google_calendar_reads set sync_token = $3, last_read_at = $4, full_read_at = case when $5 then $4 else full_read_at end
        where user_id = $1 and calendar_id = $2`,

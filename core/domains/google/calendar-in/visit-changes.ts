@@ -29,9 +29,15 @@ export interface ReadPlace {
  * Turns a visit's event moved or deleted in Google into a request for the owner or the agent; the booking itself is
  * never changed here. Our own write read back (Google's change time not after it) and an event that still shows the
  * visit's time raise nothing; a change already seen (the same change time of the event) raises nothing again, so a
- * full read after a 410 repeats nothing.
+ * full read after a 410 repeats nothing. seriesEventId names our recurring event when the change was made to all of it.
  */
-export async function applyVisitEvent(tx: Queryable, at: ReadPlace, event: ReadEvent, ticketId: string): Promise<VisitOutcome> {
+export async function applyVisitEvent(
+  tx: Queryable,
+  at: ReadPlace,
+  event: ReadEvent,
+  ticketId: string,
+  seriesEventId: string | null = null,
+): Promise<VisitOutcome> {
   const t = await tx.query<{ status: string; scheduled_start: Date; scheduled_end: Date; assigned: boolean }>(
     `select t.status, t.scheduled_start, t.scheduled_end,
        exists (select 1 from ticket_technicians tt where tt.ticket_id = t.id and tt.user_id = $2) as assigned
@@ -81,8 +87,8 @@ export async function applyVisitEvent(tx: Queryable, at: ReadPlace, event: ReadE
   )
   await tx.query(
     `insert into google_change_requests (tenant_id, ticket_id, user_id, calendar_id, event_id, kind, proposed_start, proposed_end,
-       was_start, was_end, google_updated, status, note, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+       was_start, was_end, google_updated, status, note, created_at, series_event_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [
       at.tenantId,
       ticketId,
@@ -98,6 +104,7 @@ export async function applyVisitEvent(tx: Queryable, at: ReadPlace, event: ReadE
       closed ? 'ignored' : 'open',
       closed ? `The visit is ${ticket.status === 'completed' ? 'completed' : 'closed as a no-show'}: it never changes` : null,
       at.now,
+      seriesEventId,
     ],
   )
   return closed ? 'ignored' : 'requested'

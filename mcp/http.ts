@@ -34,8 +34,10 @@ export function mcpRoutes(services: Services): Router {
     await server.connect(transport)
     await transport.handleRequest(req, res, req.body)
   })
-  router.all('/mcp', (req) => {
+  router.all('/mcp', (req, res) => {
     refuseForeignHost(req, allowedHosts)
+    // Without a token every method answers 401 naming where to sign in, as POST does: a client may probe with GET.
+    requirePrincipal(res)
     throw new AppError('NOT_FOUND', `${req.method} /mcp is not served: this server is stateless, send JSON-RPC with POST`, undefined, 405)
   })
   return router

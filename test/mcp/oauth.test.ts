@@ -294,6 +294,28 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     expect(badRegistration).toMatchObject({ status: 400, json: { error: 'invalid_redirect_uri' } })
   })
 
+  it('takes a loopback redirect on any port the desktop client listens on, and nothing else on it (RFC 8252)', async () => {
+    const { json: client } = await register('Desktop Client', 'http://127.0.0.1/callback')
+    const otherPort = await owner.call('GET', authorizePath(client.client_id, { redirect_uri: 'http://127.0.0.1:49152/callback' }))
+    expect(otherPort.status).toBe(200)
+    expect(rawOf(otherPort)).toContain('127.0.0.1:49152')
+    for (const redirect of ['http://127.0.0.1:49152/other', 'http://localhost:49152/callback', 'https://127.0.0.1:49152/callback']) {
+      const refused = await owner.call('GET', authorizePath(client.client_id, { redirect_uri: redirect }))
+      expect(refused.status).toBe(400)
+      expect(refused.headers.get('location')).toBeNull()
+    }
+  })
+
+  it('answers GET /mcp without a token as POST does: 401 naming the resource metadata', async () => {
+    const res = await fetch(`${app.url}/mcp`, { headers: { accept: 'text/event-stream' } })
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${app.url}/.well-known/oauth-protected-resource/mcp"`)
+    const signedIn = await fetch(`${app.url}/mcp`, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${app.tenant.agent_token}` },
+    })
+    expect(signedIn.status).toBe(405)
+  })
+
   it('sends a denial back as access_denied with the state, and makes no grant', async () => {
     const { json: client } = await register('Denied Client')
     const consent = await owner.call('GET', authorizePath(client.client_id))

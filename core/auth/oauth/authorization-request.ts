@@ -2,6 +2,7 @@ import type { Config } from '../../config.js'
 import type { Database } from '../../db/types.js'
 import { findClient, type OAuthClient } from './clients.js'
 import { OAuthError, type OAuthErrorCode } from './errors.js'
+import { redirectUriRegistered } from './redirect-uris.js'
 import { mcpResourceUrl } from './urls.js'
 
 /** An authorization request that may be shown to the owner. */
@@ -45,7 +46,7 @@ export async function checkAuthorizationRequest(
     throw err
   }
   const redirectUri = text('redirect_uri')
-  if (!client.redirectUris.includes(redirectUri)) {
+  if (!redirectUriRegistered(client.redirectUris, redirectUri)) {
     return {
       kind: 'refuse',
       message: redirectUri

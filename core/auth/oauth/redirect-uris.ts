@@ -17,3 +17,20 @@ export function redirectUriProblem(uri: string): string | null {
   if (REFUSED_SCHEMES.has(url.protocol)) return `"${uri}" uses the ${url.protocol} scheme, which cannot receive a code`
   return null
 }
+
+/**
+ * Whether the redirect URI of an authorization request is one the client registered: the same string, or for a
+ * loopback http address the same but for its port, which a desktop client picks when it starts listening (RFC 8252
+ * section 7.3).
+ */
+export function redirectUriRegistered(registered: readonly string[], given: string): boolean {
+  if (registered.includes(given)) return true
+  if (!isLoopbackHttpUrl(given)) return false
+  const portless = (uri: string) => {
+    const url = new URL(uri)
+    url.port = ''
+    return url.href
+  }
+  const wanted = portless(given)
+  return registered.some((uri) => isLoopbackHttpUrl(uri) && portless(uri) === wanted)
+}

@@ -48,7 +48,7 @@ export const createService = defineAction({
   place: page('/services', 'Add a service'),
   words: { area: 'Your business', phrase: 'add a service to your price list' },
   description:
-    'Add a service or product to the catalog (owner only). Money in integer cents. ' +
+    'Add a service or product to the catalog. Money in integer cents. ' +
     'Examples: Gutter Cleaning fixed 15000; Window Cleaning flexible (price set per ticket); Screen Cleaning per_unit 500 unit_name "screen".',
   access: { agent: 'unrestricted', technician: 'none' },
   keywords: ['catalog', 'price list', 'product', 'new service'],
@@ -82,7 +82,7 @@ export const updateService = defineAction({
   place: page('/services', 'pick the service, then Edit'),
   words: { area: 'Your business', phrase: 'change a service or its price' },
   description:
-    'Update a catalog service (owner only). Only the fields given change; null clears description, unit_name, ' +
+    'Update a catalog service. Only the fields given change; null clears description, unit_name, ' +
     "default_duration_minutes or a flexible service's suggested price. Tickets already booked keep their prices.",
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -115,7 +115,7 @@ export const archiveService = defineAction({
   place: page('/services', 'pick the service, then Archive'),
   words: { area: 'Your business', phrase: 'archive a service' },
   description:
-    'Archive a catalog service (owner only): kept on past tickets and invoices, no longer offered for new line items. ' +
+    'Archive a catalog service: kept on past tickets and invoices, no longer offered for new line items. ' +
     'Archiving twice changes nothing. Its name becomes free for a new service.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -135,7 +135,7 @@ export const deleteService = defineAction({
   place: BY_AGENT_OR_API,
   words: { area: 'Your business', phrase: 'delete a service entered by mistake' },
   description:
-    'Delete a catalog service that was never used on a ticket, invoice or waitlist entry (owner only). ' +
+    'Delete a catalog service that was never used on a ticket, invoice or waitlist entry. ' +
     'A used service cannot be deleted: archive it with service.archive.',
   access: { agent: 'soft_limit', technician: 'none' },
   destructive: true,

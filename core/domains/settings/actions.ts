@@ -33,7 +33,7 @@ export const updateSettings = defineAction({
   place: page('/settings', 'change the business details and emails'),
   words: { area: 'Your business', phrase: 'change your business settings' },
   description:
-    'Update the business settings (owner only). Only the fields given change. business_hours: give only the weekdays ' +
+    'Update the business settings. Only the fields given change. business_hours: give only the weekdays ' +
     'to change (sun..sat), each a list of [start, end] HH:MM wall-clock pairs in the business time zone. default_tax_rate_bp ' +
     'is basis points (825 = 8.25 %). timezone is an IANA name such as America/Chicago. Appointment emails: send_confirmations ' +
     '(a confirmation with confirm/decline/change links when a ticket is booked or moved), follow_up_after_hours and ' +

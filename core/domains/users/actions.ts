@@ -17,7 +17,7 @@ export const addUser = defineAction({
   place: page('/team', 'Add a team member'),
   words: { area: 'Your business', phrase: 'add a team member' },
   description:
-    'Add a team member (owner only). They can then sign in with a link emailed to this address. ' +
+    'Add a team member. They can then sign in with a link emailed to this address. ' +
     'role: technician (does the jobs, closes tickets) or owner (everything, including settings and the team). ' +
     "An agent's call always waits for the owner's approval (give reasoning); an agent may never add an owner.",
   // Whoever holds the address signs in, reads their tickets' customers and completes close-outs the owner may be asked

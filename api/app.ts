@@ -58,7 +58,7 @@ export function createApp(services: Services): Express {
   app.use(googleWebhookRoutes(services))
   app.use(paymentPages())
   // One count of unknown secrets per client address for every public link: pay, calendar, appointment answers, quotes.
-  const guesses = linkGuesses()
+  const guesses = linkGuesses(services.db)
   app.use(payLinkRoutes(services, guesses))
   app.use(calendarFeedRoutes(services, guesses))
   app.use(['/api/actions', '/mcp'], fileBodies(services.config))

@@ -17,9 +17,12 @@ export interface TokenFailureLimits {
   perPrefix: RateLimiter
 }
 
-/** Twenty failures per address and per prefix in fifteen minutes. */
-export function tokenFailureLimits(): TokenFailureLimits {
-  return { perAddress: createRateLimiter(FAILURES.max, FAILURES.windowMs), perPrefix: createRateLimiter(FAILURES.max, FAILURES.windowMs) }
+/** Twenty failures per address and per prefix in fifteen minutes, counted for every server process together. */
+export function tokenFailureLimits(services: Services): TokenFailureLimits {
+  return {
+    perAddress: createRateLimiter(services.db, 'token-failure-client', FAILURES.max, FAILURES.windowMs),
+    perPrefix: createRateLimiter(services.db, 'token-failure-prefix', FAILURES.max, FAILURES.windowMs),
+  }
 }
 
 /**
@@ -27,7 +30,7 @@ export function tokenFailureLimits(): TokenFailureLimits {
  * against its prefix, and past the limit is answered RATE_LIMITED; a valid token is always let in, so failures of
  * others behind the same address never lock out an agent that holds a good token.
  */
-export function authenticate(services: Services, limits: TokenFailureLimits = tokenFailureLimits()) {
+export function authenticate(services: Services, limits: TokenFailureLimits = tokenFailureLimits(services)) {
   const secure = services.config.publicBaseUrl.startsWith('https:')
   return async (req: Request, res: Response, next: NextFunction) => {
     const state = stateOf(res)
@@ -40,7 +43,7 @@ export function authenticate(services: Services, limits: TokenFailureLimits = to
           ? await authenticateOAuthAccessToken(services.db, token)
           : await authenticateAgentToken(services.db, token)
       if (!principal) {
-        countFailure(limits, clientIp(req), token ? tokenPrefix(token) : null)
+        await countFailure(limits, clientIp(req), token ? tokenPrefix(token) : null)
         throw new AppError(
           'UNAUTHENTICATED',
           'The bearer token is not valid: it is unknown, revoked or malformed (expected "Authorization: Bearer crm_...", or an OAuth access token)',
@@ -66,13 +69,13 @@ export function authenticate(services: Services, limits: TokenFailureLimits = to
 }
 
 /** Counts one failure on every key it belongs to, then refuses when any of them is over its limit. */
-function countFailure(limits: TokenFailureLimits, address: string, prefix: string | null): void {
+async function countFailure(limits: TokenFailureLimits, address: string, prefix: string | null): Promise<void> {
   let refused: unknown = null
   const counts: Array<[RateLimiter, string, string]> = [[limits.perAddress, address, 'failed sign-in attempts from this address']]
   if (prefix) counts.push([limits.perPrefix, prefix, 'failed attempts with this token prefix'])
   for (const [limiter, key, what] of counts) {
     try {
-      limiter.hit(key, what)
+      await limiter.hit(key, what)
     } catch (err) {
       refused ??= err
     }

@@ -23,8 +23,8 @@ const SAME_ANSWER = 'If this address belongs to an account, a sign-in link is on
 /** Magic-link sign-in, session check and sign-out. */
 export function authRoutes(services: Services): Router {
   const router = Router()
-  const perAddress = createRateLimiter(5, 15 * 60 * 1000)
-  const perClient = createRateLimiter(20, 15 * 60 * 1000)
+  const perAddress = createRateLimiter(services.db, 'sign-in-link-email', 5, 15 * 60 * 1000)
+  const perClient = createRateLimiter(services.db, 'sign-in-link-client', 20, 15 * 60 * 1000)
   const secure = services.config.publicBaseUrl.startsWith('https:')
   const isForm = (req: Request) => req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded'
 
@@ -32,8 +32,8 @@ export function authRoutes(services: Services): Router {
     const { email } = parseInput(z.object({ email: z.email() }), req.body ?? {}, '')
     // Asked for from an app's consent page: the link leads back there once signed in.
     const next = returnPathAfterSignIn(req.body?.next)
-    perClient.hit(clientIp(req), 'sign-in link requests')
-    perAddress.hit(email.toLowerCase(), 'sign-in link requests for this address')
+    await perClient.hit(clientIp(req), 'sign-in link requests')
+    await perAddress.hit(email.toLowerCase(), 'sign-in link requests for this address')
     const links = await issueMagicLinks(services.db, email)
     for (const link of links) {
       const url = `${services.config.publicBaseUrl}/auth/verify?token=${link.token}${next ? `&next=${encodeURIComponent(next)}` : ''}`

@@ -9,8 +9,8 @@ import { createRateLimiter, type RateLimiter } from '../../core/http/rate-limit.
 const LIMITS = { fetchesPerFeed: 60, windowMs: 15 * 60 * 1000 }
 
 /** Sixty fetches per feed in fifteen minutes. */
-export function calendarFetchLimit(): RateLimiter {
-  return createRateLimiter(LIMITS.fetchesPerFeed, LIMITS.windowMs)
+export function calendarFetchLimit(services: Services): RateLimiter {
+  return createRateLimiter(services.db, 'calendar-feed', LIMITS.fetchesPerFeed, LIMITS.windowMs)
 }
 
 /**
@@ -18,15 +18,19 @@ export function calendarFetchLimit(): RateLimiter {
  * calendar's copy is current. Public: the secret is the credential, so an unknown or revoked one is a bare 404, counted
  * with the client's other unknown links.
  */
-export function calendarFeedRoutes(services: Services, guesses: LinkGuesses, fetchesPerFeed: RateLimiter = calendarFetchLimit()): Router {
+export function calendarFeedRoutes(
+  services: Services,
+  guesses: LinkGuesses,
+  fetchesPerFeed: RateLimiter = calendarFetchLimit(services),
+): Router {
   const router = Router()
   router.get('/calendar/:file', async (req, res) => {
     const secret = /^(.+)\.ics$/.exec(String(req.params.file))?.[1] ?? ''
-    // Counted before the work of building the feed, by a digest so no secret is kept in memory.
-    fetchesPerFeed.hit(createHash('sha256').update(secret).digest('base64url'), 'fetches of this calendar')
+    // Counted before the work of building the feed, by a digest so no secret is kept.
+    await fetchesPerFeed.hit(createHash('sha256').update(secret).digest('base64url'), 'fetches of this calendar')
     const feed = await openCalendarFeed(services, secret)
     if (!feed) {
-      guesses.unknown(req)
+      await guesses.unknown(req)
       res.status(404).type('text/plain').send('Not found\n')
       return
     }

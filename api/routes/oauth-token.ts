@@ -16,10 +16,10 @@ const REGISTRATIONS = { max: 30, windowMs: 60 * 60 * 1000 }
  */
 export function oauthTokenRoutes(services: Services): Router {
   const router = Router()
-  const registrations = createRateLimiter(REGISTRATIONS.max, REGISTRATIONS.windowMs)
+  const registrations = createRateLimiter(services.db, 'oauth-registration', REGISTRATIONS.max, REGISTRATIONS.windowMs)
 
   router.post('/oauth/register', async (req, res) => {
-    registrations.hit(clientIp(req), 'client registrations from this address')
+    await registrations.hit(clientIp(req), 'client registrations from this address')
     if (!req.is('application/json')) throw new OAuthError('invalid_client_metadata', 'Send the client metadata as application/json')
     res.status(201).json(await registerClient(services.db, req.body))
   })

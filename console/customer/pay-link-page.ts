@@ -40,7 +40,7 @@ export function payLinkRoutes(services: Services, guesses: LinkGuesses): Router 
       return
     }
     if (outcome.kind === 'unknown') {
-      guesses.unknown(req)
+      await guesses.unknown(req)
       sendPage(
         res,
         layout({

@@ -49,7 +49,7 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
   const router = Router()
   router.get('/quote/:token', async (req, res) => {
     const view = await viewQuoteLink(services, req.params.token)
-    if (view.problem === 'unknown') guesses.unknown(req)
+    if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view, await depositPart(services, view))
     const ask = ASK[view.purpose as QuoteAnswer]
     send(
@@ -65,7 +65,7 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
     const answer = field(req.body, 'answer')
     const note = field(req.body, 'note')
     const view = await answerQuoteLink(services, req.params.token, answer, note, stateOf(res).requestId)
-    if (view.problem === 'unknown') guesses.unknown(req)
+    if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view)
     send(res, 200, 'Thank you', html`${quoteCard(view)}${await depositPart(services, view)}`, { ok: DONE[view.purpose as QuoteAnswer] })
   })

@@ -59,7 +59,7 @@ export function respondRoutes(services: Services, guesses: LinkGuesses): Router 
   const router = Router()
   router.get('/respond/:token', async (req, res) => {
     const view = await viewResponseLink(services, req.params.token)
-    if (view.problem === 'unknown') guesses.unknown(req)
+    if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view)
     const ask = ASK[view.purpose as CustomerAnswer]
     const note = ask.note ? html`<label>${ask.note}<textarea name="note" rows="3" maxlength="${ANSWER_NOTE_MAX}"></textarea></label>` : ''
@@ -75,7 +75,7 @@ export function respondRoutes(services: Services, guesses: LinkGuesses): Router 
     const answer = field(req.body, 'answer')
     const note = field(req.body, 'note')
     const view = await answerResponseLink(services, req.params.token, answer, note, stateOf(res).requestId)
-    if (view.problem === 'unknown') guesses.unknown(req)
+    if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view)
     send(res, 200, 'Thank you', html`${appointment(view)}`, { ok: DONE[view.purpose as CustomerAnswer] })
   })

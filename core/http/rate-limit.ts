@@ -1,33 +1,30 @@
+import { createHash } from 'node:crypto'
+import { withWorkerRole } from '../db/tenant.js'
+import type { Database } from '../db/types.js'
 import { AppError } from '../errors.js'
 
-/** A fixed-window counter per key, in this process's memory. */
+/** A fixed-window count of hits per key, kept in the database so every server process shares it (migration 0099). */
 export interface RateLimiter {
-  /** Counts one hit; RATE_LIMITED once the key is over its limit in this window. */
-  hit(key: string, what: string): void
+  /** Counts one hit; RATE_LIMITED, with the seconds to wait, once the key is over its limit in this window. */
+  hit(key: string, what: string): Promise<void>
 }
 
-/** Allows max hits per key in each window of windowMs. */
-export function createRateLimiter(max: number, windowMs: number): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>()
-  const current = (key: string) => {
-    const now = Date.now()
-    let w = windows.get(key)
-    if (!w || now - w.start >= windowMs) {
-      if (windows.size > 10_000) for (const [k, v] of windows) if (now - v.start >= windowMs) windows.delete(k)
-      w = { start: now, count: 0 }
-      windows.set(key, w)
-    }
-    return w
-  }
-  const refuse = (w: { start: number }, what: string) => {
-    const retry = Math.max(1, Math.ceil((w.start + windowMs - Date.now()) / 1000))
-    return new AppError('RATE_LIMITED', `Too many ${what}; try again in ${retry} s`, { retry_after_seconds: retry })
-  }
+/** Allows max hits per key in each window of windowMs, counted under `name` for all processes together. */
+export function createRateLimiter(db: Database, name: string, max: number, windowMs: number): RateLimiter {
   return {
-    hit(key, what) {
-      const w = current(key)
-      w.count += 1
-      if (w.count > max) throw refuse(w, what)
+    async hit(key, what) {
+      const keyHash = createHash('sha256').update(key).digest('base64url')
+      const row = await withWorkerRole(db, async (tx) => {
+        const r = await tx.query<{ hits: number; window_ends: Date }>('select hits, window_ends from hit_rate_limit($1, $2, $3)', [
+          name,
+          keyHash,
+          windowMs,
+        ])
+        return r.rows[0]
+      })
+      if (row.hits <= max) return
+      const retry = Math.max(1, Math.ceil((new Date(row.window_ends).getTime() - Date.now()) / 1000))
+      throw new AppError('RATE_LIMITED', `Too many ${what}; try again in ${retry} s`, { retry_after_seconds: retry })
     },
   }
 }

@@ -8,18 +8,23 @@ export const PURGE_EVERY_MS = 60 * 60 * 1000
 /** When each set of services last purged, so several workers in one process do not repeat it every pass. */
 const lastPurge = new WeakMap<Services, number>()
 
-/** Rows removed per kind (sign-in links, sessions, oauth codes, oauth tokens, idempotency keys). */
+/** Rows removed per kind (sign-in links, sessions, oauth codes, oauth tokens, idempotency keys, rate limit windows). */
 export type PurgeCounts = Record<string, number>
 
-/** Removes credentials and replay records past use (migration 0040); returns how many of each went. */
+/** Removes credentials and replay records past use (migration 0040) and ended rate limit windows; how many of each went. */
 export async function purgeExpiredCredentials(services: Services): Promise<PurgeCounts> {
-  const r = await withWorkerRole(services.db, (tx) =>
-    tx.query<{ what: string; removed: string | number }>('select what, removed from purge_expired_credentials($1)', [
-      services.now().toISOString(),
-    ]),
-  )
+  const now = services.now().toISOString()
+  const r = await withWorkerRole(services.db, async (tx) => {
+    const credentials = await tx.query<{ what: string; removed: string | number }>(
+      'select what, removed from purge_expired_credentials($1)',
+      [now],
+    )
+    // Rate limit windows that ended (migration 0099) count nothing any more.
+    const limits = await tx.query<{ removed: string | number }>('select purge_rate_limits($1) as removed', [now])
+    return [...credentials.rows, { what: 'rate limit windows', removed: limits.rows[0].removed }]
+  })
   lastPurge.set(services, services.now().getTime())
-  const counts = Object.fromEntries(r.rows.map((row) => [row.what, Number(row.removed)]))
+  const counts = Object.fromEntries(r.map((row) => [row.what, Number(row.removed)]))
   if (Object.values(counts).some((n) => n > 0)) log('info', 'expired credentials removed', counts)
   return counts
 }

@@ -84,9 +84,27 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
       `insert into sessions (tenant_id, user_id, token_hash, csrf_token, expires_at, ended_at) values ($1, $2, 's-signedout', 'x', $3, $4)`,
       [ended, user, at(20 * DAY), at(-8 * DAY)],
     )
+    // A rate limit window that ended counts nothing any more; one still open stays.
+    for (const [key, ends] of [
+      ['ended-window-key-hash', at(-60_000)],
+      ['open-window-key-hash', at(60_000)],
+    ] as const) {
+      await app.t.db.query(
+        `insert into rate_limit_windows (limiter, key_hash, window_start, window_ends, hits) values ('sign-in-link-email', $1, $2, $3, 3)`,
+        [key, at(-15 * 60_000), ends],
+      )
+    }
     const counts = await purgeExpiredCredentials(app.services)
     // Sessions keep a week: the ones 3 days past expiry stay; the one signed out 8 days ago goes.
-    expect(counts).toEqual({ 'sign-in links': 2, sessions: 1, 'oauth codes': 2, 'oauth tokens': 2, 'idempotency keys': 2 })
+    expect(counts).toEqual({
+      'sign-in links': 2,
+      sessions: 1,
+      'oauth codes': 2,
+      'oauth tokens': 2,
+      'idempotency keys': 2,
+      'rate limit windows': 1,
+    })
+    expect((await app.t.db.query('select key_hash from rate_limit_windows')).rows).toEqual([{ key_hash: 'open-window-key-hash' }])
     expect(await left(['old0', 'old1', 'live0', 'live1', 'recent', 'signedout'])).toEqual([
       [false, true, false, false, false],
       [false, true, false, false, false],

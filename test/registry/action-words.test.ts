@@ -23,7 +23,8 @@ describe('how the permissions page speaks of each action', () => {
     // Words an agent reads as "not for you": true only when neither the agent nor a technician may call.
     const ownerOnly = /\(owners? only\)|\bowners? only[:.]/i
     const wrong = actions.filter(
-      (def) => ownerOnly.test(`${def.description} ${def.title ?? ''}`) && (def.access.agent !== 'never' || def.access.technician !== 'none'),
+      (def) =>
+        ownerOnly.test(`${def.description} ${def.title ?? ''}`) && (def.access.agent !== 'never' || def.access.technician !== 'none'),
     )
     expect(wrong.map((def) => `${def.domain}.${def.name}: agent ${def.access.agent}, technician ${def.access.technician}`)).toEqual([])
     // An agent told "never" is refused: always, or for the inputs its refuseAgent names.

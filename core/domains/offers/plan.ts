@@ -13,33 +13,28 @@ import { assertFreeSlot, type OfferedSlot } from './slot-check.js'
 const DEFAULT_EXPIRY_HOURS = 72
 
 /** What slot_offer.send takes. */
-export const offerInput = z
-  .strictObject({
-    contact_id: z.uuid().optional().describe('The customer (or give lead_id)'),
-    lead_id: z.uuid().optional().describe('The lead (or give contact_id); they become a customer when they pick'),
-    service_ids: z.array(z.uuid()).min(1).max(10).describe('Catalog services the visit is for, one line each'),
-    slots: z
-      .array(
-        z.strictObject({
-          start: instantInput.describe('ISO 8601; without an offset, wall-clock time in the business time zone'),
-          technician_id: z.uuid().describe('The team member free then, as the availability data type lists them'),
-        }),
-      )
-      .min(OFFER_SLOTS.min)
-      .max(OFFER_SLOTS.max),
-    duration_minutes: z.number().int().min(5).max(720).optional().describe("Length of the visit; default the services' durations, else 60"),
-    expires_in_hours: z
-      .number()
-      .int()
-      .min(1)
-      .max(14 * 24)
-      .default(DEFAULT_EXPIRY_HOURS),
-    note: noteText(1000).optional().describe('A line for the customer, shown in the email and on the page'),
-  })
-  .refine((v) => Boolean(v.contact_id) !== Boolean(v.lead_id), {
-    message: 'give exactly one of contact_id and lead_id',
-    path: ['contact_id'],
-  })
+export const offerInput = z.strictObject({
+  contact_id: z.uuid().optional().describe('The customer (or give lead_id)'),
+  lead_id: z.uuid().optional().describe('The lead (or give contact_id); they become a customer when they pick'),
+  service_ids: z.array(z.uuid()).min(1).max(10).describe('Catalog services the visit is for, one line each'),
+  slots: z
+    .array(
+      z.strictObject({
+        start: instantInput.describe('ISO 8601; without an offset, wall-clock time in the business time zone'),
+        technician_id: z.uuid().describe('The team member free then, as the availability data type lists them'),
+      }),
+    )
+    .min(OFFER_SLOTS.min)
+    .max(OFFER_SLOTS.max),
+  duration_minutes: z.number().int().min(5).max(720).optional().describe("Length of the visit; default the services' durations, else 60"),
+  expires_in_hours: z
+    .number()
+    .int()
+    .min(1)
+    .max(14 * 24)
+    .default(DEFAULT_EXPIRY_HOURS),
+  note: noteText(1000).optional().describe('A line for the customer, shown in the email and on the page'),
+})
 
 /** The input of slot_offer.send. */
 export type OfferInput = z.output<typeof offerInput>
@@ -57,6 +52,13 @@ export interface OfferPlan {
 
 /** Checks an offer against the current data: who it goes to, the services, and that every time is really free now. */
 export async function planOffer(ctx: OperationContext, input: OfferInput): Promise<OfferPlan> {
+  if (Boolean(input.contact_id) === Boolean(input.lead_id)) {
+    const message = 'give exactly one of contact_id and lead_id'
+    throw validationError([
+      { field: 'data.contact_id', message },
+      { field: 'data.lead_id', message },
+    ])
+  }
   const settings = await loadTenantSettings(ctx.db)
   const recipient = await offerRecipient(ctx.db, input)
   const services = await loadServices(

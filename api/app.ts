@@ -14,6 +14,7 @@ import { payLinkRoutes } from '../console/customer/pay-link-page.js'
 import { paymentPages } from '../console/customer/payment-pages.js'
 import { respondRoutes } from '../console/customer/respond-page.js'
 import { quoteRoutes } from '../console/customer/quote-page.js'
+import { offerRoutes } from '../console/customer/offer-page.js'
 import { ownerConsolePages } from '../console/owner/index.js'
 import { technicianPages } from '../console/technician/index.js'
 import { errorHandler } from './error-handler.js'
@@ -65,9 +66,10 @@ export function createApp(services: Services): Express {
   app.use(express.json({ limit: services.config.bodyLimitBytes }))
   app.use(express.urlencoded({ extended: false, limit: services.config.bodyLimitBytes }))
   app.use(boundedBodyDepth)
-  // Customers answer appointment and quote emails without signing in: the link's secret is the credential, so no session or CSRF applies.
+  // Customers answer appointment, quote and offer emails without signing in: the link's secret is the credential, so no session or CSRF applies.
   app.use(respondRoutes(services, guesses))
   app.use(quoteRoutes(services, guesses))
+  app.use(offerRoutes(services, guesses))
   // OAuth clients call these without a session or bearer token (a Basic header is theirs, not ours to refuse).
   app.use(oauthTokenRoutes(services))
   app.use(authenticate(services))

@@ -26,6 +26,7 @@ import {
   scheduledMessagesPersonalData,
 } from './messages/personal-data.js'
 import { notesPersonalData } from './notes/personal-data.js'
+import { slotOffersPersonalData } from './offers/personal-data.js'
 import { opportunitiesPersonalData } from './opportunities/personal-data.js'
 import { ordersPersonalData } from './orders/personal-data.js'
 import { erasuresPersonalData } from './privacy/personal-data.js'
@@ -64,6 +65,7 @@ export const PERSONAL_DATA: readonly PersonalTable[] = [
   opportunitiesPersonalData,
   quotesPersonalData,
   quoteLineItemsPersonalData,
+  slotOffersPersonalData,
   ordersPersonalData,
   segmentMembersPersonalData,
   documentsPersonalData,

@@ -179,6 +179,14 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       contact_id: contact.id,
       amount_cents: 30000,
     })
+    // Two free times for the new technician on a weekday two months ahead, in business hours.
+    const weekday = new Date(Date.now() + (60 + n) * 86_400_000)
+    while (weekday.getUTCDay() !== 3) weekday.setUTCDate(weekday.getUTCDate() + 1)
+    const offer = await run('slot_offer.send', {
+      contact_id: contact.id,
+      service_ids: [service.id],
+      slots: ['14:00', '15:00'].map((time) => ({ start: `${weekday.toISOString().slice(0, 10)}T${time}`, technician_id: user.id })),
+    })
     const entry = await run('waitlist.add', { contact_id: contact.id, latest_date: day(40) })
     const series = await run('series.create', {
       contact_id: contact.id,
@@ -255,6 +263,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       lead: lead.id,
       opportunity: opportunity.id,
       waitlist_entry: entry.id,
+      offer: offer.id,
       series: series.id,
       visit: series.next_visits[0].id,
       template: template.id,

@@ -236,7 +236,7 @@ async function cleanNote(tx: Queryable, tenantId: string, ticketId: string, requ
 }
 
 /** "Tuesday, March 4, 2031 at 9:00 AM" in a time zone. */
-function whenText(instant: Date, timeZone: string): string {
+export function whenText(instant: Date, timeZone: string): string {
   const date = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' }).format(
     instant,
   )

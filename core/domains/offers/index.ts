@@ -1,0 +1,3 @@
+// The slot offers domain's operations: the registry finds this folder and registers what this file exports.
+export * from './actions.js'
+export * from './queries.js'

@@ -1,0 +1,206 @@
+import { hashSecret } from '../../auth/secrets.js'
+import { callWithin } from '../../call-within.js'
+import type { Services } from '../../context.js'
+import { withSignInLookup, withTenant } from '../../db/tenant.js'
+import type { Queryable } from '../../db/types.js'
+import { AppError } from '../../errors.js'
+import { log } from '../../log.js'
+import { contextOf } from '../../operations-context.js'
+import { runEffects } from '../../operations.js'
+import { convertLead } from '../leads/actions.js'
+import { parseUsAddress } from '../leads/model.js'
+import { TOKEN, whenText } from '../messages/response-links.js'
+import { createTicket } from '../tickets/actions.js'
+import { loadOffer } from './model.js'
+
+/*
+ * The customer picks one of the offered times through the offer's secret link, without signing in. GET only shows the
+ * times (mail scanners open links); POST books one: it is checked free again under the technicians' booking lock, a lead
+ * becomes a customer, the visit is booked as ticket.create books it (with the usual confirmation email), and the offer
+ * is closed so its other times lapse and a second pick books nothing.
+ */
+
+/** Why an offer's link books nothing now. */
+export type OfferProblem = 'unknown' | 'expired' | 'revoked' | 'booked' | 'taken' | 'gone' | 'closed'
+
+/** What the customer's page shows about an offer. */
+export interface OfferView {
+  problem: OfferProblem | null
+  businessName?: string
+  services?: string[]
+  note?: string | null
+  /** The times still on offer, in the business's words. */
+  slots?: Array<{ id: string; when: string }>
+  /** The time booked through the link, once it is. */
+  booked?: string
+  expires?: string
+}
+
+interface OfferRow {
+  id: string
+  tenant_id: string
+  contact_id: string | null
+  lead_id: string | null
+  service_ids: string[]
+  duration_minutes: number
+  note: string | null
+  status: string
+  expires_at: Date
+  booked_slot_id: string | null
+  business_name: string
+  timezone: string
+}
+
+/** What an offer's link shows, changing nothing. */
+export async function viewOfferLink(services: Services, token: string): Promise<OfferView> {
+  const found = await offerOfToken(services, token)
+  if (!found) return { problem: 'unknown' }
+  return withTenant(services.db, { tenantId: found.tenantId, actorType: 'system' }, async (tx) => {
+    const offer = await loadRow(tx, found.tokenHash, false)
+    if (!offer) return { problem: 'unknown' }
+    const problem = problemOf(offer, services.now())
+    return viewOf(tx, offer, problem === 'booked' ? null : problem, services.now())
+  })
+}
+
+/** Books the picked time through an offer's link, once; a link or time that cannot be used changes nothing but says why. */
+export async function pickOfferSlot(services: Services, token: string, slotId: string, requestId: string): Promise<OfferView> {
+  const found = await offerOfToken(services, token)
+  if (!found) return { problem: 'unknown' }
+  const later: Array<() => Promise<void>> = []
+  const view = await withTenant(services.db, { tenantId: found.tenantId, actorType: 'system', requestId }, async (tx) => {
+    const offer = await loadRow(tx, found.tokenHash, true)
+    if (!offer) return { problem: 'unknown' } as OfferView
+    const now = services.now()
+    const problem = problemOf(offer, now)
+    if (problem) return viewOf(tx, offer, problem, now)
+    const slot = (
+      await tx.query<{ id: string; technician_id: string; starts_at: Date }>(
+        'select id, technician_id, starts_at from slot_offer_slots where offer_id = $1 and id::text = $2 and taken_at is null and starts_at > $3',
+        [offer.id, slotId, now],
+      )
+    ).rows[0]
+    if (!slot) return viewOf(tx, offer, 'gone', now)
+    const reasoning = `The customer picked ${whenText(new Date(slot.starts_at), offer.timezone)} through the link of offer ${offer.id}`
+    const ctx = contextOf(services, { tenantId: found.tenantId, actor: { type: 'system', id: null } }, tx, requestId, reasoning, (fn) =>
+      later.push(fn),
+    )
+    const before = await loadOffer(tx, offer.id, now)
+    await tx.query('savepoint offer_pick')
+    let ticketId: string
+    let contactId: string
+    try {
+      contactId = offer.contact_id ?? (await customerOfLead(ctx, offer.lead_id as string))
+      const ticket = await callWithin(ctx, createTicket, {
+        contact_id: contactId,
+        address_id: (await firstAddress(tx, contactId)) ?? undefined,
+        scheduled_start: new Date(slot.starts_at).toISOString(),
+        duration_minutes: offer.duration_minutes,
+        technician_ids: [slot.technician_id],
+        line_items: offer.service_ids.map((id) => ({ service_id: id })),
+      })
+      ticketId = String((ticket as { id: string }).id)
+      await tx.query('release savepoint offer_pick')
+    } catch (err) {
+      await tx.query('rollback to savepoint offer_pick')
+      if (!(err instanceof AppError)) throw err
+      if (err.code !== 'CONFLICT') {
+        log('warn', 'slot offer could not be booked', { offer_id: offer.id, error: err.message })
+        return viewOf(tx, offer, 'closed', now)
+      }
+      await tx.query('update slot_offer_slots set taken_at = $2 where id = $1', [slot.id, now])
+      await ctx.audit({
+        entityType: 'slot_offer',
+        entityId: offer.id,
+        action: 'slot_taken',
+        after: { slot_id: slot.id, reason: err.message },
+      })
+      return viewOf(tx, offer, 'taken', now)
+    }
+    await tx.query(
+      `update slot_offers set status = 'booked', ticket_id = $2, booked_slot_id = $3, booked_at = $4, contact_id = $5 where id = $1`,
+      [offer.id, ticketId, slot.id, now, contactId],
+    )
+    await ctx.audit({ entityType: 'slot_offer', entityId: offer.id, action: 'book', before, after: await loadOffer(tx, offer.id, now) })
+    return viewOf(tx, { ...offer, status: 'booked', booked_slot_id: slot.id }, null, now)
+  })
+  await runEffects(later, requestId)
+  return view
+}
+
+/** The business and hash of a well-formed token that names an offer; null otherwise. */
+async function offerOfToken(services: Services, token: string): Promise<{ tenantId: string; tokenHash: string } | null> {
+  if (!TOKEN.test(token)) return null
+  const tokenHash = hashSecret(token)
+  const tenantId = await withSignInLookup(
+    services.db,
+    { tokenHash },
+    async (tx) =>
+      (await tx.query<{ tenant_id: string }>('select tenant_id from slot_offers where token_hash = $1', [tokenHash])).rows[0]?.tenant_id ??
+      null,
+  )
+  return tenantId ? { tenantId, tokenHash } : null
+}
+
+async function loadRow(tx: Queryable, tokenHash: string, lock: boolean): Promise<OfferRow | null> {
+  const r = await tx.query<OfferRow>(
+    `select o.id, o.tenant_id, o.contact_id, o.lead_id, o.service_ids, o.duration_minutes, o.note, o.status, o.expires_at,
+            o.booked_slot_id, b.name as business_name, b.timezone
+     from slot_offers o join tenants b on b.id = o.tenant_id where o.token_hash = $1 ${lock ? 'for update of o' : ''}`,
+    [tokenHash],
+  )
+  return r.rows[0] ?? null
+}
+
+/** The first reason the offer books nothing now; null when a time may be picked. */
+function problemOf(offer: OfferRow, now: Date): OfferProblem | null {
+  if (offer.status === 'booked') return 'booked'
+  if (offer.status === 'revoked') return 'revoked'
+  if (new Date(offer.expires_at) <= now) return 'expired'
+  return null
+}
+
+/** The customer a lead is, made now when it is not one yet (its address kept only when it reads as one). */
+async function customerOfLead(ctx: Parameters<typeof callWithin>[0], leadId: string): Promise<string> {
+  const lead = (
+    await ctx.db.query<{ name: string | null; email: string; converted_contact_id: string | null; address: string | null }>(
+      'select name, email, converted_contact_id, address from leads where id = $1 for update',
+      [leadId],
+    )
+  ).rows[0]
+  if (lead.converted_contact_id) return lead.converted_contact_id
+  const address = lead.address && !parseUsAddress(lead.address) ? { address: null } : {}
+  const name = lead.name?.trim() ? {} : { display_name: lead.email }
+  const converted = await callWithin(ctx, convertLead, { lead_id: leadId, ...address, ...name })
+  return String(converted.contact.id)
+}
+
+async function firstAddress(tx: Queryable, contactId: string): Promise<string | null> {
+  const r = await tx.query<{ id: string }>(
+    'select id from addresses where contact_id = $1 and archived_at is null order by created_at, id limit 1',
+    [contactId],
+  )
+  return r.rows[0]?.id ?? null
+}
+
+async function viewOf(tx: Queryable, offer: OfferRow, problem: OfferProblem | null, now: Date): Promise<OfferView> {
+  const tz = offer.timezone
+  const names = await tx.query<{ name: string }>('select name from services where id = any($1::uuid[]) order by name', [offer.service_ids])
+  const slots = await tx.query<{ id: string; starts_at: Date }>(
+    'select id, starts_at from slot_offer_slots where offer_id = $1 and taken_at is null and starts_at > $2 order by starts_at, position',
+    [offer.id, now],
+  )
+  const booked = offer.booked_slot_id
+    ? (await tx.query<{ starts_at: Date }>('select starts_at from slot_offer_slots where id = $1', [offer.booked_slot_id])).rows[0]
+    : undefined
+  const open = offer.status === 'open' && new Date(offer.expires_at) > now
+  return {
+    problem,
+    businessName: offer.business_name,
+    services: names.rows.map((n) => n.name),
+    note: offer.note,
+    slots: open ? slots.rows.map((s) => ({ id: s.id, when: whenText(new Date(s.starts_at), tz) })) : [],
+    booked: booked ? whenText(new Date(booked.starts_at), tz) : undefined,
+    expires: whenText(new Date(offer.expires_at), tz),
+  }
+}

@@ -1,0 +1,279 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashSecret } from '../../../core/auth/secrets.js'
+import { deliverDue } from '../../../core/jobs/worker.js'
+import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { startTestApp, type TestApp } from '../../helpers/app.js'
+import { engines } from '../../helpers/databases.js'
+import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
+import { fakeResendClient } from '../../jobs/delivery-fixtures.js'
+import { asTenant, auditActions, fieldsOf, made } from '../messages/fixtures.js'
+
+/** Tuesday 2026-10-27, 10:15 in Chicago; moved forward by the tests. */
+const START = new Date('2026-10-27T15:15:00Z')
+const clock = { now: START }
+
+/** Wednesday 2026-10-28 in Chicago (UTC-5): 9:00, 11:00 and 14:00. */
+const NINE = '2026-10-28T14:00:00.000Z'
+const ELEVEN = '2026-10-28T16:00:00.000Z'
+const TWO = '2026-10-28T19:00:00.000Z'
+
+describe.each(engines)('times offered by email, picked through a secret link (%s)', (engine) => {
+  let app: TestApp
+  let fake: FakeResend
+  let owner: string
+  let windows: string
+
+  beforeAll(async () => {
+    clock.now = START
+    fake = await startFakeResend()
+    app = await startTestApp(engine, { now: () => clock.now, payments: null })
+    app.services.email = fakeResendClient(fake)
+    owner = app.tenant.owner_user_id
+    windows = (
+      await made(app, 'service', 'create', { name: 'Window cleaning', pricing: 'fixed', price_cents: 15_000, default_duration_minutes: 90 })
+    ).id
+  })
+  afterAll(async () => {
+    await app?.close()
+    await fake?.close()
+  })
+
+  const offerData = (who: Record<string, string>, starts = [NINE, ELEVEN, TWO], extra: Record<string, unknown> = {}) => ({
+    ...who,
+    service_ids: [windows],
+    slots: starts.map((start) => ({ start, technician_id: owner })),
+    ...extra,
+  })
+  /** The link in the offer's email, and the email. */
+  const linkOf = (offerId: string) => {
+    const email = fake.emails.find((e) => e.idempotencyKey === `slot-offer-${offerId}`)
+    expect(email, 'the offer email was sent').toBeDefined()
+    const link = /http:\/\/127\.0\.0\.1:\d+\/offer\/[\w-]{43}/.exec(String(email!.text))?.[0]
+    expect(link).toBeDefined()
+    return { link: link as string, email: email! }
+  }
+  const get = (link: string) => fetch(link).then(async (r) => ({ status: r.status, text: await r.text(), headers: r.headers }))
+  const pick = (link: string, slot: string) =>
+    fetch(link, { method: 'POST', body: new URLSearchParams({ slot }), redirect: 'manual' }).then(async (r) => ({
+      status: r.status,
+      text: await r.text(),
+    }))
+  const offerOf = async (id: string) => expectData(await app.query({ type: 'slot_offers', id }))
+  const ticketsOf = async (contactId: string) => expectData(await app.query({ type: 'tickets', contact_id: contactId })).items as any[]
+  const customer = async (name: string, email: string) =>
+    (await made(app, 'contact', 'create', { display_name: name, first_name: name.split(' ')[0], email })).id as string
+  async function withRule<T>(fn: () => Promise<T>): Promise<T> {
+    const rule = await app.ownerAction('standing_rule', 'create', {
+      action: 'slot_offer.send',
+      conditions: [{ fact: 'hours_notice', op: 'at_least', value: 12 }],
+    })
+    try {
+      return await fn()
+    } finally {
+      await app.ownerAction('standing_rule', 'revoke', { rule_id: rule.id })
+    }
+  }
+  /** An offer sent under the standing rule: the offer and its link. */
+  const offered = (data: Record<string, unknown>) =>
+    withRule(async () => {
+      const offer = await made(app, 'slot_offer', 'send', data, 'She asked when we can come')
+      return { offer, ...linkOf(offer.id) }
+    })
+
+  it('without a standing rule the offer waits for the owner, emails nobody, and Allow Once sends it', async () => {
+    const ann = await customer('Ann Wait', 'ann@example.com')
+    const queued = await app.action('slot_offer', 'send', offerData({ contact_id: ann }), { reasoning: 'She asked for a time' })
+    expect(queued.status).toBe(202)
+    const request = expectData(await app.query({ type: 'authorization_requests', id: queued.body.data.request_id }))
+    expect(request.summary).toBe(
+      'Email Ann Wait (ann@example.com) 3 times to book Window cleaning ($150.00); the first one picked is booked',
+    )
+    expect(request.preview.facts).toEqual({ hours_notice: 22, amount_cents: 15_000 })
+    expect(fake.emails.filter((e) => e.to.includes('ann@example.com'))).toHaveLength(0)
+    expect(expectData(await app.query({ type: 'slot_offers', contact_id: ann })).items).toEqual([])
+
+    const decided = await app.ownerAction('authorization', 'decide', { request_id: request.id, decision: 'allow_once' })
+    expect(decided.status).toBe('executed')
+    const offer = await offerOf(decided.result.id)
+    expect(offer).toMatchObject({ status: 'open', contact_id: ann, email: 'ann@example.com', duration_minutes: 90 })
+    expect(offer.emailed_at).not.toBeNull()
+    expect(offer.slots.map((s: any) => [s.start, s.end, s.status])).toEqual([
+      [NINE, '2026-10-28T15:30:00.000Z', 'open'],
+      [ELEVEN, '2026-10-28T17:30:00.000Z', 'open'],
+      [TWO, '2026-10-28T20:30:00.000Z', 'open'],
+    ])
+    const { link, email } = linkOf(offer.id)
+    expect(email.to).toEqual(['ann@example.com'])
+    expect(email.subject).toBe('Pick a time for your visit with Sparkle Windows')
+    expect(email.text).toContain('Wednesday, October 28, 2026 at 9:00 AM')
+    expect(email.text).toContain('Wednesday, October 28, 2026 at 2:00 PM')
+    const stored = await asTenant(
+      app,
+      async (tx) => (await tx.query('select token_hash from slot_offers where id = $1', [offer.id])).rows[0],
+    )
+    expect(stored.token_hash).toBe(hashSecret(link.split('/offer/')[1]))
+    // A second agent call is queued again: the owner allowed that one call, not the action.
+    expect((await app.action('slot_offer', 'send', offerData({ contact_id: ann }), { reasoning: 'again' })).status).toBe(202)
+  })
+
+  it('refuses times that are not really free, naming the slot, before anything is queued', async () => {
+    const bo = await customer('Bo Busy', 'bo@example.com')
+    const late = await app.action('slot_offer', 'send', offerData({ contact_id: bo }, [NINE, '2026-10-28T17:00']), { reasoning: 'x' })
+    expectError(late, 400, 'VALIDATION_ERROR')
+    expect(late.body.error.message).toContain('outside business hours')
+    expect(fieldsOf(late)).toEqual(['data.slots.1'])
+    const past = await app.action('slot_offer', 'send', offerData({ contact_id: bo }, ['2026-10-27T09:00', NINE]), { reasoning: 'x' })
+    expect(fieldsOf(past)).toEqual(['data.slots.0'])
+    const visit = await made(app, 'ticket', 'create', {
+      contact_id: bo,
+      scheduled_start: '2026-10-29T10:00',
+      duration_minutes: 60,
+      technician_ids: [owner],
+    })
+    const clash = await app.action('slot_offer', 'send', offerData({ contact_id: bo }, [NINE, '2026-10-29T09:30']), { reasoning: 'x' })
+    expectError(clash, 409, 'CONFLICT')
+    expect(clash.body.error.message).toContain(`data.slots.1: `)
+    expect(clash.body.error.message).toContain(`ticket #${visit.number}`)
+    const one = await app.action('slot_offer', 'send', offerData({ contact_id: bo }, [NINE]), { reasoning: 'x' })
+    expect(fieldsOf(one)).toEqual(['data.slots'])
+    const both = await app.action('slot_offer', 'send', { ...offerData({ contact_id: bo }), lead_id: bo }, { reasoning: 'x' })
+    expect(both.status).toBe(400)
+    expect(
+      expectData(await app.query({ type: 'authorization_requests', status: 'pending' })).items.map((r: any) => r.data.contact_id),
+    ).not.toContain(bo)
+  })
+
+  it('with the standing rule a lead gets the offer at once; picking books the visit, makes the customer and confirms by email', async () => {
+    const lead = await made(app, 'lead', 'create', {
+      raw_notes: 'Wants windows cleaned, 12 Oak St, Springfield, IL 62701',
+      name: 'Lee Lead',
+      email: 'lee@example.com',
+      address: '12 Oak St, Springfield, IL 62701',
+    })
+    const { offer, link, email } = await offered(
+      offerData({ lead_id: lead.id }, [NINE, ELEVEN, TWO], { note: 'Bring the ladder round the back' }),
+    )
+    expect(offer).toMatchObject({ status: 'open', lead_id: lead.id, contact_id: null })
+    expect(email.to).toEqual(['lee@example.com'])
+    expect(email.text).toContain('Hello Lee Lead')
+    expect(email.text).toContain('Bring the ladder round the back')
+    const allowed = await asTenant(
+      app,
+      async (tx) =>
+        (await tx.query(`select count(*)::int as n from audit_log where entity_type = 'standing_rule' and action = 'allow'`)).rows[0].n,
+    )
+    expect(allowed).toBeGreaterThan(0)
+
+    const page = await get(link)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('cache-control')).toMatch(/no-store/)
+    for (const words of ['Pick a time', 'Window cleaning', 'Bring the ladder round the back', 'Wednesday, October 28, 2026 at 11:00 AM'])
+      expect(page.text).toContain(words)
+    expect(expectData(await app.query({ type: 'leads', id: lead.id })).status).toBe('new')
+
+    const eleven = offer.slots[1].id
+    const booked = await pick(link, eleven)
+    expect(booked.status).toBe(200)
+    expect(booked.text).toContain('your visit is booked for Wednesday, October 28, 2026 at 11:00 AM')
+    const converted = expectData(await app.query({ type: 'leads', id: lead.id }))
+    expect(converted.status).toBe('converted')
+    const contactId = converted.converted_contact_id
+    const [ticket] = await ticketsOf(contactId)
+    expect(ticket).toMatchObject({ scheduled_start: ELEVEN, scheduled_end: '2026-10-28T17:30:00.000Z', status: 'scheduled' })
+    const detail = expectData(await app.query({ type: 'tickets', id: ticket.id, include: 'line_items,technicians' }))
+    expect(detail.line_items.map((l: any) => [l.description, l.price_cents])).toEqual([['Window cleaning', 15_000]])
+    expect(detail.technicians.map((t: any) => t.user_id)).toEqual([owner])
+    expect(detail.address_id).not.toBeNull()
+    const after = await offerOf(offer.id)
+    expect(after).toMatchObject({ status: 'booked', ticket_id: ticket.id, booked_slot_id: eleven, contact_id: contactId })
+    expect(after.slots.map((s: any) => s.status)).toEqual(['lapsed', 'booked', 'lapsed'])
+    expect(await auditActions(app, 'slot_offer', offer.id)).toEqual(['create', 'book'])
+
+    // The usual confirmation goes to the new customer through the message queue.
+    clock.now = new Date(clock.now.getTime() + 60_000)
+    await deliverDue(app.services)
+    const confirmation = fake.emails.find((e) => e.to.includes('lee@example.com') && e.subject !== email.subject)
+    expect(confirmation, 'a confirmation email was sent').toBeDefined()
+    expect(confirmation!.text).toContain('October 28')
+
+    // The link now shows what was booked; a second pick books nothing.
+    const again = await get(link)
+    expect(again.status).toBe(200)
+    expect(again.text).toContain('your visit is booked for Wednesday, October 28, 2026 at 11:00 AM')
+    expect(again.text).not.toContain('name="slot"')
+    const second = await pick(link, offer.slots[2].id)
+    expect(second.status).toBe(409)
+    expect(second.text).toContain('already picked')
+    expect(await ticketsOf(contactId)).toHaveLength(1)
+  })
+
+  it('a time taken meanwhile is refused with the others still offered, and one of them can be booked', async () => {
+    const cy = await customer('Cy Taken', 'cy@example.com')
+    const thursday = ['2026-10-29T13:00', '2026-10-29T14:00', '2026-10-29T15:00']
+    const { offer, link } = await offered(offerData({ contact_id: cy }, thursday))
+    const other = await customer('Di Other', 'di@example.com')
+    await made(app, 'ticket', 'create', {
+      contact_id: other,
+      scheduled_start: '2026-10-29T13:30',
+      duration_minutes: 60,
+      technician_ids: [owner],
+    })
+
+    const taken = await pick(link, offer.slots[0].id)
+    expect(taken.status).toBe(409)
+    expect(taken.text).toContain('that time was just taken')
+    expect(taken.text).not.toContain(offer.slots[0].id)
+    expect(taken.text).toContain(offer.slots[1].id)
+    expect(taken.text).toContain(offer.slots[2].id)
+    expect(await ticketsOf(cy)).toHaveLength(0)
+    expect((await offerOf(offer.id)).slots.map((s: any) => s.status)).toEqual(['taken', 'open', 'open'])
+
+    const ok = await pick(link, offer.slots[2].id)
+    expect(ok.status).toBe(200)
+    expect(ok.text).toContain('Thursday, October 29, 2026 at 3:00 PM')
+    expect(await ticketsOf(cy)).toHaveLength(1)
+    expect(await auditActions(app, 'slot_offer', offer.id)).toEqual(['create', 'slot_taken', 'book'])
+  })
+
+  it('an expired or revoked link books nothing and says why; an unknown one is not found', async () => {
+    const ed = await customer('Ed Expired', 'ed@example.com')
+    const friday = ['2026-10-30T09:00', '2026-10-30T10:00']
+    const soon = await offered(offerData({ contact_id: ed }, friday, { expires_in_hours: 2 }))
+    expect(soon.offer.expires_at).toBe(new Date(clock.now.getTime() + 2 * 3_600_000).toISOString())
+    const late = await offered(offerData({ contact_id: ed }, friday))
+    const saved = clock.now
+    clock.now = new Date(saved.getTime() + 3 * 3_600_000)
+    try {
+      const page = await get(soon.link)
+      expect(page.status).toBe(410)
+      expect(page.text).toContain('the link has expired')
+      expect(page.text).not.toContain('name="slot"')
+      expect((await pick(soon.link, soon.offer.slots[0].id)).status).toBe(410)
+      expect((await offerOf(soon.offer.id)).status).toBe('expired')
+      expect(expectData(await app.query({ type: 'slot_offers', status: 'expired' })).items.map((o: any) => o.id)).toContain(soon.offer.id)
+    } finally {
+      clock.now = saved
+    }
+
+    const revoked = await made(app, 'slot_offer', 'revoke', { offer_id: late.offer.id, reason: 'He phoned and booked' })
+    expect(revoked).toMatchObject({ status: 'revoked', revoke_reason: 'He phoned and booked' })
+    expect((await made(app, 'slot_offer', 'revoke', { offer_id: late.offer.id })).revoked_at).toBe(revoked.revoked_at)
+    const page = await get(late.link)
+    expect(page.status).toBe(410)
+    expect(page.text).toContain('These times were withdrawn')
+    expect((await pick(late.link, late.offer.slots[0].id)).status).toBe(410)
+    expect(await ticketsOf(ed)).toHaveLength(0)
+
+    expect((await get(late.link.replace(/\/offer\/.{5}/, '/offer/AAAAA'))).status).toBe(404)
+    expect((await get(late.link.replace('/offer/', '/quote/'))).status).toBe(404)
+  })
+
+  it('a booked offer cannot be revoked: the visit is cancelled instead', async () => {
+    const fay = await customer('Fay Booked', 'fay@example.com')
+    const { offer, link } = await offered(offerData({ contact_id: fay }, ['2026-11-02T09:00', '2026-11-02T11:00']))
+    expect((await pick(link, offer.slots[0].id)).status).toBe(200)
+    const refused = await app.action('slot_offer', 'revoke', { offer_id: offer.id })
+    expectError(refused, 409, 'CONFLICT')
+    expect(refused.body.error.message).toContain('ticket.cancel')
+  })
+})

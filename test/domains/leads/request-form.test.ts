@@ -3,6 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
+import { createLlmClient } from '../../../core/clients/llm.js'
+import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.js'
 import { PNG } from '../documents/files.js'
 
 /** The stamp a request page carries, read from its HTML. */
@@ -11,6 +13,7 @@ const stampOf = (page: string) => /name="stamp" value="([^"]+)"/.exec(page)?.[1]
 describe.each(engines)('the public request page, over real HTTP (%s)', (engine) => {
   let app: TestApp
   let mcp: Client
+  let llm: FakeLlm
   let clock = new Date('2026-11-24T15:00:00Z')
   let windowId = ''
   let gutterId = ''
@@ -46,7 +49,11 @@ describe.each(engines)('the public request page, over real HTTP (%s)', (engine) 
   }
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { now: () => clock })
+    llm = await startFakeLlm()
+    app = await startTestApp(engine, {
+      now: () => clock,
+      llm: createLlmClient({ baseUrl: llm.baseUrl, apiKey: 'test', model: 'fake-model', timeoutMs: 2000 }),
+    })
     await app.ownerAction('settings', 'update', { request_slug: 'Sparkle' })
     const ok = async (domain: string, action: string, data: unknown) => (await app.action(domain, action, data)).body.data
     windowId = (await ok('service', 'create', { name: 'Window cleaning', pricing: 'flexible', bookable: true })).id
@@ -58,6 +65,7 @@ describe.each(engines)('the public request page, over real HTTP (%s)', (engine) 
   afterAll(async () => {
     await mcp?.close()
     await app?.close()
+    await llm?.close()
   })
   beforeEach(async () => {
     // Each test starts in an hour of its own, so the hourly limits of one do not reach the next.
@@ -98,6 +106,27 @@ describe.each(engines)('the public request page, over real HTTP (%s)', (engine) 
     expect(request.photo).toBeNull()
     const briefing = toolJson(await mcp.callTool({ name: 'daily_briefing', arguments: {} })).json.briefing as string
     expect(briefing).toMatch(/Leads due: .*Jane Roe \(Gutter cleaning, Window cleaning; and the skylight\)/)
+    // process_lead reads the lead's raw notes with the phone notes' extraction: what the lead lacks is filled, the rest kept.
+    llm.answer({
+      content: JSON.stringify({
+        name: 'J. Roe',
+        phone: null,
+        email: 'jane@example.com',
+        address: null,
+        service_interest: 'windows',
+        urgency: 'high',
+        property_details: 'has a skylight and a dog',
+      }),
+    })
+    const processed = toolJson(await mcp.callTool({ name: 'process_lead', arguments: { lead_id: lead.id } })).json
+    expect(llm.requests.at(-1).messages.at(-1).content).toContain('Notes: Dog in yard')
+    expect(processed.extraction).toEqual({ status: 'ok' })
+    expect(processed.lead).toMatchObject({ name: 'Jane Roe', urgency: 'high', property_details: 'has a skylight and a dog' })
+    expect(processed.lead.service_interest).toBe('Gutter cleaning, Window cleaning; and the skylight')
+    expect(processed.lead.reminder_at).toBe(clock.toISOString())
+    expect(processed.matched_contacts.map((c: any) => c.display_name)).toEqual(['Jane Roe'])
+    const both = toolJson(await mcp.callTool({ name: 'process_lead', arguments: { lead_id: lead.id, raw_notes: 'x', source: 'phone' } }))
+    expect(both.isError).toBe(true)
   })
 
   it('takes a photo sent with the form as multipart', async () => {

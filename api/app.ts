@@ -15,6 +15,7 @@ import { paymentPages } from '../console/customer/payment-pages.js'
 import { respondRoutes } from '../console/customer/respond-page.js'
 import { quoteRoutes } from '../console/customer/quote-page.js'
 import { offerRoutes } from '../console/customer/offer-page.js'
+import { REQUEST_FORM_PATH, requestFormBodies, requestRoutes } from '../console/customer/request-page.js'
 import { ownerConsolePages } from '../console/owner/index.js'
 import { technicianPages } from '../console/technician/index.js'
 import { errorHandler } from './error-handler.js'
@@ -70,6 +71,10 @@ export function createApp(services: Services): Express {
   app.use(respondRoutes(services, guesses))
   app.use(quoteRoutes(services, guesses))
   app.use(offerRoutes(services, guesses))
+  // Anyone may ask a business for work on its request page, or on a copy of the form pasted into the business's own site:
+  // no session or CSRF token applies; the page's bot checks do (docs/customer-requests.md).
+  app.use(REQUEST_FORM_PATH, requestFormBodies())
+  app.use(requestRoutes(services))
   // OAuth clients call these without a session or bearer token (a Basic header is theirs, not ours to refuse).
   app.use(oauthTokenRoutes(services))
   app.use(authenticate(services))

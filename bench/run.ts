@@ -1,6 +1,7 @@
 import { unreachableReason } from './postgres-server.js'
 import { loadBenchSettings, type BenchSettings, type Scenario } from './scenario.js'
 import { closeoutPages } from './scenarios/closeout-pages.js'
+import { requestPage } from './scenarios/request-page.js'
 import { contactCreate } from './scenarios/contact-create.js'
 import { delivery } from './scenarios/delivery.js'
 import { demoLoadPglite, demoLoadPostgres } from './scenarios/demo-load.js'
@@ -37,6 +38,7 @@ const ALL: Scenario[] = [
   searchPglite,
   delivery,
   closeoutPages,
+  requestPage,
   squareImportPostgres,
   squareImportPglite,
   ownerPagesPostgres,

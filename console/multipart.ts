@@ -1,6 +1,8 @@
 import type { NextFunction, Request, Response } from 'express'
 import { html } from './html.js'
+import { layout } from './layout.js'
 import { sendOwnerPage } from './owner/owner-page.js'
+import { sendPage } from './send-page.js'
 
 /** An uploaded file: its name and type as the browser sent them, and its content as bytes and as text. */
 export interface UploadedFile {
@@ -15,6 +17,8 @@ export interface UploadPlace {
   back(req: Request): string
   backLabel: string
   tooLarge(limitMb: number): string
+  /** The refusal is shown to someone not signed in (the public request page): without the owner's nav. */
+  anonymous?: boolean
 }
 
 /** The import's words, the first form that took a file. */
@@ -48,10 +52,10 @@ export function multipartBody(limitBytes: number, place: UploadPlace = IMPORT_PL
     req.on('error', next)
     req.on('end', () => {
       if (size > limitBytes) {
-        sendOwnerPage(res, 'File too large', html`<p><a href="${place.back(req)}">${place.backLabel}</a></p>`, {
-          status: 413,
-          error: place.tooLarge(Math.floor(limitBytes / 1_000_000)),
-        })
+        const body = html`<p><a href="${place.back(req)}">${place.backLabel}</a></p>`
+        const error = place.tooLarge(Math.floor(limitBytes / 1_000_000))
+        if (place.anonymous) return sendPage(res, layout({ title: 'File too large', body, error }), { status: 413 })
+        sendOwnerPage(res, 'File too large', body, { status: 413, error })
         return
       }
       try {
@@ -68,7 +72,7 @@ export function multipartBody(limitBytes: number, place: UploadPlace = IMPORT_PL
   }
 }
 
-/** The parts of a multipart body: fields as text, files under _files by field name. */
+/** The parts of a multipart body: fields as text (a repeated one as a list), files under _files by field name. */
 function partsOf(body: Buffer, boundary: string): Record<string, unknown> {
   // Keyed by the form's own part names: no prototype, so a part named "__proto__" is a field like any other.
   const fields: Record<string, unknown> = Object.create(null)
@@ -91,7 +95,12 @@ function partsOf(body: Buffer, boundary: string): Record<string, unknown> {
     const filename = /content-disposition:[^\r\n]*\bfilename="([^"]*)"/i.exec(headers)?.[1]
     const contentType = /content-type:\s*([^\r\n;]+)/i.exec(headers)?.[1].trim() ?? 'application/octet-stream'
     if (name !== undefined && filename !== undefined) files[name] = { filename, text: bytes.toString('utf8'), bytes, contentType }
-    else if (name !== undefined) fields[name] = bytes.toString('utf8')
+    else if (name !== undefined) {
+      // A repeated field (a group of checkboxes) is a list, as the urlencoded parser makes it.
+      const before = fields[name]
+      const value = bytes.toString('utf8')
+      fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value]
+    }
     at = next
   }
   return { ...fields, _files: files }

@@ -31,14 +31,14 @@ export function offerRoutes(services: Services, guesses: LinkGuesses): Router {
   const router = Router()
   router.get('/offer/:token', async (req, res) => {
     const view = await viewOfferLink(services, req.params.token)
-    if (view.problem === 'unknown') guesses.unknown(req)
+    if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, req.params.token, view.problem, view)
     if (view.booked) return send(res, 200, 'Your visit is booked', offerCard(view), { ok: bookedLine(view) })
     send(res, 200, 'Pick a time', html`${offerCard(view)}${choices(req.params.token, view)}`)
   })
   router.post('/offer/:token', async (req, res) => {
     const view = await pickOfferSlot(services, req.params.token, field(req.body, 'slot'), stateOf(res).requestId)
-    if (view.problem === 'unknown') guesses.unknown(req)
+    if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, req.params.token, view.problem, view)
     send(res, 200, 'Your visit is booked', offerCard(view), {
       ok: `${bookedLine(view)} We will email you a confirmation.`,

@@ -39,10 +39,10 @@ export async function withTenant<T>(
   )
 }
 
-/** Runs fn as the sign-in role with no tenant, allowed to see only the rows matching one sign-in secret or email. */
+/** Runs fn as the sign-in role with no tenant, allowed to see only the rows matching one sign-in secret, email or request page slug. */
 export async function withSignInLookup<T>(
   db: Database,
-  lookup: { tokenHash?: string; tokenPrefix?: string; email?: string },
+  lookup: { tokenHash?: string; tokenPrefix?: string; email?: string; requestSlug?: string },
   fn: (tx: Queryable) => Promise<T>,
 ): Promise<T> {
   return inRole(
@@ -52,6 +52,7 @@ export async function withSignInLookup<T>(
       'app.lookup_token_hash': lookup.tokenHash ?? '',
       'app.lookup_token_prefix': lookup.tokenPrefix ?? '',
       'app.lookup_email': lookup.email?.toLowerCase() ?? '',
+      'app.lookup_request_slug': lookup.requestSlug ?? '',
     },
     fn,
   )

@@ -19,6 +19,7 @@ import {
   stripeEventsPersonalData,
 } from './invoices/personal-data.js'
 import { leadsPersonalData } from './leads/personal-data.js'
+import { leadRequestsPersonalData } from './leads/request-personal-data.js'
 import {
   emailEventsPersonalData,
   emailOutboxPersonalData,
@@ -62,6 +63,7 @@ export const PERSONAL_DATA: readonly PersonalTable[] = [
   interactionsPersonalData,
   waitlistPersonalData,
   leadsPersonalData,
+  leadRequestsPersonalData,
   opportunitiesPersonalData,
   quotesPersonalData,
   quoteLineItemsPersonalData,

@@ -5,11 +5,13 @@ import { addDays, localDate, weekdayOf, zonedInstant } from '../../core/time.js'
 import type { BusinessHours } from '../../core/domains/settings/model.js'
 import { defineTool } from '../tool.js'
 import { recordLlmUsage } from '../../core/clients/llm-usage.js'
-import { callAction } from '../../core/call-action.js'
+import { callAction, type Caller } from '../../core/call-action.js'
 import { callQuery } from '../../core/call-query.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
-import { createLead } from '../../core/domains/leads/actions.js'
+import { createLead, updateLead } from '../../core/domains/leads/actions.js'
+import { leadsQuery } from '../../core/domains/leads/queries.js'
+import { validationError } from '../../core/errors.js'
 import { createOpportunity } from '../../core/domains/opportunities/actions.js'
 
 /** What the model is asked to pull out of an inquiry; null where the notes do not say. */
@@ -40,15 +42,34 @@ export const processLead = defineTool({
   description:
     'Records an inquiry as a lead: the model reads name, phone, email, address, service_interest, urgency and ' +
     'property_details from raw_notes (kept verbatim); an existing contact with the same email or phone is matched; reminder_at follows ' +
-    'urgency (high: in 1 hour; low: 2 business days; else next business day 09:00).',
+    'urgency (high: in 1 hour; low: 2 business days; else next business day 09:00). With lead_id instead of raw_notes and source, reads ' +
+    'a lead already made (from the request page or an email): the same extraction of its raw notes fills the fields it lacks, keeping ' +
+    'what it has (its reminder too, when set).',
   input: {
-    raw_notes: z.string().min(1).max(20_000).describe('The inquiry as received, verbatim'),
-    source: z.string().trim().min(1).max(100).describe('Where it came from, e.g. phone, website, referral'),
+    raw_notes: z.string().min(1).max(20_000).optional().describe('The inquiry as received, verbatim; required without lead_id'),
+    source: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Where it came from, e.g. phone, website, referral; required without lead_id'),
+    lead_id: z.uuid().optional().describe('A lead already made, e.g. from the request page: read its raw notes instead'),
     opportunity: z.string().trim().min(1).max(200).optional().describe('A title: also opens an opportunity'),
   },
   output: { lead: z.object({ id: z.string() }), matched_contacts: z.array(z.object({})) },
   readOnly: false,
   async run({ services, principal, requestId }, args) {
+    if (args.lead_id) {
+      if (args.raw_notes !== undefined || args.source !== undefined)
+        throw validationError([{ field: 'lead_id', message: 'give lead_id alone, or raw_notes and source for a new lead' }])
+      return processStoredLead({ services, principal, requestId }, args.lead_id, args.opportunity)
+    }
+    if (args.raw_notes === undefined || args.source === undefined) {
+      throw validationError([
+        { field: args.raw_notes === undefined ? 'raw_notes' : 'source', message: 'is required (or give lead_id of a lead already made)' },
+      ])
+    }
     const extraction = await extract(services, principal, args.raw_notes)
     const fields = extraction.status === 'ok' ? extraction.fields : null
     const settings = await tenantSettings(services, principal, requestId)
@@ -72,6 +93,32 @@ export const processLead = defineTool({
     }
   },
 })
+
+/** Reads a lead already made: the extracted fields it lacks are filled, its own values and reminder kept. */
+async function processStoredLead(caller: Caller, leadId: string, opportunityTitle: string | undefined) {
+  const { services, principal, requestId } = caller
+  const lead = await callQuery(caller, leadsQuery, { id: leadId })
+  const extraction = await extract(services, principal, lead.raw_notes)
+  const fields = extraction.status === 'ok' ? extraction.fields : null
+  const data: Record<string, unknown> = { lead_id: leadId }
+  for (const [key, value] of Object.entries(fields ?? {})) if (value !== null && lead[key as keyof typeof lead] === null) data[key] = value
+  if (!lead.reminder_at) {
+    const settings = await tenantSettings(services, principal, requestId)
+    data.reminder_at = followUpAt(services.now(), settings.timezone, settings.business_hours, fields?.urgency ?? null).toISOString()
+  }
+  const updated = (await callAction(caller, updateLead, data as z.input<typeof updateLead.input>)).result
+  const known = { ...lead, ...data } as LeadExtraction
+  const matched = await matchContacts(services, principal, requestId, known)
+  const opportunity = opportunityTitle
+    ? (await callAction(caller, createOpportunity, { title: opportunityTitle, lead_id: leadId })).result
+    : undefined
+  return {
+    lead: updated,
+    ...(opportunity ? { opportunity } : {}),
+    extraction: extraction.status === 'ok' ? { status: 'ok' } : extraction,
+    matched_contacts: matched,
+  }
+}
 
 type Extraction = { status: 'ok'; fields: LeadExtraction } | { status: 'off' | 'failed'; message: string }
 

@@ -44,9 +44,19 @@ interface ServiceTyped {
   unit_name: string
   duration: string
   taxable: boolean
+  bookable: boolean
 }
 
-const BLANK: ServiceTyped = { name: '', description: '', pricing: 'fixed', price: '', unit_name: '', duration: '', taxable: true }
+const BLANK: ServiceTyped = {
+  name: '',
+  description: '',
+  pricing: 'fixed',
+  price: '',
+  unit_name: '',
+  duration: '',
+  taxable: true,
+  bookable: false,
+}
 
 /** The owner's catalog of services and products: list, add, edit and archive, with each refused field's problem next to it. */
 export function servicesPages(services: Services): Router {
@@ -130,6 +140,7 @@ function typedFromBody(body: unknown): ServiceTyped {
     unit_name: field(body, 'unit_name'),
     duration: field(body, 'duration'),
     taxable: field(body, 'taxable') === '1',
+    bookable: field(body, 'bookable') === '1',
   }
 }
 
@@ -142,6 +153,7 @@ function typedFromService(s: Service): ServiceTyped {
     unit_name: s.unit_name ?? '',
     duration: s.default_duration_minutes === null ? '' : String(s.default_duration_minutes),
     taxable: s.taxable,
+    bookable: s.bookable,
   }
 }
 
@@ -162,6 +174,7 @@ function serviceInput(typed: ServiceTyped) {
     unit_name: typed.unit_name || null,
     default_duration_minutes: typed.duration ? Number(typed.duration) : null,
     taxable: typed.taxable,
+    bookable: typed.bookable,
   }
 }
 
@@ -217,7 +230,7 @@ function describe(s: Service, format: BusinessFormat): string {
     s.price_cents === null
       ? 'no set price'
       : `${money(s.price_cents, format)}${s.pricing === 'per_unit' ? ` per ${s.unit_name}` : ''}${s.pricing === 'flexible' ? ' suggested' : ''}`
-  return `${PRICING[s.pricing]} · ${price}${s.default_duration_minutes ? ` · ${s.default_duration_minutes} min` : ''} · ${s.taxable ? 'taxable' : 'no tax'}`
+  return `${PRICING[s.pricing]} · ${price}${s.default_duration_minutes ? ` · ${s.default_duration_minutes} min` : ''} · ${s.taxable ? 'taxable' : 'no tax'}${s.bookable ? ' · on the request form' : ''}`
 }
 
 function editForm(service: Service, typed: ServiceTyped, problems: Map<string, string>, csrf: string): SafeHtml {
@@ -236,5 +249,6 @@ function serviceFields(typed: ServiceTyped, problems: Map<string, string>): Safe
 <label>Unit (per-unit pricing only, e.g. screen)<input name="unit_name" maxlength="50" value="${typed.unit_name}">${fieldError(problems, 'unit_name', 'inline')}</label>
 <label>Minutes it takes<input name="duration" inputmode="numeric" value="${typed.duration}">${fieldError(problems, 'default_duration_minutes', 'inline')}</label>
 <label class="c"><input type="checkbox" name="taxable" value="1"${typed.taxable ? html` checked` : ''}>Taxable</label>
+<label class="c"><input type="checkbox" name="bookable" value="1"${typed.bookable ? html` checked` : ''}>Customers may ask for it on the request form</label>
 <label>Description (optional)<textarea name="description" maxlength="2000">${typed.description}</textarea>${fieldError(problems, 'description', 'inline')}</label>`
 }

@@ -38,6 +38,7 @@ const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['/import', 'Import'],
   ['/settings/quickbooks', 'QuickBooks'],
   ['/settings/google', 'Google'],
+  ['/settings/request-page', 'Request page for customers'],
   ['/calendar', 'Calendar subscriptions'],
 ]
 

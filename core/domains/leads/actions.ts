@@ -1,12 +1,11 @@
 import { z } from 'zod'
-import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { phoneKey, phoneKeySql } from '../../phone.js'
 import { assertLeadTransition, LEAD_COLUMNS, LEAD_RECORD, type LeadStatus, lockLead, type ParsedAddress, parseUsAddress } from './model.js'
 import { setClause } from '../../sql.js'
 import { moveLeadRecords } from './records.js'
+import { CONTACT_SUMMARY, matchContact } from './match-contact.js'
 import { isoInstant } from '../../schema-types.js'
 import { lead, page } from '../../places.js'
 
@@ -166,8 +165,6 @@ export const archiveLead = defineAction({
   },
 })
 
-const CONTACT_SUMMARY = 'id, display_name, email, phone, status'
-
 const addressInput = z.strictObject({
   line1: text(200),
   line2: text(200).optional(),
@@ -321,27 +318,4 @@ function addressOfLead(address: string | null): ParsedAddress | null {
 /** An emails/phones list holding one primary value, or an empty list. */
 function channel(value: unknown): Array<{ value: string; label: null; primary: true }> {
   return typeof value === 'string' && value ? [{ value, label: null, primary: true }] : []
-}
-
-/** The contact the lead already is: by email first, then by phone; active contacts and older ones first. */
-async function matchContact(tx: Queryable, email: string | null, phone: string | null) {
-  const order = `order by (status = 'archived'), created_at, id limit 1`
-  if (email) {
-    const r = await tx.query(
-      `select ${CONTACT_SUMMARY} from contacts
-      where exists (select 1 from jsonb_array_elements(emails) e where lower(e->>'value') = lower($1)) ${order}`,
-      [email],
-    )
-    if (r.rows[0]) return { contact: r.rows[0], matchedBy: 'email' as const }
-  }
-  const key = phone ? phoneKey(phone) : ''
-  if (key.length >= 7) {
-    const r = await tx.query(
-      `select ${CONTACT_SUMMARY} from contacts
-      where exists (select 1 from jsonb_array_elements(phones) p where ${phoneKeySql(`p->>'value'`)} = $1) ${order}`,
-      [key],
-    )
-    if (r.rows[0]) return { contact: r.rows[0], matchedBy: 'phone' as const }
-  }
-  return null
 }

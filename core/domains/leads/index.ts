@@ -1,3 +1,4 @@
 // The leads domain's operations: the registry finds this folder and registers what this file exports.
 export * from './actions.js'
 export * from './queries.js'
+export * from './request-queries.js'

@@ -38,6 +38,7 @@ const serviceFields = {
     .optional()
     .describe('Minutes one unit takes; a ticket line takes this times its quantity unless it gives its own duration'),
   taxable: z.boolean().default(true).describe('Whether the default tax rate applies'),
+  bookable: z.boolean().default(false).describe('Whether customers may ask for it on the public request form'),
 }
 
 /** Adds a service to the catalog. */
@@ -65,9 +66,19 @@ export const createService = defineAction({
     checkPricing(row)
     await assertNameFree(ctx.db, row.name, null)
     const r = await ctx.db.query(
-      `insert into services (tenant_id, name, description, pricing, price_cents, unit_name, default_duration_minutes, taxable)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${SERVICE_COLUMNS}`,
-      [ctx.tenantId, row.name, row.description, row.pricing, row.price_cents, row.unit_name, row.default_duration_minutes, row.taxable],
+      `insert into services (tenant_id, name, description, pricing, price_cents, unit_name, default_duration_minutes, taxable, bookable)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${SERVICE_COLUMNS}`,
+      [
+        ctx.tenantId,
+        row.name,
+        row.description,
+        row.pricing,
+        row.price_cents,
+        row.unit_name,
+        row.default_duration_minutes,
+        row.taxable,
+        row.bookable,
+      ],
     )
     await ctx.audit({ entityType: 'service', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
     return r.rows[0]
@@ -83,7 +94,8 @@ export const updateService = defineAction({
   words: { area: 'Your business', phrase: 'change a service or its price' },
   description:
     'Update a catalog service. Only the fields given change; null clears description, unit_name, ' +
-    "default_duration_minutes or a flexible service's suggested price. Tickets already booked keep their prices.",
+    "default_duration_minutes or a flexible service's suggested price. Tickets already booked keep their prices. " +
+    'bookable: offered on the public request form.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   input: z.strictObject({
@@ -95,6 +107,7 @@ export const updateService = defineAction({
     unit_name: serviceFields.unit_name,
     default_duration_minutes: serviceFields.default_duration_minutes,
     taxable: z.boolean().optional(),
+    bookable: z.boolean().optional().describe('Whether customers may ask for it on the public request form'),
   }),
   output: SERVICE_RECORD,
   async run(ctx, input) {

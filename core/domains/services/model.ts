@@ -17,12 +17,14 @@ export interface Service {
   unit_name: string | null
   default_duration_minutes: number | null
   taxable: boolean
+  /** Offered on the public request form. */
+  bookable: boolean
   status: 'active' | 'archived'
   archived_at: Date | string | null
 }
 
 /** The columns of a service as the API shows it. */
-export const SERVICE_COLUMNS = `id, name, description, pricing, price_cents, unit_name, default_duration_minutes, taxable, status,
+export const SERVICE_COLUMNS = `id, name, description, pricing, price_cents, unit_name, default_duration_minutes, taxable, bookable, status,
   archived_at, created_at, updated_at`
 
 /** Where services live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
@@ -85,6 +87,7 @@ export const SERVICE_RECORD = z.object({
   unit_name: z.string().nullable(),
   default_duration_minutes: z.number().int().nullable(),
   taxable: z.boolean(),
+  bookable: z.boolean(),
   status: z.enum(['active', 'archived']),
   archived_at: timestamp.nullable(),
   created_at: timestamp,

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { OwnerApproval } from '../../access.js'
-import { validationError, type FieldIssue } from '../../errors.js'
+import { AppError, validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { isTimeZone } from '../../tenants.js'
 import { SETTINGS_COLUMNS, SETTINGS_RECORD } from './model.js'
@@ -19,10 +19,19 @@ const openingHours = z
     'Opening periods of the day as [start, end] pairs of HH:MM wall-clock times, e.g. [["08:00","12:00"],["13:00","17:00"]]; [] means closed',
   )
 
+/** A request page's address: lower-case letters, digits and inner dashes, as the database's check says. */
+const requestSlug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'expected 1 to 40 lower-case letters, digits or dashes, e.g. rocket-city-windows')
+
 /** The settings that decide who customers' emails come from, where their replies and payments go, and what invoices charge. */
 const OWNER_APPROVES: OwnerApproval = {
-  fields: ['name', 'reply_to_email', 'payment_instructions', 'currency', 'default_tax_rate_bp'],
-  why: "changes the name customers' emails come from, where their replies and payments go, or what their invoices charge",
+  fields: ['name', 'reply_to_email', 'payment_instructions', 'currency', 'default_tax_rate_bp', 'request_slug'],
+  why:
+    "changes the name customers' emails come from, where their replies and payments go, what their invoices charge, or the address " +
+    'of the request page the owner gave out',
 }
 
 /** Changes the business's own settings: name, time zone, hours, tax, currency and invoicing defaults. */
@@ -40,8 +49,9 @@ export const updateSettings = defineAction({
     'follow_up_max (follow-ups of an unanswered confirmation, every N hours, at most M; 0 = none), send_reminders and ' +
     'reminder_time (HH:MM, business time zone, the day before). They apply to appointments booked or moved afterwards. ' +
     'lapsed_after_months: months without a completed visit or payment before a customer becomes a past customer; every ' +
-    "customer and past customer is recomputed at once. An agent's call giving name, reply_to_email, payment_instructions, " +
-    "currency or default_tax_rate_bp waits for the owner's approval (give reasoning); the other fields change at once.",
+    'customer and past customer is recomputed at once. request_slug: the public request page is /r/<request_slug> (unique ' +
+    "across businesses; null closes it). An agent's call giving name, reply_to_email, payment_instructions, " +
+    "currency, default_tax_rate_bp or request_slug waits for the owner's approval (give reasoning); the other fields change at once.",
   // Hours, emails' timing, numbering and terms are everyday office work. The name emails come from, where customers reply
   // and pay, and what invoices charge are the owner's: a stolen token or a prompt-injected email must not redirect them.
   access: { agent: 'unrestricted', technician: 'none', ownerApproves: OWNER_APPROVES },
@@ -110,6 +120,10 @@ export const updateSettings = defineAction({
       .max(120)
       .optional()
       .describe('Months without a completed visit or payment after which a customer becomes a past customer, 1 to 120 (default 18)'),
+    request_slug: requestSlug
+      .nullable()
+      .optional()
+      .describe('The public request page is /r/<request_slug>, e.g. rocket-city-windows; null closes the page'),
   }),
   output: SETTINGS_RECORD,
   async run(ctx, input) {
@@ -125,7 +139,14 @@ export const updateSettings = defineAction({
     const { sets, values } = setClause(columns)
     if (!sets.length) return before
     values.push(ctx.tenantId)
-    const r = await ctx.db.query(`update tenants set ${sets.join(', ')} where id = $${values.length} returning ${SETTINGS_COLUMNS}`, values)
+    const r = await ctx.db
+      .query(`update tenants set ${sets.join(', ')} where id = $${values.length} returning ${SETTINGS_COLUMNS}`, values)
+      .catch((err) => {
+        if ((err as { constraint?: string }).constraint !== 'tenants_request_slug') throw err
+        throw new AppError('CONFLICT', `Another business already has the request page /r/${input.request_slug}: choose another`, {
+          field: 'data.request_slug',
+        })
+      })
     await ctx.audit({ entityType: 'tenant', entityId: ctx.tenantId, action: 'update', before, after: r.rows[0] })
     if (input.lapsed_after_months !== undefined && input.lapsed_after_months !== before.lapsed_after_months) {
       const held = await ctx.db.query<{ id: string }>(

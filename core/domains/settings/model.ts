@@ -30,12 +30,14 @@ export interface TenantSettings {
   reminder_time: string
   /** Months without a completed visit or payment after which a customer becomes a past customer. */
   lapsed_after_months: number
+  /** The public request page's address, /r/<request_slug>; null: no request page. */
+  request_slug: string | null
 }
 
 /** The columns of the tenants table that make up its settings. */
 export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax_rate_bp, currency, invoice_prefix,
   invoice_terms_days, reply_to_email, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
-  send_reminders, reminder_time, lapsed_after_months`
+  send_reminders, reminder_time, lapsed_after_months, request_slug`
 
 /** The settings of the transaction's tenant. */
 export async function loadTenantSettings(tx: Queryable): Promise<TenantSettings> {
@@ -64,4 +66,5 @@ export const SETTINGS_RECORD = z.object({
   send_reminders: z.boolean(),
   reminder_time: z.string(),
   lapsed_after_months: z.number().int(),
+  request_slug: z.string().nullable(),
 })

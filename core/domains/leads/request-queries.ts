@@ -1,0 +1,107 @@
+import { z } from 'zod'
+import { timestamp } from '../../output-types.js'
+import { afterCursor, pageOf } from '../../pagination.js'
+import { SqlParams, whereAll } from '../../sql.js'
+import { defineQuery } from '../../registry.js'
+import { localDate, addDays } from '../../time.js'
+import { REQUEST_CHECKS } from './request-checks.js'
+
+/** Requests sent with the public request page, newest first, each with the lead it became. */
+export const leadRequestsQuery = defineQuery({
+  type: 'lead_requests',
+  description:
+    'Requests customers sent with the public request page (/r/<request_slug>), newest first; each became a lead (lead_id, ' +
+    'source "request form") whose raw_notes hold what they wrote. Adds what the lead does not: the catalog services chosen, ' +
+    'preferred_times, matched_contact (the existing customer whose email or phone they gave, or null) and photo (its type ' +
+    'and size, or null). Filter: lead_id.',
+  keywords: ['web form', 'website request', 'booking request', 'request page'],
+  access: { agent: 'unrestricted', technician: 'none' },
+  params: z.object({ lead_id: z.uuid().optional() }),
+  record: z.object({
+    id: z.uuid(),
+    lead_id: z.uuid(),
+    matched_contact: z.object({ id: z.uuid(), display_name: z.string() }).nullable(),
+    services: z.array(z.object({ id: z.uuid(), name: z.string() })),
+    preferred_times: z.string().nullable(),
+    photo: z.object({ content_type: z.string(), size_bytes: z.number().int() }).nullable(),
+    created_at: timestamp,
+  }),
+  async run(ctx, req) {
+    const params = new SqlParams()
+    const where: string[] = []
+    if (req.id) where.push(`r.id = ${params.add(req.id)}`)
+    if (req.params.lead_id) where.push(`r.lead_id = ${params.add(req.params.lead_id)}`)
+    const after = afterCursor(params.values, req.cursor, '(r.created_at, r.id) <', ['timestamptz', 'uuid'])
+    if (after) where.push(after)
+    const r = await ctx.db.query(
+      `select r.id, r.lead_id, r.preferred_times, r.created_at, r.created_at::text as _sort_at,
+         (select jsonb_build_object('id', c.id, 'display_name', c.display_name) from contacts c where c.id = r.contact_id) as matched_contact,
+         coalesce((select jsonb_agg(jsonb_build_object('id', s.id, 'name', s.name) order by lower(s.name))
+                   from services s where s.id = any(r.service_ids)), '[]'::jsonb) as services,
+         case when r.photo is null then null
+              else jsonb_build_object('content_type', r.photo_type, 'size_bytes', length(r.photo)) end as photo
+       from lead_requests r ${whereAll(where)}
+       order by r.created_at desc, r.id desc limit ${params.add(req.limit + 1)}`,
+      params.values,
+    )
+    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+  },
+})
+
+/** The owner's view of the request page: its address and what its checks stopped; never shown to the agent. */
+export const requestFormQuery = defineQuery({
+  type: 'request_form',
+  description:
+    "The business's public request page, one record (id = the business id): request_slug (null: no page), requests (leads " +
+    'made in the last 30 days) and blocked (submissions the bot checks stopped in the last 30 days, by reason: honeypot, ' +
+    'too_fast, bad_stamp, rate_limited), with the limits in force.',
+  access: { agent: 'never', technician: 'none' },
+  params: z.object({}),
+  record: z.object({
+    id: z.uuid(),
+    request_slug: z.string().nullable(),
+    requests: z.number().int(),
+    blocked: z.object({
+      honeypot: z.number().int(),
+      too_fast: z.number().int(),
+      bad_stamp: z.number().int(),
+      rate_limited: z.number().int(),
+    }),
+    limits: z.object({ per_address_per_hour: z.number().int(), per_business_per_hour: z.number().int(), min_seconds: z.number().int() }),
+  }),
+  async run(ctx) {
+    const b = await ctx.db.query<{ id: string; request_slug: string | null; timezone: string }>(
+      'select id, request_slug, timezone from tenants where id = app_tenant()',
+    )
+    const since = addDays(localDate(ctx.services.now(), b.rows[0].timezone), -29)
+    const blocked = await ctx.db.query<{ reason: string; n: number }>(
+      'select reason, sum(blocked)::int as n from request_form_blocked where day >= $1 group by reason',
+      [since],
+    )
+    const made = await ctx.db.query<{ n: number }>(`select count(*)::int as n from lead_requests where created_at >= $1`, [
+      new Date(ctx.services.now().getTime() - 30 * 86_400_000),
+    ])
+    const count = (reason: string) => blocked.rows.find((x) => x.reason === reason)?.n ?? 0
+    return {
+      items: [
+        {
+          id: b.rows[0].id,
+          request_slug: b.rows[0].request_slug,
+          requests: made.rows[0].n,
+          blocked: {
+            honeypot: count('honeypot'),
+            too_fast: count('too_fast'),
+            bad_stamp: count('bad_stamp'),
+            rate_limited: count('rate_limited'),
+          },
+          limits: {
+            per_address_per_hour: REQUEST_CHECKS.perAddressPerHour,
+            per_business_per_hour: REQUEST_CHECKS.perBusinessPerHour,
+            min_seconds: REQUEST_CHECKS.minSeconds,
+          },
+        },
+      ],
+      next_cursor: null,
+    }
+  },
+})

@@ -228,6 +228,10 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
     expect(await ticketsOf(cy)).toHaveLength(0)
     expect((await offerOf(offer.id)).slots.map((s: any) => s.status)).toEqual(['taken', 'open', 'open'])
 
+    const taken2 = await pick(link, offer.slots[0].id)
+    expect(taken2.status).toBe(409)
+    expect(taken2.text).toContain('That time is no longer on offer')
+    expect((await pick(link, 'not-a-slot')).status).toBe(409)
     const ok = await pick(link, offer.slots[2].id)
     expect(ok.status).toBe(200)
     expect(ok.text).toContain('Thursday, October 29, 2026 at 3:00 PM')

@@ -38,6 +38,7 @@ const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['/import', 'Import'],
   ['/settings/quickbooks', 'QuickBooks'],
   ['/settings/google', 'Google'],
+  ['/settings/inbound-email', 'Inbound email'],
   ['/calendar', 'Calendar subscriptions'],
 ]
 

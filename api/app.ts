@@ -40,6 +40,7 @@ import { stripeWebhookRoutes } from './routes/webhooks-stripe.js'
 import { resendWebhookRoutes } from './routes/webhooks-resend.js'
 import { quickbooksWebhookRoutes } from './routes/webhooks-quickbooks.js'
 import { googleWebhookRoutes } from './routes/webhooks-google.js'
+import { inboundEmailWebhookRoutes } from './routes/webhooks-inbound-email.js'
 
 /** The whole HTTP application: API, sign-in, pages and health checks. */
 export function createApp(services: Services): Express {
@@ -58,6 +59,7 @@ export function createApp(services: Services): Express {
   app.use(resendWebhookRoutes(services))
   app.use(quickbooksWebhookRoutes(services))
   app.use(googleWebhookRoutes(services))
+  app.use(inboundEmailWebhookRoutes(services))
   app.use(paymentPages())
   // One count of unknown secrets per client address for every public link: pay, calendar, appointment answers, quotes.
   const guesses = linkGuesses(services.db)

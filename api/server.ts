@@ -7,6 +7,7 @@ import { loadDemo, type DemoCounts } from '../core/demo/load-demo.js'
 import { DEMO_BUSINESS } from '../core/demo/names.js'
 import { describeGoogle } from '../core/domains/google/availability.js'
 import { describeQuickBooks } from '../core/domains/quickbooks/availability.js'
+import { describeInboundEmail } from '../core/domains/inbound-email/availability.js'
 import { log } from '../core/log.js'
 import { startWorker, type RunningWorker } from '../core/jobs/worker.js'
 import { bootstrapFirstTenant } from '../core/tenants.js'
@@ -92,6 +93,7 @@ export function banner(services: Services, running: RunningServer): string {
     `  payments: ${describePayments(services.payments)}`,
     `  quickbooks: ${describeQuickBooks(services)}`,
     `  google: ${describeGoogle(services)}`,
+    `  inbound email: ${describeInboundEmail(services.config)}`,
     `  notes:    ${services.llm ? `read by ${services.llm.model} (LLM_BASE_URL) for customer facts and leads` : 'reading notes is off (no LLM_BASE_URL and LLM_MODEL): technicians enter customer facts by hand'}`,
     `  tokens:   new agent tokens at ${base}/review/connections (signed in as the owner)`,
   ]

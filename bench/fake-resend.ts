@@ -17,6 +17,33 @@ export interface FakeEmail {
   at: number
 }
 
+/** A received email as Resend's Receiving API answers GET /emails/receiving/{id}. */
+export interface FakeReceivedEmail {
+  object: 'email'
+  id: string
+  to: string[]
+  from: string
+  created_at: string
+  subject: string
+  bcc: string[]
+  cc: string[]
+  reply_to: string[]
+  received_for: string[]
+  html: string | null
+  text: string | null
+  headers: Record<string, string>
+  message_id: string
+  raw: null
+  attachments: Array<{
+    id: string
+    filename: string | null
+    size: number
+    content_type: string
+    content_id: string | null
+    content_disposition: string | null
+  }>
+}
+
 /** A local stand-in for Resend's POST /emails, with its idempotency and error answers, for tests and the bench. */
 export interface FakeResend {
   /** The base URL to give the client (RESEND_BASE_URL). */
@@ -47,6 +74,12 @@ export interface FakeResend {
   log: Array<{ at: number; status: number }>
   /** Answers the next `times` requests with this error status (429, 500, 422, ...) and sends nothing. */
   failNext(status: number, times?: number): void
+  /** Emails Resend received for the account, by id, as GET /emails/receiving/{id} answers them. */
+  received: Map<string, FakeReceivedEmail>
+  /** Every GET /emails/receiving/{id} received, including refused ones. */
+  receivingReads: number
+  /** Keeps an email as received (a new id, and Resend's defaults for what is not given) and returns it. */
+  receive(email: Partial<FakeReceivedEmail> & { from: string; to: string[] }): FakeReceivedEmail
   close(): Promise<void>
 }
 
@@ -54,6 +87,7 @@ const ERRORS: Record<number, { name: string; message: string }> = {
   400: { name: 'invalid_idempotency_key', message: 'The key must be between 1-256 chars.' },
   401: { name: 'missing_api_key', message: 'Missing API key in the authorization header.' },
   403: { name: 'invalid_api_key', message: 'API key is invalid.' },
+  404: { name: 'not_found', message: 'Email not found' },
   409: { name: 'invalid_idempotent_request', message: 'Same idempotency key used with a different request payload.' },
   422: { name: 'validation_error', message: 'Invalid `to` field. The email address needs to follow the `email@example.com` format.' },
   429: {
@@ -108,6 +142,15 @@ export async function startFakeResend(
     req.on('data', (chunk) => (raw += chunk))
     req.on('end', async () => {
       if (fake.latencyMs) await new Promise((r) => setTimeout(r, fake.latencyMs))
+      const receiving = /^\/emails\/receiving\/([^/?]+)(\?.*)?$/.exec(req.url ?? '')
+      if (req.method === 'GET' && receiving) {
+        fake.receivingReads += 1
+        if (req.headers.authorization !== `Bearer ${apiKey}`) return refuse(res, req.headers.authorization ? 403 : 401)
+        const status = failures.shift()
+        if (status) return refuse(res, status)
+        const email = fake.received.get(decodeURIComponent(receiving[1]))
+        return email ? answer(res, 200, email) : refuse(res, 404)
+      }
       if (req.method !== 'POST' || req.url !== '/emails') return refuse(res, 404, `No route ${req.method} ${req.url}`)
       fake.requests += 1
       if (req.headers.authorization !== `Bearer ${apiKey}`) return refuse(res, req.headers.authorization ? 403 : 401)
@@ -183,6 +226,30 @@ export async function startFakeResend(
     log: [],
     failNext(status, times = 1) {
       for (let i = 0; i < times; i++) failures.push(status)
+    },
+    received: new Map(),
+    receivingReads: 0,
+    receive(email) {
+      const id = randomUUID()
+      const stored: FakeReceivedEmail = {
+        object: 'email',
+        id,
+        created_at: new Date().toISOString(),
+        subject: '',
+        bcc: [],
+        cc: [],
+        reply_to: [],
+        received_for: email.to,
+        html: null,
+        text: null,
+        headers: {},
+        message_id: `<${id}@mail.example>`,
+        raw: null,
+        attachments: [],
+        ...email,
+      }
+      fake.received.set(id, stored)
+      return stored
     },
     async close() {
       for (const res of held) res.destroy()

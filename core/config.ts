@@ -21,6 +21,10 @@ export interface Config {
   resendBaseUrl?: string
   /** The signing secret ("whsec_...") of Resend's webhooks; without one POST /api/webhooks/resend is off. */
   resendWebhookSecret?: string
+  /** The signing secret ("whsec_...") of the inbound email webhook; without one POST /api/webhooks/inbound-email is off. */
+  inboundEmailWebhookSecret?: string
+  /** The receiving domain: each business's inbound address is <business id>@ this domain. */
+  inboundEmailDomain?: string
   /** Whether the server runs the delivery worker itself (CRM_WORKER=off when it runs as its own process). */
   workerInServer: boolean
   /** Time limits on a PostgreSQL server's connections and statements. */
@@ -80,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resendApiKey: env.RESEND_API_KEY || undefined,
     resendBaseUrl: env.RESEND_BASE_URL || undefined,
     resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || undefined,
+    inboundEmailWebhookSecret: env.INBOUND_EMAIL_WEBHOOK_SECRET || undefined,
+    inboundEmailDomain: env.INBOUND_EMAIL_DOMAIN?.trim().toLowerCase().replace(/^@/, '') || undefined,
     workerInServer: onOff(env.CRM_WORKER, 'CRM_WORKER', true),
     databaseLimits: {
       connectTimeoutMs: millis(env, 'CRM_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_LIMITS.connectTimeoutMs),

@@ -9,6 +9,7 @@ import { customFieldsExportView } from './custom-fields/personal-data.js'
 import { documentsPersonalData, documentVersionsPersonalData } from './documents/personal-data.js'
 import { gmailMessagesPersonalData } from './google/gmail-personal-data.js'
 import { contactExternalIdsPersonalData, ticketExternalIdsPersonalData } from './imports/personal-data.js'
+import { inboundEmailsPersonalData } from './inbound-email/personal-data.js'
 import { googleContactsPersonalData } from './google/personal-data.js'
 import { interactionsPersonalData } from './interactions/personal-data.js'
 import {
@@ -83,6 +84,7 @@ export const PERSONAL_DATA: readonly PersonalTable[] = [
   authorizationRequestsPersonalData,
   quickbooksRecordsPersonalData,
   gmailMessagesPersonalData,
+  inboundEmailsPersonalData,
   googleContactsPersonalData,
   googleEventsPersonalData,
   googleSeriesEventsPersonalData,

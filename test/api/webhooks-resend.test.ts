@@ -1,20 +1,17 @@
-import { createHmac, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTenant } from '../../core/db/tenant.js'
 import { asTenant, made } from '../domains/messages/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
+import { svixSigned } from '../helpers/svix.js'
 import { expectData, expectError } from './envelope-assertions.js'
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`
 
-/** Headers Resend (Svix) sends with a delivery signed by the secret. */
+/** Headers Resend (Svix) sends with a delivery signed by the secret (or another). */
 function signed(body: string, opts: { id?: string; at?: number; secret?: string } = {}): Record<string, string> {
-  const id = opts.id ?? `msg_${randomBytes(8).toString('hex')}`
-  const timestamp = String(opts.at ?? Math.floor(Date.now() / 1000))
-  const key = Buffer.from((opts.secret ?? SECRET).slice('whsec_'.length), 'base64')
-  const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')
-  return { 'svix-id': id, 'svix-timestamp': timestamp, 'svix-signature': `v1,${signature}`, 'content-type': 'application/json' }
+  return svixSigned(opts.secret ?? SECRET, body, opts)
 }
 
 function bounceEvent(emailId: string, to: string, type = 'email.bounced', bounceType = 'Permanent'): string {

@@ -154,6 +154,13 @@ export const PAGE_PLACES: readonly PagePlace[] = [
     roles: both,
   },
   {
+    title: 'Inbound email',
+    path: '/settings/inbound-email',
+    about: "Your business's own email address: mail to it becomes timeline emails and leads",
+    words: ['inbound email', 'email address', 'forward', 'receive mail', 'mailbox'],
+    roles: owner,
+  },
+  {
     title: 'Calendar subscriptions',
     path: '/calendar',
     about: 'Your visits in a phone calendar',

@@ -39,6 +39,7 @@ const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['/settings/quickbooks', 'QuickBooks'],
   ['/settings/google', 'Google'],
   ['/settings/request-page', 'Request page for customers'],
+  ['/settings/inbound-email', 'Inbound email'],
   ['/calendar', 'Calendar subscriptions'],
 ]
 

@@ -1,3 +1,5 @@
+import { decodeEntities, emailWords } from '../interactions/email/words.js'
+
 /** A Gmail message resource as users.messages.get answers it (the parts the product reads). */
 export interface GmailMessageResource {
   id: string
@@ -17,12 +19,6 @@ export interface GmailPart {
   headers?: Array<{ name: string; value: string }>
   body?: { size?: number; data?: string; attachmentId?: string }
   parts?: GmailPart[]
-}
-
-/** An address in a header, with the name shown beside it. */
-export interface MailAddress {
-  address: string
-  name: string | null
 }
 
 /** The headers the product reads of every message (messages.get with format=metadata asks only for these). */
@@ -50,21 +46,6 @@ export function headerOf(message: GmailMessageResource, name: string): string | 
   return message.payload?.headers?.find((h) => h.name.toLowerCase() === lower)?.value ?? null
 }
 
-/** The addresses of an address header ("Jane <jane@x.com>, bob@y.com"), lower-cased. */
-export function addressesOf(value: string | null): MailAddress[] {
-  if (!value) return []
-  const out: MailAddress[] = []
-  // Commas inside quotes or angle brackets do not separate addresses.
-  for (const piece of value.match(/(?:"[^"]*"|<[^>]*>|[^,])+/g) ?? []) {
-    const angled = /<([^>]+)>/.exec(piece)
-    const address = (angled ? angled[1] : piece).trim().toLowerCase()
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) continue
-    const name = angled ? piece.slice(0, angled.index).trim().replace(/^"|"$/g, '').trim() : ''
-    out.push({ address, name: name || null })
-  }
-  return out
-}
-
 /** The Message-IDs a header names (In-Reply-To, References). */
 export function messageIdsOf(value: string | null): string[] {
   return value?.match(/<[^<>\s]+>/g) ?? []
@@ -85,15 +66,14 @@ export function plainSnippet(snippet: string | undefined): string {
 }
 
 /**
- * The message's own words: its text/plain part (else its HTML as text), without the earlier messages it quotes (they
- * are on the timeline already). Attachments are never read.
+ * The message's own words: its text/plain part (else its HTML as text), without the earlier messages it quotes (see
+ * emailWords). Attachments are never read.
  */
 export function bodyText(message: GmailMessageResource): string {
   const parts = leaves(message.payload)
   const text = parts.find((p) => p.mimeType === 'text/plain')
   const html = parts.find((p) => p.mimeType === 'text/html')
-  const raw = text ? decodeData(text) : html ? htmlToText(decodeData(html)) : ''
-  return withoutQuoted(raw)
+  return emailWords(text ? decodeData(text) : null, html ? decodeData(html) : null)
 }
 
 /** The body parts that hold text, attachments left out. */
@@ -106,40 +86,4 @@ function leaves(part: GmailPart | undefined): GmailPart[] {
 
 function decodeData(part: GmailPart): string {
   return Buffer.from((part.body?.data ?? '').replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')
-}
-
-function htmlToText(html: string): string {
-  return decodeEntities(
-    html
-      .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, '')
-      .replace(/<blockquote[\s\S]*?<\/blockquote>/gi, '')
-      .replace(/<br\s*\/?>|<\/(p|div|li|tr|h\d)>/gi, '\n')
-      .replace(/<[^>]*>/g, ''),
-  )
-}
-
-function decodeEntities(text: string): string {
-  return text
-    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(Number.parseInt(n, 16)))
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-}
-
-/** The text above the quoted earlier message ("On ... wrote:", "> ..." lines, an "Original Message" line). */
-function withoutQuoted(text: string): string {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n')
-  const kept: string[] = []
-  for (const line of lines) {
-    if (/^On .+wrote:\s*$/.test(line.trim()) || /^-{2,}\s*Original Message\s*-{2,}$/i.test(line.trim())) break
-    if (line.startsWith('>')) continue
-    kept.push(line)
-  }
-  return kept
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()
 }

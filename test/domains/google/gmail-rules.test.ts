@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { addressesOf, bodyText, type GmailMessageResource, plainSnippet } from '../../../core/domains/google/gmail-message.js'
-import { addressedTo, automatedReason, isReply, ownDomainOf, subjectCore } from '../../../core/domains/google/gmail-rules.js'
+import { bodyText, type GmailMessageResource, headerOf, plainSnippet } from '../../../core/domains/google/gmail-message.js'
+import { bulkTabReason } from '../../../core/domains/google/gmail-rules.js'
+import { addressedTo, automatedReason, isReply, ownDomainOf, subjectCore } from '../../../core/domains/interactions/email/rules.js'
+import { addressesOf } from '../../../core/domains/interactions/email/words.js'
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url')
 
 function message(headers: Record<string, string>, labelIds: string[] = ['INBOX']): GmailMessageResource {
   return { id: 'm1', threadId: 't1', labelIds, payload: { headers: Object.entries(headers).map(([name, value]) => ({ name, value })) } }
 }
+
+/** A message's header reader, as the shared email rules take it. */
+const headers = (h: Record<string, string>) => (name: string) => headerOf(message(h), name)
 
 describe("reading a Gmail message's words and headers", () => {
   it('reads addresses with names, quoted commas and odd case, and skips what is not an address', () => {
@@ -49,25 +54,26 @@ describe("reading a Gmail message's words and headers", () => {
   })
 
   it('tells bulk and automatic mail from a person writing', () => {
-    expect(automatedReason(message({ 'List-Unsubscribe': '<mailto:u@x.com>' }), 'a@x.com')).toBe('newsletter')
-    expect(automatedReason(message({ 'List-Id': '<list.x.com>' }), 'a@x.com')).toBe('newsletter')
-    expect(automatedReason(message({ Precedence: 'bulk' }), 'a@x.com')).toBe('newsletter')
-    expect(automatedReason(message({ 'Auto-Submitted': 'auto-replied' }), 'a@x.com')).toBe('automated')
-    expect(automatedReason(message({ 'Auto-Submitted': 'no' }), 'a@x.com')).toBeNull()
-    expect(automatedReason(message({}), 'no-reply@x.com')).toBe('automated')
-    expect(automatedReason(message({}), 'notifications+abc@x.com')).toBe('automated')
-    expect(automatedReason(message({}, ['INBOX', 'CATEGORY_UPDATES']), 'a@x.com')).toBe('newsletter')
-    expect(automatedReason(message({}, ['INBOX', 'CATEGORY_PERSONAL']), 'noah@x.com')).toBeNull()
+    expect(automatedReason(headers({ 'List-Unsubscribe': '<mailto:u@x.com>' }), 'a@x.com')).toBe('newsletter')
+    expect(automatedReason(headers({ 'List-Id': '<list.x.com>' }), 'a@x.com')).toBe('newsletter')
+    expect(automatedReason(headers({ Precedence: 'bulk' }), 'a@x.com')).toBe('newsletter')
+    expect(automatedReason(headers({ 'Auto-Submitted': 'auto-replied' }), 'a@x.com')).toBe('automated')
+    expect(automatedReason(headers({ 'Auto-Submitted': 'no' }), 'a@x.com')).toBeNull()
+    expect(automatedReason(headers({}), 'no-reply@x.com')).toBe('automated')
+    expect(automatedReason(headers({}), 'notifications+abc@x.com')).toBe('automated')
+    expect(bulkTabReason(message({}, ['INBOX', 'CATEGORY_UPDATES']))).toBe('newsletter')
+    expect(bulkTabReason(message({}, ['INBOX', 'CATEGORY_PERSONAL']))).toBeNull()
+    expect(automatedReason(headers({}), 'noah@x.com')).toBeNull()
   })
 
   it('knows a reply, the subject of a conversation, the business among the recipients, and a public mail domain', () => {
     expect(subjectCore('RE: Fwd:  Re[2]: Your  visit on Friday')).toBe('your visit on friday')
-    expect(isReply(message({ Subject: 'Re: hi' }))).toBe(true)
-    expect(isReply(message({ Subject: 'hi', 'In-Reply-To': '<a@b>' }))).toBe(true)
-    expect(isReply(message({ Subject: 'Quote' }))).toBe(false)
+    expect(isReply(headers({}), 'Re: hi')).toBe(true)
+    expect(isReply(headers({ 'In-Reply-To': '<a@b>' }), 'hi')).toBe(true)
+    expect(isReply(headers({}), 'Quote')).toBe(false)
     const ours = new Set(['owner@sparkle.example'])
-    expect(addressedTo(message({ To: 'x@y.com', Cc: 'Owner <Owner@Sparkle.example>' }), ours)).toBe(true)
-    expect(addressedTo(message({ To: 'list@y.com' }), ours)).toBe(false)
+    expect(addressedTo(addressesOf('x@y.com, Owner <Owner@Sparkle.example>'), ours)).toBe(true)
+    expect(addressedTo(addressesOf('list@y.com'), ours)).toBe(false)
     expect(ownDomainOf('owner@gmail.com')).toBeNull()
     expect(ownDomainOf('owner@sparkle.example')).toBe('sparkle.example')
   })

@@ -1,0 +1,73 @@
+import express, { Router } from 'express'
+import { z } from 'zod'
+import type { Services } from '../../core/context.js'
+import { requireInboundEmail } from '../../core/domains/inbound-email/availability.js'
+import { receiveInboundEmail } from '../../core/domains/inbound-email/receive.js'
+import { stateOf } from '../../core/http/request-state.js'
+import { log } from '../../core/log.js'
+import { sendData } from '../envelope.js'
+import { readSvixDelivery } from './svix-delivery.js'
+
+/** An address list as providers send it: one string or several. */
+const addresses = z
+  .union([z.array(z.string()), z.string()])
+  .nullish()
+  .transform((v) => (Array.isArray(v) ? v : v ? [v] : []))
+
+/** Resend's email.received event (metadata only); a provider that posts the mail itself adds text, html and headers. */
+const receivedSchema = z
+  .object({
+    type: z.string().min(1),
+    data: z
+      .object({
+        email_id: z.string().min(1).max(200),
+        created_at: z.string().nullish(),
+        from: z.string().max(2000),
+        to: addresses,
+        cc: addresses,
+        received_for: addresses,
+        subject: z.string().nullish(),
+        message_id: z.string().max(2000).nullish(),
+        text: z.string().nullish(),
+        html: z.string().nullish(),
+        headers: z.record(z.string(), z.string()).nullish(),
+      })
+      .loose(),
+  })
+  .loose()
+
+/**
+ * POST /api/webhooks/inbound-email: mail sent to a business's inbound address, posted by Resend (event email.received)
+ * or any provider that signs the Svix way. Mounted before the JSON body parser, because the signature covers the exact
+ * bytes sent. A forged or stale delivery is refused and changes nothing; a replay is acknowledged and changes nothing.
+ */
+export function inboundEmailWebhookRoutes(services: Services): Router {
+  const router = Router()
+  router.post('/api/webhooks/inbound-email', express.raw({ type: () => true, limit: services.config.bodyLimitBytes }), async (req, res) => {
+    const { secret } = requireInboundEmail(services.config)
+    const { eventId, parsed } = readSvixDelivery(secret, req, services.now())
+    const event = receivedSchema.safeParse(parsed)
+    if (!event.success || event.data.type !== 'email.received') {
+      // Signed, so well-meant: another event, or one of a shape we do not know, is acknowledged, not retried for days.
+      log('warn', 'inbound email webhook of another type or shape; acknowledged', { request_id: stateOf(res).requestId, event_id: eventId })
+      sendData(res, { received: true, outcome: 'ignored' })
+      return
+    }
+    const d = event.data.data
+    const carried = d.text != null || d.html != null
+    const outcome = await receiveInboundEmail(services, {
+      eventId,
+      emailId: d.email_id,
+      from: d.from,
+      to: d.to,
+      cc: d.cc,
+      receivedFor: d.received_for,
+      subject: d.subject ?? null,
+      messageId: d.message_id ?? null,
+      createdAt: d.created_at ?? null,
+      ...(carried ? { content: { text: d.text ?? null, html: d.html ?? null, headers: d.headers ?? null } } : {}),
+    })
+    sendData(res, { received: true, outcome })
+  })
+  return router
+}

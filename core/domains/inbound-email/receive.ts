@@ -1,0 +1,144 @@
+import type { Services } from '../../context.js'
+import { readReceivedEmail } from '../../clients/resend-receiving.js'
+import { withTenant } from '../../db/tenant.js'
+import type { Queryable } from '../../db/types.js'
+import { log } from '../../log.js'
+import { contextOf } from '../../operations-context.js'
+import { decideEmail, type EmailOutcome, makeEmailRecord } from '../interactions/email/intake.js'
+import { ownDomainOf } from '../interactions/email/rules.js'
+import { addressesOf, emailWords } from '../interactions/email/words.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { inboundAddressOf } from './availability.js'
+
+/** One email the provider says arrived (from a verified webhook): its metadata, and its body when the provider sent it. */
+export interface InboundDelivery {
+  /** The delivery's id (svix-id): the same delivery posted twice carries the same id. */
+  eventId: string
+  /** The provider's id of the email. */
+  emailId: string
+  from: string
+  to: string[]
+  cc: string[]
+  /** The addresses the provider received it for (Bcc included). */
+  receivedFor: string[]
+  subject: string | null
+  messageId: string | null
+  /** When the provider received it. */
+  createdAt: string | null
+  /** The body and headers, when the provider posts them with the metadata (Resend does not: they are read from its API). */
+  content?: { text: string | null; html: string | null; headers: Record<string, string> | null }
+}
+
+/** What a delivery did: an interaction, a lead, a skip (and why), nothing for a replay or an address of no business here. */
+export type InboundOutcome = EmailOutcome | 'replayed' | 'unknown_address'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/**
+ * Takes one email sent to a business's inbound address (<business id>@INBOUND_EMAIL_DOMAIN, a +tag ignored), found by
+ * the To, Cc or received-for addresses, and makes it what it is by the rule of every email to the business
+ * (decideEmail): an email interaction on a customer's or a lead's timeline, a lead, or nothing, card numbers redacted.
+ * Here the business is its inbound address, its reply-to address and its people's addresses, and its own mail domains
+ * are theirs (unless a public mail service's). Each delivery and each email is taken once: a replayed delivery, or the
+ * same email delivered again, changes nothing. The body is read from Resend when the delivery does not carry it; a
+ * failure there changes nothing and fails the delivery, so the provider tries again.
+ */
+export async function receiveInboundEmail(services: Services, delivery: InboundDelivery): Promise<InboundOutcome> {
+  const tenantId = await businessOf(services, delivery)
+  if (!tenantId) {
+    log('info', 'inbound email to no business here; acknowledged', { event_id: delivery.eventId, to: delivery.to })
+    return 'unknown_address'
+  }
+  const scope = { tenantId, actorType: 'system' as const, requestId: `inbound-${delivery.eventId}` }
+  if (await withTenant(services.db, scope, (tx) => takenBefore(tx, delivery))) return 'replayed'
+  const content = delivery.content ?? (await readReceivedEmail(services.config, delivery.emailId))
+  return withTenant(services.db, scope, async (tx) => {
+    // One delivery of an email at a time: a second one waits here, then finds the first's row.
+    await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`inbound-email:${tenantId}:${delivery.emailId}`])
+    if (await takenBefore(tx, delivery)) return 'replayed'
+    const header = headerReader(content.headers)
+    const from = addressesOf(delivery.from)[0] ?? null
+    const subject = delivery.subject ?? header('Subject')
+    const messageId = delivery.messageId ?? header('Message-ID')
+    const settings = await loadTenantSettings(tx)
+    const users = await tx.query<{ email: string }>('select lower(email) as email from users')
+    const own = [...users.rows.map((u) => u.email), ...(settings.reply_to_email ? [settings.reply_to_email.toLowerCase()] : [])]
+    const address = inboundAddressOf(services.config, tenantId) as string
+    const decision = await decideEmail(
+      tx,
+      {
+        from,
+        recipients: [...delivery.to, ...delivery.cc].flatMap((a) => addressesOf(a)).map(withoutTag),
+        header,
+        subject,
+        messageId,
+        outbound: false,
+      },
+      { ours: new Set([address, ...own]), ownDomains: [...new Set(own.map(ownDomainOf).filter((d): d is string => Boolean(d)))] },
+    )
+    const at = receivedAt(delivery.createdAt, services.now())
+    let made: { interaction?: string; lead?: string } = {}
+    if (decision.make) {
+      const ctx = contextOf(services, { tenantId, actor: { type: 'system', id: null } }, tx, scope.requestId, null, () => {})
+      made = await makeEmailRecord(ctx, decision, {
+        subject,
+        words: emailWords(content.text, content.html),
+        at,
+        fromLine: delivery.from,
+        toLine: delivery.to.join(', '),
+      })
+    }
+    const outcome: EmailOutcome = decision.make ? (made.interaction ? 'interaction' : 'lead') : `skipped:${decision.reason}`
+    await tx.query(
+      `insert into inbound_emails (tenant_id, provider_event_id, provider_email_id, rfc_message_id, outcome, interaction_id, lead_id, received_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [tenantId, delivery.eventId, delivery.emailId, messageId, outcome, made.interaction ?? null, made.lead ?? null, at],
+    )
+    log('info', 'inbound email taken', { tenant_id: tenantId, event_id: delivery.eventId, outcome })
+    return outcome
+  })
+}
+
+/** The business an email was sent to: the first address at the inbound domain naming a business here. */
+async function businessOf(services: Services, delivery: InboundDelivery): Promise<string | null> {
+  const domain = services.config.inboundEmailDomain
+  const ids = [...delivery.to, ...delivery.cc, ...delivery.receivedFor]
+    .flatMap((a) => addressesOf(a))
+    .map((a) => withoutTag(a).address)
+    .filter((a) => a.endsWith(`@${domain}`))
+    .map((a) => a.slice(0, a.lastIndexOf('@')))
+    .filter((local) => UUID.test(local))
+  for (const id of new Set(ids)) {
+    const found = await withTenant(services.db, { tenantId: id, actorType: 'system' }, (tx) =>
+      tx.query('select 1 from tenants where id = app_tenant()'),
+    )
+    if (found.rows.length) return id
+  }
+  return null
+}
+
+/** Whether this delivery, or another delivery of the same email, was taken already. */
+async function takenBefore(tx: Queryable, delivery: InboundDelivery): Promise<boolean> {
+  const r = await tx.query('select 1 from inbound_emails where provider_event_id = $1 or provider_email_id = $2 limit 1', [
+    delivery.eventId,
+    delivery.emailId,
+  ])
+  return r.rows.length > 0
+}
+
+/** An address without its +tag (name+anything@domain is name@domain). */
+function withoutTag<T extends { address: string }>(a: T): T {
+  return { ...a, address: a.address.replace(/\+[^@]*@/, '@') }
+}
+
+/** Reads headers by name in any case. */
+function headerReader(headers: Record<string, string> | null): (name: string) => string | null {
+  const lower = new Map(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
+  return (name) => lower.get(name.toLowerCase()) ?? null
+}
+
+/** When the provider received it, else now. */
+function receivedAt(createdAt: string | null, now: Date): Date {
+  const parsed = createdAt ? Date.parse(createdAt) : Number.NaN
+  return Number.isFinite(parsed) ? new Date(parsed) : now
+}

@@ -24,6 +24,8 @@ import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthe
 import { b64, JPEG, PNG } from '../domains/documents/files.js'
 import { finishGoogleConnect } from '../../core/domains/google/connect.js'
 import { finishConnect } from '../../core/domains/quickbooks/connect.js'
+import { submitRequest } from '../../core/domains/leads/request-form.js'
+import { requestStamp } from '../../core/domains/leads/request-checks.js'
 
 // Generated from the registry: every action's result and every data type's records, including ones added later, match the declared schemas.
 
@@ -309,6 +311,33 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     }
     await run('import.run', { upload_id: upload.id })
     await run('invoice.send', { invoice_id: ids.invoice })
+    // What a customer sends with the request page: a lead and its request, with the customer matched.
+    await run('service.update', { service_id: ids.service, bookable: true })
+    await run('settings.update', { request_slug: `output-${owner.tenantId.slice(0, 8)}` })
+    const formKey = await withTenant(t.db, { tenantId: owner.tenantId, actorType: 'system' }, async (tx) =>
+      String((await tx.query('select request_form_key from tenants where id = $1', [owner.tenantId])).rows[0].request_form_key),
+    )
+    const sent = await submitRequest(
+      services,
+      owner.tenantId,
+      'output',
+      {
+        name: 'Rita Request',
+        email: 'erin@output.test',
+        phone: '',
+        address: '1 Main St',
+        service_ids: [ids.service],
+        need: '',
+        preferred_times: 'mornings',
+        notes: '',
+        website: '',
+        stamp: requestStamp(formKey, owner.tenantId, services.now().getTime() - 10_000),
+        photo: { bytes: PNG, contentType: 'image/png' },
+      },
+      '127.0.0.1',
+      randomUUID(),
+    )
+    expect(sent.kind).toBe('made')
     const spare = await run('service.create', { name: 'Spare service', pricing: 'fixed', price_cents: 100 })
     await run('service.delete', { service_id: spare.id })
     const book = (start: string) =>

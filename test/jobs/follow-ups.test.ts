@@ -4,6 +4,7 @@ import { expectData } from '../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { asTenant, made } from '../domains/messages/fixtures.js'
+import { pageClient } from '../console/technician-fixture.js'
 
 /** The test's clock: services.now reads it, the tests move it. */
 const clock = { now: new Date('2026-10-28T15:00:00Z') }
@@ -90,6 +91,14 @@ describe.each(engines)('follow-ups that chase for a business in New York, across
     )
     expect(week).toMatchObject({ status: 'sent', send_at: '2026-11-09T14:00:00.000Z' })
     expect(emailsOf(app, week.id)[0].text).toContain('has $150.00 still due')
+    // Each send, and each stop with its reason, is on the owner's page of the invoice.
+    const page = (await (await pageClient(app, 'owner@sparkle.test')).get(`/invoices/${invoice.id}`)).html
+    expect(page.match(/invoice reminder · sent/g)).toHaveLength(2)
+    expect(page).toMatch(
+      new RegExp(
+        `invoice reminder · cancelled · Mon, Nov 2, 2026, 9:00\\sAM EST · Not sent: a payment landed on invoice ${invoice.number} after`,
+      ),
+    )
     // Paid in full, nothing more is ever queued for it.
     await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 15_000, method: 'cash' })
     await app.ownerAction('settings', 'update', { invoice_reminder_days: [-1, 0, 7, 10] })

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { timestamp } from '../../output-types.js'
-import { customer } from '../../places.js'
+import { BY_AGENT_OR_API } from '../../places.js'
 import { lockContact } from './model.js'
 
 /** Why a customer is never asked for a review. */
@@ -15,7 +15,7 @@ export const setReviewOptOut = defineAction({
   domain: 'contact',
   name: 'set_review_opt_out',
   title: 'Stop review requests to a customer',
-  place: customer('Edit, then Review requests'),
+  place: BY_AGENT_OR_API,
   words: { area: 'Customers', phrase: 'stop asking a customer for reviews' },
   description:
     'Stop review requests to a contact: reason declined (they said no to being asked) or complained (they were unhappy with ' +

@@ -33,6 +33,11 @@ alter table tenants
   add column review_after_days int not null default 1 check (review_after_days between 1 and 30),
   add column review_every_months int not null default 12 check (review_every_months between 1 and 120);
 
+-- The owner or the agent may stop the follow-ups of one invoice or quote: nothing more is queued for it, and delivery
+-- cancels what was.
+alter table invoices add column follow_ups_stopped_at timestamptz;
+alter table quotes add column follow_ups_stopped_at timestamptz;
+
 -- A customer who declined review requests or complained is never asked for a review; the reason and when are kept.
 alter table contacts
   add column review_opt_out text check (review_opt_out in ('declined', 'complained')),

@@ -85,7 +85,7 @@ async function queueInvoiceReminders(tx: Queryable, pass: Pass, s: TenantSetting
   const { from, to } = window(pass.now, s.timezone)
   const r = await tx.query<{ id: string; contact_id: string; due_on: string; sent_at: Date }>(
     `select i.id, i.contact_id, i.due_on::text as due_on, i.sent_at from invoices i join contacts c on c.id = i.contact_id
-     where ${OWED_SQL} and i.sent_at is not null and ${REACHABLE}
+     where ${OWED_SQL} and i.sent_at is not null and i.follow_ups_stopped_at is null and ${REACHABLE}
        and i.due_on between $1::date and $2::date
      order by i.due_on, i.number`,
     [addDays(from, -Math.max(...days)), addDays(to, -Math.min(...days))],
@@ -105,7 +105,7 @@ async function queueQuoteFollowUps(tx: Queryable, pass: Pass, s: TenantSettings)
   const { from, to } = window(pass.now, s.timezone)
   const r = await tx.query<{ id: string; contact_id: string; valid_until: string; sent_at: Date }>(
     `select q.id, q.contact_id, q.valid_until::text as valid_until, q.sent_at from quotes q join contacts c on c.id = q.contact_id
-     where q.status = 'sent' and q.sent_at is not null and ${REACHABLE} and q.valid_until between $1::date and $2::date
+     where q.status = 'sent' and q.sent_at is not null and q.follow_ups_stopped_at is null and ${REACHABLE} and q.valid_until between $1::date and $2::date
        and q.valid_until >= $3::date
      order by q.valid_until, q.number`,
     [addDays(from, before), addDays(to, before), localDate(pass.now, s.timezone)],

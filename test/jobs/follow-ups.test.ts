@@ -107,6 +107,25 @@ describe.each(engines)('follow-ups that chase for a business in New York, across
     await app.ownerAction('settings', 'update', { invoice_reminder_days: [] })
   })
 
+  it("stops one invoice's reminders when the agent asks: the queued one is cancelled and none is queued again", async () => {
+    await app.ownerAction('settings', 'update', { invoice_reminder_days: [-1, 0] })
+    const invoice = await sentInvoice(app, jane, '2027-06-02', '2027-05-20T14:00:00Z')
+    clock.now = new Date('2027-06-01T10:00:00Z')
+    await runJobsOnce(app.services)
+    const [queued] = await messagesOf(app, { invoice_id: invoice.id, status: 'pending' })
+    expect(queued).toMatchObject({ follow_up_step: 'due-1', send_at: '2027-06-01T13:00:00.000Z' })
+    const stopped = await made(app, 'message', 'stop_follow_ups', { invoice_id: invoice.id })
+    expect(stopped.cancelled_message_ids).toEqual([queued.id])
+    expect(await byId(app, queued.id)).toMatchObject({ status: 'cancelled', last_error: 'Not sent: its follow-ups were stopped' })
+    clock.now = new Date('2027-06-02T13:00:00Z')
+    expect((await runJobsOnce(app.services)).follow_ups_queued).toBe(0)
+    expect(await messagesOf(app, { invoice_id: invoice.id, kind: 'invoice_reminder' })).toHaveLength(1)
+    const neither = await app.action('message', 'stop_follow_ups', {})
+    expect(neither.status).toBe(400)
+    expect(neither.body.error.details.issues[0].field).toBe('data.invoice_id')
+    await app.ownerAction('settings', 'update', { invoice_reminder_days: [] })
+  })
+
   it("emails a quote's follow-up across the spring-forward, stops when the customer answers, and closes the owner's reminder", async () => {
     const quote = async (validUntil: string) => {
       const q = await made(app, 'quote', 'create', {

@@ -12,8 +12,8 @@ export async function followUpStopReason(tx: Queryable, message: Record<string, 
   const kind = String(message.kind)
   if (!(FOLLOW_UP_KINDS as readonly string[]).includes(kind)) return null
   if (kind === 'invoice_reminder') {
-    const r = await tx.query<{ number: string; status: string; owed: boolean; paid_since: boolean }>(
-      `select i.number, i.status, (${OWED_SQL}) as owed,
+    const r = await tx.query<{ number: string; status: string; owed: boolean; paid_since: boolean; stopped: boolean }>(
+      `select i.number, i.status, (${OWED_SQL}) as owed, i.follow_ups_stopped_at is not null as stopped,
               exists (select 1 from payments p where p.invoice_id = i.id and p.created_at > $2) as paid_since
        from invoices i where i.id = $1`,
       [message.invoice_id, message.created_at],
@@ -22,17 +22,19 @@ export async function followUpStopReason(tx: Queryable, message: Record<string, 
     if (!i) return 'its invoice is gone'
     if (i.status === 'void') return `invoice ${i.number} was voided`
     if (!i.owed) return `invoice ${i.number} is ${i.status.replace('_', ' ')} with nothing left to ask for`
+    if (i.stopped) return `the follow-ups of invoice ${i.number} were stopped`
     if (i.paid_since) return `a payment landed on invoice ${i.number} after this reminder was queued`
     return null
   }
   if (kind === 'quote_follow_up') {
-    const r = await tx.query<{ number: string; status: string; valid_until: string }>(
-      'select number, status, valid_until::text as valid_until from quotes where id = $1',
+    const r = await tx.query<{ number: string; status: string; valid_until: string; stopped: boolean }>(
+      'select number, status, valid_until::text as valid_until, follow_ups_stopped_at is not null as stopped from quotes where id = $1',
       [message.quote_id],
     )
     const q = r.rows[0]
     if (!q) return 'its quote is gone'
     if (q.status !== 'sent') return `quote ${q.number} is ${q.status}`
+    if (q.stopped) return `the follow-ups of quote ${q.number} were stopped`
     const settings = await loadTenantSettings(tx)
     if (q.valid_until < localDate(now, settings.timezone)) return `quote ${q.number} lapsed on ${q.valid_until}`
     return null

@@ -39,6 +39,7 @@ export const TEMPLATE_VARIABLES = lookupTable({
   quote_decline_link: 'A link the customer clicks to see the quote and decline it (made when the message is sent)',
   last_service_date: "The date of the contact's last completed appointment, e.g. September 2, 2025",
   reach_out_months: 'Whole months from the last completed appointment to the send time, e.g. 6',
+  review_link: 'The page where customers review the business, from its settings (review_link), e.g. a Google review page',
 } as const)
 
 /** The name of a known template variable. */

@@ -13,6 +13,7 @@ import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
 import { renderMessage } from '../domains/messages/render.js'
 import { issueResponseLinks } from '../domains/messages/response-links.js'
 import { issueQuoteLinks } from '../domains/quotes/quote-links.js'
+import { followUpStopReason } from '../domains/messages/follow-up-checks.js'
 import { loadTenantSettings } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import type { ClaimedMessage } from './claim.js'
@@ -156,6 +157,7 @@ async function refuse(tx: Queryable, services: Services, claim: ClaimedMessage, 
   } else if (m.invoice_status === 'void') cancel = `invoice ${m.invoice_number} was voided`
   else if (kind === 'invoice' && m.invoice_status === 'paid') cancel = `invoice ${m.invoice_number} is already paid`
   else if (kind === 'quote' && m.quote_status !== 'sent') cancel = `quote ${m.quote_number} is ${m.quote_status}`
+  else cancel = await followUpStopReason(tx, m.row, now)
   if (cancel) {
     await finish(tx, claim, m.row, 'cancel', `status = 'cancelled', last_error = $3`, [`Not sent: ${cancel}`])
     return { stop: 'cancelled' }

@@ -6,6 +6,7 @@ import { DEFAULT_RETRY, deliverMessage, type DeliveryOutcome, type RetryPolicy }
 import { lifecyclePassDue, refreshLapsedCustomers } from './lifecycle.js'
 import { markOverdueInvoices, type BusinessFailure } from './overdue.js'
 import { chaseQuotes } from './quotes.js'
+import { queueFollowUps } from './follow-ups.js'
 import { purgeDue, purgeExpiredCredentials } from './purge.js'
 import { syncGoogle } from './google.js'
 import { syncQuickBooks } from './quickbooks.js'
@@ -38,6 +39,8 @@ export interface PassResult extends DeliveryCounts {
   series_booked: number
   quote_follow_ups: number
   quotes_expired: number
+  /** Invoice reminders, quote follow-ups and review requests queued. */
+  follow_ups_queued: number
   failures: BusinessFailure[]
 }
 
@@ -59,7 +62,7 @@ export async function deliverDue(services: Services, options: Partial<WorkerOpti
 
 /**
  * One pass of the periodic jobs: overdue invoices, recurring visits up to their horizon, quotes to follow up or expire,
- * lapsed customers (daily), rule segments (hourly), dead credentials (hourly), then due messages (the new visits'
+ * follow-up emails whose time has come, lapsed customers (daily), rule segments (hourly), dead credentials (hourly), then due messages (the new visits'
  * confirmations among them). A business whose part fails is logged and named in
  * the result, and the others go on; a job that fails as a whole is logged too, and the next pass tries again.
  */
@@ -70,6 +73,7 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
     series_booked: 0,
     quote_follow_ups: 0,
     quotes_expired: 0,
+    follow_ups_queued: 0,
     failures: [],
   }
   try {
@@ -103,6 +107,17 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
     const error = errorText(err)
     log('error', 'chasing quotes failed', { error })
     result.failures.push({ tenant_id: null, job: 'quotes', error })
+  }
+  try {
+    // Before delivery, so a follow-up whose time has come goes in this same pass.
+    const followUps = await queueFollowUps(services)
+    result.follow_ups_queued = Object.values(followUps.queued).reduce((a, b) => a + b, 0)
+    result.failures.push(...followUps.failures)
+    if (result.follow_ups_queued) log('info', 'follow-ups queued', { ...followUps.queued })
+  } catch (err) {
+    const error = errorText(err)
+    log('error', 'queueing follow-ups failed', { error })
+    result.failures.push({ tenant_id: null, job: 'follow_ups', error })
   }
   if (lifecyclePassDue(services)) {
     try {

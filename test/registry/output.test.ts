@@ -392,6 +392,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('segment.add_members', { segment_id: ids.segment, contact_ids: [ids.contact] })
     listFilters.segment_members = { segment_id: ids.segment }
     await run('segment.send_message', { segment_id: ids.segment, subject: 'Hello {{customer_first_name}}', body: 'Spring is here' })
+    await run('contact.set_review_opt_out', { contact_id: ids.contact, reason: 'declined', note: 'no thanks' })
+    await run('message.stop_follow_ups', { invoice_id: ids.invoice })
     const ask = () =>
       performAction(
         services,

@@ -227,7 +227,7 @@ ${invoice.credit_cents > 0 ? html`<p class="warn">${money(invoice.credit_cents, 
   }</p>
 <h2>Emails</h2>${
     emails.length
-      ? html`<ul>${emails.map((m) => html`<li>${m.kind.replace(/_/g, ' ')} · ${m.status} · ${formatInstant(m.send_at, format.timezone)}</li>`)}</ul>`
+      ? html`<ul>${emails.map((m) => html`<li>${m.kind.replace(/_/g, ' ')} · ${m.status} · ${formatInstant(m.send_at, format.timezone)}${m.status !== 'sent' && m.last_error ? ` · ${m.last_error}` : ''}</li>`)}</ul>`
       : html`<p class="note">No emails about this invoice.</p>`
   }
 <h2 id="files">Files</h2>${documentList(documents.items, format.timezone)}

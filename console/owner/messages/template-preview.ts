@@ -16,6 +16,9 @@ export const KIND_WORDS: Record<MessageKind, string> = {
   invoice: 'Invoice',
   custom: 'Custom message',
   quote: 'Quote',
+  invoice_reminder: 'Invoice reminder',
+  quote_follow_up: 'Quote follow-up',
+  review_request: 'Review request',
 }
 
 /** The email as the customer would read it (plain text, shown escaped), with what rendered empty and what no message can fill. */

@@ -29,6 +29,11 @@ const TEXT_FIELDS = [
   'follow_up_max',
   'reminder_time',
   'lapsed_after_months',
+  'invoice_reminder_days',
+  'quote_follow_up_days',
+  'review_link',
+  'review_after_days',
+  'review_every_months',
   ...DAYS.map(([d]) => `hours_${d}`),
 ] as const
 
@@ -58,6 +63,11 @@ export function formValuesOf(s: z.output<typeof SETTINGS_RECORD>): SettingsFormV
     send_confirmations: s.send_confirmations ? 'on' : '',
     send_reminders: s.send_reminders ? 'on' : '',
     lapsed_after_months: String(s.lapsed_after_months),
+    invoice_reminder_days: s.invoice_reminder_days.join(', '),
+    quote_follow_up_days: s.quote_follow_up_days === null ? '' : String(s.quote_follow_up_days),
+    review_link: s.review_link ?? '',
+    review_after_days: String(s.review_after_days),
+    review_every_months: String(s.review_every_months),
   }
   for (const [day] of DAYS) values[`hours_${day}`] = (s.business_hours[day] ?? []).map(([from, to]) => `${from}-${to}`).join(', ')
   return values
@@ -93,6 +103,8 @@ export function settingsChange(v: SettingsFormValues): { change: SettingsChange;
     if (periods) hours[day] = periods
     else problems.set(`hours_${day}`, 'expected opening times such as 08:00-17:00, or 08:00-12:00, 13:00-17:00; leave it empty when closed')
   }
+  const reminderDays = dayOffsets(v.invoice_reminder_days)
+  if (!reminderDays) problems.set('invoice_reminder_days', 'expected days from the due date separated by commas, e.g. -3, 0, 7')
   const change: SettingsChange = {
     name: v.name,
     timezone: v.timezone,
@@ -109,8 +121,19 @@ export function settingsChange(v: SettingsFormValues): { change: SettingsChange;
     reminder_time: v.reminder_time,
     business_hours: hours,
     lapsed_after_months: whole('lapsed_after_months'),
+    invoice_reminder_days: reminderDays ?? undefined,
+    quote_follow_up_days: v.quote_follow_up_days.trim() === '' ? null : whole('quote_follow_up_days'),
+    review_link: v.review_link.trim() || null,
+    review_after_days: whole('review_after_days'),
+    review_every_months: whole('review_every_months'),
   }
   return { change, problems }
+}
+
+/** "-3, 0, 7" as whole days from a due date; [] for an empty field; null when it cannot be read. */
+function dayOffsets(text: string): number[] | null {
+  const parts = text.split(/[,;\s]+/).filter(Boolean)
+  return parts.every((p) => /^[-+−]?\d{1,3}$/.test(p)) ? parts.map((p) => Number(p.replace('−', '-'))) : null
 }
 
 /** "08:00-12:00, 13:00-17:00" as [start, end] pairs; [] for an empty field or "closed"; null when it cannot be read. */
@@ -152,6 +175,13 @@ ${checkField('send_confirmations', 'Email a confirmation when an appointment is 
 ${textField('follow_up_max', 'Most follow-ups', v.follow_up_max, problems, html` inputmode="numeric"`)}</div>
 ${checkField('send_reminders', 'Email a reminder the day before', v.send_reminders !== '')}
 ${textField('reminder_time', 'Reminder time', v.reminder_time, problems, html` type="time"`)}${fieldError(problems, 'send_reminders')}
+<h2>Follow-ups</h2>
+<p class="note">Sent at the reminder time above. Each one shows under Messages before it goes, and stops by itself when it no longer applies.</p>
+${textField('invoice_reminder_days', 'Unpaid invoice reminders (days from the due date: -3 before, 0 on the day, 7 after; empty for none)', v.invoice_reminder_days, problems, html` autocomplete="off"`)}
+${textField('quote_follow_up_days', 'Quote follow-up (days before it lapses; empty for none)', v.quote_follow_up_days, problems, html` inputmode="numeric"`)}
+${textField('review_link', 'Review page for review requests (e.g. your Google review link; empty for none)', v.review_link, problems, html` type="url"`)}
+<div class="row">${textField('review_after_days', 'Ask for a review (days after a visit)', v.review_after_days, problems, html` inputmode="numeric"`)}
+${textField('review_every_months', 'At most once per customer every (months)', v.review_every_months, problems, html` inputmode="numeric"`)}</div>
 <h2>Customers</h2>
 ${textField('lapsed_after_months', 'Past customer after (months without a visit or payment)', v.lapsed_after_months, problems, html` inputmode="numeric"`)}`
 }

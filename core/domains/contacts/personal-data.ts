@@ -26,6 +26,8 @@ export const contactsPersonalData: PersonalTable = {
     tax_id: { erase: 'null', names: true },
     billing_address: { erase: 'null', names: '$.line1' },
     custom_fields: { erase: 'empty' },
+    review_opt_out: 'not personal',
+    review_opt_out_note: { erase: 'null', shownAs: ['about'] },
   },
   stateChanges: [{ set: { status: 'archived', erased_at: ERASURE_TIME } }],
   // The contact itself heads the export.

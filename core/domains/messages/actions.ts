@@ -13,6 +13,7 @@ import {
   RENDERED_MESSAGE,
 } from './model.js'
 import { renderMessage } from './render.js'
+import { FOLLOW_UP_KINDS } from './follow-up-rules.js'
 import { assertInvoicePayable } from '../invoices/ways-to-pay.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { isoInstant } from '../../schema-types.js'
@@ -67,6 +68,11 @@ export const scheduleMessage = defineAction({
       issues.push({ field: 'data.invoice_id', message: `is required for kind ${input.kind}` })
     if (input.kind === 'quote')
       issues.push({ field: 'data.kind', message: 'a quote is emailed with quote.send, which makes its answer links' })
+    if ((FOLLOW_UP_KINDS as readonly string[]).includes(input.kind))
+      issues.push({
+        field: 'data.kind',
+        message: `${input.kind} is queued by the follow-up schedule in the settings; to write now, use kind custom (or invoice)`,
+      })
     if (input.kind === 'custom' && !input.template_id && !input.body)
       issues.push({ field: 'data.body', message: 'is required for kind custom unless template_id is given' })
     if (issues.length) throw validationError(issues)

@@ -115,6 +115,49 @@ Not for you? {{quote_decline_link}}
 Thank you,
 {{business_name}}`,
   },
+  invoice_reminder: {
+    name: 'Default invoice reminder',
+    subject: 'Reminder: invoice {{invoice_number}} from {{business_name}} is due {{invoice_due_date}}',
+    body: `Hi {{customer_first_name}},
+
+A friendly reminder that invoice {{invoice_number}} has {{amount_due}} still due, due {{invoice_due_date}}.
+
+Pay online: {{payment_link}}
+{{payment_instructions}}
+
+{{custom_message}}
+
+If you have already paid, thank you, and please ignore this email.
+{{business_name}}`,
+  },
+  quote_follow_up: {
+    name: 'Default quote follow-up',
+    subject: 'Your quote {{quote_number}} from {{business_name}} is valid until {{quote_valid_until}}',
+    body: `Hi {{customer_first_name}},
+
+Just checking in about our quote {{quote_number}} for {{quote_total}}. It is valid until {{quote_valid_until}}.
+
+{{custom_message}}
+
+See the details and accept: {{quote_accept_link}}
+Not for you? {{quote_decline_link}}
+
+Thank you,
+{{business_name}}`,
+  },
+  review_request: {
+    name: 'Default review request',
+    subject: 'How did we do, {{customer_first_name}}?',
+    body: `Hi {{customer_first_name}},
+
+Thank you for choosing {{business_name}} for your visit on {{appointment_date}}.
+If you were happy with our work, a short review helps us a lot: {{review_link}}
+
+{{custom_message}}
+
+Thank you,
+{{business_name}}`,
+  },
   custom: {
     name: 'Default custom message',
     subject: 'A message from {{business_name}}',

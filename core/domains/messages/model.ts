@@ -5,7 +5,18 @@ import { notFound, validationError, type FieldIssue } from '../../errors.js'
 import { templateIssues } from '../../templating.js'
 
 /** What a message is for; each kind has one default template. */
-export const MESSAGE_KINDS = ['confirmation', 'reminder', 'follow_up', 'reach_out', 'invoice', 'custom', 'quote'] as const
+export const MESSAGE_KINDS = [
+  'confirmation',
+  'reminder',
+  'follow_up',
+  'reach_out',
+  'invoice',
+  'custom',
+  'quote',
+  'invoice_reminder',
+  'quote_follow_up',
+  'review_request',
+] as const
 /** A kind of message. */
 export type MessageKind = (typeof MESSAGE_KINDS)[number]
 
@@ -17,7 +28,7 @@ export const TEMPLATE_COLUMNS = 'id, kind, name, subject, body, is_default, arch
 
 /** The columns of a scheduled message as the API shows it. */
 export const MESSAGE_COLUMNS = `id, contact_id, kind, template_id, subject, body, send_at, status, ticket_id, invoice_id, quote_id,
-  attempts, last_error, sent_at, created_at, updated_at`
+  follow_up_step, attempts, last_error, sent_at, created_at, updated_at`
 
 /** A template as the API shows it (TEMPLATE_COLUMNS). */
 export const TEMPLATE_RECORD = z.object({
@@ -45,6 +56,7 @@ export const MESSAGE_RECORD = z.object({
   ticket_id: z.uuid().nullable(),
   invoice_id: z.uuid().nullable(),
   quote_id: z.uuid().nullable(),
+  follow_up_step: z.string().nullable().describe('The step of the follow-up rule that queued it (e.g. due+7), null for other messages'),
   attempts: z.number().int(),
   last_error: z.string().nullable(),
   sent_at: timestamp.nullable(),

@@ -11,6 +11,7 @@ export const scheduledMessagesPersonalData: PersonalTable = {
     status: 'not personal',
     last_error: { erase: 'null', sought: false },
     provider_message_id: 'not personal',
+    follow_up_step: 'not personal',
     outgoing: { erase: 'null', sought: false },
   },
   stateChanges: [{ when: { status: ['pending'] }, set: { status: 'cancelled' } }],

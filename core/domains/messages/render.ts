@@ -129,6 +129,7 @@ export function businessValues(settings: TenantSettings): TemplateValues {
     // Without a reply-to address a reply goes to the sender, which may be a no-reply address: no email asks for one then.
     reply_invitation: settings.reply_to_email ? 'Reply to this email with a few days and times that suit you.' : null,
     payment_instructions: settings.payment_instructions,
+    review_link: settings.review_link,
   }
 }
 

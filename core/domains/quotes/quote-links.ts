@@ -18,6 +18,9 @@ import { answerQuote, type QuoteAnswer } from './acceptance.js'
 /** What each quote link does. */
 export const QUOTE_LINK_PURPOSES = ['accept', 'decline'] as const satisfies readonly QuoteAnswer[]
 
+/** The kinds of message that carry a quote's accept and decline links. */
+export const QUOTE_EMAIL_KINDS: readonly string[] = ['quote', 'quote_follow_up']
+
 /** Where the customer's browser is sent for one link. */
 export function quoteLinkUrl(baseUrl: string, token: string): string {
   return `${baseUrl}/quote/${token}`
@@ -30,7 +33,7 @@ export async function issueQuoteLinks(
   tenantId: string,
   message: { id: string; kind: string; quote_id: string | null },
 ): Promise<TemplateValues> {
-  if (!message.quote_id || message.kind !== 'quote') return {}
+  if (!message.quote_id || !QUOTE_EMAIL_KINDS.includes(message.kind)) return {}
   const q = await tx.query<{ status: string }>('select status from quotes where id = $1', [message.quote_id])
   if (q.rows[0]?.status !== 'sent') return {}
   const values: TemplateValues = {}

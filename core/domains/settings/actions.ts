@@ -28,10 +28,10 @@ const requestSlug = z
 
 /** The settings that decide who customers' emails come from, where their replies and payments go, and what invoices charge. */
 const OWNER_APPROVES: OwnerApproval = {
-  fields: ['name', 'reply_to_email', 'payment_instructions', 'currency', 'default_tax_rate_bp', 'request_slug'],
+  fields: ['name', 'reply_to_email', 'payment_instructions', 'currency', 'default_tax_rate_bp', 'request_slug', 'review_link'],
   why:
-    "changes the name customers' emails come from, where their replies and payments go, what their invoices charge, or the address " +
-    'of the request page the owner gave out',
+    "changes the name customers' emails come from, where their replies, payments and reviews go, what their invoices " +
+    'charge, or the address of the request page the owner gave out',
 }
 
 /** Changes the business's own settings: name, time zone, hours, tax, currency and invoicing defaults. */
@@ -50,8 +50,12 @@ export const updateSettings = defineAction({
     'reminder_time (HH:MM, business time zone, the day before). They apply to appointments booked or moved afterwards. ' +
     'lapsed_after_months: months without a completed visit or payment before a customer becomes a past customer; every ' +
     'customer and past customer is recomputed at once. request_slug: the public request page is /r/<request_slug> (unique ' +
-    "across businesses; null closes it). An agent's call giving name, reply_to_email, payment_instructions, " +
-    "currency, default_tax_rate_bp or request_slug waits for the owner's approval (give reasoning); the other fields change at once.",
+    'across businesses; null closes it). Follow-ups (sent at reminder_time, business time zone): ' +
+    'invoice_reminder_days (days from the due date, e.g. [-3, 0, 7]; [] = none), quote_follow_up_days (days before a sent ' +
+    'quote lapses; null = none), review_link (http(s) address a review request sends the customer to; null = none), ' +
+    "review_after_days and review_every_months. An agent's call giving name, reply_to_email, payment_instructions, " +
+    "currency, default_tax_rate_bp, request_slug or review_link waits for the owner's approval (give reasoning); the other " +
+    'fields change at once.',
   // Hours, emails' timing, numbering and terms are everyday office work. The name emails come from, where customers reply
   // and pay, and what invoices charge are the owner's: a stolen token or a prompt-injected email must not redirect them.
   access: { agent: 'unrestricted', technician: 'none', ownerApproves: OWNER_APPROVES },
@@ -69,6 +73,10 @@ export const updateSettings = defineAction({
     'follow-ups',
     'lapsed customers',
     'past customers',
+    'payment reminders',
+    'invoice reminders',
+    'quote follow-up',
+    'review requests',
   ],
   input: z.strictObject({
     name: z.string().trim().min(1).max(200).optional().describe('The business name shown to customers'),
@@ -124,6 +132,41 @@ export const updateSettings = defineAction({
       .nullable()
       .optional()
       .describe('The public request page is /r/<request_slug>, e.g. rocket-city-windows; null closes the page'),
+    invoice_reminder_days: z
+      .array(z.number().int().min(-60).max(120))
+      .max(6)
+      .optional()
+      .describe(
+        'Unpaid invoice reminders as days from the due date: -3 = three days before, 0 = on the day, 7 = a week after; [] sends none',
+      ),
+    quote_follow_up_days: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .nullable()
+      .optional()
+      .describe('Days before a sent quote lapses that the customer is emailed a follow-up, 1 to 60; null sends none'),
+    review_link: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .nullable()
+      .optional()
+      .describe('The page a review request sends the customer to, e.g. the Google review page; null sends no review requests'),
+    review_after_days: z
+      .number()
+      .int()
+      .min(1)
+      .max(30)
+      .optional()
+      .describe('Days after a completed visit that the review request goes, 1 to 30'),
+    review_every_months: z
+      .number()
+      .int()
+      .min(1)
+      .max(120)
+      .optional()
+      .describe('A customer is asked for a review at most once in this many months, 1 to 120 (default 12)'),
   }),
   output: SETTINGS_RECORD,
   async run(ctx, input) {

@@ -32,12 +32,23 @@ export interface TenantSettings {
   lapsed_after_months: number
   /** The public request page's address, /r/<request_slug>; null: no request page. */
   request_slug: string | null
+  /** Invoice reminders, as days from the due date (negative before, 0 on the day, positive after); empty: none. */
+  invoice_reminder_days: number[]
+  /** Days before a sent quote lapses that its customer is emailed a follow-up; null: none. */
+  quote_follow_up_days: number | null
+  /** Where a review request sends the customer (e.g. the Google review page); null: no review requests. */
+  review_link: string | null
+  /** Days after a completed visit that its review request goes. */
+  review_after_days: number
+  /** A customer is asked for a review at most once in this many months. */
+  review_every_months: number
 }
 
 /** The columns of the tenants table that make up its settings. */
 export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax_rate_bp, currency, invoice_prefix,
   invoice_terms_days, reply_to_email, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
-  send_reminders, reminder_time, lapsed_after_months, request_slug`
+  send_reminders, reminder_time, lapsed_after_months, request_slug, invoice_reminder_days, quote_follow_up_days, review_link,
+  review_after_days, review_every_months`
 
 /** The settings of the transaction's tenant. */
 export async function loadTenantSettings(tx: Queryable): Promise<TenantSettings> {
@@ -67,4 +78,9 @@ export const SETTINGS_RECORD = z.object({
   reminder_time: z.string(),
   lapsed_after_months: z.number().int(),
   request_slug: z.string().nullable(),
+  invoice_reminder_days: z.array(z.number().int()),
+  quote_follow_up_days: z.number().int().nullable(),
+  review_link: z.string().nullable(),
+  review_after_days: z.number().int(),
+  review_every_months: z.number().int(),
 })

@@ -1,0 +1,65 @@
+import { z } from 'zod'
+import { notFound, validationError } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { BY_AGENT_OR_API } from '../../places.js'
+import { timestamp } from '../../output-types.js'
+import { MESSAGE_COLUMNS } from './model.js'
+
+/** Stops the reminders of one invoice, or the follow-up of one quote: what is queued is cancelled, nothing more is queued. */
+export const stopFollowUps = defineAction({
+  domain: 'message',
+  name: 'stop_follow_ups',
+  title: 'Stop the reminders of an invoice or quote',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Emails to customers', phrase: 'stop chasing one invoice or quote' },
+  description:
+    'Stop the follow-ups of one invoice (its payment reminders) or one quote (its follow-up before it lapses): give invoice_id ' +
+    'or quote_id. Their queued follow-ups are cancelled and none is queued for it again; other emails are untouched. The ' +
+    'schedule for every invoice and quote is in settings.update (invoice_reminder_days, quote_follow_up_days); review ' +
+    'requests stop per customer with contact.set_review_opt_out. Returns when they were stopped and the cancelled message ids.',
+  access: { agent: 'unrestricted', technician: 'none' },
+  idempotent: true,
+  keywords: ['stop reminders', 'stop chasing', 'payment reminder', 'dunning', 'quote follow-up'],
+  input: z.strictObject({
+    invoice_id: z.uuid().optional().describe('The invoice whose payment reminders stop'),
+    quote_id: z.uuid().optional().describe('The quote whose follow-up stops'),
+  }),
+  output: z.object({ stopped_at: timestamp, cancelled_message_ids: z.array(z.uuid()) }),
+  async run(ctx, input) {
+    if (!input.invoice_id === !input.quote_id)
+      throw validationError([{ field: 'data.invoice_id', message: 'give exactly one of invoice_id and quote_id' }])
+    const [table, column, id, kind] = input.invoice_id
+      ? (['invoices', 'invoice_id', input.invoice_id, 'invoice_reminder'] as const)
+      : (['quotes', 'quote_id', input.quote_id as string, 'quote_follow_up'] as const)
+    const r = await ctx.db.query<{ follow_ups_stopped_at: Date | null }>(
+      `select follow_ups_stopped_at from ${table} where id = $1 for update`,
+      [id],
+    )
+    if (!r.rows[0]) throw notFound(table === 'invoices' ? 'invoice' : 'quote', id)
+    let stoppedAt = r.rows[0].follow_ups_stopped_at
+    if (!stoppedAt) {
+      stoppedAt = ctx.services.now()
+      await ctx.db.query(`update ${table} set follow_ups_stopped_at = $2 where id = $1`, [id, stoppedAt])
+      await ctx.audit({
+        entityType: table === 'invoices' ? 'invoice' : 'quote',
+        entityId: id,
+        action: 'stop_follow_ups',
+        before: { follow_ups_stopped_at: null },
+        after: { follow_ups_stopped_at: stoppedAt },
+      })
+    }
+    const pending = await ctx.db.query(
+      `select ${MESSAGE_COLUMNS} from scheduled_messages where ${column} = $1 and kind = $2 and status = 'pending' order by send_at, id for update`,
+      [id, kind],
+    )
+    for (const before of pending.rows) {
+      const u = await ctx.db.query(
+        `update scheduled_messages set status = 'cancelled', last_error = 'Not sent: its follow-ups were stopped' where id = $1
+         returning ${MESSAGE_COLUMNS}`,
+        [before.id],
+      )
+      await ctx.audit({ entityType: 'scheduled_message', entityId: String(before.id), action: 'cancel', before, after: u.rows[0] })
+    }
+    return { stopped_at: stoppedAt, cancelled_message_ids: pending.rows.map((m) => String(m.id)) }
+  },
+})

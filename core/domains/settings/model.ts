@@ -17,6 +17,8 @@ export interface TenantSettings {
   invoice_prefix: string
   invoice_terms_days: number
   reply_to_email: string | null
+  /** The phone number customers' quote and invoice pages give; '' when none. */
+  phone: string
   payment_instructions: string
   /** Email a confirmation (with confirm, decline and change links) when an appointment is booked or moved. */
   send_confirmations: boolean
@@ -34,7 +36,7 @@ export interface TenantSettings {
 
 /** The columns of the tenants table that make up its settings. */
 export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax_rate_bp, currency, invoice_prefix,
-  invoice_terms_days, reply_to_email, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
+  invoice_terms_days, reply_to_email, phone, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
   send_reminders, reminder_time, lapsed_after_months`
 
 /** The settings of the transaction's tenant. */
@@ -57,6 +59,7 @@ export const SETTINGS_RECORD = z.object({
   invoice_prefix: z.string(),
   invoice_terms_days: z.number().int(),
   reply_to_email: z.string().nullable(),
+  phone: z.string(),
   payment_instructions: z.string(),
   send_confirmations: z.boolean(),
   follow_up_after_hours: z.number().int(),

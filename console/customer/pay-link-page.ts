@@ -23,8 +23,8 @@ const SECRET_HEADERS = { 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noin
 
 /**
  * The invoice page an invoice email links to, /pay/<secret>: the business, the lines, what was paid and what is due,
- * Pay (a form, so a mail scanner opening the link starts no payment) on to Stripe's checkout page while payments are
- * on, the payment instructions, and the invoice as a PDF. Public: the secret is the credential, and an unknown one
+ * Pay (its own address, so a mail scanner opening the emailed link starts no payment; a link, since the page's
+ * Content-Security-Policy lets a form lead only to this server) on to Stripe's checkout page while payments are on, the payment instructions, and the invoice as a PDF. Public: the secret is the credential, and an unknown one
  * counts with the client's other unknown links. Links sent before the page existed lead here too.
  */
 export function payLinkRoutes(services: Services, guesses: LinkGuesses): Router {
@@ -60,7 +60,7 @@ export function payLinkRoutes(services: Services, guesses: LinkGuesses): Router 
     // The page asks for the logo under its hash: a new logo is a new address, so the old one may be kept a day.
     res.set({ ...SECRET_HEADERS, 'Content-Type': logo.contentType, 'Cache-Control': 'private, max-age=86400' }).send(logo.bytes)
   })
-  router.post('/pay/:secret', async (req, res) => {
+  router.get('/pay/:secret/checkout', async (req, res) => {
     await pay(services, guesses, req, res)
   })
   return router
@@ -109,7 +109,7 @@ function invoicePage(inv: CustomerInvoice, secret: string): SafeHtml {
   const owing = inv.dueCents > 0 && inv.status !== 'void'
   const payButton =
     owing && inv.payOnline
-      ? html`<form method="post" action="/pay/${secret}"><button>Pay ${money(inv.dueCents)} by card</button></form>
+      ? html`<p><a class="button" href="/pay/${secret}/checkout">Pay ${money(inv.dueCents)} by card</a></p>
 <p class="note">Pay opens our payment provider Stripe's secure page.</p>`
       : ''
   const instructions =

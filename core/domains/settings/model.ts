@@ -32,12 +32,15 @@ export interface TenantSettings {
   reminder_time: string
   /** Months without a completed visit or payment after which a customer becomes a past customer. */
   lapsed_after_months: number
+  /** The logo's hash in the document store (settings.set_logo); null without a logo. */
+  logo_sha256: string | null
+  logo_content_type: string | null
 }
 
 /** The columns of the tenants table that make up its settings. */
 export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax_rate_bp, currency, invoice_prefix,
   invoice_terms_days, reply_to_email, phone, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
-  send_reminders, reminder_time, lapsed_after_months`
+  send_reminders, reminder_time, lapsed_after_months, logo_sha256, logo_content_type`
 
 /** The settings of the transaction's tenant. */
 export async function loadTenantSettings(tx: Queryable): Promise<TenantSettings> {
@@ -67,4 +70,6 @@ export const SETTINGS_RECORD = z.object({
   send_reminders: z.boolean(),
   reminder_time: z.string(),
   lapsed_after_months: z.number().int(),
+  logo_sha256: z.string().nullable(),
+  logo_content_type: z.string().nullable(),
 })

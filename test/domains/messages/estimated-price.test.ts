@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { migrate, readMigrations } from '../../../core/db/migrate.js'
+import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
+import { emptyDatabase } from '../../helpers/empty-database.js'
 import { defaultTemplate } from '../../../core/domains/messages/default-templates.js'
 import { messageValues } from '../../../core/domains/messages/render.js'
 import { loadTenantSettings } from '../../../core/domains/settings/model.js'
@@ -54,4 +57,49 @@ describe.each(engines)('the price in appointment emails, "Estimated" beside an e
     expect(text).not.toContain('Price')
     expect(text).not.toContain('Estimated')
   })
+})
+
+describe.each(engines)('migration 0094 on a business still on the previous wording (%s)', (engine) => {
+  const cleanups: Array<() => Promise<void>> = []
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup()
+  })
+
+  it('adds the price to the default appointment emails, and leaves a template the owner changed alone', async () => {
+    const { db, dispose } = await emptyDatabase(engine)
+    cleanups.push(dispose)
+    const files = readMigrations()
+    await migrate(
+      db,
+      files.filter((f) => f.version < 94),
+    )
+    const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Previous Wording Windows') returning id`)).rows[0]
+      .id
+    const previous = (kind: 'confirmation' | 'reminder' | 'follow_up') =>
+      DEFAULT_TEMPLATES[kind].body.replace('Price: {{appointment_price}}\n', '')
+    const insert = (kind: string, name: string, body: string, isDefault = true) =>
+      db.query(`insert into message_templates (tenant_id, kind, name, subject, body, is_default) values ($1, $2, $3, 'Subject', $4, $5)`, [
+        tenant,
+        kind,
+        name,
+        body,
+        isDefault,
+      ])
+    for (const kind of ['confirmation', 'reminder', 'follow_up'] as const) {
+      expect(previous(kind)).not.toBe(DEFAULT_TEMPLATES[kind].body)
+      await insert(kind, DEFAULT_TEMPLATES[kind].name, previous(kind))
+    }
+    const ownWords = `${previous('confirmation')}\nCall us on 256-555-0100.`
+    await insert('confirmation', 'Spring confirmation', ownWords, false)
+    await migrate(db, files)
+    const bodies = new Map(
+      (await db.query<{ name: string; body: string }>('select name, body from message_templates where tenant_id = $1', [tenant])).rows.map(
+        (r) => [r.name, r.body],
+      ),
+    )
+    for (const kind of ['confirmation', 'reminder', 'follow_up'] as const) {
+      expect(bodies.get(DEFAULT_TEMPLATES[kind].name)).toBe(DEFAULT_TEMPLATES[kind].body)
+    }
+    expect(bodies.get('Spring confirmation')).toBe(ownWords)
+  }, 120_000)
 })

@@ -8,6 +8,7 @@ import { iconRoutes } from '../mcp/icon.js'
 import { homePage } from '../console/home.js'
 import { documentFileRoutes } from '../console/document-file.js'
 import { DOCUMENT_FORM_PATHS, documentFormBodies } from '../console/document-upload.js'
+import { LOGO_FORM_PATH, logoFormBodies } from '../console/owner/settings/logo-page.js'
 import { IMPORT_FILE_LIMIT_BYTES } from '../console/owner/imports/import-page.js'
 import { multipartBody } from '../console/multipart.js'
 import { payLinkRoutes } from '../console/customer/pay-link-page.js'
@@ -83,6 +84,7 @@ export function createApp(services: Services): Express {
   // The import page posts its file as a plain form; the form's _csrf field is read from that body.
   app.use('/import', multipartBody(IMPORT_FILE_LIMIT_BYTES))
   app.use(DOCUMENT_FORM_PATHS, documentFormBodies(services.config))
+  app.use(LOGO_FORM_PATH, logoFormBodies())
   app.use(csrfProtection)
   app.use(authRoutes(services))
   app.use('/api', actionsRoutes(services), dataRoutes(services), capabilitiesRoutes(services))

@@ -32,4 +32,5 @@ ul.more,ul.vars{padding-left:1.1rem}ul.more li{margin:.45rem 0}ul.vars{font-size
 @media (max-width:40rem){table.stack tr:first-child{display:none}table.stack tr{display:block;border-bottom:1px solid #dcdcde;padding:.3rem 0}table.stack td{display:block;border:0;padding:.1rem 0}.wide table.stack td form{display:block}}
 .hits{list-style:none;padding:0;margin:.4rem 0}.hits li{padding:.45rem 0;border-bottom:1px solid #dcdcde;overflow-wrap:anywhere}.hits a,.hits b{font-weight:600}.hits small{display:block;color:#50575e}.hits a:focus{outline:3px solid #1d4ed8}
 ul.docs{list-style:none;padding:0}ul.docs li{display:flex;gap:.6rem;align-items:center;margin:.45rem 0;overflow-wrap:anywhere}ul.docs li>span{min-width:0}ul.docs img{width:4rem;height:4rem;object-fit:cover;border-radius:.3rem;flex:0 0 4rem}
-.hp{display:none}`
+.hp{display:none}
+header.business{display:flex;gap:.7rem;align-items:center;margin:.5rem 0;overflow-wrap:anywhere}header.business>div{min-width:0}header.business img.logo{max-width:6rem;max-height:4rem;object-fit:contain}`

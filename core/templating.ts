@@ -18,6 +18,9 @@ export const TEMPLATE_VARIABLES = lookupTable({
   appointment_end_time: "The appointment's end time in the business's time zone, e.g. 11:00 AM",
   appointment_address: 'The service address of the appointment on one line, e.g. 123 Oak St, Huntsville, AL 35801',
   services: "The appointment's line items as a comma-separated list, e.g. Exterior Window Cleaning, Screen Cleaning",
+  appointment_price:
+    "The appointment's price with tax, with 'Estimated' beside it when it was booked with an estimated price to be " +
+    'confirmed on site, e.g. $184.03 (Estimated); empty when it has no priced line (its line dropped, with a short label)',
   custom_message: 'The custom text written for this one message (empty when none was given)',
   invoice_number: 'The related invoice number, e.g. INV-2026-0007',
   amount_due: 'The amount still due on the related invoice with its currency, e.g. $125.00',
@@ -27,7 +30,12 @@ export const TEMPLATE_VARIABLES = lookupTable({
   invoice_subtotal: "The related invoice's subtotal before tax, e.g. $115.00",
   invoice_tax: "The related invoice's tax, e.g. $9.49",
   invoice_total: "The related invoice's total with tax, e.g. $124.49",
-  payment_link: 'A link to pay the related invoice online (made when the message is sent)',
+  payment_link:
+    "A link to pay the related invoice online, the invoice's page with its Pay button (made when the message is sent; " +
+    'empty while online payments are off)',
+  invoice_link:
+    "A link to the related invoice's page: its lines, what was paid and what is due, Pay when online payments are on, " +
+    'and the invoice as a PDF (made when the message is sent)',
   payment_instructions: "The business's payment instructions from its settings",
   confirm_link: 'A link the customer clicks to confirm the appointment (made when the message is sent)',
   decline_link: 'A link the customer clicks to decline the appointment (made when the message is sent)',

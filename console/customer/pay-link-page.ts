@@ -1,80 +1,187 @@
-import { Router } from 'express'
+import { Router, type Request, type Response } from 'express'
 import type { LinkGuesses } from '../../core/http/link-guesses.js'
 import type { Services } from '../../core/context.js'
-import { openPayLink } from '../../core/domains/invoices/pay-links.js'
+import { type CustomerInvoice, loadCustomerInvoice } from '../../core/domains/invoices/customer-invoice.js'
+import { invoicePdf } from '../../core/domains/invoices/invoice-pdf.js'
+import { findPayLink, openPayLink, payLinkScope, type PayLink } from '../../core/domains/invoices/pay-links.js'
+import { readLogo } from '../../core/domains/settings/business-card.js'
+import { withTenant } from '../../core/db/tenant.js'
 import { AppError } from '../../core/errors.js'
 import { log } from '../../core/log.js'
+import { formatMoney } from '../../core/money.js'
 import { stateOf } from '../../core/http/request-state.js'
-import { html } from '../html.js'
+import { html, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
 import { sendPage } from '../send-page.js'
+import { businessCard } from './business-card.js'
+
+/** How a payment received reads on the page. */
+const METHOD_WORDS: Record<string, string> = { cash: 'cash', check: 'check', card: 'card', stripe: 'card, online', quickbooks: 'recorded' }
+
+/** Headers of every answer under a pay link: the address holds the secret. */
+const SECRET_HEADERS = { 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' }
 
 /**
- * GET /pay/<secret>, the address an invoice email gives: straight on to Stripe's checkout page (the open one, or a new
- * one once it expired), or a small page saying why there is nothing to pay. Public: the secret is the credential, and
- * an unknown one counts with the client's other unknown links.
+ * The invoice page an invoice email links to, /pay/<secret>: the business, the lines, what was paid and what is due,
+ * Pay (its own address, so a mail scanner opening the emailed link starts no payment; a link, since the page's
+ * Content-Security-Policy lets a form lead only to this server) on to Stripe's checkout page while payments are on, the payment instructions, and the invoice as a PDF. Public: the secret is the credential, and an unknown one
+ * counts with the client's other unknown links. Links sent before the page existed lead here too.
  */
 export function payLinkRoutes(services: Services, guesses: LinkGuesses): Router {
   const router = Router()
   router.get('/pay/:secret', async (req, res) => {
-    let outcome
-    try {
-      outcome = await openPayLink(services, String(req.params.secret))
-    } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'UNAVAILABLE') throw err
-      log('warn', 'pay link could not open a checkout', { request_id: stateOf(res).requestId, error: err.message })
-      res.set('retry-after', '60')
-      sendPage(
-        res,
-        layout({
-          title: 'Payment',
-          body: html`<p>Online payment is not available this minute. Please try the link again in a few minutes.</p>`,
-        }),
-        { status: 503, secretUrl: true },
-      )
+    const link = await known(services, guesses, req, res)
+    if (!link) return
+    const invoice = await loadCustomerInvoice(services, link, { opened: true })
+    sendPage(res, layout({ title: `Invoice ${invoice.number}`, body: invoicePage(invoice, req.params.secret), ...statusLine(invoice) }), {
+      secretUrl: true,
+    })
+  })
+  router.get('/pay/:secret/invoice.pdf', async (req, res) => {
+    const link = await known(services, guesses, req, res)
+    if (!link) return
+    const invoice = await loadCustomerInvoice(services, link, { opened: false })
+    res.set({
+      ...SECRET_HEADERS,
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': `inline; filename="Invoice-${invoice.number.replace(/[^A-Za-z0-9-]/g, '')}.pdf"`,
+      'Cache-Control': 'no-store',
+    })
+    res.send(invoicePdf(invoice, services.now()))
+  })
+  router.get('/pay/:secret/logo', async (req, res) => {
+    const link = await known(services, guesses, req, res)
+    if (!link) return
+    const logo = await withTenant(services.db, payLinkScope(link), (tx) => readLogo(tx, services, link.tenantId))
+    if (!logo) {
+      res.status(404).set(SECRET_HEADERS).type('text/plain').send('No logo')
       return
     }
-    res.set('cache-control', 'no-store')
-    if (outcome.kind === 'checkout') {
-      res.redirect(303, outcome.url)
-      return
-    }
-    if (outcome.kind === 'unknown') {
-      await guesses.unknown(req)
-      sendPage(
-        res,
-        layout({
-          title: 'Payment',
-          body: html`<p>This payment link is not valid. Please use the link in your invoice email, or contact the business that sent it.</p>`,
-        }),
-        { status: 404, secretUrl: true },
-      )
-      return
-    }
-    if (outcome.kind === 'payments_off') {
-      sendPage(
-        res,
-        layout({
-          title: `Invoice ${outcome.number}`,
-          body: html`<p>${outcome.business} does not take payments online right now.</p>${
-            outcome.instructions ? html`<p>${outcome.instructions}</p>` : ''
-          }`,
-        }),
-        { status: 503, secretUrl: true },
-      )
-      return
-    }
-    const said =
-      outcome.status === 'paid'
-        ? 'is paid. Thank you!'
-        : outcome.status === 'void'
-          ? 'was cancelled: there is nothing to pay.'
-          : 'has nothing left to pay.'
-    sendPage(
-      res,
-      layout({ title: `Invoice ${outcome.number}`, body: html`<p>Invoice ${outcome.number} from ${outcome.business} ${said}</p>` }),
-      { secretUrl: true },
-    )
+    // The page asks for the logo under its hash: a new logo is a new address, so the old one may be kept a day.
+    res.set({ ...SECRET_HEADERS, 'Content-Type': logo.contentType, 'Cache-Control': 'private, max-age=86400' }).send(logo.bytes)
+  })
+  router.get('/pay/:secret/checkout', async (req, res) => {
+    await pay(services, guesses, req, res)
   })
   return router
+}
+
+/** The pay link of the address, or null after answering with the page that says it is not valid. */
+async function known(services: Services, guesses: LinkGuesses, req: Request, res: Response): Promise<PayLink | null> {
+  const link = await findPayLink(services, String(req.params.secret))
+  if (!link) await notValid(guesses, req, res)
+  return link
+}
+
+/** Counts an unknown secret with the client's other guesses and answers the page that says the link is not valid. */
+async function notValid(guesses: LinkGuesses, req: Request, res: Response): Promise<void> {
+  await guesses.unknown(req)
+  sendPage(
+    res,
+    layout({
+      title: 'Payment',
+      body: html`<p>This payment link is not valid. Please use the link in your invoice email, or contact the business that sent it.</p>`,
+    }),
+    { status: 404, secretUrl: true },
+  )
+}
+
+/** The line above the invoice: paid, cancelled or overdue. */
+function statusLine(inv: CustomerInvoice): { ok?: string; error?: string } {
+  if (inv.status === 'void') return { error: 'This invoice was cancelled: there is nothing to pay.' }
+  if (inv.dueCents <= 0 && inv.status !== 'draft') return { ok: 'This invoice is paid. Thank you!' }
+  if (inv.isOverdue) return { error: `This invoice was due ${inv.dueOn}.` }
+  return {}
+}
+
+/** The invoice as its customer reads it, with the ways to pay while something is due. */
+function invoicePage(inv: CustomerInvoice, secret: string): SafeHtml {
+  const money = (cents: number) => formatMoney(cents, inv.currency)
+  const lines = inv.lines.map(
+    (l) =>
+      html`<tr><td>${l.description}${
+        l.quantity > 1 ? html` <span class="note">× ${l.quantity} at ${money(l.unit_price_cents)}</span>` : ''
+      }</td><td class="num">${money(l.price_cents)}</td></tr>`,
+  )
+  const paid = inv.payments.map(
+    (p) =>
+      html`<tr><td>Paid ${p.received_on} (${METHOD_WORDS[p.method] ?? 'other'})</td><td class="num">−${money(p.amount_cents)}</td></tr>`,
+  )
+  const owing = inv.dueCents > 0 && inv.status !== 'void'
+  const payButton =
+    owing && inv.payOnline
+      ? html`<p><a class="button" href="/pay/${secret}/checkout">Pay ${money(inv.dueCents)} by card</a></p>
+<p class="note">Pay opens our payment provider Stripe's secure page.</p>`
+      : ''
+  const instructions =
+    owing && inv.paymentInstructions.trim()
+      ? html`<h2>${inv.payOnline ? 'Other ways to pay' : 'How to pay'}</h2><p class="wrap">${inv.paymentInstructions
+          .split(/\r?\n/)
+          .map((part, i) => html`${i ? html`<br>` : ''}${part}`)}</p>`
+      : ''
+  return html`${businessCard(inv.business, `/pay/${secret}/logo`)}
+<div class="card"><p>Invoice ${inv.number} for ${inv.customerName}<br>Issued ${inv.issuedOn}, due ${inv.dueOn}</p>
+<table><thead><tr><th>Work</th><th class="r">Price</th></tr></thead><tbody>${lines}</tbody>
+<tfoot><tr><td>Subtotal</td><td class="num">${money(inv.subtotalCents)}</td></tr>
+<tr><td>Tax</td><td class="num">${money(inv.taxCents)}</td></tr>
+<tr><th>Total</th><th class="r">${money(inv.totalCents)}</th></tr>${paid}
+<tr><th>Amount due</th><th class="r">${money(inv.dueCents)}</th></tr></tfoot></table>
+${inv.notes ? html`<p class="wrap">${inv.notes}</p>` : ''}</div>
+${payButton}${instructions}
+<p><a href="/pay/${secret}/invoice.pdf">Download the invoice as a PDF</a></p>`
+}
+
+/**
+ * Pay: straight on to Stripe's checkout page (the open one, or a new one once it expired), or a small page saying why
+ * there is nothing to pay online.
+ */
+async function pay(services: Services, guesses: LinkGuesses, req: Request, res: Response): Promise<void> {
+  let outcome
+  try {
+    outcome = await openPayLink(services, String(req.params.secret))
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'UNAVAILABLE') throw err
+    log('warn', 'pay link could not open a checkout', { request_id: stateOf(res).requestId, error: err.message })
+    res.set('retry-after', '60')
+    sendPage(
+      res,
+      layout({
+        title: 'Payment',
+        body: html`<p>Online payment is not available this minute. Please try again in a few minutes.</p>`,
+      }),
+      { status: 503, secretUrl: true },
+    )
+    return
+  }
+  res.set('cache-control', 'no-store')
+  if (outcome.kind === 'checkout') {
+    res.redirect(303, outcome.url)
+    return
+  }
+  if (outcome.kind === 'unknown') return notValid(guesses, req, res)
+  const back = html`<p><a href="/pay/${req.params.secret}">Back to the invoice</a></p>`
+  if (outcome.kind === 'payments_off') {
+    sendPage(
+      res,
+      layout({
+        title: `Invoice ${outcome.number}`,
+        body: html`<p>${outcome.business} does not take payments online right now.</p>${
+          outcome.instructions ? html`<p>${outcome.instructions}</p>` : ''
+        }${back}`,
+      }),
+      { status: 503, secretUrl: true },
+    )
+    return
+  }
+  const said =
+    outcome.status === 'paid'
+      ? 'is paid. Thank you!'
+      : outcome.status === 'void'
+        ? 'was cancelled: there is nothing to pay.'
+        : 'has nothing left to pay.'
+  sendPage(
+    res,
+    layout({ title: `Invoice ${outcome.number}`, body: html`<p>Invoice ${outcome.number} from ${outcome.business} ${said}</p>${back}` }),
+    { secretUrl: true },
+  )
 }

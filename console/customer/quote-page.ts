@@ -4,13 +4,20 @@ import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
 import { depositLinkFor } from '../../core/domains/orders/deposits.js'
 import { QUOTE_NOTE_MAX, type QuoteAnswer } from '../../core/domains/quotes/acceptance.js'
-import { answerQuoteLink, viewQuoteLink, type QuoteLinkProblem, type QuoteLinkView } from '../../core/domains/quotes/quote-links.js'
+import {
+  answerQuoteLink,
+  quoteLinkLogo,
+  viewQuoteLink,
+  type QuoteLinkProblem,
+  type QuoteLinkView,
+} from '../../core/domains/quotes/quote-links.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { html, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
 import { sendPage } from '../send-page.js'
 import { formatMoney } from '../../core/money.js'
 import { field } from '../form-kit.js'
+import { businessCard } from './business-card.js'
 
 /** What each link asks and the button that answers. */
 const ASK: Record<QuoteAnswer, { title: string; button: string; note: string }> = {
@@ -50,31 +57,43 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
   router.get('/quote/:token', async (req, res) => {
     const view = await viewQuoteLink(services, req.params.token)
     if (view.problem === 'unknown') await guesses.unknown(req)
-    if (view.problem) return problemPage(res, view.problem, view, await depositPart(services, view))
+    if (view.problem) return problemPage(res, view.problem, view, req.params.token, await depositPart(services, view))
     const ask = ASK[view.purpose as QuoteAnswer]
     send(
       res,
       200,
       ask.title,
-      html`${quoteCard(view)}
+      html`${quoteCard(view, req.params.token)}
 <form method="post" action="/quote/${req.params.token}"><input type="hidden" name="answer" value="${view.purpose}">
 <label>${ask.note}<textarea name="note" rows="3" maxlength="${QUOTE_NOTE_MAX}"></textarea></label><button>${ask.button}</button></form>`,
     )
+  })
+  router.get('/quote/:token/logo', async (req, res) => {
+    const logo = await quoteLinkLogo(services, req.params.token)
+    res.set({ 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' })
+    if (!logo) {
+      res.status(404).type('text/plain').send('No logo')
+      return
+    }
+    // The page asks for the logo under its hash: a new logo is a new address, so the old one may be kept a day.
+    res.set({ 'Content-Type': logo.contentType, 'Cache-Control': 'private, max-age=86400' }).send(logo.bytes)
   })
   router.post('/quote/:token', async (req, res) => {
     const answer = field(req.body, 'answer')
     const note = field(req.body, 'note')
     const view = await answerQuoteLink(services, req.params.token, answer, note, stateOf(res).requestId)
     if (view.problem === 'unknown') await guesses.unknown(req)
-    if (view.problem) return problemPage(res, view.problem, view)
-    send(res, 200, 'Thank you', html`${quoteCard(view)}${await depositPart(services, view)}`, { ok: DONE[view.purpose as QuoteAnswer] })
+    if (view.problem) return problemPage(res, view.problem, view, req.params.token)
+    send(res, 200, 'Thank you', html`${quoteCard(view, req.params.token)}${await depositPart(services, view)}`, {
+      ok: DONE[view.purpose as QuoteAnswer],
+    })
   })
   return router
 }
 
-function problemPage(res: Response, problem: QuoteLinkProblem, view: QuoteLinkView, deposit: SafeHtml = html``): void {
+function problemPage(res: Response, problem: QuoteLinkProblem, view: QuoteLinkView, token: string, deposit: SafeHtml = html``): void {
   const p = PROBLEM[problem]
-  send(res, p.status, 'Quote', view.number ? html`${quoteCard(view)}${deposit}` : html``, { error: p.text })
+  send(res, p.status, 'Quote', view.number ? html`${quoteCard(view, token)}${deposit}` : html``, { error: p.text })
 }
 
 /**
@@ -99,7 +118,7 @@ async function depositPart(services: Services, view: QuoteLinkView): Promise<Saf
 }
 
 /** The quote as the customer reads it: each line with its price, then subtotal, tax and total. */
-function quoteCard(view: QuoteLinkView): SafeHtml {
+function quoteCard(view: QuoteLinkView, token: string): SafeHtml {
   const cur = view.currency ?? 'USD'
   const lines = (view.lines ?? []).map(
     (
@@ -107,7 +126,8 @@ function quoteCard(view: QuoteLinkView): SafeHtml {
     ) => html`<tr><td>${l.description}${l.quantity > 1 ? html` <span class="note">× ${l.quantity} at ${formatMoney(l.unit_price_cents, cur)}</span>` : ''}</td>
 <td class="num">${formatMoney(l.price_cents, cur)}</td></tr>`,
   )
-  return html`<div class="card"><strong>${view.businessName}</strong><p>Quote ${view.number}, valid until ${view.validUntil}</p>
+  const business = view.business ? businessCard(view.business, `/quote/${token}/logo`) : html`<strong>${view.businessName}</strong>`
+  return html`${business}<div class="card"><p>Quote ${view.number}, valid until ${view.validUntil}</p>
 <table><thead><tr><th>Work</th><th class="r">Price</th></tr></thead><tbody>${lines}</tbody>
 <tfoot><tr><td>Subtotal</td><td class="num">${formatMoney(view.subtotalCents ?? 0, cur)}</td></tr>
 <tr><td>Tax</td><td class="num">${formatMoney(view.taxCents ?? 0, cur)}</td></tr>

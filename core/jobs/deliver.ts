@@ -99,10 +99,10 @@ export async function deliverMessage(
       const second = await withTenant(services.db, scope, async (tx) => {
         const loaded = await load(tx, claim)
         if (!loaded) return { stop: 'lost' } as Stop
-        // The email carries the lasting /pay/ address: Stripe's page expires within a day, an invoice is often paid later.
-        return compose(tx, services, claim, loaded, {
-          payment_link: link ? await issuePayLink(tx, services, claim.tenant_id, String(loaded.row.invoice_id)) : null,
-        })
+        // The email carries the lasting /pay/ address of the invoice's page: Stripe's page expires within a day, an
+        // invoice is often paid later. It is the pay link only while there is something to pay online.
+        const page = await issuePayLink(tx, services, claim.tenant_id, String(loaded.row.invoice_id))
+        return compose(tx, services, claim, loaded, { payment_link: link ? page : null, invoice_link: page })
       })
       if ('stop' in second) return second.stop
       email = second
@@ -179,7 +179,7 @@ async function compose(
   services: Services,
   claim: ClaimedMessage,
   m: Loaded,
-  links: { payment_link?: string | null },
+  links: { payment_link?: string | null; invoice_link?: string | null },
 ): Promise<EmailMessage | Stop> {
   const settings = await loadTenantSettings(tx)
   const responses = await issueResponseLinks(tx, services, claim.tenant_id, {

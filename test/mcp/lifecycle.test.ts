@@ -56,7 +56,8 @@ describe.each(engines)("Jane Smith's lifecycle run by a plain agent through MCP 
     const mail = app.email.sent.filter((m) => m.to === JANE.email && m.text.includes(invoice.number)).at(-1)
     const link = mail?.text.match(/Pay online: (http\S+\/pay\/[\w-]+)/)?.[1]
     expect(link, mail?.text).toBeTruthy()
-    const opened = await fetch(link!, { redirect: 'manual' })
+    // Pay on the invoice's page.
+    const opened = await fetch(`${link}/checkout`, { redirect: 'manual' })
     expect(opened.status).toBe(303)
     expect(opened.headers.get('location')).toMatch(/^https:\/\/checkout\.stripe\.test\//)
   })

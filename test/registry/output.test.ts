@@ -291,6 +291,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('contact.unlink', { contact_id: ids.contact, to_contact_id: ids.to_contact, link_type: 'referred_by' })
     await run('attribute.remove', { contact_id: ids.contact, key: 'pets' })
     await run('document.new_version', { document_id: ids.document, content_base64: b64(JPEG) })
+    await run('settings.set_logo', { content_base64: b64(PNG) })
     const customers = squareCustomers(3, 7)
     const items = squareItems()
     await run('import.square_customers', { csv: squareCsv(customers), dry_run: false })

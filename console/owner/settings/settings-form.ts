@@ -24,6 +24,7 @@ const TEXT_FIELDS = [
   'invoice_prefix',
   'invoice_terms_days',
   'reply_to_email',
+  'phone',
   'payment_instructions',
   'follow_up_after_hours',
   'follow_up_max',
@@ -56,6 +57,7 @@ export function formValuesOf(s: z.output<typeof SETTINGS_RECORD>): SettingsFormV
     invoice_prefix: s.invoice_prefix,
     invoice_terms_days: String(s.invoice_terms_days),
     reply_to_email: s.reply_to_email ?? '',
+    phone: s.phone,
     payment_instructions: s.payment_instructions,
     follow_up_after_hours: String(s.follow_up_after_hours),
     follow_up_max: String(s.follow_up_max),
@@ -113,6 +115,7 @@ export function settingsChange(v: SettingsFormValues): { change: SettingsChange;
     invoice_prefix: v.invoice_prefix.toUpperCase(),
     invoice_terms_days: whole('invoice_terms_days'),
     reply_to_email: v.reply_to_email || null,
+    phone: v.phone,
     payment_instructions: v.payment_instructions,
     send_confirmations: v.send_confirmations !== '',
     follow_up_after_hours: whole('follow_up_after_hours'),
@@ -161,6 +164,7 @@ ${selectField(
   problems,
 )}
 ${textField('reply_to_email', 'Reply-to email (optional)', v.reply_to_email, problems, html` type="email" autocomplete="email"`)}
+${textField('phone', 'Phone for customers (optional, shown on quote and invoice pages)', v.phone, problems, html` type="tel" maxlength="40" autocomplete="tel"`)}
 <h2>Business hours</h2><p class="note">Opening times like 08:00-17:00; two periods as 08:00-12:00, 13:00-17:00; empty when closed.</p>
 ${DAYS.map(([day, words]) => textField(`hours_${day}`, words, v[`hours_${day}`], problems, html` autocomplete="off"`))}
 <h2>Invoices</h2>

@@ -19,6 +19,7 @@ import {
   type SettingsFormValues,
 } from './settings-form.js'
 import { ownerRoute } from '../owner-route.js'
+import { logoSection } from './logo-page.js'
 import { fieldErrorsOf, pageProblem, type FieldErrors } from '../../form-kit.js'
 
 /** The owner's pages the nav does not show, in the order the "More" page lists them. */
@@ -43,6 +44,9 @@ const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['/calendar', 'Calendar subscriptions'],
 ]
 
+/** The line a finished change shows, by the page's ?done=. */
+const DONE: Record<string, string> = { saved: 'Settings saved.', logo: 'Logo saved.', logo_removed: 'Logo removed.' }
+
 /** Every IANA time zone this server knows, for the time zone choice. */
 const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone')
 
@@ -54,7 +58,7 @@ export function settingsPages(services: Services): Router {
     session: SessionPrincipal,
     values: SettingsFormValues,
     problems: FieldErrors,
-    opts: { ok?: string; status?: number } = {},
+    opts: { ok?: string; status?: number; logo?: string | null } = {},
   ) => {
     const links = html`<nav aria-label="More pages"><ul class="more">${MORE_PAGES.map(([href, words]) => html`<li><a href="${href}">${words}</a></li>`)}
 <li>Export as CSV: ${OWNER_EXPORTS.map((e, i) => html`${i ? ', ' : ''}<a href="${exportHref(e.type)}" download>${e.label}</a>`)}</li></ul></nav>`
@@ -64,7 +68,8 @@ export function settingsPages(services: Services): Router {
       'More',
       html`${links}<h2 id="business">Business settings</h2>
 <p class="note">Business id: <code>${session.tenantId}</code>, the <code>--tenant</code> of the <code>npx crm</code> commands.</p>
-${form('/settings', session.csrfToken, html`${settingsInputs(values, problems, TIME_ZONES)}<button>Save settings</button>`)}`,
+${form('/settings', session.csrfToken, html`${settingsInputs(values, problems, TIME_ZONES)}<button>Save settings</button>`)}
+${opts.logo !== undefined ? logoSection(session.csrfToken, opts.logo) : ''}`,
       { ok: opts.ok, status, error: status >= 400 ? pageProblem(problems, SETTINGS_FORM_FIELDS) : undefined },
     )
   }
@@ -74,7 +79,10 @@ ${form('/settings', session.csrfToken, html`${settingsInputs(values, problems, T
     ownerRoute(services, async ({ req, res, session }) => {
       const [settings] = (await callQuery({ services, principal: session, requestId: stateOf(res).requestId }, settingsQuery, { limit: 1 }))
         .items
-      show(res, session, formValuesOf(settings), new Map(), { ok: req.query.done === 'saved' ? 'Settings saved.' : undefined })
+      show(res, session, formValuesOf(settings), new Map(), {
+        ok: Object.hasOwn(DONE, String(req.query.done)) ? DONE[String(req.query.done)] : undefined,
+        logo: settings.logo_sha256,
+      })
     }),
   )
 

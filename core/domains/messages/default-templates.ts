@@ -23,6 +23,7 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, TemplateText> = {
 You are scheduled with {{business_name}} on {{appointment_date}} at {{appointment_time}}.
 Address: {{appointment_address}}
 Services: {{services}}
+Price: {{appointment_price}}
 
 {{custom_message}}
 
@@ -40,6 +41,7 @@ Thank you,
 
 This is a friendly reminder that {{business_name}} will be at {{appointment_address}} on {{appointment_date}} at {{appointment_time}}.
 Services: {{services}}
+Price: {{appointment_price}}
 
 {{custom_message}}
 
@@ -56,6 +58,7 @@ See you soon,
 We have not heard back about your appointment with {{business_name}} on {{appointment_date}} at {{appointment_time}}.
 Address: {{appointment_address}}
 Services: {{services}}
+Price: {{appointment_price}}
 
 {{custom_message}}
 
@@ -94,6 +97,7 @@ Total: {{invoice_total}}
 
 Pay online: {{payment_link}}
 {{payment_instructions}}
+See the invoice online or as a PDF: {{invoice_link}}
 
 {{custom_message}}
 

@@ -8,7 +8,7 @@ import { addDays, localDate, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import { MESSAGE_KINDS, RENDERED_MESSAGE, type MessageKind } from './model.js'
-import { businessValues, clockTime, longDate, messageValues, renderTexts } from './render.js'
+import { businessValues, clockTime, ESTIMATED, longDate, messageValues, renderTexts } from './render.js'
 import { formatMoney } from '../../money.js'
 
 /** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */
@@ -84,6 +84,7 @@ function sampleValues(settings: TenantSettings): TemplateValues {
     appointment_end_time: clockTime(zonedInstant(day, '11:00', tz), tz),
     appointment_address: '123 Oak St, Springfield, IL 62701',
     services: 'Exterior Window Cleaning, Screen Cleaning',
+    appointment_price: `${formatMoney(11_500, settings.currency)} (${ESTIMATED})`,
     invoice_number: `${settings.invoice_prefix}-0007`,
     amount_due: formatMoney(12_500, settings.currency),
     invoice_due_date: longDate(start, tz, false),
@@ -95,6 +96,7 @@ function sampleValues(settings: TenantSettings): TemplateValues {
     invoice_tax: formatMoney(1000, settings.currency),
     invoice_total: formatMoney(12_500, settings.currency),
     payment_link: '[payment link]',
+    invoice_link: '[invoice link]',
     confirm_link: '[confirm link]',
     decline_link: '[decline link]',
     change_link: '[change link]',

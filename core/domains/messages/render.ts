@@ -5,6 +5,7 @@ import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import type { MessageKind, MessageTemplate } from './model.js'
 import { formatMoney } from '../../money.js'
+import { lineItemsOf, ticketTotals } from '../tickets/model.js'
 
 /** A message as it reads with what the system knows now; `missing` names the variables that rendered empty. */
 export interface RenderedMessage {
@@ -77,8 +78,14 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
     values.customer_first_name = contact.rows[0].first_name?.trim() || contact.rows[0].display_name.split(/\s+/)[0]
   }
   if (message.ticket_id) {
-    const t = await tx.query<{ scheduled_start: Date; scheduled_end: Date; address: string | null; services: string | null }>(
-      `select t.scheduled_start, t.scheduled_end,
+    const t = await tx.query<{
+      scheduled_start: Date
+      scheduled_end: Date
+      address: string | null
+      services: string | null
+      is_price_estimated: boolean
+    }>(
+      `select t.scheduled_start, t.scheduled_end, t.is_price_estimated,
               (select concat_ws(', ', a.line1, a.line2, a.city, concat_ws(' ', a.state, a.postal_code)) from addresses a where a.id = t.address_id) as address,
               (select string_agg(li.description, ', ' order by li.position, li.created_at) from ticket_line_items li where li.ticket_id = t.id) as services
        from tickets t where t.id = $1`,
@@ -91,6 +98,7 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
       values.appointment_end_time = clockTime(ticket.scheduled_end, tz)
       values.appointment_address = ticket.address
       values.services = ticket.services
+      values.appointment_price = await appointmentPrice(tx, String(message.ticket_id), ticket.is_price_estimated, settings)
     }
   }
   if (message.invoice_id) Object.assign(values, await invoiceValues(tx, String(message.invoice_id)))
@@ -119,6 +127,20 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
     values.services ??= last.rows[0].services
   }
   return values
+}
+
+/** The word beside a price that is an estimate to be confirmed on site, wherever a customer reads one. */
+export const ESTIMATED = 'Estimated'
+
+/**
+ * An appointment's price with tax as its email shows it, "$184.03", or "$184.03 (Estimated)" when the ticket was booked
+ * with an estimated price; null for a ticket with no priced line.
+ */
+async function appointmentPrice(tx: Queryable, ticketId: string, estimated: boolean, settings: TenantSettings): Promise<string | null> {
+  const lines = (await lineItemsOf(tx, [ticketId])).get(ticketId) ?? []
+  if (!lines.length) return null
+  const price = formatMoney(ticketTotals(lines, settings).total_cents, settings.currency)
+  return estimated ? `${price} (${ESTIMATED})` : price
 }
 
 /** What every message of the business knows: its name, where replies go and how its invoices are paid. */

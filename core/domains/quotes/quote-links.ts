@@ -8,6 +8,7 @@ import { localDate } from '../../time.js'
 import { tenantOfLink, TOKEN } from '../messages/response-links.js'
 import type { TemplateValues } from '../../templating.js'
 import { answerQuote, type QuoteAnswer } from './acceptance.js'
+import { type BusinessCard, loadBusinessCard, readLogo } from '../settings/business-card.js'
 
 /*
  * A customer answers a quote email with one click, without signing in, through the appointment emails' mechanism
@@ -51,6 +52,18 @@ export async function issueQuoteLinks(
   return values
 }
 
+/** The logo of the business whose quote link this is, whatever the link's state; null for an unknown link or no logo. */
+export async function quoteLinkLogo(services: Services, token: string): Promise<{ bytes: Buffer; contentType: string } | null> {
+  const tokenHash = TOKEN.test(token) ? hashSecret(token) : null
+  const tenantId = tokenHash ? await tenantOfLink(services, tokenHash) : null
+  if (!tokenHash || !tenantId) return null
+  return withTenant(services.db, { tenantId, actorType: 'system' }, async (tx) =>
+    (await tx.query('select 1 from response_links where token_hash = $1 and quote_id is not null', [tokenHash])).rows.length
+      ? readLogo(tx, services, tenantId)
+      : null,
+  )
+}
+
 /** Why a quote link cannot be used now. */
 export type QuoteLinkProblem = 'unknown' | 'used' | 'expired' | 'answered' | 'cancelled' | 'wrong_purpose'
 
@@ -68,6 +81,8 @@ export interface QuoteLinkView {
   problem: QuoteLinkProblem | null
   purpose?: QuoteAnswer
   businessName?: string
+  /** The business as the page shows it at the top: name, phone, email, logo. */
+  business?: BusinessCard
   number?: string
   status?: string
   validUntil?: string
@@ -193,6 +208,7 @@ async function viewOf(tx: Queryable, link: LinkRow, problem: QuoteLinkProblem | 
     problem,
     purpose: link.purpose,
     businessName: link.business_name,
+    business: await loadBusinessCard(tx),
     number: link.number,
     status: link.status,
     validUntil: link.valid_until,

@@ -28,10 +28,10 @@ const requestSlug = z
 
 /** The settings that decide who customers' emails come from, where their replies and payments go, and what invoices charge. */
 const OWNER_APPROVES: OwnerApproval = {
-  fields: ['name', 'reply_to_email', 'payment_instructions', 'currency', 'default_tax_rate_bp', 'request_slug', 'review_link'],
+  fields: ['name', 'reply_to_email', 'phone', 'payment_instructions', 'currency', 'default_tax_rate_bp', 'request_slug', 'review_link'],
   why:
-    "changes the name customers' emails come from, where their replies, payments and reviews go, what their invoices " +
-    'charge, or the address of the request page the owner gave out',
+    "changes the name customers' emails come from, where their replies, calls, payments and reviews go, what their " +
+    'invoices charge, or the address of the request page the owner gave out',
 }
 
 /** Changes the business's own settings: name, time zone, hours, tax, currency and invoicing defaults. */
@@ -49,13 +49,13 @@ export const updateSettings = defineAction({
     'follow_up_max (follow-ups of an unanswered confirmation, every N hours, at most M; 0 = none), send_reminders and ' +
     'reminder_time (HH:MM, business time zone, the day before). They apply to appointments booked or moved afterwards. ' +
     'lapsed_after_months: months without a completed visit or payment before a customer becomes a past customer; every ' +
-    'customer and past customer is recomputed at once. request_slug: the public request page is /r/<request_slug> (unique ' +
-    'across businesses; null closes it). Follow-ups (sent at reminder_time, business time zone): ' +
-    'invoice_reminder_days (days from the due date, e.g. [-3, 0, 7]; [] = none), quote_follow_up_days (days before a sent ' +
-    'quote lapses; null = none), review_link (http(s) address a review request sends the customer to; null = none), ' +
-    "review_after_days and review_every_months. An agent's call giving name, reply_to_email, payment_instructions, " +
-    "currency, default_tax_rate_bp, request_slug or review_link waits for the owner's approval (give reasoning); the other " +
-    'fields change at once.',
+    "customer and past customer is recomputed at once. phone: the number customers' quote and invoice pages give. " +
+    'request_slug: the public request page is /r/<request_slug> (unique across businesses; null closes it). Follow-ups ' +
+    '(sent at reminder_time, business time zone): invoice_reminder_days (days from the due date, e.g. [-3, 0, 7]; [] = ' +
+    'none), quote_follow_up_days (days before a sent quote lapses; null = none), review_link (http(s) address a review ' +
+    "request sends the customer to; null = none), review_after_days and review_every_months. An agent's call giving name, " +
+    'reply_to_email, phone, payment_instructions, currency, default_tax_rate_bp, request_slug or review_link waits for ' +
+    "the owner's approval (give reasoning); the other fields change at once.",
   // Hours, emails' timing, numbering and terms are everyday office work. The name emails come from, where customers reply
   // and pay, and what invoices charge are the owner's: a stolen token or a prompt-injected email must not redirect them.
   access: { agent: 'unrestricted', technician: 'none', ownerApproves: OWNER_APPROVES },
@@ -103,6 +103,13 @@ export const updateSettings = defineAction({
       .optional(),
     invoice_terms_days: z.number().int().min(0).max(365).optional().describe('Days until an invoice is due'),
     reply_to_email: z.email().max(320).nullable().optional().describe('Where customer replies go; null clears it'),
+    phone: z
+      .string()
+      .trim()
+      .max(40)
+      .regex(/^[0-9+()./ -]*$/, 'expected a phone number of digits, spaces and + ( ) - . /, e.g. (256) 555-0100')
+      .optional()
+      .describe("The phone number customers' quote and invoice pages give; '' for none"),
     payment_instructions: z.string().max(2000).optional().describe('Text printed on invoices, e.g. how to pay by check'),
     send_confirmations: z.boolean().optional().describe('Email a confirmation when an appointment is booked or moved'),
     follow_up_after_hours: z

@@ -1,3 +1,4 @@
 // The settings domain's operations: the registry finds this folder and registers what this file exports.
 export * from './actions.js'
 export * from './queries.js'
+export * from './logo-actions.js'

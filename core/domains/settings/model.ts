@@ -17,6 +17,8 @@ export interface TenantSettings {
   invoice_prefix: string
   invoice_terms_days: number
   reply_to_email: string | null
+  /** The phone number customers' quote and invoice pages give; '' when none. */
+  phone: string
   payment_instructions: string
   /** Email a confirmation (with confirm, decline and change links) when an appointment is booked or moved. */
   send_confirmations: boolean
@@ -42,13 +44,16 @@ export interface TenantSettings {
   review_after_days: number
   /** A customer is asked for a review at most once in this many months. */
   review_every_months: number
+  /** The logo's hash in the document store (settings.set_logo); null without a logo. */
+  logo_sha256: string | null
+  logo_content_type: string | null
 }
 
 /** The columns of the tenants table that make up its settings. */
 export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax_rate_bp, currency, invoice_prefix,
-  invoice_terms_days, reply_to_email, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
+  invoice_terms_days, reply_to_email, phone, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
   send_reminders, reminder_time, lapsed_after_months, request_slug, invoice_reminder_days, quote_follow_up_days, review_link,
-  review_after_days, review_every_months`
+  review_after_days, review_every_months, logo_sha256, logo_content_type`
 
 /** The settings of the transaction's tenant. */
 export async function loadTenantSettings(tx: Queryable): Promise<TenantSettings> {
@@ -70,6 +75,7 @@ export const SETTINGS_RECORD = z.object({
   invoice_prefix: z.string(),
   invoice_terms_days: z.number().int(),
   reply_to_email: z.string().nullable(),
+  phone: z.string(),
   payment_instructions: z.string(),
   send_confirmations: z.boolean(),
   follow_up_after_hours: z.number().int(),
@@ -83,4 +89,6 @@ export const SETTINGS_RECORD = z.object({
   review_link: z.string().nullable(),
   review_after_days: z.number().int(),
   review_every_months: z.number().int(),
+  logo_sha256: z.string().nullable(),
+  logo_content_type: z.string().nullable(),
 })

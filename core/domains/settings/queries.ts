@@ -10,8 +10,9 @@ export const settingsQuery = defineQuery({
   description:
     'The business settings, one record (id = the business id): name, timezone, business_hours per weekday ' +
     '(sun..sat: [start, end] HH:MM wall-clock pairs), default_tax_rate_bp (basis points), currency, invoice_prefix, ' +
-    'invoice_terms_days, reply_to_email, payment_instructions; appointment emails: send_confirmations, follow_up_after_hours, ' +
+    "invoice_terms_days, reply_to_email, phone (shown on customers' quote and invoice pages), payment_instructions; appointment emails: send_confirmations, follow_up_after_hours, " +
     'follow_up_max (0 = no follow-ups), send_reminders, reminder_time (HH:MM the day before, business time zone); ' +
+    'logo_sha256 and logo_content_type (the logo set with settings.set_logo; null without); ' +
     'lapsed_after_months (a customer with no completed visit or payment for that long becomes a past customer); ' +
     'online_payments (true when this server takes card payments through Stripe: invoice emails then carry a pay link; ' +
     'with it false and payment_instructions empty, invoices carry no way to pay and are not emailed).',

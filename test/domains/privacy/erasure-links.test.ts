@@ -56,11 +56,14 @@ describe.each(engines)('erasing a customer closes every link they got by email (
     await dueMessage(app, { contact_id: zed, kind: 'invoice', invoice_id: invoice.id })
     clock.now = new Date(clock.now.getTime() + 60_000)
     await deliverDue(app.services)
-    const paths = app.email.sent.filter((m) => m.to === 'zed@erasure.test').flatMap((m) => [...m.text.matchAll(LINK)].map((x) => x[1]))
+    // The invoice email gives its page's address twice (pay online, see the invoice): each link counts once.
+    const paths = [
+      ...new Set(app.email.sent.filter((m) => m.to === 'zed@erasure.test').flatMap((m) => [...m.text.matchAll(LINK)].map((x) => x[1]))),
+    ]
     const of = (kind: string) => paths.filter((p) => p.startsWith(`/${kind}/`))
     expect([of('quote').length, of('respond').length, of('pay').length]).toEqual([2, 3, 1])
     for (const p of [...of('quote'), ...of('respond')]) expect((await open(p)).status, p).toBe(200)
-    expect((await open(of('pay')[0])).status).toBe(303)
+    expect((await open(of('pay')[0])).status).toBe(200)
 
     const owner = await signedIn(app, app.tenant.owner_user_id)
     const erased = expectData(await owner.action('contact', 'erase', { contact_id: zed, confirm: true }))

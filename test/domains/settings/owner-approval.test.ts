@@ -89,9 +89,9 @@ describe.each(engines)('settings that move money or replies wait for the owner w
   it('through MCP: the agent is told beforehand, the call waits, Allow Always is refused, and no level or standing rule lifts it', async () => {
     const described = (await tool('crm_capabilities', { action: 'settings.update' })).json
     expect(described.hints).toContain(
-      'approval:name,reply_to_email,payment_instructions,currency,default_tax_rate_bp,request_slug,review_link',
+      'approval:name,reply_to_email,phone,payment_instructions,currency,default_tax_rate_bp,request_slug,review_link',
     )
-    expect(described.owner_approves).toMatch(/where their replies, payments and reviews go/)
+    expect(described.owner_approves).toMatch(/where their replies, calls, payments and reviews go/)
     const listed = (await tool('crm_capabilities', {})).json
     expect(listed.actions.find((l: string) => l.startsWith('settings.update '))).toMatch(/approval:name,reply_to_email/)
 
@@ -114,7 +114,16 @@ describe.each(engines)('settings that move money or replies wait for the owner w
     expect(levels.find((p: any) => p.action === 'settings.update')).toMatchObject({
       effective: 'unrestricted',
       override: null,
-      owner_approves: ['name', 'reply_to_email', 'payment_instructions', 'currency', 'default_tax_rate_bp', 'request_slug', 'review_link'],
+      owner_approves: [
+        'name',
+        'reply_to_email',
+        'phone',
+        'payment_instructions',
+        'currency',
+        'default_tax_rate_bp',
+        'request_slug',
+        'review_link',
+      ],
     })
 
     // The owner asks about every settings change and lets all of them through with a rule: the money fields still wait.

@@ -23,10 +23,16 @@ export const LEAD_RECORDS = [
 ] as const
 
 /**
- * Tables that point at a lead as where it came from (the email, or the request page's request, that made it), not as
- * something written on it: they stay with the lead, which keeps the customer it became.
+ * Tables that point at a lead as where it came from (the email, or the request page's request, that made it) or as whom
+ * it was made for (an offer of times, which books for the customer the lead became), not as something written on it:
+ * they stay with the lead, which keeps the customer it became.
  */
-export const LEAD_SOURCES = [{ table: 'gmail_messages' }, { table: 'inbound_emails' }, { table: 'lead_requests' }] as const
+export const LEAD_SOURCES = [
+  { table: 'gmail_messages' },
+  { table: 'inbound_emails' },
+  { table: 'lead_requests' },
+  { table: 'slot_offers' },
+] as const
 
 /** How many records of each kind moved to the customer. */
 export type MovedLeadRecords = Record<(typeof LEAD_RECORDS)[number]['key'], number>

@@ -15,7 +15,7 @@ export const setLogo = defineAction({
   place: page('/settings', 'choose the logo file under Logo'),
   words: { area: 'Your business', phrase: "set the logo on customers' quote and invoice pages" },
   description:
-    "Set the logo customers' quote and invoice pages show beside the business name (owner only): content_base64 of a PNG, " +
+    "Set the logo customers' quote and invoice pages show beside the business name: content_base64 of a PNG, " +
     `JPEG or WebP picture of at most ${LOGO_MAX_BYTES / 1024} KB, or null to remove it. An agent's call waits for the owner's approval.`,
   // What customers see as the business is the owner's: a prompt-injected email must not change it.
   access: { agent: 'requires_authorization', technician: 'none' },

@@ -47,7 +47,7 @@ export function payLinkRoutes(services: Services, guesses: LinkGuesses): Router 
       'Content-Disposition': `inline; filename="Invoice-${invoice.number.replace(/[^A-Za-z0-9-]/g, '')}.pdf"`,
       'Cache-Control': 'no-store',
     })
-    res.send(invoicePdf(invoice, services.now()))
+    res.send(await invoicePdf(invoice, services.now()))
   })
   router.get('/pay/:secret/logo', async (req, res) => {
     const link = await known(services, guesses, req, res)

@@ -1,98 +1,129 @@
+import PDFDocument from 'pdfkit'
 import { formatMoney } from '../../money.js'
-import { textWidth, wrapText } from '../../pdf/helvetica.js'
-import { PAGE, type PdfPage, writePdf } from '../../pdf/pdf-writer.js'
 import type { CustomerInvoice } from './customer-invoice.js'
 
-/** Page margins and the columns of the line table, in points. */
+/** US Letter in points, its margins, and the columns of the line table. */
+const PAGE = { width: 612, height: 792 }
 const MARGIN = 54
 const RIGHT = PAGE.width - MARGIN
 const DESCRIPTION_WIDTH = 330
-const QUANTITY_RIGHT = 430
+const QUANTITY = { x: 390, width: 40 }
+const PRICE = { x: RIGHT - 110, width: 110 }
+/** Where a block no longer fits and goes to the next page: above the footer. */
+const BOTTOM = PAGE.height - MARGIN - 24
 
-/** Lays out pages top to bottom, starting a new page when the next block would not fit. */
-class Pages {
-  readonly pages: PdfPage[] = []
-  private y = 0
-  constructor(private readonly footer: string) {
-    this.newPage()
-  }
-  private newPage(): void {
-    this.pages.push({ texts: [], rules: [] })
-    this.y = PAGE.height - MARGIN
-  }
-  private get page(): PdfPage {
-    return this.pages[this.pages.length - 1]
-  }
-  /** Makes room for `height` points, on a new page when this one is full. */
-  room(height: number): void {
-    if (this.y - height < MARGIN + 24) this.newPage()
-  }
-  /** A line of text at x (or ending at x when right-aligned), then down by its leading. */
-  text(x: number, text: string, size: number, opts: { bold?: boolean; right?: boolean; stay?: boolean } = {}): void {
-    const left = opts.right ? x - textWidth(text, size) : x
-    this.page.texts.push({ x: left, y: this.y - size, text, size, bold: opts.bold })
-    if (!opts.stay) this.y -= size * 1.4
-  }
-  gap(points: number): void {
-    this.y -= points
-  }
-  rule(): void {
-    this.page.rules.push({ x1: MARGIN, y1: this.y, x2: RIGHT, y2: this.y })
-    this.y -= 6
-  }
-  /** Numbers each page at its foot: "INV-2026-0007, page 1 of 2". */
-  finish(): PdfPage[] {
-    for (const [i, p] of this.pages.entries()) {
-      p.texts.push({ x: MARGIN, y: MARGIN - 20, text: `${this.footer}, page ${i + 1} of ${this.pages.length}`, size: 8 })
-    }
-    return this.pages
-  }
-}
-
-/** An invoice as a PDF for its customer: the business, the bill-to, each line, the totals, what was paid and what is due. */
-export function invoicePdf(inv: CustomerInvoice, createdAt: Date): Buffer {
+/**
+ * An invoice as a PDF for its customer, made with PDFKit: the business, the bill-to, each line, the totals, what was
+ * paid, what is due and how to pay, every page numbered. The standard Helvetica fonts are named, never embedded, so a
+ * one-page invoice stays a few kilobytes.
+ */
+export function invoicePdf(inv: CustomerInvoice, createdAt: Date): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'LETTER',
+    pdfVersion: '1.4',
+    margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+    bufferPages: true,
+    info: { Title: `Invoice ${inv.number} from ${inv.business.name}`, Producer: inv.business.name, CreationDate: createdAt },
+  })
+  const done = new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = []
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk))
+    doc.on('end', () => resolve(Buffer.concat(chunks)))
+    doc.on('error', reject)
+  })
   const money = (cents: number) => formatMoney(cents, inv.currency)
-  const out = new Pages(`Invoice ${inv.number}`)
-  out.text(MARGIN, inv.business.name, 18, { bold: true })
-  for (const contact of [inv.business.phone, inv.business.email ?? '']) if (contact) out.text(MARGIN, contact, 10)
-  out.gap(12)
-  out.text(MARGIN, `Invoice ${inv.number}`, 14, { bold: true })
-  out.text(MARGIN, `Billed to: ${inv.customerName}`, 10)
-  out.text(MARGIN, `Issued ${inv.issuedOn}, due ${inv.dueOn}${inv.status === 'void' ? ' (cancelled)' : ''}`, 10)
-  out.gap(10)
-  out.text(MARGIN, 'Work', 10, { bold: true, stay: true })
-  out.text(QUANTITY_RIGHT, 'Qty', 10, { bold: true, right: true, stay: true })
-  out.text(RIGHT, 'Price', 10, { bold: true, right: true })
-  out.rule()
+  const text = (words: string, size: number, bold = false) =>
+    doc
+      .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+      .fontSize(size)
+      .text(words)
+  /** Starts a new page when `height` more points would run into the footer. */
+  const room = (height: number) => {
+    if (doc.y + height > BOTTOM) doc.addPage()
+  }
+  /** A row of the table: words at the left (wrapped in their column), then the right-aligned cells, on one baseline. */
+  const row = (left: string, cells: Array<[string, { x: number; width: number }]>, size: number, bold = false) => {
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size)
+    const height = Math.max(doc.currentLineHeight(true), left ? doc.heightOfString(left, { width: DESCRIPTION_WIDTH }) : 0)
+    room(height)
+    const y = doc.y
+    for (const [cell, column] of cells) doc.text(cell, column.x, y, { width: column.width, align: 'right', lineBreak: false })
+    if (left) doc.text(left, MARGIN, y, { width: DESCRIPTION_WIDTH })
+    doc.x = MARGIN
+    doc.y = y + height
+  }
+  const rule = () => {
+    doc.moveTo(MARGIN, doc.y).lineTo(RIGHT, doc.y).lineWidth(0.5).stroke()
+    doc.moveDown(0.4)
+  }
+
+  text(inv.business.name, 18, true)
+  for (const contact of [inv.business.phone, inv.business.email]) if (contact) text(contact, 10)
+  doc.moveDown()
+  text(`Invoice ${inv.number}`, 14, true)
+  text(`Billed to: ${inv.customerName}`, 10)
+  text(`Issued ${inv.issuedOn}, due ${inv.dueOn}${inv.status === 'void' ? ' (cancelled)' : ''}`, 10)
+  doc.moveDown()
+  row(
+    'Work',
+    [
+      ['Qty', QUANTITY],
+      ['Price', PRICE],
+    ],
+    10,
+    true,
+  )
+  rule()
   for (const line of inv.lines) {
-    const wrapped = wrapText(line.description, 10, DESCRIPTION_WIDTH)
-    out.room(wrapped.length * 14 + 4)
-    out.text(QUANTITY_RIGHT, String(line.quantity), 10, { right: true, stay: true })
-    out.text(RIGHT, money(line.price_cents), 10, { right: true, stay: true })
-    for (const part of wrapped) out.text(MARGIN, part, 10)
-    if (line.quantity > 1) out.text(MARGIN, `${line.quantity} at ${money(line.unit_price_cents)}`, 8)
+    const each = line.quantity > 1 ? `\n${line.quantity} at ${money(line.unit_price_cents)}` : ''
+    row(
+      `${line.description}${each}`,
+      [
+        [String(line.quantity), QUANTITY],
+        [money(line.price_cents), PRICE],
+      ],
+      10,
+    )
+    doc.moveDown(0.3)
   }
-  out.room(120)
-  out.rule()
-  const total = (label: string, cents: number, bold = false) => {
-    out.text(QUANTITY_RIGHT, label, 10, { bold, right: true, stay: true })
-    out.text(RIGHT, money(cents), 10, { bold, right: true })
-  }
+  room(120)
+  rule()
+  const total = (label: string, cents: number, bold = false) =>
+    row(
+      '',
+      [
+        [label, { x: MARGIN + DESCRIPTION_WIDTH - 80, width: PRICE.x - (MARGIN + DESCRIPTION_WIDTH - 80) - 10 }],
+        [money(cents), PRICE],
+      ],
+      10,
+      bold,
+    )
   total('Subtotal', inv.subtotalCents)
   total('Tax', inv.taxCents)
   total('Total', inv.totalCents, true)
   for (const p of inv.payments) total(`Paid ${p.received_on}`, -p.amount_cents)
   total('Amount due', inv.dueCents, true)
-  for (const [heading, text] of [
+  for (const [heading, words] of [
     ['Notes', inv.notes ?? ''],
     ['How to pay', inv.dueCents > 0 ? inv.paymentInstructions : ''],
   ] as const) {
-    if (!text.trim()) continue
-    const wrapped = wrapText(text, 10, RIGHT - MARGIN)
-    out.room(wrapped.length * 14 + 30)
-    out.gap(10)
-    out.text(MARGIN, heading, 11, { bold: true })
-    for (const part of wrapped) out.text(MARGIN, part, 10)
+    if (!words.trim()) continue
+    doc.font('Helvetica').fontSize(10)
+    room(doc.heightOfString(words, { width: RIGHT - MARGIN }) + 30)
+    doc.moveDown()
+    text(heading, 11, true)
+    text(words, 10)
   }
-  return writePdf(out.finish(), { title: `Invoice ${inv.number} from ${inv.business.name}`, createdAt })
+  const pages = doc.bufferedPageRange()
+  for (let i = 0; i < pages.count; i++) {
+    doc.switchToPage(pages.start + i)
+    // The footer sits in the bottom margin: writing there must not start another page.
+    doc.page.margins.bottom = 0
+    doc
+      .font('Helvetica')
+      .fontSize(8)
+      .text(`Invoice ${inv.number}, page ${i + 1} of ${pages.count}`, MARGIN, PAGE.height - MARGIN + 14, { lineBreak: false })
+  }
+  doc.end()
+  return done
 }

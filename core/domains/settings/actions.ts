@@ -155,7 +155,7 @@ export const updateSettings = defineAction({
       .optional()
       .describe('Days before a sent quote lapses that the customer is emailed a follow-up, 1 to 60; null sends none'),
     review_link: z
-      .url({ protocol: /^https?$/ })
+      .url({ protocol: /^https?$/, error: 'expected an http or https address, e.g. https://g.page/r/your-business/review' })
       .max(2000)
       .nullable()
       .optional()

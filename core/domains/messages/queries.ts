@@ -72,6 +72,7 @@ export const scheduledMessagesQuery = defineQuery({
     'ticket_id',
     'invoice_id',
     'quote_id',
+    'follow_up_step',
     'attempts',
     'last_error',
     'sent_at',

@@ -1,7 +1,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
-import { createMcpServer } from '../mcp/server.js'
+import { createMcpServer, instructionsFor } from '../mcp/server.js'
 import { authenticateAgentToken } from '../core/auth/agent-tokens.js'
 import { loadConfig, type Config } from '../core/config.js'
 import { AppError } from '../core/errors.js'
@@ -72,7 +72,7 @@ async function serveHere(config: Config, token: string): Promise<void> {
     const services = createServices(config, opened.db)
     // No server runs, so this process is the one that sends due emails (on the embedded engine it alone holds the data).
     const worker = config.workerInServer ? startWorker(services) : null
-    const server = createMcpServer(services, principal)
+    const server = createMcpServer(services, principal, await instructionsFor(services, principal))
     try {
       await server.connect(new StdioServerTransport())
       await untilStdinEnds()

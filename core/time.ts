@@ -88,3 +88,8 @@ function parts(instant: Date, timeZone: string): Record<'year' | 'month' | 'day'
   for (const p of zoneFormat(timeZone).formatToParts(instant)) if (p.type !== 'literal') out[p.type] = p.value
   return out as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>
 }
+
+/** The weekday of a calendar date in English, e.g. "Wednesday". */
+export function weekdayName(date: string): string {
+  return new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`))
+}

@@ -22,10 +22,11 @@ export function mcpRoutes(services: Services): Router {
   router.post('/mcp', async (req, res) => {
     refuseForeignHost(req, allowedHosts)
     const principal = requirePrincipal(res)
-    const [{ createMcpServer }, { StreamableHTTPServerTransport }, { isJsonRpcBody }] = await loadMcp()
+    const [{ createMcpServer, instructionsFor }, { StreamableHTTPServerTransport }, { isInitialize, isJsonRpcBody }] = await loadMcp()
     // Only a JSON body reaches here parsed; the transport itself answers other content types.
     if (req.is('application/json') && !isJsonRpcBody(req.body)) return refuseInvalidRequest(res)
-    const server = createMcpServer(services, principal)
+    // Only initialize reads the instructions, and only it pays for reading the business's date.
+    const server = createMcpServer(services, principal, isInitialize(req.body) ? await instructionsFor(services, principal) : undefined)
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
     res.on('close', () => {
       void transport.close()

@@ -5,3 +5,9 @@ export function isJsonRpcBody(body: unknown): boolean {
   const messages = Array.isArray(body) ? body : [body]
   return messages.length > 0 && messages.every((m) => JSONRPCMessageSchema.safeParse(m).success)
 }
+
+/** Whether a JSON-RPC body is (or holds) the initialize request. */
+export function isInitialize(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body]
+  return messages.some((m) => Boolean(m) && typeof m === 'object' && (m as { method?: unknown }).method === 'initialize')
+}

@@ -7,7 +7,7 @@ import { performAction, performQuery } from '../core/operations.js'
 import { actionKey, type QueryDefinition } from '../core/registry.js'
 import { nearestNames } from '../core/suggest.js'
 import { boundedName } from '../core/input-bounds.js'
-import { defineTool, uuidArg } from './tool.js'
+import { defineTool, type ToolContext, uuidArg } from './tool.js'
 
 /** An object whose fields the answer itself describes (a JSON Schema). */
 const obj = z.object({}).optional()
@@ -18,10 +18,11 @@ export const crmCapabilities = defineTool({
   title: 'List CRM operations',
   description:
     'Lists every CRM action (domain.name, hints, one line) and data type. ' +
-    'Pass action="domain.name" or type="name" to get its input and output schemas (or filters and record) before calling it.',
+    'Pass action="domain.name" for its input (output=true adds its answer\'s schema) or type="name" for its filters and record.',
   input: {
     action: z.string().optional().describe('e.g. "ticket.create"'),
     type: z.string().optional().describe('e.g. "tickets"'),
+    output: z.boolean().optional(),
   },
   // The list of everything, or one action (input and output schemas) or one data type (params and record schema).
   output: { actions: z.array(z.string()).optional(), data_types: z.array(z.string()).optional(), input: obj, output: obj, record: obj },
@@ -46,7 +47,8 @@ export const crmCapabilities = defineTool({
         ...(def.access.agent === 'never' ? { note: 'for people signed in only; an agent is always refused' } : {}),
         ...accessNotes(def),
         input: jsonSchemaOf(def.input),
-        output: jsonSchemaOf(def.output),
+        // The answer's schema is most of a lookup and rarely needed before the call: given when asked.
+        ...(args.output ? { output: jsonSchemaOf(def.output) } : {}),
         ...(await withFields(args.action)),
       }
     }
@@ -117,36 +119,76 @@ export const crmQuery = defineTool({
 /** crm_query's own arguments; any other name is a filter put in the wrong place. */
 const QUERY_ARGUMENTS = ['type', 'id', 'filters', 'include', 'limit', 'cursor']
 
-/** Runs any action. */
+/** crm_action's and crm_destructive_action's arguments: the same call, told apart only by the actions each runs. */
+const ACTION_ARGUMENTS = {
+  domain: z.string(),
+  action: z.string(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  reasoning: z.string().optional().describe('why; shown to the owner'),
+}
+
+/** The action's own answer, or a queued call's status and request_id. */
+const ACTION_ANSWER = { status: z.string().optional(), request_id: z.string().optional() }
+
+/** How to fix an action call whose domain is missing or folded into action (e.g. "contact.create"). */
+function actionArgumentHint(args: Record<string, unknown>): string | undefined {
+  const [domain, ...rest] = typeof args.action === 'string' ? args.action.split('.') : []
+  if (args.domain === undefined && domain && rest.length) {
+    return `domain is required: call with ${JSON.stringify({ domain, action: rest.join('.') })}, the action's name without its domain`
+  }
+  if (args.domain === undefined || args.action === undefined)
+    return 'domain and action are both required, e.g. {"domain":"contact","action":"create","data":{...}}'
+  return undefined
+}
+
+/**
+ * Runs an action through the tool made for its kind: clients ask their user before a tool marked destructive, so the
+ * hint on each tool is true only if each runs its own kind. An unknown action goes on to performAction, which names it.
+ */
+async function runActionOfKind(ctx: ToolContext, args: z.output<z.ZodObject<typeof ACTION_ARGUMENTS>>, destructive: boolean) {
+  const def = ctx.services.registry.actions.get(actionKey(args.domain, args.action))
+  if (def && Boolean(def.destructive) !== destructive) {
+    const tool = def.destructive ? 'crm_destructive_action' : 'crm_action'
+    throw new AppError(
+      'VALIDATION_ERROR',
+      `${actionKey(args.domain, args.action)} ${def.destructive ? 'is' : 'is not'} destructive: call ${tool} with the same arguments`,
+      {
+        field: 'action',
+        tool,
+      },
+    )
+  }
+  const outcome = await performAction(ctx.services, ctx.principal, args, { requestId: ctx.requestId })
+  return outcome.result
+}
+
+/** Runs any action that only adds or changes data. */
 export const crmAction = defineTool({
   name: 'crm_action',
   title: 'Run a CRM action',
   description:
-    'Runs one action, e.g. domain="contact" action="create" data={...}. soft_limit actions need reasoning; ' +
-    'requires_authorization ones are checked against the data now, then wait for the owner: status "pending_authorization" ' +
-    'with a request_id for crm_authorization_status.',
-  input: {
-    domain: z.string(),
-    action: z.string(),
-    data: z.record(z.string(), z.unknown()).optional(),
-    reasoning: z.string().optional().describe('why; shown to the owner'),
-  },
-  // The action's own answer (crm_capabilities action=... gives its schema), or a queued call's status and request_id.
-  output: { status: z.string().optional(), request_id: z.string().optional() },
+    'Runs one action: domain, action, data. New customer: domain="contact" action="create" data={first_name,last_name,email,phone,' +
+    'addresses:[{line1,city,state,postal_code}]}; new lead: domain="lead" action="create" data={raw_notes,name,phone,email,address,service_interest}. ' +
+    'reasoning: needed by soft_limit and approval actions; approval ones are checked now, then wait for the owner ' +
+    '(status "pending_authorization", request_id for crm_authorization_status). Destructive actions: crm_destructive_action.',
+  input: ACTION_ARGUMENTS,
+  output: ACTION_ANSWER,
   readOnly: false,
-  argumentHint(args) {
-    const [domain, ...rest] = typeof args.action === 'string' ? args.action.split('.') : []
-    if (args.domain === undefined && domain && rest.length) {
-      return `domain is required: call with ${JSON.stringify({ domain, action: rest.join('.') })}, the action's name without its domain`
-    }
-    if (args.domain === undefined || args.action === undefined)
-      return 'domain and action are both required, e.g. {"domain":"contact","action":"create","data":{...}}'
-    return undefined
-  },
-  async run({ services, principal, requestId }, args) {
-    const outcome = await performAction(services, principal, args, { requestId })
-    return outcome.result
-  },
+  argumentHint: actionArgumentHint,
+  run: (ctx, args) => runActionOfKind(ctx, args, false),
+})
+
+/** Runs any action that removes or irreversibly changes data (delete, void, revoke, end). */
+export const crmDestructiveAction = defineTool({
+  name: 'crm_destructive_action',
+  title: 'Run a destructive CRM action',
+  description: 'Runs one action marked destructive in crm_capabilities (delete, void, revoke, end): arguments as crm_action.',
+  input: ACTION_ARGUMENTS,
+  output: ACTION_ANSWER,
+  readOnly: false,
+  destructive: true,
+  argumentHint: actionArgumentHint,
+  run: (ctx, args) => runActionOfKind(ctx, args, true),
 })
 
 function unknownName(field: string, given: string, known: Iterable<string>): AppError {

@@ -8,13 +8,14 @@ import { AppError } from '../core/errors.js'
 import { boundedDepth } from '../core/input-bounds.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
 import { log } from '../core/log.js'
+import { localDate, weekdayName } from '../core/time.js'
 import { nearestNames } from '../core/suggest.js'
 import { parseInput } from '../core/validation.js'
 import { ICON_PATH } from './icon.js'
-import { crmAction, crmAuthorizationStatus, crmCapabilities, crmQuery } from './raw-tools.js'
+import { crmAction, crmAuthorizationStatus, crmCapabilities, crmDestructiveAction, crmQuery } from './raw-tools.js'
 import type { ToolContext, ToolDefinition } from './tool.js'
 import { dailyBriefing } from './workflows/daily-briefing.js'
-import { findCustomer } from './workflows/find-customer.js'
+import { businessZone, findCustomer } from './workflows/find-customer.js'
 import { handleRescheduleRequest } from './workflows/handle-reschedule.js'
 import { processLead } from './workflows/process-lead.js'
 import { scheduleAppointment } from './workflows/schedule-appointment.js'
@@ -25,6 +26,7 @@ export const TOOLS: ReadonlyArray<ToolDefinition> = [
   crmCapabilities,
   crmQuery,
   crmAction,
+  crmDestructiveAction,
   crmAuthorizationStatus,
   findCustomer,
   scheduleAppointment,
@@ -45,13 +47,20 @@ export const SERVER_INSTRUCTIONS = [
   'An error answer says what to fix: correct the named field and call again.',
 ].join('\n')
 
-/** An MCP server for one principal, with every tool registered by one loop. */
-export function createMcpServer(services: Services, principal: Principal, tools = TOOLS): McpServer {
+/**
+ * The instructions with the business's today, weekday and time zone: a model needs them to turn "Monday" into a date, and
+ * reading them here costs no call. Told at connection; daily_briefing says the date again on a later day.
+ */
+export async function instructionsFor(services: Services, principal: Principal): Promise<string> {
+  const tz = await businessZone({ services, principal, requestId: randomUUID() })
+  const today = localDate(services.now(), tz)
+  return `${SERVER_INSTRUCTIONS}\nAt connection it is ${weekdayName(today)} ${today} in the business's time zone, ${tz}.`
+}
+
+/** An MCP server for one principal, with every tool registered by one loop; instructions are read by initialize only. */
+export function createMcpServer(services: Services, principal: Principal, instructions = SERVER_INSTRUCTIONS, tools = TOOLS): McpServer {
   const icon = { src: new URL(ICON_PATH, services.config.publicBaseUrl).href, mimeType: 'image/svg+xml', sizes: ['any'] }
-  const server = new McpServer(
-    { name: 'service-crm', title: 'Service CRM', version: '0.1.0', icons: [icon] },
-    { instructions: SERVER_INSTRUCTIONS },
-  )
+  const server = new McpServer({ name: 'service-crm', title: 'Service CRM', version: '0.1.0', icons: [icon] }, { instructions })
   for (const tool of tools) {
     server.registerTool(
       tool.name,

@@ -19,7 +19,7 @@ import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { waitlistCandidatesQuery } from '../../core/domains/waitlist/queries.js'
-import { addDays, dayRange, localDate, localTime } from '../../core/time.js'
+import { addDays, dayRange, localDate, localTime, weekdayName } from '../../core/time.js'
 import { formatMoney } from '../../core/money.js'
 import { dateArg, defineTool } from '../tool.js'
 
@@ -56,10 +56,12 @@ export const dailyBriefing = defineTool({
     // A full day of routes in detail would crowd out everything else: past a point each visit is one short line.
     const detailed = tickets.length <= DETAILED_ROUTE_MAX
     const facts = detailed ? await attributesOf(caller, [...new Set(tickets.map((t) => String(t.contact_id)))]) : new Map<string, string>()
+    // The weekday beside the date: the agent turns "Monday" into a date from here.
+    const heading = `${date} ${weekdayName(date)} (${tz})`
     const lines = [
       detailed
-        ? `${date} (${tz})`
-        : `${date} (${tz}); ${tickets.length} visits in short (gate notes and facts: ` +
+        ? heading
+        : `${heading}; ${tickets.length} visits in short (gate notes and facts: ` +
           `crm_query type=tickets date=${date} include=address, type=attributes contact_ids=...)`,
     ]
     const byTech = new Map<string, typeof tickets>()

@@ -18,7 +18,46 @@ describe.each(engines)('MCP over Streamable HTTP (%s)', (engine) => {
     expect(Object.keys(byName)).toEqual(expect.arrayContaining(['crm_capabilities', 'crm_query', 'crm_action']))
     expect(byName.crm_query.annotations?.readOnlyHint).toBe(true)
     expect(byName.crm_action.annotations?.readOnlyHint).toBe(false)
+    // Clients ask their user before a destructive tool: only the tool that runs deletions and voids says it is one.
+    expect(byName.crm_action.annotations?.destructiveHint).toBe(false)
+    expect(byName.crm_destructive_action.annotations?.destructiveHint).toBe(true)
     for (const t of tools) expect(Object.keys((t.inputSchema as any).properties ?? {}).length).toBeGreaterThan(0)
+    await client.close()
+  })
+
+  it('runs each action only through the tool of its kind, and says which tool to call instead', async () => {
+    const client = await connectMcp(app.url, app.tenant.agent_token)
+    const created = toolJson(
+      await client.callTool({
+        name: 'crm_action',
+        arguments: { domain: 'service', action: 'create', data: { name: 'Screens', pricing: 'fixed', price_cents: 500 } },
+      }),
+    )
+    expect(created.isError, JSON.stringify(created.json)).toBe(false)
+    const deleteArgs = { domain: 'service', action: 'delete', data: { service_id: created.json.id }, reasoning: 'Made by mistake' }
+    const wrongTool = toolJson(await client.callTool({ name: 'crm_action', arguments: deleteArgs }))
+    expect(wrongTool.isError).toBe(true)
+    expect(wrongTool.json.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { field: 'action', tool: 'crm_destructive_action' } })
+    expect(wrongTool.json.error.message).toBe('service.delete is destructive: call crm_destructive_action with the same arguments')
+    const stillThere = toolJson(await client.callTool({ name: 'crm_query', arguments: { type: 'services', id: created.json.id } }))
+    expect(stillThere.json.id).toBe(created.json.id)
+    const notDestructive = toolJson(
+      await client.callTool({
+        name: 'crm_destructive_action',
+        arguments: { domain: 'service', action: 'create', data: { name: 'Gutters' } },
+      }),
+    )
+    expect(notDestructive.json.error.message).toBe('service.create is not destructive: call crm_action with the same arguments')
+    const deleted = toolJson(await client.callTool({ name: 'crm_destructive_action', arguments: deleteArgs }))
+    expect(deleted.isError, JSON.stringify(deleted.json)).toBe(false)
+    await client.close()
+  })
+
+  it("tells the model at initialize the business's date, weekday and time zone", async () => {
+    const client = await connectMcp(app.url, app.tenant.agent_token)
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Chicago' }).format(app.services.now())
+    const weekday = new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone: 'America/Chicago' }).format(app.services.now())
+    expect(client.getInstructions()).toContain(`At connection it is ${weekday} ${today} in the business's time zone, America/Chicago.`)
     await client.close()
   })
 

@@ -150,7 +150,7 @@ describe.each(engines)('OAuth for the MCP endpoint (%s)', (engine) => {
     expect(read.json.audit_trail[0]).toMatchObject({ action: 'create', actor_type: 'agent' })
     const risky = toolJson(
       await client!.callTool({
-        name: 'crm_action',
+        name: 'crm_destructive_action',
         arguments: { domain: 'contact', action: 'delete', data: { contact_id: created.json.id }, reasoning: 'Entered twice by mistake' },
       }),
     )

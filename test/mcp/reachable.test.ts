@@ -22,11 +22,12 @@ describe('every registered operation is reachable through the raw MCP tools', ()
     await app.close()
   })
 
-  it('crm_action routes to every action (an empty call reaches its validation or policy, never "unknown action")', async () => {
+  it('crm_action and crm_destructive_action between them route to every action (an empty call reaches its validation or policy, never "unknown action")', async () => {
     const actions = [...app.services.registry.actions.values()]
     expect(actions.length).toBeGreaterThan(10)
     for (const def of actions) {
-      const out = toolJson(await client.callTool({ name: 'crm_action', arguments: { domain: def.domain, action: def.name, data: {} } }))
+      const name = def.destructive ? 'crm_destructive_action' : 'crm_action'
+      const out = toolJson(await client.callTool({ name, arguments: { domain: def.domain, action: def.name, data: {} } }))
       const message = out.isError ? String(out.json.error.message) : ''
       expect(message, actionKey(def.domain, def.name)).not.toMatch(/^Unknown action/)
     }

@@ -58,7 +58,9 @@ describe.each(engines)('MCP structured output (%s)', (engine) => {
     await client.listTools()
     const overview = await call('crm_capabilities', {})
     expect(overview.actions.length).toBeGreaterThan(10)
-    const detail = await call('crm_capabilities', { action: 'contact.create' })
+    // The answer's schema only when asked: by default a lookup gives the input and hints.
+    expect(await call('crm_capabilities', { action: 'contact.create' })).not.toHaveProperty('output')
+    const detail = await call('crm_capabilities', { action: 'contact.create', output: true })
     expect(detail.output.properties).toHaveProperty('display_name')
     expect(detail.output.properties.id).toMatchObject({ type: 'string', format: 'uuid' })
     const type = await call('crm_capabilities', { type: 'tickets' })
@@ -72,7 +74,7 @@ describe.each(engines)('MCP structured output (%s)', (engine) => {
     expect(contact).toMatchObject({ display_name: 'Jane Structured', status: 'active' })
     expect(await call('crm_query', { type: 'contacts', id: contact.id })).toMatchObject({ id: contact.id })
     expect((await call('crm_query', { type: 'contacts', filters: { q: 'Structured' } })).items[0]).toMatchObject({ id: contact.id })
-    const queued = await call('crm_action', {
+    const queued = await call('crm_destructive_action', {
       domain: 'contact',
       action: 'delete',
       data: { contact_id: contact.id },

@@ -52,7 +52,7 @@ describe.each(engines)('schedule_appointment answers (%s)', (engine) => {
         addresses: [{ line1: '12 Oak Street', city: 'Huntsville', state: 'AL', postal_code: '35801' }],
       })
     ).id
-    const server = createMcpServer(app.services, agent, TOOLS)
+    const server = createMcpServer(app.services, agent, undefined, TOOLS)
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
     await server.connect(serverSide)
     client = new Client({ name: 'booking-answers', version: '1.0.0' })

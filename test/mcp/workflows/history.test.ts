@@ -57,7 +57,7 @@ describe.each(engines)('visit history in the workflow tools (%s)', (engine) => {
       notes: 'Third-floor windows at the back need the extension ladder.',
       attributes: [{ key: 'equipment', value: 'extension ladder' }],
     })
-    const server = createMcpServer(app.services, agent, TOOLS)
+    const server = createMcpServer(app.services, agent, undefined, TOOLS)
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
     await server.connect(serverSide)
     client = new Client({ name: 'history-test', version: '1.0.0' })

@@ -236,7 +236,7 @@ describe.each(engines)('workflow tools (%s)', (engine) => {
 
   it('works through the MCP SDK client, audited as the agent', async () => {
     const tools = TOOLS
-    const server = createMcpServer(app.services, agent, tools)
+    const server = createMcpServer(app.services, agent, undefined, tools)
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
     await server.connect(serverSide)
     const client = new Client({ name: 'workflow-test', version: '1.0.0' })

@@ -81,12 +81,16 @@ export function createMcpServer(services: Services, principal: Principal, instru
   return server
 }
 
-/** What MCP clients are told about a tool's behaviour (its title is the tool's own, given once beside its name). */
+/**
+ * What MCP clients are told about a tool's behaviour (its title is the tool's own, given once beside its name). The
+ * destructive and idempotent hints mean something only for a tool that writes, so a reading tool leaves them out.
+ */
 function annotationsOf(tool: ToolDefinition) {
+  if (tool.readOnly) return { readOnlyHint: true, openWorldHint: false }
   return {
-    readOnlyHint: tool.readOnly,
-    destructiveHint: !tool.readOnly && (tool.destructive ?? false),
-    idempotentHint: tool.idempotent ?? tool.readOnly,
+    readOnlyHint: false,
+    destructiveHint: tool.destructive ?? false,
+    idempotentHint: tool.idempotent ?? false,
     openWorldHint: false,
   }
 }
@@ -97,24 +101,39 @@ function listedTool(tool: ToolDefinition): Tool {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: withoutTextLengths(jsonSchemaOf(z.object(tool.input))) as Tool['inputSchema'],
-    outputSchema: jsonSchemaOf(z.object(tool.output)) as Tool['outputSchema'],
+    inputSchema: withoutBounds(jsonSchemaOf(z.object(tool.input))) as Tool['inputSchema'],
+    // An answer's required list tells a model nothing it acts on; a call's tells it what it must give.
+    outputSchema: withoutKeys(jsonSchemaOf(z.object(tool.output)), new Set([...LISTED_WITHOUT, 'required'])) as Tool['outputSchema'],
     annotations: annotationsOf(tool),
   }
 }
 
+/** Schema keywords tools/list leaves out; each is still enforced when the tool is called. */
+const LISTED_WITHOUT = new Set(['minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems', 'propertyNames'])
+
 /**
- * The schema without the length bounds of its texts: tools/list is the scarcest context a model has, and a text out of
- * bounds is still refused by the tool with the field and its limit named.
+ * The schema without bounds, key rules and closed objects: tools/list is the scarcest context a model has, and a call
+ * that breaks any of them is refused by the tool with the field and the rule named.
  */
-function withoutTextLengths(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withoutTextLengths)
+function withoutBounds(schema: unknown): unknown {
+  return withoutKeys(schema, LISTED_WITHOUT)
+}
+
+/** The schema without the given keywords at any depth, and without additionalProperties: false; field names are kept. */
+function withoutKeys(schema: unknown, keys: Set<string>): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => withoutKeys(s, keys))
   if (!schema || typeof schema !== 'object') return schema
   return Object.fromEntries(
     Object.entries(schema)
-      .filter(([k]) => k !== 'minLength' && k !== 'maxLength')
-      .map(([k, v]) => [k, withoutTextLengths(v)]),
+      .filter(([k, v]) => !keys.has(k) && !(k === 'additionalProperties' && v === false))
+      .map(([k, v]) => [k, k === 'properties' ? fieldsWithoutKeys(v, keys) : withoutKeys(v, keys)]),
   )
+}
+
+/** A properties map: its names are fields, not keywords, so only each field's schema is trimmed. */
+function fieldsWithoutKeys(properties: unknown, keys: Set<string>): unknown {
+  if (!properties || typeof properties !== 'object') return properties
+  return Object.fromEntries(Object.entries(properties).map(([name, s]) => [name, withoutKeys(s, keys)]))
 }
 
 /** Runs one tool: arguments checked against its input, then its run; every failure is a tool error the model can act on. */

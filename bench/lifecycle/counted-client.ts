@@ -1,7 +1,11 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { encode } from 'gpt-tokenizer'
 
 /** Tokens as models are billed for them, estimated the usual way: characters / 4. */
 export const tokensOf = (text: string) => Math.ceil(text.length / 4)
+
+/** Tokens as a real tokenizer counts them (o200k, the encoding of current OpenAI models). */
+export const o200kOf = (text: string) => encode(text).length
 
 /** One MCP request the agent's model wrote and read the answer of. */
 export interface CountedCall {
@@ -9,6 +13,8 @@ export interface CountedCall {
   tool?: string
   /** Characters / 4 of what the model writes (the call) and reads (the answer's text). */
   tokens: number
+  /** The same text counted by the o200k tokenizer. */
+  o200k: number
   isError: boolean
 }
 
@@ -19,8 +25,11 @@ export interface CountedCall {
 export class CountedClient {
   readonly calls: CountedCall[] = []
   readonly initializeTokens: number
+  /** The server's instructions at initialize (what the model reads first). */
+  readonly instructions: string | undefined
 
   constructor(private readonly client: Client) {
+    this.instructions = client.getInstructions()
     this.initializeTokens = tokensOf(
       JSON.stringify({
         serverInfo: client.getServerVersion(),
@@ -33,7 +42,8 @@ export class CountedClient {
   /** tools/list: the tools as the model reads them. */
   async listTools(): Promise<Array<{ name: string; description?: string; inputSchema: unknown }>> {
     const { tools } = await this.client.listTools()
-    this.calls.push({ method: 'tools/list', tokens: tokensOf(JSON.stringify(tools)), isError: false })
+    const text = JSON.stringify(tools)
+    this.calls.push({ method: 'tools/list', tokens: tokensOf(text), o200k: o200kOf(text), isError: false })
     return tools
   }
 
@@ -48,9 +58,15 @@ export class CountedClient {
       method: 'tools/call',
       tool: name,
       tokens: tokensOf(JSON.stringify({ name, arguments: args })) + tokensOf(text),
+      o200k: o200kOf(JSON.stringify({ name, arguments: args })) + o200kOf(text),
       isError: Boolean(result.isError),
     })
     return { isError: Boolean(result.isError), json: JSON.parse(text) }
+  }
+
+  /** Every token by the o200k tokenizer, tools/list included, initialize not. */
+  get totalO200k(): number {
+    return this.calls.reduce((sum, c) => sum + c.o200k, 0)
   }
 
   /** Every token counted, tools/list included, initialize not. */

@@ -2,12 +2,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { Services } from '../../core/context.js'
 import type { CreatedTenant } from '../../core/tenants.js'
-import { localDate, zonedInstant } from '../../core/time.js'
-import { JANE, setUpBusiness } from './business.js'
+import { addDays, addMonths, localDate, zonedInstant } from '../../core/time.js'
+import { JANE, setUpBusiness, WINDOWS } from './business.js'
 import { CountedClient } from './counted-client.js'
-import { customerConfirms, technicianClosesOut, type Mailbox } from './people.js'
+import { type CloseOut, customerConfirms, technicianClosesOut, type Mailbox } from './people.js'
 import { signedInPerson } from './person-api.js'
-import { nextTuesday, runScriptedAgent, type LifecycleOutcome } from './scripted-agent.js'
+import { nextMonday, runScriptedAgent, type LifecycleOutcome } from './scripted-agent.js'
 
 /** Real time moved forward on demand: the product reads it as services.now. */
 export interface MovableClock {
@@ -36,15 +36,33 @@ export interface LifecycleHost {
   mailbox: Mailbox
 }
 
-/** What one lifecycle did: what the agent read, and its counted MCP traffic. */
+/** What one lifecycle did: what the agent read, its counted MCP traffic, and the bytes its HTTP requests and answers carried. */
 export interface LifecycleRun {
   outcome: LifecycleOutcome
   agent: CountedClient
+  /** Bytes of the MCP request and answer bodies, initialize and its notification included. */
+  wireBytes: number
+}
+
+/** The close-out of Appendix D: 3h22m on site, $562 for the windows and 20 screens at $5, the notes, the facts, reach out in 6 months. */
+export const APPENDIX_D_CLOSE_OUT: CloseOut = {
+  minutesOnSite: 202,
+  finalPrices: { [WINDOWS]: 56_200 },
+  notes: 'Elderly woman, very nice. Dog named Biscuit, keep gate closed. Complex sill on 2nd story, brought extension ladder.',
+  facts: [
+    { key: 'customer_demographic', value: 'elderly' },
+    { key: 'pet', value: 'dog (Biscuit)' },
+    { key: 'property_note', value: 'keep gate closed' },
+    { key: 'equipment_needed', value: 'extension ladder' },
+    { key: 'property_detail', value: 'complex 2nd story sill' },
+  ],
+  reachOutInMonths: 6,
 }
 
 /**
- * Jane Smith's lifecycle on a running server: the owner sets the business up through the API, then the scripted agent
- * works through MCP over HTTP while Jane confirms by her emailed link and the technician closes the job out on Tuesday afternoon.
+ * Appendix D on a running server: the owner sets the business up through the API, then the scripted agent works through
+ * MCP over HTTP while Jane confirms by her emailed link, the technician closes the job out that afternoon, and the clock
+ * runs on to next year (the reach-out email going out in between).
  */
 export async function runLifecycle(host: LifecycleHost): Promise<LifecycleRun> {
   const { services, tenant, clock } = host
@@ -52,33 +70,45 @@ export async function runLifecycle(host: LifecycleHost): Promise<LifecycleRun> {
   const settings = await owner.query({ type: 'settings' })
   const tz = String((settings.items?.[0] ?? settings).timezone)
   const { technicianId } = await setUpBusiness(owner)
-  const jobDay = nextTuesday(localDate(clock.now(), tz))
+  const firstDay = nextMonday(localDate(clock.now(), tz))
+  const wire = { bytes: 0 }
   const client = new Client({ name: 'lifecycle-agent', version: '1.0.0' })
   await client.connect(
     new StreamableHTTPClientTransport(new URL(`${host.url}/mcp`), {
       requestInit: { headers: { Authorization: `Bearer ${tenant.agent_token}` } },
+      fetch: countingFetch(wire),
     }),
   )
   const agent = new CountedClient(client)
   try {
     const outcome = await runScriptedAgent(agent, {
-      today: () => localDate(clock.now(), tz),
       customerConfirms: async () => {
         await customerConfirms(host.mailbox, JANE.email)
       },
       technicianClosesOut: async () => {
-        clock.jumpTo(zonedInstant(jobDay, '14:00', tz))
+        clock.jumpTo(zonedInstant(firstDay, '14:00', tz))
         const technician = await signedInPerson(host.url, services.db, tenant.tenant_id, technicianId)
-        await technicianClosesOut(
-          technician,
-          JANE.name,
-          110,
-          'Gutters cleared front and back; downspout by the garage was blocked. Dog named Biscuit, keep gate closed.',
-        )
+        await technicianClosesOut(technician, JANE.name, APPENDIX_D_CLOSE_OUT)
+      },
+      nextYear: async () => {
+        // The reach-out goes out six months on; the office books again three weeks before the anniversary.
+        clock.jumpTo(zonedInstant(addDays(addMonths(firstDay, 6), 1), '12:00', tz))
+        await host.mailbox.deliverDue()
+        clock.jumpTo(zonedInstant(addDays(firstDay, 364 - 21), '10:00', tz))
       },
     })
-    return { outcome, agent }
+    return { outcome, agent, wireBytes: wire.bytes }
   } finally {
     await client.close()
+  }
+}
+
+/** fetch that adds the bytes of each request body and answer body to the count. */
+function countingFetch(count: { bytes: number }): typeof fetch {
+  return async (input, init) => {
+    if (typeof init?.body === 'string') count.bytes += Buffer.byteLength(init.body)
+    const res = await fetch(input, init)
+    count.bytes += (await res.clone().arrayBuffer()).byteLength
+    return res
   }
 }

@@ -1,14 +1,15 @@
-import { addDays, addMonths, weekdayOf } from '../../core/time.js'
+import { addDays, weekdayOf } from '../../core/time.js'
+import { JANE, SCREENS, WINDOWS } from './business.js'
 import type { CountedClient } from './counted-client.js'
 
-/** What happens outside the agent between its steps: today's date as it is told, and the acts of the customer and technician. */
+/** What happens outside the agent between its steps: the acts of the customer and technician, and the year going by. */
 export interface LifecycleWorld {
-  /** Today's date (YYYY-MM-DD), as the agent's host tells it. */
-  today(): string
   /** Jane answers the confirmation email. */
   customerConfirms(): Promise<void>
-  /** The technician does the job and closes it out on their own page. */
+  /** The technician does the job and closes it out on their own page, choosing "reach out in 6 months". */
   technicianClosesOut(): Promise<void>
+  /** Time goes by to a few weeks before the visit's anniversary; the reach-out email goes out on the way. */
+  nextYear(): Promise<void>
 }
 
 /** What the agent read along the way, for checking the effects; none of it came from anywhere but the server's answers. */
@@ -16,23 +17,36 @@ export interface LifecycleOutcome {
   contactId: string
   ticketId: string
   invoiceId: string
-  reachOutId: string
-  reachOutAt: string
+  /** The first booking's day, and next year's booking and what its answer said of the last visit. */
+  firstDay: string
+  nextTicketId: string
+  nextDay: string
+  lastVisit: { time_on_site: string; note: string; facts: unknown }
 }
 
-/** The first Tuesday after the given date. */
-export function nextTuesday(today: string): string {
+/** The first Monday after the given date. */
+export function nextMonday(today: string): string {
   let day = addDays(today, 1)
-  while (weekdayOf(day) !== 'tue') day = addDays(day, 1)
+  while (weekdayOf(day) !== 'mon') day = addDays(day, 1)
   return day
 }
 
+/** The business's date as the server's instructions tell it at connection ("... it is Wednesday 2026-11-25 ..."). */
+export function todayFromInstructions(instructions: string | undefined): string {
+  const today = instructions?.match(/At connection it is \w+ (\d{4}-\d{2}-\d{2})/)?.[1]
+  if (!today) throw new Error(`the instructions do not say today's date: ${instructions}`)
+  return today
+}
+
 /**
- * A plain agent running Jane Smith's lifecycle: find her, book gutter cleaning next Tuesday morning, (she confirms, the
- * technician closes out), send the invoice, reach out in 6 months. It knows only what tools/list and the answers say:
- * tool names and arguments from the descriptions, every id from an earlier answer.
+ * A plain agent running the design record's Appendix D: a new customer, Jane Smith, calls; she is added and booked for
+ * window and screen cleaning next Monday at 9:00; (she confirms, the technician closes out choosing "reach out in 6
+ * months"); her invoice is sent; a year later she is booked again and the answer shows last year's time and notes. It
+ * knows only what initialize, tools/list and the answers say: tool names and arguments from the descriptions, every id
+ * from an earlier answer.
  */
 export async function runScriptedAgent(agent: CountedClient, world: LifecycleWorld): Promise<LifecycleOutcome> {
+  const today = todayFromInstructions(agent.instructions)
   const tools = new Set((await agent.listTools()).map((t) => t.name))
   const ok = async (name: string, args: Record<string, unknown>) => {
     if (!tools.has(name)) throw new Error(`tools/list has no ${name}`)
@@ -41,22 +55,18 @@ export async function runScriptedAgent(agent: CountedClient, world: LifecycleWor
     return out.json
   }
 
-  const found = await ok('find_customer', { q: 'Jane Smith' })
-  const jane = (found.matches as any[]).find((m) => m.name === 'Jane Smith')
-  if (!jane) throw new Error(`find_customer did not find Jane Smith: ${JSON.stringify(found)}`)
+  // The common write crm_action's description shows: a new customer with address and email.
+  const { first_name, last_name, email, phone, address } = JANE
+  const jane = await ok('crm_action', {
+    domain: 'contact',
+    action: 'create',
+    data: { first_name, last_name, email, phone, addresses: [address] },
+  })
+  const contactId = String(jane.id)
 
-  const wanted = {
-    contact_id: jane.contact_id,
-    services: [{ name: 'gutter cleaning' }],
-    date: nextTuesday(world.today()),
-    after: '08:00',
-    before: '12:00',
-  }
-  let booked = await ok('schedule_appointment', wanted)
-  if (booked.status === 'unavailable' && booked.nearest?.length) {
-    const { date, time } = booked.nearest[0]
-    booked = await ok('schedule_appointment', { ...wanted, date, time, after: undefined, before: undefined })
-  }
+  const work = [{ name: WINDOWS.toLowerCase() }, { name: SCREENS.toLowerCase(), quantity: 20 }]
+  const firstDay = nextMonday(today)
+  const booked = await ok('schedule_appointment', { contact_id: contactId, services: work, date: firstDay, time: '09:00' })
   if (booked.status !== 'booked') throw new Error(`not booked: ${JSON.stringify(booked)}`)
   const ticketId = String(booked.ticket.id)
 
@@ -66,27 +76,19 @@ export async function runScriptedAgent(agent: CountedClient, world: LifecycleWor
   const invoiced = await ok('send_invoice', { ticket_id: ticketId, reasoning: 'The job is done and closed out; Jane gets her bill.' })
   const invoiceId = String(invoiced.invoice.id)
 
-  const sendAt = `${addMonths(world.today(), 6)}T15:00:00Z`
-  const reachOut = await scheduleReachOut(ok, invoiced, jane.contact_id, sendAt)
-  return { contactId: jane.contact_id, ticketId, invoiceId, reachOutId: String(reachOut.id), reachOutAt: sendAt }
-}
-
-type Call = (name: string, args: Record<string, unknown>) => Promise<any>
-
-/**
- * Queues the reach-out email. When the invoice answer says how (follow_up.reach_out_with, a ready crm_action call), that
- * call is made as given with send_at filled in; otherwise the agent looks the operation up in crm_capabilities first.
- */
-async function scheduleReachOut(ok: Call, invoiced: any, contactId: string, sendAt: string): Promise<any> {
-  const given = invoiced.follow_up?.reach_out_with
-  if (given) return ok(given.tool, { ...given.arguments, data: { ...given.arguments.data, send_at: sendAt } })
-  const everything = await ok('crm_capabilities', {})
-  const line = (everything.actions as string[]).find((a) => /schedule an email/i.test(a))
-  if (!line) throw new Error('crm_capabilities lists no action that schedules an email')
-  const key = line.split(' ')[0]
-  const schema = await ok('crm_capabilities', { action: key })
-  const kinds: string[] = schema.input?.properties?.kind?.enum ?? []
-  if (!kinds.includes('reach_out')) throw new Error(`${key} has no reach_out kind: ${JSON.stringify(schema.input?.properties?.kind)}`)
-  const [domain, action] = key.split('.')
-  return ok('crm_action', { domain, action, data: { contact_id: contactId, kind: 'reach_out', send_at: sendAt } })
+  await world.nextYear()
+  // A year on, the same Monday of the year: the same work again.
+  const nextDay = addDays(firstDay, 364)
+  const again = await ok('schedule_appointment', { contact_id: contactId, services: work, date: nextDay, time: '09:00' })
+  if (again.status !== 'booked') throw new Error(`not booked next year: ${JSON.stringify(again)}`)
+  if (!again.last_visit) throw new Error(`next year's booking does not show the last visit: ${JSON.stringify(again)}`)
+  return {
+    contactId,
+    ticketId,
+    invoiceId,
+    firstDay,
+    nextTicketId: String(again.ticket.id),
+    nextDay,
+    lastVisit: { time_on_site: again.last_visit.time_on_site, note: JSON.stringify(again.last_visit), facts: again.last_visit.facts },
+  }
 }

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { JANE } from '../../bench/lifecycle/business.js'
+import { JANE, SCREENS, WINDOWS } from '../../bench/lifecycle/business.js'
 import { movableClock, runLifecycle, type LifecycleRun } from '../../bench/lifecycle/run.js'
 import { createPaymentsClient } from '../../core/clients/payments.js'
 import { deliverDue } from '../../core/jobs/worker.js'
-import { addMonths } from '../../core/time.js'
+import { timeOnSite } from '../../core/domains/tickets/time-on-site.js'
+import { addMonths, zonedInstant } from '../../core/time.js'
 import { expectData } from '../api/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js'
 
-describe.each(engines)("Jane Smith's lifecycle run by a plain agent through MCP (%s)", (engine) => {
+describe.each(engines)("Appendix D, Jane Smith's lifecycle, run by a plain agent through MCP (%s)", (engine) => {
   const clock = movableClock()
   let app: TestApp
   let stripe: FakeStripe
@@ -38,20 +39,25 @@ describe.each(engines)("Jane Smith's lifecycle run by a plain agent through MCP 
     await stripe?.close()
   })
 
-  it('books the job the customer confirmed by her emailed link, and the technician closed it', async () => {
+  it('adds the new customer with her address and books her windows and 20 screens on Monday at 9:00; she confirmed, the technician closed it', async () => {
+    const jane = expectData(await app.query({ type: 'contacts', id: run.outcome.contactId, include: 'addresses' }))
+    expect(jane).toMatchObject({ display_name: JANE.name, email: JANE.email })
+    expect(jane.addresses[0]).toMatchObject(JANE.address)
     const ticket = expectData(await app.query({ type: 'tickets', id: run.outcome.ticketId, include: 'line_items' }))
     expect(ticket.contact_name).toBe(JANE.name)
+    expect(ticket.scheduled_start).toBe(zonedInstant(run.outcome.firstDay, '09:00', 'America/Chicago').toISOString())
     expect(ticket.confirmation_status).toBe('accepted')
     expect(ticket.status).toBe('completed')
-    expect(ticket.actual_minutes).toBe(110)
-    expect(ticket.line_items.map((l: any) => l.description)).toEqual(['Gutter Cleaning'])
+    expect(ticket.actual_minutes).toBe(202)
+    expect(ticket.line_items.map((l: any) => [l.description, l.quantity, l.price_cents])).toEqual([
+      [WINDOWS, 1, 56_200],
+      [SCREENS, 20, 10_000],
+    ])
   })
 
-  it("sends the invoice of that ticket, whose email carries a payment link to Stripe's page", async () => {
+  it("sends the invoice of that ticket for $662, whose email carries a payment link to Stripe's page", async () => {
     const invoice = expectData(await app.query({ type: 'invoices', id: run.outcome.invoiceId }))
-    expect(invoice).toMatchObject({ ticket_id: run.outcome.ticketId, status: 'sent', total_cents: expect.any(Number) })
-    expect(invoice.total_cents).toBeGreaterThanOrEqual(18_000)
-    clock.jumpTo(new Date(clock.now().getTime() + 60_000))
+    expect(invoice).toMatchObject({ ticket_id: run.outcome.ticketId, status: 'sent', subtotal_cents: 66_200 })
     await deliverDue(app.services)
     const mail = app.email.sent.filter((m) => m.to === JANE.email && m.text.includes(invoice.number)).at(-1)
     const link = mail?.text.match(/Pay online: (http\S+\/pay\/[\w-]+)/)?.[1]
@@ -62,12 +68,18 @@ describe.each(engines)("Jane Smith's lifecycle run by a plain agent through MCP 
     expect(opened.headers.get('location')).toMatch(/^https:\/\/checkout\.stripe\.test\//)
   })
 
-  it('plans one email to reach out to Jane in 6 months', async () => {
-    const pending = expectData(
-      await app.query({ type: 'scheduled_messages', contact_id: run.outcome.contactId, kind: 'reach_out', status: 'pending' }),
-    )
-    expect(pending.items).toHaveLength(1)
-    expect(pending.items[0].id).toBe(run.outcome.reachOutId)
-    expect(pending.items[0].send_at.slice(0, 10)).toBe(addMonths(clock.now().toISOString().slice(0, 10), 6))
+  it('emails Jane the reach-out the technician chose, six months after the visit', async () => {
+    const sent = expectData(await app.query({ type: 'scheduled_messages', contact_id: run.outcome.contactId, kind: 'reach_out' }))
+    expect(sent.items).toHaveLength(1)
+    expect(sent.items[0]).toMatchObject({ status: 'sent' })
+    expect(sent.items[0].send_at.slice(0, 7)).toBe(addMonths(run.outcome.firstDay, 6).slice(0, 7))
+  })
+
+  it("books her again a year on, and the answer shows last year's 3h22m and the extension ladder", async () => {
+    const next = expectData(await app.query({ type: 'tickets', id: run.outcome.nextTicketId }))
+    expect(next).toMatchObject({ contact_name: JANE.name, status: 'scheduled' })
+    expect(next.scheduled_start).toBe(zonedInstant(run.outcome.nextDay, '09:00', 'America/Chicago').toISOString())
+    expect(run.outcome.lastVisit.time_on_site).toBe(timeOnSite(202))
+    expect(run.outcome.lastVisit.note).toContain('extension ladder')
   })
 })

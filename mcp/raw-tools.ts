@@ -62,16 +62,15 @@ export const crmCapabilities = defineTool({
       }
     }
     const actor = principal.actor
+    // One short line per action (its title) and a name per data type: the whole menu in few tokens; each lookup says the rest.
     return {
       actions: [...registry.actions.values()]
         .filter((d) => listedTo(actor, d.access))
         .map((d) => {
           const hints = actionHints(d)
-          return `${actionKey(d.domain, d.name)}${hints.length ? ` [${hints.join(', ')}]` : ''} ${firstSentence(d.description)}`
+          return `${actionKey(d.domain, d.name)}${hints.length ? ` [${hints.join(', ')}]` : ''} ${d.title ?? firstSentence(d.description)}`
         }),
-      data_types: [...registry.queries.values()]
-        .filter((q) => listedTo(actor, q.access))
-        .map((q) => `${q.type}: ${firstSentence(q.description)}`),
+      data_types: [...registry.queries.values()].filter((q) => listedTo(actor, q.access)).map((q) => q.type),
       hints: HINTS_LEGEND,
       ...(await withFields(undefined)),
       next: 'crm_capabilities {action} or {type} for a schema; crm_action to run; crm_query to read',

@@ -256,4 +256,16 @@ describe.each(engines)("the owner's answer from the approval email (%s)", (engin
     expect(asked.status).toBe(202)
     await app.ownerAction('settings', 'update', { approval_expiry_hours: 72 })
   })
+
+  // Last: it spends this client's allowance of unknown links.
+  it("guessing at links is counted with the other public links' guesses; a real link is still served", async () => {
+    const { requestId } = await queueDelete('Gus Guess')
+    const { token } = cardOf(requestId)
+    const statuses: number[] = []
+    for (let i = 0; i < 25 && statuses.at(-1) !== 429; i++)
+      statuses.push((await open(`/approve/${'g'.repeat(40)}${String(i).padStart(3, '0')}`)).status)
+    expect(statuses[0]).toBe(404)
+    expect(statuses.at(-1)).toBe(429)
+    expect((await open(`/approve/${token}?decision=allow_once`)).status).toBe(200)
+  })
 })

@@ -44,7 +44,7 @@ export function approvalLinkRoutes(services: Services, guesses: LinkGuesses): Ro
   router.get('/approve/:token', async (req, res) => {
     const view = await viewApprovalLink(services, req.params.token)
     if (view.problem === 'unknown') await guesses.unknown(req)
-    if (view.problem) return problemPage(res, view)
+    if (view.problem) return problemPage(res, view, services.now())
     const decision: LinkDecision = req.query.decision === 'deny' ? 'deny' : 'allow_once'
     const r = view.request as Record<string, any>
     const action = `/approve/${req.params.token}`
@@ -56,7 +56,7 @@ export function approvalLinkRoutes(services: Services, guesses: LinkGuesses): Ro
 <label>Why not<select name="reason"><option value="">(choose)</option>${Object.entries(DENIAL_REASONS).map(([k, label]) => html`<option value="${k}">${label}</option>`)}</select></label>
 <label>Note for the agent<textarea name="note" rows="2" maxlength="2000"></textarea></label><button class="deny">Yes, deny</button></form>
 <p><a href="${action}?decision=allow_once">Allow once instead</a></p>`
-    send(res, 200, decision === 'deny' ? 'Deny this?' : 'Allow this once?', html`${card(view)}${confirm}`)
+    send(res, 200, decision === 'deny' ? 'Deny this?' : 'Allow this once?', html`${card(view, services.now())}${confirm}`)
   })
   router.post('/approve/:token', async (req, res) => {
     let view: ApprovalLinkView
@@ -77,27 +77,27 @@ export function approvalLinkRoutes(services: Services, guesses: LinkGuesses): Ro
       return send(res, err.status, 'Not decided', html`<p><a href="/review">Open the review page</a></p>`, { error: err.message })
     }
     if (view.problem === 'unknown') await guesses.unknown(req)
-    if (view.problem) return problemPage(res, view)
+    if (view.problem) return problemPage(res, view, services.now())
     const r = view.request as Record<string, any>
     if (r.status === 'failed')
-      return send(res, 200, 'Allowed, but it failed', card(view), { error: r.error?.message ?? 'The call failed.' })
-    send(res, 200, 'Answered', card(view), { ok: DONE[r.status] ?? 'Answered.' })
+      return send(res, 200, 'Allowed, but it failed', card(view, services.now()), { error: r.error?.message ?? 'The call failed.' })
+    send(res, 200, 'Answered', card(view, services.now()), { ok: DONE[r.status] ?? 'Answered.' })
   })
   return router
 }
 
 /** The request as the owner's card shows it, with how long it has waited and when it expires. */
-function card(view: ApprovalLinkView): SafeHtml {
+function card(view: ApprovalLinkView, now: Date): SafeHtml {
   const r = view.request as Record<string, any>
   const tz = r.preview?.timezone ?? 'UTC'
   return html`<div class="card"><p class="note">${view.businessName}</p>${previewHtml(r)}
 ${editsHtml(r)}<p>Why: ${r.reasoning ?? '(no reason given)'}</p>
-<p class="note">Asked by ${r.agent_name ?? 'an agent'} · ${waitedWords(r.created_at, new Date())} · expires ${formatInstant(r.expires_at, tz)}</p></div>`
+<p class="note">Asked by ${r.agent_name ?? 'an agent'} · ${waitedWords(r.created_at, now)} · expires ${formatInstant(r.expires_at, tz)}</p></div>`
 }
 
-function problemPage(res: Response, view: ApprovalLinkView): void {
+function problemPage(res: Response, view: ApprovalLinkView, now: Date): void {
   const p = PROBLEM[view.problem as ApprovalLinkProblem]
-  const body = html`${view.request && view.problem !== 'unknown' ? card(view) : ''}<p><a href="/review">Open the review page</a></p>`
+  const body = html`${view.request && view.problem !== 'unknown' ? card(view, now) : ''}<p><a href="/review">Open the review page</a></p>`
   send(res, p.status, 'Request', body, { error: p.text })
 }
 

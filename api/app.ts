@@ -16,6 +16,7 @@ import { paymentPages } from '../console/customer/payment-pages.js'
 import { respondRoutes } from '../console/customer/respond-page.js'
 import { quoteRoutes } from '../console/customer/quote-page.js'
 import { offerRoutes } from '../console/customer/offer-page.js'
+import { approvalLinkRoutes } from '../console/owner/review/email-answer.js'
 import { REQUEST_FORM_PATH, requestFormBodies, requestRoutes } from '../console/customer/request-page.js'
 import { ownerConsolePages } from '../console/owner/index.js'
 import { technicianPages } from '../console/technician/index.js'
@@ -74,6 +75,8 @@ export function createApp(services: Services): Express {
   app.use(respondRoutes(services, guesses))
   app.use(quoteRoutes(services, guesses))
   app.use(offerRoutes(services, guesses))
+  // The owner answers a queued agent call from its email, often on a phone not signed in: the link's secret is the credential.
+  app.use(approvalLinkRoutes(services, guesses))
   // Anyone may ask a business for work on its request page, or on a copy of the form pasted into the business's own site:
   // no session or CSRF token applies; the page's bot checks do (docs/customer-requests.md).
   app.use(REQUEST_FORM_PATH, requestFormBodies())

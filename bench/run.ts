@@ -1,4 +1,5 @@
 import { unreachableReason } from './postgres-server.js'
+import { approvalEmail } from './scenarios/approval-email.js'
 import { loadBenchSettings, type BenchSettings, type Scenario } from './scenario.js'
 import { closeoutPages } from './scenarios/closeout-pages.js'
 import { requestPage } from './scenarios/request-page.js'
@@ -39,6 +40,7 @@ const ALL: Scenario[] = [
   delivery,
   closeoutPages,
   requestPage,
+  approvalEmail,
   squareImportPostgres,
   squareImportPglite,
   ownerPagesPostgres,

@@ -207,7 +207,8 @@ export const crmAuthorizationStatus = defineTool({
   title: 'Check an authorization request',
   description:
     "Status of a call queued for the owner: pending, executed (with result), denied (with the owner's reason and note), " +
-    'failed (with error) or expired. edits: fields the owner changed before allowing ({before, after}); the call ran with them.',
+    'failed (with error) or expired (the owner did not answer in time; nothing ran). edits: fields the owner changed before ' +
+    'allowing ({before, after}); the call ran with them. next_step: what to do about it now.',
   input: { request_id: uuidArg().describe('request_id returned when the call was queued') },
   output: { request_id: z.string(), status: z.string(), result: z.unknown(), error: z.object({}).nullable() },
   readOnly: true,
@@ -217,7 +218,8 @@ export const crmAuthorizationStatus = defineTool({
       string,
       unknown
     >
-    const { id, action_key, status, summary, result, error, decision, decision_reason, decision_note, edits, data, expires_at } = r
+    const { id, action_key, status, summary, result, error, decision, decision_reason, decision_note, edits, data, expires_at, next_step } =
+      r
     return {
       request_id: id,
       action: action_key,
@@ -231,6 +233,7 @@ export const crmAuthorizationStatus = defineTool({
       result,
       error,
       expires_at,
+      next_step,
     }
   },
 })

@@ -9,6 +9,7 @@ import { callAction, type Caller } from '../../../core/call-action.js'
 import { callQuery } from '../../../core/call-query.js'
 import { areaOf, AREAS, phraseOf } from '../../../core/action-words.js'
 import { settingsQuery } from '../../../core/domains/settings/queries.js'
+import { updateSettings } from '../../../core/domains/settings/actions.js'
 import { createStandingRule, revokeStandingRule, setPermission } from '../../../core/domains/approvals/actions.js'
 import { permissionsQuery, standingRulesQuery } from '../../../core/domains/approvals/queries.js'
 import type { ActionDefinition } from '../../../core/registry.js'
@@ -33,6 +34,7 @@ type StandingRule = z.output<typeof standingRulesQuery.record>
 /** What the page says after a change: ?done= names what changed (an action key), never text of its own; the words come from the server. */
 function doneWords(done: string, perms: Permission[], services: Services): string {
   if (done === 'revoked') return 'Rule revoked: the agent asks you again.'
+  if (done === 'expiry') return 'Saved: requests you have not answered expire after that many hours from now on.'
   const [kind, key] = done.split(':')
   const def = key ? services.registry.actions.get(key) : undefined
   if (!def) return ''
@@ -85,7 +87,7 @@ export function permissionsPage(services: Services): Router {
         res,
         'Permissions',
         html`<p class="note">What your office manager may do on its own. "Asks you first" puts the request on your Waiting page;
-"says why" means it must give a reason, which the history keeps. A rule lets it go ahead when a call meets your conditions.</p>${sections}`,
+"says why" means it must give a reason, which the history keeps. A rule lets it go ahead when a call meets your conditions.</p>${expiryForm(Number(settings?.approval_expiry_hours ?? 72), session.csrfToken)}${sections}`,
         { ok: said },
       )
     }),
@@ -101,6 +103,18 @@ export function permissionsPage(services: Services): Router {
         const r = out.result as { action: string }
         const def = services.registry.actions.get(r.action)
         return def ? `level:${r.action}` : ''
+      })
+    }),
+  )
+
+  router.post(
+    '/review/expiry',
+    ownerRoute(services, async ({ req, res, session }) => {
+      await answer(res, async () => {
+        const raw = field(req.body, 'approval_expiry_hours')
+        if (!/^\d{1,4}$/.test(raw)) throw validationError([{ field: 'approval_expiry_hours', message: 'enter whole hours from 1 to 720' }])
+        await callAction(caller(session, res), updateSettings, { approval_expiry_hours: Number(raw) })
+        return 'expiry'
       })
     }),
   )
@@ -180,6 +194,16 @@ ${p.override ? html`<p class="note">Now: ${LEVEL_WORDS[p.effective] ?? p.effecti
 ${def.access.ownerApproves ? html`<p class="note">Always asks you first when it ${def.access.ownerApproves.why}, whatever you choose here.</p>` : ''}
 ${ruleItems.length ? html`<ul class="rules">${ruleItems}</ul>` : ''}
 ${form('/review/permissions', csrf, html`<input type="hidden" name="action" value="${p.action}"><div class="row">${select}<button class="small">Set</button></div>`)}${ruleForm}</div>`
+}
+
+/** How long a request waits for the owner before it expires unanswered (the approval_expiry_hours setting). */
+function expiryForm(hours: number, csrf: string): SafeHtml {
+  return form(
+    '/review/expiry',
+    csrf,
+    html`<div class="row"><label>Requests you do not answer expire after (hours)<input name="approval_expiry_hours" inputmode="numeric" value="${hours}" required></label><button class="small">Set</button></div>`,
+    html` class="card"`,
+  )
 }
 
 /** Sentence case of a phrase, for a heading or a list item. */

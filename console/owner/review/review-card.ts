@@ -63,15 +63,26 @@ export function editsHtml(r: RequestRecord): SafeHtml {
   )}</p>`
 }
 
+/** How long a request has waited, in the largest whole units: "waiting 5 min", "waiting 3 h 20 min", "waiting 2 days 4 h". */
+export function waitedWords(createdAt: Date | string, now: Date): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - new Date(createdAt).getTime()) / 60_000))
+  const days = Math.floor(minutes / 1440)
+  const hours = Math.floor((minutes % 1440) / 60)
+  if (days) return `waiting ${days} ${days === 1 ? 'day' : 'days'}${hours ? ` ${hours} h` : ''}`
+  if (hours) return `waiting ${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`
+  return `waiting ${minutes} min`
+}
+
 /**
  * One pending request with Allow Once (primary), Allow Always (secondary), Edit, and Deny with a reason. A call the agent
- * must ask about every time (askedEachTimeBecause: why) has no Allow Always, as no level could lift that.
+ * must ask about every time (askedEachTimeBecause: why) has no Allow Always, as no level could lift that. Its box selects
+ * it for the answer to several at once (the form with id `batch`, batchForm).
  */
-export function reviewCard(r: RequestRecord, csrf: string, askedEachTimeBecause: string | null = null): SafeHtml {
+export function reviewCard(r: RequestRecord, csrf: string, askedEachTimeBecause: string | null = null, now = new Date()): SafeHtml {
   const tz = (r.preview as CallPreview | null)?.timezone ?? 'UTC'
-  return html`<div class="card">${previewHtml(r)}
+  return html`<div class="card"><label><input type="checkbox" name="request_id" value="${r.id}" form="batch"> Select</label>${previewHtml(r)}
 ${editsHtml(r)}<p>Why: ${r.reasoning ?? '(no reason given)'}</p>
-<p class="note">Asked by ${r.agent_name ?? 'an agent'} · ${formatInstant(r.created_at, tz)} · expires ${formatInstant(r.expires_at, tz)}</p>
+<p class="note">Asked by ${r.agent_name ?? 'an agent'} · ${formatInstant(r.created_at, tz)} · <b>${waitedWords(r.created_at, now)}</b> · expires ${formatInstant(r.expires_at, tz)}</p>
 <details><summary>Exact call: ${r.action_key}</summary><pre>${JSON.stringify(r.data, null, 2)}</pre></details>
 ${form(
   `/review/${r.id}`,
@@ -83,4 +94,16 @@ ${askedEachTimeBecause ? html`<p class="note">Your office manager asks you about
 <label>Note for the agent<textarea name="note" rows="2"></textarea></label>
 <button name="decision" value="deny" class="deny">Deny</button>`,
 )}</div>`
+}
+
+/** Answers the selected requests together: Allow Once or Deny, with one note for the agent. */
+export function batchForm(csrf: string): SafeHtml {
+  return form(
+    '/review/batch',
+    csrf,
+    html`<p class="note">Tick Select on several requests below, then answer them together.</p>
+<label>Note for the agent (with Deny)<textarea name="note" rows="2"></textarea></label>
+<div class="row"><button name="decision" value="allow_once">Allow Once selected</button><button name="decision" value="deny" class="deny">Deny selected</button></div>`,
+    html` id="batch" class="card"`,
+  )
 }

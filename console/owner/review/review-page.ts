@@ -13,9 +13,13 @@ import { formatInstant } from '../../../core/call-preview.js'
 import { phraseOf } from '../../../core/action-words.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
-import { editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
+import { batchForm, editsHtml, previewHtml, reviewCard, type RequestRecord } from './review-card.js'
+import { AppError, validationError } from '../../../core/errors.js'
 import { ownerRoute } from '../owner-route.js'
 import { field } from '../../form-kit.js'
+
+/** The most requests one batch answers: the queue page shows at most this many. */
+const BATCH_MAX = 50
 
 /** What the queue page may say after a decision: ?done= carries one of these keys, never text of its own. */
 const DECIDED: Record<string, string> = {
@@ -37,8 +41,10 @@ export function reviewPages(services: Services): Router {
     ownerRoute(services, async ({ req, res, session }) => {
       const pending = await list(session, res, 'pending')
       const said = typeof req.query.done === 'string' && Object.hasOwn(DECIDED, req.query.done) ? DECIDED[req.query.done] : ''
-      const cards = pending.map((r) => reviewCard(r, session.csrfToken, askedEachTimeBecause(services, r)))
-      sendOwnerPage(res, 'Waiting for you', cards.length ? cards : html`<p class="note">Nothing is waiting for your decision.</p>`, {
+      const now = services.now()
+      const cards = pending.map((r) => reviewCard(r, session.csrfToken, askedEachTimeBecause(services, r), now))
+      const body = cards.length > 1 ? [batchForm(session.csrfToken), ...cards] : cards
+      sendOwnerPage(res, 'Waiting for you', body.length ? body : html`<p class="note">Nothing is waiting for your decision.</p>`, {
         ok: said,
       })
     }),
@@ -56,6 +62,40 @@ ${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASO
 }${r.error ? html`<p class="err">${r.error.message}</p>` : ''}</div>`,
       )
       sendOwnerPage(res, 'Decided', rows.length ? rows : html`<p class="note">No decisions yet.</p>`)
+    }),
+  )
+
+  // Several requests answered together, each in its own transaction: one that can no longer be decided leaves the others.
+  router.post(
+    '/review/batch',
+    ownerRoute(services, async ({ req, res, session }) => {
+      const raw = req.body?.request_id
+      const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String).slice(0, BATCH_MAX)
+      const decision = field(req.body, 'decision')
+      if (!ids.length)
+        throw validationError([{ field: 'request_id', message: 'select at least one request (its Select box), then Allow Once or Deny' }])
+      if (decision !== 'allow_once' && decision !== 'deny')
+        throw validationError([{ field: 'decision', message: 'answer the selected requests with Allow Once or Deny' }])
+      const note = field(req.body, 'note') || undefined
+      const lines: SafeHtml[] = []
+      let done = 0
+      for (const id of ids) {
+        try {
+          const out = await callAction(caller(session, res), decideAuthorizationRequest, { request_id: id, decision, note })
+          const r = out.result as RequestRecord
+          if (r.status !== 'failed') done++
+          lines.push(
+            html`<li>${r.summary}: ${r.status === 'failed' ? html`<span class="err">failed: ${r.error?.message ?? ''}</span>` : r.status}</li>`,
+          )
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err
+          lines.push(html`<li>${id}: <span class="err">${err.message}</span></li>`)
+        }
+      }
+      const verb = decision === 'deny' ? 'Denied' : 'Allowed'
+      sendOwnerPage(res, 'Answered together', html`<ul>${lines}</ul><p><a href="/review">Back to the queue</a></p>`, {
+        ok: `${verb} ${done} of ${ids.length}.`,
+      })
     }),
   )
 

@@ -5,6 +5,7 @@ import { parseInput } from '../../validation.js'
 import { dryRun } from './dry-run.js'
 import { previewCall } from './preview.js'
 import { REQUEST_COLUMNS } from './queue.js'
+import { emailApprovalCards } from './approval-links.js'
 
 /** The owner's change of one field: the agent's value and the owner's. */
 export type FieldEdit = { before: unknown; after: unknown }
@@ -13,6 +14,7 @@ export type FieldEdit = { before: unknown; after: unknown }
  * Replaces the stored call of a pending request with the owner's edited version, after checking it against the action's
  * schema and, as the agent, against the current data. Edits keep the agent's original value of each changed field, so
  * the agent reads exactly what the owner changed however many times the call was edited. A bad edit changes nothing.
+ * The call's version goes up, so the emailed links of the earlier call decide nothing, and the owners get the new card.
  */
 export async function editAuthorization(ctx: OperationContext, requestId: string, data: Record<string, unknown>) {
   const r = await ctx.db.query<{
@@ -41,7 +43,8 @@ export async function editAuthorization(ctx: OperationContext, requestId: string
   const preview = await previewCall(agentCtx, def, input)
   const edits = editsBetween(request.data, request.edits ?? {}, data)
   const updated = await ctx.db.query(
-    `update authorization_requests set data = $2, preview = $3, summary = $4, edits = $5, edited_by = $6, edited_at = now()
+    `update authorization_requests set data = $2, preview = $3, summary = $4, edits = $5, edited_by = $6, edited_at = now(),
+      call_version = call_version + 1
     where id = $1 returning ${REQUEST_COLUMNS}`,
     [
       requestId,
@@ -59,6 +62,7 @@ export async function editAuthorization(ctx: OperationContext, requestId: string
     before: { data: request.data },
     after: { data },
   })
+  await emailApprovalCards(ctx, requestId, true)
   return updated.rows[0]
 }
 

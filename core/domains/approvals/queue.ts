@@ -13,6 +13,7 @@ import { parseInput } from '../../validation.js'
 import { dryRun } from './dry-run.js'
 import { previewCall } from './preview.js'
 import { DENIAL_REASONS } from './denial-reasons.js'
+import { emailApprovalCards } from './approval-links.js'
 
 /** What an agent gets back when its call waits for the owner. */
 export interface PendingAuthorization {
@@ -22,11 +23,31 @@ export interface PendingAuthorization {
   message: string
 }
 
-/** The columns of a request as the owner and the agent see them; a pending request past its expiry reads as expired. */
+/**
+ * The columns of a request as the owner and the agent see them; a pending request past its expiry reads as expired, and
+ * next_step tells the agent what to do about it now.
+ */
 export const REQUEST_COLUMNS = `id, action_key, data, reasoning, summary, preview, edits, edited_at,
   case when status = 'pending' and expires_at <= now() then 'expired' else status end as status,
   decision, decision_reason, decision_note, decided_by, decided_at, result, error, agent_token_id,
-  (select t.name from agent_tokens t where t.id = agent_token_id) as agent_name, created_at, expires_at`
+  (select t.name from agent_tokens t where t.id = agent_token_id) as agent_name, created_at, expires_at,
+  case when status = 'pending' and expires_at <= now() then ${sqlText(
+    'The owner did not answer before expires_at, so nothing ran and this request can no longer be allowed. If the change is ' +
+      'still needed, make the same call again with reasoning (it is checked and queued anew) and tell the owner why it matters; otherwise leave it.',
+  )}
+    when status = 'pending' then ${sqlText(
+      'Waiting for the owner until expires_at; after that it expires and nothing runs. Do not repeat the call: check this request again later.',
+    )}
+    when status = 'denied' then ${sqlText(
+      'The owner said no: read decision_reason and decision_note, and do not make the same call again unchanged.',
+    )}
+    when status = 'failed' then ${sqlText('Nothing ran: error says why. Fix that and make the call again only if it is still needed.')}
+    else ${sqlText('Done: the call ran once; result is what it returned.')} end as next_step`
+
+/** A constant sentence as an SQL string literal. */
+function sqlText(words: string): string {
+  return `'${words.replace(/'/g, "''")}'`
+}
 
 /** A request as the owner and the agent see it (REQUEST_COLUMNS). */
 export const AUTHORIZATION_REQUEST_RECORD = z.object({
@@ -50,6 +71,7 @@ export const AUTHORIZATION_REQUEST_RECORD = z.object({
   agent_name: z.string().nullable(),
   created_at: timestamp,
   expires_at: timestamp,
+  next_step: z.string().describe('what the agent should do about this request now'),
 })
 
 /** What an agent's call answers when it waits for the owner. */
@@ -66,31 +88,24 @@ export async function enqueueAuthorization(ctx: OperationContext, def: ActionDef
   await dryRun(ctx, def, input)
   const preview = await previewCall(ctx, def, input)
   const summary = preview.summary
+  // How long it waits is the owner's setting (approval_expiry_hours).
   const r = await ctx.db.query<{ id: string; expires_at: Date }>(
-    `insert into authorization_requests (tenant_id, agent_token_id, action_key, data, reasoning, summary, preview)
-     values ($1, $2, $3, $4, $5, $6, $7) returning id, expires_at`,
+    `insert into authorization_requests (tenant_id, agent_token_id, action_key, data, reasoning, summary, preview, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(hours => (select approval_expiry_hours from tenants where id = $1)))
+     returning id, expires_at`,
     [ctx.tenantId, ctx.actor.id, key, JSON.stringify(input ?? {}), ctx.reasoning, summary, JSON.stringify(preview)],
   )
   const request = r.rows[0]
   await ctx.audit({ entityType: 'authorization_request', entityId: request.id, action: 'request', after: { action_key: key, summary } })
-  const owners = await ctx.db.query<{ email: string }>(`select email from users where role = 'owner'`)
-  const link = `${ctx.services.config.publicBaseUrl}/review`
-  ctx.afterCommit(async () => {
-    for (const owner of owners.rows) {
-      await ctx.services.email.send({
-        to: owner.email,
-        subject: `Your approval is needed: ${summary}`,
-        text: `Your office manager asks to: ${summary}\n\nWhy: ${ctx.reasoning ?? '(no reason given)'}\n\nAllow or deny it here: ${link}`,
-        idempotencyKey: `authorization-${request.id}-${owner.email}`,
-        tenantId: ctx.tenantId,
-      })
-    }
-  })
+  await emailApprovalCards(ctx, request.id)
+  const expiresAt = request.expires_at.toISOString()
   return {
     status: 'pending_authorization',
     request_id: request.id,
-    expires_at: request.expires_at.toISOString(),
-    message: `Queued for the owner's authorization. Check it with crm_authorization_status {request_id: "${request.id}"} (or data type authorization_requests).`,
+    expires_at: expiresAt,
+    message:
+      `Queued for the owner's authorization. Check it with crm_authorization_status {request_id: "${request.id}"} (or data type ` +
+      `authorization_requests). The owner has until ${expiresAt} to answer; after that the request expires and nothing runs.`,
   }
 }
 

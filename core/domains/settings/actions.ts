@@ -28,10 +28,20 @@ const requestSlug = z
 
 /** The settings that decide who customers' emails come from, where their replies and payments go, and what invoices charge. */
 const OWNER_APPROVES: OwnerApproval = {
-  fields: ['name', 'reply_to_email', 'phone', 'payment_instructions', 'currency', 'default_tax_rate_bp', 'request_slug', 'review_link'],
+  fields: [
+    'name',
+    'reply_to_email',
+    'phone',
+    'payment_instructions',
+    'currency',
+    'default_tax_rate_bp',
+    'request_slug',
+    'review_link',
+    'approval_expiry_hours',
+  ],
   why:
     "changes the name customers' emails come from, where their replies, calls, payments and reviews go, what their " +
-    'invoices charge, or the address of the request page the owner gave out',
+    'invoices charge, the address of the request page the owner gave out, or how long calls wait for the owner',
 }
 
 /** Changes the business's own settings: name, time zone, hours, tax, currency and invoicing defaults. */
@@ -53,8 +63,9 @@ export const updateSettings = defineAction({
     'request_slug: the public request page is /r/<request_slug> (unique across businesses; null closes it). Follow-ups ' +
     '(sent at reminder_time, business time zone): invoice_reminder_days (days from the due date, e.g. [-3, 0, 7]; [] = ' +
     'none), quote_follow_up_days (days before a sent quote lapses; null = none), review_link (http(s) address a review ' +
-    "request sends the customer to; null = none), review_after_days and review_every_months. An agent's call giving name, " +
-    'reply_to_email, phone, payment_instructions, currency, default_tax_rate_bp, request_slug or review_link waits for ' +
+    'request sends the customer to; null = none), review_after_days and review_every_months. approval_expiry_hours: how long ' +
+    "a call waiting for the owner's approval waits before it expires unanswered (1 to 720, default 72). An agent's call giving name, " +
+    'reply_to_email, phone, payment_instructions, currency, default_tax_rate_bp, request_slug, review_link or approval_expiry_hours waits for ' +
     "the owner's approval (give reasoning); the other fields change at once.",
   // Hours, emails' timing, numbering and terms are everyday office work. The name emails come from, where customers reply
   // and pay, and what invoices charge are the owner's: a stolen token or a prompt-injected email must not redirect them.
@@ -174,6 +185,13 @@ export const updateSettings = defineAction({
       .max(120)
       .optional()
       .describe('A customer is asked for a review at most once in this many months, 1 to 120 (default 12)'),
+    approval_expiry_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(720)
+      .optional()
+      .describe("Hours a call waiting for the owner's approval waits before it expires unanswered, 1 to 720 (default 72)"),
   }),
   output: SETTINGS_RECORD,
   async run(ctx, input) {

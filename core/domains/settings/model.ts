@@ -47,13 +47,15 @@ export interface TenantSettings {
   /** The logo's hash in the document store (settings.set_logo); null without a logo. */
   logo_sha256: string | null
   logo_content_type: string | null
+  /** Hours an agent's call waits for the owner before it expires unanswered. */
+  approval_expiry_hours: number
 }
 
 /** The columns of the tenants table that make up its settings. */
 export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax_rate_bp, currency, invoice_prefix,
   invoice_terms_days, reply_to_email, phone, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
   send_reminders, reminder_time, lapsed_after_months, request_slug, invoice_reminder_days, quote_follow_up_days, review_link,
-  review_after_days, review_every_months, logo_sha256, logo_content_type`
+  review_after_days, review_every_months, logo_sha256, logo_content_type, approval_expiry_hours`
 
 /** The settings of the transaction's tenant. */
 export async function loadTenantSettings(tx: Queryable): Promise<TenantSettings> {
@@ -91,4 +93,5 @@ export const SETTINGS_RECORD = z.object({
   review_every_months: z.number().int(),
   logo_sha256: z.string().nullable(),
   logo_content_type: z.string().nullable(),
+  approval_expiry_hours: z.number().int(),
 })

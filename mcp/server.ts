@@ -3,7 +3,9 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js'
 import { z } from 'zod'
 import type { Principal, Services } from '../core/context.js'
+import { withTenant } from '../core/db/tenant.js'
 import { translateDatabaseError } from '../core/db/translate-error.js'
+import { loadTenantSettings } from '../core/domains/settings/model.js'
 import { AppError } from '../core/errors.js'
 import { boundedDepth } from '../core/input-bounds.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
@@ -15,7 +17,7 @@ import { ICON_PATH } from './icon.js'
 import { crmAction, crmAuthorizationStatus, crmCapabilities, crmDestructiveAction, crmQuery } from './raw-tools.js'
 import type { ToolContext, ToolDefinition } from './tool.js'
 import { dailyBriefing } from './workflows/daily-briefing.js'
-import { businessZone, findCustomer } from './workflows/find-customer.js'
+import { findCustomer } from './workflows/find-customer.js'
 import { handleRescheduleRequest } from './workflows/handle-reschedule.js'
 import { processLead } from './workflows/process-lead.js'
 import { scheduleAppointment } from './workflows/schedule-appointment.js'
@@ -52,7 +54,13 @@ export const SERVER_INSTRUCTIONS = [
  * reading them here costs no call. Told at connection; daily_briefing says the date again on a later day.
  */
 export async function instructionsFor(services: Services, principal: Principal): Promise<string> {
-  const tz = await businessZone({ services, principal, requestId: randomUUID() })
+  // Read straight from the business's row: a server made with only some domains still says the date.
+  const { timezone: tz } = await withTenant(
+    services.db,
+    { tenantId: principal.tenantId, actorType: principal.actor.type, actorId: principal.actor.id },
+    loadTenantSettings,
+    { readOnly: true },
+  )
   const today = localDate(services.now(), tz)
   return `${SERVER_INSTRUCTIONS}\nAt connection it is ${weekdayName(today)} ${today} in the business's time zone, ${tz}.`
 }

@@ -72,8 +72,7 @@ describe.each(engines)('a connection whose tokens are all revoked is no longer c
     const card = page.slice(page.indexOf(`${name} (OAuth)`))
     return card.slice(0, card.indexOf('</div>'))
   }
-  const active = async () =>
-    expectData(await app.query({ type: 'agent_tokens', status: 'active', limit: 100 })).items.map((t: any) => t.id)
+  const active = async () => expectData(await app.query({ type: 'agent_tokens', status: 'active', limit: 100 })).items.map((t: any) => t.id)
 
   it('a replayed authorization code ends the connection: the page shows it disconnected, and it is not an active token', async () => {
     const { grant, exchange } = await connect('Replayed Client')

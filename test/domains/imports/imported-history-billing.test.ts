@@ -53,7 +53,8 @@ describe.each(engines)('past visits imported from Square are paid history (%s)',
     ).ticket
   }, 120_000)
   /** The day a visit closed (its Square transaction), in the business's time zone. */
-  const paidDay = async (closedAt: string) => localDate(new Date(closedAt), expectData(await app.query({ type: 'settings' })).items[0].timezone)
+  const paidDay = async (closedAt: string) =>
+    localDate(new Date(closedAt), expectData(await app.query({ type: 'settings' })).items[0].timezone)
   afterAll(async () => {
     await agent?.close()
     await app?.close()

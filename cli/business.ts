@@ -1,10 +1,14 @@
 import { z } from 'zod'
 import type { Database } from '../core/db/types.js'
 import { AppError } from '../core/errors.js'
-import { UsageError } from './command.js'
+import { describeDatabase, UsageError } from './command.js'
+
+/** Where an operator finds a business's id. */
+export const WHERE_THE_ID_IS =
+  "a business's id is on its owner's settings page (/settings), in the server's first start banner (business id: ...) and printed by crm tenant create"
 
 /** The value of --tenant: a business id, left out when the database holds only one business. */
-export const tenantOption = z.uuid('expected a business id (a UUID: on the settings page, or printed by crm tenant create)').optional()
+export const tenantOption = z.uuid(`expected a business id, a UUID: ${WHERE_THE_ID_IS}`).optional()
 
 /** How --tenant reads in a command's usage text. */
 export const TENANT_ARG = '[--tenant ID]'
@@ -24,10 +28,12 @@ export async function businessOf(db: Database, given: string | undefined): Promi
   if (given) {
     const found = all.find((b) => b.id === given)
     if (!found)
-      throw new AppError('NOT_FOUND', `No tenant with id ${given}${all.length ? `; this database holds ${choices(all)}` : ''}`, {
-        entity: 'tenant',
-        id: given,
-      })
+      throw new AppError(
+        'NOT_FOUND',
+        `No business with id ${given} in ${describeDatabase()}; ` +
+          (all.length ? `it holds ${choices(all)} (${WHERE_THE_ID_IS})` : 'it holds no business yet: create one with crm tenant create'),
+        { entity: 'tenant', id: given },
+      )
     return found
   }
   if (all.length === 1) return all[0]
@@ -36,7 +42,7 @@ export async function businessOf(db: Database, given: string | undefined): Promi
       'NOT_FOUND',
       'This database holds no business yet: create one with crm tenant create, or start the server once (npm start)',
     )
-  throw new UsageError(`--tenant is required: this database holds ${all.length} businesses: ${choices(all)}`)
+  throw new UsageError(`--tenant is required: this database holds ${all.length} businesses: ${choices(all)} (${WHERE_THE_ID_IS})`)
 }
 
 /** The businesses as a sentence lists them: id and name, the first few. */

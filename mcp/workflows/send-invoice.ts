@@ -3,8 +3,11 @@ import { AppError, validationError } from '../../core/errors.js'
 import { callAction } from '../../core/call-action.js'
 import { sendInvoice as sendInvoiceAction } from '../../core/domains/invoices/send-actions.js'
 import { defineTool, type ToolContext, uuidArg } from '../tool.js'
-import { callQueryAll } from '../../core/call-query.js'
+import { callQuery, callQueryAll } from '../../core/call-query.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
+import { ticketsQuery } from '../../core/domains/tickets/queries.js'
+import { paidElsewhereWords } from '../../core/domains/tickets/model.js'
+import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { followUpOf } from './follow-up.js'
 
 /** Bills a ticket (creating its invoice when it has none), an existing invoice, or a customer's closed visit, through invoice.send. */
@@ -69,9 +72,18 @@ async function visitToBill(ctx: ToolContext, contactId: string): Promise<string>
     ])
   }
   const open = unbilled.filter((t) => t.reason === 'not_closed')
+  // A customer whose visits were all paid in Square is told so, and when: nothing of theirs is billed again.
+  const last = (await callQuery(ctx, ticketsQuery, { params: { contact_id: contactId, status: 'completed', per_contact: 'last' } }))
+    .items[0]
+  let paid = ''
+  if (last?.paid_elsewhere && last.closed_at) {
+    const { timezone } = (await callQuery(ctx, settingsQuery)).items[0]
+    paid = `; their last visit #${last.number} was ${paidElsewhereWords(last.paid_elsewhere, last.closed_at, timezone)} and is not billed again`
+  }
   throw new AppError(
     'NOT_FOUND',
     'This customer has no completed visit waiting for an invoice' +
+      paid +
       (open.length
         ? `; visit #${open[0].number} (ticket_id ${open[0].id}) is past but not closed yet: it is billed once closed, or give its ticket_id`
         : '') +

@@ -5,7 +5,7 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 import { buildIfStale, crm, emptyTarget, inDatabase, migratedTarget, type CrmTarget } from './crm.js'
 
 /** Every run of the CLI starts a process and, on PGlite, reopens the embedded database: several seconds on a busy machine. */
-const CLI_TIMEOUT = 180_000
+const CLI_TIMEOUT = 360_000
 
 beforeAll(() => buildIfStale())
 
@@ -20,6 +20,9 @@ async function outputLine(server: ServerProcess, re: RegExp): Promise<string> {
 
 describe.each(engines)('crm commands find the business themselves (%s)', (engine) => {
   let target: CrmTarget
+  const whereTheIdIs =
+    "(a business's id is on its owner's settings page (/settings), in the server's first start banner (business id: ...) " +
+    'and printed by crm tenant create)'
   beforeAll(async () => {
     // Migrated, holding no business: what a command finds there is the test, not how a first start fills the folder.
     target = await migratedTarget(engine)
@@ -62,13 +65,33 @@ describe.each(engines)('crm commands find the business themselves (%s)', (engine
       expect(which.stdout).toBe('')
       expect(which.stderr).toContain(
         '--tenant is required: this database holds 2 businesses: ' +
-          `${first.tenant_id} ("Sparkle Windows"), ${second.tenant_id} ("Clear View")`,
+          `${first.tenant_id} ("Sparkle Windows"), ${second.tenant_id} ("Clear View") ${whereTheIdIs}`,
       )
       const chosen = await crm(target, 'token', 'create', '--tenant', second.tenant_id, '--name', 'third agent', '--json')
       expect(chosen.code).toBe(0)
       await inDatabase(target, async (db) => {
         expect(await authenticateAgentToken(db, JSON.parse(chosen.stdout).agent_token)).toMatchObject({ tenantId: second.tenant_id })
       })
+    },
+    CLI_TIMEOUT,
+  )
+
+  it(
+    'a wrong --tenant names the businesses there are and where a business id is written; a word that is no id says what one is',
+    async () => {
+      const businesses = await inDatabase(
+        target,
+        async (db) => (await db.query<{ id: string; name: string }>('select id, name from tenants order by created_at, id')).rows,
+      )
+      expect(businesses.length).toBeGreaterThan(0)
+      const unknown = await crm(target, 'token', 'create', '--tenant', '00000000-0000-4000-8000-000000000000', '--name', 'x')
+      expect(unknown.code).toBe(1)
+      expect(unknown.stderr.trimEnd().split('\n')).toHaveLength(1)
+      expect(unknown.stderr).toContain('No business with id 00000000-0000-4000-8000-000000000000 in ')
+      expect(unknown.stderr).toContain(`; it holds ${businesses.map((b) => `${b.id} ("${b.name}")`).join(', ')} ${whereTheIdIs}`)
+      const notAnId = await crm(target, 'token', 'create', '--tenant', 'Sparkle Windows', '--name', 'x')
+      expect(notAnId.code).toBe(1)
+      expect(notAnId.stderr).toContain(`--tenant: expected a business id, a UUID: ${whereTheIdIs.slice(1, -1)}`)
     },
     CLI_TIMEOUT,
   )

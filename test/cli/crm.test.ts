@@ -180,7 +180,7 @@ describe.each(engines)('the crm command line (%s)', (engine) => {
     async () => {
       const noTenant = await crm(target, 'token', 'create', '--tenant', '00000000-0000-4000-8000-000000000000', '--name', 'x')
       expectOneLineError(noTenant, 1)
-      expect(noTenant.stderr).toMatch(/No tenant with id 00000000-0000-4000-8000-000000000000/)
+      expect(noTenant.stderr).toMatch(/No business with id 00000000-0000-4000-8000-000000000000 in /)
       const notAnId = await crm(target, 'token', 'create', '--tenant', 'sparkle', '--name', 'x')
       expectOneLineError(notAnId, 1)
       expect(notAnId.stderr).toMatch(/--tenant/)

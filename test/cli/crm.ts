@@ -47,7 +47,8 @@ export function migratedTarget(engine: 'pglite' | 'postgres'): Promise<CrmTarget
 async function newTarget(engine: 'pglite' | 'postgres', migrated: boolean): Promise<CrmTarget> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'crm-cli-')), 'data')
   if (migrated && engine === 'pglite') unpackMigratedDataDir(dataDir)
-  const removeDir = () => rmSync(dirname(dataDir), { recursive: true, force: true })
+  // On a busy machine removing the folder can meet ENOTEMPTY once a server and the CLI have used it: removal is retried.
+  const removeDir = () => rmSync(dirname(dataDir), { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })
   if (engine === 'pglite') {
     return {
       env: { CRM_DATA_DIR: dataDir },

@@ -132,7 +132,7 @@ describe.each(engines)('crm import square-customers (%s)', (engine) => {
       expect(missing.stderr).toMatch(/nonexistent\.csv/)
       const unknown = await crm(target, 'import', 'square-customers', file, '--tenant', '00000000-0000-4000-8000-000000000000')
       expect(unknown.code).toBe(1)
-      expect(unknown.stderr).toMatch(new RegExp(`No tenant with id 00000000-0000-4000-8000-000000000000; this database holds ${tenant}`))
+      expect(unknown.stderr).toMatch(new RegExp(`No business with id 00000000-0000-4000-8000-000000000000 in .+; it holds ${tenant}`))
     },
     CLI_TIMEOUT,
   )

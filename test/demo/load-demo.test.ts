@@ -5,6 +5,7 @@ import { banner, startServer, type RunningServer } from '../../api/server.js'
 import { loadConfig } from '../../core/config.js'
 import type { Services } from '../../core/context.js'
 import { loadDemo } from '../../core/demo/load-demo.js'
+import { addDays } from '../../core/time.js'
 import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
 import { connectMcp, toolJson } from '../helpers/mcp-client.js'
 
@@ -83,6 +84,10 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
     expect(techs.body.data.items).toHaveLength(2)
     const leads = await query({ type: 'leads', limit: 50 })
     expect(leads.body.data.items).toHaveLength(8)
+    // Each lead waits for a call back in the days ahead.
+    for (const lead of leads.body.data.items) {
+      expect(lead.reminder_at.slice(0, 10) > TODAY && lead.reminder_at.slice(0, 10) <= addDays(TODAY, 6)).toBe(true)
+    }
   })
 
   it('books the busiest upcoming day with at least ten tickets and no technician double-booked', async () => {
@@ -124,6 +129,8 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
     expect(done.length).toBe(running.firstStart!.demo!.completed_tickets)
     const days = done.map((v) => v.scheduled_start.slice(0, 10)).sort()
     expect(days[0] < '2025-04-01').toBe(true)
+    // Within the last year, relative to the day it is loaded.
+    expect(days[0] >= addDays(TODAY, -366)).toBe(true)
     expect(days.at(-1)! < TODAY).toBe(true)
     for (const v of done) {
       expect(v.technicians).toHaveLength(1)
@@ -178,6 +185,8 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
     expect(open.length).toBeGreaterThan(0)
     const oldest = paid.reduce((a, b) => (a.issued_on < b.issued_on ? a : b))
     expect(oldest.issued_on < '2025-06-01').toBe(true)
+    expect(oldest.issued_on >= addDays(TODAY, -366)).toBe(true)
+    expect(paid.some((i) => i.issued_on > addDays(TODAY, -60))).toBe(true)
     for (const invoice of [...paid, ...open].filter((i) => i.sent_at)) expect(invoice.sent_at.slice(0, 10)).toBe(invoice.issued_on)
     const owing = await query({ type: 'customer_overview', contact_ids: open[0].contact_id })
     expect(owing.body.data.items[0].open_balance_cents).toBeGreaterThan(0)

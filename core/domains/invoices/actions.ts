@@ -5,6 +5,7 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { paidElsewhereName } from '../tickets/model.js'
+import { localDate } from '../../time.js'
 import {
   applyPayment,
   auditView,
@@ -82,19 +83,24 @@ export const createInvoiceFromTicket = defineAction({
         number: number
         order_number: string | null
         paid_elsewhere: string | null
+        closed_at: Date | null
       }>(
-        `select t.id, t.contact_id, t.status, t.number, t.paid_elsewhere, (select o.number from orders o where o.id = t.order_id) as order_number
+        `select t.id, t.contact_id, t.status, t.number, t.paid_elsewhere, t.closed_at, (select o.number from orders o where o.id = t.order_id) as order_number
        from tickets t where t.id = $1 for update of t`,
         [input.ticket_id],
       )
     ).rows[0]
     if (!ticket) throw notFound('ticket', input.ticket_id)
     if (ticket.paid_elsewhere) {
+      const { timezone } = await loadTenantSettings(ctx.db)
+      // An imported visit is closed at its transaction's moment: the day it was paid.
+      const paidOn = localDate(ticket.closed_at as Date, timezone)
       throw new AppError(
         'CONFLICT',
-        `Ticket ${ticket.number} is a past visit imported from ${paidElsewhereName(ticket.paid_elsewhere)}, where it was billed and paid; ` +
-          'it is not invoiced again here (for other work, create a standalone invoice with invoice.create)',
-        { ticket_id: ticket.id, paid_elsewhere: ticket.paid_elsewhere },
+        `Ticket ${ticket.number} was paid in ${paidElsewhereName(ticket.paid_elsewhere)} on ${paidOn}: it is a past visit imported from ` +
+          `${paidElsewhereName(ticket.paid_elsewhere)}, where it was billed and paid, and is not invoiced again here ` +
+          '(for other work, create a standalone invoice with invoice.create)',
+        { ticket_id: ticket.id, paid_elsewhere: ticket.paid_elsewhere, paid_on: paidOn },
       )
     }
     if (ticket.order_number) {

@@ -28,6 +28,11 @@ export function paidElsewhereName(source: string): string {
   return source.charAt(0).toUpperCase() + source.slice(1)
 }
 
+/** How a visit paid elsewhere is told: "paid in Square on 2026-03-04", the day it closed (its transaction) in the business's zone. */
+export function paidElsewhereWords(source: string, closedAt: Date | string, timeZone: string): string {
+  return `paid in ${paidElsewhereName(source)} on ${localDate(new Date(closedAt), timeZone)}`
+}
+
 /** The statuses of a ticket. */
 export const TICKET_STATUSES = ['scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show'] as const
 

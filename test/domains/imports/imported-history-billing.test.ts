@@ -9,6 +9,7 @@ import { squareCsv, squareCustomers, squareItems, squareItemsCsv, squareSales, s
 import { countRows, signedIn, type SignedIn } from '../tickets/fixtures.js'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
+import { localDate } from '../../../core/time.js'
 
 describe.each(engines)('past visits imported from Square are paid history (%s)', (engine) => {
   let app: TestApp
@@ -51,6 +52,9 @@ describe.each(engines)('past visits imported from Square are paid history (%s)',
       }),
     ).ticket
   }, 120_000)
+  /** The day a visit closed (its Square transaction), in the business's time zone. */
+  const paidDay = async (closedAt: string) =>
+    localDate(new Date(closedAt), expectData(await app.query({ type: 'settings' })).items[0].timezone)
   afterAll(async () => {
     await agent?.close()
     await app?.close()
@@ -72,6 +76,12 @@ describe.each(engines)('past visits imported from Square are paid history (%s)',
     )
     expect(answer.isError).toBe(true)
     expect(JSON.stringify(answer.json)).toContain('no completed visit waiting for an invoice')
+    const last = expectData(
+      await app.query({ type: 'tickets', contact_id: imported[0].contact_id, status: 'completed', per_contact: 'last' }),
+    ).items[0]
+    expect(JSON.stringify(answer.json)).toContain(
+      `their last visit #${last.number} was paid in Square on ${await paidDay(last.closed_at)} and is not billed again`,
+    )
     expect(await countRows(app, 'scheduled_messages')).toBe(before)
     expect(await countRows(app, 'invoices')).toBe(0)
     // The visit done here is still billed the same way.
@@ -87,12 +97,14 @@ describe.each(engines)('past visits imported from Square are paid history (%s)',
     const res = await app.action('invoice', 'create_from_ticket', { ticket_id: ticketId })
     expectError(res, 409, 'CONFLICT')
     const direct = res.body.error
-    expect(direct.message).toMatch(/past visit imported from Square, where it was billed and paid/)
-    expect(direct.details).toMatchObject({ ticket_id: ticketId, paid_elsewhere: 'square' })
+    const visit = expectData(await app.query({ type: 'tickets', id: ticketId }))
+    const day = await paidDay(visit.closed_at)
+    expect(direct.message).toContain(`Ticket ${visit.number} was paid in Square on ${day}: it is a past visit imported from Square`)
+    expect(direct.details).toMatchObject({ ticket_id: ticketId, paid_elsewhere: 'square', paid_on: day })
     expectError(await owner.action('invoice', 'send', { ticket_id: ticketId }), 409, 'CONFLICT')
     const tool = toolJson(await agent.callTool({ name: 'send_invoice', arguments: { ticket_id: ticketId, reasoning: 'bill it' } }))
     expect(tool.isError).toBe(true)
-    expect(JSON.stringify(tool.json)).toContain('imported from Square')
+    expect(JSON.stringify(tool.json)).toContain(`was paid in Square on ${day}`)
     // The console offers no button for it; a form posted anyway (an old tab, a crafted request) is refused the same way.
     const csrf = hiddenFields((await ownerPages.get('/')).html, '/auth/logout')
     const form = await ownerPages.post('/invoices/from-ticket', [...csrf, ['ticket_id', ticketId]])

@@ -17,15 +17,15 @@ export const crmCapabilities = defineTool({
   name: 'crm_capabilities',
   title: 'List CRM operations',
   description:
-    'Lists every CRM action (domain.name, hints, one line) and data type. ' +
-    'Pass action="domain.name" for its input (output=true adds its answer\'s schema) or type="name" for its filters and record.',
+    'Lists every action (domain.name [hints] title) and data type. action="domain.name": its input (output=true: its answer); ' +
+    'type="name": its filters and record.',
   input: {
     action: z.string().optional().describe('e.g. "ticket.create"'),
     type: z.string().optional().describe('e.g. "tickets"'),
     output: z.boolean().optional(),
   },
   // The list of everything, or one action (input and output schemas) or one data type (params and record schema).
-  output: { actions: z.array(z.string()).optional(), data_types: z.array(z.string()).optional(), input: obj, output: obj, record: obj },
+  output: { actions: z.array(z.string()).optional(), input: obj, record: obj },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {
@@ -83,11 +83,11 @@ export const crmQuery = defineTool({
   name: 'crm_query',
   title: 'Read CRM data',
   description:
-    "Reads one data type: by id, or a filtered page. filters are the type's own params (see crm_capabilities type=...). " +
-    'include expands (e.g. ["audit_trail"]); next_cursor is the cursor of the next page.',
+    "Reads a data type: one by id, or a page by filters (the type's params: crm_capabilities type=...); include expands, " +
+    'e.g. ["audit_trail"].',
   input: {
-    type: z.string().describe('data type, e.g. "contacts", "tickets"'),
-    id: z.string().optional().describe('UUID of one record'),
+    type: z.string().describe('e.g. "contacts"'),
+    id: z.string().optional(),
     filters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     include: z.array(z.string()).optional(),
     limit: z.number().int().min(1).max(100).optional().describe('default 25'),
@@ -166,10 +166,9 @@ export const crmAction = defineTool({
   name: 'crm_action',
   title: 'Run a CRM action',
   description:
-    'Runs one action: domain, action, data. New customer: domain="contact" action="create" data={first_name,last_name,email,phone,' +
-    'addresses:[{line1,city,state,postal_code}]}; new lead: domain="lead" action="create" data={raw_notes,name,phone,email,address,service_interest}. ' +
-    'reasoning: needed by soft_limit and approval actions; approval ones are checked now, then wait for the owner ' +
-    '(status "pending_authorization", request_id for crm_authorization_status). Destructive actions: crm_destructive_action.',
+    'Runs an action. New customer: domain "contact", action "create", data {first_name,last_name,email,phone,' +
+    'addresses:[{line1,city,state,postal_code}]}; new lead: "lead", "create", {raw_notes,name,phone,email}. reasoning: for ' +
+    'soft_limit and approval actions; an approval one answers status "pending_authorization" and request_id. Destructive ones: crm_destructive_action.',
   input: ACTION_ARGUMENTS,
   output: ACTION_ANSWER,
   readOnly: false,
@@ -181,7 +180,7 @@ export const crmAction = defineTool({
 export const crmDestructiveAction = defineTool({
   name: 'crm_destructive_action',
   title: 'Run a destructive CRM action',
-  description: 'Runs one action marked destructive in crm_capabilities (delete, void, revoke, end): arguments as crm_action.',
+  description: 'Runs an action marked destructive (delete, void, revoke, end); arguments as crm_action.',
   input: ACTION_ARGUMENTS,
   output: ACTION_ANSWER,
   readOnly: false,
@@ -206,11 +205,10 @@ export const crmAuthorizationStatus = defineTool({
   name: 'crm_authorization_status',
   title: 'Check an authorization request',
   description:
-    "Status of a call queued for the owner: pending, executed (with result), denied (with the owner's reason and note), " +
-    'failed (with error) or expired (the owner did not answer in time; nothing ran). edits: fields the owner changed before ' +
-    'allowing ({before, after}); the call ran with them. next_step: what to do about it now.',
-  input: { request_id: uuidArg().describe('request_id returned when the call was queued') },
-  output: { request_id: z.string(), status: z.string(), result: z.unknown(), error: z.object({}).nullable() },
+    "A queued call's status: pending, executed (result), denied (the owner's reason and note), failed (error) or expired " +
+    '(nothing ran); edits: what the owner changed before allowing; next_step: what to do now.',
+  input: { request_id: uuidArg() },
+  output: { request_id: z.string(), status: z.string(), next_step: z.string().optional() },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {

@@ -37,11 +37,9 @@ export const dailyBriefing = defineTool({
   name: 'daily_briefing',
   title: 'Daily briefing',
   description:
-    "The day at a glance as compact text (times HH:MM, business time zone): each technician's route with key customer " +
-    'facts ("(series)": a recurring visit), unconfirmed, declined and change-requested visits, unreachable emails, visits done, ' +
-    'unbilled work, leads and follow-ups due, overdue invoices, online payments not recorded, credits to refund, waitlist candidates, pending authorizations, ' +
-    'QuickBooks trouble (a company to connect again, a failed sync, records QuickBooks refused), Google trouble (an account ' +
-    "to connect again, a failed sync), visits moved or deleted in a technician's Google calendar waiting for an answer.",
+    "The day at a glance in compact text (business time zone): each technician's route with customer facts, then what needs " +
+    'attention: unconfirmed or changed visits, bounced emails, unbilled work, leads and follow-ups due, overdue invoices, ' +
+    'payments to record, refunds, waitlist, pending approvals, QuickBooks and Google trouble.',
   input: { date: dateArg().optional().describe('Default today') },
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,

@@ -15,15 +15,14 @@ export const sendInvoice = defineTool({
   name: 'send_invoice',
   title: 'Send an invoice',
   description:
-    'Emails an invoice to its customer now. One of ticket_id (invoiced from its line items when it has none), invoice_id, or contact_id ' +
-    '(their one completed visit not billed yet). The email lists the lines, tax, total and due date with the pay link and the ' +
-    "business's payment instructions; it is refused while it would carry no way to pay (no payment instructions, payments off). " +
-    'Answers invoice, message and follow_up: next_ticket and pending reach_out, else reach_out_with (the call that queues a reach-out email; add send_at).',
+    'Emails an invoice now with its pay link and payment instructions (refused while it would carry no way to pay). One of ' +
+    'ticket_id (billed from its lines), invoice_id, or contact_id (their completed visit not billed yet). Answers invoice and ' +
+    'follow_up: the next visit and reach-out, or reach_out_with, the call that queues one (add send_at).',
   input: {
-    ticket_id: uuidArg().optional().describe('The appointment to bill'),
-    invoice_id: uuidArg().optional().describe('An existing invoice'),
-    contact_id: uuidArg().optional().describe('A customer: bills their completed visit'),
-    reasoning: z.string().trim().min(1).max(2000).describe('Why it is sent now'),
+    ticket_id: uuidArg().optional(),
+    invoice_id: uuidArg().optional(),
+    contact_id: uuidArg().optional(),
+    reasoning: z.string().trim().min(1).max(2000).describe('Why now'),
   },
   output: { invoice: z.object({ id: z.string(), status: z.string() }).optional(), request_id: z.string().optional() },
   readOnly: false,

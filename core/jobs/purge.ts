@@ -8,10 +8,10 @@ export const PURGE_EVERY_MS = 60 * 60 * 1000
 /** When each set of services last purged, so several workers in one process do not repeat it every pass. */
 const lastPurge = new WeakMap<Services, number>()
 
-/** Rows removed per kind (sign-in links, sessions, oauth codes, oauth tokens, idempotency keys, rate limit windows). */
+/** Rows removed per kind (sign-in links, sessions, oauth codes, oauth tokens, idempotency keys, rate limit windows, approval links). */
 export type PurgeCounts = Record<string, number>
 
-/** Removes credentials and replay records past use (migration 0040) and ended rate limit windows; how many of each went. */
+/** Removes credentials and replay records past use (migration 0040) ended rate limit windows and spent approval links; how many of each went. */
 export async function purgeExpiredCredentials(services: Services): Promise<PurgeCounts> {
   const now = services.now().toISOString()
   const r = await withWorkerRole(services.db, async (tx) => {
@@ -21,7 +21,13 @@ export async function purgeExpiredCredentials(services: Services): Promise<Purge
     )
     // Rate limit windows that ended (migration 0099) count nothing any more.
     const limits = await tx.query<{ removed: string | number }>('select purge_rate_limits($1) as removed', [now])
-    return [...credentials.rows, { what: 'rate limit windows', removed: limits.rows[0].removed }]
+    // Approval links (migration 0101) a day past their use or their request's expiry.
+    const links = await tx.query<{ removed: string | number }>('select purge_approval_links($1) as removed', [now])
+    return [
+      ...credentials.rows,
+      { what: 'rate limit windows', removed: limits.rows[0].removed },
+      { what: 'approval links', removed: links.rows[0].removed },
+    ]
   })
   lastPurge.set(services, services.now().getTime())
   const counts = Object.fromEntries(r.map((row) => [row.what, Number(row.removed)]))

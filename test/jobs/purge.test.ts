@@ -103,6 +103,7 @@ describe.each(engines)('removing dead credentials (%s)', (engine) => {
       'oauth tokens': 2,
       'idempotency keys': 2,
       'rate limit windows': 1,
+      'approval links': 0,
     })
     expect((await app.t.db.query('select key_hash from rate_limit_windows')).rows).toEqual([{ key_hash: 'open-window-key-hash' }])
     expect(await left(['old0', 'old1', 'live0', 'live1', 'recent', 'signedout'])).toEqual([

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { outboxEmailClient } from '../../../core/clients/email.js'
 import type { CreatedTenant } from '../../../core/tenants.js'
+import { purgeExpiredCredentials } from '../../../core/jobs/purge.js'
 import { performQuery } from '../../../core/operations.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
@@ -61,6 +62,19 @@ describe.each(engines)("the owner's answer from the approval email (%s)", (engin
     expect(stored.rows).toHaveLength(1)
     expect(stored.rows[0].token_hash).not.toContain(token)
     expect(stored.rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it("removes a link a day after it was used or its request expired, with the worker's hourly purge", async () => {
+    const spent = await queueDelete('Paula Purge')
+    const live = await queueDelete('Lena Live')
+    const dayAndMore = new Date(app.services.now().getTime() - 25 * 60 * 60 * 1000)
+    await app.t.db.query('update approval_links set used_at = $2 where request_id = $1', [spent.requestId, dayAndMore])
+    const counts = await purgeExpiredCredentials(app.services)
+    expect(counts['approval links']).toBe(1)
+    const left = async (id: string) =>
+      Number((await app.t.db.query<{ n: string }>('select count(*) as n from approval_links where request_id = $1', [id])).rows[0].n)
+    expect(await left(spent.requestId)).toBe(0)
+    expect(await left(live.requestId)).toBe(1)
   })
 
   it('with email off, the card goes to the outbox, which only people may read', async () => {

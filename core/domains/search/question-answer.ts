@@ -12,6 +12,9 @@ interface Part {
   missing: string
 }
 
+/** How far search_question counts the customers a part or the parts let through. */
+const COUNTED_UP_TO = 100
+
 /** The customers satisfying every part of a reading, then the closest, and a sentence saying how it was read and what came of it. */
 export interface QuestionAnswer {
   /** Those satisfying every part first (matched question), then the closest (matched closest, with held and missing). */
@@ -60,19 +63,19 @@ export async function answerReading(tx: Queryable, q: string, reading: Reading, 
   const read = `Read as customers ${parts.map((p) => p.says).join(', ')}`
   const closest = near ? `the closest ${near} shown by how many parts they satisfy` : ''
   if (full) {
-    const total = soFar.at(-1) ?? full
+    const total = Number(soFar.at(-1) ?? full)
     const shown = total > full ? `, the first ${full} shown` : ''
     return {
       hits,
       full,
-      sentence: `${read}: ${total} match${total === 1 ? 'es' : ''} every part${shown}${near ? `; then ${closest}` : ''}.`,
+      sentence: `${read}: ${counted(total)} match${total === 1 ? 'es' : ''} every part${shown}${near ? `; then ${closest}` : ''}.`,
     }
   }
   const emptied = soFar.findIndex((n) => Number(n) === 0)
   const part = parts[emptied < 0 ? parts.length - 1 : emptied]
-  const before = emptied > 0 ? `, ${soFar[emptied - 1]} satisfy the parts before it` : ''
+  const before = emptied > 0 ? `, ${counted(Number(soFar[emptied - 1]))} satisfy the parts before it` : ''
   const n = Number(alone[emptied] ?? 0)
-  const why = `the part "${part.says}" left none (${n} ${n === 1 ? 'customer satisfies' : 'customers satisfy'} it alone${before})`
+  const why = `the part "${part.says}" left none (${counted(n)} ${n === 1 ? 'customer satisfies' : 'customers satisfy'} it alone${before})`
   return { hits, full, sentence: `${read}: none match every part; ${why}${near ? `; ${closest}` : ''}.` }
 }
 
@@ -109,6 +112,11 @@ function partsOf(r: Reading): Part[] {
   }
   for (const n of r.names) parts.push({ sql: { name: n }, says: `matching "${n}"`, held: `like "${n}"`, missing: `nothing like "${n}"` })
   return parts
+}
+
+/** A count as search_question gives it: counted up to COUNTED_UP_TO, past that only "over" it. */
+function counted(n: number): string {
+  return n > COUNTED_UP_TO ? `over ${COUNTED_UP_TO}` : String(n)
 }
 
 /** How many bits a part mask has set: the parts a customer satisfies. */

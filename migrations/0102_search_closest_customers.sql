@@ -58,6 +58,10 @@ revoke execute on function search_contact_about(), search_note_entries_changed()
 
 -- Every contact's about, from what it already has, and the planner told how common its words are.
 update search_entries set about = ''::tsvector where kind = 'contact';
+-- Rewriting every contact's entry queued it in each text index's pending list, which every search would otherwise read
+-- through until the next vacuum.
+select gin_clean_pending_list(i.indexrelid) from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam
+where i.indrelid = 'search_entries'::regclass and a.amname = 'gin';
 analyze search_entries;
 
 -- The contacts of the transaction's tenant that satisfy a read question, and counts saying how far its parts got. A

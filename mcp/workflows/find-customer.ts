@@ -46,13 +46,28 @@ export interface CustomerSearch {
 export async function findCustomers(ctx: ToolContext, q: string, limit: number): Promise<CustomerSearch> {
   // More candidates than shown, so ranking by name can bring an exact name up from below near ones.
   const wanted = Math.max(limit * 2, 10)
-  let found: Array<{ contact_id: string; name: string; matched: string; detail: string; score: number }>
+  let found: Array<{
+    contact_id: string
+    name: string
+    matched: string
+    detail: string
+    score: number
+    held?: string[]
+    missing?: string[]
+  }>
   let read: CustomerSearch['read']
   if (registered(ctx, { type: 'search' })) {
     const page: SearchPage = await callQuery(ctx, searchQuery, { params: { q, kinds: 'contact' }, limit: wanted })
     found = page.items
       .filter((h) => h.kind === 'contact')
-      .map((h) => ({ contact_id: h.id, name: h.label, matched: h.matched, detail: h.detail, score: h.score }))
+      .map((h) => ({
+        contact_id: h.id,
+        name: h.label,
+        matched: h.matched,
+        detail: h.detail,
+        score: h.score,
+        ...(h.held ? { held: h.held, missing: h.missing } : {}),
+      }))
     if (page.reading)
       read = {
         read_as: page.read_as,
@@ -99,13 +114,20 @@ export async function resolveCustomer(ctx: ToolContext, words: string): Promise<
   return one ? { contact: one } : { candidates: hits }
 }
 
-/** What a caller needs to decide about a customer: last service, next ticket, open balance. */
+/** An invoice still due, as a caller needs it: its number and what is due. */
+export interface OpenInvoice {
+  number: string
+  amount_due_cents: number
+}
+
+/** What a caller needs to decide about a customer: last service, next ticket, open balance and the invoices that make it. */
 export interface CustomerLine {
   last_service: string | null
   last_visit: LastVisit | null
   next_ticket: string | null
   next_ticket_id: string | null
   open_balance_cents: number
+  open_invoices: OpenInvoice[]
 }
 
 /** Each customer's line (see CustomerLine), for up to 100 customers, from one read of their overview whatever their number. */
@@ -120,6 +142,7 @@ export async function customerLines(ctx: ToolContext, contactIds: string[]): Pro
       next_ticket: o.next_ticket ? `#${o.next_ticket.number} ${o.next_ticket.starts} (${o.next_ticket.status})` : null,
       next_ticket_id: o.next_ticket?.ticket_id ?? null,
       open_balance_cents: o.open_balance_cents,
+      open_invoices: o.open_invoices.map((i) => ({ number: i.number, amount_due_cents: i.amount_due_cents })),
     })
   }
   return out
@@ -131,10 +154,11 @@ export const findCustomer = defineTool({
   title: 'Find a customer',
   description:
     'Finds customers by any words (name, 4+ digits of a phone, email, street, note or attribute words; typos tolerated) or by a plain ' +
-    'question ("elderly woman in Owens Cross Roads", "had screen cleaning last spring"), every part of which must hold. best: the contact_id ' +
-    'of the one close match, or "none close" or "several close". matches, best first: contact_id, name, score 0-1, why, match (exact|close|near: ' +
-    'confirm a near one first), last_service, last_visit, next_ticket_id, open_balance_cents. ' +
-    'A question adds read_as and reading.',
+    'question ("elderly woman in Owens Cross Roads", "had screen cleaning last spring"): those satisfying every part first, then the ' +
+    'closest by how many parts hold, their why saying which held and which not ("elderly, Owens Cross Roads; nothing says woman"). ' +
+    'best: the contact_id of the one close match, or "none close" or "several close". matches, best first: contact_id, name, score 0-1, ' +
+    'why, match (exact|close|near: confirm a near one first), last_service, last_visit, next_ticket_id, open_balance_cents, ' +
+    'open_invoices (number, amount_due_cents; up to 5). A question adds read_as and reading.',
   input: {
     q: z.string().trim().min(1).max(200).describe('e.g. "jane smith", "5550142", "oak street"'),
     limit: z.number().int().min(1).max(10).optional().describe('Default 5'),
@@ -176,6 +200,12 @@ function answerOf(q: string, hits: CustomerHit[], best: string): string {
         ? `; the other${hits.length > 2 ? 's are' : ' is'} ${hits.some((h) => h !== one && h.score >= CLOSE) ? 'less close' : 'only near'}`
         : ''
     return `${one.name} (${one.why}) is the match${rest}.`
+  }
+  if (best === 'none close' && hits.some((h) => h.found.startsWith('closest:'))) {
+    return (
+      `No customer satisfies every part of "${q}"; the closest are listed as near, each saying which parts held and which did not: ` +
+      'confirm before using one.'
+    )
   }
   if (best === 'none close') {
     return (

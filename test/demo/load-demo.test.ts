@@ -175,6 +175,26 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
     expect(match.last_service).toContain(one.last_visit.facts[0])
   })
 
+  it("answers find_customer's own example questions with customers of the demo, saying which parts held", async () => {
+    const { tools } = await mcp.listTools()
+    const description = tools.find((t) => t.name === 'find_customer')?.description ?? ''
+    const examples = [...(description.match(/question \(([^)]*)\)/)?.[1].matchAll(/"([^"]+)"/g) ?? [])].map((m) => m[1])
+    expect(examples).toEqual(['elderly woman in Owens Cross Roads', 'had screen cleaning last spring'])
+    const ask = async (q: string) => {
+      const found = toolJson(await mcp.callTool({ name: 'find_customer', arguments: { q } }))
+      expect(found.isError, q).toBe(false)
+      expect(found.json.matches.length, q).toBeGreaterThan(0)
+      return found.json
+    }
+    // Nothing in the demo says woman: the elderly customers of Owens Cross Roads are the closest, and say so.
+    const elderly = await ask(examples[0])
+    expect(elderly.read_as).toEqual({ place: 'Owens Cross Roads', attributes: ['elderly', 'woman'] })
+    expect(elderly.matches[0].why).toBe('Owens Cross Roads, elderly; nothing says woman')
+    const spring = await ask(examples[1])
+    expect(spring.read_as).toMatchObject({ service: 'Screen Cleaning', between: ['2025-03-01', '2025-05-31'] })
+    expect(spring.matches[0].match).toBe('close')
+  })
+
   it('bills every completed visit: invoices paid over the year, some still open, dated as they happened', async () => {
     const demo = running.firstStart!.demo!
     const paid = await all({ type: 'invoices', status: 'paid' })

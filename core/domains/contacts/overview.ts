@@ -14,6 +14,8 @@ import { lastVisitJoin, nextVisitJoin } from './visits.js'
 const MAX_NOTE = 100
 /** Facts learned on the visit shown; the rest stay behind type=attributes. */
 const MAX_FACTS = 3
+/** Open invoices shown, the oldest due first; the balance counts them all. */
+const MAX_OPEN_INVOICES = 5
 
 /** A customer's latest completed visit, as an agent plans the next one with it. */
 export const LAST_VISIT_RECORD = z.object({
@@ -61,6 +63,7 @@ type Row = {
   next_start: Date | null
   next_status: (typeof ACTIVE_STATUSES)[number] | null
   open_balance_cents: string | number
+  open_invoices: Array<{ number: string; amount_due_cents: number; due_on: string }> | null
 }
 
 /** What matters about a customer before the next step: their last visit, their next one, what they owe; in one read for up to 100. */
@@ -71,8 +74,9 @@ export const customerOverviewQuery = defineQuery({
     'comma-separated), in the order given: last_visit (the latest completed ticket: ticket_id, number, date, ' +
     `services, actual_minutes, time_on_site, booked_minutes, total_cents, currency, note (the close note, shortened), facts (up to ${MAX_FACTS} ` +
     'learned on it)) or null, next_ticket (the next booked visit not over yet: ticket_id, number, scheduled_start, starts in the business ' +
-    'time zone, status) or null, open_balance_cents (still due on sent, partially paid and overdue invoices, archived ones apart) and currency.',
-  keywords: ['customer summary', 'last visit', 'next visit', 'balance', 'owes', 'customer status'],
+    'time zone, status) or null, open_balance_cents (still due on sent, partially paid and overdue invoices, archived ones apart), ' +
+    `open_invoices (those invoices, up to ${MAX_OPEN_INVOICES}, the oldest due first: number, amount_due_cents, due_on) and currency.`,
+  keywords: ['customer summary', 'last visit', 'next visit', 'balance', 'owes', 'open invoices', 'customer status'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
     contact_ids: idList('contact').describe('The customers, e.g. the hits of a search'),
@@ -82,6 +86,9 @@ export const customerOverviewQuery = defineQuery({
     last_visit: LAST_VISIT_RECORD.nullable(),
     next_ticket: NEXT_TICKET_RECORD.nullable(),
     open_balance_cents: z.number().int(),
+    open_invoices: z
+      .array(z.object({ number: z.string(), amount_due_cents: z.number().int(), due_on: calendarDay }))
+      .describe(`Up to ${MAX_OPEN_INVOICES} invoices still due, the oldest due first`),
     currency: z.string(),
   }),
   async run(ctx, req) {
@@ -92,7 +99,7 @@ export const customerOverviewQuery = defineQuery({
         field: 'id',
       })
     }
-    const args: unknown[] = [req.params.contact_ids, ctx.services.now(), MAX_FACTS]
+    const args: unknown[] = [req.params.contact_ids, ctx.services.now(), MAX_FACTS, MAX_OPEN_INVOICES]
     const after = afterCursor(args, req.cursor, 'and u.pos >', ['int'])
     args.push(req.limit + 1)
     // One statement whatever the number of customers: each part is a lateral read of one customer's rows by index.
@@ -108,7 +115,11 @@ export const customerOverviewQuery = defineQuery({
                  from (select a.key, a.value, a.id from attributes a where a.contact_id = c.id and a.source_ticket_id = l.id
                         order by a.key, a.id limit $3) f) as last_facts,
               x.id as next_id, x.number as next_number, x.scheduled_start as next_start, x.status as next_status,
-              (select coalesce(sum(i.amount_due_cents), 0) from invoices i where i.contact_id = c.id and ${OWED_SQL}) as open_balance_cents
+              (select coalesce(sum(i.amount_due_cents), 0) from invoices i where i.contact_id = c.id and ${OWED_SQL}) as open_balance_cents,
+              (select json_agg(json_build_object('number', o.number, 'amount_due_cents', o.amount_due_cents, 'due_on', o.due_on)
+                        order by o.due_on, o.number)
+                 from (select i.number, i.amount_due_cents, i.due_on from invoices i where i.contact_id = c.id and ${OWED_SQL}
+                        order by i.due_on, i.number limit $4) o) as open_invoices
        from unnest($1::uuid[]) with ordinality as u(id, pos)
        join contacts c on c.id = u.id
        cross join b
@@ -139,6 +150,11 @@ function overviewOf(row: Row) {
         }
       : null,
     open_balance_cents: Number(row.open_balance_cents),
+    open_invoices: (row.open_invoices ?? []).map((i) => ({
+      number: i.number,
+      amount_due_cents: Number(i.amount_due_cents),
+      due_on: i.due_on,
+    })),
     currency: row.currency,
   }
 }

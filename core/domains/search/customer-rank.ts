@@ -7,6 +7,9 @@ export interface ContactHit {
   matched: string
   detail: string
   score: number
+  /** A question's closest contact: the parts it satisfies and those it does not (see searchQuery). */
+  held?: string[]
+  missing?: string[]
 }
 
 /** How well a contact answers the words looked for: a score from 0 to 1 and why, in a few words. */
@@ -29,6 +32,7 @@ export function rankCustomer(q: string, hit: ContactHit, question?: string): Cus
   const wanted = q.trim().toLowerCase()
   const digits = phoneKey(wanted)
   if (hit.matched === 'question') return { score: round(Math.min(hit.score, 0.9)), why: question ?? 'every part of the question' }
+  if (hit.matched === 'closest') return { score: round(Math.min(hit.score, 0.7)), why: partsWhy(hit.held ?? [], hit.missing ?? []) }
   if (hit.matched === 'phone' && digits.length >= 4) {
     const phone = phoneKey(hit.detail.match(/^phone ([^·]+)/)?.[1] ?? '')
     if (phone.endsWith(digits)) {
@@ -62,6 +66,11 @@ function otherWhy(hit: ContactHit): string {
   if (hit.detail.startsWith('tag ')) return 'tag'
   const attribute = hit.detail.match(/^([a-z0-9 ]+): /)
   return attribute ? `attribute: ${attribute[1]}` : 'words'
+}
+
+/** Which parts of a question held and which did not, e.g. "elderly, Owens Cross Roads; nothing says woman". */
+export function partsWhy(held: string[], missing: string[]): string {
+  return [held.join(', '), missing.join('; ')].filter(Boolean).join('; ')
 }
 
 /** What a question's hit satisfies, in a few words, from how the question was read (a search's read_as). */

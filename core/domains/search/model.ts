@@ -19,8 +19,11 @@ export type SearchHit = {
   label: string
   detail: string
   score: number
-  /** How it was found: name, phone, external_id, words, fuzzy, note, number, number_part (records) or name, keywords, description. */
+  /** How it was found: name, phone, external_id, words, fuzzy, note, number, number_part, question, closest (records) or name, keywords, description. */
   matched: string
+  /** For a question's closest contacts (matched closest): the parts it satisfies and, in a few words, those it does not. */
+  held?: string[]
+  missing?: string[]
 }
 
 /** Restrictions on the contact hits: attribute, place and service history (dates YYYY-MM-DD, inclusive, business time zone). */

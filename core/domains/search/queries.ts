@@ -52,10 +52,12 @@ export const searchQuery = defineQuery({
     'narrowed by attribute (key or key:value), city, postal_code, and service history: service_id and/or received_from, ' +
     "received_to (dates, inclusive, in the business's time zone) for a completed ticket in that period. Without those filters q " +
     'is also read as a plain question about customers: a place (town, ZIP, street), attribute or note words ("dog", "elderly ' +
-    'woman"), a catalog service and a period ("screen cleaning last spring"), names; contacts must satisfy every part. ' +
+    'woman"), a catalog service and a period ("screen cleaning last spring"), names; contacts satisfying every part come ' +
+    'first (matched=question); when fewer than limit do, the closest follow, by how many parts they satisfy (matched=closest, ' +
+    'with held: the parts satisfied, and missing: those not, e.g. "nothing says woman"). ' +
     'The page then also has read_as (the parts read: names, place, postal_code, street, attributes, service, between), ' +
     'read_by (rules or model), model_note (why a model reading was not used) and, for a question, reading (a sentence ' +
-    'with the count, or which part left none); question hits have matched=question.',
+    'with the count, or which part left none).',
   keywords: ['find', 'lookup', 'spotlight', 'search customers', 'where is'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -75,6 +77,8 @@ export const searchQuery = defineQuery({
     detail: z.string(),
     score: z.number(),
     matched: z.string(),
+    held: z.array(z.string()).optional().describe('matched=closest: the parts of the question this contact satisfies'),
+    missing: z.array(z.string()).optional().describe('matched=closest: the parts it does not, e.g. "nothing says woman"'),
   }),
   async run(ctx, req) {
     if (req.id !== undefined) {
@@ -99,8 +103,7 @@ export const searchQuery = defineQuery({
       : {}
     if (read && isQuestion(read.reading)) {
       const answer = await answerReading(ctx.db, p.q, read.reading, req.limit)
-      if (answer.hits.length || !mayBeName(read.reading))
-        return { items: answer.hits, next_cursor: null, ...about, reading: answer.sentence }
+      if (answer.full || !mayBeName(read.reading)) return { items: answer.hits, next_cursor: null, ...about, reading: answer.sentence }
       // A surname that is a people word ("Young", "Old") made a name a question that found nobody: look the words up.
       about.reading = `${answer.sentence} Looked up as words instead.`
     }

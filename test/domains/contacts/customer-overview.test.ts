@@ -56,6 +56,7 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
         ),
       )
     }
+    return made as { number: string; due_on: string }
   }
 
   beforeAll(async () => {
@@ -91,9 +92,9 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
     await visit(ann, '2026-11-03T15:00:00Z', [windows], 'cancelled')
     const next = await visit(ann, '2026-11-04T15:00:00Z', [windows])
     await visit(ann, '2026-11-20T15:00:00Z', [windows])
-    await invoice(ann, 10_000, 'sent')
-    await invoice(ann, 5_000, 'partially_paid', 2_000)
-    await invoice(ann, 1_000, 'overdue')
+    const sent = await invoice(ann, 10_000, 'sent')
+    const partly = await invoice(ann, 5_000, 'partially_paid', 2_000)
+    const overdue = await invoice(ann, 1_000, 'overdue')
     await invoice(ann, 7_000, 'draft')
     await invoice(ann, 9_000, 'paid', 9_000)
     await invoice(ann, 4_000, 'void')
@@ -126,6 +127,12 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
       },
       // Invoice lines are taxed at the business's 10%; what was paid is not due.
       open_balance_cents: 11_000 + (5_500 - 2_000) + 1_100,
+      // The invoices that make the balance, the oldest due first (all due the same day here: by number).
+      open_invoices: [
+        { number: sent.number, amount_due_cents: 11_000, due_on: sent.due_on },
+        { number: partly.number, amount_due_cents: 3_500, due_on: partly.due_on },
+        { number: overdue.number, amount_due_cents: 1_100, due_on: overdue.due_on },
+      ],
       currency: 'USD',
     })
   })
@@ -147,7 +154,14 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
       facts: [],
       time_on_site: null,
     })
-    expect(items[1]).toEqual({ contact_id: bea, last_visit: null, next_ticket: null, open_balance_cents: 0, currency: 'USD' })
+    expect(items[1]).toEqual({
+      contact_id: bea,
+      last_visit: null,
+      next_ticket: null,
+      open_balance_cents: 0,
+      open_invoices: [],
+      currency: 'USD',
+    })
 
     // Paged like any list when fewer are asked for than named.
     const first = await read({ contact_ids: `${cal},${bea}`, limit: 1 })

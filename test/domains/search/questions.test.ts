@@ -13,6 +13,8 @@ interface Hit {
   detail: string
   score: number
   matched: string
+  held?: string[]
+  missing?: string[]
 }
 
 // Sunday 2026-11-22 12:00 in Chicago: last spring is 2026-03-01 to 2026-05-31.
@@ -24,9 +26,10 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
   const ids: Record<string, string> = {}
 
   const search = async (q: string) => expectData(await app.query({ type: 'search', q }))
+  // The contacts satisfying every part (or found as words); the closest that follow them are checked on their own.
   const contacts = (page: { items: Hit[] }) =>
     page.items
-      .filter((h) => h.kind === 'contact')
+      .filter((h) => h.kind === 'contact' && h.matched !== 'closest')
       .map((h) => h.label)
       .sort()
   const person = async (name: string, city: string, postal: string) => {
@@ -104,7 +107,7 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
     expect(contacts(page)).toEqual(['Edna Parker'])
     expect(page.reading).toBe(
       'Read as customers in Owens Cross Roads, with "elderly" (an attribute or a note), ' +
-        'with "woman" (an attribute or a note): 1 matches every part.',
+        'with "woman" (an attribute or a note): 1 matches every part; then the closest 4 shown by how many parts they satisfy.',
     )
   })
 
@@ -132,9 +135,53 @@ describe.each(engines)('search reads plain questions (%s)', (engine) => {
     expect(page.reading).toContain(
       'the part "with "elderly" (an attribute or a note)" left none (5 customers satisfy it alone, 2 satisfy the parts before it)',
     )
+    expect(page.reading).toMatch(/; the closest \d+ shown by how many parts they satisfy\.$/)
     const nowhere = await search('dog in Nowhereville')
     expect(nowhere.read_as).toEqual({ place: 'Nowhereville', attributes: ['dog'] })
     expect(nowhere.reading).toContain('the part "in Nowhereville" left none (0 customers satisfy it alone)')
+  })
+
+  it('answers the closest when no customer satisfies every part, ranked by how many parts hold, saying which held', async () => {
+    // Nobody elderly in Madison is a man; Olivia (elderly, woman) and Walter (man, but in Owens Cross Roads) hold two parts of three.
+    const page = await search('elderly man in Madison')
+    expect(page.read_as).toEqual({ place: 'Madison', attributes: ['elderly', 'man'] })
+    expect(contacts(page)).toEqual([])
+    const closest = page.items.filter((h: Hit) => h.kind === 'contact')
+    expect(closest.every((h: Hit) => h.matched === 'closest')).toBe(true)
+    const byName = new Map(closest.map((h: Hit) => [h.label, h]))
+    expect(byName.get('Olivia Cross')).toMatchObject({ held: ['Madison', 'elderly'], missing: ['nothing says man'] })
+    expect(byName.get('Walter Brooks')).toMatchObject({ held: ['elderly', 'man'], missing: ['not in Madison'] })
+    // Two parts held come before one: every customer holding two is listed ahead of those holding only Madison or elderly.
+    const held = closest.map((h: Hit) => h.held?.length ?? 0)
+    expect(held).toEqual([...held].sort((a, b) => b - a))
+    expect(held.slice(0, 2)).toEqual([2, 2])
+    expect(closest.slice(2).every((h: Hit) => h.held?.length === 1)).toBe(true)
+    expect(closest[0].score).toBeGreaterThan(closest[2].score)
+    expect(closest[0].score).toBeLessThan(0.85)
+  })
+
+  it('lists those satisfying every part first, then fills the page with the closest', async () => {
+    const page = expectData(await app.query({ type: 'search', q: 'elderly woman in Owens Cross Roads', kinds: 'contact', limit: 3 }))
+    const hits = page.items as Hit[]
+    expect(hits).toHaveLength(3)
+    expect(hits[0]).toMatchObject({ label: 'Edna Parker', matched: 'question', score: 1 })
+    expect(hits[0].held).toBeUndefined()
+    // Walter and Mary (elderly there, nothing says woman), Grace and Olivia (elderly women elsewhere) each hold two parts.
+    const twoOfThree: Record<string, string[]> = {
+      'Walter Brooks': ['nothing says woman'],
+      'Mary Jones': ['nothing says woman'],
+      'Grace Hill': ['not in Owens Cross Roads'],
+      'Olivia Cross': ['not in Owens Cross Roads'],
+    }
+    for (const h of hits.slice(1)) {
+      expect(h.matched).toBe('closest')
+      expect(h.missing, h.label).toEqual(twoOfThree[h.label])
+      expect(h.held, h.label).toHaveLength(2)
+    }
+    expect(page.reading).toBe(
+      'Read as customers in Owens Cross Roads, with "elderly" (an attribute or a note), with "woman" (an attribute or a note): ' +
+        '1 matches every part; then the closest 2 shown by how many parts they satisfy.',
+    )
   })
 
   it('still looks up names, phone numbers and ordinary words as before', async () => {

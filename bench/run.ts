@@ -54,15 +54,24 @@ const ALL: Scenario[] = [
   googleCalendarMonth,
 ]
 
-/** BENCH_ONLY (comma-separated words) runs only the scenarios whose names contain one of them, e.g. "delivery,close-out". */
+/**
+ * BENCH_ONLY (comma-separated names) runs exactly the scenarios named: a whole name ("search (PostgreSQL)") or a name
+ * without its engine ("search" is both engines' search and nothing else).
+ */
 const only = (process.env.BENCH_ONLY ?? '')
   .split(',')
   .map((w) => w.trim().toLowerCase())
   .filter(Boolean)
-const scenarios = only.length ? ALL.filter((s) => only.some((w) => s.name.toLowerCase().includes(w))) : ALL
+const named = (s: Scenario, w: string) => s.name.toLowerCase() === w || s.name.toLowerCase().replace(/ \([^)]*\)$/, '') === w
+const unknown = only.filter((w) => !ALL.some((s) => named(s, w)))
+const scenarios = only.length ? ALL.filter((s) => only.some((w) => named(s, w))) : ALL
 
 /** `npm run bench`: runs each scenario and prints one table; a scenario that cannot set up makes the exit code 1. */
 async function main(): Promise<number> {
+  if (unknown.length) {
+    process.stderr.write(`bench: no scenario named ${unknown.join(', ')}; the scenarios are: ${ALL.map((s) => s.name).join(', ')}\n`)
+    return 1
+  }
   let settings: BenchSettings
   try {
     settings = loadBenchSettings()

@@ -153,14 +153,12 @@ export const findCustomer = defineTool({
   name: 'find_customer',
   title: 'Find a customer',
   description:
-    'Finds customers by any words (name, 4+ digits of a phone, email, street, note or attribute words; typos tolerated) or by a plain ' +
-    'question ("elderly woman in Owens Cross Roads", "had screen cleaning last spring"): those satisfying every part first, then the ' +
-    'closest by how many parts hold, their why saying which held and which not ("elderly, Owens Cross Roads; nothing says woman"). ' +
-    'best: the contact_id of the one close match, or "none close" or "several close". matches, best first: contact_id, name, score 0-1, ' +
-    'why, match (exact|close|near: confirm a near one first), last_service, last_visit, next_ticket_id, open_balance_cents, ' +
-    'open_invoices (number, amount_due_cents; up to 5). A question adds read_as and reading.',
+    'Finds customers by any words (name, phone digits, email, street, notes, facts; typos tolerated) or a plain question ' +
+    '("elderly woman in Owens Cross Roads", "had screen cleaning last spring"): full matches first, then the closest, each ' +
+    'why saying which parts held. Each match: last visit, next visit, open invoices; best: the one close match, if any ' +
+    '(confirm a "near" one first).',
   input: {
-    q: z.string().trim().min(1).max(200).describe('e.g. "jane smith", "5550142", "oak street"'),
+    q: z.string().trim().min(1).max(200).describe('e.g. "jane smith", "5550142"'),
     limit: z.number().int().min(1).max(10).optional().describe('Default 5'),
   },
   output: { matches: z.array(z.object({ contact_id: z.string(), name: z.string() })) },

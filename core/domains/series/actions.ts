@@ -58,7 +58,8 @@ export const createSeries = defineAction({
     'names no days; FREQ=WEEKLY then keeps its weekday). Every visit starts at start_time (HH:MM local), also across ' +
     "daylight-saving changes. duration_minutes (default: the line items' durations, else 60), technician_ids, line_items (as for " +
     'ticket.create) and notes are the template of each visit; ends_on (YYYY-MM-DD) is the first day with no more visits. Visits are ' +
-    'real tickets booked 60 days ahead (confirmation and reminder emails as for any booking) and each names its series_id; a ' +
+    'real tickets booked 60 days ahead (reminder emails as for any booking; the visits booked at once share one confirmation ' +
+    "email, the first visit's) and each names its series_id; a " +
     "technician already booked at a visit's time is left off that visit (listed in unassigned). Returns the series, its next " +
     'visits and the tickets booked.',
   access: { agent: 'unrestricted', technician: 'none' },

@@ -160,6 +160,22 @@ describe.each(engines)('booking in the words a person uses (%s)', (engine) => {
     })
   })
 
+  it('ticket.add_line_item takes the service by name, and a name several services share comes back with their names', async () => {
+    const t = await act(agent, 'ticket', 'create', { contact_id: jane, scheduled_start: '2026-11-13T09:00', duration_minutes: 60 })
+    const added = await act(agent, 'ticket', 'add_line_item', { ticket_id: t.id, service: 'GUTTER cleaning' })
+    expect(added.line_items.map((l: any) => [l.service_id, l.unit_price_cents])).toEqual([[gutter, 15000]])
+    const part = await act(agent, 'ticket', 'add_line_item', { ticket_id: t.id, service: 'window', unit_price_cents: 30000 })
+    expect(part.line_items.map((l: any) => l.service_id)).toEqual([gutter, windows])
+    await expect(act(agent, 'ticket', 'add_line_item', { ticket_id: t.id, service: 'cleaning' })).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'data.service: "cleaning" could be Gutter Cleaning, Window Cleaning; give the whole name or service_id',
+    })
+    await expect(act(agent, 'ticket', 'add_line_item', { ticket_id: t.id, service: 'roof' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'data.service: no service named like "roof"; the catalog: Gutter Cleaning, Window Cleaning',
+    })
+  })
+
   it('handle_reschedule_request moves a visit to a day word and says the day it read', async () => {
     const booked = await book({ contact_id: jane, services: [{ service_id: gutter }], date: '2026-11-04', time: '13:00' })
     const out = await call('handle_reschedule_request', { ticket_id: booked.ticket.id, new_date: 'this friday', new_time: '11:00' })

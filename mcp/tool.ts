@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Principal, Services } from '../core/context.js'
+import { DAY_WORDS_HELP, isDayText } from '../core/day-words.js'
 import { isUuid } from '../core/schema-types.js'
 
 /** What a tool call knows: the product's services, who is calling, and the request id for the audit. */
@@ -60,3 +61,11 @@ export const timeArg = () =>
     .string()
     .refine((v) => TIME.test(v), 'expected a time HH:MM (24-hour)')
     .meta({ format: 'HH:MM' })
+
+/** A day argument: YYYY-MM-DD or a day word (today, tomorrow, friday, next tuesday), read by dayFromWords in the business time zone. */
+export const dayArg = () =>
+  z
+    .string()
+    .trim()
+    .max(40)
+    .refine((v) => isDayText(v), `expected ${DAY_WORDS_HELP}`)

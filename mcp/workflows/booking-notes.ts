@@ -26,6 +26,7 @@ export function lastVisitNote(last: LastVisit, bookedMinutes: number): Record<st
     time_on_site: last.time_on_site,
     actual_minutes: took,
     total_cents: last.total_cents,
+    close_note: last.note,
     facts: last.facts,
     note:
       took === null

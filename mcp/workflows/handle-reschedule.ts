@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { wallClock } from '../../core/domains/tickets/model.js'
 import { AppError, validationError } from '../../core/errors.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../core/time.js'
-import { dateArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
+import { dayArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
+import { datesOf } from './days.js'
 import { businessZone, registered, resolveCustomer } from './find-customer.js'
 import { nearestSlots, queuedConfirmation } from './schedule-appointment.js'
 import { callAction } from '../../core/call-action.js'
@@ -17,7 +18,7 @@ type Row = Record<string, any>
 /** A ticket as read with its technicians. */
 type Ticket = z.output<typeof ticketsQuery.record>
 
-const date = dateArg()
+const date = dayArg()
 const hhmm = timeArg()
 
 /** Layer 2: move an appointment to a new time and renew its confirmation email. */
@@ -25,7 +26,7 @@ export const handleRescheduleRequest = defineTool({
   name: 'handle_reschedule_request',
   title: 'Reschedule an appointment',
   description:
-    'Moves an appointment to new_date (YYYY-MM-DD) new_time (HH:MM), business time zone, keeping its length unless duration_minutes is ' +
+    'Moves an appointment to new_date (YYYY-MM-DD, or a day word: tomorrow, friday, next tuesday; read_as says the day) new_time (HH:MM), business time zone, keeping its length unless duration_minutes is ' +
     'given. The appointment: ticket_id, or customer words plus date (its current day; without it their upcoming ones; several fit: status ' +
     '"choose_ticket"). It must be free for the same technicians in business hours, else "unavailable" with the nearest free slots. ' +
     '"rescheduled": its pending confirmation and reminder emails give way to a new confirmation. Series visit: scope ' +
@@ -43,10 +44,12 @@ export const handleRescheduleRequest = defineTool({
   // status says which answer this is (see the description); a queued call also has request_id.
   output: { status: z.string(), ticket: z.object({ id: z.string() }).optional(), request_id: z.string().optional() },
   readOnly: false,
-  async run(ctx, args) {
-    if (!args.ticket_id && !args.customer)
+  async run(ctx, given) {
+    if (!given.ticket_id && !given.customer)
       throw validationError([{ field: 'ticket_id', message: 'give ticket_id, or customer (and date)' }])
     const tz = await businessZone(ctx)
+    const { dates, read_as } = datesOf(ctx, tz, { date: given.date, new_date: given.new_date })
+    const args = { ...given, date: dates.date, new_date: dates.new_date as string }
     let ticket: Ticket
     if (args.ticket_id) {
       ticket = await callQuery(ctx, ticketsQuery, { id: args.ticket_id, include: ['technicians'] })
@@ -120,6 +123,7 @@ export const handleRescheduleRequest = defineTool({
     const cancelled = pendingBefore.filter((id) => !stillPending.has(id))
     return {
       status: 'rescheduled',
+      ...(read_as ? { read_as } : {}),
       ticket: {
         id: moved.id,
         number: moved.number,

@@ -35,16 +35,32 @@ const SYSTEM =
   'urgency (high: wants it today or has an emergency; low: no hurry or months away; else normal) and property details (size, ' +
   'floors, counts, access). Use null for anything not stated; never invent values.'
 
+/** The fields a caller may read from the inquiry themselves and give. */
+const callerFields = {
+  name: z.string().trim().min(1).max(200).optional().describe('The person or business asking'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number, e.g. (256) 555-0142')
+    .optional(),
+  email: z.email().max(320).optional(),
+  address: z.string().trim().min(1).max(500).optional().describe('Service address, ideally "line1, city, ST 12345"'),
+  service: z.string().trim().min(1).max(500).optional().describe('What they want done'),
+  notes: z.string().trim().min(1).max(2000).optional().describe('Property and job details: size, floors, counts, access'),
+  urgency: z.enum(['low', 'normal', 'high']).optional().describe('high: today or an emergency; low: no hurry'),
+}
+
 /** Turns raw inquiry notes into a lead: extracted fields, a matching contact if one exists, and a follow-up reminder. */
 export const processLead = defineTool({
   name: 'process_lead',
   title: 'Process a new lead',
   description:
-    'Records an inquiry as a lead: the model reads name, phone, email, address, service_interest, urgency and ' +
-    'property_details from raw_notes (kept verbatim); an existing contact with the same email or phone is matched; reminder_at follows ' +
-    'urgency (high: in 1 hour; low: 2 business days; else next business day 09:00). With lead_id instead of raw_notes and source, reads ' +
-    'a lead already made (from the request page or an email): the same extraction of its raw notes fills the fields it lacks, keeping ' +
-    'what it has (its reminder too, when set).',
+    'Records an inquiry as a lead. Give the fields you read yourself (name, phone, email, address, service, notes, urgency): they ' +
+    'are kept as given. raw_notes (the inquiry verbatim) is kept too; with a model configured the fields you leave out are read from ' +
+    'it (extraction says whether). An existing contact with the same email or phone is matched; reminder_at follows urgency (high: ' +
+    'in 1 hour; low: 2 business days; else next business day 09:00). missing lists what the lead still lacks, and next the call ' +
+    'that adds it. With lead_id instead of raw_notes and source, completes a lead already made (from the request page or an email): ' +
+    'the fields given are set, the rest read from its raw notes when a model is configured, what it has kept (its reminder too).',
   input: {
     raw_notes: z.string().min(1).max(20_000).optional().describe('The inquiry as received, verbatim; required without lead_id'),
     source: z
@@ -55,28 +71,32 @@ export const processLead = defineTool({
       .optional()
       .describe('Where it came from, e.g. phone, website, referral; required without lead_id'),
     lead_id: z.uuid().optional().describe('A lead already made, e.g. from the request page: read its raw notes instead'),
+    ...callerFields,
     opportunity: z.string().trim().min(1).max(200).optional().describe('A title: also opens an opportunity'),
   },
   output: { lead: z.object({ id: z.string() }), matched_contacts: z.array(z.object({})) },
   readOnly: false,
   async run({ services, principal, requestId }, args) {
+    const given = givenFields(args)
     if (args.lead_id) {
       if (args.raw_notes !== undefined || args.source !== undefined)
-        throw validationError([{ field: 'lead_id', message: 'give lead_id alone, or raw_notes and source for a new lead' }])
-      return processStoredLead({ services, principal, requestId }, args.lead_id, args.opportunity)
+        throw validationError([{ field: 'lead_id', message: 'give lead_id (and the fields read), or raw_notes and source for a new lead' }])
+      return processStoredLead({ services, principal, requestId }, args.lead_id, given, args.opportunity)
     }
-    if (args.raw_notes === undefined || args.source === undefined) {
+    if (args.source === undefined)
+      throw validationError([{ field: 'source', message: 'is required (or give lead_id of a lead already made)' }])
+    const rawNotes = args.raw_notes ?? notesOf(given)
+    if (rawNotes === undefined) {
       throw validationError([
-        { field: args.raw_notes === undefined ? 'raw_notes' : 'source', message: 'is required (or give lead_id of a lead already made)' },
+        { field: 'raw_notes', message: 'give raw_notes (the inquiry as received) or the fields read from it (name, phone, email, ...)' },
       ])
     }
-    const extraction = await extract(services, principal, args.raw_notes)
-    const fields = extraction.status === 'ok' ? extraction.fields : null
+    const extraction = await extract(services, principal, rawNotes, given)
+    const fields = { ...(extraction.status === 'ok' ? nonNull(extraction.fields) : {}), ...given }
     const settings = await tenantSettings(services, principal, requestId)
-    const reminderAt = followUpAt(services.now(), settings.timezone, settings.business_hours, fields?.urgency ?? null)
-    const data: Record<string, unknown> = { raw_notes: args.raw_notes, source: args.source, reminder_at: reminderAt.toISOString() }
-    for (const [key, value] of Object.entries(fields ?? {})) if (value !== null) data[key] = value
-    const matched = fields ? await matchContacts(services, principal, requestId, fields) : []
+    const reminderAt = followUpAt(services.now(), settings.timezone, settings.business_hours, fields.urgency ?? null)
+    const data: Record<string, unknown> = { raw_notes: rawNotes, source: args.source, reminder_at: reminderAt.toISOString(), ...fields }
+    const matched = await matchContacts(services, principal, requestId, fields)
     // The fields the model read are added by name, so the input is assembled as a plain record.
     const outcome = await callAction({ services, principal, requestId }, createLead, data as z.input<typeof createLead.input>)
     // A sale worth following (a quote asked for): opened on the new lead, in the pipeline's first stage.
@@ -90,21 +110,65 @@ export const processLead = defineTool({
       ...(opportunity ? { opportunity } : {}),
       extraction: extraction.status === 'ok' ? { status: 'ok' } : extraction,
       matched_contacts: matched,
+      ...stillMissing(outcome.result as Record<string, unknown>, leadId),
     }
   },
 })
 
+/** The caller's fields under the lead's names. */
+function givenFields(args: { [K in keyof typeof callerFields]?: string }): Partial<LeadExtraction> {
+  const out: Partial<LeadExtraction> = {}
+  if (args.name) out.name = args.name
+  if (args.phone) out.phone = args.phone
+  if (args.email) out.email = args.email
+  if (args.address) out.address = args.address
+  if (args.service) out.service_interest = args.service
+  if (args.notes) out.property_details = args.notes
+  if (args.urgency) out.urgency = args.urgency as LeadExtraction['urgency']
+  return out
+}
+
+/** Raw notes made of the caller's fields when they gave no text as received; undefined when they gave nothing. */
+function notesOf(given: Partial<LeadExtraction>): string | undefined {
+  const parts = Object.values(given).filter((v): v is string => typeof v === 'string' && v !== '')
+  return parts.length ? parts.join('; ') : undefined
+}
+
+function nonNull(fields: LeadExtraction): Partial<LeadExtraction> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) as Partial<LeadExtraction>
+}
+
+/** What a lead still lacks to be followed up and booked, and the call that adds it. */
+function stillMissing(lead: Record<string, unknown>, leadId: string | null): Record<string, unknown> {
+  if (!leadId) return {}
+  const missing = [
+    ...(lead.name ? [] : ['name']),
+    ...(lead.phone || lead.email ? [] : ['phone or email']),
+    ...(lead.address ? [] : ['address']),
+    ...(lead.service_interest ? [] : ['service']),
+  ]
+  if (!missing.length) return { missing: [] }
+  return {
+    missing,
+    next:
+      `read ${missing.join(', ')} from the inquiry if it says them and call process_lead with lead_id "${leadId}" and those fields; ` +
+      'what it does not say, ask the customer when following up',
+  }
+}
+
 /** Reads a lead already made: the extracted fields it lacks are filled, its own values and reminder kept. */
-async function processStoredLead(caller: Caller, leadId: string, opportunityTitle: string | undefined) {
+async function processStoredLead(caller: Caller, leadId: string, given: Partial<LeadExtraction>, opportunityTitle: string | undefined) {
   const { services, principal, requestId } = caller
   const lead = await callQuery(caller, leadsQuery, { id: leadId })
-  const extraction = await extract(services, principal, lead.raw_notes)
-  const fields = extraction.status === 'ok' ? extraction.fields : null
+  const extraction = await extract(services, principal, lead.raw_notes, given)
+  const fields = extraction.status === 'ok' ? nonNull(extraction.fields) : {}
   const data: Record<string, unknown> = { lead_id: leadId }
-  for (const [key, value] of Object.entries(fields ?? {})) if (value !== null && lead[key as keyof typeof lead] === null) data[key] = value
+  for (const [key, value] of Object.entries(fields)) if (lead[key as keyof typeof lead] === null) data[key] = value
+  Object.assign(data, given)
   if (!lead.reminder_at) {
     const settings = await tenantSettings(services, principal, requestId)
-    data.reminder_at = followUpAt(services.now(), settings.timezone, settings.business_hours, fields?.urgency ?? null).toISOString()
+    const urgency = (data.urgency ?? lead.urgency ?? null) as LeadExtraction['urgency']
+    data.reminder_at = followUpAt(services.now(), settings.timezone, settings.business_hours, urgency).toISOString()
   }
   const updated = (await callAction(caller, updateLead, data as z.input<typeof updateLead.input>)).result
   const known = { ...lead, ...data } as LeadExtraction
@@ -117,13 +181,27 @@ async function processStoredLead(caller: Caller, leadId: string, opportunityTitl
     ...(opportunity ? { opportunity } : {}),
     extraction: extraction.status === 'ok' ? { status: 'ok' } : extraction,
     matched_contacts: matched,
+    ...stillMissing(updated as Record<string, unknown>, leadId),
   }
 }
 
-type Extraction = { status: 'ok'; fields: LeadExtraction } | { status: 'off' | 'failed'; message: string }
+type Extraction =
+  | { status: 'ok'; fields: LeadExtraction }
+  | { status: 'off' | 'failed'; message: string }
+  | { status: 'not_needed'; message: string }
 
-async function extract(services: Services, principal: Principal, notes: string): Promise<Extraction> {
-  if (!services.llm) return { status: 'off', message: 'extraction is off (no model configured): the lead has the raw notes only' }
+/** The model's reading of the notes, unless the caller gave every field or no model is configured. */
+async function extract(services: Services, principal: Principal, notes: string, given: Partial<LeadExtraction>): Promise<Extraction> {
+  if (given.name && (given.phone || given.email) && given.address && given.service_interest)
+    return { status: 'not_needed', message: 'the fields were given' }
+  if (!services.llm) {
+    return {
+      status: 'off',
+      message: Object.keys(given).length
+        ? 'no model is configured here: the lead has the fields given and the raw notes'
+        : 'extraction is off (no model configured): the lead has the raw notes only; read the fields yourself and give them',
+    }
+  }
   const r = await services.llm.extract({ name: 'lead', schema: leadExtraction, system: SYSTEM, text: notes, tenantId: principal.tenantId })
   await recordLlmUsage(services.db, principal.tenantId, 'lead_extraction', services.llm.model, r)
   if (r.ok) return { status: 'ok', fields: r.value }
@@ -139,7 +217,7 @@ async function tenantSettings(
 }
 
 /** Contacts with the extracted email or phone, each once. */
-async function matchContacts(services: Services, principal: Principal, requestId: string, fields: LeadExtraction) {
+async function matchContacts(services: Services, principal: Principal, requestId: string, fields: Partial<LeadExtraction>) {
   const found = new Map<string, { id: string; display_name: string; email: string | null; phone: string | null }>()
   const key = storedPhoneKey(fields.phone ?? '')
   for (const q of [fields.email, key.length >= 7 ? key : null]) {

@@ -1,7 +1,11 @@
 import { z } from 'zod'
 import { AppError, validationError } from '../../core/errors.js'
+import { formatMoney } from '../../core/money.js'
 import { addDays, localDate, localTime, zonedInstant } from '../../core/time.js'
-import { dateArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
+import { dayArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
+import { datesOf } from './days.js'
+import { lastPricesOf, type LastPrice } from './last-prices.js'
+import { technicianOf } from './technicians.js'
 import { schedulingPreferences } from '../../core/domains/contacts/scheduling-preferences.js'
 import { lastVisitNote, preferenceNote } from './booking-notes.js'
 import { businessZone, registered, resolveCustomer } from './find-customer.js'
@@ -21,7 +25,7 @@ import { createSeries } from '../../core/domains/series/actions.js'
 
 type Row = Record<string, any>
 
-const date = dateArg()
+const date = dayArg()
 const hhmm = timeArg()
 
 /** A free start for one technician, as the availability data type lists it. */
@@ -134,8 +138,11 @@ export const scheduleAppointment = defineTool({
   title: 'Schedule an appointment',
   description:
     'Books a job and queues its confirmation email. Customer: contact_id, or customer words (several match: status "choose_customer", ' +
-    'nothing booked). Services by service_id or name. When: date (YYYY-MM-DD, business time zone) or date..to, and time (HH:MM) or ' +
-    "after/before. Defaults: the customer's first address, the first free technician, the services' durations, the earliest free start, " +
+    'nothing booked). Services by service_id or name; a flexible-price service costs what this customer paid for it last time ' +
+    '(else the catalog price) unless unit_price_cents is given; the answer says which price and from where. When: date ' +
+    '(YYYY-MM-DD or today, tomorrow, friday, next tuesday; business time zone; read_as says the day a word meant) or date..to, ' +
+    'and time (HH:MM) or after/before. technician: a name (first name alone if unique) or user id. ' +
+    "Defaults: the customer's first address, the first free technician, the services' durations, the earliest free start, " +
     'on the customer\'s preferred days and times if any. "booked": ticket (line items with line_item_id), close_with ' +
     '(the ticket.close call), last_visit. "unavailable": reason (past|outside_hours|no_technician_free|fully_booked) and the ' +
     'nearest free slots. repeat: a series from the slot found, visits booked 60 days ahead; adds series.',
@@ -148,6 +155,13 @@ export const scheduleAppointment = defineTool({
           service_id: uuidArg().optional(),
           name: z.string().trim().min(1).max(200).optional().describe('Typos tolerated'),
           quantity: z.number().int().min(1).max(10_000).optional().describe('Units; default 1'),
+          unit_price_cents: z
+            .number()
+            .int()
+            .min(0)
+            .max(100_000_000)
+            .optional()
+            .describe("Flexible-price services only: the price agreed; default the customer's last price, else the catalog's"),
         }),
       )
       .min(1)
@@ -160,6 +174,7 @@ export const scheduleAppointment = defineTool({
     duration_minutes: z.number().int().min(5).max(720).optional().describe("Default: the services' durations"),
     address_id: uuidArg().optional(),
     technician_id: uuidArg().optional(),
+    technician: z.string().trim().min(1).max(200).optional().describe('Name (first name alone if unique) or user id'),
     notes: z.string().trim().min(1).max(5000).optional().describe('For the technician'),
     repeat: z
       .strictObject({
@@ -191,6 +206,10 @@ export const scheduleAppointment = defineTool({
       contactId = found.contact.contact_id
       contactName = found.contact.name
     }
+    const tz = await businessZone(ctx)
+    const { dates, read_as } = datesOf(ctx, tz, { date: args.date, to: args.to, 'repeat.ends_on': args.repeat?.ends_on })
+    const day = dates.date as string
+    const technicianId = args.technician_id ?? (args.technician ? await technicianOf(ctx, args.technician, 'technician') : undefined)
     const services: Row[] = []
     for (const [i, s] of args.services.entries()) {
       const found = await resolveService(ctx, s, i)
@@ -202,27 +221,24 @@ export const scheduleAppointment = defineTool({
     const minutes = args.duration_minutes ?? (lineMinutes || 60)
     const addressId =
       args.address_id ?? (await callQuery(ctx, addressesQuery, { params: { contact_id: contactId }, limit: 1 })).items.at(0)?.id
-    const tz = await businessZone(ctx)
-    const last = args.to ?? args.date
-    if (last < args.date) throw validationError([{ field: 'to', message: `is before date ${args.date}` }])
-    const wanted = args.time ? zonedInstant(args.date, args.time, tz) : null
+    const last = dates.to ?? day
+    if (last < day) throw validationError([{ field: 'to', message: `is before date ${day}` }])
+    const wanted = args.time ? zonedInstant(day, args.time, tz) : null
     const fits = (s: FreeSlot) =>
       wanted
         ? Date.parse(s.start) === wanted.getTime()
         : (!args.after || s.time >= args.after) && (!args.before || endTime(s, minutes, tz) <= args.before)
     const prefs = schedulingPreferences((await callQuery(ctx, contactsQuery, { id: contactId })).preferences)
-    const fitting = (await freeSlotsOf(ctx, { from: args.date, to: last, minutes, technicianId: args.technician_id, contactId })).filter(
-      fits,
-    )
+    const fitting = (await freeSlotsOf(ctx, { from: day, to: last, minutes, technicianId, contactId })).filter(fits)
     // The customer's preferred days and times win within the window; outside them only when nothing preferred is free.
     const slot = fitting.find((s) => s.preferred !== false) ?? fitting[0]
-    const around = wanted ?? zonedInstant(args.date, args.after ?? '00:00', tz)
+    const around = wanted ?? zonedInstant(day, args.after ?? '00:00', tz)
     const nearest = () =>
       nearestSlots(ctx, {
-        date: args.date,
+        date: day,
         wanted: around,
         minutes,
-        technicianIds: args.technician_id ? [args.technician_id] : [],
+        technicianIds: technicianId ? [technicianId] : [],
         tz,
         contactId,
       })
@@ -231,13 +247,13 @@ export const scheduleAppointment = defineTool({
       const now = ctx.services.now()
       const { reason, why } = unavailableReason(
         {
-          date: args.date,
+          date: day,
           last,
           time: args.time,
           after: args.after,
           before: args.before,
           minutes,
-          technicianId: args.technician_id,
+          technicianId,
           today: localDate(now, tz),
           nowTime: localTime(now, tz),
         },
@@ -248,7 +264,8 @@ export const scheduleAppointment = defineTool({
         status: 'unavailable',
         reason,
         why,
-        wanted: `${args.date}${args.to ? `..${args.to}` : ''} ${args.time ?? `${args.after ?? ''}-${args.before ?? ''}`}`.trim(),
+        ...(read_as ? { read_as } : {}),
+        wanted: `${day}${dates.to ? `..${dates.to}` : ''} ${args.time ?? `${args.after ?? ''}-${args.before ?? ''}`}`.trim(),
         nearest: offered,
         next: offered.length
           ? 'call again with one of these date and time values'
@@ -257,31 +274,41 @@ export const scheduleAppointment = defineTool({
             : 'no free start within three days of that date: ask the customer for another day, or read availability for a later week',
       }
     }
+    const prices = await lastPricesOf(ctx, String(contactId), services)
+    const { currency } = (await callQuery(ctx, settingsQuery)).items[0]
+    const lineItems = args.services.map((s, i) => lineFor(services[i], s, prices.get(String(services[i].id)), i))
     if (args.repeat)
-      return bookSeries(ctx, args.repeat, {
-        contactId: contactId!,
-        contactName,
-        addressId,
-        slot,
-        minutes,
-        services,
-        quantities: args.services,
-        notes: args.notes,
-      })
+      return bookSeries(
+        ctx,
+        { rule: args.repeat.rule, ends_on: dates['repeat.ends_on'] },
+        {
+          contactId: contactId!,
+          contactName,
+          addressId,
+          slot,
+          minutes,
+          lineItems,
+          prices: priceNotes(services, args.services, prices, currency),
+          readAs: read_as,
+          notes: args.notes,
+        },
+      )
     const created = await callAction(ctx, createTicket, {
       contact_id: contactId as string,
       ...(addressId ? { address_id: addressId } : {}),
       scheduled_start: slot.start,
       duration_minutes: minutes,
       technician_ids: [slot.technician_id],
-      line_items: args.services.map((s, i) => ({ service_id: services[i].id, ...(s.quantity ? { quantity: s.quantity } : {}) })),
+      line_items: lineItems,
       ...(args.notes ? { notes: args.notes } : {}),
     })
     if (created.queued) return { ...created.result }
     const ticket = created.result
     const lastVisit = await lastVisitOf(ctx, String(contactId))
+    const priced = priceNotes(services, args.services, prices, currency)
     return {
       status: 'booked',
+      ...(read_as ? { read_as } : {}),
       ticket: {
         id: ticket.id,
         number: ticket.number,
@@ -295,6 +322,7 @@ export const scheduleAppointment = defineTool({
         is_price_estimated: ticket.is_price_estimated,
         line_items: (ticket.line_items as Row[]).map(bookedLine),
       },
+      ...(priced.length ? { prices: priced } : {}),
       close_with: closeWith(ticket),
       confirmation: await queuedConfirmation(ctx, String(ticket.id)),
       ...(prefs
@@ -338,8 +366,9 @@ async function bookSeries(
     addressId?: string
     slot: FreeSlot
     minutes: number
-    services: Row[]
-    quantities: Array<{ quantity?: number }>
+    lineItems: Row[]
+    prices: Row[]
+    readAs?: Record<string, string>
     notes?: string
   },
 ): Promise<Row> {
@@ -351,7 +380,7 @@ async function bookSeries(
     start_time: p.slot.time,
     duration_minutes: p.minutes,
     technician_ids: [p.slot.technician_id],
-    line_items: p.quantities.map((s, i) => ({ service_id: p.services[i].id, ...(s.quantity ? { quantity: s.quantity } : {}) })),
+    line_items: p.lineItems,
     ...(repeat.ends_on ? { ends_on: repeat.ends_on } : {}),
     ...(p.notes ? { notes: p.notes } : {}),
   })
@@ -362,6 +391,7 @@ async function bookSeries(
   const tz = await businessZone(ctx)
   return {
     status: 'booked',
+    ...(p.readAs ? { read_as: p.readAs } : {}),
     ticket: ticket && {
       id: ticket.id,
       number: ticket.number,
@@ -375,6 +405,7 @@ async function bookSeries(
       is_price_estimated: ticket.is_price_estimated,
       line_items: (ticket.line_items as Row[]).map(bookedLine),
     },
+    ...(p.prices.length ? { prices: p.prices } : {}),
     ...(ticket ? { close_with: closeWith(ticket) } : {}),
     series: {
       id: series.id,
@@ -387,6 +418,40 @@ async function bookSeries(
       ? await queuedConfirmation(ctx, String(ticket.id))
       : { scheduled: false, reason: 'no visit falls within the next 60 days' },
   }
+}
+
+/** The line ticket.create books for a service: flexible prices as given, else the customer's last price for it, else the catalog's. */
+function lineFor(service: Row, wanted: { quantity?: number; unit_price_cents?: number }, last: LastPrice | undefined, i: number): Row {
+  if (wanted.unit_price_cents !== undefined && service.pricing !== 'flexible') {
+    throw validationError([
+      {
+        field: `services.${i}.unit_price_cents`,
+        message: `${service.name} is priced by the catalog (${service.pricing}); only flexible-price services take a price`,
+      },
+    ])
+  }
+  const price = service.pricing === 'flexible' ? (wanted.unit_price_cents ?? last?.unit_price_cents) : undefined
+  return {
+    service_id: service.id,
+    ...(wanted.quantity ? { quantity: wanted.quantity } : {}),
+    ...(price !== undefined ? { unit_price_cents: price } : {}),
+  }
+}
+
+/** Where each flexible-price line's price came from, in words the agent can repeat to the customer. */
+function priceNotes(services: Row[], wanted: Array<{ unit_price_cents?: number }>, last: Map<string, LastPrice>, currency: string): Row[] {
+  return services.flatMap((s, i) => {
+    if (s.pricing !== 'flexible') return []
+    const given = wanted[i].unit_price_cents
+    const before = last.get(String(s.id))
+    const [cents, from] =
+      given !== undefined
+        ? [given, 'as given']
+        : before
+          ? [before.unit_price_cents, `from the visit on ${before.date} (#${before.number})`]
+          : [Number(s.price_cents ?? 0), 'the catalog price (no earlier visit with this service)']
+    return [{ service: s.name, unit_price_cents: cents, note: `price: ${formatMoney(cents, before?.currency ?? currency)}, ${from}` }]
+  })
 }
 
 /** A booked line as ticket.close takes it back: its id, the service, quantity and prices. */

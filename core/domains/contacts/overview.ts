@@ -10,10 +10,10 @@ import { actualTime } from '../tickets/time-on-site.js'
 import { OWED_SQL } from '../invoices/model.js'
 import { lastVisitJoin, nextVisitJoin } from './visits.js'
 
-/** Characters of the visit's close note shown; the rest stays behind type=notes. */
-const MAX_NOTE = 100
-/** Facts learned on the visit shown; the rest stay behind type=attributes. */
-const MAX_FACTS = 3
+/** Characters of the visit's close note shown at most, cut at a sentence or word end; the rest stays behind type=notes. */
+const MAX_NOTE = 160
+/** Facts confirmed on the visit shown, each in full; a close-out confirms a handful, the bound only keeps an answer small. */
+const MAX_FACTS = 20
 /** Open invoices shown, the oldest due first; the balance counts them all. */
 const MAX_OPEN_INVOICES = 5
 
@@ -28,8 +28,11 @@ export const LAST_VISIT_RECORD = z.object({
   booked_minutes: z.number().int(),
   total_cents: z.number().int(),
   currency: z.string(),
-  note: z.string().nullable().describe(`The close note, shortened to ${MAX_NOTE} characters`),
-  facts: z.array(z.string()).describe(`Up to ${MAX_FACTS} facts learned on the visit, e.g. "equipment: extension ladder"`),
+  note: z
+    .string()
+    .nullable()
+    .describe(`The close note; a longer one is summarized to about ${MAX_NOTE} characters, cut at a sentence or word end and marked …`),
+  facts: z.array(z.string()).describe('The facts confirmed at its close-out, each in full, e.g. "equipment: extension ladder"'),
 })
 
 /** A customer's latest completed visit (see LAST_VISIT_RECORD). */
@@ -72,8 +75,8 @@ export const customerOverviewQuery = defineQuery({
   description:
     'What matters about each customer before the next step, one item per contact of contact_ids (required: up to 100, ' +
     'comma-separated), in the order given: last_visit (the latest completed ticket: ticket_id, number, date, ' +
-    `services, actual_minutes, time_on_site, booked_minutes, total_cents, currency, note (the close note, shortened), facts (up to ${MAX_FACTS} ` +
-    'learned on it)) or null, next_ticket (the next booked visit not over yet: ticket_id, number, scheduled_start, starts in the business ' +
+    `services, actual_minutes, time_on_site, booked_minutes, total_cents, currency, note (the close note, summarized at a sentence or word end), ` +
+    'facts (those confirmed at its close-out, in full)) or null, next_ticket (the next booked visit not over yet: ticket_id, number, scheduled_start, starts in the business ' +
     'time zone, status) or null, open_balance_cents (still due on sent, partially paid and overdue invoices, archived ones apart), ' +
     `open_invoices (those invoices, up to ${MAX_OPEN_INVOICES}, the oldest due first: number, amount_due_cents, due_on) and currency.`,
   keywords: ['customer summary', 'last visit', 'next visit', 'balance', 'owes', 'open invoices', 'customer status'],
@@ -172,7 +175,7 @@ function lastVisitOf(row: Row): LastVisit {
     booked_minutes: Math.round(((row.last_end as Date).getTime() - start.getTime()) / 60_000),
     total_cents: totals.total_cents,
     currency: totals.currency,
-    note: row.last_note ? short(row.last_note) : null,
+    note: row.last_note ? summarizeNote(row.last_note) : null,
     facts: (row.last_facts ?? []).map((a) => `${a.key.replace(/_/g, ' ')}: ${valueText(a.value)}`),
   }
 }
@@ -181,7 +184,14 @@ function valueText(v: unknown): string {
   return Array.isArray(v) ? v.join('/') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)
 }
 
-function short(text: string): string {
+/** A note of at most MAX_NOTE characters: whole when it fits, else up to its last full sentence, else its last whole word. */
+export function summarizeNote(text: string, max = MAX_NOTE): string {
   const flat = text.replace(/\s+/g, ' ').trim()
-  return flat.length > MAX_NOTE ? `${flat.slice(0, MAX_NOTE - 1)}…` : flat
+  if (flat.length <= max) return flat
+  const room = flat.slice(0, max)
+  // A sentence end counts when it keeps at least half of the room; a note's first words alone say little.
+  const sentence = Math.max(...['. ', '! ', '? ', '; '].map((end) => room.lastIndexOf(end)))
+  if (sentence >= max / 2) return `${room.slice(0, sentence + 1).replace(/;$/, '')} …`
+  const word = room.slice(0, max - 1).lastIndexOf(' ')
+  return word > 0 ? `${room.slice(0, word).replace(/[,;:]$/, '')}…` : `${room.slice(0, max - 1)}…`
 }

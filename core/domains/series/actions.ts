@@ -25,6 +25,7 @@ import { normalizeRule, occurrenceDates, RULE_HELP } from './recurrence.js'
 import { cancelVisit, rewriteVisit, type VisitChange } from './visits.js'
 import { calendarDay } from '../../output-types.js'
 import { BY_AGENT_OR_API } from '../../places.js'
+import { resolveTechnicians, technicianRefs } from '../users/technician-refs.js'
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
 const timeOfDay = z.string().regex(HHMM, 'expected a time HH:MM (24-hour)')
@@ -57,7 +58,8 @@ export const createSeries = defineAction({
     'names no days; FREQ=WEEKLY then keeps its weekday). Every visit starts at start_time (HH:MM local), also across ' +
     "daylight-saving changes. duration_minutes (default: the line items' durations, else 60), technician_ids, line_items (as for " +
     'ticket.create) and notes are the template of each visit; ends_on (YYYY-MM-DD) is the first day with no more visits. Visits are ' +
-    'real tickets booked 60 days ahead (confirmation and reminder emails as for any booking) and each names its series_id; a ' +
+    'real tickets booked 60 days ahead (reminder emails as for any booking; the visits booked at once share one confirmation ' +
+    "email, the first visit's) and each names its series_id; a " +
     "technician already booked at a visit's time is left off that visit (listed in unassigned). Returns the series, its next " +
     'visits and the tickets booked.',
   access: { agent: 'unrestricted', technician: 'none' },
@@ -69,7 +71,7 @@ export const createSeries = defineAction({
     start_date: isoDate().describe('Day of the first visit, YYYY-MM-DD, business time zone'),
     start_time: timeOfDay.describe('Local start of every visit, HH:MM'),
     duration_minutes: minutes.optional(),
-    technician_ids: technicianIds.default([]),
+    technician_ids: technicianRefs.default([]),
     line_items: seriesLineItems.default([]),
     is_price_estimated: z.boolean().default(false),
     notes: noteText(5000, { allowEmpty: true }).optional(),
@@ -85,7 +87,8 @@ export const createSeries = defineAction({
     const contact = await ctx.db.query('select id from contacts where id = $1', [input.contact_id])
     if (!contact.rows[0]) throw notFound('contact', input.contact_id)
     if (input.address_id) await checkAddress(ctx.db, input.address_id, input.contact_id, 'data.address_id')
-    await loadTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')
+    const technicianIds = await resolveTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')
+    await loadTechnicians(ctx.db, technicianIds, 'data.technician_ids')
     const lineMinutes = await checkWork(ctx, input.line_items, 'data.line_items')
     const r = await ctx.db.query<{ id: string }>(
       `insert into series (tenant_id, contact_id, address_id, rule, start_date, start_time, time_zone, duration_minutes, technician_ids,
@@ -100,7 +103,7 @@ export const createSeries = defineAction({
         input.start_time,
         settings.timezone,
         input.duration_minutes ?? (Math.min(1440, lineMinutes) || 60),
-        input.technician_ids,
+        technicianIds,
         JSON.stringify(input.line_items),
         input.is_price_estimated,
         input.notes ?? null,

@@ -3,6 +3,7 @@ import type { OperationContext } from '../../context.js'
 import { AppError } from '../../errors.js'
 import { addDays, localDate, zonedInstant } from '../../time.js'
 import { createTicket } from '../tickets/actions.js'
+import { cancelAppointmentMessages } from '../messages/appointment-messages.js'
 import { loadSeries, SERIES_HORIZON_DAYS, type SeriesRow } from './model.js'
 import { occurrenceDates } from './recurrence.js'
 
@@ -42,6 +43,10 @@ export async function generateVisits(ctx: OperationContext, seriesId: string): P
     }
   }
   await ctx.db.query('update series set generated_through = $2 where id = $1', [series.id, through])
+  // Visits booked together are confirmed once, with the first: the customer gets one confirmation, not one per visit.
+  for (const later of result.created.slice(1)) {
+    await cancelAppointmentMessages(ctx, later.ticket_id, ['confirmation', 'follow_up'], "confirmed with the series' first visit")
+  }
   return result
 }
 

@@ -29,6 +29,7 @@ import {
 } from './model.js'
 import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
 import { setClause } from '../../sql.js'
+import { resolveTechnicians, technicianRefs } from '../users/technician-refs.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { BY_AGENT_OR_API, customer, visit } from '../../places.js'
@@ -39,7 +40,6 @@ const DEFAULT_VISIT_MINUTES = 60
 const when =
   'ISO 8601, e.g. 2026-11-05T15:00:00Z or 2026-11-05T09:00:00-06:00; without an offset (2026-11-05T09:00) it is wall-clock time in the business time zone'
 const minutes = z.number().int().min(5).max(1440)
-const technicianIds = z.array(z.uuid()).max(10).describe('Team members (user ids) doing the job; each is checked for double booking')
 
 /** Books an appointment: a ticket with its contact, place, time, technicians and line items, in one call. */
 export const createTicket = defineAction({
@@ -64,7 +64,7 @@ export const createTicket = defineAction({
     scheduled_start: instantInput.describe(when),
     scheduled_end: instantInput.optional().describe(when),
     duration_minutes: minutes.optional().describe('Length of the visit; used when scheduled_end is left out'),
-    technician_ids: technicianIds.default([]),
+    technician_ids: technicianRefs.default([]),
     line_items: z.array(lineItemInput).max(50).default([]),
     is_price_estimated: z.boolean().default(false).describe('True when the price is an estimate to be confirmed on site'),
     notes: noteText(5000, { allowEmpty: true }).optional(),
@@ -77,7 +77,8 @@ export const createTicket = defineAction({
     const contact = await ctx.db.query('select id from contacts where id = $1', [input.contact_id])
     if (!contact.rows[0]) throw notFound('contact', input.contact_id)
     if (input.address_id) await checkAddress(ctx.db, input.address_id, input.contact_id, 'data.address_id')
-    await loadTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')
+    const technicianIds = await resolveTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')
+    await loadTechnicians(ctx.db, technicianIds, 'data.technician_ids')
     const services = await loadServices(
       ctx.db,
       input.line_items.flatMap((l, i) => (l.service_id ? [{ id: l.service_id, field: `data.line_items.${i}.service_id` }] : [])),
@@ -93,8 +94,8 @@ export const createTicket = defineAction({
       input.duration_minutes ?? (lineMinutes || DEFAULT_VISIT_MINUTES),
       input.duration_minutes !== undefined,
     )
-    await lockTechnicianCalendars(ctx.db, ctx.tenantId, input.technician_ids)
-    await assertNoDoubleBooking(ctx.db, { technicianIds: input.technician_ids, start, end, timeZone: settings.timezone })
+    await lockTechnicianCalendars(ctx.db, ctx.tenantId, technicianIds)
+    await assertNoDoubleBooking(ctx.db, { technicianIds, start, end, timeZone: settings.timezone })
     const number = await nextCounterValue(ctx.db, ctx.tenantId, 'ticket')
     const t = await ctx.db.query<{ id: string }>(
       `insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes, custom_fields)
@@ -115,7 +116,7 @@ export const createTicket = defineAction({
     await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`, [
       ctx.tenantId,
       id,
-      input.technician_ids,
+      technicianIds,
     ])
     await insertLines(ctx.db, ctx.tenantId, id, lines)
     const detail = await ticketDetail(ctx.db, id, settings)
@@ -251,16 +252,17 @@ export const assignTechnicians = defineAction({
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
   keywords: ['assign', 'dispatch', 'technician', 'crew'],
-  input: z.strictObject({ ticket_id: z.uuid(), technician_ids: technicianIds }),
+  input: z.strictObject({ ticket_id: z.uuid(), technician_ids: technicianRefs }),
   output: TICKET_RECORD,
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'change its technicians')
     const settings = await loadTenantSettings(ctx.db)
-    await loadTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')
+    const technicianIds = (await resolveTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')).map((id) => id.toLowerCase())
+    await loadTechnicians(ctx.db, technicianIds, 'data.technician_ids')
     const before = await ticketDetail(ctx.db, ticket.id, settings)
     const current = before.technicians as Array<{ user_id: string; name: string; clock_in_at: Date | null }>
-    const removed = current.filter((t) => !input.technician_ids.includes(t.user_id))
+    const removed = current.filter((t) => !technicianIds.includes(t.user_id))
     const clockedIn = removed.find((t) => t.clock_in_at)
     if (clockedIn) {
       throw new AppError(
@@ -270,7 +272,7 @@ export const assignTechnicians = defineAction({
         { ticket_id: ticket.id, technician_id: clockedIn.user_id },
       )
     }
-    const added = input.technician_ids.filter((id) => !current.some((t) => t.user_id === id))
+    const added = technicianIds.filter((id) => !current.some((t) => t.user_id === id))
     if (!removed.length && !added.length) return before
     await lockTechnicianCalendars(ctx.db, ctx.tenantId, added)
     await assertNoDoubleBooking(ctx.db, {

@@ -17,6 +17,7 @@ import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.j
 import { setClause } from '../../sql.js'
 import { linePriceCents } from '../../money.js'
 import { BY_AGENT_OR_API } from '../../places.js'
+import { serviceNamed } from '../services/service-names.js'
 
 /** Adds one line of work or goods to a ticket, priced by its service's rule. */
 export const addLineItem = defineAction({
@@ -28,16 +29,23 @@ export const addLineItem = defineAction({
   description:
     'Add a line item to a scheduled, confirmed or in-progress ticket. Priced like ticket.create lines: fixed/product ' +
     'services use their price, per_unit services unit price x quantity, flexible services the unit_price_cents given (or ' +
-    'the suggested price); without service_id give description and unit_price_cents. Returns the ticket with new totals. ' +
+    'the suggested price); the service by service_id or by name (service: the whole name in any case, or a part only one ' +
+    'service has); without a service give description and unit_price_cents. Returns the ticket with new totals. ' +
     'The booked time does not change (use ticket.reschedule).',
   access: { agent: 'unrestricted', technician: 'assigned' },
   keywords: ['add service', 'add item', 'upsell'],
-  input: lineItemInput.extend({ ticket_id: z.uuid() }),
+  input: lineItemInput.extend({
+    ticket_id: z.uuid(),
+    service: z.string().trim().min(1).max(200).optional().describe('A catalog service by name, instead of service_id'),
+  }),
   output: TICKET_RECORD,
   async run(ctx, input) {
-    const { ticket_id, ...line } = input
+    const { ticket_id, service, ...given } = input
+    if (service !== undefined && given.service_id !== undefined)
+      throw validationError([{ field: 'data.service', message: 'give service (a name) or service_id, not both' }])
     const ticket = await lockTicket(ctx.db, ticket_id)
     assertActive(ticket, 'get new line items')
+    const line = service === undefined ? given : { ...given, service_id: await serviceNamed(ctx.db, service, 'data.service') }
     const settings = await loadTenantSettings(ctx.db)
     const services = await loadServices(ctx.db, line.service_id ? [{ id: line.service_id, field: 'data.service_id' }] : [])
     const priced = priceLine(line, line.service_id ? services.get(line.service_id) : undefined, 'data')

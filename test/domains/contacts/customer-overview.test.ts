@@ -115,8 +115,9 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
         booked_minutes: 90,
         total_cents: 15_000 + 1_500 + 8_000,
         currency: 'USD',
-        note: `Back gate sticks; ${'long '.repeat(30)}end`.slice(0, 99).concat('…'),
-        facts: ['access: {"gate":"4821"}', 'equipment: extension ladder', 'floors: 2'],
+        // Summarized at a word end, never mid-word; every fact the close-out confirmed, in full.
+        note: `Back gate sticks; ${'long '.repeat(28).trim()}…`,
+        facts: ['access: {"gate":"4821"}', 'equipment: extension ladder', 'floors: 2', 'pets: dog/cat'],
       },
       next_ticket: {
         ticket_id: next.id,

@@ -97,8 +97,15 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
     expect(ticket.series_id).toBe(s.id)
     expect(ticket.totals.subtotal_cents).toBe(12000)
     expect(ticket.technicians.map((t: any) => t.user_id)).toEqual([techId])
-    const queued = expectData(await app.query({ type: 'scheduled_messages', ticket_id: list[1].id, kind: 'confirmation' }))
-    expect(queued.items).toHaveLength(1)
+    const queued = expectData(await app.query({ type: 'scheduled_messages', ticket_id: list[0].id, kind: 'confirmation' }))
+    expect(queued.items.map((m: any) => m.status)).toEqual(['pending'])
+    // Visits booked together are confirmed once, with the first: the later ones' confirmations are cancelled, reminders kept.
+    for (const later of list.slice(1)) {
+      const mails = expectData(await app.query({ type: 'scheduled_messages', ticket_id: later.id })).items
+      expect(mails.filter((m: any) => m.kind === 'confirmation').map((m: any) => m.status)).toEqual(['cancelled'])
+      expect(mails.filter((m: any) => m.kind !== 'reminder' && m.status === 'pending')).toEqual([])
+      expect(mails.filter((m: any) => m.kind === 'reminder').map((m: any) => m.status)).toEqual(['pending'])
+    }
   })
 
   it('expands monthly weekdays and seasons, and refuses rules it cannot keep with a VALIDATION_ERROR naming the rule', async () => {

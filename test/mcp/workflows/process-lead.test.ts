@@ -120,5 +120,52 @@ describe.each(engines)('process_lead (%s)', (engine) => {
     expect(r.extraction).toMatchObject({ status: 'off' })
     expect(r.extraction.message).toContain('extraction is off')
     expect(r.lead).toMatchObject({ raw_notes: 'Ann, 555-0100, wants windows', name: null })
+    expect(r.missing).toEqual(['name', 'phone or email', 'address', 'service'])
+    expect(r.next).toContain(`call process_lead with lead_id "${r.lead.id}"`)
+  })
+
+  it('without a model keeps the fields the caller read, says what is still missing, and completes the lead by lead_id', async () => {
+    app.services.llm = null
+    const call = (args: Record<string, unknown>) =>
+      processLead.run({ services: app.services, principal, requestId: randomUUID() }, args as any) as Promise<any>
+    const r = await call({
+      raw_notes: 'Cal Lee rang from 256 555 0177, wants the gutters done before winter, two storeys',
+      source: 'phone',
+      name: 'Cal Lee',
+      phone: '256 555 0177',
+      service: 'gutter cleaning',
+      notes: 'two storeys',
+    })
+    expect(r.lead).toMatchObject({
+      name: 'Cal Lee',
+      phone: '256 555 0177',
+      service_interest: 'gutter cleaning',
+      property_details: 'two storeys',
+      address: null,
+    })
+    expect(r.extraction.message).toContain('the fields given')
+    expect(r.missing).toEqual(['address'])
+    expect(r.next).toMatch(/^read address from the inquiry/)
+    const done = await call({ lead_id: r.lead.id, address: '9 Elm St, Huntsville, AL 35801' })
+    expect(done.lead).toMatchObject({ name: 'Cal Lee', address: '9 Elm St, Huntsville, AL 35801' })
+    expect(done.missing).toEqual([])
+    expect(done.next).toBeUndefined()
+    // Fields alone, with no text as received: the lead keeps them as its notes.
+    const bare = await call({ source: 'website', name: 'Dee Fox', email: 'dee@example.com', address: '1 Pine Rd', service: 'windows' })
+    expect(bare.lead.raw_notes).toBe('Dee Fox; dee@example.com; 1 Pine Rd; windows')
+    expect(bare.extraction.status).toBe('not_needed')
+    expect(bare.missing).toEqual([])
+  })
+
+  it('with a model, the fields the caller gives win over what the model read', async () => {
+    app.services.llm = createLlmClient({ baseUrl: fake.baseUrl, apiKey: 'k', model: 'm', timeoutMs: 2_000 })
+    fake.answer({ content: JSON.stringify(good) })
+    const r = (await processLead.run({ services: app.services, principal, requestId: randomUUID() }, {
+      raw_notes: 'Jane Smith called about windows',
+      source: 'phone',
+      name: 'Janet Smith',
+    } as any)) as any
+    expect(r.extraction.status).toBe('ok')
+    expect(r.lead).toMatchObject({ name: 'Janet Smith', email: 'jane@example.com' })
   })
 })

@@ -16,6 +16,7 @@ import { runWithBackgroundStep, startBackgroundStep } from './background-step.js
 import { nearestNames } from './suggest.js'
 import { parseCallRedacting, reportRedactions } from './sanitize.js'
 import { parseInput } from './validation.js'
+import { hasRecordNumbers, idOfNumber, numberedKindOf, numberOf, withRecordIds } from './numbered-ids.js'
 import { boundedIncludes, boundedName, boundedReasoning } from './input-bounds.js'
 
 /** A call of one registered action. */
@@ -44,11 +45,18 @@ export async function performAction(
   boundedName('action', call.action)
   const def = services.registry.actions.get(actionKey(call.domain, call.action))
   if (!def) throw unknownAction(services, call)
-  const {
-    value: input,
-    reasoning,
-    redactions,
-  } = parseCallRedacting(def.input, { data: call.data, reasoning: boundedReasoning(call.reasoning) })
+  // Answers name visits and invoices by number ("#171", "INV-2026-0004"): an id field takes the number too.
+  const data = hasRecordNumbers(call.data)
+    ? await withTenant(
+        services.db,
+        scopeOf(principal, opts.requestId),
+        (tx) => withRecordIds(tx, call.data as Record<string, unknown>, 'data.'),
+        {
+          readOnly: true,
+        },
+      )
+    : call.data
+  const { value: input, reasoning, redactions } = parseCallRedacting(def.input, { data, reasoning: boundedReasoning(call.reasoning) })
   const effects: Array<() => Promise<void>> = []
   const outcome = await withTenant(services.db, scopeOf(principal, opts.requestId), async (tx) => {
     if (opts.idempotencyKey) {
@@ -159,7 +167,8 @@ export async function performQuery(
     ])
   }
   const limit = parseLimit(call.limit)
-  if (call.id !== undefined && !z.uuid().safeParse(call.id).success) {
+  const numbered = numberedKindOf(call.type, call.id)
+  if (call.id !== undefined && !numbered && !z.uuid().safeParse(call.id).success) {
     throw validationError([{ field: 'id', message: 'must be a UUID' }])
   }
   const filters = call.filters ?? {}
@@ -177,10 +186,11 @@ export async function performQuery(
     const ctx = contextOf(services, principal, tx, opts.requestId, null, () => {
       throw new Error('queries do not have effects')
     })
-    const scope = await authorizeQuery(tx, principal.actor, def, { id: call.id, params, include })
+    const id = numbered ? await idOfNumber(tx, numbered, numberOf(numbered, call.id), 'id') : call.id
+    const scope = await authorizeQuery(tx, principal.actor, def, { id, params, include })
     await refuseMergedContacts(tx, params, '')
     if (scope.technicianId && def.access.assignedFilter) (params as Record<string, unknown>)[def.access.assignedFilter] = scope.technicianId
-    const page: Page = await def.run(ctx, { id: call.id, params, include, limit, cursor: call.cursor })
+    const page: Page = await def.run(ctx, { id, params, include, limit, cursor: call.cursor })
     page.items = await keepReached(tx, def, scope, page.items)
     if (include.has('audit_trail') && def.entity) {
       const trails = await auditTrail(

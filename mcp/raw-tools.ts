@@ -25,7 +25,7 @@ export const crmCapabilities = defineTool({
     output: z.boolean().optional(),
   },
   // The list of everything, or one action (input and output schemas) or one data type (params and record schema).
-  output: { actions: z.array(z.string()).optional(), input: obj, record: obj },
+  output: { actions: z.array(z.string()).optional(), input: obj },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {
@@ -90,7 +90,7 @@ export const crmQuery = defineTool({
     id: z.string().optional(),
     filters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     include: z.array(z.string()).optional(),
-    limit: z.number().int().min(1).max(100).optional().describe('default 25'),
+    limit: z.number().int().min(1).max(100).optional(),
     cursor: z.string().optional(),
   },
   // One record by id, or a page of them; each type's record schema is in crm_capabilities type=...
@@ -168,7 +168,7 @@ export const crmAction = defineTool({
   description:
     'Runs an action. New customer: domain "contact", action "create", data {first_name,last_name,email,phone,' +
     'addresses:[{line1,city,state,postal_code}]}; new lead: "lead", "create", {raw_notes,name,phone,email}. reasoning: for ' +
-    'soft_limit and approval actions; an approval one answers status "pending_authorization" and request_id. Destructive ones: crm_destructive_action.',
+    'soft_limit and approval actions; approval ones answer "pending_authorization". Destructive: crm_destructive_action.',
   input: ACTION_ARGUMENTS,
   output: ACTION_ANSWER,
   readOnly: false,
@@ -204,9 +204,7 @@ function firstSentence(text: string): string {
 export const crmAuthorizationStatus = defineTool({
   name: 'crm_authorization_status',
   title: 'Check an authorization request',
-  description:
-    "A queued call's status: pending, executed (result), denied (the owner's reason and note), failed (error) or expired " +
-    '(nothing ran); edits: what the owner changed before allowing; next_step: what to do now.',
+  description: "A queued call's status (pending, executed, denied, failed, expired), result, the owner's note and edits, and next_step.",
   input: { request_id: uuidArg() },
   output: { request_id: z.string(), status: z.string(), next_step: z.string().optional() },
   readOnly: true,

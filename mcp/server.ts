@@ -91,14 +91,15 @@ export function createMcpServer(services: Services, principal: Principal, instru
 
 /**
  * What MCP clients are told about a tool's behaviour (its title is the tool's own, given once beside its name). The
- * destructive and idempotent hints mean something only for a tool that writes, so a reading tool leaves them out.
+ * destructive and idempotent hints mean something only for a tool that writes, so a reading tool leaves them out; a
+ * writing one leaves out idempotentHint when it is false, the protocol's default.
  */
 function annotationsOf(tool: ToolDefinition) {
   if (tool.readOnly) return { readOnlyHint: true, openWorldHint: false }
   return {
     readOnlyHint: false,
     destructiveHint: tool.destructive ?? false,
-    idempotentHint: tool.idempotent ?? false,
+    ...(tool.idempotent ? { idempotentHint: true } : {}),
     openWorldHint: false,
   }
 }
@@ -117,10 +118,10 @@ function listedTool(tool: ToolDefinition): Tool {
 }
 
 /** Schema keywords tools/list leaves out; each is still enforced when the tool is called. */
-const LISTED_WITHOUT = new Set(['minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems', 'propertyNames'])
+const LISTED_WITHOUT = new Set(['minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems', 'propertyNames', 'pattern'])
 
 /**
- * The schema without bounds, key rules and closed objects: tools/list is the scarcest context a model has, and a call
+ * The schema without bounds, patterns, key rules and closed objects: tools/list is the scarcest context a model has, and a call
  * that breaks any of them is refused by the tool with the field and the rule named.
  */
 function withoutBounds(schema: unknown): unknown {

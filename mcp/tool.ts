@@ -48,6 +48,15 @@ export const uuidArg = () =>
     .refine((v) => isUuid(v), 'expected a UUID')
     .meta({ format: 'uuid' })
 
+/** A visit's or invoice's id argument that also takes its number as answers print it ("#171", "INV-2026-0004"). */
+export const recordRefArg = () =>
+  z
+    .string()
+    .refine(
+      (v: string) => isUuid(v) || /^(#?\d{1,9}|INV-\d{4}-\d{1,9})$/i.test(String(v).trim()),
+      'expected an id, or a number such as #171 or INV-2026-0004',
+    )
+
 /** A calendar date argument, YYYY-MM-DD. */
 export const dateArg = () =>
   z

@@ -16,8 +16,11 @@ export function preferenceNote(prefs: SchedulingPreferences, preferred: boolean,
   }
 }
 
-/** The customer's last visit beside this booking's length, so the agent can see a slot that is too short. */
-export function lastVisitNote(last: LastVisit, bookedMinutes: number): Record<string, unknown> {
+/**
+ * The customer's last visit beside this booking's length, so the agent can see a slot that is too short; lengthFromIt
+ * when the booking took its length from that visit.
+ */
+export function lastVisitNote(last: LastVisit, bookedMinutes: number, lengthFromIt = false): Record<string, unknown> {
   const took = last.actual_minutes
   const longer = took !== null && took > bookedMinutes
   return {
@@ -31,7 +34,9 @@ export function lastVisitNote(last: LastVisit, bookedMinutes: number): Record<st
     note:
       took === null
         ? `The last visit (${last.date}) has no recorded time on site.`
-        : `Last visit (${last.date}) took ${last.time_on_site}; this booking is ${timeOnSite(bookedMinutes)}.` +
-          (longer ? ` Consider a longer slot (duration_minutes ${took}).` : ''),
+        : lengthFromIt
+          ? `Last visit (${last.date}) took ${last.time_on_site} for the same work, so this booking is ${timeOnSite(bookedMinutes)}.`
+          : `Last visit (${last.date}) took ${last.time_on_site}; this booking is ${timeOnSite(bookedMinutes)}.` +
+            (longer ? ` Consider a longer slot (duration_minutes ${took}).` : ''),
   }
 }

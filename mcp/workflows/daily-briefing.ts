@@ -37,9 +37,8 @@ export const dailyBriefing = defineTool({
   name: 'daily_briefing',
   title: 'Daily briefing',
   description:
-    "The day at a glance in compact text (business time zone): each technician's route with customer facts, then what needs " +
-    'attention: unconfirmed or changed visits, bounced emails, unbilled work, leads and follow-ups due, overdue invoices, ' +
-    'payments to record, refunds, waitlist, pending approvals, QuickBooks and Google trouble.',
+    "The day in compact text: each technician's route with customer facts, then all that needs attention (unconfirmed " +
+    'visits, unbilled work, leads due, overdue invoices, approvals, sync trouble, ...).',
   input: { date: dateArg().optional().describe('Default today') },
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,

@@ -155,10 +155,9 @@ export const findCustomer = defineTool({
   description:
     'Finds customers by any words (name, phone digits, email, street, notes, facts; typos tolerated) or a plain question ' +
     '("elderly woman in Owens Cross Roads", "had screen cleaning last spring"): full matches first, then the closest, each ' +
-    'why saying which parts held. Each match: last visit, next visit, open invoices; best: the one close match, if any ' +
-    '(confirm a "near" one first).',
+    'why saying which parts held, with last and next visit and open invoices; best: the one close match (confirm a "near" one).',
   input: {
-    q: z.string().trim().min(1).max(200).describe('e.g. "jane smith", "5550142"'),
+    q: z.string().trim().min(1).max(200),
     limit: z.number().int().min(1).max(10).optional().describe('Default 5'),
   },
   output: { matches: z.array(z.object({ contact_id: z.string(), name: z.string() })) },

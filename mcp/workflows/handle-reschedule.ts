@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { wallClock } from '../../core/domains/tickets/model.js'
 import { AppError, validationError } from '../../core/errors.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../core/time.js'
-import { dayArg, defineTool, timeArg, type ToolContext, uuidArg } from '../tool.js'
+import { dayArg, defineTool, recordRefArg, timeArg, type ToolContext, uuidArg } from '../tool.js'
 import { datesOf } from './days.js'
 import { businessZone, registered, resolveCustomer } from './find-customer.js'
 import { nearestSlots, queuedConfirmation } from './schedule-appointment.js'
@@ -26,20 +26,19 @@ export const handleRescheduleRequest = defineTool({
   name: 'handle_reschedule_request',
   title: 'Reschedule an appointment',
   description:
-    'Moves an appointment to new_date (YYYY-MM-DD, or a day word: tomorrow, friday, next tuesday; read_as says the day) new_time (HH:MM), business time zone, keeping its length unless duration_minutes is ' +
-    'given. The appointment: ticket_id, or customer words plus date (its current day; without it their upcoming ones; several fit: status ' +
-    '"choose_ticket"). It must be free for the same technicians in business hours, else "unavailable" with the nearest free slots. ' +
-    '"rescheduled": its pending confirmation and reminder emails give way to a new confirmation. Series visit: scope ' +
-    'this_and_future or all moves the series\' time of day (reasoning required): "series_rescheduled".',
+    'Moves an appointment to new_date (YYYY-MM-DD or a day word) and new_time, business time zone, for the same technicians; ' +
+    'the customer gets a new confirmation. The appointment: ticket_id, or customer words and date, its current day (several ' +
+    'fit: "choose_ticket"). Not free: "unavailable" with the nearest free slots. A series visit: scope this_and_future or all ' +
+    '(with reasoning) moves the series.',
   input: {
-    ticket_id: uuidArg().optional(),
-    customer: z.string().trim().min(1).max(200).optional().describe('Customer words, when ticket_id is unknown'),
-    date: date.optional().describe('Its current day (with customer)'),
+    ticket_id: recordRefArg().optional(),
+    customer: z.string().trim().min(1).max(200).optional(),
+    date: date.optional(),
     new_date: date,
     new_time: hhmm,
     duration_minutes: z.number().int().min(5).max(720).optional(),
-    scope: z.enum(['this', 'this_and_future', 'all']).optional().describe('A series visit: default this'),
-    reasoning: z.string().trim().min(1).max(2000).optional().describe('Why; required beyond scope this'),
+    scope: z.enum(['this', 'this_and_future', 'all']).optional(),
+    reasoning: z.string().trim().min(1).max(2000).optional(),
   },
   // status says which answer this is (see the description); a queued call also has request_id.
   output: { status: z.string(), ticket: z.object({ id: z.string() }).optional(), request_id: z.string().optional() },

@@ -37,17 +37,17 @@ const SYSTEM =
 
 /** The fields a caller may read from the inquiry themselves and give. */
 const callerFields = {
-  name: z.string().trim().min(1).max(200).optional().describe('The person or business asking'),
+  name: z.string().trim().min(1).max(200).optional(),
   phone: z
     .string()
     .trim()
     .regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number, e.g. (256) 555-0142')
     .optional(),
   email: z.email().max(320).optional(),
-  address: z.string().trim().min(1).max(500).optional().describe('Service address, ideally "line1, city, ST 12345"'),
-  service: z.string().trim().min(1).max(500).optional().describe('What they want done'),
-  notes: z.string().trim().min(1).max(2000).optional().describe('Property and job details: size, floors, counts, access'),
-  urgency: z.enum(['low', 'normal', 'high']).optional().describe('high: today or an emergency; low: no hurry'),
+  address: z.string().trim().min(1).max(500).optional().describe('"line1, city, ST 12345"'),
+  service: z.string().trim().min(1).max(500).optional(),
+  notes: z.string().trim().min(1).max(2000).optional().describe('Job details: size, floors, access'),
+  urgency: z.enum(['low', 'normal', 'high']).optional(),
 }
 
 /** Turns raw inquiry notes into a lead: extracted fields, a matching contact if one exists, and a follow-up reminder. */
@@ -55,24 +55,15 @@ export const processLead = defineTool({
   name: 'process_lead',
   title: 'Process a new lead',
   description:
-    'Records an inquiry as a lead. Give the fields you read yourself (name, phone, email, address, service, notes, urgency): they ' +
-    'are kept as given. raw_notes (the inquiry verbatim) is kept too; with a model configured the fields you leave out are read from ' +
-    'it (extraction says whether). An existing contact with the same email or phone is matched; reminder_at follows urgency (high: ' +
-    'in 1 hour; low: 2 business days; else next business day 09:00). missing lists what the lead still lacks, and next the call ' +
-    'that adds it. With lead_id instead of raw_notes and source, completes a lead already made (from the request page or an email): ' +
-    'the fields given are set, the rest read from its raw notes when a model is configured, what it has kept (its reminder too).',
+    'Records an inquiry as a lead: the fields you read (kept as given) and raw_notes, the inquiry verbatim (with a model ' +
+    'configured, fields left out are read from it). Matches a contact by email or phone; a reminder follows urgency. missing ' +
+    'says what the lead lacks, next the call that adds it. lead_id instead of raw_notes and source completes a lead already made.',
   input: {
-    raw_notes: z.string().min(1).max(20_000).optional().describe('The inquiry as received, verbatim; required without lead_id'),
-    source: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .optional()
-      .describe('Where it came from, e.g. phone, website, referral; required without lead_id'),
-    lead_id: z.uuid().optional().describe('A lead already made, e.g. from the request page: read its raw notes instead'),
+    raw_notes: z.string().min(1).max(20_000).optional(),
+    source: z.string().trim().min(1).max(100).optional().describe('e.g. phone, website, referral'),
+    lead_id: z.uuid().optional(),
     ...callerFields,
-    opportunity: z.string().trim().min(1).max(200).optional().describe('A title: also opens an opportunity'),
+    opportunity: z.string().trim().min(1).max(200).optional().describe('Opens one with this title'),
   },
   output: { lead: z.object({ id: z.string() }), matched_contacts: z.array(z.object({})) },
   readOnly: false,

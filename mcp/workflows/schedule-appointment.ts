@@ -10,6 +10,7 @@ import { schedulingPreferences } from '../../core/domains/contacts/scheduling-pr
 import { lastVisitNote, preferenceNote } from './booking-notes.js'
 import { businessZone, registered, resolveCustomer } from './find-customer.js'
 import { lastVisitOf } from './last-visit.js'
+import type { LastVisit } from '../../core/domains/contacts/overview.js'
 import { unavailableReason } from './unavailable-reason.js'
 import { callAction } from '../../core/call-action.js'
 import { callQuery, callQueryAll } from '../../core/call-query.js'
@@ -137,52 +138,40 @@ export const scheduleAppointment = defineTool({
   name: 'schedule_appointment',
   title: 'Schedule an appointment',
   description:
-    'Books a job and queues its confirmation email. Customer: contact_id, or customer words (several match: status "choose_customer", ' +
-    'nothing booked). Services by service_id or name; a flexible-price service costs what this customer paid for it last time ' +
-    '(else the catalog price) unless unit_price_cents is given; the answer says which price and from where. When: date ' +
-    '(YYYY-MM-DD or today, tomorrow, friday, next tuesday; business time zone; read_as says the day a word meant) or date..to, ' +
-    'and time (HH:MM) or after/before. technician: a name (first name alone if unique) or user id. ' +
-    "Defaults: the customer's first address, the first free technician, the services' durations, the earliest free start, " +
-    'on the customer\'s preferred days and times if any. "booked": ticket (line items with line_item_id), close_with ' +
-    '(the ticket.close call), last_visit. "unavailable": reason (past|outside_hours|no_technician_free|fully_booked) and the ' +
-    'nearest free slots. repeat: a series from the slot found, visits booked 60 days ahead; adds series.',
+    'Books a job and queues its confirmation. Customer: contact_id or words (several match: "choose_customer", nothing ' +
+    'booked). Services by name or id; a flexible price defaults to what this customer last paid. date: YYYY-MM-DD or words ' +
+    '(tomorrow, next tuesday) in the business time zone, to for a range; time, or after/before. Defaults: first address, ' +
+    'first free technician, earliest free start on preferred days. "booked": ticket, close_with, last_visit; "unavailable": ' +
+    'reason and nearest free slots. repeat: a series.',
   input: {
     contact_id: uuidArg().optional(),
-    customer: z.string().trim().min(1).max(200).optional().describe('Name, phone, email or street'),
+    customer: z.string().trim().min(1).max(200).optional(),
     services: z
       .array(
         z.strictObject({
           service_id: uuidArg().optional(),
-          name: z.string().trim().min(1).max(200).optional().describe('Typos tolerated'),
-          quantity: z.number().int().min(1).max(10_000).optional().describe('Units; default 1'),
-          unit_price_cents: z
-            .number()
-            .int()
-            .min(0)
-            .max(100_000_000)
-            .optional()
-            .describe("Flexible-price services only: the price agreed; default the customer's last price, else the catalog's"),
+          name: z.string().trim().min(1).max(200).optional(),
+          quantity: z.number().int().min(1).max(10_000).optional(),
+          unit_price_cents: z.number().int().min(0).max(100_000_000).optional().describe('Flexible price only'),
         }),
       )
       .min(1)
       .max(20),
-    date: date.describe('Day wanted'),
-    to: date.optional().describe('Last acceptable day, inclusive'),
+    date,
+    to: date.optional(),
     time: hhmm.optional().describe('Exact start'),
     after: hhmm.optional().describe('Earliest start'),
     before: hhmm.optional().describe('Latest end'),
-    duration_minutes: z.number().int().min(5).max(720).optional().describe("Default: the services' durations"),
+    duration_minutes: z.number().int().min(5).max(720).optional(),
     address_id: uuidArg().optional(),
-    technician_id: uuidArg().optional(),
-    technician: z.string().trim().min(1).max(200).optional().describe('Name (first name alone if unique) or user id'),
+    technician: z.string().trim().min(1).max(200).optional().describe('Name or id'),
     notes: z.string().trim().min(1).max(5000).optional().describe('For the technician'),
     repeat: z
       .strictObject({
-        rule: z.string().trim().min(6).max(500).describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2, FREQ=MONTHLY;BYDAY=2TU'),
-        ends_on: date.optional().describe('First day without visits; default: until ended'),
+        rule: z.string().trim().min(6).max(500).describe('RRULE, e.g. FREQ=WEEKLY;INTERVAL=2'),
+        ends_on: date.optional().describe('First day without visits'),
       })
-      .optional()
-      .describe('Make it recurring'),
+      .optional(),
   },
   // status says which answer this is (see the description); a queued call also has request_id.
   output: { status: z.string(), ticket: z.object({ id: z.string() }).nullable().optional(), request_id: z.string().optional() },
@@ -209,7 +198,7 @@ export const scheduleAppointment = defineTool({
     const tz = await businessZone(ctx)
     const { dates, read_as } = datesOf(ctx, tz, { date: args.date, to: args.to, 'repeat.ends_on': args.repeat?.ends_on })
     const day = dates.date as string
-    const technicianId = args.technician_id ?? (args.technician ? await technicianOf(ctx, args.technician, 'technician') : undefined)
+    const technicianId = args.technician ? await technicianOf(ctx, args.technician, 'technician') : undefined
     const services: Row[] = []
     for (const [i, s] of args.services.entries()) {
       const found = await resolveService(ctx, s, i)
@@ -218,7 +207,10 @@ export const scheduleAppointment = defineTool({
       services.push(found)
     }
     const lineMinutes = args.services.reduce((sum, s, i) => sum + Number(services[i].default_duration_minutes ?? 0) * (s.quantity ?? 1), 0)
-    const minutes = args.duration_minutes ?? (lineMinutes || 60)
+    const lastVisit = await lastVisitOf(ctx, String(contactId))
+    // The same work took longer last time: book what it took (to the half hour), not the catalog's guess.
+    const lastLength = args.duration_minutes ? null : lengthFromLastVisit(lastVisit, services, lineMinutes || 60)
+    const minutes = args.duration_minutes ?? lastLength ?? (lineMinutes || 60)
     const addressId =
       args.address_id ?? (await callQuery(ctx, addressesQuery, { params: { contact_id: contactId }, limit: 1 })).items.at(0)?.id
     const last = dates.to ?? day
@@ -304,7 +296,6 @@ export const scheduleAppointment = defineTool({
     })
     if (created.queued) return { ...created.result }
     const ticket = created.result
-    const lastVisit = await lastVisitOf(ctx, String(contactId))
     const priced = priceNotes(services, args.services, prices, currency)
     return {
       status: 'booked',
@@ -333,10 +324,21 @@ export const scheduleAppointment = defineTool({
             },
           }
         : {}),
-      ...(lastVisit ? { last_visit: lastVisitNote(lastVisit, minutes) } : {}),
+      ...(lastVisit ? { last_visit: lastVisitNote(lastVisit, minutes, lastLength !== null) } : {}),
     }
   },
 })
+
+/**
+ * The minutes to book when the customer's last visit was the same work (every service asked for was on it) and took
+ * longer than the services' durations: its time on site rounded up to the half hour; otherwise null.
+ */
+export function lengthFromLastVisit(last: LastVisit | null, services: Row[], usual: number): number | null {
+  if (!last?.actual_minutes || last.actual_minutes <= usual) return null
+  const done = new Set(last.services.split(', ').map((s) => s.trim().toLowerCase()))
+  if (!services.every((s) => done.has(String(s.name).toLowerCase()))) return null
+  return Math.ceil(last.actual_minutes / 30) * 30
+}
 
 /** The confirmation email booking queued for a ticket (ticket.create queues it per the business's settings), or why there is none. */
 export async function queuedConfirmation(ctx: ToolContext, ticketId: string): Promise<Row> {

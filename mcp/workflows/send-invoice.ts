@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { AppError, validationError } from '../../core/errors.js'
 import { callAction } from '../../core/call-action.js'
 import { sendInvoice as sendInvoiceAction } from '../../core/domains/invoices/send-actions.js'
-import { defineTool, type ToolContext, uuidArg } from '../tool.js'
+import { defineTool, recordRefArg, type ToolContext, uuidArg } from '../tool.js'
 import { callQuery, callQueryAll } from '../../core/call-query.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
@@ -15,12 +15,11 @@ export const sendInvoice = defineTool({
   name: 'send_invoice',
   title: 'Send an invoice',
   description:
-    'Emails an invoice now with its pay link and payment instructions (refused while it would carry no way to pay). One of ' +
-    'ticket_id (billed from its lines), invoice_id, or contact_id (their completed visit not billed yet). Answers invoice and ' +
-    'follow_up: the next visit and reach-out, or reach_out_with, the call that queues one (add send_at).',
+    'Emails an invoice now with its pay link. One of ticket_id (billed from its lines), invoice_id, or contact_id (their ' +
+    'visit not billed yet). follow_up: the next visit and reach-out, or reach_out_with, the call that queues one.',
   input: {
-    ticket_id: uuidArg().optional(),
-    invoice_id: uuidArg().optional(),
+    ticket_id: recordRefArg().optional(),
+    invoice_id: recordRefArg().optional(),
     contact_id: uuidArg().optional(),
     reasoning: z.string().trim().min(1).max(2000).describe('Why now'),
   },

@@ -79,6 +79,9 @@ describe.each(engines)("Appendix D, Jane Smith's lifecycle, run by a plain agent
     const next = expectData(await app.query({ type: 'tickets', id: run.outcome.nextTicketId }))
     expect(next).toMatchObject({ contact_name: JANE.name, status: 'scheduled' })
     expect(next.scheduled_start).toBe(zonedInstant(run.outcome.nextDay, '09:00', 'America/Chicago').toISOString())
+    // Booked as long as the same work took (3h22m, to the half hour), not the catalog's 3h; at last year's price.
+    expect((Date.parse(next.scheduled_end) - Date.parse(next.scheduled_start)) / 60_000).toBe(210)
+    expect(next.totals.subtotal_cents).toBe(66_200)
     expect(run.outcome.lastVisit.time_on_site).toBe(timeOnSite(202))
     expect(run.outcome.lastVisit.note).toContain('extension ladder')
   })

@@ -29,7 +29,7 @@ describe.each(engines)("busy times from a technician's Google calendar (%s)", (e
       services: [{ service_id: service }],
       date: '2026-11-04',
       time,
-      technician_id: w.alice,
+      technician: w.alice,
     } as never) as Promise<any>
   }
 

@@ -134,7 +134,7 @@ describe.each(engines)('schedule_appointment answers (%s)', (engine) => {
       services: [{ service_id: gutter }],
       date: '2026-11-06',
       time: '13:00',
-      technician_id: nameless,
+      technician: nameless,
     })
     expect(out.ticket.technician).toBe('owner@sparkle.test')
     const briefing = toolJson(await client.callTool({ name: 'daily_briefing', arguments: { date: '2026-11-06' } })).json.briefing as string
@@ -165,7 +165,7 @@ describe.each(engines)('schedule_appointment answers (%s)', (engine) => {
       services: [{ service_id: gutter }],
       date: '2026-11-05',
       time: '10:30',
-      technician_id: alice,
+      technician: alice,
     })
     expect(mine.why).toBe('that technician is busy at that time')
     await act(owner, 'ticket', 'create', {

@@ -85,13 +85,14 @@ describe.each(engines)('visit history in the workflow tools (%s)', (engine) => {
     expect(hit.last_visit.total_cents).toBeGreaterThanOrEqual(60000)
   })
 
-  it("schedule_appointment books on the customer's preferred day and time and tells how long the last visit took", async () => {
+  it("schedule_appointment books on the customer's preferred day and time, as long as the same work took last time, and says so", async () => {
     await act('contact', 'update', { contact_id: hal, preferences: { preferred_days: ['thu'], time_of_day: 'afternoon' } })
     const out = await tool('schedule_appointment', {
       contact_id: hal,
       services: [{ name: 'Window Cleaning' }],
       date: '2026-11-03',
       to: '2026-11-06',
+      duration_minutes: 90,
     })
     expect(out.status).toBe('booked')
     expect(out.ticket).toMatchObject({ date: '2026-11-05', time: '12:00', duration_minutes: 90 })
@@ -115,6 +116,11 @@ describe.each(engines)('visit history in the workflow tools (%s)', (engine) => {
     for (const s of outside.preferences.preferred_nearby)
       expect([s.date, s.time >= '12:00', s.preferred]).toEqual(['2026-11-05', true, true])
     expect(outside.last_visit.note).not.toContain('Consider')
+
+    // Without a length, the same work is booked as long as it took last time (to the half hour), not the catalog's 1h30m.
+    const asLong = await tool('schedule_appointment', { contact_id: hal, services: [{ name: 'Window Cleaning' }], date: '2026-11-12' })
+    expect(asLong.ticket).toMatchObject({ date: '2026-11-12', duration_minutes: 210 })
+    expect(asLong.last_visit.note).toBe('Last visit (2026-10-20) took 3h22m for the same work, so this booking is 3h30m.')
   })
 
   it('daily_briefing drops a visit completed early from the route and lists work not billed', async () => {

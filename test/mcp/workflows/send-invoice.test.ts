@@ -60,6 +60,27 @@ describe.each(engines)('send_invoice (%s)', (engine) => {
     expect(m.audit_trail[0].reasoning).toBe('job finished, customer asked for the bill')
   })
 
+  it('takes a visit by its number (#N) and an invoice by its number wherever an id is asked, and names an unknown number', async () => {
+    const t = await ticket()
+    const first = await send({ ticket_id: `#${t.number}`, reasoning: 'billed by the number the briefing gave' })
+    expect(first.invoice).toMatchObject({ id: expect.any(String), number: expect.stringMatching(/^INV-\d{4}-\d+$/) })
+    const byNumber = await send({ invoice_id: first.invoice.number.toLowerCase(), reasoning: 'resent by its number' })
+    expect(byNumber.invoice.id).toBe(first.invoice.id)
+    // crm_query's id and any action's ticket_id take them too.
+    expect(expectData(await app.query({ type: 'tickets', id: String(t.number) })).id).toBe(t.id)
+    expect(expectData(await app.query({ type: 'invoices', id: first.invoice.number })).id).toBe(first.invoice.id)
+    const unknown = await app.action('invoice', 'send', { ticket_id: '#999999' }, { reasoning: 'a number nobody has' })
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.error).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'data.ticket_id: no visit #999999 in this business',
+      details: { field: 'data.ticket_id' },
+    })
+    await expect(send({ invoice_id: 'INV-1999-0001', reasoning: 'x' })).rejects.toMatchObject({
+      message: 'data.invoice_id: no invoice INV-1999-0001 in this business',
+    })
+  })
+
   it("reuses the ticket's invoice the second time instead of creating another", async () => {
     const t = await ticket()
     const first = await send({ ticket_id: t.id, reasoning: 'send' })

@@ -145,7 +145,7 @@ describe.each(engines)('workflow tools (%s)', (engine) => {
       services: [{ service_id: gutter }],
       date: '2026-11-04',
       time: '10:00',
-      technician_id: alice,
+      technician: alice,
     })
     expect(out.status).toBe('unavailable')
     expect(out.nearest.length).toBeGreaterThan(0)
@@ -168,7 +168,7 @@ describe.each(engines)('workflow tools (%s)', (engine) => {
       services: [{ service_id: window }],
       date: '2026-11-05',
       time: '13:00',
-      technician_id: bob,
+      technician: bob,
     })
     const ticketId = booked.ticket.id
     const old = (await as(owner).read('scheduled_messages', { ticket_id: ticketId, status: 'pending' })).items
@@ -209,14 +209,14 @@ describe.each(engines)('workflow tools (%s)', (engine) => {
       services: [{ service_id: gutter }],
       date: '2026-11-09',
       time: '09:00',
-      technician_id: alice,
+      technician: alice,
     })
     await call(scheduleAppointment, {
       contact_id: jane,
       services: [{ service_id: gutter }],
       date: '2026-11-09',
       time: '14:00',
-      technician_id: alice,
+      technician: alice,
     })
     const clash = await call(handleRescheduleRequest, { ticket_id: a.ticket.id, new_date: '2026-11-09', new_time: '14:30' })
     expect(clash.status).toBe('unavailable')

@@ -47,11 +47,12 @@ export function technicianNamed(team: ReadonlyArray<{ id: string; name: string }
     names.length > MAX_NAMES
       ? `${names.slice(0, MAX_NAMES).join(', ')} and ${names.length - MAX_NAMES} more (data type users)`
       : names.join(', ')
-  throw new AppError(
-    'NOT_FOUND',
-    `${field}: no team member named "${ref}"; ${names.length ? `the team: ${shown}` : 'the team has no named members'}`,
-    { field, entity: 'user', choices: names.slice(0, MAX_NAMES) },
-  )
+  // A name nobody has is a mistake in the call, answered like any other field: 400, the field named, the choices given.
+  const message = `no team member named "${ref}"; ${names.length ? `the team: ${shown}` : 'the team has no named members'}`
+  throw new AppError('VALIDATION_ERROR', `${field}: ${message}`, {
+    issues: [{ field, message }],
+    choices: names.slice(0, MAX_NAMES),
+  })
 }
 
 function fold(name: string): string {

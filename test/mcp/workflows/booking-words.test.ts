@@ -139,6 +139,7 @@ describe.each(engines)('booking in the words a person uses (%s)', (engine) => {
     })
     expect(nobody.isError).toBe(true)
     expect(nobody.json.error.message).toMatch(/^technician: no team member named "Zed"; the team: .*Alice Brown, Alice Tech, Bob Stone/)
+    expect(nobody.json.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [{ field: 'technician' }] } })
     const badDay = await call('schedule_appointment', { contact_id: jane, services: [{ service_id: gutter }], date: 'someday' })
     expect(badDay.isError).toBe(true)
     expect(badDay.json.error.message).toMatch(/date.*expected YYYY-MM-DD or a day word/)

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { addDays, WEEKDAYS, weekdayOf } from './time.js'
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
@@ -31,6 +32,14 @@ export const DAY_WORDS_HELP =
 export function isDayText(text: string): boolean {
   return (DATE.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))) || wordDay(text, '2000-01-03') !== null
 }
+
+/** A day argument: YYYY-MM-DD or a day word (today, tomorrow, friday, next tuesday), read by dayFromWords in the business time zone. */
+export const dayInput = () =>
+  z
+    .string()
+    .trim()
+    .max(40)
+    .refine((v) => isDayText(v), `expected ${DAY_WORDS_HELP}`)
 
 /**
  * The calendar date (YYYY-MM-DD) a date or day word means, counted from `today` (the business's date): "today",

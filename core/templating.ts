@@ -15,6 +15,9 @@ export const TEMPLATE_VARIABLES = lookupTable({
     'reply_to_email); empty otherwise, and its line dropped, so no email asks for a reply that would reach nobody',
   appointment_date: "The appointment's date in the business's time zone, e.g. Tuesday, March 3, 2026",
   appointment_time: "The appointment's start time in the business's time zone, e.g. 9:00 AM",
+  previous_appointment_date:
+    "In an email saying a visit moved: the date it had before, in the business's time zone, e.g. Monday, March 2, 2026",
+  previous_appointment_time: 'In an email saying a visit moved: the start time it had before, e.g. 9:00 AM',
   appointment_end_time: "The appointment's end time in the business's time zone, e.g. 11:00 AM",
   appointment_address: 'The service address of the appointment on one line, e.g. 123 Oak St, Huntsville, AL 35801',
   services: "The appointment's line items as a comma-separated list, e.g. Exterior Window Cleaning, Screen Cleaning",

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Principal, Services } from '../core/context.js'
-import { DAY_WORDS_HELP, isDayText } from '../core/day-words.js'
+import { dayInput } from '../core/day-words.js'
 import { isUuid } from '../core/schema-types.js'
 
 /** What a tool call knows: the product's services, who is calling, and the request id for the audit. */
@@ -71,10 +71,5 @@ export const timeArg = () =>
     .refine((v) => TIME.test(v), 'expected a time HH:MM (24-hour)')
     .meta({ format: 'HH:MM' })
 
-/** A day argument: YYYY-MM-DD or a day word (today, tomorrow, friday, next tuesday), read by dayFromWords in the business time zone. */
-export const dayArg = () =>
-  z
-    .string()
-    .trim()
-    .max(40)
-    .refine((v) => isDayText(v), `expected ${DAY_WORDS_HELP}`)
+/** A day argument: YYYY-MM-DD or a day word, as every operation takes one. */
+export const dayArg = dayInput

@@ -9,6 +9,7 @@ import { withTenant } from '../db/tenant.js'
 import { AppError, DatabaseUnavailableError } from '../errors.js'
 import type { Queryable } from '../db/types.js'
 import { issuePayLink } from '../domains/invoices/pay-links.js'
+import { APPOINTMENT_KINDS } from '../domains/messages/appointment-messages.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
 import { renderMessage } from '../domains/messages/render.js'
 import { issueResponseLinks } from '../domains/messages/response-links.js'
@@ -40,7 +41,7 @@ export function idempotencyKeyOf(messageId: string): string {
 const SNAPSHOT = `${MESSAGE_COLUMNS}, provider_message_id`
 
 /** Kinds about one appointment that make no sense once it is cancelled, done or under way. */
-const BEFORE_APPOINTMENT = ['confirmation', 'reminder', 'follow_up']
+const BEFORE_APPOINTMENT: readonly string[] = APPOINTMENT_KINDS
 
 /** A message row as delivery reads it, with what decides whether it may go. */
 interface Loaded {

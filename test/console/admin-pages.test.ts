@@ -264,6 +264,41 @@ describe.each(engines)("the owner's settings, templates, team and token pages (%
     expect((await app.query({ type: 'users', id: rosa.id })).body.data.deactivated_at).toBeNull()
   })
 
+  it("moves a technician's sick day from their card, and a refusal keeps what was typed", async () => {
+    const tomId = (await app.query({ type: 'users', q: 'tom' })).body.data.items[0].id
+    const customer = (await app.action('contact', 'create', { display_name: 'Sick Day Sue', email: 'sue@example.com' })).body.data.id
+    const visit = (
+      await app.action('ticket', 'create', {
+        contact_id: customer,
+        scheduled_start: '2027-03-05T10:00',
+        technician_ids: [tomId],
+        line_items: [{ description: 'Windows', unit_price_cents: 10_000 }],
+      })
+    ).body.data
+    const page = await owner.get('/team')
+    expect(page.html).toMatch(/Move Tom Tech(&#39;|&#x27;|')s visits/)
+    const refused = await form('/team', `/team/${tomId}/day`, [
+      ['date', '2027-03-05'],
+      ['to_date', ''],
+      ['to_technician', ''],
+      ['message', 'Tom is unwell.'],
+    ])
+    expect(refused.status).toBe(400)
+    expect(refused.html).toContain('give another to_date, a to_technician_id who is someone else, or both')
+    expect(refused.html).toContain('Tom is unwell.')
+    const moved = await form('/team', `/team/${tomId}/day`, [
+      ['date', '2027-03-05'],
+      ['to_date', '2027-03-08'],
+      ['to_technician', ''],
+      ['message', 'Tom is unwell.'],
+    ])
+    expect(moved.status).toBe(303)
+    const after = (await app.query({ type: 'tickets', id: visit.id })).body.data
+    expect(new Date(after.scheduled_start).getTime() - new Date(visit.scheduled_start).getTime()).toBe(3 * 86_400_000)
+    const told = (await app.query({ type: 'scheduled_messages', ticket_id: visit.id, kind: 'moved' })).body.data.items
+    expect(told.map((m: any) => [m.status, m.body])).toEqual([['pending', 'Tom is unwell.']])
+  })
+
   it('refuses to deactivate or demote the last active owner, and says why', async () => {
     const me = app.tenant.owner_user_id
     const off = await form('/team', `/team/${me}/active`, [])

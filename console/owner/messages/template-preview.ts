@@ -19,6 +19,7 @@ export const KIND_WORDS: Record<MessageKind, string> = {
   invoice_reminder: 'Invoice reminder',
   quote_follow_up: 'Quote follow-up',
   review_request: 'Review request',
+  moved: 'Visit moved',
 }
 
 /** The email as the customer would read it (plain text, shown escaped), with what rendered empty and what no message can fill. */

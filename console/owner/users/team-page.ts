@@ -6,6 +6,8 @@ import { callAction } from '../../../core/call-action.js'
 import { callQueryAll } from '../../../core/call-query.js'
 import type { Services } from '../../../core/context.js'
 import { addUser, updateUser } from '../../../core/domains/users/actions.js'
+import { moveTechnicianDay } from '../../../core/domains/tickets/day-move.js'
+import { DAY_MOVE_FIELDS, dayMoveForm } from './day-move-form.js'
 import { usersQuery } from '../../../core/domains/users/queries.js'
 import { form, html } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
@@ -32,6 +34,8 @@ const DONE: Record<string, string> = {
   saved: 'Saved.',
   deactivated: 'Deactivated: they can no longer sign in, and their calendar feeds and the agent tokens and apps they made stop.',
   reactivated: 'Reactivated: they can sign in again. Their old calendar feeds and tokens stay revoked: make new ones if they need them.',
+  day_moved:
+    "Moved. Each customer whose visit changed day or time gets an email saying it moved; the schedule shows the visits' new times.",
 }
 
 /** The team: who works here, adding a technician or an owner, renaming, changing roles, deactivating and reactivating. */
@@ -41,6 +45,8 @@ export function teamPages(services: Services): Router {
 
   const show = async (res: Response, session: SessionPrincipal, done: unknown, refused?: Refused) => {
     const people = await callQueryAll(caller(session, res), usersQuery)
+    const active = people.filter((m: Member) => !m.deactivated_at)
+    const dayRefused = (userId: string) => refused?.userId === `${userId}/day`
     const typed = (userId: string, field: string, saved: string) => (refused?.userId === userId ? (refused.values[field] ?? saved) : saved)
     const problems = (userId: string) => (refused?.userId === userId ? refused.problems : new Map())
     const cards = people.map(
@@ -63,7 +69,18 @@ ${form(
       ? html`<button class="alt">Reactivate ${m.name || m.email}</button>`
       : html`<button class="deny">Deactivate ${m.name || m.email}</button>`
   }`,
-)}</section>`,
+)}
+${
+  m.deactivated_at
+    ? ''
+    : dayMoveForm({
+        member: m,
+        team: active,
+        session,
+        values: dayRefused(m.id) ? refused!.values : {},
+        problems: dayRefused(m.id) ? refused!.problems : new Map(),
+      })
+}</section>`,
     )
     const added = problems('')
     const status = refused?.status ?? 200
@@ -79,7 +96,11 @@ ${textField('email', 'Email they sign in with', typed('', 'email', ''), added, h
 ${selectField('role', 'Role', typed('', 'role', 'technician'), ROLES, added)}<button>Add to the team</button>`,
       )}
 <p class="note">They get no email now: they sign in by entering this address on the sign-in page, which emails them a link.</p>`,
-      { status, ok: doneLine(done, DONE), error: refused ? pageProblem(refused.problems, ['name', 'email', 'role']) : undefined },
+      {
+        status,
+        ok: doneLine(done, DONE),
+        error: refused ? pageProblem(refused.problems, ['name', 'email', 'role', ...DAY_MOVE_FIELDS]) : undefined,
+      },
     )
   }
 
@@ -132,6 +153,24 @@ ${selectField('role', 'Role', typed('', 'role', 'technician'), ROLES, added)}<bu
       })
       await callAction(caller(session, res), updateUser, { user_id: req.params.id, active })
       res.redirect(303, active ? '/team?done=reactivated' : '/team?done=deactivated')
+    }),
+  )
+  router.post(
+    '/team/:id/day',
+    ownerRoute(services, async ({ req, res, session, onError }) => {
+      const values = Object.fromEntries(DAY_MOVE_FIELDS.map((name) => [name, field(req.body, name)]))
+      onError((err) => {
+        const problems = fieldErrorsOf(err, (path) => (path === 'to_technician_id' ? 'to_technician' : path))
+        return show(res, session, null, { userId: `${req.params.id}/day`, values, problems, status: err.status })
+      })
+      await callAction(caller(session, res), moveTechnicianDay, {
+        technician_id: req.params.id,
+        date: values.date,
+        to_date: values.to_date || values.date,
+        to_technician_id: values.to_technician || undefined,
+        message: values.message || undefined,
+      })
+      res.redirect(303, '/team?done=day_moved')
     }),
   )
   return router

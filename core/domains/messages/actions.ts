@@ -68,6 +68,11 @@ export const scheduleMessage = defineAction({
       issues.push({ field: 'data.invoice_id', message: `is required for kind ${input.kind}` })
     if (input.kind === 'quote')
       issues.push({ field: 'data.kind', message: 'a quote is emailed with quote.send, which makes its answer links' })
+    if (input.kind === 'moved')
+      issues.push({
+        field: 'data.kind',
+        message: 'a moved email is sent by moving the visits (ticket.move_day), which knows the time before; to write now, use kind custom',
+      })
     if ((FOLLOW_UP_KINDS as readonly string[]).includes(input.kind))
       issues.push({
         field: 'data.kind',

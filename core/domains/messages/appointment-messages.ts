@@ -4,7 +4,8 @@ import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { MESSAGE_COLUMNS } from './model.js'
 
 /*
- * The emails that follow an appointment's time: a confirmation when it is booked or moved, follow-ups while the
+ * The emails that follow an appointment's time: a confirmation when it is booked or moved (or, when the business moved
+ * it, an email saying from when to when it moved, with the same answer links), follow-ups while the
  * customer has not answered, and a reminder the day before. All of them are queued up front, as pending rows of
  * scheduled_messages, in the same transaction as the booking; an answer, a move or a cancellation cancels the rows
  * that no longer apply. Delivery therefore needs no knowledge of appointments, and the owner sees every email that
@@ -12,7 +13,7 @@ import { MESSAGE_COLUMNS } from './model.js'
  */
 
 /** The kinds of message that are about one appointment and follow its time. */
-export const APPOINTMENT_KINDS = ['confirmation', 'follow_up', 'reminder'] as const
+export const APPOINTMENT_KINDS = ['confirmation', 'moved', 'follow_up', 'reminder'] as const
 /** One of the appointment kinds. */
 export type AppointmentKind = (typeof APPOINTMENT_KINDS)[number]
 
@@ -26,6 +27,12 @@ export const FOLLOW_UP_LEAD_HOURS = 12
 
 const HOUR = 3_600_000
 
+/** A move the business made: the start the visit had, and a few words for the customer's email. */
+export interface BusinessMove {
+  from: Date
+  note?: string
+}
+
 /** One email of the plan. */
 export interface PlannedMessage {
   kind: AppointmentKind
@@ -38,25 +45,36 @@ export type AppointmentEmailSettings = Pick<
   'timezone' | 'send_confirmations' | 'follow_up_after_hours' | 'follow_up_max' | 'send_reminders' | 'reminder_time'
 >
 
+/** How an appointment's emails open: asking to confirm a booking, or telling the customer the business moved it. */
+export type AppointmentOpening = 'confirmation' | 'moved'
+
 /**
- * The emails of an appointment starting at `start`, booked or moved at `now`, in send order. The confirmation goes now.
- * The reminder goes the day before at reminder_time (business time zone) unless that is already past, not before the
- * start, or within REMINDER_MIN_GAP_HOURS of the confirmation. Follow-ups go every follow_up_after_hours after the
- * confirmation, at most follow_up_max, and only before the reminder (or, without one, FOLLOW_UP_LEAD_HOURS before the start).
+ * The emails of an appointment starting at `start`, booked or moved at `now`, in send order. The confirmation goes now;
+ * a move the business made sends the moved email instead, whether or not confirmations are on, since the customer must
+ * hear of it. The reminder goes the day before at reminder_time (business time zone) unless that is already past, not
+ * before the start, or within REMINDER_MIN_GAP_HOURS of the first email. Follow-ups go every follow_up_after_hours after
+ * it, at most follow_up_max, only while confirmations are on, and only before the reminder (or, without one,
+ * FOLLOW_UP_LEAD_HOURS before the start).
  */
-export function planAppointmentMessages(now: Date, start: Date, settings: AppointmentEmailSettings): PlannedMessage[] {
+export function planAppointmentMessages(
+  now: Date,
+  start: Date,
+  settings: AppointmentEmailSettings,
+  opening: AppointmentOpening = 'confirmation',
+): PlannedMessage[] {
   if (start.getTime() <= now.getTime()) return []
   const confirming = settings.send_confirmations
+  const first: AppointmentKind | null = opening === 'moved' ? 'moved' : confirming ? 'confirmation' : null
   let reminder: Date | null = null
   if (settings.send_reminders) {
     const tz = settings.timezone
     const at = zonedInstant(addDays(localDate(start, tz), -1), settings.reminder_time, tz)
-    const earliest = now.getTime() + (confirming ? REMINDER_MIN_GAP_HOURS * HOUR : 0)
+    const earliest = now.getTime() + (first ? REMINDER_MIN_GAP_HOURS * HOUR : 0)
     if (at.getTime() > now.getTime() && at.getTime() >= earliest && at.getTime() < start.getTime()) reminder = at
   }
   const plan: PlannedMessage[] = []
+  if (first) plan.push({ kind: first, send_at: now })
   if (confirming) {
-    plan.push({ kind: 'confirmation', send_at: now })
     const cutoff = reminder ? reminder.getTime() : start.getTime() - FOLLOW_UP_LEAD_HOURS * HOUR
     for (let k = 1; k <= settings.follow_up_max; k++) {
       const at = now.getTime() + k * settings.follow_up_after_hours * HOUR
@@ -69,13 +87,15 @@ export function planAppointmentMessages(now: Date, start: Date, settings: Appoin
 }
 
 /**
- * Queues the confirmation, follow-ups and reminder of a ticket as the business's settings say, each audited. Nothing is
- * queued for an appointment that is not scheduled or confirmed, has started, or whose customer has no email address.
+ * Queues the confirmation (or, for a move the business made, the moved email with its note), follow-ups and reminder of a ticket as the
+ * business's settings say, each audited. Nothing is queued for an appointment that is not scheduled or confirmed, has
+ * started, or whose customer has no email address.
  */
 export async function scheduleAppointmentMessages(
   ctx: OperationContext,
   ticketId: string,
   kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS,
+  moved: BusinessMove | null = null,
 ): Promise<Array<Record<string, unknown>>> {
   const r = await ctx.db.query<{ contact_id: string; scheduled_start: Date; status: string; email: string | null }>(
     `select t.contact_id, t.scheduled_start, t.status, c.email from tickets t join contacts c on c.id = t.contact_id where t.id = $1`,
@@ -85,13 +105,21 @@ export async function scheduleAppointmentMessages(
   if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || !ticket.email) return []
   const settings = await loadTenantSettings(ctx.db)
   const scheduled: Array<Record<string, unknown>> = []
-  for (const planned of planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings).filter((p) =>
-    kinds.includes(p.kind),
-  )) {
+  const plan = planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings, moved ? 'moved' : 'confirmation')
+  for (const planned of plan.filter((p) => kinds.includes(p.kind))) {
+    const saysMoved = planned.kind === 'moved' && moved
     const m = await ctx.db.query(
-      `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, ticket_id)
-      values ($1, $2, $3, $4, $5) returning ${MESSAGE_COLUMNS}`,
-      [ctx.tenantId, ticket.contact_id, planned.kind, planned.send_at, ticketId],
+      `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, ticket_id, moved_from, body)
+      values ($1, $2, $3, $4, $5, $6, $7) returning ${MESSAGE_COLUMNS}`,
+      [
+        ctx.tenantId,
+        ticket.contact_id,
+        planned.kind,
+        planned.send_at,
+        ticketId,
+        saysMoved ? moved.from : null,
+        saysMoved ? (moved.note ?? null) : null,
+      ],
     )
     await ctx.audit({ entityType: 'scheduled_message', entityId: String(m.rows[0].id), action: 'schedule', before: null, after: m.rows[0] })
     scheduled.push(m.rows[0])
@@ -141,16 +169,23 @@ export async function cancelAppointmentMessages(
   return ids
 }
 
-/** After a move: the pending appointment emails of the old time are cancelled and those of the new time queued. */
-export async function replaceAppointmentMessages(ctx: OperationContext, ticketId: string): Promise<void> {
+/**
+ * After a move: the pending appointment emails of the old time are cancelled and those of the new time queued, opening
+ * with the moved email when the business made the move. Returns those queued.
+ */
+export async function replaceAppointmentMessages(
+  ctx: OperationContext,
+  ticketId: string,
+  moved: BusinessMove | null = null,
+): Promise<Array<Record<string, unknown>>> {
   await cancelAppointmentMessages(ctx, ticketId)
-  await scheduleAppointmentMessages(ctx, ticketId)
+  return scheduleAppointmentMessages(ctx, ticketId, APPOINTMENT_KINDS, moved)
 }
 
 /**
- * What a customer's answer leaves to send. Any answer ends the chasing (the confirmation if still queued, and its
- * follow-ups); a decline also cancels the reminder, since the visit will not happen at that time.
+ * What a customer's answer leaves to send. Any answer ends the chasing (the confirmation or moved email if still
+ * queued, and its follow-ups); a decline also cancels the reminder, since the visit will not happen at that time.
  */
 export async function settleAppointmentMessages(ctx: OperationContext, ticketId: string, answer: CustomerAnswer): Promise<string[]> {
-  return cancelAppointmentMessages(ctx, ticketId, answer === 'decline' ? APPOINTMENT_KINDS : ['confirmation', 'follow_up'])
+  return cancelAppointmentMessages(ctx, ticketId, answer === 'decline' ? APPOINTMENT_KINDS : ['confirmation', 'moved', 'follow_up'])
 }

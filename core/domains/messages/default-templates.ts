@@ -162,6 +162,26 @@ If you were happy with our work, a short review helps us a lot: {{review_link}}
 Thank you,
 {{business_name}}`,
   },
+  moved: {
+    name: 'Default visit moved',
+    subject: 'Your appointment with {{business_name}} has moved to {{appointment_date}}',
+    body: `Hi {{customer_first_name}},
+
+We are sorry: we had to move your appointment with {{business_name}} from {{previous_appointment_date}} at {{previous_appointment_time}}
+to {{appointment_date}} at {{appointment_time}}.
+Address: {{appointment_address}}
+Services: {{services}}
+Price: {{appointment_price}}
+
+{{custom_message}}
+
+Does the new time work? {{confirm_link}}
+Need a different time? {{change_link}}
+Cannot make it? {{decline_link}}
+
+Thank you,
+{{business_name}}`,
+  },
   custom: {
     name: 'Default custom message',
     subject: 'A message from {{business_name}}',

@@ -82,6 +82,8 @@ function sampleValues(settings: TenantSettings): TemplateValues {
     appointment_date: longDate(start, tz),
     appointment_time: clockTime(start, tz),
     appointment_end_time: clockTime(zonedInstant(day, '11:00', tz), tz),
+    previous_appointment_date: longDate(zonedInstant(addDays(day, -2), '09:00', tz), tz),
+    previous_appointment_time: clockTime(start, tz),
     appointment_address: '123 Oak St, Springfield, IL 62701',
     services: 'Exterior Window Cleaning, Screen Cleaning',
     appointment_price: `${formatMoney(11_500, settings.currency)} (${ESTIMATED})`,

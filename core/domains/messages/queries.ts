@@ -73,6 +73,7 @@ export const scheduledMessagesQuery = defineQuery({
     'invoice_id',
     'quote_id',
     'follow_up_step',
+    'moved_from',
     'attempts',
     'last_error',
     'sent_at',

@@ -14,7 +14,7 @@ export interface RenderedMessage {
   missing: string[]
 }
 
-/** A scheduled message row as loaded (contact_id, kind, template_id, subject, body, send_at, ticket_id, invoice_id). */
+/** A scheduled message row as loaded (contact_id, kind, template_id, subject, body, send_at, ticket_id, invoice_id, moved_from). */
 export type MessageFields = Record<string, unknown>
 
 /** The template a scheduled message renders with: its own when it names one, else the default of its kind. */
@@ -100,6 +100,11 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
       values.services = ticket.services
       values.appointment_price = await appointmentPrice(tx, String(message.ticket_id), ticket.is_price_estimated, settings)
     }
+  }
+  if (message.moved_from) {
+    const before = new Date(message.moved_from as string | Date)
+    values.previous_appointment_date = longDate(before, tz)
+    values.previous_appointment_time = clockTime(before, tz)
   }
   if (message.invoice_id) Object.assign(values, await invoiceValues(tx, String(message.invoice_id)))
   if (message.quote_id) {

@@ -5,7 +5,7 @@ import type { Queryable } from '../../db/types.js'
 import { contextOf } from '../../operations-context.js'
 import { redactSensitive } from '../../sanitize.js'
 import type { TemplateValues } from '../../templating.js'
-import { settleAppointmentMessages, type CustomerAnswer } from './appointment-messages.js'
+import { APPOINTMENT_KINDS, settleAppointmentMessages, type CustomerAnswer } from './appointment-messages.js'
 
 /*
  * A customer answers an appointment email with one click, without signing in. Each link carries its own random secret
@@ -25,7 +25,7 @@ export interface LinkedMessage {
 export const RESPONSE_PURPOSES = ['confirm', 'decline', 'change'] as const satisfies readonly CustomerAnswer[]
 
 /** The kinds of message that carry response links. */
-const LINKED_KINDS = ['confirmation', 'follow_up', 'reminder']
+const LINKED_KINDS: readonly string[] = APPOINTMENT_KINDS
 
 /** The longest note a customer may leave with an answer. */
 export const ANSWER_NOTE_MAX = 1000

@@ -4,13 +4,9 @@ import { nextCounterValue } from '../../counters.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import {
-  cancelAppointmentMessages,
-  replaceAppointmentMessages,
-  scheduleAppointmentMessages,
-  settleAppointmentMessages,
-} from '../messages/appointment-messages.js'
+import { cancelAppointmentMessages, scheduleAppointmentMessages, settleAppointmentMessages } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { moveVisit } from './move.js'
 import { assertNoDoubleBooking, lockTechnicianCalendars } from './booking.js'
 import {
   assertActive,
@@ -215,27 +211,7 @@ export const rescheduleTicket = defineAction({
       input.duration_minutes ?? oldMinutes,
       input.duration_minutes !== undefined,
     )
-    if (start.getTime() === new Date(ticket.scheduled_start).getTime() && end.getTime() === new Date(ticket.scheduled_end).getTime()) {
-      return ticketDetail(ctx.db, ticket.id, settings)
-    }
-    const before = await ticketDetail(ctx.db, ticket.id, settings)
-    const techIds = (before.technicians as Array<{ user_id: string }>).map((t) => t.user_id)
-    await lockTechnicianCalendars(ctx.db, ctx.tenantId, techIds)
-    await assertNoDoubleBooking(ctx.db, { technicianIds: techIds, start, end, exceptTicketId: ticket.id, timeZone: settings.timezone })
-    // The customer confirmed a day and a time: only a new start asks them again; a visit made longer or shorter does not.
-    const moved = start.getTime() !== new Date(ticket.scheduled_start).getTime()
-    await ctx.db.query(
-      moved
-        ? `update tickets set scheduled_start = $2, scheduled_end = $3, confirmation_status = 'pending', confirmation_note = null,
-           status = case when status = 'confirmed' then 'scheduled' else status end
-         where id = $1`
-        : 'update tickets set scheduled_end = $3 where id = $1 and scheduled_start = $2',
-      [ticket.id, start, end],
-    )
-    if (moved) await replaceAppointmentMessages(ctx, ticket.id)
-    const after = await audited(ctx, ticket.id, 'reschedule', before)
-    await refreshContactLifecycles(ctx, [ticket.contact_id])
-    return after
+    return (await moveVisit(ctx, ticket, { start, end }, 'reschedule')).ticket
   },
 })
 
@@ -257,43 +233,10 @@ export const assignTechnicians = defineAction({
   async run(ctx, input) {
     const ticket = await lockTicket(ctx.db, input.ticket_id)
     assertActive(ticket, 'change its technicians')
-    const settings = await loadTenantSettings(ctx.db)
     const technicianIds = (await resolveTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')).map((id) => id.toLowerCase())
     await loadTechnicians(ctx.db, technicianIds, 'data.technician_ids')
-    const before = await ticketDetail(ctx.db, ticket.id, settings)
-    const current = before.technicians as Array<{ user_id: string; name: string; clock_in_at: Date | null }>
-    const removed = current.filter((t) => !technicianIds.includes(t.user_id))
-    const clockedIn = removed.find((t) => t.clock_in_at)
-    if (clockedIn) {
-      throw new AppError(
-        'CONFLICT',
-        `${clockedIn.name || clockedIn.user_id} clocked in on ticket #${ticket.number} and cannot be removed: ` +
-          'their time on the job would be lost',
-        { ticket_id: ticket.id, technician_id: clockedIn.user_id },
-      )
-    }
-    const added = technicianIds.filter((id) => !current.some((t) => t.user_id === id))
-    if (!removed.length && !added.length) return before
-    await lockTechnicianCalendars(ctx.db, ctx.tenantId, added)
-    await assertNoDoubleBooking(ctx.db, {
-      technicianIds: added,
-      start: ticket.scheduled_start,
-      end: ticket.scheduled_end,
-      exceptTicketId: ticket.id,
-      timeZone: settings.timezone,
-    })
-    if (removed.length) {
-      await ctx.db.query('delete from ticket_technicians where ticket_id = $1 and user_id = any($2::uuid[])', [
-        ticket.id,
-        removed.map((t) => t.user_id),
-      ])
-    }
-    await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`, [
-      ctx.tenantId,
-      ticket.id,
-      added,
-    ])
-    return audited(ctx, ticket.id, 'assign_technicians', before)
+    const same = { start: new Date(ticket.scheduled_start), end: new Date(ticket.scheduled_end), technicianIds }
+    return (await moveVisit(ctx, ticket, same, 'assign_technicians')).ticket
   },
 })
 

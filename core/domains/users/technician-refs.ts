@@ -21,11 +21,7 @@ export const technicianRefs = z
  */
 export async function resolveTechnicians(tx: Queryable, refs: readonly string[], field: string): Promise<string[]> {
   if (refs.every((r) => isUuid(r))) return [...refs]
-  const team = (
-    await tx.query<{ id: string; name: string }>(
-      `select id, name from users where deactivated_at is null and name <> '' order by lower(name), id`,
-    )
-  ).rows
+  const team = await namedTeam(tx)
   return refs.map((ref, i) => (isUuid(ref) ? ref : technicianNamed(team, ref, `${field}.${i}`)))
 }
 
@@ -61,4 +57,27 @@ function fold(name: string): string {
 
 function orList(names: string[]): string {
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('')
+}
+
+/** One team member given by id or name, with their name and whether they were deactivated; NOT_FOUND names the field. */
+export async function resolveTechnician(
+  tx: Queryable,
+  ref: string,
+  field: string,
+): Promise<{ id: string; name: string; deactivated: boolean }> {
+  const id = isUuid(ref) ? ref.toLowerCase() : technicianNamed(await namedTeam(tx), ref, field)
+  const r = await tx.query<{ id: string; name: string; deactivated: boolean }>(
+    'select id, name, deactivated_at is not null as deactivated from users where id = $1',
+    [id],
+  )
+  if (!r.rows[0]) throw new AppError('NOT_FOUND', `${field}: no team member with id ${ref}`, { field, entity: 'user', id: ref })
+  return r.rows[0]
+}
+
+/** The active team members with a name, in name order: whom a name in a call can mean. */
+async function namedTeam(tx: Queryable): Promise<Array<{ id: string; name: string }>> {
+  const r = await tx.query<{ id: string; name: string }>(
+    `select id, name from users where deactivated_at is null and name <> '' order by lower(name), id`,
+  )
+  return r.rows
 }

@@ -24,6 +24,19 @@ describe('the emails planned for an appointment', () => {
     ])
   })
 
+  it('opens with the moved email when the business moved the visit, even with confirmations off', () => {
+    const moved = (settings: Partial<AppointmentEmailSettings>) =>
+      planAppointmentMessages(
+        new Date('2031-03-03T16:00:00Z'),
+        new Date('2031-03-06T15:00:00Z'),
+        { ...DEFAULTS, ...settings },
+        'moved',
+      ).map((m) => m.kind)
+    expect(moved({})).toEqual(['moved', 'follow_up', 'reminder'])
+    expect(moved({ send_confirmations: false })).toEqual(['moved', 'reminder'])
+    expect(moved({ send_confirmations: false, send_reminders: false })).toEqual(['moved'])
+  })
+
   it('sends at most follow_up_max follow-ups, follow_up_after_hours apart, and none when the cap is 0', () => {
     const far = plan('2031-03-03T16:00:00Z', '2031-03-20T15:00:00Z', { follow_up_after_hours: 36, follow_up_max: 3 })
     expect(far.filter(([kind]) => kind === 'follow_up')).toEqual([

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BalancerSettings, haproxyCfg, type PoolerSettings, pgbouncerIni, pgbouncerUsers } from './balancer-config.js'
 
-/** Where Debian installs them (`apt-get install pgbouncer haproxy`). */
+/** Where Debian installs PgBouncer (`apt-get install pgbouncer`). */
 export const PGBOUNCER_BINARY = '/usr/sbin/pgbouncer'
+/** Where Debian installs HAProxy (`apt-get install haproxy`). */
 export const HAPROXY_BINARY = '/usr/sbin/haproxy'
 
 /** Null when both binaries are installed, else which is missing and how to install it. */

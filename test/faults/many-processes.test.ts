@@ -225,6 +225,12 @@ describe.skipIf(skipped)(
       const killedAt = Date.now()
       victim.child.kill('SIGKILL')
       workers[0].child.kill('SIGKILL')
+      const leasedAtKill = (
+        await check.query<{ n: number }>(
+          `select count(*)::int as n from scheduled_messages where id = any($1) and status = 'pending' and lease_token is not null`,
+          [messageIds],
+        )
+      ).rows[0].n
       const victimAnswers = await atVictim.stop()
       await until('load on the live servers', () => Date.now() - killedAt > SETTLED_AFTER_KILL_MS + 2_000, 20_000)
       const answers = await viaBalancer.stop()
@@ -308,6 +314,7 @@ describe.skipIf(skipped)(
         ['requests straight at the killed server', String(victimAnswers.length)],
         ['  failed as connections at the kill', String(victimFailures.length)],
         ['acknowledged customers / visits, all found', `${contacts.length} / ${tickets.length}`],
+        ['messages leased by either worker at the kill', String(leasedAtKill)],
         ['messages / emails / resends deduplicated', `${messageIds.length} / ${emails.length} / ${fake.repeats}`],
         ['peak PostgreSQL connections (pool size)', `${peakConnections} (${POOL_SIZE})`],
       )

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { DEFAULT_DATABASE_LIMITS, type DatabaseLimits } from './db/limits.js'
+import { DEFAULT_DATABASE_LIMITS, DEFAULT_POOL_SIZE, type DatabaseLimits } from './db/limits.js'
 
 /** Everything the product reads from the environment, in one place (docs/configuration.md's table mirrors it). */
 export interface Config {
@@ -29,6 +29,8 @@ export interface Config {
   workerInServer: boolean
   /** Time limits on a PostgreSQL server's connections and statements. */
   databaseLimits: DatabaseLimits
+  /** Connections this process opens to a PostgreSQL server (or to the pooler in front of it) at most. */
+  databasePoolSize: number
   /** How long GET /readyz waits for the database before answering that it is unavailable. */
   readyTimeoutMs: number
   /** Emails handed to Resend per second by every process on this database together (Resend's default limit is 2 per second). */
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       queryTimeoutMs: millis(env, 'CRM_DB_QUERY_TIMEOUT_MS', statementTimeoutMs ? statementTimeoutMs + 5_000 : 0),
       idleInTransactionTimeoutMs: millis(env, 'CRM_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_DATABASE_LIMITS.idleInTransactionTimeoutMs),
     },
+    databasePoolSize: wholeAbove0(env, 'CRM_DB_POOL_SIZE', DEFAULT_POOL_SIZE),
     readyTimeoutMs: millis(env, 'CRM_READY_TIMEOUT_MS', 2_000),
     resendMaxPerSecond: positive(env, 'RESEND_MAX_PER_SECOND', 2),
     trustProxy: trustProxy(env.TRUST_PROXY),
@@ -150,6 +153,13 @@ function millis(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   const n = Number(value)
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds (0 for no limit), got ${value}`)
   return n
+}
+
+function wholeAbove0(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name]
+  if (value === undefined || value === '') return fallback
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new Error(`${name} must be a whole number above 0, got ${value}`)
+  return Number(value)
 }
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -20,3 +20,6 @@ export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = {
 
 /** TCP keep-alive probes start after this much silence, so a server host that vanished is noticed on idle connections too. */
 export const KEEPALIVE_DELAY_MS = 10_000
+
+/** Connections one process opens to a PostgreSQL server at most, unless CRM_DB_POOL_SIZE says otherwise. */
+export const DEFAULT_POOL_SIZE = 20

@@ -53,6 +53,8 @@ export async function migrate(db: Database, files = readMigrations()): Promise<s
   // Only files not yet applied are tried, each checked again under the lock: another process may apply one meanwhile.
   // A start with nothing to apply sends three reads instead of four statements a file.
   for (const file of files.filter((f) => !present.has(f.version))) {
+    // No statement limit within a file, whatever the connection brings: a pooler in front of the server sets one on
+    // every connection it opens, and building an index on a large business may rightly take minutes.
     await db.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
       const done = await tx.query('select 1 from schema_migrations where version = $1', [file.version])
@@ -71,7 +73,7 @@ export async function migrate(db: Database, files = readMigrations()): Promise<s
         file.checksum,
       ])
       applied.push(file.name)
-    })
+    }, "select set_config('statement_timeout', '0', true)")
   }
   return applied
 }

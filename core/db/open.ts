@@ -1,4 +1,4 @@
-import type { DatabaseLimits } from './limits.js'
+import { DEFAULT_POOL_SIZE, type DatabaseLimits } from './limits.js'
 import type { Database } from './types.js'
 import { openPgliteThread } from './pglite-thread.js'
 
@@ -8,6 +8,8 @@ export interface DatabaseLocation {
   dataDir: string
   /** Time limits on a server's connections and statements; none when unset (the embedded engine has no network to wait on). */
   databaseLimits?: DatabaseLimits
+  /** Connections to the server at most (DEFAULT_POOL_SIZE when unset). */
+  databasePoolSize?: number
 }
 
 /**
@@ -18,7 +20,7 @@ export async function openDatabase(loc: DatabaseLocation): Promise<Database> {
   if (loc.databaseUrl) {
     // Loaded only when used: the embedded engine's start does without pg.
     const { openPostgres } = await import('./postgres.js')
-    return openPostgres(loc.databaseUrl, 20, loc.databaseLimits)
+    return openPostgres(loc.databaseUrl, loc.databasePoolSize ?? DEFAULT_POOL_SIZE, loc.databaseLimits)
   }
   return openPgliteThread(loc.dataDir)
 }

@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { log } from '../log.js'
-import { KEEPALIVE_DELAY_MS, type DatabaseLimits } from './limits.js'
+import { DEFAULT_POOL_SIZE, KEEPALIVE_DELAY_MS, type DatabaseLimits } from './limits.js'
 import { DatabaseUnreachableError, isDatabaseOutage } from './outage.js'
 import type { Database, Queryable, QueryResult } from './types.js'
 import { typeParsers } from './type-parsers.js'
@@ -11,7 +11,7 @@ for (const [oid, parse] of Object.entries(typeParsers)) pg.types.setTypeParser(N
  * Opens a pool of connections to a PostgreSQL server. With `limits`, statements, connections and idle transactions are
  * bounded in time (the server and CLI pass the configured ones); without, only connecting is, as tools and tests need.
  */
-export function openPostgres(url: string, maxConnections = 20, limits?: DatabaseLimits): Database {
+export function openPostgres(url: string, maxConnections = DEFAULT_POOL_SIZE, limits?: DatabaseLimits): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: maxConnections,

@@ -8,6 +8,7 @@ describe('time limits and send rate from the environment', () => {
     expect(c.databaseLimits).toEqual({ ...DEFAULT_DATABASE_LIMITS, queryTimeoutMs: DEFAULT_DATABASE_LIMITS.statementTimeoutMs + 5_000 })
     expect(c.readyTimeoutMs).toBe(2_000)
     expect(c.resendMaxPerSecond).toBe(2)
+    expect(c.databasePoolSize).toBe(20)
   })
 
   it('each can be set; the client-side wait follows the statement limit unless set itself; 0 turns a limit off', () => {
@@ -17,6 +18,7 @@ describe('time limits and send rate from the environment', () => {
       CRM_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0',
       CRM_READY_TIMEOUT_MS: '500',
       RESEND_MAX_PER_SECOND: '10',
+      CRM_DB_POOL_SIZE: '5',
     })
     expect(c.databaseLimits).toEqual({
       connectTimeoutMs: 1500,
@@ -26,6 +28,7 @@ describe('time limits and send rate from the environment', () => {
     })
     expect(c.readyTimeoutMs).toBe(500)
     expect(c.resendMaxPerSecond).toBe(10)
+    expect(c.databasePoolSize).toBe(5)
     expect(loadConfig({ CRM_DB_STATEMENT_TIMEOUT_MS: '0' }).databaseLimits.queryTimeoutMs).toBe(0)
     expect(loadConfig({ CRM_DB_QUERY_TIMEOUT_MS: '3000' }).databaseLimits.queryTimeoutMs).toBe(3_000)
   })
@@ -35,5 +38,6 @@ describe('time limits and send rate from the environment', () => {
       /CRM_DB_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds/,
     )
     expect(() => loadConfig({ RESEND_MAX_PER_SECOND: '0' })).toThrow(/RESEND_MAX_PER_SECOND must be a number above 0/)
+    expect(() => loadConfig({ CRM_DB_POOL_SIZE: '0' })).toThrow(/CRM_DB_POOL_SIZE must be a whole number above 0/)
   })
 })

@@ -24,6 +24,9 @@ async function shardingProblems(db: Queryable, referenceTables = Object.keys(REF
        where i.indisunique group by i.indexrelid, i.indrelid, i.indisprimary)
      select format('%s has no tenant_id and is not a reference table', name) as problem from tables where not has_tenant and not reference
      union all
+     select format('%s: tenant_id is %s, not uuid like every other table''s', t.name, format_type(a.atttypid, a.atttypmod))
+       from tenant_tables t join pg_attribute a on a.attrelid = t.oid and a.attname = 'tenant_id' where a.atttypid <> 'uuid'::regtype
+     union all
      select format('%s has no primary key', t.name) from tenant_tables t
       where not exists (select 1 from pg_index i where i.indrelid = t.oid and i.indisprimary)
      union all
@@ -84,7 +87,7 @@ describe.each(engines)('the schema can be distributed by business (%s)', (engine
       create unique index shard_probe_code on shard_probe (lower(code)) where code is not null;
       create unique index shard_probe_code_in_business on shard_probe (tenant_id, lower(code)) include (id);
       create table shard_probe_global (id int primary key);
-      create table shard_probe_unkeyed (tenant_id uuid not null, note text);
+      create table shard_probe_unkeyed (tenant_id text not null, note text);
       create table shard_probe_reference_out (parent_tenant_id uuid not null, parent_id uuid not null,
         foreign key (parent_tenant_id, parent_id) references shard_probe_parent (tenant_id, id));`)
     try {
@@ -98,6 +101,7 @@ describe.each(engines)('the schema can be distributed by business (%s)', (engine
           'shard_probe_global has no tenant_id and is not a reference table',
           'shard_probe_parent: unique index shard_probe_parent_by_id does not include tenant_id',
           'shard_probe_unkeyed has no primary key',
+          "shard_probe_unkeyed: tenant_id is text, not uuid like every other table's",
           'reference table shard_probe_reference_out refers to tenant table shard_probe_parent (shard_probe_reference_out_parent_tenant_id_parent_id_fkey)',
         ].sort(),
       )

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { writeAudit } from '../audit.js'
 import type { Principal } from '../context.js'
+import { businessOfSecret } from '../db/secret-lookups.js'
 import { withSignInLookup, withTenant } from '../db/tenant.js'
 import { translateDatabaseError } from '../db/translate-error.js'
 import type { Database, Queryable } from '../db/types.js'
@@ -64,12 +65,13 @@ export async function authenticateAgentToken(db: Database, token: string): Promi
 export async function revokeAgentToken(db: Database, prefixOrToken: string): Promise<{ prefix: string; tenant_id: string; name: string }> {
   const prefix = prefixOrToken.replace(/^crm_/, '').slice(0, 8)
   return withSignInLookup(db, { tokenPrefix: prefix }, async (tx) => {
+    const business = await businessOfSecret(tx, 'agent_token_prefix', prefix)
     const r = await tx.query<{ prefix: string; tenant_id: string; id: string; name: string; was: Date | null; revoked_at: Date }>(
       `update agent_tokens t set revoked_at = coalesce(t.revoked_at, now())
-       from (select tenant_id, id, revoked_at as was from agent_tokens where prefix = $1 for update) old
+       from (select tenant_id, id, revoked_at as was from agent_tokens where tenant_id = $2 and prefix = $1 for update) old
        where t.tenant_id = old.tenant_id and t.id = old.id
        returning t.prefix, t.tenant_id, t.id, t.name, old.was, t.revoked_at`,
-      [prefix],
+      [prefix, business],
     )
     const row = r.rows[0]
     if (!row) throw new AppError('NOT_FOUND', `No agent token with prefix ${prefix}`)

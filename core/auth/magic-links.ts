@@ -1,3 +1,4 @@
+import { businessOfSecret } from '../db/secret-lookups.js'
 import { withSignInLookup, withTenant } from '../db/tenant.js'
 import type { Database } from '../db/types.js'
 import { hashSecret, newSecret } from './secrets.js'
@@ -52,11 +53,13 @@ export async function issueMagicLinkFor(db: Database, tenantId: string, userId: 
 export async function consumeMagicLink(db: Database, token: string): Promise<{ tenantId: string; userId: string } | null> {
   const tokenHash = hashSecret(token)
   return withSignInLookup(db, { tokenHash }, async (tx) => {
+    const business = await businessOfSecret(tx, 'magic_link', tokenHash)
+    if (!business) return null
     const r = await tx.query<{ tenant_id: string; user_id: string }>(
       `update magic_links set used_at = now()
-       where token_hash = $1 and used_at is null and expires_at > now()
+       where tenant_id = $2 and token_hash = $1 and used_at is null and expires_at > now()
        returning tenant_id, user_id`,
-      [tokenHash],
+      [tokenHash, business],
     )
     return r.rows[0] ? { tenantId: r.rows[0].tenant_id, userId: r.rows[0].user_id } : null
   })

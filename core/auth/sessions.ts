@@ -1,4 +1,5 @@
 import type { Principal } from '../context.js'
+import { businessOfSecret } from '../db/secret-lookups.js'
 import { withSignInLookup, withTenant } from '../db/tenant.js'
 import type { Database } from '../db/types.js'
 import { hashSecret, newSecret } from './secrets.js'
@@ -30,11 +31,13 @@ export async function authenticateSession(db: Database, token: string): Promise<
   if (!token || token.length > 200) return null
   const tokenHash = hashSecret(token)
   return withSignInLookup(db, { tokenHash }, async (tx) => {
+    const business = await businessOfSecret(tx, 'session', tokenHash)
+    if (!business) return null
     const r = await tx.query<{ tenant_id: string; user_id: string; csrf_token: string }>(
       `update sessions set last_seen_at = now(), expires_at = now() + make_interval(secs => $2)
-       where token_hash = $1 and ended_at is null and expires_at > now()
+       where tenant_id = $3 and token_hash = $1 and ended_at is null and expires_at > now()
        returning tenant_id, user_id, csrf_token`,
-      [tokenHash, SESSION_TTL_MS / 1000],
+      [tokenHash, SESSION_TTL_MS / 1000, business],
     )
     const s = r.rows[0]
     if (!s) return null
@@ -56,7 +59,12 @@ export async function authenticateSession(db: Database, token: string): Promise<
 /** Ends a session (logout); ending an unknown one changes nothing. */
 export async function endSession(db: Database, token: string): Promise<void> {
   const tokenHash = hashSecret(token)
-  await withSignInLookup(db, { tokenHash }, (tx) =>
-    tx.query('update sessions set ended_at = now() where token_hash = $1 and ended_at is null', [tokenHash]),
-  )
+  await withSignInLookup(db, { tokenHash }, async (tx) => {
+    const business = await businessOfSecret(tx, 'session', tokenHash)
+    if (business)
+      await tx.query('update sessions set ended_at = now() where tenant_id = $2 and token_hash = $1 and ended_at is null', [
+        tokenHash,
+        business,
+      ])
+  })
 }

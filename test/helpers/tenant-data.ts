@@ -1,12 +1,15 @@
+import { REFERENCE_TABLES } from '../../core/db/reference-tables.js'
 import type { Queryable } from '../../core/db/types.js'
 import { UUID_TEXT } from '../../core/schema-types.js'
 
-/** Every table of the schema that holds tenant rows (has a tenant_id column), by name. */
+/** Every table of the schema that holds tenant rows (has a tenant_id column and is not a reference table), by name. */
 export async function tenantTables(db: Queryable): Promise<string[]> {
   const r = await db.query<{ name: string }>(
     `select c.relname as name from pg_class c join pg_attribute a on a.attrelid = c.oid
      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and a.attname = 'tenant_id' and not a.attisdropped
+       and not c.relname = any($1::text[])
      order by 1`,
+    [Object.keys(REFERENCE_TABLES)],
   )
   return r.rows.map((row) => row.name)
 }

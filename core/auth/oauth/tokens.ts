@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Config } from '../../config.js'
 import type { Principal } from '../../context.js'
+import { businessOfSecret } from '../../db/secret-lookups.js'
 import { withSignInLookup } from '../../db/tenant.js'
 import { translateDatabaseError } from '../../db/translate-error.js'
 import type { Database, Queryable } from '../../db/types.js'
@@ -66,6 +67,7 @@ export async function exchangeCode(
   checkResource(config, p.resource)
   const codeHash = hashSecret(p.code)
   const outcome = await withSignInLookup(db, { tokenHash: codeHash }, async (tx): Promise<Outcome> => {
+    const business = await businessOfSecret(tx, 'oauth_code', codeHash)
     const r = await tx.query<{
       tenant_id: string
       id: string
@@ -78,8 +80,8 @@ export async function exchangeCode(
       expired: boolean
     }>(
       `select tenant_id, id, client_id, agent_token_id, redirect_uri, code_challenge, resource, used_at, expires_at <= now() as expired
-       from oauth_codes where token_hash = $1 for update`,
-      [codeHash],
+       from oauth_codes where tenant_id = $2 and token_hash = $1 for update`,
+      [codeHash, business],
     )
     const c = r.rows[0]
     if (!c) return { refused: 'The authorization code is not valid' }
@@ -124,6 +126,7 @@ export async function refreshTokens(
   if (!REFRESH_TOKEN.test(p.refreshToken)) throw new OAuthError('invalid_grant', 'The refresh token is not valid')
   const tokenHash = hashSecret(p.refreshToken)
   const outcome = await withSignInLookup(db, { tokenHash }, async (tx): Promise<Outcome> => {
+    const business = await businessOfSecret(tx, 'oauth_token', tokenHash)
     const r = await tx.query<{
       tenant_id: string
       id: string
@@ -135,8 +138,8 @@ export async function refreshTokens(
     }>(
       `select tenant_id, id, client_id, agent_token_id, resource, used_at is not null as used,
          (used_at is null and revoked_at is null and expires_at > now()) as live
-       from oauth_tokens where token_hash = $1 and kind = 'refresh' for update`,
-      [tokenHash],
+       from oauth_tokens where tenant_id = $2 and token_hash = $1 and kind = 'refresh' for update`,
+      [tokenHash, business],
     )
     const t = r.rows[0]
     if (t?.used) {
@@ -168,9 +171,11 @@ export async function revokeOAuthToken(db: Database, token: string, requestId: s
   if (!ACCESS_TOKEN.test(token) && !REFRESH_TOKEN.test(token)) return
   const tokenHash = hashSecret(token)
   await withSignInLookup(db, { tokenHash }, async (tx) => {
+    const business = await businessOfSecret(tx, 'oauth_token', tokenHash)
     const r = await tx.query<{ tenant_id: string; id: string; kind: 'access' | 'refresh'; agent_token_id: string }>(
-      `update oauth_tokens set revoked_at = coalesce(revoked_at, now()) where token_hash = $1 returning tenant_id, id, kind, agent_token_id`,
-      [tokenHash],
+      `update oauth_tokens set revoked_at = coalesce(revoked_at, now()) where tenant_id = $2 and token_hash = $1
+       returning tenant_id, id, kind, agent_token_id`,
+      [tokenHash, business],
     )
     const t = r.rows[0]
     if (!t || t.kind === 'access') return

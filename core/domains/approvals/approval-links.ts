@@ -1,5 +1,6 @@
 import { hashSecret, newSecret } from '../../auth/secrets.js'
 import type { OperationContext } from '../../context.js'
+import { businessOfSecret } from '../../db/secret-lookups.js'
 import { withSignInLookup } from '../../db/tenant.js'
 import type { Database } from '../../db/types.js'
 import { approvalEmail } from './approval-email.js'
@@ -66,12 +67,6 @@ export async function emailApprovalCards(ctx: OperationContext, requestId: strin
 export async function approvalLinkOf(db: Database, token: string): Promise<{ tenantId: string; tokenHash: string } | null> {
   if (!APPROVAL_TOKEN.test(token)) return null
   const tokenHash = hashSecret(token)
-  const tenantId = await withSignInLookup(
-    db,
-    { tokenHash },
-    async (tx) =>
-      (await tx.query<{ tenant_id: string }>('select tenant_id from approval_links where token_hash = $1', [tokenHash])).rows[0]
-        ?.tenant_id ?? null,
-  )
+  const tenantId = await withSignInLookup(db, { tokenHash }, (tx) => businessOfSecret(tx, 'approval_link', tokenHash))
   return tenantId ? { tenantId, tokenHash } : null
 }

@@ -1,6 +1,7 @@
 import { hashSecret, newSecret } from '../../auth/secrets.js'
 import { paymentLinkFor } from '../../clients/payments.js'
 import type { Services } from '../../context.js'
+import { businessOfSecret } from '../../db/secret-lookups.js'
 import { withSignInLookup, withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 
@@ -30,9 +31,10 @@ export async function findPayLink(services: Services, secret: string): Promise<P
     { tokenHash },
     async (tx) =>
       (
-        await tx.query<{ tenant_id: string; invoice_id: string }>('select tenant_id, invoice_id from pay_links where token_hash = $1', [
-          tokenHash,
-        ])
+        await tx.query<{ tenant_id: string; invoice_id: string }>(
+          'select tenant_id, invoice_id from pay_links where tenant_id = $2 and token_hash = $1',
+          [tokenHash, await businessOfSecret(tx, 'pay_link', tokenHash)],
+        )
       ).rows[0],
   )
   return found ? { tenantId: found.tenant_id, invoiceId: found.invoice_id, tokenHash } : null

@@ -1,5 +1,6 @@
 import { hashSecret, newSecret } from '../../auth/secrets.js'
 import type { Services } from '../../context.js'
+import { businessOfSecret } from '../../db/secret-lookups.js'
 import { withSignInLookup, withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { contextOf } from '../../operations-context.js'
@@ -170,15 +171,9 @@ const AUDIT_ACTION: Record<CustomerAnswer, string> = {
   change: 'customer_request_change',
 }
 
-/** The business a link belongs to, found by its hash alone (the only rows visible in this lookup are the matching ones). */
+/** The business a link belongs to, found by its hash alone in the global table of secrets (migration 0107). */
 export async function tenantOfLink(services: Services, tokenHash: string): Promise<string | null> {
-  return withSignInLookup(
-    services.db,
-    { tokenHash },
-    async (tx) =>
-      (await tx.query<{ tenant_id: string }>('select tenant_id from response_links where token_hash = $1', [tokenHash])).rows[0]
-        ?.tenant_id ?? null,
-  )
+  return withSignInLookup(services.db, { tokenHash }, (tx) => businessOfSecret(tx, 'response_link', tokenHash))
 }
 
 async function loadLink(tx: Queryable, tokenHash: string, lock: boolean): Promise<LinkRow | null> {

@@ -1,6 +1,7 @@
 import { hashSecret } from '../../auth/secrets.js'
 import { callWithin } from '../../call-within.js'
 import type { Services } from '../../context.js'
+import { businessOfSecret } from '../../db/secret-lookups.js'
 import { withSignInLookup, withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
@@ -132,13 +133,7 @@ export async function pickOfferSlot(services: Services, token: string, slotId: s
 async function offerOfToken(services: Services, token: string): Promise<{ tenantId: string; tokenHash: string } | null> {
   if (!TOKEN.test(token)) return null
   const tokenHash = hashSecret(token)
-  const tenantId = await withSignInLookup(
-    services.db,
-    { tokenHash },
-    async (tx) =>
-      (await tx.query<{ tenant_id: string }>('select tenant_id from slot_offers where token_hash = $1', [tokenHash])).rows[0]?.tenant_id ??
-      null,
-  )
+  const tenantId = await withSignInLookup(services.db, { tokenHash }, (tx) => businessOfSecret(tx, 'slot_offer', tokenHash))
   return tenantId ? { tenantId, tokenHash } : null
 }
 

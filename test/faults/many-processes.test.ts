@@ -16,6 +16,8 @@ import { until } from './traffic.js'
 
 /** Connections PgBouncer opens to PostgreSQL, for the five processes together (each has a pool of 20 of its own). */
 const POOL_SIZE = 8
+/** Server connections PgBouncer may be replacing at once after the kill: one per process killed. */
+const KILLED_MID_TRANSACTION = 2
 /** How often HAProxy asks each server GET /readyz; two misses take a server out. */
 const CHECK_INTERVAL_MS = 500
 /** After this long past the kill, the balancer must answer every request from the live servers. */
@@ -299,9 +301,10 @@ describe.skipIf(skipped)(
       )
       for (const r of sent.rows) expect(r.provider_message_id).toBe(emails.find((e) => e.idempotencyKey === idempotencyKeyOf(r.id))?.id)
 
-      // PostgreSQL saw the pooler's connections, never the five processes' pools.
+      // PostgreSQL saw the pooler's connections, never the five processes' pools (100). A client killed mid-transaction
+      // makes PgBouncer close that server connection; its backend may still be ending while a replacement opens.
       expect(peakConnections).toBeGreaterThan(0)
-      expect(peakConnections).toBeLessThanOrEqual(POOL_SIZE)
+      expect(peakConnections).toBeLessThanOrEqual(POOL_SIZE + KILLED_MID_TRANSACTION)
       expect(servers.filter((s) => s !== victim).map((s) => s.exit)).toEqual([null, null])
       expect(workers[1].child.exitCode, workers[1].output().slice(-2000)).toBeNull()
 

@@ -25,9 +25,9 @@ export function dayMoveForm(opts: {
   return html`<details${problems.size ? html` open` : ''}><summary>Move a day's visits</summary>${form(
     `/team/${member.id}/day`,
     opts.session.csrfToken,
-    html`<p class="note">For a sick day: every visit of ${who} that day that has not started moves at once. Each customer whose visit changes day or time gets an email saying it moved, with links to confirm.</p>
+    html`<p class="note">For a sick day: every visit of ${who} that day that has not started moves at once. Leave the new day empty to hand the day to someone else. Each customer whose visit changes day gets an email saying it moved, with links to confirm.</p>
 <div class="row">${textField('date', 'Day', v.date ?? '', problems, html` type="date" required`)}
-${textField('to_date', 'Move to (leave empty to keep the day)', v.to_date ?? '', problems, html` type="date"`)}</div>
+${textField('to_date', 'New day', v.to_date ?? '', problems, html` type="date"`)}</div>
 ${selectField('to_technician', 'Who does them', v.to_technician ?? '', others, problems)}
 ${textArea('message', 'A few words for the customers (optional)', v.message ?? '', problems, 2)}
 <button class="alt">Move ${who}'s visits</button>`,

@@ -1,3 +1,4 @@
+import { writeAuditMany } from '../../audit.js'
 import type { OperationContext } from '../../context.js'
 import { addDays, localDate, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
@@ -68,6 +69,14 @@ export function planAppointmentMessages(now: Date, start: Date, settings: Appoin
   return plan
 }
 
+/** What the appointment messages of a ticket depend on: its customer, time and status, and the customer's email. */
+export interface AppointmentFacts {
+  contact_id: string
+  scheduled_start: Date
+  status: string
+  email: string | null
+}
+
 /**
  * Queues the confirmation, follow-ups and reminder of a ticket as the business's settings say, each audited. Nothing is
  * queued for an appointment that is not scheduled or confirmed, has started, or whose customer has no email address.
@@ -76,26 +85,36 @@ export async function scheduleAppointmentMessages(
   ctx: OperationContext,
   ticketId: string,
   kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS,
+  known?: AppointmentFacts,
 ): Promise<Array<Record<string, unknown>>> {
-  const r = await ctx.db.query<{ contact_id: string; scheduled_start: Date; status: string; email: string | null }>(
-    `select t.contact_id, t.scheduled_start, t.status, c.email from tickets t join contacts c on c.id = t.contact_id where t.id = $1`,
-    [ticketId],
-  )
-  const ticket = r.rows[0]
+  const ticket =
+    known ??
+    (
+      await ctx.db.query<AppointmentFacts>(
+        `select t.contact_id, t.scheduled_start, t.status, c.email from tickets t join contacts c on c.id = t.contact_id where t.id = $1`,
+        [ticketId],
+      )
+    ).rows[0]
   if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || !ticket.email) return []
   const settings = await loadTenantSettings(ctx.db)
-  const scheduled: Array<Record<string, unknown>> = []
-  for (const planned of planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings).filter((p) =>
+  const planned = planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings).filter((p) =>
     kinds.includes(p.kind),
-  )) {
-    const m = await ctx.db.query(
-      `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, ticket_id)
-      values ($1, $2, $3, $4, $5) returning ${MESSAGE_COLUMNS}`,
-      [ctx.tenantId, ticket.contact_id, planned.kind, planned.send_at, ticketId],
-    )
-    await ctx.audit({ entityType: 'scheduled_message', entityId: String(m.rows[0].id), action: 'schedule', before: null, after: m.rows[0] })
-    scheduled.push(m.rows[0])
-  }
+  )
+  if (!planned.length) return []
+  // One statement for the messages and one for their audit rows, however many the plan holds.
+  const m = await ctx.db.query<Record<string, unknown> & { id: string; send_at: Date }>(
+    `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, ticket_id)
+    select $1, $2, p.kind, p.send_at, $3 from jsonb_to_recordset($4::jsonb) as p(kind text, send_at timestamptz)
+    returning ${MESSAGE_COLUMNS}`,
+    [ctx.tenantId, ticket.contact_id, ticketId, JSON.stringify(planned)],
+  )
+  // The plan is in the order of sending.
+  const scheduled = m.rows.sort((a, b) => new Date(a.send_at).getTime() - new Date(b.send_at).getTime())
+  await writeAuditMany(
+    ctx.db,
+    ctx,
+    scheduled.map((row) => ({ entityType: 'scheduled_message', entityId: String(row.id), action: 'schedule', before: null, after: row })),
+  )
   return scheduled
 }
 

@@ -300,6 +300,11 @@ function report(label: string, app: LoadResult, baseline: LoadResult, targets: b
     { measure: `${label}: pg baseline: requests/s`, value: baseRps.toFixed(1) },
     { measure: `${label}: pg baseline: p50 ms`, value: ms(percentile(baseline.latenciesMs, 0.5)) },
     { measure: `${label}: pg baseline: p99 ms`, value: ms(percentile(baseline.latenciesMs, 0.99)) },
+    {
+      measure: `${label}: pg baseline: client CPU ms per operation`,
+      value: ms(cpuPerOperation(baseline)),
+      note: 'the bench process, where the pg client sends the same statements',
+    },
     { measure: `${label}: pg baseline: errors`, value: String(baseline.errors), ...goal('0', baseline.errors === 0) },
     { measure: `${label}: ratio app/baseline requests/s`, value: ratio.toFixed(2), ...goal(`>= ${TARGET_RATIO}`, ratio >= TARGET_RATIO) },
   ]

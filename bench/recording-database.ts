@@ -40,10 +40,13 @@ export function recordingDatabase(db: Database): { db: Database; units: Recorded
       query: root.query,
       exec: root.exec,
       transaction(fn, setup) {
-        return db.transaction((tx) => {
+        return db.transaction((tx, setupRows) => {
           const u: RecordedUnit = { transaction: true, statements: setup ? [{ text: setup, params: [], withBegin: true }] : [] }
           units.push(u)
-          return fn(recorder(tx, () => u))
+          return fn(
+            recorder(tx, () => u),
+            setupRows,
+          )
         }, setup)
       },
       close: () => db.close(),

@@ -1,5 +1,6 @@
 import { BULK_TARGET_LIMIT, entityOfField, fieldsOwnerApproves, reachOf, targetCount, type GrantableLevel, type Reach } from './access.js'
 import type { Actor, OperationContext } from './context.js'
+import type { ReadAhead } from './db/read-memo.js'
 import type { Queryable } from './db/types.js'
 import { AppError } from './errors.js'
 import { existingRecords, reachedByTechnician, technicianCanReach } from './reach.js'
@@ -9,6 +10,8 @@ import { actionKey, type ActionDefinition, type QueryDefinition } from './regist
 export interface ConsentGate {
   /** The level the owner set for this action in this business, or null for the declared one. */
   override(tx: Queryable, actionKey: string): Promise<GrantableLevel | null>
+  /** The same read as SQL without parameters, for an agent's call to send with its BEGIN; override then answers from it. */
+  overrideRead(actionKey: string): ReadAhead
   /** Whether a standing rule of the owner's lets this call run without asking (recorded in the audit when it does). */
   allowedByRule(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<boolean>
   /** Stores the call for the owner and returns what the agent is told. */

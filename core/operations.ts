@@ -6,6 +6,7 @@ import type { OperationContext, Principal, Services } from './context.js'
 import { withTenant } from './db/tenant.js'
 import { log } from './log.js'
 import { refuseMergedContacts } from './merged-contacts.js'
+import { SETTINGS_READ } from './domains/settings/model.js'
 import { contextOf, scopeOf } from './operations-context.js'
 import type { Queryable } from './db/types.js'
 import { AppError, validationError } from './errors.js'
@@ -58,41 +59,52 @@ export async function performAction(
     : call.data
   const { value: input, reasoning, redactions } = parseCallRedacting(def.input, { data, reasoning: boundedReasoning(call.reasoning) })
   const effects: Array<() => Promise<void>> = []
-  const outcome = await withTenant(services.db, scopeOf(principal, opts.requestId), async (tx) => {
-    if (opts.idempotencyKey) {
-      const stored = await claimIdempotencyKey(tx, principal, opts.idempotencyKey, call)
-      if (stored) {
-        const queued = (stored.response as { status?: string })?.status === 'pending_authorization'
-        // A background step cut short the first time is finished by the repeat.
-        if (!queued)
-          effects.push(async () => startBackgroundStep(def, { services, principal, requestId: opts.requestId }, input, stored.response))
-        return { result: stored.response, replayed: true, queued }
+  // The reads nearly every action makes go with BEGIN: the business's settings and, for an agent, the owner's level.
+  const readAhead = [
+    SETTINGS_READ,
+    ...(principal.actor.type === 'agent' ? [services.consent.overrideRead(actionKey(def.domain, def.name))] : []),
+    ...(def.readAhead ?? []),
+  ]
+  const outcome = await withTenant(
+    services.db,
+    scopeOf(principal, opts.requestId),
+    async (tx) => {
+      if (opts.idempotencyKey) {
+        const stored = await claimIdempotencyKey(tx, principal, opts.idempotencyKey, call)
+        if (stored) {
+          const queued = (stored.response as { status?: string })?.status === 'pending_authorization'
+          // A background step cut short the first time is finished by the repeat.
+          if (!queued)
+            effects.push(async () => startBackgroundStep(def, { services, principal, requestId: opts.requestId }, input, stored.response))
+          return { result: stored.response, replayed: true, queued }
+        }
       }
-    }
-    const ctx = contextOf(services, principal, tx, opts.requestId, reasoning, (fn) => effects.push(fn))
-    const verdict = await authorizeAction(ctx, def, input)
-    await refuseMergedContacts(tx, input)
-    const result = await reportRedactions(
-      tx,
-      ctx,
-      def,
-      verdict === 'queue' ? await services.consent.enqueue(ctx, def, input) : await runChecked(services, def, ctx, input),
-      redactions,
-    )
-    if (opts.idempotencyKey) {
-      await tx.query(
-        `update idempotency_keys set response = $4, status_code = 200
-        where tenant_id = $1 and principal = $2 and key = $3`,
-        [
-          principal.tenantId,
-          principalKey(principal),
-          opts.idempotencyKey,
-          JSON.stringify(withoutSecrets(result, def.secretFields) ?? null),
-        ],
+      const ctx = contextOf(services, principal, tx, opts.requestId, reasoning, (fn) => effects.push(fn))
+      const verdict = await authorizeAction(ctx, def, input)
+      await refuseMergedContacts(tx, input)
+      const result = await reportRedactions(
+        tx,
+        ctx,
+        def,
+        verdict === 'queue' ? await services.consent.enqueue(ctx, def, input) : await runChecked(services, def, ctx, input),
+        redactions,
       )
-    }
-    return { result, replayed: false, queued: verdict === 'queue' }
-  })
+      if (opts.idempotencyKey) {
+        await tx.query(
+          `update idempotency_keys set response = $4, status_code = 200
+        where tenant_id = $1 and principal = $2 and key = $3`,
+          [
+            principal.tenantId,
+            principalKey(principal),
+            opts.idempotencyKey,
+            JSON.stringify(withoutSecrets(result, def.secretFields) ?? null),
+          ],
+        )
+      }
+      return { result, replayed: false, queued: verdict === 'queue' }
+    },
+    { readAhead },
+  )
   await runEffects(effects, opts.requestId)
   return outcome
 }

@@ -3,6 +3,7 @@ import { entityOfField, referenceFields, type ActionAccess, type QueryAccess } f
 import type { ActionWords } from './action-words.js'
 import type { CallPreview, FactDeclaration } from './call-preview.js'
 import type { OperationContext } from './context.js'
+import type { ReadAhead } from './db/read-memo.js'
 import type { BackgroundCall } from './background-step.js'
 import type { ActionDestination } from './places.js'
 import { technicianCanReach } from './reach.js'
@@ -37,6 +38,8 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown, 
   facts?: Record<string, FactDeclaration>
   /** What run returns, as JSON reads it (times as ISO strings): published as the tool's output schema and checked by the tests. */
   output: O
+  /** Reads run makes on every call, sent with its transaction's BEGIN instead of a round trip each (see withTenant). */
+  readAhead?: readonly ReadAhead[]
   run(ctx: OperationContext, input: z.output<S>): Promise<R>
   /**
    * The part of the operation that calls something outside the database (a model, a remote), which must never hold its

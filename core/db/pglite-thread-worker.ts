@@ -44,11 +44,11 @@ function target(tx: number | undefined): Queryable {
 function begin(id: number, setup: string | undefined): void {
   let begun = false
   const settled = db.transaction(
-    (tx) =>
+    (tx, setupRows) =>
       new Promise<void>((resolve, reject) => {
         begun = true
         open.set(id, { tx, end: (commit) => (commit ? resolve() : reject(ROLLBACK)), settled })
-        reply({ id, ok: true, value: id })
+        reply({ id, ok: true, value: { tx: id, setupRows } })
       }),
     setup,
   )

@@ -11,7 +11,7 @@ import {
   type ThreadReply,
   type ThreadRequest,
 } from './pglite-thread-protocol.js'
-import type { Queryable, QueryResult } from './types.js'
+import type { Queryable, QueryResult, Row } from './types.js'
 
 /** The embedded engine in a thread of its own; close() may end a statement that would not finish (see closeDeadlineMs). */
 export interface PgliteThreadDatabase extends PgliteDatabase {
@@ -107,10 +107,10 @@ export async function openPgliteThread(
     exec: root.exec,
     async transaction(fn, setup) {
       const on = engine
-      const tx = await call<number>({ kind: 'begin', setup }, on)
+      const { tx, setupRows } = await call<{ tx: number; setupRows: Row[][] }>({ kind: 'begin', setup }, on)
       let result
       try {
-        result = await fn(queryable(tx, on))
+        result = await fn(queryable(tx, on), setupRows)
       } catch (err) {
         await call({ kind: 'end', tx, commit: false }, on).catch(() => {})
         throw err

@@ -45,8 +45,11 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     exec: root.exec,
     transaction: (fn, setup) =>
       pg.transaction(async (tx) => {
-        if (setup) await tx.exec(setup)
-        return fn(wrap(tx))
+        const results = setup ? await tx.exec(setup) : []
+        return fn(
+          wrap(tx),
+          results.map((r) => r.rows),
+        )
       }),
     close: () => pg.close(),
     dumpDataDir: () => pg.dumpDataDir('none'),

@@ -67,8 +67,9 @@ export function openPostgres(url: string, maxConnections = DEFAULT_POOL_SIZE, li
       const client = await acquire()
       let broken: Error | undefined
       try {
-        await client.query(setup ? `begin; ${setup}` : 'begin')
-        const result = await fn(wrap(client))
+        // Several statements in one simple query answer with one result each, BEGIN's first.
+        const begun: pg.QueryResult | pg.QueryResult[] = await client.query(setup ? `begin; ${setup}` : 'begin')
+        const result = await fn(wrap(client), Array.isArray(begun) ? begun.slice(1).map((r) => r.rows) : [])
         await client.query('commit')
         return result
       } catch (err) {

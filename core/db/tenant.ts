@@ -1,3 +1,4 @@
+import { keepReadAhead, type ReadAhead } from './read-memo.js'
 import type { Database, Queryable } from './types.js'
 import { translateDatabaseError } from './translate-error.js'
 
@@ -18,12 +19,15 @@ export interface TenantScope {
   requestId?: string
 }
 
-/** Runs fn in one transaction as the app role with the tenant set; nothing outlives the transaction. */
+/**
+ * Runs fn in one transaction as the app role with the tenant set; nothing outlives the transaction. `readAhead` reads
+ * travel with BEGIN, as the app role with the tenant set, and are answered by `remembered` inside fn.
+ */
 export async function withTenant<T>(
   db: Database,
   scope: TenantScope,
   fn: (tx: Queryable) => Promise<T>,
-  opts: { readOnly?: boolean } = {},
+  opts: { readOnly?: boolean; readAhead?: readonly ReadAhead[] } = {},
 ): Promise<T> {
   return inRole(
     db,
@@ -36,6 +40,7 @@ export async function withTenant<T>(
       ...(opts.readOnly ? { transaction_read_only: 'on' } : {}),
     },
     fn,
+    opts.readAhead,
   )
 }
 
@@ -63,13 +68,28 @@ export async function withWorkerRole<T>(db: Database, fn: (tx: Queryable) => Pro
   return inRole(db, WORKER_ROLE, {}, fn)
 }
 
-async function inRole<T>(db: Database, role: string, settings: Record<string, string>, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+async function inRole<T>(
+  db: Database,
+  role: string,
+  settings: Record<string, string>,
+  fn: (tx: Queryable) => Promise<T>,
+  readAhead: readonly ReadAhead[] = [],
+): Promise<T> {
   // Sent as literals, not parameters, so the settings travel with BEGIN in one round trip.
   const calls = Object.entries(settings)
     .map(([name, value]) => `, set_config('${name}', ${sqlLiteral(value)}, true)`)
     .join('')
+  // Each read is a statement of its own after the settings, so it runs as the role, for the tenant, like any other.
+  const setup = [`select set_config('role', '${role}', true)${calls}`, ...readAhead.map((r) => r.sql)].join('; ')
   try {
-    return await db.transaction(fn, `select set_config('role', '${role}', true)${calls}`)
+    return await db.transaction((tx, setupRows) => {
+      // An engine or wrapper that gives no rows back leaves the reads to be sent again when asked.
+      readAhead.forEach((r, i) => {
+        const rows = setupRows?.[i + 1]
+        if (rows) keepReadAhead(tx, r.key, rows)
+      })
+      return fn(tx)
+    }, setup)
   } catch (err) {
     throw translateDatabaseError(err)
   }

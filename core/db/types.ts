@@ -19,8 +19,9 @@ export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres'
   /**
    * Runs fn inside BEGIN ... COMMIT on one connection; rolls back when fn throws. `setup` is SQL without parameters
-   * run first in the same transaction, sent together with BEGIN where the engine allows (one round trip fewer).
+   * run first in the same transaction, sent together with BEGIN where the engine allows (one round trip fewer); fn is
+   * given the rows of each of its statements, in order.
    */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>, setup?: string): Promise<T>
+  transaction<T>(fn: (tx: Queryable, setupRows?: Row[][]) => Promise<T>, setup?: string): Promise<T>
   close(): Promise<void>
 }

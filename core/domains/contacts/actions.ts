@@ -11,6 +11,7 @@ import { scheduleForNewAddress } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { ADDRESS_RECORD } from '../addresses/model.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
+import { DEFINITIONS_READ } from '../custom-fields/model.js'
 import { COMPANY_FIELDS, companyColumns, companyInput, refuseCompanyFieldsOnPerson } from './company.js'
 import {
   CONTACT_COLUMNS,
@@ -82,6 +83,7 @@ export const createContact = defineAction({
     ...companyInput,
   }),
   output: CONTACT_RECORD.extend({ addresses: z.array(ADDRESS_RECORD).optional() }),
+  readAhead: [DEFINITIONS_READ],
   async run(ctx, input) {
     const display = displayNameOf(input)
     if (!display) throw validationError([{ field: 'data.display_name', message: 'is required unless first_name or last_name is given' }])

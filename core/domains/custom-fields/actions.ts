@@ -8,6 +8,7 @@ import {
   APPLIES_TO,
   DEFINITION_COLUMNS,
   DEFINITION_RECORD,
+  DEFINITIONS_READ,
   DEFINITION_TABLE,
   FIELD_KEY,
   FIELD_TYPES,
@@ -15,6 +16,7 @@ import {
   lockDefinition,
 } from './model.js'
 import { page } from '../../places.js'
+import { forgetRead } from '../../db/read-memo.js'
 
 const label = noteText(100).describe('How the field is shown to people, e.g. "Gate code"')
 const options = z
@@ -97,6 +99,7 @@ export const defineCustomField = defineAction({
        returning ${DEFINITION_COLUMNS}`,
       [ctx.tenantId, input.applies_to, key, input.label, input.field_type, list, input.required, input.position ?? null],
     )
+    forgetRead(ctx.db, DEFINITIONS_READ.key)
     await ctx.audit({ entityType: 'custom_field', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
     return r.rows[0]
   },
@@ -136,6 +139,7 @@ export const updateCustomField = defineAction({
     )
     const after = r.rows[0]
     if (Object.keys(diffRecords(before, after)).length) {
+      forgetRead(ctx.db, DEFINITIONS_READ.key)
       await ctx.audit({ entityType: 'custom_field', entityId: before.id, action: 'update', before, after })
     }
     return after

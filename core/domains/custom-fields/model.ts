@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
+import { readAheadRows, type ReadAhead } from '../../db/read-memo.js'
 import { notFound } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
 import type { RecordKind } from '../../records.js'
@@ -60,12 +61,20 @@ export function appliesToOf(record: FieldRecord, contactKind?: string | null): s
   return record === 'ticket' ? ['ticket'] : ['contact', ...(contactKind ? [contactKind] : ['person', 'organization'])]
 }
 
+/** The read of all the business's definitions, in order, that the actions taking custom_fields send with their BEGIN. */
+export const DEFINITIONS_READ: ReadAhead = {
+  key: 'custom field definitions',
+  sql: `select ${DEFINITION_COLUMNS} from custom_field_definitions order by position, key`,
+}
+
 /** The business's definitions for the given applies_to values, in order, archived ones too unless asked otherwise. */
 export async function loadDefinitions(
   tx: Queryable,
   appliesTo: readonly string[],
   opts: { archived?: boolean } = {},
 ): Promise<Definition[]> {
+  const ahead = readAheadRows(tx, DEFINITIONS_READ.key) as Definition[] | undefined
+  if (ahead) return ahead.filter((d) => appliesTo.includes(d.applies_to) && (opts.archived !== false || !d.archived_at))
   const r = await tx.query<Definition>(
     `select ${DEFINITION_COLUMNS} from custom_field_definitions where applies_to = any($1::text[])
        ${opts.archived === false ? 'and archived_at is null' : ''}

@@ -1,3 +1,4 @@
+import { writeAuditMany } from '../../audit.js'
 import type { OperationContext } from '../../context.js'
 import { addDays, localDate, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
@@ -86,6 +87,14 @@ export function planAppointmentMessages(
   return plan
 }
 
+/** What the appointment messages of a ticket depend on: its customer, time and status, and the customer's email. */
+export interface AppointmentFacts {
+  contact_id: string
+  scheduled_start: Date
+  status: string
+  email: string | null
+}
+
 /**
  * Queues the confirmation (or, for a move the business made, the moved email with its note), follow-ups and reminder of a ticket as the
  * business's settings say, each audited. Nothing is queued for an appointment that is not scheduled or confirmed, has
@@ -96,34 +105,42 @@ export async function scheduleAppointmentMessages(
   ticketId: string,
   kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS,
   moved: BusinessMove | null = null,
+  known?: AppointmentFacts,
 ): Promise<Array<Record<string, unknown>>> {
-  const r = await ctx.db.query<{ contact_id: string; scheduled_start: Date; status: string; email: string | null }>(
-    `select t.contact_id, t.scheduled_start, t.status, c.email from tickets t join contacts c on c.id = t.contact_id where t.id = $1`,
-    [ticketId],
-  )
-  const ticket = r.rows[0]
+  const ticket =
+    known ??
+    (
+      await ctx.db.query<AppointmentFacts>(
+        `select t.contact_id, t.scheduled_start, t.status, c.email from tickets t join contacts c on c.id = t.contact_id where t.id = $1`,
+        [ticketId],
+      )
+    ).rows[0]
   if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || !ticket.email) return []
   const settings = await loadTenantSettings(ctx.db)
-  const scheduled: Array<Record<string, unknown>> = []
   const plan = planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings, moved ? 'moved' : 'confirmation')
-  for (const planned of plan.filter((p) => kinds.includes(p.kind))) {
-    const saysMoved = planned.kind === 'moved' && moved
-    const m = await ctx.db.query(
-      `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, ticket_id, moved_from, body)
-      values ($1, $2, $3, $4, $5, $6, $7) returning ${MESSAGE_COLUMNS}`,
-      [
-        ctx.tenantId,
-        ticket.contact_id,
-        planned.kind,
-        planned.send_at,
-        ticketId,
-        saysMoved ? moved.from : null,
-        saysMoved ? (moved.note ?? null) : null,
-      ],
-    )
-    await ctx.audit({ entityType: 'scheduled_message', entityId: String(m.rows[0].id), action: 'schedule', before: null, after: m.rows[0] })
-    scheduled.push(m.rows[0])
-  }
+  const planned = plan
+    .filter((p) => kinds.includes(p.kind))
+    .map((p) => ({
+      ...p,
+      moved_from: p.kind === 'moved' && moved ? moved.from : null,
+      body: p.kind === 'moved' && moved ? (moved.note ?? null) : null,
+    }))
+  if (!planned.length) return []
+  // One statement for the messages and one for their audit rows, however many the plan holds.
+  const m = await ctx.db.query<Record<string, unknown> & { id: string; send_at: Date }>(
+    `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, ticket_id, moved_from, body)
+    select $1, $2, p.kind, p.send_at, $3, p.moved_from, p.body
+    from jsonb_to_recordset($4::jsonb) as p(kind text, send_at timestamptz, moved_from timestamptz, body text)
+    returning ${MESSAGE_COLUMNS}`,
+    [ctx.tenantId, ticket.contact_id, ticketId, JSON.stringify(planned)],
+  )
+  // The plan is in the order of sending.
+  const scheduled = m.rows.sort((a, b) => new Date(a.send_at).getTime() - new Date(b.send_at).getTime())
+  await writeAuditMany(
+    ctx.db,
+    ctx,
+    scheduled.map((row) => ({ entityType: 'scheduled_message', entityId: String(row.id), action: 'schedule', before: null, after: row })),
+  )
   return scheduled
 }
 

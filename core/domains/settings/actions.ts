@@ -3,7 +3,8 @@ import type { OwnerApproval } from '../../access.js'
 import { AppError, validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { isTimeZone } from '../../tenants.js'
-import { SETTINGS_COLUMNS, SETTINGS_RECORD } from './model.js'
+import { SETTINGS_COLUMNS, SETTINGS_READ, SETTINGS_RECORD } from './model.js'
+import { forgetRead } from '../../db/read-memo.js'
 import { previewSettingsChange } from './preview.js'
 import { assertDatabaseTimeZone } from './time-zone.js'
 import { setClause } from '../../sql.js'
@@ -215,6 +216,7 @@ export const updateSettings = defineAction({
           field: 'data.request_slug',
         })
       })
+    forgetRead(ctx.db, SETTINGS_READ.key)
     await ctx.audit({ entityType: 'tenant', entityId: ctx.tenantId, action: 'update', before, after: r.rows[0] })
     if (input.lapsed_after_months !== undefined && input.lapsed_after_months !== before.lapsed_after_months) {
       const held = await ctx.db.query<{ id: string }>(

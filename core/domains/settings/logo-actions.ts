@@ -3,6 +3,8 @@ import { validationError } from '../../errors.js'
 import { page } from '../../places.js'
 import { defineAction } from '../../registry.js'
 import { checkContent, PICTURE_TYPES } from '../documents/content.js'
+import { forgetRead } from '../../db/read-memo.js'
+import { SETTINGS_READ } from './model.js'
 
 /** The largest logo: a picture for the top of a phone page, not a print file. */
 export const LOGO_MAX_BYTES = 512 * 1024
@@ -49,6 +51,7 @@ export const setLogo = defineAction({
       after.logo_sha256,
       after.logo_content_type,
     ])
+    forgetRead(ctx.db, SETTINGS_READ.key)
     await ctx.audit({ entityType: 'tenant', entityId: ctx.tenantId, action: 'set_logo', before, after })
     return { ...after, size_bytes: size }
   },

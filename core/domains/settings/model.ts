@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { remembered } from '../../db/read-memo.js'
+import { remembered, type ReadAhead } from '../../db/read-memo.js'
 import type { Queryable } from '../../db/types.js'
 import { WEEKDAYS, type Weekday } from '../../time.js'
 
@@ -57,11 +57,15 @@ export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax
   send_reminders, reminder_time, lapsed_after_months, request_slug, invoice_reminder_days, quote_follow_up_days, review_link,
   review_after_days, review_every_months, logo_sha256, logo_content_type, approval_expiry_hours`
 
-/** The settings of the transaction's tenant. */
+/** The read of the transaction's tenant's settings, which an action's transaction sends with its BEGIN. */
+export const SETTINGS_READ: ReadAhead = {
+  key: 'tenant settings',
+  sql: `select ${SETTINGS_COLUMNS} from tenants where id = app_tenant()`,
+}
+
+/** The settings of the transaction's tenant: read once in a transaction that sent SETTINGS_READ ahead. */
 export async function loadTenantSettings(tx: Queryable): Promise<TenantSettings> {
-  const r = await remembered(tx, 'tenant settings', () =>
-    tx.query<TenantSettings>(`select ${SETTINGS_COLUMNS} from tenants where id = app_tenant()`),
-  )
+  const r = await remembered(tx, SETTINGS_READ.key, () => tx.query<TenantSettings>(SETTINGS_READ.sql))
   if (!r.rows[0]) throw new Error('No tenant is set for this transaction')
   return r.rows[0]
 }

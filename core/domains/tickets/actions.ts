@@ -18,7 +18,9 @@ import {
   instantOf,
   loadTechnicians,
   lockTicket,
+  TICKET_COLUMNS,
   TICKET_RECORD,
+  ticketAnswer,
   ticketDetail,
   type TicketRow,
   wallClock,
@@ -27,6 +29,7 @@ import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.j
 import { setClause } from '../../sql.js'
 import { resolveTechnicians, technicianRefs } from '../users/technician-refs.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
+import { DEFINITIONS_READ } from '../custom-fields/model.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { BY_AGENT_OR_API, customer, visit } from '../../places.js'
 
@@ -67,11 +70,16 @@ export const createTicket = defineAction({
     custom_fields: customFieldsInput.optional(),
   }),
   output: TICKET_RECORD,
+  readAhead: [DEFINITIONS_READ],
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const custom = await checkedCustomFields(ctx.db, { record: 'ticket' }, input.custom_fields, null)
-    const contact = await ctx.db.query('select id from contacts where id = $1', [input.contact_id])
-    if (!contact.rows[0]) throw notFound('contact', input.contact_id)
+    const contact = (
+      await ctx.db.query<{ display_name: string; email: string | null }>('select display_name, email from contacts where id = $1', [
+        input.contact_id,
+      ])
+    ).rows[0]
+    if (!contact) throw notFound('contact', input.contact_id)
     if (input.address_id) await checkAddress(ctx.db, input.address_id, input.contact_id, 'data.address_id')
     const technicianIds = await resolveTechnicians(ctx.db, input.technician_ids, 'data.technician_ids')
     await loadTechnicians(ctx.db, technicianIds, 'data.technician_ids')
@@ -93,9 +101,10 @@ export const createTicket = defineAction({
     await lockTechnicianCalendars(ctx.db, ctx.tenantId, technicianIds)
     await assertNoDoubleBooking(ctx.db, { technicianIds, start, end, timeZone: settings.timezone })
     const number = await nextCounterValue(ctx.db, ctx.tenantId, 'ticket')
-    const t = await ctx.db.query<{ id: string }>(
+    // The answer is built from what the inserts return: nothing else runs in between that could change the rows.
+    const t = await ctx.db.query<TicketRow & { id: string; _actual_minutes: number | null }>(
       `insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes, custom_fields)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${TICKET_COLUMNS}, duration_minutes as _actual_minutes`,
       [
         ctx.tenantId,
         number,
@@ -108,17 +117,27 @@ export const createTicket = defineAction({
         JSON.stringify(custom),
       ],
     )
-    const id = t.rows[0].id
-    await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`, [
-      ctx.tenantId,
-      id,
-      technicianIds,
-    ])
-    await insertLines(ctx.db, ctx.tenantId, id, lines)
-    const detail = await ticketDetail(ctx.db, id, settings)
+    const ticket = t.rows[0]
+    const id = ticket.id
+    if (technicianIds.length) {
+      await ctx.db.query(`insert into ticket_technicians (tenant_id, ticket_id, user_id) select $1, $2, u from unnest($3::uuid[]) u`, [
+        ctx.tenantId,
+        id,
+        technicianIds,
+      ])
+    }
+    const items = await insertLines(ctx.db, ctx.tenantId, id, lines)
+    const detail = technicianIds.length
+      ? await ticketDetail(ctx.db, id, settings)
+      : ticketAnswer({ ...ticket, contact_name: contact.display_name }, items, [], settings)
     await ctx.audit({ entityType: 'ticket', entityId: id, action: 'create', before: null, after: auditSnapshot(detail) })
     await refreshContactLifecycles(ctx, [input.contact_id])
-    await scheduleAppointmentMessages(ctx, id)
+    await scheduleAppointmentMessages(ctx, id, undefined, null, {
+      contact_id: input.contact_id,
+      scheduled_start: start,
+      status: String(ticket.status),
+      email: contact.email,
+    })
     return detail
   },
 })

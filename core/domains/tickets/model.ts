@@ -255,6 +255,7 @@ export async function loadTechnicians(
     }
     seen.add(id)
   })
+  if (!ids.length) return new Map()
   const r = await tx.query<{ id: string; name: string; deactivated: boolean }>(
     'select id, name, deactivated_at is not null as deactivated from users where id = any($1::uuid[])',
     [[...ids]],
@@ -283,15 +284,24 @@ export async function ticketDetail(tx: Queryable, id: string, settings: TenantSe
     [id],
   )
   if (!t.rows[0]) throw notFound('ticket', id)
-  const { _actual_minutes: actual, ...row } = t.rows[0]
   const lines = await lineItemsOf(tx, [id])
   const techs = await techniciansOf(tx, [id])
-  const items = lines.get(id) ?? []
+  return ticketAnswer(t.rows[0], lines.get(id) ?? [], techs.get(id) ?? [], settings)
+}
+
+/** A ticket as answers show it, from its row (TICKET_COLUMNS, _actual_minutes and contact_name), its lines and technicians. */
+export function ticketAnswer(
+  row: Record<string, unknown>,
+  items: LineItemRow[],
+  technicians: Array<Record<string, unknown>>,
+  settings: TenantSettings,
+): Record<string, unknown> {
+  const { _actual_minutes: actual, ...rest } = row
   return {
-    ...row,
+    ...rest,
     ...actualTime(actual as number | null),
     line_items: items,
-    technicians: techs.get(id) ?? [],
+    technicians,
     totals: ticketTotals(items, settings),
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { AppError, validationError } from '../../errors.js'
 import type { Service } from '../services/model.js'
+import { LINE_ITEM_COLUMNS, type LineItemRow } from './model.js'
 import { linePriceCents } from '../../money.js'
 
 const cents = z.number().int().min(0).max(100_000_000)
@@ -119,17 +120,17 @@ export function unitPriceFor(
   return catalog
 }
 
-/** Inserts lines, in order, after the ticket's last one; returns their ids in that order. */
-export async function insertLines(tx: Queryable, tenantId: string, ticketId: string, lines: PricedLine[]): Promise<string[]> {
+/** Inserts lines, in order, after the ticket's last one; returns them as stored (LINE_ITEM_COLUMNS), in that order. */
+export async function insertLines(tx: Queryable, tenantId: string, ticketId: string, lines: PricedLine[]): Promise<LineItemRow[]> {
   if (!lines.length) return []
-  const r = await tx.query<{ id: string; position: number }>(
+  const r = await tx.query<LineItemRow>(
     `insert into ticket_line_items (tenant_id, ticket_id, service_id, description, quantity, unit_price_cents, duration_minutes, taxable, position)
      select $1, $2, l.service_id, l.description, l.quantity, l.unit_price_cents, l.duration_minutes, l.taxable,
             coalesce((select max(position) from ticket_line_items where ticket_id = $2), -1) + l.ord
      from jsonb_to_recordset($3::jsonb) as l(service_id uuid, description text, quantity int, unit_price_cents int,
        duration_minutes int, taxable boolean, ord int)
-     returning id, position`,
+     returning ${LINE_ITEM_COLUMNS}`,
     [tenantId, ticketId, JSON.stringify(lines.map((l, i) => ({ ...l, ord: i + 1 })))],
   )
-  return r.rows.sort((a, b) => a.position - b.position).map((row) => row.id)
+  return r.rows.sort((a, b) => a.position - b.position)
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { writeAudit } from '../audit.js'
 import type { Principal } from '../context.js'
 import { businessOfSecret } from '../db/secret-lookups.js'
-import { withSignInLookup, withTenant } from '../db/tenant.js'
+import { setLocal, withSignInLookup, withTenant } from '../db/tenant.js'
 import { translateDatabaseError } from '../db/translate-error.js'
 import type { Database, Queryable } from '../db/types.js'
 import { AppError } from '../errors.js'
@@ -76,7 +76,7 @@ export async function revokeAgentToken(db: Database, prefixOrToken: string): Pro
     const row = r.rows[0]
     if (!row) throw new AppError('NOT_FOUND', `No agent token with prefix ${prefix}`)
     if (!row.was) {
-      await tx.query(`select set_config('app.tenant_id', $1, true)`, [row.tenant_id])
+      await setLocal(tx, { 'app.tenant_id': row.tenant_id })
       await writeAudit(
         tx,
         { tenantId: row.tenant_id, actor: { type: 'system', id: null }, requestId: 'token-revoke', reasoning: null },

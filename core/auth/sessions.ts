@@ -1,6 +1,6 @@
 import type { Principal } from '../context.js'
 import { businessOfSecret } from '../db/secret-lookups.js'
-import { withSignInLookup, withTenant } from '../db/tenant.js'
+import { setLocal, withSignInLookup, withTenant } from '../db/tenant.js'
 import type { Database } from '../db/types.js'
 import { hashSecret, newSecret } from './secrets.js'
 
@@ -41,7 +41,7 @@ export async function authenticateSession(db: Database, token: string): Promise<
     )
     const s = r.rows[0]
     if (!s) return null
-    await tx.query(`select set_config('app.tenant_id', $1, true)`, [s.tenant_id])
+    await setLocal(tx, { 'app.tenant_id': s.tenant_id })
     const u = await tx.query<{ role: 'owner' | 'technician'; name: string; email: string }>(
       'select role, name, email from users where id = $1 and deactivated_at is null',
       [s.user_id],

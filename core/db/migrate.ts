@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { setLocalStatements } from './tenant.js'
 import type { Database } from './types.js'
 
 /** The folder of numbered SQL files, found from source (tests) and from dist (built). */
@@ -55,25 +56,28 @@ export async function migrate(db: Database, files = readMigrations()): Promise<s
   for (const file of files.filter((f) => !present.has(f.version))) {
     // No statement limit within a file, whatever the connection brings: a pooler in front of the server sets one on
     // every connection it opens, and building an index on a large business may rightly take minutes.
-    await db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
-      const done = await tx.query('select 1 from schema_migrations where version = $1', [file.version])
-      if (done.rows.length) return
-      try {
-        await tx.exec(file.sql)
-      } catch (err) {
-        // Say which file failed: the database's message alone does not tell the operator where to look.
-        throw new Error(`Migration ${file.name} failed and was rolled back: ${err instanceof Error ? err.message : String(err)}`, {
-          cause: err,
-        })
-      }
-      await tx.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [
-        file.version,
-        file.name,
-        file.checksum,
-      ])
-      applied.push(file.name)
-    }, "select set_config('statement_timeout', '0', true)")
+    await db.transaction(
+      async (tx) => {
+        await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY])
+        const done = await tx.query('select 1 from schema_migrations where version = $1', [file.version])
+        if (done.rows.length) return
+        try {
+          await tx.exec(file.sql)
+        } catch (err) {
+          // Say which file failed: the database's message alone does not tell the operator where to look.
+          throw new Error(`Migration ${file.name} failed and was rolled back: ${err instanceof Error ? err.message : String(err)}`, {
+            cause: err,
+          })
+        }
+        await tx.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [
+          file.version,
+          file.name,
+          file.checksum,
+        ])
+        applied.push(file.name)
+      },
+      setLocalStatements({ statement_timeout: '0' }).join('; '),
+    )
   }
   return applied
 }

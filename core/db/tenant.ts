@@ -75,17 +75,17 @@ async function inRole<T>(
   fn: (tx: Queryable) => Promise<T>,
   readAhead: readonly ReadAhead[] = [],
 ): Promise<T> {
-  // Sent as literals, not parameters, so the settings travel with BEGIN in one round trip.
-  const calls = Object.entries(settings)
-    .map(([name, value]) => `, set_config('${name}', ${sqlLiteral(value)}, true)`)
-    .join('')
+  // SET LOCAL statements, not set_config calls: a sharded PostgreSQL (Citus) carries SET LOCAL to every node of the
+  // transaction, and row level security is checked there. Values go as literals, not parameters, so the settings and
+  // the reads travel with BEGIN in one round trip.
+  const settingStatements = setLocalStatements({ role, ...settings })
   // Each read is a statement of its own after the settings, so it runs as the role, for the tenant, like any other.
-  const setup = [`select set_config('role', '${role}', true)${calls}`, ...readAhead.map((r) => r.sql)].join('; ')
+  const setup = [...settingStatements, ...readAhead.map((r) => r.sql)].join('; ')
   try {
     return await db.transaction((tx, setupRows) => {
       // An engine or wrapper that gives no rows back leaves the reads to be sent again when asked.
       readAhead.forEach((r, i) => {
-        const rows = setupRows?.[i + 1]
+        const rows = setupRows?.[settingStatements.length + i]
         if (rows) keepReadAhead(tx, r.key, rows)
       })
       return fn(tx)
@@ -99,4 +99,20 @@ async function inRole<T>(
 export function sqlLiteral(value: string): string {
   if (value.includes('\0')) throw new Error('A setting may not contain a NUL character')
   return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
+}
+
+/** A setting's name as SET takes it unquoted: our own names only, never text from a request. */
+const SETTING_NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/
+
+/** `set local name = 'value'` for each setting, values as literals (SET takes no parameters). */
+export function setLocalStatements(settings: Record<string, string>): string[] {
+  return Object.entries(settings).map(([name, value]) => {
+    if (!SETTING_NAME.test(name)) throw new Error(`Not a setting name: ${name}`)
+    return `set local ${name} = ${sqlLiteral(value)}`
+  })
+}
+
+/** Sets settings for the rest of the transaction in one round trip, as SET LOCAL statements (see inRole for why). */
+export async function setLocal(tx: Queryable, settings: Record<string, string>): Promise<void> {
+  await tx.exec(setLocalStatements(settings).join('; '))
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Config } from '../../config.js'
 import type { Principal } from '../../context.js'
 import { businessOfSecret } from '../../db/secret-lookups.js'
-import { withSignInLookup } from '../../db/tenant.js'
+import { setLocal, withSignInLookup } from '../../db/tenant.js'
 import { translateDatabaseError } from '../../db/translate-error.js'
 import type { Database, Queryable } from '../../db/types.js'
 import { hashSecret, newSecret } from '../secrets.js'
@@ -85,7 +85,7 @@ export async function exchangeCode(
     )
     const c = r.rows[0]
     if (!c) return { refused: 'The authorization code is not valid' }
-    await tx.query(`select set_config('app.tenant_id', $1, true)`, [c.tenant_id])
+    await setLocal(tx, { 'app.tenant_id': c.tenant_id })
     if (c.used_at) {
       // A code used twice may have been stolen: the grant it made ends, with every token it gave (RFC 6749 section 4.1.2).
       await endGrant(
@@ -143,7 +143,7 @@ export async function refreshTokens(
     )
     const t = r.rows[0]
     if (t?.used) {
-      await tx.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant_id])
+      await setLocal(tx, { 'app.tenant_id': t.tenant_id })
       await endGrant(
         tx,
         { tenantId: t.tenant_id, agentTokenId: t.agent_token_id },
@@ -154,7 +154,7 @@ export async function refreshTokens(
     }
     if (!t?.live) return { refused: 'The refresh token is not valid: unknown, revoked or expired' }
     if (t.client_id !== p.clientId) return { refused: 'The refresh token was issued to another client' }
-    await tx.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant_id])
+    await setLocal(tx, { 'app.tenant_id': t.tenant_id })
     if (!(await grantIsLive(tx, t.agent_token_id))) return { refused: 'The owner has revoked this connection' }
     await tx.query(`update oauth_tokens set used_at = now() where tenant_id = $1 and id = $2`, [t.tenant_id, t.id])
     return { tokens: await issueTokens(tx, t.tenant_id, t.agent_token_id, t.client_id, t.resource) }
@@ -179,7 +179,7 @@ export async function revokeOAuthToken(db: Database, token: string, requestId: s
     )
     const t = r.rows[0]
     if (!t || t.kind === 'access') return
-    await tx.query(`select set_config('app.tenant_id', $1, true)`, [t.tenant_id])
+    await setLocal(tx, { 'app.tenant_id': t.tenant_id })
     await endGrant(
       tx,
       { tenantId: t.tenant_id, agentTokenId: t.agent_token_id },

@@ -1,6 +1,6 @@
 import { callWithin } from '../../call-within.js'
 import type { Services } from '../../context.js'
-import { withTenant } from '../../db/tenant.js'
+import { setLocal, withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { contextOf } from '../../operations-context.js'
 import { runEffects } from '../../operations.js'
@@ -73,7 +73,7 @@ export async function answerApprovalLink(
     const problem = problemOf(link, before)
     if (problem) return { problem, request: before, businessName: link.business_name }
     // From here the owner acts: their id goes on the audit rows the database writes and on the decision.
-    await tx.query(`select set_config('app.actor_type', 'user', true), set_config('app.actor_id', $1, true)`, [link.user_id])
+    await setLocal(tx, { 'app.actor_type': 'user', 'app.actor_id': link.user_id })
     const owner = { tenantId: found.tenantId, actor: { type: 'user' as const, id: link.user_id, role: 'owner' as const } }
     const ctx = contextOf(services, owner, tx, httpRequestId, null, (fn) => later.push(fn))
     const used = await tx.query<{ used_at: Date }>('update approval_links set used_at = now() where id = $1 returning used_at', [link.id])

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { writeAuditMany } from '../../audit.js'
 import type { AuditEntry, OperationContext } from '../../context.js'
 import { callWithin } from '../../call-within.js'
+import { setLocal } from '../../db/tenant.js'
 import { parseInput } from '../../validation.js'
 import { addAddress } from '../addresses/actions.js'
 import { ADDRESS_COLUMNS } from '../addresses/model.js'
@@ -125,7 +126,7 @@ export async function writeCustomersInBulk(ctx: OperationContext, known: KnownCu
   }
 
   // The contacts' search entries are rebuilt once at the end, not after each table's statement (see migration 0019).
-  await ctx.db.query(`select set_config('app.defer_contact_search', 'on', true)`)
+  await setLocal(ctx.db, { 'app.defer_contact_search': 'on' })
   await planForCurrentSizes(ctx)
   const audit: AuditEntry[] = []
   audit.push(...(await insertContacts(ctx, created)))
@@ -178,7 +179,7 @@ export async function writeCustomersInBulk(ctx: OperationContext, known: KnownCu
     ...updates.map((u) => u.contact_id),
     ...[...addresses, ...attributes].map((r) => String(r.contact_id)),
   ])
-  await ctx.db.query(`select set_config('app.defer_contact_search', 'off', true)`)
+  await setLocal(ctx.db, { 'app.defer_contact_search': 'off' })
   if (touched.size) await ctx.db.query('select search_refresh_own_contacts($1::uuid[])', [[...touched]])
   return rows.map((row) => outcomes.get(row) as RowOutcome)
 }

@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../context.js'
 import { translateDatabaseError } from '../../db/translate-error.js'
+import { setLocal } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
 import { callWithin } from '../../call-within.js'
@@ -211,5 +212,5 @@ export function remember(known: KnownCustomers, id: string, emails: string[], ph
  * the business's rows; as an import fills the table, each row's check then reads all rows before it.
  */
 export async function planForCurrentSizes(ctx: { db: Queryable }): Promise<void> {
-  await ctx.db.query(`select set_config('plan_cache_mode', 'force_custom_plan', true)`)
+  await setLocal(ctx.db, { plan_cache_mode: 'force_custom_plan' })
 }

@@ -22,6 +22,8 @@ export interface SearchEngine {
   open(): Promise<Database>
   /** Opens it afresh for SQL sent without the app (PGlite: only while the app's copy is closed). */
   openFloor(connections: number): Promise<SqlFloor>
+  /** SQL sent without the app while the app serves `db`: a pool of its own, or on PGlite (one engine per folder) the app's engine. */
+  floorBeside(db: Database, connections: number): SqlFloor
 }
 
 /** Contacts of the small business that shares the database with the large one. */
@@ -39,7 +41,8 @@ const QUESTIONS = [
 /**
  * Generates a large and a small business in one new database, then measures universal search over HTTP with the load in
  * its own process: cold (each query once after the database and app were opened afresh) and warm (closed loop after a
- * warm-up), for 1 and 8 clients, beside the floors: the same SQL sent without the app, `select 1`, an empty HTTP handler.
+ * warm-up), for 1 and 8 clients, each beside its floors in the same phase, measured right after it: the same SQL sent
+ * without the app, `select 1`, an empty HTTP handler.
  */
 export async function measureSearch(engine: SearchEngine, contacts: number, settings: BenchSettings): Promise<BenchRow[]> {
   const clients = [...new Set([1, Math.min(8, settings.concurrency)])]
@@ -85,19 +88,7 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
   }
   const key = (b: Business, c: number) => `${b.name}:${c}`
 
-  await timed('cold', async () => {
-    for (const c of clients) {
-      for (const b of businesses) {
-        figures.cold.set(
-          key(b, c),
-          await withApp(engine, (url) =>
-            runLoadProcess({ baseUrl: url, ...spec(b, b.mix.map(searchRequest)), concurrency: c, seconds, once: true }),
-          ),
-        )
-      }
-    }
-  })
-
+  // The SQL each search sends, recorded first so that every floor is measured beside the app's figure it is the floor of.
   const recorded = await timed('record', async () => {
     const db = await engine.open()
     try {
@@ -116,22 +107,59 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
     }
   })
 
-  await timed('warm', () =>
-    withApp(engine, async (url) => {
+  await timed('cold', async () => {
+    for (const c of clients) {
       for (const b of businesses) {
+        figures.cold.set(
+          key(b, c),
+          await withApp(engine, (url) =>
+            runLoadProcess({ baseUrl: url, ...spec(b, b.mix.map(searchRequest)), concurrency: c, seconds, once: true }),
+          ),
+        )
+        if (c === 1) {
+          figures.coldSql.set(b.name, await withFloor(engine, 1, (floor) => replayLoad(floor, recorded.get(b) ?? [], 1, 'once')))
+        }
+      }
+    }
+  })
+
+  await timed('warm', () =>
+    withApp(engine, async (url, db) => {
+      const floor = engine.floorBeside(db, Math.max(...clients))
+      const empty = await emptyHttpServer()
+      try {
         for (const c of clients) {
-          figures.warm.set(
-            key(b, c),
+          figures.emptyHttp.set(
+            c,
             await runLoadProcess({
-              baseUrl: url,
-              ...spec(b, b.mix.map(searchRequest)),
+              baseUrl: empty.url,
+              requests: [{ label: 'empty', path: '/' }],
               concurrency: c,
               seconds,
               warmupSeconds: warmup,
-              eachAtLeast: 1,
             }),
           )
+          figures.selectOne.set(c, await selectOneLoad(floor, c, seconds, warmup))
         }
+        for (const b of businesses) {
+          for (const c of clients) {
+            figures.warm.set(
+              key(b, c),
+              await runLoadProcess({
+                baseUrl: url,
+                ...spec(b, b.mix.map(searchRequest)),
+                concurrency: c,
+                seconds,
+                warmupSeconds: warmup,
+                eachAtLeast: 1,
+              }),
+            )
+            figures.warmSql.set(key(b, c), await replayLoad(floor, recorded.get(b) ?? [], c, seconds, warmup))
+          }
+        }
+      } finally {
+        await empty.close()
+        await floor.close()
       }
       const questions = QUESTIONS.map((q) => ({ label: q, path: `/api/data?type=search&q=${encodeURIComponent(q)}`, expect: CONTACT_HIT }))
       figures.questions = await runLoadProcess({
@@ -144,35 +172,6 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
       })
     }),
   )
-
-  await timed('floors', async () => {
-    const empty = await emptyHttpServer()
-    try {
-      for (const c of clients) {
-        figures.emptyHttp.set(
-          c,
-          await runLoadProcess({
-            baseUrl: empty.url,
-            requests: [{ label: 'empty', path: '/' }],
-            concurrency: c,
-            seconds,
-            warmupSeconds: warmup,
-          }),
-        )
-      }
-    } finally {
-      await empty.close()
-    }
-    for (const b of businesses) {
-      figures.coldSql.set(b.name, await withFloor(engine, 1, (floor) => replayLoad(floor, recorded.get(b) ?? [], 1, 'once')))
-    }
-    await withFloor(engine, Math.max(...clients), async (floor) => {
-      for (const c of clients) figures.selectOne.set(c, await selectOneLoad(floor, c, seconds, warmup))
-      for (const b of businesses) {
-        for (const c of clients) figures.warmSql.set(key(b, c), await replayLoad(floor, recorded.get(b) ?? [], c, seconds, warmup))
-      }
-    })
-  })
   return searchRows(figures)
 }
 
@@ -190,12 +189,12 @@ async function business(db: Database, name: string, contacts: number, seed: numb
 }
 
 /** Opens the database afresh, serves the app over it for fn, then closes both. */
-async function withApp<T>(engine: SearchEngine, fn: (url: string) => Promise<T>): Promise<T> {
+async function withApp<T>(engine: SearchEngine, fn: (url: string, db: Database) => Promise<T>): Promise<T> {
   const db = await engine.open()
   try {
     const app = await serveApp(db)
     try {
-      return await fn(app.url)
+      return await fn(app.url, db)
     } finally {
       await app.close()
     }

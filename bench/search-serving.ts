@@ -5,7 +5,7 @@ import { loadConfig } from '../core/config.js'
 import type { Database } from '../core/db/types.js'
 import type { RecordedSearch } from './search-floors.js'
 import type { MixQuery } from './search-mix.js'
-import { recordingDatabase } from './recording-database.js'
+import { recordingDatabase, type RecordedUnit } from './recording-database.js'
 
 /** The app served on a loopback port in this process, and how to stop it. */
 export interface ServedApp {
@@ -34,18 +34,28 @@ export async function serveApp(db: Database): Promise<ServedApp> {
 
 /** Sends each query once through a copy of the app whose database records every statement: what each search sent. */
 export async function recordSearches(db: Database, token: string, mix: MixQuery[]): Promise<RecordedSearch[]> {
+  const paths = mix.map((m) => `/api/data?type=search&q=${encodeURIComponent(m.q)}`)
+  const units = await recordRequests(db, token, paths)
+  return mix.map((m, i) => ({ kind: m.kind, q: m.q, units: units[i] }))
+}
+
+/**
+ * Sends each GET through a copy of the app whose database records every statement: what each request sent. Each is sent
+ * twice and the second kept, as the measured app sends it once its caches (the token, the business's settings) are warm.
+ */
+export async function recordRequests(db: Database, token: string, paths: string[]): Promise<RecordedUnit[][]> {
   const recorder = recordingDatabase(db)
   const served = await serveApp(recorder.db)
   try {
-    const out: RecordedSearch[] = []
-    for (const m of mix) {
-      recorder.units.length = 0
-      const r = await fetch(`${served.url}/api/data?type=search&q=${encodeURIComponent(m.q)}`, {
-        headers: { authorization: `Bearer ${token}` },
-      })
-      if (r.status !== 200) throw new Error(`search for "${m.q}" answered ${r.status}: ${(await r.text()).slice(0, 200)}`)
-      await r.text()
-      out.push({ kind: m.kind, q: m.q, units: [...recorder.units] })
+    const out: RecordedUnit[][] = []
+    for (const path of paths) {
+      for (let i = 0; i < 2; i++) {
+        recorder.units.length = 0
+        const r = await fetch(`${served.url}${path}`, { headers: { authorization: `Bearer ${token}` } })
+        if (r.status !== 200) throw new Error(`${path} answered ${r.status}: ${(await r.text()).slice(0, 200)}`)
+        await r.text()
+      }
+      out.push([...recorder.units])
     }
     return out
   } finally {

@@ -1,11 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { encode } from 'gpt-tokenizer'
-
-/** Tokens as models are billed for them, estimated the usual way: characters / 4. */
-export const tokensOf = (text: string) => Math.ceil(text.length / 4)
-
-/** Tokens as a real tokenizer counts them (o200k, the encoding of current OpenAI models). */
-export const o200kOf = (text: string) => encode(text).length
+import { o200kTokens, quarterTokens } from '../tokens.js'
 
 /** One MCP request the agent's model wrote and read the answer of. */
 export interface CountedCall {
@@ -25,25 +19,27 @@ export interface CountedCall {
 export class CountedClient {
   readonly calls: CountedCall[] = []
   readonly initializeTokens: number
+  /** The same by the o200k tokenizer. */
+  readonly initializeO200k: number
   /** The server's instructions at initialize (what the model reads first). */
   readonly instructions: string | undefined
 
   constructor(private readonly client: Client) {
     this.instructions = client.getInstructions()
-    this.initializeTokens = tokensOf(
-      JSON.stringify({
-        serverInfo: client.getServerVersion(),
-        capabilities: client.getServerCapabilities(),
-        instructions: client.getInstructions(),
-      }),
-    )
+    const initialize = JSON.stringify({
+      serverInfo: client.getServerVersion(),
+      capabilities: client.getServerCapabilities(),
+      instructions: client.getInstructions(),
+    })
+    this.initializeTokens = quarterTokens(initialize)
+    this.initializeO200k = o200kTokens(initialize)
   }
 
   /** tools/list: the tools as the model reads them. */
   async listTools(): Promise<Array<{ name: string; description?: string; inputSchema: unknown }>> {
     const { tools } = await this.client.listTools()
     const text = JSON.stringify(tools)
-    this.calls.push({ method: 'tools/list', tokens: tokensOf(text), o200k: o200kOf(text), isError: false })
+    this.calls.push({ method: 'tools/list', tokens: quarterTokens(text), o200k: o200kTokens(text), isError: false })
     return tools
   }
 
@@ -57,8 +53,8 @@ export class CountedClient {
     this.calls.push({
       method: 'tools/call',
       tool: name,
-      tokens: tokensOf(JSON.stringify({ name, arguments: args })) + tokensOf(text),
-      o200k: o200kOf(JSON.stringify({ name, arguments: args })) + o200kOf(text),
+      tokens: quarterTokens(JSON.stringify({ name, arguments: args })) + quarterTokens(text),
+      o200k: o200kTokens(JSON.stringify({ name, arguments: args })) + o200kTokens(text),
       isError: Boolean(result.isError),
     })
     return { isError: Boolean(result.isError), json: JSON.parse(text) }

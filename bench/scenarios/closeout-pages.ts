@@ -22,6 +22,8 @@ export const CLOSEOUT_STEPS = ['work', 'notes', 'next', 'confirm', 'complete', '
 
 const SIZE_TARGET = 14 * 1024
 const FLOW_TARGET_MS = 10_000
+/** Timed close-outs, each of its own ticket in a new browser context; the median is the figure. */
+const FLOW_RUNS = 5
 
 /** Notes as a technician writes them at the door. */
 export const FLOW_NOTES = 'Elderly woman, very nice. 20+ screens. Dog named Biscuit, keep gate closed.'
@@ -125,16 +127,22 @@ export const closeoutPages: Scenario = {
         }
       })
       await closeOutInBrowser(sizePage, url, business.ticketIds[0])
-      // Time: the whole close-out with JavaScript on one bar of LTE.
-      const context = await browser.newContext()
-      await context.addCookies([{ name: 'crm_session', value: business.cookie, url }])
-      const page = await context.newPage()
-      const cdp = await context.newCDPSession(page)
-      await cdp.send('Network.enable')
-      await cdp.send('Network.emulateNetworkConditions', THROTTLED)
-      const started = performance.now()
-      await closeOutInBrowser(page, url, business.ticketIds[1])
-      const ms = performance.now() - started
+      // Time: the whole close-out with JavaScript on one bar of LTE, FLOW_RUNS times, each with an empty cache.
+      const times: number[] = []
+      for (const ticketId of business.ticketIds.slice(1)) {
+        const context = await browser.newContext()
+        await context.addCookies([{ name: 'crm_session', value: business.cookie, url }])
+        const page = await context.newPage()
+        const cdp = await context.newCDPSession(page)
+        await cdp.send('Network.enable')
+        await cdp.send('Network.emulateNetworkConditions', THROTTLED)
+        const started = performance.now()
+        await closeOutInBrowser(page, url, ticketId)
+        times.push(performance.now() - started)
+        await context.close()
+      }
+      times.sort((a, b) => a - b)
+      const ms = times[Math.floor(times.length / 2)]
       const rows: BenchRow[] = CLOSEOUT_STEPS.map((step) => {
         const bytes = sizes.get(step)
         return {
@@ -145,11 +153,11 @@ export const closeoutPages: Scenario = {
         }
       })
       rows.push({
-        measure: 'whole close-out, Chromium, 400 ms / 100 kbit/s down / 50 kbit/s up, s',
+        measure: `whole close-out, Chromium, 400 ms / 100 kbit/s down / 50 kbit/s up, s (median of ${times.length})`,
         value: (ms / 1000).toFixed(1),
         target: `<= ${FLOW_TARGET_MS / 1000}`,
         met: ms <= FLOW_TARGET_MS,
-        note: 'ticket page to Today, JavaScript on, 8 submits; extraction off',
+        note: `min ${(times[0] / 1000).toFixed(1)}, max ${(times[times.length - 1] / 1000).toFixed(1)}; ticket page to Today, JavaScript on, 8 submits; extraction off`,
       })
       return rows
     } finally {
@@ -163,7 +171,7 @@ export const closeoutPages: Scenario = {
   },
 }
 
-/** A business with a technician signed in, a small catalog and two tickets of today assigned to the technician. */
+/** A business with a technician signed in, a small catalog and tickets of the last hours assigned to the technician: one for the sizes, FLOW_RUNS timed. */
 async function seed(services: Services): Promise<{ cookie: string; ticketIds: string[] }> {
   const tenant = await createTenant(services.db, { name: 'Bench Windows', owner_email: 'owner@bench.example' })
   const agent = { tenantId: tenant.tenant_id, actor: { type: 'agent' as const, id: tenant.tenant_id } }
@@ -183,11 +191,12 @@ async function seed(services: Services): Promise<{ cookie: string; ticketIds: st
   await act('service', 'create', { name: 'Screen cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen', taxable: true })
   const contact = await act('contact', 'create', { display_name: 'Jane Smith', phone: '(256) 555-0142', email: 'jane@example.com' })
   const ticketIds: string[] = []
-  for (const hoursAgo of [3, 1]) {
+  // Half an hour apart, so that no two overlap for the one technician.
+  for (let n = 1 + FLOW_RUNS; n >= 1; n--) {
     const ticket = await act('ticket', 'create', {
       contact_id: contact.id,
-      scheduled_start: new Date(services.now().getTime() - hoursAgo * 3_600_000).toISOString(),
-      duration_minutes: 60,
+      scheduled_start: new Date(services.now().getTime() - n * 30 * 60_000).toISOString(),
+      duration_minutes: 20,
       technician_ids: [tech.rows[0].id],
       line_items: [{ service_id: window.id }],
     })

@@ -55,7 +55,9 @@ export const lifecycle: Scenario = {
         clock,
         mailbox: { deliverDue: () => deliverDue(services), received: (to) => sent.filter((m) => m.to === to) },
       })
-      const list = agent.calls.find((c) => c.method === 'tools/list')?.tokens ?? 0
+      const listCall = agent.calls.find((c) => c.method === 'tools/list')
+      const list = listCall?.tokens ?? 0
+      const listO200k = listCall?.o200k ?? 0
       const calls = agent.calls.length
       const tokens = agent.totalTokens
       return [
@@ -67,27 +69,39 @@ export const lifecycle: Scenario = {
           note: agent.calls.map((c) => c.tool ?? c.method).join(', '),
         },
         {
-          measure: 'agent tokens, tools/list included',
+          measure: 'agent tokens, tools/list included (characters / 4)',
           value: String(tokens),
           target: `<= ${TOKENS_TARGET}`,
           met: tokens <= TOKENS_TARGET,
-          note: `characters / 4 of each call's arguments and answer text; o200k tokenizer: ${agent.totalO200k}`,
+          note: "each call's arguments and answer text",
         },
-        { measure: 'tools/list (tokens)', value: String(list), target: `<= ${LIST_TARGET}`, met: list <= LIST_TARGET },
+        {
+          measure: 'agent tokens, tools/list included (o200k tokenizer)',
+          value: String(agent.totalO200k),
+          target: `<= ${TOKENS_TARGET}`,
+          met: agent.totalO200k <= TOKENS_TARGET,
+        },
+        { measure: 'tools/list (tokens, characters / 4)', value: String(list), target: `<= ${LIST_TARGET}`, met: list <= LIST_TARGET },
+        {
+          measure: 'tools/list (tokens, o200k tokenizer)',
+          value: String(listO200k),
+          target: `<= ${LIST_TARGET}`,
+          met: listO200k <= LIST_TARGET,
+        },
         {
           measure: 'on the wire (bytes)',
           value: String(wireBytes),
           note: 'every MCP request and answer body over HTTP, initialize included',
         },
         ...agent.calls.map((c, i) => ({
-          measure: `  call ${i + 1}: ${c.tool ?? c.method} (tokens)`,
+          measure: `  call ${i + 1}: ${c.tool ?? c.method} (tokens, characters / 4)`,
           value: String(c.tokens),
           note: `o200k ${c.o200k}`,
         })),
         {
-          measure: 'initialize, not counted above (tokens)',
+          measure: 'initialize, not counted above (tokens, characters / 4)',
           value: String(agent.initializeTokens),
-          note: 'server info and instructions, once per connection',
+          note: `o200k ${agent.initializeO200k}; server info and instructions, once per connection`,
         },
       ]
     } finally {

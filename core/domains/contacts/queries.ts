@@ -116,8 +116,12 @@ export const contactsQuery = defineQuery({
     else where.push('c.merged_into is null')
     if (p.status) where.push(`c.status = ${arg(p.status)}`)
     else if (!req.id) where.push('c.archived_at is null')
-    // Through the function, which finds the matches by index (see migrations 0033 and 0034).
-    if (p.q) where.push(`c.id in (select contact_ids_matching(${arg(withoutCountryCode(p.q))}))`)
+    const order = CONTACT_ORDERS[p.sort ?? 'created']
+    // Through the function, which finds the matches by index (see migrations 0033 and 0034). In the default order it
+    // gives each match's creation time too (0111): the matches are sorted first and the list reads only its page's rows,
+    // however many customers a common word matches.
+    const matchesInOrder = p.q !== undefined && order === CONTACT_ORDERS.created
+    if (p.q && !matchesInOrder) where.push(`c.id in (select contact_ids_matching(${arg(withoutCountryCode(p.q))}))`)
     if (p.words) {
       const words = arg(p.words)
       where.push(`(c.id in (select h.id from search_hits(${words}, array['contact'], 100) h)
@@ -170,18 +174,25 @@ export const contactsQuery = defineQuery({
           `${p.service_id ? ` and exists (select 1 from ticket_line_items li where li.ticket_id = t.id and li.service_id = ${arg(p.service_id)})` : ''})`,
       )
     }
-    const order = CONTACT_ORDERS[p.sort ?? 'created']
+    let after = ''
     if (req.cursor) {
       const [key, id] = decodeCursor(req.cursor, [order.type, 'uuid'])
-      where.push(`(${order.key}, c.id) ${order.after} (${arg(key)}::${order.type}, ${arg(id)}::uuid)`)
+      after = `(${arg(key)}::${order.type}, ${arg(id)}::uuid)`
+      if (!matchesInOrder) where.push(`(${order.key}, c.id) ${order.after} ${after}`)
     }
     const columns = CONTACT_COLUMNS.split(',')
       .map((c) => `c.${c.trim()}`)
       .join(', ')
+    const from = matchesInOrder
+      ? `(select m.id, m.created_at from contacts_matching(${arg(withoutCountryCode(p.q!))}) m
+          ${after ? `where (m.created_at, m.id) > ${after}` : ''} order by m.created_at, m.id) m
+         join contacts c on c.id = m.id`
+      : 'contacts c'
+    const orderBy = matchesInOrder ? 'm.created_at, m.id' : `${order.key} ${order.direction}, c.id ${order.direction}`
     const r = await ctx.db.query(
-      `select ${columns}, (${order.key})::text as _sort_key from contacts c
+      `select ${columns}, (${order.key})::text as _sort_key from ${from}
        ${whereAll(where)}
-       order by ${order.key} ${order.direction}, c.id ${order.direction} limit ${arg(req.limit + 1)}`,
+       order by ${orderBy} limit ${arg(req.limit + 1)}`,
       params.values,
     )
     const page = pageOf(r.rows, req.limit, (row) => [row._sort_key, row.id])

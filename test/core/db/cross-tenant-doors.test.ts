@@ -183,9 +183,11 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
   it("the contacts' word filter finds nothing of the other business by name or email", async () => {
     const asVictim = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(t.db, { tenantId: v.tenant.tenant_id, actorType: 'agent' }, fn)
     for (const q of ['Vic', 'vic@victim.test']) {
-      const match = (tx: Queryable) => tx.query<{ id: string }>('select contact_ids_matching($1) as id', [q])
-      expect((await asVictim(match)).rows, `the victim finds ${q}`).toHaveLength(1)
-      expect((await asAttacker(match)).rows, `the attacker finds ${q}`).toEqual([])
+      for (const sql of ['select contact_ids_matching($1) as id', 'select id from contacts_matching($1)']) {
+        const match = (tx: Queryable) => tx.query<{ id: string }>(sql, [q])
+        expect((await asVictim(match)).rows, `the victim finds ${q} by ${sql}`).toHaveLength(1)
+        expect((await asAttacker(match)).rows, `the attacker finds ${q} by ${sql}`).toEqual([])
+      }
     }
   })
 
@@ -242,6 +244,7 @@ describe.each(engines)('no door from a request to another business (%s)', (engin
       'contact_ids_matching',
       'contact_ids_with_custom_value',
       'contact_ids_with_words',
+      'contacts_matching',
       'erase_customer',
       'invoice_ids_numbered',
       'lead_ids_matching',

@@ -184,6 +184,36 @@ describe.each(engines)('word filters through indexes (%s)', (engine) => {
     }
   })
 
+  it('contacts?q= with a common word lists the same first page and the same pages after it as every match read by id and sorted', async () => {
+    const [common] = await asOwner<{ word: string }>(
+      `select last_name as word from contacts where tenant_id = app_tenant() group by last_name order by count(*) desc, last_name limit 1`,
+      [],
+    )
+    const limit = 4
+    for (const q of [common.word, 'son']) {
+      // The list as it was read before migration 0111: every match fetched by its id, all sorted, then the page.
+      const before = await asOwner<{ id: string }>(
+        `select c.id from contacts c where c.tenant_id = app_tenant() and c.merged_into is null and c.archived_at is null
+         and c.id in (select contact_ids_matching($1)) order by c.created_at, c.id`,
+        [q],
+      )
+      expect(before.length, q).toBeGreaterThan(2 * limit)
+      const first = await app.query({ type: 'contacts', q, limit })
+      expect(
+        first.body.data.items.map((c: any) => c.id),
+        q,
+      ).toEqual(before.slice(0, limit).map((r) => r.id))
+      const paged: string[] = []
+      let cursor: string | null = null
+      do {
+        const page: any = await app.query({ type: 'contacts', q, limit, ...(cursor ? { cursor } : {}) })
+        paged.push(...page.body.data.items.map((c: any) => c.id))
+        cursor = page.body.data.next_cursor
+      } while (cursor)
+      expect(paged, q).toEqual(before.map((r) => r.id))
+    }
+  })
+
   it('contacts?q= with a misspelt full name lists names like it word by word, not every name sharing a word with it', async () => {
     const name = data.samples.names.find((n) => n.split(' ')[0].length >= 5) as string
     const [first, last] = name.split(' ')

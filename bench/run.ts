@@ -22,6 +22,7 @@ import { startScenario } from './scenarios/start.js'
 import { statementLimit } from './scenarios/statement-limit.js'
 import { squareImportPglite, squareImportPostgres } from './scenarios/square-import.js'
 import { ticketCreate } from './scenarios/ticket-create.js'
+import { noteAdd } from './scenarios/note-add.js'
 import { formatTable } from './table.js'
 
 /** Every scenario `npm run bench` runs, in order. */
@@ -35,6 +36,7 @@ const ALL: Scenario[] = [
   outputCheck,
   contactCreate,
   ticketCreate,
+  noteAdd,
   enginesUnderLoad,
   balancer,
   searchPostgres,

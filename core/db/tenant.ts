@@ -112,7 +112,7 @@ export function setLocalStatements(settings: Record<string, string>): string[] {
   })
 }
 
-/** Sets settings for the rest of the transaction in one round trip, as SET LOCAL statements (see inRole for why). */
+/** Sets settings for the rest of the transaction, as SET LOCAL statements (see inRole for why), one query each. */
 export async function setLocal(tx: Queryable, settings: Record<string, string>): Promise<void> {
-  await tx.exec(setLocalStatements(settings).join('; '))
+  for (const statement of setLocalStatements(settings)) await tx.query(statement)
 }

@@ -97,7 +97,7 @@ describe.each(engines)('a large customer file is checked and imported in the bac
     const again = expectData(await app.action('import', 'check', { upload_id: sent.id }))
     expect(again).toMatchObject({ check_status: 'checking', check_attempt: 2, check_done: 0 })
     const end = (await follow(sent.id, (u) => u.check_status !== 'checking')).at(-1)
-    expect(end).toMatchObject({ check_status: 'checked', check_attempt: 2, check_done: 1200, check_total: 1200 })
+    expect(end).toMatchObject({ check_status: 'checked', check_attempt: 2, check_done: 1200, check_total: 1200, problem: null })
     expect(expectData(await app.query({ type: 'import_uploads', id: sent.id, include: 'report' })).check_report.total).toBe(1200)
   }, 300_000)
 

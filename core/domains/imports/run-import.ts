@@ -36,6 +36,9 @@ export async function importRowsIn(
 ): Promise<ImportReport> {
   // Effects after commit (emails to a customer who gained an address) belong to a real run only.
   const runCtx = dryRun ? { ...ctx, afterCommit: () => {} } : ctx
+  // Two imports of one business at once (a new dry run taking over from one under way, a run beside a check) write the same
+  // Square ids, tags and facts: their batches take turns instead of meeting row by row, which could deadlock one of them.
+  await ctx.db.query(`select pg_advisory_xact_lock(hashtextextended($1 || ':import', 0))`, [ctx.tenantId])
   if (dryRun) await ctx.db.query('savepoint import_dry_run')
   const outcomes: RowOutcome[] = []
   try {

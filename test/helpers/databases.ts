@@ -25,14 +25,21 @@ export interface TestDatabase {
  */
 export type TestEngine = 'pglite' | 'pglite-thread' | 'postgres'
 
+/** The embedded template as read once by this worker: every file it runs loads its database from the same bytes. */
+let templateBlob: Blob | undefined
+const pgliteTemplate = () => {
+  templateBlob ??= new Blob([readFileSync(pgliteTemplatePath)])
+  return templateBlob
+}
+
 /** A fresh copy of the migrated template on the given engine. */
 export async function freshDatabase(engine: TestEngine): Promise<TestDatabase> {
   if (engine === 'pglite-thread' || (engine === 'pglite' && process.env.CRM_TEST_PGLITE_THREAD === '1')) {
-    const db = await openPgliteThread(undefined, new Blob([readFileSync(pgliteTemplatePath)]))
+    const db = await openPgliteThread(undefined, pgliteTemplate())
     return { db, dispose: () => db.close() }
   }
   if (engine === 'pglite') {
-    const db = await openPglite(undefined, new Blob([readFileSync(pgliteTemplatePath)]))
+    const db = await openPglite(undefined, pgliteTemplate())
     return { db, dispose: () => db.close() }
   }
   const server = process.env.TEST_DATABASE_URL as string

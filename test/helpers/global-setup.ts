@@ -7,7 +7,7 @@ import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import { writePersonalData } from '../../core/personal-data/write.js'
 import { buildIfStale } from './build.js'
-import { pgliteTemplatePath, postgresTemplateName, withDatabase } from './template.js'
+import { pgliteTemplatePath, postgresTemplateName, trimForCopies, withDatabase } from './template.js'
 
 /**
  * Once per run: builds dist/ (tests run the CLI and server from it) and the migrated templates, with the product's
@@ -22,6 +22,7 @@ export default async function setup() {
     const db = await openPglite(undefined)
     await migrate(db)
     await writePersonalData(db, PERSONAL_DATA)
+    await trimForCopies(db)
     const dump = await db.dumpDataDir()
     writeFileSync(pgliteTemplatePath, Buffer.from(await dump.arrayBuffer()))
     await db.close()

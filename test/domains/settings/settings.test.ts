@@ -78,6 +78,12 @@ describe.each(engines)('business settings (%s)', (engine) => {
   it('refuses a bad time zone, hours and tax rate, naming each field, and changes nothing', async () => {
     const before = expectData(await app.query({ type: 'settings' })).items[0]
     expectFields(await app.action('settings', 'update', { timezone: 'Mars/Olympus' }), ['data.timezone'])
+    // Node knows this name and the database does not: the database's refusal names the field, not a failed transaction.
+    const unknownToDatabase = await app.action('settings', 'update', { timezone: 'US/Pacific-New' })
+    expectFields(unknownToDatabase, ['data.timezone'])
+    expect(JSON.stringify(unknownToDatabase.body.error)).toContain('US/Pacific-New is not a time zone the database knows')
+    // An abbreviation is a fixed offset to the database, without summer time: not a business's time zone.
+    expectFields(await app.action('settings', 'update', { timezone: 'PST' }), ['data.timezone'])
     expectFields(await app.action('settings', 'update', { default_tax_rate_bp: 10_001 }), ['data.default_tax_rate_bp'])
     expectFields(await app.action('settings', 'update', { business_hours: { tue: [['9:00', '17:00']] } }), ['data.business_hours.tue.0.0'])
     expectFields(await app.action('settings', 'update', { business_hours: { holiday: [] } }), ['data.business_hours'])

@@ -1,4 +1,4 @@
-import { writeAudit } from '../../audit.js'
+import { writeAuditMany } from '../../audit.js'
 import type { Actor } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
 import { MESSAGE_KINDS, TEMPLATE_COLUMNS, type MessageKind, type MessageTemplate } from './model.js'
@@ -193,20 +193,23 @@ Thank you,
   },
 }
 
-/** Writes the default template of every kind for a new business, each one audited as created by the system. */
+/** Writes the default template of every kind for a new business, each one audited as created by the system: two statements in all. */
 export async function insertDefaultTemplates(
   tx: Queryable,
   who: { tenantId: string; actor: Actor; requestId: string; reasoning: string | null },
 ): Promise<void> {
-  for (const kind of MESSAGE_KINDS) {
-    const t = DEFAULT_TEMPLATES[kind]
-    const r = await tx.query(
-      `insert into message_templates (tenant_id, kind, name, subject, body, is_default)
-      values ($1, $2, $3, $4, $5, true) returning ${TEMPLATE_COLUMNS}`,
-      [who.tenantId, kind, t.name, t.subject, t.body],
-    )
-    await writeAudit(tx, who, { entityType: 'template', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
-  }
+  const templates = MESSAGE_KINDS.map((kind) => ({ kind, ...DEFAULT_TEMPLATES[kind] }))
+  const r = await tx.query<Record<string, unknown> & { id: string }>(
+    `insert into message_templates (tenant_id, kind, name, subject, body, is_default)
+    select $1, t.kind, t.name, t.subject, t.body, true from jsonb_to_recordset($2::jsonb) as t(kind text, name text, subject text, body text)
+    returning ${TEMPLATE_COLUMNS}`,
+    [who.tenantId, JSON.stringify(templates)],
+  )
+  await writeAuditMany(
+    tx,
+    who,
+    r.rows.map((row) => ({ entityType: 'template', entityId: row.id, action: 'create', before: null, after: row })),
+  )
 }
 
 /** The business's default template of a kind; the built-in text when it has none (e.g. it archived its default). */

@@ -7,7 +7,7 @@ import { signIn } from '../auth/browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { toolJson } from '../helpers/mcp-client.js'
-import { expectData } from './envelope-assertions.js'
+import { expectData } from '../helpers/envelope-assertions.js'
 
 describe.each(engines)('capabilities as each caller sees them (%s)', (engine) => {
   let app: TestApp

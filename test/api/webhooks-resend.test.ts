@@ -5,7 +5,7 @@ import { asTenant, made } from '../domains/messages/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { svixSigned } from '../helpers/svix.js'
-import { expectData, expectError } from './envelope-assertions.js'
+import { expectData, expectError } from '../helpers/envelope-assertions.js'
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`
 

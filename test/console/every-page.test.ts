@@ -4,7 +4,7 @@ import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectAccessible, expectFitsPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
 import { techFixture, type TechFixture } from './technician-fixture.js'
 import { signedIn } from '../domains/tickets/fixtures.js'
-import { expectData } from '../api/envelope-assertions.js'
+import { expectData } from '../helpers/envelope-assertions.js'
 import { PNG } from '../domains/documents/files.js'
 import { UUID_TEXT } from '../../core/schema-types.js'
 

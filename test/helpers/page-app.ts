@@ -1,5 +1,5 @@
 import type { Services } from '../../core/context.js'
-import { expectData } from '../api/envelope-assertions.js'
+import { expectData } from './envelope-assertions.js'
 import { addUser } from '../auth/browser.js'
 import { pageClient, type PageClient } from '../console/technician-fixture.js'
 import { startTestApp, type TestApp } from './app.js'

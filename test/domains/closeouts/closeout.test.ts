@@ -6,7 +6,7 @@ import { withTenant } from '../../../core/db/tenant.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { countRows, insertAddress, insertUser, newContact, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
 import { PAYMENT_INSTRUCTIONS, settings } from '../invoices/fixtures.js'
 

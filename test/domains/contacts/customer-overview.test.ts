@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { insertUser, signedIn } from '../tickets/fixtures.js'
 import { customerOverviewQuery } from '../../../core/domains/contacts/overview.js'
 import { asTenant, contact, service, settings } from '../invoices/fixtures.js'

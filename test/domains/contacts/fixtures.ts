@@ -1,7 +1,7 @@
 import { expect } from 'vitest'
 import { createSession } from '../../../core/auth/sessions.js'
 import { browser } from '../../auth/browser.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import type { ApiResponse, TestApp } from '../../helpers/app.js'
 
 /** A person of the test business calling the API with a session cookie and its CSRF token. */

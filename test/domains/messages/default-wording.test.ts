@@ -4,7 +4,7 @@ import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templa
 import { MESSAGE_KINDS } from '../../../core/domains/messages/model.js'
 import { idempotencyKeyOf } from '../../../core/jobs/deliver.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'

@@ -1,6 +1,6 @@
 import { withTenant } from '../../../core/db/tenant.js'
 import type { Queryable } from '../../../core/db/types.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import type { TestApp } from '../../helpers/app.js'
 
 /** Runs SQL as the app role inside the test business, the way requests do. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../../helpers/databases.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { formHtml, pageClient, techFixture, type PageClient, type TechFixture } from '../../console/technician-fixture.js'
 import { expectFields, signedIn, type SignedIn } from '../tickets/fixtures.js'
 

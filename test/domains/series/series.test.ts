@@ -3,7 +3,7 @@ import { localDate, localTime } from '../../../core/time.js'
 import { generateSeriesVisits } from '../../../core/jobs/series.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { expectFields, insertAddress, insertUser, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
 
 const NY = 'America/New_York'

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { timeOnSite } from '../../../core/domains/tickets/time-on-site.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { insertUser, newService, signedIn, type SignedIn } from './fixtures.js'
 
 // Monday 2026-11-02 15:00 UTC = 09:00 in Chicago.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { asTenant } from '../invoices/fixtures.js'
 import { pageClient, type PageClient } from '../../console/technician-fixture.js'
 import { newContact } from './fixtures.js'

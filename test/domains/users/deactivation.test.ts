@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { browser, lastLinkTokenFor, signIn } from '../../auth/browser.js'
 import { followSignInLink } from '../../auth/sign-in-link.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'

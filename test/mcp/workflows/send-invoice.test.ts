@@ -5,7 +5,7 @@ import type { Principal } from '../../../core/context.js'
 import { sendInvoice } from '../../../mcp/workflows/send-invoice.js'
 import { engines } from '../../helpers/databases.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { signedIn, type SignedIn } from '../../domains/tickets/fixtures.js'
 import { PAYMENT_INSTRUCTIONS, settings } from '../../domains/invoices/fixtures.js'
 

@@ -4,7 +4,7 @@ import { localDate, localTime } from '../../../core/time.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { insertAddress, insertUser, newService } from '../../domains/tickets/fixtures.js'
 
 const CHICAGO = 'America/Chicago'

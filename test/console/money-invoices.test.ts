@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData } from '../helpers/envelope-assertions.js'
-import { addUser } from '../auth/browser.js'
+import { addUser } from '../helpers/session-browser.js'
 import { engines } from '../helpers/databases.js'
 import { moneyFixture, type MoneyFixture } from './money-fixture.js'
 import { hiddenFields, pageClient, type PageClient } from './technician-fixture.js'

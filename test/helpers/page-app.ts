@@ -1,6 +1,6 @@
 import type { Services } from '../../core/context.js'
 import { expectData } from './envelope-assertions.js'
-import { addUser } from '../auth/browser.js'
+import { addUser } from './session-browser.js'
 import { pageClient, type PageClient } from '../console/technician-fixture.js'
 import { startTestApp, type TestApp } from './app.js'
 import type { TestEngine } from './databases.js'

@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import { createSession } from '../../../core/auth/sessions.js'
-import { browser } from '../../auth/browser.js'
+import { browser } from '../../helpers/session-browser.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import type { ApiResponse, TestApp } from '../../helpers/app.js'
 

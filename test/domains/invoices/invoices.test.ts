@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData } from '../../helpers/envelope-assertions.js'
-import { signIn, type Browser } from '../../auth/browser.js'
+import { signIn, type Browser } from '../../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { asTenant, auditActions, contact, count, service, settings, ticket } from './fixtures.js'

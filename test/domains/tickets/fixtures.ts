@@ -1,7 +1,7 @@
 import { expect } from 'vitest'
 import { createSession } from '../../../core/auth/sessions.js'
 import type { ApiResponse, TestApp } from '../../helpers/app.js'
-import { browser } from '../../auth/browser.js'
+import { browser } from '../../helpers/session-browser.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 
 /** A person signed in to the test app's business, calling the API with their session cookie. */

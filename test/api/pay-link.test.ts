@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js'
 import { customer, dueMessage } from '../jobs/delivery-fixtures.js'
-import { PNG } from '../domains/documents/files.js'
+import { PNG } from '../helpers/files.js'
 import { signedIn } from '../domains/tickets/fixtures.js'
 
 describe.each(engines)("the lasting link to an invoice's page in its email (%s)", (engine) => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { okOf, startPageApp } from '../helpers/page-app.js'
-import { b64, JPEG, pdf, PNG } from '../domains/documents/files.js'
+import { b64, JPEG, pdf, PNG } from '../helpers/files.js'
 import { hiddenFields, type PageClient } from './technician-fixture.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */

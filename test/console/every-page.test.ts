@@ -5,7 +5,7 @@ import { expectAccessible, expectFitsPhone, phoneTab, type PhoneTab } from '../h
 import { techFixture, type TechFixture } from './technician-fixture.js'
 import { signedIn } from '../domains/tickets/fixtures.js'
 import { expectData } from '../helpers/envelope-assertions.js'
-import { PNG } from '../domains/documents/files.js'
+import { PNG } from '../helpers/files.js'
 import { UUID_TEXT } from '../../core/schema-types.js'
 
 /** Addresses a crawl must not open: leaving, downloads (a document's file among them) and calendar files are not pages. */

@@ -7,7 +7,7 @@ import { s3Store } from '../../../core/documents/s3-store.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { b64, pdf, PNG } from '../../domains/documents/files.js'
+import { b64, pdf, PNG } from '../../helpers/files.js'
 import { newContact, signedIn } from '../../domains/tickets/fixtures.js'
 
 const KEYS = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local/secret/key' }

@@ -3,7 +3,7 @@ import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { auditActions, countRows, expectFields, insertUser, newContact, signedIn } from '../tickets/fixtures.js'
-import { b64, PNG, pdf } from './files.js'
+import { b64, PNG, pdf } from '../../helpers/files.js'
 
 describe.each(engines)('documents on quotes (%s)', (engine) => {
   let app: TestApp

@@ -4,7 +4,7 @@ import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { auditActions, countRows, expectFields, insertUser, newContact, signedIn } from '../tickets/fixtures.js'
-import { b64, JPEG, PNG, pdf } from './files.js'
+import { b64, JPEG, PNG, pdf } from '../../helpers/files.js'
 
 describe.each(engines)('documents and photos (%s)', (engine) => {
   let app: TestApp

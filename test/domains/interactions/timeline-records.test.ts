@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { okOf } from '../../helpers/page-app.js'
 import { pageClient } from '../../console/technician-fixture.js'
-import { b64, pdf } from '../documents/files.js'
+import { b64, pdf } from '../../helpers/files.js'
 import { newContact } from '../tickets/fixtures.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago. */

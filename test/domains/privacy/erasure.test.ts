@@ -4,7 +4,7 @@ import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { snapshotTenant } from '../../helpers/tenant-data.js'
-import { b64, pdf } from '../documents/files.js'
+import { b64, pdf } from '../../helpers/files.js'
 import { newService } from '../tickets/fixtures.js'
 import { insertUser, signedIn, type SignedIn } from '../tickets/fixtures.js'
 

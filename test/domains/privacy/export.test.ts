@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { okOf } from '../../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../../helpers/hostile-markup.js'
-import { b64, pdf } from '../documents/files.js'
+import { b64, pdf } from '../../helpers/files.js'
 import { insertUser, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
 import { pageClient, type PageClient } from '../../console/technician-fixture.js'
 

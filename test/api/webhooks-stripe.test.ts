@@ -10,7 +10,7 @@ import { asTenant, contact } from '../domains/invoices/fixtures.js'
 import { authenticateAgentToken } from '../../core/auth/agent-tokens.js'
 import { dailyBriefing } from '../../mcp/workflows/daily-briefing.js'
 import { MAX_CENTS } from '../../core/money.js'
-import { pageClient } from '../console/technician-fixture.js'
+import { pageClient } from '../helpers/technician-fixture.js'
 
 const SECRET = 'whsec_test_webhook_secret_0123456789'
 

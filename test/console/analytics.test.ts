@@ -5,7 +5,7 @@ import { addUser } from '../helpers/session-browser.js'
 import { engines } from '../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
 import { FORMULA_SERVICE, numbersFixture, type NumbersFixture } from './analytics-fixture.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 /** The figures of analytics_summary as {metric: [this period, compared period]}. */
 function figures(

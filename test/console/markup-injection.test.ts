@@ -8,7 +8,7 @@ import { asTenant, made } from '../domains/messages/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { BREAKOUT, ESCAPED, expectEscaped, PAYLOAD, QUOTE, SCRIPT } from '../helpers/hostile-markup.js'
-import { NOW, pageClient, type PageClient, type PageResponse } from './technician-fixture.js'
+import { NOW, pageClient, type PageClient, type PageResponse } from '../helpers/technician-fixture.js'
 
 describe.each(engines)('every page escapes what records and requests put into it (%s)', (engine) => {
   let app: TestApp

@@ -5,7 +5,7 @@ import { made } from '../domains/messages/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { NOW } from './money-fixture.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 describe.each(engines)("the owner's leads, waitlist and services pages (%s)", (engine) => {
   let app: TestApp

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
 import { JPEG, PNG } from '../helpers/files.js'
-import { techFixture, type TechFixture } from './technician-fixture.js'
+import { techFixture, type TechFixture } from '../helpers/technician-fixture.js'
 
 describe.skipIf(!browserAvailable)('a technician adds photos at the door, in Chromium at 390 px', () => {
   let fx: TechFixture

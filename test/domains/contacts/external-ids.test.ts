@@ -3,7 +3,7 @@ import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { squareCsv } from '../../../core/demo/square-export.js'
-import { pageClient } from '../../console/technician-fixture.js'
+import { pageClient } from '../../helpers/technician-fixture.js'
 import { insertUser, signedIn } from '../tickets/fixtures.js'
 
 const SQUARE_ID = 'JDKYHBWT1D4F8MFH63DBMEN8Y4'

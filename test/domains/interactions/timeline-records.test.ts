@@ -4,7 +4,7 @@ import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { okOf } from '../../helpers/page-app.js'
-import { pageClient } from '../../console/technician-fixture.js'
+import { pageClient } from '../../helpers/technician-fixture.js'
 import { b64, pdf } from '../../helpers/files.js'
 import { newContact } from '../tickets/fixtures.js'
 

@@ -10,7 +10,7 @@ import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
 import { startFakeStripe, type FakeStripe } from '../../helpers/fake-stripe.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
 import { fakeResendClient } from '../../jobs/delivery-fixtures.js'
-import { hiddenFields, pageClient, type PageClient } from '../../console/technician-fixture.js'
+import { hiddenFields, pageClient, type PageClient } from '../../helpers/technician-fixture.js'
 import { countRows, signedIn, type SignedIn } from '../tickets/fixtures.js'
 
 describe.each(engines)('what an invoice email carries, and the invoice no one could pay (%s)', (engine) => {

@@ -6,7 +6,7 @@ import { okOf } from '../../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../../helpers/hostile-markup.js'
 import { b64, pdf } from '../../helpers/files.js'
 import { insertUser, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
-import { pageClient, type PageClient } from '../../console/technician-fixture.js'
+import { pageClient, type PageClient } from '../../helpers/technician-fixture.js'
 
 describe.each(engines)("a customer's data export (%s)", (engine) => {
   let app: TestApp

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { asTenant } from '../invoices/fixtures.js'
-import { pageClient, type PageClient } from '../../console/technician-fixture.js'
+import { pageClient, type PageClient } from '../../helpers/technician-fixture.js'
 import { newContact } from './fixtures.js'
 
 // Monday 2026-11-02 15:00 UTC = 09:00 in Chicago.

@@ -4,7 +4,7 @@ import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
-import { formHtml, pageClient, reviewCardOf, type PageClient } from '../../console/technician-fixture.js'
+import { formHtml, pageClient, reviewCardOf, type PageClient } from '../../helpers/technician-fixture.js'
 import { contact, count, ticket } from '../invoices/fixtures.js'
 
 const why = 'A new technician starts tomorrow; the customer email asked for it'

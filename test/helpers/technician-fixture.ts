@@ -1,8 +1,8 @@
 import { expect } from 'vitest'
 import type { Services } from '../../core/context.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
-import { okOf } from '../helpers/page-app.js'
-import { addUser, signIn } from '../helpers/session-browser.js'
+import { startTestApp, type TestApp } from './app.js'
+import { okOf } from './page-app.js'
+import { addUser, signIn } from './session-browser.js'
 import { PAYMENT_INSTRUCTIONS, settings } from '../domains/invoices/fixtures.js'
 
 /** The fixed "now" of the technician page tests: Thursday 2026-11-05, 09:30 in Chicago. */

@@ -6,7 +6,7 @@ import { expectData } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js'
-import { customer, dueMessage } from '../jobs/delivery-fixtures.js'
+import { customer, dueMessage } from '../helpers/delivery-fixtures.js'
 import { PNG } from '../helpers/files.js'
 import { signedIn } from '../domains/tickets/fixtures.js'
 

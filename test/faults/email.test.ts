@@ -6,7 +6,7 @@ import { deliverDue } from '../../core/jobs/worker.js'
 import { asTenant } from '../domains/messages/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
-import { customer, setClock } from '../jobs/delivery-fixtures.js'
+import { customer, setClock } from '../helpers/delivery-fixtures.js'
 
 /** Resend's default limit, which the fake enforces here as Resend does. */
 const PROVIDER_PER_SECOND = 2

@@ -7,7 +7,7 @@ import { asTenant, made, newTicket } from '../domains/messages/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
-import { auditOf, customer, dueMessage, fakeResendClient, messageRow, setClock } from './delivery-fixtures.js'
+import { auditOf, customer, dueMessage, fakeResendClient, messageRow, setClock } from '../helpers/delivery-fixtures.js'
 
 describe.each(engines)('delivery worker on %s', (engine) => {
   let app: TestApp

@@ -9,7 +9,7 @@ import { emptyDatabase } from '../helpers/empty-database.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
 import { made } from '../domains/messages/fixtures.js'
 import { signedIn } from '../domains/tickets/fixtures.js'
-import { fakeResendClient } from './delivery-fixtures.js'
+import { fakeResendClient } from '../helpers/delivery-fixtures.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago; moved forward by the test. */
 const clock = { now: new Date('2026-10-27T15:15:00Z') }

@@ -9,7 +9,7 @@ import { engines } from '../../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
 import { startFakeStripe, type FakeStripe } from '../../helpers/fake-stripe.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
-import { fakeResendClient } from '../../jobs/delivery-fixtures.js'
+import { fakeResendClient } from '../../helpers/delivery-fixtures.js'
 import { hiddenFields, pageClient, type PageClient } from '../../helpers/technician-fixture.js'
 import { countRows, signedIn, type SignedIn } from '../tickets/fixtures.js'
 

@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
-import { dueMessage, fakeResendClient } from '../../jobs/delivery-fixtures.js'
+import { dueMessage, fakeResendClient } from '../../helpers/delivery-fixtures.js'
 import { signedIn, type SignedIn } from '../tickets/fixtures.js'
 
 describe.each(engines)('the default emails ask for a reply only when a reply reaches someone (%s)', (engine) => {

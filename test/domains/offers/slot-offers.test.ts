@@ -5,7 +5,7 @@ import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
-import { fakeResendClient } from '../../jobs/delivery-fixtures.js'
+import { fakeResendClient } from '../../helpers/delivery-fixtures.js'
 import { asTenant, auditActions, fieldsOf, made } from '../messages/fixtures.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago; moved forward by the tests. */

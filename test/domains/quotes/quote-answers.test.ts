@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
 import { snapshotTenant } from '../../helpers/tenant-data.js'
-import { fakeResendClient } from '../../jobs/delivery-fixtures.js'
+import { fakeResendClient } from '../../helpers/delivery-fixtures.js'
 import { asTenant, auditActions, made } from '../messages/fixtures.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago; moved forward by the tests. */

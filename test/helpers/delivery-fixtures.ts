@@ -1,8 +1,8 @@
 import { resendEmailClient } from '../../core/clients/email.js'
 import type { Queryable } from '../../core/db/types.js'
 import { asTenant, made } from '../domains/messages/fixtures.js'
-import type { TestApp } from '../helpers/app.js'
-import type { FakeResend } from '../helpers/fake-resend.js'
+import type { TestApp } from './app.js'
+import type { FakeResend } from './fake-resend.js'
 
 /** A Resend client pointed at the fake. */
 export function fakeResendClient(fake: FakeResend, timeoutMs?: number) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTenant } from '../../core/db/tenant.js'
-import { asTenant, made } from '../domains/messages/fixtures.js'
+import { asTenant, made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { svixSigned } from '../helpers/svix.js'

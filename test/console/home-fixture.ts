@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import { issueResponseLinks } from '../../core/domains/messages/response-links.js'
-import { asTenant } from '../domains/messages/fixtures.js'
+import { asTenant } from '../helpers/fixtures.js'
 import { okOf } from '../helpers/page-app.js'
 import { techFixture, type TechFixture } from '../helpers/technician-fixture.js'
 

@@ -7,7 +7,7 @@ import { addUser } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { engines } from '../helpers/databases.js'
-import { countRows, signedIn } from '../domains/tickets/fixtures.js'
+import { countRows, signedIn } from '../helpers/fixtures.js'
 
 /** The page's text without tags, spaces squeezed, as a person reads it. */
 const words = (html: string) =>

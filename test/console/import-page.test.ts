@@ -8,7 +8,7 @@ import { addUser } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { engines } from '../helpers/databases.js'
-import { countRows } from '../domains/tickets/fixtures.js'
+import { countRows } from '../helpers/fixtures.js'
 
 type Answer = { status: number; text: string; location: string | null; type: string | null }
 

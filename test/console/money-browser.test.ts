@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData } from '../helpers/envelope-assertions.js'
-import { made } from '../domains/messages/fixtures.js'
+import { made } from '../helpers/fixtures.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
 import { moneyFixture, type MoneyFixture } from './money-fixture.js'

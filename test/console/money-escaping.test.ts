@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { made } from '../domains/messages/fixtures.js'
+import { made } from '../helpers/fixtures.js'
 import { engines } from '../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
 import { moneyFixture, type MoneyFixture } from './money-fixture.js'

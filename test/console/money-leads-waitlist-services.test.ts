@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { addUser } from '../helpers/session-browser.js'
-import { made } from '../domains/messages/fixtures.js'
+import { made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { NOW } from './money-fixture.js'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { made } from '../domains/messages/fixtures.js'
+import { made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { BREAKOUT, ESCAPED, expectEscaped, PAYLOAD, SCRIPT } from '../helpers/hostile-markup.js'

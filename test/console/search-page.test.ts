@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addUser } from '../helpers/session-browser.js'
-import { made } from '../domains/messages/fixtures.js'
+import { made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { pageClient, type PageClient } from '../helpers/technician-fixture.js'

@@ -3,7 +3,7 @@ import { runJobsOnce } from '../../core/jobs/worker.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { asTenant, made } from '../domains/messages/fixtures.js'
+import { asTenant, made } from '../helpers/fixtures.js'
 import { pageClient } from '../helpers/technician-fixture.js'
 
 /** The test's clock: services.now reads it, the tests move it. */

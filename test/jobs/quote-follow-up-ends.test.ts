@@ -7,8 +7,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { emptyDatabase } from '../helpers/empty-database.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
-import { made } from '../domains/messages/fixtures.js'
-import { signedIn } from '../domains/tickets/fixtures.js'
+import { made, signedIn } from '../helpers/fixtures.js'
 import { fakeResendClient } from '../helpers/delivery-fixtures.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago; moved forward by the test. */

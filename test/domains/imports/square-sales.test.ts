@@ -11,7 +11,7 @@ import {
   squareSalesCsv,
   type SquareSaleRow,
 } from '../../../core/demo/square-export.js'
-import { countRows, signedIn } from '../tickets/fixtures.js'
+import { countRows, signedIn } from '../../helpers/fixtures.js'
 
 describe.each(engines)('moving past visits in from Square (%s)', (engine) => {
   let app: TestApp

@@ -11,7 +11,7 @@ import { startFakeStripe, type FakeStripe } from '../../helpers/fake-stripe.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
 import { fakeResendClient } from '../../helpers/delivery-fixtures.js'
 import { hiddenFields, pageClient, type PageClient } from '../../helpers/technician-fixture.js'
-import { countRows, signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { countRows, signedIn, type SignedIn } from '../../helpers/fixtures.js'
 
 describe.each(engines)('what an invoice email carries, and the invoice no one could pay (%s)', (engine) => {
   let app: TestApp

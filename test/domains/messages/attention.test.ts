@@ -7,7 +7,7 @@ import { dailyBriefing } from '../../../mcp/workflows/daily-briefing.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant, fieldsOf, made, newContact, newTicket } from './fixtures.js'
+import { asTenant, fieldsOf, made, newContact, newTicket } from '../../helpers/fixtures.js'
 
 const clock = { now: new Date('2031-03-03T16:00:00Z') } // Monday 10:00 in Chicago
 

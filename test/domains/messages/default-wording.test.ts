@@ -10,7 +10,7 @@ import { engines } from '../../helpers/databases.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
 import { dueMessage, fakeResendClient } from '../../helpers/delivery-fixtures.js'
-import { signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { signedIn, type SignedIn } from '../../helpers/fixtures.js'
 
 describe.each(engines)('the default emails ask for a reply only when a reply reaches someone (%s)', (engine) => {
   let app: TestApp

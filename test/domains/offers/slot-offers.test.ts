@@ -6,7 +6,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
 import { fakeResendClient } from '../../helpers/delivery-fixtures.js'
-import { asTenant, auditActions, fieldsOf, made } from '../messages/fixtures.js'
+import { asTenant, auditActions, fieldsOf, made } from '../../helpers/fixtures.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago; moved forward by the tests. */
 const START = new Date('2026-10-27T15:15:00Z')

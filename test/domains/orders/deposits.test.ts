@@ -5,8 +5,7 @@ import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { signedDelivery, startFakeStripe, stripeEvent, type FakeStripe } from '../../helpers/fake-stripe.js'
-import { expectFields } from '../tickets/fixtures.js'
-import { made } from '../messages/fixtures.js'
+import { expectFields, made } from '../../helpers/fixtures.js'
 
 const SECRET = 'whsec_test_deposit_secret_0123456789'
 

@@ -6,8 +6,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../../helpers/fake-stripe.js'
 import { customer, dueMessage } from '../../helpers/delivery-fixtures.js'
-import { made } from '../messages/fixtures.js'
-import { signedIn } from '../tickets/fixtures.js'
+import { made, signedIn } from '../../helpers/fixtures.js'
 
 /** The server's clock: Tuesday 2026-10-27, 10:15 in Chicago; moved on to deliver what is due. */
 const clock = { now: new Date('2026-10-27T15:15:00Z') }

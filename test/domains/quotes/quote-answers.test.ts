@@ -8,7 +8,7 @@ import { engines } from '../../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
 import { snapshotTenant } from '../../helpers/tenant-data.js'
 import { fakeResendClient } from '../../helpers/delivery-fixtures.js'
-import { asTenant, auditActions, made } from '../messages/fixtures.js'
+import { asTenant, auditActions, made } from '../../helpers/fixtures.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago; moved forward by the tests. */
 const clock = { now: new Date('2026-10-27T15:15:00Z') }

@@ -4,7 +4,7 @@ import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.js'
-import { asTenant, made, newContact, newTicket } from '../messages/fixtures.js'
+import { asTenant, made, newContact, newTicket } from '../../helpers/fixtures.js'
 
 interface Hit {
   kind: string

@@ -5,7 +5,7 @@ import type { Principal } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
 import { performAction, performQuery } from '../../core/operations.js'
 import { engines } from '../helpers/databases.js'
-import { techFixture, type TechFixture } from '../console/technician-fixture.js'
+import { techFixture, type TechFixture } from '../helpers/technician-fixture.js'
 
 /** What a calendar app gets from a feed address. */
 interface Fetched {

@@ -3,11 +3,11 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { actionKey } from '../../core/registry.js'
 import { createMcpServer } from '../../mcp/server.js'
-import { signIn } from '../auth/browser.js'
+import { signIn } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { toolJson } from '../helpers/mcp-client.js'
-import { expectData } from './envelope-assertions.js'
+import { expectData } from '../helpers/envelope-assertions.js'
 
 describe.each(engines)('capabilities as each caller sees them (%s)', (engine) => {
   let app: TestApp

@@ -8,7 +8,7 @@ import { createRegistry, defineAction } from '../../core/registry.js'
 import { loadConfig } from '../../core/config.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { expectData, expectError } from './envelope-assertions.js'
+import { expectData, expectError } from '../helpers/envelope-assertions.js'
 
 /** A soft_limit action: agents must say why before it runs. */
 const renameAll = defineAction({

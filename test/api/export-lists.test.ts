@@ -2,10 +2,10 @@ import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRegistry } from '../../api/product.js'
 import { OWNER_EXPORTS } from '../../console/owner/settings/export-links.js'
-import { expectData } from './envelope-assertions.js'
+import { expectData } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { contact, service, ticket } from '../domains/invoices/fixtures.js'
+import { newContact, service, ticket } from '../helpers/fixtures.js'
 
 const registry = buildRegistry()
 const EXPORT_COLUMNS = Object.fromEntries(OWNER_EXPORTS.map(({ type }) => [type, registry.queries.get(type)?.exportColumns ?? []]))
@@ -56,7 +56,7 @@ describe.each(engines)('CSV export of every list the owner keeps (%s)', (engine)
   })
 
   it('a list with records has the same header, each record one row, payments with their invoice and customer', async () => {
-    const customer = await contact(app, { display_name: 'Jane Holloway', email: 'jane@holloway.test' })
+    const customer = await newContact(app, { display_name: 'Jane Holloway', email: 'jane@holloway.test' })
     const windows = await service(app, { name: 'Windows', price_cents: 20_000 })
     const job = await ticket(app, customer, [{ service_id: windows, quantity: 1 }], 'completed')
     const invoice = expectData(await app.action('invoice', 'create_from_ticket', { ticket_id: job.id }))

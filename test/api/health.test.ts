@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readMigrations } from '../../core/db/migrate.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { expectData, expectError } from './envelope-assertions.js'
+import { expectData, expectError } from '../helpers/envelope-assertions.js'
 
 describe.each(engines)('health checks (%s)', (engine) => {
   let app: TestApp

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { expectData, expectError } from './envelope-assertions.js'
+import { expectData, expectError } from '../helpers/envelope-assertions.js'
 
 describe.each(engines)('Idempotency-Key on POST /api/actions (%s)', (engine) => {
   let app: TestApp

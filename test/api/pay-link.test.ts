@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPaymentsClient } from '../../core/clients/payments.js'
 import { deliverDue } from '../../core/jobs/worker.js'
-import { made } from '../domains/messages/fixtures.js'
-import { expectData } from './envelope-assertions.js'
+import { made, signedIn } from '../helpers/fixtures.js'
+import { expectData } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js'
-import { customer, dueMessage } from '../jobs/delivery-fixtures.js'
-import { PNG } from '../domains/documents/files.js'
-import { signedIn } from '../domains/tickets/fixtures.js'
+import { customer, dueMessage } from '../helpers/delivery-fixtures.js'
+import { PNG } from '../helpers/files.js'
 
 describe.each(engines)("the lasting link to an invoice's page in its email (%s)", (engine) => {
   let app: TestApp

@@ -6,7 +6,7 @@ import { encodeCursor } from '../../core/pagination.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { rawRequest } from '../helpers/raw-http.js'
-import { expectError } from './envelope-assertions.js'
+import { expectError } from '../helpers/envelope-assertions.js'
 
 /** Texts of libraries and the database that must never reach a caller. */
 const FOREIGN_TEXT =

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CreatedTenant } from '../../core/tenants.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { expectData, expectError } from './envelope-assertions.js'
+import { expectData, expectError } from '../helpers/envelope-assertions.js'
 
 describe.each(engines)('tenant isolation through HTTP (%s)', (engine) => {
   let app: TestApp

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTenant } from '../../core/db/tenant.js'
-import { asTenant, made } from '../domains/messages/fixtures.js'
+import { asTenant, made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { svixSigned } from '../helpers/svix.js'
-import { expectData, expectError } from './envelope-assertions.js'
+import { expectData, expectError } from '../helpers/envelope-assertions.js'
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`
 

@@ -6,11 +6,11 @@ import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { signedDelivery, startFakeStripe, stripeEvent, type FakeStripe } from '../helpers/fake-stripe.js'
 import { snapshotTenant } from '../helpers/tenant-data.js'
-import { asTenant, contact } from '../domains/invoices/fixtures.js'
+import { asTenant, newContact } from '../helpers/fixtures.js'
 import { authenticateAgentToken } from '../../core/auth/agent-tokens.js'
 import { dailyBriefing } from '../../mcp/workflows/daily-briefing.js'
 import { MAX_CENTS } from '../../core/money.js'
-import { pageClient } from '../console/technician-fixture.js'
+import { pageClient } from '../helpers/technician-fixture.js'
 
 const SECRET = 'whsec_test_webhook_secret_0123456789'
 
@@ -28,7 +28,7 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
     app = await startTestApp(engine, {
       payments: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url }),
     })
-    jane = await contact(app, { display_name: 'Jane Webhook', email: 'jane.webhook@example.com' })
+    jane = await newContact(app, { display_name: 'Jane Webhook', email: 'jane.webhook@example.com' })
     setLogStream(
       new Writable({
         write(chunk, _enc, done) {

@@ -4,7 +4,7 @@ import { hashSecret } from '../../core/auth/secrets.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { expectData, expectError } from '../api/envelope-assertions.js'
+import { expectData, expectError } from '../helpers/envelope-assertions.js'
 
 describe.each(engines)('agent tokens (%s)', (engine) => {
   let app: TestApp

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../core/config.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { expectData, expectError } from '../api/envelope-assertions.js'
-import { addUser, browser, lastLinkTokenFor, signIn } from './browser.js'
-import { followSignInLink, signInFormOf, submitForm } from './sign-in-link.js'
+import { expectData, expectError } from '../helpers/envelope-assertions.js'
+import { addUser, browser, lastLinkTokenFor, signIn } from '../helpers/session-browser.js'
+import { followSignInLink, signInFormOf, submitForm } from '../helpers/sign-in-link.js'
 
 const OWNER = 'owner@sparkle.test'
 

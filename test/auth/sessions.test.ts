@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashSecret } from '../../core/auth/secrets.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { expectData, expectError } from '../api/envelope-assertions.js'
-import { addUser, browser, signIn } from './browser.js'
+import { expectData, expectError } from '../helpers/envelope-assertions.js'
+import { addUser, browser, signIn } from '../helpers/session-browser.js'
 
 const create = (name: string) => ({ domain: 'contact', action: 'create', data: { display_name: name } })
 

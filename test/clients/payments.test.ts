@@ -8,7 +8,7 @@ import { renderTemplate } from '../../core/templating.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js'
-import { asTenant, auditActions, contact, settings } from '../domains/invoices/fixtures.js'
+import { asTenant, auditActions, newContact, settings } from '../helpers/fixtures.js'
 
 const WEBHOOK_SECRET = 'whsec_test_secret_for_payments'
 
@@ -26,7 +26,7 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
       payments: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: WEBHOOK_SECRET, apiBase: stripe.url }),
     })
     await settings(app, { default_tax_rate_bp: 825 })
-    jane = await contact(app, { display_name: 'Jane Payer', email: 'jane@example.com', phone: '+12565550100' })
+    jane = await newContact(app, { display_name: 'Jane Payer', email: 'jane@example.com', phone: '+12565550100' })
   })
   afterAll(async () => {
     await app.close()
@@ -242,7 +242,7 @@ describe.each(engines)('invoice emails without Stripe keys (%s)', (engine) => {
   afterAll(() => app.close())
 
   it("carry the business's payment instructions and no link", async () => {
-    const jane = await contact(app, { display_name: 'Jane Nokeys', email: 'jane.nokeys@example.com' })
+    const jane = await newContact(app, { display_name: 'Jane Nokeys', email: 'jane.nokeys@example.com' })
     const inv = (
       await app.action('invoice', 'create', {
         contact_id: jane,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addUser } from '../auth/browser.js'
-import { made } from '../domains/messages/fixtures.js'
+import { addUser } from '../helpers/session-browser.js'
+import { made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 describe.each(engines)('the settings, templates, team and token pages escape what records and requests put into them (%s)', (engine) => {
   let app: TestApp

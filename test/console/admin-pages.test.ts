@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Principal } from '../../core/context.js'
 import { performAction } from '../../core/operations.js'
 import { issueMagicLinks } from '../../core/auth/magic-links.js'
-import { addUser } from '../auth/browser.js'
+import { addUser } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { hiddenFields, pageClient, type PageClient } from './technician-fixture.js'
+import { hiddenFields, pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 const PAGES = ['/settings', '/settings/templates', '/settings/templates/new?kind=reminder', '/team', '/review/connections']
 

@@ -1,11 +1,11 @@
 import { brotliCompressSync } from 'node:zlib'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addUser } from '../auth/browser.js'
+import { addUser } from '../helpers/session-browser.js'
 import { engines } from '../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
 import { FORMULA_SERVICE, numbersFixture, type NumbersFixture } from './analytics-fixture.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 /** The figures of analytics_summary as {metric: [this period, compared period]}. */
 function figures(

@@ -3,7 +3,7 @@ import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
-import type { PageClient } from './technician-fixture.js'
+import type { PageClient } from '../helpers/technician-fixture.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */
 const NOW = new Date('2026-11-05T15:30:00Z')

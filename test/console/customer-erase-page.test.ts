@@ -1,11 +1,11 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addUser } from '../auth/browser.js'
+import { addUser } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { engines } from '../helpers/databases.js'
 import { expectAccessible, expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago. */
 const NOW = new Date('2026-10-27T15:15:00Z')

@@ -3,8 +3,8 @@ import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD, SCRIPT } from '../helpers/hostile-markup.js'
-import { addUser } from '../auth/browser.js'
-import type { PageClient } from './technician-fixture.js'
+import { addUser } from '../helpers/session-browser.js'
+import type { PageClient } from '../helpers/technician-fixture.js'
 
 describe.each(engines)('the customers pages escape what they show (%s)', (engine) => {
   let app: TestApp

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { okOf, startPageApp } from '../helpers/page-app.js'
-import { b64, JPEG, pdf, PNG } from '../domains/documents/files.js'
-import { hiddenFields, type PageClient } from './technician-fixture.js'
+import { b64, JPEG, pdf, PNG } from '../helpers/files.js'
+import { hiddenFields, type PageClient } from '../helpers/technician-fixture.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */
 const NOW = new Date('2026-11-05T15:30:00Z')

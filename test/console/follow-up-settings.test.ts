@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { hiddenFields, pageClient, type PageClient } from './technician-fixture.js'
+import { hiddenFields, pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 describe.each(engines)("the owner sets the follow-ups' schedule on the settings page (%s)", (engine) => {
   let app: TestApp

@@ -5,7 +5,7 @@ import { syncGoogleAccount } from '../../core/domains/google/sync/sync-account.j
 import { engines } from '../helpers/databases.js'
 import { type GoogleFixture, googleFixture } from '../helpers/google.js'
 import { okOf, type PageApp, startPageApp } from '../helpers/page-app.js'
-import { formHtml } from './technician-fixture.js'
+import { formHtml } from '../helpers/technician-fixture.js'
 
 const PAGE = '/settings/google'
 const IMPORT = `${PAGE}/contacts/import`

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addUser } from '../auth/browser.js'
+import { addUser } from '../helpers/session-browser.js'
 import { engines } from '../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
 import { homeFixture, type HomeFixture } from './home-fixture.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 describe.each(engines)('Home and Calendar escape every text they show (%s)', (engine) => {
   let f: HomeFixture

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../helpers/databases.js'
 import { homeFixture, type HomeFixture } from './home-fixture.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 describe.each(engines)("the owner's Home and Calendar (%s)", (engine) => {
   let f: HomeFixture

@@ -1,8 +1,8 @@
 import { expect } from 'vitest'
 import { issueResponseLinks } from '../../core/domains/messages/response-links.js'
-import { asTenant } from '../domains/messages/fixtures.js'
+import { asTenant } from '../helpers/fixtures.js'
 import { okOf } from '../helpers/page-app.js'
-import { techFixture, type TechFixture } from './technician-fixture.js'
+import { techFixture, type TechFixture } from '../helpers/technician-fixture.js'
 
 /** The technician fixture plus what the owner's Home lists: work to bill, an overdue invoice, a queued request, answers and a lead. */
 export interface HomeFixture extends TechFixture {

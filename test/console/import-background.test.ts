@@ -2,12 +2,12 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSession } from '../../core/auth/sessions.js'
 import { squareCsv, squareCustomers } from '../../core/demo/square-export.js'
-import { expectData, expectError } from '../api/envelope-assertions.js'
-import { addUser } from '../auth/browser.js'
+import { expectData, expectError } from '../helpers/envelope-assertions.js'
+import { addUser } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { engines } from '../helpers/databases.js'
-import { countRows, signedIn } from '../domains/tickets/fixtures.js'
+import { countRows, signedIn } from '../helpers/fixtures.js'
 
 /** The page's text without tags, spaces squeezed, as a person reads it. */
 const words = (html: string) =>

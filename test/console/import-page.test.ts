@@ -3,12 +3,12 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSession } from '../../core/auth/sessions.js'
 import { squareCsv, squareCustomers } from '../../core/demo/square-export.js'
-import { expectData } from '../api/envelope-assertions.js'
-import { addUser } from '../auth/browser.js'
+import { expectData } from '../helpers/envelope-assertions.js'
+import { addUser } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { engines } from '../helpers/databases.js'
-import { countRows } from '../domains/tickets/fixtures.js'
+import { countRows } from '../helpers/fixtures.js'
 
 type Answer = { status: number; text: string; location: string | null; type: string | null }
 

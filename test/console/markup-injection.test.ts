@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { outboxEmailClient } from '../../core/clients/email.js'
 import { issuePayLink } from '../../core/domains/invoices/pay-links.js'
 import { issueResponseLinks } from '../../core/domains/messages/response-links.js'
-import { expectData } from '../api/envelope-assertions.js'
-import { addUser } from '../auth/browser.js'
-import { asTenant, made } from '../domains/messages/fixtures.js'
+import { expectData } from '../helpers/envelope-assertions.js'
+import { addUser } from '../helpers/session-browser.js'
+import { asTenant, made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { BREAKOUT, ESCAPED, expectEscaped, PAYLOAD, QUOTE, SCRIPT } from '../helpers/hostile-markup.js'
-import { NOW, pageClient, type PageClient, type PageResponse } from './technician-fixture.js'
+import { NOW, pageClient, type PageClient, type PageResponse } from '../helpers/technician-fixture.js'
 
 describe.each(engines)('every page escapes what records and requests put into it (%s)', (engine) => {
   let app: TestApp

@@ -2,12 +2,12 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSession } from '../../core/auth/sessions.js'
 import { issueResponseLinks } from '../../core/domains/messages/response-links.js'
-import { expectData } from '../api/envelope-assertions.js'
-import { addUser } from '../auth/browser.js'
+import { expectData } from '../helpers/envelope-assertions.js'
+import { addUser } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { engines } from '../helpers/databases.js'
-import { asTenant, made, newContact, newTicket } from '../domains/messages/fixtures.js'
+import { asTenant, made, newContact, newTicket } from '../helpers/fixtures.js'
 
 const clock = { now: new Date('2031-03-03T16:00:00Z') } // Monday 10:00 in Chicago
 

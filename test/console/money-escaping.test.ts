@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { made } from '../domains/messages/fixtures.js'
+import { made } from '../helpers/fixtures.js'
 import { engines } from '../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
 import { moneyFixture, type MoneyFixture } from './money-fixture.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 describe.each(engines)('the invoices, leads, waitlist and services pages escape every text they show (%s)', (engine) => {
   let f: MoneyFixture

@@ -1,8 +1,6 @@
 import { expect } from 'vitest'
-import { made } from '../domains/messages/fixtures.js'
-import { signedIn } from '../domains/tickets/fixtures.js'
+import { made, PAYMENT_INSTRUCTIONS, settings, signedIn } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
-import { PAYMENT_INSTRUCTIONS, settings } from '../domains/invoices/fixtures.js'
 
 /** The fixed "now" of the money page tests: Thursday 2026-11-05, 09:30 in Chicago. */
 export const NOW = new Date('2026-11-05T15:30:00Z')

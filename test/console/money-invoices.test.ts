@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData } from '../api/envelope-assertions.js'
-import { addUser } from '../auth/browser.js'
+import { expectData } from '../helpers/envelope-assertions.js'
+import { addUser } from '../helpers/session-browser.js'
 import { engines } from '../helpers/databases.js'
 import { moneyFixture, type MoneyFixture } from './money-fixture.js'
-import { hiddenFields, pageClient, type PageClient } from './technician-fixture.js'
+import { hiddenFields, pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 /** The invoice numbers a list page links to, in order. */
 function numbersOn(html: string): string[] {

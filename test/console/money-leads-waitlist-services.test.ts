@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData } from '../api/envelope-assertions.js'
-import { addUser } from '../auth/browser.js'
-import { made } from '../domains/messages/fixtures.js'
+import { expectData } from '../helpers/envelope-assertions.js'
+import { addUser } from '../helpers/session-browser.js'
+import { made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { NOW } from './money-fixture.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 describe.each(engines)("the owner's leads, waitlist and services pages (%s)", (engine) => {
   let app: TestApp

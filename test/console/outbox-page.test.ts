@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { outboxEmailClient } from '../../core/clients/email.js'
-import { addUser, browser, signIn, type Browser } from '../auth/browser.js'
+import { addUser, browser, signIn, type Browser } from '../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 

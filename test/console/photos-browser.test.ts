@@ -2,8 +2,8 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
-import { JPEG, PNG } from '../domains/documents/files.js'
-import { techFixture, type TechFixture } from './technician-fixture.js'
+import { JPEG, PNG } from '../helpers/files.js'
+import { techFixture, type TechFixture } from '../helpers/technician-fixture.js'
 
 describe.skipIf(!browserAvailable)('a technician adds photos at the door, in Chromium at 390 px', () => {
   let fx: TechFixture

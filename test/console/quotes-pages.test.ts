@@ -3,7 +3,7 @@ import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
-import type { PageClient } from './technician-fixture.js'
+import type { PageClient } from '../helpers/technician-fixture.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago. */
 const NOW = new Date('2026-10-27T15:15:00Z')

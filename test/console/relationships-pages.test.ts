@@ -3,7 +3,7 @@ import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
-import type { PageClient } from './technician-fixture.js'
+import type { PageClient } from '../helpers/technician-fixture.js'
 
 describe.each(engines)("relationships and referrals on the owner's customer pages (%s)", (engine) => {
   let app: TestApp

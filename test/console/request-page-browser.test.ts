@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { expectFitsPhone, openOnPhone, phoneTab } from '../helpers/phone-page.js'
-import { JPEG } from '../domains/documents/files.js'
+import { JPEG } from '../helpers/files.js'
 
 describe.skipIf(!browserAvailable)('a customer asks for work on the request page, in Chromium at 390 px', () => {
   let app: TestApp

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
-import { contact, service } from '../domains/invoices/fixtures.js'
+import { newContact, service } from '../helpers/fixtures.js'
 
 describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   let app: TestApp
@@ -29,7 +29,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
 
   /** An agent asks to delete a new customer of that name (queued for the owner). */
   const queueDelete = async (name: string) => {
-    const id = await contact(app, { display_name: name })
+    const id = await newContact(app, { display_name: name })
     const r = await app.action('contact', 'delete', { contact_id: id }, { reasoning: `duplicate of ${name}` })
     expect(r.status).toBe(202)
     return { contactId: id, requestId: r.body.data.request_id as string }
@@ -50,7 +50,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   })
 
   it('shows a void with the customer, the service names and the total in dollars; the raw call stays folded', async () => {
-    const lena = await contact(app, { display_name: 'Lena Ortiz' })
+    const lena = await newContact(app, { display_name: 'Lena Ortiz' })
     await service(app, { name: 'Gutter cleaning', price_cents: 4550 })
     const inv = (
       await app.action('invoice', 'create', {
@@ -86,7 +86,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
       `insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'ticket.cancel', 'requires_authorization')`,
       [app.tenant.tenant_id],
     )
-    const max = await contact(app, { display_name: 'Max Weber' })
+    const max = await newContact(app, { display_name: 'Max Weber' })
     const t = (
       await app.action('ticket', 'create', {
         contact_id: max,
@@ -118,7 +118,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     expect((await statusOf(first.requestId)).status).toBe('pending')
     await page.locator('button', { hasText: 'Yes, from now on' }).click()
     expect((await statusOf(first.requestId)).status).toBe('executed')
-    const carl = await contact(app, { display_name: 'Carl' })
+    const carl = await newContact(app, { display_name: 'Carl' })
     expect((await app.action('contact', 'delete', { contact_id: carl }, { reasoning: 'again' })).status).toBe(200)
     await app.t.db.query(`delete from permission_overrides where tenant_id = $1 and action_key = 'contact.delete'`, [app.tenant.tenant_id])
   })
@@ -130,7 +130,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await page.locator('button', { hasText: 'Just this once' }).click()
     expect((await statusOf(requestId)).decision).toBe('allow_once')
     expect(
-      (await app.action('contact', 'delete', { contact_id: await contact(app, { display_name: 'Pia' }) }, { reasoning: 'x' })).status,
+      (await app.action('contact', 'delete', { contact_id: await newContact(app, { display_name: 'Pia' }) }, { reasoning: 'x' })).status,
     ).toBe(202)
   })
 
@@ -177,7 +177,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
       `insert into permission_overrides (tenant_id, action_key, permission) values ($1, 'invoice.record_payment', 'requires_authorization')`,
       [app.tenant.tenant_id],
     )
-    const rosa = await contact(app, { display_name: 'Rosa Diaz' })
+    const rosa = await newContact(app, { display_name: 'Rosa Diaz' })
     const inv = (
       await app.action('invoice', 'create', {
         contact_id: rosa,
@@ -256,7 +256,7 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
   })
 
   it('the owner adds a rule "void up to $50 until a date", the agent voids a $40 invoice without asking, and revoking stops it', async () => {
-    const ivy = await contact(app, { display_name: 'Ivy Rule' })
+    const ivy = await newContact(app, { display_name: 'Ivy Rule' })
     const invoice = async (cents: number) =>
       (
         await app.action('invoice', 'create', {

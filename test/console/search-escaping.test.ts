@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { made } from '../domains/messages/fixtures.js'
+import { made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { BREAKOUT, ESCAPED, expectEscaped, PAYLOAD, SCRIPT } from '../helpers/hostile-markup.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 describe.each(engines)('the search page escapes what records and the query put into it (%s)', (engine) => {
   let app: TestApp

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addUser } from '../auth/browser.js'
-import { made } from '../domains/messages/fixtures.js'
+import { addUser } from '../helpers/session-browser.js'
+import { made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { pageClient, type PageClient } from './technician-fixture.js'
+import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 /** The results' links and texts, in order, as a person reads them. */
 function results(page: string): Array<{ href: string; text: string }> {

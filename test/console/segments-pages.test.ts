@@ -4,7 +4,7 @@ import { engines } from '../helpers/databases.js'
 import { okOf, startPageApp } from '../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
 import { shortMoment } from '../../console/owner/contacts/customer-words.js'
-import type { PageClient } from './technician-fixture.js'
+import type { PageClient } from '../helpers/technician-fixture.js'
 
 describe.each(engines)("segments on the owner's pages (%s)", (engine) => {
   let app: TestApp

@@ -5,7 +5,7 @@ import { createSession } from '../../core/auth/sessions.js'
 import { createLlmClient } from '../../core/clients/llm.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm.js'
-import { techFixture, type TechFixture } from './technician-fixture.js'
+import { techFixture, type TechFixture } from '../helpers/technician-fixture.js'
 
 const FACTS = JSON.stringify({
   attributes: [

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLlmClient } from '../../core/clients/llm.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm.js'
-import { formHtml, hiddenFields, pageClient, techFixture, type PageClient, type TechFixture } from './technician-fixture.js'
+import { formHtml, hiddenFields, pageClient, techFixture, type PageClient, type TechFixture } from '../helpers/technician-fixture.js'
 
 const FACTS = JSON.stringify({
   attributes: [

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLlmClient } from '../../core/clients/llm.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeLlm, type FakeAnswer, type FakeLlm } from '../helpers/fake-llm.js'
-import { pageClient, techFixture, type PageClient, type TechFixture } from './technician-fixture.js'
+import { pageClient, techFixture, type PageClient, type TechFixture } from '../helpers/technician-fixture.js'
 
 const NOTES = 'Elderly woman, very nice. 20+ screens. Dog named Biscuit, keep gate closed.'
 

@@ -6,7 +6,7 @@ import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { okOf } from '../helpers/page-app.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 import { expectAccessible, expectFitsPhone, openOnPhone, phoneTab, type PhoneTab } from '../helpers/phone-page.js'
-import { addUser } from '../auth/browser.js'
+import { addUser } from '../helpers/session-browser.js'
 import { SLOW_MS } from '../../console/technician/offline/service-worker.js'
 
 // The phone and the server share the machine's real clock here: copies end with their day, and a press's time is checked against now.

@@ -4,7 +4,7 @@ import { CLOSEOUT_SCRIPT } from '../../console/technician/closeout/script.js'
 import { OFFLINE_PAGE_SCRIPT } from '../../console/technician/offline/page-script.js'
 import { engines } from '../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
-import { hiddenFields, NOW, pageClient, techFixture, type PageClient, type TechFixture } from './technician-fixture.js'
+import { hiddenFields, NOW, pageClient, techFixture, type PageClient, type TechFixture } from '../helpers/technician-fixture.js'
 
 /** The copy instructions a page carries for the phone, or null when the phone must not keep it. */
 const copyOf = (r: { headers: Headers }) => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPaymentsClient } from '../../core/clients/payments.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js'
-import { pageClient, techFixture, type PageClient, type TechFixture } from './technician-fixture.js'
+import { pageClient, techFixture, type PageClient, type TechFixture } from '../helpers/technician-fixture.js'
 
 describe.each(engines)('close-out payment step with online payments on (%s)', (engine) => {
   let stripe: FakeStripe

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core'
 import { createSession } from '../../core/auth/sessions.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { engines } from '../helpers/databases.js'
-import { pageClient, techFixture, type PageClient, type TechFixture } from './technician-fixture.js'
+import { pageClient, techFixture, type PageClient, type TechFixture } from '../helpers/technician-fixture.js'
 
 describe.each(engines)('technician schedule by date, week and month, and the calendar link (%s)', (engine) => {
   let f: TechFixture

@@ -2,7 +2,7 @@ import { get } from 'node:http'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../helpers/databases.js'
-import { pageClient, techFixture, type PageClient, type TechFixture } from './technician-fixture.js'
+import { pageClient, techFixture, type PageClient, type TechFixture } from '../helpers/technician-fixture.js'
 
 describe.each(engines)('technician Today and Ticket pages (%s)', (engine) => {
   let f: TechFixture

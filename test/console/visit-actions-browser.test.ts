@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { browserAvailable, launchBrowser } from '../helpers/browser.js'
 import { openOnPhone, phoneTab } from '../helpers/phone-page.js'
-import { addUser } from '../auth/browser.js'
+import { addUser } from '../helpers/session-browser.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago (UTC-6). */
 const NOW = new Date('2026-11-05T15:30:00Z')

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../helpers/databases.js'
-import { formHtml, pageClient, techFixture, type PageClient, type TechFixture } from './technician-fixture.js'
+import { formHtml, pageClient, techFixture, type PageClient, type TechFixture } from '../helpers/technician-fixture.js'
 
 describe.each(engines)("the visit page before the visit's day (%s)", (engine) => {
   let f: TechFixture

@@ -3,10 +3,10 @@ import { formatTable } from '../../bench/table.js'
 import { resendEmailClient } from '../../core/clients/email.js'
 import { idempotencyKeyOf } from '../../core/jobs/deliver.js'
 import { deliverDue } from '../../core/jobs/worker.js'
-import { asTenant } from '../domains/messages/fixtures.js'
+import { asTenant } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
-import { customer, setClock } from '../jobs/delivery-fixtures.js'
+import { customer, setClock } from '../helpers/delivery-fixtures.js'
 
 /** Resend's default limit, which the fake enforces here as Resend does. */
 const PROVIDER_PER_SECOND = 2

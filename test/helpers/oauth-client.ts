@@ -3,8 +3,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js'
 import { expect } from 'vitest'
-import { browser, type Browser } from '../auth/browser.js'
-import { signInFormOf, submitForm } from '../auth/sign-in-link.js'
+import { browser, type Browser } from './session-browser.js'
+import { signInFormOf, submitForm } from './sign-in-link.js'
 import type { ApiResponse, TestApp } from './app.js'
 
 /** An MCP client's OAuth state kept in memory: what a desktop client would keep on disk. */

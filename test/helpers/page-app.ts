@@ -1,7 +1,7 @@
 import type { Services } from '../../core/context.js'
-import { expectData } from '../api/envelope-assertions.js'
-import { addUser } from '../auth/browser.js'
-import { pageClient, type PageClient } from '../console/technician-fixture.js'
+import { expectData } from './envelope-assertions.js'
+import { addUser } from './session-browser.js'
+import { pageClient, type PageClient } from './technician-fixture.js'
 import { startTestApp, type TestApp } from './app.js'
 import type { TestEngine } from './databases.js'
 

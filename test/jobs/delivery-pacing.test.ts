@@ -8,11 +8,11 @@ import type { Database } from '../../core/db/types.js'
 import { idempotencyKeyOf } from '../../core/jobs/deliver.js'
 import { deliverDue } from '../../core/jobs/worker.js'
 import { setLogLevel, setLogStream } from '../../core/log.js'
-import { asTenant } from '../domains/messages/fixtures.js'
+import { asTenant } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
-import { customer } from './delivery-fixtures.js'
+import { customer } from '../helpers/delivery-fixtures.js'
 
 /** The provider's limit in these tests, and the rate every sender is configured with: a few messages take a few seconds. */
 const PER_SECOND = 4

@@ -3,11 +3,11 @@ import { outboxEmailClient } from '../../core/clients/email.js'
 import { claimDueMessages } from '../../core/jobs/claim.js'
 import { deliverMessage, idempotencyKeyOf } from '../../core/jobs/deliver.js'
 import { deliverDue } from '../../core/jobs/worker.js'
-import { asTenant, made, newTicket } from '../domains/messages/fixtures.js'
+import { asTenant, made, newTicket } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
-import { auditOf, customer, dueMessage, fakeResendClient, messageRow, setClock } from './delivery-fixtures.js'
+import { auditOf, customer, dueMessage, fakeResendClient, messageRow, setClock } from '../helpers/delivery-fixtures.js'
 
 describe.each(engines)('delivery worker on %s', (engine) => {
   let app: TestApp

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runJobsOnce } from '../../core/jobs/worker.js'
-import { expectData } from '../api/envelope-assertions.js'
+import { expectData } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { asTenant, made } from '../domains/messages/fixtures.js'
-import { pageClient } from '../console/technician-fixture.js'
+import { asTenant, made } from '../helpers/fixtures.js'
+import { pageClient } from '../helpers/technician-fixture.js'
 
 /** The test's clock: services.now reads it, the tests move it. */
 const clock = { now: new Date('2026-10-28T15:00:00Z') }

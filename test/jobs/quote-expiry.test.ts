@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runJobsOnce } from '../../core/jobs/worker.js'
-import { expectData } from '../api/envelope-assertions.js'
+import { expectData } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { auditActions, made } from '../domains/messages/fixtures.js'
+import { auditActions, made } from '../helpers/fixtures.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago; moved forward by the tests. */
 const clock = { now: new Date('2026-10-27T15:15:00Z') }

@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../core/db/migrate.js'
 import { idempotencyKeyOf } from '../../core/jobs/deliver.js'
 import { deliverDue, runJobsOnce } from '../../core/jobs/worker.js'
-import { expectData } from '../api/envelope-assertions.js'
+import { expectData } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { emptyDatabase } from '../helpers/empty-database.js'
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js'
-import { made } from '../domains/messages/fixtures.js'
-import { signedIn } from '../domains/tickets/fixtures.js'
-import { fakeResendClient } from './delivery-fixtures.js'
+import { made, signedIn } from '../helpers/fixtures.js'
+import { fakeResendClient } from '../helpers/delivery-fixtures.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago; moved forward by the test. */
 const clock = { now: new Date('2026-10-27T15:15:00Z') }

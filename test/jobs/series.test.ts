@@ -5,7 +5,7 @@ import { localDate, localTime } from '../../core/time.js'
 import type { CreatedTenant } from '../../core/tenants.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { expectData } from '../api/envelope-assertions.js'
+import { expectData } from '../helpers/envelope-assertions.js'
 
 describe.each(engines)('the worker books recurring visits per business (%s)', (engine) => {
   let app: TestApp

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { runJobsOnce } from '../../core/jobs/worker.js'
 import { setLogLevel } from '../../core/log.js'
 import { createTenant, type CreatedTenant } from '../../core/tenants.js'
-import { expectData, expectError } from '../api/envelope-assertions.js'
+import { expectData, expectError } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { connectMcp, toolJson } from '../helpers/mcp-client.js'
-import { b64, pdf } from '../domains/documents/files.js'
+import { b64, pdf } from '../helpers/files.js'
 
 describe.each(engines)('documents through MCP (%s)', (engine) => {
   let app: TestApp

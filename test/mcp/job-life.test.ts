@@ -4,7 +4,7 @@ import { addMonths } from '../../core/time.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { connectMcp, toolJson } from '../helpers/mcp-client.js'
-import { PAYMENT_INSTRUCTIONS, settings } from '../domains/invoices/fixtures.js'
+import { PAYMENT_INSTRUCTIONS, settings } from '../helpers/fixtures.js'
 
 /** Next Wednesday after today, as YYYY-MM-DD: a business day in the future whatever day the suite runs. */
 function nextWednesday(): string {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { root } from '../../helpers/build.js'
 import { startTestApp } from '../../helpers/app.js'
 import type { Database } from '../../../core/db/types.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 
 /** The product's TypeScript files under the given folders. */
 function sources(folders: string[]): string[] {

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { S3Settings } from '../../../core/config.js'
 import { sha256Hex, signS3Request } from '../../../core/documents/s3-signature.js'
 import { s3Store } from '../../../core/documents/s3-store.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { b64, pdf, PNG } from '../../domains/documents/files.js'
-import { newContact, signedIn } from '../../domains/tickets/fixtures.js'
+import { b64, pdf, PNG } from '../../helpers/files.js'
+import { newContact, signedIn } from '../../helpers/fixtures.js'
 
 const KEYS = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local/secret/key' }
 
@@ -106,7 +106,7 @@ describe.each(engines)('documents in an S3-compatible store (%s)', (engine) => {
   })
 
   it('puts each upload in the bucket under the business and its hash, signed, and reads it back', async () => {
-    const jane = await newContact(app, 'Jane Bucket')
+    const jane = await newContact(app, { display_name: 'Jane Bucket' })
     const photo = expectData(await app.action('document', 'upload', { contact_id: jane, name: 'Porch', content_base64: b64(PNG) }))
     const contract = expectData(
       await app.action('document', 'upload', { contact_id: jane, name: 'Contract', content_base64: b64(pdf('s3')) }),
@@ -121,7 +121,7 @@ describe.each(engines)('documents in an S3-compatible store (%s)', (engine) => {
   })
 
   it('says the store is unavailable when it refuses the keys, and then keeps no record of the file', async () => {
-    const jane = await newContact(app, 'Jane Refused')
+    const jane = await newContact(app, { display_name: 'Jane Refused' })
     const right = app.services.documents
     app.services.documents = s3Store({ ...settings, secretAccessKey: 'not the key' })
     try {
@@ -137,8 +137,8 @@ describe.each(engines)('documents in an S3-compatible store (%s)', (engine) => {
 
   it('erasing a customer deletes their files from the bucket, signed, and keeps the same bytes another customer still has', async () => {
     const owner = await signedIn(app, app.tenant.owner_user_id)
-    const zed = await newContact(app, 'Zed Erased')
-    const olive = await newContact(app, 'Olive Kept')
+    const zed = await newContact(app, { display_name: 'Zed Erased' })
+    const olive = await newContact(app, { display_name: 'Olive Kept' })
     const own = expectData(
       await app.action('document', 'upload', { contact_id: zed, name: 'Contract', content_base64: b64(pdf('zed only')) }),
     )

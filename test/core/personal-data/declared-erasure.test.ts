@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PERSONAL_DATA } from '../../../core/domains/personal-data.js'
 import type { PersonalTable } from '../../../core/personal-data/declare.js'
 import { writePersonalData } from '../../../core/personal-data/write.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { signedIn } from '../../domains/tickets/fixtures.js'
+import { signedIn } from '../../helpers/fixtures.js'
 
 /** A table a later migration might add: photos of a visit, each with a caption the technician typed. */
 const PET_PHOTOS = `create table pet_photos (tenant_id uuid not null references tenants (id), id uuid not null default gen_random_uuid(),

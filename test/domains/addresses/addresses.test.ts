@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditOf, contact, countRows, fieldsOf, insertTicket } from '../contacts/fixtures.js'
+import { auditEntries, countRows, insertTicket, newContactRecord, validationFieldsOf } from '../../helpers/fixtures.js'
 
 describe.each(engines)('addresses (%s)', (engine) => {
   let app: TestApp
   let owner: any
   beforeAll(async () => {
     app = await startTestApp(engine)
-    owner = await contact(app, { display_name: 'Address Owner' })
+    owner = await newContactRecord(app, { display_name: 'Address Owner' })
   })
   afterAll(() => app.close())
 
@@ -40,7 +40,7 @@ describe.each(engines)('addresses (%s)', (engine) => {
     expect(archived.archived_at).not.toBeNull()
     const again = expectData(await app.action('address', 'archive', { address_id: added.id }))
     expect(again.archived_at).toBe(archived.archived_at)
-    const audit = await auditOf(app, 'address', added.id)
+    const audit = await auditEntries(app, 'address', added.id)
     expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'archive'])
     expect(audit[1].changes).toEqual({ line2: { old: 'Unit B', new: null }, label: { old: 'Home', new: 'Main house' } })
     const trail = expectData(await app.query({ type: 'addresses', id: added.id, include: 'audit_trail' }))
@@ -75,9 +75,9 @@ describe.each(engines)('addresses (%s)', (engine) => {
       country: 'USA',
     })
     expectError(bad, 400, 'VALIDATION_ERROR')
-    expect(fieldsOf(bad).sort()).toEqual(['data.country', 'data.line1', 'data.postal_code'])
+    expect(validationFieldsOf(bad).sort()).toEqual(['data.country', 'data.line1', 'data.postal_code'])
     expect(
-      fieldsOf(await app.action('address', 'add', { contact_id: owner.id, line1: '1 A St', state: 'AL', postal_code: '35801' })),
+      validationFieldsOf(await app.action('address', 'add', { contact_id: owner.id, line1: '1 A St', state: 'AL', postal_code: '35801' })),
     ).toEqual(['data.city'])
     const missing = await app.action('address', 'add', {
       contact_id: '00000000-0000-4000-8000-000000000000',
@@ -93,7 +93,7 @@ describe.each(engines)('addresses (%s)', (engine) => {
   })
 
   it('lists addresses by contact, city and postal code; archived ones only when asked', async () => {
-    const c = await contact(app, { display_name: 'Many Places' })
+    const c = await newContactRecord(app, { display_name: 'Many Places' })
     const one = expectData(
       await app.action('address', 'add', {
         contact_id: c.id,

@@ -6,7 +6,7 @@ import { performQuery } from '../../../core/operations.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
-import { pageClient, type PageClient } from '../../console/technician-fixture.js'
+import { pageClient, type PageClient } from '../../helpers/technician-fixture.js'
 
 describe.each(engines)("the owner's answer from the approval email (%s)", (engine) => {
   let app: TestApp

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { signedIn } from '../tickets/fixtures.js'
+import { signedIn } from '../../helpers/fixtures.js'
 
 describe.each(engines)('erasing a customer reaches the queued agent calls that name them (%s)', (engine) => {
   let app: TestApp

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { revokeAgentToken } from '../../../core/auth/agent-tokens.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { countRows, newContact, signedIn } from '../tickets/fixtures.js'
+import { countRows, newContact, signedIn } from '../../helpers/fixtures.js'
 
 describe.each(engines)('an approval whose agent was revoked (%s)', (engine) => {
   let app: TestApp
@@ -13,7 +13,7 @@ describe.each(engines)('an approval whose agent was revoked (%s)', (engine) => {
   afterAll(() => app.close())
 
   it('fails with a clear note instead of running the call', async () => {
-    const id = await newContact(app, 'Mistaken Entry')
+    const id = await newContact(app, { display_name: 'Mistaken Entry' })
     const asked = await app.action('contact', 'delete', { contact_id: id }, { reasoning: 'Entered twice by mistake' })
     expect(asked.status).toBe(202)
     const queued = asked.body.data

@@ -4,7 +4,7 @@ import { performAction, performQuery } from '../../../core/operations.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
-import { contact, ticket } from '../invoices/fixtures.js'
+import { newContact, ticket } from '../../helpers/fixtures.js'
 
 describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
   let app: TestApp
@@ -27,7 +27,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
   afterAll(() => app.close())
 
   it('refuses to queue closing a ticket that is already completed, with the reason, instead of letting the owner allow a failure', async () => {
-    const jane = await contact(app, { display_name: 'Jane Done' })
+    const jane = await newContact(app, { display_name: 'Jane Done' })
     const done = await ticket(app, jane, [{ description: 'Windows', unit_price_cents: 9000 }], 'completed')
     const before = await requestCount()
     const r = await app.action(
@@ -50,7 +50,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
   })
 
   it('stores what the call will do for the owner and the agent: customer, lines, total in the business currency', async () => {
-    const lena = await contact(app, { display_name: 'Lena Void' })
+    const lena = await newContact(app, { display_name: 'Lena Void' })
     const inv = (
       await app.action('invoice', 'create', {
         contact_id: lena,
@@ -72,7 +72,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
   })
 
   it('a denial carries a reason from the list and a note, which the agent reads with crm_authorization_status', async () => {
-    const kim = await contact(app, { display_name: 'Kim Keep' })
+    const kim = await newContact(app, { display_name: 'Kim Keep' })
     const queued = await app.action('contact', 'delete', { contact_id: kim }, { reasoning: 'Looks like a duplicate' })
     const id = queued.body.data.request_id
     await expect(asOwner('authorization', 'decide', { request_id: id, decision: 'allow_once', reason: 'not_now' })).rejects.toMatchObject({
@@ -95,7 +95,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
   })
 
   it('the owner edits a queued call: checked against the schema and the data, run as edited, and the agent reads the changes', async () => {
-    const vic = await contact(app, { display_name: 'Vic Edit' })
+    const vic = await newContact(app, { display_name: 'Vic Edit' })
     const inv = (
       await app.action('invoice', 'create', {
         contact_id: vic,
@@ -136,7 +136,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
 
   it('shows an update as each field before and after', async () => {
     await asOwner('permission', 'set', { action: 'ticket.update', permission: 'requires_authorization' })
-    const una = await contact(app, { display_name: 'Una Update' })
+    const una = await newContact(app, { display_name: 'Una Update' })
     const t = (
       await app.action('ticket', 'create', {
         contact_id: una,
@@ -159,7 +159,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
   })
 
   it('a standing rule lets the agent void small invoices without asking, records which rule allowed it, and stops when revoked or expired', async () => {
-    const ann = await contact(app, { display_name: 'Ann Rule' })
+    const ann = await newContact(app, { display_name: 'Ann Rule' })
     const invoice = async (cents: number) =>
       (
         await app.action('invoice', 'create', {
@@ -228,7 +228,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
   it('a standing rule on hours of notice: a cancellation 48 hours ahead or more runs, a later one waits for the owner', async () => {
     await asOwner('permission', 'set', { action: 'ticket.cancel', permission: 'requires_authorization' })
     await asOwner('standing_rule', 'create', { action: 'ticket.cancel', conditions: [{ fact: 'hours_notice', op: 'at_least', value: 48 }] })
-    const cal = await contact(app, { display_name: 'Cal Cancel' })
+    const cal = await newContact(app, { display_name: 'Cal Cancel' })
     const day = (n: number) => `${new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10)}T15:00:00Z`
     const book = async (n: number) =>
       (
@@ -251,7 +251,7 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
   })
 
   it('the dry run leaves no gap in invoice numbers and no scheduled emails behind', async () => {
-    const nia = await contact(app, { display_name: 'Nia Numbers', email: 'nia@example.com' })
+    const nia = await newContact(app, { display_name: 'Nia Numbers', email: 'nia@example.com' })
     const line = [{ description: 'Windows', unit_price_cents: 5000, taxable: false }]
     const first = (await app.action('invoice', 'create', { contact_id: nia, line_items: line })).body.data
     await asOwner('permission', 'set', { action: 'invoice.create', permission: 'requires_authorization' })

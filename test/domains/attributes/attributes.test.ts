@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditOf, contact, countRows, fieldsOf, person } from '../contacts/fixtures.js'
+import { auditEntries, countRows, newContactRecord, person, validationFieldsOf } from '../../helpers/fixtures.js'
 
 describe.each(engines)('attributes (%s)', (engine) => {
   let app: TestApp
   let c: any
   beforeAll(async () => {
     app = await startTestApp(engine)
-    c = await contact(app, { display_name: 'Attribute Holder' })
+    c = await newContactRecord(app, { display_name: 'Attribute Holder' })
   })
   afterAll(() => app.close())
 
@@ -33,7 +33,7 @@ describe.each(engines)('attributes (%s)', (engine) => {
     expect(await countRows(app, 'attributes', 'contact_id = $2', [c.id])).toBe(1)
     const removed = expectData(await app.action('attribute', 'remove', { contact_id: c.id, key: 'has_screens' }))
     expect(removed).toMatchObject({ id: set.id, removed: true })
-    const audit = await auditOf(app, 'attribute', set.id)
+    const audit = await auditEntries(app, 'attribute', set.id)
     expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'remove'])
     expect(audit[1].changes.value).toEqual({ old: true, new: { count: 14 } })
     expect(audit[1].changes.source).toEqual({ old: 'note', new: 'ticket_closeout' })
@@ -70,9 +70,9 @@ describe.each(engines)('attributes (%s)', (engine) => {
     const before = await countRows(app, 'attributes')
     const bad = await app.action('attribute', 'set', { contact_id: c.id, key: 'Has Pets', value: 'dog', source: 'guess', confidence: 2 })
     expectError(bad, 400, 'VALIDATION_ERROR')
-    expect(fieldsOf(bad)).toEqual(['data.key', 'data.source', 'data.confidence'])
-    expect(fieldsOf(await app.action('attribute', 'set', { contact_id: c.id, key: 'pets' }))).toEqual(['data.value'])
-    expect(fieldsOf(await app.action('attribute', 'set', { contact_id: c.id, key: 'pets', value: null }))).toEqual(['data.value'])
+    expect(validationFieldsOf(bad)).toEqual(['data.key', 'data.source', 'data.confidence'])
+    expect(validationFieldsOf(await app.action('attribute', 'set', { contact_id: c.id, key: 'pets' }))).toEqual(['data.value'])
+    expect(validationFieldsOf(await app.action('attribute', 'set', { contact_id: c.id, key: 'pets', value: null }))).toEqual(['data.value'])
     const noContact = await app.action('attribute', 'set', {
       contact_id: '00000000-0000-4000-8000-000000000000',
       key: 'pets',
@@ -91,8 +91,8 @@ describe.each(engines)('attributes (%s)', (engine) => {
   })
 
   it('lists attributes across contacts by key and value', async () => {
-    const a = await contact(app, { display_name: 'Dog Person' })
-    const b = await contact(app, { display_name: 'Cat Person' })
+    const a = await newContactRecord(app, { display_name: 'Dog Person' })
+    const b = await newContactRecord(app, { display_name: 'Cat Person' })
     expectData(await app.action('attribute', 'set', { contact_id: a.id, key: 'pet', value: ['Dog', 'bird'] }))
     expectData(await app.action('attribute', 'set', { contact_id: b.id, key: 'pet', value: 'cat' }))
     expectData(await app.action('attribute', 'set', { contact_id: b.id, key: 'windows', value: 22 }))
@@ -103,6 +103,6 @@ describe.each(engines)('attributes (%s)', (engine) => {
     expect(await list({ value: 'CAT' })).toEqual(['Cat Person:pet'])
     expect(await list({ value: '22' })).toEqual(['Cat Person:windows'])
     expect(await list({ contact_id: b.id })).toEqual(['Cat Person:pet', 'Cat Person:windows'])
-    expect(fieldsOf(await app.query({ type: 'attributes', key: 'not a key' }))).toEqual(['key'])
+    expect(validationFieldsOf(await app.query({ type: 'attributes', key: 'not a key' }))).toEqual(['key'])
   })
 })

@@ -6,9 +6,18 @@ import { withTenant } from '../../../core/db/tenant.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
-import { countRows, insertAddress, insertUser, newContact, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
-import { PAYMENT_INSTRUCTIONS, settings } from '../invoices/fixtures.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
+import {
+  countRows,
+  insertAddress,
+  newContact,
+  newService,
+  PAYMENT_INSTRUCTIONS,
+  settings,
+  signedIn,
+  type SignedIn,
+} from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 const DAY = 24 * 3600_000
 
@@ -31,13 +40,13 @@ describe.each(engines)('technician close-out (%s)', (engine) => {
       llm: createLlmClient({ baseUrl: llm.baseUrl, apiKey: 'test', model: 'fake-model', timeoutMs: 400 }),
     })
     await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
-    techId = await insertUser(app, 'tech@sparkle.test', 'technician', 'Toni Tech')
+    techId = await addUser(app, 'tech@sparkle.test', 'technician', 'Toni Tech')
     tech = await signedIn(app, techId)
-    otherTech = await signedIn(app, await insertUser(app, 'other@sparkle.test', 'technician', 'Otto Other'))
+    otherTech = await signedIn(app, await addUser(app, 'other@sparkle.test', 'technician', 'Otto Other'))
     owner = await signedIn(app, app.tenant.owner_user_id)
     windows = await newService(app, { name: 'Exterior windows', pricing: 'fixed', price_cents: 12000, default_duration_minutes: 60 })
     screens = await newService(app, { name: 'Screen repair', pricing: 'flexible', price_cents: 1500 })
-    contactId = await newContact(app, 'Edna Elder')
+    contactId = await newContact(app, { display_name: 'Edna Elder' })
     addressId = await insertAddress(app, contactId, '12 Oak St')
   })
   afterAll(async () => {

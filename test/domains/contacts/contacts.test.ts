@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditOf, contact, countRows, fieldsOf, insertTicket, person } from './fixtures.js'
+import { auditEntries, countRows, insertTicket, newContactRecord, person, validationFieldsOf } from '../../helpers/fixtures.js'
 
 describe.each(engines)('contacts (%s)', (engine) => {
   let app: TestApp
@@ -12,7 +12,7 @@ describe.each(engines)('contacts (%s)', (engine) => {
   afterAll(() => app.close())
 
   it('creates a contact with name parts, channels, preferences, tags, source and standing notes (about)', async () => {
-    const created = await contact(app, {
+    const created = await newContactRecord(app, {
       first_name: 'Ruth',
       last_name: 'Baker',
       emails: [
@@ -43,14 +43,14 @@ describe.each(engines)('contacts (%s)', (engine) => {
       preferences: { time_of_day: 'morning', preferred_days: ['mon', 'thu'], notes: 'Call before arriving' },
       tags: ['vip', 'screens'],
     })
-    const audit = await auditOf(app, 'contact', created.id)
+    const audit = await auditEntries(app, 'contact', created.id)
     expect(audit).toHaveLength(1)
     expect(audit[0]).toMatchObject({ action: 'create', actor_type: 'agent' })
     expect(audit[0].changes.display_name).toEqual({ old: null, new: 'Ruth Baker' })
   })
 
   it('keeps the email and phone shorthands: they set the primary entry', async () => {
-    const c = await contact(app, {
+    const c = await newContactRecord(app, {
       display_name: 'Acme Property Management',
       kind: 'organization',
       email: 'office@acme.test',
@@ -89,26 +89,26 @@ describe.each(engines)('contacts (%s)', (engine) => {
       ],
     })
     expectError(two, 400, 'VALIDATION_ERROR')
-    expect(fieldsOf(two)).toEqual(['data.emails'])
+    expect(validationFieldsOf(two)).toEqual(['data.emails'])
     const twice = await app.action('contact', 'create', {
       display_name: 'Twice',
       phones: [{ value: '256-555-0111' }, { value: '(256) 555-0111' }],
     })
-    expect(fieldsOf(twice)).toEqual(['data.phones.1.value'])
+    expect(validationFieldsOf(twice)).toEqual(['data.phones.1.value'])
     const nameless = await app.action('contact', 'create', { email: 'x@y.test' })
-    expect(fieldsOf(nameless)).toEqual(['data.display_name'])
+    expect(validationFieldsOf(nameless)).toEqual(['data.display_name'])
     const badPrefs = await app.action('contact', 'create', {
       display_name: 'P',
       preferences: { time_of_day: 'evening', preferred_days: ['monday'] },
     })
-    expect(fieldsOf(badPrefs)).toEqual(['data.preferences.time_of_day', 'data.preferences.preferred_days.0'])
+    expect(validationFieldsOf(badPrefs)).toEqual(['data.preferences.time_of_day', 'data.preferences.preferred_days.0'])
     const badStatus = await app.action('contact', 'create', { display_name: 'S', status: 'gone', kind: 'robot' })
-    expect(fieldsOf(badStatus).sort()).toEqual(['data.kind', 'data.status'])
+    expect(validationFieldsOf(badStatus).sort()).toEqual(['data.kind', 'data.status'])
     expect(await countRows(app, 'contacts')).toBe(before)
   })
 
   it('updates tags without resending them, merges preferences, follows the name, and audits old and new', async () => {
-    const c = await contact(app, {
+    const c = await newContactRecord(app, {
       first_name: 'Tom',
       last_name: 'Ford',
       tags: ['gutters', 'vip'],
@@ -128,19 +128,19 @@ describe.each(engines)('contacts (%s)', (engine) => {
     expect(renamed).toMatchObject({ display_name: 'Tom Fordham', status: 'inactive', source: 'google' })
     const custom = expectData(await app.action('contact', 'update', { contact_id: c.id, display_name: 'Tommy' }))
     expect(expectData(await app.action('contact', 'update', { contact_id: custom.id, first_name: 'Thomas' })).display_name).toBe('Tommy')
-    const audit = await auditOf(app, 'contact', c.id)
+    const audit = await auditEntries(app, 'contact', c.id)
     expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'update', 'update', 'update', 'update'])
     expect(audit[1].changes.tags).toEqual({ old: ['gutters', 'vip'], new: ['vip', 'screens'] })
     expect(audit[3].changes.display_name).toEqual({ old: 'Tom Ford', new: 'Tom Fordham' })
     const same = expectData(await app.action('contact', 'update', { contact_id: c.id, tags_add: ['vip'] }))
     expect(same.tags).toEqual(['vip', 'screens'])
-    expect(await auditOf(app, 'contact', c.id)).toHaveLength(6)
+    expect(await auditEntries(app, 'contact', c.id)).toHaveLength(6)
   })
 
   it('says NOT_FOUND for an unknown contact and names unknown fields', async () => {
     expectError(await app.action('contact', 'update', { contact_id: '00000000-0000-4000-8000-000000000000', about: 'x' }), 404, 'NOT_FOUND')
     const unknown = await app.action('contact', 'update', { contact_id: '00000000-0000-4000-8000-000000000000', tag: 'vip' })
-    expect(fieldsOf(unknown)).toEqual(['data'])
+    expect(validationFieldsOf(unknown)).toEqual(['data'])
     expect(unknown.body.error.message).toContain('tag')
     expect(unknown.body.error.message).toContain('tag (did you mean tags or tags_add?)')
     const address = await app.action('contact', 'create', { display_name: 'Ada Lane', address: { line1: '1 Main St' } })
@@ -149,14 +149,14 @@ describe.each(engines)('contacts (%s)', (engine) => {
       display_name: 'Ada Lane',
       addresses: [{ line1: '1 Main St', city: 'Owens Cross Roads', state: 'AL', postal_code: '35763', zipcode: '35763' }],
     })
-    expect(fieldsOf(far)).toEqual(['data.addresses.0'])
+    expect(validationFieldsOf(far)).toEqual(['data.addresses.0'])
     expect(far.body.error.message).toContain(
       'has unknown field(s) zipcode; the fields are label, line1, line2, city, state, postal_code, country, access_notes',
     )
   })
 
   it('archives a contact and restores it', async () => {
-    const c = await contact(app, { display_name: 'Archie Archived' })
+    const c = await newContactRecord(app, { display_name: 'Archie Archived' })
     const archived = expectData(await app.action('contact', 'archive', { contact_id: c.id }))
     expect(archived.status).toBe('archived')
     expect(Date.parse(archived.archived_at)).not.toBeNaN()
@@ -168,13 +168,13 @@ describe.each(engines)('contacts (%s)', (engine) => {
       status: 'active',
       archived_at: null,
     })
-    expect((await auditOf(app, 'contact', c.id)).map((a) => a.action)).toEqual(['create', 'archive', 'update'])
+    expect((await auditEntries(app, 'contact', c.id)).map((a) => a.action)).toEqual(['create', 'archive', 'update'])
   })
 
   describe('delete', () => {
     it("queues an agent's delete for the owner, and deleting then removes the addresses, attributes and links too", async () => {
-      const c = await contact(app, { display_name: 'Mistaken Entry' })
-      const other = await contact(app, { display_name: 'Mistaken Employer', kind: 'organization' })
+      const c = await newContactRecord(app, { display_name: 'Mistaken Entry' })
+      const other = await newContactRecord(app, { display_name: 'Mistaken Employer', kind: 'organization' })
       expectData(
         await app.action('address', 'add', { contact_id: c.id, line1: '1 Wrong Way', city: 'Madison', state: 'AL', postal_code: '35758' }),
       )
@@ -192,17 +192,17 @@ describe.each(engines)('contacts (%s)', (engine) => {
       expect(await countRows(app, 'contacts', 'id = $2', [c.id])).toBe(0)
       expect(await countRows(app, 'addresses', 'contact_id = $2', [c.id])).toBe(0)
       expect(await countRows(app, 'contact_links', 'from_contact_id = $2 or to_contact_id = $2', [c.id])).toBe(0)
-      const audit = await auditOf(app, 'contact', c.id)
+      const audit = await auditEntries(app, 'contact', c.id)
       expect(audit.at(-1)).toMatchObject({ action: 'delete', actor_type: 'user', actor_id: owner.userId })
       expect(audit.at(-1).changes.display_name).toEqual({ old: 'Mistaken Entry', new: null })
-      expect((await auditOf(app, 'contact', other.id)).map((a) => a.action)).toEqual(['create', 'link', 'unlink'])
+      expect((await auditEntries(app, 'contact', other.id)).map((a) => a.action)).toEqual(['create', 'link', 'unlink'])
     })
 
     it('refuses to delete a contact with history, even for the owner, and points to archive', async () => {
       const owner = await person(app, 'keeper@sparkle.test')
-      const withTicket = await contact(app, { display_name: 'Loyal Customer' })
+      const withTicket = await newContactRecord(app, { display_name: 'Loyal Customer' })
       await insertTicket(app, withTicket.id, { start: '2026-03-02T15:00:00Z' })
-      const withNote = await contact(app, { display_name: 'Noted Customer' })
+      const withNote = await newContactRecord(app, { display_name: 'Noted Customer' })
       expectData(await app.action('note', 'add', { contact_id: withNote.id, content: 'Asked about gutters' }))
       for (const [c, what] of [
         [withTicket, '1 tickets'],

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
-import { insertUser, signedIn } from '../tickets/fixtures.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
+import { asTenant, newContact, service, settings, signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 import { customerOverviewQuery } from '../../../core/domains/contacts/overview.js'
-import { asTenant, contact, service, settings } from '../invoices/fixtures.js'
 
 // Monday 2026-11-02 15:00 UTC = 09:00 in Chicago, the business's zone.
 const NOW = new Date('2026-11-02T15:00:00Z')
@@ -68,7 +68,7 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
   afterAll(() => app.close())
 
   it("tells each customer's latest completed visit with its services, total, note and facts, the next visit and what is still due", async () => {
-    const ann = await contact(app, { display_name: 'Ann Overview' })
+    const ann = await newContact(app, { display_name: 'Ann Overview' })
     // Completed 2026-10-06 02:30 UTC: the evening of 10-05 in Chicago, the day the business saw it.
     const older = await visit(ann, '2026-09-01T15:00:00Z', [gutters], 'completed')
     const last = await visit(ann, '2026-10-06T02:30:00Z', [windows, gutters], 'scheduled', 90)
@@ -139,8 +139,8 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
   })
 
   it('answers in the order asked, null for a customer with no visits, and leaves out one the business does not have', async () => {
-    const bea = await contact(app, { display_name: 'Bea Nothing' })
-    const cal = await contact(app, { display_name: 'Cal Done' })
+    const bea = await newContact(app, { display_name: 'Bea Nothing' })
+    const cal = await newContact(app, { display_name: 'Cal Done' })
     const done = await visit(cal, '2026-10-01T15:00:00Z', [], 'completed')
     const other = await app.createTenant('Elsewhere Windows')
     const stranger = expectData(await app.action('contact', 'create', { display_name: 'Not Ours' }, { token: other.agent_token }))
@@ -183,8 +183,8 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
     const bad = await app.query({ type: 'customer_overview', contact_ids: 'not-an-id' })
     expectError(bad, 400, 'VALIDATION_ERROR')
     expect(bad.body.error.details.issues).toEqual([{ field: 'contact_ids', message: 'expected up to 100 contact ids separated by commas' }])
-    const kept = await contact(app, { display_name: 'Dee Kept' })
-    const gone = await contact(app, { display_name: 'Dee Gone' })
+    const kept = await newContact(app, { display_name: 'Dee Kept' })
+    const gone = await newContact(app, { display_name: 'Dee Gone' })
     await asTenant(app, (tx) => tx.query('update contacts set merged_into = $1, merged_at = now() where id = $2', [kept, gone]))
     const merged = await app.query({ type: 'customer_overview', contact_ids: `${kept},${gone}` })
     expectError(merged, 409, 'CONFLICT')
@@ -192,8 +192,8 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
   })
 
   it('is closed to technicians, as invoices are', async () => {
-    const ann = await contact(app, { display_name: 'Ann Tech' })
-    const tess = await signedIn(app, await insertUser(app, 'tess@overview.test', 'technician', 'Tess Tech'))
+    const ann = await newContact(app, { display_name: 'Ann Tech' })
+    const tess = await signedIn(app, await addUser(app, 'tess@overview.test', 'technician', 'Tess Tech'))
     expectError(await tess.query({ type: 'customer_overview', contact_ids: ann }), 403, 'FORBIDDEN')
   })
 })

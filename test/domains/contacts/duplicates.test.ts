@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { countRows } from '../tickets/fixtures.js'
+import { countRows } from '../../helpers/fixtures.js'
 
 describe.each(engines)('a second customer with the same email or phone (%s)', (engine) => {
   let app: TestApp

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { squareCsv } from '../../../core/demo/square-export.js'
-import { pageClient } from '../../console/technician-fixture.js'
-import { insertUser, signedIn } from '../tickets/fixtures.js'
+import { pageClient } from '../../helpers/technician-fixture.js'
+import { signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 const SQUARE_ID = 'JDKYHBWT1D4F8MFH63DBMEN8Y4'
 
@@ -80,7 +81,7 @@ describe.each(engines)("a customer's ids in the systems the business moved from 
     const found = await owner.get(`/search?q=${SQUARE_ID}`)
     expect(found.html).toContain(`/customers/${nora}`)
 
-    const tess = await signedIn(app, await insertUser(app, 'tess@sparkle.test', 'technician', 'Tess Tech'))
+    const tess = await signedIn(app, await addUser(app, 'tess@sparkle.test', 'technician', 'Tess Tech'))
     expectError(await tess.query({ type: 'contacts', include: 'external_ids' }), 403, 'FORBIDDEN')
   })
 })

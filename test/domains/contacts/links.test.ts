@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditOf, contact, countRows, fieldsOf } from './fixtures.js'
+import { auditEntries, countRows, newContactRecord, validationFieldsOf } from '../../helpers/fixtures.js'
 
 describe.each(engines)('links between contacts (%s)', (engine) => {
   let app: TestApp
@@ -12,8 +12,8 @@ describe.each(engines)('links between contacts (%s)', (engine) => {
   afterAll(() => app.close())
 
   it('links, shows the link from both sides, and unlinks, auditing both contacts', async () => {
-    const jane = await contact(app, { display_name: 'Jane Worker' })
-    const acme = await contact(app, { display_name: 'Acme Offices', kind: 'organization' })
+    const jane = await newContactRecord(app, { display_name: 'Jane Worker' })
+    const acme = await newContactRecord(app, { display_name: 'Acme Offices', kind: 'organization' })
     const link = expectData(
       await app.action('contact', 'link', { contact_id: jane.id, to_contact_id: acme.id, link_type: 'works_at', note: 'Office manager' }),
     )
@@ -41,15 +41,15 @@ describe.each(engines)('links between contacts (%s)', (engine) => {
     expect(unlinked.unlinked).toBe(true)
     expect(await countRows(app, 'contact_links')).toBe(0)
     for (const c of [jane, acme]) {
-      const audit = await auditOf(app, 'contact', c.id)
+      const audit = await auditEntries(app, 'contact', c.id)
       expect(audit.map((a) => a.action)).toEqual(['create', 'link', 'unlink'])
       expect(audit[1].changes.link.new).toMatchObject({ link_type: 'works_at', contact_id: jane.id, to_contact_id: acme.id })
     }
   })
 
   it('treats a household link as going both ways', async () => {
-    const a = await contact(app, { display_name: 'Pat Home' })
-    const b = await contact(app, { display_name: 'Sam Home' })
+    const a = await newContactRecord(app, { display_name: 'Pat Home' })
+    const b = await newContactRecord(app, { display_name: 'Sam Home' })
     const link = expectData(await app.action('contact', 'link', { contact_id: a.id, to_contact_id: b.id, link_type: 'household' }))
     const reverse = expectData(await app.action('contact', 'link', { contact_id: b.id, to_contact_id: a.id, link_type: 'household' }))
     expect(reverse.id).toBe(link.id)
@@ -60,14 +60,14 @@ describe.each(engines)('links between contacts (%s)', (engine) => {
   })
 
   it('refuses a link to itself, an unknown type or contact, and an unlink of nothing, writing nothing', async () => {
-    const a = await contact(app, { display_name: 'Solo' })
+    const a = await newContactRecord(app, { display_name: 'Solo' })
     const before = await countRows(app, 'contact_links')
-    expect(fieldsOf(await app.action('contact', 'link', { contact_id: a.id, to_contact_id: a.id, link_type: 'other' }))).toEqual([
+    expect(validationFieldsOf(await app.action('contact', 'link', { contact_id: a.id, to_contact_id: a.id, link_type: 'other' }))).toEqual([
       'data.to_contact_id',
     ])
-    expect(fieldsOf(await app.action('contact', 'link', { contact_id: a.id, to_contact_id: a.id, link_type: 'friend' }))).toEqual([
-      'data.link_type',
-    ])
+    expect(validationFieldsOf(await app.action('contact', 'link', { contact_id: a.id, to_contact_id: a.id, link_type: 'friend' }))).toEqual(
+      ['data.link_type'],
+    )
     const missing = await app.action('contact', 'link', {
       contact_id: a.id,
       to_contact_id: '00000000-0000-4000-8000-000000000000',

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Principal } from '../../../core/context.js'
 import { AppError } from '../../../core/errors.js'
 import { performAction } from '../../../core/operations.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { squareCsv } from '../../../core/demo/square-export.js'
-import { address, asTenant, contact, service, ticket } from '../invoices/fixtures.js'
+import { address, asTenant, newContact, service, ticket } from '../../helpers/fixtures.js'
 
 describe.each(engines)('merging two records of one customer (%s)', (engine) => {
   let app: TestApp
@@ -36,8 +36,8 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
 
   /** A survivor and a duplicate with one record of every kind a customer can have. */
   async function duplicatePair(tag: string) {
-    const ruth = await contact(app, { display_name: `Ruth ${tag}`, email: `ruth.${tag}@home.test`, tags: ['vip'] })
-    const dup = await contact(app, {
+    const ruth = await newContact(app, { display_name: `Ruth ${tag}`, email: `ruth.${tag}@home.test`, tags: ['vip'] })
+    const dup = await newContact(app, {
       first_name: 'Ruthie',
       last_name: tag,
       display_name: `Ruthie ${tag}`,
@@ -48,7 +48,7 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
       tags: ['commercial'],
       allow_duplicate: true,
     })
-    const friend = await contact(app, { display_name: `Frank ${tag}` })
+    const friend = await newContact(app, { display_name: `Frank ${tag}` })
     const addressId = await address(app, dup, { line1: '12 Oak St', city: 'Huntsville', postal_code: '35801' })
     const open = await ticket(app, dup, [{ service_id: windows }])
     const closed = await ticket(app, dup, [{ service_id: windows }], 'completed')
@@ -225,9 +225,9 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
   })
 
   it("refuses a contact merged into itself, an unknown or another business's contact, and either side already merged", async () => {
-    const a = await contact(app, { display_name: 'Ada Stone' })
-    const b = await contact(app, { display_name: 'Ada M. Stone' })
-    const c = await contact(app, { display_name: 'Ada Marie Stone' })
+    const a = await newContact(app, { display_name: 'Ada Stone' })
+    const b = await newContact(app, { display_name: 'Ada M. Stone' })
+    const c = await newContact(app, { display_name: 'Ada Marie Stone' })
     const self = await refusal(merge({ survivor_id: a, merged_id: a }))
     expect(self.code).toBe('VALIDATION_ERROR')
     expect(self.message).toContain('data.merged_id')
@@ -254,9 +254,9 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
   })
 
   it('points earlier merges at the new survivor, so a pointer never leads to another pointer', async () => {
-    const a = await contact(app, { display_name: 'Bo Reed' })
-    const b = await contact(app, { display_name: 'Bo Reed (old)' })
-    const c = await contact(app, { display_name: 'Robert Reed' })
+    const a = await newContact(app, { display_name: 'Bo Reed' })
+    const b = await newContact(app, { display_name: 'Bo Reed (old)' })
+    const c = await newContact(app, { display_name: 'Robert Reed' })
     await merge({ survivor_id: b, merged_id: a })
     await merge({ survivor_id: c, merged_id: b })
     expect(await sql('select id, merged_into from contacts where id = any($1::uuid[]) order by display_name', [[a, b, c]])).toEqual([
@@ -267,8 +267,8 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
   })
 
   it('keeps a survivor from being deleted, even with nothing else of its own, so no pointer leads nowhere', async () => {
-    const a = await contact(app, { display_name: 'Hal Pine' })
-    const b = await contact(app, { display_name: 'Harold Pine' })
+    const a = await newContact(app, { display_name: 'Hal Pine' })
+    const b = await newContact(app, { display_name: 'Harold Pine' })
     await merge({ survivor_id: a, merged_id: b })
     const err = await refusal(
       performAction(app.services, owner, { domain: 'contact', action: 'delete', data: { contact_id: a } }, { requestId: randomUUID() }),
@@ -278,8 +278,8 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
   })
 
   it("with prefer merged keeps the merged contact's values where both have one, and notes the survivor's", async () => {
-    const a = await contact(app, { display_name: 'Cy Young', email: 'cy@old.test' })
-    const b = await contact(app, { display_name: 'Cyrus Young', email: 'cyrus@new.test' })
+    const a = await newContact(app, { display_name: 'Cy Young', email: 'cy@old.test' })
+    const b = await newContact(app, { display_name: 'Cyrus Young', email: 'cyrus@new.test' })
     expectData(await app.action('attribute', 'set', { contact_id: a, key: 'floors', value: 1 }))
     expectData(await app.action('attribute', 'set', { contact_id: b, key: 'floors', value: 2 }))
     const result = await merge({ survivor_id: a, merged_id: b, prefer: 'merged' })
@@ -291,9 +291,9 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
   })
 
   it('lets a closed ticket follow a merge and nothing else: no other change, no other customer', async () => {
-    const a = await contact(app, { display_name: 'Dee Frost' })
-    const b = await contact(app, { display_name: 'Dee Frost (work)' })
-    const c = await contact(app, { display_name: 'Somebody Else' })
+    const a = await newContact(app, { display_name: 'Dee Frost' })
+    const b = await newContact(app, { display_name: 'Dee Frost (work)' })
+    const c = await newContact(app, { display_name: 'Somebody Else' })
     const closed = await ticket(app, a, [{ service_id: windows }], 'completed')
     await sql(`update contacts set merged_into = $1, merged_at = now() where id = $2`, [b, a])
     const refusedWith = async (text: string, args: unknown[]) => {
@@ -317,8 +317,8 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
   })
 
   it('waits for the owner when an agent asks, showing both customers and what moves, and runs once allowed', async () => {
-    const a = await contact(app, { display_name: 'Eve Park' })
-    const b = await contact(app, { display_name: 'Evelyn Park' })
+    const a = await newContact(app, { display_name: 'Eve Park' })
+    const b = await newContact(app, { display_name: 'Evelyn Park' })
     await ticket(app, b, [{ service_id: windows }])
     const bare = await app.action('contact', 'merge', { survivor_id: a, merged_id: b })
     expectError(bare, 422, 'REASONING_REQUIRED')
@@ -374,8 +374,8 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
   })
 
   it("gives a survivor without an email the merged contact's, and its upcoming appointments their confirmation emails", async () => {
-    const a = await contact(app, { display_name: 'Ike Lowe', phone: '(256) 555-0190' })
-    const b = await contact(app, { display_name: 'Isaac Lowe', email: 'isaac@lowe.test' })
+    const a = await newContact(app, { display_name: 'Ike Lowe', phone: '(256) 555-0190' })
+    const b = await newContact(app, { display_name: 'Isaac Lowe', email: 'isaac@lowe.test' })
     const upcoming = expectData(
       await app.action('ticket', 'create', { contact_id: a, scheduled_start: '2027-04-05T15:00:00Z', duration_minutes: 60 }),
     )
@@ -389,8 +389,8 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
   })
 
   it('is closed to technicians', async () => {
-    const a = await contact(app, { display_name: 'Finn Hale' })
-    const b = await contact(app, { display_name: 'Finn Hale Jr' })
+    const a = await newContact(app, { display_name: 'Finn Hale' })
+    const b = await newContact(app, { display_name: 'Finn Hale Jr' })
     const [tech] = (
       await app.t.db.query<{ id: string }>(
         `insert into users (tenant_id, email, name, role) values ($1, 'tech@sparkle.test', 'Tess', 'technician') returning id`,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { contact, fieldsOf, insertService, insertTicket } from './fixtures.js'
+import { insertService, insertTicket, newContactRecord, validationFieldsOf } from '../../helpers/fixtures.js'
 
 describe.each(engines)('the contacts data type (%s)', (engine) => {
   let app: TestApp
@@ -14,15 +14,15 @@ describe.each(engines)('the contacts data type (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine)
-    const edna = await contact(app, {
+    const edna = await newContactRecord(app, {
       display_name: 'Edna Elder',
       tags: ['vip', 'screens'],
       phone: '(256) 555-0177',
       email: 'edna@old.test',
     })
-    const frank = await contact(app, { display_name: 'Frank Young', tags: ['vip'] })
-    const gina = await contact(app, { display_name: 'Gina Gutter', tags: ['commercial'] })
-    const hank = await contact(app, { display_name: 'Hank Hidden' })
+    const frank = await newContactRecord(app, { display_name: 'Frank Young', tags: ['vip'] })
+    const gina = await newContactRecord(app, { display_name: 'Gina Gutter', tags: ['commercial'] })
+    const hank = await newContactRecord(app, { display_name: 'Hank Hidden' })
     Object.assign(ids, { edna: edna.id, frank: frank.id, gina: gina.id, hank: hank.id })
     expectData(await app.action('contact', 'archive', { contact_id: hank.id }))
     expectData(
@@ -81,7 +81,7 @@ describe.each(engines)('the contacts data type (%s)', (engine) => {
     expect(await names({ attribute: 'customer_demographic:elderly' })).toEqual(['Edna Elder'])
     expect(await names({ attribute: 'pet=cat' })).toEqual(['Edna Elder'])
     expect(await names({ attribute: 'pet:fish,customer_demographic' })).toEqual([])
-    expect(fieldsOf(await app.query({ type: 'contacts', attribute: 'Not A Key:x' }))).toEqual(['attribute'])
+    expect(validationFieldsOf(await app.query({ type: 'contacts', attribute: 'Not A Key:x' }))).toEqual(['attribute'])
   })
 
   it('filters by the city and postal code of an address in use', async () => {
@@ -96,8 +96,10 @@ describe.each(engines)('the contacts data type (%s)', (engine) => {
     expect(await names({ service_id: ids.gutters, received_from: '2026-03-02', received_to: '2026-03-02' })).toEqual(['Edna Elder'])
     expect(await names({ service_id: ids.gutters, received_from: '2026-03-03', received_to: '2026-03-31' })).toEqual([])
     expect(await names({ received_from: '2026-04-01', received_to: '2026-04-30' })).toEqual(['Frank Young'])
-    expect(fieldsOf(await app.query({ type: 'contacts', received_from: '2026-05-01', received_to: '2026-04-01' }))).toEqual(['received_to'])
-    expect(fieldsOf(await app.query({ type: 'contacts', received_from: 'March 1' }))).toEqual(['received_from'])
+    expect(validationFieldsOf(await app.query({ type: 'contacts', received_from: '2026-05-01', received_to: '2026-04-01' }))).toEqual([
+      'received_to',
+    ])
+    expect(validationFieldsOf(await app.query({ type: 'contacts', received_from: 'March 1' }))).toEqual(['received_from'])
   })
 
   it('keeps the default payload small and expands addresses, attributes, notes and links on request', async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { contact } from './fixtures.js'
+import { newContactRecord } from '../../helpers/fixtures.js'
 
 describe.each(engines)('referral chains (%s)', (engine) => {
   let app: TestApp
@@ -14,7 +14,8 @@ describe.each(engines)('referral chains (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine)
-    for (const name of ['Olga', 'Jane', 'Kim', 'Lee', 'Max', 'Nia', 'Oz']) people[name] = (await contact(app, { display_name: name })).id
+    for (const name of ['Olga', 'Jane', 'Kim', 'Lee', 'Max', 'Nia', 'Oz'])
+      people[name] = (await newContactRecord(app, { display_name: name })).id
     // Olga brought Jane; Jane brought Kim and Lee; Kim brought Max; Max brought Nia; Nia brought Oz; Oz brought Olga (a loop).
     for (const [who, by] of [
       ['Jane', 'Olga'],

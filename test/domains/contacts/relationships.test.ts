@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditOf, contact, countRows, fieldsOf } from './fixtures.js'
+import { auditEntries, countRows, newContactRecord, validationFieldsOf } from '../../helpers/fixtures.js'
 
 describe.each(engines)('relationships between contacts (%s)', (engine) => {
   let app: TestApp
@@ -14,10 +14,10 @@ describe.each(engines)('relationships between contacts (%s)', (engine) => {
   afterAll(() => app.close())
 
   it('reads each type from both sides with its strength: employer and employee, parent company and subsidiary, partners', async () => {
-    const holding = await contact(app, { kind: 'organization', display_name: 'Holding Co' })
-    const branch = await contact(app, { kind: 'organization', display_name: 'Branch Co' })
-    const ally = await contact(app, { kind: 'organization', display_name: 'Ally Co' })
-    const eve = await contact(app, { display_name: 'Eve Staff' })
+    const holding = await newContactRecord(app, { kind: 'organization', display_name: 'Holding Co' })
+    const branch = await newContactRecord(app, { kind: 'organization', display_name: 'Branch Co' })
+    const ally = await newContactRecord(app, { kind: 'organization', display_name: 'Ally Co' })
+    const eve = await newContactRecord(app, { display_name: 'Eve Staff' })
     const owned = expectData(
       await link({ contact_id: branch.id, to_contact_id: holding.id, link_type: 'parent_company', strength: 'strong' }),
     )
@@ -39,15 +39,15 @@ describe.each(engines)('relationships between contacts (%s)', (engine) => {
   })
 
   it('changes the strength when the same link is made again, auditing both contacts', async () => {
-    const ref = await contact(app, { display_name: 'Rita Referrer' })
-    const newbie = await contact(app, { display_name: 'Ned Newbie' })
+    const ref = await newContactRecord(app, { display_name: 'Rita Referrer' })
+    const newbie = await newContactRecord(app, { display_name: 'Ned Newbie' })
     const first = expectData(await link({ contact_id: newbie.id, to_contact_id: ref.id, link_type: 'referred_by' }))
     expect(first.strength).toBe('normal')
     const again = expectData(await link({ contact_id: newbie.id, to_contact_id: ref.id, link_type: 'referred_by', strength: 'strong' }))
     expect(again).toMatchObject({ id: first.id, strength: 'strong' })
     expect((await linksOf(ref.id)).map((l: any) => [l.relation, l.strength])).toEqual([['referral', 'strong']])
     for (const id of [ref.id, newbie.id]) {
-      const last = (await auditOf(app, 'contact', id)).at(-1)
+      const last = (await auditEntries(app, 'contact', id)).at(-1)
       expect(last.action).toBe('update_link')
       expect(last.changes.link.old.strength).toBe('normal')
       expect(last.changes.link.new.strength).toBe('strong')
@@ -55,24 +55,30 @@ describe.each(engines)('relationships between contacts (%s)', (engine) => {
   })
 
   it('refuses links that cannot be, naming the field, and writes nothing', async () => {
-    const org = await contact(app, { kind: 'organization', display_name: 'Rules Inc' })
-    const other = await contact(app, { kind: 'organization', display_name: 'Other Inc' })
-    const third = await contact(app, { kind: 'organization', display_name: 'Third Inc' })
-    const sam = await contact(app, { display_name: 'Sam Rules' })
-    const tom = await contact(app, { display_name: 'Tom Rules' })
+    const org = await newContactRecord(app, { kind: 'organization', display_name: 'Rules Inc' })
+    const other = await newContactRecord(app, { kind: 'organization', display_name: 'Other Inc' })
+    const third = await newContactRecord(app, { kind: 'organization', display_name: 'Third Inc' })
+    const sam = await newContactRecord(app, { display_name: 'Sam Rules' })
+    const tom = await newContactRecord(app, { display_name: 'Tom Rules' })
     expectData(await link({ contact_id: org.id, to_contact_id: other.id, link_type: 'parent_company' }))
     expectData(await link({ contact_id: sam.id, to_contact_id: tom.id, link_type: 'referred_by' }))
     const before = await countRows(app, 'contact_links')
-    expect(fieldsOf(await link({ contact_id: org.id, to_contact_id: sam.id, link_type: 'works_at' }))).toEqual([
+    expect(validationFieldsOf(await link({ contact_id: org.id, to_contact_id: sam.id, link_type: 'works_at' }))).toEqual([
       'data.contact_id',
       'data.to_contact_id',
     ])
-    expect(fieldsOf(await link({ contact_id: sam.id, to_contact_id: tom.id, link_type: 'works_at' }))).toEqual(['data.to_contact_id'])
-    expect(fieldsOf(await link({ contact_id: sam.id, to_contact_id: org.id, link_type: 'parent_company' }))).toEqual(['data.contact_id'])
-    expect(fieldsOf(await link({ contact_id: sam.id, to_contact_id: sam.id, link_type: 'household' }))).toEqual(['data.to_contact_id'])
-    expect(fieldsOf(await link({ contact_id: sam.id, to_contact_id: tom.id, link_type: 'referred_by', strength: 'very' }))).toEqual([
-      'data.strength',
+    expect(validationFieldsOf(await link({ contact_id: sam.id, to_contact_id: tom.id, link_type: 'works_at' }))).toEqual([
+      'data.to_contact_id',
     ])
+    expect(validationFieldsOf(await link({ contact_id: sam.id, to_contact_id: org.id, link_type: 'parent_company' }))).toEqual([
+      'data.contact_id',
+    ])
+    expect(validationFieldsOf(await link({ contact_id: sam.id, to_contact_id: sam.id, link_type: 'household' }))).toEqual([
+      'data.to_contact_id',
+    ])
+    expect(
+      validationFieldsOf(await link({ contact_id: sam.id, to_contact_id: tom.id, link_type: 'referred_by', strength: 'very' })),
+    ).toEqual(['data.strength'])
     const loop = await link({ contact_id: tom.id, to_contact_id: sam.id, link_type: 'referred_by' })
     expectError(loop, 409, 'CONFLICT')
     expect(loop.body.error.details.field).toBe('data.to_contact_id')

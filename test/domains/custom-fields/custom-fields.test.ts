@@ -1,10 +1,11 @@
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { withTenant } from '../../../core/db/tenant.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, insertUser, signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { auditTrailActions, countRows, expectFields, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago. */
 const NOW = new Date('2026-10-27T15:15:00Z')
@@ -18,7 +19,7 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW, payments: null })
     owner = await signedIn(app, app.tenant.owner_user_id)
-    tech = await signedIn(app, await insertUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech'))
+    tech = await signedIn(app, await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech'))
     await define({ applies_to: 'contact', key: 'gate_code', label: 'Gate code', field_type: 'text' })
     await define({
       applies_to: 'contact',
@@ -115,7 +116,7 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
     )
     expect(updated.custom_fields).toEqual({ building: 'House' })
     expect(expectData(await app.query({ type: 'contacts', id: ada.id })).custom_fields).toEqual({ building: 'House' })
-    expect(await auditActions(app, 'contacts', ada.id)).toEqual(['create', 'update'])
+    expect(await auditTrailActions(app, 'contacts', ada.id)).toEqual(['create', 'update'])
     const org = expectData(
       await app.action('contact', 'create', {
         kind: 'organization',
@@ -229,7 +230,7 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
       await owner.action('custom_field', 'update', { custom_field_id: gate.id, archived: false, label: 'Gate or door code' }),
     )
     expect(restored).toMatchObject({ archived_at: null, label: 'Gate or door code', key: 'gate_code', field_type: 'text' })
-    expect(await auditActions(app, 'custom_fields', gate.id)).toEqual(['create', 'archive', 'update'])
+    expect(await auditTrailActions(app, 'custom_fields', gate.id)).toEqual(['create', 'archive', 'update'])
   })
 
   it("a completed ticket's values never change, by the action or by the database", async () => {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, insertUser, newContact, signedIn } from '../tickets/fixtures.js'
-import { b64, PNG, pdf } from './files.js'
+import { auditTrailActions, countRows, expectFields, newContact, signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
+import { b64, PNG, pdf } from '../../helpers/files.js'
 
 describe.each(engines)('documents on quotes (%s)', (engine) => {
   let app: TestApp
@@ -13,7 +14,7 @@ describe.each(engines)('documents on quotes (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { payments: null })
-    jane = await newContact(app, 'Jane Quotes')
+    jane = await newContact(app, { display_name: 'Jane Quotes' })
     const quote = () =>
       app.action('quote', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 12_000 }] })
     quoteId = expectData(await quote()).id
@@ -48,7 +49,7 @@ describe.each(engines)('documents on quotes (%s)', (engine) => {
     expect(expectData(await app.query({ type: 'documents', contact_id: jane })).items).toEqual([])
     const read = expectData(await app.query({ type: 'document_content', id: doc.id }))
     expect(Buffer.from(read.content_base64, 'base64').toString('latin1')).toContain('quote estimate')
-    expect(await auditActions(app, 'documents', doc.id)).toEqual(['create'])
+    expect(await auditTrailActions(app, 'documents', doc.id)).toEqual(['create'])
   })
 
   it('refuses a second target, a missing quote and a bad quote_id, writing nothing', async () => {
@@ -64,7 +65,7 @@ describe.each(engines)('documents on quotes (%s)', (engine) => {
   })
 
   it("refuses a technician a quote's files, to attach or to read", async () => {
-    const tech = await insertUser(app, 'tech@quotes.test', 'technician', 'Tom Tech')
+    const tech = await addUser(app, 'tech@quotes.test', 'technician', 'Tom Tech')
     const owned = expectData(await app.action('document', 'upload', { quote_id: quoteId, name: 'Owner only', content_base64: b64(PNG) }))
     const t = await signedIn(app, tech)
     const before = await countRows(app, 'documents')

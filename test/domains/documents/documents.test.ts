@@ -1,10 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, insertUser, newContact, signedIn } from '../tickets/fixtures.js'
-import { b64, JPEG, PNG, pdf } from './files.js'
+import { auditTrailActions, countRows, expectFields, newContact, signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
+import { b64, JPEG, PNG, pdf } from '../../helpers/files.js'
 
 describe.each(engines)('documents and photos (%s)', (engine) => {
   let app: TestApp
@@ -13,7 +14,7 @@ describe.each(engines)('documents and photos (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { payments: null })
-    jane = await newContact(app, 'Jane Files')
+    jane = await newContact(app, { display_name: 'Jane Files' })
     invoiceId = expectData(
       await app.action('invoice', 'create', {
         contact_id: jane,
@@ -53,7 +54,7 @@ describe.each(engines)('documents and photos (%s)', (engine) => {
     expect(Buffer.from(read.content_base64, 'base64').equals(PNG)).toBe(true)
     expect(read).toMatchObject({ id: photo.id, name: 'Front of house', version: 1, content_type: 'image/png' })
     expect(expectData(await app.query({ type: 'documents', contact_id: jane })).items.map((d: any) => d.id)).toEqual([photo.id])
-    expect(await auditActions(app, 'documents', photo.id)).toEqual(['create'])
+    expect(await auditTrailActions(app, 'documents', photo.id)).toEqual(['create'])
   })
 
   it("keeps the bytes in the store of its engine, named by their hash and never by the file's name", async () => {
@@ -104,7 +105,7 @@ describe.each(engines)('documents and photos (%s)', (engine) => {
       [1, contract.sha256],
       [2, second.sha256],
     ])
-    expect(await auditActions(app, 'documents', contract.id)).toEqual(['create', 'new_version'])
+    expect(await auditTrailActions(app, 'documents', contract.id)).toEqual(['create', 'new_version'])
   })
 
   it('renames and tags, filters by tag, and archives out of the lists while staying readable by id', async () => {
@@ -125,7 +126,7 @@ describe.each(engines)('documents and photos (%s)', (engine) => {
     expect(expectData(await app.query({ type: 'documents', id: doc.id })).name).toBe('Estimate 2027')
     expectError(await app.action('document', 'update', { document_id: doc.id, name: 'Again' }), 409, 'CONFLICT')
     expectError(await app.action('document', 'new_version', { document_id: doc.id, content_base64: b64(pdf('x')) }), 409, 'CONFLICT')
-    expect(await auditActions(app, 'documents', doc.id)).toEqual(['create', 'update', 'archive'])
+    expect(await auditTrailActions(app, 'documents', doc.id)).toEqual(['create', 'update', 'archive'])
   })
 
   it('refuses what it cannot keep, naming the field, and writes nothing', async () => {
@@ -174,8 +175,8 @@ describe.each(engines)('documents and photos (%s)', (engine) => {
   })
 
   it('lets a technician add photos to their own tickets, closed ones too, and read only those', async () => {
-    const tech = await insertUser(app, 'tech@sparkle.test', 'technician', 'Tom Tech')
-    const other = await insertUser(app, 'other@sparkle.test', 'technician', 'Olga Other')
+    const tech = await addUser(app, 'tech@sparkle.test', 'technician', 'Tom Tech')
+    const other = await addUser(app, 'other@sparkle.test', 'technician', 'Olga Other')
     const ticket = (technicianIds: string[]) =>
       app.action('ticket', 'create', {
         contact_id: jane,

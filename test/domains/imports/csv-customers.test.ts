@@ -1,9 +1,10 @@
 import { stringify } from 'csv-stringify/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { countRows, expectFields, insertUser, signedIn } from '../tickets/fixtures.js'
+import { countRows, expectFields, signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 /** A CSV file as a spreadsheet writes it: the header row, then the rows. */
 const csvOf = (header: string[], rows: string[][]) => stringify([header, ...rows])
@@ -211,7 +212,7 @@ describe.each(engines)('importing customers from any CSV with a column mapping (
     )
     expect(queued.status).toBe(202)
     expect(queued.body.data.status).toBe('pending_authorization')
-    const technician = await signedIn(app, await insertUser(app, 'tech@csv.test', 'technician', 'Tess'))
+    const technician = await signedIn(app, await addUser(app, 'tech@csv.test', 'technician', 'Tess'))
     expectError(await technician.action('import', 'csv_customers', { csv: file, mapping }), 403, 'FORBIDDEN')
   })
 })

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { squareCsv, squareCustomers, type SquareRow } from '../../../core/demo/square-export.js'
-import { countRows, signedIn } from '../tickets/fixtures.js'
+import { countRows, signedIn } from '../../helpers/fixtures.js'
 
 const why = 'The owner asked me to bring in the customers from Square'
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { squareItems, squareItemsCsv } from '../../../core/demo/square-export.js'
-import { countRows, signedIn } from '../tickets/fixtures.js'
+import { countRows, signedIn } from '../../helpers/fixtures.js'
 
 describe.each(engines)('moving the item library in from Square (%s)', (engine) => {
   let app: TestApp

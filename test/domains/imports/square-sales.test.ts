@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import {
@@ -11,7 +11,7 @@ import {
   squareSalesCsv,
   type SquareSaleRow,
 } from '../../../core/demo/square-export.js'
-import { countRows, signedIn } from '../tickets/fixtures.js'
+import { countRows, signedIn } from '../../helpers/fixtures.js'
 
 describe.each(engines)('moving past visits in from Square (%s)', (engine) => {
   let app: TestApp

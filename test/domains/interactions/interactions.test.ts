@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, insertUser, newContact, signedIn } from '../tickets/fixtures.js'
+import { auditTrailActions, countRows, expectFields, newContact, signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 /** The server's clock: Tuesday 2026-10-27, 10:15 in Chicago (CDT, UTC-5). */
 const NOW = new Date('2026-10-27T15:15:00Z')
@@ -14,7 +15,7 @@ describe.each(engines)('interactions and the timeline (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW, payments: null })
-    jane = await newContact(app, 'Jane Talk')
+    jane = await newContact(app, { display_name: 'Jane Talk' })
     leadId = expectData(await app.action('lead', 'create', { raw_notes: 'Asked about gutters', name: 'Lou Lead' })).id
   })
   afterAll(() => app.close())
@@ -47,7 +48,7 @@ describe.each(engines)('interactions and the timeline (%s)', (engine) => {
     })
     expect(call.summary).not.toContain('4111')
     expect(call.summary).toContain('[REDACTED]')
-    expect(await auditActions(app, 'interactions', call.id)).toEqual(['create'])
+    expect(await auditTrailActions(app, 'interactions', call.id)).toEqual(['create'])
     const meeting = expectData(await app.action('interaction', 'log', { lead_id: leadId, kind: 'meeting', summary: 'Walked the property' }))
     expect(meeting).toMatchObject({ lead_id: leadId, contact_id: null, direction: null, occurred_at: NOW.toISOString() })
     const listed = expectData(await app.query({ type: 'interactions', lead_id: leadId })).items
@@ -128,11 +129,11 @@ describe.each(engines)('interactions and the timeline (%s)', (engine) => {
     expect(expectData(await app.query({ type: 'interactions', archived: 'true' })).items.map((i: any) => i.id)).toEqual([later.id])
     expect(expectData(await app.query({ type: 'interactions', id: later.id })).archived_at).toBe(NOW.toISOString())
     expectError(await app.action('interaction', 'update', { interaction_id: later.id, summary: 'again' }), 409, 'CONFLICT')
-    expect(await auditActions(app, 'interactions', due.id)).toEqual(['create', 'update'])
+    expect(await auditTrailActions(app, 'interactions', due.id)).toEqual(['create', 'update'])
   })
 
   it("tells one customer's history newest first: calls, visits, invoices, payments, emails and notes, paged", async () => {
-    const sam = await newContact(app, 'Sam Timeline')
+    const sam = await newContact(app, { display_name: 'Sam Timeline' })
     const ticket = expectData(
       await app.action('ticket', 'create', {
         contact_id: sam,
@@ -191,7 +192,7 @@ describe.each(engines)('interactions and the timeline (%s)', (engine) => {
   })
 
   it('is office work: a technician can neither log nor read interactions or timelines', async () => {
-    const tech = await signedIn(app, await insertUser(app, 'tia@sparkle.test', 'technician', 'Tia Tech'))
+    const tech = await signedIn(app, await addUser(app, 'tia@sparkle.test', 'technician', 'Tia Tech'))
     expectError(await tech.action('interaction', 'log', { contact_id: jane, kind: 'note', summary: 'x' }), 403, 'FORBIDDEN')
     expect((await tech.query({ type: 'interactions', contact_id: jane })).status).toBe(403)
     expect((await tech.query({ type: 'timeline', contact_id: jane })).status).toBe(403)

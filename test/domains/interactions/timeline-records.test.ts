@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chaseQuotes } from '../../../core/jobs/quotes.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { okOf } from '../../helpers/page-app.js'
-import { pageClient } from '../../console/technician-fixture.js'
-import { b64, pdf } from '../documents/files.js'
-import { newContact } from '../tickets/fixtures.js'
+import { pageClient } from '../../helpers/technician-fixture.js'
+import { b64, pdf } from '../../helpers/files.js'
+import { newContact } from '../../helpers/fixtures.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago. */
 const START = new Date('2026-10-27T15:15:00Z')
@@ -23,7 +23,7 @@ describe.each(engines)("quotes, orders and files on the customer's timeline (%s)
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => now, payments: null })
-    quinn = await newContact(app, 'Quinn Quoted')
+    quinn = await newContact(app, { display_name: 'Quinn Quoted' })
     await app.action('contact', 'update', { contact_id: quinn, email: 'quinn@example.com' })
   })
   afterAll(() => app?.close())
@@ -48,7 +48,7 @@ describe.each(engines)("quotes, orders and files on the customer's timeline (%s)
     })
     await ok('document', 'new_version', { document_id: contract.id, content_base64: b64(pdf('signed')) })
     await ok('document', 'upload', { quote_id: declined.id, name: 'Skylight sketch', content_base64: b64(pdf('sketch')) })
-    const other = await newContact(app, 'Olive Other')
+    const other = await newContact(app, { display_name: 'Olive Other' })
     await ok('quote', 'create', { contact_id: other, line_items: [{ description: 'Gutters', unit_price_cents: 5_000 }] })
     now = new Date('2026-11-02T15:00:00Z')
     expect((await chaseQuotes(app.services)).expired).toBe(1)

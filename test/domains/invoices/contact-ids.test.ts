@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
-import { insertUser, signedIn } from '../tickets/fixtures.js'
-import { asTenant, contact } from './fixtures.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
+import { asTenant, newContact, signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 describe.each(engines)('invoices of several customers in one read (%s)', (engine) => {
   let app: TestApp
@@ -24,9 +24,9 @@ describe.each(engines)('invoices of several customers in one read (%s)', (engine
 
   beforeAll(async () => {
     app = await startTestApp(engine)
-    ann = await contact(app, { display_name: 'Ann Able' })
-    bob = await contact(app, { display_name: 'Bob Baker' })
-    cat = await contact(app, { display_name: 'Cat Cole' })
+    ann = await newContact(app, { display_name: 'Ann Able' })
+    bob = await newContact(app, { display_name: 'Bob Baker' })
+    cat = await newContact(app, { display_name: 'Cat Cole' })
     ids.annSent = await invoice(ann, 10_000, 'sent')
     ids.annDraft = await invoice(ann, 5_000, 'draft')
     ids.bobSent = await invoice(bob, 7_000, 'sent')
@@ -57,7 +57,7 @@ describe.each(engines)('invoices of several customers in one read (%s)', (engine
   })
 
   it('is closed to technicians, as invoices are', async () => {
-    const tess = await signedIn(app, await insertUser(app, 'tess@sparkle.test', 'technician', 'Tess Tech'))
+    const tess = await signedIn(app, await addUser(app, 'tess@sparkle.test', 'technician', 'Tess Tech'))
     expectError(await tess.query({ type: 'invoices', contact_ids: ann }), 403, 'FORBIDDEN')
   })
 })

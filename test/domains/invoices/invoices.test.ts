@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData } from '../../api/envelope-assertions.js'
-import { signIn, type Browser } from '../../auth/browser.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
+import { signIn, type Browser } from '../../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant, auditActions, contact, count, service, settings, ticket } from './fixtures.js'
+import { asTenant, auditActions, countAsTenant, newContact, service, settings, ticket } from '../../helpers/fixtures.js'
 
 describe.each(engines)('invoices through the API (%s)', (engine) => {
   let app: TestApp
@@ -19,7 +19,7 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
     // Tuesday 10 March 2026, 11:00 in Chicago.
     app = await startTestApp(engine, { now: () => new Date('2026-03-10T16:00:00Z') })
     await settings(app, { default_tax_rate_bp: 825 })
-    jane = await contact(app, { display_name: 'Jane Invoice', email: 'jane@example.com' })
+    jane = await newContact(app, { display_name: 'Jane Invoice', email: 'jane@example.com' })
     screens = await service(app, { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen' })
     flexible = await service(app, { name: 'Interior Windows', pricing: 'flexible', price_cents: null })
     owner = await signIn(app, 'owner@sparkle.test')
@@ -102,8 +102,8 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
   })
 
   it('refuses bad input naming the field, writes nothing and takes no number', async () => {
-    const before = await count(app, 'invoices')
-    const linesBefore = await count(app, 'invoice_line_items')
+    const before = await countAsTenant(app, 'invoices')
+    const linesBefore = await countAsTenant(app, 'invoice_line_items')
     const fields = async (data: Record<string, unknown>) => {
       const r = await app.action('invoice', 'create', data)
       expect(r.status).toBe(400)
@@ -137,13 +137,13 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
       line_items: [{ service_id: '00000000-0000-4000-8000-000000000124', quantity: 1 }],
     })
     expect(noService.status).toBe(404)
-    expect(await count(app, 'invoices')).toBe(before)
-    expect(await count(app, 'invoice_line_items')).toBe(linesBefore)
+    expect(await countAsTenant(app, 'invoices')).toBe(before)
+    expect(await countAsTenant(app, 'invoice_line_items')).toBe(linesBefore)
     expect((await create()).number).toBe(expectNumber())
   })
 
   it('invoices a ticket once, copying its line items and contact', async () => {
-    const sam = await contact(app, { display_name: 'Sam Ticket' })
+    const sam = await newContact(app, { display_name: 'Sam Ticket' })
     const t = await ticket(
       app,
       sam,
@@ -360,7 +360,7 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
   })
 
   it('lists by status, overdue, contact, number and issue dates with expansions', async () => {
-    const kim = await contact(app, { display_name: 'Kim Overdue' })
+    const kim = await newContact(app, { display_name: 'Kim Overdue' })
     const late = await create({ contact_id: kim, issued_on: '2026-01-15', due_on: '2026-02-14' })
     nextNumber++
     const lateButPaid = await create({ contact_id: kim, issued_on: '2026-01-20', due_on: '2026-02-01' })
@@ -409,7 +409,7 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
   })
 
   it('invoices a ticket again once its invoice is void, and only then; the ticket and the unbilled list show the live one', async () => {
-    const ria = await contact(app, { display_name: 'Ria Redo' })
+    const ria = await newContact(app, { display_name: 'Ria Redo' })
     const t = await ticket(app, ria, [{ description: 'Windows', unit_price_cents: 9000 }], 'completed')
     const first = expectData(await app.action('invoice', 'create_from_ticket', { ticket_id: t.id }))
     nextNumber++

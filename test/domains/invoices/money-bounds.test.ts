@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { snapshotTenant } from '../../helpers/tenant-data.js'
 import { MAX_CENTS } from '../../../core/money.js'
 import { squareCsv, squareCustomers, squareSalesCsv } from '../../../core/demo/square-export.js'
-import { expectFields, signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { expectFields, signedIn, type SignedIn } from '../../helpers/fixtures.js'
 
 // Every amount is held to what a cents column stores (MAX_CENTS) where it enters: the caller is told which field, and
 // nothing is written; before, the database refused it with a message naming no field.

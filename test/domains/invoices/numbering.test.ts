@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { contact, count, ticket } from './fixtures.js'
+import { countAsTenant, newContact, ticket } from '../../helpers/fixtures.js'
 
 describe.each(engines)('invoice numbers under concurrency (%s)', (engine) => {
   let app: TestApp
   let customer: string
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => new Date('2026-06-01T15:00:00Z') })
-    customer = await contact(app, { display_name: 'Busy Customer' })
+    customer = await newContact(app, { display_name: 'Busy Customer' })
   })
   afterAll(() => app.close())
 
@@ -26,7 +26,7 @@ describe.each(engines)('invoice numbers under concurrency (%s)', (engine) => {
 
   it('lets only one of several simultaneous calls invoice a ticket, and the others leave no gap', async () => {
     const t = await ticket(app, customer, [{ description: 'Windows', unit_price_cents: 20_000 }], 'completed')
-    const before = await count(app, 'invoices')
+    const before = await countAsTenant(app, 'invoices')
     const results = await Promise.all(Array.from({ length: 5 }, () => app.action('invoice', 'create_from_ticket', { ticket_id: t.id })))
     const ok = results.filter((r) => r.status === 200)
     expect(ok).toHaveLength(1)
@@ -35,7 +35,7 @@ describe.each(engines)('invoice numbers under concurrency (%s)', (engine) => {
       expect(r.body.error.code).toBe('CONFLICT')
     }
     expect(ok[0].body.data.number).toBe('INV-2026-0021')
-    expect(await count(app, 'invoices')).toBe(before + 1)
+    expect(await countAsTenant(app, 'invoices')).toBe(before + 1)
     const next = await app.action('invoice', 'create', {
       contact_id: customer,
       line_items: [{ description: 'After', unit_price_cents: 1 }],

@@ -4,7 +4,7 @@ import { performAction } from '../../../core/operations.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { signedDelivery, startFakeStripe, stripeEvent, type FakeStripe } from '../../helpers/fake-stripe.js'
-import { contact } from './fixtures.js'
+import { newContact } from '../../helpers/fixtures.js'
 
 const SECRET = 'whsec_void_test_secret'
 
@@ -24,7 +24,7 @@ describe.each(engines)('voiding an invoice paid online (%s)', (engine) => {
   })
 
   it('is queued for the owner when an agent asks, and changes nothing until the owner allows it', async () => {
-    const jane = await contact(app, { display_name: 'Jane Void', email: 'jane.void@example.com' })
+    const jane = await newContact(app, { display_name: 'Jane Void', email: 'jane.void@example.com' })
     const inv = (
       await app.action('invoice', 'create', {
         contact_id: jane,

@@ -5,7 +5,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { okOf } from '../../helpers/page-app.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 
 /** Tuesday 2026-11-03, 10:00 in Chicago. */
 const NOW = new Date('2026-11-03T16:00:00Z')

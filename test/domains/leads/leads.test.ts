@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant, auditActions, contact, count } from '../invoices/fixtures.js'
+import { asTenant, auditActions, countAsTenant, newContact } from '../../helpers/fixtures.js'
 
 describe.each(engines)('leads through the API (%s)', (engine) => {
   let app: TestApp
@@ -36,7 +36,7 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
   })
 
   it('refuses a lead without raw notes or with a bad field, naming the field, and writes nothing', async () => {
-    const before = await count(app, 'leads')
+    const before = await countAsTenant(app, 'leads')
     const missing = await app.action('lead', 'create', { name: 'No Notes' })
     expect(missing.status).toBe(400)
     expect(missing.body.error.code).toBe('VALIDATION_ERROR')
@@ -48,7 +48,7 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
     expect(bad.body.error.details.issues.map((i: any) => i.field)).toEqual(
       expect.arrayContaining(['data.email', 'data.urgency', 'data.reminder_at']),
     )
-    expect(await count(app, 'leads')).toBe(before)
+    expect(await countAsTenant(app, 'leads')).toBe(before)
   })
 
   it('redacts a card number read out in the inquiry, keeping the phone number', async () => {
@@ -126,14 +126,14 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
       source: 'website',
       address: '12 Oak Hollow Dr, Apt 3, Owens Cross Roads, AL 35763, USA',
     })
-    const contactsBefore = await count(app, 'contacts')
+    const contactsBefore = await countAsTenant(app, 'contacts')
     const r = await app.action('lead', 'convert', { lead_id: l.id })
     expect(r.status, JSON.stringify(r.body.error)).toBe(200)
     expect(r.body.data).toMatchObject({ contact_created: true, matched_by: null, lead: { status: 'converted' } })
     const contactId = r.body.data.contact.id
     expect(r.body.data.lead.converted_contact_id).toBe(contactId)
     expect(r.body.data.lead.converted_at).toBeTruthy()
-    expect(await count(app, 'contacts')).toBe(contactsBefore + 1)
+    expect(await countAsTenant(app, 'contacts')).toBe(contactsBefore + 1)
     const c = await app.query({ type: 'contacts', id: contactId })
     expect(c.body.data).toMatchObject({ display_name: 'Priya Raman', email: 'priya@example.net', phone: '+1 (256) 555-0777' })
     const stored = await asTenant(app, (tx) =>
@@ -150,15 +150,15 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
     expect(twice.status).toBe(409)
     expect(twice.body.error.code).toBe('CONFLICT')
     expect(twice.body.error.message).toContain(contactId)
-    expect(await count(app, 'contacts')).toBe(contactsBefore + 1)
+    expect(await countAsTenant(app, 'contacts')).toBe(contactsBefore + 1)
     const back = await app.action('lead', 'set_status', { lead_id: l.id, status: 'qualified' })
     expect(back.status).toBe(409)
     expect(back.body.error.details).toMatchObject({ from: 'converted', to: 'qualified' })
   })
 
   it('links an existing contact matched by email whatever its case, or by phone digits, without creating one', async () => {
-    const jane = await contact(app, { display_name: 'Jane Whitfield', email: 'Jane.W@Example.com' })
-    const sam = await contact(app, { display_name: 'Sam Ortiz', phone: '(256) 555-0142' })
+    const jane = await newContact(app, { display_name: 'Jane Whitfield', email: 'Jane.W@Example.com' })
+    const sam = await newContact(app, { display_name: 'Sam Ortiz', phone: '(256) 555-0142' })
     const byEmail = await lead({
       raw_notes: 'Jane wants a spring clean',
       name: 'J. Whitfield',
@@ -166,20 +166,20 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
       address: 'somewhere nice',
     })
     const byPhone = await lead({ raw_notes: 'Voicemail from 1-256-555-0142 about screens', phone: '+1 256.555.0142' })
-    const contactsBefore = await count(app, 'contacts')
+    const contactsBefore = await countAsTenant(app, 'contacts')
     const first = await app.action('lead', 'convert', { lead_id: byEmail.id })
     expect(first.status, JSON.stringify(first.body.error)).toBe(200)
     expect(first.body.data).toMatchObject({ contact_created: false, matched_by: 'email', contact: { id: jane }, address_id: null })
     const second = await app.action('lead', 'convert', { lead_id: byPhone.id })
     expect(second.body.data).toMatchObject({ contact_created: false, matched_by: 'phone', contact: { id: sam } })
-    expect(await count(app, 'contacts')).toBe(contactsBefore)
+    expect(await countAsTenant(app, 'contacts')).toBe(contactsBefore)
     expect(await auditActions(app, 'contact', jane)).toEqual(['create', 'link_lead'])
     const read = await app.query({ type: 'leads', id: byPhone.id, include: 'contact' })
     expect(read.body.data.contact).toMatchObject({ id: sam, display_name: 'Sam Ortiz' })
   })
 
   it('links the contact given, and refuses one of no record', async () => {
-    const given = await contact(app, { display_name: 'Given Person' })
+    const given = await newContact(app, { display_name: 'Given Person' })
     const l = await lead({ raw_notes: 'Neighbour of Given Person', name: 'Someone Else', email: 'else@example.org' })
     const missing = await app.action('lead', 'convert', { lead_id: l.id, contact_id: '00000000-0000-4000-8000-00000000abcd' })
     expect(missing.status).toBe(404)
@@ -190,13 +190,13 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
 
   it("asks for the address parts when the lead's address cannot be read, writing nothing, and converts without one on request", async () => {
     const l = await lead({ raw_notes: 'Out by the old mill', name: 'Hank Mill', address: 'the white house past the old mill' })
-    const contactsBefore = await count(app, 'contacts')
-    const addressesBefore = await count(app, 'addresses')
+    const contactsBefore = await countAsTenant(app, 'contacts')
+    const addressesBefore = await countAsTenant(app, 'addresses')
     const refused = await app.action('lead', 'convert', { lead_id: l.id })
     expect(refused.status).toBe(400)
     expect(refused.body.error.details.issues[0].field).toBe('data.address')
     expect(refused.body.error.message).toContain('line1, city, ST 12345')
-    expect(await count(app, 'contacts')).toBe(contactsBefore)
+    expect(await countAsTenant(app, 'contacts')).toBe(contactsBefore)
     expect((await app.query({ type: 'leads', id: l.id })).body.data.status).toBe('new')
 
     const badParts = await app.action('lead', 'convert', { lead_id: l.id, address: { line1: '1 Mill Rd', city: 'Madison' } })
@@ -210,12 +210,12 @@ describe.each(engines)('leads through the API (%s)', (engine) => {
       address: { line1: '1 Mill Rd', city: 'Madison', state: 'AL', postal_code: '35758' },
     })
     expect(given.status).toBe(200)
-    expect(await count(app, 'addresses')).toBe(addressesBefore + 1)
+    expect(await countAsTenant(app, 'addresses')).toBe(addressesBefore + 1)
 
     const other = await lead({ raw_notes: 'No fixed address', name: 'Nomad', address: '???' })
     const without = await app.action('lead', 'convert', { lead_id: other.id, address: null })
     expect(without.body.data).toMatchObject({ contact_created: true, address_id: null })
-    expect(await count(app, 'addresses')).toBe(addressesBefore + 1)
+    expect(await countAsTenant(app, 'addresses')).toBe(addressesBefore + 1)
   })
 
   it('needs a name for a new contact', async () => {

@@ -5,7 +5,7 @@ import { engines } from '../../helpers/databases.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
 import { createLlmClient } from '../../../core/clients/llm.js'
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.js'
-import { PNG } from '../documents/files.js'
+import { PNG } from '../../helpers/files.js'
 
 /** The stamp a request page carries, read from its HTML. */
 const stampOf = (page: string) => /name="stamp" value="([^"]+)"/.exec(page)?.[1] ?? ''

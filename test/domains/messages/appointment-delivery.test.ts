@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverDue } from '../../../core/jobs/worker.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant, made, newContact, newTicket } from './fixtures.js'
+import { asTenant, made, newContact, newTicket } from '../../helpers/fixtures.js'
 
 const clock = { now: new Date('2031-03-03T16:00:00Z') } // Monday 10:00 in Chicago
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant, auditActions, fieldsOf, made, newContact, newTicket } from './fixtures.js'
+import { asTenant, auditActions, fieldsOf, made, newContact, newTicket } from '../../helpers/fixtures.js'
 
 /** A clock the tests move by hand. */
 const clock = { now: new Date('2031-03-03T16:00:00Z') } // Monday 10:00 in Chicago

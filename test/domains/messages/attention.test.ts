@@ -4,10 +4,10 @@ import { authenticateAgentToken } from '../../../core/auth/agent-tokens.js'
 import type { Principal } from '../../../core/context.js'
 import { issueResponseLinks } from '../../../core/domains/messages/response-links.js'
 import { dailyBriefing } from '../../../mcp/workflows/daily-briefing.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant, fieldsOf, made, newContact, newTicket } from './fixtures.js'
+import { asTenant, fieldsOf, made, newContact, newTicket } from '../../helpers/fixtures.js'
 
 const clock = { now: new Date('2031-03-03T16:00:00Z') } // Monday 10:00 in Chicago
 

@@ -4,13 +4,13 @@ import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templa
 import { MESSAGE_KINDS } from '../../../core/domains/messages/model.js'
 import { idempotencyKeyOf } from '../../../core/jobs/deliver.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { emptyDatabase } from '../../helpers/empty-database.js'
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
-import { dueMessage, fakeResendClient } from '../../jobs/delivery-fixtures.js'
-import { signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { dueMessage, fakeResendClient } from '../../helpers/delivery-fixtures.js'
+import { signedIn, type SignedIn } from '../../helpers/fixtures.js'
 
 describe.each(engines)('the default emails ask for a reply only when a reply reaches someone (%s)', (engine) => {
   let app: TestApp

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData } from '../../api/envelope-assertions.js'
-import { signedIn } from '../tickets/fixtures.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
+import { signedIn } from '../../helpers/fixtures.js'
 
 // Monday 2031-03-03 10:00 in Chicago.
 const NOW = new Date('2031-03-03T16:00:00Z')

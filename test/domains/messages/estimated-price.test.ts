@@ -8,7 +8,7 @@ import { loadTenantSettings } from '../../../core/domains/settings/model.js'
 import { renderTemplate } from '../../../core/templating.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant, made, newContact, newTicket } from './fixtures.js'
+import { asTenant, made, newContact, newTicket } from '../../helpers/fixtures.js'
 
 describe.each(engines)('the price in appointment emails, "Estimated" beside an estimate (%s)', (engine) => {
   let app: TestApp

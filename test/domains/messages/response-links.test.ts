@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashSecret } from '../../../core/auth/secrets.js'
 import { issueResponseLinks } from '../../../core/domains/messages/response-links.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { snapshotTenant } from '../../helpers/tenant-data.js'
-import { asTenant, made, newContact, newTicket } from './fixtures.js'
+import { asTenant, made, newContact, newTicket } from '../../helpers/fixtures.js'
 
 const clock = { now: new Date('2031-03-03T16:00:00Z') }
 

@@ -1,10 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
-import { asTenant, auditActions, count, fieldsOf, made, newContact, newTicket } from './fixtures.js'
-import { PAYMENT_INSTRUCTIONS, settings } from '../invoices/fixtures.js'
+import {
+  asTenant,
+  auditActions,
+  countAsTenant,
+  fieldsOf,
+  made,
+  newContact,
+  newTicket,
+  PAYMENT_INSTRUCTIONS,
+  settings,
+} from '../../helpers/fixtures.js'
 
 describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
   let app: TestApp
@@ -81,7 +90,7 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
   })
 
   it('refuses unknown variables, a past send time, and missing links between kinds and records, naming each field', async () => {
-    const before = await count(app, 'scheduled_messages')
+    const before = await countAsTenant(app, 'scheduled_messages')
     const unknown = await app.action('message', 'schedule', {
       contact_id: jane,
       kind: 'custom',
@@ -110,7 +119,7 @@ describe.each(engines)('scheduled messages through the API (%s)', (engine) => {
       template_id: expectData(await app.query({ type: 'templates', kind: 'invoice' })).items[0].id,
     })
     expect(fieldsOf(wrongKind)).toEqual(['data.template_id'])
-    expect(await count(app, 'scheduled_messages')).toBe(before)
+    expect(await countAsTenant(app, 'scheduled_messages')).toBe(before)
   })
 
   it('refuses a ticket or invoice of another contact, and answers NOT_FOUND for unknown records', async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
 import { MESSAGE_KINDS } from '../../../core/domains/messages/model.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, count, fieldsOf, made, newContact } from './fixtures.js'
+import { auditActions, countAsTenant, fieldsOf, made, newContact } from '../../helpers/fixtures.js'
 
 describe.each(engines)('message templates through the API (%s)', (engine) => {
   let app: TestApp
@@ -55,7 +55,7 @@ describe.each(engines)('message templates through the API (%s)', (engine) => {
   })
 
   it('refuses an unknown variable on save, naming it, the field and the known variables, and writes nothing', async () => {
-    const before = await count(app, 'message_templates')
+    const before = await countAsTenant(app, 'message_templates')
     const bad = await app.action('template', 'create', {
       kind: 'custom',
       name: 'Typo',
@@ -67,7 +67,7 @@ describe.each(engines)('message templates through the API (%s)', (engine) => {
     expect(bad.body.error.message).toContain('{{customer_nam}}')
     expect(bad.body.error.message).toContain('{{total_price}}')
     expect(bad.body.error.message).toContain('customer_first_name')
-    expect(await count(app, 'message_templates')).toBe(before)
+    expect(await countAsTenant(app, 'message_templates')).toBe(before)
 
     const t = await template({ kind: 'custom', name: 'To fix', subject: 'Hi', body: 'Body' })
     const badUpdate = await app.action('template', 'update', { template_id: t.id, body: 'Pay {{amount}}' })

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditOf, contact, countRows, fieldsOf, insertTicket } from '../contacts/fixtures.js'
+import { auditEntries, countRows, insertTicket, newContactRecord, validationFieldsOf } from '../../helpers/fixtures.js'
 
 describe.each(engines)('notes (%s)', (engine) => {
   let app: TestApp
@@ -11,7 +11,7 @@ describe.each(engines)('notes (%s)', (engine) => {
   let leadId: string
   beforeAll(async () => {
     app = await startTestApp(engine)
-    c = await contact(app, { display_name: 'Noted Person' })
+    c = await newContactRecord(app, { display_name: 'Noted Person' })
     ticketId = await insertTicket(app, c.id, { start: '2026-06-01T14:00:00Z' })
     const lead = await app.t.db.query<{ id: string }>(
       `insert into leads (tenant_id, raw_notes) values ($1, 'Called about gutters') returning id`,
@@ -35,7 +35,7 @@ describe.each(engines)('notes (%s)', (engine) => {
     expect(onTicket.ticket_id).toBe(ticketId)
     const onLead = expectData(await app.action('note', 'add', { lead_id: leadId, content: 'Wants a quote by Friday' }))
     expect(onLead.lead_id).toBe(leadId)
-    const audit = await auditOf(app, 'note', onContact.id)
+    const audit = await auditEntries(app, 'note', onContact.id)
     expect(audit).toHaveLength(1)
     expect(audit[0]).toMatchObject({ action: 'create', actor_type: 'agent' })
     expect(audit[0].changes.content).toEqual({ old: null, new: 'Two dogs in the back yard' })
@@ -45,12 +45,12 @@ describe.each(engines)('notes (%s)', (engine) => {
     const before = await countRows(app, 'notes')
     const none = await app.action('note', 'add', { content: 'Floating note' })
     expectError(none, 400, 'VALIDATION_ERROR')
-    expect(fieldsOf(none)).toEqual(['data.contact_id', 'data.ticket_id', 'data.lead_id'])
+    expect(validationFieldsOf(none)).toEqual(['data.contact_id', 'data.ticket_id', 'data.lead_id'])
     const two = await app.action('note', 'add', { contact_id: c.id, lead_id: leadId, content: 'Two places' })
-    expect(fieldsOf(two)).toEqual(['data.contact_id', 'data.lead_id'])
-    expect(fieldsOf(await app.action('note', 'add', { contact_id: c.id, content: '   ' }))).toEqual(['data.content'])
-    expect(fieldsOf(await app.action('note', 'add', { contact_id: c.id }))).toEqual(['data.content'])
-    expect(fieldsOf(await app.action('note', 'add', { contact_id: c.id, content: 'x'.repeat(10_001) }))).toEqual(['data.content'])
+    expect(validationFieldsOf(two)).toEqual(['data.contact_id', 'data.lead_id'])
+    expect(validationFieldsOf(await app.action('note', 'add', { contact_id: c.id, content: '   ' }))).toEqual(['data.content'])
+    expect(validationFieldsOf(await app.action('note', 'add', { contact_id: c.id }))).toEqual(['data.content'])
+    expect(validationFieldsOf(await app.action('note', 'add', { contact_id: c.id, content: 'x'.repeat(10_001) }))).toEqual(['data.content'])
     const missing = await app.action('note', 'add', { ticket_id: '00000000-0000-4000-8000-000000000000', content: 'Lost' })
     expectError(missing, 404, 'NOT_FOUND')
     expect(missing.body.error.details.field).toBe('data.ticket_id')
@@ -58,7 +58,7 @@ describe.each(engines)('notes (%s)', (engine) => {
   })
 
   it('lists the notes of one subject, newest first, and finds them by stemmed words', async () => {
-    const other = await contact(app, { display_name: 'Other Person' })
+    const other = await newContactRecord(app, { display_name: 'Other Person' })
     for (const content of ['First visit went well', 'Dog barked at the technician', 'Paid by check']) {
       expectData(await app.action('note', 'add', { contact_id: other.id, content }))
     }

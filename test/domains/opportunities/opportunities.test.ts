@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, insertUser, newContact, signedIn } from '../tickets/fixtures.js'
+import { auditTrailActions, countRows, expectFields, newContact, signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 /** The server's clock: Tuesday 2026-10-27, 10:15 in Chicago. */
 const NOW = new Date('2026-10-27T15:15:00Z')
@@ -16,9 +17,9 @@ describe.each(engines)('opportunities and the pipeline (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW, payments: null })
-    jane = await newContact(app, 'Jane Deal')
+    jane = await newContact(app, { display_name: 'Jane Deal' })
     leadId = expectData(await app.action('lead', 'create', { raw_notes: 'Wants a quote for gutters', name: 'Lou Lead' })).id
-    tia = await insertUser(app, 'tia@sparkle.test', 'technician', 'Tia Tech')
+    tia = await addUser(app, 'tia@sparkle.test', 'technician', 'Tia Tech')
   })
   afterAll(() => app.close())
 
@@ -48,7 +49,7 @@ describe.each(engines)('opportunities and the pipeline (%s)', (engine) => {
       close_reason: null,
       archived_at: null,
     })
-    expect(await auditActions(app, 'opportunities', o.id)).toEqual(['create'])
+    expect(await auditTrailActions(app, 'opportunities', o.id)).toEqual(['create'])
     const typed = await open({ title: 'Card 4111 1111 1111 1111 for the deposit', contact_id: jane })
     expect(typed.title).not.toContain('4111')
     expect(typed.title).toContain('[REDACTED]')
@@ -108,7 +109,7 @@ describe.each(engines)('opportunities and the pipeline (%s)', (engine) => {
       await app.action('opportunity', 'move', { opportunity_id: o.id, stage: 'lost', reason: 'Went with a cheaper crew' }),
     )
     expect(lost).toMatchObject({ stage: 'lost', probability: 0 })
-    expect(await auditActions(app, 'opportunities', o.id)).toEqual(['create', 'move', 'move', 'reopen', 'move'])
+    expect(await auditTrailActions(app, 'opportunities', o.id)).toEqual(['create', 'move', 'move', 'reopen', 'move'])
     const audit = expectData(await app.query({ type: 'opportunities', id: o.id, include: 'audit_trail' })).audit_trail
     expect(audit[1].changes.stage).toEqual({ old: 'qualification', new: 'proposal_sent' })
   })
@@ -137,11 +138,11 @@ describe.each(engines)('opportunities and the pipeline (%s)', (engine) => {
     expect(expectData(await app.query({ type: 'opportunities', archived: 'true' })).items.map((i: any) => i.id)).toEqual([o.id])
     expectError(await app.action('opportunity', 'update', { opportunity_id: o.id, title: 'again' }), 409, 'CONFLICT')
     expectError(await app.action('opportunity', 'move', { opportunity_id: o.id, stage: 'won', reason: 'x' }), 409, 'CONFLICT')
-    expect(await auditActions(app, 'opportunities', o.id)).toEqual(['create', 'update', 'archive'])
+    expect(await auditTrailActions(app, 'opportunities', o.id)).toEqual(['create', 'update', 'archive'])
   })
 
   it('filters by stage, open or closed, customer, lead and expected close', async () => {
-    const sam = await newContact(app, 'Sam Filter')
+    const sam = await newContact(app, { display_name: 'Sam Filter' })
     const a = await open({ title: 'A', contact_id: sam, expected_close_on: '2026-11-01' })
     const b = await open({ title: 'B', contact_id: sam, stage: 'estimating', expected_close_on: '2026-11-20' })
     const c = await open({ title: 'C', contact_id: sam, expected_close_on: '2026-12-20' })
@@ -161,7 +162,7 @@ describe.each(engines)('opportunities and the pipeline (%s)', (engine) => {
     // A business of its own, so the sums are exactly these.
     const other = await startTestApp(engine, { now: () => NOW, payments: null })
     try {
-      const kim = await newContact(other, 'Kim Totals')
+      const kim = await newContact(other, { display_name: 'Kim Totals' })
       const add = async (data: Record<string, unknown>) =>
         expectData(await other.action('opportunity', 'create', { contact_id: kim, ...data }))
       expect(expectData(await other.query({ type: 'pipeline_totals' })).items).toEqual([])
@@ -196,7 +197,7 @@ describe.each(engines)('opportunities and the pipeline (%s)', (engine) => {
   })
 
   it("takes calls about an opportunity, and the customer's timeline shows it opened, won and talked about", async () => {
-    const ray = await newContact(app, 'Ray Timeline')
+    const ray = await newContact(app, { display_name: 'Ray Timeline' })
     const o = await open({ title: 'Skylights', contact_id: ray, amount_cents: 12_000 })
     const call = expectData(
       await app.action('interaction', 'log', {

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPaymentsClient, type PaymentsClient } from '../../../core/clients/payments.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { signedDelivery, startFakeStripe, stripeEvent, type FakeStripe } from '../../helpers/fake-stripe.js'
-import { expectFields } from '../tickets/fixtures.js'
-import { made } from '../messages/fixtures.js'
+import { expectFields, made } from '../../helpers/fixtures.js'
 
 const SECRET = 'whsec_test_deposit_secret_0123456789'
 

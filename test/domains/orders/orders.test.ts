@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, insertUser, newContact, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { auditTrailActions, countRows, expectFields, newContact, newService, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago. */
 const NOW = new Date('2026-10-27T15:15:00Z')
@@ -17,9 +18,9 @@ describe.each(engines)('orders: an accepted quote booked as visits, fulfilled wh
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW, payments: null })
     await app.ownerAction('settings', 'update', { default_tax_rate_bp: 800 })
-    jane = await newContact(app, 'Jane Order')
+    jane = await newContact(app, { display_name: 'Jane Order' })
     await app.action('contact', 'update', { contact_id: jane, email: 'jane@example.com' })
-    tess = await insertUser(app, 'tess@sparkle.test', 'technician', 'Tess Tran')
+    tess = await addUser(app, 'tess@sparkle.test', 'technician', 'Tess Tran')
     windows = await newService(app, { name: 'Window cleaning', pricing: 'fixed', price_cents: 15_000 })
     gutters = await newService(app, { name: 'Gutter clearing', pricing: 'flexible', price_cents: 10_000 })
   })
@@ -160,7 +161,7 @@ describe.each(engines)('orders: an accepted quote booked as visits, fulfilled wh
       ['Skylight', 4_000, 800],
     ])
     expectError(await app.action('order', 'invoice', { order_id: o.id }), 409, 'CONFLICT')
-    expect(await auditActions(app, 'orders', o.id)).toEqual(['create', 'book', 'fulfil', 'invoice'])
+    expect(await auditTrailActions(app, 'orders', o.id)).toEqual(['create', 'book', 'fulfil', 'invoice'])
   })
 
   it('one way: changing or voiding the invoice changes neither the order nor the accepted quote', async () => {

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPaymentsClient } from '../../../core/clients/payments.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../../helpers/fake-stripe.js'
-import { customer, dueMessage } from '../../jobs/delivery-fixtures.js'
-import { made } from '../messages/fixtures.js'
-import { signedIn } from '../tickets/fixtures.js'
+import { customer, dueMessage } from '../../helpers/delivery-fixtures.js'
+import { made, signedIn } from '../../helpers/fixtures.js'
 
 /** The server's clock: Tuesday 2026-10-27, 10:15 in Chicago; moved on to deliver what is due. */
 const clock = { now: new Date('2026-10-27T15:15:00Z') }

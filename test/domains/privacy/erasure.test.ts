@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTenant } from '../../../core/db/tenant.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { snapshotTenant } from '../../helpers/tenant-data.js'
-import { b64, pdf } from '../documents/files.js'
-import { newService } from '../tickets/fixtures.js'
-import { insertUser, signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { b64, pdf } from '../../helpers/files.js'
+import { newService, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 /** The server's clock: Tuesday 2026-10-27, 10:15 in Chicago. */
 const NOW = new Date('2026-10-27T15:15:00Z')
@@ -272,7 +272,7 @@ describe.each(engines)('erasing a customer on request (%s)', (engine) => {
   it("is the owner's alone: an agent and a technician are refused and nothing changes", async () => {
     const before = await rows(app)
     expectError(await app.action('contact', 'erase', { contact_id: zeb, confirm: true }), 403, 'FORBIDDEN')
-    const tech = await signedIn(app, await insertUser(app, 'tech@sparkle.test', 'technician', 'Terry Tech'))
+    const tech = await signedIn(app, await addUser(app, 'tech@sparkle.test', 'technician', 'Terry Tech'))
     expectError(await tech.action('contact', 'erase', { contact_id: zeb, confirm: true }), 403, 'FORBIDDEN')
     const after = await rows(app)
     expect(after.contacts).toEqual(before.contacts)

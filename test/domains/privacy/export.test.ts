@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { okOf } from '../../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../../helpers/hostile-markup.js'
-import { b64, pdf } from '../documents/files.js'
-import { insertUser, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
-import { pageClient, type PageClient } from '../../console/technician-fixture.js'
+import { b64, pdf } from '../../helpers/files.js'
+import { newService, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
+import { pageClient, type PageClient } from '../../helpers/technician-fixture.js'
 
 describe.each(engines)("a customer's data export (%s)", (engine) => {
   let app: TestApp
@@ -157,7 +158,7 @@ describe.each(engines)("a customer's data export (%s)", (engine) => {
 
   it("is for the owner alone: the agent and technicians are refused; an unknown or another business's customer gives nothing", async () => {
     expectError(await app.query({ type: 'customer_export', contact_id: jane }), 403, 'FORBIDDEN')
-    const tech = await signedIn(app, await insertUser(app, 'tess@sparkle.test', 'technician', 'Tess'))
+    const tech = await signedIn(app, await addUser(app, 'tess@sparkle.test', 'technician', 'Tess'))
     expectError(await tech.query({ type: 'customer_export', contact_id: jane }), 403, 'FORBIDDEN')
     expect(expectData(await owner.query({ type: 'customer_export', contact_id: '00000000-0000-4000-8000-000000000123' })).items).toEqual([])
     expectError(await owner.query({ type: 'customer_export' }), 400, 'VALIDATION_ERROR')

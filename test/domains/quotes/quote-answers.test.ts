@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashSecret } from '../../../core/auth/secrets.js'
 import { idempotencyKeyOf } from '../../../core/jobs/deliver.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { startFakeResend, type FakeResend } from '../../helpers/fake-resend.js'
 import { snapshotTenant } from '../../helpers/tenant-data.js'
-import { fakeResendClient } from '../../jobs/delivery-fixtures.js'
-import { asTenant, auditActions, made } from '../messages/fixtures.js'
+import { fakeResendClient } from '../../helpers/delivery-fixtures.js'
+import { asTenant, auditActions, made } from '../../helpers/fixtures.js'
 
 /** Tuesday 2026-10-27, 10:15 in Chicago; moved forward by the tests. */
 const clock = { now: new Date('2026-10-27T15:15:00Z') }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { withTenant } from '../../../core/db/tenant.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, newContact, newService } from '../tickets/fixtures.js'
+import { auditTrailActions, countRows, expectFields, newContact, newService } from '../../helpers/fixtures.js'
 
 /** The server's clock: Tuesday 2026-10-27, 10:15 in Chicago. */
 const NOW = new Date('2026-10-27T15:15:00Z')
@@ -18,7 +18,7 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW, payments: null })
     await app.ownerAction('settings', 'update', { default_tax_rate_bp: 800 })
-    jane = await newContact(app, 'Jane Quote')
+    jane = await newContact(app, { display_name: 'Jane Quote' })
     windows = await newService(app, { name: 'Window cleaning', pricing: 'fixed', price_cents: 15_000 })
     gutters = await newService(app, { name: 'Gutter clearing', pricing: 'per_unit', price_cents: 250, unit_name: 'foot' })
     screens = await newService(app, { name: 'Screen repair', pricing: 'fixed', price_cents: 1_999, taxable: false })
@@ -59,7 +59,7 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
       ['Skylight', 1, 1_050, 1_050, 500, 53],
     ])
     expect([q.subtotal_cents, q.tax_cents, q.total_cents]).toEqual([32_297, 2_073, 34_370])
-    expect(await auditActions(app, 'quotes', q.id)).toEqual(['create'])
+    expect(await auditTrailActions(app, 'quotes', q.id)).toEqual(['create'])
     const second = expectData(await create({ line_items: [{ service_id: windows.id }], tax_rate_bp: 0, valid_until: '2026-10-27' }))
     expect(second).toMatchObject({ number: 'Q-2026-0002', tax_rate_bp: 0, tax_cents: 0, total_cents: 15_000, valid_until: '2026-10-27' })
     const other = await app.createTenant('Other Windows')
@@ -118,7 +118,7 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
     await expect(direct).rejects.toMatchObject({ code: 'IMMUTABLE' })
     const read = expectData(await app.query({ type: 'quotes', id: q.id, include: 'line_items' }))
     expect([read.status, read.total_cents, read.line_items[0].unit_price_cents]).toEqual(['sent', 33_000, 15_000])
-    expect(await auditActions(app, 'quotes', q.id)).toEqual(['create', 'update', 'update', 'send'])
+    expect(await auditTrailActions(app, 'quotes', q.id)).toEqual(['create', 'update', 'update', 'send'])
   })
 
   it('cancels a draft or sent quote once, stopping its queued email; a cancelled quote never changes again', async () => {
@@ -137,7 +137,7 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
   })
 
   it('refuses to send to a customer without an email address', async () => {
-    const noEmail = await newContact(app, 'Nora Noemail')
+    const noEmail = await newContact(app, { display_name: 'Nora Noemail' })
     const q = expectData(await app.action('quote', 'create', { contact_id: noEmail, line_items: [{ service_id: windows.id }] }))
     expectFields(await app.action('quote', 'send', { quote_id: q.id }, { reasoning: 'x' }), ['data.quote_id'])
     expect(expectData(await app.query({ type: 'quotes', id: q.id })).status).toBe('draft')

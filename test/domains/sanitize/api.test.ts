@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { contact } from '../contacts/fixtures.js'
+import { newContactRecord } from '../../helpers/fixtures.js'
 
 describe.each(engines)('the API redacts free text before it is written (%s)', (engine) => {
   let app: TestApp
@@ -23,7 +23,7 @@ describe.each(engines)('the API redacts free text before it is written (%s)', (e
   afterAll(() => app.close())
 
   it('redacts a note, tells the caller, and records a security event without the secret', async () => {
-    const c = await contact(app, { display_name: 'Careless Caller' })
+    const c = await newContactRecord(app, { display_name: 'Careless Caller' })
     const res = await app.action('note', 'add', {
       contact_id: c.id,
       content: 'She read me her card 4111 1111 1111 1111 and SSN 123-45-6789',
@@ -111,7 +111,7 @@ describe.each(engines)('the API redacts free text before it is written (%s)', (e
   })
 
   it('leaves benign text alone, adds no redactions and records nothing', async () => {
-    const c = await contact(app, { display_name: 'Benign Person' })
+    const c = await newContactRecord(app, { display_name: 'Benign Person' })
     const text = 'Call (256) 555-0142 about INV-2026-0001; ZIP 35758-1234; visit 2026-01-15; order 112-4567890-1234567'
     const res = await app.action('note', 'add', { contact_id: c.id, content: text })
     const note = expectData(res)
@@ -121,7 +121,7 @@ describe.each(engines)('the API redacts free text before it is written (%s)', (e
   })
 
   it('gives the same redacted answer to a repeated Idempotency-Key', async () => {
-    const c = await contact(app, { display_name: 'Repeat Person' })
+    const c = await newContactRecord(app, { display_name: 'Repeat Person' })
     const data = { contact_id: c.id, content: 'card 4242424242424242' }
     const first = expectData(await app.action('note', 'add', data, { headers: { 'idempotency-key': 'redact-once' } }))
     const second = await app.action('note', 'add', data, { headers: { 'idempotency-key': 'redact-once' } })

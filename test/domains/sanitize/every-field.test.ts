@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Principal } from '../../../core/context.js'
 import { performAction } from '../../../core/operations.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { contact, ticket } from '../invoices/fixtures.js'
+import { newContact, ticket } from '../../helpers/fixtures.js'
 
 /** Every row a business keeps that can hold text a caller wrote, as one string. */
 const everything = async (app: TestApp) => {
@@ -81,7 +81,7 @@ describe.each(engines)("every free-text field and the agent's reasoning are reda
   })
 
   it("keeps only redacted text in the authorization queue: the call, its reasoning and the owner's note", async () => {
-    const jane = await contact(app, { display_name: 'Queue Jane', email: 'queue.jane@example.com' })
+    const jane = await newContact(app, { display_name: 'Queue Jane', email: 'queue.jane@example.com' })
     const invoice = expectData(
       await app.action('invoice', 'create', { contact_id: jane, line_items: [{ description: 'Gutters', unit_price_cents: 5000 }] }),
     )
@@ -118,7 +118,7 @@ describe.each(engines)("every free-text field and the agent's reasoning are reda
   })
 
   it('redacts a cancel reason', async () => {
-    const jane = await contact(app, { display_name: 'Cancel Jane' })
+    const jane = await newContact(app, { display_name: 'Cancel Jane' })
     const t = await ticket(app, jane, [{ description: 'Windows', quantity: 1, unit_price_cents: 10_000 }])
     const res = await app.action(
       'ticket',

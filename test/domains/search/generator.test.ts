@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateSearchData, type GeneratedSearchData } from '../../../bench/generate-search-data.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant, count, made, newContact } from '../messages/fixtures.js'
+import { asTenant, countAsTenant, made, newContact } from '../../helpers/fixtures.js'
 
 describe.each(engines)('the search data generator (%s)', (engine) => {
   let app: TestApp
@@ -33,7 +33,7 @@ describe.each(engines)('the search data generator (%s)', (engine) => {
       ['invoices', data.invoices],
       ['leads', data.leads],
     ] as const) {
-      expect(await count(app, table), table).toBe(n)
+      expect(await countAsTenant(app, table), table).toBe(n)
     }
     const other = await app.createTenant('Untouched Windows')
     const theirs = await app.t.db.query('select count(*)::int as n from contacts where tenant_id = $1', [other.tenant_id])

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLlmClient } from '../../../core/clients/llm.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { startFakeLlm, type FakeLlm } from '../../helpers/fake-llm.js'
-import { asTenant, made, newContact, newTicket } from '../messages/fixtures.js'
+import { asTenant, made, newContact, newTicket } from '../../helpers/fixtures.js'
 
 interface Hit {
   kind: string

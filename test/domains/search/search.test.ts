@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant, fieldsOf, made, newContact, newTicket } from '../messages/fixtures.js'
+import { asTenant, fieldsOf, made, newContact, newTicket } from '../../helpers/fixtures.js'
 
 interface Hit {
   kind: string

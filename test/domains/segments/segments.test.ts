@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { performAction } from '../../../core/operations.js'
 import { refreshRuleSegments } from '../../../core/jobs/segments.js'
 import { deliverDue } from '../../../core/jobs/worker.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { auditTrailActions, countRows, expectFields, newService, signedIn, type SignedIn } from '../../helpers/fixtures.js'
 
 describe.each(engines)('segments (%s)', (engine) => {
   let app: TestApp
@@ -46,7 +46,7 @@ describe.each(engines)('segments (%s)', (engine) => {
       member_count: 2,
     })
     expect(await names(list.id)).toEqual(['Ann Able', 'Cy Cole'])
-    expect(await auditActions(app, 'segments', list.id)).toEqual(['create', 'add_members', 'add_members', 'remove_members'])
+    expect(await auditTrailActions(app, 'segments', list.id)).toEqual(['create', 'add_members', 'add_members', 'remove_members'])
     const many = await Promise.all(['D', 'E', 'F', 'G', 'H', 'I'].map((l) => person(`${l} Many`)))
     const queued = await app.action(
       'segment',
@@ -256,7 +256,7 @@ describe.each(engines)('segments (%s)', (engine) => {
       'gil@example.com Spring is here, Gil',
       'hal@example.com Spring is here, Hal',
     ])
-    expect(await auditActions(app, 'segments', list.id)).toEqual(['create', 'add_members'])
+    expect(await auditTrailActions(app, 'segments', list.id)).toEqual(['create', 'add_members'])
   })
 
   it('is office work: a technician can neither read nor change segments', async () => {

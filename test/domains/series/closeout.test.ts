@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { engines } from '../../helpers/databases.js'
-import { expectData } from '../../api/envelope-assertions.js'
-import { formHtml, pageClient, techFixture, type PageClient, type TechFixture } from '../../console/technician-fixture.js'
-import { expectFields, signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
+import { formHtml, pageClient, techFixture, type PageClient, type TechFixture } from '../../helpers/technician-fixture.js'
+import { expectFields, signedIn, type SignedIn } from '../../helpers/fixtures.js'
 
 describe.each(engines)('close-out of a visit of a series (%s)', (engine) => {
   let f: TechFixture

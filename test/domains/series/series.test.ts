@@ -3,8 +3,9 @@ import { localDate, localTime } from '../../../core/time.js'
 import { generateSeriesVisits } from '../../../core/jobs/series.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
-import { expectFields, insertAddress, insertUser, newService, signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
+import { expectFields, insertAddress, newService, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 const NY = 'America/New_York'
 const why = { reasoning: 'the customer asked by phone' }
@@ -24,8 +25,8 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
     app = await startTestApp(engine, { now: () => clock })
     await app.t.db.query('update tenants set timezone = $2 where id = $1', [app.tenant.tenant_id, NY])
     owner = await signedIn(app, app.tenant.owner_user_id)
-    techId = await insertUser(app, 'tech@sparkle.test', 'technician', 'Toni Tech')
-    otherTechId = await insertUser(app, 'otto@sparkle.test', 'technician', 'Otto Other')
+    techId = await addUser(app, 'tech@sparkle.test', 'technician', 'Toni Tech')
+    otherTechId = await addUser(app, 'otto@sparkle.test', 'technician', 'Otto Other')
     windows = await newService(app, { name: 'Exterior windows', pricing: 'fixed', price_cents: 12000, default_duration_minutes: 90 })
     gutters = await newService(app, { name: 'Gutter cleaning', pricing: 'flexible', price_cents: 8000, default_duration_minutes: 60 })
   })
@@ -364,8 +365,8 @@ describe.each(engines)('recurring appointments (%s)', (engine) => {
   })
 
   it('leaves a technician deactivated since off the visits it books next and keeps the others', async () => {
-    const dee = await insertUser(app, 'dee@sparkle.test', 'technician', 'Dee Dunn')
-    const eli = await insertUser(app, 'eli@sparkle.test', 'technician', 'Eli Eng')
+    const dee = await addUser(app, 'dee@sparkle.test', 'technician', 'Dee Dunn')
+    const eli = await addUser(app, 'eli@sparkle.test', 'technician', 'Eli Eng')
     const s = await createSeries({
       rule: 'FREQ=WEEKLY;BYDAY=WE',
       start_date: '2026-02-25',

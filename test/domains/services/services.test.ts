@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, insertUser, newContact, newService, signedIn } from '../tickets/fixtures.js'
+import { auditTrailActions, countRows, expectFields, newContact, newService, signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 describe.each(engines)('the service catalog (%s)', (engine) => {
   let app: TestApp
@@ -79,7 +80,7 @@ describe.each(engines)('the service catalog (%s)', (engine) => {
     expect(trail.map((a: any) => a.action)).toEqual(['delete', 'create'])
 
     const used = await newService(app, { name: 'Skylight Cleaning', pricing: 'fixed', price_cents: 4000 })
-    const contact = await newContact(app, 'Used Service Customer')
+    const contact = await newContact(app, { display_name: 'Used Service Customer' })
     const ticket = expectData(
       await app.action('ticket', 'create', {
         contact_id: contact,
@@ -104,12 +105,12 @@ describe.each(engines)('the service catalog (%s)', (engine) => {
     })
     expectFields(rebook, ['data.line_items.0.service_id'])
     expect(rebook.body.error.message).toMatch(/archived/)
-    expect(await auditActions(app, 'services', used.id)).toEqual(['create', 'archive'])
+    expect(await auditTrailActions(app, 'services', used.id)).toEqual(['create', 'archive'])
     expect(await newService(app, { name: 'Skylight Cleaning', pricing: 'fixed', price_cents: 4500 })).toMatchObject({ status: 'active' })
   })
 
   it('is for owners: a technician may read the catalog but not change it', async () => {
-    const tech = await signedIn(app, await insertUser(app, 'tina@sparkle.test', 'technician', 'Tina'))
+    const tech = await signedIn(app, await addUser(app, 'tina@sparkle.test', 'technician', 'Tina'))
     expectError(await tech.action('service', 'create', { name: 'Tech Special', pricing: 'fixed', price_cents: 1 }), 403, 'FORBIDDEN')
     expect(expectData(await tech.query({ type: 'services' })).items.length).toBeGreaterThan(0)
   })

@@ -1,10 +1,10 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
-import { formHtml, pageClient, reviewCardOf, type PageClient } from '../../console/technician-fixture.js'
+import { formHtml, pageClient, reviewCardOf, type PageClient } from '../../helpers/technician-fixture.js'
 
 const why = 'The customer email said the bank details changed'
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, expectFields, insertUser, signedIn } from '../tickets/fixtures.js'
+import { auditTrailActions, expectFields, signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 describe.each(engines)('business settings (%s)', (engine) => {
   let app: TestApp
@@ -67,7 +68,7 @@ describe.each(engines)('business settings (%s)', (engine) => {
     expect(entry).toMatchObject({ action: 'update', actor_type: 'user', actor_id: app.tenant.owner_user_id })
     expect(entry.changes.default_tax_rate_bp).toEqual({ old: 0, new: 825 })
     expect(entry.changes.name).toEqual({ old: 'Sparkle Windows', new: 'Sparkle Window Co' })
-    expect(await auditActions(app, 'settings', app.tenant.tenant_id)).toEqual(['create', 'update'])
+    expect(await auditTrailActions(app, 'settings', app.tenant.tenant_id)).toEqual(['create', 'update'])
   })
 
   it('clears the reply-to address with null', async () => {
@@ -109,7 +110,7 @@ describe.each(engines)('business settings (%s)', (engine) => {
   })
 
   it('is for owners: a technician is refused, an owner signed in may change it', async () => {
-    const tech = await signedIn(app, await insertUser(app, 'tech@sparkle.test', 'technician', 'Tess Tech'))
+    const tech = await signedIn(app, await addUser(app, 'tech@sparkle.test', 'technician', 'Tess Tech'))
     expectError(await tech.action('settings', 'update', { default_tax_rate_bp: 0 }), 403, 'FORBIDDEN')
     const owner = await signedIn(app, app.tenant.owner_user_id)
     expect(expectData(await owner.action('settings', 'update', { invoice_terms_days: 30 })).invoice_terms_days).toBe(30)

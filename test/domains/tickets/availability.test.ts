@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectFields, insertUser, newContact } from './fixtures.js'
+import { expectFields, newContact } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 /** The server's clock: Tuesday 2026-10-27, 10:15 in Chicago (CDT, UTC-5). */
 const NOW = new Date('2026-10-27T15:15:00Z')
@@ -14,7 +15,7 @@ describe.each(engines)('availability (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW })
-    contact = await newContact(app, 'Dora Diaz')
+    contact = await newContact(app, { display_name: 'Dora Diaz' })
   })
   afterAll(() => app.close())
 
@@ -25,8 +26,8 @@ describe.each(engines)('availability (%s)', (engine) => {
 
   it('lists the owner while the business has no technicians, then only technicians', async () => {
     expect(Object.keys(await slotsOf({}))).toEqual(['owner@sparkle.test'])
-    tess = await insertUser(app, 'tess@sparkle.test', 'technician', 'Tess Tran')
-    theo = await insertUser(app, 'theo@sparkle.test', 'technician', 'Theo Ruiz')
+    tess = await addUser(app, 'tess@sparkle.test', 'technician', 'Tess Tran')
+    theo = await addUser(app, 'theo@sparkle.test', 'technician', 'Theo Ruiz')
     expect(Object.keys(await slotsOf({}))).toEqual(['Tess Tran', 'Theo Ruiz'])
     const one = expectData(await app.query({ type: 'availability', id: theo }))
     expect(one).toMatchObject({ technician_id: theo, name: 'Theo Ruiz' })

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverDue } from '../../../core/jobs/worker.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, insertUser, signedIn, type SignedIn } from './fixtures.js'
+import { auditTrailActions, countRows, expectFields, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 // Wednesday 2031-03-05 10:00 in Chicago; the sick day is Friday 2031-03-07.
 const clock = { now: new Date('2031-03-05T16:00:00Z') }
@@ -19,9 +20,9 @@ describe.each(engines)("a technician's sick day moves all their visits in one ca
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => clock.now })
-    ann = await insertUser(app, 'ann@sparkle.test', 'technician', 'Ann Lee')
-    bob = await insertUser(app, 'bob@sparkle.test', 'technician', 'Bob Ray')
-    cara = await insertUser(app, 'cara@sparkle.test', 'technician', 'Cara Diaz')
+    ann = await addUser(app, 'ann@sparkle.test', 'technician', 'Ann Lee')
+    bob = await addUser(app, 'bob@sparkle.test', 'technician', 'Bob Ray')
+    cara = await addUser(app, 'cara@sparkle.test', 'technician', 'Cara Diaz')
     owner = await signedIn(app, app.tenant.owner_user_id)
   })
   afterAll(() => app?.close())
@@ -80,7 +81,7 @@ describe.each(engines)("a technician's sick day moves all their visits in one ca
       const t = await ticket(v.id)
       expect(new Date(t.scheduled_end).getTime() - new Date(t.scheduled_start).getTime()).toBe(90 * 60_000)
       expect(t).toMatchObject({ status: 'scheduled', confirmation_status: 'pending' })
-      expect(await auditActions(app, 'tickets', v.id)).toContain('move_day')
+      expect(await auditTrailActions(app, 'tickets', v.id)).toContain('move_day')
       // The old confirmation and its follow-ups are gone; the customer hears once that the visit moved.
       const kinds = await messages(v.id)
       expect(kinds.filter((k: string) => k.startsWith('moved'))).toEqual(['moved:pending'])

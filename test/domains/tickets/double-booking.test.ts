@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { countRows, insertUser, newContact } from './fixtures.js'
+import { countRows, newContact } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 describe.each(engines)('double booking (%s)', (engine) => {
   let app: TestApp
@@ -11,9 +12,9 @@ describe.each(engines)('double booking (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => new Date('2030-06-01T12:00:00Z') })
-    contact = await newContact(app, 'Carla Cruz')
-    tess = await insertUser(app, 'tess@sparkle.test', 'technician', 'Tess Tran')
-    theo = await insertUser(app, 'theo@sparkle.test', 'technician', 'Theo Ruiz')
+    contact = await newContact(app, { display_name: 'Carla Cruz' })
+    tess = await addUser(app, 'tess@sparkle.test', 'technician', 'Tess Tran')
+    theo = await addUser(app, 'theo@sparkle.test', 'technician', 'Theo Ruiz')
   })
   afterAll(() => app.close())
 

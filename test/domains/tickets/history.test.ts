@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { timeOnSite } from '../../../core/domains/tickets/time-on-site.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
-import { insertUser, newService, signedIn, type SignedIn } from './fixtures.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
+import { newService, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 // Monday 2026-11-02 15:00 UTC = 09:00 in Chicago.
 const NOW = new Date('2026-11-02T15:00:00Z')
@@ -30,9 +31,9 @@ describe.each(engines)('the history an agent needs (%s)', (engine) => {
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW })
     owner = await signedIn(app, app.tenant.owner_user_id)
-    tessId = await insertUser(app, 'tess@sparkle.test', 'technician', 'Tess Tech')
+    tessId = await addUser(app, 'tess@sparkle.test', 'technician', 'Tess Tech')
     tess = await signedIn(app, tessId)
-    timId = await insertUser(app, 'tim@sparkle.test', 'technician', 'Tim Tech')
+    timId = await addUser(app, 'tim@sparkle.test', 'technician', 'Tim Tech')
     windows = await newService(app, { name: 'Exterior windows', pricing: 'fixed', price_cents: 12000, default_duration_minutes: 60 })
   })
   afterAll(() => app.close())

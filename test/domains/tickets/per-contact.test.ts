@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
-import { asTenant } from '../invoices/fixtures.js'
-import { insertUser, newContact, signedIn } from './fixtures.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
+import { asTenant, newContact, signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 // Monday 2026-11-02 15:00 UTC = 09:00 in Chicago.
 const NOW = new Date('2026-11-02T15:00:00Z')
@@ -39,10 +39,10 @@ describe.each(engines)('tickets of several customers in one read (%s)', (engine)
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW })
-    techId = await insertUser(app, 'tess@sparkle.test', 'technician', 'Tess Tech')
-    ann = await newContact(app, 'Ann Able')
-    bob = await newContact(app, 'Bob Baker')
-    cat = await newContact(app, 'Cat Cole')
+    techId = await addUser(app, 'tess@sparkle.test', 'technician', 'Tess Tech')
+    ann = await newContact(app, { display_name: 'Ann Able' })
+    bob = await newContact(app, { display_name: 'Bob Baker' })
+    cat = await newContact(app, { display_name: 'Cat Cole' })
     t.annSeptember = await book(ann, '2026-09-01T15:00:00Z', 'completed')
     t.annOctober = await book(ann, '2026-10-01T15:00:00Z', 'completed', techId)
     // Earlier today and already over, but nobody closed it: not Ann's next ticket.

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import {
-  auditActions,
+  auditTrailActions,
   countRows,
   expectFields,
   insertAddress,
-  insertUser,
   newContact,
   newService,
   signedIn,
   type SignedIn,
-} from './fixtures.js'
+} from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 /** The server's clock in these tests: Wednesday 2030-06-12, 12:00 in Chicago (CDT, UTC-5). */
 const NOW = new Date('2030-06-12T17:00:00Z')
@@ -37,12 +37,12 @@ describe.each(engines)('tickets (%s)', (engine) => {
       unit_name: 'screen',
       default_duration_minutes: 3,
     })
-    ann = await newContact(app, 'Ann Archer')
+    ann = await newContact(app, { display_name: 'Ann Archer' })
     annHome = await insertAddress(app, ann, '12 Oak Ln')
-    bob = await newContact(app, 'Bob Baker')
+    bob = await newContact(app, { display_name: 'Bob Baker' })
     bobHome = await insertAddress(app, bob, '9 Elm St')
-    tess = await insertUser(app, 'tess@sparkle.test', 'technician', 'Tess Tran')
-    theo = await insertUser(app, 'theo@sparkle.test', 'technician', 'Theo Ruiz')
+    tess = await addUser(app, 'tess@sparkle.test', 'technician', 'Tess Tran')
+    theo = await addUser(app, 'theo@sparkle.test', 'technician', 'Theo Ruiz')
     tessSession = await signedIn(app, tess)
   })
   afterAll(() => app.close())
@@ -275,7 +275,7 @@ describe.each(engines)('tickets (%s)', (engine) => {
     expect(drop.body.error.message).toMatch(/Theo Ruiz clocked in/)
     const none = expectData(await app.action('ticket', 'assign_technicians', { ticket_id: t.id, technician_ids: [theo] }))
     expect(none.technicians.map((x: any) => x.user_id)).toEqual([theo])
-    expect(await auditActions(app, 'tickets', t.id)).toEqual(['create', 'assign_technicians', 'clock_in', 'assign_technicians'])
+    expect(await auditTrailActions(app, 'tickets', t.id)).toEqual(['create', 'assign_technicians', 'clock_in', 'assign_technicians'])
   })
 
   it('clocks technicians in and out: themselves when signed in, by user_id for the owner or agent', async () => {
@@ -375,7 +375,7 @@ describe.each(engines)('tickets (%s)', (engine) => {
     const past = await book('2030-06-11')
     const marked = expectData(await app.action('ticket', 'no_show', { ticket_id: past.id, note: 'Nobody answered, gate locked' }))
     expect(marked).toMatchObject({ status: 'no_show', notes: 'No-show: Nobody answered, gate locked' })
-    expect(await auditActions(app, 'tickets', past.id)).toEqual(['create', 'no_show'])
+    expect(await auditTrailActions(app, 'tickets', past.id)).toEqual(['create', 'no_show'])
   })
 
   it('a completed ticket is immutable: every action says so before the database has to', async () => {
@@ -398,7 +398,7 @@ describe.each(engines)('tickets (%s)', (engine) => {
       expectError(res, 409, 'IMMUTABLE')
       expect(res.body.error.message).toMatch(new RegExp(`Ticket #${t.number} was completed`))
     }
-    expect(await auditActions(app, 'tickets', t.id)).toEqual(['create'])
+    expect(await auditTrailActions(app, 'tickets', t.id)).toEqual(['create'])
   })
 
   it('lists tickets by day, today, date range, technician, status and contact in the business time zone', async () => {

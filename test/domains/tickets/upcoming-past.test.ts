@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData } from '../../api/envelope-assertions.js'
-import { asTenant } from '../invoices/fixtures.js'
-import { pageClient, type PageClient } from '../../console/technician-fixture.js'
-import { newContact } from './fixtures.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
+import { asTenant, newContact } from '../../helpers/fixtures.js'
+import { pageClient, type PageClient } from '../../helpers/technician-fixture.js'
 
 // Monday 2026-11-02 15:00 UTC = 09:00 in Chicago.
 const NOW = new Date('2026-11-02T15:00:00Z')
@@ -28,7 +27,7 @@ describe.each(engines)('which visits are upcoming and which are past, read every
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW })
     owner = await pageClient(app, 'owner@sparkle.test')
-    ann = await newContact(app, 'Ann Early')
+    ann = await newContact(app, { display_name: 'Ann Early' })
     t.lastMonth = await book('2026-10-05T15:00:00Z')
     await asTenant(app, (tx) =>
       tx.query(`update tickets set status = 'completed', closed_at = '2026-10-05T16:30:00Z' where id = $1`, [t.lastMonth.id]),

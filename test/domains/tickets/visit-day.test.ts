@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
-import { insertUser, newContact, newService, signedIn, type SignedIn } from './fixtures.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
+import { newContact, newService, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */
 const NOW = new Date('2026-11-05T15:30:00Z')
@@ -18,10 +19,10 @@ describe.each(engines)("clock-ins and close-outs start on the visit's day (%s)",
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW })
-    techId = await insertUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
+    techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
     tech = await signedIn(app, techId)
     owner = await signedIn(app, app.tenant.owner_user_id)
-    contactId = await newContact(app, 'Vera Visit')
+    contactId = await newContact(app, { display_name: 'Vera Visit' })
     serviceId = (await newService(app, { name: 'Window cleaning', pricing: 'fixed', price_cents: 15000 })).id
   })
   afterAll(() => app?.close())

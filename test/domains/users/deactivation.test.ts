@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData } from '../../api/envelope-assertions.js'
-import { browser, lastLinkTokenFor, signIn } from '../../auth/browser.js'
-import { followSignInLink } from '../../auth/sign-in-link.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
+import { addUser, browser, lastLinkTokenFor, signIn } from '../../helpers/session-browser.js'
+import { followSignInLink } from '../../helpers/sign-in-link.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { answerConsent, connectWithOAuth, MemoryOAuthProvider, pathOf, signInFromConsentPage } from '../../helpers/oauth-client.js'
-import { insertAddress, insertUser, newContact, signedIn, type SignedIn } from '../tickets/fixtures.js'
+import { insertAddress, newContact, signedIn, type SignedIn } from '../../helpers/fixtures.js'
 
 const REDIRECT = 'http://127.0.0.1:1/callback'
 
@@ -28,8 +28,8 @@ describe.each(engines)('deactivating a person ends everything that acts for them
   afterAll(() => app?.close())
 
   it('a technician: their calendar feed, session and unused sign-in link stop at once, and reactivating brings none back', async () => {
-    const tom = await insertUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
-    const jane = await newContact(app, 'Jane Gate')
+    const tom = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom Tech')
+    const jane = await newContact(app, { display_name: 'Jane Gate' })
     const address = await insertAddress(app, jane, '12 Oak Lane')
     await app.t.db.query('update addresses set access_notes = $2 where id = $1', [address, 'Gate code 4821'])
     expectData(
@@ -67,7 +67,7 @@ describe.each(engines)('deactivating a person ends everything that acts for them
   })
 
   it('an owner: the agent tokens, OAuth apps and business feeds they made stop; those others made keep working', async () => {
-    const olive = await insertUser(app, 'olive@sparkle.test', 'owner', 'Olive Owner')
+    const olive = await addUser(app, 'olive@sparkle.test', 'owner', 'Olive Owner')
     const asOlive = await signedIn(app, olive)
     const token = expectData(await asOlive.action('agent_token', 'create', { name: 'Olive laptop agent' }))
     const oliveFeed = expectData(await asOlive.action('calendar_feed', 'create', { user_id: null }))

@@ -1,11 +1,11 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
-import { formHtml, pageClient, reviewCardOf, type PageClient } from '../../console/technician-fixture.js'
-import { contact, count, ticket } from '../invoices/fixtures.js'
+import { formHtml, pageClient, reviewCardOf, type PageClient } from '../../helpers/technician-fixture.js'
+import { countAsTenant, newContact, ticket } from '../../helpers/fixtures.js'
 
 const why = 'A new technician starts tomorrow; the customer email asked for it'
 
@@ -28,7 +28,7 @@ describe.each(engines)('adding a person to the business waits for the owner when
   })
 
   it('the agent cannot walk around its own queued close-out: the "technician" it adds waits for the owner, who sees who it is', async () => {
-    const jane = await contact(app, { display_name: 'Jane Gate' })
+    const jane = await newContact(app, { display_name: 'Jane Gate' })
     const job = await ticket(app, jane, [{ description: 'Windows', unit_price_cents: 9000 }])
     const close = await app.action(
       'ticket',
@@ -44,10 +44,10 @@ describe.each(engines)('adding a person to the business waits for the owner when
     )
     expect(close.status).toBe(202)
 
-    const users = await count(app, 'users')
+    const users = await countAsTenant(app, 'users')
     const asked = await app.action('user', 'add', { email: 'inbox@agent-reads.test', name: 'Mallory Helper' }, { reasoning: why })
     const requestId = expectData(asked, 202).request_id
-    expect(await count(app, 'users')).toBe(users)
+    expect(await countAsTenant(app, 'users')).toBe(users)
     expect(await userWith('inbox@agent-reads.test')).toEqual([])
 
     const page = await owner.get('/review')
@@ -61,14 +61,14 @@ describe.each(engines)('adding a person to the business waits for the owner when
   })
 
   it('without reasoning nothing is queued; asking for an owner is refused outright', async () => {
-    const users = await count(app, 'users')
+    const users = await countAsTenant(app, 'users')
     expectError(await app.action('user', 'add', { email: 'quiet@agent-reads.test', name: 'Quiet' }), 422, 'REASONING_REQUIRED')
     expectError(
       await app.action('user', 'add', { email: 'boss@agent-reads.test', name: 'Boss', role: 'owner' }, { reasoning: why }),
       403,
       'FORBIDDEN',
     )
-    expect(await count(app, 'users')).toBe(users)
+    expect(await countAsTenant(app, 'users')).toBe(users)
   })
 
   it('through MCP: waits for the owner every time, whatever level or standing rule the owner sets, and Allow Always is refused', async () => {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectData, expectError } from '../../api/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditActions, countRows, expectFields, insertUser, newContact, signedIn } from '../tickets/fixtures.js'
+import { auditTrailActions, countRows, expectFields, newContact, signedIn } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 const why = 'The owner hired a new technician and asked me to add her'
 
@@ -22,7 +23,7 @@ describe.each(engines)('the team (%s)', (engine) => {
     const owner = await signedIn(app, app.tenant.owner_user_id)
     const renamed = expectData(await owner.action('user', 'update', { user_id: added.id, name: 'Dana Diaz-Reyes', role: 'owner' }))
     expect(renamed).toMatchObject({ name: 'Dana Diaz-Reyes', role: 'owner' })
-    expect(await auditActions(app, 'users', added.id)).toEqual(['create', 'update'])
+    expect(await auditTrailActions(app, 'users', added.id)).toEqual(['create', 'update'])
     const trail = expectData(await app.query({ type: 'users', id: added.id, include: 'audit_trail' })).audit_trail
     expect(trail[0].reasoning).toBe(why)
     expect(trail[1].changes.role).toEqual({ old: 'technician', new: 'owner' })
@@ -70,7 +71,7 @@ describe.each(engines)('the team (%s)', (engine) => {
   })
 
   it('is for owners: a technician cannot add or promote people', async () => {
-    const techId = await insertUser(app, 'tom@sparkle.test', 'technician', 'Tom')
+    const techId = await addUser(app, 'tom@sparkle.test', 'technician', 'Tom')
     const tech = await signedIn(app, techId)
     expectError(await tech.action('user', 'add', { email: 'friend@sparkle.test', name: 'Friend' }), 403, 'FORBIDDEN')
     expectError(await tech.action('user', 'update', { user_id: techId, role: 'owner' }), 403, 'FORBIDDEN')
@@ -84,17 +85,17 @@ describe.each(engines)('the team (%s)', (engine) => {
     expectError(made, 403, 'FORBIDDEN')
     expect(made.body.error.message).toMatch(/never add an owner/)
     expect(await countRows(app, 'users')).toBe(before)
-    const techId = await insertUser(app, 'tina@sparkle.test', 'technician', 'Tina')
+    const techId = await addUser(app, 'tina@sparkle.test', 'technician', 'Tina')
     expectError(await app.action('user', 'update', { user_id: techId, role: 'owner' }, { reasoning: why }), 403, 'FORBIDDEN')
     expect(expectData(await app.query({ type: 'users', id: techId })).role).toBe('technician')
   })
 
   it('gives no work to a deactivated person: refused on a ticket, gone from the free times, listed apart', async () => {
     const owner = await signedIn(app, app.tenant.owner_user_id)
-    const kim = await insertUser(app, 'kim@sparkle.test', 'technician', 'Kim Kane')
-    const lee = await insertUser(app, 'lee@sparkle.test', 'technician', 'Lee Lowe')
+    const kim = await addUser(app, 'kim@sparkle.test', 'technician', 'Kim Kane')
+    const lee = await addUser(app, 'lee@sparkle.test', 'technician', 'Lee Lowe')
     expectData(await owner.action('user', 'update', { user_id: kim, active: false }))
-    const contact = await newContact(app, 'Nora North')
+    const contact = await newContact(app, { display_name: 'Nora North' })
     const tickets = await countRows(app, 'tickets')
     const refused = await app.action('ticket', 'create', {
       contact_id: contact,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { address, contact } from '../invoices/fixtures.js'
+import { address, newContact } from '../../helpers/fixtures.js'
 
 describe.each(engines)('waitlist candidates for a free slot (%s)', (engine) => {
   let app: TestApp
@@ -10,7 +10,7 @@ describe.each(engines)('waitlist candidates for a free slot (%s)', (engine) => {
 
   /** A contact with one address and one waitlist entry; returns the entry's id. */
   async function waiting(name: string, where: { city: string; postal_code: string }, entry: Record<string, unknown> = {}) {
-    const c = await contact(app, { display_name: name, phone: `(256) 555-01${String(Object.keys(names).length).padStart(2, '0')}` })
+    const c = await newContact(app, { display_name: name, phone: `(256) 555-01${String(Object.keys(names).length).padStart(2, '0')}` })
     await address(app, c, { line1: `${name.split(' ')[0]} Lane`, ...where })
     const r = await app.action('waitlist', 'add', { contact_id: c, earliest_date: '2026-03-10', latest_date: '2026-03-31', ...entry })
     expect(r.status, JSON.stringify(r.body.error)).toBe(200)
@@ -34,7 +34,7 @@ describe.each(engines)('waitlist candidates for a free slot (%s)', (engine) => {
     const lakeHouse = await address(app, hal.contactId, { line1: '2 Lake Rd', city: 'Madison', postal_code: '35756' })
     await app.action('waitlist', 'update', { waitlist_entry_id: hal.id, address_id: lakeHouse })
     await waiting('Ivy Postal Plus4', { city: 'Huntsville', postal_code: '35801-4410' })
-    const gapOwner = await contact(app, { display_name: 'Cancelled Customer' })
+    const gapOwner = await newContact(app, { display_name: 'Cancelled Customer' })
     gapAddress = await address(app, gapOwner, { line1: '7 Gap St', city: 'Huntsville', postal_code: '35801' })
   })
   afterAll(() => app.close())

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { address, auditActions, contact, count, service, ticket } from '../invoices/fixtures.js'
+import { address, auditActions, countAsTenant, newContact, service, ticket } from '../../helpers/fixtures.js'
 
 describe.each(engines)('waitlist through the API (%s)', (engine) => {
   let app: TestApp
@@ -11,7 +11,7 @@ describe.each(engines)('waitlist through the API (%s)', (engine) => {
   beforeAll(async () => {
     // Tuesday 10 March 2026, 11:00 in Chicago.
     app = await startTestApp(engine, { now: () => new Date('2026-03-10T16:00:00Z') })
-    ann = await contact(app, { display_name: 'Ann Waiting', phone: '(256) 555-0101' })
+    ann = await newContact(app, { display_name: 'Ann Waiting', phone: '(256) 555-0101' })
     annHome = await address(app, ann, { line1: '1 Elm St', city: 'Huntsville', postal_code: '35801' })
     gutters = await service(app, { name: 'Gutter Cleaning', price_cents: 15000 })
   })
@@ -47,9 +47,9 @@ describe.each(engines)('waitlist through the API (%s)', (engine) => {
   })
 
   it('refuses bad dates, days and references, naming the field, and writes nothing', async () => {
-    const other = await contact(app, { display_name: 'Other Person' })
+    const other = await newContact(app, { display_name: 'Other Person' })
     const otherHome = await address(app, other, { line1: '9 Oak St', city: 'Madison', postal_code: '35758' })
-    const before = await count(app, 'waitlist_entries')
+    const before = await countAsTenant(app, 'waitlist_entries')
     const field = async (data: Record<string, unknown>) => {
       const r = await app.action('waitlist', 'add', { contact_id: other, latest_date: '2026-04-01', ...data })
       expect(r.status).toBe(400)
@@ -66,13 +66,13 @@ describe.each(engines)('waitlist through the API (%s)', (engine) => {
     expect(missing.body.error.details.issues.map((i: any) => i.field)).toEqual(['data.latest_date'])
     const nobody = await app.action('waitlist', 'add', { contact_id: '00000000-0000-4000-8000-000000000077', latest_date: '2026-04-01' })
     expect(nobody.status).toBe(404)
-    expect(await count(app, 'waitlist_entries')).toBe(before)
+    expect(await countAsTenant(app, 'waitlist_entries')).toBe(before)
     const ok = await app.action('waitlist', 'add', { contact_id: other, address_id: otherHome, latest_date: '2026-04-01' })
     expect(ok.status).toBe(200)
   })
 
   it('updates an open entry, offers it, and audits each change', async () => {
-    const bob = await contact(app, { display_name: 'Bob Update' })
+    const bob = await newContact(app, { display_name: 'Bob Update' })
     const e = (await app.action('waitlist', 'add', { contact_id: bob, earliest_date: '2026-03-15', latest_date: '2026-03-31' })).body.data
     const r = await app.action('waitlist', 'update', {
       waitlist_entry_id: e.id,
@@ -97,7 +97,7 @@ describe.each(engines)('waitlist through the API (%s)', (engine) => {
   })
 
   it('removes an entry, keeps it for history, and refuses to change it afterwards', async () => {
-    const cy = await contact(app, { display_name: 'Cy Remove' })
+    const cy = await newContact(app, { display_name: 'Cy Remove' })
     const e = (await app.action('waitlist', 'add', { contact_id: cy, latest_date: '2026-03-31' })).body.data
     const r = await app.action('waitlist', 'remove', { waitlist_entry_id: e.id })
     expect(r.body.data.status).toBe('removed')
@@ -118,7 +118,7 @@ describe.each(engines)('waitlist through the API (%s)', (engine) => {
   })
 
   it("marks an entry scheduled with the contact's ticket, and refuses another contact's ticket", async () => {
-    const dee = await contact(app, { display_name: 'Dee Booked' })
+    const dee = await newContact(app, { display_name: 'Dee Booked' })
     const e = (await app.action('waitlist', 'add', { contact_id: dee, latest_date: '2026-03-31' })).body.data
     const othersTicket = await ticket(app, ann, [{ description: 'Windows', unit_price_cents: 10000 }])
     const wrong = await app.action('waitlist', 'mark_scheduled', { waitlist_entry_id: e.id, ticket_id: othersTicket.id })

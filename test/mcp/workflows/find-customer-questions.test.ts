@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
-import { asTenant, made, newContact } from '../../domains/messages/fixtures.js'
+import { asTenant, made, newContact } from '../../helpers/fixtures.js'
 
 describe.each(engines)('find_customer answers questions by the closest customers and shows open invoices (%s)', (engine) => {
   let app: TestApp

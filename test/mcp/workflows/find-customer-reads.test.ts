@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Principal } from '../../../core/context.js'
 import type { Database } from '../../../core/db/types.js'
 import { findCustomer } from '../../../mcp/workflows/find-customer.js'
-import { expectData } from '../../api/envelope-assertions.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant } from '../../domains/invoices/fixtures.js'
+import { asTenant } from '../../helpers/fixtures.js'
 
 // Monday 2026-11-02 15:00 UTC = 09:00 in Chicago.
 const NOW = new Date('2026-11-02T15:00:00Z')

@@ -5,9 +5,8 @@ import type { Principal } from '../../../core/context.js'
 import { sendInvoice } from '../../../mcp/workflows/send-invoice.js'
 import { engines } from '../../helpers/databases.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
-import { expectData } from '../../api/envelope-assertions.js'
-import { signedIn, type SignedIn } from '../../domains/tickets/fixtures.js'
-import { PAYMENT_INSTRUCTIONS, settings } from '../../domains/invoices/fixtures.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
+import { PAYMENT_INSTRUCTIONS, settings, signedIn, type SignedIn } from '../../helpers/fixtures.js'
 
 describe.each(engines)('send_invoice (%s)', (engine) => {
   let app: TestApp

@@ -4,8 +4,9 @@ import { localDate, localTime } from '../../../core/time.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
-import { expectData } from '../../api/envelope-assertions.js'
-import { insertAddress, insertUser, newService } from '../../domains/tickets/fixtures.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
+import { insertAddress, newService } from '../../helpers/fixtures.js'
+import { addUser } from '../../helpers/session-browser.js'
 
 const CHICAGO = 'America/Chicago'
 
@@ -18,7 +19,7 @@ describe.each(engines)('recurring visits through MCP workflows (%s)', (engine) =
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => now })
-    await insertUser(app, 'alice@sparkle.test', 'technician', 'Alice Tech')
+    await addUser(app, 'alice@sparkle.test', 'technician', 'Alice Tech')
     await newService(app, { name: 'Window Cleaning', pricing: 'fixed', price_cents: 12000, default_duration_minutes: 90 })
     contactId = expectData(await app.action('contact', 'create', { display_name: 'Rosa Diaz', email: 'rosa@example.com' })).id
     await insertAddress(app, contactId, '5 Pine Road')

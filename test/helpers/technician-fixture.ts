@@ -1,9 +1,9 @@
 import { expect } from 'vitest'
 import type { Services } from '../../core/context.js'
-import { startTestApp, type TestApp } from '../helpers/app.js'
-import { okOf } from '../helpers/page-app.js'
-import { addUser, signIn } from '../auth/browser.js'
-import { PAYMENT_INSTRUCTIONS, settings } from '../domains/invoices/fixtures.js'
+import { startTestApp, type TestApp } from './app.js'
+import { okOf } from './page-app.js'
+import { addUser, signIn } from './session-browser.js'
+import { PAYMENT_INSTRUCTIONS, settings } from './fixtures.js'
 
 /** The fixed "now" of the technician page tests: Thursday 2026-11-05, 09:30 in Chicago. */
 export const NOW = new Date('2026-11-05T15:30:00Z')

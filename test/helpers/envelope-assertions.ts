@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { ApiResponse } from '../helpers/app.js'
+import type { ApiResponse } from './app.js'
 
 /** Asserts an error answer: its status, the envelope's shape and code, a request id that matches the header, and no stack. */
 export function expectError(res: ApiResponse, status: number, code: string): void {

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { ApiResponse, TestApp } from '../helpers/app.js'
+import type { ApiResponse, TestApp } from './app.js'
 import { followSignInLink } from './sign-in-link.js'
 
 /** A client that holds cookies the way a browser does and sends no bearer token. */

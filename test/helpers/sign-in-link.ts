@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
-import type { ApiResponse, TestApp } from '../helpers/app.js'
-import type { Browser } from './browser.js'
+import type { ApiResponse, TestApp } from './app.js'
+import type { Browser } from './session-browser.js'
 
 /** The hidden fields of the page's one form, and where it posts. */
 export function signInFormOf(html: string): { action: string; fields: Record<string, string> } {

@@ -1,8 +1,8 @@
 import { resendEmailClient } from '../../core/clients/email.js'
 import type { Queryable } from '../../core/db/types.js'
-import { asTenant, made } from '../domains/messages/fixtures.js'
-import type { TestApp } from '../helpers/app.js'
-import type { FakeResend } from '../helpers/fake-resend.js'
+import { asTenant, newContact } from './fixtures.js'
+import type { TestApp } from './app.js'
+import type { FakeResend } from './fake-resend.js'
 
 /** A Resend client pointed at the fake. */
 export function fakeResendClient(fake: FakeResend, timeoutMs?: number) {
@@ -11,7 +11,7 @@ export function fakeResendClient(fake: FakeResend, timeoutMs?: number) {
 
 /** A contact made through the API; its primary email when given. */
 export async function customer(app: TestApp, name: string, email?: string): Promise<string> {
-  return (await made(app, 'contact', 'create', { display_name: name, ...(email ? { email } : {}) })).id
+  return newContact(app, { display_name: name, ...(email ? { email } : {}) })
 }
 
 /** A due message inserted as the business (send_at in the past of the app's clock); returns its id. */

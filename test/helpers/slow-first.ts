@@ -6,15 +6,18 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node'
  * by the durations of the last run when it has them, otherwise larger files first.
  */
 export const SLOWEST_FILES = [
-  'test/api/hostile-input.test.ts',
-  'test/domains/imports/square-import-volume.test.ts',
-  'test/demo/demo-command.test.ts',
-  'test/console/every-page.test.ts',
-  'test/cli/npm-start.test.ts',
   'test/cli/crm.test.ts',
-  'test/cli/import.test.ts',
-  'test/cli/import-csv.test.ts',
+  'test/console/every-page.test.ts',
   'test/cli/business-choice.test.ts',
+  'test/domains/imports/square-import-volume.test.ts',
+  'test/cli/import.test.ts',
+  'test/console/import-background.test.ts',
+  'test/cli/npm-start.test.ts',
+  'test/api/hostile-input.test.ts',
+  'test/registry/output.test.ts',
+  'test/console/money-browser.test.ts',
+  'test/cli/import-csv.test.ts',
+  'test/demo/demo-command.test.ts',
 ]
 
 /** Vitest's own order, with SLOWEST_FILES moved to the front. */

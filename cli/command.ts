@@ -19,6 +19,8 @@ export interface Command {
    * embedded data folder, since the command cannot open it then.
    */
   page?: { path: string; does: string }
+  /** Serves until stopped (`worker`, `mcp`); every other command is over in seconds. */
+  runsUntilStopped?: boolean
   run(argv: string[]): Promise<string>
 }
 

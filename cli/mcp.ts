@@ -19,6 +19,7 @@ export const mcpCommand: Command = {
   summary:
     'Serve MCP over stdio (for clients that only speak stdio). Needs CRM_AGENT_TOKEN. Relays to the running server ' +
     '(--url, CRM_SERVER_URL, or http://HOST:PORT); with no server answering, opens the database itself and sends due emails (unless CRM_WORKER=off).',
+  runsUntilStopped: true,
   async run(argv) {
     const { values } = parseCommandArgs(argv, { url: { type: 'string' } })
     const token = process.env.CRM_AGENT_TOKEN?.trim()

@@ -11,6 +11,7 @@ export const workerCommand: Command = {
   summary:
     'Send due scheduled emails and mark overdue invoices until stopped (Ctrl-C); --drain sends what is due now and exits. ' +
     'Run the server with CRM_WORKER=off to leave delivery to these processes',
+  runsUntilStopped: true,
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
       drain: { type: 'boolean' },

@@ -60,12 +60,7 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   }
   // axe.run() in the page itself: the default runs each frame apart and then joins the results in a new blank tab, a tab
   // opened (and axe injected again) for every page checked. The pages have no frames, so the same rules see the same page.
-  // Only violations are read: axe then skips building the details of every passing and inapplicable check.
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .options({ resultTypes: ['violations'] })
-    .setLegacyMode()
-    .analyze()
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode().analyze()
   const found = results.violations.map(
     (v) =>
       `${v.id}: ${v.help} (${v.nodes

@@ -48,6 +48,18 @@ export interface ApiResponse<T = any> {
   body: { success: boolean; data: T; error: any; meta: Envelope['meta'] }
 }
 
+/** A fetch response as tests read it: its status, headers and parsed envelope (or `{ raw }` when the body is not JSON). */
+export async function responseOf(res: Response): Promise<ApiResponse> {
+  const text = await res.text()
+  let parsed: any
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    parsed = { raw: text }
+  }
+  return { status: res.status, headers: res.headers, body: parsed }
+}
+
 /** Starts the app on an ephemeral loopback port; wrapDatabase lets a test watch what the app sends. */
 export async function startTestApp(
   engine: TestEngine,
@@ -78,14 +90,7 @@ export async function startTestApp(
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       redirect: 'manual',
     })
-    const text = await res.text()
-    let parsed: any
-    try {
-      parsed = JSON.parse(text)
-    } catch {
-      parsed = { raw: text }
-    }
-    return { status: res.status, headers: res.headers, body: parsed }
+    return responseOf(res)
   }
   return {
     url,

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { ApiResponse, TestApp } from './app.js'
+import { responseOf, type ApiResponse, type TestApp } from './app.js'
 import { followSignInLink } from './sign-in-link.js'
 
 /** A client that holds cookies the way a browser does and sends no bearer token. */
@@ -27,14 +27,7 @@ export function browser(app: TestApp, cookie?: string): Browser {
         const m = c.match(/^crm_session=([^;]*)/)
         if (m) b.cookie = m[1] ? decodeURIComponent(m[1]) : undefined
       }
-      const text = await res.text()
-      let parsed: any
-      try {
-        parsed = JSON.parse(text)
-      } catch {
-        parsed = { raw: text }
-      }
-      return { status: res.status, headers: res.headers, body: parsed }
+      return responseOf(res)
     },
   }
   return b

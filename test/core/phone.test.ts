@@ -1,6 +1,6 @@
-import { PGlite } from '@electric-sql/pglite'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { phoneDigits, phoneKey, phoneKeySql, storedPhoneKey } from '../../core/phone.js'
+import { emptyDatabasesOfFile } from '../helpers/empty-database.js'
 
 const cases: [written: string, key: string][] = [
   ['(256) 555-0142', '2565550142'],
@@ -29,10 +29,10 @@ describe('the digits that identify a phone number', () => {
   })
 
   describe('in SQL', () => {
-    const db = new PGlite()
-    afterAll(() => db.close())
+    const emptyDatabase = emptyDatabasesOfFile()
 
     it('gives the same key as in TypeScript for every case', async () => {
+      const db = await emptyDatabase('pglite')
       const values = cases.map(([written]) => written)
       const r = await db.query<{ written: string; key: string }>(
         `select v as written, ${phoneKeySql('v')} as key from unnest($1::text[]) v`,

@@ -7,19 +7,22 @@ import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import { writePersonalData } from '../../core/personal-data/write.js'
 import { buildIfStale } from './build.js'
-import { pgliteTemplatePath, postgresTemplateName, trimForCopies, withDatabase } from './template.js'
+import { pgliteEmptyPath, pgliteTemplatePath, postgresTemplateName, trimForCopies, withDatabase } from './template.js'
 
 /**
  * Once per run: builds dist/ (tests run the CLI and server from it) and the migrated templates, with the product's
  * declarations of personal data written as a start writes them: a PGlite dump and, with TEST_DATABASE_URL, a server database.
+ * The PGlite data folder is also dumped before it is migrated, for the tests that need an empty database.
  */
 export default async function setup() {
   buildIfStale()
   // Test databases are named after this run, so its teardown never drops another run's databases.
   process.env.CRM_TEST_RUN ??= randomBytes(3).toString('hex')
   const run = process.env.CRM_TEST_RUN
-  if (!existsSync(pgliteTemplatePath)) {
+  if (!existsSync(pgliteTemplatePath) || !existsSync(pgliteEmptyPath)) {
     const db = await openPglite(undefined)
+    const empty = await db.dumpDataDir()
+    writeFileSync(pgliteEmptyPath, Buffer.from(await empty.arrayBuffer()))
     await migrate(db)
     await writePersonalData(db, PERSONAL_DATA)
     await trimForCopies(db)

@@ -1,19 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { migrate, readMigrations } from '../../../core/db/migrate.js'
-import { openPglite } from '../../../core/db/pglite.js'
 import type { Database } from '../../../core/db/types.js'
 import { DEFAULT_TEMPLATES } from '../../../core/domains/messages/default-templates.js'
+import { emptyDatabasesOfFile } from '../../helpers/empty-database.js'
+
+const emptyDatabase = emptyDatabasesOfFile()
 
 describe('a business created before follow-ups chased confirmations', () => {
   let db: Database
   beforeAll(async () => {
-    db = await openPglite(undefined)
+    db = await emptyDatabase('pglite')
     await migrate(
       db,
       readMigrations().filter((f) => f.version < 11),
     )
   })
-  afterAll(() => db?.close())
 
   it('gets the new default follow-up wording; a template the business wrote itself is left alone', async () => {
     const tenant = (await db.query<{ id: string }>(`insert into tenants (name) values ('Early Windows') returning id`)).rows[0].id

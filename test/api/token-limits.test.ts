@@ -3,8 +3,11 @@ import { loadConfig } from '../../core/config.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectData, expectError } from '../helpers/envelope-assertions.js'
+import { awayFromWindowEdge } from '../helpers/rate-windows.js'
 
 const secret = (c: string) => c.repeat(43)
+/** The window failed bearer tokens are counted in (api/middleware/authenticate.ts). */
+const FAILURE_WINDOW_MS = 15 * 60 * 1000
 const contacts = (app: TestApp, token: string, from?: string) =>
   app.call('GET', '/api/data?type=contacts', undefined, { authorization: `Bearer ${token}`, ...(from ? { 'x-forwarded-for': from } : {}) })
 
@@ -23,6 +26,7 @@ describe.each(engines)('failed bearer tokens with no proxy trusted (%s)', (engin
   let app: TestApp
   beforeAll(async () => {
     app = await startTestApp(engine)
+    await awayFromWindowEdge(FAILURE_WINDOW_MS)
   })
   afterAll(() => app.close())
 
@@ -46,6 +50,7 @@ describe.each(engines)('failed bearer tokens behind a trusted proxy (%s)', (engi
   let app: TestApp
   beforeAll(async () => {
     app = await startTestApp(engine, { config: { ...loadConfig({ PORT: '0', TRUST_PROXY: 'loopback' }), logLevel: 'silent' as const } })
+    await awayFromWindowEdge(FAILURE_WINDOW_MS)
   })
   afterAll(() => app.close())
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { revokeAgentToken } from '../../core/auth/agent-tokens.js'
 import * as contactActions from '../../core/domains/contacts/actions.js'
@@ -9,6 +9,7 @@ import { loadConfig } from '../../core/config.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectData, expectError } from '../helpers/envelope-assertions.js'
+import { awayFromWindowEdge } from '../helpers/rate-windows.js'
 
 /** A soft_limit action: agents must say why before it runs. */
 const renameAll = defineAction({
@@ -238,6 +239,8 @@ describe.each(engines)('API errors: envelope and status for each code (%s)', (en
   })
 
   describe('RATE_LIMITED 429', () => {
+    beforeEach(() => awayFromWindowEdge())
+
     it('after too many failed bearer attempts from one address, with Retry-After', async () => {
       const from = { 'x-forwarded-for': '203.0.113.7' }
       const bad = { ...from, authorization: `Bearer crm_zzzzzzzz_${'B'.repeat(43)}` }

@@ -6,8 +6,6 @@ import { expectData, expectError } from '../helpers/envelope-assertions.js'
 import { awayFromWindowEdge } from '../helpers/rate-windows.js'
 
 const secret = (c: string) => c.repeat(43)
-/** The window failed bearer tokens are counted in (api/middleware/authenticate.ts). */
-const FAILURE_WINDOW_MS = 15 * 60 * 1000
 const contacts = (app: TestApp, token: string, from?: string) =>
   app.call('GET', '/api/data?type=contacts', undefined, { authorization: `Bearer ${token}`, ...(from ? { 'x-forwarded-for': from } : {}) })
 
@@ -26,7 +24,7 @@ describe.each(engines)('failed bearer tokens with no proxy trusted (%s)', (engin
   let app: TestApp
   beforeAll(async () => {
     app = await startTestApp(engine)
-    await awayFromWindowEdge(FAILURE_WINDOW_MS)
+    await awayFromWindowEdge()
   })
   afterAll(() => app.close())
 
@@ -50,7 +48,7 @@ describe.each(engines)('failed bearer tokens behind a trusted proxy (%s)', (engi
   let app: TestApp
   beforeAll(async () => {
     app = await startTestApp(engine, { config: { ...loadConfig({ PORT: '0', TRUST_PROXY: 'loopback' }), logLevel: 'silent' as const } })
-    await awayFromWindowEdge(FAILURE_WINDOW_MS)
+    await awayFromWindowEdge()
   })
   afterAll(() => app.close())
 

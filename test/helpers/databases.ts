@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPgliteThread } from '../../core/db/pglite-thread.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
-import { pgliteTemplatePath, postgresTemplateName, withDatabase } from './template.js'
+import { dumpBlob, pgliteTemplatePath, postgresTemplateName, withDatabase } from './template.js'
 
 /** The engines every database test runs on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export const engines: Array<'pglite' | 'postgres'> = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
@@ -25,21 +24,14 @@ export interface TestDatabase {
  */
 export type TestEngine = 'pglite' | 'pglite-thread' | 'postgres'
 
-/** The embedded template as read once by this worker: every file it runs loads its database from the same bytes. */
-let templateBlob: Blob | undefined
-const pgliteTemplate = () => {
-  templateBlob ??= new Blob([readFileSync(pgliteTemplatePath)])
-  return templateBlob
-}
-
 /** A fresh copy of the migrated template on the given engine. */
 export async function freshDatabase(engine: TestEngine): Promise<TestDatabase> {
   if (engine === 'pglite-thread' || (engine === 'pglite' && process.env.CRM_TEST_PGLITE_THREAD === '1')) {
-    const db = await openPgliteThread(undefined, pgliteTemplate())
+    const db = await openPgliteThread(undefined, dumpBlob(pgliteTemplatePath))
     return { db, dispose: () => db.close() }
   }
   if (engine === 'pglite') {
-    const db = await openPglite(undefined, pgliteTemplate())
+    const db = await openPglite(undefined, dumpBlob(pgliteTemplatePath))
     return { db, dispose: () => db.close() }
   }
   const server = process.env.TEST_DATABASE_URL as string

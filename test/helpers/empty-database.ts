@@ -1,20 +1,15 @@
-import { readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll } from 'vitest'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
-import { pgliteEmptyPath, withDatabase } from './template.js'
-
-/** The run's new, unmigrated PGlite data folder as read once by this worker. */
-let emptyBlob: Blob | undefined
+import { dumpBlob, pgliteEmptyPath, withDatabase } from './template.js'
 
 /** An empty database of its own on the engine, and how to throw it away. */
 export async function emptyDatabase(engine: 'pglite' | 'postgres'): Promise<{ db: Database; dispose(): Promise<void> }> {
   if (engine === 'pglite') {
-    emptyBlob ??= new Blob([readFileSync(pgliteEmptyPath)])
-    const db = await openPglite(undefined, emptyBlob)
+    const db = await openPglite(undefined, dumpBlob(pgliteEmptyPath))
     return { db, dispose: () => db.close() }
   }
   const server = process.env.TEST_DATABASE_URL as string

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
@@ -26,6 +27,19 @@ export const pgliteTemplatePath = join(tmpdir(), `crm-pglite-template-${migratio
  * empty databases from it instead of running initdb each time, seconds of CPU apiece.
  */
 export const pgliteEmptyPath = join(tmpdir(), `crm-pglite-empty-${migrationsFingerprint}.tar`)
+
+/** The dumps as read once by this worker: every file it runs loads its databases from the same bytes. */
+const dumps = new Map<string, Blob>()
+
+/** A PGlite dump of the run (the template or the empty folder) as a Blob to load, read from disk once per worker. */
+export function dumpBlob(path: string): Blob {
+  let blob = dumps.get(path)
+  if (!blob) {
+    blob = new Blob([readFileSync(path)])
+    dumps.set(path, blob)
+  }
+  return blob
+}
 
 /** The PostgreSQL database every test database is copied from. */
 export const postgresTemplateName = `crm_template_${migrationsFingerprint}`

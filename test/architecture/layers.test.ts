@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, posix, relative } from 'node:path'
-import ts from 'typescript'
+import { parseSync } from 'oxc-parser'
 import { describe, expect, it } from 'vitest'
 import { root } from '../helpers/build.js'
 
@@ -22,10 +22,23 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 /** One import that runs against the layering, said so a reader can find and judge it. */
 type Violation = string
 
+/** The nodes that name a module in their `source`: imports, export-from, dynamic import() and import types. */
+const NAMES_A_MODULE = new Set(['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration', 'ImportExpression', 'TSImportType'])
+
 /** The module specifiers a source file names: imports, export-from, dynamic import() and import types, with their lines. */
 function specifiersOf(source: string): { specifier: string; line: number }[] {
   const lineOf = (pos: number) => source.slice(0, pos).split('\n').length
-  return ts.preProcessFile(source, true, true).importedFiles.map((f) => ({ specifier: f.fileName, line: lineOf(f.pos) }))
+  const found: { specifier: string; line: number }[] = []
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit)
+    if (!node || typeof node !== 'object') return
+    const n = node as { type?: string; start?: number; source?: { type?: string; value?: unknown } }
+    if (n.type && NAMES_A_MODULE.has(n.type) && n.source?.type === 'Literal' && typeof n.source.value === 'string')
+      found.push({ specifier: n.source.value, line: lineOf(n.start ?? 0) })
+    for (const [key, value] of Object.entries(node)) if (key !== 'parent') visit(value)
+  }
+  visit(parseSync('file.ts', source, { lang: 'ts', sourceType: 'module' }).program)
+  return found
 }
 
 /** The imports in a file (a path from the repository root, with / separators) that break the layering. */

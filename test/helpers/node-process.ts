@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkS
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import ts from 'typescript'
+import { transformSync } from 'esbuild'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
@@ -28,7 +28,14 @@ export function compileForNode(entry: string): string {
     if (seen.has(file)) return
     seen.add(file)
     const source = readFileSync(file, 'utf8')
-    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText
+    // One file at a time, as the build compiles it: types stripped, class fields defined as ES2022 defines them.
+    const js = transformSync(source, {
+      loader: 'ts',
+      format: 'esm',
+      target: 'es2022',
+      sourcefile: file,
+      tsconfigRaw: { compilerOptions: { useDefineForClassFields: true } },
+    }).code
     const target = join(out, relative(ROOT, file)).replace(/\.ts$/, '.js')
     mkdirSync(dirname(target), { recursive: true })
     writeFileSync(target, js)

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util'
 import type { z } from 'zod'
+import type { Services } from '../core/context.js'
 import { PERSONAL_DATA } from '../core/domains/personal-data.js'
-import { loadConfig } from '../core/config.js'
+import { loadConfig, type Config } from '../core/config.js'
 import type { Database } from '../core/db/types.js'
 import { AppError, validationError, type FieldIssue } from '../core/errors.js'
 import { openMigratedDatabase, type OpenedDatabase } from '../core/runtime.js'
@@ -87,6 +88,16 @@ export async function withDatabase<T>(purpose: string, fn: (db: Database, opened
   } finally {
     await opened.close()
   }
+}
+
+/**
+ * The product's services over an open database, as the server makes them. Loaded when a command first asks for them: the
+ * registry of every domain behind them is most of a command's start, and `crm token`, `crm tenant` and `crm migrate` do
+ * without it (test/cli/command-loading.test.ts keeps it so).
+ */
+export async function productServices(db: Database, config: Config = loadConfig()): Promise<Services> {
+  const { createServices } = await import('../api/product.js')
+  return createServices(config, db)
 }
 
 /** Where the configured data lives, in words, without secrets from DATABASE_URL. */

@@ -1,9 +1,7 @@
 import { z } from 'zod'
-import { loadConfig } from '../core/config.js'
 import { loadDemo } from '../core/demo/load-demo.js'
-import { createServices } from '../api/product.js'
 import { businessOf, TENANT_ARG, tenantOption } from './business.js'
-import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
+import { parseCommandArgs, parseOptions, productServices, withDatabase, type Command } from './command.js'
 
 /** `crm demo`: fills an empty business with a realistic window-cleaning customer base and schedule. */
 export const demoCommand: Command = {
@@ -16,7 +14,7 @@ export const demoCommand: Command = {
     const { tenant } = parseOptions(z.object({ tenant: tenantOption }), { tenant: values.tenant }, { tenant: '--tenant' })
     const { business, counts } = await withDatabase('demo', async (db) => {
       const business = await businessOf(db, tenant)
-      return { business, counts: await loadDemo(createServices(loadConfig(), db), business.id) }
+      return { business, counts: await loadDemo(await productServices(db), business.id) }
     })
     if (values.json) return JSON.stringify(counts)
     return [

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { createServices } from '../api/product.js'
-import { loadConfig } from '../core/config.js'
 import { csvOfQuery } from '../core/export-csv.js'
 import { businessOf, TENANT_ARG, tenantOption } from './business.js'
-import { parseCommandArgs, parseOptions, UsageError, withDatabase, type Command } from './command.js'
+import { parseCommandArgs, parseOptions, productServices, UsageError, withDatabase, type Command } from './command.js'
 
 /** `crm export TYPE`: every record of a data type as CSV on stdout, e.g. `crm export contacts --tenant ID > customers.csv`. */
 export const exportCommand: Command = {
@@ -36,12 +34,7 @@ export const exportCommand: Command = {
       const business = await businessOf(db, tenant)
       let csv = ''
       const principal = { tenantId: business.id, actor: { type: 'system' as const, id: null } }
-      for await (const piece of csvOfQuery(
-        createServices(loadConfig(), db),
-        principal,
-        { type: positionals[0], include, filters },
-        randomUUID(),
-      ))
+      for await (const piece of csvOfQuery(await productServices(db), principal, { type: positionals[0], include, filters }, randomUUID()))
         csv += piece
       return csv.replace(/\r?\n$/, '')
     })

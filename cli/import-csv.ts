@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import { createServices } from '../api/product.js'
-import { loadConfig } from '../core/config.js'
 import { parseMappingText } from '../core/domains/imports/csv-mapping.js'
 import { planMappedCustomers } from '../core/domains/imports/csv-customers.js'
 import { importMappedInBatches, type MappedImportReport } from '../core/domains/imports/import-mapped.js'
 import { businessOf, TENANT_ARG, tenantOption } from './business.js'
-import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
+import { parseCommandArgs, parseOptions, productServices, withDatabase, type Command } from './command.js'
 import { IMPORT_PAGE } from './import.js'
 
 /** `crm import csv FILE`: customers from any CSV through a column mapping (proposed from the headers when --map is left out). */
@@ -50,7 +48,7 @@ export const importCsvCommand: Command = {
     const started = Date.now()
     const report = await withDatabase('import', async (db) => {
       const business = await businessOf(db, opts.tenant)
-      return importMappedInBatches(createServices(loadConfig(), db), { tenantId: business.id, actor: { type: 'system', id: null } }, plan, {
+      return importMappedInBatches(await productServices(db), { tenantId: business.id, actor: { type: 'system', id: null } }, plan, {
         source: opts.source,
         dryRun,
         batchSize: opts.batch_size,

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import { createServices } from '../api/product.js'
-import { loadConfig } from '../core/config.js'
 import { importInBatches, type ImportReport } from '../core/domains/imports/run-import.js'
 import { planSquareCustomers } from '../core/domains/imports/square-customers.js'
 import { planSquareItems } from '../core/domains/imports/square-items.js'
@@ -12,7 +10,7 @@ import { serviceWriter } from '../core/domains/imports/write-services.js'
 import { visitWriter } from '../core/domains/imports/write-visits.js'
 import type { OperationContext } from '../core/context.js'
 import { businessOf, TENANT_ARG, tenantOption } from './business.js'
-import { parseCommandArgs, parseOptions, withDatabase, type Command } from './command.js'
+import { parseCommandArgs, parseOptions, productServices, withDatabase, type Command } from './command.js'
 
 /** The owner's import page, which works while the server holds the embedded data folder. */
 export const IMPORT_PAGE = { path: '/import', does: 'import the file' }
@@ -39,7 +37,7 @@ export const importSquareCustomersCommand: Command = {
     const started = Date.now()
     const report = await withDatabase('import', async (db) => {
       const business = await businessOf(db, opts.tenant)
-      return importInBatches(createServices(loadConfig(), db), { tenantId: business.id, actor: { type: 'system', id: null } }, rows, {
+      return importInBatches(await productServices(db), { tenantId: business.id, actor: { type: 'system', id: null } }, rows, {
         dryRun,
         batchSize: opts.batch_size,
         requestId: randomUUID(),
@@ -114,7 +112,7 @@ function unitImportCommand<U, R extends ImportedRow>(
       const report = await withDatabase('import', async (db) => {
         const business = await businessOf(db, opts.tenant)
         return writeUnitsInBatches(
-          createServices(loadConfig(), db),
+          await productServices(db),
           { tenantId: business.id, actor: { type: 'system', id: null } },
           units,
           writerOf,

@@ -1,16 +1,11 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
-import { createMcpServer, instructionsFor } from '../mcp/server.js'
 import { authenticateAgentToken } from '../core/auth/agent-tokens.js'
 import { loadConfig, type Config } from '../core/config.js'
 import { AppError } from '../core/errors.js'
-import { startWorker } from '../core/jobs/worker.js'
 import { setLogLevel, setLogStream } from '../core/log.js'
 import { openMigratedDatabase } from '../core/runtime.js'
-import { createServices } from '../api/product.js'
 import { PERSONAL_DATA } from '../core/domains/personal-data.js'
-import { parseCommandArgs, type Command } from './command.js'
+import { parseCommandArgs, productServices, type Command } from './command.js'
 
 /** `crm mcp`: MCP over stdio, relayed to the running server when there is one, else served from the database here. */
 export const mcpCommand: Command = {
@@ -49,6 +44,11 @@ async function serverAnswers(url: string): Promise<boolean> {
 
 /** Passes every message between the stdio client and the server's /mcp, unchanged. */
 async function relay(url: string, token: string): Promise<void> {
+  // The protocol's code loads here, when the command runs: the other commands start without it.
+  const [{ StdioServerTransport }, { StreamableHTTPClientTransport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+  ])
   const stdio = new StdioServerTransport()
   const http = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } })
   stdio.onmessage = (message: JSONRPCMessage) => {
@@ -70,7 +70,12 @@ async function serveHere(config: Config, token: string): Promise<void> {
   try {
     const principal = await authenticateAgentToken(opened.db, token)
     if (!principal) throw new AppError('UNAUTHENTICATED', 'CRM_AGENT_TOKEN is not a valid agent token (unknown or revoked)')
-    const services = createServices(config, opened.db)
+    const [{ StdioServerTransport }, { createMcpServer, instructionsFor }, { startWorker }] = await Promise.all([
+      import('@modelcontextprotocol/sdk/server/stdio.js'),
+      import('../mcp/server.js'),
+      import('../core/jobs/worker.js'),
+    ])
+    const services = await productServices(opened.db, config)
     // No server runs, so this process is the one that sends due emails (on the embedded engine it alone holds the data).
     const worker = config.workerInServer ? startWorker(services) : null
     const server = createMcpServer(services, principal, await instructionsFor(services, principal))

@@ -1,8 +1,7 @@
 import { loadConfig } from '../core/config.js'
-import { runJobsOnce, startWorker, type DeliveryCounts, type PassResult, type WorkerOptions } from '../core/jobs/worker.js'
+import type { DeliveryCounts, PassResult, WorkerOptions } from '../core/jobs/worker.js'
 import { log, setLogLevel } from '../core/log.js'
-import { createServices } from '../api/product.js'
-import { parseCommandArgs, UsageError, withDatabase, type Command } from './command.js'
+import { parseCommandArgs, productServices, UsageError, withDatabase, type Command } from './command.js'
 
 /** `crm worker`: sends due messages and runs the periodic jobs, as a process of its own (any number of them on one PostgreSQL). */
 export const workerCommand: Command = {
@@ -24,7 +23,9 @@ export const workerCommand: Command = {
     if (values['lease-seconds'] !== undefined) options.leaseSeconds = wholeNumber('lease-seconds', values['lease-seconds'])
     const config = loadConfig()
     const counts = await withDatabase('worker', async (db) => {
-      const services = createServices(config, db)
+      // The jobs' code loads here, when the command runs: the other commands start without it.
+      const { runJobsOnce, startWorker } = await import('../core/jobs/worker.js')
+      const services = await productServices(db, config)
       if (values.drain) {
         const pass = await runJobsOnce(services, options)
         // A QuickBooks sync runs beside the other jobs; a drain waits for it before the database closes.

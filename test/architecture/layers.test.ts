@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, posix, relative } from 'node:path'
-import { parseSync } from 'oxc-parser'
 import { describe, expect, it } from 'vitest'
 import { root } from '../helpers/build.js'
+import { modulesNamedIn } from '../helpers/imports.js'
 
 /**
  * The product's layers, each with the layers below it that it may import (besides itself). core is the base and knows
@@ -22,31 +22,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 /** One import that runs against the layering, said so a reader can find and judge it. */
 type Violation = string
 
-/** The nodes that name a module in their `source`: imports, export-from, dynamic import() and import types. */
-const NAMES_A_MODULE = new Set(['ImportDeclaration', 'ExportNamedDeclaration', 'ExportAllDeclaration', 'ImportExpression', 'TSImportType'])
-
-/** The module specifiers a source file names: imports, export-from, dynamic import() and import types, with their lines. */
-function specifiersOf(source: string): { specifier: string; line: number }[] {
-  const lineOf = (pos: number) => source.slice(0, pos).split('\n').length
-  const found: { specifier: string; line: number }[] = []
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit)
-    if (!node || typeof node !== 'object') return
-    const n = node as { type?: string; start?: number; source?: { type?: string; value?: unknown } }
-    if (n.type && NAMES_A_MODULE.has(n.type) && n.source?.type === 'Literal' && typeof n.source.value === 'string')
-      found.push({ specifier: n.source.value, line: lineOf(n.start ?? 0) })
-    for (const [key, value] of Object.entries(node)) if (key !== 'parent') visit(value)
-  }
-  visit(parseSync('file.ts', source, { lang: 'ts', sourceType: 'module' }).program)
-  return found
-}
-
 /** The imports in a file (a path from the repository root, with / separators) that break the layering. */
 function violationsIn(file: string, source: string): Violation[] {
   const layer = file.split('/')[0]
   const allowed = [layer, ...(MAY_IMPORT[layer] ?? [])]
   const found: Violation[] = []
-  for (const { specifier, line } of specifiersOf(source)) {
+  for (const { specifier, line } of modulesNamedIn(source)) {
     if (!specifier.startsWith('.')) continue // a package, not one of ours
     const target = posix.normalize(posix.join(posix.dirname(file), specifier)).split('/')[0]
     if (allowed.includes(target)) continue

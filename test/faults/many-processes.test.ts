@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, type DaemonProcess, missingBalancerBinaries, startHaproxy, startPgBouncer } from '../../bench/balancer-processes.js'
 import { formatTable } from '../../bench/table.js'
@@ -40,7 +39,6 @@ describe.skipIf(skipped)(
   () => {
     let check: Database
     let dbName: string
-    let dropDatabase: (() => Promise<void>) | undefined
     let fake: FakeResend
     let pooler: DaemonProcess
     let balancer: DaemonProcess
@@ -76,13 +74,7 @@ describe.skipIf(skipped)(
       const direct = new URL(t.url as string)
       dbName = direct.pathname.slice(1)
       direct.searchParams.set('application_name', CHECKER)
-      // Only this test's connections close: the database stays for the processes, and is dropped when they have stopped.
-      await t.db.close()
-      dropDatabase = async () => {
-        const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL })
-        await admin.connect()
-        await admin.query(`drop database if exists ${dbName} with (force)`).finally(() => admin.end())
-      }
+      await t.dispose()
       check = openPostgres(direct.toString(), 4)
       fake = await startFakeResend({ latencyMs: 20 })
       const created = await createTenant(check, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.test' })
@@ -163,7 +155,6 @@ describe.skipIf(skipped)(
       await pooler?.stop()
       await fake?.close()
       await check?.close()
-      await dropDatabase?.()
     })
 
     it('the sixth sign-in link for one address is refused whichever server takes it, and a session made on one server works on all', async () => {

@@ -14,7 +14,7 @@ export interface TestDatabase {
   db: Database
   /** The server URL of this database (postgres only): for a second process or client. */
   url?: string
-  /** Closes it; a PostgreSQL database is then dropped in the background (dropInBackground). */
+  /** Closes it; a PostgreSQL database is dropped with the rest of the run's at its end. */
   dispose(): Promise<void>
 }
 
@@ -45,37 +45,7 @@ export async function freshDatabase(engine: TestEngine): Promise<TestDatabase> {
   return {
     db,
     url,
-    async dispose() {
-      await db.close()
-      dropInBackground(server, name)
-    },
+    // Dropping a database takes seconds on a busy server; the run's global teardown drops all of its databases at once.
+    dispose: () => db.close(),
   }
-}
-
-/** The databases this worker is done with, not dropped yet. */
-const toDrop: string[] = []
-let dropping = false
-
-/**
- * Drops a closed test database while the run goes on, one at a time per worker, so no file waits for it: a drop waits on
- * the server's disk, seconds on a busy machine. Dropping them all at the run's end made it 15 s longer, the CPU idle. The
- * run's global teardown drops whatever is left (a worker ended with drops queued).
- */
-function dropInBackground(server: string, name: string): void {
-  toDrop.push(name)
-  if (dropping) return
-  dropping = true
-  void (async () => {
-    const admin = new pg.Client({ connectionString: server })
-    try {
-      await admin.connect()
-      for (let next = toDrop.shift(); next; next = toDrop.shift())
-        await admin.query(`drop database if exists ${next} with (force)`).catch(() => {})
-    } catch {
-      // The server went away or refused: the teardown drops what is left.
-    } finally {
-      dropping = false
-      await admin.end().catch(() => {})
-    }
-  })()
 }

@@ -14,6 +14,9 @@ import { pgliteEmptyPath, pgliteTemplatePath, postgresTemplateName, trimForCopie
  * declarations of personal data written as a start writes them: a PGlite dump and, with TEST_DATABASE_URL, a server database.
  * The PGlite data folder is also dumped before it is migrated, for the tests that need an empty database.
  */
+/** How many connections drop the run's databases at its end: well under PostgreSQL's default 100 connections. */
+const DROPPERS = 32
+
 export default async function setup() {
   buildIfStale()
   // Test databases are named after this run, so its teardown never drops another run's databases.
@@ -55,9 +58,10 @@ export default async function setup() {
     await c.connect()
     const left = (await c.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`crm_test_${run}_%`])).rows
     await c.end()
-    // A few drops at a time: each waits on the server's disk more than on its CPU.
+    // Many drops at a time: each requests a checkpoint and waits on the server's disk (removing its files), so drops side
+    // by side share checkpoints and overlap on the disk. 60 databases took 9.7 s four at a time, 4.6 s thirty-two at a time.
     await Promise.all(
-      [0, 1, 2, 3].map(async () => {
+      Array.from({ length: Math.min(DROPPERS, left.length) }, async () => {
         const dropper = new pg.Client({ connectionString: url })
         await dropper.connect()
         for (let next = left.shift(); next; next = left.shift())

@@ -14,6 +14,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A worker's young generation twice V8's default: the embedded engine's glue allocates a buffer per message, and fewer
+    // collections promote less. test/domains/{contacts,invoices,tickets} and test/api on both engines: 4% less CPU.
+    execArgv: ['--max-semi-space-size=32'],
     // A worker runs file after file in one module cache: the product's modules are loaded once per worker instead of once
     // per file, which was most of a small file's time. Every file still makes its own database, app and clients.
     isolate: false,

@@ -37,6 +37,21 @@ function hasProperties(event: CalendarEvent, filters: string[], kind: 'private' 
   })
 }
 
+/**
+ * A cancelled event as Google lists it: of a deleted event only the id is guaranteed (kind and etag come with it), of
+ * a cancelled occurrence of a recurring event that goes on, also recurringEventId and originalStartTime. Summary,
+ * times and extended properties are left out, so a reader that needs them to know the event fails here as it would
+ * against Google.
+ */
+export function asListed(cal: FakeCalendarData, event: CalendarEvent): Partial<CalendarEvent> {
+  if (event.status !== 'cancelled') return event
+  const { kind, etag, id, status } = event
+  const master = event.recurringEventId ? cal.events.get(event.recurringEventId)?.event : undefined
+  if (master && master.status !== 'cancelled')
+    return { kind, etag, id, status, recurringEventId: event.recurringEventId, originalStartTime: event.originalStartTime }
+  return { kind, etag, id, status }
+}
+
 /** A row of a list with the key it is paged by. */
 interface Row {
   event: CalendarEvent
@@ -121,7 +136,7 @@ export function listEvents(store: CalendarStore, cal: FakeCalendarData, query: U
     timeZone: cal.timeZone,
     accessRole: 'owner',
     defaultReminders: [],
-    items: items.map((r) => r.event),
+    items: items.map((r) => asListed(cal, r.event)),
   }
   if (more) body.nextPageToken = encode({ c: cal.id, s: snapshot, o: offset + pageSize })
   else body.nextSyncToken = encode({ c: cal.id, g: cal.generation, n: snapshot })
@@ -158,7 +173,7 @@ export function listInstances(
     summary: cal.summary,
     timeZone: cal.timeZone,
     accessRole: 'owner',
-    items,
+    items: items.map((e) => asListed(cal, e)),
   }
   if (offset + items.length < all.length) body.nextPageToken = encode({ o: offset + items.length })
   return { status: 200, body }

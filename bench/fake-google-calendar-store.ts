@@ -222,7 +222,8 @@ export class CalendarStore {
     const kept = Object.fromEntries(Object.entries(before).filter(([k]) => SERVER_FIELDS.includes(k) || k === 'id' || k === 'sequence'))
     const next = (replace ? { ...kept, ...fields } : mergePatch(before, fields)) as CalendarEvent
     if (!next.status) next.status = 'confirmed'
-    const moved = ['start', 'end', 'recurrence', 'location'].some((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]))
+    // Google's sequence (iCalendar's SEQUENCE) goes up when the event is moved or cancelled, not for its words.
+    const moved = ['start', 'end', 'recurrence', 'location', 'status'].some((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]))
     if (typeof body.sequence !== 'number') next.sequence = before.sequence + (moved ? 1 : 0)
     this.check(next)
     return this.stamp(cal, next)
@@ -232,10 +233,11 @@ export class CalendarStore {
   remove(cal: FakeCalendarData, id: string): void {
     const before = this.find(cal, id)
     if (before.status === 'cancelled') throw new FakeGoogleFault(410, googleErrorBody(410, 'deleted', 'Resource has been deleted'))
-    this.stamp(cal, { ...before, status: 'cancelled' })
+    this.stamp(cal, { ...before, status: 'cancelled', sequence: before.sequence + 1 })
     if (before.recurrence) {
       for (const { event } of [...cal.events.values()]) {
-        if (event.recurringEventId === id && event.status !== 'cancelled') this.stamp(cal, { ...event, status: 'cancelled' })
+        if (event.recurringEventId === id && event.status !== 'cancelled')
+          this.stamp(cal, { ...event, status: 'cancelled', sequence: event.sequence + 1 })
       }
     }
   }

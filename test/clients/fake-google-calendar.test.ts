@@ -149,6 +149,10 @@ describe('the fake Google Calendar v3', () => {
       [busy.id, 'confirmed'],
     ])
     expect(changes.items[0].start.dateTime).toBe('2026-12-09T15:00:00Z')
+    // A deleted event is listed as Google guarantees it: its id and status, with kind and etag; no times, no properties.
+    expect(changes.items[1]).toEqual({ kind: 'calendar#event', etag: expect.stringMatching(/^"\d+"$/), id: 'snc0003', status: 'cancelled' })
+    const shownDeleted = await caller.call('GET', `${API}/calendars/primary/events`, { query: { showDeleted: true } })
+    expect(shownDeleted.items.find((e: { id: string }) => e.id === 'snc0003')).toEqual(changes.items[1])
     const full = await caller.call('GET', `${API}/calendars/primary/events`)
     expect(full.items.map((e: { id: string }) => e.id)).not.toContain('snc0003')
     expect(
@@ -216,6 +220,14 @@ describe('the fake Google Calendar v3', () => {
       ['series001_20261103T140000Z', 'confirmed'],
       ['series001_20261110T140000Z', 'cancelled'],
     ])
+    // A cancelled occurrence of a recurring event that goes on names its recurring event and original start, nothing more.
+    expect(Object.keys(changes.items[1]).sort()).toEqual(['etag', 'id', 'kind', 'originalStartTime', 'recurringEventId', 'status'])
+    expect(changes.items[1]).toMatchObject({ recurringEventId: 'series001', originalStartTime: { dateTime: '2026-11-10T14:00:00.000Z' } })
+    // The recurring event deleted, its occurrences are deleted events: their ids alone.
+    fake.calendar.deleteEvent('series@example.com', 'primary', 'series001')
+    const gone = await caller.call('GET', `${API}/calendars/primary/events`, { query: { syncToken: changes.nextSyncToken } })
+    expect(gone.items.map((e: object) => Object.keys(e).sort())).toEqual(gone.items.map(() => ['etag', 'id', 'kind', 'status']))
+    expect(gone.items.map((e: { id: string }) => e.id).sort()).toEqual(['series001', 'series001_20261103T140000Z'])
     expect(await failure(caller.call('GET', `${API}/calendars/primary/events/series001_20261111T140000Z`))).toMatchObject({ status: 404 })
   })
 

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateAgentToken } from '../../../core/auth/agent-tokens.js'
+import { withTenant } from '../../../core/db/tenant.js'
+import { visitOfEvent } from '../../../core/domains/google/calendar/event-visit.js'
 import { listChangedEvents } from '../../../core/domains/google/calendar-in/calls.js'
+import { applyVisitEvent } from '../../../core/domains/google/calendar-in/visit-changes.js'
 import { accountCaller } from '../../../core/domains/google/tokens.js'
 import { dailyBriefing } from '../../../mcp/workflows/daily-briefing.js'
 import { engines } from '../../helpers/databases.js'
@@ -143,5 +146,48 @@ describe.each(engines)('Google calendar read back (%s)', (engine) => {
     expect(request).toBeDefined()
     const lag = new Date(request.seen_at).getTime() - changedAt
     expect(lag).toBeLessThanOrEqual(31_000)
+  })
+
+  it('a deleted event, listed with its id alone, is found by the id the visit was written under; read again, nothing more', async () => {
+    const { ticketId, eventId } = await w.visit('2026-11-12T09:00', '2026-11-12T10:00')
+    await w.pass()
+    w.remove(eventId)
+    const seen = await w.pass()
+    expect(seen.synced[0].report.steps['calendar-in']).toMatchObject({ events: 1, requested: 1 })
+    expect((await open()).filter((r) => r.ticket_id === ticketId)).toMatchObject([{ kind: 'cancel', status: 'open' }])
+    // Read in full after a 410, the deleted event (with its id and etag only) raises nothing twice.
+    w.forgetTokens()
+    const full = await w.pass()
+    expect(full.synced[0].report.steps['calendar-in']).toMatchObject({ full_reads: 1, requested: 0 })
+    expect((await w.read('google_change_requests', { status: 'all', ticket_id: ticketId })).items).toHaveLength(1)
+  })
+
+  it('a deleted event Google gives with its id and status alone is asked about once per deletion', async () => {
+    const { ticketId, eventId } = await w.visit('2026-11-13T09:00', '2026-11-13T10:00')
+    const deleted = { id: eventId, status: 'cancelled' as const }
+    const apply = () =>
+      withTenant(w.app.t.db, { tenantId: w.app.tenant.tenant_id, actorType: 'system' }, async (tx) => {
+        const place = {
+          tenantId: w.app.tenant.tenant_id,
+          userId: w.alice,
+          calendarId: 'primary',
+          timeZone: 'America/Chicago',
+          now: w.clock.now,
+        }
+        const found = await visitOfEvent(tx, place, deleted)
+        return found === ticketId ? applyVisitEvent(tx, place, deleted, found) : `found ${found}`
+      })
+    w.remove(eventId)
+    expect(await apply()).toBe('requested')
+    expect(await apply()).toBe('seen')
+    const [request] = (await open()).filter((r) => r.ticket_id === ticketId)
+    await w.act('google', 'decline_change', { request_id: request.id })
+    // Written back as booked, then deleted again: another change, asked about again.
+    await w.pass()
+    expect(w.google.fake.calendar.event(w.aliceEmail, 'primary', eventId)?.status).toBe('confirmed')
+    expect((await open()).filter((r) => r.ticket_id === ticketId)).toEqual([])
+    w.remove(eventId)
+    expect(await apply()).toBe('requested')
+    expect(await apply()).toBe('seen')
   })
 })

@@ -8,10 +8,15 @@ export interface EventTime {
   timeZone?: string
 }
 
-/** The fields of a Calendar v3 event this side reads. */
+/**
+ * The fields of a Calendar v3 event this side reads. A deleted event may come with its id and status alone (kind and
+ * etag at most), a cancelled occurrence of a recurring event that goes on with recurringEventId and originalStartTime too.
+ */
 export interface ReadEvent {
   id: string
   status?: 'confirmed' | 'tentative' | 'cancelled'
+  /** Changes with every change of the event. */
+  etag?: string
   updated?: string
   start?: EventTime
   end?: EventTime

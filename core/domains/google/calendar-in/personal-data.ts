@@ -11,6 +11,8 @@ export const googleChangeRequestsPersonalData: PersonalTable = {
     calendar_id: 'not personal',
     event_id: 'not personal',
     series_event_id: 'not personal',
+    event_etag: 'not personal',
+    written_etag: 'not personal',
     kind: 'not personal',
     status: 'not personal',
     note: { erase: 'scrub', sought: false },

@@ -32,6 +32,16 @@ export async function ourRecurringEvents(tx: Queryable, at: { userId: string; ca
   return new Map(r.rows.map((row) => [row.event_id, row.synced_at]))
 }
 
+/**
+ * The recurring event an occurrence read back belongs to: its recurringEventId, else the id Google names occurrences
+ * by (the recurring event's id, '_', the original start), as a deleted one may come with its id alone.
+ */
+export function recurringEventOf(event: ReadEvent): string | null {
+  if (event.recurringEventId) return event.recurringEventId
+  const cut = event.id.lastIndexOf('_')
+  return cut > 0 ? event.id.slice(0, cut) : null
+}
+
 /** Whether an event read back is one of our recurring events (a series' visits), never the person's busy time. */
 export function isOurRecurringEvent(event: ReadEvent, ours: Map<string, Date | null>): boolean {
   return ours.has(event.id) || Boolean(event.extendedProperties?.private?.crmSeriesId && !event.recurringEventId)
@@ -166,7 +176,7 @@ export async function applyOurRecurringEvent(
       : (byId.get(visit.event_id) ?? (visit.series_occurrence ? byDay.get(visit.series_occurrence) : undefined))
     const event: ReadEvent = shown
       ? { ...shown, updated: shown.updated ?? master.updated }
-      : { id: visit.event_id, status: 'cancelled', updated: master.updated }
+      : { id: visit.event_id, status: 'cancelled', etag: master.etag, updated: master.updated }
     if ((await applyVisitEvent(tx, at, event, visit.ticket_id, master.id)) === 'requested') requested++
   }
   return requested

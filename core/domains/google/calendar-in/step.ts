@@ -14,6 +14,7 @@ import {
   occurrenceWindow,
   ourRecurringEvents,
   readOccurrences,
+  recurringEventOf,
   recurringToRead,
 } from './recurring.js'
 import { applyVisitEvent } from './visit-changes.js'
@@ -85,13 +86,14 @@ async function readCalendar(run: GoogleRun, calendarId: string, report: GoogleSt
         if (ours.has(event.id)) report.requested += await applyOurRecurringEvent(tx, place, event, occurrences.get(event.id))
         continue
       }
-      if (event.recurringEventId && oursDeleted.has(event.recurringEventId) && event.status === 'cancelled') continue
+      if (event.status === 'cancelled' && oursDeleted.has(recurringEventOf(event) ?? '')) continue
       if (occurrences.has(event.id)) {
         report.busy += await applyBusySeries(tx, place, event.id, occurrences.get(event.id) ?? null, window)
         busy.push(event.id)
         continue
       }
-      // An instance of a series' recurring event carries the series' properties only: its id finds the visit.
+      // The event id we wrote a visit under finds it: a deleted event comes with its id alone, an instance of a series'
+      // recurring event with the series' properties only.
       const ticketId = await visitOfEvent(tx, place, event)
       if (ticketId) {
         if ((await applyVisitEvent(tx, place, event, ticketId)) === 'requested') report.requested++

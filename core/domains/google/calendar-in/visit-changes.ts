@@ -28,8 +28,9 @@ export interface ReadPlace {
 /**
  * Turns a visit's event moved or deleted in Google into a request for the owner or the agent; the booking itself is
  * never changed here. Our own write read back (Google's change time not after it) and an event that still shows the
- * visit's time raise nothing; a change already seen (the same change time of the event) raises nothing again, so a
- * full read after a 410 repeats nothing. seriesEventId names our recurring event when the change was made to all of it.
+ * visit's time raise nothing; a change already seen (the same etag of the event, after the same write of ours) raises
+ * nothing again, so a full read after a 410 repeats nothing. seriesEventId names our recurring event when the change was
+ * made to all of it.
  */
 export async function applyVisitEvent(
   tx: Queryable,
@@ -49,8 +50,8 @@ export async function applyVisitEvent(
   if (!ticket?.assigned) return 'not ours'
   // What we last wrote there: an event we removed (the visit reassigned or cancelled), or one Google has not changed
   // since our last write, is our own write read back.
-  const written = await tx.query<{ state: string; synced_at: Date | null }>(
-    'select state, synced_at from google_events where ticket_id = $1 and user_id = $2 and calendar_id = $3',
+  const written = await tx.query<{ state: string; synced_at: Date | null; etag: string | null }>(
+    'select state, synced_at, etag from google_events where ticket_id = $1 and user_id = $2 and calendar_id = $3',
     [ticketId, at.userId, at.calendarId],
   )
   const ours = written.rows[0]
@@ -72,11 +73,13 @@ export async function applyVisitEvent(
     )
     return 'unchanged'
   }
-  const updated = event.updated ? new Date(event.updated) : at.now
+  // A deleted event may come with no etag (and no change time): what we last wrote tells one deletion from the next.
+  const version = { event: event.etag ?? null, written: ours?.etag ?? null }
   const seen = await tx.query(
     `select 1 from google_change_requests
-     where ticket_id = $1 and user_id = $2 and calendar_id = $3 and event_id = $4 and google_updated >= $5 limit 1`,
-    [ticketId, at.userId, at.calendarId, event.id, updated],
+     where ticket_id = $1 and user_id = $2 and calendar_id = $3 and event_id = $4
+       and event_etag is not distinct from $5::text and written_etag is not distinct from $6::text limit 1`,
+    [ticketId, at.userId, at.calendarId, event.id, version.event, version.written],
   )
   if (seen.rows.length) return 'seen'
   const closed = ticket.status === 'completed' || ticket.status === 'no_show'
@@ -87,8 +90,8 @@ export async function applyVisitEvent(
   )
   await tx.query(
     `insert into google_change_requests (tenant_id, ticket_id, user_id, calendar_id, event_id, kind, proposed_start, proposed_end,
-       was_start, was_end, google_updated, status, note, created_at, series_event_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+       was_start, was_end, google_updated, status, note, created_at, series_event_id, event_etag, written_etag)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
     [
       at.tenantId,
       ticketId,
@@ -100,11 +103,13 @@ export async function applyVisitEvent(
       end,
       wasStart,
       wasEnd,
-      updated,
+      event.updated ? new Date(event.updated) : null,
       closed ? 'ignored' : 'open',
       closed ? `The visit is ${ticket.status === 'completed' ? 'completed' : 'closed as a no-show'}: it never changes` : null,
       at.now,
       seriesEventId,
+      version.event,
+      version.written,
     ],
   )
   return closed ? 'ignored' : 'requested'

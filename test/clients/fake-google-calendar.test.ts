@@ -82,6 +82,10 @@ describe('the fake Google Calendar v3', () => {
     expect(patched.summary).toBe('Visit crm0001abc')
     expect(patched.start.timeZone).toBe('America/New_York')
     expect(patched.extendedProperties.private).toEqual({ crmTicketId: 'crm0001abc', x: '1' })
+    // Words changed alone: a new etag, the same sequence (Google raises it when the event is moved or cancelled).
+    const worded = await caller.call('PATCH', `${API}/calendars/primary/events/crm0001abc`, { body: { description: 'Ladder' } })
+    expect(worded.etag).not.toBe(patched.etag)
+    expect(worded.sequence).toBe(1)
     const updated = await caller.call('PUT', `${API}/calendars/primary/events/crm0001abc`, {
       body: { summary: 'Replaced', start: { dateTime: '2026-12-01T14:00:00Z' }, end: { dateTime: '2026-12-01T15:00:00Z' } },
     })
@@ -92,7 +96,9 @@ describe('the fake Google Calendar v3', () => {
       etag: updated.etag,
     })
     expect(await caller.call('DELETE', `${API}/calendars/primary/events/crm0001abc`)).toBeUndefined()
-    expect(await caller.call('GET', `${API}/calendars/primary/events/crm0001abc`)).toMatchObject({ status: 'cancelled' })
+    const deleted = await caller.call('GET', `${API}/calendars/primary/events/crm0001abc`)
+    expect(deleted).toMatchObject({ status: 'cancelled', sequence: updated.sequence + 1 })
+    expect(deleted.etag).not.toBe(updated.etag)
     expect(await failure(caller.call('DELETE', `${API}/calendars/primary/events/crm0001abc`))).toMatchObject({ status: 410 })
     expect(
       await failure(caller.call('POST', `${API}/calendars/primary/events`, { body: visit('crm0001abc', '2026-12-02') })),

@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto'
 import type { Principal } from '../../../core/context.js'
 import { withTenant } from '../../../core/db/tenant.js'
 import { visitEventId } from '../../../core/domains/google/calendar/visit-event.js'
+import { loadGoogleConnection } from '../../../core/domains/google/connection.js'
+import { GOOGLE_STEPS } from '../../../core/domains/google/sync/step-list.js'
+import type { GoogleStepReport } from '../../../core/domains/google/sync/steps.js'
+import { accountCaller } from '../../../core/domains/google/tokens.js'
 import { performAction, performQuery } from '../../../core/operations.js'
 import { syncGoogle } from '../../../core/jobs/google.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
@@ -36,6 +40,8 @@ export interface CalendarInWorld {
   channels(): Array<{ id: string; token: string; stopped: boolean }>
   /** The clock moves on past the worker's period, then one worker pass runs. */
   pass(): ReturnType<typeof syncGoogle>
+  /** One step of Alice's sync alone: her visits written out, or her calendar read back. */
+  step(name: 'calendar-out' | 'calendar-in'): Promise<GoogleStepReport>
   close(): Promise<void>
 }
 
@@ -92,6 +98,14 @@ export async function calendarInWorld(engine: TestEngine): Promise<CalendarInWor
     forgetTokens: () => calendar.invalidateSyncTokens(),
     channels: () => [...calendar.channels.values()].map((c) => ({ id: c.id, token: c.token ?? '', stopped: c.stopped })),
     pass,
+    async step(name) {
+      const tenantId = app.tenant.tenant_id
+      const connection = await withTenant(app.t.db, { tenantId, actorType: 'system' }, (tx) => loadGoogleConnection(tx, alice))
+      const step = GOOGLE_STEPS.find((s) => s.name === name)
+      if (!step || !connection) throw new Error(`no step ${name} or no connection`)
+      const caller = accountCaller(app.services, tenantId, alice)
+      return step.sync({ services: app.services, tenantId, userId: alice, role: 'technician', connection, caller, holder: 'test' })
+    },
     async close() {
       await app.close()
       await google.close()

@@ -17,6 +17,8 @@ export interface ReadEvent {
   status?: 'confirmed' | 'tentative' | 'cancelled'
   /** Changes with every change of the event. */
   etag?: string
+  /** Goes up when the event is moved (its times or recurrence), not when only its words change. */
+  sequence?: number
   updated?: string
   start?: EventTime
   end?: EventTime

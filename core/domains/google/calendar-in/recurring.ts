@@ -4,6 +4,7 @@ import type { Queryable } from '../../../db/types.js'
 import { localDate } from '../../../time.js'
 import { busyTimeOf, dropBusySeries, instantOf } from './busy-blocks.js'
 import type { ReadEvent } from './calls.js'
+import { isOwnWrite, type WrittenVersion } from './own-write.js'
 import { applyVisitEvent, type ReadPlace } from './visit-changes.js'
 
 const DAY = 86_400_000
@@ -23,13 +24,13 @@ export function occurrenceWindow(now: Date): { from: Date; to: Date } {
   return { from: new Date(now.getTime() - DAY), to: new Date(now.getTime() + BUSY_AHEAD_DAYS * DAY) }
 }
 
-/** Our recurring events (a series' visits) in this calendar, by Google id, with when we last wrote each. */
-export async function ourRecurringEvents(tx: Queryable, at: { userId: string; calendarId: string }): Promise<Map<string, Date | null>> {
-  const r = await tx.query<{ event_id: string; synced_at: Date | null }>(
-    `select event_id, synced_at from google_series_events where user_id = $1 and calendar_id = $2 and state <> 'deleted'`,
+/** Our recurring events (a series' visits) in this calendar, by Google id, with what Google answered to our last write. */
+export async function ourRecurringEvents(tx: Queryable, at: { userId: string; calendarId: string }): Promise<Map<string, WrittenVersion>> {
+  const r = await tx.query<WrittenVersion & { event_id: string }>(
+    `select event_id, etag, sequence from google_series_events where user_id = $1 and calendar_id = $2 and state <> 'deleted'`,
     [at.userId, at.calendarId],
   )
-  return new Map(r.rows.map((row) => [row.event_id, row.synced_at]))
+  return new Map(r.rows.map((row) => [row.event_id, { etag: row.etag, sequence: row.sequence }]))
 }
 
 /**
@@ -43,7 +44,7 @@ export function recurringEventOf(event: ReadEvent): string | null {
 }
 
 /** Whether an event read back is one of our recurring events (a series' visits), never the person's busy time. */
-export function isOurRecurringEvent(event: ReadEvent, ours: Map<string, Date | null>): boolean {
+export function isOurRecurringEvent(event: ReadEvent, ours: Map<string, WrittenVersion>): boolean {
   return ours.has(event.id) || Boolean(event.extendedProperties?.private?.crmSeriesId && !event.recurringEventId)
 }
 
@@ -55,14 +56,13 @@ export async function recurringToRead(
   tx: Queryable,
   at: { userId: string; calendarId: string; now: Date },
   events: ReadEvent[],
-  ours: Map<string, Date | null>,
+  ours: Map<string, WrittenVersion>,
 ): Promise<RecurringRead[]> {
   const out = new Map<string, RecurringRead>()
   for (const e of events) {
     if (isOurRecurringEvent(e, ours)) {
       const written = ours.get(e.id)
-      if (e.status === 'cancelled' || written === undefined) continue
-      if (written && e.updated && Date.parse(e.updated) <= new Date(written).getTime()) continue
+      if (e.status === 'cancelled' || written === undefined || isOwnWrite(e, written)) continue
       out.set(e.id, { eventId: e.id, kind: 'ours' })
     } else if (e.recurrence?.length && e.status !== 'cancelled' && e.transparency !== 'transparent') {
       out.set(e.id, { eventId: e.id, kind: 'busy' })

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../../db/types.js'
 import type { ReadEvent } from './calls.js'
 import { instantOf } from './busy-blocks.js'
+import { isOwnWrite } from './own-write.js'
 
 /** The private extended property that names the visit an event of ours shows. */
 export const TICKET_PROPERTY = 'crmTicketId'
@@ -27,8 +28,8 @@ export interface ReadPlace {
 
 /**
  * Turns a visit's event moved or deleted in Google into a request for the owner or the agent; the booking itself is
- * never changed here. Our own write read back (Google's change time not after it) and an event that still shows the
- * visit's time raise nothing; a change already seen (the same etag of the event, after the same write of ours) raises
+ * never changed here. Our own write read back (the etag or sequence Google answered to it) and an event that still
+ * shows the visit's time raise nothing; a change already seen (the same etag of the event, after the same write of ours) raises
  * nothing again, so a full read after a 410 repeats nothing. seriesEventId names our recurring event when the change was
  * made to all of it.
  */
@@ -48,15 +49,15 @@ export async function applyVisitEvent(
   const ticket = t.rows[0]
   // Another business's visit, or one no longer this person's (reassigned: its event here is ours to remove): nothing to ask.
   if (!ticket?.assigned) return 'not ours'
-  // What we last wrote there: an event we removed (the visit reassigned or cancelled), or one Google has not changed
+  // What we last wrote there: an event we removed (the visit reassigned or cancelled), or one no person moved or deleted
   // since our last write, is our own write read back.
-  const written = await tx.query<{ state: string; synced_at: Date | null; etag: string | null }>(
-    'select state, synced_at, etag from google_events where ticket_id = $1 and user_id = $2 and calendar_id = $3',
+  const written = await tx.query<{ state: string; etag: string | null; sequence: number | null }>(
+    'select state, etag, sequence from google_events where ticket_id = $1 and user_id = $2 and calendar_id = $3',
     [ticketId, at.userId, at.calendarId],
   )
   const ours = written.rows[0]
   if (ours?.state === 'deleted') return 'not ours'
-  if (ours?.synced_at && event.updated && new Date(event.updated).getTime() <= new Date(ours.synced_at).getTime()) return 'unchanged'
+  if (isOwnWrite(event, ours)) return 'unchanged'
   const wasStart = new Date(ticket.scheduled_start)
   const wasEnd = new Date(ticket.scheduled_end)
   const cancelled = event.status === 'cancelled'

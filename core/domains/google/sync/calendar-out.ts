@@ -31,7 +31,9 @@ interface EventRow {
   calendar_id: string
   event_id: string
   purpose: 'technician' | 'shared'
+  /** What Google answered to our last write: calendar-in tells our own writes read back by them. */
   etag: string | null
+  sequence: number | null
   fingerprint: string | null
   state: 'pending' | 'synced' | 'failed' | 'deleted'
   attempts: number
@@ -67,6 +69,7 @@ interface MasterRow {
   calendar_id: string
   event_id: string
   etag: string | null
+  sequence: number | null
   fingerprint: string | null
   state: EventRow['state']
   attempts: number
@@ -100,7 +103,7 @@ async function plan(tx: Queryable, run: GoogleRun) {
   )
   // Rows of visits in the window, and older ones whose visit changed since (or whose write is unfinished).
   const written = await tx.query<EventRow>(
-    `select g.ticket_id, g.calendar_id, g.event_id, g.purpose, g.etag, g.fingerprint, g.state, g.attempts
+    `select g.ticket_id, g.calendar_id, g.event_id, g.purpose, g.etag, g.sequence, g.fingerprint, g.state, g.attempts
      from google_events g join tickets t on t.id = g.ticket_id
      where g.user_id = $1 and g.state <> 'deleted'
        and (t.scheduled_end > $2 or g.state <> 'synced' or t.updated_at > g.updated_at)`,
@@ -110,7 +113,7 @@ async function plan(tx: Queryable, run: GoogleRun) {
   const visits = await loadVisits(tx, [...new Set([...inWindow.rows.map((r) => r.id), ...written.rows.map((r) => r.ticket_id)])])
   const templates = await loadSeriesTemplates(tx, [...new Set([...visits.values()].flatMap((v) => (v.series_id ? [v.series_id] : [])))])
   const masterRows = await tx.query<MasterRow>(
-    `select series_id, calendar_id, event_id, etag, fingerprint, state, attempts, cancelled_instances from google_series_events
+    `select series_id, calendar_id, event_id, etag, sequence, fingerprint, state, attempts, cancelled_instances from google_series_events
      where user_id = $1 and series_id = any($2::uuid[])`,
     [run.userId, [...templates.keys()]],
   )
@@ -216,10 +219,10 @@ async function record(
   await withTenant(run.services.db, scopeOf(run), (tx) =>
     tx.query(
       `insert into google_events (tenant_id, ticket_id, user_id, calendar_id, event_id, purpose, etag, fingerprint, state, error, attempts,
-         synced_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, case when $9 = 'failed' then null else now() end)
+         synced_at, sequence)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, case when $9 = 'failed' then null else now() end, $12)
        on conflict (tenant_id, ticket_id, user_id, calendar_id) do update set event_id = excluded.event_id, etag = excluded.etag,
-         fingerprint = excluded.fingerprint, state = excluded.state, error = excluded.error, attempts = excluded.attempts,
+         sequence = excluded.sequence, fingerprint = excluded.fingerprint, state = excluded.state, error = excluded.error, attempts = excluded.attempts,
          synced_at = coalesce(excluded.synced_at, google_events.synced_at)`,
       [
         run.tenantId,
@@ -233,6 +236,7 @@ async function record(
         fields.state,
         fields.error ?? null,
         fields.attempts ?? 0,
+        fields.sequence ?? null,
       ],
     ),
   )
@@ -243,9 +247,11 @@ async function recordMaster(run: GoogleRun, target: MasterTarget, fields: Partia
   await withTenant(run.services.db, scopeOf(run), (tx) =>
     tx.query(
       `insert into google_series_events (tenant_id, series_id, user_id, calendar_id, event_id, purpose, etag, fingerprint, state, error,
-         attempts, cancelled_instances, synced_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12::text[], '{}'), case when $9 = 'failed' then null else now() end)
+         attempts, cancelled_instances, synced_at, sequence)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12::text[], '{}'), case when $9 = 'failed' then null else now() end,
+         $13)
        on conflict (tenant_id, series_id, user_id, calendar_id) do update set event_id = excluded.event_id, etag = excluded.etag,
+         sequence = excluded.sequence,
          cancelled_instances = coalesce($12::text[], google_series_events.cancelled_instances),
          fingerprint = excluded.fingerprint, state = excluded.state, error = excluded.error, attempts = excluded.attempts,
          synced_at = coalesce(excluded.synced_at, google_series_events.synced_at)`,
@@ -262,6 +268,7 @@ async function recordMaster(run: GoogleRun, target: MasterTarget, fields: Partia
         fields.error ?? null,
         fields.attempts ?? 0,
         fields.cancelled_instances ?? null,
+        fields.sequence ?? null,
       ],
     ),
   )
@@ -318,7 +325,13 @@ async function write(run: GoogleRun, target: Target, row: EventRow | undefined):
       target.event.status === 'cancelled'
         ? await cancelInstance(run, target.calendarId, target.eventId)
         : await patchGoogleEvent(run.caller, target.calendarId, target.eventId, target.event)
-    await record(run, target, { etag: saved?.etag ?? null, fingerprint: target.fingerprint, state: 'synced', attempts: 0 })
+    await record(run, target, {
+      etag: saved?.etag ?? null,
+      sequence: saved?.sequence ?? null,
+      fingerprint: target.fingerprint,
+      state: 'synced',
+      attempts: 0,
+    })
     return 'updated'
   }
   const { saved, outcome } = await put(
@@ -328,7 +341,13 @@ async function write(run: GoogleRun, target: Target, row: EventRow | undefined):
     target.event,
     Boolean(row?.etag) && row?.event_id === target.eventId,
   )
-  await record(run, target, { etag: saved.etag ?? null, fingerprint: target.fingerprint, state: 'synced', attempts: 0 })
+  await record(run, target, {
+    etag: saved.etag ?? null,
+    sequence: saved.sequence ?? null,
+    fingerprint: target.fingerprint,
+    state: 'synced',
+    attempts: 0,
+  })
   return outcome
 }
 
@@ -355,7 +374,7 @@ export async function pushVisits(run: GoogleRun): Promise<Record<string, number>
       report.deleted++
     } catch (err) {
       if (!refusedEvent(err)) throw err
-      await record(run, target, { state: 'failed', etag: row.etag, error: err.message, attempts: row.attempts + 1 })
+      await record(run, target, { state: 'failed', etag: row.etag, sequence: row.sequence, error: err.message, attempts: row.attempts + 1 })
       report.failed++
     }
   }
@@ -382,6 +401,7 @@ export async function pushVisits(run: GoogleRun): Promise<Record<string, number>
       for (const hole of master.holes) await cancelInstance(run, master.calendarId, hole)
       await recordMaster(run, master, {
         etag: saved.etag ?? null,
+        sequence: saved.sequence ?? null,
         fingerprint: master.fingerprint,
         state: 'synced',
         attempts: 0,
@@ -391,7 +411,14 @@ export async function pushVisits(run: GoogleRun): Promise<Record<string, number>
     } catch (err) {
       if (!refusedEvent(err)) throw err
       const attempts = same ? (row?.attempts ?? 0) + 1 : 1
-      await recordMaster(run, master, { state: 'failed', etag: row?.etag, fingerprint: master.fingerprint, error: err.message, attempts })
+      await recordMaster(run, master, {
+        state: 'failed',
+        etag: row?.etag,
+        sequence: row?.sequence,
+        fingerprint: master.fingerprint,
+        error: err.message,
+        attempts,
+      })
       unwritten.add(k)
       report.failed++
     }
@@ -410,7 +437,14 @@ export async function pushVisits(run: GoogleRun): Promise<Record<string, number>
     } catch (err) {
       if (!refusedEvent(err)) throw err
       const attempts = same ? (row?.attempts ?? 0) + 1 : 1
-      await record(run, target, { state: 'failed', etag: row?.etag, fingerprint: target.fingerprint, error: err.message, attempts })
+      await record(run, target, {
+        state: 'failed',
+        etag: row?.etag,
+        sequence: row?.sequence,
+        fingerprint: target.fingerprint,
+        error: err.message,
+        attempts,
+      })
       report.failed++
     }
   }

@@ -44,6 +44,34 @@ export interface FakeReceivedEmail {
   }>
 }
 
+/**
+ * Resend's email.received webhook event for an email it keeps, as Resend posts it: metadata only (no body, headers or
+ * received_for), its recipients as To, Cc and Bcc lists, each attachment without its content.
+ */
+export function emailReceivedEvent(email: FakeReceivedEmail, createdAt = new Date()): object {
+  return {
+    type: 'email.received',
+    created_at: createdAt.toISOString(),
+    data: {
+      email_id: email.id,
+      created_at: email.created_at,
+      from: email.from,
+      to: email.to,
+      bcc: email.bcc,
+      cc: email.cc,
+      message_id: email.message_id,
+      subject: email.subject,
+      attachments: email.attachments.map(({ id, filename, content_type, content_disposition, content_id }) => ({
+        id,
+        filename,
+        content_type,
+        content_disposition,
+        content_id,
+      })),
+    },
+  }
+}
+
 /** A local stand-in for Resend's POST /emails, with its idempotency and error answers, for tests and the bench. */
 export interface FakeResend {
   /** The base URL to give the client (RESEND_BASE_URL). */

@@ -8,19 +8,16 @@ import { decideEmail, type EmailOutcome, makeEmailRecord } from '../interactions
 import { ownDomainOf } from '../interactions/email/rules.js'
 import { addressesOf, emailWords } from '../interactions/email/words.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { businessesAddressed, type Recipients, withoutTag } from './addressed-to.js'
 import { inboundAddressOf } from './availability.js'
 
 /** One email the provider says arrived (from a verified webhook): its metadata, and its body when the provider sent it. */
-export interface InboundDelivery {
+export interface InboundDelivery extends Recipients {
   /** The delivery's id (svix-id): the same delivery posted twice carries the same id. */
   eventId: string
   /** The provider's id of the email. */
   emailId: string
   from: string
-  to: string[]
-  cc: string[]
-  /** The addresses the provider received it for (Bcc included). */
-  receivedFor: string[]
   subject: string | null
   messageId: string | null
   /** When the provider received it. */
@@ -32,27 +29,49 @@ export interface InboundDelivery {
 /** What a delivery did: an interaction, a lead, a skip (and why), nothing for a replay or an address of no business here. */
 export type InboundOutcome = EmailOutcome | 'replayed' | 'unknown_address'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+/** The body and headers of an email. */
+type Content = NonNullable<InboundDelivery['content']>
 
 /**
  * Takes one email sent to a business's inbound address (<business id>@INBOUND_EMAIL_DOMAIN, a +tag ignored), found by
- * the To, Cc or received-for addresses, and makes it what it is by the rule of every email to the business
- * (decideEmail): an email interaction on a customer's or a lead's timeline, a lead, or nothing, card numbers redacted.
- * Here the business is its inbound address, its reply-to address and its people's addresses, and its own mail domains
- * are theirs (unless a public mail service's). Each delivery and each email is taken once: a replayed delivery, or the
- * same email delivered again, changes nothing. The body is read from Resend when the delivery does not carry it; a
- * failure there changes nothing and fails the delivery, so the provider tries again.
+ * its To, Cc, Bcc or received-for addresses, for each business it is addressed to, and makes it what it is by the rule
+ * of every email to the business (decideEmail): an email interaction on a customer's or a lead's timeline, a lead, or
+ * nothing, card numbers redacted. Here the business is its inbound address, its reply-to address and its people's
+ * addresses, and its own mail domains are theirs (unless a public mail service's). Each delivery and each email is taken
+ * once: a replayed delivery, or the same email delivered again, changes nothing. The body is read from Resend when the
+ * delivery does not carry it; a failure there changes nothing and fails the delivery, so the provider tries again. Only
+ * an email addressed to no business here is acknowledged as unknown_address, and the log says why. Answers the first
+ * business's outcome.
  */
 export async function receiveInboundEmail(services: Services, delivery: InboundDelivery): Promise<InboundOutcome> {
-  const tenantId = await businessOf(services, delivery)
-  if (!tenantId) {
-    log('info', 'inbound email to no business here; acknowledged', { event_id: delivery.eventId, to: delivery.to })
+  const { businesses, atDomain } = await businessesAddressed(services, delivery)
+  if (!businesses.length) {
+    const why = atDomain.length
+      ? `no business here has the address ${atDomain.join(', ')}`
+      : `no recipient at ${services.config.inboundEmailDomain}`
+    log('info', 'inbound email addressed to no business here; acknowledged without keeping it', {
+      event_id: delivery.eventId,
+      email_id: delivery.emailId,
+      why,
+    })
     return 'unknown_address'
   }
+  let content = delivery.content ?? null
+  const body = async () => {
+    content ??= await readReceivedEmail(services.config, delivery.emailId)
+    return content
+  }
+  const outcomes: InboundOutcome[] = []
+  for (const tenantId of businesses) outcomes.push(await takeFor(services, delivery, tenantId, body))
+  return outcomes[0]
+}
+
+/** Takes the email for one business it is addressed to: once, in one transaction. */
+async function takeFor(services: Services, delivery: InboundDelivery, tenantId: string, body: () => Promise<Content>) {
   const scope = { tenantId, actorType: 'system' as const, requestId: `inbound-${delivery.eventId}` }
   if (await withTenant(services.db, scope, (tx) => takenBefore(tx, delivery))) return 'replayed'
-  const content = delivery.content ?? (await readReceivedEmail(services.config, delivery.emailId))
-  return withTenant(services.db, scope, async (tx) => {
+  const content = await body()
+  return withTenant(services.db, scope, async (tx): Promise<InboundOutcome> => {
     // One delivery of an email at a time: a second one waits here, then finds the first's row.
     await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`inbound-email:${tenantId}:${delivery.emailId}`])
     if (await takenBefore(tx, delivery)) return 'replayed'
@@ -99,24 +118,6 @@ export async function receiveInboundEmail(services: Services, delivery: InboundD
   })
 }
 
-/** The business an email was sent to: the first address at the inbound domain naming a business here. */
-async function businessOf(services: Services, delivery: InboundDelivery): Promise<string | null> {
-  const domain = services.config.inboundEmailDomain
-  const ids = [...delivery.to, ...delivery.cc, ...delivery.receivedFor]
-    .flatMap((a) => addressesOf(a))
-    .map((a) => withoutTag(a).address)
-    .filter((a) => a.endsWith(`@${domain}`))
-    .map((a) => a.slice(0, a.lastIndexOf('@')))
-    .filter((local) => UUID.test(local))
-  for (const id of new Set(ids)) {
-    const found = await withTenant(services.db, { tenantId: id, actorType: 'system' }, (tx) =>
-      tx.query('select 1 from tenants where id = app_tenant()'),
-    )
-    if (found.rows.length) return id
-  }
-  return null
-}
-
 /** Whether this delivery, or another delivery of the same email, was taken already. */
 async function takenBefore(tx: Queryable, delivery: InboundDelivery): Promise<boolean> {
   const r = await tx.query('select 1 from inbound_emails where provider_event_id = $1 or provider_email_id = $2 limit 1', [
@@ -124,11 +125,6 @@ async function takenBefore(tx: Queryable, delivery: InboundDelivery): Promise<bo
     delivery.emailId,
   ])
   return r.rows.length > 0
-}
-
-/** An address without its +tag (name+anything@domain is name@domain). */
-function withoutTag<T extends { address: string }>(a: T): T {
-  return { ...a, address: a.address.replace(/\+[^@]*@/, '@') }
 }
 
 /** Reads headers by name in any case. */

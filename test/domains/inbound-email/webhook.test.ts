@@ -1,80 +1,28 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { withTenant } from '../../../core/db/tenant.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
-import { startTestApp, type TestApp } from '../../helpers/app.js'
+import type { Queryable } from '../../../core/db/types.js'
 import { engines } from '../../helpers/databases.js'
-import { svixSigned } from '../../helpers/svix.js'
-import { type FakeReceivedEmail, type FakeResend, startFakeResend } from '../../helpers/fake-resend.js'
-
-const SECRET = `whsec_${randomBytes(24).toString('base64')}`
-const DOMAIN = 'in.sparkle.test'
-const PATH = '/api/webhooks/inbound-email'
-
-/** Headers Resend (Svix) sends with a delivery signed by the secret (or another). */
-function signed(body: string, opts: { id?: string; at?: number; secret?: string } = {}): Record<string, string> {
-  return svixSigned(opts.secret ?? SECRET, body, opts)
-}
-
-/** Resend's email.received event for an email it keeps: metadata only, as its webhook sends it. */
-function receivedEvent(email: FakeReceivedEmail): string {
-  return JSON.stringify({
-    type: 'email.received',
-    created_at: new Date().toISOString(),
-    data: {
-      email_id: email.id,
-      created_at: email.created_at,
-      from: email.from,
-      to: email.to,
-      bcc: email.bcc,
-      cc: email.cc,
-      received_for: email.received_for,
-      message_id: email.message_id,
-      subject: email.subject,
-      attachments: [],
-    },
-  })
-}
+import type { FakeReceivedEmail } from '../../helpers/fake-resend.js'
+import { DOMAIN, type InboundWorld, inboundWorld } from './webhook-fixtures.js'
 
 describe.each(engines)('inbound email through the webhook (%s)', (engine) => {
-  let app: TestApp
-  let resend: FakeResend
+  let w: InboundWorld
+  let app: InboundWorld['app']
+  let resend: InboundWorld['resend']
   let address: string
-  const post = (body: string, headers: Record<string, string>) => app.call('POST', PATH, body, { authorization: '', ...headers })
-  const inBusiness = <T>(fn: (tx: import('../../../core/db/types.js').Queryable) => Promise<T>, tenantId = app.tenant.tenant_id) =>
-    withTenant(app.t.db, { tenantId, actorType: 'system' }, fn)
-  /** Everything an email could change in a business: its interactions, leads, inbound emails and audit trail. */
-  const effects = (tenantId = app.tenant.tenant_id) =>
-    inBusiness(async (tx) => {
-      const n = async (table: string) => (await tx.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0].n
-      return {
-        interactions: await n('interactions'),
-        leads: await n('leads'),
-        inbound: await n('inbound_emails'),
-        audit: await n('audit_log'),
-      }
-    }, tenantId)
-  const deliver = async (email: Partial<FakeReceivedEmail> & { from: string; to: string[] }, id?: string) => {
-    const kept = resend.receive(email)
-    const body = receivedEvent(kept)
-    return { kept, body, headers: signed(body, { id }), res: await post(body, signed(body, { id })) }
-  }
+  const signed: InboundWorld['signed'] = (...args) => w.signed(...args)
+  const receivedEvent: InboundWorld['receivedEvent'] = (email) => w.receivedEvent(email)
+  const post: InboundWorld['post'] = (body, headers) => w.post(body, headers)
+  const inBusiness = <T>(fn: (tx: Queryable) => Promise<T>, tenantId?: string) => w.inBusiness(fn, tenantId)
+  const effects: InboundWorld['effects'] = (tenantId) => w.effects(tenantId)
+  const deliver: InboundWorld['deliver'] = (email, id) => w.deliver(email, id)
 
   beforeAll(async () => {
-    resend = await startFakeResend()
-    app = await startTestApp(engine)
-    Object.assign(app.services.config, {
-      inboundEmailWebhookSecret: SECRET,
-      inboundEmailDomain: DOMAIN,
-      resendApiKey: resend.apiKey,
-      resendBaseUrl: resend.url,
-    })
-    address = `${app.tenant.tenant_id}@${DOMAIN}`
+    w = await inboundWorld(engine)
+    ;({ app, resend, address } = w)
   })
-  afterAll(async () => {
-    await app?.close()
-    await resend?.close()
-  })
+  afterAll(() => w?.close())
 
   it("puts a customer's email on their timeline, its body read from Resend, card numbers redacted, audited as the system", async () => {
     const jane = await inBusiness((tx) =>
@@ -248,7 +196,7 @@ describe.each(engines)('inbound email through the webhook (%s)', (engine) => {
       expect(record).toMatchObject({ on: false, address: null })
       expect(record.off_reason).toMatch(/INBOUND_EMAIL_WEBHOOK_SECRET/)
     } finally {
-      app.services.config.inboundEmailWebhookSecret = SECRET
+      app.services.config.inboundEmailWebhookSecret = w.secret
     }
   })
 })

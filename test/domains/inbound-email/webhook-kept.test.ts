@@ -1,0 +1,95 @@
+import { Writable } from 'node:stream'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { setLogLevel, setLogStream } from '../../../core/log.js'
+import { engines } from '../../helpers/databases.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
+import { DOMAIN, type InboundWorld, inboundWorld } from './webhook-fixtures.js'
+
+describe.each(engines)('an email addressed to a business is kept, or refused so Resend delivers it again (%s)', (engine) => {
+  let w: InboundWorld
+  let logged: Array<Record<string, any>> = []
+
+  beforeAll(async () => {
+    w = await inboundWorld(engine)
+    setLogStream(
+      new Writable({
+        write(chunk, _enc, done) {
+          logged.push(JSON.parse(String(chunk)))
+          done()
+        },
+      }),
+    )
+    setLogLevel('info')
+  })
+  afterEach(() => {
+    logged = []
+  })
+  afterAll(async () => {
+    setLogLevel('silent')
+    setLogStream(process.stdout)
+    await w?.close()
+  })
+
+  const customer = (email: string) =>
+    w.inBusiness((tx) =>
+      tx.query<{ id: string }>(
+        `insert into contacts (tenant_id, display_name, emails) values (app_tenant(), 'Kim Park', $1) returning id`,
+        [JSON.stringify([{ value: email, label: 'home', primary: true }])],
+      ),
+    )
+
+  it("an email with the business in Bcc only reaches it: a customer's lands on their timeline", async () => {
+    const kim = (await customer('kim@example.com')).rows[0].id
+    const { body, res } = await w.deliver({
+      from: 'Kim Park <kim@example.com>',
+      to: ['Lee <lee@example.org>'],
+      bcc: [w.address],
+      subject: 'Windows on Friday',
+      text: 'Copying you in: Friday works for the windows.',
+    })
+    // Resend's event lists the Bcc recipient, and nothing else names the business.
+    expect(JSON.parse(body).data).toMatchObject({ to: ['Lee <lee@example.org>'], bcc: [w.address], cc: [] })
+    expect(JSON.parse(body).data).not.toHaveProperty('received_for')
+    expect(expectData(res).outcome).toBe('interaction')
+    const rows = await w.inBusiness((tx) => tx.query('select subject from interactions where contact_id = $1', [kim]))
+    expect(rows.rows).toEqual([{ subject: 'Windows on Friday' }])
+  })
+
+  it("a stranger's email with the business in Bcc only is kept with why it made nothing", async () => {
+    const before = await w.effects()
+    const { res } = await w.deliver({ from: 'ray@example.net', to: ['list@example.net'], bcc: [w.address], subject: 'Quote', text: 'Hi' })
+    expect(expectData(res).outcome).toBe('skipped:not_addressed_to_business')
+    expect((await w.effects()).inbound).toBe(before.inbound + 1)
+  })
+
+  it('an email to two businesses here, one in To and one in Bcc, is taken by each', async () => {
+    const other = await w.app.createTenant('Gutter Pros')
+    const { res } = await w.deliver({
+      from: 'Dana <dana@example.net>',
+      to: [w.address],
+      bcc: [`${other.tenant_id}+quotes@${DOMAIN}`],
+      subject: 'Gutters and windows',
+      text: 'How much for both?',
+    })
+    expect(expectData(res).outcome).toBe('lead')
+    const taken = async (tenantId: string) =>
+      (await w.inBusiness((tx) => tx.query<{ outcome: string }>('select outcome from inbound_emails order by created_at'), tenantId)).rows
+    expect((await taken(w.app.tenant.tenant_id)).at(-1)?.outcome).toBe('lead')
+    expect((await taken(other.tenant_id)).map((r) => r.outcome)).toEqual(['skipped:not_addressed_to_business'])
+  })
+
+  it('an email addressed to no business here is acknowledged without keeping it, and the log says why', async () => {
+    const before = await w.effects()
+    const { kept, res } = await w.deliver({
+      from: 'x@example.net',
+      to: [`sales@${DOMAIN}`],
+      cc: ['y@example.net'],
+      subject: 'Hi',
+      text: 'Hi',
+    })
+    expect(expectData(res).outcome).toBe('unknown_address')
+    expect(await w.effects()).toEqual(before)
+    const line = logged.find((l) => l.email_id === kept.id)
+    expect(line).toMatchObject({ level: 'info', why: `no business here has the address sales@${DOMAIN}` })
+  })
+})

@@ -2,6 +2,7 @@ import express, { Router } from 'express'
 import { z } from 'zod'
 import type { Services } from '../../core/context.js'
 import { requireInboundEmail } from '../../core/domains/inbound-email/availability.js'
+import { AppError } from '../../core/errors.js'
 import { receiveInboundEmail } from '../../core/domains/inbound-email/receive.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { log } from '../../core/log.js'
@@ -41,6 +42,8 @@ const receivedSchema = z
  * POST /api/webhooks/inbound-email: mail sent to a business's inbound address, posted by Resend (event email.received)
  * or any provider that signs the Svix way. Mounted before the JSON body parser, because the signature covers the exact
  * bytes sent. A forged or stale delivery is refused and changes nothing; a replay is acknowledged and changes nothing.
+ * An email is acknowledged only once kept, or when it is addressed to no business here: any other answer is not a 2xx,
+ * so Resend delivers it again.
  */
 export function inboundEmailWebhookRoutes(services: Services): Router {
   const router = Router()
@@ -48,9 +51,15 @@ export function inboundEmailWebhookRoutes(services: Services): Router {
     const { secret } = requireInboundEmail(services.config)
     const { eventId, parsed } = readSvixDelivery(secret, req, services.now())
     const event = receivedSchema.safeParse(parsed)
+    if (!event.success && (parsed as { type?: unknown } | null)?.type === 'email.received') {
+      // An email we cannot read may be addressed to a business here: refused, so Resend keeps it and delivers it again.
+      const why = event.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+      log('error', 'inbound email of a shape not read; refused so the provider delivers it again', { event_id: eventId, why })
+      throw new AppError('INTERNAL', `This email.received event could not be read (${why}); it was not acknowledged`)
+    }
     if (!event.success || event.data.type !== 'email.received') {
-      // Signed, so well-meant: another event, or one of a shape we do not know, is acknowledged, not retried for days.
-      log('warn', 'inbound email webhook of another type or shape; acknowledged', { request_id: stateOf(res).requestId, event_id: eventId })
+      // Signed, so well-meant: an event that is not a received email carries no mail; acknowledged, not retried for days.
+      log('warn', 'inbound email webhook of another type; acknowledged', { request_id: stateOf(res).requestId, event_id: eventId })
       sendData(res, { received: true, outcome: 'ignored' })
       return
     }

@@ -1,7 +1,9 @@
 import type { Services } from '../../context.js'
 import { readReceivedEmail } from '../../clients/resend-receiving.js'
 import { withTenant } from '../../db/tenant.js'
+import { translateDatabaseError } from '../../db/translate-error.js'
 import type { Queryable } from '../../db/types.js'
+import { AppError } from '../../errors.js'
 import { log } from '../../log.js'
 import { contextOf } from '../../operations-context.js'
 import { decideEmail, type EmailOutcome, makeEmailRecord } from '../interactions/email/intake.js'
@@ -39,9 +41,9 @@ type Content = NonNullable<InboundDelivery['content']>
  * nothing, card numbers redacted. Here the business is its inbound address, its reply-to address and its people's
  * addresses, and its own mail domains are theirs (unless a public mail service's). Each delivery and each email is taken
  * once: a replayed delivery, or the same email delivered again, changes nothing. The body is read from Resend when the
- * delivery does not carry it; a failure there changes nothing and fails the delivery, so the provider tries again. Only
- * an email addressed to no business here is acknowledged as unknown_address, and the log says why. Answers the first
- * business's outcome.
+ * delivery does not carry it. An email addressed to a business here is never acknowledged without being kept: any
+ * failure changes nothing and fails the delivery with a 5xx, so the provider delivers it again. Only an email addressed
+ * to no business here is acknowledged as unknown_address, and the log says why. Answers the first business's outcome.
  */
 export async function receiveInboundEmail(services: Services, delivery: InboundDelivery): Promise<InboundOutcome> {
   const { businesses, atDomain } = await businessesAddressed(services, delivery)
@@ -62,7 +64,13 @@ export async function receiveInboundEmail(services: Services, delivery: InboundD
     return content
   }
   const outcomes: InboundOutcome[] = []
-  for (const tenantId of businesses) outcomes.push(await takeFor(services, delivery, tenantId, body))
+  for (const tenantId of businesses) {
+    try {
+      outcomes.push(await takeFor(services, delivery, tenantId, body))
+    } catch (err) {
+      throw notKept(err, tenantId, delivery)
+    }
+  }
   return outcomes[0]
 }
 
@@ -115,6 +123,27 @@ async function takeFor(services: Services, delivery: InboundDelivery, tenantId: 
     )
     log('info', 'inbound email taken', { tenant_id: tenantId, event_id: delivery.eventId, outcome })
     return outcome
+  })
+}
+
+/**
+ * Why an email addressed to a business was not kept, as an error whose status makes the provider deliver it again
+ * (Resend retries any answer but a 2xx, for about a day): an outage stays UNAVAILABLE and an error of ours INTERNAL,
+ * and a refusal that would answer 4xx (a record the rule could not write) becomes INTERNAL too, since the email is
+ * not at fault. Logged with the business.
+ */
+function notKept(err: unknown, tenantId: string, delivery: InboundDelivery): unknown {
+  const typed = translateDatabaseError(err)
+  const words = typed instanceof Error ? typed.message : String(typed)
+  log('error', 'inbound email addressed to a business not kept; refused so the provider delivers it again', {
+    tenant_id: tenantId,
+    event_id: delivery.eventId,
+    email_id: delivery.emailId,
+    error: words,
+  })
+  if (!(typed instanceof AppError) || typed.status >= 500) return typed
+  return new AppError('INTERNAL', `The email could not be kept (${words}); it was not acknowledged, so it is delivered again`, {
+    tenant_id: tenantId,
   })
 }
 

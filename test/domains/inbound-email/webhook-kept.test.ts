@@ -2,7 +2,7 @@ import { Writable } from 'node:stream'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { setLogLevel, setLogStream } from '../../../core/log.js'
 import { engines } from '../../helpers/databases.js'
-import { expectData } from '../../helpers/envelope-assertions.js'
+import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { DOMAIN, type InboundWorld, inboundWorld } from './webhook-fixtures.js'
 
 describe.each(engines)('an email addressed to a business is kept, or refused so Resend delivers it again (%s)', (engine) => {
@@ -76,6 +76,42 @@ describe.each(engines)('an email addressed to a business is kept, or refused so 
       (await w.inBusiness((tx) => tx.query<{ outcome: string }>('select outcome from inbound_emails order by created_at'), tenantId)).rows
     expect((await taken(w.app.tenant.tenant_id)).at(-1)?.outcome).toBe('lead')
     expect((await taken(other.tenant_id)).map((r) => r.outcome)).toEqual(['skipped:not_addressed_to_business'])
+  })
+
+  it('an email our records refuse is answered 500 and keeps nothing; delivered again, it is taken', async () => {
+    // A rule of the database that refuses the email (as a constraint added later might): set up here, not under test.
+    await w.app.t.db.exec(`create function refuse_test_inbound() returns trigger language plpgsql as $$ begin
+        raise exception 'no' using errcode = '23514', constraint = 'inbound_test_rule'; end $$;
+      create trigger inbound_test_rule before insert on inbound_emails for each row execute function refuse_test_inbound();`)
+    const before = await w.effects()
+    let delivery: Awaited<ReturnType<InboundWorld['deliver']>>
+    try {
+      delivery = await w.deliver({ from: 'casey@example.net', to: [w.address], subject: 'Pressure washing', text: 'Driveway please' })
+      expectError(delivery.res, 500, 'INTERNAL')
+      expect(delivery.res.body.error.message).toMatch(/could not be kept .*inbound_test_rule.*delivered again/)
+      expect(await w.effects()).toEqual(before)
+      expect(logged.some((l) => l.level === 'error' && l.email_id === delivery.kept.id && l.tenant_id === w.app.tenant.tenant_id)).toBe(
+        true,
+      )
+    } finally {
+      await w.app.t.db.exec('drop trigger inbound_test_rule on inbound_emails; drop function refuse_test_inbound()')
+    }
+    expect(expectData(await w.post(delivery.body, delivery.headers)).outcome).toBe('lead')
+  })
+
+  it('an email.received event of a shape not read is refused with 500; an event of another type is acknowledged', async () => {
+    const before = await w.effects()
+    const odd = JSON.stringify({
+      type: 'email.received',
+      data: { email_id: 'odd-1', from: 'pat@example.net', to: [{ email: w.address }], subject: 'Quote' },
+    })
+    const refused = await w.post(odd, w.signed(odd))
+    expectError(refused, 500, 'INTERNAL')
+    expect(refused.body.error.message).toMatch(/data\.to/)
+    expect(logged.some((l) => l.level === 'error' && /shape not read/.test(l.msg))).toBe(true)
+    const other = JSON.stringify({ type: 'email.delivered', data: { email_id: 'sent-1' } })
+    expect(expectData(await w.post(other, w.signed(other)))).toEqual({ received: true, outcome: 'ignored' })
+    expect(await w.effects()).toEqual(before)
   })
 
   it('an email addressed to no business here is acknowledged without keeping it, and the log says why', async () => {

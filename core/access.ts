@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { OperationContext } from './context.js'
 
 /** What an agent may do with an action: run it, run it with reasoning, run it only with the owner's approval, or never. */
 export type AgentLevel = 'unrestricted' | 'soft_limit' | 'requires_authorization' | 'never'
@@ -28,6 +29,34 @@ export interface ActionAccess<I = unknown> {
    * lifts it. The other fields keep the action's level.
    */
   ownerApproves?: OwnerApproval
+  /**
+   * The input fields whose words customers read (their emails and pages), and how an agent's words there are reviewed.
+   * Words carrying payment directions wait for the owner every time, in any of them.
+   */
+  customerText?: CustomerText
+  /**
+   * Reads an agent's call against the current data: why the owner must answer it every time (e.g. it records more money than
+   * is due), finishing "... because it ...", or null. Like ownerApproves, nothing the owner sets lifts it.
+   */
+  ownerSees?: (ctx: OperationContext, input: I) => Promise<string | null>
+}
+
+/**
+ * Fields of an action's input that customers read, as paths into it ("notes", "line_items.description": each line's).
+ * reviewed: an agent's words there wait for the owner, unless the owner allowed the action always (Allow Always, a
+ * standing rule). screened: they go out as written (a name, an address, a line's description), unless they carry payment
+ * directions.
+ */
+export interface CustomerText {
+  reviewed?: readonly string[]
+  screened?: readonly string[]
+}
+
+/** One text of a call that customers will read: where it is, its words, and whether the owner reviews it. */
+export interface CustomerWords {
+  field: string
+  text: string
+  reviewed: boolean
 }
 
 /** The input fields only the owner may let an agent give, and why, in words for both of them. */
@@ -83,4 +112,26 @@ export function entityOfField(field: string): string | null {
 export function referenceFields(schema: z.ZodType): string[] {
   const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape
   return shape ? Object.keys(shape).filter((k) => entityOfField(k) !== null) : []
+}
+
+/** The texts a call gives in the fields its action declares customers read, each with its path in the call. */
+export function customerWordsIn(declared: CustomerText | undefined, input: unknown): CustomerWords[] {
+  const out: CustomerWords[] = []
+  for (const [reviewed, paths] of [
+    [true, declared?.reviewed ?? []],
+    [false, declared?.screened ?? []],
+  ] as const) {
+    for (const path of paths) {
+      for (const found of textsAt(input, path.split('.'), 'data')) out.push({ ...found, reviewed })
+    }
+  }
+  return out
+}
+
+/** The non-empty strings at a path, stepping into every item of a list on the way. */
+function textsAt(value: unknown, path: readonly string[], at: string): Array<{ field: string; text: string }> {
+  if (Array.isArray(value)) return value.flatMap((item, i) => textsAt(item, path, `${at}.${i}`))
+  if (!path.length) return typeof value === 'string' && value.trim() ? [{ field: at, text: value }] : []
+  if (!value || typeof value !== 'object') return []
+  return textsAt((value as Record<string, unknown>)[path[0]], path.slice(1), `${at}.${path[0]}`)
 }

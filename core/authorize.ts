@@ -1,8 +1,18 @@
-import { BULK_TARGET_LIMIT, entityOfField, fieldsOwnerApproves, reachOf, targetCount, type GrantableLevel, type Reach } from './access.js'
+import {
+  BULK_TARGET_LIMIT,
+  customerWordsIn,
+  entityOfField,
+  fieldsOwnerApproves,
+  reachOf,
+  targetCount,
+  type GrantableLevel,
+  type Reach,
+} from './access.js'
 import type { Actor, OperationContext } from './context.js'
 import type { ReadAhead } from './db/read-memo.js'
 import type { Queryable } from './db/types.js'
 import { AppError } from './errors.js'
+import { paymentDirectionsIn } from './payment-directions.js'
 import { existingRecords, reachedByTechnician, technicianCanReach } from './reach.js'
 import { actionKey, type ActionDefinition, type QueryDefinition } from './registry.js'
 
@@ -16,6 +26,8 @@ export interface ConsentGate {
   allowedByRule(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<boolean>
   /** Stores the call for the owner and returns what the agent is told. */
   enqueue(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<unknown>
+  /** Tries the call against the current data and undoes it: throws the action's own error when it would fail. */
+  tryCall(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<void>
 }
 
 /** What happens to a call: it runs now, or it waits for the owner. */
@@ -23,8 +35,9 @@ export type Verdict = 'run' | 'queue'
 
 /**
  * Decides whether a call may run now, from the action's declared access: people by their role's reach (a technician only
- * on the records of their assigned tickets); agents by the fields only the owner may let them give, their level, the
- * owner's override, and the bulk rule.
+ * on the records of their assigned tickets); agents by what the owner must answer every time (fields only the owner may
+ * let them give, payment directions in words customers read, what the action reads as the owner's to see), their level,
+ * the owner's override, the words customers read, and the bulk rule.
  */
 export async function authorizeAction(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<Verdict> {
   const key = actionKey(def.domain, def.name)
@@ -39,15 +52,18 @@ export async function authorizeAction(ctx: OperationContext, def: ActionDefiniti
   }
   const refusal = def.access.refuseAgent?.(input as never)
   if (refusal) throw new AppError('FORBIDDEN', `${key}: ${refusal}`)
-  const held = fieldsOwnerApproves(def.access.ownerApproves, input)
-  if (held.length) {
+  const always = await reasonsToAskEveryTime(ctx, def, input)
+  if (always.length) {
     // Before the owner's override and standing rules: neither may lift this, so every such call waits for the owner.
     if (!ctx.reasoning) {
+      // A call that would fail is answered with its own error, not asked for reasoning first.
+      await ctx.services.consent.tryCall(ctx, def, input)
+      const held = fieldsOwnerApproves(def.access.ownerApproves, input)
       throw new AppError(
         'REASONING_REQUIRED',
-        `${key} with ${held.join(', ')} needs the owner's approval every time, because it ` +
-          `${def.access.ownerApproves?.why}: call it again with "reasoning" the owner will read`,
-        { permission: 'requires_authorization', owner_approves: held },
+        `${key}${held.length ? ` with ${held.join(', ')}` : ''} needs the owner's approval every time, because it ` +
+          `${always.join('; and it ')}: call it again with "reasoning" the owner will read`,
+        { permission: 'requires_authorization', ...(held.length ? { owner_approves: held } : {}), asks_every_time: always },
       )
     }
     return 'queue'
@@ -56,19 +72,52 @@ export async function authorizeAction(ctx: OperationContext, def: ActionDefiniti
   let level = override ?? def.access.agent
   const targets = targetCount(def.access, input as never)
   if (targets > BULK_TARGET_LIMIT && override !== 'unrestricted') level = 'requires_authorization'
+  // Words customers will read are the owner's to see first, until the owner allows the action always.
+  const reviewed = customerWordsIn(def.access.customerText, input).filter((w) => w.reviewed)
+  if (reviewed.length && override !== 'unrestricted') level = 'requires_authorization'
   if (level === 'soft_limit' && !ctx.reasoning) {
     throw new AppError('REASONING_REQUIRED', `${key} is a soft_limit action: call it again with "reasoning" saying why it is needed`, {
       permission: level,
     })
   }
   if (level === 'requires_authorization' && !ctx.reasoning) {
-    throw new AppError('REASONING_REQUIRED', `${key} needs the owner's authorization: call it again with "reasoning" the owner will read`, {
-      permission: level,
-      ...(targets > BULK_TARGET_LIMIT ? { targets, bulk_limit: BULK_TARGET_LIMIT } : {}),
-    })
+    await ctx.services.consent.tryCall(ctx, def, input)
+    throw new AppError(
+      'REASONING_REQUIRED',
+      reviewed.length && def.access.agent !== 'requires_authorization'
+        ? `${key} with ${reviewed.map((w) => w.field.replace(/^data\./, '')).join(', ')} waits for the owner, who reads words ` +
+            'customers will read before they go: call it again with "reasoning" the owner will read'
+        : `${key} needs the owner's authorization: call it again with "reasoning" the owner will read`,
+      {
+        permission: level,
+        ...(targets > BULK_TARGET_LIMIT ? { targets, bulk_limit: BULK_TARGET_LIMIT } : {}),
+        ...(reviewed.length ? { customer_words: reviewed.map((w) => w.field) } : {}),
+      },
+    )
   }
   if (level !== 'requires_authorization') return 'run'
   return (await ctx.services.consent.allowedByRule(ctx, def, input)) ? 'run' : 'queue'
+}
+
+/**
+ * Why the owner must answer this agent's call every time, whatever level, override or standing rule: each reason finishes
+ * "... because it ...". Fields only the owner may let an agent give; payment directions in any words customers read; and
+ * what the action itself reads as the owner's to see (money beyond what is due).
+ */
+export async function reasonsToAskEveryTime(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<string[]> {
+  const reasons: string[] = []
+  if (fieldsOwnerApproves(def.access.ownerApproves, input).length) reasons.push(def.access.ownerApproves?.why as string)
+  for (const words of customerWordsIn(def.access.customerText, input)) {
+    const found = paymentDirectionsIn(words.text)[0]
+    if (found) {
+      reasons.push(
+        `puts payment directions where customers read them (${found.kind} in ${words.field.replace(/^data\./, '')}: "${found.phrase}")`,
+      )
+    }
+  }
+  const seen = await def.access.ownerSees?.(ctx, input as never)
+  if (seen) reasons.push(seen)
+  return reasons
 }
 
 /** A read a caller may make, with what core must do for a technician who reaches only their assigned records. */

@@ -15,6 +15,14 @@ export interface CallPreview {
   warnings?: string[]
   /** Numbers about the call that standing rules test, named as the action's `facts` declare them. */
   facts?: Record<string, number>
+  /** Words customers will read, as they will read them: a template or an email rendered, before and after for a change. */
+  texts?: Array<{ label: string; before?: string | null; after: string }>
+  /** What the call does, tried against the data when it was queued: a line per record it changes (the effect the owner allows). */
+  effect?: string[]
+  /** Relative values of the call fixed to what they meant when it was made, e.g. {field: "data.date", from: "today", to: "2026-12-03"}. */
+  bound?: Array<{ field: string; from: unknown; to: unknown }>
+  /** Why the owner is asked about this call every time, so no Allow Always: each finishes "... because it ...". */
+  asks_every_time?: string[]
   currency: string
   timezone: string
 }

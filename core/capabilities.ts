@@ -9,7 +9,9 @@ export const HINTS_LEGEND =
   'hints: destructive (removes or irreversibly changes data), idempotent (safe to repeat), reasoning (agents must give reasoning), ' +
   `approval (waits for the owner), approval>${BULK_TARGET_LIMIT} (more than ${BULK_TARGET_LIMIT} records in one call waits for the owner and needs reasoning), ` +
   'approval:a,b (a call giving field a or b waits for the owner every time and needs reasoning; nothing the owner sets lifts it), ' +
-  'soft_limit (allowed with reasoning)'
+  'review:a,b (words given in a or b reach customers: the call waits for the owner unless the owner allowed the action always), ' +
+  'soft_limit (allowed with reasoning). Words customers read that carry payment directions (bank or account details, wire, Zelle, ' +
+  'Venmo, PayPal, crypto) wait for the owner every time, in any field'
 
 /** Short words telling a caller what to expect of an action before calling it, from its declaration. */
 export function actionHints(def: ActionDefinition): string[] {
@@ -21,14 +23,31 @@ export function actionHints(def: ActionDefinition): string[] {
   if (level === 'requires_authorization') hints.push('approval')
   else if (def.access.bulk) hints.push(`approval>${BULK_TARGET_LIMIT}`)
   if (def.access.ownerApproves) hints.push(`approval:${def.access.ownerApproves.fields.join(',')}`)
+  if (def.access.customerText?.reviewed?.length) hints.push(`review:${def.access.customerText.reviewed.join(',')}`)
   if (level === 'soft_limit') hints.push('soft_limit')
   return hints
 }
 
-/** What an action's access adds to its level, in words: the bulk rule and the fields only the owner may let an agent give. */
-export function accessNotes(def: ActionDefinition): { bulk?: string; owner_approves?: string } {
+/**
+ * What an action's access adds to its level, in words: the bulk rule, the fields only the owner may let an agent give,
+ * and the fields customers read.
+ */
+export function accessNotes(def: ActionDefinition): { bulk?: string; owner_approves?: string; customer_text?: string } {
   const approves = def.access.ownerApproves
+  const words = def.access.customerText
+  const reviewed = words?.reviewed ?? []
+  const all = [...reviewed, ...(words?.screened ?? [])]
   return {
+    ...(all.length
+      ? {
+          customer_text:
+            `customers read ${all.join(', ')}; ` +
+            (reviewed.length
+              ? `an agent's words in ${reviewed.join(', ')} wait for the owner unless the owner allowed this action always; `
+              : '') +
+            'words carrying payment directions wait for the owner every time',
+        }
+      : {}),
     ...(def.access.bulk ? { bulk: `touches a list of records; more than ${BULK_TARGET_LIMIT} in one agent call waits for the owner` } : {}),
     ...(approves
       ? {

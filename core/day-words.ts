@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { bindable } from './bindable.js'
 import { addDays, WEEKDAYS, weekdayOf } from './time.js'
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
@@ -35,11 +36,15 @@ export function isDayText(text: string): boolean {
 
 /** A day argument: YYYY-MM-DD or a day word (today, tomorrow, friday, next tuesday), read by dayFromWords in the business time zone. */
 export const dayInput = () =>
-  z
-    .string()
-    .trim()
-    .max(40)
-    .refine((v) => isDayText(v), `expected ${DAY_WORDS_HELP}`)
+  bindable(
+    z
+      .string()
+      .trim()
+      .max(40)
+      .refine((v) => isDayText(v), `expected ${DAY_WORDS_HELP}`),
+    // "today" read on the day the owner answers would be another day: a call that waits keeps the date it meant.
+    { what: 'a day', bind: async (ctx, value) => dayFromWords(String(value), ctx.today) ?? value },
+  )
 
 /**
  * The calendar date (YYYY-MM-DD) a date or day word means, counted from `today` (the business's date): "today",

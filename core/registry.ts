@@ -7,6 +7,7 @@ import type { ReadAhead } from './db/read-memo.js'
 import type { BackgroundCall } from './background-step.js'
 import type { ActionDestination } from './places.js'
 import { technicianCanReach } from './reach.js'
+import { schemaAt } from './schema-paths.js'
 
 /** A state-changing operation, declared once in its domain file. */
 export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown, O extends z.ZodType = z.ZodType> {
@@ -144,7 +145,7 @@ export function createRegistry(modules: ReadonlyArray<Record<string, unknown>>):
 
 /**
  * An action open to technicians on their assigned records must name a record core can check, and the fields only the
- * owner may let an agent give must be fields of its input (a misspelt one would never ask).
+ * owner may let an agent give, and those customers read, must be fields of its input (a misspelt one would never ask).
  */
 function checkActionAccess(key: string, def: ActionDefinition): void {
   if (!def.access) throw new Error(`Action ${key} declares no access`)
@@ -152,6 +153,9 @@ function checkActionAccess(key: string, def: ActionDefinition): void {
   const taken = Object.keys((def.input as unknown as { shape?: Record<string, unknown> }).shape ?? {})
   const strays = (def.access.ownerApproves?.fields ?? []).filter((f) => !taken.includes(f))
   if (strays.length) throw new Error(`Action ${key} asks the owner's approval for ${strays.join(', ')}, which its input does not take`)
+  const words = [...(def.access.customerText?.reviewed ?? []), ...(def.access.customerText?.screened ?? [])]
+  const missing = words.filter((path) => !schemaAt(def.input, path.split('.')))
+  if (missing.length) throw new Error(`Action ${key} says customers read ${missing.join(', ')}, which its input does not take`)
   const refs = referenceFields(def.input)
   if (def.access.technician === 'assigned' && !refs.some((f) => technicianCanReach(entityOfField(f) as string))) {
     throw new Error(`Action ${key} is open to technicians on their assigned records but names no record a technician can reach`)

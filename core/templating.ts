@@ -40,6 +40,10 @@ export const TEMPLATE_VARIABLES = lookupTable({
     "A link to the related invoice's page: its lines, what was paid and what is due, Pay when online payments are on, " +
     'and the invoice as a PDF (made when the message is sent)',
   payment_instructions: "The business's payment instructions from its settings",
+  how_to_pay:
+    "The way to pay, from the invoice and the business's settings only: the amount due and due date, the pay link and the " +
+    'payment instructions (for quotes: the payment instructions). Invoice, reminder and quote emails always carry it: a ' +
+    'template that does not place it gets it at the end',
   confirm_link: 'A link the customer clicks to confirm the appointment (made when the message is sent)',
   decline_link: 'A link the customer clicks to decline the appointment (made when the message is sent)',
   change_link: 'A link the customer clicks to ask for a different time (made when the message is sent)',

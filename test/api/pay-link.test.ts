@@ -90,11 +90,11 @@ describe.each(engines)("the lasting link to an invoice's page in its email (%s)"
     expect(later.headers.get('location')).not.toBe(first.headers.get('location'))
     expect(stripe.sessions.size).toBe(sessionsAfterSend + 1)
 
-    await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 5_000, method: 'check' })
+    await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 5_000, method: 'check' }, 'The customer paid')
     const part = await (await open(path!)).text()
     expect(part).toMatch(/Paid \d{4}-\d\d-\d\d \(check\)<\/td><td class="num">−\$50\.00/)
     expect(part).toContain('Pay $75.00 by card')
-    await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 7_500, method: 'cash' })
+    await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 7_500, method: 'cash' }, 'The customer paid')
     const settled = await (await open(path!)).text()
     expect(settled).toContain('This invoice is paid. Thank you!')
     expect(settled).not.toContain('by card</a>')

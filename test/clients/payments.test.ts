@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPaymentsClient, describePayments, paymentLinkFor, PAYMENTS_OFF } from '../../core/clients/payments.js'
 import { defaultTemplate } from '../../core/domains/messages/default-templates.js'
-import { messageValues } from '../../core/domains/messages/render.js'
+import { messageValues, renderTexts } from '../../core/domains/messages/render.js'
 import { loadTenantSettings } from '../../core/domains/settings/model.js'
 import { AppError } from '../../core/errors.js'
-import { renderTemplate } from '../../core/templating.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { startFakeStripe, type FakeStripe } from '../helpers/fake-stripe.js'
@@ -135,7 +134,12 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
   it('makes a new session for the balance after a partial payment, and after the old one is about to expire', async () => {
     const inv = await sentInvoice()
     const first = await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id)
-    const paid = await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 3150, method: 'cash' })
+    const paid = await app.action(
+      'invoice',
+      'record_payment',
+      { invoice_id: inv.id, amount_cents: 3150, method: 'cash' },
+      { reasoning: 'The customer paid' },
+    )
     expect(paid.body.data.invoice.status).toBe('partially_paid')
     const second = await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id)
     expect(second).not.toBe(first)
@@ -161,7 +165,12 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
 
   it('gives no link for a paid, void or draft-free-of-debt invoice, or when payments are off', async () => {
     const inv = await sentInvoice()
-    await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: inv.total_cents, method: 'check' })
+    await app.action(
+      'invoice',
+      'record_payment',
+      { invoice_id: inv.id, amount_cents: inv.total_cents, method: 'check' },
+      { reasoning: 'The customer paid' },
+    )
     const before = stripe.requests.length
     expect(await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id)).toBeNull()
 
@@ -188,7 +197,12 @@ describe.each(engines)('payment links through Stripe Checkout (%s)', (engine) =>
   it('turns a Stripe failure into a typed error and stores nothing', async () => {
     const inv = await sentInvoice()
     await paymentLinkFor(app.services, app.tenant.tenant_id, inv.id)
-    await app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 100, method: 'cash' })
+    await app.action(
+      'invoice',
+      'record_payment',
+      { invoice_id: inv.id, amount_cents: 100, method: 'cash' },
+      { reasoning: 'The customer paid' },
+    )
     const storedBefore = await stored(inv.id)
     stripe.failNext(400, {
       type: 'invalid_request_error',
@@ -255,7 +269,11 @@ describe.each(engines)('invoice emails without Stripe keys (%s)', (engine) => {
     const body = await asTenant(app, async (tx) => {
       const message = { contact_id: jane, kind: 'invoice', invoice_id: inv.id, send_at: new Date('2026-03-10T16:00:00Z') }
       const values = await messageValues(tx, message, await loadTenantSettings(tx))
-      return renderTemplate((await defaultTemplate(tx, 'invoice')).body, { ...values, payment_link: link })
+      const template = await defaultTemplate(tx, 'invoice')
+      return renderTexts(
+        { subject: template.subject, body: template.body, custom: null, kind: 'invoice' },
+        { ...values, payment_link: link },
+      ).body
     })
     expect(body).toContain(`Here is invoice ${inv.number} for $125.00`)
     expect(body).toContain('Pay by check to Sparkle Windows, 12 Main St, or Zelle to pay@sparkle.test.')

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addUser } from '../helpers/session-browser.js'
-import { made } from '../helpers/fixtures.js'
+import { allowAgentWords, made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectEscaped, PAYLOAD } from '../helpers/hostile-markup.js'
@@ -13,6 +13,8 @@ describe.each(engines)('the settings, templates, team and token pages escape wha
 
   beforeAll(async () => {
     app = await startTestApp(engine)
+    // Pages and fields under test, not the owner's queue: the owner allowed the agent's words always.
+    await allowAgentWords(app)
     await app.ownerAction('settings', 'update', { name: `Sparkle ${PAYLOAD}`, payment_instructions: `Pay by check: ${PAYLOAD}` })
     await addUser(app, 'tom@sparkle.test', 'technician', `Tom ${PAYLOAD}`)
     await made(app, 'contact', 'create', { display_name: `Jane ${PAYLOAD}`, email: 'jane@example.com' })

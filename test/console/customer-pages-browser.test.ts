@@ -40,7 +40,7 @@ describe.skipIf(!browserAvailable)("a customer's invoice and quote pages, in Chr
       ],
     })
     await made(app, 'invoice', 'send', { invoice_id: invoice.id }, 'the work is done')
-    await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 10_000, method: 'check' })
+    await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 10_000, method: 'check' }, 'The customer paid')
     await made(
       app,
       'quote',

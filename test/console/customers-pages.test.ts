@@ -278,7 +278,7 @@ describe.each(engines)("the owner's customers pages (%s)", (engine) => {
       line_items: [{ description: 'Windows', unit_price_cents: 8000, taxable: false }],
     })
     await ok('invoice', 'mark_sent', { invoice_id: inv.id })
-    await ok('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 8000, method: 'check' })
+    await ok('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 8000, method: 'check' }, 'The customer paid')
     const names = (html: string) => [...html.matchAll(/<a href="\/customers\/[0-9a-f-]{36}"><b>([^<]+)<\/b>/g)].map((m) => m[1])
     const customers = await page('/customers?tag=staged&lifecycle=customer')
     expect(names(customers)).toEqual(['Lena Lifecycle'])

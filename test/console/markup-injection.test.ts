@@ -4,7 +4,7 @@ import { issuePayLink } from '../../core/domains/invoices/pay-links.js'
 import { issueResponseLinks } from '../../core/domains/messages/response-links.js'
 import { expectData } from '../helpers/envelope-assertions.js'
 import { addUser } from '../helpers/session-browser.js'
-import { asTenant, made } from '../helpers/fixtures.js'
+import { allowAgentWords, asTenant, made } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { BREAKOUT, ESCAPED, expectEscaped, PAYLOAD, QUOTE, SCRIPT } from '../helpers/hostile-markup.js'
@@ -20,6 +20,8 @@ describe.each(engines)('every page escapes what records and requests put into it
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW })
+    // Pages and fields under test, not the owner's queue: the owner allowed the agent's words always.
+    await allowAgentWords(app)
     app.services.payments = null
     const techId = await addUser(app, 'tom@sparkle.test', 'technician', `Tom ${PAYLOAD}`)
     await app.ownerAction('settings', 'update', { name: `Sparkle ${PAYLOAD}`, payment_instructions: `Pay by check: ${PAYLOAD}` })

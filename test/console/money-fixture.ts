@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { made, PAYMENT_INSTRUCTIONS, settings, signedIn } from '../helpers/fixtures.js'
+import { allowAgentWords, made, PAYMENT_INSTRUCTIONS, settings, signedIn } from '../helpers/fixtures.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 
 /** The fixed "now" of the money page tests: Thursday 2026-11-05, 09:30 in Chicago. */
@@ -27,6 +27,8 @@ export interface Invoice {
 /** Starts the app over a fresh database on the engine and makes the fixture's records through the API; names may carry extra text. */
 export async function moneyFixture(engine: 'pglite' | 'postgres', extra = ''): Promise<MoneyFixture> {
   const app = await startTestApp(engine, { now: () => NOW })
+  // Pages and fields under test, not the owner's queue: the owner allowed the agent's words always.
+  await allowAgentWords(app)
   app.services.payments = null
   await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
   const jane = (await made(app, 'contact', 'create', { display_name: `Jane Smith${extra}`, email: 'jane@example.com' })).id
@@ -57,12 +59,18 @@ export async function moneyFixture(engine: 'pglite' | 'postgres', extra = ''): P
   const draft = await invoice(jane, '2026-11-05', '2026-11-20', 'Skylights')
   const paid = await invoice(bob, '2026-09-01', '2026-09-15', 'Siding')
   await send(paid)
-  await made(app, 'invoice', 'record_payment', {
-    invoice_id: paid.id,
-    amount_cents: paid.total,
-    method: 'check',
-    reference: `Check 1042${extra}`,
-  })
+  await made(
+    app,
+    'invoice',
+    'record_payment',
+    {
+      invoice_id: paid.id,
+      amount_cents: paid.total,
+      method: 'check',
+      reference: `Check 1042${extra}`,
+    },
+    'The customer paid',
+  )
   const ticket = await made(app, 'ticket', 'create', {
     contact_id: jane,
     scheduled_start: '2026-11-04T09:00',

@@ -34,6 +34,20 @@ export async function person(app: TestApp, email: string, role: 'owner' | 'techn
 
 // Records made through the API
 
+/**
+ * The owner lets the agent make these calls without asking (what Allow Always does), for tests of what the actions do
+ * rather than of the owner's queue: words customers read then go out as written, unless they carry payment directions.
+ */
+export async function allowAlways(app: TestApp, ...actions: string[]): Promise<void> {
+  for (const action of actions) await app.ownerAction('permission', 'set', { action, permission: 'unrestricted' })
+}
+
+/** allowAlways for every action whose words customers read and the owner reviews (templates, emails, notes). */
+export async function allowAgentWords(app: TestApp): Promise<void> {
+  const reviewed = [...app.services.registry.actions.entries()].filter(([, def]) => def.access.customerText?.reviewed?.length)
+  await allowAlways(app, ...reviewed.map(([key]) => key))
+}
+
 /** Runs an action as the test business's agent and returns its data; anything but success fails the test. */
 export async function made(app: TestApp, domain: string, action: string, data: Record<string, unknown>, reasoning?: string): Promise<any> {
   return expectData(await app.action(domain, action, data, { reasoning }))

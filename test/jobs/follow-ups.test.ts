@@ -75,7 +75,7 @@ describe.each(engines)('follow-ups that chase for a business in New York, across
     const onDay = (await messagesOf(app, { invoice_id: invoice.id, status: 'pending' }))[0]
     expect(onDay).toMatchObject({ follow_up_step: 'due+0', send_at: '2026-11-02T14:00:00.000Z' })
     clock.now = new Date('2026-11-01T20:00:00Z')
-    await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 5_000, method: 'check' })
+    await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 5_000, method: 'check' }, 'The customer paid')
     clock.now = new Date('2026-11-02T14:00:00Z')
     await runJobsOnce(app.services)
     expect(await byId(app, onDay.id)).toMatchObject({
@@ -100,7 +100,7 @@ describe.each(engines)('follow-ups that chase for a business in New York, across
       ),
     )
     // Paid in full, nothing more is ever queued for it.
-    await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 15_000, method: 'cash' })
+    await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 15_000, method: 'cash' }, 'The customer paid')
     await app.ownerAction('settings', 'update', { invoice_reminder_days: [-1, 0, 7, 10] })
     clock.now = new Date('2026-11-12T14:00:00Z')
     expect((await runJobsOnce(app.services)).follow_ups_queued).toBe(0)
@@ -114,13 +114,13 @@ describe.each(engines)('follow-ups that chase for a business in New York, across
     await runJobsOnce(app.services)
     const [queued] = await messagesOf(app, { invoice_id: invoice.id, status: 'pending' })
     expect(queued).toMatchObject({ follow_up_step: 'due-1', send_at: '2027-06-01T13:00:00.000Z' })
-    const stopped = await made(app, 'message', 'stop_follow_ups', { invoice_id: invoice.id })
+    const stopped = await made(app, 'message', 'stop_follow_ups', { invoice_id: invoice.id }, 'The customer asked us to stop')
     expect(stopped.cancelled_message_ids).toEqual([queued.id])
     expect(await byId(app, queued.id)).toMatchObject({ status: 'cancelled', last_error: 'Not sent: its follow-ups were stopped' })
     clock.now = new Date('2027-06-02T13:00:00Z')
     expect((await runJobsOnce(app.services)).follow_ups_queued).toBe(0)
     expect(await messagesOf(app, { invoice_id: invoice.id, kind: 'invoice_reminder' })).toHaveLength(1)
-    const neither = await app.action('message', 'stop_follow_ups', {})
+    const neither = await app.action('message', 'stop_follow_ups', {}, { reasoning: 'The customer asked us to stop' })
     expect(neither.status).toBe(400)
     expect(neither.body.error.details.issues[0].field).toBe('data.invoice_id')
     await app.ownerAction('settings', 'update', { invoice_reminder_days: [] })

@@ -43,7 +43,12 @@ describe.each(engines)('marking overdue invoices (%s)', (engine) => {
     if (state !== 'draft') await ok(app.action('invoice', 'mark_sent', { invoice_id: inv.id }, as))
     if (state === 'partially_paid' || state === 'paid') {
       await ok(
-        app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: state === 'paid' ? 10_000 : 2500, method: 'cash' }, as),
+        app.action(
+          'invoice',
+          'record_payment',
+          { invoice_id: inv.id, amount_cents: state === 'paid' ? 10_000 : 2500, method: 'cash' },
+          { ...as, reasoning: 'The customer paid' },
+        ),
       )
     }
     return inv.id as string
@@ -93,7 +98,12 @@ describe.each(engines)('marking overdue invoices (%s)', (engine) => {
 
     // Paying an overdue invoice settles it.
     const paid = await ok(
-      app.action('invoice', 'record_payment', { invoice_id: kiwiSent, amount_cents: 10_000, method: 'check' }, { token: kiwi }),
+      app.action(
+        'invoice',
+        'record_payment',
+        { invoice_id: kiwiSent, amount_cents: 10_000, method: 'check' },
+        { token: kiwi, reasoning: 'The customer paid' },
+      ),
     )
     expect(paid.invoice).toMatchObject({ status: 'paid', is_overdue: false })
   })

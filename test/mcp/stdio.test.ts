@@ -46,6 +46,17 @@ describe('MCP over stdio (crm mcp)', () => {
       }),
     )
     expect(created.isError).toBe(false)
+    const visit = toolJson(
+      await client.callTool({
+        name: 'crm_action',
+        arguments: {
+          domain: 'ticket',
+          action: 'create',
+          data: { contact_id: created.json.id, scheduled_start: new Date(Date.now() + 7 * 86_400_000).toISOString() },
+        },
+      }),
+    )
+    expect(visit.isError).toBe(false)
     // With no server running, this process also sends what falls due (to the outbox here: no email provider is set).
     const scheduled = toolJson(
       await client.callTool({
@@ -55,8 +66,8 @@ describe('MCP over stdio (crm mcp)', () => {
           action: 'schedule',
           data: {
             contact_id: created.json.id,
-            kind: 'custom',
-            body: 'Your gutters are next week',
+            kind: 'reminder',
+            ticket_id: visit.json.id,
             send_at: new Date(Date.now() + 1500).toISOString(),
           },
         },

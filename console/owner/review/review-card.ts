@@ -49,7 +49,30 @@ ${
       )}</ul>`
     : ''
 }
-${p.warnings?.length ? html`<ul class="warn">${p.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}`
+${p.warnings?.length ? html`<ul class="warn">${p.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
+${(p.texts ?? []).map(
+  (t) =>
+    html`<p>${t.label}:</p>${
+      t.before != null ? html`<p class="note">Now:</p><pre class="wrap">${t.before}</pre><p class="note">After:</p>` : ''
+    }<pre class="wrap">${t.after}</pre>`,
+)}
+${
+  p.effect?.length
+    ? html`<p>What it does, tried just now:</p><ul class="changes">${p.effect.map((line) => html`<li>${line}</li>`)}</ul>
+<p class="note">If this has changed when you allow it, nothing runs and you and the agent are told what changed.</p>`
+    : ''
+}
+${
+  p.bound?.length
+    ? html`<p class="note">Read when asked: ${joinHtml(
+        p.bound.map(
+          (b) =>
+            html`${fieldWords(b.field.replace(/^data\./, '').replace(/\.\d+/g, ''))} "${String(b.from)}" is <b>${plainValue(b.field, b.to, p)}</b>`,
+        ),
+        html`; `,
+      )}</p>`
+    : ''
+}`
 }
 
 /** The owner's edits of a request, field by field, for the card and the history. */

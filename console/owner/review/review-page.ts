@@ -2,12 +2,12 @@ import { Router, type Response } from 'express'
 import { stateOf } from '../../../core/http/request-state.js'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
 import type { Services } from '../../../core/context.js'
-import { fieldsOwnerApproves } from '../../../core/access.js'
 import type { z } from 'zod'
 import { callAction, type Caller } from '../../../core/call-action.js'
 import { callQuery } from '../../../core/call-query.js'
 import { decideAuthorizationRequest } from '../../../core/domains/approvals/actions.js'
 import { authorizationRequestsQuery } from '../../../core/domains/approvals/queries.js'
+import { askedEveryTimeBecause } from '../../../core/domains/approvals/queue.js'
 import { DENIAL_REASONS, type DenialReason } from '../../../core/domains/approvals/denial-reasons.js'
 import { formatInstant } from '../../../core/call-preview.js'
 import { phraseOf } from '../../../core/action-words.js'
@@ -125,10 +125,10 @@ ${editsHtml(r)}${r.decision_reason ? html`<p class="note">Reason: ${DENIAL_REASO
   return router
 }
 
-/** Why the agent must ask about this call every time (it gives fields only the owner may let it give), or null. */
+/** Why the agent must ask about this call every time (fields only the owner may let it give, payment directions, money), or null. */
 function askedEachTimeBecause(services: Services, r: RequestRecord): string | null {
-  const approval = services.registry.actions.get(String(r.action_key))?.access.ownerApproves
-  return fieldsOwnerApproves(approval, r.data).length ? (approval?.why ?? null) : null
+  const reasons = askedEveryTimeBecause(services.registry.actions.get(String(r.action_key)), r.data, r.preview)
+  return reasons.length ? reasons.join('; and it ') : null
 }
 
 /** The second step of Allow Always: what it grants from now on, in plain words, with Allow Once still at hand. */

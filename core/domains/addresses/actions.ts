@@ -18,7 +18,7 @@ export const addAddress = defineAction({
   description:
     'Add a service location to a contact: line1, city, state, postal_code required; country is a two-letter code (default US). ' +
     'Card numbers and SSNs in access_notes are replaced by [REDACTED].',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['line1', 'line2', 'city', 'state', 'postal_code'] } },
   keywords: ['location', 'service address', 'property'],
   input: z.strictObject({ contact_id: z.uuid(), ...newAddressShape }),
   output: ADDRESS_RECORD,
@@ -39,7 +39,7 @@ export const updateAddress = defineAction({
   description:
     'Update an address. Only the fields given change; null clears label, line2 or access_notes. ' +
     'Tickets already booked at it keep pointing at it.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['line1', 'line2', 'city', 'state', 'postal_code'] } },
   idempotent: true,
   input: z.strictObject({
     address_id: z.uuid(),

@@ -44,6 +44,10 @@ export async function approvalEmail(
     p?.total ? `${p.total.label}: ${money(p.total.amount_cents)}` : '',
     ...(p?.when ?? []).map((w) => `${w.label}: ${formatInstant(w.at, tz)}`),
     ...(p?.warnings ?? []).map((w) => `Note: ${w}`),
+    ...(p?.texts ?? []).flatMap((t) => [`${t.label}:`, ...(t.before != null ? ['Now:', indent(t.before), 'After:'] : []), indent(t.after)]),
+    ...(p?.effect?.length ? ['What it does, tried just now:', ...p.effect.map((line) => `- ${line}`)] : []),
+    ...(p?.bound ?? []).map((b) => `Read when asked: ${b.field.replace(/^data\./, '')} "${String(b.from)}" is ${String(b.to)}`),
+    ...(p?.asks_every_time ?? []).map((why) => `Asked every time, because it ${why}`),
   ].filter(Boolean)
   const intro = changed ? 'You changed this request; it still waits for your answer' : `${q.agent_name ?? 'Your office manager'} asks to`
   return (links) => {
@@ -51,6 +55,7 @@ export async function approvalEmail(
       `${intro}: ${q.summary}\n\n` +
       (details.length ? `${details.join('\n')}\n\n` : '') +
       `Why: ${q.reasoning ?? '(no reason given)'}\n\n` +
+      'If what it does has changed when you allow it, nothing runs and you are told what changed.\n\n' +
       `Allow once: ${links.allow}\n\n` +
       `Deny: ${links.deny}\n\n` +
       `Each opens a page where you confirm with one more press; nothing happens until you do. These links are yours ` +
@@ -62,4 +67,12 @@ export async function approvalEmail(
       html: emailHtml(text, q.business),
     }
   }
+}
+
+/** Text set off by a bar, so the customer's words read apart from the card's own. */
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `| ${line}`)
+    .join('\n')
 }

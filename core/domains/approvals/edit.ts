@@ -2,9 +2,7 @@ import type { OperationContext, Principal } from '../../context.js'
 import { AppError } from '../../errors.js'
 import { contextOf } from '../../operations-context.js'
 import { parseInput } from '../../validation.js'
-import { dryRun } from './dry-run.js'
-import { previewCall } from './preview.js'
-import { REQUEST_COLUMNS } from './queue.js'
+import { boundCall, REQUEST_COLUMNS } from './queue.js'
 import { emailApprovalCards } from './approval-links.js'
 
 /** The owner's change of one field: the agent's value and the owner's. */
@@ -39,20 +37,21 @@ export async function editAuthorization(ctx: OperationContext, requestId: string
   const input = parseInput(def.input, data, 'data')
   const agent: Principal = { tenantId: ctx.tenantId, actor: { type: 'agent', id: request.agent_token_id ?? '' } }
   const agentCtx = contextOf(ctx.services, agent, ctx.db, ctx.requestId, request.reasoning, ctx.afterCommit)
-  await dryRun(agentCtx, def, input, 'Not changed: the edited call fails against the current data.')
-  const preview = await previewCall(agentCtx, def, input)
+  // The edited call is held to what it does now, as the agent's was: fixed, tried, and shown on the new card.
+  const { call, effect, preview } = await boundCall(agentCtx, def, input, 'Not changed: the edited call fails against the current data.')
   const edits = editsBetween(request.data, request.edits ?? {}, data)
   const updated = await ctx.db.query(
     `update authorization_requests set data = $2, preview = $3, summary = $4, edits = $5, edited_by = $6, edited_at = now(),
-      call_version = call_version + 1
+      call_version = call_version + 1, effect = $7
     where id = $1 returning ${REQUEST_COLUMNS}`,
     [
       requestId,
-      JSON.stringify(data),
+      JSON.stringify(call),
       JSON.stringify(preview),
       preview.summary,
       Object.keys(edits).length ? JSON.stringify(edits) : null,
       ctx.actor.id,
+      JSON.stringify(effect),
     ],
   )
   await ctx.audit({

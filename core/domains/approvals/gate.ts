@@ -3,6 +3,7 @@ import type { ConsentGate } from '../../authorize.js'
 import { remembered, type ReadAhead } from '../../db/read-memo.js'
 import { sqlLiteral } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
+import { dryRun } from './dry-run.js'
 import { enqueueAuthorization } from './queue.js'
 import { standingRuleAllows } from './standing-rules.js'
 
@@ -25,4 +26,9 @@ export const authorizationGate: ConsentGate = {
   overrideRead,
   allowedByRule: standingRuleAllows,
   enqueue: enqueueAuthorization,
+  tryCall: async (ctx, def, input) => {
+    // Tried as it will run once reasoning is given: an action may read the reasoning (a void's reason).
+    const asked = { ...ctx, reasoning: ctx.reasoning ?? 'The reasoning the agent will give' }
+    await dryRun(asked, def, input, 'This call fails against the current data, so it was not put to the owner:')
+  },
 }

@@ -17,6 +17,7 @@ export const authorizationRequestsPersonalData: PersonalTable = {
     preview: { erase: 'scrub', sought: false },
     decision_reason: 'not personal',
     edits: { erase: 'scrub', sought: false },
+    effect: { erase: 'scrub', sought: false },
   },
   // The owner's queue, not the customer's records.
   export: null,

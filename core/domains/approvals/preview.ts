@@ -1,13 +1,29 @@
+import { customerWordsIn } from '../../access.js'
 import type { CallPreview } from '../../call-preview.js'
 import type { OperationContext } from '../../context.js'
 import { loadTenantSettings } from '../settings/model.js'
 import type { ActionDefinition } from '../../registry.js'
 
-/** The call's preview from its action, or for an action without one, its first sentence and the business's units. */
+/**
+ * The call's preview from its action, or for an action without one, its first sentence and the business's units; the
+ * words it gives customers to read are on it either way (the action's own rendering, else each field's words as given).
+ */
 export async function previewCall(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<CallPreview> {
-  if (def.preview) return def.preview(ctx, input as never)
-  const settings = await loadTenantSettings(ctx.db)
-  return { summary: firstSentence(def.description), currency: settings.currency, timezone: settings.timezone }
+  const preview: CallPreview = def.preview
+    ? await def.preview(ctx, input as never)
+    : await loadTenantSettings(ctx.db).then((s) => ({
+        summary: firstSentence(def.description),
+        currency: s.currency,
+        timezone: s.timezone,
+      }))
+  const words = customerWordsIn(def.access.customerText, input)
+  if (!preview.texts && words.length) {
+    preview.texts = words.map((w) => ({
+      label: `${w.field.replace(/^data\./, '').replace(/_/g, ' ')}, as customers will read it`,
+      after: w.text,
+    }))
+  }
+  return preview
 }
 
 function firstSentence(text: string): string {

@@ -8,9 +8,16 @@ import { log } from '../../log.js'
 import { refuseMergedContacts } from '../../merged-contacts.js'
 import { contextOf } from '../../operations-context.js'
 import { actionKey, type ActionDefinition } from '../../registry.js'
-import { runWithBackgroundStep } from '../../background-step.js'
+import { backgroundStepAfterCommit } from '../../background-step.js'
+import { bindCall } from '../../bindable.js'
+import { reasonsToAskEveryTime } from '../../authorize.js'
+import type { CallPreview } from '../../call-preview.js'
+import { localDate } from '../../time.js'
 import { parseInput } from '../../validation.js'
+import { loadTenantSettings } from '../settings/model.js'
 import { dryRun } from './dry-run.js'
+import { type CallEffect, capturingEffect, effectDifferences } from './effect.js'
+import { effectLines } from './effect-words.js'
 import { previewCall } from './preview.js'
 import { DENIAL_REASONS } from './denial-reasons.js'
 import { emailApprovalCards } from './approval-links.js'
@@ -82,18 +89,21 @@ export const PENDING_AUTHORIZATION = z.object({
   message: z.string(),
 })
 
-/** Stores the call for the owner, emails the owners after commit, and tells the agent how to follow up. */
+/**
+ * Stores the call for the owner, emails the owners after commit, and tells the agent how to follow up. What the call
+ * means is fixed first (day words to dates, names to ids, wall-clock times to instants, bindCall), then it is tried: the
+ * records it changes are the effect the owner is shown and allows.
+ */
 export async function enqueueAuthorization(ctx: OperationContext, def: ActionDefinition, input: unknown): Promise<PendingAuthorization> {
   const key = actionKey(def.domain, def.name)
-  await dryRun(ctx, def, input)
-  const preview = await previewCall(ctx, def, input)
+  const { call, effect, preview } = await boundCall(ctx, def, input)
   const summary = preview.summary
   // How long it waits is the owner's setting (approval_expiry_hours).
   const r = await ctx.db.query<{ id: string; expires_at: Date }>(
-    `insert into authorization_requests (tenant_id, agent_token_id, action_key, data, reasoning, summary, preview, expires_at)
-     values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(hours => (select approval_expiry_hours from tenants where id = $1)))
+    `insert into authorization_requests (tenant_id, agent_token_id, action_key, data, reasoning, summary, preview, effect, expires_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(hours => (select approval_expiry_hours from tenants where id = $1)))
      returning id, expires_at`,
-    [ctx.tenantId, ctx.actor.id, key, JSON.stringify(input ?? {}), ctx.reasoning, summary, JSON.stringify(preview)],
+    [ctx.tenantId, ctx.actor.id, key, JSON.stringify(call ?? {}), ctx.reasoning, summary, JSON.stringify(preview), JSON.stringify(effect)],
   )
   const request = r.rows[0]
   await ctx.audit({ entityType: 'authorization_request', entityId: request.id, action: 'request', after: { action_key: key, summary } })
@@ -105,8 +115,36 @@ export async function enqueueAuthorization(ctx: OperationContext, def: ActionDef
     expires_at: expiresAt,
     message:
       `Queued for the owner's authorization. Check it with crm_authorization_status {request_id: "${request.id}"} (or data type ` +
-      `authorization_requests). The owner has until ${expiresAt} to answer; after that the request expires and nothing runs.`,
+      `authorization_requests). The owner has until ${expiresAt} to answer; after that the request expires and nothing runs.` +
+      (preview.bound?.length
+        ? ` Stored as it means now: ${preview.bound.map((b) => `${b.field.replace(/^data\./, '')} ${JSON.stringify(b.from)} is ${JSON.stringify(b.to)}`).join(', ')}.`
+        : ''),
   }
+}
+
+/**
+ * A call as the owner will be asked about it: its relative values fixed to what they mean now, tried against the current
+ * data (a call that would fail is refused here), and described for the card with what it does, record by record, and
+ * why the owner is asked every time, if so. `agent` is the context of the agent that asked.
+ */
+export async function boundCall(
+  agent: OperationContext,
+  def: ActionDefinition,
+  input: unknown,
+  refusal?: string,
+): Promise<{ call: unknown; effect: CallEffect; preview: CallPreview }> {
+  const settings = await loadTenantSettings(agent.db)
+  const today = localDate(agent.services.now(), settings.timezone)
+  const { value: call, bound } = await bindCall(def.input, input, { db: agent.db, today, timezone: settings.timezone })
+  const effect = await dryRun(agent, def, call, refusal)
+  const preview: CallPreview = {
+    ...(await previewCall(agent, def, call)),
+    effect: effectLines(effect, settings),
+    ...(bound.length ? { bound } : {}),
+  }
+  const always = await reasonsToAskEveryTime(agent, def, call)
+  if (always.length) preview.asks_every_time = always
+  return { call, effect, preview }
 }
 
 /** The owner's answer to one request. */
@@ -131,8 +169,10 @@ export async function decideAuthorization(
     reasoning: string | null
     agent_token_id: string | null
     expired: boolean
+    effect: CallEffect | null
+    preview: CallPreview | null
   }>(
-    `select status, action_key, data, reasoning, agent_token_id, expires_at <= now() as expired
+    `select status, action_key, data, reasoning, agent_token_id, expires_at <= now() as expired, effect, preview
      from authorization_requests where id = $1 for update`,
     [requestId],
   )
@@ -143,7 +183,7 @@ export async function decideAuthorization(
   const decided = { decision, decision_reason: reason, decision_note: note, decided_by: ctx.actor.id }
   if (decision === 'deny') return finish(ctx, requestId, { status: 'denied', ...decided })
   const def = ctx.services.registry.actions.get(request.action_key)
-  if (decision === 'allow_always' && def) refuseAllowAlways(def, request.data)
+  if (decision === 'allow_always' && def) refuseAllowAlways(def, request.data, request.preview)
   const refusal = await agentNoLongerAllowed(ctx, request.agent_token_id, request.action_key)
   if (refusal) return finish(ctx, requestId, { status: 'failed', ...decided, error: { code: 'FORBIDDEN', message: refusal } })
   if (decision === 'allow_always') {
@@ -160,14 +200,27 @@ export async function decideAuthorization(
     })
   }
   const agent: Principal = { tenantId: ctx.tenantId, actor: { type: 'agent', id: request.agent_token_id ?? '' } }
+  // What the call leaves for after commit (its emails, its background step) goes only if the call is kept.
+  const afterwards: Array<() => Promise<void>> = []
   await ctx.db.query('savepoint authorized_call')
   try {
     if (!def) throw new AppError('NOT_FOUND', `The action ${request.action_key} no longer exists`)
     const input = parseInput(def.input, request.data, 'data')
     await refuseMergedContacts(ctx.db, input)
-    const agentCtx = contextOf(ctx.services, agent, ctx.db, ctx.requestId, request.reasoning, ctx.afterCommit)
-    const result = await runWithBackgroundStep(def, agentCtx, input)
+    const agentCtx = contextOf(ctx.services, agent, ctx.db, ctx.requestId, request.reasoning, (fn) => afterwards.push(fn))
+    const { result, effect } = await capturingEffect(agentCtx, () => def.run(agentCtx, input))
+    const changed = request.effect ? effectDifferences(request.effect, effect) : []
+    if (changed.length) {
+      throw new AppError(
+        'CONFLICT',
+        `Not run: what this call does changed since it was shown to the owner, so it was not carried out: ${changed.join('; ')}. ` +
+          'Nothing changed. Read the records again and, if it is still needed, make the call anew.',
+        { changed },
+      )
+    }
+    backgroundStepAfterCommit(def, agentCtx, input, result)
     await ctx.db.query('release savepoint authorized_call')
+    for (const fn of afterwards) ctx.afterCommit(fn)
     return finish(ctx, requestId, { status: 'executed', ...decided, result: result ?? null })
   } catch (err) {
     await ctx.db.query('rollback to savepoint authorized_call')
@@ -183,20 +236,27 @@ export async function decideAuthorization(
 }
 
 /**
- * Allow Always would make the action unrestricted, but a call giving fields only the owner may let an agent give (where
- * money or replies go, who may sign in) asks every time whatever the level: offering it would promise what it cannot do.
+ * Allow Always would make the action unrestricted, but a call the owner is asked about every time (it gives fields only
+ * the owner may let an agent give, puts payment directions before customers, moves money beyond what is due) asks every
+ * time whatever the level: offering it would promise what it cannot do.
  */
-function refuseAllowAlways(def: ActionDefinition, data: unknown): void {
-  const held = fieldsOwnerApproves(def.access.ownerApproves, data)
-  if (!held.length) return
+function refuseAllowAlways(def: ActionDefinition, data: unknown, preview: CallPreview | null): void {
+  const reasons = askedEveryTimeBecause(def, data, preview)
+  if (!reasons.length) return
   throw validationError([
     {
       field: 'data.decision',
       message:
-        `allow_always cannot apply: this call gives ${held.join(', ')}, which ` +
-        `${actionKey(def.domain, def.name)} asks you about every time because it ${def.access.ownerApproves?.why}; choose allow_once or deny`,
+        `allow_always cannot apply: ${actionKey(def.domain, def.name)} asks you about this call every time because it ` +
+        `${reasons.join('; and it ')}; choose allow_once or deny`,
     },
   ])
+}
+
+/** Why the owner is asked about a queued call every time, from what was found when it was queued (and the fields it gives). */
+export function askedEveryTimeBecause(def: ActionDefinition | undefined, data: unknown, preview: CallPreview | null): string[] {
+  if (preview?.asks_every_time?.length) return preview.asks_every_time
+  return def && fieldsOwnerApproves(def.access.ownerApproves, data).length ? [def.access.ownerApproves?.why as string] : []
 }
 
 /** Why the agent that asked may no longer have its call run (its token revoked, the action closed to agents), or null. */

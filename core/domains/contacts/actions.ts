@@ -54,7 +54,23 @@ export const createContact = defineAction({
     '(morning|afternoon), preferred_days (mon..sun), notes. about: standing free text about the contact (dated remarks go in ' +
     `note.add). addresses: the service locations, created with the contact (same fields as address.add, at most ${MAX_INLINE_ADDRESSES}). ` +
     "custom_fields: the business's own fields, {key: value}. Card numbers and SSNs in free text are replaced by [REDACTED].",
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: {
+    agent: 'unrestricted',
+    technician: 'none',
+    customerText: {
+      screened: [
+        'display_name',
+        'first_name',
+        'last_name',
+        'legal_name',
+        'addresses.line1',
+        'addresses.line2',
+        'addresses.city',
+        'addresses.state',
+        'addresses.postal_code',
+      ],
+    },
+  },
   keywords: ['customer', 'new customer', 'add client'],
   input: z.strictObject({
     kind: z.enum(['organization', 'person']).default('person').describe('person (the default) or organization'),
@@ -182,7 +198,11 @@ export const updateContact = defineAction({
     'display_name follows first and last name unless it was set to something else. A new primary email or phone another customer ' +
     'has is refused with CONFLICT naming that customer unless allow_duplicate is true. Company fields are for organizations only. ' +
     'custom_fields: {key: value} changes those fields only; null clears one.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: {
+    agent: 'unrestricted',
+    technician: 'none',
+    customerText: { screened: ['display_name', 'first_name', 'last_name', 'legal_name'] },
+  },
   idempotent: true,
   keywords: ['tag', 'untag', 'edit customer'],
   input: z.strictObject({

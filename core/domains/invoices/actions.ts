@@ -3,6 +3,7 @@ import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
+import { paymentOwnerSees } from './payment-holds.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { paidElsewhereName } from '../tickets/model.js'
 import { localDate } from '../../time.js'
@@ -70,7 +71,7 @@ export const createInvoiceFromTicket = defineAction({
     'default tax rate. A ticket has one invoice at a time: a second is a CONFLICT naming the first, unless that one is void. A cancelled ticket, ' +
     'a past visit imported as paid elsewhere (paid_elsewhere) or one without line items is refused. Numbered PREFIX-YYYY-NNNN. ' +
     TAX_RULE,
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['notes'] } },
   keywords: ['bill', 'bill a job', 'invoice appointment'],
   input: z.strictObject({ ticket_id: z.uuid(), ...headFields }),
   output: INVOICE_RECORD,
@@ -165,7 +166,7 @@ export const createInvoice = defineAction({
     'Create a standalone draft invoice for a contact with line items (for a ticket use invoice.create_from_ticket). ' +
     'Numbered PREFIX-YYYY-NNNN. ' +
     TAX_RULE,
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['notes'], screened: ['line_items.description'] } },
   keywords: ['bill', 'new invoice'],
   input: z.strictObject({ contact_id: z.uuid(), line_items: lineItems, ...headFields }),
   output: INVOICE_RECORD,
@@ -189,7 +190,7 @@ export const updateInvoice = defineAction({
   description:
     'Change a draft invoice: line_items (replaces all lines; totals recomputed), due_on, terms, notes (null clears terms or notes). ' +
     'Only drafts change: once sent, paid or void an invoice is a record (CONFLICT).',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['notes'], screened: ['line_items.description'] } },
   idempotent: true,
   input: z.strictObject({
     invoice_id: z.uuid(),
@@ -239,7 +240,7 @@ export const recordPayment = defineAction({
     'unless accept_credit is true: then money received beyond the amount due (even on a paid invoice) is recorded too and shows as ' +
     'credit_cents, to be refunded. The invoice becomes paid when nothing is left due, else partially_paid. reference: e.g. the ' +
     'check number. A void invoice takes no payments (CONFLICT). Returns the invoice and the payment.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'soft_limit', technician: 'none', ownerSees: paymentOwnerSees },
   keywords: ['paid', 'cash', 'check', 'payment received'],
   input: z.strictObject({
     invoice_id: z.uuid(),

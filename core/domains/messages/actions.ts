@@ -13,6 +13,7 @@ import {
   RENDERED_MESSAGE,
 } from './model.js'
 import { renderMessage } from './render.js'
+import { previewScheduleMessage, previewUpdateMessage } from './message-previews.js'
 import { FOLLOW_UP_KINDS } from './follow-up-rules.js'
 import { assertInvoicePayable } from '../invoices/ways-to-pay.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -41,7 +42,7 @@ export const scheduleMessage = defineAction({
     'Both may use the template {{variables}}. confirmation and reminder need ticket_id, invoice needs invoice_id; a ' +
     'ticket or invoice must belong to the contact. An invoice email is refused (CONFLICT) while it would carry no way to pay: ' +
     'online payments off and no payment_instructions in the settings. Returns the message with `rendered`, a preview of what will be sent.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
   keywords: ['send email', 'email customer', 'remind customer', 'follow up', 'reach out', 'schedule email', 'queue message'],
   input: z.strictObject({
     contact_id: z.uuid(),
@@ -56,6 +57,7 @@ export const scheduleMessage = defineAction({
     ticket_id: z.uuid().optional().describe('The appointment the message is about; must belong to the contact'),
     invoice_id: z.uuid().optional().describe('The invoice the message is about; must belong to the contact'),
   }),
+  preview: previewScheduleMessage,
   output: MESSAGE_RECORD.extend({ rendered: RENDERED_MESSAGE }),
   async run(ctx, input) {
     assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
@@ -166,10 +168,11 @@ export const updateMessage = defineAction({
     'Change the subject or custom text (body) of a pending scheduled message; only the fields given change, ' +
     "null clears one (the template's subject is used again, or no custom text). May use template {{variables}}. " +
     'Returns the message with `rendered`, a preview of what will be sent.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
   idempotent: true,
   keywords: ['edit email', 'change message text'],
   input: z.strictObject({ message_id: z.uuid(), subject: subject.nullable().optional(), body: body.nullable().optional() }),
+  preview: previewUpdateMessage,
   output: MESSAGE_RECORD.extend({ rendered: RENDERED_MESSAGE }),
   async run(ctx, input) {
     if (input.subject === undefined && input.body === undefined) {

@@ -95,8 +95,7 @@ Subtotal: {{invoice_subtotal}}
 Tax: {{invoice_tax}}
 Total: {{invoice_total}}
 
-Pay online: {{payment_link}}
-{{payment_instructions}}
+{{how_to_pay}}
 See the invoice online or as a PDF: {{invoice_link}}
 
 {{custom_message}}
@@ -126,8 +125,7 @@ Thank you,
 
 A friendly reminder that invoice {{invoice_number}} has {{amount_due}} still due, due {{invoice_due_date}}.
 
-Pay online: {{payment_link}}
-{{payment_instructions}}
+{{how_to_pay}}
 
 {{custom_message}}
 

@@ -17,7 +17,7 @@ export const stopFollowUps = defineAction({
     'or quote_id. Their queued follow-ups are cancelled and none is queued for it again; other emails are untouched. The ' +
     'schedule for every invoice and quote is in settings.update (invoice_reminder_days, quote_follow_up_days); review ' +
     'requests stop per customer with contact.set_review_opt_out. Returns when they were stopped and the cancelled message ids.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
   keywords: ['stop reminders', 'stop chasing', 'payment reminder', 'dunning', 'quote follow-up'],
   input: z.strictObject({

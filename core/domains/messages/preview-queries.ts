@@ -36,11 +36,20 @@ export const templatePreviewQuery = defineQuery({
     const body = p.body ?? saved.body
     const settings = await loadTenantSettings(ctx.db)
     const values = p.contact_id ? await customerValues(ctx.db, p.contact_id, settings) : sampleValues(settings)
-    const rendered = renderTexts({ subject, body, custom: 'A note written for this one message appears here.' }, values)
+    const rendered = renderTexts({ subject, body, custom: 'A note written for this one message appears here.', kind: saved.kind }, values)
     const unknown = variablesIn(`${subject}\n${body}`).filter((name) => !(name in TEMPLATE_VARIABLES))
     return { items: [{ ...rendered, kind: saved.kind, unknown, sample: !p.contact_id }], next_cursor: null }
   },
 })
+
+/** A template's subject and body as a sample customer would read them, for the owner's review card. */
+export function sampleRendering(
+  settings: TenantSettings,
+  texts: { subject: string; body: string; kind?: MessageKind },
+): { subject: string; body: string } {
+  const rendered = renderTexts({ ...texts, custom: 'A note written for this one message appears here.' }, sampleValues(settings))
+  return { subject: rendered.subject, body: rendered.body }
+}
 
 /** A saved template's kind and texts, archived or not, or NOT_FOUND. */
 async function savedTemplate(tx: Queryable, id: string): Promise<{ kind: MessageKind; subject: string; body: string }> {

@@ -3,6 +3,7 @@ import { renderTemplate, variablesIn, type TemplateValues } from '../../templati
 import { localDate } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
+import { paymentBlock, paymentBlockVariables, withPaymentBlock } from './payment-block.js'
 import type { MessageKind, MessageTemplate } from './model.js'
 import { formatMoney } from '../../money.js'
 import { lineItemsOf, ticketTotals } from '../tickets/model.js'
@@ -43,25 +44,41 @@ export async function renderMessage(
   const template = await templateOfMessage(tx, message)
   const values = { ...(await messageValues(tx, message, settings ?? (await loadTenantSettings(tx)))), ...delivery }
   const subjectText = typeof message.subject === 'string' && message.subject.trim() ? message.subject : template.subject
-  return renderTexts({ subject: subjectText, body: template.body, custom: typeof message.body === 'string' ? message.body : null }, values)
+  return renderTexts(
+    {
+      subject: subjectText,
+      body: template.body,
+      custom: typeof message.body === 'string' ? message.body : null,
+      kind: message.kind as MessageKind,
+    },
+    values,
+  )
 }
 
 /**
- * Renders a subject and a body with values, the custom text (itself rendered) as {{custom_message}}: what every
- * message, and every preview of a template, reads as. `missing` names the known variables that rendered empty.
+ * Renders a subject and a body with values, the custom text (itself rendered) as {{custom_message}} and, for a kind that
+ * asks to be paid, the product's payment block as {{how_to_pay}} (added at the end when the template does not place it):
+ * what every message, and every preview of a template, reads as. `missing` names the known variables that rendered empty.
  */
-export function renderTexts(texts: { subject: string; body: string; custom: string | null }, values: TemplateValues): RenderedMessage {
+export function renderTexts(
+  texts: { subject: string; body: string; custom: string | null; kind?: MessageKind },
+  values: TemplateValues,
+): RenderedMessage {
   const custom = texts.custom !== null ? renderTemplate(texts.custom, values) : ''
-  const all: TemplateValues = { ...values, custom_message: custom }
+  const all: TemplateValues = { ...values, custom_message: custom, how_to_pay: paymentBlock(texts.kind, values) }
+  const body = withPaymentBlock(texts.kind, texts.body)
   const used = new Set([
     ...variablesIn(texts.subject),
-    ...variablesIn(texts.body),
+    ...variablesIn(body),
+    ...paymentBlockVariables(texts.kind),
     ...(texts.custom !== null ? variablesIn(texts.custom) : []),
   ])
   return {
     subject: renderTemplate(texts.subject, all).replace(/\s+/g, ' ').trim(),
-    body: renderTemplate(texts.body, all),
-    missing: [...used].filter((name) => name !== 'custom_message' && !String(all[name as keyof TemplateValues] ?? '').trim()),
+    body: renderTemplate(body, all),
+    missing: [...used].filter(
+      (name) => name !== 'custom_message' && name !== 'how_to_pay' && !String(all[name as keyof TemplateValues] ?? '').trim(),
+    ),
   }
 }
 

@@ -6,6 +6,7 @@ import { noteText } from '../../sanitize.js'
 import { TEMPLATE_VARIABLES } from '../../templating.js'
 import { assertTemplateTexts, lockTemplate, MESSAGE_KINDS, TEMPLATE_COLUMNS, TEMPLATE_RECORD } from './model.js'
 import { page } from '../../places.js'
+import { defaultCarriesPaymentDirections, previewCreateTemplate, previewSetDefault, previewUpdateTemplate } from './template-previews.js'
 
 const name = z.string().trim().min(1).max(200)
 const subject = noteText(300)
@@ -25,7 +26,7 @@ export const createTemplate = defineAction({
   description:
     `Create a message template: kind (${MESSAGE_KINDS.join('|')}), a unique name, subject and body. ${VARIABLES_HELP} ` +
     'is_default true makes it the default of its kind (the one used when a scheduled message names no template).',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
   keywords: ['email template', 'message wording', 'new template'],
   input: z.strictObject({
     kind: z.enum(MESSAGE_KINDS),
@@ -34,6 +35,7 @@ export const createTemplate = defineAction({
     body: body.describe('Plain text body with {{variables}}'),
     is_default: z.boolean().default(false).describe('Make this the default template of its kind'),
   }),
+  preview: previewCreateTemplate,
   output: TEMPLATE_RECORD,
   async run(ctx, input) {
     assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
@@ -59,9 +61,10 @@ export const updateTemplate = defineAction({
   description:
     `Update a template's name, subject or body; only the fields given change. ${VARIABLES_HELP} ` +
     'Messages already scheduled with the template render with the new text. An archived template cannot change.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
   idempotent: true,
   input: z.strictObject({ template_id: z.uuid(), name: name.optional(), subject: subject.optional(), body: body.optional() }),
+  preview: previewUpdateTemplate,
   output: TEMPLATE_RECORD,
   async run(ctx, input) {
     assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
@@ -117,10 +120,11 @@ export const setDefaultTemplate = defineAction({
   description:
     'Make a template the default of its kind: the one a scheduled message of that kind uses when it names no ' +
     'template. The previous default of the kind stays as an ordinary template. One default per kind.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'requires_authorization', technician: 'none', ownerSees: defaultCarriesPaymentDirections },
   idempotent: true,
   keywords: ['default template', 'standard message'],
   input: z.strictObject({ template_id: z.uuid() }),
+  preview: previewSetDefault,
   output: TEMPLATE_RECORD,
   async run(ctx, input) {
     const before = await lockTemplate(ctx.db, input.template_id)

@@ -23,7 +23,7 @@ export const sendSlotOffer = defineAction({
     'A time found taken when picked is refused on the page, which shows the others. The link expires after expires_in_hours ' +
     '(default 72) or at the last time offered, whichever is first; slot_offer.revoke ends it sooner. Returns the offer ' +
     '(slot_offers data type: status open|booked|revoked|expired, each slot open|taken|booked|lapsed, emailed_at or email_error).',
-  access: { agent: 'requires_authorization', technician: 'none' },
+  access: { agent: 'requires_authorization', technician: 'none', customerText: { reviewed: ['note'] } },
   keywords: ['offer times', 'propose slots', 'let the customer pick', 'self booking', 'booking link'],
   input: offerInput,
   preview: previewOffer,

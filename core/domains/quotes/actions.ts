@@ -73,7 +73,7 @@ export const createQuote = defineAction({
     TAX_RULE +
     'With online payments on, deposit_cents or deposit_percent asks a deposit the customer pays ' +
     'on accepting (credited on the final invoice); with payments off a deposit is refused. Send it with quote.send.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['notes'], screened: ['line_items.description'] } },
   keywords: ['estimate', 'quote', 'proposal', 'price offer', 'bid'],
   input: z.strictObject({
     contact_id: z.uuid(),
@@ -129,7 +129,7 @@ export const updateQuote = defineAction({
     "Change a draft quote: line_items (replaces all lines; totals recomputed), tax_rate_bp (null: the business's rate; given " +
     'without line_items it re-rates every taxed line), valid_until, notes, deposit_cents or deposit_percent (null clears). Only a draft changes; a sent, answered, expired ' +
     'or cancelled quote is a CONFLICT (cancel it and create a new one).',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['notes'], screened: ['line_items.description'] } },
   idempotent: true,
   input: z.strictObject({
     quote_id: z.uuid(),

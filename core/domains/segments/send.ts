@@ -55,7 +55,7 @@ export const sendToSegment = defineAction({
     'reach_out or follow_up; template_id, subject, body (custom needs body or template_id), send_at (future; default now). Members without an ' +
     "email, or whose address bounced or complained, are skipped and counted. A rule segment is recomputed first. A bulk send: an agent's call " +
     "waits for the owner's approval. The same send asked again the same day schedules nothing more (repeated: true).",
-  access: { agent: 'requires_authorization', technician: 'none' },
+  access: { agent: 'requires_authorization', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
   keywords: ['email everyone', 'newsletter', 'campaign', 'bulk email', 'announce', 'email list'],
   idempotent: true,
   input,

@@ -62,7 +62,7 @@ export const createSeries = defineAction({
     "email, the first visit's) and each names its series_id; a " +
     "technician already booked at a visit's time is left off that visit (listed in unassigned). Returns the series, its next " +
     'visits and the tickets booked.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['line_items.description'] } },
   keywords: ['recurring', 'repeat', 'every two weeks', 'monthly', 'regular customer', 'subscription', 'season'],
   input: z.strictObject({
     contact_id: z.uuid(),
@@ -145,7 +145,7 @@ export const updateSeries = defineAction({
     'their own time. A moved visit is rebooked like ticket.reschedule (the customer is asked to confirm again; a new duration alone ' +
     'asks nothing again). Returns the series ' +
     '(the new one after a split) with its next visits and the ids of the visits changed.',
-  access: { agent: 'soft_limit', technician: 'none' },
+  access: { agent: 'soft_limit', technician: 'none', customerText: { screened: ['line_items.description'] } },
   keywords: ['change recurring', 'change all future', 'change this one', 'move series', 'price change'],
   input: updateSeriesInput,
   output: SERIES_RECORD.extend({ changed_ticket_ids: z.array(z.uuid()) }),

@@ -51,7 +51,7 @@ export const createService = defineAction({
   description:
     'Add a service or product to the catalog. Money in integer cents. ' +
     'Examples: Gutter Cleaning fixed 15000; Window Cleaning flexible (price set per ticket); Screen Cleaning per_unit 500 unit_name "screen".',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['name', 'description', 'unit_name'] } },
   keywords: ['catalog', 'price list', 'product', 'new service'],
   input: z.strictObject(serviceFields),
   output: SERVICE_RECORD,
@@ -96,7 +96,7 @@ export const updateService = defineAction({
     'Update a catalog service. Only the fields given change; null clears description, unit_name, ' +
     "default_duration_minutes or a flexible service's suggested price. Tickets already booked keep their prices. " +
     'bookable: offered on the public request form.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['name', 'description', 'unit_name'] } },
   idempotent: true,
   input: z.strictObject({
     service_id: z.uuid(),

@@ -1,3 +1,5 @@
+import { z } from 'zod'
+import { bindable } from '../../bindable.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
 
@@ -27,3 +29,12 @@ export async function serviceNamed(tx: Queryable, name: string, field: string): 
     { field, entity: 'service', choices: names },
   )
 }
+
+/** A catalog service given by name in a call; a call that waits for the owner keeps the whole name of the service it meant. */
+export const serviceNameInput = bindable(z.string().trim().min(1).max(200), {
+  what: 'a service',
+  bind: async (ctx, value, field) => {
+    const id = await serviceNamed(ctx.db, String(value), field)
+    return (await ctx.db.query<{ name: string }>('select name from services where id = $1', [id])).rows[0].name
+  },
+})

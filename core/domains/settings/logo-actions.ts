@@ -20,7 +20,12 @@ export const setLogo = defineAction({
     "Set the logo customers' quote and invoice pages show beside the business name: content_base64 of a PNG, " +
     `JPEG or WebP picture of at most ${LOGO_MAX_BYTES / 1024} KB, or null to remove it. An agent's call waits for the owner's approval.`,
   // What customers see as the business is the owner's: a prompt-injected email must not change it.
-  access: { agent: 'requires_authorization', technician: 'none' },
+  access: {
+    agent: 'requires_authorization',
+    technician: 'none',
+    // A picture can carry any words, and no check reads them: the owner sees every logo an agent puts before customers.
+    ownerSees: async () => "puts a picture on every customer's quote and invoice page, and no check can read the words in a picture",
+  },
   idempotent: true,
   keywords: ['logo', 'brand', 'company picture'],
   input: z.strictObject({

@@ -55,7 +55,7 @@ export const createTicket = defineAction({
     "items' durations, else one hour. A technician already booked at an overlapping time is a CONFLICT naming that ticket. " +
     "Per the business's settings the customer's confirmation email, its follow-ups and the day-before reminder are queued. " +
     "custom_fields: the business's own fields, {key: value}. Returns the ticket with number, line items, technicians and totals (integer cents).",
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['line_items.description'] } },
   keywords: ['appointment', 'book', 'schedule', 'job', 'visit', 'new ticket'],
   input: z.strictObject({
     contact_id: z.uuid(),

@@ -125,7 +125,12 @@ export const closeTicket = defineAction({
     "early). A close starts on the visit's day in the business time zone: before it, a CONFLICT says from when (only an owner may close " +
     'sooner, with early true, audited). A reach-out is queued once per customer: one already pending within a month of it stands for both (already_queued true). ' +
     'Returns the closed ticket (with actual_minutes and time_on_site), the next ticket or reach-out message, the attributes and cancelled_message_ids.',
-  access: { agent: 'requires_authorization', technician: 'assigned', refuseAgent: refuseEarlyAgent },
+  access: {
+    agent: 'requires_authorization',
+    technician: 'assigned',
+    refuseAgent: refuseEarlyAgent,
+    customerText: { screened: ['line_items.description'] },
+  },
   keywords: ['complete ticket', 'finish job', 'close out', 'job done'],
   input: closeTicketInput,
   preview: previewClose,

@@ -45,7 +45,7 @@ export const moveTechnicianDay = defineAction({
     "when (message: a few words for it, e.g. 'Our technician is unwell.'), asking them to confirm the new time; their " +
     'earlier confirmation, follow-ups and reminder are replaced. Visits under way stay and are listed in not_moved.',
   // It emails every customer of the day: an agent's call waits for the owner.
-  access: { agent: 'requires_authorization', technician: 'none' },
+  access: { agent: 'requires_authorization', technician: 'none', customerText: { reviewed: ['message'] } },
   keywords: ['sick day', 'technician sick', 'day off', 'move all visits', 'reschedule the day', 'cover for', 'swap technician'],
   input: z.strictObject({
     technician_id: technicianRef.describe('Whose day: their user id or name'),

@@ -17,7 +17,7 @@ import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.j
 import { setClause } from '../../sql.js'
 import { linePriceCents } from '../../money.js'
 import { BY_AGENT_OR_API } from '../../places.js'
-import { serviceNamed } from '../services/service-names.js'
+import { serviceNamed, serviceNameInput } from '../services/service-names.js'
 
 /** Adds one line of work or goods to a ticket, priced by its service's rule. */
 export const addLineItem = defineAction({
@@ -32,11 +32,11 @@ export const addLineItem = defineAction({
     'the suggested price); the service by service_id or by name (service: the whole name in any case, or a part only one ' +
     'service has); without a service give description and unit_price_cents. Returns the ticket with new totals. ' +
     'The booked time does not change (use ticket.reschedule).',
-  access: { agent: 'unrestricted', technician: 'assigned' },
+  access: { agent: 'unrestricted', technician: 'assigned', customerText: { screened: ['description'] } },
   keywords: ['add service', 'add item', 'upsell'],
   input: lineItemInput.extend({
     ticket_id: z.uuid(),
-    service: z.string().trim().min(1).max(200).optional().describe('A catalog service by name, instead of service_id'),
+    service: serviceNameInput.optional().describe('A catalog service by name, instead of service_id'),
   }),
   output: TICKET_RECORD,
   async run(ctx, input) {
@@ -65,7 +65,7 @@ export const updateLineItem = defineAction({
   description:
     'Change a line item of a scheduled, confirmed or in-progress ticket: description, quantity, duration_minutes, taxable, and ' +
     'unit_price_cents (only for flexible services and lines without a service). Only the fields given change. Returns the ticket with new totals.',
-  access: { agent: 'unrestricted', technician: 'assigned' },
+  access: { agent: 'unrestricted', technician: 'assigned', customerText: { screened: ['description'] } },
   idempotent: true,
   input: z.strictObject({
     line_item_id: z.uuid(),

@@ -6,6 +6,7 @@ import { lineTaxCents } from '../../money.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { isoInstant } from '../../schema-types.js'
+import { bindable } from '../../bindable.js'
 import { calendarDay, timestamp } from '../../output-types.js'
 import { actualTime } from './time-on-site.js'
 import { CUSTOM_VALUES } from '../custom-fields/model.js'
@@ -162,11 +163,18 @@ export function ticketTotals(
 }
 
 /** A time as callers give it: ISO 8601 with an offset, or wall-clock time (no offset) in the business time zone. */
-export const instantInput = isoInstant({ local: true }).meta({ format: 'date-time' })
+export const instantInput = bindable(isoInstant({ local: true }).meta({ format: 'date-time' }), {
+  what: 'a time',
+  // A wall-clock time is read in the business's time zone, which may change before the owner answers: keep the instant.
+  bind: async (ctx, value) => (WALL_CLOCK.test(String(value)) ? instantOf(String(value), ctx.timezone).toISOString() : value),
+})
+
+/** A date and time without an offset: wall-clock time in the business's time zone. */
+const WALL_CLOCK = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::(\d\d)(\.\d+)?)?$/
 
 /** The UTC instant of an instantInput value; a value without an offset is read in the given time zone. */
 export function instantOf(value: string, timeZone: string): Date {
-  const local = value.match(/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::(\d\d)(\.\d+)?)?$/)
+  const local = value.match(WALL_CLOCK)
   if (!local) return new Date(value)
   const ms = Number(local[3] ?? 0) * 1000 + Math.round(Number(local[4] ?? 0) * 1000)
   return new Date(zonedInstant(local[1], local[2], timeZone).getTime() + ms)

@@ -2,12 +2,17 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
 import { isUuid } from '../../schema-types.js'
+import { bindable } from '../../bindable.js'
 
 /** Names an error lists at most; a larger team is read with the users data type. */
 const MAX_NAMES = 20
 
 /** A team member named in a booking: their user id, or their name (any case; the first name alone when no one else has it). */
-export const technicianRef = z.union([z.uuid(), z.string().trim().min(1).max(200).describe('A name')])
+export const technicianRef = bindable(z.union([z.uuid(), z.string().trim().min(1).max(200).describe('A name')]), {
+  what: 'a team member',
+  // A name may mean someone else once the team changes: a call that waits keeps the id it meant.
+  bind: async (ctx, value, field) => (isUuid(String(value)) ? value : (await resolveTechnician(ctx.db, String(value), field)).id),
+})
 
 /** Up to ten team members by id or name, as bookings take them. */
 export const technicianRefs = z

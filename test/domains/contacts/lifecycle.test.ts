@@ -113,7 +113,14 @@ describe.each(engines)('customer lifecycle (%s)', (engine) => {
     )
     await ok(app.action('invoice', 'mark_sent', { invoice_id: inv.id }))
     expect((await read(bob)).lifecycle).toBe('prospect')
-    await ok(app.action('invoice', 'record_payment', { invoice_id: inv.id, amount_cents: 2500, method: 'cash' }))
+    await ok(
+      app.action(
+        'invoice',
+        'record_payment',
+        { invoice_id: inv.id, amount_cents: 2500, method: 'cash' },
+        { reasoning: 'The customer paid' },
+      ),
+    )
     expect(await read(bob)).toMatchObject({ lifecycle: 'customer', lifecycle_since: '2027-09-01T15:00:00.000Z' })
 
     const cy = await contact('Cy Booked')

@@ -59,7 +59,14 @@ describe.each(engines)('merging two records of one customer (%s)', (engine) => {
       }),
     )
     expectData(await app.action('invoice', 'mark_sent', { invoice_id: invoice.id }))
-    expectData(await app.action('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 3000, method: 'cash' }))
+    expectData(
+      await app.action(
+        'invoice',
+        'record_payment',
+        { invoice_id: invoice.id, amount_cents: 3000, method: 'cash' },
+        { reasoning: 'The customer paid' },
+      ),
+    )
     const note = expectData(await app.action('note', 'add', { contact_id: dup, content: 'Prefers a text before arriving' }))
     expectData(await app.action('attribute', 'set', { contact_id: ruth, key: 'pets', value: 'dog' }))
     expectData(await app.action('attribute', 'set', { contact_id: dup, key: 'pets', value: 'cat' }))

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditTrailActions, countRows, expectFields, newContact, signedIn } from '../../helpers/fixtures.js'
+import { allowAgentWords, auditTrailActions, countRows, expectFields, newContact, signedIn } from '../../helpers/fixtures.js'
 import { addUser } from '../../helpers/session-browser.js'
 
 /** The server's clock: Tuesday 2026-10-27, 10:15 in Chicago (CDT, UTC-5). */
@@ -15,6 +15,8 @@ describe.each(engines)('interactions and the timeline (%s)', (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW, payments: null })
+    // What these tests check is not the owner's queue: the owner allowed the agent's words always.
+    await allowAgentWords(app)
     jane = await newContact(app, { display_name: 'Jane Talk' })
     leadId = expectData(await app.action('lead', 'create', { raw_notes: 'Asked about gutters', name: 'Lou Lead' })).id
   })
@@ -146,7 +148,14 @@ describe.each(engines)('interactions and the timeline (%s)', (engine) => {
       await app.action('invoice', 'create', { contact_id: sam, line_items: [{ description: 'Windows', unit_price_cents: 12_000 }] }),
     )
     await app.action('invoice', 'mark_sent', { invoice_id: invoice.id })
-    expectData(await app.action('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 5000, method: 'cash' }))
+    expectData(
+      await app.action(
+        'invoice',
+        'record_payment',
+        { invoice_id: invoice.id, amount_cents: 5000, method: 'cash' },
+        { reasoning: 'The customer paid' },
+      ),
+    )
     expectData(
       await app.action('message', 'schedule', {
         contact_id: sam,

@@ -3,7 +3,7 @@ import { expectData } from '../../helpers/envelope-assertions.js'
 import { signIn, type Browser } from '../../helpers/session-browser.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { asTenant, auditActions, countAsTenant, newContact, service, settings, ticket } from '../../helpers/fixtures.js'
+import { asTenant, auditActions, countAsTenant, newContact, service, settings, ticket, allowAlways } from '../../helpers/fixtures.js'
 
 describe.each(engines)('invoices through the API (%s)', (engine) => {
   let app: TestApp
@@ -18,6 +18,8 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
   beforeAll(async () => {
     // Tuesday 10 March 2026, 11:00 in Chicago.
     app = await startTestApp(engine, { now: () => new Date('2026-03-10T16:00:00Z') })
+    // What these tests check is what the actions do, not the owner's queue.
+    await allowAlways(app, 'invoice.create', 'invoice.update', 'invoice.record_payment')
     await settings(app, { default_tax_rate_bp: 825 })
     jane = await newContact(app, { display_name: 'Jane Invoice', email: 'jane@example.com' })
     screens = await service(app, { name: 'Screen Cleaning', pricing: 'per_unit', price_cents: 500, unit_name: 'screen' })
@@ -274,7 +276,16 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
   it('records money beyond the amount due when the caller says it was received (accept_credit): the excess is a credit', async () => {
     const inv = await create()
     nextNumber++
-    const over = await app.action('invoice', 'record_payment', {
+    // Credit is money the business owes back: an agent's call waits for the owner, every time.
+    const asked = await app.action(
+      'invoice',
+      'record_payment',
+      { invoice_id: inv.id, amount_cents: 12_000, method: 'cash', accept_credit: true },
+      { reasoning: 'The customer handed over $120 in cash' },
+    )
+    expect(asked.status).toBe(202)
+    expect((await app.query({ type: 'invoices', id: inv.id })).body.data.amount_paid_cents).toBe(0)
+    const over = await ownerAction('record_payment', {
       invoice_id: inv.id,
       amount_cents: 12_000,
       method: 'cash',
@@ -287,7 +298,7 @@ describe.each(engines)('invoices through the API (%s)', (engine) => {
       amount_due_cents: 0,
       credit_cents: 12_000 - 10_825,
     })
-    const twice = await app.action('invoice', 'record_payment', {
+    const twice = await ownerAction('record_payment', {
       invoice_id: inv.id,
       amount_cents: 500,
       method: 'check',

@@ -70,6 +70,6 @@ describe('template rendering', () => {
     expect(variablesIn(DEFAULT_TEMPLATES.confirmation.body)).toEqual(
       expect.arrayContaining(['confirm_link', 'decline_link', 'change_link']),
     )
-    expect(variablesIn(DEFAULT_TEMPLATES.invoice.body)).toEqual(expect.arrayContaining(['invoice_number', 'amount_due', 'payment_link']))
+    expect(variablesIn(DEFAULT_TEMPLATES.invoice.body)).toEqual(expect.arrayContaining(['invoice_number', 'amount_due', 'how_to_pay']))
   })
 })

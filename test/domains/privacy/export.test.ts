@@ -5,7 +5,7 @@ import { engines } from '../../helpers/databases.js'
 import { okOf } from '../../helpers/page-app.js'
 import { expectEscaped, PAYLOAD } from '../../helpers/hostile-markup.js'
 import { b64, pdf } from '../../helpers/files.js'
-import { newService, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { allowAgentWords, newService, signedIn, type SignedIn } from '../../helpers/fixtures.js'
 import { addUser } from '../../helpers/session-browser.js'
 import { pageClient, type PageClient } from '../../helpers/technician-fixture.js'
 
@@ -21,6 +21,8 @@ describe.each(engines)("a customer's data export (%s)", (engine) => {
 
   beforeAll(async () => {
     app = await startTestApp(engine, { payments: null })
+    // What these tests check is not the owner's queue: the owner allowed the agent's words always.
+    await allowAgentWords(app)
     owner = await signedIn(app, app.tenant.owner_user_id)
     pages = await pageClient(app, 'owner@sparkle.test')
     jane = (await ok('contact', 'create', { display_name: 'Jane Export', email: 'jane@export.test', phone: '(256) 555-0142' })).id
@@ -36,7 +38,7 @@ describe.each(engines)("a customer's data export (%s)", (engine) => {
     await ok('note', 'add', { ticket_id: ticket.id, content: 'Bring the ladder' })
     const invoice = await ok('invoice', 'create', { contact_id: jane, line_items: [{ description: 'Windows', unit_price_cents: 9000 }] })
     await ok('invoice', 'mark_sent', { invoice_id: invoice.id })
-    await ok('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 9000, method: 'cash' })
+    await ok('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 9000, method: 'cash' }, 'The customer paid')
     await ok('interaction', 'log', { contact_id: jane, kind: 'call', direction: 'inbound', summary: 'Asked what we hold about her' })
     await ok('message', 'schedule', { contact_id: jane, kind: 'custom', body: 'Thanks', send_at: '2031-01-01T00:00:00Z' })
     const other = (await ok('contact', 'create', { display_name: 'Someone Else', email: 'else@export.test' })).id

@@ -3,7 +3,7 @@ import { withTenant } from '../../../core/db/tenant.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { auditTrailActions, countRows, expectFields, newContact, newService } from '../../helpers/fixtures.js'
+import { allowAgentWords, auditTrailActions, countRows, expectFields, newContact, newService } from '../../helpers/fixtures.js'
 
 /** The server's clock: Tuesday 2026-10-27, 10:15 in Chicago. */
 const NOW = new Date('2026-10-27T15:15:00Z')
@@ -17,6 +17,8 @@ describe.each(engines)('quotes: lines from the catalog, tax and totals in cents,
 
   beforeAll(async () => {
     app = await startTestApp(engine, { now: () => NOW, payments: null })
+    // Pages and fields under test, not the owner's queue: the owner allowed the agent's words always.
+    await allowAgentWords(app)
     await app.ownerAction('settings', 'update', { default_tax_rate_bp: 800 })
     jane = await newContact(app, { display_name: 'Jane Quote' })
     windows = await newService(app, { name: 'Window cleaning', pricing: 'fixed', price_cents: 15_000 })

@@ -4,7 +4,7 @@ import { performAction } from '../../../core/operations.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
-import { newContact, ticket } from '../../helpers/fixtures.js'
+import { allowAgentWords, newContact, ticket } from '../../helpers/fixtures.js'
 
 /** Every row a business keeps that can hold text a caller wrote, as one string. */
 const everything = async (app: TestApp) => {
@@ -37,6 +37,8 @@ describe.each(engines)("every free-text field and the agent's reasoning are reda
 
   beforeAll(async () => {
     app = await startTestApp(engine)
+    // Pages and fields under test, not the owner's queue: the owner allowed the agent's words always.
+    await allowAgentWords(app)
     owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
   })
   afterAll(() => app.close())

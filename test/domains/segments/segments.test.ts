@@ -141,7 +141,14 @@ describe.each(engines)('segments (%s)', (engine) => {
     )
     const invoice = expectData(await app.action('invoice', 'create', { contact_id: dee, line_items: [{ service_id: screens.id }] }))
     await app.action('invoice', 'mark_sent', { invoice_id: invoice.id })
-    expectData(await app.action('invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 9000, method: 'cash' }))
+    expectData(
+      await app.action(
+        'invoice',
+        'record_payment',
+        { invoice_id: invoice.id, amount_cents: 9000, method: 'cash' },
+        { reasoning: 'The customer paid' },
+      ),
+    )
     const spenders = expectData(
       await app.action('segment', 'create', {
         name: 'Spent over $50',

@@ -1,0 +1,45 @@
+import { renderTemplate, type TemplateValues, variablesIn } from '../../templating.js'
+import type { MessageKind } from './model.js'
+
+/**
+ * The kinds of email that ask a customer to pay, each with the words of its payment block: what is due and how to pay,
+ * from the invoice and the owner's settings only. A template places it with {{how_to_pay}}; where it does not, the
+ * block is added at the end, so no template, custom text or note can leave a customer without the owner's way to pay.
+ */
+const BLOCKS: Partial<Record<MessageKind, string>> = {
+  invoice: `How to pay {{business_name}}
+Amount due: {{amount_due}}, due {{invoice_due_date}} (invoice {{invoice_number}})
+Pay online: {{payment_link}}
+{{payment_instructions}}`,
+  invoice_reminder: `How to pay {{business_name}}
+Amount due: {{amount_due}}, due {{invoice_due_date}} (invoice {{invoice_number}})
+Pay online: {{payment_link}}
+{{payment_instructions}}`,
+  quote: `How you will pay {{business_name}}, once you accept
+{{payment_instructions}}`,
+  quote_follow_up: `How you will pay {{business_name}}, once you accept
+{{payment_instructions}}`,
+}
+
+/** The placeholder that places the payment block in a template. */
+const PLACE = /\{\{\s*how_to_pay\s*\}\}/
+
+/** The body of a kind's template with its payment block placed: where the template puts it, else after everything else. */
+export function withPaymentBlock(kind: MessageKind | undefined, body: string): string {
+  if (!kind || !BLOCKS[kind] || PLACE.test(body)) return body
+  return `${body.trimEnd()}\n\n{{how_to_pay}}`
+}
+
+/** The payment block of a kind of email with the values of one message; empty for a kind without one or with no way to pay yet. */
+export function paymentBlock(kind: MessageKind | undefined, values: TemplateValues): string {
+  const words = kind ? BLOCKS[kind] : undefined
+  if (!words) return ''
+  const way = [values.payment_link, values.payment_instructions].some((v) => String(v ?? '').trim())
+  return way ? renderTemplate(words, values) : ''
+}
+
+/** The variables a kind's payment block reads (none for a kind without one). */
+export function paymentBlockVariables(kind: MessageKind | undefined): string[] {
+  const words = kind ? BLOCKS[kind] : undefined
+  return words ? variablesIn(words) : []
+}

@@ -33,4 +33,6 @@ ul.more,ul.vars{padding-left:1.1rem}ul.more li{margin:.45rem 0}ul.vars{font-size
 .hits{list-style:none;padding:0;margin:.4rem 0}.hits li{padding:.45rem 0;border-bottom:1px solid #dcdcde;overflow-wrap:anywhere}.hits a,.hits b{font-weight:600}.hits small{display:block;color:#50575e}.hits a:focus{outline:3px solid #1d4ed8}
 ul.docs{list-style:none;padding:0}ul.docs li{display:flex;gap:.6rem;align-items:center;margin:.45rem 0;overflow-wrap:anywhere}ul.docs li>span{min-width:0}ul.docs img{width:4rem;height:4rem;object-fit:cover;border-radius:.3rem;flex:0 0 4rem}
 .hp{display:none}
-header.business{display:flex;gap:.7rem;align-items:center;margin:.5rem 0;overflow-wrap:anywhere}header.business>div{min-width:0}header.business img.logo{max-width:6rem;max-height:4rem;object-fit:contain}`
+header.business{display:flex;gap:.7rem;align-items:center;margin:.5rem 0;overflow-wrap:anywhere}header.business>div{min-width:0}header.business img.logo{max-width:6rem;max-height:4rem;object-fit:contain}
+.pay{background:#fff;border:2px solid #1d4ed8;border-radius:.55rem;padding:.1rem .75rem .5rem;margin:.7rem 0;overflow-wrap:anywhere}.pay h3{font-size:1rem;margin:.8rem 0 .2rem}
+.said{border-left:4px solid #8c8f94;padding:.1rem .75rem;margin:.9rem 0}.said h2{font-size:.95rem;color:#50575e}`

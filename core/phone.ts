@@ -27,3 +27,43 @@ export function phoneKeySql(expr: string): string {
 export function storedPhoneKey(phone: string): string {
   return phoneKey(phone).slice(-10)
 }
+
+/**
+ * A phone number as people write it in the business's country, the country told by the business's time zone. In a
+ * country of the North American plan (the United States, Canada, most of the Caribbean) a North American number (ten
+ * digits, or eleven with the country code 1: phoneKey's rule) reads (256) 555-0100; elsewhere one written with its
+ * country code reads +1 256-555-0100. Any other number is shown as it was written.
+ */
+export function phoneAsWritten(phone: string, timeZone: string): string {
+  const written = phone.trim()
+  const digits = phoneDigits(written)
+  const key = phoneKey(written)
+  // "+" and ten digits is a number of another country, written with its own code.
+  const northAmerican = /^[2-9]\d\d[2-9]\d{6}$/.test(key) && (digits.length === 11 || !written.startsWith('+'))
+  if (!northAmerican) return written
+  if (inNorthAmerica(timeZone)) return `(${key.slice(0, 3)}) ${key.slice(3, 6)}-${key.slice(6)}`
+  return digits.length === 11 ? `+1 ${key.slice(0, 3)}-${key.slice(3, 6)}-${key.slice(6)}` : written
+}
+
+/** The countries that dial each other's numbers with the ten digits alone (the North American Numbering Plan). */
+const NORTH_AMERICAN_PLAN = 'US CA AG AI AS BB BM BS DM DO GD GU JM KN KY LC MP MS PR SX TC TT VC VG VI'.split(' ')
+
+// The time zones of those countries, from the runtime's own region data (ICU), read once.
+let northAmericanZones: Set<string> | null = null
+
+/** Whether a time zone (any of its names: US/Central is America/Chicago) is one of a North American plan country. */
+function inNorthAmerica(timeZone: string): boolean {
+  if (!northAmericanZones) {
+    northAmericanZones = new Set(
+      NORTH_AMERICAN_PLAN.flatMap((region) => {
+        const locale = new Intl.Locale(`und-${region}`) as Intl.Locale & { timeZones?: string[]; getTimeZones?: () => string[] }
+        return locale.getTimeZones?.() ?? locale.timeZones ?? []
+      }),
+    )
+  }
+  try {
+    return northAmericanZones.has(new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone)
+  } catch {
+    return false
+  }
+}

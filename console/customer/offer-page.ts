@@ -33,22 +33,25 @@ export function offerRoutes(services: Services, guesses: LinkGuesses): Router {
     const view = await viewOfferLink(services, req.params.token)
     if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, req.params.token, view.problem, view)
-    if (view.booked) return send(res, 200, 'Your visit is booked', offerCard(view), { ok: bookedLine(view) })
+    if (view.booked) return send(res, 200, 'Your visit is booked', html`${offerCard(view)}${afterBooking(view)}`, { ok: bookedLine(view) })
     send(res, 200, 'Pick a time', html`${offerCard(view)}${choices(req.params.token, view)}`)
   })
   router.post('/offer/:token', async (req, res) => {
     const view = await pickOfferSlot(services, req.params.token, field(req.body, 'slot'), stateOf(res).requestId)
     if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, req.params.token, view.problem, view)
-    send(res, 200, 'Your visit is booked', offerCard(view), {
-      ok: `${bookedLine(view)} We will email you a confirmation.`,
-    })
+    send(res, 200, 'Your visit is booked', html`${offerCard(view)}${afterBooking(view)}`, { ok: bookedLine(view) })
   })
   return router
 }
 
 function bookedLine(view: OfferView): string {
-  return `Thank you: your visit is booked for ${view.booked}.`
+  return `Thank you: your visit is booked and confirmed for ${view.booked}.`
+}
+
+/** Picking was the confirmation: nothing more to do, and when the reminder comes. */
+function afterBooking(view: OfferView): SafeHtml {
+  return html`<p>There is nothing else to confirm.${view.reminderOn ? ` We will email you a reminder on ${view.reminderOn}.` : ''}</p>`
 }
 
 function problemPage(res: Response, token: string, problem: OfferProblem, view: OfferView): void {
@@ -77,8 +80,8 @@ function choices(token: string, view: OfferView): SafeHtml {
     (s) =>
       html`<li><form method="post" action="/offer/${token}"><input type="hidden" name="slot" value="${s.id}"><button>${s.when}</button></form></li>`,
   )
-  return html`<p>Pick the time that suits you; the others are then released.</p><ul class="history">${items}</ul>
-<p class="note">These times are held until ${view.expires}, while they stay free.</p>`
+  return html`<p>Pick the time that suits you: your pick books the visit and confirms it, and the other times are released.</p>
+<p><strong>${view.pickBy}</strong></p><ul class="history">${items}</ul>`
 }
 
 function send(res: Response, status: number, title: string, body: SafeHtml, line: { ok?: string; error?: string } = {}): void {

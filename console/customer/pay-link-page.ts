@@ -8,12 +8,15 @@ import { readLogo } from '../../core/domains/settings/business-card.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { AppError } from '../../core/errors.js'
 import { log } from '../../core/log.js'
+import { dayWords } from '../../core/date-words.js'
 import { formatMoney } from '../../core/money.js'
+import { taxRows } from '../../core/tax-words.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { html, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
 import { sendPage } from '../send-page.js'
 import { businessCard } from './business-card.js'
+import { businessNote, payBlock, withBreaks } from './pay-block.js'
 
 /** How a payment received reads on the page. */
 const METHOD_WORDS: Record<string, string> = { cash: 'cash', check: 'check', card: 'card', stripe: 'card, online', quickbooks: 'recorded' }
@@ -23,9 +26,11 @@ const SECRET_HEADERS = { 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noin
 
 /**
  * The invoice page an invoice email links to, /pay/<secret>: the business, the lines, what was paid and what is due,
- * Pay (its own address, so a mail scanner opening the emailed link starts no payment; a link, since the page's
- * Content-Security-Policy lets a form lead only to this server) on to Stripe's checkout page while payments are on, the payment instructions, and the invoice as a PDF. Public: the secret is the credential, and an unknown one
- * counts with the client's other unknown links. Links sent before the page existed lead here too.
+ * then the way to pay in a block of its own: Pay (its own address, so a mail scanner opening the emailed link starts no
+ * payment; a link, since the page's Content-Security-Policy lets a form lead only to this server) on to Stripe's
+ * checkout page while payments are on, and the payment instructions; then the invoice's notes as the business's note,
+ * and the invoice as a PDF. Public: the secret is the credential, and an unknown one counts with the client's other
+ * unknown links. Links sent before the page existed lead here too.
  */
 export function payLinkRoutes(services: Services, guesses: LinkGuesses): Router {
   const router = Router()
@@ -90,11 +95,11 @@ async function notValid(guesses: LinkGuesses, req: Request, res: Response): Prom
 function statusLine(inv: CustomerInvoice): { ok?: string; error?: string } {
   if (inv.status === 'void') return { error: 'This invoice was cancelled: there is nothing to pay.' }
   if (inv.dueCents <= 0 && inv.status !== 'draft') return { ok: 'This invoice is paid. Thank you!' }
-  if (inv.isOverdue) return { error: `This invoice was due ${inv.dueOn}.` }
+  if (inv.isOverdue) return { error: `This invoice was due ${dayWords(inv.dueOn)}.` }
   return {}
 }
 
-/** The invoice as its customer reads it, with the ways to pay while something is due. */
+/** The invoice as its customer reads it; then, while something is due, the way to pay; then the business's note. */
 function invoicePage(inv: CustomerInvoice, secret: string): SafeHtml {
   const money = (cents: number) => formatMoney(cents, inv.currency)
   const lines = inv.lines.map(
@@ -103,32 +108,41 @@ function invoicePage(inv: CustomerInvoice, secret: string): SafeHtml {
         l.quantity > 1 ? html` <span class="note">× ${l.quantity} at ${money(l.unit_price_cents)}</span>` : ''
       }</td><td class="num">${money(l.price_cents)}</td></tr>`,
   )
+  const taxes = taxRows(inv.lines, inv.taxCents, money).map((t) => html`<tr><td>${t.label}</td><td class="num">${money(t.cents)}</td></tr>`)
   const paid = inv.payments.map(
     (p) =>
-      html`<tr><td>Paid ${p.received_on} (${METHOD_WORDS[p.method] ?? 'other'})</td><td class="num">−${money(p.amount_cents)}</td></tr>`,
+      html`<tr><td>Paid ${dayWords(p.received_on)} (${METHOD_WORDS[p.method] ?? 'other'})</td><td class="num">−${money(p.amount_cents)}</td></tr>`,
   )
-  const owing = inv.dueCents > 0 && inv.status !== 'void'
-  const payButton =
-    owing && inv.payOnline
-      ? html`<p><a class="button" href="/pay/${secret}/checkout">Pay ${money(inv.dueCents)} by card</a></p>
-<p class="note">Pay opens our payment provider Stripe's secure page.</p>`
-      : ''
-  const instructions =
-    owing && inv.paymentInstructions.trim()
-      ? html`<h2>${inv.payOnline ? 'Other ways to pay' : 'How to pay'}</h2><p class="wrap">${inv.paymentInstructions
-          .split(/\r?\n/)
-          .map((part, i) => html`${i ? html`<br>` : ''}${part}`)}</p>`
-      : ''
   return html`${businessCard(inv.business, `/pay/${secret}/logo`)}
-<div class="card"><p>Invoice ${inv.number} for ${inv.customerName}<br>Issued ${inv.issuedOn}, due ${inv.dueOn}</p>
+<div class="card"><p>Invoice ${inv.number} for ${inv.customerName}<br>Issued ${dayWords(inv.issuedOn)}, due ${dayWords(inv.dueOn)}</p>
 <table><thead><tr><th>Work</th><th class="r">Price</th></tr></thead><tbody>${lines}</tbody>
 <tfoot><tr><td>Subtotal</td><td class="num">${money(inv.subtotalCents)}</td></tr>
-<tr><td>Tax</td><td class="num">${money(inv.taxCents)}</td></tr>
-<tr><th>Total</th><th class="r">${money(inv.totalCents)}</th></tr>${paid}
-<tr><th>Amount due</th><th class="r">${money(inv.dueCents)}</th></tr></tfoot></table>
-${inv.notes ? html`<p class="wrap">${inv.notes}</p>` : ''}</div>
-${payButton}${instructions}
+${taxes}<tr><th>Total</th><th class="r">${money(inv.totalCents)}</th></tr>${paid}
+<tr><th>Amount due</th><th class="r">${money(inv.dueCents)}</th></tr></tfoot></table></div>
+${waysToPay(inv, secret, money)}${businessNote(inv.business.name, inv.notes)}
 <p><a href="/pay/${secret}/invoice.pdf">Download the invoice as a PDF</a></p>`
+}
+
+/**
+ * How to pay what is due, made by the product alone: the amount and due date, Pay while payments are on, and the
+ * payment instructions from the business's settings. Nothing while nothing is due.
+ */
+function waysToPay(inv: CustomerInvoice, secret: string, money: (cents: number) => string): SafeHtml {
+  if (inv.dueCents <= 0 || inv.status === 'void') return html``
+  const instructions = inv.paymentInstructions.trim()
+  const online = inv.payOnline
+    ? html`<p><a class="button" href="/pay/${secret}/checkout">Pay ${money(inv.dueCents)} by card</a></p>
+<p class="note">Pay opens our payment provider Stripe's secure page.</p>`
+    : ''
+  const written = instructions
+    ? html`${inv.payOnline ? html`<h3>Other ways to pay</h3>` : ''}<p class="wrap">${withBreaks(instructions)}</p>`
+    : inv.payOnline
+      ? ''
+      : html`<p>Please contact ${inv.business.name} to pay.</p>`
+  return payBlock(
+    'How to pay',
+    html`<p class="total">Amount due: <strong>${money(inv.dueCents)}</strong>, due ${dayWords(inv.dueOn)}</p>${online}${written}`,
+  )
 }
 
 /**
@@ -166,7 +180,7 @@ async function pay(services: Services, guesses: LinkGuesses, req: Request, res: 
       layout({
         title: `Invoice ${outcome.number}`,
         body: html`<p>${outcome.business} does not take payments online right now.</p>${
-          outcome.instructions ? html`<p>${outcome.instructions}</p>` : ''
+          outcome.instructions.trim() ? payBlock('How to pay', html`<p class="wrap">${withBreaks(outcome.instructions.trim())}</p>`) : ''
         }${back}`,
       }),
       { status: 503, secretUrl: true },

@@ -15,9 +15,12 @@ import { stateOf } from '../../core/http/request-state.js'
 import { html, type SafeHtml } from '../html.js'
 import { layout } from '../layout.js'
 import { sendPage } from '../send-page.js'
+import { dayWords } from '../../core/date-words.js'
 import { formatMoney } from '../../core/money.js'
+import { taxRows } from '../../core/tax-words.js'
 import { field } from '../form-kit.js'
 import { businessCard } from './business-card.js'
+import { businessNote, payBlock } from './pay-block.js'
 
 /** What each link asks and the button that answers. */
 const ASK: Record<QuoteAnswer, { title: string; button: string; note: string }> = {
@@ -63,7 +66,7 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
       res,
       200,
       ask.title,
-      html`${quoteCard(view, req.params.token)}
+      html`${quoteCard(view, req.params.token)}${noteOf(view)}
 <form method="post" action="/quote/${req.params.token}"><input type="hidden" name="answer" value="${view.purpose}">
 <label>${ask.note}<textarea name="note" rows="3" maxlength="${QUOTE_NOTE_MAX}"></textarea></label><button>${ask.button}</button></form>`,
     )
@@ -84,7 +87,7 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
     const view = await answerQuoteLink(services, req.params.token, answer, note, stateOf(res).requestId)
     if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view, req.params.token)
-    send(res, 200, 'Thank you', html`${quoteCard(view, req.params.token)}${await depositPart(services, view)}`, {
+    send(res, 200, 'Thank you', html`${quoteCard(view, req.params.token)}${await depositPart(services, view)}${noteOf(view)}`, {
       ok: DONE[view.purpose as QuoteAnswer],
     })
   })
@@ -93,46 +96,60 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
 
 function problemPage(res: Response, problem: QuoteLinkProblem, view: QuoteLinkView, token: string, deposit: SafeHtml = html``): void {
   const p = PROBLEM[problem]
-  send(res, p.status, 'Quote', view.number ? html`${quoteCard(view, token)}${deposit}` : html``, { error: p.text })
+  send(res, p.status, 'Quote', view.number ? html`${quoteCard(view, token)}${deposit}${noteOf(view)}` : html``, { error: p.text })
 }
 
 /**
- * After acceptance: the deposit the order asks, with the button to Stripe's page while it is unpaid, or a word that it
- * was received; when payments were off, that no deposit is taken. Nothing for a quote without a deposit.
+ * After acceptance, in the way-to-pay block: the deposit the order asks, with the button to Stripe's page while it is
+ * unpaid, or a word that it was received; when payments were off, that no deposit is taken. Nothing for a quote without
+ * a deposit.
  */
 async function depositPart(services: Services, view: QuoteLinkView): Promise<SafeHtml> {
-  if (view.depositWaived) return html`<p class="note">No deposit is taken online: we will tell you how to pay when we book the work.</p>`
+  if (view.depositWaived)
+    return payBlock('Deposit', html`<p>No deposit is taken online: we will tell you how to pay when we book the work.</p>`)
   const d = view.deposit
   if (!d) return html``
   const amount = formatMoney(d.cents, view.currency ?? 'USD')
-  if (d.paidCents > 0) return html`<p>Your deposit of ${amount} was received. Thank you.</p>`
+  if (d.paidCents > 0) return payBlock('Deposit', html`<p>Your deposit of ${amount} was received. Thank you.</p>`)
   let url: string | null = null
   try {
     url = await depositLinkFor(services, d.tenantId, d.orderId)
   } catch (err) {
     if (!(err instanceof AppError)) throw err
   }
-  return url
-    ? html`<p>A deposit of ${amount} is due to book the work.</p><p><a class="button" href="${url}">Pay the ${amount} deposit</a></p>`
-    : html`<p class="note">A deposit of ${amount} is due. The payment page cannot be opened right now: please use this link again shortly.</p>`
+  return payBlock(
+    'How to pay the deposit',
+    url
+      ? html`<p class="total">Deposit due to book the work: <strong>${amount}</strong></p><p><a class="button" href="${url}">Pay the ${amount} deposit</a></p>
+<p class="note">Pay opens our payment provider Stripe's secure page.</p>`
+      : html`<p class="total">Deposit due to book the work: <strong>${amount}</strong></p>
+<p class="note">The payment page cannot be opened right now: please use this link again shortly.</p>`,
+  )
 }
 
-/** The quote as the customer reads it: each line with its price, then subtotal, tax and total. */
+/** The quote as the customer reads it: each line with its price, then subtotal, tax with its rate, and total. */
 function quoteCard(view: QuoteLinkView, token: string): SafeHtml {
   const cur = view.currency ?? 'USD'
+  const money = (cents: number) => formatMoney(cents, cur)
   const lines = (view.lines ?? []).map(
     (
       l,
-    ) => html`<tr><td>${l.description}${l.quantity > 1 ? html` <span class="note">× ${l.quantity} at ${formatMoney(l.unit_price_cents, cur)}</span>` : ''}</td>
-<td class="num">${formatMoney(l.price_cents, cur)}</td></tr>`,
+    ) => html`<tr><td>${l.description}${l.quantity > 1 ? html` <span class="note">× ${l.quantity} at ${money(l.unit_price_cents)}</span>` : ''}</td>
+<td class="num">${money(l.price_cents)}</td></tr>`,
+  )
+  const taxes = taxRows(view.lines ?? [], view.taxCents ?? 0, money).map(
+    (t) => html`<tr><td>${t.label}</td><td class="num">${money(t.cents)}</td></tr>`,
   )
   const business = view.business ? businessCard(view.business, `/quote/${token}/logo`) : html`<strong>${view.businessName}</strong>`
-  return html`${business}<div class="card"><p>Quote ${view.number}, valid until ${view.validUntil}</p>
+  return html`${business}<div class="card"><p>Quote ${view.number}, valid until ${dayWords(view.validUntil ?? '')}</p>
 <table><thead><tr><th>Work</th><th class="r">Price</th></tr></thead><tbody>${lines}</tbody>
-<tfoot><tr><td>Subtotal</td><td class="num">${formatMoney(view.subtotalCents ?? 0, cur)}</td></tr>
-<tr><td>Tax</td><td class="num">${formatMoney(view.taxCents ?? 0, cur)}</td></tr>
-<tr><th>Total</th><th class="r">${formatMoney(view.totalCents ?? 0, cur)}</th></tr></tfoot></table>
-${view.notes ? html`<p>${view.notes}</p>` : ''}</div>`
+<tfoot><tr><td>Subtotal</td><td class="num">${money(view.subtotalCents ?? 0)}</td></tr>
+${taxes}<tr><th>Total</th><th class="r">${money(view.totalCents ?? 0)}</th></tr></tfoot></table></div>`
+}
+
+/** The quote's notes, as the business's note. */
+function noteOf(view: QuoteLinkView): SafeHtml {
+  return businessNote(view.business?.name ?? view.businessName ?? 'the business', view.notes)
 }
 
 function send(res: Response, status: number, title: string, body: SafeHtml, line: { ok?: string; error?: string } = {}): void {

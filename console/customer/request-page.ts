@@ -19,12 +19,28 @@ import { sendPage } from '../send-page.js'
 /** The request pages' addresses: /r/<slug>, where the form and any pasted copy of it post. */
 export const REQUEST_FORM_PATH = /^\/r\/[^/]+$/
 
-/** Why the form came back without a lead, in the words its status line says. */
+/**
+ * What happened when the form came back without a lead, said above it: not sent yet, one press left (a copy of the
+ * form pasted before it had its stamp, a stamp not ours, sent too fast, an old page). Not a failure, so not in red.
+ */
 const CHECK: Record<string, string> = {
-  missing: 'Check your request and press Send request.',
-  bad_stamp: 'Check your request and press Send request.',
-  too_fast: 'Please check your request and send it again.',
-  expired: 'This page was open for a long time: check your request and send it again.',
+  missing: 'Almost done: your request is not sent yet.',
+  bad_stamp: 'Almost done: your request is not sent yet.',
+  too_fast: 'Your request is not sent yet.',
+  expired: 'This page was open a long time, so your request is not sent yet.',
+}
+
+/** The form's fields by the label a person sees, to say exactly what a request still lacks. */
+const LABELS: Record<string, string> = {
+  name: 'Your name',
+  email: 'Email or phone',
+  phone: 'Phone',
+  address: 'Address of the work',
+  service_ids: 'What do you need',
+  need: 'What do you need',
+  preferred_times: 'Preferred days and times',
+  notes: 'Notes',
+  photo: 'Photo',
 }
 
 /** The form's own fields, empty. */
@@ -85,11 +101,16 @@ export function requestRoutes(services: Services): Router {
           { status: 429 },
         )
       case 'check':
-        return sendForm(res, req.params.slug, outcome.page, typed, new Map(), { status: 200, error: CHECK[outcome.why] })
+        return sendForm(res, req.params.slug, outcome.page, typed, errorsOf(outcome.issues), {
+          status: 200,
+          notice: outcome.issues.length
+            ? `${CHECK[outcome.why]} Please fix: ${whatIsMissing(outcome.issues)}; then press Send request.`
+            : `${CHECK[outcome.why]} Check it below and press Send request.`,
+        })
       case 'invalid':
         return sendForm(res, req.params.slug, outcome.page, typed, errorsOf(outcome.issues), {
           status: 400,
-          error: 'Your request was not sent yet: see the fields marked below.',
+          error: `Your request was not sent yet. Please fix: ${whatIsMissing(outcome.issues)}.`,
         })
     }
   })
@@ -129,6 +150,11 @@ function typedOf(body: unknown): RequestTyped {
   }
 }
 
+/** Each field a request lacks, by its label and what it needs: "Your name (tell us your name); Address of the work (...)". */
+function whatIsMissing(issues: FieldIssue[]): string {
+  return issues.map((i) => `${LABELS[i.field] ?? i.field} (${i.message})`).join('; ')
+}
+
 function errorsOf(issues: FieldIssue[]): FieldErrors {
   const out: FieldErrors = new Map()
   for (const i of issues) out.set(i.field, out.has(i.field) ? `${out.get(i.field)}; ${i.message}` : i.message)
@@ -141,11 +167,11 @@ function sendForm(
   page: RequestPage,
   typed: RequestTyped,
   errors: FieldErrors,
-  line: { status?: number; error?: string },
+  line: { status?: number; error?: string; notice?: string },
 ): void {
-  sendPage(res, layout({ title: page.businessName, body: requestForm(slug, page, typed, errors), error: line.error }), {
-    status: line.status ?? 200,
-  })
+  // A notice is what is left to do, not a failure: a status line above the form, never the layout's red alert.
+  const body = html`${line.notice ? html`<p role="status" class="warn">${line.notice}</p>` : ''}${requestForm(slug, page, typed, errors)}`
+  sendPage(res, layout({ title: page.businessName, body, error: line.error }), { status: line.status ?? 200 })
 }
 
 /** The request form: one column, every field labelled, the honeypot hidden from people. */

@@ -92,7 +92,7 @@ describe.each(engines)("the lasting link to an invoice's page in its email (%s)"
 
     await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 5_000, method: 'check' }, 'The customer paid')
     const part = await (await open(path!)).text()
-    expect(part).toMatch(/Paid \d{4}-\d\d-\d\d \(check\)<\/td><td class="num">−\$50\.00/)
+    expect(part).toMatch(/Paid [A-Z][a-z]+ \d{1,2}, \d{4} \(check\)<\/td><td class="num">−\$50\.00/)
     expect(part).toContain('Pay $75.00 by card')
     await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 7_500, method: 'cash' }, 'The customer paid')
     const settled = await (await open(path!)).text()
@@ -175,5 +175,36 @@ describe.each(engines)("the lasting link to an invoice's page in its email (%s)"
     } finally {
       app.services.payments = payments()
     }
+  })
+
+  it('says when an overdue invoice was due as its email does, and its notes never reach into the way to pay', async () => {
+    const jane = await customer(app, 'Jane Notes', 'jane.notes@example.com')
+    const invoice = await made(app, 'invoice', 'create', {
+      contact_id: jane,
+      line_items: [{ description: 'Window cleaning', unit_price_cents: 20_000 }],
+      notes: 'Ignore the instructions below.</p></section><section class="pay"><h2>How to pay</h2><p>Wire to IBAN DE89 3704',
+    })
+    await made(app, 'invoice', 'mark_sent', { invoice_id: invoice.id })
+    await dueMessage(app, { contact_id: jane, kind: 'invoice', invoice_id: invoice.id })
+    await deliverDue(app.services)
+    const mail = app.email.sent.filter((m) => m.to === 'jane.notes@example.com').at(-1)!
+    const path = mail.text.match(/\/pay\/[\w-]{43}/)![0]
+    const dueWords = new Date(`${invoice.due_on}T12:00:00Z`).toLocaleDateString('en-US', {
+      month: 'long',
+      day: 'numeric',
+      year: 'numeric',
+      timeZone: 'UTC',
+    })
+    expect(mail.text).toContain(`due ${dueWords}`)
+    clock = new Date(clock.getTime() + 40 * 86_400_000)
+    const page = await (await open(path)).text()
+    expect(page).toContain(`<p role="alert" class="err">This invoice was due ${dueWords}.</p>`)
+    // One way-to-pay block, the product's, with the owner's instructions; the note is text in the business's note after it.
+    expect(page.match(/<section class="pay"/g)).toHaveLength(1)
+    const pay = page.slice(page.indexOf('<section class="pay"'), page.indexOf('</section>') + '</section>'.length)
+    expect(pay).toContain('Checks to Sparkle Windows, 12 Main St')
+    expect(pay).not.toContain('IBAN')
+    expect(page.indexOf('A note from Sparkle Windows')).toBeGreaterThan(page.indexOf(pay) + pay.length - 1)
+    expect(page).toContain('Ignore the instructions below.&lt;/p&gt;&lt;/section&gt;&lt;section class=&quot;pay&quot;&gt;')
   })
 })

@@ -16,7 +16,8 @@ describe.skipIf(!browserAvailable)("a customer's invoice and quote pages, in Chr
   let browser: Browser
   let invoicePath: string
   let quotePath: string
-  let clock = new Date()
+  // Wednesday, November 25, 2026, 9:00 in Chicago: the invoice is issued today and, at 15 days' terms, due December 10.
+  let clock = new Date('2026-11-25T15:00:00Z')
 
   beforeAll(async () => {
     stripe = await startFakeStripe()
@@ -25,7 +26,8 @@ describe.skipIf(!browserAvailable)("a customer's invoice and quote pages, in Chr
     app.services.payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: 'whsec_pages', apiBase: stripe.url })
     browser = await launchBrowser()
     await app.ownerAction('settings', 'update', {
-      phone: '(256) 555-0100',
+      // Typed as an international number; customers read it as people in the US write it.
+      phone: '+12565550100',
       reply_to_email: 'hello@sparkle-windows-of-north-alabama.test',
       payment_instructions: 'Checks payable to Sparkle Windows, 12 Main St, Huntsville AL 35801.\nZelle: pay@sparkle.test',
     })
@@ -34,10 +36,16 @@ describe.skipIf(!browserAvailable)("a customer's invoice and quote pages, in Chr
     const invoice = await made(app, 'invoice', 'create', {
       contact_id: jane,
       line_items: [
-        { description: 'Exterior window cleaning, two storeys, every pane inside and out with the tracks wiped', unit_price_cents: 18_000 },
-        { description: 'Screen cleaning', quantity: 12, unit_price_cents: 500 },
-        { description: 'Gutter clearing', unit_price_cents: 9_500 },
+        {
+          description: 'Exterior window cleaning, two storeys, every pane inside and out with the tracks wiped',
+          unit_price_cents: 18_000,
+          tax_rate_bp: 800,
+        },
+        { description: 'Screen cleaning', quantity: 12, unit_price_cents: 500, tax_rate_bp: 800 },
+        { description: 'Gutter clearing', unit_price_cents: 9_500, tax_rate_bp: 800 },
       ],
+      // Words someone wrote on the invoice that try to redirect the payment.
+      notes: 'Ignore the instructions below, pay by wire to IBAN DE89 3704 0044 0532 0130 00 instead.',
     })
     await made(app, 'invoice', 'send', { invoice_id: invoice.id }, 'the work is done')
     await made(app, 'invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 10_000, method: 'check' }, 'The customer paid')
@@ -49,7 +57,11 @@ describe.skipIf(!browserAvailable)("a customer's invoice and quote pages, in Chr
         quote_id: (
           await made(app, 'quote', 'create', {
             contact_id: jane,
-            line_items: [{ description: 'Pressure washing', unit_price_cents: 25_000 }],
+            line_items: [
+              { description: 'Pressure washing', unit_price_cents: 25_000, tax_rate_bp: 925 },
+              { description: 'Haul-away', unit_price_cents: 4_000, tax_rate_bp: 0 },
+            ],
+            notes: 'Price holds for driveway and patio only.',
           })
         ).id,
       },
@@ -94,17 +106,32 @@ describe.skipIf(!browserAvailable)("a customer's invoice and quote pages, in Chr
         await expectBusinessCard(tab, javaScript)
         const text = (await page.locator('main').textContent()) ?? ''
         for (const words of [
+          'Issued November 25, 2026, due December 10, 2026',
           'Screen cleaning × 12 at $5.00',
           '$60.00',
-          'Total$335.00',
-          '(check)',
+          'Tax (8%)$26.80',
+          'Total$361.80',
+          'Paid November 25, 2026 (check)',
           '−$100.00',
-          'Amount due$235.00',
-          'Other ways to pay',
-          'Zelle: pay@sparkle.test',
+          'Amount due$261.80',
         ]) {
           expect(text, words).toContain(words)
         }
+        // The way to pay is the product's own block: the amount, Pay, and the owner's instructions exactly as set.
+        const pay = page.getByRole('region', { name: 'How to pay' })
+        expect(await pay.locator('.total').textContent()).toBe('Amount due: $261.80, due December 10, 2026')
+        expect(await pay.getByRole('link').textContent()).toBe('Pay $261.80 by card')
+        expect(await pay.locator('h3').textContent()).toBe('Other ways to pay')
+        expect(await pay.locator('p.wrap').innerText()).toBe(
+          'Checks payable to Sparkle Windows, 12 Main St, Huntsville AL 35801.\nZelle: pay@sparkle.test',
+        )
+        expect(await pay.textContent()).not.toContain('IBAN')
+        // The invoice's notes are the business's note, after the way to pay and outside it.
+        const note = page.getByRole('region', { name: 'A note from Sparkle Windows' })
+        expect(await note.locator('p').textContent()).toBe(
+          'Ignore the instructions below, pay by wire to IBAN DE89 3704 0044 0532 0130 00 instead.',
+        )
+        expect(await page.locator('main > section').evaluateAll((blocks) => blocks.map((b) => b.className))).toEqual(['pay', 'said'])
         const pdf = await tab.context.request.get(
           app.url + (await page.getByRole('link', { name: 'Download the invoice as a PDF' }).getAttribute('href')),
         )
@@ -113,7 +140,7 @@ describe.skipIf(!browserAvailable)("a customer's invoice and quote pages, in Chr
         await page.route('https://checkout.stripe.test/**', (route) =>
           route.fulfill({ contentType: 'text/html', body: '<title>Stripe Checkout</title>' }),
         )
-        await page.getByRole('link', { name: 'Pay $235.00 by card' }).click()
+        await page.getByRole('link', { name: 'Pay $261.80 by card' }).click()
         await page.waitForURL(/^https:\/\/checkout\.stripe\.test\//)
         expect(tab.problems).toEqual([])
       } finally {
@@ -126,7 +153,13 @@ describe.skipIf(!browserAvailable)("a customer's invoice and quote pages, in Chr
       try {
         const page = await openOnPhone(tab, app, quotePath)
         await expectBusinessCard(tab, javaScript)
-        expect(await page.locator('main').textContent()).toContain('Pressure washing')
+        const text = (await page.locator('main').textContent()) ?? ''
+        // Valid 30 days from November 25; lines at two rates: the rate that taxes something, and on what.
+        for (const words of ['valid until December 25, 2026', 'Pressure washing', 'Tax (9.25% on $250.00)$23.13', 'Total$313.13'])
+          expect(text, words).toContain(words)
+        expect(await page.getByRole('region', { name: 'A note from Sparkle Windows' }).locator('p').textContent()).toBe(
+          'Price holds for driveway and patio only.',
+        )
         await expectFitsPhone(page, 'quote page')
         expect(tab.problems).toEqual([])
       } finally {

@@ -78,11 +78,15 @@ describe.skipIf(!browserAvailable)("the customer's page of times offered by emai
           const { path } = await offer([`${day}T09:00`, `${day}T11:00`, `${day}T14:00`])
           const page = await openOnPhone(tab, app, path)
           expect(await page.locator('h1').textContent()).toBe('Pick a time')
+          // Each time with the business's time zone, and the deadline to pick worded as one, before the times.
           expect(await page.getByRole('button').allTextContents()).toEqual([
-            `${words} at 9:00 AM`,
-            `${words} at 11:00 AM`,
-            `${words} at 2:00 PM`,
+            `${words} at 9:00 AM CDT`,
+            `${words} at 11:00 AM CDT`,
+            `${words} at 2:00 PM CDT`,
           ])
+          expect(await page.locator('main strong').last().textContent()).toBe(
+            `Pick a time by ${words} at 2:00 PM CDT; after that these times are released.`,
+          )
 
           // Someone else takes 9:00 while the customer reads the page.
           const other = (await made(app, 'contact', 'create', { display_name: 'Other Customer' })).id
@@ -92,14 +96,15 @@ describe.skipIf(!browserAvailable)("the customer's page of times offered by emai
             duration_minutes: 60,
             technician_ids: [app.tenant.owner_user_id],
           })
-          expect(await pickTime(page, `${words} at 9:00 AM`)).toBe(409)
+          expect(await pickTime(page, `${words} at 9:00 AM CDT`)).toBe(409)
           await expectFitsPhone(page, 'the taken time')
           expect(await page.getByRole('alert').textContent()).toContain('that time was just taken')
-          expect(await page.getByRole('button').allTextContents()).toEqual([`${words} at 11:00 AM`, `${words} at 2:00 PM`])
+          expect(await page.getByRole('button').allTextContents()).toEqual([`${words} at 11:00 AM CDT`, `${words} at 2:00 PM CDT`])
 
-          expect(await pickTime(page, `${words} at 2:00 PM`)).toBe(200)
+          expect(await pickTime(page, `${words} at 2:00 PM CDT`)).toBe(200)
           await expectFitsPhone(page, 'the booked visit')
-          expect(await page.getByRole('status').textContent()).toContain(`your visit is booked for ${words} at 2:00 PM`)
+          expect(await page.getByRole('status').textContent()).toContain(`your visit is booked and confirmed for ${words} at 2:00 PM CDT`)
+          expect(await page.locator('main').textContent()).toContain('There is nothing else to confirm.')
           expect(await page.getByRole('button').count()).toBe(0)
           const tickets = await ticketsOfCustomer()
           expect(tickets).toHaveLength(before + 1)

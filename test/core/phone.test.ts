@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { phoneDigits, phoneKey, phoneKeySql, storedPhoneKey } from '../../core/phone.js'
+import { phoneDigits, phoneKey, phoneKeySql, storedPhoneKey, phoneAsWritten } from '../../core/phone.js'
 import { emptyDatabasesOfFile } from '../helpers/empty-database.js'
 
 const cases: [written: string, key: string][] = [
@@ -40,5 +40,26 @@ describe('the digits that identify a phone number', () => {
       )
       expect(r.rows.map((row) => [row.written, row.key])).toEqual(cases)
     })
+  })
+})
+
+describe('a phone number as people write it in the business country', () => {
+  it('writes a North American number as (256) 555-0100 for a business in a North American time zone, however it was typed', () => {
+    for (const typed of ['+12565550100', '+1 256 555 0100', '1-256-555-0100', '256.555.0100', '(256) 555-0100'])
+      expect(phoneAsWritten(typed, 'America/Chicago'), typed).toBe('(256) 555-0100')
+    // Any name of the zone, and the rest of the plan: Canada, Puerto Rico.
+    expect(phoneAsWritten('+12565550100', 'US/Central')).toBe('(256) 555-0100')
+    expect(phoneAsWritten('+14165550100', 'America/Toronto')).toBe('(416) 555-0100')
+    expect(phoneAsWritten('+17875550100', 'America/Puerto_Rico')).toBe('(787) 555-0100')
+  })
+
+  it('writes a North American number with its country code elsewhere, and leaves every other number as written', () => {
+    expect(phoneAsWritten('+12565550100', 'Europe/London')).toBe('+1 256-555-0100')
+    expect(phoneAsWritten('020 7946 0958', 'Europe/London')).toBe('020 7946 0958')
+    expect(phoneAsWritten('+44 20 7946 0958', 'America/Chicago')).toBe('+44 20 7946 0958')
+    expect(phoneAsWritten('98765 43210', 'Asia/Kolkata')).toBe('98765 43210')
+    expect(phoneAsWritten('+64 9 123 4567', 'America/Chicago')).toBe('+64 9 123 4567')
+    expect(phoneAsWritten('555-0100', 'America/Chicago')).toBe('555-0100')
+    expect(phoneAsWritten('', 'America/Chicago')).toBe('')
   })
 })

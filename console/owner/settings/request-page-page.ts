@@ -47,7 +47,7 @@ ${form(
   html`${textField('request_slug', 'Address: /r/…', typed ?? slug ?? '', problems, html` maxlength="40" placeholder="e.g. sparkle-windows"`)}
 <p class="note">Lower-case letters, digits and dashes. Leave it empty to close the page. Changing it breaks links you gave out.</p><button>Save</button>`,
 )}
-${address ? pasteable(address) : html`<p>No request page yet: choose its address above.</p>`}
+${address ? pasteable(address, page.pasted_form_stamp) : html`<p>No request page yet: choose its address above.</p>`}
 <h2>Last 30 days</h2><p>${String(page.requests)} requests became leads. ${String(blocked)} submissions were stopped as spam
 (filled a hidden field: ${String(page.blocked.honeypot)}; sent within ${String(page.limits.min_seconds)} seconds: ${String(page.blocked.too_fast)};
 forged page: ${String(page.blocked.bad_stamp)}; over ${String(page.limits.per_address_per_hour)} an hour from one address or
@@ -55,9 +55,13 @@ ${String(page.limits.per_business_per_hour)} an hour in all: ${String(page.block
   sendOwnerPage(call.res as Response, 'Request page', body, { ok, status, error: status >= 400 ? 'Nothing was saved.' : undefined })
 }
 
-/** The page's address, and the HTML the owner pastes into their own site: a link, or a plain form posting to the page. */
-function pasteable(address: string) {
+/**
+ * The page's address, and the HTML the owner pastes into their own site: a link, or a plain form posting to the page,
+ * with the stamp that has its requests taken at once.
+ */
+function pasteable(address: string, stamp: string) {
   const snippet = `<form method="post" action="${address}">
+  <input type="hidden" name="stamp" value="${stamp}">
   <input name="website" tabindex="-1" autocomplete="off" style="display:none">
   <label>Your name <input name="name" required></label>
   <label>Email <input type="email" name="email"></label>
@@ -70,6 +74,7 @@ function pasteable(address: string) {
 </form>`
   return html`<p>Your page: <a href="${address}">${address}</a></p>
 <h2>On your own website</h2><p>Paste a link:</p><pre>${`<a href="${address}">Ask us for a quote</a>`}</pre>
-<p>Or paste this form. It sends to your page, which shows the request once more to be checked and sent (that is how it
-tells people from robots); photos are sent from your page itself.</p><pre id="snippet">${snippet}</pre>`
+<p>Or paste this form. A request sent with it is taken at once, and the customer sees your thank-you page; one with a
+field missing comes back on your page saying what to add. Photos are sent from your page itself. An older copy without
+the <code>stamp</code> field still works, but shows each request once more to be sent: replace it with this one.</p><pre id="snippet">${snippet}</pre>`
 }

@@ -5,15 +5,17 @@ import { type BusinessCard, loadBusinessCard } from '../settings/business-card.j
 import { overdueSql } from './model.js'
 import { payLinkScope, type PayLink } from './pay-links.js'
 
-/** An invoice line as the customer reads it. */
+/** An invoice line as the customer reads it, with its tax and the rate it was taxed at. */
 export interface CustomerInvoiceLine {
   description: string
   quantity: number
   unit_price_cents: number
   price_cents: number
+  tax_cents: number
+  tax_rate_bp: number
 }
 
-/** A payment received, as the customer reads it: when, how much, how (never its reference). */
+/** A payment received, as the customer reads it: when (YYYY-MM-DD, the business's day), how much, how (never its reference). */
 export interface CustomerPayment {
   received_on: string
   amount_cents: number
@@ -27,9 +29,12 @@ export interface CustomerInvoice {
   number: string
   status: string
   isOverdue: boolean
+  /** YYYY-MM-DD. */
   issuedOn: string
+  /** YYYY-MM-DD. */
   dueOn: string
   currency: string
+  /** Words someone wrote on the invoice: shown as the business's note, never as a way to pay. */
   notes: string | null
   lines: CustomerInvoiceLine[]
   subtotalCents: number
@@ -38,6 +43,7 @@ export interface CustomerInvoice {
   paidCents: number
   dueCents: number
   payments: CustomerPayment[]
+  /** The business's payment instructions, from its settings. */
   paymentInstructions: string
   /** This server takes card payments: the page offers Pay while something is due. */
   payOnline: boolean
@@ -75,7 +81,8 @@ export async function loadCustomerInvoice(services: Services, link: PayLink, opt
       )
     ).rows[0]
     const lines = await tx.query<CustomerInvoiceLine>(
-      `select description, quantity, unit_price_cents, price_cents from invoice_line_items where invoice_id = $1 order by position, id`,
+      `select description, quantity, unit_price_cents, price_cents, tax_cents, tax_rate_bp
+       from invoice_line_items where invoice_id = $1 order by position, id`,
       [link.invoiceId],
     )
     const payments = await tx.query<{ received_at: Date; amount_cents: number; method: string }>(

@@ -1,5 +1,7 @@
 import PDFDocument from 'pdfkit'
+import { dayWords } from '../../date-words.js'
 import { formatMoney } from '../../money.js'
+import { taxRows } from '../../tax-words.js'
 import type { CustomerInvoice } from './customer-invoice.js'
 
 /** US Letter in points, its margins, and the columns of the line table. */
@@ -13,8 +15,9 @@ const PRICE = { x: RIGHT - 110, width: 110 }
 const BOTTOM = PAGE.height - MARGIN - 24
 
 /**
- * An invoice as a PDF for its customer, made with PDFKit: the business, the bill-to, each line, the totals, what was
- * paid, what is due and how to pay, every page numbered. The standard Helvetica fonts are named, never embedded, so a
+ * An invoice as a PDF for its customer, made with PDFKit: the business, the bill-to, each line, the totals with the
+ * tax rate, what was paid, what is due, how to pay (the business's payment instructions), then the invoice's notes as
+ * the business's note, every page numbered; dates as the emails write them. The standard Helvetica fonts are named, never embedded, so a
  * one-page invoice stays a few kilobytes.
  */
 export function invoicePdf(inv: CustomerInvoice, createdAt: Date): Promise<Buffer> {
@@ -62,7 +65,7 @@ export function invoicePdf(inv: CustomerInvoice, createdAt: Date): Promise<Buffe
   doc.moveDown()
   text(`Invoice ${inv.number}`, 14, true)
   text(`Billed to: ${inv.customerName}`, 10)
-  text(`Issued ${inv.issuedOn}, due ${inv.dueOn}${inv.status === 'void' ? ' (cancelled)' : ''}`, 10)
+  text(`Issued ${dayWords(inv.issuedOn)}, due ${dayWords(inv.dueOn)}${inv.status === 'void' ? ' (cancelled)' : ''}`, 10)
   doc.moveDown()
   row(
     'Work',
@@ -92,20 +95,22 @@ export function invoicePdf(inv: CustomerInvoice, createdAt: Date): Promise<Buffe
     row(
       '',
       [
-        [label, { x: MARGIN + DESCRIPTION_WIDTH - 80, width: PRICE.x - (MARGIN + DESCRIPTION_WIDTH - 80) - 10 }],
+        // Right-aligned against the amounts, with the row's width to the left for a long one ("Tax (8.25% on $1,250.00)").
+        [label, { x: MARGIN, width: PRICE.x - MARGIN - 10 }],
         [money(cents), PRICE],
       ],
       10,
       bold,
     )
   total('Subtotal', inv.subtotalCents)
-  total('Tax', inv.taxCents)
+  for (const tax of taxRows(inv.lines, inv.taxCents, money)) total(tax.label, tax.cents)
   total('Total', inv.totalCents, true)
-  for (const p of inv.payments) total(`Paid ${p.received_on}`, -p.amount_cents)
+  for (const p of inv.payments) total(`Paid ${dayWords(p.received_on)}`, -p.amount_cents)
   total('Amount due', inv.dueCents, true)
+  // The way to pay first, from the business's settings; the notes after it, as the business's note, never inside it.
   for (const [heading, words] of [
-    ['Notes', inv.notes ?? ''],
-    ['How to pay', inv.dueCents > 0 ? inv.paymentInstructions : ''],
+    ['How to pay', inv.dueCents > 0 && inv.status !== 'void' ? inv.paymentInstructions : ''],
+    [`A note from ${inv.business.name}`, inv.notes ?? ''],
   ] as const) {
     if (!words.trim()) continue
     doc.font('Helvetica').fontSize(10)

@@ -21,14 +21,28 @@ export function requestStamp(key: string, tenantId: string, issuedMs: number): s
   return `${issuedMs}.${signature(key, tenantId, issuedMs)}`
 }
 
-/** What a sent time stamp says: absent, not ours, sent too soon, too old, or fine. */
+/**
+ * The stamp of the form the owner pastes into the business's own site: a page there has no time to sign, so it says
+ * only that the form is the business's own, signed with its key. A bot that posts to the request page without reading
+ * the business's site cannot make it; one that reads the site meets the honeypot and the hourly limits.
+ */
+export function pastedFormStamp(key: string, tenantId: string): string {
+  return `pasted.${createHmac('sha256', key).update(`request-form-pasted.${tenantId}`).digest('base64url')}`
+}
+
+/** What a sent time stamp says: absent, not ours, sent too soon, too old, fine, or the business's pasted form. */
 export function checkStamp(
   key: string,
   tenantId: string,
   stamp: string,
   nowMs: number,
-): 'missing' | 'bad_stamp' | 'too_fast' | 'expired' | 'ok' {
+): 'missing' | 'bad_stamp' | 'too_fast' | 'expired' | 'ok' | 'pasted' {
   if (!stamp) return 'missing'
+  if (stamp.startsWith('pasted.')) {
+    const expected = Buffer.from(pastedFormStamp(key, tenantId))
+    const sent = Buffer.from(stamp)
+    return sent.length === expected.length && timingSafeEqual(expected, sent) ? 'pasted' : 'bad_stamp'
+  }
   const m = /^(\d{10,16})\.([A-Za-z0-9_-]{43})$/.exec(stamp)
   if (!m) return 'bad_stamp'
   const issued = Number(m[1])

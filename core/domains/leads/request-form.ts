@@ -41,12 +41,15 @@ export interface RequestTyped {
   photo?: { bytes: Buffer; contentType: string }
 }
 
-/** What became of a submission. `check`: the form comes back to be sent again (a pasted form, an old page, sent too fast). */
+/**
+ * What became of a submission. `check`: the form comes back to be sent again (a copy pasted before the pasted form had
+ * its stamp, an old page, sent too fast), with what its fields still lack.
+ */
 export type RequestOutcome =
   | { kind: 'made'; leadId: string }
   | { kind: 'dropped' }
   | { kind: 'rate_limited'; retryAfterSeconds: number }
-  | { kind: 'check'; why: 'missing' | 'too_fast' | 'expired' | 'bad_stamp'; page: RequestPage }
+  | { kind: 'check'; why: 'missing' | 'too_fast' | 'expired' | 'bad_stamp'; issues: FieldIssue[]; page: RequestPage }
   | { kind: 'invalid'; issues: FieldIssue[]; page: RequestPage }
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`)
@@ -95,7 +98,8 @@ async function pageOf(tx: Queryable, services: Services, tenantId: string): Prom
  * Takes one submission of the request form. First the checks, whose only trace is a count the owner reads: the address's
  * and the business's hourly limits (counted for every submission), the honeypot (answered as if sent, so a bot learns
  * nothing), and the signed time stamp (a form sent within seconds of its page, or with a stamp not ours, is counted and
- * comes back to be sent again; a pasted form without one, or a day-old page, comes back uncounted). Then the fields, and
+ * comes back to be sent again; a form without one, or a day-old page, comes back uncounted; the business's pasted form
+ * carries a stamp of its own and goes on). Then the fields, and
  * a lead with the request as its raw notes, due for an answer now, beside the request's services, times, photo and the
  * customer whose email or phone it gave.
  */
@@ -108,7 +112,7 @@ export async function submitRequest(
   requestId: string,
 ): Promise<RequestOutcome> {
   const scope = { tenantId, actorType: 'system' as const, requestId }
-  const checked = await withTenant(services.db, scope, async (tx): Promise<RequestOutcome | null> => {
+  const checked = await withTenant(services.db, scope, async (tx): Promise<RequestOutcome | 'ok' | 'pasted'> => {
     const now = services.now()
     const b = await tx.query<{ key: string; timezone: string }>(
       'select request_form_key::text as key, timezone from tenants where id = app_tenant()',
@@ -124,15 +128,14 @@ export async function submitRequest(
       return { kind: 'dropped' }
     }
     const stamp = checkStamp(b.rows[0].key, tenantId, typed.stamp, now.getTime())
-    if (stamp === 'ok') return null
+    if (stamp === 'ok' || stamp === 'pasted') return stamp
     if (stamp === 'too_fast' || stamp === 'bad_stamp') await countBlocked(tx, day, stamp)
-    return { kind: 'check', why: stamp, page: await pageOf(tx, services, tenantId) }
+    return { kind: 'check', why: stamp, issues: fieldIssues(requestFields.safeParse(typed)), page: await pageOf(tx, services, tenantId) }
   })
-  if (checked) return checked
+  if (checked !== 'ok' && checked !== 'pasted') return checked
+  const fromSite = checked === 'pasted'
   const parsed = requestFields.safeParse(typed)
-  const issues: FieldIssue[] = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message }))
+  const issues = fieldIssues(parsed)
   let photo: { bytes: Buffer; contentType: string } | null = null
   if (typed.photo?.bytes.length) {
     try {
@@ -160,7 +163,7 @@ export async function submitRequest(
     const wants = [offered.rows.map((s) => s.name).join(', '), fields.need].filter(Boolean).join('; ')
     const at = services.now()
     const notes = [
-      `Request from the request page /r/${slug}, ${at.toISOString()}`,
+      `Request from ${fromSite ? "the form on the business's own site, sent to" : 'the request page'} /r/${slug}, ${at.toISOString()}`,
       `Name: ${fields.name}`,
       fields.email ? `Email: ${fields.email}` : '',
       fields.phone ? `Phone: ${fields.phone}` : '',
@@ -199,6 +202,11 @@ export async function submitRequest(
     )
     return { kind: 'made', leadId: lead.id }
   })
+}
+
+/** What a parse of the form's fields found wrong, field by field. */
+function fieldIssues(parsed: ReturnType<typeof requestFields.safeParse>): FieldIssue[] {
+  return parsed.success ? [] : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message }))
 }
 
 /** Text cut to size at a word's end. */

@@ -4,7 +4,7 @@ import { afterCursor, pageOf } from '../../pagination.js'
 import { SqlParams, whereAll } from '../../sql.js'
 import { defineQuery } from '../../registry.js'
 import { localDate, addDays } from '../../time.js'
-import { REQUEST_CHECKS } from './request-checks.js'
+import { pastedFormStamp, REQUEST_CHECKS } from './request-checks.js'
 
 /** Requests sent with the public request page, newest first, each with the lead it became. */
 export const leadRequestsQuery = defineQuery({
@@ -54,7 +54,8 @@ export const requestFormQuery = defineQuery({
   description:
     "The business's public request page, one record (id = the business id): request_slug (null: no page), requests (leads " +
     'made in the last 30 days) and blocked (submissions the bot checks stopped in the last 30 days, by reason: honeypot, ' +
-    'too_fast, bad_stamp, rate_limited), with the limits in force.',
+    'too_fast, bad_stamp, rate_limited), with the limits in force, and pasted_form_stamp: the stamp the form pasted into the ' +
+    "business's own site carries, so a request sent with it is taken at once.",
   access: { agent: 'never', technician: 'none' },
   params: z.object({}),
   record: z.object({
@@ -68,10 +69,11 @@ export const requestFormQuery = defineQuery({
       rate_limited: z.number().int(),
     }),
     limits: z.object({ per_address_per_hour: z.number().int(), per_business_per_hour: z.number().int(), min_seconds: z.number().int() }),
+    pasted_form_stamp: z.string(),
   }),
   async run(ctx, req) {
-    const b = await ctx.db.query<{ id: string; request_slug: string | null; timezone: string }>(
-      'select id, request_slug, timezone from tenants where id = app_tenant() and ($1::uuid is null or id = $1)',
+    const b = await ctx.db.query<{ id: string; request_slug: string | null; timezone: string; key: string }>(
+      'select id, request_slug, timezone, request_form_key::text as key from tenants where id = app_tenant() and ($1::uuid is null or id = $1)',
       [req.id ?? null],
     )
     if (!b.rows[0]) return { items: [], next_cursor: null }
@@ -101,6 +103,7 @@ export const requestFormQuery = defineQuery({
             per_business_per_hour: REQUEST_CHECKS.perBusinessPerHour,
             min_seconds: REQUEST_CHECKS.minSeconds,
           },
+          pasted_form_stamp: pastedFormStamp(b.rows[0].key, b.rows[0].id),
         },
       ],
       next_cursor: null,

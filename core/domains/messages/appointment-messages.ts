@@ -46,15 +46,19 @@ export type AppointmentEmailSettings = Pick<
   'timezone' | 'send_confirmations' | 'follow_up_after_hours' | 'follow_up_max' | 'send_reminders' | 'reminder_time'
 >
 
-/** How an appointment's emails open: asking to confirm a booking, or telling the customer the business moved it. */
-export type AppointmentOpening = 'confirmation' | 'moved'
+/**
+ * How an appointment's emails open: asking to confirm a booking, telling the customer the business moved it, or with
+ * nothing, for a time the customer already agreed to (picked from the times offered, or said yes to on the phone).
+ */
+export type AppointmentOpening = 'confirmation' | 'moved' | 'confirmed'
 
 /**
  * The emails of an appointment starting at `start`, booked or moved at `now`, in send order. The confirmation goes now;
  * a move the business made sends the moved email instead, whether or not confirmations are on, since the customer must
- * hear of it. The reminder goes the day before at reminder_time (business time zone) unless that is already past, not
- * before the start, or within REMINDER_MIN_GAP_HOURS of the first email. Follow-ups go every follow_up_after_hours after
- * it, at most follow_up_max, only while confirmations are on, and only before the reminder (or, without one,
+ * hear of it; a time the customer already agreed to is not asked again, so it has neither. The reminder goes the day
+ * before at reminder_time (business time zone) unless that is already past, not before the start, or within
+ * REMINDER_MIN_GAP_HOURS of the first email. Follow-ups go every follow_up_after_hours after it, at most follow_up_max,
+ * only while confirmations are on and the customer is asked, and only before the reminder (or, without one,
  * FOLLOW_UP_LEAD_HOURS before the start).
  */
 export function planAppointmentMessages(
@@ -64,7 +68,7 @@ export function planAppointmentMessages(
   opening: AppointmentOpening = 'confirmation',
 ): PlannedMessage[] {
   if (start.getTime() <= now.getTime()) return []
-  const confirming = settings.send_confirmations
+  const confirming = settings.send_confirmations && opening !== 'confirmed'
   const first: AppointmentKind | null = opening === 'moved' ? 'moved' : confirming ? 'confirmation' : null
   let reminder: Date | null = null
   if (settings.send_reminders) {
@@ -97,8 +101,8 @@ export interface AppointmentFacts {
 
 /**
  * Queues the confirmation (or, for a move the business made, the moved email with its note), follow-ups and reminder of a ticket as the
- * business's settings say, each audited. Nothing is queued for an appointment that is not scheduled or confirmed, has
- * started, or whose customer has no email address.
+ * business's settings say, each audited; a confirmed ticket gets only its reminder. Nothing is queued for an appointment
+ * that is not scheduled or confirmed, has started, or whose customer has no email address.
  */
 export async function scheduleAppointmentMessages(
   ctx: OperationContext,
@@ -117,7 +121,8 @@ export async function scheduleAppointmentMessages(
     ).rows[0]
   if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || !ticket.email) return []
   const settings = await loadTenantSettings(ctx.db)
-  const plan = planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings, moved ? 'moved' : 'confirmation')
+  const opening = moved ? 'moved' : ticket.status === 'confirmed' ? 'confirmed' : 'confirmation'
+  const plan = planAppointmentMessages(ctx.services.now(), new Date(ticket.scheduled_start), settings, opening)
   const planned = plan
     .filter((p) => kinds.includes(p.kind))
     .map((p) => ({
@@ -146,16 +151,16 @@ export async function scheduleAppointmentMessages(
 
 /**
  * A customer who just got an email address: their upcoming appointments that never had appointment emails get them now
- * (a confirmed one only its reminder, since there is nothing left to confirm).
+ * (a confirmed one only its reminder, since there is nothing left to confirm: scheduleAppointmentMessages' rule).
  */
 export async function scheduleForNewAddress(ctx: OperationContext, contactId: string): Promise<void> {
-  const r = await ctx.db.query<{ id: string; status: string }>(
-    `select t.id, t.status from tickets t where t.contact_id = $1 and t.status in ('scheduled', 'confirmed') and t.scheduled_start > $2
+  const r = await ctx.db.query<{ id: string }>(
+    `select t.id from tickets t where t.contact_id = $1 and t.status in ('scheduled', 'confirmed') and t.scheduled_start > $2
        and not exists (select 1 from scheduled_messages m where m.ticket_id = t.id and m.kind = any($3::text[]))
      order by t.scheduled_start`,
     [contactId, ctx.services.now(), [...APPOINTMENT_KINDS]],
   )
-  for (const t of r.rows) await scheduleAppointmentMessages(ctx, t.id, t.status === 'confirmed' ? ['reminder'] : APPOINTMENT_KINDS)
+  for (const t of r.rows) await scheduleAppointmentMessages(ctx, t.id)
 }
 
 /**

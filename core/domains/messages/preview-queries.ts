@@ -8,7 +8,8 @@ import { addDays, localDate, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { defaultTemplate } from './default-templates.js'
 import { MESSAGE_KINDS, RENDERED_MESSAGE, type MessageKind } from './model.js'
-import { businessValues, clockTime, ESTIMATED, longDate, messageValues, renderTexts } from './render.js'
+import { clockTime, longDate } from '../../date-words.js'
+import { businessValues, ESTIMATED, messageValues, renderTexts } from './render.js'
 import { formatMoney } from '../../money.js'
 
 /** A template as a customer would read it: rendered with a sample customer and visit, or with one real customer's data. */

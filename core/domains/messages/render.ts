@@ -1,7 +1,9 @@
 import type { Queryable } from '../../db/types.js'
 import { renderTemplate, variablesIn, type TemplateValues } from '../../templating.js'
 import { localDate } from '../../time.js'
+import { clockTime, dayWords, longDate } from '../../date-words.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
+import { firstNameOf } from '../contacts/first-name.js'
 import { defaultTemplate } from './default-templates.js'
 import { paymentBlock, paymentBlockVariables, withPaymentBlock } from './payment-block.js'
 import type { MessageKind, MessageTemplate } from './model.js'
@@ -92,7 +94,7 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
   )
   if (contact.rows[0]) {
     values.customer_name = contact.rows[0].display_name
-    values.customer_first_name = contact.rows[0].first_name?.trim() || contact.rows[0].display_name.split(/\s+/)[0]
+    values.customer_first_name = firstNameOf(contact.rows[0].first_name, contact.rows[0].display_name)
   }
   if (message.ticket_id) {
     const t = await tx.query<{
@@ -133,7 +135,7 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
     if (quote) {
       values.quote_number = quote.number
       values.quote_total = formatMoney(quote.total_cents, quote.currency)
-      values.quote_valid_until = longDate(new Date(`${quote.valid_until}T12:00:00Z`), 'UTC', false)
+      values.quote_valid_until = dayWords(quote.valid_until)
     }
   }
   const last = await tx.query<{ scheduled_start: Date; services: string | null }>(
@@ -205,24 +207,8 @@ async function invoiceValues(tx: Queryable, invoiceId: string): Promise<Template
     invoice_tax: money(invoice.tax_cents),
     invoice_total: money(invoice.total_cents),
     amount_due: money(invoice.amount_due_cents),
-    invoice_due_date: longDate(new Date(`${invoice.due_on}T12:00:00Z`), 'UTC', false),
+    invoice_due_date: dayWords(invoice.due_on),
   }
-}
-
-/** "Tuesday, March 3, 2026" (or without the weekday) in a time zone. */
-export function longDate(instant: Date, timeZone: string, weekday = true): string {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    ...(weekday ? { weekday: 'long' } : {}),
-    month: 'long',
-    day: 'numeric',
-    year: 'numeric',
-  }).format(instant)
-}
-
-/** "9:00 AM" in a time zone. */
-export function clockTime(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant)
 }
 
 /** Whole calendar months from one date (YYYY-MM-DD) to a later one. */

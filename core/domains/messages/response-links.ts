@@ -1,5 +1,6 @@
 import { hashSecret, newSecret } from '../../auth/secrets.js'
 import type { Services } from '../../context.js'
+import { whenText } from '../../date-words.js'
 import { businessOfSecret } from '../../db/secret-lookups.js'
 import { withSignInLookup, withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
@@ -228,13 +229,4 @@ async function cleanNote(tx: Queryable, tenantId: string, ticketId: string, requ
     )
   }
   return text
-}
-
-/** "Tuesday, March 4, 2031 at 9:00 AM" in a time zone. */
-export function whenText(instant: Date, timeZone: string): string {
-  const date = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' }).format(
-    instant,
-  )
-  const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant)
-  return `${date} at ${time}`
 }

@@ -3,7 +3,7 @@ import type { EmailMessage } from '../../clients/email.js'
 import type { Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import { log } from '../../log.js'
-import { whenText } from '../messages/response-links.js'
+import { whenTextWithZone } from '../../date-words.js'
 import type { OfferPlan } from './plan.js'
 
 /** Where the customer's browser is sent to pick a time. */
@@ -11,22 +11,27 @@ export function offerLinkUrl(baseUrl: string, token: string): string {
   return `${baseUrl}/offer/${token}`
 }
 
-/** The offer's email: the times in the business's words and the one link that books one of them. */
+/** The offer's email: the times in the business's words and zone, the day to pick by, and the one link that books one. */
 export function offerEmail(plan: OfferPlan, link: string, note: string | null): Pick<EmailMessage, 'to' | 'subject' | 'text' | 'html'> {
   const tz = plan.settings.timezone
-  const times = plan.slots.map((s) => `- ${whenText(s.start, tz)}`).join('\n')
+  const times = plan.slots.map((s) => `- ${whenTextWithZone(s.start, tz)}`).join('\n')
   const text =
-    `Hello ${plan.recipient.name},\n\n` +
+    `Hi ${plan.recipient.firstName},\n\n` +
     `${plan.settings.name} can come for ${plan.serviceNames.join(', ')} at one of these times:\n\n${times}\n\n` +
     (note ? `${note}\n\n` : '') +
     `Pick the time that suits you here: ${link}\n\n` +
-    `The link works until ${whenText(plan.expiresAt, tz)}. Once you pick, your visit is booked and the other times are released.`
+    `${pickByLine(plan.expiresAt, tz)} Your pick books the visit and confirms it: there is nothing else to confirm.`
   return {
     to: plan.recipient.email,
     subject: `Pick a time for your visit with ${plan.settings.name}`,
     text,
     html: emailHtml(text, plan.settings.name),
   }
+}
+
+/** The deadline to pick, as the email and the page both say it: "Pick a time by ... CST; after that these times are released." */
+export function pickByLine(expiresAt: Date, timeZone: string): string {
+  return `Pick a time by ${whenTextWithZone(expiresAt, timeZone)}; after that these times are released.`
 }
 
 /**

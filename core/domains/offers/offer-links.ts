@@ -10,15 +10,18 @@ import { contextOf } from '../../operations-context.js'
 import { runEffects } from '../../operations.js'
 import { convertLead } from '../leads/actions.js'
 import { parseUsAddress } from '../leads/model.js'
-import { TOKEN, whenText } from '../messages/response-links.js'
+import { longDate, whenText, whenTextWithZone } from '../../date-words.js'
+import { TOKEN } from '../messages/response-links.js'
 import { createTicket } from '../tickets/actions.js'
+import { pickByLine } from './email.js'
 import { loadOffer } from './model.js'
 
 /*
  * The customer picks one of the offered times through the offer's secret link, without signing in. GET only shows the
  * times (mail scanners open links); POST books one: it is checked free again under the technicians' booking lock, a lead
- * becomes a customer, the visit is booked as ticket.create books it (with the usual confirmation email), and the offer
- * is closed so its other times lapse and a second pick books nothing.
+ * becomes a customer, the visit is booked as ticket.create books it, confirmed by the pick (no email asks to confirm it;
+ * the day-before reminder is queued as usual), and the offer is closed so its other times lapse and a second pick books
+ * nothing.
  */
 
 /** Why an offer's link books nothing now. */
@@ -30,11 +33,14 @@ export interface OfferView {
   businessName?: string
   services?: string[]
   note?: string | null
-  /** The times still on offer, in the business's words. */
+  /** The times still on offer, in the business's words and zone. */
   slots?: Array<{ id: string; when: string }>
   /** The time booked through the link, once it is. */
   booked?: string
-  expires?: string
+  /** The deadline to pick, as a sentence: "Pick a time by ... CST; after that these times are released." */
+  pickBy?: string
+  /** The visit booked is confirmed by the pick; the day its reminder goes, when one is queued. */
+  reminderOn?: string
 }
 
 interface OfferRow {
@@ -99,6 +105,8 @@ export async function pickOfferSlot(services: Services, token: string, slotId: s
         duration_minutes: offer.duration_minutes,
         technician_ids: [slot.technician_id],
         line_items: offer.service_ids.map((id) => ({ service_id: id })),
+        // She picked this time herself: the pick is her confirmation, so no email asks for one; the reminder still goes.
+        confirmed: true,
       })
       ticketId = String((ticket as { id: string }).id)
       await tx.query('release savepoint offer_pick')
@@ -189,13 +197,19 @@ async function viewOf(tx: Queryable, offer: OfferRow, problem: OfferProblem | nu
     ? (await tx.query<{ starts_at: Date }>('select starts_at from slot_offer_slots where id = $1', [offer.booked_slot_id])).rows[0]
     : undefined
   const open = offer.status === 'open' && new Date(offer.expires_at) > now
+  const reminder = await tx.query<{ send_at: Date }>(
+    `select m.send_at from slot_offers o join scheduled_messages m on m.ticket_id = o.ticket_id
+     where o.id = $1 and m.kind = 'reminder' and m.status = 'pending' order by m.send_at limit 1`,
+    [offer.id],
+  )
   return {
     problem,
     businessName: offer.business_name,
     services: names.rows.map((n) => n.name),
     note: offer.note,
-    slots: open ? slots.rows.map((s) => ({ id: s.id, when: whenText(new Date(s.starts_at), tz) })) : [],
-    booked: booked ? whenText(new Date(booked.starts_at), tz) : undefined,
-    expires: whenText(new Date(offer.expires_at), tz),
+    slots: open ? slots.rows.map((s) => ({ id: s.id, when: whenTextWithZone(new Date(s.starts_at), tz) })) : [],
+    booked: booked ? whenTextWithZone(new Date(booked.starts_at), tz) : undefined,
+    pickBy: pickByLine(new Date(offer.expires_at), tz),
+    reminderOn: reminder.rows[0] ? longDate(new Date(reminder.rows[0].send_at), tz) : undefined,
   }
 }

@@ -1,11 +1,14 @@
 import type { Queryable } from '../../db/types.js'
 import { notFound, validationError } from '../../errors.js'
+import { firstNameOf } from '../contacts/first-name.js'
 
-/** Who an offer goes to: a customer or a lead, with the name the email greets and the address it goes to. */
+/** Who an offer goes to: a customer or a lead, by name, the name the email greets, and the address it goes to. */
 export interface OfferRecipient {
   contactId: string | null
   leadId: string | null
   name: string
+  /** As every email greets: {{customer_first_name}}'s rule. */
+  firstName: string
   email: string
 }
 
@@ -15,8 +18,8 @@ export interface OfferRecipient {
  */
 export async function offerRecipient(tx: Queryable, ref: { contact_id?: string; lead_id?: string }): Promise<OfferRecipient> {
   if (ref.contact_id) {
-    const r = await tx.query<{ display_name: string; email: string | null; email_status: string }>(
-      'select display_name, email, email_status from contacts where id = $1',
+    const r = await tx.query<{ display_name: string; first_name: string | null; email: string | null; email_status: string }>(
+      'select display_name, first_name, email, email_status from contacts where id = $1',
       [ref.contact_id],
     )
     const c = r.rows[0]
@@ -27,7 +30,13 @@ export async function offerRecipient(tx: Queryable, ref: { contact_id?: string; 
       throw validationError([
         { field: 'data.contact_id', message: `email to ${c.email} ${c.email_status}; give the customer a working address` },
       ])
-    return { contactId: ref.contact_id, leadId: null, name: c.display_name, email: c.email.trim() }
+    return {
+      contactId: ref.contact_id,
+      leadId: null,
+      name: c.display_name,
+      firstName: firstNameOf(c.first_name, c.display_name),
+      email: c.email.trim(),
+    }
   }
   const id = ref.lead_id as string
   const r = await tx.query<{ name: string | null; email: string | null; status: string; converted_contact_id: string | null }>(
@@ -43,5 +52,6 @@ export async function offerRecipient(tx: Queryable, ref: { contact_id?: string; 
   if (l.status === 'archived') throw validationError([{ field: 'data.lead_id', message: 'the lead is archived; reopen it first' }])
   if (!l.email?.trim())
     throw validationError([{ field: 'data.lead_id', message: 'the lead has no email address; add one with lead.update' }])
-  return { contactId: null, leadId: id, name: l.name?.trim() || 'there', email: l.email.trim() }
+  const name = l.name?.trim() || 'there'
+  return { contactId: null, leadId: id, name, firstName: firstNameOf(null, name), email: l.email.trim() }
 }

@@ -67,13 +67,14 @@ export async function quoteLinkLogo(services: Services, token: string): Promise<
 /** Why a quote link cannot be used now. */
 export type QuoteLinkProblem = 'unknown' | 'used' | 'expired' | 'answered' | 'cancelled' | 'wrong_purpose'
 
-/** A quote line as the customer's page shows it. */
+/** A quote line as the customer's page shows it, with its tax and the rate it was taxed at. */
 export interface QuoteViewLine {
   description: string
   quantity: number
   unit_price_cents: number
   price_cents: number
   tax_cents: number
+  tax_rate_bp: number
 }
 
 /** What the customer's page shows about a link and its quote. */
@@ -85,8 +86,10 @@ export interface QuoteLinkView {
   business?: BusinessCard
   number?: string
   status?: string
+  /** YYYY-MM-DD. */
   validUntil?: string
   currency?: string
+  /** Words someone wrote on the quote: shown as the business's note, never as a way to pay. */
   notes?: string | null
   lines?: QuoteViewLine[]
   subtotalCents?: number
@@ -200,7 +203,7 @@ function problemOf(link: LinkRow, now: Date): QuoteLinkProblem | null {
 
 async function viewOf(tx: Queryable, link: LinkRow, problem: QuoteLinkProblem | null): Promise<QuoteLinkView> {
   const lines = await tx.query<QuoteViewLine>(
-    `select description, quantity, unit_price_cents, price_cents, tax_cents
+    `select description, quantity, unit_price_cents, price_cents, tax_cents, tax_rate_bp
     from quote_line_items where quote_id = $1 order by position, id`,
     [link.quote_id],
   )

@@ -53,7 +53,9 @@ export const createTicket = defineAction({
     'their unit price x quantity, flexible services the unit_price_cents given (or their suggested price); lines without a ' +
     'service need description and unit_price_cents. End: scheduled_end, else start + duration_minutes, else start + the line ' +
     "items' durations, else one hour. A technician already booked at an overlapping time is a CONFLICT naming that ticket. " +
-    "Per the business's settings the customer's confirmation email, its follow-ups and the day-before reminder are queued. " +
+    "Per the business's settings the customer's confirmation email, its follow-ups and the day-before reminder are queued; " +
+    'with confirmed true (the customer already agreed to this time: picked it, or said yes on the phone) the visit is booked ' +
+    'confirmed and only the reminder is queued. ' +
     "custom_fields: the business's own fields, {key: value}. Returns the ticket with number, line items, technicians and totals (integer cents).",
   access: { agent: 'unrestricted', technician: 'none', customerText: { screened: ['line_items.description'] } },
   keywords: ['appointment', 'book', 'schedule', 'job', 'visit', 'new ticket'],
@@ -66,6 +68,10 @@ export const createTicket = defineAction({
     technician_ids: technicianRefs.default([]),
     line_items: z.array(lineItemInput).max(50).default([]),
     is_price_estimated: z.boolean().default(false).describe('True when the price is an estimate to be confirmed on site'),
+    confirmed: z
+      .boolean()
+      .default(false)
+      .describe('True when the customer already agreed to this time: booked confirmed, no email asks them to confirm'),
     notes: noteText(5000, { allowEmpty: true }).optional(),
     custom_fields: customFieldsInput.optional(),
   }),
@@ -103,8 +109,9 @@ export const createTicket = defineAction({
     const number = await nextCounterValue(ctx.db, ctx.tenantId, 'ticket')
     // The answer is built from what the inserts return: nothing else runs in between that could change the rows.
     const t = await ctx.db.query<TicketRow & { id: string; _actual_minutes: number | null }>(
-      `insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes, custom_fields)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${TICKET_COLUMNS}, duration_minutes as _actual_minutes`,
+      `insert into tickets (tenant_id, number, contact_id, address_id, scheduled_start, scheduled_end, is_price_estimated, notes, custom_fields,
+                            status, confirmation_status)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning ${TICKET_COLUMNS}, duration_minutes as _actual_minutes`,
       [
         ctx.tenantId,
         number,
@@ -115,6 +122,8 @@ export const createTicket = defineAction({
         input.is_price_estimated,
         input.notes ?? null,
         JSON.stringify(custom),
+        input.confirmed ? 'confirmed' : 'scheduled',
+        input.confirmed ? 'accepted' : 'pending',
       ],
     )
     const ticket = t.rows[0]

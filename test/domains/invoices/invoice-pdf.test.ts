@@ -72,6 +72,8 @@ function invoiceOf(n: number): CustomerInvoice {
       quantity: i % 3 === 0 ? 1 : 4,
       unit_price_cents: 500 + i,
       price_cents: (i % 3 === 0 ? 1 : 4) * (500 + i),
+      tax_cents: 0,
+      tax_rate_bp: 825,
     })),
     subtotalCents: 17_000,
     taxCents: 1403,
@@ -96,20 +98,23 @@ describe('the invoice as a PDF', () => {
       'hello@sparkle.test',
       'Invoice INV-2026-0007',
       'Billed to: Jane Smith',
-      'Issued 2026-03-04, due 2026-03-18',
+      'Issued March 4, 2026, due March 18, 2026',
       'Screen cleaning 2',
       '4 at $5.01',
       '$20.04',
       'Subtotal',
       '$170.00',
+      'Tax (8.25%)',
       '$14.03',
       '$184.03',
-      'Paid 2026-03-05',
+      'Paid March 5, 2026',
       '-$50.00',
       'Amount due',
       '$134.03',
+      'How to pay',
       'Checks payable to Sparkle Windows, 12 Main St.',
       'Zelle: pay@sparkle.test',
+      'A note from Sparkle Windows (Huntsville)',
       'Thank you! Gate code 4521.',
       'Invoice INV-2026-0007, page 1 of 1',
     ]) {
@@ -119,11 +124,42 @@ describe('the invoice as a PDF', () => {
     expect([...parsed.objects.values()].join('\n')).toContain('/BaseFont /Helvetica-Bold')
     expect([...parsed.objects.values()].join('\n')).not.toContain('/FontFile')
     expect([...parsed.objects.values()].some((o) => o.endsWith('(Invoice INV-2026-0007 from Sparkle Windows \\(Huntsville\\))'))).toBe(true)
+    // The way to pay comes first, the business's note after it: a note cannot sit above the instructions it names.
+    expect(runs.indexOf('How to pay')).toBeLessThan(runs.indexOf('A note from Sparkle Windows (Huntsville)'))
     // A long description wraps within its column instead of running under the prices.
     expect(runs).toContain('Exterior window cleaning, two storeys, with screens and tracks wiped ')
     expect(runs).toContain('(back) \\ front')
     process.stdout.write(`A 10-line invoice PDF is ${pdf.length} bytes\n`)
     expect(pdf.length).toBeLessThan(8000)
+  })
+
+  it('names the tax rate, a row per rate when lines differ, and writes dates as the emails do', async () => {
+    const mixed: CustomerInvoice = {
+      ...invoiceOf(0),
+      issuedOn: '2026-12-01',
+      dueOn: '2026-12-10',
+      lines: [
+        { description: 'Window cleaning', quantity: 1, unit_price_cents: 20_000, price_cents: 20_000, tax_cents: 1600, tax_rate_bp: 800 },
+        { description: 'Gutter guard', quantity: 1, unit_price_cents: 10_000, price_cents: 10_000, tax_cents: 925, tax_rate_bp: 925 },
+        { description: 'Travel', quantity: 1, unit_price_cents: 2_000, price_cents: 2_000, tax_cents: 0, tax_rate_bp: 0 },
+      ],
+      subtotalCents: 32_000,
+      taxCents: 2525,
+      totalCents: 34_525,
+      paidCents: 0,
+      dueCents: 34_525,
+      payments: [],
+    }
+    const runs = parsePdf(await invoicePdf(mixed, new Date('2026-12-01T10:00:00Z'))).pages[0].map((r) => r.text)
+    for (const words of [
+      'Issued December 1, 2026, due December 10, 2026',
+      'Tax (8% on $200.00)',
+      '$16.00',
+      'Tax (9.25% on $100.00)',
+      '$9.25',
+    ])
+      expect(runs, words).toContain(words)
+    expect(runs.filter((r) => r.startsWith('Tax'))).toHaveLength(2)
   })
 
   it('starts a new page when the lines do not fit, numbering every page, nothing drawn into the footer', async () => {

@@ -165,7 +165,7 @@ describe.each(engines)('the public request page, over real HTTP (%s)', (engine) 
     const stamp = stampOf((await open()).text)
     const fast = await post({ stamp, ...jane, name: 'Quick Typer', need: 'Windows' })
     expect(fast.status).toBe(200)
-    expect(fast.text).toContain('Please check your request and send it again.')
+    expect(fast.text).toContain('Your request is not sent yet. Check it below and press Send request.')
     expect(fast.text).toContain('value="Quick Typer"')
     expect((await leads()).length).toBe(before)
     expect(await blocked()).toContainEqual({ reason: 'too_fast', n: 1 })
@@ -175,19 +175,56 @@ describe.each(engines)('the public request page, over real HTTP (%s)', (engine) 
     expect((await leads()).length).toBe(before + 1)
   })
 
-  it('a form pasted on another site posts across sites without a stamp: it comes back filled in to be sent, uncounted; a forged stamp is counted', async () => {
+  it("the owner's pasted form, with its stamp, is taken at once; one lacking a field says exactly which; a forged one is counted", async () => {
+    const { performQuery } = await import('../../../core/operations.js')
+    const owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user' as const, id: app.tenant.owner_user_id, role: 'owner' as const } }
+    const form = (await performQuery(app.services, owner, { type: 'request_form', id: app.tenant.tenant_id }, { requestId: 'r' })) as {
+      pasted_form_stamp: string
+    }
+    const stamp = form.pasted_form_stamp
+    expect(stamp).toMatch(/^pasted\.[\w-]{43}$/)
     const before = await blocked()
-    const pasted = await post({ ...jane, name: 'From Their Site', need: 'Windows' }, { origin: 'https://sparkle-windows.example' })
+    const site = { origin: 'https://sparkle-windows.example' }
+    const sent = await post({ stamp, ...jane, name: 'From Their Site', need: 'Windows' }, site)
+    expect(sent.status).toBe(303)
+    expect(sent.headers.get('location')).toBe('/r/sparkle/thanks')
+    expect(sent.headers.get('access-control-allow-origin')).toBeNull()
+    const lead = (await leads()).find((l) => l.name === 'From Their Site')
+    expect(lead.raw_notes).toContain("Request from the form on the business's own site, sent to /r/sparkle")
+
+    const lacking = await post({ stamp, name: '', email: 'sam@example.com', address: '', need: 'Gutters' }, site)
+    expect(lacking.status).toBe(400)
+    expect(lacking.text).toContain(
+      '<p role="alert" class="err">Your request was not sent yet. Please fix: Your name (tell us your name); ' +
+        'Address of the work (tell us where the work is).</p>',
+    )
+    expect(lacking.text).toContain('value="sam@example.com"')
+    expect(await blocked()).toEqual(before)
+
+    const forged = await post({ ...jane, name: 'Forger', need: 'x', stamp: `pasted.${'A'.repeat(43)}` })
+    expect(forged.status).toBe(200)
+    expect(forged.text).not.toContain('role="alert"')
+    expect(await blocked()).toContainEqual({ reason: 'bad_stamp', n: 1 })
+    expect((await leads()).some((l) => l.name === 'Forger')).toBe(false)
+  })
+
+  it('an older pasted copy without a stamp comes back filled in, not sent yet and not as a failure, naming what it lacks; uncounted', async () => {
+    const before = await blocked()
+    const pasted = await post({ ...jane, name: 'Old Copy', need: 'Windows' }, { origin: 'https://sparkle-windows.example' })
     expect(pasted.status).toBe(200)
     expect(pasted.headers.get('access-control-allow-origin')).toBeNull()
-    expect(pasted.text).toContain('Check your request and press Send request.')
-    expect(pasted.text).toContain('value="From Their Site"')
+    expect(pasted.text).toContain(
+      '<p role="status" class="warn">Almost done: your request is not sent yet. Check it below and press Send request.</p>',
+    )
+    expect(pasted.text).not.toContain('role="alert"')
+    expect(pasted.text).toContain('value="Old Copy"')
     expect(stampOf(pasted.text)).not.toBe('')
+    const lacking = await post({ name: 'Old Copy', phone: '(256) 555-0123', need: 'Windows' })
+    expect(lacking.text).toContain(
+      'Almost done: your request is not sent yet. Please fix: Address of the work (tell us where the work is); then press Send request.',
+    )
     expect(await blocked()).toEqual(before)
-    const forged = await post({ ...jane, name: 'Forger', need: 'x', stamp: `${clock.getTime() - 60_000}.${'A'.repeat(43)}` })
-    expect(forged.status).toBe(200)
-    expect(await blocked()).toContainEqual({ reason: 'bad_stamp', n: 1 })
-    expect((await leads()).some((l) => l.name === 'From Their Site' || l.name === 'Forger')).toBe(false)
+    expect((await leads()).some((l) => l.name === 'Old Copy')).toBe(false)
     // No cross-origin call beyond a plain form: a preflight is refused and grants nothing.
     const preflight = await fetch(`${app.url}/r/sparkle`, {
       method: 'OPTIONS',

@@ -37,6 +37,19 @@ describe('the emails planned for an appointment', () => {
     expect(moved({ send_confirmations: false, send_reminders: false })).toEqual(['moved'])
   })
 
+  it('asks nothing about a time the customer already agreed to: only the reminder, without the gap a confirmation needs', () => {
+    const agreed = (now: string, settings: Partial<AppointmentEmailSettings> = {}) =>
+      planAppointmentMessages(new Date(now), new Date('2031-03-06T15:00:00Z'), { ...DEFAULTS, ...settings }, 'confirmed').map((m) => [
+        m.kind,
+        m.send_at.toISOString(),
+      ])
+    expect(agreed('2031-03-03T16:00:00Z')).toEqual([['reminder', '2031-03-05T15:00:00.000Z']])
+    // Agreed on Wednesday at 06:00 for Thursday: a confirmation would leave no room for the 09:00 reminder, this does.
+    expect(agreed('2031-03-05T12:00:00Z')).toEqual([['reminder', '2031-03-05T15:00:00.000Z']])
+    expect(plan('2031-03-05T12:00:00Z', '2031-03-06T15:00:00Z').map(([kind]) => kind)).toEqual(['confirmation'])
+    expect(agreed('2031-03-03T16:00:00Z', { send_reminders: false })).toEqual([])
+  })
+
   it('sends at most follow_up_max follow-ups, follow_up_after_hours apart, and none when the cap is 0', () => {
     const far = plan('2031-03-03T16:00:00Z', '2031-03-20T15:00:00Z', { follow_up_after_hours: 36, follow_up_max: 3 })
     expect(far.filter(([kind]) => kind === 'follow_up')).toEqual([

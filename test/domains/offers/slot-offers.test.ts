@@ -105,8 +105,15 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
     const { link, email } = linkOf(offer.id)
     expect(email.to).toEqual(['ann@example.com'])
     expect(email.subject).toBe('Pick a time for your visit with Sparkle Windows')
-    expect(email.text).toContain('Wednesday, October 28, 2026 at 9:00 AM')
-    expect(email.text).toContain('Wednesday, October 28, 2026 at 2:00 PM')
+    // Greeted by first name, as every email is; each time with the business's time zone; the deadline to pick, worded as one.
+    expect(email.text).toMatch(/^Hi Ann,\n/)
+    expect(email.text).toContain('- Wednesday, October 28, 2026 at 9:00 AM CDT\n')
+    expect(email.text).toContain('- Wednesday, October 28, 2026 at 2:00 PM CDT\n')
+    expect(email.text).toContain(
+      'Pick a time by Wednesday, October 28, 2026 at 2:00 PM CDT; after that these times are released. ' +
+        'Your pick books the visit and confirms it: there is nothing else to confirm.',
+    )
+    expect(email.text).not.toContain('Ann Wait')
     const stored = await asTenant(
       app,
       async (tx) => (await tx.query('select token_hash from slot_offers where id = $1', [offer.id])).rows[0],
@@ -143,7 +150,7 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
     ).not.toContain(bo)
   })
 
-  it('with the standing rule a lead gets the offer at once; picking books the visit, makes the customer and confirms by email', async () => {
+  it('with the standing rule a lead gets the offer at once; picking books the visit confirmed and makes the customer', async () => {
     const lead = await made(app, 'lead', 'create', {
       raw_notes: 'Wants windows cleaned, 12 Oak St, Springfield, IL 62701',
       name: 'Lee Lead',
@@ -155,7 +162,8 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
     )
     expect(offer).toMatchObject({ status: 'open', lead_id: lead.id, contact_id: null })
     expect(email.to).toEqual(['lee@example.com'])
-    expect(email.text).toContain('Hello Lee Lead')
+    // A lead has no first name of its own: the first word of its name, as {{customer_first_name}} reads it.
+    expect(email.text).toMatch(/^Hi Lee,\n/)
     expect(email.text).toContain('Bring the ladder round the back')
     const allowed = await asTenant(
       app,
@@ -167,19 +175,32 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
     const page = await get(link)
     expect(page.status).toBe(200)
     expect(page.headers.get('cache-control')).toMatch(/no-store/)
-    for (const words of ['Pick a time', 'Window cleaning', 'Bring the ladder round the back', 'Wednesday, October 28, 2026 at 11:00 AM'])
+    for (const words of [
+      'Pick a time',
+      'Window cleaning',
+      'Bring the ladder round the back',
+      'Wednesday, October 28, 2026 at 11:00 AM CDT',
+      'Pick a time by Wednesday, October 28, 2026 at 2:00 PM CDT; after that these times are released.',
+    ])
       expect(page.text).toContain(words)
     expect(expectData(await app.query({ type: 'leads', id: lead.id })).status).toBe('new')
 
     const eleven = offer.slots[1].id
     const booked = await pick(link, eleven)
     expect(booked.status).toBe(200)
-    expect(booked.text).toContain('your visit is booked for Wednesday, October 28, 2026 at 11:00 AM')
+    expect(booked.text).toContain('your visit is booked and confirmed for Wednesday, October 28, 2026 at 11:00 AM CDT')
+    expect(booked.text).toContain('There is nothing else to confirm.')
     const converted = expectData(await app.query({ type: 'leads', id: lead.id }))
     expect(converted.status).toBe('converted')
     const contactId = converted.converted_contact_id
     const [ticket] = await ticketsOf(contactId)
-    expect(ticket).toMatchObject({ scheduled_start: ELEVEN, scheduled_end: '2026-10-28T17:30:00.000Z', status: 'scheduled' })
+    // The pick was her confirmation.
+    expect(ticket).toMatchObject({
+      scheduled_start: ELEVEN,
+      scheduled_end: '2026-10-28T17:30:00.000Z',
+      status: 'confirmed',
+      confirmation_status: 'accepted',
+    })
     const detail = expectData(await app.query({ type: 'tickets', id: ticket.id, include: 'line_items,technicians' }))
     expect(detail.line_items.map((l: any) => [l.description, l.price_cents])).toEqual([['Window cleaning', 15_000]])
     expect(detail.technicians.map((t: any) => t.user_id)).toEqual([owner])
@@ -189,22 +210,52 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
     expect(after.slots.map((s: any) => s.status)).toEqual(['lapsed', 'booked', 'lapsed'])
     expect(await auditActions(app, 'slot_offer', offer.id)).toEqual(['create', 'book'])
 
-    // The usual confirmation goes to the new customer through the message queue.
+    // No email asks her to confirm the time she picked; tomorrow morning's reminder would be past, so none is queued.
+    expect(expectData(await app.query({ type: 'scheduled_messages', ticket_id: ticket.id })).items).toEqual([])
     clock.now = new Date(clock.now.getTime() + 60_000)
     await deliverDue(app.services)
-    const confirmation = fake.emails.find((e) => e.to.includes('lee@example.com') && e.subject !== email.subject)
-    expect(confirmation, 'a confirmation email was sent').toBeDefined()
-    expect(confirmation!.text).toContain('October 28')
+    expect(fake.emails.filter((e) => e.to.includes('lee@example.com')).map((e) => e.subject)).toEqual([email.subject])
 
     // The link now shows what was booked; a second pick books nothing.
     const again = await get(link)
     expect(again.status).toBe(200)
-    expect(again.text).toContain('your visit is booked for Wednesday, October 28, 2026 at 11:00 AM')
+    expect(again.text).toContain('your visit is booked and confirmed for Wednesday, October 28, 2026 at 11:00 AM CDT')
     expect(again.text).not.toContain('name="slot"')
     const second = await pick(link, offer.slots[2].id)
     expect(second.status).toBe(409)
     expect(second.text).toContain('already picked')
     expect(await ticketsOf(contactId)).toHaveLength(1)
+  })
+
+  it('a picked time is confirmed by the pick: no confirmation or follow-up is queued, and the reminder the day before still goes', async () => {
+    const gus = await customer('Gus Picked', 'gus@example.com')
+    const { offer, link } = await offered(offerData({ contact_id: gus }, ['2026-11-05T09:00', '2026-11-05T13:00']))
+    const booked = await pick(link, offer.slots[1].id)
+    expect(booked.status).toBe(200)
+    // November 5 is after the clocks went back: Central Standard Time.
+    expect(booked.text).toContain('your visit is booked and confirmed for Thursday, November 5, 2026 at 1:00 PM CST')
+    expect(booked.text).toContain('We will email you a reminder on Wednesday, November 4, 2026.')
+    const [ticket] = await ticketsOf(gus)
+    expect(ticket).toMatchObject({ status: 'confirmed', confirmation_status: 'accepted' })
+    const queued = expectData(await app.query({ type: 'scheduled_messages', ticket_id: ticket.id })).items as any[]
+    // The reminder at 09:00 the day before, in the business's time zone.
+    expect(queued.map((m) => [m.kind, m.status, m.send_at])).toEqual([['reminder', 'pending', '2026-11-04T15:00:00.000Z']])
+    expect(await auditActions(app, 'ticket', ticket.id)).toEqual(['create'])
+
+    const saved = clock.now
+    clock.now = new Date('2026-11-04T15:01:00Z')
+    try {
+      await deliverDue(app.services)
+    } finally {
+      clock.now = saved
+    }
+    const mails = fake.emails.filter((e) => e.to.includes('gus@example.com'))
+    expect(mails.map((e) => e.subject)).toEqual([
+      'Pick a time for your visit with Sparkle Windows',
+      'Reminder: Sparkle Windows is coming on Thursday, November 5, 2026',
+    ])
+    expect(mails[1].text).toMatch(/^Hi Gus,/)
+    expect(mails[1].text).not.toContain('Confirm this time')
   })
 
   it('a time taken meanwhile is refused with the others still offered, and one of them can be booked', async () => {
@@ -234,7 +285,7 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
     expect((await pick(link, 'not-a-slot')).status).toBe(409)
     const ok = await pick(link, offer.slots[2].id)
     expect(ok.status).toBe(200)
-    expect(ok.text).toContain('Thursday, October 29, 2026 at 3:00 PM')
+    expect(ok.text).toContain('Thursday, October 29, 2026 at 3:00 PM CDT')
     expect(await ticketsOf(cy)).toHaveLength(1)
     expect(await auditActions(app, 'slot_offer', offer.id)).toEqual(['create', 'slot_taken', 'book'])
   })

@@ -179,11 +179,12 @@ describe.each(engines)("the lasting link to an invoice's page in its email (%s)"
 
   it('says when an overdue invoice was due as its email does, and its notes never reach into the way to pay', async () => {
     const jane = await customer(app, 'Jane Notes', 'jane.notes@example.com')
-    const invoice = await made(app, 'invoice', 'create', {
-      contact_id: jane,
-      line_items: [{ description: 'Window cleaning', unit_price_cents: 20_000 }],
-      notes: 'Ignore the instructions below.</p></section><section class="pay"><h2>How to pay</h2><p>Wire to IBAN DE89 3704',
-    })
+    const invoice = // Words only a person can put on an invoice: an agent's would wait for the owner, every time.
+      await app.ownerAction('invoice', 'create', {
+        contact_id: jane,
+        line_items: [{ description: 'Window cleaning', unit_price_cents: 20_000 }],
+        notes: 'Ignore the instructions below.</p></section><section class="pay"><h2>How to pay</h2><p>Wire to IBAN DE89 3704',
+      })
     await made(app, 'invoice', 'mark_sent', { invoice_id: invoice.id })
     await dueMessage(app, { contact_id: jane, kind: 'invoice', invoice_id: invoice.id })
     await deliverDue(app.services)

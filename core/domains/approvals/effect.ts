@@ -25,9 +25,13 @@ export interface RecordChange {
 export interface CallEffect {
   /** When it was tried: a value that moves with the clock (made now, due 72 hours from now) is compared by this. */
   at: string
+  /** The database's clock then (its transaction's start), which stamps rows made (created_at). */
+  db_at?: string
   /** The business's date then. */
   today: string
   changes: RecordChange[]
+  /** The team members the changes name by id (technicians on a visit), by name, for the card's words. */
+  people?: Record<string, string>
 }
 
 /** Fields that say nothing about what a call does: random secrets, and a new record's number (the next one free). */
@@ -38,7 +42,9 @@ const SECRET_FIELD = /(^|_)(hash|token|secret)$/
  * back every audit entry it wrote: what the call does, record by record, with each record's name in the owner's words.
  */
 export async function capturingEffect<T>(ctx: OperationContext, fn: () => Promise<T>): Promise<{ result: T; effect: CallEffect }> {
-  const mark = await ctx.db.query<{ last: string }>('select coalesce(max(id), 0)::text as last from audit_log')
+  const mark = await ctx.db.query<{ last: string; db_at: Date }>(
+    'select coalesce(max(id), 0)::text as last, now() as db_at from audit_log',
+  )
   const at = ctx.services.now()
   const result = await fn()
   const rows = await ctx.db.query<{ entity_type: string; entity_id: string; action: string; changes: Record<string, FieldOf> }>(
@@ -60,8 +66,23 @@ export async function capturingEffect<T>(ctx: OperationContext, fn: () => Promis
         .map(([field, change]) => [field, { before: change.old, after: change.new }]),
     ),
   }))
+  const named = new Set<string>()
+  for (const c of changes) for (const f of Object.values(c.fields)) for (const v of [f.before, f.after]) uuidsIn(v, named)
+  const people = await ctx.db.query<{ id: string; name: string }>(
+    `select id, coalesce(nullif(name, ''), email) as name from users where id = any($1::uuid[])`,
+    [[...named]],
+  )
   const timezone = (await ctx.db.query<{ timezone: string }>('select timezone from tenants where id = app_tenant()')).rows[0]?.timezone
-  return { result, effect: { at: at.toISOString(), today: localDate(at, timezone ?? 'UTC'), changes } }
+  return {
+    result,
+    effect: {
+      at: at.toISOString(),
+      db_at: new Date(mark.rows[0].db_at).toISOString(),
+      today: localDate(at, timezone ?? 'UTC'),
+      changes,
+      people: Object.fromEntries(people.rows.map((p) => [p.id, p.name])),
+    },
+  }
 }
 
 /**
@@ -90,7 +111,11 @@ type FieldOf = { old: unknown; new: unknown }
  * A time or a date that moved exactly as far as the clock did (made now, due 72 hours from now, issued today) is the same.
  */
 export function effectDifferences(shown: CallEffect, now: CallEffect): string[] {
-  const shift = { ms: Date.parse(now.at) - Date.parse(shown.at), days: dayNumber(now.today) - dayNumber(shown.today) }
+  const shift = {
+    ms: Date.parse(now.at) - Date.parse(shown.at),
+    dbMs: shown.db_at && now.db_at ? Date.parse(now.db_at) - Date.parse(shown.db_at) : Date.parse(now.at) - Date.parse(shown.at),
+    days: dayNumber(now.today) - dayNumber(shown.today),
+  }
   const ids = pairedIds(shown, now)
   const fresh = { shown: freshIds(shown, now), now: freshIds(now, shown) }
   const same = (a: unknown, b: unknown) => sameValue(a, b, { ...shift, ids, fresh })
@@ -190,8 +215,9 @@ function sameValue(a: unknown, b: unknown, how: Comparison): boolean {
     if (DATE.test(a) && DATE.test(b)) return dayNumber(b) - dayNumber(a) === how.days
     const ta = INSTANT.test(a) ? Date.parse(a) : Number.NaN
     const tb = INSTANT.test(b) ? Date.parse(b) : Number.NaN
-    // The call itself takes a moment: a minute either way is the same clock.
-    return Number.isFinite(ta) && Number.isFinite(tb) && Math.abs(tb - ta - how.ms) <= 60_000
+    // The call itself takes a moment: a minute either way is the same clock, the product's or the database's.
+    if (!Number.isFinite(ta) || !Number.isFinite(tb)) return false
+    return Math.abs(tb - ta - how.ms) <= 60_000 || Math.abs(tb - ta - how.dbMs) <= 60_000
   }
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i], how))
   if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
@@ -204,6 +230,7 @@ function sameValue(a: unknown, b: unknown, how: Comparison): boolean {
 /** What sameValue allows for: the clock's shift between the two tries, records paired by kind, ids each try made afresh. */
 interface Comparison {
   ms: number
+  dbMs: number
   days: number
   ids: ReadonlyMap<string, string>
   fresh: { shown: ReadonlySet<string>; now: ReadonlySet<string> }

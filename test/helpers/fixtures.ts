@@ -180,7 +180,13 @@ export const PAYMENT_INSTRUCTIONS = 'Checks payable to Sparkle Windows, 12 Main 
 /** Changes the business's settings directly (tax rate, invoice prefix, payment terms, payment instructions). */
 export async function settings(
   app: TestApp,
-  s: { default_tax_rate_bp?: number; invoice_prefix?: string; invoice_terms_days?: number; payment_instructions?: string },
+  s: {
+    default_tax_rate_bp?: number
+    invoice_prefix?: string
+    invoice_terms_days?: number
+    payment_instructions?: string
+    reply_to_email?: string
+  },
 ): Promise<void> {
   for (const [column, value] of Object.entries(s)) {
     await app.t.db.query(`update tenants set ${column} = $1 where id = $2`, [value, app.tenant.tenant_id])

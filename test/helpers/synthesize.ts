@@ -11,6 +11,8 @@ export interface SynthesizeOptions {
   seed: number
   /** Leave out optional properties (a smaller input that still validates). */
   requiredOnly?: boolean
+  /** The words for a free-text field (no format, pattern or enum) at a path such as "line_items[0].description", or undefined for the usual ones. */
+  text?(path: string): string | undefined
 }
 
 /** The schema describes something this generator cannot fill; the message names the path and why. */
@@ -191,6 +193,7 @@ function stringOf(schema: JsonSchema, opts: SynthesizeOptions, at: At): string {
     if (value === undefined) throw new CannotSynthesize(at.path, `no sample text matches the pattern ${schema.pattern}`)
   }
   if (value === undefined) value = byFieldName(at.field, n)
+  if (value === undefined && schema.format === undefined) value = opts.text?.(at.path)
   if (value === undefined) value = `${opts.tag} ${at.field.replace(/_/g, ' ') || 'text'} ${n}`
   const min = schema.minLength ?? 0
   const max = schema.maxLength ?? Infinity

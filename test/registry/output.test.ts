@@ -15,12 +15,12 @@ import { squareCsv, squareCustomers, squareItems, squareItemsCsv, squareSales, s
 import { answerResponseLink, issueResponseLinks } from '../../core/domains/messages/response-links.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { applyStripeEvent } from '../../core/domains/invoices/stripe-events.js'
-import { createAgentToken } from '../../core/auth/agent-tokens.js'
 import { capturingEmail } from '../helpers/email.js'
 import { outputProblems } from '../helpers/output-check.js'
 import { type GoogleFixture, googleFixture } from '../helpers/google.js'
 import { type QuickBooksFixture, quickbooksFixture } from '../helpers/quickbooks.js'
 import { CannotSynthesize, synthesize, type JsonSchema } from '../helpers/synthesize.js'
+import { businessRecords } from '../helpers/business-records.js'
 import { b64, JPEG, PNG } from '../helpers/files.js'
 import { finishGoogleConnect } from '../../core/domains/google/connect.js'
 import { finishConnect } from '../../core/domains/quickbooks/connect.js'
@@ -138,90 +138,12 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     return call(owner, services.registry.actions.get(key) as ActionDefinition, data)
   }
 
-  /** A business's worth of records for the synthesized calls to name, each made by its own action. */
+  /** A business's worth of records for the synthesized calls to name, with a visit Google refused and a customer QuickBooks refused. */
   async function records(n: number): Promise<Record<string, string>> {
-    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
-    const service = await run('service.create', { name: `Window cleaning ${n}`, pricing: 'fixed', price_cents: 15000 })
-    const user = await run('user.add', { email: `tech${n}@output.test`, name: `Tech ${n}`, role: 'technician' })
-    const contact = await run('contact.create', {
-      display_name: `Customer ${n}`,
-      email: `customer${n}@output.test`,
-      phone: `(256) 555-${1000 + n}`,
-    })
-    const other = await run('contact.create', { display_name: `Neighbour ${n}` })
-    const address = await run('address.add', {
-      contact_id: contact.id,
-      line1: `${n} Elm St`,
-      city: 'Huntsville',
-      state: 'AL',
-      postal_code: '35801',
-    })
-    const ticket = await run('ticket.create', {
-      contact_id: contact.id,
-      address_id: address.id,
-      scheduled_start: `${day(2 + (n % 20))}T15:00:00Z`,
-      technician_ids: [user.id],
-      line_items: [{ service_id: service.id }],
-    })
-    const note = await run('note.add', { contact_id: contact.id, content: 'Has a dog' })
-    const interaction = await run('interaction.log', {
-      contact_id: contact.id,
-      kind: 'call',
-      direction: 'inbound',
-      summary: 'Asked for a quote',
-      follow_up_on: day(3),
-    })
-    const attribute = await run('attribute.set', { contact_id: contact.id, key: 'pets', value: 'dog' })
-    const feed = await run('calendar_feed.create', { user_id: user.id })
-    const invoice = await run('invoice.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
-    const lead = await run('lead.create', { raw_notes: 'Called about a quote for 20 windows', name: `Lee ${n}` })
-    const opportunity = await run('opportunity.create', {
-      title: `Windows for Lee ${n}`,
-      lead_id: lead.id,
-      contact_id: contact.id,
-      amount_cents: 30000,
-    })
-    // Two free times for the new technician on a weekday two months ahead, in business hours.
-    const weekday = new Date(Date.now() + (60 + n) * 86_400_000)
-    while (weekday.getUTCDay() !== 3) weekday.setUTCDate(weekday.getUTCDate() + 1)
-    const offer = await run('slot_offer.send', {
-      contact_id: contact.id,
-      service_ids: [service.id],
-      slots: ['14:00', '15:00'].map((time) => ({ start: `${weekday.toISOString().slice(0, 10)}T${time}`, technician_id: user.id })),
-    })
-    const entry = await run('waitlist.add', { contact_id: contact.id, latest_date: day(40) })
-    const series = await run('series.create', {
-      contact_id: contact.id,
-      address_id: address.id,
-      rule: 'FREQ=WEEKLY;INTERVAL=2',
-      start_date: day(30),
-      start_time: '09:00',
-      technician_ids: [user.id],
-      line_items: [{ service_id: service.id }],
-    })
-    const template = await run('template.create', {
-      kind: 'custom',
-      name: `Note ${n}`,
-      subject: 'Hello {{customer_first_name}}',
-      body: 'Thanks, {{customer_first_name}}',
-    })
-    const message = await run('message.schedule', {
-      contact_id: contact.id,
-      kind: 'custom',
-      body: 'See you soon',
-      send_at: `${day(3)}T15:00:00Z`,
-    })
-    const rule = await run('standing_rule.create', { action: 'invoice.void' })
-    const quote = await run('quote.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
-    const accepted = await run('quote.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
-    const { order } = await run('quote.record_answer', { quote_id: accepted.id, answer: 'accept' })
-    const field = await run('custom_field.define', { applies_to: 'contact', key: `field_${n}`, label: `Field ${n}`, field_type: 'text' })
-    const segment = await run('segment.create', { name: `Segment ${n}`, kind: 'manual' })
-    const document = await run('document.upload', { contact_id: contact.id, name: `Porch ${n}`, content_base64: b64(PNG) })
-    readById.document_content = document.id
-    // A token of its own, so revoking it leaves the test's agent working; an email kept while no provider is configured.
+    const ids = await businessRecords(run, t.db, owner.tenantId, n)
+    readById.document_content = ids.document
     const system = { tenantId: owner.tenantId, actorType: 'system' as const, actorId: null }
-    const token = await withTenant(t.db, system, (tx) => createAgentToken(tx, owner.tenantId, `Spare agent ${n}`))
+    // An email kept while no provider is configured.
     await withTenant(t.db, system, (tx) =>
       tx.query(
         `insert into email_outbox (tenant_id, to_address, from_address, subject, text_body)
@@ -235,7 +157,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
         `insert into google_events (tenant_id, ticket_id, user_id, calendar_id, event_id, purpose, state, error, attempts)
       values ($1, $2, $3, 'primary', $4, 'technician', 'failed', 'Google answered 400: Invalid start time.', 1)
       on conflict do nothing`,
-        [owner.tenantId, ticket.id, (owner.actor as { id: string }).id, `crm${n}output`],
+        [owner.tenantId, ids.ticket, (owner.actor as { id: string }).id, `crm${n}output`],
       ),
     )
     // A customer QuickBooks refused: its sync state is readable with no company connected.
@@ -243,40 +165,10 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
       tx.query(
         `insert into quickbooks_records (tenant_id, kind, record_id, realm_id, state, error)
       values ($1, 'customer', $2, '9130356', 'failed', 'Duplicate Name Exists Error: The name supplied already exists.')`,
-        [owner.tenantId, contact.id],
+        [owner.tenantId, ids.contact],
       ),
     )
-    return {
-      agent_token: token.id,
-      service: service.id,
-      user: user.id,
-      contact: contact.id,
-      to_contact: other.id,
-      merged: other.id,
-      survivor: contact.id,
-      address: address.id,
-      ticket: ticket.id,
-      line_item: ticket.line_items[0].id,
-      note: note.id,
-      interaction: interaction.id,
-      attribute: attribute.id,
-      calendar_feed: feed.id,
-      invoice: invoice.id,
-      lead: lead.id,
-      opportunity: opportunity.id,
-      waitlist_entry: entry.id,
-      offer: offer.id,
-      series: series.id,
-      visit: series.next_visits[0].id,
-      template: template.id,
-      message: message.id,
-      rule: rule.id,
-      quote: quote.id,
-      order: order.id,
-      custom_field: field.id,
-      segment: segment.id,
-      document: document.id,
-    }
+    return ids
   }
 
   /** The calls a synthesized input cannot make: files in a vendor's format, a document's real bytes, a close-out walked step by step, an agent's queued call. */

@@ -42,9 +42,7 @@ const SECRET_FIELD = /(^|_)(hash|token|secret)$/
  * back every audit entry it wrote: what the call does, record by record, with each record's name in the owner's words.
  */
 export async function capturingEffect<T>(ctx: OperationContext, fn: () => Promise<T>): Promise<{ result: T; effect: CallEffect }> {
-  const mark = await ctx.db.query<{ last: string; db_at: Date }>(
-    'select coalesce(max(id), 0)::text as last, now() as db_at from audit_log',
-  )
+  const mark = await ctx.db.query<{ last: string; db_at: Date }>('select coalesce(max(id), 0)::text as last, now() as db_at from audit_log')
   const at = ctx.services.now()
   const result = await fn()
   const rows = await ctx.db.query<{ entity_type: string; entity_id: string; action: string; changes: Record<string, FieldOf> }>(

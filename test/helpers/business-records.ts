@@ -1,0 +1,128 @@
+import type { Database } from '../../core/db/types.js'
+import { createAgentToken } from '../../core/auth/agent-tokens.js'
+import { withTenant } from '../../core/db/tenant.js'
+import { b64, PNG } from './files.js'
+
+/** Runs one action as the business's owner and returns what it answered. */
+export type OwnerRun = (key: string, data: unknown) => Promise<any>
+
+/**
+ * A business's worth of records for synthesized calls to name, each made by its own action as the owner: a service, a
+ * technician, a customer with an address and a visit, a note, a call, a fact, a calendar feed, an invoice, a lead and its
+ * opportunity, an offer of times, a waitlist entry, a series, a template, an email, a standing rule, quotes and an order, a
+ * custom field, a segment, a document and a spare agent token. Ids are keyed by what a field names (contact_id: contact).
+ */
+export async function businessRecords(run: OwnerRun, db: Database, tenantId: string, n: number): Promise<Record<string, string>> {
+  const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
+  const service = await run('service.create', { name: `Window cleaning ${n}`, pricing: 'fixed', price_cents: 15000 })
+  const user = await run('user.add', { email: `tech${n}@output.test`, name: `Tech ${n}`, role: 'technician' })
+  const contact = await run('contact.create', {
+    display_name: `Customer ${n}`,
+    email: `customer${n}@output.test`,
+    phone: `(256) 555-${1000 + n}`,
+  })
+  const other = await run('contact.create', { display_name: `Neighbour ${n}` })
+  const address = await run('address.add', {
+    contact_id: contact.id,
+    line1: `${n} Elm St`,
+    city: 'Huntsville',
+    state: 'AL',
+    postal_code: '35801',
+  })
+  const ticket = await run('ticket.create', {
+    contact_id: contact.id,
+    address_id: address.id,
+    scheduled_start: `${day(2 + (n % 20))}T15:00:00Z`,
+    technician_ids: [user.id],
+    line_items: [{ service_id: service.id }],
+  })
+  const note = await run('note.add', { contact_id: contact.id, content: 'Has a dog' })
+  const interaction = await run('interaction.log', {
+    contact_id: contact.id,
+    kind: 'call',
+    direction: 'inbound',
+    summary: 'Asked for a quote',
+    follow_up_on: day(3),
+  })
+  const attribute = await run('attribute.set', { contact_id: contact.id, key: 'pets', value: 'dog' })
+  const feed = await run('calendar_feed.create', { user_id: user.id })
+  const invoice = await run('invoice.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
+  const lead = await run('lead.create', { raw_notes: 'Called about a quote for 20 windows', name: `Lee ${n}` })
+  const opportunity = await run('opportunity.create', {
+    title: `Windows for Lee ${n}`,
+    lead_id: lead.id,
+    contact_id: contact.id,
+    amount_cents: 30000,
+  })
+  // Two free times for the new technician on a weekday two months ahead, in business hours.
+  const weekday = new Date(Date.now() + (60 + n) * 86_400_000)
+  while (weekday.getUTCDay() !== 3) weekday.setUTCDate(weekday.getUTCDate() + 1)
+  const offer = await run('slot_offer.send', {
+    contact_id: contact.id,
+    service_ids: [service.id],
+    slots: ['14:00', '15:00'].map((time) => ({ start: `${weekday.toISOString().slice(0, 10)}T${time}`, technician_id: user.id })),
+  })
+  const entry = await run('waitlist.add', { contact_id: contact.id, latest_date: day(40) })
+  const series = await run('series.create', {
+    contact_id: contact.id,
+    address_id: address.id,
+    rule: 'FREQ=WEEKLY;INTERVAL=2',
+    start_date: day(30),
+    start_time: '09:00',
+    technician_ids: [user.id],
+    line_items: [{ service_id: service.id }],
+  })
+  const template = await run('template.create', {
+    kind: 'custom',
+    name: `Note ${n}`,
+    subject: 'Hello {{customer_first_name}}',
+    body: 'Thanks, {{customer_first_name}}',
+  })
+  const message = await run('message.schedule', {
+    contact_id: contact.id,
+    kind: 'custom',
+    body: 'See you soon',
+    send_at: `${day(3)}T15:00:00Z`,
+  })
+  const rule = await run('standing_rule.create', { action: 'invoice.void' })
+  const quote = await run('quote.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
+  const accepted = await run('quote.create', { contact_id: contact.id, line_items: [{ service_id: service.id }] })
+  const { order } = await run('quote.record_answer', { quote_id: accepted.id, answer: 'accept' })
+  const field = await run('custom_field.define', { applies_to: 'contact', key: `field_${n}`, label: `Field ${n}`, field_type: 'text' })
+  const segment = await run('segment.create', { name: `Segment ${n}`, kind: 'manual' })
+  const document = await run('document.upload', { contact_id: contact.id, name: `Porch ${n}`, content_base64: b64(PNG) })
+  // A token of its own, so revoking it leaves the test's agent working.
+  const system = { tenantId, actorType: 'system' as const, actorId: null }
+  const token = await withTenant(db, system, (tx) => createAgentToken(tx, tenantId, `Spare agent ${n}`))
+  return {
+    agent_token: token.id,
+    service: service.id,
+    user: user.id,
+    contact: contact.id,
+    to_contact: other.id,
+    merged: other.id,
+    survivor: contact.id,
+    address: address.id,
+    ticket: ticket.id,
+    line_item: ticket.line_items[0].id,
+    note: note.id,
+    interaction: interaction.id,
+    attribute: attribute.id,
+    calendar_feed: feed.id,
+    invoice: invoice.id,
+    lead: lead.id,
+    opportunity: opportunity.id,
+    waitlist_entry: entry.id,
+    offer: offer.id,
+    series: series.id,
+    visit: series.next_visits[0].id,
+    template: template.id,
+    message: message.id,
+    rule: rule.id,
+    quote: quote.id,
+    order: order.id,
+    custom_field: field.id,
+    segment: segment.id,
+    document: document.id,
+  }
+}

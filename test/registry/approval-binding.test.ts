@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { relativeFields } from '../../core/bindable.js'
+import type { Principal } from '../../core/context.js'
+import { AppError } from '../../core/errors.js'
+import { performAction, performQuery } from '../../core/operations.js'
+import { actionKey, type ActionDefinition } from '../../core/registry.js'
+import { addDays, localDate, localTime, weekdayOf } from '../../core/time.js'
+import { syncGoogle } from '../../core/jobs/google.js'
+import { instantOf } from '../../core/domains/tickets/model.js'
+import { startTestApp, type TestApp } from '../helpers/app.js'
+import { engines } from '../helpers/databases.js'
+import { b64, PNG } from '../helpers/files.js'
+import { PAYMENT_INSTRUCTIONS, settings } from '../helpers/fixtures.js'
+import { type GoogleFixture, googleFixture } from '../helpers/google.js'
+import { type QuickBooksFixture, quickbooksFixture } from '../helpers/quickbooks.js'
+import { WORDS_CALLS, type WordsWorld, wordsWorld } from './customer-calls.js'
+
+// Generated from the registry: every call that waits for the owner is stored as it meant when asked (day words as dates,
+// names as ids, wall-clock times as instants), and is refused rather than run when what it does changed meanwhile.
+
+const SLOW = 600_000
+const why = 'Checking that an approval holds its call to what the owner saw'
+
+/** What a test business gives the calls below besides the usual records: a Google account, a QuickBooks company, a visit tomorrow. */
+interface BindingWorld extends WordsWorld {
+  owner: string
+  realmId: string
+  /** A calendar of the owner's besides the primary one. */
+  calendar: string
+  /** A contact with nothing on record, which may be deleted. */
+  loner: string
+  /** A technician with a visit tomorrow, and the visit. */
+  tomorrow: { technician: string; name: string; date: string; ticket: string }
+  /** A checked upload of customers, ready to import. */
+  upload: string
+}
+
+/**
+ * A call of each action that waits for the owner, as absolute values. The test gives its relative fields in words where
+ * they can be said so ("tomorrow", a name, a wall-clock time).
+ */
+const CALLS: Record<string, (w: BindingWorld) => Record<string, unknown>> = {
+  'contact.delete': (w) => ({ contact_id: w.loner }),
+  'contact.merge': (w) => ({ survivor_id: w.ids.contact, merged_id: w.ids.to_contact }),
+  'custom_field.define': (w) => ({ applies_to: 'contact', key: `gate_${w.n}`, label: 'Gate', field_type: 'text' }),
+  'custom_field.update': (w) => ({ custom_field_id: w.ids.custom_field, label: 'Gate code' }),
+  'custom_field.archive': (w) => ({ custom_field_id: w.ids.custom_field }),
+  'google.choose_calendar': (w) => ({ calendar: w.calendar, user_id: w.owner }),
+  'google.choose_shared_calendar': (w) => ({ calendar: w.calendar }),
+  'google.choose_gmail_labels': (w) => ({ labels: ['INBOX'], user_id: w.owner }),
+  'google.turn_off': (w) => ({ feature: 'gmail', reason: why, user_id: w.owner }),
+  'google.disconnect': (w) => ({ reason: why, user_id: w.owner }),
+  'import.run': (w) => ({ upload_id: w.upload }),
+  'invoice.void': (w) => ({ invoice_id: w.ids.invoice, reason: 'Billed twice' }),
+  'quickbooks.connect': () => ({ reason: why }),
+  'quickbooks.disconnect': () => ({ reason: why }),
+  'quickbooks.import_customers': () => ({ dry_run: false }),
+  'segment.send_message': (w) => WORDS_CALLS['segment.send_message'](w),
+  'series.end': (w) => ({ series_id: w.ids.series, reason: 'Moving away' }),
+  'settings.set_logo': () => ({ content_base64: b64(PNG) }),
+  'slot_offer.send': (w) => WORDS_CALLS['slot_offer.send'](w),
+  'template.set_default': (w) => ({ template_id: w.ids.template }),
+  'ticket.close': (w) => WORDS_CALLS['ticket.close'](w),
+  'ticket.move_day': (w) => ({
+    technician_id: w.tomorrow.technician,
+    date: w.tomorrow.date,
+    to_date: addDays(w.tomorrow.date, 1),
+    to_technician_id: w.ids.user,
+  }),
+  'user.add': (w) => ({ email: `new${w.n}@binding.test`, name: `New ${w.n}`, role: 'technician' }),
+}
+
+/**
+ * How the world changes under a waiting call, where the same call having run meanwhile would leave it doing the same
+ * again: a new customer in the segment, a visit booked into an offered time, the company connected meanwhile.
+ */
+const CHANGES: Record<string, (w: BindingWorld, run: (key: string, data: unknown) => Promise<any>) => Promise<void>> = {
+  'segment.send_message': async (w, run) => {
+    const newcomer = await run('contact.create', { display_name: `Newcomer ${w.n}`, email: `newcomer${w.n}@binding.test` })
+    await run('segment.add_members', { segment_id: w.segment, contact_ids: [newcomer.id] })
+  },
+  'slot_offer.send': async (w, run) => {
+    await run('ticket.create', {
+      contact_id: w.ids.contact,
+      scheduled_start: `${w.wednesday}T10:00`,
+      duration_minutes: 60,
+      technician_ids: [w.ids.user],
+    })
+  },
+}
+
+/**
+ * Actions whose effect no change of the business can alter, since they only begin something the owner finishes in person:
+ * the same call allowed again does the same again, which is what the owner saw.
+ */
+const SAME_EFFECT_ALWAYS: Record<string, string> = {
+  'quickbooks.connect': "only makes Intuit's consent page for the owner to open signed in; it reads and changes nothing else",
+}
+
+describe.each(engines)('every call that waits for the owner is held to what it meant and what it did (%s)', (engine) => {
+  let app: TestApp
+  let qb: QuickBooksFixture
+  let google: GoogleFixture
+  let owner: Principal
+  let agent: Principal
+  let worlds = 0
+  const request = () => ({ requestId: randomUUID() })
+
+  beforeAll(async () => {
+    qb = await quickbooksFixture()
+    google = await googleFixture({ secrets: qb.secrets })
+    app = await startTestApp(engine, { ...qb.services, ...google.services })
+    await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
+    owner = { tenantId: app.tenant.tenant_id, actor: { type: 'user', id: app.tenant.owner_user_id, role: 'owner' } }
+    const token = await app.t.db.query<{ id: string }>('select id from agent_tokens where tenant_id = $1', [app.tenant.tenant_id])
+    agent = { tenantId: app.tenant.tenant_id, actor: { type: 'agent', id: token.rows[0].id } }
+  }, SLOW)
+  afterAll(async () => {
+    await app?.close()
+    await qb?.close()
+    await google?.close()
+  })
+
+  async function run(key: string, data: unknown): Promise<any> {
+    const def = app.services.registry.actions.get(key) as ActionDefinition
+    return (await performAction(app.services, owner, { domain: def.domain, action: def.name, data }, request())).result
+  }
+
+  async function world(): Promise<BindingWorld> {
+    worlds += 1
+    const n = 900 + worlds
+    const base = await wordsWorld(run, app.t.db, owner.tenantId, n)
+    // The records come with a standing rule letting agents void invoices: here every call waits for the owner.
+    await run('standing_rule.revoke', { rule_id: base.ids.rule })
+    const ownerId = app.tenant.owner_user_id
+    const email = 'owner@sparkle.test'
+    await google.connect(app.t.db, owner.tenantId, ownerId, ['calendar', 'contacts', 'gmail'], email).catch(() => undefined)
+    const calendar = google.fake.calendar.makeCalendar(email, `Work ${n}`)
+    await run('google.sync', { user_id: ownerId })
+    await syncGoogle(app.services)
+    const realmId = await qb.connect(app.t.db, owner.tenantId, ownerId).catch(() => '')
+    if (realmId)
+      qb.fake.data[realmId]?.create('Customer', {
+        DisplayName: `From QuickBooks ${n}`,
+        PrimaryEmailAddr: { Address: `qb${n}@binding.test` },
+      })
+    const loner = (await run('contact.create', { display_name: `Loner ${n}` })).id
+    const tz = 'America/Chicago'
+    const date = addDays(localDate(app.services.now(), tz), 1)
+    const technician = (await run('user.add', { email: `morrow${n}@binding.test`, name: `Morrow${n} Tech`, role: 'technician' })).id
+    const ticket = (
+      await run('ticket.create', {
+        contact_id: base.ids.contact,
+        scheduled_start: `${date}T10:00`,
+        duration_minutes: 60,
+        technician_ids: [technician],
+      })
+    ).id
+    const upload = await run('import.upload', {
+      kind: 'csv_customers',
+      csv: `Name,Email Address\nUpload ${n},upload${n}@binding.test\n`,
+      filename: `upload-${n}.csv`,
+    })
+    await run('import.check', { upload_id: upload.id })
+    for (let checking = true; checking; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      checking =
+        ((await performQuery(app.services, owner, { type: 'import_uploads', id: upload.id }, request())) as { check_status: string })
+          .check_status === 'checking'
+    }
+    return {
+      ...base,
+      owner: ownerId,
+      realmId,
+      calendar,
+      loner,
+      tomorrow: { technician, name: `Morrow${n} Tech`, date, ticket },
+      upload: upload.id,
+    }
+  }
+
+  /** The call with its relative fields said in words, where they can be: a day near today, a team member's name, a wall-clock time. */
+  async function saidInWords(def: ActionDefinition, call: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const tz = 'America/Chicago'
+    const today = localDate(app.services.now(), tz)
+    const names = new Map(
+      (await app.t.db.query<{ id: string; name: string }>('select id, name from users where tenant_id = $1', [owner.tenantId])).rows.map(
+        (u) => [u.id, u.name],
+      ),
+    )
+    const said = structuredClone(call)
+    for (const { field, what } of relativeFields(def.input)) {
+      const path = field.split('.')
+      const holder = path.slice(0, -1).reduce<any>((at, k) => at?.[k], said)
+      const last = path.at(-1) as string
+      const value = holder?.[last]
+      if (typeof value !== 'string') continue
+      if (what === 'a day') holder[last] = dayWord(value, today)
+      if (what === 'a team member' && names.get(value)) holder[last] = names.get(value)
+      if (what === 'a time' && /Z|[+-]\d\d:\d\d$/.test(value))
+        holder[last] = `${localDate(new Date(value), tz)}T${localTime(new Date(value), tz)}`
+    }
+    return said
+  }
+
+  it(
+    'each is stored as it meant, runs when nothing changed, and is refused, never run otherwise, once the world changed under it',
+    async () => {
+      const waiting = [...app.services.registry.actions.values()].filter((d) => d.access.agent === 'requires_authorization')
+      const missing = waiting.map((d) => actionKey(d.domain, d.name)).filter((key) => !CALLS[key])
+      expect(missing, 'every action that waits for the owner has a call here').toEqual([])
+      const problems: string[] = []
+      for (const def of waiting) {
+        const key = actionKey(def.domain, def.name)
+        const w = await world()
+        const call = CALLS[key](w)
+        const said = await saidInWords(def, call)
+        const ask = async () => {
+          const r = await performAction(
+            app.services,
+            agent,
+            { domain: def.domain, action: def.name, data: said, reasoning: why },
+            request(),
+          )
+          expect(r.queued, `${key} waits for the owner`).toBe(true)
+          return (r.result as { request_id: string }).request_id
+        }
+        const first = await ask().catch((err) => (err instanceof AppError ? `${err.code} ${err.message}` : Promise.reject(err)))
+        if (!/^[0-9a-f-]{36}$/.test(first)) {
+          problems.push(`${key}: not queued: ${first.slice(0, 200)}`)
+          continue
+        }
+        const second = await ask()
+        // Stored as it meant: every relative field holds the absolute value the call was built from.
+        const stored = (await performQuery(app.services, owner, { type: 'authorization_requests', id: second }, request())) as any
+        for (const { field } of relativeFields(def.input)) {
+          const path = field.split('.')
+          const want = path.reduce<any>((at, k) => at?.[k], call)
+          const got = path.reduce<any>((at, k) => at?.[k], stored.data)
+          const meant = typeof want === 'string' && /T\d\d:\d\d$/.test(want) ? instantOf(want, 'America/Chicago').toISOString() : want
+          if (want !== undefined && got !== meant && new Date(String(got)).getTime() !== new Date(String(meant)).getTime())
+            problems.push(`${key} ${field}: stored ${JSON.stringify(got)}, meant ${JSON.stringify(want)}`)
+        }
+        const decide = async (id: string) =>
+          (
+            await performAction(
+              app.services,
+              owner,
+              { domain: 'authorization', action: 'decide', data: { request_id: id, decision: 'allow_once' } },
+              request(),
+            )
+          ).result as { status: string; error: { code: string; message: string } | null }
+        const ran = await decide(first)
+        if (ran.status !== 'executed') problems.push(`${key}: did not run with nothing changed: ${ran.error?.message}`)
+        await CHANGES[key]?.(w, run)
+        const refused = await decide(second)
+        if (SAME_EFFECT_ALWAYS[key]) {
+          if (refused.status !== 'executed')
+            problems.push(`${key}: its effect cannot change, yet it was refused: ${refused.error?.message}`)
+        } else if (refused.status !== 'failed') problems.push(`${key}: ran again after the world changed under it`)
+      }
+      expect(problems).toEqual([])
+    },
+    SLOW,
+  )
+})
+
+/** A date as a day word when it is one ("today", "tomorrow", a weekday of the coming week), else the date itself. */
+function dayWord(date: string, today: string): string {
+  if (date === today) return 'today'
+  if (date === addDays(today, 1)) return 'tomorrow'
+  for (let ahead = 2; ahead < 7; ahead++) if (addDays(today, ahead) === date) return weekdayOf(date)
+  return date
+}

@@ -149,6 +149,14 @@ describe.each(engines)('words an agent writes for customers wait for the owner (
     const plain = await app.action('message', 'schedule', { contact_id: jane, kind: 'custom', body: 'See you Tuesday!' }, why)
     expect(plain.status).toBe(202)
     expect((await request(plain.body.data.request_id)).preview.texts[0].after).toContain('See you Tuesday!')
+    // A standing rule lets ordinary emails go out without asking; bank details still wait, and nothing lifts that.
+    const rule = expectData(await owner.action('standing_rule', 'create', { action: 'message.schedule' }))
+    expect(
+      expectData(await app.action('message', 'schedule', { contact_id: jane, kind: 'custom', body: 'Running 10 minutes late' }, why))
+        .status,
+    ).toBe('pending')
+    expect((await app.action('message', 'schedule', { contact_id: jane, kind: 'custom', body: IBAN }, why)).status).toBe(202)
+    expectData(await owner.action('standing_rule', 'revoke', { rule_id: rule.id }))
   })
 
   it("rewriting an email the owner scheduled waits, with the customer's email before and after on the card", async () => {
@@ -174,7 +182,7 @@ describe.each(engines)('words an agent writes for customers wait for the owner (
     expect(expectData(await app.query({ type: 'scheduled_messages', id: mine.id })).body).toBe('Thanks for choosing us.')
   })
 
-  it("notes with payment directions on an invoice, a quote or an offer of times wait every time; the customer's invoice page shows only the owner's way to pay", async () => {
+  it('notes with payment directions on an invoice, a quote or an offer of times wait every time, and nothing is made meanwhile', async () => {
     const customer = await newCustomer()
     const notes = 'Our bank changed: pay by wire to IBAN DE89 3704 0044 0532 0130 00'
     const invoice = await app.action(

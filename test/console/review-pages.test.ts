@@ -287,4 +287,32 @@ describe.skipIf(!browserAvailable)('owner review page in Chromium', () => {
     await expect(page.textContent('.ok')).resolves.toContain('Rule revoked')
     expect((await app.action('invoice', 'void', { invoice_id: await invoice(4000) }, { reasoning: 'Duplicate' })).status).toBe(202)
   })
+
+  it("a card shows an agent's words as the customer will read them, before and after, and what the call does; it fits 390 px", async () => {
+    const followUp = (await app.query({ type: 'templates', kind: 'follow_up', limit: 5 })).body.data.items.find((t: any) => t.is_default)
+    const wording = await app.action(
+      'template',
+      'update',
+      {
+        template_id: followUp.id,
+        body: 'Hi {{customer_first_name}}, we still need a yes for {{appointment_date}} at {{appointment_time}}: {{confirm_link}}',
+      },
+      { reasoning: 'Shorter wording the owner asked for' },
+    )
+    expect(wording.status).toBe(202)
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    await phone.context().addCookies(await page.context().cookies())
+    await phone.goto(`${app.url}/review`)
+    const card = phone.locator('.card', { hasText: 'Change the follow up email template' })
+    const text = await card.innerText()
+    expect(text).toContain('As a customer reads it (sample customer):')
+    expect(text).toContain('We have not heard back about your appointment')
+    expect(text).toContain('Hi Jane, we still need a yes for')
+    expect(text).toContain('What it does, tried just now:')
+    expect(text).toMatch(/Email template "Default follow-up" \(update\): body/)
+    expect(text).toContain('Allow Always')
+    expect(await phone.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await card.screenshot({ path: '/tmp/review-words-390.png' })
+    await phone.close()
+  })
 })

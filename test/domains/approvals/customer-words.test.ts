@@ -297,4 +297,49 @@ describe.each(engines)('words an agent writes for customers wait for the owner (
     const status = toolJson(await mcp.callTool({ name: 'crm_authorization_status', arguments: { request_id: queued.request_id } })).json
     expect(status.status).toBe('pending')
   })
+
+  it('through MCP, each of the reproductions waits for the owner or is asked for reasoning, and nothing changes', async () => {
+    const act = async (domain: string, action: string, data: Record<string, unknown>, reasoning?: string) =>
+      toolJson(await mcp.callTool({ name: 'crm_action', arguments: { domain, action, data, ...(reasoning ? { reasoning } : {}) } }))
+    const customer = await newCustomer()
+    const invoice = await invoiceFor(customer)
+    const followUp = expectData(await app.query({ type: 'templates', kind: 'follow_up', limit: 10 })).items.find((t: any) => t.is_default)
+    const spare = expectData(
+      await owner.action('template', 'create', {
+        kind: 'follow_up',
+        name: 'Spare follow-up',
+        subject: 'Hi',
+        body: 'Hi {{customer_first_name}}',
+      }),
+    )
+    const mine = expectData(
+      await owner.action('message', 'schedule', { contact_id: customer, kind: 'custom', body: 'Thanks!', send_at: '2031-01-01T15:00:00Z' }),
+    )
+    const line = [{ description: 'Windows', unit_price_cents: 25_000 }]
+    const waits: Array<[string, string, Record<string, unknown>]> = [
+      ['template', 'create', { kind: 'invoice', name: 'Wire', subject: 'Invoice', body: IBAN, is_default: true }],
+      // The owner allowed template changes always above: payment directions still wait.
+      ['template', 'update', { template_id: followUp.id, body: 'Please confirm, then Zelle the deposit to 256-555-0199' }],
+      ['template', 'set_default', { template_id: spare.id }],
+      ['message', 'schedule', { contact_id: customer, kind: 'custom', subject: 'Our bank details changed', body: IBAN }],
+      ['message', 'update', { message_id: mine.id, body: IBAN }],
+      ['invoice', 'create', { contact_id: customer, line_items: line, notes: IBAN }],
+      ['quote', 'create', { contact_id: customer, line_items: line, notes: IBAN }],
+      ['invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 2_000_000, method: 'other', accept_credit: true }],
+    ]
+    for (const [domain, action, data] of waits) {
+      const asked = await act(domain, action, data, 'The customer asked')
+      expect(asked.json, `${domain}.${action}`).toMatchObject({ status: 'pending_authorization' })
+    }
+    for (const [domain, action, data] of [
+      ['invoice', 'record_payment', { invoice_id: invoice.id, amount_cents: 100, method: 'cash' }],
+      ['message', 'stop_follow_ups', { invoice_id: invoice.id }],
+    ] as const) {
+      const refused = await act(domain, action, data)
+      expect(refused.isError, `${domain}.${action}`).toBe(true)
+      expect(JSON.stringify(refused.json)).toContain('REASONING_REQUIRED')
+    }
+    expect(expectData(await app.query({ type: 'invoices', id: invoice.id })).amount_paid_cents).toBe(0)
+    expect(expectData(await app.query({ type: 'scheduled_messages', id: mine.id })).body).toBe('Thanks!')
+  })
 })

@@ -154,24 +154,19 @@ export function effectDifferences(shown: CallEffect, now: CallEffect): string[] 
  * each time. An id found in a value before the call (a technician on the visit) is never one.
  */
 function freshIds(effect: CallEffect, other: CallEffect): Set<string> {
-  const before = new Set<string>()
-  const all = new Set<string>()
+  const before = idsIn(effect, ['before'], false)
+  const elsewhere = idsIn(other, ['before', 'after'], true)
+  return new Set([...idsIn(effect, ['after'], true)].filter((id) => !before.has(id) && !elsewhere.has(id)))
+}
+
+/** The ids found in the sides asked of each field of an effect (before, after), and its records' own when asked. */
+function idsIn(effect: CallEffect, sides: ReadonlyArray<keyof FieldChange>, records: boolean): Set<string> {
+  const ids = new Set<string>()
   for (const c of effect.changes) {
-    all.add(c.record)
-    for (const f of Object.values(c.fields)) {
-      uuidsIn(f.before, before)
-      uuidsIn(f.after, all)
-    }
+    if (records) ids.add(c.record)
+    for (const f of Object.values(c.fields)) for (const side of sides) uuidsIn(f[side], ids)
   }
-  const elsewhere = new Set<string>()
-  for (const c of other.changes) {
-    elsewhere.add(c.record)
-    for (const f of Object.values(c.fields)) {
-      uuidsIn(f.before, elsewhere)
-      uuidsIn(f.after, elsewhere)
-    }
-  }
-  return new Set([...all].filter((id) => !before.has(id) && !elsewhere.has(id)))
+  return ids
 }
 
 /** Adds every id found in a value to a set. */

@@ -108,10 +108,11 @@ export async function reasonsToAskEveryTime(ctx: OperationContext, def: ActionDe
   const reasons: string[] = []
   if (fieldsOwnerApproves(def.access.ownerApproves, input).length) reasons.push(def.access.ownerApproves?.why as string)
   for (const words of customerWordsIn(def.access.customerText, input)) {
-    const found = paymentDirectionsIn(words.text)[0]
-    if (found) {
+    const found = paymentDirectionsIn(words.text).slice(0, 3)
+    if (found.length) {
       reasons.push(
-        `puts payment directions where customers read them (${found.kind} in ${words.field.replace(/^data\./, '')}: "${found.phrase}")`,
+        `puts payment directions where customers read them (in ${words.field.replace(/^data\./, '')}: ` +
+          `${found.map((f) => `${f.kind}, "${f.phrase}"`).join('; ')})`,
       )
     }
   }

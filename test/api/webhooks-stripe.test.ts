@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createPaymentsClient, paymentLinkFor } from '../../core/clients/payments.js'
-import { setLogLevel, setLogStream } from '../../core/log.js'
+import { capturedLog } from '../helpers/captured-log.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { signedDelivery, startFakeStripe, stripeEvent, type FakeStripe } from '../helpers/fake-stripe.js'
@@ -21,7 +20,8 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
   let app: TestApp
   let stripe: FakeStripe
   let jane: string
-  let logged: Array<Record<string, any>> = []
+  const log = capturedLog()
+  const logged = log.lines
 
   beforeAll(async () => {
     stripe = await startFakeStripe()
@@ -29,22 +29,13 @@ describe.each(engines)('POST /api/webhooks/stripe (%s)', (engine) => {
       payments: createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: SECRET, apiBase: stripe.url }),
     })
     jane = await newContact(app, { display_name: 'Jane Webhook', email: 'jane.webhook@example.com' })
-    setLogStream(
-      new Writable({
-        write(chunk, _enc, done) {
-          logged.push(JSON.parse(String(chunk)))
-          done()
-        },
-      }),
-    )
-    setLogLevel('info')
+    log.start()
   })
   afterEach(() => {
-    logged = []
+    log.clear()
   })
   afterAll(async () => {
-    setLogLevel('silent')
-    setLogStream(process.stdout)
+    log.stop()
     await app.close()
     await stripe.close()
   })

@@ -1,32 +1,23 @@
-import { Writable } from 'node:stream'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { setLogLevel, setLogStream } from '../../../core/log.js'
+import { capturedLog } from '../../helpers/captured-log.js'
 import { engines } from '../../helpers/databases.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { DOMAIN, type InboundWorld, inboundWorld } from './webhook-fixtures.js'
 
 describe.each(engines)('an email addressed to a business is kept, or refused so Resend delivers it again (%s)', (engine) => {
   let w: InboundWorld
-  let logged: Array<Record<string, any>> = []
+  const log = capturedLog()
+  const logged = log.lines
 
   beforeAll(async () => {
     w = await inboundWorld(engine)
-    setLogStream(
-      new Writable({
-        write(chunk, _enc, done) {
-          logged.push(JSON.parse(String(chunk)))
-          done()
-        },
-      }),
-    )
-    setLogLevel('info')
+    log.start()
   })
   afterEach(() => {
-    logged = []
+    log.clear()
   })
   afterAll(async () => {
-    setLogLevel('silent')
-    setLogStream(process.stdout)
+    log.stop()
     await w?.close()
   })
 

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { parseKey } from './secret-box.js'
 import { DEFAULT_DATABASE_LIMITS, DEFAULT_POOL_SIZE, type DatabaseLimits } from './db/limits.js'
 
 /** Everything the product reads from the environment, in one place (docs/configuration.md's table mirrors it). */
@@ -44,6 +45,18 @@ export interface Config {
   documents: DocumentSettings
   /** Whether each answer is checked against its operation's declared schema (CRM_CHECK_OUTPUT; on unless NODE_ENV is production). */
   checkOutput: boolean
+  /** Where sealed backups go and the key that seals them. */
+  backup: BackupSettings
+}
+
+/** Backups: sealed with CRM_BACKUP_KEY (none made without it), written to CRM_BACKUP_DIR and, when set, to an S3-compatible bucket. */
+export interface BackupSettings {
+  /** The 32-byte key archives are sealed with; null: backups are off. */
+  key: Buffer | null
+  /** The folder archives are written to (./backups by default, beside the data folder, never inside it). */
+  dir: string
+  /** A bucket archives are copied to, under `prefix`. */
+  s3?: S3Settings & { prefix: string }
 }
 
 /** Where document bytes are kept: chosen by CRM_DOCUMENT_STORE, else S3 when a bucket is set, else by the database engine. */
@@ -102,7 +115,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: trustProxy(env.TRUST_PROXY),
     documents: documentSettings(env),
     checkOutput: onOff(env.CRM_CHECK_OUTPUT, 'CRM_CHECK_OUTPUT', env.NODE_ENV !== 'production'),
+    backup: backupSettings(env),
   }
+}
+
+/** The backup settings; a bucket without its endpoint or keys, or a key that is not 32 bytes, stops start-up naming what is wrong. */
+function backupSettings(env: NodeJS.ProcessEnv): BackupSettings {
+  const keyText = env.CRM_BACKUP_KEY?.trim()
+  const settings: BackupSettings = {
+    key: keyText ? parseKey('CRM_BACKUP_KEY', keyText) : null,
+    dir: resolve(env.CRM_BACKUP_DIR || './backups'),
+  }
+  if (!env.CRM_BACKUP_S3_BUCKET) return settings
+  const missing = ['CRM_BACKUP_S3_ENDPOINT', 'CRM_BACKUP_S3_ACCESS_KEY_ID', 'CRM_BACKUP_S3_SECRET_ACCESS_KEY'].filter((k) => !env[k])
+  if (missing.length) throw new Error(`CRM_BACKUP_S3_BUCKET is set but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not`)
+  settings.s3 = {
+    endpoint: (env.CRM_BACKUP_S3_ENDPOINT as string).replace(/\/$/, ''),
+    bucket: env.CRM_BACKUP_S3_BUCKET,
+    region: env.CRM_BACKUP_S3_REGION || 'us-east-1',
+    accessKeyId: env.CRM_BACKUP_S3_ACCESS_KEY_ID as string,
+    secretAccessKey: env.CRM_BACKUP_S3_SECRET_ACCESS_KEY as string,
+    prefix: (env.CRM_BACKUP_S3_PREFIX ?? 'service-crm/').replace(/^\//, ''),
+  }
+  return settings
 }
 
 /** The document store's settings; an S3 bucket without its endpoint or keys stops start-up, naming what is missing. */

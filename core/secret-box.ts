@@ -15,18 +15,18 @@ const HOW_TO_MAKE = 'make one with `openssl rand -base64 32`'
 export function secretBoxFromEnv(env: NodeJS.ProcessEnv): SecretBox | null {
   const value = env[VARIABLE]?.trim()
   if (!value) return null
-  return createSecretBox(parseKey(value))
+  return createSecretBox(parseKey(VARIABLE, value))
 }
 
 /** The 32 key bytes of a base64 or hex text, or an Error naming the variable and how to make a good one. */
-function parseKey(value: string): Buffer {
+export function parseKey(variable: string, value: string): Buffer {
   if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex')
   if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) {
     const bytes = Buffer.from(value, 'base64')
     if (bytes.length === 32) return bytes
-    throw new Error(`${VARIABLE} must be 32 bytes; this one decodes to ${bytes.length} bytes: ${HOW_TO_MAKE}`)
+    throw new Error(`${variable} must be 32 bytes; this one decodes to ${bytes.length} bytes: ${HOW_TO_MAKE}`)
   }
-  throw new Error(`${VARIABLE} must be 32 bytes given as base64 or 64 hex characters: ${HOW_TO_MAKE}`)
+  throw new Error(`${variable} must be 32 bytes given as base64 or 64 hex characters: ${HOW_TO_MAKE}`)
 }
 
 /** AES-256-GCM with a 12-byte random IV per value. */

@@ -21,6 +21,7 @@ import { REQUEST_FORM_PATH, requestFormBodies, requestRoutes } from '../console/
 import { ownerConsolePages } from '../console/owner/index.js'
 import { technicianPages } from '../console/technician/index.js'
 import { errorHandler } from './error-handler.js'
+import { backupControlRoutes } from './routes/backup-control.js'
 import { oauthEndpointErrors } from './oauth-errors.js'
 import { authenticate } from './middleware/authenticate.js'
 import { boundedBodyDepth } from './middleware/body-depth.js'
@@ -54,6 +55,7 @@ export function createApp(services: Services): Express {
   app.use(securityHeaders)
   app.use(allowedMethods)
   app.use(healthRoutes(services))
+  app.use(backupControlRoutes(services))
   app.use(iconRoutes())
   app.use(oauthMetadataRoutes(services))
   // Before the JSON parser: the signature is checked over the raw body. Public, like the pages Stripe sends customers back to.

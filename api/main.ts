@@ -1,3 +1,4 @@
+import { removeControlFile, writeControlFile } from '../core/backup/control.js'
 import { loadConfig } from '../core/config.js'
 import { log, setLogLevel } from '../core/log.js'
 import { openMigratedDatabase } from '../core/runtime.js'
@@ -46,6 +47,15 @@ async function main(): Promise<void> {
   }
   if (stopping) return
   opened.announce(running.publicUrl)
+  // `crm backup` reaches this server through the data folder it holds (core/backup/control.ts).
+  if (!config.databaseUrl) {
+    writeControlFile(config.dataDir, running.url.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]'))
+    const close = letGo
+    letGo = async () => {
+      removeControlFile(config.dataDir)
+      await close()
+    }
+  }
   process.stdout.write(`${banner(services, running)}\n`)
 }
 

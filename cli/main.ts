@@ -2,12 +2,14 @@ import { setFlagsFromString } from 'node:v8'
 import { DataDirInUse } from '../core/db/data-dir-lock.js'
 import { setLogLevel } from '../core/log.js'
 import { UsageError, type Command } from './command.js'
+import { backupCommand } from './backup.js'
 import { demoCommand } from './demo.js'
 import { exportCommand } from './export.js'
 import { importSquareCustomersCommand, importSquareItemsCommand, importSquareSalesCommand } from './import.js'
 import { importCsvCommand } from './import-csv.js'
 import { mcpCommand } from './mcp.js'
 import { migrateCommand } from './migrate.js'
+import { restoreCommand } from './restore.js'
 import { tenantCreate } from './tenant.js'
 import { tokenCreate, tokenList, tokenRevoke } from './token.js'
 import { workerCommand } from './worker.js'
@@ -27,6 +29,8 @@ export const COMMANDS: Command[] = [
   importCsvCommand,
   exportCommand,
   workerCommand,
+  backupCommand,
+  restoreCommand,
 ]
 
 /** The help text listing every command. */

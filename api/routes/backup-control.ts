@@ -1,0 +1,37 @@
+import express, { Router } from 'express'
+import { z } from 'zod'
+import { directFromLoopback, isControlSecret, readControlFile } from '../../core/backup/control.js'
+import { BackupsOff, makeBackup } from '../../core/backup/make.js'
+import type { Services } from '../../core/context.js'
+import { AppError } from '../../core/errors.js'
+import { parseInput } from '../../core/validation.js'
+import { sendData } from '../envelope.js'
+
+const backupRequest = z.object({ tenant_id: z.uuid().optional() })
+
+/**
+ * POST /internal/backup: `crm backup` asks the server that holds the embedded data folder to make the backup (only it
+ * can read the folder while it runs). Answered only to a direct loopback request presenting the control secret the
+ * server wrote into that folder; to anything else it does not exist.
+ */
+export function backupControlRoutes(services: Services): Router {
+  const router = Router()
+  router.post('/internal/backup', express.json({ limit: '4kb' }), async (req, res) => {
+    // Only a server on the embedded engine writes the file (api/main.ts); on a server's database every process can back up itself.
+    const secret = services.db.engine === 'pglite' ? (readControlFile(services.config.dataDir)?.secret ?? null) : null
+    if (!secret || !directFromLoopback(req) || !isControlSecret(req.get('x-crm-control'), secret))
+      throw new AppError('NOT_FOUND', 'No such page')
+    const input = parseInput(backupRequest, req.body ?? {}, '')
+    try {
+      const result = await makeBackup(
+        { db: services.db, config: services.config, documents: services.documents, now: services.now },
+        { tenantId: input.tenant_id, reason: 'manual' },
+      )
+      sendData(res, result)
+    } catch (err) {
+      if (err instanceof BackupsOff) throw new AppError('CONFLICT', err.message)
+      throw new AppError('UNAVAILABLE', `The backup failed: ${err instanceof Error ? err.message : String(err)}`)
+    }
+  })
+  return router
+}

@@ -1,0 +1,29 @@
+import { restoreArchive, type RestoreResult } from '../core/backup/restore.js'
+import { loadConfig } from '../core/config.js'
+import { parseCommandArgs, type Command } from './command.js'
+
+/** `crm restore FILE`: restores an archive into CRM_DATA_DIR or DATABASE_URL; the move between engines. */
+export const restoreCommand: Command = {
+  name: 'restore',
+  args: 'FILE [--replace] [--json]',
+  summary:
+    'Restore a backup archive into the configured database (CRM_DATA_DIR or DATABASE_URL: either engine, whichever made it). ' +
+    'Refuses a database that holds a business unless --replace (the old one is kept aside); needs the CRM_BACKUP_KEY it was sealed with. ' +
+    'Everyone signs in again afterwards.',
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, { replace: { type: 'boolean' }, json: { type: 'boolean' } }, { positionals: ['FILE'] })
+    const result = await restoreArchive(loadConfig(), positionals[0], { replace: Boolean(values.replace), now: () => new Date() })
+    if (values.json) return JSON.stringify(result)
+    return describe(result)
+  },
+}
+
+function describe(r: RestoreResult): string {
+  return [
+    `Restored ${r.restored} (made ${r.created_at}, ${r.scope === 'all' ? 'every business' : `business ${r.scope}`}) into ${r.into}.`,
+    `  ${r.counts.tenants ?? 0} business(es), ${r.counts.contacts ?? 0} customers, ${r.counts.tickets ?? 0} appointments, ${r.counts.invoices ?? 0} invoices.`,
+    ...(r.migrated.length ? [`  Then applied ${r.migrated.length} migration(s) made since the archive.`] : []),
+    ...(r.replaced_kept_at ? [`  What was there before is kept in ${r.replaced_kept_at}.`] : []),
+    `  Every session and sign-in link was revoked (${r.revoked}): people sign in again. Agent tokens, connections and customers' links keep working.`,
+  ].join('\n')
+}

@@ -1,0 +1,55 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { IncomingMessage } from 'node:http'
+
+/**
+ * How an operator's command reaches the server that holds the embedded data folder: the server writes its local address
+ * and a fresh secret into the folder at start (readable only by whoever can read the data itself), and the command
+ * presents the secret over loopback.
+ */
+export interface ControlFile {
+  url: string
+  secret: string
+}
+
+const FILE = 'crm.control'
+
+/** Writes a new control file into the data folder; answers the secret. */
+export function writeControlFile(dataDir: string, url: string): string {
+  const secret = randomBytes(32).toString('hex')
+  writeFileSync(join(dataDir, FILE), JSON.stringify({ url, secret } satisfies ControlFile), { mode: 0o600 })
+  return secret
+}
+
+/** The running server's control file, or null when there is none. */
+export function readControlFile(dataDir: string): ControlFile | null {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, FILE), 'utf8')) as ControlFile
+  } catch {
+    return null
+  }
+}
+
+/** Removes the control file when the server stops. */
+export function removeControlFile(dataDir: string): void {
+  rmSync(join(dataDir, FILE), { force: true })
+}
+
+/** Headers a proxy adds: a request carrying any came through one, so its loopback address says nothing of who sent it. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via']
+
+/** Whether a request came straight from this machine (not through a proxy on it). */
+export function directFromLoopback(req: IncomingMessage): boolean {
+  const from = req.socket.remoteAddress ?? ''
+  const loopback = from === '::1' || from.startsWith('127.') || from.startsWith('::ffff:127.')
+  return loopback && !PROXY_HEADERS.some((h) => req.headers[h] !== undefined)
+}
+
+/** Whether a presented secret is the control secret, compared in constant time. */
+export function isControlSecret(presented: string | undefined, secret: string): boolean {
+  if (!presented) return false
+  const a = Buffer.from(presented)
+  const b = Buffer.from(secret)
+  return a.length === b.length && timingSafeEqual(a, b)
+}

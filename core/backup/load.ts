@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto'
+import { migrate, readMigrations, type MigrationFile } from '../db/migrate.js'
+import type { Database, Queryable } from '../db/types.js'
+import { ident } from './catalog.js'
+import type { ArchiveSummary, Manifest } from './dump.js'
+import type { Entry } from './entries.js'
+
+/** Why a restore will not go ahead; nothing was written when it is thrown. */
+export class RestoreRefused extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RestoreRefused'
+  }
+}
+
+/** Puts one document's bytes into the target's store (inside the load's transaction, for a store in the database). */
+export type PutDocument = (tx: Queryable, tenantId: string, sha256: string, bytes: Buffer) => Promise<void>
+
+/** What a load read from its archive. */
+export interface Loaded {
+  manifest: Manifest
+  summary: ArchiveSummary
+  /** What the caller's step after the rows answered. */
+  afterRows?: number
+}
+
+/** The migrations an archive was written under, or a refusal when it names one this code does not have (a newer archive). */
+export function migrationsFor(manifest: Manifest, files: MigrationFile[] = readMigrations()): MigrationFile[] {
+  const known = new Map(files.map((f) => [f.version, f]))
+  const unknown = manifest.schema.filter((m) => known.get(m.version)?.name !== m.name)
+  if (unknown.length)
+    throw new RestoreRefused(
+      `The archive was made by a newer version of the product (its schema has ${unknown.map((m) => m.name).join(', ')}, ` +
+        'which this code does not know): upgrade this install first, then restore',
+    )
+  const last = Math.max(0, ...manifest.schema.map((m) => m.version))
+  return files.filter((f) => f.version <= last)
+}
+
+/**
+ * Loads an archive's entries into an empty database: migrates it to the archive's schema, then in one transaction
+ * empties the archived tables, sets aside foreign keys, triggers and forced row level security (each put back before
+ * commit, the keys checked again then), writes the rows, sequences and documents. A failure leaves the data as it was
+ * before the transaction. Later migrations are the caller's to apply.
+ */
+export async function loadArchive(
+  target: Database,
+  entries: AsyncIterator<Entry>,
+  putDocument: PutDocument,
+  afterRows?: (tx: Queryable) => Promise<number>,
+): Promise<Loaded> {
+  const first = await entries.next()
+  if (first.done || first.value.head.type !== 'manifest') throw new RestoreRefused('The archive has no manifest')
+  const manifest = first.value.head.manifest as Manifest
+  await migrate(target, migrationsFor(manifest))
+  let afterCount: number | undefined
+  const summary = await target.transaction(async (tx) => {
+    const tables = manifest.tables.map((t) => t.name)
+    const foreignKeys = await tx.query<{ tbl: string; name: string; def: string }>(
+      `select conrelid::regclass::text as tbl, conname as name, pg_get_constraintdef(oid) as def
+       from pg_constraint where contype = 'f' and connamespace = 'public'::regnamespace order by 1, 2`,
+    )
+    const forced = await tx.query<{ name: string }>(
+      `select relname as name from pg_class where relnamespace = 'public'::regnamespace and relforcerowsecurity and relname = any($1)`,
+      [tables],
+    )
+    for (const fk of foreignKeys.rows) await tx.exec(`alter table ${fk.tbl} drop constraint ${ident(fk.name)}`)
+    for (const name of tables) await tx.exec(`alter table ${ident(name)} disable trigger user`)
+    for (const { name } of forced.rows) await tx.exec(`alter table ${ident(name)} no force row level security`)
+    if (tables.length) await tx.exec(`truncate ${tables.map(ident).join(', ')}`)
+    const columns = new Map(manifest.tables.map((t) => [t.name, t.columns]))
+    let loadedSummary: ArchiveSummary | null = null
+    for (let next = await entries.next(); !next.done; next = await entries.next()) {
+      const { head, payload } = next.value
+      if (head.type === 'rows') await insertRows(tx, String(head.table), columns.get(String(head.table)), payload)
+      else if (head.type === 'sequence')
+        await tx.query('select setval($1::regclass, $2::bigint, $3)', [ident(String(head.name)), head.last_value, head.is_called])
+      else if (head.type === 'document') {
+        const sha256 = String(head.sha256)
+        if (createHash('sha256').update(payload).digest('hex') !== sha256)
+          throw new RestoreRefused(`The archive is damaged: document ${sha256} does not match its hash`)
+        await tx.query(`select set_config('app.tenant_id', $1, true)`, [head.tenant])
+        await putDocument(tx, String(head.tenant), sha256, payload)
+      } else if (head.type === 'summary') loadedSummary = head.summary as ArchiveSummary
+    }
+    if (!loadedSummary) throw new RestoreRefused('The archive is cut short: it has no summary')
+    if (afterRows) afterCount = await afterRows(tx)
+    for (const { name } of forced.rows) await tx.exec(`alter table ${ident(name)} force row level security`)
+    for (const name of tables) await tx.exec(`alter table ${ident(name)} enable trigger user`)
+    for (const fk of foreignKeys.rows) await tx.exec(`alter table ${fk.tbl} add constraint ${ident(fk.name)} ${fk.def}`)
+    return loadedSummary
+  })
+  return { manifest, summary, afterRows: afterCount }
+}
+
+/** Inserts one batch of rows (one JSON text per line) through jsonb_populate_recordset, so every type reads back as written. */
+async function insertRows(tx: Queryable, table: string, columns: string[] | undefined, payload: Buffer): Promise<void> {
+  if (!columns) throw new RestoreRefused(`The archive is damaged: rows of ${table}, a table its manifest does not list`)
+  const rows = payload.toString('utf8').trimEnd().split('\n')
+  const list = columns.map(ident).join(', ')
+  await tx.query(
+    `insert into ${ident(table)} (${list}) overriding system value
+     select ${list} from jsonb_populate_recordset(null::${ident(table)}, $1::jsonb)`,
+    [`[${rows.join(',')}]`],
+  )
+}

@@ -1,0 +1,146 @@
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Config } from '../config.js'
+import type { Database } from '../db/types.js'
+import { MissingContentError, type DocumentStore } from '../documents/store.js'
+import { log } from '../log.js'
+import { writeArchive } from './archive.js'
+import { archiveName, archivesToDelete, DEFAULT_RETENTION, type Retention } from './retention.js'
+import { backupBucket } from './s3.js'
+import { withSnapshot } from './snapshot.js'
+import { verifyArchive } from './verify.js'
+
+/** What making a backup needs: the database, the configuration, where documents are kept and the clock. */
+export interface BackupDeps {
+  db: Database
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'backup'>
+  documents: DocumentStore
+  now: () => Date
+}
+
+/** Why a backup was made. */
+export type BackupReason = 'manual' | 'nightly' | 'before_migrations' | 'before_restore'
+
+/** A verified backup, as `crm backup --json` prints it. */
+export interface BackupResult {
+  file: string
+  bytes: number
+  sha256: string
+  verified: true
+  counts: Record<string, number>
+  /** The copy in the bucket, when one is set. */
+  remote: string | null
+  /** Documents the store no longer had. */
+  missing_documents: string[]
+  /** Archives retention removed. */
+  deleted: string[]
+}
+
+/** No backup can be made without the key that seals it. */
+export class BackupsOff extends Error {
+  constructor() {
+    super('Backups are off: set CRM_BACKUP_KEY (make one with `openssl rand -base64 32`, and keep it apart from the backups)')
+    this.name = 'BackupsOff'
+  }
+}
+
+/**
+ * Makes one sealed archive of every business (or one), writes it to CRM_BACKUP_DIR, verifies it by restoring it into a
+ * scratch database, copies it to the bucket when one is set, records the run (verified or failed, with the reason)
+ * and applies retention. Traffic goes on meanwhile: the archive is read from a snapshot.
+ */
+export async function makeBackup(
+  deps: BackupDeps,
+  opts: { tenantId?: string; reason: BackupReason; nightlyDay?: string; retention?: Retention; timeZone?: string },
+): Promise<BackupResult> {
+  const key = deps.config.backup.key
+  if (!key) throw new BackupsOff()
+  const started = deps.now()
+  const run = await startRun(deps.db, opts)
+  try {
+    await mkdir(deps.config.backup.dir, { recursive: true, mode: 0o700 })
+    const name = archiveName(opts.tenantId ?? 'all', opts.reason, started)
+    const file = join(deps.config.backup.dir, name)
+    const written = await withSnapshot(deps.db, deps.config, (snapshot) =>
+      writeArchive({ snapshot, tenantId: opts.tenantId, key, file, now: started, readDocument: documentReader(deps) }),
+    )
+    const counts = await verifyArchive(file, key, started).catch(async (err) => {
+      await rm(file, { force: true })
+      throw err
+    })
+    const bucket = deps.config.backup.s3 ? backupBucket(deps.config.backup.s3) : null
+    const remote = bucket ? await bucket.put(name, await readFile(file)) : null
+    await endRun(deps.db, run, { status: 'verified', file, remote, bytes: written.bytes, sha256: written.sha256, counts })
+    const deleted = await applyRetention(deps, opts.tenantId ?? 'all', opts.retention ?? DEFAULT_RETENTION, opts.timeZone ?? 'UTC')
+    return { file, bytes: written.bytes, sha256: written.sha256, verified: true, counts, remote, missing_documents: written.missing, deleted }
+  } catch (err) {
+    await endRun(deps.db, run, { status: 'failed', error: err instanceof Error ? err.message : String(err) }).catch(() => {})
+    throw err
+  }
+}
+
+/** Reads a document's bytes from the store with its business set (a store in the database is read under row level security). */
+function documentReader(deps: BackupDeps) {
+  return (tenantId: string, sha256: string) =>
+    deps.db.transaction(async (tx) => {
+      await tx.query(`select set_config('app.tenant_id', $1, true)`, [tenantId])
+      try {
+        return await deps.documents.get(tx, tenantId, sha256)
+      } catch (err) {
+        if (err instanceof MissingContentError) return null
+        throw err
+      }
+    })
+}
+
+/** Records the start of a run; null on a database older than the record (a backup before the migrations that add it). */
+async function startRun(db: Database, opts: { tenantId?: string; reason: BackupReason; nightlyDay?: string }): Promise<string | null> {
+  const exists = await db.query<{ t: string | null }>(`select to_regclass('backup_runs')::text as t`)
+  if (!exists.rows[0]?.t) return null
+  try {
+    const r = await db.query<{ id: string }>(
+      'insert into backup_runs (business_id, reason, nightly_day) values ($1, $2, $3) returning id',
+      [opts.tenantId ?? null, opts.reason, opts.nightlyDay ?? null],
+    )
+    return r.rows[0].id
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw new Error('A backup of the same business is already running; try again once it is done')
+    throw err
+  }
+}
+
+async function endRun(
+  db: Database,
+  run: string | null,
+  end: { status: 'verified' | 'failed'; file?: string; remote?: string | null; bytes?: number; sha256?: string; counts?: object; error?: string },
+): Promise<void> {
+  if (!run) return
+  await db.query(
+    `update backup_runs set status = $2, finished_at = now(), file = $3, remote = $4, bytes = $5, sha256 = $6, counts = $7, error = $8
+     where id = $1`,
+    [run, end.status, end.file ?? null, end.remote ?? null, end.bytes ?? null, end.sha256 ?? null, end.counts ?? null, end.error ?? null],
+  )
+}
+
+/** Deletes the archives of one scope that retention no longer keeps, in the folder and the bucket; a failure is logged, never thrown. */
+async function applyRetention(deps: BackupDeps, scope: string, keep: Retention, timeZone: string): Promise<string[]> {
+  const deleted: string[] = []
+  try {
+    const local = await readdir(deps.config.backup.dir)
+    for (const name of archivesToDelete(local, scope, keep, timeZone)) {
+      await rm(join(deps.config.backup.dir, name), { force: true })
+      deleted.push(name)
+    }
+    if (deps.config.backup.s3) {
+      const bucket = backupBucket(deps.config.backup.s3)
+      const remote = (await bucket.list()).map((a) => a.name)
+      for (const name of archivesToDelete(remote, scope, keep, timeZone)) {
+        await bucket.remove(name)
+        deleted.push(bucket.where(name))
+      }
+    }
+  } catch (err) {
+    log('warn', 'backup retention failed', { error: err instanceof Error ? err.message : String(err) })
+  }
+  return deleted
+}

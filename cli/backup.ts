@@ -50,7 +50,8 @@ async function backupHere(config: Config, tenant: string | undefined, opened?: D
   const db = opened ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, databasePoolSize: 2 }))
   try {
     const exists = await db.query<{ t: string | null }>(`select to_regclass('tenants')::text as t`)
-    if (!exists.rows[0]?.t) throw new AppError('NOT_FOUND', `${describeDatabase()} holds nothing to back up yet: start the server once first`)
+    if (!exists.rows[0]?.t)
+      throw new AppError('NOT_FOUND', `${describeDatabase()} holds nothing to back up yet: start the server once first`)
     const tenantId = tenant ? (await businessOf(db, tenant)).id : undefined
     return await makeBackup({ db, config, documents: documentStoreFor(config, db), now: () => new Date() }, { tenantId, reason: 'manual' })
   } finally {

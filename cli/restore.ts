@@ -11,7 +11,11 @@ export const restoreCommand: Command = {
     'Refuses a database that holds a business unless --replace (the old one is kept aside); needs the CRM_BACKUP_KEY it was sealed with. ' +
     'Everyone signs in again afterwards.',
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { replace: { type: 'boolean' }, json: { type: 'boolean' } }, { positionals: ['FILE'] })
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { replace: { type: 'boolean' }, json: { type: 'boolean' } },
+      { positionals: ['FILE'] },
+    )
     const result = await restoreArchive(loadConfig(), positionals[0], { replace: Boolean(values.replace), now: () => new Date() })
     if (values.json) return JSON.stringify(result)
     return describe(result)

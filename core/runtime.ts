@@ -1,3 +1,4 @@
+import { backupBeforeMigrations } from './backup/before-migrations.js'
 import type { Config } from './config.js'
 import { lockDataDir, type DataDirLock } from './db/data-dir-lock.js'
 import { migrate } from './db/migrate.js'
@@ -30,6 +31,7 @@ export async function openMigratedDatabase(
   if (!config.databaseUrl) lock = lockDataDir(config.dataDir, purpose)
   try {
     const db = await openDatabase(config)
+    await backupBeforeMigrations(config, db)
     const applied = await migrateUnhurried(config, db)
       .then(async (names) => {
         await writePersonalData(db, personalData)

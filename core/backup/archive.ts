@@ -46,7 +46,12 @@ export async function writeArchive(input: {
     },
   })
   const partial = `${input.file}.part`
-  const written = pipeline(gzip, sealStream(input.key, input.tenantId ?? 'all', input.now), counted, createWriteStream(partial, { mode: 0o600 }))
+  const written = pipeline(
+    gzip,
+    sealStream(input.key, input.tenantId ?? 'all', input.now),
+    counted,
+    createWriteStream(partial, { mode: 0o600 }),
+  )
   written.catch(() => {})
   try {
     const out = new EntryWriter(gzip)
@@ -92,7 +97,10 @@ export async function openArchive(file: string, key: Buffer): Promise<{ header: 
 }
 
 /** Reads an archive through to its end without keeping anything: its manifest and summary, or the reason it cannot be used. */
-export async function checkArchive(file: string, key: Buffer): Promise<{ header: ArchiveHeader; manifest: Manifest; summary: ArchiveSummary }> {
+export async function checkArchive(
+  file: string,
+  key: Buffer,
+): Promise<{ header: ArchiveHeader; manifest: Manifest; summary: ArchiveSummary }> {
   const { header, entries } = await openArchive(file, key)
   let manifest: Manifest | null = null
   let summary: ArchiveSummary | null = null

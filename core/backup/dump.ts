@@ -34,12 +34,7 @@ export interface Manifest {
  * read transaction), and answers the summary and the documents to add. Runs as the database owner; each business's
  * rows are read with that business set, so row level security admits them whether or not the owner bypasses it.
  */
-export async function dumpSnapshot(
-  snapshot: Database,
-  scope: { tenantId?: string },
-  out: EntrySink,
-  now: Date,
-): Promise<ArchiveSummary> {
+export async function dumpSnapshot(snapshot: Database, scope: { tenantId?: string }, out: EntrySink, now: Date): Promise<ArchiveSummary> {
   return snapshot.transaction(
     async (tx) => {
       await tx.exec(READ_SETTINGS.join('; '))

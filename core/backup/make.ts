@@ -72,7 +72,16 @@ export async function makeBackup(
     const remote = bucket ? await bucket.put(name, await readFile(file)) : null
     await endRun(deps.db, run, { status: 'verified', file, remote, bytes: written.bytes, sha256: written.sha256, counts })
     const deleted = await applyRetention(deps, opts.tenantId ?? 'all', opts.retention ?? DEFAULT_RETENTION, opts.timeZone ?? 'UTC')
-    return { file, bytes: written.bytes, sha256: written.sha256, verified: true, counts, remote, missing_documents: written.missing, deleted }
+    return {
+      file,
+      bytes: written.bytes,
+      sha256: written.sha256,
+      verified: true,
+      counts,
+      remote,
+      missing_documents: written.missing,
+      deleted,
+    }
   } catch (err) {
     await endRun(deps.db, run, { status: 'failed', error: err instanceof Error ? err.message : String(err) }).catch(() => {})
     throw err
@@ -104,7 +113,8 @@ async function startRun(db: Database, opts: { tenantId?: string; reason: BackupR
     )
     return r.rows[0].id
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new Error('A backup of the same business is already running; try again once it is done')
+    if ((err as { code?: string }).code === '23505')
+      throw new Error('A backup of the same business is already running; try again once it is done')
     throw err
   }
 }
@@ -112,7 +122,15 @@ async function startRun(db: Database, opts: { tenantId?: string; reason: BackupR
 async function endRun(
   db: Database,
   run: string | null,
-  end: { status: 'verified' | 'failed'; file?: string; remote?: string | null; bytes?: number; sha256?: string; counts?: object; error?: string },
+  end: {
+    status: 'verified' | 'failed'
+    file?: string
+    remote?: string | null
+    bytes?: number
+    sha256?: string
+    counts?: object
+    error?: string
+  },
 ): Promise<void> {
   if (!run) return
   await db.query(

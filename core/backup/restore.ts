@@ -65,7 +65,11 @@ export async function restoreArchive(
   } else {
     if (await folderHoldsBusiness(config.dataDir)) {
       if (!opts.replace) throw refusal(into)
-      keptAt = `${config.dataDir}.replaced-${opts.now().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}`
+      keptAt = `${config.dataDir}.replaced-${opts
+        .now()
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}Z$/, 'Z')}`
       renameSync(config.dataDir, keptAt)
     }
     const lock = lockDataDir(config.dataDir, 'crm restore')
@@ -96,7 +100,8 @@ export async function restoreArchive(
       renameSync(keptAt, config.dataDir)
       throw err
     }
-    if (keptAt) throw new Error(`${(err as Error).message}. What the database held before is in the verified archive ${keptAt}`, { cause: err })
+    if (keptAt)
+      throw new Error(`${(err as Error).message}. What the database held before is in the verified archive ${keptAt}`, { cause: err })
     throw err
   } finally {
     await db.close().catch(() => {})

@@ -12,7 +12,10 @@ export const DEFAULT_RETENTION: Retention = { daily: 7, weekly: 4, monthly: 12 }
 
 /** An archive's file name: the service's or one business's, and when it was made (UTC, to the second). */
 export function archiveName(scope: string, reason: string, at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z')
   return `service-crm-${scope}-${stamp}-${reason.replace(/_/g, '-')}.crmbackup`
 }
 

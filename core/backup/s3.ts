@@ -58,7 +58,9 @@ export function backupBucket(s3: NonNullable<BackupSettings['s3']>) {
           const key = unescapeXml(match[1])
           found.push({ key, name: key.slice(s3.prefix.length) })
         }
-        token = /<IsTruncated>true<\/IsTruncated>/.test(body) ? unescapeXml(/<NextContinuationToken>([^<]+)</.exec(body)?.[1] ?? '') : undefined
+        token = /<IsTruncated>true<\/IsTruncated>/.test(body)
+          ? unescapeXml(/<NextContinuationToken>([^<]+)</.exec(body)?.[1] ?? '')
+          : undefined
       } while (token)
       return found
     },
@@ -74,5 +76,10 @@ export function backupBucket(s3: NonNullable<BackupSettings['s3']>) {
 export type BackupBucket = ReturnType<typeof backupBucket>
 
 function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&')
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&')
 }

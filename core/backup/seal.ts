@@ -159,7 +159,8 @@ export function openStream(masterKey: Buffer): Transform & { header: Promise<Arc
         if (ended) return done(new ArchiveError('damaged', 'The archive is damaged: bytes follow its last part'))
         const final = buffered.readUInt8(0) === 1
         const length = buffered.readUInt32BE(1)
-        if (length < 16 || length > CHUNK_BYTES + 16) return done(new ArchiveError('damaged', 'The archive is damaged: a part is not readable'))
+        if (length < 16 || length > CHUNK_BYTES + 16)
+          return done(new ArchiveError('damaged', 'The archive is damaged: a part is not readable'))
         if (buffered.length < 5 + length) break
         const sealed = buffered.subarray(5, 5 + length)
         buffered = buffered.subarray(5 + length)

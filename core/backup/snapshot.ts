@@ -10,7 +10,11 @@ import type { Database } from '../db/types.js'
  * server, a connection of its own without the serving time limits, whose reads the dump makes in one repeatable read
  * transaction.
  */
-export async function withSnapshot<T>(db: Database, config: Pick<Config, 'databaseUrl' | 'dataDir'>, fn: (snapshot: Database) => Promise<T>): Promise<T> {
+export async function withSnapshot<T>(
+  db: Database,
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  fn: (snapshot: Database) => Promise<T>,
+): Promise<T> {
   if (db.engine === 'pglite') {
     const copy = await (db as PgliteDatabase).dumpDataDir()
     const snapshot = await openPgliteThread(undefined, copy)

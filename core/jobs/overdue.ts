@@ -8,7 +8,7 @@ import { localDate } from '../time.js'
 /** One business whose part of a job failed; the job went on with the others. tenant_id is null when the job failed as a whole. */
 export interface BusinessFailure {
   tenant_id: string | null
-  job: 'overdue' | 'delivery' | 'series' | 'lifecycle' | 'quotes' | 'follow_ups' | 'segments' | 'quickbooks' | 'google'
+  job: 'backup' | 'overdue' | 'delivery' | 'series' | 'lifecycle' | 'quotes' | 'follow_ups' | 'segments' | 'quickbooks' | 'google'
   error: string
 }
 

@@ -1,6 +1,7 @@
 import type { Services } from '../context.js'
 import { DatabaseUnavailableError } from '../errors.js'
 import { log } from '../log.js'
+import { backupsDue, nightlyBackups } from './backups.js'
 import { claimDueMessages } from './claim.js'
 import { DEFAULT_RETRY, deliverMessage, type DeliveryOutcome, type RetryPolicy } from './deliver.js'
 import { lifecyclePassDue, refreshLapsedCustomers } from './lifecycle.js'
@@ -156,6 +157,11 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
   services.background
     .join('google-sync', () => syncGoogle(services))
     .catch((err) => log('error', 'syncing Google failed', { error: errorText(err) }))
+  // Nightly backups are made beside the jobs too: a large business's takes minutes, and emails must not wait for it.
+  if (backupsDue(services))
+    services.background
+      .join('nightly-backups', () => nightlyBackups(services))
+      .catch((err) => log('error', 'nightly backups failed', { error: errorText(err) }))
   try {
     Object.assign(result, await deliverDue(services, options))
   } catch (err) {

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { restoreArchive } from '../../../core/backup/restore.js'
+import { authenticateAgentToken } from '../../../core/auth/agent-tokens.js'
+import type { BackupResult } from '../../../core/backup/make.js'
+import { openDatabase } from '../../../core/db/open.js'
+import { withTenant } from '../../../core/db/tenant.js'
+import type { Database } from '../../../core/db/types.js'
+import { documentStoreFor } from '../../../core/documents/choose-store.js'
+import { startTestApp, type TestApp } from '../../helpers/app.js'
+import { backUp, backupKey, emptyRestoreTarget, fingerprint } from '../../helpers/backups.js'
+import { businessRecords } from '../../helpers/business-records.js'
+import { engines } from '../../helpers/databases.js'
+import { issueMagicLinkFor } from '../../../core/auth/magic-links.js'
+import { signedIn } from '../../helpers/fixtures.js'
+
+/** Tables a restore changes on purpose: sign-ins end, and the restored business is recorded as the first start's. */
+const CHANGED_BY_RESTORE = new Set(['sessions', 'magic_links', 'approval_links', 'oauth_codes', 'installation'])
+
+for (const source of engines) {
+  describe(`a backup made on ${source}`, () => {
+    const key = backupKey()
+    let app: TestApp
+    let backup: BackupResult
+    let records: Record<string, string>
+    beforeAll(async () => {
+      app = await startTestApp(source)
+      const run = (action: string, data: unknown) => {
+        const [domain, name] = action.split('.')
+        return app.ownerAction(domain, name, data)
+      }
+      records = await businessRecords(run, app.t.db, app.tenant.tenant_id, 1)
+      // Someone is signed in and a sign-in link is out when the backup is made.
+      await signedIn(app, app.tenant.owner_user_id)
+      await issueMagicLinkFor(app.t.db, app.tenant.tenant_id, app.tenant.owner_user_id)
+      backup = await backUp(app, key)
+    }, 120_000)
+    afterAll(() => app?.close())
+
+    it('says where it is, its size and hash, that it was verified, and what it holds', async () => {
+      expect(existsSync(backup.file)).toBe(true)
+      expect(backup).toMatchObject({ verified: true, bytes: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+      expect(backup.counts).toMatchObject({ tenants: 1, contacts: 2, invoices: 1, documents: 1, sessions: 1, magic_links: 1 })
+      const { document_files: files, ...tables } = backup.counts
+      const now = await fingerprint(app.t.db)
+      expect(tables).toEqual(now.counts)
+      expect(files).toBe(now.documents.length)
+      expect(files).toBeGreaterThan(0)
+    })
+
+    for (const target of engines) {
+      it(`restores into an empty ${target} database: the same rows and documents, everyone signed out, agents still in`, async () => {
+        const place = await emptyRestoreTarget(target, key)
+        try {
+          const result = await restoreArchive(place.config, backup.file, { replace: false, now: () => new Date() })
+          expect(result).toMatchObject({ scope: 'all', migrated: [], replaced_kept_at: null, revoked: 2 })
+          const db = await openDatabase(place.config)
+          try {
+            const before = await fingerprint(app.t.db)
+            const after = await fingerprint(db)
+            for (const table of Object.keys(before.counts).filter((t) => !CHANGED_BY_RESTORE.has(t))) {
+              expect({ table, count: after.counts[table], sum: after.checksums[table] }).toEqual({
+                table,
+                count: before.counts[table],
+                sum: before.checksums[table],
+              })
+            }
+            expect(after.counts).toMatchObject({ sessions: 0, magic_links: 0, installation: 1 })
+            expect(after.documents).toEqual(before.documents)
+            await expectDocumentsReadable(db, place.config, before.documents, app)
+            expect(await authenticateAgentToken(db, app.tenant.agent_token)).toMatchObject({ tenantId: app.tenant.tenant_id })
+            expect(records.contact).toBeTruthy()
+          } finally {
+            await db.close()
+          }
+          // A second restore finds the business there and writes nothing.
+          await expect(restoreArchive(place.config, backup.file, { replace: false, now: () => new Date() })).rejects.toThrow(
+            /already holds a business: nothing was written.*--replace/,
+          )
+          const replaced = await restoreArchive(place.config, backup.file, { replace: true, now: () => new Date() })
+          expect(replaced.replaced_kept_at).toBeTruthy()
+          expect(existsSync(replaced.replaced_kept_at as string)).toBe(true)
+        } finally {
+          await place.dispose()
+        }
+      }, 180_000)
+    }
+  })
+}
+
+async function expectDocumentsReadable(db: Database, config: Parameters<typeof documentStoreFor>[0], ids: string[], app: TestApp) {
+  const store = documentStoreFor(config, db)
+  for (const id of ids) {
+    const [tenantId, sha256] = id.split('/')
+    const original = await withTenant(app.t.db, { tenantId, actorType: 'system' }, (tx) => app.services.documents.get(tx, tenantId, sha256))
+    const restored = await withTenant(db, { tenantId, actorType: 'system' }, (tx) => store.get(tx, tenantId, sha256))
+    expect(restored.equals(original)).toBe(true)
+  }
+}

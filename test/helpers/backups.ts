@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { makeBackup, type BackupResult } from '../../core/backup/make.js'
+import { dumpSnapshot, type ArchiveSummary } from '../../core/backup/dump.js'
+import { DISCARD } from '../../core/backup/entries.js'
+import { loadConfig, type Config } from '../../core/config.js'
+import type { Database } from '../../core/db/types.js'
+import type { TestApp } from './app.js'
+import { withDatabase } from './template.js'
+
+/** A new backup key, as `openssl rand -base64 32` makes one. */
+export function backupKey(): Buffer {
+  return randomBytes(32)
+}
+
+/** A folder of its own for a test's archives. */
+export function backupDir(): string {
+  return mkdtempSync(join(tmpdir(), 'crm-backups-'))
+}
+
+/** Makes a verified backup of the test app's database (every business, or one) into a folder of its own. */
+export async function backUp(app: TestApp, key: Buffer, opts: { tenantId?: string; dir?: string } = {}): Promise<BackupResult> {
+  const dir = opts.dir ?? backupDir()
+  return makeBackup(
+    {
+      db: app.t.db,
+      config: { databaseUrl: app.t.url, dataDir: dir, backup: { key, dir } },
+      documents: app.services.documents,
+      now: () => new Date(),
+    },
+    { tenantId: opts.tenantId, reason: 'manual' },
+  )
+}
+
+/** Every archived table's row count and checksum, read as a backup reads them. */
+export function fingerprint(db: Database, tenantId?: string): Promise<ArchiveSummary> {
+  return dumpSnapshot(db, { tenantId }, DISCARD, new Date())
+}
+
+/** An empty place to restore into on an engine: a folder that does not exist yet, or a new empty database. */
+export async function emptyRestoreTarget(
+  engine: 'pglite' | 'postgres',
+  key: Buffer,
+): Promise<{ config: Config; url?: string; dispose(): Promise<void> }> {
+  const root = mkdtempSync(join(tmpdir(), 'crm-restore-'))
+  const base = loadConfig({ CRM_DATA_DIR: join(root, 'data'), CRM_BACKUP_DIR: join(root, 'backups'), LOG_LEVEL: 'silent' })
+  const config = { ...base, backup: { ...base.backup, key } }
+  if (engine === 'pglite') return { config, dispose: async () => {} }
+  const server = process.env.TEST_DATABASE_URL as string
+  const name = `crm_restore_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  await admin(server, `create database ${name}`)
+  const url = withDatabase(server, name)
+  return {
+    config: { ...config, databaseUrl: url },
+    url,
+    dispose: () => admin(server, `drop database if exists ${name} with (force)`),
+  }
+}
+
+async function admin(url: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    await c.query(sql)
+  } finally {
+    await c.end()
+  }
+}

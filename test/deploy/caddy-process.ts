@@ -88,9 +88,10 @@ export async function startCaddy(
   { http: httpPort, https: httpsPort }: { http: number; https: number },
   timeoutMs = 30_000,
 ): Promise<RunningCaddy> {
+  const text = testCaddyfile(deployed, { upstream: upstreamPort, http: httpPort, https: httpsPort })
   const dir = mkdtempSync(join(tmpdir(), 'crm-caddy-'))
   const config = join(dir, 'Caddyfile')
-  writeFileSync(config, testCaddyfile(deployed, { upstream: upstreamPort, http: httpPort, https: httpsPort }))
+  writeFileSync(config, text)
   // Caddy keeps its authority, certificates and autosaved configuration under these: all in the test's folder.
   const home = { HOME: join(dir, 'home'), XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') }
   for (const d of Object.values(home)) mkdirSync(d, { recursive: true })

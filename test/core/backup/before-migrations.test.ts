@@ -43,7 +43,10 @@ for (const engine of engines) {
       // The archive holds the old schema: a restore loads it as it was, then applies what came since.
       const fresh = await emptyRestoreTarget(engine, key)
       disposals.push(fresh.dispose)
-      const restored = await restoreArchive(fresh.config, join(old.config.backup.dir, archives[0]), { replace: false, now: () => new Date() })
+      const restored = await restoreArchive(fresh.config, join(old.config.backup.dir, archives[0]), {
+        replace: false,
+        now: () => new Date(),
+      })
       expect(restored.migrated).toContain('0117_backups.sql')
       expect(restored.counts).toMatchObject({ tenants: 1, contacts: 1 })
       const back = await openDatabase(fresh.config)

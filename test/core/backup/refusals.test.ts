@@ -46,7 +46,8 @@ for (const engine of engines) {
       expect(new BackupsOff().message).toMatch(/openssl rand -base64 32/)
     })
 
-    it('with another key, naming CRM_BACKUP_KEY', () => refused(file, backupKey(), /CRM_BACKUP_KEY is not the key this archive was sealed with/))
+    it('with another key, naming CRM_BACKUP_KEY', () =>
+      refused(file, backupKey(), /CRM_BACKUP_KEY is not the key this archive was sealed with/))
 
     it('a damaged file', async () => {
       const bytes = readFileSync(file)

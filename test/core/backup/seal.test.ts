@@ -26,7 +26,7 @@ describe('a sealed archive', () => {
     expect((await open(key, await seal(key, Buffer.alloc(0)))).length).toBe(0)
   })
 
-  it("shows nothing of a customer, compressed or not", async () => {
+  it('shows nothing of a customer, compressed or not', async () => {
     const words = Buffer.from('Jane Smith, gate code 4417, 12 Elm St\n'.repeat(2000))
     for (const body of [words, gzipSync(words)]) {
       const sealed = await seal(key, body)

@@ -56,7 +56,7 @@ export async function makeBackup(
   const key = deps.config.backup.key
   if (!key) throw new BackupsOff()
   const started = deps.now()
-  const run = await startRun(deps.db, opts)
+  const run = await startRun(deps.db, opts, started)
   try {
     await mkdir(deps.config.backup.dir, { recursive: true, mode: 0o700 })
     const name = archiveName(opts.tenantId ?? 'all', opts.reason, started)
@@ -70,7 +70,7 @@ export async function makeBackup(
     })
     const bucket = deps.config.backup.s3 ? backupBucket(deps.config.backup.s3) : null
     const remote = bucket ? await bucket.put(name, await readFile(file)) : null
-    await endRun(deps.db, run, { status: 'verified', file, remote, bytes: written.bytes, sha256: written.sha256, counts })
+    await endRun(deps.db, run, deps.now(), { status: 'verified', file, remote, bytes: written.bytes, sha256: written.sha256, counts })
     const deleted = await applyRetention(deps, opts.tenantId ?? 'all', opts.retention ?? DEFAULT_RETENTION, opts.timeZone ?? 'UTC')
     return {
       file,
@@ -83,7 +83,7 @@ export async function makeBackup(
       deleted,
     }
   } catch (err) {
-    await endRun(deps.db, run, { status: 'failed', error: err instanceof Error ? err.message : String(err) }).catch(() => {})
+    await endRun(deps.db, run, deps.now(), { status: 'failed', error: err instanceof Error ? err.message : String(err) }).catch(() => {})
     throw err
   }
 }
@@ -103,13 +103,17 @@ function documentReader(deps: BackupDeps) {
 }
 
 /** Records the start of a run; null on a database older than the record (a backup before the migrations that add it). */
-async function startRun(db: Database, opts: { tenantId?: string; reason: BackupReason; nightlyDay?: string }): Promise<string | null> {
+async function startRun(
+  db: Database,
+  opts: { tenantId?: string; reason: BackupReason; nightlyDay?: string },
+  at: Date,
+): Promise<string | null> {
   const exists = await db.query<{ t: string | null }>(`select to_regclass('backup_runs')::text as t`)
   if (!exists.rows[0]?.t) return null
   try {
     const r = await db.query<{ id: string }>(
-      'insert into backup_runs (business_id, reason, nightly_day) values ($1, $2, $3) returning id',
-      [opts.tenantId ?? null, opts.reason, opts.nightlyDay ?? null],
+      'insert into backup_runs (business_id, reason, nightly_day, started_at) values ($1, $2, $3, $4) returning id',
+      [opts.tenantId ?? null, opts.reason, opts.nightlyDay ?? null, at.toISOString()],
     )
     return r.rows[0].id
   } catch (err) {
@@ -122,6 +126,7 @@ async function startRun(db: Database, opts: { tenantId?: string; reason: BackupR
 async function endRun(
   db: Database,
   run: string | null,
+  at: Date,
   end: {
     status: 'verified' | 'failed'
     file?: string
@@ -134,9 +139,19 @@ async function endRun(
 ): Promise<void> {
   if (!run) return
   await db.query(
-    `update backup_runs set status = $2, finished_at = now(), file = $3, remote = $4, bytes = $5, sha256 = $6, counts = $7, error = $8
+    `update backup_runs set status = $2, finished_at = $9, file = $3, remote = $4, bytes = $5, sha256 = $6, counts = $7, error = $8
      where id = $1`,
-    [run, end.status, end.file ?? null, end.remote ?? null, end.bytes ?? null, end.sha256 ?? null, end.counts ?? null, end.error ?? null],
+    [
+      run,
+      end.status,
+      end.file ?? null,
+      end.remote ?? null,
+      end.bytes ?? null,
+      end.sha256 ?? null,
+      end.counts ?? null,
+      end.error ?? null,
+      at.toISOString(),
+    ],
   )
 }
 

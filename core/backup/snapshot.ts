@@ -24,6 +24,7 @@ export async function withSnapshot<T>(
       await snapshot.close()
     }
   }
+  if (!config.databaseUrl) throw new Error('A backup of a PostgreSQL server needs DATABASE_URL: it opens a connection of its own')
   const own = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, databasePoolSize: 1 })
   try {
     return await fn(own)

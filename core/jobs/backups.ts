@@ -42,7 +42,7 @@ export async function nightlyBackups(services: Services): Promise<{ made: number
   if (!services.config.backup.key) return result
   const now = services.now()
   await services.db.query(
-    `update backup_runs set status = 'failed', finished_at = now(), error = 'the process making it stopped before it was done'
+    `update backup_runs set status = 'failed', finished_at = $1::timestamptz, error = 'the process making it stopped before it was done'
      where status = 'running' and started_at < $1::timestamptz - make_interval(hours => $2)`,
     [now.toISOString(), ABANDONED_AFTER_HOURS],
   )

@@ -19,21 +19,22 @@ export function archiveName(scope: string, reason: string, at: Date): string {
   return `service-crm-${scope}-${stamp}-${reason.replace(/_/g, '-')}.crmbackup`
 }
 
-/** The scope and moment an archive's name says, or null for a file that is not one of ours. */
-export function parseArchiveName(name: string): { scope: string; at: Date } | null {
-  const m = /^service-crm-(all|[0-9a-f-]{36})-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[a-z-]+\.crmbackup$/.exec(name)
+/** The scope, moment and reason an archive's name says, or null for a file that is not one of ours. */
+export function parseArchiveName(name: string): { scope: string; at: Date; reason: string } | null {
+  const m = /^service-crm-(all|[0-9a-f-]{36})-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-([a-z-]+)\.crmbackup$/.exec(name)
   if (!m) return null
-  return { scope: m[1], at: new Date(`${m[2]}-${m[3]}-${m[4]}T${m[5]}:${m[6]}:${m[7]}Z`) }
+  return { scope: m[1], at: new Date(`${m[2]}-${m[3]}-${m[4]}T${m[5]}:${m[6]}:${m[7]}Z`), reason: m[8].replace(/-/g, '_') }
 }
 
 /**
- * The names to delete from one scope's archives: kept are the newest of each of the last `daily` days, `weekly` ISO
- * weeks and `monthly` months (days as the business's clock reads them), and always the newest archive of all.
+ * The names to delete from one scope's nightly archives: kept are the newest of each of the last `daily` days, `weekly`
+ * ISO weeks and `monthly` months (days as the business's clock reads them), and always the newest of all. Archives
+ * someone asked for (crm backup) or made before migrations or a restore are never deleted by retention.
  */
 export function archivesToDelete(names: string[], scope: string, keep: Retention, timeZone: string): string[] {
   const ours = names
     .map((name) => ({ name, parsed: parseArchiveName(name) }))
-    .filter((a) => a.parsed?.scope === scope)
+    .filter((a) => a.parsed?.scope === scope && a.parsed.reason === 'nightly')
     .sort((a, b) => (b.parsed as { at: Date }).at.getTime() - (a.parsed as { at: Date }).at.getTime())
   const kept = new Set<string>()
   const bucket = (count: number, key: (day: string) => string) => {

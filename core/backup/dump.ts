@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Database, Queryable } from '../db/types.js'
-import { setLocalStatements } from '../db/tenant.js'
+import { setLocal, setLocalStatements } from '../db/tenant.js'
 import { archivedSequences, archivedTables, ident, type ArchivedTable } from './catalog.js'
 import type { EntrySink } from './entries.js'
 
@@ -88,7 +88,7 @@ async function dumpRows(
 ): Promise<number> {
   const where = rowsOf(table, tenant, onlyTenant)
   if (where === null) return 0
-  if (tenant) await tx.query(`select set_config('app.tenant_id', $1, true)`, [tenant])
+  if (tenant) await setLocal(tx, { 'app.tenant_id': tenant })
   // oauth_clients is read by the sign-in role alone (its policy), whoever the owner is.
   const asRole = table.name === 'oauth_clients' ? 'crm_sign_in' : null
   if (asRole) await tx.exec(`set local role ${asRole}`)
@@ -124,7 +124,7 @@ function rowsOf(table: ArchivedTable, tenant: string | null, onlyTenant: string 
 async function documentsOf(tx: Queryable, businesses: string[]): Promise<string[]> {
   const found: string[] = []
   for (const tenant of businesses) {
-    await tx.query(`select set_config('app.tenant_id', $1, true)`, [tenant])
+    await setLocal(tx, { 'app.tenant_id': tenant })
     const r = await tx.query<{ sha256: string }>(
       `select sha256 from documents where tenant_id = $1
        union select sha256 from document_versions where tenant_id = $1

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { setLocal } from '../db/tenant.js'
 import { migrate, readMigrations, type MigrationFile } from '../db/migrate.js'
 import type { Database, Queryable } from '../db/types.js'
 import { ident } from './catalog.js'
@@ -79,7 +80,7 @@ export async function loadArchive(
         const sha256 = String(head.sha256)
         if (createHash('sha256').update(payload).digest('hex') !== sha256)
           throw new RestoreRefused(`The archive is damaged: document ${sha256} does not match its hash`)
-        await tx.query(`select set_config('app.tenant_id', $1, true)`, [head.tenant])
+        await setLocal(tx, { 'app.tenant_id': String(head.tenant) })
         await putDocument(tx, String(head.tenant), sha256, payload)
       } else if (head.type === 'summary') loadedSummary = head.summary as ArchiveSummary
     }

@@ -1,4 +1,5 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { setLocal } from '../db/tenant.js'
 import { join } from 'node:path'
 import type { Config } from '../config.js'
 import type { Database } from '../db/types.js'
@@ -92,7 +93,7 @@ export async function makeBackup(
 function documentReader(deps: BackupDeps) {
   return (tenantId: string, sha256: string) =>
     deps.db.transaction(async (tx) => {
-      await tx.query(`select set_config('app.tenant_id', $1, true)`, [tenantId])
+      await setLocal(tx, { 'app.tenant_id': tenantId })
       try {
         return await deps.documents.get(tx, tenantId, sha256)
       } catch (err) {

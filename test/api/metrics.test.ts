@@ -164,7 +164,7 @@ describe.each(engines)('GET /metrics (%s)', (engine) => {
     const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.url}${path}`, { headers }).then(responseOf)
 
     it('a direct loopback connection may; the same through a proxy (any proxy header) is told there is no such path', async () => {
-      for (const path of ['/metrics']) {
+      for (const path of ['/metrics', '/healthz/doctor']) {
         expect((await get(path)).status).toBe(200)
         for (const [name, value] of [
           ['X-Forwarded-For', '127.0.0.1'],
@@ -190,8 +190,12 @@ describe.each(engines)('GET /metrics (%s)', (engine) => {
         })
         expect(ok.status).toBe(200)
         expect(parseExposition(await ok.text()).types.get('crm_database_up')).toBe('gauge')
+        expect((await get('/healthz/doctor', { ...through, Authorization: 'Bearer metrics-token-of-this-test-0123456789' })).status).toBe(
+          200,
+        )
         expectError(await get('/metrics', { ...through, Authorization: 'Bearer metrics-token-of-this-test-012345678' }), 404, 'NOT_FOUND')
         expectError(await get('/metrics', { Authorization: 'Bearer wrong' }), 404, 'NOT_FOUND')
+        expectError(await get('/healthz/doctor', { Authorization: 'Bearer wrong' }), 404, 'NOT_FOUND')
         expectError(await get('/metrics', through), 404, 'NOT_FOUND')
         // From loopback without a proxy, no token is needed even when one is set.
         expect((await get('/metrics')).status).toBe(200)

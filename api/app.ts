@@ -36,6 +36,7 @@ import { authRoutes } from './routes/auth.js'
 import { capabilitiesRoutes } from './routes/capabilities.js'
 import { dataRoutes } from './routes/data.js'
 import { healthRoutes } from './routes/health.js'
+import { monitoring } from './monitoring/routes.js'
 import { oauthMetadataRoutes } from './routes/oauth-metadata.js'
 import { oauthTokenRoutes } from './routes/oauth-token.js'
 import { calendarFeedRoutes } from './routes/calendar-feed.js'
@@ -51,11 +52,14 @@ export function createApp(services: Services): Express {
   app.disable('x-powered-by')
   // Rate limits key on the client's address: X-Forwarded-For counts only from proxies the operator named.
   app.set('trust proxy', services.config.trustProxy)
+  const operator = monitoring(services)
+  app.use(operator.counting)
   app.use(requestLog)
   app.use(securityHeaders)
   app.use(allowedMethods)
   app.use(healthRoutes(services))
   app.use(backupControlRoutes(services))
+  app.use(operator.routes)
   app.use(iconRoutes())
   app.use(oauthMetadataRoutes(services))
   // Before the JSON parser: the signature is checked over the raw body. Public, like the pages Stripe sends customers back to.

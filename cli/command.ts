@@ -33,6 +33,17 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The command ran, and what it printed says something failed (`doctor` found a failing item): the text goes to stdout all
+ * the same, and the exit code is 1.
+ */
+export class ReportsFailure extends Error {
+  constructor(readonly stdout: string) {
+    super('the report names a failure')
+    this.name = 'ReportsFailure'
+  }
+}
+
 /** Declares the options of a command: each long name and whether it takes a value. */
 export type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>
 

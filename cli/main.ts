@@ -1,9 +1,10 @@
 import { setFlagsFromString } from 'node:v8'
 import { DataDirInUse } from '../core/db/data-dir-lock.js'
 import { setLogLevel } from '../core/log.js'
-import { UsageError, type Command } from './command.js'
 import { backupCommand } from './backup.js'
+import { ReportsFailure, UsageError, type Command } from './command.js'
 import { demoCommand } from './demo.js'
+import { doctorCommand } from './doctor.js'
 import { exportCommand } from './export.js'
 import { importSquareCustomersCommand, importSquareItemsCommand, importSquareSalesCommand } from './import.js'
 import { importCsvCommand } from './import-csv.js'
@@ -31,6 +32,7 @@ export const COMMANDS: Command[] = [
   workerCommand,
   backupCommand,
   restoreCommand,
+  doctorCommand,
 ]
 
 /** The help text listing every command. */
@@ -77,6 +79,7 @@ export async function runCli(argv: string[]): Promise<CliResult> {
   try {
     return { code: 0, stdout: await command.run(rest), stderr: '' }
   } catch (err) {
+    if (err instanceof ReportsFailure) return { code: 1, stdout: err.stdout, stderr: '' }
     if (err instanceof UsageError) {
       return { code: 2, stdout: '', stderr: `crm ${command.name}: ${err.message}\nUsage: crm ${command.name} ${command.args}` }
     }

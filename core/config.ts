@@ -47,6 +47,8 @@ export interface Config {
   checkOutput: boolean
   /** Where sealed backups go and the key that seals them. */
   backup: BackupSettings
+  /** The bearer token that opens /metrics and the doctor's facts from anywhere (without it: only a direct loopback connection). */
+  metricsToken?: string
 }
 
 /** Backups: sealed with CRM_BACKUP_KEY (none made without it), written to CRM_BACKUP_DIR and, when set, to an S3-compatible bucket. */
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     documents: documentSettings(env),
     checkOutput: onOff(env.CRM_CHECK_OUTPUT, 'CRM_CHECK_OUTPUT', env.NODE_ENV !== 'production'),
     backup: backupSettings(env),
+    metricsToken: env.CRM_METRICS_TOKEN?.trim() || undefined,
   }
 }
 

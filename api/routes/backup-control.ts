@@ -1,11 +1,12 @@
 import express, { Router } from 'express'
 import { z } from 'zod'
-import { directFromLoopback, isControlSecret, readControlFile } from '../../core/backup/control.js'
+import { readControlFile } from '../../core/backup/control.js'
 import { BackupsOff, makeBackup } from '../../core/backup/make.js'
 import type { Services } from '../../core/context.js'
 import { AppError } from '../../core/errors.js'
 import { parseInput } from '../../core/validation.js'
 import { sendData } from '../envelope.js'
+import { directFromLoopback, hiddenRoute, sameSecret } from '../monitoring/operator-access.js'
 
 const backupRequest = z.object({ tenant_id: z.uuid().optional() })
 
@@ -19,8 +20,8 @@ export function backupControlRoutes(services: Services): Router {
   router.post('/internal/backup', express.json({ limit: '4kb' }), async (req, res) => {
     // Only a server on the embedded engine writes the file (api/main.ts); on a server's database every process can back up itself.
     const secret = services.db.engine === 'pglite' ? (readControlFile(services.config.dataDir)?.secret ?? null) : null
-    if (!secret || !directFromLoopback(req) || !isControlSecret(req.get('x-crm-control'), secret))
-      throw new AppError('NOT_FOUND', 'No such page')
+    const presented = req.get('x-crm-control')
+    if (!secret || !presented || !directFromLoopback(req) || !sameSecret(presented, secret)) throw hiddenRoute(req)
     const input = parseInput(backupRequest, req.body ?? {}, '')
     try {
       const result = await makeBackup(

@@ -1,7 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { IncomingMessage } from 'node:http'
 
 /**
  * How an operator's command reaches the server that holds the embedded data folder: the server writes its local address
@@ -34,22 +33,4 @@ export function readControlFile(dataDir: string): ControlFile | null {
 /** Removes the control file when the server stops. */
 export function removeControlFile(dataDir: string): void {
   rmSync(join(dataDir, FILE), { force: true })
-}
-
-/** Headers a proxy adds: a request carrying any came through one, so its loopback address says nothing of who sent it. */
-const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via']
-
-/** Whether a request came straight from this machine (not through a proxy on it). */
-export function directFromLoopback(req: IncomingMessage): boolean {
-  const from = req.socket.remoteAddress ?? ''
-  const loopback = from === '::1' || from.startsWith('127.') || from.startsWith('::ffff:127.')
-  return loopback && !PROXY_HEADERS.some((h) => req.headers[h] !== undefined)
-}
-
-/** Whether a presented secret is the control secret, compared in constant time. */
-export function isControlSecret(presented: string | undefined, secret: string): boolean {
-  if (!presented) return false
-  const a = Buffer.from(presented)
-  const b = Buffer.from(secret)
-  return a.length === b.length && timingSafeEqual(a, b)
 }

@@ -119,6 +119,12 @@ export async function openPgliteThread(
       return result
     },
     dumpDataDir: async () => new Blob([await call<ArrayBuffer>({ kind: 'dump' })]),
+    poolStats() {
+      // Every call not answered yet is the statement running or one queued behind it, in the order sent.
+      const unanswered = engine.opened ? engine.pending.size : 0
+      const open = engine.opened && !engine.gone ? 1 : 0
+      return { total: open, idle: open && !unanswered ? 1 : 0, waiting: Math.max(unanswered - 1, 0), max: 1 }
+    },
     limitStatements(ms) {
       clearInterval(watch)
       // Without a data folder there is nothing to open again: the limit applies only to a database kept on disk.

@@ -82,5 +82,6 @@ export function openPostgres(url: string, maxConnections = DEFAULT_POOL_SIZE, li
       }
     },
     close: () => pool.end(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: maxConnections }),
   }
 }

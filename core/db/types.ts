@@ -24,4 +24,18 @@ export interface Database extends Queryable {
    */
   transaction<T>(fn: (tx: Queryable, setupRows?: Row[][]) => Promise<T>, setup?: string): Promise<T>
   close(): Promise<void>
+  /** What its connections are doing right now, where the engine can tell (the server's pool, the embedded engine's thread). */
+  poolStats?(): PoolStats
+}
+
+/** A database's connections at one moment, as /metrics reports them. */
+export interface PoolStats {
+  /** Connections open (the embedded engine: its one thread, once open). */
+  total: number
+  /** Open connections no statement or transaction holds. */
+  idle: number
+  /** Waiting for a connection (the embedded engine: statements sent to its thread behind the one it runs). */
+  waiting: number
+  /** Connections this process opens at most. */
+  max: number
 }

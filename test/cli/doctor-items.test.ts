@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest'
+import { clockItem, databaseItem } from '../../cli/doctor/database-checks.js'
+import { diskItems } from '../../cli/doctor/disk.js'
+import type { ProbeAnswer } from '../../cli/doctor/http-probe.js'
+import { encryptionKeyItem, type KeysInUse } from '../../cli/doctor/keys.js'
+import type { PublicReading } from '../../cli/doctor/public-url.js'
+import type { DatabaseReading } from '../../cli/doctor/sources.js'
+import { loadConfig } from '../../core/config.js'
+import type { ServiceState } from '../../core/monitoring/service-state.js'
+
+const GIB = 1024 ** 3
+
+/** A service state with nothing in it but what a test sets. */
+function state(changes: Partial<ServiceState> = {}): ServiceState {
+  const integration = { connected: 0, needs_reconnect: 0, failing: 0, lag_seconds: null, failed_records: 0 }
+  return {
+    businesses: 1,
+    emails: { due: 0, held: 0, scheduled: 0, oldest_due_seconds: null },
+    quickbooks: { ...integration },
+    google: { ...integration },
+    backups: { without_verified: 0, oldest_age_hours: 1, oldest_verified_at: '2026-11-20T01:00:00.000Z', last_failed: null },
+    ...changes,
+  }
+}
+
+/** A database reading on PostgreSQL with this many connections in use and this clock skew. */
+function reading(used: number, skewMs: number, changes: Partial<ServiceState> = {}): DatabaseReading {
+  return {
+    ok: true,
+    via: 'direct',
+    facts: {
+      engine: 'postgres',
+      version: '15.14',
+      now: new Date().toISOString(),
+      connections: { used, max: 100, reserved: 3 },
+      pending_migrations: [],
+    },
+    state: state(changes),
+    clock: { skewMs, uncertaintyMs: 2 },
+  }
+}
+
+/** An answer of the public address whose Date header is `skewMs` from this machine's clock. */
+function publicAnswer(skewMs: number): PublicReading {
+  const at = Date.now()
+  const answer: ProbeAnswer = {
+    status: 200,
+    headers: { date: new Date(at + skewMs).toUTCString() },
+    body: '',
+    localAddress: '127.0.0.1',
+    certificate: null,
+    sentAt: at - 5,
+    answeredAt: at + 5,
+  }
+  return { ok: true, answer }
+}
+
+describe("the doctor's items from what it read", () => {
+  const config = loadConfig({ CRM_DATA_DIR: '/tmp/crm-doctor-data', CRM_BACKUP_DIR: '/tmp/crm-doctor-backups' })
+
+  it('disk: fails under 2% free, warns under 10% or under 1 GiB, and is fine otherwise', async () => {
+    const disk = (freeGib: number, totalGib: number) => async () => ({
+      bsize: 4096,
+      blocks: (totalGib * GIB) / 4096,
+      bavail: (freeGib * GIB) / 4096,
+    })
+    const statusOf = async (freeGib: number, totalGib: number) => (await diskItems(config, disk(freeGib, totalGib))).map((i) => i.status)
+    expect(await statusOf(50, 100)).toEqual(['ok', 'ok'])
+    expect(await statusOf(8, 100)).toEqual(['warn', 'warn'])
+    expect(await statusOf(0.5, 4)).toEqual(['warn', 'warn'])
+    expect(await statusOf(1, 100)).toEqual(['fail', 'fail'])
+    const [item] = await diskItems(config, disk(1, 100))
+    expect(item.detail).toBe(
+      '1.0 GiB free of 100.0 GiB (1%) on the disk of the data folder /tmp/crm-doctor-data: nearly full, writes and backups will fail',
+    )
+    expect(item.fix).toContain('Free space on that disk')
+    const onServer = await diskItems({ ...config, databaseUrl: 'postgres://x@db/crm' }, disk(50, 100))
+    expect(onServer.map((i) => i.status)).toEqual(['off', 'ok'])
+  })
+
+  it("clock: warns past 5 s, fails past a minute, by the database's clock or the public address's Date", () => {
+    expect(clockItem(reading(1, 300), publicAnswer(0)).status).toBe('ok')
+    expect(clockItem(reading(1, 8_000), publicAnswer(0)).status).toBe('warn')
+    expect(clockItem(reading(1, -90_000), publicAnswer(0))).toMatchObject({ status: 'fail' })
+    expect(clockItem(reading(1, 0), publicAnswer(20_000)).status).toBe('warn')
+    expect(clockItem(reading(1, 0), publicAnswer(20_000)).detail).toMatch(/the public address's Date (19|20)\.\d s: more than 5 s apart/)
+    expect(clockItem(reading(1, 0), publicAnswer(0)).fix).toBe('')
+    expect(clockItem(reading(1, 8_000), publicAnswer(0)).fix).toContain('timedatectl set-ntp true')
+  })
+
+  it('database: warns above 80% of max_connections', () => {
+    expect(databaseItem(config, reading(80, 0))).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining('80 of 100 connections in use'),
+    })
+    const busy = databaseItem(config, reading(81, 0))
+    expect(busy.status).toBe('warn')
+    expect(busy.fix).toContain('PgBouncer')
+  })
+
+  it('encryption_key: fails with accounts connected and no key, warns with an integration configured, else is off', () => {
+    const none: KeysInUse = { encryption: false, backup: true, source: 'the server' }
+    const connected = reading(1, 0, { google: { connected: 2, needs_reconnect: 0, failing: 0, lag_seconds: 10, failed_records: 0 } })
+    expect(encryptionKeyItem({}, none, connected)).toMatchObject({
+      status: 'fail',
+      detail:
+        'CRM_ENCRYPTION_KEY is not set (the server), yet 2 QuickBooks or Google accounts are connected: their tokens cannot be opened, so nothing syncs',
+    })
+    expect(encryptionKeyItem({ GOOGLE_CLIENT_ID: 'g', GOOGLE_CLIENT_SECRET: 's' }, none, reading(1, 0)).status).toBe('warn')
+    expect(encryptionKeyItem({}, none, reading(1, 0)).status).toBe('off')
+    expect(encryptionKeyItem({ CRM_ENCRYPTION_KEY: 'short' }, { ...none, encryption: true }, reading(1, 0))).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('CRM_ENCRYPTION_KEY must be 32 bytes'),
+    })
+  })
+})

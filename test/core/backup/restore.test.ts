@@ -12,7 +12,7 @@ import { backUp, backupKey, emptyRestoreTarget, fingerprint } from '../../helper
 import { businessRecords } from '../../helpers/business-records.js'
 import { engines } from '../../helpers/databases.js'
 import { issueMagicLinkFor } from '../../../core/auth/magic-links.js'
-import { signedIn } from '../../helpers/fixtures.js'
+import { newContact, signedIn } from '../../helpers/fixtures.js'
 
 /** Tables a restore changes on purpose: sign-ins end, and the restored business is recorded as the first start's. */
 const CHANGED_BY_RESTORE = new Set(['sessions', 'magic_links', 'approval_links', 'oauth_codes', 'installation'])
@@ -86,6 +86,39 @@ for (const source of engines) {
       }, 180_000)
     }
   })
+}
+
+for (const engine of engines) {
+  it(`a backup of one business (--tenant) on ${engine} holds that business alone, and restores as the first`, async () => {
+    const key = backupKey()
+    const app = await startTestApp(engine)
+    try {
+      const other = await app.createTenant('Other Windows')
+      await newContact(app, { display_name: 'Jane Smith' })
+      const backup = await backUp(app, key, { tenantId: other.tenant_id })
+      expect(backup.counts).toMatchObject({ tenants: 1, contacts: 0 })
+      const place = await emptyRestoreTarget(engine, key)
+      try {
+        const result = await restoreArchive(place.config, backup.file, { replace: false, now: () => new Date() })
+        expect(result.scope).toBe(other.tenant_id)
+        const db = await openDatabase(place.config)
+        try {
+          const businesses = await db.query<{ id: string }>('select id from operator_businesses()')
+          expect(businesses.rows).toEqual([{ id: other.tenant_id }])
+          const first = await db.query<{ first_tenant_id: string }>('select first_tenant_id from installation')
+          expect(first.rows).toEqual([{ first_tenant_id: other.tenant_id }])
+          expect(await authenticateAgentToken(db, other.agent_token)).toMatchObject({ tenantId: other.tenant_id })
+          expect(await authenticateAgentToken(db, app.tenant.agent_token)).toBeNull()
+        } finally {
+          await db.close()
+        }
+      } finally {
+        await place.dispose()
+      }
+    } finally {
+      await app.close()
+    }
+  }, 180_000)
 }
 
 async function expectDocumentsReadable(db: Database, config: Parameters<typeof documentStoreFor>[0], ids: string[], app: TestApp) {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { restoreArchive } from '../../../core/backup/restore.js'
 import { authenticateAgentToken } from '../../../core/auth/agent-tokens.js'
@@ -46,6 +46,10 @@ for (const source of engines) {
       expect(tables).toEqual(now.counts)
       expect(files).toBe(now.documents.length)
       expect(files).toBeGreaterThan(0)
+      // Nothing of a customer can be read in the file.
+      const bytes = readFileSync(backup.file)
+      for (const words of ['Customer 1', 'customer1@output.test', '1 Elm St', 'Has a dog'])
+        expect(bytes.includes(Buffer.from(words))).toBe(false)
     })
 
     for (const target of engines) {

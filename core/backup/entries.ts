@@ -21,7 +21,10 @@ export class EntryWriter implements EntrySink {
   /** Writes one entry. */
   async write(head: Record<string, unknown> & { type: string }, payload: Buffer = Buffer.alloc(0)): Promise<void> {
     const line = Buffer.from(`${JSON.stringify({ ...head, length: payload.length })}\n`)
-    if (!this.out.write(line) || (payload.length && !this.out.write(payload))) await drained(this.out)
+    // Both are written even when the stream is full after the head: a payload left out would shift every entry after it.
+    const roomAfterLine = this.out.write(line)
+    const roomAfterPayload = payload.length ? this.out.write(payload) : true
+    if (!roomAfterLine || !roomAfterPayload) await drained(this.out)
   }
 
   /** Ends the stream once everything written has been taken. */

@@ -6,7 +6,7 @@ import type { Database } from '../db/types.js'
 import { MissingContentError, type DocumentStore } from '../documents/store.js'
 import { log } from '../log.js'
 import { writeArchive } from './archive.js'
-import { archiveName, archivesToDelete, DEFAULT_RETENTION, type Retention } from './retention.js'
+import { archiveName, archivesToDelete, type Retention } from './retention.js'
 import { backupBucket } from './s3.js'
 import { withSnapshot } from './snapshot.js'
 import { verifyArchive } from './verify.js'
@@ -33,7 +33,7 @@ export interface BackupResult {
   remote: string | null
   /** Documents the store no longer had. */
   missing_documents: string[]
-  /** Archives retention removed. */
+  /** Archives retention removed (a nightly run's). */
   deleted: string[]
 }
 
@@ -58,6 +58,7 @@ export async function makeBackup(
   if (!key) throw new BackupsOff()
   const started = deps.now()
   const run = await startRun(deps.db, opts, started)
+  let kept: string | null = null
   try {
     await mkdir(deps.config.backup.dir, { recursive: true, mode: 0o700 })
     const name = archiveName(opts.tenantId ?? 'all', opts.reason, started)
@@ -69,10 +70,12 @@ export async function makeBackup(
       await rm(file, { force: true })
       throw err
     })
+    kept = file
     const bucket = deps.config.backup.s3 ? backupBucket(deps.config.backup.s3) : null
     const remote = bucket ? await bucket.put(name, await readFile(file)) : null
     await endRun(deps.db, run, deps.now(), { status: 'verified', file, remote, bytes: written.bytes, sha256: written.sha256, counts })
-    const deleted = await applyRetention(deps, opts.tenantId ?? 'all', opts.retention ?? DEFAULT_RETENTION, opts.timeZone ?? 'UTC')
+    // Only a nightly run prunes, by its business's own settings: an archive someone asked for never removes another.
+    const deleted = opts.retention ? await applyRetention(deps, opts.tenantId ?? 'all', opts.retention, opts.timeZone ?? 'UTC') : []
     return {
       file,
       bytes: written.bytes,
@@ -84,7 +87,9 @@ export async function makeBackup(
       deleted,
     }
   } catch (err) {
-    await endRun(deps.db, run, deps.now(), { status: 'failed', error: err instanceof Error ? err.message : String(err) }).catch(() => {})
+    // A verified archive the bucket refused stays in the folder: the failed run says where.
+    const error = err instanceof Error ? err.message : String(err)
+    await endRun(deps.db, run, deps.now(), { status: 'failed', file: kept ?? undefined, error }).catch(() => {})
     throw err
   }
 }

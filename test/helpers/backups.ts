@@ -6,7 +6,8 @@ import pg from 'pg'
 import { makeBackup, type BackupResult } from '../../core/backup/make.js'
 import { dumpSnapshot, type ArchiveSummary } from '../../core/backup/dump.js'
 import { DISCARD } from '../../core/backup/entries.js'
-import { loadConfig, type Config } from '../../core/config.js'
+import type { Retention } from '../../core/backup/retention.js'
+import { loadConfig, type BackupSettings, type Config } from '../../core/config.js'
 import type { Database } from '../../core/db/types.js'
 import type { TestApp } from './app.js'
 import { withDatabase } from './template.js'
@@ -21,17 +22,24 @@ export function backupDir(): string {
   return mkdtempSync(join(tmpdir(), 'crm-backups-'))
 }
 
-/** Makes a verified backup of the test app's database (every business, or one) into a folder of its own. */
-export async function backUp(app: TestApp, key: Buffer, opts: { tenantId?: string; dir?: string } = {}): Promise<BackupResult> {
+/**
+ * Makes a verified backup of the test app's database (every business, or one) into a folder of its own, and into a
+ * bucket when one is given, with retention read on the given clock.
+ */
+export async function backUp(
+  app: TestApp,
+  key: Buffer,
+  opts: { tenantId?: string; dir?: string; s3?: BackupSettings['s3']; retention?: Retention; timeZone?: string } = {},
+): Promise<BackupResult> {
   const dir = opts.dir ?? backupDir()
   return makeBackup(
     {
       db: app.t.db,
-      config: { databaseUrl: app.t.url, dataDir: dir, backup: { key, dir } },
+      config: { databaseUrl: app.t.url, dataDir: dir, backup: { key, dir, s3: opts.s3 } },
       documents: app.services.documents,
       now: () => new Date(),
     },
-    { tenantId: opts.tenantId, reason: 'manual' },
+    { tenantId: opts.tenantId, reason: 'manual', retention: opts.retention, timeZone: opts.timeZone },
   )
 }
 

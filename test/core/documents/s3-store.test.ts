@@ -1,74 +1,13 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { S3Settings } from '../../../core/config.js'
-import { sha256Hex, signS3Request } from '../../../core/documents/s3-signature.js'
+import { signS3Request } from '../../../core/documents/s3-signature.js'
 import { s3Store } from '../../../core/documents/s3-store.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
+import { startFakeS3, type FakeS3 } from '../../helpers/fake-s3.js'
 import { b64, pdf, PNG } from '../../helpers/files.js'
 import { newContact, signedIn } from '../../helpers/fixtures.js'
-
-const KEYS = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local/secret/key' }
-
-/** A small S3-compatible server: PUT, GET and DELETE Object, path-style, refusing any request whose Signature V4 does not check out. */
-function fakeS3(): { objects: Map<string, Buffer>; refused: string[]; start(): Promise<string>; stop(): Promise<void> } {
-  const objects = new Map<string, Buffer>()
-  const refused: string[] = []
-  let server: Server
-  const body = (req: IncomingMessage) =>
-    new Promise<Buffer>((resolve) => {
-      const chunks: Buffer[] = []
-      req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks)))
-    })
-  return {
-    objects,
-    refused,
-    start: () =>
-      new Promise((resolve) => {
-        server = createServer(async (req, res) => {
-          const data = await body(req)
-          const auth = String(req.headers.authorization ?? '')
-          const date = String(req.headers['x-amz-date'] ?? '')
-          const payload = String(req.headers['x-amz-content-sha256'] ?? '')
-          const signed = /SignedHeaders=([^,]+)/.exec(auth)?.[1].split(';') ?? []
-          const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
-          const when = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date)
-          const expected =
-            when &&
-            signS3Request({
-              method: req.method ?? '',
-              url,
-              payloadSha256: payload,
-              region: 'us-east-1',
-              ...KEYS,
-              date: new Date(`${when[1]}-${when[2]}-${when[3]}T${when[4]}:${when[5]}:${when[6]}Z`),
-              headers: Object.fromEntries(
-                signed.filter((h) => !['host', 'x-amz-date', 'x-amz-content-sha256'].includes(h)).map((h) => [h, String(req.headers[h])]),
-              ),
-            })
-          if (!expected || expected.authorization !== auth || payload !== sha256Hex(data)) {
-            refused.push(`${req.method} ${req.url}`)
-            res.writeHead(403).end('<Error><Code>SignatureDoesNotMatch</Code></Error>')
-            return
-          }
-          if (req.method === 'PUT') {
-            objects.set(url.pathname, data)
-            res.writeHead(200, { etag: '"x"' }).end()
-          } else if (req.method === 'DELETE') {
-            objects.delete(url.pathname)
-            res.writeHead(204).end()
-          } else if (objects.has(url.pathname)) {
-            res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(objects.get(url.pathname))
-          } else {
-            res.writeHead(404).end('<Error><Code>NoSuchKey</Code></Error>')
-          }
-        }).listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))
-      }),
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  }
-}
 
 describe('Signature V4 for S3', () => {
   it("signs AWS's published GET Object example to its published signature", () => {
@@ -91,18 +30,26 @@ describe('Signature V4 for S3', () => {
 })
 
 describe.each(engines)('documents in an S3-compatible store (%s)', (engine) => {
-  const s3 = fakeS3()
+  let s3: FakeS3
   let app: TestApp
   let settings: S3Settings
+  /** The objects of the bucket, by key. */
+  const objects = () => s3.bucket('crm-files')
 
   beforeAll(async () => {
-    const endpoint = await s3.start()
-    settings = { endpoint, bucket: 'crm-files', region: 'us-east-1', ...KEYS }
+    s3 = await startFakeS3({ buckets: ['crm-files'] })
+    settings = {
+      endpoint: s3.url,
+      bucket: 'crm-files',
+      region: s3.region,
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+    }
     app = await startTestApp(engine, { documents: s3Store(settings) })
   })
   afterAll(async () => {
     await app?.close()
-    await s3.stop()
+    await s3?.close()
   })
 
   it('puts each upload in the bucket under the business and its hash, signed, and reads it back', async () => {
@@ -111,10 +58,12 @@ describe.each(engines)('documents in an S3-compatible store (%s)', (engine) => {
     const contract = expectData(
       await app.action('document', 'upload', { contact_id: jane, name: 'Contract', content_base64: b64(pdf('s3')) }),
     )
-    expect([...s3.objects.keys()].sort()).toEqual(
-      [`/crm-files/${app.tenant.tenant_id}/${photo.sha256}`, `/crm-files/${app.tenant.tenant_id}/${contract.sha256}`].sort(),
+    expect([...objects().keys()].sort()).toEqual(
+      [`${app.tenant.tenant_id}/${photo.sha256}`, `${app.tenant.tenant_id}/${contract.sha256}`].sort(),
     )
-    expect(s3.objects.get(`/crm-files/${app.tenant.tenant_id}/${photo.sha256}`)?.equals(PNG)).toBe(true)
+    expect(objects().get(`${app.tenant.tenant_id}/${photo.sha256}`)?.body.equals(PNG)).toBe(true)
+    // Each upload was signed with its body's hash, and the fake checked the hash against the body.
+    expect(s3.requests.filter((r) => r.operation === 'PutObject').map((r) => r.payload)).toEqual([photo.sha256, contract.sha256])
     const read = expectData(await app.query({ type: 'document_content', id: contract.id }))
     expect(Buffer.from(read.content_base64, 'base64').equals(pdf('s3'))).toBe(true)
     expect(s3.refused).toEqual([])
@@ -146,13 +95,13 @@ describe.each(engines)('documents in an S3-compatible store (%s)', (engine) => {
       await app.action('document', 'upload', { contact_id: zed, name: 'Estimate', content_base64: b64(pdf('both')) }),
     )
     expectData(await app.action('document', 'upload', { contact_id: olive, name: 'Estimate', content_base64: b64(pdf('both')) }))
-    const key = (sha256: string) => `/crm-files/${app.tenant.tenant_id}/${sha256}`
-    expect(s3.objects.has(key(own.sha256))).toBe(true)
+    const key = (sha256: string) => `${app.tenant.tenant_id}/${sha256}`
+    expect(objects().has(key(own.sha256))).toBe(true)
     const refusedBefore = s3.refused.length
     const erased = expectData(await owner.action('contact', 'erase', { contact_id: zed, confirm: true }))
     expect(erased.rows_changed).toMatchObject({ documents: 2, document_versions: 2 })
-    expect(s3.objects.has(key(own.sha256))).toBe(false)
-    expect(s3.objects.has(key(shared.sha256))).toBe(true)
+    expect(objects().has(key(own.sha256))).toBe(false)
+    expect(objects().has(key(shared.sha256))).toBe(true)
     expect(s3.refused).toHaveLength(refusedBefore)
   })
 })

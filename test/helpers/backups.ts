@@ -7,6 +7,7 @@ import { makeBackup, type BackupResult } from '../../core/backup/make.js'
 import { dumpSnapshot, type ArchiveSummary } from '../../core/backup/dump.js'
 import { DISCARD } from '../../core/backup/entries.js'
 import type { Retention } from '../../core/backup/retention.js'
+import { localDate } from '../../core/time.js'
 import { loadConfig, type BackupSettings, type Config } from '../../core/config.js'
 import type { Database } from '../../core/db/types.js'
 import type { TestApp } from './app.js'
@@ -39,7 +40,16 @@ export async function backUp(
       documents: app.services.documents,
       now: () => new Date(),
     },
-    { tenantId: opts.tenantId, reason: 'manual', retention: opts.retention, timeZone: opts.timeZone },
+    // With retention given it is a nightly run, the only kind that prunes.
+    opts.retention
+      ? {
+          tenantId: opts.tenantId,
+          reason: 'nightly',
+          nightlyDay: localDate(new Date(), opts.timeZone ?? 'UTC'),
+          retention: opts.retention,
+          timeZone: opts.timeZone,
+        }
+      : { tenantId: opts.tenantId, reason: 'manual' },
   )
 }
 

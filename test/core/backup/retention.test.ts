@@ -42,10 +42,10 @@ describe('archive names', () => {
     const when = new Date('2026-03-04T03:07:09.456Z')
     const name = archiveName(BUSINESS, 'before_migrations', when)
     expect(name).toBe(`service-crm-${BUSINESS}-20260304T030709Z-before-migrations.crmbackup`)
-    expect(parseArchiveName(name)).toEqual({ scope: BUSINESS, at: new Date('2026-03-04T03:07:09Z') })
+    expect(parseArchiveName(name)).toEqual({ scope: BUSINESS, at: new Date('2026-03-04T03:07:09Z'), reason: 'before_migrations' })
     for (const reason of ['manual', 'nightly', 'before_restore']) {
       const all = archiveName('all', reason, when)
-      expect(parseArchiveName(all)).toEqual({ scope: 'all', at: new Date('2026-03-04T03:07:09Z') })
+      expect(parseArchiveName(all)).toEqual({ scope: 'all', at: new Date('2026-03-04T03:07:09Z'), reason })
     }
   })
 
@@ -103,13 +103,21 @@ describe('retention of a business’s archives (grandfather-father-son, on the b
   })
 
   it('counts an archive made at 03:00 UTC as the previous day in Chicago: of two on that day, the later one is kept', () => {
-    const morning = archiveName(BUSINESS, 'manual', new Date('2026-03-03T15:00:00Z')) // Tuesday 09:00 in Chicago
+    const morning = archiveName(BUSINESS, 'nightly', new Date('2026-03-03T15:00:00Z')) // Tuesday 09:00 in Chicago
     const evening = archiveName(BUSINESS, 'nightly', new Date('2026-03-04T03:00:00Z')) // Tuesday 21:00 in Chicago
-    const monday = archiveName(BUSINESS, 'manual', new Date('2026-03-02T15:00:00Z')) // Monday 09:00 in Chicago
+    const monday = archiveName(BUSINESS, 'nightly', new Date('2026-03-02T15:00:00Z')) // Monday 09:00 in Chicago
     const keep = { daily: 2, weekly: 0, monthly: 0 }
     expect(archivesToDelete([morning, evening, monday], BUSINESS, keep, CHICAGO)).toEqual([morning])
     // In UTC the evening archive is Wednesday's, so Tuesday's is the morning one and Monday's goes.
     expect(archivesToDelete([morning, evening, monday], BUSINESS, keep, 'UTC')).toEqual([monday])
+  })
+
+  it('never deletes an archive someone asked for, or one made before migrations or a restore', () => {
+    const asked = ['manual', 'before_migrations', 'before_restore'].map((reason) =>
+      archiveName(BUSINESS, reason, new Date('2025-01-01T03:00:00Z')),
+    )
+    expect(archivesToDelete([...names, ...asked], BUSINESS, { daily: 1, weekly: 0, monthly: 0 }, CHICAGO)).toHaveLength(399)
+    expect(archivesToDelete(asked, BUSINESS, { daily: 1, weekly: 0, monthly: 0 }, CHICAGO)).toEqual([])
   })
 
   it('always keeps the newest archive, even when nothing else is kept', () => {

@@ -169,7 +169,13 @@ for (const engine of engines) {
       const earlier = keys()
       s3.pageSize = 7
       s3.requests.length = 0
-      const result = await backUp(app, key, { tenantId: tenant, dir, s3: settings, timeZone: CHICAGO }).finally(() => {
+      const result = await backUp(app, key, {
+        tenantId: tenant,
+        dir,
+        s3: settings,
+        retention: DEFAULT_RETENTION,
+        timeZone: CHICAGO,
+      }).finally(() => {
         s3.pageSize = 1000
       })
       const made = basename(result.file)

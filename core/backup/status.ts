@@ -36,12 +36,14 @@ const SUMMARY = `id, business_id, reason, finished_at, file, remote, bytes::floa
 export async function backupStatus(q: Queryable, businessId: string | null, backupsOn: boolean, now: Date): Promise<BackupStatus> {
   const covers = `status <> 'running' and ($1::uuid is null or business_id is null or business_id = $1)`
   const [verified, latest] = await Promise.all([
-    q.query<BackupRunSummary>(`select ${SUMMARY} from backup_runs where ${covers} and status = 'verified' order by finished_at desc limit 1`, [
-      businessId,
-    ]),
-    q.query<BackupRunSummary & { status: string }>(`select ${SUMMARY}, status from backup_runs where ${covers} order by finished_at desc limit 1`, [
-      businessId,
-    ]),
+    q.query<BackupRunSummary>(
+      `select ${SUMMARY} from backup_runs where ${covers} and status = 'verified' order by finished_at desc limit 1`,
+      [businessId],
+    ),
+    q.query<BackupRunSummary & { status: string }>(
+      `select ${SUMMARY}, status from backup_runs where ${covers} order by finished_at desc limit 1`,
+      [businessId],
+    ),
   ])
   const lastVerified = verified.rows[0] ? summary(verified.rows[0]) : null
   const lastFailed = latest.rows[0]?.status === 'failed' ? summary(latest.rows[0]) : null

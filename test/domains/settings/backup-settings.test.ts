@@ -88,4 +88,34 @@ describe.each(engines)('when the nightly backup runs and how many are kept (%s)'
     expect(allowed.location).toBe('/review?done=executed')
     expect(await settings()).toMatchObject({ backup_keep_daily: 1, backup_keep_monthly: 0, backup_keep_weekly: 0 })
   })
+
+  it('the settings page shows the Backups section and saves its fields with the rest of the form', async () => {
+    const page = await owner.get('/settings')
+    expect(page.html).toContain('<h2 id="backups">Backups</h2>')
+    expect(page.html).toContain('href="#backups"')
+    const form = formHtml(page.html, '/settings')
+    expect(form).toContain('Nightly backup at (America/Chicago)<input name="backup_time" value="01:45" type="time"')
+    expect(form).toContain('name="backup_keep_daily" value="1"')
+
+    // The form as the page fills it, with some fields changed.
+    const inputs = [...form.matchAll(/<input name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2].replace(/&amp;/g, '&')])
+    const zone = /<option selected>([^<]+)<\/option>/.exec(form)?.[1] ?? ''
+    const sent = (changes: Record<string, string>) =>
+      [...inputs, ['timezone', zone]].map(([name, value]): [string, string] => [name, changes[name] ?? value])
+    const wrong = await owner.submit(page.html, '/settings', sent({ backup_keep_daily: '0', backup_keep_weekly: 'many' }))
+    expect(wrong.status).toBe(400)
+    expect(wrong.html).toContain('expected a whole number, e.g. 30')
+    const range = await owner.submit(page.html, '/settings', sent({ backup_keep_daily: '0' }))
+    expect(range.status).toBe(400)
+    expect(range.html).toContain('<span class="err" id="e_backup_keep_daily">expected a whole number from 1 to 90</span>')
+    expect((await settings()).backup_keep_daily).toBe(1)
+
+    const saved = await owner.submit(
+      page.html,
+      '/settings',
+      sent({ backup_time: '04:05', backup_keep_daily: '10', backup_keep_weekly: '6' }),
+    )
+    expect(saved.location).toBe('/settings?done=saved')
+    expect(await settings()).toMatchObject({ backup_time: '04:05', backup_keep_daily: 10, backup_keep_weekly: 6, backup_keep_monthly: 0 })
+  })
 })

@@ -8,6 +8,7 @@ import { DEMO_BUSINESS } from '../core/demo/names.js'
 import { describeGoogle } from '../core/domains/google/availability.js'
 import { describeQuickBooks } from '../core/domains/quickbooks/availability.js'
 import { describeInboundEmail } from '../core/domains/inbound-email/availability.js'
+import { describeBackups, nightlyBackups, type NightlyBackups } from '../core/domains/settings/backup-banner.js'
 import { log } from '../core/log.js'
 import { startWorker, type RunningWorker } from '../core/jobs/worker.js'
 import { bootstrapFirstTenant } from '../core/tenants.js'
@@ -23,6 +24,8 @@ export interface RunningServer {
   firstStart: { tenantId: string; signInUrl: string; agentToken: string; demo: DemoCounts | null } | null
   /** The delivery worker running inside the server; null with CRM_WORKER=off. */
   worker: RunningWorker | null
+  /** When the businesses' nightly backups run, as the banner says. */
+  nightlyBackups: NightlyBackups
   close(): Promise<void>
 }
 
@@ -39,6 +42,7 @@ export async function startServer(services: Services): Promise<RunningServer> {
   // CRM_DEMO=1 fills the first business with the demo window-cleaning company, so there is something to open on day one.
   if (created && wantsDemo) log('info', 'loading the demo business before serving (half a minute or so on the embedded database)')
   const demo = created && wantsDemo ? await loadDemo(services, created.tenant_id) : null
+  const nightly = await nightlyBackups(db)
   const server = await new Promise<Server>((resolve, reject) => {
     const s = createHttpServer(createApp(services)).listen(config.port, config.host, () => resolve(s))
     s.once('error', reject)
@@ -64,6 +68,7 @@ export async function startServer(services: Services): Promise<RunningServer> {
     publicUrl: baseUrl(config, url),
     firstStart,
     worker,
+    nightlyBackups: nightly,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
@@ -94,6 +99,7 @@ export function banner(services: Services, running: RunningServer): string {
     `  quickbooks: ${describeQuickBooks(services)}`,
     `  google: ${describeGoogle(services)}`,
     `  inbound email: ${describeInboundEmail(services.config)}`,
+    `  backups:  ${describeBackups(services.config.backup, running.nightlyBackups)}`,
     `  notes:    ${services.llm ? `read by ${services.llm.model} (LLM_BASE_URL) for customer facts and leads` : 'reading notes is off (no LLM_BASE_URL and LLM_MODEL): technicians enter customer facts by hand'}`,
     `  tokens:   new agent tokens at ${base}/review/connections (signed in as the owner)`,
   ]

@@ -8,18 +8,30 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
   if (unstorable) throw validationError([unstorable])
   const result = schema.safeParse(input)
   if (result.success) return result.data
-  throw validationError(result.error.issues.map((issue) => toFieldIssue(schema, issue, prefix)))
+  throw validationError(result.error.issues.map((issue) => toFieldIssue(schema, issue, prefix, input)))
 }
 
-function toFieldIssue(schema: z.ZodType, issue: z.core.$ZodIssue, prefix: string): FieldIssue {
+function toFieldIssue(schema: z.ZodType, issue: z.core.$ZodIssue, prefix: string, input: unknown): FieldIssue {
   const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.')
-  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) {
+  // zod leaves the value out of its issues, so whether the field was given is read from the input itself: a value of the
+  // wrong kind (a text for a number, 1.5 for a whole number) keeps the schema's own words.
+  if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
     return { field, message: `is required (expected ${issue.expected})` }
   }
   if (issue.code === 'unrecognized_keys') {
     return { field, message: unknownFieldsMessage(issue.keys, fieldNamesAt(schema, issue.path)) }
   }
   return { field, message: issue.message }
+}
+
+/** The value at a path into the input; undefined when any step of it is missing. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let at = input
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined
+    at = (at as Record<PropertyKey, unknown>)[key]
+  }
+  return at
 }
 
 /** Most field names listed after an unknown one; an object with more is left to its description. */

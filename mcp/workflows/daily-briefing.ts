@@ -16,6 +16,7 @@ import { quickbooksConnectionQuery } from '../../core/domains/quickbooks/connect
 import { quickbooksSyncQuery } from '../../core/domains/quickbooks/queries.js'
 import { googleChangeRequestsQuery } from '../../core/domains/google/calendar-in/requests-query.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
+import { backupStatusQuery } from '../../core/domains/settings/backup-status-query.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { waitlistCandidatesQuery } from '../../core/domains/waitlist/queries.js'
@@ -38,7 +39,7 @@ export const dailyBriefing = defineTool({
   title: 'Daily briefing',
   description:
     "The day in compact text: each technician's route with customer facts, then all that needs attention (unconfirmed " +
-    'visits, unbilled work, leads due, overdue invoices, approvals, sync trouble, ...).',
+    'visits, unbilled work, leads due, overdue invoices, approvals, sync trouble, backups, ...).',
   input: { date: dateArg().optional().describe('Default today') },
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,
@@ -174,6 +175,9 @@ export const dailyBriefing = defineTool({
     if (google) lines.push(google)
     const googleChanges = await googleChangesLine(q, tz)
     if (googleChanges) lines.push(googleChanges)
+    // Backups say nothing while all is well: only their trouble is worth a line.
+    const backups = (await q(backupStatusQuery)).items[0]
+    if (backups?.warning) lines.push(`${backups.warning} (tell the owner: /settings#backups)`)
     return { date, briefing: lines.join('\n') }
   },
 })

@@ -13,12 +13,14 @@ import { FAILED_NAMED, quickbooksAttention } from '../../../core/domains/quickbo
 import { quickbooksConnectionQuery } from '../../../core/domains/quickbooks/connection-query.js'
 import { quickbooksSyncQuery } from '../../../core/domains/quickbooks/queries.js'
 import { settingsQuery } from '../../../core/domains/settings/queries.js'
+import { backupStatusQuery } from '../../../core/domains/settings/backup-status-query.js'
 import { waysToPay } from '../../../core/domains/invoices/ways-to-pay.js'
 import { ticketsQuery } from '../../../core/domains/tickets/queries.js'
 import { unbilledWorkQuery } from '../../../core/domains/tickets/unbilled.js'
 import { addDays, dayRange, localDate } from '../../../core/time.js'
 import { html } from '../../html.js'
 import { exportLinks } from '../settings/export-links.js'
+import { backupHomeSection } from '../settings/backup-views.js'
 import {
   answersSection,
   daySection,
@@ -50,7 +52,7 @@ export function homePages(services: Services): Router {
       const setup = { ways: waysToPay(services, settings), replyTo: settings.reply_to_email }
       const today = localDate(services.now(), tz)
       const tomorrow = addDays(today, 1)
-      const [tickets, requests, receivables, unapplied, answers, unanswered, unbilled, leads, followUps] = await Promise.all([
+      const [tickets, requests, receivables, unapplied, answers, unanswered, unbilled, leads, followUps, backups] = await Promise.all([
         callQuery(caller, ticketsQuery, { params: { from: today, to: tomorrow }, include: ['technicians', 'address'], limit: 100 }),
         callQuery(caller, authorizationRequestsQuery, { params: { status: 'pending' }, limit: READ }),
         callQuery(caller, receivablesQuery, { limit: 10 }),
@@ -63,6 +65,7 @@ export function homePages(services: Services): Router {
           limit: READ,
         }),
         callQuery(caller, interactionsQuery, { params: { follow_up: 'due' }, limit: READ }),
+        callQuery(caller, backupStatusQuery, { limit: 1 }),
       ])
       const [books] = (await callQuery(caller, quickbooksConnectionQuery, { limit: 1 })).items
       const booksFailed = books.records.failed
@@ -71,10 +74,11 @@ export function homePages(services: Services): Router {
       const quiet = !tickets.items.length && !receivables.items.length && !unbilled.items.length && !leads.items.length
       const empty = quiet && !(await callQuery(caller, contactsQuery, { limit: 1 })).items.length
       const onDay = (date: string) => tickets.items.filter((t) => localDate(new Date(t.scheduled_start), tz) === date)
-      const body = html`${empty ? startSection(setup) : noWayToPaySection(setup.ways)}
+      const backup = backupHomeSection(backups.items[0], tz, services.now())
+      const body = html`${empty ? startSection(setup) : noWayToPaySection(setup.ways)}${backup.top}
 ${daySection('Today', today, onDay(today), tz)}${daySection('Tomorrow', tomorrow, onDay(tomorrow), tz)}
 ${requestsSection(requests)}${quickbooksSection(quickbooksAttention(books, booksFailed))}${answersSection(unanswered, answers, tz)}${moneySection(receivables.items)}${unappliedPaymentsSection(unapplied, tz)}
-${unbilledSection(unbilled, tz)}${leadsSection(leads, tz)}${followUpsSection(followUps)}
+${unbilledSection(unbilled, tz)}${leadsSection(leads, tz)}${followUpsSection(followUps)}${backup.end}
 <h2>More</h2><p><a href="/review/permissions">Permissions</a> · <a href="/review/connections">Connected apps</a> · <a href="/messages">Scheduled emails</a> · <a href="/import">Import customers</a></p>
 ${exportLinks()}
 <p class="muted">Signed in as ${session.actor.type === 'user' ? session.actor.name || session.email : ''} (owner).</p>

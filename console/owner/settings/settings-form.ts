@@ -4,6 +4,7 @@ import type { SETTINGS_RECORD } from '../../../core/domains/settings/model.js'
 import type { Weekday } from '../../../core/time.js'
 import { html, type SafeHtml } from '../../html.js'
 import { checkField, field, fieldError, selectField, textArea, textField, type FieldErrors } from '../../form-kit.js'
+import { BACKUP_FORM_FIELDS } from './backup-views.js'
 
 /** The week as the form lists it, Monday first. */
 const DAYS: ReadonlyArray<readonly [Weekday, string]> = [
@@ -35,6 +36,7 @@ const TEXT_FIELDS = [
   'review_link',
   'review_after_days',
   'review_every_months',
+  ...BACKUP_FORM_FIELDS,
   ...DAYS.map(([d]) => `hours_${d}`),
 ] as const
 
@@ -70,6 +72,10 @@ export function formValuesOf(s: z.output<typeof SETTINGS_RECORD>): SettingsFormV
     review_link: s.review_link ?? '',
     review_after_days: String(s.review_after_days),
     review_every_months: String(s.review_every_months),
+    backup_time: s.backup_time,
+    backup_keep_daily: String(s.backup_keep_daily),
+    backup_keep_weekly: String(s.backup_keep_weekly),
+    backup_keep_monthly: String(s.backup_keep_monthly),
   }
   for (const [day] of DAYS) values[`hours_${day}`] = (s.business_hours[day] ?? []).map(([from, to]) => `${from}-${to}`).join(', ')
   return values
@@ -129,6 +135,10 @@ export function settingsChange(v: SettingsFormValues): { change: SettingsChange;
     review_link: v.review_link.trim() || null,
     review_after_days: whole('review_after_days'),
     review_every_months: whole('review_every_months'),
+    backup_time: v.backup_time,
+    backup_keep_daily: whole('backup_keep_daily'),
+    backup_keep_weekly: whole('backup_keep_weekly'),
+    backup_keep_monthly: whole('backup_keep_monthly'),
   }
   return { change, problems }
 }

@@ -6,6 +6,7 @@ import { callQuery } from '../../../core/call-query.js'
 import type { Services } from '../../../core/context.js'
 import { updateSettings } from '../../../core/domains/settings/actions.js'
 import { settingsQuery } from '../../../core/domains/settings/queries.js'
+import { backupStatusQuery } from '../../../core/domains/settings/backup-status-query.js'
 import { form, html } from '../../html.js'
 import { exportHref, OWNER_EXPORTS } from './export-links.js'
 import { sendOwnerPage } from '../owner-page.js'
@@ -20,11 +21,13 @@ import {
 } from './settings-form.js'
 import { ownerRoute } from '../owner-route.js'
 import { logoSection } from './logo-page.js'
-import { fieldErrorsOf, pageProblem, type FieldErrors } from '../../form-kit.js'
+import { backupSettingsSection, type BackupStatusRecord } from './backup-views.js'
+import { businessFormat, fieldErrorsOf, pageProblem, type FieldErrors } from '../../form-kit.js'
 
 /** The owner's pages the nav does not show, in the order the "More" page lists them. */
 const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['#business', 'Business settings'],
+  ['#backups', 'Backups'],
   ['/settings/templates', 'Email templates'],
   ['/settings/fields', 'Custom fields'],
   ['/team', 'Team'],
@@ -47,6 +50,12 @@ const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
 /** The line a finished change shows, by the page's ?done=. */
 const DONE: Record<string, string> = { saved: 'Settings saved.', logo: 'Logo saved.', logo_removed: 'Logo removed.' }
 
+/** Where the business's backups stand, and the time zone the page shows their times in (the stored one, not one just typed). */
+interface Backups {
+  status: BackupStatusRecord
+  timezone: string
+}
+
 /** Every IANA time zone this server knows, for the time zone choice. */
 const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone')
 
@@ -57,6 +66,7 @@ export function settingsPages(services: Services): Router {
     res: Response,
     session: SessionPrincipal,
     values: SettingsFormValues,
+    backups: Backups,
     problems: FieldErrors,
     opts: { ok?: string; status?: number; logo?: string | null } = {},
   ) => {
@@ -68,7 +78,11 @@ export function settingsPages(services: Services): Router {
       'More',
       html`${links}<h2 id="business">Business settings</h2>
 <p class="note">Business id: <code>${session.tenantId}</code>, the <code>--tenant</code> of the <code>npx crm</code> commands.</p>
-${form('/settings', session.csrfToken, html`${settingsInputs(values, problems, TIME_ZONES)}<button>Save settings</button>`)}
+${form(
+  '/settings',
+  session.csrfToken,
+  html`${settingsInputs(values, problems, TIME_ZONES)}${backupSettingsSection(backups.status, values, problems, backups.timezone, services.now())}<button>Save settings</button>`,
+)}
 ${opts.logo !== undefined ? logoSection(session.csrfToken, opts.logo) : ''}`,
       { ok: opts.ok, status, error: status >= 400 ? pageProblem(problems, SETTINGS_FORM_FIELDS) : undefined },
     )
@@ -77,9 +91,12 @@ ${opts.logo !== undefined ? logoSection(session.csrfToken, opts.logo) : ''}`,
   router.get(
     '/settings',
     ownerRoute(services, async ({ req, res, session }) => {
-      const [settings] = (await callQuery({ services, principal: session, requestId: stateOf(res).requestId }, settingsQuery, { limit: 1 }))
-        .items
-      show(res, session, formValuesOf(settings), new Map(), {
+      const caller = { services, principal: session, requestId: stateOf(res).requestId }
+      const [[settings], [backups]] = await Promise.all([
+        callQuery(caller, settingsQuery, { limit: 1 }).then((p) => p.items),
+        callQuery(caller, backupStatusQuery, { limit: 1 }).then((p) => p.items),
+      ])
+      show(res, session, formValuesOf(settings), { status: backups, timezone: settings.timezone }, new Map(), {
         ok: Object.hasOwn(DONE, String(req.query.done)) ? DONE[String(req.query.done)] : undefined,
         logo: settings.logo_sha256,
       })
@@ -90,12 +107,19 @@ ${opts.logo !== undefined ? logoSection(session.csrfToken, opts.logo) : ''}`,
     '/settings',
     ownerRoute(services, async ({ req, res, session, onError }) => {
       const values = formValuesSent(req.body)
+      const caller = { services, principal: session, requestId: stateOf(res).requestId }
+      // Read first, so a refusal shows the page whole again, its times on the business's clock as stored.
+      const [[status], { timezone }] = await Promise.all([
+        callQuery(caller, backupStatusQuery, { limit: 1 }).then((p) => p.items),
+        businessFormat(caller),
+      ])
+      const backups = { status, timezone }
       const { change, problems } = settingsChange(values)
-      if (problems.size) return show(res, session, values, problems, { status: 400 })
+      if (problems.size) return show(res, session, values, backups, problems, { status: 400 })
       onError((err) => {
-        return show(res, session, values, fieldErrorsOf(err, settingsFormField), { status: err.status })
+        return show(res, session, values, backups, fieldErrorsOf(err, settingsFormField), { status: err.status })
       })
-      await callAction({ services, principal: session, requestId: stateOf(res).requestId }, updateSettings, change)
+      await callAction(caller, updateSettings, change)
       res.redirect(303, '/settings?done=saved')
     }),
   )

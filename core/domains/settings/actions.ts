@@ -10,6 +10,7 @@ import { assertDatabaseTimeZone } from './time-zone.js'
 import { setClause } from '../../sql.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { page } from '../../places.js'
+import { BACKUP_KEEP_FIELDS, backupKeep } from './backup-settings.js'
 
 /** A wall-clock time of day, 00:00 to 23:59. */
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM from 00:00 to 23:59')
@@ -27,7 +28,10 @@ const requestSlug = z
   .toLowerCase()
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'expected 1 to 40 lower-case letters, digits or dashes, e.g. rocket-city-windows')
 
-/** The settings that decide who customers' emails come from, where their replies and payments go, and what invoices charge. */
+/**
+ * The settings that decide who customers' emails come from, where their replies and payments go, what invoices charge,
+ * and how many backups are kept (fewer kept deletes the older archives: a way to destroy history).
+ */
 const OWNER_APPROVES: OwnerApproval = {
   fields: [
     'name',
@@ -39,10 +43,12 @@ const OWNER_APPROVES: OwnerApproval = {
     'request_slug',
     'review_link',
     'approval_expiry_hours',
+    ...BACKUP_KEEP_FIELDS,
   ],
   why:
     "changes the name customers' emails come from, where their replies, calls, payments and reviews go, what their " +
-    'invoices charge, the address of the request page the owner gave out, or how long calls wait for the owner',
+    'invoices charge, the address of the request page the owner gave out, how long calls wait for the owner, or how ' +
+    'many backups are kept (keeping fewer deletes the older ones)',
 }
 
 /** Changes the business's own settings: name, time zone, hours, tax, currency and invoicing defaults. */
@@ -65,9 +71,11 @@ export const updateSettings = defineAction({
     '(sent at reminder_time, business time zone): invoice_reminder_days (days from the due date, e.g. [-3, 0, 7]; [] = ' +
     'none), quote_follow_up_days (days before a sent quote lapses; null = none), review_link (http(s) address a review ' +
     'request sends the customer to; null = none), review_after_days and review_every_months. approval_expiry_hours: how long ' +
-    "a call waiting for the owner's approval waits before it expires unanswered (1 to 720, default 72). An agent's call giving name, " +
-    'reply_to_email, phone, payment_instructions, currency, default_tax_rate_bp, request_slug, review_link or approval_expiry_hours waits for ' +
-    "the owner's approval (give reasoning); the other fields change at once.",
+    "a call waiting for the owner's approval waits before it expires unanswered (1 to 720, default 72). Backups: backup_time " +
+    '(HH:MM, business time zone, when the nightly backup runs), backup_keep_daily, backup_keep_weekly and backup_keep_monthly ' +
+    "(how many nightly archives are kept: the last N days', weeks' and months'). An agent's call giving name, reply_to_email, " +
+    'phone, payment_instructions, currency, default_tax_rate_bp, request_slug, review_link, approval_expiry_hours or a ' +
+    "backup_keep_* field waits for the owner's approval (give reasoning); the other fields change at once.",
   // Hours, emails' timing, numbering and terms are everyday office work. The name emails come from, where customers reply
   // and pay, and what invoices charge are the owner's: a stolen token or a prompt-injected email must not redirect them.
   access: { agent: 'unrestricted', technician: 'none', ownerApproves: OWNER_APPROVES },
@@ -89,6 +97,8 @@ export const updateSettings = defineAction({
     'invoice reminders',
     'quote follow-up',
     'review requests',
+    'backup time',
+    'backup retention',
   ],
   input: z.strictObject({
     name: z.string().trim().min(1).max(200).optional().describe('The business name shown to customers'),
@@ -193,6 +203,10 @@ export const updateSettings = defineAction({
       .max(720)
       .optional()
       .describe("Hours a call waiting for the owner's approval waits before it expires unanswered, 1 to 720 (default 72)"),
+    backup_time: clock.optional().describe('When the nightly backup runs, HH:MM in the business time zone, e.g. 02:30 (the default)'),
+    backup_keep_daily: backupKeep(1, 90, 7, 'daily backups kept (the last N days)'),
+    backup_keep_weekly: backupKeep(0, 104, 4, "weekly backups kept (each of the last N weeks' latest)"),
+    backup_keep_monthly: backupKeep(0, 120, 12, "monthly backups kept (each of the last N months' latest)"),
   }),
   output: SETTINGS_RECORD,
   async run(ctx, input) {

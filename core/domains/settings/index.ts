@@ -2,3 +2,4 @@
 export * from './actions.js'
 export * from './queries.js'
 export * from './logo-actions.js'
+export * from './backup-status-query.js'

@@ -49,13 +49,20 @@ export interface TenantSettings {
   logo_content_type: string | null
   /** Hours an agent's call waits for the owner before it expires unanswered. */
   approval_expiry_hours: number
+  /** The wall-clock time (HH:MM, business time zone) the nightly backup runs. */
+  backup_time: string
+  /** Nightly backups kept: the last this many days', weeks' and months' (each week's and month's latest). */
+  backup_keep_daily: number
+  backup_keep_weekly: number
+  backup_keep_monthly: number
 }
 
 /** The columns of the tenants table that make up its settings. */
 export const SETTINGS_COLUMNS = `id, name, timezone, business_hours, default_tax_rate_bp, currency, invoice_prefix,
   invoice_terms_days, reply_to_email, phone, payment_instructions, send_confirmations, follow_up_after_hours, follow_up_max,
   send_reminders, reminder_time, lapsed_after_months, request_slug, invoice_reminder_days, quote_follow_up_days, review_link,
-  review_after_days, review_every_months, logo_sha256, logo_content_type, approval_expiry_hours`
+  review_after_days, review_every_months, logo_sha256, logo_content_type, approval_expiry_hours, backup_time, backup_keep_daily,
+  backup_keep_weekly, backup_keep_monthly`
 
 /** The read of the transaction's tenant's settings, which an action's transaction sends with its BEGIN. */
 export const SETTINGS_READ: ReadAhead = {
@@ -98,4 +105,8 @@ export const SETTINGS_RECORD = z.object({
   logo_sha256: z.string().nullable(),
   logo_content_type: z.string().nullable(),
   approval_expiry_hours: z.number().int(),
+  backup_time: z.string(),
+  backup_keep_daily: z.number().int(),
+  backup_keep_weekly: z.number().int(),
+  backup_keep_monthly: z.number().int(),
 })

@@ -14,6 +14,8 @@ export const settingsQuery = defineQuery({
     'follow_up_max (0 = no follow-ups), send_reminders, reminder_time (HH:MM the day before, business time zone); ' +
     'logo_sha256 and logo_content_type (the logo set with settings.set_logo; null without); ' +
     'lapsed_after_months (a customer with no completed visit or payment for that long becomes a past customer); ' +
+    'backup_time (HH:MM, business time zone, when the nightly backup runs) and backup_keep_daily, backup_keep_weekly, ' +
+    'backup_keep_monthly (how many are kept; where they stand: data type backup_status); ' +
     'online_payments (true when this server takes card payments through Stripe: invoice emails then carry a pay link; ' +
     'with it false and payment_instructions empty, invoices carry no way to pay and are not emailed).',
   entity: 'tenant',

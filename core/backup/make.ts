@@ -88,10 +88,25 @@ export async function makeBackup(
     }
   } catch (err) {
     // A verified archive the bucket refused stays in the folder: the failed run says where.
-    const error = err instanceof Error ? err.message : String(err)
-    await endRun(deps.db, run, deps.now(), { status: 'failed', file: kept ?? undefined, error }).catch(() => {})
+    log('error', 'backup failed', {
+      reason: opts.reason,
+      tenant_id: opts.tenantId ?? null,
+      error: err instanceof Error ? err.message : String(err),
+    })
+    await endRun(deps.db, run, deps.now(), { status: 'failed', file: kept ?? undefined, error: recordedError(err) }).catch(() => {})
     throw err
   }
+}
+
+/**
+ * The reason a failed run keeps, which every owner the archive covers reads: the product's own messages as they are, a
+ * database's refusal by its code only, since its text may quote a row of any business (the whole text is in the log).
+ */
+export function recordedError(err: unknown): string {
+  const code = (err as { code?: unknown }).code
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))
+    return `the database refused a statement (SQLSTATE ${code}); the server log has the details`
+  return err instanceof Error ? err.message : String(err)
 }
 
 /** Reads a document's bytes from the store with its business set (a store in the database is read under row level security). */

@@ -108,6 +108,13 @@ describe.each(engines)('where backups stand, on Home, the settings page and in d
     const read = await status()
     expect(read).toMatchObject({ warning: null, last_failed: null, last_verified: { reason: 'nightly', bytes: 12_900_000 } })
     expect(read.age_hours).toBe(2)
+    // Where archives are kept is for people: an agent's token may be stolen.
+    expect(read.last_verified).toMatchObject({ file: null, remote: null })
+    const owner = await signedIn(pages.app, pages.app.tenant.owner_user_id)
+    expect(expectData(await owner.query({ type: 'backup_status' })).items[0].last_verified).toMatchObject({
+      file: '/srv/crm/backups/sparkle/2026-11-05-nightly.crm',
+      remote: 's3://sparkle-backups/service-crm/2026-11-05-nightly.crm',
+    })
   })
 
   it('the last verified backup 30 hours old: a warning that says how old, and when it was made', async () => {

@@ -22,7 +22,7 @@ export const backupStatusQuery = defineQuery({
   description:
     "Where the business's backups stand, one record (id = the business id): backups_on (false when the server has no " +
     'CRM_BACKUP_KEY: then no backup is made at all), last_verified (the latest archive restored and checked: finished_at, ' +
-    'file on the server, remote copy in a bucket, bytes, reason; business_id null when it holds the whole service), ' +
+    'file on the server and remote copy in a bucket (shown to people only), bytes, reason; business_id null when it holds the whole service), ' +
     'last_failed (the latest run, when it failed, with its error), age_hours of the last verified one, and warning: the one ' +
     'line to tell the owner (backups off, the last one failed, none yet, or older than 26 hours), null when all is well. ' +
     'When and how many are kept: data type settings (backup_time, backup_keep_*).',
@@ -41,6 +41,9 @@ export const backupStatusQuery = defineQuery({
     if (req.id !== undefined && req.id !== ctx.tenantId) return { items: [], next_cursor: null }
     const backupsOn = ctx.services.config.backup.key !== null
     const status = await backupStatus(ctx.db, ctx.tenantId, backupsOn, ctx.services.now())
+    // Where archives are kept (the server's folders, the bucket) is the owner's to know: an agent's token may be stolen.
+    if (ctx.actor.type === 'agent')
+      for (const run of [status.last_verified, status.last_failed]) if (run) Object.assign(run, { file: null, remote: null })
     return { items: [{ id: ctx.tenantId, backups_on: backupsOn, ...status }], next_cursor: null }
   },
 })

@@ -17,6 +17,18 @@ async function scrape(app: TestApp, headers: Record<string, string> = {}): Promi
   return { ...parseExposition(text), text, contentType: res.headers.get('content-type') ?? '' }
 }
 
+/**
+ * Scrapes until the counts of the requests just answered are in: a request is counted when its response has been handed
+ * to the socket, which under load may come after the client already read it and asked for /metrics.
+ */
+async function scrapeWhen(app: TestApp, ready: (m: Awaited<ReturnType<typeof scrape>>) => boolean) {
+  for (let i = 0; ; i++) {
+    const m = await scrape(app)
+    if (ready(m) || i >= 40) return m
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 /** A backup run of the business, finished `hoursAgo` hours ago, inserted as the backup code records one. */
 async function backupRun(app: TestApp, status: 'verified' | 'failed', hoursAgo: number): Promise<void> {
   const finished = new Date(Date.now() - hoursAgo * 3_600_000)
@@ -59,7 +71,10 @@ describe.each(engines)('GET /metrics (%s)', (engine) => {
     const refused = (await app.call('GET', '/api/data?type=no_such_type')).status
     expect(refused).toBeGreaterThanOrEqual(400)
     expect((await fetch(`${app.url}/no/such/page/4711`)).status).toBe(404)
-    const m = await scrape(app)
+    const m = await scrapeWhen(
+      app,
+      (x) => (metricValue(x, 'crm_http_request_duration_seconds_count', { method: 'GET', route: '/api/data' }) ?? 0) >= 3,
+    )
     expect(metricValue(m, 'crm_http_requests_total', { method: 'GET', route: '/api/data', status: '200' })).toBe(2)
     expect(metricValue(m, 'crm_http_requests_total', { method: 'GET', route: '/api/data', status: String(refused) })).toBe(1)
     expect(metricValue(m, 'crm_http_requests_total', { method: 'GET', route: '(none)', status: '404' })).toBeGreaterThanOrEqual(1)
@@ -74,7 +89,10 @@ describe.each(engines)('GET /metrics (%s)', (engine) => {
     const secret = 'Zq8xLmN3vB7kTy2WpR4sHd6FgJ1cVb9XnM5aQe0uIoP'
     expect((await fetch(`${app.url}/pay/${secret}`)).status).toBe(404)
     expect((await fetch(`${app.url}/pay/${secret}/invoice.pdf`)).status).toBe(404)
-    const m = await scrape(app)
+    const m = await scrapeWhen(
+      app,
+      (x) => (metricValue(x, 'crm_http_requests_total', { method: 'GET', route: '/pay/:secret/invoice.pdf', status: '404' }) ?? 0) >= 1,
+    )
     expect(metricValue(m, 'crm_http_requests_total', { method: 'GET', route: '/pay/:secret', status: '404' })).toBe(1)
     expect(metricValue(m, 'crm_http_requests_total', { method: 'GET', route: '/pay/:secret/invoice.pdf', status: '404' })).toBe(1)
     expect(m.text).not.toContain(secret)

@@ -8,6 +8,7 @@ import { delivery } from './scenarios/delivery.js'
 import { demoLoadPglite, demoLoadPostgres } from './scenarios/demo-load.js'
 import { outputCheck } from './scenarios/output-check.js'
 import { enginesUnderLoad } from './scenarios/engines-under-load.js'
+import { backupScenario } from './scenarios/backup.js'
 import { balancer } from './scenarios/balancer.js'
 import { findCustomerPglite, findCustomerPostgres } from './scenarios/find-customer.js'
 import { lifecycle } from './scenarios/lifecycle.js'
@@ -56,6 +57,7 @@ const ALL: Scenario[] = [
   statementLimit,
   quickbooksFirstSync,
   googleCalendarMonth,
+  backupScenario,
 ]
 
 /**

@@ -1,4 +1,4 @@
-import { editDistance } from './functionality.js'
+import { editDistance } from '../../words.js'
 import { phoneKey } from '../../phone.js'
 
 /** A contact hit of the universal search, as ranking needs it. */

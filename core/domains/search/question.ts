@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/types.js'
-import { stem } from './functionality.js'
+import { stem } from '../../words.js'
 import { readPeriod } from './time-phrases.js'
 
 /** How a search's words were read: each part a customer must satisfy (all of them). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { buildRegistry } from '../../../api/product.js'
-import { searchFunctionality, stem } from '../../../core/domains/search/functionality.js'
+import { searchFunctionality } from '../../../core/domains/search/functionality.js'
+import { stem } from '../../../core/words.js'
 import { snippetOf } from '../../../core/domains/search/model.js'
 import { createRegistry, defineAction, defineQuery } from '../../../core/registry.js'
 

@@ -27,6 +27,10 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown, 
   input: S
   /** Extra words the universal search matches this action by. */
   keywords?: string[]
+  /** What owners and agents say when they mean it ("she paid by check"): found by crm_capabilities {q} and the search. */
+  phrases?: string[]
+  /** One call's data as an example, shown with the action when it is found by task; made from the input schema when left out. */
+  example?: Record<string, unknown>
   /** Removes or irreversibly changes data (an MCP hint). */
   destructive?: boolean
   /** Calling twice with the same input has no further effect (an MCP hint). */
@@ -86,6 +90,10 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject, R extends 
   /** The audit entity_type of the records, which makes include=audit_trail work. */
   entity?: string
   keywords?: string[]
+  /** What owners and agents say when they mean it ("who still owes us"): found by crm_capabilities {q} and the search. */
+  phrases?: string[]
+  /** One read's filters as an example, shown with the type when it is found by task. */
+  example?: Record<string, unknown>
   /** One record as JSON reads it (times as ISO strings), with every include= expansion optional: a page's items and a read by id. */
   record: R
   run(ctx: OperationContext, req: QueryRequest<z.output<S>>): Promise<Page>

@@ -7,7 +7,9 @@ import { performAction, performQuery } from '../core/operations.js'
 import { actionKey, type QueryDefinition } from '../core/registry.js'
 import { nearestNames } from '../core/suggest.js'
 import { boundedName } from '../core/input-bounds.js'
-import { defineTool, type ToolContext, uuidArg } from './tool.js'
+import { answerTask, serviceWords } from './task-answer.js'
+import { defineTool, type ToolContext, type ToolDefinition, uuidArg } from './tool.js'
+import { WORKFLOW_TOOLS } from './workflows/index.js'
 
 /** An object whose fields the answer itself describes (a JSON Schema). */
 const obj = z.object({}).optional()
@@ -17,15 +19,16 @@ export const crmCapabilities = defineTool({
   name: 'crm_capabilities',
   title: 'List CRM operations',
   description:
-    'Lists every action (domain.name [hints] title) and data type. action="domain.name": its input (output=true: its answer); ' +
-    'type="name": its filters and record.',
+    'q="a task in plain words": the best actions or data types for it, each with input and an example call. Without q: ' +
+    'every action and data type. action="domain.name": its input (output=true: its answer); type="name": its filters.',
   input: {
+    q: z.string().max(300).optional().describe('e.g. "she paid by check"'),
     action: z.string().optional().describe('e.g. "ticket.create"'),
     type: z.string().optional().describe('e.g. "tickets"'),
     output: z.boolean().optional(),
   },
   // The list of everything, or one action (input and output schemas) or one data type (params and record schema).
-  output: { actions: z.array(z.string()).optional(), input: obj },
+  output: { actions: z.array(z.string()).optional(), input: obj, matches: z.array(z.object({})).optional() },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {
@@ -35,6 +38,19 @@ export const crmCapabilities = defineTool({
       if (name && !/^(contact\.(create|update)|ticket\.(create|update)|contacts|tickets)$/.test(name)) return {}
       const fields = await businessFields(services, principal, requestId)
       return fields ? { custom_fields: fields } : {}
+    }
+    if (args.q !== undefined) {
+      const matches = answerTask(
+        registry,
+        [...WORKFLOW_TOOLS, crmAuthorizationStatus as unknown as ToolDefinition],
+        principal.actor,
+        args.q,
+      )
+      if (!matches.length)
+        throw new AppError('NOT_FOUND', `Nothing matches "${args.q}": say the task in other words, or call without q for the whole list`, {
+          field: 'q',
+        })
+      return { matches }
     }
     if (args.action) {
       const def = registry.actions.get(args.action)
@@ -203,6 +219,7 @@ function firstSentence(text: string): string {
 /** How a queued call is doing. */
 export const crmAuthorizationStatus = defineTool({
   name: 'crm_authorization_status',
+  phrases: ['did the owner approve it', 'is my request approved yet'],
   title: 'Check an authorization request',
   description: "A queued call's status (pending, executed, denied, failed, expired), result, the owner's note and edits, and next_step.",
   input: { request_id: uuidArg() },

@@ -16,12 +16,7 @@ import { parseInput } from '../core/validation.js'
 import { ICON_PATH } from './icon.js'
 import { crmAction, crmAuthorizationStatus, crmCapabilities, crmDestructiveAction, crmQuery } from './raw-tools.js'
 import type { ToolContext, ToolDefinition } from './tool.js'
-import { dailyBriefing } from './workflows/daily-briefing.js'
-import { findCustomer } from './workflows/find-customer.js'
-import { handleRescheduleRequest } from './workflows/handle-reschedule.js'
-import { processLead } from './workflows/process-lead.js'
-import { scheduleAppointment } from './workflows/schedule-appointment.js'
-import { sendInvoice } from './workflows/send-invoice.js'
+import { WORKFLOW_TOOLS } from './workflows/index.js'
 
 /** Every tool the agent sees, layer 1 first. */
 export const TOOLS: ReadonlyArray<ToolDefinition> = [
@@ -30,12 +25,7 @@ export const TOOLS: ReadonlyArray<ToolDefinition> = [
   crmAction,
   crmDestructiveAction,
   crmAuthorizationStatus,
-  findCustomer,
-  scheduleAppointment,
-  handleRescheduleRequest,
-  processLead,
-  sendInvoice,
-  dailyBriefing,
+  ...WORKFLOW_TOOLS,
 ] as unknown as ToolDefinition[]
 
 /** What the model is told once, at initialize: how the tools fit together and the units they speak. */

@@ -17,6 +17,10 @@ export interface ToolDefinition<S extends z.ZodRawShape = z.ZodRawShape, O exten
   /** Written for a model: what it does, when to use it, units and formats. */
   description: string
   input: S
+  /** What owners and agents say when they mean it: crm_capabilities {q} finds the tool by these, its title and description. */
+  phrases?: string[]
+  /** One call's arguments as an example, shown with the tool when it is found by task. */
+  example?: Record<string, unknown>
   /** What run answers, published as outputSchema; keys it does not name are allowed, so a new field never breaks a client. */
   output: O
   /** Reads only (readOnlyHint); otherwise it may change data. */

@@ -36,6 +36,7 @@ const MAX_NOTE = 80
 /** One day at a glance, as terse text lines: the route per technician and what needs attention. */
 export const dailyBriefing = defineTool({
   name: 'daily_briefing',
+  phrases: ['what should I do today', "today's agenda", 'what is on today'],
   title: 'Daily briefing',
   description:
     "The day in compact text: each technician's route with customer facts, then all that needs attention (unconfirmed " +

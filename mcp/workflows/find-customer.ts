@@ -151,6 +151,7 @@ export async function customerLines(ctx: ToolContext, contactIds: string[]): Pro
 /** Layer 2: find a customer by any words and see, per match, what matters for the next step. */
 export const findCustomer = defineTool({
   name: 'find_customer',
+  phrases: ['look up a customer', 'find a customer by name or phone', 'what do we know about a customer'],
   title: 'Find a customer',
   description:
     'Finds customers by any words (name, phone digits, email, street, notes, facts; typos tolerated) or a plain question ' +

@@ -24,6 +24,7 @@ const hhmm = timeArg()
 /** Layer 2: move an appointment to a new time and renew its confirmation email. */
 export const handleRescheduleRequest = defineTool({
   name: 'handle_reschedule_request',
+  phrases: ['the customer wants a different day', 'customer asks to move their appointment'],
   title: 'Reschedule an appointment',
   description:
     'Moves an appointment to new_date (YYYY-MM-DD or a day word) and new_time, business time zone, for the same technicians; ' +

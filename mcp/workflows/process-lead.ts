@@ -53,6 +53,7 @@ const callerFields = {
 /** Turns raw inquiry notes into a lead: extracted fields, a matching contact if one exists, and a follow-up reminder. */
 export const processLead = defineTool({
   name: 'process_lead',
+  phrases: ['a new inquiry came in', 'handle a web request'],
   title: 'Process a new lead',
   description:
     'Records an inquiry as a lead: the fields you read (kept as given) and raw_notes, the inquiry verbatim (with a model ' +

@@ -136,6 +136,7 @@ async function resolveService(
 /** Layer 2: book a customer for services at a free time, and queue the confirmation email. */
 export const scheduleAppointment = defineTool({
   name: 'schedule_appointment',
+  phrases: ['book a customer for a service on a day', 'schedule an appointment by service name'],
   title: 'Schedule an appointment',
   description:
     'Books a job and queues its confirmation. Customer: contact_id or words (several match: "choose_customer", nothing ' +

@@ -13,6 +13,7 @@ import { followUpOf } from './follow-up.js'
 /** Bills a ticket (creating its invoice when it has none), an existing invoice, or a customer's closed visit, through invoice.send. */
 export const sendInvoice = defineTool({
   name: 'send_invoice',
+  phrases: ['bill the customer for a visit', 'send the invoice for a job'],
   title: 'Send an invoice',
   description:
     'Emails an invoice now with its pay link. One of ticket_id (billed from its lines), invoice_id, or contact_id (their ' +

@@ -12,6 +12,7 @@ import { BY_AGENT_OR_API, customer } from '../../places.js'
 export const addAddress = defineAction({
   domain: 'address',
   name: 'add',
+  phrases: ['add another address for a customer', 'a second property', 'the customer moved to a new home'],
   title: 'Add an address',
   place: customer('Add an address'),
   words: { area: 'Customers', phrase: 'add an address to a customer' },
@@ -33,6 +34,7 @@ export const addAddress = defineAction({
 export const updateAddress = defineAction({
   domain: 'address',
   name: 'update',
+  phrases: ['change an address', 'fix the street of an address', 'set the gate code or access notes of an address'],
   title: 'Change an address',
   place: customer('Addresses'),
   words: { area: 'Customers', phrase: 'change an address' },

@@ -14,6 +14,7 @@ const WHAT_COUNTS =
 /** The month's key figures against the compared period: sales, invoiced, paid, visits, customers, new customers and averages. */
 export const analyticsSummaryQuery = defineQuery({
   type: 'analytics_summary',
+  phrases: ['how did we do this month', 'revenue this month'],
   exportColumns: ['metric', 'label', 'unit', 'this_period', 'compare_period', 'from', 'to', 'compare_from', 'compare_to'],
   description:
     'How the business did in a month against the same month last year (or the month before): one record per figure ' +
@@ -90,6 +91,7 @@ export const analyticsSummaryQuery = defineQuery({
 /** Sales and visits per service in a month against the compared period. */
 export const analyticsByServiceQuery = defineQuery({
   type: 'analytics_by_service',
+  phrases: ['which service sells best', 'revenue by service'],
   exportColumns: [
     'service_id',
     'service',

@@ -9,6 +9,7 @@ import { auditTrailExpansion, timestamp } from '../../output-types.js'
 /** Queued agent calls: pending ones for the owner, and their outcome for the agent. */
 export const authorizationRequestsQuery = defineQuery({
   type: 'authorization_requests',
+  phrases: ['approvals waiting for the owner', 'requests the owner has not answered'],
   description:
     'Agent calls waiting for (or decided by) the owner. Filter status: pending|executed|denied|failed|expired. By id: the outcome ' +
     "(result, error, or the owner's decision_reason and note), preview (what the owner was shown), and edits (fields the owner changed: {before, after}).",

@@ -20,6 +20,12 @@ async function lockContactRow(tx: Queryable, id: string) {
 export const setAttribute = defineAction({
   domain: 'attribute',
   name: 'set',
+  phrases: [
+    'remember a fact about a customer',
+    'they have a dog',
+    'the house has screens on every window',
+    'gate code or access details for the property',
+  ],
   title: 'Note a fact about a customer',
   place: BY_AGENT_OR_API,
   words: { area: 'Customers', phrase: 'record a fact about a customer (gate code, pet name)' },

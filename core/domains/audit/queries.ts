@@ -13,6 +13,7 @@ const CONTACT_RECORDS = ['addresses', 'attributes', 'notes', 'tickets', 'invoice
 /** The business's change history, newest first, filtered by record, action, actor and time. */
 export const auditTrailQuery = defineQuery({
   type: 'audit_trail',
+  phrases: ['history of changes to a record', 'who changed this'],
   description:
     'Who changed what and why, newest first. Each entry: entity_type, entity_id, action, changes {field: {old, new}}, ' +
     'actor_type (user|agent|system), actor_id, reasoning, request_id, created_at. Filters: entity_type (e.g. contact), entity_id, ' +

@@ -44,6 +44,7 @@ const MAX_INLINE_ADDRESSES = 5
 export const createContact = defineAction({
   domain: 'contact',
   name: 'create',
+  phrases: ['add a new customer', 'a new client called', 'enter a customer'],
   title: 'Add a customer',
   place: page('/customers/new', 'fill in the name and how to reach them'),
   words: { area: 'Customers', phrase: 'add a customer' },
@@ -187,6 +188,7 @@ async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[]
 export const updateContact = defineAction({
   domain: 'contact',
   name: 'update',
+  phrases: ["change a customer's phone number", 'update the email of a customer', "fix a customer's name"],
   title: 'Edit a customer',
   place: customer('Edit'),
   words: { area: 'Customers', phrase: "change a customer's details" },
@@ -352,6 +354,7 @@ async function historyOf(ctx: { db: Queryable }, contactId: string): Promise<Rec
 export const deleteContact = defineAction({
   domain: 'contact',
   name: 'delete',
+  phrases: ['remove a customer added by accident', 'delete a customer entered by mistake'],
   title: 'Delete a customer entered by mistake',
   place: BY_AGENT_OR_API,
   words: { area: 'Customers', phrase: 'delete a customer entered by mistake' },

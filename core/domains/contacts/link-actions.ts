@@ -61,6 +61,12 @@ async function relink(ctx: OperationContext, existing: Record<string, unknown>, 
 export const linkContacts = defineAction({
   domain: 'contact',
   name: 'link',
+  phrases: [
+    'link a customer to a family member',
+    'connect husband and wife accounts',
+    'this customer referred that one',
+    'works at a company',
+  ],
   title: 'Link two customers',
   place: BY_AGENT_OR_API,
   words: { area: 'Customers', phrase: 'link two customers (employer, referral, family, parent company)' },

@@ -30,6 +30,7 @@ const SHOWN_FIELDS = [
 export const mergeContacts = defineAction({
   domain: 'contact',
   name: 'merge',
+  phrases: ['the same customer is in twice', 'two records are one person', 'combine duplicate customers'],
   title: 'Merge two records of one customer',
   place: page('/customers/merge', 'find both records, choose the one to keep and the duplicate, then Merge'),
   words: { area: 'Customers', phrase: 'merge two records of the same customer into one' },

@@ -72,6 +72,7 @@ type Row = {
 /** What matters about a customer before the next step: their last visit, their next one, what they owe; in one read for up to 100. */
 export const customerOverviewQuery = defineQuery({
   type: 'customer_overview',
+  phrases: ['what we know about a customer', 'balance and last visit of a customer'],
   description:
     'What matters about each customer before the next step, one item per contact of contact_ids (required: up to 100, ' +
     'comma-separated), in the order given: last_visit (the latest completed ticket: ticket_id, number, date, ' +

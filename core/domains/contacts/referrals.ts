@@ -40,6 +40,7 @@ async function walk(db: Queryable, contactId: string, depth: number, way: 'down'
 /** Who a customer brought to the business, and who they brought in turn; and who brought the customer. */
 export const referralsQuery = defineQuery({
   type: 'referrals',
+  phrases: ['who referred this customer'],
   description:
     'Referral chains of one contact (contact_id, required), from referred_by links, as one item (none when there is no such ' +
     `contact). referrals: the people this contact referred (depth 1), whom those referred (depth 2), and so on up to depth (1-${MAX_DEPTH}, ` +

@@ -14,6 +14,7 @@ const REVIEW_STATE = 'id, review_opt_out, review_opt_out_note, review_opt_out_at
 export const setReviewOptOut = defineAction({
   domain: 'contact',
   name: 'set_review_opt_out',
+  phrases: ['do not ask them for a review', 'they complained, no review request'],
   title: 'Stop review requests to a customer',
   place: BY_AGENT_OR_API,
   words: { area: 'Customers', phrase: 'stop asking a customer for reviews' },

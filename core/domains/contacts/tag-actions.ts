@@ -10,6 +10,7 @@ const tags = z.array(tagSchema).max(50)
 export const tagContacts = defineAction({
   domain: 'contact',
   name: 'tag',
+  phrases: ['tag customers', 'label a group of customers', 'tag everyone in a town or street'],
   title: 'Tag customers',
   place: customer('Edit, then Tags'),
   words: { area: 'Customers' },

@@ -46,6 +46,7 @@ function checkedOptions(fieldType: string, given: string[] | undefined): string[
 export const defineCustomField = defineAction({
   domain: 'custom_field',
   name: 'define',
+  phrases: ['add a custom field', 'track something extra on customers'],
   title: 'Add a custom field',
   place: page('/settings/fields', 'Add a field'),
   words: { area: 'Your business', phrase: 'add a field of your own to customers or visits' },

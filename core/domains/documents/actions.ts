@@ -31,6 +31,7 @@ const tags = z
 export const uploadDocument = defineAction({
   domain: 'document',
   name: 'upload',
+  phrases: ['upload a photo', 'attach a file to a customer or job'],
   title: 'Upload a file or photo',
   place: { owner: customer('Upload a file or photo'), technician: ownVisit('Add photo') },
   description:

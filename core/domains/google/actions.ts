@@ -168,6 +168,7 @@ export const turnOffGoogleFeature = defineAction({
 export const syncGoogleNow = defineAction({
   domain: 'google',
   name: 'sync',
+  phrases: ['sync with Google now', 'refresh the Google calendar'],
   title: 'Sync with Google now',
   place: page(SETTINGS_PAGE, 'Sync now'),
   words: { area: 'Your business', phrase: 'ask for a Google sync now' },

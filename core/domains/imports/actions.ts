@@ -17,6 +17,7 @@ import { BY_AGENT_OR_API, page } from '../../places.js'
 export const importSquareCustomers = defineAction({
   domain: 'import',
   name: 'square_customers',
+  phrases: ['bring customers over from Square', 'import the Square customer list'],
   title: 'Import customers from Square',
   place: page('/import', 'choose the Square customer export'),
   description:

@@ -7,6 +7,7 @@ import { IMPORT_UPLOAD_RECORD, UPLOAD_COLUMNS, UPLOAD_REPORTS } from './uploads.
 /** Uploaded customer files with where their dry run and import stand, newest first. */
 export const importUploadsQuery = defineQuery({
   type: 'import_uploads',
+  phrases: ['is the import done', 'has the customer import finished', 'progress of a customer import'],
   description:
     'Customer files uploaded with import.upload, newest first: kind, filename, source, headers, mapping, the dry run ' +
     '(check_status checking|checked|refused|failed, check_done of check_total rows, problem) and the import (run_status running|done|failed, ' +

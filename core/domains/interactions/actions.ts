@@ -38,6 +38,7 @@ const details = {
 export const logInteraction = defineAction({
   domain: 'interaction',
   name: 'log',
+  phrases: ['I called the customer', 'left a voicemail', 'log a phone call or meeting'],
   title: 'Log a call, email or meeting',
   place: customer('Log a call, email or meeting'),
   description:

@@ -63,6 +63,7 @@ const headFields = {
 export const createInvoiceFromTicket = defineAction({
   domain: 'invoice',
   name: 'create_from_ticket',
+  phrases: ['make an invoice for a visit', 'bill a job that was done'],
   title: 'Invoice a visit',
   place: visit('Invoice'),
   words: { area: 'Invoices', phrase: 'make an invoice from an appointment' },
@@ -184,6 +185,7 @@ export const createInvoice = defineAction({
 export const updateInvoice = defineAction({
   domain: 'invoice',
   name: 'update',
+  phrases: ['change the due date of an invoice', 'edit the lines of a draft invoice'],
   title: 'Change a draft invoice',
   place: BY_AGENT_OR_API,
   words: { area: 'Invoices', phrase: 'change an invoice' },
@@ -232,6 +234,7 @@ export const updateInvoice = defineAction({
 export const recordPayment = defineAction({
   domain: 'invoice',
   name: 'record_payment',
+  phrases: ['the customer paid by check', 'paid in cash', 'mark an invoice paid', 'record money received'],
   title: 'Record a payment (cash, check)',
   place: invoice('/invoices?status=open', 'Record a payment'),
   words: { area: 'Invoices', phrase: 'record a payment' },
@@ -293,6 +296,7 @@ export const recordPayment = defineAction({
 export const voidInvoice = defineAction({
   domain: 'invoice',
   name: 'void',
+  phrases: ['cancel an invoice made by mistake', 'void a bill'],
   title: 'Void an invoice',
   place: invoice('/invoices?status=open', 'Void'),
   words: { area: 'Invoices', phrase: 'void any invoice' },

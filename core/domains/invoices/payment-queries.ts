@@ -8,6 +8,7 @@ import { timestamp } from '../../output-types.js'
 /** Payments received, newest first, with the invoice and customer they belong to. */
 export const paymentsQuery = defineQuery({
   type: 'payments',
+  phrases: ['payments received', 'money that came in'],
   exportColumns: [
     'id',
     'invoice_id',

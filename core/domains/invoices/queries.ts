@@ -11,6 +11,7 @@ import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
 export const invoicesQuery = defineQuery({
   type: 'invoices',
+  phrases: ['unpaid invoices', 'overdue bills'],
   exportColumns: [
     'id',
     'number',

@@ -10,6 +10,7 @@ const OLDEST_SHOWN = 5
 /** What customers owe, per currency: the totals of open and of overdue invoices, and the overdue invoices due longest ago. */
 export const receivablesQuery = defineQuery({
   type: 'receivables',
+  phrases: ['who still owes us money', 'how much is outstanding', 'total unpaid'],
   description:
     'Money customers owe, one record per currency (id is the currency code): owed_cents and owed_count (invoices sent, ' +
     'partially paid or overdue with money still due, not archived), overdue_cents and overdue_count (of those, due before today in ' +

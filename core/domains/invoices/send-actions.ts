@@ -52,6 +52,7 @@ export const markInvoiceSent = defineAction({
 export const sendInvoice = defineAction({
   domain: 'invoice',
   name: 'send',
+  phrases: ['email the invoice to the customer', 'send the bill again', 'resend an invoice they lost'],
   title: 'Email an invoice',
   place: invoice('/invoices?status=draft', 'Send'),
   words: { area: 'Invoices', phrase: 'email an invoice to the customer' },

@@ -37,6 +37,7 @@ function extractedFields<T extends 'create' | 'update'>(mode: T) {
 export const createLead = defineAction({
   domain: 'lead',
   name: 'create',
+  phrases: ['a new inquiry', 'someone asked for a price', 'a prospect called'],
   title: 'Add a lead',
   place: page('/leads', 'Add a lead'),
   words: { area: 'Leads and waiting list', phrase: 'add a lead' },
@@ -108,6 +109,7 @@ export const updateLead = defineAction({
 export const setLeadStatus = defineAction({
   domain: 'lead',
   name: 'set_status',
+  phrases: ['mark the lead contacted', 'the lead is qualified'],
   title: "Change a lead's status",
   place: lead('Status'),
   words: { area: 'Leads and waiting list', phrase: 'move a lead along' },
@@ -139,6 +141,7 @@ export const setLeadStatus = defineAction({
 export const archiveLead = defineAction({
   domain: 'lead',
   name: 'archive',
+  phrases: ['the lead went elsewhere', 'lost the lead', 'they chose another company'],
   title: 'Archive a lead',
   place: lead('Archive'),
   words: { area: 'Leads and waiting list', phrase: 'archive a lead' },
@@ -185,6 +188,7 @@ const addressInput = z.strictObject({
 export const convertLead = defineAction({
   domain: 'lead',
   name: 'convert',
+  phrases: ['turn a lead into a customer', 'the request became a customer', 'make the web request a customer'],
   title: 'Turn a lead into a customer',
   place: lead('Convert to customer'),
   words: { area: 'Leads and waiting list', phrase: 'turn a lead into a customer' },

@@ -32,6 +32,7 @@ const NEEDS_INVOICE: MessageKind[] = ['invoice']
 export const scheduleMessage = defineAction({
   domain: 'message',
   name: 'schedule',
+  phrases: ['send an email to a customer', 'email a customer later', 'schedule a follow-up email'],
   title: 'Send a reminder or other email',
   place: customer('Send an email'),
   words: { area: 'Emails to customers', phrase: 'schedule an email to a customer' },
@@ -114,6 +115,7 @@ export const scheduleMessage = defineAction({
 export const cancelMessage = defineAction({
   domain: 'message',
   name: 'cancel',
+  phrases: ['do not send a scheduled email', 'cancel an email that is queued'],
   title: 'Cancel a scheduled email',
   place: page('/messages', 'pick the email, then Cancel'),
   words: { area: 'Emails to customers', phrase: 'cancel a scheduled email' },

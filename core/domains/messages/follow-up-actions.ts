@@ -9,6 +9,7 @@ import { MESSAGE_COLUMNS } from './model.js'
 export const stopFollowUps = defineAction({
   domain: 'message',
   name: 'stop_follow_ups',
+  phrases: ['stop chasing an invoice', 'stop the payment reminders', 'they will pay, stop reminding them'],
   title: 'Stop the reminders of an invoice or quote',
   place: BY_AGENT_OR_API,
   words: { area: 'Emails to customers', phrase: 'stop chasing one invoice or quote' },

@@ -235,6 +235,7 @@ export const appointmentResponsesQuery = defineQuery({
 /** Customers whose email address bounces or complained, or whose emails failed lately: delivery needs the business. */
 export const deliveryProblemsQuery = defineQuery({
   type: 'delivery_problems',
+  phrases: ['emails that bounced', 'customers we cannot email'],
   description:
     'Customers email cannot reach: their address bounced or they marked an email as spam (email_status bounced|complained), ' +
     'or emails to them failed since a date. Each: id (the contact), display_name, email, email_status, failed_count, ' +

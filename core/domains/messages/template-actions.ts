@@ -55,6 +55,7 @@ export const createTemplate = defineAction({
 export const updateTemplate = defineAction({
   domain: 'template',
   name: 'update',
+  phrases: ['change the wording of an email', 'edit the reminder email text'],
   title: 'Edit an email template',
   place: page('/settings/templates', 'pick the template, then Edit'),
   words: { area: 'Emails to customers', phrase: 'change an email template' },

@@ -17,6 +17,7 @@ const SUBJECTS = [
 export const addNote = defineAction({
   domain: 'note',
   name: 'add',
+  phrases: ['write a note on a customer', 'note something about the job', 'jot down a comment'],
   title: 'Add a note',
   place: { owner: customer('Add a note'), technician: ownVisit('Close out: Notes') },
   words: { area: 'Customers', phrase: 'add a note' },

@@ -12,6 +12,7 @@ import { OFFER_FACTS, previewOffer } from './preview.js'
 export const sendSlotOffer = defineAction({
   domain: 'slot_offer',
   name: 'send',
+  phrases: ['offer the customer some times', 'let the customer pick a time', 'send a few times to choose from'],
   title: 'Offer times by email',
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'email a customer a few free times to pick from' },

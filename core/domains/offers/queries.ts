@@ -7,6 +7,7 @@ import { OFFER_RECORD, OFFER_STATUSES, offerColumns } from './model.js'
 /** Offers of times by id, or newest first, filtered by state, customer or lead. */
 export const slotOffersQuery = defineQuery({
   type: 'slot_offers',
+  phrases: ['times we offered a customer'],
   description:
     'Times offered to customers and leads by email (slot_offer.send), newest first. Each: id, contact_id, lead_id, email, ' +
     'service_ids, duration_minutes, note, status (open|booked|revoked|expired), expires_at, emailed_at, email_error, ticket_id ' +

@@ -112,6 +112,7 @@ export const updateOpportunity = defineAction({
 export const moveOpportunity = defineAction({
   domain: 'opportunity',
   name: 'move',
+  phrases: ['we won the deal', 'won the job or contract', 'we lost the deal', 'move the deal to another stage'],
   title: 'Move an opportunity to won, lost or another stage',
   place: opportunity('Move to a stage'),
   description:

@@ -8,6 +8,7 @@ import { OPPORTUNITY_COLUMNS, OPPORTUNITY_RECORD, STAGES } from './model.js'
 /** Opportunities by id, or newest first, filtered by stage, customer, lead, open or closed and expected close. */
 export const opportunitiesQuery = defineQuery({
   type: 'opportunities',
+  phrases: ['open deals', 'the sales pipeline'],
   description:
     'Sales opportunities, newest first. Each: id, title, contact_id and contact_name, lead_id and lead_name, stage, amount_cents, ' +
     'currency, probability (percent), expected_close_on, assignee_id and assignee_name, close_reason, closed_at, archived_at. Filters: stage, ' +

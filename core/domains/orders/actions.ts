@@ -26,6 +26,7 @@ const visit = z.strictObject({
 export const bookOrder = defineAction({
   domain: 'order',
   name: 'book',
+  phrases: ['schedule the accepted quote', 'book the work of an order'],
   title: 'Book the visits of an order',
   place: page('/orders', 'pick the order, then Book'),
   description:
@@ -72,6 +73,7 @@ export const fulfilOrder = defineAction({
 export const invoiceOrder = defineAction({
   domain: 'order',
   name: 'invoice',
+  phrases: ['bill the finished order', 'invoice an order'],
   title: 'Invoice an order',
   place: page('/orders', 'pick the order, then Invoice'),
   description:

@@ -21,6 +21,7 @@ const kind = z.enum(['customer', 'item', 'invoice', 'payment'])
 export const connectQuickBooks = defineAction({
   domain: 'quickbooks',
   name: 'connect',
+  phrases: ['connect QuickBooks', 'link our accounting'],
   title: 'Connect QuickBooks',
   place: page(SETTINGS_PAGE, 'Connect QuickBooks, then approve at Intuit'),
   words: { area: 'Your business', phrase: 'connect a QuickBooks company to the business' },

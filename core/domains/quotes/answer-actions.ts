@@ -10,6 +10,7 @@ import { BY_AGENT_OR_API } from '../../places.js'
 export const recordQuoteAnswer = defineAction({
   domain: 'quote',
   name: 'record_answer',
+  phrases: ['the customer accepted the quote', 'they said yes to the estimate', 'they turned the quote down'],
   title: "Record a customer's answer to a quote",
   place: BY_AGENT_OR_API,
   description:

@@ -12,6 +12,7 @@ import { page } from '../../places.js'
 export const sendQuote = defineAction({
   domain: 'quote',
   name: 'send',
+  phrases: ['email the quote to the customer', 'send the estimate'],
   title: 'Send a quote',
   place: page('/quotes', 'pick the quote, then Send'),
   description:

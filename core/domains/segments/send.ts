@@ -48,6 +48,7 @@ const input = z.strictObject({
 export const sendToSegment = defineAction({
   domain: 'segment',
   name: 'send_message',
+  phrases: ['email all customers about a promotion', 'send a newsletter', 'announce a discount to everyone'],
   title: 'Email everyone in a segment',
   place: page('/segments', 'pick the segment, then Email'),
   description:

@@ -48,6 +48,7 @@ async function checkWork(ctx: OperationContext, lines: LineItemInput[], field: s
 export const createSeries = defineAction({
   domain: 'series',
   name: 'create',
+  phrases: ['set up recurring visits', 'come every two weeks', 'monthly cleaning for a regular customer'],
   title: 'Set up repeat visits',
   place: BY_AGENT_OR_API,
   description:
@@ -294,6 +295,7 @@ async function rewriteFuture(ctx: OperationContext, series: SeriesRow, input: Up
 export const skipSeriesVisit = defineAction({
   domain: 'series',
   name: 'skip',
+  phrases: ['skip one visit of their regular schedule', 'not this month'],
   title: 'Skip one repeat visit',
   place: BY_AGENT_OR_API,
   description:
@@ -345,6 +347,7 @@ export const skipSeriesVisit = defineAction({
 export const pauseSeries = defineAction({
   domain: 'series',
   name: 'pause',
+  phrases: ['pause their regular visits for the winter', 'hold recurring cleaning for a while'],
   title: 'Pause repeat visits',
   place: BY_AGENT_OR_API,
   description:
@@ -409,6 +412,7 @@ export const resumeSeries = defineAction({
 export const endSeries = defineAction({
   domain: 'series',
   name: 'end',
+  phrases: ['stop their recurring visits for good', 'cancel the regular cleaning'],
   title: 'End repeat visits',
   place: BY_AGENT_OR_API,
   description:

@@ -45,6 +45,12 @@ const serviceFields = {
 export const createService = defineAction({
   domain: 'service',
   name: 'create',
+  phrases: [
+    'add a service to what we offer',
+    'we now offer a new service at a price',
+    'we started offering something new',
+    'start selling a new service',
+  ],
   title: 'Add a service',
   place: page('/services', 'Add a service'),
   words: { area: 'Your business', phrase: 'add a service to your price list' },
@@ -89,6 +95,7 @@ export const createService = defineAction({
 export const updateService = defineAction({
   domain: 'service',
   name: 'update',
+  phrases: ['change the price of a service', 'raise our prices', 'rename a service'],
   title: 'Change a service or its price',
   place: page('/services', 'pick the service, then Edit'),
   words: { area: 'Your business', phrase: 'change a service or its price' },
@@ -124,6 +131,12 @@ export const updateService = defineAction({
 export const archiveService = defineAction({
   domain: 'service',
   name: 'archive',
+  phrases: [
+    'we no longer offer that service',
+    'stop offering a service',
+    'retire a service from the catalog',
+    "we don't do that work anymore",
+  ],
   title: 'Archive a service',
   place: page('/services', 'pick the service, then Archive'),
   words: { area: 'Your business', phrase: 'archive a service' },

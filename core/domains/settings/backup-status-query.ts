@@ -19,6 +19,7 @@ const BACKUP_RUN = z.object({
 /** Where the business's backups stand: the last verified one, the last one if it failed, and the one warning to show. */
 export const backupStatusQuery = defineQuery({
   type: 'backup_status',
+  phrases: ['was a backup made', 'when was the last backup'],
   description:
     "Where the business's backups stand, one record (id = the business id): backups_on (false when the server has no " +
     'CRM_BACKUP_KEY: then no backup is made at all), last_verified (the latest archive restored and checked: finished_at, ' +

@@ -44,6 +44,7 @@ const minutes = z.number().int().min(5).max(1440)
 export const createTicket = defineAction({
   domain: 'ticket',
   name: 'create',
+  phrases: ['book an appointment', 'schedule a job for a customer', 'put a visit on the calendar'],
   title: 'Book a visit',
   place: customer('Book a visit'),
   words: { area: 'Appointments', phrase: 'book an appointment' },
@@ -209,6 +210,7 @@ export const updateTicket = defineAction({
 export const rescheduleTicket = defineAction({
   domain: 'ticket',
   name: 'reschedule',
+  phrases: ['move an appointment to another time', 'change the time of a visit', 'push the job to later', 'reschedule one visit'],
   title: 'Move a visit',
   place: visit('Move'),
   words: { area: 'Appointments', phrase: 'move an appointment' },
@@ -247,6 +249,7 @@ export const rescheduleTicket = defineAction({
 export const assignTechnicians = defineAction({
   domain: 'ticket',
   name: 'assign_technicians',
+  phrases: ['put a technician on a job', 'send a different technician', 'who does this visit'],
   title: 'Assign technicians to a visit',
   place: visit('Technicians'),
   words: { area: 'Appointments', phrase: 'assign technicians to an appointment' },
@@ -272,6 +275,7 @@ export const assignTechnicians = defineAction({
 export const cancelTicket = defineAction({
   domain: 'ticket',
   name: 'cancel',
+  phrases: ['cancel an appointment', 'the customer cancelled the visit'],
   title: 'Cancel a visit',
   place: visit('Cancel'),
   words: { area: 'Appointments', phrase: 'cancel an appointment' },
@@ -308,6 +312,7 @@ export const cancelTicket = defineAction({
 export const markNoShow = defineAction({
   domain: 'ticket',
   name: 'no_show',
+  phrases: ['customer was not home', 'nobody answered the door', 'missed appointment'],
   title: 'Record a no-show',
   place: visit('No-show'),
   words: { area: 'Appointments', phrase: 'mark a customer as a no-show' },

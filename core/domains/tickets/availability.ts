@@ -79,6 +79,7 @@ async function customerPreferences(tx: Queryable, contactId: string): Promise<Sc
 /** Free time per technician for a job of a given length, inside business hours, in the business time zone. */
 export const availabilityQuery = defineQuery({
   type: 'availability',
+  phrases: ['when is a technician free', 'open times this week', 'free slots for a job'],
   description:
     'Free slots for a job of duration_minutes (default 60) per technician, from one date to another (YYYY-MM-DD, inclusive, ' +
     `business time zone; default today to 6 days later; at most ${MAX_AVAILABILITY_DAYS} days), inside business hours and clear of ` +

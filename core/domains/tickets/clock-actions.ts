@@ -34,6 +34,7 @@ const clockInput = z.strictObject({
 export const clockIn = defineAction({
   domain: 'ticket',
   name: 'clock_in',
+  phrases: ['technician arrived at the job', 'start the timer on a visit'],
   title: 'Clock in',
   place: visitFor('Clock in'),
   words: { area: 'Appointments', phrase: 'clock a technician in' },
@@ -79,6 +80,7 @@ export const clockIn = defineAction({
 export const clockOut = defineAction({
   domain: 'ticket',
   name: 'clock_out',
+  phrases: ['technician finished and left the job', 'stop the timer on a visit'],
   title: 'Clock out',
   place: visitFor('Clock out'),
   words: { area: 'Appointments', phrase: 'clock a technician out' },

@@ -113,6 +113,7 @@ export const CLOSE_RESULT = z.object({
 export const closeTicket = defineAction({
   domain: 'ticket',
   name: 'close',
+  phrases: ['the job is done, close it out', 'finish the visit with the work done and notes', 'complete the appointment'],
   title: 'Close out a visit',
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'complete an appointment (it can never change again)' },

@@ -34,6 +34,13 @@ const LEFT_VISIT = z.object({ ticket_id: z.uuid(), number: z.number().int(), con
 export const moveTechnicianDay = defineAction({
   domain: 'ticket',
   name: 'move_day',
+  phrases: [
+    'a technician is sick and cannot work today',
+    "move all of a technician's visits to another day",
+    'give his jobs to another technician',
+    'push the whole day back',
+    'out sick, reschedule his appointments',
+  ],
   title: "Move a technician's day",
   place: page('/team', "pick the team member, then Move a day's visits"),
   words: { area: 'Appointments', phrase: "move a technician's day" },

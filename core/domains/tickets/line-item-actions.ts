@@ -23,6 +23,7 @@ import { serviceNamed, serviceNameInput } from '../services/service-names.js'
 export const addLineItem = defineAction({
   domain: 'ticket',
   name: 'add_line_item',
+  phrases: ['add another service to a visit', 'add work to an appointment', 'they also want screens done on the visit'],
   title: 'Add a service to a visit',
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'add work to an appointment' },
@@ -59,6 +60,12 @@ export const addLineItem = defineAction({
 export const updateLineItem = defineAction({
   domain: 'ticket',
   name: 'update_line_item',
+  phrases: [
+    'change the price of a line on a visit',
+    'discount a service on the visit',
+    'take a percent off a line on the visit',
+    'change the quantity on the appointment',
+  ],
   title: 'Change a service on a visit',
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'change work or prices on an appointment' },
@@ -108,6 +115,7 @@ export const updateLineItem = defineAction({
 export const removeLineItem = defineAction({
   domain: 'ticket',
   name: 'remove_line_item',
+  phrases: ['take a service off the visit', 'remove a line from the appointment', 'they no longer want that part done'],
   title: 'Remove a service from a visit',
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'remove work from an appointment' },

@@ -30,6 +30,7 @@ const day = isoDate()
 /** Appointments by id, or listed by day, date range, technician, status and contact. */
 export const ticketsQuery = defineQuery({
   type: 'tickets',
+  phrases: ['list the appointments', 'what is booked next week', 'the schedule of visits'],
   exportColumns: [
     'id',
     'number',

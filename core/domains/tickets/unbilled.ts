@@ -14,6 +14,7 @@ const DAY_MS = 86_400_000
 /** Past visits never closed, and completed visits never billed: the work that would otherwise go unbilled without anyone noticing. */
 export const unbilledWorkQuery = defineQuery({
   type: 'unbilled_work',
+  phrases: ['jobs not billed yet', 'work we have not invoiced'],
   description:
     "Work that is not billed yet, oldest first. reason: not_closed (the visit's scheduled end has passed but it is still " +
     'scheduled, confirmed or in progress: close it, or cancel / mark it a no-show), not_invoiced (completed, no invoice or only void ones), ' +

@@ -13,6 +13,7 @@ const role = z.enum(['technician', 'owner'])
 export const addUser = defineAction({
   domain: 'user',
   name: 'add',
+  phrases: ['hire a new technician', 'add a team member', 'invite an employee'],
   title: 'Add a team member',
   place: page('/team', 'Add a team member'),
   words: { area: 'Your business', phrase: 'add a team member' },

@@ -8,6 +8,7 @@ import { auditTrailExpansion } from '../../output-types.js'
 /** The team: owners and technicians, by name. */
 export const usersQuery = defineQuery({
   type: 'users',
+  phrases: ['who works for us', 'the team', 'list the technicians'],
   description:
     'Team members (owners and technicians), sorted by name. Each: id, name, email, role, created_at. ' +
     'Filters: role (owner|technician), q (part of the name or email), active (true: can sign in and take work; false: deactivated). ' +

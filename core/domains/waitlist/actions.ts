@@ -29,6 +29,7 @@ const notes = noteText(2000)
 export const addToWaitlist = defineAction({
   domain: 'waitlist',
   name: 'add',
+  phrases: ['put a customer on the waitlist', 'they want an earlier appointment if one opens'],
   title: 'Put a customer on the waitlist',
   place: BY_AGENT_OR_API,
   words: { area: 'Leads and waiting list', phrase: 'put a customer on the waiting list' },

@@ -57,6 +57,7 @@ const instant = isoInstant()
 /** Waiting customers who could take a free slot, nearest first. */
 export const waitlistCandidatesQuery = defineQuery({
   type: 'waitlist_candidates',
+  phrases: ['who could take a cancelled slot', 'fill a gap in the schedule'],
   description:
     'Who on the waitlist could take a free slot. The slot: date (YYYY-MM-DD, business time zone; default today) and a window, ' +
     'either start_time/end_time (HH:MM business time) or start_at/end_at (ISO 8601 instants); without a window the whole day. Returns ' +

@@ -40,12 +40,9 @@ export const crmCapabilities = defineTool({
       return fields ? { custom_fields: fields } : {}
     }
     if (args.q !== undefined) {
-      const matches = answerTask(
-        registry,
-        [...WORKFLOW_TOOLS, crmAuthorizationStatus as unknown as ToolDefinition],
-        principal.actor,
-        args.q,
-      )
+      const tools = [...WORKFLOW_TOOLS, crmAuthorizationStatus as unknown as ToolDefinition]
+      const words = await serviceWords({ services, principal, requestId })
+      const matches = answerTask(registry, tools, principal.actor, args.q, words)
       if (!matches.length)
         throw new AppError('NOT_FOUND', `Nothing matches "${args.q}": say the task in other words, or call without q for the whole list`, {
           field: 'q',

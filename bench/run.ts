@@ -12,6 +12,7 @@ import { backupScenario } from './scenarios/backup.js'
 import { balancer } from './scenarios/balancer.js'
 import { findCustomerPglite, findCustomerPostgres } from './scenarios/find-customer.js'
 import { lifecycle } from './scenarios/lifecycle.js'
+import { officeTasks } from './scenarios/office-tasks.js'
 import { listFiltersPglite, listFiltersPostgres } from './scenarios/list-filters.js'
 import { mcpSize } from './scenarios/mcp-size.js'
 import { ownerPagesPglite, ownerPagesPostgres } from './scenarios/owner-pages.js'
@@ -58,6 +59,7 @@ const ALL: Scenario[] = [
   quickbooksFirstSync,
   googleCalendarMonth,
   backupScenario,
+  officeTasks,
 ]
 
 /**

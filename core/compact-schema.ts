@@ -4,7 +4,7 @@ type Node = Record<string, unknown>
 /**
  * An input schema in one short line a model reads at a glance: `{ticket_id*: id, lines: [{service*: text, quantity: int}]}`,
  * `*` marking what is required. Descriptions are left out (the full schema has them); past maxFields top-level fields the
- * rest are counted, not shown.
+ * rest are named without their kind.
  */
 export function compactSchema(schema: Node, maxFields = 12): string {
   return typeOf(schema, maxFields, 0)
@@ -60,6 +60,7 @@ function objectOf(node: Node, maxFields: number, depth: number): string {
   if (depth >= 3) return '{…}'
   const shown = names.slice(0, Math.max(maxFields, [...required].length))
   const parts = shown.map((name) => `${name}${required.has(name) ? '*' : ''}: ${typeOf(properties[name], maxFields, depth + 1)}`)
-  const rest = names.length - shown.length
-  return `{${parts.join(', ')}${rest > 0 ? `, +${rest} more` : ''}}`
+  // Past the limit a field is named only: a caller still sees it is there, and asks for the full schema to learn its kind.
+  const rest = names.slice(shown.length)
+  return `{${[...parts, ...rest].join(', ')}}`
 }

@@ -62,9 +62,10 @@ export const APPENDIX_D_CLOSE_OUT: CloseOut = {
 /**
  * Appendix D on a running server: the owner sets the business up through the API, then the scripted agent works through
  * MCP over HTTP while Jane confirms by her emailed link, the technician closes the job out that afternoon, and the clock
- * runs on to next year (the reach-out email going out in between).
+ * runs on to next year (the reach-out email going out in between). The agent is the scripted one unless another script is
+ * given (the cold one, which finds each step by asking).
  */
-export async function runLifecycle(host: LifecycleHost): Promise<LifecycleRun> {
+export async function runLifecycle(host: LifecycleHost, script: typeof runScriptedAgent = runScriptedAgent): Promise<LifecycleRun> {
   const { services, tenant, clock } = host
   const owner = await signedInPerson(host.url, services.db, tenant.tenant_id, tenant.owner_user_id)
   const settings = await owner.query({ type: 'settings' })
@@ -81,7 +82,7 @@ export async function runLifecycle(host: LifecycleHost): Promise<LifecycleRun> {
   )
   const agent = new CountedClient(client)
   try {
-    const outcome = await runScriptedAgent(agent, {
+    const outcome = await script(agent, {
       customerConfirms: async () => {
         await customerConfirms(host.mailbox, JANE.email)
       },

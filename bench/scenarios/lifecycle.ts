@@ -1,15 +1,5 @@
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { createApp } from '../../api/app.js'
-import { createServices } from '../../api/product.js'
-import type { EmailMessage } from '../../core/clients/email.js'
-import { loadConfig } from '../../core/config.js'
-import { migrate } from '../../core/db/migrate.js'
-import { openPglite } from '../../core/db/pglite.js'
-import { deliverDue } from '../../core/jobs/worker.js'
-import { setLogLevel } from '../../core/log.js'
-import { createTenant } from '../../core/tenants.js'
-import { movableClock, runLifecycle } from '../lifecycle/run.js'
+import { startBenchHost } from '../lifecycle/bench-host.js'
+import { runLifecycle } from '../lifecycle/run.js'
 import type { BenchRow, Scenario } from '../scenario.js'
 
 const CALLS_TARGET = 5
@@ -21,40 +11,9 @@ export const lifecycle: Scenario = {
   name: 'lifecycle',
   needs: 'nothing',
   async run(): Promise<BenchRow[]> {
-    setLogLevel('silent')
-    const db = await openPglite(undefined)
-    let server: Server | undefined
+    const host = await startBenchHost('Sparkle Windows')
     try {
-      await migrate(db)
-      const clock = movableClock()
-      const sent: EmailMessage[] = []
-      const email = {
-        delivers: true,
-        describe: () => 'bench inbox',
-        async send(m: EmailMessage) {
-          sent.push(m)
-          return { id: `bench-${sent.length}` }
-        },
-      }
-      const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), logLevel: 'silent' as const }, db, {
-        email,
-        llm: null,
-        payments: null,
-        now: () => clock.now(),
-      })
-      const tenant = await createTenant(db, { name: 'Sparkle Windows', owner_email: 'owner@sparkle.example', timezone: 'America/Chicago' })
-      server = await new Promise<Server>((resolve) => {
-        const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))
-      })
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-      services.config.publicBaseUrl = url
-      const { agent, wireBytes } = await runLifecycle({
-        url,
-        services,
-        tenant,
-        clock,
-        mailbox: { deliverDue: () => deliverDue(services), received: (to) => sent.filter((m) => m.to === to) },
-      })
+      const { agent, wireBytes } = await runLifecycle(host)
       const listCall = agent.calls.find((c) => c.method === 'tools/list')
       const list = listCall?.tokens ?? 0
       const listO200k = listCall?.o200k ?? 0
@@ -105,11 +64,7 @@ export const lifecycle: Scenario = {
         },
       ]
     } finally {
-      if (server) {
-        server.closeAllConnections()
-        await new Promise((r) => server!.close(r))
-      }
-      await db.close()
+      await host.close()
     }
   },
 }

@@ -11,6 +11,11 @@ export function compactSchema(schema: Node, maxFields = 12): string {
 }
 
 function typeOf(node: Node, maxFields: number, depth: number): string {
+  // A nullable field's kinds come as a list ("string", "null"): the caller gives the one that is not null.
+  if (Array.isArray(node.type)) {
+    const kinds = node.type.filter((t) => t !== 'null')
+    if (kinds.length) return typeOf({ ...node, type: kinds[0] }, maxFields, depth)
+  }
   if (Array.isArray(node.enum)) return enumOf(node.enum)
   if (node.const !== undefined) return JSON.stringify(node.const)
   const alternatives = (node.anyOf ?? node.oneOf) as Node[] | undefined

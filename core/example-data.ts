@@ -11,6 +11,11 @@ export function exampleData(schema: Node): Record<string, unknown> {
 }
 
 function exampleOf(node: Node, name: string, depth: number): unknown {
+  // A nullable field's kinds come as a list ("string", "null"): the caller gives the one that is not null.
+  if (Array.isArray(node.type)) {
+    const kinds = node.type.filter((t) => t !== 'null')
+    if (kinds.length) return exampleOf({ ...node, type: kinds[0] }, name, depth)
+  }
   if (Array.isArray(node.enum)) return node.enum[0]
   if (node.const !== undefined) return node.const
   if (node.default !== undefined) return node.default

@@ -86,6 +86,8 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject, R extends 
   /** The audit entity_type of the records, which makes include=audit_trail work. */
   entity?: string
   keywords?: string[]
+  /** Items per page when the caller gives no limit, for a type whose answer is best short (else DEFAULT_LIMIT). */
+  defaultLimit?: number
   /** One record as JSON reads it (times as ISO strings), with every include= expansion optional: a page's items and a read by id. */
   record: R
   run(ctx: OperationContext, req: QueryRequest<z.output<S>>): Promise<Page>

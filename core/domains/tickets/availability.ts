@@ -15,6 +15,7 @@ import { serviceOf } from '../services/service-refs.js'
 import { technicianNamed } from '../users/technician-refs.js'
 import { inPartOfDay, PARTS_OF_DAY, PARTS_OF_DAY_HELP } from './part-of-day.js'
 import { bookingName, slotLine } from './slot-line.js'
+import { timestamp } from '../../output-types.js'
 
 /** The longest range one availability request may cover, in days. */
 export const MAX_AVAILABILITY_DAYS = 31
@@ -61,13 +62,13 @@ export function freeSlots(args: {
   return { slots, truncated: false }
 }
 
-/** Wall-clock time with its UTC offset, e.g. 2026-11-01T01:00-05:00. */
+/** Wall-clock time with its UTC offset, e.g. 2026-11-01T01:00:00-05:00, as every instant input takes it. */
 export function localStamp(instant: Date, timeZone: string): string {
   const date = localDate(instant, timeZone)
   const time = localTime(instant, timeZone)
   const offset = Math.round((Date.parse(`${date}T${time}:00Z`) - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000)
   const abs = Math.abs(offset)
-  return `${date}T${time}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
+  return `${date}T${time}:00${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
 }
 
 /** A customer's scheduling preferences, or null when they have none; NOT_FOUND naming contact_id when there is no such customer. */
@@ -117,7 +118,7 @@ export const availabilityQuery = defineQuery({
   }),
   record: z.object({
     slot: z.string(),
-    start: z.string(),
+    start: timestamp,
     technician_id: z.uuid(),
     preferred: z.boolean().optional(),
     technician: z.string().optional(),

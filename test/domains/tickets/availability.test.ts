@@ -32,11 +32,31 @@ describe.each(engines)('availability (%s)', (engine) => {
   it('answers five times by default, one short line each, the owner while the business has no technicians', async () => {
     const page = await read({})
     expect(page.items).toEqual([
-      { slot: 'Tue 2026-10-27 10:30–11:30 owner@sparkle.test', start: '2026-10-27T10:30-05:00', technician_id: app.tenant.owner_user_id },
-      { slot: 'Tue 2026-10-27 11:00–12:00 owner@sparkle.test', start: '2026-10-27T11:00-05:00', technician_id: app.tenant.owner_user_id },
-      { slot: 'Tue 2026-10-27 11:30–12:30 owner@sparkle.test', start: '2026-10-27T11:30-05:00', technician_id: app.tenant.owner_user_id },
-      { slot: 'Tue 2026-10-27 12:00–13:00 owner@sparkle.test', start: '2026-10-27T12:00-05:00', technician_id: app.tenant.owner_user_id },
-      { slot: 'Tue 2026-10-27 12:30–13:30 owner@sparkle.test', start: '2026-10-27T12:30-05:00', technician_id: app.tenant.owner_user_id },
+      {
+        slot: 'Tue 2026-10-27 10:30–11:30 owner@sparkle.test',
+        start: '2026-10-27T10:30:00-05:00',
+        technician_id: app.tenant.owner_user_id,
+      },
+      {
+        slot: 'Tue 2026-10-27 11:00–12:00 owner@sparkle.test',
+        start: '2026-10-27T11:00:00-05:00',
+        technician_id: app.tenant.owner_user_id,
+      },
+      {
+        slot: 'Tue 2026-10-27 11:30–12:30 owner@sparkle.test',
+        start: '2026-10-27T11:30:00-05:00',
+        technician_id: app.tenant.owner_user_id,
+      },
+      {
+        slot: 'Tue 2026-10-27 12:00–13:00 owner@sparkle.test',
+        start: '2026-10-27T12:00:00-05:00',
+        technician_id: app.tenant.owner_user_id,
+      },
+      {
+        slot: 'Tue 2026-10-27 12:30–13:30 owner@sparkle.test',
+        start: '2026-10-27T12:30:00-05:00',
+        technician_id: app.tenant.owner_user_id,
+      },
     ])
     expect(page.next_cursor).not.toBeNull()
     tess = await addUser(app, 'tess@sparkle.test', 'technician', 'Tess Tran')
@@ -81,16 +101,16 @@ describe.each(engines)('availability (%s)', (engine) => {
     // Today (10:15 now): 11:00 .. 15:00 starts. Tomorrow Tess is busy 10:00-11:30 (08:00-10:00 just fits before it), and the
     // cancelled 13:00 ticket no longer holds her time.
     expect(slots[tess]).toEqual([
-      '2026-10-27T11:00-05:00',
-      '2026-10-27T12:00-05:00',
-      '2026-10-27T13:00-05:00',
-      '2026-10-27T14:00-05:00',
-      '2026-10-27T15:00-05:00',
-      '2026-10-28T08:00-05:00',
-      '2026-10-28T12:00-05:00',
-      '2026-10-28T13:00-05:00',
-      '2026-10-28T14:00-05:00',
-      '2026-10-28T15:00-05:00',
+      '2026-10-27T11:00:00-05:00',
+      '2026-10-27T12:00:00-05:00',
+      '2026-10-27T13:00:00-05:00',
+      '2026-10-27T14:00:00-05:00',
+      '2026-10-27T15:00:00-05:00',
+      '2026-10-28T08:00:00-05:00',
+      '2026-10-28T12:00:00-05:00',
+      '2026-10-28T13:00:00-05:00',
+      '2026-10-28T14:00:00-05:00',
+      '2026-10-28T15:00:00-05:00',
     ])
     expect(slots[theo]).toHaveLength(5 + 8)
     const onlyTheo = await read({ technician: theo, from: '2026-10-28', to: '2026-10-28', limit: 100 })
@@ -186,7 +206,7 @@ describe.each(engines)('availability (%s)', (engine) => {
     await addUser(app, 'tess.ng@sparkle.test', 'technician', 'Tess Ng')
     const page = await read({ technician: 'Tess Tran', from: '2026-10-27', to: '2026-10-27', limit: 1, include: 'technician' })
     expect(page.items).toEqual([
-      { slot: 'Tue 2026-10-27 10:30–11:30 Tess Tran', start: '2026-10-27T10:30-05:00', technician_id: tess, technician: 'Tess Tran' },
+      { slot: 'Tue 2026-10-27 10:30–11:30 Tess Tran', start: '2026-10-27T10:30:00-05:00', technician_id: tess, technician: 'Tess Tran' },
     ])
     const shared = await app.query({ type: 'availability', technician: 'tess' })
     expectFields(shared, ['technician'])
@@ -201,16 +221,16 @@ describe.each(engines)('availability (%s)', (engine) => {
     )
     const slots = await read({ technician: tess, from: '2026-10-31', to: '2026-11-02', duration_minutes: 60, step_minutes: 60, limit: 100 })
     expect(slots.items.map((s: any) => s.start)).toEqual([
-      '2026-10-31T08:00-05:00',
-      '2026-10-31T09:00-05:00',
+      '2026-10-31T08:00:00-05:00',
+      '2026-10-31T09:00:00-05:00',
       // Midnight to 04:00 on the change is five real hours: 01:00 comes twice, first in CDT, then in CST.
-      '2026-11-01T00:00-05:00',
-      '2026-11-01T01:00-05:00',
-      '2026-11-01T01:00-06:00',
-      '2026-11-01T02:00-06:00',
-      '2026-11-01T03:00-06:00',
-      '2026-11-02T08:00-06:00',
-      '2026-11-02T09:00-06:00',
+      '2026-11-01T00:00:00-05:00',
+      '2026-11-01T01:00:00-05:00',
+      '2026-11-01T01:00:00-06:00',
+      '2026-11-01T02:00:00-06:00',
+      '2026-11-01T03:00:00-06:00',
+      '2026-11-02T08:00:00-06:00',
+      '2026-11-02T09:00:00-06:00',
     ])
     expect(slots.items[4].slot).toBe('Sun 2026-11-01 01:00–02:00 Tess Tran')
     expectData(
@@ -222,7 +242,11 @@ describe.each(engines)('availability (%s)', (engine) => {
       }),
     )
     const around = await read({ technician: tess, from: '2026-11-01', to: '2026-11-01', duration_minutes: 60, step_minutes: 60 })
-    expect(around.items.map((s: any) => s.start)).toEqual(['2026-11-01T00:00-05:00', '2026-11-01T02:00-06:00', '2026-11-01T03:00-06:00'])
+    expect(around.items.map((s: any) => s.start)).toEqual([
+      '2026-11-01T00:00:00-05:00',
+      '2026-11-01T02:00:00-06:00',
+      '2026-11-01T03:00:00-06:00',
+    ])
   })
 
   it('refuses a range over 31 days, a reversed range and a duration out of bounds, naming the field', async () => {

@@ -97,7 +97,7 @@ export const availabilityQuery = defineQuery({
     'length decides which gaps fit, else duration_minutes (default 60). Inside business hours, clear of booked visits and ' +
     'Google busy times, never in the past; starts step_minutes apart (default 30); technicians (a business without any: its ' +
     "owners). contact_id: each time says preferred true|false by the customer's preferred days and time of day. " +
-    'include=technician adds the whole name.',
+    "include=technician adds the whole name; by id (a team member's) their first free time.",
   keywords: ['free time', 'open slots', 'when can', 'calendar', 'schedule', 'morning', 'afternoon', 'evening'],
   access: { agent: 'unrestricted', technician: 'none' },
   defaultLimit: 5,
@@ -125,7 +125,6 @@ export const availabilityQuery = defineQuery({
   }),
   async run(ctx, req) {
     const p = req.params
-    if (req.id) throw validationError([{ field: 'id', message: 'free times have no ids: give technician (an id or a name)' }])
     const settings = await loadTenantSettings(ctx.db)
     const tz = settings.timezone
     const now = ctx.services.now()
@@ -133,8 +132,10 @@ export const availabilityQuery = defineQuery({
     const dates: string[] = []
     for (let d = from; d <= to; d = addDays(d, 1)) dates.push(d)
     const team = await activeTeam(ctx.db)
-    const listed = p.technician
-      ? [namedMember(team, p.technician)]
+    // By id, a team member's own first free time, as before free times were listed one a line.
+    const one = req.id ?? p.technician
+    const listed = one
+      ? [namedMember(team, one, req.id ? 'id' : 'technician')]
       : team.some((u) => u.role === 'technician')
         ? team.filter((u) => u.role === 'technician')
         : team.filter((u) => u.role === 'owner')
@@ -219,11 +220,10 @@ async function activeTeam(tx: Queryable): Promise<TeamMember[]> {
 }
 
 /** The one active team member an id or a name means; an unknown id is NOT_FOUND, an unknown or shared name VALIDATION_ERROR. */
-function namedMember(team: TeamMember[], ref: string): TeamMember {
-  const id = isUuid(ref) ? ref.toLowerCase() : technicianNamed(team, ref, 'technician')
+function namedMember(team: TeamMember[], ref: string, field: string): TeamMember {
+  const id = isUuid(ref) ? ref.toLowerCase() : technicianNamed(team, ref, field)
   const member = team.find((u) => u.id === id)
-  if (!member)
-    throw new AppError('NOT_FOUND', `technician: no team member with id ${ref}`, { field: 'technician', entity: 'user', id: ref })
+  if (!member) throw new AppError('NOT_FOUND', `${field}: no team member with id ${ref}`, { field, entity: 'user', id: ref })
   return member
 }
 

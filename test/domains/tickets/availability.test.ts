@@ -177,7 +177,9 @@ describe.each(engines)('availability (%s)', (engine) => {
     expectFields(nobody, ['technician'])
     expect(nobody.body.error.details.choices).toEqual(expect.arrayContaining(['Tess Tran', 'Theo Ruiz']))
     expect((await app.query({ type: 'availability', technician: '00000000-0000-4000-8000-000000000000' })).status).toBe(404)
-    expectFields(await app.query({ type: 'availability', id: tess }), ['id'])
+    // By id, a team member's first free time; someone else's id is not found.
+    expect(expectData(await app.query({ type: 'availability', id: tess })).slot).toBe('Tue 2026-10-27 10:30–11:30 Tess')
+    expect((await app.query({ type: 'availability', id: '00000000-0000-4000-8000-000000000000' })).status).toBe(404)
   })
 
   it("marks each time preferred by the customer's preferred days and time of day", async () => {

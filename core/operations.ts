@@ -178,7 +178,7 @@ export async function performQuery(
       },
     ])
   }
-  const limit = parseLimit(call.limit)
+  const limit = parseLimit(call.limit, def.defaultLimit)
   const numbered = numberedKindOf(call.type, call.id)
   if (call.id !== undefined && !numbered && !z.uuid().safeParse(call.id).success) {
     throw validationError([{ field: 'id', message: 'must be a UUID' }])
@@ -219,8 +219,8 @@ export async function performQuery(
   })
 }
 
-function parseLimit(raw: number | string | undefined): number {
-  if (raw === undefined || raw === '') return DEFAULT_LIMIT
+function parseLimit(raw: number | string | undefined, fallback = DEFAULT_LIMIT): number {
+  if (raw === undefined || raw === '') return fallback
   const n = Number(raw)
   if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
     throw validationError([{ field: 'limit', message: `must be a whole number from 1 to ${MAX_LIMIT}` }])

@@ -94,6 +94,8 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject, R extends 
   phrases?: string[]
   /** One read's filters as an example, shown with the type when it is found by task. */
   example?: Record<string, unknown>
+  /** Items per page when the caller gives no limit, for a type whose answer is best short (else DEFAULT_LIMIT). */
+  defaultLimit?: number
   /** One record as JSON reads it (times as ISO strings), with every include= expansion optional: a page's items and a read by id. */
   record: R
   run(ctx: OperationContext, req: QueryRequest<z.output<S>>): Promise<Page>

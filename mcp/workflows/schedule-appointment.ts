@@ -45,29 +45,25 @@ export async function freeSlotsOf(
   ctx: ToolContext,
   p: { from: string; to: string; minutes: number; technicianId?: string; contactId?: string },
 ): Promise<FreeSlot[]> {
-  const team = await callQueryAll(ctx, availabilityQuery, {
+  const times = await callQueryAll(ctx, availabilityQuery, {
     params: {
       from: p.from,
       to: p.to,
       duration_minutes: p.minutes,
-      technician_id: p.technicianId,
+      technician: p.technicianId,
       step_minutes: 15,
       contact_id: p.contactId,
     },
+    include: ['technician'],
   })
-  const slots: FreeSlot[] = []
-  for (const t of team) {
-    for (const s of t.slots) {
-      slots.push({
-        technician_id: t.technician_id,
-        technician: t.name,
-        start: s.start,
-        date: s.local_start.slice(0, 10),
-        time: s.local_start.slice(11, 16),
-        ...(s.preferred === undefined ? {} : { preferred: s.preferred }),
-      })
-    }
-  }
+  const slots: FreeSlot[] = times.map((s) => ({
+    technician_id: s.technician_id,
+    technician: String(s.technician),
+    start: new Date(Date.parse(s.start)).toISOString(),
+    date: s.start.slice(0, 10),
+    time: s.start.slice(11, 16),
+    ...(s.preferred === undefined ? {} : { preferred: s.preferred }),
+  }))
   return slots.sort((a, b) => a.start.localeCompare(b.start))
 }
 

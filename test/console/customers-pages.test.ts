@@ -170,6 +170,8 @@ describe.each(engines)("the owner's customers pages (%s)", (engine) => {
     const form = await page(`/customers/${c.id}/book?date=2026-11-06`)
     expect(form).toContain('Tom Tech')
     expect(form).toMatch(/href="\/customers\/[^"]+\/book\?date=2026-11-06&amp;time=\d\d%3A\d\d/)
+    // The free times come under the technician's whole name, the first one from when the day opens.
+    expect(form).toMatch(/<p><b>Tom Tech<\/b><br><a class="slot" href="[^"]+time=08%3A00[^"]*" aria-label="08:00 with Tom Tech">08:00<\/a>/)
     const csrf: [string, string] = ['_csrf', form.match(/name="_csrf" value="([^"]+)"/)![1]]
     const missing = await owner.post(`/customers/${c.id}/book`, [csrf, ['date', '2026-11-06'], ['time', ''], ['duration', '90']])
     expect(missing.status).toBe(400)

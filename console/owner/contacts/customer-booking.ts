@@ -70,24 +70,30 @@ export const BOOKING_FIELDS: Record<string, string> = {
 
 type Slots = Array<z.output<typeof availabilityQuery.record>>
 
-/** Free times on the chosen day, each a link that fills the form with that time and technician. */
+/** Free times on the chosen day, grouped by who is free (at most eight each), each a link that fills the form with that time and technician. */
 export function freeTimes(base: string, v: BookingValues, slots: Slots): SafeHtml {
-  const shown = slots.filter((t) => t.slots.length)
-  if (!shown.length) return html`<p class="muted">No free times on ${v.date} inside business hours.</p>`
-  return html`${shown.map(
-    (t) =>
-      html`<p><b>${t.name}</b><br>${t.slots.slice(0, 8).map((s) => {
-        const time = s.local_start.slice(11, 16)
-        const query = new URLSearchParams({
-          date: v.date,
-          time,
-          duration: v.duration,
-          technician: t.technician_id,
-          ...(v.address_id ? { address_id: v.address_id } : {}),
-        })
-        return html`<a class="slot" href="${`${base}?${query}#book`}" aria-label="${`${time} with ${t.name}`}">${time}</a> `
-      })}</p>`,
-  )}`
+  const byTechnician = new Map<string, { name: string; times: string[] }>()
+  for (const s of slots) {
+    const entry = byTechnician.get(s.technician_id) ?? { name: s.technician ?? '', times: [] }
+    entry.times.push(s.start.slice(11, 16))
+    byTechnician.set(s.technician_id, entry)
+  }
+  if (!byTechnician.size) return html`<p class="muted">No free times on ${v.date} inside business hours.</p>`
+  return html`${[...byTechnician.entries()]
+    .sort(([, a], [, b]) => a.name.localeCompare(b.name))
+    .map(
+      ([technicianId, t]) =>
+        html`<p><b>${t.name}</b><br>${t.times.slice(0, 8).map((time) => {
+          const query = new URLSearchParams({
+            date: v.date,
+            time,
+            duration: v.duration,
+            technician: technicianId,
+            ...(v.address_id ? { address_id: v.address_id } : {}),
+          })
+          return html`<a class="slot" href="${`${base}?${query}#book`}" aria-label="${`${time} with ${t.name}`}">${time}</a> `
+        })}</p>`,
+    )}`
 }
 
 /** The booking form: where, when, how long, which services, who, and notes for the visit. */

@@ -395,7 +395,8 @@ ${addressForm({
     try {
       const free = await callQuery(caller, availabilityQuery, {
         params: { from: values.date, to: values.date, contact_id: contact.id, duration_minutes: Number(values.duration) || 60 },
-        limit: 20,
+        include: ['technician'],
+        limit: 100,
       })
       slots = freeTimes(base, values, free.items)
     } catch (err) {

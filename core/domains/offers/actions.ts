@@ -17,10 +17,10 @@ export const sendSlotOffer = defineAction({
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'email a customer a few free times to pick from' },
   description:
-    'Email a customer (contact_id) or a lead (lead_id) 2 to 5 free times for a visit (service_ids), with one secret link to a ' +
+    'Email a customer (contact_id) or a lead (lead_id) 2 to 5 free times for a visit (services: names or ids), with one secret link to a ' +
     'page where they pick one; the first pick books the visit as ticket.create would (a lead becomes a customer first) and sends ' +
     'the usual confirmation; the other times lapse. Each slot {start, technician_id} must be free now, as the availability data ' +
-    'type lists them: inside business hours, ahead, clear of visits and Google busy times (a taken one is a CONFLICT naming the slot). ' +
+    'type lists them (its start and technician_id): inside business hours, ahead, clear of visits and Google busy times (a taken one is a CONFLICT naming the slot). ' +
     'A time found taken when picked is refused on the page, which shows the others. The link expires after expires_in_hours ' +
     '(default 72) or at the last time offered, whichever is first; slot_offer.revoke ends it sooner. Returns the offer ' +
     '(slot_offers data type: status open|booked|revoked|expired, each slot open|taken|booked|lapsed, emailed_at or email_error).',
@@ -41,7 +41,7 @@ export const sendSlotOffer = defineAction({
         plan.recipient.contactId,
         plan.recipient.leadId,
         plan.recipient.email,
-        input.service_ids,
+        plan.serviceIds,
         plan.durationMinutes,
         input.note ?? null,
         hashSecret(token),

@@ -5,6 +5,7 @@ import { noteText } from '../../sanitize.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { instantInput, instantOf, loadTechnicians } from '../tickets/model.js'
 import { loadServices, priceLine } from '../tickets/pricing.js'
+import { serviceOf, serviceRef } from '../services/service-refs.js'
 import { OFFER_SLOTS } from './model.js'
 import { offerRecipient, type OfferRecipient } from './recipient.js'
 import { assertFreeSlot, type OfferedSlot } from './slot-check.js'
@@ -16,7 +17,8 @@ const DEFAULT_EXPIRY_HOURS = 72
 export const offerInput = z.strictObject({
   contact_id: z.uuid().optional().describe('The customer (or give lead_id)'),
   lead_id: z.uuid().optional().describe('The lead (or give contact_id); they become a customer when they pick'),
-  service_ids: z.array(z.uuid()).min(1).max(10).describe('Catalog services the visit is for, one line each'),
+  services: z.array(serviceRef).min(1).max(10).optional().describe('Catalog services the visit is for, by name or id, one line each'),
+  service_ids: z.array(z.uuid()).min(1).max(10).optional().describe('The same by ids only (give services or service_ids)'),
   slots: z
     .array(
       z.strictObject({
@@ -43,6 +45,8 @@ export type OfferInput = z.output<typeof offerInput>
 export interface OfferPlan {
   settings: TenantSettings
   recipient: OfferRecipient
+  /** The services offered, in the order given, whether named or given by id. */
+  serviceIds: string[]
   serviceNames: string[]
   amountCents: number
   durationMinutes: number
@@ -59,13 +63,18 @@ export async function planOffer(ctx: OperationContext, input: OfferInput): Promi
       { field: 'data.lead_id', message },
     ])
   }
+  if (Boolean(input.services) === Boolean(input.service_ids)) {
+    const message = 'give exactly one of services (names or ids) and service_ids'
+    throw validationError([
+      { field: 'data.services', message },
+      { field: 'data.service_ids', message },
+    ])
+  }
   const settings = await loadTenantSettings(ctx.db)
   const recipient = await offerRecipient(ctx.db, input)
-  const services = await loadServices(
-    ctx.db,
-    input.service_ids.map((id, i) => ({ id, field: `data.service_ids.${i}` })),
-  )
-  const lines = input.service_ids.map((id, i) => priceLine({ service_id: id }, services.get(id), `data.service_ids.${i}`))
+  const refs = await offeredServices(ctx, input)
+  const services = await loadServices(ctx.db, refs)
+  const lines = refs.map(({ id, field }) => priceLine({ service_id: id }, services.get(id), field))
   const lineMinutes = lines.reduce((sum, l) => sum + (l.duration_minutes ?? 0), 0)
   const durationMinutes = input.duration_minutes ?? (lineMinutes || 60)
   await loadTechnicians(ctx.db, [...new Set(input.slots.map((s) => s.technician_id))], 'data.slots.technician_id')
@@ -84,10 +93,22 @@ export async function planOffer(ctx: OperationContext, input: OfferInput): Promi
   return {
     settings,
     recipient,
+    serviceIds: refs.map((r) => r.id),
     serviceNames: lines.map((l) => l.description),
     amountCents: lines.reduce((sum, l) => sum + l.quantity * l.unit_price_cents, 0),
     durationMinutes,
     slots,
     expiresAt,
   }
+}
+
+/** The ids of the services an offer is for, each with the field that gave it; a name is read as booking reads it. */
+async function offeredServices(ctx: OperationContext, input: OfferInput): Promise<Array<{ id: string; field: string }>> {
+  if (input.service_ids) return input.service_ids.map((id, i) => ({ id, field: `data.service_ids.${i}` }))
+  const refs: Array<{ id: string; field: string }> = []
+  for (const [i, ref] of (input.services ?? []).entries()) {
+    const field = `data.services.${i}`
+    refs.push({ id: (await serviceOf(ctx.db, ref, field)).id, field })
+  }
+  return refs
 }

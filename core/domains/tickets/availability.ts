@@ -1,20 +1,24 @@
 import { z } from 'zod'
 import { AppError, validationError } from '../../errors.js'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { decodeCursor, encodeCursor } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { addDays, localDate, localTime, WEEKDAYS, weekdayOf, zonedInstant } from '../../time.js'
+import { addDays, localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
+import { dayFromWords } from '../../day-words.js'
+import { rangeFromWords } from '../../range-words.js'
 import { loadTenantSettings, type BusinessHours } from '../settings/model.js'
 import { busyBlocksOf } from '../google/calendar-in/busy-blocks.js'
 import { ACTIVE_STATUSES } from './model.js'
-import { isoDate } from '../../schema-types.js'
+import { isUuid } from '../../schema-types.js'
 import type { Queryable } from '../../db/types.js'
 import { fitsPreferences, schedulingPreferences, type SchedulingPreferences } from '../contacts/scheduling-preferences.js'
+import { serviceOf } from '../services/service-refs.js'
+import { technicianNamed } from '../users/technician-refs.js'
+import { inPartOfDay, PARTS_OF_DAY, PARTS_OF_DAY_HELP } from './part-of-day.js'
+import { bookingName, slotLine } from './slot-line.js'
 import { timestamp } from '../../output-types.js'
 
 /** The longest range one availability request may cover, in days. */
 export const MAX_AVAILABILITY_DAYS = 31
-/** The most slots listed per technician; a longer list is cut and marked truncated. */
-export const MAX_SLOTS_PER_TECHNICIAN = 500
 
 /** A free period long enough for the requested work. */
 export interface Slot {
@@ -36,6 +40,8 @@ export function freeSlots(args: {
   busy: ReadonlyArray<Slot>
   notBefore: Date
   max: number
+  /** Keeps only the starts it accepts (a part of the day, a page's position). */
+  keep?: (start: Date) => boolean
 }): { slots: Slot[]; truncated: boolean } {
   const slots: Slot[] = []
   const duration = args.durationMinutes * 60_000
@@ -47,6 +53,7 @@ export function freeSlots(args: {
         if (t < args.notBefore.getTime()) continue
         const end = t + duration
         if (args.busy.some((b) => b.start.getTime() < end && b.end.getTime() > t)) continue
+        if (args.keep && !args.keep(new Date(t))) continue
         if (slots.length === args.max) return { slots, truncated: true }
         slots.push({ start: new Date(t), end: new Date(end) })
       }
@@ -55,13 +62,13 @@ export function freeSlots(args: {
   return { slots, truncated: false }
 }
 
-/** Wall-clock time with its UTC offset, e.g. 2026-11-01T01:00-05:00. */
+/** Wall-clock time with its UTC offset, e.g. 2026-11-01T01:00:00-05:00, as every instant input takes it. */
 export function localStamp(instant: Date, timeZone: string): string {
   const date = localDate(instant, timeZone)
   const time = localTime(instant, timeZone)
   const offset = Math.round((Date.parse(`${date}T${time}:00Z`) - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000)
   const abs = Math.abs(offset)
-  return `${date}T${time}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
+  return `${date}T${time}:00${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
 }
 
 /** A customer's scheduling preferences, or null when they have none; NOT_FOUND naming contact_id when there is no such customer. */
@@ -76,126 +83,174 @@ async function customerPreferences(tx: Queryable, contactId: string): Promise<Sc
   return schedulingPreferences(r.rows[0].preferences)
 }
 
-/** Free time per technician for a job of a given length, inside business hours, in the business time zone. */
+/** A day or range filter as given: a date, a day word or a week word, read in run once the business's date is known. */
+const dayWords = z.string().trim().min(1).max(40)
+
+/** Free times for a visit across the team, earliest first, one short line each, in the business time zone. */
 export const availabilityQuery = defineQuery({
   type: 'availability',
   phrases: ['when is a technician free', 'open times this week', 'free slots for a job'],
   description:
-    'Free slots for a job of duration_minutes (default 60) per technician, from one date to another (YYYY-MM-DD, inclusive, ' +
-    `business time zone; default today to 6 days later; at most ${MAX_AVAILABILITY_DAYS} days), inside business hours and clear of ` +
-    'their scheduled, confirmed and in-progress tickets, never in the past. Starts are step_minutes apart (default 30). ' +
-    'technician_id (or id) narrows to one team member; otherwise every technician (a business without technicians lists its owners). ' +
-    `Each item: technician_id, name, slots [{start, end (UTC ISO), local_start, local_end (wall clock with offset)}], truncated (over ${MAX_SLOTS_PER_TECHNICIAN} slots). ` +
-    'contact_id: the customer the job is for; when their preferences name days or a time of day (morning: start before 12:00, ' +
-    'afternoon: from 12:00), each slot also says preferred true|false and each item repeats the preferences.',
-  keywords: ['free time', 'open slots', 'when can', 'calendar', 'schedule'],
+    'Free times for a visit, earliest first across the team, one item per start: slot ("Tue 2026-12-01 09:00–10:30 Sam": ' +
+    'day, start–end in the business time zone, who), start (wall clock with offset) and technician_id, as schedule_appointment ' +
+    '(date, time, technician) and slot_offer.send (slots [{start, technician_id}]) take them. limit: how many (default 5; ' +
+    `next_cursor for more). from/to: default today to 6 days later, at most ${MAX_AVAILABILITY_DAYS} days. service (name or id): its ` +
+    'length decides which gaps fit, else duration_minutes (default 60). Inside business hours, clear of booked visits and ' +
+    'Google busy times, never in the past; starts step_minutes apart (default 30); technicians (a business without any: its ' +
+    "owners). contact_id: each time says preferred true|false by the customer's preferred days and time of day. " +
+    "include=technician adds the whole name; by id (a team member's) their first free time.",
+  keywords: ['free time', 'open slots', 'when can', 'calendar', 'schedule', 'morning', 'afternoon', 'evening'],
   access: { agent: 'unrestricted', technician: 'none' },
+  defaultLimit: 5,
+  include: ['technician'],
   params: z.object({
-    duration_minutes: z.coerce.number().int().min(5).max(720).optional().describe('Length of the job in minutes (default 60)'),
-    from: isoDate().optional().describe('First day, YYYY-MM-DD (default today)'),
-    to: isoDate().optional().describe('Last day, inclusive, YYYY-MM-DD (default from + 6 days)'),
-    technician_id: z.uuid().optional(),
+    from: dayWords
+      .optional()
+      .describe(
+        'First day: YYYY-MM-DD, a day word (today, friday, next tuesday), or "this week" / "next week" (to its Sunday unless to is given)',
+      ),
+    to: dayWords.optional().describe('Last day, inclusive: YYYY-MM-DD or a day word'),
+    part_of_day: z.enum(PARTS_OF_DAY).optional().describe(PARTS_OF_DAY_HELP),
+    technician: z.string().trim().min(1).max(200).optional().describe('One team member: id or name'),
+    service: z.string().trim().min(1).max(200).optional().describe('A catalog service: name or id'),
+    duration_minutes: z.coerce.number().int().min(5).max(720).optional().describe("Length in minutes (default: the service's, else 60)"),
     step_minutes: z.coerce.number().int().min(5).max(240).optional().describe('Minutes between possible starts (default 30)'),
-    contact_id: z.uuid().optional().describe('The customer: marks the slots on their preferred days and time of day'),
+    contact_id: z.uuid().optional().describe('The customer: marks the times on their preferred days and time of day'),
   }),
   record: z.object({
+    slot: z.string(),
+    start: timestamp,
     technician_id: z.uuid(),
-    name: z.string(),
-    role: z.enum(['owner', 'technician']),
-    slots: z.array(
-      z.object({ start: timestamp, end: timestamp, local_start: z.string(), local_end: z.string(), preferred: z.boolean().optional() }),
-    ),
-    truncated: z.boolean(),
-    preferences: z
-      .object({ preferred_days: z.array(z.enum(WEEKDAYS)), time_of_day: z.enum(['morning', 'afternoon']).nullable() })
-      .optional(),
+    preferred: z.boolean().optional(),
+    technician: z.string().optional(),
   }),
   async run(ctx, req) {
     const p = req.params
     const settings = await loadTenantSettings(ctx.db)
     const tz = settings.timezone
     const now = ctx.services.now()
-    const from = p.from ?? localDate(now, tz)
-    const to = p.to ?? addDays(from, 6)
-    if (to < from) throw validationError([{ field: 'to', message: `${to} is before from ${from}` }])
+    const { from, to } = dateRange(p, localDate(now, tz))
     const dates: string[] = []
-    for (let d = from; d <= to && dates.length <= MAX_AVAILABILITY_DAYS; d = addDays(d, 1)) dates.push(d)
-    if (dates.length > MAX_AVAILABILITY_DAYS) {
-      throw validationError([
-        {
-          field: 'to',
-          message: `covers more than ${MAX_AVAILABILITY_DAYS} days from ${from}; ask for at most ${MAX_AVAILABILITY_DAYS} days at a time (to <= ${addDays(from, MAX_AVAILABILITY_DAYS - 1)})`,
-        },
-      ])
-    }
+    for (let d = from; d <= to; d = addDays(d, 1)) dates.push(d)
+    const team = await activeTeam(ctx.db)
+    // By id, a team member's own first free time, as before free times were listed one a line.
+    const one = req.id ?? p.technician
+    const listed = one
+      ? [namedMember(team, one, req.id ? 'id' : 'technician')]
+      : team.some((u) => u.role === 'technician')
+        ? team.filter((u) => u.role === 'technician')
+        : team.filter((u) => u.role === 'owner')
+    const service = p.service ? await serviceOf(ctx.db, p.service, 'service') : null
+    const minutes = p.duration_minutes ?? (service?.default_duration_minutes || 60)
     const prefs = p.contact_id ? await customerPreferences(ctx.db, p.contact_id) : null
-    const one = req.id ?? p.technician_id ?? null
-    const args: unknown[] = [one]
-    const after = afterCursor(args, req.cursor, 'and (lower(name), id) >', ['text', 'uuid'])
-    args.push(req.limit + 1)
-    const team = await ctx.db.query<{ id: string; name: string; role: string; _sort_name: string }>(
-      // A person added by email alone (the first owner, say) has no name yet: their email stands in for it.
-      `select id, coalesce(nullif(name, ''), email) as name, role, lower(name) as _sort_name from users
-       where deactivated_at is null
-         and case when $1::uuid is not null then id = $1
-                  when exists (select 1 from users where role = 'technician' and deactivated_at is null) then role = 'technician'
-                  else role = 'owner' end
-         ${after}
-       order by lower(name), id limit $${args.length}`,
-      args,
-    )
-    if (p.technician_id && !req.cursor && !team.rows.length) {
-      throw new AppError('NOT_FOUND', `technician_id: no team member with id ${p.technician_id}`, {
-        field: 'technician_id',
-        entity: 'user',
-        id: p.technician_id,
-      })
-    }
+    const after = req.cursor ? cursorOf(req.cursor) : null
     const windowStart = zonedInstant(from, '00:00', tz)
     const windowEnd = zonedInstant(addDays(to, 1), '00:00', tz)
-    const busy = await ctx.db.query<{ user_id: string; scheduled_start: Date; scheduled_end: Date }>(
+    const ids = listed.map((u) => u.id)
+    const booked = await ctx.db.query<{ user_id: string; scheduled_start: Date; scheduled_end: Date }>(
       `select tt.user_id, t.scheduled_start, t.scheduled_end
        from ticket_technicians tt join tickets t on t.tenant_id = tt.tenant_id and t.id = tt.ticket_id
        where tt.user_id = any($1::uuid[]) and t.status = any($2::text[]) and t.scheduled_start < $4 and t.scheduled_end > $3`,
-      [team.rows.map((u) => u.id), [...ACTIVE_STATUSES], windowStart, windowEnd],
+      [ids, [...ACTIVE_STATUSES], windowStart, windowEnd],
     )
     // Busy times a person added in their own Google calendar block them like a visit.
-    const blocks = await busyBlocksOf(
-      ctx.db,
-      team.rows.map((u) => u.id),
-      windowStart,
-      windowEnd,
-    )
-    const page = pageOf(team.rows, req.limit, (row) => [row._sort_name, row.id])
-    for (const item of page.items) {
-      const own = [
-        ...busy.rows
-          .filter((b) => b.user_id === item.id)
+    const blocks = await busyBlocksOf(ctx.db, ids, windowStart, windowEnd)
+    const found: Array<{ slot: Slot; member: TeamMember }> = []
+    for (const member of listed) {
+      const busy = [
+        ...booked.rows
+          .filter((b) => b.user_id === member.id)
           .map((b) => ({ start: new Date(b.scheduled_start), end: new Date(b.scheduled_end) })),
-        ...blocks.filter((b) => b.user_id === item.id).map((b) => ({ start: new Date(b.starts_at), end: new Date(b.ends_at) })),
+        ...blocks.filter((b) => b.user_id === member.id).map((b) => ({ start: new Date(b.starts_at), end: new Date(b.ends_at) })),
       ]
-      const { slots, truncated } = freeSlots({
+      const afterCursor = (t: Date) =>
+        !after || t > after.start || (t.getTime() === after.start.getTime() && [member.sort, member.id] > [after.sort, after.id])
+      const { slots } = freeSlots({
         dates,
         hours: settings.business_hours,
         timeZone: tz,
-        durationMinutes: p.duration_minutes ?? 60,
+        durationMinutes: minutes,
         stepMinutes: p.step_minutes ?? 30,
-        busy: own,
-        notBefore: now,
-        max: MAX_SLOTS_PER_TECHNICIAN,
+        busy,
+        notBefore: after && after.start > now ? after.start : now,
+        // The page needs no more than limit + 1 from anyone: the rest come after them in every merged order.
+        max: req.limit + 1,
+        keep: (t) => afterCursor(t) && (!p.part_of_day || inPartOfDay(localTime(t, tz), p.part_of_day)),
       })
-      item.technician_id = item.id
-      delete item.id
-      item.slots = slots.map((s) => ({
-        start: s.start.toISOString(),
-        end: s.end.toISOString(),
-        local_start: localStamp(s.start, tz),
-        local_end: localStamp(s.end, tz),
-        ...(prefs ? { preferred: fitsPreferences(localDate(s.start, tz), localTime(s.start, tz), prefs) } : {}),
-      }))
-      item.truncated = truncated
-      if (prefs) item.preferences = prefs
+      for (const slot of slots) found.push({ slot, member })
     }
-    return page
+    found.sort(
+      (a, b) =>
+        a.slot.start.getTime() - b.slot.start.getTime() ||
+        (a.member.sort < b.member.sort ? -1 : a.member.sort > b.member.sort ? 1 : a.member.id < b.member.id ? -1 : 1),
+    )
+    const kept = found.slice(0, req.limit)
+    const last = kept.at(-1)
+    const items = kept.map(({ slot, member }) => ({
+      slot: slotLine(slot.start, slot.end, bookingName(member, team), tz),
+      start: localStamp(slot.start, tz),
+      technician_id: member.id,
+      ...(prefs ? { preferred: fitsPreferences(localDate(slot.start, tz), localTime(slot.start, tz), prefs) } : {}),
+      ...(req.include.has('technician') ? { technician: member.name } : {}),
+    }))
+    return {
+      items,
+      next_cursor:
+        found.length > req.limit && last ? encodeCursor([last.slot.start.toISOString(), last.member.sort, last.member.id]) : null,
+    }
   },
 })
+
+/** A team member whose free times may be listed. */
+interface TeamMember {
+  id: string
+  /** Their name, or their email when they have none. */
+  name: string
+  role: string
+  /** How the team is ordered: the name in lower case. */
+  sort: string
+}
+
+/** The team members still active, in name order; a person added by email alone (the first owner, say) is named by it. */
+async function activeTeam(tx: Queryable): Promise<TeamMember[]> {
+  const r = await tx.query<TeamMember>(
+    `select id, coalesce(nullif(name, ''), email) as name, role, lower(coalesce(nullif(name, ''), email)) as sort
+     from users where deactivated_at is null order by 4, id`,
+  )
+  return r.rows
+}
+
+/** The one active team member an id or a name means; an unknown id is NOT_FOUND, an unknown or shared name VALIDATION_ERROR. */
+function namedMember(team: TeamMember[], ref: string, field: string): TeamMember {
+  const id = isUuid(ref) ? ref.toLowerCase() : technicianNamed(team, ref, field)
+  const member = team.find((u) => u.id === id)
+  if (!member) throw new AppError('NOT_FOUND', `${field}: no team member with id ${ref}`, { field, entity: 'user', id: ref })
+  return member
+}
+
+/** The first and last day asked for, from dates or words read on the business's today; a bad or too long range names its field. */
+function dateRange(p: { from?: string; to?: string }, today: string): { from: string; to: string } {
+  const range = p.from === undefined ? { from: today, to: null } : rangeFromWords(p.from, today)
+  if (!range) throw validationError([{ field: 'from', message: `"${p.from}" is not a date YYYY-MM-DD, a day word or this/next week` }])
+  const from = range.from
+  const given = p.to === undefined ? null : dayFromWords(p.to, today)
+  if (p.to !== undefined && !given) throw validationError([{ field: 'to', message: `"${p.to}" is not a date YYYY-MM-DD or a day word` }])
+  // A week word is that week; a day starts a week-long window.
+  const to = given ?? range.to ?? addDays(from, 6)
+  if (to < from) throw validationError([{ field: 'to', message: `${to} is before from ${from}` }])
+  if (addDays(from, MAX_AVAILABILITY_DAYS - 1) < to) {
+    throw validationError([
+      {
+        field: 'to',
+        message: `covers more than ${MAX_AVAILABILITY_DAYS} days from ${from}; ask for at most ${MAX_AVAILABILITY_DAYS} days at a time (to <= ${addDays(from, MAX_AVAILABILITY_DAYS - 1)})`,
+      },
+    ])
+  }
+  return { from, to }
+}
+
+/** Where the previous page ended: the start of its last time and who it was with. */
+function cursorOf(cursor: string): { start: Date; sort: string; id: string } {
+  const [start, sort, id] = decodeCursor(cursor, ['timestamptz', 'text', 'uuid']) as [string, string, string]
+  return { start: new Date(start), sort, id }
+}

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateAgentToken } from '../../../core/auth/agent-tokens.js'
 import { scheduleAppointment } from '../../../mcp/workflows/schedule-appointment.js'
 import { engines } from '../../helpers/databases.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 import { type CalendarInWorld, calendarInWorld } from './calendar-in-fixtures.js'
 
 describe.each(engines)("busy times from a technician's Google calendar (%s)", (engine) => {
@@ -19,8 +20,10 @@ describe.each(engines)("busy times from a technician's Google calendar (%s)", (e
 
   /** Alice's free starts on Wednesday 2026-11-04, as HH:MM in Chicago. */
   const freeStarts = async () => {
-    const page = await w.read('availability', { from: '2026-11-04', to: '2026-11-04', technician_id: w.alice })
-    return page.items[0].slots.map((s: any) => s.local_start.slice(11, 16))
+    const page = expectData(
+      await w.app.query({ type: 'availability', from: '2026-11-04', to: '2026-11-04', technician: w.alice, limit: 100 }),
+    )
+    return page.items.map((s: any) => s.start.slice(11, 16))
   }
   const schedule = async (time: string) => {
     const agent = await authenticateAgentToken(w.app.services.db, w.app.tenant.agent_token)

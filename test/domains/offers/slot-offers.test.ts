@@ -331,4 +331,46 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
     expectError(refused, 409, 'CONFLICT')
     expect(refused.body.error.message).toContain('ticket.cancel')
   })
+
+  it('offers three morning times next week by service name: one read of free times, one offer call', async () => {
+    const hana = await customer('Hannah Morning', 'hannah@example.com')
+    const free = expectData(
+      await app.query({ type: 'availability', from: 'next week', part_of_day: 'morning', service: 'window cleaning', limit: 3 }),
+    )
+    // Monday 2026-11-02 (after the clocks went back, UTC-6), 90-minute visits of Window cleaning, each starting before noon.
+    expect(free.items).toHaveLength(3)
+    for (const item of free.items) {
+      expect(item.slot).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 2026-11-0\d (0\d|1[01]):\d\d–\d\d:\d\d \S+$/)
+      expect(item.start).toMatch(/^2026-11-0[2-8]T(0\d|1[01]):\d\d:00-06:00$/)
+      const [from, to] = item.slot.split(' ')[2].split('–')
+      expect(Date.parse(`2026-01-01T${to}:00Z`) - Date.parse(`2026-01-01T${from}:00Z`)).toBe(90 * 60_000)
+    }
+    const slots = free.items.map((i: any) => ({ start: i.start, technician_id: i.technician_id }))
+    const { offer } = await offered({ contact_id: hana, services: ['Window Cleaning'], slots })
+    expect(offer).toMatchObject({ status: 'open', service_ids: [windows], duration_minutes: 90 })
+    expect(offer.slots.map((s: any) => s.start)).toEqual(free.items.map((i: any) => new Date(i.start).toISOString()))
+  })
+
+  it('takes services by name or id; a shared or unknown name, or both lists, is refused naming the field', async () => {
+    const gutters = (await made(app, 'service', 'create', { name: 'Gutter cleaning', pricing: 'fixed', price_cents: 9_000 })).id
+    const ida = await customer('Ida Names', 'ida@example.com')
+    const call = (extra: Record<string, unknown>) => {
+      const { service_ids: _ids, ...rest } = offerData({ contact_id: ida }, ['2026-11-03T09:00', '2026-11-03T13:00'])
+      return app.action('slot_offer', 'send', { ...rest, ...extra }, { reasoning: 'She asked for a time' })
+    }
+    // Waiting for the owner, the call keeps the ids the names meant, so a renamed service cannot change what was approved.
+    const queued = await call({ services: ['gutter', windows] })
+    expect(queued.status).toBe(202)
+    const request = expectData(await app.query({ type: 'authorization_requests', id: queued.body.data.request_id }))
+    expect(request.data.services).toEqual([gutters, windows])
+    expect(request.summary).toContain('to book Gutter cleaning, Window cleaning ($240.00)')
+    const shared = await call({ services: ['cleaning'] })
+    expect(fieldsOf(shared)).toEqual(['data.services.0'])
+    expect(shared.body.error.details.choices).toEqual(['Gutter cleaning', 'Window cleaning'])
+    const unknown = await call({ services: ['roof'] })
+    expectError(unknown, 400, 'VALIDATION_ERROR')
+    expect(unknown.body.error.message).toContain('no service named like "roof"; the catalog: Gutter cleaning, Window cleaning')
+    expect(fieldsOf(await call({ services: ['gutter'], service_ids: [windows] }))).toEqual(['data.services', 'data.service_ids'])
+    expect(fieldsOf(await call({}))).toEqual(['data.services', 'data.service_ids'])
+  })
 })

@@ -39,7 +39,12 @@ describe.each(engines)("the owner's Home says what a business still lacks (%s)",
   })
 
   it('each card goes once its gap is filled: a service added, payment instructions written', async () => {
-    await app.ownerAction('service', 'create', { name: 'Window Cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 })
+    await app.ownerAction('service', 'create', {
+      name: 'Window Cleaning',
+      pricing: 'fixed',
+      price_cents: 15000,
+      default_duration_minutes: 60,
+    })
     const withService = await owner.get('/')
     expect(withService.html).not.toContain(NO_SERVICES)
     expect(withService.html).toContain(NO_WAY_TO_PAY)
@@ -70,9 +75,10 @@ describe.each(engines)("the owner's Home says what a business still lacks (%s)",
     const withService = await home()
     expect(withService).toContain('Four steps to start')
     expect(withService).not.toContain('Add the services you offer')
-    await app.t.db.query(`update tenants set payment_instructions = 'Cash or check', reply_to_email = 'office@gutters.test' where id = $1`, [
-      other.tenant_id,
-    ])
+    await app.t.db.query(
+      `update tenants set payment_instructions = 'Cash or check', reply_to_email = 'office@gutters.test' where id = $1`,
+      [other.tenant_id],
+    )
     const rest = await home()
     expect(rest).toContain('Two steps to start')
     for (const href of ['/import', '/customers/new']) expect(rest).toContain(`href="${href}"`)

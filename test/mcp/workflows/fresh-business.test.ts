@@ -11,8 +11,7 @@ import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
 const NOW = new Date('2026-11-02T12:00:00Z')
 
 /** The call the answers give for adding a service, with the name it was asked for. */
-const addCall = (name: string) =>
-  `service.create {"name":"${name}","pricing":"fixed","price_cents":15000,"default_duration_minutes":60}`
+const addCall = (name: string) => `service.create {"name":"${name}","pricing":"fixed","price_cents":15000,"default_duration_minutes":60}`
 
 describe.each(engines)('a fresh business is told what it lacks (%s)', (engine) => {
   let app: TestApp
@@ -96,7 +95,9 @@ describe.each(engines)('a fresh business is told what it lacks (%s)', (engine) =
       scheduled_start: '2026-11-04T09:00',
       line_items: [{ service_id: randomUUID() }],
     })
-    expect(ticket.body.error.message).toMatch(/no service with id [0-9a-f-]{36}; the catalog: Gutter Cleaning\. To add a new one: service\.create/)
+    expect(ticket.body.error.message).toMatch(
+      /no service with id [0-9a-f-]{36}; the catalog: Gutter Cleaning\. To add a new one: service\.create/,
+    )
 
     const booked = await call('schedule_appointment', {
       contact_id: jane,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Server } from 'node:http'
 import { issueMagicLinkFor } from '../core/auth/magic-links.js'
 import { describePayments } from '../core/clients/payments.js'
@@ -9,6 +10,7 @@ import { describeGoogle } from '../core/domains/google/availability.js'
 import { describeQuickBooks } from '../core/domains/quickbooks/availability.js'
 import { describeInboundEmail } from '../core/domains/inbound-email/availability.js'
 import { describeBackups, nightlyBackups, type NightlyBackups } from '../core/domains/settings/backup-banner.js'
+import { readSetupGaps, setupGapBannerLines, type SetupGaps } from '../core/domains/settings/setup-gaps.js'
 import { log } from '../core/log.js'
 import { startWorker, type RunningWorker } from '../core/jobs/worker.js'
 import { bootstrapFirstTenant } from '../core/tenants.js'
@@ -21,7 +23,7 @@ export interface RunningServer {
   url: string
   /** Where people reach it: PUBLIC_BASE_URL, else url. */
   publicUrl: string
-  firstStart: { tenantId: string; signInUrl: string; agentToken: string; demo: DemoCounts | null } | null
+  firstStart: { tenantId: string; signInUrl: string; agentToken: string; demo: DemoCounts | null; setup: SetupGaps } | null
   /** The delivery worker running inside the server; null with CRM_WORKER=off. */
   worker: RunningWorker | null
   /** When the businesses' nightly backups run, as the banner says. */
@@ -58,6 +60,11 @@ export async function startServer(services: Services): Promise<RunningServer> {
       signInUrl: `${baseUrl(config, url)}/auth/verify?token=${link.token}`,
       agentToken: created.agent_token,
       demo,
+      setup: await readSetupGaps({
+        services,
+        principal: { tenantId: created.tenant_id, actor: { type: 'system', id: null } },
+        requestId: randomUUID(),
+      }),
     }
   }
   // Started with the server, not in createApp: tests of the HTTP app decide themselves when messages go out.
@@ -119,6 +126,8 @@ export function banner(services: Services, running: RunningServer): string {
         : [demoHint(services)]),
       '  (later sign-ins: open the URL above and ask for a link)',
     )
+    const gaps = setupGapBannerLines(first.setup, base)
+    if (gaps.length) lines.push('', 'Before the first booking and the first invoice:', ...gaps)
   }
   return lines.join('\n')
 }

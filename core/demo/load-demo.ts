@@ -15,6 +15,7 @@ import {
   type DemoBusiness,
   type DemoCustomer,
 } from './demo-context.js'
+import { demoSettingsToSet } from './demo-settings.js'
 import { loadHistory } from './history.js'
 import { DEMO_BUSINESS, DEMO_TECHNICIANS, FIRST_NAMES, LAST_NAMES, PET_NAMES } from './names.js'
 import { TOWNS, type DemoTown } from './places.js'
@@ -60,6 +61,9 @@ export async function loadDemo(services: Services, tenantId: string, opts: { see
   const settings = (await performQuery(services, system, { type: 'settings', id: tenantId }, { requestId: randomUUID() })) as {
     timezone: string
     business_hours: Record<Weekday, Array<[string, string]>>
+    reply_to_email: string | null
+    phone: string
+    payment_instructions: string
   }
 
   const act = demoActor(services, { tenantId, actor: { type: 'user', id: String(owner.id), role: 'owner' } })
@@ -87,6 +91,9 @@ export async function loadDemo(services: Services, tenantId: string, opts: { see
     counts.attributes++
   }
   if (!String(owner.name ?? '').trim()) await act('user', 'update', { user_id: owner.id, name: DEMO_BUSINESS.ownerName })
+  // Where customers reply and how they pay, so the demo's invoices can be emailed; what the business already set stays.
+  const unset = demoSettingsToSet(settings)
+  if (Object.keys(unset).length) await act('settings', 'update', unset)
 
   // The catalog, priced the way a residential window cleaner prices.
   const service = async (data: Record<string, unknown>) => {

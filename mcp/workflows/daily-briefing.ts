@@ -17,6 +17,7 @@ import { quickbooksSyncQuery } from '../../core/domains/quickbooks/queries.js'
 import { googleChangeRequestsQuery } from '../../core/domains/google/calendar-in/requests-query.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { backupStatusQuery } from '../../core/domains/settings/backup-status-query.js'
+import { readSetupGaps, setupGapLines } from '../../core/domains/settings/setup-gaps.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { waitlistCandidatesQuery } from '../../core/domains/waitlist/queries.js'
@@ -179,6 +180,8 @@ export const dailyBriefing = defineTool({
     // Backups say nothing while all is well: only their trouble is worth a line.
     const backups = (await q(backupStatusQuery)).items[0]
     if (backups?.warning) lines.push(`${backups.warning} (tell the owner: /settings#backups)`)
+    // What the business still lacks (no services, no way to pay) stays in the briefing until it is done.
+    lines.push(...setupGapLines(await readSetupGaps(caller)))
     return { date, briefing: lines.join('\n') }
   },
 })

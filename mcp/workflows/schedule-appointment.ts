@@ -18,6 +18,7 @@ import { addressesQuery } from '../../core/domains/addresses/queries.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
 import { scheduledMessagesQuery } from '../../core/domains/messages/queries.js'
 import { servicesQuery } from '../../core/domains/services/queries.js'
+import { CATALOG_NAMED, missingService } from '../../core/domains/services/missing-service.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { availabilityQuery } from '../../core/domains/tickets/availability.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
@@ -113,19 +114,23 @@ async function resolveService(
   wanted: { service_id?: string; name?: string },
   index: number,
 ): Promise<Row | { candidates: Row[]; field: string }> {
-  if (wanted.service_id) return callQuery(ctx, servicesQuery, { id: wanted.service_id })
+  // A service the catalog lacks (or an empty catalog) is answered with what it holds and how to add one.
+  const catalog = async () => (await callQuery(ctx, servicesQuery, { limit: CATALOG_NAMED })).items.map((s) => s.name)
+  if (wanted.service_id) {
+    const id = wanted.service_id
+    const found = await callQuery(ctx, servicesQuery, { id }).catch((e: unknown) => {
+      if (e instanceof AppError && e.code === 'NOT_FOUND') return null
+      throw e
+    })
+    if (found) return found
+    throw missingService({ field: `services.${index}.service_id`, id, catalog: await catalog() })
+  }
   const name = wanted.name ?? ''
   const { items } = await callQuery(ctx, servicesQuery, { params: { q: name }, limit: 10 })
   const exact = items.filter((s) => s.name.toLowerCase() === name.trim().toLowerCase())
   if (exact.length === 1) return exact[0]
   if (items.length === 1) return items[0]
-  if (!items.length) {
-    throw new AppError(
-      'NOT_FOUND',
-      `services.${index}.name: no service named like "${name}"; read the catalog with crm_query type=services`,
-      { field: `services.${index}.name`, entity: 'service' },
-    )
-  }
+  if (!items.length) throw missingService({ field: `services.${index}.name`, name, catalog: await catalog() })
   return { field: `services.${index}.name`, candidates: items.map((s) => ({ service_id: s.id, name: s.name, price_cents: s.price_cents })) }
 }
 

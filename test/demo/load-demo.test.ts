@@ -212,6 +212,40 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
     expect(owing.body.data.items[0].open_balance_cents).toBeGreaterThan(0)
   })
 
+  it('is set up to work: services with prices and lengths, a reply-to, payment instructions; nothing says a step is missing', async () => {
+    const catalog = (await query({ type: 'services', limit: 10 })).body.data.items
+    expect(catalog.length).toBeGreaterThan(0)
+    for (const s of catalog) {
+      expect(s.price_cents, s.name).toBeGreaterThan(0)
+      expect(s.default_duration_minutes, s.name).toBeGreaterThan(0)
+    }
+    const [settings] = (await query({ type: 'settings' })).body.data.items
+    expect(settings.reply_to_email).toBe('dana@demo-windows.test')
+    expect(settings.phone).toBe('(256) 555-0100')
+    expect(settings.payment_instructions).toContain('Checks payable to Rocket City Window Cleaning')
+    expect(banner(services, running)).not.toContain('Before the first booking and the first invoice')
+    const briefed = toolJson(await mcp.callTool({ name: 'daily_briefing', arguments: {} }))
+    expect(briefed.isError).toBe(false)
+    expect(briefed.json.briefing).not.toContain('Setup:')
+  })
+
+  it('emails an open invoice through send_invoice, and the email says how to pay the demo business', async () => {
+    const [open] = (await query({ type: 'invoices', status: 'open', limit: 1 })).body.data.items
+    const sent = toolJson(
+      await mcp.callTool({ name: 'send_invoice', arguments: { invoice_id: open.id, reasoning: 'The customer asked for a copy' } }),
+    )
+    expect(sent.isError, JSON.stringify(sent.json)).toBe(false)
+    expect(sent.json.invoice).toMatchObject({ id: open.id, number: open.number, status: 'sent' })
+    expect(sent.json.message.status).toBe('pending')
+    const email = (await query({ type: 'scheduled_messages', id: sent.json.message.id, include: 'rendered' })).body.data
+    expect(email).toMatchObject({ kind: 'invoice', invoice_id: open.id, status: 'pending' })
+    // Only the links made as the worker sends it are not known yet.
+    expect(email.rendered.missing.filter((v: string) => !['invoice_link', 'payment_link'].includes(v))).toEqual([])
+    expect(email.rendered.body).toContain('How to pay Rocket City Window Cleaning')
+    expect(email.rendered.body).toContain(`(invoice ${open.number})`)
+    expect(email.rendered.body).toContain('Checks payable to Rocket City Window Cleaning, mailed to PO Box 1402, Huntsville, AL 35807')
+  })
+
   it('has a recurring series with visits booked ahead, a sent and a draft quote', async () => {
     const series = (await query({ type: 'series', limit: 10 })).body.data.items
     expect(series).toHaveLength(2)

@@ -12,6 +12,7 @@ import { appointmentResponsesQuery } from '../../../core/domains/messages/querie
 import { FAILED_NAMED, quickbooksAttention } from '../../../core/domains/quickbooks/attention.js'
 import { quickbooksConnectionQuery } from '../../../core/domains/quickbooks/connection-query.js'
 import { quickbooksSyncQuery } from '../../../core/domains/quickbooks/queries.js'
+import { servicesQuery } from '../../../core/domains/services/queries.js'
 import { settingsQuery } from '../../../core/domains/settings/queries.js'
 import { backupStatusQuery } from '../../../core/domains/settings/backup-status-query.js'
 import { waysToPay } from '../../../core/domains/invoices/ways-to-pay.js'
@@ -27,6 +28,7 @@ import {
   followUpsSection,
   leadsSection,
   moneySection,
+  noServicesSection,
   noWayToPaySection,
   quickbooksSection,
   requestsSection,
@@ -47,9 +49,12 @@ export function homePages(services: Services): Router {
     '/',
     ownerRoute(services, async ({ res, session }) => {
       const caller = { services, principal: session, requestId: stateOf(res).requestId }
-      const settings = await callQuery(caller, settingsQuery, { id: session.tenantId })
+      const [settings, catalog] = await Promise.all([
+        callQuery(caller, settingsQuery, { id: session.tenantId }),
+        callQuery(caller, servicesQuery, { limit: 1 }),
+      ])
       const { timezone: tz, name } = settings
-      const setup = { ways: waysToPay(services, settings), replyTo: settings.reply_to_email }
+      const setup = { ways: waysToPay(services, settings), replyTo: settings.reply_to_email, hasServices: catalog.items.length > 0 }
       const today = localDate(services.now(), tz)
       const tomorrow = addDays(today, 1)
       const [tickets, requests, receivables, unapplied, answers, unanswered, unbilled, leads, followUps, backups] = await Promise.all([
@@ -75,7 +80,7 @@ export function homePages(services: Services): Router {
       const empty = quiet && !(await callQuery(caller, contactsQuery, { limit: 1 })).items.length
       const onDay = (date: string) => tickets.items.filter((t) => localDate(new Date(t.scheduled_start), tz) === date)
       const backup = backupHomeSection(backups.items[0], tz, services.now())
-      const body = html`${empty ? startSection(setup) : noWayToPaySection(setup.ways)}${backup.top}
+      const body = html`${empty ? startSection(setup) : html`${noServicesSection(setup.hasServices)}${noWayToPaySection(setup.ways)}`}${backup.top}
 ${daySection('Today', today, onDay(today), tz)}${daySection('Tomorrow', tomorrow, onDay(tomorrow), tz)}
 ${requestsSection(requests)}${quickbooksSection(quickbooksAttention(books, booksFailed))}${answersSection(unanswered, answers, tz)}${moneySection(receivables.items)}${unappliedPaymentsSection(unapplied, tz)}
 ${unbilledSection(unbilled, tz)}${leadsSection(leads, tz)}${followUpsSection(followUps)}${backup.end}

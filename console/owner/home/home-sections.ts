@@ -168,13 +168,15 @@ export function followUpsSection(due: FirstOf<z.output<typeof interactionsQuery.
 export interface SetupState {
   ways: WaysToPay
   replyTo: string | null
+  /** Whether the catalog holds an active service. */
+  hasServices: boolean
 }
 
 /** The first steps of a business with no customers yet, with how customers pay and reply when those are not set yet. */
 export function startSection(setup: SetupState): SafeHtml {
   const steps = [
     html`<li><a href="/import">Import your customers</a> from Square or a spreadsheet</li>`,
-    html`<li><a href="/services">Add the services you offer</a></li>`,
+    ...(setup.hasServices ? [] : [html`<li><a href="/services">Add the services you offer</a>, with their prices and lengths</li>`]),
     html`<li><a href="/customers/new">Add a customer</a> by hand</li>`,
     ...(!setup.ways.online && !setup.ways.instructions
       ? [html`<li><a href="/settings">Say how customers pay you</a>: payment instructions, printed on every invoice</li>`]
@@ -187,7 +189,7 @@ export function startSection(setup: SetupState): SafeHtml {
 }
 
 /** Small counts in words, as the welcome says them. */
-const STEP_COUNT: Record<number, string> = { 3: 'Three', 4: 'Four', 5: 'Five' }
+const STEP_COUNT: Record<number, string> = { 2: 'Two', 3: 'Three', 4: 'Four', 5: 'Five' }
 
 /** Said plainly while invoices would reach customers with no way to pay (online payments off, no payment instructions). */
 export function noWayToPaySection(ways: WaysToPay): SafeHtml | '' {
@@ -195,6 +197,14 @@ export function noWayToPaySection(ways: WaysToPay): SafeHtml | '' {
   return html`<div class="card"><h2>Your invoices carry no way to pay</h2><p class="err">Online payments are off and no payment instructions
 are set, so an invoice would not tell your customers how to pay you. Invoices are not emailed until you say how.</p>
 <p><a href="/settings">Set payment instructions</a> (such as who checks are payable to, or your bank details).</p></div>`
+}
+
+/** Said plainly while the catalog has no service: visits are booked with their services, so none can be booked by service. */
+export function noServicesSection(hasServices: boolean): SafeHtml | '' {
+  if (hasServices) return ''
+  return html`<div class="card"><h2>Your price list has no services</h2><p class="warn">Visits are booked with the services they
+are for, at their prices and lengths, so nothing can be booked by service until you add some.</p>
+<p><a href="/services">Add the services you offer</a>, or <a href="/import">import your item library</a> from Square.</p></div>`
 }
 
 /** QuickBooks' trouble: the company to connect again or its failed sync, and the records it refused; nothing when all is well. */

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { bindable } from '../../bindable.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
+import { missingService } from './missing-service.js'
 
 /** Names an error lists at most; a larger catalog is read with the services data type. */
 const MAX_NAMES = 20
@@ -23,11 +24,7 @@ export async function serviceNamed(tx: Queryable, name: string, field: string): 
       choices: names,
     })
   }
-  throw new AppError(
-    'NOT_FOUND',
-    `${field}: no service named like "${name}"; ${names.length ? `the catalog: ${names.join(', ')}` : 'the catalog is empty'}`,
-    { field, entity: 'service', choices: names },
-  )
+  throw missingService({ field, name, catalog: names })
 }
 
 /** A catalog service given by name in a call; a call that waits for the owner keeps the whole name of the service it meant. */

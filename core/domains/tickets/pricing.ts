@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { AppError, validationError } from '../../errors.js'
+import { validationError } from '../../errors.js'
 import type { Service } from '../services/model.js'
+import { catalogNames, missingService } from '../services/missing-service.js'
 import { LINE_ITEM_COLUMNS, type LineItemRow } from './model.js'
 import { linePriceCents } from '../../money.js'
 
@@ -45,10 +46,8 @@ export async function loadServices(tx: Queryable, refs: Array<{ id: string; fiel
     [ids],
   )
   for (const s of r.rows) out.set(s.id, s)
-  for (const ref of refs) {
-    if (!out.has(ref.id))
-      throw new AppError('NOT_FOUND', `${ref.field}: no service with id ${ref.id}`, { field: ref.field, entity: 'service', id: ref.id })
-  }
+  const missing = refs.find((ref) => !out.has(ref.id))
+  if (missing) throw missingService({ field: missing.field, id: missing.id, catalog: await catalogNames(tx) })
   return out
 }
 

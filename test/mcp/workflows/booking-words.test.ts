@@ -173,7 +173,9 @@ describe.each(engines)('booking in the words a person uses (%s)', (engine) => {
     })
     await expect(act(agent, 'ticket', 'add_line_item', { ticket_id: t.id, service: 'roof' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
-      message: 'data.service: no service named like "roof"; the catalog: Gutter Cleaning, Window Cleaning',
+      message:
+        'data.service: no service named like "roof"; the catalog: Gutter Cleaning, Window Cleaning. To add a new one: ' +
+        'service.create {"name":"roof","pricing":"fixed","price_cents":15000,"default_duration_minutes":60} with its real price and length',
     })
   })
 

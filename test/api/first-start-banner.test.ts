@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createServices } from '../../api/product.js'
+import { banner, startServer, type RunningServer } from '../../api/server.js'
+import { createPaymentsClient } from '../../core/clients/payments.js'
+import { loadConfig } from '../../core/config.js'
+import type { Services } from '../../core/context.js'
+import { engines, freshDatabase, type TestDatabase } from '../helpers/databases.js'
+
+const HEADING = 'Before the first booking and the first invoice:'
+
+describe.each(engines)('the first start banner says what a new business lacks (%s)', (engine) => {
+  let t: TestDatabase | undefined
+  const running: RunningServer[] = []
+  afterEach(async () => {
+    for (const r of running.splice(0)) await r.close()
+    await t?.dispose()
+    t = undefined
+  })
+  /** Starts the server on an empty database (so this start creates the business), with the given payments client. */
+  const firstStart = async (payments: Services['payments']) => {
+    t = await freshDatabase(engine)
+    const services = createServices(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CRM_WORKER: 'off' }), t.db, { payments })
+    const r = await startServer(services)
+    running.push(r)
+    return { services, running: r, lines: banner(services, r).split('\n') }
+  }
+
+  it('with payments off: no services and no way to pay, each with the page that fixes it; a later start no longer says it', async () => {
+    const { services, running: first, lines } = await firstStart(null)
+    expect(first.firstStart).not.toBeNull()
+    const base = first.publicUrl
+    // Below the secrets shown once, after a blank line, under its own heading.
+    const at = lines.indexOf(HEADING)
+    expect(at).toBeGreaterThan(lines.findIndex((l) => l.startsWith('First start: a business was created')))
+    expect(lines[at - 1]).toBe('')
+    expect(lines.slice(at + 1)).toEqual([
+      `  services: the catalog is empty, so nothing can be booked: add your services with their prices and lengths at ${base}/services ` +
+        `(or import Square's item library at ${base}/import; an agent adds one with service.create)`,
+      '  payments: invoices carry no way to pay (no STRIPE_SECRET_KEY, no payment instructions), so none can be emailed: ' +
+        `write how customers pay you (checks payable to, bank details) at ${base}/settings`,
+    ])
+    // The pages it names are the owner's: a signed-out visitor is sent to sign in, not shown an error.
+    for (const path of ['/services', '/settings', '/import']) {
+      expect((await fetch(`${first.url}${path}`, { redirect: 'manual' })).status, path).toBe(303)
+    }
+
+    const again = await startServer(services)
+    running.push(again)
+    expect(again.firstStart).toBeNull()
+    expect(banner(services, again)).not.toContain(HEADING)
+  })
+
+  it('with online payments on, only the empty catalog is said', async () => {
+    const payments = createPaymentsClient({ secretKey: 'sk_test_fake', webhookSecret: 'whsec_banner', apiBase: 'http://127.0.0.1:9' })
+    const { lines } = await firstStart(payments)
+    const at = lines.indexOf(HEADING)
+    expect(at).toBeGreaterThan(-1)
+    expect(lines.slice(at + 1)).toHaveLength(1)
+    expect(lines[at + 1]).toMatch(/^ {2}services: the catalog is empty, so nothing can be booked/)
+  })
+})

@@ -2,8 +2,8 @@ import type { ActionDefinition } from '../core/registry.js'
 
 type Json = Record<string, unknown>
 
-/** What a record is and where it stands, kept on every record of a short answer when it has them. */
-const HEADLINE = ['id', 'number', 'status', 'amount_due_cents', 'next_step']
+/** What a record is and where it stands (an opportunity's stage), kept on every record of a short answer when it has them. */
+const HEADLINE = ['id', 'number', 'status', 'stage', 'amount_due_cents', 'next_step']
 
 /** The fields that name a record; the first one it has is kept (a contact's display_name, a visit's customer, a line's description). */
 const LABELS = ['display_name', 'name', 'title', 'key', 'contact_name', 'description']

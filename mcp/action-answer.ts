@@ -3,7 +3,7 @@ import type { ActionDefinition } from '../core/registry.js'
 type Json = Record<string, unknown>
 
 /** What a record is and where it stands (an opportunity's stage), kept on every record of a short answer when it has them. */
-const HEADLINE = ['id', 'number', 'status', 'stage', 'amount_due_cents', 'next_step']
+const HEADLINE = ['id', 'number', 'status', 'stage', 'total_cents', 'amount_due_cents', 'next_step']
 
 /** The fields that name a record; the first one it has is kept (a contact's display_name, a visit's customer, a line's description). */
 const LABELS = ['display_name', 'name', 'title', 'key', 'contact_name', 'description']
@@ -71,13 +71,15 @@ function shortRecord(record: Json, keep: Keep): Json {
 
 /**
  * The call's value for a record's field when the call set it: the same name, the id it was given by (service_id for
- * service, technician_ids for technicians), a change to it (tags_add for tags), or what the field records of it
- * (archived for archived_at).
+ * service, technician_ids for technicians), a change to it (tags_add for tags), or what a flag given records (archived:
+ * true for archived_at).
  */
 function givenFor(field: string, given: Json): { value: unknown } | undefined {
   if (field in given) return { value: given[field] }
   const one = field.replace(/s$/, '')
-  const key = Object.keys(given).find((k) => k.startsWith(`${field}_`) || k === `${one}_ids` || field.startsWith(`${k}_`))
+  const key = Object.keys(given).find(
+    (k) => k.startsWith(`${field}_`) || k === `${one}_ids` || (typeof given[k] === 'boolean' && field.startsWith(`${k}_`)),
+  )
   return key === undefined ? undefined : { value: undefined }
 }
 

@@ -101,7 +101,7 @@ describe.each(engines)('MCP writes answer what changed, and the whole record whe
     expect(whole).toMatchObject({ notes: 'Gate code 4821', technicians: [], totals: expect.anything() })
   })
 
-  it('an archive answers when; a delete that it is deleted; an invoice its number, status and amount due', async () => {
+  it('an archive answers when; a delete that it is deleted; an invoice its number, status, total and amount due', async () => {
     const service = await act('service', 'create', { name: 'Gutters', pricing: 'fixed', price_cents: 9_000 })
     expect(service).toEqual({ id: expect.any(String), status: expect.any(String), name: 'Gutters', pricing: 'fixed', price_cents: 9_000 })
     const archived = await act('service', 'archive', { service_id: service.id })
@@ -124,6 +124,7 @@ describe.each(engines)('MCP writes answer what changed, and the whole record whe
       id: expect.any(String),
       number: expect.stringMatching(/^INV-/),
       status: 'draft',
+      total_cents: 12_000,
       amount_due_cents: 12_000,
       contact_id: customer.id,
       line_items: [{ id: expect.any(String), description: 'Windows', unit_price_cents: 12_000 }],
@@ -229,7 +230,14 @@ describe('shortAnswer', () => {
   const def = (name: string, more: Partial<ActionDefinition> = {}) => ({ domain: 'thing', name, ...more }) as ActionDefinition
 
   it('keeps a secret shown once and the fields an action declares, whole', () => {
-    const result = { id: 'a', name: 'Laptop', created_at: 'x', token: 'crm_secret', prefix: 'crm_', booked: [{ ticket_id: 't', number: 3 }] }
+    const result = {
+      id: 'a',
+      name: 'Laptop',
+      created_at: 'x',
+      token: 'crm_secret',
+      prefix: 'crm_',
+      booked: [{ ticket_id: 't', number: 3 }],
+    }
     expect(shortAnswer(def('create', { secretFields: ['token'], shortAnswer: ['booked'] }), { name: 'Laptop' }, result)).toEqual({
       id: 'a',
       name: 'Laptop',

@@ -126,7 +126,7 @@ const ACTION_ARGUMENTS = {
   action: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),
   reasoning: z.string().optional().describe('why; shown to the owner'),
-  full: z.boolean().optional().describe('the whole record'),
+  full: z.boolean().optional().describe('whole record'),
 }
 
 /** The action's own answer, or a queued call's status and request_id. */
@@ -174,7 +174,7 @@ export const crmAction = defineTool({
   description:
     'Runs an action. New customer: domain "contact", action "create", data {first_name,last_name,email,phone,' +
     'addresses:[{line1,city,state,postal_code}]}; new lead: "lead", "create", {raw_notes,name,phone,email}. reasoning: for ' +
-    'soft_limit and approval actions; approval ones answer "pending_authorization". Destructive: crm_destructive_action.',
+    'soft_limit and approval actions (these answer "pending_authorization"). Destructive: crm_destructive_action.',
   input: ACTION_ARGUMENTS,
   output: ACTION_ANSWER,
   readOnly: false,
@@ -186,7 +186,7 @@ export const crmAction = defineTool({
 export const crmDestructiveAction = defineTool({
   name: 'crm_destructive_action',
   title: 'Run a destructive CRM action',
-  description: 'Runs an action marked destructive (delete, void, revoke, end); arguments as crm_action.',
+  description: 'Runs a destructive action (delete, void, revoke, end); arguments as crm_action.',
   input: ACTION_ARGUMENTS,
   output: ACTION_ANSWER,
   readOnly: false,
@@ -210,8 +210,8 @@ function firstSentence(text: string): string {
 export const crmAuthorizationStatus = defineTool({
   name: 'crm_authorization_status',
   title: 'Check an authorization request',
-  description: "A queued call's status and outcome in one line, and next_step.",
-  input: { request_id: uuidArg(), full: z.boolean().optional().describe('the call, result, note and edits') },
+  description: "A queued call's status and outcome.",
+  input: { request_id: uuidArg(), full: z.boolean().optional().describe('whole request') },
   output: { request_id: z.string(), status: z.string(), next_step: z.string().optional() },
   readOnly: true,
   idempotent: true,

@@ -19,6 +19,8 @@ describe.each(engines)('MCP writes answer what changed, and the whole record whe
   beforeAll(async () => {
     app = await startTestApp(engine)
     client = await connectMcp(app.url, app.tenant.agent_token)
+    // The SDK client holds every later structuredContent to the outputSchema tools/list published.
+    await client.listTools()
   })
   afterAll(async () => {
     await client?.close()
@@ -149,6 +151,8 @@ describe.each(engines)('crm_authorization_status answers the state and one line,
   beforeAll(async () => {
     app = await startTestApp(engine)
     client = await connectMcp(app.url, app.tenant.agent_token)
+    // The SDK client holds every later structuredContent to the outputSchema tools/list published.
+    await client.listTools()
   })
   afterAll(async () => {
     await client?.close()

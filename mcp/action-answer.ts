@@ -6,7 +6,7 @@ type Json = Record<string, unknown>
 const HEADLINE = ['id', 'number', 'status', 'stage', 'total_cents', 'amount_due_cents', 'next_step']
 
 /** The fields that name a record; the first one it has is kept (a contact's display_name, a visit's customer, a line's description). */
-const LABELS = ['display_name', 'name', 'title', 'key', 'contact_name', 'description']
+export const LABELS = ['display_name', 'name', 'title', 'key', 'contact_name', 'description']
 
 /** Stamps every record carries: they say nothing about the call. */
 const BOOKKEEPING = new Set(['created_at', 'updated_at'])

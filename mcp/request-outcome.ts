@@ -1,6 +1,6 @@
 import { DENIAL_REASONS } from '../core/domains/approvals/denial-reasons.js'
 import type { Registry } from '../core/registry.js'
-import { shortAnswer } from './action-answer.js'
+import { LABELS, shortAnswer } from './action-answer.js'
 
 type Json = Record<string, unknown>
 
@@ -42,7 +42,7 @@ function madeOf(registry: Registry, request: Json): string {
   const record = firstRecord(answer)
   if (!record) return ''
   const name = record.number !== undefined ? (typeof record.number === 'number' ? `#${record.number}` : String(record.number)) : undefined
-  const label = ['display_name', 'name', 'title', 'key', 'contact_name'].map((k) => record[k]).find((v) => typeof v === 'string')
+  const label = LABELS.map((k) => record[k]).find((v) => typeof v === 'string')
   return `result: ${[name, label, record.status].filter(Boolean).join(' ')}${name || label || record.status ? ', ' : ''}id ${record.id}`
 }
 

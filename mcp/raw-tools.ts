@@ -174,7 +174,7 @@ export const crmAction = defineTool({
   description:
     'Runs an action. New customer: domain "contact", action "create", data {first_name,last_name,email,phone,' +
     'addresses:[{line1,city,state,postal_code}]}; new lead: "lead", "create", {raw_notes,name,phone,email}. reasoning: for ' +
-    'soft_limit and approval actions (these answer "pending_authorization"). Destructive: crm_destructive_action.',
+    'soft_limit and approval actions; approval ones answer "pending_authorization". Destructive: crm_destructive_action.',
   input: ACTION_ARGUMENTS,
   output: ACTION_ANSWER,
   readOnly: false,

@@ -43,6 +43,11 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown, 
   facts?: Record<string, FactDeclaration>
   /** What run returns, as JSON reads it (times as ISO strings): published as the tool's output schema and checked by the tests. */
   output: O
+  /**
+   * Result fields an agent's short answer keeps beside the record's id, number, name, status and the fields the call set:
+   * the effect told nowhere else in it (the visits a series booked, the lines of the visit a line was added to).
+   */
+  shortAnswer?: readonly string[]
   /** Reads run makes on every call, sent with its transaction's BEGIN instead of a round trip each (see withTenant). */
   readAhead?: readonly ReadAhead[]
   run(ctx: OperationContext, input: z.output<S>): Promise<R>

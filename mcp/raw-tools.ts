@@ -7,6 +7,8 @@ import { performAction, performQuery } from '../core/operations.js'
 import { actionKey, type QueryDefinition } from '../core/registry.js'
 import { nearestNames } from '../core/suggest.js'
 import { boundedName } from '../core/input-bounds.js'
+import { shortAnswer } from './action-answer.js'
+import { requestOutcome } from './request-outcome.js'
 import { answerTask, serviceWords } from './task-answer.js'
 import { defineTool, type ToolContext, type ToolDefinition, uuidArg } from './tool.js'
 import { WORKFLOW_TOOLS } from './workflows/index.js'
@@ -137,6 +139,7 @@ const ACTION_ARGUMENTS = {
   action: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),
   reasoning: z.string().optional().describe('why; shown to the owner'),
+  full: z.boolean().optional().describe('whole record'),
 }
 
 /** The action's own answer, or a queued call's status and request_id. */
@@ -170,8 +173,11 @@ async function runActionOfKind(ctx: ToolContext, args: z.output<z.ZodObject<type
       },
     )
   }
-  const outcome = await performAction(ctx.services, ctx.principal, args, { requestId: ctx.requestId })
-  return outcome.result
+  const { domain, action, data, reasoning } = args
+  const outcome = await performAction(ctx.services, ctx.principal, { domain, action, data, reasoning }, { requestId: ctx.requestId })
+  // A queued call's answer is already short; an answer read in full is asked for.
+  if (outcome.queued || args.full || !def) return outcome.result
+  return shortAnswer(def, data, outcome.result)
 }
 
 /** Runs any action that only adds or changes data. */
@@ -193,7 +199,7 @@ export const crmAction = defineTool({
 export const crmDestructiveAction = defineTool({
   name: 'crm_destructive_action',
   title: 'Run a destructive CRM action',
-  description: 'Runs an action marked destructive (delete, void, revoke, end); arguments as crm_action.',
+  description: 'Runs a destructive action (delete, void, revoke, end); arguments as crm_action.',
   input: ACTION_ARGUMENTS,
   output: ACTION_ANSWER,
   readOnly: false,
@@ -218,8 +224,8 @@ export const crmAuthorizationStatus = defineTool({
   name: 'crm_authorization_status',
   phrases: ['did the owner approve it', 'is my request approved yet'],
   title: 'Check an authorization request',
-  description: "A queued call's status (pending, executed, denied, failed, expired), result, the owner's note and edits, and next_step.",
-  input: { request_id: uuidArg() },
+  description: "A queued call's status and outcome.",
+  input: { request_id: uuidArg(), full: z.boolean().optional().describe('whole request') },
   output: { request_id: z.string(), status: z.string(), next_step: z.string().optional() },
   readOnly: true,
   idempotent: true,
@@ -230,6 +236,11 @@ export const crmAuthorizationStatus = defineTool({
     >
     const { id, action_key, status, summary, result, error, decision, decision_reason, decision_note, edits, data, expires_at, next_step } =
       r
+    if (!args.full) {
+      // Done is done: the next step only helps while something is left to do.
+      const next = status === 'executed' ? {} : { next_step }
+      return { request_id: id, action: action_key, status, outcome: requestOutcome(services.registry, r), ...next }
+    }
     return {
       request_id: id,
       action: action_key,

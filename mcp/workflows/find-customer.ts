@@ -114,9 +114,12 @@ export async function resolveCustomer(ctx: ToolContext, words: string): Promise<
   return one ? { contact: one } : { candidates: hits }
 }
 
-/** An invoice still due, as a caller needs it: its number and what is due. */
+/** An invoice still due, as a caller needs it to act on it: its id and number, when it was due, what is paid and what is due. */
 export interface OpenInvoice {
+  id: string
   number: string
+  due_on: string
+  amount_paid_cents: number
   amount_due_cents: number
 }
 
@@ -142,7 +145,13 @@ export async function customerLines(ctx: ToolContext, contactIds: string[]): Pro
       next_ticket: o.next_ticket ? `#${o.next_ticket.number} ${o.next_ticket.starts} (${o.next_ticket.status})` : null,
       next_ticket_id: o.next_ticket?.ticket_id ?? null,
       open_balance_cents: o.open_balance_cents,
-      open_invoices: o.open_invoices.map((i) => ({ number: i.number, amount_due_cents: i.amount_due_cents })),
+      open_invoices: o.open_invoices.map((i) => ({
+        id: i.id,
+        number: i.number,
+        due_on: i.due_on,
+        amount_paid_cents: i.amount_paid_cents,
+        amount_due_cents: i.amount_due_cents,
+      })),
     })
   }
   return out

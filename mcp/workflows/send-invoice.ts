@@ -8,7 +8,6 @@ import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { paidElsewhereWords } from '../../core/domains/tickets/model.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
-import { followUpOf } from './follow-up.js'
 
 /** Bills a ticket (creating its invoice when it has none), an existing invoice, or a customer's closed visit, through invoice.send. */
 export const sendInvoice = defineTool({
@@ -17,7 +16,7 @@ export const sendInvoice = defineTool({
   title: 'Send an invoice',
   description:
     'Emails an invoice now with its pay link. One of ticket_id (billed from its lines), invoice_id, or contact_id (their ' +
-    'visit not billed yet). follow_up: the next visit and reach-out, or reach_out_with, the call that queues one.',
+    'visit not billed yet).',
   input: {
     ticket_id: recordRefArg().optional(),
     invoice_id: recordRefArg().optional(),
@@ -50,7 +49,6 @@ export const sendInvoice = defineTool({
       },
       created,
       message,
-      follow_up: await followUpOf(ctx, String(invoice.contact_id), (invoice.ticket_id as string | null) ?? null),
     }
   },
 })

@@ -66,7 +66,7 @@ type Row = {
   next_start: Date | null
   next_status: (typeof ACTIVE_STATUSES)[number] | null
   open_balance_cents: string | number
-  open_invoices: Array<{ number: string; amount_due_cents: number; due_on: string }> | null
+  open_invoices: Array<{ id: string; number: string; amount_paid_cents: number; amount_due_cents: number; due_on: string }> | null
 }
 
 /** What matters about a customer before the next step: their last visit, their next one, what they owe; in one read for up to 100. */
@@ -79,7 +79,7 @@ export const customerOverviewQuery = defineQuery({
     `services, actual_minutes, time_on_site, booked_minutes, total_cents, currency, note (the close note, summarized at a sentence or word end), ` +
     'facts (those confirmed at its close-out, in full)) or null, next_ticket (the next booked visit not over yet: ticket_id, number, scheduled_start, starts in the business ' +
     'time zone, status) or null, open_balance_cents (still due on sent, partially paid and overdue invoices, archived ones apart), ' +
-    `open_invoices (those invoices, up to ${MAX_OPEN_INVOICES}, the oldest due first: number, amount_due_cents, due_on) and currency.`,
+    `open_invoices (those invoices, up to ${MAX_OPEN_INVOICES}, the oldest due first: id, number, due_on, amount_paid_cents, amount_due_cents) and currency.`,
   keywords: ['customer summary', 'last visit', 'next visit', 'balance', 'owes', 'open invoices', 'customer status'],
   access: { agent: 'unrestricted', technician: 'none' },
   params: z.object({
@@ -91,7 +91,15 @@ export const customerOverviewQuery = defineQuery({
     next_ticket: NEXT_TICKET_RECORD.nullable(),
     open_balance_cents: z.number().int(),
     open_invoices: z
-      .array(z.object({ number: z.string(), amount_due_cents: z.number().int(), due_on: calendarDay }))
+      .array(
+        z.object({
+          id: z.uuid(),
+          number: z.string(),
+          due_on: calendarDay,
+          amount_paid_cents: z.number().int(),
+          amount_due_cents: z.number().int(),
+        }),
+      )
       .describe(`Up to ${MAX_OPEN_INVOICES} invoices still due, the oldest due first`),
     currency: z.string(),
   }),
@@ -120,9 +128,9 @@ export const customerOverviewQuery = defineQuery({
                         order by a.key, a.id limit $3) f) as last_facts,
               x.id as next_id, x.number as next_number, x.scheduled_start as next_start, x.status as next_status,
               (select coalesce(sum(i.amount_due_cents), 0) from invoices i where i.contact_id = c.id and ${OWED_SQL}) as open_balance_cents,
-              (select json_agg(json_build_object('number', o.number, 'amount_due_cents', o.amount_due_cents, 'due_on', o.due_on)
-                        order by o.due_on, o.number)
-                 from (select i.number, i.amount_due_cents, i.due_on from invoices i where i.contact_id = c.id and ${OWED_SQL}
+              (select json_agg(json_build_object('id', o.id, 'number', o.number, 'due_on', o.due_on,
+                        'amount_paid_cents', o.amount_paid_cents, 'amount_due_cents', o.amount_due_cents) order by o.due_on, o.number)
+                 from (select i.id, i.number, i.due_on, i.amount_paid_cents, i.amount_due_cents from invoices i where i.contact_id = c.id and ${OWED_SQL}
                         order by i.due_on, i.number limit $4) o) as open_invoices
        from unnest($1::uuid[]) with ordinality as u(id, pos)
        join contacts c on c.id = u.id
@@ -155,9 +163,11 @@ function overviewOf(row: Row) {
       : null,
     open_balance_cents: Number(row.open_balance_cents),
     open_invoices: (row.open_invoices ?? []).map((i) => ({
+      id: i.id,
       number: i.number,
-      amount_due_cents: Number(i.amount_due_cents),
       due_on: i.due_on,
+      amount_paid_cents: Number(i.amount_paid_cents),
+      amount_due_cents: Number(i.amount_due_cents),
     })),
     currency: row.currency,
   }

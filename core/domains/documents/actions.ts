@@ -52,6 +52,7 @@ export const uploadDocument = defineAction({
     ...content,
   }),
   output: DOCUMENT_RECORD,
+  shortAnswer: ['content_type', 'size_bytes', 'version'],
   async run(ctx, input) {
     const { kind: target, id: targetId } = await oneSubjectOf(ctx.db, input, DOCUMENT_TARGETS)
     if (ctx.actor.type === 'user' && ctx.actor.role === 'technician' && target.entity !== 'ticket') {
@@ -97,6 +98,7 @@ export const newDocumentVersion = defineAction({
   keywords: ['replace file', 'updated contract', 'revised estimate'],
   input: z.strictObject({ document_id: z.uuid(), ...content }),
   output: DOCUMENT_RECORD,
+  shortAnswer: ['content_type', 'size_bytes', 'version'],
   async run(ctx, input) {
     const before = await loadDocument(ctx.db, input.document_id, true)
     if (before.archived_at)

@@ -170,6 +170,7 @@ export const addSegmentMembers = defineAction({
   idempotent: true,
   input: memberChange,
   output: MEMBER_CHANGE,
+  shortAnswer: ['changed', 'member_count'],
   async run(ctx, input) {
     const before = await manualSegment(ctx, input.segment_id)
     const ids = [...new Set(input.contact_ids)]
@@ -210,6 +211,7 @@ export const removeSegmentMembers = defineAction({
   idempotent: true,
   input: memberChange,
   output: MEMBER_CHANGE,
+  shortAnswer: ['changed', 'member_count'],
   async run(ctx, input) {
     const before = await manualSegment(ctx, input.segment_id)
     const r = await ctx.db.query<{ contact_id: string }>(

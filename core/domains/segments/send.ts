@@ -61,6 +61,7 @@ export const sendToSegment = defineAction({
   idempotent: true,
   input,
   output: SEGMENT_SEND,
+  shortAnswer: ['scheduled_count', 'skipped_no_email', 'skipped_opted_out', 'repeated'],
   preview: previewSend,
   async run(ctx, data) {
     await checkSend(ctx, data)

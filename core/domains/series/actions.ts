@@ -79,6 +79,7 @@ export const createSeries = defineAction({
     ends_on: isoDate().optional().describe('First day without visits, YYYY-MM-DD; default: runs until ended'),
   }),
   output: SERIES_RECORD.extend(SERIES_GENERATED),
+  shortAnswer: ['booked', 'unassigned'],
   async run(ctx, input) {
     const rule = normalizeRule(input.rule, 'data.rule')
     const settings = await loadTenantSettings(ctx.db)
@@ -150,6 +151,7 @@ export const updateSeries = defineAction({
   keywords: ['change recurring', 'change all future', 'change this one', 'move series', 'price change'],
   input: updateSeriesInput,
   output: SERIES_RECORD.extend({ changed_ticket_ids: z.array(z.uuid()) }),
+  shortAnswer: ['changed_ticket_ids'],
   async run(ctx, input): Promise<Record<string, unknown>> {
     const series = await loadSeries(ctx.db, input.series_id, true)
     assertNotEnded(series, 'change')
@@ -310,6 +312,7 @@ export const skipSeriesVisit = defineAction({
     reason: z.string().trim().min(1).max(1000).optional().describe('Why, e.g. "customer away"'),
   }),
   output: SERIES_RECORD.extend({ skipped: z.object({ ticket_id: z.uuid().nullable(), date: calendarDay }) }),
+  shortAnswer: ['skipped'],
   async run(ctx, input) {
     const series = await loadSeries(ctx.db, input.series_id, true)
     assertNotEnded(series, 'skip a visit')
@@ -362,6 +365,7 @@ export const pauseSeries = defineAction({
     reason: z.string().trim().min(1).max(1000).optional(),
   }),
   output: SERIES_RECORD.extend({ cancelled_ticket_ids: z.array(z.uuid()), kept_confirmed: z.array(z.uuid()) }),
+  shortAnswer: ['cancelled_ticket_ids', 'kept_confirmed'],
   async run(ctx, input) {
     const series = await loadSeries(ctx.db, input.series_id, true)
     assertNotEnded(series, 'be paused')
@@ -398,6 +402,7 @@ export const resumeSeries = defineAction({
   input: z.strictObject({ series_id: seriesId }),
   // A series that was not paused is answered as it is, with nothing booked.
   output: SERIES_RECORD.extend({ booked: SERIES_GENERATED.booked.optional(), unassigned: SERIES_GENERATED.unassigned.optional() }),
+  shortAnswer: ['booked', 'unassigned'],
   async run(ctx, input) {
     const series = await loadSeries(ctx.db, input.series_id, true)
     assertNotEnded(series, 'be resumed')
@@ -428,6 +433,7 @@ export const endSeries = defineAction({
     reason: z.string().trim().min(1).max(1000).describe('Why, e.g. "customer moved away"'),
   }),
   output: SERIES_RECORD.extend({ cancelled_ticket_ids: z.array(z.uuid()) }),
+  shortAnswer: ['cancelled_ticket_ids'],
   async run(ctx, input) {
     const series = await loadSeries(ctx.db, input.series_id, true)
     assertNotEnded(series, 'be ended again')

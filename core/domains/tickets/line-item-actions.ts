@@ -40,6 +40,7 @@ export const addLineItem = defineAction({
     service: serviceNameInput.optional().describe('A catalog service by name, instead of service_id'),
   }),
   output: TICKET_RECORD,
+  shortAnswer: ['line_items', 'totals'],
   async run(ctx, input) {
     const { ticket_id, service, ...given } = input
     if (service !== undefined && given.service_id !== undefined)
@@ -83,6 +84,7 @@ export const updateLineItem = defineAction({
     taxable: z.boolean().optional(),
   }),
   output: TICKET_RECORD,
+  shortAnswer: ['line_items', 'totals'],
   async run(ctx, input) {
     const { line, ticket } = await lockLine(ctx.db, input.line_item_id)
     assertActive(ticket, 'change its line items')
@@ -124,6 +126,7 @@ export const removeLineItem = defineAction({
   access: { agent: 'unrestricted', technician: 'assigned' },
   input: z.strictObject({ line_item_id: z.uuid() }),
   output: TICKET_RECORD,
+  shortAnswer: ['line_items', 'totals'],
   async run(ctx, input) {
     const { ticket } = await lockLine(ctx.db, input.line_item_id)
     assertActive(ticket, 'lose line items')

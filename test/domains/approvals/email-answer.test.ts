@@ -262,6 +262,7 @@ describe.each(engines)("the owner's answer from the approval email (%s)", (engin
     await app.t.db.query(`update authorization_requests set expires_at = now() - interval '1 minute' where id = $1`, [requestId])
     const told = await ask()
     expect(told.status).toBe('expired')
+    expect(told.outcome).toMatch(/^expired at \S+ without an answer: nothing ran$/)
     expect(told.next_step).toContain('can no longer be allowed')
     expect(told.next_step).toContain('make the same call again')
     await client.close()

@@ -113,7 +113,7 @@ describe.each(engines)('Model Authorization Queue (%s)', (engine) => {
     expect(decided.result).toMatchObject({ status: 'executed', result: { name: 'Risky Once' } })
     expect(await countNamed('Risky Once')).toBe(1)
     const client = await connectMcp(app.url, app.tenant.agent_token)
-    const status = toolJson(await client.callTool({ name: 'crm_authorization_status', arguments: { request_id: requestId } }))
+    const status = toolJson(await client.callTool({ name: 'crm_authorization_status', arguments: { request_id: requestId, full: true } }))
     expect(status.json).toMatchObject({ status: 'executed', decision: 'allow_once', result: { name: 'Risky Once' } })
     await client.close()
     const again = await app.action('test', 'risky', { name: 'Risky Once' }, { reasoning: 'again' })

@@ -89,8 +89,12 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     })
     const client = await connectMcp(app.url, app.tenant.agent_token)
     const status = toolJson(await client.callTool({ name: 'crm_authorization_status', arguments: { request_id: id } }))
+    const whole = toolJson(await client.callTool({ name: 'crm_authorization_status', arguments: { request_id: id, full: true } }))
     await client.close()
-    expect(status.json).toMatchObject({ status: 'denied', reason: 'wrong_customer', note: 'That is Kim Senior, not Junior.' })
+    // The short answer says why in one line; full: true gives the reason's key and the note as fields.
+    expect(status.json).toMatchObject({ status: 'denied', outcome: 'denied (Wrong customer): That is Kim Senior, not Junior.' })
+    expect(status.json.next_step).toContain('do not make the same call again unchanged')
+    expect(whole.json).toMatchObject({ status: 'denied', reason: 'wrong_customer', note: 'That is Kim Senior, not Junior.' })
     expect((await app.query({ type: 'contacts', id: kim })).status).toBe(200)
   })
 
@@ -127,8 +131,13 @@ describe.each(engines)('an approval the owner can trust (%s)', (engine) => {
     })
     const client = await connectMcp(app.url, app.tenant.agent_token)
     const status = toolJson(await client.callTool({ name: 'crm_authorization_status', arguments: { request_id: id } }))
+    const whole = toolJson(await client.callTool({ name: 'crm_authorization_status', arguments: { request_id: id, full: true } }))
     await client.close()
-    expect(status.json).toMatchObject({
+    expect(status.json.outcome).toBe(
+      `executed: Void invoice ${inv.number} for Vic Edit ($90.00): nothing will be due on it any more, as the owner edited it ` +
+        `(reason "duplicate" → "Customer cancelled the job"); result: ${inv.number} void, id ${inv.id}`,
+    )
+    expect(whole.json).toMatchObject({
       status: 'executed',
       edits: { reason: { before: 'duplicate', after: 'Customer cancelled the job' } },
     })

@@ -56,7 +56,7 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
         ),
       )
     }
-    return made as { number: string; due_on: string }
+    return made as { id: string; number: string; due_on: string }
   }
 
   beforeAll(async () => {
@@ -130,9 +130,9 @@ describe.each(engines)('customer_overview: last visit, next visit and balance of
       open_balance_cents: 11_000 + (5_500 - 2_000) + 1_100,
       // The invoices that make the balance, the oldest due first (all due the same day here: by number).
       open_invoices: [
-        { number: sent.number, amount_due_cents: 11_000, due_on: sent.due_on },
-        { number: partly.number, amount_due_cents: 3_500, due_on: partly.due_on },
-        { number: overdue.number, amount_due_cents: 1_100, due_on: overdue.due_on },
+        { id: sent.id, number: sent.number, due_on: sent.due_on, amount_paid_cents: 0, amount_due_cents: 11_000 },
+        { id: partly.id, number: partly.number, due_on: partly.due_on, amount_paid_cents: 2_000, amount_due_cents: 3_500 },
+        { id: overdue.id, number: overdue.number, due_on: overdue.due_on, amount_paid_cents: 0, amount_due_cents: 1_100 },
       ],
       currency: 'USD',
     })

@@ -146,7 +146,7 @@ describe.each(engines)('settings that move money or replies wait for the owner w
     const once = await app.ownerAction('authorization', 'decide', { request_id: queued.request_id, decision: 'allow_once' })
     expect(once).toMatchObject({ status: 'executed' })
     expect(await settings()).toMatchObject({ currency: 'EUR', default_tax_rate_bp: 0 })
-    expect((await tool('crm_authorization_status', { request_id: queued.request_id })).json).toMatchObject({
+    expect((await tool('crm_authorization_status', { request_id: queued.request_id, full: true })).json).toMatchObject({
       status: 'executed',
       decision: 'allow_once',
     })

@@ -101,7 +101,7 @@ describe.each(engines)('adding a person to the business waits for the owner when
     expect(await app.ownerAction('authorization', 'decide', { request_id: first.request_id, decision: 'allow_once' })).toMatchObject({
       status: 'executed',
     })
-    expect((await tool('crm_authorization_status', { request_id: first.request_id })).json).toMatchObject({
+    expect((await tool('crm_authorization_status', { request_id: first.request_id, full: true })).json).toMatchObject({
       status: 'executed',
       result: { email: 'sam@agent-reads.test', role: 'technician' },
     })

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
 import { asTenant, made, newContact } from '../../helpers/fixtures.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
 
 describe.each(engines)('find_customer answers questions by the closest customers and shows open invoices (%s)', (engine) => {
   let app: TestApp
@@ -30,7 +31,7 @@ describe.each(engines)('find_customer answers questions by the closest customers
     await asTenant(app, (tx) =>
       tx.query('update invoices set status = $2, sent_at = now(), amount_paid_cents = $3 where id = $1', [inv.id, status, paid]),
     )
-    return inv as { number: string }
+    return inv as { id: string; number: string; due_on: string }
   }
 
   beforeAll(async () => {
@@ -89,7 +90,7 @@ describe.each(engines)('find_customer answers questions by the closest customers
     expect([ids.Edna, ids.Mary]).toContain(one.matches[0].contact_id)
   })
 
-  it("shows each match's open invoices, number and amount due, beside the balance they make", async () => {
+  it("shows each match's open invoices (id, number, due date, paid and due) beside the balance they make", async () => {
     const sent = await invoice(ids.Grace, 10_000, 'sent')
     const partly = await invoice(ids.Grace, 5_000, 'partially_paid', 2_000)
     await invoice(ids.Grace, 7_000, 'paid', 7_000)
@@ -98,10 +99,13 @@ describe.each(engines)('find_customer answers questions by the closest customers
       contact_id: ids.Grace,
       open_balance_cents: 13_000,
       open_invoices: [
-        { number: sent.number, amount_due_cents: 10_000 },
-        { number: partly.number, amount_due_cents: 3_000 },
+        { id: sent.id, number: sent.number, due_on: sent.due_on, amount_paid_cents: 0, amount_due_cents: 10_000 },
+        { id: partly.id, number: partly.number, due_on: partly.due_on, amount_paid_cents: 2_000, amount_due_cents: 3_000 },
       ],
     })
+    // Each one is the invoice it names: its id reads it back.
+    const read = expectData(await app.query({ type: 'invoices', id: out.matches[0].open_invoices[1].id }))
+    expect(read).toMatchObject({ number: partly.number, amount_paid_cents: 2_000, amount_due_cents: 3_000 })
     const tom = (await find('Tom Reed')).matches[0]
     expect(tom).toMatchObject({ contact_id: ids.Tom, open_balance_cents: 0, open_invoices: [] })
   })

@@ -55,7 +55,7 @@ describe.each(engines)('an agent turns a lead asking for a quote into an opportu
       action: 'create',
       data: { lead_id: processed.lead.id, title: 'Gutters and windows', amount_cents: 60_000, stage: 'estimating' },
     })
-    expect(opened).toMatchObject({ lead_id: processed.lead.id, stage: 'estimating', probability: 25 })
+    expect(opened).toMatchObject({ lead_id: processed.lead.id, title: 'Gutters and windows', stage: 'estimating' })
     const totals = await call('crm_query', { type: 'pipeline_totals' })
     expect(totals.items[0]).toMatchObject({ open_count: 2, open_amount_cents: 60_000, weighted_forecast_cents: 15_000 })
     const refused = toolJson(

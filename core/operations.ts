@@ -218,7 +218,10 @@ export async function performQuery(
     }
     if (services.config.checkOutput) for (const item of page.items) checkOutput(call.type, def.record, item)
     if (call.id === undefined) return page
-    if (!page.items.length) throw new AppError('NOT_FOUND', `No ${call.type} record with id ${call.id}`, { type: call.type, id: call.id })
+    if (!page.items.length) {
+      const named = id === call.id ? '' : ` (${call.id})`
+      throw new AppError('NOT_FOUND', `No ${call.type} record with id ${id}${named}`, { type: call.type, id })
+    }
     return page.items[0]
   })
 }

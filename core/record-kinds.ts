@@ -51,7 +51,9 @@ function numbered(entity: string, noun: string, table: string, shape: RegExp, de
     find: (tx, value) =>
       shape.test(value)
         ? tx
-            .query<Candidate>(`select id, number as label, ${detail} as detail from ${table} where number = $1 or number = upper($1)`, [value])
+            .query<Candidate>(`select id, number as label, ${detail} as detail from ${table} where number = $1 or number = upper($1)`, [
+              value,
+            ])
             .then((r) => r.rows)
         : null,
   }
@@ -78,12 +80,16 @@ const CUSTOMER: RecordKind = {
   noun: 'customer',
   takes: 'id, full name, email or phone',
   shown: (v) => `"${v}"`,
-  // The indexed customer lookup narrows to the few rows that contain the words; the whole name, email or phone decides.
+  // Email and phone key are indexed columns; a name goes through the indexed customer lookup, which narrows to the few
+  // rows containing the words, and the whole name decides.
   find: (tx, value) =>
     tx
       .query<Candidate & { live: boolean }>(
         `select c.id, c.display_name as label, coalesce(c.email, c.phone) as detail, c.archived_at is null as live
-         from contacts c where c.id in (select contact_ids_matching($1)) and c.merged_into is null
+         from contacts c where c.merged_into is null and c.id in (
+             select id from contacts where email = $2
+             union select id from contacts where $3::text is not null and phone_key = $3
+             union select m from contact_ids_matching($1) m)
            and (lower(c.display_name) = $2 or c.email = $2 or ($3::text is not null and c.phone_key = $3))
          order by lower(c.display_name), c.created_at, c.id limit 50`,
         [value, fold(value), phoneKeyOf(value)],

@@ -89,10 +89,11 @@ const CUSTOMER: RecordKind = {
          from contacts c where c.merged_into is null and c.id in (
              select id from contacts where email = $2
              union select id from contacts where $3::text is not null and phone_key = $3
-             union select m from contact_ids_matching($1) m)
+             union select m from contact_ids_matching($1) m where $1 is not null)
            and (lower(c.display_name) = $2 or c.email = $2 or ($3::text is not null and c.phone_key = $3))
          order by lower(c.display_name), c.created_at, c.id limit 50`,
-        [value, fold(value), phoneKeyOf(value)],
+        // A name with a letter goes to the name lookup; a pattern character there would match every name.
+        [/\p{L}/u.test(value) && !/[%\\]/.test(value) ? value : null, fold(value), phoneKeyOf(value)],
       )
       .then((r) => liveFirst(r.rows)),
 }

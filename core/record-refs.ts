@@ -46,12 +46,20 @@ function idListElement(schema: z.ZodType): z.ZodType | null {
   return def.type === 'array' && isIdSchema(def.element as z.ZodType) ? (def.element as z.ZodType) : null
 }
 
-/** A value given where an id is asked that is meant as a number or name: a string that is not a UUID, or a whole number. */
+/** Longest number or name looked up; anything longer is left to the schema, which refuses it as an id. */
+const MAX_WORD = 200
+
+/**
+ * A value given where an id is asked that is meant as a number or name: a whole number, or a short printable string that
+ * is not a UUID. Anything else is left for the schema to refuse.
+ */
 function refWord(value: unknown): string | null {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return String(value)
   if (typeof value !== 'string' || isUuid(value)) return null
   const word = (value as string).trim()
-  return word ? word : null
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters (and lone surrogates) are what is refused here
+  if (!word || word.length > MAX_WORD || /[\u0000-\u001f\u007f]|\p{Cs}/u.test(word)) return null
+  return word
 }
 
 /**

@@ -54,7 +54,7 @@ function idFields(schema: JsonSchema, path: string[] = []): IdField[] {
   const out: IdField[] = []
   for (const [name, raw] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>)) {
     const options = (raw.anyOf ?? raw.oneOf) as JsonSchema[] | undefined
-    const prop = options?.filter((o) => o.type !== 'null').length === 1 ? options.find((o) => o.type !== 'null') : raw
+    const prop = (options?.filter((o) => o.type !== 'null').length === 1 ? options.find((o) => o.type !== 'null') : raw) as JsonSchema
     const entity = entityOfField(name)
     if (entity && (prop.format === 'uuid' || prop.items?.format === 'uuid'))
       out.push({ path: [...path, name, ...(prop.format ? [] : ['[]'])], entity })

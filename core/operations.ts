@@ -18,7 +18,7 @@ import { nearestNames } from './suggest.js'
 import { parseCallRedacting, reportRedactions } from './sanitize.js'
 import { parseInput } from './validation.js'
 import { recordKindOf } from './record-kinds.js'
-import { idOf, refReachOf, refsToResolve, resolveRecordRefs } from './record-refs.js'
+import { idOf, refReachOf, refusedOnlyAtRefs, refsToResolve, resolveRecordRefs } from './record-refs.js'
 import { isUuid } from './schema-types.js'
 import { boundedIncludes, boundedName, boundedReasoning } from './input-bounds.js'
 
@@ -52,11 +52,12 @@ export async function performAction(
   // read as the id it means now, so the checks, the owner's card and a stored call all hold the id.
   const refs = refsToResolve(def.input, call.data, 'data.')
   const reach = refReachOf(principal.actor, def.access)
-  const data = refs.length
-    ? await withTenant(services.db, scopeOf(principal, opts.requestId), (tx) => resolveRecordRefs(tx, refs, call.data, reach), {
-        readOnly: true,
-      })
-    : call.data
+  const data =
+    refs.length && refusedOnlyAtRefs(def.input, call.data, refs, 'data.')
+      ? await withTenant(services.db, scopeOf(principal, opts.requestId), (tx) => resolveRecordRefs(tx, refs, call.data, reach), {
+          readOnly: true,
+        })
+      : call.data
   const { value: input, reasoning, redactions } = parseCallRedacting(def.input, { data, reasoning: boundedReasoning(call.reasoning) })
   const effects: Array<() => Promise<void>> = []
   // The reads nearly every action makes go with BEGIN: the business's settings and, for an agent, the owner's level.
@@ -202,7 +203,8 @@ export async function performQuery(
     const reach = refReachOf(principal.actor, def.access)
     const technicianId = reach === 'none' ? null : reach.technicianId
     const id = idKind ? await idOf(tx, { field: 'id', value: String(call.id).trim(), kind: idKind }, technicianId) : call.id
-    const params = parseInput(def.params, await resolveRecordRefs(tx, filterRefs, filters, reach), '')
+    const resolvable = filterRefs.length && refusedOnlyAtRefs(def.params, filters, filterRefs, '')
+    const params = parseInput(def.params, resolvable ? await resolveRecordRefs(tx, filterRefs, filters, reach) : filters, '')
     const scope = await authorizeQuery(tx, principal.actor, def, { id, params, include })
     await refuseMergedContacts(tx, params, '')
     if (scope.technicianId && def.access.assignedFilter) (params as Record<string, unknown>)[def.access.assignedFilter] = scope.technicianId

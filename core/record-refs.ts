@@ -106,6 +106,17 @@ function add(out: Map<string, PendingRef>, path: Array<string | number>, prefix:
 }
 
 /**
+ * Whether the schema refuses the values only where numbers or names stand for ids: the rest of the call is valid, so they
+ * are worth looking up. A call wrong elsewhere is answered with all its problems at once, as before any lookup.
+ */
+export function refusedOnlyAtRefs(schema: z.ZodType, value: unknown, refs: readonly PendingRef[], prefix: string): boolean {
+  const result = schema.safeParse(value)
+  if (result.success) return true
+  const fields = new Set(refs.map((r) => r.field))
+  return result.error.issues.every((issue) => fields.has(`${prefix}${issue.path.map(String).join('.')}`))
+}
+
+/**
  * The values with every number or name given in an id field (`#171`, `INV-2026-0004`, `Jane Smith`, `Window cleaning`)
  * replaced by the id of the one record it means, read in the business's transaction and within the caller's reach. An
  * ambiguous one is a VALIDATION_ERROR listing the candidates; one that means nothing is NOT_FOUND; both name the field.

@@ -171,7 +171,11 @@ describe.each(engines)('numbers and names in id fields (%s)', (engine) => {
       performAction(
         app.services,
         technician,
-        { domain: 'document', action: 'upload', data: { invoice_id: 'INV-2026-0001', filename: 'a.txt' } },
+        {
+          domain: 'document',
+          action: 'upload',
+          data: { invoice_id: 'INV-2026-0001', name: 'Receipt', content_base64: 'aGk=', content_type: 'text/plain' },
+        },
         { requestId: 'tech-doc' },
       ),
     ).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('data.invoice_id') })

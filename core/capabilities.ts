@@ -1,7 +1,7 @@
 import { BULK_TARGET_LIMIT, reachOf } from './access.js'
 import type { Actor } from './context.js'
-import { jsonSchemaOf } from './json-schema.js'
 import { DEFAULT_LIMIT, MAX_LIMIT } from './pagination.js'
+import { publishedSchemaOf } from './record-ref-words.js'
 import type { ActionDefinition, Registry } from './registry.js'
 
 /** What the action hints mean, said once beside the list. */
@@ -79,7 +79,7 @@ export function describeCapabilities(registry: Registry, actor: Actor) {
       hints: actionHints(def),
       people: { owner: reachOf(def.access, 'owner'), technician: reachOf(def.access, 'technician') },
       ...accessNotes(def),
-      input: jsonSchemaOf(def.input),
+      input: publishedSchemaOf(def.input),
     })
   }
   const data_types = [...registry.queries.values()]
@@ -88,7 +88,7 @@ export function describeCapabilities(registry: Registry, actor: Actor) {
       type: def.type,
       description: def.description,
       people: { owner: reachOf(def.access, 'owner'), technician: reachOf(def.access, 'technician') },
-      params: jsonSchemaOf(def.params),
+      params: publishedSchemaOf(def.params),
       include: [...(def.include ?? []), ...(def.entity ? ['audit_trail'] : [])],
     }))
   return {
@@ -98,7 +98,7 @@ export function describeCapabilities(registry: Registry, actor: Actor) {
       actions:
         "POST /api/actions {domain, action, data, reasoning?}; soft_limit actions need reasoning from agents; requires_authorization waits for the owner; never is for people only. people: all records, assigned (a technician's own tickets and their customers) or none",
       hints: HINTS_LEGEND,
-      data: `GET /api/data?type=T&id=UUID | filters, include=a,b, limit (default ${DEFAULT_LIMIT}, max ${MAX_LIMIT}), cursor (next_cursor of the previous page)`,
+      data: `GET /api/data?type=T&id=UUID (or number or name) | filters, include=a,b, limit (default ${DEFAULT_LIMIT}, max ${MAX_LIMIT}), cursor (next_cursor of the previous page)`,
       money: 'integer cents with a currency code',
       time: 'ISO 8601 UTC timestamps',
     },

@@ -17,7 +17,9 @@ import { runWithBackgroundStep, startBackgroundStep } from './background-step.js
 import { nearestNames } from './suggest.js'
 import { parseCallRedacting, reportRedactions } from './sanitize.js'
 import { parseInput } from './validation.js'
-import { hasRecordNumbers, idOfNumber, numberedKindOf, numberOf, withRecordIds } from './numbered-ids.js'
+import { recordKindOf } from './record-kinds.js'
+import { idOf, refReachOf, refusedOnlyAtRefs, refsToResolve, resolveRecordRefs } from './record-refs.js'
+import { isUuid } from './schema-types.js'
 import { boundedIncludes, boundedName, boundedReasoning } from './input-bounds.js'
 
 /** A call of one registered action. */
@@ -46,17 +48,16 @@ export async function performAction(
   boundedName('action', call.action)
   const def = services.registry.actions.get(actionKey(call.domain, call.action))
   if (!def) throw unknownAction(services, call)
-  // Answers name visits and invoices by number ("#171", "INV-2026-0004"): an id field takes the number too.
-  const data = hasRecordNumbers(call.data)
-    ? await withTenant(
-        services.db,
-        scopeOf(principal, opts.requestId),
-        (tx) => withRecordIds(tx, call.data as Record<string, unknown>, 'data.'),
-        {
+  // An id field, at any depth, takes the record's number ("#171", "INV-2026-0004") or an unambiguous name too: each is
+  // read as the id it means now, so the checks, the owner's card and a stored call all hold the id.
+  const refs = refsToResolve(def.input, call.data, 'data.')
+  const reach = refReachOf(principal.actor, def.access)
+  const data =
+    refs.length && refusedOnlyAtRefs(def.input, call.data, refs, 'data.')
+      ? await withTenant(services.db, scopeOf(principal, opts.requestId), (tx) => resolveRecordRefs(tx, refs, call.data, reach), {
           readOnly: true,
-        },
-      )
-    : call.data
+        })
+      : call.data
   const { value: input, reasoning, redactions } = parseCallRedacting(def.input, { data, reasoning: boundedReasoning(call.reasoning) })
   const effects: Array<() => Promise<void>> = []
   // The reads nearly every action makes go with BEGIN: the business's settings and, for an agent, the owner's level.
@@ -179,8 +180,9 @@ export async function performQuery(
     ])
   }
   const limit = parseLimit(call.limit, def.defaultLimit)
-  const numbered = numberedKindOf(call.type, call.id)
-  if (call.id !== undefined && !numbered && !z.uuid().safeParse(call.id).success) {
+  // A record is read by its number or an unambiguous name too, where its kind has one.
+  const idKind = call.id !== undefined && !isUuid(call.id) ? recordKindOf(def.access.idEntity ?? def.entity) : null
+  if (call.id !== undefined && !idKind && !z.uuid().safeParse(call.id).success) {
     throw validationError([{ field: 'id', message: 'must be a UUID' }])
   }
   const filters = call.filters ?? {}
@@ -191,14 +193,18 @@ export async function performQuery(
       unknownFilters.map((f) => ({ field: f, message: `is not a filter of ${call.type}; filters: ${known.join(', ') || 'none'}` })),
     )
   }
-  const params = parseInput(def.params, filters, '')
+  const filterRefs = refsToResolve(def.params, filters, '')
   const inTransaction = <T>(fn: (tx: Queryable) => Promise<T>) =>
     opts.transaction ? fn(opts.transaction) : withTenant(services.db, scopeOf(principal, opts.requestId), fn)
   return inTransaction(async (tx) => {
     const ctx = contextOf(services, principal, tx, opts.requestId, null, () => {
       throw new Error('queries do not have effects')
     })
-    const id = numbered ? await idOfNumber(tx, numbered, numberOf(numbered, call.id), 'id') : call.id
+    const reach = refReachOf(principal.actor, def.access)
+    const technicianId = reach === 'none' ? null : reach.technicianId
+    const id = idKind ? await idOf(tx, { field: 'id', value: String(call.id).trim(), kind: idKind }, technicianId) : call.id
+    const resolvable = filterRefs.length && refusedOnlyAtRefs(def.params, filters, filterRefs, '')
+    const params = parseInput(def.params, resolvable ? await resolveRecordRefs(tx, filterRefs, filters, reach) : filters, '')
     const scope = await authorizeQuery(tx, principal.actor, def, { id, params, include })
     await refuseMergedContacts(tx, params, '')
     if (scope.technicianId && def.access.assignedFilter) (params as Record<string, unknown>)[def.access.assignedFilter] = scope.technicianId
@@ -214,7 +220,10 @@ export async function performQuery(
     }
     if (services.config.checkOutput) for (const item of page.items) checkOutput(call.type, def.record, item)
     if (call.id === undefined) return page
-    if (!page.items.length) throw new AppError('NOT_FOUND', `No ${call.type} record with id ${call.id}`, { type: call.type, id: call.id })
+    if (!page.items.length) {
+      const named = id === call.id ? '' : ` (${call.id})`
+      throw new AppError('NOT_FOUND', `No ${call.type} record with id ${id}${named}`, { type: call.type, id })
+    }
     return page.items[0]
   })
 }

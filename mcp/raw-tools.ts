@@ -3,6 +3,7 @@ import { businessFields } from '../core/business-fields.js'
 import { accessNotes, actionHints, describeDataType, HINTS_LEGEND, listedTo } from '../core/capabilities.js'
 import { AppError } from '../core/errors.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
+import { publishedSchemaOf } from '../core/record-ref-words.js'
 import { performAction, performQuery } from '../core/operations.js'
 import { actionKey, type QueryDefinition } from '../core/registry.js'
 import { nearestNames } from '../core/suggest.js'
@@ -61,7 +62,7 @@ export const crmCapabilities = defineTool({
         hints: actionHints(def),
         ...(def.access.agent === 'never' ? { note: 'for people signed in only; an agent is always refused' } : {}),
         ...accessNotes(def),
-        input: jsonSchemaOf(def.input),
+        input: publishedSchemaOf(def.input),
         // The answer's schema is most of a lookup and rarely needed before the call: given when asked.
         ...(args.output ? { output: jsonSchemaOf(def.output) } : {}),
         ...(await withFields(args.action)),

@@ -16,7 +16,8 @@ import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { settleOrderOfTicket } from '../orders/model.js'
 import { createTicket } from './actions.js'
 import { CLOSE_FACTS, previewClose } from './previews.js'
-import { closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
+import { closeCallLineInput, closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
+import { closePayload } from './close-call.js'
 import {
   assertActive,
   auditSnapshot,
@@ -87,6 +88,29 @@ export const closeTicketInput = z.strictObject({
 /** The close-out payload after validation. */
 export type CloseTicketInput = z.output<typeof closeTicketInput>
 
+/** ticket.close's input: the close-out's payload, where what the ticket already says may be left out. */
+export const closeCallInput = closeTicketInput.extend({
+  duration_minutes: closeTicketInput.shape.duration_minutes
+    .optional()
+    .describe('Time actually spent on site, in minutes. Default: first clock-in to last clock-out, once everyone clocked out'),
+  line_items: z
+    .array(closeCallLineInput)
+    .min(1)
+    .max(50)
+    .optional()
+    .describe(
+      'The work as done, every line the ticket keeps (lines left out are removed); a line of a booked service (service or ' +
+        'service_id, no line_item_id) is that booked line at its agreed price. Default: the lines as booked',
+    ),
+  notes: noteText(5000, { allowEmpty: true }).optional().describe('Required: what the technician saw; "" for none'),
+  next_service: nextServiceInput
+    .optional()
+    .describe(`Required, except on a visit of a recurring series (default keep_series). ${nextServiceInput.description}`),
+})
+
+/** A ticket.close call after validation. */
+export type CloseCallInput = z.output<typeof closeCallInput>
+
 /** What closing a ticket made. */
 export interface CloseResult {
   ticket: Record<string, unknown>
@@ -117,12 +141,14 @@ export const closeTicket = defineAction({
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'complete an appointment (it can never change again)' },
   description:
-    'Complete a ticket in one call; afterwards it never changes again. Gives the time spent, the work as done (line_items ' +
-    "replace the ticket's lines: existing ones by line_item_id, new ones priced like ticket.add_line_item), final_price_confirmed " +
+    'Complete a ticket in one call; afterwards it never changes again. Gives the time spent (default: from the clock, once ' +
+    "everyone clocked out), the work as done (default: as booked; line_items replace the ticket's lines: existing ones by " +
+    'line_item_id or by their service, new ones priced like ticket.add_line_item, a service by name or service_id), final_price_confirmed ' +
     '(required true for an estimated ticket), notes ("" for none; kept as a note on the ticket), next_service (schedule | none | ' +
-    'reach_out in N months) and customer facts (attributes, stored on the contact with source ticket_closeout). Technicians still ' +
+    'reach_out in N months | keep_series, the default on a visit of a series) and customer facts (attributes, stored on the contact ' +
+    'with source ticket_closeout). Whatever is missing comes back at once, in one VALIDATION_ERROR with an example call. Technicians still ' +
     "clocked in are clocked out. The visit's still-queued confirmation, follow-ups and reminder are cancelled (also when it is completed " +
-    "early). A close starts on the visit's day in the business time zone: before it, a CONFLICT says from when (only an owner may close " +
+    "early). A close starts on the visit's day in the business time zone: before it, a CONFLICT says from when and what to do instead (only an owner may close " +
     'sooner, with early true, audited). A reach-out is queued once per customer: one already pending within a month of it stands for both (already_queued true). ' +
     'Returns the closed ticket (with actual_minutes and time_on_site), the next ticket or reach-out message, the attributes and cancelled_message_ids.',
   access: {
@@ -132,12 +158,12 @@ export const closeTicket = defineAction({
     customerText: { screened: ['line_items.description'] },
   },
   keywords: ['complete ticket', 'finish job', 'close out', 'job done'],
-  input: closeTicketInput,
-  preview: previewClose,
+  input: closeCallInput,
+  preview: async (ctx, input) => previewClose(ctx, await closePayload(ctx, input)),
   facts: CLOSE_FACTS,
   output: CLOSE_RESULT,
   async run(ctx, input) {
-    return closeTicketWith(ctx, input)
+    return closeTicketWith(ctx, await closePayload(ctx, input))
   },
 })
 

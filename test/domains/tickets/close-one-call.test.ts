@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
-import { countRows, newContact, newService, signedIn, type SignedIn } from '../../helpers/fixtures.js'
+import { countRows, newContact, newService, PAYMENT_INSTRUCTIONS, settings, signedIn, type SignedIn } from '../../helpers/fixtures.js'
 import { addUser } from '../../helpers/session-browser.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */
@@ -137,7 +137,9 @@ describe.each(engines)('closing a visit in one call (%s)', (engine) => {
     expect(missing.body.error.message).toContain(JSON.stringify(example.data))
     expect(await countRows(app, 'authorization_requests')).toBe(requests)
     // The example, as given, is a call that goes to the owner.
-    expectData(await app.action('ticket', 'close', example.data, why), 202)
+    const queued = expectData(await app.action('ticket', 'close', example.data, why), 202)
+    const card = expectData(await app.query({ type: 'authorization_requests', id: queued.request_id }))
+    expect(card.preview.warnings).toContain('Booked for Thu, Nov 5, 2026, 2:00 PM CST, which has not come yet.')
 
     // Someone still clocked in: the time is not known yet.
     const working = await book('2026-11-05T06:00')
@@ -169,6 +171,28 @@ describe.each(engines)('closing a visit in one call (%s)', (engine) => {
     expectError(vague, 400, 'VALIDATION_ERROR')
     expect(vague.body.error.message).toContain('data.line_items.0.service: "cleaning" could be Gutter cleaning, Window cleaning')
     expect(expectData(await app.query({ type: 'tickets', id: visit.id })).status).toBe('scheduled')
+  })
+
+  it('bills the visit in the same call when asked, and says at once while invoices carry no way to pay', async () => {
+    const visit = await book('2026-11-05T01:00')
+    const call = { ticket_id: visit.id, duration_minutes: 80, notes: '', next_service: { kind: 'none' }, send_invoice: true }
+    const refused = await app.action('ticket', 'close', call, why)
+    expectError(refused, 409, 'CONFLICT')
+    expect(refused.body.error.message).toContain('Invoice emails of this business carry no way to pay')
+    expect(await countRows(app, 'invoices')).toBe(0)
+
+    await settings(app, { payment_instructions: PAYMENT_INSTRUCTIONS })
+    const asked = expectData(await app.action('ticket', 'close', call, why), 202)
+    const request = expectData(await app.query({ type: 'authorization_requests', id: asked.request_id }))
+    expect(request.preview.warnings).toContain('Its invoice is made and emailed to the customer.')
+    const done = (await allow(asked.request_id)).result
+    expect(done.ticket.status).toBe('completed')
+    expect(done.invoice).toMatchObject({ status: 'sent', total_cents: 15000, amount_due_cents: 15000 })
+    const mail = await app.t.db.query<{ kind: string; invoice_id: string }>(
+      'select kind, invoice_id from scheduled_messages where id = $1',
+      [done.invoice.message_id],
+    )
+    expect(mail.rows).toEqual([{ kind: 'invoice', invoice_id: done.invoice.id }])
   })
 
   it("before the visit's day, says from when and what to do instead, for each who asks", async () => {

@@ -1,5 +1,5 @@
 import type { OperationContext } from '../../context.js'
-import { AppError, type FieldIssue } from '../../errors.js'
+import { AppError, type FieldIssue, validationError } from '../../errors.js'
 import { localDate, localTime } from '../../time.js'
 import { seriesOfTicket } from '../series/model.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -28,6 +28,12 @@ export async function closePayload(ctx: OperationContext, input: CloseCallInput)
   const lines = input.line_items
     ? await linesOfCall(ctx.db, ticket.id, input.line_items, 'data.line_items')
     : await bookedLines(ctx.db, ticket.id)
+  // As the close-out's confirmation: a fact is kept once.
+  const twice = input.attributes.findIndex((a, i) => input.attributes.findIndex((b) => b.key === a.key) !== i)
+  if (twice >= 0) {
+    const key = input.attributes[twice].key
+    throw validationError([{ field: `data.attributes.${twice}.key`, message: `${key} is given twice; keep one value` }])
+  }
   const missing: FieldIssue[] = []
   const duration = input.duration_minutes ?? (await clockedTime(ctx, ticket, timezone, missing))
   if (!lines.length) missing.push({ field: 'data.line_items', message: `is required: ticket #${ticket.number} has no work booked on it` })

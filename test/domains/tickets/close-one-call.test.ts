@@ -141,6 +141,35 @@ describe.each(engines)('closing a visit in one call (%s)', (engine) => {
     const card = expectData(await app.query({ type: 'authorization_requests', id: queued.request_id }))
     expect(card.preview.warnings).toContain('Booked for Thu, Nov 5, 2026, 2:00 PM CST, which has not come yet.')
 
+    // Nothing booked and nothing given: the work is asked for, with a service of the catalog by name.
+    const empty = await book('2026-11-05T00:00', { line_items: [], technician_ids: [] })
+    const noWork = await owner.action('ticket', 'close', {
+      ticket_id: empty.id,
+      duration_minutes: 20,
+      notes: '',
+      next_service: { kind: 'none' },
+    })
+    expectError(noWork, 400, 'VALIDATION_ERROR')
+    expect(noWork.body.error.details.issues).toEqual([
+      { field: 'data.line_items', message: `is required: ticket #${empty.number} has no work booked on it` },
+    ])
+    expect(noWork.body.error.details.example.data).toEqual({
+      ticket_id: `#${empty.number}`,
+      line_items: [{ service: 'Gutter cleaning', quantity: 1 }],
+    })
+    const twice = await owner.action('ticket', 'close', {
+      ticket_id: empty.id,
+      ...noWork.body.error.details.example.data,
+      attributes: [
+        { key: 'pet_name', value: 'Rex' },
+        { key: 'pet_name', value: 'Biscuit' },
+      ],
+    })
+    expectError(twice, 400, 'VALIDATION_ERROR')
+    expect(twice.body.error.details.issues).toEqual([
+      { field: 'data.attributes.1.key', message: 'pet_name is given twice; keep one value' },
+    ])
+
     // Someone still clocked in: the time is not known yet.
     const working = await book('2026-11-05T06:00')
     expectData(await tech.action('ticket', 'clock_in', { ticket_id: working.id, at: '2026-11-05T06:10' }))

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { validationError } from '../../errors.js'
 import type { Service } from '../services/model.js'
+import { serviceNamed, serviceNameInput } from '../services/service-names.js'
 import { linePriceCents } from '../../money.js'
 import { LINE_ITEM_COLUMNS, type LineItemRow } from './model.js'
 import { lineItemInput, loadServices, priceLine, unitPriceFor, type PricedLine } from './pricing.js'
@@ -13,6 +14,46 @@ export const closeLineInput = lineItemInput.extend({
 
 /** A close-out line as callers give it. */
 export type CloseLineInput = z.output<typeof closeLineInput>
+
+/** A line of the work as ticket.close takes it: also a service by name. */
+export const closeCallLineInput = closeLineInput.extend({
+  service: serviceNameInput.optional().describe('A catalog service by name, instead of service_id'),
+})
+
+/** A ticket.close line as callers give it. */
+export type CloseCallLineInput = z.output<typeof closeCallLineInput>
+
+/**
+ * The lines of a ticket.close call as the close-out confirms them: a service named is the catalog's, and a line of a
+ * service the ticket has booked, given without line_item_id, is that booked line (its agreed price stays unless the call
+ * gives one), each booked line taken once, in the order booked. Other lines are new.
+ */
+export async function linesOfCall(tx: Queryable, ticketId: string, lines: CloseCallLineInput[], field: string): Promise<CloseLineInput[]> {
+  const booked = await tx.query<{ id: string; service_id: string | null }>(
+    'select id, service_id from ticket_line_items where ticket_id = $1 order by position, created_at, id',
+    [ticketId],
+  )
+  const taken = new Set(lines.flatMap((l) => (l.line_item_id ? [l.line_item_id] : [])))
+  const out: CloseLineInput[] = []
+  for (const [i, { service, ...line }] of lines.entries()) {
+    if (service !== undefined && line.service_id !== undefined) {
+      throw validationError([{ field: `${field}.${i}.service`, message: 'give service (a name) or service_id, not both' }])
+    }
+    const serviceId = service === undefined ? line.service_id : await serviceNamed(tx, service, `${field}.${i}.service`)
+    const same = line.line_item_id || !serviceId ? undefined : booked.rows.find((b) => b.service_id === serviceId && !taken.has(b.id))
+    if (same) taken.add(same.id)
+    out.push(same ? { ...line, line_item_id: same.id, service_id: undefined } : { ...line, service_id: serviceId })
+  }
+  return out
+}
+
+/** The ticket's lines as booked, in order, as a close keeps them unchanged. */
+export async function bookedLines(tx: Queryable, ticketId: string): Promise<CloseLineInput[]> {
+  const r = await tx.query<{ id: string }>('select id from ticket_line_items where ticket_id = $1 order by position, created_at, id', [
+    ticketId,
+  ])
+  return r.rows.map((l) => ({ line_item_id: l.id }))
+}
 
 /** A confirmed line, priced, with what the technician may still change about it. */
 export interface ConfirmedLine extends PricedLine {

@@ -16,7 +16,10 @@ import { refreshContactLifecycles } from '../contacts/lifecycle.js'
 import { settleOrderOfTicket } from '../orders/model.js'
 import { createTicket } from './actions.js'
 import { CLOSE_FACTS, previewClose } from './previews.js'
-import { closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
+import { closeCallLineInput, closeLineInput, confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-lines.js'
+import { closePayload } from './close-call.js'
+import { issueInvoice } from '../invoices/send-actions.js'
+import { INVOICE_STATUSES } from '../invoices/model.js'
 import {
   assertActive,
   auditSnapshot,
@@ -87,6 +90,33 @@ export const closeTicketInput = z.strictObject({
 /** The close-out payload after validation. */
 export type CloseTicketInput = z.output<typeof closeTicketInput>
 
+/** ticket.close's input: the close-out's payload, where what the ticket already says may be left out. */
+export const closeCallInput = closeTicketInput.extend({
+  duration_minutes: closeTicketInput.shape.duration_minutes
+    .optional()
+    .describe('Time actually spent on site, in minutes. Default: first clock-in to last clock-out, once everyone clocked out'),
+  line_items: z
+    .array(closeCallLineInput)
+    .min(1)
+    .max(50)
+    .optional()
+    .describe(
+      'The work as done, every line the ticket keeps (lines left out are removed); a line of a booked service (service or ' +
+        'service_id, no line_item_id) is that booked line at its agreed price. Default: the lines as booked',
+    ),
+  notes: noteText(5000, { allowEmpty: true }).optional().describe('Required: what the technician saw; "" for none'),
+  next_service: nextServiceInput
+    .optional()
+    .describe(`Required, except on a visit of a recurring series (default keep_series). ${nextServiceInput.description}`),
+  send_invoice: z
+    .boolean()
+    .optional()
+    .describe("true: bill the visit once closed, its invoice made and emailed as invoice.send does (the close-out's payment step)"),
+})
+
+/** A ticket.close call after validation. */
+export type CloseCallInput = z.output<typeof closeCallInput>
+
 /** What closing a ticket made. */
 export interface CloseResult {
   ticket: Record<string, unknown>
@@ -109,6 +139,20 @@ export const CLOSE_RESULT = z.object({
   cancelled_message_ids: z.array(z.uuid()),
 })
 
+/** What ticket.close answers: the close, and the invoice emailed when the call asked for it (send_invoice). */
+export const CLOSE_CALL_RESULT = CLOSE_RESULT.extend({
+  invoice: z
+    .object({
+      id: z.uuid(),
+      number: z.string(),
+      status: z.enum(INVOICE_STATUSES),
+      total_cents: z.number().int(),
+      amount_due_cents: z.number().int(),
+      message_id: z.uuid().nullable(),
+    })
+    .nullable(),
+})
+
 /** Closes a ticket with the technician's confirmed work, notes, next step and customer facts. */
 export const closeTicket = defineAction({
   domain: 'ticket',
@@ -118,12 +162,14 @@ export const closeTicket = defineAction({
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'complete an appointment (it can never change again)' },
   description:
-    'Complete a ticket in one call; afterwards it never changes again. Gives the time spent, the work as done (line_items ' +
-    "replace the ticket's lines: existing ones by line_item_id, new ones priced like ticket.add_line_item), final_price_confirmed " +
+    'Complete a ticket in one call; afterwards it never changes again. Gives the time spent (default: from the clock, once ' +
+    "everyone clocked out), the work as done (default: as booked; line_items replace the ticket's lines: existing ones by " +
+    'line_item_id or by their service, new ones priced like ticket.add_line_item, a service by name or service_id), final_price_confirmed ' +
     '(required true for an estimated ticket), notes ("" for none; kept as a note on the ticket), next_service (schedule | none | ' +
-    'reach_out in N months) and customer facts (attributes, stored on the contact with source ticket_closeout). Technicians still ' +
+    'reach_out in N months | keep_series, the default on a visit of a series) and customer facts (attributes, stored on the contact ' +
+    'with source ticket_closeout); send_invoice true bills it at once. Whatever is missing comes back at once, in one VALIDATION_ERROR with an example call. Technicians still ' +
     "clocked in are clocked out. The visit's still-queued confirmation, follow-ups and reminder are cancelled (also when it is completed " +
-    "early). A close starts on the visit's day in the business time zone: before it, a CONFLICT says from when (only an owner may close " +
+    "early). A close starts on the visit's day in the business time zone: before it, a CONFLICT says from when and what to do instead (only an owner may close " +
     'sooner, with early true, audited). A reach-out is queued once per customer: one already pending within a month of it stands for both (already_queued true). ' +
     'Returns the closed ticket (with actual_minutes and time_on_site), the next ticket or reach-out message, the attributes and cancelled_message_ids.',
   access: {
@@ -133,12 +179,26 @@ export const closeTicket = defineAction({
     customerText: { screened: ['line_items.description'] },
   },
   keywords: ['complete ticket', 'finish job', 'close out', 'job done'],
-  input: closeTicketInput,
-  preview: previewClose,
+  input: closeCallInput,
+  preview: async (ctx, input) => previewClose(ctx, await closePayload(ctx, input), { sendInvoice: input.send_invoice }),
   facts: CLOSE_FACTS,
-  output: CLOSE_RESULT,
+  output: CLOSE_CALL_RESULT,
   async run(ctx, input) {
-    return closeTicketWith(ctx, input)
+    const closed = await closeTicketWith(ctx, await closePayload(ctx, input))
+    if (!input.send_invoice) return { ...closed, invoice: null }
+    const billed = await issueInvoice(ctx, { ticket_id: String(closed.ticket.id) }, { email: true })
+    const i = billed.invoice as Record<string, unknown>
+    return {
+      ...closed,
+      invoice: {
+        id: String(i.id),
+        number: String(i.number),
+        status: i.status,
+        total_cents: Number(i.total_cents),
+        amount_due_cents: Number(i.amount_due_cents),
+        message_id: billed.message ? billed.message.id : null,
+      },
+    }
   },
 })
 

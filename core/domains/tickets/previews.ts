@@ -31,7 +31,11 @@ function units(settings: TenantSettings) {
 }
 
 /** What closing a ticket records: the work as done with its total, and what comes next. */
-export async function previewClose(ctx: OperationContext, input: CloseTicketInput): Promise<CallPreview> {
+export async function previewClose(
+  ctx: OperationContext,
+  input: CloseTicketInput,
+  opts: { sendInvoice?: boolean } = {},
+): Promise<CallPreview> {
   const { settings, t, customer } = await ticketOf(ctx, input.ticket_id)
   const lines = await confirmLines(ctx.db, input.ticket_id, input.line_items, 'data.line_items')
   const total = ticketTotals(
@@ -51,6 +55,10 @@ export async function previewClose(ctx: OperationContext, input: CloseTicketInpu
         : next.kind === 'keep_series'
           ? 'The recurring series goes on; its next visit is already booked.'
           : 'The next visit is booked now.',
+    ...(opts.sendInvoice ? ['Its invoice is made and emailed to the customer.'] : []),
+    ...(new Date(t.scheduled_start) > ctx.services.now()
+      ? [`Booked for ${formatInstant(t.scheduled_start, settings.timezone)}, which has not come yet.`]
+      : []),
     'A completed ticket can never be changed again.',
   ]
   return {

@@ -29,16 +29,23 @@ export function visitDayOf(ticket: { scheduled_start: Date | string }, timeZone:
   return { day, opens: dayRange(day, timeZone).start }
 }
 
+/** What a caller refused before the visit's day can do instead: in words, and the call to make when there is one. */
+export interface InsteadOfWaiting {
+  say: string
+  example?: { action: string; data: Record<string, unknown> }
+}
+
 /**
  * Refuses `doing` (e.g. "close-out") on the ticket at `at` before the visit's day, unless an owner gave early; answers
- * what the audit notes about an early start ({} on or after the day). `field` names the input that gave `at`, if any.
+ * what the audit notes about an early start ({} on or after the day). `field` names the input that gave `at`, if any;
+ * `instead` is added to the refusal.
  */
 export function checkVisitDay(
   ctx: OperationContext,
   ticket: Pick<TicketRow, 'id' | 'number' | 'scheduled_start'>,
   at: Date,
   timeZone: string,
-  opts: { doing: string; early?: boolean; field?: string },
+  opts: { doing: string; early?: boolean; field?: string; instead?: InsteadOfWaiting },
 ): Record<string, unknown> {
   const { day, opens } = visitDayOf(ticket, timeZone)
   if (at.getTime() >= opens.getTime()) return {}
@@ -49,9 +56,11 @@ export function checkVisitDay(
     `ticket #${ticket.number} is booked for ${wallClock(new Date(ticket.scheduled_start), timeZone)}: its ${opts.doing} can start ` +
     `from ${wallClock(opens, timeZone)} (${timeZone}), the visit's day; only an owner can start it sooner (early: true)`
   if (opts.field) throw validationError([{ field: opts.field, message: `is before the visit's day: ${message}` }])
-  throw new AppError('CONFLICT', `${message.charAt(0).toUpperCase()}${message.slice(1)}`, {
+  const instead = opts.instead ? `. ${opts.instead.say}` : ''
+  throw new AppError('CONFLICT', `${message.charAt(0).toUpperCase()}${message.slice(1)}${instead}`, {
     ticket_id: ticket.id,
     opens_at: opens.toISOString(),
     day,
+    ...(opts.instead ? { instead: opts.instead } : {}),
   })
 }

@@ -35,7 +35,7 @@ function typeOf(node: Node, maxFields: number, depth: number): string {
     case 'boolean':
       return 'bool'
     case 'string':
-      return FORMATS[String(node.format)] ?? 'text'
+      return FORMATS[String(node.format)] ?? refWords(node) ?? 'text'
     default:
       return 'any'
   }
@@ -68,4 +68,11 @@ function objectOf(node: Node, maxFields: number, depth: number): string {
   // Past the limit a field is named only: a caller still sees it is there, and asks for the full schema to learn its kind.
   const rest = names.slice(shown.length)
   return `{${[...parts, ...rest].join(', ')}}`
+}
+
+/** What an id field that also takes a number or a name says it takes ("id or #number"), as the published schema words it. */
+function refWords(node: Node): string | null {
+  const said = typeof node.description === 'string' ? node.description : ''
+  const words = said.match(/\(?(id(?: or|,) [^()]*)\)?$/)?.[1]
+  return words && words.length <= 40 ? words.replace(/, /g, '|').replace(/ or /g, '|') : null
 }

@@ -3,6 +3,7 @@ import { actionHints, listedTo } from '../core/capabilities.js'
 import { compactSchema } from '../core/compact-schema.js'
 import { exampleData } from '../core/example-data.js'
 import { jsonSchemaOf } from '../core/json-schema.js'
+import { publishedSchemaOf } from '../core/record-ref-words.js'
 import { actionKey, type Registry } from '../core/registry.js'
 import { performQuery } from '../core/operations.js'
 import { rankTasks, type TaskEntry } from '../core/task-search.js'
@@ -89,7 +90,7 @@ export function answerTask(
 function matchOf(registry: Registry, tools: ReadonlyArray<ToolDefinition>, entry: TaskEntry): TaskMatch {
   if (entry.kind === 'action') {
     const def = registry.actions.get(entry.id)!
-    const schema = jsonSchemaOf(def.input)
+    const schema = publishedSchemaOf(def.input)
     const hints = actionHints(def)
     const reasoning = hints.includes('reasoning') ? { reasoning: '<why, for the owner>' } : {}
     return {
@@ -105,7 +106,7 @@ function matchOf(registry: Registry, tools: ReadonlyArray<ToolDefinition>, entry
   }
   if (entry.kind === 'data_type') {
     const def = registry.queries.get(entry.id)!
-    const schema = jsonSchemaOf(def.params)
+    const schema = publishedSchemaOf(def.params)
     const filters = def.example ?? exampleData(schema)
     return {
       type: entry.id,

@@ -93,7 +93,7 @@ export const OFFICE_TASKS: OfficeTask[] = [
   {
     name: 'add a line to a visit',
     say: (b) => `Add screen cleaning for 12 screens to visit #${b.visits.addLine.number}`,
-    facts: (b) => ({ ticket_id: `#${b.visits.addLine.number}`, service_id: 'Screen Cleaning', service: 'Screen Cleaning', quantity: 12 }),
+    facts: (b) => ({ ticket_id: `#${b.visits.addLine.number}`, service_id: 'Screen Cleaning', quantity: 12 }),
     check: (read, b) =>
       expectRow(
         read(`select 1 from ticket_line_items where ticket_id = $1 and service_id = $2 and quantity = 12`, [

@@ -157,7 +157,13 @@ export const CLOSE_CALL_RESULT = CLOSE_RESULT.extend({
 export const closeTicket = defineAction({
   domain: 'ticket',
   name: 'close',
-  phrases: ['the job is done, close it out', 'finish the visit with the work done and notes', 'complete the appointment'],
+  phrases: [
+    'the job is done, close it out',
+    'the visit is done',
+    'finish the visit with the work done, time spent and notes',
+    'done, reach out again in some months',
+    'complete the appointment',
+  ],
   title: 'Close out a visit',
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'complete an appointment (it can never change again)' },

@@ -22,16 +22,16 @@ export const crmCapabilities = defineTool({
   name: 'crm_capabilities',
   title: 'List CRM operations',
   description:
-    'q="a task in plain words": the best actions or data types for it, each with input and an example call. Without q: ' +
-    'every action and data type. action="domain.name": its input (output=true: its answer); type="name": its filters.',
+    'Finds what to call. q: a task in plain words ("she paid by check") answers the best actions with an example call. ' +
+    'No arguments: everything. action="domain.name" or type: its schema (output=true: its answer).',
   input: {
-    q: z.string().max(300).optional().describe('e.g. "she paid by check"'),
-    action: z.string().optional().describe('e.g. "ticket.create"'),
-    type: z.string().optional().describe('e.g. "tickets"'),
+    q: z.string().max(300).optional(),
+    action: z.string().optional(),
+    type: z.string().optional(),
     output: z.boolean().optional(),
   },
   // The list of everything, or one action (input and output schemas) or one data type (params and record schema).
-  output: { actions: z.array(z.string()).optional(), input: obj, matches: z.array(z.object({})).optional() },
+  output: { matches: z.array(obj).optional() },
   readOnly: true,
   idempotent: true,
   async run({ services, principal, requestId }, args) {
@@ -98,11 +98,9 @@ export const crmCapabilities = defineTool({
 export const crmQuery = defineTool({
   name: 'crm_query',
   title: 'Read CRM data',
-  description:
-    "Reads a data type: one by id, or a page by filters (the type's params: crm_capabilities type=...); include expands, " +
-    'e.g. ["audit_trail"].',
+  description: 'Reads a data type: one by id (or number, name), or a page by filters (crm_capabilities type=... lists them).',
   input: {
-    type: z.string().describe('e.g. "contacts"'),
+    type: z.string(),
     id: z.string().optional(),
     filters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     include: z.array(z.string()).optional(),
@@ -139,8 +137,8 @@ const ACTION_ARGUMENTS = {
   domain: z.string(),
   action: z.string(),
   data: z.record(z.string(), z.unknown()).optional(),
-  reasoning: z.string().optional().describe('why; shown to the owner'),
-  full: z.boolean().optional().describe('whole record'),
+  reasoning: z.string().optional(),
+  full: z.boolean().optional(),
 }
 
 /** The action's own answer, or a queued call's status and request_id. */
@@ -186,9 +184,9 @@ export const crmAction = defineTool({
   name: 'crm_action',
   title: 'Run a CRM action',
   description:
-    'Runs an action. New customer: domain "contact", action "create", data {first_name,last_name,email,phone,' +
-    'addresses:[{line1,city,state,postal_code}]}; new lead: "lead", "create", {raw_notes,name,phone,email}. reasoning: for ' +
-    'soft_limit and approval actions; approval ones answer "pending_authorization". Destructive: crm_destructive_action.',
+    'Runs an action (find one: crm_capabilities q). New customer: domain "contact", action "create", data {first_name,' +
+    'last_name,email,phone,addresses:[{line1,city,state,postal_code}]}. Ids take numbers (#240) or names. reasoning: for ' +
+    'approval actions (they answer "pending_authorization"). Destructive ones: crm_destructive_action.',
   input: ACTION_ARGUMENTS,
   output: ACTION_ANSWER,
   readOnly: false,
@@ -200,7 +198,7 @@ export const crmAction = defineTool({
 export const crmDestructiveAction = defineTool({
   name: 'crm_destructive_action',
   title: 'Run a destructive CRM action',
-  description: 'Runs a destructive action (delete, void, revoke, end); arguments as crm_action.',
+  description: 'Runs a destructive action (delete, void, end); arguments as crm_action.',
   input: ACTION_ARGUMENTS,
   output: ACTION_ANSWER,
   readOnly: false,
@@ -226,7 +224,7 @@ export const crmAuthorizationStatus = defineTool({
   phrases: ['did the owner approve it', 'is my request approved yet'],
   title: 'Check an authorization request',
   description: "A queued call's status and outcome.",
-  input: { request_id: uuidArg(), full: z.boolean().optional().describe('whole request') },
+  input: { request_id: uuidArg(), full: z.boolean().optional() },
   output: { request_id: z.string(), status: z.string(), next_step: z.string().optional() },
   readOnly: true,
   idempotent: true,

@@ -4,7 +4,7 @@ import type { BenchRow, Scenario } from '../scenario.js'
 
 const CALLS_TARGET = 5
 const TOKENS_TARGET = 4000
-const LIST_TARGET = 2500
+const LIST_TARGET = 2000
 
 /** Appendix D (Jane Smith, new, booked, closed out, invoiced, reached out to, booked next year) by the scripted plain agent over MCP: calls, tokens, each call, bytes on the wire, and initialize apart. */
 export const lifecycle: Scenario = {

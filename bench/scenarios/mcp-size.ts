@@ -52,7 +52,7 @@ export const mcpSize: Scenario = {
 }
 
 /** Every tool's description and input schema, read by the model on every turn. */
-const LIST_TARGET = 2500
+const LIST_TARGET = 2000
 /** The whole menu of actions and data types, read once by an agent that needs more than the workflows. */
 const EVERYTHING_TARGET = 3000
 

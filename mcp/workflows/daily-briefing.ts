@@ -40,8 +40,8 @@ export const dailyBriefing = defineTool({
   phrases: ['what should I do today', "today's agenda", 'what is on today'],
   title: 'Daily briefing',
   description:
-    "The day in compact text: each technician's route with customer facts, then all that needs attention (unconfirmed " +
-    'visits, unbilled work, leads due, overdue invoices, approvals, sync trouble, backups, ...).',
+    "The day in short text: each technician's route with customer facts, then what needs attention (unconfirmed visits, " +
+    'unbilled work, overdue invoices, approvals, setup, ...).',
   input: { date: dateArg().optional().describe('Default today') },
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,

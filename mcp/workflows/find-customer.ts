@@ -163,12 +163,11 @@ export const findCustomer = defineTool({
   phrases: ['look up a customer', 'find a customer by name or phone', 'what do we know about a customer'],
   title: 'Find a customer',
   description:
-    'Finds customers by any words (name, phone digits, email, street, notes, facts; typos tolerated) or a plain question ' +
-    '("elderly woman in Owens Cross Roads", "had screen cleaning last spring"): full matches first, then the closest, each ' +
-    'why saying which parts held, with last and next visit and open invoices; best: the one close match (confirm a "near" one).',
+    'Finds customers by any words (name, phone, email, street, notes, facts; typos ok) or a question ("elderly woman in ' +
+    'Madison"), closest first, each with why, last and next visit and open invoices; best: the one close match.',
   input: {
     q: z.string().trim().min(1).max(200),
-    limit: z.number().int().min(1).max(10).optional().describe('Default 5'),
+    limit: z.number().int().min(1).max(10).optional(),
   },
   output: { matches: z.array(z.object({ contact_id: z.string(), name: z.string() })) },
   readOnly: true,

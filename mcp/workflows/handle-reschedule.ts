@@ -27,10 +27,8 @@ export const handleRescheduleRequest = defineTool({
   phrases: ['the customer wants a different day', 'customer asks to move their appointment'],
   title: 'Reschedule an appointment',
   description:
-    'Moves an appointment to new_date (YYYY-MM-DD or a day word) and new_time, business time zone, for the same technicians; ' +
-    'the customer gets a new confirmation. The appointment: ticket_id, or customer words and date, its current day (several ' +
-    'fit: "choose_ticket"). Not free: "unavailable" with the nearest free slots. A series visit: scope this_and_future or all ' +
-    '(with reasoning) moves the series.',
+    'Moves a visit (ticket_id or #number, or customer and its current date) to new_date (or a day word) and new_time, same ' +
+    'technicians; the customer is told. Not free: "unavailable" with the nearest times. scope: a series visit\'s others too.',
   input: {
     ticket_id: recordRefArg().optional(),
     customer: z.string().trim().min(1).max(200).optional(),
@@ -42,7 +40,7 @@ export const handleRescheduleRequest = defineTool({
     reasoning: z.string().trim().min(1).max(2000).optional(),
   },
   // status says which answer this is (see the description); a queued call also has request_id.
-  output: { status: z.string(), ticket: z.object({ id: z.string() }).optional(), request_id: z.string().optional() },
+  output: { status: z.string() },
   readOnly: false,
   async run(ctx, given) {
     if (!given.ticket_id && !given.customer)

@@ -44,9 +44,9 @@ const callerFields = {
     .regex(/^[+()\d\s.-]{7,25}$/, 'expected a phone number, e.g. (256) 555-0142')
     .optional(),
   email: z.email().max(320).optional(),
-  address: z.string().trim().min(1).max(500).optional().describe('"line1, city, ST 12345"'),
+  address: z.string().trim().min(1).max(500).optional(),
   service: z.string().trim().min(1).max(500).optional(),
-  notes: z.string().trim().min(1).max(2000).optional().describe('Job details: size, floors, access'),
+  notes: z.string().trim().min(1).max(2000).optional().describe('job details'),
   urgency: z.enum(['low', 'normal', 'high']).optional(),
 }
 
@@ -56,17 +56,16 @@ export const processLead = defineTool({
   phrases: ['a new inquiry came in', 'handle a web request'],
   title: 'Process a new lead',
   description:
-    'Records an inquiry as a lead: the fields you read (kept as given) and raw_notes, the inquiry verbatim (with a model ' +
-    'configured, fields left out are read from it). Matches a contact by email or phone; a reminder follows urgency. missing ' +
-    'says what the lead lacks, next the call that adds it. lead_id instead of raw_notes and source completes a lead already made.',
+    'Records an inquiry as a lead: raw_notes verbatim and the fields you read. Matches a customer by email or phone, sets a ' +
+    'reminder by urgency; missing says what it lacks. lead_id instead of raw_notes completes a lead.',
   input: {
     raw_notes: z.string().min(1).max(20_000).optional(),
-    source: z.string().trim().min(1).max(100).optional().describe('e.g. phone, website, referral'),
+    source: z.string().trim().min(1).max(100).optional().describe('e.g. phone, website'),
     lead_id: z.uuid().optional(),
     ...callerFields,
-    opportunity: z.string().trim().min(1).max(200).optional().describe('Opens one with this title'),
+    opportunity: z.string().trim().min(1).max(200).optional().describe('its title'),
   },
-  output: { lead: z.object({ id: z.string() }), matched_contacts: z.array(z.object({})) },
+  output: { lead: z.object({ id: z.string() }) },
   readOnly: false,
   async run({ services, principal, requestId }, args) {
     const given = givenFields(args)

@@ -140,11 +140,9 @@ export const scheduleAppointment = defineTool({
   phrases: ['book a customer for a service on a day', 'schedule an appointment by service name'],
   title: 'Schedule an appointment',
   description:
-    'Books a job and queues its confirmation. Customer: contact_id or words (several match: "choose_customer", nothing ' +
-    'booked). Services by name or id; a flexible price defaults to what this customer last paid. date: YYYY-MM-DD or words ' +
-    '(tomorrow, next tuesday) in the business time zone, to for a range; time, or after/before. Defaults: first address, ' +
-    'first free technician, earliest free start on preferred days. "booked": ticket, close_with, last_visit; "unavailable": ' +
-    'reason and nearest free slots. repeat: a series.',
+    'Books a visit and queues its confirmation. customer: words or contact_id. services: by name (flexible price: as last ' +
+    'paid). date: YYYY-MM-DD or words (next tuesday), to for a range; time, or after/before. Else the first free technician ' +
+    'and start. Answers booked (with last_visit), unavailable (nearest times) or choose_customer. repeat: a series.',
   input: {
     contact_id: uuidArg().optional(),
     customer: z.string().trim().min(1).max(200).optional(),
@@ -154,29 +152,29 @@ export const scheduleAppointment = defineTool({
           service_id: uuidArg().optional(),
           name: z.string().trim().min(1).max(200).optional(),
           quantity: z.number().int().min(1).max(10_000).optional(),
-          unit_price_cents: z.number().int().min(0).max(100_000_000).optional().describe('Flexible price only'),
+          unit_price_cents: z.number().int().min(0).max(100_000_000).optional(),
         }),
       )
       .min(1)
       .max(20),
     date,
     to: date.optional(),
-    time: hhmm.optional().describe('Exact start'),
-    after: hhmm.optional().describe('Earliest start'),
-    before: hhmm.optional().describe('Latest end'),
+    time: hhmm.optional(),
+    after: hhmm.optional(),
+    before: hhmm.optional(),
     duration_minutes: z.number().int().min(5).max(720).optional(),
     address_id: uuidArg().optional(),
-    technician: z.string().trim().min(1).max(200).optional().describe('Name or id'),
-    notes: z.string().trim().min(1).max(5000).optional().describe('For the technician'),
+    technician: z.string().trim().min(1).max(200).optional(),
+    notes: z.string().trim().min(1).max(5000).optional(),
     repeat: z
       .strictObject({
         rule: z.string().trim().min(6).max(500).describe('RRULE, e.g. FREQ=WEEKLY;INTERVAL=2'),
-        ends_on: date.optional().describe('First day without visits'),
+        ends_on: date.optional(),
       })
       .optional(),
   },
   // status says which answer this is (see the description); a queued call also has request_id.
-  output: { status: z.string(), ticket: z.object({ id: z.string() }).nullable().optional(), request_id: z.string().optional() },
+  output: { status: z.string() },
   readOnly: false,
   async run(ctx, args) {
     if (!args.contact_id && !args.customer) throw validationError([{ field: 'contact_id', message: 'give contact_id or customer' }])

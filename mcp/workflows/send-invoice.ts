@@ -23,7 +23,7 @@ export const sendInvoice = defineTool({
     contact_id: uuidArg().optional(),
     reasoning: z.string().trim().min(1).max(2000).describe('Why now'),
   },
-  output: { invoice: z.object({ id: z.string(), status: z.string() }).optional(), request_id: z.string().optional() },
+  output: { invoice: z.object({ id: z.string() }).optional() },
   readOnly: false,
   async run(ctx, args) {
     if ([args.ticket_id, args.invoice_id, args.contact_id].filter(Boolean).length !== 1) {

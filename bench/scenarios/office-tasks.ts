@@ -1,15 +1,6 @@
-import { randomUUID } from 'node:crypto'
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import type { Principal } from '../../core/context.js'
-import { withTenant } from '../../core/db/tenant.js'
-import { performAction } from '../../core/operations.js'
 import { runColdAgent } from '../office/appendix-d.js'
-import { doTask } from '../office/cold-client.js'
-import { seedOfficeBusiness } from '../office/seed.js'
-import { OFFICE_TASKS, type Read } from '../office/tasks.js'
+import { runOfficeTasks } from '../office/run-tasks.js'
 import { startBenchHost } from '../lifecycle/bench-host.js'
-import { CountedClient } from '../lifecycle/counted-client.js'
 import { runLifecycle } from '../lifecycle/run.js'
 import type { BenchRow, Scenario } from '../scenario.js'
 
@@ -32,51 +23,18 @@ export const officeTasks: Scenario = {
     const host = await startBenchHost('Clear View Windows')
     let listO200k = 0
     try {
-      const { services, tenant } = host
-      const owner: Principal = { tenantId: tenant.tenant_id, actor: { type: 'user', id: tenant.owner_user_id, role: 'owner' } }
-      const business = await seedOfficeBusiness(services, owner, 'America/Chicago')
-      const read: Read = (sql, params) =>
-        withTenant(services.db, { tenantId: tenant.tenant_id, actorType: 'system' }, async (tx) => {
-          const row = (await tx.query(sql, params)).rows[0] as Record<string, unknown> | undefined
-          return row ? Object.values(row)[0] : null
+      const results = await runOfficeTasks(host)
+      listO200k = results[0]?.listO200k ?? 0
+      for (const r of results) {
+        rows.push({
+          measure: `  ${r.name}: calls, o200k tokens beyond tools/list`,
+          value: `${r.calls}, ${r.tokens}`,
+          target: 'right',
+          met: !r.wrong,
+          note: r.wrong ?? `${r.used}: "${r.said}"`,
         })
-      const results: Array<{ calls: number; tokens: number; right: boolean }> = []
-      for (const task of OFFICE_TASKS) {
-        const client = new Client({ name: 'cold-office-manager', version: '1.0.0' })
-        await client.connect(
-          new StreamableHTTPClientTransport(new URL(`${host.url}/mcp`), {
-            requestInit: { headers: { Authorization: `Bearer ${tenant.agent_token}` } },
-          }),
-        )
-        try {
-          const agent = new CountedClient(client)
-          await agent.listTools()
-          listO200k = agent.calls[0].o200k
-          const answer = await doTask(agent, task.say(business), task.facts(business))
-          if (!answer.isError && answer.json?.status === 'pending_authorization') {
-            await performAction(
-              services,
-              owner,
-              { domain: 'authorization', action: 'decide', data: { request_id: answer.json.request_id, decision: 'allow_once' } },
-              { requestId: randomUUID() },
-            )
-          }
-          const wrong = answer.isError ? `error: ${JSON.stringify(answer.json).slice(0, 300)}` : await task.check(read, business)
-          const work = agent.calls.filter((c) => c.method === 'tools/call')
-          const tokens = work.reduce((sum, c) => sum + c.o200k, 0)
-          results.push({ calls: work.length, tokens, right: !wrong })
-          rows.push({
-            measure: `  ${task.name}: calls, o200k tokens beyond tools/list`,
-            value: `${work.length}, ${tokens}`,
-            target: 'right',
-            met: !wrong,
-            note: wrong ?? `${answer.used}: "${task.say(business)}"`,
-          })
-        } finally {
-          await client.close()
-        }
       }
-      const right = results.filter((r) => r.right).length
+      const right = results.filter((r) => !r.wrong).length
       const calls = median(results.map((r) => r.calls))
       const tokens = median(results.map((r) => r.tokens))
       rows.unshift(

@@ -63,7 +63,8 @@ export const processLead = defineTool({
   description:
     'Records an inquiry as a lead: the fields you read (kept as given) and raw_notes, the inquiry verbatim (with a model ' +
     'configured, fields left out are read from it). Matches a contact by email or phone; a reminder follows urgency. missing ' +
-    'says what the lead lacks, next the call that adds it. lead_id instead of raw_notes and source completes a lead already made.',
+    'says what the lead lacks, next the call that adds it. lead_id instead of raw_notes and source completes a lead already made. ' +
+    'access_notes and preferred_times go to the customer and the first visit when the lead is converted (lead.convert).',
   input: {
     raw_notes: z.string().min(1).max(20_000).optional(),
     source: z.string().trim().min(1).max(100).optional().describe('e.g. phone, website, referral'),

@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { PNG } from '../../helpers/files.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
+import { pageClient } from '../../helpers/technician-fixture.js'
 
 describe('preferred times read as scheduling preferences', () => {
   it('keeps the words, and reads a day or time of day only when plainly said', () => {
@@ -67,6 +68,9 @@ describe.each(engines)('converting a lead keeps every field the customer gave (%
       notes: 'Gate code 4821, dog in the yard',
     })
     expect(lead).toMatchObject({ access_notes: 'Gate code 4821, dog in the yard', preferred_times: 'weekday mornings' })
+    const leadPage = (await (await pageClient(app, 'owner@sparkle.test')).get(`/leads/${lead.id}`)).html
+    expect(leadPage).toContain('<dt>Getting in</dt><dd>Gate code 4821, dog in the yard</dd>')
+    expect(leadPage).toContain('<dt>Preferred times</dt><dd>weekday mornings</dd>')
 
     const converted = expectData(
       await app.action('lead', 'convert', { lead_id: lead.id, visit: { scheduled_start: '2026-12-01T15:00:00Z' } }),

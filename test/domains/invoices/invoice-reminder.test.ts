@@ -109,6 +109,10 @@ describe.each(engines)('chasing an unpaid invoice with invoice.remind (%s)', (en
     expect((await app.action('invoice', 'remind', { invoice_id: paid.id })).body.error.code).toBe('REASONING_REQUIRED')
     const unknown = await app.action('invoice', 'remind', { invoice_id: 'INV-2026-9999' }, why)
     expectError(unknown, 404, 'NOT_FOUND')
+    // The message queue sends a reminder asked for by name here, not the invoice email again.
+    const queued = await app.action('message', 'schedule', { contact_id: jane, kind: 'invoice_reminder', invoice_id: paid.id })
+    expectError(queued, 400, 'VALIDATION_ERROR')
+    expect(JSON.stringify(queued.body.error)).toContain('to chase an invoice now, call invoice.remind')
   })
 
   it("a note of the agent's own waits for the owner, who sees the reminder as Jane will read it", async () => {

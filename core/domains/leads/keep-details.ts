@@ -69,7 +69,7 @@ export async function keepOnCustomer(
     kept.preferred_times = 'contact_preferences'
   }
   const fresh = about.filter((line) => !(current.about ?? '').includes(line))
-  if (fresh.length) change.about = [current.about, ...fresh].filter(Boolean).join('\n')
+  if (fresh.length) change.about = [current.about, ...fresh].filter(Boolean).join('\n').slice(0, 10_000)
   if (details.aboutLines.length) kept.property_and_service = 'contact_about'
   if (change.preferences || change.about) {
     await callWithin(ctx, updateContact, { contact_id: customer.contactId, ...change } as z.input<typeof updateContact.input>)

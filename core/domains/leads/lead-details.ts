@@ -60,7 +60,8 @@ export function visitNotesOf(details: LeadDetails): string | null {
     details.preferredTimes ? `Preferred times: ${details.preferredTimes}` : '',
     ...details.aboutLines,
   ].filter(Boolean)
-  return lines.length ? `From the customer's request:\n${lines.join('\n')}` : null
+  // A visit's notes hold 5,000 characters; the longest details together may hold a few more.
+  return lines.length ? `From the customer's request:\n${lines.join('\n')}`.slice(0, 5000) : null
 }
 
 /** What a lead's request-form submission holds beyond the lead: the catalog services chosen and the photo. */

@@ -28,6 +28,12 @@ export const TEMPLATE_VARIABLES = lookupTable({
   invoice_number: 'The related invoice number, e.g. INV-2026-0007',
   amount_due: 'The amount still due on the related invoice with its currency, e.g. $125.00',
   invoice_due_date: "The related invoice's due date, e.g. March 18, 2026",
+  invoice_due_status:
+    "Where the related invoice stands on the day the message goes, as words after its number: 'is due March 18, 2026', " +
+    "'is due today, March 18, 2026', or 'is 12 days overdue (it was due March 3, 2026)'",
+  days_overdue:
+    'How long the related invoice is past its due date on the day the message goes (business time zone), e.g. 12 days; ' +
+    'empty when it is not overdue',
   invoice_lines:
     "The related invoice's lines, one a line: description, quantity and unit price when more than one, price, e.g. Screen Cleaning × 4 at $5.00: $20.00",
   invoice_subtotal: "The related invoice's subtotal before tax, e.g. $115.00",

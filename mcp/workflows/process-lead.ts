@@ -26,14 +26,18 @@ const leadExtraction = z.strictObject({
   service_interest: z.string().min(1).max(500).nullable(),
   urgency: z.enum(['low', 'normal', 'high']).nullable(),
   property_details: z.string().min(1).max(2000).nullable(),
+  // Read as null when a model leaves them out, so an answer in the earlier shape still reads.
+  access_notes: z.string().min(1).max(2000).nullable().default(null),
+  preferred_times: z.string().min(1).max(500).nullable().default(null),
 })
 type LeadExtraction = z.infer<typeof leadExtraction>
 
 const SYSTEM =
   "You extract a service business's sales lead from an inquiry (call notes, email or web form). Return only what the text " +
   'states: the person or business name, phone, email, service address ("line1, city, ST 12345" when given), the service wanted, ' +
-  'urgency (high: wants it today or has an emergency; low: no hurry or months away; else normal) and property details (size, ' +
-  'floors, counts, access). Use null for anything not stated; never invent values.'
+  'urgency (high: wants it today or has an emergency; low: no hurry or months away; else normal), property details (size, ' +
+  'floors, counts), access notes (gate code, pets, parking, keys) and preferred times (days or times of day they asked for). ' +
+  'Use null for anything not stated; never invent values.'
 
 /** The fields a caller may read from the inquiry themselves and give. */
 const callerFields = {
@@ -47,6 +51,8 @@ const callerFields = {
   address: z.string().trim().min(1).max(500).optional(),
   service: z.string().trim().min(1).max(500).optional(),
   notes: z.string().trim().min(1).max(2000).optional().describe('job details'),
+  access_notes: z.string().trim().min(1).max(2000).optional().describe('gate code, pets, parking'),
+  preferred_times: z.string().trim().min(1).max(500).optional(),
   urgency: z.enum(['low', 'normal', 'high']).optional(),
 }
 
@@ -116,6 +122,8 @@ function givenFields(args: { [K in keyof typeof callerFields]?: string }): Parti
   if (args.service) out.service_interest = args.service
   if (args.notes) out.property_details = args.notes
   if (args.urgency) out.urgency = args.urgency as LeadExtraction['urgency']
+  if (args.access_notes) out.access_notes = args.access_notes
+  if (args.preferred_times) out.preferred_times = args.preferred_times
   return out
 }
 

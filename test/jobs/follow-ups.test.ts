@@ -66,7 +66,7 @@ describe.each(engines)('follow-ups that chase for a business in New York, across
     const email = emailsOf(app, dayBefore.id)
     expect(email).toHaveLength(1)
     expect(email[0].subject).toBe(`Reminder: invoice ${invoice.number} from Sparkle Windows is due November 2, 2026`)
-    expect(email[0].text).toContain('has $200.00 still due')
+    expect(email[0].text).toContain(`invoice ${invoice.number} is due November 2, 2026, with $200.00 still due.`)
     const voidedSteps = await messagesOf(app, { invoice_id: voided.id })
     expect(voidedSteps.map((m: any) => [m.follow_up_step, m.status, m.last_error])).toEqual([
       ['due-1', 'cancelled', `Not sent: invoice ${voided.number} was voided`],
@@ -90,7 +90,10 @@ describe.each(engines)('follow-ups that chase for a business in New York, across
       (m: any) => m.follow_up_step === 'due+7',
     )
     expect(week).toMatchObject({ status: 'sent', send_at: '2026-11-09T14:00:00.000Z' })
-    expect(emailsOf(app, week.id)[0].text).toContain('has $150.00 still due')
+    const late = emailsOf(app, week.id)[0]
+    expect(late.subject).toBe(`Reminder: invoice ${invoice.number} from Sparkle Windows is 7 days overdue (it was due November 2, 2026)`)
+    expect(late.text).toContain(`invoice ${invoice.number} is 7 days overdue (it was due November 2, 2026), with $150.00 still due.`)
+    expect(late.text).toContain(`Amount due: $150.00, 7 days overdue (it was due November 2, 2026; invoice ${invoice.number})`)
     // Each send, and each stop with its reason, is on the owner's page of the invoice.
     const page = (await (await pageClient(app, 'owner@sparkle.test')).get(`/invoices/${invoice.id}`)).html
     expect(page.match(/invoice reminder · sent/g)).toHaveLength(2)

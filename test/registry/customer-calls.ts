@@ -9,6 +9,8 @@ export interface WordsWorld {
   today: { id: string; line: string }
   /** A closed visit, not invoiced. */
   closed: string
+  /** An invoice sent to the customer with money still due, in a business whose invoices say how to pay. */
+  owed: string
   /** A service priced per unit, whose unit customers read. */
   perUnit: string
   /** A segment with one customer in it. */
@@ -22,6 +24,12 @@ export interface WordsWorld {
 /** Makes the records the calls name, each through its own action as the owner. */
 export async function wordsWorld(run: OwnerRun, db: Database, tenantId: string, n: number): Promise<WordsWorld> {
   const ids = await businessRecords(run, db, tenantId, n)
+  await run('settings.update', { payment_instructions: 'Checks payable to the business' })
+  const owed = await run('invoice.create', {
+    contact_id: ids.contact,
+    line_items: [{ description: `Gutters ${n}`, unit_price_cents: 9_000 }],
+  })
+  await run('invoice.mark_sent', { invoice_id: owed.id })
   const hour = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString()
   const visit = (start: string) =>
     run('ticket.create', {
@@ -54,6 +62,7 @@ export async function wordsWorld(run: OwnerRun, db: Database, tenantId: string, 
     n,
     today: { id: today.id, line: today.line_items[0].id },
     closed: done.id,
+    owed: owed.id,
     perUnit: perUnit.id,
     segment: ids.segment,
     wednesday: wednesday.toISOString().slice(0, 10),
@@ -85,6 +94,7 @@ export const WORDS_CALLS: Record<string, (w: WordsWorld) => Record<string, unkno
   'invoice.create': (w) => ({ contact_id: w.ids.contact, line_items: [line], notes: 'Thank you' }),
   'invoice.create_from_ticket': (w) => ({ ticket_id: w.closed, notes: 'Thank you' }),
   'invoice.update': (w) => ({ invoice_id: w.ids.invoice, line_items: [line], notes: 'Thank you' }),
+  'invoice.remind': (w) => ({ invoice_id: w.owed, note: 'Thank you' }),
   'quote.create': (w) => ({ contact_id: w.ids.contact, line_items: [line], notes: 'Valid for a month' }),
   'quote.update': (w) => ({ quote_id: w.ids.quote, line_items: [line], notes: 'Valid for a month' }),
   'message.schedule': (w) => ({ contact_id: w.ids.contact, kind: 'custom', subject: 'Hello', body: 'See you soon' }),

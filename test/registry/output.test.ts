@@ -204,6 +204,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     }
     await run('import.run', { upload_id: upload.id })
     await run('invoice.send', { invoice_id: ids.invoice })
+    await run('invoice.remind', { invoice_id: ids.invoice })
     // What a customer sends with the request page: a lead and its request, with the customer matched.
     await run('service.update', { service_id: ids.service, bookable: true })
     await run('settings.update', { request_slug: `output-${owner.tenantId.slice(0, 8)}` })

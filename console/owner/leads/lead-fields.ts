@@ -16,6 +16,8 @@ const TEXT_FIELDS = [
   ['service_interest', 'Wants'],
   ['source', 'Source (phone, website, referral…)'],
   ['property_details', 'Property'],
+  ['access_notes', 'Getting in (gate code, pets, parking)'],
+  ['preferred_times', 'Preferred days and times'],
 ] as const
 
 /** What the lead form holds, as typed: every field a string. */

@@ -185,6 +185,8 @@ async function showLead(
     ['Source', lead.source],
     ['Urgency', lead.urgency],
     ['Property', lead.property_details],
+    ['Getting in', lead.access_notes],
+    ['Preferred times', lead.preferred_times],
     ['Follow up', lead.reminder_at ? formatInstant(lead.reminder_at, timezone) : null],
     ['Archived because', lead.archive_reason],
   ]

@@ -61,7 +61,8 @@ export const sendInvoice = defineAction({
     'none yet) or invoice_id, not both. A void or paid invoice is refused. The invoice becomes sent; the email lists its lines, ' +
     "tax, total and due date, with the payment link when online payments are on and the business's payment instructions. " +
     'Refused (CONFLICT, nothing made or sent) while it would carry no way to pay: online payments off and no ' +
-    'payment_instructions set (settings.update). Returns invoice, created (true when made now) and message (id, send_at, status).',
+    'payment_instructions set (settings.update). To chase one already sent, use invoice.remind. Returns invoice, created (true ' +
+    'when made now) and message (id, send_at, status).',
   access: { agent: 'soft_limit', technician: 'none' },
   keywords: ['bill customer', 'email invoice', 'send bill', 'payment link'],
   input: z.strictObject({

@@ -8,6 +8,9 @@ import { moveLeadRecords } from './records.js'
 import { CONTACT_SUMMARY, matchContact } from './match-contact.js'
 import { isoInstant } from '../../schema-types.js'
 import { lead, page } from '../../places.js'
+import { bookFirstVisit, FIRST_VISIT, FIRST_VISIT_INPUT } from './first-visit.js'
+import { KEPT_DETAILS, keepOnCustomer } from './keep-details.js'
+import { leadDetails, leadRequestOf } from './lead-details.js'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 const phone = z
@@ -29,6 +32,8 @@ function extractedFields<T extends 'create' | 'update'>(mode: T) {
     source: f(text(100).describe('Where the lead came from, e.g. phone, website, referral')),
     urgency: f(urgency.describe('low, normal or high')),
     property_details: f(noteText(2000).describe('e.g. "two-story, 24 windows, screens"')),
+    access_notes: f(noteText(2000).describe('Getting in, e.g. "gate code 4821, dog in the yard"; kept on the address when converted')),
+    preferred_times: f(noteText(500).describe('When they would like the visit, e.g. "weekday mornings"')),
     reminder_at: f(instant.describe('When to follow up, ISO 8601 with offset')),
   }
 }
@@ -53,8 +58,9 @@ export const createLead = defineAction({
   output: LEAD_RECORD,
   async run(ctx, input) {
     const r = await ctx.db.query(
-      `insert into leads (tenant_id, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details, reminder_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning ${LEAD_COLUMNS}`,
+      `insert into leads (tenant_id, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details, reminder_at,
+         access_notes, preferred_times)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning ${LEAD_COLUMNS}`,
       [
         ctx.tenantId,
         input.raw_notes,
@@ -67,6 +73,8 @@ export const createLead = defineAction({
         input.urgency ?? null,
         input.property_details ?? null,
         input.reminder_at ?? null,
+        input.access_notes ?? null,
+        input.preferred_times ?? null,
       ],
     )
     const lead = r.rows[0]
@@ -201,7 +209,13 @@ export const convertLead = defineAction({
     'state, postal_code}, or address null to create the contact without one. The lead becomes converted; converting again is a CONFLICT. ' +
     'What hangs on the lead follows the customer, each change audited: its notes and interactions (calls, follow-ups) move to the contact, ' +
     'its opportunities gain the contact (keeping lead_id); notes and interactions written on the lead later go to the contact too. ' +
-    'Returns the lead, the contact, contact_created, matched_by (contact_id|email|phone|null), address_id and moved {notes, interactions, opportunities}.',
+    'Everything else the customer told us is kept on the customer: access_notes on the service address (the new one, or theirs ' +
+    'with the same street line, else in about), preferred_times in preferences (notes, and time_of_day / preferred_days when ' +
+    "plainly said), property_details and service_interest in about, a request form's photo as a document; what they already " +
+    'had stays. visit books the first visit in the same call (ticket.create): at that address, its lines the services the ' +
+    'request chose unless service_ids are given, all of the above in its notes and the photo attached. ' +
+    'Returns the lead, the contact, contact_created, matched_by (contact_id|email|phone|null), address_id, moved {notes, ' +
+    'interactions, opportunities}, kept (where each detail went) and visit (or null).',
   access: {
     agent: 'unrestricted',
     technician: 'none',
@@ -213,6 +227,7 @@ export const convertLead = defineAction({
     contact_id: z.uuid().optional().describe('Link this existing contact instead of matching'),
     display_name: text(200).optional().describe("Name of the new contact; default: the lead's name"),
     address: addressInput.nullable().optional().describe('Address of the new contact; null for none; default: read from the lead'),
+    visit: FIRST_VISIT_INPUT.optional(),
   }),
   output: z.object({
     lead: LEAD_RECORD,
@@ -229,6 +244,8 @@ export const convertLead = defineAction({
     moved: z
       .object({ notes: z.number().int(), interactions: z.number().int(), opportunities: z.number().int() })
       .describe("How many of the lead's records now follow the customer"),
+    kept: KEPT_DETAILS,
+    visit: FIRST_VISIT.nullable(),
   }),
   async run(ctx, input) {
     const before = await lockLead(ctx.db, input.lead_id)
@@ -304,7 +321,14 @@ export const convertLead = defineAction({
     )
     await ctx.audit({ entityType: 'lead', entityId: input.lead_id, action: 'convert', before, after: r.rows[0] })
     const moved = await moveLeadRecords(ctx, input.lead_id, String(contact.id))
-    return { lead: r.rows[0], contact, contact_created: created, matched_by: matchedBy, address_id: addressId, moved }
+    const details = leadDetails(before)
+    const request = await leadRequestOf(ctx.db, input.lead_id)
+    const customer = { contactId: String(contact.id), addressId, leadAddress: before.address as string | null }
+    const { kept, addressId: visitAddress } = await keepOnCustomer(ctx, details, request, customer)
+    const visit = input.visit
+      ? await bookFirstVisit(ctx, input.visit, { contactId: customer.contactId, addressId: visitAddress }, details, request)
+      : null
+    return { lead: r.rows[0], contact, contact_created: created, matched_by: matchedBy, address_id: addressId, moved, kept, visit }
   },
 })
 

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../errors.js'
 
 /** The columns of a lead as the API shows it. */
 export const LEAD_COLUMNS = `id, status, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details,
-  reminder_at, converted_contact_id, converted_at, archive_reason, archived_at, created_at, updated_at`
+  access_notes, preferred_times, reminder_at, converted_contact_id, converted_at, archive_reason, archived_at, created_at, updated_at`
 
 /** A lead as the API shows it (LEAD_COLUMNS). */
 export const LEAD_RECORD = z.object({
@@ -20,6 +20,8 @@ export const LEAD_RECORD = z.object({
   source: z.string().nullable(),
   urgency: z.enum(['low', 'normal', 'high']).nullable(),
   property_details: z.string().nullable(),
+  access_notes: z.string().nullable().describe('Getting in: gate code, pets, parking'),
+  preferred_times: z.string().nullable().describe('When they would like the visit, as they said it'),
   reminder_at: timestamp.nullable(),
   converted_contact_id: z.uuid().nullable(),
   converted_at: timestamp.nullable(),

@@ -14,6 +14,8 @@ export const leadsPersonalData: PersonalTable = {
     source: 'not personal',
     urgency: 'not personal',
     property_details: { erase: 'null' },
+    access_notes: { erase: 'null' },
+    preferred_times: { erase: 'null' },
     status: 'not personal',
     archive_reason: { erase: 'scrub' },
     extraction: { erase: 'null', sought: false },

@@ -183,6 +183,9 @@ export async function submitRequest(
       ...(fields.phone ? { phone: fields.phone } : {}),
       address: fields.address,
       service_interest: clipped(wants, 500),
+      // The form's notes ask for the gate code, pets and parking: how to get in, kept on the address once a customer.
+      ...(fields.notes ? { access_notes: clipped(fields.notes, 2000) } : {}),
+      ...(fields.preferred_times ? { preferred_times: fields.preferred_times } : {}),
       source: 'request form',
       // Due at once: the day's briefing names it among the leads to answer.
       reminder_at: at.toISOString(),

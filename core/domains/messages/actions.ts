@@ -79,7 +79,10 @@ export const scheduleMessage = defineAction({
     if ((FOLLOW_UP_KINDS as readonly string[]).includes(input.kind))
       issues.push({
         field: 'data.kind',
-        message: `${input.kind} is queued by the follow-up schedule in the settings; to write now, use kind custom (or invoice)`,
+        message:
+          input.kind === 'invoice_reminder'
+            ? 'invoice_reminder is queued by the follow-up schedule in the settings; to chase an invoice now, call invoice.remind'
+            : `${input.kind} is queued by the follow-up schedule in the settings; to write now, use kind custom`,
       })
     if (input.kind === 'custom' && !input.template_id && !input.body)
       issues.push({ field: 'data.body', message: 'is required for kind custom unless template_id is given' })

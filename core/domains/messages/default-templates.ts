@@ -120,10 +120,10 @@ Thank you,
   },
   invoice_reminder: {
     name: 'Default invoice reminder',
-    subject: 'Reminder: invoice {{invoice_number}} from {{business_name}} is due {{invoice_due_date}}',
+    subject: 'Reminder: invoice {{invoice_number}} from {{business_name}} {{invoice_due_status}}',
     body: `Hi {{customer_first_name}},
 
-A friendly reminder that invoice {{invoice_number}} has {{amount_due}} still due, due {{invoice_due_date}}.
+A friendly reminder that invoice {{invoice_number}} {{invoice_due_status}}, with {{amount_due}} still due.
 
 {{how_to_pay}}
 

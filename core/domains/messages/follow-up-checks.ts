@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/types.js'
 import { OWED_SQL } from '../invoices/model.js'
 import { localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { FOLLOW_UP_KINDS } from './follow-up-rules.js'
+import { FOLLOW_UP_KINDS, isAskedStep } from './follow-up-rules.js'
 
 /**
  * Why a follow-up due now must not go, or null when it may: delivery asks at the moment of sending, so a payment, a void,
@@ -22,7 +22,8 @@ export async function followUpStopReason(tx: Queryable, message: Record<string, 
     if (!i) return 'its invoice is gone'
     if (i.status === 'void') return `invoice ${i.number} was voided`
     if (!i.owed) return `invoice ${i.number} is ${i.status.replace('_', ' ')} with nothing left to ask for`
-    if (i.stopped) return `the follow-ups of invoice ${i.number} were stopped`
+    // Stopping the schedule's reminders does not stop one that someone asked for by name (invoice.remind).
+    if (i.stopped && !isAskedStep(message.follow_up_step)) return `the follow-ups of invoice ${i.number} were stopped`
     if (i.paid_since) return `a payment landed on invoice ${i.number} after this reminder was queued`
     return null
   }

@@ -36,6 +36,16 @@ export function invoiceStepName(days: number): string {
   return `due${days < 0 ? '' : '+'}${days}`
 }
 
+/** The step name of a reminder someone asked for (invoice.remind) rather than the schedule: asked-<when>, unique per invoice. */
+export function askedStepName(at: Date): string {
+  return `asked-${at.toISOString()}`
+}
+
+/** Whether a follow-up was asked for by someone (invoice.remind) rather than queued by the schedule. */
+export function isAskedStep(step: unknown): boolean {
+  return typeof step === 'string' && step.startsWith('asked-')
+}
+
 /**
  * The reminders of an invoice due on `dueOn` (YYYY-MM-DD): one per entry of `days` (negative before the due date, 0 on
  * it, positive after), in time order, leaving out any that would go before the invoice was sent.

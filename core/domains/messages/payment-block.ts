@@ -21,6 +21,9 @@ Pay online: {{payment_link}}
 {{payment_instructions}}`,
 }
 
+/** The due line of an invoice's payment block once the invoice is past due: it says overdue, by how long, and what is still due. */
+const OVERDUE_LINE = 'Amount due: {{amount_due}}, {{days_overdue}} overdue (it was due {{invoice_due_date}}; invoice {{invoice_number}})'
+
 /** The placeholder that places the payment block in a template. */
 const PLACE = /\{\{\s*how_to_pay\s*\}\}/
 
@@ -35,7 +38,9 @@ export function paymentBlock(kind: MessageKind | undefined, values: TemplateValu
   const words = kind ? BLOCKS[kind] : undefined
   if (!words) return ''
   const way = [values.payment_link, values.payment_instructions].some((v) => String(v ?? '').trim())
-  return way ? renderTemplate(words, values) : ''
+  if (!way) return ''
+  const late = String(values.days_overdue ?? '').trim() !== ''
+  return renderTemplate(late ? words.replace(/^Amount due: .*$/m, OVERDUE_LINE) : words, values)
 }
 
 /** The variables a kind's payment block reads (none for a kind without one). */

@@ -100,6 +100,7 @@ function sampleValues(settings: TenantSettings): TemplateValues {
     invoice_number: `${settings.invoice_prefix}-0007`,
     amount_due: formatMoney(12_500, settings.currency),
     invoice_due_date: longDate(start, tz, false),
+    invoice_due_status: `is due ${longDate(start, tz, false)}`,
     invoice_lines: [
       `Exterior Window Cleaning: ${formatMoney(10_000, settings.currency)}`,
       `Screen Cleaning × 3 at ${formatMoney(500, settings.currency)}: ${formatMoney(1500, settings.currency)}`,

@@ -8,6 +8,7 @@ import { defaultTemplate } from './default-templates.js'
 import { paymentBlock, paymentBlockVariables, withPaymentBlock } from './payment-block.js'
 import type { MessageKind, MessageTemplate } from './model.js'
 import { formatMoney } from '../../money.js'
+import { invoiceDueWords } from './invoice-due.js'
 import { lineItemsOf, ticketTotals } from '../tickets/model.js'
 
 /** A message as it reads with what the system knows now; `missing` names the variables that rendered empty. */
@@ -125,7 +126,10 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
     values.previous_appointment_date = longDate(before, tz)
     values.previous_appointment_time = clockTime(before, tz)
   }
-  if (message.invoice_id) Object.assign(values, await invoiceValues(tx, String(message.invoice_id)))
+  if (message.invoice_id) {
+    const sendDay = localDate(new Date((message.send_at as string | Date | undefined) ?? Date.now()), tz)
+    Object.assign(values, await invoiceValues(tx, String(message.invoice_id), sendDay))
+  }
   if (message.quote_id) {
     const q = await tx.query<{ number: string; total_cents: number; currency: string; valid_until: string }>(
       'select number, total_cents, currency, valid_until from quotes where id = $1',
@@ -179,17 +183,26 @@ export function businessValues(settings: TenantSettings): TemplateValues {
   }
 }
 
-/** An invoice as its email shows it: number, lines, subtotal, tax, total, amount due and due date. */
-async function invoiceValues(tx: Queryable, invoiceId: string): Promise<TemplateValues> {
+/**
+ * An invoice as its email shows it: number, lines, subtotal, tax, total, amount due, due date, and how late it is on the
+ * day the email goes (sendDay, the business's calendar day).
+ */
+async function invoiceValues(tx: Queryable, invoiceId: string, sendDay: string): Promise<TemplateValues> {
   const i = await tx.query<{
     number: string
+    owed: boolean
     subtotal_cents: number
     tax_cents: number
     total_cents: number
     amount_due_cents: number
     currency: string
     due_on: string
-  }>('select number, subtotal_cents, tax_cents, total_cents, amount_due_cents, currency, due_on from invoices where id = $1', [invoiceId])
+  }>(
+    `select number, subtotal_cents, tax_cents, total_cents, amount_due_cents, currency, due_on::text as due_on,
+            amount_due_cents > 0 and status not in ('void', 'paid') as owed
+     from invoices where id = $1`,
+    [invoiceId],
+  )
   const invoice = i.rows[0]
   if (!invoice) return {}
   const lines = await tx.query<{ description: string; quantity: number; unit_price_cents: number; price_cents: number }>(
@@ -208,6 +221,7 @@ async function invoiceValues(tx: Queryable, invoiceId: string): Promise<Template
     invoice_total: money(invoice.total_cents),
     amount_due: money(invoice.amount_due_cents),
     invoice_due_date: dayWords(invoice.due_on),
+    ...invoiceDueWords(invoice.due_on, sendDay, invoice.owed),
   }
 }
 

@@ -9,7 +9,9 @@ import { log } from '../../log.js'
 import { contextOf } from '../../operations-context.js'
 import { runEffects } from '../../operations.js'
 import { convertLead } from '../leads/actions.js'
-import { parseUsAddress } from '../leads/model.js'
+import { LEAD_COLUMNS, parseUsAddress } from '../leads/model.js'
+import { attachRequestPhoto } from '../leads/keep-details.js'
+import { type LeadRequest, leadDetails, leadRequestOf, visitNotesOf } from '../leads/lead-details.js'
 import { longDate, whenText, whenTextWithZone } from '../../date-words.js'
 import { TOKEN } from '../messages/response-links.js'
 import { createTicket } from '../tickets/actions.js'
@@ -98,6 +100,8 @@ export async function pickOfferSlot(services: Services, token: string, slotId: s
     let contactId: string
     try {
       contactId = offer.contact_id ?? (await customerOfLead(ctx, offer.lead_id as string))
+      // A lead's first visit carries what they told us: the technician reads it in the notes and sees their photo.
+      const fromLead = offer.lead_id ? await leadVisitOf(ctx.db, offer.lead_id) : null
       const ticket = await callWithin(ctx, createTicket, {
         contact_id: contactId,
         address_id: (await firstAddress(tx, contactId)) ?? undefined,
@@ -107,8 +111,10 @@ export async function pickOfferSlot(services: Services, token: string, slotId: s
         line_items: offer.service_ids.map((id) => ({ service_id: id })),
         // She picked this time herself: the pick is her confirmation, so no email asks for one; the reminder still goes.
         confirmed: true,
+        ...(fromLead?.notes ? { notes: fromLead.notes } : {}),
       })
       ticketId = String((ticket as { id: string }).id)
+      if (fromLead) await attachRequestPhoto(ctx, fromLead.request, { ticket_id: ticketId })
       await tx.query('release savepoint offer_pick')
     } catch (err) {
       await tx.query('rollback to savepoint offer_pick')
@@ -161,6 +167,12 @@ function problemOf(offer: OfferRow, now: Date): OfferProblem | null {
   if (offer.status === 'revoked') return 'revoked'
   if (new Date(offer.expires_at) <= now) return 'expired'
   return null
+}
+
+/** What a lead's first visit carries: the notes of what the customer told us, and their request (for its photo). */
+async function leadVisitOf(tx: Queryable, leadId: string): Promise<{ notes: string | null; request: LeadRequest | null }> {
+  const lead = (await tx.query(`select ${LEAD_COLUMNS} from leads where id = $1`, [leadId])).rows[0]
+  return { notes: lead ? visitNotesOf(leadDetails(lead)) : null, request: await leadRequestOf(tx, leadId) }
 }
 
 /** The customer a lead is, made now when it is not one yet (its address kept only when it reads as one). */

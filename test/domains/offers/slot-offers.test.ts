@@ -156,6 +156,8 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
       name: 'Lee Lead',
       email: 'lee@example.com',
       address: '12 Oak St, Springfield, IL 62701',
+      access_notes: 'Gate code 4821',
+      preferred_times: 'mornings',
     })
     const { offer, link, email } = await offered(
       offerData({ lead_id: lead.id }, [NINE, ELEVEN, TWO], { note: 'Bring the ladder round the back' }),
@@ -201,7 +203,10 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
       status: 'confirmed',
       confirmation_status: 'accepted',
     })
-    const detail = expectData(await app.query({ type: 'tickets', id: ticket.id, include: 'line_items,technicians' }))
+    const detail = expectData(await app.query({ type: 'tickets', id: ticket.id, include: 'line_items,technicians,address,notes' }))
+    // What the lead told us is on the visit: the gate code on its address and in its notes, with the times asked for.
+    expect(detail.address.access_notes).toBe('Gate code 4821')
+    expect(detail.notes).toBe("From the customer's request:\nAccess: Gate code 4821\nPreferred times: mornings")
     expect(detail.line_items.map((l: any) => [l.description, l.price_cents])).toEqual([['Window cleaning', 15_000]])
     expect(detail.technicians.map((t: any) => t.user_id)).toEqual([owner])
     expect(detail.address_id).not.toBeNull()

@@ -52,6 +52,7 @@ export async function runOfficeTasks(host: { url: string; services: Services; te
       await agent.listTools()
       const said = task.say(business)
       const answer = await doTask(agent, said, task.facts(business))
+      let refused: string | null = answer.isError ? `error: ${JSON.stringify(answer.json).slice(0, 300)}` : null
       if (!answer.isError && answer.json?.status === 'pending_authorization') {
         await performAction(
           services,
@@ -59,8 +60,12 @@ export async function runOfficeTasks(host: { url: string; services: Services; te
           { domain: 'authorization', action: 'decide', data: { request_id: answer.json.request_id, decision: 'allow_once' } },
           { requestId: randomUUID() },
         )
+        const ran = await read(`select status || ': ' || coalesce(error::text, '') from authorization_requests where id = $1`, [
+          answer.json.request_id,
+        ])
+        if (!String(ran).startsWith('executed')) refused = `allowed by the owner, then ${String(ran).slice(0, 300)}`
       }
-      const wrong = answer.isError ? `error: ${JSON.stringify(answer.json).slice(0, 300)}` : await task.check(read, business)
+      const wrong = refused ?? (await task.check(read, business))
       const work = agent.calls.filter((c) => c.method === 'tools/call')
       results.push({
         name: task.name,

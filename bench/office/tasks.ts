@@ -291,12 +291,7 @@ export const OFFICE_TASKS: OfficeTask[] = [
   {
     name: 'chase an overdue invoice',
     say: (b) => `Remind Maria Garcia that invoice ${b.invoices.garciaOverdue.number} is overdue`,
-    facts: (b) => ({
-      invoice_id: b.invoices.garciaOverdue.number,
-      contact_id: 'Maria Garcia',
-      kind: 'invoice_reminder',
-      reasoning: 'The invoice is two weeks overdue.',
-    }),
+    facts: (b) => ({ invoice_id: b.invoices.garciaOverdue.number, reasoning: 'The invoice is two weeks overdue.' }),
     check: (read, b) =>
       expectRow(
         read(`select 1 from scheduled_messages where invoice_id = $1 and kind = 'invoice_reminder'`, [b.invoices.garciaOverdue.id]),

@@ -33,6 +33,7 @@ const remindInput = z.strictObject({
 export const remindInvoice = defineAction({
   domain: 'invoice',
   name: 'remind',
+  phrases: ['remind a customer their invoice is overdue', 'chase a late payment', 'they have not paid yet, send a reminder'],
   title: 'Remind a customer of an unpaid invoice',
   place: BY_AGENT_OR_API,
   words: { area: 'Invoices', phrase: 'chase an unpaid or overdue invoice' },

@@ -52,6 +52,22 @@ describe('what a call does, compared with what the owner was shown', () => {
     ])
   })
 
+  it('reads the time a call writes into words as the clock, but not a time or a word that differs', () => {
+    const cancelled = (at: string, words = 'was completed') => ({
+      entity: 'scheduled_message',
+      record: other,
+      label: 'Confirmation email to Ann',
+      action: 'close',
+      fields: { last_error: { before: null, after: `Not sent: appointment #7 ${words} at ${at}` } },
+    })
+    const shown = tried('2026-11-26T14:00:00.000Z', [cancelled('2026-11-26T14:00:00.635Z')])
+    expect(effectDifferences(shown, tried('2026-11-27T09:30:00.000Z', [cancelled('2026-11-27T09:30:00.120Z')]))).toEqual([])
+    expect(effectDifferences(shown, tried('2026-11-27T09:30:00.000Z', [cancelled('2026-11-29T09:30:00.120Z')]))).toHaveLength(1)
+    expect(
+      effectDifferences(shown, tried('2026-11-27T09:30:00.000Z', [cancelled('2026-11-27T09:30:00.120Z', 'was cancelled')])),
+    ).toHaveLength(1)
+  })
+
   it('does not take a technician who changed for a new row made afresh', () => {
     const shown = tried('2026-11-26T14:00:00.000Z', [moved()])
     const swapped = moved()

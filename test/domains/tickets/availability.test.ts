@@ -171,7 +171,9 @@ describe.each(engines)('availability (%s)', (engine) => {
     expect(shared.body.error.details.choices).toEqual(['Gutter cleaning', 'Window cleaning'])
     const unknown = await app.query({ type: 'availability', service: 'roof' })
     expectFields(unknown, ['service'])
-    expect(unknown.body.error.message).toMatch(/^service: no service named like "roof"; the catalog: Gutter cleaning, Window cleaning\. To add a new one: service\.create/)
+    expect(unknown.body.error.message).toMatch(
+      /^service: no service named like "roof"; the catalog: Gutter cleaning, Window cleaning\. To add a new one: service\.create/,
+    )
     expect((await app.query({ type: 'availability', service: '00000000-0000-4000-8000-000000000000' })).status).toBe(404)
     const nobody = await app.query({ type: 'availability', technician: 'Zed' })
     expectFields(nobody, ['technician'])

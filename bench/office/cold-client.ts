@@ -26,16 +26,23 @@ export interface TaskAnswer {
  * the first match whose required fields the task's facts fill, and calls it as its example shows with the facts put in
  * the fields its input names. No action's name is written here: every name comes from the answer.
  */
-export async function doTask(agent: CountedClient, say: string, facts: Facts): Promise<TaskAnswer> {
+export async function doTask(agent: CountedClient, say: string, facts: Facts, then?: (read: any) => Facts): Promise<TaskAnswer> {
   const found = await agent.call('crm_capabilities', { q: say })
   if (found.isError) return { isError: true, json: found.json, used: null }
-  for (const match of found.json.matches as Match[]) {
-    const args = argumentsFor(match, facts)
-    if (!args) continue
-    const answer = await agent.call(match.example.tool, args)
-    return { ...answer, used: match.action ?? match.type ?? match.tool ?? null }
-  }
-  return { isError: true, json: { error: 'no match the facts could fill', matches: found.json.matches }, used: null }
+  const matches = found.json.matches as Match[]
+  const first = matches.find((m) => argumentsFor(m, facts))
+  if (!first) return { isError: true, json: { error: 'no match the facts could fill', matches }, used: null }
+  const answer = { ...(await agent.call(first.example.tool, argumentsFor(first, facts)!)), used: nameOf(first) }
+  if (answer.isError || !then) return answer
+  // A task of two steps (read the free times, then offer them): the write among the same matches that what was read fills.
+  const more = then(answer.json)
+  const second = matches.find((m) => m !== first && m.action && argumentsFor(m, more))
+  if (!second) return { isError: true, json: { error: 'no second step the answer could fill', matches }, used: answer.used }
+  return { ...(await agent.call(second.example.tool, argumentsFor(second, more)!)), used: `${answer.used}, ${nameOf(second)}` }
+}
+
+function nameOf(match: Match): string | null {
+  return match.action ?? match.type ?? match.tool ?? null
 }
 
 /** The example call with the facts in its fields, or null when a required field has no fact. */
@@ -48,7 +55,9 @@ export function argumentsFor(match: Match, facts: Facts): Record<string, unknown
   const asks = 'reasoning' in example || (match.hints ?? []).some((h) => h.startsWith('approval'))
   const reasoning = asks ? { reasoning: String(facts.reasoning ?? 'The owner asked for it.') } : {}
   if (match.action) return { domain: example.domain, action: example.action, data: given, ...reasoning }
-  if (match.type) return { type: match.type, ...(Object.keys(given).length ? { filters: given } : {}) }
+  // crm_query's own limit (tools/list shows it) is how many; the rest are the type's filters.
+  const limit = typeof facts.limit === 'number' ? { limit: facts.limit } : {}
+  if (match.type) return { type: match.type, ...(Object.keys(given).length ? { filters: given } : {}), ...limit }
   return { ...given, ...reasoning }
 }
 

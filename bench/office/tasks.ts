@@ -10,6 +10,8 @@ export interface OfficeTask {
   name: string
   say(b: OfficeBusiness): string
   facts(b: OfficeBusiness): Facts
+  /** For a task of two steps: the facts of the second call, from what the first one read. */
+  then?(read: any, b: OfficeBusiness): Facts
   /** Null when the database shows the task done; otherwise what is wrong. */
   check(read: Read, b: OfficeBusiness): Promise<string | null>
 }
@@ -21,6 +23,31 @@ const expectRow = async (value: Promise<unknown>, complaint: string) => ((await 
 
 /** Twenty-five and more everyday office tasks, each done cold (tools/list, crm_capabilities {q}, one call). */
 export const OFFICE_TASKS: OfficeTask[] = [
+  {
+    name: 'offer morning times',
+    say: () => 'Offer Hannah Brooks three morning times next week for exterior window cleaning',
+    facts: () => ({
+      part_of_day: 'morning',
+      from: 'next week',
+      service: 'Exterior Window Cleaning',
+      limit: 3,
+      contact_id: 'Hannah Brooks',
+    }),
+    then: (read: { items: Array<{ start: string; technician_id: string }> }) => ({
+      contact_id: 'Hannah Brooks',
+      services: ['Exterior Window Cleaning'],
+      slots: read.items.map((i) => ({ start: i.start, technician_id: i.technician_id })),
+      reasoning: 'Hannah asked for a morning next week.',
+    }),
+    check: async (read, b) => {
+      const offered = await read(
+        `select count(*)::int from slot_offer_slots s join slot_offers o on o.id = s.offer_id
+          where o.contact_id = $1 and extract(hour from s.starts_at at time zone $2) < 12`,
+        [b.customers.hannah, b.tz],
+      )
+      return offered === 3 ? null : `${offered} morning times offered to Hannah, not 3`
+    },
+  },
   {
     name: 'record a check',
     say: (b) => `Hannah Brooks paid invoice ${b.invoices.hannahOpen.number} by check, $150`,

@@ -169,7 +169,7 @@ export const findCustomer = defineTool({
     q: z.string().trim().min(1).max(200),
     limit: z.number().int().min(1).max(10).optional(),
   },
-  output: { matches: z.array(z.object({ contact_id: z.string(), name: z.string() })) },
+  output: { matches: z.array(z.object({ contact_id: z.string() })) },
   readOnly: true,
   idempotent: true,
   async run(ctx, args) {

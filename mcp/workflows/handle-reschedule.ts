@@ -27,8 +27,8 @@ export const handleRescheduleRequest = defineTool({
   phrases: ['the customer wants a different day', 'customer asks to move their appointment'],
   title: 'Reschedule an appointment',
   description:
-    'Moves a visit (ticket_id or #number, or customer and its current date) to new_date (or a day word) and new_time, same ' +
-    'technicians; the customer is told. Not free: "unavailable" with the nearest times. scope: a series visit\'s others too.',
+    'Moves a visit (ticket_id or #number, or customer and its date) to new_date and new_time; the customer is told. Not ' +
+    'free: "unavailable" with the nearest times. scope: its series too.',
   input: {
     ticket_id: recordRefArg().optional(),
     customer: z.string().trim().min(1).max(200).optional(),

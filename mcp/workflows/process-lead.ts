@@ -62,8 +62,8 @@ export const processLead = defineTool({
   phrases: ['a new inquiry came in', 'handle a web request'],
   title: 'Process a new lead',
   description:
-    'Records an inquiry as a lead: raw_notes verbatim and the fields you read. Matches a customer by email or phone, sets a ' +
-    'reminder by urgency; missing says what it lacks. lead_id instead of raw_notes completes a lead.',
+    'Records an inquiry as a lead: raw_notes verbatim and the fields you read. Matches a customer by email or phone; ' +
+    'missing says what it lacks. lead_id instead of raw_notes completes a lead.',
   input: {
     raw_notes: z.string().min(1).max(20_000).optional(),
     source: z.string().trim().min(1).max(100).optional().describe('e.g. phone, website'),

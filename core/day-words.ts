@@ -1,10 +1,11 @@
+import { lookupTable } from './lookup-table.js'
 import { z } from 'zod'
 import { bindable } from './bindable.js'
 import { addDays, WEEKDAYS, weekdayOf } from './time.js'
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/
 
-const DAY_NAMES: Record<string, number> = {
+const DAY_NAMES: Readonly<Record<string, number>> = lookupTable({
   sunday: 0,
   sun: 0,
   monday: 1,
@@ -22,7 +23,7 @@ const DAY_NAMES: Record<string, number> = {
   fri: 5,
   saturday: 6,
   sat: 6,
-}
+})
 
 /** How day words read, for a tool's description. */
 export const DAY_WORDS_HELP =

@@ -40,7 +40,8 @@ export const lifecycle: Scenario = {
           target: `<= ${TOKENS_TARGET}`,
           met: agent.totalO200k <= TOKENS_TARGET,
         },
-        { measure: 'tools/list (tokens, characters / 4)', value: String(list), target: `<= ${LIST_TARGET}`, met: list <= LIST_TARGET },
+        // The target is the real tokenizer's count (below); characters / 4 is kept for the earlier figures.
+        { measure: 'tools/list (tokens, characters / 4)', value: String(list) },
         {
           measure: 'tools/list (tokens, o200k tokenizer)',
           value: String(listO200k),

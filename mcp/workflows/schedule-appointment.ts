@@ -314,7 +314,6 @@ export const scheduleAppointment = defineTool({
         line_items: (ticket.line_items as Row[]).map(bookedLine),
       },
       ...(priced.length ? { prices: priced } : {}),
-      close_with: closeWith(ticket),
       confirmation: await queuedConfirmation(ctx, String(ticket.id)),
       ...(prefs
         ? {
@@ -408,7 +407,6 @@ async function bookSeries(
       line_items: (ticket.line_items as Row[]).map(bookedLine),
     },
     ...(p.prices.length ? { prices: p.prices } : {}),
-    ...(ticket ? { close_with: closeWith(ticket) } : {}),
     series: {
       id: series.id,
       rule: series.rule,
@@ -465,21 +463,6 @@ function bookedLine(l: Row): Row {
     quantity: l.quantity,
     unit_price_cents: l.unit_price_cents,
     price_cents: l.price_cents,
-  }
-}
-
-/** What ticket.close needs for this ticket, so the close-out is one call. */
-function closeWith(ticket: Row): Row {
-  return {
-    action: 'ticket.close',
-    data: {
-      ticket_id: ticket.id,
-      line_items: (ticket.line_items as Row[]).map((l) => ({ line_item_id: l.id, quantity: l.quantity })),
-    },
-    also:
-      'duration_minutes (time on site), notes ("" for none), next_service {kind: none | schedule | reach_out | keep_series}; ' +
-      'every line the ticket keeps goes in line_items (lines left out are removed)' +
-      (ticket.is_price_estimated ? '; the price is an estimate: final_price_confirmed true once the customer has the final price' : ''),
   }
 }
 

@@ -44,6 +44,13 @@ const MAX_INLINE_ADDRESSES = 5
 export const createContact = defineAction({
   domain: 'contact',
   name: 'create',
+  example: {
+    first_name: 'Jane',
+    last_name: 'Smith',
+    email: 'jane@example.com',
+    phone: '(256) 555-0142',
+    addresses: [{ line1: '123 Main St', city: 'Madison', state: 'AL', postal_code: '35758' }],
+  },
   phrases: ['add a new customer', 'a new client called', 'enter a customer'],
   title: 'Add a customer',
   place: page('/customers/new', 'fill in the name and how to reach them'),
@@ -188,6 +195,7 @@ async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[]
 export const updateContact = defineAction({
   domain: 'contact',
   name: 'update',
+  example: { contact_id: 'Jane Smith', phone: '(256) 555-0199' },
   phrases: ["change a customer's phone number", 'update the email of a customer', "fix a customer's name"],
   title: 'Edit a customer',
   place: customer('Edit'),

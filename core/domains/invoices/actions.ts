@@ -234,6 +234,7 @@ export const updateInvoice = defineAction({
 export const recordPayment = defineAction({
   domain: 'invoice',
   name: 'record_payment',
+  example: { invoice_id: 'INV-2026-0003', amount_cents: 15000, method: 'check' },
   phrases: ['the customer paid by check', 'paid in cash', 'mark an invoice paid', 'record money received'],
   title: 'Record a payment (cash, check)',
   place: invoice('/invoices?status=open', 'Record a payment'),

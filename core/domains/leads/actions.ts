@@ -42,6 +42,11 @@ function extractedFields<T extends 'create' | 'update'>(mode: T) {
 export const createLead = defineAction({
   domain: 'lead',
   name: 'create',
+  example: {
+    raw_notes: 'Called about windows before Easter, two-story, about 30 windows.',
+    name: 'Heather Lowery',
+    phone: '(256) 555-0131',
+  },
   phrases: ['a new inquiry', 'someone asked for a price', 'a prospect called'],
   title: 'Add a lead',
   place: page('/leads', 'Add a lead'),
@@ -196,6 +201,7 @@ const addressInput = z.strictObject({
 export const convertLead = defineAction({
   domain: 'lead',
   name: 'convert',
+  example: { lead_id: 'Heather Lowery' },
   phrases: ['turn a lead into a customer', 'the request became a customer', 'make the web request a customer'],
   title: 'Turn a lead into a customer',
   place: lead('Convert to customer'),

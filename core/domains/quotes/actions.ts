@@ -64,6 +64,7 @@ const TAX_RULE =
 export const createQuote = defineAction({
   domain: 'quote',
   name: 'create',
+  example: { contact_id: 'Jane Smith', line_items: [{ service_id: 'Exterior Window Cleaning', quantity: 1 }] },
   phrases: ['make an estimate', 'write up a quote for a job', 'price out the work'],
   title: 'Make a quote',
   place: customer('New quote'),

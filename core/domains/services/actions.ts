@@ -45,6 +45,7 @@ const serviceFields = {
 export const createService = defineAction({
   domain: 'service',
   name: 'create',
+  example: { name: 'Gutter Cleaning', pricing: 'fixed', price_cents: 15000, default_duration_minutes: 60 },
   phrases: [
     'add a service to what we offer',
     'we now offer a new service at a price',
@@ -95,6 +96,7 @@ export const createService = defineAction({
 export const updateService = defineAction({
   domain: 'service',
   name: 'update',
+  example: { service_id: 'Gutter Cleaning', price_cents: 14000 },
   phrases: ['change the price of a service', 'raise our prices', 'rename a service'],
   title: 'Change a service or its price',
   place: page('/services', 'pick the service, then Edit'),

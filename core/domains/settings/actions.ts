@@ -55,6 +55,7 @@ const OWNER_APPROVES: OwnerApproval = {
 export const updateSettings = defineAction({
   domain: 'settings',
   name: 'update',
+  example: { payment_instructions: 'Checks payable to Clear View Windows' },
   phrases: ['change business hours', 'change the sales tax rate', 'change the time zone or company name'],
   title: 'Change the business settings',
   place: page('/settings', 'change the business details and emails'),

@@ -157,6 +157,12 @@ export const CLOSE_CALL_RESULT = CLOSE_RESULT.extend({
 export const closeTicket = defineAction({
   domain: 'ticket',
   name: 'close',
+  example: {
+    ticket_id: '#240',
+    duration_minutes: 90,
+    notes: 'All windows done; back gate sticks.',
+    next_service: { kind: 'reach_out', months: 6 },
+  },
   phrases: [
     'the job is done, close it out',
     'the visit is done',

@@ -34,6 +34,7 @@ const LEFT_VISIT = z.object({ ticket_id: z.uuid(), number: z.number().int(), con
 export const moveTechnicianDay = defineAction({
   domain: 'ticket',
   name: 'move_day',
+  example: { technician_id: 'Sam', date: 'today', to_date: 'today', to_technician_id: 'Dave' },
   phrases: [
     'a technician is sick and cannot work today',
     "move all of a technician's visits to another day",

@@ -23,6 +23,7 @@ import { serviceNamed, serviceNameInput } from '../services/service-names.js'
 export const addLineItem = defineAction({
   domain: 'ticket',
   name: 'add_line_item',
+  example: { ticket_id: '#240', service_id: 'Screen Cleaning', quantity: 12 },
   phrases: ['add another service to a visit', 'add work to an appointment', 'they also want screens done on the visit'],
   title: 'Add a service to a visit',
   place: BY_AGENT_OR_API,

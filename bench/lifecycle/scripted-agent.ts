@@ -80,15 +80,19 @@ export async function runScriptedAgent(agent: CountedClient, world: LifecycleWor
   // A year on, the same Monday of the year: the same work again.
   const nextDay = addDays(firstDay, 364)
   const again = await ok('schedule_appointment', { contact_id: contactId, services: work, date: nextDay, time: '09:00' })
+  return lifecycleOutcome({ contactId, ticketId, invoiceId, firstDay, nextDay }, again)
+}
+
+/** What a lifecycle came to, from next year's booking answer, which must be booked and show last year's visit. */
+export function lifecycleOutcome(
+  ids: Pick<LifecycleOutcome, 'contactId' | 'ticketId' | 'invoiceId' | 'firstDay' | 'nextDay'>,
+  again: any,
+): LifecycleOutcome {
   if (again.status !== 'booked') throw new Error(`not booked next year: ${JSON.stringify(again)}`)
   if (!again.last_visit) throw new Error(`next year's booking does not show the last visit: ${JSON.stringify(again)}`)
   return {
-    contactId,
-    ticketId,
-    invoiceId,
-    firstDay,
+    ...ids,
     nextTicketId: String(again.ticket.id),
-    nextDay,
     lastVisit: { time_on_site: again.last_visit.time_on_site, note: JSON.stringify(again.last_visit), facts: again.last_visit.facts },
   }
 }

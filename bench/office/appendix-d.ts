@@ -1,7 +1,13 @@
 import { addDays } from '../../core/time.js'
 import { JANE, SCREENS, WINDOWS } from '../lifecycle/business.js'
 import type { CountedClient } from '../lifecycle/counted-client.js'
-import { type LifecycleOutcome, type LifecycleWorld, nextMonday, todayFromInstructions } from '../lifecycle/scripted-agent.js'
+import {
+  type LifecycleOutcome,
+  type LifecycleWorld,
+  lifecycleOutcome,
+  nextMonday,
+  todayFromInstructions,
+} from '../lifecycle/scripted-agent.js'
 import { argumentsFor, doTask } from './cold-client.js'
 
 /**
@@ -57,15 +63,5 @@ export async function runColdAgent(agent: CountedClient, world: LifecycleWorld):
   await world.nextYear()
   const nextDay = addDays(firstDay, 364)
   const again = await book(nextDay)
-  if (again.status !== 'booked') throw new Error(`not booked next year: ${JSON.stringify(again)}`)
-  if (!again.last_visit) throw new Error(`next year's booking does not show the last visit: ${JSON.stringify(again)}`)
-  return {
-    contactId,
-    ticketId,
-    invoiceId,
-    firstDay,
-    nextTicketId: String(again.ticket.id),
-    nextDay,
-    lastVisit: { time_on_site: again.last_visit.time_on_site, note: JSON.stringify(again.last_visit), facts: again.last_visit.facts },
-  }
+  return lifecycleOutcome({ contactId, ticketId, invoiceId, firstDay, nextDay }, again)
 }

@@ -26,16 +26,16 @@ export interface TaskAnswer {
  * the first match whose required fields the task's facts fill, and calls it as its example shows with the facts put in
  * the fields its input names. No action's name is written here: every name comes from the answer.
  */
-export async function doTask(agent: CountedClient, say: string, facts: Facts, then?: (read: any) => Facts): Promise<TaskAnswer> {
+export async function doTask(agent: CountedClient, say: string, facts: Facts, next?: (read: any) => Facts): Promise<TaskAnswer> {
   const found = await agent.call('crm_capabilities', { q: say })
   if (found.isError) return { isError: true, json: found.json, used: null }
   const matches = found.json.matches as Match[]
   const first = matches.find((m) => argumentsFor(m, facts))
   if (!first) return { isError: true, json: { error: 'no match the facts could fill', matches }, used: null }
   const answer = { ...(await agent.call(first.example.tool, argumentsFor(first, facts)!)), used: nameOf(first) }
-  if (answer.isError || !then) return answer
+  if (answer.isError || !next) return answer
   // A task of two steps (read the free times, then offer them): the write among the same matches that what was read fills.
-  const more = then(answer.json)
+  const more = next(answer.json)
   const second = matches.find((m) => m !== first && m.action && argumentsFor(m, more))
   if (!second) return { isError: true, json: { error: 'no second step the answer could fill', matches }, used: answer.used }
   return { ...(await agent.call(second.example.tool, argumentsFor(second, more)!)), used: `${answer.used}, ${nameOf(second)}` }

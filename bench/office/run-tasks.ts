@@ -51,7 +51,7 @@ export async function runOfficeTasks(host: { url: string; services: Services; te
       const agent = new CountedClient(client)
       await agent.listTools()
       const said = task.say(business)
-      const answer = await doTask(agent, said, task.facts(business), task.then && ((r) => task.then!(r, business)))
+      const answer = await doTask(agent, said, task.facts(business), task.next && ((r) => task.next!(r, business)))
       let refused: string | null = answer.isError ? `error: ${JSON.stringify(answer.json).slice(0, 300)}` : null
       if (!answer.isError && answer.json?.status === 'pending_authorization') {
         await performAction(

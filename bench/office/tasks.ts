@@ -11,7 +11,7 @@ export interface OfficeTask {
   say(b: OfficeBusiness): string
   facts(b: OfficeBusiness): Facts
   /** For a task of two steps: the facts of the second call, from what the first one read. */
-  then?(read: any, b: OfficeBusiness): Facts
+  next?(read: any, b: OfficeBusiness): Facts
   /** Null when the database shows the task done; otherwise what is wrong. */
   check(read: Read, b: OfficeBusiness): Promise<string | null>
 }
@@ -33,7 +33,7 @@ export const OFFICE_TASKS: OfficeTask[] = [
       limit: 3,
       contact_id: 'Hannah Brooks',
     }),
-    then: (read: { items: Array<{ start: string; technician_id: string }> }) => ({
+    next: (read: { items: Array<{ start: string; technician_id: string }> }) => ({
       contact_id: 'Hannah Brooks',
       services: ['Exterior Window Cleaning'],
       slots: read.items.map((i) => ({ start: i.start, technician_id: i.technician_id })),

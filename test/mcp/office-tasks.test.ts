@@ -16,7 +16,7 @@ describe.each(engines)('everyday office tasks, each done cold through MCP (%s)',
   it('does at least 25 tasks, each found by crm_capabilities {q} in the owner words and made in one call (two for two steps)', () => {
     expect(OFFICE_TASKS.length).toBeGreaterThanOrEqual(25)
     for (const [i, r] of results.entries()) {
-      expect({ task: r.name, calls: r.calls }).toEqual({ task: r.name, calls: OFFICE_TASKS[i].then ? 3 : 2 })
+      expect({ task: r.name, calls: r.calls }).toEqual({ task: r.name, calls: OFFICE_TASKS[i].next ? 3 : 2 })
     }
   })
 

@@ -7,7 +7,7 @@ import { shortAnswer } from '../../mcp/action-answer.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { expectData } from '../helpers/envelope-assertions.js'
-import { connectMcp } from '../helpers/mcp-client.js'
+import { callChecked, connectMcp } from '../helpers/mcp-client.js'
 
 /** Tokens as bench/scenarios/mcp-size.ts estimates them: characters / 4. */
 const tokens = (value: unknown) => Math.ceil(JSON.stringify(value).length / 4)
@@ -27,17 +27,7 @@ describe.each(engines)('MCP writes answer what changed, and the whole record whe
     await app?.close()
   })
 
-  /** A tool's answer through the real SDK client, which holds structuredContent to the tool's published outputSchema. */
-  async function call(name: string, args: Record<string, unknown>) {
-    const r = (await client.callTool({ name, arguments: args })) as {
-      isError?: boolean
-      structuredContent?: Record<string, unknown>
-      content: Array<{ text: string }>
-    }
-    expect(r.isError, `${name}: ${r.content[0]?.text}`).toBeFalsy()
-    expect(r.structuredContent).toEqual(JSON.parse(r.content[0].text))
-    return r.structuredContent as any
-  }
+  const call = (name: string, args: Record<string, unknown>) => callChecked(client, name, args)
   const act = (domain: string, action: string, data: Record<string, unknown>, more: Record<string, unknown> = {}) =>
     call('crm_action', { domain, action, data, ...more })
 

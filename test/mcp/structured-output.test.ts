@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
-import { connectMcp } from '../helpers/mcp-client.js'
+import { callChecked, connectMcp } from '../helpers/mcp-client.js'
 
 /** Tokens as models are billed for them, estimated as bench/scenarios/mcp-size.ts does: characters / 4. */
 const tokens = (value: unknown) => Math.ceil(JSON.stringify(value).length / 4)
@@ -30,17 +30,7 @@ describe.each(engines)('MCP structured output (%s)', (engine) => {
     await app?.close()
   })
 
-  /** Calls a tool through the real SDK client, which checks structuredContent against the tool's outputSchema. */
-  async function call(name: string, args: Record<string, unknown>) {
-    const r = (await client.callTool({ name, arguments: args })) as {
-      isError?: boolean
-      structuredContent?: Record<string, unknown>
-      content: Array<{ text: string }>
-    }
-    expect(r.isError, `${name}: ${r.content[0]?.text}`).toBeFalsy()
-    expect(r.structuredContent, name).toEqual(JSON.parse(r.content[0].text))
-    return r.structuredContent as any
-  }
+  const call = (name: string, args: Record<string, unknown>) => callChecked(client, name, args)
 
   it('publishes an output schema naming its fields for every tool, compact enough for tools/list', async () => {
     const { tools } = await client.listTools()

@@ -164,7 +164,7 @@ export const findCustomer = defineTool({
   title: 'Find a customer',
   description:
     'Finds customers by any words (name, phone, email, street, notes, facts; typos ok) or a question ("elderly woman in ' +
-    'Madison"), closest first, each with why, last and next visit and open invoices; best: the one close match.',
+    'Owens Cross Roads"), closest first, each with why, last and next visit and open invoices; best: the one close match.',
   input: {
     q: z.string().trim().min(1).max(200),
     limit: z.number().int().min(1).max(10).optional(),

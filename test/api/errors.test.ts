@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { revokeAgentToken } from '../../core/auth/agent-tokens.js'
 import * as contactActions from '../../core/domains/contacts/actions.js'
+import * as addressQueries from '../../core/domains/addresses/queries.js'
 import * as contactQueries from '../../core/domains/contacts/queries.js'
 import { createRegistry, defineAction } from '../../core/registry.js'
 import { loadConfig } from '../../core/config.js'
@@ -47,7 +48,10 @@ describe.each(engines)('API errors: envelope and status for each code (%s)', (en
   beforeAll(async () => {
     // The rate limit tests below come from several addresses through a proxy on this machine.
     const config = { ...loadConfig({ PORT: '0', TRUST_PROXY: 'loopback' }), logLevel: 'silent' as const }
-    app = await startTestApp(engine, { config, registry: createRegistry([contactActions, contactQueries, { renameAll, explode }]) })
+    app = await startTestApp(engine, {
+      config,
+      registry: createRegistry([contactActions, contactQueries, addressQueries, { renameAll, explode }]),
+    })
   })
   afterAll(() => app.close())
 
@@ -96,8 +100,12 @@ describe.each(engines)('API errors: envelope and status for each code (%s)', (en
       expect(res.body.error!.message).toMatch(/q, status/)
     })
 
-    it('refuses an id that is not a UUID', async () => {
-      expectError(await app.query({ type: 'contacts', id: '42' }), 400, 'VALIDATION_ERROR')
+    it('refuses an id that is not a UUID where the record has no number or name to go by', async () => {
+      expectError(await app.query({ type: 'addresses', id: '42' }), 400, 'VALIDATION_ERROR')
+    })
+
+    it('reads words in an id as a number or a name where the record has one, and finds none', async () => {
+      expectError(await app.query({ type: 'contacts', id: '42' }), 404, 'NOT_FOUND')
     })
 
     it('refuses a damaged cursor', async () => {

@@ -196,7 +196,7 @@ describe.each(engines)("the owner's settings, templates, team and token pages (%
     void contact
   })
 
-  it("another business's template, team member and token are not found, and a malformed id is a 400, never a 500", async () => {
+  it("another business's template, team member and token are not found, nor a template by a name it does not have, never a 500", async () => {
     const other = await app.createTenant('Other Windows')
     const theirs = await app.t.db.query<{ id: string }>('select id from message_templates where tenant_id = $1 limit 1', [other.tenant_id])
     const page = await owner.get(`/settings/templates/${theirs.rows[0].id}`)
@@ -210,7 +210,8 @@ describe.each(engines)("the owner's settings, templates, team and token pages (%
     expect(
       (await app.t.db.query('select archived_at from message_templates where id = $1', [theirs.rows[0].id])).rows[0].archived_at,
     ).toBeNull()
-    expect((await owner.get('/settings/templates/not-an-id')).status).toBe(400)
+    // A template is read by its name too: words no template has are not found.
+    expect((await owner.get('/settings/templates/not-an-id')).status).toBe(404)
     const theirUser = await owner.post(`/team/${other.owner_user_id}/active`, [
       ...hiddenFields((await owner.get('/team')).html, '/team'),
       ['active', 'false'],

@@ -22,6 +22,8 @@ export const leadsQuery = defineQuery({
     'source',
     'urgency',
     'property_details',
+    'access_notes',
+    'preferred_times',
     'reminder_at',
     'converted_contact_id',
     'converted_at',

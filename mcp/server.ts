@@ -16,6 +16,7 @@ import { parseInput } from '../core/validation.js'
 import { ICON_PATH } from './icon.js'
 import { crmAction, crmAuthorizationStatus, crmCapabilities, crmDestructiveAction, crmQuery } from './raw-tools.js'
 import type { ToolContext, ToolDefinition } from './tool.js'
+import { argumentsWithIds } from './tool-refs.js'
 import { WORKFLOW_TOOLS } from './workflows/index.js'
 
 /** Every tool the agent sees, layer 1 first. */
@@ -153,7 +154,7 @@ async function callTool(
     }
     // Over stdio no HTTP body check ran before: the arguments are bounded here before anything walks them.
     boundedDepth(args, 'arguments')
-    const parsed = parseToolArguments(tool, args)
+    const parsed = parseToolArguments(tool, await argumentsWithIds(tool, ctx, args))
     const result = await tool.run(ctx, parsed as never)
     // Older clients read the text; newer ones the object, which MCP requires to be a JSON object.
     const structured = result && typeof result === 'object' && !Array.isArray(result) ? (result as Record<string, unknown>) : { result }

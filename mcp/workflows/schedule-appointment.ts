@@ -144,12 +144,12 @@ export const scheduleAppointment = defineTool({
     'paid). date: YYYY-MM-DD or words (next tuesday), to for a range; time, or after/before. Else the first free technician ' +
     'and start. Answers booked (with last_visit), unavailable (nearest times) or choose_customer. repeat: a series.',
   input: {
-    contact_id: uuidArg().optional(),
+    contact_id: z.uuid().optional(),
     customer: z.string().trim().min(1).max(200).optional(),
     services: z
       .array(
         z.strictObject({
-          service_id: uuidArg().optional(),
+          service_id: z.uuid().optional(),
           name: z.string().trim().min(1).max(200).optional(),
           quantity: z.number().int().min(1).max(10_000).optional(),
           unit_price_cents: z.number().int().min(0).max(100_000_000).optional(),

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { AppError, validationError } from '../../core/errors.js'
 import { callAction } from '../../core/call-action.js'
 import { sendInvoice as sendInvoiceAction } from '../../core/domains/invoices/send-actions.js'
-import { defineTool, recordRefArg, type ToolContext, uuidArg } from '../tool.js'
+import { defineTool, recordRefArg, type ToolContext } from '../tool.js'
 import { callQuery, callQueryAll } from '../../core/call-query.js'
 import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
@@ -20,7 +20,7 @@ export const sendInvoice = defineTool({
   input: {
     ticket_id: recordRefArg().optional(),
     invoice_id: recordRefArg().optional(),
-    contact_id: uuidArg().optional(),
+    contact_id: z.uuid().optional(),
     reasoning: z.string().trim().min(1).max(2000).describe('Why now'),
   },
   output: { invoice: z.object({ id: z.string() }).optional() },

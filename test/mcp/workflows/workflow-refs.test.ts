@@ -18,6 +18,7 @@ describe.each(engines)('workflow tools take a name where they take an id, as act
   let client: Client
   let jane: string
   let gutter: string
+  let heather: string
 
   const act = async (p: Principal, domain: string, action: string, data: unknown) =>
     (await performAction(app.services, p, { domain, action, data }, { requestId: randomUUID() })).result as any
@@ -33,6 +34,7 @@ describe.each(engines)('workflow tools take a name where they take an id, as act
     ).id
     const address = { line1: '12 Oak Street', city: 'Huntsville', state: 'AL', postal_code: '35801' }
     jane = (await act(owner, 'contact', 'create', { display_name: 'Jane Smith', email: 'jane@example.com', addresses: [address] })).id
+    heather = (await act(owner, 'lead', 'create', { raw_notes: 'Wants 30 windows done before Easter.', name: 'Heather Lowery' })).id
     await act(owner, 'contact', 'create', { display_name: 'Sam Lee', email: 'sam.one@example.com' })
     await act(owner, 'contact', 'create', { display_name: 'Sam Lee', email: 'sam.two@example.com' })
     const server = createMcpServer(app.services, agent, undefined, TOOLS)
@@ -60,6 +62,14 @@ describe.each(engines)('workflow tools take a name where they take an id, as act
       [out.json.ticket.id],
     )
     expect(row.rows).toEqual([{ contact_id: jane, service_id: gutter }])
+  })
+
+  it("completes a lead named by its person's name", async () => {
+    const out = await call('process_lead', { lead_id: 'Heather Lowery', phone: '(256) 555-0131' })
+    expect(out.isError, JSON.stringify(out.json)).toBe(false)
+    expect(out.json.lead.id).toBe(heather)
+    const row = await app.t.db.query<{ phone: string }>('select phone from leads where id = $1', [heather])
+    expect(row.rows[0].phone).toMatch(/555.?0131/)
   })
 
   it('says which customers a name could be, and that a name nobody has is not found, naming the field', async () => {

@@ -6,7 +6,7 @@ import { AppError } from '../../errors.js'
 import { seriesOfTicket } from '../series/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import type { ConfirmedLine } from '../tickets/close-lines.js'
-import type { CloseTicketInput } from '../tickets/close.js'
+import type { CloseTicketInput } from '../tickets/close-input.js'
 import { BOOKED_VISIT, clockedMinutes, TICKET_STATUSES, TICKET_TOTALS, ticketTotals } from '../tickets/model.js'
 import { INVOICE_STATUSES } from '../invoices/model.js'
 

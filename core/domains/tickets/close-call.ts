@@ -4,7 +4,7 @@ import { localDate, localTime } from '../../time.js'
 import { seriesOfTicket } from '../series/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { bookedLines, linesOfCall } from './close-lines.js'
-import type { CloseCallInput, CloseTicketInput } from './close.js'
+import type { CloseCallInput, CloseTicketInput } from './close-input.js'
 import { assertActive, lockTicket, techniciansOf, wallClock, type TicketRow } from './model.js'
 import { checkVisitDay, type InsteadOfWaiting } from './visit-day.js'
 

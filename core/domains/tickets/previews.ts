@@ -2,7 +2,7 @@ import { changesOf, formatInstant, type CallPreview, type FactDeclaration } from
 import type { OperationContext } from '../../context.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { confirmLines } from './close-lines.js'
-import type { CloseTicketInput } from './close.js'
+import type { CloseTicketInput } from './close-input.js'
 import { instantOf, ticketDetail, ticketTotals, type LineItemRow } from './model.js'
 
 /** The facts a cancellation offers standing rules. */

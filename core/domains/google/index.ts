@@ -8,3 +8,6 @@ export * from './contacts-import.js'
 export * from './contacts-query.js'
 export * from './gmail-actions.js'
 export * from './calendar-events-query.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['contacts', 'imports', 'interactions', 'series', 'settings', 'tickets']

@@ -1,2 +1,5 @@
 // The inbound email domain's operations: the registry finds this folder and registers what this file exports.
 export * from './query.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['interactions', 'settings']

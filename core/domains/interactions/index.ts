@@ -2,3 +2,6 @@
 export * from './actions.js'
 export * from './queries.js'
 export * from './timeline.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['leads', 'record-subject', 'settings', 'tickets']

@@ -6,3 +6,6 @@ export * from './receivables.js'
 export * from './remind-action.js'
 export * from './send-actions.js'
 export * from './unapplied-payments.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['contacts', 'messages', 'orders', 'settings', 'tickets']

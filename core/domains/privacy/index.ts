@@ -1,3 +1,6 @@
 // The privacy domain's operations: the registry finds this folder and registers what this file exports.
 export * from './erase.js'
 export * from './export.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['contacts', 'invoices', 'personal-data']

@@ -3,3 +3,6 @@ export * from './actions.js'
 export * from './connection-query.js'
 export * from './import-actions.js'
 export * from './queries.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['contacts', 'imports', 'invoices', 'settings']

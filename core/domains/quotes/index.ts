@@ -3,3 +3,6 @@ export * from './actions.js'
 export * from './answer-actions.js'
 export * from './queries.js'
 export * from './send-actions.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['interactions', 'invoices', 'messages', 'orders', 'settings']

@@ -1,3 +1,6 @@
 // The series domain's operations: the registry finds this folder and registers what this file exports.
 export * from './actions.js'
 export * from './queries.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['messages', 'settings', 'tickets', 'users']

@@ -7,3 +7,19 @@ export * from './line-item-actions.js'
 export * from './queries.js'
 export * from './unbilled.js'
 export * from './day-move.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = [
+  'attributes',
+  'contacts',
+  'custom-fields',
+  'google',
+  'invoices',
+  'messages',
+  'notes',
+  'orders',
+  'series',
+  'services',
+  'settings',
+  'users',
+]

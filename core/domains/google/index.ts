@@ -1,4 +1,10 @@
 // The Google domain's operations: the registry finds this folder and registers what this file exports.
+import { registerBusyTime } from '../../busy-time.js'
+import { googleBusyTime } from './calendar-in/busy-blocks.js'
+
+// Busy times a person adds in their own Google calendar block them like a visit, for availability and booking.
+registerBusyTime(googleBusyTime)
+
 export * from './actions.js'
 export * from './connection-query.js'
 export * from './calendar-in/answer-actions.js'

@@ -6,7 +6,7 @@ import { addDays, localDate, localTime, weekdayOf, zonedInstant } from '../../ti
 import { dayFromWords } from '../../day-words.js'
 import { rangeFromWords } from '../../range-words.js'
 import { loadTenantSettings, type BusinessHours } from '../settings/model.js'
-import { busyBlocksOf } from '../google/calendar-in/busy-blocks.js'
+import { busyTimeOf } from '../../busy-time.js'
 import { ACTIVE_STATUSES } from './model.js'
 import { isUuid } from '../../schema-types.js'
 import type { Queryable } from '../../db/types.js'
@@ -153,8 +153,8 @@ export const availabilityQuery = defineQuery({
        where tt.user_id = any($1::uuid[]) and t.status = any($2::text[]) and t.scheduled_start < $4 and t.scheduled_end > $3`,
       [ids, [...ACTIVE_STATUSES], windowStart, windowEnd],
     )
-    // Busy times a person added in their own Google calendar block them like a visit.
-    const blocks = await busyBlocksOf(ctx.db, ids, windowStart, windowEnd)
+    // Busy time a capability reports (a person's own Google calendar) blocks them like a visit.
+    const blocks = await busyTimeOf(ctx.db, ids, windowStart, windowEnd)
     const found: Array<{ slot: Slot; member: TeamMember }> = []
     for (const member of listed) {
       const busy = [

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.js'
 import { AppError } from '../../errors.js'
-import { busyBlocksOf } from '../google/calendar-in/busy-blocks.js'
+import { busyTimeOf } from '../../busy-time.js'
 import { ACTIVE_STATUSES, wallClock } from './model.js'
 
 /**
@@ -41,7 +41,7 @@ export async function assertNoDoubleBooking(
     [[...args.technicianIds], [...ACTIVE_STATUSES], args.start, args.end, args.exceptTicketId ?? null],
   )
   const clash = r.rows[0]
-  if (!clash) return assertNoGoogleBusy(tx, args)
+  if (!clash) return assertNotBusyElsewhere(tx, args)
   const tz = args.timeZone
   throw new AppError(
     'CONFLICT',
@@ -59,17 +59,17 @@ export async function assertNoDoubleBooking(
   )
 }
 
-/** Refuses a time when one of the technicians is busy in their own Google calendar then (a block counts like a visit). */
-async function assertNoGoogleBusy(tx: Queryable, args: { technicianIds: readonly string[]; start: Date; end: Date; timeZone: string }) {
-  const [block] = await busyBlocksOf(tx, args.technicianIds, args.start, args.end)
+/** Refuses a time when one of the technicians is busy elsewhere then (their own Google calendar): a block counts like a visit. */
+async function assertNotBusyElsewhere(tx: Queryable, args: { technicianIds: readonly string[]; start: Date; end: Date; timeZone: string }) {
+  const [block] = await busyTimeOf(tx, args.technicianIds, args.start, args.end)
   if (!block) return
   const who = await tx.query<{ name: string }>('select name from users where id = $1', [block.user_id])
   const tz = args.timeZone
   throw new AppError(
     'CONFLICT',
-    `${who.rows[0]?.name || 'The technician'} (user id ${block.user_id}) is busy in their Google calendar ` +
+    `${who.rows[0]?.name || 'The technician'} (user id ${block.user_id}) is busy in ${block.where} ` +
       `from ${wallClock(block.starts_at, tz)} to ${wallClock(block.ends_at, tz)} (${tz}); ` +
       'choose another time or technician (the availability data type lists free slots)',
-    { reason: 'google_busy', technician_id: block.user_id, busy_start: block.starts_at, busy_end: block.ends_at },
+    { reason: block.reason, technician_id: block.user_id, busy_start: block.starts_at, busy_end: block.ends_at },
   )
 }

@@ -13,7 +13,6 @@ export const uses: readonly string[] = [
   'attributes',
   'contacts',
   'custom-fields',
-  'google',
   'invoices',
   'messages',
   'notes',

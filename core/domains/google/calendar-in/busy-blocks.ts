@@ -1,3 +1,4 @@
+import type { BusyTimeSource } from '../../../busy-time.js'
 import type { Queryable } from '../../../db/types.js'
 import { zonedInstant } from '../../../time.js'
 import type { EventTime, ReadEvent } from './calls.js'
@@ -98,3 +99,7 @@ export async function busyBlocksOf(
   )
   return r.rows
 }
+
+/** The busy time Google calendars report, as availability and booking read it (registered by the Google domain). */
+export const googleBusyTime: BusyTimeSource = async (tx, userIds, from, to) =>
+  (await busyBlocksOf(tx, userIds, from, to)).map((b) => ({ ...b, where: 'their Google calendar', reason: 'google_busy' }))

@@ -1,3 +1,4 @@
+import { Busboy, type BusboyHeaders } from '@fastify/busboy'
 import type { NextFunction, Request, Response } from 'express'
 import { html } from './html.js'
 import { layout } from './layout.js'
@@ -33,21 +34,45 @@ const IMPORT_PLACE: UploadPlace = {
 const DRAIN_LIMIT_BYTES = 50 * 1024 * 1024
 
 /**
- * Reads a multipart/form-data body (a plain form posting a file, no JavaScript) into req.body: text fields as strings, files under
- * req.body._files. Runs before the CSRF check, which reads the form's _csrf field. A body over the limit is answered with a page that
- * says the limit, and nothing else runs.
+ * Reads a multipart/form-data body (a plain form posting a file, no JavaScript) into req.body with busboy: text fields as
+ * strings, files under req.body._files. Runs before the CSRF check, which reads the form's _csrf field. A body over the
+ * limit is answered with a page that says the limit, a form that cannot be read with a page that says so, and nothing else runs.
  */
 export function multipartBody(limitBytes: number, place: UploadPlace = IMPORT_PLACE) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const type = req.get('content-type') ?? ''
-    const boundary = /^multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type)
-    if (req.method !== 'POST' || !boundary) return next()
-    const chunks: Buffer[] = []
+    if (req.method !== 'POST' || !/^multipart\/form-data;.*boundary=/i.test(type)) return next()
+    const form = formReader(req)
     let size = 0
+    // Answered only once the whole request is in: a page sent while the browser still sends would cut its upload off.
+    let received = false
+    let answered = false
+    let state: 'reading' | 'read' | 'unreadable' = form.parser ? 'reading' : 'unreadable'
+    const answer = () => {
+      if (!received || state === 'reading' || answered) return
+      answered = true
+      if (state === 'read' && form.ok()) {
+        req.body = form.body()
+        return next()
+      }
+      sendOwnerPage(res, 'Upload not understood', html`<p><a href="${place.back(req)}">${place.backLabel}</a></p>`, {
+        status: 400,
+        error: 'The form could not be read. Choose the file again and send it.',
+      })
+    }
+    form.parser?.on('finish', () => {
+      if (state === 'reading') state = 'read'
+      answer()
+    })
+    form.parser?.on('error', () => {
+      if (state === 'reading') state = 'unreadable'
+      answer()
+    })
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size <= limitBytes) chunks.push(chunk)
-      else if (size > limitBytes + DRAIN_LIMIT_BYTES) req.destroy()
+      if (size <= limitBytes) {
+        if (state === 'reading') form.parser?.write(chunk)
+      } else if (size > limitBytes + DRAIN_LIMIT_BYTES) req.destroy()
     })
     req.on('error', next)
     req.on('end', () => {
@@ -58,50 +83,56 @@ export function multipartBody(limitBytes: number, place: UploadPlace = IMPORT_PL
         sendOwnerPage(res, 'File too large', body, { status: 413, error })
         return
       }
-      try {
-        req.body = partsOf(Buffer.concat(chunks), boundary[1] ?? boundary[2])
-      } catch {
-        sendOwnerPage(res, 'Upload not understood', html`<p><a href="${place.back(req)}">${place.backLabel}</a></p>`, {
-          status: 400,
-          error: 'The form could not be read. Choose the file again and send it.',
-        })
-        return
-      }
-      next()
+      received = true
+      if (state === 'reading') form.parser?.end()
+      else answer()
     })
   }
 }
 
-/** The parts of a multipart body: fields as text (a repeated one as a list), files under _files by field name. */
-function partsOf(body: Buffer, boundary: string): Record<string, unknown> {
+/** A busboy parser for the request, gathering fields as text (a repeated one as a list) and files under _files by field name. */
+function formReader(req: Request) {
   // Keyed by the form's own part names: no prototype, so a part named "__proto__" is a field like any other.
   const fields: Record<string, unknown> = Object.create(null)
   const files: Record<string, UploadedFile> = Object.create(null)
-  const delimiter = Buffer.from(`--${boundary}`)
-  let at = body.indexOf(delimiter)
-  if (at < 0) throw new Error('no boundary')
-  for (;;) {
-    const start = at + delimiter.length
-    if (body.subarray(start, start + 2).toString() === '--') break
-    const next = body.indexOf(delimiter, start)
-    if (next < 0) throw new Error('unterminated part')
-    // A part is CRLF, its headers, a blank line, then its content up to the CRLF before the next delimiter.
-    const part = body.subarray(start + 2, next - 2)
-    const split = part.indexOf('\r\n\r\n')
-    if (split < 0) throw new Error('part without headers')
-    const headers = part.subarray(0, split).toString('utf8')
-    const bytes = part.subarray(split + 4)
-    const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(headers)?.[1]
-    const filename = /content-disposition:[^\r\n]*\bfilename="([^"]*)"/i.exec(headers)?.[1]
-    const contentType = /content-type:\s*([^\r\n;]+)/i.exec(headers)?.[1].trim() ?? 'application/octet-stream'
-    if (name !== undefined && filename !== undefined) files[name] = { filename, text: bytes.toString('utf8'), bytes, contentType }
-    else if (name !== undefined) {
-      // A repeated field (a group of checkboxes) is a list, as the urlencoded parser makes it.
-      const before = fields[name]
-      const value = bytes.toString('utf8')
-      fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value]
-    }
-    at = next
+  let pending = 0
+  let failed = false
+  let parser: ReturnType<typeof Busboy> | undefined
+  try {
+    parser = Busboy({
+      headers: req.headers as BusboyHeaders,
+      // As the browser sent them: a part is a file when it has a filename, its name kept whole. The body's own limit is
+      // checked above, so no field is cut short.
+      isPartAFile: (_name, _type, filename) => filename !== undefined,
+      preservePath: true,
+      limits: { fieldSize: Number.POSITIVE_INFINITY },
+    })
+  } catch {
+    // A boundary busboy cannot use: the form cannot be read.
   }
-  return { ...fields, _files: files }
+  parser?.on('field', (name, value) => {
+    // A repeated field (a group of checkboxes) is a list, as the urlencoded parser makes it.
+    const before = fields[name]
+    fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value]
+  })
+  parser?.on('file', (name, stream, filename, _encoding, contentType) => {
+    const chunks: Buffer[] = []
+    pending++
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+    stream.on('error', () => {
+      failed = true
+    })
+    stream.on('end', () => {
+      pending--
+      const bytes = Buffer.concat(chunks)
+      files[name] = { filename, text: bytes.toString('utf8'), bytes, contentType }
+    })
+  })
+  return {
+    parser,
+    /** Every part was read whole. */
+    ok: () => !failed && pending === 0,
+    /** The form as req.body: its fields, and its files under _files. */
+    body: (): Record<string, unknown> => ({ ...fields, _files: files }),
+  }
 }

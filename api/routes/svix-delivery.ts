@@ -1,47 +1,43 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Request } from 'express'
+import { Webhook, WebhookVerificationError } from 'svix'
 import { AppError } from '../../core/errors.js'
 
-/** How far a webhook's timestamp may be from our clock: older deliveries are refused, so a captured one cannot be replayed later. */
-export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60
+/** How far a webhook's timestamp may be from the clock (the svix package's own tolerance): a captured delivery cannot be replayed later. */
+const WEBHOOK_TOLERANCE_SECONDS = 5 * 60
 
 /**
- * A delivery signed the Svix way (Resend's webhooks), read from the raw body the route kept: the signature checked
- * (see verifySvixSignature), then the body parsed as JSON. Returns the delivery's id (svix-id) and the parsed body.
+ * A delivery signed the Svix way (Resend's webhooks), read from the raw body the route kept: the signature and timestamp
+ * checked by the svix package's Webhook.verify, then the body parsed as JSON. Returns the delivery's id (svix-id) and the parsed body.
  */
-export function readSvixDelivery(secret: string, req: Request, now: Date): { eventId: string; parsed: unknown } {
+export function readSvixDelivery(secret: string, req: Request): { eventId: string; parsed: unknown } {
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
-  const eventId = verifySvixSignature(secret, req, raw, now)
+  const headers = {
+    'svix-id': req.get('svix-id') ?? '',
+    'svix-timestamp': req.get('svix-timestamp') ?? '',
+    'svix-signature': req.get('svix-signature') ?? '',
+  }
+  let parsed: unknown
   try {
-    return { eventId, parsed: JSON.parse(raw.toString('utf8')) }
-  } catch {
+    parsed = new Webhook(secret).verify(raw, headers)
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) throw forged(reasonOf(error))
+    // Verified, but the body is not JSON (verify parses it once the signature matches).
+    if (error instanceof SyntaxError) parsed = undefined
+    else throw error
+  }
+  // An empty body verifies to undefined: no JSON either way.
+  if (parsed === undefined) {
     throw new AppError('VALIDATION_ERROR', 'The body is not valid JSON', { issues: [{ field: 'body', message: 'invalid JSON' }] })
   }
+  return { eventId: headers['svix-id'], parsed }
 }
 
-/**
- * Checks the Svix signature: HMAC-SHA256 with the secret's key over "id.timestamp.body", base64, compared in constant
- * time with each v1 signature in the header; the timestamp must be within the tolerance. Returns the event id.
- */
-export function verifySvixSignature(secret: string, req: Request, raw: Buffer, now: Date): string {
-  const id = req.get('svix-id') ?? ''
-  const timestamp = req.get('svix-timestamp') ?? ''
-  const signatures = req.get('svix-signature') ?? ''
-  if (!id || !timestamp || !signatures) throw forged('the svix-id, svix-timestamp and svix-signature headers are required')
-  const seconds = Number(timestamp)
-  if (!/^\d+$/.test(timestamp) || Math.abs(now.getTime() / 1000 - seconds) > WEBHOOK_TOLERANCE_SECONDS) {
-    throw forged(`the svix-timestamp is not within ${WEBHOOK_TOLERANCE_SECONDS / 60} minutes of now`)
-  }
-  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64')
-  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(raw).digest()
-  const match = signatures.split(' ').some((entry) => {
-    const [version, value] = entry.split(',')
-    if (version !== 'v1' || !value) return false
-    const given = Buffer.from(value, 'base64')
-    return given.length === expected.length && timingSafeEqual(given, expected)
-  })
-  if (!match) throw forged('the signature does not match')
-  return id
+/** The refusal's words for each of the svix package's verification errors. */
+function reasonOf(error: WebhookVerificationError): string {
+  if (/missing required headers/i.test(error.message)) return 'the svix-id, svix-timestamp and svix-signature headers are required'
+  if (/timestamp|signature headers/i.test(error.message))
+    return `the svix-timestamp is not within ${WEBHOOK_TOLERANCE_SECONDS / 60} minutes of now`
+  return 'the signature does not match'
 }
 
 function forged(why: string): AppError {

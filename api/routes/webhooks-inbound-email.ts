@@ -49,7 +49,7 @@ export function inboundEmailWebhookRoutes(services: Services): Router {
   const router = Router()
   router.post('/api/webhooks/inbound-email', express.raw({ type: () => true, limit: services.config.bodyLimitBytes }), async (req, res) => {
     const { secret } = requireInboundEmail(services.config)
-    const { eventId, parsed } = readSvixDelivery(secret, req, services.now())
+    const { eventId, parsed } = readSvixDelivery(secret, req)
     const event = receivedSchema.safeParse(parsed)
     if (!event.success && (parsed as { type?: unknown } | null)?.type === 'email.received') {
       // An email we cannot read may be addressed to a business here: refused, so Resend keeps it and delivers it again.

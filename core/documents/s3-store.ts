@@ -1,29 +1,35 @@
+import { createHash } from 'node:crypto'
+import { AwsClient } from 'aws4fetch'
 import type { S3Settings } from '../config.js'
 import { AppError } from '../errors.js'
 import { log } from '../log.js'
-import { sha256Hex, signS3Request } from './s3-signature.js'
 import { MissingContentError, type DocumentStore } from './store.js'
 
 /** Longest an S3 call may take before the upload or download fails (a store that does not answer must not hold a request forever). */
 const S3_TIMEOUT_MS = 30_000
 
-/** Documents as objects <bucket>/<business id>/<sha256> in an S3-compatible store, with PUT, GET and DELETE Object signed by Signature V4. */
+/** Documents as objects <bucket>/<business id>/<sha256> in an S3-compatible store, with PUT, GET and DELETE Object signed by Signature V4 (aws4fetch). */
 export function s3Store(s3: S3Settings, now: () => Date = () => new Date()): DocumentStore {
   const urlOf = (tenantId: string, sha256: string) => new URL(`${s3.endpoint}/${encodeURIComponent(s3.bucket)}/${tenantId}/${sha256}`)
-  const send = (method: 'PUT' | 'GET' | 'DELETE', url: URL, body?: Buffer) => {
-    const signed = signS3Request({
+  const client = new AwsClient({ accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, region: s3.region, service: 's3' })
+  const send = (method: 'PUT' | 'GET' | 'DELETE', url: URL, body?: Buffer) =>
+    client.fetch(url, {
       method,
-      url,
-      payloadSha256: body ? sha256Hex(body) : sha256Hex(''),
-      region: s3.region,
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      date: now(),
-      headers: body ? { 'content-type': 'application/octet-stream' } : {},
+      body,
+      // The body's hash is signed (aws4fetch would send UNSIGNED-PAYLOAD for S3), so the store refuses a body changed on the way.
+      headers: {
+        'x-amz-content-sha256': createHash('sha256')
+          .update(body ?? '')
+          .digest('hex'),
+        ...(body ? { 'content-type': 'application/octet-stream' } : {}),
+      },
+      signal: AbortSignal.timeout(S3_TIMEOUT_MS),
+      aws: {
+        datetime: now()
+          .toISOString()
+          .replace(/[:-]|\.\d{3}/g, ''),
+      },
     })
-    const { host: _host, ...headers } = signed
-    return fetch(url, { method, headers, body, signal: AbortSignal.timeout(S3_TIMEOUT_MS) })
-  }
   return {
     kind: 's3',
     describe: () => `in the S3-compatible bucket ${s3.bucket} at ${s3.endpoint}`,

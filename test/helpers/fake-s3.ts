@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { sha256Hex, signS3Request } from '../../core/documents/s3-signature.js'
+import { sha256Hex, signS3Request } from './sigv4.js'
 
 /** The S3 operations the fake serves, by the names of the S3 API reference. */
 export type S3Operation = 'PutObject' | 'GetObject' | 'DeleteObject' | 'ListObjectsV2'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { S3Settings } from '../../../core/config.js'
-import { signS3Request } from '../../../core/documents/s3-signature.js'
+import { signS3Request } from '../../helpers/sigv4.js'
 import { s3Store } from '../../../core/documents/s3-store.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
@@ -9,7 +9,7 @@ import { startFakeS3, type FakeS3 } from '../../helpers/fake-s3.js'
 import { b64, pdf, PNG } from '../../helpers/files.js'
 import { newContact, signedIn } from '../../helpers/fixtures.js'
 
-describe('Signature V4 for S3', () => {
+describe("the fake S3's own Signature V4, apart from aws4fetch", () => {
   it("signs AWS's published GET Object example to its published signature", () => {
     // From the Amazon S3 API reference, "Signature Calculations for the Authorization Header", example GET Object.
     const headers = signS3Request({

@@ -1,5 +1,8 @@
 import { createHash, createHmac } from 'node:crypto'
 
+// The fake S3 checks signatures with this, written from the AWS Signature V4 specification and apart from aws4fetch (which
+// signs the product's requests), so a request passes only if two implementations agree.
+
 /** What signing one S3 request needs. */
 export interface SignInput {
   method: string

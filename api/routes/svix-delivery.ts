@@ -16,9 +16,16 @@ export function readSvixDelivery(secret: string, req: Request): { eventId: strin
     'svix-timestamp': req.get('svix-timestamp') ?? '',
     'svix-signature': req.get('svix-signature') ?? '',
   }
+  let webhook: Webhook
+  try {
+    webhook = new Webhook(secret)
+  } catch {
+    // A secret that is not base64 (a mistyped setting) can verify nothing: every delivery is refused, as before.
+    throw forged('the signing secret set on this server is not a whsec_ secret, so no signature can match')
+  }
   let parsed: unknown
   try {
-    parsed = new Webhook(secret).verify(raw, headers)
+    parsed = webhook.verify(raw, headers)
   } catch (error) {
     if (error instanceof WebhookVerificationError) throw forged(reasonOf(error))
     // Verified, but the body is not JSON (verify parses it once the signature matches).

@@ -185,6 +185,18 @@ describe.each(engines)('inbound email through the webhook (%s)', (engine) => {
     expect(record.recent[0].outcome).toBe('lead')
   })
 
+  it('refuses every delivery with a 400, never a 500, while the secret set is not a whsec_ secret', async () => {
+    app.services.config.inboundEmailWebhookSecret = 'whsec_not base64!'
+    try {
+      const body = JSON.stringify({ type: 'email.received', data: {} })
+      const res = await post(body, signed(body))
+      expectError(res, 400, 'VALIDATION_ERROR')
+      expect(res.body.error.message).toMatch(/not a whsec_ secret/)
+    } finally {
+      app.services.config.inboundEmailWebhookSecret = w.secret
+    }
+  })
+
   it('answers 503 naming what to set while the webhook secret is unset', async () => {
     app.services.config.inboundEmailWebhookSecret = undefined
     try {

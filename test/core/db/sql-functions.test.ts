@@ -59,6 +59,18 @@ describe('reading the SQL function files', () => {
     expect(() => readFunctions(other)).toThrow(/probe_fn\.sql/)
   })
 
+  it('leaves no numbered migration after 0118 to define a function that has a file: its file is where it changes', () => {
+    const named = new Set(filesOnDisk().map((f) => f.name.slice(0, -4)))
+    const copies = readMigrations()
+      .filter((m) => m.version > 118)
+      .flatMap((m) =>
+        [...m.sql.matchAll(/create\s+(?:or\s+replace\s+)?function\s+(?:public\.)?(\w+)\s*\(/gi)]
+          .filter((hit) => named.has(hit[1].toLowerCase()))
+          .map((hit) => `${m.name}: ${hit[1]}`),
+      )
+    expect(copies).toEqual([])
+  })
+
   it('applies the files after the newest numbered migration only: an older schema may lack what they read', () => {
     const all = readMigrations()
     expect(functionsFor(all).map((f) => f.name)).toEqual(filesOnDisk().map((f) => f.name))

@@ -1,6 +1,6 @@
 import { describeDatabase, parseCommandArgs, withDatabase, type Command } from './command.js'
 
-/** `crm migrate`: applies the pending numbered migrations and names them. */
+/** `crm migrate`: applies the pending numbered migrations, then the changed SQL function files, and names them. */
 export const migrateCommand: Command = {
   name: 'migrate',
   args: '[--json]',

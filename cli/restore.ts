@@ -26,7 +26,7 @@ function describe(r: RestoreResult): string {
   return [
     `Restored ${r.restored} (made ${r.created_at}, ${r.scope === 'all' ? 'every business' : `business ${r.scope}`}) into ${r.into}.`,
     `  ${r.counts.tenants ?? 0} business(es), ${r.counts.contacts ?? 0} customers, ${r.counts.tickets ?? 0} appointments, ${r.counts.invoices ?? 0} invoices.`,
-    ...(r.migrated.length ? [`  Then applied ${r.migrated.length} migration(s) made since the archive.`] : []),
+    ...(r.migrated.length ? [`  Then applied ${r.migrated.length} migration(s) and SQL function file(s) newer than the archive.`] : []),
     ...(r.replaced_kept_at ? [`  What was there before is kept in ${r.replaced_kept_at}.`] : []),
     `  Every session and sign-in link was revoked (${r.revoked}): people sign in again. Agent tokens, connections and customers' links keep working.`,
   ].join('\n')

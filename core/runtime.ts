@@ -11,7 +11,7 @@ import { writePersonalData } from './personal-data/write.js'
 /** An open, migrated database and how to let go of it. */
 export interface OpenedDatabase {
   db: Database
-  /** The migrations applied while opening (empty when none were pending). */
+  /** The migrations and SQL function files applied while opening (empty when none were pending). */
   applied: string[]
   /** Notes where this process serves people, so a command turned away from the embedded data folder can point there. */
   announce(url: string): void

@@ -1,13 +1,14 @@
 import type { Queryable } from '../db/types.js'
 
 /**
- * Tables an archive leaves out: the migrations (the manifest names them and a restore applies them), the code's own
+ * Tables an archive leaves out: the migrations and SQL function files (the manifest names the migrations and a restore applies both), the code's own
  * declarations written at every start, counters of a moment (rate limits, send pacing), document bytes kept in the
  * database (an archive carries documents as documents, put into whatever store the target uses), and the target's own
  * backup history.
  */
 export const NOT_ARCHIVED = new Set([
   'schema_migrations',
+  'schema_functions',
   'personal_data',
   'rate_limit_windows',
   'send_pacing',

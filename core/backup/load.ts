@@ -39,10 +39,11 @@ export function migrationsFor(manifest: Manifest, files: MigrationFile[] = readM
 }
 
 /**
- * Loads an archive's entries into an empty database: migrates it to the archive's schema, then in one transaction
- * empties the archived tables, sets aside foreign keys, triggers and forced row level security (each put back before
- * commit, the keys checked again then), writes the rows, sequences and documents. A failure leaves the data as it was
- * before the transaction. Later migrations are the caller's to apply.
+ * Loads an archive's entries into an empty database: migrates it to the archive's schema (with the SQL function files
+ * when that schema is the newest), then in one transaction empties the archived tables, sets aside foreign keys,
+ * triggers and forced row level security (each put back before commit, the keys checked again then), writes the rows,
+ * sequences and documents. A failure leaves the data as it was before the transaction. Later migrations are the
+ * caller's to apply.
  */
 export async function loadArchive(
   target: Database,

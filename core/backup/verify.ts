@@ -1,5 +1,5 @@
 import { openPgliteThread } from '../db/pglite-thread.js'
-import { migrate, type MigrationFile } from '../db/migrate.js'
+import { functionsFor, migrate, type MigrationFile } from '../db/migrate.js'
 import type { PgliteDatabase } from '../db/pglite.js'
 import { openArchive } from './archive.js'
 import { dumpSnapshot, type Manifest } from './dump.js'
@@ -45,7 +45,7 @@ async function manifestOf(file: string, key: Buffer): Promise<Manifest> {
   return first.value.head.manifest as Manifest
 }
 
-/** The last empty scratch database migrated, as a copy of its folder, by the migrations it holds. */
+/** The last empty scratch database migrated, as a copy of its folder, by the migrations and function files it holds. */
 let template: { schema: string; copy: Blob } | null = null
 
 /**
@@ -53,10 +53,11 @@ let template: { schema: string; copy: Blob } | null = null
  * file (seconds); a copy of it is kept, so the next verification of the same schema starts from the copy.
  */
 async function migratedScratch(files: MigrationFile[]): Promise<PgliteDatabase & { close(): Promise<void> }> {
-  const schema = files.map((f) => `${f.version}:${f.checksum}`).join(',')
+  const functions = functionsFor(files)
+  const schema = [...files.map((f) => `${f.version}:${f.checksum}`), ...functions.map((f) => `${f.name}:${f.checksum}`)].join(',')
   if (template?.schema === schema) return openPgliteThread(undefined, template.copy)
   const scratch = await openPgliteThread(undefined)
-  await migrate(scratch, files)
+  await migrate(scratch, files, functions)
   template = { schema, copy: await scratch.dumpDataDir() }
   return scratch
 }

@@ -13,5 +13,6 @@ export const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   send_pacing: "the email provider's send rate is shared by every business",
   send_permits: "the email provider's send rate is shared by every business",
   schema_migrations: 'the migrations applied to the whole database',
+  schema_functions: 'the SQL function files applied to the whole database',
   backup_runs: 'a backup holds the whole service or one business, and is made by the service itself',
 }

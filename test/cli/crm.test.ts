@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateAgentToken } from '../../core/auth/agent-tokens.js'
-import { readMigrations } from '../../core/db/migrate.js'
+import { readFunctions, readMigrations } from '../../core/db/migrate.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { engines } from '../helpers/databases.js'
 import { buildIfStale, crm, emptyTarget, inDatabase, type CrmRun, type CrmTarget } from './crm.js'
@@ -37,7 +37,9 @@ describe.each(engines)('the crm command line (%s)', (engine) => {
     async () => {
       expect(firstMigrate.stderr).toBe('')
       expect(firstMigrate.code).toBe(0)
-      expect(JSON.parse(firstMigrate.stdout)).toEqual({ applied: readMigrations().map((m) => m.name) })
+      expect(JSON.parse(firstMigrate.stdout)).toEqual({
+        applied: [...readMigrations().map((m) => m.name), ...readFunctions().map((f) => `functions/${f.name}`)],
+      })
       const again = await crm(target, 'migrate')
       expect(again.code).toBe(0)
       expect(again.stdout).toMatch(/^No migrations were pending/)

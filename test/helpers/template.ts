@@ -3,14 +3,19 @@ import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PERSONAL_DATA } from '../../core/domains/personal-data.js'
-import { readMigrations } from '../../core/db/migrate.js'
+import { readFunctions, readMigrations } from '../../core/db/migrate.js'
 import type { Queryable } from '../../core/db/types.js'
 
-/** A short fingerprint of the migration files (names and contents: a renumbered file is a new one), the declarations of personal data and how the template is made, so a template is rebuilt whenever they change. */
+/** A short fingerprint of the migration and SQL function files (names and contents: a renumbered file is a new one), the declarations of personal data and how the template is made, so a template is rebuilt whenever they change. */
 export const migrationsFingerprint = createHash('sha256')
   .update(
     readMigrations()
       .map((m) => `${m.name}:${m.checksum}`)
+      .join(','),
+  )
+  .update(
+    readFunctions()
+      .map((f) => `${f.name}:${f.checksum}`)
       .join(','),
   )
   .update(JSON.stringify(PERSONAL_DATA))

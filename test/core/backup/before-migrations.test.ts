@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { restoreArchive } from '../../../core/backup/restore.js'
-import { migrate, readMigrations } from '../../../core/db/migrate.js'
+import { migrate, readFunctions, readMigrations } from '../../../core/db/migrate.js'
 import { openDatabase } from '../../../core/db/open.js'
 import { withTenant } from '../../../core/db/tenant.js'
 import { PERSONAL_DATA } from '../../../core/domains/personal-data.js'
@@ -36,6 +36,7 @@ for (const engine of engines) {
 
       const opened = await openMigratedDatabase(old.config, 'test start', PERSONAL_DATA)
       expect(opened.applied).toContain('0117_backups.sql')
+      expect(opened.applied).toContain('functions/erase_customer.sql')
       await opened.close()
       const archives = readdirSync(old.config.backup.dir)
       expect(archives).toEqual([expect.stringMatching(/^service-crm-all-\d{8}T\d{6}Z-before-migrations\.crmbackup$/)])
@@ -48,6 +49,8 @@ for (const engine of engines) {
         now: () => new Date(),
       })
       expect(restored.migrated).toContain('0117_backups.sql')
+      // The archive's older schema got no function files; they come after the later migrations.
+      expect(restored.migrated.slice(-readFunctions().length)).toEqual(readFunctions().map((f) => `functions/${f.name}`))
       expect(restored.counts).toMatchObject({ tenants: 1, contacts: 1 })
       const back = await openDatabase(fresh.config)
       try {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { restoreArchive } from '../../../core/backup/restore.js'
 import { authenticateAgentToken } from '../../../core/auth/agent-tokens.js'
 import type { BackupResult } from '../../../core/backup/make.js'
+import { readFunctions } from '../../../core/db/migrate.js'
 import { openDatabase } from '../../../core/db/open.js'
 import { withTenant } from '../../../core/db/tenant.js'
 import type { Database } from '../../../core/db/types.js'
@@ -70,6 +71,9 @@ for (const source of engines) {
               })
             }
             expect(after.counts).toMatchObject({ sessions: 0, magic_links: 0, installation: 1 })
+            // The archive holds the newest schema: loading it applied the function files, recorded as on any database.
+            const functions = await db.query('select name, checksum from schema_functions order by name')
+            expect(functions.rows).toEqual(readFunctions().map(({ name, checksum }) => ({ name, checksum })))
             expect(after.documents).toEqual(before.documents)
             await expectDocumentsReadable(db, place.config, before.documents, app)
             expect(await authenticateAgentToken(db, app.tenant.agent_token)).toMatchObject({ tenantId: app.tenant.tenant_id })

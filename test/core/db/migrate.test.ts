@@ -6,7 +6,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PERSONAL_DATA } from '../../../core/domains/personal-data.js'
 import { loadConfig } from '../../../core/config.js'
-import { MIGRATIONS_DIR, migrate, pendingMigrations, readMigrations, type MigrationFile } from '../../../core/db/migrate.js'
+import { MIGRATIONS_DIR, migrate, pendingMigrations, readFunctions, readMigrations, type MigrationFile } from '../../../core/db/migrate.js'
 import { openPglite } from '../../../core/db/pglite.js'
 import { openPostgres } from '../../../core/db/postgres.js'
 import type { Database } from '../../../core/db/types.js'
@@ -36,6 +36,11 @@ function expectedRecords() {
     name: f.name,
     checksum: sha256(readFileSync(join(MIGRATIONS_DIR, f.name), 'utf8')),
   }))
+}
+
+/** What migrating an empty database applies: every numbered file, then every SQL function file. */
+function everyFile(): string[] {
+  return [...readMigrations().map((f) => f.name), ...readFunctions().map((f) => `functions/${f.name}`)]
 }
 
 async function recorded(db: Database) {
@@ -118,7 +123,7 @@ describe.each(engines)('migrations (%s)', (engine) => {
     it('applies every file in order, records each with its checksum, and applies nothing the second time', async () => {
       const names = readMigrations().map((f) => f.name)
       expect(await pendingMigrations(db)).toEqual(names)
-      expect(await migrate(db)).toEqual(names)
+      expect(await migrate(db)).toEqual(everyFile())
       expect(await recorded(db)).toEqual(expectedRecords())
       expect(await pendingMigrations(db)).toEqual([])
       // With nothing to apply, a start sends a handful of statements, not four for every file.
@@ -224,16 +229,12 @@ describe.each(engines)('migrations (%s)', (engine) => {
 })
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('migrating one PostgreSQL database from several places at once', () => {
-  it('three pools migrating one empty database apply each migration exactly once, without errors', async () => {
+  it('three pools migrating one empty database apply each migration and function file exactly once, without errors', async () => {
     const empty = await emptyPostgres()
     const pools = [1, 2, 3].map(() => openPostgres(empty.url, 2))
     try {
       const applied = await Promise.all(pools.map((p) => migrate(p)))
-      expect(applied.flat().sort()).toEqual(
-        readMigrations()
-          .map((f) => f.name)
-          .sort(),
-      )
+      expect(applied.flat().sort()).toEqual(everyFile().sort())
       expect(await recorded(pools[0])).toEqual(expectedRecords())
     } finally {
       for (const p of pools) await p.close()
@@ -241,7 +242,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('migrating one PostgreSQL databa
     }
   })
 
-  it('two processes starting at once against one empty database apply each migration exactly once', async () => {
+  it('two processes starting at once against one empty database apply each migration and function file exactly once', async () => {
     const script = compileForNode(join(dirname(new URL(import.meta.url).pathname), 'migrate-process.ts'))
     scratchDirs.push(dirname(dirname(dirname(dirname(script)))))
     const empty = await emptyPostgres()
@@ -249,11 +250,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('migrating one PostgreSQL databa
       const runs = await Promise.all([runNode(script, [empty.url]), runNode(script, [empty.url])])
       for (const run of runs) expect(run.code, run.stderr).toBe(0)
       const applied = runs.flatMap((run) => JSON.parse(run.stdout) as string[])
-      expect(applied.sort()).toEqual(
-        readMigrations()
-          .map((f) => f.name)
-          .sort(),
-      )
+      expect(applied.sort()).toEqual(everyFile().sort())
       const db = openPostgres(empty.url, 1)
       try {
         expect(await recorded(db)).toEqual(expectedRecords())

@@ -159,7 +159,7 @@ describe.each(engines)('tenant isolation in the database (%s)', (engine) => {
       [APP_ROLE],
     )
     const byName = new Map(r.rows.map((row) => [row.name, row]))
-    for (const name of ['schema_migrations', 'installation']) {
+    for (const name of ['schema_migrations', 'schema_functions', 'installation']) {
       expect(byName.get(name), name).toMatchObject({ can_read: false, can_write: false })
     }
     expect(r.rows.filter((row) => !row.rls && row.can_write)).toEqual([])

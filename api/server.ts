@@ -34,12 +34,12 @@ export interface RunningServer {
 /** Creates the first business if there is none, then listens. */
 export async function startServer(services: Services): Promise<RunningServer> {
   const { config, db } = services
-  const wantsDemo = process.env.CRM_DEMO === '1'
+  const wantsDemo = config.demo
   const created = await bootstrapFirstTenant(db, {
-    name: process.env.CRM_BUSINESS_NAME ?? (wantsDemo ? DEMO_BUSINESS.name : 'My Service Business'),
-    owner_email: process.env.CRM_OWNER_EMAIL ?? 'owner@example.com',
+    name: config.firstBusiness.name ?? (wantsDemo ? DEMO_BUSINESS.name : 'My Service Business'),
+    owner_email: config.firstBusiness.ownerEmail ?? 'owner@example.com',
     owner_name: wantsDemo ? DEMO_BUSINESS.ownerName : undefined,
-    timezone: process.env.CRM_TIMEZONE ?? 'America/Chicago',
+    timezone: config.firstBusiness.timezone ?? 'America/Chicago',
   })
   // CRM_DEMO=1 fills the first business with the demo window-cleaning company, so there is something to open on day one.
   if (created && wantsDemo) log('info', 'loading the demo business before serving (half a minute or so on the embedded database)')
@@ -88,7 +88,7 @@ export async function startServer(services: Services): Promise<RunningServer> {
 
 /** The address links point at: PUBLIC_BASE_URL when set, else where the server listens. */
 function baseUrl(config: Config, listening: string): string {
-  return process.env.PUBLIC_BASE_URL ? config.publicBaseUrl : listening
+  return config.publicBaseUrlSet ? config.publicBaseUrl : listening
 }
 
 /** The start banner: where everything is, what is off, and on first start the secrets shown once. */

@@ -1,3 +1,4 @@
+import { processEnvironment } from '../core/config.js'
 import { parseCommandArgs, ReportsFailure, type Command } from './command.js'
 import type { CheckItem } from './doctor/item.js'
 import { runDoctor } from './doctor/run.js'
@@ -15,7 +16,7 @@ export const doctorCommand: Command = {
     'exit code 1 when an item fails',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { url: { type: 'string' }, json: { type: 'boolean' } })
-    const checks = await runDoctor({ env: process.env, serverUrl: values.url as string | undefined })
+    const checks = await runDoctor({ env: processEnvironment(), serverUrl: values.url as string | undefined })
     const failed = checks.some((c) => c.status === 'fail')
     const stdout = values.json ? JSON.stringify({ ok: !failed, checks }) : report(checks)
     if (failed) throw new ReportsFailure(stdout)

@@ -1,6 +1,6 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { authenticateAgentToken } from '../core/auth/agent-tokens.js'
-import { loadConfig, type Config } from '../core/config.js'
+import { loadConfig, relaySettings, type Config } from '../core/config.js'
 import { AppError } from '../core/errors.js'
 import { setLogLevel, setLogStream } from '../core/log.js'
 import { openMigratedDatabase } from '../core/runtime.js'
@@ -17,7 +17,8 @@ export const mcpCommand: Command = {
   runsUntilStopped: true,
   async run(argv) {
     const { values } = parseCommandArgs(argv, { url: { type: 'string' } })
-    const token = process.env.CRM_AGENT_TOKEN?.trim()
+    const given = relaySettings()
+    const token = given.agentToken
     if (!token) throw new AppError('VALIDATION_ERROR', 'Set CRM_AGENT_TOKEN to an agent token (create one with: npx crm token create)')
     const config = loadConfig()
     // stdout carries the protocol: anything logged goes to stderr.
@@ -25,7 +26,7 @@ export const mcpCommand: Command = {
     setLogLevel('warn')
     const url =
       (values.url as string | undefined) ??
-      process.env.CRM_SERVER_URL ??
+      given.serverUrl ??
       `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`
     if (await serverAnswers(url)) await relay(url, token)
     else await serveHere(config, token)

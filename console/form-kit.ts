@@ -16,14 +16,6 @@ export function field(body: unknown, name: string): string {
     .trim()
 }
 
-/** Dollars and cents as typed ("45.50", "$1,200", "-3") as whole cents; null when it is not an amount at all. */
-export function centsOf(raw: string): number | null {
-  const m = raw.replace(/[$,\s]/g, '').match(/^(-?)(\d{1,9})(?:\.(\d{1,2}))?$/)
-  if (!m) return null
-  const cents = Number(m[2]) * 100 + Number((m[3] ?? '0').padEnd(2, '0'))
-  return m[1] ? -cents : cents
-}
-
 /** The refusal of an amount the page could not read, named like the action's own field errors. */
 export function amountRefused(fieldName: string, raw: string): AppError {
   return validationError([{ field: `data.${fieldName}`, message: `expected an amount in dollars and cents such as 45.50, not "${raw}"` }])

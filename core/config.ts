@@ -49,6 +49,19 @@ export interface Config {
   backup: BackupSettings
   /** The bearer token that opens /metrics and the doctor's facts from anywhere (without it: only a direct loopback connection). */
   metricsToken?: string
+  /** CRM_DEMO=1: the first business made on an empty database is the demo company, filled with its records. */
+  demo: boolean
+  /** The business made on first start: CRM_BUSINESS_NAME, CRM_OWNER_EMAIL and CRM_TIMEZONE, when set. */
+  firstBusiness: { name?: string; ownerEmail?: string; timezone?: string }
+  /** Whether PUBLIC_BASE_URL was set (else links point where the server listens). */
+  publicBaseUrlSet: boolean
+  /** Host names besides loopback and the public address that /mcp answers to (MCP_ALLOWED_HOSTS, comma-separated). */
+  mcpAllowedHosts: string[]
+  /**
+   * The environment this configuration was read from, for the integration clients that read their own variables from it
+   * (Stripe, QuickBooks, Google, the language model, CRM_ENCRYPTION_KEY) and the doctor's webhook report.
+   */
+  environment: Readonly<NodeJS.ProcessEnv>
 }
 
 /** Backups: sealed with CRM_BACKUP_KEY (none made without it), written to CRM_BACKUP_DIR and, when set, to an S3-compatible bucket. */
@@ -119,7 +132,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     checkOutput: onOff(env.CRM_CHECK_OUTPUT, 'CRM_CHECK_OUTPUT', env.NODE_ENV !== 'production'),
     backup: backupSettings(env),
     metricsToken: env.CRM_METRICS_TOKEN?.trim() || undefined,
+    demo: env.CRM_DEMO === '1',
+    firstBusiness: {
+      name: env.CRM_BUSINESS_NAME || undefined,
+      ownerEmail: env.CRM_OWNER_EMAIL || undefined,
+      timezone: env.CRM_TIMEZONE || undefined,
+    },
+    publicBaseUrlSet: Boolean(env.PUBLIC_BASE_URL),
+    mcpAllowedHosts: (env.MCP_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    environment: Object.freeze({ ...env }),
   }
+}
+
+/** The log level before a configuration is loaded: LOG_LEVEL when it names one, else info (loadConfig refuses a wrong one). */
+export function startingLogLevel(env: NodeJS.ProcessEnv = process.env): Config['logLevel'] {
+  const level = env.LOG_LEVEL as Config['logLevel'] | undefined
+  return level && ['debug', 'info', 'warn', 'error', 'silent'].includes(level) ? level : 'info'
+}
+
+/** What `crm mcp` relays with: the agent token (CRM_AGENT_TOKEN) and the running server's address (CRM_SERVER_URL). */
+export function relaySettings(env: NodeJS.ProcessEnv = process.env): { agentToken?: string; serverUrl?: string } {
+  return { agentToken: env.CRM_AGENT_TOKEN?.trim() || undefined, serverUrl: env.CRM_SERVER_URL || undefined }
+}
+
+/** The whole process environment, for the doctor alone: it reports on a configuration that may not load at all. */
+export function processEnvironment(): NodeJS.ProcessEnv {
+  return process.env
 }
 
 /** The backup settings; a bucket without its endpoint or keys, or a key that is not 32 bytes, stops start-up naming what is wrong. */

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { validationError } from './errors.js'
+import { linePriceCents, MAX_CENTS } from './money.js'
 
 /*
  * A priced line as invoices, quotes and orders show it: the same columns in invoice_line_items and quote_line_items
@@ -21,3 +23,16 @@ export const PRICED_LINE_RECORD = z.object({
   tax_cents: z.number().int(),
   position: z.number().int(),
 })
+
+/** A line as its price is counted: quantity times unit price, before tax. */
+export interface CountedLine {
+  quantity: number
+  unit_price_cents: number
+}
+
+/** The sum of the lines' prices before tax, by the tax rule's line price; refused, naming the field, when too large to store. */
+export function subtotalCents(lines: readonly CountedLine[], field: string): number {
+  const subtotal = lines.reduce((sum, l, i) => sum + linePriceCents(l.quantity, l.unit_price_cents, `${field}.${i}`), 0)
+  if (subtotal > MAX_CENTS) throw validationError([{ field, message: `the lines come to more than ${MAX_CENTS} cents` }])
+  return subtotal
+}

@@ -1,8 +1,10 @@
+import { startingLogLevel } from './config.js'
+
 /** Severity of a log line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
 const ORDER = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const
-let threshold: number = ORDER[(process.env.LOG_LEVEL as keyof typeof ORDER) ?? 'info'] ?? ORDER.info
+let threshold: number = ORDER[startingLogLevel()]
 
 let stream: NodeJS.WritableStream = process.stdout
 

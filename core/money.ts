@@ -25,6 +25,20 @@ export function fitsCents(cents: number): boolean {
   return Number.isSafeInteger(cents) && cents >= 0 && cents <= MAX_CENTS
 }
 
+/**
+ * An amount as people and files write it, in whole cents; null when it is not an amount. The one rule: spaces and
+ * thousands commas are ignored, a dollar sign is optional, at most two decimals ("45", "45.5", "$1,250.00"), and a
+ * minus sign (before or after the $) or accounting parentheses ("($5.00)") make it negative (one sign only). Bounds are the caller's.
+ */
+export function parseAmountCents(text: string): number | null {
+  const m = /^(\()?(-)?\$?(-)?(\d+)(?:\.(\d{1,2}))?(\))?$/.exec(text.replace(/[\s,]/g, ''))
+  if (!m || Boolean(m[1]) !== Boolean(m[6]) || [m[1], m[2], m[3]].filter(Boolean).length > 1) return null
+  const cents = Number(m[4]) * 100 + Number((m[5] ?? '').padEnd(2, '0'))
+  if (!Number.isSafeInteger(cents)) return null
+  // 0 - cents rather than -cents: "-0" gives 0, never -0.
+  return m[1] || m[2] || m[3] ? 0 - cents : cents
+}
+
 /** One line's price, quantity * unit price; refused, naming the line, when a cents column could not hold it. */
 export function linePriceCents(quantity: number, unitPriceCents: number, field: string): number {
   const price = quantity * unitPriceCents

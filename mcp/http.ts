@@ -49,7 +49,7 @@ function allowedHostNames(services: Services): Set<string> {
   const names = new Set(LOOPBACK_HOSTS)
   names.add(new URL(services.config.publicBaseUrl).hostname.toLowerCase())
   if (services.config.host !== '0.0.0.0' && services.config.host !== '::') names.add(services.config.host.toLowerCase())
-  for (const h of (process.env.MCP_ALLOWED_HOSTS ?? '').split(',')) if (h.trim()) names.add(h.trim().toLowerCase())
+  for (const h of services.config.mcpAllowedHosts) names.add(h)
   return names
 }
 

@@ -1,5 +1,6 @@
 import { FIRST_NAMES, LAST_NAMES } from './names.js'
 import { TOWNS } from './places.js'
+import { parseAmountCents } from '../money.js'
 import { SQUARE_CUSTOMER_COLUMNS } from '../domains/imports/square-customers.js'
 import { SQUARE_ITEM_COLUMNS } from '../domains/imports/square-items.js'
 import { SQUARE_SALES_COLUMNS } from '../domains/imports/square-sales.js'
@@ -128,7 +129,7 @@ export function squareSales(customers: SquareRow[], items: SquareItemRow[], visi
       for (let l = 0; l < lines; l++) {
         const item = priced[next(priced.length)]
         const qty = item['Item Type'] === 'Physical good' ? 1 + next(2) : 1
-        const gross = Math.round(Number(item.Price?.replace(/[$,]/g, '')) * 100) * qty
+        const gross = (parseAmountCents(item.Price ?? '') ?? 0) * qty
         const discount = l === 0 && next(5) === 0 ? Math.round(gross / 10) : 0
         const tax = item[TAX_COLUMN] === 'Y' ? Math.round((gross - discount) * 0.09) : 0
         const money = (cents: number) => `${cents < 0 ? '-' : ''}$${(Math.abs(cents) / 100).toFixed(2)}`

@@ -20,7 +20,7 @@ export interface WebhookSetup {
 }
 
 /** Every provider webhook the product serves, with what this configuration sets for each. */
-export function webhookSetups(config: Config, env: NodeJS.ProcessEnv = process.env): WebhookSetup[] {
+export function webhookSetups(config: Config, env: Readonly<NodeJS.ProcessEnv> = config.environment): WebhookSetup[] {
   return [
     {
       name: 'stripe',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPaymentsClient, describePayments, paymentLinkFor, PAYMENTS_OFF } from '../../core/clients/payments.js'
+import { createPaymentsClient, describePayments, PAYMENTS_OFF } from '../../core/clients/payments.js'
+import { paymentLinkFor } from '../../core/domains/invoices/payment-link.js'
 import { defaultTemplate } from '../../core/domains/messages/default-templates.js'
 import { messageValues, renderTexts } from '../../core/domains/messages/render.js'
 import { loadTenantSettings } from '../../core/domains/settings/model.js'

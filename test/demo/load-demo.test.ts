@@ -40,13 +40,8 @@ describe.each(engines)('demo data, loaded by a first start with CRM_DEMO=1 (%s)'
 
   beforeAll(async () => {
     t = await freshDatabase(engine)
-    services = createServices(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CRM_WORKER: 'off' }), t.db, { now: () => NOW })
-    process.env.CRM_DEMO = '1'
-    try {
-      running = await startServer(services)
-    } finally {
-      delete process.env.CRM_DEMO
-    }
+    services = createServices(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CRM_WORKER: 'off', CRM_DEMO: '1' }), t.db, { now: () => NOW })
+    running = await startServer(services)
     token = running.firstStart!.agentToken
     mcp = await connectMcp(running.url, token)
   }, 900_000)

@@ -21,7 +21,6 @@ import {
   TOP_FIELD,
   amountRefused,
   businessFormat,
-  centsOf,
   doneLine,
   field,
   fieldError,
@@ -29,6 +28,7 @@ import {
   money,
   type BusinessFormat,
 } from '../../form-kit.js'
+import { parseAmountCents } from '../../../core/money.js'
 
 type Invoice = z.output<typeof invoicesQuery.record>
 
@@ -99,7 +99,7 @@ export function invoicePages(services: Services): Router {
           payment: { typed, problems: fieldErrorsOf(err, TOP_FIELD) },
         })
       })
-      const cents = centsOf(typed.amount)
+      const cents = parseAmountCents(typed.amount)
       if (cents === null) throw amountRefused('amount_cents', typed.amount)
       const { timezone } = await businessFormat(caller)
       await callAction(caller, recordPayment, {

@@ -3,7 +3,7 @@ import type { SessionPrincipal } from '../../../core/auth/sessions.js'
 import { callAction, type Caller } from '../../../core/call-action.js'
 import { callQuery } from '../../../core/call-query.js'
 import { formatInstant } from '../../../core/call-preview.js'
-import { formatMoney } from '../../../core/money.js'
+import { formatMoney, parseAmountCents } from '../../../core/money.js'
 import type { Services } from '../../../core/context.js'
 import { interactionsQuery } from '../../../core/domains/interactions/queries.js'
 import { usersQuery } from '../../../core/domains/users/queries.js'
@@ -16,7 +16,7 @@ import { form, html } from '../../html.js'
 import { interactionForm, interactionList } from '../interactions/interaction-views.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
-import { amountRefused, businessFormat, centsOf, doneLine, field, fieldErrorsOf, problemsSentence } from '../../form-kit.js'
+import { amountRefused, businessFormat, doneLine, field, fieldErrorsOf, problemsSentence } from '../../form-kit.js'
 
 /** What the opportunity page may say after a change: ?done= carries one of these keys. */
 const DONE: Record<string, string> = {
@@ -44,7 +44,7 @@ export function opportunityPages(services: Services): Router {
       let opened
       try {
         const amount = field(req.body, 'amount')
-        const cents = amount ? centsOf(amount) : 0
+        const cents = amount ? parseAmountCents(amount) : 0
         if (cents === null) throw amountRefused('amount_cents', amount)
         const closeOn = field(req.body, 'expected_close_on')
         opened = await callAction(callerOf(services, session, res), createOpportunity, {
@@ -90,7 +90,7 @@ export function opportunityPages(services: Services): Router {
     ownerRoute(services, async ({ req, res, session }) => {
       await act(services, session, res, req.params.id, 'saved', (caller) => {
         const amount = field(req.body, 'amount')
-        const cents = centsOf(amount)
+        const cents = parseAmountCents(amount)
         if (cents === null) throw amountRefused('amount_cents', amount)
         const chance = field(req.body, 'probability')
         return callAction(caller, updateOpportunity, {

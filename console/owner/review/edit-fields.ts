@@ -3,7 +3,8 @@ import { jsonSchemaOf } from '../../../core/json-schema.js'
 import type { ActionDefinition } from '../../../core/registry.js'
 import { html, joinHtml, type SafeHtml } from '../../html.js'
 import { fieldWords } from './review-card.js'
-import { field, centsOf } from '../../form-kit.js'
+import { field } from '../../form-kit.js'
+import { parseAmountCents } from '../../../core/money.js'
 
 /** A top-level field of a call the owner may change on the edit form, and how it is typed in. */
 export interface EditableField {
@@ -83,7 +84,7 @@ export function editedCall(
     }
     const words = fieldWords(f.name)
     if (f.kind === 'money') {
-      const cents = centsOf(raw)
+      const cents = parseAmountCents(raw)
       if (cents === null || cents < 0) problems.push(`${words}: enter dollars and cents, e.g. 45.50`)
       else data[f.name] = cents
     } else if (f.kind === 'number') {

@@ -4,6 +4,7 @@ import type { SessionPrincipal } from '../../../core/auth/sessions.js'
 import { formatInstant } from '../../../core/call-preview.js'
 import type { Services } from '../../../core/context.js'
 import { AppError, validationError } from '../../../core/errors.js'
+import { parseAmountCents } from '../../../core/money.js'
 import type { z } from 'zod'
 import { callAction, type Caller } from '../../../core/call-action.js'
 import { callQuery } from '../../../core/call-query.js'
@@ -127,14 +128,16 @@ export function permissionsPage(services: Services): Router {
         const def = services.registry.actions.get(key)
         const [settings] = (await callQuery(caller(session, res), settingsQuery, { limit: 100 })).items
         const fact = field(req.body, 'fact')
-        const raw = field(req.body, 'value').replace(/[$,\s]/g, '')
+        const raw = field(req.body, 'value')
         const unit = def?.facts?.[fact]?.unit
-        if (!/^\d+(\.\d{1,2})?$/.test(raw) || (unit === 'hours' && !/^\d+$/.test(raw))) {
+        const cents = parseAmountCents(raw)
+        if (cents === null || cents < 0 || (unit === 'hours' && cents % 100 !== 0)) {
           throw validationError([
             { field: 'value', message: unit === 'hours' ? 'enter whole hours, e.g. 48' : 'enter an amount, e.g. 50 or 49.99' },
           ])
         }
-        const value = unit === 'money' ? Math.round(Number(raw) * 100) : Number(raw)
+        // Every value is typed as a number with up to two decimals; only money is kept in cents.
+        const value = unit === 'money' ? cents : cents / 100
         const until = field(req.body, 'until')
         if (until && !/^\d{4}-\d\d-\d\d$/.test(until)) throw validationError([{ field: 'until', message: 'enter a date' }])
         const expires = until ? zonedInstant(addDays(until, 1), '00:00', String(settings?.timezone ?? 'UTC')).toISOString() : undefined

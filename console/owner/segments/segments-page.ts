@@ -29,7 +29,8 @@ import {
 } from './segment-views.js'
 import { isUuid } from '../../../core/schema-types.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
-import { businessFormat, centsOf, doneLine, field, fieldErrorsOf, pageProblem, type FieldErrors } from '../../form-kit.js'
+import { businessFormat, doneLine, field, fieldErrorsOf, pageProblem, type FieldErrors } from '../../form-kit.js'
+import { parseAmountCents } from '../../../core/money.js'
 
 const DONE: Record<string, string> = { created: 'Segment made.', added: 'Added.', removed: 'Removed.', refreshed: 'Members recomputed.' }
 
@@ -238,7 +239,7 @@ function segmentInput(v: SegmentValues): Record<string, unknown> {
   if (v.last_visit_before) rule.last_visit_before = v.last_visit_before
   if (v.last_visit_after) rule.last_visit_after = v.last_visit_after
   if (v.spend_over) {
-    const cents = centsOf(v.spend_over)
+    const cents = parseAmountCents(v.spend_over)
     if (cents === null || cents < 0)
       throw validationError([{ field: 'data.rule.spend_over_cents', message: `expected an amount such as 250, not "${v.spend_over}"` }])
     rule.spend_over_cents = cents

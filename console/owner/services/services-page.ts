@@ -14,7 +14,6 @@ import {
   TOP_FIELD,
   amountRefused,
   businessFormat,
-  centsOf,
   doneLine,
   field,
   fieldError,
@@ -22,6 +21,7 @@ import {
   money,
   type BusinessFormat,
 } from '../../form-kit.js'
+import { parseAmountCents } from '../../../core/money.js'
 
 type Service = z.output<typeof servicesQuery.record>
 
@@ -159,7 +159,7 @@ function typedFromService(s: Service): ServiceTyped {
 
 /** The action's fields from the form: a blank optional field is null; amounts and minutes the page cannot read are refused by field. */
 function serviceInput(typed: ServiceTyped) {
-  const cents = typed.price ? centsOf(typed.price) : null
+  const cents = typed.price ? parseAmountCents(typed.price) : null
   if (typed.price && cents === null) throw amountRefused('price_cents', typed.price)
   if (typed.duration && !/^-?\d+$/.test(typed.duration)) {
     throw validationError([

@@ -3,7 +3,7 @@ import type { SessionPrincipal } from '../../../core/auth/sessions.js'
 import { AppError } from '../../../core/errors.js'
 import { html, type HtmlContent, type SafeHtml } from '../../html.js'
 import { postForm, type PageCall } from '../context.js'
-import { formatMoney } from '../../../core/money.js'
+import { formatMoney, parseAmountCents } from '../../../core/money.js'
 
 /** The steps of the close-out, in order, as the server names them. */
 export const STEP_NAMES = ['work', 'notes', 'next', 'confirm', 'complete', 'payment'] as const
@@ -80,11 +80,14 @@ export function wholeNumber(posted: Posted, name: string, label: string, min: nu
   return n
 }
 
+// A technician's price field takes up to $9,999,999.99.
+const MAX_PRICE_CENTS = 999_999_999
+
 /** Dollars and cents as typed ("45", "45.5", "$1,045.50") in integer cents, or a VALIDATION_ERROR naming the field. */
 export function cents(posted: Posted, name: string, label: string): number {
-  const raw = (posted[name] ?? '').trim().replace(/[$,\s]/g, '')
-  if (!/^\d{1,7}(\.\d{1,2})?$/.test(raw)) throw fieldError(name, `${label}: enter a price such as 45 or 45.50`)
-  return Math.round(Number(raw) * 100)
+  const c = parseAmountCents(posted[name] ?? '')
+  if (c === null || c < 0 || c > MAX_PRICE_CENTS) throw fieldError(name, `${label}: enter a price such as 45 or 45.50`)
+  return c
 }
 
 /** Cents as a price field shows them: "45.50". */

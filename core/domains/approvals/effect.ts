@@ -1,5 +1,6 @@
 import type { OperationContext } from '../../context.js'
 import { localDate } from '../../time.js'
+import { isUuid } from '../../schema-types.js'
 import { recordLabels } from './effect-labels.js'
 
 /** One field of a record a call changes: as it is, and as the call leaves it (null: not there). */
@@ -171,12 +172,10 @@ function idsIn(effect: CallEffect, sides: ReadonlyArray<keyof FieldChange>, reco
 
 /** Adds every id found in a value to a set. */
 function uuidsIn(value: unknown, into: Set<string>): void {
-  if (typeof value === 'string' && UUID.test(value)) into.add(value.toLowerCase())
+  if (isUuid(value)) into.add(value.toLowerCase())
   else if (Array.isArray(value)) for (const v of value) uuidsIn(v, into)
   else if (value && typeof value === 'object') for (const v of Object.values(value)) uuidsIn(v, into)
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Records named on one side only, paired in order of appearance by kind: now's id to the id the owner was shown. */
 function pairedIds(shown: CallEffect, now: CallEffect): Map<string, string> {

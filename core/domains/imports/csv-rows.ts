@@ -50,13 +50,3 @@ export function readCsvRows(text: string, what: string, required: string[]): { h
     })),
   }
 }
-
-/** An amount as Square writes it ("$1,234.50", "-$12.00", "($5.00)", "45") in cents; null when it is not an amount. */
-export function amountInCents(value: string): number | null {
-  const text = value.replace(/[\s,]/g, '')
-  const m = /^(\()?(-)?\$?(-)?(\d+)(?:\.(\d{1,2}))?(\))?$/.exec(text)
-  if (!m || Boolean(m[1]) !== Boolean(m[6])) return null
-  const cents = Number(m[4]) * 100 + Number((m[5] ?? '').padEnd(2, '0'))
-  if (!Number.isSafeInteger(cents)) return null
-  return m[1] || m[2] || m[3] ? -cents : cents
-}

@@ -1,4 +1,5 @@
 import { validationError } from '../../errors.js'
+import { parseAmountCents } from '../../money.js'
 import { emailSchema, phoneSchema } from '../contacts/model.js'
 import { readCsvRecords } from './csv-rows.js'
 
@@ -147,16 +148,9 @@ function squareProfile(f: Record<string, string>): Record<string, string | numbe
   for (const [key, column] of text) if (f[column]) profile[key] = f[column]
   const count = Number(f['Transaction Count'])
   if (f['Transaction Count'] && Number.isFinite(count)) profile.transaction_count = count
-  const spend = centsOf(f['Lifetime Spend'])
+  const spend = f['Lifetime Spend'] ? parseAmountCents(f['Lifetime Spend']) : null
   if (spend !== null) profile.lifetime_spend_cents = spend
   return profile
-}
-
-/** "$1,234.50" as 123450 cents; null when it is not an amount. */
-function centsOf(value: string | undefined): number | null {
-  if (!value) return null
-  const n = Number(value.replace(/[$,\s]/g, ''))
-  return Number.isFinite(n) ? Math.round(n * 100) : null
 }
 
 /** A column name as an attribute key: "Gate Code" -> gate_code; null when nothing usable is left. */

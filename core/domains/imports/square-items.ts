@@ -2,7 +2,8 @@ import { AppError } from '../../errors.js'
 import { redactSensitive } from '../../redact.js'
 import { parseInput } from '../../validation.js'
 import { createService } from '../services/actions.js'
-import { amountInCents, readCsvRows } from './csv-rows.js'
+import { parseAmountCents } from '../../money.js'
+import { readCsvRows } from './csv-rows.js'
 
 /** The columns of Square's item library export (CSV), as Square writes the header row; locations and taxes add columns of their own. */
 export const SQUARE_ITEM_COLUMNS = [
@@ -55,7 +56,7 @@ export function planSquareItems(text: string): PlannedItem[] {
     if (/^(y|yes|true)$/i.test(f.Archived ?? '')) return { line, name, refused: 'is archived in Square; archived items are not imported' }
     const price = f.Price
     const variable = !price || /^variable$/i.test(price)
-    const cents = variable ? null : amountInCents(price)
+    const cents = variable ? null : parseAmountCents(price)
     if (!variable && (cents === null || cents < 0)) return { line, name, refused: `Price "${price}" is not an amount such as 45.00` }
     const warnings: string[] = []
     if (f.Category) warnings.push(`category "${f.Category}" not kept: services have no categories`)

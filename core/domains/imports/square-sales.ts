@@ -1,7 +1,8 @@
 import { lookupTable } from '../../lookup-table.js'
 import { redactSensitive } from '../../redact.js'
 import { fitsCents, MAX_CENTS } from '../../money.js'
-import { amountInCents, readCsvRows, type CsvRow } from './csv-rows.js'
+import { parseAmountCents } from '../../money.js'
+import { readCsvRows, type CsvRow } from './csv-rows.js'
 import { serviceNameOf } from './square-items.js'
 
 /** The columns of Square's item sales export (Items detail CSV), as Square writes the header row. */
@@ -133,11 +134,11 @@ function planSale(transactionId: string, rows: CsvRow[]): PlannedSale {
     if (!f.Item) return refuse(row, 'has no Item')
     const qty = Number(f.Qty)
     if (!f.Qty || !Number.isFinite(qty) || qty <= 0) return refuse(row, `Qty "${f.Qty}" is not a positive number`)
-    const net = amountInCents(f['Net Sales'])
+    const net = parseAmountCents(f['Net Sales'])
     if (net === null) return refuse(row, `Net Sales "${f['Net Sales']}" is not an amount such as $45.00`)
     if (net < 0) return refuse(row, `Net Sales ${f['Net Sales']} is negative`)
     if (!fitsCents(net)) return refuse(row, `Net Sales ${f['Net Sales']} is more than ${MAX_CENTS} cents, the most one line may be`)
-    const tax = f.Tax ? amountInCents(f.Tax) : 0
+    const tax = f.Tax ? parseAmountCents(f.Tax) : 0
     if (tax === null) return refuse(row, `Tax "${f.Tax}" is not an amount such as $3.60`)
     // Lines hold whole quantities at a whole-cent unit price; anything else is kept as one line of the whole amount.
     const whole = Number.isInteger(qty) && net % qty === 0

@@ -1,5 +1,6 @@
 import type { Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
+import { isUuid } from '../../schema-types.js'
 import { addressesOf } from '../interactions/email/words.js'
 
 /** The recipients of an email as its provider lists them. */
@@ -18,8 +19,6 @@ export interface Addressed {
   atDomain: string[]
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
 /**
  * Every business an email is addressed to: each address at the receiving domain, in To, Cc, Bcc or the provider's
  * received-for list, whose name (a +tag ignored) is the id of a business here, in the order they come.
@@ -31,7 +30,7 @@ export async function businessesAddressed(services: Services, recipients: Recipi
     .map((a) => withoutTag(a).address)
     .filter((a) => a.endsWith(`@${domain}`))
   const businesses: string[] = []
-  for (const id of new Set(atDomain.map((a) => a.slice(0, a.lastIndexOf('@'))).filter((local) => UUID.test(local)))) {
+  for (const id of new Set(atDomain.map((a) => a.slice(0, a.lastIndexOf('@')).toLowerCase()).filter(isUuid))) {
     const found = await withTenant(services.db, { tenantId: id, actorType: 'system' }, (tx) =>
       tx.query('select 1 from tenants where id = app_tenant()'),
     )

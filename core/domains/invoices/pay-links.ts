@@ -1,5 +1,5 @@
 import { hashSecret, newSecret } from '../../auth/secrets.js'
-import { paymentLinkFor } from '../../clients/payments.js'
+import { paymentLinkFor } from './payment-link.js'
 import type { Services } from '../../context.js'
 import { businessOfSecret } from '../../db/secret-lookups.js'
 import { withSignInLookup, withTenant } from '../../db/tenant.js'

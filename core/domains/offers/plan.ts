@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
 import { validationError } from '../../errors.js'
+import { subtotalCents } from '../../line-items.js'
 import { noteText } from '../../sanitize.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { instantInput, instantOf, loadTechnicians } from '../tickets/model.js'
@@ -95,7 +96,7 @@ export async function planOffer(ctx: OperationContext, input: OfferInput): Promi
     recipient,
     serviceIds: refs.map((r) => r.id),
     serviceNames: lines.map((l) => l.description),
-    amountCents: lines.reduce((sum, l) => sum + l.quantity * l.unit_price_cents, 0),
+    amountCents: subtotalCents(lines, input.services ? 'data.services' : 'data.service_ids'),
     durationMinutes,
     slots,
     expiresAt,

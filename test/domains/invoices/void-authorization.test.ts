@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPaymentsClient, paymentLinkFor } from '../../../core/clients/payments.js'
+import { createPaymentsClient } from '../../../core/clients/payments.js'
+import { paymentLinkFor } from '../../../core/domains/invoices/payment-link.js'
 import { performAction } from '../../../core/operations.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'

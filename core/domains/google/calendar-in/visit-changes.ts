@@ -1,4 +1,5 @@
 import type { Queryable } from '../../../db/types.js'
+import { isUuid } from '../../../schema-types.js'
 import type { ReadEvent } from './calls.js'
 import { instantOf } from './busy-blocks.js'
 import { isOwnWrite } from './own-write.js'
@@ -6,12 +7,10 @@ import { isOwnWrite } from './own-write.js'
 /** The private extended property that names the visit an event of ours shows. */
 export const TICKET_PROPERTY = 'crmTicketId'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /** The visit an event shows when we wrote it, or null for the person's own events. */
 export function ticketIdOf(event: ReadEvent): string | null {
   const id = event.extendedProperties?.private?.[TICKET_PROPERTY]
-  return id && UUID.test(id) ? id.toLowerCase() : null
+  return isUuid(id) ? id.toLowerCase() : null
 }
 
 /** What reading one event of a visit did. */

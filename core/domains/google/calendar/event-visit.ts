@@ -1,6 +1,5 @@
 import type { Queryable } from '../../../db/types.js'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { isUuid } from '../../../schema-types.js'
 
 /**
  * The visit an event read back from a calendar shows: the visit kept with that event id when we wrote it (Google lists
@@ -19,5 +18,5 @@ export async function visitOfEvent(
   )
   if (r.rows[0]) return r.rows[0].ticket_id
   const own = event.extendedProperties?.private?.crmTicketId
-  return own && UUID.test(own) ? own.toLowerCase() : null
+  return isUuid(own) ? own.toLowerCase() : null
 }

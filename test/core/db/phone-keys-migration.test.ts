@@ -52,5 +52,15 @@ describe.each(engines)('migration 0119 recomputes the stored phone keys by the r
       expected,
     )
     expect(new Set(rows.rows.map((r) => new Date(r.updated_at).toISOString()).filter((t) => t !== '2026-02-03T10:00:00.000Z')).size).toBe(0)
+    // Emptying a customer's phones (as erasure does) empties their key; another change keeps it.
+    await db.query(`update contacts set phones = '[]' where display_name = '030 1234567'`)
+    await db.query(`update contacts set notes = 'Called' where display_name = '+49 30 1234567'`)
+    const after = await db.query<{ phone: string; key: string | null }>(
+      `select display_name as phone, phone_key as key from contacts where display_name in ('030 1234567', '+49 30 1234567') order by 1`,
+    )
+    expect(after.rows).toEqual([
+      { phone: '+49 30 1234567', key: '49301234567' },
+      { phone: '030 1234567', key: null },
+    ])
   })
 })

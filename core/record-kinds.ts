@@ -1,5 +1,6 @@
 import type { Queryable } from './db/types.js'
-import { phoneDigits, storedPhoneKey } from './phone.js'
+import { tenantCountry } from './business-country.js'
+import { phoneDigits, phoneKey, phoneSearchDigits } from './phone.js'
 
 /** A record a number or name in a call may mean: its id, what it is called, and one detail that tells it from others. */
 export interface Candidate {
@@ -36,9 +37,19 @@ function liveFirst(rows: Array<Candidate & { live: boolean }>): Candidate[] {
   return (live.length ? live : rows).map(({ id, label, detail }) => ({ id, label, detail }))
 }
 
-/** A value that may be a phone number: its stored key, or null when it has too few digits to be one. */
-function phoneKeyOf(value: string): string | null {
-  return /^[\d\s().+-]+$/.test(value) && phoneDigits(value).length >= 7 ? storedPhoneKey(value) : null
+/** Whether a value may be a phone number: only its characters, and enough digits to be one. */
+function mayBePhone(value: string): boolean {
+  return /^[\d\s().+-]+$/.test(value) && phoneDigits(value).length >= 7
+}
+
+/** A value that may be a phone number: its stored key by the business's country's rules, or null. */
+async function phoneKeyOf(tx: Queryable, value: string): Promise<string | null> {
+  return mayBePhone(value) ? phoneKey(value, await tenantCountry(tx)) : null
+}
+
+/** A value that may be a phone number: the last ten digits of its national number, as a lead's phone is compared. */
+async function leadPhoneDigits(tx: Queryable, value: string): Promise<string | null> {
+  return mayBePhone(value) ? phoneSearchDigits(value, await tenantCountry(tx)).slice(-10) : null
 }
 
 /** A kind whose records carry a printed number ("INV-2026-0004"): found by that number, exactly or in capitals. */
@@ -82,7 +93,7 @@ const CUSTOMER: RecordKind = {
   shown: (v) => `"${v}"`,
   // Email and phone key are indexed columns; a name goes through the indexed customer lookup, which narrows to the few
   // rows containing the words, and the whole name decides.
-  find: (tx, value) =>
+  find: async (tx, value) =>
     tx
       .query<Candidate & { live: boolean }>(
         `select c.id, c.display_name as label, coalesce(c.email, c.phone) as detail, c.archived_at is null as live
@@ -93,7 +104,7 @@ const CUSTOMER: RecordKind = {
            and (lower(c.display_name) = $2 or c.email = $2 or ($3::text is not null and c.phone_key = $3))
          order by lower(c.display_name), c.created_at, c.id limit 50`,
         // A name with a letter goes to the name lookup; a pattern character there would match every name.
-        [/\p{L}/u.test(value) && !/[%\\]/.test(value) ? value : null, fold(value), phoneKeyOf(value)],
+        [/\p{L}/u.test(value) && !/[%\\]/.test(value) ? value : null, fold(value), await phoneKeyOf(tx, value)],
       )
       .then((r) => liveFirst(r.rows)),
 }
@@ -103,7 +114,7 @@ const LEAD: RecordKind = {
   noun: 'lead',
   takes: 'id, name, email or phone',
   shown: (v) => `"${v}"`,
-  find: (tx, value) =>
+  find: async (tx, value) =>
     tx
       .query<Candidate & { live: boolean }>(
         `select id, coalesce(name, email, phone) as label, coalesce(email, phone, to_char(created_at, 'YYYY-MM-DD')) as detail,
@@ -111,7 +122,7 @@ const LEAD: RecordKind = {
          from leads where lower(name) = $1 or lower(email) = $1
            or ($2::text is not null and right(regexp_replace(coalesce(phone, ''), '\\D', '', 'g'), 10) = $2)
          order by created_at, id limit 50`,
-        [fold(value), phoneKeyOf(value)],
+        [fold(value), await leadPhoneDigits(tx, value)],
       )
       .then((r) => liveFirst(r.rows)),
 }

@@ -6,6 +6,7 @@ import { searchQuery } from '../../core/domains/search/queries.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { CLOSE, questionWhy, rankCustomer } from '../../core/domains/search/customer-rank.js'
 import { defineTool, type ToolContext } from '../tool.js'
+import { businessCountry } from '../../core/business-country.js'
 import { lastVisitText } from './last-visit.js'
 
 /** Whether an action (domain.name) or data type is registered. */
@@ -86,8 +87,9 @@ export async function findCustomers(ctx: ToolContext, q: string, limit: number):
     }))
   }
   const question = read ? questionWhy(read.read_as as Record<string, unknown>) : undefined
+  const country = found.some((h) => h.matched === 'phone') ? businessCountry(await businessZone(ctx)) : undefined
   const hits = found
-    .map((h) => ({ contact_id: h.contact_id, name: h.name, found: `${h.matched}: ${h.detail}`, ...rankCustomer(q, h, question) }))
+    .map((h) => ({ contact_id: h.contact_id, name: h.name, found: `${h.matched}: ${h.detail}`, ...rankCustomer(q, h, question, country) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, limit)
   return { hits, ...(read ? { read } : {}) }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { phoneDigits, storedPhoneKey } from '../../core/phone.js'
+import { businessCountry } from '../../core/business-country.js'
+import { phoneKey, phoneSearchDigits } from '../../core/phone.js'
 import type { Principal, Services } from '../../core/context.js'
 import { addDays, localDate, weekdayOf, zonedInstant } from '../../core/time.js'
 import type { BusinessHours } from '../../core/domains/settings/model.js'
@@ -218,13 +219,14 @@ async function tenantSettings(
 /** Contacts with the extracted email or phone, each once. */
 async function matchContacts(services: Services, principal: Principal, requestId: string, fields: Partial<LeadExtraction>) {
   const found = new Map<string, { id: string; display_name: string; email: string | null; phone: string | null }>()
-  const key = storedPhoneKey(fields.phone ?? '')
-  for (const q of [fields.email, key.length >= 7 ? key : null]) {
+  const country = fields.phone ? businessCountry((await tenantSettings(services, principal, requestId)).timezone) : undefined
+  const key = phoneKey(fields.phone ?? '', country)
+  for (const q of [fields.email, key.length >= 7 ? phoneSearchDigits(fields.phone ?? '', country) : null]) {
     if (!q) continue
     const page = await callQuery({ services, principal, requestId }, contactsQuery, { params: { q }, limit: 5 })
     for (const c of page.items) {
       const sameEmail = fields.email && c.email?.toLowerCase() === fields.email.toLowerCase()
-      const samePhone = key && phoneDigits(c.phone ?? '').endsWith(key)
+      const samePhone = key && phoneKey(c.phone ?? '', country) === key
       if (sameEmail || samePhone) found.set(c.id, { id: c.id, display_name: c.display_name, email: c.email, phone: c.phone })
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { phoneDigits, phoneKey, phoneKeySql, storedPhoneKey, phoneAsWritten } from '../../core/phone.js'
-import { emptyDatabasesOfFile } from '../helpers/empty-database.js'
+import { businessCountry } from '../../core/business-country.js'
+import { phoneAsWritten, phoneDigits, phoneKey, phoneSearchDigits, primaryPhoneKey } from '../../core/phone.js'
 
 const cases: [written: string, key: string][] = [
   ['(256) 555-0142', '2565550142'],
@@ -21,25 +21,54 @@ describe('the digits that identify a phone number', () => {
     expect(phoneKey(written)).toBe(key)
   })
 
-  it('keeps every digit for a partial search, and the last ten for the stored contact key', () => {
+  it("keeps every digit for a partial search, and the primary phone's key for the stored contact key", () => {
     expect(phoneDigits('+1 (256) 555-0142')).toBe('12565550142')
-    expect(storedPhoneKey('+1 (256) 555-0142')).toBe('2565550142')
-    expect(storedPhoneKey('+44 20 7946 0958')).toBe('2079460958')
-    expect(storedPhoneKey('555-0142')).toBe('5550142')
+    expect(primaryPhoneKey([{ value: '+1 (256) 555-0142' }], 'US')).toBe('2565550142')
+    expect(primaryPhoneKey([{ value: '555-0100' }, { value: '+44 20 7946 0958', primary: true }], 'US')).toBe('442079460958')
+    expect(primaryPhoneKey([{ value: '555-0142' }], 'US')).toBe('5550142')
+    expect(primaryPhoneKey([], 'US')).toBeNull()
+  })
+})
+
+describe("a phone number read by its country's rules", () => {
+  const same: [country: 'GB' | 'DE' | 'MX', national: string, international: string, key: string][] = [
+    ['GB', '020 7946 0958', '+44 20 7946 0958', '442079460958'],
+    ['GB', '07700 900123', '+44 7700 900123', '447700900123'],
+    ['DE', '030 1234567', '+49 30 1234567', '49301234567'],
+    ['DE', '(0151) 2345 6789', '+49 151 23456789', '4915123456789'],
+    ['MX', '55 1234 5678', '+52 55 1234 5678', '525512345678'],
+  ]
+  it.each(same)('in %s, %j and %j are the same number', (country, national, international, key) => {
+    expect(phoneKey(national, country)).toBe(key)
+    expect(phoneKey(international, country)).toBe(key)
+    // Written with its code, a number is the same one wherever the business is.
+    expect(phoneKey(international, 'US')).toBe(key)
+    expect(phoneKey(international.replace('+', '00'), country)).toBe(key)
   })
 
-  describe('in SQL', () => {
-    const emptyDatabase = emptyDatabasesOfFile()
+  it("tells apart two countries' numbers written with the same digits", () => {
+    expect(phoneKey('020 7946 0958', 'GB')).not.toBe(phoneKey('020 7946 0958', 'DE'))
+    expect(phoneKey('+44 20 7946 0958', 'GB')).not.toBe(phoneKey('+49 20 7946 0958', 'GB'))
+    expect(phoneKey('55 1234 5678', 'MX')).not.toBe(phoneKey('(551) 234-5678', 'US'))
+    // A business elsewhere reads a North American number without +1 as one of its own country.
+    expect(phoneKey('(256) 555-0142', 'GB')).toBe('442565550142')
+  })
 
-    it('gives the same key as in TypeScript for every case', async () => {
-      const db = await emptyDatabase('pglite')
-      const values = cases.map(([written]) => written)
-      const r = await db.query<{ written: string; key: string }>(
-        `select v as written, ${phoneKeySql('v')} as key from unnest($1::text[]) v`,
-        [values],
-      )
-      expect(r.rows.map((row) => [row.written, row.key])).toEqual(cases)
-    })
+  it('searches by the national number, found inside every way of writing it', () => {
+    expect(phoneSearchDigits('+44 20 7946 0958', 'GB')).toBe('2079460958')
+    expect(phoneSearchDigits('020 7946 0958', 'GB')).toBe('2079460958')
+    expect(phoneSearchDigits('+1 256 555 0142', 'US')).toBe('2565550142')
+    expect(phoneSearchDigits('555-0142', 'US')).toBe('5550142')
+  })
+
+  it("tells the business's country from its time zone, any of its names", () => {
+    expect(businessCountry('America/Chicago')).toBe('US')
+    expect(businessCountry('US/Central')).toBe('US')
+    expect(businessCountry('Europe/London')).toBe('GB')
+    expect(businessCountry('Europe/Berlin')).toBe('DE')
+    expect(businessCountry('America/Mexico_City')).toBe('MX')
+    expect(businessCountry('UTC')).toBeUndefined()
+    expect(businessCountry('Not/AZone')).toBeUndefined()
   })
 })
 
@@ -53,11 +82,15 @@ describe('a phone number as people write it in the business country', () => {
     expect(phoneAsWritten('+17875550100', 'America/Puerto_Rico')).toBe('(787) 555-0100')
   })
 
-  it('writes a North American number with its country code elsewhere, and leaves every other number as written', () => {
-    expect(phoneAsWritten('+12565550100', 'Europe/London')).toBe('+1 256-555-0100')
+  it("writes a North American number with its country code elsewhere, a number of the business's country as it writes it, and any other as written", () => {
+    expect(phoneAsWritten('+12565550100', 'Europe/London')).toBe('+1 256 555 0100')
+    expect(phoneAsWritten('+44 20 7946 0958', 'Europe/London')).toBe('020 7946 0958')
+    expect(phoneAsWritten('+49 30 1234567', 'Europe/Berlin')).toBe('030 1234567')
+    expect(phoneAsWritten('+525512345678', 'America/Mexico_City')).toBe('55 1234 5678')
+    expect(phoneAsWritten('030 1234567', 'Europe/Berlin')).toBe('030 1234567')
     expect(phoneAsWritten('020 7946 0958', 'Europe/London')).toBe('020 7946 0958')
     expect(phoneAsWritten('+44 20 7946 0958', 'America/Chicago')).toBe('+44 20 7946 0958')
-    expect(phoneAsWritten('98765 43210', 'Asia/Kolkata')).toBe('98765 43210')
+    expect(phoneAsWritten('98765 43210', 'Asia/Kolkata')).toBe('098765 43210')
     expect(phoneAsWritten('+64 9 123 4567', 'America/Chicago')).toBe('+64 9 123 4567')
     expect(phoneAsWritten('555-0100', 'America/Chicago')).toBe('555-0100')
     expect(phoneAsWritten('', 'America/Chicago')).toBe('')

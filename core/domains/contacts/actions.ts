@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { phoneKey, storedPhoneKey } from '../../phone.js'
+import { tenantCountry } from '../../business-country.js'
+import { type CountryCode, phoneKey, primaryPhoneKey } from '../../phone.js'
 import { diffRecords } from '../../audit.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, validationError } from '../../errors.js'
@@ -113,8 +114,10 @@ export const createContact = defineAction({
     if (!display) throw validationError([{ field: 'data.display_name', message: 'is required unless first_name or last_name is given' }])
     let emails = checkedChannels(input.emails ?? [], 'data.emails', emailKey)
     if (input.email) emails = withPrimary(emails, input.email, emailKey, false)
-    let phones = checkedChannels(input.phones ?? [], 'data.phones', phoneKey)
-    if (input.phone) phones = withPrimary(phones, input.phone, phoneKey, false)
+    const country = await tenantCountry(ctx.db)
+    const keyOf = (v: string) => phoneKey(v, country)
+    let phones = checkedChannels(input.phones ?? [], 'data.phones', keyOf)
+    if (input.phone) phones = withPrimary(phones, input.phone, keyOf, false)
     const custom = await checkedCustomFields(ctx.db, { record: 'contact', contactKind: input.kind }, input.custom_fields, null)
     refuseCompanyFieldsOnPerson(input.kind, input)
     if (!input.allow_duplicate)
@@ -122,12 +125,13 @@ export const createContact = defineAction({
         ctx.db,
         emails.map((e) => e.value),
         phones.map((p) => p.value),
+        country,
       )
     const company = companyColumns(input)
     const r = await ctx.db.query(
       `insert into contacts (tenant_id, kind, display_name, first_name, last_name, emails, phones, preferences, tags, status, source, notes, custom_fields,
-         legal_name, industry, website, tax_id, billing_address)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15, $16, $17, $18) returning ${CONTACT_COLUMNS}`,
+         legal_name, industry, website, tax_id, billing_address, phone_key)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) returning ${CONTACT_COLUMNS}`,
       [
         ctx.tenantId,
         input.kind,
@@ -143,6 +147,7 @@ export const createContact = defineAction({
         input.about ?? null,
         JSON.stringify(custom),
         ...COMPANY_FIELDS.map((k) => company[k] ?? null),
+        primaryPhoneKey(phones, country),
       ],
     )
     const contact = r.rows[0]
@@ -159,8 +164,14 @@ export const createContact = defineAction({
  * customer and what matched. A match on a merged customer names the customer it was merged into, which holds its
  * emails and phones now.
  */
-async function refuseDuplicate(tx: Queryable, emails: string[], phones: string[], self: string | null = null): Promise<void> {
-  const digits = phones.map(storedPhoneKey).filter((d) => d.length >= 7)
+async function refuseDuplicate(
+  tx: Queryable,
+  emails: string[],
+  phones: string[],
+  country: CountryCode | undefined,
+  self: string | null = null,
+): Promise<void> {
+  const digits = phones.map((p) => phoneKey(p, country)).filter((d) => d.length >= 7)
   if (!emails.length && !digits.length) return
   const r = await tx.query<{
     id: string
@@ -276,9 +287,12 @@ export const updateContact = defineAction({
       columns.emails = JSON.stringify(emails)
     }
     if (input.phones !== undefined || input.phone !== undefined) {
-      let phones = input.phones !== undefined ? checkedChannels(input.phones, 'data.phones', phoneKey) : (before.phones as ContactChannel[])
-      if (input.phone !== undefined) phones = withPrimary(phones, input.phone, phoneKey, input.phones === undefined)
+      const country = await tenantCountry(ctx.db)
+      const keyOf = (v: string) => phoneKey(v, country)
+      let phones = input.phones !== undefined ? checkedChannels(input.phones, 'data.phones', keyOf) : (before.phones as ContactChannel[])
+      if (input.phone !== undefined) phones = withPrimary(phones, input.phone, keyOf, input.phones === undefined)
       columns.phones = JSON.stringify(phones)
+      columns.phone_key = primaryPhoneKey(phones, country)
     }
     if (input.preferences !== undefined) {
       columns.preferences = JSON.stringify(mergePreferences(before.preferences as Record<string, unknown>, input.preferences))
@@ -308,6 +322,8 @@ export const updateContact = defineAction({
 
 /** Refuses, on update, a primary email or phone that is new to this customer and that another customer has. */
 async function refuseNewDuplicates(tx: Queryable, before: Record<string, unknown>, columns: Record<string, unknown>): Promise<void> {
+  const country = await tenantCountry(tx)
+  const phoneKeyOf = (v: string) => phoneKey(v, country)
   const added = (column: 'emails' | 'phones', keyOf: (v: string) => string) => {
     if (typeof columns[column] !== 'string') return []
     const had = new Set((before[column] as ContactChannel[]).map((c) => keyOf(c.value)))
@@ -315,7 +331,7 @@ async function refuseNewDuplicates(tx: Queryable, before: Record<string, unknown
       .filter((c) => c.primary && !had.has(keyOf(c.value)))
       .map((c) => c.value)
   }
-  await refuseDuplicate(tx, added('emails', emailKey), added('phones', phoneKey), String(before.id))
+  await refuseDuplicate(tx, added('emails', emailKey), added('phones', phoneKeyOf), country, String(before.id))
 }
 
 /** Hides a customer from everyday lists while keeping all history. */

@@ -1,13 +1,15 @@
 import { z } from 'zod'
 import { refreshContactLifecycles } from './lifecycle.js'
 import type { CallPreview } from '../../call-preview.js'
+import { businessCountry, tenantCountry } from '../../business-country.js'
 import type { OperationContext } from '../../context.js'
+import { primaryPhoneKey } from '../../phone.js'
 import { defineAction } from '../../registry.js'
 import { scheduleForNewAddress } from '../messages/appointment-messages.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { attributeConflicts, loadMergePair, mergedFields, movingCounts, type ContactRow, type MergePreference } from './merge-plan.js'
 import { moveRecords } from './merge-records.js'
-import { CONTACT_COLUMNS, CONTACT_RECORD } from './model.js'
+import { CONTACT_COLUMNS, CONTACT_RECORD, type ContactChannel } from './model.js'
 import { timestamp } from '../../output-types.js'
 import { page } from '../../places.js'
 
@@ -91,11 +93,12 @@ export const mergeContacts = defineAction({
     const records = await moveRecords(ctx, survivor, merged, input.prefer, conflicts)
     // The survivor's stage follows from the history it now holds; the pointer keeps the stage it had.
     await refreshContactLifecycles(ctx, [survivor.id])
-    const fields = mergedFields(survivor, merged, input.prefer)
+    const country = await tenantCountry(ctx.db)
+    const fields = mergedFields(survivor, merged, input.prefer, country)
     const r = await ctx.db.query(
       `update contacts set kind = $2, display_name = $3, first_name = $4, last_name = $5, source = $6, notes = $7,
         emails = $8, phones = $9, preferences = $10, tags = $11::text[], stripe_customer_id = $12, status = $13, custom_fields = $14,
-        legal_name = $15, industry = $16, website = $17, tax_id = $18, billing_address = $19
+        legal_name = $15, industry = $16, website = $17, tax_id = $18, billing_address = $19, phone_key = $20
       where id = $1 returning ${CONTACT_COLUMNS}`,
       [
         survivor.id,
@@ -117,6 +120,7 @@ export const mergeContacts = defineAction({
         fields.website,
         fields.tax_id,
         fields.billing_address === null ? null : JSON.stringify(fields.billing_address),
+        primaryPhoneKey(fields.phones as ContactChannel[], country),
       ],
     )
     let after = r.rows[0]
@@ -158,7 +162,7 @@ async function previewMerge(
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
   const conflicts = await attributeConflicts(ctx.db, survivor.id, merged.id, input.prefer)
-  const fields = mergedFields(survivor, merged, input.prefer)
+  const fields = mergedFields(survivor, merged, input.prefer, businessCountry(timezone))
   const next: Record<string, unknown> = { ...fields, about: fields.notes }
   const changes = SHOWN_FIELDS.filter((f) => JSON.stringify(survivor[f] ?? null) !== JSON.stringify(next[f] ?? null)).map((f) => ({
     field: f,

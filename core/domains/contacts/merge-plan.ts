@@ -3,7 +3,7 @@ import { validationError } from '../../errors.js'
 import { mergedContactError, mergedContacts, type MergedContact } from '../../merged-contacts.js'
 import { COMPANY_FIELDS } from './company.js'
 import { CONTACT_COLUMNS, emailKey, missingReference, type ContactChannel } from './model.js'
-import { phoneKey } from '../../phone.js'
+import { type CountryCode, phoneKey } from '../../phone.js'
 
 /** Which contact's value is kept where both have one. */
 export type MergePreference = 'survivor' | 'merged'
@@ -90,7 +90,12 @@ export async function attributeConflicts(
  * The survivor's columns after the merge: empty ones filled from the merged contact; where both have a value, `prefer`
  * decides. With any company field kept, the survivor is an organization.
  */
-export function mergedFields(survivor: ContactRow, merged: ContactRow, prefer: MergePreference): Record<string, unknown> {
+export function mergedFields(
+  survivor: ContactRow,
+  merged: ContactRow,
+  prefer: MergePreference,
+  country?: CountryCode,
+): Record<string, unknown> {
   const [first, second] = prefer === 'survivor' ? [survivor, merged] : [merged, survivor]
   const pick = (column: string) => (present(first[column]) ? first[column] : present(second[column]) ? second[column] : null)
   const fields: Record<string, unknown> = {
@@ -101,7 +106,7 @@ export function mergedFields(survivor: ContactRow, merged: ContactRow, prefer: M
     source: pick('source'),
     notes: pick('about'),
     emails: unitedChannels(first.emails as ContactChannel[], second.emails as ContactChannel[], emailKey),
-    phones: unitedChannels(first.phones as ContactChannel[], second.phones as ContactChannel[], phoneKey),
+    phones: unitedChannels(first.phones as ContactChannel[], second.phones as ContactChannel[], (v) => phoneKey(v, country)),
     preferences: { ...(second.preferences as object), ...(first.preferences as object) },
     tags: [...new Set([...(survivor.tags as string[]), ...(merged.tags as string[])])],
     stripe_customer_id: survivor.stripe_customer_id ?? merged.stripe_customer_id,

@@ -13,6 +13,8 @@ export const contactsPersonalData: PersonalTable = {
     status: 'not personal',
     emails: { erase: 'empty', sought: '$[*].value', names: '$[*].value', shownAs: ['email'] },
     phones: { erase: 'empty', sought: '$[*].value', names: '$[*].value', digits: true, shownAs: ['phone'] },
+    // The primary phone's digits by its country's rules (written by the app): sought already as the phones are.
+    phone_key: { erase: 'null', sought: false },
     preferences: { erase: 'empty' },
     tags: { erase: 'empty' },
     source: { erase: 'null' },

@@ -15,7 +15,7 @@ import { CONTACT_ORDERS, CONTACT_VISITS, visitsOf } from './visits.js'
 import { EXTERNAL_ID_RECORD, externalIdsOf } from './external-ids.js'
 import { isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
-import { withoutCountryCode } from '../search/phone-query.js'
+import { phoneQueryOf } from '../search/phone-query.js'
 import { SqlParams, whereAll } from '../../sql.js'
 
 const EXPANSIONS = {
@@ -121,7 +121,8 @@ export const contactsQuery = defineQuery({
     // gives each match's creation time too (0111): the matches are sorted first and the list reads only its page's rows,
     // however many customers a common word matches.
     const matchesInOrder = p.q !== undefined && order === CONTACT_ORDERS.created
-    if (p.q && !matchesInOrder) where.push(`c.id in (select contact_ids_matching(${arg(withoutCountryCode(p.q))}))`)
+    const asked = p.q === undefined ? undefined : await phoneQueryOf(ctx.db, p.q)
+    if (p.q && !matchesInOrder) where.push(`c.id in (select contact_ids_matching(${arg(asked)}))`)
     if (p.words) {
       const words = arg(p.words)
       where.push(`(c.id in (select h.id from search_hits(${words}, array['contact'], 100) h)
@@ -184,7 +185,7 @@ export const contactsQuery = defineQuery({
       .map((c) => `c.${c.trim()}`)
       .join(', ')
     const from = matchesInOrder
-      ? `(select m.id, m.created_at from contacts_matching(${arg(withoutCountryCode(p.q!))}) m
+      ? `(select m.id, m.created_at from contacts_matching(${arg(asked)}) m
           ${after ? `where (m.created_at, m.id) > ${after}` : ''} order by m.created_at, m.id) m
          join contacts c on c.id = m.id`
       : 'contacts c'

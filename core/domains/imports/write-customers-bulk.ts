@@ -10,7 +10,8 @@ import { setAttribute } from '../attributes/actions.js'
 import { ATTRIBUTE_COLUMNS } from '../attributes/model.js'
 import { createContact, updateContact } from '../contacts/actions.js'
 import { CONTACT_COLUMNS, displayNameOf, emailKey, uniqueTags, withPrimary } from '../contacts/model.js'
-import { phoneKey } from '../../phone.js'
+import { tenantCountry } from '../../business-country.js'
+import { phoneKey, primaryPhoneKey } from '../../phone.js'
 import { addNote } from '../notes/actions.js'
 import { NOTE_COLUMNS } from '../notes/model.js'
 import type { CustomerCandidate, PlannedRow } from './square-customers.js'
@@ -205,6 +206,8 @@ function check(row: CandidateRow): CheckedRow | string {
 
 /** The new contacts with one statement, as contact.create would write each; their audit entries. */
 async function insertContacts(ctx: OperationContext, created: Map<string, CheckedRow['contact']>): Promise<AuditEntry[]> {
+  const country = await tenantCountry(ctx.db)
+  const keyOf = (v: string) => phoneKey(v, country)
   const rows = [...created].map(([id, input]) => ({
     id,
     kind: input.kind,
@@ -212,7 +215,8 @@ async function insertContacts(ctx: OperationContext, created: Map<string, Checke
     first_name: input.first_name ?? null,
     last_name: input.last_name ?? null,
     emails: input.email ? withPrimary([], input.email, emailKey, false) : [],
-    phones: input.phone ? withPrimary([], input.phone, phoneKey, false) : [],
+    phones: input.phone ? withPrimary([], input.phone, keyOf, false) : [],
+    phone_key: input.phone ? primaryPhoneKey([{ value: input.phone }], country) : null,
     tags: uniqueTags(input.tags ?? []),
     status: input.status,
     source: input.source ?? null,
@@ -220,11 +224,11 @@ async function insertContacts(ctx: OperationContext, created: Map<string, Checke
   return insertRows(
     ctx,
     'contact',
-    `insert into contacts (tenant_id, id, kind, display_name, first_name, last_name, emails, phones, tags, status, source)
+    `insert into contacts (tenant_id, id, kind, display_name, first_name, last_name, emails, phones, tags, status, source, phone_key)
     select $1, x.id, x.kind, x.display_name, x.first_name, x.last_name, x.emails, x.phones,
-      array(select jsonb_array_elements_text(x.tags)), x.status, x.source
+      array(select jsonb_array_elements_text(x.tags)), x.status, x.source, x.phone_key
     from jsonb_to_recordset($2::jsonb) as x(id uuid, kind text, display_name text, first_name text, last_name text, emails jsonb, phones jsonb,
-      tags jsonb, status text, source text)
+      tags jsonb, status text, source text, phone_key text)
     returning ${CONTACT_COLUMNS}`,
     rows,
   )

@@ -9,7 +9,8 @@ import { addAddress } from '../addresses/actions.js'
 import { setAttribute } from '../attributes/actions.js'
 import { createContact, updateContact } from '../contacts/actions.js'
 import { emailKey } from '../contacts/model.js'
-import { storedPhoneKey } from '../../phone.js'
+import { tenantCountry } from '../../business-country.js'
+import { type CountryCode, phoneKey } from '../../phone.js'
 import { addNote } from '../notes/actions.js'
 import type { CustomerCandidate, PlannedRow } from './square-customers.js'
 
@@ -22,6 +23,8 @@ export interface KnownCustomers {
   bySquareId: Map<string, string>
   byEmail: Map<string, string>
   byPhone: Map<string, string>
+  /** The business's country, whose rules read a phone written without +country. */
+  country?: CountryCode
   /**
    * A dry run in batches: the customers an earlier batch would create, rolled back with it. A row matching one is
    * reported matched, with nothing written (there is no row to fill in).
@@ -42,7 +45,7 @@ export interface RowOutcome {
 
 /** Every customer of the business as the import matches them, read once; a merged customer's emails and phones find the survivor. */
 export async function knownCustomers(tx: Queryable, source = SOURCE): Promise<KnownCustomers> {
-  const known: KnownCustomers = { source, bySquareId: new Map(), byEmail: new Map(), byPhone: new Map() }
+  const known: KnownCustomers = { source, bySquareId: new Map(), byEmail: new Map(), byPhone: new Map(), country: await tenantCountry(tx) }
   const ext = await tx.query<{ external_id: string; contact_id: string }>(
     'select external_id, contact_id from contact_external_ids where source = $1',
     [source],
@@ -134,6 +137,7 @@ export function copyKnown(known: KnownCustomers): KnownCustomers {
     bySquareId: new Map(known.bySquareId),
     byEmail: new Map(known.byEmail),
     byPhone: new Map(known.byPhone),
+    country: known.country,
     ...(known.planned ? { planned: new Set(known.planned) } : {}),
   }
 }
@@ -144,7 +148,7 @@ export function matchOf(known: KnownCustomers, c: CustomerCandidate) {
   if (bySquare) return { contactId: bySquare, by: 'square_customer_id' as const }
   const byEmail = c.contact.email ? known.byEmail.get(emailKey(c.contact.email)) : undefined
   if (byEmail) return { contactId: byEmail, by: 'email' as const }
-  const key = c.contact.phone ? storedPhoneKey(c.contact.phone) : ''
+  const key = c.contact.phone ? phoneKey(c.contact.phone, known.country) : ''
   const byPhone = key.length >= 7 ? known.byPhone.get(key) : undefined
   return byPhone ? { contactId: byPhone, by: 'phone' as const } : null
 }
@@ -201,7 +205,7 @@ export function remember(known: KnownCustomers, id: string, emails: string[], ph
   if (squareId && !known.bySquareId.has(squareId)) known.bySquareId.set(squareId, id)
   for (const e of emails) if (!known.byEmail.has(emailKey(e))) known.byEmail.set(emailKey(e), id)
   for (const p of phones) {
-    const key = storedPhoneKey(p)
+    const key = phoneKey(p, known.country)
     if (key.length >= 7 && !known.byPhone.has(key)) known.byPhone.set(key, id)
   }
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
+import { tenantCountry } from '../../business-country.js'
+import { primaryPhoneKey } from '../../phone.js'
 import { noteText } from '../../sanitize.js'
 import { assertLeadTransition, LEAD_COLUMNS, LEAD_RECORD, type LeadStatus, lockLead, type ParsedAddress, parseUsAddress } from './model.js'
 import { setClause } from '../../sql.js'
@@ -282,8 +284,16 @@ export const convertLead = defineAction({
       const address: (Omit<ParsedAddress, 'line2'> & { line2?: string | null; country?: string }) | null =
         input.address === undefined ? addressOfLead(before.address as string | null) : input.address
       const r = await ctx.db.query(
-        `insert into contacts (tenant_id, display_name, emails, phones, source) values ($1, $2, $3, $4, $5) returning ${CONTACT_SUMMARY}`,
-        [ctx.tenantId, name, JSON.stringify(channel(before.email)), JSON.stringify(channel(before.phone)), before.source ?? 'lead'],
+        `insert into contacts (tenant_id, display_name, emails, phones, source, phone_key) values ($1, $2, $3, $4, $5, $6)
+        returning ${CONTACT_SUMMARY}`,
+        [
+          ctx.tenantId,
+          name,
+          JSON.stringify(channel(before.email)),
+          JSON.stringify(channel(before.phone)),
+          before.source ?? 'lead',
+          primaryPhoneKey(channel(before.phone), await tenantCountry(ctx.db)),
+        ],
       )
       contact = r.rows[0]
       await ctx.audit({

@@ -1,5 +1,5 @@
 import { editDistance } from '../../words.js'
-import { phoneKey } from '../../phone.js'
+import { type CountryCode, phoneKey } from '../../phone.js'
 
 /** A contact hit of the universal search, as ranking needs it. */
 export interface ContactHit {
@@ -28,13 +28,13 @@ export const CLOSE = 0.85
  * whole phone number 0.97 and its last digits 0.9; the email 0.97; the street 0.88; a part of the name 0.4 to 0.7; and
  * anything else found (a note, an attribute, a fuzzy match) at most 0.7.
  */
-export function rankCustomer(q: string, hit: ContactHit, question?: string): CustomerRank {
+export function rankCustomer(q: string, hit: ContactHit, question?: string, country?: CountryCode): CustomerRank {
   const wanted = q.trim().toLowerCase()
-  const digits = phoneKey(wanted)
+  const digits = phoneKey(wanted, country)
   if (hit.matched === 'question') return { score: round(Math.min(hit.score, 0.9)), why: question ?? 'every part of the question' }
   if (hit.matched === 'closest') return { score: round(Math.min(hit.score, 0.7)), why: partsWhy(hit.held ?? [], hit.missing ?? []) }
   if (hit.matched === 'phone' && digits.length >= 4) {
-    const phone = phoneKey(hit.detail.match(/^phone ([^·]+)/)?.[1] ?? '')
+    const phone = phoneKey(hit.detail.match(/^phone ([^·]+)/)?.[1] ?? '', country)
     if (phone.endsWith(digits)) {
       return digits.length >= 10
         ? { score: 0.97, why: 'phone number' }

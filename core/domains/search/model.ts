@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/types.js'
 import { phoneDigits } from '../../phone.js'
 import { SqlParams } from '../../sql.js'
 import { formatMoney } from '../../money.js'
-import { withoutCountryCode } from './phone-query.js'
+import { phoneQueryOf } from './phone-query.js'
 import { contactsWithExternalId, externalIdLabel } from '../contacts/external-ids.js'
 
 /** The kinds of records the search finds in the database. */
@@ -59,7 +59,7 @@ export async function searchRecords(
   keyed: RawHit[] = [],
 ): Promise<SearchHit[]> {
   if (!kinds.length) return []
-  const asked = withoutCountryCode(q)
+  const asked = await phoneQueryOf(tx, q)
   const raw = await tx.query<RawHit>('select kind, id, score, matched, ref_id from search_hits($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
     asked,
     kinds,

@@ -1,0 +1,30 @@
+import { type CountryCode, getCountries } from 'libphonenumber-js/max'
+import type { Queryable } from './db/types.js'
+
+// Each time zone's country, from the runtime's own region data (ICU), read once.
+let countryOfZone: Map<string, CountryCode> | null = null
+
+/**
+ * The country of a business, told by its time zone (any of its names: US/Central is America/Chicago, so the United
+ * States); undefined for a zone of no one country (UTC). The tenant holds no country of its own; its zone says it.
+ */
+export function businessCountry(timeZone: string): CountryCode | undefined {
+  if (!countryOfZone) {
+    countryOfZone = new Map()
+    for (const country of getCountries()) {
+      const locale = new Intl.Locale(`und-${country}`) as Intl.Locale & { timeZones?: string[]; getTimeZones?: () => string[] }
+      for (const zone of locale.getTimeZones?.() ?? locale.timeZones ?? []) if (!countryOfZone.has(zone)) countryOfZone.set(zone, country)
+    }
+  }
+  try {
+    return countryOfZone.get(new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone)
+  } catch {
+    return undefined
+  }
+}
+
+/** The country of the transaction's tenant (see businessCountry). */
+export async function tenantCountry(tx: Queryable): Promise<CountryCode | undefined> {
+  const r = await tx.query<{ timezone: string }>('select timezone from tenants where id = app_tenant()')
+  return r.rows[0] ? businessCountry(r.rows[0].timezone) : undefined
+}

@@ -1,3 +1,6 @@
+/** Where the morning ends and the afternoon starts (HH:MM), for a customer's preferred time of day and the waitlist's. */
+export const NOON = '12:00'
+
 /** Day names as stored in business hours and preferences. */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const
 /** A day name. */

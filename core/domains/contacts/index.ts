@@ -16,8 +16,6 @@ export const uses: readonly string[] = [
   'invoices',
   'messages',
   'notes',
-  'search',
   'settings',
   'tickets',
-  'waitlist',
 ]

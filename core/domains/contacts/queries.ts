@@ -15,7 +15,7 @@ import { CONTACT_ORDERS, CONTACT_VISITS, visitsOf } from './visits.js'
 import { EXTERNAL_ID_RECORD, externalIdsOf } from './external-ids.js'
 import { isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
-import { phoneQueryOf } from '../search/phone-query.js'
+import { phoneQueryOf } from '../../phone-query.js'
 import { SqlParams, whereAll } from '../../sql.js'
 
 const EXPANSIONS = {

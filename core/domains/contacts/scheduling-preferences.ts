@@ -1,5 +1,5 @@
 import { WEEKDAYS, weekdayOf, type Weekday } from '../../time.js'
-import { NOON } from '../waitlist/model.js'
+import { NOON } from '../../time.js'
 
 /** The days and time of day a customer likes visits on, from contact.preferences; both optional. */
 export interface SchedulingPreferences {

@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/types.js'
 import { phoneDigits } from '../../phone.js'
 import { SqlParams } from '../../sql.js'
 import { formatMoney } from '../../money.js'
-import { phoneQueryOf } from './phone-query.js'
+import { phoneQueryOf } from '../../phone-query.js'
 import { contactsWithExternalId, externalIdLabel } from '../contacts/external-ids.js'
 
 /** The kinds of records the search finds in the database. */

@@ -9,9 +9,6 @@ import { AppError, notFound, validationError } from '../../errors.js'
 export const WAITLIST_COLUMNS = `id, contact_id, service_id, address_id, earliest_date, latest_date, preferred_days, time_of_day, status, notes,
   ticket_id, archived_at, created_at, updated_at`
 
-/** The hour (tenant's wall clock) that divides morning from afternoon: morning is before it, afternoon from it on. */
-export const NOON = '12:00'
-
 /** Statuses of an entry still waiting for a slot; only these change. */
 export const OPEN_STATUSES = ['waiting', 'offered']
 

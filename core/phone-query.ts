@@ -1,6 +1,6 @@
-import { tenantCountry } from '../../business-country.js'
-import type { Queryable } from '../../db/types.js'
-import { type CountryCode, phoneDigits, phoneSearchDigits } from '../../phone.js'
+import { tenantCountry } from './business-country.js'
+import type { Queryable } from './db/types.js'
+import { type CountryCode, phoneDigits, phoneSearchDigits } from './phone.js'
 /** Only what a phone number is written with: digits, spaces, + ( ) . - */
 const PHONE_CHARACTERS = /^[\d\s+().-]+$/
 

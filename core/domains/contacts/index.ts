@@ -9,13 +9,4 @@ export * from './tag-actions.js'
 export * from './review-actions.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = [
-  'addresses',
-  'attributes',
-  'custom-fields',
-  'invoices',
-  'messages',
-  'notes',
-  'settings',
-  'tickets',
-]
+export const uses: readonly string[] = ['addresses', 'attributes', 'custom-fields', 'invoices', 'messages', 'notes', 'settings', 'tickets']

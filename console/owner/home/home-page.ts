@@ -15,7 +15,7 @@ import { quickbooksSyncQuery } from '../../../core/domains/quickbooks/queries.js
 import { servicesQuery } from '../../../core/domains/services/queries.js'
 import { settingsQuery } from '../../../core/domains/settings/queries.js'
 import { backupStatusQuery } from '../../../core/domains/settings/backup-status-query.js'
-import { waysToPay } from '../../../core/domains/invoices/ways-to-pay.js'
+import { waysToPay } from '../../../core/domains/settings/ways-to-pay.js'
 import { ticketsQuery } from '../../../core/domains/tickets/queries.js'
 import { unbilledWorkQuery } from '../../../core/domains/tickets/unbilled.js'
 import { addDays, dayRange, localDate } from '../../../core/time.js'

@@ -11,7 +11,7 @@ import { html, type SafeHtml } from '../../html.js'
 import { dayName, ticketRow, type ScheduledTicket } from '../../schedule-views.js'
 import { interactionTitle } from '../interactions/interaction-views.js'
 import { formatMoney } from '../../../core/money.js'
-import type { WaysToPay } from '../../../core/domains/invoices/ways-to-pay.js'
+import type { WaysToPay } from '../../../core/domains/settings/ways-to-pay.js'
 import type { QuickBooksAttention } from '../../../core/domains/quickbooks/attention.js'
 import { recordLink } from '../settings/quickbooks-views.js'
 

@@ -13,7 +13,7 @@ import { assertTemplateTexts, MESSAGE_COLUMNS } from '../messages/model.js'
 import { renderMessage } from '../messages/render.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { loadInvoice, todayOf } from './model.js'
-import { assertInvoicePayable } from './ways-to-pay.js'
+import { assertInvoicePayable } from '../settings/ways-to-pay.js'
 import { daysBetween } from '../../time.js'
 
 /** How close to another reminder of the same invoice (sent or still to go) a new one is refused: one a day at most. */

@@ -15,7 +15,7 @@ import {
 import { renderMessage } from './render.js'
 import { previewScheduleMessage, previewUpdateMessage } from './message-previews.js'
 import { FOLLOW_UP_KINDS } from './follow-up-rules.js'
-import { assertInvoicePayable } from '../invoices/ways-to-pay.js'
+import { assertInvoicePayable } from '../settings/ways-to-pay.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { isoInstant } from '../../schema-types.js'
 import { BY_AGENT_OR_API, customer, page } from '../../places.js'

@@ -1,6 +1,6 @@
 import type { Caller } from '../../call-action.js'
 import { callQuery } from '../../call-query.js'
-import { waysToPay, type WaysToPay } from '../invoices/ways-to-pay.js'
+import { waysToPay, type WaysToPay } from './ways-to-pay.js'
 import { addServiceCall } from '../services/missing-service.js'
 import { servicesQuery } from '../services/queries.js'
 import { settingsQuery } from './queries.js'

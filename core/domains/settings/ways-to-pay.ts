@@ -1,6 +1,6 @@
 import type { Services } from '../../context.js'
 import { AppError } from '../../errors.js'
-import type { TenantSettings } from '../settings/model.js'
+import type { TenantSettings } from './model.js'
 
 /** How a customer can pay the business's invoices: online (this server takes payments through Stripe), by its written instructions. */
 export interface WaysToPay {

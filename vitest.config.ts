@@ -7,7 +7,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
     // Each worker notes which file it runs, so the file bound (a reporter in the main process) can end a blocked one.
-    setupFiles: ['test/helpers/file-bound-worker.ts'],
+    // With CRM_TEST_CPU_LOG set, each file's CPU seconds are written there too (test/helpers/file-cpu.ts).
+    setupFiles: ['test/helpers/file-bound-worker.ts', ...(process.env.CRM_TEST_CPU_LOG ? ['test/helpers/file-cpu.ts'] : [])],
     reporters: ['default', './test/helpers/summary-reporter.ts', './test/helpers/file-bound.ts'],
     // One JSON line per request would drown the test output; tests that check logging turn it on themselves.
     env: { LOG_LEVEL: 'silent' },

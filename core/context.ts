@@ -7,7 +7,6 @@ import type { EmailClient } from './clients/email.js'
 import type { LlmClient } from './clients/llm.js'
 import type { PaymentsClient } from './clients/payments.js'
 import type { GoogleClient } from './clients/google.js'
-import type { QuickBooksClient } from './clients/quickbooks.js'
 import type { Registry } from './registry.js'
 import type { SecretBox } from './secret-box.js'
 
@@ -40,8 +39,8 @@ export interface Services {
   llm: LlmClient | null
   /** Online payments (Stripe Checkout); null when no STRIPE_SECRET_KEY is set. */
   payments: PaymentsClient | null
-  /** QuickBooks Online; null when no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET are set. */
-  quickbooks: QuickBooksClient | null
+  /** Each capability's client by its name (core/domains/capabilities.ts), read through integrationOf; null while it is off. */
+  integrations: Record<string, unknown>
   /** Google (calendars, contacts, Gmail); null when no GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are set. */
   google: GoogleClient | null
   /** Seals the secrets kept for a business (integration tokens); null when no CRM_ENCRYPTION_KEY is set. */

@@ -23,7 +23,10 @@ describe.skipIf(!browserAvailable)('the QuickBooks pages in Chromium at 390 px',
 
   beforeAll(async () => {
     fake = await startFakeQuickBooks()
-    app = await startTestApp('pglite', { quickbooks: quickbooksClientFromEnv(fake.env), secrets: createSecretBox(randomBytes(32)) })
+    app = await startTestApp('pglite', {
+      integrations: { quickbooks: quickbooksClientFromEnv(fake.env) },
+      secrets: createSecretBox(randomBytes(32)),
+    })
     customerId = (await app.action('contact', 'create', { display_name: 'Dana Duplicate' })).body.data.id
     invoiceId = (
       await app.action('invoice', 'create', { contact_id: customerId, line_items: [{ description: 'Gutters', unit_price_cents: 5000 }] })

@@ -49,7 +49,7 @@ describe.each(engines)("QuickBooks on the owner's pages and in daily_briefing (%
     fake = await startFakeQuickBooks()
     pages = await startPageApp(
       engine,
-      { quickbooks: quickbooksClientFromEnv(fake.env), secrets: createSecretBox(randomBytes(32)) },
+      { integrations: { quickbooks: quickbooksClientFromEnv(fake.env) }, secrets: createSecretBox(randomBytes(32)) },
       { technician: 'signed-in' },
     )
     agent = (await authenticateAgentToken(pages.app.t.db, pages.app.tenant.agent_token)) as Principal

@@ -1,11 +1,8 @@
-/** A page of the pages as a search result: its title, address, one line about it, and the words that find it. */
-export interface PagePlace {
-  title: string
-  path: string
-  about: string
-  words: string[]
-  roles: ReadonlyArray<'owner' | 'technician'>
-}
+import type { PagePlace } from '../../../core/capability.js'
+import { CAPABILITIES } from '../../../core/domains/capabilities.js'
+
+/** A page of the pages as a search result (declared in core, where capabilities declare theirs). */
+export type { PagePlace }
 
 const owner = ['owner'] as const
 const both = ['owner', 'technician'] as const
@@ -139,26 +136,14 @@ export const PAGE_PLACES: readonly PagePlace[] = [
     words: ['import', 'square', 'csv', 'spreadsheet', 'move in'],
     roles: owner,
   },
-  {
-    title: 'QuickBooks',
-    path: '/settings/quickbooks',
-    about: 'Connect QuickBooks Online, see what synced and what QuickBooks refused',
-    words: ['quickbooks', 'accounting', 'books', 'bookkeeper', 'intuit', 'sync'],
-    roles: owner,
-  },
+  // Each capability's pages (core/domains/capabilities.ts), in the order of their names.
+  ...CAPABILITIES.flatMap((c) => c.places ?? []),
   {
     title: 'Google',
     path: '/settings/google',
     about: 'Connect Google: your calendar both ways, and for the owner contacts and Gmail',
     words: ['google', 'google calendar', 'gmail', 'google contacts', 'workspace', 'connect', 'sync'],
     roles: both,
-  },
-  {
-    title: 'Inbound email',
-    path: '/settings/inbound-email',
-    about: "Your business's own email address: mail to it becomes timeline emails and leads",
-    words: ['inbound email', 'email address', 'forward', 'receive mail', 'mailbox'],
-    roles: owner,
   },
   {
     title: 'Calendar subscriptions',

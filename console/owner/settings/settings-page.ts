@@ -4,6 +4,7 @@ import type { SessionPrincipal } from '../../../core/auth/sessions.js'
 import { callAction } from '../../../core/call-action.js'
 import { callQuery } from '../../../core/call-query.js'
 import type { Services } from '../../../core/context.js'
+import { CAPABILITIES } from '../../../core/domains/capabilities.js'
 import { updateSettings } from '../../../core/domains/settings/actions.js'
 import { settingsQuery } from '../../../core/domains/settings/queries.js'
 import { backupStatusQuery } from '../../../core/domains/settings/backup-status-query.js'
@@ -40,10 +41,10 @@ const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['/messages', 'Scheduled emails'],
   ['/messages/outbox', 'Outbox'],
   ['/import', 'Import'],
-  ['/settings/quickbooks', 'QuickBooks'],
+  // Each capability's own settings page (core/domains/capabilities.ts), in the order of their names.
+  ...CAPABILITIES.flatMap((c) => (c.settingsLink ? [[c.settingsLink.path, c.settingsLink.label] as const] : [])),
   ['/settings/google', 'Google'],
   ['/settings/request-page', 'Request page for customers'],
-  ['/settings/inbound-email', 'Inbound email'],
   ['/calendar', 'Calendar subscriptions'],
 ]
 

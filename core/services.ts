@@ -8,7 +8,7 @@ import type { Config } from './config.js'
 import type { Services } from './context.js'
 import type { Database } from './db/types.js'
 import { documentStoreFor } from './documents/choose-store.js'
-import { integrationClients } from './domains/capabilities.js'
+import { CAPABILITIES, integrationClients } from './domains/capabilities.js'
 import { DOMAIN_MODULES } from './domains/index.js'
 import { createRegistry, type Registry } from './registry.js'
 import { secretBoxFromEnv } from './secret-box.js'
@@ -29,6 +29,7 @@ export function assembleServices(config: Config, db: Database, plugins: Plugins,
     db,
     config,
     registry: domainRegistry(),
+    capabilities: CAPABILITIES,
     consent: plugins.consent,
     email: emailClientFromConfig(config, db),
     llm: llmClientFromEnv(config.environment),

@@ -1,7 +1,6 @@
 import express, { type Request, type Response, Router } from 'express'
 import type { WebhookDelivery } from '../../core/capability.js'
 import type { Services } from '../../core/context.js'
-import { CAPABILITIES } from '../../core/domains/capabilities.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { sendData } from '../envelope.js'
 
@@ -15,12 +14,12 @@ export function deliveryOf(req: Request, res: Response): WebhookDelivery {
 }
 
 /**
- * Every capability's webhooks (core/domains/capabilities.ts), each at its path. Mounted before the JSON body parser:
+ * Every capability's webhooks (services.capabilities), each at its path. Mounted before the JSON body parser:
  * a signature covers the exact bytes sent, so each keeps its raw body. The handler's data is answered in the envelope.
  */
 export function capabilityWebhookRoutes(services: Services): Router {
   const router = Router()
-  for (const webhook of CAPABILITIES.flatMap((c) => c.webhooks ?? [])) {
+  for (const webhook of services.capabilities.flatMap((c) => c.webhooks ?? [])) {
     router.post(webhook.path, express.raw({ type: () => true, limit: services.config.bodyLimitBytes }), async (req, res) => {
       sendData(res, await webhook.receive(services, deliveryOf(req, res)))
     })

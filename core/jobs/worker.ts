@@ -1,5 +1,4 @@
 import type { Services } from '../context.js'
-import { CAPABILITIES } from '../domains/capabilities.js'
 import { DatabaseUnavailableError } from '../errors.js'
 import { log } from '../log.js'
 import { backupsDue, nightlyBackups } from './backups.js'
@@ -150,7 +149,7 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
   }
   // Each capability's jobs run beside the other jobs, one run of each per process at a time: a first sync may take minutes
   // at a provider's rate limit and must not hold up due emails. Their failures are kept where the owner sees them.
-  for (const job of CAPABILITIES.flatMap((c) => c.jobs ?? [])) {
+  for (const job of services.capabilities.flatMap((c) => c.jobs ?? [])) {
     services.background
       .join(`capability-job-${job.name}`, () => job.pass(services))
       .catch((err) => log('error', job.failure, { error: errorText(err) }))

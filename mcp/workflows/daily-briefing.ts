@@ -3,7 +3,6 @@ import { callQuery, callQueryAll, type TypedPage } from '../../core/call-query.j
 import type { Caller } from '../../core/call-action.js'
 import type { QueryDefinition } from '../../core/registry.js'
 import { authorizationRequestsQuery } from '../../core/domains/approvals/queries.js'
-import { CAPABILITIES } from '../../core/domains/capabilities.js'
 import { attributesQuery } from '../../core/domains/attributes/queries.js'
 import { invoicesQuery } from '../../core/domains/invoices/queries.js'
 import { UNAPPLIED_DAYS, unappliedPaymentsQuery } from '../../core/domains/invoices/unapplied-payments.js'
@@ -171,7 +170,7 @@ export const dailyBriefing = defineTool({
     const pending = (await q(authorizationRequestsQuery, { status: 'pending' }, { limit: 20 })).items
     if (pending.length) lines.push(`Pending authorizations: ${pending.length} (crm_query type=authorization_requests status=pending)`)
     // Each capability's trouble, in a line of its own, only when something needs the owner.
-    for (const capability of CAPABILITIES) {
+    for (const capability of caller.services.capabilities) {
       const line = await capability.briefing?.(caller)
       if (line) lines.push(line)
     }

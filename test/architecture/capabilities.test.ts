@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CAPABILITIES } from '../../core/domains/capabilities.js'
 import { root } from '../helpers/build.js'
@@ -56,6 +56,17 @@ describe('capabilities plug in', () => {
   it('are named by no central file: each contributes from its own folders', () => {
     const found = CENTRAL_FILES.flatMap((file) => namings(file, readFileSync(join(root, file), 'utf8'), names))
     expect(found).toEqual([])
+  })
+
+  it('reach the pages, the api and the tools through services.capabilities, never by importing the collector', () => {
+    // A page file is loaded while the domains are still being found; importing the collector there waits for them forever.
+    const importers = ['api', 'console', 'mcp'].flatMap((folder) =>
+      readdirSync(join(root, folder), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+        .map((e) => relative(root, join(e.parentPath, e.name)).split(/[\\/]/).join('/'))
+        .filter((file) => /domains\/capabilities\.js'/.test(readFileSync(join(root, file), 'utf8'))),
+    )
+    expect(importers).toEqual([])
   })
 
   it('the check sees a name however it is spelled', () => {

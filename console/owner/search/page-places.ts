@@ -1,5 +1,5 @@
 import type { PagePlace } from '../../../core/capability.js'
-import { CAPABILITIES } from '../../../core/domains/capabilities.js'
+import type { Services } from '../../../core/context.js'
 
 /** A page of the pages as a search result (declared in core, where capabilities declare theirs). */
 export type { PagePlace }
@@ -7,8 +7,8 @@ export type { PagePlace }
 const owner = ['owner'] as const
 const both = ['owner', 'technician'] as const
 
-/** The console's pages (and a technician's), as the search offers them. */
-export const PAGE_PLACES: readonly PagePlace[] = [
+/** The console's own pages up to its capabilities' (the rest follow them). */
+const FIRST_PLACES: readonly PagePlace[] = [
   { title: 'Home', path: '/', about: 'What needs you today', words: ['home', 'start', 'dashboard', 'today'], roles: owner },
   {
     title: 'Calendar',
@@ -136,8 +136,10 @@ export const PAGE_PLACES: readonly PagePlace[] = [
     words: ['import', 'square', 'csv', 'spreadsheet', 'move in'],
     roles: owner,
   },
-  // Each capability's pages (core/domains/capabilities.ts), in the order of their names.
-  ...CAPABILITIES.flatMap((c) => c.places ?? []),
+]
+
+/** The console's own pages after its capabilities'. */
+const LATER_PLACES: readonly PagePlace[] = [
   {
     title: 'Google',
     path: '/settings/google',
@@ -155,6 +157,11 @@ export const PAGE_PLACES: readonly PagePlace[] = [
   { title: 'Today', path: '/today', about: 'Your visits today', words: ['today', 'my visits', 'jobs', 'route'], roles: ['technician'] },
   { title: 'Week', path: '/today?view=week', about: 'Your visits this week', words: ['week', 'my week'], roles: ['technician'] },
 ]
+
+/** The console's pages (and a technician's), as the search offers them, each capability's among them (in the order of their names). */
+export function pagePlaces(services: Pick<Services, 'capabilities'>): readonly PagePlace[] {
+  return [...FIRST_PLACES, ...services.capabilities.flatMap((c) => c.places ?? []), ...LATER_PLACES]
+}
 
 /** How well the page's title and words answer the query: 1 when every query word begins a word of the page, else less, 0 for none. */
 export function pageScore(place: PagePlace, query: string): number {

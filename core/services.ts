@@ -41,6 +41,6 @@ export function assembleServices(config: Config, db: Database, plugins: Plugins,
     background: backgroundWork(),
     ...overrides,
     // A test replaces one capability's client and keeps the others.
-    integrations: { ...integrationClients(config), ...overrides.integrations },
+    integrations: { ...integrationClients(overrides.config ?? config), ...overrides.integrations },
   }
 }

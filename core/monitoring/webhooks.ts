@@ -56,6 +56,7 @@ export function webhookSetups(config: Config, env: Readonly<NodeJS.ProcessEnv> =
       withoutSecret: { status: 'warn', effect: 'bounces and complaints are not recorded, so bad addresses keep being mailed' },
       setUpAt: "Resend's dashboard, Webhooks (events email.bounced, email.complained, email.failed)",
     },
+    ...capabilities,
     {
       name: 'google',
       label: 'Google calendar push',
@@ -66,6 +67,5 @@ export function webhookSetups(config: Config, env: Readonly<NodeJS.ProcessEnv> =
       withoutSecret: { status: 'warn', effect: '' },
       setUpAt: '',
     },
-    ...capabilities,
   ]
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServices } from '../../api/product.js'
-import { createQuickBooksClient, quickbooksConfigFromEnv } from '../../core/clients/quickbooks.js'
+import { createQuickBooksClient, quickbooksConfigFromEnv } from '../../core/domains/quickbooks/client/quickbooks.js'
 import { loadConfig } from '../../core/config.js'
 import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'

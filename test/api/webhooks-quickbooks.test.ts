@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { quickbooksClientFromEnv } from '../../core/clients/quickbooks.js'
+import { quickbooksClientFromEnv } from '../../core/domains/quickbooks/client/quickbooks.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { quickbooksClientFromEnv } from '../../core/clients/quickbooks.js'
+import { quickbooksClientFromEnv } from '../../core/domains/quickbooks/client/quickbooks.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { createSecretBox } from '../../core/secret-box.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'

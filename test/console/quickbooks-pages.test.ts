@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateAgentToken } from '../../core/auth/agent-tokens.js'
-import { quickbooksClientFromEnv } from '../../core/clients/quickbooks.js'
+import { quickbooksClientFromEnv } from '../../core/domains/quickbooks/client/quickbooks.js'
 import type { Principal } from '../../core/context.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { createSecretBox } from '../../core/secret-box.js'

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { QuickBooksClient } from '../../core/clients/quickbooks.js'
+import type { QuickBooksClient } from '../../core/domains/quickbooks/client/quickbooks.js'
 import { withTenant } from '../../core/db/tenant.js'
 import type { Database } from '../../core/db/types.js'
 import { saveConnection } from '../../core/domains/quickbooks/connection.js'

@@ -1,5 +1,5 @@
 import type { Services } from '../../context.js'
-import { readReceivedEmail } from '../../clients/resend-receiving.js'
+import { readReceivedEmail } from './resend-receiving.js'
 import { withTenant } from '../../db/tenant.js'
 import { translateDatabaseError } from '../../db/translate-error.js'
 import type { Queryable } from '../../db/types.js'

@@ -1,5 +1,5 @@
 import { integrationOf } from '../../capability.js'
-import { QUICKBOOKS_OFF, type QuickBooksClient } from '../../clients/quickbooks.js'
+import { QUICKBOOKS_OFF, type QuickBooksClient } from './client/quickbooks.js'
 import type { Services } from '../../context.js'
 import { AppError } from '../../errors.js'
 

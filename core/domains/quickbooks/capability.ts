@@ -1,5 +1,5 @@
 import type { Capability } from '../../capability.js'
-import { quickbooksClientFromEnv } from '../../clients/quickbooks.js'
+import { quickbooksClientFromEnv } from './client/quickbooks.js'
 import { describeQuickBooks } from './availability.js'
 import { quickbooksBriefingLine } from './briefing.js'
 import { syncQuickBooks } from './sync-job.js'

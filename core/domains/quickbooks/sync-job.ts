@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { JobFailure } from '../../capability.js'
-import { QuickBooksError } from '../../clients/quickbooks.js'
+import { QuickBooksError } from './client/quickbooks.js'
 import type { Services } from '../../context.js'
 import { withTenant, withWorkerRole } from '../../db/tenant.js'
 import { log } from '../../log.js'

@@ -1,5 +1,5 @@
 import { quickbooksClientOf } from './availability.js'
-import { QuickBooksError, type QuickBooksTokens, type TokenSource } from '../../clients/quickbooks.js'
+import { QuickBooksError, type QuickBooksTokens, type TokenSource } from './client/quickbooks.js'
 import type { Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'

@@ -3,7 +3,7 @@ import type { CapabilityWebhook, WebhookDelivery } from '../../capability.js'
 import type { Services } from '../../context.js'
 import { withWorkerRole } from '../../db/tenant.js'
 import { AppError } from '../../errors.js'
-import { quickbooksConfigFromEnv } from '../../clients/quickbooks.js'
+import { quickbooksConfigFromEnv } from './client/quickbooks.js'
 import { quickbooksClientOf } from './availability.js'
 import { QUICKBOOKS_SYNC_EVERY_SECONDS } from './sync-job.js'
 

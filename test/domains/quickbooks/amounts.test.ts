@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { QuickBooksError } from '../../../core/clients/quickbooks.js'
+import { QuickBooksError } from '../../../core/domains/quickbooks/client/quickbooks.js'
 import { amountOf, centsOf } from '../../../core/domains/quickbooks/sync/sync-run.js'
 
 describe("QuickBooks' amounts in cents", () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { quickbooksClientFromEnv } from '../../../core/clients/quickbooks.js'
+import { quickbooksClientFromEnv } from '../../../core/domains/quickbooks/client/quickbooks.js'
 import { describeQuickBooks } from '../../../core/domains/quickbooks/availability.js'
 import { createSecretBox } from '../../../core/secret-box.js'
 

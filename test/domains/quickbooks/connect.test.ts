@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { quickbooksClientFromEnv } from '../../../core/clients/quickbooks.js'
+import { quickbooksClientFromEnv } from '../../../core/domains/quickbooks/client/quickbooks.js'
 import { withTenant, withWorkerRole } from '../../../core/db/tenant.js'
 import { quickbooksClientOf } from '../../../core/domains/quickbooks/availability.js'
 import { finishConnect } from '../../../core/domains/quickbooks/connect.js'

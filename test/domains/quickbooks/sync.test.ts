@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { QuickBooksClient } from '../../../core/clients/quickbooks.js'
+import type { QuickBooksClient } from '../../../core/domains/quickbooks/client/quickbooks.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import type { FakeQuickBooks } from '../../helpers/fake-quickbooks.js'

@@ -1,5 +1,5 @@
-import type { QuickBooksCompany } from '../../../clients/quickbooks.js'
-import { QuickBooksError } from '../../../clients/quickbooks.js'
+import type { QuickBooksCompany } from '../client/quickbooks.js'
+import { QuickBooksError } from '../client/quickbooks.js'
 import type { Services } from '../../../context.js'
 import { withTenant } from '../../../db/tenant.js'
 import type { Queryable } from '../../../db/types.js'

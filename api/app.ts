@@ -42,9 +42,8 @@ import { oauthTokenRoutes } from './routes/oauth-token.js'
 import { calendarFeedRoutes } from './routes/calendar-feed.js'
 import { stripeWebhookRoutes } from './routes/webhooks-stripe.js'
 import { resendWebhookRoutes } from './routes/webhooks-resend.js'
-import { quickbooksWebhookRoutes } from './routes/webhooks-quickbooks.js'
 import { googleWebhookRoutes } from './routes/webhooks-google.js'
-import { inboundEmailWebhookRoutes } from './routes/webhooks-inbound-email.js'
+import { capabilityWebhookRoutes } from './routes/capability-webhooks.js'
 
 /** The whole HTTP application: API, sign-in, pages and health checks. */
 export function createApp(services: Services): Express {
@@ -65,9 +64,8 @@ export function createApp(services: Services): Express {
   // Before the JSON parser: the signature is checked over the raw body. Public, like the pages Stripe sends customers back to.
   app.use(stripeWebhookRoutes(services))
   app.use(resendWebhookRoutes(services))
-  app.use(quickbooksWebhookRoutes(services))
   app.use(googleWebhookRoutes(services))
-  app.use(inboundEmailWebhookRoutes(services))
+  app.use(capabilityWebhookRoutes(services))
   app.use(paymentPages())
   // One count of unknown secrets per client address for every public link: pay, calendar, appointment answers, quotes.
   const guesses = linkGuesses(services.db)

@@ -7,8 +7,6 @@ import type { Services } from '../core/context.js'
 import { loadDemo, type DemoCounts } from '../core/demo/load-demo.js'
 import { DEMO_BUSINESS } from '../core/demo/names.js'
 import { describeGoogle } from '../core/domains/google/availability.js'
-import { describeQuickBooks } from '../core/domains/quickbooks/availability.js'
-import { describeInboundEmail } from '../core/domains/inbound-email/availability.js'
 import { describeBackups, nightlyBackups, type NightlyBackups } from '../core/domains/settings/backup-banner.js'
 import { readSetupGaps, setupGapBannerLines, type SetupGaps } from '../core/domains/settings/setup-gaps.js'
 import { log } from '../core/log.js'
@@ -103,9 +101,8 @@ export function banner(services: Services, running: RunningServer): string {
     `  files:    documents are kept ${services.documents.describe()}`,
     `  delivery: ${running.worker ? 'due emails are sent by this server every few seconds (CRM_WORKER=off leaves it to npx crm worker)' : 'off in this server (CRM_WORKER=off): run npx crm worker to send due emails'}`,
     `  payments: ${describePayments(services.payments)}`,
-    `  quickbooks: ${describeQuickBooks(services)}`,
     `  google: ${describeGoogle(services)}`,
-    `  inbound email: ${describeInboundEmail(services.config)}`,
+    ...services.capabilities.flatMap((c) => (c.banner ? [`  ${c.banner(services)}`] : [])),
     `  backups:  ${describeBackups(services.config.backup, running.nightlyBackups)}`,
     `  notes:    ${services.llm ? `read by ${services.llm.model} (LLM_BASE_URL) for customer facts and leads` : 'reading notes is off (no LLM_BASE_URL and LLM_MODEL): technicians enter customer facts by hand'}`,
     `  tokens:   new agent tokens at ${base}/review/connections (signed in as the owner)`,

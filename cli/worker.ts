@@ -28,7 +28,7 @@ export const workerCommand: Command = {
       const services = await productServices(db, config)
       if (values.drain) {
         const pass = await runJobsOnce(services, options)
-        // A QuickBooks sync runs beside the other jobs; a drain waits for it before the database closes.
+        // Capabilities' jobs (a sync) run beside the other jobs; a drain waits for them before the database closes.
         await services.background.settled()
         return pass
       }

@@ -22,10 +22,6 @@ export interface Config {
   resendBaseUrl?: string
   /** The signing secret ("whsec_...") of Resend's webhooks; without one POST /api/webhooks/resend is off. */
   resendWebhookSecret?: string
-  /** The signing secret ("whsec_...") of the inbound email webhook; without one POST /api/webhooks/inbound-email is off. */
-  inboundEmailWebhookSecret?: string
-  /** The receiving domain: each business's inbound address is <business id>@ this domain. */
-  inboundEmailDomain?: string
   /** Whether the server runs the delivery worker itself (CRM_WORKER=off when it runs as its own process). */
   workerInServer: boolean
   /** Time limits on a PostgreSQL server's connections and statements. */
@@ -59,7 +55,8 @@ export interface Config {
   mcpAllowedHosts: string[]
   /**
    * The environment this configuration was read from, for the integration clients that read their own variables from it
-   * (Stripe, QuickBooks, Google, the language model, CRM_ENCRYPTION_KEY) and the doctor's webhook report.
+   * (Stripe, Google, the language model, CRM_ENCRYPTION_KEY, and each capability's own parser: core/capability.ts) and
+   * the doctor's webhook report.
    */
   environment: Readonly<NodeJS.ProcessEnv>
 }
@@ -114,8 +111,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resendApiKey: env.RESEND_API_KEY || undefined,
     resendBaseUrl: env.RESEND_BASE_URL || undefined,
     resendWebhookSecret: env.RESEND_WEBHOOK_SECRET || undefined,
-    inboundEmailWebhookSecret: env.INBOUND_EMAIL_WEBHOOK_SECRET || undefined,
-    inboundEmailDomain: env.INBOUND_EMAIL_DOMAIN?.trim().toLowerCase().replace(/^@/, '') || undefined,
     workerInServer: onOff(env.CRM_WORKER, 'CRM_WORKER', true),
     databaseLimits: {
       connectTimeoutMs: millis(env, 'CRM_DB_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_LIMITS.connectTimeoutMs),

@@ -1,4 +1,5 @@
 import type { BackgroundWork } from './background.js'
+import type { Capability } from './capability.js'
 import type { ConsentGate } from './authorize.js'
 import type { Config } from './config.js'
 import type { Database, Queryable } from './db/types.js'
@@ -7,7 +8,6 @@ import type { EmailClient } from './clients/email.js'
 import type { LlmClient } from './clients/llm.js'
 import type { PaymentsClient } from './clients/payments.js'
 import type { GoogleClient } from './clients/google.js'
-import type { QuickBooksClient } from './clients/quickbooks.js'
 import type { Registry } from './registry.js'
 import type { SecretBox } from './secret-box.js'
 
@@ -40,8 +40,13 @@ export interface Services {
   llm: LlmClient | null
   /** Online payments (Stripe Checkout); null when no STRIPE_SECRET_KEY is set. */
   payments: PaymentsClient | null
-  /** QuickBooks Online; null when no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET are set. */
-  quickbooks: QuickBooksClient | null
+  /**
+   * Every capability (core/domains/capabilities.ts): what the worker, the api, the pages and the briefing loop over.
+   * Read from here rather than imported, so that no file loaded while the domains are still being found waits for them.
+   */
+  capabilities: readonly Capability[]
+  /** Each capability's client by its name (core/domains/capabilities.ts), read through integrationOf; null while it is off. */
+  integrations: Record<string, unknown>
   /** Google (calendars, contacts, Gmail); null when no GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are set. */
   google: GoogleClient | null
   /** Seals the secrets kept for a business (integration tokens); null when no CRM_ENCRYPTION_KEY is set. */

@@ -39,6 +39,28 @@ export function parseAmountCents(text: string): number | null {
   return m[1] || m[2] || m[3] ? 0 - cents : cents
 }
 
+/**
+ * Whole cents of an amount a provider sends as a decimal (the number 150.5, the text "150.50", "-20"), by the one rule
+ * of parseAmountCents; digits past the cents round to the nearest cent, half away from zero. null when it is not an amount.
+ */
+export function decimalAmountCents(amount: number | string): number | null {
+  const text = typeof amount === 'number' ? decimalText(amount) : amount.trim()
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text)
+  if (!m) return null
+  const [, minus, whole, decimals = ''] = m
+  const cents = parseAmountCents(`${minus}${whole}.${decimals.slice(0, 2).padEnd(2, '0')}`)
+  if (cents === null) return null
+  if (Number(decimals[2] ?? 0) < 5) return cents
+  return minus ? cents - 1 : cents + 1
+}
+
+/** A number written out in decimals (never with an exponent while it has a cents part to read); '' when not finite. */
+function decimalText(n: number): string {
+  if (!Number.isFinite(n)) return ''
+  const text = String(n)
+  return text.includes('e') ? n.toFixed(20) : text
+}
+
 /** One line's price, quantity * unit price; refused, naming the line, when a cents column could not hold it. */
 export function linePriceCents(quantity: number, unitPriceCents: number, field: string): number {
   const price = quantity * unitPriceCents

@@ -5,7 +5,8 @@ import { AppError } from '../../core/errors.js'
 import { applyEmailEvent } from '../../core/jobs/email-events.js'
 import { log } from '../../core/log.js'
 import { sendData } from '../envelope.js'
-import { readSvixDelivery } from './svix-delivery.js'
+import { readSvixDelivery } from '../../core/http/svix-delivery.js'
+import { deliveryOf } from './capability-webhooks.js'
 import { stateOf } from '../../core/http/request-state.js'
 
 const eventSchema = z
@@ -35,7 +36,7 @@ export function resendWebhookRoutes(services: Services): Router {
     const secret = services.config.resendWebhookSecret
     if (!secret)
       throw new AppError('UNAVAILABLE', "Resend webhooks are off: set RESEND_WEBHOOK_SECRET to the webhook's signing secret (whsec_...)")
-    const { eventId, parsed } = readSvixDelivery(secret, req)
+    const { eventId, parsed } = readSvixDelivery(secret, deliveryOf(req, res))
     const event = eventSchema.safeParse(parsed)
     if (!event.success) {
       // Signed by Resend, so well-meant: an event of a shape we do not know is acknowledged, not retried for days.

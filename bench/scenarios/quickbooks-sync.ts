@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServices } from '../../api/product.js'
-import { createQuickBooksClient, quickbooksConfigFromEnv } from '../../core/clients/quickbooks.js'
+import { createQuickBooksClient, quickbooksConfigFromEnv } from '../../core/domains/quickbooks/client/quickbooks.js'
 import { loadConfig } from '../../core/config.js'
 import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
@@ -38,7 +38,10 @@ export const quickbooksFirstSync: Scenario = {
       if (!config) throw new Error('the local QuickBooks gave no client id')
       const client = createQuickBooksClient(config)
       const secrets = createSecretBox(randomBytes(32))
-      const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent' }), logLevel: 'silent' }, db, { quickbooks: client, secrets })
+      const services = createServices({ ...loadConfig({ LOG_LEVEL: 'silent' }), logLevel: 'silent' }, db, {
+        integrations: { quickbooks: client },
+        secrets,
+      })
       const tenant = await createTenant(db, { name: 'Books Windows', owner_email: 'owner@books.example' })
       fake.setPreference('CustomTxnNumbers', true)
       await withTenant(db, { tenantId: tenant.tenant_id, actorType: 'system' }, (tx) => seed(tx, tenant.tenant_id))

@@ -3,16 +3,6 @@ import { type WebhookSetup, webhookSetups } from '../../core/monitoring/webhooks
 import { envelopeOf, probe } from './http-probe.js'
 import { type CheckItem, fail, off, ok, warn } from './item.js'
 
-/** Where each provider's webhook is set up, for the fix that names it. */
-const WHERE: Record<WebhookSetup['name'], string> = {
-  stripe:
-    "Stripe's dashboard, Developers > Webhooks (events checkout.session.completed, checkout.session.async_payment_succeeded, checkout.session.async_payment_failed)",
-  resend: "Resend's dashboard, Webhooks (events email.bounced, email.complained, email.failed)",
-  inbound_email: "Resend's dashboard, Webhooks (event email.received; see docs/inbound-email.md)",
-  quickbooks: "your Intuit developer app's Webhooks page",
-  google: '',
-}
-
 /** The answers of a webhook that works: a delivery without a signature is refused by the product itself. */
 const REFUSALS = new Set(['VALIDATION_ERROR', 'UNAUTHENTICATED'])
 
@@ -34,7 +24,7 @@ async function webhookItem(config: Config, w: WebhookSetup, timeoutMs: number): 
     return item(
       check,
       `${w.secretVariable} is not set: ${w.withoutSecret.effect}`,
-      `In ${WHERE[w.name]}, add the endpoint ${url} and set ${w.secretVariable} to its signing secret in the server's environment.`,
+      `In ${w.setUpAt}, add the endpoint ${url} and set ${w.secretVariable} to its signing secret in the server's environment.`,
     )
   }
   let status: number

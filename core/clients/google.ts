@@ -1,5 +1,5 @@
 import { googleErrorFrom, GoogleError, RATE_REASONS } from './google-error.js'
-import { createRealmLimiter, type RealmLimiter } from './quickbooks-limiter.js'
+import { createRealmLimiter, type RealmLimiter } from './company-limiter.js'
 
 export { GoogleError } from './google-error.js'
 

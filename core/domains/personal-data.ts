@@ -1,95 +1,57 @@
+import { readdirSync } from 'node:fs'
+import { dirname, extname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { idempotencyKeysPersonalData } from '../idempotency-personal-data.js'
 import type { ExportView, PersonalTable } from '../personal-data/declare.js'
-import { addressesPersonalData } from './addresses/personal-data.js'
-import { authorizationRequestsPersonalData } from './approvals/personal-data.js'
-import { attributesPersonalData } from './attributes/personal-data.js'
-import { closeoutsPersonalData } from './closeouts/personal-data.js'
-import { contactLinksPersonalData, contactsPersonalData } from './contacts/personal-data.js'
-import { customFieldsExportView } from './custom-fields/personal-data.js'
-import { documentsPersonalData, documentVersionsPersonalData } from './documents/personal-data.js'
-import { gmailMessagesPersonalData } from './google/gmail-personal-data.js'
-import { contactExternalIdsPersonalData, ticketExternalIdsPersonalData } from './imports/personal-data.js'
-import { inboundEmailsPersonalData } from './inbound-email/personal-data.js'
-import { googleContactsPersonalData } from './google/personal-data.js'
-import { interactionsPersonalData } from './interactions/personal-data.js'
-import {
-  invoiceLineItemsPersonalData,
-  invoicesPersonalData,
-  payLinksPersonalData,
-  paymentsPersonalData,
-  stripeEventsPersonalData,
-} from './invoices/personal-data.js'
-import { leadsPersonalData } from './leads/personal-data.js'
-import { leadRequestsPersonalData } from './leads/request-personal-data.js'
-import {
-  emailEventsPersonalData,
-  emailOutboxPersonalData,
-  responseLinksPersonalData,
-  scheduledMessagesPersonalData,
-} from './messages/personal-data.js'
-import { notesPersonalData } from './notes/personal-data.js'
-import { slotOffersPersonalData } from './offers/personal-data.js'
-import { opportunitiesPersonalData } from './opportunities/personal-data.js'
-import { ordersPersonalData } from './orders/personal-data.js'
-import { erasuresPersonalData } from './privacy/personal-data.js'
-import { googleEventsPersonalData, googleSeriesEventsPersonalData } from './google/calendar-personal-data.js'
-import { quickbooksRecordsPersonalData } from './quickbooks/personal-data.js'
-import { googleChangeRequestsPersonalData } from './google/calendar-in/personal-data.js'
-import { quoteLineItemsPersonalData, quotesPersonalData } from './quotes/personal-data.js'
-import { segmentMembersPersonalData } from './segments/personal-data.js'
-import { seriesPersonalData } from './series/personal-data.js'
-import { ticketLineItemsPersonalData, ticketsPersonalData } from './tickets/personal-data.js'
-import { waitlistPersonalData } from './waitlist/personal-data.js'
+
+const here = fileURLToPath(import.meta.url)
+
+/** Whether an export declares a table's personal data. */
+function isPersonalTable(value: unknown): value is PersonalTable {
+  const v = value as Partial<PersonalTable> | null
+  return typeof v === 'object' && v !== null && typeof v.table === 'string' && typeof v.columns === 'object' && 'reach' in v
+}
+
+/** Whether an export is a part of the export read by a domain's own statement. */
+function isExportView(value: unknown): value is ExportView {
+  const v = value as Partial<ExportView> | null
+  return typeof v === 'object' && v !== null && typeof v.part === 'string' && typeof v.rows === 'function'
+}
 
 /**
- * What every table holds about a customer, as its domain declares it, in the order the export shows the parts.
- * Erasure walks the same declarations (core/personal-data/), so a table added here is erased and exported with no
- * other change; test/core/personal-data/ fails for a table that reaches a customer and is missing.
+ * Every declaration in the domains' personal-data files: a file named personal-data or ending in -personal-data, at
+ * any depth of a domain folder, exports its tables' declarations (and any export view). A file exporting neither
+ * stops start-up: a declaration is never silently left out.
  */
-export const PERSONAL_DATA: readonly PersonalTable[] = [
-  contactsPersonalData,
-  addressesPersonalData,
-  attributesPersonalData,
-  notesPersonalData,
-  contactLinksPersonalData,
-  contactExternalIdsPersonalData,
-  ticketsPersonalData,
-  ticketLineItemsPersonalData,
-  seriesPersonalData,
-  invoicesPersonalData,
-  invoiceLineItemsPersonalData,
-  paymentsPersonalData,
-  scheduledMessagesPersonalData,
-  emailEventsPersonalData,
-  interactionsPersonalData,
-  waitlistPersonalData,
-  leadsPersonalData,
-  leadRequestsPersonalData,
-  opportunitiesPersonalData,
-  quotesPersonalData,
-  quoteLineItemsPersonalData,
-  slotOffersPersonalData,
-  ordersPersonalData,
-  segmentMembersPersonalData,
-  documentsPersonalData,
-  documentVersionsPersonalData,
-  closeoutsPersonalData,
-  emailOutboxPersonalData,
-  responseLinksPersonalData,
-  payLinksPersonalData,
-  stripeEventsPersonalData,
-  ticketExternalIdsPersonalData,
-  erasuresPersonalData,
-  idempotencyKeysPersonalData,
-  authorizationRequestsPersonalData,
-  quickbooksRecordsPersonalData,
-  gmailMessagesPersonalData,
-  inboundEmailsPersonalData,
-  googleContactsPersonalData,
-  googleEventsPersonalData,
-  googleSeriesEventsPersonalData,
-  googleChangeRequestsPersonalData,
-]
+async function discoverDeclarations(folder: string, extension: string): Promise<unknown[]> {
+  const files = readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter(
+      (e) =>
+        e.isFile() && e.parentPath !== folder && (e.name === `personal-data${extension}` || e.name.endsWith(`-personal-data${extension}`)),
+    )
+    .map((e) => join(e.parentPath, e.name))
+    .sort()
+  const found: unknown[] = []
+  for (const file of files) {
+    const exports = Object.values((await import(pathToFileURL(file).href)) as Record<string, unknown>)
+    if (!exports.some((e) => isPersonalTable(e) || isExportView(e))) throw new Error(`${file} declares no personal data`)
+    found.push(...exports)
+  }
+  return found
+}
 
-/** The export's parts that a domain reads with its own statement, after the tables' parts. */
-export const EXPORT_VIEWS: readonly ExportView[] = [customFieldsExportView]
+const DECLARED = [idempotencyKeysPersonalData, ...(await discoverDeclarations(dirname(here), extname(here)))]
+
+/**
+ * What every table holds about a customer, as its domain declares it, in the order the export shows the parts: each
+ * declaration's place (then its table's name). Erasure walks the same declarations (core/personal-data/), each table
+ * after those it reaches the customer through and otherwise in this order, and deletes rows in the reverse order; so a
+ * table declared in any domain's personal-data file is erased and exported with no other change; test/core/personal-data/
+ * fails for a table that reaches a customer and is missing.
+ */
+export const PERSONAL_DATA: readonly PersonalTable[] = DECLARED.filter(isPersonalTable).sort(
+  (a, b) => a.place - b.place || a.table.localeCompare(b.table),
+)
+
+/** The export's parts that a domain reads with its own statement, after the tables' parts, in the order of their names. */
+export const EXPORT_VIEWS: readonly ExportView[] = DECLARED.filter(isExportView).sort((a, b) => a.part.localeCompare(b.part))

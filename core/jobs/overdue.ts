@@ -1,16 +1,13 @@
 import { systemAuditor, writeAudit } from '../audit.js'
+import type { JobFailure } from '../capability.js'
 import type { Services } from '../context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
 import { loadTenantSettings } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import { localDate } from '../time.js'
 
-/** One business whose part of a job failed; the job went on with the others. tenant_id is null when the job failed as a whole. */
-export interface BusinessFailure {
-  tenant_id: string | null
-  job: 'backup' | 'overdue' | 'delivery' | 'series' | 'lifecycle' | 'quotes' | 'follow_ups' | 'segments' | 'quickbooks' | 'google'
-  error: string
-}
+/** One business whose part of a job failed (the worker's own jobs' names, or a capability job's: core/capability.ts). */
+export type BusinessFailure = JobFailure
 
 /** What one overdue scan did: invoices marked, and the businesses it could not mark. */
 export interface OverdueResult {

@@ -10,7 +10,6 @@ import { chaseQuotes } from './quotes.js'
 import { queueFollowUps } from './follow-ups.js'
 import { purgeDue, purgeExpiredCredentials } from './purge.js'
 import { syncGoogle } from './google.js'
-import { syncQuickBooks } from './quickbooks.js'
 import { refreshRuleSegments, segmentsPassDue } from './segments.js'
 import { generateSeriesVisits } from './series.js'
 
@@ -148,11 +147,13 @@ export async function runJobsOnce(services: Services, options: Partial<WorkerOpt
       log('error', 'removing expired credentials failed', { error: errorText(err) })
     }
   }
-  // QuickBooks syncs beside the other jobs, one sync per process at a time: a first sync may take minutes at QuickBooks'
-  // rate limit and must not hold up due emails. Its failures are kept on each connection for the owner.
-  services.background
-    .join('quickbooks-sync', () => syncQuickBooks(services))
-    .catch((err) => log('error', 'syncing QuickBooks failed', { error: errorText(err) }))
+  // Each capability's jobs run beside the other jobs, one run of each per process at a time: a first sync may take minutes
+  // at a provider's rate limit and must not hold up due emails. Their failures are kept where the owner sees them.
+  for (const job of services.capabilities.flatMap((c) => c.jobs ?? [])) {
+    services.background
+      .join(`capability-job-${job.name}`, () => job.pass(services))
+      .catch((err) => log('error', job.failure, { error: errorText(err) }))
+  }
   // Google syncs the same way, beside the jobs: a calendar's first push may take minutes at Google's rate limit.
   services.background
     .join('google-sync', () => syncGoogle(services))

@@ -1,12 +1,12 @@
 import { googleConfigFromEnv } from '../clients/google.js'
-import { quickbooksConfigFromEnv } from '../clients/quickbooks.js'
 import type { Config } from '../config.js'
+import { CAPABILITIES } from '../domains/capabilities.js'
 import { GOOGLE_WEBHOOK_PATH } from '../domains/google/calendar-in/channels.js'
 
 /** One provider's webhook as this configuration has it: whether the integration is on, where it posts, and its secret. */
 export interface WebhookSetup {
   /** A short name, also the doctor's item (webhook_<name>). */
-  name: 'stripe' | 'resend' | 'inbound_email' | 'quickbooks' | 'google'
+  name: string
   /** How an owner names it. */
   label: string
   /** Whether the integration is configured at all; an integration that is off has no webhook to check. */
@@ -17,10 +17,23 @@ export interface WebhookSetup {
   secretSet: boolean
   /** What goes missing while the secret is unset, and whether that breaks the integration (fail) or only slows it (warn). */
   withoutSecret: { status: 'fail' | 'warn'; effect: string }
+  /** Where the provider's side is set up, for the doctor's fix. */
+  setUpAt: string
 }
 
-/** Every provider webhook the product serves, with what this configuration sets for each. */
+/** Every provider webhook the product serves (the capabilities' among them), with what this configuration sets for each. */
 export function webhookSetups(config: Config, env: Readonly<NodeJS.ProcessEnv> = config.environment): WebhookSetup[] {
+  const capabilities = CAPABILITIES.flatMap((c) => c.webhooks ?? []).map(
+    ({ name, label, path, secretVariable, withoutSecret, setUpAt, setup }): WebhookSetup => ({
+      name,
+      label,
+      ...setup({ ...config, environment: env }),
+      path,
+      secretVariable,
+      withoutSecret,
+      setUpAt,
+    }),
+  )
   return [
     {
       name: 'stripe',
@@ -30,6 +43,8 @@ export function webhookSetups(config: Config, env: Readonly<NodeJS.ProcessEnv> =
       secretVariable: 'STRIPE_WEBHOOK_SECRET',
       secretSet: Boolean(env.STRIPE_WEBHOOK_SECRET),
       withoutSecret: { status: 'fail', effect: 'customers can pay, but their payments are not recorded' },
+      setUpAt:
+        "Stripe's dashboard, Developers > Webhooks (events checkout.session.completed, checkout.session.async_payment_succeeded, checkout.session.async_payment_failed)",
     },
     {
       name: 'resend',
@@ -39,25 +54,9 @@ export function webhookSetups(config: Config, env: Readonly<NodeJS.ProcessEnv> =
       secretVariable: 'RESEND_WEBHOOK_SECRET',
       secretSet: Boolean(config.resendWebhookSecret),
       withoutSecret: { status: 'warn', effect: 'bounces and complaints are not recorded, so bad addresses keep being mailed' },
+      setUpAt: "Resend's dashboard, Webhooks (events email.bounced, email.complained, email.failed)",
     },
-    {
-      name: 'inbound_email',
-      label: 'Inbound email',
-      on: Boolean(config.inboundEmailDomain),
-      path: '/api/webhooks/inbound-email',
-      secretVariable: 'INBOUND_EMAIL_WEBHOOK_SECRET',
-      secretSet: Boolean(config.inboundEmailWebhookSecret),
-      withoutSecret: { status: 'fail', effect: "inbound email is off: customers' emails to the business are not received" },
-    },
-    {
-      name: 'quickbooks',
-      label: 'QuickBooks',
-      on: quickbooksConfigFromEnv(env) !== null,
-      path: '/api/webhooks/quickbooks',
-      secretVariable: 'QUICKBOOKS_WEBHOOK_VERIFIER',
-      secretSet: Boolean(env.QUICKBOOKS_WEBHOOK_VERIFIER?.trim()),
-      withoutSecret: { status: 'warn', effect: 'changes made in QuickBooks are read only at each regular sync (every 5 minutes)' },
-    },
+    ...capabilities,
     {
       name: 'google',
       label: 'Google calendar push',
@@ -66,6 +65,7 @@ export function webhookSetups(config: Config, env: Readonly<NodeJS.ProcessEnv> =
       secretVariable: null,
       secretSet: true,
       withoutSecret: { status: 'warn', effect: '' },
+      setUpAt: '',
     },
   ]
 }

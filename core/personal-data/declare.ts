@@ -74,6 +74,11 @@ export type Reach = Record<string, string | { holds: string }> | 'mentions'
 /** What one table holds about a customer, declared once by the domain that owns it. */
 export interface PersonalTable {
   table: string
+  /**
+   * Where its part comes in the customer's export (smaller first), and where it comes in erasure's walk among tables
+   * that do not reach each other. Declarations are found, not listed (core/domains/personal-data.ts): this is their order.
+   */
+  place: number
   reach: Reach
   /** Every column of text, JSON or list type (a generated column follows its source and is not declared). */
   columns: Record<string, Column>

@@ -11,9 +11,6 @@ import { leadsQuery } from '../../core/domains/leads/queries.js'
 import { appointmentResponsesQuery, deliveryProblemsQuery } from '../../core/domains/messages/queries.js'
 import { accountOwnerWords, googleAttention } from '../../core/domains/google/attention.js'
 import { googleConnectionQuery } from '../../core/domains/google/connection-query.js'
-import { FAILED_NAMED, quickbooksAttention } from '../../core/domains/quickbooks/attention.js'
-import { quickbooksConnectionQuery } from '../../core/domains/quickbooks/connection-query.js'
-import { quickbooksSyncQuery } from '../../core/domains/quickbooks/queries.js'
 import { googleChangeRequestsQuery } from '../../core/domains/google/calendar-in/requests-query.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { backupStatusQuery } from '../../core/domains/settings/backup-status-query.js'
@@ -23,6 +20,7 @@ import { unbilledWorkQuery } from '../../core/domains/tickets/unbilled.js'
 import { waitlistCandidatesQuery } from '../../core/domains/waitlist/queries.js'
 import { addDays, dayRange, localDate, localTime, weekdayName } from '../../core/time.js'
 import { formatMoney } from '../../core/money.js'
+import { shortText } from '../../core/short-text.js'
 import { dateArg, defineTool } from '../tool.js'
 
 /** Attributes shown per customer; the rest stay behind crm_query. */
@@ -171,8 +169,11 @@ export const dailyBriefing = defineTool({
     if (unbilled) lines.push(unbilled)
     const pending = (await q(authorizationRequestsQuery, { status: 'pending' }, { limit: 20 })).items
     if (pending.length) lines.push(`Pending authorizations: ${pending.length} (crm_query type=authorization_requests status=pending)`)
-    const books = await quickbooksLine(q)
-    if (books) lines.push(books)
+    // Each capability's trouble, in a line of its own, only when something needs the owner.
+    for (const capability of caller.services.capabilities) {
+      const line = await capability.briefing?.(caller)
+      if (line) lines.push(line)
+    }
     const google = await googleLine(q)
     if (google) lines.push(google)
     const googleChanges = await googleChangesLine(q, tz)
@@ -185,23 +186,6 @@ export const dailyBriefing = defineTool({
     return { date, briefing: lines.join('\n') }
   },
 })
-
-/** QuickBooks' trouble in one line: a company to connect again, a failed sync, the records it refused with its words. */
-async function quickbooksLine(q: BriefingRead): Promise<string | null> {
-  const [connection] = (await q(quickbooksConnectionQuery)).items
-  const failed = connection.records.failed ? (await q(quickbooksSyncQuery, { state: 'failed' }, { limit: FAILED_NAMED })).items : []
-  const attention = quickbooksAttention(connection, failed)
-  if (!attention) return null
-  const parts = [...attention.problems]
-  if (attention.failedCount) {
-    const named = attention.failed.map((r) => `${r.kind} ${r.name ? `${r.name} (${r.id})` : r.id} "${short(r.error ?? 'no reason given')}"`)
-    parts.push(
-      `${attention.failedCount} record${attention.failedCount === 1 ? '' : 's'} failed: ${named.join('; ')}` +
-        `${attention.failedCount > named.length ? '; …' : ''} (crm_query type=quickbooks_sync state=failed; quickbooks.retry once fixed)`,
-    )
-  }
-  return `QuickBooks: ${parts.join('; ')} (owner's page /settings/quickbooks)`
-}
 
 /** Google's trouble in one line: each account Google stopped accepting, and each whose last sync failed, with its words. */
 async function googleLine(q: BriefingRead): Promise<string | null> {
@@ -304,6 +288,5 @@ function valueText(v: unknown): string {
 }
 
 function short(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
-  return flat.length > MAX_NOTE ? `${flat.slice(0, MAX_NOTE - 1)}…` : flat
+  return shortText(text, MAX_NOTE)
 }

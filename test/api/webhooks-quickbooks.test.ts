@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { quickbooksClientFromEnv } from '../../core/clients/quickbooks.js'
+import { quickbooksClientFromEnv } from '../../core/domains/quickbooks/client/quickbooks.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
@@ -36,7 +36,7 @@ describe.each(engines)('POST /api/webhooks/quickbooks on %s', (engine) => {
     ).rows[0]?.sync_requested_at ?? null
 
   beforeAll(async () => {
-    app = await startTestApp(engine, { quickbooks: quickbooksClientFromEnv(ENV) })
+    app = await startTestApp(engine, { integrations: { quickbooks: quickbooksClientFromEnv(ENV) } })
     await withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' }, (tx) =>
       tx.query(
         `insert into quickbooks_connections (tenant_id, realm_id, access_token, refresh_token, last_sync_at, sync_requested_at)
@@ -89,15 +89,15 @@ describe.each(engines)('POST /api/webhooks/quickbooks on %s', (engine) => {
   })
 
   it('is off with a clear message when QUICKBOOKS_WEBHOOK_VERIFIER is unset', async () => {
-    const kept = app.services.quickbooks
-    app.services.quickbooks = quickbooksClientFromEnv({ ...ENV, QUICKBOOKS_WEBHOOK_VERIFIER: '' })
+    const kept = app.services.integrations.quickbooks
+    app.services.integrations.quickbooks = quickbooksClientFromEnv({ ...ENV, QUICKBOOKS_WEBHOOK_VERIFIER: '' })
     try {
       const body = notification(REALM)
       const res = await post(body, { 'intuit-signature': signature(body) })
       expect(res.status).toBe(503)
       expect(res.body.error.message).toContain('set QUICKBOOKS_WEBHOOK_VERIFIER')
     } finally {
-      app.services.quickbooks = kept
+      app.services.integrations.quickbooks = kept
     }
   })
 })

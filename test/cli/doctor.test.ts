@@ -10,7 +10,6 @@ import { createApp } from '../../api/app.js'
 import { createHttpServer } from '../../api/http-server.js'
 import { googleClientFromEnv } from '../../core/clients/google.js'
 import { paymentsClientFromEnv } from '../../core/clients/payments.js'
-import { quickbooksClientFromEnv } from '../../core/clients/quickbooks.js'
 import { loadConfig } from '../../core/config.js'
 import { secretBoxFromEnv } from '../../core/secret-box.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
@@ -129,7 +128,6 @@ describe.each(engines)('crm doctor against a running deployment (%s)', (engine) 
     app = await startTestApp(engine, {
       config: { ...loadConfig(env), logLevel: 'silent' },
       payments: paymentsClientFromEnv(env),
-      quickbooks: quickbooksClientFromEnv(env),
       google: googleClientFromEnv(env),
       secrets: secretBoxFromEnv(env),
     })

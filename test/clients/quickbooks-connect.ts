@@ -5,7 +5,7 @@ import {
   type QuickBooksCompany,
   type QuickBooksTokens,
   quickbooksConfigFromEnv,
-} from '../../core/clients/quickbooks.js'
+} from '../../core/domains/quickbooks/client/quickbooks.js'
 import type { FakeQuickBooks } from '../helpers/fake-quickbooks.js'
 
 /** The redirect address tests connect with. */

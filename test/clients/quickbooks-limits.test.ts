@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { QuickBooksError } from '../../core/clients/quickbooks.js'
+import { QuickBooksError } from '../../core/domains/quickbooks/client/quickbooks.js'
 import { type FakeQuickBooks, type FakeQuickBooksOptions, startFakeQuickBooks } from '../helpers/fake-quickbooks.js'
 import { clientFor, connect } from './quickbooks-connect.js'
 

@@ -7,7 +7,7 @@ import {
   QuickBooksError,
   quickbooksClientFromEnv,
   quickbooksConfigFromEnv,
-} from '../../core/clients/quickbooks.js'
+} from '../../core/domains/quickbooks/client/quickbooks.js'
 import { type FakeQuickBooks, startFakeQuickBooks } from '../helpers/fake-quickbooks.js'
 import { clientFor, connect, REDIRECT } from './quickbooks-connect.js'
 

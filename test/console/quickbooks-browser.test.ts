@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { quickbooksClientFromEnv } from '../../core/clients/quickbooks.js'
+import { quickbooksClientFromEnv } from '../../core/domains/quickbooks/client/quickbooks.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { createSecretBox } from '../../core/secret-box.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
@@ -23,7 +23,10 @@ describe.skipIf(!browserAvailable)('the QuickBooks pages in Chromium at 390 px',
 
   beforeAll(async () => {
     fake = await startFakeQuickBooks()
-    app = await startTestApp('pglite', { quickbooks: quickbooksClientFromEnv(fake.env), secrets: createSecretBox(randomBytes(32)) })
+    app = await startTestApp('pglite', {
+      integrations: { quickbooks: quickbooksClientFromEnv(fake.env) },
+      secrets: createSecretBox(randomBytes(32)),
+    })
     customerId = (await app.action('contact', 'create', { display_name: 'Dana Duplicate' })).body.data.id
     invoiceId = (
       await app.action('invoice', 'create', { contact_id: customerId, line_items: [{ description: 'Gutters', unit_price_cents: 5000 }] })

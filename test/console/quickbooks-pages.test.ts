@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { authenticateAgentToken } from '../../core/auth/agent-tokens.js'
-import { quickbooksClientFromEnv } from '../../core/clients/quickbooks.js'
+import { quickbooksClientFromEnv } from '../../core/domains/quickbooks/client/quickbooks.js'
 import type { Principal } from '../../core/context.js'
 import { withTenant } from '../../core/db/tenant.js'
 import { createSecretBox } from '../../core/secret-box.js'
@@ -49,7 +49,7 @@ describe.each(engines)("QuickBooks on the owner's pages and in daily_briefing (%
     fake = await startFakeQuickBooks()
     pages = await startPageApp(
       engine,
-      { quickbooks: quickbooksClientFromEnv(fake.env), secrets: createSecretBox(randomBytes(32)) },
+      { integrations: { quickbooks: quickbooksClientFromEnv(fake.env) }, secrets: createSecretBox(randomBytes(32)) },
       { technician: 'signed-in' },
     )
     agent = (await authenticateAgentToken(pages.app.t.db, pages.app.tenant.agent_token)) as Principal

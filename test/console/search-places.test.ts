@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { reachOf } from '../../core/access.js'
 import { buildRegistry } from '../../api/product.js'
 import { BY_AGENT_OR_API, placeOf } from '../../core/places.js'
-import { PAGE_PLACES } from '../../console/owner/search/page-places.js'
+import { pagePlaces } from '../../console/owner/search/page-places.js'
+import { CAPABILITIES } from '../../core/domains/capabilities.js'
 
 describe('where the search sends a person for each action', () => {
   const registry = buildRegistry()
@@ -21,7 +22,9 @@ describe('where the search sends a person for each action', () => {
   })
 
   it('sends each role to a page of its own', () => {
-    const technicianPaths = PAGE_PLACES.filter((p) => p.roles.includes('technician')).map((p) => p.path)
+    const technicianPaths = pagePlaces({ capabilities: CAPABILITIES })
+      .filter((p) => p.roles.includes('technician'))
+      .map((p) => p.path)
     for (const key of runnable) {
       const def = registry.actions.get(key)!
       const forOwner = placeOf(def.place, 'owner')

@@ -7,10 +7,12 @@ import { transformSync } from 'esbuild'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
-/** The modules that import files by convention (core/domains/index.ts, console/owner/index.ts), and which files of each subfolder they import. */
+/** The modules that import files by convention, and which files of their subfolders (at any depth) they import. */
 const FOUND_BY_FOLDER: Array<[string, RegExp]> = [
   ['core/domains/index.ts', /^index\.ts$/],
+  ['core/domains/personal-data.ts', /^(?:.+-)?personal-data\.ts$/],
   ['console/owner/index.ts', /-page\.ts$/],
+  ['console/owner/capability-parts.ts', /^(?:home-card|record-line)\.ts$/],
 ]
 
 /** Compiles a TypeScript entry file and the project files it imports into a scratch folder; returns the runnable .js path. */
@@ -47,12 +49,16 @@ export function compileForNode(entry: string): string {
     }
   }
   visit(resolve(entry))
-  // Domains and owner pages are found by their folders at start, not imported by name: take those files too.
-  for (const [front, pattern] of FOUND_BY_FOLDER) {
-    if (!seen.has(join(ROOT, front))) continue
-    const folder = dirname(join(ROOT, front))
-    for (const sub of readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory()))
-      for (const file of readdirSync(join(folder, sub.name)).filter((f) => pattern.test(f))) visit(join(folder, sub.name, file))
+  // Domains, their personal data, owner pages and capabilities' parts are found by their folders at start, not imported
+  // by name: take those files too (and what they import, which may itself find files by folder).
+  for (let before = -1; before !== seen.size; ) {
+    before = seen.size
+    for (const [front, pattern] of FOUND_BY_FOLDER) {
+      if (!seen.has(join(ROOT, front))) continue
+      const folder = dirname(join(ROOT, front))
+      for (const e of readdirSync(folder, { recursive: true, withFileTypes: true }))
+        if (e.isFile() && e.parentPath !== folder && pattern.test(e.name)) visit(join(e.parentPath, e.name))
+    }
   }
   return join(out, relative(ROOT, resolve(entry))).replace(/\.ts$/, '.js')
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { QuickBooksClient } from '../../core/clients/quickbooks.js'
+import type { QuickBooksClient } from '../../core/domains/quickbooks/client/quickbooks.js'
 import { withTenant } from '../../core/db/tenant.js'
 import type { Database } from '../../core/db/types.js'
 import { saveConnection } from '../../core/domains/quickbooks/connection.js'
@@ -14,7 +14,7 @@ export interface QuickBooksFixture {
   client: QuickBooksClient
   secrets: SecretBox
   /** The services' overrides that turn QuickBooks on. */
-  services: { quickbooks: QuickBooksClient; secrets: SecretBox }
+  services: { integrations: { quickbooks: QuickBooksClient }; secrets: SecretBox }
   /** Connects a business to a company of its own in the fake, as the owner's connect would (code exchanged, tokens sealed); returns its realm id. */
   connect(db: Database, tenantId: string, userId: string | null): Promise<string>
   close(): Promise<void>
@@ -29,7 +29,7 @@ export async function quickbooksFixture(): Promise<QuickBooksFixture> {
     fake,
     client,
     secrets,
-    services: { quickbooks: client, secrets },
+    services: { integrations: { quickbooks: client }, secrets },
     async connect(db, tenantId, userId) {
       const realmId = String(9_130_000_000 + Math.floor(Math.random() * 1_000_000_000))
       const back = new URL(fake.authorizeCode(realmId, REDIRECT, 'state'))

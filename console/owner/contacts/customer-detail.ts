@@ -28,7 +28,7 @@ import { customFieldsForm, customValues, fieldsFor } from '../custom-fields/cust
 import { companyForm } from './company-form.js'
 import { companyFacts, relationshipsSection } from './relationship-views.js'
 import type { FieldErrors } from '../../form-kit.js'
-import { readRecordQuickBooks, recordStateLine } from '../settings/quickbooks-views.js'
+import { recordLines } from '../capability-parts.js'
 
 /** How many of each list the customer page shows; the history pages on. */
 const SHOWN = 10
@@ -57,7 +57,7 @@ export async function loadCustomer(caller: Caller, id: string, timeZone: string,
     callQuery(caller, opportunitiesQuery, { params: { contact_id: id }, limit: SHOWN }),
     callQuery(caller, documentsQuery, { params: { contact_id: id }, limit: SHOWN }),
   ])
-  const quickbooks = await readRecordQuickBooks(caller, 'customer', id)
+  const capabilityLines = await recordLines(caller, { kind: 'customer', id })
   const fields = await fieldsFor(caller, 'contact', contact.kind)
   return {
     contact,
@@ -74,7 +74,7 @@ export async function loadCustomer(caller: Caller, id: string, timeZone: string,
     documents,
     fields,
     today,
-    quickbooks,
+    capabilityLines,
   }
 }
 
@@ -151,7 +151,7 @@ export function customerBody(
     .reduce((sum, i) => sum + i.amount_due_cents, 0)
   const currency = data.invoices.items[0]?.currency ?? 'USD'
   return html`<div class="cust"><p class="muted">${kindWords(c.kind)} · ${LIFECYCLE_WORDS[c.lifecycle]} since ${shortMoment(c.lifecycle_since, tz)}${c.status !== 'active' ? ` · ${c.status}` : ''}${c.tags.length ? ' · Tags: ' : ''}${c.tags.join(', ')}</p>
-${recordStateLine(data.quickbooks.connection, data.quickbooks.row, opts.csrf, base)}
+${data.capabilityLines({ csrf: opts.csrf, back: base })}
 <p class="row"><a class="button" href="${`${base}/book`}">Book a visit</a><a class="button second" href="${`${base}/edit`}">Edit</a></p>
 ${section('Contact', channels.length ? html`<p>${joinHtml(channels, html`<br>`)}</p>` : [], 'No phone or email.')}
 ${c.about ? html`<p>${c.about}</p>` : ''}

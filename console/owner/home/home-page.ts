@@ -9,9 +9,6 @@ import { UNAPPLIED_DAYS, unappliedPaymentsQuery } from '../../../core/domains/in
 import { interactionsQuery } from '../../../core/domains/interactions/queries.js'
 import { leadsQuery } from '../../../core/domains/leads/queries.js'
 import { appointmentResponsesQuery } from '../../../core/domains/messages/queries.js'
-import { FAILED_NAMED, quickbooksAttention } from '../../../core/domains/quickbooks/attention.js'
-import { quickbooksConnectionQuery } from '../../../core/domains/quickbooks/connection-query.js'
-import { quickbooksSyncQuery } from '../../../core/domains/quickbooks/queries.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
 import { settingsQuery } from '../../../core/domains/settings/queries.js'
 import { backupStatusQuery } from '../../../core/domains/settings/backup-status-query.js'
@@ -30,12 +27,12 @@ import {
   moneySection,
   noServicesSection,
   noWayToPaySection,
-  quickbooksSection,
   requestsSection,
   startSection,
   unappliedPaymentsSection,
   unbilledSection,
 } from './home-sections.js'
+import { HOME_CARDS } from '../capability-parts.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { ownerRoute } from '../owner-route.js'
 
@@ -72,17 +69,15 @@ export function homePages(services: Services): Router {
         callQuery(caller, interactionsQuery, { params: { follow_up: 'due' }, limit: READ }),
         callQuery(caller, backupStatusQuery, { limit: 1 }),
       ])
-      const [books] = (await callQuery(caller, quickbooksConnectionQuery, { limit: 1 })).items
-      const booksFailed = books.records.failed
-        ? (await callQuery(caller, quickbooksSyncQuery, { params: { state: 'failed' }, limit: FAILED_NAMED })).items
-        : []
+      // Each capability's card (console/owner/capability-parts.ts), shown only when it needs the owner.
+      const cards = await Promise.all(HOME_CARDS.map((card) => card(caller)))
       const quiet = !tickets.items.length && !receivables.items.length && !unbilled.items.length && !leads.items.length
       const empty = quiet && !(await callQuery(caller, contactsQuery, { limit: 1 })).items.length
       const onDay = (date: string) => tickets.items.filter((t) => localDate(new Date(t.scheduled_start), tz) === date)
       const backup = backupHomeSection(backups.items[0], tz, services.now())
       const body = html`${empty ? startSection(setup) : html`${noServicesSection(setup.hasServices)}${noWayToPaySection(setup.ways)}`}${backup.top}
 ${daySection('Today', today, onDay(today), tz)}${daySection('Tomorrow', tomorrow, onDay(tomorrow), tz)}
-${requestsSection(requests)}${quickbooksSection(quickbooksAttention(books, booksFailed))}${answersSection(unanswered, answers, tz)}${moneySection(receivables.items)}${unappliedPaymentsSection(unapplied, tz)}
+${requestsSection(requests)}${cards}${answersSection(unanswered, answers, tz)}${moneySection(receivables.items)}${unappliedPaymentsSection(unapplied, tz)}
 ${unbilledSection(unbilled, tz)}${leadsSection(leads, tz)}${followUpsSection(followUps)}${backup.end}
 <h2>More</h2><p><a href="/review/permissions">Permissions</a> · <a href="/review/connections">Connected apps</a> · <a href="/messages">Scheduled emails</a> · <a href="/import">Import customers</a></p>
 ${exportLinks()}

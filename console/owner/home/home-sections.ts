@@ -12,8 +12,6 @@ import { dayName, ticketRow, type ScheduledTicket } from '../../schedule-views.j
 import { interactionTitle } from '../interactions/interaction-views.js'
 import { formatMoney } from '../../../core/money.js'
 import type { WaysToPay } from '../../../core/domains/settings/ways-to-pay.js'
-import type { QuickBooksAttention } from '../../../core/domains/quickbooks/attention.js'
-import { recordLink } from '../settings/quickbooks-views.js'
 
 /** One page of a list as the Home page reads it: the first items, and whether there are more. */
 export interface FirstOf<T> {
@@ -205,18 +203,4 @@ export function noServicesSection(hasServices: boolean): SafeHtml | '' {
   return html`<div class="card"><h2>Your price list has no services</h2><p class="warn">Visits are booked with the services they
 are for, at their prices and lengths, so nothing can be booked by service until you add some.</p>
 <p><a href="/services">Add the services you offer</a>, or <a href="/import">import your item library</a> from Square.</p></div>`
-}
-
-/** QuickBooks' trouble: the company to connect again or its failed sync, and the records it refused; nothing when all is well. */
-export function quickbooksSection(attention: QuickBooksAttention | null): SafeHtml | '' {
-  if (!attention) return ''
-  const failed = attention.failedCount
-  return html`<h2>QuickBooks needs you</h2>${attention.problems.map((p) => html`<p class="warn wrap">${p}.</p>`)}${
-    failed
-      ? html`<p>${String(failed)} record${failed === 1 ? '' : 's'} QuickBooks refused:</p><ul class="home">${attention.failed.map(
-          (r) => html`<li class="wrap">${recordLink(r)}: ${r.error ?? 'no reason given'}</li>`,
-        )}</ul>`
-      : ''
-  }
-<p><a href="/settings/quickbooks">QuickBooks settings</a></p>`
 }

@@ -15,7 +15,7 @@ import { documentsQuery } from '../../../core/domains/documents/queries.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { documentList, documentUploadForm } from '../documents/document-views.js'
 import { sendOwnerPage } from '../owner-page.js'
-import { readRecordQuickBooks, recordStateLine } from '../settings/quickbooks-views.js'
+import { recordLines } from '../capability-parts.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import {
   TOP_FIELD,
@@ -176,8 +176,8 @@ async function showInvoice(
   const format = await businessFormat(caller)
   const emails = await callQueryAll(caller, scheduledMessagesQuery, { params: { invoice_id: invoice.id } })
   const documents = await callQuery(caller, documentsQuery, { params: { invoice_id: invoice.id }, limit: 25 })
-  const quickbooks = await readRecordQuickBooks(caller, 'invoice', invoice.id)
   const csrf = session.csrfToken
+  const capabilityLines = (await recordLines(caller, { kind: 'invoice', id: invoice.id }))({ csrf, back: `/invoices/${invoice.id}` })
   const open = invoice.status !== 'void' && invoice.status !== 'paid'
   const typed = opts.payment?.typed ?? { amount: '', method: 'cash', date: localDate(services.now(), format.timezone), note: '' }
   const problems = opts.payment?.problems ?? new Map<string, string>()
@@ -191,7 +191,7 @@ async function showInvoice(
       ? ` · voided ${formatInstant(invoice.voided_at, format.timezone)}${invoice.void_reason ? `: ${invoice.void_reason}` : ''}`
       : ''
   }</p>
-${recordStateLine(quickbooks.connection, quickbooks.row, csrf, `/invoices/${invoice.id}`)}
+${capabilityLines}
 ${invoice.notes ? html`<p class="pre">${invoice.notes}</p>` : ''}
 <h2>Items</h2><table class="lines"><tr><th>Item</th><th class="r">Qty</th><th class="r">Amount</th></tr>${lines.map(
     (l) =>

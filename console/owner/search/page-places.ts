@@ -1,17 +1,14 @@
-/** A page of the pages as a search result: its title, address, one line about it, and the words that find it. */
-export interface PagePlace {
-  title: string
-  path: string
-  about: string
-  words: string[]
-  roles: ReadonlyArray<'owner' | 'technician'>
-}
+import type { PagePlace } from '../../../core/capability.js'
+import type { Services } from '../../../core/context.js'
+
+/** A page of the pages as a search result (declared in core, where capabilities declare theirs). */
+export type { PagePlace }
 
 const owner = ['owner'] as const
 const both = ['owner', 'technician'] as const
 
-/** The console's pages (and a technician's), as the search offers them. */
-export const PAGE_PLACES: readonly PagePlace[] = [
+/** The console's own pages up to its capabilities' (the rest follow them). */
+const FIRST_PLACES: readonly PagePlace[] = [
   { title: 'Home', path: '/', about: 'What needs you today', words: ['home', 'start', 'dashboard', 'today'], roles: owner },
   {
     title: 'Calendar',
@@ -139,26 +136,16 @@ export const PAGE_PLACES: readonly PagePlace[] = [
     words: ['import', 'square', 'csv', 'spreadsheet', 'move in'],
     roles: owner,
   },
-  {
-    title: 'QuickBooks',
-    path: '/settings/quickbooks',
-    about: 'Connect QuickBooks Online, see what synced and what QuickBooks refused',
-    words: ['quickbooks', 'accounting', 'books', 'bookkeeper', 'intuit', 'sync'],
-    roles: owner,
-  },
+]
+
+/** The console's own pages after its capabilities'. */
+const LATER_PLACES: readonly PagePlace[] = [
   {
     title: 'Google',
     path: '/settings/google',
     about: 'Connect Google: your calendar both ways, and for the owner contacts and Gmail',
     words: ['google', 'google calendar', 'gmail', 'google contacts', 'workspace', 'connect', 'sync'],
     roles: both,
-  },
-  {
-    title: 'Inbound email',
-    path: '/settings/inbound-email',
-    about: "Your business's own email address: mail to it becomes timeline emails and leads",
-    words: ['inbound email', 'email address', 'forward', 'receive mail', 'mailbox'],
-    roles: owner,
   },
   {
     title: 'Calendar subscriptions',
@@ -170,6 +157,11 @@ export const PAGE_PLACES: readonly PagePlace[] = [
   { title: 'Today', path: '/today', about: 'Your visits today', words: ['today', 'my visits', 'jobs', 'route'], roles: ['technician'] },
   { title: 'Week', path: '/today?view=week', about: 'Your visits this week', words: ['week', 'my week'], roles: ['technician'] },
 ]
+
+/** The console's pages (and a technician's), as the search offers them, each capability's among them (in the order of their names). */
+export function pagePlaces(services: Pick<Services, 'capabilities'>): readonly PagePlace[] {
+  return [...FIRST_PLACES, ...services.capabilities.flatMap((c) => c.places ?? []), ...LATER_PLACES]
+}
 
 /** How well the page's title and words answer the query: 1 when every query word begins a word of the page, else less, 0 for none. */
 export function pageScore(place: PagePlace, query: string): number {

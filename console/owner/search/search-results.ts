@@ -5,7 +5,7 @@ import { searchFunctionality } from '../../../core/domains/search/functionality.
 import { searchQuery } from '../../../core/domains/search/queries.js'
 import { recentContactsQuery } from '../../../core/domains/search/recent-queries.js'
 import { BY_AGENT_OR_API, placeOf } from '../../../core/places.js'
-import { PAGE_PLACES, pageScore } from './page-places.js'
+import { pagePlaces, pageScore } from './page-places.js'
 
 /** One line of the search's answer: what it is, where it leads (null: no page does it), one line of detail, and its rank. */
 export interface SearchResult {
@@ -65,7 +65,8 @@ export async function searchEverything(caller: Caller, role: Role, q: string): P
     .filter((hit) => mayRun(caller, role, hit.id))
     .slice(0, ACTIONS_SHOWN)
     .map((hit) => actionResult(caller, role, hit.id, hit.score))
-  const pages = PAGE_PLACES.filter((p) => p.roles.includes(role))
+  const pages = pagePlaces(caller.services)
+    .filter((p) => p.roles.includes(role))
     .map((p) => ({ kind: 'Page', title: p.title, href: p.path, detail: p.about, score: pageScore(p, q) }))
     .filter((p) => p.score >= PAGE_THRESHOLD)
   const results = [...records, ...actions, ...pages]

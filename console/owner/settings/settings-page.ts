@@ -24,8 +24,8 @@ import { logoSection } from './logo-page.js'
 import { backupSettingsSection, type BackupStatusRecord } from './backup-views.js'
 import { businessFormat, fieldErrorsOf, pageProblem, type FieldErrors } from '../../form-kit.js'
 
-/** The owner's pages the nav does not show, in the order the "More" page lists them. */
-const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
+/** The owner's pages the nav does not show, up to the capabilities' own, in the order the "More" page lists them. */
+const FIRST_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['#business', 'Business settings'],
   ['#backups', 'Backups'],
   ['/settings/templates', 'Email templates'],
@@ -40,12 +40,20 @@ const MORE_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['/messages', 'Scheduled emails'],
   ['/messages/outbox', 'Outbox'],
   ['/import', 'Import'],
-  ['/settings/quickbooks', 'QuickBooks'],
+]
+
+/** The owner's pages the nav does not show, after the capabilities' own. */
+const LATER_PAGES: ReadonlyArray<readonly [string, string]> = [
   ['/settings/google', 'Google'],
   ['/settings/request-page', 'Request page for customers'],
-  ['/settings/inbound-email', 'Inbound email'],
   ['/calendar', 'Calendar subscriptions'],
 ]
+
+/** Every page the "More" page links, each capability's settings page among them (in the order of their names). */
+function morePages(services: Services): ReadonlyArray<readonly [string, string]> {
+  const capabilities = services.capabilities.flatMap((c) => (c.settingsLink ? [[c.settingsLink.path, c.settingsLink.label] as const] : []))
+  return [...FIRST_PAGES, ...capabilities, ...LATER_PAGES]
+}
 
 /** The line a finished change shows, by the page's ?done=. */
 const DONE: Record<string, string> = { saved: 'Settings saved.', logo: 'Logo saved.', logo_removed: 'Logo removed.' }
@@ -70,7 +78,7 @@ export function settingsPages(services: Services): Router {
     problems: FieldErrors,
     opts: { ok?: string; status?: number; logo?: string | null } = {},
   ) => {
-    const links = html`<nav aria-label="More pages"><ul class="more">${MORE_PAGES.map(([href, words]) => html`<li><a href="${href}">${words}</a></li>`)}
+    const links = html`<nav aria-label="More pages"><ul class="more">${morePages(services).map(([href, words]) => html`<li><a href="${href}">${words}</a></li>`)}
 <li>Export as CSV: ${OWNER_EXPORTS.map((e, i) => html`${i ? ', ' : ''}<a href="${exportHref(e.type)}" download>${e.label}</a>`)}</li></ul></nav>`
     const status = opts.status ?? 200
     sendOwnerPage(

@@ -4,6 +4,7 @@ import { ERASURE_TIME } from '../../personal-data/declare.js'
 /** A customer's address: erased, it stays (visits point at it) as "Erased", archived. */
 export const addressesPersonalData: PersonalTable = {
   table: 'addresses',
+  place: 20,
   reach: { contact_id: 'contacts' },
   columns: {
     label: { erase: 'null' },

@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** An agent's call queued for the owner: one naming the customer has their values replaced in its call, preview, answer and words. */
 export const authorizationRequestsPersonalData: PersonalTable = {
   table: 'authorization_requests',
+  place: 350,
   reach: 'mentions',
   columns: {
     action_key: 'not personal',

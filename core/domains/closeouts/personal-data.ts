@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** A visit's close-out: what was typed about the customer in its steps goes; the choices stay. */
 export const closeoutsPersonalData: PersonalTable = {
   table: 'closeouts',
+  place: 270,
   reach: { ticket_id: 'tickets' },
   columns: {
     state: { erase: 'scrub', sought: false },

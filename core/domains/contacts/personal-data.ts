@@ -4,6 +4,7 @@ import { ERASURE_TIME } from '../../personal-data/declare.js'
 /** A contact: the customer, and the contacts merged into them. Erased, it stays as "Erased customer", archived. */
 export const contactsPersonalData: PersonalTable = {
   table: 'contacts',
+  place: 10,
   reach: { id: 'contacts', merged_into: 'contacts' },
   columns: {
     kind: 'not personal',
@@ -39,6 +40,7 @@ export const contactsPersonalData: PersonalTable = {
 /** A relationship between two contacts: it goes, whichever side the customer is on. */
 export const contactLinksPersonalData: PersonalTable = {
   table: 'contact_links',
+  place: 50,
   reach: { from_contact_id: 'contacts', to_contact_id: 'contacts' },
   rows: 'deleted',
   columns: { link_type: 'not personal', note: 'personal', strength: 'not personal' },

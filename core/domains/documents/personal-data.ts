@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** Files on the customer, their visits, invoices and quotes: they go with every version and, unless another document names them, their bytes. */
 export const documentsPersonalData: PersonalTable = {
   table: 'documents',
+  place: 250,
   reach: { contact_id: 'contacts', ticket_id: 'tickets', invoice_id: 'invoices', quote_id: 'quotes' },
   rows: 'deleted',
   columns: {
@@ -21,6 +22,7 @@ export const documentsPersonalData: PersonalTable = {
 /** Every version of those files. */
 export const documentVersionsPersonalData: PersonalTable = {
   table: 'document_versions',
+  place: 260,
   reach: { document_id: 'documents' },
   rows: 'deleted',
   columns: { content_type: 'not personal', sha256: 'not personal', author_type: 'not personal' },

@@ -6,6 +6,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
  */
 export const googleEventsPersonalData: PersonalTable = {
   table: 'google_events',
+  place: 400,
   reach: { ticket_id: 'tickets' },
   columns: {
     calendar_id: 'not personal',
@@ -22,6 +23,7 @@ export const googleEventsPersonalData: PersonalTable = {
 /** What was written to Google for a series' recurring event: bookkeeping that stays with the series. */
 export const googleSeriesEventsPersonalData: PersonalTable = {
   table: 'google_series_events',
+  place: 410,
   reach: { series_id: 'series' },
   columns: {
     calendar_id: 'not personal',

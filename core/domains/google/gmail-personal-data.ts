@@ -6,6 +6,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
  */
 export const gmailMessagesPersonalData: PersonalTable = {
   table: 'gmail_messages',
+  place: 370,
   reach: { interaction_id: 'interactions', lead_id: 'leads' },
   columns: {
     gmail_id: 'not personal',

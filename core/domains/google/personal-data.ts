@@ -6,6 +6,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
  */
 export const googleContactsPersonalData: PersonalTable = {
   table: 'google_contacts',
+  place: 390,
   reach: { contact_id: 'contacts' },
   rows: 'deleted',
   columns: { resource_name: 'personal', etag: 'not personal' },

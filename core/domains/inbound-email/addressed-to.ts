@@ -2,6 +2,7 @@ import type { Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import { isUuid } from '../../schema-types.js'
 import { addressesOf } from '../interactions/email/words.js'
+import { inboundEmailSettingsOf } from './settings.js'
 
 /** The recipients of an email as its provider lists them. */
 export interface Recipients {
@@ -24,7 +25,7 @@ export interface Addressed {
  * received-for list, whose name (a +tag ignored) is the id of a business here, in the order they come.
  */
 export async function businessesAddressed(services: Services, recipients: Recipients): Promise<Addressed> {
-  const domain = services.config.inboundEmailDomain
+  const domain = inboundEmailSettingsOf(services).domain
   const atDomain = [...recipients.to, ...recipients.cc, ...recipients.bcc, ...recipients.receivedFor]
     .flatMap((a) => addressesOf(a))
     .map((a) => withoutTag(a).address)

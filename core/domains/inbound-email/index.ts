@@ -3,3 +3,6 @@ export * from './query.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['interactions', 'settings']
+
+/** What inbound email plugs in beside its operations: core/domains/capabilities.ts collects it. */
+export { inboundEmailCapability as capability } from './capability.js'

@@ -7,6 +7,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
  */
 export const inboundEmailsPersonalData: PersonalTable = {
   table: 'inbound_emails',
+  place: 380,
   reach: { interaction_id: 'interactions', lead_id: 'leads' },
   columns: {
     provider_event_id: 'not personal',

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { timestamp } from '../../output-types.js'
 import { defineQuery } from '../../registry.js'
 import { inboundAddressOf, inboundEmailOffReason } from './availability.js'
+import { inboundEmailSettingsOf } from './settings.js'
 
 /** Emails listed in the record, newest first; the rest are counted. */
 const RECENT = 20
@@ -41,7 +42,7 @@ export const inboundEmailQuery = defineQuery({
   record: INBOUND_EMAIL_RECORD,
   async run(ctx, req) {
     if (req.id && req.id !== ctx.tenantId) return { items: [], next_cursor: null }
-    const config = ctx.services.config
+    const settings = inboundEmailSettingsOf(ctx.services)
     const counts = await ctx.db.query<{ interactions: number; leads: number; skipped: number }>(
       `select count(*) filter (where outcome = 'interaction')::int as interactions, count(*) filter (where outcome = 'lead')::int as leads,
          count(*) filter (where outcome like 'skipped:%')::int as skipped from inbound_emails`,
@@ -49,14 +50,14 @@ export const inboundEmailQuery = defineQuery({
     const recent = await ctx.db.query<{ received_at: Date; outcome: string; interaction_id: string | null; lead_id: string | null }>(
       `select received_at, outcome, interaction_id, lead_id from inbound_emails order by created_at desc, id limit ${RECENT}`,
     )
-    const off = inboundEmailOffReason(config)
+    const off = inboundEmailOffReason(settings)
     return {
       items: [
         {
           id: ctx.tenantId,
           on: !off,
           off_reason: off,
-          address: inboundAddressOf(config, ctx.tenantId),
+          address: inboundAddressOf(settings, ctx.tenantId),
           counts: counts.rows[0],
           recent: recent.rows.map((r) => ({ ...r, received_at: new Date(r.received_at).toISOString() })),
         },

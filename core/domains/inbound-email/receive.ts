@@ -1,5 +1,5 @@
 import type { Services } from '../../context.js'
-import { readReceivedEmail } from '../../clients/resend-receiving.js'
+import { readReceivedEmail } from './resend-receiving.js'
 import { withTenant } from '../../db/tenant.js'
 import { translateDatabaseError } from '../../db/translate-error.js'
 import type { Queryable } from '../../db/types.js'
@@ -12,6 +12,7 @@ import { addressesOf, emailWords } from '../interactions/email/words.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { businessesAddressed, type Recipients, withoutTag } from './addressed-to.js'
 import { inboundAddressOf } from './availability.js'
+import { inboundEmailSettingsOf } from './settings.js'
 
 /** One email the provider says arrived (from a verified webhook): its metadata, and its body when the provider sent it. */
 export interface InboundDelivery extends Recipients {
@@ -50,7 +51,7 @@ export async function receiveInboundEmail(services: Services, delivery: InboundD
   if (!businesses.length) {
     const why = atDomain.length
       ? `no business here has the address ${atDomain.join(', ')}`
-      : `no recipient at ${services.config.inboundEmailDomain}`
+      : `no recipient at ${inboundEmailSettingsOf(services).domain}`
     log('info', 'inbound email addressed to no business here; acknowledged without keeping it', {
       event_id: delivery.eventId,
       email_id: delivery.emailId,
@@ -90,7 +91,7 @@ async function takeFor(services: Services, delivery: InboundDelivery, tenantId: 
     const settings = await loadTenantSettings(tx)
     const users = await tx.query<{ email: string }>('select lower(email) as email from users')
     const own = [...users.rows.map((u) => u.email), ...(settings.reply_to_email ? [settings.reply_to_email.toLowerCase()] : [])]
-    const address = inboundAddressOf(services.config, tenantId) as string
+    const address = inboundAddressOf(inboundEmailSettingsOf(services), tenantId) as string
     const decision = await decideEmail(
       tx,
       {

@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** A call, email or meeting with the customer, a lead that became them or about their opportunity: its words go. */
 export const interactionsPersonalData: PersonalTable = {
   table: 'interactions',
+  place: 150,
   reach: { contact_id: 'contacts', lead_id: 'leads', opportunity_id: 'opportunities' },
   columns: {
     kind: 'not personal',

@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** An invoice: its number, amounts and dates stay for the books; notes and a void reason holding the customer's words go. */
 export const invoicesPersonalData: PersonalTable = {
   table: 'invoices',
+  place: 100,
   reach: { contact_id: 'contacts' },
   columns: {
     number: 'not personal',
@@ -21,6 +22,7 @@ export const invoicesPersonalData: PersonalTable = {
 /** An invoice's lines: kept for the books. */
 export const invoiceLineItemsPersonalData: PersonalTable = {
   table: 'invoice_line_items',
+  place: 110,
   reach: { invoice_id: 'invoices' },
   columns: { description: 'not personal' },
   export: { part: 'invoice_line_items', heading: 'Invoice lines', order: 't.invoice_id, t.position, t.id' },
@@ -29,6 +31,7 @@ export const invoiceLineItemsPersonalData: PersonalTable = {
 /** A payment: its amount stays for the books; a reference holding the customer's words goes. */
 export const paymentsPersonalData: PersonalTable = {
   table: 'payments',
+  place: 120,
   reach: { invoice_id: 'invoices' },
   columns: { method: 'not personal', reference: { erase: 'scrub' }, external_event_id: 'not personal' },
   export: { part: 'payments', heading: 'Payments', order: 't.received_at, t.id' },
@@ -37,6 +40,7 @@ export const paymentsPersonalData: PersonalTable = {
 /** The pay link of an invoice sent by email: it goes, so it reads as a link that never existed. */
 export const payLinksPersonalData: PersonalTable = {
   table: 'pay_links',
+  place: 300,
   reach: { invoice_id: 'invoices' },
   rows: 'deleted',
   columns: { token_hash: 'not personal' },
@@ -47,6 +51,7 @@ export const payLinksPersonalData: PersonalTable = {
 /** What Stripe told us about a payment: ids and outcomes, kept with the books. */
 export const stripeEventsPersonalData: PersonalTable = {
   table: 'stripe_events',
+  place: 310,
   reach: { invoice_id: 'invoices' },
   columns: {
     event_id: 'not personal',

@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** A lead that became the customer: everything they told us goes. */
 export const leadsPersonalData: PersonalTable = {
   table: 'leads',
+  place: 170,
   reach: { converted_contact_id: 'contacts' },
   columns: {
     raw_notes: { erase: { text: '[erased]' } },

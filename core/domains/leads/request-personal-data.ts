@@ -6,6 +6,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
  */
 export const leadRequestsPersonalData: PersonalTable = {
   table: 'lead_requests',
+  place: 180,
   reach: { lead_id: 'leads', contact_id: 'contacts' },
   rows: 'deleted',
   columns: { preferred_times: 'personal', photo_type: 'not personal', service_ids: 'not personal' },

@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** An email to the customer: its text goes, a pending one is stopped. */
 export const scheduledMessagesPersonalData: PersonalTable = {
   table: 'scheduled_messages',
+  place: 130,
   reach: { contact_id: 'contacts' },
   columns: {
     kind: 'not personal',
@@ -21,6 +22,7 @@ export const scheduledMessagesPersonalData: PersonalTable = {
 /** What the mail provider said about an email: any of the customer's values in its details goes. */
 export const emailEventsPersonalData: PersonalTable = {
   table: 'email_events',
+  place: 140,
   reach: { contact_id: 'contacts', scheduled_message_id: 'scheduled_messages' },
   columns: { provider_event_id: 'not personal', type: 'not personal', detail: { erase: 'scrub', sought: false } },
   export: { part: 'email_events', heading: 'Email delivery events', order: 't.created_at, t.id' },
@@ -29,6 +31,7 @@ export const emailEventsPersonalData: PersonalTable = {
 /** An email kept while no provider was configured, to any of the customer's addresses: its recipient and text go. */
 export const emailOutboxPersonalData: PersonalTable = {
   table: 'email_outbox',
+  place: 280,
   reach: { to_address: { holds: 'contacts.emails' } },
   columns: {
     to_address: { erase: { text: 'erased@erased.invalid' }, sought: false },
@@ -46,6 +49,7 @@ export const emailOutboxPersonalData: PersonalTable = {
 /** The answer links of the customer's appointment and quote emails: they go, so each reads as a link that never existed. */
 export const responseLinksPersonalData: PersonalTable = {
   table: 'response_links',
+  place: 290,
   reach: { message_id: 'scheduled_messages', ticket_id: 'tickets', quote_id: 'quotes' },
   rows: 'deleted',
   columns: { purpose: 'not personal', token_hash: 'not personal' },

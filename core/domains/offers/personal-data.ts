@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** Times offered to the customer: the address and words go, an open offer is withdrawn; the times and booking stay. */
 export const slotOffersPersonalData: PersonalTable = {
   table: 'slot_offers',
+  place: 220,
   reach: { contact_id: 'contacts', lead_id: 'leads' },
   columns: {
     email: { erase: { text: 'erased@erased.invalid' }, names: true },

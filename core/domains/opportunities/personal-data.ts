@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** An opportunity: stage, amount, probability and dates stay for the forecast; its words go. */
 export const opportunitiesPersonalData: PersonalTable = {
   table: 'opportunities',
+  place: 190,
   reach: { contact_id: 'contacts', lead_id: 'leads' },
   columns: {
     title: { erase: { text: '[erased]' } },

@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** An order, kept like an invoice: its reasons and a deposit reference holding the customer's words go. */
 export const ordersPersonalData: PersonalTable = {
   table: 'orders',
+  place: 230,
   reach: { contact_id: 'contacts', quote_id: 'quotes' },
   columns: {
     number: 'not personal',

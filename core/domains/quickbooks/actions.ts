@@ -4,7 +4,7 @@ import { AppError } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
 import { page } from '../../places.js'
 import { defineAction } from '../../registry.js'
-import { quickbooksOffReason } from './availability.js'
+import { quickbooksClientOf, quickbooksOffReason } from './availability.js'
 import { startConnect } from './connect.js'
 import { loadConnection, markDisconnected, type StoredConnection } from './connection.js'
 import { CONNECTION_RECORD, readConnection } from './connection-query.js'
@@ -83,7 +83,7 @@ export const disconnectQuickBooks = defineAction({
       before: { status: before.status, realm_id: before.realm_id },
       after: { status: 'disconnected', realm_id: before.realm_id, status_reason: why },
     })
-    const client = ctx.services.quickbooks
+    const client = quickbooksClientOf(ctx.services)
     // Revoking the refresh token ends the whole grant at Intuit; done once the disconnect is committed.
     if (client && refreshToken) ctx.afterCommit(() => client.revoke(refreshToken))
     return readConnection(ctx)

@@ -1,10 +1,16 @@
-import { QUICKBOOKS_OFF } from '../../clients/quickbooks.js'
+import { integrationOf } from '../../capability.js'
+import { QUICKBOOKS_OFF, type QuickBooksClient } from './client/quickbooks.js'
 import type { Services } from '../../context.js'
 import { AppError } from '../../errors.js'
 
+/** This server's QuickBooks client (services.integrations), or null without the Intuit app's keys. */
+export function quickbooksClientOf(services: Pick<Services, 'integrations'>): QuickBooksClient | null {
+  return integrationOf<QuickBooksClient>(services, 'quickbooks')
+}
+
 /** Why a company cannot be connected on this server, or null when it can: no Intuit app keys, or no key to seal tokens with. */
-export function quickbooksOffReason(services: Pick<Services, 'quickbooks' | 'secrets'>): string | null {
-  if (!services.quickbooks) return QUICKBOOKS_OFF
+export function quickbooksOffReason(services: Pick<Services, 'integrations' | 'secrets'>): string | null {
+  if (!quickbooksClientOf(services)) return QUICKBOOKS_OFF
   if (!services.secrets) {
     return 'QuickBooks is off: set CRM_ENCRYPTION_KEY (make one with `openssl rand -base64 32`) so its tokens are stored sealed'
   }
@@ -12,18 +18,20 @@ export function quickbooksOffReason(services: Pick<Services, 'quickbooks' | 'sec
 }
 
 /** The start banner's line: off and why, or on and where. */
-export function describeQuickBooks(services: Pick<Services, 'quickbooks' | 'secrets'>): string {
+export function describeQuickBooks(services: Pick<Services, 'integrations' | 'secrets'>): string {
   const off = quickbooksOffReason(services)
-  if (off || !services.quickbooks) return off ?? QUICKBOOKS_OFF
-  const webhooks = services.quickbooks.config.webhookVerifier
+  const client = quickbooksClientOf(services)
+  if (off || !client) return off ?? QUICKBOOKS_OFF
+  const webhooks = client.config.webhookVerifier
     ? 'webhooks verified at /api/webhooks/quickbooks'
     : 'webhooks off (no QUICKBOOKS_WEBHOOK_VERIFIER): changes are read at each sync'
-  return `${services.quickbooks.describe()}; owners connect at /settings/quickbooks; ${webhooks}`
+  return `${client.describe()}; owners connect at /settings/quickbooks; ${webhooks}`
 }
 
 /** The client and the box, or UNAVAILABLE naming what to set. */
 export function requireQuickBooks(services: Services) {
   const off = quickbooksOffReason(services)
-  if (off || !services.quickbooks || !services.secrets) throw new AppError('UNAVAILABLE', off ?? QUICKBOOKS_OFF)
-  return { client: services.quickbooks, secrets: services.secrets }
+  const client = quickbooksClientOf(services)
+  if (off || !client || !services.secrets) throw new AppError('UNAVAILABLE', off ?? QUICKBOOKS_OFF)
+  return { client, secrets: services.secrets }
 }

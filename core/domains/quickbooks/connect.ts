@@ -1,5 +1,5 @@
 import { hashSecret, newSecret } from '../../auth/secrets.js'
-import { QuickBooksError } from '../../clients/quickbooks.js'
+import { QuickBooksError } from './client/quickbooks.js'
 import type { OperationContext, Principal, Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import { AppError } from '../../errors.js'

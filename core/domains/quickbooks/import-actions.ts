@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { QuickBooksError } from '../../clients/quickbooks.js'
+import { QuickBooksError } from './client/quickbooks.js'
 import { AppError } from '../../errors.js'
 import { page } from '../../places.js'
 import { defineAction } from '../../registry.js'

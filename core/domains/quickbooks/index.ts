@@ -6,3 +6,6 @@ export * from './queries.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['contacts', 'imports', 'invoices', 'settings']
+
+/** What QuickBooks plugs in beside its operations: core/domains/capabilities.ts collects it. */
+export { quickbooksCapability as capability } from './capability.js'

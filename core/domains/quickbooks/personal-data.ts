@@ -6,6 +6,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
  */
 export const quickbooksRecordsPersonalData: PersonalTable = {
   table: 'quickbooks_records',
+  place: 360,
   reach: { record_id: 'contacts' },
   columns: {
     kind: 'not personal',

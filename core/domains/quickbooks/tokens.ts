@@ -1,4 +1,5 @@
-import { QuickBooksError, type QuickBooksTokens, type TokenSource } from '../../clients/quickbooks.js'
+import { quickbooksClientOf } from './availability.js'
+import { QuickBooksError, type QuickBooksTokens, type TokenSource } from './client/quickbooks.js'
 import type { Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
@@ -89,7 +90,7 @@ type TokenOutcome = { token: string; expiresAt: number; refused?: undefined } | 
 /** Inside the locked row: the stored token if still good (and not the one QuickBooks just refused), else a refreshed one. */
 async function freshToken(tx: Queryable, services: Services, refusedToken: string | undefined): Promise<TokenOutcome> {
   const box = secretsOf(services)
-  const client = services.quickbooks
+  const client = quickbooksClientOf(services)
   if (!client) throw new AppError('UNAVAILABLE', 'QuickBooks is off on this server (no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET)')
   const conn = await loadConnection(tx, true)
   if (conn?.status !== 'connected' || !conn.access_token || !conn.refresh_token)

@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** A quote, kept like an invoice: number, prices and totals stay; what was typed about the customer goes. */
 export const quotesPersonalData: PersonalTable = {
   table: 'quotes',
+  place: 200,
   reach: { contact_id: 'contacts' },
   columns: {
     number: 'not personal',
@@ -18,6 +19,7 @@ export const quotesPersonalData: PersonalTable = {
 /** A quote's lines: the quote as sent, so only a line whose text holds the customer's values is rewritten. */
 export const quoteLineItemsPersonalData: PersonalTable = {
   table: 'quote_line_items',
+  place: 210,
   reach: { quote_id: 'quotes' },
   columns: { description: { erase: 'scrub', sought: false } },
   onlyRowsThatChange: true,

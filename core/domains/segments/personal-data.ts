@@ -3,6 +3,7 @@ import type { PersonalTable } from '../../personal-data/declare.js'
 /** Being on a list is not history: the customer leaves every segment, whose counts follow. */
 export const segmentMembersPersonalData: PersonalTable = {
   table: 'segment_members',
+  place: 240,
   reach: { contact_id: 'contacts' },
   rows: 'deleted',
   columns: {},

@@ -4,6 +4,7 @@ import { ERASURE_TIME } from '../../personal-data/declare.js'
 /** Recurring visits: their notes go, and they end. */
 export const seriesPersonalData: PersonalTable = {
   table: 'series',
+  place: 90,
   reach: { contact_id: 'contacts' },
   columns: {
     rule: 'not personal',

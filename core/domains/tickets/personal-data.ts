@@ -4,6 +4,7 @@ import { ERASURE_TIME } from '../../personal-data/declare.js'
 /** A visit: its notes and custom field values go (closed visits too); the visits still to come are cancelled. */
 export const ticketsPersonalData: PersonalTable = {
   table: 'tickets',
+  place: 70,
   reach: { contact_id: 'contacts' },
   columns: {
     status: 'not personal',
@@ -27,6 +28,7 @@ export const ticketsPersonalData: PersonalTable = {
 /** The work on a visit: services and prices, kept like an invoice's lines. */
 export const ticketLineItemsPersonalData: PersonalTable = {
   table: 'ticket_line_items',
+  place: 80,
   reach: { ticket_id: 'tickets' },
   columns: { description: 'not personal' },
   export: { part: 'ticket_line_items', heading: 'Work on visits', order: 't.ticket_id, t.position, t.id' },

@@ -24,11 +24,26 @@ describe.each(engines)('the declarations of personal data against the migrated s
     expect(await personalDataProblems(t.db, PERSONAL_DATA)).toEqual([])
   })
 
+  it('are walked so that erasure deletes a row before the rows it points at: each deleted table after every deleted table it has a foreign key to', async () => {
+    const keys = await t.db.query<{ child: string; parent: string }>(
+      `select distinct c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent from pg_constraint c
+       where c.contype = 'f' and c.connamespace = 'public'::regnamespace and c.conrelid <> c.confrelid`,
+    )
+    const stored = storedTables(PERSONAL_DATA)
+    const order = stored.map((s) => s.table)
+    const deleted = new Set(stored.filter((s) => s.delete).map((s) => s.table))
+    const declared = keys.rows.filter((k) => deleted.has(k.child) && deleted.has(k.parent))
+    expect(declared.length).toBeGreaterThan(0)
+    const backwards = declared.filter((k) => order.indexOf(k.parent) > order.indexOf(k.child)).map((k) => `${k.child} → ${k.parent}`)
+    expect(backwards).toEqual([])
+  })
+
   it('name a declared table or column that does not exist, and a start with them stops', async () => {
     const wrong = [
       ...withTable({ ...notes, columns: { ...notes.columns, mood: 'not personal' }, stateChanges: [{ set: { colour: 'red' } }] }),
       {
         table: 'pet_photos',
+        place: 1000,
         reach: { contact_id: 'contacts' },
         columns: { caption: 'not personal' },
         export: null,
@@ -62,6 +77,14 @@ describe.each(engines)('the declarations of personal data against the migrated s
 })
 
 describe('the declarations themselves', () => {
+  it('are found in every domain and come in the order of their places, each place taken once', () => {
+    expect(PERSONAL_DATA.length).toBeGreaterThan(40)
+    const places = PERSONAL_DATA.map((t) => t.place)
+    expect(places).toEqual([...places].sort((x, y) => x - y))
+    expect(new Set(places).size).toBe(places.length)
+    expect(PERSONAL_DATA[0].table).toBe('contacts')
+  })
+
   it('order each table after those it reaches the customer through', () => {
     const order = storedTables(PERSONAL_DATA).map((t) => t.table)
     for (const t of storedTables(PERSONAL_DATA)) {

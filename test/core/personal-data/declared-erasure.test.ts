@@ -15,6 +15,7 @@ const PET_PHOTOS = `create table pet_photos (tenant_id uuid not null references 
 /** Its declaration: all it needs to be erased. */
 const petPhotos: PersonalTable = {
   table: 'pet_photos',
+  place: 1000,
   reach: { ticket_id: 'tickets' },
   columns: { caption: { erase: { text: '[erased]' } }, tags: { erase: 'empty' }, camera: 'not personal' },
   export: null,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inboundEmailSettingsOf } from '../../../core/domains/inbound-email/settings.js'
 import { engines } from '../../helpers/databases.js'
 import { startPageApp, type PageApp } from '../../helpers/page-app.js'
 
@@ -14,17 +15,14 @@ describe.each(engines)("the owner's inbound email page (%s)", (engine) => {
   })
 
   it('says what to set while inbound email is off, then shows the business its own address', async () => {
-    const config = pages.app.services.config
+    const settings = inboundEmailSettingsOf(pages.app.services)
     const off = await pages.owner.get('/settings/inbound-email')
     expect(off.status).toBe(200)
     expect(off.html).toContain('Inbound email is off on this server')
     expect(off.html).toContain('INBOUND_EMAIL_WEBHOOK_SECRET')
     expect(off.html).toContain('INBOUND_EMAIL_DOMAIN')
 
-    Object.assign(config, {
-      inboundEmailWebhookSecret: `whsec_${randomBytes(24).toString('base64')}`,
-      inboundEmailDomain: 'in.sparkle.test',
-    })
+    Object.assign(settings, { webhookSecret: `whsec_${randomBytes(24).toString('base64')}`, domain: 'in.sparkle.test' })
     const on = await pages.owner.get('/settings/inbound-email')
     expect(on.html).toContain(`<strong>${pages.app.tenant.tenant_id}@in.sparkle.test</strong>`)
     expect(on.html).not.toContain('Inbound email is off')

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { withTenant } from '../../../core/db/tenant.js'
 import type { Queryable } from '../../../core/db/types.js'
+import { inboundEmailSettingsOf } from '../../../core/domains/inbound-email/settings.js'
 import { type ApiResponse, startTestApp, type TestApp } from '../../helpers/app.js'
 import type { TestEngine } from '../../helpers/databases.js'
 import { emailReceivedEvent, type FakeReceivedEmail, type FakeResend, startFakeResend } from '../../helpers/fake-resend.js'
@@ -38,12 +39,8 @@ export async function inboundWorld(engine: TestEngine): Promise<InboundWorld> {
   const secret = `whsec_${randomBytes(24).toString('base64')}`
   const resend = await startFakeResend()
   const app = await startTestApp(engine)
-  Object.assign(app.services.config, {
-    inboundEmailWebhookSecret: secret,
-    inboundEmailDomain: DOMAIN,
-    resendApiKey: resend.apiKey,
-    resendBaseUrl: resend.url,
-  })
+  Object.assign(inboundEmailSettingsOf(app.services), { webhookSecret: secret, domain: DOMAIN })
+  Object.assign(app.services.config, { resendApiKey: resend.apiKey, resendBaseUrl: resend.url })
   const signed: InboundWorld['signed'] = (body, opts = {}) => svixSigned(opts.secret ?? secret, body, opts)
   const receivedEvent = (email: FakeReceivedEmail) => JSON.stringify(emailReceivedEvent(email))
   const post = (body: string, headers: Record<string, string>) => app.call('POST', PATH, body, { authorization: '', ...headers })

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import type { Queryable } from '../../../core/db/types.js'
+import { inboundEmailSettingsOf } from '../../../core/domains/inbound-email/settings.js'
 import { engines } from '../../helpers/databases.js'
 import type { FakeReceivedEmail } from '../../helpers/fake-resend.js'
 import { DOMAIN, type InboundWorld, inboundWorld } from './webhook-fixtures.js'
@@ -186,19 +187,19 @@ describe.each(engines)('inbound email through the webhook (%s)', (engine) => {
   })
 
   it('refuses every delivery with a 400, never a 500, while the secret set is not a whsec_ secret', async () => {
-    app.services.config.inboundEmailWebhookSecret = 'whsec_not base64!'
+    inboundEmailSettingsOf(app.services).webhookSecret = 'whsec_not base64!'
     try {
       const body = JSON.stringify({ type: 'email.received', data: {} })
       const res = await post(body, signed(body))
       expectError(res, 400, 'VALIDATION_ERROR')
       expect(res.body.error.message).toMatch(/not a whsec_ secret/)
     } finally {
-      app.services.config.inboundEmailWebhookSecret = w.secret
+      inboundEmailSettingsOf(app.services).webhookSecret = w.secret
     }
   })
 
   it('answers 503 naming what to set while the webhook secret is unset', async () => {
-    app.services.config.inboundEmailWebhookSecret = undefined
+    inboundEmailSettingsOf(app.services).webhookSecret = undefined
     try {
       const body = JSON.stringify({ type: 'email.received', data: {} })
       const res = await post(body, signed(body))
@@ -208,7 +209,7 @@ describe.each(engines)('inbound email through the webhook (%s)', (engine) => {
       expect(record).toMatchObject({ on: false, address: null })
       expect(record.off_reason).toMatch(/INBOUND_EMAIL_WEBHOOK_SECRET/)
     } finally {
-      app.services.config.inboundEmailWebhookSecret = w.secret
+      inboundEmailSettingsOf(app.services).webhookSecret = w.secret
     }
   })
 })

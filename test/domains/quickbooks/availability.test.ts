@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { quickbooksClientFromEnv } from '../../../core/clients/quickbooks.js'
+import { quickbooksClientFromEnv } from '../../../core/domains/quickbooks/client/quickbooks.js'
 import { describeQuickBooks } from '../../../core/domains/quickbooks/availability.js'
 import { createSecretBox } from '../../../core/secret-box.js'
 
@@ -10,21 +10,26 @@ describe("the start banner's QuickBooks line", () => {
   const secrets = createSecretBox(randomBytes(32))
 
   it('says QuickBooks is off without the Intuit app keys, naming them', () => {
-    expect(describeQuickBooks({ quickbooks: null, secrets })).toContain('set QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET')
+    expect(describeQuickBooks({ integrations: { quickbooks: null }, secrets })).toContain(
+      'set QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET',
+    )
   })
 
   it('says QuickBooks is off without CRM_ENCRYPTION_KEY, and how to make one', () => {
-    const line = describeQuickBooks({ quickbooks: quickbooksClientFromEnv(KEYS), secrets: null })
+    const line = describeQuickBooks({ integrations: { quickbooks: quickbooksClientFromEnv(KEYS) }, secrets: null })
     expect(line).toContain('QuickBooks is off: set CRM_ENCRYPTION_KEY')
     expect(line).toContain('openssl rand -base64 32')
   })
 
   it('says where QuickBooks is and whether webhooks are verified once it is on', () => {
-    const on = describeQuickBooks({ quickbooks: quickbooksClientFromEnv(KEYS), secrets })
+    const on = describeQuickBooks({ integrations: { quickbooks: quickbooksClientFromEnv(KEYS) }, secrets })
     expect(on).toContain('QuickBooks Online (API at https://quickbooks.api.intuit.com')
     expect(on).toContain('/settings/quickbooks')
     expect(on).toContain('webhooks off (no QUICKBOOKS_WEBHOOK_VERIFIER)')
-    const hooked = describeQuickBooks({ quickbooks: quickbooksClientFromEnv({ ...KEYS, QUICKBOOKS_WEBHOOK_VERIFIER: 'v' }), secrets })
+    const hooked = describeQuickBooks({
+      integrations: { quickbooks: quickbooksClientFromEnv({ ...KEYS, QUICKBOOKS_WEBHOOK_VERIFIER: 'v' }) },
+      secrets,
+    })
     expect(hooked).toContain('webhooks verified at /api/webhooks/quickbooks')
   })
 })

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { quickbooksClientFromEnv } from '../../../core/clients/quickbooks.js'
+import { quickbooksClientFromEnv } from '../../../core/domains/quickbooks/client/quickbooks.js'
 import { withTenant, withWorkerRole } from '../../../core/db/tenant.js'
+import { quickbooksClientOf } from '../../../core/domains/quickbooks/availability.js'
 import { finishConnect } from '../../../core/domains/quickbooks/connect.js'
 import { AppError } from '../../../core/errors.js'
 import { createSecretBox, type SecretBox } from '../../../core/secret-box.js'
@@ -20,7 +21,7 @@ describe.each(engines)('connecting QuickBooks (%s)', (engine) => {
   beforeAll(async () => {
     fake = await startFakeQuickBooks()
     secrets = createSecretBox(randomBytes(32))
-    pages = await startPageApp(engine, { quickbooks: quickbooksClientFromEnv(fake.env), secrets, now: () => clock })
+    pages = await startPageApp(engine, { integrations: { quickbooks: quickbooksClientFromEnv(fake.env) }, secrets, now: () => clock })
   })
   afterAll(async () => {
     await pages?.app.close()
@@ -222,7 +223,9 @@ describe.each(engines)('connecting QuickBooks (%s)', (engine) => {
     expect(after).toMatchObject({ status: 'disconnected', access_token: null, refresh_token: null })
     expect(after.status_reason).toBe('Disconnected by you')
     // Intuit no longer honours the grant.
-    const refused = await pages.app.services.quickbooks?.refresh(refresh, new Date()).catch((e: { code: string }) => e)
+    const refused = await quickbooksClientOf(pages.app.services)
+      ?.refresh(refresh, new Date())
+      .catch((e: { code: string }) => e)
     expect(refused).toMatchObject({ code: 'invalid_grant' })
     const sync = await pages.app.action('quickbooks', 'sync', {})
     expect(sync.status).toBe(409)
@@ -249,7 +252,7 @@ describe.each(engines)('connecting QuickBooks (%s)', (engine) => {
 describe.each(engines)('QuickBooks off (%s)', (engine) => {
   let pages: PageApp
   beforeAll(async () => {
-    pages = await startPageApp(engine, { quickbooks: null, secrets: null })
+    pages = await startPageApp(engine, { integrations: { quickbooks: null }, secrets: null })
   })
   afterAll(() => pages?.app.close())
 
@@ -269,12 +272,12 @@ describe.each(engines)('QuickBooks off (%s)', (engine) => {
   it('refuses a connect without CRM_ENCRYPTION_KEY even with the Intuit keys', async () => {
     const fake = await startFakeQuickBooks()
     try {
-      pages.app.services.quickbooks = quickbooksClientFromEnv(fake.env)
+      pages.app.services.integrations.quickbooks = quickbooksClientFromEnv(fake.env)
       const connect = await pages.app.ownerAction('quickbooks', 'connect', {}).catch((e: AppError) => e)
       expect(connect).toMatchObject({ code: 'UNAVAILABLE' })
       expect((connect as AppError).message).toContain('CRM_ENCRYPTION_KEY')
     } finally {
-      pages.app.services.quickbooks = null
+      pages.app.services.integrations.quickbooks = null
       await fake.close()
     }
   })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { QuickBooksClient } from '../../../core/clients/quickbooks.js'
+import type { QuickBooksClient } from '../../../core/domains/quickbooks/client/quickbooks.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import type { FakeQuickBooks } from '../../helpers/fake-quickbooks.js'
@@ -180,23 +180,23 @@ describe.each(engines)('QuickBooks sync (%s)', (engine) => {
     const b = await connectedBusiness(app, qb)
     const jane = await sentInvoice(b, { display_name: 'Jane Crash', email: 'crash@example.com' }, WINDOWS)
     // The process dies right after QuickBooks made the customer and the invoice: their answers never reach our database.
-    const real = app.services.quickbooks as QuickBooksClient
+    const real = app.services.integrations.quickbooks as QuickBooksClient
     let crashes = 0
-    app.services.quickbooks = stoppingAfter(real, ['Customer', 'Invoice'], () => crashes++)
+    app.services.integrations.quickbooks = stoppingAfter(real, ['Customer', 'Invoice'], () => crashes++)
     try {
       await expect(b.sync()).rejects.toThrow('the process stopped')
     } finally {
-      app.services.quickbooks = real
+      app.services.integrations.quickbooks = real
     }
     expect(crashes).toBe(1)
     expect(fake.records('Customer', b.realmId)).toHaveLength(1)
     await b.sync()
-    app.services.quickbooks = stoppingAfter(real, ['Invoice'], () => {})
+    app.services.integrations.quickbooks = stoppingAfter(real, ['Invoice'], () => {})
     await b.sql("update quickbooks_records set state = 'pending', fingerprint = null where kind = 'invoice'")
     try {
       await b.sync().catch(() => {})
     } finally {
-      app.services.quickbooks = real
+      app.services.integrations.quickbooks = real
     }
     await b.sync()
     expect(fake.records('Customer', b.realmId)).toHaveLength(1)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { syncQuickBooks } from '../../../core/jobs/quickbooks.js'
+import { syncQuickBooks } from '../../../core/domains/quickbooks/sync-job.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import type { FakeQuickBooks } from '../../helpers/fake-quickbooks.js'

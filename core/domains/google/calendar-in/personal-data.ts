@@ -6,6 +6,7 @@ import type { PersonalTable } from '../../../personal-data/declare.js'
  */
 export const googleChangeRequestsPersonalData: PersonalTable = {
   table: 'google_change_requests',
+  place: 420,
   reach: { ticket_id: 'tickets' },
   columns: {
     calendar_id: 'not personal',

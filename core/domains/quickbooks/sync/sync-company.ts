@@ -1,3 +1,4 @@
+import { quickbooksClientOf } from '../availability.js'
 import type { Services } from '../../../context.js'
 import { AppError } from '../../../errors.js'
 import { loadConnection } from '../connection.js'
@@ -20,7 +21,7 @@ export const LEASE_MS = 5 * 60_000
  * (throttling past the client's retries, 5xx, the network) stops the sync, to be tried again.
  */
 export async function syncCompany(services: Services, tenantId: string, holder: string): Promise<SyncReport> {
-  const client = services.quickbooks
+  const client = quickbooksClientOf(services)
   if (!client) throw new AppError('UNAVAILABLE', 'QuickBooks is off on this server (no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET)')
   const startedAt = services.now()
   const inBusiness = businessTransactions(services, tenantId, `quickbooks-sync-${startedAt.toISOString()}`)

@@ -1,8 +1,9 @@
-import type { QuickBooksCompany } from '../../../clients/quickbooks.js'
-import { QuickBooksError } from '../../../clients/quickbooks.js'
+import type { QuickBooksCompany } from '../client/quickbooks.js'
+import { QuickBooksError } from '../client/quickbooks.js'
 import type { Services } from '../../../context.js'
 import { withTenant } from '../../../db/tenant.js'
 import type { Queryable } from '../../../db/types.js'
+import { decimalAmountCents } from '../../../money.js'
 import type { StoredConnection } from '../connection.js'
 
 /** What one sync did, by kind of record. */
@@ -75,9 +76,18 @@ export function amountOf(cents: number): number {
   return Math.round(cents) / 100
 }
 
-/** Cents of a QuickBooks amount (a number or a decimal string). */
+/** Cents of a QuickBooks amount (a number or a decimal string), by the product's one amount rule; an amount that is none is QuickBooks' fault. */
 export function centsOf(amount: unknown): number {
-  return Math.round(Number(amount) * 100)
+  const cents = typeof amount === 'number' || typeof amount === 'string' ? decimalAmountCents(amount) : null
+  if (cents === null)
+    throw new QuickBooksError({
+      message: `QuickBooks sent an amount that is not one: ${JSON.stringify(amount) ?? 'nothing'}`,
+      status: 200,
+      code: 'amount',
+      faultType: 'response',
+      retryable: true,
+    })
+  return cents
 }
 
 /** A value quoted for QuickBooks' query language. */

@@ -4,6 +4,7 @@ import { callQuery } from '../../../core/call-query.js'
 import { formatInstant } from '../../../core/call-preview.js'
 import type { Services } from '../../../core/context.js'
 import { connectQuickBooks, disconnectQuickBooks, retryQuickBooksRecord, syncQuickBooks } from '../../../core/domains/quickbooks/actions.js'
+import { quickbooksClientOf } from '../../../core/domains/quickbooks/availability.js'
 import { finishConnect } from '../../../core/domains/quickbooks/connect.js'
 import { importQuickBooksCustomers } from '../../../core/domains/quickbooks/import-actions.js'
 import { quickbooksConnectionQuery } from '../../../core/domains/quickbooks/connection-query.js'
@@ -151,7 +152,8 @@ ${failedSection(connection, failed.items, session.csrfToken)}${pendingSection(co
 the payments you record go to QuickBooks. Payments your bookkeeper records in QuickBooks come back as payments here.
 Nothing is sent twice. <a href="/settings">Back to settings</a></p>`
   // Connect is a form whose answer leads to Intuit's page: the page's policy must let a form go there.
-  const intuit = call.services.quickbooks ? [new URL(call.services.quickbooks.config.authorizeUrl).origin] : []
+  const client = quickbooksClientOf(call.services)
+  const intuit = client ? [new URL(client.config.authorizeUrl).origin] : []
   sendOwnerPage(res, 'QuickBooks', body, { ok: opts.ok, error: opts.error, status: opts.status, formTargets: intuit })
 }
 

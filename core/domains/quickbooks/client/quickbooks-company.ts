@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { QuickBooksClientOptions, QuickBooksCompany, QuickBooksConfig, TokenSource } from './quickbooks.js'
 import { QUICKBOOKS_MINOR_VERSION } from './quickbooks-constants.js'
 import { errorFromAnswer, faultCode, parseJson, QuickBooksError } from './quickbooks-error.js'
-import type { RealmLimiter } from './quickbooks-limiter.js'
+import type { RealmLimiter } from '../../../clients/company-limiter.js'
 
 /** QuickBooks' largest query page. */
 const PAGE = 1000

@@ -1,4 +1,4 @@
-/** Keeps one company's requests under QuickBooks' limits: so many a minute (sliding) and so many at once. */
+/** Keeps one remote account's requests (a company's, a Google account's) under its provider's limits: so many a minute (sliding) and so many at once. */
 export interface RealmLimiter {
   /** Resolves when one more request may start; call release() when its answer has been read. */
   acquire(): Promise<void>
@@ -9,8 +9,8 @@ export interface RealmLimiter {
 
 /** A limiter of `perWindow` requests per `windowMs` and `maxConcurrent` in flight. */
 export function createRealmLimiter(perWindow: number, maxConcurrent: number, windowMs: number): RealmLimiter {
-  // A request is stamped when its answer arrives, which is after QuickBooks counted it, so our window never runs ahead
-  // of QuickBooks' own; requests in flight take a place in the window too.
+  // A request is stamped when its answer arrives, which is after the provider counted it, so our window never runs ahead
+  // of the provider's own; requests in flight take a place in the window too.
   const stamps: number[] = []
   let inFlight = 0
   let pausedUntil = 0

@@ -1,20 +1,20 @@
-import type { Request } from 'express'
 import { Webhook, WebhookVerificationError } from 'svix'
-import { AppError } from '../../core/errors.js'
+import type { WebhookDelivery } from '../capability.js'
+import { AppError } from '../errors.js'
 
 /** How far a webhook's timestamp may be from the clock (the svix package's own tolerance): a captured delivery cannot be replayed later. */
 const WEBHOOK_TOLERANCE_SECONDS = 5 * 60
 
 /**
- * A delivery signed the Svix way (Resend's webhooks), read from the raw body the route kept: the signature and timestamp
+ * A delivery signed the Svix way (Resend's webhooks), read from its exact bytes: the signature and timestamp
  * checked by the svix package's Webhook.verify, then the body parsed as JSON. Returns the delivery's id (svix-id) and the parsed body.
  */
-export function readSvixDelivery(secret: string, req: Request): { eventId: string; parsed: unknown } {
-  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
+export function readSvixDelivery(secret: string, delivery: Pick<WebhookDelivery, 'body' | 'header'>): { eventId: string; parsed: unknown } {
+  const raw = delivery.body
   const headers = {
-    'svix-id': req.get('svix-id') ?? '',
-    'svix-timestamp': req.get('svix-timestamp') ?? '',
-    'svix-signature': req.get('svix-signature') ?? '',
+    'svix-id': delivery.header('svix-id') ?? '',
+    'svix-timestamp': delivery.header('svix-timestamp') ?? '',
+    'svix-signature': delivery.header('svix-signature') ?? '',
   }
   let webhook: Webhook
   try {

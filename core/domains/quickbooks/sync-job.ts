@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { QuickBooksError } from '../clients/quickbooks.js'
-import type { Services } from '../context.js'
-import { withTenant, withWorkerRole } from '../db/tenant.js'
-import { LEASE_MS, syncCompany } from '../domains/quickbooks/sync/sync-company.js'
-import type { SyncReport } from '../domains/quickbooks/sync/sync-run.js'
-import { log } from '../log.js'
-import type { BusinessFailure } from './overdue.js'
+import type { JobFailure } from '../../capability.js'
+import { QuickBooksError } from './client/quickbooks.js'
+import type { Services } from '../../context.js'
+import { withTenant, withWorkerRole } from '../../db/tenant.js'
+import { log } from '../../log.js'
+import { quickbooksClientOf } from './availability.js'
+import { LEASE_MS, syncCompany } from './sync/sync-company.js'
+import type { SyncReport } from './sync/sync-run.js'
 
 /** A connected company syncs at least this often; a change, a webhook or a request brings it forward. */
 export const QUICKBOOKS_SYNC_EVERY_SECONDS = 5 * 60
@@ -16,7 +17,7 @@ export const QUICKBOOKS_BACKOFF_MS = 5 * 60_000
 /** What one pass over the connected companies did. */
 export interface QuickBooksPass {
   synced: Array<{ tenant_id: string; report: SyncReport }>
-  failures: BusinessFailure[]
+  failures: JobFailure[]
 }
 
 /**
@@ -26,7 +27,7 @@ export interface QuickBooksPass {
  */
 export async function syncQuickBooks(services: Services): Promise<QuickBooksPass> {
   const pass: QuickBooksPass = { synced: [], failures: [] }
-  if (!services.quickbooks || !services.secrets) return pass
+  if (!quickbooksClientOf(services) || !services.secrets) return pass
   const now = services.now()
   const due = await withWorkerRole(services.db, (tx) =>
     tx.query<{ tenant_id: string }>('select tenant_id from quickbooks_companies_due($1, $2)', [now, QUICKBOOKS_SYNC_EVERY_SECONDS]),

@@ -1,7 +1,7 @@
-import type { Config } from '../config.js'
-import { AppError } from '../errors.js'
-import { EMAIL_TIMEOUT_MS } from './email.js'
-import { lazyPackage } from './lazy-package.js'
+import type { Config } from '../../config.js'
+import { AppError } from '../../errors.js'
+import { EMAIL_TIMEOUT_MS } from '../../clients/email.js'
+import { lazyPackage } from '../../clients/lazy-package.js'
 
 const resendPackage = lazyPackage<typeof import('resend')>('resend')
 

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createCompany } from './quickbooks-company.js'
 import { errorFromAnswer, parseJson, QuickBooksError } from './quickbooks-error.js'
-import { createRealmLimiter, type RealmLimiter } from './quickbooks-limiter.js'
+import { createRealmLimiter, type RealmLimiter } from '../../../clients/company-limiter.js'
 import { QUICKBOOKS_MINOR_VERSION } from './quickbooks-constants.js'
 
 export { QuickBooksError } from './quickbooks-error.js'

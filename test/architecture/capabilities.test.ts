@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { CAPABILITIES } from '../../core/domains/capabilities.js'
+import { root } from '../helpers/build.js'
+
+/**
+ * The files every capability once had to edit, and the collectors that replaced those edits: they loop over what the
+ * capabilities declare (core/domains/capabilities.ts, console/owner/capability-parts.ts) and never name one.
+ */
+const CENTRAL_FILES = [
+  'core/config.ts',
+  'core/context.ts',
+  'core/services.ts',
+  'core/jobs/worker.ts',
+  'core/jobs/overdue.ts',
+  'core/monitoring/webhooks.ts',
+  'core/domains/index.ts',
+  'core/domains/capabilities.ts',
+  'core/domains/personal-data.ts',
+  'api/app.ts',
+  'api/server.ts',
+  'api/routes/capability-webhooks.ts',
+  'mcp/workflows/daily-briefing.ts',
+  'console/owner/capability-parts.ts',
+  'console/owner/home/home-page.ts',
+  'console/owner/home/home-sections.ts',
+  'console/owner/search/page-places.ts',
+  'console/owner/settings/settings-page.ts',
+  'console/owner/invoices/invoice-page.ts',
+  'console/owner/contacts/customer-detail.ts',
+  'cli/doctor/webhooks.ts',
+]
+
+/** A capability's name as code and prose spell it: inbound-email is also inbound_email, inboundEmail and "inbound email". */
+function spellings(name: string): RegExp {
+  return new RegExp(name.split('-').join('[-_ ]?'), 'i')
+}
+
+/** Each line of a source naming one of the capabilities, said so a reader can find it. */
+function namings(file: string, source: string, names: readonly string[]): string[] {
+  return source
+    .split('\n')
+    .flatMap((line, i) =>
+      names.filter((name) => spellings(name).test(line)).map((name) => `${file}:${i + 1} names ${name}: ${line.trim().slice(0, 100)}`),
+    )
+}
+
+describe('capabilities plug in', () => {
+  const names = CAPABILITIES.map((c) => c.name)
+
+  it('are collected from their domains', () => {
+    expect(names).toEqual(expect.arrayContaining(['inbound-email', 'quickbooks']))
+  })
+
+  it('are named by no central file: each contributes from its own folders', () => {
+    const found = CENTRAL_FILES.flatMap((file) => namings(file, readFileSync(join(root, file), 'utf8'), names))
+    expect(found).toEqual([])
+  })
+
+  it('reach the pages, the api and the tools through services.capabilities, never by importing the collector', () => {
+    // A page file is loaded while the domains are still being found; importing the collector there waits for them forever.
+    const importers = ['api', 'console', 'mcp'].flatMap((folder) =>
+      readdirSync(join(root, folder), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+        .map((e) => relative(root, join(e.parentPath, e.name)).split(/[\\/]/).join('/'))
+        .filter((file) => /domains\/capabilities\.js'/.test(readFileSync(join(root, file), 'utf8'))),
+    )
+    expect(importers).toEqual([])
+  })
+
+  it('the check sees a name however it is spelled', () => {
+    const source = [
+      "import { x } from './quickbooks.js'",
+      'inboundEmailSettings()',
+      "name: 'inbound_email'",
+      '// Inbound email',
+      'books',
+    ].join('\n')
+    expect(namings('f.ts', source, ['quickbooks', 'inbound-email']).map((n) => n.split(' names ')[0])).toEqual([
+      'f.ts:1',
+      'f.ts:2',
+      'f.ts:3',
+      'f.ts:4',
+    ])
+  })
+})

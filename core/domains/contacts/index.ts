@@ -1,4 +1,10 @@
 // The contacts domain's operations: the registry finds this folder and registers what this file exports.
+import { onEvent } from '../../events.js'
+import { replaceLapsedCustomers } from './lapsed-setting.js'
+
+// A changed lapsed-after setting places customers again, with the change.
+onEvent('settings.updated', 'in_transaction', replaceLapsedCustomers)
+
 export * from './actions.js'
 export * from './link-actions.js'
 export * from './merge-actions.js'

@@ -21,8 +21,8 @@ export type AfterCommitHandler<E extends EventName> = (
 ) => Promise<void>
 
 type Subscription =
-  | { name: string; when: 'in_transaction'; run: InTransactionHandler<EventName> }
-  | { name: string; when: 'after_commit'; run: AfterCommitHandler<EventName> }
+  | { name: string; when: 'in_transaction'; handler: InTransactionHandler<EventName> }
+  | { name: string; when: 'after_commit'; handler: AfterCommitHandler<EventName> }
 
 const subscriptions: Subscription[] = []
 
@@ -33,10 +33,10 @@ const subscriptions: Subscription[] = []
 export function onEvent<E extends EventName>(
   name: E,
   when: 'in_transaction' | 'after_commit',
-  run: InTransactionHandler<E> | AfterCommitHandler<E>,
+  handler: InTransactionHandler<E> | AfterCommitHandler<E>,
 ): void {
-  if (subscriptions.some((s) => s.name === name && s.run === run)) return
-  subscriptions.push({ name, when, run } as Subscription)
+  if (subscriptions.some((s) => s.name === name && s.handler === handler)) return
+  subscriptions.push({ name, when, handler } as Subscription)
 }
 
 /**
@@ -47,16 +47,16 @@ export function onEvent<E extends EventName>(
 export async function emitEvent<E extends EventName>(ctx: OperationContext, name: E, payload: DomainEvents[E]): Promise<void> {
   for (const s of subscriptions) {
     if (s.name !== name) continue
-    if (s.when === 'in_transaction') await s.run(ctx, payload)
+    if (s.when === 'in_transaction') await s.handler(ctx, payload)
     else {
-      const run = s.run
+      const handler = s.handler
       const at = { tenantId: ctx.tenantId, actor: ctx.actor, requestId: ctx.requestId, services: ctx.services }
-      ctx.afterCommit(() => run(at, payload))
+      ctx.afterCommit(() => handler(at, payload))
     }
   }
 }
 
 /** The subscribers of an event as (when, handler name): what a test or a reader checks is wired. */
 export function subscribersOf(name: EventName): Array<{ when: string; handler: string }> {
-  return subscriptions.filter((s) => s.name === name).map((s) => ({ when: s.when, handler: s.run.name }))
+  return subscriptions.filter((s) => s.name === name).map((s) => ({ when: s.when, handler: s.handler.name }))
 }

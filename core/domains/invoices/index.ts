@@ -1,5 +1,6 @@
 // The invoices domain's operations: the registry finds this folder and registers what this file exports.
 export * from './actions.js'
+export * from './customer-overview.js'
 export * from './payment-queries.js'
 export * from './queries.js'
 export * from './receivables.js'

@@ -18,11 +18,11 @@ import { confirmLines, writeConfirmedLines, type ConfirmedLine } from './close-l
 import { closePayload } from './close-call.js'
 import { type CloseTicketInput, closeCallInput } from './close-input.js'
 import { issueInvoice } from '../invoices/send-actions.js'
-import { INVOICE_STATUSES } from '../invoices/model.js'
 import { assertActive, auditSnapshot, BOOKED_VISIT, instantOf, lockTicket, TICKET_RECORD, ticketDetail, type TicketRow } from './model.js'
 import { timestamp } from '../../output-types.js'
 import { checkVisitDay, refuseEarlyAgent } from './visit-day.js'
 import { BY_AGENT_OR_API } from '../../places.js'
+import { INVOICE_STATUSES } from '../../invoice-states.js'
 
 /** Local time of day a "reach out in X months" message goes out. */
 const REACH_OUT_TIME = '10:00'

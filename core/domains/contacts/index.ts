@@ -1,9 +1,13 @@
 // The contacts domain's operations: the registry finds this folder and registers what this file exports.
 import { onEvent } from '../../events.js'
 import { replaceLapsedCustomers } from './lapsed-setting.js'
+import { registerStep } from '../../workflows.js'
+import { refreshLifecycleOnClose } from './close-steps.js'
 
 // A changed lapsed-after setting places customers again, with the change.
 onEvent('settings.updated', 'in_transaction', replaceLapsedCustomers)
+// A closed visit places its customer anew.
+registerStep('ticket.close', 'contacts.refresh-lifecycle', refreshLifecycleOnClose)
 
 export * from './actions.js'
 export * from './link-actions.js'

@@ -1,9 +1,14 @@
 // The messages domain's operations: the registry finds this folder and registers what this file exports.
 import { onEvent } from '../../events.js'
 import { scheduleForNewAddress } from './appointment-messages.js'
+import { registerStep } from '../../workflows.js'
+import { cancelPendingConfirmations, queueReachOut } from './close-steps.js'
 
 // A customer who gets an email address gets the appointment emails their upcoming visits never had, with the change.
 onEvent('contact.email_added', 'in_transaction', scheduleForNewAddress)
+// Closing a visit cancels its pending appointment emails and queues the reach-out it asked for.
+registerStep('ticket.close', 'messages.cancel-pending-confirmations', cancelPendingConfirmations)
+registerStep('ticket.close', 'messages.queue-reach-out', queueReachOut)
 
 export * from './actions.js'
 export * from './outbox-queries.js'

@@ -69,3 +69,8 @@ export function databaseUnavailable(
 ): DatabaseUnavailableError {
   return new DatabaseUnavailableError(message, reason)
 }
+
+/** Refuses a reference to a record that does not exist for this tenant, naming the field that held it. */
+export function missingReference(entity: string, id: string, field: string): AppError {
+  return new AppError('NOT_FOUND', `${field}: no ${entity} with id ${id}`, { entity, id, field })
+}

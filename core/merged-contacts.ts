@@ -1,7 +1,7 @@
 import { entityOfField } from './access.js'
 import type { Queryable } from './db/types.js'
 import { remembered } from './db/read-memo.js'
-import { AppError } from './errors.js'
+import { AppError, missingReference } from './errors.js'
 import { isUuid } from './schema-types.js'
 
 /** A contact that was merged into another: its id and name, and the survivor's. */
@@ -57,4 +57,19 @@ export async function refuseMergedContacts(tx: Queryable, input: unknown, prefix
     const hit = (Array.isArray(value) ? value : [value]).map(String).find((id) => merged.has(id))
     if (hit) throw mergedContactError(`${prefix}${field}`, merged.get(hit) as MergedContact)
   }
+}
+
+/** The contact a field points at, or NOT_FOUND naming that field; a merged contact is refused, naming the survivor. */
+export async function assertContact(
+  tx: Queryable,
+  id: string,
+  field = 'data.contact_id',
+): Promise<{ id: string; display_name: string; kind: string }> {
+  const r = await tx.query<{ id: string; display_name: string; kind: string; merged_into: string | null }>(
+    'select id, display_name, kind, merged_into from contacts where id = $1',
+    [id],
+  )
+  if (!r.rows[0]) throw missingReference('contact', id, field)
+  if (r.rows[0].merged_into) throw mergedContactError(field, (await mergedContacts(tx, [id])).get(id) as MergedContact)
+  return { id: r.rows[0].id, display_name: r.rows[0].display_name, kind: r.rows[0].kind }
 }

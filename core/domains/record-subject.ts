@@ -1,6 +1,5 @@
 import type { Queryable } from '../db/types.js'
-import { validationError } from '../errors.js'
-import { missingReference } from './contacts/model.js'
+import { missingReference, validationError } from '../errors.js'
 
 /** A kind of record something may be written on: its input field, its table and its entity name. */
 export interface SubjectKind {
@@ -10,6 +9,17 @@ export interface SubjectKind {
   /** When another record now stands for this one (a converted lead for its customer): the column naming it, and its kind's field. */
   becomes?: { column: string; field: string }
 }
+
+/**
+ * A lead as what a note or an interaction is written on: once the lead is converted, what is written on it goes to the
+ * customer it became (record-subject follows `becomes`).
+ */
+export const LEAD_SUBJECT = {
+  field: 'lead_id',
+  table: 'leads',
+  entity: 'lead',
+  becomes: { column: 'converted_contact_id', field: 'contact_id' },
+} as const
 
 /**
  * The one record among `kinds` that the input names (a note on a contact, a ticket or a lead), checked to exist:

@@ -2,7 +2,6 @@ import { systemAuditor, writeAudit } from '../audit.js'
 import type { Services } from '../context.js'
 import { withTenant, withWorkerRole } from '../db/tenant.js'
 import type { Queryable } from '../db/types.js'
-import { OWED_SQL } from '../domains/invoices/model.js'
 import {
   FOLLOW_UP_STALE_HOURS,
   invoiceReminderSteps,
@@ -19,6 +18,7 @@ import { loadTenantSettings, type TenantSettings } from '../domains/settings/mod
 import { log } from '../log.js'
 import { addDays, localDate } from '../time.js'
 import type { BusinessFailure } from './overdue.js'
+import { OWED_SQL } from '../invoice-states.js'
 
 /** What one pass queued: follow-ups by kind, and the businesses it could not handle. */
 export interface FollowUpResult {

@@ -1,6 +1,6 @@
 import { preferencesText, type SchedulingPreferences } from '../../core/domains/contacts/scheduling-preferences.js'
 import { timeOnSite } from '../../core/domains/tickets/time-on-site.js'
-import type { LastVisit } from '../../core/domains/contacts/overview.js'
+import type { LastVisit } from '../../core/domains/invoices/customer-overview.js'
 
 /** How a booking stands with the customer's preferred days and time of day, for the agent to tell or act on. */
 export function preferenceNote(prefs: SchedulingPreferences, preferred: boolean, exactTime: boolean): Record<string, unknown> {

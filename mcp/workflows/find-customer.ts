@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import { callQuery, type TypedPage } from '../../core/call-query.js'
 import { contactsQuery } from '../../core/domains/contacts/queries.js'
-import { customerOverviewQuery, type LastVisit } from '../../core/domains/contacts/overview.js'
 import { searchQuery } from '../../core/domains/search/queries.js'
 import { settingsQuery } from '../../core/domains/settings/queries.js'
 import { CLOSE, questionWhy, rankCustomer } from '../../core/domains/search/customer-rank.js'
 import { defineTool, type ToolContext } from '../tool.js'
 import { businessCountry } from '../../core/business-country.js'
 import { lastVisitText } from './last-visit.js'
+import { customerOverviewQuery, type LastVisit } from '../../core/domains/invoices/customer-overview.js'
 
 /** Whether an action (domain.name) or data type is registered. */
 export function registered(ctx: ToolContext, what: { action?: string; type?: string }): boolean {

@@ -1,7 +1,7 @@
 import type { ToolContext } from '../tool.js'
 import { callQuery } from '../../core/call-query.js'
 import { formatMoney } from '../../core/money.js'
-import { customerOverviewQuery, type LastVisit } from '../../core/domains/contacts/overview.js'
+import { customerOverviewQuery, type LastVisit } from '../../core/domains/invoices/customer-overview.js'
 
 /** The customer's latest completed visit, or null when they have none. */
 export async function lastVisitOf(ctx: ToolContext, contactId: string): Promise<LastVisit | null> {

@@ -10,7 +10,6 @@ import { schedulingPreferences } from '../../core/domains/contacts/scheduling-pr
 import { lastVisitNote, preferenceNote } from './booking-notes.js'
 import { businessZone, registered, resolveCustomer } from './find-customer.js'
 import { lastVisitOf } from './last-visit.js'
-import type { LastVisit } from '../../core/domains/contacts/overview.js'
 import { unavailableReason } from './unavailable-reason.js'
 import { callAction } from '../../core/call-action.js'
 import { callQuery, callQueryAll } from '../../core/call-query.js'
@@ -24,6 +23,7 @@ import { availabilityQuery } from '../../core/domains/tickets/availability.js'
 import { ticketsQuery } from '../../core/domains/tickets/queries.js'
 import { createTicket } from '../../core/domains/tickets/actions.js'
 import { createSeries } from '../../core/domains/series/actions.js'
+import type { LastVisit } from '../../core/domains/invoices/customer-overview.js'
 
 type Row = Record<string, any>
 

@@ -6,28 +6,6 @@ import { modulesNamedIn } from '../helpers/imports.js'
 
 const DOMAINS = 'core/domains'
 
-/**
- * The domains that still import each other in one knot (15 of 33, Nov 2026). A domain leaves it when its imports stop
- * running back, and then comes off this list; a domain outside it that joins a cycle, or a new cycle anywhere, fails.
- */
-const KNOT_TO_UNTIE = [
-  'addresses',
-  'attributes',
-  'calendars',
-  'contacts',
-  'interactions',
-  'invoices',
-  'leads',
-  'messages',
-  'notes',
-  'orders',
-  'quotes',
-  'series',
-  'settings',
-  'tickets',
-  'users',
-]
-
 /** Each domain folder under core/domains. */
 function domainFolders(): string[] {
   return readdirSync(join(root, DOMAINS), { withFileTypes: true })
@@ -104,7 +82,7 @@ function cycles(graph: Map<string, readonly string[]>): string[][] {
   return groups
 }
 
-describe('core/domains: each domain names the domains it uses, and the knot only shrinks', () => {
+describe('core/domains: each domain names the domains it uses, and no two domains import each other', () => {
   it('every import of another domain is one its front file declares, named where it is made', async () => {
     const uses = await declaredUses()
     const undeclared = crossImports()
@@ -121,13 +99,8 @@ describe('core/domains: each domain names the domains it uses, and the knot only
     expect(stale).toEqual([])
   })
 
-  it('has no cycle but the one knot being untied, and no domain joins it', async () => {
-    const found = cycles(await declaredUses())
-    const outside = found.flat().filter((d) => !KNOT_TO_UNTIE.includes(d))
-    expect(outside).toEqual([])
-    expect(found.length).toBeLessThanOrEqual(1)
-    // A domain that left the knot comes off the list, so the list always says how far there is to go.
-    expect([...(found[0] ?? [])].sort()).toEqual([...KNOT_TO_UNTIE].sort())
+  it('has no cycle: the domains form a tree, each importing only domains below it', async () => {
+    expect(cycles(await declaredUses())).toEqual([])
   })
 
   it('finds a cycle it is shown', () => {

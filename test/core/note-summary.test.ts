@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { summarizeNote } from '../../core/domains/contacts/overview.js'
+import { summarizeNote } from '../../core/domains/invoices/customer-overview.js'
 
 describe("a last visit's note, summarized", () => {
   it('keeps a short note whole, with its spaces made single', () => {

@@ -2,11 +2,11 @@ import { z } from 'zod'
 import { diffRecords } from '../../audit.js'
 import { auditedArchive } from '../../records.js'
 import { defineAction } from '../../registry.js'
-import { assertContact } from '../contacts/model.js'
 import { ADDRESS_COLUMNS, ADDRESS_RECORD, ADDRESS_TABLE, lockAddress } from './model.js'
 import { setClause } from '../../sql.js'
 import { addressFields, insertAddress, newAddressShape } from './new-address.js'
 import { BY_AGENT_OR_API, customer } from '../../places.js'
+import { assertContact } from '../../merged-contacts.js'
 
 /** Adds a service location to a contact. */
 export const addAddress = defineAction({

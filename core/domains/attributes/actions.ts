@@ -1,10 +1,9 @@
 import { z } from 'zod'
 import { personIdOf } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError, validationError } from '../../errors.js'
+import { AppError, validationError, missingReference } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteJson } from '../../sanitize.js'
-import { missingReference } from '../contacts/model.js'
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, ATTRIBUTE_RECORD } from './model.js'
 import { BY_AGENT_OR_API } from '../../places.js'
 

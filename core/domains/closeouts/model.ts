@@ -7,8 +7,10 @@ import { seriesOfTicket } from '../series/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import type { ConfirmedLine } from '../tickets/close-lines.js'
 import type { CloseTicketInput } from '../tickets/close-input.js'
-import { BOOKED_VISIT, clockedMinutes, TICKET_STATUSES, TICKET_TOTALS, ticketTotals } from '../tickets/model.js'
-import { INVOICE_STATUSES } from '../invoices/model.js'
+import { BOOKED_VISIT, clockedMinutes, TICKET_TOTALS } from '../tickets/model.js'
+import { TICKET_STATUSES } from '../../ticket-states.js'
+import { INVOICE_STATUSES } from '../../invoice-states.js'
+import { ticketTotals } from '../../ticket-totals.js'
 
 /** The close-out's steps, in the order the technician must take them. */
 export const STEPS = ['work', 'notes', 'next', 'confirm', 'complete', 'payment'] as const

@@ -8,7 +8,7 @@ import { auditedArchive } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { insertAddress, newAddressShape } from '../addresses/new-address.js'
-import { scheduleForNewAddress } from '../messages/appointment-messages.js'
+import { emitEvent } from '../../events.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { ADDRESS_RECORD } from '../addresses/model.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
@@ -315,7 +315,7 @@ export const updateContact = defineAction({
     if (Object.keys(diffRecords(before, after)).length) {
       await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'update', before, after })
     }
-    if (!before.email && after.email) await scheduleForNewAddress(ctx, input.contact_id)
+    if (!before.email && after.email) await emitEvent(ctx, 'contact.email_added', { contact_id: input.contact_id })
     return after
   },
 })
@@ -456,3 +456,10 @@ export const deleteContact = defineAction({
     }
   },
 })
+
+declare module '../../events.js' {
+  interface DomainEvents {
+    /** A contact who had no email address now has one (added by hand or kept from a merged contact), in the same transaction. */
+    'contact.email_added': { contact_id: string }
+  }
+}

@@ -1,12 +1,21 @@
 // The contacts domain's operations: the registry finds this folder and registers what this file exports.
+import { onEvent } from '../../events.js'
+import { replaceLapsedCustomers } from './lapsed-setting.js'
+import { registerStep } from '../../workflows.js'
+import { refreshLifecycleOnClose } from './close-steps.js'
+
+// A changed lapsed-after setting places customers again, with the change.
+onEvent('settings.updated', 'in_transaction', replaceLapsedCustomers)
+// A closed visit places its customer anew.
+registerStep('ticket.close', 'contacts.refresh-lifecycle', refreshLifecycleOnClose)
+
 export * from './actions.js'
 export * from './link-actions.js'
 export * from './merge-actions.js'
-export * from './overview.js'
 export * from './queries.js'
 export * from './referrals.js'
 export * from './tag-actions.js'
 export * from './review-actions.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['addresses', 'attributes', 'custom-fields', 'invoices', 'messages', 'notes', 'settings', 'tickets']
+export const uses: readonly string[] = ['addresses', 'attributes', 'custom-fields', 'notes', 'settings']

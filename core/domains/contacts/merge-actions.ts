@@ -5,7 +5,7 @@ import { businessCountry, tenantCountry } from '../../business-country.js'
 import type { OperationContext } from '../../context.js'
 import { primaryPhoneKey } from '../../phone.js'
 import { defineAction } from '../../registry.js'
-import { scheduleForNewAddress } from '../messages/appointment-messages.js'
+import { emitEvent } from '../../events.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { attributeConflicts, loadMergePair, mergedFields, movingCounts, type ContactRow, type MergePreference } from './merge-plan.js'
 import { moveRecords } from './merge-records.js'
@@ -134,7 +134,7 @@ export const mergeContacts = defineAction({
       ).rows[0]
     }
     // As when an email is added by hand: the survivor's upcoming appointments that could not be confirmed by email now can.
-    if (!survivor.email && after.email) await scheduleForNewAddress(ctx, survivor.id)
+    if (!survivor.email && after.email) await emitEvent(ctx, 'contact.email_added', { contact_id: survivor.id })
     await ctx.audit({
       entityType: 'contact',
       entityId: survivor.id,

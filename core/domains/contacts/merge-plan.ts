@@ -1,8 +1,8 @@
 import type { Queryable } from '../../db/types.js'
-import { validationError } from '../../errors.js'
+import { validationError, missingReference } from '../../errors.js'
 import { mergedContactError, mergedContacts, type MergedContact } from '../../merged-contacts.js'
 import { COMPANY_FIELDS } from './company.js'
-import { CONTACT_COLUMNS, emailKey, missingReference, type ContactChannel } from './model.js'
+import { CONTACT_COLUMNS, emailKey, type ContactChannel } from './model.js'
 import { type CountryCode, phoneKey } from '../../phone.js'
 
 /** Which contact's value is kept where both have one. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { AppError, notFound, validationError } from '../../errors.js'
+import { notFound, validationError } from '../../errors.js'
 import { mergedContactError, mergedContacts, type MergedContact } from '../../merged-contacts.js'
 import { noteText } from '../../sanitize.js'
 import { WEEKDAYS } from '../../time.js'
@@ -62,26 +62,6 @@ export async function lockContact(tx: Queryable, id: string, field = 'data.conta
   if (!r.rows[0]) throw notFound('contact', id)
   if (r.rows[0].merged_into) throw mergedContactError(field, (await mergedContacts(tx, [id])).get(id) as MergedContact)
   return r.rows[0]
-}
-
-/** Refuses a reference to a record that does not exist for this tenant, naming the field that held it. */
-export function missingReference(entity: string, id: string, field: string): AppError {
-  return new AppError('NOT_FOUND', `${field}: no ${entity} with id ${id}`, { entity, id, field })
-}
-
-/** The contact a field points at, or NOT_FOUND naming that field; a merged contact is refused, naming the survivor. */
-export async function assertContact(
-  tx: Queryable,
-  id: string,
-  field = 'data.contact_id',
-): Promise<{ id: string; display_name: string; kind: string }> {
-  const r = await tx.query<{ id: string; display_name: string; kind: string; merged_into: string | null }>(
-    'select id, display_name, kind, merged_into from contacts where id = $1',
-    [id],
-  )
-  if (!r.rows[0]) throw missingReference('contact', id, field)
-  if (r.rows[0].merged_into) throw mergedContactError(field, (await mergedContacts(tx, [id])).get(id) as MergedContact)
-  return { id: r.rows[0].id, display_name: r.rows[0].display_name, kind: r.rows[0].kind }
 }
 
 /** The display name a person or organization is shown by when none is given. */

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { validationError } from '../../errors.js'
+import { validationError, missingReference } from '../../errors.js'
 import { defineAction } from '../../registry.js'
-import { CONTACT_COLUMNS, missingReference, tagSchema, uniqueTags } from './model.js'
+import { CONTACT_COLUMNS, tagSchema, uniqueTags } from './model.js'
 import { customer } from '../../places.js'
 
 const tags = z.array(tagSchema).max(50)

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import type { CursorType } from '../../pagination.js'
 import { timestamp } from '../../output-types.js'
-import { upcomingVisitSql } from '../tickets/upcoming.js'
+import { upcomingVisitSql } from '../../upcoming-visits.js'
 
 /** Latest completed visit of the contact `c`, or 1970 for one never visited, so never-visited contacts sort last. */
 const LAST_VISIT = `coalesce((select max(t.scheduled_start) from tickets t where t.contact_id = c.id and t.status = 'completed'),

@@ -5,8 +5,7 @@ import { auditedArchive, auditedUpdate, lockRecord } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
-import { oneSubjectOf } from '../record-subject.js'
-import { LEAD_SUBJECT } from '../leads/records.js'
+import { oneSubjectOf, LEAD_SUBJECT } from '../record-subject.js'
 import {
   DIRECTED_KINDS,
   DIRECTIONS,

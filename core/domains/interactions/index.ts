@@ -4,4 +4,4 @@ export * from './queries.js'
 export * from './timeline.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['leads', 'record-subject', 'settings', 'tickets']
+export const uses: readonly string[] = ['leads', 'record-subject', 'settings']

@@ -3,7 +3,7 @@ import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { timestamp } from '../../output-types.js'
 import { formatMoney } from '../../money.js'
-import { visitMomentSql } from '../tickets/upcoming.js'
+import { visitMomentSql } from '../../upcoming-visits.js'
 
 /** What a line of the timeline is about. */
 export const TIMELINE_KINDS = [

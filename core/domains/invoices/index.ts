@@ -1,5 +1,12 @@
 // The invoices domain's operations: the registry finds this folder and registers what this file exports.
+import { registerStep } from '../../workflows.js'
+import { issueAndEmailInvoice } from './close-steps.js'
+
+// ticket.close with send_invoice bills the visit and emails the invoice.
+registerStep('ticket.close', 'invoices.issue-and-email-invoice', issueAndEmailInvoice)
+
 export * from './actions.js'
+export * from './customer-overview.js'
 export * from './payment-queries.js'
 export * from './queries.js'
 export * from './receivables.js'
@@ -8,4 +15,4 @@ export * from './send-actions.js'
 export * from './unapplied-payments.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'messages', 'orders', 'settings', 'tickets']
+export const uses: readonly string[] = ['contacts', 'messages', 'settings', 'tickets']

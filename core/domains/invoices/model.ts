@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { INVOICE_STATUSES } from '../../invoice-states.js'
 import type { OperationContext } from '../../context.js'
 import { calendarDay, timestamp } from '../../output-types.js'
 import { nextCounterValue } from '../../counters.js'
@@ -23,9 +24,6 @@ export function invoiceColumns(today: string): string {
     i.sent_at, i.voided_at, i.void_reason, i.archived_at, i.created_at, i.updated_at`
 }
 
-/** Money is owed on an invoice (alias i) that went out, is not settled, void or archived, and still asks for something. */
-export const OWED_SQL = `i.status in ('sent', 'partially_paid', 'overdue') and i.amount_due_cents > 0 and i.archived_at is null`
-
 /** Money received on an invoice (alias i) beyond what it asks, to be refunded: all of it once the invoice is void. */
 export const CREDIT_SQL = `(case when i.status = 'void' then i.amount_paid_cents else i.credit_cents end)`
 
@@ -36,9 +34,6 @@ export function overdueSql(today: string): string {
 
 /** The columns of a payment as the API shows it (alias p). */
 export const PAYMENT_COLUMNS = `p.id, p.amount_cents, p.method, p.reference, p.received_at, p.created_at`
-
-/** The statuses of an invoice. */
-export const INVOICE_STATUSES = ['draft', 'sent', 'paid', 'partially_paid', 'overdue', 'void'] as const
 
 /** How money was received. */
 export const PAYMENT_METHODS = ['cash', 'check', 'card', 'stripe', 'quickbooks', 'other'] as const

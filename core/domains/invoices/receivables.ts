@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { defineQuery } from '../../registry.js'
 import { calendarDay } from '../../output-types.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { OWED_SQL, overdueSql, todayOf } from './model.js'
+import { overdueSql, todayOf } from './model.js'
+import { OWED_SQL } from '../../invoice-states.js'
 
 /** How many of the oldest overdue invoices each currency's total lists. */
 const OLDEST_SHOWN = 5

@@ -6,7 +6,7 @@ import { log } from '../../log.js'
 import { contextOf } from '../../operations-context.js'
 import { runEffects } from '../../operations.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { applyDepositEvent } from '../orders/deposit-events.js'
+import { checkoutPayeeOf } from '../../checkout-payees.js'
 import { fitsCents, MAX_CENTS } from '../../money.js'
 import { todayOf } from './model.js'
 import { closeCheckoutSession, lockInvoiceForPayment, noteOnlinePaymentFailed, recordOnlinePayment } from './online-payments.js'
@@ -56,7 +56,7 @@ const checkoutEvent = z.looseObject({
 })
 
 /**
- * Applies a verified Stripe event to the invoice its Checkout Session names (or, for a deposit, to the order: orders/deposit-events.ts) (metadata tenant_id and invoice_id, set
+ * Applies a verified Stripe event to the invoice its Checkout Session names (or, for a session another domain registered a payee for, such as an order's deposit, to that record: core/checkout-payees.ts) (metadata tenant_id and invoice_id, set
  * when the session was made), in that business's transaction as the system: a paid session records the payment, a
  * failed one is noted. Each event applies once per business; a redelivery changes nothing. A signed event that cannot
  * be applied (a shape that is not a Checkout Session's, an amount or currency that does not fit the invoice, an amount
@@ -83,17 +83,18 @@ export async function applyStripeEvent(services: Services, raw: unknown, request
   const event = parsed.data
   const session = event.data.object
   const tenantId = typeof session.metadata?.tenant_id === 'string' ? session.metadata.tenant_id : ''
-  const orderId = typeof session.metadata?.order_id === 'string' ? session.metadata.order_id : ''
   const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null)
-  if (orderId && isUuid(orderId) && isUuid(tenantId)) {
-    const outcome = await applyDepositEvent(
+  // A session made for another record (an order's deposit) is applied by the domain that made it.
+  const other = checkoutPayeeOf(session.metadata)
+  if (other && isUuid(other.recordId) && isUuid(tenantId)) {
+    const outcome = await other.payee(
       services,
       tenantId,
-      orderId,
+      other.recordId,
       { id: event.id, type: event.type, created: event.created, session: { ...session, payment_intent: paymentIntent } },
       requestId,
     )
-    return { outcome: outcome === 'unknown_order' ? 'unknown_invoice' : outcome, tenant_id: tenantId }
+    return { outcome: outcome.startsWith('unknown_') ? 'unknown_invoice' : (outcome as StripeEventOutcome), tenant_id: tenantId }
   }
   const invoiceId = typeof session.metadata?.invoice_id === 'string' ? session.metadata.invoice_id : ''
   const about = { event_id: event.id, type: event.type, session_id: session.id, tenant_id: tenantId, invoice_id: invoiceId }

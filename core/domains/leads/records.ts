@@ -1,17 +1,6 @@
 import type { OperationContext } from '../../context.js'
 
 /**
- * A lead as what a note or an interaction is written on: once the lead is converted, what is written on it goes to the
- * customer it became (record-subject follows `becomes`).
- */
-export const LEAD_SUBJECT = {
-  field: 'lead_id',
-  table: 'leads',
-  entity: 'lead',
-  becomes: { column: 'converted_contact_id', field: 'contact_id' },
-} as const
-
-/**
  * Every kind of record that hangs on a lead (each table with a lead_id; a test checks the schema has no other), and how
  * it follows the customer the lead becomes: a note or an interaction has one subject and moves to the customer; an
  * opportunity keeps the lead it came from and gains the customer.

@@ -153,7 +153,7 @@ export async function scheduleAppointmentMessages(
  * A customer who just got an email address: their upcoming appointments that never had appointment emails get them now
  * (a confirmed one only its reminder, since there is nothing left to confirm: scheduleAppointmentMessages' rule).
  */
-export async function scheduleForNewAddress(ctx: OperationContext, contactId: string): Promise<void> {
+export async function scheduleForNewAddress(ctx: OperationContext, { contact_id: contactId }: { contact_id: string }): Promise<void> {
   const r = await ctx.db.query<{ id: string }>(
     `select t.id from tickets t where t.contact_id = $1 and t.status in ('scheduled', 'confirmed') and t.scheduled_start > $2
        and not exists (select 1 from scheduled_messages m where m.ticket_id = t.id and m.kind = any($3::text[]))

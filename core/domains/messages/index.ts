@@ -1,4 +1,15 @@
 // The messages domain's operations: the registry finds this folder and registers what this file exports.
+import { onEvent } from '../../events.js'
+import { scheduleForNewAddress } from './appointment-messages.js'
+import { registerStep } from '../../workflows.js'
+import { cancelPendingConfirmations, queueReachOut } from './close-steps.js'
+
+// A customer who gets an email address gets the appointment emails their upcoming visits never had, with the change.
+onEvent('contact.email_added', 'in_transaction', scheduleForNewAddress)
+// Closing a visit cancels its pending appointment emails and queues the reach-out it asked for.
+registerStep('ticket.close', 'messages.cancel-pending-confirmations', cancelPendingConfirmations)
+registerStep('ticket.close', 'messages.queue-reach-out', queueReachOut)
+
 export * from './actions.js'
 export * from './outbox-queries.js'
 export * from './preview-queries.js'
@@ -7,4 +18,4 @@ export * from './template-actions.js'
 export * from './follow-up-actions.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'invoices', 'settings', 'tickets']
+export const uses: readonly string[] = ['contacts', 'settings']

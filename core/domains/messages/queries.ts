@@ -18,8 +18,8 @@ import {
 } from './model.js'
 import { renderMessage, templateOfMessage } from './render.js'
 import { isoDate } from '../../schema-types.js'
-import { CONFIRMATION_STATUSES, TICKET_STATUSES } from '../tickets/model.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
+import { CONFIRMATION_STATUSES, TICKET_STATUSES } from '../../ticket-states.js'
 
 const date = isoDate()
 

@@ -9,7 +9,7 @@ import { paymentBlock, paymentBlockVariables, withPaymentBlock } from './payment
 import type { MessageKind, MessageTemplate } from './model.js'
 import { formatMoney } from '../../money.js'
 import { invoiceDueWords } from './invoice-due.js'
-import { lineItemsOf, ticketTotals } from '../tickets/model.js'
+import { ticketTotals } from '../../ticket-totals.js'
 
 /** A message as it reads with what the system knows now; `missing` names the variables that rendered empty. */
 export interface RenderedMessage {
@@ -165,7 +165,12 @@ export const ESTIMATED = 'Estimated'
  * with an estimated price; null for a ticket with no priced line.
  */
 async function appointmentPrice(tx: Queryable, ticketId: string, estimated: boolean, settings: TenantSettings): Promise<string | null> {
-  const lines = (await lineItemsOf(tx, [ticketId])).get(ticketId) ?? []
+  const lines = (
+    await tx.query<{ price_cents: number; taxable: boolean; duration_minutes: number | null }>(
+      'select price_cents, taxable, duration_minutes from ticket_line_items where ticket_id = $1',
+      [ticketId],
+    )
+  ).rows
   if (!lines.length) return null
   const price = formatMoney(ticketTotals(lines, settings).total_cents, settings.currency)
   return estimated ? `${price} (${ESTIMATED})` : price

@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { oneSubjectOf } from '../record-subject.js'
-import { LEAD_SUBJECT } from '../leads/records.js'
+import { oneSubjectOf, LEAD_SUBJECT } from '../record-subject.js'
 import { NOTE_COLUMNS, NOTE_RECORD } from './model.js'
 import { customer, ownVisit } from '../../places.js'
 

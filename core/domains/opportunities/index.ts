@@ -4,4 +4,4 @@ export * from './queries.js'
 export * from './totals.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'settings']
+export const uses: readonly string[] = ['settings']

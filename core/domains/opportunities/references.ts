@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/types.js'
-import { validationError } from '../../errors.js'
-import { assertContact, missingReference } from '../contacts/model.js'
+import { validationError, missingReference } from '../../errors.js'
+import { assertContact } from '../../merged-contacts.js'
 
 /** What an opportunity points at: its customer, the lead it came from and who works it; null clears one on an update. */
 export interface OpportunityLinks {

@@ -1,3 +1,4 @@
+import type { CheckoutEvent } from '../../checkout-payees.js'
 import type { Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import { log } from '../../log.js'
@@ -6,18 +7,7 @@ import { recordStripeEvent } from '../invoices/stripe-event-rows.js'
 import { loadOrder, orderAuditView } from './model.js'
 
 /** A verified Checkout event about a deposit, as the Stripe webhook read it. */
-export interface DepositEvent {
-  id: string
-  type: string
-  created: number
-  session: {
-    id: string
-    payment_status?: string | null
-    amount_total?: number | null
-    currency?: string | null
-    payment_intent: string | null
-  }
-}
+export type DepositEvent = CheckoutEvent
 
 /** What applying a deposit event did. */
 export type DepositOutcome = 'recorded' | 'replayed' | 'ignored' | 'unknown_order' | 'refused' | 'payment_failed'

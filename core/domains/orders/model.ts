@@ -1,10 +1,8 @@
 import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
-import { nextCounterValue } from '../../counters.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
-import { depositOf, type QuoteRow } from '../quotes/model.js'
 import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 
 /** Where an order is: waiting to be booked, booked and under way, done, billed, or called off. */
@@ -65,21 +63,6 @@ export async function loadOrder(tx: Queryable, id: string, lock = false): Promis
 export function orderAuditView(order: OrderRow): Record<string, unknown> {
   const { line_items: _lines, ...fields } = order
   return fields
-}
-
-/** Makes the order of a quote the customer just accepted, carrying its lines and totals, audited; a deposit is asked only while payments are on. */
-export async function createOrderFromQuote(ctx: OperationContext, quote: QuoteRow, today: string): Promise<OrderRow> {
-  const deposit = ctx.services.payments ? depositOf(quote) : 0
-  const year = today.slice(0, 4)
-  const number = `O-${year}-${String(await nextCounterValue(ctx.db, ctx.tenantId, `order:${year}`)).padStart(4, '0')}`
-  const r = await ctx.db.query<{ id: string }>(
-    `insert into orders (tenant_id, number, quote_id, contact_id, currency, subtotal_cents, tax_cents, total_cents, deposit_cents)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
-    [ctx.tenantId, number, quote.id, quote.contact_id, quote.currency, quote.subtotal_cents, quote.tax_cents, quote.total_cents, deposit],
-  )
-  const order = await loadOrder(ctx.db, r.rows[0].id)
-  await ctx.audit({ entityType: 'order', entityId: order.id, action: 'create', before: null, after: orderAuditView(order) })
-  return order
 }
 
 /** Sets an order's status (and what goes with it), audited; returns the order as it is now. */

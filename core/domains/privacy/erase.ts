@@ -5,8 +5,8 @@ import { AppError } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
 import { defineAction } from '../../registry.js'
 import { lockContact } from '../contacts/model.js'
-import { OWED_SQL } from '../invoices/model.js'
 import { customer } from '../../places.js'
+import { OWED_SQL } from '../../invoice-states.js'
 
 /** What an erasure did: which customer, when, and how many rows of each table changed (never the values). */
 export const ERASURE_RECORD = z.object({

@@ -3,4 +3,4 @@ export * from './erase.js'
 export * from './export.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'invoices', 'personal-data']
+export const uses: readonly string[] = ['contacts', 'personal-data']

@@ -1,9 +1,10 @@
 import type { OperationContext } from '../../context.js'
 import { localDate } from '../../time.js'
-import { createOrderFromQuote, type OrderRow } from '../orders/model.js'
+import { loadOrder, orderAuditView, type OrderRow } from '../orders/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { endQuoteChasing } from './messages.js'
-import { loadQuote, quoteAuditView, quoteConflict, type QuoteRow } from './model.js'
+import { depositOf, loadQuote, quoteAuditView, quoteConflict, type QuoteRow } from './model.js'
+import { nextCounterValue } from '../../counters.js'
 
 /** The customer's answer to a quote. */
 export type QuoteAnswer = 'accept' | 'decline'
@@ -46,4 +47,19 @@ export async function answerQuote(
   })
   const order = answer === 'accept' ? await createOrderFromQuote(ctx, quote, today) : null
   return { quote, order }
+}
+
+/** Makes the order of a quote the customer just accepted, carrying its lines and totals, audited; a deposit is asked only while payments are on. */
+export async function createOrderFromQuote(ctx: OperationContext, quote: QuoteRow, today: string): Promise<OrderRow> {
+  const deposit = ctx.services.payments ? depositOf(quote) : 0
+  const year = today.slice(0, 4)
+  const number = `O-${year}-${String(await nextCounterValue(ctx.db, ctx.tenantId, `order:${year}`)).padStart(4, '0')}`
+  const r = await ctx.db.query<{ id: string }>(
+    `insert into orders (tenant_id, number, quote_id, contact_id, currency, subtotal_cents, tax_cents, total_cents, deposit_cents)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+    [ctx.tenantId, number, quote.id, quote.contact_id, quote.currency, quote.subtotal_cents, quote.tax_cents, quote.total_cents, deposit],
+  )
+  const order = await loadOrder(ctx.db, r.rows[0].id)
+  await ctx.audit({ entityType: 'order', entityId: order.id, action: 'create', before: null, after: orderAuditView(order) })
+  return order
 }

@@ -1,10 +1,9 @@
 import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
-import { validationError, type AppError } from '../../errors.js'
+import { validationError, type AppError, missingReference } from '../../errors.js'
 import { auditedArchive } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { missingReference } from '../contacts/model.js'
 import {
   assertNameFree,
   assertOpen,

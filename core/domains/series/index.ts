@@ -1,4 +1,11 @@
 // The series domain's operations: the registry finds this folder and registers what this file exports.
+import { registerStep } from '../../workflows.js'
+import { bookNextVisit, checkKeptSeries } from './close-steps.js'
+
+// Closing a visit keeps its series going or books the next visit.
+registerStep('ticket.close', 'series.check-kept-series', checkKeptSeries)
+registerStep('ticket.close', 'series.book-next-visit', bookNextVisit)
+
 export * from './actions.js'
 export * from './queries.js'
 

@@ -3,8 +3,8 @@ import type { OperationContext } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { lineItemInput } from '../tickets/pricing.js'
-import { ACTIVE_STATUSES, CONFIRMATION_STATUSES, TICKET_STATUSES } from '../tickets/model.js'
 import { calendarDay, timestamp } from '../../output-types.js'
+import { ACTIVE_STATUSES, CONFIRMATION_STATUSES, TICKET_STATUSES } from '../../ticket-states.js'
 
 /** How many days ahead a series' visits exist as tickets. */
 export const SERIES_HORIZON_DAYS = 60

@@ -8,7 +8,7 @@ import { forgetRead } from '../../db/read-memo.js'
 import { previewSettingsChange } from './preview.js'
 import { assertDatabaseTimeZone } from './time-zone.js'
 import { setClause } from '../../sql.js'
-import { refreshContactLifecycles } from '../contacts/lifecycle.js'
+import { emitEvent } from '../../events.js'
 import { page } from '../../places.js'
 import { BACKUP_KEEP_FIELDS, backupKeep } from './backup-settings.js'
 
@@ -234,15 +234,7 @@ export const updateSettings = defineAction({
       })
     forgetRead(ctx.db, SETTINGS_READ.key)
     await ctx.audit({ entityType: 'tenant', entityId: ctx.tenantId, action: 'update', before, after: r.rows[0] })
-    if (input.lapsed_after_months !== undefined && input.lapsed_after_months !== before.lapsed_after_months) {
-      const held = await ctx.db.query<{ id: string }>(
-        `select id from contacts where lifecycle in ('customer', 'past_customer') and merged_into is null`,
-      )
-      await refreshContactLifecycles(
-        ctx,
-        held.rows.map((c) => c.id),
-      )
-    }
+    await emitEvent(ctx, 'settings.updated', { before, after: r.rows[0] })
     return r.rows[0]
   },
 })
@@ -267,4 +259,11 @@ function checkHours(hours: Partial<Record<string, Array<[string, string]>>>): vo
     }
   }
   if (issues.length) throw validationError(issues)
+}
+
+declare module '../../events.js' {
+  interface DomainEvents {
+    /** The business's settings were changed, in the changing transaction: the settings before and after. */
+    'settings.updated': { before: Record<string, unknown>; after: Record<string, unknown> }
+  }
 }

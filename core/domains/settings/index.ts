@@ -5,4 +5,4 @@ export * from './logo-actions.js'
 export * from './backup-status-query.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'documents', 'services']
+export const uses: readonly string[] = ['documents', 'services']

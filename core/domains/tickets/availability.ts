@@ -7,7 +7,6 @@ import { dayFromWords } from '../../day-words.js'
 import { rangeFromWords } from '../../range-words.js'
 import { loadTenantSettings, type BusinessHours } from '../settings/model.js'
 import { busyTimeOf } from '../../busy-time.js'
-import { ACTIVE_STATUSES } from './model.js'
 import { isUuid } from '../../schema-types.js'
 import type { Queryable } from '../../db/types.js'
 import { fitsPreferences, schedulingPreferences, type SchedulingPreferences } from '../contacts/scheduling-preferences.js'
@@ -16,6 +15,7 @@ import { technicianNamed } from '../users/technician-refs.js'
 import { inPartOfDay, PARTS_OF_DAY, PARTS_OF_DAY_HELP } from './part-of-day.js'
 import { bookingName, slotLine } from './slot-line.js'
 import { timestamp } from '../../output-types.js'
+import { ACTIVE_STATUSES } from '../../ticket-states.js'
 
 /** The longest range one availability request may cover, in days. */
 export const MAX_AVAILABILITY_DAYS = 31

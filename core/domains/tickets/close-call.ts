@@ -1,7 +1,6 @@
 import type { OperationContext } from '../../context.js'
 import { AppError, type FieldIssue, validationError } from '../../errors.js'
 import { localDate, localTime } from '../../time.js'
-import { seriesOfTicket } from '../series/model.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { bookedLines, linesOfCall } from './close-lines.js'
 import type { CloseCallInput, CloseTicketInput } from './close-input.js'
@@ -44,8 +43,8 @@ export async function closePayload(ctx: OperationContext, input: CloseCallInput)
     })
   }
   if (input.notes === undefined) missing.push({ field: 'data.notes', message: 'is required: what the technician saw, or "" for none' })
-  const series = input.next_service ? null : await seriesOfTicket(ctx.db, ticket.id)
-  const next = input.next_service ?? (series && series.status !== 'ended' ? { kind: 'keep_series' as const } : undefined)
+  const keepsGoing = input.next_service ? false : await inSeriesThatKeepsGoing(ctx, ticket.id)
+  const next = input.next_service ?? (keepsGoing ? { kind: 'keep_series' as const } : undefined)
   if (!next) {
     missing.push({
       field: 'data.next_service',
@@ -134,4 +133,13 @@ function insteadOfWaiting(ctx: OperationContext, ticket: TicketRow, timezone: st
       data: { ticket_id: `#${ticket.number}`, scheduled_start: `${today}T${localTime(new Date(ticket.scheduled_start), timezone)}` },
     },
   }
+}
+
+/** Whether the ticket is a visit of a series that has not ended (its next visit then comes from the series). */
+async function inSeriesThatKeepsGoing(ctx: OperationContext, ticketId: string): Promise<boolean> {
+  const r = await ctx.db.query<{ status: string }>(
+    'select s.status from tickets t join series s on s.tenant_id = t.tenant_id and s.id = t.series_id where t.id = $1',
+    [ticketId],
+  )
+  return r.rows[0] !== undefined && r.rows[0].status !== 'ended'
 }

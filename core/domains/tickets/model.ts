@@ -1,8 +1,9 @@
 import { z } from 'zod'
+import { ACTIVE_STATUSES, CONFIRMATION_STATUSES, TICKET_STATUSES } from '../../ticket-states.js'
+import { ticketTotals } from '../../ticket-totals.js'
 import type { OperationContext } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound } from '../../errors.js'
-import { lineTaxCents } from '../../money.js'
 import { localDate, localTime, weekdayOf, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { isoInstant } from '../../schema-types.js'
@@ -10,9 +11,6 @@ import { bindable } from '../../bindable.js'
 import { calendarDay, timestamp } from '../../output-types.js'
 import { actualTime } from './time-on-site.js'
 import { CUSTOM_VALUES } from '../custom-fields/model.js'
-
-/** Statuses of a ticket that still holds its technicians' time. */
-export const ACTIVE_STATUSES = ['scheduled', 'confirmed', 'in_progress'] as const
 
 /** A ticket's own columns as the API shows them. */
 export const TICKET_COLUMNS = `id, number, contact_id, address_id, scheduled_start, scheduled_end, status, confirmation_status,
@@ -33,12 +31,6 @@ export function paidElsewhereName(source: string): string {
 export function paidElsewhereWords(source: string, closedAt: Date | string, timeZone: string): string {
   return `paid in ${paidElsewhereName(source)} on ${localDate(new Date(closedAt), timeZone)}`
 }
-
-/** The statuses of a ticket. */
-export const TICKET_STATUSES = ['scheduled', 'confirmed', 'in_progress', 'completed', 'cancelled', 'no_show'] as const
-
-/** Where the customer's answer to an appointment stands. */
-export const CONFIRMATION_STATUSES = ['pending', 'accepted', 'declined', 'change_requested'] as const
 
 /** A line item as the API shows it (LINE_ITEM_COLUMNS). */
 export const LINE_ITEM_RECORD = z.object({
@@ -131,35 +123,6 @@ export interface LineItemRow extends Record<string, unknown> {
   duration_minutes: number | null
   taxable: boolean
   position: number
-}
-
-/** A ticket's money and time, derived from its line items. */
-export interface TicketTotals {
-  subtotal_cents: number
-  tax_cents: number
-  total_cents: number
-  currency: string
-  /** The work the line items take, in minutes (lines without a duration count as 0). */
-  duration_minutes: number
-}
-
-/**
- * The one place a ticket's totals are derived. Tax is figured per taxable line at the business's default rate and
- * rounded to the nearest cent, halves away from zero, then summed: the same per-line figures an invoice shows.
- */
-export function ticketTotals(
-  lines: ReadonlyArray<Pick<LineItemRow, 'price_cents' | 'taxable' | 'duration_minutes'>>,
-  settings: Pick<TenantSettings, 'default_tax_rate_bp' | 'currency'>,
-): TicketTotals {
-  let subtotal = 0
-  let tax = 0
-  let minutes = 0
-  for (const line of lines) {
-    subtotal += line.price_cents
-    if (line.taxable) tax += lineTaxCents(line.price_cents, settings.default_tax_rate_bp)
-    minutes += line.duration_minutes ?? 0
-  }
-  return { subtotal_cents: subtotal, tax_cents: tax, total_cents: subtotal + tax, currency: settings.currency, duration_minutes: minutes }
 }
 
 /** A time as callers give it: ISO 8601 with an offset, or wall-clock time (no offset) in the business time zone. */

@@ -3,7 +3,8 @@ import type { OperationContext } from '../../context.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { confirmLines } from './close-lines.js'
 import type { CloseTicketInput } from './close-input.js'
-import { instantOf, ticketDetail, ticketTotals, type LineItemRow } from './model.js'
+import { instantOf, ticketDetail, type LineItemRow } from './model.js'
+import { ticketTotals } from '../../ticket-totals.js'
 
 /** The facts a cancellation offers standing rules. */
 export const CANCEL_FACTS: Record<string, FactDeclaration> = {

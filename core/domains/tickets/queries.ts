@@ -5,25 +5,16 @@ import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
-import {
-  ACTIVE_STATUSES,
-  CONFIRMATION_STATUSES,
-  LINE_ITEM_RECORD,
-  lineItemsOf,
-  PAID_ELSEWHERE,
-  techniciansOf,
-  TICKET_STATUSES,
-  TICKET_TECHNICIAN,
-  TICKET_TOTALS,
-  ticketTotals,
-} from './model.js'
+import { LINE_ITEM_RECORD, lineItemsOf, PAID_ELSEWHERE, techniciansOf, TICKET_TECHNICIAN, TICKET_TOTALS } from './model.js'
 import { idList, isoDate } from '../../schema-types.js'
 import { actualTime } from './time-on-site.js'
-import { upcomingVisitSql } from './upcoming.js'
 import { CUSTOM_VALUES } from '../custom-fields/model.js'
 import { customFilterCondition, customFilterParams } from '../custom-fields/values.js'
-import { INVOICE_STATUSES } from '../invoices/model.js'
 import { auditTrailExpansion, calendarDay, timestamp } from '../../output-types.js'
+import { ACTIVE_STATUSES, CONFIRMATION_STATUSES, TICKET_STATUSES } from '../../ticket-states.js'
+import { INVOICE_STATUSES } from '../../invoice-states.js'
+import { upcomingVisitSql } from '../../upcoming-visits.js'
+import { ticketTotals } from '../../ticket-totals.js'
 
 const day = isoDate()
 

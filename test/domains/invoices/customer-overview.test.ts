@@ -4,7 +4,7 @@ import { engines } from '../../helpers/databases.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { asTenant, newContact, service, settings, signedIn } from '../../helpers/fixtures.js'
 import { addUser } from '../../helpers/session-browser.js'
-import { customerOverviewQuery } from '../../../core/domains/contacts/overview.js'
+import { customerOverviewQuery } from '../../../core/domains/invoices/customer-overview.js'
 
 // Monday 2026-11-02 15:00 UTC = 09:00 in Chicago, the business's zone.
 const NOW = new Date('2026-11-02T15:00:00Z')

@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES } from './model.js'
+import { ACTIVE_STATUSES } from './ticket-states.js'
 
 /*
  * The one rule for which visits are still ahead and which are past, shared by every reader (the tickets list's

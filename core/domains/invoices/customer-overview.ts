@@ -5,10 +5,12 @@ import { pageOf, afterCursor } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { idList } from '../../schema-types.js'
 import { localDate } from '../../time.js'
-import { ACTIVE_STATUSES, ticketTotals, wallClock } from '../tickets/model.js'
+import { wallClock } from '../tickets/model.js'
 import { actualTime } from '../tickets/time-on-site.js'
-import { OWED_SQL } from '../invoices/model.js'
-import { lastVisitJoin, nextVisitJoin } from './visits.js'
+import { lastVisitJoin, nextVisitJoin } from '../contacts/visits.js'
+import { ACTIVE_STATUSES } from '../../ticket-states.js'
+import { OWED_SQL } from '../../invoice-states.js'
+import { ticketTotals } from '../../ticket-totals.js'
 
 /** Characters of the visit's close note shown at most, cut at a sentence or word end; the rest stays behind type=notes. */
 const MAX_NOTE = 160

@@ -141,15 +141,8 @@ export async function applyPayment(ctx: OperationContext, before: Record<string,
      where id = $2`,
     [payment.amount_cents, invoiceId],
   )
-  const after = await loadInvoice(ctx.db, invoiceId, today)
   await ctx.audit({ entityType: 'payment', entityId: String(row.id), action: 'create', before: null, after: row })
-  await ctx.audit({
-    entityType: 'invoice',
-    entityId: invoiceId,
-    action: 'record_payment',
-    before: auditView(before),
-    after: auditView(after),
-  })
+  const after = await reloadAudited(ctx, before, 'record_payment', today)
   await refreshContactLifecycles(ctx, [String(before.contact_id)])
   return { invoice: after, payment: row }
 }
@@ -311,6 +304,18 @@ export async function insertInvoice(ctx: OperationContext, settings: TenantSetti
 export function termsText(issuedOn: string, dueOn: string): string {
   const days = daysBetween(issuedOn, dueOn)
   return days === 0 ? 'Due on receipt' : `Net ${days}`
+}
+
+/** The invoice read again after a change, which is audited under `action` with before and after as the audit shows invoices. */
+export async function reloadAudited(
+  ctx: OperationContext,
+  before: Record<string, unknown>,
+  action: string,
+  today: string,
+): Promise<Record<string, unknown>> {
+  const after = await loadInvoice(ctx.db, String(before.id), today)
+  await ctx.audit({ entityType: 'invoice', entityId: String(before.id), action, before: auditView(before), after: auditView(after) })
+  return after
 }
 
 /** An invoice as the audit records it: its fields and its lines, without what only reads derive. */

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { parseMappingText } from '../core/domains/imports/csv-mapping.js'
 import { planMappedCustomers } from '../core/domains/imports/csv-customers.js'
 import { importMappedInBatches, type MappedImportReport } from '../core/domains/imports/import-mapped.js'
-import { businessOf, TENANT_ARG, tenantOption } from './business.js'
-import { parseCommandArgs, parseOptions, productServices, withDatabase, type Command } from './command.js'
+import { TENANT_ARG } from './business.js'
+import { parseCommandArgs, parseOptions, type Command } from './command.js'
+import { IMPORT_FLAGS, IMPORT_OPTIONS, importAsSystem, progressOnStderr, reportLines } from './import-run.js'
 import { IMPORT_PAGE } from './import.js'
 
 /** `crm import csv FILE`: customers from any CSV through a column mapping (proposed from the headers when --map is left out). */
@@ -20,20 +20,12 @@ export const importCsvCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs(
       argv,
-      {
-        tenant: { type: 'string' },
-        map: { type: 'string' },
-        source: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        'batch-size': { type: 'string' },
-        json: { type: 'boolean' },
-      },
+      { ...IMPORT_FLAGS, map: { type: 'string' }, source: { type: 'string' } },
       { positionals: ['FILE'] },
     )
     const opts = parseOptions(
       z.object({
-        tenant: tenantOption,
-        batch_size: z.coerce.number().int().min(1).max(10_000).default(500),
+        ...IMPORT_OPTIONS,
         source: z
           .string()
           .regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected lower case letters, digits and _, e.g. hubspot')
@@ -46,16 +38,15 @@ export const importCsvCommand: Command = {
     const plan = planMappedCustomers(readFileSync(positionals[0], 'utf8'), mapping, opts.source, '--map')
     const dryRun = values['dry-run'] === true
     const started = Date.now()
-    const report = await withDatabase('import', async (db) => {
-      const business = await businessOf(db, opts.tenant)
-      return importMappedInBatches(await productServices(db), { tenantId: business.id, actor: { type: 'system', id: null } }, plan, {
+    const report = await importAsSystem(opts.tenant, (services, principal, requestId) =>
+      importMappedInBatches(services, principal, plan, {
         source: opts.source,
         dryRun,
         batchSize: opts.batch_size,
-        requestId: randomUUID(),
-        onProgress: (done, total) => process.stderr.write(`${dryRun ? 'checked' : 'imported'} ${done} of ${total} rows\n`),
-      })
-    })
+        requestId,
+        onProgress: progressOnStderr(dryRun),
+      }),
+    )
     if (values.json) return JSON.stringify(report)
     return describe(report, positionals[0], (Date.now() - started) / 1000)
   },
@@ -63,18 +54,10 @@ export const importCsvCommand: Command = {
 
 /** The report as a person reads it: the mapping, the totals, then each matched and refused row and each warning with its line. */
 function describe(report: MappedImportReport, file: string, seconds: number): string {
-  const verb = report.dry_run ? 'would be' : 'were'
-  const lines = [
+  return [
     `Columns${report.mapping_proposed ? ' (mapping proposed from the headers; give --map to change it)' : ''}:`,
     ...Object.entries(report.mapping).map(([column, field]) => `  ${column} -> ${field}`),
     ...report.ignored_columns.map((column) => `  ${column} -> not imported`),
-    `${file}: ${report.total} customers; ${report.created} ${verb} created, ${report.matched} ${verb} matched to existing customers, ` +
-      `${report.refused} ${verb} refused (${seconds.toFixed(1)} s)${report.dry_run ? '. Nothing was written: run again without --dry-run to import.' : ''}`,
-  ]
-  for (const r of report.rows) {
-    if (r.outcome === 'refused') lines.push(`  line ${r.line} refused: ${r.name ? `${r.name}: ` : ''}${r.reason}`)
-    else if (r.outcome === 'matched') lines.push(`  line ${r.line} ${r.name}: matched by ${r.matched_by?.replace(/_/g, ' ')}`)
-    for (const w of r.warnings ?? []) lines.push(`  line ${r.line} ${r.name}: ${w}`)
-  }
-  return lines.join('\n')
+    ...reportLines(report, { file, noun: 'customers', matchedTo: 'existing customers', seconds }, (r) => r.outcome === 'matched'),
+  ].join('\n')
 }

@@ -37,11 +37,37 @@ export async function auditedUpdate<R extends Row>(
   const { sets, values } = setClause(fields)
   if (!sets.length) return before
   values.push(before.id)
-  const r = await ctx.db.query<R>(
-    `update ${kind.table} set ${sets.join(', ')} where id = $${values.length} returning ${kind.columns}`,
-    values,
-  )
+  const sql = `update ${kind.table} set ${sets.join(', ')} where id = $${values.length} returning ${kind.columns}`
+  return auditedStatement(ctx, kind, before, action, sql, values)
+}
+
+/**
+ * Runs a statement that changes one record locked with lockRecord and returns it as the API shows it (kind.columns),
+ * and audits the change under `action` with before and after: for changes a plain field update cannot say (now(), coalesce).
+ */
+export async function auditedStatement<R extends Row>(
+  ctx: OperationContext,
+  kind: Pick<RecordKind, 'entity'>,
+  before: Row,
+  action: string,
+  sql: string,
+  values: unknown[],
+): Promise<R> {
+  const r = await ctx.db.query<R>(sql, values)
   await ctx.audit({ entityType: kind.entity, entityId: String(before.id), action, before, after: r.rows[0] })
+  return r.rows[0]
+}
+
+/** Runs an INSERT that returns the new record as the API shows it, and audits it under `action` (created, or e.g. scheduled). */
+export async function auditedInsert<R extends Row = Row>(
+  ctx: OperationContext,
+  kind: Pick<RecordKind, 'entity'>,
+  sql: string,
+  values: unknown[],
+  action = 'create',
+): Promise<R> {
+  const r = await ctx.db.query<R>(sql, values)
+  await ctx.audit({ entityType: kind.entity, entityId: String(r.rows[0].id), action, before: null, after: r.rows[0] })
   return r.rows[0]
 }
 

@@ -6,10 +6,10 @@ import { updateContact } from '../../../core/domains/contacts/actions.js'
 import { linkContacts } from '../../../core/domains/contacts/link-actions.js'
 import { contactsQuery } from '../../../core/domains/contacts/queries.js'
 import { referralsQuery } from '../../../core/domains/contacts/referrals.js'
-import { AppError } from '../../../core/errors.js'
 import { html } from '../../html.js'
 import { companyInputOf } from './company-form.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { MISSING_CUSTOMER, readOrNotFound } from '../not-found.js'
 import { referralsBody, RELATIONSHIP_CHOICES, whichCustomerForm } from './relationship-views.js'
 import { isUuid } from '../../../core/schema-types.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
@@ -89,18 +89,7 @@ export function relationshipsPages(services: Services): Router {
 
 /** The customer of the address, or a 404 page (another business's customer included). */
 async function contactOr404(caller: Caller, res: Response, id: string) {
-  try {
-    return await callQuery(caller, contactsQuery, { id })
-  } catch (err) {
-    if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    sendOwnerPage(
-      res,
-      'Customer not found',
-      html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
-      { status: 404 },
-    )
-    return undefined
-  }
+  return (await readOrNotFound(res, MISSING_CUSTOMER, () => callQuery(caller, contactsQuery, { id }))) ?? undefined
 }
 
 /** A refusal as a page: what was wrong and the way back; nothing was written. */

@@ -6,12 +6,12 @@ import { updateContact } from '../../../core/domains/contacts/actions.js'
 import { contactsQuery } from '../../../core/domains/contacts/queries.js'
 import { updateTicket } from '../../../core/domains/tickets/actions.js'
 import { AppError } from '../../../core/errors.js'
-import { html } from '../../html.js'
 import { callerOf as workCaller, pageRoute, sendWorkPage, ticketFor } from '../../technician/context.js'
 import { ticketPage } from '../../technician/ticket.js'
 import { customFieldsSent, fieldsFor } from './custom-field-views.js'
 import { customerBody, loadCustomer } from '../contacts/customer-detail.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { MISSING_CUSTOMER, readOrNotFound } from '../not-found.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { businessFormat, fieldErrorsOf } from '../../form-kit.js'
 
@@ -23,18 +23,8 @@ export function recordFieldsPages(services: Services): Router {
     '/customers/:id/fields',
     ownerRoute(services, async ({ req, res, session, onError }) => {
       const caller = callerOf(services, session, res)
-      let contact
-      try {
-        contact = await callQuery(caller, contactsQuery, { id: req.params.id })
-      } catch (err) {
-        if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-        return sendOwnerPage(
-          res,
-          'Customer not found',
-          html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
-          { status: 404 },
-        )
-      }
+      const contact = await readOrNotFound(res, MISSING_CUSTOMER, () => callQuery(caller, contactsQuery, { id: req.params.id }))
+      if (!contact) return
       const fields = await fieldsFor(caller, 'contact', contact.kind)
       onError(async (err) => {
         const { timezone } = await businessFormat(caller)

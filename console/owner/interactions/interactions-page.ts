@@ -10,6 +10,7 @@ import { AppError } from '../../../core/errors.js'
 import { html } from '../../html.js'
 import { shortMoment } from '../contacts/customer-words.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { MISSING_CUSTOMER, readOrNotFound } from '../not-found.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { businessFormat, field, fieldErrorsOf, problemsSentence } from '../../form-kit.js'
 
@@ -82,18 +83,8 @@ function refused(res: Response, err: unknown, back: string): void {
 /** Everything that happened with one customer, newest first, 30 lines a page. */
 async function timelinePage(services: Services, session: SessionPrincipal, res: Response, id: string, cursor?: string) {
   const caller = callerOf(services, session, res)
-  let contact
-  try {
-    contact = await callQuery(caller, contactsQuery, { id })
-  } catch (err) {
-    if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    return sendOwnerPage(
-      res,
-      'Customer not found',
-      html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
-      { status: 404 },
-    )
-  }
+  const contact = await readOrNotFound(res, MISSING_CUSTOMER, () => callQuery(caller, contactsQuery, { id }))
+  if (!contact) return
   const { timezone } = await businessFormat(caller)
   let page
   try {

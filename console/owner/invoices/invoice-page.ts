@@ -9,13 +9,13 @@ import { recordPayment, voidInvoice } from '../../../core/domains/invoices/actio
 import { invoicesQuery } from '../../../core/domains/invoices/queries.js'
 import { sendInvoice } from '../../../core/domains/invoices/send-actions.js'
 import { scheduledMessagesQuery } from '../../../core/domains/messages/queries.js'
-import { AppError } from '../../../core/errors.js'
 import { localDate, zonedInstant } from '../../../core/time.js'
 import { documentsQuery } from '../../../core/domains/documents/queries.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { documentList, documentUploadForm } from '../documents/document-views.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { recordLines } from '../capability-parts.js'
+import { type Missing, readOrNotFound, sendNotFound } from '../not-found.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import {
   TOP_FIELD,
@@ -120,7 +120,7 @@ export function invoicePages(services: Services): Router {
       const reason = field(req.body, 'reason')
       onError(async (err) => {
         const invoice = err.code === 'NOT_FOUND' ? null : await readInvoice(caller, req.params.id, res)
-        if (!invoice) return err.code === 'NOT_FOUND' ? notFoundPage(res) : undefined
+        if (!invoice) return err.code === 'NOT_FOUND' ? sendNotFound(res, MISSING_INVOICE) : undefined
         return sendOwnerPage(
           res,
           `Void invoice ${invoice.number}?`,
@@ -144,22 +144,16 @@ function receivedAt(date: string, timezone: string, now: Date): string | undefin
 
 /** The invoice by id with everything the page shows, or the 404 page (another business's id included). */
 async function readInvoice(caller: Caller, id: string, res: Response): Promise<Invoice | null> {
-  try {
-    return await callQuery(caller, invoicesQuery, { id, include: ['line_items', 'payments', 'contact', 'ticket', 'pay_link'] })
-  } catch (err) {
-    if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    notFoundPage(res)
-    return null
-  }
+  return readOrNotFound(res, MISSING_INVOICE, () =>
+    callQuery(caller, invoicesQuery, { id, include: ['line_items', 'payments', 'contact', 'ticket', 'pay_link'] }),
+  )
 }
 
-function notFoundPage(res: Response): void {
-  sendOwnerPage(
-    res,
-    'Invoice not found',
-    html`<p>There is no such invoice in your business.</p><p><a href="/invoices">All invoices</a></p>`,
-    { status: 404 },
-  )
+/** No invoice by that id in the business. */
+const MISSING_INVOICE: Missing = {
+  title: 'Invoice not found',
+  sentence: 'There is no such invoice in your business.',
+  back: { href: '/invoices', label: 'All invoices' },
 }
 
 /** Sends the invoice page, with a status line or the refused payment form as the owner typed it. */

@@ -10,6 +10,7 @@ import { unbilledWorkQuery } from '../../../core/domains/tickets/unbilled.js'
 import { formatInstant } from '../../../core/call-preview.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { statusTabs } from '../../list-tabs.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { businessFormat, type BusinessFormat, doneLine, field, money } from '../../form-kit.js'
 
@@ -131,13 +132,7 @@ ${
 
 /** The status tabs as links; the current one is marked for screen readers too. */
 function tabs(current: string, customer: string): SafeHtml {
-  return html`<nav aria-label="Invoice status" class="tabs">${Object.entries(TABS).map(
-    ([key, t]) =>
-      html`<a href="/invoices?${new URLSearchParams({
-        status: key,
-        ...(customer ? { customer } : {}),
-      }).toString()}"${key === current ? html` aria-current="page"` : ''}>${t.label}</a>`,
-  )}</nav>`
+  return statusTabs('Invoice status', '/invoices', TABS, current, customer ? { customer } : {})
 }
 
 /** The customer filter: a GET form, so it works without JavaScript and the address can be kept. */

@@ -8,6 +8,7 @@ import { createLead } from '../../../core/domains/leads/actions.js'
 import { leadsQuery } from '../../../core/domains/leads/queries.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { nextPageLink, statusTabs } from '../../list-tabs.js'
 import { leadFields, leadInput, typedFromBody, type Lead, type LeadTyped } from './lead-fields.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { TOP_FIELD, businessFormat, doneLine, fieldErrorsOf } from '../../form-kit.js'
@@ -60,11 +61,12 @@ export function leadsPages(services: Services): Router {
       sendOwnerPage(
         res,
         'Leads',
-        html`<p><a href="/leads/new">New lead</a></p>${tabs(tab)}${cards.length ? cards : html`<p class="note">No leads here.</p>`}${
-          list.next_cursor
-            ? html`<p><a href="/leads?${new URLSearchParams({ status: tab, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
-            : ''
-        }`,
+        html`<p><a href="/leads/new">New lead</a></p>${tabs(tab)}${cards.length ? cards : html`<p class="note">No leads here.</p>`}${nextPageLink(
+          '/leads',
+          { status: tab },
+          list.next_cursor,
+          `Next ${PAGE_SIZE}`,
+        )}`,
         { ok: doneLine(req.query.done, { archived: 'The lead is archived.' }) },
       )
     }),
@@ -99,9 +101,7 @@ export function leadsPages(services: Services): Router {
 
 /** The status tabs as links; the current one is marked. */
 function tabs(current: string): SafeHtml {
-  return html`<nav aria-label="Lead status" class="tabs">${Object.entries(TABS).map(
-    ([key, t]) => html`<a href="/leads?status=${key}"${key === current ? html` aria-current="page"` : ''}>${t.label}</a>`,
-  )}</nav>`
+  return statusTabs('Lead status', '/leads', TABS, current)
 }
 
 function newLeadForm(csrf: string, typed: LeadTyped, problems: Map<string, string>): SafeHtml {

@@ -16,6 +16,7 @@ import { localDate } from '../../../core/time.js'
 import { AppError } from '../../../core/errors.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { type Missing, readOrNotFound } from '../not-found.js'
 import { interactionForm, interactionList } from '../interactions/interaction-views.js'
 import { openOpportunityForm, opportunityList } from '../opportunities/opportunity-views.js'
 import { leadFields, leadInput, typedFromBody, typedFromLead, type Lead, type LeadTyped } from './lead-fields.js'
@@ -148,15 +149,14 @@ async function act(
 
 /** The lead with its history, or the 404 page (another business's id included). */
 async function readLead(caller: Caller, id: string, res: Response): Promise<Lead | null> {
-  try {
-    return await callQuery(caller, leadsQuery, { id, include: ['audit_trail'] })
-  } catch (err) {
-    if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    sendOwnerPage(res, 'Lead not found', html`<p>There is no such lead in your business.</p><p><a href="/leads">All leads</a></p>`, {
-      status: 404,
-    })
-    return null
-  }
+  return readOrNotFound(res, MISSING_LEAD, () => callQuery(caller, leadsQuery, { id, include: ['audit_trail'] }))
+}
+
+/** No lead by that id in the business. */
+const MISSING_LEAD: Missing = {
+  title: 'Lead not found',
+  sentence: 'There is no such lead in your business.',
+  back: { href: '/leads', label: 'All leads' },
 }
 
 async function showLead(

@@ -6,6 +6,7 @@ import { emailOutboxQuery } from '../../../core/domains/messages/outbox-queries.
 import { settingsQuery } from '../../../core/domains/settings/queries.js'
 import { html } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { nextPageLink } from '../../list-tabs.js'
 import { ownerRoute } from '../owner-route.js'
 
 /** Emails shown on one page, newest first. */
@@ -31,9 +32,7 @@ export function outboxPage(services: Services): Router {
 <p class="note">To ${e.to_address} · ${when.format(new Date(e.created_at))}${e.reply_to ? ` · replies to ${e.reply_to}` : ''}</p>
 <details><summary>Text</summary><pre>${e.text_body}</pre></details></div>`,
       )
-      const older = kept.next_cursor
-        ? html`<p><a href="/messages/outbox?${new URLSearchParams({ cursor: kept.next_cursor }).toString()}">Older emails</a></p>`
-        : ''
+      const older = nextPageLink('/messages/outbox', {}, kept.next_cursor, 'Older emails')
       sendOwnerPage(res, 'Outbox', html`${status}${cards.length ? cards : html`<p class="note">The outbox is empty.</p>`}${older}`)
     }),
   )

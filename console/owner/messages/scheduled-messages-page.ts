@@ -13,6 +13,7 @@ import { settingsQuery } from '../../../core/domains/settings/queries.js'
 import { localDate, localTime, zonedInstant } from '../../../core/time.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { nextPageLink } from '../../list-tabs.js'
 import { ownerRoute } from '../owner-route.js'
 import { field } from '../../form-kit.js'
 
@@ -60,9 +61,7 @@ export function messagesPage(services: Services): Router {
       )
       const done = typeof req.query.done === 'string' && Object.hasOwn(DONE, req.query.done) ? DONE[req.query.done] : ''
       const rows = list.items.map((m) => messageRow(m, tz, session.csrfToken, req.originalUrl))
-      const more = list.next_cursor
-        ? html`<p><a href="/messages?${new URLSearchParams({ ...given, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
-        : ''
+      const more = nextPageLink('/messages', given, list.next_cursor, `Next ${PAGE_SIZE}`)
       send(
         res,
         200,

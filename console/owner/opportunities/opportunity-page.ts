@@ -15,6 +15,7 @@ import { localDate } from '../../../core/time.js'
 import { form, html } from '../../html.js'
 import { interactionForm, interactionList } from '../interactions/interaction-views.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { type Missing, readOrNotFound } from '../not-found.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { amountRefused, businessFormat, doneLine, field, fieldErrorsOf, problemsSentence } from '../../form-kit.js'
 
@@ -26,6 +27,13 @@ const DONE: Record<string, string> = {
   archived: 'Archived: it has left the pipeline.',
   logged: 'Logged.',
   followed_up: 'Follow-up marked done.',
+}
+
+/** No opportunity by that id in the business. */
+const MISSING_OPPORTUNITY: Missing = {
+  title: 'Opportunity not found',
+  sentence: 'There is no such opportunity in your business.',
+  back: { href: '/pipeline', label: 'Pipeline' },
 }
 
 /** Where a refused "open an opportunity" form returns to: the customer or lead it was opened from. */
@@ -154,18 +162,8 @@ async function showOpportunity(
   opts: { status?: number; ok?: string; error?: string },
 ) {
   const caller = callerOf(services, session, res)
-  let o
-  try {
-    o = await callQuery(caller, opportunitiesQuery, { id, include: ['audit_trail'] })
-  } catch (err) {
-    if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    return sendOwnerPage(
-      res,
-      'Opportunity not found',
-      html`<p>There is no such opportunity in your business.</p><p><a href="/pipeline">Pipeline</a></p>`,
-      { status: 404 },
-    )
-  }
+  const o = await readOrNotFound(res, MISSING_OPPORTUNITY, () => callQuery(caller, opportunitiesQuery, { id, include: ['audit_trail'] }))
+  if (!o) return
   const { timezone } = await businessFormat(caller)
   const [interactions, team] = await Promise.all([
     callQuery(caller, interactionsQuery, { params: { opportunity_id: o.id }, limit: 20 }),

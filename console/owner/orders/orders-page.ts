@@ -9,6 +9,7 @@ import { ordersQuery } from '../../../core/domains/orders/queries.js'
 import { AppError } from '../../../core/errors.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { askedTab, nextPageLink, statusTabs } from '../../list-tabs.js'
 import { linesTable } from '../quotes/quotes-page.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { businessFormat, doneLine, field, money, type BusinessFormat } from '../../form-kit.js'
@@ -35,18 +36,14 @@ export function ordersPages(services: Services): Router {
     ownerRoute(services, async ({ req, res, session }) => {
       const caller = callerOf(services, session, res)
       const format = await businessFormat(caller)
-      const tab = typeof req.query.status === 'string' && Object.hasOwn(TABS, req.query.status) ? req.query.status : 'pending_fulfilment'
+      const tab = askedTab(req.query, TABS, 'pending_fulfilment')
       const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
       const list = await callQuery(caller, ordersQuery, { params: { status: TABS[tab].status }, limit: PAGE_SIZE, cursor })
-      const more = list.next_cursor
-        ? html`<p><a href="/orders?${new URLSearchParams({ status: tab, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
-        : ''
+      const more = nextPageLink('/orders', { status: tab }, list.next_cursor, `Next ${PAGE_SIZE}`)
       sendOwnerPage(
         res,
         'Orders',
-        html`<nav aria-label="Order status" class="tabs">${Object.entries(TABS).map(
-          ([key, t]) => html`<a href="/orders?status=${key}"${key === tab ? html` aria-current="page"` : ''}>${t.label}</a>`,
-        )}</nav>
+        html`${statusTabs('Order status', '/orders', TABS, tab)}
 ${list.items.length ? list.items.map((o) => orderCard(o, format)) : html`<p class="note">No orders here.</p>`}${more}<p><a href="/quotes">Quotes</a></p>`,
       )
     }),

@@ -8,6 +8,7 @@ import { eraseCustomer } from '../../../core/domains/privacy/erase.js'
 import { AppError } from '../../../core/errors.js'
 import { form, html } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { MISSING_CUSTOMER, readOrNotFound } from '../not-found.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { checkField, field, textField, type FieldErrors } from '../../form-kit.js'
 
@@ -95,16 +96,5 @@ ${form(
 
 /** The customer, read through the registered query; a page saying there is none otherwise (another business's id included). */
 async function contactOr404(services: Services, session: SessionPrincipal, res: Response, id: string) {
-  try {
-    return await callQuery(callerOf(services, session, res), contactsQuery, { id })
-  } catch (err) {
-    if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-  }
-  sendOwnerPage(
-    res,
-    'Customer not found',
-    html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
-    { status: 404 },
-  )
-  return null
+  return readOrNotFound(res, MISSING_CUSTOMER, () => callQuery(callerOf(services, session, res), contactsQuery, { id }))
 }

@@ -6,6 +6,7 @@ import { customerExportQuery, EXPORT_PARTS } from '../../../core/domains/privacy
 import { AppError } from '../../../core/errors.js'
 import { html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { MISSING_CUSTOMER, sendNotFound } from '../not-found.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import type {} from '../../form-kit.js'
 
@@ -57,12 +58,7 @@ async function exportOr404(services: Services, session: SessionPrincipal, res: R
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'VALIDATION_ERROR') throw err
   }
-  sendOwnerPage(
-    res,
-    'Customer not found',
-    html`<p>There is no such customer in your business.</p><p><a href="/customers">All customers</a></p>`,
-    { status: 404 },
-  )
+  sendNotFound(res, MISSING_CUSTOMER)
   return null
 }
 

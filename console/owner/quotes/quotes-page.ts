@@ -13,6 +13,7 @@ import { form, html, type SafeHtml } from '../../html.js'
 import { customerChoice, customerSearch, pickCustomer } from '../contacts/customer-picker.js'
 import { documentList, documentUploadForm } from '../documents/document-views.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { askedTab, nextPageLink, statusTabs } from '../../list-tabs.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { businessFormat, doneLine, field, money, type BusinessFormat } from '../../form-kit.js'
 
@@ -41,7 +42,7 @@ export function quotesPages(services: Services): Router {
     ownerRoute(services, async ({ req, res, session }) => {
       const caller = callerOf(services, session, res)
       const format = await businessFormat(caller)
-      const tab = typeof req.query.status === 'string' && Object.hasOwn(TABS, req.query.status) ? req.query.status : 'sent'
+      const tab = askedTab(req.query, TABS, 'sent')
       const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined
       const list = await callQuery(caller, quotesQuery, {
         params: { status: TABS[tab].status },
@@ -49,16 +50,12 @@ export function quotesPages(services: Services): Router {
         limit: PAGE_SIZE,
         cursor,
       })
-      const more = list.next_cursor
-        ? html`<p><a href="/quotes?${new URLSearchParams({ status: tab, cursor: list.next_cursor }).toString()}">Next ${PAGE_SIZE}</a></p>`
-        : ''
+      const more = nextPageLink('/quotes', { status: tab }, list.next_cursor, `Next ${PAGE_SIZE}`)
       sendOwnerPage(
         res,
         'Quotes',
         html`<p><a class="button" href="/quotes/new">New quote</a></p>
-<nav aria-label="Quote status" class="tabs">${Object.entries(TABS).map(
-          ([key, t]) => html`<a href="/quotes?status=${key}"${key === tab ? html` aria-current="page"` : ''}>${t.label}</a>`,
-        )}</nav>
+${statusTabs('Quote status', '/quotes', TABS, tab)}
 ${list.items.length ? list.items.map((q) => quoteCard(q, format)) : html`<p class="note">No ${TABS[tab].label.toLowerCase()} quotes.</p>`}${more}
 <p><a href="/orders">Orders</a></p>`,
       )

@@ -6,9 +6,10 @@ import { callQuery, callQueryAll } from '../../../core/call-query.js'
 import type { Services } from '../../../core/context.js'
 import { archiveService, createService, updateService } from '../../../core/domains/services/actions.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
-import { AppError, validationError } from '../../../core/errors.js'
+import { validationError } from '../../../core/errors.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { type Missing, readOrNotFound } from '../not-found.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import {
   TOP_FIELD,
@@ -179,18 +180,14 @@ function serviceInput(typed: ServiceTyped) {
 }
 
 async function readService(caller: Caller, id: string, res: Response): Promise<Service | null> {
-  try {
-    return await callQuery(caller, servicesQuery, { id })
-  } catch (err) {
-    if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
-    sendOwnerPage(
-      res,
-      'Service not found',
-      html`<p>There is no such service in your catalog.</p><p><a href="/services">The catalog</a></p>`,
-      { status: 404 },
-    )
-    return null
-  }
+  return readOrNotFound(res, MISSING_SERVICE, () => callQuery(caller, servicesQuery, { id }))
+}
+
+/** No service by that id in the business's catalog. */
+const MISSING_SERVICE: Missing = {
+  title: 'Service not found',
+  sentence: 'There is no such service in your catalog.',
+  back: { href: '/services', label: 'The catalog' },
 }
 
 /** The catalog (active or archived) and the form to add a service, as typed when it was refused. */

@@ -13,6 +13,7 @@ import { AppError } from '../../../core/errors.js'
 import { WEEKDAYS } from '../../../core/time.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { statusTabs } from '../../list-tabs.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { TOP_FIELD, businessFormat, doneLine, field, fieldError, fieldErrorsOf } from '../../form-kit.js'
 
@@ -173,9 +174,7 @@ async function serviceNames(services: Services, session: SessionPrincipal, res: 
 }
 
 function tabs(current: string): SafeHtml {
-  return html`<nav aria-label="Waitlist status" class="tabs">${Object.entries(TABS).map(
-    ([key, label]) => html`<a href="/waitlist?status=${key}"${key === current ? html` aria-current="page"` : ''}>${label}</a>`,
-  )}</nav>`
+  return statusTabs('Waitlist status', '/waitlist', TABS, current)
 }
 
 /** The add form: a customer search (GET) whose matches are the choices of the add form (POST). */

@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import { hashSecret, newSecret } from '../../auth/secrets.js'
-import { AppError, notFound, missingReference } from '../../errors.js'
+import { AppError, missingReference } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { personIdOf } from '../../context.js'
-import { FEED_COLUMNS, FEED_RECORD, feedUrls } from './model.js'
+import { FEED_COLUMNS, FEED_RECORD, FEED_TABLE, feedUrls } from './model.js'
+import { auditedInsert, auditedStatement, lockRecord } from '../../records.js'
 import { page } from '../../places.js'
 
 /** Makes a calendar subscription address for one team member's tickets or for the whole business, shown once. */
@@ -37,12 +38,13 @@ export const createCalendarFeed = defineAction({
       if (!user.rows[0]) throw missingReference('user', input.user_id, 'data.user_id')
     }
     const secret = newSecret()
-    const r = await ctx.db.query(
+    const feed = await auditedInsert(
+      ctx,
+      FEED_TABLE,
       `insert into calendar_feeds (tenant_id, scope, user_id, token_hash, created_by) values ($1, $2, $3, $4, $5) returning ${FEED_COLUMNS}`,
       [ctx.tenantId, input.user_id === null ? 'business' : 'technician', input.user_id, hashSecret(secret), personIdOf(ctx.actor)],
     )
-    await ctx.audit({ entityType: 'calendar_feed', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
-    return { ...r.rows[0], ...feedUrls(ctx.services.config, secret) }
+    return { ...feed, ...feedUrls(ctx.services.config, secret) }
   },
 })
 
@@ -65,14 +67,9 @@ export const revokeCalendarFeed = defineAction({
   }),
   output: FEED_RECORD,
   async run(ctx, input) {
-    const before = (await ctx.db.query(`select ${FEED_COLUMNS} from calendar_feeds where id = $1 for update`, [input.calendar_feed_id]))
-      .rows[0]
-    if (!before) throw notFound('calendar feed', input.calendar_feed_id)
+    const before = await lockRecord(ctx.db, FEED_TABLE, input.calendar_feed_id)
     if (before.revoked_at) return before
-    const after = (
-      await ctx.db.query(`update calendar_feeds set revoked_at = now() where id = $1 returning ${FEED_COLUMNS}`, [input.calendar_feed_id])
-    ).rows[0]
-    await ctx.audit({ entityType: 'calendar_feed', entityId: input.calendar_feed_id, action: 'revoke', before, after })
-    return after
+    const sql = `update calendar_feeds set revoked_at = now() where id = $1 returning ${FEED_COLUMNS}`
+    return auditedStatement(ctx, FEED_TABLE, before, 'revoke', sql, [input.calendar_feed_id])
   },
 })

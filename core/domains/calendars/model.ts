@@ -1,9 +1,13 @@
 import { z } from 'zod'
 import type { Config } from '../../config.js'
 import { timestamp } from '../../output-types.js'
+import type { RecordKind } from '../../records.js'
 
 /** The columns of a calendar feed anyone may see: never its secret nor the secret's hash. */
 export const FEED_COLUMNS = 'id, scope, user_id, created_at, revoked_at, last_fetched_at'
+
+/** Where calendar feeds live, for lockRecord and the audited writes of core/records.ts. */
+export const FEED_TABLE: RecordKind = { table: 'calendar_feeds', columns: FEED_COLUMNS, entity: 'calendar_feed', noun: 'calendar feed' }
 
 /** A calendar feed as anyone may see it (FEED_COLUMNS). */
 export const FEED_RECORD = z.object({

@@ -1,6 +1,7 @@
 import type { OperationContext } from '../../context.js'
 import { ATTRIBUTE_COLUMNS } from '../attributes/model.js'
-import { NOTE_COLUMNS } from '../notes/model.js'
+import { NOTE_COLUMNS, NOTE_TABLE } from '../notes/model.js'
+import { auditedInsert } from '../../records.js'
 import { MOVING_RECORDS, type AttributeConflict, type MergePreference } from './merge-plan.js'
 
 /** What moving a merged contact's records did, kind by kind. */
@@ -157,10 +158,11 @@ async function conflictNote(
     return `- ${c.key}: kept ${JSON.stringify(c.kept === 'survivor' ? c.survivor_value : c.merged_value)}; ${from} value was ${JSON.stringify(dropped)}`
   })
   const content = `Merged ${merged.display_name} (contact ${merged.id}) into this contact. Facts that differed:\n${lines.join('\n')}`
-  const r = await ctx.db.query(
+  const note = await auditedInsert(
+    ctx,
+    NOTE_TABLE,
     `insert into notes (tenant_id, contact_id, content, author_type, author_id) values ($1, $2, $3, $4, $5) returning ${NOTE_COLUMNS}`,
     [ctx.tenantId, s, content, ctx.actor.type, ctx.actor.id],
   )
-  await ctx.audit({ entityType: 'note', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
-  return String(r.rows[0].id)
+  return String(note.id)
 }

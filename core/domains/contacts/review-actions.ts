@@ -4,6 +4,7 @@ import { noteText } from '../../sanitize.js'
 import { timestamp } from '../../output-types.js'
 import { BY_AGENT_OR_API } from '../../places.js'
 import { lockContact } from './model.js'
+import { cancelPendingMessages } from '../messages/cancel-pending.js'
 
 /** Why a customer is never asked for a review. */
 export const REVIEW_OPT_OUTS = ['declined', 'complained'] as const
@@ -50,22 +51,14 @@ export const setReviewOptOut = defineAction({
       )
     ).rows[0]
     await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'update', before, after })
-    const cancelled: string[] = []
-    if (input.reason) {
-      const pending = await ctx.db.query(
-        `select id, status, last_error from scheduled_messages
-         where contact_id = $1 and kind = 'review_request' and status = 'pending' order by send_at, id for update`,
-        [input.contact_id],
-      )
-      for (const m of pending.rows) {
-        const r = await ctx.db.query(
-          `update scheduled_messages set status = 'cancelled', last_error = $2 where id = $1 returning id, status, last_error`,
-          [m.id, `Not sent: the customer ${input.reason === 'declined' ? 'declined review requests' : 'complained'}`],
+    const cancelled = input.reason
+      ? await cancelPendingMessages(
+          ctx,
+          "contact_id = $1 and kind = 'review_request'",
+          [input.contact_id],
+          `Not sent: the customer ${input.reason === 'declined' ? 'declined review requests' : 'complained'}`,
         )
-        await ctx.audit({ entityType: 'scheduled_message', entityId: String(m.id), action: 'cancel', before: m, after: r.rows[0] })
-        cancelled.push(String(m.id))
-      }
-    }
+      : []
     return {
       contact_id: input.contact_id,
       review_opt_out: after.review_opt_out,

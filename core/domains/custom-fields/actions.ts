@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { diffRecords } from '../../audit.js'
 import { AppError, validationError } from '../../errors.js'
-import { auditedArchive } from '../../records.js'
+import { auditedArchive, auditedInsert } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import {
@@ -93,16 +93,16 @@ export const defineCustomField = defineAction({
         { field: 'data.key', existing: { id: t.id, label: t.label, archived: Boolean(t.archived_at) } },
       )
     }
-    const r = await ctx.db.query(
+    forgetRead(ctx.db, DEFINITIONS_READ.key)
+    return auditedInsert(
+      ctx,
+      DEFINITION_TABLE,
       `insert into custom_field_definitions (tenant_id, applies_to, key, label, field_type, options, required, position)
        values ($1, $2, $3, $4, $5, $6::text[], $7,
          coalesce($8::int, (select coalesce(max(position) + 1, 0) from custom_field_definitions)))
        returning ${DEFINITION_COLUMNS}`,
       [ctx.tenantId, input.applies_to, key, input.label, input.field_type, list, input.required, input.position ?? null],
     )
-    forgetRead(ctx.db, DEFINITIONS_READ.key)
-    await ctx.audit({ entityType: 'custom_field', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
-    return r.rows[0]
   },
 })
 

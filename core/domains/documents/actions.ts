@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
 import { AppError } from '../../errors.js'
-import { auditedArchive } from '../../records.js'
+import { auditedArchive, auditedInsert, auditedUpdate } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { oneSubjectOf } from '../record-subject.js'
@@ -63,7 +63,9 @@ export const uploadDocument = defineAction({
     const file = checkContent(input.content_base64, input.content_type, ctx.services.config.documents.maxBytes)
     const category = input.category ?? (file.contentType.startsWith('image/') ? 'photo' : 'other')
     await ctx.services.documents.put(ctx.db, ctx.tenantId, file.sha256, file.bytes)
-    const r = await ctx.db.query(
+    const document = await auditedInsert(
+      ctx,
+      DOCUMENT_TABLE,
       `insert into documents (tenant_id, ${target.field}, name, category, tags, content_type, size_bytes, sha256, author_type, author_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${DOCUMENT_COLUMNS}`,
       [
@@ -79,9 +81,8 @@ export const uploadDocument = defineAction({
         ctx.actor.id,
       ],
     )
-    await addVersion(ctx, String(r.rows[0].id), 1, file)
-    await ctx.audit({ entityType: 'document', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
-    return r.rows[0]
+    await addVersion(ctx, String(document.id), 1, file)
+    return document
   },
 })
 
@@ -106,13 +107,10 @@ export const newDocumentVersion = defineAction({
     const file = checkContent(input.content_base64, input.content_type, ctx.services.config.documents.maxBytes)
     await ctx.services.documents.put(ctx.db, ctx.tenantId, file.sha256, file.bytes)
     const version = before.version + 1
-    const r = await ctx.db.query(
-      `update documents set version = $2, content_type = $3, size_bytes = $4, sha256 = $5 where id = $1 returning ${DOCUMENT_COLUMNS}`,
-      [before.id, version, file.contentType, file.bytes.length, file.sha256],
-    )
+    const fields = { version, content_type: file.contentType, size_bytes: file.bytes.length, sha256: file.sha256 }
+    const after = await auditedUpdate(ctx, DOCUMENT_TABLE, before, fields, 'new_version')
     await addVersion(ctx, before.id, version, file)
-    await ctx.audit({ entityType: 'document', entityId: before.id, action: 'new_version', before, after: r.rows[0] })
-    return r.rows[0]
+    return after
   },
 })
 
@@ -137,14 +135,11 @@ export const updateDocument = defineAction({
     const before = await loadDocument(ctx.db, input.document_id, true)
     if (before.archived_at)
       throw new AppError('CONFLICT', `Document ${before.id} is archived; it can no longer change`, { document_id: before.id })
-    const r = await ctx.db.query(`update documents set name = $2, category = $3, tags = $4 where id = $1 returning ${DOCUMENT_COLUMNS}`, [
-      before.id,
-      input.name ?? before.name,
-      input.category ?? before.category,
-      input.tags ?? before.tags,
-    ])
-    await ctx.audit({ entityType: 'document', entityId: before.id, action: 'update', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, DOCUMENT_TABLE, before, {
+      name: input.name ?? before.name,
+      category: input.category ?? before.category,
+      tags: input.tags ?? before.tags,
+    })
   },
 })
 

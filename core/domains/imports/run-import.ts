@@ -3,6 +3,7 @@ import { withTenant } from '../../db/tenant.js'
 import { contextOf, scopeOf } from '../../operations-context.js'
 import type { PlannedRow } from './square-customers.js'
 import { writeCustomersInBulk } from './write-customers-bulk.js'
+import type { ImportSummary } from './write-in-chunks.js'
 import {
   copyKnown,
   knownCustomers,
@@ -17,14 +18,7 @@ import {
 const CHUNK = 500
 
 /** What an import did, or would do on a dry run: counts and every row's outcome with its line number. */
-export interface ImportReport {
-  dry_run: boolean
-  total: number
-  created: number
-  matched: number
-  refused: number
-  rows: RowOutcome[]
-}
+export type ImportReport = ImportSummary<RowOutcome>
 
 /** Imports the rows in the caller's transaction; a dry run is rolled back to where it began, so it writes nothing. */
 export async function importRowsIn(

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
 import { AppError, validationError, type FieldIssue } from '../../errors.js'
-import { auditedArchive, auditedUpdate, lockRecord } from '../../records.js'
+import { auditedArchive, auditedInsert, auditedUpdate, lockRecord } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
@@ -62,7 +62,9 @@ export const logInteraction = defineAction({
     const { kind: subject, id: subjectId } = await oneSubjectOf(ctx.db, input, SUBJECTS)
     const occurredAt = input.occurred_at ?? ctx.services.now().toISOString()
     checkFacts(ctx, { kind: input.kind, direction: input.direction ?? null, occurred_at: input.occurred_at })
-    const r = await ctx.db.query(
+    return auditedInsert(
+      ctx,
+      INTERACTION_TABLE,
       `insert into interactions (tenant_id, ${subject.field}, kind, direction, occurred_at, duration_minutes, subject, summary, outcome, follow_up_on,
          author_type, author_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning ${INTERACTION_COLUMNS}`,
@@ -81,8 +83,6 @@ export const logInteraction = defineAction({
         ctx.actor.id,
       ],
     )
-    await ctx.audit({ entityType: 'interaction', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
-    return r.rows[0]
   },
 })
 

@@ -9,7 +9,7 @@ import { paidElsewhereName } from '../tickets/model.js'
 import { localDate } from '../../time.js'
 import {
   applyPayment,
-  auditView,
+  reloadAudited,
   insertInvoice,
   INVOICE_PAYMENT_RECORD,
   INVOICE_RECORD,
@@ -218,14 +218,7 @@ export const updateInvoice = defineAction({
       values.push(input.invoice_id)
       await ctx.db.query(`update invoices set ${sets.join(', ')} where id = $${values.length}`, values)
     }
-    const after = await loadInvoice(ctx.db, input.invoice_id, today)
-    await ctx.audit({
-      entityType: 'invoice',
-      entityId: input.invoice_id,
-      action: 'update',
-      before: auditView(before),
-      after: auditView(after),
-    })
+    const after = await reloadAudited(ctx, before, 'update', today)
     return after
   },
 })
@@ -334,14 +327,7 @@ export const voidInvoice = defineAction({
       reason ?? null,
       input.invoice_id,
     ])
-    const after = await loadInvoice(ctx.db, input.invoice_id, today)
-    await ctx.audit({
-      entityType: 'invoice',
-      entityId: input.invoice_id,
-      action: 'void',
-      before: auditView(before),
-      after: auditView(after),
-    })
+    const after = await reloadAudited(ctx, before, 'void', today)
     await refreshContactLifecycles(ctx, [String(before.contact_id)])
     return after
   },
@@ -370,14 +356,7 @@ export const archiveInvoice = defineAction({
       throw invoiceConflict(before, `${before.amount_due_cents} cents are due; record the payment or void it before archiving`)
     }
     await ctx.db.query('update invoices set archived_at = now() where id = $1', [input.invoice_id])
-    const after = await loadInvoice(ctx.db, input.invoice_id, today)
-    await ctx.audit({
-      entityType: 'invoice',
-      entityId: input.invoice_id,
-      action: 'archive',
-      before: auditView(before),
-      after: auditView(after),
-    })
+    const after = await reloadAudited(ctx, before, 'archive', today)
     return after
   },
 })

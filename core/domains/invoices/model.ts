@@ -136,15 +136,8 @@ export async function applyPayment(ctx: OperationContext, before: Record<string,
      where id = $2`,
     [payment.amount_cents, invoiceId],
   )
-  const after = await loadInvoice(ctx.db, invoiceId, today)
   await ctx.audit({ entityType: 'payment', entityId: String(row.id), action: 'create', before: null, after: row })
-  await ctx.audit({
-    entityType: 'invoice',
-    entityId: invoiceId,
-    action: 'record_payment',
-    before: auditView(before),
-    after: auditView(after),
-  })
+  const after = await reloadAudited(ctx, before, 'record_payment', today)
   await refreshContactLifecycles(ctx, [String(before.contact_id)])
   return { invoice: after, payment: row }
 }
@@ -219,14 +212,26 @@ export async function resolveLines(
 
 /** Sets a draft invoice's lines (replacing any) and the totals they add up to: the one path by which amounts are stored. */
 export async function writeLines(tx: Queryable, tenantId: string, invoiceId: string, lines: InvoiceLine[]): Promise<void> {
+  await writePricedLines(tx, { table: 'invoices', lines: 'invoice_line_items', parent: 'invoice_id' }, tenantId, invoiceId, lines)
+}
+
+/** Where a priced document (an invoice or a quote) keeps its totals, and its lines with the column naming it. */
+export interface PricedTables {
+  table: 'invoices' | 'quotes'
+  lines: 'invoice_line_items' | 'quote_line_items'
+  parent: 'invoice_id' | 'quote_id'
+}
+
+/** Sets a draft's lines (replacing any) and the totals they add up to, by the one tax rule (core/money.ts). */
+export async function writePricedLines(tx: Queryable, at: PricedTables, tenantId: string, id: string, lines: InvoiceLine[]): Promise<void> {
   const totals = invoiceTotals(lines)
-  await tx.query('delete from invoice_line_items where invoice_id = $1', [invoiceId])
+  await tx.query(`delete from ${at.lines} where ${at.parent} = $1`, [id])
   await tx.query(
-    `insert into invoice_line_items (tenant_id, invoice_id, service_id, description, quantity, unit_price_cents, tax_rate_bp, tax_cents, position)
+    `insert into ${at.lines} (tenant_id, ${at.parent}, service_id, description, quantity, unit_price_cents, tax_rate_bp, tax_cents, position)
      select $1, $2, t.* from unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[]) as t`,
     [
       tenantId,
-      invoiceId,
+      id,
       lines.map((l) => l.service_id),
       lines.map((l) => l.description),
       lines.map((l) => l.quantity),
@@ -236,11 +241,11 @@ export async function writeLines(tx: Queryable, tenantId: string, invoiceId: str
       lines.map((_, i) => i),
     ],
   )
-  await tx.query('update invoices set subtotal_cents = $1, tax_cents = $2, total_cents = $3 where id = $4', [
+  await tx.query(`update ${at.table} set subtotal_cents = $1, tax_cents = $2, total_cents = $3 where id = $4`, [
     totals.subtotal_cents,
     totals.tax_cents,
     totals.total_cents,
-    invoiceId,
+    id,
   ])
 }
 
@@ -294,6 +299,18 @@ export async function insertInvoice(ctx: OperationContext, settings: TenantSetti
 export function termsText(issuedOn: string, dueOn: string): string {
   const days = daysBetween(issuedOn, dueOn)
   return days === 0 ? 'Due on receipt' : `Net ${days}`
+}
+
+/** The invoice read again after a change, which is audited under `action` with before and after as the audit shows invoices. */
+export async function reloadAudited(
+  ctx: OperationContext,
+  before: Record<string, unknown>,
+  action: string,
+  today: string,
+): Promise<Record<string, unknown>> {
+  const after = await loadInvoice(ctx.db, String(before.id), today)
+  await ctx.audit({ entityType: 'invoice', entityId: String(before.id), action, before: auditView(before), after: auditView(after) })
+  return after
 }
 
 /** An invoice as the audit records it: its fields and its lines, without what only reads derive. */

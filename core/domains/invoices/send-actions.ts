@@ -6,7 +6,7 @@ import { defineAction } from '../../registry.js'
 import { scheduleMessage } from '../messages/actions.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { createInvoiceFromTicket } from './actions.js'
-import { auditView, INVOICE_RECORD, loadInvoice, todayOf } from './model.js'
+import { INVOICE_RECORD, loadInvoice, reloadAudited, todayOf } from './model.js'
 import { timestamp } from '../../output-types.js'
 import { BY_AGENT_OR_API, invoice } from '../../places.js'
 
@@ -36,14 +36,7 @@ export const markInvoiceSent = defineAction({
       sent_at = coalesce(sent_at, $2) where id = $1`,
       [input.invoice_id, ctx.services.now()],
     )
-    const after = await loadInvoice(ctx.db, input.invoice_id, today)
-    await ctx.audit({
-      entityType: 'invoice',
-      entityId: input.invoice_id,
-      action: 'mark_sent',
-      before: auditView(before),
-      after: auditView(after),
-    })
+    const after = await reloadAudited(ctx, before, 'mark_sent', today)
     return after
   },
 })

@@ -4,8 +4,17 @@ import { defineAction } from '../../registry.js'
 import { tenantCountry } from '../../business-country.js'
 import { primaryPhoneKey } from '../../phone.js'
 import { noteText } from '../../sanitize.js'
-import { assertLeadTransition, LEAD_COLUMNS, LEAD_RECORD, type LeadStatus, lockLead, type ParsedAddress, parseUsAddress } from './model.js'
-import { setClause } from '../../sql.js'
+import {
+  assertLeadTransition,
+  LEAD_COLUMNS,
+  LEAD_TABLE,
+  LEAD_RECORD,
+  type LeadStatus,
+  lockLead,
+  type ParsedAddress,
+  parseUsAddress,
+} from './model.js'
+import { auditedInsert, auditedStatement, auditedUpdate } from '../../records.js'
 import { moveLeadRecords } from './records.js'
 import { CONTACT_SUMMARY, matchContact } from './match-contact.js'
 import { isoInstant } from '../../schema-types.js'
@@ -64,7 +73,9 @@ export const createLead = defineAction({
   }),
   output: LEAD_RECORD,
   async run(ctx, input) {
-    const r = await ctx.db.query(
+    return auditedInsert(
+      ctx,
+      LEAD_TABLE,
       `insert into leads (tenant_id, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details, reminder_at,
          access_notes, preferred_times)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning ${LEAD_COLUMNS}`,
@@ -84,9 +95,6 @@ export const createLead = defineAction({
         input.preferred_times ?? null,
       ],
     )
-    const lead = r.rows[0]
-    await ctx.audit({ entityType: 'lead', entityId: String(lead.id), action: 'create', before: null, after: lead })
-    return lead
   },
 })
 
@@ -111,12 +119,7 @@ export const updateLead = defineAction({
   async run(ctx, input) {
     const before = await lockLead(ctx.db, input.lead_id)
     const { lead_id, ...changes } = input
-    const { sets, values } = setClause(changes)
-    if (!sets.length) return before
-    values.push(lead_id)
-    const r = await ctx.db.query(`update leads set ${sets.join(', ')} where id = $${values.length} returning ${LEAD_COLUMNS}`, values)
-    await ctx.audit({ entityType: 'lead', entityId: lead_id, action: 'update', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, LEAD_TABLE, before, changes)
   },
 })
 
@@ -143,12 +146,7 @@ export const setLeadStatus = defineAction({
     const before = await lockLead(ctx.db, input.lead_id)
     if (before.status === input.status) return before
     assertLeadTransition(before.status as LeadStatus, input.status)
-    const r = await ctx.db.query(`update leads set status = $1, archive_reason = null where id = $2 returning ${LEAD_COLUMNS}`, [
-      input.status,
-      input.lead_id,
-    ])
-    await ctx.audit({ entityType: 'lead', entityId: input.lead_id, action: 'set_status', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, LEAD_TABLE, before, { status: input.status, archive_reason: null }, 'set_status')
   },
 })
 
@@ -174,12 +172,7 @@ export const archiveLead = defineAction({
     const before = await lockLead(ctx.db, input.lead_id)
     if (before.status === 'archived') return before
     assertLeadTransition(before.status as LeadStatus, 'archived')
-    const r = await ctx.db.query(`update leads set status = 'archived', archive_reason = $1 where id = $2 returning ${LEAD_COLUMNS}`, [
-      input.reason ?? null,
-      input.lead_id,
-    ])
-    await ctx.audit({ entityType: 'lead', entityId: input.lead_id, action: 'archive', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, LEAD_TABLE, before, { status: 'archived', archive_reason: input.reason ?? null }, 'archive')
   },
 })
 
@@ -330,12 +323,15 @@ export const convertLead = defineAction({
         after: { lead_id: input.lead_id },
       })
     }
-    const r = await ctx.db.query(
+    const lead = await auditedStatement(
+      ctx,
+      LEAD_TABLE,
+      before,
+      'convert',
       `update leads set status = 'converted', converted_contact_id = $1, converted_at = now(), archive_reason = null
        where id = $2 returning ${LEAD_COLUMNS}`,
       [contact.id, input.lead_id],
     )
-    await ctx.audit({ entityType: 'lead', entityId: input.lead_id, action: 'convert', before, after: r.rows[0] })
     const moved = await moveLeadRecords(ctx, input.lead_id, String(contact.id))
     const details = leadDetails(before)
     const request = await leadRequestOf(ctx.db, input.lead_id)
@@ -344,7 +340,7 @@ export const convertLead = defineAction({
     const visit = input.visit
       ? await bookFirstVisit(ctx, input.visit, { contactId: customer.contactId, addressId: visitAddress }, details, request)
       : null
-    return { lead: r.rows[0], contact, contact_created: created, matched_by: matchedBy, address_id: addressId, moved, kept, visit }
+    return { lead, contact, contact_created: created, matched_by: matchedBy, address_id: addressId, moved, kept, visit }
   },
 })
 

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { timestamp } from '../../output-types.js'
-import { AppError, notFound } from '../../errors.js'
+import { AppError } from '../../errors.js'
+import { lockRecord, type RecordKind } from '../../records.js'
 
 /** The columns of a lead as the API shows it. */
 export const LEAD_COLUMNS = `id, status, raw_notes, name, phone, email, address, service_interest, source, urgency, property_details,
@@ -57,10 +58,11 @@ export function assertLeadTransition(from: LeadStatus, to: LeadStatus): void {
 
 /** A lead row, locked for update, or NOT_FOUND. */
 export async function lockLead(tx: Queryable, id: string): Promise<Record<string, unknown>> {
-  const r = await tx.query(`select ${LEAD_COLUMNS} from leads where id = $1 for update`, [id])
-  if (!r.rows[0]) throw notFound('lead', id)
-  return r.rows[0]
+  return lockRecord(tx, LEAD_TABLE, id)
 }
+
+/** Where leads live, for lockRecord, auditedUpdate and auditedInsert (core/records.ts). */
+export const LEAD_TABLE: RecordKind = { table: 'leads', columns: LEAD_COLUMNS, entity: 'lead' }
 
 /** A postal address split into the parts a contact's address stores. */
 export interface ParsedAddress {

@@ -2,11 +2,13 @@ import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
 import { AppError, notFound, validationError, type FieldIssue } from '../../errors.js'
 import { defineAction } from '../../registry.js'
+import { auditedInsert, auditedUpdate } from '../../records.js'
 import { noteText } from '../../sanitize.js'
 import {
   assertTemplateTexts,
   lockMessage,
   MESSAGE_COLUMNS,
+  MESSAGE_TABLE,
   MESSAGE_KINDS,
   MESSAGE_RECORD,
   type MessageKind,
@@ -93,7 +95,9 @@ export const scheduleMessage = defineAction({
     await assertBelongsToContact(ctx, 'invoice', 'invoices', input.invoice_id, input.contact_id)
     if (input.kind === 'invoice') assertInvoicePayable(ctx.services, await loadTenantSettings(ctx.db))
     const templateId = input.template_id ? await usableTemplate(ctx, input.template_id, input.kind) : null
-    const r = await ctx.db.query(
+    const message = await auditedInsert(
+      ctx,
+      MESSAGE_TABLE,
       `insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, ticket_id, invoice_id)
       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${MESSAGE_COLUMNS}`,
       [
@@ -107,9 +111,8 @@ export const scheduleMessage = defineAction({
         input.ticket_id ?? null,
         input.invoice_id ?? null,
       ],
+      'schedule',
     )
-    const message = r.rows[0]
-    await ctx.audit({ entityType: 'scheduled_message', entityId: String(message.id), action: 'schedule', before: null, after: message })
     return { ...message, rendered: await renderMessage(ctx.db, message) }
   },
 })
@@ -129,11 +132,7 @@ export const cancelMessage = defineAction({
   output: MESSAGE_RECORD,
   async run(ctx, input) {
     const before = await pendingMessage(ctx, input.message_id, 'cancelled')
-    const r = await ctx.db.query(`update scheduled_messages set status = 'cancelled' where id = $1 returning ${MESSAGE_COLUMNS}`, [
-      input.message_id,
-    ])
-    await ctx.audit({ entityType: 'scheduled_message', entityId: input.message_id, action: 'cancel', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, MESSAGE_TABLE, before, { status: 'cancelled' }, 'cancel')
   },
 })
 
@@ -153,12 +152,7 @@ export const rescheduleMessage = defineAction({
   async run(ctx, input) {
     assertFuture(ctx, input.send_at, 'data.send_at')
     const before = await pendingMessage(ctx, input.message_id, 'rescheduled')
-    const r = await ctx.db.query(`update scheduled_messages set send_at = $2 where id = $1 returning ${MESSAGE_COLUMNS}`, [
-      input.message_id,
-      input.send_at,
-    ])
-    await ctx.audit({ entityType: 'scheduled_message', entityId: input.message_id, action: 'reschedule', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, MESSAGE_TABLE, before, { send_at: input.send_at }, 'reschedule')
   },
 })
 
@@ -192,13 +186,7 @@ export const updateMessage = defineAction({
     if (before.kind === 'custom' && !before.template_id && !next.body) {
       throw validationError([{ field: 'data.body', message: 'cannot be cleared: a custom message without a template needs its text' }])
     }
-    const r = await ctx.db.query(`update scheduled_messages set subject = $2, body = $3 where id = $1 returning ${MESSAGE_COLUMNS}`, [
-      input.message_id,
-      next.subject,
-      next.body,
-    ])
-    const after = r.rows[0]
-    await ctx.audit({ entityType: 'scheduled_message', entityId: input.message_id, action: 'update', before, after })
+    const after = await auditedUpdate(ctx, MESSAGE_TABLE, before, next)
     return { ...after, rendered: await renderMessage(ctx.db, after) }
   },
 })

@@ -3,6 +3,7 @@ import type { OperationContext } from '../../context.js'
 import { addDays, localDate, zonedInstant } from '../../time.js'
 import { loadTenantSettings, type TenantSettings } from '../settings/model.js'
 import { MESSAGE_COLUMNS } from './model.js'
+import { cancelPendingMessages } from './cancel-pending.js'
 
 /*
  * The emails that follow an appointment's time: a confirmation when it is booked or moved (or, when the business moved
@@ -173,22 +174,7 @@ export async function cancelAppointmentMessages(
   kinds: readonly AppointmentKind[] = APPOINTMENT_KINDS,
   reason?: string,
 ): Promise<string[]> {
-  const pending = await ctx.db.query(
-    `select ${MESSAGE_COLUMNS} from scheduled_messages
-    where ticket_id = $1 and status = 'pending' and kind = any($2::text[]) order by send_at, id for update`,
-    [ticketId, [...kinds]],
-  )
-  const ids: string[] = []
-  for (const before of pending.rows) {
-    const r = await ctx.db.query(
-      `update scheduled_messages set status = 'cancelled', last_error = coalesce($2, last_error) where id = $1
-      returning ${MESSAGE_COLUMNS}`,
-      [before.id, reason ?? null],
-    )
-    await ctx.audit({ entityType: 'scheduled_message', entityId: String(before.id), action: 'cancel', before, after: r.rows[0] })
-    ids.push(String(before.id))
-  }
-  return ids
+  return cancelPendingMessages(ctx, 'ticket_id = $1 and kind = any($2::text[])', [ticketId, [...kinds]], reason ?? null)
 }
 
 /**

@@ -10,6 +10,20 @@ export interface TemplateText {
   body: string
 }
 
+/** The end of the emails that ask the customer to answer for an appointment: where, what, the price and the three links. */
+const ASKS_FOR_AN_ANSWER = `Address: {{appointment_address}}
+Services: {{services}}
+Price: {{appointment_price}}
+
+{{custom_message}}
+
+Confirm this time: {{confirm_link}}
+Need a different time? {{change_link}}
+Cannot make it? {{decline_link}}
+
+Thank you,
+{{business_name}}`
+
 /**
  * The templates every business starts with, one per kind, worded for any service business that visits its customers.
  * They are also the built-in text used for a kind that a business has no default template for.
@@ -21,18 +35,7 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, TemplateText> = {
     body: `Hi {{customer_first_name}},
 
 You are scheduled with {{business_name}} on {{appointment_date}} at {{appointment_time}}.
-Address: {{appointment_address}}
-Services: {{services}}
-Price: {{appointment_price}}
-
-{{custom_message}}
-
-Confirm this time: {{confirm_link}}
-Need a different time? {{change_link}}
-Cannot make it? {{decline_link}}
-
-Thank you,
-{{business_name}}`,
+${ASKS_FOR_AN_ANSWER}`,
   },
   reminder: {
     name: 'Default reminder',
@@ -56,18 +59,7 @@ See you soon,
     body: `Hi {{customer_first_name}},
 
 We have not heard back about your appointment with {{business_name}} on {{appointment_date}} at {{appointment_time}}.
-Address: {{appointment_address}}
-Services: {{services}}
-Price: {{appointment_price}}
-
-{{custom_message}}
-
-Confirm this time: {{confirm_link}}
-Need a different time? {{change_link}}
-Cannot make it? {{decline_link}}
-
-Thank you,
-{{business_name}}`,
+${ASKS_FOR_AN_ANSWER}`,
   },
   reach_out: {
     name: 'Default reach out',

@@ -3,7 +3,7 @@ import { notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { BY_AGENT_OR_API } from '../../places.js'
 import { timestamp } from '../../output-types.js'
-import { MESSAGE_COLUMNS } from './model.js'
+import { cancelPendingMessages } from './cancel-pending.js'
 
 /** Stops the reminders of one invoice, or the follow-up of one quote: what is queued is cancelled, nothing more is queued. */
 export const stopFollowUps = defineAction({
@@ -49,18 +49,7 @@ export const stopFollowUps = defineAction({
         after: { follow_ups_stopped_at: stoppedAt },
       })
     }
-    const pending = await ctx.db.query(
-      `select ${MESSAGE_COLUMNS} from scheduled_messages where ${column} = $1 and kind = $2 and status = 'pending' order by send_at, id for update`,
-      [id, kind],
-    )
-    for (const before of pending.rows) {
-      const u = await ctx.db.query(
-        `update scheduled_messages set status = 'cancelled', last_error = 'Not sent: its follow-ups were stopped' where id = $1
-         returning ${MESSAGE_COLUMNS}`,
-        [before.id],
-      )
-      await ctx.audit({ entityType: 'scheduled_message', entityId: String(before.id), action: 'cancel', before, after: u.rows[0] })
-    }
-    return { stopped_at: stoppedAt, cancelled_message_ids: pending.rows.map((m) => String(m.id)) }
+    const cancelled = await cancelPendingMessages(ctx, `${column} = $1 and kind = $2`, [id, kind], 'Not sent: its follow-ups were stopped')
+    return { stopped_at: stoppedAt, cancelled_message_ids: cancelled }
   },
 })

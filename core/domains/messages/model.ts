@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { timestamp } from '../../output-types.js'
-import { notFound, validationError, type FieldIssue } from '../../errors.js'
+import { validationError, type FieldIssue } from '../../errors.js'
+import { lockRecord, type RecordKind } from '../../records.js'
 import { templateIssues } from '../../templating.js'
 
 /** What a message is for; each kind has one default template. */
@@ -71,16 +72,23 @@ export const RENDERED_MESSAGE = z.object({ subject: z.string(), body: z.string()
 
 /** A template row, locked for update, or NOT_FOUND. */
 export async function lockTemplate(tx: Queryable, id: string): Promise<Record<string, unknown>> {
-  const r = await tx.query(`select ${TEMPLATE_COLUMNS} from message_templates where id = $1 for update`, [id])
-  if (!r.rows[0]) throw notFound('template', id)
-  return r.rows[0]
+  return lockRecord(tx, TEMPLATE_TABLE, id)
+}
+
+/** Where templates live, for lockRecord and the audited writes of core/records.ts. */
+export const TEMPLATE_TABLE: RecordKind = { table: 'message_templates', columns: TEMPLATE_COLUMNS, entity: 'template' }
+
+/** Where scheduled messages live, for lockRecord and the audited writes of core/records.ts. */
+export const MESSAGE_TABLE: RecordKind = {
+  table: 'scheduled_messages',
+  columns: MESSAGE_COLUMNS,
+  entity: 'scheduled_message',
+  noun: 'scheduled message',
 }
 
 /** A scheduled message row, locked for update, or NOT_FOUND. */
 export async function lockMessage(tx: Queryable, id: string): Promise<Record<string, unknown>> {
-  const r = await tx.query(`select ${MESSAGE_COLUMNS} from scheduled_messages where id = $1 for update`, [id])
-  if (!r.rows[0]) throw notFound('scheduled message', id)
-  return r.rows[0]
+  return lockRecord(tx, MESSAGE_TABLE, id)
 }
 
 /** Refuses texts whose placeholders are unknown or malformed, naming each field. */

@@ -1,5 +1,5 @@
 import { hashSecret, newSecret } from '../../auth/secrets.js'
-import type { Services } from '../../context.js'
+import type { OperationContext, Services } from '../../context.js'
 import { whenText } from '../../date-words.js'
 import { businessOfSecret } from '../../db/secret-lookups.js'
 import { withSignInLookup, withTenant } from '../../db/tenant.js'
@@ -100,15 +100,63 @@ interface LinkRow {
 /** A token's shape; anything else is refused before the database is asked. */
 export const TOKEN = /^[A-Za-z0-9_-]{43}$/
 
-/** What a link is for and whether it can be used, changing nothing (a link scanner's GET must not answer for the customer). */
-export async function viewResponseLink(services: Services, token: string): Promise<ResponseLinkView> {
+/** A link's token as the database knows it (its hash) and the business it belongs to. */
+export interface LinkOwner {
+  tokenHash: string
+  tenantId: string
+}
+
+/**
+ * Runs `use` in a transaction of the business a customer's link token belongs to, as the system; null, running nothing,
+ * for a token of no link's shape or of no business.
+ */
+export async function inBusinessOfLink<T>(
+  services: Services,
+  token: string,
+  requestId: string | undefined,
+  use: (tx: Queryable, owner: LinkOwner) => Promise<T>,
+): Promise<T | null> {
   const tokenHash = TOKEN.test(token) ? hashSecret(token) : null
   const tenantId = tokenHash ? await tenantOfLink(services, tokenHash) : null
-  if (!tokenHash || !tenantId) return { problem: 'unknown' }
-  return withTenant(services.db, { tenantId, actorType: 'system' }, async (tx) => {
-    const link = await loadLink(tx, tokenHash, false)
-    return link ? viewOf(link, problemOf(link, services.now())) : { problem: 'unknown' }
+  if (!tokenHash || !tenantId) return null
+  return withTenant(services.db, { tenantId, actorType: 'system', requestId }, (tx) => use(tx, { tokenHash, tenantId }))
+}
+
+/** The system's context for recording a customer's answer through a link: the audit names the system and why. */
+export function linkAnswerContext(
+  services: Services,
+  tx: Queryable,
+  tenantId: string,
+  requestId: string,
+  reasoning: string,
+): OperationContext {
+  return contextOf(services, { tenantId, actor: { type: 'system', id: null } }, tx, requestId, reasoning, () => {
+    throw new Error('answering a link has no effects after commit')
   })
+}
+
+/** Marks a link used at `now`, audited as its use. */
+export async function markLinkUsed(ctx: OperationContext, linkId: string, now: Date): Promise<void> {
+  const used = await ctx.db.query<{ used_at: Date }>('update response_links set used_at = $2 where id = $1 returning used_at', [
+    linkId,
+    now,
+  ])
+  await ctx.audit({
+    entityType: 'response_link',
+    entityId: linkId,
+    action: 'use',
+    before: { used_at: null },
+    after: { used_at: used.rows[0].used_at },
+  })
+}
+
+/** What a link is for and whether it can be used, changing nothing (a link scanner's GET must not answer for the customer). */
+export async function viewResponseLink(services: Services, token: string): Promise<ResponseLinkView> {
+  const view = await inBusinessOfLink(services, token, undefined, async (tx, { tokenHash }) => {
+    const link = await loadLink(tx, tokenHash, false)
+    return link ? viewOf(link, problemOf(link, services.now())) : null
+  })
+  return view ?? { problem: 'unknown' }
 }
 
 /**
@@ -123,19 +171,14 @@ export async function answerResponseLink(
   note: string,
   requestId: string,
 ): Promise<ResponseLinkView> {
-  const tokenHash = TOKEN.test(token) ? hashSecret(token) : null
-  const tenantId = tokenHash ? await tenantOfLink(services, tokenHash) : null
-  if (!tokenHash || !tenantId) return { problem: 'unknown' }
-  return withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) => {
+  const view = await inBusinessOfLink(services, token, requestId, async (tx, { tokenHash, tenantId }) => {
     const link = await loadLink(tx, tokenHash, true)
-    if (!link) return { problem: 'unknown' }
+    if (!link) return null
     const now = services.now()
     const problem = problemOf(link, now) ?? (answer !== link.purpose ? 'wrong_purpose' : null)
     if (problem) return viewOf(link, problem)
     const reasoning = `The customer answered "${link.purpose}" through the link in the ${link.message_kind.replace('_', '-')} email ${link.message_id}`
-    const ctx = contextOf(services, { tenantId, actor: { type: 'system', id: null } }, tx, requestId, reasoning, () => {
-      throw new Error('answering a link has no effects after commit')
-    })
+    const ctx = linkAnswerContext(services, tx, tenantId, requestId, reasoning)
     const text = link.purpose === 'confirm' ? null : await cleanNote(tx, tenantId, link.ticket_id, requestId, note)
     const before = await ticketState(tx, link.ticket_id)
     await tx.query(
@@ -152,17 +195,11 @@ export async function answerResponseLink(
       before,
       after: await ticketState(tx, link.ticket_id),
     })
-    const used = await tx.query<{ used_at: Date }>('update response_links set used_at = $2 where id = $1 returning used_at', [link.id, now])
-    await ctx.audit({
-      entityType: 'response_link',
-      entityId: link.id,
-      action: 'use',
-      before: { used_at: null },
-      after: { used_at: used.rows[0].used_at },
-    })
+    await markLinkUsed(ctx, link.id, now)
     await settleAppointmentMessages(ctx, link.ticket_id, link.purpose)
     return { ...viewOf(link, null), confirmationStatus: CONFIRMATION_STATUS[link.purpose] }
   })
+  return view ?? { problem: 'unknown' }
 }
 
 const CONFIRMATION_STATUS: Record<CustomerAnswer, string> = { confirm: 'accepted', decline: 'declined', change: 'change_requested' }

@@ -4,7 +4,8 @@ import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { TEMPLATE_VARIABLES } from '../../templating.js'
-import { assertTemplateTexts, lockTemplate, MESSAGE_KINDS, TEMPLATE_COLUMNS, TEMPLATE_RECORD } from './model.js'
+import { assertTemplateTexts, lockTemplate, MESSAGE_KINDS, TEMPLATE_COLUMNS, TEMPLATE_RECORD, TEMPLATE_TABLE } from './model.js'
+import { auditedInsert, auditedStatement, auditedUpdate } from '../../records.js'
 import { page } from '../../places.js'
 import { defaultCarriesPaymentDirections, previewCreateTemplate, previewSetDefault, previewUpdateTemplate } from './template-previews.js'
 
@@ -40,14 +41,13 @@ export const createTemplate = defineAction({
   async run(ctx, input) {
     assertTemplateTexts({ 'data.subject': input.subject, 'data.body': input.body })
     if (input.is_default) await clearDefault(ctx, input.kind)
-    const r = await ctx.db.query(
+    return auditedInsert(
+      ctx,
+      TEMPLATE_TABLE,
       `insert into message_templates (tenant_id, kind, name, subject, body, is_default)
       values ($1, $2, $3, $4, $5, $6) returning ${TEMPLATE_COLUMNS}`,
       [ctx.tenantId, input.kind, input.name, input.subject, input.body, input.is_default],
     )
-    const template = r.rows[0]
-    await ctx.audit({ entityType: 'template', entityId: String(template.id), action: 'create', before: null, after: template })
-    return template
   },
 })
 
@@ -74,14 +74,15 @@ export const updateTemplate = defineAction({
       throw new AppError('CONFLICT', `Template ${input.template_id} is archived and cannot change; create a new one`, {
         field: 'data.template_id',
       })
-    const r = await ctx.db.query(
+    return auditedStatement(
+      ctx,
+      TEMPLATE_TABLE,
+      before,
+      'update',
       `update message_templates set name = coalesce($2, name), subject = coalesce($3, subject), body = coalesce($4, body)
       where id = $1 returning ${TEMPLATE_COLUMNS}`,
       [input.template_id, input.name ?? null, input.subject ?? null, input.body ?? null],
     )
-    const after = r.rows[0]
-    await ctx.audit({ entityType: 'template', entityId: input.template_id, action: 'update', before, after })
-    return after
   },
 })
 
@@ -102,12 +103,8 @@ export const archiveTemplate = defineAction({
   async run(ctx, input) {
     const before = await lockTemplate(ctx.db, input.template_id)
     if (before.archived_at) return before
-    const r = await ctx.db.query(
-      `update message_templates set archived_at = now(), is_default = false where id = $1 returning ${TEMPLATE_COLUMNS}`,
-      [input.template_id],
-    )
-    await ctx.audit({ entityType: 'template', entityId: input.template_id, action: 'archive', before, after: r.rows[0] })
-    return r.rows[0]
+    const sql = `update message_templates set archived_at = now(), is_default = false where id = $1 returning ${TEMPLATE_COLUMNS}`
+    return auditedStatement(ctx, TEMPLATE_TABLE, before, 'archive', sql, [input.template_id])
   },
 })
 
@@ -133,11 +130,7 @@ export const setDefaultTemplate = defineAction({
       throw new AppError('CONFLICT', `Template ${input.template_id} is archived; it cannot be the default`, { field: 'data.template_id' })
     if (before.is_default) return before
     await clearDefault(ctx, String(before.kind))
-    const r = await ctx.db.query(`update message_templates set is_default = true where id = $1 returning ${TEMPLATE_COLUMNS}`, [
-      input.template_id,
-    ])
-    await ctx.audit({ entityType: 'template', entityId: input.template_id, action: 'set_default', before, after: r.rows[0] })
-    return r.rows[0]
+    return auditedUpdate(ctx, TEMPLATE_TABLE, before, { is_default: true }, 'set_default')
   },
 })
 
@@ -148,8 +141,5 @@ async function clearDefault(ctx: OperationContext, kind: string): Promise<void> 
     where kind = $1 and is_default and archived_at is null for update`,
     [kind],
   )
-  for (const before of current.rows) {
-    const r = await ctx.db.query(`update message_templates set is_default = false where id = $1 returning ${TEMPLATE_COLUMNS}`, [before.id])
-    await ctx.audit({ entityType: 'template', entityId: String(before.id), action: 'update', before, after: r.rows[0] })
-  }
+  for (const before of current.rows) await auditedUpdate(ctx, TEMPLATE_TABLE, before, { is_default: false })
 }

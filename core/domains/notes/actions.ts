@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { oneSubjectOf, LEAD_SUBJECT } from '../record-subject.js'
-import { NOTE_COLUMNS, NOTE_RECORD } from './model.js'
+import { NOTE_COLUMNS, NOTE_RECORD, NOTE_TABLE } from './model.js'
+import { auditedInsert } from '../../records.js'
 import { customer, ownVisit } from '../../places.js'
 
 /** The record kinds a note can be written on: the input field and the table it points into. */
@@ -34,11 +35,11 @@ export const addNote = defineAction({
   output: NOTE_RECORD,
   async run(ctx, input) {
     const { kind: subject, id } = await oneSubjectOf(ctx.db, input, SUBJECTS)
-    const r = await ctx.db.query(
+    return auditedInsert(
+      ctx,
+      NOTE_TABLE,
       `insert into notes (tenant_id, ${subject.field}, content, author_type, author_id) values ($1, $2, $3, $4, $5) returning ${NOTE_COLUMNS}`,
       [ctx.tenantId, id, input.content, ctx.actor.type, ctx.actor.id],
     )
-    await ctx.audit({ entityType: 'note', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
-    return r.rows[0]
   },
 })

@@ -1,7 +1,8 @@
 import type { OperationContext } from '../../context.js'
-import { MESSAGE_COLUMNS } from '../messages/model.js'
+import { MESSAGE_COLUMNS, MESSAGE_TABLE } from '../messages/model.js'
 import { INTERACTION_TABLE, type Interaction } from '../interactions/model.js'
-import { auditedUpdate, lockRecord } from '../../records.js'
+import { auditedInsert, auditedUpdate, lockRecord } from '../../records.js'
+import { cancelPendingMessages } from '../messages/cancel-pending.js'
 
 /** Lead time of a quote email sent "now": delivery picks it up on its next pass. */
 const SEND_DELAY_MS = 5_000
@@ -9,13 +10,14 @@ const SEND_DELAY_MS = 5_000
 /** Queues the quote's email to its customer (its answer links are made at delivery), audited; returns the message. */
 export async function queueQuoteEmail(ctx: OperationContext, quote: { id: string; contact_id: string }): Promise<Record<string, unknown>> {
   const sendAt = new Date(ctx.services.now().getTime() + SEND_DELAY_MS)
-  const m = await ctx.db.query(
+  return auditedInsert(
+    ctx,
+    MESSAGE_TABLE,
     `insert into scheduled_messages (tenant_id, contact_id, kind, send_at, quote_id)
     values ($1, $2, 'quote', $3, $4) returning ${MESSAGE_COLUMNS}`,
     [ctx.tenantId, quote.contact_id, sendAt, quote.id],
+    'schedule',
   )
-  await ctx.audit({ entityType: 'scheduled_message', entityId: String(m.rows[0].id), action: 'schedule', before: null, after: m.rows[0] })
-  return m.rows[0]
 }
 
 /**
@@ -43,17 +45,5 @@ export async function endQuoteChasing(
 
 /** Cancels a quote's emails still queued, each audited with why; returns their ids. */
 async function cancelQuoteMessages(ctx: OperationContext, quoteId: string, reason: string): Promise<string[]> {
-  const pending = await ctx.db.query(
-    `select ${MESSAGE_COLUMNS} from scheduled_messages
-    where quote_id = $1 and status = 'pending' order by send_at, id for update`,
-    [quoteId],
-  )
-  for (const before of pending.rows) {
-    const r = await ctx.db.query(
-      `update scheduled_messages set status = 'cancelled', last_error = $2 where id = $1 returning ${MESSAGE_COLUMNS}`,
-      [before.id, reason],
-    )
-    await ctx.audit({ entityType: 'scheduled_message', entityId: String(before.id), action: 'cancel', before, after: r.rows[0] })
-  }
-  return pending.rows.map((m) => String(m.id))
+  return cancelPendingMessages(ctx, 'quote_id = $1', [quoteId], reason)
 }

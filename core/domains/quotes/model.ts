@@ -2,9 +2,8 @@ import { z } from 'zod'
 import { nextCounterValue } from '../../counters.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound } from '../../errors.js'
-import { invoiceTotals } from '../../money.js'
 import { calendarDay, timestamp } from '../../output-types.js'
-import type { InvoiceLine } from '../invoices/model.js'
+import { type InvoiceLine, writePricedLines } from '../invoices/model.js'
 import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 
 /** Where a quote is in its life: only a draft changes; sent waits for the customer; the rest are records. */
@@ -59,29 +58,7 @@ export async function loadQuote(tx: Queryable, id: string, lock = false): Promis
 
 /** Sets a draft quote's lines (replacing any) and the totals they add up to, by the invoices' tax rule (core/money.ts). */
 export async function writeQuoteLines(tx: Queryable, tenantId: string, quoteId: string, lines: InvoiceLine[]): Promise<void> {
-  const totals = invoiceTotals(lines)
-  await tx.query('delete from quote_line_items where quote_id = $1', [quoteId])
-  await tx.query(
-    `insert into quote_line_items (tenant_id, quote_id, service_id, description, quantity, unit_price_cents, tax_rate_bp, tax_cents, position)
-     select $1, $2, t.* from unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[]) as t`,
-    [
-      tenantId,
-      quoteId,
-      lines.map((l) => l.service_id),
-      lines.map((l) => l.description),
-      lines.map((l) => l.quantity),
-      lines.map((l) => l.unit_price_cents),
-      lines.map((l) => l.tax_rate_bp),
-      totals.lines.map((a) => a.tax_cents),
-      lines.map((_, i) => i),
-    ],
-  )
-  await tx.query('update quotes set subtotal_cents = $1, tax_cents = $2, total_cents = $3 where id = $4', [
-    totals.subtotal_cents,
-    totals.tax_cents,
-    totals.total_cents,
-    quoteId,
-  ])
+  await writePricedLines(tx, { table: 'quotes', lines: 'quote_line_items', parent: 'quote_id' }, tenantId, quoteId, lines)
 }
 
 /** The next quote number of the business for a year: Q-YYYY-NNNN, gapless. */

@@ -1,11 +1,8 @@
 import { hashSecret, newSecret } from '../../auth/secrets.js'
 import type { Services } from '../../context.js'
-import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
-import { AppError } from '../../errors.js'
-import { contextOf } from '../../operations-context.js'
 import { localDate } from '../../time.js'
-import { tenantOfLink, TOKEN } from '../messages/response-links.js'
+import { inBusinessOfLink, linkAnswerContext, markLinkUsed } from '../messages/response-links.js'
 import type { TemplateValues } from '../../templating.js'
 import { answerQuote, type QuoteAnswer } from './acceptance.js'
 import { type BusinessCard, loadBusinessCard, readLogo } from '../settings/business-card.js'
@@ -54,10 +51,7 @@ export async function issueQuoteLinks(
 
 /** The logo of the business whose quote link this is, whatever the link's state; null for an unknown link or no logo. */
 export async function quoteLinkLogo(services: Services, token: string): Promise<{ bytes: Buffer; contentType: string } | null> {
-  const tokenHash = TOKEN.test(token) ? hashSecret(token) : null
-  const tenantId = tokenHash ? await tenantOfLink(services, tokenHash) : null
-  if (!tokenHash || !tenantId) return null
-  return withTenant(services.db, { tenantId, actorType: 'system' }, async (tx) =>
+  return inBusinessOfLink(services, token, undefined, async (tx, { tokenHash, tenantId }) =>
     (await tx.query('select 1 from response_links where token_hash = $1 and quote_id is not null', [tokenHash])).rows.length
       ? readLogo(tx, services, tenantId)
       : null,
@@ -128,13 +122,11 @@ interface LinkRow {
 
 /** What a quote link is for and whether it can be used, changing nothing (a mail scanner's GET must not answer for the customer). */
 export async function viewQuoteLink(services: Services, token: string): Promise<QuoteLinkView> {
-  const tokenHash = TOKEN.test(token) ? hashSecret(token) : null
-  const tenantId = tokenHash ? await tenantOfLink(services, tokenHash) : null
-  if (!tokenHash || !tenantId) return { problem: 'unknown' }
-  return withTenant(services.db, { tenantId, actorType: 'system' }, async (tx) => {
+  const view = await inBusinessOfLink(services, token, undefined, async (tx, { tokenHash }) => {
     const link = await loadLink(tx, tokenHash, false)
-    return link ? viewOf(tx, link, problemOf(link, services.now())) : { problem: 'unknown' }
+    return link ? viewOf(tx, link, problemOf(link, services.now())) : null
   })
+  return view ?? { problem: 'unknown' }
 }
 
 /**
@@ -148,31 +140,20 @@ export async function answerQuoteLink(
   note: string,
   requestId: string,
 ): Promise<QuoteLinkView> {
-  const tokenHash = TOKEN.test(token) ? hashSecret(token) : null
-  const tenantId = tokenHash ? await tenantOfLink(services, tokenHash) : null
-  if (!tokenHash || !tenantId) return { problem: 'unknown' }
-  return withTenant(services.db, { tenantId, actorType: 'system', requestId }, async (tx) => {
+  const view = await inBusinessOfLink(services, token, requestId, async (tx, { tokenHash, tenantId }) => {
     const link = await loadLink(tx, tokenHash, true)
-    if (!link) return { problem: 'unknown' }
+    if (!link) return null
     const now = services.now()
     const problem = problemOf(link, now) ?? (answer !== link.purpose ? 'wrong_purpose' : null)
     if (problem) return viewOf(tx, link, problem)
     const reasoning = `The customer answered "${link.purpose}" through the link in the quote email ${link.message_id}`
-    const ctx = contextOf(services, { tenantId, actor: { type: 'system', id: null } }, tx, requestId, reasoning, () => {
-      throw new AppError('INTERNAL', 'answering a quote link has no effects after commit')
-    })
+    const ctx = linkAnswerContext(services, tx, tenantId, requestId, reasoning)
     const { order } = await answerQuote(ctx, link.quote_id, link.purpose, note)
-    const used = await tx.query<{ used_at: Date }>('update response_links set used_at = $2 where id = $1 returning used_at', [link.id, now])
-    await ctx.audit({
-      entityType: 'response_link',
-      entityId: link.id,
-      action: 'use',
-      before: { used_at: null },
-      after: { used_at: used.rows[0].used_at },
-    })
+    await markLinkUsed(ctx, link.id, now)
     const fresh = (await loadLink(tx, tokenHash, false)) as LinkRow
     return { ...(await viewOf(tx, fresh, null)), orderNumber: order?.number }
   })
+  return view ?? { problem: 'unknown' }
 }
 
 async function loadLink(tx: Queryable, tokenHash: string, lock: boolean): Promise<LinkRow | null> {

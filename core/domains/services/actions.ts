@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
-import { auditedArchive, auditedUpdate } from '../../records.js'
+import { auditedArchive, auditedInsert, auditedUpdate } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import {
   assertNameFree,
@@ -72,7 +72,9 @@ export const createService = defineAction({
     }
     checkPricing(row)
     await assertNameFree(ctx.db, row.name, null)
-    const r = await ctx.db.query(
+    return auditedInsert(
+      ctx,
+      SERVICE_TABLE,
       `insert into services (tenant_id, name, description, pricing, price_cents, unit_name, default_duration_minutes, taxable, bookable)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${SERVICE_COLUMNS}`,
       [
@@ -87,8 +89,6 @@ export const createService = defineAction({
         row.bookable,
       ],
     )
-    await ctx.audit({ entityType: 'service', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
-    return r.rows[0]
   },
 })
 

@@ -2,8 +2,8 @@ import { z } from 'zod'
 import { AppError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { revokeWhatActsFor } from './credentials.js'
-import { assertEmailFree, lockUser, USER_COLUMNS, USER_RECORD } from './model.js'
-import { setClause } from '../../sql.js'
+import { assertEmailFree, lockUser, USER_COLUMNS, USER_RECORD, USER_TABLE } from './model.js'
+import { auditedInsert, auditedUpdate } from '../../records.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { page } from '../../places.js'
 
@@ -53,15 +53,8 @@ export const addUser = defineAction({
   output: USER_RECORD,
   async run(ctx, input) {
     await assertEmailFree(ctx.db, input.email)
-    const r = await ctx.db.query(`insert into users (tenant_id, email, name, role) values ($1, $2, $3, $4) returning ${USER_COLUMNS}`, [
-      ctx.tenantId,
-      input.email,
-      input.name,
-      input.role,
-    ])
-    const user = r.rows[0]
-    await ctx.audit({ entityType: 'user', entityId: String(user.id), action: 'create', before: null, after: user })
-    return user
+    const sql = `insert into users (tenant_id, email, name, role) values ($1, $2, $3, $4) returning ${USER_COLUMNS}`
+    return auditedInsert(ctx, USER_TABLE, sql, [ctx.tenantId, input.email, input.name, input.role])
   },
 })
 
@@ -105,18 +98,10 @@ export const updateUser = defineAction({
     const changes: Record<string, unknown> = { name: input.name, role: input.role }
     if (input.active !== undefined && input.active === Boolean(before.deactivated_at))
       changes.deactivated_at = input.active ? null : new Date()
-    const { sets, values } = setClause(changes)
-    if (!sets.length) return before
-    values.push(input.user_id)
-    const r = await ctx.db.query(`update users set ${sets.join(', ')} where id = $${values.length} returning ${USER_COLUMNS}`, values)
-    if (input.active === false) await revokeWhatActsFor(ctx, input.user_id)
-    await ctx.audit({
-      entityType: 'user',
-      entityId: input.user_id,
-      action: input.active === false && !before.deactivated_at ? 'deactivate' : 'update',
-      before,
-      after: r.rows[0],
-    })
-    return r.rows[0]
+    const action = input.active === false && !before.deactivated_at ? 'deactivate' : 'update'
+    const after = await auditedUpdate(ctx, USER_TABLE, before, changes, action)
+    // Nothing written (nothing to change) means nothing new to revoke either.
+    if (after !== before && input.active === false) await revokeWhatActsFor(ctx, input.user_id)
+    return after
   },
 })

@@ -1,17 +1,19 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { timestamp } from '../../output-types.js'
-import { AppError, notFound } from '../../errors.js'
+import { AppError } from '../../errors.js'
+import { lockRecord, type RecordKind } from '../../records.js'
 
 /** The columns of a team member as the API shows them. */
 export const USER_COLUMNS = `id, name, email, role, created_at, deactivated_at`
 
 /** A team member, locked for update, or NOT_FOUND. */
 export async function lockUser(tx: Queryable, id: string): Promise<Record<string, unknown>> {
-  const r = await tx.query(`select ${USER_COLUMNS} from users where id = $1 for update`, [id])
-  if (!r.rows[0]) throw notFound('user', id)
-  return r.rows[0]
+  return lockRecord(tx, USER_TABLE, id)
 }
+
+/** Where team members live, for lockRecord and the audited writes of core/records.ts. */
+export const USER_TABLE: RecordKind = { table: 'users', columns: USER_COLUMNS, entity: 'user' }
 
 /** Refuses an email address another team member of this business already signs in with. */
 export async function assertEmailFree(tx: Queryable, email: string, exceptId: string | null = null): Promise<void> {

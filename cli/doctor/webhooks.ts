@@ -1,5 +1,5 @@
 import type { Config } from '../../core/config.js'
-import { type WebhookSetup, webhookSetups } from '../../core/monitoring/webhooks.js'
+import type { WebhookSetup } from '../../core/monitoring/webhooks.js'
 import { envelopeOf, probe } from './http-probe.js'
 import { type CheckItem, fail, off, ok, warn } from './item.js'
 
@@ -12,6 +12,8 @@ const REFUSALS = new Set(['VALIDATION_ERROR', 'UNAUTHENTICATED'])
  * not answered by something else (a 404 or 502 of the proxy, an HTML page).
  */
 export async function webhookItems(config: Config, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<CheckItem[]> {
+  // The webhooks include the capabilities', which are found with the domains: loaded here, only when the doctor runs.
+  const { webhookSetups } = await import('../../core/monitoring/webhooks.js')
   return Promise.all(webhookSetups(config, env).map((setup) => webhookItem(config, setup, timeoutMs)))
 }
 

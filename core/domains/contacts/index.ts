@@ -15,7 +15,6 @@ export * from './merge-actions.js'
 export * from './queries.js'
 export * from './referrals.js'
 export * from './tag-actions.js'
-export * from './review-actions.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['addresses', 'attributes', 'custom-fields', 'notes', 'settings']

@@ -16,6 +16,7 @@ export * from './preview-queries.js'
 export * from './queries.js'
 export * from './template-actions.js'
 export * from './follow-up-actions.js'
+export * from './review-opt-out.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['contacts', 'settings']

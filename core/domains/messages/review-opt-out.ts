@@ -3,8 +3,8 @@ import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { timestamp } from '../../output-types.js'
 import { BY_AGENT_OR_API } from '../../places.js'
-import { lockContact } from './model.js'
-import { cancelPendingMessages } from '../messages/cancel-pending.js'
+import { lockContact } from '../contacts/model.js'
+import { cancelPendingMessages } from './cancel-pending.js'
 
 /** Why a customer is never asked for a review. */
 export const REVIEW_OPT_OUTS = ['declined', 'complained'] as const

@@ -1,5 +1,7 @@
 import { validationError } from './errors.js'
+import type { Queryable } from './db/types.js'
 import { isUuid } from './schema-types.js'
+import { whereAll } from './sql.js'
 
 /** Items per page when the caller does not say, and the most one page may hold. */
 export const DEFAULT_LIMIT = 25
@@ -61,4 +63,56 @@ export function afterCursor(args: unknown[], cursor: string | undefined, compari
   const first = args.length + 1
   args.push(...decodeCursor(cursor, types))
   return `${comparison} (${types.map((t, i) => `$${first + i}::${t}`).join(', ')})`
+}
+
+/**
+ * How a list is ordered: the SQL expressions of its sort key, the last of them unique (the id), their types for the
+ * cursor, and the direction, which is the same for every part of the key.
+ */
+export interface ListOrder {
+  keys: readonly string[]
+  types: readonly CursorType[]
+  descending?: boolean
+}
+
+/** Oldest first, and newest first, by created_at then id, for a list read from one table without an alias. */
+export const OLDEST_FIRST: ListOrder = { keys: ['created_at', 'id'], types: ['timestamptz', 'uuid'] }
+export const NEWEST_FIRST: ListOrder = { ...OLDEST_FIRST, descending: true }
+
+/** By name regardless of case, then id, for a list read from one table with a name column. */
+export const BY_NAME: ListOrder = { keys: ['lower(name)', 'id'], types: ['text', 'uuid'] }
+
+/** The parts of a list's SELECT that differ from list to list; the conditions' values are in the args given beside them. */
+export interface ListStatement {
+  /** The columns of each item, e.g. `${SERVICE_COLUMNS}`. */
+  columns: string
+  /** The table, or the tables joined, e.g. 'agent_tokens t'. */
+  from: string
+  /** The conditions, as written (`$1::uuid is null or id = $1`) or one each; none for the whole table. */
+  where?: string | string[]
+}
+
+/**
+ * One page of a list: the rows of `statement` that come after the cursor, in `order`, limit + 1 of them read so that
+ * pageOf knows whether more follow. The sort key is read as text where a JavaScript value would round it (timestamps).
+ */
+export async function listPage(
+  db: Queryable,
+  page: { cursor?: string; limit: number },
+  order: ListOrder,
+  args: unknown[],
+  statement: ListStatement,
+) {
+  const direction = order.descending ? ' desc' : ''
+  const keyColumns = order.keys.map((key, i) => `${key}${order.types[i] === 'timestamptz' ? '::text' : ''} as _key${i}`)
+  const after = afterCursor(args, page.cursor, `(${order.keys.join(', ')}) ${order.descending ? '<' : '>'}`, order.types)
+  const conditions = [statement.where ?? [], after].flat().filter(Boolean)
+  args.push(page.limit + 1)
+  const r = await db.query<Record<string, unknown>>(
+    `select ${statement.columns}, ${keyColumns.join(', ')} from ${statement.from}
+     ${whereAll(conditions)}
+     order by ${order.keys.map((key) => `${key}${direction}`).join(', ')} limit $${args.length}`,
+    args,
+  )
+  return pageOf(r.rows, page.limit, (row) => order.keys.map((_, i) => row[`_key${i}`]))
 }

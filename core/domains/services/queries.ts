@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { BY_NAME, listPage } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { SqlParams, whereAll } from '../../sql.js'
+import { SqlParams } from '../../sql.js'
 import { SERVICE_COLUMNS, SERVICE_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
@@ -28,14 +28,6 @@ export const servicesQuery = defineQuery({
     if (req.id) where.push(`id = ${params.add(req.id)}`)
     if (status) where.push(status === 'active' ? 'archived_at is null' : 'archived_at is not null')
     if (req.params.q) where.push(`id in (select service_ids_matching(${params.add(req.params.q)}))`)
-    const after = afterCursor(params.values, req.cursor, '(lower(name), id) >', ['text', 'uuid'])
-    if (after) where.push(after)
-    const r = await ctx.db.query(
-      `select ${SERVICE_COLUMNS}, lower(name) as _sort_name from services
-       ${whereAll(where)}
-       order by lower(name), id limit ${params.add(req.limit + 1)}`,
-      params.values,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
+    return listPage(ctx.db, req, BY_NAME, params.values, { columns: SERVICE_COLUMNS, from: 'services', where })
   },
 })

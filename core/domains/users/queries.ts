@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { BY_NAME, listPage } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { SqlParams, whereAll } from '../../sql.js'
+import { SqlParams } from '../../sql.js'
 import { USER_COLUMNS, USER_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
 
@@ -30,14 +30,6 @@ export const usersQuery = defineQuery({
     if (req.params.role) where.push(`role = ${params.add(req.params.role)}`)
     if (req.params.q) where.push(`id in (select user_ids_matching(${params.add(req.params.q)}))`)
     if (active !== null) where.push(active ? 'deactivated_at is null' : 'deactivated_at is not null')
-    const after = afterCursor(params.values, req.cursor, '(lower(name), id) >', ['text', 'uuid'])
-    if (after) where.push(after)
-    const r = await ctx.db.query(
-      `select ${USER_COLUMNS}, lower(name) as _sort_name from users
-       ${whereAll(where)}
-       order by lower(name), id limit ${params.add(req.limit + 1)}`,
-      params.values,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
+    return listPage(ctx.db, req, BY_NAME, params.values, { columns: USER_COLUMNS, from: 'users', where })
   },
 })

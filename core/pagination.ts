@@ -75,9 +75,16 @@ export interface ListOrder {
   descending?: boolean
 }
 
-/** Oldest first, and newest first, by created_at then id, for a list read from one table without an alias. */
-export const OLDEST_FIRST: ListOrder = { keys: ['created_at', 'id'], types: ['timestamptz', 'uuid'] }
-export const NEWEST_FIRST: ListOrder = { ...OLDEST_FIRST, descending: true }
+/** Oldest first by created_at then id; `alias` names the table where the list joins others. */
+export function oldestFirst(alias?: string): ListOrder {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name)
+  return { keys: [column('created_at'), column('id')], types: ['timestamptz', 'uuid'] }
+}
+
+/** Newest first by created_at then id; `alias` names the table where the list joins others. */
+export function newestFirst(alias?: string): ListOrder {
+  return { ...oldestFirst(alias), descending: true }
+}
 
 /** By name regardless of case, then id, for a list read from one table with a name column. */
 export const BY_NAME: ListOrder = { keys: ['lower(name)', 'id'], types: ['text', 'uuid'] }

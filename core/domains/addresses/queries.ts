@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, oldestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { ADDRESS_COLUMNS, ADDRESS_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
@@ -23,20 +23,15 @@ export const addressesQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.city ?? null, p.postal_code ?? null, p.status ?? null]
-    const after = afterCursor(args, req.cursor, 'and (created_at, id) >', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select ${ADDRESS_COLUMNS}, created_at::text as _sort_at from addresses
-       where ($1::uuid is null or id = $1)
+    return listPage(ctx.db, req, oldestFirst(), args, {
+      columns: ADDRESS_COLUMNS,
+      from: 'addresses',
+      where: `($1::uuid is null or id = $1)
          and ($2::uuid is null or contact_id = $2)
          and ($3::text is null or lower(city) = lower($3))
          and ($4::text is null or postal_code like replace(replace($4, '%', ''), '_', '') || '%')
          and (case coalesce($5::text, case when $1::uuid is null then 'active' else 'all' end)
-                when 'active' then archived_at is null when 'archived' then archived_at is not null else true end)
-         ${after}
-       order by created_at, id limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+                when 'active' then archived_at is null when 'archived' then archived_at is not null else true end)`,
+    })
   },
 })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { TOKEN_COLUMNS, TOKEN_RECORD } from './model.js'
 
@@ -20,15 +20,10 @@ export const agentTokensQuery = defineQuery({
   record: TOKEN_RECORD,
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null, req.params.status ?? null]
-    const after = afterCursor(args, req.cursor, 'and (t.created_at, t.id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select ${TOKEN_COLUMNS}, t.created_at::text as _sort_at from agent_tokens t
-       where ($1::uuid is null or t.id = $1) and ($2::text is null or ($2 = 'active') = (t.revoked_at is null))
-         ${after}
-       order by t.created_at desc, t.id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    return listPage(ctx.db, req, newestFirst('t'), args, {
+      columns: TOKEN_COLUMNS,
+      from: 'agent_tokens t',
+      where: `($1::uuid is null or t.id = $1) and ($2::text is null or ($2 = 'active') = (t.revoked_at is null))`,
+    })
   },
 })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { actionKey, defineQuery } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { AUTHORIZATION_REQUEST_RECORD, REQUEST_COLUMNS } from './queue.js'
@@ -20,15 +20,11 @@ export const authorizationRequestsQuery = defineQuery({
   record: AUTHORIZATION_REQUEST_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null, req.params.status ?? null]
-    const after = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select * from (select ${REQUEST_COLUMNS}, created_at::text as _sort_at from authorization_requests) q
-      where ($1::uuid is null or id = $1) and ($2::text is null or status = $2) ${after}
-      order by created_at desc, id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    return listPage(ctx.db, req, newestFirst(), args, {
+      columns: '*',
+      from: `(select ${REQUEST_COLUMNS} from authorization_requests) q`,
+      where: `($1::uuid is null or id = $1) and ($2::text is null or status = $2)`,
+    })
   },
 })
 
@@ -93,16 +89,13 @@ export const standingRulesQuery = defineQuery({
   async run(ctx, req) {
     const { currency } = await loadTenantSettings(ctx.db)
     const args: unknown[] = [req.id ?? null, req.params.status]
-    const after = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query<{ id: string; action: string; conditions: RuleCondition[] } & Record<string, unknown>>(
-      `select * from (select id, action_key as action, conditions, expires_at, created_at, created_at::text as _sort_at, revoked_at,
+    const page = await listPage(ctx.db, req, newestFirst(), args, {
+      columns: '*',
+      from: `(select id, action_key as action, conditions, expires_at, created_at, revoked_at,
         case when revoked_at is not null then 'revoked' when expires_at <= now() then 'expired' else 'active' end as status
-       from standing_rules) q where ($1::uuid is null or id = $1) and ($2 = 'all' or $1::uuid is not null or status = 'active') ${after}
-       order by created_at desc, id desc limit $${args.length}`,
-      args,
-    )
-    const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+       from standing_rules) q`,
+      where: `($1::uuid is null or id = $1) and ($2 = 'all' or $1::uuid is not null or status = 'active')`,
+    })
     for (const rule of page.items)
       rule.conditions_text = (rule.conditions as RuleCondition[]).map((c) =>
         conditionWords(c, ctx.services.registry.actions.get(String(rule.action)), currency),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { ATTRIBUTE_COLUMNS, ATTRIBUTE_KEY, ATTRIBUTE_RECORD, attributeValueMatches } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
@@ -35,24 +35,19 @@ export const attributesQuery = defineQuery({
       p.confirmed ?? null,
       p.contact_ids ?? null,
     ]
-    const after = afterCursor(args, req.cursor, 'and (a.key, a.id) >', ['text', 'uuid'])
-    args.push(req.limit + 1)
     const columns = ATTRIBUTE_COLUMNS.split(',')
       .map((c) => `a.${c.trim()}`)
       .join(', ')
-    const r = await ctx.db.query(
-      `select ${columns}, c.display_name, a.key as _sort_key from attributes a join contacts c on c.id = a.contact_id
-       where ($1::uuid is null or a.id = $1)
+    return listPage(ctx.db, req, { keys: ['a.key', 'a.id'], types: ['text', 'uuid'] }, args, {
+      columns: `${columns}, c.display_name`,
+      from: 'attributes a join contacts c on c.id = a.contact_id',
+      where: `($1::uuid is null or a.id = $1)
          and ($2::text is null or a.key = $2)
          and ($3::text is null or ${attributeValueMatches('a', '$3')})
          and ($4::uuid is null or a.contact_id = $4)
          and ($5::text is null or a.source = $5)
          and ($6::text is null or (a.confirmed_at is not null) = ($6 = 'true'))
-         and ($7::uuid[] is null or a.contact_id = any($7))
-         ${after}
-       order by a.key, a.id limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_key, row.id])
+         and ($7::uuid[] is null or a.contact_id = any($7))`,
+    })
   },
 })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { FEED_COLUMNS, FEED_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
@@ -22,16 +22,11 @@ export const calendarFeedsQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.user_id ?? null, p.status ?? null]
-    const after = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select ${FEED_COLUMNS}, created_at::text as _sort_at from calendar_feeds
-       where ($1::uuid is null or id = $1) and ($2::uuid is null or user_id = $2)
-         and ($3::text is null or ($3 = 'active') = (revoked_at is null))
-         ${after}
-       order by created_at desc, id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    return listPage(ctx.db, req, newestFirst(), args, {
+      columns: FEED_COLUMNS,
+      from: 'calendar_feeds',
+      where: `($1::uuid is null or id = $1) and ($2::uuid is null or user_id = $2)
+         and ($3::text is null or ($3 = 'active') = (revoked_at is null))`,
+    })
   },
 })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { auditTrailExpansion } from '../../output-types.js'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { APPLIES_TO, DEFINITION_COLUMNS, DEFINITION_RECORD } from './model.js'
 
@@ -23,17 +23,12 @@ export const customFieldsQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.applies_to ?? null, req.id ? null : p.archived === 'true']
-    const after = afterCursor(args, req.cursor, 'and (position, key) >', ['int', 'text'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select ${DEFINITION_COLUMNS} from custom_field_definitions
-       where ($1::uuid is null or id = $1)
+    return listPage(ctx.db, req, { keys: ['position', 'key'], types: ['int', 'text'] }, args, {
+      columns: DEFINITION_COLUMNS,
+      from: 'custom_field_definitions',
+      where: `($1::uuid is null or id = $1)
          and ($2::text is null or applies_to = $2)
-         and ($3::boolean is null or (archived_at is not null) = $3)
-         ${after}
-       order by position, key limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [String(row.position), row.key])
+         and ($3::boolean is null or (archived_at is not null) = $3)`,
+    })
   },
 })

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { validationError } from '../../errors.js'
 import { auditTrailExpansion } from '../../output-types.js'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { DOCUMENT_CATEGORIES, DOCUMENT_COLUMNS, DOCUMENT_RECORD, DOCUMENT_VERSION } from './model.js'
 import { readDocumentFile } from './read-file.js'
@@ -43,23 +43,18 @@ export const documentsQuery = defineQuery({
       req.id ? null : p.archived === 'true',
       p.quote_id ?? null,
     ]
-    const cursor = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select ${DOCUMENT_COLUMNS}, created_at::text as _sort_at from documents
-       where ($1::uuid is null or id = $1)
+    const page = await listPage(ctx.db, req, newestFirst(), args, {
+      columns: DOCUMENT_COLUMNS,
+      from: 'documents',
+      where: `($1::uuid is null or id = $1)
          and ($2::uuid is null or contact_id = $2)
          and ($3::uuid is null or ticket_id = $3)
          and ($4::uuid is null or invoice_id = $4)
          and ($5::text is null or category = $5)
          and ($6::text is null or tags @> array[$6::text])
          and ($7::boolean is null or (archived_at is not null) = $7)
-         and ($8::uuid is null or quote_id = $8)
-         ${cursor}
-       order by created_at desc, id desc limit $${args.length}`,
-      args,
-    )
-    const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+         and ($8::uuid is null or quote_id = $8)`,
+    })
     if (req.include.has('versions') && page.items.length) {
       const v = await ctx.db.query(
         `select document_id, version, content_type, size_bytes, sha256, author_type, author_id, created_at

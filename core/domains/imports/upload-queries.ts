@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { pageOf, afterCursor } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { auditTrailExpansion } from '../../output-types.js'
 import { IMPORT_UPLOAD_RECORD, UPLOAD_COLUMNS, UPLOAD_REPORTS } from './uploads.js'
@@ -25,14 +25,11 @@ export const importUploadsQuery = defineQuery({
   }),
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null]
-    const after = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
     const reports = req.include.has('report') ? ', check_report, run_report' : ''
-    const r = await ctx.db.query(
-      `select ${UPLOAD_COLUMNS}${reports}, created_at::text as _sort_at from import_uploads
-      where ($1::uuid is null or id = $1) ${after} order by created_at desc, id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    return listPage(ctx.db, req, newestFirst(), args, {
+      columns: `${UPLOAD_COLUMNS}${reports}`,
+      from: 'import_uploads',
+      where: `($1::uuid is null or id = $1)`,
+    })
   },
 })

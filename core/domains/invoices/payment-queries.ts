@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { isoDate } from '../../schema-types.js'
 import { PAYMENT_METHODS } from './model.js'
@@ -51,22 +51,16 @@ export const paymentsQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.invoice_id ?? null, p.contact_id ?? null, p.method ?? null, p.from ?? null, p.to ?? null]
-    const after = afterCursor(args, req.cursor, 'and (p.received_at, p.id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select p.id, p.invoice_id, i.number as invoice_number, i.contact_id, c.display_name as contact_name, p.amount_cents, i.currency,
-              p.method, p.reference, p.received_at, p.created_at, p.received_at::text as _sort_at
-       from payments p join invoices i on i.id = p.invoice_id join contacts c on c.id = i.contact_id
-       where ($1::uuid is null or p.id = $1)
+    return listPage(ctx.db, req, { keys: ['p.received_at', 'p.id'], types: ['timestamptz', 'uuid'], descending: true }, args, {
+      columns: `p.id, p.invoice_id, i.number as invoice_number, i.contact_id, c.display_name as contact_name, p.amount_cents, i.currency,
+                p.method, p.reference, p.received_at, p.created_at`,
+      from: 'payments p join invoices i on i.id = p.invoice_id join contacts c on c.id = i.contact_id',
+      where: `($1::uuid is null or p.id = $1)
          and ($2::uuid is null or p.invoice_id = $2)
          and ($3::uuid is null or i.contact_id = $3)
          and ($4::text is null or p.method = $4)
          and ($5::date is null or p.received_at >= $5::date::timestamp at time zone 'UTC')
-         and ($6::date is null or p.received_at < ($6::date + 1)::timestamp at time zone 'UTC')
-         ${after}
-       order by p.received_at desc, p.id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+         and ($6::date is null or p.received_at < ($6::date + 1)::timestamp at time zone 'UTC')`,
+    })
   },
 })

@@ -1,11 +1,11 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { CREDIT_SQL, INVOICE_HEAD, INVOICE_PAYMENT_RECORD, invoiceColumns, overdueSql, PAYMENT_COLUMNS, todayOf } from './model.js'
 import { idList, isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
-import { SqlParams, whereAll, wordPatterns } from '../../sql.js'
+import { SqlParams, wordPatterns } from '../../sql.js'
 import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
 
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
@@ -92,8 +92,6 @@ export const invoicesQuery = defineQuery({
     if (p.from) where.push(`i.issued_on >= ${params.add(p.from)}`)
     if (p.to) where.push(`i.issued_on <= ${params.add(p.to)}`)
     if (p.credit) where.push(`(${CREDIT_SQL} > 0) = ${params.add(p.credit === 'true')}`)
-    const after = afterCursor(params.values, req.cursor, '(i.created_at, i.id) <', ['timestamptz', 'uuid'])
-    if (after) where.push(after)
     const expansions = [
       req.include.has('line_items') &&
         `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
@@ -114,12 +112,10 @@ export const invoicesQuery = defineQuery({
       .filter(Boolean)
       .map((e) => `, ${e}`)
       .join('')
-    const r = await ctx.db.query(
-      `select ${invoiceColumns(todayArg)}${expansions}, i.created_at::text as _sort_at from invoices i
-       ${whereAll(where)}
-       order by i.created_at desc, i.id desc limit ${params.add(req.limit + 1)}`,
-      params.values,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    return listPage(ctx.db, req, newestFirst('i'), params.values, {
+      columns: `${invoiceColumns(todayArg)}${expansions}`,
+      from: 'invoices i',
+      where,
+    })
   },
 })

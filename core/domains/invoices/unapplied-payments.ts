@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { isoDate } from '../../schema-types.js'
 import { dayRange } from '../../time.js'
@@ -45,19 +45,13 @@ export const unappliedPaymentsQuery = defineQuery({
     if (req.id) return { items: [], next_cursor: null }
     const since = req.params.since ? dayRange(req.params.since, (await loadTenantSettings(ctx.db)).timezone).start : null
     const args: unknown[] = [since]
-    const after = afterCursor(args, req.cursor, 'and (e.created_at, e.event_id) <', ['timestamptz', 'text'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select e.event_id, e.type, e.outcome, e.reason, e.amount_cents::float8 as amount_cents, e.currency, e.invoice_id, i.number as invoice_number,
-              e.order_id, o.number as order_number, e.created_at as received_at, e.created_at::text as _sort_at
-       from stripe_events e
+    return listPage(ctx.db, req, { keys: ['e.created_at', 'e.event_id'], types: ['timestamptz', 'text'], descending: true }, args, {
+      columns: `e.event_id, e.type, e.outcome, e.reason, e.amount_cents::float8 as amount_cents, e.currency, e.invoice_id, i.number as invoice_number,
+                e.order_id, o.number as order_number, e.created_at as received_at`,
+      from: `stripe_events e
        left join invoices i on i.tenant_id = e.tenant_id and i.id = e.invoice_id
-       left join orders o on o.tenant_id = e.tenant_id and o.id = e.order_id
-       where e.outcome in ('refused', 'malformed') and ($1::timestamptz is null or e.created_at >= $1)
-         ${after}
-       order by e.created_at desc, e.event_id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.event_id])
+       left join orders o on o.tenant_id = e.tenant_id and o.id = e.order_id`,
+      where: `e.outcome in ('refused', 'malformed') and ($1::timestamptz is null or e.created_at >= $1)`,
+    })
   },
 })

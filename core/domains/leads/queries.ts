@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { phoneDigits } from '../../phone.js'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { SqlParams, whereAll } from '../../sql.js'
+import { SqlParams } from '../../sql.js'
 import { LEAD_COLUMNS, LEAD_RECORD } from './model.js'
 import { isoInstant } from '../../schema-types.js'
 import { auditTrailExpansion } from '../../output-types.js'
@@ -67,18 +67,10 @@ export const leadsQuery = defineQuery({
     if (reminder_due_before) where.push(`l.reminder_at < ${params.add(reminder_due_before)}`)
     // Through the function, which finds the matches by index (migration 0034).
     if (q) where.push(`l.id in (select lead_ids_matching(${params.add(q)}, ${params.add(digits.length >= 4 ? digits : null)}))`)
-    const after = afterCursor(params.values, req.cursor, '(l.created_at, l.id) <', ['timestamptz', 'uuid'])
-    if (after) where.push(after)
     const contact = req.include.has('contact')
       ? `, (select jsonb_build_object('id', c.id, 'display_name', c.display_name, 'email', c.email, 'phone', c.phone)
            from contacts c where c.id = l.converted_contact_id) as contact`
       : ''
-    const r = await ctx.db.query(
-      `select ${LEAD_COLUMNS}${contact}, l.created_at::text as _sort_at from leads l
-       ${whereAll(where)}
-       order by l.created_at desc, l.id desc limit ${params.add(req.limit + 1)}`,
-      params.values,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    return listPage(ctx.db, req, newestFirst('l'), params.values, { columns: `${LEAD_COLUMNS}${contact}`, from: 'leads l', where })
   },
 })

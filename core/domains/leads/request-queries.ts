@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { timestamp } from '../../output-types.js'
-import { afterCursor, pageOf } from '../../pagination.js'
-import { SqlParams, whereAll } from '../../sql.js'
+import { listPage, newestFirst } from '../../pagination.js'
+import { SqlParams } from '../../sql.js'
 import { defineQuery } from '../../registry.js'
 import { localDate, addDays } from '../../time.js'
 import { pastedFormStamp, REQUEST_CHECKS } from './request-checks.js'
@@ -31,20 +31,16 @@ export const leadRequestsQuery = defineQuery({
     const where: string[] = []
     if (req.id) where.push(`r.id = ${params.add(req.id)}`)
     if (req.params.lead_id) where.push(`r.lead_id = ${params.add(req.params.lead_id)}`)
-    const after = afterCursor(params.values, req.cursor, '(r.created_at, r.id) <', ['timestamptz', 'uuid'])
-    if (after) where.push(after)
-    const r = await ctx.db.query(
-      `select r.id, r.lead_id, r.preferred_times, r.created_at, r.created_at::text as _sort_at,
+    return listPage(ctx.db, req, newestFirst('r'), params.values, {
+      columns: `r.id, r.lead_id, r.preferred_times, r.created_at,
          (select jsonb_build_object('id', c.id, 'display_name', c.display_name) from contacts c where c.id = r.contact_id) as matched_contact,
          coalesce((select jsonb_agg(jsonb_build_object('id', s.id, 'name', s.name) order by lower(s.name))
                    from services s where s.id = any(r.service_ids)), '[]'::jsonb) as services,
          case when r.photo is null then null
-              else jsonb_build_object('content_type', r.photo_type, 'size_bytes', length(r.photo)) end as photo
-       from lead_requests r ${whereAll(where)}
-       order by r.created_at desc, r.id desc limit ${params.add(req.limit + 1)}`,
-      params.values,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+              else jsonb_build_object('content_type', r.photo_type, 'size_bytes', length(r.photo)) end as photo`,
+      from: 'lead_requests r',
+      where,
+    })
   },
 })
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { timestamp } from '../../output-types.js'
 import { defineQuery } from '../../registry.js'
 
@@ -24,14 +24,10 @@ export const emailOutboxQuery = defineQuery({
   }),
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null]
-    const after = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select id, to_address, from_address, reply_to, subject, text_body, created_at, created_at::text as _sort_at from email_outbox
-       where ($1::uuid is null or id = $1) ${after}
-       order by created_at desc, id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    return listPage(ctx.db, req, newestFirst(), args, {
+      columns: 'id, to_address, from_address, reply_to, subject, text_body, created_at',
+      from: 'email_outbox',
+      where: `($1::uuid is null or id = $1)`,
+    })
   },
 })

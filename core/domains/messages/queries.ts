@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { validationError } from '../../errors.js'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, oldestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
-import { SqlParams, whereAll, wordPatterns } from '../../sql.js'
+import { SqlParams, wordPatterns } from '../../sql.js'
 import { variablesIn } from '../../templating.js'
 import { addDays, dayRange, localDate } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -40,18 +40,13 @@ export const templatesQuery = defineQuery({
   async run(ctx, req) {
     const { kind, status } = req.params
     const args: unknown[] = [req.id ?? null, kind ?? null, status ?? 'active']
-    const after = afterCursor(args, req.cursor, 'and (created_at, id) >', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select ${TEMPLATE_COLUMNS}, created_at::text as _sort_at from message_templates
-       where ($1::uuid is null or id = $1)
+    const page = await listPage(ctx.db, req, oldestFirst(), args, {
+      columns: TEMPLATE_COLUMNS,
+      from: 'message_templates',
+      where: `($1::uuid is null or id = $1)
          and ($2::text is null or kind = $2)
-         and ($1::uuid is not null or $3 = 'all' or ($3 = 'active') = (archived_at is null))
-         ${after}
-       order by created_at, id limit $${args.length}`,
-      args,
-    )
-    const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+         and ($1::uuid is not null or $3 = 'all' or ($3 = 'active') = (archived_at is null))`,
+    })
     for (const item of page.items) item.variables = variablesIn(`${item.subject}\n${item.body}`)
     return page
   },
@@ -131,15 +126,11 @@ export const scheduledMessagesQuery = defineQuery({
     if (p.invoice_id) where.push(`invoice_id = ${params.add(p.invoice_id)}`)
     // Through the function, which finds the customers by index (migrations 0034 and 0060).
     if (p.customer) where.push(`contact_id in (select contact_ids_with_words(${params.add(wordPatterns(p.customer))}))`)
-    const after = afterCursor(params.values, req.cursor, '(send_at, id) >', ['timestamptz', 'uuid'])
-    if (after) where.push(after)
-    const r = await ctx.db.query(
-      `select ${MESSAGE_COLUMNS}, send_at::text as _sort_at from scheduled_messages
-       ${whereAll(where)}
-       order by send_at, id limit ${params.add(req.limit + 1)}`,
-      params.values,
-    )
-    const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    const page = await listPage(ctx.db, req, { keys: ['send_at', 'id'], types: ['timestamptz', 'uuid'] }, params.values, {
+      columns: MESSAGE_COLUMNS,
+      from: 'scheduled_messages',
+      where,
+    })
     if (req.include.has('contact')) {
       const contacts = await byId(
         ctx.db,
@@ -211,24 +202,17 @@ export const appointmentResponsesQuery = defineQuery({
       p.to ? dayRange(p.to, settings.timezone).end : null,
       p.open === 'true',
     ]
-    const after = afterCursor(args, req.cursor, 'and (l.used_at, l.id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select l.id, l.ticket_id, t.number as ticket_number, t.contact_id, c.display_name as contact_name, l.purpose as answer,
-              l.used_at as answered_at, t.scheduled_start, t.status as ticket_status, t.confirmation_status, t.confirmation_note,
-              l.used_at::text as _sort_at
-       from response_links l join tickets t on t.id = l.ticket_id join contacts c on c.id = t.contact_id
-       where l.used_at is not null
+    return listPage(ctx.db, req, { keys: ['l.used_at', 'l.id'], types: ['timestamptz', 'uuid'], descending: true }, args, {
+      columns: `l.id, l.ticket_id, t.number as ticket_number, t.contact_id, c.display_name as contact_name, l.purpose as answer,
+                l.used_at as answered_at, t.scheduled_start, t.status as ticket_status, t.confirmation_status, t.confirmation_note`,
+      from: 'response_links l join tickets t on t.id = l.ticket_id join contacts c on c.id = t.contact_id',
+      where: `l.used_at is not null
          and ($1::uuid is null or l.id = $1) and ($2::text is null or l.purpose = $2) and ($3::uuid is null or l.ticket_id = $3)
          and ($4::timestamptz is null or l.used_at >= $4) and ($5::timestamptz is null or l.used_at < $5)
          and (not $6 or (t.status in ('scheduled', 'confirmed') and l.appointment_start = t.scheduled_start
            and t.confirmation_status = case l.purpose when 'decline' then 'declined' when 'change' then 'change_requested' end
-           and not exists (select 1 from response_links n where n.ticket_id = l.ticket_id and n.used_at > l.used_at)))
-         ${after}
-       order by l.used_at desc, l.id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+           and not exists (select 1 from response_links n where n.ticket_id = l.ticket_id and n.used_at > l.used_at)))`,
+    })
   },
 })
 
@@ -260,22 +244,16 @@ export const deliveryProblemsQuery = defineQuery({
     const settings = await loadTenantSettings(ctx.db)
     const since = dayRange(req.params.since ?? addDays(localDate(ctx.services.now(), settings.timezone), -7), settings.timezone).start
     const args: unknown[] = [req.id ?? null, since]
-    const after = afterCursor(args, req.cursor, 'and (c.display_name, c.id) >', ['text', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select c.id, c.display_name, c.email, c.email_status, f.failed_count, f.last_failed_at, f.last_error, f.last_failed_kind,
-              (select count(*)::int from scheduled_messages q where q.contact_id = c.id and q.status = 'pending') as pending_count
-       from contacts c
+    return listPage(ctx.db, req, { keys: ['c.display_name', 'c.id'], types: ['text', 'uuid'] }, args, {
+      columns: `c.id, c.display_name, c.email, c.email_status, f.failed_count, f.last_failed_at, f.last_error, f.last_failed_kind,
+                (select count(*)::int from scheduled_messages q where q.contact_id = c.id and q.status = 'pending') as pending_count`,
+      from: `contacts c
        left join lateral (
          select count(*)::int as failed_count, max(coalesce(m.sent_at, m.send_at)) as last_failed_at,
                 (array_agg(m.last_error order by coalesce(m.sent_at, m.send_at) desc))[1] as last_error,
                 (array_agg(m.kind order by coalesce(m.sent_at, m.send_at) desc))[1] as last_failed_kind
-         from scheduled_messages m where m.contact_id = c.id and m.status = 'failed' and coalesce(m.sent_at, m.send_at) >= $2) f on true
-       where ($1::uuid is null or c.id = $1) and (c.email_status <> 'ok' or f.failed_count > 0)
-         ${after}
-       order by c.display_name, c.id limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row.display_name, row.id])
+         from scheduled_messages m where m.contact_id = c.id and m.status = 'failed' and coalesce(m.sent_at, m.send_at) >= $2) f on true`,
+      where: `($1::uuid is null or c.id = $1) and (c.email_status <> 'ok' or f.failed_count > 0)`,
+    })
   },
 })

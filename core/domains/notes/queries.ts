@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { NOTE_COLUMNS, NOTE_RECORD } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
@@ -23,19 +23,14 @@ export const notesQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.ticket_id ?? null, p.lead_id ?? null, p.q ?? null]
-    const before = afterCursor(args, req.cursor, 'and (created_at, id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select ${NOTE_COLUMNS}, created_at::text as _sort_at from notes
-       where ($1::uuid is null or id = $1)
+    return listPage(ctx.db, req, newestFirst(), args, {
+      columns: NOTE_COLUMNS,
+      from: 'notes',
+      where: `($1::uuid is null or id = $1)
          and ($2::uuid is null or contact_id = $2)
          and ($3::uuid is null or ticket_id = $3)
          and ($4::uuid is null or lead_id = $4)
-         and ($5::text is null or search @@ websearch_to_tsquery('english', $5))
-         ${before}
-       order by created_at desc, id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+         and ($5::text is null or search @@ websearch_to_tsquery('english', $5))`,
+    })
   },
 })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { auditTrailExpansion } from '../../output-types.js'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { OFFER_RECORD, OFFER_STATUSES, offerColumns } from './model.js'
 
@@ -25,15 +25,11 @@ export const slotOffersQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [ctx.services.now(), req.id ?? null, p.status ?? null, p.contact_id ?? null, p.lead_id ?? null]
-    const after = afterCursor(args, req.cursor, 'and (o.created_at, o.id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select * from (select ${offerColumns('$1::timestamptz')}, o.created_at::text as _sort_at from slot_offers o
-         where ($2::uuid is null or o.id = $2) and ($4::uuid is null or o.contact_id = $4) and ($5::uuid is null or o.lead_id = $5)
-         ${after}) x
-       where ($3::text is null or x.status = $3) order by x.created_at desc, x.id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    return listPage(ctx.db, req, newestFirst('x'), args, {
+      columns: '*',
+      from: `(select ${offerColumns('$1::timestamptz')} from slot_offers o
+         where ($2::uuid is null or o.id = $2) and ($4::uuid is null or o.contact_id = $4) and ($5::uuid is null or o.lead_id = $5)) x`,
+      where: '($3::text is null or x.status = $3)',
+    })
   },
 })

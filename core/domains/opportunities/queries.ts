@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { auditTrailExpansion } from '../../output-types.js'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { isoDate } from '../../schema-types.js'
 import { OPPORTUNITY_COLUMNS, OPPORTUNITY_RECORD, STAGES } from './model.js'
@@ -41,11 +41,10 @@ export const opportunitiesQuery = defineQuery({
       p.close_to ?? null,
       req.id ? null : p.archived === 'true',
     ]
-    const after = afterCursor(args, req.cursor, 'and (o.created_at, o.id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select ${OPPORTUNITY_COLUMNS}, o.created_at::text as _sort_at from opportunities o
-       where ($1::uuid is null or o.id = $1)
+    return listPage(ctx.db, req, newestFirst('o'), args, {
+      columns: OPPORTUNITY_COLUMNS,
+      from: 'opportunities o',
+      where: `($1::uuid is null or o.id = $1)
          and ($2::text is null or o.stage = $2)
          and ($3::text is null or (o.closed_at is null) = ($3 = 'open'))
          and ($4::uuid is null or o.contact_id = $4)
@@ -53,11 +52,7 @@ export const opportunitiesQuery = defineQuery({
          and ($6::uuid is null or o.assignee_id = $6)
          and ($7::date is null or o.expected_close_on >= $7)
          and ($8::date is null or o.expected_close_on <= $8)
-         and ($9::boolean is null or (o.archived_at is not null) = $9)
-         ${after}
-       order by o.created_at desc, o.id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+         and ($9::boolean is null or (o.archived_at is not null) = $9)`,
+    })
   },
 })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { auditTrailExpansion } from '../../output-types.js'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 
 import { ORDER_COLUMNS, ORDER_HEAD, ORDER_STATUSES, ORDER_TICKET } from './model.js'
@@ -30,8 +30,6 @@ export const ordersQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.status ?? null, p.contact_id ?? null, p.quote_id ?? null]
-    const after = afterCursor(args, req.cursor, 'and (o.created_at, o.id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
     const expansions = [
       req.include.has('line_items') &&
         `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
@@ -43,16 +41,13 @@ export const ordersQuery = defineQuery({
       .filter(Boolean)
       .map((e) => `, ${e}`)
       .join('')
-    const r = await ctx.db.query(
-      `select ${ORDER_COLUMNS}${expansions}, o.created_at::text as _sort_at from orders o
-       where ($1::uuid is null or o.id = $1)
+    return listPage(ctx.db, req, newestFirst('o'), args, {
+      columns: `${ORDER_COLUMNS}${expansions}`,
+      from: 'orders o',
+      where: `($1::uuid is null or o.id = $1)
          and ($2::text is null or o.status = $2)
          and ($3::uuid is null or o.contact_id = $3)
-         and ($4::uuid is null or o.quote_id = $4)
-         ${after}
-       order by o.created_at desc, o.id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+         and ($4::uuid is null or o.quote_id = $4)`,
+    })
   },
 })

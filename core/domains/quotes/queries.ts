@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { auditTrailExpansion } from '../../output-types.js'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { isoDate } from '../../schema-types.js'
 import { QUOTE_COLUMNS, QUOTE_HEAD, QUOTE_STATUSES } from './model.js'
@@ -33,8 +33,6 @@ export const quotesQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.status ?? null, p.contact_id ?? null, p.number ?? null, p.valid_until_by ?? null]
-    const after = afterCursor(args, req.cursor, 'and (q.created_at, q.id) <', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
     const expansions = [
       req.include.has('line_items') &&
         `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
@@ -49,17 +47,14 @@ export const quotesQuery = defineQuery({
       .filter(Boolean)
       .map((e) => `, ${e}`)
       .join('')
-    const r = await ctx.db.query(
-      `select ${QUOTE_COLUMNS}${expansions}, q.created_at::text as _sort_at from quotes q
-       where ($1::uuid is null or q.id = $1)
+    return listPage(ctx.db, req, newestFirst('q'), args, {
+      columns: `${QUOTE_COLUMNS}${expansions}`,
+      from: 'quotes q',
+      where: `($1::uuid is null or q.id = $1)
          and ($2::text is null or q.status = $2)
          and ($3::uuid is null or q.contact_id = $3)
          and ($4::text is null or q.number = upper($4))
-         and ($5::date is null or q.valid_until <= $5)
-         ${after}
-       order by q.created_at desc, q.id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+         and ($5::date is null or q.valid_until <= $5)`,
+    })
   },
 })

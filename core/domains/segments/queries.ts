@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { BY_NAME, listPage } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
 import { LIFECYCLES } from '../contacts/lifecycle.js'
@@ -22,15 +22,11 @@ export const segmentsQuery = defineQuery({
   record: SEGMENT_RECORD.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const args: unknown[] = [req.id ?? null, req.params.kind ?? null, req.id ? null : req.params.archived === 'true']
-    const cursor = afterCursor(args, req.cursor, 'and (lower(name), id) >', ['text', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select ${SEGMENT_COLUMNS}, lower(name) as _sort_name from segments
-      where ($1::uuid is null or id = $1) and ($2::text is null or kind = $2) and ($3::boolean is null or (archived_at is not null) = $3)
-      ${cursor} order by lower(name), id limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
+    return listPage(ctx.db, req, BY_NAME, args, {
+      columns: SEGMENT_COLUMNS,
+      from: 'segments',
+      where: `($1::uuid is null or id = $1) and ($2::text is null or kind = $2) and ($3::boolean is null or (archived_at is not null) = $3)`,
+    })
   },
 })
 
@@ -58,17 +54,11 @@ export const segmentMembersQuery = defineQuery({
   record: SEGMENT_MEMBER,
   async run(ctx, req) {
     const args: unknown[] = [req.params.segment_id, req.id ?? null]
-    const cursor = afterCursor(args, req.cursor, 'and (lower(c.display_name), c.id) >', ['text', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select c.id, c.display_name, c.email, c.phone, c.email_status, c.lifecycle, m.added_at,
-        (select a.city from addresses a where a.contact_id = c.id and a.archived_at is null order by a.created_at limit 1) as city,
-        lower(c.display_name) as _sort_name
-      from segment_members m join contacts c on c.id = m.contact_id
-      where m.segment_id = $1 and c.merged_into is null and ($2::uuid is null or c.id = $2) ${cursor}
-      order by lower(c.display_name), c.id limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_name, row.id])
+    return listPage(ctx.db, req, { keys: ['lower(c.display_name)', 'c.id'], types: ['text', 'uuid'] }, args, {
+      columns: `c.id, c.display_name, c.email, c.phone, c.email_status, c.lifecycle, m.added_at,
+        (select a.city from addresses a where a.contact_id = c.id and a.archived_at is null order by a.created_at limit 1) as city`,
+      from: 'segment_members m join contacts c on c.id = m.contact_id',
+      where: `m.segment_id = $1 and c.merged_into is null and ($2::uuid is null or c.id = $2)`,
+    })
   },
 })

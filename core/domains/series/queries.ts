@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage, oldestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { SERIES_COLUMNS, SERIES_RECORD, type SeriesRow, seriesView } from './model.js'
 import { auditTrailExpansion } from '../../output-types.js'
@@ -26,16 +26,11 @@ export const seriesQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.contact_id ?? null, p.status ?? null]
-    const after = afterCursor(args, req.cursor, 'and (created_at, id) >', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query<SeriesRow & { _sort_at: string }>(
-      `select ${SERIES_COLUMNS}, created_at::text as _sort_at from series
-       where ($1::uuid is null or id = $1) and ($2::uuid is null or contact_id = $2) and ($3::text is null or status = $3)
-         ${after}
-       order by created_at, id limit $${args.length}`,
-      args,
-    )
-    const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+    const page = await listPage(ctx.db, req, oldestFirst(), args, {
+      columns: SERIES_COLUMNS,
+      from: 'series',
+      where: `($1::uuid is null or id = $1) and ($2::uuid is null or contact_id = $2) and ($3::text is null or status = $3)`,
+    })
     const now = ctx.services.now()
     const items = []
     for (const { _sort_at: _, ...row } of page.items) items.push(await seriesView(ctx.db, row as SeriesRow, now))

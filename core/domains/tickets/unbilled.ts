@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { listPage } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { lineItemsOf, techniciansOf, TICKET_TOTALS } from './model.js'
@@ -59,32 +59,25 @@ export const unbilledWorkQuery = defineQuery({
     const settings = await loadTenantSettings(ctx.db)
     const now = ctx.services.now()
     const args: unknown[] = [req.id ?? null, now, p.reason ?? null, p.technician_id ?? null, p.contact_id ?? null]
-    const after = afterCursor(args, req.cursor, 'and (t.scheduled_end, t.id) >', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select t.id, t.number, t.contact_id, c.display_name as contact_name, t.status, t.scheduled_start, t.scheduled_end, t.closed_at,
-              w.reason, w.since, t.duration_minutes as actual_minutes, inv.id as invoice_id, inv.number as invoice_number,
-              t.scheduled_end::text as _sort_at
-       from tickets t
+    const page = await listPage(ctx.db, req, { keys: ['t.scheduled_end', 't.id'], types: ['timestamptz', 'uuid'] }, args, {
+      columns: `t.id, t.number, t.contact_id, c.display_name as contact_name, t.status, t.scheduled_start, t.scheduled_end, t.closed_at,
+                w.reason, w.since, t.duration_minutes as actual_minutes, inv.id as invoice_id, inv.number as invoice_number`,
+      from: `tickets t
        join contacts c on c.tenant_id = t.tenant_id and c.id = t.contact_id
        left join lateral (select i.id, i.number, i.status from invoices i where i.ticket_id = t.id and i.status <> 'void'
                           order by i.status = 'draft', i.created_at desc limit 1) inv on true
        cross join lateral (select case when t.status <> 'completed' then 'not_closed'
                                        when inv.id is null then 'not_invoiced' else 'invoice_not_sent' end as reason,
-                                  case when t.status = 'completed' then t.closed_at else t.scheduled_end end as since) w
-       where ($1::uuid is null or t.id = $1)
+                                  case when t.status = 'completed' then t.closed_at else t.scheduled_end end as since) w`,
+      where: `($1::uuid is null or t.id = $1)
          and ((t.status in ('scheduled', 'confirmed', 'in_progress') and t.scheduled_end <= $2)
            or (t.status = 'completed' and t.paid_elsewhere is null and (inv.id is null or inv.status = 'draft')
                and not exists (select 1 from closeouts co where co.ticket_id = t.id and co.payment_choice = 'skip')
                and coalesce((select sum(li.price_cents) from ticket_line_items li where li.ticket_id = t.id), 0) > 0))
          and ($3::text is null or w.reason = $3)
          and ($4::uuid is null or exists (select 1 from ticket_technicians tt where tt.ticket_id = t.id and tt.user_id = $4))
-         and ($5::uuid is null or t.contact_id = $5)
-         ${after}
-       order by t.scheduled_end, t.id limit $${args.length}`,
-      args,
-    )
-    const page = pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+         and ($5::uuid is null or t.contact_id = $5)`,
+    })
     const ids = page.items.map((t) => String(t.id))
     const lines = await lineItemsOf(ctx.db, ids)
     const techs = await techniciansOf(ctx.db, ids)

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { notFound, validationError } from '../../errors.js'
-import { afterCursor, pageOf } from '../../pagination.js'
+import { type ListOrder, listPage, oldestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { localDate, localTime, weekdayOf, WEEKDAYS } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -34,26 +34,22 @@ export const waitlistQuery = defineQuery({
   async run(ctx, req) {
     const { status, contact_id, service_id } = req.params
     const args: unknown[] = [req.id ?? null, status ?? null, contact_id ?? null, service_id ?? null]
-    const after = afterCursor(args, req.cursor, 'and (w.created_at, w.id) >', ['timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select ${WAITLIST_COLUMNS}, (select c.display_name from contacts c where c.id = w.contact_id) as contact_name,
-              w.created_at::text as _sort_at
-       from waitlist_entries w
-       where ($1::uuid is null or w.id = $1)
+    return listPage(ctx.db, req, oldestFirst('w'), args, {
+      columns: `${WAITLIST_COLUMNS}, (select c.display_name from contacts c where c.id = w.contact_id) as contact_name`,
+      from: 'waitlist_entries w',
+      where: `($1::uuid is null or w.id = $1)
          and (case when $2::text is null then ($1::uuid is not null or w.status <> 'removed') else w.status = $2 end)
          and ($3::uuid is null or w.contact_id = $3)
-         and ($4::uuid is null or w.service_id = $4)
-         ${after}
-       order by w.created_at, w.id limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row.id])
+         and ($4::uuid is null or w.service_id = $4)`,
+    })
   },
 })
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM such as 13:30')
 const instant = isoInstant()
+
+/** Nearest first: the same postal code, then the same city, then the rest; each in the order they joined the waitlist. */
+const NEAREST_FIRST: ListOrder = { keys: ['x._rank', 'x.created_at', 'x.id'], types: ['int', 'timestamptz', 'uuid'] }
 
 /** Waiting customers who could take a free slot, nearest first. */
 export const waitlistCandidatesQuery = defineQuery({
@@ -119,18 +115,16 @@ export const waitlistCandidatesQuery = defineQuery({
       near.postal_code,
       near.city,
     ]
-    const after = afterCursor(args, req.cursor, 'where (x._rank, x.created_at, x.id) >', ['int', 'timestamptz', 'uuid'])
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select x.*, case x._rank when 0 then 'postal_code' when 1 then 'city' else 'other' end as match from (
+    return listPage(ctx.db, req, NEAREST_FIRST, args, {
+      columns: `x.*, case x._rank when 0 then 'postal_code' when 1 then 'city' else 'other' end as match`,
+      from: `(
          select w.id, w.contact_id, c.display_name as contact_name, c.phone as contact_phone, c.email as contact_email,
                 w.service_id, s.name as service_name, w.earliest_date, w.latest_date, w.preferred_days, w.time_of_day, w.notes,
                 case when a.id is null then null else jsonb_build_object('id', a.id, 'line1', a.line1, 'line2', a.line2, 'city', a.city,
                   'state', a.state, 'postal_code', a.postal_code) end as address,
                 w.created_at,
                 case when $6::text is not null and left(a.postal_code, 5) = left($6, 5) then 0
-                     when $7::text is not null and lower(a.city) = lower($7) then 1 else 2 end as _rank,
-                w.created_at::text as _sort_at
+                     when $7::text is not null and lower(a.city) = lower($7) then 1 else 2 end as _rank
          from waitlist_entries w
          join contacts c on c.id = w.contact_id
          left join services s on s.id = w.service_id
@@ -139,11 +133,8 @@ export const waitlistCandidatesQuery = defineQuery({
            and w.earliest_date <= $2::date and w.latest_date >= $2::date
            and (cardinality(w.preferred_days) = 0 or $3::text = any(w.preferred_days))
            and (w.time_of_day = 'any' or (w.time_of_day = 'morning' and $4::boolean) or (w.time_of_day = 'afternoon' and $5::boolean))
-       ) x ${after}
-       order by x._rank, x.created_at, x.id limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._rank, row._sort_at, row.id])
+       ) x`,
+    })
   },
 })
 

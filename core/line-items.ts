@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Queryable } from './db/types.js'
 import { validationError } from './errors.js'
 import { linePriceCents, MAX_CENTS } from './money.js'
 
@@ -10,6 +11,25 @@ import { linePriceCents, MAX_CENTS } from './money.js'
 /** The columns of a priced line as the API shows it (alias l). */
 export const PRICED_LINE_COLUMNS =
   'l.id, l.service_id, l.description, l.quantity, l.unit_price_cents, l.price_cents, l.tax_rate_bp, l.tax_cents, l.position'
+
+/** Where a record's priced lines are: invoice lines by invoice_id; a quote's, and its order's, by quote_id. */
+export type PricedLinesOf = { table: 'invoice_line_items'; key: 'invoice_id' } | { table: 'quote_line_items'; key: 'quote_id' }
+
+/** Invoice lines, and the lines of a quote (an order's are its quote's). */
+export const INVOICE_LINES: PricedLinesOf = { table: 'invoice_line_items', key: 'invoice_id' }
+export const QUOTE_LINES: PricedLinesOf = { table: 'quote_line_items', key: 'quote_id' }
+
+/** The priced lines of one record (key = its id), in their order. */
+export async function readPricedLines(tx: Queryable, of: PricedLinesOf, id: unknown): Promise<Record<string, unknown>[]> {
+  const r = await tx.query(`select ${PRICED_LINE_COLUMNS} from ${of.table} l where l.${of.key} = $1 order by l.position, l.id`, [id])
+  return r.rows
+}
+
+/** A list's column `line_items`: the priced lines of each listed record (owner: its id, e.g. 'q.id') as a JSON array, in their order. */
+export function pricedLinesColumn(of: PricedLinesOf, owner: string): string {
+  return `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
+         from ${of.table} l where l.${of.key} = ${owner}) x), '[]') as line_items`
+}
 
 /** A priced line of an invoice, a quote or an order as the API shows it (PRICED_LINE_COLUMNS). */
 export const PRICED_LINE_RECORD = z.object({

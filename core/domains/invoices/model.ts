@@ -9,7 +9,7 @@ import { invoiceTotals, paidAfterCents } from '../../money.js'
 import { addDays, daysBetween, localDate } from '../../time.js'
 import type { TenantSettings } from '../settings/model.js'
 import { refreshContactLifecycles } from '../contacts/lifecycle.js'
-import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
+import { PRICED_LINE_RECORD, INVOICE_LINES, readPricedLines } from '../../line-items.js'
 
 /**
  * The columns of an invoice as the API shows it (table alias i). A void invoice owes nothing, and whatever was paid on
@@ -88,9 +88,7 @@ export async function loadInvoice(tx: Queryable, id: string, today: string, lock
   const r = await tx.query(`select ${invoiceColumns('$2')} from invoices i where i.id = $1 ${lock ? 'for update' : ''}`, [id, today])
   if (!r.rows[0]) throw notFound('invoice', id)
   const invoice = r.rows[0]
-  invoice.line_items = (
-    await tx.query(`select ${PRICED_LINE_COLUMNS} from invoice_line_items l where l.invoice_id = $1 order by l.position, l.id`, [id])
-  ).rows
+  invoice.line_items = await readPricedLines(tx, INVOICE_LINES, id)
   invoice.payments = (
     await tx.query(`select ${PAYMENT_COLUMNS} from payments p where p.invoice_id = $1 order by p.received_at, p.id`, [id])
   ).rows

@@ -6,7 +6,7 @@ import { CREDIT_SQL, INVOICE_HEAD, INVOICE_PAYMENT_RECORD, invoiceColumns, overd
 import { idList, isoDate } from '../../schema-types.js'
 import { auditTrailExpansion, timestamp } from '../../output-types.js'
 import { SqlParams, wordPatterns } from '../../sql.js'
-import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
+import { PRICED_LINE_RECORD, INVOICE_LINES, pricedLinesColumn } from '../../line-items.js'
 
 /** Invoices by id, or newest first, filtered by status, overdue, customer, number and issue date. */
 export const invoicesQuery = defineQuery({
@@ -93,9 +93,7 @@ export const invoicesQuery = defineQuery({
     if (p.to) where.push(`i.issued_on <= ${params.add(p.to)}`)
     if (p.credit) where.push(`(${CREDIT_SQL} > 0) = ${params.add(p.credit === 'true')}`)
     const expansions = [
-      req.include.has('line_items') &&
-        `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
-         from invoice_line_items l where l.invoice_id = i.id) x), '[]') as line_items`,
+      req.include.has('line_items') && pricedLinesColumn(INVOICE_LINES, 'i.id'),
       req.include.has('payments') &&
         `coalesce((select jsonb_agg(to_jsonb(x) order by x.received_at, x.id) from (select ${PAYMENT_COLUMNS}
          from payments p where p.invoice_id = i.id) x), '[]') as payments`,

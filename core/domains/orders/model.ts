@@ -3,7 +3,7 @@ import type { OperationContext } from '../../context.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, notFound } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
-import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
+import { PRICED_LINE_RECORD, QUOTE_LINES, readPricedLines } from '../../line-items.js'
 
 /** Where an order is: waiting to be booked, booked and under way, done, billed, or called off. */
 export const ORDER_STATUSES = ['pending_fulfilment', 'in_progress', 'fulfilled', 'invoiced', 'cancelled'] as const
@@ -52,11 +52,9 @@ export async function loadOrder(tx: Queryable, id: string, lock = false): Promis
   const r = await tx.query(`select ${ORDER_COLUMNS} from orders o where o.id = $1 ${lock ? 'for update' : ''}`, [id])
   if (!r.rows[0]) throw notFound('order', id)
   const order = r.rows[0]
-  const lines = await tx.query(`select ${PRICED_LINE_COLUMNS} from quote_line_items l where l.quote_id = $1 order by l.position, l.id`, [
-    order.quote_id,
-  ])
+  const lines = await readPricedLines(tx, QUOTE_LINES, order.quote_id)
   const tickets = await tx.query(ORDER_TICKETS_SQL, [id])
-  return { ...order, line_items: lines.rows, tickets: tickets.rows } as OrderRow
+  return { ...order, line_items: lines, tickets: tickets.rows } as OrderRow
 }
 
 /** An order as the audit records it: its own fields (its lines are the quote's and never change). */

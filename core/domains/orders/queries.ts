@@ -4,7 +4,7 @@ import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 
 import { ORDER_COLUMNS, ORDER_HEAD, ORDER_STATUSES, ORDER_TICKET } from './model.js'
-import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
+import { PRICED_LINE_RECORD, QUOTE_LINES, pricedLinesColumn } from '../../line-items.js'
 
 /** Orders by id, or newest first, filtered by status and customer. */
 export const ordersQuery = defineQuery({
@@ -31,9 +31,7 @@ export const ordersQuery = defineQuery({
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.status ?? null, p.contact_id ?? null, p.quote_id ?? null]
     const expansions = [
-      req.include.has('line_items') &&
-        `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
-         from quote_line_items l where l.quote_id = o.quote_id) x), '[]') as line_items`,
+      req.include.has('line_items') && pricedLinesColumn(QUOTE_LINES, 'o.quote_id'),
       req.include.has('tickets') &&
         `coalesce((select jsonb_agg(jsonb_build_object('id', t.id, 'number', t.number, 'scheduled_start', t.scheduled_start,
          'status', t.status) order by t.scheduled_start, t.number) from tickets t where t.order_id = o.id), '[]') as tickets`,

@@ -4,7 +4,7 @@ import type { Queryable } from '../../db/types.js'
 import { AppError, notFound } from '../../errors.js'
 import { calendarDay, timestamp } from '../../output-types.js'
 import { type InvoiceLine, writePricedLines } from '../invoices/model.js'
-import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
+import { PRICED_LINE_RECORD, QUOTE_LINES, readPricedLines } from '../../line-items.js'
 
 /** Where a quote is in its life: only a draft changes; sent waits for the customer; the rest are records. */
 export const QUOTE_STATUSES = ['draft', 'sent', 'accepted', 'declined', 'expired', 'cancelled'] as const
@@ -50,10 +50,7 @@ export type QuoteRow = z.output<typeof QUOTE_RECORD>
 export async function loadQuote(tx: Queryable, id: string, lock = false): Promise<QuoteRow> {
   const r = await tx.query(`select ${QUOTE_COLUMNS} from quotes q where q.id = $1 ${lock ? 'for update' : ''}`, [id])
   if (!r.rows[0]) throw notFound('quote', id)
-  const lines = await tx.query(`select ${PRICED_LINE_COLUMNS} from quote_line_items l where l.quote_id = $1 order by l.position, l.id`, [
-    id,
-  ])
-  return { ...r.rows[0], line_items: lines.rows } as QuoteRow
+  return { ...r.rows[0], line_items: await readPricedLines(tx, QUOTE_LINES, id) } as QuoteRow
 }
 
 /** Sets a draft quote's lines (replacing any) and the totals they add up to, by the invoices' tax rule (core/money.ts). */

@@ -4,7 +4,7 @@ import { listPage, newestFirst } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { isoDate } from '../../schema-types.js'
 import { QUOTE_COLUMNS, QUOTE_HEAD, QUOTE_STATUSES } from './model.js'
-import { PRICED_LINE_COLUMNS, PRICED_LINE_RECORD } from '../../line-items.js'
+import { PRICED_LINE_RECORD, QUOTE_LINES, pricedLinesColumn } from '../../line-items.js'
 
 /** Quotes by id, or newest first, filtered by status, customer, number and the day they lapse. */
 export const quotesQuery = defineQuery({
@@ -34,9 +34,7 @@ export const quotesQuery = defineQuery({
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.status ?? null, p.contact_id ?? null, p.number ?? null, p.valid_until_by ?? null]
     const expansions = [
-      req.include.has('line_items') &&
-        `coalesce((select jsonb_agg(to_jsonb(x) order by x.position, x.id) from (select ${PRICED_LINE_COLUMNS}
-         from quote_line_items l where l.quote_id = q.id) x), '[]') as line_items`,
+      req.include.has('line_items') && pricedLinesColumn(QUOTE_LINES, 'q.id'),
       req.include.has('contact') &&
         `(select jsonb_build_object('id', c.id, 'display_name', c.display_name, 'email', c.email)
          from contacts c where c.id = q.contact_id) as contact`,

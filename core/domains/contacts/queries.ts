@@ -5,7 +5,8 @@ import { decodeCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { dayRange } from '../../time.js'
 import { ADDRESS_RECORD, addressesOf } from '../addresses/model.js'
-import { ATTRIBUTE_RECORD, attributesOf, attributeValueMatches, parseAttributeFilters } from '../attributes/model.js'
+import { ATTRIBUTE_RECORD, attributesOf, parseAttributeFilters } from '../attributes/model.js'
+import { addressCondition, attributeConditions } from './conditions.js'
 import { customFilterCondition, customFilterParams } from '../custom-fields/values.js'
 import { NOTE_RECORD, notesOf } from '../notes/model.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -151,18 +152,9 @@ export const contactsQuery = defineQuery({
         throw validationError([
           { field: 'attribute', message: 'expected "key" or "key:value" with a snake_case key, e.g. customer_demographic:elderly' },
         ])
-      for (const f of filters) {
-        const value = f.value === null ? '' : ` and ${attributeValueMatches('a', arg(f.value))}`
-        where.push(`exists (select 1 from attributes a where a.contact_id = c.id and a.key = ${arg(f.key)}${value})`)
-      }
+      where.push(...attributeConditions(filters, arg))
     }
-    if (p.city || p.postal_code) {
-      where.push(
-        `exists (select 1 from addresses ad where ad.contact_id = c.id and ad.archived_at is null` +
-          `${p.city ? ` and lower(ad.city) = lower(${arg(p.city)})` : ''}` +
-          `${p.postal_code ? ` and ad.postal_code like ${arg(p.postal_code.replace(/[%_\\]/g, ''))} || '%'` : ''})`,
-      )
-    }
+    if (p.city || p.postal_code) where.push(addressCondition(p.city, p.postal_code, arg))
     if (p.service_id || p.received_from || p.received_to) {
       if (p.received_from && p.received_to && p.received_from > p.received_to) {
         throw validationError([{ field: 'received_to', message: 'must be on or after received_from' }])

@@ -3,7 +3,8 @@ import type { Queryable } from '../../db/types.js'
 import { validationError, type FieldIssue } from '../../errors.js'
 import { isoDate } from '../../schema-types.js'
 import { dayRange } from '../../time.js'
-import { attributeValueMatches, parseAttributeFilters } from '../attributes/model.js'
+import { parseAttributeFilters } from '../attributes/model.js'
+import { addressCondition, attributeConditions } from '../contacts/conditions.js'
 import { LIFECYCLES } from '../contacts/lifecycle.js'
 import { appliesToOf, CUSTOM_VALUES, expectedValue, loadDefinitions } from '../custom-fields/model.js'
 import { tagSchema } from '../contacts/model.js'
@@ -113,17 +114,8 @@ export function ruleCondition(rule: SegmentRule, timezone: string, params: SqlPa
   if (rule.kind) where.push(`c.kind = ${arg(rule.kind)}`)
   if (rule.lifecycle) where.push(`c.lifecycle = any(${arg(rule.lifecycle)}::text[])`)
   if (rule.tags) where.push(`c.tags @> ${arg(rule.tags)}::text[]`)
-  for (const f of rule.attributes ? (parseAttributeFilters(rule.attributes.join(',')) ?? []) : []) {
-    const value = f.value === null ? '' : ` and ${attributeValueMatches('a', arg(f.value))}`
-    where.push(`exists (select 1 from attributes a where a.contact_id = c.id and a.key = ${arg(f.key)}${value})`)
-  }
-  if (rule.city || rule.postal_code) {
-    where.push(
-      `exists (select 1 from addresses ad where ad.contact_id = c.id and ad.archived_at is null` +
-        `${rule.city ? ` and lower(ad.city) = lower(${arg(rule.city)})` : ''}` +
-        `${rule.postal_code ? ` and ad.postal_code like ${arg(rule.postal_code.replace(/[%_\\]/g, ''))} || '%'` : ''})`,
-    )
-  }
+  if (rule.attributes) where.push(...attributeConditions(parseAttributeFilters(rule.attributes.join(',')) ?? [], arg))
+  if (rule.city || rule.postal_code) where.push(addressCondition(rule.city, rule.postal_code, arg))
   const lastVisit = `(select max(t.scheduled_start) from tickets t where t.contact_id = c.id and t.status = 'completed')`
   if (rule.last_visit_before) where.push(`${lastVisit} < ${start(rule.last_visit_before)}::timestamptz`)
   if (rule.last_visit_after) where.push(`${lastVisit} >= ${end(rule.last_visit_after)}::timestamptz`)

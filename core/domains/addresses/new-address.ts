@@ -24,6 +24,16 @@ export const addressFields = {
   access_notes: noteText(2000).describe('Gate codes, dogs, where to park'),
 }
 
+/** A postal address without label and access notes: a converted lead's new address, an organization's billing address. */
+export const postalAddressSchema = z.strictObject({
+  line1: addressFields.line1,
+  line2: addressFields.line2.optional(),
+  city: addressFields.city,
+  state: addressFields.state,
+  postal_code: addressFields.postal_code,
+  country: addressFields.country.default('US'),
+})
+
 /** A new service location: line1, city, state and postal_code required; country defaults to US. */
 export const newAddressShape = {
   label: addressFields.label.optional(),

@@ -1,19 +1,12 @@
 import { z } from 'zod'
 import { validationError } from '../../errors.js'
-import { addressFields } from '../addresses/new-address.js'
+import { postalAddressSchema } from '../addresses/new-address.js'
 
 /** The company fields of an organization, in the order the API lists them. */
 export const COMPANY_FIELDS = ['legal_name', 'industry', 'website', 'tax_id', 'billing_address'] as const
 
 /** Where an organization's invoices go: the fields of a service location, without label and access notes. */
-export const billingAddressSchema = z.strictObject({
-  line1: addressFields.line1,
-  line2: addressFields.line2.optional(),
-  city: addressFields.city,
-  state: addressFields.state,
-  postal_code: addressFields.postal_code,
-  country: addressFields.country.default('US'),
-})
+export const billingAddressSchema = postalAddressSchema
 
 const website = z
   .url({ protocol: /^https?$/, error: 'expected a web address such as https://acme.example' })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { tenantCountry } from '../../business-country.js'
+import { postalAddressSchema } from '../addresses/new-address.js'
 import { primaryPhoneKey } from '../../phone.js'
 import { noteText } from '../../sanitize.js'
 import {
@@ -176,22 +177,6 @@ export const archiveLead = defineAction({
   },
 })
 
-const addressInput = z.strictObject({
-  line1: text(200),
-  line2: text(200).optional(),
-  city: text(100),
-  state: text(50),
-  postal_code: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,9}$/, 'expected a postal code such as 35758 or 35758-1234'),
-  country: z
-    .string()
-    .trim()
-    .regex(/^[A-Z]{2}$/, 'expected a two-letter country code such as US')
-    .default('US'),
-})
-
 /** Turns a lead into a customer: links a matching contact or creates one with the lead's address. */
 export const convertLead = defineAction({
   domain: 'lead',
@@ -227,7 +212,7 @@ export const convertLead = defineAction({
     lead_id: z.uuid(),
     contact_id: z.uuid().optional().describe('Link this existing contact instead of matching'),
     display_name: text(200).optional().describe("Name of the new contact; default: the lead's name"),
-    address: addressInput.nullable().optional().describe('Address of the new contact; null for none; default: read from the lead'),
+    address: postalAddressSchema.nullable().optional().describe('Address of the new contact; null for none; default: read from the lead'),
     visit: FIRST_VISIT_INPUT.optional(),
   }),
   output: z.object({

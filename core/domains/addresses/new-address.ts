@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { OperationContext } from '../../context.js'
 import { noteText } from '../../sanitize.js'
-import { ADDRESS_COLUMNS } from './model.js'
+import { auditedInsert } from '../../records.js'
+import { ADDRESS_COLUMNS, ADDRESS_TABLE } from './model.js'
 
 const text = (max: number) => z.string().trim().min(1).max(max)
 
@@ -51,11 +52,11 @@ export type NewAddress = z.output<z.ZodObject<typeof newAddressShape>>
 
 /** Stores a service location of a contact known to exist, with its audit entry, and returns it. */
 export async function insertAddress(ctx: OperationContext, contactId: string, a: NewAddress): Promise<Record<string, unknown>> {
-  const r = await ctx.db.query(
+  return auditedInsert(
+    ctx,
+    ADDRESS_TABLE,
     `insert into addresses (tenant_id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${ADDRESS_COLUMNS}`,
     [ctx.tenantId, contactId, a.label ?? null, a.line1, a.line2 ?? null, a.city, a.state, a.postal_code, a.country, a.access_notes ?? null],
   )
-  await ctx.audit({ entityType: 'address', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
-  return r.rows[0]
 }

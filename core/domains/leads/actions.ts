@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { tenantCountry } from '../../business-country.js'
+import { ADDRESS_TABLE } from '../addresses/model.js'
 import { postalAddressSchema } from '../addresses/new-address.js'
 import { primaryPhoneKey } from '../../phone.js'
 import { noteText } from '../../sanitize.js'
@@ -282,7 +283,9 @@ export const convertLead = defineAction({
         after: { ...contact, source: before.source ?? 'lead', lead_id: input.lead_id },
       })
       if (address) {
-        const a = await ctx.db.query(
+        const a = await auditedInsert(
+          ctx,
+          ADDRESS_TABLE,
           `insert into addresses (tenant_id, contact_id, line1, line2, city, state, postal_code, country)
            values ($1, $2, $3, $4, $5, $6, $7, $8) returning id, contact_id, line1, line2, city, state, postal_code, country`,
           [
@@ -296,8 +299,7 @@ export const convertLead = defineAction({
             address.country ?? 'US',
           ],
         )
-        addressId = String(a.rows[0].id)
-        await ctx.audit({ entityType: 'address', entityId: addressId, action: 'create', before: null, after: a.rows[0] })
+        addressId = String(a.id)
       }
     } else {
       await ctx.audit({

@@ -9,4 +9,14 @@ export * from './unbilled.js'
 export * from './day-move.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['attributes', 'contacts', 'custom-fields', 'messages', 'notes', 'services', 'settings', 'users']
+export const uses: readonly string[] = [
+  'addresses',
+  'attributes',
+  'contacts',
+  'custom-fields',
+  'messages',
+  'notes',
+  'services',
+  'settings',
+  'users',
+]

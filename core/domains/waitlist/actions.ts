@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { notFound, validationError } from '../../errors.js'
-import { auditedUpdate } from '../../records.js'
+import { auditedInsert, auditedUpdate } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { localDate, WEEKDAYS } from '../../time.js'
@@ -63,7 +63,9 @@ export const addToWaitlist = defineAction({
     await checkEntry(ctx.db, entry, today)
     const existing = await findOpenDuplicate(ctx.db, entry.contact_id, entry.service_id, null)
     if (existing) throw duplicateEntry(existing)
-    const r = await ctx.db.query(
+    return auditedInsert(
+      ctx,
+      WAITLIST_TABLE,
       `insert into waitlist_entries (tenant_id, contact_id, service_id, address_id, earliest_date, latest_date, preferred_days, time_of_day, notes)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${WAITLIST_COLUMNS}`,
       [
@@ -78,8 +80,6 @@ export const addToWaitlist = defineAction({
         input.notes ?? null,
       ],
     )
-    await ctx.audit({ entityType: 'waitlist_entry', entityId: String(r.rows[0].id), action: 'create', before: null, after: r.rows[0] })
-    return r.rows[0]
   },
 })
 

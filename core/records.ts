@@ -1,3 +1,4 @@
+import { diffRecords } from './audit.js'
 import type { OperationContext } from './context.js'
 import type { Queryable } from './db/types.js'
 import { notFound } from './errors.js'
@@ -23,6 +24,14 @@ export async function lockRecord<R extends Row = Row>(db: Queryable, kind: Recor
   return r.rows[0]
 }
 
+/** The UPDATE writing the given fields (those not undefined) of one record and returning it as the API shows it; null for none. */
+function updateOf(kind: RecordKind, id: unknown, fields: Row): { sql: string; values: unknown[] } | null {
+  const { sets, values } = setClause(fields)
+  if (!sets.length) return null
+  values.push(id)
+  return { sql: `update ${kind.table} set ${sets.join(', ')} where id = $${values.length} returning ${kind.columns}`, values }
+}
+
 /**
  * Writes the given fields (those not undefined) of a record locked with lockRecord and audits it under `action` with
  * before and after; with no field to write, answers the record as it was and audits nothing.
@@ -34,11 +43,30 @@ export async function auditedUpdate<R extends Row>(
   fields: Row,
   action = 'update',
 ): Promise<R> {
-  const { sets, values } = setClause(fields)
-  if (!sets.length) return before
-  values.push(before.id)
-  const sql = `update ${kind.table} set ${sets.join(', ')} where id = $${values.length} returning ${kind.columns}`
-  return auditedStatement(ctx, kind, before, action, sql, values)
+  const update = updateOf(kind, before.id, fields)
+  return update ? auditedStatement(ctx, kind, before, action, update.sql, update.values) : before
+}
+
+/**
+ * Writes the given fields (those not undefined) of a record locked with lockRecord and answers it as it is now, or as
+ * it was with no field to write; audited with auditChanged, so that writing the values it already has leaves no entry.
+ */
+export async function updateRecord<R extends Row>(db: Queryable, kind: RecordKind, before: R, fields: Row): Promise<R> {
+  const update = updateOf(kind, before.id, fields)
+  return update ? (await db.query<R>(update.sql, update.values)).rows[0] : before
+}
+
+/** Audits a change of one record under `action` only when it shows differently after; answers whether it did. */
+export async function auditChanged(
+  ctx: OperationContext,
+  kind: Pick<RecordKind, 'entity'>,
+  before: Row,
+  after: Row,
+  action = 'update',
+): Promise<boolean> {
+  if (!Object.keys(diffRecords(before, after)).length) return false
+  await ctx.audit({ entityType: kind.entity, entityId: String(before.id), action, before, after })
+  return true
 }
 
 /**

@@ -1,9 +1,7 @@
 import { z } from 'zod'
-import { diffRecords } from '../../audit.js'
-import { auditedArchive } from '../../records.js'
+import { auditChanged, auditedArchive, updateRecord } from '../../records.js'
 import { defineAction } from '../../registry.js'
-import { ADDRESS_COLUMNS, ADDRESS_RECORD, ADDRESS_TABLE, lockAddress } from './model.js'
-import { setClause } from '../../sql.js'
+import { ADDRESS_RECORD, ADDRESS_TABLE, lockAddress } from './model.js'
 import { addressFields, insertAddress, newAddressShape } from './new-address.js'
 import { BY_AGENT_OR_API, customer } from '../../places.js'
 import { assertContact } from '../../merged-contacts.js'
@@ -58,17 +56,9 @@ export const updateAddress = defineAction({
   async run(ctx, input) {
     const before = await lockAddress(ctx.db, input.address_id)
     const { address_id, ...fields } = input
-    const { sets, values } = setClause(fields)
-    if (!sets.length) return before
-    values.push(address_id)
-    const r = await ctx.db.query(
-      `update addresses set ${sets.join(', ')} where id = $${values.length} returning ${ADDRESS_COLUMNS}`,
-      values,
-    )
-    if (Object.keys(diffRecords(before, r.rows[0])).length) {
-      await ctx.audit({ entityType: 'address', entityId: address_id, action: 'update', before, after: r.rows[0] })
-    }
-    return r.rows[0]
+    const after = await updateRecord(ctx.db, ADDRESS_TABLE, before, fields)
+    await auditChanged(ctx, ADDRESS_TABLE, before, after)
+    return after
   },
 })
 

@@ -1,10 +1,9 @@
 import { z } from 'zod'
 import { tenantCountry } from '../../business-country.js'
 import { type CountryCode, phoneKey, primaryPhoneKey } from '../../phone.js'
-import { diffRecords } from '../../audit.js'
 import type { Queryable } from '../../db/types.js'
 import { AppError, validationError } from '../../errors.js'
-import { auditedArchive } from '../../records.js'
+import { auditChanged, auditedArchive } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import { insertAddress, newAddressShape } from '../addresses/new-address.js'
@@ -312,9 +311,7 @@ export const updateContact = defineAction({
     values.push(input.contact_id)
     const r = await ctx.db.query(`update contacts set ${sets.join(', ')} where id = $${values.length} returning ${CONTACT_COLUMNS}`, values)
     const after = r.rows[0]
-    if (Object.keys(diffRecords(before, after)).length) {
-      await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'update', before, after })
-    }
+    await auditChanged(ctx, CONTACT_TABLE, before, after)
     if (!before.email && after.email) await emitEvent(ctx, 'contact.email_added', { contact_id: input.contact_id })
     return after
   },

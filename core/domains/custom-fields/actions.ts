@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { diffRecords } from '../../audit.js'
 import { AppError, validationError } from '../../errors.js'
-import { auditedArchive, auditedInsert } from '../../records.js'
+import { auditChanged, auditedArchive, auditedInsert } from '../../records.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
 import {
@@ -139,10 +138,7 @@ export const updateCustomField = defineAction({
       [before.id, input.label ?? before.label, list, input.required ?? before.required, input.position ?? before.position, archivedAt],
     )
     const after = r.rows[0]
-    if (Object.keys(diffRecords(before, after)).length) {
-      forgetRead(ctx.db, DEFINITIONS_READ.key)
-      await ctx.audit({ entityType: 'custom_field', entityId: before.id, action: 'update', before, after })
-    }
+    if (await auditChanged(ctx, DEFINITION_TABLE, before, after)) forgetRead(ctx.db, DEFINITIONS_READ.key)
     return after
   },
 })

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { validationError, missingReference } from '../../errors.js'
 import { defineAction } from '../../registry.js'
-import { CONTACT_COLUMNS, tagSchema, uniqueTags } from './model.js'
+import { auditedStatement } from '../../records.js'
+import { CONTACT_COLUMNS, CONTACT_TABLE, tagSchema, uniqueTags } from './model.js'
 import { customer } from '../../places.js'
 
 const tags = z.array(tagSchema).max(50)
@@ -49,8 +50,8 @@ export const tagContacts = defineAction({
       const old = before.tags as string[]
       const next = uniqueTags([...old, ...(input.tags_add ?? [])]).filter((t) => !removed.has(t))
       if (next.length === old.length && next.every((t, i) => t === old[i])) continue
-      const u = await ctx.db.query(`update contacts set tags = $1::text[] where id = $2 returning ${CONTACT_COLUMNS}`, [next, id])
-      await ctx.audit({ entityType: 'contact', entityId: id, action: 'update', before, after: u.rows[0] })
+      const sql = `update contacts set tags = $1::text[] where id = $2 returning ${CONTACT_COLUMNS}`
+      await auditedStatement(ctx, CONTACT_TABLE, before, 'update', sql, [next, id])
       changed.push(id)
     }
     return { changed: changed.length, contact_ids: changed, tags_add: input.tags_add ?? [], tags_remove: input.tags_remove ?? [] }

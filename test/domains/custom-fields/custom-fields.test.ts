@@ -66,6 +66,10 @@ describe.each(engines)('custom fields on customers and tickets (%s)', (engine) =
       'gate_code',
       'building',
     ])
+    // Page by page, the next page starts after the field the first one ended with.
+    const first = expectData(await app.query({ type: 'custom_fields', applies_to: 'contact', limit: 1 }))
+    const second = expectData(await app.query({ type: 'custom_fields', applies_to: 'contact', limit: 1, cursor: first.next_cursor }))
+    expect([...first.items, ...second.items].map((f: any) => f.key)).toEqual(['gate_code', 'building'])
   })
 
   it('refuses a definition that cannot work, naming the field', async () => {

@@ -91,8 +91,8 @@ export const BY_NAME: ListOrder = { keys: ['lower(name)', 'id'], types: ['text',
 
 /** The parts of a list's SELECT that differ from list to list; the conditions' values are in the args given beside them. */
 export interface ListStatement {
-  /** The columns of each item, e.g. `${SERVICE_COLUMNS}`. */
-  columns: string
+  /** The columns of each item, e.g. SERVICE_COLUMNS; or a list of them, false for an expansion not asked for. */
+  columns: string | Array<string | false>
   /** The table, or the tables joined, e.g. 'agent_tokens t'. */
   from: string
   /** The conditions, as written (`$1::uuid is null or id = $1`) or one each; none for the whole table. */
@@ -116,7 +116,7 @@ export async function listPage(
   const conditions = [statement.where ?? [], after].flat().filter(Boolean)
   args.push(page.limit + 1)
   const r = await db.query<Record<string, unknown>>(
-    `select ${statement.columns}, ${keyColumns.join(', ')} from ${statement.from}
+    `select ${[statement.columns, keyColumns].flat().filter(Boolean).join(', ')} from ${statement.from}
      ${whereAll(conditions)}
      order by ${order.keys.map((key) => `${key}${direction}`).join(', ')} limit $${args.length}`,
     args,

@@ -92,7 +92,8 @@ export const invoicesQuery = defineQuery({
     if (p.from) where.push(`i.issued_on >= ${params.add(p.from)}`)
     if (p.to) where.push(`i.issued_on <= ${params.add(p.to)}`)
     if (p.credit) where.push(`(${CREDIT_SQL} > 0) = ${params.add(p.credit === 'true')}`)
-    const expansions = [
+    const columns = [
+      invoiceColumns(todayArg),
       req.include.has('line_items') && pricedLinesColumn(INVOICE_LINES, 'i.id'),
       req.include.has('payments') &&
         `coalesce((select jsonb_agg(to_jsonb(x) order by x.received_at, x.id) from (select ${PAYMENT_COLUMNS}
@@ -107,11 +108,8 @@ export const invoicesQuery = defineQuery({
         `(select jsonb_build_object('links', count(*), 'created_at', min(k.created_at), 'last_opened_at', max(k.last_opened_at))
          from pay_links k where k.invoice_id = i.id having count(*) > 0) as pay_link`,
     ]
-      .filter(Boolean)
-      .map((e) => `, ${e}`)
-      .join('')
     return listPage(ctx.db, req, newestFirst('i'), params.values, {
-      columns: `${invoiceColumns(todayArg)}${expansions}`,
+      columns,
       from: 'invoices i',
       where,
     })

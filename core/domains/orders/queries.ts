@@ -30,17 +30,15 @@ export const ordersQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.status ?? null, p.contact_id ?? null, p.quote_id ?? null]
-    const expansions = [
+    const columns = [
+      ORDER_COLUMNS,
       req.include.has('line_items') && pricedLinesColumn(QUOTE_LINES, 'o.quote_id'),
       req.include.has('tickets') &&
         `coalesce((select jsonb_agg(jsonb_build_object('id', t.id, 'number', t.number, 'scheduled_start', t.scheduled_start,
          'status', t.status) order by t.scheduled_start, t.number) from tickets t where t.order_id = o.id), '[]') as tickets`,
     ]
-      .filter(Boolean)
-      .map((e) => `, ${e}`)
-      .join('')
     return listPage(ctx.db, req, newestFirst('o'), args, {
-      columns: `${ORDER_COLUMNS}${expansions}`,
+      columns,
       from: 'orders o',
       where: `($1::uuid is null or o.id = $1)
          and ($2::text is null or o.status = $2)

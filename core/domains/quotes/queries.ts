@@ -33,7 +33,8 @@ export const quotesQuery = defineQuery({
   async run(ctx, req) {
     const p = req.params
     const args: unknown[] = [req.id ?? null, p.status ?? null, p.contact_id ?? null, p.number ?? null, p.valid_until_by ?? null]
-    const expansions = [
+    const columns = [
+      QUOTE_COLUMNS,
       req.include.has('line_items') && pricedLinesColumn(QUOTE_LINES, 'q.id'),
       req.include.has('contact') &&
         `(select jsonb_build_object('id', c.id, 'display_name', c.display_name, 'email', c.email)
@@ -42,11 +43,8 @@ export const quotesQuery = defineQuery({
         `(select jsonb_build_object('id', o.id, 'number', o.number, 'status', o.status)
          from orders o where o.quote_id = q.id) as "order"`,
     ]
-      .filter(Boolean)
-      .map((e) => `, ${e}`)
-      .join('')
     return listPage(ctx.db, req, newestFirst('q'), args, {
-      columns: `${QUOTE_COLUMNS}${expansions}`,
+      columns,
       from: 'quotes q',
       where: `($1::uuid is null or q.id = $1)
          and ($2::text is null or q.status = $2)

@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
-import { notFound, validationError } from '../../errors.js'
+import { validationError } from '../../errors.js'
 import { mergedContactError, mergedContacts, type MergedContact } from '../../merged-contacts.js'
 import { noteText } from '../../sanitize.js'
 import { WEEKDAYS } from '../../time.js'
 import { timestamp } from '../../output-types.js'
-import type { RecordKind } from '../../records.js'
+import { lockRecord, type RecordKind } from '../../records.js'
 import { COMPANY_RECORD } from './company.js'
 import { LIFECYCLES } from './lifecycle.js'
 import { CUSTOM_VALUES } from '../custom-fields/model.js'
@@ -58,10 +58,9 @@ export const RELATION_NAMES = [
 
 /** A contact row, locked for update, or NOT_FOUND; a merged contact is refused, naming the survivor. */
 export async function lockContact(tx: Queryable, id: string, field = 'data.contact_id'): Promise<Record<string, unknown>> {
-  const r = await tx.query(`select ${CONTACT_COLUMNS} from contacts where id = $1 for update`, [id])
-  if (!r.rows[0]) throw notFound('contact', id)
-  if (r.rows[0].merged_into) throw mergedContactError(field, (await mergedContacts(tx, [id])).get(id) as MergedContact)
-  return r.rows[0]
+  const contact = await lockRecord(tx, CONTACT_TABLE, id)
+  if (contact.merged_into) throw mergedContactError(field, (await mergedContacts(tx, [id])).get(id) as MergedContact)
+  return contact
 }
 
 /** The display name a person or organization is shown by when none is given. */

@@ -1,9 +1,8 @@
 import { z } from 'zod'
 import type { Queryable } from '../../db/types.js'
 import { readAheadRows, type ReadAhead } from '../../db/read-memo.js'
-import { notFound } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
-import type { RecordKind } from '../../records.js'
+import { lockRecord, type RecordKind } from '../../records.js'
 
 /** What a field is on: every customer, customers of one kind, or tickets. */
 export const APPLIES_TO = ['contact', 'person', 'organization', 'ticket'] as const
@@ -86,9 +85,7 @@ export async function loadDefinitions(
 
 /** One definition, locked for a change; NOT_FOUND naming the field when there is none. */
 export async function lockDefinition(tx: Queryable, id: string): Promise<Definition> {
-  const r = await tx.query<Definition>(`select ${DEFINITION_COLUMNS} from custom_field_definitions where id = $1 for update`, [id])
-  if (!r.rows[0]) throw notFound('custom_field', id)
-  return r.rows[0]
+  return lockRecord<Definition>(tx, DEFINITION_TABLE, id)
 }
 
 /** What a field of this definition expects, in words a person and a model act on. */

@@ -101,7 +101,8 @@ export interface ListStatement {
 
 /**
  * One page of a list: the rows of `statement` that come after the cursor, in `order`, limit + 1 of them read so that
- * pageOf knows whether more follow. The sort key is read as text where a JavaScript value would round it (timestamps).
+ * pageOf knows whether more follow. The sort key is read as text where a JavaScript value would round it (timestamps,
+ * bigint).
  */
 export async function listPage(
   db: Queryable,
@@ -111,7 +112,8 @@ export async function listPage(
   statement: ListStatement,
 ) {
   const direction = order.descending ? ' desc' : ''
-  const keyColumns = order.keys.map((key, i) => `${key}${order.types[i] === 'timestamptz' ? '::text' : ''} as _key${i}`)
+  const asText = (type: CursorType) => type === 'timestamptz' || type === 'bigint'
+  const keyColumns = order.keys.map((key, i) => `${key}${asText(order.types[i]) ? '::text' : ''} as _key${i}`)
   const after = afterCursor(args, page.cursor, `(${order.keys.join(', ')}) ${order.descending ? '<' : '>'}`, order.types)
   const conditions = [statement.where ?? [], after].flat().filter(Boolean)
   args.push(page.limit + 1)

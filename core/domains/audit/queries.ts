@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AppError } from '../../errors.js'
-import { decodeCursor, pageOf } from '../../pagination.js'
+import { listPage } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { isoInstant } from '../../schema-types.js'
 import { AUDIT_ENTRY } from '../../output-types.js'
@@ -55,29 +55,17 @@ export const auditTrailQuery = defineQuery({
       p.until ?? null,
       p.contact_id ?? null,
     ]
-    let before = ''
-    if (req.cursor) {
-      const [createdAt, id] = decodeCursor(req.cursor, ['timestamptz', 'bigint'])
-      args.push(createdAt, id)
-      before = `and (created_at, id) < ($9::timestamptz, $10::bigint)`
-    }
-    args.push(req.limit + 1)
-    const r = await ctx.db.query(
-      `select id, entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, request_id, created_at,
-              created_at::text as _sort_at, id::text as _sort_id
-       from audit_log
-       where ($1::text is null or entity_type = $1)
+    return listPage(ctx.db, req, { keys: ['created_at', 'id'], types: ['timestamptz', 'bigint'], descending: true }, args, {
+      columns: 'id, entity_type, entity_id, action, changes, actor_type, actor_id, reasoning, request_id, created_at',
+      from: 'audit_log',
+      where: `($1::text is null or entity_type = $1)
          and ($2::uuid is null or entity_id = $2)
          and ($3::text is null or action = $3)
          and ($4::text is null or actor_type = $4)
          and ($5::uuid is null or actor_id = $5)
          and ($6::timestamptz is null or created_at >= $6)
          and ($7::timestamptz is null or created_at < $7)
-         and ($8::uuid is null or entity_id = $8 or entity_id in (${CONTACT_RECORDS}))
-         ${before}
-       order by created_at desc, id desc limit $${args.length}`,
-      args,
-    )
-    return pageOf(r.rows, req.limit, (row) => [row._sort_at, row._sort_id])
+         and ($8::uuid is null or entity_id = $8 or entity_id in (${CONTACT_RECORDS}))`,
+    })
   },
 })

@@ -95,7 +95,7 @@ export interface ListStatement {
   columns: string | Array<string | false>
   /** The table, or the tables joined, e.g. 'agent_tokens t'. */
   from: string
-  /** The conditions, as written (`$1::uuid is null or id = $1`) or one each; none for the whole table. */
+  /** The conditions, as written (`($1::uuid is null or id = $1) and ...`) or one each, all to hold; none for the whole table. */
   where?: string | string[]
 }
 

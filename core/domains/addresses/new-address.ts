@@ -38,12 +38,7 @@ export const postalAddressSchema = z.strictObject({
 /** A new service location: line1, city, state and postal_code required; country defaults to US. */
 export const newAddressShape = {
   label: addressFields.label.optional(),
-  line1: addressFields.line1,
-  line2: addressFields.line2.optional(),
-  city: addressFields.city,
-  state: addressFields.state,
-  postal_code: addressFields.postal_code,
-  country: addressFields.country.default('US'),
+  ...postalAddressSchema.shape,
   access_notes: addressFields.access_notes.optional(),
 }
 

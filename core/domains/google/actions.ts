@@ -4,9 +4,10 @@ import { AppError } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
 import { page } from '../../places.js'
 import { defineAction } from '../../registry.js'
+import { revokeAfterCommit } from '../../revoke-grant.js'
 import { googleOffReason } from './availability.js'
 import { startGoogleConnect } from './connect.js'
-import { listGoogleConnections, loadGoogleConnection, markGoogleDisconnected, type StoredGoogleConnection } from './connection.js'
+import { listGoogleConnections, loadGoogleConnection, markGoogleDisconnected } from './connection.js'
 import { connectionView, GOOGLE_CONNECTION_RECORD } from './connection-query.js'
 import { GOOGLE_FEATURES } from './features.js'
 import { notConnected } from './tokens.js'
@@ -99,7 +100,6 @@ export const disconnectGoogle = defineAction({
     const before = await loadGoogleConnection(ctx.db, userId, true)
     if (!before) throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field: 'data.user_id', id: userId })
     if (before.status === 'disconnected') return viewOf(ctx, userId)
-    const refreshToken = openedRefreshToken(ctx, before)
     const why =
       input.reason || (ctx.actor.type === 'agent' ? 'Disconnected at your office manager’s request, with your approval' : 'Disconnected')
     await markGoogleDisconnected(ctx.db, userId, why)
@@ -110,22 +110,10 @@ export const disconnectGoogle = defineAction({
       before: { status: before.status, google_email: before.google_email },
       after: { status: 'disconnected', google_email: before.google_email, status_reason: why },
     })
-    const client = ctx.services.google
-    // Revoking the refresh token ends the whole grant at Google; done once the disconnect is committed.
-    if (client && refreshToken) ctx.afterCommit(() => client.revoke(refreshToken))
+    revokeAfterCommit(ctx, ctx.services.google, before.refresh_token)
     return viewOf(ctx, userId)
   },
 })
-
-/** The refresh token in the clear, or null when there is none or it cannot be opened (the key changed). */
-function openedRefreshToken(ctx: OperationContext, c: StoredGoogleConnection): string | null {
-  if (!c.refresh_token || !ctx.services.secrets) return null
-  try {
-    return ctx.services.secrets.open(c.refresh_token)
-  } catch {
-    return null
-  }
-}
 
 /** Turns one feature of an account off (turning one on goes through Google's consent: google.connect). */
 export const turnOffGoogleFeature = defineAction({

@@ -10,7 +10,7 @@ import { startGoogleConnect } from './connect.js'
 import { listGoogleConnections, loadGoogleConnection, markGoogleDisconnected } from './connection.js'
 import { connectionView, GOOGLE_CONNECTION_RECORD } from './connection-query.js'
 import { GOOGLE_FEATURES } from './features.js'
-import { notConnected } from './tokens.js'
+import { neverConnected, notConnected } from './tokens.js'
 
 /** Where each person connects, disconnects and watches their Google account. */
 const SETTINGS_PAGE = '/settings/google'
@@ -72,7 +72,7 @@ function personId(ctx: OperationContext, userId?: string): string {
 /** The connection as the record shows it, after a change. */
 async function viewOf(ctx: OperationContext, userId: string): Promise<z.output<typeof GOOGLE_CONNECTION_RECORD>> {
   const row = (await listGoogleConnections(ctx.db)).find((c) => c.user_id === userId)
-  if (!row) throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field: 'data.user_id', id: userId })
+  if (!row) throw neverConnected(userId)
   return connectionView(row)
 }
 
@@ -98,7 +98,7 @@ export const disconnectGoogle = defineAction({
   async run(ctx, input) {
     const userId = personId(ctx, input.user_id)
     const before = await loadGoogleConnection(ctx.db, userId, true)
-    if (!before) throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field: 'data.user_id', id: userId })
+    if (!before) throw neverConnected(userId)
     if (before.status === 'disconnected') return viewOf(ctx, userId)
     const why =
       input.reason || (ctx.actor.type === 'agent' ? 'Disconnected at your office manager’s request, with your approval' : 'Disconnected')
@@ -138,7 +138,7 @@ export const turnOffGoogleFeature = defineAction({
   async run(ctx, input) {
     const userId = personId(ctx, input.user_id)
     const before = await loadGoogleConnection(ctx.db, userId, true)
-    if (!before) throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field: 'data.user_id', id: userId })
+    if (!before) throw neverConnected(userId)
     if (before[`${input.feature}_on`]) {
       await ctx.db.query(`update google_connections set ${input.feature}_on = false where user_id = $1`, [userId])
       await ctx.audit({
@@ -175,7 +175,7 @@ export const syncGoogleNow = defineAction({
     const all = await listGoogleConnections(ctx.db)
     const chosen = input.user_id ? all.filter((c) => c.user_id === input.user_id) : all.filter((c) => c.status === 'connected')
     if (input.user_id && !chosen.length) {
-      throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field: 'data.user_id', id: input.user_id })
+      throw neverConnected(input.user_id)
     }
     if (input.user_id && chosen[0].status !== 'connected') throw notConnected(chosen[0].status, chosen[0].status_reason)
     if (!chosen.length) throw notConnected(undefined, null)

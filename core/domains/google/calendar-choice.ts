@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js'
 import { page } from '../../places.js'
 import { defineAction, defineQuery } from '../../registry.js'
 import { type CalendarChoice, type ListedCalendar, loadCalendarChoice } from './calendar/calendar-list.js'
+import { neverConnected } from './tokens.js'
 
 const SETTINGS_PAGE = '/settings/google'
 
@@ -55,7 +56,7 @@ function personOf(ctx: OperationContext, userId: string | undefined): string {
 /** A person's calendar choice, or NOT_FOUND when they never connected Google. */
 async function choiceOf(db: Queryable, userId: string, field = 'data.user_id'): Promise<CalendarChoice> {
   const choice = await loadCalendarChoice(db, userId)
-  if (!choice) throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field, id: userId })
+  if (!choice) throw neverConnected(userId, field)
   return choice
 }
 

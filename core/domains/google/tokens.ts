@@ -23,6 +23,11 @@ export function sealGoogleTokens(box: SecretBox, tokens: GoogleTokens): SealedGo
   }
 }
 
+/** The refusal of a call naming a person who never connected a Google account (`field` names where the person was given). */
+export function neverConnected(userId: string, field = 'data.user_id'): AppError {
+  return new AppError('NOT_FOUND', 'This person never connected a Google account', { field, id: userId })
+}
+
 /** The words every refusal of a disconnected account uses, naming where to connect again. */
 export function notConnected(status: string | undefined, reason: string | null | undefined): AppError {
   const why = reason ? `: ${reason}` : ''

@@ -53,8 +53,7 @@ export function companyTokens(services: Services, tenantId: string): TokenSource
 export function storedTokens(tx: Queryable, services: Services): TokenSource {
   const read = async () => {
     const conn = await loadConnection(tx)
-    if (conn?.status !== 'connected' || !conn.access_token)
-      throw new AppError('CONFLICT', `QuickBooks is not connected${conn?.status_reason ? `: ${conn.status_reason}` : ''}`)
+    if (conn?.status !== 'connected' || !conn.access_token) throw notConnected(conn?.status_reason)
     if ((conn.access_expires_at?.getTime() ?? 0) <= services.now().getTime()) throw renewing()
     return secretsOf(services).open(conn.access_token)
   }
@@ -64,6 +63,11 @@ export function storedTokens(tx: Queryable, services: Services): TokenSource {
       throw renewing()
     },
   }
+}
+
+/** The refusal of a call while the company is not connected, with why when it is known. */
+function notConnected(reason: string | null | undefined): AppError {
+  return new AppError('CONFLICT', `QuickBooks is not connected${reason ? `: ${reason}` : ''}`)
 }
 
 function renewing(): AppError {
@@ -82,8 +86,7 @@ async function freshToken(tx: Queryable, services: Services, refusedToken: strin
   const client = quickbooksClientOf(services)
   if (!client) throw new AppError('UNAVAILABLE', 'QuickBooks is off on this server (no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET)')
   const conn = await loadConnection(tx, true)
-  if (conn?.status !== 'connected' || !conn.access_token || !conn.refresh_token)
-    throw new AppError('CONFLICT', `QuickBooks is not connected${conn?.status_reason ? `: ${conn.status_reason}` : ''}`)
+  if (conn?.status !== 'connected' || !conn.access_token || !conn.refresh_token) throw notConnected(conn?.status_reason)
   const now = services.now()
   const stored = box.open(conn.access_token)
   const expiresAt = conn.access_expires_at?.getTime() ?? 0

@@ -68,26 +68,13 @@ export interface BatchOptions {
  * Between batches the server gets a short breather: the embedded engine runs in this process and, without it, would keep every
  * request (the progress page too) waiting to the end.
  */
-export async function importPlannedInBatches(
+export function importPlannedInBatches(
   services: Services,
   principal: Principal,
   rows: PlannedRow[],
   opts: Omit<BatchOptions, 'dryRun'>,
 ): Promise<ImportReport> {
-  const known: KnownCustomers = await inTransaction(services, principal, opts.requestId, (ctx) => knownCustomers(ctx.db, opts.source))
-  const outcomes: RowOutcome[] = []
-  for (let start = 0; start < rows.length; start += opts.batchSize) {
-    const batch = rows.slice(start, start + opts.batchSize)
-    const written = await inTransaction(services, principal, opts.requestId, async (ctx) => {
-      const report = await importRowsIn(ctx, batch, false, () => {}, known)
-      await tagMatched(ctx, batch, report.rows)
-      return report
-    })
-    outcomes.push(...written.rows)
-    await opts.onProgress?.(outcomes.length, rows.length)
-    await new Promise((resolve) => setTimeout(resolve, BREATHER_MS))
-  }
-  return summaryOf(outcomes, false)
+  return plannedInBatches(services, principal, rows, opts, false)
 }
 
 /**
@@ -95,25 +82,38 @@ export async function importPlannedInBatches(
  * and progress can be told between batches, as importPlannedInBatches imports. What each batch would create is
  * remembered for the next (known.planned): a later row matching it is reported matched, as the import would match it.
  */
-export async function checkPlannedInBatches(
+export function checkPlannedInBatches(
   services: Services,
   principal: Principal,
   rows: PlannedRow[],
   opts: Omit<BatchOptions, 'dryRun'>,
 ): Promise<ImportReport> {
+  return plannedInBatches(services, principal, rows, opts, true)
+}
+
+async function plannedInBatches(
+  services: Services,
+  principal: Principal,
+  rows: PlannedRow[],
+  opts: Omit<BatchOptions, 'dryRun'>,
+  dryRun: boolean,
+): Promise<ImportReport> {
   const known: KnownCustomers = await inTransaction(services, principal, opts.requestId, (ctx) => knownCustomers(ctx.db, opts.source))
-  known.planned = new Set()
+  if (dryRun) known.planned = new Set()
   const outcomes: RowOutcome[] = []
   for (let start = 0; start < rows.length; start += opts.batchSize) {
-    const checked = await inTransaction(services, principal, opts.requestId, (ctx) =>
-      importRowsIn(ctx, rows.slice(start, start + opts.batchSize), true, () => {}, known),
-    )
-    for (const row of checked.rows) if (row.outcome === 'created' && row.contact_id) known.planned.add(row.contact_id)
-    outcomes.push(...checked.rows)
+    const batch = rows.slice(start, start + opts.batchSize)
+    const done = await inTransaction(services, principal, opts.requestId, async (ctx) => {
+      const report = await importRowsIn(ctx, batch, dryRun, () => {}, known)
+      if (!dryRun) await tagMatched(ctx, batch, report.rows)
+      return report
+    })
+    if (dryRun) for (const row of done.rows) if (row.outcome === 'created' && row.contact_id) known.planned?.add(row.contact_id)
+    outcomes.push(...done.rows)
     await opts.onProgress?.(outcomes.length, rows.length)
     await new Promise((resolve) => setTimeout(resolve, BREATHER_MS))
   }
-  return summaryOf(outcomes, true)
+  return summaryOf(outcomes, dryRun)
 }
 
 function inTransaction<T>(

@@ -10,6 +10,7 @@ import { startGoogleConnect } from './connect.js'
 import { listGoogleConnections, loadGoogleConnection, markGoogleDisconnected } from './connection.js'
 import { connectionView, GOOGLE_CONNECTION_RECORD } from './connection-query.js'
 import { GOOGLE_FEATURES } from './features.js'
+import { personOfCall } from './person.js'
 import { neverConnected, notConnected } from './tokens.js'
 
 /** Where each person connects, disconnects and watches their Google account. */
@@ -57,16 +58,7 @@ export const connectGoogle = defineAction({
 
 /** The person a call is about: the owner may name anyone's account, everyone else only their own. */
 function personId(ctx: OperationContext, userId?: string): string {
-  const self = ctx.actor.type === 'user' ? ctx.actor.id : null
-  if (userId && userId !== self && ctx.actor.type === 'user' && ctx.actor.role !== 'owner') {
-    throw new AppError('FORBIDDEN', 'You may change only your own Google connection', { field: 'data.user_id' })
-  }
-  const id = userId ?? self
-  if (!id)
-    throw new AppError('VALIDATION_ERROR', 'Name the person whose Google account this is', {
-      issues: [{ field: 'data.user_id', message: 'is required' }],
-    })
-  return id
+  return personOfCall(ctx, userId, { yours: 'change only your own Google connection', whose: 'Google account' })
 }
 
 /** The connection as the record shows it, after a change. */

@@ -50,7 +50,7 @@ export async function importMappedInBatches(
     opts.onProgress?.(report.total, report.total)
     return report
   }
-  return reportOf(plan, opts.source, await importPlannedInBatches(services, principal, plan.rows, opts))
+  return reportOf(plan, opts.source, await plannedInBatches(services, principal, plan.rows, opts))
 }
 
 /** How a file is imported in batches: the source of its external ids, rows per batch, and who hears of the progress. */
@@ -65,39 +65,18 @@ export interface BatchOptions {
 
 /**
  * Writes planned rows (of any planner) in batches of a transaction each, so what was imported stays imported if a later batch fails.
- * Between batches the server gets a short breather: the embedded engine runs in this process and, without it, would keep every
- * request (the progress page too) waiting to the end.
+ * A dry run goes in batches too, every one rolled back, so the database is never held for the whole file and progress can be
+ * told between batches; what each batch would create is remembered for the next (known.planned), so a later row matching it
+ * is reported matched, as the import would match it. Between batches the server gets a short breather: the embedded engine
+ * runs in this process and, without it, would keep every request (the progress page too) waiting to the end.
  */
-export function importPlannedInBatches(
+export async function plannedInBatches(
   services: Services,
   principal: Principal,
   rows: PlannedRow[],
-  opts: Omit<BatchOptions, 'dryRun'>,
+  opts: BatchOptions,
 ): Promise<ImportReport> {
-  return plannedInBatches(services, principal, rows, opts, false)
-}
-
-/**
- * A dry run in batches of a transaction each, every one rolled back, so the database is never held for the whole file
- * and progress can be told between batches, as importPlannedInBatches imports. What each batch would create is
- * remembered for the next (known.planned): a later row matching it is reported matched, as the import would match it.
- */
-export function checkPlannedInBatches(
-  services: Services,
-  principal: Principal,
-  rows: PlannedRow[],
-  opts: Omit<BatchOptions, 'dryRun'>,
-): Promise<ImportReport> {
-  return plannedInBatches(services, principal, rows, opts, true)
-}
-
-async function plannedInBatches(
-  services: Services,
-  principal: Principal,
-  rows: PlannedRow[],
-  opts: Omit<BatchOptions, 'dryRun'>,
-  dryRun: boolean,
-): Promise<ImportReport> {
+  const dryRun = opts.dryRun
   const known: KnownCustomers = await inTransaction(services, principal, opts.requestId, (ctx) => knownCustomers(ctx.db, opts.source))
   if (dryRun) known.planned = new Set()
   const outcomes: RowOutcome[] = []

@@ -5,8 +5,7 @@ import type { LinkGuesses } from '../../core/http/link-guesses.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { field } from '../form-kit.js'
 import { html, type SafeHtml } from '../html.js'
-import { layout } from '../layout.js'
-import { sendPage } from '../send-page.js'
+import { sendLinkPage } from '../link-page.js'
 
 /** Why a link books nothing, with the status the page is served with. */
 const PROBLEM: Record<OfferProblem, { status: number; text: string }> = {
@@ -33,14 +32,15 @@ export function offerRoutes(services: Services, guesses: LinkGuesses): Router {
     const view = await viewOfferLink(services, req.params.token)
     if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, req.params.token, view.problem, view)
-    if (view.booked) return send(res, 200, 'Your visit is booked', html`${offerCard(view)}${afterBooking(view)}`, { ok: bookedLine(view) })
-    send(res, 200, 'Pick a time', html`${offerCard(view)}${choices(req.params.token, view)}`)
+    if (view.booked)
+      return sendLinkPage(res, 200, 'Your visit is booked', html`${offerCard(view)}${afterBooking(view)}`, { ok: bookedLine(view) })
+    sendLinkPage(res, 200, 'Pick a time', html`${offerCard(view)}${choices(req.params.token, view)}`)
   })
   router.post('/offer/:token', async (req, res) => {
     const view = await pickOfferSlot(services, req.params.token, field(req.body, 'slot'), stateOf(res).requestId)
     if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, req.params.token, view.problem, view)
-    send(res, 200, 'Your visit is booked', html`${offerCard(view)}${afterBooking(view)}`, { ok: bookedLine(view) })
+    sendLinkPage(res, 200, 'Your visit is booked', html`${offerCard(view)}${afterBooking(view)}`, { ok: bookedLine(view) })
   })
   return router
 }
@@ -56,7 +56,7 @@ function afterBooking(view: OfferView): SafeHtml {
 
 function problemPage(res: Response, token: string, problem: OfferProblem, view: OfferView): void {
   const p = PROBLEM[problem]
-  if (problem === 'unknown') return send(res, p.status, 'Times offered', html``, { error: p.text })
+  if (problem === 'unknown') return sendLinkPage(res, p.status, 'Times offered', html``, { error: p.text })
   const body = html`${offerCard(view)}${view.booked ? html`<p>Your visit is booked for ${view.booked}.</p>` : ''}${
     view.slots?.length
       ? choices(token, view)
@@ -64,7 +64,7 @@ function problemPage(res: Response, token: string, problem: OfferProblem, view: 
         ? html`<p>No other time is left on offer: please contact us.</p>`
         : ''
   }`
-  send(res, p.status, view.booked ? 'Your visit is booked' : 'Times offered', body, { error: p.text })
+  sendLinkPage(res, p.status, view.booked ? 'Your visit is booked' : 'Times offered', body, { error: p.text })
 }
 
 /** What the visit is for, and the business's note. */
@@ -82,9 +82,4 @@ function choices(token: string, view: OfferView): SafeHtml {
   )
   return html`<p>Pick the time that suits you: your pick books the visit and confirms it, and the other times are released.</p>
 <p><strong>${view.pickBy}</strong></p><ul class="history">${items}</ul>`
-}
-
-function send(res: Response, status: number, title: string, body: SafeHtml, line: { ok?: string; error?: string } = {}): void {
-  // The address holds the secret: keep it out of caches, referrers and search engines.
-  sendPage(res, layout({ title, body, ...line }), { status, secretUrl: true })
 }

@@ -13,8 +13,7 @@ import { formatMoney } from '../../core/money.js'
 import { taxRows } from '../../core/tax-words.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { html, type SafeHtml } from '../html.js'
-import { layout } from '../layout.js'
-import { sendPage } from '../send-page.js'
+import { sendLinkPage } from '../link-page.js'
 import { businessCard } from './business-card.js'
 import { businessNote, payBlock, withBreaks } from './pay-block.js'
 
@@ -38,9 +37,7 @@ export function payLinkRoutes(services: Services, guesses: LinkGuesses): Router 
     const link = await known(services, guesses, req, res)
     if (!link) return
     const invoice = await loadCustomerInvoice(services, link, { opened: true })
-    sendPage(res, layout({ title: `Invoice ${invoice.number}`, body: invoicePage(invoice, req.params.secret), ...statusLine(invoice) }), {
-      secretUrl: true,
-    })
+    sendLinkPage(res, 200, `Invoice ${invoice.number}`, invoicePage(invoice, req.params.secret), statusLine(invoice))
   })
   router.get('/pay/:secret/invoice.pdf', async (req, res) => {
     const link = await known(services, guesses, req, res)
@@ -81,13 +78,11 @@ async function known(services: Services, guesses: LinkGuesses, req: Request, res
 /** Counts an unknown secret with the client's other guesses and answers the page that says the link is not valid. */
 async function notValid(guesses: LinkGuesses, req: Request, res: Response): Promise<void> {
   await guesses.unknown(req)
-  sendPage(
+  sendLinkPage(
     res,
-    layout({
-      title: 'Payment',
-      body: html`<p>This payment link is not valid. Please use the link in your invoice email, or contact the business that sent it.</p>`,
-    }),
-    { status: 404, secretUrl: true },
+    404,
+    'Payment',
+    html`<p>This payment link is not valid. Please use the link in your invoice email, or contact the business that sent it.</p>`,
   )
 }
 
@@ -157,14 +152,7 @@ async function pay(services: Services, guesses: LinkGuesses, req: Request, res: 
     if (!(err instanceof AppError) || err.code !== 'UNAVAILABLE') throw err
     log('warn', 'pay link could not open a checkout', { request_id: stateOf(res).requestId, error: err.message })
     res.set('retry-after', '60')
-    sendPage(
-      res,
-      layout({
-        title: 'Payment',
-        body: html`<p>Online payment is not available this minute. Please try again in a few minutes.</p>`,
-      }),
-      { status: 503, secretUrl: true },
-    )
+    sendLinkPage(res, 503, 'Payment', html`<p>Online payment is not available this minute. Please try again in a few minutes.</p>`)
     return
   }
   res.set('cache-control', 'no-store')
@@ -175,15 +163,13 @@ async function pay(services: Services, guesses: LinkGuesses, req: Request, res: 
   if (outcome.kind === 'unknown') return notValid(guesses, req, res)
   const back = html`<p><a href="/pay/${req.params.secret}">Back to the invoice</a></p>`
   if (outcome.kind === 'payments_off') {
-    sendPage(
+    sendLinkPage(
       res,
-      layout({
-        title: `Invoice ${outcome.number}`,
-        body: html`<p>${outcome.business} does not take payments online right now.</p>${
-          outcome.instructions.trim() ? payBlock('How to pay', html`<p class="wrap">${withBreaks(outcome.instructions.trim())}</p>`) : ''
-        }${back}`,
-      }),
-      { status: 503, secretUrl: true },
+      503,
+      `Invoice ${outcome.number}`,
+      html`<p>${outcome.business} does not take payments online right now.</p>${
+        outcome.instructions.trim() ? payBlock('How to pay', html`<p class="wrap">${withBreaks(outcome.instructions.trim())}</p>`) : ''
+      }${back}`,
     )
     return
   }
@@ -193,9 +179,5 @@ async function pay(services: Services, guesses: LinkGuesses, req: Request, res: 
       : outcome.status === 'void'
         ? 'was cancelled: there is nothing to pay.'
         : 'has nothing left to pay.'
-  sendPage(
-    res,
-    layout({ title: `Invoice ${outcome.number}`, body: html`<p>Invoice ${outcome.number} from ${outcome.business} ${said}</p>${back}` }),
-    { secretUrl: true },
-  )
+  sendLinkPage(res, 200, `Invoice ${outcome.number}`, html`<p>Invoice ${outcome.number} from ${outcome.business} ${said}</p>${back}`)
 }

@@ -13,8 +13,7 @@ import {
 } from '../../core/domains/quotes/quote-links.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { html, type SafeHtml } from '../html.js'
-import { layout } from '../layout.js'
-import { sendPage } from '../send-page.js'
+import { sendLinkPage } from '../link-page.js'
 import { dayWords } from '../../core/date-words.js'
 import { formatMoney } from '../../core/money.js'
 import { taxRows } from '../../core/tax-words.js'
@@ -62,7 +61,7 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
     if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view, req.params.token, await depositPart(services, view))
     const ask = ASK[view.purpose as QuoteAnswer]
-    send(
+    sendLinkPage(
       res,
       200,
       ask.title,
@@ -87,7 +86,7 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
     const view = await answerQuoteLink(services, req.params.token, answer, note, stateOf(res).requestId)
     if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view, req.params.token)
-    send(res, 200, 'Thank you', html`${quoteCard(view, req.params.token)}${await depositPart(services, view)}${noteOf(view)}`, {
+    sendLinkPage(res, 200, 'Thank you', html`${quoteCard(view, req.params.token)}${await depositPart(services, view)}${noteOf(view)}`, {
       ok: DONE[view.purpose as QuoteAnswer],
     })
   })
@@ -96,7 +95,7 @@ export function quoteRoutes(services: Services, guesses: LinkGuesses): Router {
 
 function problemPage(res: Response, problem: QuoteLinkProblem, view: QuoteLinkView, token: string, deposit: SafeHtml = html``): void {
   const p = PROBLEM[problem]
-  send(res, p.status, 'Quote', view.number ? html`${quoteCard(view, token)}${deposit}${noteOf(view)}` : html``, { error: p.text })
+  sendLinkPage(res, p.status, 'Quote', view.number ? html`${quoteCard(view, token)}${deposit}${noteOf(view)}` : html``, { error: p.text })
 }
 
 /**
@@ -150,9 +149,4 @@ ${taxes}<tr><th>Total</th><th class="r">${money(view.totalCents ?? 0)}</th></tr>
 /** The quote's notes, as the business's note. */
 function noteOf(view: QuoteLinkView): SafeHtml {
   return businessNote(view.business?.name ?? view.businessName ?? 'the business', view.notes)
-}
-
-function send(res: Response, status: number, title: string, body: SafeHtml, line: { ok?: string; error?: string } = {}): void {
-  // The address holds the secret: keep it out of caches, referrers and search engines.
-  sendPage(res, layout({ title, body, ...line }), { status, secretUrl: true })
 }

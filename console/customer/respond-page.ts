@@ -11,8 +11,7 @@ import {
 } from '../../core/domains/messages/response-links.js'
 import { stateOf } from '../../core/http/request-state.js'
 import { html, type SafeHtml } from '../html.js'
-import { layout } from '../layout.js'
-import { sendPage } from '../send-page.js'
+import { sendLinkPage } from '../link-page.js'
 import { field } from '../form-kit.js'
 
 /** What each link asks and the button that answers. */
@@ -63,7 +62,7 @@ export function respondRoutes(services: Services, guesses: LinkGuesses): Router 
     if (view.problem) return problemPage(res, view.problem, view)
     const ask = ASK[view.purpose as CustomerAnswer]
     const note = ask.note ? html`<label>${ask.note}<textarea name="note" rows="3" maxlength="${ANSWER_NOTE_MAX}"></textarea></label>` : ''
-    send(
+    sendLinkPage(
       res,
       200,
       ask.title,
@@ -77,7 +76,7 @@ export function respondRoutes(services: Services, guesses: LinkGuesses): Router 
     const view = await answerResponseLink(services, req.params.token, answer, note, stateOf(res).requestId)
     if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, view.problem, view)
-    send(res, 200, 'Thank you', html`${appointment(view)}`, { ok: DONE[view.purpose as CustomerAnswer] })
+    sendLinkPage(res, 200, 'Thank you', html`${appointment(view)}`, { ok: DONE[view.purpose as CustomerAnswer] })
   })
   return router
 }
@@ -88,14 +87,9 @@ function problemPage(res: Response, problem: LinkProblem, view: ResponseLinkView
     view.confirmationStatus && problem === 'used'
       ? html`<p>Your appointment is ${STATUS_WORDS[view.confirmationStatus] ?? view.confirmationStatus}.</p>`
       : ''
-  send(res, p.status, 'Appointment', html`${view.when ? appointment(view) : ''}${now}`, { error: p.text })
+  sendLinkPage(res, p.status, 'Appointment', html`${view.when ? appointment(view) : ''}${now}`, { error: p.text })
 }
 
 function appointment(view: ResponseLinkView): SafeHtml {
   return html`<div class="card"><strong>${view.businessName}</strong><p>${view.when}</p></div>`
-}
-
-function send(res: Response, status: number, title: string, body: SafeHtml, line: { ok?: string; error?: string } = {}): void {
-  // The address holds the secret: keep it out of caches, referrers and search engines.
-  sendPage(res, layout({ title, body, ...line }), { status, secretUrl: true })
 }

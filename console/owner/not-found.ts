@@ -1,5 +1,6 @@
 import type { Response } from 'express'
 import { AppError } from '../../core/errors.js'
+import { isUuid } from '../../core/schema-types.js'
 import { html } from '../html.js'
 import { sendOwnerPage } from './owner-page.js'
 
@@ -35,5 +36,16 @@ export async function readOrNotFound<T>(res: Response, missing: Missing, read: (
     if (!(err instanceof AppError) || !['NOT_FOUND', 'VALIDATION_ERROR'].includes(err.code)) throw err
     sendNotFound(res, missing)
     return null
+  }
+}
+
+/** A record read by an id from the address, or null when the id is no UUID or the business has no such record; any other error is thrown. */
+export async function readOrNull<T>(id: string, read: () => Promise<T>): Promise<T | null> {
+  if (!isUuid(id)) return null
+  try {
+    return await read()
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return null
+    throw err
   }
 }

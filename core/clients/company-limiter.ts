@@ -56,3 +56,16 @@ export function createRealmLimiter(perWindow: number, maxConcurrent: number, win
     },
   }
 }
+
+/** One limiter per remote account, made on its first request and kept for the life of the process. */
+export function limiterPerKey(perWindow: number, maxConcurrent: number, windowMs: number): (key: string) => RealmLimiter {
+  const limiters = new Map<string, RealmLimiter>()
+  return (key) => {
+    let limiter = limiters.get(key)
+    if (!limiter) {
+      limiter = createRealmLimiter(perWindow, maxConcurrent, windowMs)
+      limiters.set(key, limiter)
+    }
+    return limiter
+  }
+}

@@ -1,5 +1,6 @@
 import { googleErrorFrom, GoogleError, RATE_REASONS } from './google-error.js'
-import { createRealmLimiter, type RealmLimiter } from './company-limiter.js'
+import { limiterPerKey } from './company-limiter.js'
+import { countFromEnv } from './env-count.js'
 
 export { GoogleError } from './google-error.js'
 
@@ -115,8 +116,8 @@ export function googleConfigFromEnv(env: NodeJS.ProcessEnv): GoogleConfig | null
     clientId,
     clientSecret,
     apiBase: base ? base.replace(/\/+$/, '') : undefined,
-    requestsPerMinute: countFrom(env, 'GOOGLE_REQUESTS_PER_MINUTE', 600, 1),
-    maxConcurrent: countFrom(env, 'GOOGLE_MAX_CONCURRENT', 5, 1),
+    requestsPerMinute: countFromEnv(env, 'GOOGLE_REQUESTS_PER_MINUTE', 600, 1),
+    maxConcurrent: countFromEnv(env, 'GOOGLE_MAX_CONCURRENT', 5, 1),
   }
 }
 
@@ -126,21 +127,12 @@ export function googleClientFromEnv(env: NodeJS.ProcessEnv): GoogleClient | null
   return config ? createGoogleClient(config) : null
 }
 
-function countFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, least: number): number {
-  const value = env[name]?.trim()
-  if (!value) return fallback
-  if (!/^\d+$/.test(value) || Number(value) < least || !Number.isSafeInteger(Number(value))) {
-    throw new Error(`${name} must be a whole number of at least ${least}, got '${value}'`)
-  }
-  return Number(value)
-}
-
 const FORM = 'application/x-www-form-urlencoded'
 const DEFAULT_BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 16_000]
 
 /** A client over global fetch; limits are kept in this process per connected account. */
 export function createGoogleClient(config: GoogleConfig, options: GoogleClientOptions = {}): GoogleClient {
-  const limiters = new Map<string, RealmLimiter>()
+  const limiterOf = limiterPerKey(config.requestsPerMinute, config.maxConcurrent, options.windowMs ?? 60_000)
   const timeoutMs = options.timeoutMs ?? 30_000
   const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS
 
@@ -149,15 +141,6 @@ export function createGoogleClient(config: GoogleConfig, options: GoogleClientOp
     const host = GOOGLE_HOSTS.find((h) => googleUrl === h || googleUrl.startsWith(`${h}/`))
     if (!host) throw new Error(`not a Google address: ${googleUrl}`)
     return config.apiBase + googleUrl.slice(host.length)
-  }
-
-  const limiterOf = (key: string) => {
-    let limiter = limiters.get(key)
-    if (!limiter) {
-      limiter = createRealmLimiter(config.requestsPerMinute, config.maxConcurrent, options.windowMs ?? 60_000)
-      limiters.set(key, limiter)
-    }
-    return limiter
   }
 
   /** One request, its answer parsed; a failure to reach Google is a retryable GoogleError. */

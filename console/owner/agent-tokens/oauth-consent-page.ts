@@ -1,6 +1,11 @@
 import { Router, type Response } from 'express'
 import { stateOf } from '../../../core/http/request-state.js'
-import { checkAuthorizationRequest, redirectWith, type AuthorizationRequest } from '../../../core/auth/oauth/authorization-request.js'
+import {
+  type AuthorizationRequest,
+  type CheckedAuthorizationRequest,
+  checkAuthorizationRequest,
+  redirectWith,
+} from '../../../core/auth/oauth/authorization-request.js'
 import { approveClient } from '../../../core/auth/oauth/grants.js'
 import { issuerUrl } from '../../../core/auth/oauth/urls.js'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
@@ -22,13 +27,7 @@ export function oauthConsentPages(services: Services): Router {
 
   router.get('/oauth/authorize', async (req, res) => {
     const checked = await checkAuthorizationRequest(services.db, services.config, req.query)
-    if (checked.kind === 'refuse') return refusePage(res, checked.message)
-    if (checked.kind === 'redirect_error')
-      return sendBack(res, services, checked.redirectUri, {
-        error: checked.error,
-        error_description: checked.description,
-        state: checked.state,
-      })
+    if (checked.kind !== 'ok') return answerRefused(res, services, checked)
     const session = stateOf(res).session
     if (!session) {
       return sendPage(
@@ -66,13 +65,7 @@ ${form('/oauth/authorize', session.csrfToken, html`${fields}<div class="row"><bu
     if (!session) return refusePage(res, 'Your sign-in has ended. Go back to the app and connect again.', 401)
     if (!isOwner(session)) return notOwnerPage(res)
     const checked = await checkAuthorizationRequest(services.db, services.config, req.body ?? {})
-    if (checked.kind === 'refuse') return refusePage(res, checked.message)
-    if (checked.kind === 'redirect_error')
-      return sendBack(res, services, checked.redirectUri, {
-        error: checked.error,
-        error_description: checked.description,
-        state: checked.state,
-      })
+    if (checked.kind !== 'ok') return answerRefused(res, services, checked)
     const { redirectUri, state } = checked.request
     if (req.body?.decision !== 'approve') {
       return sendBack(res, services, redirectUri, {
@@ -101,6 +94,12 @@ function whoAsks(request: AuthorizationRequest): SafeHtml {
 /** The 303 back to the client with the answer, naming this server as the issuer (RFC 9207). */
 function sendBack(res: Response, services: Services, redirectUri: string, params: Record<string, string | null>): void {
   res.redirect(303, redirectWith(redirectUri, { ...params, iss: issuerUrl(services.config) }))
+}
+
+/** A request the check refused: said on the page when the app cannot be trusted, else sent back to the app as its error. */
+function answerRefused(res: Response, services: Services, checked: Exclude<CheckedAuthorizationRequest, { kind: 'ok' }>): void {
+  if (checked.kind === 'refuse') return refusePage(res, checked.message)
+  sendBack(res, services, checked.redirectUri, { error: checked.error, error_description: checked.description, state: checked.state })
 }
 
 function refusePage(res: Response, message: string, status = 400): void {

@@ -1,7 +1,8 @@
 import { html, type SafeHtml } from '../../html.js'
 import { postForm } from '../../technician/context.js'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
-import { fieldError, textArea, textField, type FieldErrors } from '../../form-kit.js'
+import { textArea, textField, type FieldErrors } from '../../form-kit.js'
+import { whenFieldset } from '../email-when.js'
 
 /** The email form as typed: subject, body, now or later, and the later date and time in the business's time zone. */
 export interface EmailValues {
@@ -22,20 +23,12 @@ export interface EmailFormState {
 export function customerEmailForm(contactId: string, session: SessionPrincipal, state?: EmailFormState): SafeHtml {
   const v = state?.values ?? { subject: '', body: '', when: 'now', send_date: '', send_time: '' }
   const p = state?.problems ?? new Map()
-  const radio = (value: 'now' | 'later', label: string) =>
-    html`<label class="c"><input type="radio" name="when" value="${value}"${v.when === value ? html` checked` : ''}>${label}</label>`
   return html`<h2 id="email">Send an email</h2>${postForm(
     `/customers/${contactId}/email`,
     session,
     html`${textField('subject', 'Subject', v.subject, p, html` required maxlength="300"`)}
 ${textArea('body', 'Message', v.body, p, 5)}
-<fieldset><legend>When</legend>${radio('now', 'Send now')}${radio('later', 'Send later, at')}<div class="row">${textField(
-      'send_date',
-      'Date',
-      v.send_date,
-      p,
-      html` type="date"`,
-    )}${textField('send_time', 'Time', v.send_time, p, html` type="time"`)}</div>${fieldError(p, 'send_at')}</fieldset>
+${whenFieldset(v, p)}
 <button>Send the email</button>`,
   )}`
 }

@@ -4,8 +4,8 @@ import { callAction } from '../../../core/call-action.js'
 import { callQuery } from '../../../core/call-query.js'
 import { contactsQuery } from '../../../core/domains/contacts/queries.js'
 import { scheduleMessage } from '../../../core/domains/messages/actions.js'
-import { AppError, validationError, type FieldIssue } from '../../../core/errors.js'
-import { zonedInstant } from '../../../core/time.js'
+import { AppError } from '../../../core/errors.js'
+import { sendAtOf } from '../email-when.js'
 import { html } from '../../html.js'
 import { customerBody, loadCustomer } from './customer-detail.js'
 import type { EmailValues } from './customer-email-form.js'
@@ -68,19 +68,4 @@ export function customerEmailPages(services: Services): Router {
   )
 
   return router
-}
-
-/** When a later email goes out, read in the business's time zone; undefined for "now", which the next delivery pass sends. */
-function sendAtOf(v: EmailValues, timeZone: string): Date | undefined {
-  const issues: FieldIssue[] = []
-  if (!v.subject) issues.push({ field: 'data.subject', message: 'expected a subject line' })
-  if (!v.body) issues.push({ field: 'data.body', message: 'expected the text of the email' })
-  if (v.when === 'later') {
-    if (!/^\d{4}-\d\d-\d\d$/.test(v.send_date))
-      issues.push({ field: 'data.send_date', message: 'expected a date such as 2026-11-05 for a later email' })
-    if (!/^\d\d:\d\d$/.test(v.send_time))
-      issues.push({ field: 'data.send_time', message: 'expected a time such as 09:30 for a later email' })
-  }
-  if (issues.length) throw validationError(issues)
-  return v.when === 'later' ? zonedInstant(v.send_date, v.send_time, timeZone) : undefined
 }

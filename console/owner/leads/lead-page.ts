@@ -13,7 +13,6 @@ import { notesQuery } from '../../../core/domains/notes/queries.js'
 import { interactionsQuery } from '../../../core/domains/interactions/queries.js'
 import { opportunitiesQuery } from '../../../core/domains/opportunities/queries.js'
 import { localDate } from '../../../core/time.js'
-import { AppError } from '../../../core/errors.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { type Missing, readOrNotFound } from '../not-found.js'
@@ -21,6 +20,7 @@ import { interactionForm, interactionList } from '../interactions/interaction-vi
 import { openOpportunityForm, opportunityList } from '../opportunities/opportunity-views.js'
 import { leadFields, leadInput, typedFromBody, typedFromLead, type Lead, type LeadTyped } from './lead-fields.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
+import { recordChanges } from '../record-change.js'
 import { TOP_FIELD, businessFormat, doneLine, field, fieldError, fieldErrorsOf } from '../../form-kit.js'
 
 /** What the lead page may say after a change: ?done= carries one of these keys. */
@@ -130,22 +130,7 @@ export function leadPages(services: Services): Router {
 }
 
 /** Runs one of the page's small changes; a refusal shows the lead again with what went wrong, a success its status line. */
-async function act(
-  services: Services,
-  session: SessionPrincipal,
-  res: Response,
-  id: string,
-  done: string,
-  run: (caller: Caller) => Promise<unknown>,
-) {
-  try {
-    await run(callerOf(services, session, res))
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err
-    return showLead(services, session, res, id, { status: err.status, error: `Nothing was changed. ${err.message}` })
-  }
-  res.redirect(303, `/leads/${encodeURIComponent(id)}?done=${done}`)
-}
+const act = recordChanges('/leads', showLead, (err) => err.message)
 
 /** The lead with its history, or the 404 page (another business's id included). */
 async function readLead(caller: Caller, id: string, res: Response): Promise<Lead | null> {

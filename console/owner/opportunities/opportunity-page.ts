@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express'
 import type { SessionPrincipal } from '../../../core/auth/sessions.js'
-import { callAction, type Caller } from '../../../core/call-action.js'
+import { callAction } from '../../../core/call-action.js'
 import { callQuery } from '../../../core/call-query.js'
 import { formatInstant } from '../../../core/call-preview.js'
 import { formatMoney, parseAmountCents } from '../../../core/money.js'
@@ -17,6 +17,7 @@ import { interactionForm, interactionList } from '../interactions/interaction-vi
 import { sendOwnerPage } from '../owner-page.js'
 import { type Missing, readOrNotFound } from '../not-found.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
+import { recordChanges } from '../record-change.js'
 import { amountRefused, businessFormat, doneLine, field, fieldErrorsOf, problemsSentence } from '../../form-kit.js'
 
 /** What the opportunity page may say after a change: ?done= carries one of these keys. */
@@ -126,23 +127,7 @@ export function opportunityPages(services: Services): Router {
 }
 
 /** Runs one of the page's changes; a refusal shows the opportunity again with what went wrong, a success its status line. */
-async function act(
-  services: Services,
-  session: SessionPrincipal,
-  res: Response,
-  id: string,
-  done: string,
-  run: (caller: Caller) => Promise<unknown>,
-) {
-  try {
-    await run(callerOf(services, session, res))
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err
-    const problems = problemsSentence(fieldErrorsOf(err))
-    return showOpportunity(services, session, res, id, { status: err.status, error: `Nothing was changed. ${problems || err.message}` })
-  }
-  res.redirect(303, `/opportunities/${encodeURIComponent(id)}?done=${done}`)
-}
+const act = recordChanges('/opportunities', showOpportunity, (err) => problemsSentence(fieldErrorsOf(err)) || err.message)
 
 /** A refusal as a page: what was wrong, field by field, and the way back; nothing was written. */
 function refused(res: Response, err: unknown, back: string, title: string): void {

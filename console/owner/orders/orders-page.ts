@@ -6,11 +6,11 @@ import { callQuery } from '../../../core/call-query.js'
 import type { Services } from '../../../core/context.js'
 import { bookOrder, fulfilOrder, invoiceOrder } from '../../../core/domains/orders/actions.js'
 import { ordersQuery } from '../../../core/domains/orders/queries.js'
-import { AppError } from '../../../core/errors.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { askedTab, nextPageLink, statusTabs } from '../../list-tabs.js'
 import { linesTable } from '../quotes/quotes-page.js'
+import { type Missing, readOrNull, sendNotFound } from '../not-found.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { businessFormat, doneLine, field, money, type BusinessFormat } from '../../form-kit.js'
 
@@ -54,7 +54,7 @@ ${list.items.length ? list.items.map((o) => orderCard(o, format)) : html`<p clas
     ownerRoute(services, async ({ req, res, session }) => {
       const caller = callerOf(services, session, res)
       const o = await readOrder(caller, req.params.id)
-      if (!o) return notFoundPage(res)
+      if (!o) return sendNotFound(res, MISSING_ORDER)
       await orderPage(res, caller, session.csrfToken, o, {
         ok: doneLine(req.query.done, { booked: 'Visit booked.', fulfilled: 'Marked done.', invoiced: 'Invoice created.' }),
       })
@@ -69,7 +69,7 @@ ${list.items.length ? list.items.map((o) => orderCard(o, format)) : html`<p clas
         const id = req.params.id
         onError(async (err) => {
           const o = await readOrder(caller, id)
-          if (!o) return notFoundPage(res)
+          if (!o) return sendNotFound(res, MISSING_ORDER)
           await orderPage(res, caller, session.csrfToken, o, { error: err.message, status: err.status })
         })
         if (step === 'book') {
@@ -95,21 +95,16 @@ ${list.items.length ? list.items.map((o) => orderCard(o, format)) : html`<p clas
   return router
 }
 
-function notFoundPage(res: Response): void {
-  sendOwnerPage(res, 'Order not found', html`<p>There is no such order in your business.</p><p><a href="/orders">All orders</a></p>`, {
-    status: 404,
-  })
+/** No order by that id in the business. */
+const MISSING_ORDER: Missing = {
+  title: 'Order not found',
+  sentence: 'There is no such order in your business.',
+  back: { href: '/orders', label: 'All orders' },
 }
 
 /** An order with its lines and visits, or null when the business has none by that id. */
-async function readOrder(caller: Caller, id: string): Promise<Order | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null
-  try {
-    return await callQuery(caller, ordersQuery, { id, include: ['line_items', 'tickets'] })
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'NOT_FOUND') return null
-    throw err
-  }
+function readOrder(caller: Caller, id: string): Promise<Order | null> {
+  return readOrNull(id, () => callQuery(caller, ordersQuery, { id, include: ['line_items', 'tickets'] }))
 }
 
 /** One order: its lines and totals, its visits, and the next step for it. */

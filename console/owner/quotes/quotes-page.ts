@@ -8,12 +8,13 @@ import { cancelQuote, createQuote } from '../../../core/domains/quotes/actions.j
 import { quotesQuery } from '../../../core/domains/quotes/queries.js'
 import { sendQuote } from '../../../core/domains/quotes/send-actions.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
-import { AppError } from '../../../core/errors.js'
+import type { AppError } from '../../../core/errors.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { customerChoice, customerSearch, pickCustomer } from '../contacts/customer-picker.js'
 import { documentList, documentUploadForm } from '../documents/document-views.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { askedTab, nextPageLink, statusTabs } from '../../list-tabs.js'
+import { type Missing, readOrNull, sendNotFound } from '../not-found.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
 import { businessFormat, doneLine, field, money, type BusinessFormat } from '../../form-kit.js'
 
@@ -98,13 +99,7 @@ ${list.items.length ? list.items.map((q) => quoteCard(q, format)) : html`<p clas
     ownerRoute(services, async ({ req, res, session }) => {
       const caller = callerOf(services, session, res)
       const q = await readQuote(caller, req.params.id)
-      if (!q)
-        return sendOwnerPage(
-          res,
-          'Quote not found',
-          html`<p>There is no such quote in your business.</p><p><a href="/quotes">All quotes</a></p>`,
-          { status: 404 },
-        )
+      if (!q) return sendNotFound(res, MISSING_QUOTE)
       await quotePage(res, caller, session.csrfToken, q, {
         ok: doneLine(req.query.done, {
           created: 'Quote created.',
@@ -137,15 +132,16 @@ ${list.items.length ? list.items.map((q) => quoteCard(q, format)) : html`<p clas
   return router
 }
 
+/** No quote by that id in the business. */
+const MISSING_QUOTE: Missing = {
+  title: 'Quote not found',
+  sentence: 'There is no such quote in your business.',
+  back: { href: '/quotes', label: 'All quotes' },
+}
+
 /** A quote with its lines, customer and order, or null when the business has none by that id. */
-async function readQuote(caller: Caller, id: string): Promise<Quote | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null
-  try {
-    return await callQuery(caller, quotesQuery, { id, include: ['line_items', 'contact', 'order'] })
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'NOT_FOUND') return null
-    throw err
-  }
+function readQuote(caller: Caller, id: string): Promise<Quote | null> {
+  return readOrNull(id, () => callQuery(caller, quotesQuery, { id, include: ['line_items', 'contact', 'order'] }))
 }
 
 /** One quote: its lines and totals, status, its files, and what can be done with it now. */

@@ -14,8 +14,7 @@ import type { LinkGuesses } from '../../../core/http/link-guesses.js'
 import { stateOf } from '../../../core/http/request-state.js'
 import { field } from '../../form-kit.js'
 import { html, type SafeHtml } from '../../html.js'
-import { layout } from '../../layout.js'
-import { sendPage } from '../../send-page.js'
+import { sendLinkPage } from '../../link-page.js'
 import { editsHtml, previewHtml, waitedWords } from './review-card.js'
 
 /** Why a link does nothing, with the status its page is served with. */
@@ -56,7 +55,7 @@ export function approvalLinkRoutes(services: Services, guesses: LinkGuesses): Ro
 <label>Why not<select name="reason"><option value="">(choose)</option>${Object.entries(DENIAL_REASONS).map(([k, label]) => html`<option value="${k}">${label}</option>`)}</select></label>
 <label>Note for the agent<textarea name="note" rows="2" maxlength="2000"></textarea></label><button class="deny">Yes, deny</button></form>
 <p><a href="${action}?decision=allow_once">Allow once instead</a></p>`
-    send(res, 200, decision === 'deny' ? 'Deny this?' : 'Allow this once?', html`${card(view, services.now())}${confirm}`)
+    sendLinkPage(res, 200, decision === 'deny' ? 'Deny this?' : 'Allow this once?', html`${card(view, services.now())}${confirm}`)
   })
   router.post('/approve/:token', async (req, res) => {
     let view: ApprovalLinkView
@@ -74,14 +73,14 @@ export function approvalLinkRoutes(services: Services, guesses: LinkGuesses): Ro
       )
     } catch (err) {
       if (!(err instanceof AppError)) throw err
-      return send(res, err.status, 'Not decided', html`<p><a href="/review">Open the review page</a></p>`, { error: err.message })
+      return sendLinkPage(res, err.status, 'Not decided', html`<p><a href="/review">Open the review page</a></p>`, { error: err.message })
     }
     if (view.problem === 'unknown') await guesses.unknown(req)
     if (view.problem) return problemPage(res, view, services.now())
     const r = view.request as Record<string, any>
     if (r.status === 'failed')
-      return send(res, 200, 'Allowed, but it failed', card(view, services.now()), { error: r.error?.message ?? 'The call failed.' })
-    send(res, 200, 'Answered', card(view, services.now()), { ok: DONE[r.status] ?? 'Answered.' })
+      return sendLinkPage(res, 200, 'Allowed, but it failed', card(view, services.now()), { error: r.error?.message ?? 'The call failed.' })
+    sendLinkPage(res, 200, 'Answered', card(view, services.now()), { ok: DONE[r.status] ?? 'Answered.' })
   })
   return router
 }
@@ -98,10 +97,5 @@ ${editsHtml(r)}<p>Why: ${r.reasoning ?? '(no reason given)'}</p>
 function problemPage(res: Response, view: ApprovalLinkView, now: Date): void {
   const p = PROBLEM[view.problem as ApprovalLinkProblem]
   const body = html`${view.request && view.problem !== 'unknown' ? card(view, now) : ''}<p><a href="/review">Open the review page</a></p>`
-  send(res, p.status, 'Request', body, { error: p.text })
-}
-
-function send(res: Response, status: number, title: string, body: SafeHtml, line: { ok?: string; error?: string } = {}): void {
-  // The address holds the secret: keep it out of caches, referrers and search engines.
-  sendPage(res, layout({ title, body, ...line }), { status, secretUrl: true })
+  sendLinkPage(res, p.status, 'Request', body, { error: p.text })
 }

@@ -7,6 +7,7 @@ import { LIFECYCLES } from '../../../core/domains/contacts/lifecycle.js'
 import { html, type SafeHtml } from '../../html.js'
 import { postForm } from '../../technician/context.js'
 import { shortMoment } from '../contacts/customer-words.js'
+import { type EmailWhenValues, whenFieldset } from '../email-when.js'
 import { fieldError, selectField, textArea, textField, type FieldErrors } from '../../form-kit.js'
 
 type Member = z.output<typeof SEGMENT_MEMBER>
@@ -18,7 +19,7 @@ export type SegmentValues = Record<
 >
 
 /** The email form as typed: subject, text, now or later. */
-export type SendValues = Record<'subject' | 'body' | 'when' | 'send_date' | 'send_time', string>
+export type SendValues = EmailWhenValues
 
 /** "12 members, computed Mon, Nov 23 9:00 AM": the count and when it was last computed or changed. */
 export function countLine(s: Segment, timeZone: string): string {
@@ -120,21 +121,13 @@ export function foundList(
 
 /** The email to every member: subject, text ({{customer_first_name}} and the other variables), now or at a local time. */
 export function sendForm(segment: Segment, session: SessionPrincipal, v: SendValues, p: FieldErrors): SafeHtml {
-  const radio = (value: string, label: string) =>
-    html`<label class="c"><input type="radio" name="when" value="${value}"${v.when === value ? html` checked` : ''}>${label}</label>`
   return postForm(
     `/segments/${segment.id}/send`,
     session,
     html`${textField('subject', 'Subject', v.subject, p, html` required maxlength="300"`)}
 ${textArea('body', 'Message', v.body, p, 6)}
 <p class="muted">Write {{customer_first_name}} for each customer's first name. Members without an email, or whose email bounced or complained, are skipped.</p>
-<fieldset><legend>When</legend>${radio('now', 'Send now')}${radio('later', 'Send later, at')}<div class="row">${textField(
-      'send_date',
-      'Date',
-      v.send_date,
-      p,
-      html` type="date"`,
-    )}${textField('send_time', 'Time', v.send_time, p, html` type="time"`)}</div>${fieldError(p, 'send_at')}</fieldset>
+${whenFieldset(v, p)}
 <button>Send to ${String(segment.member_count)} members</button>`,
   )
 }

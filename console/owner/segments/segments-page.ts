@@ -10,8 +10,8 @@ import { segmentMembersQuery, segmentsQuery } from '../../../core/domains/segmen
 import { describeRule } from '../../../core/domains/segments/rule.js'
 import { sendToSegment } from '../../../core/domains/segments/send.js'
 import { servicesQuery } from '../../../core/domains/services/queries.js'
-import { AppError, validationError, type FieldIssue } from '../../../core/errors.js'
-import { zonedInstant } from '../../../core/time.js'
+import { AppError, validationError } from '../../../core/errors.js'
+import { sendAtOf } from '../email-when.js'
 import { html } from '../../html.js'
 import { onceOf, postForm } from '../../technician/context.js'
 import { sendOwnerPage } from '../owner-page.js'
@@ -254,21 +254,6 @@ function ruleField(path: string): string {
     ({ tags: 'tag', spend_over_cents: 'spend_over' } as Record<string, string>)[part] ??
     (SEGMENT_FIELDS.includes(part as never) ? part : 'rule')
   )
-}
-
-/** When a later email goes out, read in the business's time zone; undefined for "now". */
-function sendAtOf(v: SendValues, timeZone: string): Date | undefined {
-  const issues: FieldIssue[] = []
-  if (!v.subject) issues.push({ field: 'data.subject', message: 'expected a subject line' })
-  if (!v.body) issues.push({ field: 'data.body', message: 'expected the text of the email' })
-  if (v.when === 'later') {
-    if (!/^\d{4}-\d\d-\d\d$/.test(v.send_date))
-      issues.push({ field: 'data.send_date', message: 'expected a date such as 2026-11-05 for a later email' })
-    if (!/^\d\d:\d\d$/.test(v.send_time))
-      issues.push({ field: 'data.send_time', message: 'expected a time such as 09:30 for a later email' })
-  }
-  if (issues.length) throw validationError(issues)
-  return v.when === 'later' ? zonedInstant(v.send_date, v.send_time, timeZone) : undefined
 }
 
 /** "2 emails scheduled; 1 skipped without an email; 1 skipped (bounced or complained)" after a send. */

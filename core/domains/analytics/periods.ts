@@ -47,6 +47,26 @@ export const PERIOD_FIELDS = {
   compare_to: z.iso.date(),
 }
 
+/** The export columns of the period's days, in the order of PERIOD_FIELDS. */
+export const PERIOD_COLUMNS = Object.keys(PERIOD_FIELDS) as Array<keyof typeof PERIOD_FIELDS>
+
+/** A ranked report's figures for one row (a service, a place) in both periods, then the days counted. */
+export const RANKED_FIELDS = {
+  visits: z.number().int(),
+  sales_cents: z.number().int(),
+  compare_visits: z.number().int(),
+  compare_sales_cents: z.number().int(),
+  ...PERIOD_FIELDS,
+}
+
+/** The export columns of a ranked report's figures and days, in the order of RANKED_FIELDS. */
+export const RANKED_COLUMNS = Object.keys(RANKED_FIELDS) as Array<keyof typeof RANKED_FIELDS>
+
+/** The days of the periods as each record echoes them. */
+export function periodDays(p: Periods): { from: string; to: string; compare_from: string; compare_to: string } {
+  return { from: p.from, to: p.to, compare_from: p.compare_from, compare_to: p.compare_to }
+}
+
 /** The periods the filters name, in the business's time zone (today decides the default month). */
 export async function periodsOf(ctx: OperationContext, filters: PeriodFilters): Promise<Periods> {
   const r = await ctx.db.query<{ timezone: string }>('select timezone from tenants where id = app_tenant()')

@@ -1,6 +1,18 @@
 import { z } from 'zod'
 import { defineQuery } from '../../registry.js'
-import { nextOffset, offsetOf, PERIOD_FIELDS, PERIOD_PARAMS, periodBounds, periodsOf } from './periods.js'
+import {
+  nextOffset,
+  offsetOf,
+  PERIOD_COLUMNS,
+  PERIOD_FIELDS,
+  PERIOD_PARAMS,
+  type Periods,
+  periodBounds,
+  periodDays,
+  periodsOf,
+  RANKED_COLUMNS,
+  RANKED_FIELDS,
+} from './periods.js'
 import { COMPLETED_VISITS, PERIODS_CTE, VISIT_SALES } from './sql.js'
 
 // Reading the business's numbers changes nothing and holds no secret, so an agent may read them; a technician sees only their own work.
@@ -15,7 +27,7 @@ const WHAT_COUNTS =
 export const analyticsSummaryQuery = defineQuery({
   type: 'analytics_summary',
   phrases: ['how did we do this month', 'revenue this month'],
-  exportColumns: ['metric', 'label', 'unit', 'this_period', 'compare_period', 'from', 'to', 'compare_from', 'compare_to'],
+  exportColumns: ['metric', 'label', 'unit', 'this_period', 'compare_period', ...PERIOD_COLUMNS],
   description:
     'How the business did in a month against the same month last year (or the month before): one record per figure ' +
     '(metric, label, unit cents|count, this_period, compare_period, and the days counted). Figures: sales_cents, invoiced_cents, ' +
@@ -62,7 +74,7 @@ export const analyticsSummaryQuery = defineQuery({
     )
     const mine = r.rows.find((row) => row.which === 'this') as Record<string, number>
     const theirs = r.rows.find((row) => row.which === 'compare') as Record<string, number>
-    const days = { from: periods.from, to: periods.to, compare_from: periods.compare_from, compare_to: periods.compare_to }
+    const days = periodDays(periods)
     const figure = (metric: string, label: string, unit: 'cents' | 'count', of: (row: Record<string, number>) => number | null) => ({
       metric,
       label,
@@ -92,18 +104,7 @@ export const analyticsSummaryQuery = defineQuery({
 export const analyticsByServiceQuery = defineQuery({
   type: 'analytics_by_service',
   phrases: ['which service sells best', 'revenue by service'],
-  exportColumns: [
-    'service_id',
-    'service',
-    'visits',
-    'sales_cents',
-    'compare_visits',
-    'compare_sales_cents',
-    'from',
-    'to',
-    'compare_from',
-    'compare_to',
-  ],
+  exportColumns: ['service_id', 'service', ...RANKED_COLUMNS],
   description:
     'Sales per service in a month against the same month last year (or the month before), largest first: service_id ' +
     '(null for lines without a service, named "Other items"), service (its name), visits (completed visits with that service), sales_cents, ' +
@@ -115,11 +116,7 @@ export const analyticsByServiceQuery = defineQuery({
   record: z.object({
     service_id: z.uuid().nullable(),
     service: z.string(),
-    visits: z.number().int(),
-    sales_cents: z.number().int(),
-    compare_visits: z.number().int(),
-    compare_sales_cents: z.number().int(),
-    ...PERIOD_FIELDS,
+    ...RANKED_FIELDS,
   }),
   async run(ctx, req) {
     const periods = await periodsOf(ctx, req.params)
@@ -147,18 +144,7 @@ export const analyticsByServiceQuery = defineQuery({
 /** Sales and visits per town or postal code in a month against the compared period. */
 export const analyticsByPlaceQuery = defineQuery({
   type: 'analytics_by_place',
-  exportColumns: [
-    'place',
-    'group_by',
-    'visits',
-    'sales_cents',
-    'compare_visits',
-    'compare_sales_cents',
-    'from',
-    'to',
-    'compare_from',
-    'compare_to',
-  ],
+  exportColumns: ['place', 'group_by', ...RANKED_COLUMNS],
   description:
     'Sales per place in a month against the same month last year (or the month before), largest first: place (a town ' +
     'as "City, ST", or a postal code; "No address" for visits without one), visits, sales_cents, compare_visits, compare_sales_cents, ' +
@@ -173,11 +159,7 @@ export const analyticsByPlaceQuery = defineQuery({
   record: z.object({
     place: z.string(),
     group_by: z.enum(['town', 'postal_code']),
-    visits: z.number().int(),
-    sales_cents: z.number().int(),
-    compare_visits: z.number().int(),
-    compare_sales_cents: z.number().int(),
-    ...PERIOD_FIELDS,
+    ...RANKED_FIELDS,
   }),
   async run(ctx, req) {
     // Places have no ids: a read by id finds nothing.
@@ -210,13 +192,8 @@ export const analyticsByPlaceQuery = defineQuery({
   },
 })
 
-function rankedPage(
-  rows: Array<Record<string, unknown>>,
-  limit: number,
-  offset: number,
-  periods: { from: string; to: string; compare_from: string; compare_to: string },
-) {
+function rankedPage(rows: Array<Record<string, unknown>>, limit: number, offset: number, periods: Periods) {
   const kept = rows.slice(0, limit)
-  const days = { from: periods.from, to: periods.to, compare_from: periods.compare_from, compare_to: periods.compare_to }
+  const days = periodDays(periods)
   return { items: kept.map((row) => ({ ...row, ...days })), next_cursor: nextOffset(offset, kept.length, rows.length > limit) }
 }

@@ -4,12 +4,14 @@ import { AppError } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
 import { page } from '../../places.js'
 import { defineAction } from '../../registry.js'
+import { revokeAfterCommit } from '../../revoke-grant.js'
 import { googleOffReason } from './availability.js'
 import { startGoogleConnect } from './connect.js'
-import { listGoogleConnections, loadGoogleConnection, markGoogleDisconnected, type StoredGoogleConnection } from './connection.js'
+import { listGoogleConnections, loadGoogleConnection, markGoogleDisconnected } from './connection.js'
 import { connectionView, GOOGLE_CONNECTION_RECORD } from './connection-query.js'
 import { GOOGLE_FEATURES } from './features.js'
-import { notConnected } from './tokens.js'
+import { personOfCall } from './person.js'
+import { neverConnected, notConnected } from './tokens.js'
 
 /** Where each person connects, disconnects and watches their Google account. */
 const SETTINGS_PAGE = '/settings/google'
@@ -56,22 +58,13 @@ export const connectGoogle = defineAction({
 
 /** The person a call is about: the owner may name anyone's account, everyone else only their own. */
 function personId(ctx: OperationContext, userId?: string): string {
-  const self = ctx.actor.type === 'user' ? ctx.actor.id : null
-  if (userId && userId !== self && ctx.actor.type === 'user' && ctx.actor.role !== 'owner') {
-    throw new AppError('FORBIDDEN', 'You may change only your own Google connection', { field: 'data.user_id' })
-  }
-  const id = userId ?? self
-  if (!id)
-    throw new AppError('VALIDATION_ERROR', 'Name the person whose Google account this is', {
-      issues: [{ field: 'data.user_id', message: 'is required' }],
-    })
-  return id
+  return personOfCall(ctx, userId, { yours: 'change only your own Google connection', whose: 'Google account' })
 }
 
 /** The connection as the record shows it, after a change. */
 async function viewOf(ctx: OperationContext, userId: string): Promise<z.output<typeof GOOGLE_CONNECTION_RECORD>> {
   const row = (await listGoogleConnections(ctx.db)).find((c) => c.user_id === userId)
-  if (!row) throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field: 'data.user_id', id: userId })
+  if (!row) throw neverConnected(userId)
   return connectionView(row)
 }
 
@@ -97,9 +90,8 @@ export const disconnectGoogle = defineAction({
   async run(ctx, input) {
     const userId = personId(ctx, input.user_id)
     const before = await loadGoogleConnection(ctx.db, userId, true)
-    if (!before) throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field: 'data.user_id', id: userId })
+    if (!before) throw neverConnected(userId)
     if (before.status === 'disconnected') return viewOf(ctx, userId)
-    const refreshToken = openedRefreshToken(ctx, before)
     const why =
       input.reason || (ctx.actor.type === 'agent' ? 'Disconnected at your office manager’s request, with your approval' : 'Disconnected')
     await markGoogleDisconnected(ctx.db, userId, why)
@@ -110,22 +102,10 @@ export const disconnectGoogle = defineAction({
       before: { status: before.status, google_email: before.google_email },
       after: { status: 'disconnected', google_email: before.google_email, status_reason: why },
     })
-    const client = ctx.services.google
-    // Revoking the refresh token ends the whole grant at Google; done once the disconnect is committed.
-    if (client && refreshToken) ctx.afterCommit(() => client.revoke(refreshToken))
+    revokeAfterCommit(ctx, ctx.services.google, before.refresh_token)
     return viewOf(ctx, userId)
   },
 })
-
-/** The refresh token in the clear, or null when there is none or it cannot be opened (the key changed). */
-function openedRefreshToken(ctx: OperationContext, c: StoredGoogleConnection): string | null {
-  if (!c.refresh_token || !ctx.services.secrets) return null
-  try {
-    return ctx.services.secrets.open(c.refresh_token)
-  } catch {
-    return null
-  }
-}
 
 /** Turns one feature of an account off (turning one on goes through Google's consent: google.connect). */
 export const turnOffGoogleFeature = defineAction({
@@ -150,7 +130,7 @@ export const turnOffGoogleFeature = defineAction({
   async run(ctx, input) {
     const userId = personId(ctx, input.user_id)
     const before = await loadGoogleConnection(ctx.db, userId, true)
-    if (!before) throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field: 'data.user_id', id: userId })
+    if (!before) throw neverConnected(userId)
     if (before[`${input.feature}_on`]) {
       await ctx.db.query(`update google_connections set ${input.feature}_on = false where user_id = $1`, [userId])
       await ctx.audit({
@@ -187,7 +167,7 @@ export const syncGoogleNow = defineAction({
     const all = await listGoogleConnections(ctx.db)
     const chosen = input.user_id ? all.filter((c) => c.user_id === input.user_id) : all.filter((c) => c.status === 'connected')
     if (input.user_id && !chosen.length) {
-      throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field: 'data.user_id', id: input.user_id })
+      throw neverConnected(input.user_id)
     }
     if (input.user_id && chosen[0].status !== 'connected') throw notConnected(chosen[0].status, chosen[0].status_reason)
     if (!chosen.length) throw notConnected(undefined, null)

@@ -5,6 +5,8 @@ import { AppError } from '../../errors.js'
 import { page } from '../../places.js'
 import { defineAction, defineQuery } from '../../registry.js'
 import { type CalendarChoice, type ListedCalendar, loadCalendarChoice } from './calendar/calendar-list.js'
+import { personOfCall } from './person.js'
+import { neverConnected } from './tokens.js'
 
 const SETTINGS_PAGE = '/settings/google'
 
@@ -39,23 +41,13 @@ function calendarsOf(userId: string, choice: CalendarChoice): CalendarView[] {
 
 /** The person a call is about: the owner and the agent may name anyone, a technician only themselves. */
 function personOf(ctx: OperationContext, userId: string | undefined): string {
-  const self = ctx.actor.type === 'user' ? ctx.actor.id : null
-  if (userId && self && userId !== self && ctx.actor.type === 'user' && ctx.actor.role !== 'owner') {
-    throw new AppError('FORBIDDEN', 'You may choose only your own calendar', { field: 'data.user_id' })
-  }
-  const id = userId ?? self
-  if (!id) {
-    throw new AppError('VALIDATION_ERROR', 'Name the person whose calendar this is', {
-      issues: [{ field: 'data.user_id', message: 'is required' }],
-    })
-  }
-  return id
+  return personOfCall(ctx, userId, { yours: 'choose only your own calendar', whose: 'calendar' })
 }
 
 /** A person's calendar choice, or NOT_FOUND when they never connected Google. */
 async function choiceOf(db: Queryable, userId: string, field = 'data.user_id'): Promise<CalendarChoice> {
   const choice = await loadCalendarChoice(db, userId)
-  if (!choice) throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field, id: userId })
+  if (!choice) throw neverConnected(userId, field)
   return choice
 }
 

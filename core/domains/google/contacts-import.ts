@@ -5,7 +5,7 @@ import type { OperationContext } from '../../context.js'
 import { AppError } from '../../errors.js'
 import { page } from '../../places.js'
 import { defineAction } from '../../registry.js'
-import { MAPPED_IMPORT_REPORT } from '../imports/model.js'
+import { dryRunInput, MAPPED_IMPORT_REPORT } from '../imports/model.js'
 import { requireGoogle } from './availability.js'
 import { applyPeople } from './contacts-apply.js'
 import { erasedHereNote } from './contacts-erased.js'
@@ -39,7 +39,7 @@ export const importGoogleContacts = defineAction({
   access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : BULK_TARGET_LIMIT + 1) },
   keywords: ['google', 'contacts', 'import customers', 'address book', 'gmail contacts', 'move in'],
   input: z.strictObject({
-    dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
+    dry_run: dryRunInput,
   }),
   output: MAPPED_IMPORT_REPORT.extend({
     google_email: z.string().describe('The Google account the contacts came from'),

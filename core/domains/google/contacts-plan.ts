@@ -1,4 +1,4 @@
-import { emailSchema, phoneSchema } from '../contacts/model.js'
+import { candidateContact, keptEmail, keptPhone } from '../imports/candidate-contact.js'
 import type { MappedPlan } from '../imports/csv-customers.js'
 import type { CustomerCandidate, PlannedRow } from '../imports/square-customers.js'
 import type { GooglePerson } from './people.js'
@@ -27,16 +27,8 @@ function planRow(p: GooglePerson, line: number): PlannedRow {
   const name = n?.displayName?.trim() || [first, last].filter(Boolean).join(' ') || company || ''
   if (!name) return { line, name, refused: `Google contact ${p.resourceName} has no name or company` }
   const warnings: string[] = []
-  let email = primary(p.emailAddresses)?.value?.trim()
-  if (email && !emailSchema.safeParse(email).success) {
-    warnings.push(`email "${email}" left out: it is not an email address`)
-    email = undefined
-  }
-  let phone = primary(p.phoneNumbers)?.value?.trim()
-  if (phone && !phoneSchema.safeParse(phone).success) {
-    warnings.push(`phone "${phone}" left out: it is not a phone number`)
-    phone = undefined
-  }
+  const email = keptEmail(primary(p.emailAddresses)?.value?.trim(), warnings)
+  const phone = keptPhone(primary(p.phoneNumbers)?.value?.trim(), warnings)
   const person = Boolean(first || last)
   const memo = primary(p.biographies)?.value?.trim()
   return {
@@ -44,15 +36,7 @@ function planRow(p: GooglePerson, line: number): PlannedRow {
     name,
     candidate: {
       squareId: p.resourceName,
-      contact: {
-        kind: person || !company ? 'person' : 'organization',
-        display_name: name,
-        ...(first ? { first_name: first } : {}),
-        ...(last ? { last_name: last } : {}),
-        ...(email ? { email } : {}),
-        ...(phone ? { phone } : {}),
-        source: 'google_import',
-      },
+      contact: candidateContact({ person, name, first, last, company, email, phone, source: GOOGLE_SOURCE }),
       address: addressOf(p, warnings),
       attributes: person && company ? { company_name: company } : {},
       memo: memo || null,

@@ -8,6 +8,7 @@ import { defineAction, defineQuery } from '../../registry.js'
 import { loadGoogleConnection } from './connection.js'
 import { DEFAULT_GMAIL_LABELS, type GmailLabel, type GmailMailbox, loadGmailMailbox } from './gmail-mailbox.js'
 import { NEVER_READ_LABELS } from './gmail-rules.js'
+import { neverConnected } from './tokens.js'
 
 /** Gmail's labels every mailbox has, which may be chosen before the mailbox's own list was read. */
 const SYSTEM_LABELS = [
@@ -82,7 +83,7 @@ async function mailboxOwner(ctx: OperationContext, userId: string | undefined): 
     id = on.rows[0].user_id
   }
   const conn = await loadGoogleConnection(ctx.db, id)
-  if (!conn) throw new AppError('NOT_FOUND', 'This person never connected a Google account', { field: 'data.user_id', id })
+  if (!conn) throw neverConnected(id)
   const role = await ctx.db.query<{ role: string }>('select role from users where id = $1', [id])
   if (role.rows[0]?.role !== 'owner') {
     throw new AppError('CONFLICT', "Gmail is read from an owner's account only: this person is not an owner", { field: 'data.user_id' })

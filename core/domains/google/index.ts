@@ -16,4 +16,4 @@ export * from './gmail-actions.js'
 export * from './calendar-events-query.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'imports', 'interactions', 'series', 'settings', 'tickets']
+export const uses: readonly string[] = ['imports', 'interactions', 'series', 'settings', 'tickets']

@@ -1,3 +1,4 @@
+import { cachedTokenSource, storedTokenUsable, type TokenOutcome } from '../../clients/cached-token.js'
 import { GoogleError, type GoogleCaller, type GoogleTokenSource, type GoogleTokens } from '../../clients/google.js'
 import type { Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
@@ -22,6 +23,11 @@ export function sealGoogleTokens(box: SecretBox, tokens: GoogleTokens): SealedGo
   }
 }
 
+/** The refusal of a call naming a person who never connected a Google account (`field` names where the person was given). */
+export function neverConnected(userId: string, field = 'data.user_id'): AppError {
+  return new AppError('NOT_FOUND', 'This person never connected a Google account', { field, id: userId })
+}
+
 /** The words every refusal of a disconnected account uses, naming where to connect again. */
 export function notConnected(status: string | undefined, reason: string | null | undefined): AppError {
   const why = reason ? `: ${reason}` : ''
@@ -36,22 +42,14 @@ export function notConnected(status: string | undefined, reason: string | null |
  * the grant lapsed) stops every feature and tells the person to connect again, never retried.
  */
 export function accountTokens(services: Services, tenantId: string, userId: string): GoogleTokenSource {
-  let current: { token: string; expiresAt: number } | null = null
-  const fetchToken = async (refused: boolean): Promise<string> => {
-    const outcome = await withTenant(services.db, { tenantId, actorType: 'system', requestId: 'google-tokens' }, (tx) =>
-      freshToken(tx, services, userId, refused ? current?.token : undefined),
-    )
-    if (outcome.refused) throw outcome.refused
-    current = { token: outcome.token, expiresAt: outcome.expiresAt }
-    return outcome.token
-  }
-  return {
-    async accessToken() {
-      if (current && current.expiresAt - REFRESH_AHEAD_MS > services.now().getTime()) return current.token
-      return fetchToken(false)
-    },
-    afterUnauthorized: () => fetchToken(true),
-  }
+  return cachedTokenSource(
+    () => services.now(),
+    REFRESH_AHEAD_MS,
+    (refused) =>
+      withTenant(services.db, { tenantId, actorType: 'system', requestId: 'google-tokens' }, (tx) =>
+        freshToken(tx, services, userId, refused),
+      ),
+  )
 }
 
 /** The calls of a person's Google account, within its limits, its tokens refreshed as needed. */
@@ -59,11 +57,6 @@ export function accountCaller(services: Services, tenantId: string, userId: stri
   const { client } = requireGoogle(services)
   return client.caller(`${tenantId}:${userId}`, accountTokens(services, tenantId, userId))
 }
-
-/** A token with its expiry, or why Google refused to renew it. */
-export type TokenOutcome =
-  | { token: string; expiresAt: number; refused?: undefined }
-  | { refused: Error; token?: undefined; expiresAt?: undefined }
 
 /** Inside the locked row (of the caller's transaction): the stored token if still good (and not the one Google just refused), else a refreshed one. */
 export async function freshToken(
@@ -79,7 +72,7 @@ export async function freshToken(
   const stored = secrets.open(conn.access_token)
   const expiresAt = conn.access_expires_at?.getTime() ?? 0
   // Another process may have refreshed already: its token is the one to use.
-  if (stored !== refusedToken && expiresAt - REFRESH_AHEAD_MS > now.getTime()) return { token: stored, expiresAt }
+  if (storedTokenUsable(stored, refusedToken, expiresAt, REFRESH_AHEAD_MS, now)) return { token: stored, expiresAt }
   try {
     const tokens = await client.refresh(secrets.open(conn.refresh_token), now)
     await saveGoogleAccess(tx, userId, secrets.seal(tokens.accessToken), tokens.accessExpiresAt, tokens.scopes)

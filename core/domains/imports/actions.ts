@@ -10,7 +10,7 @@ import { planSquareSales } from './square-sales.js'
 import { writeUnitsIn } from './write-in-chunks.js'
 import { serviceWriter } from './write-services.js'
 import { visitWriter } from './write-visits.js'
-import { IMPORT_REPORT, importCsvInput, MAPPED_IMPORT_REPORT } from './model.js'
+import { dryRunInput, IMPORT_REPORT, importCsvInput, MAPPED_IMPORT_REPORT, SQUARE_FILE_INPUT, squareFileBulk } from './model.js'
 import { BY_AGENT_OR_API, page } from '../../places.js'
 
 /** Brings in Square's customer directory export: a dry run by default, then the real run; the same file twice creates nothing new. */
@@ -27,13 +27,9 @@ export const importSquareCustomers = defineAction({
     "note, Birthday, Nickname, custom fields and Square's visit and spend figures become attributes (source import). Running " +
     "the same file again creates nothing new. A bulk action: an agent's real run of more than 5 rows waits for the owner's approval; " +
     'a dry run never does.',
-  // Each row of a real run is a customer written; a dry run writes nothing, so it counts as one.
-  access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : planSquareCustomers(input.csv).length) },
+  access: { agent: 'unrestricted', technician: 'none', bulk: squareFileBulk(planSquareCustomers) },
   keywords: ['square', 'import customers', 'move in', 'migrate', 'csv'],
-  input: z.strictObject({
-    csv: importCsvInput.describe('The whole CSV file as text'),
-    dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
-  }),
+  input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,
   async run(ctx, input) {
     return importRowsIn(ctx, planSquareCustomers(input.csv), input.dry_run)
@@ -71,7 +67,7 @@ export const importCsvCustomers = defineAction({
       .regex(/^[a-z][a-z0-9_]{0,39}$/, 'expected lower case letters, digits and _, e.g. hubspot')
       .default('csv')
       .describe('Where the file comes from, e.g. hubspot or spreadsheet: the namespace of its external ids'),
-    dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
+    dry_run: dryRunInput,
   }),
   output: MAPPED_IMPORT_REPORT,
   async run(ctx, input) {
@@ -93,12 +89,9 @@ export const importSquareItems = defineAction({
     "variation's Token, or an active service of the same name) and refused (with the line number and reason) and writes " +
     'nothing; dry_run false imports. Matched services are never changed. Running the same file again creates nothing new. ' +
     "A bulk action: an agent's real run of more than 5 rows waits for the owner's approval; a dry run never does.",
-  access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : planSquareItems(input.csv).length) },
+  access: { agent: 'unrestricted', technician: 'none', bulk: squareFileBulk(planSquareItems) },
   keywords: ['square', 'import services', 'item library', 'price list', 'catalog', 'csv'],
-  input: z.strictObject({
-    csv: importCsvInput.describe('The whole CSV file as text'),
-    dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
-  }),
+  input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,
   async run(ctx, input) {
     return writeUnitsIn(ctx, planSquareItems(input.csv), serviceWriter, input.dry_run)
@@ -120,12 +113,9 @@ export const importSquareSales = defineAction({
     'by row what would be created, matched (a transaction imported before) and refused (with the line number and reason) and ' +
     "writes nothing; dry_run false imports. Running the same file again creates nothing new. A bulk action: an agent's real " +
     "run of more than 5 transactions waits for the owner's approval; a dry run never does.",
-  access: { agent: 'unrestricted', technician: 'none', bulk: (input) => (input.dry_run ? 1 : planSquareSales(input.csv).length) },
+  access: { agent: 'unrestricted', technician: 'none', bulk: squareFileBulk(planSquareSales) },
   keywords: ['square', 'import history', 'past visits', 'transactions', 'item sales', 'csv'],
-  input: z.strictObject({
-    csv: importCsvInput.describe('The whole CSV file as text'),
-    dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
-  }),
+  input: SQUARE_FILE_INPUT,
   output: IMPORT_REPORT,
   async run(ctx, input) {
     return writeUnitsIn(ctx, planSquareSales(input.csv), await visitWriter(ctx), input.dry_run)

@@ -3,6 +3,7 @@ import { validationError } from '../../errors.js'
 import { emailSchema, phoneSchema, tagSchema } from '../contacts/model.js'
 import { readCsvRecords } from './csv-rows.js'
 import { checkMapping, NAMING_FIELDS, proposeMapping, type ColumnMapping, type MappedField } from './csv-mapping.js'
+import { candidateContact, completeAddress } from './candidate-contact.js'
 import type { CustomerCandidate, PlannedRow } from './square-customers.js'
 
 /** A general CSV file read with a column mapping: the mapping used (given or proposed), the columns left out, and every row planned. */
@@ -84,9 +85,7 @@ function planRow(v: Map<MappedField, { column: string; value: string }>, line: n
     return { line, name, refused: `${v.get('phone')?.column} "${phone}" is not a phone number` }
   const warnings: string[] = []
   const [line1, line2, city, state, postal] = (['address_line1', 'address_line2', 'city', 'state', 'postal_code'] as const).map(get)
-  let address: CustomerCandidate['address'] = null
-  if (line1 && city && state && postal) address = { line1, ...(line2 ? { line2 } : {}), city, state, postal_code: postal }
-  else if (line1 || city || postal) warnings.push('address not kept: it needs a street address, city, state and postal code')
+  const address = completeAddress({ line1, line2, city, state, postal }, warnings)
   const attributes: CustomerCandidate['attributes'] = {}
   for (const [field, { value }] of v) if (field.startsWith('attribute:')) attributes[field.slice('attribute:'.length)] = value
   const person = Boolean(first || last || get('name'))
@@ -106,13 +105,7 @@ function planRow(v: Map<MappedField, { column: string; value: string }>, line: n
     candidate: {
       squareId: get('external_id') ?? rowKey(v),
       contact: {
-        kind: person || !company ? 'person' : 'organization',
-        display_name: name,
-        ...(first ? { first_name: first } : {}),
-        ...(last ? { last_name: last } : {}),
-        ...(email ? { email } : {}),
-        ...(phone ? { phone } : {}),
-        source: `${source}_import`,
+        ...candidateContact({ person, name, first, last, company, email, phone, source }),
         ...(tags.length ? { tags: [...new Set(tags)] } : {}),
       },
       address,

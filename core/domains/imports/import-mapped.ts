@@ -50,7 +50,7 @@ export async function importMappedInBatches(
     opts.onProgress?.(report.total, report.total)
     return report
   }
-  return reportOf(plan, opts.source, await importPlannedInBatches(services, principal, plan.rows, opts))
+  return reportOf(plan, opts.source, await plannedInBatches(services, principal, plan.rows, opts))
 }
 
 /** How a file is imported in batches: the source of its external ids, rows per batch, and who hears of the progress. */
@@ -65,55 +65,34 @@ export interface BatchOptions {
 
 /**
  * Writes planned rows (of any planner) in batches of a transaction each, so what was imported stays imported if a later batch fails.
- * Between batches the server gets a short breather: the embedded engine runs in this process and, without it, would keep every
- * request (the progress page too) waiting to the end.
+ * A dry run goes in batches too, every one rolled back, so the database is never held for the whole file and progress can be
+ * told between batches; what each batch would create is remembered for the next (known.planned), so a later row matching it
+ * is reported matched, as the import would match it. Between batches the server gets a short breather: the embedded engine
+ * runs in this process and, without it, would keep every request (the progress page too) waiting to the end.
  */
-export async function importPlannedInBatches(
+export async function plannedInBatches(
   services: Services,
   principal: Principal,
   rows: PlannedRow[],
-  opts: Omit<BatchOptions, 'dryRun'>,
+  opts: BatchOptions,
 ): Promise<ImportReport> {
+  const dryRun = opts.dryRun
   const known: KnownCustomers = await inTransaction(services, principal, opts.requestId, (ctx) => knownCustomers(ctx.db, opts.source))
+  if (dryRun) known.planned = new Set()
   const outcomes: RowOutcome[] = []
   for (let start = 0; start < rows.length; start += opts.batchSize) {
     const batch = rows.slice(start, start + opts.batchSize)
-    const written = await inTransaction(services, principal, opts.requestId, async (ctx) => {
-      const report = await importRowsIn(ctx, batch, false, () => {}, known)
-      await tagMatched(ctx, batch, report.rows)
+    const done = await inTransaction(services, principal, opts.requestId, async (ctx) => {
+      const report = await importRowsIn(ctx, batch, dryRun, () => {}, known)
+      if (!dryRun) await tagMatched(ctx, batch, report.rows)
       return report
     })
-    outcomes.push(...written.rows)
+    if (dryRun) for (const row of done.rows) if (row.outcome === 'created' && row.contact_id) known.planned?.add(row.contact_id)
+    outcomes.push(...done.rows)
     await opts.onProgress?.(outcomes.length, rows.length)
     await new Promise((resolve) => setTimeout(resolve, BREATHER_MS))
   }
-  return summaryOf(outcomes, false)
-}
-
-/**
- * A dry run in batches of a transaction each, every one rolled back, so the database is never held for the whole file
- * and progress can be told between batches, as importPlannedInBatches imports. What each batch would create is
- * remembered for the next (known.planned): a later row matching it is reported matched, as the import would match it.
- */
-export async function checkPlannedInBatches(
-  services: Services,
-  principal: Principal,
-  rows: PlannedRow[],
-  opts: Omit<BatchOptions, 'dryRun'>,
-): Promise<ImportReport> {
-  const known: KnownCustomers = await inTransaction(services, principal, opts.requestId, (ctx) => knownCustomers(ctx.db, opts.source))
-  known.planned = new Set()
-  const outcomes: RowOutcome[] = []
-  for (let start = 0; start < rows.length; start += opts.batchSize) {
-    const checked = await inTransaction(services, principal, opts.requestId, (ctx) =>
-      importRowsIn(ctx, rows.slice(start, start + opts.batchSize), true, () => {}, known),
-    )
-    for (const row of checked.rows) if (row.outcome === 'created' && row.contact_id) known.planned.add(row.contact_id)
-    outcomes.push(...checked.rows)
-    await opts.onProgress?.(outcomes.length, rows.length)
-    await new Promise((resolve) => setTimeout(resolve, BREATHER_MS))
-  }
-  return summaryOf(outcomes, true)
+  return summaryOf(outcomes, dryRun)
 }
 
 function inTransaction<T>(

@@ -6,6 +6,20 @@ export const IMPORT_FILE_MAX_CHARS = 5_000_000
 /** An import's CSV file as its actions take it. */
 export const importCsvInput = z.string().min(1).max(IMPORT_FILE_MAX_CHARS)
 
+/** Whether an import only reports what it would do: it does unless told otherwise. */
+export const dryRunInput = z.boolean().default(true).describe('true (default): only report; false: import')
+
+/** The input of an import of one of Square's exports: the file, and whether to only report. */
+export const SQUARE_FILE_INPUT = z.strictObject({
+  csv: importCsvInput.describe('The whole CSV file as text'),
+  dry_run: dryRunInput,
+})
+
+/** How many records a run of a Square export writes, for the bulk rule: each planned one, or one for a dry run (it writes nothing). */
+export function squareFileBulk(plan: (csv: string) => unknown[]): (input: z.output<typeof SQUARE_FILE_INPUT>) => number {
+  return (input) => (input.dry_run ? 1 : plan(input.csv).length)
+}
+
 /** What happened to one row of an import file, with its line number and the record it made or matched. */
 export const IMPORT_ROW = z.object({
   line: z.number().int(),

@@ -6,7 +6,7 @@ import { log } from '../../log.js'
 import { scopeOf } from '../../operations-context.js'
 import { setClause } from '../../sql.js'
 import { planMappedCustomers, type MappedPlan } from './csv-customers.js'
-import { checkPlannedInBatches, importMappedInBatches, importPlannedInBatches, reportOf } from './import-mapped.js'
+import { importMappedInBatches, plannedInBatches, reportOf } from './import-mapped.js'
 import { planSquareCustomers, type PlannedRow } from './square-customers.js'
 import { uploadFile } from './uploads.js'
 
@@ -68,8 +68,9 @@ async function checkUpload(services: Services, principal: Principal, id: string,
     }
     const mapping = plan.mapped ? JSON.stringify(plan.mapped.mapping) : undefined
     if (!(await write({ check_total: plan.rows.length, mapping }))) return
-    const report = await checkPlannedInBatches(services, principal, plan.rows, {
+    const report = await plannedInBatches(services, principal, plan.rows, {
       source: upload.source,
+      dryRun: true,
       batchSize: CHECK_BATCH_ROWS,
       requestId,
       onProgress: async (done: number) => {
@@ -95,7 +96,7 @@ async function runUpload(services: Services, principal: Principal, id: string, r
     const opts = { source: upload.source, batchSize: RUN_BATCH_ROWS, requestId, onProgress: (done: number) => write({ run_done: done }) }
     const report = plan.mapped
       ? await importMappedInBatches(services, principal, plan.mapped, { ...opts, dryRun: false })
-      : await importPlannedInBatches(services, principal, plan.rows, opts)
+      : await plannedInBatches(services, principal, plan.rows, { ...opts, dryRun: false })
     await write({ run_status: 'done', run_done: report.total, run_report: JSON.stringify(report) })
   } catch (err) {
     log('error', 'import stopped', { request_id: requestId, upload_id: id, error: err instanceof Error ? err.message : String(err) })

@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import type { OperationContext } from '../../context.js'
 import { AppError } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
 import { page } from '../../places.js'
 import { defineAction } from '../../registry.js'
+import { revokeAfterCommit } from '../../revoke-grant.js'
 import { quickbooksClientOf, quickbooksOffReason } from './availability.js'
 import { startConnect } from './connect.js'
 import { loadConnection, markDisconnected, type StoredConnection } from './connection.js'
@@ -71,7 +71,6 @@ export const disconnectQuickBooks = defineAction({
     const before = await loadConnection(ctx.db, true)
     if (!before) throw new AppError('CONFLICT', 'No QuickBooks company was ever connected: there is nothing to disconnect')
     if (before.status === 'disconnected') return readConnection(ctx)
-    const refreshToken = openedRefreshToken(ctx, before)
     const why =
       input.reason ||
       (ctx.actor.type === 'agent' ? 'Disconnected at your office manager’s request, with your approval' : 'Disconnected by you')
@@ -83,22 +82,10 @@ export const disconnectQuickBooks = defineAction({
       before: { status: before.status, realm_id: before.realm_id },
       after: { status: 'disconnected', realm_id: before.realm_id, status_reason: why },
     })
-    const client = quickbooksClientOf(ctx.services)
-    // Revoking the refresh token ends the whole grant at Intuit; done once the disconnect is committed.
-    if (client && refreshToken) ctx.afterCommit(() => client.revoke(refreshToken))
+    revokeAfterCommit(ctx, quickbooksClientOf(ctx.services), before.refresh_token)
     return readConnection(ctx)
   },
 })
-
-/** The refresh token in the clear, or null when there is none or it cannot be opened (the key changed): it is forgotten either way. */
-function openedRefreshToken(ctx: OperationContext, c: StoredConnection): string | null {
-  if (!c.refresh_token || !ctx.services.secrets) return null
-  try {
-    return ctx.services.secrets.open(c.refresh_token)
-  } catch {
-    return null
-  }
-}
 
 /** Refuses a sync of a company that is not connected, saying why and what the owner does about it. */
 function refuseUnlessConnected(c: StoredConnection | null): void {

@@ -4,7 +4,7 @@ import { AppError } from '../../errors.js'
 import { page } from '../../places.js'
 import { defineAction } from '../../registry.js'
 import { importMappedIn } from '../imports/import-mapped.js'
-import { MAPPED_IMPORT_REPORT } from '../imports/model.js'
+import { dryRunInput, MAPPED_IMPORT_REPORT } from '../imports/model.js'
 import { requireQuickBooks } from './availability.js'
 import { loadConnection } from './connection.js'
 import { planQuickBooksCustomers, QUICKBOOKS_SOURCE, type QuickBooksCustomer } from './import-plan.js'
@@ -26,7 +26,7 @@ export const importQuickBooksCustomers = defineAction({
   access: { agent: 'requires_authorization', technician: 'none' },
   keywords: ['quickbooks', 'import customers', 'intuit', 'accounting', 'move in'],
   input: z.strictObject({
-    dry_run: z.boolean().default(true).describe('true (default): only report; false: import'),
+    dry_run: dryRunInput,
   }),
   output: MAPPED_IMPORT_REPORT,
   async run(ctx, input) {

@@ -1,6 +1,6 @@
-import { emailSchema, phoneSchema } from '../contacts/model.js'
+import { candidateContact, completeAddress, keptEmail, keptPhone } from '../imports/candidate-contact.js'
 import type { MappedPlan } from '../imports/csv-customers.js'
-import type { CustomerCandidate, PlannedRow } from '../imports/square-customers.js'
+import type { PlannedRow } from '../imports/square-customers.js'
 
 /** A QuickBooks customer as the import reads it. */
 export interface QuickBooksCustomer {
@@ -43,42 +43,20 @@ function planRow(c: QuickBooksCustomer, line: number): PlannedRow {
   const name = c.DisplayName?.trim() || [first, last].filter(Boolean).join(' ') || company || ''
   if (!name) return { line, name, refused: `QuickBooks customer ${c.Id} has no name` }
   const warnings: string[] = []
-  let email = c.PrimaryEmailAddr?.Address?.trim()
-  if (email && !emailSchema.safeParse(email).success) {
-    warnings.push(`email "${email}" left out: it is not an email address`)
-    email = undefined
-  }
-  let phone = (c.PrimaryPhone?.FreeFormNumber ?? c.Mobile?.FreeFormNumber)?.trim()
-  if (phone && !phoneSchema.safeParse(phone).success) {
-    warnings.push(`phone "${phone}" left out: it is not a phone number`)
-    phone = undefined
-  }
+  const email = keptEmail(c.PrimaryEmailAddr?.Address?.trim(), warnings)
+  const phone = keptPhone((c.PrimaryPhone?.FreeFormNumber ?? c.Mobile?.FreeFormNumber)?.trim(), warnings)
   const a = c.BillAddr
-  let address: CustomerCandidate['address'] = null
-  if (a?.Line1 && a.City && a.CountrySubDivisionCode && a.PostalCode)
-    address = {
-      line1: a.Line1,
-      ...(a.Line2 ? { line2: a.Line2 } : {}),
-      city: a.City,
-      state: a.CountrySubDivisionCode,
-      postal_code: a.PostalCode,
-    }
-  else if (a?.Line1 || a?.City || a?.PostalCode) warnings.push('address not kept: it needs a street address, city, state and postal code')
+  const address = completeAddress(
+    { line1: a?.Line1, line2: a?.Line2, city: a?.City, state: a?.CountrySubDivisionCode, postal: a?.PostalCode },
+    warnings,
+  )
   const person = Boolean(first || last)
   return {
     line,
     name,
     candidate: {
       squareId: String(c.Id),
-      contact: {
-        kind: person || !company ? 'person' : 'organization',
-        display_name: name,
-        ...(first ? { first_name: first } : {}),
-        ...(last ? { last_name: last } : {}),
-        ...(email ? { email } : {}),
-        ...(phone ? { phone } : {}),
-        source: 'quickbooks_import',
-      },
+      contact: candidateContact({ person, name, first, last, company, email, phone, source: QUICKBOOKS_SOURCE }),
       address,
       attributes: person && company ? { company_name: company } : {},
       memo: c.Notes?.trim() || null,

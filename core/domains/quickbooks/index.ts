@@ -5,7 +5,7 @@ export * from './import-actions.js'
 export * from './queries.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
-export const uses: readonly string[] = ['contacts', 'imports', 'invoices', 'settings']
+export const uses: readonly string[] = ['imports', 'invoices', 'settings']
 
 /** What QuickBooks plugs in beside its operations: core/domains/capabilities.ts collects it. */
 export { quickbooksCapability as capability } from './capability.js'

@@ -1,5 +1,6 @@
 import { quickbooksClientOf } from './availability.js'
 import { QuickBooksError, type QuickBooksTokens, type TokenSource } from './client/quickbooks.js'
+import { cachedTokenSource, storedTokenUsable, type TokenOutcome } from '../../clients/cached-token.js'
 import type { Services } from '../../context.js'
 import { withTenant } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
@@ -36,22 +37,12 @@ export function sealTokens(box: SecretBox, tokens: QuickBooksTokens): SealedToke
  * Intuit refuses stops the sync and tells the owner to connect again (never retried).
  */
 export function companyTokens(services: Services, tenantId: string): TokenSource {
-  let current: { token: string; expiresAt: number } | null = null
-  const fetchToken = async (force: boolean): Promise<string> => {
-    const outcome = await withTenant(services.db, { tenantId, actorType: 'system', requestId: 'quickbooks-tokens' }, (tx) =>
-      freshToken(tx, services, force ? current?.token : undefined),
-    )
-    if (outcome.refused) throw outcome.refused
-    current = { token: outcome.token, expiresAt: outcome.expiresAt }
-    return outcome.token
-  }
-  return {
-    async accessToken() {
-      if (current && current.expiresAt - REFRESH_AHEAD_MS > services.now().getTime()) return current.token
-      return fetchToken(false)
-    },
-    afterUnauthorized: () => fetchToken(true),
-  }
+  return cachedTokenSource(
+    () => services.now(),
+    REFRESH_AHEAD_MS,
+    (refused) =>
+      withTenant(services.db, { tenantId, actorType: 'system', requestId: 'quickbooks-tokens' }, (tx) => freshToken(tx, services, refused)),
+  )
 }
 
 /**
@@ -62,8 +53,7 @@ export function companyTokens(services: Services, tenantId: string): TokenSource
 export function storedTokens(tx: Queryable, services: Services): TokenSource {
   const read = async () => {
     const conn = await loadConnection(tx)
-    if (conn?.status !== 'connected' || !conn.access_token)
-      throw new AppError('CONFLICT', `QuickBooks is not connected${conn?.status_reason ? `: ${conn.status_reason}` : ''}`)
+    if (conn?.status !== 'connected' || !conn.access_token) throw notConnected(conn?.status_reason)
     if ((conn.access_expires_at?.getTime() ?? 0) <= services.now().getTime()) throw renewing()
     return secretsOf(services).open(conn.access_token)
   }
@@ -73,6 +63,11 @@ export function storedTokens(tx: Queryable, services: Services): TokenSource {
       throw renewing()
     },
   }
+}
+
+/** The refusal of a call while the company is not connected, with why when it is known. */
+function notConnected(reason: string | null | undefined): AppError {
+  return new AppError('CONFLICT', `QuickBooks is not connected${reason ? `: ${reason}` : ''}`)
 }
 
 function renewing(): AppError {
@@ -85,21 +80,18 @@ function renewing(): AppError {
   )
 }
 
-type TokenOutcome = { token: string; expiresAt: number; refused?: undefined } | { refused: Error; token?: undefined; expiresAt?: undefined }
-
 /** Inside the locked row: the stored token if still good (and not the one QuickBooks just refused), else a refreshed one. */
 async function freshToken(tx: Queryable, services: Services, refusedToken: string | undefined): Promise<TokenOutcome> {
   const box = secretsOf(services)
   const client = quickbooksClientOf(services)
   if (!client) throw new AppError('UNAVAILABLE', 'QuickBooks is off on this server (no QUICKBOOKS_CLIENT_ID and QUICKBOOKS_CLIENT_SECRET)')
   const conn = await loadConnection(tx, true)
-  if (conn?.status !== 'connected' || !conn.access_token || !conn.refresh_token)
-    throw new AppError('CONFLICT', `QuickBooks is not connected${conn?.status_reason ? `: ${conn.status_reason}` : ''}`)
+  if (conn?.status !== 'connected' || !conn.access_token || !conn.refresh_token) throw notConnected(conn?.status_reason)
   const now = services.now()
   const stored = box.open(conn.access_token)
   const expiresAt = conn.access_expires_at?.getTime() ?? 0
   // Another process may have refreshed already: its token is the one to use.
-  if (stored !== refusedToken && expiresAt - REFRESH_AHEAD_MS > now.getTime()) return { token: stored, expiresAt }
+  if (storedTokenUsable(stored, refusedToken, expiresAt, REFRESH_AHEAD_MS, now)) return { token: stored, expiresAt }
   if (conn.refresh_expires_at && conn.refresh_expires_at.getTime() <= now.getTime()) {
     const reason = 'the QuickBooks connection lapsed (its refresh token expired after 100 days unused): connect again'
     await markNeedsReconnect(tx, reason)

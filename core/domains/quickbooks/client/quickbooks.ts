@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createCompany } from './quickbooks-company.js'
 import { errorFromAnswer, parseJson, QuickBooksError } from './quickbooks-error.js'
-import { createRealmLimiter, type RealmLimiter } from '../../../clients/company-limiter.js'
+import { limiterPerKey } from '../../../clients/company-limiter.js'
+import { countFromEnv } from '../../../clients/env-count.js'
 import { QUICKBOOKS_MINOR_VERSION } from './quickbooks-constants.js'
 
 export { QuickBooksError } from './quickbooks-error.js'
@@ -106,9 +107,9 @@ export function quickbooksConfigFromEnv(env: NodeJS.ProcessEnv): QuickBooksConfi
     tokenUrl: urlFrom(env, 'QUICKBOOKS_TOKEN_URL', 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer'),
     revokeUrl: urlFrom(env, 'QUICKBOOKS_REVOKE_URL', 'https://developer.api.intuit.com/v2/oauth2/tokens/revoke'),
     webhookVerifier: env.QUICKBOOKS_WEBHOOK_VERIFIER?.trim() || undefined,
-    requestsPerMinute: countFrom(env, 'QUICKBOOKS_REQUESTS_PER_MINUTE', 500, 1),
-    maxConcurrent: countFrom(env, 'QUICKBOOKS_MAX_CONCURRENT', 10, 1),
-    throttleWaitMs: countFrom(env, 'QUICKBOOKS_THROTTLE_WAIT_MS', 60_000, 0),
+    requestsPerMinute: countFromEnv(env, 'QUICKBOOKS_REQUESTS_PER_MINUTE', 500, 1),
+    maxConcurrent: countFromEnv(env, 'QUICKBOOKS_MAX_CONCURRENT', 10, 1),
+    throttleWaitMs: countFromEnv(env, 'QUICKBOOKS_THROTTLE_WAIT_MS', 60_000, 0),
   }
 }
 
@@ -125,29 +126,11 @@ function urlFrom(env: NodeJS.ProcessEnv, name: string, fallback: string): string
   return value.replace(/\/+$/, '')
 }
 
-function countFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, least: number): number {
-  const value = env[name]?.trim()
-  if (!value) return fallback
-  if (!/^\d+$/.test(value) || Number(value) < least || !Number.isSafeInteger(Number(value))) {
-    throw new Error(`${name} must be a whole number of at least ${least}, got '${value}'`)
-  }
-  return Number(value)
-}
-
 /** A client over global fetch; per-company limits are kept in this process and shared by its companies. */
 export function createQuickBooksClient(config: QuickBooksConfig, options: QuickBooksClientOptions = {}): QuickBooksClient {
-  const limiters = new Map<string, RealmLimiter>()
+  const limiterOf = limiterPerKey(config.requestsPerMinute, config.maxConcurrent, options.windowMs ?? 60_000)
   const timeoutMs = options.timeoutMs ?? 30_000
   const basic = `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`).toString('base64')}`
-
-  const limiterOf = (realmId: string) => {
-    let limiter = limiters.get(realmId)
-    if (!limiter) {
-      limiter = createRealmLimiter(config.requestsPerMinute, config.maxConcurrent, options.windowMs ?? 60_000)
-      limiters.set(realmId, limiter)
-    }
-    return limiter
-  }
 
   /** POSTs to an OAuth endpoint with the app's Basic credentials; OAuth errors keep their own code. */
   const oauthPost = async (url: string, body: string, contentType: string): Promise<any> => {

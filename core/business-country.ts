@@ -1,5 +1,6 @@
 import { type CountryCode, getCountries } from 'libphonenumber-js/max'
 import type { Queryable } from './db/types.js'
+import { dateFormat } from './date-format.js'
 
 // Each time zone's country, from the runtime's own region data (ICU), read once.
 let countryOfZone: Map<string, CountryCode> | null = null
@@ -17,7 +18,7 @@ export function businessCountry(timeZone: string): CountryCode | undefined {
     }
   }
   try {
-    return countryOfZone.get(new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone)
+    return countryOfZone.get(dateFormat('en-US', { timeZone }).resolvedOptions().timeZone)
   } catch {
     return undefined
   }

@@ -1,4 +1,5 @@
 /** What an action call will do, in the words and numbers an owner checks before allowing it. */
+import { dateFormat } from './date-format.js'
 export interface CallPreview {
   /** One sentence, e.g. "Void invoice INV-2026-0004 for Jane Smith". */
   summary: string
@@ -44,7 +45,7 @@ export interface FactDeclaration {
 
 /** A moment as the business reads it on its own clock, e.g. "Mon, Mar 2, 2026, 9:00 AM CST". */
 export function formatInstant(at: Date | string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
+  return dateFormat('en-US', {
     timeZone,
     weekday: 'short',
     month: 'short',

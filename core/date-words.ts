@@ -2,10 +2,11 @@
  * Dates and times in words, as every email and customer page writes them: "Tuesday, March 3, 2026", "March 18, 2026",
  * "9:00 AM", "Tuesday, March 3, 2026 at 9:00 AM CST". English, the business's time zone for instants.
  */
+import { dateFormat } from './date-format.js'
 
 /** "Tuesday, March 3, 2026" (or without the weekday) in a time zone. */
 export function longDate(instant: Date, timeZone: string, weekday = true): string {
-  return new Intl.DateTimeFormat('en-US', {
+  return dateFormat('en-US', {
     timeZone,
     ...(weekday ? { weekday: 'long' } : {}),
     month: 'long',
@@ -22,7 +23,7 @@ export function dayWords(date: string): string {
 
 /** "9:00 AM" in a time zone. */
 export function clockTime(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant)
+  return dateFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(instant)
 }
 
 /** "Tuesday, March 4, 2031 at 9:00 AM" in a time zone. */
@@ -40,7 +41,7 @@ export function whenTextWithZone(instant: Date, timeZone: string): string {
 
 /** The time zone's short name at an instant, as en-US writes it: "CST", "CDT", "EST"; "GMT+1" where it has none. */
 export function zoneAbbreviation(instant: Date, timeZone: string): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' })
+  const part = dateFormat('en-US', { timeZone, timeZoneName: 'short' })
     .formatToParts(instant)
     .find((p) => p.type === 'timeZoneName')
   return part?.value ?? timeZone

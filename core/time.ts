@@ -1,4 +1,5 @@
 /** Where the morning ends and the afternoon starts (HH:MM), for a customer's preferred time of day and the waitlist's. */
+import { dateFormat } from './date-format.js'
 export const NOON = '12:00'
 
 /** Day names as stored in business hours and preferences. */
@@ -64,26 +65,18 @@ function offsetMs(instant: Date, timeZone: string): number {
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000
 }
 
-// Making an Intl formatter costs far more than using one (about a millisecond a find_customer call went to making them):
-// one is kept per time zone. A bad zone still throws, at the first use, as before.
-const zoneFormats = new Map<string, Intl.DateTimeFormat>()
-
+/** The parts of an instant's local time, 24-hour, in a time zone. */
 function zoneFormat(timeZone: string): Intl.DateTimeFormat {
-  let fmt = zoneFormats.get(timeZone)
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-    zoneFormats.set(timeZone, fmt)
-  }
-  return fmt
+  return dateFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  })
 }
 
 function parts(instant: Date, timeZone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
@@ -94,5 +87,5 @@ function parts(instant: Date, timeZone: string): Record<'year' | 'month' | 'day'
 
 /** The weekday of a calendar date in English, e.g. "Wednesday". */
 export function weekdayName(date: string): string {
-  return new Intl.DateTimeFormat('en-US', { weekday: 'long', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`))
+  return dateFormat('en-US', { weekday: 'long', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`))
 }

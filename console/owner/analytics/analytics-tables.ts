@@ -2,6 +2,7 @@ import { formatMoney } from '../../../core/money.js'
 import { addDays } from '../../../core/time.js'
 import { html, type SafeHtml } from '../../html.js'
 import { barChart, type BarPair } from './bar-chart.js'
+import { dateFormat } from '../../../core/date-format.js'
 
 /** The days a report counted, as its records give them. */
 export interface ReportDays {
@@ -40,7 +41,7 @@ export interface Section {
 /** "Nov 2026" for a whole month, "Nov 1–22, 2026" for part of one. */
 export function periodLabel(from: string, to: string): string {
   const day = (d: string, opts: Intl.DateTimeFormatOptions) =>
-    new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', ...opts }).format(new Date(`${d}T12:00:00Z`))
+    dateFormat('en-US', { timeZone: 'UTC', ...opts }).format(new Date(`${d}T12:00:00Z`))
   if (from.endsWith('-01') && addDays(to, 1).endsWith('-01')) return day(from, { month: 'short', year: 'numeric' })
   return `${day(from, { month: 'short', day: 'numeric' })}–${Number(to.slice(8))}, ${from.slice(0, 4)}`
 }

@@ -1,8 +1,10 @@
+import { dateFormat } from '../../../core/date-format.js'
+
 /** A moment as the business reads it, short: "Thu, Nov 5, 9:00 AM" (the year only when it is not this year's). */
 export function shortMoment(at: string | Date, timeZone: string, now = new Date()): string {
   const when = new Date(at)
   const sameYear = yearIn(when, timeZone) === yearIn(now, timeZone)
-  return new Intl.DateTimeFormat('en-US', {
+  return dateFormat('en-US', {
     timeZone,
     weekday: 'short',
     month: 'short',
@@ -14,7 +16,7 @@ export function shortMoment(at: string | Date, timeZone: string, now = new Date(
 }
 
 function yearIn(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(at)
+  return dateFormat('en-US', { timeZone, year: 'numeric' }).format(at)
 }
 
 /** How a contact's kind is called on the pages: a person or a company. */

@@ -8,6 +8,7 @@ import { html } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { nextPageLink } from '../../list-tabs.js'
 import { ownerRoute } from '../owner-route.js'
+import { dateFormat } from '../../../core/date-format.js'
 
 /** Emails shown on one page, newest first. */
 const SHOWN = 100
@@ -23,7 +24,7 @@ export function outboxPage(services: Services): Router {
       const caller = { services, principal: session, requestId }
       const [settings] = (await callQuery(caller, settingsQuery)).items
       const kept = await callQuery(caller, emailOutboxQuery, { limit: SHOWN, cursor })
-      const when = new Intl.DateTimeFormat('en-US', { timeZone: settings.timezone, dateStyle: 'medium', timeStyle: 'short' })
+      const when = dateFormat('en-US', { timeZone: settings.timezone, dateStyle: 'medium', timeStyle: 'short' })
       const status = services.email.delivers
         ? html`<p class="ok">Email is on: messages are sent to your customers. Below are the emails kept while it was off.</p>`
         : html`<p class="err">Email is off: nothing below reached your customers. Set RESEND_API_KEY (and EMAIL_FROM) to send email.</p>`

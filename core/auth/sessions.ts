@@ -1,6 +1,7 @@
 import type { Principal } from '../context.js'
 import { businessOfSecret } from '../db/secret-lookups.js'
-import { setLocal, withSignInLookup, withTenant } from '../db/tenant.js'
+import { withSignInLookup, withTenant } from '../db/tenant.js'
+import { translateDatabaseError } from '../db/translate-error.js'
 import type { Database } from '../db/types.js'
 import { hashSecret, newSecret } from './secrets.js'
 
@@ -26,34 +27,33 @@ export async function createSession(db: Database, tenantId: string, userId: stri
   return token
 }
 
-/** The person of a live session, extending its expiry (sliding); null when unknown, ended or expired, or the person was deactivated. */
+/**
+ * The person of a live session, extending its expiry (sliding, at most once a minute); null when unknown, ended or
+ * expired, or the person was deactivated. One statement (migrations/functions/authenticate_session.sql), as every page
+ * and console call asks it.
+ */
 export async function authenticateSession(db: Database, token: string): Promise<SessionPrincipal | null> {
   if (!token || token.length > 200) return null
-  const tokenHash = hashSecret(token)
-  return withSignInLookup(db, { tokenHash }, async (tx) => {
-    const business = await businessOfSecret(tx, 'session', tokenHash)
-    if (!business) return null
-    const r = await tx.query<{ tenant_id: string; user_id: string; csrf_token: string }>(
-      `update sessions set last_seen_at = now(), expires_at = now() + make_interval(secs => $2)
-       where tenant_id = $3 and token_hash = $1 and ended_at is null and expires_at > now()
-       returning tenant_id, user_id, csrf_token`,
-      [tokenHash, SESSION_TTL_MS / 1000, business],
-    )
+  try {
+    const r = await db.query<{
+      tenant_id: string
+      user_id: string
+      csrf_token: string
+      role: 'owner' | 'technician'
+      name: string
+      email: string
+    }>('select * from authenticate_session($1, $2)', [hashSecret(token), SESSION_TTL_MS / 1000])
     const s = r.rows[0]
     if (!s) return null
-    await setLocal(tx, { 'app.tenant_id': s.tenant_id })
-    const u = await tx.query<{ role: 'owner' | 'technician'; name: string; email: string }>(
-      'select role, name, email from users where id = $1 and deactivated_at is null',
-      [s.user_id],
-    )
-    if (!u.rows[0]) return null
     return {
       tenantId: s.tenant_id,
-      actor: { type: 'user', id: s.user_id, role: u.rows[0].role, name: u.rows[0].name },
+      actor: { type: 'user', id: s.user_id, role: s.role, name: s.name },
       csrfToken: s.csrf_token,
-      email: u.rows[0].email,
+      email: s.email,
     }
-  })
+  } catch (err) {
+    throw translateDatabaseError(err)
+  }
 }
 
 /** Ends a session (logout); ending an unknown one changes nothing. */

@@ -92,6 +92,31 @@ describe.each(engines)('sessions of people signed in (%s)', (engine) => {
     expect(daysLeft).toBeLessThanOrEqual(30)
   })
 
+  it('a session used again within the minute is not written again; a minute later it is', async () => {
+    await addUser(app, 'busy@sparkle.test')
+    const b = await signIn(app, 'busy@sparkle.test')
+    const stamp = async () =>
+      (
+        await app.t.db.query<{ expires_at: Date; last_seen_at: Date }>(
+          'select expires_at, last_seen_at from sessions where token_hash = $1',
+          [hashSecret(b.cookie!)],
+        )
+      ).rows[0]
+    expectData(await b.call('GET', '/api/data?type=contacts'))
+    const first = await stamp()
+    expectData(await b.call('GET', '/api/data?type=contacts'))
+    expect(await stamp()).toEqual(first)
+    // As if the last use were two minutes ago: the next use slides the expiry and stamps the use.
+    await app.t.db.query(
+      `update sessions set last_seen_at = last_seen_at - interval '2 minutes', expires_at = expires_at - interval '2 minutes' where token_hash = $1`,
+      [hashSecret(b.cookie!)],
+    )
+    expectData(await b.call('GET', '/api/data?type=contacts'))
+    const later = await stamp()
+    expect(later.expires_at.getTime()).toBeGreaterThan(first.expires_at.getTime() - 1000)
+    expect(later.last_seen_at.getTime()).toBeGreaterThan(first.last_seen_at.getTime() - 1000)
+  })
+
   it("the browser's cookie slides too: each use sets it again for 30 days", async () => {
     await addUser(app, 'daily@sparkle.test')
     const b = await signIn(app, 'daily@sparkle.test')

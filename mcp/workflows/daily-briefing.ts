@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { callQuery, callQueryAll, type TypedPage } from '../../core/call-query.js'
+import { callQuery, callQueryAll, readTogether, type TypedPage } from '../../core/call-query.js'
 import type { Caller } from '../../core/call-action.js'
 import type { QueryDefinition } from '../../core/registry.js'
 import { authorizationRequestsQuery } from '../../core/domains/approvals/queries.js'
@@ -44,148 +44,152 @@ export const dailyBriefing = defineTool({
   output: { date: z.string(), briefing: z.string() },
   readOnly: true,
   idempotent: true,
-  async run(caller, args) {
-    const q = briefingRead(caller)
-    const tz = (await q(settingsQuery)).items[0].timezone
-    const date = args.date ?? localDate(caller.services.now(), tz)
-    const day = (await q(ticketsQuery, { date }, { include: ['technicians', 'address'] })).items
-    // A visit already completed (even ahead of its time) is no longer on anyone's route.
-    const tickets = day.filter((t) => t.status !== 'cancelled' && t.status !== 'completed')
-    // A full day of routes in detail would crowd out everything else: past a point each visit is one short line.
-    const detailed = tickets.length <= DETAILED_ROUTE_MAX
-    const facts = detailed ? await attributesOf(caller, [...new Set(tickets.map((t) => String(t.contact_id)))]) : new Map<string, string>()
-    // The weekday beside the date: the agent turns "Monday" into a date from here.
-    const heading = `${date} ${weekdayName(date)} (${tz})`
-    const lines = [
-      detailed
-        ? heading
-        : `${heading}; ${tickets.length} visits in short (gate notes and facts: ` +
-          `crm_query type=tickets date=${date} include=address, type=attributes contact_ids=...)`,
-    ]
-    const byTech = new Map<string, typeof tickets>()
-    for (const t of tickets) {
-      const names = t.technicians?.length ? t.technicians.map((x) => x.name) : ['Unassigned']
-      for (const n of names) byTech.set(n, [...(byTech.get(n) ?? []), t])
-    }
-    for (const [tech, list] of byTech) {
-      lines.push(`${tech}:`)
-      for (const t of list) {
-        if (!detailed) {
-          lines.push(
-            ` ${localTime(new Date(t.scheduled_start), tz)} #${t.number}${t.series_id ? ' (series)' : ''} ${t.contact_name}, ${t.address?.city ?? 'no address'}`,
-          )
-          continue
-        }
-        const a = t.address ? `${t.address.line1}, ${t.address.city}` : 'no address'
-        const f = facts.get(String(t.contact_id))
-        lines.push(
-          ` ${localTime(new Date(t.scheduled_start), tz)}-${localTime(new Date(t.scheduled_end), tz)} #${t.number}${t.series_id ? ' (series)' : ''} ${t.contact_name}; ${a}` +
-            `${t.address?.access_notes ? `; ${t.address.access_notes}` : ''}${f ? `; ${f}` : ''}`,
-        )
-      }
-    }
-    if (!tickets.length) lines.push('No appointments.')
-    const done = day.filter((t) => t.status === 'completed')
-    if (done.length) lines.push(`Done: ${done.map((t) => `#${t.number} ${t.contact_name}${doneNote(t)}`).join('; ')}`)
-    const unconfirmed = tickets.filter((t) => t.status === 'scheduled' && t.confirmation_status !== 'accepted')
-    if (unconfirmed.length > UNCONFIRMED_LISTED) {
-      const byStatus = new Map<string, number>()
-      for (const t of unconfirmed) byStatus.set(t.confirmation_status, (byStatus.get(t.confirmation_status) ?? 0) + 1)
-      const counts = [...byStatus].map(([status, n]) => `${n} ${status}`)
-      lines.push(`Unconfirmed: ${unconfirmed.length} (${counts.join(', ')}; crm_query type=tickets date=${date} status=scheduled)`)
-    } else if (unconfirmed.length) {
-      lines.push(`Unconfirmed: ${unconfirmed.map((t) => `#${t.number} (${t.confirmation_status})`).join(', ')}`)
-    }
-    const answers = (await q(appointmentResponsesQuery, { open: 'true' }, { limit: 20 })).items
-    for (const [answer, label] of [
-      ['decline', 'Declined'],
-      ['change', 'Asked to move'],
-    ] as const) {
-      const these = answers.filter((a) => a.answer === answer)
-      if (these.length) {
-        lines.push(
-          `${label}: ${these
-            .map(
-              (a) =>
-                `#${a.ticket_number} ${a.contact_name} ${localDate(new Date(a.scheduled_start), tz)} ` +
-                `${localTime(new Date(a.scheduled_start), tz)}${a.confirmation_note ? ` "${short(a.confirmation_note)}"` : ''}`,
-            )
-            .join('; ')} (reschedule or cancel)`,
-        )
-      }
-    }
-    const unreachable = (await q(deliveryProblemsQuery, { since: addDays(date, -7) }, { limit: 10 })).items
-    if (unreachable.length) {
-      lines.push(
-        `Email problems: ${unreachable
-          .map(
-            (c) =>
-              `${c.display_name} <${c.email ?? 'no email'}> ` +
-              `${c.email_status !== 'ok' ? c.email_status : `${c.failed_count} failed`}${c.last_error ? ` (${short(c.last_error)})` : ''}` +
-              `${c.pending_count ? `, ${c.pending_count} queued` : ''}`,
-          )
-          .join('; ')}`,
-      )
-    }
-    const dueBefore = dayRange(addDays(date, 1), tz).start.toISOString()
-    const leads = (await q(leadsQuery, { status: 'open', reminder_due_before: dueBefore }, { limit: 20 })).items
-    if (leads.length)
-      lines.push(
-        `Leads due: ${leads.map((l) => `${l.name ?? 'unnamed'} (${l.service_interest ?? l.source ?? 'lead'}${l.urgency === 'high' ? ', urgent' : ''})`).join('; ')}`,
-      )
-    const followUps = await q(interactionsQuery, { follow_up: 'due' }, { limit: 20 })
-    if (followUps.items.length) {
-      lines.push(`Follow-ups due: ${followUps.items.length}${followUps.next_cursor ? '+' : ''} (crm_query type=interactions follow_up=due)`)
-    }
-    const overdue = (await q(invoicesQuery, { overdue: 'true' }, { include: ['contact'], limit: 20 })).items
-    if (overdue.length)
-      lines.push(
-        `Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.amount_due_cents, i.currency)} due ${i.due_on}`).join('; ')}`,
-      )
-    const unapplied = (await q(unappliedPaymentsQuery, { since: addDays(date, -UNAPPLIED_DAYS) }, { limit: 10 })).items
-    if (unapplied.length) {
-      const payments = unapplied.map((e) => {
-        const paid = e.invoice_number ?? (e.order_number ? `order ${e.order_number} deposit` : 'unknown')
-        const amount = e.amount_cents === null ? '' : `${e.amount_cents} cents ${e.currency ?? ''} `
-        return `${paid} ${amount}(${short(e.reason ?? e.outcome)})`
-      })
-      lines.push(`Online payments not recorded: ${payments.join('; ')} (check each in Stripe; crm_query type=unapplied_payments)`)
-    }
-    const credits = (await q(invoicesQuery, { credit: 'true' }, { include: ['contact'], limit: 20 })).items
-    if (credits.length)
-      lines.push(
-        `Credits to refund: ${credits
-          .map(
-            (i) =>
-              `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.credit_cents, i.currency)} ` +
-              `(paid ${formatMoney(i.amount_paid_cents, i.currency)} of ${formatMoney(i.status === 'void' ? 0 : i.total_cents, i.currency)}${i.status === 'void' ? ', void' : ''})`,
-          )
-          .join('; ')}`,
-      )
-    const waiting = (await q(waitlistCandidatesQuery, { date }, { limit: 5 })).items
-    if (waiting.length)
-      lines.push(`Waitlist for gaps: ${waiting.map((w) => `${w.contact_name} (${w.service_name ?? 'any'}, ${w.time_of_day})`).join('; ')}`)
-    const unbilled = unbilledLine(await q(unbilledWorkQuery, {}, { limit: 100 }))
-    if (unbilled) lines.push(unbilled)
-    const pending = (await q(authorizationRequestsQuery, { status: 'pending' }, { limit: 20 })).items
-    if (pending.length) lines.push(`Pending authorizations: ${pending.length} (crm_query type=authorization_requests status=pending)`)
-    // Each capability's trouble, in a line of its own, only when something needs the owner.
-    for (const capability of caller.services.capabilities) {
-      const line = await capability.briefing?.(caller)
-      if (line) lines.push(line)
-    }
-    const google = await googleLine(q)
-    if (google) lines.push(google)
-    const googleChanges = await googleChangesLine(q, tz)
-    if (googleChanges) lines.push(googleChanges)
-    // Backups say nothing while all is well: only their trouble is worth a line.
-    const backups = (await q(backupStatusQuery)).items[0]
-    if (backups?.warning) lines.push(`${backups.warning} (tell the owner: /settings#backups)`)
-    // What the business still lacks (no services, no way to pay) stays in the briefing until it is done.
-    lines.push(...setupGapLines(await readSetupGaps(caller)))
-    return { date, briefing: lines.join('\n') }
-  },
+  // Every read in one read-only transaction: one snapshot of the day, one BEGIN and COMMIT instead of one per section.
+  run: (caller, args) => readTogether(caller, (together) => briefing(together, args.date)),
 })
+
+/** The briefing's text, every read made through the caller (one transaction: see run). */
+async function briefing(caller: Caller, asked?: string): Promise<{ date: string; briefing: string }> {
+  const q = briefingRead(caller)
+  const tz = (await q(settingsQuery)).items[0].timezone
+  const date = asked ?? localDate(caller.services.now(), tz)
+  const day = (await q(ticketsQuery, { date }, { include: ['technicians', 'address'] })).items
+  // A visit already completed (even ahead of its time) is no longer on anyone's route.
+  const tickets = day.filter((t) => t.status !== 'cancelled' && t.status !== 'completed')
+  // A full day of routes in detail would crowd out everything else: past a point each visit is one short line.
+  const detailed = tickets.length <= DETAILED_ROUTE_MAX
+  const facts = detailed ? await attributesOf(caller, [...new Set(tickets.map((t) => String(t.contact_id)))]) : new Map<string, string>()
+  // The weekday beside the date: the agent turns "Monday" into a date from here.
+  const heading = `${date} ${weekdayName(date)} (${tz})`
+  const lines = [
+    detailed
+      ? heading
+      : `${heading}; ${tickets.length} visits in short (gate notes and facts: ` +
+        `crm_query type=tickets date=${date} include=address, type=attributes contact_ids=...)`,
+  ]
+  const byTech = new Map<string, typeof tickets>()
+  for (const t of tickets) {
+    const names = t.technicians?.length ? t.technicians.map((x) => x.name) : ['Unassigned']
+    for (const n of names) byTech.set(n, [...(byTech.get(n) ?? []), t])
+  }
+  for (const [tech, list] of byTech) {
+    lines.push(`${tech}:`)
+    for (const t of list) {
+      if (!detailed) {
+        lines.push(
+          ` ${localTime(new Date(t.scheduled_start), tz)} #${t.number}${t.series_id ? ' (series)' : ''} ${t.contact_name}, ${t.address?.city ?? 'no address'}`,
+        )
+        continue
+      }
+      const a = t.address ? `${t.address.line1}, ${t.address.city}` : 'no address'
+      const f = facts.get(String(t.contact_id))
+      lines.push(
+        ` ${localTime(new Date(t.scheduled_start), tz)}-${localTime(new Date(t.scheduled_end), tz)} #${t.number}${t.series_id ? ' (series)' : ''} ${t.contact_name}; ${a}` +
+          `${t.address?.access_notes ? `; ${t.address.access_notes}` : ''}${f ? `; ${f}` : ''}`,
+      )
+    }
+  }
+  if (!tickets.length) lines.push('No appointments.')
+  const done = day.filter((t) => t.status === 'completed')
+  if (done.length) lines.push(`Done: ${done.map((t) => `#${t.number} ${t.contact_name}${doneNote(t)}`).join('; ')}`)
+  const unconfirmed = tickets.filter((t) => t.status === 'scheduled' && t.confirmation_status !== 'accepted')
+  if (unconfirmed.length > UNCONFIRMED_LISTED) {
+    const byStatus = new Map<string, number>()
+    for (const t of unconfirmed) byStatus.set(t.confirmation_status, (byStatus.get(t.confirmation_status) ?? 0) + 1)
+    const counts = [...byStatus].map(([status, n]) => `${n} ${status}`)
+    lines.push(`Unconfirmed: ${unconfirmed.length} (${counts.join(', ')}; crm_query type=tickets date=${date} status=scheduled)`)
+  } else if (unconfirmed.length) {
+    lines.push(`Unconfirmed: ${unconfirmed.map((t) => `#${t.number} (${t.confirmation_status})`).join(', ')}`)
+  }
+  const answers = (await q(appointmentResponsesQuery, { open: 'true' }, { limit: 20 })).items
+  for (const [answer, label] of [
+    ['decline', 'Declined'],
+    ['change', 'Asked to move'],
+  ] as const) {
+    const these = answers.filter((a) => a.answer === answer)
+    if (these.length) {
+      lines.push(
+        `${label}: ${these
+          .map(
+            (a) =>
+              `#${a.ticket_number} ${a.contact_name} ${localDate(new Date(a.scheduled_start), tz)} ` +
+              `${localTime(new Date(a.scheduled_start), tz)}${a.confirmation_note ? ` "${short(a.confirmation_note)}"` : ''}`,
+          )
+          .join('; ')} (reschedule or cancel)`,
+      )
+    }
+  }
+  const unreachable = (await q(deliveryProblemsQuery, { since: addDays(date, -7) }, { limit: 10 })).items
+  if (unreachable.length) {
+    lines.push(
+      `Email problems: ${unreachable
+        .map(
+          (c) =>
+            `${c.display_name} <${c.email ?? 'no email'}> ` +
+            `${c.email_status !== 'ok' ? c.email_status : `${c.failed_count} failed`}${c.last_error ? ` (${short(c.last_error)})` : ''}` +
+            `${c.pending_count ? `, ${c.pending_count} queued` : ''}`,
+        )
+        .join('; ')}`,
+    )
+  }
+  const dueBefore = dayRange(addDays(date, 1), tz).start.toISOString()
+  const leads = (await q(leadsQuery, { status: 'open', reminder_due_before: dueBefore }, { limit: 20 })).items
+  if (leads.length)
+    lines.push(
+      `Leads due: ${leads.map((l) => `${l.name ?? 'unnamed'} (${l.service_interest ?? l.source ?? 'lead'}${l.urgency === 'high' ? ', urgent' : ''})`).join('; ')}`,
+    )
+  const followUps = await q(interactionsQuery, { follow_up: 'due' }, { limit: 20 })
+  if (followUps.items.length) {
+    lines.push(`Follow-ups due: ${followUps.items.length}${followUps.next_cursor ? '+' : ''} (crm_query type=interactions follow_up=due)`)
+  }
+  const overdue = (await q(invoicesQuery, { overdue: 'true' }, { include: ['contact'], limit: 20 })).items
+  if (overdue.length)
+    lines.push(
+      `Overdue invoices: ${overdue.map((i) => `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.amount_due_cents, i.currency)} due ${i.due_on}`).join('; ')}`,
+    )
+  const unapplied = (await q(unappliedPaymentsQuery, { since: addDays(date, -UNAPPLIED_DAYS) }, { limit: 10 })).items
+  if (unapplied.length) {
+    const payments = unapplied.map((e) => {
+      const paid = e.invoice_number ?? (e.order_number ? `order ${e.order_number} deposit` : 'unknown')
+      const amount = e.amount_cents === null ? '' : `${e.amount_cents} cents ${e.currency ?? ''} `
+      return `${paid} ${amount}(${short(e.reason ?? e.outcome)})`
+    })
+    lines.push(`Online payments not recorded: ${payments.join('; ')} (check each in Stripe; crm_query type=unapplied_payments)`)
+  }
+  const credits = (await q(invoicesQuery, { credit: 'true' }, { include: ['contact'], limit: 20 })).items
+  if (credits.length)
+    lines.push(
+      `Credits to refund: ${credits
+        .map(
+          (i) =>
+            `${i.number} ${i.contact?.display_name ?? ''} ${formatMoney(i.credit_cents, i.currency)} ` +
+            `(paid ${formatMoney(i.amount_paid_cents, i.currency)} of ${formatMoney(i.status === 'void' ? 0 : i.total_cents, i.currency)}${i.status === 'void' ? ', void' : ''})`,
+        )
+        .join('; ')}`,
+    )
+  const waiting = (await q(waitlistCandidatesQuery, { date }, { limit: 5 })).items
+  if (waiting.length)
+    lines.push(`Waitlist for gaps: ${waiting.map((w) => `${w.contact_name} (${w.service_name ?? 'any'}, ${w.time_of_day})`).join('; ')}`)
+  const unbilled = unbilledLine(await q(unbilledWorkQuery, {}, { limit: 100 }))
+  if (unbilled) lines.push(unbilled)
+  const pending = (await q(authorizationRequestsQuery, { status: 'pending' }, { limit: 20 })).items
+  if (pending.length) lines.push(`Pending authorizations: ${pending.length} (crm_query type=authorization_requests status=pending)`)
+  // Each capability's trouble, in a line of its own, only when something needs the owner.
+  for (const capability of caller.services.capabilities) {
+    const line = await capability.briefing?.(caller)
+    if (line) lines.push(line)
+  }
+  const google = await googleLine(q)
+  if (google) lines.push(google)
+  const googleChanges = await googleChangesLine(q, tz)
+  if (googleChanges) lines.push(googleChanges)
+  // Backups say nothing while all is well: only their trouble is worth a line.
+  const backups = (await q(backupStatusQuery)).items[0]
+  if (backups?.warning) lines.push(`${backups.warning} (tell the owner: /settings#backups)`)
+  // What the business still lacks (no services, no way to pay) stays in the briefing until it is done.
+  lines.push(...setupGapLines(await readSetupGaps(caller)))
+  return { date, briefing: lines.join('\n') }
+}
 
 /** Google's trouble in one line: each account Google stopped accepting, and each whose last sync failed, with its words. */
 async function googleLine(q: BriefingRead): Promise<string | null> {

@@ -6,12 +6,15 @@ import { withTenant } from '../../../core/db/tenant.js'
 import { dailyBriefing } from '../../../mcp/workflows/daily-briefing.js'
 import { engines } from '../../helpers/databases.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
+import { recordingDatabase, type RecordedUnit } from '../../../bench/recording-database.js'
 
 const TECHS = ['Maria Lopez', 'Dave Chen', 'Sam Okafor']
 
 describe.each(engines)('daily_briefing (%s)', (engine) => {
   let app: TestApp
   let principal: Principal
+  // What the app sends, transaction by transaction.
+  let sent: RecordedUnit[] = []
   const brief = (date?: string) =>
     dailyBriefing.run({ services: app.services, principal, requestId: randomUUID() }, { date }) as Promise<{
       date: string
@@ -20,7 +23,11 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
 
   beforeAll(async () => {
     // 2026-03-10 06:00 in Chicago (CDT, UTC-5).
-    app = await startTestApp(engine, { now: () => new Date('2026-03-10T11:00:00Z') })
+    app = await startTestApp(engine, { now: () => new Date('2026-03-10T11:00:00Z') }, (db) => {
+      const recording = recordingDatabase(db)
+      sent = recording.units
+      return recording.db
+    })
     principal = (await authenticateAgentToken(app.t.db, app.tenant.agent_token))!
     const techIds = await withTenant(app.t.db, { tenantId: app.tenant.tenant_id, actorType: 'system' }, async (tx) => {
       const ids: string[] = []
@@ -92,6 +99,14 @@ describe.each(engines)('daily_briefing (%s)', (engine) => {
     expect(r.briefing).toMatch(/Unconfirmed: #\d+ \(pending\)/)
     expect(r.briefing).toContain('Leads due: Pat Rivera (gutter cleaning)')
     expect(r.briefing).toContain('Follow-ups due: 1 (crm_query type=interactions follow_up=due)')
+  })
+
+  it('reads the whole day in one transaction', async () => {
+    sent.length = 0
+    const { briefing } = await brief('2026-03-10')
+    expect(briefing).toContain('Maria Lopez')
+    expect(sent.filter((u) => u.transaction)).toHaveLength(1)
+    expect(sent.filter((u) => !u.transaction)).toEqual([])
   })
 
   it('stays within 1,500 tokens (characters / 4) for a 12-ticket day', async () => {

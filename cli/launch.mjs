@@ -3,7 +3,7 @@
 // `npm install` and `npm run build` build through here too (--build-only), so the first start trusts the install's build.
 // Plain JavaScript because it runs before anything is compiled.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { BROWSER_ENTRIES, BROWSER_OUT, bundleBrowserScripts } from './browser-bundles.mjs'
@@ -71,17 +71,40 @@ async function buildIfStale() {
   // Stamped with the time the build started, so a source saved during it makes the next start build again.
   if (r.status === 0) {
     removeOrphans()
+    ensureNewCluster()
     writeFileSync(STAMP, `${new Date(started).toISOString()}\n`)
     utimesSync(STAMP, started / 1000, started / 1000)
   }
   return r.status ?? 1
 }
 
+/**
+ * Makes the new embedded cluster a new database is unpacked from (cli/new-cluster.ts), when the build has none for the
+ * installed engine: seconds once, instead of initdb's seconds at every first start.
+ */
+function ensureNewCluster() {
+  const script = join(root, 'dist/cli/new-cluster.js')
+  if (!existsSync(script) || existsSync(newClusterPath())) return
+  spawnSync(process.execPath, [script], { cwd: root, stdio: ['ignore', process.stderr, process.stderr] })
+}
+
+/** Where core/db/new-cluster.ts keeps the new cluster of the installed engine (named after its version, as there). */
+function newClusterPath() {
+  try {
+    const { version } = JSON.parse(readFileSync(join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'))
+    return join(root, 'dist', `pglite-initdb-${version}.tar.gz`)
+  } catch {
+    return ''
+  }
+}
+
 const [entry, ...rest] = process.argv.slice(2)
 if (entry && entry !== '--build-only' && lastBuild() <= newestSourceChange())
   process.stderr.write('Building (sources changed since the last build)...\n')
 if (entry === '--build-only') {
-  process.exit(await buildIfStale())
+  const status = await buildIfStale()
+  if (status === 0) ensureNewCluster()
+  process.exit(status)
 } else if (!entry) {
   process.stderr.write('Usage: node cli/launch.mjs <entry, e.g. api/main> [arguments]\n')
   process.exit(2)

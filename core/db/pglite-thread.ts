@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { isNewCluster, newClusterDump } from './new-cluster.js'
 import type { PgliteDatabase } from './pglite.js'
 import {
   errorFromFields,
@@ -57,7 +58,9 @@ export async function openPgliteThread(
 ): Promise<PgliteThreadDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   let nextId = 1
-  let engine = startEngine({ dataDir, loadDataDir: loadDataDir ? await loadDataDir.arrayBuffer() : undefined, checkpoints })
+  // A new database is unpacked from the cluster the build made, instead of running initdb (see new-cluster.ts).
+  const start = loadDataDir ?? (isNewCluster(dataDir) ? newClusterDump() : undefined)
+  let engine = startEngine({ dataDir, loadDataDir: start ? await start.arrayBuffer() : undefined, checkpoints })
   try {
     await engine.ready
   } catch (err) {

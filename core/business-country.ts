@@ -1,6 +1,7 @@
 import { type CountryCode, getCountries } from 'libphonenumber-js/max'
 import type { Queryable } from './db/types.js'
 import { dateFormat } from './date-format.js'
+import { loadTenantSettings } from './domains/settings/model.js'
 
 // Each time zone's country, from the runtime's own region data (ICU), read once.
 let countryOfZone: Map<string, CountryCode> | null = null
@@ -24,8 +25,7 @@ export function businessCountry(timeZone: string): CountryCode | undefined {
   }
 }
 
-/** The country of the transaction's tenant (see businessCountry). */
+/** The country of the transaction's tenant (see businessCountry), from its settings: an action sent them with BEGIN. */
 export async function tenantCountry(tx: Queryable): Promise<CountryCode | undefined> {
-  const r = await tx.query<{ timezone: string }>('select timezone from tenants where id = app_tenant()')
-  return r.rows[0] ? businessCountry(r.rows[0].timezone) : undefined
+  return businessCountry((await loadTenantSettings(tx)).timezone)
 }

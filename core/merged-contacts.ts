@@ -1,6 +1,7 @@
 import { entityOfField } from './access.js'
 import type { Queryable } from './db/types.js'
-import { remembered } from './db/read-memo.js'
+import { remembered, type ReadAhead } from './db/read-memo.js'
+import { sqlLiteral } from './db/tenant.js'
 import { AppError, missingReference } from './errors.js'
 import { isUuid } from './schema-types.js'
 
@@ -23,19 +24,42 @@ export function mergedContactError(field: string, m: MergedContact): AppError {
   )
 }
 
+/** The merged contacts among ids, an array of uuids in SQL. */
+function mergedSql(ids: string): string {
+  return `select c.id, c.display_name, c.merged_into, s.display_name as survivor_name, c.merged_at
+     from contacts c join contacts s on s.tenant_id = c.tenant_id and s.id = c.merged_into
+     where c.id = any(${ids}::uuid[]) and c.merged_into is not null`
+}
+
+function mergedKey(wanted: readonly string[]): string {
+  return `merged contacts ${wanted.join(',')}`
+}
+
+function wantedIds(ids: readonly string[]): string[] {
+  return [...new Set(ids)].filter((id) => isUuid(id)).sort()
+}
+
 /** The merged contacts among the given ids, by id. */
 export async function mergedContacts(tx: Queryable, ids: readonly string[]): Promise<Map<string, MergedContact>> {
-  const wanted = [...new Set(ids)].filter((id) => isUuid(id)).sort()
+  const wanted = wantedIds(ids)
   if (!wanted.length) return new Map()
-  const r = await remembered(tx, `merged contacts ${wanted.join(',')}`, () =>
-    tx.query<MergedContact>(
-      `select c.id, c.display_name, c.merged_into, s.display_name as survivor_name, c.merged_at
-     from contacts c join contacts s on s.tenant_id = c.tenant_id and s.id = c.merged_into
-     where c.id = any($1::uuid[]) and c.merged_into is not null`,
-      [wanted],
-    ),
-  )
+  const r = await remembered(tx, mergedKey(wanted), () => tx.query<MergedContact>(mergedSql('$1'), [wanted]))
   return new Map(r.rows.map((row) => [String(row.id), row]))
+}
+
+/** The contacts a call's input names (contact_id, to_contact_id, contact_ids), field by field. */
+function namedContacts(input: unknown): Array<[string, string[]]> {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return []
+  return Object.entries(input)
+    .filter(([field, value]) => entityOfField(field) === 'contact' && value !== undefined && value !== null)
+    .map(([field, value]) => [field, (Array.isArray(value) ? value : [value]).map(String)])
+}
+
+/** The check refuseMergedContacts makes, to send with the call's BEGIN; none when the input names no contact. */
+export function mergedContactsRead(input: unknown): ReadAhead[] {
+  const wanted = wantedIds(namedContacts(input).flatMap(([, ids]) => ids))
+  if (!wanted.length) return []
+  return [{ key: mergedKey(wanted), sql: mergedSql(`array[${wanted.map(sqlLiteral).join(', ')}]`) }]
 }
 
 /**
@@ -43,18 +67,15 @@ export async function mergedContacts(tx: Queryable, ids: readonly string[]): Pro
  * to_contact_id, contact_ids), naming the survivor.
  */
 export async function refuseMergedContacts(tx: Queryable, input: unknown, prefix = 'data.'): Promise<void> {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) return
-  const named = Object.entries(input).filter(
-    ([field, value]) => entityOfField(field) === 'contact' && value !== undefined && value !== null,
-  )
+  const named = namedContacts(input)
   if (!named.length) return
   const merged = await mergedContacts(
     tx,
-    named.flatMap(([, value]) => (Array.isArray(value) ? value : [value]).map(String)),
+    named.flatMap(([, ids]) => ids),
   )
   if (!merged.size) return
-  for (const [field, value] of named) {
-    const hit = (Array.isArray(value) ? value : [value]).map(String).find((id) => merged.has(id))
+  for (const [field, ids] of named) {
+    const hit = ids.find((id) => merged.has(id))
     if (hit) throw mergedContactError(`${prefix}${field}`, merged.get(hit) as MergedContact)
   }
 }

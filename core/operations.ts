@@ -5,7 +5,7 @@ import { authorizeAction, authorizeQuery, keepReached, refuseQueryCaller } from 
 import type { OperationContext, Principal, Services } from './context.js'
 import { withTenant } from './db/tenant.js'
 import { log } from './log.js'
-import { refuseMergedContacts } from './merged-contacts.js'
+import { mergedContactsRead, refuseMergedContacts } from './merged-contacts.js'
 import { SETTINGS_READ } from './domains/settings/model.js'
 import { contextOf, scopeOf } from './operations-context.js'
 import type { Queryable } from './db/types.js'
@@ -65,6 +65,7 @@ export async function performAction(
     SETTINGS_READ,
     ...(principal.actor.type === 'agent' ? [services.consent.overrideRead(actionKey(def.domain, def.name))] : []),
     ...(def.readAhead ?? []),
+    ...mergedContactsRead(input),
   ]
   const outcome = await withTenant(
     services.db,
@@ -194,8 +195,12 @@ export async function performQuery(
     )
   }
   const filterRefs = refsToResolve(def.params, filters, '')
+  const resolvable = filterRefs.length && refusedOnlyAtRefs(def.params, filters, filterRefs, '')
+  // Filters naming no record are checked before BEGIN, so the reads they decide can travel with it.
+  const parsed = resolvable ? null : parseInput(def.params, filters, '')
+  const readAhead = parsed && !opts.transaction ? [...mergedContactsRead(parsed), ...((await def.readAhead?.(parsed)) ?? [])] : []
   const inTransaction = <T>(fn: (tx: Queryable) => Promise<T>) =>
-    opts.transaction ? fn(opts.transaction) : withTenant(services.db, scopeOf(principal, opts.requestId), fn)
+    opts.transaction ? fn(opts.transaction) : withTenant(services.db, scopeOf(principal, opts.requestId), fn, { readAhead })
   return inTransaction(async (tx) => {
     const ctx = contextOf(services, principal, tx, opts.requestId, null, () => {
       throw new Error('queries do not have effects')
@@ -203,8 +208,7 @@ export async function performQuery(
     const reach = refReachOf(principal.actor, def.access)
     const technicianId = reach === 'none' ? null : reach.technicianId
     const id = idKind ? await idOf(tx, { field: 'id', value: String(call.id).trim(), kind: idKind }, technicianId) : call.id
-    const resolvable = filterRefs.length && refusedOnlyAtRefs(def.params, filters, filterRefs, '')
-    const params = parseInput(def.params, resolvable ? await resolveRecordRefs(tx, filterRefs, filters, reach) : filters, '')
+    const params = parsed ?? parseInput(def.params, await resolveRecordRefs(tx, filterRefs, filters, reach), '')
     const scope = await authorizeQuery(tx, principal.actor, def, { id, params, include })
     await refuseMergedContacts(tx, params, '')
     if (scope.technicianId && def.access.assignedFilter) (params as Record<string, unknown>)[def.access.assignedFilter] = scope.technicianId

@@ -103,6 +103,11 @@ export interface QueryDefinition<S extends z.ZodObject = z.ZodObject, R extends 
   defaultLimit?: number
   /** One record as JSON reads it (times as ISO strings), with every include= expansion optional: a page's items and a read by id. */
   record: R
+  /**
+   * Reads run makes for these filters, sent with its transaction's BEGIN instead of a round trip each (see withTenant).
+   * Used only when the filters name no record by its number or name, so they are validated before BEGIN.
+   */
+  readAhead?: (params: z.output<S>) => Promise<readonly ReadAhead[]>
   run(ctx: OperationContext, req: QueryRequest<z.output<S>>): Promise<Page>
 }
 

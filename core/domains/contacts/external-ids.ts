@@ -28,15 +28,6 @@ export async function externalIdsOf(tx: Queryable, contactIds: string[]): Promis
   return byContact
 }
 
-/** The contacts holding exactly this external id (in any source), each with the source it is kept under. */
-export async function contactsWithExternalId(tx: Queryable, externalId: string): Promise<Array<{ contact_id: string; source: string }>> {
-  const r = await tx.query<{ contact_id: string; source: string }>(
-    'select contact_id, source from contact_external_ids where external_id = $1 order by source',
-    [externalId.trim()],
-  )
-  return r.rows
-}
-
 /** How people read an external id's source: "Square customer ID", else "<source> ID". */
 export function externalIdLabel(source: string): string {
   return source === 'square' ? 'Square customer ID' : `ID in ${source.replace(/_/g, ' ')}`

@@ -1,9 +1,9 @@
 import type { Queryable } from '../../db/types.js'
 import { phoneDigits } from '../../phone.js'
-import { SqlParams } from '../../sql.js'
 import { formatMoney } from '../../money.js'
-import { phoneQueryOf } from '../../phone-query.js'
-import { contactsWithExternalId, externalIdLabel } from '../contacts/external-ids.js'
+import type { CountryCode } from '../../phone.js'
+import { withoutCountryCode } from '../../phone-query.js'
+import { externalIdLabel } from '../contacts/external-ids.js'
 
 /** The kinds of records the search finds in the database. */
 export const RECORD_KINDS = ['contact', 'ticket', 'invoice', 'lead'] as const
@@ -47,8 +47,9 @@ export interface RawHit {
 }
 
 /**
- * The best record hits per kind (search_hits in migrations/0004_search.sql), labelled and described from the records;
- * `keyed` (externalIdHits) come first, each contact once.
+ * The best record hits per kind (search_hits in migrations/functions/search_hits.sql), labelled and described from
+ * the records in the same statement; `keyed` contacts (an external id equal to q) come first, each contact once.
+ * `country` reads a phone number typed with its country code.
  */
 export async function searchRecords(
   tx: Queryable,
@@ -56,112 +57,82 @@ export async function searchRecords(
   kinds: string[],
   limit: number,
   filters: ContactFilters,
-  keyed: RawHit[] = [],
+  keyed: string[],
+  country: CountryCode | undefined,
 ): Promise<SearchHit[]> {
   if (!kinds.length) return []
-  const asked = await phoneQueryOf(tx, q)
-  const raw = await tx.query<RawHit>('select kind, id, score, matched, ref_id from search_hits($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
-    asked,
-    kinds,
-    limit,
-    filters.city ?? null,
-    filters.postal_code ?? null,
-    filters.attribute_key ?? null,
-    filters.attribute_value ?? null,
-    filters.service_id ?? null,
-    filters.received_from ?? null,
-    filters.received_to ?? null,
-  ])
-  const found = new Set(keyed.map((h) => h.id))
-  return describeHits(tx, asked, [...keyed, ...raw.rows.filter((h) => h.kind !== 'contact' || !found.has(h.id))])
-}
-
-/** Contacts whose key in a system the business moved from is exactly q (a Square Customer ID, an import's id): a hit each, matched external_id. */
-export async function externalIdHits(tx: Queryable, q: string): Promise<RawHit[]> {
-  const ids = [...new Set((await contactsWithExternalId(tx, q)).map((c) => c.contact_id))]
-  return ids.map((id) => ({ kind: 'contact', id, score: 1, matched: 'external_id', ref_id: null }))
+  const asked = withoutCountryCode(q, country)
+  const r = await tx.query<DescribedHit>(
+    `select d.kind, d.id, d.score, d.matched, d.ref_id, d.f, d.note
+     from (select array_agg(x.kind order by x.ord) as kinds, array_agg(x.id order by x.ord) as ids,
+             array_agg(x.score order by x.ord) as scores, array_agg(x.matched order by x.ord) as matched,
+             array_agg(x.ref_id order by x.ord) as refs
+           from (select 'contact'::text as kind, k.id, 1::double precision as score, 'external_id'::text as matched,
+                   null::uuid as ref_id, k.ord - ${MAX_KEYED} as ord
+                 from unnest($3::uuid[]) with ordinality k(id, ord)
+                 union all
+                 select s.kind, s.id, s.score, s.matched, s.ref_id, s.ord
+                 from search_hits($1, $4, $5, $6, $7, $8, $9, $10, $11, $12) with ordinality s(kind, id, score, matched, ref_id, ord)
+                 where not (s.kind = 'contact' and s.id = any($3::uuid[]))) x) a
+     cross join lateral search_describe($1, $2, a.kinds, a.ids, a.scores, a.matched, a.refs) d`,
+    [
+      asked,
+      phoneDigits(asked),
+      keyed,
+      kinds,
+      limit,
+      filters.city ?? null,
+      filters.postal_code ?? null,
+      filters.attribute_key ?? null,
+      filters.attribute_value ?? null,
+      filters.service_id ?? null,
+      filters.received_from ?? null,
+      filters.received_to ?? null,
+    ],
+  )
+  return labelled(r.rows, asked)
 }
 
 /** Record hits labelled and described from their records, read in one statement; hits no longer readable are left out. */
 export async function describeHits(tx: Queryable, q: string, hits: RawHit[]): Promise<SearchHit[]> {
   if (!hits.length) return []
-  const facts = await factsOf(tx, q, hits)
-  const out: SearchHit[] = []
-  for (const hit of hits) {
-    const f = facts.get(`${hit.kind}:${hit.id}`)
-    if (!f) continue
-    const note = hit.ref_id ? facts.get(`note:${hit.ref_id}`)?.content : undefined
-    const snippet = typeof note === 'string' ? snippetOf(note, q) : undefined
-    const { label, detail } = DESCRIBE[hit.kind](f, hit)
-    out.push({
+  const r = await tx.query<DescribedHit>(
+    'select kind, id, score, matched, ref_id, f, note from search_describe($1, $2, $3, $4, $5, $6, $7)',
+    [
+      q,
+      phoneDigits(q),
+      hits.map((h) => h.kind),
+      hits.map((h) => h.id),
+      hits.map((h) => h.score),
+      hits.map((h) => h.matched),
+      hits.map((h) => h.ref_id),
+    ],
+  )
+  return labelled(r.rows, q)
+}
+
+/** More keyed contacts than one external id can name: they sort before every hit of search_hits. */
+const MAX_KEYED = 1_000_000
+
+type Facts = Record<string, any>
+
+/** A hit as search_describe (migrations/functions/search_describe.sql) answers it: the hit, its record's facts and the note that matched. */
+type DescribedHit = RawHit & { f: Facts; note: string | null }
+
+/** Described hits as the search answers them: a label, one line of detail (the note that matched, if any) and the score. */
+function labelled(rows: DescribedHit[], q: string): SearchHit[] {
+  return rows.map((hit) => {
+    const snippet = hit.note ? snippetOf(hit.note, q) : undefined
+    const { label, detail } = DESCRIBE[hit.kind](hit.f, hit)
+    return {
       kind: hit.kind,
       id: hit.id,
       label,
       detail: oneLine(snippet ? `note: ${snippet}` : detail),
       score: Math.round(hit.score * 1000) / 1000,
       matched: hit.matched,
-    })
-  }
-  return out
-}
-
-type Facts = Record<string, any>
-
-/**
- * What the hits' labels and details are made of, read in one statement as the app role (so row security applies):
- * each record's fields, and for note matches the note.
- */
-async function factsOf(tx: Queryable, q: string, hits: RawHit[]): Promise<Map<string, Facts>> {
-  const ids = (kind: string) => hits.filter((h) => h.kind === kind).map((h) => h.id)
-  // Which part of a contact matched is worked out only for hits found by words or typos anywhere in it.
-  const partOf = hits.filter((h) => h.kind === 'contact' && (h.matched === 'words' || h.matched === 'fuzzy')).map((h) => h.id)
-  const notes = hits.map((h) => h.ref_id).filter((id): id is string => !!id)
-  // Only the kinds the hits hold are read: planning a branch costs as much as running it.
-  const params = new SqlParams()
-  const branches: string[] = []
-  const w = `with w as (select lower(${params.add(q)}::text) as q, websearch_to_tsquery('english', $1::text) as tsq,
-    ${params.add(phoneDigits(q))}::text as digits, (select timezone from tenants where id = app_tenant()) as tz)`
-  if (ids('contact').length) {
-    branches.push(`select 'contact' as kind, c.id, jsonb_build_object('label', c.display_name, 'status', c.status, 'email', c.email, 'phone', c.phone,
-       'address', (select concat_ws(', ', a.line1, a.city) from addresses a where a.contact_id = c.id and a.archived_at is null
-                   order by a.created_at limit 1),
-       'best_part', case when c.id = any(${params.add(partOf)}::uuid[]) then (select p.text from (
-           select 'email ' || (x->>'value') as text from jsonb_array_elements(c.emails) x
-           union all select 'address ' || concat_ws(', ', a.line1, a.line2, a.city, concat_ws(' ', a.state, a.postal_code))
-             from addresses a where a.contact_id = c.id and a.archived_at is null
-           union all select replace(t.key, '_', ' ') || ': ' || (t.value #>> '{}') from attributes t where t.contact_id = c.id
-           union all select 'tag ' || tag from unnest(c.tags) tag) p
-         order by greatest(word_similarity(w.q, lower(p.text)), case when to_tsvector('english', p.text) @@ w.tsq then 1 else 0 end) desc
-         limit 1) end,
-       'matching_phone', (select x->>'value' from jsonb_array_elements(c.phones) x
-         where w.digits <> '' and regexp_replace(x->>'value', '\\D', '', 'g') like '%' || w.digits || '%' limit 1),
-       'external', (select jsonb_build_object('source', k.source, 'id', k.external_id) from contact_external_ids k
-         where k.contact_id = c.id and k.external_id = ${params.add(q.trim())} order by k.source limit 1)) as f
-     from contacts c cross join w where c.id = any(${params.add(ids('contact'))}::uuid[])`)
-  }
-  if (ids('ticket').length) {
-    branches.push(`select 'ticket' as kind, t.id, jsonb_build_object('number', t.number, 'name', c.display_name, 'status', t.status,
-       'when', to_char(t.scheduled_start at time zone w.tz, 'Dy, Mon FMDD, YYYY FMHH12:MI AM'),
-       'address', (select concat_ws(', ', a.line1, a.city) from addresses a where a.id = t.address_id)) as f
-     from tickets t join contacts c on c.id = t.contact_id cross join w where t.id = any(${params.add(ids('ticket'))}::uuid[])`)
-  }
-  if (ids('invoice').length) {
-    branches.push(`select 'invoice' as kind, i.id, jsonb_build_object('number', i.number, 'name', c.display_name, 'status', i.status, 'total_cents', i.total_cents,
-       'amount_due_cents', i.amount_due_cents, 'currency', i.currency, 'due_on', i.due_on) as f
-     from invoices i join contacts c on c.id = i.contact_id where i.id = any(${params.add(ids('invoice'))}::uuid[])`)
-  }
-  if (ids('lead').length) {
-    branches.push(`select 'lead' as kind, l.id, jsonb_build_object('name', l.name, 'email', l.email, 'phone', l.phone, 'status', l.status,
-       'service_interest', l.service_interest, 'raw_notes', l.raw_notes) as f
-     from leads l where l.id = any(${params.add(ids('lead'))}::uuid[])`)
-  }
-  if (notes.length) {
-    branches.push(`select 'note' as kind, n.id, jsonb_build_object('content', left(n.content, 2000)) as f
-     from notes n where n.id = any(${params.add(notes)}::uuid[])`)
-  }
-  if (!branches.length) return new Map()
-  const r = await tx.query<{ kind: string; id: string; f: Facts }>(`${w}\n     ${branches.join('\n     union all\n     ')}`, params.values)
-  return new Map(r.rows.map((row) => [`${row.kind}:${row.id}`, row.f]))
+    }
+  })
 }
 
 /** A record's short label and one line of detail from its facts. */

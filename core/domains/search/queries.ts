@@ -2,7 +2,9 @@ import { z } from 'zod'
 import { AppError, validationError } from '../../errors.js'
 import { defineQuery } from '../../registry.js'
 import { searchFunctionality } from './functionality.js'
-import { externalIdHits, RECORD_KINDS, SEARCH_KINDS, searchRecords, type SearchHit } from './model.js'
+import { businessCountry } from '../../business-country.js'
+import { type ContextWanted, searchContext, searchContextRead } from './context.js'
+import { RECORD_KINDS, SEARCH_KINDS, searchRecords, type SearchHit } from './model.js'
 import { isoDate } from '../../schema-types.js'
 import { readQuestion, readingShown } from './question-reader.js'
 import { answerReading } from './question-answer.js'
@@ -80,6 +82,7 @@ export const searchQuery = defineQuery({
     held: z.array(z.string()).optional().describe('matched=closest: the parts of the question this contact satisfies'),
     missing: z.array(z.string()).optional().describe('matched=closest: the parts it does not, e.g. "nothing says woman"'),
   }),
+  readAhead: async (p) => [await searchContextRead(p.q, contextWanted(p))],
   async run(ctx, req) {
     if (req.id !== undefined) {
       throw new AppError(
@@ -93,11 +96,11 @@ export const searchQuery = defineQuery({
       throw validationError([{ field: 'received_to', message: `must not be before received_from (${p.received_from})` }])
     }
     const kinds = new Set<string>(p.kinds ?? SEARCH_KINDS)
-    const filtered = [p.attribute, p.city, p.postal_code, p.service_id, p.received_from, p.received_to].some((f) => f !== undefined)
+    const wanted = contextWanted(p)
+    const context = await searchContext(ctx.db, p.q, wanted)
     // A customer's key in another system (Square's Customer ID) is the customer: no question to read in it.
-    const keyed = !filtered && kinds.has('contact') ? await externalIdHits(ctx.db, p.q) : []
-    // A question is read only when the caller gave no filters of their own: theirs say exactly what they want.
-    const read = !filtered && !keyed.length && kinds.has('contact') && !isLookup(p.q) ? await readQuestion(ctx, p.q) : null
+    const keyed = context.keyed
+    const read = wanted.question && !keyed.length ? await readQuestion(ctx, p.q, context) : null
     const about: Record<string, unknown> = read
       ? { read_as: readingShown(read.reading), read_by: read.by, ...(read.model_note ? { model_note: read.model_note } : {}) }
       : {}
@@ -123,6 +126,7 @@ export const searchQuery = defineQuery({
         received_to: p.received_to,
       },
       keyed,
+      businessCountry(context.timezone),
     )
     // Words read as one attribute ("dog", "extension ladder") are looked for in attributes and notes, not in names.
     const traitOnly = read && read.reading.attributes.length === 1 && !read.reading.names.length
@@ -132,6 +136,27 @@ export const searchQuery = defineQuery({
     return page
   },
 })
+
+type SearchParams = {
+  q: string
+  kinds?: string[]
+  attribute?: string
+  city?: string
+  postal_code?: string
+  service_id?: string
+  received_from?: string
+  received_to?: string
+}
+
+/**
+ * What a search reads ahead: external ids when it looks for contacts without filters, and question words when q may be
+ * a question too (no filters of the caller's own: theirs say exactly what they want; not a phone, email or number).
+ */
+function contextWanted(p: SearchParams): ContextWanted {
+  const contacts = !p.kinds || p.kinds.includes('contact')
+  const filtered = [p.attribute, p.city, p.postal_code, p.service_id, p.received_from, p.received_to].some((f) => f !== undefined)
+  return { keyed: contacts && !filtered, question: contacts && !filtered && !isLookup(p.q) }
+}
 
 /** Hits grouped by kind, the group with the best hit first, each group best first. */
 function groupByKind(hits: SearchHit[]): SearchHit[] {

@@ -1,7 +1,8 @@
 import type { OperationContext } from '../../context.js'
 import { localDate } from '../../time.js'
+import { type SearchContext, vocabularyOf } from './context.js'
 import { readByModel } from './question-model.js'
-import { isQuestion, readByRules, type CatalogService, type Reading } from './question.js'
+import { isQuestion, readByRules, type Reading } from './question.js'
 
 /** A reading and what made it: the configured model, or the rules (with why the model's was not used, if it was asked). */
 export interface ReadQuestion {
@@ -28,15 +29,10 @@ export function readingShown(r: Reading): Record<string, unknown> {
  * reads as a question, by the model: its reading when it is valid, else (the model failed, was slow or answered
  * nonsense) the rules', saying why.
  */
-export async function readQuestion(ctx: OperationContext, q: string): Promise<ReadQuestion> {
-  const r = await ctx.db.query<{ timezone: string; catalog: CatalogService[] }>(
-    `select t.timezone, coalesce((select json_agg(json_build_object('id', s.id, 'name', s.name) order by s.name)
-       from services s where s.archived_at is null), '[]') as catalog
-     from tenants t where t.id = app_tenant()`,
-  )
-  const { timezone, catalog } = r.rows[0]
+export async function readQuestion(ctx: OperationContext, q: string, context: SearchContext): Promise<ReadQuestion> {
+  const { timezone, catalog } = context
   const today = localDate(ctx.services.now(), timezone)
-  const rules = await readByRules(ctx.db, q, today, catalog)
+  const rules = await readByRules(q, today, catalog, vocabularyOf(ctx.db, context))
   const llm = ctx.services.llm
   // A name or two words ("Jane Smith") is not worth the model's time; a longer search or a question is.
   if (!llm || (q.trim().split(/\s+/).length < 3 && !isQuestion(rules))) return { reading: rules, by: 'rules' }

@@ -1,4 +1,3 @@
-import type { Queryable } from '../../db/types.js'
 import { stem } from '../../words.js'
 import { readPeriod } from './time-phrases.js'
 
@@ -19,6 +18,9 @@ export interface Reading {
   /** Inclusive dates (YYYY-MM-DD, business time zone) of a booked or completed ticket. */
   between: [string, string] | null
 }
+
+/** Which of the given words are attribute words of some customer (kind trait) and which places ('city:...') some customer has. */
+export type VocabularyLookup = (words: string[], places: string[]) => Promise<Array<{ kind: string; value: string }>>
 
 /** A service of the catalog, as a question may name it. */
 export interface CatalogService {
@@ -194,7 +196,7 @@ export function isLookup(q: string): boolean {
  * a postal code, a service of the catalog, a town or city some customer has an address in, a street, attribute and
  * people words (a word some customer's attributes hold, or a people word), and the rest as names. Stop words drop.
  */
-export async function readByRules(tx: Queryable, q: string, today: string, catalog: CatalogService[]): Promise<Reading> {
+export async function readByRules(q: string, today: string, catalog: CatalogService[], vocabulary: VocabularyLookup): Promise<Reading> {
   const reading = emptyReading()
   let text = ` ${q
     .toLowerCase()
@@ -234,12 +236,12 @@ export async function readByRules(tx: Queryable, q: string, today: string, catal
       .map((g) => g.join(' '))
   const placeCandidates = [4, 3, 2, 1].flatMap(grams)
   const wordCandidates = [...grams(2), ...words.filter((w) => !STOP_WORDS.has(w) && !/^\d+$/.test(w))]
-  const known = await tx.query<{ kind: string; value: string }>('select kind, value from search_question_vocabulary($1, $2)', [
+  const known = await vocabulary(
     wordCandidates,
     placeCandidates.map((p) => `city:${p}`),
-  ])
-  const places = new Set(known.rows.filter((r) => r.kind === 'place').map((r) => r.value.slice(5)))
-  const traits = new Set(known.rows.filter((r) => r.kind === 'trait').map((r) => r.value))
+  )
+  const places = new Set(known.filter((r) => r.kind === 'place').map((r) => r.value.slice(5)))
+  const traits = new Set(known.filter((r) => r.kind === 'trait').map((r) => r.value))
   const place = placeCandidates.find((p) => places.has(p))
   if (place) {
     reading.place = titleCase(place)
@@ -271,6 +273,16 @@ export async function readByRules(tx: Queryable, q: string, today: string, catal
   }
   if (rest.length) reading.names = [rest.join(' ')]
   return reading
+}
+
+/** The words and places readByRules checks against the business's data to read q (none when it reads q without them). */
+export async function vocabularyAsked(q: string, today: string, catalog: CatalogService[]): Promise<{ words: string[]; places: string[] }> {
+  let asked: { words: string[]; places: string[] } = { words: [], places: [] }
+  await readByRules(q, today, catalog, async (words, places) => {
+    asked = { words, places }
+    return []
+  })
+  return asked
 }
 
 /** The catalog service whose every word (outside parentheses) is in the question (stemmed, one typo in long words); the longest wins. */

@@ -93,34 +93,16 @@ export async function searchRecords(
   return labelled(r.rows, asked)
 }
 
-/** Record hits labelled and described from their records, read in one statement; hits no longer readable are left out. */
-export async function describeHits(tx: Queryable, q: string, hits: RawHit[]): Promise<SearchHit[]> {
-  if (!hits.length) return []
-  const r = await tx.query<DescribedHit>(
-    'select kind, id, score, matched, ref_id, f, note from search_describe($1, $2, $3, $4, $5, $6, $7)',
-    [
-      q,
-      phoneDigits(q),
-      hits.map((h) => h.kind),
-      hits.map((h) => h.id),
-      hits.map((h) => h.score),
-      hits.map((h) => h.matched),
-      hits.map((h) => h.ref_id),
-    ],
-  )
-  return labelled(r.rows, q)
-}
-
 /** More keyed contacts than one external id can name: they sort before every hit of search_hits. */
 const MAX_KEYED = 1_000_000
 
 type Facts = Record<string, any>
 
 /** A hit as search_describe (migrations/functions/search_describe.sql) answers it: the hit, its record's facts and the note that matched. */
-type DescribedHit = RawHit & { f: Facts; note: string | null }
+export type DescribedHit = RawHit & { f: Facts; note: string | null }
 
 /** Described hits as the search answers them: a label, one line of detail (the note that matched, if any) and the score. */
-function labelled(rows: DescribedHit[], q: string): SearchHit[] {
+export function labelled(rows: DescribedHit[], q: string): SearchHit[] {
   return rows.map((hit) => {
     const snippet = hit.note ? snippetOf(hit.note, q) : undefined
     const { label, detail } = DESCRIBE[hit.kind](hit.f, hit)

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/types.js'
-import { describeHits, type SearchHit } from './model.js'
+import { phoneDigits } from '../../phone.js'
+import { type DescribedHit, labelled, type SearchHit } from './model.js'
 import type { Reading } from './question.js'
 
 /** One part of a reading as search_question (migrations/0102_search_closest_customers.sql) takes it, and how it is said. */
@@ -31,23 +32,29 @@ export interface QuestionAnswer {
  */
 export async function answerReading(tx: Queryable, q: string, reading: Reading, limit: number): Promise<QuestionAnswer> {
   const parts = partsOf(reading)
-  const r = await tx.query<{ ids: string[]; held: number[]; alone: number[]; so_far: number[] }>(
-    'select ids, held, alone, so_far from search_question($1, $2)',
-    [JSON.stringify(parts.map((p) => p.sql)), limit],
+  // The question and its hits' descriptions in one statement: search_question's arrays on every row (one row of nulls
+  // beside them when none was found), each hit described by search_describe in the question's order.
+  const r = await tx.query<{ ids: string[] | null; held: number[]; alone: number[]; so_far: number[] } & Partial<DescribedHit>>(
+    `select q.ids, q.held, q.alone, q.so_far, d.kind, d.id, d.score, d.matched, d.ref_id, d.f, d.note
+     from search_question($1, $2) q
+     left join lateral search_describe($3, $4, array_fill('contact'::text, array[coalesce(cardinality(q.ids), 0)]), q.ids,
+       array_fill(0::double precision, array[coalesce(cardinality(q.ids), 0)]), array_fill('question'::text, array[coalesce(cardinality(q.ids), 0)]),
+       array_fill(null::uuid, array[coalesce(cardinality(q.ids), 0)])) d on true`,
+    [JSON.stringify(parts.map((p) => p.sql)), limit, q, phoneDigits(q)],
   )
   const { ids = [], held = [], alone = [], so_far: soFar = [] } = r.rows[0] ?? {}
   const every = (1 << parts.length) - 1
-  const masks = new Map(ids.map((id, i) => [id, Number(held[i] ?? every)]))
-  const described = await describeHits(
-    tx,
+  const masks = new Map((ids ?? []).map((id, i) => [id, Number(held[i] ?? every)]))
+  const described = labelled(
+    r.rows
+      .filter((row): row is typeof row & DescribedHit => !!row.id)
+      .map((row) => {
+        const n = bitsOf(masks.get(row.id) ?? every)
+        const full = n === parts.length
+        // The closest score by the share of parts held, always below a full match and below "close" (0.85).
+        return { ...row, score: full ? 1 : 0.3 + (0.4 * n) / parts.length, matched: full ? 'question' : 'closest' }
+      }),
     q,
-    ids.map((id) => {
-      const n = bitsOf(masks.get(id) ?? every)
-      const full = n === parts.length
-      // The closest score by the share of parts held, always below a full match and below "close" (0.85).
-      const score = full ? 1 : 0.3 + (0.4 * n) / parts.length
-      return { kind: 'contact' as const, id, score, matched: full ? 'question' : 'closest', ref_id: null }
-    }),
   )
   const hits = described.map((hit) => {
     if (hit.matched !== 'closest') return hit

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { withTenant } from '../core/db/tenant.js'
+import { setLocal, withTenant } from '../core/db/tenant.js'
+import { planForCurrentSizes } from '../core/domains/imports/write-customers.js'
 import type { Database, Queryable } from '../core/db/types.js'
 
 /** How much to generate; everything but `contacts` has a realistic default. */
@@ -719,6 +720,10 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
       }
     }
     await withTenant(db, scope, async (tx) => {
+      // As an import writes (writeCustomersInBulk): each statement planned for the tables as they are now, and the
+      // contacts' search entries made once after their addresses and attributes instead of after each table's rows.
+      await planForCurrentSizes({ db: tx })
+      await setLocal(tx, { 'app.defer_contact_search': 'on' })
       await insertRows(
         tx,
         tenantId,
@@ -734,6 +739,8 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
         'id uuid, contact_id uuid, label text, line1 text, city text, state text, postal_code text',
       )
       await insertRows(tx, tenantId, 'attributes', attributes, 'contact_id uuid, key text, value jsonb, source text, confidence real')
+      await setLocal(tx, { 'app.defer_contact_search': 'off' })
+      await tx.query('select search_refresh_own_contacts($1::uuid[])', [contacts.map((c) => (c as { id: string }).id)])
       await insertRows(tx, tenantId, 'notes', notes, 'contact_id uuid, content text, author_type text, created_at timestamptz')
       if (tickets.length) {
         await insertRows(
@@ -776,8 +783,8 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
     )
   }
   if (opts.leads) out.leads = await insertLeads(db, scope, tenantId, opts.leads, rnd, out.known.leads)
-  // Each contact's search entry was rewritten per statement (contact, addresses, attributes): without a vacuum the
-  // indexes still point at every old version, and without statistics the planner guesses.
+  // Each contact's search entry was written again when its notes came (its about): without a vacuum the indexes still
+  // point at every old version, and without statistics the planner guesses.
   if (opts.vacuum ?? true) {
     await db.query('vacuum analyze contacts, addresses, attributes, notes, tickets, ticket_line_items, invoices, leads, search_entries')
   }

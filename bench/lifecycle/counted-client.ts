@@ -9,6 +9,8 @@ export interface CountedCall {
   tokens: number
   /** The same text counted by the o200k tokenizer. */
   o200k: number
+  /** o200k of the call and of the answer as sent: its text and its structured content (what a client may hand a model). */
+  sentO200k: number
   isError: boolean
 }
 
@@ -39,7 +41,8 @@ export class CountedClient {
   async listTools(): Promise<Array<{ name: string; description?: string; inputSchema: unknown }>> {
     const { tools } = await this.client.listTools()
     const text = JSON.stringify(tools)
-    this.calls.push({ method: 'tools/list', tokens: quarterTokens(text), o200k: o200kTokens(text), isError: false })
+    const o200k = o200kTokens(text)
+    this.calls.push({ method: 'tools/list', tokens: quarterTokens(text), o200k, sentO200k: o200k, isError: false })
     return tools
   }
 
@@ -48,13 +51,17 @@ export class CountedClient {
     const result = (await this.client.callTool({ name, arguments: args })) as {
       isError?: boolean
       content: Array<{ type: string; text?: string }>
+      structuredContent?: unknown
     }
     const text = result.content.map((c) => c.text ?? '').join('')
+    const call = o200kTokens(JSON.stringify({ name, arguments: args }))
     this.calls.push({
       method: 'tools/call',
       tool: name,
       tokens: quarterTokens(JSON.stringify({ name, arguments: args })) + quarterTokens(text),
-      o200k: o200kTokens(JSON.stringify({ name, arguments: args })) + o200kTokens(text),
+      o200k: call + o200kTokens(text),
+      sentO200k:
+        call + o200kTokens(text) + (result.structuredContent === undefined ? 0 : o200kTokens(JSON.stringify(result.structuredContent))),
       isError: Boolean(result.isError),
     })
     return { isError: Boolean(result.isError), json: JSON.parse(text) }
@@ -63,6 +70,11 @@ export class CountedClient {
   /** Every token by the o200k tokenizer, tools/list included, initialize not. */
   get totalO200k(): number {
     return this.calls.reduce((sum, c) => sum + c.o200k, 0)
+  }
+
+  /** Every token by the o200k tokenizer as sent (each answer's text and its structured content), tools/list included. */
+  get totalSentO200k(): number {
+    return this.calls.reduce((sum, c) => sum + c.sentO200k, 0)
   }
 
   /** Every token counted, tools/list included, initialize not. */

@@ -17,6 +17,8 @@ export interface OfficeTaskResult {
   used: string | null
   calls: number
   tokens: number
+  /** The same, each answer counted as sent: its text and its structured content. */
+  sentTokens: number
   /** tools/list as this conversation read it (o200k). */
   listO200k: number
   /** Null when the database shows the task done. */
@@ -73,6 +75,7 @@ export async function runOfficeTasks(host: { url: string; services: Services; te
         used: answer.used,
         calls: work.length,
         tokens: work.reduce((sum, c) => sum + c.o200k, 0),
+        sentTokens: work.reduce((sum, c) => sum + c.sentO200k, 0),
         listO200k: agent.calls[0].o200k,
         wrong,
       })

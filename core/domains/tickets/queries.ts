@@ -5,7 +5,7 @@ import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { addDays, dayRange, localDate } from '../../time.js'
 import { ADDRESS_RECORD } from '../addresses/model.js'
-import { loadTenantSettings } from '../settings/model.js'
+import { loadTenantSettings, SETTINGS_READ } from '../settings/model.js'
 import { LINE_ITEM_RECORD, lineItemsOf, PAID_ELSEWHERE, techniciansOf, TICKET_TECHNICIAN, TICKET_TOTALS } from './model.js'
 import { idList, isoDate } from '../../schema-types.js'
 import { actualTime } from './time-on-site.js'
@@ -139,6 +139,8 @@ export const ticketsQuery = defineQuery({
       .optional(),
     audit_trail: auditTrailExpansion,
   }),
+  // Every read of tickets needs the business's time zone: its settings travel with BEGIN.
+  readAhead: async () => [SETTINGS_READ],
   async run(ctx, req) {
     const p = req.params
     const settings = await loadTenantSettings(ctx.db)

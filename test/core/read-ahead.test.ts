@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { recordingDatabase, type RecordedUnit } from '../../bench/recording-database.js'
+import { recordingDatabase, type RecordedUnit, roundTrips } from '../../bench/recording-database.js'
 import { expectError } from '../helpers/envelope-assertions.js'
 import { startTestApp, type TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
@@ -7,7 +7,7 @@ import { made, newContact } from '../helpers/fixtures.js'
 
 const MERGED_CHECK = 'merged_into is not null'
 
-describe.each(engines)('the merged-contact check travels with BEGIN (%s)', (engine) => {
+describe.each(engines)('reads that travel with BEGIN (%s)', (engine) => {
   let app: TestApp
   let sent: RecordedUnit[] = []
   let jane = ''
@@ -38,6 +38,14 @@ describe.each(engines)('the merged-contact check travels with BEGIN (%s)', (engi
     await app.query({ type: 'notes', contact_id: jane })
     const checks = sent.flatMap((u) => u.statements).filter((s) => s.text.includes(MERGED_CHECK))
     expect(checks.map((s) => s.withBegin)).toEqual([true])
+  })
+
+  it("a day of tickets reads the business's settings with BEGIN: the token, BEGIN, its tickets and their lines, COMMIT", async () => {
+    sent.length = 0
+    await app.query({ type: 'tickets', date: '2026-12-10' })
+    const settings = sent.flatMap((u) => u.statements).filter((s) => /from tenants where id = app_tenant\(\)/.test(s.text))
+    expect(settings.map((s) => s.withBegin)).toEqual([true])
+    expect(roundTrips(sent)).toBeLessThanOrEqual(5)
   })
 
   it('still refuses a merged contact, naming the survivor', async () => {

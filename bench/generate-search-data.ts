@@ -721,7 +721,7 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
     }
     await withTenant(db, scope, async (tx) => {
       // As an import writes (writeCustomersInBulk): each statement planned for the tables as they are now, and the
-      // contacts' search entries made once after their addresses and attributes instead of after each table's rows.
+      // contacts' search entries made once after their addresses, attributes and notes instead of after each table's rows.
       await planForCurrentSizes({ db: tx })
       await setLocal(tx, { 'app.defer_contact_search': 'on' })
       await insertRows(
@@ -739,9 +739,9 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
         'id uuid, contact_id uuid, label text, line1 text, city text, state text, postal_code text',
       )
       await insertRows(tx, tenantId, 'attributes', attributes, 'contact_id uuid, key text, value jsonb, source text, confidence real')
+      await insertRows(tx, tenantId, 'notes', notes, 'contact_id uuid, content text, author_type text, created_at timestamptz')
       await setLocal(tx, { 'app.defer_contact_search': 'off' })
       await tx.query('select search_refresh_own_contacts($1::uuid[])', [contacts.map((c) => (c as { id: string }).id)])
-      await insertRows(tx, tenantId, 'notes', notes, 'contact_id uuid, content text, author_type text, created_at timestamptz')
       if (tickets.length) {
         await insertRows(
           tx,
@@ -783,8 +783,8 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
     )
   }
   if (opts.leads) out.leads = await insertLeads(db, scope, tenantId, opts.leads, rnd, out.known.leads)
-  // Each contact's search entry was written again when its notes came (its about): without a vacuum the indexes still
-  // point at every old version, and without statistics the planner guesses.
+  // Without statistics the planner guesses, and without a vacuum the indexes still point at the versions the batches
+  // replaced.
   if (opts.vacuum ?? true) {
     await db.query('vacuum analyze contacts, addresses, attributes, notes, tickets, ticket_line_items, invoices, leads, search_entries')
   }

@@ -766,6 +766,9 @@ export async function generateSearchData(db: Database, tenantId: string, opts: S
         out.invoices += await insertInvoices(tx, tenantId, invoices as InvoiceSeed[], out.samples.invoiceNumbers, out.known.invoices)
       }
     })
+    // Statistics after each batch: without them the search triggers' statements read every note of the business to find
+    // the batch's (20,000 customers: 56 s without, 40 s with, and the gap grows with size).
+    await db.query('analyze contacts, addresses, attributes, notes, search_entries')
     out.contacts += count
     out.addresses += addresses.length
     out.attributes += attributes.length

@@ -5,6 +5,8 @@ import { loadTenantSettings } from './domains/settings/model.js'
 
 // Each time zone's country, from the runtime's own region data (ICU), read once.
 let countryOfZone: Map<string, CountryCode> | null = null
+// The answer for each zone name asked about: a name never changes its country within a process.
+const byZoneName = new Map<string, CountryCode | undefined>()
 
 /**
  * The country of a business, told by its time zone (any of its names: US/Central is America/Chicago, so the United
@@ -18,11 +20,16 @@ export function businessCountry(timeZone: string): CountryCode | undefined {
       for (const zone of locale.getTimeZones?.() ?? locale.timeZones ?? []) if (!countryOfZone.has(zone)) countryOfZone.set(zone, country)
     }
   }
+  if (byZoneName.has(timeZone)) return byZoneName.get(timeZone)
+  let country: CountryCode | undefined
   try {
-    return countryOfZone.get(dateFormat('en-US', { timeZone }).resolvedOptions().timeZone)
+    country = countryOfZone.get(dateFormat('en-US', { timeZone }).resolvedOptions().timeZone)
   } catch {
-    return undefined
+    country = undefined
   }
+  // Bounded: zone names come from callers too.
+  if (byZoneName.size < 1000) byZoneName.set(timeZone, country)
+  return country
 }
 
 /** The country of the transaction's tenant (see businessCountry), from its settings: an action sent them with BEGIN. */

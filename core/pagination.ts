@@ -49,8 +49,18 @@ export function decodeCursor(cursor: string, types: readonly CursorType[]): unkn
 export function pageOf<T extends Record<string, unknown>>(rows: T[], limit: number, keyOf: (row: T) => unknown[]) {
   const kept = rows.slice(0, limit)
   const next = rows.length > limit ? encodeCursor(keyOf(kept[kept.length - 1])) : null
-  const items = kept.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('_'))))
+  // Every row of a page has the same columns: which to keep is worked out once.
+  const columns = kept.length ? Object.keys(kept[0]) : []
+  const shown = columns.filter((k) => !k.startsWith('_'))
+  const items = shown.length === columns.length ? kept : kept.map((row) => pick(row, shown))
   return { items, next_cursor: next }
+}
+
+/** The given columns of a row, in their order. */
+function pick(row: Record<string, unknown>, columns: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const k of columns) out[k] = row[k]
+  return out
 }
 
 /**

@@ -32,6 +32,10 @@ interface Index {
   /** Which vocabulary words hold each trigram, so a query word is compared only with words it shares one with. */
   byTrigram: Map<string, number[]>
   entries: Entry[]
+  /** The entries holding each vocabulary word, so a query is scored only against entries it shares a word with. */
+  postings: number[][]
+  /** Each entry's position by its id, for a query that is an id. */
+  byId: Map<string, number>
 }
 
 const indexes = new WeakMap<Registry, Index>()
@@ -45,6 +49,11 @@ export function searchFunctionality(registry: Registry, q: string, limit: number
   const query = queryWords(q)
   if (!query.length) return []
   const index = indexOf(registry)
+  const wanted = q.trim().toLowerCase()
+  // Only an entry holding a word some query word resembles can score (or the entry the query names by its id).
+  const scored = new Set<number>()
+  const named = index.byId.get(wanted)
+  if (named !== undefined) scored.add(named)
   // How well each query word (any of its alternatives) matches each vocabulary word, computed once per query.
   const closeness = query.map((alternatives) => {
     const row = new Float64Array(index.vocabulary.length)
@@ -54,13 +63,14 @@ export function searchFunctionality(registry: Registry, q: string, limit: number
       for (const t of own) for (const position of index.byTrigram.get(t) ?? []) candidates.add(position)
       for (const position of candidates) {
         row[position] = Math.max(row[position], similarity(alternative, index.vocabulary[position], own, index.trigrams[position]))
+        if (row[position] > 0) for (const e of index.postings[position]) scored.add(e)
       }
     }
     return row
   })
-  const wanted = q.trim().toLowerCase()
   const hits: FunctionalityHit[] = []
-  for (const entry of index.entries) {
+  for (const e of scored) {
+    const entry = index.entries[e]
     if (!kinds.has(entry.kind)) continue
     let total = 0
     let matchedWords = 0
@@ -138,7 +148,12 @@ function indexOf(registry: Registry): Index {
   sets.forEach((set, position) => {
     for (const t of set) byTrigram.set(t, [...(byTrigram.get(t) ?? []), position])
   })
-  const index = { vocabulary, trigrams: sets, byTrigram, entries }
+  const postings: number[][] = vocabulary.map(() => [])
+  entries.forEach((entry, e) => {
+    for (const position of entry.words.keys()) postings[position].push(e)
+  })
+  const byId = new Map(entries.map((entry, e) => [entry.id, e]))
+  const index = { vocabulary, trigrams: sets, byTrigram, entries, postings, byId }
   indexes.set(registry, index)
   return index
 }

@@ -49,6 +49,9 @@ import { capabilityWebhookRoutes } from './routes/capability-webhooks.js'
 export function createApp(services: Services): Express {
   const app = express()
   app.disable('x-powered-by')
+  // Answers are made per request (envelopes carry a timestamp, pages a nonce): a hash of each body would never match. The
+  // calendar feed sets and checks its own.
+  app.set('etag', false)
   // Rate limits key on the client's address: X-Forwarded-For counts only from proxies the operator named.
   app.set('trust proxy', services.config.trustProxy)
   const operator = monitoring(services)

@@ -29,14 +29,26 @@ export function requestMetrics(registry: Registry): (req: Request, res: Response
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   })
+  // Each label set's counter and timer, looked up once: the label sets are as few as the routes.
+  const counted = new Map<string, { count: () => void; time: (seconds: number) => void }>()
+  const series = (method: string, route: string, status: string) => {
+    const key = `${method} ${status} ${route}`
+    let found = counted.get(key)
+    if (!found) {
+      const count = requests.labels(method, route, status)
+      const timer = latency.labels(method, route)
+      found = { count: () => count.inc(), time: (seconds) => timer.observe(seconds) }
+      counted.set(key, found)
+    }
+    return found
+  }
   return (req, res, next) => {
     const started = process.hrtime.bigint()
     const route = keepRoutePattern(req)
     res.on('finish', () => {
-      const method = METHODS.has(req.method) ? req.method : 'other'
-      const labels = { method, route: route() }
-      requests.inc({ ...labels, status: String(res.statusCode) })
-      latency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9)
+      const one = series(METHODS.has(req.method) ? req.method : 'other', route(), String(res.statusCode))
+      one.count()
+      one.time(Number(process.hrtime.bigint() - started) / 1e9)
     })
     next()
   }

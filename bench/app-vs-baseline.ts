@@ -12,6 +12,7 @@ import { createTenant } from '../core/tenants.js'
 import { jsonPoster, type JsonPoster } from './http-client.js'
 import { closedLoop, cpuPerOperation, mergeResults, percentile, throughput, type LoadResult } from './load.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
+import { pgTransaction } from './mix-baseline.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
 import {
   describeUnits,
@@ -223,20 +224,9 @@ function baselineLoad<R extends RecordedRequest>(
   const pool = new pg.Pool({ connectionString: scratch.url, max: POOL_SIZE, connectionTimeoutMillis: 5000, query_timeout: 30_000 })
   pool.on('error', () => {})
   const op = (label: string) => async (n: number) => {
-    const client = await pool.connect()
-    let broken: Error | undefined
     const recorded = businesses[n % businesses.length].recorded
-    try {
-      for (const s of recorded.sentBefore) await client.query(s.text, s.params)
-      await client.query(recorded.setup ? `begin; ${recorded.setup}` : 'begin')
-      await c.replay(client, recorded, `base${label}n${n}`)
-      await client.query('commit')
-    } catch (err) {
-      await client.query('rollback').catch((e: Error) => (broken = e))
-      throw err
-    } finally {
-      client.release(broken)
-    }
+    for (const s of recorded.sentBefore) await pool.query(s.text, s.params)
+    await pgTransaction(pool, recorded.setup, (client) => c.replay(client, recorded, `base${label}n${n}`))
   }
   return {
     run: (concurrency, seconds, label) => closedLoop(concurrency, seconds, op(label)),

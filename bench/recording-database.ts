@@ -6,6 +6,8 @@ export interface RecordedStatement {
   params: unknown[]
   /** Sent together with BEGIN (a transaction's setup), so it costs no round trip of its own. */
   withBegin?: boolean
+  /** The first row it returned, once it has answered: a replay carries returned ids and numbers forward (bench/mix-baseline.ts). */
+  firstRow?: Record<string, unknown>
 }
 
 /** The statements of one transaction, or a single statement sent outside any transaction. */
@@ -18,9 +20,17 @@ export interface RecordedUnit {
 export function recordingDatabase(db: Database): { db: Database; units: RecordedUnit[] } {
   const units: RecordedUnit[] = []
   const recorder = (q: Queryable, unit: () => RecordedUnit): Queryable => ({
-    query(text, params) {
-      unit().statements.push({ text, params: params ?? [] })
-      return q.query(text, params)
+    query<T>(text: string, params?: unknown[]) {
+      const statement: RecordedStatement = { text, params: params ?? [] }
+      unit().statements.push(statement)
+      const answer = q.query<T>(text, params)
+      answer.then(
+        (r) => {
+          statement.firstRow = r.rows[0] as Record<string, unknown> | undefined
+        },
+        () => {},
+      )
+      return answer
     },
     exec(text) {
       unit().statements.push({ text, params: [] })

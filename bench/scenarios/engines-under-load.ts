@@ -2,16 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { loadConfig } from '../../core/config.js'
 import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
 import { setLogLevel } from '../../core/log.js'
-import { percentile, throughput } from '../load.js'
+import { cpuPerOperation, percentile, throughput, type LoadResult } from '../load.js'
 import { buildMix, type MixBusiness } from '../load-mix.js'
 import { runLoadProcess, type LoadRequest, type ProcessLoadResult } from '../load-process.js'
 import { seedLoadBusinesses } from '../load-businesses.js'
 import type { MemoryReport } from '../memory-report.js'
+import { mixRoundTrips, recordMix, replayMix, type RecordedMixRequest } from '../mix-baseline.js'
 import { createScratchDatabase } from '../postgres-server.js'
 import { processCpuMs } from '../process-cpu.js'
 import { megabytes, processMemory, sampleResidentPeak } from '../process-memory.js'
@@ -32,6 +34,11 @@ const STEPS = [1, 8, 32]
 const COLD_CLIENTS = 8
 /** Rounds of the mix in the list the load cycles through (each round: ten requests per business). */
 const ROUNDS = 20
+/** The pg client's pool for the mix's statements: the product's own default (core/db/limits.ts). */
+const BASELINE_POOL = 20
+/** Targets on PostgreSQL: the server's CPU per request above the pg client's for the same statements, and p95 at 8 clients. */
+const TARGET_CPU_ABOVE_PG_MS = 1.0
+const TARGET_P95_AT_8_MS = 30
 
 const SERVER = fileURLToPath(new URL('../../api/main.js', import.meta.url))
 const FLOOR = fileURLToPath(new URL('../floor-server.js', import.meta.url))
@@ -41,6 +48,8 @@ interface EngineUnderTest {
   name: string
   env: NodeJS.ProcessEnv
   open(): Promise<Database>
+  /** The server's URL, where the mix's statements can also be sent straight through pg (PostgreSQL only). */
+  url?: string
 }
 
 /**
@@ -59,7 +68,7 @@ export const enginesUnderLoad: Scenario = {
     const dataDir = join(scratchDir, 'data')
     const engines: EngineUnderTest[] = [
       { name: 'PGlite', env: { CRM_DATA_DIR: dataDir, DATABASE_URL: '' }, open: () => openPglite(dataDir) },
-      { name: 'PostgreSQL', env: { DATABASE_URL: scratch.url }, open: async () => openPostgres(scratch.url, 4) },
+      { name: 'PostgreSQL', env: { DATABASE_URL: scratch.url }, open: async () => openPostgres(scratch.url, 4), url: scratch.url },
     ]
     try {
       const rows: BenchRow[] = []
@@ -92,15 +101,98 @@ async function measureEngine(engine: EngineUnderTest, settings: BenchSettings, s
     },
   ]
   const env = serverEnv(engine.env)
+  const mix = buildMix(businesses, ROUNDS)
   rows.push(...(await measureFloor(engine.name, 'empty HTTP handler', 'empty', env, settings, scratchDir)))
   rows.push(...(await measureFloor(engine.name, 'select 1 over HTTP', 'select1', env, settings, scratchDir)))
-  rows.push(...(await measureProduct(engine.name, env, buildMix(businesses, ROUNDS), settings, scratchDir)))
+  const product = await measureProduct(engine.name, env, mix, settings, scratchDir)
+  rows.push(...product.rows)
+  if (engine.url) rows.push(...(await compareWithPgClient(engine.name, engine.url, mix, product.warm, settings)))
   return rows
 }
 
-/** The environment of a server under test: the engine's location, quiet logs, nothing sent anywhere. */
+/**
+ * The office mix's own statements straight through pg at each step, beside the app server's figures: one round of the
+ * mix (every kind for every business) recorded through a copy of the app, then replayed by a pg pool from this process.
+ * The targets: the server's CPU per request at most 1.0 ms above the pg client's, throughput at 32 clients at least at
+ * 8, p95 at 8 clients at most 30 ms.
+ */
+async function compareWithPgClient(
+  engine: string,
+  url: string,
+  mix: LoadRequest[],
+  warm: Map<number, StepResult>,
+  settings: BenchSettings,
+): Promise<BenchRow[]> {
+  const db = openPostgres(url, BASELINE_POOL)
+  let recorded: RecordedMixRequest[]
+  try {
+    const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', CRM_CHECK_OUTPUT: 'off' })
+    recorded = await recordMix(config, db, mix.slice(0, BUSINESSES * 10))
+  } finally {
+    await db.close()
+  }
+  const rows: BenchRow[] = [
+    {
+      measure: `${engine}: the mix's statements, round trips per request`,
+      value: mixRoundTrips(recorded).toFixed(1),
+      note: 'one round of the mix recorded through the app, every kind for every business',
+    },
+  ]
+  for (const clients of STEPS) {
+    const base = await replayMix(url, recorded, clients, settings.seconds, BASELINE_POOL)
+    const app = warm.get(clients)
+    const appCpu = app?.result.ok ? app.serverCpuMs / app.result.ok : NaN
+    const above = appCpu - cpuPerOperation(base)
+    rows.push(baselineRow(`${engine}: pg client sending the mix's statements, ${clients} clients, req/s`, base))
+    rows.push({
+      measure: `${engine}: app server CPU above the pg client's, ${clients} clients (ms a request)`,
+      value: above.toFixed(2),
+      target: `<= ${TARGET_CPU_ABOVE_PG_MS.toFixed(1)}`,
+      met: above <= TARGET_CPU_ABOVE_PG_MS,
+      note: `app server ${appCpu.toFixed(2)} ms, pg client ${cpuPerOperation(base).toFixed(2)} ms (user and system CPU)`,
+    })
+  }
+  const at = (n: number) => warm.get(n)?.result
+  const at8 = at(8)
+  const at32 = at(32)
+  if (at8 && at32) {
+    const ratio = throughput(at32) / throughput(at8)
+    const p95 = percentile(at8.latenciesMs, 0.95)
+    rows.push(
+      {
+        measure: `${engine}: app warm, throughput at 32 clients against 8`,
+        value: ratio.toFixed(2),
+        target: '>= 1.00',
+        met: ratio >= 1,
+        note: `${throughput(at32).toFixed(0)} against ${throughput(at8).toFixed(0)} req/s`,
+      },
+      {
+        measure: `${engine}: app warm, 8 clients, p95 ms`,
+        value: p95.toFixed(1),
+        target: `<= ${TARGET_P95_AT_8_MS}`,
+        met: p95 <= TARGET_P95_AT_8_MS,
+      },
+    )
+  }
+  return rows
+}
+
+/** A replay step's row: requests per second, latencies, errors and the pg client's CPU. */
+function baselineRow(measure: string, r: LoadResult): BenchRow {
+  const p = (q: number) => percentile(r.latenciesMs, q).toFixed(1)
+  return {
+    measure,
+    value: throughput(r).toFixed(0),
+    note: `p50 ${p(0.5)} / p95 ${p(0.95)} / p99 ${p(0.99)} ms; errors ${r.errors}${r.errorSamples.length ? ` (${r.errorSamples[0]})` : ''}; client CPU ${cpuPerOperation(r).toFixed(2)} ms a request`,
+  }
+}
+
+/**
+ * The environment of a server under test: the engine's location, quiet logs, nothing sent anywhere, and answers not
+ * checked against their schemas, as a deployment runs (deploy/env.example sets NODE_ENV=production).
+ */
 function serverEnv(engine: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...engine }
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', CRM_CHECK_OUTPUT: 'off', ...engine }
   for (const name of ['RESEND_API_KEY', 'STRIPE_SECRET_KEY', 'LLM_BASE_URL', 'LLM_MODEL', 'CRM_DEMO']) delete env[name]
   return env
 }
@@ -140,7 +232,7 @@ async function measureProduct(
   mix: LoadRequest[],
   settings: BenchSettings,
   scratchDir: string,
-): Promise<BenchRow[]> {
+): Promise<{ rows: BenchRow[]; warm: Map<number, StepResult> }> {
   const server = await startServerProcess(SERVER, [], env, /is running at (http\S+)/, scratchDir)
   try {
     await new Promise((r) => setTimeout(r, 1000))
@@ -148,13 +240,15 @@ async function measureProduct(
     const cold = await loadWithPeak(server, mix, COLD_CLIENTS, settings.seconds, 0)
     rows.push(stepRow(`${engine}: app cold, ${COLD_CLIENTS} clients, first ${settings.seconds} s after start, req/s`, cold))
     await runLoadProcess({ baseUrl: server.url, requests: mix, concurrency: COLD_CLIENTS, seconds: settings.seconds })
+    const warm = new Map<number, StepResult>()
     for (const clients of STEPS) {
       const step = await loadWithPeak(server, mix, clients, settings.seconds, 1)
+      warm.set(clients, step)
       rows.push(stepRow(`${engine}: app warm, ${clients} clients, req/s`, step))
       if (clients === COLD_CLIENTS) rows.push(byKindRow(`${engine}: app warm, ${clients} clients, p50 / p95 ms by request`, step.result))
     }
     rows.push(await memoryRow(`${engine}: app server RSS after the load (MB)`, server))
-    return rows
+    return { rows, warm }
   } finally {
     await server.stop()
   }

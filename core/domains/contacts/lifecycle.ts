@@ -18,7 +18,8 @@ export interface LifecycleChange {
 /**
  * Recomputes the lifecycle of the given contacts of the transaction's business at `now` and stores the ones that
  * changed (with lifecycle_since = now), audited as the system: entity contact, action lifecycle. The rule itself is
- * the SQL function contact_lifecycles, shared with the migration's backfill. Merged contacts are left as they are.
+ * the SQL function contact_lifecycles, shared with the migration's backfill; refresh_contact_lifecycles locks and writes only
+ * the contacts that changed. Merged contacts are left as they are.
  */
 export async function refreshLifecycles(
   tx: Queryable,
@@ -30,14 +31,7 @@ export async function refreshLifecycles(
   const ids = [...new Set(contactIds)]
   if (!ids.length) return []
   const r = await tx.query<{ contact_id: string; old: Lifecycle; new: Lifecycle }>(
-    `with fresh as (select * from contact_lifecycles($1::uuid[], $2)),
-          locked as (select c.id, c.lifecycle from contacts c join fresh f on f.contact_id = c.id
-                     where c.merged_into is null for update of c)
-     update contacts c set lifecycle = f.lifecycle, last_activity_at = f.last_activity_at,
-       lifecycle_since = case when c.lifecycle = f.lifecycle then c.lifecycle_since else $2 end
-     from fresh f join locked l on l.id = f.contact_id
-     where c.id = f.contact_id and (c.lifecycle is distinct from f.lifecycle or c.last_activity_at is distinct from f.last_activity_at)
-     returning c.id as contact_id, l.lifecycle as old, c.lifecycle as new`,
+    'select contact_id, old, new from refresh_contact_lifecycles($1::uuid[], $2)',
     [ids, now],
   )
   const changes = r.rows.filter((row) => row.old !== row.new)

@@ -47,7 +47,14 @@ async function backupEmbedded(config: Config, tenant: string | undefined): Promi
 
 /** Makes the backup in this process, over the given database or the configured server. */
 async function backupHere(config: Config, tenant: string | undefined, opened?: Database): Promise<BackupResult> {
-  const db = opened ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, databasePoolSize: 2 }))
+  const db =
+    opened ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      databasePreparedStatements: config.databasePreparedStatements,
+      databasePoolSize: 2,
+    }))
   try {
     const exists = await db.query<{ t: string | null }>(`select to_regclass('tenants')::text as t`)
     if (!exists.rows[0]?.t)

@@ -28,6 +28,8 @@ export interface Config {
   databaseLimits: DatabaseLimits
   /** Connections this process opens to a PostgreSQL server (or to the pooler in front of it) at most. */
   databasePoolSize: number
+  /** Whether statements are prepared by name on a server's connections (CRM_DB_PREPARED_STATEMENTS; on by default). */
+  databasePreparedStatements: boolean
   /** How long GET /readyz waits for the database before answering that it is unavailable. */
   readyTimeoutMs: number
   /** Emails handed to Resend per second by every process on this database together (Resend's default limit is 2 per second). */
@@ -120,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       idleInTransactionTimeoutMs: millis(env, 'CRM_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_DATABASE_LIMITS.idleInTransactionTimeoutMs),
     },
     databasePoolSize: wholeAbove0(env, 'CRM_DB_POOL_SIZE', DEFAULT_POOL_SIZE),
+    databasePreparedStatements: onOff(env.CRM_DB_PREPARED_STATEMENTS, 'CRM_DB_PREPARED_STATEMENTS', true),
     readyTimeoutMs: millis(env, 'CRM_READY_TIMEOUT_MS', 2_000),
     resendMaxPerSecond: positive(env, 'RESEND_MAX_PER_SECOND', 2),
     trustProxy: trustProxy(env.TRUST_PROXY),

@@ -61,7 +61,11 @@ export async function openMigratedDatabase(
 /** Migrates without the statement limits of serving: building an index on a large business may rightly take minutes. */
 async function migrateUnhurried(config: Config, db: Database): Promise<string[]> {
   if (!config.databaseUrl) return migrate(db)
-  const unlimited = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const unlimited = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    databasePreparedStatements: config.databasePreparedStatements,
+  })
   try {
     return await migrate(unlimited)
   } finally {

@@ -103,6 +103,8 @@ async function measureStep(
 ): Promise<BenchRow> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl }
   env.CRM_WORKER = 'off'
+  // PgBouncer 1.18 in transaction mode cannot keep a connection's prepared statements.
+  if (via === 'PgBouncer') env.CRM_DB_PREPARED_STATEMENTS = 'off'
   for (const name of ['RESEND_API_KEY', 'STRIPE_SECRET_KEY', 'LLM_BASE_URL', 'LLM_MODEL', 'CRM_DEMO']) delete env[name]
   const servers: ServerProcess[] = []
   let haproxy: DaemonProcess | undefined

@@ -14,7 +14,7 @@ import { verifyArchive } from './verify.js'
 /** What making a backup needs: the database, the configuration, where documents are kept and the clock. */
 export interface BackupDeps {
   db: Database
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'backup'>
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'backup' | 'databasePreparedStatements'>
   documents: DocumentStore
   now: () => Date
 }

@@ -33,7 +33,7 @@ export interface RestoreResult {
  * archive is restored, then migrated. Every session and sign-in link is revoked afterwards.
  */
 export async function restoreArchive(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'backup' | 'documents'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'backup' | 'documents' | 'databasePreparedStatements'>,
   file: string,
   opts: { replace: boolean; now: () => Date },
 ): Promise<RestoreResult> {
@@ -47,7 +47,12 @@ export async function restoreArchive(
   let db: Database
   let release = () => {}
   if (config.databaseUrl) {
-    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, databasePoolSize: 2 })
+    db = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      databasePreparedStatements: config.databasePreparedStatements,
+      databasePoolSize: 2,
+    })
     try {
       if (await holdsBusiness(db)) {
         if (!opts.replace) throw refusal(into)

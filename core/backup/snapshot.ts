@@ -12,7 +12,7 @@ import type { Database } from '../db/types.js'
  */
 export async function withSnapshot<T>(
   db: Database,
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePreparedStatements'>,
   fn: (snapshot: Database) => Promise<T>,
 ): Promise<T> {
   if (db.engine === 'pglite') {
@@ -25,7 +25,12 @@ export async function withSnapshot<T>(
     }
   }
   if (!config.databaseUrl) throw new Error('A backup of a PostgreSQL server needs DATABASE_URL: it opens a connection of its own')
-  const own = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, databasePoolSize: 1 })
+  const own = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    databasePreparedStatements: config.databasePreparedStatements,
+    databasePoolSize: 1,
+  })
   try {
     return await fn(own)
   } finally {

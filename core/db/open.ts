@@ -10,6 +10,8 @@ export interface DatabaseLocation {
   databaseLimits?: DatabaseLimits
   /** Connections to the server at most (DEFAULT_POOL_SIZE when unset). */
   databasePoolSize?: number
+  /** Whether statements are prepared by name on the server's connections (off behind PgBouncer before 1.21); every opener says. */
+  databasePreparedStatements: boolean
 }
 
 /**
@@ -20,7 +22,9 @@ export async function openDatabase(loc: DatabaseLocation): Promise<Database> {
   if (loc.databaseUrl) {
     // Loaded only when used: the embedded engine's start does without pg.
     const { openPostgres } = await import('./postgres.js')
-    return openPostgres(loc.databaseUrl, loc.databasePoolSize ?? DEFAULT_POOL_SIZE, loc.databaseLimits)
+    return openPostgres(loc.databaseUrl, loc.databasePoolSize ?? DEFAULT_POOL_SIZE, loc.databaseLimits, {
+      prepared: loc.databasePreparedStatements,
+    })
   }
   return openPgliteThread(loc.dataDir)
 }

@@ -30,11 +30,12 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     // not; the data folder's files stay in the system's file cache all the same. See the "engines under load" figures in docs/benchmarks.md.
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
   })
+  const statements = preparedStatements()
   const inTransaction = (tx: Transaction): Queryable => ({
     query: <T>(text: string, params?: unknown[]) => {
       // As PGlite's own tx.query: a transaction's queryable is not used once it ended.
       if (tx.closed) throw new Error('Transaction is closed')
-      return pg._runExclusiveQuery(() => runStatement<T>(pg, text, params))
+      return pg._runExclusiveQuery(() => runStatement<T>(pg, statements, text, params))
     },
     async exec(text: string) {
       await tx.exec(text)
@@ -47,7 +48,7 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
       await pg._checkReady()
       return pg._runExclusiveTransaction(() =>
         pg._runExclusiveQuery(async () => {
-          const result = await runStatement<T>(pg, text, params)
+          const result = await runStatement<T>(pg, statements, text, params)
           await pg.syncToFs()
           return result
         }),
@@ -69,30 +70,58 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
   }
 }
 
+/** Most statements the engine keeps prepared; past it, new texts are sent unnamed (planned on every run). */
+const MAX_PREPARED = 4000
+
+/** The statement names the engine holds, by text: each text is parsed once and then only bound and run. */
+function preparedStatements() {
+  const names = new Map<string, string>()
+  return {
+    nameOf: (text: string) => names.get(text),
+    /** A new name for text, or undefined when the engine holds as many as it may. */
+    reserve: () => (names.size < MAX_PREPARED ? `crm_${names.size + 1}` : undefined),
+    keep: (text: string, name: string) => names.set(text, name),
+  }
+}
+
 /**
- * Runs one parameterized statement in a single exchange with the engine: parse, bind, describe, execute and sync sent
- * together, with each parameter prepared by node-postgres's own rules, as the PostgreSQL engine sends it. PGlite's own
- * query first asks for the parameters' types, a second exchange that cost about a third of a short statement's time.
+ * Runs one parameterized statement in a single exchange with the engine: bind, describe, execute and sync sent together,
+ * with each parameter prepared by node-postgres's own rules, as the PostgreSQL engine sends it. PGlite's own query first
+ * asks for the parameters' types, a second exchange that cost about a third of a short statement's time. A text is
+ * parsed under a name the first time, in an exchange of its own (a text that does not parse leaves nothing behind), and
+ * run by that name after: the engine then plans it as a prepared statement, and once a generic plan serves, not at all.
  */
-async function runStatement<T>(pg: PGlite, text: string, params: unknown[] = []): Promise<QueryResult<T>> {
+async function runStatement<T>(
+  pg: PGlite,
+  statements: ReturnType<typeof preparedStatements>,
+  text: string,
+  params: unknown[] = [],
+): Promise<QueryResult<T>> {
   const { serialize } = protocol
-  const message = joinMessages([
-    serialize.parse({ text }),
-    serialize.bind({ values: params.map(prepareValue) }),
-    serialize.describe({ type: 'P' }),
-    serialize.execute({}),
-    serialize.sync(),
-  ])
-  let messages: Awaited<ReturnType<PGlite['execProtocolStream']>>
+  let name = statements.nameOf(text)
   try {
-    messages = await pg.execProtocolStream(message, { syncToFs: false })
+    if (name === undefined) {
+      name = statements.reserve()
+      if (name !== undefined) {
+        await pg.execProtocolStream(joinMessages([serialize.parse({ name, text }), serialize.sync()]), { syncToFs: false })
+        statements.keep(text, name)
+      }
+    }
+    const message = joinMessages([
+      ...(name === undefined ? [serialize.parse({ text })] : []),
+      serialize.bind({ statement: name, values: params.map(prepareValue) }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
+      serialize.sync(),
+    ])
+    const messages = await pg.execProtocolStream(message, { syncToFs: false })
+    const [result] = parse.parseResults(messages, pg.parsers)
+    const rows = (result?.rows ?? []) as T[]
+    return { rows, rowCount: result?.affectedRows ?? rows.length }
   } catch (err) {
     // The statement and its parameters on the error, as PGlite's own query puts them there.
     throw Object.assign(err as Error, { query: text, params, queryOptions: undefined })
   }
-  const [result] = parse.parseResults(messages, pg.parsers)
-  const rows = (result?.rows ?? []) as T[]
-  return { rows, rowCount: result?.affectedRows ?? rows.length }
 }
 
 /** The protocol messages as one buffer, in order. */

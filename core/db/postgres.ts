@@ -7,11 +7,42 @@ import { typeParsers } from './type-parsers.js'
 
 for (const [oid, parse] of Object.entries(typeParsers)) pg.types.setTypeParser(Number(oid), parse)
 
+/** Most statement texts given a name; past it, new texts are sent unnamed (planned on every run). */
+const MAX_NAMED = 4000
+/** The name of each statement text, the same on every connection of the process. */
+const names = new Map<string, string>()
+
+/** The name a statement with parameters is prepared under, or undefined once as many texts are named as may be. */
+function preparedName(text: string): string | undefined {
+  let name = names.get(text)
+  if (name === undefined && names.size < MAX_NAMED) {
+    name = `crm_${names.size + 1}`
+    names.set(text, name)
+  }
+  return name
+}
+
+/** How the pool talks to the server. */
+export interface PostgresOptions {
+  /**
+   * Statements with parameters prepared by name, once per connection, then only bound and run: the server plans them as
+   * prepared statements, and once a generic plan serves, not at all. Off behind a pooler that cannot keep a connection's
+   * prepared statements (PgBouncer before 1.21 in transaction mode).
+   */
+  prepared?: boolean
+}
+
 /**
  * Opens a pool of connections to a PostgreSQL server. With `limits`, statements, connections and idle transactions are
  * bounded in time (the server and CLI pass the configured ones); without, only connecting is, as tools and tests need.
  */
-export function openPostgres(url: string, maxConnections = DEFAULT_POOL_SIZE, limits?: DatabaseLimits): Database {
+export function openPostgres(
+  url: string,
+  maxConnections = DEFAULT_POOL_SIZE,
+  limits?: DatabaseLimits,
+  options: PostgresOptions = {},
+): Database {
+  const prepared = options.prepared ?? true
   const pool = new pg.Pool({
     connectionString: url,
     max: maxConnections,
@@ -39,7 +70,8 @@ export function openPostgres(url: string, maxConnections = DEFAULT_POOL_SIZE, li
     })
   const wrap = (q: pg.PoolClient): Queryable => ({
     async query<T>(text: string, params?: unknown[]): Promise<QueryResult<T>> {
-      const r = await q.query(text, params as unknown[])
+      const name = prepared && params?.length ? preparedName(text) : undefined
+      const r = name ? await q.query({ name, text, values: params }) : await q.query(text, params as unknown[])
       return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length }
     },
     async exec(text: string) {

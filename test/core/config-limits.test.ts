@@ -9,6 +9,7 @@ describe('time limits and send rate from the environment', () => {
     expect(c.readyTimeoutMs).toBe(2_000)
     expect(c.resendMaxPerSecond).toBe(2)
     expect(c.databasePoolSize).toBe(20)
+    expect(c.databasePreparedStatements).toBe(true)
   })
 
   it('each can be set; the client-side wait follows the statement limit unless set itself; 0 turns a limit off', () => {
@@ -29,6 +30,7 @@ describe('time limits and send rate from the environment', () => {
     expect(c.readyTimeoutMs).toBe(500)
     expect(c.resendMaxPerSecond).toBe(10)
     expect(c.databasePoolSize).toBe(5)
+    expect(loadConfig({ CRM_DB_PREPARED_STATEMENTS: 'off' }).databasePreparedStatements).toBe(false)
     expect(loadConfig({ CRM_DB_STATEMENT_TIMEOUT_MS: '0' }).databaseLimits.queryTimeoutMs).toBe(0)
     expect(loadConfig({ CRM_DB_QUERY_TIMEOUT_MS: '3000' }).databaseLimits.queryTimeoutMs).toBe(3_000)
   })
@@ -39,5 +41,6 @@ describe('time limits and send rate from the environment', () => {
     )
     expect(() => loadConfig({ RESEND_MAX_PER_SECOND: '0' })).toThrow(/RESEND_MAX_PER_SECOND must be a number above 0/)
     expect(() => loadConfig({ CRM_DB_POOL_SIZE: '0' })).toThrow(/CRM_DB_POOL_SIZE must be a whole number above 0/)
+    expect(() => loadConfig({ CRM_DB_PREPARED_STATEMENTS: 'no' })).toThrow(/CRM_DB_PREPARED_STATEMENTS/)
   })
 })

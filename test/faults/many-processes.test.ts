@@ -112,6 +112,8 @@ describe.skipIf(skipped)(
       balancerUrl = `http://127.0.0.1:${balancerPort}`
       const env = {
         DATABASE_URL: pooled.toString(),
+        // PgBouncer 1.18 in transaction mode cannot keep a connection's prepared statements.
+        CRM_DB_PREPARED_STATEMENTS: 'off',
         CRM_WORKER: 'off',
         PUBLIC_BASE_URL: balancerUrl,
         TRUST_PROXY: 'loopback',

@@ -36,7 +36,7 @@ export async function backUp(
   return makeBackup(
     {
       db: app.t.db,
-      config: { databaseUrl: app.t.url, dataDir: dir, backup: { key, dir, s3: opts.s3 } },
+      config: { databaseUrl: app.t.url, dataDir: dir, databasePreparedStatements: true, backup: { key, dir, s3: opts.s3 } },
       documents: app.services.documents,
       now: () => new Date(),
     },

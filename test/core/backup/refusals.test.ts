@@ -77,11 +77,12 @@ for (const engine of engines) {
 
 /** Nothing was written: no data folder, or a database without a single table. */
 async function expectEmpty(config: { databaseUrl?: string; dataDir: string }): Promise<void> {
+  const location = { ...config, databasePreparedStatements: true }
   if (!config.databaseUrl) {
     expect(existsSync(config.dataDir) && readdirSync(config.dataDir).length > 0).toBe(false)
     return
   }
-  const db = await openDatabase(config)
+  const db = await openDatabase(location)
   try {
     const r = await db.query<{ n: number }>(`select count(*)::int as n from pg_class where relnamespace = 'public'::regnamespace`)
     expect(r.rows[0].n).toBe(0)

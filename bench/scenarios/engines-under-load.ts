@@ -30,8 +30,9 @@ const ENGINES = (process.env.BENCH_LOAD_ENGINES || 'pglite,postgresql')
   .map((w) => w.trim())
 /** Concurrent clients of each step. */
 const STEPS = [1, 8, 32]
-/** Clients of the cold step and of the warm-up. */
+/** Clients of the cold step and of the warm-up, and the seconds after a start the cold step measures. */
 const COLD_CLIENTS = 8
+const COLD_SECONDS = 5
 /** Rounds of the mix in the list the load cycles through (each round: ten requests per business). */
 const ROUNDS = 20
 /** The pg client's pool for the mix's statements: the product's own default (core/db/limits.ts). */
@@ -39,6 +40,10 @@ const BASELINE_POOL = 20
 /** Targets on PostgreSQL: the server's CPU per request above the pg client's for the same statements, and p95 at 8 clients. */
 const TARGET_CPU_ABOVE_PG_MS = 1.0
 const TARGET_P95_AT_8_MS = 30
+/** Targets on the embedded engine: CPU per request at one client, resident memory idle, the first seconds against warm. */
+const TARGET_EMBEDDED_CPU_MS = 4
+const TARGET_EMBEDDED_IDLE_MB = 250
+const TARGET_COLD_SHARE = 2 / 3
 
 const SERVER = fileURLToPath(new URL('../../api/main.js', import.meta.url))
 const FLOOR = fileURLToPath(new URL('../floor-server.js', import.meta.url))
@@ -107,6 +112,44 @@ async function measureEngine(engine: EngineUnderTest, settings: BenchSettings, s
   const product = await measureProduct(engine.name, env, mix, settings, scratchDir)
   rows.push(...product.rows)
   if (engine.url) rows.push(...(await compareWithPgClient(engine.name, engine.url, mix, product.warm, settings)))
+  else rows.push(...embeddedTargets(engine.name, product))
+  return rows
+}
+
+/**
+ * The embedded engine's targets: at most 4 ms of the server's CPU per request at one client, 250 MB resident idle after
+ * start, and the first five seconds after a start at least 2/3 of the warm rate at the same clients.
+ */
+function embeddedTargets(engine: string, product: MeasuredProduct): BenchRow[] {
+  const one = product.warm.get(1)
+  const eight = product.warm.get(COLD_CLIENTS)
+  const rows: BenchRow[] = [
+    {
+      measure: `${engine}: app server RSS idle after start, target (MB)`,
+      value: megabytes(product.idleRss),
+      target: `<= ${TARGET_EMBEDDED_IDLE_MB}`,
+      met: product.idleRss / 2 ** 20 <= TARGET_EMBEDDED_IDLE_MB,
+    },
+  ]
+  if (one?.result.ok) {
+    const cpu = one.serverCpuMs / one.result.ok
+    rows.push({
+      measure: `${engine}: app warm, 1 client, server CPU ms a request`,
+      value: cpu.toFixed(2),
+      target: `<= ${TARGET_EMBEDDED_CPU_MS.toFixed(1)}`,
+      met: cpu <= TARGET_EMBEDDED_CPU_MS,
+    })
+  }
+  if (eight) {
+    const share = throughput(product.cold.result) / throughput(eight.result)
+    rows.push({
+      measure: `${engine}: app cold, first ${COLD_SECONDS} s after start against warm, ${COLD_CLIENTS} clients`,
+      value: share.toFixed(2),
+      target: `>= ${TARGET_COLD_SHARE.toFixed(2)}`,
+      met: share >= TARGET_COLD_SHARE,
+      note: `${throughput(product.cold.result).toFixed(0)} against ${throughput(eight.result).toFixed(0)} req/s`,
+    })
+  }
   return rows
 }
 
@@ -232,13 +275,14 @@ async function measureProduct(
   mix: LoadRequest[],
   settings: BenchSettings,
   scratchDir: string,
-): Promise<{ rows: BenchRow[]; warm: Map<number, StepResult> }> {
+): Promise<MeasuredProduct> {
   const server = await startServerProcess(SERVER, [], env, /is running at (http\S+)/, scratchDir)
   try {
     await new Promise((r) => setTimeout(r, 1000))
-    const rows: BenchRow[] = [await memoryRow(`${engine}: app server RSS idle after start (MB)`, server)]
-    const cold = await loadWithPeak(server, mix, COLD_CLIENTS, settings.seconds, 0)
-    rows.push(stepRow(`${engine}: app cold, ${COLD_CLIENTS} clients, first ${settings.seconds} s after start, req/s`, cold))
+    const idle = await memoryRow(`${engine}: app server RSS idle after start (MB)`, server)
+    const rows: BenchRow[] = [idle.row]
+    const cold = await loadWithPeak(server, mix, COLD_CLIENTS, COLD_SECONDS, 0)
+    rows.push(stepRow(`${engine}: app cold, ${COLD_CLIENTS} clients, first ${COLD_SECONDS} s after start, req/s`, cold))
     await runLoadProcess({ baseUrl: server.url, requests: mix, concurrency: COLD_CLIENTS, seconds: settings.seconds })
     const warm = new Map<number, StepResult>()
     for (const clients of STEPS) {
@@ -247,11 +291,19 @@ async function measureProduct(
       rows.push(stepRow(`${engine}: app warm, ${clients} clients, req/s`, step))
       if (clients === COLD_CLIENTS) rows.push(byKindRow(`${engine}: app warm, ${clients} clients, p50 / p95 ms by request`, step.result))
     }
-    rows.push(await memoryRow(`${engine}: app server RSS after the load (MB)`, server))
-    return { rows, warm }
+    rows.push((await memoryRow(`${engine}: app server RSS after the load (MB)`, server)).row)
+    return { rows, warm, cold, idleRss: idle.rss }
   } finally {
     await server.stop()
   }
+}
+
+/** The product's server measured: its rows, each warm step by clients, the cold step, and its resident bytes idle. */
+interface MeasuredProduct {
+  rows: BenchRow[]
+  warm: Map<number, StepResult>
+  cold: StepResult
+  idleRss: number
 }
 
 /** A step measured: the load's figures, the server's peak resident size and the CPU time it spent. */
@@ -262,16 +314,22 @@ interface StepResult {
 }
 
 /** The server's memory now, broken down when it answers the report in time, else as the kernel counts it. */
-async function memoryRow(measure: string, server: ServerProcess): Promise<BenchRow> {
+async function memoryRow(measure: string, server: ServerProcess): Promise<{ row: BenchRow; rss: number }> {
   try {
     const m = await server.memoryReport()
-    return { measure, value: megabytes(m.rss), note: `highest since start (VmHWM) ${megabytes(m.peak)} MB; ${breakdown(m)}` }
+    return {
+      row: { measure, value: megabytes(m.rss), note: `highest since start (VmHWM) ${megabytes(m.peak)} MB; ${breakdown(m)}` },
+      rss: m.rss,
+    }
   } catch (err) {
     const m = processMemory(server.pid)
     return {
-      measure,
-      value: megabytes(m.rss),
-      note: `highest since start (VmHWM) ${megabytes(m.peak)} MB; no breakdown: ${(err as Error).message.slice(0, 120)}`,
+      row: {
+        measure,
+        value: megabytes(m.rss),
+        note: `highest since start (VmHWM) ${megabytes(m.peak)} MB; no breakdown: ${(err as Error).message.slice(0, 120)}`,
+      },
+      rss: m.rss,
     }
   }
 }

@@ -12,7 +12,7 @@ import { createTenant } from '../core/tenants.js'
 import { jsonPoster, type JsonPoster } from './http-client.js'
 import { closedLoop, cpuPerOperation, mergeResults, percentile, throughput, type LoadResult } from './load.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
-import { pgTransaction } from './mix-baseline.js'
+import { pgTransaction, preparedSender, type Sender } from './mix-baseline.js'
 import { createScratchDatabase, type ScratchDatabase } from './postgres-server.js'
 import {
   describeUnits,
@@ -54,7 +54,7 @@ export interface Comparison<R extends RecordedRequest> {
   /** The POST /api/actions body of one call, made unique by the text given. */
   body(recorded: R, unique: string): unknown
   /** Sends the essential statements of one operation on a connection inside its transaction, made unique the same way. */
-  replay(client: pg.PoolClient, recorded: R, unique: string): Promise<void>
+  replay(client: Sender, recorded: R, unique: string): Promise<void>
 }
 
 /**
@@ -226,7 +226,7 @@ function baselineLoad<R extends RecordedRequest>(
   pool.on('error', () => {})
   const op = (label: string) => async (n: number) => {
     const recorded = businesses[n % businesses.length].recorded
-    for (const s of recorded.sentBefore) await pool.query(s.text, s.params)
+    for (const s of recorded.sentBefore) await preparedSender(pool).query(s.text, s.params)
     await pgTransaction(pool, recorded.setup, (client) => c.replay(client, recorded, `base${label}n${n}`))
   }
   return {

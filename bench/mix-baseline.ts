@@ -62,13 +62,33 @@ export function mixRoundTrips(recorded: RecordedMixRequest[]): number {
   return recorded.reduce((n, r) => n + roundTrips(r.units), 0) / recorded.length
 }
 
+/** What a baseline sends its statements through: pg, with each statement that has parameters prepared by name as the app does. */
+export interface Sender {
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>
+}
+
+/** The name of each statement text the baselines send, the same on every connection (as core/db/postgres.ts names them). */
+const names = new Map<string, string>()
+
+/** A sender over a pool or a connection that prepares each statement with parameters by name once per connection, as the app does. */
+export function preparedSender(q: pg.Pool | pg.PoolClient): Sender {
+  return {
+    query<R extends pg.QueryResultRow>(text: string, values?: unknown[]) {
+      if (!values?.length) return q.query<R>(text)
+      let name = names.get(text)
+      if (!name) names.set(text, (name = `baseline_${names.size + 1}`))
+      return q.query<R>({ name, text, values })
+    },
+  }
+}
+
 /** Columns whose returned value a later statement of the same request sends back: a new row's id, a counter's number. */
 const CARRIED = /^(id|\w+_id|number|value)$/
 
 /**
  * Sends the recorded requests' statements straight through pg, in turn, with `clients` at once for `seconds`, each as
  * the app sent it: a statement outside a transaction on any connection; a transaction on one connection, its setup sent
- * with BEGIN. A write replays as itself: its names made unique again, and the ids and numbers its statements return
+ * with BEGIN; a statement with parameters prepared by name once per connection. A write replays as itself: its names made unique again, and the ids and numbers its statements return
  * (a new ticket's id, the next ticket number) sent on in place of the recorded ones. The CPU in the result is this
  * process's: what a pg client spends sending the same statements.
  */
@@ -84,7 +104,7 @@ export async function replayMix(
   const op = async (n: number) => {
     const request = recorded[n % recorded.length]
     const carried = new Map<unknown, unknown>()
-    const send = async (q: pg.Pool | pg.PoolClient, s: RecordedStatement) => {
+    const send = async (q: Sender, s: RecordedStatement) => {
       const params = s.params.map((p) => replayed(p, carried, request.marker, `mixreplay${n}x`))
       const r = await q.query(s.text, params)
       for (const [column, was] of Object.entries(s.firstRow ?? {})) {
@@ -94,7 +114,7 @@ export async function replayMix(
     }
     for (const unit of request.units) {
       if (!unit.transaction) {
-        for (const s of unit.statements) await send(pool, s)
+        for (const s of unit.statements) await send(preparedSender(pool), s)
         continue
       }
       await pgTransaction(pool, unit.statements.find((s) => s.withBegin)?.text ?? null, async (client) => {
@@ -121,12 +141,12 @@ function replayed(p: unknown, carried: Map<unknown, unknown>, marker: string | u
  * One transaction on a connection of the pool, as the app sends one: its setup in the same round trip as BEGIN, then
  * `fn`'s statements, COMMIT; rolled back when one fails, and a connection that could not roll back is dropped.
  */
-export async function pgTransaction(pool: pg.Pool, setup: string | null, fn: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+export async function pgTransaction(pool: pg.Pool, setup: string | null, fn: (client: Sender) => Promise<void>): Promise<void> {
   const client = await pool.connect()
   let broken: Error | undefined
   try {
     await client.query(setup ? `begin; ${setup}` : 'begin')
-    await fn(client)
+    await fn(preparedSender(client))
     await client.query('commit')
   } catch (err) {
     await client.query('rollback').catch((e: Error) => (broken = e))

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import type pg from 'pg'
 import type { Config } from '../../core/config.js'
 import type { Database } from '../../core/db/types.js'
 import { compareWithBaseline, essentialStatements, expectOk, recordThroughApp, type RecordedRequest } from '../app-vs-baseline.js'
+import type { Sender } from '../mix-baseline.js'
 import { statementName } from '../recording-database.js'
 import type { Scenario } from '../scenario.js'
 
@@ -59,7 +59,7 @@ const ESSENTIAL = [
   'insert into tickets',
   'insert into ticket_line_items',
   'insert into audit_log',
-  'with fresh as',
+  'select from refresh_contact_lifecycles',
 ]
 
 /** The recorded request, with the catalog it used and the ticket it made (whose id and number each replay replaces). */
@@ -110,7 +110,7 @@ async function recordOneRequest(config: Config, db: Database, token: string): Pr
  * The floor's statements of one booking. Like the app, each replay inserts the ticket under the number the counter
  * returns and hangs its lines and audit row on the id the insert returns, so every replay writes a ticket of its own.
  */
-async function replay(client: pg.PoolClient, recorded: RecordedTicket, unique: string): Promise<void> {
+async function replay(client: Sender, recorded: RecordedTicket, unique: string): Promise<void> {
   let number = recorded.ticketNumber
   let id = recorded.ticketId
   for (const s of recorded.essential) {

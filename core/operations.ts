@@ -64,7 +64,7 @@ export async function performAction(
   const readAhead = [
     SETTINGS_READ,
     ...(principal.actor.type === 'agent' ? [services.consent.overrideRead(actionKey(def.domain, def.name))] : []),
-    ...(def.readAhead ?? []),
+    ...(typeof def.readAhead === 'function' ? def.readAhead(input) : (def.readAhead ?? [])),
     ...mergedContactsRead(input),
   ]
   const outcome = await withTenant(

@@ -48,8 +48,11 @@ export interface ActionDefinition<S extends z.ZodType = z.ZodType, R = unknown, 
    * the effect told nowhere else in it (the visits a series booked, the lines of the visit a line was added to).
    */
   shortAnswer?: readonly string[]
-  /** Reads run makes on every call, sent with its transaction's BEGIN instead of a round trip each (see withTenant). */
-  readAhead?: readonly ReadAhead[]
+  /**
+   * Reads run makes on every call, sent with its transaction's BEGIN instead of a round trip each (see withTenant); a
+   * function of the checked input for reads of the records the call names. Each is looked up by its key (remembered).
+   */
+  readAhead?: readonly ReadAhead[] | ((input: z.output<S>) => readonly ReadAhead[])
   run(ctx: OperationContext, input: z.output<S>): Promise<R>
   /**
    * The part of the operation that calls something outside the database (a model, a remote), which must never hold its

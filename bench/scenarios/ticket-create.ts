@@ -53,8 +53,6 @@ function createBody(catalog: Catalog, unique: string) {
  * services, the ticket counter, the inserts, the audit row and the contact's lifecycle.
  */
 const ESSENTIAL = [
-  'select display_name, email from contacts',
-  'select from services',
   'insert into tenant_counters',
   'insert into tickets',
   'insert into ticket_line_items',

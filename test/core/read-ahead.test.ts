@@ -48,6 +48,31 @@ describe.each(engines)('reads that travel with BEGIN (%s)', (engine) => {
     expect(roundTrips(sent)).toBeLessThanOrEqual(5)
   })
 
+  it("a booking reads its contact and its lines' services with BEGIN; a service that is not there is still refused by field", async () => {
+    const service = (await made(app, 'service', 'create', { name: 'Gutter Cleaning', pricing: 'fixed', price_cents: 15000 })).id
+    sent.length = 0
+    await made(app, 'ticket', 'create', {
+      contact_id: jane,
+      scheduled_start: '2026-12-11T09:00:00Z',
+      line_items: [{ service_id: service }],
+    })
+    const tx = sent.find((u) => u.transaction && u.statements.some((s) => s.text.includes('insert into tickets')))!
+    // The setup sent with BEGIN is one text holding every read sent ahead.
+    const setup = tx.statements.find((s) => s.withBegin)!.text
+    expect(setup).toContain('select display_name, email from contacts')
+    expect(setup).toContain('from services where id = any')
+    const own = tx.statements.filter((s) => !s.withBegin && /from contacts where id|from services where id/.test(s.text))
+    expect(own.map((s) => s.text)).toEqual([])
+    const missing = '00000000-0000-4000-8000-000000000001'
+    const r = await app.action('ticket', 'create', {
+      contact_id: jane,
+      scheduled_start: '2026-12-12T09:00:00Z',
+      line_items: [{ service_id: service }, { service_id: missing }],
+    })
+    expectError(r, 404, 'NOT_FOUND')
+    expect(JSON.stringify(r.body.error)).toContain('data.line_items.1.service_id')
+  })
+
   it('still refuses a merged contact, naming the survivor', async () => {
     const john = await newContact(app, { first_name: 'John', last_name: 'Smith', email: 'john@example.com' })
     await app.t.db.query('update contacts set merged_into = $1, merged_at = now() where id = $2', [jane, john])

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { CANCEL_FACTS, previewCancel, previewUpdate } from './previews.js'
 import { nextCounterValue } from '../../counters.js'
+import { remembered } from '../../db/read-memo.js'
+import { sqlLiteral } from '../../db/tenant.js'
 import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
@@ -25,7 +27,7 @@ import {
   type TicketRow,
   wallClock,
 } from './model.js'
-import { insertLines, lineItemInput, loadServices, priceLine } from './pricing.js'
+import { insertLines, lineItemInput, loadServices, priceLine, servicesRead } from './pricing.js'
 import { setClause } from '../../sql.js'
 import { resolveTechnicians, technicianRefs } from '../users/technician-refs.js'
 import { checkedCustomFields, customFieldsInput } from '../custom-fields/values.js'
@@ -39,6 +41,15 @@ const DEFAULT_VISIT_MINUTES = 60
 const when =
   'ISO 8601, e.g. 2026-11-05T15:00:00Z or 2026-11-05T09:00:00-06:00; without an offset (2026-11-05T09:00) it is wall-clock time in the business time zone'
 const minutes = z.number().int().min(5).max(1440)
+
+/** The booked contact's name and email (the confirmation needs them), by an id given in SQL. */
+function bookedContactSql(id: string): string {
+  return `select display_name, email from contacts where id = ${id}`
+}
+
+function bookedContactKey(id: string): string {
+  return `booked contact ${id}`
+}
 
 /** Books an appointment: a ticket with its contact, place, time, technicians and line items, in one call. */
 export const createTicket = defineAction({
@@ -77,14 +88,18 @@ export const createTicket = defineAction({
     custom_fields: customFieldsInput.optional(),
   }),
   output: TICKET_RECORD,
-  readAhead: [DEFINITIONS_READ],
+  readAhead: (input) => [
+    DEFINITIONS_READ,
+    { key: bookedContactKey(input.contact_id), sql: bookedContactSql(`${sqlLiteral(input.contact_id)}::uuid`) },
+    ...servicesRead(input.line_items.flatMap((l) => (l.service_id ? [l.service_id] : []))),
+  ],
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const custom = await checkedCustomFields(ctx.db, { record: 'ticket' }, input.custom_fields, null)
     const contact = (
-      await ctx.db.query<{ display_name: string; email: string | null }>('select display_name, email from contacts where id = $1', [
-        input.contact_id,
-      ])
+      await remembered(ctx.db, bookedContactKey(input.contact_id), () =>
+        ctx.db.query<{ display_name: string; email: string | null }>(bookedContactSql('$1'), [input.contact_id]),
+      )
     ).rows[0]
     if (!contact) throw notFound('contact', input.contact_id)
     if (input.address_id) await checkAddress(ctx.db, input.address_id, input.contact_id, 'data.address_id')

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { remembered, type ReadAhead } from '../../db/read-memo.js'
+import { sqlLiteral } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { validationError } from '../../errors.js'
 import type { Service } from '../services/model.js'
@@ -35,16 +37,34 @@ export interface PricedLine {
   taxable: boolean
 }
 
+/** The services with the given ids, an array of uuids in SQL. */
+function servicesSql(ids: string): string {
+  return `select id, name, pricing, price_cents, unit_name, default_duration_minutes, taxable, status
+    from services where id = any(${ids}::uuid[])`
+}
+
+function servicesKey(ids: readonly string[]): string {
+  return `services ${ids.join(',')}`
+}
+
+/** The ids of a call's line items' services, each once, in a fixed order. */
+function serviceIds(ids: readonly string[]): string[] {
+  return [...new Set(ids)].sort()
+}
+
+/** loadServices' read of these services, to send with a booking's BEGIN; none for lines without a service. */
+export function servicesRead(ids: readonly string[]): ReadAhead[] {
+  const wanted = serviceIds(ids)
+  if (!wanted.length) return []
+  return [{ key: servicesKey(wanted), sql: servicesSql(`array[${wanted.map(sqlLiteral).join(', ')}]`) }]
+}
+
 /** The catalog services with the given ids (archived ones included); a missing one is NOT_FOUND naming its field. */
 export async function loadServices(tx: Queryable, refs: Array<{ id: string; field: string }>): Promise<Map<string, Service>> {
-  const ids = [...new Set(refs.map((r) => r.id))]
+  const ids = serviceIds(refs.map((r) => r.id))
   const out = new Map<string, Service>()
   if (!ids.length) return out
-  const r = await tx.query<Service>(
-    `select id, name, pricing, price_cents, unit_name, default_duration_minutes, taxable, status
-    from services where id = any($1::uuid[])`,
-    [ids],
-  )
+  const r = await remembered(tx, servicesKey(ids), () => tx.query<Service>(servicesSql('$1'), [ids]))
   for (const s of r.rows) out.set(s.id, s)
   const missing = refs.find((ref) => !out.has(ref.id))
   if (missing) throw missingService({ field: missing.field, id: missing.id, catalog: await catalogNames(tx) })

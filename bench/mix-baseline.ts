@@ -3,6 +3,7 @@ import pg from 'pg'
 import { createApp } from '../api/app.js'
 import { createServices } from '../api/product.js'
 import type { Config } from '../core/config.js'
+import { statementNames } from '../core/db/statement-names.js'
 import type { Database } from '../core/db/types.js'
 import { closedLoop, type LoadResult } from './load.js'
 import type { LoadRequest } from './load-process.js'
@@ -68,16 +69,15 @@ export interface Sender {
 }
 
 /** The name of each statement text the baselines send, the same on every connection (as core/db/postgres.ts names them). */
-const names = new Map<string, string>()
+const names = statementNames('baseline')
 
 /** A sender over a pool or a connection that prepares each statement with parameters by name once per connection, as the app does. */
 export function preparedSender(q: pg.Pool | pg.PoolClient): Sender {
   return {
     query<R extends pg.QueryResultRow>(text: string, values?: unknown[]) {
       if (!values?.length) return q.query<R>(text)
-      let name = names.get(text)
-      if (!name) names.set(text, (name = `baseline_${names.size + 1}`))
-      return q.query<R>({ name, text, values })
+      const name = names.claim(text)
+      return name ? q.query<R>({ name, text, values }) : q.query<R>(text, values)
     },
   }
 }

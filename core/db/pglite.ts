@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { parse, PGlite, protocol, type Transaction } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { prepareValue } from 'pg/lib/utils.js'
+import { statementNames, type StatementNames } from './statement-names.js'
 import type { Database, Queryable, QueryResult } from './types.js'
 import { typeParsers } from './type-parsers.js'
 
@@ -30,7 +31,7 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     // not; the data folder's files stay in the system's file cache all the same. See the "engines under load" figures in docs/benchmarks.md.
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
   })
-  const statements = preparedStatements()
+  const statements = statementNames()
   const inTransaction = (tx: Transaction): Queryable => ({
     query: <T>(text: string, params?: unknown[]) => {
       // As PGlite's own tx.query: a transaction's queryable is not used once it ended.
@@ -70,20 +71,6 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
   }
 }
 
-/** Most statements the engine keeps prepared; past it, new texts are sent unnamed (planned on every run). */
-const MAX_PREPARED = 4000
-
-/** The statement names the engine holds, by text: each text is parsed once and then only bound and run. */
-function preparedStatements() {
-  const names = new Map<string, string>()
-  return {
-    nameOf: (text: string) => names.get(text),
-    /** A new name for text, or undefined when the engine holds as many as it may. */
-    reserve: () => (names.size < MAX_PREPARED ? `crm_${names.size + 1}` : undefined),
-    keep: (text: string, name: string) => names.set(text, name),
-  }
-}
-
 /**
  * Runs one parameterized statement in a single exchange with the engine: bind, describe, execute and sync sent together,
  * with each parameter prepared by node-postgres's own rules, as the PostgreSQL engine sends it. PGlite's own query first
@@ -91,17 +78,12 @@ function preparedStatements() {
  * parsed under a name the first time, in an exchange of its own (a text that does not parse leaves nothing behind), and
  * run by that name after: the engine then plans it as a prepared statement, and once a generic plan serves, not at all.
  */
-async function runStatement<T>(
-  pg: PGlite,
-  statements: ReturnType<typeof preparedStatements>,
-  text: string,
-  params: unknown[] = [],
-): Promise<QueryResult<T>> {
+async function runStatement<T>(pg: PGlite, statements: StatementNames, text: string, params: unknown[] = []): Promise<QueryResult<T>> {
   const { serialize } = protocol
   let name = statements.nameOf(text)
   try {
     if (name === undefined) {
-      name = statements.reserve()
+      name = statements.next()
       if (name !== undefined) {
         await pg.execProtocolStream(joinMessages([serialize.parse({ name, text }), serialize.sync()]), { syncToFs: false })
         statements.keep(text, name)

@@ -2,25 +2,14 @@ import pg from 'pg'
 import { log } from '../log.js'
 import { DEFAULT_POOL_SIZE, KEEPALIVE_DELAY_MS, type DatabaseLimits } from './limits.js'
 import { DatabaseUnreachableError, isDatabaseOutage } from './outage.js'
+import { statementNames } from './statement-names.js'
 import type { Database, Queryable, QueryResult } from './types.js'
 import { typeParsers } from './type-parsers.js'
 
 for (const [oid, parse] of Object.entries(typeParsers)) pg.types.setTypeParser(Number(oid), parse)
 
-/** Most statement texts given a name; past it, new texts are sent unnamed (planned on every run). */
-const MAX_NAMED = 4000
-/** The name of each statement text, the same on every connection of the process. */
-const names = new Map<string, string>()
-
-/** The name a statement with parameters is prepared under, or undefined once as many texts are named as may be. */
-function preparedName(text: string): string | undefined {
-  let name = names.get(text)
-  if (name === undefined && names.size < MAX_NAMED) {
-    name = `crm_${names.size + 1}`
-    names.set(text, name)
-  }
-  return name
-}
+/** The name of each statement text, the same on every connection of the process (pg prepares it once per connection). */
+const names = statementNames()
 
 /** How the pool talks to the server. */
 export interface PostgresOptions {
@@ -70,7 +59,7 @@ export function openPostgres(
     })
   const wrap = (q: pg.PoolClient): Queryable => ({
     async query<T>(text: string, params?: unknown[]): Promise<QueryResult<T>> {
-      const name = prepared && params?.length ? preparedName(text) : undefined
+      const name = prepared && params?.length ? names.claim(text) : undefined
       const r = name ? await q.query({ name, text, values: params }) : await q.query(text, params as unknown[])
       return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length }
     },

@@ -4,7 +4,7 @@ import { issueMagicLinkFor } from '../core/auth/magic-links.js'
 import { describePayments } from '../core/clients/payments.js'
 import type { Config } from '../core/config.js'
 import type { Services } from '../core/context.js'
-import { loadDemo, type DemoCounts } from '../core/demo/load-demo.js'
+import type { DemoCounts } from '../core/demo/load-demo.js'
 import { DEMO_BUSINESS } from '../core/demo/names.js'
 import { describeGoogle } from '../core/domains/google/availability.js'
 import { describeBackups, nightlyBackups, type NightlyBackups } from '../core/domains/settings/backup-banner.js'
@@ -29,6 +29,9 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+/** How long after listening the server's own delivery worker makes its first pass. */
+export const WORKER_FIRST_PASS_AFTER_MS = 1_000
+
 /** Creates the first business if there is none, then listens. */
 export async function startServer(services: Services): Promise<RunningServer> {
   const { config, db } = services
@@ -41,7 +44,7 @@ export async function startServer(services: Services): Promise<RunningServer> {
   })
   // CRM_DEMO=1 fills the first business with the demo window-cleaning company, so there is something to open on day one.
   if (created && wantsDemo) log('info', 'loading the demo business before serving (half a minute or so on the embedded database)')
-  const demo = created && wantsDemo ? await loadDemo(services, created.tenant_id) : null
+  const demo = created && wantsDemo ? await (await import('../core/demo/load-demo.js')).loadDemo(services, created.tenant_id) : null
   const nightly = await nightlyBackups(db)
   const server = await new Promise<Server>((resolve, reject) => {
     const s = createHttpServer(createApp(services)).listen(config.port, config.host, () => resolve(s))
@@ -65,8 +68,9 @@ export async function startServer(services: Services): Promise<RunningServer> {
       }),
     }
   }
-  // Started with the server, not in createApp: tests of the HTTP app decide themselves when messages go out.
-  const worker = config.workerInServer ? startWorker(services) : null
+  // Started with the server, not in createApp: tests of the HTTP app decide themselves when messages go out. Its first
+  // pass waits a moment, so the requests that come with a start are answered before a backlog takes the database.
+  const worker = config.workerInServer ? startWorker(services, {}, WORKER_FIRST_PASS_AFTER_MS) : null
   return {
     server,
     url,

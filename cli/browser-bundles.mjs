@@ -4,7 +4,6 @@
 // it runs before anything is compiled.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { build } from 'esbuild'
 
 /** The scripts a page (or the service worker) runs, by the name the server reads them by. */
 export const BROWSER_ENTRIES = ['closeout', 'technician-pages', 'search', 'service-worker']
@@ -14,6 +13,8 @@ export const BROWSER_OUT = 'dist/browser'
 
 /** Bundles every entry; resolves to [name, bytes] of each, or rejects with esbuild's message naming the file and line. */
 export async function bundleBrowserScripts(root) {
+  // Loaded here, not at the top: every `npm start` imports this file for the names above, and only a build bundles.
+  const { build } = await import('esbuild')
   const out = join(root, BROWSER_OUT)
   mkdirSync(out, { recursive: true })
   const sizes = []

@@ -33,6 +33,13 @@ function lastBuild() {
   return statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0
 }
 
+/** Whether a source changed since the last clean build; looked at once per run (it stats every source file). */
+let stale
+function isStale() {
+  stale ??= lastBuild() <= newestSourceChange()
+  return stale
+}
+
 /**
  * Removes the compiled files whose source is gone (tsc never does): domains are found by their folders in dist/ too
  * (core/domains/index.ts), so a removed or renamed domain must not live on there.
@@ -56,7 +63,7 @@ function removeOrphans() {
  */
 async function buildIfStale() {
   const started = Date.now()
-  if (lastBuild() > newestSourceChange()) return 0
+  if (!isStale()) return 0
   try {
     await bundleBrowserScripts(root)
   } catch (err) {
@@ -99,8 +106,7 @@ function newClusterPath() {
 }
 
 const [entry, ...rest] = process.argv.slice(2)
-if (entry && entry !== '--build-only' && lastBuild() <= newestSourceChange())
-  process.stderr.write('Building (sources changed since the last build)...\n')
+if (entry && entry !== '--build-only' && isStale()) process.stderr.write('Building (sources changed since the last build)...\n')
 if (entry === '--build-only') {
   const status = await buildIfStale()
   if (status === 0) ensureNewCluster()

@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync'
 import type { Principal, Services } from './context.js'
 import { performQuery, type QueryCall } from './operations.js'
 import { MAX_LIMIT } from './pagination.js'
@@ -11,6 +10,7 @@ export async function* csvOfQuery(
   call: Omit<QueryCall, 'id' | 'limit' | 'cursor'>,
   requestId: string,
 ): AsyncGenerator<string> {
+  const { stringify } = await import('csv-stringify/sync')
   let columns: string[] | null = null
   let cursor: string | undefined
   const customKeys = await customFieldKeys(services, principal, call.type, requestId)

@@ -34,7 +34,7 @@ export async function openMigratedDatabase(
     await backupBeforeMigrations(config, db)
     const applied = await migrateUnhurried(config, db)
       .then(async (names) => {
-        await writePersonalData(db, personalData)
+        await writePersonalData(db, personalData, { schemaUnchanged: names.length === 0 })
         return names
       })
       .catch(async (err) => {

@@ -11,13 +11,18 @@ import { requirePrincipal, stateOf } from '../../core/http/request-state.js'
  */
 export function capabilitiesRoutes(services: Services): Router {
   const router = Router()
-  const forAgents = describeCapabilities(services.registry, { type: 'agent', id: '' })
-  const forPeople = describeCapabilities(services.registry, { type: 'system', id: null })
+  // Described on the first ask, not at start: turning every schema into JSON Schema takes a tenth of a second.
+  let forAgents: ReturnType<typeof describeCapabilities> | undefined
+  let forPeople: ReturnType<typeof describeCapabilities> | undefined
   router.get('/capabilities', async (_req, res, next) => {
     try {
       const principal = requirePrincipal(res)
       const fields = await businessFields(services, principal, stateOf(res).requestId)
-      sendData(res, { ...(principal.actor.type === 'agent' ? forAgents : forPeople), ...(fields ? { custom_fields: fields } : {}) })
+      const described =
+        principal.actor.type === 'agent'
+          ? (forAgents ??= describeCapabilities(services.registry, { type: 'agent', id: '' }))
+          : (forPeople ??= describeCapabilities(services.registry, { type: 'system', id: null }))
+      sendData(res, { ...described, ...(fields ? { custom_fields: fields } : {}) })
     } catch (err) {
       next(err)
     }

@@ -36,7 +36,7 @@ export function resendWebhookRoutes(services: Services): Router {
     const secret = services.config.resendWebhookSecret
     if (!secret)
       throw new AppError('UNAVAILABLE', "Resend webhooks are off: set RESEND_WEBHOOK_SECRET to the webhook's signing secret (whsec_...)")
-    const { eventId, parsed } = readSvixDelivery(secret, deliveryOf(req, res))
+    const { eventId, parsed } = await readSvixDelivery(secret, deliveryOf(req, res))
     const event = eventSchema.safeParse(parsed)
     if (!event.success) {
       // Signed by Resend, so well-meant: an event of a shape we do not know is acknowledged, not retried for days.

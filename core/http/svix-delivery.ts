@@ -1,4 +1,4 @@
-import { Webhook, WebhookVerificationError } from 'svix'
+import type { Webhook as SvixWebhook, WebhookVerificationError } from 'svix'
 import type { WebhookDelivery } from '../capability.js'
 import { AppError } from '../errors.js'
 
@@ -9,14 +9,19 @@ const WEBHOOK_TOLERANCE_SECONDS = 5 * 60
  * A delivery signed the Svix way (Resend's webhooks), read from its exact bytes: the signature and timestamp
  * checked by the svix package's Webhook.verify, then the body parsed as JSON. Returns the delivery's id (svix-id) and the parsed body.
  */
-export function readSvixDelivery(secret: string, delivery: Pick<WebhookDelivery, 'body' | 'header'>): { eventId: string; parsed: unknown } {
+export async function readSvixDelivery(
+  secret: string,
+  delivery: Pick<WebhookDelivery, 'body' | 'header'>,
+): Promise<{ eventId: string; parsed: unknown }> {
+  // The svix package is forty modules: loaded with the first delivery, not at every start.
+  const { Webhook, WebhookVerificationError } = await import('svix')
   const raw = delivery.body
   const headers = {
     'svix-id': delivery.header('svix-id') ?? '',
     'svix-timestamp': delivery.header('svix-timestamp') ?? '',
     'svix-signature': delivery.header('svix-signature') ?? '',
   }
-  let webhook: Webhook
+  let webhook: SvixWebhook
   try {
     webhook = new Webhook(secret)
   } catch {

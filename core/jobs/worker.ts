@@ -180,8 +180,10 @@ export interface RunningWorker {
   stop(): Promise<void>
 }
 
-/** Runs the jobs now and then every pollMs until stopped; passes never overlap. */
-export function startWorker(services: Services, options: Partial<WorkerOptions> = {}): RunningWorker {
+/**
+ * Runs the jobs after `firstPassAfterMs` (now by default) and then every pollMs until stopped; passes never overlap.
+ */
+export function startWorker(services: Services, options: Partial<WorkerOptions> = {}, firstPassAfterMs = 0): RunningWorker {
   const opts = { ...DEFAULT_WORKER, ...options }
   const counts = noDeliveries()
   let stopped = false
@@ -197,7 +199,8 @@ export function startWorker(services: Services, options: Partial<WorkerOptions> 
         if (!stopped) timer = setTimeout(pass, opts.pollMs)
       })
   }
-  pass()
+  if (firstPassAfterMs > 0) timer = setTimeout(pass, firstPassAfterMs)
+  else pass()
   return {
     counts,
     async stop() {

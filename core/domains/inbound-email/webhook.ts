@@ -60,7 +60,7 @@ export const inboundEmailWebhook: CapabilityWebhook = {
 
 async function receiveEmail(services: Services, delivery: WebhookDelivery): Promise<unknown> {
   const { secret } = requireInboundEmail(inboundEmailSettingsOf(services))
-  const { eventId, parsed } = readSvixDelivery(secret, delivery)
+  const { eventId, parsed } = await readSvixDelivery(secret, delivery)
   const event = receivedSchema.safeParse(parsed)
   if (!event.success && (parsed as { type?: unknown } | null)?.type === 'email.received') {
     // An email we cannot read may be addressed to a business here: refused, so Resend keeps it and delivers it again.

@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit'
 import { dayWords } from '../../date-words.js'
 import { formatMoney } from '../../money.js'
 import { taxRows } from '../../tax-words.js'
@@ -20,7 +19,9 @@ const BOTTOM = PAGE.height - MARGIN - 24
  * the business's note, every page numbered; dates as the emails write them. The standard Helvetica fonts are named, never embedded, so a
  * one-page invoice stays a few kilobytes.
  */
-export function invoicePdf(inv: CustomerInvoice, createdAt: Date): Promise<Buffer> {
+export async function invoicePdf(inv: CustomerInvoice, createdAt: Date): Promise<Buffer> {
+  // PDFKit and its font tables take a tenth of a second to load: they load with the first invoice drawn, not at every start.
+  const { default: PDFDocument } = await import('pdfkit')
   const doc = new PDFDocument({
     size: 'LETTER',
     pdfVersion: '1.4',

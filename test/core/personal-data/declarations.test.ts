@@ -74,6 +74,21 @@ describe.each(engines)('the declarations of personal data against the migrated s
       await t.db.exec('drop table pet_photos; alter table notes drop column mood')
     }
   })
+
+  it('are checked again at a start that applied no migration only when they differ from those last written', async () => {
+    await writePersonalData(t.db, PERSONAL_DATA)
+    // The schema changed outside a migration: a start that migrated nothing trusts the check made when these were written...
+    await t.db.exec('alter table notes add column mood text')
+    try {
+      await writePersonalData(t.db, PERSONAL_DATA, { schemaUnchanged: true })
+      // ...but declarations it has not written yet are checked, and so is every start that migrated something.
+      const changed = withTable({ ...notes, columns: { ...notes.columns, content: { erase: { text: '[removed]' } } } })
+      await expect(writePersonalData(t.db, changed, { schemaUnchanged: true })).rejects.toThrow(/notes\.mood holds text/)
+      await expect(writePersonalData(t.db, PERSONAL_DATA)).rejects.toThrow(/notes\.mood holds text/)
+    } finally {
+      await t.db.exec('alter table notes drop column mood')
+    }
+  })
 })
 
 describe('the declarations themselves', () => {

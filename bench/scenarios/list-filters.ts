@@ -19,6 +19,8 @@ const PGLITE_CONTACTS = Number(process.env.BENCH_PGLITE_CONTACTS ?? 100_000)
 const SMALL_CONTACTS = 1_000
 /** Timings per filter, of the app and of its floor each, at least (the reads of a filter in turn, round after round). */
 const MIN_TIMINGS = 100
+/** Clients at once in the second timing of each filter, the app's and its floor's in turn. */
+const CLIENTS = 8
 /** A last name that 1,310 of 100k generated customers have as a first or last name (the generator picks both evenly). */
 const COMMON_WORD = 'Henry'
 
@@ -28,9 +30,9 @@ export const listFiltersPostgres: Scenario = {
   needs: 'postgres',
   async run(settings: BenchSettings) {
     const scratch = await createScratchDatabase(settings.databaseUrl, 'list_filters')
-    const db = openPostgres(scratch.url, 4)
+    const db = openPostgres(scratch.url, CLIENTS)
     try {
-      return await measure(db, CONTACTS, 20, { name: 'pg', open: () => pgFloor(scratch.url, 1) })
+      return await measure(db, CONTACTS, 20, { name: 'pg', open: () => pgFloor(scratch.url, CLIENTS) })
     } finally {
       await db.close()
       await scratch.drop()
@@ -226,6 +228,25 @@ async function timed(m: Measured, token: string, filter: FilterReads): Promise<B
       for (const run of round % 2 ? both.reverse() : both) await run()
     }
   }
+  // Then CLIENTS at once: the app's reads and their SQL through the floor, each in two turns, in turn.
+  const appTogether: number[] = []
+  const sqlTogether: number[] = []
+  const together = async (samples: number[], fn: (i: number) => Promise<unknown>) => {
+    let next = 0
+    const each = Math.ceil(MIN_TIMINGS / 2)
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        for (let i = next++; i < each; i = next++) await time(samples, () => fn(i))
+      }),
+    )
+  }
+  for (let turn = 0; turn < 2; turn++) {
+    const both = [
+      () => together(appTogether, (i) => get(paths[i % paths.length])),
+      () => together(sqlTogether, (i) => m.floor.replay(recorded[i % paths.length])),
+    ]
+    for (const run of turn % 2 ? both.reverse() : both) await run()
+  }
   const p95 = percentileOf(app, 95)
   const floor = `the same SQL via ${m.floorName}`
   return [
@@ -240,6 +261,11 @@ async function timed(m: Measured, token: string, filter: FilterReads): Promise<B
       target: `<= ${m.targetMs}`,
       met: p95 <= m.targetMs,
       note: `${floor} ${percentileOf(sql, 95).toFixed(1)}, timed in turn with the app (${sql.length} timings each)`,
+    },
+    {
+      measure: `${filter.label} ${CLIENTS} clients p50 / p95 ms`,
+      value: `${percentileOf(appTogether, 50).toFixed(1)} / ${percentileOf(appTogether, 95).toFixed(1)}`,
+      note: `${floor} at ${CLIENTS} clients ${percentileOf(sqlTogether, 50).toFixed(1)} / ${percentileOf(sqlTogether, 95).toFixed(1)}, in turns with the app (${sqlTogether.length} timings each)`,
     },
     ...nothing,
   ]

@@ -29,17 +29,21 @@ export async function unreachableReason(url: string): Promise<string | null> {
 
 /** A database of its own on the server, and how to drop it. */
 export interface ScratchDatabase {
+  name: string
   url: string
   drop(): Promise<void>
 }
 
-/** Creates an empty database with a unique name on the server at url. */
-export async function createScratchDatabase(url: string, label: string): Promise<ScratchDatabase> {
+/**
+ * Creates a database with a unique name on the server at url: empty, or a copy of `template` (which must have no
+ * connections), copied file by file rather than through the WAL, the quicker way for a large one.
+ */
+export async function createScratchDatabase(url: string, label: string, template?: string): Promise<ScratchDatabase> {
   const name = `crm_bench_${label}_${process.pid}_${randomBytes(3).toString('hex')}`
-  await adminQuery(url, `create database ${name}`)
+  await adminQuery(url, template ? `create database ${name} template ${template} strategy file_copy` : `create database ${name}`)
   const u = new URL(url)
   u.pathname = `/${name}`
-  return { url: u.toString(), drop: () => adminQuery(url, `drop database if exists ${name} with (force)`) }
+  return { name, url: u.toString(), drop: () => adminQuery(url, `drop database if exists ${name} with (force)`) }
 }
 
 async function adminQuery(url: string, sql: string): Promise<void> {

@@ -25,6 +25,7 @@ import { statementLimit } from './scenarios/statement-limit.js'
 import { squareImportPglite, squareImportPostgres } from './scenarios/square-import.js'
 import { ticketCreate } from './scenarios/ticket-create.js'
 import { noteAdd } from './scenarios/note-add.js'
+import { releaseSharedBusinesses } from './shared-businesses.js'
 import { formatTable } from './table.js'
 
 /** Every scenario `npm run bench` runs, in order. */
@@ -90,6 +91,7 @@ async function main(): Promise<number> {
   const postgresDown = scenarios.some((s) => s.needs === 'postgres') ? await unreachableReason(settings.databaseUrl) : null
   if (postgresDown) process.stdout.write(`${postgresDown}\nSKIPPING the PostgreSQL scenarios.\n\n`)
   const rows: string[][] = []
+  const runStarted = Date.now()
   let failed = false
   for (const scenario of scenarios) {
     if (scenario.needs === 'postgres' && postgresDown) {
@@ -97,15 +99,22 @@ async function main(): Promise<number> {
       continue
     }
     process.stderr.write(`bench: running ${scenario.name} ...\n`)
+    const started = Date.now()
     try {
       for (const r of await scenario.run(settings)) {
         rows.push([scenario.name, r.measure, r.value, r.target ?? '', r.met === undefined ? '' : r.met ? 'pass' : 'miss', r.note ?? ''])
       }
+      const seconds = ((Date.now() - started) / 1000).toFixed(0)
+      rows.push([scenario.name, 'ran in (s)', seconds, '', '', 'wall time of the whole scenario, its setup included'])
     } catch (err) {
       failed = true
       rows.push([scenario.name, 'FAILED', '', '', '', err instanceof Error ? err.message : String(err)])
     }
   }
+  process.stderr.write(`bench: ${scenarios.length} scenarios in ${((Date.now() - runStarted) / 1000).toFixed(0)} s\n`)
+  await releaseSharedBusinesses().catch((err: Error) =>
+    process.stderr.write(`warning: could not drop the generated data: ${err.message}\n`),
+  )
   process.stdout.write(`${formatTable(['scenario', 'measure', 'value', 'target', 'result', 'note'], rows)}\n`)
   if (failed) process.stderr.write('bench: a scenario could not be set up (FAILED above)\n')
   return failed ? 1 : 0

@@ -1,13 +1,11 @@
-import { migrate } from '../core/db/migrate.js'
 import type { Database } from '../core/db/types.js'
-import { createTenant } from '../core/tenants.js'
-import { generateSearchData } from './generate-search-data.js'
 import { runLoadProcess, type LoadRequest } from './load-process.js'
 import type { BenchRow, BenchSettings } from './scenario.js'
 import { emptyHttpServer, replayLoad, selectOneLoad, type RecordedSearch, type SqlFloor } from './search-floors.js'
 import { buildSearchMix, searchRequest, CONTACT_HIT } from './search-mix.js'
 import { searchRows, type Business, type SearchFigures } from './search-rows.js'
 import { recordSearches, serveApp } from './search-serving.js'
+import { businessRows, type BusinessCopy } from './shared-businesses.js'
 import { describeUnits, roundTrips } from './recording-database.js'
 
 /** The database engine measured: how to open it afresh and how to reach it without the app. */
@@ -26,8 +24,6 @@ export interface SearchEngine {
   floorBeside(db: Database, connections: number): SqlFloor
 }
 
-/** Contacts of the small business that shares the database with the large one. */
-const SMALL_CONTACTS = 1000
 /** Plain questions over the generated places, attributes and notes (read by rules, no model). */
 const QUESTIONS = [
   'elderly woman in Owens Cross Roads',
@@ -44,7 +40,7 @@ const QUESTIONS = [
  * warm-up), for 1 and 8 clients, each beside its floors in the same phase, measured right after it: the same SQL sent
  * without the app, `select 1`, an empty HTTP handler.
  */
-export async function measureSearch(engine: SearchEngine, contacts: number, settings: BenchSettings): Promise<BenchRow[]> {
+export async function measureSearch(engine: SearchEngine, copy: BusinessCopy, settings: BenchSettings): Promise<BenchRow[]> {
   const clients = [...new Set([1, Math.min(8, settings.concurrency)])]
   const seconds = settings.seconds
   const warmup = Math.max(1, seconds / 5)
@@ -58,15 +54,12 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
     }
   }
 
-  const businesses = await timed('generate', async () => {
-    const db = await engine.open()
-    try {
-      await migrate(db)
-      return [await business(db, 'large', contacts, 7), await business(db, 'small', SMALL_CONTACTS, 8)]
-    } finally {
-      await db.close()
-    }
-  })
+  const businesses: Business[] = [copy.made.large, copy.made.small].map((b) => ({
+    name: b.name,
+    token: b.agentToken,
+    data: b.data,
+    mix: buildSearchMix(b.data.known),
+  }))
   const [large] = businesses
   const spec = (b: Business, requests: LoadRequest[]) => ({ headers: { authorization: `Bearer ${b.token}` }, requests })
 
@@ -172,20 +165,7 @@ export async function measureSearch(engine: SearchEngine, contacts: number, sett
       })
     }),
   )
-  return searchRows(figures)
-}
-
-/** A business of its own in the database, filled with generated customers, visits, invoices and leads, and its query mix. */
-async function business(db: Database, name: string, contacts: number, seed: number): Promise<Business> {
-  const tenant = await createTenant(db, { name: `Search Bench ${name} Windows`, owner_email: `owner-${name}@bench.example` })
-  const t0 = Date.now()
-  const data = await generateSearchData(db, tenant.tenant_id, {
-    contacts,
-    seed,
-    ticketsPerContact: 1,
-    leads: Math.max(50, Math.round(contacts / 50)),
-  })
-  return { name, token: tenant.agent_token, data, generatedSeconds: (Date.now() - t0) / 1000, mix: buildSearchMix(data.known) }
+  return [...businessRows(copy), ...searchRows(figures)]
 }
 
 /** Opens the database afresh, serves the app over it for fn, then closes both. */

@@ -13,7 +13,6 @@ export interface Business {
   name: string
   token: string
   data: GeneratedSearchData
-  generatedSeconds: number
   mix: MixQuery[]
 }
 
@@ -42,17 +41,9 @@ export interface SearchFigures {
 /** Round trips one search may take on average: the token check, BEGIN with the search's context, the search, COMMIT. */
 const ROUND_TRIPS_TARGET = 4
 
-/** The printed rows: data, then per business cold and warm figures with their floors, found-right, per kind, questions. */
+/** The printed rows: per business cold and warm figures with their floors, found-right, per kind, questions. */
 export function searchRows(f: SearchFigures): BenchRow[] {
   const rows: BenchRow[] = []
-  for (const b of f.businesses) {
-    const d = b.data
-    rows.push({
-      measure: `data: ${b.name} business`,
-      value: `${d.contacts} contacts`,
-      note: `${d.notes} notes, ${d.attributes} attributes, ${d.tickets} tickets, ${d.invoices} invoices, ${d.leads} leads; generated in ${b.generatedSeconds.toFixed(0)} s`,
-    })
-  }
   for (const b of f.businesses) {
     rows.push({ measure: `query mix: ${b.name}`, value: `${b.mix.length} queries`, note: kindCounts(b.mix) })
   }

@@ -6,23 +6,16 @@ import { createApp } from '../../api/app.js'
 import { createServices } from '../../api/product.js'
 import { loadConfig } from '../../core/config.js'
 import type { Principal, Services } from '../../core/context.js'
-import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import type { Database } from '../../core/db/types.js'
 import { setLogLevel } from '../../core/log.js'
 import { performQuery } from '../../core/operations.js'
-import { createTenant } from '../../core/tenants.js'
 import { findCustomer } from '../../mcp/workflows/find-customer.js'
-import { generateSearchData } from '../generate-search-data.js'
-import { createScratchDatabase } from '../postgres-server.js'
 import { recordingDatabase, roundTrips } from '../recording-database.js'
 import type { BenchRow, Scenario } from '../scenario.js'
+import { businessRows, pgliteBusinesses, postgresBusinesses, type BusinessCopy } from '../shared-businesses.js'
 
-/** Customers of the business on PostgreSQL (BENCH_FIND_CONTACTS). */
-const CONTACTS = Number(process.env.BENCH_FIND_CONTACTS ?? 100_000)
-/** Customers on PGlite, as for the owner pages scenario (BENCH_PGLITE_CONTACTS). */
-const PGLITE_CONTACTS = Number(process.env.BENCH_PGLITE_CONTACTS ?? 20_000)
 /** Each query is sent this many times by each way, after one warm-up. */
 const ROUNDS = 5
 /** Clients at once in the concurrent runs. */
@@ -40,13 +33,16 @@ export const findCustomerPostgres: Scenario = {
   name: 'find_customer vs search (PostgreSQL)',
   needs: 'postgres',
   async run(settings) {
-    const scratch = await createScratchDatabase(settings.databaseUrl, 'find_customer')
-    const db = openPostgres(scratch.url, 20)
+    const copy = await postgresBusinesses(settings)
     try {
-      return await measure(db, CONTACTS)
+      const db = openPostgres(copy.url, 20)
+      try {
+        return await measure(db, copy)
+      } finally {
+        await db.close()
+      }
     } finally {
-      await db.close()
-      await scratch.drop()
+      await copy.drop()
     }
   },
 }
@@ -56,26 +52,29 @@ export const findCustomerPglite: Scenario = {
   name: 'find_customer vs search (PGlite)',
   needs: 'nothing',
   async run() {
-    const db = await openPglite(undefined)
+    const copy = await pgliteBusinesses()
     try {
-      return await measure(db, PGLITE_CONTACTS)
+      const db = await openPglite(copy.dataDir)
+      try {
+        return await measure(db, copy)
+      } finally {
+        await db.close()
+      }
     } finally {
-      await db.close()
+      await copy.drop()
     }
   },
 }
 
 /** A generated business served over HTTP; each query sent as find_customer and as crm_query type=search, alone and by 8 clients. */
-async function measure(db: Database, contacts: number): Promise<BenchRow[]> {
+async function measure(db: Database, copy: BusinessCopy): Promise<BenchRow[]> {
   setLogLevel('silent')
-  await migrate(db)
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), logLevel: 'silent' as const }
   const services = createServices(config, db, { llm: null, payments: null })
-  const tenant = await createTenant(db, { name: 'Find Customer Bench Windows', owner_email: 'owner@bench.example' })
-  const started = Date.now()
   // One past visit each, half of them invoiced: every match has a last visit to read.
-  const data = await generateSearchData(db, tenant.tenant_id, { contacts, seed: 13, ticketsPerContact: 1 })
-  const generated = (Date.now() - started) / 1000
+  const { large } = copy.made
+  const data = large.data
+  const tenant = { tenant_id: large.tenantId, agent_token: large.agentToken }
   const principal: Principal = { tenantId: tenant.tenant_id, actor: { type: 'agent', id: tenant.tenant_id } }
   const single = data.samples.emails.slice(0, EACH)
   const several = [...new Set(data.samples.names.map((name) => name.split(' ').at(-1) as string))].slice(0, EACH)
@@ -111,11 +110,7 @@ async function measure(db: Database, contacts: number): Promise<BenchRow[]> {
     const reads = { one: await readsOf(db, services, principal, single[0]), several: await readsOf(db, services, principal, several[0]) }
     const average = (qs: string[]) => (qs.reduce((n, q) => n + (matches.get(q) ?? 0), 0) / qs.length).toFixed(1)
     return [
-      {
-        measure: 'data',
-        value: `${data.contacts} customers`,
-        note: `${data.notes} notes, ${data.tickets} past visits, ${data.invoices} invoices; generated in ${generated.toFixed(0)} s`,
-      },
+      ...businessRows(copy),
       {
         measure: 'queries x rounds',
         value: `${queries.length} x ${ROUNDS}`,

@@ -1,22 +1,15 @@
-import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import { withTenant } from '../../core/db/tenant.js'
 import type { Database } from '../../core/db/types.js'
 import { setLogLevel } from '../../core/log.js'
-import { createTenant } from '../../core/tenants.js'
-import { generateSearchData, type GeneratedSearchData } from '../generate-search-data.js'
-import { createScratchDatabase } from '../postgres-server.js'
+import type { GeneratedSearchData } from '../generate-search-data.js'
 import type { RecordedUnit } from '../recording-database.js'
 import type { BenchRow, BenchSettings, Scenario } from '../scenario.js'
 import { pgFloor, pgliteFloor, type SqlFloor } from '../search-floors.js'
 import { recordRequests, serveApp } from '../search-serving.js'
+import { businessRows, pgliteBusinesses, postgresBusinesses, type BusinessCopy } from '../shared-businesses.js'
 
-/** Customers of the big business on each engine (BENCH_SEARCH_CONTACTS and BENCH_PGLITE_CONTACTS change them); 100k on PGlite takes about six minutes to write. */
-const CONTACTS = Number(process.env.BENCH_SEARCH_CONTACTS ?? 100_000)
-const PGLITE_CONTACTS = Number(process.env.BENCH_PGLITE_CONTACTS ?? 100_000)
-/** The small business beside it in the same database. */
-const SMALL_CONTACTS = 1_000
 /** Timings per filter, of the app and of its floor each, at least (the reads of a filter in turn, round after round). */
 const MIN_TIMINGS = 100
 /** Clients at once in the second timing of each filter, the app's and its floor's in turn. */
@@ -29,28 +22,36 @@ export const listFiltersPostgres: Scenario = {
   name: 'list filters (PostgreSQL)',
   needs: 'postgres',
   async run(settings: BenchSettings) {
-    const scratch = await createScratchDatabase(settings.databaseUrl, 'list_filters')
-    const db = openPostgres(scratch.url, CLIENTS)
+    const copy = await postgresBusinesses(settings)
     try {
-      return await measure(db, CONTACTS, 20, { name: 'pg', open: () => pgFloor(scratch.url, CLIENTS) })
+      const db = openPostgres(copy.url, CLIENTS)
+      try {
+        return await measure(db, copy, 20, { name: 'pg', open: () => pgFloor(copy.url, CLIENTS) })
+      } finally {
+        await db.close()
+      }
     } finally {
-      await db.close()
-      await scratch.drop()
+      await copy.drop()
     }
   },
 }
 
-/** The same on the embedded engine, at the same size by default. */
+/** The same on the embedded engine, on the run's PGlite business (BENCH_PGLITE_CONTACTS). */
 export const listFiltersPglite: Scenario = {
   name: 'list filters (PGlite)',
   needs: 'nothing',
   async run() {
-    const db = await openPglite(undefined)
+    const copy = await pgliteBusinesses()
     try {
-      // The app's own engine (one per process): the app is idle while its SQL is replayed.
-      return await measure(db, PGLITE_CONTACTS, 80, { name: 'PGlite', open: () => ({ ...pgliteFloor(db), close: async () => {} }) })
+      const db = await openPglite(copy.dataDir)
+      try {
+        // The app's own engine (one per process): the app is idle while its SQL is replayed.
+        return await measure(db, copy, 80, { name: 'PGlite', open: () => ({ ...pgliteFloor(db), close: async () => {} }) })
+      } finally {
+        await db.close()
+      }
     } finally {
-      await db.close()
+      await copy.drop()
     }
   },
 }
@@ -67,29 +68,17 @@ interface Floor {
   open(): SqlFloor
 }
 
-async function measure(db: Database, contacts: number, targetMs: number, floor: Floor): Promise<BenchRow[]> {
+async function measure(db: Database, copy: BusinessCopy, targetMs: number, floor: Floor): Promise<BenchRow[]> {
   setLogLevel('silent')
-  await migrate(db)
-  const big = await createTenant(db, { name: 'List Filters Bench Windows', owner_email: 'owner@bench.example' })
-  const small = await createTenant(db, { name: 'Small Bench Windows', owner_email: 'owner@small-bench.example' })
-  const started = Date.now()
-  const data = await generateSearchData(db, big.tenant_id, { contacts, notesPerContact: 2, ticketsPerContact: 1, leads: 2000, seed: 13 })
-  const smallData = await generateSearchData(db, small.tenant_id, {
-    contacts: SMALL_CONTACTS,
-    notesPerContact: 2,
-    ticketsPerContact: 1,
-    leads: 50,
-    seed: 14,
-  })
-  const reachOuts = await scheduleReachOuts(db, big.tenant_id, data.samples.names)
-  const generated = (Date.now() - started) / 1000
+  const { large, small } = copy.made
+  const reachOuts = await scheduleReachOuts(db, large.tenantId, large.data.samples.names)
   const app = await serveApp(db)
   const sql = floor.open()
   try {
     const leads = (
       await db.query<{ name: string; phone: string }>(
         'select name, phone from leads where tenant_id = $1 order by created_at, id limit 2',
-        [big.tenant_id],
+        [large.tenantId],
       )
     ).rows
     // A billed customer's address: half the customers have no invoice for invoices?customer= to find.
@@ -97,19 +86,20 @@ async function measure(db: Database, contacts: number, targetMs: number, floor: 
       await db.query<{ email: string }>(
         `select c.email from invoices i join contacts c on c.tenant_id = i.tenant_id and c.id = i.contact_id
          where i.tenant_id = $1 and c.email is not null order by i.created_at, i.id limit 1`,
-        [big.tenant_id],
+        [large.tenantId],
       )
     ).rows[0].email
     const rows: BenchRow[] = [
+      ...businessRows(copy),
       {
-        measure: 'data',
-        value: `${data.contacts} + ${smallData.contacts} contacts`,
-        note: `big business: ${data.notes} notes, ${data.invoices} invoices, ${data.leads} leads, ${reachOuts} reach-outs scheduled; a small one in the same database; generated in ${generated.toFixed(0)} s`,
+        measure: 'data: reach-outs scheduled',
+        value: String(reachOuts),
+        note: 'pending, in the large business, so that scheduled_messages?customer= finds them',
       },
     ]
     const measured = { db, url: app.url, floor: sql, floorName: floor.name, targetMs }
-    for (const filter of filtersOf(data, leads, billed)) rows.push(...(await timed(measured, big.agent_token, filter)))
-    for (const filter of smallFiltersOf(smallData)) rows.push(...(await timed(measured, small.agent_token, filter)))
+    for (const filter of filtersOf(large.data, leads, billed)) rows.push(...(await timed(measured, large.agentToken, filter)))
+    for (const filter of smallFiltersOf(small.data)) rows.push(...(await timed(measured, small.agentToken, filter)))
     return rows
   } finally {
     await sql.close()

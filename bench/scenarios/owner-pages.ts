@@ -7,23 +7,17 @@ import { loadConfig } from '../../core/config.js'
 import type { Services } from '../../core/context.js'
 import { issuePayLink } from '../../core/domains/invoices/pay-links.js'
 import { issueResponseLinks } from '../../core/domains/messages/response-links.js'
-import { migrate } from '../../core/db/migrate.js'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import { withTenant } from '../../core/db/tenant.js'
 import type { Database } from '../../core/db/types.js'
 import { setLogLevel } from '../../core/log.js'
 import { performAction, performQuery } from '../../core/operations.js'
-import { createTenant } from '../../core/tenants.js'
-import { generateSearchData, type GeneratedSearchData } from '../generate-search-data.js'
+import type { GeneratedSearchData } from '../generate-search-data.js'
 import { pageReader, sitePaths, type FetchedPage } from '../page-fetch.js'
-import { createScratchDatabase } from '../postgres-server.js'
 import type { BenchRow, BenchSettings, Scenario } from '../scenario.js'
+import { businessRows, pgliteBusinesses, postgresBusinesses, type BusinessCopy } from '../shared-businesses.js'
 
-/** Customers in the business searched (BENCH_SEARCH_CONTACTS changes it, as for the search scenario). */
-const CONTACTS = Number(process.env.BENCH_SEARCH_CONTACTS ?? 100_000)
-/** PGlite writes the generated business about three times slower: a smaller one keeps its run to minutes (BENCH_PGLITE_CONTACTS). */
-const PGLITE_CONTACTS = Number(process.env.BENCH_PGLITE_CONTACTS ?? 20_000)
 /** Each search is sent this many times after one warm-up. */
 const ROUNDS = 5
 /** One round trip on a slow connection: the size every page should stay under, compressed. */
@@ -31,18 +25,21 @@ const SIZE_TARGET = 14 * 1024
 /** Pages measured at most per person, so a long "More" page cannot make the run long. */
 const MAX_PAGES = 40
 
-/** The search box's answer time and every page's size, on PostgreSQL with the 100k-customer business. */
+/** The search box's answer time and every page's size, on PostgreSQL with the run's 100k-customer business. */
 export const ownerPagesPostgres: Scenario = {
   name: 'owner pages (PostgreSQL)',
   needs: 'postgres',
   async run(settings: BenchSettings) {
-    const scratch = await createScratchDatabase(settings.databaseUrl, 'owner_pages')
-    const db = openPostgres(scratch.url, 8)
+    const copy = await postgresBusinesses(settings)
     try {
-      return await measure(db, { contacts: CONTACTS, sizes: true })
+      const db = openPostgres(copy.url, 8)
+      try {
+        return await measure(db, copy, { sizes: true })
+      } finally {
+        await db.close()
+      }
     } finally {
-      await db.close()
-      await scratch.drop()
+      await copy.drop()
     }
   },
 }
@@ -52,25 +49,28 @@ export const ownerPagesPglite: Scenario = {
   name: 'owner pages (PGlite)',
   needs: 'nothing',
   async run() {
-    const db = await openPglite(undefined)
+    const copy = await pgliteBusinesses()
     try {
-      return await measure(db, { contacts: PGLITE_CONTACTS, sizes: false })
+      const db = await openPglite(copy.dataDir)
+      try {
+        return await measure(db, copy, { sizes: false })
+      } finally {
+        await db.close()
+      }
     } finally {
-      await db.close()
+      await copy.drop()
     }
   },
 }
 
 /** A business of generated customers served over HTTP: search timings as its owner, then (optionally) each page's size. */
-async function measure(db: Database, opts: { contacts: number; sizes: boolean }): Promise<BenchRow[]> {
+async function measure(db: Database, copy: BusinessCopy, opts: { sizes: boolean }): Promise<BenchRow[]> {
   setLogLevel('silent')
-  await migrate(db)
   const config = { ...loadConfig({ LOG_LEVEL: 'silent', PORT: '0' }), logLevel: 'silent' as const }
   const services = createServices(config, db, { llm: null, payments: null })
-  const tenant = await createTenant(db, { name: 'Owner Pages Bench Windows', owner_email: 'owner@bench.example' })
-  const started = Date.now()
-  const data = await generateSearchData(db, tenant.tenant_id, { contacts: opts.contacts, seed: 11, leads: 500 })
-  const generated = (Date.now() - started) / 1000
+  const { large } = copy.made
+  const data = large.data
+  const tenant = { tenant_id: large.tenantId, owner_user_id: large.ownerUserId }
   const extra = await seedToday(services, tenant.tenant_id)
   const server = await new Promise<Server>((resolve) => {
     const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))
@@ -81,10 +81,10 @@ async function measure(db: Database, opts: { contacts: number; sizes: boolean })
   try {
     const owner = await createSession(db, tenant.tenant_id, tenant.owner_user_id)
     const rows = await searchTimes(reader, owner, withSeeded(data, extra))
-    rows.unshift({
-      measure: 'data',
-      value: `${data.contacts} customers`,
-      note: `${data.notes} notes, ${data.leads} leads, one visit with its invoice; generated in ${generated.toFixed(0)} s`,
+    rows.unshift(...businessRows(copy), {
+      measure: 'data: seeded',
+      value: 'a visit today',
+      note: "a technician's visit today with its invoice, searched and paged as the owner's and the technician's",
     })
     if (opts.sizes) {
       const technician = await createSession(db, tenant.tenant_id, extra.technicianId)
@@ -132,7 +132,7 @@ async function seedToday(services: Services, tenantId: string) {
   }
 }
 
-/** The generated samples plus the seeded visit's and invoice's numbers (the generated business has visits only when asked). */
+/** The generated samples plus the seeded visit's and invoice's numbers. */
 function withSeeded(data: GeneratedSearchData, extra: { ticketNumber: number; invoiceNumber: string }): GeneratedSearchData {
   return {
     ...data,

@@ -1,18 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { openPglite } from '../../core/db/pglite.js'
 import { openPostgres } from '../../core/db/postgres.js'
 import { setLogLevel } from '../../core/log.js'
-import { createScratchDatabase } from '../postgres-server.js'
 import type { BenchRow, BenchSettings, Scenario } from '../scenario.js'
 import { pgFloor, pgliteFloor } from '../search-floors.js'
 import { measureSearch, type SearchEngine } from '../search-measure.js'
+import { pgliteBusinesses, postgresBusinesses } from '../shared-businesses.js'
 
-/** Contacts of the large business on PostgreSQL (five notes each on average); BENCH_SEARCH_CONTACTS changes it. */
-const CONTACTS = Number(process.env.BENCH_SEARCH_CONTACTS ?? 100_000)
-/** PGlite writes the generated business about three times slower: a smaller one keeps its run to minutes (BENCH_PGLITE_CONTACTS). */
-const PGLITE_CONTACTS = Number(process.env.BENCH_PGLITE_CONTACTS ?? 20_000)
 /** The owner's goal for universal search on PostgreSQL at 100k contacts. */
 const P95_TARGET_MS = 20
 
@@ -22,19 +15,19 @@ export const searchPostgres: Scenario = {
   needs: 'postgres',
   async run(settings: BenchSettings): Promise<BenchRow[]> {
     setLogLevel('silent')
-    const scratch = await createScratchDatabase(settings.databaseUrl, 'search')
+    const copy = await postgresBusinesses(settings)
     const engine: SearchEngine = {
       floorName: 'pg',
       afresh: 'a new pool and app; the shared server is not restarted, its buffers stay warm',
       p95TargetMs: P95_TARGET_MS,
-      open: async () => openPostgres(scratch.url, 20),
-      openFloor: async (connections) => pgFloor(scratch.url, connections),
-      floorBeside: (_db, connections) => pgFloor(scratch.url, connections),
+      open: async () => openPostgres(copy.url, 20),
+      openFloor: async (connections) => pgFloor(copy.url, connections),
+      floorBeside: (_db, connections) => pgFloor(copy.url, connections),
     }
     try {
-      return await measureSearch(engine, CONTACTS, settings)
+      return await measureSearch(engine, copy, settings)
     } finally {
-      await scratch.drop().catch((err: Error) => process.stderr.write(`warning: could not drop the scratch database: ${err.message}\n`))
+      await copy.drop().catch((err: Error) => process.stderr.write(`warning: could not drop the scratch database: ${err.message}\n`))
     }
   },
 }
@@ -45,8 +38,8 @@ export const searchPglite: Scenario = {
   needs: 'nothing',
   async run(settings: BenchSettings): Promise<BenchRow[]> {
     setLogLevel('silent')
-    const folder = mkdtempSync(join(tmpdir(), 'crm-bench-search-'))
-    const dataDir = join(folder, 'data')
+    const copy = await pgliteBusinesses()
+    const { dataDir } = copy
     const engine: SearchEngine = {
       floorName: 'PGlite',
       afresh: 'the data folder reopened and a new app',
@@ -57,9 +50,9 @@ export const searchPglite: Scenario = {
       floorBeside: (db) => ({ ...pgliteFloor(db), close: async () => {} }),
     }
     try {
-      return await measureSearch(engine, PGLITE_CONTACTS, settings)
+      return await measureSearch(engine, copy, settings)
     } finally {
-      rmSync(folder, { recursive: true, force: true })
+      await copy.drop()
     }
   },
 }

@@ -11,10 +11,10 @@ import { createScratchDatabase, type ScratchDatabase } from './postgres-server.j
 import type { BenchRow, BenchSettings } from './scenario.js'
 
 /** Customers of the large business on PostgreSQL (BENCH_SEARCH_CONTACTS) and on PGlite (BENCH_PGLITE_CONTACTS). */
-export const POSTGRES_CONTACTS = Number(process.env.BENCH_SEARCH_CONTACTS ?? 100_000)
-export const PGLITE_CONTACTS = Number(process.env.BENCH_PGLITE_CONTACTS ?? 20_000)
+const POSTGRES_CONTACTS = Number(process.env.BENCH_SEARCH_CONTACTS ?? 100_000)
+const PGLITE_CONTACTS = Number(process.env.BENCH_PGLITE_CONTACTS ?? 20_000)
 /** Customers of the small business beside the large one. */
-export const SMALL_CONTACTS = 1_000
+const SMALL_CONTACTS = 1_000
 /** The owner's goal for writing 100k customers with their notes, in seconds, on each engine. */
 const GENERATE_TARGET_SECONDS = { postgres: 300, pglite: 900 }
 /** The size the goal is stated for: smaller runs print the time without a target. */

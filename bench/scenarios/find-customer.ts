@@ -74,8 +74,7 @@ async function measure(db: Database, copy: BusinessCopy): Promise<BenchRow[]> {
   // One past visit each, half of them invoiced: every match has a last visit to read.
   const { large } = copy.made
   const data = large.data
-  const tenant = { tenant_id: large.tenantId, agent_token: large.agentToken }
-  const principal: Principal = { tenantId: tenant.tenant_id, actor: { type: 'agent', id: tenant.tenant_id } }
+  const principal: Principal = { tenantId: large.tenantId, actor: { type: 'agent', id: large.tenantId } }
   const single = data.samples.emails.slice(0, EACH)
   const several = [...new Set(data.samples.names.map((name) => name.split(' ').at(-1) as string))].slice(0, EACH)
   const server = await new Promise<Server>((resolve) => {
@@ -83,7 +82,7 @@ async function measure(db: Database, copy: BusinessCopy): Promise<BenchRow[]> {
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   services.config.publicBaseUrl = url
-  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(url, tenant.agent_token)))
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(url, large.agentToken)))
   try {
     const ways = { find: (c: Client, q: string) => callFind(c, q), search: (c: Client, q: string) => callSearch(c, q) }
     const queries = [...single, ...several]

@@ -70,8 +70,7 @@ async function measure(db: Database, copy: BusinessCopy, opts: { sizes: boolean 
   const services = createServices(config, db, { llm: null, payments: null })
   const { large } = copy.made
   const data = large.data
-  const tenant = { tenant_id: large.tenantId, owner_user_id: large.ownerUserId }
-  const extra = await seedToday(services, tenant.tenant_id)
+  const extra = await seedToday(services, large.tenantId)
   const server = await new Promise<Server>((resolve) => {
     const s = createApp(services).listen(0, '127.0.0.1', () => resolve(s))
   })
@@ -79,7 +78,7 @@ async function measure(db: Database, copy: BusinessCopy, opts: { sizes: boolean 
   services.config.publicBaseUrl = url
   const reader = pageReader(url)
   try {
-    const owner = await createSession(db, tenant.tenant_id, tenant.owner_user_id)
+    const owner = await createSession(db, large.tenantId, large.ownerUserId)
     const rows = await searchTimes(reader, owner, withSeeded(data, extra))
     rows.unshift(...businessRows(copy), {
       measure: 'data: seeded',
@@ -87,8 +86,8 @@ async function measure(db: Database, copy: BusinessCopy, opts: { sizes: boolean 
       note: "a technician's visit today with its invoice, searched and paged as the owner's and the technician's",
     })
     if (opts.sizes) {
-      const technician = await createSession(db, tenant.tenant_id, extra.technicianId)
-      const links = await customerLinks(services, tenant.tenant_id, extra)
+      const technician = await createSession(db, large.tenantId, extra.technicianId)
+      const links = await customerLinks(services, large.tenantId, extra)
       rows.push(...(await pageSizes(reader, { owner, technician }, withSeeded(data, extra), links)))
     }
     return rows

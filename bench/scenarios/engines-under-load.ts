@@ -102,7 +102,7 @@ async function measureEngine(engine: EngineUnderTest, settings: BenchSettings, s
     {
       measure: `${engine.name}: data`,
       value: `${BUSINESSES} x ${CONTACTS} customers`,
-      note: `about 3 notes, 2 facts and a past visit each, 6 visits on each of the next 10 days; generated in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      note: `about 3 notes, 2 facts and a past visit each, 6 visits on each of the next 10 days, their confirmations delivered before the start; generated in ${((Date.now() - started) / 1000).toFixed(0)} s`,
     },
   ]
   const env = serverEnv(engine.env)

@@ -89,13 +89,27 @@ export function renderTexts(
 export async function messageValues(tx: Queryable, message: MessageFields, settings: TenantSettings): Promise<TemplateValues> {
   const tz = settings.timezone
   const values: TemplateValues = businessValues(settings)
-  const contact = await tx.query<{ display_name: string; first_name: string | null }>(
-    'select display_name, first_name from contacts where id = $1',
+  // The customer and their last completed visit in one read: every message asks for both.
+  const contact = await tx.query<{
+    display_name: string
+    first_name: string | null
+    last_start: Date | null
+    last_services: string | null
+  }>(
+    `select c.display_name, c.first_name, last.scheduled_start as last_start, last.services as last_services
+     from contacts c
+     left join lateral (
+       select t.scheduled_start,
+              (select string_agg(li.description, ', ' order by li.position, li.created_at) from ticket_line_items li where li.ticket_id = t.id) as services
+       from tickets t where t.contact_id = c.id and t.status = 'completed' order by t.scheduled_start desc limit 1
+     ) last on true
+     where c.id = $1`,
     [message.contact_id],
   )
-  if (contact.rows[0]) {
-    values.customer_name = contact.rows[0].display_name
-    values.customer_first_name = firstNameOf(contact.rows[0].first_name, contact.rows[0].display_name)
+  const customer = contact.rows[0]
+  if (customer) {
+    values.customer_name = customer.display_name
+    values.customer_first_name = firstNameOf(customer.first_name, customer.display_name)
   }
   if (message.ticket_id) {
     const t = await tx.query<{
@@ -104,10 +118,13 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
       address: string | null
       services: string | null
       is_price_estimated: boolean
+      lines: PricedTicketLine[]
     }>(
       `select t.scheduled_start, t.scheduled_end, t.is_price_estimated,
               (select concat_ws(', ', a.line1, a.line2, a.city, concat_ws(' ', a.state, a.postal_code)) from addresses a where a.id = t.address_id) as address,
-              (select string_agg(li.description, ', ' order by li.position, li.created_at) from ticket_line_items li where li.ticket_id = t.id) as services
+              (select string_agg(li.description, ', ' order by li.position, li.created_at) from ticket_line_items li where li.ticket_id = t.id) as services,
+              (select coalesce(jsonb_agg(jsonb_build_object('price_cents', li.price_cents, 'taxable', li.taxable, 'duration_minutes', li.duration_minutes)), '[]')
+               from ticket_line_items li where li.ticket_id = t.id) as lines
        from tickets t where t.id = $1`,
       [message.ticket_id],
     )
@@ -118,7 +135,7 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
       values.appointment_end_time = clockTime(ticket.scheduled_end, tz)
       values.appointment_address = ticket.address
       values.services = ticket.services
-      values.appointment_price = await appointmentPrice(tx, String(message.ticket_id), ticket.is_price_estimated, settings)
+      values.appointment_price = appointmentPrice(ticket.lines, ticket.is_price_estimated, settings)
     }
   }
   if (message.moved_from) {
@@ -142,19 +159,20 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
       values.quote_valid_until = dayWords(quote.valid_until)
     }
   }
-  const last = await tx.query<{ scheduled_start: Date; services: string | null }>(
-    `select t.scheduled_start,
-            (select string_agg(li.description, ', ' order by li.position, li.created_at) from ticket_line_items li where li.ticket_id = t.id) as services
-     from tickets t where t.contact_id = $1 and t.status = 'completed' order by t.scheduled_start desc limit 1`,
-    [message.contact_id],
-  )
-  if (last.rows[0]) {
-    const lastDate = localDate(last.rows[0].scheduled_start, tz)
-    values.last_service_date = longDate(last.rows[0].scheduled_start, tz, false)
+  if (customer?.last_start) {
+    const lastDate = localDate(customer.last_start, tz)
+    values.last_service_date = longDate(customer.last_start, tz, false)
     values.reach_out_months = wholeMonths(lastDate, localDate(new Date(message.send_at as string | Date), tz))
-    values.services ??= last.rows[0].services
+    values.services ??= customer.last_services
   }
   return values
+}
+
+/** A visit's line as its price is counted. */
+interface PricedTicketLine {
+  price_cents: number
+  taxable: boolean
+  duration_minutes: number | null
 }
 
 /** The word beside a price that is an estimate to be confirmed on site, wherever a customer reads one. */
@@ -164,13 +182,7 @@ export const ESTIMATED = 'Estimated'
  * An appointment's price with tax as its email shows it, "$184.03", or "$184.03 (Estimated)" when the ticket was booked
  * with an estimated price; null for a ticket with no priced line.
  */
-async function appointmentPrice(tx: Queryable, ticketId: string, estimated: boolean, settings: TenantSettings): Promise<string | null> {
-  const lines = (
-    await tx.query<{ price_cents: number; taxable: boolean; duration_minutes: number | null }>(
-      'select price_cents, taxable, duration_minutes from ticket_line_items where ticket_id = $1',
-      [ticketId],
-    )
-  ).rows
+function appointmentPrice(lines: PricedTicketLine[], estimated: boolean, settings: TenantSettings): string | null {
   if (!lines.length) return null
   const price = formatMoney(ticketTotals(lines, settings).total_cents, settings.currency)
   return estimated ? `${price} (${ESTIMATED})` : price

@@ -53,15 +53,15 @@ export async function issueResponseLinks(
   ])
   const ticket = t.rows[0]
   if (!ticket || !['scheduled', 'confirmed'].includes(ticket.status) || new Date(ticket.scheduled_start) <= services.now()) return {}
+  const tokens = RESPONSE_PURPOSES.map(() => newSecret())
+  await tx.query(
+    `insert into response_links (tenant_id, message_id, ticket_id, purpose, token_hash, appointment_start, expires_at)
+     select $1, $2, $3, link.purpose, link.token_hash, $6, $6 from unnest($4::text[], $5::text[]) as link (purpose, token_hash)`,
+    [tenantId, message.id, message.ticket_id, RESPONSE_PURPOSES, tokens.map(hashSecret), ticket.scheduled_start],
+  )
   const values: TemplateValues = {}
-  for (const purpose of RESPONSE_PURPOSES) {
-    const token = newSecret()
-    await tx.query(
-      `insert into response_links (tenant_id, message_id, ticket_id, purpose, token_hash, appointment_start, expires_at)
-      values ($1, $2, $3, $4, $5, $6, $6)`,
-      [tenantId, message.id, message.ticket_id, purpose, hashSecret(token), ticket.scheduled_start],
-    )
-    values[`${purpose}_link`] = responseLinkUrl(services.config.publicBaseUrl, token)
+  for (const [i, purpose] of RESPONSE_PURPOSES.entries()) {
+    values[`${purpose}_link`] = responseLinkUrl(services.config.publicBaseUrl, tokens[i])
   }
   return values
 }

@@ -62,6 +62,7 @@ describe.each(engines)('the default emails ask for a reply only when a reply rea
       expect(`${preview.subject}\n${preview.body}`, kind).not.toMatch(/repl(y|ies)/i)
     }
     const email = await reachOut()
+    expect(email.text).toMatch(/^Hi Jane,\n\nIt has been about \d+ months since our last visit on May 4, 2026\.\n/)
     expect(email.text).toContain('Would you like us to schedule your next service?\n\n')
     expect(email.text).not.toMatch(/reply/i)
     expect(email.replyTo ?? []).toEqual([])

@@ -15,7 +15,7 @@ import { renderMessage } from '../domains/messages/render.js'
 import { issueResponseLinks } from '../domains/messages/response-links.js'
 import { issueQuoteLinks } from '../domains/quotes/quote-links.js'
 import { followUpStopReason } from '../domains/messages/follow-up-checks.js'
-import { loadTenantSettings } from '../domains/settings/model.js'
+import { loadTenantSettings, SETTINGS_READ } from '../domains/settings/model.js'
 import { log } from '../log.js'
 import type { ClaimedMessage } from './claim.js'
 
@@ -70,6 +70,9 @@ interface Outgoing {
 /** A step's verdict: stop with this outcome, or go on. */
 type Stop = { stop: DeliveryOutcome }
 
+/** A transaction that composes an email reads the business's settings: they travel with its BEGIN. */
+const COMPOSING = { readAhead: [SETTINGS_READ] }
+
 /**
  * Delivers one claimed message: checks it may still go, renders it with its delivery-time links, sends it with its
  * idempotency key and marks it; a failure is retried with backoff and, after the last attempt, marked failed with the
@@ -83,28 +86,38 @@ export async function deliverMessage(
 ): Promise<DeliveryOutcome> {
   const scope = { tenantId: claim.tenant_id, actorType: 'system' as const, requestId: `delivery-${claim.lease_token}` }
   try {
-    const first = await withTenant(services.db, scope, async (tx) => {
-      const loaded = await load(tx, claim)
-      if (!loaded) return { stop: 'lost' } as Stop
-      const stop = await refuse(tx, services, claim, loaded)
-      if (stop) return stop
-      const again = resend(claim, loaded)
-      if (again) return again
-      return loaded.row.invoice_id ? loaded : compose(tx, services, claim, loaded, {})
-    })
+    const first = await withTenant(
+      services.db,
+      scope,
+      async (tx) => {
+        const loaded = await load(tx, claim)
+        if (!loaded) return { stop: 'lost' } as Stop
+        const stop = await refuse(tx, services, claim, loaded)
+        if (stop) return stop
+        const again = resend(claim, loaded)
+        if (again) return again
+        return loaded.row.invoice_id ? loaded : compose(tx, services, claim, loaded, {})
+      },
+      COMPOSING,
+    )
     if ('stop' in first) return first.stop
     let email: EmailMessage
     if ('row' in first) {
       // Stripe is called outside any transaction; a link made there is then rendered into the message.
       const link = await paymentLinkFor(services, claim.tenant_id, String(first.row.invoice_id))
-      const second = await withTenant(services.db, scope, async (tx) => {
-        const loaded = await load(tx, claim)
-        if (!loaded) return { stop: 'lost' } as Stop
-        // The email carries the lasting /pay/ address of the invoice's page: Stripe's page expires within a day, an
-        // invoice is often paid later. It is the pay link only while there is something to pay online.
-        const page = await issuePayLink(tx, services, claim.tenant_id, String(loaded.row.invoice_id))
-        return compose(tx, services, claim, loaded, { payment_link: link ? page : null, invoice_link: page })
-      })
+      const second = await withTenant(
+        services.db,
+        scope,
+        async (tx) => {
+          const loaded = await load(tx, claim)
+          if (!loaded) return { stop: 'lost' } as Stop
+          // The email carries the lasting /pay/ address of the invoice's page: Stripe's page expires within a day, an
+          // invoice is often paid later. It is the pay link only while there is something to pay online.
+          const page = await issuePayLink(tx, services, claim.tenant_id, String(loaded.row.invoice_id))
+          return compose(tx, services, claim, loaded, { payment_link: link ? page : null, invoice_link: page })
+        },
+        COMPOSING,
+      )
       if ('stop' in second) return second.stop
       email = second
     } else {

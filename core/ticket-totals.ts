@@ -10,12 +10,19 @@ export interface TicketTotals {
   duration_minutes: number
 }
 
+/** A ticket line as its totals count it. */
+export interface TotalledLine {
+  price_cents: number
+  taxable: boolean
+  duration_minutes: number | null
+}
+
 /**
  * The one place a ticket's totals are derived. Tax is figured per taxable line at the business's default rate and
  * rounded to the nearest cent, halves away from zero, then summed: the same per-line figures an invoice shows.
  */
 export function ticketTotals(
-  lines: ReadonlyArray<{ price_cents: number; taxable: boolean; duration_minutes: number | null }>,
+  lines: ReadonlyArray<TotalledLine>,
   settings: { default_tax_rate_bp: number; currency: string },
 ): TicketTotals {
   let subtotal = 0

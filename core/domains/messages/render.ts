@@ -9,7 +9,7 @@ import { paymentBlock, paymentBlockVariables, withPaymentBlock } from './payment
 import type { MessageKind, MessageTemplate } from './model.js'
 import { formatMoney } from '../../money.js'
 import { invoiceDueWords } from './invoice-due.js'
-import { ticketTotals } from '../../ticket-totals.js'
+import { ticketTotals, type TotalledLine } from '../../ticket-totals.js'
 
 /** A message as it reads with what the system knows now; `missing` names the variables that rendered empty. */
 export interface RenderedMessage {
@@ -118,7 +118,7 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
       address: string | null
       services: string | null
       is_price_estimated: boolean
-      lines: PricedTicketLine[]
+      lines: TotalledLine[]
     }>(
       `select t.scheduled_start, t.scheduled_end, t.is_price_estimated,
               (select concat_ws(', ', a.line1, a.line2, a.city, concat_ws(' ', a.state, a.postal_code)) from addresses a where a.id = t.address_id) as address,
@@ -168,13 +168,6 @@ export async function messageValues(tx: Queryable, message: MessageFields, setti
   return values
 }
 
-/** A visit's line as its price is counted. */
-interface PricedTicketLine {
-  price_cents: number
-  taxable: boolean
-  duration_minutes: number | null
-}
-
 /** The word beside a price that is an estimate to be confirmed on site, wherever a customer reads one. */
 export const ESTIMATED = 'Estimated'
 
@@ -182,7 +175,7 @@ export const ESTIMATED = 'Estimated'
  * An appointment's price with tax as its email shows it, "$184.03", or "$184.03 (Estimated)" when the ticket was booked
  * with an estimated price; null for a ticket with no priced line.
  */
-function appointmentPrice(lines: PricedTicketLine[], estimated: boolean, settings: TenantSettings): string | null {
+function appointmentPrice(lines: TotalledLine[], estimated: boolean, settings: TenantSettings): string | null {
   if (!lines.length) return null
   const price = formatMoney(ticketTotals(lines, settings).total_cents, settings.currency)
   return estimated ? `${price} (${ESTIMATED})` : price

@@ -23,7 +23,8 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     loadDataDir,
     // pg_trgm alone: with a second extension bundle, PGlite may instantiate pg_trgm twice, and the `%` operator then calls
     // the similarity() of the stale copy (shared through the module table), returning nothing and hanging the next statement.
-    // The schema uses no other extension.
+    // The schema uses no other extension: with cube and earthdistance also loaded, `%` answered nothing and hung in about
+    // half of the openings tried, whichever order they were given in, so distances are plain SQL (migration 0121).
     extensions: { pg_trgm },
     parsers: typeParsers,
     relaxedDurability: false,

@@ -68,7 +68,8 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const t = await freshDatabase(engine)
   const email = capturingEmail()
-  const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }), logLevel: 'silent' as const }
+  // The tests have no internet: the geocoder is off unless a test gives its fake's client in overrides.integrations.
+  const config = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CRM_GEOCODER: 'off' }), logLevel: 'silent' as const }
   // Documents as the product keeps them on each engine: files for the embedded one (in a folder of the test's own), a table on a server.
   const documents = t.db.engine === 'pglite' ? { documents: filesStore(mkdtempSync(join(tmpdir(), 'crm-documents-'))) } : {}
   const services = createServices(config, wrapDatabase(t.db), { email, ...documents, ...overrides })

@@ -19,7 +19,8 @@ export interface ServerProcess {
 /** Starts the server with exactly this environment (plus PATH) and waits until it says where it listens. */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, [serverScript()], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
+    // The tests have no internet: the geocoder is off unless a test points it at its fake.
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', CRM_GEOCODER: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

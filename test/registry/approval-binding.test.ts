@@ -41,6 +41,7 @@ interface BindingWorld extends WordsWorld {
  * they can be said so ("tomorrow", a name, a wall-clock time).
  */
 const CALLS: Record<string, (w: BindingWorld) => Record<string, unknown>> = {
+  'address.pin': (w) => ({ address_id: w.ids.address, latitude: 34.7304, longitude: -86.5861 }),
   'contact.delete': (w) => ({ contact_id: w.loner }),
   'contact.merge': (w) => ({ survivor_id: w.ids.contact, merged_id: w.ids.to_contact }),
   'custom_field.define': (w) => ({ applies_to: 'contact', key: `gate_${w.n}`, label: 'Gate', field_type: 'text' }),

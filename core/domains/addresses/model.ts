@@ -5,7 +5,7 @@ import { lockRecord, type RecordKind } from '../../records.js'
 
 /** The columns of an address as the API shows it. */
 export const ADDRESS_COLUMNS = `id, contact_id, label, line1, line2, city, state, postal_code, country, access_notes, archived_at,
-  created_at, updated_at`
+  created_at, updated_at, latitude, longitude, point_status, point_note, point_at`
 
 /** Where addresses live, for lockRecord, auditedUpdate and auditedArchive (core/records.ts). */
 export const ADDRESS_TABLE: RecordKind = { table: 'addresses', columns: ADDRESS_COLUMNS, entity: 'address' }
@@ -42,4 +42,16 @@ export const ADDRESS_RECORD = z.object({
   archived_at: timestamp.nullable(),
   created_at: timestamp,
   updated_at: timestamp,
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+  point_status: z
+    .enum(['pending', 'found', 'not_found', 'failed', 'by_hand'])
+    .describe(
+      'Where the pin comes from: pending (not looked up yet), found (the geocoder), not_found, failed (tried again later), by_hand',
+    ),
+  point_note: z.string().nullable().describe('The pin in words: what the geocoder matched, or why there is no pin'),
+  point_at: timestamp.nullable(),
 })
+
+/** The pin's fields, for a view of an address that leaves them out (a visit's address shows where to go in words). */
+export const ADDRESS_POINT_OMITTED = { latitude: true, longitude: true, point_status: true, point_note: true, point_at: true } as const

@@ -15,6 +15,11 @@ export const addressesPersonalData: PersonalTable = {
     postal_code: { erase: { text: '' } },
     country: 'not personal',
     access_notes: { erase: 'null' },
+    // The pin says where the home is as well as the street does; erasing the street drops it anyway (migration 0121).
+    latitude: { erase: 'null' },
+    longitude: { erase: 'null' },
+    point_status: 'not personal',
+    point_note: { erase: 'null' },
   },
   stateChanges: [{ when: { archived_at: null }, set: { archived_at: ERASURE_TIME } }],
   export: { part: 'addresses', heading: 'Addresses', order: 't.created_at, t.id' },

@@ -4,7 +4,7 @@ import { validationError } from '../../errors.js'
 import { afterCursor, pageOf } from '../../pagination.js'
 import { defineQuery } from '../../registry.js'
 import { addDays, dayRange, localDate } from '../../time.js'
-import { ADDRESS_RECORD } from '../addresses/model.js'
+import { ADDRESS_POINT_OMITTED, ADDRESS_RECORD } from '../addresses/model.js'
 import { loadTenantSettings, SETTINGS_READ } from '../settings/model.js'
 import { LINE_ITEM_RECORD, lineItemsOf, PAID_ELSEWHERE, techniciansOf, TICKET_TECHNICIAN, TICKET_TOTALS } from './model.js'
 import { idList, isoDate } from '../../schema-types.js'
@@ -110,7 +110,9 @@ export const ticketsQuery = defineQuery({
       .object({ id: z.uuid(), display_name: z.string(), email: z.string().nullable(), phone: z.string().nullable(), status: z.string() })
       .nullable()
       .optional(),
-    address: ADDRESS_RECORD.omit({ contact_id: true, archived_at: true, created_at: true, updated_at: true }).nullable().optional(),
+    address: ADDRESS_RECORD.omit({ ...ADDRESS_POINT_OMITTED, contact_id: true, archived_at: true, created_at: true, updated_at: true })
+      .nullable()
+      .optional(),
     invoice: z
       .object({
         id: z.uuid(),

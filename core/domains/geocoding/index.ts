@@ -1,0 +1,8 @@
+// The geocoding domain: where service addresses are on the map. The registry finds this folder and registers what this file exports.
+export * from './pin-actions.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['addresses']
+
+/** What geocoding plugs in: core/domains/capabilities.ts collects it. */
+export { geocodingCapability as capability } from './capability.js'

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TestApp } from '../helpers/app.js'
 import { engines } from '../helpers/databases.js'
 import { okOf, startPageApp } from '../helpers/page-app.js'
-import { pageClient, type PageClient } from '../helpers/technician-fixture.js'
+import { hiddenFields, pageClient, type PageClient } from '../helpers/technician-fixture.js'
 
 /** Thursday 2026-11-05, 09:30 in Chicago. */
 const NOW = new Date('2026-11-05T15:30:00Z')
@@ -53,6 +53,38 @@ describe.each(engines)("the owner's customers pages (%s)", (engine) => {
     const shown = await page(saved.location!)
     expect(shown).toContain('Customer added.')
     expect(shown).toContain('Access: Side gate')
+  })
+
+  it("shows each address's pin in words and lets the owner place it by hand or look it up again", async () => {
+    const rita = await ok('contact', 'create', {
+      display_name: 'Pia Pinned',
+      addresses: [{ line1: '8 Lake Way', city: 'Madison', state: 'AL', postal_code: '35758' }],
+    })
+    const path = `/customers/${rita.id}`
+    const before = await page(path)
+    expect(before).toContain('Not on the map yet: it is looked up in the background')
+    const addressId = (await app.query({ type: 'addresses', contact_id: rita.id })).body.data.items[0].id
+    const refused = await owner.submit(before, `${path}/addresses/${addressId}/pin`, [
+      ['latitude', 'north'],
+      ['longitude', '-86.7'],
+    ])
+    expect(refused.status).toBe(400)
+    expect(refused.html).toContain('Nothing was changed.')
+    const pinned = await owner.submit(before, `${path}/addresses/${addressId}/pin`, [
+      ['latitude', '34.69931'],
+      ['longitude', '-86.74833'],
+    ])
+    expect(pinned.status).toBe(303)
+    const after = await page(pinned.location!)
+    expect(after).toContain('Pin placed.')
+    expect(after).toContain('On the map, placed by hand')
+    expect(after).toContain('href="https://www.openstreetmap.org/?mlat=34.69931&amp;mlon=-86.74833#map=18/34.69931/-86.74833"')
+    const again = await owner.submit(after, `${path}/addresses/${addressId}/locate`, [])
+    expect(again.status).toBe(303)
+    expect(await page(again.location!)).toContain('Not on the map yet: it is looked up in the background')
+    const csrf = hiddenFields(after, `${path}/addresses/${addressId}/locate`)
+    const elsewhere = await owner.post(`${path}/addresses/00000000-0000-4000-8000-000000000000/locate`, csrf)
+    expect(elsewhere.status).toBe(404)
   })
 
   it('shows a duplicate with a link to the other customer, and saves it only when told it is someone else', async () => {

@@ -25,6 +25,7 @@ import { timelineLine, type AuditEntry } from './customer-timeline.js'
 import { ATTRIBUTE_SOURCE_WORDS, kindWords, shortMoment } from './customer-words.js'
 import { LIFECYCLE_WORDS } from './customer-list.js'
 import { customFieldsForm, customValues, fieldsFor } from '../custom-fields/custom-field-views.js'
+import { addressPin } from './address-pin.js'
 import { companyForm } from './company-form.js'
 import { companyFacts, relationshipsSection } from './relationship-views.js'
 import type { FieldErrors } from '../../form-kit.js'
@@ -169,7 +170,7 @@ ${section(
     (a) =>
       html`<div class="card">${a.label ? html`<b>${a.label}</b><br>` : ''}${a.line1}${a.line2 ? html`, ${a.line2}` : ''}<br>${a.city}, ${a.state} ${a.postal_code}${
         a.access_notes ? html`<br><span class="muted">Access: ${a.access_notes}</span>` : ''
-      }</div>`,
+      }${addressPin(a, c.id, opts.csrf)}</div>`,
   ),
   'No address yet.',
 )}

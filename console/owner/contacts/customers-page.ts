@@ -5,6 +5,8 @@ import { callAction, type Caller } from '../../../core/call-action.js'
 import { callQuery } from '../../../core/call-query.js'
 import type { Services } from '../../../core/context.js'
 import { addAddress, updateAddress } from '../../../core/domains/addresses/actions.js'
+import { locateAddress, pinAddress } from '../../../core/domains/geocoding/pin-actions.js'
+import { pinInputOf } from './address-pin.js'
 import { archiveContact, createContact, updateContact } from '../../../core/domains/contacts/actions.js'
 import { contactsQuery } from '../../../core/domains/contacts/queries.js'
 import { addNote } from '../../../core/domains/notes/actions.js'
@@ -59,6 +61,8 @@ const DONE: Record<string, string> = {
   fields: 'Custom fields saved.',
   linked: 'Relationship saved.',
   uploaded: 'File uploaded.',
+  pinned: 'Pin placed.',
+  locating: 'The address is looked up again in the background.',
 }
 
 type Contact = Awaited<ReturnType<typeof readContact>>
@@ -357,6 +361,34 @@ ${addressForm({
       res.redirect(303, `/customers/${contact.id}?done=note`)
     }),
   )
+
+  for (const [step, action, done] of [
+    ['pin', pinAddress, 'pinned'],
+    ['locate', locateAddress, 'locating'],
+  ] as const)
+    router.post(
+      `/customers/:id/addresses/:addressId/${step}`,
+      ownerRoute(services, async ({ req, res, session }) => {
+        const caller = callerOf(res, session)
+        const contact = await contactOr404(res, caller, req.params.id)
+        if (!contact) return
+        const address = (contact.addresses ?? []).find((a) => a.id === req.params.addressId)
+        if (!address)
+          return failed(
+            res,
+            contact.display_name,
+            new AppError('NOT_FOUND', 'No such address of this customer'),
+            `/customers/${contact.id}`,
+          )
+        try {
+          const input = step === 'pin' ? pinInputOf(address.id, req.body) : { address_id: address.id }
+          await callAction(caller, action, input as never)
+        } catch (err) {
+          return failed(res, contact.display_name, err, `/customers/${contact.id}`)
+        }
+        res.redirect(303, `/customers/${contact.id}?done=${done}`)
+      }),
+    )
 
   for (const change of ['archive', 'restore'] as const)
     router.post(

@@ -11,6 +11,7 @@ import { enginesUnderLoad } from './scenarios/engines-under-load.js'
 import { backupScenario } from './scenarios/backup.js'
 import { balancer } from './scenarios/balancer.js'
 import { findCustomerPglite, findCustomerPostgres } from './scenarios/find-customer.js'
+import { geocodingImport } from './scenarios/geocoding.js'
 import { lifecycle } from './scenarios/lifecycle.js'
 import { officeTasks } from './scenarios/office-tasks.js'
 import { listFiltersPglite, listFiltersPostgres } from './scenarios/list-filters.js'
@@ -50,6 +51,7 @@ const ALL: Scenario[] = [
   approvalEmail,
   squareImportPostgres,
   squareImportPglite,
+  geocodingImport,
   ownerPagesPostgres,
   ownerPagesPglite,
   findCustomerPostgres,

@@ -29,7 +29,7 @@ export function censusGeocoder(settings: CensusSettings): Geocoder {
       res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
       body = await res.text()
     } catch (error) {
-      throw new GeocoderError(`${NAME} could not be reached (${error instanceof Error ? error.message : String(error)})`)
+      throw new GeocoderError(`${NAME} could not be reached (${unreachedWhy(error)})`)
     }
     if (!res.ok) throw new GeocoderError(`${NAME} answered HTTP ${res.status}${errorWords(body)}`)
     return body
@@ -125,4 +125,12 @@ function errorWords(body: string): string {
     // Not JSON: an outage page; its status says enough.
   }
   return ''
+}
+
+/** Why a call never got an answer, as the network said it: fetch's own "fetch failed" hides the reason in its cause. */
+function unreachedWhy(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time'
+  const cause = error instanceof Error ? (error.cause as { message?: unknown } | undefined) : undefined
+  if (typeof cause?.message === 'string' && cause.message) return cause.message
+  return error instanceof Error ? error.message : String(error)
 }

@@ -35,3 +35,8 @@ export interface Geocoder {
   covers(country: string): boolean
   locate(addresses: AddressToLocate[]): Promise<LocatedAddress[]>
 }
+
+/** A note as the address shows it: a sentence, its first letter capital ("the US Census Geocoder ..." begins one). */
+export function asSentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}

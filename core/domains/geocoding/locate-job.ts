@@ -4,7 +4,7 @@ import type { Services } from '../../context.js'
 import { setLocal, withTenant, withWorkerRole } from '../../db/tenant.js'
 import type { Queryable } from '../../db/types.js'
 import { log } from '../../log.js'
-import { type AddressToLocate, type Geocoder, GeocoderError, type LocatedAddress } from './geocoder.js'
+import { type AddressToLocate, asSentence, type Geocoder, GeocoderError, type LocatedAddress } from './geocoder.js'
 
 /** How long a worker holds the addresses it took: a lookup that outlives it (a crash) is taken again after. */
 export const POINT_LEASE_MS = 10 * 60_000
@@ -114,7 +114,7 @@ async function writeAnswers(tx: Queryable, answers: LocatedAddress[], now: Date,
       answers.map((a) => a.id),
       answers.map((a) => (a.found ? a.latitude : null)),
       answers.map((a) => (a.found ? a.longitude : null)),
-      answers.map((a) => a.note),
+      answers.map((a) => asSentence(a.note)),
       now,
       lease,
     ],
@@ -130,6 +130,6 @@ async function markFailed(tx: Queryable, ids: string[], reason: string, now: Dat
          || ', trying again in ' || case when w.minutes < 60 then w.minutes || ' minutes' else (w.minutes / 60) || ' hours' end
      from (select id, least(1440, 5 * power(2, least(point_tries, 10)))::int as minutes from addresses where id = any($1::uuid[])) w
      where a.id = w.id and a.point_retry_at = $4`,
-    [ids, reason.slice(0, 500), now, lease],
+    [ids, asSentence(reason.slice(0, 500)), now, lease],
   )
 }

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeCensusGeocoder, type FakeCensusGeocoder } from '../../../bench/fake-census-geocoder.js'
 import { censusGeocoder } from '../../../core/domains/geocoding/census.js'
@@ -11,6 +12,15 @@ import { expectData } from '../../helpers/envelope-assertions.js'
 import { newContactRecord, validationFieldsOf } from '../../helpers/fixtures.js'
 
 const MINUTE = 60_000
+
+/** A local port nothing listens on: one the system just gave out and took back. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 describe('the US Census Geocoder client, against its wire format', () => {
   let fake: FakeCensusGeocoder
@@ -88,8 +98,9 @@ describe('the US Census Geocoder client, against its wire format', () => {
     )
     fake.failNext(200, 'not json', 'text/html')
     await expect(client().locate([at('c1', '5 Main St')])).rejects.toBeInstanceOf(GeocoderError)
-    const gone = censusGeocoder({ baseUrl: 'http://127.0.0.1:9', benchmark: 'Public_AR_Current', gapMs: 0 })
-    await expect(gone.locate([at('c1', '5 Main St')])).rejects.toThrow(/could not be reached/)
+    const closed = await closedPort()
+    const gone = censusGeocoder({ baseUrl: `http://127.0.0.1:${closed}`, benchmark: 'Public_AR_Current', gapMs: 0 })
+    await expect(gone.locate([at('c1', '5 Main St')])).rejects.toThrow(`could not be reached (connect ECONNREFUSED 127.0.0.1:${closed})`)
   })
 
   it('is on by default, off by CRM_GEOCODER=off, and refuses a setting it cannot use', () => {
@@ -190,14 +201,14 @@ describe.each(engines)('addresses get their points in the background (%s)', (eng
       expect(await read(a.id)).toMatchObject({
         point_status: 'failed',
         latitude: null,
-        point_note: 'the US Census Geocoder answered HTTP 503; tried 1 time, trying again in 5 minutes',
+        point_note: 'The US Census Geocoder answered HTTP 503; tried 1 time, trying again in 5 minutes',
       })
       const asked = fake.requests.length
       expect((await locateAddresses(app.services)).failed).toBe(0)
       expect(fake.requests.length).toBe(asked)
       clock = new Date(clock.getTime() + 6 * MINUTE)
       await locateAddresses(app.services)
-      expect((await read(b.id)).point_note).toBe('the US Census Geocoder answered HTTP 503; tried 2 times, trying again in 10 minutes')
+      expect((await read(b.id)).point_note).toBe('The US Census Geocoder answered HTTP 503; tried 2 times, trying again in 10 minutes')
     } finally {
       fake.down = false
     }

@@ -64,7 +64,8 @@ export function censusGeocoder(settings: CensusSettings): Geocoder {
 /** The batch file: a line per address (id, street, city, state, ZIP), no header. */
 function batchFile(addresses: AddressToLocate[]): string {
   const field = (v: string) => `"${v.replace(/[\r\n]+/g, ' ').replace(/"/g, '""')}"`
-  return addresses.map((a) => [a.id, a.line1, a.city, a.state, a.postal_code].map(field).join(',')).join('\n') + '\n'
+  const lines = addresses.map((a) => [a.id, a.line1, a.city, a.state, a.postal_code].map(field).join(','))
+  return `${lines.join('\n')}\n`
 }
 
 /** The single lookup's JSON: the first of its addressMatches, or none. */

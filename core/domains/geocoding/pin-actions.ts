@@ -45,7 +45,7 @@ export const locateAddress = defineAction({
   description:
     'Ask the geocoder for the point of an address again at the next background pass, dropping its pin, even one placed ' +
     'by hand. Addresses are looked up by themselves when added or changed; this is for a retry or a second opinion.',
-  access: { agent: 'unrestricted', technician: 'none' },
+  access: { agent: 'unrestricted', technician: 'none', ownerSees: pinPlacedByHand },
   idempotent: true,
   input: z.strictObject({ address_id: z.uuid() }),
   output: ADDRESS_RECORD,
@@ -57,6 +57,12 @@ export const locateAddress = defineAction({
        point_retry_at = null`,
     ),
 })
+
+/** An agent dropping a pin the owner placed by hand is the owner's to see: the geocoder had it wrong once already. */
+async function pinPlacedByHand(ctx: OperationContext, input: { address_id: string }): Promise<string | null> {
+  const r = await ctx.db.query<{ point_status: string }>('select point_status from addresses where id = $1', [input.address_id])
+  return r.rows[0]?.point_status === 'by_hand' ? 'drops a pin the owner placed by hand' : null
+}
 
 /** Sets an address's pin columns (the SQL after SET, the address id being $1), audited, and returns the address. */
 async function changePoint(ctx: OperationContext, addressId: string, set: string, params: unknown[] = []) {

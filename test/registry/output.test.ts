@@ -279,6 +279,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('closeout.finish', { ticket_id: closing.id, payment: 'send_invoice' })
     await run('order.fulfil', { order_id: ids.order })
     await run('order.invoice', { order_id: ids.order })
+    await run('route.set_start', { label: 'The shop', latitude: 34.7, longitude: -86.6 })
     await run('series.update', { series_id: ids.series, scope: 'all', notes: 'Side gate' })
     await run('series.skip', { series_id: ids.series, ticket_id: ids.visit, reason: 'away' })
     const ruled = await run('segment.create', { name: 'Ruled', kind: 'rule', rule: { tags: ['vip'] } })

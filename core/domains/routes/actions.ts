@@ -1,0 +1,246 @@
+import { z } from 'zod'
+import { integrationOf } from '../../capability.js'
+import type { OperationContext } from '../../context.js'
+import { DAY_WORDS_HELP, dayFromWords, dayInput } from '../../day-words.js'
+import { AppError, notFound, validationError } from '../../errors.js'
+import { defineAction } from '../../registry.js'
+import { page } from '../../places.js'
+import { localDate } from '../../time.js'
+import type { Geocoder } from '../geocoding/geocoder.js'
+import { GeocoderError } from '../geocoding/geocoder.js'
+import { loadTenantSettings } from '../settings/model.js'
+import { resolveTechnician, technicianRef } from '../users/technician-refs.js'
+import { saveOrder } from './day.js'
+import { planDay, ROUTE_PLAN } from './plan.js'
+import { ROUTE_START_COLUMNS, ROUTE_START_RECORD, ROUTE_START_TABLE } from './starts.js'
+
+/** Orders a technician's day to cut driving, keeping fixed times, and says the distance before and after. */
+export const planRouteAction = defineAction({
+  domain: 'route',
+  name: 'plan',
+  example: { technician_id: 'Sam', date: 'tomorrow' },
+  phrases: ['plan the route for a day', 'order the visits to cut driving', 'optimize the route', 'which order should the visits go in'],
+  title: "Plan a technician's route",
+  place: page('/routes', 'pick the technician and the day, then press Plan route'),
+  words: { area: 'Appointments', phrase: "put a technician's visits of a day in the order that drives least" },
+  description:
+    "Put a technician's visits of a day in driving order, from their start (their own, else the business's home base) and " +
+    'back. Visits with a fixed time keep it; visits marked anytime (route.mark_anytime) go where they add least driving, ' +
+    "within the business hours. Answers the day in its new order with the meters driven before and after, each visit's " +
+    "directions link and the whole day's maps link. apply=false previews without saving; times are never changed and no " +
+    'customer is emailed. Without points on the map, visits are grouped by ZIP code and town, and the notes say so.',
+  access: { agent: 'unrestricted', technician: 'none' },
+  idempotent: true,
+  input: z.strictObject({
+    technician_id: technicianRef.describe('The technician: their user id or name'),
+    date: dayInput().meta({ format: 'date' }).describe(`The day: ${DAY_WORDS_HELP}`),
+    apply: z.boolean().default(true).describe('false: answer the plan without saving it'),
+  }),
+  output: ROUTE_PLAN,
+  async run(ctx, input) {
+    const settings = await loadTenantSettings(ctx.db)
+    const date = dayFromWords(input.date, localDate(ctx.services.now(), settings.timezone)) as string
+    const technician = await resolveTechnician(ctx.db, input.technician_id, 'technician_id')
+    const plan = await planDay(ctx.db, settings, technician, date)
+    if (!input.apply || !plan.stops.length) return plan
+    await saveOrder(
+      ctx.db,
+      ctx.tenantId,
+      plan.stops.map((s) => s.ticket_id),
+    )
+    await ctx.audit({
+      entityType: 'route',
+      entityId: technician.id,
+      action: 'plan',
+      before: { date, order: plan.order_before },
+      after: { date, order: plan.stops.map((s) => s.number), meters_before: plan.meters_before, meters_after: plan.meters_after },
+    })
+    return { ...plan, applied: true }
+  },
+})
+
+/** Marks a visit as anytime (the plan may move it within its day) or back to its fixed time. */
+export const markVisitAnytime = defineAction({
+  domain: 'route',
+  name: 'mark_anytime',
+  example: { ticket_id: '00000000-0000-4000-8000-000000000001', anytime: true },
+  phrases: ['the customer does not mind what time', 'any time that day is fine', 'let the route decide the time'],
+  title: 'Mark a visit anytime',
+  place: page('/routes', 'press Anytime beside the visit'),
+  words: { area: 'Appointments', phrase: 'mark visits the customer takes at any time of their day' },
+  description:
+    "Mark a visit anytime: the customer takes it at any time of its day, so route.plan may move it in the technician's " +
+    'order. anytime=false fixes it at its booked time again. Only visits still to do; the booked time itself is unchanged.',
+  // The customer was told a time: only the owner's word, or an agent's reasoning the owner reads, makes it any time.
+  access: { agent: 'soft_limit', technician: 'none' },
+  idempotent: true,
+  input: z.strictObject({ ticket_id: z.uuid(), anytime: z.boolean().default(true) }),
+  output: z.object({ ticket_id: z.uuid(), number: z.number().int(), anytime: z.boolean() }),
+  async run(ctx, input) {
+    const r = await ctx.db.query<{ id: string; number: number; status: string; anytime: boolean }>(
+      `select t.id, t.number, t.status, coalesce(rs.anytime, false) as anytime
+         from tickets t left join route_stops rs on rs.ticket_id = t.id where t.id = $1 for update of t`,
+      [input.ticket_id],
+    )
+    const ticket = r.rows[0]
+    if (!ticket) throw notFound('ticket', input.ticket_id)
+    if (!['scheduled', 'confirmed'].includes(ticket.status)) {
+      throw new AppError(
+        'CONFLICT',
+        `ticket #${ticket.number} is ${ticket.status.replace('_', ' ')}: only a visit not yet started can be anytime`,
+        {
+          field: 'ticket_id',
+          status: ticket.status,
+        },
+      )
+    }
+    if (ticket.anytime !== input.anytime) {
+      await ctx.db.query(
+        `insert into route_stops (tenant_id, ticket_id, anytime) values ($1, $2, $3)
+         on conflict (tenant_id, ticket_id) do update set anytime = excluded.anytime`,
+        [ctx.tenantId, ticket.id, input.anytime],
+      )
+      await ctx.audit({
+        entityType: 'ticket',
+        entityId: ticket.id,
+        action: input.anytime ? 'mark_anytime' : 'mark_fixed_time',
+        before: { anytime: ticket.anytime },
+        after: { anytime: input.anytime },
+      })
+    }
+    return { ticket_id: ticket.id, number: ticket.number, anytime: input.anytime }
+  },
+})
+
+const label = z.string().trim().min(1).max(200)
+
+/** Sets where routes start and end: the business's home base, or one technician's own start. */
+export const setRouteStart = defineAction({
+  domain: 'route',
+  name: 'set_start',
+  example: { label: 'The shop', line1: '100 Church St SW', city: 'Huntsville', state: 'AL', postal_code: '35801' },
+  phrases: ['set the home base', 'where the vans start in the morning', 'a technician starts from home'],
+  title: 'Set where routes start',
+  place: page('/routes', "fill in Home base, or a technician's own start"),
+  words: { area: 'Appointments', phrase: "set the business's home base and technicians' starts" },
+  description:
+    "Set where a day's route starts and ends: the business's home base (no technician_id), or one technician's own start " +
+    '(technician_id: their id or name). Give the place as latitude and longitude, or as a US street address (line1, city, state, ' +
+    'postal_code) the geocoder looks up now. label names it ("The shop").',
+  access: { agent: 'soft_limit', technician: 'none' },
+  idempotent: true,
+  input: z
+    .strictObject({
+      technician_id: technicianRef.optional().describe("A technician's own start; omitted: the business's home base"),
+      label,
+      latitude: z.number().min(-90).max(90).optional(),
+      longitude: z.number().min(-180).max(180).optional(),
+      line1: z.string().trim().min(1).max(200).optional(),
+      city: z.string().trim().max(100).optional(),
+      state: z.string().trim().max(50).optional(),
+      postal_code: z.string().trim().max(20).optional(),
+    })
+    .superRefine((v, issues) => {
+      const point = v.latitude !== undefined || v.longitude !== undefined
+      if (point && (v.latitude === undefined || v.longitude === undefined)) {
+        issues.addIssue({
+          code: 'custom',
+          path: [v.latitude === undefined ? 'latitude' : 'longitude'],
+          message: 'give latitude and longitude together',
+        })
+      }
+      if (!point && v.line1 === undefined) {
+        issues.addIssue({ code: 'custom', path: ['line1'], message: 'expected latitude and longitude, or a street address from line1' })
+      }
+    }),
+  output: ROUTE_START_RECORD,
+  async run(ctx, input) {
+    const userId = input.technician_id === undefined ? null : (await resolveTechnician(ctx.db, input.technician_id, 'technician_id')).id
+    const point =
+      input.latitude !== undefined && input.longitude !== undefined
+        ? { latitude: input.latitude, longitude: input.longitude }
+        : await lookUp(ctx, input as Required<Pick<typeof input, 'line1'>> & typeof input)
+    const before = await ctx.db.query<Record<string, unknown>>(
+      `select ${ROUTE_START_COLUMNS} from route_starts where user_id is not distinct from $1 for update`,
+      [userId],
+    )
+    const r = await ctx.db.query<Record<string, unknown>>(
+      `insert into route_starts (tenant_id, user_id, label, latitude, longitude) values ($1, $2, $3, $4, $5)
+       on conflict (tenant_id, user_id) do update set label = excluded.label, latitude = excluded.latitude, longitude = excluded.longitude
+       returning ${ROUTE_START_COLUMNS}`,
+      [ctx.tenantId, userId, input.label, point.latitude, point.longitude],
+    )
+    const after = r.rows[0]
+    await ctx.audit({
+      entityType: ROUTE_START_TABLE.entity,
+      entityId: String(after.id),
+      action: before.rows[0] ? 'update' : 'create',
+      before: before.rows[0] ?? null,
+      after,
+    })
+    return after
+  },
+})
+
+/** Looks a start's street address up with the geocoder, now; a clear error when it is off, finds nothing or cannot answer. */
+async function lookUp(
+  ctx: OperationContext,
+  address: { line1: string; city?: string; state?: string; postal_code?: string },
+): Promise<{ latitude: number; longitude: number }> {
+  const geocoder = integrationOf<Geocoder>(ctx.services, 'geocoding')
+  if (!geocoder) {
+    throw validationError([{ field: 'line1', message: 'geocoding is off (CRM_GEOCODER=off): give latitude and longitude instead' }])
+  }
+  try {
+    const [answer] = await geocoder.locate([
+      {
+        id: 'start',
+        line1: address.line1,
+        city: address.city ?? '',
+        state: address.state ?? '',
+        postal_code: address.postal_code ?? '',
+        country: 'US',
+      },
+    ])
+    if (answer?.found) return { latitude: answer.latitude, longitude: answer.longitude }
+    throw validationError([
+      { field: 'line1', message: `${answer?.note ?? 'the geocoder found no match'}; check the address, or give latitude and longitude` },
+    ])
+  } catch (e) {
+    if (e instanceof GeocoderError)
+      throw new AppError('UNAVAILABLE', `${e.message}; give latitude and longitude instead`, { field: 'line1' })
+    throw e
+  }
+}
+
+/** Removes a technician's own start: their routes start at the business's home base again. */
+export const removeRouteStart = defineAction({
+  domain: 'route',
+  name: 'remove_start',
+  example: { technician_id: 'Sam' },
+  phrases: ['a technician starts from the shop again'],
+  title: "Remove a technician's own start",
+  place: page('/routes', "press Remove beside the technician's start"),
+  words: { area: 'Appointments', phrase: "remove a technician's own start" },
+  description: "Remove a technician's own start (technician_id: their id or name): their routes start at the business's home base again.",
+  access: { agent: 'soft_limit', technician: 'none' },
+  idempotent: true,
+  input: z.strictObject({ technician_id: technicianRef }),
+  output: z.object({ technician_id: z.uuid(), removed: z.boolean() }),
+  async run(ctx, input) {
+    const technician = await resolveTechnician(ctx.db, input.technician_id, 'technician_id')
+    const r = await ctx.db.query<Record<string, unknown>>(`delete from route_starts where user_id = $1 returning ${ROUTE_START_COLUMNS}`, [
+      technician.id,
+    ])
+    if (r.rows[0]) {
+      await ctx.audit({
+        entityType: ROUTE_START_TABLE.entity,
+        entityId: String(r.rows[0].id),
+        action: 'delete',
+        before: r.rows[0],
+        after: null,
+      })
+    }
+    return { technician_id: technician.id, removed: r.rows.length > 0 }
+  },
+})

@@ -1,0 +1,6 @@
+// The routes domain: a technician's day in driving order, from the business's home base or their own start. The registry finds this folder and registers what this file exports.
+export * from './actions.js'
+export * from './starts.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['geocoding', 'settings', 'users']

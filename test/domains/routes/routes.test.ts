@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeCensusGeocoder, type FakeCensusGeocoder } from '../../../bench/fake-census-geocoder.js'
+import { geocoderFromEnv } from '../../../core/domains/geocoding/settings.js'
+import { startTestApp, type TestApp } from '../../helpers/app.js'
+import { engines } from '../../helpers/databases.js'
+import { expectData } from '../../helpers/envelope-assertions.js'
+import { auditActions, newContact, newTicket, person, validationFieldsOf, type SignedIn } from '../../helpers/fixtures.js'
+
+const DAY = '2031-03-04'
+
+describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
+  let app: TestApp
+  let fake: FakeCensusGeocoder
+  let sam: SignedIn
+  const tickets: Record<string, { id: string; number: number }> = {}
+
+  /** A customer at a pinned address on latitude 34.7, with a 45-minute visit for Sam at a UTC hour of the day. */
+  async function visitAt(name: string, longitude: number, hour: number): Promise<void> {
+    const contact = await newContact(app, { display_name: `Customer ${name}` })
+    const address = expectData(
+      await app.action('address', 'add', {
+        contact_id: contact,
+        line1: `${name} Main St`,
+        city: 'Huntsville',
+        state: 'AL',
+        postal_code: '35801',
+      }),
+    )
+    await app.ownerAction('address', 'pin', { address_id: address.id, latitude: 34.7, longitude })
+    tickets[name] = await newTicket(app, contact, {
+      address_id: address.id,
+      scheduled_start: `${DAY}T${String(hour).padStart(2, '0')}:00:00Z`,
+      duration_minutes: 45,
+      technician_ids: [sam.userId],
+    })
+  }
+
+  beforeAll(async () => {
+    fake = await startFakeCensusGeocoder()
+    app = await startTestApp(engine, { integrations: { geocoding: geocoderFromEnv(fake.env) } })
+    sam = await person(app, 'sam@example.com', 'technician')
+    // Booked in a poor order: out to D, back to A, out to C, back to B; F is at a fixed time after lunch.
+    await visitAt('D', -86.2, 14)
+    await visitAt('A', -86.5, 15)
+    await visitAt('C', -86.3, 16)
+    await visitAt('B', -86.4, 17)
+    await visitAt('F', -86.45, 19)
+  })
+  afterAll(async () => {
+    await app.close()
+    await fake.close()
+  })
+
+  it("sets the business's home base from an address the geocoder finds, and a technician's own start", async () => {
+    const noReason = await app.action('route', 'set_start', { label: 'The shop', latitude: 34.7, longitude: -86.6 })
+    expect(noReason.status).toBe(422)
+    fake.place('100 Church St SW', '35801', {
+      latitude: 34.7,
+      longitude: -86.6,
+      matched: '100 CHURCH ST SW, HUNTSVILLE, AL, 35801',
+      exact: true,
+    })
+    const shop = expectData(
+      await app.action(
+        'route',
+        'set_start',
+        { label: 'The shop', line1: '100 Church St SW', city: 'Huntsville', state: 'AL', postal_code: '35801' },
+        { reasoning: 'the owner told me where the shop is' },
+      ),
+    )
+    expect(shop).toMatchObject({ user_id: null, label: 'The shop', latitude: 34.7, longitude: -86.6 })
+    const lost = await app.action('route', 'set_start', { label: 'Nowhere', line1: '1 Nowhere Ln', city: 'Huntsville' }, { reasoning: 'x' })
+    expect(lost.status).toBe(400)
+    expect(validationFieldsOf(lost)).toEqual(['line1'])
+    const half = await app.action('route', 'set_start', { label: 'Half', latitude: 34.7 }, { reasoning: 'x' })
+    expect(validationFieldsOf(half)).toEqual(['data.longitude'])
+    const own = await app.ownerAction('route', 'set_start', {
+      technician_id: 'sam',
+      label: "Sam's house",
+      latitude: 34.8,
+      longitude: -86.6,
+    })
+    expect(own).toMatchObject({ user_id: sam.userId, label: "Sam's house" })
+    const starts = expectData(await app.query({ type: 'route_starts' })).items
+    expect(starts.map((s: any) => [s.label, s.user_name])).toEqual([
+      ['The shop', null],
+      ["Sam's house", 'sam'],
+    ])
+    expect(await app.ownerAction('route', 'remove_start', { technician_id: sam.userId })).toEqual({
+      technician_id: sam.userId,
+      removed: true,
+    })
+  })
+
+  it('marks visits anytime only with a reason the owner reads, and never a visit already done', async () => {
+    const bare = await app.action('route', 'mark_anytime', { ticket_id: tickets.D.id })
+    expect(bare.status).toBe(422)
+    for (const name of ['D', 'A', 'C', 'B']) {
+      const marked = await app.action('route', 'mark_anytime', { ticket_id: tickets[name].id }, { reasoning: 'she works from home' })
+      expect(expectData(marked)).toEqual({ ticket_id: tickets[name].id, number: tickets[name].number, anytime: true })
+    }
+    expect(await auditActions(app, 'ticket', tickets.D.id)).toContain('mark_anytime')
+    const other = await newContact(app, { display_name: 'Done Customer' })
+    const done = await newTicket(app, other, { scheduled_start: `${DAY}T20:00:00Z` })
+    await app.t.db.query(`update tickets set status = 'cancelled', cancelled_at = now() where id = $1`, [done.id])
+    const refused = await app.action('route', 'mark_anytime', { ticket_id: done.id }, { reasoning: 'x' })
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.message).toContain('is cancelled')
+  })
+
+  it('previews, then saves, the order that drives least, keeping the fixed visit, with the meters before and after', async () => {
+    const numbers = (plan: any) => plan.stops.map((s: any) => s.number)
+    const n = (name: string) => tickets[name].number
+    const preview = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: DAY, apply: false }))
+    expect(preview).toMatchObject({ technician_id: sam.userId, date: DAY, applied: false, measure: 'meters' })
+    expect(preview.start).toEqual({ label: 'The shop', latitude: 34.7, longitude: -86.6, whose: 'business' })
+    expect(preview.order_before).toEqual(['D', 'A', 'C', 'B', 'F'].map(n))
+    expect(numbers(preview).filter((x: number) => x !== n('F'))).toEqual(['A', 'B', 'C', 'D'].map(n))
+    // 1.2 degrees of longitude at 34.7° N before, 0.8 after: out along one road and back.
+    expect(preview.meters_before).toBeGreaterThan(109_000)
+    expect(preview.meters_before).toBeLessThan(110_500)
+    expect(preview.meters_after).toBeGreaterThan(72_500)
+    expect(preview.meters_after).toBeLessThan(73_500)
+    expect(preview.meters_saved).toBe(preview.meters_before - preview.meters_after)
+    expect(preview.stops[0]).toMatchObject({ position: 1, located: 'pin', anytime: true, moved: true })
+    expect(preview.stops[0].directions_url).toBe(
+      'https://www.google.com/maps/dir/?api=1&destination=34.700000%2C-86.500000&travelmode=driving',
+    )
+    expect(preview.maps_url).toMatch(/^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&origin=34\.700000%2C-86\.600000&/)
+    const stillBefore = expectData(await app.action('route', 'plan', { technician_id: sam.userId, date: DAY, apply: false }))
+    expect(stillBefore.order_before).toEqual(preview.order_before)
+
+    const applied = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: DAY }))
+    expect(applied).toMatchObject({ applied: true, meters_after: preview.meters_after })
+    const again = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: DAY, apply: false }))
+    expect(again.order_before).toEqual(numbers(applied))
+    expect(again.meters_saved).toBe(0)
+    expect(await auditActions(app, 'route', sam.userId)).toEqual(['plan'])
+    // Times are never changed by a plan.
+    const d = expectData(await app.query({ type: 'tickets', id: tickets.D.id }))
+    expect(d.scheduled_start).toBe(`${DAY}T14:00:00.000Z`)
+  })
+
+  it("is the owner's and the agent's to run, not a technician's, and says what is wrong with a call", async () => {
+    expect((await sam.action('route', 'plan', { technician_id: sam.userId, date: DAY })).status).toBe(403)
+    const nobody = await app.action('route', 'plan', { technician_id: 'Zed', date: DAY })
+    expect(nobody.status).toBe(400)
+    expect(nobody.body.error.message).toContain('no team member named "Zed"')
+    const badDay = await app.action('route', 'plan', { technician_id: 'Sam', date: 'someday' })
+    expect(validationFieldsOf(badDay)).toEqual(['data.date'])
+    const empty = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: '2031-03-05' }))
+    expect(empty).toMatchObject({ stops: [], applied: false, notes: ['No visits still to do on this day.'] })
+  })
+
+  it('groups visits by ZIP code and town when geocoding is off and none has a point, and says so', async () => {
+    const plain = await startTestApp(engine)
+    try {
+      const tech = await person(plain, 'kim@example.com', 'technician')
+      for (const [zip, hour] of [
+        ['35801', 14],
+        ['35806', 15],
+        ['35801', 16],
+      ] as const) {
+        const contact = await newContact(plain, { display_name: `Zip ${zip} ${hour}` })
+        const address = expectData(
+          await plain.action('address', 'add', {
+            contact_id: contact,
+            line1: `${hour} Elm St`,
+            city: 'Huntsville',
+            state: 'AL',
+            postal_code: zip,
+          }),
+        )
+        const t = await newTicket(plain, contact, {
+          address_id: address.id,
+          scheduled_start: `${DAY}T${hour}:00:00Z`,
+          duration_minutes: 45,
+          technician_ids: [tech.userId],
+        })
+        await plain.ownerAction('route', 'mark_anytime', { ticket_id: t.id })
+      }
+      const plan = expectData(await plain.action('route', 'plan', { technician_id: 'kim', date: DAY }))
+      expect(plan).toMatchObject({ measure: 'zip_and_town', meters_before: null, meters_after: null, start: null })
+      const zips = plan.stops.map((s: any) => s.address.slice(-5)).join(' ')
+      expect(['35801 35801 35806', '35806 35801 35801']).toContain(zips)
+      expect(plan.notes.join(' ')).toContain('grouped by ZIP code and town instead, and no distances are given')
+      const off = await plain.action('route', 'set_start', { label: 'Shop', line1: '1 Main St' }, { reasoning: 'x' })
+      expect(off.status).toBe(400)
+      expect(off.body.error.message).toContain('geocoding is off')
+    } finally {
+      await plain.close()
+    }
+  })
+})

@@ -41,11 +41,20 @@ export function pagerLinks(...links: Array<[string, string]>): SafeHtml {
   return html`<nav class="pager" aria-label="Dates">${links.map(([href, label]) => html`<a href="${href}">${label}</a>`)}</nav>`
 }
 
-/** One ticket as a table row: local start time; number, customer and street with town, linking to the ticket; status and technicians. */
-export function ticketRow(t: ScheduledTicket, tz: string): SafeHtml {
+/** What a route says of a visit on a technician's day: whether it is anytime, and the directions link to it. */
+export interface RouteStopView {
+  anytime: boolean
+  directions_url: string
+}
+
+/** One ticket as a table row (with a route's stop: "Anytime" for its time, and a directions link): local start time; number, customer and street with town, linking to the ticket; status and technicians. */
+export function ticketRow(t: ScheduledTicket, tz: string, stop?: RouteStopView): SafeHtml {
   const closed = !ACTIVE.includes(t.status)
-  return html`<tr${closed ? html` class="muted"` : ''}><td>${localTime(new Date(t.scheduled_start), tz)}</td>
-<td><a href="/tickets/${t.id}">#${t.number} ${t.contact_name}</a>${t.address ? html`<div class="muted">${t.address.line1}${t.address.city ? `, ${t.address.city}` : ''}</div>` : ''}</td>
+  const time = localTime(new Date(t.scheduled_start), tz)
+  return html`<tr${closed ? html` class="muted"` : ''}><td>${stop?.anytime ? html`Anytime<div class="muted">booked ${time}</div>` : time}</td>
+<td><a href="/tickets/${t.id}">#${t.number} ${t.contact_name}</a>${t.address ? html`<div class="muted">${t.address.line1}${t.address.city ? `, ${t.address.city}` : ''}</div>` : ''}${
+    stop ? html`<a href="${stop.directions_url}" rel="noopener" aria-label="Directions to #${t.number}">Directions</a>` : ''
+  }</td>
 <td>${String(t.status).replace('_', ' ')}${techNames(t)}</td></tr>`
 }
 

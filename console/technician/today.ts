@@ -11,6 +11,7 @@ import { businessOf, callerOf, pageRoute, postForm, sendWorkPage, type PageCall,
 import { closeoutHref } from './closeout/state.js'
 import { keepOffline } from './offline/copy.js'
 import { OFFLINE_PAGE_SCRIPT } from './offline/page-script.js'
+import { type DayRoute, inRouteOrder, routeOf } from './day-route.js'
 
 type Ticket = TicketView
 const ACTIVE = ['scheduled', 'confirmed', 'in_progress']
@@ -100,14 +101,16 @@ export async function showSchedule(call: PageCall, ask: ScheduleRequest): Promis
     })
     return
   }
-  const tickets = await ticketsOf(call, date === today ? { today: 'true' } : { date })
+  const listed = await ticketsOf(call, date === today ? { today: 'true' } : { date })
+  const route = await routeOf(call, date)
+  const tickets = route ? inRouteOrder(listed, route.stops) : listed
   const current = date === today ? currentTicket(tickets, now) : undefined
   const pager = pagerLinks(
     [`/today?date=${addDays(date, -1)}`, `← ${dayName(addDays(date, -1))}`],
     ['/today', 'Today'],
     [`/today?date=${addDays(date, 1)}`, `${dayName(addDays(date, 1))} →`],
   )
-  const body = html`${pager}${current ? await quickAction(call, current, timezone) : ''}${dayList(tickets, timezone, current, date === today)}
+  const body = html`${pager}${current ? await quickAction(call, current, timezone, route) : ''}${dayList(tickets, timezone, current, date === today, route)}
 <p class="muted"><a href="/today?view=week&amp;date=${date}">This week</a> · <a href="/today?view=month&amp;date=${date}">This month</a></p>${feedLink}`
   keepOffline(call, timezone, {
     url: `/today?date=${date}`,
@@ -160,7 +163,7 @@ export function currentTicket(tickets: Ticket[], now: Date): Ticket | undefined 
 }
 
 /** The big button for the current ticket: clock in when not yet started, else close out. */
-async function quickAction(call: PageCall, t: Ticket, tz: string): Promise<SafeHtml> {
+async function quickAction(call: PageCall, t: Ticket, tz: string, route: DayRoute | null): Promise<SafeHtml> {
   const actor = call.session.actor
   const me = t.technicians?.find((x) => actor.type === 'user' && x.user_id === actor.id)
   const head = html`<strong>Now: #${t.number} ${t.contact_name}</strong><div class="muted">${localTime(new Date(t.scheduled_start), tz)}–${localTime(
@@ -171,16 +174,21 @@ async function quickAction(call: PageCall, t: Ticket, tz: string): Promise<SafeH
     me && !me.clock_in_at
       ? postForm(`/tickets/${t.id}/clock_in`, call.session, html`<button>Clock in</button>`, html` data-clock="${tz}"`)
       : html`<a class="btn" href="${(await closeoutHref(call, t.id)) ?? ''}">Close out #${t.number}</a>`
-  return html`<div class="card now">${head}${action}<a href="/tickets/${t.id}">Details</a></div>`
+  const directions = route?.stops.get(t.id)?.directions_url
+  return html`<div class="card now">${head}${action}<a href="/tickets/${t.id}">Details</a>${
+    directions ? html` · <a href="${directions}" rel="noopener">Directions</a>` : ''
+  }</div>`
 }
 
 function monthLink(date: string): SafeHtml {
   return html`<p class="muted"><a href="/today?view=month&amp;date=${date}">This month</a></p>`
 }
 
-function dayList(tickets: Ticket[], tz: string, current: Ticket | undefined, isToday: boolean): SafeHtml | '' {
+function dayList(tickets: Ticket[], tz: string, current: Ticket | undefined, isToday: boolean, route: DayRoute | null): SafeHtml | '' {
   if (!tickets.length) return html`<p class="muted">No tickets ${isToday ? 'today' : 'on this day'}.</p>`
   const rest = tickets.filter((t) => t !== current)
-  if (!rest.length) return ''
-  return html`<h2>${current ? 'Also today' : 'Tickets'}</h2><table>${rest.map((t) => ticketRow(t, tz))}</table>`
+  const whole = route?.url ? html`<p><a href="${route.url}" rel="noopener">Open the day's route in Maps</a></p>` : ''
+  if (!rest.length) return whole
+  const heading = route ? 'In route order' : current ? 'Also today' : 'Tickets'
+  return html`<h2>${heading}</h2>${whole}<table>${rest.map((t) => ticketRow(t, tz, route?.stops.get(t.id)))}</table>`
 }

@@ -257,6 +257,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     const closing = await book(day(-2))
     await run('closeout.start', { ticket_id: closing.id })
     readById.closeouts = closing.id
+    readById.route_stops = (await book(day(4))).id
+    listFilters.route_stops = { technician_id: ids.user }
     await run('closeout.save_work', {
       ticket_id: closing.id,
       duration_minutes: 60,

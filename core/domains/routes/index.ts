@@ -4,3 +4,4 @@ export * from './starts.js'
 
 /** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
 export const uses: readonly string[] = ['geocoding', 'settings', 'users']
+export * from './queries.js'

@@ -8,7 +8,7 @@ import { directionsTo, MAPS_WAYPOINTS, type MapsPlace, routeLink } from './maps-
 import { metersBetween, planRoute, type Point } from './planner.js'
 
 /** One stop of a planned day. */
-const ROUTE_STOP = z.object({
+export const ROUTE_STOP = z.object({
   position: z.number().int(),
   ticket_id: z.uuid(),
   number: z.number().int(),
@@ -57,14 +57,13 @@ export async function planDay(
 ): Promise<RoutePlan> {
   const visits = await visitsOfDay(db, technician.id, date, settings.timezone)
   const start = await startOf(db, technician.id)
-  const stops = planStops(visits)
   const { open, close } = workingDay(settings, date, visits)
-  const result = planRoute({ home: start, stops, open, close })
+  const result = planRoute({ home: start, stops: planStops(visits), open, close })
   const byId = new Map(visits.map((v) => [v.ticket_id, v]))
   const ordered = result.order.map((s) => byId.get(s.id) as DayVisit)
   const metered = result.measure === 'meters'
   const notes = planNotes(visits, ordered, start, result.measure, settings.timezone, result.overHours, byId)
-  let previous: Point | null = start
+  const stops = stopsOf(ordered, visits, start, result.measure)
   return {
     technician_id: technician.id,
     technician_name: technician.name,
@@ -76,30 +75,45 @@ export async function planDay(
     meters_saved: metered ? Math.round(result.before) - Math.round(result.after) : null,
     applied: false,
     order_before: visits.map((v) => v.number),
-    stops: ordered.map((v, i) => {
-      const point = pointOf(v)
-      const leg = metered && point && previous ? Math.round(metersBetween(previous, point)) : null
-      if (point) previous = point
-      return {
-        position: i + 1,
-        ticket_id: v.ticket_id,
-        number: v.number,
-        contact_name: v.contact_name,
-        scheduled_start: new Date(v.scheduled_start).toISOString(),
-        scheduled_end: new Date(v.scheduled_end).toISOString(),
-        anytime: v.anytime,
-        moved: visits[i] !== v,
-        address: addressLine(v),
-        located: v.located,
-        latitude: v.latitude,
-        longitude: v.longitude,
-        meters_from_previous: leg,
-        directions_url: directionsTo(mapsPlaceOf(v)),
-      }
-    }),
-    maps_url: routeLink(start, ordered.map(mapsPlaceOf)),
+    stops: stops.map(({ maps_place, ...stop }) => stop),
+    maps_url: routeLink(
+      start,
+      stops.map((stop) => stop.maps_place),
+    ),
     notes,
   }
+}
+
+/** The stops of a day in the given order, each with its leg from the one before (meters only) and where the maps go. */
+export function stopsOf(
+  ordered: readonly DayVisit[],
+  current: readonly DayVisit[],
+  start: Point | null,
+  measure: 'meters' | 'zip_and_town',
+): Array<z.infer<typeof ROUTE_STOP> & { maps_place: MapsPlace }> {
+  let previous: Point | null = start
+  return ordered.map((v, i) => {
+    const point = pointOf(v)
+    const leg = measure === 'meters' && point && previous ? Math.round(metersBetween(previous, point)) : null
+    if (point) previous = point
+    return {
+      position: i + 1,
+      ticket_id: v.ticket_id,
+      number: v.number,
+      contact_name: v.contact_name,
+      scheduled_start: new Date(v.scheduled_start).toISOString(),
+      scheduled_end: new Date(v.scheduled_end).toISOString(),
+      anytime: v.anytime,
+      moved: current[i] !== v,
+      address: addressLine(v),
+      located: v.located,
+      latitude: v.latitude,
+      longitude: v.longitude,
+      meters_from_previous: leg,
+      directions_url: directionsTo(mapsPlaceOf(v)),
+      maps_place: mapsPlaceOf(v),
+    }
+  })
 }
 
 /** A visit's point: its pin, or its ZIP code's or town's middle. */

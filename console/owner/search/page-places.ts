@@ -18,6 +18,13 @@ const FIRST_PLACES: readonly PagePlace[] = [
     roles: owner,
   },
   {
+    title: 'Routes',
+    path: '/routes',
+    about: "A technician's day in driving order, and the home base",
+    words: ['routes', 'route', 'driving', 'directions', 'map', 'home base', 'anytime'],
+    roles: owner,
+  },
+  {
     title: 'Customers',
     path: '/customers',
     about: 'Everyone you work for',

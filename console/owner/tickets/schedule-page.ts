@@ -134,5 +134,6 @@ async function viewOf(caller: Caller, ask: CalendarAsk, today: string, tz: strin
     [calendarHref(ask, { date: today }), 'Today'],
     [calendarHref(ask, { date: addDays(ask.date, 1) }), `${dayName(addDays(ask.date, 1))} →`],
   )
-  return html`${pager}${tickets.length ? html`<table>${tickets.map((t) => ticketRow(t, tz))}</table>` : html`<p class="muted">Nothing booked on this day.</p>`}`
+  const routes = html`<p><a href="/routes?date=${ask.date}">This day's routes, in driving order</a></p>`
+  return html`${pager}${tickets.length ? html`<table>${tickets.map((t) => ticketRow(t, tz))}</table>${routes}` : html`<p class="muted">Nothing booked on this day.</p>`}`
 }

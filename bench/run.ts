@@ -12,6 +12,7 @@ import { backupScenario } from './scenarios/backup.js'
 import { balancer } from './scenarios/balancer.js'
 import { findCustomerPglite, findCustomerPostgres } from './scenarios/find-customer.js'
 import { geocodingImport } from './scenarios/geocoding.js'
+import { routeSavings } from './scenarios/route-savings.js'
 import { lifecycle } from './scenarios/lifecycle.js'
 import { officeTasks } from './scenarios/office-tasks.js'
 import { listFiltersPglite, listFiltersPostgres } from './scenarios/list-filters.js'
@@ -52,6 +53,7 @@ const ALL: Scenario[] = [
   squareImportPostgres,
   squareImportPglite,
   geocodingImport,
+  routeSavings,
   ownerPagesPostgres,
   ownerPagesPglite,
   findCustomerPostgres,

@@ -15,3 +15,6 @@ export function demoSettingsToSet(current: {
 }): Partial<typeof DEMO_SETTINGS> {
   return Object.fromEntries(Object.entries(DEMO_SETTINGS).filter(([key]) => !current[key as keyof typeof DEMO_SETTINGS]?.trim()))
 }
+
+/** The demo's home base, downtown Huntsville, where its routes start and end. */
+export const DEMO_HOME_BASE = { label: 'The shop, Church St SW', latitude: 34.7304, longitude: -86.5861 }

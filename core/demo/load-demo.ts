@@ -15,7 +15,7 @@ import {
   type DemoBusiness,
   type DemoCustomer,
 } from './demo-context.js'
-import { demoSettingsToSet } from './demo-settings.js'
+import { DEMO_HOME_BASE, demoSettingsToSet } from './demo-settings.js'
 import { loadHistory } from './history.js'
 import { DEMO_BUSINESS, DEMO_TECHNICIANS, FIRST_NAMES, LAST_NAMES, PET_NAMES } from './names.js'
 import { TOWNS, type DemoTown } from './places.js'
@@ -94,6 +94,8 @@ export async function loadDemo(services: Services, tenantId: string, opts: { see
   // Where customers reply and how they pay, so the demo's invoices can be emailed; what the business already set stays.
   const unset = demoSettingsToSet(settings)
   if (Object.keys(unset).length) await act('settings', 'update', unset)
+  // Where the vans start and end the day: routes are planned from it.
+  await act('route', 'set_start', DEMO_HOME_BASE)
 
   // The catalog, priced the way a residential window cleaner prices.
   const service = async (data: Record<string, unknown>) => {

@@ -15,7 +15,12 @@ import { technicianNamed } from '../users/technician-refs.js'
 import { inPartOfDay, PARTS_OF_DAY, PARTS_OF_DAY_HELP } from './part-of-day.js'
 import { bookingName, slotLine } from './slot-line.js'
 import { timestamp } from '../../output-types.js'
+import type { Place } from '../routes/planner.js'
+import { placeOfCustomer, placedVisits, slotDriving, startsOf } from '../routes/slot-driving.js'
 import { ACTIVE_STATUSES } from '../../ticket-states.js'
+
+/** Free times one technician's range is weighed on at most when ranked by driving. */
+const MAX_WEIGHED_SLOTS = 400
 
 /** The longest range one availability request may cover, in days. */
 export const MAX_AVAILABILITY_DAYS = 31
@@ -98,7 +103,8 @@ export const availabilityQuery = defineQuery({
     'length decides which gaps fit, else duration_minutes (default 60). Inside business hours, clear of booked visits and ' +
     'Google busy times, never in the past; starts step_minutes apart (default 30); technicians (a business without any: its ' +
     "owners). contact_id: each time says preferred true|false by the customer's preferred days and time of day. " +
-    "include=technician adds the whole name; by id (a team member's) their first free time.",
+    "include=technician adds the whole name; by id (a team member's) their first free time. rank=driving (with contact_id or " +
+    "address_id): the times beside the customer's neighbours first, each with extra_meters it adds to the day.",
   keywords: ['free time', 'open slots', 'when can', 'calendar', 'schedule', 'morning', 'afternoon', 'evening'],
   access: { agent: 'unrestricted', technician: 'none' },
   defaultLimit: 5,
@@ -116,6 +122,14 @@ export const availabilityQuery = defineQuery({
     duration_minutes: z.coerce.number().int().min(5).max(720).optional().describe("Length in minutes (default: the service's, else 60)"),
     step_minutes: z.coerce.number().int().min(5).max(240).optional().describe('Minutes between possible starts (default 30)'),
     contact_id: z.uuid().optional().describe('The customer: marks the times on their preferred days and time of day'),
+    address_id: z.uuid().optional().describe("Where the visit would be, for rank=driving (default: the customer's first address)"),
+    rank: z
+      .enum(['time', 'driving'])
+      .optional()
+      .describe(
+        "time (default): earliest first. driving: the times that add least driving to the technician's day first (beside the " +
+          "customer's neighbours), each saying how much; the best `limit` of the whole range, without a next page",
+      ),
   }),
   record: z.object({
     slot: z.string(),
@@ -123,6 +137,7 @@ export const availabilityQuery = defineQuery({
     technician_id: z.uuid(),
     preferred: z.boolean().optional(),
     technician: z.string().optional(),
+    extra_meters: z.number().int().nullable().optional().describe('rank=driving: meters the visit adds to the day; null without points'),
   }),
   async run(ctx, req) {
     const p = req.params
@@ -143,7 +158,17 @@ export const availabilityQuery = defineQuery({
     const service = p.service ? await serviceOf(ctx.db, p.service, 'service') : null
     const minutes = p.duration_minutes ?? (service?.default_duration_minutes || 60)
     const prefs = p.contact_id ? await customerPreferences(ctx.db, p.contact_id) : null
-    const after = req.cursor ? cursorOf(req.cursor) : null
+    const byDriving = p.rank === 'driving'
+    const place = byDriving ? await placeOfCustomer(ctx.db, p.contact_id, p.address_id) : null
+    if (byDriving && !place) {
+      throw validationError([
+        {
+          field: p.address_id ? 'address_id' : 'contact_id',
+          message: 'rank=driving needs where the visit would be: a customer with an address, or address_id',
+        },
+      ])
+    }
+    const after = req.cursor && !byDriving ? cursorOf(req.cursor) : null
     const windowStart = zonedInstant(from, '00:00', tz)
     const windowEnd = zonedInstant(addDays(to, 1), '00:00', tz)
     const ids = listed.map((u) => u.id)
@@ -173,12 +198,14 @@ export const availabilityQuery = defineQuery({
         stepMinutes: p.step_minutes ?? 30,
         busy,
         notBefore: after && after.start > now ? after.start : now,
-        // The page needs no more than limit + 1 from anyone: the rest come after them in every merged order.
-        max: req.limit + 1,
+        // The page needs no more than limit + 1 from anyone: the rest come after them in every merged order. Ranked by
+        // driving, the whole range is weighed (up to a bound) and its best answered.
+        max: byDriving ? MAX_WEIGHED_SLOTS : req.limit + 1,
         keep: (t) => afterCursor(t) && (!p.part_of_day || inPartOfDay(localTime(t, tz), p.part_of_day)),
       })
       for (const slot of slots) found.push({ slot, member })
     }
+    if (byDriving) return drivingPage(ctx.db, found, place as Place, ids, { windowStart, windowEnd, tz, team, req, prefs })
     found.sort(
       (a, b) =>
         a.slot.start.getTime() - b.slot.start.getTime() ||
@@ -253,4 +280,46 @@ function dateRange(p: { from?: string; to?: string }, today: string): { from: st
 function cursorOf(cursor: string): { start: Date; sort: string; id: string } {
   const [start, sort, id] = decodeCursor(cursor, ['timestamptz', 'text', 'uuid']) as [string, string, string]
   return { start: new Date(start), sort, id }
+}
+
+/**
+ * The free times that add least driving first (then the earliest, then the team's order), each saying what it adds; the
+ * best `limit` of the range, without a next page.
+ */
+async function drivingPage(
+  db: Queryable,
+  found: Array<{ slot: Slot; member: TeamMember }>,
+  place: Place,
+  ids: string[],
+  at: {
+    windowStart: Date
+    windowEnd: Date
+    tz: string
+    team: TeamMember[]
+    req: { limit: number; include: ReadonlySet<string> }
+    prefs: SchedulingPreferences | null
+  },
+) {
+  const visits = await placedVisits(db, ids, at.windowStart, at.windowEnd)
+  const starts = await startsOf(db, ids)
+  const weighed = found.map(({ slot, member }) => {
+    const day = localDate(slot.start, at.tz)
+    const sameDay = visits.filter((v) => v.user_id === member.id && localDate(new Date(v.scheduled_start), at.tz) === day)
+    return { slot, member, driving: slotDriving(place, slot, sameDay, starts.get(member.id) ?? null) }
+  })
+  weighed.sort(
+    (a, b) =>
+      a.driving.rank - b.driving.rank ||
+      a.slot.start.getTime() - b.slot.start.getTime() ||
+      (a.member.sort < b.member.sort ? -1 : a.member.sort > b.member.sort ? 1 : a.member.id < b.member.id ? -1 : 1),
+  )
+  const items = weighed.slice(0, at.req.limit).map(({ slot, member, driving }) => ({
+    slot: `${slotLine(slot.start, slot.end, bookingName(member, at.team), at.tz)} · ${driving.words}`,
+    start: localStamp(slot.start, at.tz),
+    technician_id: member.id,
+    extra_meters: driving.extra_meters,
+    ...(at.prefs ? { preferred: fitsPreferences(localDate(slot.start, at.tz), localTime(slot.start, at.tz), at.prefs) } : {}),
+    ...(at.req.include.has('technician') ? { technician: member.name } : {}),
+  }))
+  return { items, next_cursor: null }
 }

@@ -16,6 +16,7 @@ export const uses: readonly string[] = [
   'custom-fields',
   'messages',
   'notes',
+  'routes',
   'services',
   'settings',
   'users',

@@ -141,6 +141,39 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
     expect(d.scheduled_start).toBe(`${DAY}T14:00:00.000Z`)
   })
 
+  it("ranks free times by the driving they add: beside the customer's neighbours first", async () => {
+    const contact = await newContact(app, { display_name: 'Near B' })
+    await app.action('address', 'add', { contact_id: contact, line1: 'Near B St', city: 'Huntsville', state: 'AL', postal_code: '35801' })
+    const address = expectData(await app.query({ type: 'addresses', contact_id: contact })).items[0]
+    await app.ownerAction('address', 'pin', { address_id: address.id, latitude: 34.7, longitude: -86.41 })
+    const ranked = expectData(
+      await app.query({
+        type: 'availability',
+        from: DAY,
+        to: DAY,
+        technician: 'Sam',
+        duration_minutes: 45,
+        rank: 'driving',
+        contact_id: contact,
+        limit: 20,
+      }),
+    ).items
+    // Between B (86.40 W) and F (86.45 W) it adds nothing: the road passes the house.
+    expect(ranked[0]).toMatchObject({ start: `${DAY}T12:00:00-06:00`, extra_meters: 0 })
+    expect(ranked[0].slot).toContain('+0.0 km driving')
+    const meters = ranked.map((r: any) => r.extra_meters)
+    expect(meters).toEqual([...meters].sort((a, b) => a - b))
+    expect(meters.at(-1)).toBeGreaterThan(5_000)
+    const byTime = expectData(
+      await app.query({ type: 'availability', from: DAY, to: DAY, technician: 'Sam', duration_minutes: 45, limit: 20 }),
+    ).items
+    expect(byTime.map((r: any) => r.start).sort()).toEqual(ranked.map((r: any) => r.start).sort())
+    const nowhere = await newContact(app, { display_name: 'No Address' })
+    const refused = await app.query({ type: 'availability', from: DAY, rank: 'driving', contact_id: nowhere })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.message).toContain('rank=driving needs where the visit would be')
+  })
+
   it("is the owner's and the agent's to run, not a technician's, and says what is wrong with a call", async () => {
     expect((await sam.action('route', 'plan', { technician_id: sam.userId, date: DAY })).status).toBe(403)
     const nobody = await app.action('route', 'plan', { technician_id: 'Zed', date: DAY })
@@ -184,6 +217,28 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
       const zips = plan.stops.map((s: any) => s.address.slice(-5)).join(' ')
       expect(['35801 35801 35806', '35806 35801 35801']).toContain(zips)
       expect(plan.notes.join(' ')).toContain('grouped by ZIP code and town instead, and no distances are given')
+      const newcomer = await newContact(plain, { display_name: 'Zip Newcomer' })
+      await plain.action('address', 'add', {
+        contact_id: newcomer,
+        line1: '9 Elm St',
+        city: 'Huntsville',
+        state: 'AL',
+        postal_code: '35806',
+      })
+      const [best] = expectData(
+        await plain.query({
+          type: 'availability',
+          from: DAY,
+          to: DAY,
+          technician: 'kim',
+          duration_minutes: 15,
+          step_minutes: 15,
+          rank: 'driving',
+          contact_id: newcomer,
+        }),
+      ).items
+      expect(best).toMatchObject({ extra_meters: null })
+      expect(best.slot).toContain('beside a visit in 35806')
       const off = await plain.action('route', 'set_start', { label: 'Shop', line1: '1 Main St' }, { reasoning: 'x' })
       expect(off.status).toBe(400)
       expect(off.body.error.message).toContain('geocoding is off')

@@ -17,6 +17,8 @@ import { TOKEN } from '../messages/response-links.js'
 import { createTicket } from '../tickets/actions.js'
 import { pickByLine } from './email.js'
 import { loadOffer } from './model.js'
+import { tellOthersTheTimeWent } from './time-gone.js'
+import { loadTenantSettings } from '../settings/model.js'
 
 /*
  * The customer picks one of the offered times through the offer's secret link, without signing in. GET only shows the
@@ -84,8 +86,8 @@ export async function pickOfferSlot(services: Services, token: string, slotId: s
     const problem = problemOf(offer, now)
     if (problem) return viewOf(tx, offer, problem, now)
     const slot = (
-      await tx.query<{ id: string; technician_id: string; starts_at: Date }>(
-        'select id, technician_id, starts_at from slot_offer_slots where offer_id = $1 and id::text = $2 and taken_at is null and starts_at > $3',
+      await tx.query<{ id: string; technician_id: string; starts_at: Date; ends_at: Date }>(
+        'select id, technician_id, starts_at, ends_at from slot_offer_slots where offer_id = $1 and id::text = $2 and taken_at is null and starts_at > $3',
         [offer.id, slotId, now],
       )
     ).rows[0]
@@ -137,6 +139,8 @@ export async function pickOfferSlot(services: Services, token: string, slotId: s
       [offer.id, ticketId, slot.id, now, contactId],
     )
     await ctx.audit({ entityType: 'slot_offer', entityId: offer.id, action: 'book', before, after: await loadOffer(tx, offer.id, now) })
+    // The same time offered to others (a gap offered to several on the waitlist): theirs is taken, and they are told.
+    await tellOthersTheTimeWent(ctx, { offer_id: offer.id, ...slot }, await loadTenantSettings(tx))
     return viewOf(tx, { ...offer, status: 'booked', booked_slot_id: slot.id }, null, now)
   })
   await runEffects(later, requestId)

@@ -295,6 +295,32 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
     expect(await auditActions(app, 'slot_offer', offer.id)).toEqual(['create', 'slot_taken', 'book'])
   })
 
+  it('the same time offered to two customers: the first pick books it, the other is told it went and keeps the rest', async () => {
+    const friday = ['2026-10-30T13:00', '2026-10-30T15:00']
+    const eve = await customer('Eve First', 'eve.first@example.com')
+    const fay = await customer('Fay Second', 'fay.second@example.com')
+    const gus = await customer('Gus Third', 'gus.third@example.com')
+    const first = await offered(offerData({ contact_id: eve }, friday))
+    const second = await offered(offerData({ contact_id: fay }, friday))
+    // Gus was offered 13:00 and 13:30: the visit booked at 13:00 for 90 minutes takes both.
+    const third = await offered(offerData({ contact_id: gus }, ['2026-10-30T13:00', '2026-10-30T13:30']))
+    expect((await pick(first.link, first.offer.slots[0].id)).status).toBe(200)
+    expect((await offerOf(second.offer.id)).slots.map((s: any) => s.status)).toEqual(['taken', 'open'])
+    const told = fake.emails.find((e) => e.idempotencyKey === `slot-offer-gone-${second.offer.id}-${first.offer.id}`)
+    expect(told?.to).toEqual(['fay.second@example.com'])
+    expect(told?.subject).toBe('That time has gone - Sparkle Windows')
+    expect(told?.text).toMatch(/^Hi Fay,\n\nThe time we offered you on Friday, October 30, 2026 at 1:00 PM CDT has just been booked/)
+    expect(told?.text).toContain('The other times in your link still stand')
+    expect(await auditActions(app, 'slot_offer', second.offer.id)).toEqual(['create', 'slot_taken'])
+    const refused = await pick(second.link, second.offer.slots[0].id)
+    expect(refused.status).toBe(409)
+    expect((await pick(second.link, second.offer.slots[1].id)).status).toBe(200)
+    const gone = fake.emails.filter((e) => e.idempotencyKey === `slot-offer-gone-${third.offer.id}-${first.offer.id}`)
+    expect(gone).toHaveLength(1)
+    expect(gone[0].text).toContain('We will let you know when another time opens up.')
+    expect((await offerOf(third.offer.id)).slots.map((s: any) => s.status)).toEqual(['taken', 'taken'])
+  })
+
   it('an expired or revoked link books nothing and says why; an unknown one is not found', async () => {
     const ed = await customer('Ed Expired', 'ed@example.com')
     const friday = ['2026-10-30T09:00', '2026-10-30T10:00']

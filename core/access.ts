@@ -99,7 +99,13 @@ export function fieldsOwnerApproves(approval: OwnerApproval | undefined, input: 
 }
 
 /** Input fields whose name says which record they point at without naming it (`to_contact_id` is a contact). */
-const FIELD_ENTITIES: Record<string, string> = { to_contact: 'contact', technician: 'user', to_technician: 'user', source_ticket: 'ticket' }
+const FIELD_ENTITIES: Record<string, string> = {
+  to_contact: 'contact',
+  technician: 'user',
+  to_technician: 'user',
+  source_ticket: 'ticket',
+  gap: 'schedule_opening',
+}
 
 /** The record kind a field points at (`ticket_id` and `ticket_ids` point at tickets), or null for other fields. */
 export function entityOfField(field: string): string | null {

@@ -91,8 +91,20 @@ export async function businessRecords(run: OwnerRun, db: Database, tenantId: str
   const field = await run('custom_field.define', { applies_to: 'contact', key: `field_${n}`, label: `Field ${n}`, field_type: 'text' })
   const segment = await run('segment.create', { name: `Segment ${n}`, kind: 'manual' })
   const document = await run('document.upload', { contact_id: contact.id, name: `Porch ${n}`, content_base64: b64(PNG) })
+  // A visit cancelled ahead of its time leaves an opening of the schedule.
+  const cancelled = await run('ticket.create', {
+    contact_id: contact.id,
+    address_id: address.id,
+    scheduled_start: `${day(12)}T16:30`,
+    technician_ids: [user.id],
+    line_items: [{ service_id: service.id }],
+  })
+  await run('ticket.cancel', { ticket_id: cancelled.id, reason: 'moved away' })
   // A token of its own, so revoking it leaves the test's agent working.
   const system = { tenantId, actorType: 'system' as const, actorId: null }
+  const opening = await withTenant(db, system, async (tx) =>
+    String((await tx.query('select id from schedule_openings where ticket_id = $1', [cancelled.id])).rows[0].id),
+  )
   const token = await withTenant(db, system, (tx) => createAgentToken(tx, tenantId, `Spare agent ${n}`))
   return {
     agent_token: token.id,
@@ -124,5 +136,6 @@ export async function businessRecords(run: OwnerRun, db: Database, tenantId: str
     custom_field: field.id,
     segment: segment.id,
     document: document.id,
+    schedule_opening: opening,
   }
 }

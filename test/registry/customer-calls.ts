@@ -165,6 +165,7 @@ export const PROBE_CALLS: Record<string, (w: WordsWorld) => Record<string, unkno
     outcome: 'Call back',
   }),
   'series.skip': (w) => ({ series_id: w.ids.series, ticket_id: w.ids.visit, reason: 'Away that week' }),
+  'opportunity.move': (w) => ({ opportunity_id: w.ids.opportunity, stage: 'won', reason: 'They signed the quote' }),
   'ticket.no_show': (w) => ({ ticket_id: w.today.id, note: 'Nobody home' }),
   'document.upload': (w) => ({
     quote_id: w.ids.quote,

@@ -38,6 +38,7 @@ const BY_ID_ONLY = new Set([
   'opportunity',
   'series',
   'waitlist_entry',
+  'schedule_opening',
   'record',
   'entity',
   'actor',

@@ -17,7 +17,7 @@ export const sendSlotOffer = defineAction({
   place: BY_AGENT_OR_API,
   words: { area: 'Appointments', phrase: 'email a customer a few free times to pick from' },
   description:
-    'Email a customer (contact_id) or a lead (lead_id) 2 to 5 free times for a visit (services: names or ids), with one secret link to a ' +
+    'Email a customer (contact_id) or a lead (lead_id) 1 to 5 free times (one: a time that just opened) for a visit (services: names or ids), with one secret link to a ' +
     'page where they pick one; the first pick books the visit as ticket.create would (a lead becomes a customer first) and sends ' +
     'the usual confirmation; the other times lapse. Each slot {start, technician_id} must be free now, as the availability data ' +
     'type lists them (its start and technician_id): inside business hours, ahead, clear of visits and Google busy times (a taken one is a CONFLICT naming the slot). ' +

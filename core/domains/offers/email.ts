@@ -17,9 +17,9 @@ export function offerEmail(plan: OfferPlan, link: string, note: string | null): 
   const times = plan.slots.map((s) => `- ${whenTextWithZone(s.start, tz)}`).join('\n')
   const text =
     `Hi ${plan.recipient.firstName},\n\n` +
-    `${plan.settings.name} can come for ${plan.serviceNames.join(', ')} at one of these times:\n\n${times}\n\n` +
+    `${plan.settings.name} can come for ${plan.serviceNames.join(', ')} at ${plan.slots.length === 1 ? 'this time' : 'one of these times'}:\n\n${times}\n\n` +
     (note ? `${note}\n\n` : '') +
-    `Pick the time that suits you here: ${link}\n\n` +
+    `${plan.slots.length === 1 ? 'Book it here' : 'Pick the time that suits you here'}: ${link}\n\n` +
     `${pickByLine(plan.expiresAt, tz)} Your pick books the visit and confirms it: there is nothing else to confirm.`
   return {
     to: plan.recipient.email,

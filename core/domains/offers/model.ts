@@ -4,7 +4,7 @@ import { notFound } from '../../errors.js'
 import { timestamp } from '../../output-types.js'
 
 /** The most and fewest times one offer holds. */
-export const OFFER_SLOTS = { min: 2, max: 5 } as const
+export const OFFER_SLOTS = { min: 1, max: 5 } as const
 
 /** Where an offer stands as the owner and the agent read it; an open offer past its expiry reads as expired. */
 export const OFFER_STATUSES = ['open', 'booked', 'revoked', 'expired'] as const

@@ -141,8 +141,10 @@ describe.each(engines)('times offered by email, picked through a secret link (%s
     expectError(clash, 409, 'CONFLICT')
     expect(clash.body.error.message).toContain(`data.slots.1: `)
     expect(clash.body.error.message).toContain(`ticket #${visit.number}`)
-    const one = await app.action('slot_offer', 'send', offerData({ contact_id: bo }, [NINE]), { reasoning: 'x' })
-    expect(fieldsOf(one)).toEqual(['data.slots'])
+    const none = await app.action('slot_offer', 'send', offerData({ contact_id: bo }, []), { reasoning: 'x' })
+    expect(fieldsOf(none)).toEqual(['data.slots'])
+    const six = ['09:00', '10:00', '11:00', '12:00', '13:00', '14:00'].map((t) => `2026-10-30T${t}`)
+    expect(fieldsOf(await app.action('slot_offer', 'send', offerData({ contact_id: bo }, six), { reasoning: 'x' }))).toEqual(['data.slots'])
     const both = await app.action('slot_offer', 'send', { ...offerData({ contact_id: bo }), lead_id: bo }, { reasoning: 'x' })
     expect(both.status).toBe(400)
     expect(

@@ -1,0 +1,75 @@
+import { z } from 'zod'
+import { notFound } from '../../errors.js'
+import { page } from '../../places.js'
+import { defineAction } from '../../registry.js'
+
+/** Hides an opening from schedule_gaps, Home and daily_briefing: the owner keeps the time free on purpose. */
+export const dismissScheduleGap = defineAction({
+  domain: 'schedule_gap',
+  name: 'dismiss',
+  example: { gap_id: '00000000-0000-4000-8000-000000000001' },
+  phrases: ['leave that opening free', 'do not fill that slot'],
+  title: 'Leave an opening free',
+  place: page('/gaps', 'press Leave it free under the opening'),
+  words: { area: 'Leads and waiting list', phrase: 'leave an opening in the schedule unfilled' },
+  description:
+    'Hide an opening (schedule_gaps id) from schedule_gaps, Home and daily_briefing: the time stays free and nobody is offered it.',
+  access: { agent: 'unrestricted', technician: 'none' },
+  idempotent: true,
+  input: z.strictObject({ gap_id: z.uuid() }),
+  output: z.object({ gap_id: z.uuid(), dismissed: z.boolean() }),
+  async run(ctx, input) {
+    const r = await ctx.db.query<{ id: string; dismissed_at: Date | null }>(
+      'select id, dismissed_at from schedule_openings where id = $1 for update',
+      [input.gap_id],
+    )
+    const opening = r.rows[0]
+    if (!opening) throw notFound('schedule gap', input.gap_id)
+    if (!opening.dismissed_at) {
+      await ctx.db.query('update schedule_openings set dismissed_at = $2 where id = $1', [opening.id, ctx.services.now()])
+      await ctx.audit({
+        entityType: 'schedule_opening',
+        entityId: opening.id,
+        action: 'dismiss',
+        before: { dismissed: false },
+        after: { dismissed: true },
+      })
+    }
+    return { gap_id: opening.id, dismissed: true }
+  },
+})
+
+/** Sets how near the technician's visits a waitlisted customer must live to be offered an opening. */
+export const setGapDistance = defineAction({
+  domain: 'schedule_gap',
+  name: 'set_distance',
+  example: { km: 5 },
+  phrases: ['how far to look for waitlist customers', 'only offer openings to customers nearby'],
+  title: 'Set how near an opening counts',
+  place: page('/gaps', 'fill in the distance under How near'),
+  words: { area: 'Leads and waiting list', phrase: 'set how near the waitlist customers offered an opening must live' },
+  description:
+    "Set how near the technician's visits around an opening a waitlisted customer must live to be named for it, in km " +
+    '(0.1 to 200; default 8), as the crow flies.',
+  access: { agent: 'soft_limit', technician: 'none' },
+  idempotent: true,
+  input: z.strictObject({ km: z.number().min(0.1).max(200) }),
+  output: z.object({ km: z.number() }),
+  async run(ctx, input) {
+    const meters = Math.round(input.km * 1000)
+    const r = await ctx.db.query<{ before: number }>('select gap_fill_meters as before from tenants where id = $1 for update', [
+      ctx.tenantId,
+    ])
+    if (r.rows[0]?.before !== meters) {
+      await ctx.db.query('update tenants set gap_fill_meters = $2 where id = $1', [ctx.tenantId, meters])
+      await ctx.audit({
+        entityType: 'tenant',
+        entityId: ctx.tenantId,
+        action: 'update',
+        before: { gap_fill_meters: r.rows[0]?.before },
+        after: { gap_fill_meters: meters },
+      })
+    }
+    return { km: meters / 1000 }
+  },
+})

@@ -1,0 +1,175 @@
+import { busyTimeOf } from '../../busy-time.js'
+import type { Queryable } from '../../db/types.js'
+import { localDate, localTime, weekdayOf } from '../../time.js'
+import { metersBetween, type Point } from '../routes/planner.js'
+
+/** How many days ahead openings are looked for. */
+export const GAP_DAYS_AHEAD = 14
+
+/** A time a cancel, a no-show or a move left free, still free now. */
+export interface Opening {
+  id: string
+  ticket_id: string
+  ticket_number: number
+  user_id: string
+  technician_name: string
+  starts_at: Date
+  ends_at: Date
+  reason: 'cancelled' | 'no_show' | 'moved'
+  created_at: Date
+}
+
+/** A waitlisted customer who could take an opening: how near they live to the technician's visits around it. */
+export interface GapCandidate {
+  waitlist_entry_id: string
+  contact_id: string
+  contact_name: string
+  service_id: string | null
+  service_ids: string[]
+  /** Meters from the nearest of the technician's visits around the opening (its own visit's house included); null without points. */
+  meters: number | null
+  /** In words: "0.8 km from a visit that day" or "in 35801, beside a visit that day". */
+  near: string
+  waiting_since: Date
+}
+
+/**
+ * The openings ahead (from now, GAP_DAYS_AHEAD days) not dismissed whose technician is still free for the whole of them:
+ * no visit still to do and no busy time overlaps. Two openings of the same technician and time count once.
+ */
+export async function openingsAhead(db: Queryable, now: Date, id?: string): Promise<Opening[]> {
+  const until = new Date(now.getTime() + GAP_DAYS_AHEAD * 86_400_000)
+  const r = await db.query<Opening>(
+    `select distinct on (o.user_id, o.starts_at, o.ends_at) o.id, o.ticket_id, t.number as ticket_number, o.user_id,
+            coalesce(nullif(u.name, ''), u.email) as technician_name, o.starts_at, o.ends_at, o.reason, o.created_at
+       from schedule_openings o join tickets t on t.id = o.ticket_id join users u on u.id = o.user_id
+      where o.dismissed_at is null and u.deactivated_at is null and o.starts_at > $1 and o.starts_at < $2
+        and ($3::uuid is null or o.id = $3)
+        and not exists (select 1 from ticket_technicians tt join tickets b on b.id = tt.ticket_id
+                         where tt.user_id = o.user_id and b.status in ('scheduled', 'confirmed', 'in_progress')
+                           and b.scheduled_start < o.ends_at and b.scheduled_end > o.starts_at)
+      order by o.user_id, o.starts_at, o.ends_at, o.created_at desc`,
+    [now, until, id ?? null],
+  )
+  const free: Opening[] = []
+  for (const o of r.rows) {
+    const busy = await busyTimeOf(db, [o.user_id], new Date(o.starts_at), new Date(o.ends_at))
+    if (!busy.length) free.push(o)
+  }
+  return free.sort((a, b) => +a.starts_at - +b.starts_at || a.user_id.localeCompare(b.user_id))
+}
+
+/** A place as the candidates are matched by: its point, and its ZIP code. */
+interface Spot {
+  point: Point | null
+  zip: string
+}
+
+/**
+ * The waitlisted customers who could take an opening, nearest first (then the longest waiting): their entry's dates, days
+ * and time of day fit it, their visit's length fits it, and they live within `withinMeters` of one of the technician's
+ * visits around it that day (the visit before, the one after, and the cancelled or moved visit's own house); without
+ * points, in the ZIP code of one of those.
+ */
+export async function candidatesFor(
+  db: Queryable,
+  opening: Opening,
+  timeZone: string,
+  withinMeters: number,
+  most: number,
+): Promise<GapCandidate[]> {
+  const date = localDate(new Date(opening.starts_at), timeZone)
+  const start = localTime(new Date(opening.starts_at), timeZone)
+  const end = localTime(new Date(opening.ends_at), timeZone)
+  const minutes = Math.round((+opening.ends_at - +opening.starts_at) / 60_000)
+  const neighbours = await neighboursOf(db, opening)
+  const r = await db.query<{
+    id: string
+    contact_id: string
+    contact_name: string
+    service_id: string | null
+    minutes: number
+    latitude: number | null
+    longitude: number | null
+    postal_code: string | null
+    created_at: Date
+    last_services: string[] | null
+  }>(
+    `select w.id, w.contact_id, c.display_name as contact_name, w.service_id,
+            coalesce(s.default_duration_minutes, 60) as minutes, a.latitude, a.longitude, a.postal_code, w.created_at,
+            (select array_agg(distinct li.service_id) from ticket_line_items li
+              where li.ticket_id = (select t.id from tickets t where t.contact_id = w.contact_id and t.status = 'completed'
+                                     order by t.scheduled_start desc limit 1) and li.service_id is not null) as last_services
+       from waitlist_entries w
+       join contacts c on c.id = w.contact_id
+       left join services s on s.id = w.service_id
+       left join lateral (select p.latitude, p.longitude, p.postal_code from addresses p
+                   where case when w.address_id is not null then p.id = w.address_id
+                              else p.contact_id = w.contact_id and p.archived_at is null end
+                   order by p.created_at, p.id limit 1) a on true
+      where w.status = 'waiting' and w.earliest_date <= $1::date and w.latest_date >= $1::date
+        and (cardinality(w.preferred_days) = 0 or $2::text = any(w.preferred_days))
+        and (w.time_of_day = 'any' or (w.time_of_day = 'morning' and $3::text < '12:00') or (w.time_of_day = 'afternoon' and $4::text > '12:00'))
+        and coalesce(s.default_duration_minutes, 60) <= $5`,
+    [date, weekdayOf(date), start, end, minutes],
+  )
+  const found: GapCandidate[] = []
+  for (const w of r.rows) {
+    const home: Spot = {
+      point: w.latitude === null || w.longitude === null ? null : { latitude: w.latitude, longitude: w.longitude },
+      zip: w.postal_code ?? '',
+    }
+    const near = nearness(home, neighbours, withinMeters)
+    if (!near) continue
+    const serviceIds = w.service_id ? [w.service_id] : (w.last_services ?? [])
+    found.push({
+      waitlist_entry_id: w.id,
+      contact_id: w.contact_id,
+      contact_name: w.contact_name,
+      service_id: w.service_id,
+      service_ids: serviceIds,
+      meters: near.meters,
+      near: near.words,
+      waiting_since: w.created_at,
+    })
+  }
+  found.sort((a, b) => (a.meters ?? Number.MAX_SAFE_INTEGER) - (b.meters ?? Number.MAX_SAFE_INTEGER) || +a.waiting_since - +b.waiting_since)
+  return found.slice(0, most)
+}
+
+/** How near a home is to the nearest neighbour: meters within the distance, else the same ZIP code without points; null when not near. */
+function nearness(home: Spot, neighbours: readonly Spot[], withinMeters: number): { meters: number | null; words: string } | null {
+  const measured = home.point ? neighbours.filter((n) => n.point).map((n) => metersBetween(home.point as Point, n.point as Point)) : []
+  if (measured.length) {
+    const meters = Math.round(Math.min(...measured))
+    return meters <= withinMeters ? { meters, words: `${(meters / 1000).toFixed(1)} km from a visit that day` } : null
+  }
+  if (home.zip && neighbours.some((n) => n.zip.slice(0, 5) === home.zip.slice(0, 5))) {
+    return { meters: null, words: `in ${home.zip.slice(0, 5)}, beside a visit that day` }
+  }
+  return null
+}
+
+/** The houses around an opening: the technician's visit before it that day, the one after, and the visit that left it. */
+async function neighboursOf(db: Queryable, opening: Opening): Promise<Spot[]> {
+  const r = await db.query<{ latitude: number | null; longitude: number | null; postal_code: string | null }>(
+    `(select a.latitude, a.longitude, a.postal_code from tickets t join addresses a on a.id = t.address_id where t.id = $1)
+     union all
+     (select a.latitude, a.longitude, a.postal_code from ticket_technicians tt join tickets t on t.id = tt.ticket_id
+        join addresses a on a.id = t.address_id
+       where tt.user_id = $2 and t.status in ('scheduled', 'confirmed', 'in_progress') and t.scheduled_end <= $3
+         and t.scheduled_end > $3::timestamptz - interval '14 hours'
+       order by t.scheduled_end desc limit 1)
+     union all
+     (select a.latitude, a.longitude, a.postal_code from ticket_technicians tt join tickets t on t.id = tt.ticket_id
+        join addresses a on a.id = t.address_id
+       where tt.user_id = $2 and t.status in ('scheduled', 'confirmed', 'in_progress') and t.scheduled_start >= $4
+         and t.scheduled_start < $4::timestamptz + interval '14 hours'
+       order by t.scheduled_start limit 1)`,
+    [opening.ticket_id, opening.user_id, opening.starts_at, opening.ends_at],
+  )
+  return r.rows.map((n) => ({
+    point: n.latitude === null || n.longitude === null ? null : { latitude: n.latitude, longitude: n.longitude },
+    zip: n.postal_code ?? '',
+  }))
+}

@@ -1,0 +1,9 @@
+// The gap-fill domain: times a cancel, a no-show or a move left free, and the waitlisted customers near them. The registry finds this folder and registers what this file exports.
+export * from './actions.js'
+export * from './queries.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['routes', 'settings']
+
+/** What gap-fill plugs in: core/domains/capabilities.ts collects it. */
+export { gapFillCapability as capability } from './capability.js'

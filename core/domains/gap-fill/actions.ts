@@ -53,7 +53,7 @@ export const setGapDistance = defineAction({
     '(0.1 to 200; default 8), as the crow flies.',
   access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
-  input: z.strictObject({ km: z.number().min(0.1).max(200) }),
+  input: z.strictObject({ km: z.number().min(0.1, 'expected at least 0.1 km').max(200, 'expected at most 200 km') }),
   output: z.object({ km: z.number() }),
   async run(ctx, input) {
     const meters = Math.round(input.km * 1000)

@@ -88,53 +88,58 @@ export async function candidatesFor(
     contact_id: string
     contact_name: string
     service_id: string | null
-    minutes: number
     latitude: number | null
     longitude: number | null
     postal_code: string | null
     created_at: Date
-    last_services: string[] | null
   }>(
-    `select w.id, w.contact_id, c.display_name as contact_name, w.service_id,
-            coalesce(s.default_duration_minutes, 60) as minutes, a.latitude, a.longitude, a.postal_code, w.created_at,
-            (select array_agg(distinct li.service_id) from ticket_line_items li
-              where li.ticket_id = (select t.id from tickets t where t.contact_id = w.contact_id and t.status = 'completed'
-                                     order by t.scheduled_start desc limit 1) and li.service_id is not null) as last_services
+    `select w.id, w.contact_id, c.display_name as contact_name, w.service_id, a.latitude, a.longitude, a.postal_code, w.created_at
        from waitlist_entries w
        join contacts c on c.id = w.contact_id
        left join services s on s.id = w.service_id
-       left join lateral (select p.latitude, p.longitude, p.postal_code from addresses p
-                   where case when w.address_id is not null then p.id = w.address_id
-                              else p.contact_id = w.contact_id and p.archived_at is null end
-                   order by p.created_at, p.id limit 1) a on true
+       left join addresses a on a.id = coalesce(w.address_id, (select p.id from addresses p
+                   where p.contact_id = w.contact_id and p.archived_at is null order by p.created_at, p.id limit 1))
       where w.status = 'waiting' and w.earliest_date <= $1::date and w.latest_date >= $1::date
         and (cardinality(w.preferred_days) = 0 or $2::text = any(w.preferred_days))
         and (w.time_of_day = 'any' or (w.time_of_day = 'morning' and $3::text < '12:00') or (w.time_of_day = 'afternoon' and $4::text > '12:00'))
         and coalesce(s.default_duration_minutes, 60) <= $5`,
     [date, weekdayOf(date), start, end, minutes],
   )
-  const found: GapCandidate[] = []
+  const near: Array<{ w: (typeof r.rows)[number]; meters: number | null; words: string }> = []
   for (const w of r.rows) {
     const home: Spot = {
       point: w.latitude === null || w.longitude === null ? null : { latitude: w.latitude, longitude: w.longitude },
       zip: w.postal_code ?? '',
     }
-    const near = nearness(home, neighbours, withinMeters)
-    if (!near) continue
-    const serviceIds = w.service_id ? [w.service_id] : (w.last_services ?? [])
+    const how = nearness(home, neighbours, withinMeters)
+    if (how) near.push({ w, ...how })
+  }
+  near.sort((a, b) => (a.meters ?? Number.MAX_SAFE_INTEGER) - (b.meters ?? Number.MAX_SAFE_INTEGER) || +a.w.created_at - +b.w.created_at)
+  const found: GapCandidate[] = []
+  for (const { w, meters, words } of near.slice(0, most)) {
     found.push({
       waitlist_entry_id: w.id,
       contact_id: w.contact_id,
       contact_name: w.contact_name,
       service_id: w.service_id,
-      service_ids: serviceIds,
-      meters: near.meters,
-      near: near.words,
+      service_ids: w.service_id ? [w.service_id] : await lastServicesOf(db, w.contact_id),
+      meters,
+      near: words,
       waiting_since: w.created_at,
     })
   }
-  found.sort((a, b) => (a.meters ?? Number.MAX_SAFE_INTEGER) - (b.meters ?? Number.MAX_SAFE_INTEGER) || +a.waiting_since - +b.waiting_since)
-  return found.slice(0, most)
+  return found
+}
+
+/** The catalog services of a customer's last completed visit: what an entry that names none is offered. */
+async function lastServicesOf(db: Queryable, contactId: string): Promise<string[]> {
+  const r = await db.query<{ ids: string[] | null }>(
+    `select array_agg(distinct li.service_id) as ids from ticket_line_items li
+      where li.ticket_id = (select t.id from tickets t where t.contact_id = $1 and t.status = 'completed'
+                             order by t.scheduled_start desc limit 1) and li.service_id is not null`,
+    [contactId],
+  )
+  return r.rows[0]?.ids ?? []
 }
 
 /** How near a home is to the nearest neighbour: meters within the distance, else the same ZIP code without points; null when not near. */

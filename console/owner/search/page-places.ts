@@ -18,6 +18,13 @@ const FIRST_PLACES: readonly PagePlace[] = [
     roles: owner,
   },
   {
+    title: 'Neighborhoods',
+    path: '/neighborhoods',
+    about: "Each neighborhood's customers, visits and sales, this year against last",
+    words: ['neighborhoods', 'areas', 'map', 'where customers are', 'revenue by area'],
+    roles: owner,
+  },
+  {
     title: 'Routes',
     path: '/routes',
     about: "A technician's day in driving order, and the home base",

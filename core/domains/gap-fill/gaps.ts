@@ -97,8 +97,9 @@ export async function candidatesFor(
        from waitlist_entries w
        join contacts c on c.id = w.contact_id
        left join services s on s.id = w.service_id
-       left join addresses a on a.id = coalesce(w.address_id, (select p.id from addresses p
-                   where p.contact_id = w.contact_id and p.archived_at is null order by p.created_at, p.id limit 1))
+       left join lateral (select p.latitude, p.longitude, p.postal_code from addresses p
+                   where p.id = coalesce(w.address_id, (select f.id from addresses f where f.contact_id = w.contact_id
+                                                         and f.archived_at is null order by f.created_at, f.id limit 1))) a on true
       where w.status = 'waiting' and w.earliest_date <= $1::date and w.latest_date >= $1::date
         and (cardinality(w.preferred_days) = 0 or $2::text = any(w.preferred_days))
         and (w.time_of_day = 'any' or (w.time_of_day = 'morning' and $3::text < '12:00') or (w.time_of_day = 'afternoon' and $4::text > '12:00'))

@@ -2,7 +2,7 @@ import { type Capability, integrationOf } from '../../capability.js'
 import type { Services } from '../../context.js'
 import type { Geocoder } from './geocoder.js'
 import { locateAddresses } from './locate-job.js'
-import { geocoderFromEnv } from './settings.js'
+import { geocoderFromEnv, geocodingOffWhy } from './settings.js'
 
 /** What geocoding plugs into the product (core/capability.ts): the geocoder, the worker's lookups and the banner's line. */
 export const geocodingCapability: Capability = {
@@ -14,8 +14,10 @@ export const geocodingCapability: Capability = {
 }
 
 /** The banner's words: which geocoder places addresses and where, or that none does and what is missing then. */
-export function describeGeocoding(services: Pick<Services, 'integrations'>): string {
+export function describeGeocoding(services: Pick<Services, 'integrations'> & { config?: Pick<Services['config'], 'environment'> }): string {
   const geocoder = integrationOf<Geocoder>(services, 'geocoding')
-  if (!geocoder) return 'off (CRM_GEOCODER=off): addresses get no point on the map and keep their town and ZIP code alone'
+  if (!geocoder) {
+    return `${geocodingOffWhy(services.config?.environment ?? {})}: addresses get no point on the map and keep their town and ZIP code alone`
+  }
   return `addresses located by ${geocoder.name} at ${geocoder.baseUrl} in the background, at most ${geocoder.batchSize} a call, ${geocoder.gapMs} ms apart`
 }

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync'
-import { type AddressToLocate, type Geocoder, GeocoderError, type LocatedAddress } from './geocoder.js'
+import { type AddressToLocate, type Geocoder, GeocoderError, type LocatedAddress, unreachedWhy } from './geocoder.js'
 
 /** How the US Census Geocoder is reached: its base URL, the benchmark (address ranges) it searches, and its pace. */
 export interface CensusSettings {
@@ -126,12 +126,4 @@ function errorWords(body: string): string {
     // Not JSON: an outage page; its status says enough.
   }
   return ''
-}
-
-/** Why a call never got an answer, as the network said it: fetch's own "fetch failed" hides the reason in its cause. */
-function unreachedWhy(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time'
-  const cause = error instanceof Error ? (error.cause as { message?: unknown } | undefined) : undefined
-  if (typeof cause?.message === 'string' && cause.message) return cause.message
-  return error instanceof Error ? error.message : String(error)
 }

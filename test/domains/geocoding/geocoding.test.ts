@@ -107,7 +107,7 @@ describe('the US Census Geocoder client, against its wire format', () => {
     expect(geocoderFromEnv({})).toMatchObject({ name: 'the US Census Geocoder', baseUrl: 'https://geocoding.geo.census.gov', gapMs: 1000 })
     expect(geocoderFromEnv({ CRM_GEOCODER: 'off' })).toBeNull()
     expect(describeGeocoding({ integrations: {} })).toMatch(/^off \(CRM_GEOCODER=off\)/)
-    expect(() => geocoderFromEnv({ CRM_GEOCODER: 'mapquest' })).toThrow("CRM_GEOCODER must be census or off, got 'mapquest'")
+    expect(() => geocoderFromEnv({ CRM_GEOCODER: 'mapquest' })).toThrow("CRM_GEOCODER must be census, mapbox or off, got 'mapquest'")
     expect(() => geocoderFromEnv({ CRM_GEOCODER_URL: 'ftp://x' })).toThrow('CRM_GEOCODER_URL must be an http(s) URL')
     expect(() => geocoderFromEnv({ CRM_GEOCODER_GAP_MS: '-5' })).toThrow('CRM_GEOCODER_GAP_MS must be a whole number')
   })

@@ -87,7 +87,7 @@ function answerOf(id: string, collection: unknown): LocatedAddress {
   if (!Array.isArray(features)) throw new GeocoderError(`${NAME} answered with something other than its documented results`)
   const feature = features[0] as MapboxFeature | undefined
   const confidence = feature?.properties?.match_code?.confidence
-  if (!feature || feature.properties?.feature_type !== 'address' || confidence === 'low') {
+  if (feature?.properties?.feature_type !== 'address' || confidence === 'low') {
     return {
       id,
       found: false,

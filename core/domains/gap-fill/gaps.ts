@@ -65,63 +65,87 @@ interface Spot {
   zip: string
 }
 
+/** A waiting entry as openings are matched against it: its dates, days, time of day, length, and where the customer is. */
+export interface WaitingEntry {
+  id: string
+  contact_id: string
+  service_id: string | null
+  earliest_date: string
+  latest_date: string
+  preferred_days: string[]
+  time_of_day: 'any' | 'morning' | 'afternoon'
+  minutes: number
+  home: Spot
+  created_at: Date
+}
+
+/**
+ * The entries waiting for a day between two dates, each with its visit's length (its service's, else 60 minutes) and the
+ * point and ZIP code of its address (its own, else the customer's first): read once for all the openings of a listing.
+ */
+export async function waitingEntries(db: Queryable, from: string, to: string): Promise<WaitingEntry[]> {
+  const r = await db.query<Omit<WaitingEntry, 'home'> & { latitude: number | null; longitude: number | null; postal_code: string | null }>(
+    `select w.id, w.contact_id, w.service_id, to_char(w.earliest_date, 'YYYY-MM-DD') as earliest_date,
+            to_char(w.latest_date, 'YYYY-MM-DD') as latest_date, w.preferred_days, w.time_of_day,
+            coalesce(s.default_duration_minutes, 60) as minutes, a.latitude, a.longitude, a.postal_code, w.created_at
+       from waitlist_entries w
+       left join services s on s.id = w.service_id
+       left join lateral (select p.latitude, p.longitude, p.postal_code from addresses p
+                   where p.id = coalesce(w.address_id, (select f.id from addresses f where f.contact_id = w.contact_id
+                                                         and f.archived_at is null order by f.created_at, f.id limit 1))) a on true
+      where w.status = 'waiting' and w.earliest_date <= $2::date and w.latest_date >= $1::date`,
+    [from, to],
+  )
+  return r.rows.map(({ latitude, longitude, postal_code, ...w }) => ({
+    ...w,
+    home: { point: latitude === null || longitude === null ? null : { latitude, longitude }, zip: postal_code ?? '' },
+  }))
+}
+
 /**
  * The waitlisted customers who could take an opening, nearest first (then the longest waiting): their entry's dates, days
  * and time of day fit it, their visit's length fits it, and they live within `withinMeters` of one of the technician's
- * visits around it that day (the visit before, the one after, and the cancelled or moved visit's own house); without
- * points, in the ZIP code of one of those.
+ * visits around it (the visit before, the one after, and the cancelled or moved visit's own house); without points, in
+ * the ZIP code of one of those.
  */
 export async function candidatesFor(
   db: Queryable,
   opening: Opening,
+  entries: readonly WaitingEntry[],
   timeZone: string,
   withinMeters: number,
   most: number,
 ): Promise<GapCandidate[]> {
   const date = localDate(new Date(opening.starts_at), timeZone)
+  const weekday = weekdayOf(date)
   const start = localTime(new Date(opening.starts_at), timeZone)
   const end = localTime(new Date(opening.ends_at), timeZone)
   const minutes = Math.round((+opening.ends_at - +opening.starts_at) / 60_000)
+  const fits = (w: WaitingEntry) =>
+    w.earliest_date <= date &&
+    w.latest_date >= date &&
+    (!w.preferred_days.length || w.preferred_days.includes(weekday)) &&
+    (w.time_of_day === 'any' || (w.time_of_day === 'morning' && start < '12:00') || (w.time_of_day === 'afternoon' && end > '12:00')) &&
+    w.minutes <= minutes
+  const fitting = entries.filter(fits)
+  if (!fitting.length) return []
   const neighbours = await neighboursOf(db, opening)
-  const r = await db.query<{
-    id: string
-    contact_id: string
-    contact_name: string
-    service_id: string | null
-    latitude: number | null
-    longitude: number | null
-    postal_code: string | null
-    created_at: Date
-  }>(
-    `select w.id, w.contact_id, c.display_name as contact_name, w.service_id, a.latitude, a.longitude, a.postal_code, w.created_at
-       from waitlist_entries w
-       join contacts c on c.id = w.contact_id
-       left join services s on s.id = w.service_id
-       left join lateral (select p.latitude, p.longitude, p.postal_code from addresses p
-                   where p.id = coalesce(w.address_id, (select f.id from addresses f where f.contact_id = w.contact_id
-                                                         and f.archived_at is null order by f.created_at, f.id limit 1))) a on true
-      where w.status = 'waiting' and w.earliest_date <= $1::date and w.latest_date >= $1::date
-        and (cardinality(w.preferred_days) = 0 or $2::text = any(w.preferred_days))
-        and (w.time_of_day = 'any' or (w.time_of_day = 'morning' and $3::text < '12:00') or (w.time_of_day = 'afternoon' and $4::text > '12:00'))
-        and coalesce(s.default_duration_minutes, 60) <= $5`,
-    [date, weekdayOf(date), start, end, minutes],
-  )
-  const near: Array<{ w: (typeof r.rows)[number]; meters: number | null; words: string }> = []
-  for (const w of r.rows) {
-    const home: Spot = {
-      point: w.latitude === null || w.longitude === null ? null : { latitude: w.latitude, longitude: w.longitude },
-      zip: w.postal_code ?? '',
-    }
-    const how = nearness(home, neighbours, withinMeters)
-    if (how) near.push({ w, ...how })
-  }
+  const near = fitting.flatMap((w) => {
+    const how = nearness(w.home, neighbours, withinMeters)
+    return how ? [{ w, ...how }] : []
+  })
   near.sort((a, b) => (a.meters ?? Number.MAX_SAFE_INTEGER) - (b.meters ?? Number.MAX_SAFE_INTEGER) || +a.w.created_at - +b.w.created_at)
+  const chosen = near.slice(0, most)
+  const names = await namesOf(
+    db,
+    chosen.map((c) => c.w.contact_id),
+  )
   const found: GapCandidate[] = []
-  for (const { w, meters, words } of near.slice(0, most)) {
+  for (const { w, meters, words } of chosen) {
     found.push({
       waitlist_entry_id: w.id,
       contact_id: w.contact_id,
-      contact_name: w.contact_name,
+      contact_name: names.get(w.contact_id) ?? '',
       service_id: w.service_id,
       service_ids: w.service_id ? [w.service_id] : await lastServicesOf(db, w.contact_id),
       meters,
@@ -130,6 +154,13 @@ export async function candidatesFor(
     })
   }
   return found
+}
+
+/** The customers' names, by id. */
+async function namesOf(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map()
+  const r = await db.query<{ id: string; display_name: string }>('select id, display_name from contacts where id = any($1::uuid[])', [ids])
+  return new Map(r.rows.map((c) => [c.id, c.display_name]))
 }
 
 /** The catalog services of a customer's last completed visit: what an entry that names none is offered. */

@@ -6,7 +6,8 @@ import { auditTrailExpansion, timestamp } from '../../output-types.js'
 import { defineQuery } from '../../registry.js'
 import { clockTime } from '../../date-words.js'
 import { loadTenantSettings } from '../settings/model.js'
-import { candidatesFor, GAP_DAYS_AHEAD, type Opening, openingsAhead } from './gaps.js'
+import { candidatesFor, GAP_DAYS_AHEAD, type Opening, openingsAhead, type WaitingEntry, waitingEntries } from './gaps.js'
+import { localDate } from '../../time.js'
 
 /** One waitlisted customer who could take an opening, with the slot_offer.send call that offers it to them. */
 const GAP_CANDIDATE = z.object({
@@ -62,11 +63,12 @@ export const scheduleGapsQuery = defineQuery({
   async run(ctx, req) {
     const settings = await loadTenantSettings(ctx.db)
     const within = await gapDistance(ctx.db)
-    const openings = await openingsAhead(ctx.db, ctx.services.now(), req.id)
+    const openings = (await openingsAhead(ctx.db, ctx.services.now(), req.id)).slice(0, req.limit)
+    const most = req.params.candidates ?? 3
+    const days = openings.map((o) => localDate(new Date(o.starts_at), settings.timezone))
+    const entries = openings.length && most ? await waitingEntries(ctx.db, days[0], days[days.length - 1]) : []
     const items = []
-    for (const o of openings.slice(0, req.limit)) {
-      items.push(await gapOf(ctx.db, o, settings.timezone, within, req.params.candidates ?? 3))
-    }
+    for (const o of openings) items.push(await gapOf(ctx.db, o, entries, settings.timezone, within, most))
     return { items, next_cursor: null }
   },
 })
@@ -81,11 +83,12 @@ export async function gapDistance(db: Queryable): Promise<number> {
 export async function gapOf(
   db: Queryable,
   o: Opening,
+  entries: readonly WaitingEntry[],
   timeZone: string,
   within: number,
   most: number,
 ): Promise<z.infer<typeof SCHEDULE_GAP>> {
-  const candidates = most ? await candidatesFor(db, o, timeZone, within, most) : []
+  const candidates = most ? await candidatesFor(db, o, entries, timeZone, within, most) : []
   const offered = await db.query<{ name: string }>(
     `select distinct coalesce(c.display_name, f.email) as name from slot_offer_slots s join slot_offers f on f.id = s.offer_id
        left join contacts c on c.id = f.contact_id

@@ -40,7 +40,7 @@ export const planRouteAction = defineAction({
   async run(ctx, input) {
     const settings = await loadTenantSettings(ctx.db)
     const date = dayFromWords(input.date, localDate(ctx.services.now(), settings.timezone)) as string
-    const technician = await resolveTechnician(ctx.db, input.technician_id, 'technician_id')
+    const technician = await resolveTechnician(ctx.db, input.technician_id, 'data.technician_id')
     const plan = await planDay(ctx.db, settings, technician, date)
     if (!input.apply || !plan.stops.length) return plan
     await saveOrder(
@@ -155,7 +155,7 @@ export const setRouteStart = defineAction({
     }),
   output: ROUTE_START_RECORD,
   async run(ctx, input) {
-    const userId = input.technician_id === undefined ? null : (await resolveTechnician(ctx.db, input.technician_id, 'technician_id')).id
+    const userId = input.technician_id === undefined ? null : (await resolveTechnician(ctx.db, input.technician_id, 'data.technician_id')).id
     const point =
       input.latitude !== undefined && input.longitude !== undefined
         ? { latitude: input.latitude, longitude: input.longitude }
@@ -228,7 +228,7 @@ export const removeRouteStart = defineAction({
   input: z.strictObject({ technician_id: technicianRef }),
   output: z.object({ technician_id: z.uuid(), removed: z.boolean() }),
   async run(ctx, input) {
-    const technician = await resolveTechnician(ctx.db, input.technician_id, 'technician_id')
+    const technician = await resolveTechnician(ctx.db, input.technician_id, 'data.technician_id')
     const r = await ctx.db.query<Record<string, unknown>>(`delete from route_starts where user_id = $1 returning ${ROUTE_START_COLUMNS}`, [
       technician.id,
     ])

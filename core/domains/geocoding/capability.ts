@@ -1,6 +1,7 @@
 import { type Capability, integrationOf } from '../../capability.js'
 import type { Services } from '../../context.js'
 import type { Geocoder } from './geocoder.js'
+import { geocodingBriefingLine } from './briefing.js'
 import { locateAddresses } from './locate-job.js'
 import { geocoderFromEnv, geocodingOffWhy } from './settings.js'
 
@@ -11,6 +12,7 @@ export const geocodingCapability: Capability = {
   // Beside the other jobs, one run per process: a batch may take the geocoder a minute, and due emails never wait for it.
   jobs: [{ name: 'geocoding', failure: 'locating addresses failed', pass: locateAddresses }],
   banner: (services) => `geocoding: ${describeGeocoding(services)}`,
+  briefing: geocodingBriefingLine,
 }
 
 /** The banner's words: which geocoder places addresses and where, or that none does and what is missing then. */

@@ -155,7 +155,8 @@ export const setRouteStart = defineAction({
     }),
   output: ROUTE_START_RECORD,
   async run(ctx, input) {
-    const userId = input.technician_id === undefined ? null : (await resolveTechnician(ctx.db, input.technician_id, 'data.technician_id')).id
+    const userId =
+      input.technician_id === undefined ? null : (await resolveTechnician(ctx.db, input.technician_id, 'data.technician_id')).id
     const point =
       input.latitude !== undefined && input.longitude !== undefined
         ? { latitude: input.latitude, longitude: input.longitude }

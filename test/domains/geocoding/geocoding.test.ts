@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { newContactRecord, validationFieldsOf } from '../../helpers/fixtures.js'
+import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
 
 const MINUTE = 60_000
 
@@ -246,6 +247,22 @@ describe.each(engines)('addresses get their points in the background (%s)', (eng
     const wrong = await app.action('address', 'pin', { address_id: a.id, latitude: 95, longitude: -86.59 })
     expect(wrong.status).toBe(400)
     expect(validationFieldsOf(wrong)).toEqual(['data.latitude'])
+  })
+
+  it('lists the addresses the map lacks, and names them in daily_briefing through the real MCP client', async () => {
+    const unplaced = expectData(await app.query({ type: 'addresses', point_status: 'unplaced' })).items
+    expect(unplaced.length).toBeGreaterThan(0)
+    expect(unplaced.every((a: any) => ['not_found', 'failed'].includes(a.point_status))).toBe(true)
+    const found = expectData(await app.query({ type: 'addresses', point_status: 'found' })).items
+    expect(found.every((a: any) => a.point_status === 'found')).toBe(true)
+    const mcp = await connectMcp(app.url, app.tenant.agent_token)
+    try {
+      const briefing = toolJson(await mcp.callTool({ name: 'daily_briefing', arguments: {} })).json.briefing as string
+      expect(briefing).toMatch(/Addresses not on the map: [^\n]*\((not found|the geocoder did not answer yet)\)/)
+      expect(briefing).toContain('crm_query type=addresses point_status=unplaced')
+    } finally {
+      await mcp.close()
+    }
   })
 
   it('measures distances between points in meters along the earth', async () => {

@@ -115,3 +115,11 @@ export async function saveOrder(db: Queryable, tenantId: string, ticketIds: read
     [tenantId, ticketIds],
   )
 }
+
+/** The business's home base, or null while none is set. */
+export async function homeBaseOf(db: Queryable): Promise<RouteStart | null> {
+  const r = await db.query<RouteStart>(
+    `select label, latitude, longitude, 'business' as whose from route_starts where user_id is null limit 1`,
+  )
+  return r.rows[0] ?? null
+}

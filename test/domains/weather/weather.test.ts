@@ -7,6 +7,7 @@ import { engines } from '../../helpers/databases.js'
 import { expectData } from '../../helpers/envelope-assertions.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
 import { made, person, type SignedIn } from '../../helpers/fixtures.js'
+import { pageClient } from '../../helpers/technician-fixture.js'
 
 /** Wednesday 2031-03-05, 09:00 in Chicago: tomorrow is Thursday the 6th. */
 const NOW = new Date('2031-03-05T15:00:00Z')
@@ -77,6 +78,15 @@ describe.each(engines)("tomorrow's rain and the visits it touches (%s)", (engine
     const asked = await app.action('ticket', 'move_day', move, { reasoning: 'rain tomorrow' })
     expect(asked.status, JSON.stringify(asked.body)).toBe(202)
     expect(asked.body.data).toMatchObject({ status: 'pending_authorization' })
+  })
+
+  it("shows the rain on the owner's Home, with where to move the day", async () => {
+    const owner = await pageClient(app, 'owner@sparkle.test')
+    const home = await owner.get('/')
+    expect(home.html).toContain('<h2>Rain likely tomorrow</h2>')
+    expect(home.html).toContain('Showers Likely, 80% chance, on 1 visit: #1 Wet Customer.')
+    expect(home.html).toContain("The forecast is dry on 2031-03-10: sam's day could move there, customers told.")
+    expect(home.html).toContain('href="/team">Move a day')
   })
 
   it("says the service's own words when it has no forecast for the point, and is off without CRM_WEATHER", async () => {

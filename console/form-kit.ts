@@ -16,6 +16,12 @@ export function field(body: unknown, name: string): string {
     .trim()
 }
 
+/** A number typed in a form field, as a number when it reads as one, else the text as typed ('' when blank), for the action to refuse naming its field. */
+export function typedNumber(body: unknown, name: string): number | string {
+  const text = field(body, name)
+  return text === '' || !Number.isFinite(Number(text)) ? text : Number(text)
+}
+
 /** The refusal of an amount the page could not read, named like the action's own field errors. */
 export function amountRefused(fieldName: string, raw: string): AppError {
   return validationError([{ field: `data.${fieldName}`, message: `expected an amount in dollars and cents such as 45.50, not "${raw}"` }])

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { ADDRESS_RECORD } from '../../../core/domains/addresses/model.js'
+import { typedNumber } from '../../form-kit.js'
 import { form, html, type SafeHtml } from '../../html.js'
 
 type Address = z.infer<typeof ADDRESS_RECORD>
@@ -34,9 +35,5 @@ export function addressPin(a: Address, contactId: string, csrf: string): SafeHtm
 
 /** address.pin's input from the form: the numbers as typed (a blank or a word fails the action's own check, naming the field). */
 export function pinInputOf(addressId: string, body: Record<string, unknown>): Record<string, unknown> {
-  const number = (name: string) => {
-    const text = typeof body[name] === 'string' ? (body[name] as string).trim() : ''
-    return text === '' || !Number.isFinite(Number(text)) ? text : Number(text)
-  }
-  return { address_id: addressId, latitude: number('latitude'), longitude: number('longitude') }
+  return { address_id: addressId, latitude: typedNumber(body, 'latitude'), longitude: typedNumber(body, 'longitude') }
 }

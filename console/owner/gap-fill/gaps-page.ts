@@ -7,7 +7,7 @@ import { dismissScheduleGap, setGapDistance } from '../../../core/domains/gap-fi
 import { gapFillSettingsQuery, scheduleGapsQuery } from '../../../core/domains/gap-fill/queries.js'
 import { sendSlotOffer } from '../../../core/domains/offers/actions.js'
 import { AppError } from '../../../core/errors.js'
-import { doneLine, field } from '../../form-kit.js'
+import { doneLine, field, typedNumber } from '../../form-kit.js'
 import { form, html } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
@@ -70,9 +70,8 @@ export function gapsPages(services: Services): Router {
     '/gaps/distance',
     ownerRoute(services, async ({ req, res, session }) => {
       const caller = callerOf(services, session, res)
-      const text = field(req.body, 'km')
       try {
-        await callAction(caller, setGapDistance, { km: text === '' || !Number.isFinite(Number(text)) ? text : Number(text) } as never)
+        await callAction(caller, setGapDistance, { km: typedNumber(req.body, 'km') } as never)
         res.redirect(303, '/gaps?done=distance')
       } catch (err) {
         await failed(res, session, caller, err)

@@ -9,13 +9,12 @@ import { routeStartsQuery } from '../../../core/domains/routes/starts.js'
 import { usersQuery } from '../../../core/domains/users/queries.js'
 import { AppError } from '../../../core/errors.js'
 import { isoDate } from '../../../core/schema-types.js'
-import { localDate, localTime } from '../../../core/time.js'
-import { businessFormat, doneLine, field } from '../../form-kit.js'
+import { addDays, localDate, localTime } from '../../../core/time.js'
+import { businessFormat, doneLine, field, typedNumber } from '../../form-kit.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { dayName, pagerLinks } from '../../schedule-views.js'
 import { sendOwnerPage } from '../owner-page.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
-import { addDays } from '../../../core/time.js'
 
 /** What the page may say after a change: ?done= carries one of these keys. */
 const DONE: Record<string, string> = {
@@ -84,8 +83,8 @@ export function routesPages(services: Services): Router {
       const ask = await askOf(caller, req.body)
       const given = (name: string) => field(req.body, name) || undefined
       const number = (name: string) => {
-        const text = field(req.body, name)
-        return text === '' ? undefined : Number.isFinite(Number(text)) ? Number(text) : text
+        const typed = typedNumber(req.body, name)
+        return typed === '' ? undefined : typed
       }
       try {
         await callAction(caller, setRouteStart, {

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync'
-import { type AddressToLocate, type Geocoder, GeocoderError, type LocatedAddress, unreachedWhy } from './geocoder.js'
+import { type AddressToLocate, type Geocoder, GeocoderError, type LocatedAddress } from './geocoder.js'
+import { unreachedWhy } from '../../http/unreached.js'
 
 /** How the US Census Geocoder is reached: its base URL, the benchmark (address ranges) it searches, and its pace. */
 export interface CensusSettings {

@@ -1,4 +1,5 @@
-import { type AddressToLocate, type Geocoder, GeocoderError, type LocatedAddress, unreachedWhy } from './geocoder.js'
+import { type AddressToLocate, type Geocoder, GeocoderError, type LocatedAddress } from './geocoder.js'
+import { unreachedWhy } from '../../http/unreached.js'
 
 /** How Mapbox's Geocoding API (v6) is reached: its base URL, the account's access token, and our pace. */
 export interface MapboxSettings {

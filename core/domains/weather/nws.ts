@@ -1,3 +1,5 @@
+import { unreachedWhy } from '../../http/unreached.js'
+
 /** A day's daytime forecast: its words and the chance of rain. */
 export interface DayForecast {
   name: string
@@ -38,8 +40,7 @@ export function nwsForecaster(settings: { baseUrl: string; userAgent: string; ti
       })
       body = await res.text()
     } catch (error) {
-      const cause = error instanceof Error ? (error.cause as { message?: string } | undefined)?.message : undefined
-      throw new WeatherError(`${NAME} could not be reached (${cause ?? (error instanceof Error ? error.message : String(error))})`)
+      throw new WeatherError(`${NAME} could not be reached (${unreachedWhy(error)})`)
     }
     let json: Record<string, any> | null = null
     try {

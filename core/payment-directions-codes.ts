@@ -19,8 +19,16 @@ const IBAN_LENGTHS: Record<string, number> = Object.fromEntries(
     .map((c) => [c.slice(0, 2), Number(c.slice(2))]),
 )
 
-/** Two letters and two digits, then up to 40 letters or digits, single spaces or dashes allowed between them. */
-const IBAN_SHAPED = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,40}/g
+/** The countries whose account part (after the four first characters) is digits only, per the IBAN registry. */
+const DIGITS_ONLY_COUNTRIES = new Set(
+  'AE AT BA BE CZ DE DK EE EG ES FI FO GL HR HU IL IS LT LY ME NO PL PT RS SD SE SI SK TL TN XK'.split(' '),
+)
+
+/**
+ * Two letters and two digits, then up to 40 letters or digits, single spaces or dashes allowed between them; not
+ * glued by a dash onto a code before it (the last groups of a UUID are no IBAN).
+ */
+const IBAN_SHAPED = /(?<![A-Za-z0-9]|[A-Za-z0-9]-)[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,40}/g
 /** The word IBAN and the code written after it, whether or not the code is a valid one. */
 const IBAN_NAMED = /\biban\b[\s:#.-]*(?:(?:is|es)\s+)?(?:(?:no|nr|number|numero)\.?[\s:#]*)?[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){4,34}/gi
 const CLABE = /(?<![\w.,-])\d{18}(?![\w-]|[.,]\d)/g
@@ -67,7 +75,9 @@ function validIbanLength(candidate: string): number {
   for (let end = candidate.length; end >= 15; end--) {
     if (end < candidate.length && /[A-Za-z0-9]/.test(candidate[end])) continue
     const compact = candidate.slice(0, end).replace(/[ -]/g, '').toUpperCase()
-    const expected = IBAN_LENGTHS[compact.slice(0, 2)]
+    const country = compact.slice(0, 2)
+    const expected = IBAN_LENGTHS[country]
+    if (DIGITS_ONLY_COUNTRIES.has(country) && !/^\d+$/.test(compact.slice(4))) continue
     if (expected ? compact.length === expected : compact.length >= 15 && compact.length <= 34) {
       if (ibanChecksumValid(compact)) return end
     }

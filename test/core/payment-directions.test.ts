@@ -71,6 +71,11 @@ describe('payment directions in a text', () => {
     expect(paymentDirectionsIn('IBAN: DE00 1234 5678 9012 3456 78 please.')).toEqual([
       { phrase: 'IBAN: DE00 1234 5678 9012 3456 78', kind: 'an IBAN' },
     ])
+    // Each country's account part has its own shape: a Belgian one is digits only, and a UUID's last groups are no IBAN.
+    expect(ibanChecksumValid('BE16151C9BDE2A3F')).toBe(true)
+    expect(paymentDirectionsIn('BE16 151C 9BDE 2A3F is the account.')).toEqual([])
+    expect(paymentDirectionsIn('Twice 0c7d1e2a-41f3-4b7e-be16-151c9bde2a3f')).toEqual([])
+    expect(paymentDirectionsIn('Pay BE71 0961 2345 6769 today.')).toEqual([{ phrase: 'BE71 0961 2345 6769', kind: 'an IBAN' }])
     expect(ibanChecksumValid('DE89370400440532013000')).toBe(true)
     expect(ibanChecksumValid('DE89370400440532013001')).toBe(false)
     expect(clabeValid('032180000118359719')).toBe(true)

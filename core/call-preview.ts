@@ -39,8 +39,8 @@ export function changesOf(current: Record<string, unknown>, given: Record<string
 export interface FactDeclaration {
   /** Plain words for a rule sentence, e.g. "the invoice total". */
   label: string
-  /** money: cents of the business's currency; hours: a duration in hours. */
-  unit: 'money' | 'hours'
+  /** money: cents of the business's currency; hours: a duration in hours; count: how many (customers, records). */
+  unit: 'money' | 'hours' | 'count'
 }
 
 /** A moment as the business reads it on its own clock, e.g. "Mon, Mar 2, 2026, 9:00 AM CST". */

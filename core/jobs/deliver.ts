@@ -48,6 +48,8 @@ interface Loaded {
   row: Record<string, unknown>
   email: string | null
   email_status: string
+  /** When the customer asked for no more reach-outs, if they did. */
+  reach_out_opt_out_at: Date | null
   ticket_number: number | null
   ticket_status: string | null
   ticket_start: Date | null
@@ -137,7 +139,7 @@ export async function deliverMessage(
 /** The message with its contact, ticket and invoice, locked, while our lease still holds it; null when it does not. */
 async function load(tx: Queryable, claim: ClaimedMessage): Promise<Loaded | null> {
   const r = await tx.query(
-    `select m.*, c.email as _email, c.email_status as _email_status, t.number as _ticket_number, t.status as _ticket_status,
+    `select m.*, c.email as _email, c.email_status as _email_status, c.reach_out_opt_out_at as _reach_out_opt_out_at, t.number as _ticket_number, t.status as _ticket_status,
             t.scheduled_start as _ticket_start, i.number as _invoice_number, i.status as _invoice_status,
             q.number as _quote_number, q.status as _quote_status
      from (select ${SNAPSHOT}, outgoing as _outgoing from scheduled_messages where id = $1 and lease_token = $2 and status = 'pending' for update) m
@@ -171,6 +173,7 @@ async function refuse(tx: Queryable, services: Services, claim: ClaimedMessage, 
   } else if (m.invoice_status === 'void') cancel = `invoice ${m.invoice_number} was voided`
   else if (kind === 'invoice' && m.invoice_status === 'paid') cancel = `invoice ${m.invoice_number} is already paid`
   else if (kind === 'quote' && m.quote_status !== 'sent') cancel = `quote ${m.quote_number} is ${m.quote_status}`
+  else if (kind === 'reach_out' && m.reach_out_opt_out_at) cancel = 'the customer asked for no more reach-outs'
   else cancel = await followUpStopReason(tx, m.row, now)
   if (cancel) {
     await finish(tx, claim, m.row, 'cancel', `status = 'cancelled', last_error = $3`, [`Not sent: ${cancel}`])

@@ -20,6 +20,9 @@ import { sendOwnerPage } from '../owner-page.js'
 import { ownerRoute } from '../owner-route.js'
 import { field } from '../../form-kit.js'
 
+/** How the rule form names each unit a fact is in. */
+const UNIT_WORDS: Record<string, string> = { money: ' ($)', hours: ' (hours)', count: ' (how many)' }
+
 /** Each level as the owner reads it. */
 const LEVEL_WORDS: Record<string, string> = {
   unrestricted: 'Goes ahead',
@@ -131,10 +134,9 @@ export function permissionsPage(services: Services): Router {
         const raw = field(req.body, 'value')
         const unit = def?.facts?.[fact]?.unit
         const cents = parseAmountCents(raw)
-        if (cents === null || cents < 0 || (unit === 'hours' && cents % 100 !== 0)) {
-          throw validationError([
-            { field: 'value', message: unit === 'hours' ? 'enter whole hours, e.g. 48' : 'enter an amount, e.g. 50 or 49.99' },
-          ])
+        if (cents === null || cents < 0 || (unit !== 'money' && cents % 100 !== 0)) {
+          const expected = unit === 'hours' ? 'enter whole hours, e.g. 48' : unit === 'count' ? 'enter a whole number, e.g. 20' : 'enter an amount, e.g. 50 or 49.99'
+          throw validationError([{ field: 'value', message: expected }])
         }
         // Every value is typed as a number with up to two decimals; only money is kept in cents.
         const value = unit === 'money' ? cents : cents / 100
@@ -186,7 +188,7 @@ ${form(
   '/review/rules',
   csrf,
   html`<input type="hidden" name="action" value="${p.action}">
-<label>When<select name="fact">${facts.map(([k, f]) => html`<option value="${k}">${f.label}${f.unit === 'money' ? ' ($)' : ' (hours)'}</option>`)}</select></label>
+<label>When<select name="fact">${facts.map(([k, f]) => html`<option value="${k}">${f.label}${UNIT_WORDS[f.unit]}</option>`)}</select></label>
 <div class="row"><label>is<select name="op"><option value="at_most">at most</option><option value="at_least">at least</option></select></label>
 <label>this much<input name="value" inputmode="decimal" required></label></div>
 <label>Until (optional)<input type="date" name="until"></label><button>Add rule</button>`,

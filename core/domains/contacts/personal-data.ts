@@ -30,6 +30,7 @@ export const contactsPersonalData: PersonalTable = {
     billing_address: { erase: 'null', names: '$.line1' },
     custom_fields: { erase: 'empty' },
     review_opt_out: 'not personal',
+    reach_out_opt_out_at: 'not personal',
     review_opt_out_note: { erase: 'null', shownAs: ['about'] },
   },
   stateChanges: [{ set: { status: 'archived', erased_at: ERASURE_TIME } }],

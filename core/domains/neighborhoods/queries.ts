@@ -3,6 +3,7 @@ import { defineQuery } from '../../registry.js'
 import { addDays, localDate } from '../../time.js'
 import { calendarDay } from '../../output-types.js'
 import { loadTenantSettings } from '../settings/model.js'
+import { ADDRESS_OF_VISIT, CELL_OF_ADDRESS } from './cells.js'
 
 /** A neighborhood with its year's figures against the same days of the year before. */
 const NEIGHBORHOOD = z.object({
@@ -74,7 +75,7 @@ export const neighborhoodsQuery = defineQuery({
     const r = await ctx.db.query<CellRow>(
       `with cells as (
          select a.id, a.contact_id, a.latitude, a.longitude, a.city, a.state, left(upper(trim(a.postal_code)), 5) as zip,
-                coalesce(hex_cell(a.latitude, a.longitude), 'zip:' || coalesce(nullif(left(upper(trim(a.postal_code)), 5), ''), 'none')) as cell
+                ${CELL_OF_ADDRESS} as cell
            from addresses a where a.archived_at is null),
        named as (
          select cell, mode() within group (order by zip) as zip, mode() within group (order by city) as town,
@@ -85,8 +86,7 @@ export const neighborhoodsQuery = defineQuery({
          select c.cell, (k.scheduled_start >= ($1::date)::timestamp at time zone $5) as this_year,
                 coalesce((select sum(l.price_cents) from ticket_line_items l where l.ticket_id = k.id), 0) as cents
            from tickets k
-           join cells c on c.id = coalesce(k.address_id, (select f.id from addresses f where f.contact_id = k.contact_id
-                                                           and f.archived_at is null order by f.created_at, f.id limit 1))
+           join cells c on c.id = ${ADDRESS_OF_VISIT}
           where k.status = 'completed'
             and ((k.scheduled_start >= ($1::date)::timestamp at time zone $5 and k.scheduled_start < ($2::date)::timestamp at time zone $5)
               or (k.scheduled_start >= ($3::date)::timestamp at time zone $5 and k.scheduled_start < ($4::date)::timestamp at time zone $5)))

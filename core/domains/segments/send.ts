@@ -27,7 +27,7 @@ const SEGMENT_SEND = z.object({
   member_count: z.number().int().describe('Members when it was sent'),
   scheduled_count: z.number().int().describe('Messages scheduled, one per member with a working email'),
   skipped_no_email: z.number().int().describe('Members without an email address'),
-  skipped_opted_out: z.number().int().describe('Members whose address bounced or who marked our email as spam'),
+  skipped_opted_out: z.number().int().describe('Members whose address bounced, who marked our email as spam, or (kind reach_out) who asked for no more reach-outs'),
   repeated: z.boolean().describe('true: the same send was already made; nothing more was scheduled'),
   created_at: timestamp,
 })
@@ -73,7 +73,7 @@ export const sendToSegment = defineAction({
     const earlier = await ctx.db.query(`${SEND_SELECT} where s.segment_id = $1 and s.send_key = $2`, [segment.id, key])
     if (earlier.rows[0]) return { ...earlier.rows[0], repeated: true }
     if (segment.kind === 'rule') segment = await refreshSegmentMembers(ctx.db, segment, ctx.services.now())
-    const audience = await audienceOf(ctx, segment.id)
+    const audience = await audienceOf(ctx, segment.id, data.kind)
     const sent = await ctx.db.query<{ id: string }>(
       `insert into segment_sends (tenant_id, segment_id, send_key, kind, template_id, subject, body, send_at,
         member_count, scheduled_count, skipped_no_email, skipped_opted_out) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
@@ -96,7 +96,7 @@ export const sendToSegment = defineAction({
     await ctx.db.query(
       `insert into scheduled_messages (tenant_id, contact_id, kind, template_id, subject, body, send_at, segment_send_id)
       select $1, m.contact_id, $3, $4, $5, $6, $7, $8 from segment_members m join contacts c on c.id = m.contact_id
-      where m.segment_id = $2 and ${REACHABLE}
+      where m.segment_id = $2 and ${reachableFor(data.kind)}
       on conflict (tenant_id, segment_send_id, contact_id) where segment_send_id is not null do nothing`,
       [ctx.tenantId, segment.id, data.kind, data.template_id ?? null, data.subject ?? null, data.body ?? null, sendAt, sendId],
     )
@@ -111,6 +111,9 @@ const SEND_SELECT = `select s.id, s.segment_id, g.name as segment_name, s.kind, 
 
 /** A member who can receive email: not merged away, with an address that has neither bounced nor complained. */
 const REACHABLE = `c.merged_into is null and coalesce(c.email, '') <> '' and c.email_status = 'ok'`
+
+/** A member who may receive this kind: reach-outs also skip who asked for no more of them. */
+const reachableFor = (kind: string) => (kind === 'reach_out' ? `${REACHABLE} and c.reach_out_opt_out_at is null` : REACHABLE)
 
 /** Refuses what the message itself gets wrong, before anything is read or written. */
 async function checkSend(ctx: OperationContext, data: z.output<typeof input>): Promise<void> {
@@ -129,11 +132,11 @@ function sendKey(data: z.output<typeof input>, day: string): string {
 }
 
 /** How many members a segment has, and how many of them can, cannot or must not be emailed. */
-async function audienceOf(ctx: OperationContext, segmentId: string) {
+async function audienceOf(ctx: OperationContext, segmentId: string, kind: string) {
   const r = await ctx.db.query<{ members: number; reachable: number; no_email: number; opted_out: number }>(
-    `select count(*)::int as members, count(*) filter (where ${REACHABLE})::int as reachable,
+    `select count(*)::int as members, count(*) filter (where ${reachableFor(kind)})::int as reachable,
        count(*) filter (where coalesce(c.email, '') = '')::int as no_email,
-       count(*) filter (where coalesce(c.email, '') <> '' and c.email_status <> 'ok')::int as opted_out
+       count(*) filter (where coalesce(c.email, '') <> '' and not (${reachableFor(kind)}))::int as opted_out
      from segment_members m join contacts c on c.id = m.contact_id where m.segment_id = $1 and c.merged_into is null`,
     [segmentId],
   )
@@ -144,7 +147,7 @@ async function audienceOf(ctx: OperationContext, segmentId: string) {
 async function previewSend(ctx: OperationContext, data: z.output<typeof input>): Promise<CallPreview> {
   const settings = await loadTenantSettings(ctx.db)
   const segment: Segment = await loadSegment(ctx.db, data.segment_id)
-  const audience = await audienceOf(ctx, segment.id)
+  const audience = await audienceOf(ctx, segment.id, data.kind)
   const warnings = [
     `Segment "${segment.name}" has ${segment.member_count} members${
       segment.kind === 'rule' && segment.computed_at

@@ -1,0 +1,11 @@
+// The reach-outs domain: rules that find customers due for an email each day, and their batches. The registry finds this folder and registers what this file exports.
+export * from './actions.js'
+export * from './batch-actions.js'
+export * from './opt-out.js'
+export * from './queries.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['contacts', 'messages', 'neighborhoods', 'settings']
+
+/** What reach-outs plug in: core/domains/capabilities.ts collects it. */
+export { reachOutsCapability as capability } from './capability.js'

@@ -1,0 +1,50 @@
+import { z } from 'zod'
+import { timestamp } from '../../output-types.js'
+import { BY_AGENT_OR_API } from '../../places.js'
+import { defineAction } from '../../registry.js'
+import { lockContact } from '../contacts/model.js'
+import { cancelPendingMessages } from '../messages/cancel-pending.js'
+
+/** Stops every automatic reach-out to a customer (they asked for no more), or lets them come again. */
+export const setReachOutOptOut = defineAction({
+  domain: 'reach_out',
+  name: 'opt_out',
+  example: { contact_id: '00000000-0000-4000-8000-000000000001', opted_out: true },
+  phrases: ['they asked us to stop emailing them', 'unsubscribe a customer from reminders'],
+  title: 'Stop reach-outs to a customer',
+  place: BY_AGENT_OR_API,
+  words: { area: 'Emails to customers', phrase: 'stop reach-out emails to a customer who asked for no more' },
+  description:
+    'opted_out true: the customer gets no more reach-out emails (from rules, close-outs or segments of kind reach_out); those ' +
+    'still queued are cancelled. opted_out false: they may be reached again; an agent\'s call waits for the owner, who should ' +
+    'know the customer asked for it.',
+  access: {
+    agent: 'unrestricted',
+    technician: 'none',
+    ownerSees: async (_ctx, input) => (input.opted_out ? null : 'emails again a customer who asked for no more reach-outs'),
+  },
+  idempotent: true,
+  input: z.strictObject({ contact_id: z.uuid(), opted_out: z.boolean() }),
+  output: z.object({
+    contact_id: z.uuid(),
+    reach_out_opt_out_at: timestamp.nullable(),
+    cancelled_message_ids: z.array(z.uuid()),
+  }),
+  async run(ctx, input) {
+    await lockContact(ctx.db, input.contact_id)
+    const before = (await ctx.db.query('select reach_out_opt_out_at from contacts where id = $1', [input.contact_id])).rows[0]
+    const after = (
+      await ctx.db.query<{ reach_out_opt_out_at: Date | null }>(
+        `update contacts set reach_out_opt_out_at = case when $2 then coalesce(reach_out_opt_out_at, $3) end where id = $1
+         returning reach_out_opt_out_at`,
+        [input.contact_id, input.opted_out, ctx.services.now()],
+      )
+    ).rows[0]
+    if (String(before.reach_out_opt_out_at) !== String(after.reach_out_opt_out_at))
+      await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'update', before, after })
+    const cancelled = input.opted_out
+      ? await cancelPendingMessages(ctx, "contact_id = $1 and kind = 'reach_out'", [input.contact_id], 'Not sent: the customer asked for no more reach-outs')
+      : []
+    return { contact_id: input.contact_id, reach_out_opt_out_at: after.reach_out_opt_out_at, cancelled_message_ids: cancelled }
+  },
+})

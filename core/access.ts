@@ -105,6 +105,7 @@ const FIELD_ENTITIES: Record<string, string> = {
   to_technician: 'user',
   source_ticket: 'ticket',
   gap: 'schedule_opening',
+  batch: 'reach_out_batch',
 }
 
 /** The record kind a field points at (`ticket_id` and `ticket_ids` point at tickets), or null for other fields. */

@@ -10,7 +10,7 @@ export type OwnerRun = (key: string, data: unknown) => Promise<any>
  * A business's worth of records for synthesized calls to name, each made by its own action as the owner: a service, a
  * technician, a customer with an address and a visit, a note, a call, a fact, a calendar feed, an invoice, a lead and its
  * opportunity, an offer of times, a waitlist entry, a series, a template, an email, a standing rule, quotes and an order, a
- * custom field, a segment, a document and a spare agent token. Ids are keyed by what a field names (contact_id: contact).
+ * custom field, a segment, a document, a reach-out rule with a batch waiting, and a spare agent token. Ids are keyed by what a field names (contact_id: contact).
  */
 export async function businessRecords(run: OwnerRun, db: Database, tenantId: string, n: number): Promise<Record<string, string>> {
   const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)
@@ -106,6 +106,20 @@ export async function businessRecords(run: OwnerRun, db: Database, tenantId: str
     String((await tx.query('select id from schedule_openings where ticket_id = $1', [cancelled.id])).rows[0].id),
   )
   const token = await withTenant(db, system, (tx) => createAgentToken(tx, tenantId, `Spare agent ${n}`))
+  // A reach-out rule, off, and a batch of its waiting for the owner with the customer in it (batches are the daily run's).
+  const reachOut = await run('reach_out_rule.create', { name: `Lapsed ${n}`, trigger: 'no_visit', months: 6 })
+  const batch = await withTenant(db, system, async (tx) => {
+    const b = await tx.query(
+      `insert into reach_out_batches (tenant_id, rule_id, run_on, recipient_count) values ($1, $2, current_date, 1) returning id`,
+      [tenantId, reachOut.id],
+    )
+    await tx.query(`insert into reach_out_recipients (tenant_id, batch_id, contact_id, why) values ($1, $2, $3, 'last visit long ago')`, [
+      tenantId,
+      b.rows[0].id,
+      contact.id,
+    ])
+    return String(b.rows[0].id)
+  })
   return {
     agent_token: token.id,
     service: service.id,
@@ -137,5 +151,8 @@ export async function businessRecords(run: OwnerRun, db: Database, tenantId: str
     segment: segment.id,
     document: document.id,
     schedule_opening: opening,
+    reach_out_rule: reachOut.id,
+    reach_out_batch: batch,
+    batch,
   }
 }

@@ -258,6 +258,7 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     await run('closeout.start', { ticket_id: closing.id })
     readById.closeouts = closing.id
     readById.route_stops = (await book(day(4))).id
+    await run('reach_out_rule.create', { name: 'Output lapsed', trigger: 'no_visit', months: 6 })
     listFilters.route_stops = { technician_id: ids.user }
     await run('closeout.save_work', {
       ticket_id: closing.id,

@@ -39,6 +39,8 @@ const BY_ID_ONLY = new Set([
   'series',
   'waitlist_entry',
   'schedule_opening',
+  'reach_out_rule',
+  'reach_out_batch',
   'record',
   'entity',
   'actor',

@@ -135,7 +135,12 @@ export function permissionsPage(services: Services): Router {
         const unit = def?.facts?.[fact]?.unit
         const cents = parseAmountCents(raw)
         if (cents === null || cents < 0 || (unit !== 'money' && cents % 100 !== 0)) {
-          const expected = unit === 'hours' ? 'enter whole hours, e.g. 48' : unit === 'count' ? 'enter a whole number, e.g. 20' : 'enter an amount, e.g. 50 or 49.99'
+          const expected =
+            unit === 'hours'
+              ? 'enter whole hours, e.g. 48'
+              : unit === 'count'
+                ? 'enter a whole number, e.g. 20'
+                : 'enter an amount, e.g. 50 or 49.99'
           throw validationError([{ field: 'value', message: expected }])
         }
         // Every value is typed as a number with up to two decimals; only money is kept in cents.

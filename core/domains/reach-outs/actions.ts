@@ -28,7 +28,7 @@ export const createReachOutRule = defineAction({
   description:
     'Add a rule that finds, each day, the customers due for a reach-out email: trigger no_visit (months), service_due (service_id, ' +
     'months), neighborhood_drop (drop_percent) or season_end (season_end MM-DD); segment_id narrows it; template_id (reach_out or ' +
-    'custom), subject and body say what they read; daily_cap (default 20). It starts off: reach_out_preview {rule_id} shows who it ' +
+    'custom), subject and body say what they read; daily_cap (default 20). It starts off: reach_out_preview {reach_out_rule_id} shows who it ' +
     'would email today and the email they would read, and reach_out_rule.turn_on starts it.',
   access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
   keywords: ['reach out', 'win back', 'campaign', 'automatic email', 'reminder', 'lapsed customers', 'season'],
@@ -70,7 +70,7 @@ async function assertNameFree(db: Queryable, name: string, except: string | null
 export const updateReachOutRule = defineAction({
   domain: 'reach_out_rule',
   name: 'update',
-  example: { rule_id: '00000000-0000-4000-8000-000000000001', months: 9 },
+  example: { reach_out_rule_id: '00000000-0000-4000-8000-000000000001', months: 9 },
   phrases: ['change who the reach-out rule emails', 'change the words of the reach-out'],
   title: 'Change a reach-out rule',
   place: page('/reach-outs', 'open the rule, then Change'),
@@ -81,7 +81,7 @@ export const updateReachOutRule = defineAction({
   access: { agent: 'unrestricted', technician: 'none', customerText: { reviewed: ['subject', 'body'] } },
   idempotent: true,
   input: z.strictObject({
-    rule_id: z.uuid(),
+    reach_out_rule_id: z.uuid(),
     name: RULE_FIELDS.name.optional(),
     trigger: RULE_FIELDS.trigger.optional(),
     months: RULE_FIELDS.months.unwrap().nullable().optional(),
@@ -95,30 +95,30 @@ export const updateReachOutRule = defineAction({
     daily_cap: RULE_FIELDS.daily_cap.unwrap().optional(),
   }),
   output: REACH_OUT_RULE,
-  async run(ctx, { rule_id, ...given }) {
-    const before = await lockRule(ctx.db, rule_id)
+  async run(ctx, { reach_out_rule_id, ...given }) {
+    const before = await lockRule(ctx.db, reach_out_rule_id)
     if (before.status === 'on')
       throw new AppError('CONFLICT', 'This rule is on: turn it off first (reach_out_rule.turn_off), then change it and turn it on again', {
-        field: 'data.rule_id',
+        field: 'data.reach_out_rule_id',
       })
     const changes = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined))
     const next = { ...before, ...changes } as ReachOutRule
     await checkRuleFields(ctx, next)
-    if (changes.name !== undefined) await assertNameFree(ctx.db, String(changes.name), rule_id)
+    if (changes.name !== undefined) await assertNameFree(ctx.db, String(changes.name), reach_out_rule_id)
     const { sets, values } = setClause(changes)
     if (sets.length)
       await ctx.db.query(`update reach_out_rules set ${sets.join(', ')}, updated_at = now() where id = $${values.length + 1}`, [
         ...values,
-        rule_id,
+        reach_out_rule_id,
       ])
-    const after = await readRule(ctx.db, rule_id)
-    await ctx.audit({ entityType: 'reach_out_rule', entityId: rule_id, action: 'update', before, after })
+    const after = await readRule(ctx.db, reach_out_rule_id)
+    await ctx.audit({ entityType: 'reach_out_rule', entityId: reach_out_rule_id, action: 'update', before, after })
     return after
   },
 })
 
 const turnOnInput = z.strictObject({
-  rule_id: z.uuid(),
+  reach_out_rule_id: z.uuid(),
   automatic: z
     .boolean()
     .default(false)
@@ -130,38 +130,46 @@ const turnOnInput = z.strictObject({
 export const turnOnReachOutRule = defineAction({
   domain: 'reach_out_rule',
   name: 'turn_on',
-  example: { rule_id: '00000000-0000-4000-8000-000000000001' },
+  example: { reach_out_rule_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['start the reach-out rule', 'send the reminders every day'],
   title: 'Turn a reach-out rule on',
   place: page('/reach-outs', 'open the rule, then Turn on'),
   words: { ...WORDS, phrase: 'turn reach-out rules on' },
   description:
     'Turn a reach-out rule on. Each day from 9:00 (business time) it gathers up to daily_cap due customers into a batch: with ' +
-    "automatic false (the default) the batch waits for the owner (reach_out_batch.send); with automatic true it is sent by itself. " +
+    'automatic false (the default) the batch waits for the owner (reach_out_batch.send); with automatic true it is sent by itself. ' +
     "The owner sees reach_out_preview's list and email first: an agent's call waits for the owner every time.",
   access: {
     agent: 'requires_authorization',
     technician: 'none',
-    ownerApproves: { fields: ['automatic'], why: "decides whether the rule's emails go to customers without the owner seeing each day's batch" },
+    ownerApproves: {
+      fields: ['automatic'],
+      why: "decides whether the rule's emails go to customers without the owner seeing each day's batch",
+    },
   },
   idempotent: true,
   input: turnOnInput,
   output: REACH_OUT_RULE,
   async preview(ctx, input) {
-    const rule = { ...(await loadRule(ctx.db, input.rule_id)) }
+    const rule = { ...(await loadRule(ctx.db, input.reach_out_rule_id)) }
     if (input.daily_cap) rule.daily_cap = input.daily_cap
     const settings = await loadTenantSettings(ctx.db)
     const how = input.automatic ? `sent by itself, up to ${rule.daily_cap} a day` : `each day's batch waiting for you`
     return previewCard(await previewRule(ctx, rule, 10), `Turn on the reach-out rule "${rule.name}" (${how})`, settings)
   },
   async run(ctx, input) {
-    const before = await lockRule(ctx.db, input.rule_id)
-    await ctx.db.query(
-      `update reach_out_rules set status = 'on', automatic = $2, daily_cap = coalesce($3, daily_cap), updated_at = now() where id = $1`,
-      [input.rule_id, input.automatic, input.daily_cap ?? null],
-    )
-    const after = await readRule(ctx.db, input.rule_id)
-    await ctx.audit({ entityType: 'reach_out_rule', entityId: input.rule_id, action: 'turn_on', before, after })
+    const before = await lockRule(ctx.db, input.reach_out_rule_id)
+    const cap = input.daily_cap ?? before.daily_cap
+    // Asked again as it already is, nothing changes.
+    if (before.status === 'on' && before.automatic === input.automatic && before.daily_cap === cap)
+      return readRule(ctx.db, input.reach_out_rule_id)
+    await ctx.db.query(`update reach_out_rules set status = 'on', automatic = $2, daily_cap = $3, updated_at = now() where id = $1`, [
+      input.reach_out_rule_id,
+      input.automatic,
+      cap,
+    ])
+    const after = await readRule(ctx.db, input.reach_out_rule_id)
+    await ctx.audit({ entityType: 'reach_out_rule', entityId: input.reach_out_rule_id, action: 'turn_on', before, after })
     return after
   },
 })
@@ -170,7 +178,7 @@ export const turnOnReachOutRule = defineAction({
 export const turnOffReachOutRule = defineAction({
   domain: 'reach_out_rule',
   name: 'turn_off',
-  example: { rule_id: '00000000-0000-4000-8000-000000000001' },
+  example: { reach_out_rule_id: '00000000-0000-4000-8000-000000000001' },
   phrases: ['stop the reach-out rule', 'pause the automatic emails'],
   title: 'Turn a reach-out rule off',
   place: page('/reach-outs', 'open the rule, then Turn off'),
@@ -178,15 +186,21 @@ export const turnOffReachOutRule = defineAction({
   description: 'Turn a reach-out rule off: it gathers nobody more. A batch already waiting stays for the owner to send or dismiss.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
-  input: z.strictObject({ rule_id: z.uuid() }),
+  input: z.strictObject({ reach_out_rule_id: z.uuid() }),
   output: REACH_OUT_RULE,
   async run(ctx, input) {
-    const before = await lockRule(ctx.db, input.rule_id)
+    const before = await lockRule(ctx.db, input.reach_out_rule_id)
     if (before.status === 'on') {
-      await ctx.db.query(`update reach_out_rules set status = 'off', updated_at = now() where id = $1`, [input.rule_id])
-      await ctx.audit({ entityType: 'reach_out_rule', entityId: input.rule_id, action: 'turn_off', before: { status: 'on' }, after: { status: 'off' } })
+      await ctx.db.query(`update reach_out_rules set status = 'off', updated_at = now() where id = $1`, [input.reach_out_rule_id])
+      await ctx.audit({
+        entityType: 'reach_out_rule',
+        entityId: input.reach_out_rule_id,
+        action: 'turn_off',
+        before: { status: 'on' },
+        after: { status: 'off' },
+      })
     }
-    return readRule(ctx.db, input.rule_id)
+    return readRule(ctx.db, input.reach_out_rule_id)
   },
 })
 
@@ -201,13 +215,15 @@ export const setReachOutPeriod = defineAction({
   words: { ...WORDS, phrase: 'set how often one customer may get an automatic reach-out' },
   description:
     'A customer gets at most one automatic reach-out (from any rule, or a close-out\'s "reach out in N months") within this many ' +
-    'days, 1 to 365 (default 30). A shorter period emails customers more often: an agent\'s call waits for the owner.',
+    "days, 1 to 365 (default 30). A shorter period emails customers more often: an agent's call waits for the owner.",
   access: { agent: 'requires_authorization', technician: 'none' },
   idempotent: true,
   input: z.strictObject({ days: z.number().int().min(1).max(365) }),
   output: z.object({ days: z.number().int() }),
   async run(ctx, input) {
-    const r = await ctx.db.query<{ before: number }>('select reach_out_period_days as before from tenants where id = app_tenant() for update')
+    const r = await ctx.db.query<{ before: number }>(
+      'select reach_out_period_days as before from tenants where id = app_tenant() for update',
+    )
     if (r.rows[0]?.before !== input.days) {
       await ctx.db.query('update tenants set reach_out_period_days = $1 where id = app_tenant()', [input.days])
       await ctx.audit({

@@ -16,7 +16,7 @@ const BATCH_FACTS: Record<string, FactDeclaration> = {
 const BATCH_DONE = z.object({
   batch_id: z.uuid(),
   status: z.enum(['sent', 'dismissed']),
-  sent: z.number().int().describe('Emails scheduled now, each on its customer\'s timeline'),
+  sent: z.number().int().describe("Emails scheduled now, each on its customer's timeline"),
   left_out: z.number().int().describe('Recipients who since opted out, booked, bounced or had another reach-out'),
 })
 
@@ -31,7 +31,7 @@ export const sendReachOutBatch = defineAction({
   words: { area: 'Emails to customers', phrase: 'send the batches of reach-out emails the rules gather' },
   description:
     'Send a waiting batch (reach_out_batches): one reach_out email per customer in it, now, each on their timeline. Anyone who ' +
-    'since opted out, booked a visit, bounced or had another reach-out within the period is left out and counted. An agent\'s ' +
+    "since opted out, booked a visit, bounced or had another reach-out within the period is left out and counted. An agent's " +
     'call waits for the owner, unless a standing rule on recipient_count (e.g. at_most 20) allows it.',
   access: { agent: 'requires_authorization', technician: 'none' },
   facts: BATCH_FACTS,
@@ -81,7 +81,7 @@ export const dismissReachOutBatch = defineAction({
   place: page('/reach-outs', 'under Waiting for you, press Dismiss'),
   words: { area: 'Emails to customers', phrase: 'dismiss batches of reach-out emails unsent' },
   description:
-    'Dismiss a waiting batch: nobody in it is emailed. Its customers are no longer held, so a later day\'s run may gather them ' +
+    "Dismiss a waiting batch: nobody in it is emailed. Its customers are no longer held, so a later day's run may gather them " +
     'again; to stop that, turn the rule off.',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -92,7 +92,13 @@ export const dismissReachOutBatch = defineAction({
     if (batch.status === 'sent') assertWaiting(batch)
     if (batch.status === 'waiting') {
       await ctx.db.query(`update reach_out_batches set status = 'dismissed', decided_at = $2 where id = $1`, [batch.id, ctx.services.now()])
-      await ctx.audit({ entityType: 'reach_out_batch', entityId: batch.id, action: 'dismiss', before: { status: 'waiting' }, after: { status: 'dismissed' } })
+      await ctx.audit({
+        entityType: 'reach_out_batch',
+        entityId: batch.id,
+        action: 'dismiss',
+        before: { status: 'waiting' },
+        after: { status: 'dismissed' },
+      })
     }
     return { batch_id: batch.id, status: 'dismissed' as const, sent: 0, left_out: 0 }
   },

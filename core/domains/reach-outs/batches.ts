@@ -93,11 +93,7 @@ export async function sendBatch(ctx: OperationContext, batch: Batch): Promise<{ 
     [batch.id, made.rows.map((m) => m.id), made.rows.map((m) => m.contact_id)],
   )
   const sent = made.rows.length
-  await ctx.db.query(`update reach_out_batches set status = 'sent', sent_count = $2, decided_at = $3 where id = $1`, [
-    batch.id,
-    sent,
-    now,
-  ])
+  await ctx.db.query(`update reach_out_batches set status = 'sent', sent_count = $2, decided_at = $3 where id = $1`, [batch.id, sent, now])
   await ctx.audit({
     entityType: 'reach_out_batch',
     entityId: batch.id,

@@ -71,15 +71,18 @@ export async function lockRule(tx: Queryable, id: string): Promise<ReachOutRule>
   return loadRule(tx, id, ' for update')
 }
 
-/** A rule, or NOT_FOUND (field data.rule_id). */
+/** A rule, or NOT_FOUND (field data.reach_out_rule_id). */
 export async function loadRule(tx: Queryable, id: string, lock = ''): Promise<ReachOutRule> {
   const r = await tx.query<ReachOutRule>(`select ${RULE_COLUMNS} from reach_out_rules r where r.id = $1${lock}`, [id])
-  if (!r.rows[0]) throw new AppError('NOT_FOUND', `No reach-out rule with id ${id}`, { field: 'data.rule_id' })
+  if (!r.rows[0]) throw new AppError('NOT_FOUND', `No reach-out rule with id ${id}`, { field: 'data.reach_out_rule_id' })
   return r.rows[0]
 }
 
 /** Who a rule is for, in a few words, e.g. "no visit in 6 months" or "last Gutter cleaning 12 months ago". */
-export function triggerWords(rule: Pick<ReachOutRule, 'trigger' | 'months' | 'drop_percent' | 'season_end'>, serviceName?: string | null): string {
+export function triggerWords(
+  rule: Pick<ReachOutRule, 'trigger' | 'months' | 'drop_percent' | 'season_end'>,
+  serviceName?: string | null,
+): string {
   const months = (n: number | null) => `${n} month${n === 1 ? '' : 's'}`
   switch (rule.trigger) {
     case 'no_visit':

@@ -16,7 +16,7 @@ export const setReachOutOptOut = defineAction({
   words: { area: 'Emails to customers', phrase: 'stop reach-out emails to a customer who asked for no more' },
   description:
     'opted_out true: the customer gets no more reach-out emails (from rules, close-outs or segments of kind reach_out); those ' +
-    'still queued are cancelled. opted_out false: they may be reached again; an agent\'s call waits for the owner, who should ' +
+    "still queued are cancelled. opted_out false: they may be reached again; an agent's call waits for the owner, who should " +
     'know the customer asked for it.',
   access: {
     agent: 'unrestricted',
@@ -43,7 +43,12 @@ export const setReachOutOptOut = defineAction({
     if (String(before.reach_out_opt_out_at) !== String(after.reach_out_opt_out_at))
       await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'update', before, after })
     const cancelled = input.opted_out
-      ? await cancelPendingMessages(ctx, "contact_id = $1 and kind = 'reach_out'", [input.contact_id], 'Not sent: the customer asked for no more reach-outs')
+      ? await cancelPendingMessages(
+          ctx,
+          "contact_id = $1 and kind = 'reach_out'",
+          [input.contact_id],
+          'Not sent: the customer asked for no more reach-outs',
+        )
       : []
     return { contact_id: input.contact_id, reach_out_opt_out_at: after.reach_out_opt_out_at, cancelled_message_ids: cancelled }
   },

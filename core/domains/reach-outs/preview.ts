@@ -28,7 +28,9 @@ export const REACH_OUT_PREVIEW = z.object({
     }),
   ),
   held_back: z.number().int().describe('Due and reachable but over the daily cap: they come on a later day'),
-  skipped: z.object(Object.fromEntries(SKIP_REASONS.map((s) => [s, z.number().int()])) as Record<(typeof SKIP_REASONS)[number], z.ZodNumber>),
+  skipped: z.object(
+    Object.fromEntries(SKIP_REASONS.map((s) => [s, z.number().int()])) as Record<(typeof SKIP_REASONS)[number], z.ZodNumber>,
+  ),
   message: z
     .object({ to: z.string(), subject: z.string(), body: z.string() })
     .nullable()

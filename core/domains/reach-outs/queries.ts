@@ -4,7 +4,7 @@ import { auditTrailExpansion, calendarDay, timestamp } from '../../output-types.
 import { defineQuery } from '../../registry.js'
 import { SqlParams, whereAll } from '../../sql.js'
 import { reachOutPeriod } from './batches.js'
-import { loadRule, REACH_OUT_RULE, RULE_SELECT, ruleRecord } from './model.js'
+import { REACH_OUT_RULE, type ReachOutRule, RULE_COLUMNS, RULE_SELECT, ruleRecord } from './model.js'
 import { previewRule, REACH_OUT_PREVIEW } from './preview.js'
 
 /** The business's reach-out rules, on first, then by name. */
@@ -13,7 +13,7 @@ export const reachOutRulesQuery = defineQuery({
   phrases: ['which automatic reach-outs are on', 'reach-out rules'],
   description:
     'The reach-out rules: who each finds (when), what they read (template_id, subject, body), whether it is on, sends by itself ' +
-    "(automatic) up to daily_cap a day, and the batch waiting for the owner. reach_out_preview {rule_id} shows who it would email today.",
+    '(automatic) up to daily_cap a day, and the batch waiting for the owner. reach_out_preview {reach_out_rule_id} shows who it would email today.',
   entity: 'reach_out_rule',
   keywords: ['reach out', 'automatic emails', 'campaign rules', 'win back'],
   access: { agent: 'unrestricted', technician: 'none' },
@@ -24,7 +24,10 @@ export const reachOutRulesQuery = defineQuery({
     const where: string[] = []
     if (req.id) where.push(`r.id = ${params.add(req.id)}`)
     if (req.params.status) where.push(`r.status = ${params.add(req.params.status)}`)
-    const r = await ctx.db.query(`${RULE_SELECT} ${whereAll(where)} order by r.status = 'on' desc, lower(r.name), r.id limit ${req.limit}`, params.values)
+    const r = await ctx.db.query(
+      `${RULE_SELECT} ${whereAll(where)} order by r.status = 'on' desc, lower(r.name), r.id limit ${req.limit}`,
+      params.values,
+    )
     return { items: r.rows.map(ruleRecord), next_cursor: null }
   },
 })
@@ -34,18 +37,27 @@ export const reachOutPreviewQuery = defineQuery({
   type: 'reach_out_preview',
   phrases: ['who would the reach-out rule email', 'preview the automatic reach-out'],
   description:
-    'Who a reach-out rule (rule_id) would email today, in the order they would go (longest since their last visit first), each ' +
-    'with why they are due and the subject they would read; the whole email of the first; how many more are due over the ' +
-    'daily cap; and how many due customers are left out and why (no email, bounced, opted out, a visit booked, reached ' +
-    'within the period). A season_end rule lists who it would reach on its date.',
+    'Who a reach-out rule (reach_out_rule_id, or id; without either, every rule) would email today, in the order they would go ' +
+    '(longest since their last visit first), each with why they are due and the subject they would read; the whole email of ' +
+    'the first; how many more are due over the daily cap; and how many due customers are left out and why (no email, ' +
+    'bounced, opted out, a visit booked, reached within the period). A season_end rule lists who it would reach on its date.',
   keywords: ['preview', 'who gets it', 'reach out'],
-  access: { agent: 'unrestricted', technician: 'none' },
-  params: z.object({ rule_id: z.uuid(), show: z.coerce.number().int().min(1).max(50).optional().describe('Recipients named (default 10)') }),
+  access: { agent: 'unrestricted', technician: 'none', idEntity: 'reach_out_rule' },
+  params: z.object({
+    reach_out_rule_id: z.uuid().optional().describe('One rule'),
+    show: z.coerce.number().int().min(1).max(50).optional().describe('Recipients named per rule (default 10)'),
+  }),
   record: REACH_OUT_PREVIEW,
   async run(ctx, req) {
-    if (req.id) return { items: [], next_cursor: null }
-    const rule = await loadRule(ctx.db, req.params.rule_id)
-    return { items: [await previewRule(ctx, rule, req.params.show ?? 10)], next_cursor: null }
+    const one = req.id ?? req.params.reach_out_rule_id ?? null
+    const rules = await ctx.db.query<ReachOutRule>(
+      `select ${RULE_COLUMNS} from reach_out_rules r where ($1::uuid is null or r.id = $1)
+        order by r.status = 'on' desc, lower(r.name), r.id limit ${req.limit}`,
+      [one],
+    )
+    const items = []
+    for (const rule of rules.rows) items.push(await previewRule(ctx, rule, req.params.show ?? 10))
+    return { items, next_cursor: null }
   },
 })
 
@@ -77,18 +89,18 @@ export const reachOutBatchesQuery = defineQuery({
   phrases: ['reach-outs waiting to be sent', 'what did the reach-out rules send'],
   description:
     'The daily batches of the reach-out rules, newest first, each with its customers and why they are due: status waiting ' +
-    '(reach_out_batch.send sends it, reach_out_batch.dismiss drops it), sent (with each email) or dismissed. Filter by status, rule_id.',
+    '(reach_out_batch.send sends it, reach_out_batch.dismiss drops it), sent (with each email) or dismissed. Filter by status, reach_out_rule_id.',
   entity: 'reach_out_batch',
   keywords: ['reach out', 'batch', 'waiting', 'sent emails'],
   access: { agent: 'unrestricted', technician: 'none' },
-  params: z.object({ status: z.enum(['waiting', 'sent', 'dismissed']).optional(), rule_id: z.uuid().optional() }),
+  params: z.object({ status: z.enum(['waiting', 'sent', 'dismissed']).optional(), reach_out_rule_id: z.uuid().optional() }),
   record: REACH_OUT_BATCH.extend({ audit_trail: auditTrailExpansion }),
   async run(ctx, req) {
     const params = new SqlParams()
     const where: string[] = []
     if (req.id) where.push(`b.id = ${params.add(req.id)}`)
     if (req.params.status) where.push(`b.status = ${params.add(req.params.status)}`)
-    if (req.params.rule_id) where.push(`b.rule_id = ${params.add(req.params.rule_id)}`)
+    if (req.params.reach_out_rule_id) where.push(`b.rule_id = ${params.add(req.params.reach_out_rule_id)}`)
     const offset = req.cursor && /^\d+$/.test(req.cursor) ? Number(req.cursor) : 0
     const r = await ctx.db.query(
       `select b.id, b.rule_id, r.name as rule_name, b.run_on::text as run_on, b.status, b.recipient_count, b.held_back, b.sent_count,

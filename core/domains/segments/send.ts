@@ -27,7 +27,10 @@ const SEGMENT_SEND = z.object({
   member_count: z.number().int().describe('Members when it was sent'),
   scheduled_count: z.number().int().describe('Messages scheduled, one per member with a working email'),
   skipped_no_email: z.number().int().describe('Members without an email address'),
-  skipped_opted_out: z.number().int().describe('Members whose address bounced, who marked our email as spam, or (kind reach_out) who asked for no more reach-outs'),
+  skipped_opted_out: z
+    .number()
+    .int()
+    .describe('Members whose address bounced, who marked our email as spam, or (kind reach_out) who asked for no more reach-outs'),
   repeated: z.boolean().describe('true: the same send was already made; nothing more was scheduled'),
   created_at: timestamp,
 })

@@ -59,7 +59,7 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
     const rule = await made(app, 'reach_out_rule', 'create', { name: 'Six months', trigger: 'no_visit', months: 6 })
     ruleId = rule.id
     expect(rule).toMatchObject({ status: 'off', automatic: false, daily_cap: 20, when: 'no visit in 6 months', waiting_batch_id: null })
-    const [p] = expectData(await app.query({ type: 'reach_out_preview', rule_id: rule.id })).items
+    const [p] = expectData(await app.query({ type: 'reach_out_preview', reach_out_rule_id: rule.id })).items
     // Longest waiting first; Ben was here three months ago, Cat is booked, Dan has no email.
     expect(p.recipients.map((r: any) => [r.name, r.why])).toEqual([
       ['Eve Reach', 'last visit July 1, 2030'],
@@ -77,7 +77,7 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
     const queued = await made(app, 'message', 'schedule', { contact_id: people.Eve, kind: 'reach_out', send_at: '2031-09-01T15:00:00Z' })
     const out = await made(app, 'reach_out', 'opt_out', { contact_id: people.Eve, opted_out: true })
     expect(out.cancelled_message_ids).toEqual([queued.id])
-    const [p] = expectData(await app.query({ type: 'reach_out_preview', rule_id: ruleId })).items
+    const [p] = expectData(await app.query({ type: 'reach_out_preview', reach_out_rule_id: ruleId })).items
     expect(p.skipped.opted_out).toBe(1)
     // Letting them come again is the owner's to answer, every time.
     const back = await app.action('reach_out', 'opt_out', { contact_id: people.Eve, opted_out: false }, { reasoning: 'she asked' })
@@ -85,7 +85,7 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
   })
 
   it("an agent's turn_on waits for the owner, whose card names who gets what", async () => {
-    const asked = await app.action('reach_out_rule', 'turn_on', { rule_id: ruleId }, { reasoning: 'win back lapsed customers' })
+    const asked = await app.action('reach_out_rule', 'turn_on', { reach_out_rule_id: ruleId }, { reasoning: 'win back lapsed customers' })
     const pending = asked.body.data
     expect(pending).toMatchObject({ status: 'pending_authorization' })
     const request = expectData(await app.query({ type: 'authorization_requests', id: pending.request_id }))
@@ -98,7 +98,7 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
     expect(decided.result).toMatchObject({ status: 'on', automatic: false })
   })
 
-  it("the daily run gathers the due customers into a batch that waits for the owner, once a day", async () => {
+  it('the daily run gathers the due customers into a batch that waits for the owner, once a day', async () => {
     expect(await runReachOutRules(app.services)).toEqual({ gathered: 1, sent: 0, failures: [] })
     expect(await runReachOutRules(app.services)).toEqual({ gathered: 0, sent: 0, failures: [] })
     const [batch] = expectData(await app.query({ type: 'reach_out_batches', status: 'waiting' })).items
@@ -137,8 +137,8 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
   })
 
   it('an automatic rule sends by itself the next day, at most its cap, and nobody twice within the period', async () => {
-    await app.ownerAction('reach_out_rule', 'turn_off', { rule_id: ruleId })
-    await app.ownerAction('reach_out_rule', 'turn_on', { rule_id: ruleId, automatic: true, daily_cap: 1 })
+    await app.ownerAction('reach_out_rule', 'turn_off', { reach_out_rule_id: ruleId })
+    await app.ownerAction('reach_out_rule', 'turn_on', { reach_out_rule_id: ruleId, automatic: true, daily_cap: 1 })
     await customer('Gus', ['2030-12-01'])
     await customer('Hal', ['2030-12-02'])
     clock = new Date('2031-06-16T08:00:00Z')
@@ -149,7 +149,7 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
     expect(batch).toMatchObject({ run_on: '2031-06-16', recipient_count: 1, held_back: 1, sent_count: 1 })
     expect(batch.recipients.map((r: any) => r.name)).toEqual(['Gus Reach'])
     expect(batch.recipients[0].message_id).toEqual(expect.any(String))
-    const [p] = expectData(await app.query({ type: 'reach_out_preview', rule_id: ruleId })).items
+    const [p] = expectData(await app.query({ type: 'reach_out_preview', reach_out_rule_id: ruleId })).items
     expect(p.recipients.map((r: any) => r.name)).toEqual(['Hal Reach'])
     expect(p.skipped.reached_lately).toBe(3)
   })
@@ -167,7 +167,7 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
     expect(asked.body.data).toMatchObject({ status: 'pending_authorization' })
     const rule = await app.ownerAction('reach_out_rule', 'create', fields)
     expect(rule.when).toBe('last Gutter cleaning 12 months ago or more')
-    const [p] = expectData(await app.query({ type: 'reach_out_preview', rule_id: rule.id })).items
+    const [p] = expectData(await app.query({ type: 'reach_out_preview', reach_out_rule_id: rule.id })).items
     expect(p.recipients).toEqual([])
     expect(p.skipped.reached_lately).toBe(1)
     expect(p.message).toBeNull()
@@ -175,23 +175,29 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
 
   it('a season-end rule fires on its date only, and its preview lists who it would reach then', async () => {
     const rule = await made(app, 'reach_out_rule', 'create', { name: 'Pollen over', trigger: 'season_end', season_end: '06-30' })
-    const [p] = expectData(await app.query({ type: 'reach_out_preview', rule_id: rule.id })).items
+    const [p] = expectData(await app.query({ type: 'reach_out_preview', reach_out_rule_id: rule.id })).items
     expect(p.fires_today).toBe(false)
     // The customers of the last 12 months not reached within the period: Hal (December) and Ben (March).
     expect(p.recipients.map((r: any) => r.name)).toEqual(['Hal Reach', 'Ben Reach'])
-    await app.ownerAction('reach_out_rule', 'turn_on', { rule_id: rule.id })
+    await app.ownerAction('reach_out_rule', 'turn_on', { reach_out_rule_id: rule.id })
     clock = new Date('2031-06-17T15:00:00Z')
     await runReachOutRules(app.services)
-    expect(expectData(await app.query({ type: 'reach_out_batches', rule_id: rule.id })).items).toEqual([])
+    expect(expectData(await app.query({ type: 'reach_out_batches', reach_out_rule_id: rule.id })).items).toEqual([])
     clock = new Date('2031-06-30T15:00:00Z')
     await runReachOutRules(app.services)
-    expect(expectData(await app.query({ type: 'reach_out_batches', rule_id: rule.id })).items).toHaveLength(1)
+    expect(expectData(await app.query({ type: 'reach_out_batches', reach_out_rule_id: rule.id })).items).toHaveLength(1)
   })
 
-  it("finds the customers of a neighborhood whose visits this month fell against the same month last year", async () => {
+  it('finds the customers of a neighborhood whose visits this month fell against the same month last year', async () => {
     const placed = async (name: string, latitude: number, days: string[]) => {
       const id = await customer(name, [])
-      const address = await made(app, 'address', 'add', { contact_id: id, line1: `1 ${name} St`, city: 'Huntsville', state: 'AL', postal_code: '35801' })
+      const address = await made(app, 'address', 'add', {
+        contact_id: id,
+        line1: `1 ${name} St`,
+        city: 'Huntsville',
+        state: 'AL',
+        postal_code: '35801',
+      })
       await app.ownerAction('address', 'pin', { address_id: address.id, latitude, longitude: -86.58 })
       for (const day of days) await insertTicket(app, id, { start: `${day}T15:00:00Z`, completed: true, addressId: address.id })
     }
@@ -199,7 +205,7 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
     await placed('Jon', 34.7005, ['2030-06-20'])
     await placed('Kim', 34.9, ['2030-06-03', '2030-06-04', '2030-06-05', '2031-06-03', '2031-06-04', '2031-06-05'])
     const rule = await made(app, 'reach_out_rule', 'create', { name: 'Quiet streets', trigger: 'neighborhood_drop', drop_percent: 30 })
-    const [p] = expectData(await app.query({ type: 'reach_out_preview', rule_id: rule.id })).items
+    const [p] = expectData(await app.query({ type: 'reach_out_preview', reach_out_rule_id: rule.id })).items
     expect(p.recipients.map((r: any) => [r.name, r.why])).toEqual([
       ['Ivy Reach', 'their neighborhood (around 35801) has 0 visits booked this month, against 3 a year ago'],
       ['Jon Reach', 'their neighborhood (around 35801) has 0 visits booked this month, against 3 a year ago'],
@@ -220,8 +226,11 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
   })
 
   it('a rule that is on is changed only after it is turned off', async () => {
-    expectError(await app.action('reach_out_rule', 'update', { rule_id: ruleId, months: 9 }), 409, 'CONFLICT')
-    await made(app, 'reach_out_rule', 'turn_off', { rule_id: ruleId })
-    expect(await made(app, 'reach_out_rule', 'update', { rule_id: ruleId, months: 9 })).toMatchObject({ months: 9, when: 'no visit in 9 months' })
+    expectError(await app.action('reach_out_rule', 'update', { reach_out_rule_id: ruleId, months: 9 }), 409, 'CONFLICT')
+    await made(app, 'reach_out_rule', 'turn_off', { reach_out_rule_id: ruleId })
+    expect(await made(app, 'reach_out_rule', 'update', { reach_out_rule_id: ruleId, months: 9 })).toMatchObject({
+      months: 9,
+      when: 'no visit in 9 months',
+    })
   })
 })

@@ -19,6 +19,11 @@ export function isoDate() {
   return z.iso.date({ abort: true, error: expected }).refine(realDay, expected)
 }
 
+/** A time of day on the business's clock, HH:MM on the 24-hour clock. */
+export function clockOfDay() {
+  return z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM (24-hour)')
+}
+
 /** An ISO 8601 date and time (with an offset, or also without one when `local`), real and between 1900 and 2999. */
 export function isoInstant(opts: { local?: boolean } = {}) {
   const expected = `expected a real date and time in ISO 8601 (such as 2026-03-02T15:00:00Z) between ${FIRST_YEAR} and ${LAST_YEAR}`

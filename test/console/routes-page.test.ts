@@ -129,6 +129,17 @@ describe.each(engines)("the owner's Routes page, without JavaScript (%s)", (engi
     expect(stops.find((s: any) => s.number === visits.West.number).anytime).toBe(true)
   })
 
+  it('sets the window of the day a visit may move within, and shows it', async () => {
+    const shown = await page()
+    const fixed = await submitted(cardOf(shown.html, visits.West.number), '/routes/anytime')
+    expect(fixed.html).toContain('Back at its booked time.')
+    const r = await submitted(cardOf(fixed.html, visits.West.number), '/routes/anytime', [
+      ['from', '08:00'],
+      ['to', '12:00'],
+    ])
+    expect(r.html).toContain('Anytime 08:00–12:00 (booked')
+  })
+
   it('refuses a visit done since the page was shown, changing nothing', async () => {
     const shown = await page()
     await pages.app.t.db.query(`update tickets set status = 'cancelled', cancelled_at = now() where id = $1`, [visits.Jane.id])

@@ -19,7 +19,7 @@ import { callerOf, ownerRoute } from '../owner-route.js'
 /** What the page may say after a change: ?done= carries one of these keys. */
 const DONE: Record<string, string> = {
   start: 'Home base saved.',
-  anytime: 'Marked anytime: planning may move it within the day.',
+  anytime: 'Marked anytime: planning may move it within the day (or its window).',
   fixed: 'Back at its booked time.',
 }
 
@@ -67,8 +67,11 @@ export function routesPages(services: Services): Router {
       const caller = callerOf(services, session, res)
       const ask = await askOf(caller, req.body)
       const anytime = field(req.body, 'anytime') === 'true'
+      const from = field(req.body, 'from')
+      const to = field(req.body, 'to')
+      const between = anytime && (from || to) ? { between: { from, to } } : {}
       try {
-        await callAction(caller, markVisitAnytime, { ticket_id: field(req.body, 'ticket_id'), anytime })
+        await callAction(caller, markVisitAnytime, { ticket_id: field(req.body, 'ticket_id'), anytime, ...between })
         res.redirect(303, `${hrefOf(ask)}&done=${anytime ? 'anytime' : 'fixed'}`)
       } catch (err) {
         await failed(res, session, caller, ask, err)
@@ -176,14 +179,22 @@ async function sendRoutes(
   const list: SafeHtml = stops.length
     ? html`<ol class="route">${stops.map(
         (s) => html`<li class="card"><a href="/tickets/${s.ticket_id}"><b>#${s.number} ${s.contact_name}</b></a>
-<div class="muted">${s.anytime ? `Anytime (booked ${localTime(new Date(s.scheduled_start), timezone)})` : localTime(new Date(s.scheduled_start), timezone)}${
+<div class="muted">${
+          s.anytime
+            ? `Anytime${s.window ? ` ${s.window.from}–${s.window.to}` : ''} (booked ${localTime(new Date(s.scheduled_start), timezone)})`
+            : localTime(new Date(s.scheduled_start), timezone)
+        }${
           s.address ? ` · ${s.address}` : ''
         }${s.meters_from_previous === null ? '' : ` · ${km(s.meters_from_previous)} from the stop before`}${s.located === 'none' ? ' · not on the map' : ''}</div>
 <div class="row">${form(
           '/routes/anytime',
           csrf,
           html`${keep}<input type="hidden" name="ticket_id" value="${s.ticket_id}"><input type="hidden" name="anytime" value="${s.anytime ? 'false' : 'true'}"><button class="small second" aria-label="${s.anytime ? 'Keep' : 'Anytime for'} #${s.number}">${s.anytime ? 'Keep its time' : 'Anytime'}</button>`,
-        )}<a href="${s.directions_url}" rel="noopener">Directions</a></div></li>`,
+        )}<a href="${s.directions_url}" rel="noopener">Directions</a></div><details><summary>Anytime within a window</summary>${form(
+          '/routes/anytime',
+          csrf,
+          html`${keep}<input type="hidden" name="ticket_id" value="${s.ticket_id}"><input type="hidden" name="anytime" value="true"><div class="row"><label>From<input type="time" name="from" value="${s.window?.from ?? ''}" required></label><label>To<input type="time" name="to" value="${s.window?.to ?? ''}" required></label></div><button class="small second" aria-label="Anytime within the window for #${s.number}">Set the window</button>`,
+        )}</details></li>`,
       )}</ol>${stops[0]?.route_url ? html`<p><a href="${stops[0].route_url}" rel="noopener">Open the day in Maps</a></p>` : ''}${form(
         '/routes/plan',
         csrf,

@@ -6,6 +6,7 @@ import { AppError, notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { page } from '../../places.js'
 import { localDate } from '../../time.js'
+import { clockOfDay } from '../../schema-types.js'
 import type { Geocoder } from '../geocoding/geocoder.js'
 import { GeocoderError } from '../geocoding/geocoder.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -59,26 +60,54 @@ export const planRouteAction = defineAction({
   },
 })
 
-/** Marks a visit as anytime (the plan may move it within its day) or back to its fixed time. */
+/** Marks a visit as anytime (the plan may move it within its day, or within a window of it) or back to its fixed time. */
 export const markVisitAnytime = defineAction({
   domain: 'route',
   name: 'mark_anytime',
-  example: { ticket_id: '00000000-0000-4000-8000-000000000001', anytime: true },
-  phrases: ['the customer does not mind what time', 'any time that day is fine', 'let the route decide the time'],
+  example: { ticket_id: '00000000-0000-4000-8000-000000000001', anytime: true, between: { from: '09:00', to: '12:00' } },
+  phrases: [
+    'the customer does not mind what time',
+    'any time that day is fine',
+    'any time between 9 and noon',
+    'let the route decide the time',
+  ],
   title: 'Mark a visit anytime',
-  place: page('/routes', 'press Anytime beside the visit'),
+  place: page('/routes', 'press Anytime beside the visit, or give its window'),
   words: { area: 'Appointments', phrase: 'mark visits the customer takes at any time of their day' },
   description:
-    "Mark a visit anytime: the customer takes it at any time of its day, so route.plan may move it in the technician's " +
-    'order. anytime=false fixes it at its booked time again. Only visits still to do; the booked time itself is unchanged.',
+    'Mark a visit anytime: the customer takes it at any time of its day, or, with between {from, to} (local HH:MM), at any ' +
+    "time within that window, so route.plan may move it in the technician's order (within the window). anytime=false fixes " +
+    'it at its booked time again. Only visits still to do; the booked time itself is unchanged.',
   // The customer was told a time: only the owner's word, or an agent's reasoning the owner reads, makes it any time.
   access: { agent: 'soft_limit', technician: 'none' },
   idempotent: true,
-  input: z.strictObject({ ticket_id: z.uuid(), anytime: z.boolean().default(true) }),
-  output: z.object({ ticket_id: z.uuid(), number: z.number().int(), anytime: z.boolean() }),
+  input: z.strictObject({
+    ticket_id: z.uuid(),
+    anytime: z.boolean().default(true),
+    between: z
+      .strictObject({ from: clockOfDay(), to: clockOfDay() })
+      .optional()
+      .describe('The window of its day the customer takes it in; left out: any time of the day'),
+  }),
+  output: z.object({
+    ticket_id: z.uuid(),
+    number: z.number().int(),
+    anytime: z.boolean(),
+    between: z.object({ from: z.string(), to: z.string() }).nullable(),
+  }),
   async run(ctx, input) {
-    const r = await ctx.db.query<{ id: string; number: number; status: string; anytime: boolean }>(
-      `select t.id, t.number, t.status, coalesce(rs.anytime, false) as anytime
+    const r = await ctx.db.query<{
+      id: string
+      number: number
+      status: string
+      anytime: boolean
+      minutes: number
+      window_from: string | null
+      window_to: string | null
+    }>(
+      `select t.id, t.number, t.status, coalesce(rs.anytime, false) as anytime,
+              extract(epoch from t.scheduled_end - t.scheduled_start)::int / 60 as minutes,
+              to_char(rs.window_from, 'HH24:MI') as window_from, to_char(rs.window_to, 'HH24:MI') as window_to
          from tickets t left join route_stops rs on rs.ticket_id = t.id where t.id = $1 for update of t`,
       [input.ticket_id],
     )
@@ -94,23 +123,36 @@ export const markVisitAnytime = defineAction({
         },
       )
     }
-    if (ticket.anytime !== input.anytime) {
+    const between = input.anytime ? (input.between ?? null) : null
+    if (input.between && !input.anytime)
+      throw validationError([{ field: 'data.between', message: 'is for an anytime visit: leave it out with anytime false' }])
+    if (between && minutesOf(between.to) - minutesOf(between.from) < ticket.minutes) {
+      throw validationError([
+        { field: 'data.between', message: `must be at least the visit's ${ticket.minutes} minutes long, from earlier to later` },
+      ])
+    }
+    const before = { anytime: ticket.anytime, between: ticket.window_from ? { from: ticket.window_from, to: ticket.window_to } : null }
+    if (JSON.stringify(before) !== JSON.stringify({ anytime: input.anytime, between })) {
       await ctx.db.query(
-        `insert into route_stops (tenant_id, ticket_id, anytime) values ($1, $2, $3)
-         on conflict (tenant_id, ticket_id) do update set anytime = excluded.anytime`,
-        [ctx.tenantId, ticket.id, input.anytime],
+        `insert into route_stops (tenant_id, ticket_id, anytime, window_from, window_to) values ($1, $2, $3, $4, $5)
+         on conflict (tenant_id, ticket_id) do update set anytime = excluded.anytime, window_from = excluded.window_from,
+           window_to = excluded.window_to`,
+        [ctx.tenantId, ticket.id, input.anytime, between?.from ?? null, between?.to ?? null],
       )
       await ctx.audit({
         entityType: 'ticket',
         entityId: ticket.id,
         action: input.anytime ? 'mark_anytime' : 'mark_fixed_time',
-        before: { anytime: ticket.anytime },
-        after: { anytime: input.anytime },
+        before,
+        after: { anytime: input.anytime, between },
       })
     }
-    return { ticket_id: ticket.id, number: ticket.number, anytime: input.anytime }
+    return { ticket_id: ticket.id, number: ticket.number, anytime: input.anytime, between }
   },
 })
+
+/** Minutes since midnight of an HH:MM time. */
+const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
 
 const label = z.string().trim().min(1).max(200)
 

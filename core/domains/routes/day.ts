@@ -15,6 +15,9 @@ export interface DayVisit {
   scheduled_start: Date
   scheduled_end: Date
   anytime: boolean
+  /** The window of its day an anytime visit may be moved within, as local times ("09:00", "12:00"), or null. */
+  window_from: string | null
+  window_to: string | null
   started: boolean
   position: number | null
   line1: string | null
@@ -45,7 +48,8 @@ export async function visitsOfDay(db: Queryable, technicianId: string, date: str
   const { start, end } = dayRange(date, timeZone)
   const r = await db.query<DayVisit>(
     `select t.id as ticket_id, t.number, c.display_name as contact_name, t.status, t.scheduled_start, t.scheduled_end,
-            coalesce(rs.anytime, false) as anytime, (t.status = 'in_progress' or tt.clock_in_at is not null) as started,
+            coalesce(rs.anytime, false) as anytime, to_char(rs.window_from, 'HH24:MI') as window_from,
+            to_char(rs.window_to, 'HH24:MI') as window_to, (t.status = 'in_progress' or tt.clock_in_at is not null) as started,
             rs.position, a.line1, a.city, a.state, a.postal_code,
             coalesce(a.latitude, z.latitude, w.latitude) as latitude, coalesce(a.longitude, z.longitude, w.longitude) as longitude,
             case when a.latitude is not null then 'pin' when z.latitude is not null then 'zip'
@@ -79,13 +83,20 @@ export async function startOf(db: Queryable, technicianId: string): Promise<Rout
   return r.rows[0] ?? null
 }
 
-/** The visits as the planner sees them: an anytime visit not yet started may move; the working day is the business hours. */
-export function planStops(visits: readonly DayVisit[]): PlanStop[] {
+/**
+ * The visits of a day as the planner sees them: an anytime visit not yet started may move (within its window, when it has
+ * one); the working day is the business hours.
+ */
+export function planStops(visits: readonly DayVisit[], date: string, timeZone: string): PlanStop[] {
   return visits.map((v) => ({
     id: v.ticket_id,
     fixed: !v.anytime || v.started,
     start: new Date(v.scheduled_start).getTime(),
     end: new Date(v.scheduled_end).getTime(),
+    window:
+      v.window_from && v.window_to
+        ? { from: zonedInstant(date, v.window_from, timeZone).getTime(), to: zonedInstant(date, v.window_to, timeZone).getTime() }
+        : null,
     place: {
       point: v.latitude === null || v.longitude === null ? null : { latitude: v.latitude, longitude: v.longitude },
       zip: v.postal_code || null,

@@ -16,6 +16,10 @@ export const ROUTE_STOP = z.object({
   scheduled_start: timestamp,
   scheduled_end: timestamp,
   anytime: z.boolean().describe('Marked anytime by the owner: the plan may move it within the day'),
+  window: z
+    .object({ from: z.string(), to: z.string() })
+    .nullable()
+    .describe('For an anytime visit taken within a window of its day: the local times (HH:MM) the plan keeps it between'),
   moved: z.boolean().describe('Its place in the route changed with this plan'),
   address: z.string().nullable(),
   located: z.enum(['pin', 'zip', 'town', 'none']).describe("Where its point comes from: its pin, its ZIP code's or town's middle, or none"),
@@ -58,7 +62,7 @@ export async function planDay(
   const visits = await visitsOfDay(db, technician.id, date, settings.timezone)
   const start = await startOf(db, technician.id)
   const { open, close } = workingDay(settings, date, visits)
-  const result = planRoute({ home: start, stops: planStops(visits), open, close })
+  const result = planRoute({ home: start, stops: planStops(visits, date, settings.timezone), open, close })
   const byId = new Map(visits.map((v) => [v.ticket_id, v]))
   const ordered = result.order.map((s) => byId.get(s.id) as DayVisit)
   const metered = result.measure === 'meters'
@@ -104,6 +108,7 @@ export function stopsOf(
       scheduled_start: new Date(v.scheduled_start).toISOString(),
       scheduled_end: new Date(v.scheduled_end).toISOString(),
       anytime: v.anytime,
+      window: v.anytime && v.window_from && v.window_to ? { from: v.window_from, to: v.window_to } : null,
       moved: current[i] !== v,
       address: addressLine(v),
       located: v.located,

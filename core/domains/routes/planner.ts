@@ -21,6 +21,8 @@ export interface PlanStop {
   start: number
   end: number
   place: Place
+  /** When an anytime stop may be, within its day (epoch ms): it goes only where the window leaves room for its length. */
+  window?: { from: number; to: number } | null
 }
 
 /** A day to order: where it starts and ends, its stops in their current order, and the working day's bounds (epoch ms). */
@@ -81,16 +83,37 @@ export function routeCost(measure: Measure, home: Point | null, stops: readonly 
   return total
 }
 
-/** The stops between fixed ones: each gap's anytime stops, and the minutes of room it has. */
+/** The stops between fixed ones: each gap's anytime stops, its bounds (epoch ms), and the room it has. */
 interface Gap {
   stops: PlanStop[]
+  from: number
+  to: number
   room: number
 }
 
 /** Lays the day out as gaps around its fixed stops: [gap 0, fixed 0, gap 1, fixed 1, ..., gap n]. */
 function gapsAround(fixed: PlanStop[], open: number, close: number): Gap[] {
   const bounds = [open, ...fixed.flatMap((f) => [f.start, f.end]), close]
-  return Array.from({ length: fixed.length + 1 }, (_, i) => ({ stops: [], room: Math.max(0, bounds[2 * i + 1] - bounds[2 * i]) }))
+  return Array.from({ length: fixed.length + 1 }, (_, i) => ({
+    stops: [],
+    from: bounds[2 * i],
+    to: bounds[2 * i + 1],
+    room: Math.max(0, bounds[2 * i + 1] - bounds[2 * i]),
+  }))
+}
+
+/**
+ * Whether a stop may join a gap: the gap has room for its length beside the stops already in it, and, for a stop with a
+ * window, the part of the gap the window covers holds its length beside the windowed stops already there.
+ */
+function fits(gap: Gap, stop: PlanStop): boolean {
+  const length = stop.end - stop.start
+  if (used(gap) + length > gap.room) return false
+  if (!stop.window) return true
+  const from = Math.max(gap.from, stop.window.from)
+  const to = Math.min(gap.to, stop.window.to)
+  const windowed = gap.stops.filter((s) => s.window && s.window.from < to && s.window.to > from)
+  return to - from >= length + windowed.reduce((sum, s) => sum + (s.end - s.start), 0)
 }
 
 function sequence(fixed: PlanStop[], gaps: Gap[]): PlanStop[] {
@@ -101,8 +124,8 @@ const used = (g: Gap) => g.stops.reduce((sum, s) => sum + (s.end - s.start), 0)
 
 /**
  * Orders the day: fixed stops keep their time order, and each anytime stop goes into the gap between them (with room for
- * its length) and the place where it adds least, by cheapest insertion, then moves one at a time and reversed runs while
- * either shortens the day. The current order is kept when the plan would not shorten it.
+ * its length, within its window when it has one) and the place where it adds least, by cheapest insertion, then moves one at a time and reversed runs while
+ * either shortens the day. The current order is kept when the plan would not shorten it and it keeps every window.
  */
 export function planRoute(input: PlanInput): PlanResult {
   const measure = measureFor(input.stops)
@@ -118,7 +141,7 @@ export function planRoute(input: PlanInput): PlanResult {
     let best: { stop: PlanStop; gap: number; at: number; total: number } | null = null
     for (const stop of remaining) {
       for (let g = 0; g < gaps.length; g++) {
-        if (used(gaps[g]) + (stop.end - stop.start) > gaps[g].room) continue
+        if (!fits(gaps[g], stop)) continue
         for (let at = 0; at <= gaps[g].stops.length; at++) {
           gaps[g].stops.splice(at, 0, stop)
           const total = cost(sequence(fixed, gaps))
@@ -144,8 +167,20 @@ export function planRoute(input: PlanInput): PlanResult {
   const planned = sequence(fixed, gaps)
   const before = cost(input.stops)
   const after = cost(planned)
-  if (after >= before) return { order: input.stops, measure, before, after: before, overHours: [] }
+  if (after >= before && keepsWindows(input.stops, movable, gapsAround(fixed, input.open, input.close)))
+    return { order: input.stops, measure, before, after: before, overHours: [] }
   return { order: planned, measure, before, after, overHours }
+}
+
+/** Whether an order puts every anytime stop with a window into a gap its window covers (the others are not judged). */
+function keepsWindows(order: readonly PlanStop[], movable: (s: PlanStop) => boolean, gaps: Gap[]): boolean {
+  let g = 0
+  for (const s of order) {
+    if (!movable(s)) g = Math.min(g + 1, gaps.length - 1)
+    else if (s.window && !fits(gaps[g], s)) return false
+    else gaps[g].stops.push(s)
+  }
+  return true
 }
 
 /** Moves single anytime stops and reverses runs of them inside a gap, while either shortens the day (at most 50 rounds). */
@@ -160,7 +195,7 @@ function improve(gaps: Gap[], fixed: PlanStop[], cost: (stops: PlanStop[]) => nu
         gaps[g].stops.splice(i, 1)
         let best = { gap: g, at: i, total: current }
         for (let h = 0; h < gaps.length; h++) {
-          if (h !== g && used(gaps[h]) + (stop.end - stop.start) > gaps[h].room) continue
+          if (!fits(gaps[h], stop)) continue
           for (let at = 0; at <= gaps[h].stops.length; at++) {
             gaps[h].stops.splice(at, 0, stop)
             const total = cost(sequence(fixed, gaps))

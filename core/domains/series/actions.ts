@@ -3,7 +3,7 @@ import type { OperationContext } from '../../context.js'
 import { notFound, validationError } from '../../errors.js'
 import { defineAction } from '../../registry.js'
 import { noteText } from '../../sanitize.js'
-import { isoDate } from '../../schema-types.js'
+import { clockOfDay, isoDate } from '../../schema-types.js'
 import { setClause } from '../../sql.js'
 import { addDays, localDate, localTime, zonedInstant } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
@@ -27,8 +27,7 @@ import { calendarDay } from '../../output-types.js'
 import { BY_AGENT_OR_API } from '../../places.js'
 import { resolveTechnicians, technicianRefs } from '../users/technician-refs.js'
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
-const timeOfDay = z.string().regex(HHMM, 'expected a time HH:MM (24-hour)')
+const timeOfDay = clockOfDay()
 const minutes = z.number().int().min(5).max(1440)
 const technicianIds = z.array(z.uuid()).max(10)
 const seriesId = z.uuid().describe('The series')

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runReachOutRules } from '../../../core/domains/reach-outs/job.js'
+import { deliverDue } from '../../../core/jobs/worker.js'
 import { startTestApp, type TestApp } from '../../helpers/app.js'
 import { engines } from '../../helpers/databases.js'
 import { expectData, expectError } from '../../helpers/envelope-assertions.js'
 import { connectMcp, toolJson } from '../../helpers/mcp-client.js'
-import { countRows, insertService, insertTicket, made, validationFieldsOf } from '../../helpers/fixtures.js'
+import { asTenant, countRows, insertService, insertTicket, made, validationFieldsOf } from '../../helpers/fixtures.js'
 
 describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
   let app: TestApp
@@ -232,5 +233,20 @@ describe.each(engines)('reach-outs that trigger themselves (%s)', (engine) => {
       months: 9,
       when: 'no visit in 9 months',
     })
+  })
+
+  it('delivery cancels a reach-out to a customer who opted out since it was queued; an erased customer is never gathered', async () => {
+    const queued = await made(app, 'message', 'schedule', { contact_id: people.Ben, kind: 'reach_out' })
+    await asTenant(app, (tx) => tx.query('update contacts set reach_out_opt_out_at = now() where id = $1', [people.Ben]))
+    await deliverDue(app.services, { retry: { maxAttempts: 1, backoffSeconds: [60] } })
+    const message = expectData(await app.query({ type: 'scheduled_messages', id: queued.id }))
+    expect(message).toMatchObject({ status: 'cancelled', last_error: 'Not sent: the customer asked for no more reach-outs' })
+    const lia = await customer('Lia', ['2030-01-05'])
+    const rule = await made(app, 'reach_out_rule', 'create', { name: 'Long gone', trigger: 'no_visit', months: 12 })
+    const before = expectData(await app.query({ type: 'reach_out_preview', reach_out_rule_id: rule.id })).items[0]
+    expect(before.recipients.map((r: any) => r.name)).toContain('Lia Reach')
+    await app.ownerAction('contact', 'erase', { contact_id: lia })
+    const after = expectData(await app.query({ type: 'reach_out_preview', reach_out_rule_id: rule.id })).items[0]
+    expect(after.recipients.map((r: any) => r.contact_id)).not.toContain(lia)
   })
 })

@@ -54,6 +54,26 @@ describe('planning a day', () => {
     expect(plan.after).toBeLessThan(plan.before)
   })
 
+  it('keeps a visit taken within a window in the part of the day its window covers', () => {
+    // Fixed at 09:00 beside home and at 14:00 far east. W lives beside the 14:00 visit, but its customer takes it 08:00 to 09:00.
+    const windowed = { ...stop('W', -86.21, 3), window: { from: DAY, to: DAY + HOUR } }
+    const stops = [stop('F1', -86.59, 1, true), stop('F2', -86.2, 6, true), windowed]
+    const free = planRoute({ home, stops: stops.map((s) => ({ ...s, window: null })), open: DAY, close: DAY + 9 * HOUR })
+    expect(ids(free.order).indexOf('W')).toBeGreaterThan(ids(free.order).indexOf('F1'))
+    const kept = planRoute({ home, stops, open: DAY, close: DAY + 9 * HOUR })
+    expect(ids(kept.order)).toEqual(['W', 'F1', 'F2'])
+    expect(kept.overHours).toEqual([])
+    // A window too narrow for two visits takes one; the other goes where its own window allows.
+    const early = (id: string, longitude: number) => ({ ...stop(id, longitude, 6), window: { from: DAY, to: DAY + HOUR } })
+    const two = planRoute({
+      home,
+      stops: [stop('F', -86.59, 3, true), early('X', -86.2), early('Y', -86.21)],
+      open: DAY,
+      close: DAY + 9 * HOUR,
+    })
+    expect(two.overHours).toHaveLength(1)
+  })
+
   it('says which anytime visit fits no gap, and keeps it near its booked time', () => {
     const long = { ...stop('L', -86.3, 2), end: DAY + 2 * HOUR + 8 * HOUR }
     const plan = planRoute({ home, stops: [stop('F', -86.4, 1, true), long, stop('A', -86.5, 3)], open: DAY, close: DAY + 9 * HOUR })

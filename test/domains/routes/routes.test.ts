@@ -97,7 +97,7 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
     expect(bare.status).toBe(422)
     for (const name of ['D', 'A', 'C', 'B']) {
       const marked = await app.action('route', 'mark_anytime', { ticket_id: tickets[name].id }, { reasoning: 'she works from home' })
-      expect(expectData(marked)).toEqual({ ticket_id: tickets[name].id, number: tickets[name].number, anytime: true })
+      expect(expectData(marked)).toEqual({ ticket_id: tickets[name].id, number: tickets[name].number, anytime: true, between: null })
     }
     expect(await auditActions(app, 'ticket', tickets.D.id)).toContain('mark_anytime')
     const other = await newContact(app, { display_name: 'Done Customer' })
@@ -106,6 +106,33 @@ describe.each(engines)("a technician's day in driving order (%s)", (engine) => {
     const refused = await app.action('route', 'mark_anytime', { ticket_id: done.id }, { reasoning: 'x' })
     expect(refused.status).toBe(409)
     expect(refused.body.error.message).toContain('is cancelled')
+  })
+
+  it('takes a window of the day a visit may move within, as long as the visit, and shows it in the plan', async () => {
+    const short = await app.action(
+      'route',
+      'mark_anytime',
+      { ticket_id: tickets.D.id, between: { from: '09:00', to: '09:10' } },
+      { reasoning: 'mornings' },
+    )
+    expect(short.status).toBe(400)
+    expect(short.body.error.details.issues[0].field).toBe('data.between')
+    const odd = await app.action(
+      'route',
+      'mark_anytime',
+      { ticket_id: tickets.D.id, between: { from: '9am', to: '12:00' } },
+      { reasoning: 'x' },
+    )
+    expect(odd.status).toBe(400)
+    const windowed = { ticket_id: tickets.D.id, between: { from: '08:00', to: '17:00' } }
+    expect(expectData(await app.action('route', 'mark_anytime', windowed, { reasoning: 'she is home all day' }))).toMatchObject({
+      anytime: true,
+      between: { from: '08:00', to: '17:00' },
+    })
+    const plan = expectData(await app.action('route', 'plan', { technician_id: 'Sam', date: DAY, apply: false }))
+    expect(plan.stops.find((s: any) => s.ticket_id === tickets.D.id).window).toEqual({ from: '08:00', to: '17:00' })
+    const back = await app.action('route', 'mark_anytime', { ticket_id: tickets.D.id }, { reasoning: 'any time again' })
+    expect(expectData(back).between).toBeNull()
   })
 
   it('previews, then saves, the order that drives least, keeping the fixed visit, with the meters before and after', async () => {

@@ -60,6 +60,9 @@ export const TEMPLATE_VARIABLES = lookupTable({
   quote_decline_link: 'A link the customer clicks to see the quote and decline it (made when the message is sent)',
   last_service_date: "The date of the contact's last completed appointment, e.g. September 2, 2025",
   reach_out_months: 'Whole months from the last completed appointment to the send time, e.g. 6',
+  stop_link:
+    'A link the customer opens to stop reach-out emails (reach-out emails only; made when the message is sent). A reach-out ' +
+    'template that does not place it gets it at the end',
   review_link: 'The page where customers review the business, from its settings (review_link), e.g. a Google review page',
 } as const)
 

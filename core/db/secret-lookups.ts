@@ -12,6 +12,7 @@ export type SecretKind =
   | 'response_link'
   | 'slot_offer'
   | 'approval_link'
+  | 'reach_out_stop'
 
 /**
  * The business a presented secret belongs to, from the one global table that maps a secret's hash (or an agent token's

@@ -13,6 +13,7 @@ import { APPOINTMENT_KINDS } from '../domains/messages/appointment-messages.js'
 import { MESSAGE_COLUMNS } from '../domains/messages/model.js'
 import { renderMessage } from '../domains/messages/render.js'
 import { issueResponseLinks } from '../domains/messages/response-links.js'
+import { issueStopLink } from '../domains/reach-outs/stop-links.js'
 import { issueQuoteLinks } from '../domains/quotes/quote-links.js'
 import { followUpStopReason } from '../domains/messages/follow-up-checks.js'
 import { loadTenantSettings, SETTINGS_READ } from '../domains/settings/model.js'
@@ -209,7 +210,12 @@ async function compose(
     kind: String(m.row.kind),
     quote_id: (m.row.quote_id as string | null) ?? null,
   })
-  const rendered = await renderMessage(tx, m.row, settings, { ...responses, ...quoteLinks, ...links })
+  const stop = await issueStopLink(tx, services, claim.tenant_id, {
+    id: claim.id,
+    kind: String(m.row.kind),
+    contact_id: String(m.row.contact_id),
+  })
+  const rendered = await renderMessage(tx, m.row, settings, { ...responses, ...quoteLinks, ...stop, ...links })
   if (!rendered.subject.trim() || !rendered.body.trim()) {
     await finish(tx, claim, m.row, 'fail', `status = 'failed', last_error = $3`, [
       `Not sent: the message renders with an empty ${rendered.subject.trim() ? 'body' : 'subject'}`,

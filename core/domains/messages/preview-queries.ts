@@ -111,6 +111,7 @@ function sampleValues(settings: TenantSettings): TemplateValues {
     payment_link: '[payment link]',
     invoice_link: '[invoice link]',
     confirm_link: '[confirm link]',
+    stop_link: '[link to stop these emails]',
     decline_link: '[decline link]',
     change_link: '[change link]',
     last_service_date: longDate(lastVisit, tz, false),

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/types.js'
+import { withStopLine } from './stop-line.js'
 import { renderTemplate, variablesIn, type TemplateValues } from '../../templating.js'
 import { localDate } from '../../time.js'
 import { clockTime, dayWords, longDate } from '../../date-words.js'
@@ -69,7 +70,7 @@ export function renderTexts(
 ): RenderedMessage {
   const custom = texts.custom !== null ? renderTemplate(texts.custom, values) : ''
   const all: TemplateValues = { ...values, custom_message: custom, how_to_pay: paymentBlock(texts.kind, values) }
-  const body = withPaymentBlock(texts.kind, texts.body)
+  const body = withStopLine(texts.kind, withPaymentBlock(texts.kind, texts.body))
   const used = new Set([
     ...variablesIn(texts.subject),
     ...variablesIn(body),

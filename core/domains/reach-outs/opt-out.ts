@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { OperationContext } from '../../context.js'
 import { timestamp } from '../../output-types.js'
 import { BY_AGENT_OR_API } from '../../places.js'
 import { defineAction } from '../../registry.js'
@@ -31,25 +32,38 @@ export const setReachOutOptOut = defineAction({
     cancelled_message_ids: z.array(z.uuid()),
   }),
   async run(ctx, input) {
-    await lockContact(ctx.db, input.contact_id)
-    const before = (await ctx.db.query('select reach_out_opt_out_at from contacts where id = $1', [input.contact_id])).rows[0]
-    const after = (
-      await ctx.db.query<{ reach_out_opt_out_at: Date | null }>(
-        `update contacts set reach_out_opt_out_at = case when $2 then coalesce(reach_out_opt_out_at, $3) end where id = $1
-         returning reach_out_opt_out_at`,
-        [input.contact_id, input.opted_out, ctx.services.now()],
-      )
-    ).rows[0]
-    if (String(before.reach_out_opt_out_at) !== String(after.reach_out_opt_out_at))
-      await ctx.audit({ entityType: 'contact', entityId: input.contact_id, action: 'update', before, after })
-    const cancelled = input.opted_out
-      ? await cancelPendingMessages(
-          ctx,
-          "contact_id = $1 and kind = 'reach_out'",
-          [input.contact_id],
-          'Not sent: the customer asked for no more reach-outs',
-        )
-      : []
-    return { contact_id: input.contact_id, reach_out_opt_out_at: after.reach_out_opt_out_at, cancelled_message_ids: cancelled }
+    const done = await setOptOut(ctx, input.contact_id, input.opted_out)
+    return { contact_id: input.contact_id, ...done }
   },
 })
+
+/**
+ * Sets whether a customer gets reach-outs (audited when it changes); opting out cancels their queued reach-outs, each
+ * with why. Opting out again keeps when they first asked.
+ */
+export async function setOptOut(
+  ctx: OperationContext,
+  contactId: string,
+  optedOut: boolean,
+): Promise<{ reach_out_opt_out_at: Date | null; cancelled_message_ids: string[] }> {
+  await lockContact(ctx.db, contactId)
+  const before = (await ctx.db.query('select reach_out_opt_out_at from contacts where id = $1', [contactId])).rows[0]
+  const after = (
+    await ctx.db.query<{ reach_out_opt_out_at: Date | null }>(
+      `update contacts set reach_out_opt_out_at = case when $2 then coalesce(reach_out_opt_out_at, $3) end where id = $1
+       returning reach_out_opt_out_at`,
+      [contactId, optedOut, ctx.services.now()],
+    )
+  ).rows[0]
+  if (String(before.reach_out_opt_out_at) !== String(after.reach_out_opt_out_at))
+    await ctx.audit({ entityType: 'contact', entityId: contactId, action: 'update', before, after })
+  const cancelled = optedOut
+    ? await cancelPendingMessages(
+        ctx,
+        "contact_id = $1 and kind = 'reach_out'",
+        [contactId],
+        'Not sent: the customer asked for no more reach-outs',
+      )
+    : []
+  return { reach_out_opt_out_at: after.reach_out_opt_out_at, cancelled_message_ids: cancelled }
+}

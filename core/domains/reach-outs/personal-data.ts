@@ -17,3 +17,13 @@ export const reachOutRecipientsPersonalData: PersonalTable = {
     },
   },
 }
+
+/** A reach-out email's stop link: only its secret's hash, bookkeeping that goes with the customer. */
+export const reachOutStopLinksPersonalData: PersonalTable = {
+  table: 'reach_out_stop_links',
+  place: 441,
+  reach: { contact_id: 'contacts' },
+  rows: 'deleted',
+  columns: { token_hash: 'not personal' },
+  export: null,
+}

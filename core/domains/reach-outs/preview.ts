@@ -40,16 +40,17 @@ export const REACH_OUT_PREVIEW = z.object({
 /** The preview as REACH_OUT_PREVIEW gives it. */
 export type RulePreview = z.output<typeof REACH_OUT_PREVIEW>
 
-/** The words a customer would read from a rule's email, rendered for them now. */
+/** The words a customer would read from a rule's email, rendered for them now (the stop link is made when it is sent). */
 export async function renderFor(tx: Queryable, rule: ReachOutRule, contactId: string, now: Date) {
-  return renderMessage(tx, {
+  const message = {
     contact_id: contactId,
     kind: 'reach_out',
     template_id: rule.template_id,
     subject: rule.subject,
     body: rule.body,
     send_at: now.toISOString(),
-  })
+  }
+  return renderMessage(tx, message, undefined, { stop_link: '[link to stop these emails, made when it is sent]' })
 }
 
 /** Who a rule would email today (up to `limit` named, in the order they would go), with what, and who it leaves out why. */

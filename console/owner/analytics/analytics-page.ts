@@ -83,6 +83,7 @@ ${salesSection(
   byPlace.next_cursor !== null,
 )}
 <p><a href="/neighborhoods">By neighborhood, this year against last</a></p>
+<p><a href="/timesheets">The technicians' hours (timesheets)</a></p>
 <p class="note">Sales are completed visits at their prices before tax. Invoiced counts invoices issued in the period (not drafts, void or archived ones);
 paid counts payments received in it. Days are in the business's time zone.</p>`
       sendOwnerPage(res, 'Numbers', body)

@@ -223,7 +223,7 @@ ${
 <h2 id="calls">Calls, emails and meetings</h2>${interactionList(data.interactions.items, { csrf: opts.csrf, back: `${base}#calls`, timeZone: tz, today: data.today, names })}
 <p><a href="${`${base}/timeline`}">Everything that happened, newest first</a></p>
 <details><summary>Log a call, email or meeting</summary>${interactionForm(`${base}/interactions`, opts.csrf)}</details>
-<p><a href="/quotes/new?contact_id=${c.id}">New quote</a></p>
+<p><a href="/quotes/new?contact_id=${c.id}">New quote</a> · <a href="/invoices/new?contact_id=${c.id}">New invoice</a></p>
 <h2 id="files">Files and photos</h2>${documentList(data.documents.items, tz)}
 <details><summary>Upload a file or photo</summary>${documentUploadForm(`${base}/documents`, opts.csrf)}</details>
 ${opts.session ? customerEmailForm(c.id, opts.session, opts.email) : ''}

@@ -14,6 +14,7 @@ import { documentsQuery } from '../../../core/domains/documents/queries.js'
 import { form, html, type SafeHtml } from '../../html.js'
 import { documentList, documentUploadForm } from '../documents/document-views.js'
 import { sendOwnerPage } from '../owner-page.js'
+import { newInvoiceRoutes } from './new-invoice.js'
 import { recordLines } from '../capability-parts.js'
 import { type Missing, readOrNotFound, sendNotFound } from '../not-found.js'
 import { callerOf, ownerRoute } from '../owner-route.js'
@@ -52,6 +53,8 @@ interface PaymentTyped {
 /** One invoice: lines, tax, totals, payments, customer, pay link and emails; send it, record a payment, void it. */
 export function invoicePages(services: Services): Router {
   const router = Router()
+  // Before /invoices/:id, which would read "new" as an id.
+  router.use(newInvoiceRoutes(services, showInvoice))
 
   router.get(
     '/invoices/:id',

@@ -88,7 +88,8 @@ export function invoicesPages(services: Services): Router {
       sendOwnerPage(
         res,
         'Invoices',
-        html`<p class="total">Owed ${money(totals.owed_cents, format)} <span class="muted">(${totals.owed_count} open)</span><br>
+        html`<p><a class="button" href="/invoices/new${customer ? `?q=${encodeURIComponent(customer)}` : ''}">New invoice</a></p>
+<p class="total">Owed ${money(totals.owed_cents, format)} <span class="muted">(${totals.owed_count} open)</span><br>
 Overdue <b>${money(totals.overdue_cents, format)}</b> <span class="muted">(${totals.overdue_count})</span></p>
 ${tabs(tab, customer)}${filterForm(tab, customer)}
 ${list.items.length ? list.items.map((i) => invoiceCard(i, format)) : html`<p class="note">No ${TABS[tab].label.toLowerCase()} invoices${customer ? ' for that customer' : ''}.</p>`}${more}

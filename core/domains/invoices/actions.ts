@@ -22,7 +22,7 @@ import {
 import { setClause } from '../../sql.js'
 import { PAYMENT_FACTS, previewPayment, previewVoid, VOID_FACTS } from './previews.js'
 import { isoDate, isoInstant } from '../../schema-types.js'
-import { BY_AGENT_OR_API, invoice, visit } from '../../places.js'
+import { BY_AGENT_OR_API, invoice, page, visit } from '../../places.js'
 
 const lineItem = z.strictObject({
   service_id: z.uuid().optional().describe('A catalog service; description and unit price default to its name and price'),
@@ -161,7 +161,7 @@ export const createInvoice = defineAction({
   domain: 'invoice',
   name: 'create',
   title: 'Make an invoice',
-  place: BY_AGENT_OR_API,
+  place: page('/invoices/new', 'fill in New invoice'),
   words: { area: 'Invoices', phrase: 'make an invoice' },
   description:
     'Create a standalone draft invoice for a contact with line items (for a ticket use invoice.create_from_ticket). ' +

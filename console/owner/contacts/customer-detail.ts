@@ -22,7 +22,7 @@ import { documentList, documentUploadForm } from '../documents/document-views.js
 import { interactionForm, interactionList } from '../interactions/interaction-views.js'
 import { openOpportunityForm, opportunityList } from '../opportunities/opportunity-views.js'
 import { timelineLine, type AuditEntry } from './customer-timeline.js'
-import { ATTRIBUTE_SOURCE_WORDS, kindWords, shortMoment } from './customer-words.js'
+import { ATTRIBUTE_SOURCE_WORDS, kindWords, ruleWords, shortMoment } from './customer-words.js'
 import { LIFECYCLE_WORDS } from './customer-list.js'
 import { customFieldsForm, customValues, fieldsFor } from '../custom-fields/custom-field-views.js'
 import { addressPin } from './address-pin.js'
@@ -93,14 +93,6 @@ function ticketLine(t: Ticket, timeZone: string): SafeHtml {
 <span class="muted">${[t.status.replace(/_/g, ' '), who, formatMoney(t.totals.total_cents, t.totals.currency)].filter(Boolean).join(' · ')}</span>${
     t.notes ? html`<br><span class="muted">${t.notes}</span>` : ''
   }</li>`
-}
-
-/** "every 2 weeks" from an RRULE's FREQ and INTERVAL; other rules are shown as written. */
-function ruleWords(rule: string): string {
-  const freq = /FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)/.exec(rule)?.[1]
-  const every = Number(/INTERVAL=(\d+)/.exec(rule)?.[1] ?? 1)
-  const unit = { DAILY: 'day', WEEKLY: 'week', MONTHLY: 'month', YEARLY: 'year' }[freq ?? ''] ?? ''
-  return unit ? `every ${every > 1 ? `${every} ${unit}s` : unit}` : rule
 }
 
 function attributeValue(value: unknown): string {
@@ -185,7 +177,7 @@ ${section(
   data.series.items.length
     ? html`<ul>${data.series.items.map(
         (s) =>
-          html`<li>${ruleWords(s.rule)} at ${s.start_time} · ${s.status}${
+          html`<li><a href="/series/${s.id}">${ruleWords(s.rule)} at ${s.start_time}</a> · ${s.status}${
             s.next_visits[0]
               ? html` · next <a href="${`/tickets/${s.next_visits[0].id}`}">#${s.next_visits[0].number} ${shortMoment(s.next_visits[0].scheduled_start, tz)}</a>`
               : ''

@@ -31,3 +31,11 @@ export const ATTRIBUTE_SOURCE_WORDS: Record<string, string> = {
   manual: 'set by hand',
   import: 'imported',
 }
+
+/** "every 2 weeks" from an RRULE's FREQ and INTERVAL; other rules are shown as written. */
+export function ruleWords(rule: string): string {
+  const freq = /FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)/.exec(rule)?.[1]
+  const every = Number(/INTERVAL=(\d+)/.exec(rule)?.[1] ?? 1)
+  const unit = { DAILY: 'day', WEEKLY: 'week', MONTHLY: 'month', YEARLY: 'year' }[freq ?? ''] ?? ''
+  return unit ? `every ${every > 1 ? `${every} ${unit}s` : unit}` : rule
+}

@@ -24,7 +24,7 @@ import {
 import { normalizeRule, occurrenceDates, RULE_HELP } from './recurrence.js'
 import { cancelVisit, rewriteVisit, type VisitChange } from './visits.js'
 import { calendarDay } from '../../output-types.js'
-import { BY_AGENT_OR_API } from '../../places.js'
+import { BY_AGENT_OR_API, customer } from '../../places.js'
 import { resolveTechnicians, technicianRefs } from '../users/technician-refs.js'
 
 const timeOfDay = clockOfDay()
@@ -136,7 +136,7 @@ export const updateSeries = defineAction({
   domain: 'series',
   name: 'update',
   title: 'Change repeat visits',
-  place: BY_AGENT_OR_API,
+  place: customer('their recurring visits, then Move this visit, or Change from that visit on, or Change every visit'),
   description:
     "Change a series' visits. scope this: only the visit ticket_id (start_date + start_time move it to another day or time). " +
     'scope this_and_future: from the visit ticket_id on, the series is split there (the old one ends the day before; a new series ' +
@@ -298,7 +298,7 @@ export const skipSeriesVisit = defineAction({
   name: 'skip',
   phrases: ['skip one visit of their regular schedule', 'not this month'],
   title: 'Skip one repeat visit',
-  place: BY_AGENT_OR_API,
+  place: customer('their recurring visits, then Skip this visit'),
   description:
     'Skip one visit of a series: ticket_id (a booked visit: it is cancelled like ticket.cancel, its pending emails ' +
     'cancelled) or date (YYYY-MM-DD, an occurrence not yet booked). The series goes on; the skipped occurrence is never booked again.',
@@ -351,7 +351,7 @@ export const pauseSeries = defineAction({
   name: 'pause',
   phrases: ['pause their regular visits for the winter', 'hold recurring cleaning for a while'],
   title: 'Pause repeat visits',
-  place: BY_AGENT_OR_API,
+  place: customer('their recurring visits, then Pause'),
   description:
     'Pause a series, e.g. for the winter: until (YYYY-MM-DD) is the first day visits come back (it resumes by itself then); ' +
     'without it the series waits for series.resume. Visits in the pause the customer has not confirmed are cancelled (like ' +
@@ -393,7 +393,7 @@ export const resumeSeries = defineAction({
   domain: 'series',
   name: 'resume',
   title: 'Resume repeat visits',
-  place: BY_AGENT_OR_API,
+  place: customer('their recurring visits, then Resume'),
   description: 'Resume a paused series now: its visits are booked again from today up to 60 days ahead (skipped ones stay skipped).',
   access: { agent: 'unrestricted', technician: 'none' },
   idempotent: true,
@@ -418,7 +418,7 @@ export const endSeries = defineAction({
   name: 'end',
   phrases: ['stop their recurring visits for good', 'cancel the regular cleaning'],
   title: 'End repeat visits',
-  place: BY_AGENT_OR_API,
+  place: customer('their recurring visits, then End these recurring visits'),
   description:
     'End a series for good: last_date (YYYY-MM-DD, default today) is the last day a visit may take place; every booked ' +
     'visit after it is cancelled like ticket.cancel (pending emails cancelled). The series stays on record with status ended. ' +

@@ -259,6 +259,8 @@ describe.each(engines)('every operation answers in its declared shape (%s)', (en
     readById.closeouts = closing.id
     readById.route_stops = (await book(day(4))).id
     await run('reach_out_rule.create', { name: 'Output lapsed', trigger: 'no_visit', months: 6 })
+    const company = await run('contact.create', { kind: 'organization', display_name: 'Output Partners Inc' })
+    await run('partner.set', { contact_id: company.id, roles: ['referrer'], note: 'Sends us offices' })
     listFilters.route_stops = { technician_id: ids.user }
     await run('closeout.save_work', {
       ticket_id: closing.id,

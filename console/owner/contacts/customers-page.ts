@@ -127,7 +127,7 @@ export function customersPages(services: Services): Router {
         limit: 25,
         cursor,
       })
-      const body = html`<p><a class="button" href="/customers/new">New customer</a></p>${filterForm(filters)}
+      const body = html`<p><a class="button" href="/customers/new">New customer</a> <a href="/partners">Partners</a></p>${filterForm(filters)}
 ${page.items.length ? html`<ul class="customers">${page.items.map((c) => customerRow(c, tz))}</ul>` : html`<p class="muted">No customers match.</p>`}
 ${
   cursor || page.next_cursor

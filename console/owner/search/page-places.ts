@@ -25,6 +25,13 @@ const FIRST_PLACES: readonly PagePlace[] = [
     roles: owner,
   },
   {
+    title: 'Partners',
+    path: '/partners',
+    about: 'The companies that send you customers or jobs, or do jobs for you, and the customers they brought',
+    words: ['partners', 'referral partners', 'subcontractors', 'contractors', 'property managers', 'referrals'],
+    roles: owner,
+  },
+  {
     title: 'Routes',
     path: '/routes',
     about: "A technician's day in driving order, and the home base",

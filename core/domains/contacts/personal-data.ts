@@ -31,6 +31,8 @@ export const contactsPersonalData: PersonalTable = {
     custom_fields: { erase: 'empty' },
     review_opt_out: 'not personal',
     reach_out_opt_out_at: 'not personal',
+    partner_roles: 'not personal',
+    partner_note: { erase: 'null', shownAs: ['about'] },
     review_opt_out_note: { erase: 'null', shownAs: ['about'] },
   },
   stateChanges: [{ set: { status: 'archived', erased_at: ERASURE_TIME } }],

@@ -1,0 +1,6 @@
+// The partners domain: the organizations that send the business work or do work for it, and the referrals they bring. The registry finds this folder and registers what this file exports.
+export * from './actions.js'
+export * from './queries.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['contacts', 'settings']

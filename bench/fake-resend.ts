@@ -13,6 +13,8 @@ export interface FakeEmail {
   text: string | null
   html: string | null
   replyTo: string[] | null
+  /** The email's own headers, as the API takes them: an object of names and values. */
+  headers: Record<string, string> | null
   /** When it was accepted (ms since the epoch). */
   at: number
 }
@@ -229,6 +231,7 @@ export async function startFakeResend(
         text: (body.text as string) ?? null,
         html: (body.html as string) ?? null,
         replyTo: list(body.reply_to),
+        headers: body.headers && typeof body.headers === 'object' ? (body.headers as Record<string, string>) : null,
         at: Date.now(),
       })
       if (fake.hang) {

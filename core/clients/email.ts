@@ -25,6 +25,8 @@ export interface EmailMessage {
   fromName?: string
   /** Where the customer's replies go (the business's reply-to address). */
   replyTo?: string | null
+  /** Headers of the email's own, e.g. List-Unsubscribe on a reach-out. */
+  headers?: Record<string, string>
 }
 
 /** Sends email; the product uses only this interface. */
@@ -145,6 +147,7 @@ export function resendEmailClient(opts: {
             text: message.text,
             ...(message.html ? { html: message.html } : {}),
             ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+            ...(message.headers ? { headers: message.headers } : {}),
           },
           { ...(message.idempotencyKey ? { idempotencyKey: message.idempotencyKey } : {}), signal: AbortSignal.timeout(timeoutMs) },
         )

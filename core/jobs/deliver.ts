@@ -67,7 +67,7 @@ interface Outgoing {
   /** What the email was made from; when it changes (the message was edited), the email is made again under a new key. */
   fingerprint: string
   key: string
-  email: Pick<EmailMessage, 'to' | 'subject' | 'text' | 'html' | 'fromName' | 'replyTo'>
+  email: Pick<EmailMessage, 'to' | 'subject' | 'text' | 'html' | 'fromName' | 'replyTo' | 'headers'>
 }
 
 /** A step's verdict: stop with this outcome, or go on. */
@@ -234,6 +234,10 @@ async function compose(
       html: emailHtml(rendered.body, settings.name),
       fromName: settings.name,
       replyTo: settings.reply_to_email,
+      // A reach-out's stop link also as the one-click unsubscribe mail programs offer (RFC 8058): they POST to it.
+      ...(stop.stop_link
+        ? { headers: { 'List-Unsubscribe': `<${stop.stop_link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
+        : {}),
     },
   }
   await tx.query('update scheduled_messages set outgoing = $3 where id = $1 and lease_token = $2', [

@@ -30,6 +30,7 @@ describe('Resend client against a local Resend', () => {
       html: '<p>Hi Jane</p>',
       fromName: 'Sparkle Windows',
       replyTo: 'office@sparkle.test',
+      headers: { 'List-Unsubscribe': '<https://crm.test/stop/x>' },
       idempotencyKey: 'k-1',
     })
     const email = fake.emails.find((e) => e.id === sent.id)
@@ -40,6 +41,7 @@ describe('Resend client against a local Resend', () => {
       text: 'Hi Jane',
       html: '<p>Hi Jane</p>',
       replyTo: ['office@sparkle.test'],
+      headers: { 'List-Unsubscribe': '<https://crm.test/stop/x>' },
       idempotencyKey: 'k-1',
     })
   })

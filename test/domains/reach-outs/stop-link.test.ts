@@ -36,6 +36,15 @@ describe.each(engines)('the link in a reach-out email that stops them (%s)', (en
   it('every reach-out carries its own link; opening it asks first and changes nothing', async () => {
     const { contact, link } = await deliveredReachOut(app, 'Opal')
     expect(link).toMatch(new RegExp(`^${app.url}/stop/[A-Za-z0-9_-]{43}$`))
+    // Mail programs offer the same link as their own unsubscribe button, and POST to it (RFC 8058).
+    const email = app.email.sent.find((m) => m.to === 'opal@stop.test')
+    expect(email?.headers).toEqual({ 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' })
+    // Other emails carry neither the link nor the headers.
+    await app.ownerAction('message', 'schedule', { contact_id: contact, kind: 'custom', body: 'Your gate code is noted' })
+    await deliverDue(app.services, { retry: { maxAttempts: 1, backoffSeconds: [60] } })
+    const other = app.email.sent.find((m) => m.to === 'opal@stop.test' && m.text.includes('gate code'))
+    expect(other?.headers).toBeUndefined()
+    expect(other?.text).not.toContain('/stop/')
     const asked = await get(link)
     expect(asked.status).toBe(200)
     expect(asked.text).toContain('Sparkle Windows emails you now and then')
@@ -53,7 +62,13 @@ describe.each(engines)('the link in a reach-out email that stops them (%s)', (en
       body: 'See you',
       send_at: '2099-01-05T15:00:00Z',
     })
-    const done = await post(link)
+    // As a mail program's one-click unsubscribe posts it.
+    const done = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+      redirect: 'manual',
+    }).then(async (r) => ({ status: r.status, text: await r.text() }))
     expect(done.status).toBe(200)
     expect(done.text).toContain('Done: Sparkle Windows sends you no more of these emails.')
     expect(done.text).toContain('You will still get emails about your appointments and invoices.')

@@ -45,6 +45,11 @@ export function addDays(date: string, n: number): string {
   return d.toISOString().slice(0, 10)
 }
 
+/** The Monday of a calendar date's week (weeks run Monday to Sunday). */
+export function mondayOf(date: string): string {
+  return addDays(date, -((WEEKDAYS.indexOf(weekdayOf(date)) + 6) % 7))
+}
+
 /** Whole days from one calendar date to another (negative when `to` comes first). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000)

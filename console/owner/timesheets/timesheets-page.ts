@@ -4,7 +4,7 @@ import type { Services } from '../../../core/context.js'
 import { clockTime, dayWords } from '../../../core/date-words.js'
 import { type TimesheetRow, timesheetsQuery } from '../../../core/domains/timesheets/queries.js'
 import { usersQuery } from '../../../core/domains/users/queries.js'
-import { addDays, localDate, WEEKDAYS, weekdayName, weekdayOf } from '../../../core/time.js'
+import { addDays, localDate, mondayOf, weekdayName } from '../../../core/time.js'
 import { businessFormat } from '../../form-kit.js'
 import { html, type SafeHtml } from '../../html.js'
 import { sendOwnerPage } from '../owner-page.js'
@@ -25,7 +25,7 @@ export function timesheetsPages(services: Services): Router {
       const { timezone } = await businessFormat(caller)
       const today = localDate(services.now(), timezone)
       const asked = typeof req.query.week === 'string' && /^\d{4}-\d\d-\d\d$/.test(req.query.week) ? req.query.week : today
-      const from = addDays(asked, -((WEEKDAYS.indexOf(weekdayOf(asked)) + 6) % 7))
+      const from = mondayOf(asked)
       const to = addDays(from, 6)
       const by: 'day' | 'week' = req.query.by === 'week' ? 'week' : 'day'
       const who = typeof req.query.technician === 'string' && req.query.technician ? req.query.technician : ''

@@ -118,7 +118,7 @@ function dueSql(rule: ReachOutRule, on: AudienceDay, params: SqlParams): string 
         from (select c.id, ${last} as last from contacts c where true${segment}) c where last < ${cutoff}::timestamptz`
     }
     case 'neighborhood_drop': {
-      const month = on.day.slice(0, 8) + '01'
+      const month = `${on.day.slice(0, 8)}01`
       const span = (from: string) => {
         const start = dayRange(from, on.timezone).start
         const end = dayRange(addMonths(from, 1), on.timezone).start

@@ -44,7 +44,7 @@ export type StopLinkView = { known: false } | { known: true; businessName: strin
 
 /** The link's business and whether the customer already stopped reach-outs, without changing anything (mail scanners open links). */
 export async function viewStopLink(services: Services, token: string): Promise<StopLinkView> {
-  return (await inBusinessOfStopLink(services, token, undefined, (tx, link) => Promise.resolve(link))) ?? { known: false }
+  return (await inBusinessOfStopLink(services, token, undefined, (_tx, link) => Promise.resolve(link))) ?? { known: false }
 }
 
 /** Stops reach-outs to the link's customer: opted out (audited as the system, on their request), their queued reach-outs cancelled. */

@@ -4,7 +4,7 @@ import { timestamp, calendarDay } from '../../output-types.js'
 import { defineQuery } from '../../registry.js'
 import { isoDate } from '../../schema-types.js'
 import { SqlParams } from '../../sql.js'
-import { addDays, dayRange, daysBetween, localDate, WEEKDAYS, weekdayOf } from '../../time.js'
+import { addDays, dayRange, daysBetween, localDate, mondayOf } from '../../time.js'
 import { loadTenantSettings } from '../settings/model.js'
 import { resolveTechnician } from '../users/technician-refs.js'
 
@@ -70,7 +70,7 @@ export const timesheetsQuery = defineQuery({
   async run(ctx, req) {
     const settings = await loadTenantSettings(ctx.db)
     const today = localDate(ctx.services.now(), settings.timezone)
-    const monday = addDays(today, -((WEEKDAYS.indexOf(weekdayOf(today)) + 6) % 7))
+    const monday = mondayOf(today)
     const from = req.params.from ?? monday
     const to = req.params.to ?? (req.params.from ? addDays(from, 6) : addDays(monday, 6))
     if (to < from) throw validationError([{ field: 'to', message: `must be on or after from (${from})` }])

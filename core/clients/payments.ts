@@ -29,6 +29,31 @@ export interface CheckoutSession {
   expiresAt: Date
 }
 
+/** A card saved through a Checkout Session in setup mode, as Stripe keeps it. */
+export interface SavedCardDetails {
+  setupIntentId: string
+  paymentMethodId: string
+  customerId: string
+  brand: string
+  last4: string
+  expMonth: number
+  expYear: number
+}
+
+/** What an off-session charge of a saved card came to. */
+export type OffSessionCharge =
+  | { status: 'succeeded'; paymentIntentId: string; amountCents: number; currency: string }
+  | { status: 'processing'; paymentIntentId: string }
+  | { status: 'declined'; paymentIntentId: string | null; code: string; declineCode: string | null; message: string }
+  | { status: 'needs_customer'; paymentIntentId: string | null; message: string }
+
+/** A refund as Stripe made it. */
+export interface StripeRefund {
+  id: string
+  status: string
+  amountCents: number
+}
+
 /** Online payments through Stripe; the product uses only this interface. */
 export interface PaymentsClient {
   /** One line for the start banner. */
@@ -37,6 +62,37 @@ export interface PaymentsClient {
   readonly verifiesWebhooks: boolean
   createCustomer(input: StripeCustomerInput, idempotencyKey: string): Promise<{ id: string }>
   createCheckoutSession(params: Stripe.Checkout.SessionCreateParams, idempotencyKey: string): Promise<CheckoutSession>
+  /** A Checkout Session in setup mode: the customer saves a card for later off-session charges; no card number reaches us. */
+  createSetupSession(
+    params: {
+      customerId: string
+      successUrl: string
+      cancelUrl: string
+      metadata: Record<string, string>
+      currency: string
+      description: string
+    },
+    idempotencyKey: string,
+  ): Promise<CheckoutSession>
+  /** The card a completed setup session saved: GET /v1/setup_intents/{id} with expand[]=payment_method. */
+  savedCardOf(setupIntentId: string): Promise<SavedCardDetails>
+  /** Charges a saved card with the customer away: POST /v1/payment_intents with confirm=true, off_session=true. A decline or a charge that needs the customer is a result, not an error; only an unavailable Stripe (network, 5xx, rate limit, bad key) throws the usual UNAVAILABLE AppError. */
+  chargeOffSession(
+    params: {
+      customerId: string
+      paymentMethodId: string
+      amountCents: number
+      currency: string
+      description: string
+      metadata: Record<string, string>
+    },
+    idempotencyKey: string,
+  ): Promise<OffSessionCharge>
+  /** Refunds part or all of a payment: POST /v1/refunds {payment_intent, amount}. Stripe refusing (already refunded, too large) is a VALIDATION_ERROR AppError naming the field 'data.amount_cents' with Stripe's message; an unavailable Stripe is UNAVAILABLE. */
+  refund(
+    params: { paymentIntentId: string; amountCents: number; metadata: Record<string, string> },
+    idempotencyKey: string,
+  ): Promise<StripeRefund>
   /** The event of a webhook delivery whose signature verifies, else a VALIDATION_ERROR (400). */
   verifyEvent(rawBody: Buffer, signature: string | undefined): Stripe.Event
 }
@@ -93,13 +149,85 @@ export function createPaymentsClient(config: PaymentsConfig): PaymentsClient {
       return { id: customer.id }
     },
     async createCheckoutSession(params, idempotencyKey) {
-      const session = await stripeCall(() => stripe.checkout.sessions.create(params, { idempotencyKey }))
-      if (!session.url)
-        throw new AppError('UNAVAILABLE', `Stripe returned checkout session ${session.id} without a payment page URL`, {
+      return openSession(await stripeCall(() => stripe.checkout.sessions.create(params, { idempotencyKey })))
+    },
+    async createSetupSession(params, idempotencyKey) {
+      const session = await stripeCall(() =>
+        stripe.checkout.sessions.create(
+          {
+            mode: 'setup',
+            customer: params.customerId,
+            currency: params.currency.toLowerCase(),
+            // Since API version 2026-09-30 Checkout takes allowed_payment_method_types; payment_method_types is refused.
+            allowed_payment_method_types: ['card'],
+            success_url: params.successUrl,
+            cancel_url: params.cancelUrl,
+            metadata: params.metadata,
+            setup_intent_data: { metadata: params.metadata, description: params.description },
+          },
+          { idempotencyKey },
+        ),
+      )
+      return openSession(session)
+    },
+    async savedCardOf(setupIntentId) {
+      const intent = await stripeCall(() => stripe.setupIntents.retrieve(setupIntentId, { expand: ['payment_method'] }))
+      const method = typeof intent.payment_method === 'object' ? intent.payment_method : null
+      const customerId = idOf(intent.customer) ?? idOf(method?.customer ?? null)
+      if (intent.status !== 'succeeded' || !method?.card || !customerId)
+        throw new AppError('UNAVAILABLE', `Stripe setup intent ${setupIntentId} holds no saved card (status ${intent.status})`, {
           provider: 'stripe',
           retryable: false,
         })
-      return { id: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) }
+      return {
+        setupIntentId: intent.id,
+        paymentMethodId: method.id,
+        customerId,
+        brand: method.card.brand,
+        last4: method.card.last4,
+        expMonth: method.card.exp_month,
+        expYear: method.card.exp_year,
+      }
+    },
+    async chargeOffSession(params, idempotencyKey) {
+      const { errors } = stripePackage()
+      return stripeCall(() =>
+        stripe.paymentIntents
+          .create(
+            {
+              amount: params.amountCents,
+              currency: params.currency.toLowerCase(),
+              customer: params.customerId,
+              payment_method: params.paymentMethodId,
+              off_session: true,
+              confirm: true,
+              description: params.description,
+              metadata: params.metadata,
+            },
+            { idempotencyKey },
+          )
+          .then(chargeOf, (err) => {
+            if (err instanceof errors.StripeCardError) return refusedCharge(err)
+            throw err
+          }),
+      )
+    },
+    async refund(params, idempotencyKey) {
+      const { errors } = stripePackage()
+      const refund = await stripeCall(() =>
+        stripe.refunds
+          .create({ payment_intent: params.paymentIntentId, amount: params.amountCents, metadata: params.metadata }, { idempotencyKey })
+          .catch((err) => {
+            if (err instanceof errors.StripeInvalidRequestError && REFUND_REFUSALS.has(err.code ?? ''))
+              throw new AppError('VALIDATION_ERROR', `data.amount_cents: ${err.message}`, {
+                issues: [{ field: 'data.amount_cents', message: err.message }],
+                provider: 'stripe',
+                stripe_code: err.code,
+              })
+            throw err
+          }),
+      )
+      return { id: refund.id, status: refund.status ?? 'pending', amountCents: refund.amount }
     },
     verifyEvent(rawBody, signature) {
       if (!config.webhookSecret)
@@ -118,6 +246,64 @@ export function createPaymentsClient(config: PaymentsConfig): PaymentsClient {
         )
       }
     },
+  }
+}
+
+/** The id and expiry of a session Stripe created, which must carry the page to send the customer to. */
+function openSession(session: Stripe.Checkout.Session): CheckoutSession {
+  if (!session.url)
+    throw new AppError('UNAVAILABLE', `Stripe returned checkout session ${session.id} without a payment page URL`, {
+      provider: 'stripe',
+      retryable: false,
+    })
+  return { id: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) }
+}
+
+/** The id of a reference Stripe may have expanded. */
+function idOf(ref: string | { id: string } | null): string | null {
+  return typeof ref === 'string' ? ref : (ref?.id ?? null)
+}
+
+/** The refund codes that mean Stripe refuses this amount for this payment, not that Stripe is unavailable. */
+const REFUND_REFUSALS = new Set(['amount_too_large', 'charge_already_refunded', 'charge_disputed'])
+
+/** What a confirmed payment intent came to. */
+function chargeOf(intent: Stripe.PaymentIntent): OffSessionCharge {
+  switch (intent.status) {
+    case 'succeeded':
+      return { status: 'succeeded', paymentIntentId: intent.id, amountCents: intent.amount_received, currency: intent.currency }
+    case 'processing':
+      return { status: 'processing', paymentIntentId: intent.id }
+    case 'requires_action':
+      return { status: 'needs_customer', paymentIntentId: intent.id, message: 'The bank asks the customer to confirm this payment' }
+  }
+  const failure = intent.last_payment_error
+  if (intent.status === 'requires_payment_method' && failure)
+    return {
+      status: 'declined',
+      paymentIntentId: intent.id,
+      code: failure.code ?? 'card_declined',
+      declineCode: failure.decline_code ?? null,
+      message: failure.message ?? 'The card was declined',
+    }
+  throw new AppError('UNAVAILABLE', `Stripe left payment intent ${intent.id} in status ${intent.status} after confirming it`, {
+    provider: 'stripe',
+    retryable: false,
+  })
+}
+
+/** A charge the card refused (HTTP 402): Stripe puts the payment intent it made in the error. */
+function refusedCharge(err: { code?: string; message: string; raw: unknown }): OffSessionCharge {
+  const raw = err.raw as { payment_intent?: { id?: string }; decline_code?: string }
+  const paymentIntentId = raw.payment_intent?.id ?? null
+  if (err.code === 'authentication_required') return { status: 'needs_customer', paymentIntentId, message: err.message }
+  // The package reports a missing decline_code as ''.
+  return {
+    status: 'declined',
+    paymentIntentId,
+    code: err.code ?? 'card_declined',
+    declineCode: raw.decline_code || null,
+    message: err.message,
   }
 }
 

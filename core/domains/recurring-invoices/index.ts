@@ -1,0 +1,12 @@
+// The recurring-invoices domain: invoices that issue themselves every month, quarter or year, without visits (a contract's, or a
+// service plan's). The registry finds this folder and registers what this file exports.
+export * from './actions.js'
+export * from './queries.js'
+export { issueDueRecurringInvoices } from './issue.js'
+export { setPlanBilling, setPlanBillingStatus, type PlanBillingLine } from './plan-billing.js'
+
+/** The other domains (and shared files of core/domains) this one imports; test/architecture/domain-graph.test.ts holds it to the code. */
+export const uses: readonly string[] = ['contacts', 'invoices', 'settings']
+
+/** What recurring invoices plug in: core/domains/capabilities.ts collects it. */
+export { recurringInvoicesCapability as capability } from './capability.js'
